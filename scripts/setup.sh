@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install what gongkai needs on a fresh Debian machine: system packages (LibreOffice for
+# .doc input and PDF output, CJK fonts, poppler, Debian's chromium for browser tests) and the
+# Python package with its extras.  Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+system_packages=(poppler-utils libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gbsn00lp chromium)
+missing=()
+for pkg in "${system_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing system packages: ${missing[*]}"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install these Debian packages: ${missing[*]}" >&2
+  fi
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e ".[${1:-test,ocr,web,corpus}]"

@@ -1,0 +1,29 @@
+"""Errors a user sees: a Chinese message naming the file and, when known, the place."""
+
+from __future__ import annotations
+
+
+class GongkaiError(Exception):
+    """A problem with the user's input, explained in Chinese.  Never shown as a traceback."""
+
+    def __init__(self, message: str, path: str | None = None, place: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.place = place
+
+    def __str__(self) -> str:
+        where = "：".join(p for p in (self.path, self.place) if p)
+        return f"{where}：{self.message}" if where else self.message
+
+
+class UnreadableFile(GongkaiError):
+    """The file cannot be read at all (empty, binary junk, too large, broken)."""
+
+
+class NotAReport(GongkaiError):
+    """The file reads, but it is not a 政府信息公开工作年度报告."""
+
+
+class MissingDependency(GongkaiError):
+    """An optional part (OCR, LibreOffice) is needed and not installed."""

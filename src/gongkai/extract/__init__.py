@@ -1,0 +1,129 @@
+"""Document -> Report: sections, agency, year, format version, date and the three tables."""
+
+from __future__ import annotations
+
+import os
+
+from gongkai.errors import NotAReport
+from gongkai.extract import meta
+from gongkai.extract.sections import heading_number, join_lines
+from gongkai.extract.tables import TableExtractor, detect_table2_version
+from gongkai.format import FORMAT
+from gongkai.model import LabelUse, Report, Section, Source
+from gongkai.read import read_bytes, read_file
+from gongkai.read.document import Document, Grid, Paragraph
+
+_SECTION_TABLE = {2: "table2", 3: "table3", 4: "table4"}
+
+
+def extract(doc: Document) -> Report:
+    report = Report(source=Source(os.path.basename(doc.name), doc.sha256, doc.form))
+    report.notes += doc.notes
+    grids = [b for b in doc.blocks if isinstance(b, Grid)]
+    version2, header_variants = detect_table2_version(grids)
+    tables = TableExtractor(report, version2)
+
+    preamble: list[str] = []
+    bodies: dict[int, list[str]] = {}
+    titles: dict[int, str] = {}
+    current = 0
+    paragraphs: list[str] = []
+    title_block = None
+
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            text = block.text.strip()
+            if not text:
+                continue
+            paragraphs.append(text)
+            if title_block is None and current == 0 and not preamble and meta.is_title(text):
+                title_block = text
+                continue
+            found = heading_number(text, current, block.heading)
+            if found:
+                current, titles[current] = found[0], found[1]
+                bodies[current] = []
+                tables.set_context(_SECTION_TABLE.get(current))
+                continue
+            if tables.context and len(text) <= 40 and not text.endswith("。") and tables.feed_fragment(text, block.where):
+                continue
+            (bodies[current] if current else preamble).append(text)
+        else:
+            # A heading can sit inside a layout grid (one cell on its own row).
+            for row in block.rows:
+                cells = [c for c in row if c.text and not c.covered]
+                if len(cells) == 1:
+                    found = heading_number(cells[0].text, current)
+                    if found:
+                        current, titles[current] = found[0], found[1]
+                        bodies[current] = []
+                        tables.set_context(_SECTION_TABLE.get(current))
+                        continue
+                tables.feed_row(block, row)
+    tables.finish()
+
+    report.preamble = join_lines(preamble)
+    report.sections = [Section(no, titles[no], join_lines(bodies[no])) for no in sorted(bodies)]
+    _meta(report, doc, title_block, paragraphs)
+    _format(report, version2, header_variants)
+    if report.table3 is None and "table3" in tables.headers_seen:
+        report.notes.append("表三只有表头，没有可识别的数据行：未取表三的数值。")
+    if not report.sections and report.table2 is None and report.table3 is None and report.table4 is None:
+        raise NotAReport("没有找到年度报告的章节或统计表，这不像是一份政府信息公开工作年度报告。", doc.name)
+    return report
+
+
+def _meta(report: Report, doc: Document, title_block: str | None, paragraphs: list[str]) -> None:
+    title = title_block
+    if title is None and doc.title_hint and meta.is_title(doc.title_hint):
+        title = doc.title_hint
+    report.title = title
+    published, signer = meta.closing_date(paragraphs)
+    report.published = published
+    if title:
+        report.year = meta.title_year(title)
+        agency = meta.title_agency(title)
+    else:
+        agency = None
+    candidates = meta.quoted_agencies(report.preamble)
+    if signer:
+        candidates.append(signer)
+    report.agency = meta.fullest_agency(agency, candidates)
+    if report.year is None:
+        period = _period_year(report.preamble + "\n" + (report.section(1).text if report.section(1) else ""))
+        if period:
+            report.year = period
+            report.notes.append("标题中没有年份，报告年度取自统计期限。")
+        elif published:
+            report.year = published.year - 1
+            report.notes.append("标题和统计期限中都没有年份，报告年度按落款日期的上一年推定。")
+
+
+def _period_year(text: str) -> int | None:
+    import re
+
+    m = re.search(r"统计(?:期限|时限|时间|区间|数据)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", text)
+    return int(m.group(1)) if m else None
+
+
+def _format(report: Report, version2: str | None, header_variants) -> None:
+    layout = None
+    if report.table3 is not None:
+        if any(r.startswith("other.") for r in report.table3):
+            layout = "2021"
+        elif "other" in report.table3:
+            layout = "2019"
+    report.format = version2 if report.table2 is not None and version2 else (version2 or layout)
+    for printed, official, where in header_variants:
+        report.labels.append(LabelUse("table2", "header", printed, official, where))
+
+
+def parse_bytes(data: bytes, name: str) -> Report:
+    return extract(read_bytes(data, name))
+
+
+def parse_file(path) -> Report:
+    return extract(read_file(path))
+
+
+__all__ = ["extract", "parse_bytes", "parse_file"]

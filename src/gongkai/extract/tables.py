@@ -1,0 +1,385 @@
+"""Table rows to cells of tables 2, 3 and 4.
+
+Each row is realigned against the format on its own: its label names the row (exactly, as a
+variant, or fuzzily), and its numbers are assigned to the row's columns in order.  Text exports
+lose merged cells and shift rows, so neighbouring rows are never trusted to give the columns.
+Where the number of values does not fit, the rules are:
+
+* empty cells at the edges are merge fillers and are dropped while there are too many;
+* fewer values than columns: if some value could be several numbers run together, the table's
+  own sums must leave exactly one way to cut them (marked ``inferred``), else the row stays null;
+  otherwise the values fill the columns from the left and the rest stays null.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gongkai.extract import split
+from gongkai.extract.values import is_blank_mark, is_value_text, parse_value
+from gongkai.format import FORMAT
+from gongkai.format import labels as L
+from gongkai.model import CellInfo, ExtraRow, LabelUse, Report, Where
+from gongkai.read.document import Grid, GridCell
+import re
+
+_FUSED = re.compile(r"^(.*?[^\d\s.,])\s*(\d+)$")
+_SPACED_NUMBERS = re.compile(r"^\d+(?:\s+\d+)+$")
+_T2_MARKERS = ("信息内容", "第二十条")
+T4_WIDTH = len(FORMAT.table4_cell_order)
+T3_WIDTH = len(FORMAT.table3_columns)
+
+
+@dataclass
+class Piece:
+    """One cell of a row as the extractor sees it."""
+
+    text: str
+    where: Where | None
+    kind: str  # label | value | empty
+    confidence: float | None = None
+
+
+def _has(text: str, markers) -> bool:
+    sq = L.squeeze(text)
+    return any(m in sq for m in markers)
+
+
+def detect_table2_version(grids: list[Grid]) -> tuple[str | None, list[tuple[str, str, Where | None]]]:
+    """Version of table 2 from its column headers and row labels; and the variant headers seen."""
+    votes = {"2019": 0, "2021": 0}
+    variants: list[tuple[str, str, Where | None]] = []
+    columns = L.table2_columns()
+    markers = {v: {L.label_key(m) for m in ms} for v, ms in FORMAT.table2_version_markers.items()}
+    for grid in grids:
+        for row in grid.rows:
+            for cell in row:
+                if cell.covered or not cell.text:
+                    continue
+                key = L.label_key(cell.text)
+                hit = columns.get(key)
+                if hit:
+                    votes[hit[0]] += 1
+                    if not L.is_official(cell.text, hit[1]):
+                        variants.append((cell.text, hit[1], cell.where))
+                else:
+                    for version, keys in markers.items():
+                        if key in keys:
+                            votes[version] += 1
+    if votes["2021"] == votes["2019"] == 0:
+        return None, variants
+    return ("2021" if votes["2021"] >= votes["2019"] else "2019"), variants
+
+
+class TableExtractor:
+    """Feeds rows in reading order; writes values into ``report``."""
+
+    def __init__(self, report: Report, table2_version: str | None):
+        self.report = report
+        self.version2 = table2_version
+        self.context: str | None = None
+        self.pending: tuple[str, Where | None, str, str] | None = None  # text, where, table, row id
+        self.t4_pieces: list[Piece] = []
+        self.headers_seen: set[str] = set()
+        self.t3_variants_seen: set[str] = set()
+
+    # -- context -------------------------------------------------------------------------
+    def set_context(self, table: str | None) -> None:
+        if table != self.context:
+            self.finish()
+        self.context = table
+
+    def _header_table(self, texts: list[str]) -> str | None:
+        joined = "".join(texts)
+        if _has(joined, FORMAT.table4_header_markers) and not _has(joined, ("申请人情况",)):
+            return "table4"
+        if _has(joined, FORMAT.table3_header_markers):
+            return "table3"
+        if _has(joined, _T2_MARKERS):
+            return "table2"
+        return None
+
+    # -- rows ----------------------------------------------------------------------------
+    def _pieces(self, grid: Grid, row: list[GridCell]) -> list[Piece]:
+        out: list[Piece] = []
+        for cell in row:
+            text = cell.text.strip()
+            if cell.covered:
+                origin = grid.rows[cell.origin[0]][cell.origin[1]] if cell.origin else None
+                if origin is not None and origin.text and not is_value_text(origin.text):
+                    out.append(Piece(origin.text, cell.where, "cover"))
+                continue  # a merged value cell counts once
+            if not text:
+                out.append(Piece("", cell.where, "empty", cell.confidence))
+            elif is_value_text(text):
+                out.append(Piece(text, cell.where, "value", cell.confidence))
+            elif _SPACED_NUMBERS.match(text):
+                out += [Piece(t, cell.where, "value", cell.confidence) for t in text.split()]
+            else:
+                m = _FUSED.match(text)
+                if m and self._match(m.group(1)) and not self._match(text):
+                    out.append(Piece(m.group(1), cell.where, "label"))
+                    out.append(Piece(m.group(2), cell.where, "value", cell.confidence))
+                else:
+                    out.append(Piece(text, cell.where, "label", cell.confidence))
+        return out
+
+    def _match(self, text: str) -> tuple[str, str, str] | None:
+        """(table, row id, official label) for a printed row label."""
+        order = ("table2", "table3") if self.context == "table2" else ("table3", "table2")
+        for table in order:
+            index = L.table2_rows() if table == "table2" else L.table3_rows()
+            hit = index.match(text)
+            if hit:
+                return table, hit.key, hit.official
+        return None
+
+    def feed_grid(self, grid: Grid) -> None:
+        for row in grid.rows:
+            self.feed_row(grid, row)
+
+    def feed_row(self, grid: Grid, row: list[GridCell]) -> None:
+        pieces = self._pieces(grid, row)
+        labels = [p for p in pieces if p.kind == "label"]
+        header = self._header_table([p.text for p in labels])
+        has_values = any(p.kind == "value" for p in pieces)
+        if not has_values and (header or len(labels) >= 3):  # header rows carry no numbers
+            if header:
+                self.set_context(header)
+                self.headers_seen.add(header)
+            if self.context == "table3":
+                self._note_t3_header_variants(labels)
+            return
+        if not labels:
+            self._feed_unlabelled(pieces)
+            return
+        last = max(i for i, p in enumerate(pieces) if p.kind == "label")
+        region = [p for p in pieces[last + 1:] if p.kind in ("value", "empty")]
+        label = labels[-1]
+        hit = self._match(label.text)
+        if hit is None and self.pending is not None:
+            combined = self._match(self.pending[0] + label.text)
+            if combined is None and len(L.squeeze(label.text)) <= 12:  # the tail of a wrapped label
+                combined = (self.pending[2], self.pending[3], self._official(self.pending[2], self.pending[3]))
+            hit = combined
+            if hit is not None:
+                label = Piece(self.pending[0] + label.text, self.pending[1], "label")
+        if hit is None and len(labels) > 1:
+            hit = self._match("".join(p.text for p in labels))
+        if hit is None and not has_values:
+            self._maybe_pending(label)
+            return
+        self._flush_pending(unless=hit)
+        if hit is None:
+            if self.context in ("table2", "table3") and has_values:
+                self.report.extra_rows.append(
+                    ExtraRow(self.context, L.squeeze("".join(p.text for p in labels)),
+                             [p.text for p in region], label.where))
+            elif has_values:
+                self.report.notes.append(
+                    f"{_zh(label.where)}：无法归属的表格行“{L.squeeze(label.text)}”，未取其数值。")
+            return
+        table, row_id, official = hit
+        if not has_values and not region:
+            self.pending = (label.text, label.where, table, row_id)
+            return
+        self._assign(table, row_id, official, label, region)
+
+    def _maybe_pending(self, label: Piece) -> None:
+        hit = self._match(label.text)
+        if hit:
+            self._flush_pending()
+            self.pending = (label.text, label.where, hit[0], hit[1])
+        elif self.pending is not None:
+            combined = self._match(self.pending[0] + label.text)
+            if combined:
+                self.pending = (self.pending[0] + label.text, self.pending[1], combined[0], combined[1])
+
+    def feed_fragment(self, text: str, where: Where | None) -> bool:
+        """A short line without tabs inside a table: a header, a wrapped label, or nothing."""
+        header = self._header_table([text])
+        if header:
+            self.set_context(header)
+            self.headers_seen.add(header)
+            return True
+        hit = self._match(text)
+        if hit:
+            self._flush_pending()
+            self.pending = (text, where, hit[0], hit[1])
+            return True
+        if self.pending is not None and self._match(self.pending[0] + text):
+            return True
+        return False
+
+    def _flush_pending(self, unless: tuple | None = None) -> None:
+        """A label printed with no numbers at all: the row is there, its cells are blank."""
+        if self.pending is None:
+            return
+        text, where, table, row_id = self.pending
+        self.pending = None
+        if unless is not None and unless[1] == row_id:
+            return
+        official = self._official(table, row_id)
+        self._assign(table, row_id, official, Piece(text, where, "label"), [])
+
+    def _official(self, table: str, row_id: str) -> str:
+        if table == "table3":
+            return FORMAT.table3_rows[row_id].label
+        version = self.version2 or "2021"
+        for group, row in FORMAT.table2_rows(version):
+            if f"{group.id}.{row.id}" == row_id:
+                return row.label
+        return ""
+
+    def _feed_unlabelled(self, pieces: list[Piece]) -> None:
+        values = [p for p in pieces if p.kind in ("value", "empty")]
+        if not any(p.kind == "value" for p in values):
+            return
+        filled = sum(1 for p in values if p.kind == "value")
+        if self.pending is not None and self.context != "table4" and filled <= T3_WIDTH + 1:
+            text, where, table, row_id = self.pending
+            self.pending = None
+            self._assign(table, row_id, self._official(table, row_id), Piece(text, where, "label"), values)
+            return
+        if self.context == "table4" or len(values) >= 10 or self.t4_pieces:
+            self.t4_pieces += values
+            if len([p for p in self.t4_pieces if p.kind == "value"]) >= T4_WIDTH or len(self.t4_pieces) >= T4_WIDTH:
+                self._commit_table4()
+            return
+        where = values[0].where
+        self.report.notes.append(f"{_zh(where)}：有一行数字没有行名，无法归属，未取其数值。")
+
+    # -- assignment ------------------------------------------------------------------------
+    def _columns(self, table: str, row_id: str) -> list[str] | None:
+        if table == "table3":
+            return list(FORMAT.table3_column_ids)
+        version = self.version2 or "2021"
+        try:
+            columns = FORMAT.table2_columns(version, row_id)
+        except KeyError:
+            return None
+        group = FORMAT.table2_group(version, row_id.split(".")[0])
+        if not any(f"{group.id}.{r.id}" == row_id for r in group.rows):
+            return None
+        return [c.id for c in columns]
+
+    def _assign(self, table: str, row_id: str, official: str, label: Piece, region: list[Piece]) -> None:
+        columns = self._columns(table, row_id)
+        if columns is None:  # e.g. a 2019-only row in a 2021 table
+            self.report.extra_rows.append(ExtraRow(table, L.squeeze(label.text), [p.text for p in region], label.where))
+            return
+        current = self.report.table(table)
+        if current is not None and row_id in current:
+            self.report.notes.append(f"{_zh(label.where)}：重复的表格行“{L.squeeze(label.text)}”，已保留第一次出现的数值。")
+            return
+        forms = [official]
+        if table == "table3":
+            spec = FORMAT.table3_rows[row_id]
+            forms += [spec.core, spec.label]
+        if not L.is_official(label.text, *forms):
+            self.report.labels.append(LabelUse(table, row_id, L.squeeze(label.text), official, label.where))
+        check = split.row_total_check(len(columns)) if table == "table3" else split.no_check
+        self._write(table, row_id, columns, region, check, label.where)
+        if table == "table3":
+            self.context = "table3"
+        elif self.context is None:
+            self.context = table
+
+    def _write(self, table: str, row_id: str, columns: list[str], region: list[Piece], check, row_where) -> None:
+        m = len(columns)
+        cells = fit(region, m)
+        inferred = False
+        values: list[Piece | None]
+        if len(cells) > m:
+            self.report.notes.append(
+                f"{_zh(cells[0].where)}：{table_zh(table)}“{row_id}”行的数值多于{m}个，只取了前{m}个。")
+            values = list(cells[:m])
+        elif len(cells) < m:
+            tokens = [L.squeeze(p.text) for p in cells if p.kind == "value"]
+            if any(len(t) > 1 for t in tokens) and all(t.isdigit() for t in tokens) and \
+                    len(tokens) == len(cells):
+                numbers = split.recover(tokens, m, check)
+                where = cells[0].where if cells else row_where
+                raw = " ".join(p.text for p in cells)
+                if numbers is None:
+                    self.report.notes.append(
+                        f"{_zh(where)}：“{raw}”像是几个数字连在一起，无法唯一还原，相关单元格留空。")
+                    for column in columns:
+                        self.report.set_value(f"{table}.{row_id}.{column}", None, CellInfo(raw, where))
+                    return
+                for column, number in zip(columns, numbers):
+                    self.report.set_value(f"{table}.{row_id}.{column}", number, CellInfo(raw, where, inferred=True))
+                return
+            values = list(cells) + [None] * (m - len(cells))
+        else:
+            values = list(cells)
+        for column, piece in zip(columns, values):
+            cell_id = f"{table}.{row_id}.{column}"
+            if piece is None:
+                self.report.set_value(cell_id, None, CellInfo("", row_where, inferred))
+            else:
+                self.report.set_value(cell_id, parse_value(piece.text) if piece.kind == "value" else None,
+                                      CellInfo(piece.text, piece.where, inferred, piece.confidence))
+
+    def _commit_table4(self) -> None:
+        pieces, self.t4_pieces = self.t4_pieces, []
+        if self.report.table4 is not None:
+            self.report.notes.append(f"{_zh(pieces[0].where)}：表四出现了第二行数据，未采用。")
+            return
+        cells = fit(pieces, T4_WIDTH)
+        check = split.grouped_total_check(len(FORMAT.table4_groups), len(FORMAT.table4_columns))
+        ids = [f"table4.{g}.{c}" for g, c in FORMAT.table4_cell_order]
+        if len(cells) < T4_WIDTH:
+            tokens = [L.squeeze(p.text) for p in cells if p.kind == "value"]
+            if any(len(t) > 1 for t in tokens) and len(tokens) == len(cells) and all(t.isdigit() for t in tokens):
+                numbers = split.recover(tokens, T4_WIDTH, check)
+                raw = " ".join(p.text for p in cells)
+                where = cells[0].where
+                for i, cell_id in enumerate(ids):
+                    value = numbers[i] if numbers else None
+                    self.report.set_value(cell_id, value, CellInfo(raw, where, inferred=numbers is not None))
+                if numbers is None:
+                    self.report.notes.append(f"{_zh(where)}：表四的“{raw}”像是几个数字连在一起，无法唯一还原，留空。")
+                return
+        for i, cell_id in enumerate(ids):
+            piece = cells[i] if i < len(cells) else None
+            if piece is None:
+                self.report.set_value(cell_id, None, CellInfo("", cells[-1].where if cells else None))
+            else:
+                self.report.set_value(cell_id, parse_value(piece.text) if piece.kind == "value" else None,
+                                      CellInfo(piece.text, piece.where, False, piece.confidence))
+
+    def _note_t3_header_variants(self, labels: list[Piece]) -> None:
+        for p in labels:
+            key = L.label_key(p.text)
+            for col in FORMAT.table3_columns:
+                for variant in col.variants:
+                    if key == L.label_key(variant) and key not in self.t3_variants_seen:
+                        self.t3_variants_seen.add(key)
+                        self.report.labels.append(LabelUse("table3", "header", L.squeeze(p.text), col.label, p.where))
+
+    def finish(self) -> None:
+        self._flush_pending()
+        if self.t4_pieces:
+            self._commit_table4()
+
+
+def fit(region: list[Piece], m: int) -> list[Piece]:
+    """Drop merge fillers (empty cells at the edges) while there are more cells than columns."""
+    cells = list(region)
+    while len(cells) > m and cells[0].kind == "empty":
+        cells.pop(0)
+    while len(cells) > m and cells[-1].kind == "empty":
+        cells.pop()
+    return cells
+
+
+def table_zh(table: str) -> str:
+    return {"table2": "表二", "table3": "表三", "table4": "表四"}.get(table, table)
+
+
+def _zh(where: Where | None) -> str:
+    return where.zh() if where else "（位置不明）"
+
+
+__all__ = ["TableExtractor", "detect_table2_version", "fit", "is_blank_mark"]

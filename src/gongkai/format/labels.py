@@ -1,0 +1,143 @@
+"""Label normalisation and matching against the national format.
+
+Published labels come spaced out ("结果 维持"), wrapped, with half-width brackets, with or
+without their numbering, and with typos.  Matching works on a *key*: NFKC-normalised text
+without whitespace, quotes and list punctuation, with the numbering stripped.  Exact keys
+are looked up in a dictionary; only when that fails is a fuzzy match tried.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from gongkai.format import FORMAT
+
+_DROP = dict.fromkeys(map(ord, " \t\r\n\u3000\u00a0\"'“”‘’「」、，,。.．:：;；·*_#`"), None)
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}(?=[^\d])[、.]?|[①②③④⑤⑥⑦⑧⑨])"
+)
+
+
+def squeeze(text: str) -> str:
+    """NFKC and no whitespace: the form in which labels are compared and shown in notes."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def label_key(text: str) -> str:
+    """The comparison key of a label: numbering stripped, punctuation and spaces removed."""
+    s = unicodedata.normalize("NFKC", text)
+    s = "".join(s.split())
+    while True:
+        stripped = _NUMBERING.sub("", s, count=1)
+        if stripped == s:
+            break
+        s = stripped
+    return s.translate(_DROP).lower()
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    key: str        # e.g. "table3:denied.state_secret" or "table2:art20_1.rules"
+    official: str   # the official label
+    exact: bool     # True when the printed label is the official one (up to spacing, brackets)
+    score: float
+
+
+class LabelIndex:
+    """Maps printed labels to ids: exact keys first, then fuzzy (rapidfuzz) above a cutoff."""
+
+    def __init__(self, entries: list[tuple[str, str, str, bool]], cutoff: float = 86.0):
+        # entries: (printed form, id, official label, is_official_form)
+        self._exact: dict[str, tuple[str, str, bool]] = {}
+        for printed, ident, official, is_official in entries:
+            k = label_key(printed)
+            if k and k not in self._exact:
+                self._exact[k] = (ident, official, is_official)
+        self._keys = list(self._exact)
+        self._cutoff = cutoff
+
+    def match(self, text: str) -> LabelMatch | None:
+        k = label_key(text)
+        if not k:
+            return None
+        hit = self._exact.get(k)
+        if hit:
+            return LabelMatch(hit[0], hit[1], hit[2], 100.0)
+        if len(k) < 4:
+            return None
+        # A label wrapped onto the next line: the printed part is a prefix of one label.
+        prefixed = {self._exact[key][0]: key for key in self._keys if key.startswith(k)}
+        if len(prefixed) == 1:
+            ident, official, _ = self._exact[next(iter(prefixed.values()))]
+            return LabelMatch(ident, official, True, 99.0)
+        best = process.extractOne(k, self._keys, scorer=fuzz.ratio, score_cutoff=self._cutoff)
+        if best is None:
+            return None
+        ident, official, _ = self._exact[best[0]]
+        return LabelMatch(ident, official, False, best[1])
+
+
+@lru_cache(maxsize=None)
+def table3_rows() -> LabelIndex:
+    entries = []
+    for row in FORMAT.table3_rows.values():
+        entries.append((row.core, row.id, row.label, True))
+        entries.append((row.label, row.id, row.label, True))
+        entries += [(v, row.id, row.label, False) for v in row.variants]
+    return LabelIndex(entries)
+
+
+@lru_cache(maxsize=None)
+def table2_rows() -> LabelIndex:
+    """Row labels of both versions: ``art20_1.normative_docs`` etc."""
+    entries = []
+    for version in ("2021", "2019"):
+        for group, row in FORMAT.table2_rows(version):
+            entries.append((row.label, f"{group.id}.{row.id}", row.label, True))
+            entries += [(v, f"{group.id}.{row.id}", row.label, False) for v in row.variants]
+    return LabelIndex(entries, cutoff=90.0)
+
+
+@lru_cache(maxsize=None)
+def table2_columns() -> dict[str, tuple[str, str]]:
+    """Normalised column header -> (version, official label), for version detection."""
+    out: dict[str, tuple[str, str]] = {}
+    for version in ("2021", "2019"):
+        for group in FORMAT.table2[version]:
+            for col in group.columns:
+                for form in (col.label, *col.variants):
+                    out.setdefault(label_key(form), (version, col.label))
+    return out
+
+
+@lru_cache(maxsize=None)
+def sections() -> LabelIndex:
+    entries = []
+    for spec in FORMAT.sections:
+        entries.append((spec.title, str(spec.no), spec.title, True))
+        entries += [(v, str(spec.no), spec.title, False) for v in spec.variants]
+    return LabelIndex(entries, cutoff=80.0)
+
+
+_STRICT_DROP = dict.fromkeys(map(ord, " \t\r\n\u3000\u00a0\"'“”‘’「」*_#`"), None)
+
+
+def strict_key(text: str) -> str:
+    """Like ``label_key`` but keeping list punctuation: tells an official label from a variant."""
+    s = "".join(unicodedata.normalize("NFKC", text).split())
+    while True:
+        stripped = _NUMBERING.sub("", s, count=1)
+        if stripped == s:
+            break
+        s = stripped
+    return s.translate(_STRICT_DROP).rstrip("。.").lower()
+
+
+def is_official(printed: str, *official_forms: str) -> bool:
+    key = strict_key(printed)
+    return any(key == strict_key(form) for form in official_forms)

@@ -1,0 +1,23 @@
+"""Expand the paths a user gives (files and directories) into report files, in a stable order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc",
+                   ".wps", ".json", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+
+def expand(paths: list[str]) -> Iterator[str]:
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if Path(name).suffix.lower() in REPORT_SUFFIXES and not name.startswith("."):
+                        yield os.path.join(root, name)
+        else:
+            yield path

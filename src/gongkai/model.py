@@ -1,0 +1,316 @@
+"""The report model: one parsed or built annual report, and its JSON (spec/schema.md).
+
+A table is a mapping ``row id -> column id -> value``; a value is an ``int``, a ``Decimal``
+(amounts) or ``None`` (blank, "/", anything not a number).  A table the report lacks is
+``None``; a row it lacks is absent.  ``cells`` keeps, per flat id, the raw text and where it
+stood, so that blank, "/" and "0" stay distinct and every finding can point at its source.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterator
+
+SCHEMA = "gongkai.report/1"
+TABLES = ("table2", "table3", "table4")
+
+Value = int | Decimal | None
+Table = dict[str, dict[str, Value]]
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a piece of text stood in its source file.  All numbers are 1-based."""
+
+    line: int | None = None
+    column: int | None = None
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+            if self.column is not None:
+                parts.append(f"column {self.column}")
+        if self.table is not None:
+            parts.append(f"table {self.table}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.cell is not None:
+            parts.append(f"cell {self.cell}")
+        return ", ".join(parts)
+
+    def zh(self) -> str:
+        """The position in words for a Chinese reader: 第3页 第2个表格 第5行第4格."""
+        parts = []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.line is not None:
+            parts.append(f"第{self.line}行" + (f"第{self.column}栏" if self.column is not None else ""))
+        if self.table is not None:
+            parts.append(f"第{self.table}个表格")
+        if self.row is not None:
+            parts.append(f"第{self.row}行" + (f"第{self.cell}格" if self.cell is not None else ""))
+        elif self.cell is not None:
+            parts.append(f"第{self.cell}格")
+        return " ".join(parts)
+
+    _PART = re.compile(r"(page|line|column|table|row|cell) (\d+)")
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Where | None":
+        if not text:
+            return None
+        found = {k: int(v) for k, v in cls._PART.findall(text)}
+        return cls(**found) if found else None
+
+
+@dataclass
+class CellInfo:
+    raw: str
+    where: Where | None = None
+    inferred: bool = False
+    confidence: float | None = None  # OCR confidence, when the text came from OCR
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"raw": self.raw, "where": str(self.where) if self.where else None}
+        if self.inferred:
+            d["inferred"] = True
+        if self.confidence is not None:
+            d["confidence"] = round(self.confidence, 4)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "CellInfo":
+        return cls(d.get("raw", ""), Where.parse(d.get("where")), bool(d.get("inferred")), d.get("confidence"))
+
+
+@dataclass
+class Section:
+    no: int
+    title: str
+    text: str
+    where: Where | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"no": self.no, "title": self.title, "text": self.text}
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str  # error | warning | notice
+    message: str
+    cells: list[str] = field(default_factory=list)
+    where: str | None = None
+    quote: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "cells": self.cells,
+                             "message": self.message}
+        if self.where:
+            d["where"] = self.where
+        if self.quote:
+            d["quote"] = self.quote
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Finding":
+        return cls(d["rule"], d["severity"], d["message"], list(d.get("cells", [])), d.get("where"),
+                   d.get("quote"))
+
+
+@dataclass
+class ExtraRow:
+    """A row the format does not have, kept as printed (for ROW-EXTRA)."""
+
+    table: str
+    label: str
+    raw: list[str]
+    where: Where | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "label": self.label, "raw": self.raw,
+                "where": str(self.where) if self.where else None}
+
+
+@dataclass
+class LabelUse:
+    """A printed label that differs from the official one (for LABEL-NONSTANDARD)."""
+
+    table: str
+    row: str
+    printed: str
+    official: str
+    where: Where | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "row": self.row, "printed": self.printed, "official": self.official,
+                "where": str(self.where) if self.where else None}
+
+
+@dataclass
+class Source:
+    name: str = ""
+    sha256: str = ""
+    form: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "sha256": self.sha256, "form": self.form}
+
+
+def split_cell_id(cell_id: str) -> tuple[str, str, str]:
+    """``table3.denied.third_party.total`` -> ("table3", "denied.third_party", "total")."""
+    table, rest = cell_id.split(".", 1)
+    row, column = rest.rsplit(".", 1)
+    return table, row, column
+
+
+def _json_value(v: Value) -> int | float | None:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() and "." not in str(v) else float(v)
+    return v
+
+
+def _value_from_json(v: Any) -> Value:
+    if v is None or isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, (float, Decimal)):
+        return Decimal(str(v))
+    raise ValueError(f"not a cell value: {v!r}")
+
+
+@dataclass
+class Report:
+    source: Source = field(default_factory=Source)
+    title: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    format: str | None = None
+    published: date | None = None
+    preamble: str = ""
+    sections: list[Section] = field(default_factory=list)
+    table2: Table | None = None
+    table3: Table | None = None
+    table4: Table | None = None
+    cells: dict[str, CellInfo] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    extra_rows: list[ExtraRow] = field(default_factory=list)
+    labels: list[LabelUse] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    # -- access --------------------------------------------------------------------------
+    def table(self, name: str) -> Table | None:
+        return getattr(self, name)
+
+    def value(self, cell_id: str) -> Value:
+        table, row, column = split_cell_id(cell_id)
+        t = self.table(table)
+        if t is None or row not in t:
+            return None
+        return t[row].get(column)
+
+    def has_cell(self, cell_id: str) -> bool:
+        table, row, column = split_cell_id(cell_id)
+        t = self.table(table)
+        return t is not None and row in t and column in t[row]
+
+    def set_value(self, cell_id: str, value: Value, info: CellInfo | None = None) -> None:
+        table, row, column = split_cell_id(cell_id)
+        if self.table(table) is None:
+            setattr(self, table, {})
+        self.table(table).setdefault(row, {})[column] = value
+        if info is not None:
+            self.cells[cell_id] = info
+
+    def iter_cells(self) -> Iterator[tuple[str, Value]]:
+        for name in TABLES:
+            t = self.table(name)
+            if t is None:
+                continue
+            for row, columns in t.items():
+                for column, value in columns.items():
+                    yield f"{name}.{row}.{column}", value
+
+    def section(self, no: int) -> Section | None:
+        return next((s for s in self.sections if s.no == no), None)
+
+    @property
+    def text(self) -> str:
+        """The whole narrative: preamble and every section."""
+        return "\n".join([self.preamble] + [f"{s.title}\n{s.text}" for s in self.sections])
+
+    # -- JSON ----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "schema": SCHEMA,
+            "source": self.source.to_dict(),
+            "title": self.title,
+            "agency": self.agency,
+            "year": self.year,
+            "format": self.format,
+            "published": self.published.isoformat() if self.published else None,
+            "preamble": self.preamble,
+            "sections": [s.to_dict() for s in self.sections],
+        }
+        for name in TABLES:
+            t = self.table(name)
+            if t is not None:
+                d[name] = {row: {c: _json_value(v) for c, v in cols.items()} for row, cols in t.items()}
+        d["cells"] = {k: v.to_dict() for k, v in self.cells.items()}
+        d["findings"] = [f.to_dict() for f in self.findings]
+        d["extra_rows"] = [e.to_dict() for e in self.extra_rows]
+        d["labels"] = [u.to_dict() for u in self.labels]
+        d["notes"] = list(self.notes)
+        return d
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Report":
+        if d.get("schema") != SCHEMA:
+            raise ValueError(f"不是 gongkai 报告 JSON（schema 应为 {SCHEMA}）")
+        src = d.get("source") or {}
+        report = cls(
+            source=Source(src.get("name", ""), src.get("sha256", ""), src.get("form", "")),
+            title=d.get("title"),
+            agency=d.get("agency"),
+            year=d.get("year"),
+            format=d.get("format"),
+            published=date.fromisoformat(d["published"]) if d.get("published") else None,
+            preamble=d.get("preamble", ""),
+            sections=[Section(s["no"], s.get("title", ""), s.get("text", "")) for s in d.get("sections", [])],
+        )
+        for name in TABLES:
+            if d.get(name) is not None:
+                setattr(report, name, {
+                    row: {c: _value_from_json(v) for c, v in cols.items()} for row, cols in d[name].items()
+                })
+        report.cells = {k: CellInfo.from_dict(v) for k, v in (d.get("cells") or {}).items()}
+        report.findings = [Finding.from_dict(f) for f in d.get("findings", [])]
+        report.extra_rows = [
+            ExtraRow(e["table"], e["label"], list(e.get("raw", [])), Where.parse(e.get("where")))
+            for e in d.get("extra_rows", [])
+        ]
+        report.labels = [
+            LabelUse(u["table"], u["row"], u["printed"], u["official"], Where.parse(u.get("where")))
+            for u in d.get("labels", [])
+        ]
+        report.notes = list(d.get("notes", []))
+        return report
+
+    @classmethod
+    def from_json(cls, text: str) -> "Report":
+        return cls.from_dict(json.loads(text, parse_float=Decimal))

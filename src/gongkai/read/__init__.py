@@ -1,0 +1,109 @@
+"""Readers: any published form of a report -> ``Document``.
+
+``read_file`` detects the form from the bytes (not only the extension), applies size limits
+and hands over to the reader of that form.  Readers for PDF and Word live in their own
+modules and are imported only when such a file arrives, so text parsing stays light.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from gongkai.errors import UnreadableFile
+from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph
+
+# Reports are a few kilobytes of text; anything far larger is not a report (or is hostile).
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+MAX_BINARY_BYTES = 200 * 1024 * 1024
+
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body|<meta|<table|<div|<p[ >])",
+                         re.I)
+
+FORMS = ("txt", "md", "html", "docx", "doc", "wps", "pdf", "image")
+
+
+def detect_form(data: bytes, name: str) -> str:
+    head = data[:2048]
+    ext = Path(name).suffix.lower().lstrip(".")
+    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if ext not in ("zip",) else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "wps" if ext == "wps" else "doc"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"
+    if ext in ("html", "htm", "shtml", "xhtml", "jhtml", "jsp", "asp", "aspx", "php") or _HTML_START.match(head):
+        return "html"
+    if ext in ("md", "markdown"):
+        return "md"
+    return "txt"
+
+
+def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
+    if not data.strip():
+        raise UnreadableFile("文件为空。", name)
+    form = form or detect_form(data, name)
+    limit = MAX_TEXT_BYTES if form in ("txt", "md", "html") else MAX_BINARY_BYTES
+    if len(data) > limit:
+        raise UnreadableFile(
+            f"文件过大（{len(data) / 1048576:.1f} MB），超过{form.upper()}报告的上限 {limit // 1048576} MB，"
+            "不像是一份年度报告。", name)
+    if form in ("txt", "md"):
+        from gongkai.read.decode import decode
+        from gongkai.read.text import read_text
+
+        doc = read_text(decode(data, name, declared=False), name, form)
+    elif form == "html":
+        from gongkai.read.decode import decode
+        from gongkai.read.html import read_html
+
+        doc = read_html(decode(data, name), name)
+    elif form == "pdf":
+        from gongkai.read.pdf import read_pdf
+
+        doc = read_pdf(data, name)
+    elif form == "docx":
+        from gongkai.read.docx import read_docx
+
+        doc = read_docx(data, name)
+    elif form in ("doc", "wps"):
+        from gongkai.read.legacy import read_legacy_word
+
+        doc = read_legacy_word(data, name, form)
+    elif form == "image":
+        from gongkai.read.ocr import read_image
+
+        doc = read_image(data, name)
+    elif form == "zip":
+        raise UnreadableFile("这是 ZIP 压缩包，请解压后再读取其中的报告文件。", name)
+    else:  # pragma: no cover - detect_form returns only the forms above
+        raise UnreadableFile(f"不支持的文件类型：{form}", name)
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    return doc
+
+
+def read_file(path: str | os.PathLike) -> Document:
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise UnreadableFile("文件不存在。", name) from None
+    except OSError as exc:
+        raise UnreadableFile(f"无法读取文件：{exc.strerror}", name) from None
+    if p.is_dir():
+        raise UnreadableFile("这是一个目录，不是文件。", name)
+    if size > MAX_BINARY_BYTES:
+        raise UnreadableFile(f"文件过大（{size / 1048576:.1f} MB），不像是一份年度报告。", name)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(f"无法读取文件：{exc.strerror}", name) from None
+    return read_bytes(data, name)
+
+
+__all__ = ["Block", "Document", "Grid", "GridCell", "Paragraph", "detect_form", "read_bytes", "read_file"]

@@ -1,0 +1,185 @@
+"""HTML as government sites publish it: page chrome around the report, tables with
+rowspan/colspan, Word-exported markup, GBK or UTF-8.
+
+The report is located as the smallest element that holds every report table and section
+heading, so navigation, breadcrumbs, share buttons and footers outside it are left out.
+Tables are expanded into dense grids (a merged cell's text at its top-left position).
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from gongkai.errors import UnreadableFile
+from gongkai.model import Where
+from gongkai.read.document import Document, Grid, GridCell, Paragraph
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "button", "select", "textarea",
+              "input", "iframe", "object", "embed", "head")
+_BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
+               "ol", "blockquote", "pre", "dd", "dt", "dl", "header", "footer", "nav", "aside", "center",
+               "tr", "td", "th", "table", "tbody", "thead", "form", "fieldset", "address", "figure",
+               "figcaption", "hr", "caption"}
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u200b]+")
+_REPORT_TABLE = re.compile(r"申请人情况|第二十条|行政复议|信息内容|勾稽")
+_SECTION_HEADING = re.compile(r"^\s*[一二三四五六]\s*[、.．]")
+_MAX_SPAN = 100
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(_MAX_SPAN, int(str(value).strip().rstrip(";"))))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _own_rows(table) -> list:
+    """The table's rows, not those of tables nested inside it."""
+    rows = []
+    for child in table:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(r for r in child if isinstance(r.tag, str) and r.tag == "tr")
+    return rows
+
+
+def expand_table(table, table_no: int) -> Grid:
+    """rowspan/colspan to a dense matrix of GridCells."""
+    matrix: dict[tuple[int, int], GridCell] = {}
+    rows = _own_rows(table)
+    width = 0
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in matrix:
+                c += 1
+            rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
+            colspan = _span(cell.get("colspan"))
+            text = _clean(cell.text_content())
+            where = Where(table=table_no, row=r + 1, cell=c + 1)
+            matrix[(r, c)] = GridCell(text, where)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    if dr or dc:
+                        matrix.setdefault((r + dr, c + dc), GridCell("", where, covered=True, origin=(r, c)))
+            c += colspan
+            width = max(width, c)
+    grid_rows = []
+    for r in range(len(rows)):
+        row = [matrix.get((r, c), GridCell("", Where(table=table_no, row=r + 1, cell=c + 1)))
+               for c in range(width)]
+        grid_rows.append(row)
+    return Grid(grid_rows, Where(table=table_no), exact=True)
+
+
+def _is_data_table(el) -> bool:
+    return not any(True for _ in el.iterdescendants("table"))
+
+
+def _report_root(body):
+    """Lowest common ancestor of the report's tables and section headings."""
+    marks = [t for t in body.iter("table") if _is_data_table(t) and _REPORT_TABLE.search(t.text_content())]
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag == "table":
+            continue
+        own = _clean("".join(el.itertext()))
+        if len(own) <= 40 and _SECTION_HEADING.match(own) and el.tag not in ("td", "th", "tr", "tbody"):
+            if not any(True for _ in el.iterancestors("table")):
+                marks.append(el)
+    if not marks:
+        return body
+    paths = [list(reversed([m, *m.iterancestors()])) for m in marks]
+    root = body
+    for level in zip(*paths):
+        if all(x is level[0] for x in level):
+            root = level[0]
+        else:
+            break
+    return root
+
+
+class _Walker:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.buffer: list[str] = []
+        self.heading = False
+        self.tables = 0
+        self.paragraphs = 0
+
+    def flush(self) -> None:
+        text = _clean("".join(self.buffer))
+        self.buffer = []
+        if text:
+            self.paragraphs += 1
+            self.doc.blocks.append(Paragraph(text, Where(row=self.paragraphs), heading=self.heading))
+        self.heading = False
+
+    def walk(self, el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "table" and _is_data_table(el):
+            self.flush()
+            self.tables += 1
+            self.doc.blocks.append(expand_table(el, self.tables))
+            if el.tail:
+                self.buffer.append(el.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            self.flush()
+        if tag in _HEADING_TAGS:
+            self.heading = True
+        if tag == "br":
+            self.flush()
+        elif el.text:
+            self.buffer.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                self.walk(child)
+            elif child.tail:  # comments, processing instructions
+                self.buffer.append(child.tail)
+        if block:
+            self.flush()
+        if el.tail:
+            self.buffer.append(el.tail)
+
+
+def read_html(text: str, name: str) -> Document:
+    doc = Document(name=name, form="html")
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise UnreadableFile(f"无法解析 HTML：{exc}", name) from None
+    title = tree.find(".//title")
+    if title is not None and title.text:
+        doc.title_hint = _clean(title.text)
+    for el in list(tree.iter(*_DROP_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in list(tree.iter(etree.Comment)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    root = _report_root(body)
+    # The title is often printed just above the report's container: look for it there.
+    if root is not body and "年度报告" not in _clean(root.text_content())[:200]:
+        for el in body.iter(*_HEADING_TAGS, "p", "div", "span", "td"):
+            t = _clean(el.text_content())
+            if "年度报告" in t and len(t) <= 80:
+                doc.title_hint = t
+                break
+    _Walker(doc).walk(root)
+    return doc
