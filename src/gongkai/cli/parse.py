@@ -22,7 +22,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from gongkai.extract import parse_file
+    from gongkai.extract import is_truncated, parse_file
     from gongkai.inputs import expand
 
     files = list(expand(args.paths))
@@ -30,6 +30,7 @@ def run(args) -> int:
         raise GongkaiError("没有找到可读取的报告文件。", " ".join(args.paths))
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     failures = 0
+    incomplete = 0
     writer = None
     if args.csv:
         writer = csv.writer(out)
@@ -42,6 +43,7 @@ def run(args) -> int:
                 failures += 1
                 print(f"gongkai：{exc}", file=sys.stderr)
                 continue
+            incomplete += is_truncated(report)
             for note in report.notes:
                 print(f"gongkai：{path}：{note}", file=sys.stderr)
             if writer is not None:
@@ -61,7 +63,9 @@ def run(args) -> int:
             out.close()
     if failures:
         print(f"gongkai：{failures} 个文件未能读取（共 {len(files)} 个）。", file=sys.stderr)
-    return 1 if failures else 0
+    if incomplete:
+        print(f"gongkai：{incomplete} 份报告不完整（可能被截断），已输出读到的部分。", file=sys.stderr)
+    return 1 if failures else (3 if incomplete else 0)
 
 
 def _summary(report, path: str) -> None:

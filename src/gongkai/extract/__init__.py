@@ -14,6 +14,12 @@ from gongkai.read import read_bytes, read_file
 from gongkai.read.document import Document, Grid, Paragraph
 
 _SECTION_TABLE = {2: "table2", 3: "table3", 4: "table4"}
+_CN = "零一二三四五六七"
+
+
+def is_truncated(report: Report) -> bool:
+    """The report stops before its last section (六、其他需要报告的事项)."""
+    return bool(report.sections) and report.sections[-1].no < len(FORMAT.sections)
 
 
 def extract(doc: Document) -> Report:
@@ -68,6 +74,9 @@ def extract(doc: Document) -> Report:
     _format(report, version2, header_variants)
     if report.table3 is None and "table3" in tables.headers_seen:
         report.notes.append("表三只有表头，没有可识别的数据行：未取表三的数值。")
+    if report.sections and is_truncated(report):
+        last = report.sections[-1].no
+        report.notes.append(f"报告在第{_CN[last]}部分之后就结束了，缺少第{_CN[last + 1]}至第六部分：文件可能不完整（被截断）。")
     if not report.sections and report.table2 is None and report.table3 is None and report.table4 is None:
         raise NotAReport("没有找到年度报告的章节或统计表，这不像是一份政府信息公开工作年度报告。", doc.name)
     return report
