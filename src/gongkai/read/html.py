@@ -110,6 +110,19 @@ def _report_root(body):
     return root
 
 
+_NOT_TITLE = re.compile(r"当前位置|您的位置|现在位置|首页|>|＞|»")
+
+
+def _printed_title(body) -> str | None:
+    """The report title printed above the content: headings first, then any short block."""
+    for tags in (_HEADING_TAGS, ("p", "div", "span", "td", "strong", "b")):
+        for el in body.iter(*tags):
+            t = _clean(el.text_content())
+            if "年度报告" in t and len(t) <= 80 and not _NOT_TITLE.search(t):
+                return t
+    return None
+
+
 class _Walker:
     def __init__(self, doc: Document):
         self.doc = doc
@@ -163,7 +176,8 @@ def read_html(text: str, name: str) -> Document:
         raise UnreadableFile(f"无法解析 HTML：{exc}", name) from None
     title = tree.find(".//title")
     if title is not None and title.text:
-        doc.title_hint = _clean(title.text)
+        # "<report title>-<site name>" or "<report title>_<site name>"
+        doc.title_hint = re.split(r"\s*[-_|–—]\s*(?=[^-_|–—]*$)", _clean(title.text))[0]
     for el in list(tree.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()
@@ -176,10 +190,8 @@ def read_html(text: str, name: str) -> Document:
     root = _report_root(body)
     # The title is often printed just above the report's container: look for it there.
     if root is not body and "年度报告" not in _clean(root.text_content())[:200]:
-        for el in body.iter(*_HEADING_TAGS, "p", "div", "span", "td"):
-            t = _clean(el.text_content())
-            if "年度报告" in t and len(t) <= 80:
-                doc.title_hint = t
-                break
+        title = _printed_title(body)
+        if title:
+            doc.title_hint = title
     _Walker(doc).walk(root)
     return doc
