@@ -1,0 +1,69 @@
+"""This year's report against last year's: CARRY-OVER, IN-FORCE, COPY (§A.6 V5, V6; §G)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from rapidfuzz import fuzz
+
+from gongkai.check.catalogue import cn_number, column_label, data, finding, row_label
+from gongkai.format import FORMAT
+from gongkai.model import Finding, Report
+
+
+def carry_over(report: Report, previous: Report) -> Iterator[Finding]:
+    for col in FORMAT.table3_column_ids:
+        this = report.value(f"table3.carried_over.{col}")
+        prev = previous.value(f"table3.carried_forward.{col}")
+        if this is not None and prev is not None and this != prev:
+            yield finding(report, "CARRY-OVER", [f"table3.carried_over.{col}"],
+                          column=column_label("table3", "", col), this=this, prev=prev)
+
+
+def in_force(report: Report, previous: Report) -> Iterator[Finding]:
+    # Only the 2021 table counts documents in force (现行有效件数); 2019 counts publications.
+    if report.format != "2021" or previous.format != "2021":
+        return
+    for row in FORMAT.table2_group("2021", "art20_1").rows:
+        key = f"table2.art20_1.{row.id}"
+        made, repealed, this = (report.value(f"{key}.{c}") for c in ("made", "repealed", "in_force"))
+        prev = previous.value(f"{key}.in_force")
+        if None in (made, repealed, this, prev):
+            continue
+        expected = prev + made - repealed
+        if this != expected:
+            yield finding(report, "IN-FORCE", [f"{key}.in_force", f"{key}.made", f"{key}.repealed"],
+                          row=row_label("table2", f"art20_1.{row.id}"), prev=prev, made=made,
+                          repealed=repealed, expected=expected, this=this)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def copied_passages(a: str, b: str, count: int, min_len: int) -> list[str]:
+    """The longest passages of ``a`` that also stand in ``b``, longest first."""
+    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    blocks = sorted((blk for blk in blocks if blk.size >= min_len), key=lambda blk: -blk.size)
+    return [a[blk.a:blk.a + blk.size] for blk in blocks[:count]]
+
+
+def copy(report: Report, previous: Report) -> Iterator[Finding]:
+    spec = data()["copy"]
+    for section in report.sections:
+        old = previous.section(section.no)
+        if old is None:
+            continue
+        a, b = _squeeze(section.text), _squeeze(old.text)
+        if min(len(a), len(b)) < spec["min_chars"]:
+            continue
+        ratio = fuzz.ratio(a, b) / 100
+        if ratio < spec["threshold"]:
+            continue
+        passages = copied_passages(a, b, spec["passages"], spec["min_passage"])
+        yield finding(report, "COPY", where=section.where, quote="\n".join(passages),
+                      number=cn_number(section.no), title=section.title, ratio=round(ratio * 100), passages=len(passages))
+
+
+RULES = (carry_over, in_force, copy)

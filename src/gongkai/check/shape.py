@@ -1,0 +1,35 @@
+"""What a report should contain, according to ``FORMAT``: its table-3 layout and the
+cells its format version requires."""
+
+from __future__ import annotations
+
+from gongkai.format import FORMAT, VERSIONS
+from gongkai.model import Report
+
+SPLIT_PREFIX = "other."  # the 2021 sub-rows of （六）其他处理: other.no_correction …
+SINGLE_OTHER = "other"   # the 2019 single row （六）其他处理
+
+
+def version(report: Report) -> str:
+    """The format version the report's tables are checked against: the one it printed."""
+    return report.format if report.format in VERSIONS else VERSIONS[-1]
+
+
+def table3_layout(report: Report) -> str:
+    """The layout the report's table 3 actually has: its （六） rows decide, else its version."""
+    rows = report.table3 or {}
+    if any(r.startswith(SPLIT_PREFIX) for r in rows):
+        return "2021"
+    if SINGLE_OTHER in rows:
+        return "2019"
+    return version(report)
+
+
+def outcome_rows(report: Report) -> list[str]:
+    """The rows whose sum is （七）总计, in the report's own layout."""
+    layout = set(FORMAT.table3_layout(table3_layout(report)))
+    return [r for r in FORMAT.table3_outcome_rows if r in layout]
+
+
+def expected_cells(report: Report) -> list[str]:
+    return FORMAT.expected_cells(version(report), table3_layout(report))

@@ -1,0 +1,125 @@
+"""The report's shape against the format: sections, tables, rows, cells, labels, version.
+
+SECTION-MISSING, SECTION-TITLE, TABLE-MISSING, TABLE-INCOMPLETE, CELL-BLANK, ROW-EXTRA,
+LABEL-NONSTANDARD, FORMAT-VERSION, FORMAT-LAYOUT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gongkai.check import shape
+from gongkai.check.catalogue import cn_number, column_label, data, finding, row_label, rules, table_name
+from gongkai.format import FORMAT
+from gongkai.format.labels import is_official
+from gongkai.model import TABLES, Finding, Report, split_cell_id
+
+
+def section_missing(report: Report) -> Iterator[Finding]:
+    present = {s.no for s in report.sections}
+    for spec in FORMAT.sections:
+        if spec.no not in present:
+            yield finding(report, "SECTION-MISSING", number=cn_number(spec.no), title=spec.title)
+
+
+def section_title(report: Report) -> Iterator[Finding]:
+    specs = {s.no: s for s in FORMAT.sections}
+    for section in report.sections:
+        spec = specs.get(section.no)
+        if spec is None or not section.title or is_official(section.title, spec.title):
+            continue
+        yield finding(report, "SECTION-TITLE", where=section.where, number=cn_number(spec.no),
+                      printed=section.title, official=spec.title)
+
+
+def table_missing(report: Report) -> Iterator[Finding]:
+    for name in TABLES:
+        if report.table(name) is None:
+            yield finding(report, "TABLE-MISSING", table=table_name(name), title=data()["tables"][name]["title"])
+
+
+def _expected_by_row(report: Report) -> dict[tuple[str, str], list[str]]:
+    rows: dict[tuple[str, str], list[str]] = {}
+    for cell_id in shape.expected_cells(report):
+        table, row, _ = split_cell_id(cell_id)
+        rows.setdefault((table, row), []).append(cell_id)
+    return rows
+
+
+def table_incomplete(report: Report) -> Iterator[Finding]:
+    missing: dict[str, list[tuple[str, list[str]]]] = {}
+    for (table, row), cells in _expected_by_row(report).items():
+        t = report.table(table)
+        if t is not None and row not in t:
+            missing.setdefault(table, []).append((row, cells))
+    for table, rows in missing.items():
+        yield finding(report, "TABLE-INCOMPLETE", [c for _, cells in rows for c in cells],
+                      table=table_name(table), count=len(rows),
+                      rows="、".join(f"“{row_label(table, r, shape.version(report))}”" for r, _ in rows))
+
+
+def cell_blank(report: Report) -> Iterator[Finding]:
+    for (table, row), cells in _expected_by_row(report).items():
+        t = report.table(table)
+        if t is None or row not in t:
+            continue  # TABLE-MISSING / TABLE-INCOMPLETE
+        blank, detail = [], []
+        for cell_id in cells:
+            if report.value(cell_id) is not None:
+                continue
+            blank.append(cell_id)
+            info = report.cells.get(cell_id)
+            raw = info.raw.strip() if info is not None else None
+            shown = "缺失" if not report.has_cell(cell_id) else ("空白" if not raw else f"填“{raw}”")
+            detail.append(f"{column_label(table, row, split_cell_id(cell_id)[2], shape.version(report))}：{shown}")
+        if blank:
+            yield finding(report, "CELL-BLANK", blank, table=table_name(table), row=row_label(table, row, shape.version(report)),
+                          count=len(blank), detail="，".join(detail))
+
+
+def row_extra(report: Report) -> Iterator[Finding]:
+    for extra in report.extra_rows:
+        yield finding(report, "ROW-EXTRA", where=extra.where, table=table_name(extra.table), label=extra.label)
+
+
+def label_nonstandard(report: Report) -> Iterator[Finding]:
+    for use in report.labels:
+        t = report.table(use.table) or {}
+        cells = [f"{use.table}.{use.row}.{c}" for c in t.get(use.row, {})]
+        yield finding(report, "LABEL-NONSTANDARD", cells, where=use.where, table=table_name(use.table),
+                      printed=use.printed, official=use.official)
+
+
+def expected_version(year: int | None) -> dict | None:
+    if year is None:
+        return None
+    for entry in data()["format_versions"]:
+        if entry["from"] <= year and (entry["to"] is None or year <= entry["to"]):
+            return entry
+    return None
+
+
+def format_version(report: Report) -> Iterator[Finding]:
+    expected = expected_version(report.year)
+    if expected is None or report.format is None or report.format == expected["version"]:
+        return
+    actual = next((e["name"] for e in data()["format_versions"] if e["version"] == report.format), report.format)
+    yield finding(report, "FORMAT-VERSION", year=report.year, expected=expected["name"], actual=actual)
+
+
+def format_layout(report: Report) -> Iterator[Finding]:
+    if report.table3 is None:
+        return
+    version, layout = shape.version(report), shape.table3_layout(report)
+    if version == layout:
+        return
+    other_rows = [r for r in FORMAT.table3_layout(layout) if r not in FORMAT.table3_layout(version)]
+    split_rows = [r for r in FORMAT.table3_layout("2021") if r.startswith(shape.SPLIT_PREFIX)]
+    labels = "、".join(f"“{FORMAT.table3_rows[r].label}”" for r in split_rows)
+    cells = [f"table3.{r}.{c}" for r in other_rows for c in (report.table3.get(r) or {})]
+    detail = rules()["FORMAT-LAYOUT"].extra["details"][layout].format(version=version, rows=labels)
+    yield finding(report, "FORMAT-LAYOUT", cells, detail=detail, version=version)
+
+
+RULES = (section_missing, section_title, table_missing, table_incomplete, cell_blank, row_extra,
+         label_nonstandard, format_version, format_layout)
