@@ -1,0 +1,106 @@
+"""Register settings and site paths: shipped defaults in ``data/settings.yaml``, overridden
+key by key by a site file.  The one place that knows where register files live."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gongkai.errors import GongkaiError
+
+
+def load_data(name: str) -> Any:
+    """A YAML file shipped in ``gongkai/register/data``."""
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def read_yaml_file(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"第{mark.line + 1}行" if mark else None
+        raise GongkaiError("YAML 格式错误，无法读取", str(path), place) from exc
+    except OSError as exc:
+        raise GongkaiError(f"无法读取文件（{exc.strerror}）", str(path)) from exc
+
+
+def data_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "gongkai"
+
+
+def config_home() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "gongkai"
+
+
+def default_db_path() -> Path:
+    return data_home() / "gongkai.db"
+
+
+def site_calendar_path() -> Path:
+    """Where administrators' calendar entries go (``gongkai register calendar add``)."""
+    return Path(os.environ.get("GONGKAI_WORKDAYS") or data_home() / "workdays.yaml")
+
+
+def site_settings_path() -> Path:
+    return Path(os.environ.get("GONGKAI_REGISTER_SETTINGS") or config_home() / "register.yaml")
+
+
+@dataclass(frozen=True)
+class Settings:
+    reply_workdays: int
+    max_extension_workdays: int
+    correction_notice_workdays: int
+    correction_period_workdays: int
+    consultation_reply_workdays: int
+    fee_payment_workdays: int
+    fee_wait_pauses_deadline: bool
+    due_soon_workdays: int
+    agency: str
+    review_body: str
+    court: str
+
+    def replace(self, **changes: Any) -> "Settings":
+        return Settings(**{**self.__dict__, **changes})
+
+
+def _build(values: dict[str, Any], source: str) -> Settings:
+    fields = Settings.__dataclass_fields__
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise GongkaiError(f"未知的设置项：{'、'.join(unknown)}", source)
+    kwargs = {}
+    for name, f in fields.items():
+        value = values[name]
+        want = {"int": int, "bool": bool, "str": str}[f.type]
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            raise GongkaiError(f"设置项 {name} 的值 {value!r} 类型不对", source)
+        kwargs[name] = value
+    return Settings(**kwargs)
+
+
+@lru_cache(maxsize=None)
+def _cached(site: str, mtime: float) -> Settings:
+    values = dict(load_data("settings.yaml"))
+    path = Path(site)
+    if mtime:
+        extra = read_yaml_file(path)
+        if not isinstance(extra, dict):
+            raise GongkaiError("设置文件应为“键: 值”的形式", site)
+        values.update(extra)
+    return _build(values, site if mtime else "settings.yaml")
+
+
+def load_settings() -> Settings:
+    path = site_settings_path()
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return _cached(str(path), mtime)

@@ -1,0 +1,97 @@
+"""The register's vocabulary, from ``data/vocab.yaml`` and the national format: channels,
+event kinds, states, applicant types (table-3 columns) and outcomes (table-3 rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from gongkai.errors import GongkaiError
+from gongkai.format import FORMAT
+from gongkai.register.settings import load_data
+
+LAYOUT = "2021"
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    label: str
+    receipt: str  # submitted | signed | confirmed
+    aliases: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def _vocab() -> dict:
+    return load_data("vocab.yaml")
+
+
+@lru_cache(maxsize=None)
+def channels() -> dict[str, Channel]:
+    return {k: Channel(k, v["label"], v["receipt"], tuple(v.get("aliases") or ()))
+            for k, v in _vocab()["channels"].items()}
+
+
+def event_labels() -> dict[str, str]:
+    return _vocab()["events"]
+
+
+def state_labels() -> dict[str, str]:
+    return _vocab()["states"]
+
+
+def party_labels() -> dict[str, str]:
+    return _vocab()["consultation_parties"]
+
+
+@lru_cache(maxsize=None)
+def applicant_types() -> dict[str, str]:
+    """The six applicant columns of table 3: id -> label."""
+    return {c.id: c.label for c in FORMAT.table3_columns if c.id != "total"}
+
+
+@lru_cache(maxsize=None)
+def outcomes() -> dict[str, str]:
+    """Outcome row ids of the 2021 layout (one per concluded request) -> label with its group."""
+    layout = set(FORMAT.table3_layout(LAYOUT))
+    out = {}
+    for rid in FORMAT.table3_outcome_rows:
+        if rid in layout:
+            row = FORMAT.table3_rows[rid]
+            group = row.group if row.group and not row.label.startswith(row.group) else ""
+            out[rid] = f"{group}{row.label}"
+    return out
+
+
+def _match(text: str, table: dict[str, list[str]], what: str, source: str | None, place: str | None) -> str:
+    key = (text or "").strip()
+    for id_, names in table.items():
+        if key == id_ or key in names:
+            return id_
+    raise GongkaiError(f"无法识别的{what}“{key}”（可用：{'、'.join(n[0] for n in table.values())}）",
+                       source, place)
+
+
+def channel_id(text: str, source: str | None = None, place: str | None = None) -> str:
+    table = {c.id: [c.label, *c.aliases] for c in channels().values()}
+    return _match(text, table, "提交方式", source, place)
+
+
+def applicant_type_id(text: str, source: str | None = None, place: str | None = None) -> str:
+    table = {k: [v] + (["其他组织"] if k == "other_org" else []) + (["社会组织"] if k == "social_org" else [])
+             for k, v in applicant_types().items()}
+    return _match(text, table, "申请人类型", source, place)
+
+
+@lru_cache(maxsize=None)
+def _outcome_names() -> dict[str, list[str]]:
+    names = {}
+    for rid, label in outcomes().items():
+        row = FORMAT.table3_rows[rid]
+        core = row.core
+        names[rid] = [core, label, row.label, *row.variants]
+    return names
+
+
+def outcome_id(text: str, source: str | None = None, place: str | None = None) -> str:
+    return _match(text, _outcome_names(), "办理结果", source, place)

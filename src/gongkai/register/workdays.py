@@ -1,0 +1,210 @@
+"""Working days (工作日) for statutory deadlines.
+
+chinesecalendar supplies the State Council's holiday arrangements for the years it knows; the
+project's override table (``data/workdays.yaml``, then the administrators' site file) supplies
+new years and wins where both speak.  Past the last known year a day is judged by the weekend
+alone and the answer is marked *assumed*, so no deadline is stated as certain when it is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Iterable
+
+import chinese_calendar
+import yaml
+
+from gongkai.errors import GongkaiError
+from gongkai.register.settings import load_data, read_yaml_file, site_calendar_path
+
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class YearNotice:
+    """One year's holiday arrangement: days off on weekdays and 调休 working weekend days."""
+
+    year: int
+    notice: str
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    source: str
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    day: date
+    workday: bool
+    kind: str      # 工作日 | 周末 | 节假日 | 调休上班 | 未知（按周末推算）
+    assumed: bool  # true when the year's calendar is not known
+
+
+@dataclass
+class Calendar:
+    library_years: tuple[int, int]
+    overrides: dict[int, YearNotice] = field(default_factory=dict)
+    _cache: dict[date, DayInfo] = field(default_factory=dict, repr=False)
+
+    # -- knowledge ---------------------------------------------------------------------
+    @property
+    def known_years(self) -> list[int]:
+        lo, hi = self.library_years
+        return sorted(set(range(lo, hi + 1)) | set(self.overrides))
+
+    @property
+    def last_known_day(self) -> date:
+        """The last day of the contiguous run of known years starting at the library's first."""
+        year = self.library_years[0]
+        known = set(self.known_years)
+        while year + 1 in known:
+            year += 1
+        return date(year, 12, 31)
+
+    def knows(self, day: date) -> bool:
+        lo, hi = self.library_years
+        return day.year in self.overrides or lo <= day.year <= hi
+
+    # -- one day -----------------------------------------------------------------------
+    def info(self, day: date) -> DayInfo:
+        hit = self._cache.get(day)
+        if hit is None:
+            hit = self._cache[day] = self._judge(day)
+        return hit
+
+    def _judge(self, day: date) -> DayInfo:
+        weekend = day.weekday() >= 5
+        notice = self.overrides.get(day.year)
+        if notice is not None:
+            if day in notice.workdays:
+                return DayInfo(day, True, "调休上班", False)
+            if day in notice.holidays:
+                return DayInfo(day, False, "节假日", False)
+            return DayInfo(day, not weekend, "周末" if weekend else "工作日", False)
+        lo, hi = self.library_years
+        if lo <= day.year <= hi:
+            try:
+                work = chinese_calendar.is_workday(day)
+            except NotImplementedError:  # the library is older than the pin says
+                return DayInfo(day, not weekend, "未知（按周末推算）", True)
+            if work:
+                return DayInfo(day, True, "调休上班" if weekend else "工作日", False)
+            return DayInfo(day, False, "节假日" if _is_named_holiday(day) else "周末", False)
+        return DayInfo(day, not weekend, "未知（按周末推算）", True)
+
+    def is_workday(self, day: date) -> bool:
+        return self.info(day).workday
+
+    # -- counting ----------------------------------------------------------------------
+    def add_workdays(self, start: date, n: int) -> tuple[date, bool]:
+        """The n-th working day after ``start`` (start itself not counted, 民法典 Art. 201),
+        and whether any day on the way had to be assumed."""
+        day, counted, assumed = start, 0, False
+        while counted < n:
+            day += timedelta(days=1)
+            info = self.info(day)
+            assumed |= info.assumed
+            counted += info.workday
+        return day, assumed
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]."""
+        return sum(self.is_workday(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
+
+
+def _is_named_holiday(day: date) -> bool:
+    on_holiday, name = chinese_calendar.get_holiday_detail(day)
+    return bool(on_holiday and name)
+
+
+# -- the override table ------------------------------------------------------------------
+_RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:\.\.|～|~|至)\s*(\d{4}-\d{2}-\d{2})\s*$")
+
+
+def parse_days(items: Iterable[object], source: str, place: str) -> set[date]:
+    """Dates and ranges ``2027-02-06..2027-02-13`` as written in the table or on the CLI."""
+    days: set[date] = set()
+    for item in items:
+        if isinstance(item, date):
+            days.add(item)
+            continue
+        text = str(item).strip()
+        try:
+            m = _RANGE.match(text)
+            if m:
+                a, b = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
+                if b < a:
+                    raise ValueError
+                days.update(a + timedelta(days=i) for i in range((b - a).days + 1))
+            else:
+                days.add(date.fromisoformat(text))
+        except ValueError:
+            raise GongkaiError(f"无法识别的日期“{text}”（应为 2027-01-01 或 2027-02-06..2027-02-13）",
+                               source, place) from None
+    return days
+
+
+def _notice(year: int, entry: dict, source: str) -> YearNotice:
+    place = f"{year}年"
+    if not isinstance(entry, dict):
+        raise GongkaiError("每一年应包含 notice、holidays、workdays", source, place)
+    holidays = parse_days(entry.get("holidays") or [], source, place + " holidays")
+    workdays = parse_days(entry.get("workdays") or [], source, place + " workdays")
+    wrong = sorted(d for d in holidays | workdays if d.year != year)
+    if wrong:
+        raise GongkaiError(f"日期 {wrong[0].isoformat()} 不属于 {year} 年", source, place)
+    both = sorted(holidays & workdays)
+    if both:
+        raise GongkaiError(f"{both[0].isoformat()} 不能既是节假日又是调休上班日", source, place)
+    weekday_work = sorted(d for d in workdays if d.weekday() < 5)
+    if weekday_work:
+        raise GongkaiError(f"调休上班日 {weekday_work[0].isoformat()} 本来就是工作日（周一至周五）",
+                           source, place)
+    return YearNotice(year, str(entry.get("notice") or ""), frozenset(holidays), frozenset(workdays), source)
+
+
+def _read_table(data: dict, source: str) -> dict[int, YearNotice]:
+    years = (data or {}).get("years") or {}
+    if not isinstance(years, dict):
+        raise GongkaiError("years 应为“年份: 安排”的形式", source)
+    out = {}
+    for key, entry in years.items():
+        try:
+            year = int(key)
+        except (TypeError, ValueError):
+            raise GongkaiError(f"年份“{key}”不是数字", source) from None
+        out[year] = _notice(year, entry, source)
+    return out
+
+
+def load_calendar(site_path: Path | None = None) -> Calendar:
+    shipped = load_data("workdays.yaml")
+    lo, hi = shipped["library_years"]
+    overrides = _read_table(shipped, "gongkai/register/data/workdays.yaml")
+    path = site_path or site_calendar_path()
+    if path.exists():
+        overrides.update(_read_table(read_yaml_file(path), str(path)))
+    return Calendar((lo, hi), overrides)
+
+
+def add_year(year: int, holidays: set[date], workdays: set[date], notice: str,
+             site_path: Path | None = None) -> Path:
+    """Write one year's notice into the site table (replacing that year if present)."""
+    path = site_path or site_calendar_path()
+    source = str(path)
+    _notice(year, {"notice": notice, "holidays": sorted(holidays), "workdays": sorted(workdays)}, source)
+    data = read_yaml_file(path) if path.exists() else {}
+    data.setdefault("years", {})
+    data["years"][year] = {
+        "notice": notice,
+        "holidays": [d.isoformat() for d in sorted(holidays)],
+        "workdays": [d.isoformat() for d in sorted(workdays)],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("# 由 gongkai register calendar add 写入\n"
+                   + yaml.safe_dump(data, allow_unicode=True, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)  # atomic: a reader never sees half a file
+    return path
