@@ -27,10 +27,15 @@ def extract(doc: Document) -> Report:
     report.notes += doc.notes
     grids = [b for b in doc.blocks if isinstance(b, Grid)]
     version2, header_variants = detect_table2_version(grids)
-    tables = TableExtractor(report, version2)
-
     preamble: list[str] = []
     bodies: dict[int, list[str]] = {}
+
+    def unnarrate(text: str) -> None:
+        body = bodies[current] if current else preamble
+        if body and body[-1] == text:
+            body.pop()
+
+    tables = TableExtractor(report, version2, unnarrate)
     titles: dict[int, str] = {}
     current = 0
     paragraphs: list[str] = []
@@ -65,7 +70,10 @@ def extract(doc: Document) -> Report:
                         bodies[current] = []
                         tables.set_context(_SECTION_TABLE.get(current))
                         continue
-                tables.feed_row(block, row)
+                if not tables.feed_row(block, row) and not block.exact:
+                    line = " ".join(c.text for c in row if c.text)  # prose after all
+                    (bodies[current] if current else preamble).append(line)
+                    paragraphs.append(line)
     tables.finish()
 
     report.preamble = join_lines(preamble)

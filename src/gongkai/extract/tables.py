@@ -74,8 +74,10 @@ def detect_table2_version(grids: list[Grid]) -> tuple[str | None, list[tuple[str
 class TableExtractor:
     """Feeds rows in reading order; writes values into ``report``."""
 
-    def __init__(self, report: Report, table2_version: str | None):
+    def __init__(self, report: Report, table2_version: str | None, unnarrate=None):
         self.report = report
+        self.unnarrate = unnarrate or (lambda text: None)  # takes a used fragment back out of the narrative
+        self.fragment: tuple[str, Where | None] | None = None
         self.version2 = table2_version
         self.context: str | None = None
         self.pending: tuple[str, Where | None, str, str] | None = None  # text, where, table, row id
@@ -124,21 +126,31 @@ class TableExtractor:
                     out.append(Piece(text, cell.where, "label", cell.confidence))
         return out
 
-    def _match(self, text: str) -> tuple[str, str, str] | None:
+    def _match(self, text: str, suffixes: bool = True) -> tuple[str, str, str] | None:
         """(table, row id, official label) for a printed row label."""
         order = ("table2", "table3") if self.context == "table2" else ("table3", "table2")
-        for table in order:
-            index = L.table2_rows() if table == "table2" else L.table3_rows()
+        indexes = [(t, L.table2_rows() if t == "table2" else L.table3_rows()) for t in order]
+        for table, index in indexes:
             hit = index.match(text)
             if hit:
                 return table, hit.key, hit.official
+        # Space-separated text keeps group and row labels in one cell ("（三）不予公开 1.属于国家秘密"):
+        # the row's own label is the shortest trailing part that is a label.
+        tokens = text.split() if suffixes else []
+        for k in range(len(tokens) - 1, 0, -1):
+            tail = "".join(tokens[k:])
+            for table, index in indexes:
+                hit = index.match(tail, fuzzy=False)
+                if hit:
+                    return table, hit.key, hit.official
         return None
 
     def feed_grid(self, grid: Grid) -> None:
         for row in grid.rows:
             self.feed_row(grid, row)
 
-    def feed_row(self, grid: Grid, row: list[GridCell]) -> None:
+    def feed_row(self, grid: Grid, row: list[GridCell]) -> bool:
+        """Use one row; False when it is not a table row after all (prose the text reader split)."""
         pieces = self._pieces(grid, row)
         labels = [p for p in pieces if p.kind == "label"]
         header = self._header_table([p.text for p in labels])
@@ -149,10 +161,9 @@ class TableExtractor:
                 self.headers_seen.add(header)
             if self.context == "table3":
                 self._note_t3_header_variants(labels)
-            return
+            return True
         if not labels:
-            self._feed_unlabelled(pieces)
-            return
+            return self._feed_unlabelled(pieces)
         last = max(i for i, p in enumerate(pieces) if p.kind == "label")
         region = [p for p in pieces[last + 1:] if p.kind in ("value", "empty")]
         label = labels[-1]
@@ -166,34 +177,47 @@ class TableExtractor:
                 label = Piece(self.pending[0] + label.text, self.pending[1], "label")
         if hit is None and len(labels) > 1:
             hit = self._match("".join(p.text for p in labels))
+        if hit is None and self.fragment is not None:  # a label wrapped: its head stood on the line above
+            hit = self._match(self.fragment[0] + label.text)
+            if hit is not None:
+                self.unnarrate(self.fragment[0])
+                label = Piece(self.fragment[0] + label.text, self.fragment[1], "label")
+        self.fragment = None
         if hit is None and not has_values:
-            self._maybe_pending(label)
-            return
-        self._flush_pending(unless=hit)
+            return self._maybe_pending(label) or (grid.exact and self.context is not None)
         if hit is None:
-            if self.context in ("table2", "table3") and has_values:
+            if grid.loose:
+                return False
+            self._flush_pending()
+            if self.context in ("table2", "table3"):
                 self.report.extra_rows.append(
                     ExtraRow(self.context, L.squeeze("".join(p.text for p in labels)),
                              [p.text for p in region], label.where))
-            elif has_values:
-                self.report.notes.append(
-                    f"{_zh(label.where)}：无法归属的表格行“{L.squeeze(label.text)}”，未取其数值。")
-            return
+                return True
+            if not grid.exact:
+                return False
+            self.report.notes.append(f"{_zh(label.where)}：无法归属的表格行“{L.squeeze(label.text)}”，未取其数值。")
+            return True
+        self._flush_pending(unless=hit)
         table, row_id, official = hit
         if not has_values and not region:
             self.pending = (label.text, label.where, table, row_id)
-            return
+            return True
         self._assign(table, row_id, official, label, region)
+        return True
 
-    def _maybe_pending(self, label: Piece) -> None:
+    def _maybe_pending(self, label: Piece) -> bool:
         hit = self._match(label.text)
         if hit:
             self._flush_pending()
             self.pending = (label.text, label.where, hit[0], hit[1])
-        elif self.pending is not None:
+            return True
+        if self.pending is not None:
             combined = self._match(self.pending[0] + label.text)
             if combined:
                 self.pending = (self.pending[0] + label.text, self.pending[1], combined[0], combined[1])
+                return True
+        return False
 
     def feed_fragment(self, text: str, where: Where | None) -> bool:
         """A short line without tabs inside a table: a header, a wrapped label, or nothing."""
@@ -202,13 +226,16 @@ class TableExtractor:
             self.set_context(header)
             self.headers_seen.add(header)
             return True
-        hit = self._match(text)
+        if len(text.split()) >= 3 and all(len(t) > 1 for t in text.split()):
+            return True  # column headers pasted as one line
+        hit = self._match(text, suffixes=False)
         if hit:
             self._flush_pending()
             self.pending = (text, where, hit[0], hit[1])
             return True
-        if self.pending is not None and self._match(self.pending[0] + text):
+        if self.pending is not None and self._match(self.pending[0] + text, suffixes=False):
             return True
+        self.fragment = (text, where)
         return False
 
     def _flush_pending(self, unless: tuple | None = None) -> None:
@@ -231,23 +258,24 @@ class TableExtractor:
                 return row.label
         return ""
 
-    def _feed_unlabelled(self, pieces: list[Piece]) -> None:
+    def _feed_unlabelled(self, pieces: list[Piece]) -> bool:
         values = [p for p in pieces if p.kind in ("value", "empty")]
         if not any(p.kind == "value" for p in values):
-            return
+            return True
         filled = sum(1 for p in values if p.kind == "value")
         if self.pending is not None and self.context != "table4" and filled <= T3_WIDTH + 1:
             text, where, table, row_id = self.pending
             self.pending = None
             self._assign(table, row_id, self._official(table, row_id), Piece(text, where, "label"), values)
-            return
+            return True
         if self.context == "table4" or len(values) >= 10 or self.t4_pieces:
             self.t4_pieces += values
             if len([p for p in self.t4_pieces if p.kind == "value"]) >= T4_WIDTH or len(self.t4_pieces) >= T4_WIDTH:
                 self._commit_table4()
-            return
+            return True
         where = values[0].where
         self.report.notes.append(f"{_zh(where)}：有一行数字没有行名，无法归属，未取其数值。")
+        return True
 
     # -- assignment ------------------------------------------------------------------------
     def _columns(self, table: str, row_id: str) -> list[str] | None:
@@ -295,9 +323,11 @@ class TableExtractor:
                 f"{_zh(cells[0].where)}：{table_zh(table)}“{row_id}”行的数值多于{m}个，只取了前{m}个。")
             values = list(cells[:m])
         elif len(cells) < m:
-            tokens = [L.squeeze(p.text) for p in cells if p.kind == "value"]
-            if any(len(t) > 1 for t in tokens) and all(t.isdigit() for t in tokens) and \
-                    len(tokens) == len(cells):
+            core = strip_edges(cells)
+            tokens = [L.squeeze(p.text) for p in core]
+            if core and all(p.kind == "value" and t.isdigit() for p, t in zip(core, tokens)) and \
+                    any(len(t) > 1 for t in tokens):
+                cells = core
                 numbers = split.recover(tokens, m, check)
                 where = cells[0].where if cells else row_where
                 raw = " ".join(p.text for p in cells)
@@ -330,8 +360,11 @@ class TableExtractor:
         check = split.grouped_total_check(len(FORMAT.table4_groups), len(FORMAT.table4_columns))
         ids = [f"table4.{g}.{c}" for g, c in FORMAT.table4_cell_order]
         if len(cells) < T4_WIDTH:
-            tokens = [L.squeeze(p.text) for p in cells if p.kind == "value"]
-            if any(len(t) > 1 for t in tokens) and len(tokens) == len(cells) and all(t.isdigit() for t in tokens):
+            core = strip_edges(cells)
+            tokens = [L.squeeze(p.text) for p in core]
+            if core and all(p.kind == "value" and t.isdigit() for p, t in zip(core, tokens)) and \
+                    any(len(t) > 1 for t in tokens):
+                cells = core
                 numbers = split.recover(tokens, T4_WIDTH, check)
                 raw = " ".join(p.text for p in cells)
                 where = cells[0].where
@@ -372,6 +405,15 @@ def fit(region: list[Piece], m: int) -> list[Piece]:
     while len(cells) > m and cells[-1].kind == "empty":
         cells.pop()
     return cells
+
+
+def strip_edges(cells: list[Piece]) -> list[Piece]:
+    start, end = 0, len(cells)
+    while start < end and cells[start].kind == "empty":
+        start += 1
+    while end > start and cells[end - 1].kind == "empty":
+        end -= 1
+    return cells[start:end]
 
 
 def table_zh(table: str) -> str:

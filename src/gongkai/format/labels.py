@@ -61,14 +61,14 @@ class LabelIndex:
         self._keys = list(self._exact)
         self._cutoff = cutoff
 
-    def match(self, text: str) -> LabelMatch | None:
+    def match(self, text: str, fuzzy: bool = True) -> LabelMatch | None:
         k = label_key(text)
         if not k:
             return None
         hit = self._exact.get(k)
         if hit:
             return LabelMatch(hit[0], hit[1], hit[2], 100.0)
-        if len(k) < 4:
+        if len(k) < 4 or not fuzzy:
             return None
         # A label wrapped onto the next line: the printed part is a prefix of one label.
         prefixed = {self._exact[key][0]: key for key in self._keys if key.startswith(k)}

@@ -35,6 +35,7 @@ class Grid:
     rows: list[list[GridCell]]
     where: Where | None = None
     exact: bool = True  # True when the columns are real (HTML, DOCX, PDF ruling lines)
+    loose: bool = False  # a line of prose that only looked like a row (text split at spaces)
 
 
 Block = Paragraph | Grid

@@ -43,12 +43,22 @@ def _space_row(line: str) -> list[str] | None:
         return None
     if not all(_NUMBER_TOKEN.match(t) for t in tokens[first_number:]):
         return None
-    label = "".join(tokens[:first_number])
-    if len(label) > 40 or any(p in label for p in "。；;，,："):
+    # Keep the spaces: they may separate cells (group | row label) or spell a label out.
+    label = " ".join(tokens[:first_number])
+    if len(label) > 80 or any(p in label for p in "。；;"):
         return None
     if not label and len(tokens) < 3:
         return None
     return ([label] if label else []) + tokens[first_number:]
+
+
+_FUSED_LINE = re.compile(r"^([\u4e00-\u9fff（）()、“”]{2,20}[\u4e00-\u9fff）)”])(\d{2,})$")
+
+
+def _fused_row(line: str) -> list[str] | None:
+    """``行政规范性文件693665``: a label with its numbers run together (a flattened page)."""
+    m = _FUSED_LINE.match(line.strip())
+    return [line.strip()] if m else None
 
 
 def read_text(text: str, name: str, form: str = "txt") -> Document:
@@ -73,7 +83,12 @@ def read_text(text: str, name: str, form: str = "txt") -> Document:
         elif line.count("|") >= 2 and line.lstrip().startswith("|"):
             cells = [_strip_markup(c) for c in _split_pipes(line)]
         else:
-            cells = _space_row(_strip_markup(line))
+            cells = _space_row(_strip_markup(line)) or _fused_row(_strip_markup(line))
+            if cells is not None:  # a guess: kept apart so that prose can be given back
+                flush_grid()
+                doc.blocks.append(Grid([[GridCell(c, Where(line=number, column=i + 1)) for i, c in enumerate(cells)]],
+                                       Where(line=number), exact=False, loose=True))
+                continue
         if cells is not None:
             if all(not c or _SEPARATOR_CELL.match(c) for c in cells):
                 continue  # Markdown separator or a row of dashes
