@@ -1,0 +1,122 @@
+"""``gongkai check FILE... [--previous FILE] [--json] [--html OUT]``: review reports.
+
+Exit status: 0 no error-level finding, 1 at least one error-level finding (or one input
+could not be read at all).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from gongkai.errors import GongkaiError, NotAReport, UnreadableFile
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("check", help="检查报告：勾稽关系、缺项、格式、正文与表格是否一致",
+                       description="按全国统一格式检查年度报告（txt、md、html、docx、doc、pdf 或报告 JSON），"
+                                   "逐条列出问题、级别和位置。有“错误”级问题或有文件无法读取时退出码为 1。")
+    p.add_argument("paths", nargs="+", metavar="文件或目录")
+    p.add_argument("--previous", metavar="上年报告", help="上一年度的报告，用于结转、现行有效件数和雷同检查")
+    p.add_argument("--json", action="store_true", help="输出附带检查结果的报告 JSON（多个文件时为 JSON Lines）")
+    p.add_argument("--html", metavar="输出", help="写出独立的 HTML 检查页面；多个文件时为目录，每份报告一页")
+    p.set_defaults(handler=run)
+
+
+def load_report(path: str):
+    """A report from any readable file, or from a report JSON (schema.md)."""
+    from gongkai.model import Report
+
+    if path.lower().endswith(".json"):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        except FileNotFoundError:
+            raise UnreadableFile("文件不存在。", path) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UnreadableFile(f"无法读取（{exc.__class__.__name__}）。", path) from None
+        try:
+            return Report.from_json(text)
+        except json.JSONDecodeError as exc:
+            raise NotAReport(f"不是有效的 JSON：{exc.msg}。", path, f"第{exc.lineno}行第{exc.colno}列") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise NotAReport(f"不是 gongkai 报告 JSON（{exc}）。", path) from None
+    from gongkai.extract import parse_file
+
+    return parse_file(path)
+
+
+def run(args) -> int:
+    from gongkai.check import check_report, has_errors
+    from gongkai.inputs import expand
+
+    files = list(expand(args.paths))
+    if not files:
+        raise GongkaiError("没有找到可读取的报告文件。", " ".join(args.paths))
+    previous = load_report(args.previous) if args.previous else None
+    html_dir = args.html if args.html and len(files) > 1 else None
+    if html_dir:
+        os.makedirs(html_dir, exist_ok=True)
+    failures = errors = 0
+    for path in files:
+        try:
+            report = load_report(path)
+        except GongkaiError as exc:
+            failures += 1
+            print(f"gongkai：{exc}", file=sys.stderr)
+            continue
+        findings = check_report(report, previous)
+        errors += has_errors(findings)
+        if args.json:
+            report.findings = findings
+            indent = 2 if len(files) == 1 else None
+            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=indent, default=str) + "\n")
+        else:
+            _print_review(report, findings, path)
+        if args.html:
+            _write_html(report, findings, path, os.path.join(html_dir, _page_name(path)) if html_dir else args.html)
+    if failures:
+        print(f"gongkai：{failures} 个文件未能读取（共 {len(files)} 个）。", file=sys.stderr)
+    return 1 if failures or errors else 0
+
+
+def _page_name(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0] + ".html"
+
+
+def _write_html(report, findings, path: str, out: str) -> None:
+    from gongkai.check.review import render_review
+
+    try:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(render_review(report, findings))
+    except OSError as exc:
+        raise GongkaiError(f"无法写出 HTML 检查页面（{exc.strerror or exc}）。", out) from None
+
+
+def _print_review(report, findings, path: str) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from gongkai.check.catalogue import data
+
+    names = data()["severities"]
+    colours = {"error": "red", "warning": "yellow", "notice": "cyan"}
+    console = Console()
+    console.print(f"[bold]{escape(report.title or path)}[/bold]  （{escape(path)}）")
+    console.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
+                  f"格式：{report.format or '（未识别）'}  落款日期：{report.published or '（无）'}")
+    if findings:
+        table = Table(show_lines=True)
+        table.add_column("规则", no_wrap=True)
+        table.add_column("级别", no_wrap=True)
+        table.add_column("位置", overflow="fold")
+        table.add_column("说明", overflow="fold")
+        for f in findings:
+            text = escape(f.message) + (f"\n[dim]引文：{escape(f.quote)}[/dim]" if f.quote else "")
+            table.add_row(f.rule, f"[{colours[f.severity]}]{names[f.severity]}[/]", escape(f.where or ""), text)
+        console.print(table)
+    counts = "，".join(f"{names[s]} {sum(f.severity == s for f in findings)} 项" for s in names)
+    console.print(f"共 {len(findings)} 项：{counts}。\n" if findings else "未发现问题。\n")
