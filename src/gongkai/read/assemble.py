@@ -1,0 +1,193 @@
+"""Laid-out pages (tables and text lines with positions) -> one ``Document``.
+
+Shared by the PDF and OCR readers.  Page furniture goes (page numbers such as "-3-",
+"— 3 —", "第3页", and running headers repeated on most pages), lines are rejoined into
+paragraphs the way the page shows them (a paragraph ends at a short line, the next one
+starts indented), and tables become dense grids whose cells say page, table, row and cell.
+A table continued on the next page stays a separate grid right after the first one, with
+nothing between them, so the extractor reads its rows in sequence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from gongkai.model import Where
+from gongkai.read.document import Document, Grid, GridCell, Paragraph
+from gongkai.read.layout import Line, TableLayout
+
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－~～_·•.]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+                          r"[\-—–－~～]+\s*\d+\s*[\-—–－~～]+|\d{1,3}|[ivxlcIVXLC]{1,5})[\s\-—–－~～_·•.]*$")
+_MARGIN = 0.09  # share of the page height at the top and bottom where furniture lives
+_ASCII_END = re.compile(r"[A-Za-z0-9]$")
+_ASCII_START = re.compile(r"^[A-Za-z0-9]")
+
+
+@dataclass
+class PageLayout:
+    number: int
+    width: float
+    height: float
+    tables: list[TableLayout] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def _furniture(pages: list[PageLayout]) -> set[tuple[int, int]]:
+    """(page index, line index) of page numbers and running headers/footers."""
+    drop: set[tuple[int, int]] = set()
+    repeated: Counter[str] = Counter()
+    margin_lines: list[tuple[int, int, str]] = []
+    for pi, page in enumerate(pages):
+        limit = page.height * _MARGIN
+        for li, line in enumerate(page.lines):
+            if line.top < limit or line.bottom > page.height - limit:
+                if is_page_number(line.text):
+                    drop.add((pi, li))
+                else:
+                    key = re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
+                    margin_lines.append((pi, li, key))
+    for key in {k for _, _, k in margin_lines}:
+        repeated[key] = len({pi for pi, _, k in margin_lines if k == key})
+    if len(pages) >= 3:
+        for pi, li, key in margin_lines:
+            if repeated[key] >= max(3, len(pages) // 2):
+                drop.add((pi, li))
+    return drop
+
+
+def _join(a: str, b: str) -> str:
+    return a + (" " if _ASCII_END.search(a) and _ASCII_START.match(b) else "") + b
+
+
+def _grid(table: TableLayout, page: int, number: int) -> Grid | None:
+    rows: list[list[GridCell]] = []
+    for r in range(table.n_rows):
+        row: list[GridCell] = []
+        for c in range(table.n_cols):
+            o = table.origin[(r, c)]
+            where = Where(page=page, table=number, row=o[0] + 1, cell=o[1] + 1)
+            if o == (r, c):
+                row.append(GridCell(table.texts.get((r, c), ""), where, confidence=table.confidence.get((r, c))))
+            else:
+                row.append(GridCell("", where, covered=True, origin=(o[0], o[1])))
+        texts = [cell.text for cell in row if cell.text]
+        if len(texts) == 1 and is_page_number(texts[0]) and not texts[0].strip().isdigit():
+            continue  # a page number drawn inside the table's frame
+        rows.append(row)
+    if not rows:
+        return None
+    return Grid(_rebase(rows), Where(page=page, table=number), exact=True)
+
+
+def _rebase(rows: list[list[GridCell]]) -> list[list[GridCell]]:
+    """Covered cells point at their origin by grid index; keep them valid after dropped rows."""
+    position: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if not cell.covered and cell.where is not None:
+                position[(cell.where.row - 1, cell.where.cell - 1)] = (r, c)
+    for row in rows:
+        for cell in row:
+            if cell.covered and cell.origin is not None:
+                new = position.get(cell.origin)
+                if new is None:  # its origin was dropped: the cell stands alone, empty
+                    cell.covered, cell.origin = False, None
+                else:
+                    cell.origin = new
+    return rows
+
+
+def _body_metrics(pages: list[PageLayout], drop) -> tuple[float, float, float]:
+    """Body font size, left and right text edges (most common values)."""
+    sizes: Counter[float] = Counter()
+    lefts: Counter[int] = Counter()
+    rights: Counter[int] = Counter()
+    for pi, page in enumerate(pages):
+        for li, line in enumerate(page.lines):
+            if (pi, li) in drop:
+                continue
+            sizes[round(line.size * 2) / 2] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 12.0
+    for pi, page in enumerate(pages):
+        for li, line in enumerate(page.lines):
+            if (pi, li) not in drop and abs(line.size - body) <= 1:
+                lefts[round(line.x0)] += 1
+                rights[round(line.x1)] += 1
+    left = lefts.most_common(1)[0][0] if lefts else 0
+    right = rights.most_common(1)[0][0] if rights else 0
+    return body, float(left), float(right)
+
+
+def build_document(doc: Document, pages: list[PageLayout]) -> Document:
+    drop = _furniture(pages)
+    body, left, right = _body_metrics(pages, drop)
+    para: list[str] = []
+    para_where: Where | None = None
+    prev: Line | None = None
+
+    def flush() -> None:
+        nonlocal para, para_where, prev
+        if para:
+            text = para[0]
+            for piece in para[1:]:
+                text = _join(text, piece)
+            doc.blocks.append(Paragraph(text.strip(), para_where))
+        para, para_where, prev = [], None, None
+
+    for pi, page in enumerate(pages):
+        items: list[tuple[float, int, object]] = []
+        for ti, table in enumerate(page.tables):
+            items.append((table.ys[0], 0, (ti, table)))
+        line_no = 0
+        for li, line in enumerate(page.lines):
+            if (pi, li) in drop:
+                continue
+            line_no += 1
+            items.append((line.top, 1, (line_no, line)))
+        items.sort(key=lambda it: (it[0], it[1]))
+        for _, kind, payload in items:
+            if kind == 0:
+                flush()
+                ti, table = payload
+                grid = _grid(table, page.number, ti + 1)
+                if grid is not None:
+                    doc.blocks.append(grid)
+                continue
+            line_no, line = payload
+            text = line.text.strip()
+            if not text:
+                continue
+            unit = max(line.size, 1.0)
+            starts = (prev is None
+                      or abs(line.size - prev.size) > 0.15 * max(line.size, prev.size)
+                      or (line.x0 > left + 1.2 * unit and abs(line.size - body) <= 1)
+                      or prev.x1 < right - 1.5 * unit
+                      or (prev.glyphs and line.top - prev.bottom > 1.5 * unit))
+            big = line.size > body * 1.15
+            if big and prev is not None and abs(line.size - prev.size) <= 0.15 * line.size:
+                starts = False  # a title wrapped over several centred lines
+            if starts:
+                flush()
+                para_where = Where(page=page.number, line=line_no)
+            para.append(text)
+            prev = line
+        # A paragraph may run on over the page break; a new page resets vertical gaps only.
+        if prev is not None:
+            prev = _PageBreak(prev)
+    flush()
+    doc.pages = len(pages)
+    return doc
+
+
+class _PageBreak(Line):
+    """The last line of a page, seen from the next page (vertical gaps do not apply)."""
+
+    def __init__(self, line: Line):
+        super().__init__([], line.text, line.x0, line.top, line.x1, line.bottom, line.size, line.confidence)
+

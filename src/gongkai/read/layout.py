@@ -1,0 +1,308 @@
+"""Page geometry -> table grids and text lines.
+
+Both the PDF reader (glyphs and vector rulings from the text layer) and the OCR reader (text
+boxes and rulings found in a scan) describe a page the same way: ``Glyph`` boxes and
+horizontal/vertical ``Segment`` rulings, in points, top-down.  This module turns that into
+tables with merged cells and into the text lines that lie outside them.
+
+Tables are rebuilt from the rulings, not from text alignment: the distinct ruling positions
+give an elementary grid, and two neighbouring elementary cells belong to one merged cell
+when no ruling separates them.  A table cut by a page break usually lacks its closing rule;
+the extent of its vertical rulings closes it (otherwise a row-spanning label is lost).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SNAP = 2.0          # rulings closer than this are one ruling (double borders, rounding)
+JOIN = 3.0          # collinear pieces with a smaller gap are one ruling
+TOUCH = 3.0         # a ruling reaching this close to another one meets it
+MIN_CELL = 4.0      # elementary rows/columns thinner than this are drawing noise
+COVER = 0.6         # a boundary exists when rulings cover this share of it
+
+
+@dataclass
+class Glyph:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float = 0.0
+    confidence: float | None = None
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Segment:
+    orient: str  # "h" or "v"
+    pos: float   # y for "h", x for "v"
+    a: float     # start along the ruling
+    b: float     # end along the ruling
+
+
+@dataclass
+class Line:
+    glyphs: list[Glyph]
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    confidence: float | None = None
+
+
+@dataclass
+class TableLayout:
+    xs: list[float]
+    ys: list[float]
+    origin: dict[tuple[int, int], tuple[int, int]]  # elementary cell -> its merged cell's top-left
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    confidence: dict[tuple[int, int], float] = field(default_factory=dict)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+
+# -- rulings ---------------------------------------------------------------------------------
+
+def _merge(segments: list[Segment]) -> list[Segment]:
+    """Snap rulings to shared positions and join collinear pieces."""
+    out: list[Segment] = []
+    for orient in ("h", "v"):
+        group = sorted((s for s in segments if s.orient == orient), key=lambda s: s.pos)
+        clusters: list[list[Segment]] = []
+        for s in group:
+            if clusters and s.pos - clusters[-1][-1].pos <= SNAP:
+                clusters[-1].append(s)
+            else:
+                clusters.append([s])
+        for cluster in clusters:
+            pos = sum(s.pos for s in cluster) / len(cluster)
+            pieces = sorted(((min(s.a, s.b), max(s.a, s.b)) for s in cluster))
+            a, b = pieces[0]
+            for pa, pb in pieces[1:]:
+                if pa <= b + JOIN:
+                    b = max(b, pb)
+                else:
+                    out.append(Segment(orient, pos, a, b))
+                    a, b = pa, pb
+            out.append(Segment(orient, pos, a, b))
+    return out
+
+
+def _meets(h: Segment, v: Segment) -> bool:
+    return h.a - TOUCH <= v.pos <= h.b + TOUCH and v.a - TOUCH <= h.pos <= v.b + TOUCH
+
+
+def _components(segments: list[Segment]) -> list[list[Segment]]:
+    """Groups of rulings that touch each other: one group per table."""
+    parent = list(range(len(segments)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    hs = [i for i, s in enumerate(segments) if s.orient == "h"]
+    vs = [i for i, s in enumerate(segments) if s.orient == "v"]
+    for i in hs:
+        for j in vs:
+            if _meets(segments[i], segments[j]):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Segment]] = {}
+    for i, s in enumerate(segments):
+        groups.setdefault(find(i), []).append(s)
+    return list(groups.values())
+
+
+def _positions(values: list[float]) -> list[float]:
+    values = sorted(values)
+    out: list[float] = []
+    for v in values:
+        if out and v - out[-1] < MIN_CELL:
+            continue
+        out.append(v)
+    return out
+
+
+def _covered(rulings: list[Segment], pos: float, a: float, b: float) -> bool:
+    """Do rulings at ``pos`` cover most of the interval a..b?"""
+    length = b - a
+    if length <= 0:
+        return True
+    covered = 0.0
+    for s in rulings:
+        if abs(s.pos - pos) <= MIN_CELL + 0.5:  # positions were clustered within MIN_CELL
+            covered += max(0.0, min(b, s.b) - max(a, s.a))
+    return covered >= COVER * length
+
+
+def _table(group: list[Segment]) -> TableLayout | None:
+    hs = [s for s in group if s.orient == "h"]
+    vs = [s for s in group if s.orient == "v"]
+    if len(vs) < 2 and len(hs) < 2:
+        return None
+    left = min([s.pos for s in vs] + [s.a for s in hs])
+    right = max([s.pos for s in vs] + [s.b for s in hs])
+    top = min([s.pos for s in hs] + [s.a for s in vs])
+    bottom = max([s.pos for s in hs] + [s.b for s in vs])
+    if right - left < 2 * MIN_CELL or bottom - top < 2 * MIN_CELL:
+        return None
+    xs = _positions([left, right] + [s.pos for s in vs])
+    ys = _positions([top, bottom] + [s.pos for s in hs])
+    xs[0], xs[-1], ys[0], ys[-1] = left, right, top, bottom
+    # The outer frame is closed even where a page break left it open.
+    frame = [Segment("h", top, left, right), Segment("h", bottom, left, right),
+             Segment("v", left, top, bottom), Segment("v", right, top, bottom)]
+    hs, vs = hs + frame[:2], vs + frame[2:]
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = {(r, c): (r, c) for r in range(rows) for c in range(cols)}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for r in range(rows):
+        for c in range(cols - 1):
+            if not _covered(vs, xs[c + 1], ys[r], ys[r + 1]):
+                union((r, c), (r, c + 1))
+    for r in range(rows - 1):
+        for c in range(cols):
+            if not _covered(hs, ys[r + 1], xs[c], xs[c + 1]):
+                union((r, c), (r + 1, c))
+    # A merged cell is the bounding rectangle of its elementary cells, anchored top-left.
+    members: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for k in parent:
+        members.setdefault(find(k), []).append(k)
+    origin: dict[tuple[int, int], tuple[int, int]] = {}
+    for cells in members.values():
+        r0 = min(r for r, _ in cells)
+        c0 = min(c for _, c in cells)
+        for k in cells:
+            origin[k] = (r0, c0)
+    return TableLayout(xs, ys, origin)
+
+
+def find_tables(segments: list[Segment]) -> list[TableLayout]:
+    tables = []
+    for group in _components(_merge(segments)):
+        t = _table(group)
+        if t is not None:
+            tables.append(t)
+    tables.sort(key=lambda t: (t.ys[0], t.xs[0]))
+    return tables
+
+
+# -- text ------------------------------------------------------------------------------------
+
+def _index(values: list[float], v: float) -> int | None:
+    for i in range(len(values) - 1):
+        if values[i] <= v < values[i + 1]:
+            return i
+    return None
+
+
+def group_lines(glyphs: list[Glyph]) -> list[Line]:
+    """Glyphs to text lines, top to bottom, each left to right."""
+    lines: list[list[Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
+        if lines:
+            cur = lines[-1]
+            top = min(x.top for x in cur)
+            bottom = max(x.bottom for x in cur)
+            height = max(bottom - top, g.bottom - g.top, 1.0)
+            if g.cy <= bottom and g.cy - (top + bottom) / 2 < 0.5 * height:
+                cur.append(g)
+                continue
+        lines.append([g])
+    out = []
+    for gl in lines:
+        gl.sort(key=lambda g: g.x0)
+        out.append(_make_line(gl))
+    return out
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def _make_line(gl: list[Glyph]) -> Line:
+    parts: list[str] = []
+    prev = None
+    for g in gl:
+        if prev is not None:
+            gap = g.x0 - prev.x1
+            size = max(prev.size, g.size, prev.bottom - prev.top, 1.0)
+            if gap > 0.6 * size:
+                parts.append(" ")
+        parts.append(g.text)
+        prev = g
+    confs = [g.confidence for g in gl if g.confidence is not None]
+    sizes = sorted(g.size for g in gl)  # median: Latin fonts have taller boxes than CJK ones
+    return Line(gl, "".join(parts), min(g.x0 for g in gl), min(g.top for g in gl), max(g.x1 for g in gl),
+                max(g.bottom for g in gl), sizes[len(sizes) // 2], min(confs) if confs else None)
+
+
+def join_cell_lines(lines: list[Line]) -> str:
+    """A wrapped cell is one text: CJK lines join directly, Latin words keep a space."""
+    text = ""
+    for line in lines:
+        t = line.text.strip()
+        if text and _ASCII_WORD.match(text[-1]) and _ASCII_WORD.match(t[:1] or " "):
+            text += " "
+        text += t
+    return text
+
+
+def fill_tables(tables: list[TableLayout], glyphs: list[Glyph]) -> list[Glyph]:
+    """Put each glyph into its merged cell; return the glyphs outside every table."""
+    outside: list[Glyph] = []
+    per_cell: dict[tuple[int, int, int], list[Glyph]] = {}
+    for g in glyphs:
+        placed = False
+        for ti, t in enumerate(tables):
+            x0, y0, x1, y1 = t.bbox
+            if x0 <= g.cx <= x1 and y0 <= g.cy <= y1:
+                r = _index(t.ys, g.cy)
+                c = _index(t.xs, g.cx)
+                if r is not None and c is not None:
+                    o = t.origin[(r, c)]
+                    per_cell.setdefault((ti, *o), []).append(g)
+                    placed = True
+                break
+        if not placed:
+            outside.append(g)
+    for (ti, r, c), gl in per_cell.items():
+        lines = group_lines(gl)
+        tables[ti].texts[(r, c)] = join_cell_lines(lines)
+        confs = [g.confidence for g in gl if g.confidence is not None]
+        if confs:
+            tables[ti].confidence[(r, c)] = min(confs)
+    return outside

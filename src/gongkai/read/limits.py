@@ -1,0 +1,97 @@
+"""Bounds for binary inputs (PDF, DOCX, images), so a hostile file fails fast and clearly.
+
+PDFium and the DOCX parser inflate compressed streams entirely in memory, so the compressed
+streams are measured first with a bounded inflater: a file whose streams would expand past
+these limits is refused before any parser sees it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zlib
+
+from gongkai.errors import UnreadableFile
+
+MAX_PAGES = 300                      # an annual report has 3-30 pages
+MAX_STREAM_BYTES = 128 * 1024 * 1024  # one inflated PDF stream (a 600 dpi A4 scan is ~100 MB)
+MAX_TOTAL_BYTES = 512 * 1024 * 1024   # all inflated PDF streams together
+MAX_ZIP_MEMBER = 64 * 1024 * 1024     # one inflated DOCX part (document.xml of a report: < 1 MB)
+MAX_ZIP_TOTAL = 256 * 1024 * 1024     # all parts of a DOCX
+MAX_ZIP_MEMBERS = 5000
+MAX_ZIP_RATIO = 200                   # typical XML compresses 5-20x; bombs 1000x and more
+MAX_SECONDS = 300                    # wall time for reading one file (OCR included)
+MAX_IMAGE_PIXELS = 60_000_000         # about A3 at 600 dpi
+
+_STREAM = re.compile(rb"stream\r?\n")
+_CHUNK = 1 << 20
+
+
+class Deadline:
+    """Cooperative time limit, checked between pages."""
+
+    def __init__(self, name: str, seconds: float = MAX_SECONDS):
+        self.name = name
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def check(self, place: str | None = None) -> None:
+        if time.monotonic() > self.end:
+            raise UnreadableFile(f"读取超时（超过 {self.seconds:.0f} 秒），文件可能过大或结构异常。", self.name, place)
+
+
+def _inflated_size(data: bytes, start: int, limit: int) -> int:
+    """Bytes a zlib stream starting at ``start`` inflates to, counting at most ``limit + 1``."""
+    d = zlib.decompressobj()
+    total = 0
+    pos = start
+    end = len(data)
+    while pos < end and not d.eof:
+        chunk = data[pos:pos + _CHUNK]
+        pos += len(chunk)
+        try:
+            out = d.decompress(chunk, limit + 1 - total)
+        except zlib.error:
+            return total
+        total += len(out)
+        while d.unconsumed_tail and total <= limit:
+            try:
+                out = d.decompress(d.unconsumed_tail, limit + 1 - total)
+            except zlib.error:
+                return total
+            total += len(out)
+        if total > limit:
+            return total
+    return total
+
+
+def check_pdf_streams(data: bytes, name: str) -> None:
+    """Refuse PDFs whose Flate streams inflate beyond the limits (decompression bombs)."""
+    total = 0
+    for m in _STREAM.finditer(data):
+        start = m.end()
+        head = data[start:start + 2]
+        if len(head) < 2 or head[0] & 0x0F != 8 or ((head[0] << 8) | head[1]) % 31:
+            continue  # no zlib header: DCT/JPX images, raw or otherwise encoded streams
+        size = _inflated_size(data, start, MAX_STREAM_BYTES)
+        if size > MAX_STREAM_BYTES:
+            raise UnreadableFile(
+                f"PDF 中有一个压缩数据流解压后超过 {MAX_STREAM_BYTES // 1048576} MB（文件偏移 {start}），"
+                "疑似“解压炸弹”，已拒绝读取。", name)
+        total += size
+        if total > MAX_TOTAL_BYTES:
+            raise UnreadableFile(
+                f"PDF 的压缩数据解压后总量超过 {MAX_TOTAL_BYTES // 1048576} MB，疑似“解压炸弹”，已拒绝读取。", name)
+
+
+def check_pdf_complete(data: bytes, name: str) -> None:
+    """A PDF ends with %%EOF; without it the download was cut off."""
+    if b"%%EOF" not in data[-4096:]:
+        raise UnreadableFile("PDF 文件不完整（末尾缺少 %%EOF 结束标记），可能下载中断，请重新下载原文件。", name)
+
+
+def check_page_count(pages: int, name: str) -> None:
+    if pages > MAX_PAGES:
+        raise UnreadableFile(f"文件有 {pages} 页，超过年度报告的上限 {MAX_PAGES} 页，不像是一份年度报告，已拒绝读取。", name)
+    if pages == 0:
+        raise UnreadableFile("PDF 中没有任何页面。", name)

@@ -1,0 +1,47 @@
+"""What every output form prints the same way: title, section headings, the date line."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from gongkai.model import Report
+from gongkai.render.layout import TABLE_SECTION
+
+CN_NUMERALS = "一二三四五六七八九十"
+
+
+@lru_cache(maxsize=None)
+def style() -> dict:
+    """``style.yaml``: page, fonts, sizes, column widths."""
+    text = resources.files(__package__).joinpath("style.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def title(report: Report) -> str:
+    if report.title:
+        return report.title
+    return f"{report.agency or ''}{report.year or ''}年政府信息公开工作年度报告"
+
+
+def section_heading(no: int, text: str) -> str:
+    return f"{CN_NUMERALS[no - 1]}、{text}"
+
+
+def date_zh(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def table_after(no: int) -> str | None:
+    """The table printed at the end of section ``no``, if any."""
+    return TABLE_SECTION.get(no)
+
+
+def widths(table: str) -> list[float]:
+    """Relative column widths of a table as fractions summing to 1."""
+    w = style()["widths"][table]
+    total = sum(w)
+    return [x / total for x in w]

@@ -1,0 +1,78 @@
+"""Report -> one self-contained HTML page: inline CSS, no scripts, no external resources,
+``<th scope>`` headers and real rowspan/colspan, printable on A4."""
+
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+
+from gongkai.model import Report
+from gongkai.render import common, fonts, narrative
+from gongkai.render.layout import FILLER, GROUP, NOTE, VALUE, TableLayout, layouts
+
+
+def _css() -> str:
+    page = common.style()["page"]
+    variables = [f"--font-{role}: {fonts.css_stack(role)};" for role in ("title", "heading", "body", "table")]
+    variables += [f"--margin-{side}: {page[f'margin_{side}_cm']}cm;" for side in ("top", "bottom", "left", "right")]
+    css = resources.files(__package__).joinpath("report.css").read_text(encoding="utf-8")
+    return ":root { " + " ".join(variables) + " }\n" + css
+
+
+def _attrs(**attrs) -> str:
+    return "".join(f' {k}="{escape(str(v))}"' for k, v in attrs.items() if v not in (None, 1, ""))
+
+
+def table_html(t: TableLayout) -> str:
+    out = [f'<table class="official {t.name}">', "<colgroup>"]
+    out += [f'<col style="width:{w * 100:.2f}%">' for w in common.widths(t.name)]
+    out.append("</colgroup>")
+    for r in range(t.rows):
+        if r == 0 and t.header_rows:
+            out.append("<thead>")
+        if r == t.header_rows and t.header_rows:
+            out.append("</thead><tbody>")
+        elif r == 0:
+            out.append("<tbody>")
+        out.append("<tr>")
+        for c in t.row_cells(r):
+            span = _attrs(rowspan=c.rowspan, colspan=c.colspan)
+            text = escape(c.text)
+            if c.kind == VALUE:
+                out.append(f'<td class="num"{span}>{text}</td>')
+            elif c.kind == NOTE:
+                out.append(f'<td class="note"{span}>{text}</td>')
+            elif c.kind == FILLER:
+                out.append(f"<td{span}></td>")
+            else:
+                cls = ' class="group"' if c.kind == GROUP else ""
+                out.append(f'<th scope="{c.scope}"{cls}{span}>{text}</th>')
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def render_html(report: Report) -> str:
+    title = common.title(report)
+    tables = layouts(report)
+    body = [f"<h1>{escape(title)}</h1>"]
+    if report.preamble:
+        body.append(narrative.to_html(report.preamble))
+    for section in report.sections:
+        body.append(f'<section id="s{section.no}">')
+        body.append(f"<h2>{escape(common.section_heading(section.no, section.title))}</h2>")
+        if section.text:
+            body.append(narrative.to_html(section.text))
+        table = common.table_after(section.no)
+        if table:
+            body.append(table_html(tables[table]))
+        body.append("</section>")
+    if report.agency:
+        body.append(f'<p class="signature">{escape(report.agency)}</p>')
+    if report.published:
+        body.append(f'<p class="date">{escape(common.date_zh(report.published))}</p>')
+    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<meta name=\"generator\" content=\"gongkai\">\n<title>{escape(title)}</title>\n"
+            f"<style>\n{_css()}</style>\n</head>\n<body>\n<main class=\"report\">\n"
+            + "\n".join(body) + "\n</main>\n</body>\n</html>\n")

@@ -1,0 +1,135 @@
+"""The narrative of a section, written in Markdown by the clerk, for each output form.
+
+Raw HTML in the Markdown is not passed through (it is shown as text): a report source is
+data, and the HTML page must stay self-contained and safe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+# ``breaks``: a clerk writes one paragraph per line, as in Word; a line break starts a new one.
+_MD = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table")
+_BREAK = "\n"
+
+
+@dataclass
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class Block:
+    kind: str                 # paragraph | heading | item | quote
+    runs: list[Run] = field(default_factory=list)
+    level: int = 0            # heading level, list depth
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+def to_html(text: str) -> str:
+    """HTML of the narrative.  Markdown headings become bold paragraphs: inside a section they
+    are sub-headings (（二）依申请公开), and a reader must not take them for section headings."""
+    tokens = _MD.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            if token.type == "heading_open":
+                token.attrSet("class", f"subheading level{token.tag[1]}")
+            token.tag = "p"
+    return _MD.renderer.render(tokens, _MD.options, {})
+
+
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def to_markdown(text: str) -> str:
+    """The narrative for a Markdown report: headings demoted to bold lines (see ``to_html``)."""
+    out, fenced = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        m = None if fenced else _MD_HEADING.match(line)
+        out.append(f"**{m.group(1)}**" if m else line)
+        # One paragraph per line (as the source means it) also in viewers that join lines.
+        if not fenced and line.strip() and not _GROUPED_LINE.match(line):
+            out.append("")
+    return "\n".join(out).strip("\n")
+
+
+_GROUPED_LINE = re.compile(r"^\s*(?:[-*+>|]|\d+[.)]\s)")
+
+
+def blocks(text: str) -> list[Block]:
+    """Paragraph-level blocks with bold/italic runs, for DOCX."""
+    out: list[Block] = []
+    quote = 0
+    depth = 0
+    pending: Block | None = None
+    ordinal: list[int] = []
+    for token in _MD.parse(text):
+        if token.type == "blockquote_open":
+            quote += 1
+        elif token.type == "blockquote_close":
+            quote -= 1
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            ordinal.append(0 if token.type == "ordered_list_open" else -1)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            ordinal.pop()
+        elif token.type == "list_item_open":
+            if ordinal and ordinal[-1] >= 0:
+                ordinal[-1] += 1
+        elif token.type == "heading_open":
+            pending = Block("heading", level=int(token.tag[1]))
+        elif token.type == "paragraph_open":
+            kind = "quote" if quote else ("item" if depth else "paragraph")
+            pending = Block(kind, level=depth)
+            if kind == "item" and ordinal:
+                marker = f"{ordinal[-1]}." if ordinal[-1] >= 0 else "•"
+                pending.runs.append(Run(marker + " "))
+        elif token.type == "inline" and pending is not None:
+            pending.runs += _runs(token.children or [])
+        elif token.type in ("paragraph_close", "heading_close") and pending is not None:
+            out += _split(pending)
+            pending = None
+        elif token.type in ("fence", "code_block"):
+            out += [Block("paragraph", [Run(line)]) for line in token.content.splitlines() if line.strip()]
+    return out
+
+
+def _runs(children) -> list[Run]:
+    runs: list[Run] = []
+    bold = italic = False
+    for child in children:
+        if child.type == "strong_open":
+            bold = True
+        elif child.type == "strong_close":
+            bold = False
+        elif child.type == "em_open":
+            italic = True
+        elif child.type == "em_close":
+            italic = False
+        elif child.type in ("text", "code_inline", "html_inline"):
+            runs.append(Run(child.content, bold, italic))
+        elif child.type in ("softbreak", "hardbreak"):
+            runs.append(Run(_BREAK))
+    return runs
+
+
+def _split(block: Block) -> list[Block]:
+    """One block per line of a paragraph (see ``breaks`` above)."""
+    out = [Block(block.kind, level=block.level)]
+    for run in block.runs:
+        if run.text == _BREAK:
+            out.append(Block(block.kind if block.kind != "item" else "paragraph", level=block.level))
+        else:
+            out[-1].runs.append(run)
+    return [b for b in out if b.text.strip()]
