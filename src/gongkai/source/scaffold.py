@@ -1,0 +1,181 @@
+"""``gongkai new``: a fresh source file with the official skeleton, optionally pre-filled
+from last year's report.
+
+What last year determines (and nothing else) is carried over:
+
+* 上年结转 (``table3.carried_over.*``) = last year's 结转下年度继续办理 per column;
+* 现行有效件数 (2021 format, ``art20_1.*.in_force``) = last year's 现行有效件数 (it changes
+  only by this year's 制发 and 废止, which start at 0).  A 2019-format report has no such
+  column: its 对外公开总数量 counts every document ever published, repealed ones included,
+  so it is *not* carried into 现行有效件数 — that cell is left blank with a comment.
+  Into a 2019-format source, 对外公开总数量 carries on, and 上一年项目数量 = last year's
+  上一年项目数量 + 本年增/减 (both printed; blank when either is blank);
+* last year's section 五 problems, quoted under 五 as a 【待办】 reminder.
+
+A blank in last year's report never becomes 0: the cell is written ``null`` with a comment.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from gongkai.source.load import source_data
+from gongkai.format import FORMAT
+from gongkai.model import Report, Value
+from gongkai.render.layout import format_value
+
+BLANK_NOTE = "上年报告此格空白，请核实后填写"
+
+
+@dataclass
+class Prefill:
+    """Values and comments carried from last year: flat cell id -> value / comment."""
+
+    values: dict[str, Value] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+    problems: list[str] | None = None  # None: last year had no section 五
+    source_name: str = ""
+
+
+def _carry(prefill: Prefill, cell_id: str, value: Value, note: str) -> None:
+    prefill.values[cell_id] = value
+    prefill.comments[cell_id] = note if value is not None else BLANK_NOTE
+
+
+def prefill_from(last: Report, version: str, name: str = "") -> Prefill:
+    p = Prefill(source_name=name)
+    year = f"{last.year}年" if last.year else "上年"
+    for column in FORMAT.table3_column_ids:
+        value = last.value(f"table3.carried_forward.{column}")
+        _carry(p, f"table3.carried_over.{column}", value, f"{year}结转下年度继续办理")
+    last_version = last.format or "2021"
+    for row in ("rules", "normative_docs"):
+        if version == "2021":
+            cell = f"table2.art20_1.{row}.in_force"
+            if last_version == "2021":
+                _carry(p, cell, last.value(cell), f"{year}现行有效件数；本年 = 上年 + 本年制发 − 本年废止")
+            else:
+                p.values[cell] = None
+                p.comments[cell] = ("上年为2019版格式，“对外公开总数量”含已废止文件，不等于现行有效件数，"
+                                    "请按实际填写")
+        elif last_version == "2019":
+            cell = f"table2.art20_1.{row}.total_published"
+            _carry(p, cell, last.value(cell), f"{year}对外公开总数量；本年 = 上年 + 本年新公开")
+    if version == "2019" and last_version == "2019":
+        for group, row in FORMAT.table2_rows("2019"):
+            if "prev_items" not in [c.id for c in group.columns]:
+                continue
+            key = f"table2.{group.id}.{row.id}"
+            prev, change = last.value(f"{key}.prev_items"), last.value(f"{key}.change")
+            value = prev + change if prev is not None and change is not None else None
+            _carry(p, f"{key}.prev_items", value, f"{year}上一年项目数量 {format_value(prev)} 加本年增/减 "
+                                                  f"{format_value(change)}")
+    section5 = last.section(5)
+    if section5 is not None and section5.text.strip():
+        p.problems = problem_lines(section5.text)
+    return p
+
+
+_IMPROVEMENT = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．])?\s*"
+                          r"(?:主要)?(?:改进|整改)")
+
+
+def problem_lines(text: str) -> list[str]:
+    """The problems part of a section 五: up to the 改进情况 sub-heading when there is one."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        if i and _IMPROVEMENT.match(line) and len(line) <= 30:
+            return lines[:i]
+    return lines
+
+
+# -- YAML writing ------------------------------------------------------------------------
+
+def _q(text: str) -> str:
+    """A YAML scalar for any string: JSON's double-quoted form is valid YAML."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _block(key: str, text: str, indent: int) -> list[str]:
+    pad = " " * indent
+    if not text:
+        return [f'{pad}{key}: ""']
+    lines = text.splitlines()
+    if lines[0].startswith((" ", "\t")):
+        return [f"{pad}{key}: {_q(text)}"]
+    return [f"{pad}{key}: |"] + [f"{pad}  {line}" if line else "" for line in lines]
+
+
+def _yaml_value(value: Value) -> str:
+    return "null" if value is None else format_value(value)
+
+
+def _row_line(key: str, columns: list[str], table: str, prefill: Prefill, comment: str) -> str:
+    parts = []
+    notes: dict[str, list[str]] = {}  # comment -> columns, so one comment covers many columns
+    for column in columns:
+        cell_id = f"{table}.{key}.{column}"
+        value: Value = prefill.values.get(cell_id, 0)
+        parts.append(f"{column}: {_yaml_value(value)}")
+        if cell_id in prefill.comments:
+            notes.setdefault(prefill.comments[cell_id], []).append(column)
+    text = f"  {key}: {{{', '.join(parts)}}}"
+    for note, cols in notes.items():
+        comment += f"；{'、'.join(cols) if len(cols) < len(columns) else '各列'}：{note}"
+    return f"{text}  # {comment}"
+
+
+def scaffold(agency: str, year: int, version: str = "2021", prefill: Prefill | None = None,
+             body_type: str | None = None) -> str:
+    """The YAML text of a new source file."""
+    data = source_data()
+    prefill = prefill or Prefill()
+    out = data["header"].rstrip("\n").splitlines()
+    if prefill.source_name:
+        out.append(f"# 上年结转、现行有效件数和上年问题取自：{prefill.source_name}")
+    out += [
+        f"agency: {_q(agency)}",
+        f"year: {year}",
+        f'format: "{version}"          # 报告格式：2021（国办公开办函〔2021〕30号）或 2019（〔2019〕60号）',
+        "published: null          # 落款日期，如 2025-01-20",
+        f"body_type: {_q(body_type or data['default_body_type'])}   # "
+        + "、".join(b["id"] for b in data["body_types"]),
+        'preamble: ""             # 正文前的引言（可空），Markdown',
+        "sections:",
+    ]
+    for spec in FORMAT.sections:
+        text = data["section_hint"]
+        if spec.no == 5 and prefill.source_name:
+            if prefill.problems is None:
+                text = data["previous_problems_missing"] + "\n\n" + text
+            else:
+                quoted = "\n".join(f"> {line}" for line in prefill.problems)
+                text = data["previous_problems"] + "\n\n" + quoted + "\n\n" + text
+        out += [f"  - number: {spec.no}", f"    title: {_q(spec.title)}"] + _block("text", text, 4)
+    out.append("")
+    out.append("table2:")
+    for group in FORMAT.table2[version]:
+        out.append(f"  # {group.label}")
+        columns = [c.id for c in group.columns]
+        labels = " / ".join(f"{c.id}={c.label}" for c in group.columns)
+        for row in group.rows:
+            out.append(_row_line(f"{group.id}.{row.id}", columns, "table2", prefill, f"{row.label}：{labels}"))
+    out.append("")
+    out.append("table3:")
+    out.append("  # 列：" + " / ".join(f"{c.id}={c.label}" for c in FORMAT.table3_columns))
+    for rid in FORMAT.table3_layout(version):
+        spec = FORMAT.table3_rows[rid]
+        label = spec.label if not spec.group or spec.label.startswith(spec.group) else f"{spec.group}{spec.label}"
+        out.append(_row_line(rid, list(FORMAT.table3_column_ids), "table3", prefill, label))
+    out.append("")
+    out.append("table4:")
+    out.append("  # 列：" + " / ".join(f"{c.id}={c.label}" for c in FORMAT.table4_columns))
+    for group in FORMAT.table4_groups:
+        label = f"{group.parent}：{group.label}" if group.parent else group.label
+        out.append(_row_line(group.id, list(FORMAT.table4_column_ids), "table4", prefill, label))
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["Prefill", "prefill_from", "problem_lines", "scaffold", "BLANK_NOTE"]
