@@ -1,0 +1,206 @@
+"""Corpus commands: ingest, failures, place, export, compare, rollup, stats.
+
+One module registers them all so that ``COMMAND_MODULES`` needs one entry; each handler
+imports its work lazily so ``gongkai parse`` stays light.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from gongkai.errors import GongkaiError
+
+_DB_HELP = "语料库数据库：SQLite 文件路径，或 postgresql://… 地址（默认：用户数据目录下的 gongkai/corpus.db）"
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("ingest", help="把报告批量读入语料库（可续传、按内容去重）",
+                       description="读取文件、目录和 ZIP 压缩包中的年度报告，解析、检查后存入语料库。"
+                                   "未变化的文件不重复处理；中断后重新运行会从断点继续。")
+    p.add_argument("paths", nargs="+", metavar="文件、目录或ZIP")
+    p.add_argument("--db", metavar="地址", help=_DB_HELP)
+    p.add_argument("--workers", type=int, metavar="N", help="并行进程数（默认：全部 CPU 核）")
+    p.add_argument("--cluster", metavar="地址", help="Dask 集群调度器地址（tcp://主机:端口），在集群上处理")
+    p.add_argument("--timeout", type=float, default=None, metavar="秒", help="单个文件的处理时限（默认 120 秒）")
+    p.add_argument("--reparse", action="store_true", help="重新处理已入库的文件（即使内容和解析器版本未变）")
+    p.add_argument("--retry-failed", action="store_true", help="重新处理以前失败的文件")
+    p.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
+    p.set_defaults(handler=run_ingest)
+
+    p = sub.add_parser("failures", help="列出语料库中未能读取的文件及原因")
+    p.add_argument("--db", metavar="地址", help=_DB_HELP)
+    p.set_defaults(handler=run_failures)
+
+    p = sub.add_parser("place", help="查看或更正机关在行政区划中的位置",
+                       description="不带 --code 时显示机关的当前归属；带 --code 时把更正保存下来，重新入库也不会被覆盖。")
+    p.add_argument("agency", metavar="机关名称")
+    p.add_argument("--code", metavar="区划代码", help="6 位县级以上代码，或 9/12 位乡镇代码")
+    p.add_argument("--unit", metavar="单位", help="县以下的乡镇或部门名称（可选）")
+    p.add_argument("--db", metavar="地址", help=_DB_HELP)
+    p.set_defaults(handler=run_place)
+
+    p = sub.add_parser("export", help="导出语料库数据集（长表、宽表、检查发现）")
+    p.add_argument("--db", metavar="地址", help=_DB_HELP)
+    p.add_argument("--to", required=True, choices=["csv", "xlsx", "parquet"], metavar="csv|xlsx|parquet")
+    p.add_argument("-o", "--output", required=True, metavar="输出",
+                   help="csv/parquet：输出目录；xlsx：输出文件")
+    p.set_defaults(handler=run_export)
+
+    p = sub.add_parser("compare", help="比较两份报告（同一机关两年，或两个机关）",
+                       description="A、B 为报告文件，或语料库中的报告编号（如 12 或 #12）。")
+    p.add_argument("a", metavar="A")
+    p.add_argument("b", metavar="B")
+    p.add_argument("--db", metavar="地址", help=_DB_HELP)
+    p.add_argument("--html", metavar="输出文件", help="写出自包含的 HTML 比较报告")
+    p.set_defaults(handler=run_compare)
+
+    p = sub.add_parser("rollup", help="把一组报告的统计表相加，并与汇总单位自己的报告比较")
+    p.add_argument("paths", nargs="+", metavar="文件或目录")
+    p.add_argument("--against", metavar="报告", help="县（区）本级汇总报告，用来与合计比较")
+    p.add_argument("--json", metavar="输出文件", help="把合计写成 JSON")
+    p.set_defaults(handler=run_rollup)
+
+    p = sub.add_parser("stats", help="按地区和年度统计指标并画图（SVG）")
+    p.add_argument("--db", metavar="地址", help=_DB_HELP)
+    p.add_argument("--level", choices=["province", "city", "county"], default="city",
+                   help="按哪一级地区汇总（默认 city）")
+    p.add_argument("--svg", metavar="目录", help="把图表写成 SVG 文件")
+    p.add_argument("--csv", metavar="文件", help="把统计表写成 CSV")
+    p.set_defaults(handler=run_stats)
+
+
+def _store(args):
+    from gongkai.corpus.store import Store
+
+    return Store(args.db)
+
+
+def run_ingest(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from gongkai.corpus.ingest import DEFAULT_TIMEOUT, ingest
+
+    if args.workers is not None and args.workers < 1:
+        raise GongkaiError("--workers 至少为 1。")
+    console = Console(stderr=True)
+    with _store(args) as store:
+        progress = Progress(TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            TextColumn("{task.fields[path]}", style="dim"), console=console,
+                            disable=args.quiet, transient=False)
+        with progress:
+            task = progress.add_task("ingest", total=None, path="")
+
+            def update(done: int, total: int, path: str) -> None:
+                progress.update(task, completed=done, total=total, path=path[-60:])
+
+            summary = ingest(args.paths, store, workers=args.workers, cluster=args.cluster,
+                             timeout=args.timeout or DEFAULT_TIMEOUT, reparse=args.reparse,
+                             retry_failed=args.retry_failed, on_progress=update)
+        counts = store.counts()
+        where = store.path
+    forms = "，".join(f"{k} {v}" for k, v in sorted(summary.by_form.items()))
+    print(f"新入库 {summary.added} 份，更新 {summary.updated} 份，未变化跳过 {summary.unchanged} 份，"
+          f"失败 {len(summary.failed)} 份。" + (f"（本次处理：{forms}）" if forms else ""))
+    print(f"语料库 {where}：共 {counts.get('ok', 0)} 份报告，{counts.get('failed', 0)} 个失败文件。")
+    for path, reason in summary.failed:
+        print(f"gongkai：{path}：{reason}", file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+def run_failures(args) -> int:
+    with _store(args) as store:
+        rows = store.failures()
+    for doc_id, path, form, reason, version in rows:
+        print(f"#{doc_id}\t{path}\t{form or ''}\t{reason}")
+    print(f"共 {len(rows)} 个失败文件。", file=sys.stderr)
+    return 0
+
+
+def run_place(args) -> int:
+    from gongkai.corpus.places import corrected, normalise, place
+
+    key = normalise(args.agency)
+    if not key:
+        raise GongkaiError("机关名称为空。")
+    with _store(args) as store:
+        if args.code:
+            p = corrected(key, args.agency, args.code, args.unit)
+            store.correct_placement(p)
+            print("已保存更正：", end="")
+        else:
+            rows = store.query("SELECT name, code, province, city, county, unit, level, source, note FROM agencies"
+                               " WHERE agency_key = ?", (key,))
+            if rows:
+                name, code, province, city, county, unit, level, source, note = rows[0]
+                p = {"name": name, "code": code, "province": province, "city": city, "county": county,
+                     "unit": unit, "level": level, "source": source, "note": note}
+            else:
+                p = place(args.agency)
+                print("（语料库中尚无此机关，以下为自动判断）", end="")
+    path = " › ".join(x for x in (p.get("province"), p.get("city"), p.get("county"), p.get("unit")) if x)
+    source = {"user": "人工更正", "auto": "自动"}.get(p.get("source"), p.get("source") or "")
+    print(f"{args.agency}：{path or '（未定位）'}  代码 {p.get('code') or '—'}  层级 {p.get('level') or '—'}  {source}")
+    if p.get("note"):
+        print(p["note"])
+    return 0
+
+
+def run_export(args) -> int:
+    from gongkai.corpus.export import export
+
+    with _store(args) as store:
+        written = export(store, args.to, args.output)
+    for path, rows in written:
+        print(f"{path}\t{rows} 行")
+    return 0
+
+
+def run_compare(args) -> int:
+    from gongkai.corpus.compare import compare, load_side, print_comparison, to_html
+
+    store = None
+    try:
+        a = load_side(args.a, args.db)
+        b = load_side(args.b, args.db)
+    finally:
+        if store is not None:
+            store.close()
+    result = compare(a, b)
+    print_comparison(result)
+    if args.html:
+        with open(args.html, "w", encoding="utf-8") as f:
+            f.write(to_html(result))
+        print(f"已写出 {args.html}")
+    return 0
+
+
+def run_rollup(args) -> int:
+    from gongkai.corpus.rollup import load_reports, print_rollup, rollup
+
+    reports = load_reports(args.paths)
+    against = load_reports([args.against])[0] if args.against else None
+    result = rollup(reports, against)
+    print_rollup(result)
+    if args.json:
+        import json
+
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(result.to_dict(), f, ensure_ascii=False, indent=2)
+        print(f"已写出 {args.json}")
+    return 0
+
+
+def run_stats(args) -> int:
+    from gongkai.corpus.stats import compute, print_stats, write_csv, write_svgs
+
+    with _store(args) as store:
+        table = compute(store, args.level)
+    print_stats(table)
+    if args.csv:
+        write_csv(table, args.csv)
+        print(f"已写出 {args.csv}")
+    if args.svg:
+        for path in write_svgs(table, args.svg):
+            print(f"已写出 {path}")
+    return 0

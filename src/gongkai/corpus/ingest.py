@@ -1,0 +1,214 @@
+"""Batch ingest: files → parse and check in parallel → the corpus store.
+
+Resumable and idempotent by content: a file whose sha256 is stored with the current parser
+version is not redone, and each report is written in its own transaction, so a run killed at
+any point restarts where it stopped with no duplicates.  Only the parent process writes to the
+store; workers (a local process pool, or Dask workers when a cluster address is given) get
+bytes and return plain results.  A worker that dies takes its in-flight files with it: they
+are retried once in a fresh pool and then recorded as failures, so the batch always finishes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from gongkai import PARSER_VERSION
+from gongkai.corpus.places import placement_for
+from gongkai.corpus.sources import Item, iter_items
+from gongkai.corpus.store import Store
+from gongkai.corpus.worker import process
+
+DEFAULT_TIMEOUT = 120.0  # seconds per file; OCR of a long scan can need this much
+TASKS_PER_CHILD = 200  # recycle workers to bound leaks in third-party parsers
+
+
+@dataclass
+class Summary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of this run
+    by_form: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def done(self) -> int:
+        return self.added + self.updated + len(self.failed)
+
+
+@dataclass
+class _Job:
+    item: Item
+    sha256: str
+    size: int
+    data: bytes
+    existed: bool
+    attempts: int = 0
+    extra_paths: list[str] = field(default_factory=list)
+
+
+def _local_pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver: max_tasks_per_child needs a non-fork start method, and it avoids forking
+    # the parent's open database connection.
+    ctx = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_CHILD)
+
+
+class _DaskPool:
+    """The same submit/wait surface on a Dask distributed cluster."""
+
+    def __init__(self, address: str):
+        from gongkai.errors import MissingDependency
+
+        try:
+            from distributed import Client
+        except ImportError:
+            raise MissingDependency("使用 --cluster 需要安装 Dask（pip install 'gongkai[cluster]'）。") from None
+        try:
+            self.client = Client(address, timeout="10s")
+        except OSError as exc:
+            raise MissingDependency(f"无法连接 Dask 集群：{exc}", address) from None
+
+    def submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        self.client.close()
+
+
+def _wait_any(pending: set, dask: bool):
+    if dask:
+        from distributed import wait as dwait
+
+        done, not_done = dwait(list(pending), return_when="FIRST_COMPLETED")
+        return set(done), set(not_done)
+    return wait(pending, return_when=FIRST_COMPLETED)
+
+
+def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
+           reparse: bool = False, retry_failed: bool = False, cluster: str | None = None,
+           on_progress: Callable[[int, int, str], None] | None = None) -> Summary:
+    items = list(iter_items(paths))
+    summary = Summary()
+    total = len(items)
+    progress = on_progress or (lambda done, total, path: None)
+    workers = workers or os.cpu_count() or 1
+    dask = bool(cluster)
+    pool = _DaskPool(cluster) if dask else _local_pool(workers)
+    window = max(4, workers * 4)
+    in_flight: dict = {}  # future -> job
+    by_sha: dict[str, _Job] = {}
+    count = 0
+
+    def finish(job: _Job, result: dict) -> None:
+        nonlocal count
+        report = result.get("report")
+        placement = placement_for(store, report.get("agency")) if report else None
+        store.save(sha256=job.sha256, name=job.item.name, path=job.item.path, size=job.size,
+                   parser_version=PARSER_VERSION, result=result, placement=placement,
+                   extra_paths=tuple(job.extra_paths))
+        form = result.get("form") or "?"
+        summary.by_form[form] = summary.by_form.get(form, 0) + 1
+        if report is None:
+            summary.failed.append((job.item.path, result.get("reason") or "未知原因"))
+        elif job.existed:
+            summary.updated += 1
+        else:
+            summary.added += 1
+        by_sha.pop(job.sha256, None)
+        count += 1 + len(job.extra_paths)
+        progress(count, total, job.item.path)
+
+    def submit(job: _Job) -> None:
+        job.attempts += 1
+        in_flight[pool.submit(process, job.item.path, job.data, timeout)] = job
+
+    def drain(block_until: int) -> None:
+        nonlocal pool
+        while len(in_flight) > block_until:
+            done, _ = _wait_any(set(in_flight), dask)
+            for fut in done:
+                job = in_flight.pop(fut)
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    result = None
+                except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost; recorded below
+                    result = {"reason": f"工作进程出错（{type(exc).__name__}：{exc}）。"}
+                if result is None:
+                    _retry_after_crash(job)
+                    continue
+                finish(job, result)
+
+    def _retry_after_crash(job: _Job) -> None:
+        nonlocal pool
+        if not dask:
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = _local_pool(workers)
+            # Everything else in flight died with the pool too: resubmit it.
+            lost = list(in_flight.values())
+            in_flight.clear()
+            for other in lost:
+                submit(other)
+        if job.attempts >= 2:
+            finish(job, {"reason": "处理该文件时工作进程意外退出（重试后仍然如此），文件可能触发了读取程序的缺陷。"})
+        else:
+            submit(job)
+
+    try:
+        for item in items:
+            if item.problem:
+                _record_unreadable(store, item, item.problem, summary)
+                count += 1
+                progress(count, total, item.path)
+                continue
+            try:
+                data = item.read()
+            except (OSError, ValueError, RuntimeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                _record_unreadable(store, item, f"无法读取文件：{reason}", summary)
+                count += 1
+                progress(count, total, item.path)
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            if sha in by_sha:  # the same content twice in this run: one parse, both paths kept
+                by_sha[sha].extra_paths.append(item.path)
+                continue
+            known = store.known(sha)
+            if known and not reparse and known[2] == PARSER_VERSION and not (retry_failed and known[1] == "failed"):
+                store.add_path(known[0], item.path)
+                summary.unchanged += 1
+                count += 1
+                progress(count, total, item.path)
+                continue
+            job = _Job(item, sha, len(data), data, existed=known is not None)
+            by_sha[sha] = job
+            submit(job)
+            drain(window)
+        drain(0)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return summary
+
+
+def _record_unreadable(store: Store, item: Item, reason: str, summary: Summary) -> None:
+    """A file that could not even be read is listed; it is stored when it has content to hash."""
+    summary.failed.append((item.path, reason))
+    if item.archive and item.member is not None:
+        # An unreadable member has no content to hash: its archive, name, CRC and size identify it.
+        key = f"{item.archive}!{item.member.filename}:{item.member.CRC}:{item.member.file_size}"
+        sha = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    else:
+        try:
+            with open(item.path, "rb") as f:
+                sha = hashlib.file_digest(f, "sha256").hexdigest()
+        except OSError:
+            return  # nothing on disk to keep; the failure is still listed for this run
+    store.save(sha256=sha, name=item.name, path=item.path, size=0, parser_version=PARSER_VERSION,
+               result={"reason": reason, "form": "zip" if item.archive or item.path.endswith(".zip") else None},
+               placement=None)

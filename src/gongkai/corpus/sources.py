@@ -1,0 +1,119 @@
+"""What to ingest: files, directories (walked) and ZIP archives (members read in memory).
+
+ZIP members are never extracted to disk.  Limits guard against archive bombs: a member may
+not be larger than a report can be, the size read is checked against the header (which can
+lie), and members compressed more than ``MAX_RATIO`` times are refused.  Member names from
+Chinese Windows archives carry GBK bytes without the UTF-8 flag; they are decoded as GB18030.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from gongkai.inputs import REPORT_SUFFIXES
+from gongkai.read import MAX_BINARY_BYTES
+
+MAX_MEMBER_BYTES = MAX_BINARY_BYTES
+MAX_RATIO = 200  # text compresses ~5-10x; hundreds of times is a bomb
+MAX_MEMBERS = 100_000
+
+
+@dataclass
+class Item:
+    """One report file to ingest: a file on disk or a member of a ZIP archive."""
+
+    path: str  # what the user sees: /a/b.txt or /a/c.zip!dir/d.txt
+    name: str  # the file name alone
+    archive: str | None = None
+    member: zipfile.ZipInfo | None = None
+    problem: str | None = None  # known unreadable before reading (listed as a failure)
+
+    def read(self) -> bytes:
+        if self.archive is None:
+            with open(self.path, "rb") as f:
+                data = f.read(MAX_BINARY_BYTES + 1)
+            if len(data) > MAX_BINARY_BYTES:
+                raise ValueError(f"文件过大，超过 {MAX_BINARY_BYTES // 1048576} MB。")
+            return data
+        with zipfile.ZipFile(self.archive) as zf, zf.open(self.member) as f:
+            data = f.read(MAX_MEMBER_BYTES + 1)
+        if len(data) > MAX_MEMBER_BYTES:
+            raise ValueError(f"压缩包成员解压后超过 {MAX_MEMBER_BYTES // 1048576} MB。")
+        return data
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _is_zip(path: str) -> bool:
+    if Path(path).suffix.lower() != ".zip":
+        return False
+    return zipfile.is_zipfile(path)
+
+
+def _zip_items(path: str) -> Iterator[Item]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        yield Item(path, os.path.basename(path), problem=f"ZIP 压缩包已损坏，无法打开（{exc}）。")
+        return
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            yield Item(path, os.path.basename(path), problem=f"压缩包成员过多（{len(infos)} 个，上限 {MAX_MEMBERS}）。")
+            return
+        for info in sorted(infos, key=lambda i: i.filename):
+            if info.is_dir():
+                continue
+            name = _member_name(info)
+            base = name.rsplit("/", 1)[-1]
+            if base.startswith(".") or name.startswith("__MACOSX/"):
+                continue
+            if Path(base).suffix.lower() not in REPORT_SUFFIXES:
+                continue
+            item = Item(f"{path}!{name}", base, archive=path, member=info)
+            if info.flag_bits & 0x1:
+                item.problem = "压缩包成员已加密，无法读取。"
+            elif info.file_size > MAX_MEMBER_BYTES:
+                item.problem = f"压缩包成员解压后 {info.file_size / 1048576:.0f} MB，超过上限。"
+            elif info.compress_size and info.file_size > 1_048_576 and info.file_size / info.compress_size > MAX_RATIO:
+                item.problem = "压缩包成员压缩比异常（疑似压缩炸弹），已拒绝。"
+            yield item
+
+
+def iter_items(paths: list[str]) -> Iterator[Item]:
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    if name.startswith("."):
+                        continue
+                    if _is_zip(full):
+                        yield from _zip_items(full)
+                    elif Path(name).suffix.lower() in REPORT_SUFFIXES:
+                        yield Item(full, name)
+        elif not p.exists():
+            yield Item(path, p.name, problem="文件不存在。")
+        elif _is_zip(path):
+            yield from _zip_items(path)
+        else:
+            yield Item(path, p.name)

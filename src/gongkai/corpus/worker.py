@@ -1,0 +1,83 @@
+"""The work done for one file, in a worker process (local pool or Dask worker).
+
+It takes bytes, not a path, so it runs the same on a machine that cannot see the file.  It
+never raises: a failure comes back as a result with the Chinese reason, so one bad file
+cannot stop a batch.  The result holds plain picklable data ready for the store.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+from gongkai.check import check_report
+from gongkai.errors import GongkaiError
+
+
+class _TimeLimit(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _TimeLimit()
+
+
+def process(name: str, data: bytes, timeout: float | None = None) -> dict:
+    """Parse and check one report.  ``name`` is the display name (path or zip member)."""
+    from gongkai.read import detect_form
+
+    armed = bool(timeout) and threading.current_thread() is threading.main_thread()
+    if armed:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return _process(name, data)
+    except _TimeLimit:
+        return {"form": _safe_form(detect_form, data, name),
+                "reason": f"处理超过时限（{timeout:g} 秒），已跳过。可用 --timeout 放宽时限后重试。"}
+    finally:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _safe_form(detect_form, data: bytes, name: str) -> str | None:
+    try:
+        return detect_form(data, name)
+    except Exception:  # noqa: BLE001 - the form is only a label here
+        return None
+
+
+def _process(name: str, data: bytes) -> dict:
+    from gongkai.extract import parse_bytes
+    from gongkai.read import detect_form
+
+    form = _safe_form(detect_form, data, name)
+    try:
+        report = parse_bytes(data, name)
+    except _TimeLimit:
+        raise
+    except GongkaiError as exc:
+        return {"form": form, "reason": exc.message}
+    except RecursionError:
+        return {"form": form, "reason": "文件结构嵌套过深，无法读取。"}
+    except MemoryError:
+        return {"form": form, "reason": "读取时内存不足，文件可能损坏或过大。"}
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch; it is recorded
+        return {"form": form, "reason": f"内部错误（{type(exc).__name__}：{exc}），请把该文件报告给维护者。"}
+    checked = False
+    try:
+        report.findings = list(check_report(report))
+        checked = True
+    except _TimeLimit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - keep the parse even when a rule breaks
+        report.notes.append(f"检查未完成（{type(exc).__name__}：{exc}）。")
+    cells = []
+    for cell_id, value in report.iter_cells():
+        info = report.cells.get(cell_id)
+        cells.append((cell_id, value, info.raw if info and info.raw != "" else None,
+                      str(info.where) if info and info.where else None, 1 if info and info.inferred else 0))
+    d = report.to_dict()
+    return {"form": report.source.form or form, "report": d, "cells": cells, "findings": d["findings"],
+            "checked": checked}
