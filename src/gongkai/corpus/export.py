@@ -1,0 +1,237 @@
+"""Export the corpus as a dataset: CSV files, one XLSX workbook, or Parquet files.
+
+Four tables (columns documented in docs/dataset.md):
+  reports   one row per parsed report: provenance, placement, and one column per cell id;
+  cells     the long table: report × cell id → value, raw text, where it stood, inferred;
+  findings  the checker's findings;
+  failures  files that could not be read, with the reason.
+Types are declared once here (``_COLUMNS``) and used by all three writers; Parquet goes
+through DuckDB's own CSV reader with those types, so no dataframe library is needed.
+Blank cells are empty (CSV) / null (XLSX, Parquet): never 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from decimal import Decimal
+from itertools import product
+from typing import Iterator
+
+from gongkai.errors import GongkaiError, MissingDependency
+from gongkai.format import FORMAT, VERSIONS
+
+XLSX_MAX_ROWS = 1_048_575  # one header row
+
+_REPORT_META = [
+    ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("name", "VARCHAR"), ("path", "VARCHAR"),
+    ("form", "VARCHAR"), ("agency", "VARCHAR"), ("agency_key", "VARCHAR"), ("year", "INTEGER"),
+    ("format", "VARCHAR"), ("published", "DATE"), ("region_code", "VARCHAR"), ("province", "VARCHAR"),
+    ("city", "VARCHAR"), ("county", "VARCHAR"), ("unit", "VARCHAR"), ("level", "VARCHAR"),
+    ("placement", "VARCHAR"), ("parser_version", "VARCHAR"), ("checked", "BOOLEAN"),
+    ("findings", "INTEGER"), ("errors", "INTEGER"),
+]
+_CELL_COLUMNS = [
+    ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
+    ("cell_id", "VARCHAR"), ("table_id", "VARCHAR"), ("row_id", "VARCHAR"), ("column_id", "VARCHAR"),
+    ("value", "DOUBLE"), ("raw", "VARCHAR"), ("where", "VARCHAR"), ("inferred", "BOOLEAN"),
+]
+_FINDING_COLUMNS = [
+    ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
+    ("seq", "INTEGER"), ("rule", "VARCHAR"), ("severity", "VARCHAR"), ("cells", "VARCHAR"),
+    ("message", "VARCHAR"), ("where", "VARCHAR"),
+]
+_FAILURE_COLUMNS = [
+    ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("name", "VARCHAR"), ("path", "VARCHAR"),
+    ("form", "VARCHAR"), ("reason", "VARCHAR"), ("parser_version", "VARCHAR"),
+]
+
+
+def cell_columns() -> list[tuple[str, str]]:
+    """Every cell id of every format version and table-3 layout, in printed order, with its type."""
+    seen: dict[str, str] = {}
+    for version, layout in product(VERSIONS[::-1], VERSIONS[::-1]):
+        for cell_id in FORMAT.expected_cells(version, layout):
+            if cell_id not in seen:
+                seen[cell_id] = "DOUBLE" if _is_amount(version, cell_id) else "BIGINT"
+    return list(seen.items())
+
+
+def _is_amount(version: str, cell_id: str) -> bool:
+    if not cell_id.startswith("table2."):
+        return False
+    _, group, row, column = cell_id.split(".")
+    return any(c.decimal for c in FORMAT.table2_group(version, group).columns if c.id == column)
+
+
+# -- rows from the store ----------------------------------------------------------------------
+def _num(v):
+    if v is None:
+        return None
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+def _report_rows(store, cell_ids: list[str]) -> Iterator[list]:
+    docs = store.query(
+        "SELECT d.id, d.sha256, d.name, d.path, d.form, d.agency, d.agency_key, d.year, d.format, d.published,"
+        " a.code, a.province, a.city, a.county, a.unit, a.level, a.source, d.parser_version, d.checked,"
+        " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id),"
+        " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error')"
+        " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key"
+        " WHERE d.status = 'ok' ORDER BY d.id")
+    index = {c: i for i, c in enumerate(cell_ids)}
+    cells = store.iterate("SELECT document_id, cell_id, value FROM cells c"
+                          " WHERE document_id IN (SELECT id FROM documents WHERE status = 'ok')"
+                          " ORDER BY document_id")
+    pending = next(cells, None)
+    for doc in docs:
+        values: list = [None] * len(cell_ids)
+        while pending is not None and pending[0] <= doc[0]:
+            if pending[0] == doc[0] and pending[1] in index:
+                values[index[pending[1]]] = _num(pending[2])
+            pending = next(cells, None)
+        row = list(doc)
+        row[18] = bool(row[18])
+        yield row + values
+    for _ in cells:  # finish the server-side cursor
+        pass
+
+
+def _cell_rows(store) -> Iterator[list]:
+    sql = ("SELECT d.id, d.sha256, d.agency, d.year, c.cell_id, c.value, c.raw, c.place, c.inferred"
+           " FROM cells c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ok'"
+           " ORDER BY d.id, c.cell_id")
+    for doc_id, sha, agency, year, cell_id, value, raw, place, inferred in store.iterate(sql):
+        table, rest = cell_id.split(".", 1)
+        row, column = rest.rsplit(".", 1)
+        yield [doc_id, sha, agency, year, cell_id, table, row, column, _num(value), raw, place, bool(inferred)]
+
+
+def _finding_rows(store) -> Iterator[list]:
+    yield from (list(r) for r in store.iterate(
+        "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place"
+        " FROM findings f JOIN documents d ON d.id = f.document_id ORDER BY d.id, f.seq"))
+
+
+def _failure_rows(store) -> Iterator[list]:
+    yield from (list(r) for r in store.iterate(
+        "SELECT id, sha256, name, path, form, reason, parser_version FROM documents"
+        " WHERE status = 'failed' ORDER BY id"))
+
+
+def _tables(store) -> list[tuple[str, list[tuple[str, str]], Iterator[list]]]:
+    cells = cell_columns()
+    return [
+        ("reports", _REPORT_META + cells, _report_rows(store, [c for c, _ in cells])),
+        ("cells", _CELL_COLUMNS, _cell_rows(store)),
+        ("findings", _FINDING_COLUMNS, _finding_rows(store)),
+        ("failures", _FAILURE_COLUMNS, _failure_rows(store)),
+    ]
+
+
+# -- writers ----------------------------------------------------------------------------------
+def _csv_value(v):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v
+
+
+def _write_csv(path: str, columns, rows) -> int:
+    n = 0
+    # UTF-8 with BOM so that Excel opens Chinese text correctly; DuckDB and pandas skip the BOM.
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([c for c, _ in columns])
+        for row in rows:
+            w.writerow([_csv_value(v) for v in row])
+            n += 1
+    return n
+
+
+def export(store, to: str, output: str) -> list[tuple[str, int]]:
+    if to == "xlsx":
+        return _export_xlsx(store, output)
+    try:
+        os.makedirs(output, exist_ok=True)
+    except OSError as exc:
+        raise GongkaiError(f"无法创建输出目录：{exc.strerror}", output) from None
+    if to == "csv":
+        return [(p := os.path.join(output, f"{name}.csv"), _write_csv(p, cols, rows))
+                for name, cols, rows in _tables(store)]
+    if to == "parquet":
+        return _export_parquet(store, output)
+    raise GongkaiError(f"不支持的导出格式：{to}")
+
+
+def _export_parquet(store, output: str) -> list[tuple[str, int]]:
+    try:
+        import duckdb
+    except ImportError:
+        raise MissingDependency("导出 Parquet 需要安装 DuckDB（pip install 'gongkai[corpus]'）。") from None
+    written = []
+    with tempfile.TemporaryDirectory(prefix="gongkai-export-") as tmp:
+        con = duckdb.connect()
+        for name, cols, rows in _tables(store):
+            src = os.path.join(tmp, f"{name}.csv")
+            n = _write_csv(src, cols, rows)
+            dest = os.path.join(output, f"{name}.parquet")
+            types = "{" + ", ".join(f"'{c}': '{t}'" for c, t in cols) + "}"
+            con.execute(
+                f"COPY (SELECT * FROM read_csv(?, header = true, columns = {types}, quote = '\"',"
+                f" escape = '\"', allow_quoted_nulls = false, null_padding = false, strict_mode = true))"
+                f" TO '{_sql_path(dest)}' (FORMAT parquet, COMPRESSION zstd)", [src])
+            written.append((dest, n))
+        con.close()
+    return written
+
+
+def _sql_path(path: str) -> str:
+    return path.replace("'", "''")
+
+
+_SHEETS = {"reports": "报告", "cells": "单元格", "findings": "检查发现", "failures": "失败文件"}
+
+
+def _export_xlsx(store, output: str) -> list[tuple[str, int]]:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    wb = Workbook(write_only=True)
+    written = []
+    for name, cols, rows in _tables(store):
+        part, n, ws = 1, 0, None
+        for row in rows:
+            if ws is None or n and n % XLSX_MAX_ROWS == 0:
+                if ws is not None:
+                    part += 1
+                ws = wb.create_sheet(_SHEETS[name] + (f"_{part}" if part > 1 else ""))
+                ws.append([c for c, _ in cols])
+            try:
+                ws.append(row)
+            except IllegalCharacterError:  # control characters from a damaged file
+                ws.append([_clean(v) for v in row])
+            n += 1
+        if ws is None:
+            ws = wb.create_sheet(_SHEETS[name])
+            ws.append([c for c, _ in cols])
+        written.append((f"{output}#{_SHEETS[name]}", n))
+    del WriteOnlyCell
+    try:
+        wb.save(output)
+    except OSError as exc:
+        raise GongkaiError(f"无法写出 XLSX 文件：{exc.strerror}", output) from None
+    return written
+
+
+def _clean(v):
+    if isinstance(v, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", v)
+    return v
