@@ -28,6 +28,8 @@ def read_yaml_file(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         place = f"第{mark.line + 1}行" if mark else None
         raise GongkaiError("YAML 格式错误，无法读取", str(path), place) from exc
+    except ValueError as exc:  # e.g. a date like 2027-13-01, rejected while parsing
+        raise GongkaiError(f"文件中有无效的值（{exc}）；日期请写成 2027-01-01", str(path)) from exc
     except OSError as exc:
         raise GongkaiError(f"无法读取文件（{exc.strerror}）", str(path)) from exc
 
@@ -104,3 +106,8 @@ def load_settings() -> Settings:
     path = site_settings_path()
     mtime = path.stat().st_mtime if path.exists() else 0.0
     return _cached(str(path), mtime)
+
+
+def shipped_settings() -> Settings:
+    """The shipped defaults alone, ignoring any site file (tests, reproducible figures)."""
+    return _build(dict(load_data("settings.yaml")), "settings.yaml")

@@ -1,0 +1,162 @@
+"""Deadlines against hand-computed cases (2025/2026 notices; dependencies.md §6 lists the 调休
+days).  Each expected date was counted by hand in the comment next to it."""
+
+from datetime import date
+
+import pytest
+
+from gongkai.register.clock import Event, compute_clock, receipt_date
+from gongkai.register.workdays import add_year, load_calendar
+
+
+def due(cal, settings, received, *events):
+    return compute_clock(received, [Event(k, d, data, id=i) for i, (k, d, data) in enumerate(events, 1)],
+                         cal, settings)
+
+
+def test_national_day_2025_no_events(cal, settings):
+    # Fri 26 Sep; 28 Sep (Sun) and 11 Oct (Sat) are working days, 1–8 Oct are not.
+    c = due(cal, settings, date(2025, 9, 26))
+    assert c.due == date(2025, 10, 30)
+    assert not c.warnings and not c.assumed
+    days = {d.day: d for d in c.ledger}
+    assert days[date(2025, 9, 26)].count is None          # receipt day not counted
+    assert days[date(2025, 9, 28)].count == 1 and days[date(2025, 9, 28)].kind == "调休上班"
+    assert all(days[date(2025, 10, n)].count is None for n in range(1, 9))
+    assert days[date(2025, 10, 11)].count == 6
+    assert days[date(2025, 10, 30)].count == 20
+    assert c.ledger[-1].day == date(2025, 10, 30)
+
+
+def test_spring_festival_2025(cal, settings):
+    # Wed 22 Jan: 23, 24, 26(调休), 27 → 4; 28 Jan–4 Feb off; 5, 6, 7, 8(调休) → 8;
+    # 10–14 → 13; 17–21 → 18; 24, 25 → 20.
+    assert due(cal, settings, date(2025, 1, 22)).due == date(2025, 2, 25)
+
+
+def test_spring_festival_2026_ends_on_makeup_saturday(cal, settings):
+    # Mon 26 Jan: 27–30 → 4; 2–6 Feb → 9; 9–13 → 14; 14 (Sat 调休) → 15; 15–23 off;
+    # 24–27 → 19; 28 (Sat 调休) → 20.
+    assert due(cal, settings, date(2026, 1, 26)).due == date(2026, 2, 28)
+
+
+def test_extension_counts_on_from_the_original_due_date(cal, settings):
+    # due 30 Oct 2025; +20: 31 Oct → 1; 3–7 Nov → 6; 10–14 → 11; 17–21 → 16; 24–27 → 20.
+    c = due(cal, settings, date(2025, 9, 26), ("extended", date(2025, 10, 20), {"workdays": 20}))
+    assert c.due == date(2025, 11, 27)
+    assert c.limit == 40
+
+
+def test_national_day_2026_with_extension(cal, settings):
+    # Fri 18 Sep 2026: 20 Sep (Sun 调休) → 1; 21–24 → 5; 25 Sep (中秋) off; 28–30 → 8;
+    # 1–7 Oct off; 8, 9 → 10; 10 Oct (Sat 调休) → 11; 12–16 → 16; 19–22 → 20.
+    assert due(cal, settings, date(2026, 9, 18)).due == date(2026, 10, 22)
+    # +20: 23 Oct → 21; 26–30 → 26; 2–6 Nov → 31; 9–13 → 36; 16–19 → 40.
+    c = due(cal, settings, date(2026, 9, 18), ("extended", date(2026, 10, 20), {"workdays": 20}))
+    assert c.due == date(2026, 11, 19)
+
+
+def test_correction_restarts_the_twenty_days(cal, settings):
+    # Mon 22 Sep 2025; 补正 sent Wed 24 Sep (2nd working day); corrected request Tue 30 Sep.
+    # From 30 Sep (not counted): 1–8 Oct off; 9, 10, 11(调休) → 3; 13–17 → 8; 20–24 → 13;
+    # 27–31 → 18; 3 Nov → 19; 4 Nov → 20.
+    c = due(cal, settings, date(2025, 9, 22),
+            ("correction_requested", date(2025, 9, 24), {"until": "2025-10-20"}),
+            ("corrected", date(2025, 9, 30), {}))
+    assert c.due == date(2025, 11, 4)
+    assert c.start == date(2025, 9, 30)
+    assert not c.warnings
+    days = {d.day: d for d in c.ledger}
+    assert days[date(2025, 9, 23)].count == 1 and days[date(2025, 9, 24)].count == 2
+    assert days[date(2025, 9, 25)].count is None and days[date(2025, 9, 25)].why == "待补正"
+    assert "重新计算" in days[date(2025, 9, 30)].why
+
+
+def test_awaiting_correction_has_no_due_date(cal, settings):
+    c = due(cal, settings, date(2025, 9, 22), ("correction_requested", date(2025, 9, 24), {}))
+    assert c.due is None and not c.running
+    # default period: 15 working days after 24 Sep: 25, 26, 28(调休), 29, 30 → 5; 9, 10, 11 → 8;
+    # 13–17 → 13; 20, 21 → 15.
+    assert c.correction_until == date(2025, 10, 21)
+
+
+def test_late_correction_notice_is_flagged(cal, settings):
+    # Mon 3 Mar 2025: the 7th working day is Wed 12 Mar, the 8th Thu 13 Mar.
+    ok = due(cal, settings, date(2025, 3, 3), ("correction_requested", date(2025, 3, 12), {}))
+    late = due(cal, settings, date(2025, 3, 3), ("correction_requested", date(2025, 3, 13), {}))
+    assert not ok.warnings
+    assert any("第8个工作日" in w for w in late.warnings)
+
+
+def test_consultation_pause_across_labour_day_and_dragon_boat(cal, settings):
+    # Thu 24 Apr 2025: 25, 27(调休), 28, 29, 30 → 5; pause sent 30 Apr; 1–5 May off anyway;
+    # third party answers Mon 12 May (6–12 May not counted); 13–16 → 9; 19–23 → 14;
+    # 26–30 → 19; 31 May–2 Jun off (端午); 3 Jun → 20.
+    c = due(cal, settings, date(2025, 4, 24),
+            ("consultation_started", date(2025, 4, 30), {"party": "third_party"}),
+            ("consultation_ended", date(2025, 5, 12), {"party": "third_party"}))
+    assert c.due == date(2025, 6, 3)
+    days = {d.day: d for d in c.ledger}
+    assert days[date(2025, 5, 12)].count is None and days[date(2025, 5, 13)].count == 6
+    # without the pause: 6–9 May → 9; 12–16 → 14; 19–23 → 19; 26 May → 20.
+    assert due(cal, settings, date(2025, 4, 24)).due == date(2025, 5, 26)
+
+
+def test_open_consultation_states_no_due_date_and_the_third_party_deadline(cal, settings):
+    c = due(cal, settings, date(2025, 4, 24), ("consultation_started", date(2025, 4, 30), {}))
+    assert c.due is None and c.counted == 5
+    # 15 working days after 30 Apr: 6–9 May → 4; 12–16 → 9; 19–23 → 14; 26 May → 15.
+    assert c.consultation_reply_by == date(2025, 5, 26)
+
+
+def test_fee_wait_pauses_or_not_by_setting(cal, settings):
+    # Mon 3 Mar 2025; fee notice Mon 10 Mar (5th working day); paid Fri 21 Mar.
+    events = [("fee_notice", date(2025, 3, 10), {"amount": 300}), ("fee_paid", date(2025, 3, 21), {})]
+    paused = due(cal, settings.replace(fee_wait_pauses_deadline=True), date(2025, 3, 3), *events)
+    # 24–28 → 10; 31 Mar, 1–3 Apr → 14; 4 Apr 清明 off; 7–11 → 19; 14 Apr → 20.
+    assert paused.due == date(2025, 4, 14)
+    running = due(cal, settings.replace(fee_wait_pauses_deadline=False), date(2025, 3, 3), *events)
+    # 4–7 → 4; 10–14 → 9; 17–21 → 14; 24–28 → 19; 31 Mar → 20.
+    assert running.due == date(2025, 3, 31)
+
+
+def test_fee_payment_deadline(cal, settings):
+    # 20 working days after Mon 10 Mar 2025: 11–14 → 4; 17–21 → 9; 24–28 → 14; 31, 1–3 Apr → 18;
+    # 4 Apr 清明 off; 7, 8 → 20.
+    c = due(cal, settings, date(2025, 3, 3), ("fee_notice", date(2025, 3, 10), {"amount": 300}))
+    assert c.fee_pay_until == date(2025, 4, 8)
+
+
+def test_article_35_sets_a_later_deadline(cal, settings):
+    c = due(cal, settings, date(2025, 9, 26),
+            ("later_deadline", date(2025, 10, 15), {"until": "2025-12-31", "reason": "数量明显超过合理范围"}))
+    assert c.due == date(2025, 12, 31)
+
+
+def test_late_reply_is_flagged(cal, settings):
+    c = due(cal, settings, date(2025, 9, 26), ("replied", date(2025, 10, 31), {"outcome": "granted"}))
+    assert c.due == date(2025, 10, 30) and c.late
+    assert any("晚于答复期限" in w for w in c.warnings)
+
+
+def test_deadline_past_known_calendar_is_flagged_not_stated_as_certain(cal, settings, tmp_path):
+    c = due(cal, settings, date(2026, 12, 21))
+    assert c.assumed and c.due == date(2027, 1, 18)
+    assert any("2026-12-31" in w and "calendar add" in w for w in c.warnings)
+    site = tmp_path / "site.yaml"
+    add_year(2027, {date(2027, 1, 1)}, set(), "国办发明电〔2026〕测试号", site_path=site)
+    c = due(load_calendar(site_path=site), settings, date(2026, 12, 21))
+    assert not c.assumed and c.due == date(2027, 1, 19) and not c.warnings
+
+
+@pytest.mark.parametrize("channel, expected", [
+    ("in_person", date(2025, 3, 3)),
+    ("registered_mail", date(2025, 3, 5)),   # the day the body signed for it
+    ("ordinary_mail", date(2025, 3, 6)),     # the day receipt was confirmed
+    ("internet", date(2025, 3, 6)),
+    ("fax", date(2025, 3, 6)),
+])
+def test_receipt_date_by_channel(channel, expected):
+    got, why = receipt_date(channel, date(2025, 3, 3), signed=date(2025, 3, 5), confirmed=date(2025, 3, 6))
+    assert got == expected
+    assert "第三十一条" in why

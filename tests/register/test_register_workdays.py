@@ -1,0 +1,89 @@
+"""The working-day calendar: chinesecalendar against the 2025/2026 notices typed in by hand,
+the override table, and the refusal to state a deadline past the last known calendar."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from gongkai.errors import GongkaiError
+from gongkai.register.workdays import add_year, load_calendar
+
+# 国办发明电〔2024〕12号 (2025) and the 2026 notice: weekday days off and weekend working days.
+NOTICES = {
+    2025: {
+        "off": ["01-01", "01-28", "01-29", "01-30", "01-31", "02-03", "02-04", "04-04", "05-01", "05-02",
+                "05-05", "06-02", "10-01", "10-02", "10-03", "10-06", "10-07", "10-08"],
+        "work": ["01-26", "02-08", "04-27", "09-28", "10-11"],
+    },
+    2026: {
+        "off": ["01-01", "01-02", "02-16", "02-17", "02-18", "02-19", "02-20", "02-23", "04-06", "05-01",
+                "05-04", "05-05", "06-19", "09-25", "10-01", "10-02", "10-05", "10-06", "10-07"],
+        "work": ["01-04", "02-14", "02-28", "05-09", "09-20", "10-10"],
+    },
+}
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_library_agrees_with_the_notice_every_day(cal, year):
+    off = {date.fromisoformat(f"{year}-{d}") for d in NOTICES[year]["off"]}
+    work = {date.fromisoformat(f"{year}-{d}") for d in NOTICES[year]["work"]}
+    day = date(year, 1, 1)
+    while day.year == year:
+        expected = (day.weekday() < 5 and day not in off) or day in work
+        assert cal.is_workday(day) == expected, day
+        day += timedelta(days=1)
+
+
+def test_day_kinds(cal):
+    assert cal.info(date(2025, 10, 11)).kind == "调休上班"
+    assert cal.info(date(2025, 10, 4)).kind == "节假日"
+    assert cal.info(date(2025, 9, 27)).kind == "周末"
+    assert cal.info(date(2025, 9, 26)).kind == "工作日"
+
+
+def test_twenty_working_days_lands_on_a_makeup_saturday(cal):
+    # dependencies.md §6: 20 working days after 2026-01-26 is Saturday 2026-02-28 (调休).
+    assert cal.add_workdays(date(2026, 1, 26), 20) == (date(2026, 2, 28), False)
+
+
+def test_past_the_library_days_are_assumed(cal):
+    assert cal.last_known_day == date(2026, 12, 31)
+    info = cal.info(date(2027, 1, 1))
+    assert info.assumed and info.workday  # a Friday, judged by the weekend alone
+    day, assumed = cal.add_workdays(date(2026, 12, 21), 20)
+    assert assumed and day == date(2027, 1, 18)
+
+
+def test_administrator_adds_a_year(tmp_path):
+    site = tmp_path / "site.yaml"
+    path = add_year(2027, {date(2027, 1, 1)}, {date(2027, 2, 6)}, "国办发明电〔2026〕测试号", site_path=site)
+    assert path == site
+    cal = load_calendar(site_path=site)
+    assert cal.last_known_day == date(2027, 12, 31)
+    assert not cal.is_workday(date(2027, 1, 1))
+    assert cal.info(date(2027, 2, 6)).kind == "调休上班"
+    assert cal.overrides[2027].notice == "国办发明电〔2026〕测试号"
+    # Dec 22–25 (4), Dec 28–31 (8), Jan 1 off, Jan 4–8 (13), 11–15 (18), 18 (19), 19 (20)
+    assert cal.add_workdays(date(2026, 12, 21), 20) == (date(2027, 1, 19), False)
+
+
+def test_override_table_rejects_bad_entries(tmp_path):
+    site = tmp_path / "site.yaml"
+    with pytest.raises(GongkaiError, match="本来就是工作日"):
+        add_year(2027, set(), {date(2027, 2, 8)}, "x", site_path=site)  # a Monday
+    site.write_text("years:\n  2027:\n    holidays: [2027-13-01]\n", encoding="utf-8")
+    with pytest.raises(GongkaiError, match="无效的值") as err:
+        load_calendar(site_path=site)
+    assert str(site) in str(err.value)
+    site.write_text("years:\n  2027:\n    holidays: [2026-05-01]\n", encoding="utf-8")
+    with pytest.raises(GongkaiError, match="不属于 2027 年"):
+        load_calendar(site_path=site)
+
+
+def test_ranges_in_the_table(tmp_path):
+    site = tmp_path / "site.yaml"
+    site.write_text("years:\n  2027:\n    notice: x\n    holidays: ['2027-02-06..2027-02-12']\n"
+                    "    workdays: ['2027-02-14']\n", encoding="utf-8")
+    cal = load_calendar(site_path=site)
+    assert [cal.is_workday(date(2027, 2, d)) for d in range(5, 16)] == [
+        True, False, False, False, False, False, False, False, False, True, True]
