@@ -159,13 +159,8 @@ def run_export(args) -> int:
 def run_compare(args) -> int:
     from gongkai.corpus.compare import compare, load_side, print_comparison, to_html
 
-    store = None
-    try:
-        a = load_side(args.a, args.db)
-        b = load_side(args.b, args.db)
-    finally:
-        if store is not None:
-            store.close()
+    a = load_side(args.a, args.db)
+    b = load_side(args.b, args.db)
     result = compare(a, b)
     print_comparison(result)
     if args.html:

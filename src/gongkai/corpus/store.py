@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 from gongkai.errors import GongkaiError
 
@@ -276,9 +276,12 @@ class Store:
         return self.query("SELECT id, path, form, reason, parser_version FROM documents"
                           " WHERE status = 'failed' ORDER BY path")
 
-    def report_dict(self, document_id: int) -> dict[str, Any] | None:
+    def load_report(self, document_id: int):
+        """The stored parse of a report, as a ``Report`` (amounts back as ``Decimal``)."""
+        from gongkai.model import Report
+
         rows = self.query("SELECT report_json FROM documents WHERE id = ? AND status = 'ok'", (document_id,))
-        return json.loads(rows[0][0]) if rows and rows[0][0] else None
+        return Report.from_json(rows[0][0]) if rows and rows[0][0] else None
 
 
 def _redact(url: str) -> str:
