@@ -82,10 +82,29 @@ def row_extra(report: Report) -> Iterator[Finding]:
         yield finding(report, "ROW-EXTRA", where=extra.where, table=table_name(extra.table), label=extra.label)
 
 
+def _header_cells(report: Report, table: str, official: str) -> list[str]:
+    """The cells under a column header, when the label names one column of one group."""
+    t = report.table(table) or {}
+    if table == "table3":
+        columns = [c.id for c in FORMAT.table3_columns if c.label == official]
+        return [f"table3.{r}.{c}" for r in t for c in columns if c in t[r]]
+    if table == "table2":
+        groups = [g for g in FORMAT.table2[shape.version(report)] if any(c.label == official for c in g.columns)]
+        if len(groups) != 1:
+            return []  # the same header stands over several groups: which one is unknown
+        column = next(c.id for c in groups[0].columns if c.label == official)
+        return [f"table2.{groups[0].id}.{r.id}.{column}" for r in groups[0].rows
+                if column in t.get(f"{groups[0].id}.{r.id}", {})]
+    return []
+
+
 def label_nonstandard(report: Report) -> Iterator[Finding]:
     for use in report.labels:
         t = report.table(use.table) or {}
-        cells = [f"{use.table}.{use.row}.{c}" for c in t.get(use.row, {})]
+        if use.row in t:
+            cells = [f"{use.table}.{use.row}.{c}" for c in t[use.row]]
+        else:
+            cells = _header_cells(report, use.table, use.official)
         yield finding(report, "LABEL-NONSTANDARD", cells, where=use.where, table=table_name(use.table),
                       printed=use.printed, official=use.official)
 

@@ -1,0 +1,407 @@
+"""Each rule fires on a report broken in exactly its way and stays silent on a sound one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from gongkai.check import check_report, has_errors, rules
+from gongkai.model import CellInfo, ExtraRow, LabelUse, Where
+
+APPLICANTS = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org"]
+
+
+def only(findings, rule):
+    return [f for f in findings if f.rule == rule]
+
+
+# -- the sound reports ------------------------------------------------------------------
+
+@pytest.mark.parametrize("version", ["2021", "2019"])
+def test_consistent_report_has_no_finding(consistent, version):
+    assert check_report(consistent(version)) == []
+
+
+@pytest.mark.parametrize("version", ["2021", "2019"])
+def test_consistent_report_with_its_previous_year_has_no_finding(consistent, version):
+    report, previous = consistent(version), consistent(version)
+    previous.year -= 1
+    # Last year's carried-forward column is this year's carried-over column.
+    for c in APPLICANTS + ["total"]:
+        previous.set_value(f"table3.carried_forward.{c}", report.value(f"table3.carried_over.{c}"))
+    for row in ("rules", "normative_docs"):
+        key = f"table2.art20_1.{row}"
+        if version == "2021":
+            previous.set_value(f"{key}.in_force", report.value(f"{key}.in_force") - report.value(f"{key}.made")
+                               + report.value(f"{key}.repealed"))
+    for s in previous.sections:
+        s.text = "去年的情况完全不同，" + "。".join(["这是上一年度的另一段文字"] * 3)
+    assert check_report(report, previous) == []
+
+
+def test_check_is_pure(consistent):
+    report = consistent("2021")
+    report.table3["granted"]["total"] += 1
+    before = report.to_json()
+    check_report(report)
+    assert report.to_json() == before and report.findings == []
+
+
+def test_catalogue_has_every_rule_with_a_severity_and_message():
+    expected = {"T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL", "CELL-BLANK", "SECTION-MISSING",
+                "SECTION-TITLE", "TABLE-MISSING", "TABLE-INCOMPLETE", "ROW-EXTRA", "LABEL-NONSTANDARD",
+                "FORMAT-VERSION", "FORMAT-LAYOUT", "TEXT-TABLE", "PERIOD", "DEADLINE", "FEE-STATEMENT",
+                "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "COPY"}
+    assert set(rules()) == expected
+    assert all(r.severity in ("error", "warning", "notice") and r.message for r in rules().values())
+
+
+# -- arithmetic -------------------------------------------------------------------------
+
+def test_t3_identity_fires_per_column(consistent):
+    report = consistent("2021")
+    report.table3["new_received"]["research"] += 2
+    report.table3["new_received"]["total"] += 2
+    found = only(check_report(report), "T3-IDENTITY")
+    assert [f.cells for f in found] == [
+        [f"table3.{r}.{c}" for r in ("new_received", "carried_over", "total", "carried_forward")]
+        for c in ("research", "total")]
+    assert all(f.severity == "error" for f in found)
+    assert "相差 2" in found[0].message and "科研机构" in found[0].message
+    assert found[0].where == report.cells["table3.new_received.research"].where.zh()
+
+
+def test_t3_identity_silent_when_an_operand_is_blank(consistent):
+    report = consistent("2021")
+    report.table3["carried_over"]["research"] = None
+    report.table3["new_received"]["research"] += 5
+    assert only(check_report(report), "T3-IDENTITY") == []
+
+
+@pytest.mark.parametrize("version,row", [("2021", "other.no_fee"), ("2019", "other")])
+def test_t3_total_fires_in_both_other_layouts(consistent, version, row):
+    report = consistent(version)
+    report.table3[row]["commercial"] += 3
+    report.table3[row]["total"] += 3
+    found = only(check_report(report), "T3-TOTAL")
+    assert [f.cells[0] for f in found] == ["table3.total.commercial", "table3.total.total"]
+    assert f"table3.{row}.commercial" in found[0].cells
+    assert "（七）总计为" in found[0].message and "相差 3" in found[0].message
+
+
+def test_t3_total_single_other_row_in_2021_report_is_summed(consistent):
+    """A 2021 report printing （六） as one row is still added up correctly (no T3-TOTAL)."""
+    report = consistent("2021")
+    merged = {c: sum(report.table3[r][c] for r in ("other.no_correction", "other.no_fee", "other.other"))
+              for c in APPLICANTS + ["total"]}
+    for r in ("other.no_correction", "other.no_fee", "other.other"):
+        del report.table3[r]
+    report.table3["other"] = merged
+    assert only(check_report(report), "T3-TOTAL") == []
+
+
+def test_t3_rowsum_fires(consistent):
+    report = consistent("2021")
+    report.table3["unable.not_held"]["total"] -= 1
+    found = only(check_report(report), "T3-ROWSUM")
+    assert [f.cells for f in found] == [["table3.unable.not_held.total"]
+                                        + [f"table3.unable.not_held.{c}" for c in APPLICANTS]]
+    assert "本机关不掌握相关政府信息" in found[0].message
+
+
+def test_t3_rowsum_silent_with_blank_total(consistent):
+    report = consistent("2021")
+    report.table3["granted"]["total"] = None
+    assert only(check_report(report), "T3-ROWSUM") == []
+
+
+def test_t4_total_fires(consistent):
+    report = consistent("2021")
+    report.table4["litigation_after_review"]["pending"] = 4
+    found = only(check_report(report), "T4-TOTAL")
+    assert [f.cells[0] for f in found] == ["table4.litigation_after_review.total"]
+    assert "复议后起诉" in found[0].message and "相差 4" in found[0].message
+
+
+def test_t4_total_silent_with_blank(consistent):
+    report = consistent("2021")
+    report.table4["review"]["upheld"] = None
+    assert only(check_report(report), "T4-TOTAL") == []
+
+
+# -- structure --------------------------------------------------------------------------
+
+def test_cell_blank_blank_slash_and_missing(consistent):
+    report = consistent("2021")
+    report.set_value("table3.partial.research", None, CellInfo("", Where(line=7, column=4)))
+    report.set_value("table3.partial.social_org", None, CellInfo("/", Where(line=7, column=5)))
+    del report.table3["partial"]["legal_service"]
+    found = only(check_report(report), "CELL-BLANK")
+    assert [(f.severity, f.cells) for f in found] == [
+        ("warning", ["table3.partial.research", "table3.partial.social_org", "table3.partial.legal_service"])]
+    assert "科研机构：空白" in found[0].message and "社会公益组织：填“/”" in found[0].message
+    assert "法律服务机构：缺失" in found[0].message
+    assert found[0].where == "第7行第4栏"
+    assert not has_errors(check_report(report))  # a blank is not an arithmetic error
+
+
+def test_cell_blank_silent_on_zero(consistent):
+    report = consistent("2021")
+    report.table3["partial"]["research"] = 0
+    report.table3["partial"]["total"] = sum(report.table3["partial"][c] for c in APPLICANTS)
+    assert only(check_report(report), "CELL-BLANK") == []
+
+
+def test_section_missing_and_silent(consistent):
+    report = consistent("2021")
+    report.sections = [s for s in report.sections if s.no != 4]
+    found = only(check_report(report), "SECTION-MISSING")
+    assert [(f.severity, f.cells) for f in found] == [("error", [])]
+    assert "第四部分“政府信息公开行政复议、行政诉讼情况”" in found[0].message
+    assert only(check_report(consistent("2021")), "SECTION-MISSING") == []
+
+
+def test_section_title_variant_is_a_notice(consistent):
+    report = consistent("2021")
+    report.sections[0].title = "总体工作情况"
+    report.sections[1].title = "主动公开政府信息情况"
+    found = only(check_report(report), "SECTION-TITLE")
+    assert [(f.severity, f.where) for f in found] == [("notice", "第100行")]
+    assert "“总体工作情况”" in found[0].message
+
+
+@pytest.mark.parametrize("table", ["table2", "table3", "table4"])
+def test_table_missing(consistent, table):
+    report = consistent("2021")
+    setattr(report, table, None)
+    found = only(check_report(report), "TABLE-MISSING")
+    assert len(found) == 1 and found[0].severity == "error"
+    assert {"table2": "表二", "table3": "表三", "table4": "表四"}[table] in found[0].message
+
+
+def test_table_missing_silent(consistent):
+    assert only(check_report(consistent("2019")), "TABLE-MISSING") == []
+
+
+def test_table_incomplete_fires_and_blank_is_not_repeated(consistent):
+    report = consistent("2021")
+    del report.table3["denied.admin_query"]
+    del report.table4["litigation_direct"]
+    found = check_report(report)
+    inc = only(found, "TABLE-INCOMPLETE")
+    assert [(f.severity, f.cells[0], len(f.cells)) for f in inc] == [
+        ("error", "table3.denied.admin_query.natural_person", 7),
+        ("error", "table4.litigation_direct.upheld", 5)]
+    assert "“（三）不予公开—8.属于行政查询事项”" in inc[0].message
+    assert only(found, "CELL-BLANK") == []
+    assert only(found, "T3-TOTAL") == []  # the absent row is not summed as 0
+
+
+def test_table_incomplete_silent(consistent):
+    assert only(check_report(consistent("2021")), "TABLE-INCOMPLETE") == []
+
+
+def test_row_extra(consistent):
+    report = consistent("2019")
+    report.extra_rows.append(ExtraRow("table2", "其他主动公开文件", ["3", "3", "9"], Where(line=40, column=1)))
+    found = only(check_report(report), "ROW-EXTRA")
+    assert [(f.severity, f.where) for f in found] == [("warning", "第40行第1栏")]
+    assert "“其他主动公开文件”" in found[0].message
+    assert only(check_report(consistent("2019")), "ROW-EXTRA") == []
+
+
+def test_label_nonstandard(consistent):
+    report = consistent("2021")
+    report.labels.append(LabelUse("table3", "denied.enforcement_file", "7.属于行政执法案件", "7.属于行政执法案卷",
+                                  Where(line=55, column=2)))
+    found = only(check_report(report), "LABEL-NONSTANDARD")
+    assert [(f.severity, f.where) for f in found] == [("warning", "第55行第2栏")]
+    assert found[0].cells == [f"table3.denied.enforcement_file.{c}" for c in APPLICANTS + ["total"]]
+    assert only(check_report(consistent("2021")), "LABEL-NONSTANDARD") == []
+
+
+@pytest.mark.parametrize("year,version", [(2021, "2019"), (2024, "2019"), (2020, "2021"), (2019, "2021")])
+def test_format_version_fires(consistent, year, version):
+    report = consistent(version, year)
+    found = only(check_report(report), "FORMAT-VERSION")
+    assert [f.severity for f in found] == ["error"]
+    assert f"这是 {year} 年度的报告" in found[0].message
+
+
+@pytest.mark.parametrize("year,version", [(2019, "2019"), (2020, "2019"), (2021, "2021"), (2025, "2021")])
+def test_format_version_silent(consistent, year, version):
+    assert only(check_report(consistent(version, year)), "FORMAT-VERSION") == []
+
+
+def test_format_layout_single_other_row_in_2021_report(seed):
+    found = only(check_report(seed("004")), "FORMAT-LAYOUT")
+    assert [(f.severity, f.cells[0]) for f in found] == [("warning", "table3.other.natural_person")]
+    assert "印成一行" in found[0].message
+
+
+def test_format_layout_split_rows_in_2019_report(consistent):
+    report = consistent("2019")
+    report.table3["other.no_correction"] = report.table3.pop("other")
+    report.table3["other.no_fee"] = dict.fromkeys(APPLICANTS + ["total"], 0)
+    report.table3["other.other"] = dict.fromkeys(APPLICANTS + ["total"], 0)
+    found = check_report(report)
+    assert [f.cells[0] for f in only(found, "FORMAT-LAYOUT")] == ["table3.other.no_correction.natural_person"]
+    assert "分成了" in found[0].message
+    assert found == only(found, "FORMAT-LAYOUT")  # the split rows are summed, nothing else is wrong
+
+
+def test_format_layout_silent(consistent):
+    assert only(check_report(consistent("2021")), "FORMAT-LAYOUT") == []
+
+
+# -- narrative --------------------------------------------------------------------------
+
+def test_text_table_same_scope_is_an_error_with_the_sentence(consistent):
+    report = consistent("2021")
+    report.sections[0].text = "2021年，我县共受理政府信息公开申请5件，均按时答复。"
+    found = only(check_report(report), "TEXT-TABLE")
+    assert [(f.severity, f.cells, f.quote) for f in found] == [
+        ("error", ["table3.new_received.total"], "2021年，我县共受理政府信息公开申请5件，均按时答复。")]
+    assert "为 5" in found[0].message and f"为 {report.value('table3.new_received.total')}" in found[0].message
+
+
+def test_text_table_other_scope_is_a_notice(consistent):
+    report = consistent("2021")
+    report.sections[0].text = "县本级受理依申请公开事项11项。"
+    found = only(check_report(report), "TEXT-TABLE")
+    assert [(f.severity, f.cells) for f in found] == [("notice", ["table3.new_received.total"])]
+    assert "口径" in found[0].message and "县本级" in found[0].message
+
+
+def test_text_table_zero_and_review_and_litigation(consistent):
+    report = consistent("2021")
+    report.sections[0].text = "本年度未收到政府信息公开申请。本年发生行政诉讼3件。"
+    found = only(check_report(report), "TEXT-TABLE")
+    assert [f.cells for f in found] == [
+        ["table3.new_received.total"],
+        ["table4.litigation_direct.total", "table4.litigation_after_review.total"]]
+
+
+def test_text_table_in_force_only_for_2021_tables(consistent):
+    report = consistent("2021")
+    report.sections[1].text = "我县现行有效规范性文件27个。"
+    assert [f.cells for f in only(check_report(report), "TEXT-TABLE")] == [
+        ["table2.art20_1.normative_docs.in_force"]]
+    report = consistent("2019")
+    report.sections[1].text = "我县现行有效规范性文件27个。"
+    assert only(check_report(report), "TEXT-TABLE") == []
+
+
+def test_text_table_silent_when_figures_agree_or_table_blank(consistent):
+    report = consistent("2021")
+    assert only(check_report(report), "TEXT-TABLE") == []
+    report.sections[0].text = "本年共受理政府信息公开申请5件。"
+    report.table3["new_received"]["total"] = None
+    assert only(check_report(report), "TEXT-TABLE") == []
+
+
+def test_period_fires_on_sentence_and_title(consistent):
+    report = consistent("2021")
+    report.preamble = "本报告统计期限自2021年1月1日起至2021年12月30日止。"
+    report.title = "某某县人民政府2020年政府信息公开工作年度报告"
+    found = only(check_report(report), "PERIOD")
+    assert [(f.severity, f.quote) for f in found] == [
+        ("error", "某某县人民政府2020年政府信息公开工作年度报告"),
+        ("error", "本报告统计期限自2021年1月1日起至2021年12月30日止。")]
+
+
+def test_period_silent_with_short_end_date(consistent):
+    report = consistent("2021")
+    report.preamble = "报告所列数据的统计时限为 2021 年 1 月 1 日至 12 月 31 日。"
+    assert only(check_report(report), "PERIOD") == []
+
+
+@pytest.mark.parametrize("agency,published,due", [
+    ("某某县教育局", date(2022, 2, 1), "2022-01-31"),
+    ("某某县人民政府办公室", date(2022, 2, 15), "2022-01-31"),
+    ("某某县人民政府", date(2022, 4, 1), "2022-03-31"),
+    ("某某镇人民政府", date(2022, 4, 1), "2022-03-31"),
+])
+def test_deadline_fires(consistent, agency, published, due):
+    report = consistent("2021")
+    report.agency, report.published = agency, published
+    found = only(check_report(report), "DEADLINE")
+    assert [f.severity for f in found] == ["warning"] and due in found[0].message
+
+
+@pytest.mark.parametrize("agency,published", [
+    ("某某县教育局", date(2022, 1, 31)), ("某某县人民政府", date(2022, 3, 31)),
+    ("某某街道办事处", date(2022, 3, 1)), ("某某县教育局", None)])
+def test_deadline_silent(consistent, agency, published):
+    report = consistent("2021")
+    report.agency, report.published = agency, published
+    assert only(check_report(report), "DEADLINE") == []
+
+
+def test_fee_statement(consistent):
+    report = consistent("2021")
+    report.sections[5].text = "无。"
+    found = only(check_report(report), "FEE-STATEMENT")
+    assert [(f.severity, f.where) for f in found] == [("notice", "第600行")]
+    assert only(check_report(consistent("2021")), "FEE-STATEMENT") == []
+
+
+def test_last_year(consistent):
+    report = consistent("2021")
+    report.sections[4].text = "本年存在的问题是更新不及时。下一步将加强培训。"
+    assert [f.severity for f in only(check_report(report), "LAST-YEAR")] == ["notice"]
+    report.sections[4].text = "2020年报告指出的问题已整改。"
+    assert only(check_report(report), "LAST-YEAR") == []
+
+
+# -- with last year's report ------------------------------------------------------------
+
+def _pair(consistent, version="2021"):
+    report, previous = consistent(version), consistent(version)
+    previous.year -= 1
+    for c in APPLICANTS + ["total"]:
+        previous.set_value(f"table3.carried_forward.{c}", report.value(f"table3.carried_over.{c}"))
+    for s in previous.sections:
+        s.text = "去年的情况完全不同，" + "。".join(["这是上一年度的另一段文字"] * 3)
+    for row in ("rules", "normative_docs"):
+        key = f"table2.art20_1.{row}"
+        previous.set_value(f"{key}.in_force", report.value(f"{key}.in_force") - report.value(f"{key}.made")
+                           + report.value(f"{key}.repealed"))
+    return report, previous
+
+
+def test_carry_over(consistent):
+    report, previous = _pair(consistent)
+    previous.table3["carried_forward"]["natural_person"] = 9
+    found = only(check_report(report, previous), "CARRY-OVER")
+    assert [(f.severity, f.cells) for f in found] == [("warning", ["table3.carried_over.natural_person"])]
+    assert "上年报告“四、结转下年度继续办理”为 9" in found[0].message
+    assert only(check_report(report), "CARRY-OVER") == []
+
+
+def test_in_force(consistent):
+    report, previous = _pair(consistent)
+    previous.table2["art20_1.rules"]["in_force"] += 4
+    found = only(check_report(report, previous), "IN-FORCE")
+    assert [(f.severity, f.cells[0]) for f in found] == [("notice", "table2.art20_1.rules.in_force")]
+    report, previous = _pair(consistent)
+    assert only(check_report(report, previous), "IN-FORCE") == []
+
+
+def test_copy_reports_similarity_and_passages(consistent):
+    report, previous = _pair(consistent)
+    body = ("一是对政务公开政策学习还不深入、重要性认识还不够，一些单位负责人对政务公开工作抓的还不紧。"
+            "二是重点领域信息公开主动性、规范性还不足，公开不够及时。")
+    report.sections[4].text = body + "针对上年度问题已整改。"
+    previous.sections[4].text = body + "下一步继续努力。"
+    found = only(check_report(report, previous), "COPY")
+    assert [(f.severity, f.where) for f in found] == [("warning", "第500行")]
+    assert "第五部分" in found[0].message
+    assert found[0].quote.startswith("一是对政务公开政策学习还不深入")
+    assert only(check_report(report, previous), "COPY")[0].quote in body + "针对上年度问题已整改。"
+
+
+def test_copy_silent_on_different_text(consistent):
+    report, previous = _pair(consistent)
+    assert only(check_report(report, previous), "COPY") == []
