@@ -173,9 +173,14 @@ def run_compare(args) -> int:
 def run_rollup(args) -> int:
     from gongkai.corpus.rollup import load_reports, print_rollup, rollup
 
-    reports = load_reports(args.paths)
-    against = load_reports([args.against])[0] if args.against else None
-    result = rollup(reports, against)
+    reports, unread = load_reports(args.paths)
+    against = None
+    if args.against:
+        own, bad = load_reports([args.against])
+        if bad:
+            raise GongkaiError(bad[0][1], bad[0][0])
+        against = own[0]
+    result = rollup(reports, against, unread)
     print_rollup(result)
     if args.json:
         import json
@@ -183,7 +188,7 @@ def run_rollup(args) -> int:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(result.to_dict(), f, ensure_ascii=False, indent=2)
         print(f"已写出 {args.json}")
-    return 0
+    return 1 if unread else 0
 
 
 def run_stats(args) -> int:

@@ -1,0 +1,187 @@
+"""Roll-up: sum a set of reports (a county's towns and departments) into one set of tables,
+and compare the sum with the county's own whole-county report.
+
+Blanks are never read as 0.  For every cell the sum is over the reports that print a number
+there; the reports that left it blank ("", "/", "—") or lack the row are named, and the cell is
+marked *partial*.  A cell that no report fills stays blank (null).  A comparison with the
+county's report says whether a difference could be explained by those gaps.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from gongkai.errors import GongkaiError
+from gongkai.model import Report
+
+
+ABSENT = "（无此格）"
+
+
+@dataclass
+class CellSum:
+    value: int | Decimal | None
+    numbers: int  # reports that print a number here
+    blank: list[str] = field(default_factory=list)  # reports printing the row with this cell blank
+    missing: list[str] = field(default_factory=list)  # reports lacking the row or table
+
+    @property
+    def status(self) -> str:
+        if self.numbers == 0:
+            return "blank"
+        return "partial" if self.blank or self.missing else "complete"
+
+
+@dataclass
+class Rollup:
+    names: list[str]
+    formats: list[str]
+    years: list[int | None]
+    cells: dict[str, CellSum]
+    unread: list[tuple[str, str]] = field(default_factory=list)
+    against: Report | None = None
+    against_name: str | None = None
+    differences: list[tuple[str, object, object, str]] = field(default_factory=list)  # cell, sum, county, status
+
+    def to_dict(self) -> dict:
+        tables: dict = {}
+        for cell_id, s in self.cells.items():
+            table, rest = cell_id.split(".", 1)
+            row, column = rest.rsplit(".", 1)
+            v = s.value
+            tables.setdefault(table, {}).setdefault(row, {})[column] = (
+                float(v) if isinstance(v, Decimal) else v)
+        return {
+            "reports": self.names,
+            "formats": sorted(set(self.formats)),
+            "years": sorted({y for y in self.years if y is not None}),
+            "unread": [{"path": p, "reason": r} for p, r in self.unread],
+            **tables,
+            "coverage": {c: {"status": s.status, "numbers": s.numbers, "blank": s.blank, "missing": s.missing}
+                         for c, s in self.cells.items() if s.status != "complete"},
+            "against": None if self.against is None else {
+                "report": self.against_name,
+                "differences": [{"cell": c, "sum": _j(a), "report": _j(b), "status": st}
+                                for c, a, b, st in self.differences]},
+        }
+
+
+def _j(v):
+    return float(v) if isinstance(v, Decimal) else v
+
+
+def load_reports(paths: list[str]) -> tuple[list[tuple[str, Report]], list[tuple[str, str]]]:
+    from gongkai.extract import parse_file
+    from gongkai.inputs import expand
+
+    files = list(expand(paths))
+    if not files:
+        raise GongkaiError("没有找到可读取的报告文件。", " ".join(paths))
+    reports, unread = [], []
+    for path in files:
+        try:
+            reports.append((path, parse_file(path)))
+        except GongkaiError as exc:
+            unread.append((path, exc.message))
+    return reports, unread
+
+
+def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None = None,
+           unread: list[tuple[str, str]] | None = None) -> Rollup:
+    if against is not None:  # the county's own report may sit in the same folder: never add it to itself
+        sha = against[1].source.sha256
+        reports = [(p, r) for p, r in reports if not sha or r.source.sha256 != sha]
+    if not reports:
+        raise GongkaiError("没有可以相加的报告。")
+    ids: list[str] = []
+    for _, r in reports:
+        ids += [c for c, _ in r.iter_cells()]
+    ids = list(dict.fromkeys(ids))
+    cells: dict[str, CellSum] = {}
+    for cell_id in ids:
+        total, numbers, blank, missing = None, 0, [], []
+        for path, r in reports:
+            label = r.agency or path
+            if not r.has_cell(cell_id):
+                missing.append(label)
+                continue
+            v = r.value(cell_id)
+            if v is None:
+                blank.append(label)
+                continue
+            total = v if total is None else total + v
+            numbers += 1
+        cells[cell_id] = CellSum(total, numbers, blank, missing)
+    result = Rollup([r.agency or p for p, r in reports], [r.format or "?" for _, r in reports],
+                    [r.year for _, r in reports], cells,
+                    list(unread or []))
+    if against is not None:
+        result.against_name = against[1].agency or against[0]
+        result.against = against[1]
+        result.differences = _differences(cells, against[1])
+    return result
+
+
+def _differences(cells: dict[str, CellSum], county: Report) -> list[tuple[str, object, object, str]]:
+    out = []
+    ids = list(dict.fromkeys(list(cells) + [c for c, _ in county.iter_cells()]))
+    for cell_id in ids:
+        s = cells.get(cell_id)
+        own = county.value(cell_id) if county.has_cell(cell_id) else None
+        summed = s.value if s else None
+        if s is None or not county.has_cell(cell_id):
+            status = "仅一方有此格"
+            summed = summed if s is not None else ABSENT
+            own = own if county.has_cell(cell_id) else ABSENT
+        elif summed == own:
+            continue
+        elif summed is None or own is None:
+            status = "一方为空"
+        elif s.status == "partial":
+            status = "不一致（合计不完整，可能由空格造成）"
+        else:
+            status = "不一致"
+        out.append((cell_id, summed, own, status))
+    return out
+
+
+def _show(v) -> str:
+    return "（空）" if v is None else str(v)
+
+
+def print_rollup(r: Rollup) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"合计 {len(r.names)} 份报告：" + "、".join(r.names[:20]) + ("……" if len(r.names) > 20 else ""))
+    if len(set(r.formats)) > 1:
+        console.print(f"[yellow]注意：报告使用了不同版本的格式（{'、'.join(sorted(set(r.formats)))}），表二只在同版本的格之间相加。[/yellow]")
+    years = sorted({y for y in r.years if y is not None})
+    if len(years) > 1:
+        console.print(f"[yellow]注意：报告的年度不同（{'、'.join(map(str, years))}），合计跨越了年度。[/yellow]")
+    for path, reason in r.unread:
+        print(f"gongkai：{path}：{reason}（未计入合计）", file=sys.stderr)
+    partial = [(c, s) for c, s in r.cells.items() if s.status != "complete"]
+    t = Table(title="合计（表三、表四的总计列；完整数据见 --json）")
+    for h in ("单元格", "合计", "计入份数", "空缺"):
+        t.add_column(h)
+    for cell_id, s in r.cells.items():
+        if cell_id.endswith(".total") or s.status != "complete":
+            gaps = len(s.blank) + len(s.missing)
+            t.add_row(cell_id, _show(s.value), str(s.numbers), f"{gaps} 份空缺" if gaps else "")
+    console.print(t)
+    console.print(f"{len(r.cells) - len(partial)} 格所有报告都有数字；{len(partial)} 格有报告留空或缺行"
+                  "（空格不按 0 计，只加有数字的报告）。")
+    if r.against is not None:
+        if not r.differences:
+            console.print(f"[green]与 {r.against_name} 自己的报告逐格一致。[/green]")
+        else:
+            t = Table(title=f"与 {r.against_name} 自己的报告比较")
+            for h in ("单元格", "各报告合计", "本级报告", "判断"):
+                t.add_column(h)
+            for c, a, b, st in r.differences:
+                t.add_row(c, _show(a), _show(b), st)
+            console.print(t)
