@@ -27,6 +27,7 @@ from gongkai.model import Report, Value
 from gongkai.render.layout import format_value
 
 BLANK_NOTE = "上年报告此格空白，请核实后填写"
+NO_TABLE3_NOTE = "上年报告没有可识别的表三数据，请核实后填写"
 
 
 @dataclass
@@ -39,17 +40,18 @@ class Prefill:
     source_name: str = ""
 
 
-def _carry(prefill: Prefill, cell_id: str, value: Value, note: str) -> None:
+def _carry(prefill: Prefill, cell_id: str, value: Value, note: str, blank: str = BLANK_NOTE) -> None:
     prefill.values[cell_id] = value
-    prefill.comments[cell_id] = note if value is not None else BLANK_NOTE
+    prefill.comments[cell_id] = note if value is not None else blank
 
 
 def prefill_from(last: Report, version: str, name: str = "") -> Prefill:
     p = Prefill(source_name=name)
     year = f"{last.year}年" if last.year else "上年"
+    blank = BLANK_NOTE if last.table3 is not None else NO_TABLE3_NOTE
     for column in FORMAT.table3_column_ids:
         value = last.value(f"table3.carried_forward.{column}")
-        _carry(p, f"table3.carried_over.{column}", value, f"{year}结转下年度继续办理")
+        _carry(p, f"table3.carried_over.{column}", value, f"{year}结转下年度继续办理", blank)
     last_version = last.format or "2021"
     for row in ("rules", "normative_docs"):
         if version == "2021":

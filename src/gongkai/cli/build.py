@@ -1,0 +1,143 @@
+"""``gongkai new`` (a source file with the official skeleton, optionally pre-filled from last
+year's report) and ``gongkai build`` (source -> official DOCX / HTML / PDF / Markdown)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from gongkai.errors import GongkaiError
+
+FORMS = {"docx": ".docx", "html": ".html", "pdf": ".pdf", "md": ".md"}
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("new", help="新建年度报告源文件（可从上年报告带入上年结转等数据）",
+                       description="生成年度报告源文件（YAML）：官方章节结构，统计表各单元格为 0。"
+                                   "--from 上年报告（任何可读取的格式或报告 JSON）时，带入上年结转、现行有效件数，"
+                                   "并在第五部分列出上年问题作为待办提示。")
+    p.add_argument("--agency", metavar="机关名称", help="报告机关全称（有 --from 时默认取上年报告的机关）")
+    p.add_argument("--year", type=int, metavar="年度", help="报告年度（有 --from 时默认为上年报告年度加一）")
+    p.add_argument("--format", choices=("2021", "2019"), default="2021", help="报告格式版本（默认 2021）")
+    p.add_argument("--from", dest="previous", metavar="上年报告", help="上年度报告文件")
+    p.add_argument("--body-type", metavar="机关类型", help="县级以上人民政府部门 / 县级以上地方人民政府 / 乡（镇）人民政府 / 其他")
+    p.add_argument("-o", "--output", metavar="输出文件", help="源文件路径（默认 source-年度.yaml）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.set_defaults(handler=run_new)
+
+    b = sub.add_parser("build", help="由源文件生成正式年度报告（DOCX / HTML / PDF / Markdown）",
+                       description="读取源文件（YAML 或报告 JSON），先运行检查，没有错误时按官方格式生成报告。")
+    b.add_argument("source", metavar="源文件")
+    b.add_argument("--to", required=True, choices=tuple(FORMS), help="输出格式")
+    b.add_argument("-o", "--output", metavar="输出文件", help="输出路径（默认与源文件同名、换扩展名）")
+    b.add_argument("--previous", metavar="上年报告", help="上年度报告，用于跨年检查（上年结转等）")
+    b.add_argument("--force", action="store_true", help="即使检查发现错误或源文件仍有【待办】内容也生成")
+    b.add_argument("--overwrite", action="store_true", help="替换已存在的输出文件")
+    b.set_defaults(handler=run_build)
+
+
+def _read_report(path: str):
+    """Any readable report, or the report JSON."""
+    if Path(path).suffix.lower() == ".json":
+        from gongkai.source import load_source
+
+        return load_source(path).report
+    from gongkai.extract import parse_file
+
+    return parse_file(path)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file, so a failure never leaves half a file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_new(args) -> int:
+    from gongkai.source.load import body_types
+    from gongkai.source.scaffold import prefill_from, scaffold
+
+    last = _read_report(args.previous) if args.previous else None
+    agency = args.agency or (last.agency if last else None)
+    year = args.year or (last.year + 1 if last and last.year else None)
+    if not agency:
+        raise GongkaiError("请用 --agency 指定报告机关名称。")
+    if not year:
+        raise GongkaiError("请用 --year 指定报告年度。")
+    if not 1990 <= year <= 2100:
+        raise GongkaiError(f"报告年度“{year}”不是有效的年份。")
+    if args.body_type and args.body_type not in body_types():
+        raise GongkaiError(f"--body-type 应为以下之一：{'、'.join(body_types())}。")
+    prefill = prefill_from(last, args.format, Path(args.previous).name) if last else None
+    out = Path(args.output or f"source-{year}.yaml")
+    if out.exists() and not args.force:
+        raise GongkaiError("文件已存在，未覆盖。如确需覆盖请加 --force。", str(out))
+    _write(out, scaffold(agency, year, args.format, prefill, args.body_type).encode("utf-8"))
+    print(f"gongkai：已生成源文件 {out}（{agency} {year}年度，{args.format} 版格式）。")
+    if last is not None:
+        if last.year and last.year != year - 1:
+            print(f"gongkai：注意：上年报告的年度是 {last.year}，不是 {year - 1}。", file=sys.stderr)
+        blanks = [k for k, v in prefill.values.items() if v is None]
+        print(f"gongkai：已从 {args.previous} 带入 {len(prefill.values) - len(blanks)} 个数值；"
+              f"{len(blanks)} 个单元格上年空白或不可带入，已留空（null）并加注释，请核实填写。")
+    return 0
+
+
+def run_build(args) -> int:
+    from gongkai.check import check_report
+    from gongkai.source import load_source
+
+    source = load_source(args.source)
+    report = source.report
+    previous = _read_report(args.previous) if args.previous else None
+    findings = check_report(report, previous)
+    errors = [f for f in findings if f.severity == "error"]
+    for f in findings:
+        level = {"error": "错误", "warning": "警告"}.get(f.severity, "提示")
+        print(f"gongkai：{level}［{f.rule}］{f.message}", file=sys.stderr)
+    blocked = []
+    if errors:
+        blocked.append(f"检查发现 {len(errors)} 个错误")
+    if source.reminders:
+        where = "、".join("引言" if n == 0 else f"第{n}部分" for n in source.reminders)
+        blocked.append(f"{where}仍有【待办】提示文字")
+    if blocked and not args.force:
+        raise GongkaiError("；".join(blocked) + "，未生成报告。请修改源文件后重试，或加 --force 强制生成。",
+                           args.source)
+
+    out = Path(args.output) if args.output else Path(args.source).with_suffix(FORMS[args.to])
+    if out.resolve() == Path(args.source).resolve():
+        raise GongkaiError("输出文件不能与源文件相同。", str(out))
+    if out.exists() and not args.overwrite:
+        raise GongkaiError("输出文件已存在，未覆盖。如确需替换请加 --overwrite。", str(out))
+    _write(out, render(report, args.to))
+    print(f"gongkai：已生成 {out}")
+    return 0
+
+
+def render(report, form: str) -> bytes:
+    if form == "html":
+        from gongkai.render.html import render_html
+
+        return render_html(report).encode("utf-8")
+    if form == "md":
+        from gongkai.render.markdown import render_markdown
+
+        return render_markdown(report).encode("utf-8")
+    from gongkai.render.docx import render_docx
+
+    docx = render_docx(report)
+    if form == "docx":
+        return docx
+    from gongkai.render.pdf import render_pdf
+
+    return render_pdf(docx)

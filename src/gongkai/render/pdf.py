@@ -1,0 +1,52 @@
+"""DOCX -> PDF with LibreOffice headless: the PDF is the DOCX we also deliver, page for page.
+
+Each run uses a private LibreOffice profile (``-env:UserInstallation``) so it neither collides
+with a user's open LibreOffice nor with other conversions, and it has a time limit.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from gongkai.errors import GongkaiError, MissingDependency
+
+TIMEOUT_S = 180
+
+
+def soffice() -> str:
+    for name in ("soffice", "libreoffice"):
+        path = shutil.which(name)
+        if path:
+            return path
+    raise MissingDependency("生成 PDF 需要 LibreOffice，但本机没有安装。请安装 libreoffice-writer-nogui"
+                            "（见 scripts/setup.sh），或改用 --to docx。")
+
+
+def convert_to_pdf(docx_files: list[Path], outdir: Path, timeout: int = TIMEOUT_S) -> list[Path]:
+    """Convert several DOCX files in one LibreOffice start (much cheaper than one each)."""
+    program = soffice()
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="gongkai-lo-") as profile:
+        cmd = [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docx_files)]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise GongkaiError(f"LibreOffice 转换 PDF 超时（{timeout} 秒），已放弃。") from None
+    outputs = [outdir / (Path(f).stem + ".pdf") for f in docx_files]
+    missing = [p for p in outputs if not p.is_file() or p.stat().st_size == 0]
+    if missing:
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["无输出"]
+        raise GongkaiError(f"LibreOffice 未能生成 PDF（{detail[0]}）。", str(missing[0]))
+    return outputs
+
+
+def render_pdf(docx: bytes) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="gongkai-pdf-") as tmp:
+        src = Path(tmp) / "report.docx"
+        src.write_bytes(docx)
+        (pdf,) = convert_to_pdf([src], Path(tmp) / "out")
+        return pdf.read_bytes()
