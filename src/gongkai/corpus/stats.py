@@ -1,0 +1,214 @@
+"""Statistics per region and year from the corpus, as a table and as SVG charts.
+
+Each ratio is computed only over the reports that print every number it needs (a blank
+numerator or denominator drops that report from that ratio, never counts as 0), and each row
+says how many reports a figure rests on.  Ratios are of sums ("pooled"), so a large county
+weighs more than a small town, which is what a supervisor's regional figure means.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+
+_NEEDED = {
+    "received": "table3.new_received.total",
+    "handled": "table3.total.total",
+    "granted": "table3.granted.total",
+    "not_held": "table3.unable.not_held.total",
+    "review": "table4.review.total",
+    "lit_direct": "table4.litigation_direct.total",
+    "lit_after": "table4.litigation_after_review.total",
+}
+_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+for _g in _GROUPS:
+    _NEEDED[f"{_g}.corrected"] = f"table4.{_g}.corrected"
+    _NEEDED[f"{_g}.pending"] = f"table4.{_g}.pending"
+    _NEEDED[f"{_g}.total"] = f"table4.{_g}.total"
+
+# (key, Chinese heading, unit, number format) in the order of the table and the charts.
+METRICS = [
+    ("reports", "报告份数", "份", "{:,.0f}"),
+    ("received", "本年新收申请", "件", "{:,.0f}"),
+    ("granted_share", "予以公开占比", "%", "{:.1f}"),
+    ("not_held_share", "本机关不掌握占比", "%", "{:.1f}"),
+    ("reviews_per_100", "每百件申请的行政复议", "件", "{:.2f}"),
+    ("lawsuits_per_100", "每百件申请的行政诉讼", "件", "{:.2f}"),
+    ("correction_rate", "复议诉讼纠错率", "%", "{:.1f}"),
+    ("findings", "检查发现", "条", "{:,.0f}"),
+]
+
+
+class _Ratio:
+    def __init__(self) -> None:
+        self.num = 0
+        self.den = 0
+        self.n = 0
+
+    def add(self, num, den) -> None:
+        if num is None or den is None:
+            return
+        self.num += num
+        self.den += den
+        self.n += 1
+
+    def value(self, scale: float) -> float | None:
+        return None if self.n == 0 or self.den == 0 else float(self.num) / float(self.den) * scale
+
+
+@dataclass
+class StatRow:
+    region: str
+    code: str | None
+    year: int | None
+    values: dict[str, float | None] = field(default_factory=dict)
+    based_on: dict[str, int] = field(default_factory=dict)  # metric -> reports it rests on
+
+
+@dataclass
+class StatsTable:
+    level: str
+    rows: list[StatRow]
+    rules: dict[str, int]  # finding rule -> count over the whole corpus
+    rules_by_row: dict[tuple[str, int | None], dict[str, int]]
+
+
+def _region(level: str, code, province, city, county) -> tuple[str, str | None]:
+    """(region name, region code): the body's division at ``level``, or the nearest above it."""
+    if code is None:
+        return "（未定位）", None
+    if level == "province" or (level == "city" and not city) or (level == "county" and not county and not city):
+        return province, code[:2] + "0000"
+    if level == "city" or not county:
+        return f"{province}{city}", code[:4] + "00"
+    return f"{province}{city or ''}{county}", code[:6]
+
+
+def short_name(row: "StatRow") -> str:
+    """The region's own name without its parents (for narrow tables and chart labels)."""
+    from gongkai.corpus.places import division
+
+    d = division(row.code) if row.code else None
+    return d.name if d else row.region
+
+
+def compute(store, level: str = "city") -> StatsTable:
+    docs = {}
+    for doc_id, year, code, province, city, county in store.query(
+            "SELECT d.id, d.year, a.code, a.province, a.city, a.county FROM documents d"
+            " LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.status = 'ok'"):
+        region, rcode = _region(level, code, province, city, county)
+        docs[doc_id] = (region, rcode, year, {})
+    wanted = sorted(set(_NEEDED.values()))
+    marks = ", ".join("?" for _ in wanted)
+    for doc_id, cell_id, value in store.iterate(
+            f"SELECT document_id, cell_id, value FROM cells WHERE cell_id IN ({marks})", wanted):
+        if doc_id in docs:
+            docs[doc_id][3][cell_id] = value
+    findings: dict[int, dict[str, int]] = {}
+    for doc_id, rule, n in store.query("SELECT document_id, rule, COUNT(*) FROM findings GROUP BY document_id, rule"):
+        findings.setdefault(doc_id, {})[rule] = n
+
+    groups: dict[tuple[str, int | None], dict] = {}
+    for doc_id, (region, rcode, year, cells) in docs.items():
+        g = groups.setdefault((region, year), {"code": rcode, "reports": 0, "received": _Ratio(),
+                                               "granted": _Ratio(), "not_held": _Ratio(), "reviews": _Ratio(),
+                                               "lawsuits": _Ratio(), "corrected": _Ratio(), "findings": 0,
+                                               "rules": {}})
+        v = {k: cells.get(c) for k, c in _NEEDED.items()}
+        g["reports"] += 1
+        g["received"].add(v["received"], 1 if v["received"] is not None else None)
+        g["granted"].add(v["granted"], v["handled"])
+        g["not_held"].add(v["not_held"], v["handled"])
+        g["reviews"].add(v["review"], v["received"])
+        lawsuits = None if v["lit_direct"] is None or v["lit_after"] is None else v["lit_direct"] + v["lit_after"]
+        g["lawsuits"].add(lawsuits, v["received"])
+        parts = [(v[f"{x}.corrected"], v[f"{x}.total"], v[f"{x}.pending"]) for x in _GROUPS]
+        if all(p is not None for trio in parts for p in trio):
+            g["corrected"].add(sum(p[0] for p in parts), sum(p[1] - p[2] for p in parts))
+        for rule, n in findings.get(doc_id, {}).items():
+            g["rules"][rule] = g["rules"].get(rule, 0) + n
+            g["findings"] += n
+
+    rows, rules, rules_by_row = [], {}, {}
+    for (region, year), g in sorted(groups.items(), key=lambda kv: (kv[1]["code"] or "999999", kv[0][1] or 0)):
+        row = StatRow(region, g["code"], year)
+        row.values = {
+            "reports": g["reports"],
+            "received": g["received"].num if g["received"].n else None,
+            "granted_share": g["granted"].value(100),
+            "not_held_share": g["not_held"].value(100),
+            "reviews_per_100": g["reviews"].value(100),
+            "lawsuits_per_100": g["lawsuits"].value(100),
+            "correction_rate": g["corrected"].value(100),
+            "findings": g["findings"],
+        }
+        row.based_on = {"received": g["received"].n, "granted_share": g["granted"].n,
+                        "not_held_share": g["not_held"].n, "reviews_per_100": g["reviews"].n,
+                        "lawsuits_per_100": g["lawsuits"].n, "correction_rate": g["corrected"].n}
+        rows.append(row)
+        rules_by_row[(region, year)] = g["rules"]
+        for rule, n in g["rules"].items():
+            rules[rule] = rules.get(rule, 0) + n
+    return StatsTable(level, rows, dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))), rules_by_row)
+
+
+def _fmt(value, fmt: str) -> str:
+    return "" if value is None else fmt.format(value)
+
+
+def print_stats(table: StatsTable) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 160)
+    t = Table(title=f"按地区（{ {'province': '省', 'city': '市', 'county': '县'}[table.level] }级）和年度统计")
+    t.add_column("地区")
+    t.add_column("年度")
+    for _, head, unit, _ in METRICS:
+        t.add_column(f"{head}（{unit}）", justify="right", overflow="fold")
+    for row in table.rows:
+        t.add_row(short_name(row), str(row.year or ""), *[_fmt(row.values[k], f) for k, _, _, f in METRICS])
+    console.print(t)
+    console.print("比例只计入相关各格都有数字的报告；空格不按 0 计。")
+    if table.rules:
+        t = Table(title="检查发现（按规则）")
+        t.add_column("规则")
+        t.add_column("条数", justify="right")
+        for rule, n in table.rules.items():
+            t.add_row(rule, str(n))
+        console.print(t)
+
+
+def write_csv(table: StatsTable, path: str) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["region", "region_code", "year"] + [k for k, _, _, _ in METRICS]
+                   + [f"{k}_reports" for k in ("received", "granted_share", "not_held_share", "reviews_per_100",
+                                               "lawsuits_per_100", "correction_rate")])
+        for row in table.rows:
+            w.writerow([row.region, row.code or "", row.year or ""]
+                       + ["" if row.values[k] is None else round(row.values[k], 6) for k, _, _, _ in METRICS]
+                       + [row.based_on[k] for k in ("received", "granted_share", "not_held_share",
+                                                    "reviews_per_100", "lawsuits_per_100", "correction_rate")])
+
+
+def write_svgs(table: StatsTable, directory: str) -> list[str]:
+    from gongkai.corpus.svg import hbar_chart
+
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for key, head, unit, fmt in METRICS:
+        items = [(f"{short_name(r)} {r.year or ''}".strip(), r.values[key]) for r in table.rows]
+        path = os.path.join(directory, f"{key}.svg")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(hbar_chart(head, items, unit, fmt))
+        written.append(path)
+    path = os.path.join(directory, "findings_by_rule.svg")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(hbar_chart("检查发现（按规则）", list(table.rules.items()), "条"))
+    written.append(path)
+    return written
