@@ -17,9 +17,16 @@ TOTAL = "total"
 
 
 def _values(report: Report, cells: list[str]) -> list[Value] | None:
-    """The values of ``cells``, or None when any is blank or absent."""
-    out = [report.value(c) for c in cells]
-    return None if any(v is None for v in out) else out
+    """The values of ``cells`` (all of one table), or None when any is blank or absent."""
+    table = report.table(cells[0].split(".", 1)[0]) or {}
+    out = []
+    for cell_id in cells:
+        row, column = cell_id.split(".", 1)[1].rsplit(".", 1)
+        value = table.get(row, {}).get(column)
+        if value is None:
+            return None
+        out.append(value)
+    return out
 
 
 def _applicant_columns() -> list[str]:

@@ -13,6 +13,8 @@ from gongkai.model import Finding, Report
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n")
 _CLAUSE_MARK = "，,；;：:。"
+# Only sentences with a digit or a negation can state a figure (a cheap filter before the patterns).
+_HAS_FIGURE = re.compile(r"[0-9未]")
 
 
 def sentences(report: Report) -> Iterator[str]:
@@ -50,14 +52,21 @@ def _figures(metric: dict, sentence: str) -> list[tuple[int, int, int]]:
 
 def text_table(report: Report) -> Iterator[Finding]:
     rule = rules()["TEXT-TABLE"]
-    metrics = [m for m in data()["text_metrics"] if version(report) in m.get("versions", [version(report)])]
+    metrics = []
+    for metric in data()["text_metrics"]:
+        if version(report) not in metric.get("versions", [version(report)]):
+            continue
+        values = [report.value(c) for c in metric["cells"]]
+        if any(v is None for v in values):
+            continue  # no figure in the table to compare with
+        metrics.append((metric, sum(values)))
+    if not metrics:
+        return
     seen = set()
     for sentence in sentences(report):
-        for metric in metrics:
-            values = [report.value(c) for c in metric["cells"]]
-            if any(v is None for v in values):
-                continue  # no figure in the table to compare with
-            table = sum(values)
+        if not _HAS_FIGURE.search(sentence):
+            continue
+        for metric, table in metrics:
             for start, end, stated in _figures(metric, sentence):
                 key = (metric["id"], sentence, stated)
                 if stated == table or key in seen:

@@ -3,8 +3,10 @@ cells its format version requires."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from gongkai.format import FORMAT, VERSIONS
-from gongkai.model import Report
+from gongkai.model import Report, split_cell_id
 
 SPLIT_PREFIX = "other."  # the 2021 sub-rows of （六）其他处理: other.no_correction …
 SINGLE_OTHER = "other"   # the 2019 single row （六）其他处理
@@ -33,3 +35,17 @@ def outcome_rows(report: Report) -> list[str]:
 
 def expected_cells(report: Report) -> list[str]:
     return FORMAT.expected_cells(version(report), table3_layout(report))
+
+
+@lru_cache(maxsize=None)
+def _rows(version_: str, layout: str) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+    rows: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for cell_id in FORMAT.expected_cells(version_, layout):
+        table, row, column = split_cell_id(cell_id)
+        rows.setdefault((table, row), []).append((column, cell_id))
+    return tuple((t, r, tuple(cols)) for (t, r), cols in rows.items())
+
+
+def expected_rows(report: Report) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+    """(table, row, ((column, cell id), …)) for every row the report's format requires."""
+    return _rows(version(report), table3_layout(report))

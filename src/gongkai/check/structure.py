@@ -12,7 +12,7 @@ from gongkai.check import shape
 from gongkai.check.catalogue import cn_number, column_label, data, finding, row_label, rules, table_name
 from gongkai.format import FORMAT
 from gongkai.format.labels import is_official
-from gongkai.model import TABLES, Finding, Report, split_cell_id
+from gongkai.model import TABLES, Finding, Report
 
 
 def section_missing(report: Report) -> Iterator[Finding]:
@@ -38,20 +38,12 @@ def table_missing(report: Report) -> Iterator[Finding]:
             yield finding(report, "TABLE-MISSING", table=table_name(name), title=data()["tables"][name]["title"])
 
 
-def _expected_by_row(report: Report) -> dict[tuple[str, str], list[str]]:
-    rows: dict[tuple[str, str], list[str]] = {}
-    for cell_id in shape.expected_cells(report):
-        table, row, _ = split_cell_id(cell_id)
-        rows.setdefault((table, row), []).append(cell_id)
-    return rows
-
-
 def table_incomplete(report: Report) -> Iterator[Finding]:
     missing: dict[str, list[tuple[str, list[str]]]] = {}
-    for (table, row), cells in _expected_by_row(report).items():
+    for table, row, columns in shape.expected_rows(report):
         t = report.table(table)
         if t is not None and row not in t:
-            missing.setdefault(table, []).append((row, cells))
+            missing.setdefault(table, []).append((row, [cell_id for _, cell_id in columns]))
     for table, rows in missing.items():
         yield finding(report, "TABLE-INCOMPLETE", [c for _, cells in rows for c in cells],
                       table=table_name(table), count=len(rows),
@@ -59,22 +51,24 @@ def table_incomplete(report: Report) -> Iterator[Finding]:
 
 
 def cell_blank(report: Report) -> Iterator[Finding]:
-    for (table, row), cells in _expected_by_row(report).items():
+    for table, row, columns in shape.expected_rows(report):
         t = report.table(table)
         if t is None or row not in t:
             continue  # TABLE-MISSING / TABLE-INCOMPLETE
+        values = t[row]
+        if all(values.get(column) is not None for column, _ in columns):
+            continue
         blank, detail = [], []
-        for cell_id in cells:
-            if report.value(cell_id) is not None:
+        for column, cell_id in columns:
+            if values.get(column) is not None:
                 continue
             blank.append(cell_id)
             info = report.cells.get(cell_id)
             raw = info.raw.strip() if info is not None else None
-            shown = "缺失" if not report.has_cell(cell_id) else ("空白" if not raw else f"填“{raw}”")
-            detail.append(f"{column_label(table, row, split_cell_id(cell_id)[2], shape.version(report))}：{shown}")
-        if blank:
-            yield finding(report, "CELL-BLANK", blank, table=table_name(table), row=row_label(table, row, shape.version(report)),
-                          count=len(blank), detail="，".join(detail))
+            shown = "缺失" if column not in values else ("空白" if not raw else f"填“{raw}”")
+            detail.append(f"{column_label(table, row, column, shape.version(report))}：{shown}")
+        yield finding(report, "CELL-BLANK", blank, table=table_name(table),
+                      row=row_label(table, row, shape.version(report)), count=len(blank), detail="，".join(detail))
 
 
 def row_extra(report: Report) -> Iterator[Finding]:

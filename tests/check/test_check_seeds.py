@@ -1,0 +1,127 @@
+"""The five seed reports: the complete list of findings a careful reader makes.
+
+Written from reading each seed (examples/00N_*.txt), not from the checker's output:
+
+000 红寺堡镇 2021 — no heading 四 (section 4 missing); table 3 prints its header only, no
+    data rows (line 44–47); the one row of 15 zeros (line 50) is table 4.  Section 五 lists
+    this year's problems and fixes but says nothing about last year's.  Section 六 states
+    that no 信息处理费 was charged.  Period sentence and title say 2021.
+001 柔远镇 2020 — 2019 tables as due for 2020.  The 行政复议 half of table 4 is blank (line
+    88 starts with five empty cells).  Column header 社会组织 (line 57) for 社会公益组织.
+    Section titles 总体工作情况 / 因政府信息公开工作被申请复议、提起行政诉讼情况 /
+    政府信息公开工作存在的主要问题及改进情况 are variants.  Section 六 is just "无" (no fee
+    statement); section 五 nothing on last year.  All table figures are 0 and consistent.
+002 金积镇 2021 — table 3 rows （一）…（三）8 (lines 46–55) carry six numbers each, the
+    总计 column is empty; everything else 0 and consistent.  "共受理政府信息公开申请0件"
+    agrees with table 3.  Section 六 mentions 信息处理费.  Section 五 nothing on last year.
+003 同心县 2021 — tables consistent (14 received = 12 granted + 2 not held).  Narrative: "我县
+    现行有效规范性文件 27 个" (line 19) against 现行有效件数 30 in table 2 (line 44): a
+    contradiction.  "全县共受理…14 件" agrees; "县本级受理…11 项" is another scope (notice).
+    "我县共受理14件" in 六 agrees.  Section 五 nothing on last year.
+004 新庄集乡 2024 — 2021 format but （六）其他处理 printed as one row (line 66).  Label
+    variants: 本年新收到… (44), 其他法律、行政法规禁止公开 (50), 行政执法案件 (55),
+    现有有效件数 (24), 本年处理决定事项 (29, 32).  Section title 存在主要问题及改进情况.
+    Dated 2025-01-14: in time.  Section 五 nothing on last year.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.check import check_report, has_errors
+
+A = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org"]
+T4 = ["upheld", "corrected", "other", "pending", "total"]
+T3_ROWS_2019 = ["new_received", "carried_over", "granted", "partial", "denied.state_secret",
+                "denied.law_forbidden", "denied.security_stability", "denied.third_party",
+                "denied.internal_affairs", "denied.process_info", "denied.enforcement_file",
+                "denied.admin_query", "unable.not_held", "unable.needs_creation", "unable.unclear",
+                "not_processed.complaint", "not_processed.repeat", "not_processed.publication",
+                "not_processed.excessive", "not_processed.confirm", "other", "total", "carried_forward"]
+
+
+def row(name, columns=A + ["total"]):
+    return [f"table3.{name}.{c}" for c in columns]
+
+
+EXPECTED = {
+    "000": [
+        ("SECTION-MISSING", "error", []),
+        ("TABLE-MISSING", "error", []),
+        ("LAST-YEAR", "notice", []),
+    ],
+    "001": [
+        ("SECTION-TITLE", "notice", []),
+        ("SECTION-TITLE", "notice", []),
+        ("SECTION-TITLE", "notice", []),
+        ("CELL-BLANK", "warning", [f"table4.review.{c}" for c in T4]),
+        ("LABEL-NONSTANDARD", "warning", [f"table3.{r}.social_org" for r in T3_ROWS_2019]),
+        ("FEE-STATEMENT", "notice", []),
+        ("LAST-YEAR", "notice", []),
+    ],
+    "002": [
+        ("CELL-BLANK", "warning", [f"table3.{r}.total"])
+        for r in ["granted", "partial", "denied.state_secret", "denied.law_forbidden",
+                  "denied.security_stability", "denied.third_party", "denied.internal_affairs",
+                  "denied.process_info", "denied.enforcement_file", "denied.admin_query"]
+    ] + [("LAST-YEAR", "notice", [])],
+    "003": [
+        ("TEXT-TABLE", "error", ["table2.art20_1.normative_docs.in_force"]),
+        ("TEXT-TABLE", "notice", ["table3.new_received.total"]),
+        ("LAST-YEAR", "notice", []),
+    ],
+    "004": [
+        ("SECTION-TITLE", "notice", []),
+        ("LABEL-NONSTANDARD", "warning", row("new_received")),
+        ("LABEL-NONSTANDARD", "warning", row("denied.law_forbidden")),
+        ("LABEL-NONSTANDARD", "warning", row("denied.enforcement_file")),
+        ("LABEL-NONSTANDARD", "warning", ["table2.art20_1.rules.in_force", "table2.art20_1.normative_docs.in_force"]),
+        ("LABEL-NONSTANDARD", "warning", []),
+        ("LABEL-NONSTANDARD", "warning", []),
+        ("FORMAT-LAYOUT", "warning", row("other")),
+        ("LAST-YEAR", "notice", []),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_seed_findings_are_exactly_what_a_reader_finds(seed, name):
+    found = [(f.rule, f.severity, f.cells) for f in check_report(seed(name))]
+    assert found == EXPECTED[name]
+
+
+def test_seed_000_messages_name_section_and_table(seed):
+    found = check_report(seed("000"))
+    assert "第四部分“政府信息公开行政复议、行政诉讼情况”" in found[0].message
+    assert "表三" in found[1].message
+
+
+def test_seed_001_review_blank_points_at_line_88(seed):
+    blank = next(f for f in check_report(seed("001")) if f.rule == "CELL-BLANK")
+    assert blank.where == "第88行第1栏"
+    assert "表四“行政复议”行有 5 个单元格未填数字" in blank.message
+    titles = [f.message for f in check_report(seed("001")) if f.rule == "SECTION-TITLE"]
+    assert ["“总体工作情况”" in titles[0], "“因政府信息公开工作被申请复议、提起行政诉讼情况”" in titles[1],
+            "“政府信息公开工作存在的主要问题及改进情况”" in titles[2]] == [True, True, True]
+
+
+def test_seed_003_quotes_the_sentences(seed):
+    found = [f for f in check_report(seed("003")) if f.rule == "TEXT-TABLE"]
+    assert found[0].quote == "我县现行有效规范性文件 27 个,废止 45 个,修改后继续实行 20 个。"
+    assert "为 27" in found[0].message and "为 30" in found[0].message
+    assert found[1].quote.startswith("2021 年，全县共受理依申请公开事项 14 件，县本级受理依申请公开事项 11 项")
+    assert "县本级" in found[1].message
+
+
+def test_seed_004_labels_and_layout(seed):
+    found = check_report(seed("004"))
+    printed = [f.message.split("“")[1].split("”")[0] for f in found if f.rule == "LABEL-NONSTANDARD"]
+    assert printed == ["一、本年新收到政府信息公开申请数量", "2.其他法律、行政法规禁止公开", "7.属于行政执法案件",
+                       "现有有效件数", "本年处理决定事项", "本年处理决定事项"]
+    assert [f.where for f in found if f.rule == "LABEL-NONSTANDARD"][-3:] == [
+        "第24行第4栏", "第29行第2栏", "第32行第2栏"]
+
+
+@pytest.mark.parametrize("name", ["001", "002", "004"])
+def test_seeds_with_consistent_tables_have_no_error(seed, name):
+    assert not has_errors(check_report(seed(name)))
