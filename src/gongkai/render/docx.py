@@ -108,7 +108,9 @@ class _Writer:
         p.style = self.doc.styles["Heading 1"]
         fmt = p.paragraph_format
         fmt.first_line_indent = Pt(self.sizes["body"] * self.style["indent_chars"])
-        fmt.space_before, fmt.space_after = Pt(6), Pt(0)
+        # Half a line above and below sets the heading apart for readers of the PDF, who
+        # tell paragraphs apart by their gaps.
+        fmt.space_before = fmt.space_after = Pt(self.sizes["body"] * 0.9)
         fmt.keep_with_next = True
         # Heading 1 keeps the outline (navigation pane); its blue bold look is overridden.
         run = _run(p, text, "heading", self.sizes["heading"])

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from gongkai.source.load import source_data
 from gongkai.format import FORMAT
-from gongkai.model import Report, Value
+from gongkai.model import Report, Section, Value
 from gongkai.render.layout import format_value
 
 BLANK_NOTE = "上年报告此格空白，请核实后填写"
@@ -114,39 +114,74 @@ def _yaml_value(value: Value) -> str:
     return "null" if value is None else format_value(value)
 
 
-def _row_line(key: str, columns: list[str], table: str, prefill: Prefill, comment: str) -> str:
+def _row_line(table: str, key: str, columns: list[str], values: dict, comments: dict[str, str],
+              comment: str) -> str:
     parts = []
     notes: dict[str, list[str]] = {}  # comment -> columns, so one comment covers many columns
     for column in columns:
+        parts.append(f"{column}: {_yaml_value(values.get(column))}")
         cell_id = f"{table}.{key}.{column}"
-        value: Value = prefill.values.get(cell_id, 0)
-        parts.append(f"{column}: {_yaml_value(value)}")
-        if cell_id in prefill.comments:
-            notes.setdefault(prefill.comments[cell_id], []).append(column)
+        if cell_id in comments:
+            notes.setdefault(comments[cell_id], []).append(column)
     text = f"  {key}: {{{', '.join(parts)}}}"
     for note, cols in notes.items():
         comment += f"；{'、'.join(cols) if len(cols) < len(columns) else '各列'}：{note}"
     return f"{text}  # {comment}"
 
 
-def scaffold(agency: str, year: int, version: str = "2021", prefill: Prefill | None = None,
-             body_type: str | None = None) -> str:
-    """The YAML text of a new source file."""
+def write_source(report: Report, body_type: str | None = None, comments: dict[str, str] | None = None,
+                 header: list[str] | None = None) -> str:
+    """The YAML source text of ``report`` (every row of its format version, blanks as null),
+    with the official label of each row as a comment."""
     data = source_data()
-    prefill = prefill or Prefill()
-    out = data["header"].rstrip("\n").splitlines()
-    if prefill.source_name:
-        out.append(f"# 上年结转、现行有效件数和上年问题取自：{prefill.source_name}")
+    comments = comments or {}
+    version = report.format or "2021"
+    out = data["header"].rstrip("\n").splitlines() + list(header or [])
     out += [
-        f"agency: {_q(agency)}",
-        f"year: {year}",
+        f"agency: {_q(report.agency or '')}",
+        f"year: {report.year}",
         f'format: "{version}"          # 报告格式：2021（国办公开办函〔2021〕30号）或 2019（〔2019〕60号）',
-        "published: null          # 落款日期，如 2025-01-20",
+        f"published: {report.published.isoformat() if report.published else 'null'}"
+        "          # 落款日期，如 2025-01-20",
         f"body_type: {_q(body_type or data['default_body_type'])}   # "
         + "、".join(b["id"] for b in data["body_types"]),
-        'preamble: ""             # 正文前的引言（可空），Markdown',
-        "sections:",
     ]
+    if report.title:
+        out.append(f"title: {_q(report.title)}")
+    out += _block("preamble", report.preamble, 0)
+    out[-1] += "" if report.preamble else "             # 正文前的引言（可空），Markdown"
+    out.append("sections:")
+    for section in report.sections:
+        out += [f"  - number: {section.no}", f"    title: {_q(section.title)}"] + _block("text", section.text, 4)
+    out += ["", "table2:"]
+    t2 = report.table2 or {}
+    for group in FORMAT.table2[version]:
+        out.append(f"  # {group.label}")
+        columns = [c.id for c in group.columns]
+        labels = " / ".join(f"{c.id}={c.label}" for c in group.columns)
+        for row in group.rows:
+            key = f"{group.id}.{row.id}"
+            out.append(_row_line("table2", key, columns, t2.get(key, {}), comments, f"{row.label}：{labels}"))
+    out += ["", "table3:", "  # 列：" + " / ".join(f"{c.id}={c.label}" for c in FORMAT.table3_columns)]
+    t3 = report.table3 or {}
+    for rid in FORMAT.table3_layout(version):
+        spec = FORMAT.table3_rows[rid]
+        label = spec.label if not spec.group or spec.label.startswith(spec.group) else f"{spec.group}{spec.label}"
+        out.append(_row_line("table3", rid, list(FORMAT.table3_column_ids), t3.get(rid, {}), comments, label))
+    out += ["", "table4:", "  # 列：" + " / ".join(f"{c.id}={c.label}" for c in FORMAT.table4_columns)]
+    t4 = report.table4 or {}
+    for group in FORMAT.table4_groups:
+        label = f"{group.parent}：{group.label}" if group.parent else group.label
+        out.append(_row_line("table4", group.id, list(FORMAT.table4_column_ids), t4.get(group.id, {}), comments,
+                             label))
+    return "\n".join(out) + "\n"
+
+
+def skeleton(agency: str, year: int, version: str = "2021", prefill: Prefill | None = None) -> Report:
+    """A report with the official sections (hint text) and every cell 0, or last year's value."""
+    data = source_data()
+    prefill = prefill or Prefill()
+    report = Report(agency=agency, year=year, format=version)
     for spec in FORMAT.sections:
         text = data["section_hint"]
         if spec.no == 5 and prefill.source_name:
@@ -155,29 +190,18 @@ def scaffold(agency: str, year: int, version: str = "2021", prefill: Prefill | N
             else:
                 quoted = "\n".join(f"> {line}" for line in prefill.problems)
                 text = data["previous_problems"] + "\n\n" + quoted + "\n\n" + text
-        out += [f"  - number: {spec.no}", f"    title: {_q(spec.title)}"] + _block("text", text, 4)
-    out.append("")
-    out.append("table2:")
-    for group in FORMAT.table2[version]:
-        out.append(f"  # {group.label}")
-        columns = [c.id for c in group.columns]
-        labels = " / ".join(f"{c.id}={c.label}" for c in group.columns)
-        for row in group.rows:
-            out.append(_row_line(f"{group.id}.{row.id}", columns, "table2", prefill, f"{row.label}：{labels}"))
-    out.append("")
-    out.append("table3:")
-    out.append("  # 列：" + " / ".join(f"{c.id}={c.label}" for c in FORMAT.table3_columns))
-    for rid in FORMAT.table3_layout(version):
-        spec = FORMAT.table3_rows[rid]
-        label = spec.label if not spec.group or spec.label.startswith(spec.group) else f"{spec.group}{spec.label}"
-        out.append(_row_line(rid, list(FORMAT.table3_column_ids), "table3", prefill, label))
-    out.append("")
-    out.append("table4:")
-    out.append("  # 列：" + " / ".join(f"{c.id}={c.label}" for c in FORMAT.table4_columns))
-    for group in FORMAT.table4_groups:
-        label = f"{group.parent}：{group.label}" if group.parent else group.label
-        out.append(_row_line(group.id, list(FORMAT.table4_column_ids), "table4", prefill, label))
-    return "\n".join(out) + "\n"
+        report.sections.append(Section(spec.no, spec.title, text))
+    for cell_id in FORMAT.expected_cells(version):
+        report.set_value(cell_id, prefill.values.get(cell_id, 0))
+    return report
 
 
-__all__ = ["Prefill", "prefill_from", "problem_lines", "scaffold", "BLANK_NOTE"]
+def scaffold(agency: str, year: int, version: str = "2021", prefill: Prefill | None = None,
+             body_type: str | None = None) -> str:
+    """The YAML text of a new source file."""
+    prefill = prefill or Prefill()
+    header = [f"# 上年结转、现行有效件数和上年问题取自：{prefill.source_name}"] if prefill.source_name else []
+    return write_source(skeleton(agency, year, version, prefill), body_type, prefill.comments, header)
+
+
+__all__ = ["Prefill", "prefill_from", "problem_lines", "scaffold", "skeleton", "write_source", "BLANK_NOTE"]
