@@ -103,6 +103,55 @@ def _rebase(rows: list[list[GridCell]]) -> list[list[GridCell]]:
     return rows
 
 
+_ROW_START = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]")
+_VALUE = re.compile(r"^[\d\s.,，/／—\-－]+$")
+
+
+def _values(row: list[GridCell]) -> int:
+    return sum(1 for c in row if not c.covered and c.text.strip() and _VALUE.match(c.text.strip()))
+
+
+def _continues_row(prev: Grid, prev_table: TableLayout, grid: Grid, table: TableLayout) -> bool:
+    """Is the first row of ``grid`` the rest of ``prev``'s last row, cut by the page break?
+
+    Word and LibreOffice let a row break across pages: the label's last characters then stand
+    alone at the top of the next page, with empty number cells (both fragments get a ruling,
+    so the rulings cannot tell).
+    """
+    if prev_table.n_cols != table.n_cols:
+        return False
+    if any(abs(a - b) > 6 for a, b in zip(prev_table.xs, table.xs)):
+        return False
+    first, last = grid.rows[0], prev.rows[-1]
+    texts = [c.text.strip() for c in first if not c.covered and c.text.strip()]
+    if not texts or _values(first) or not _values(last):
+        return False
+    # A row of its own starts with its number: 一、 （三） 2. 3、
+    return not any(_ROW_START.match(t) for t in texts)
+
+
+def _stitch(prev: Grid, grid: Grid) -> Grid:
+    """Append the first row's texts to ``prev``'s last row; return ``grid`` without that row."""
+    last = prev.rows[-1]
+    for c, cell in enumerate(grid.rows[0]):
+        if cell.covered or not cell.text.strip() or c >= len(last):
+            continue
+        target = last[c]
+        if target.covered and target.origin is not None:
+            target = prev.rows[target.origin[0]][target.origin[1]]
+        target.text = _join(target.text, cell.text.strip())
+    rest = grid.rows[1:]
+    for row in rest:
+        for cell in row:
+            if cell.covered and cell.origin is not None:
+                if cell.origin[0] == 0:
+                    cell.covered, cell.origin = False, None
+                else:
+                    cell.origin = (cell.origin[0] - 1, cell.origin[1])
+    grid.rows = rest
+    return grid
+
+
 def _body_metrics(pages: list[PageLayout], drop) -> tuple[float, float, float]:
     """Body font size, left and right text edges (most common values)."""
     sizes: Counter[float] = Counter()
@@ -120,7 +169,13 @@ def _body_metrics(pages: list[PageLayout], drop) -> tuple[float, float, float]:
                 lefts[round(line.x0)] += 1
                 rights[round(line.x1)] += 1
     left = lefts.most_common(1)[0][0] if lefts else 0
-    right = rights.most_common(1)[0][0] if rights else 0
+    # Too wide a text column only splits paragraphs (the extractor rejoins sentences); too
+    # narrow a one would glue headings to paragraphs.  So take the widest credible edge.
+    xs = sorted(x for x, n in rights.items() for _ in range(n))
+    right = max([rights.most_common(1)[0][0], xs[int(0.95 * (len(xs) - 1))]] if xs else [0])
+    for page in pages:
+        for table in page.tables:
+            right = max(right, table.xs[-1] - body)
     return body, float(left), float(right)
 
 
@@ -130,6 +185,7 @@ def build_document(doc: Document, pages: list[PageLayout]) -> Document:
     para: list[str] = []
     para_where: Where | None = None
     prev: Line | None = None
+    last_grid: tuple[Grid, TableLayout, int] | None = None  # a grid that ended its page
 
     def flush() -> None:
         nonlocal para, para_where, prev
@@ -151,13 +207,21 @@ def build_document(doc: Document, pages: list[PageLayout]) -> Document:
             line_no += 1
             items.append((line.top, 1, (line_no, line)))
         items.sort(key=lambda it: (it[0], it[1]))
-        for _, kind, payload in items:
+        for position, (_, kind, payload) in enumerate(items):
             if kind == 0:
                 flush()
                 ti, table = payload
                 grid = _grid(table, page.number, ti + 1)
+                if grid is not None and position == 0 and last_grid is not None \
+                        and last_grid[2] == pi - 1 and doc.blocks and doc.blocks[-1] is last_grid[0] \
+                        and _continues_row(last_grid[0], last_grid[1], grid, table):
+                    grid = _stitch(last_grid[0], grid)
+                    if not grid.rows:
+                        grid = None
                 if grid is not None:
                     doc.blocks.append(grid)
+                    if position == len(items) - 1:
+                        last_grid = (grid, table, pi)
                 continue
             line_no, line = payload
             text = line.text.strip()

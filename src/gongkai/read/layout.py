@@ -69,6 +69,8 @@ class TableLayout:
     origin: dict[tuple[int, int], tuple[int, int]]  # elementary cell -> its merged cell's top-left
     texts: dict[tuple[int, int], str] = field(default_factory=dict)
     confidence: dict[tuple[int, int], float] = field(default_factory=dict)
+    open_top: bool = False     # no ruling closes the top: continued from the previous page
+    open_bottom: bool = False  # no ruling closes the bottom: continues on the next page
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -172,6 +174,8 @@ def _table(group: list[Segment]) -> TableLayout | None:
     xs = _positions([left, right] + [s.pos for s in vs])
     ys = _positions([top, bottom] + [s.pos for s in hs])
     xs[0], xs[-1], ys[0], ys[-1] = left, right, top, bottom
+    open_top = not _covered(hs, top, left, right)
+    open_bottom = not _covered(hs, bottom, left, right)
     # The outer frame is closed even where a page break left it open.
     frame = [Segment("h", top, left, right), Segment("h", bottom, left, right),
              Segment("v", left, top, bottom), Segment("v", right, top, bottom)]
@@ -208,7 +212,7 @@ def _table(group: list[Segment]) -> TableLayout | None:
         c0 = min(c for _, c in cells)
         for k in cells:
             origin[k] = (r0, c0)
-    return TableLayout(xs, ys, origin)
+    return TableLayout(xs, ys, origin, open_top=open_top, open_bottom=open_bottom)
 
 
 def find_tables(segments: list[Segment]) -> list[TableLayout]:
