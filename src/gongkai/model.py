@@ -22,7 +22,10 @@ Value = int | Decimal | None
 Table = dict[str, dict[str, Value]]
 
 
-@dataclass(frozen=True)
+_WHERE_PART = re.compile(r"(page|line|column|table|row|cell) (\d+)")
+
+
+@dataclass(slots=True)
 class Where:
     """Where a piece of text stood in its source file.  All numbers are 1-based."""
 
@@ -64,17 +67,15 @@ class Where:
             parts.append(f"第{self.cell}格")
         return " ".join(parts)
 
-    _PART = re.compile(r"(page|line|column|table|row|cell) (\d+)")
-
     @classmethod
     def parse(cls, text: str | None) -> "Where | None":
         if not text:
             return None
-        found = {k: int(v) for k, v in cls._PART.findall(text)}
+        found = {k: int(v) for k, v in _WHERE_PART.findall(text)}
         return cls(**found) if found else None
 
 
-@dataclass
+@dataclass(slots=True)
 class CellInfo:
     raw: str
     where: Where | None = None
@@ -233,6 +234,14 @@ class Report:
         self.table(table).setdefault(row, {})[column] = value
         if info is not None:
             self.cells[cell_id] = info
+
+    def row(self, table: str, row: str) -> dict[str, Value]:
+        """The (created if needed) row of a table, for writing."""
+        t = getattr(self, table)
+        if t is None:
+            t = {}
+            setattr(self, table, t)
+        return t.setdefault(row, {})
 
     def iter_cells(self) -> Iterator[tuple[str, Value]]:
         for name in TABLES:

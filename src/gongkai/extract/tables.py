@@ -14,6 +14,7 @@ Where the number of values does not fit, the rules are:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai.extract import split
 from gongkai.extract.values import is_blank_mark, is_value_text, parse_value
@@ -30,7 +31,7 @@ T4_WIDTH = len(FORMAT.table4_cell_order)
 T3_WIDTH = len(FORMAT.table3_columns)
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """One cell of a row as the extractor sees it."""
 
@@ -40,9 +41,19 @@ class Piece:
     confidence: float | None = None
 
 
-def _has(text: str, markers) -> bool:
-    sq = L.squeeze(text)
-    return any(m in sq for m in markers)
+@lru_cache(maxsize=4096)
+def _header_kind(joined: str) -> str | None:
+    """Which table a row of headers belongs to, from the markers the format lists."""
+    sq = L.squeeze(joined)
+    if not sq:
+        return None
+    if any(m in sq for m in FORMAT.table4_header_markers) and "申请人情况" not in sq:
+        return "table4"
+    if any(m in sq for m in FORMAT.table3_header_markers):
+        return "table3"
+    if any(m in sq for m in _T2_MARKERS):
+        return "table2"
+    return None
 
 
 def detect_table2_version(grids: list[Grid]) -> tuple[str | None, list[tuple[str, str, Where | None]]]:
@@ -92,14 +103,7 @@ class TableExtractor:
         self.context = table
 
     def _header_table(self, texts: list[str]) -> str | None:
-        joined = "".join(texts)
-        if _has(joined, FORMAT.table4_header_markers) and not _has(joined, ("申请人情况",)):
-            return "table4"
-        if _has(joined, FORMAT.table3_header_markers):
-            return "table3"
-        if _has(joined, _T2_MARKERS):
-            return "table2"
-        return None
+        return _header_kind("".join(texts))
 
     # -- rows ----------------------------------------------------------------------------
     def _pieces(self, grid: Grid, row: list[GridCell]) -> list[Piece]:
@@ -315,7 +319,7 @@ class TableExtractor:
 
     def _write(self, table: str, row_id: str, columns: list[str], region: list[Piece], check, row_where) -> None:
         m = len(columns)
-        cells = fit(region, m)
+        cells = fit(region, m, trailing_first=(table == "table2"))
         inferred = False
         values: list[Piece | None]
         if len(cells) > m:
@@ -343,13 +347,16 @@ class TableExtractor:
             values = list(cells) + [None] * (m - len(cells))
         else:
             values = list(cells)
+        target = self.report.row(table, row_id)
+        cells = self.report.cells
         for column, piece in zip(columns, values):
             cell_id = f"{table}.{row_id}.{column}"
             if piece is None:
-                self.report.set_value(cell_id, None, CellInfo("", row_where, inferred))
+                target[column] = None
+                cells[cell_id] = CellInfo("", row_where, inferred)
             else:
-                self.report.set_value(cell_id, parse_value(piece.text) if piece.kind == "value" else None,
-                                      CellInfo(piece.text, piece.where, inferred, piece.confidence))
+                target[column] = parse_value(piece.text) if piece.kind == "value" else None
+                cells[cell_id] = CellInfo(piece.text, piece.where, inferred, piece.confidence)
 
     def _commit_table4(self) -> None:
         pieces, self.t4_pieces = self.t4_pieces, []
@@ -397,13 +404,17 @@ class TableExtractor:
             self._commit_table4()
 
 
-def fit(region: list[Piece], m: int) -> list[Piece]:
-    """Drop merge fillers (empty cells at the edges) while there are more cells than columns."""
+def fit(region: list[Piece], m: int, trailing_first: bool = False) -> list[Piece]:
+    """Drop fillers (empty cells at the edges) while there are more cells than columns.
+
+    Table 3 and 4 exports put fillers first on the left (merged label columns); table 2's
+    rows are padded on the right to the 4-column grid, so there the right edge goes first.
+    """
     cells = list(region)
-    while len(cells) > m and cells[0].kind == "empty":
-        cells.pop(0)
-    while len(cells) > m and cells[-1].kind == "empty":
-        cells.pop()
+    ends = (-1, 0) if trailing_first else (0, -1)
+    for end in ends:
+        while len(cells) > m and cells[end].kind == "empty":
+            cells.pop(end)
     return cells
 
 

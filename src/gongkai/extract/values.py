@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from gongkai.model import Value
@@ -21,6 +22,7 @@ def normalise(raw: str) -> str:
     return "".join(s.split())
 
 
+@lru_cache(maxsize=8192)
 def parse_value(raw: str) -> Value:
     s = normalise(raw)
     s = _UNIT.sub("", s) if len(s) > 1 else s
@@ -36,6 +38,7 @@ def parse_value(raw: str) -> Value:
     return None
 
 
+@lru_cache(maxsize=8192)
 def is_value_text(raw: str) -> bool:
     """A cell that stands where a number goes: a number or a blank mark."""
     s = normalise(raw)

@@ -23,11 +23,13 @@ _NUMBERING = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def squeeze(text: str) -> str:
     """NFKC and no whitespace: the form in which labels are compared and shown in notes."""
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+@lru_cache(maxsize=16384)
 def label_key(text: str) -> str:
     """The comparison key of a label: numbering stripped, punctuation and spaces removed."""
     s = unicodedata.normalize("NFKC", text)
@@ -127,6 +129,7 @@ def sections() -> LabelIndex:
 _STRICT_DROP = dict.fromkeys(map(ord, " \t\r\n\u3000\u00a0\"'“”‘’「」*_#`"), None)
 
 
+@lru_cache(maxsize=16384)
 def strict_key(text: str) -> str:
     """Like ``label_key`` but keeping list punctuation: tells an official label from a variant."""
     s = "".join(unicodedata.normalize("NFKC", text).split())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from gongkai.model import Where
 
 
-@dataclass
+@dataclass(slots=True)
 class GridCell:
     text: str
     where: Where | None = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from gongkai.errors import UnreadableFile
@@ -31,10 +30,35 @@ _MAX_SPAN = 100
 
 
 def _clean(text: str) -> str:
+    if text.isprintable() and "  " not in text and "\u3000" not in text and "\u00a0" not in text:
+        return text.strip()
     return _SPACES.sub(" ", text).strip()
 
 
+_STRING = etree.XPath("string()")
+
+
+def _text(el) -> str:
+    return str(_STRING(el))
+
+
+def _drop(el) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
 def _span(value: str | None) -> int:
+    if value is None or value == "1":
+        return 1
     try:
         return max(1, min(_MAX_SPAN, int(str(value).strip().rstrip(";"))))
     except (TypeError, ValueError):
@@ -67,7 +91,7 @@ def expand_table(table, table_no: int) -> Grid:
                 c += 1
             rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
             colspan = _span(cell.get("colspan"))
-            text = _clean(cell.text_content())
+            text = _clean(_text(cell))
             where = Where(table=table_no, row=r + 1, cell=c + 1)
             matrix[(r, c)] = GridCell(text, where)
             for dr in range(rowspan):
@@ -88,14 +112,18 @@ def _is_data_table(el) -> bool:
     return not any(True for _ in el.iterdescendants("table"))
 
 
+_HEADING_CANDIDATES = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "strong", "b", "font", "span")
+
+
 def _report_root(body):
     """Lowest common ancestor of the report's tables and section headings."""
-    marks = [t for t in body.iter("table") if _is_data_table(t) and _REPORT_TABLE.search(t.text_content())]
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el.tag == "table":
+    marks = [t for t in body.iter("table") if _is_data_table(t) and _REPORT_TABLE.search(_text(t))]
+    for el in body.iter(*_HEADING_CANDIDATES):
+        first = (el.text or "").lstrip()
+        if not first[:1] or first[:1] not in "一二三四五六":
             continue
-        own = _clean("".join(el.itertext()))
-        if len(own) <= 40 and _SECTION_HEADING.match(own) and el.tag not in ("td", "th", "tr", "tbody"):
+        own = _clean(_text(el))
+        if len(own) <= 40 and _SECTION_HEADING.match(own):
             if not any(True for _ in el.iterancestors("table")):
                 marks.append(el)
     if not marks:
@@ -117,7 +145,7 @@ def _printed_title(body) -> str | None:
     """The report title printed above the content: headings first, then any short block."""
     for tags in (_HEADING_TAGS, ("p", "div", "span", "td", "strong", "b")):
         for el in body.iter(*tags):
-            t = _clean(el.text_content())
+            t = _clean(_text(el))
             if "年度报告" in t and len(t) <= 80 and not _NOT_TITLE.search(t):
                 return t
     return None
@@ -171,25 +199,23 @@ class _Walker:
 def read_html(text: str, name: str) -> Document:
     doc = Document(name=name, form="html")
     try:
-        tree = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
+        tree = etree.fromstring(text, etree.HTMLParser(remove_comments=True, remove_pis=True))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise UnreadableFile(f"无法解析 HTML：{exc}", name) from None
+    if tree is None:
+        raise UnreadableFile("HTML 中没有内容。", name)
     title = tree.find(".//title")
     if title is not None and title.text:
         # "<report title>-<site name>" or "<report title>_<site name>"
         doc.title_hint = re.split(r"\s*[-_|–—]\s*(?=[^-_|–—]*$)", _clean(title.text))[0]
     for el in list(tree.iter(*_DROP_TAGS)):
-        if el.getparent() is not None:
-            el.drop_tree()
-    for el in list(tree.iter(etree.Comment)):
-        if el.getparent() is not None:
-            el.drop_tree()
+        _drop(el)
     body = tree.find("body")
     if body is None:
         body = tree
     root = _report_root(body)
     # The title is often printed just above the report's container: look for it there.
-    if root is not body and "年度报告" not in _clean(root.text_content())[:200]:
+    if root is not body and "年度报告" not in _clean(_text(root))[:200]:
         title = _printed_title(body)
         if title:
             doc.title_hint = title

@@ -21,7 +21,9 @@ _MD_EMPHASIS = re.compile(r"\*\*|__")
 
 
 def _strip_markup(text: str) -> str:
-    return _MD_EMPHASIS.sub("", text).strip()
+    if "*" in text or "_" in text:
+        text = _MD_EMPHASIS.sub("", text)
+    return text.strip()
 
 
 def _split_pipes(line: str) -> list[str]:
