@@ -1,0 +1,134 @@
+"""``gongkai check``: terminal review, --json, --html, report JSON input, exit status."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from html.parser import HTMLParser
+
+from gongkai.cli import main
+from gongkai.model import Report
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def seed_path(name: str) -> str:
+    return str(next(EXAMPLES.glob(f"{name}_*.txt")))
+
+
+def test_review_in_terminal_and_exit_status(capsys):
+    assert main(["check", seed_path("000")]) == 1  # section 四 and table 3 missing: errors
+    out = capsys.readouterr().out
+    assert "SECTION-MISSING" in out and "TABLE-MISSING" in out and "错误 2 项" in out
+    assert main(["check", seed_path("002")]) == 0  # warnings and notices only
+    out = capsys.readouterr().out
+    assert "CELL-BLANK" in out and "第46行第10栏" in out and "错误 0 项，警告 10 项，提示 1 项" in out
+
+
+def test_json_output_carries_findings_and_reads_back(tmp_path, capsys):
+    assert main(["check", "--json", seed_path("001")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [f["rule"] for f in data["findings"]] == [
+        "SECTION-TITLE", "SECTION-TITLE", "SECTION-TITLE", "CELL-BLANK", "LABEL-NONSTANDARD",
+        "FEE-STATEMENT", "LAST-YEAR"]
+    blank = data["findings"][3]
+    assert blank["cells"][0] == "table4.review.upheld" and blank["where"] == "第88行第1栏"
+    # The JSON is itself a checkable report.
+    path = tmp_path / "001.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["check", "--json", str(path)]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["findings"] == data["findings"]
+
+
+def test_report_json_with_errors_exits_1(tmp_path, capsys, consistent):
+    report = consistent("2021")
+    report.table4["review"]["total"] += 2
+    path = tmp_path / "broken.json"
+    path.write_text(report.to_json(), encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    assert "T4-TOTAL" in capsys.readouterr().out
+
+
+def test_previous_report(tmp_path, capsys, consistent):
+    report, previous = consistent("2021"), consistent("2021")
+    previous.year = 2020
+    previous.table3["carried_forward"]["total"] = 40
+    copied = "一是对政务公开政策学习还不深入，重要性认识还不够，一些单位负责人对政务公开工作抓的还不紧。" * 2
+    report.sections[4].text = previous.sections[4].text = "上年度问题已整改。" + copied
+    (tmp_path / "this.json").write_text(report.to_json(), encoding="utf-8")
+    (tmp_path / "last.json").write_text(previous.to_json(), encoding="utf-8")
+    code = main(["check", "--json", str(tmp_path / "this.json"), "--previous", str(tmp_path / "last.json")])
+    rules = Counter(f["rule"] for f in json.loads(capsys.readouterr().out)["findings"])
+    # carried_over (1,0,0,0,0,0 | 1) against last year's carried_forward (0,1,0,1,0,1 | 40);
+    # in force: rules 2 ≠ 2 + 0 − 1, normative_docs 3 ≠ 3 + 1 − 2; section 五 copied word for word.
+    assert code == 0 and rules == Counter({"CARRY-OVER": 5, "IN-FORCE": 2, "COPY": 1})
+
+
+class _Anchors(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.hrefs, self.marked, self.external = set(), [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a":
+            self.hrefs.append(a.get("href", ""))
+        if "sev-" in (a.get("class") or "") and tag == "td":
+            self.marked.append((a["id"], a["class"]))
+        # Standalone: nothing loaded from elsewhere, links only to anchors in the page.
+        if "src" in a or tag in ("link", "script", "img", "iframe") or not a.get("href", "#").startswith("#"):
+            self.external.append((tag, a))
+
+
+def test_html_review_page_links_findings_to_highlighted_cells(tmp_path, capsys):
+    out = tmp_path / "review.html"
+    assert main(["check", seed_path("002"), "--html", str(out)]) == 0
+    capsys.readouterr()
+    page = out.read_text(encoding="utf-8")
+    parser = _Anchors()
+    parser.feed(page)
+    assert parser.external == []
+    assert len(parser.hrefs) == 10 and all(h[1:] in parser.ids for h in parser.hrefs)
+    assert parser.marked == [(f"cell-table3.{r}.total", "num sev-warning") for r in [
+        "granted", "partial", "denied.state_secret", "denied.law_forbidden", "denied.security_stability",
+        "denied.third_party", "denied.internal_affairs", "denied.process_info", "denied.enforcement_file",
+        "denied.admin_query"]]
+    assert "金积镇" in page and re.search(r"警告 10 项", page)
+
+
+def test_html_for_several_files_goes_to_a_directory(tmp_path, capsys):
+    out = tmp_path / "pages"
+    assert main(["check", seed_path("003"), seed_path("004"), "--html", str(out)]) == 1
+    capsys.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [next(EXAMPLES.glob("003_*.txt")).stem + ".html", next(EXAMPLES.glob("004_*.txt")).stem + ".html"])
+
+
+def test_unreadable_inputs_give_chinese_message_and_non_zero_exit(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nope.txt")]) == 1
+    err = capsys.readouterr().err
+    assert "nope.txt" in err and "文件不存在" in err and "Traceback" not in err
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert main(["check", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.json" in err and "不是有效的 JSON" in err and "第1行" in err
+    other = tmp_path / "other.json"
+    other.write_text('{"schema": "something/else"}', encoding="utf-8")
+    assert main(["check", str(other)]) == 1
+    assert "不是 gongkai 报告 JSON" in capsys.readouterr().err
+    assert main(["check", seed_path("002"), "--previous", str(tmp_path / "gone.json")]) == 1
+    assert "gone.json" in capsys.readouterr().err
+
+
+def test_directory_input(tmp_path, capsys):
+    for name in ("001", "002"):
+        (tmp_path / f"{name}.txt").write_bytes(open(seed_path(name), "rb").read())
+    assert main(["check", "--json", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [Report.from_json(line).year for line in lines] == [2020, 2021]
