@@ -1,0 +1,107 @@
+"""`gongkai parse` end to end, as a user runs it: outputs, exit codes, messages for bad input."""
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import EXAMPLES, seed
+
+
+def gongkai(*args, timeout=60):
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "gongkai", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout)
+    proc.elapsed = time.monotonic() - started
+    return proc
+
+
+def test_parse_json_one_report():
+    p = gongkai("parse", "--json", seed("003"))
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["schema"] == "gongkai.report/1"
+    assert d["table3"]["granted"]["natural_person"] == 12
+    assert d["cells"]["table3.granted.natural_person"] == {"raw": "12", "where": "line 63, column 3"}
+    assert d["source"]["form"] == "txt" and len(d["source"]["sha256"]) == 64
+
+
+def test_parse_directory_gives_json_lines(tmp_path):
+    for p in sorted(EXAMPLES.glob("*.txt")):
+        shutil.copy(p, tmp_path / p.name)
+    p = gongkai("parse", tmp_path)
+    lines = p.stdout.strip().splitlines()
+    assert len(lines) == 5
+    assert [json.loads(line)["year"] for line in lines] == [2021, 2020, 2021, 2021, 2024]
+    assert "表三只有表头" in p.stderr  # seed 000's note, naming the file
+    assert p.returncode == 0
+
+
+def test_parse_csv_one_row_per_cell(tmp_path):
+    out = tmp_path / "cells.csv"
+    p = gongkai("parse", "--csv", "-o", out, seed("003"), seed("000"))
+    assert p.returncode == 0, p.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert list(rows[0]) == ["file", "cell", "value", "raw", "where", "inferred"]
+    by = {(r["file"].rsplit("/", 1)[-1][:3], r["cell"]): r for r in rows}
+    assert by[("003", "table2.art20_8.admin_fees.amount")]["value"] == "1340.5117"
+    assert by[("003", "table3.granted.total")]["where"] == "line 63, column 9"
+    assert not any(f == "000" and c.startswith("table3.") for f, c in by)  # no invented table 3
+    assert len([r for r in rows if r["file"].endswith(seed("003").name)]) == 10 + 25 * 7 + 15  # table 2 (2021), 3 and 4
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("empty.txt", b"", "文件为空"),
+    ("junk.bin", bytes(range(256)) * 40, "二进制"),
+    ("notice.txt", "关于召开会议的通知\n请各单位准时参加。\n".encode(), "不像是一份政府信息公开工作年度报告"),
+    ("page.html", b"<html><body><p>hello</p></body></html>", "不像是一份政府信息公开工作年度报告"),
+])
+def test_bad_input_gets_a_clear_message(tmp_path, name, content, message):
+    f = tmp_path / name
+    f.write_bytes(content)
+    p = gongkai("parse", "--json", f)
+    assert p.returncode == 1
+    assert message in p.stderr and str(f) in p.stderr
+    assert "Traceback" not in p.stderr and p.stdout == ""
+    assert p.elapsed < 20
+
+
+def test_truncated_report_is_parsed_and_flagged(tmp_path):
+    f = tmp_path / "cut.txt"
+    f.write_bytes(seed("003").read_bytes()[:3000])
+    p = gongkai("parse", "--json", f)
+    assert p.returncode == 3
+    assert "被截断" in p.stderr and str(f) in p.stderr
+    assert json.loads(p.stdout)["year"] == 2021
+
+
+def test_fifty_megabyte_file_is_refused_quickly(tmp_path):
+    f = tmp_path / "huge.txt"
+    with open(f, "wb") as out:
+        out.write("政府信息公开工作年度报告\n".encode() * (50 * 1024 * 1024 // 36 + 1))
+    p = gongkai("parse", f)
+    assert p.returncode == 1 and "文件过大" in p.stderr
+    assert p.elapsed < 20
+
+
+def test_missing_file_and_usage_errors(tmp_path):
+    p = gongkai("parse", tmp_path / "nope.txt")
+    assert p.returncode == 1 and "文件不存在" in p.stderr
+    p = gongkai("parse")
+    assert p.returncode == 2 and "用法错误" in p.stderr
+    p = gongkai("parse", "--json", "--csv", seed("000"))
+    assert p.returncode == 2
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    p = gongkai("parse", bad, seed("001"))
+    assert p.returncode == 1
+    assert len(p.stdout.strip().splitlines()) == 1
+    assert "1 个文件未能读取" in p.stderr
