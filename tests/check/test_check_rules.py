@@ -405,3 +405,14 @@ def test_copy_reports_similarity_and_passages(consistent):
 def test_copy_silent_on_different_text(consistent):
     report, previous = _pair(consistent)
     assert only(check_report(report, previous), "COPY") == []
+
+
+def test_degenerate_reports_do_not_break_the_checker(consistent):
+    from gongkai.model import Report
+
+    empty = check_report(Report())
+    assert [f.rule for f in empty] == ["SECTION-MISSING"] * 6 + ["TABLE-MISSING"] * 3
+    # A table with no row at all is missing, not "incomplete" row by row.
+    bare = Report(year=2021, format="2021", table2={}, table3={}, table4={})
+    assert [f.rule for f in check_report(bare) if f.rule.startswith("TABLE")] == ["TABLE-MISSING"] * 3
+    assert [f.rule for f in check_report(consistent("2021"), Report())] == []

@@ -34,7 +34,7 @@ def section_title(report: Report) -> Iterator[Finding]:
 
 def table_missing(report: Report) -> Iterator[Finding]:
     for name in TABLES:
-        if report.table(name) is None:
+        if not report.table(name):  # absent, or present without a single row
             yield finding(report, "TABLE-MISSING", table=table_name(name), title=data()["tables"][name]["title"])
 
 
@@ -42,7 +42,7 @@ def table_incomplete(report: Report) -> Iterator[Finding]:
     missing: dict[str, list[tuple[str, list[str]]]] = {}
     for table, row, columns in shape.expected_rows(report):
         t = report.table(table)
-        if t is not None and row not in t:
+        if t and row not in t:
             missing.setdefault(table, []).append((row, [cell_id for _, cell_id in columns]))
     for table, rows in missing.items():
         yield finding(report, "TABLE-INCOMPLETE", [c for _, cells in rows for c in cells],
