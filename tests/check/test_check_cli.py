@@ -65,6 +65,12 @@ def test_previous_report(tmp_path, capsys, consistent):
     # carried_over (1,0,0,0,0,0 | 1) against last year's carried_forward (0,1,0,1,0,1 | 40);
     # in force: rules 2 ≠ 2 + 0 − 1, normative_docs 3 ≠ 3 + 1 − 2; section 五 copied word for word.
     assert code == 0 and rules == Counter({"CARRY-OVER": 5, "IN-FORCE": 2, "COPY": 1})
+    assert capsys.readouterr().err == ""
+    # Last year's report that is not last year's: compared, but the user is told.
+    previous.year = 2018
+    (tmp_path / "last.json").write_text(previous.to_json(), encoding="utf-8")
+    main(["check", "--json", str(tmp_path / "this.json"), "--previous", str(tmp_path / "last.json")])
+    assert "年度为 2018 年，不是 2020 年" in capsys.readouterr().err
 
 
 class _Anchors(HTMLParser):

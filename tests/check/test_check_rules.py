@@ -344,6 +344,8 @@ def test_fee_statement(consistent):
     report.sections[5].text = "无。"
     found = only(check_report(report), "FEE-STATEMENT")
     assert [(f.severity, f.where) for f in found] == [("notice", "第600行")]
+    report.sections[5].text = "本年行政事业性收费金额见表二。"  # not the 信息处理费
+    assert len(only(check_report(report), "FEE-STATEMENT")) == 1
     assert only(check_report(consistent("2021")), "FEE-STATEMENT") == []
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from gongkai.check import shape
-from gongkai.check.catalogue import column_label, data, row_label, table_name
+from gongkai.check.catalogue import column_label, data, row_label, rules, table_name
 from gongkai.format import FORMAT
 from gongkai.model import Finding, Report
 
@@ -129,5 +129,11 @@ def render_review(report: Report, findings: list[Finding]) -> str:
         spec = data()["tables"][name]
         parts.append(f"<h2>{table_name(name)}　{escape(spec['title'])}</h2>")
         parts.append(render(report, marks) if report.table(name) is not None else "<p>（报告中没有此表）</p>")
+    used = list(dict.fromkeys(f.rule for f in findings))
+    if used:
+        catalogue = rules()
+        parts.append("<h2>规则说明</h2><dl>" + "".join(
+            f'<dt class="rule">{escape(r)}（{names[catalogue[r].severity]}）</dt><dd>{escape(catalogue[r].about)}</dd>'
+            for r in used) + "</dl>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -66,6 +66,9 @@ def run(args) -> int:
             failures += 1
             print(f"gongkai：{exc}", file=sys.stderr)
             continue
+        if previous is not None and previous.year and report.year and previous.year != report.year - 1:
+            print(f"gongkai：{path}：上年报告（{args.previous}）的年度为 {previous.year} 年，"
+                  f"不是 {report.year - 1} 年；跨年度比较的结果仅供参考。", file=sys.stderr)
         findings = check_report(report, previous)
         errors += has_errors(findings)
         if args.json:
