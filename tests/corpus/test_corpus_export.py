@@ -1,0 +1,115 @@
+"""Exports load in DuckDB, pandas and openpyxl with the documented types and exact row counts."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pandas as pd
+import pytest
+from gk_corpus_helpers import SEEDS, generate
+from openpyxl import load_workbook
+
+from gongkai.cli import main
+from gongkai.corpus.export import cell_columns
+from gongkai.corpus.ingest import ingest
+from gongkai.corpus.store import Store
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("export")
+    truth = generate(tmp / "in", 30, seed=31)
+    broken = tmp / "in" / "broken.txt"
+    broken.write_bytes(b"")
+    db = str(tmp / "c.db")
+    with Store(db) as store:
+        summary = ingest([str(tmp / "in"), *map(str, SEEDS)], store, workers=2)
+        assert summary.added == 35 and len(summary.failed) == 1
+        counts = {
+            "reports": store.query("SELECT COUNT(*) FROM documents WHERE status = 'ok'")[0][0],
+            "cells": store.query("SELECT COUNT(*) FROM cells")[0][0],
+            "findings": store.query("SELECT COUNT(*) FROM findings")[0][0],
+            "failures": 1,
+        }
+        # The seed 同心县 report leaves cells blank: they must export as null, not 0.
+        blanks = store.query("SELECT d.name, c.cell_id FROM cells c JOIN documents d ON d.id = c.document_id"
+                             " WHERE c.value IS NULL")
+    assert counts["reports"] == 35
+    assert counts["cells"] == sum(len(s.cells) for s in truth.values()) + 198 + 200 + 200 + 25 + 186
+    assert blanks, "the seeds have blank cells"
+    return tmp, db, truth, counts, blanks
+
+
+def test_parquet_types_and_row_counts(corpus, capsys):
+    tmp, db, truth, counts, blanks = corpus
+    out = tmp / "pq"
+    assert main(["export", "--db", db, "--to", "parquet", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    con = duckdb.connect()
+    for table, n in counts.items():
+        assert con.execute(f"SELECT COUNT(*) FROM '{out}/{table}.parquet'").fetchall() == [(n,)]
+        assert f"{table}.parquet\t{n} 行" in printed
+    types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{out}/cells.parquet')"
+                             ).fetchall())
+    assert types == {"report_id": "BIGINT", "sha256": "VARCHAR", "agency": "VARCHAR", "year": "INTEGER",
+                     "cell_id": "VARCHAR", "table_id": "VARCHAR", "row_id": "VARCHAR", "column_id": "VARCHAR",
+                     "value": "DOUBLE", "raw": "VARCHAR", "where": "VARCHAR", "inferred": "BOOLEAN"}
+    wide = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{out}/reports.parquet')"
+                            ).fetchall())
+    assert wide["year"] == "INTEGER" and wide["published"] == "DATE" and wide["checked"] == "BOOLEAN"
+    assert wide["table3.new_received.total"] == "BIGINT"
+    assert wide["table2.art20_8.admin_fees.amount"] == "DOUBLE"
+    assert len(wide) == 21 + len(cell_columns())
+    # Values come back exactly, blanks as null.
+    name, s = sorted(truth.items())[0]
+    got = dict(con.execute(f"SELECT c.cell_id, c.value FROM '{out}/cells.parquet' c JOIN '{out}/reports.parquet' r"
+                           f" ON r.report_id = c.report_id WHERE r.name = ?", [name]).fetchall())
+    assert got == {k: float(v) for k, v in s.cells.items()}
+    for seed_name, cell_id in blanks:
+        row = con.execute(f"SELECT c.value FROM '{out}/cells.parquet' c JOIN '{out}/reports.parquet' r"
+                          f" ON r.report_id = c.report_id WHERE r.name = ? AND c.cell_id = ?",
+                          [seed_name, cell_id]).fetchall()
+        assert row == [(None,)]
+    amount = con.execute(f'SELECT "table2.art20_8.admin_fees.amount" FROM \'{out}/reports.parquet\''
+                         f" WHERE name = ?", [name]).fetchall()[0][0]
+    key = "table2.art20_8.admin_fees.amount"
+    assert amount == (float(s.cells[key]) if key in s.cells else None)
+    failures = con.execute(f"SELECT name, reason FROM '{out}/failures.parquet'").fetchall()
+    assert failures == [("broken.txt", "文件为空。")]
+
+
+def test_csv_loads_in_pandas_and_duckdb(corpus):
+    tmp, db, truth, counts, blanks = corpus
+    out = tmp / "csv"
+    assert main(["export", "--db", db, "--to", "csv", "-o", str(out)]) == 0
+    for table, n in counts.items():
+        df = pd.read_csv(out / f"{table}.csv", encoding="utf-8-sig")
+        assert len(df) == n
+        assert duckdb.sql(f"SELECT COUNT(*) FROM read_csv('{out}/{table}.csv')").fetchall() == [(n,)]
+    cells = pd.read_csv(out / "cells.csv", encoding="utf-8-sig", dtype={"raw": "string"})
+    assert list(cells.columns)[:5] == ["report_id", "sha256", "agency", "year", "cell_id"]
+    assert cells["value"].dtype == "float64" and cells["year"].dtype == "int64"
+    assert cells["inferred"].dtype == "bool"
+    reports = pd.read_csv(out / "reports.csv", encoding="utf-8-sig")
+    assert sorted(n for n in reports["name"] if n.startswith("gen")) == sorted(truth)
+    row = reports.set_index("name").loc[sorted(truth)[0]]
+    s = truth[sorted(truth)[0]]
+    assert row["table3.new_received.total"] == s.cells["table3.new_received.total"]
+    assert row["agency"] == s.agency
+    seed_name, cell_id = blanks[0]
+    assert math.isnan(reports.set_index("name").loc[seed_name][cell_id])
+
+
+def test_xlsx_sheets_and_rows(corpus):
+    tmp, db, truth, counts, blanks = corpus
+    out = tmp / "corpus.xlsx"
+    assert main(["export", "--db", db, "--to", "xlsx", "-o", str(out)]) == 0
+    wb = load_workbook(out, read_only=True)
+    assert wb.sheetnames == ["报告", "单元格", "检查发现", "失败文件"]
+    for sheet, table in zip(wb.sheetnames, counts):
+        assert sum(1 for _ in wb[sheet].iter_rows(values_only=True)) == counts[table] + 1
+    header = [c.value for c in next(wb["单元格"].iter_rows(max_row=1))]
+    assert header == ["report_id", "sha256", "agency", "year", "cell_id", "table_id", "row_id", "column_id",
+                      "value", "raw", "where", "inferred"]
+    wb.close()
