@@ -126,7 +126,3 @@ def cn_number(n: int) -> str:
     """Section numbers as printed: 4 -> 四."""
     return _CN_DIGITS[n] if 0 <= n <= 10 else str(n)
 
-
-def number(value: Any) -> str:
-    """A cell value as printed in a message."""
-    return "空白" if value is None else str(value)

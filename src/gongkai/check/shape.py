@@ -33,10 +33,6 @@ def outcome_rows(report: Report) -> list[str]:
     return [r for r in FORMAT.table3_outcome_rows if r in layout]
 
 
-def expected_cells(report: Report) -> list[str]:
-    return FORMAT.expected_cells(version(report), table3_layout(report))
-
-
 @lru_cache(maxsize=None)
 def _rows(version_: str, layout: str) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
     rows: dict[tuple[str, str], list[tuple[str, str]]] = {}
