@@ -18,7 +18,7 @@ h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #999;padding:.2em .45em;font-size:.9em}
 td.num{text-align:right;min-width:2.5em}th{background:#f2f2f2;font-weight:normal}
 .sev-error{background:#f8c9c4}.sev-warning{background:#fbe6a8}.sev-notice{background:#d6e6f8}
-td:target{outline:3px solid #c00}li{margin:.35em 0}.rule{font-family:monospace}
+tr>th:first-child{text-align:left}td:target{outline:3px solid #c00}li{margin:.35em 0}.rule{font-family:monospace}
 .tag{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em}
 blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #bbb;color:#555;white-space:pre-wrap}
 .summary span{margin-right:1.2em}
