@@ -1,0 +1,104 @@
+"""Import and export of CSV/Excel registers: round trip, and bad rows reported by line with
+nothing half-imported."""
+
+from datetime import date
+
+import openpyxl
+import pytest
+
+from gongkai.errors import GongkaiError
+from gongkai.register.exchange import export_file, export_rows, import_file
+from gongkai.register.sample import generate
+from gongkai.register.store import Register
+from gongkai.register.table3 import compute
+
+HEADER = "编号,申请人类型,申请人,提交方式,申请内容,提交日期,签收或确认日期,办理结果,答复日期\n"
+
+
+@pytest.fixture
+def reg(db_url, cal, settings):
+    r = Register(db_url, calendar=cal, settings=settings)
+    yield r
+    r.close()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_round_trip_keeps_every_column_and_table3(reg, cal, settings, tmp_path, suffix):
+    reg.import_requests(generate(300, 2024, 2, cal, settings, seed=5), "生成")
+    path = tmp_path / f"register{suffix}"
+    assert export_file(reg, path, with_contact=True) == 300
+    other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings)
+    refs = import_file(other, path, "导入")
+    assert len(refs) == 300
+    assert export_rows(other, with_contact=True) == export_rows(reg, with_contact=True)
+    for y in (2024, 2025):
+        assert compute(other.db, y).table3 == compute(reg.db, y).table3
+    other.close()
+
+
+def test_contact_details_only_on_request(reg, cal, settings, tmp_path):
+    reg.import_requests(generate(5, 2024, 1, cal, settings, seed=5), "生成")
+    header, rows = export_rows(reg)
+    assert "联系电话" not in header and "证件号码" not in header
+    assert not any("1380000" in str(c) for r in rows for c in r)
+    header, rows = export_rows(reg, with_contact=True)
+    assert "联系电话" in header and any(str(c).startswith("1380000") for r in rows for c in r)
+
+
+def test_legacy_csv_in_gb18030_with_chinese_labels(reg, tmp_path):
+    path = tmp_path / "legacy.csv"
+    path.write_bytes((HEADER +
+                      "A-1,自然人,张三,当面,某文件,2025/9/26,,予以公开,2025年10月9日\n"
+                      "A-2,商业企业,某公司,平信,某批复,2025-12-29,2025-12-30,,\n").encode("gb18030"))
+    assert import_file(reg, path, "导入") == ["A-1", "A-2"]
+    a, b = reg.get("A-1"), reg.get("A-2")
+    assert (a.outcome, a.concluded_on, a.state) == ("granted", date(2025, 10, 9), "replied")
+    assert b.received_on == date(2025, 12, 30) and b.channel == "ordinary_mail" and b.state == "registered"
+    t = compute(reg.db, 2025).table3
+    assert t["granted"]["natural_person"] == 1 and t["carried_forward"]["commercial"] == 1
+
+
+def test_bad_rows_are_reported_by_line_and_nothing_is_imported(reg, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER +
+                    "B-1,自然人,张三,当面,某文件,2025-09-26,,予以公开,2025-10-09\n"     # line 2: fine
+                    "B-2,机器人,李四,当面,某文件,2025-09-26,,,\n"                       # line 3: type
+                    "B-3,自然人,王五,当面,某文件,2025-13-01,,,\n"                       # line 4: date
+                    "B-4,自然人,赵六,当面,,2025-09-26,,,\n"                             # line 5: content
+                    "B-1,自然人,钱七,当面,某文件,2025-09-26,,,\n"                       # line 6: dup ref
+                    "B-6,自然人,孙八,当面,某文件,2025-09-26,,予以公开,2025-09-01\n"     # line 7: reply early
+                    "B-7,自然人,周九,当面,某文件,2025-09-26,,逾期未缴费,\n",             # line 8: no date
+                    encoding="utf-8")
+    with pytest.raises(GongkaiError) as err:
+        import_file(reg, path, "导入")
+    msg = str(err.value)
+    assert str(path) in msg and "有 6 行数据有误，未导入任何数据" in msg
+    for line, words in [(3, "申请人类型“机器人”"), (4, "2025-13-01"), (5, "缺少“申请内容”"), (6, "与第2行重复"),
+                        (7, "早于收到申请日期"), (8, "须填写答复日期")]:
+        assert f"第{line}行：" in msg and words in msg.split(f"第{line}行：")[1].split("\n")[0], line
+    assert "第2行" not in msg.replace("与第2行重复", "")
+    assert reg.count() == 0
+
+
+def test_xlsx_with_real_dates_and_missing_header(reg, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["申请人类型", "申请人", "提交方式", "申请内容", "提交日期", "办理结果", "答复日期"])
+    ws.append(["法律服务机构", "某律所", "互联网", "某档案", date(2025, 3, 3), "部分公开", date(2025, 3, 20)])
+    wb.save(tmp_path / "ok.xlsx")
+    [ref] = import_file(reg, tmp_path / "ok.xlsx", "导入")
+    assert reg.get(ref).outcome == "partial" and reg.get(ref).applicant.type == "legal_service"
+    wb = openpyxl.Workbook()
+    wb.active.append(["申请人", "申请内容"])
+    wb.save(tmp_path / "bad.xlsx")
+    with pytest.raises(GongkaiError, match="表头缺少必需的列：申请人类型、提交方式、提交日期"):
+        import_file(reg, tmp_path / "bad.xlsx", "导入")
+
+
+def test_existing_ref_is_refused(reg, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(HEADER + "C-1,自然人,张三,当面,某文件,2025-09-26,,,\n", encoding="utf-8")
+    import_file(reg, path, "导入")
+    with pytest.raises(GongkaiError, match="第2行：编号 C-1 已在台账中"):
+        import_file(reg, path, "导入")
+    assert reg.count() == 1
