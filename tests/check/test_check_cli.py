@@ -56,7 +56,7 @@ def test_previous_report(tmp_path, capsys, consistent):
     report, previous = consistent("2021"), consistent("2021")
     previous.year = 2020
     previous.table3["carried_forward"]["total"] = 40
-    copied = "一是对政务公开政策学习还不深入，重要性认识还不够，一些单位负责人对政务公开工作抓的还不紧。" * 2
+    copied = "一是对政务公开政策学习还不深入，重要性认识还不够，一些单位负责人对政务公开工作抓的还不紧。" * 5
     report.sections[4].text = previous.sections[4].text = "上年度问题已整改。" + copied
     (tmp_path / "this.json").write_text(report.to_json(), encoding="utf-8")
     (tmp_path / "last.json").write_text(previous.to_json(), encoding="utf-8")
