@@ -151,7 +151,9 @@ def print_comparison(c: Comparison) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(soft_wrap=True)  # plain lines unbroken when piped; tables still fit
+    if not console.is_terminal:
+        console.width = max(console.width, 160)
     ra, rb = c.a.report, c.b.report
     console.print(f"[bold]A[/bold] {c.a.label}：{ra.agency or '（未识别）'} {ra.year or ''} 年")
     console.print(f"[bold]B[/bold] {c.b.label}：{rb.agency or '（未识别）'} {rb.year or ''} 年")

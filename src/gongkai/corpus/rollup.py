@@ -155,7 +155,9 @@ def print_rollup(r: Rollup) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(soft_wrap=True)  # plain lines unbroken when piped; tables still fit
+    if not console.is_terminal:
+        console.width = max(console.width, 160)
     console.print(f"合计 {len(r.names)} 份报告：" + "、".join(r.names[:20]) + ("……" if len(r.names) > 20 else ""))
     if len(set(r.formats)) > 1:
         console.print(f"[yellow]注意：报告使用了不同版本的格式（{'、'.join(sorted(set(r.formats)))}），表二只在同版本的格之间相加。[/yellow]")

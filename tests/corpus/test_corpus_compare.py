@@ -1,0 +1,69 @@
+"""Compare two years of one body: table differences, carried-over continuity, copied passages."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from gongkai.cli import main
+from gongkai.corpus.compare import MIN_PASSAGE, Side, compare, to_html
+from gongkai.corpus.ingest import ingest
+from gongkai.corpus.store import Store
+from gongkai.corpus.synth import draw, render
+from gongkai.format import FORMAT
+
+AGENCY = "吴忠市红寺堡区红寺堡镇人民政府"
+COPIED = "我镇坚持把政务公开作为转变政府职能的重要抓手，逐条对照清单落实公开事项，做到应公开尽公开。"
+
+
+def _pair(tmp_path, break_column: str | None = None):
+    rng = random.Random(41)
+    last = draw(rng, year=2022, agency=AGENCY)
+    this = draw(rng, year=2023, agency=AGENCY)
+    for col in FORMAT.table3_column_ids:  # this year's 二 continues last year's 四
+        this.cells[f"table3.carried_over.{col}"] = last.cells[f"table3.carried_forward.{col}"]
+    if break_column:  # two more carried over than last year left open, in the column and its total
+        for col in (break_column, "total"):
+            this.cells[f"table3.carried_over.{col}"] += 2
+    last.sections[5] = "去年的问题是公开不够及时。" + COPIED
+    this.sections[5] = COPIED + "今年新增了政策解读专栏。"
+    a, b = tmp_path / "2022.txt", tmp_path / "2023.html"
+    a.write_bytes(render(last, "txt"))
+    b.write_bytes(render(this, "html"))
+    return last, this, a, b
+
+
+def test_two_years_of_one_body(tmp_path):
+    from gongkai.extract import parse_file
+
+    last, this, a, b = _pair(tmp_path, break_column="natural_person")
+    c = compare(Side("A", parse_file(a)), Side("B", parse_file(b)))
+    expected = {k for k in set(last.cells) | set(this.cells) if last.cells.get(k) != this.cells.get(k)}
+    assert {cell for cell, _, _ in c.cell_diffs} == expected
+    assert c.cells_equal == len(set(last.cells) | set(this.cells)) - len(expected)
+    bad = [row for row in c.continuity if not row[3]]
+    assert [row[0] for row in bad] == ["natural_person", "total"]
+    assert "有 2 列不一致或空缺" in c.continuity_note
+    s5 = next(s for s in c.sections if s.no == 5)
+    assert s5.passages == [COPIED]
+    assert s5.copied_share == len(COPIED) / len(this.sections[5])
+    s2 = next(s for s in c.sections if s.no == 2)
+    assert s2.similarity is None and "只有表格" in s2.why_none
+    page = to_html(c)
+    assert f"<mark>{COPIED}</mark>" in page
+    assert not re.search(r"<script|<link|src=|https?://", page)  # self-contained
+
+
+def test_compare_command_with_corpus_ids_and_html(tmp_path, capsys):
+    _, _, a, b = _pair(tmp_path)
+    db = str(tmp_path / "c.db")
+    with Store(db) as store:
+        assert ingest([str(a), str(b)], store, workers=1).added == 2
+        ids = dict(store.query("SELECT year, id FROM documents"))
+    out = tmp_path / "cmp.html"
+    assert main(["compare", str(ids[2022]), f"#{ids[2023]}", "--db", db, "--html", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "2023 年表三“二、上年结转”与 2022 年表三“四、结转下年度继续办理”逐列一致" in printed.replace("\n", "")
+    assert f"不少于 {MIN_PASSAGE} 个字" in out.read_text(encoding="utf-8")
+    assert main(["compare", "#999", str(a), "--db", db]) == 1
+    assert "语料库中没有这个编号的已解析报告" in capsys.readouterr().err

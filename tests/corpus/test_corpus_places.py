@@ -1,0 +1,64 @@
+"""Agency names placed in the division hierarchy; user corrections survive re-ingest."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from gk_corpus_helpers import SEEDS
+
+from gongkai.cli import main
+from gongkai.corpus.places import normalise, place
+
+
+@pytest.mark.parametrize("agency, code, city, county, unit, level", [
+    ("吴忠市红寺堡区红寺堡镇人民政府", "640303", "吴忠市", "红寺堡区", "红寺堡镇", "town"),
+    ("沙坡头区柔远镇人民政府", "640502", "中卫市", "沙坡头区", "柔远镇", "town"),
+    ("吴忠市利通区金积镇人民政府", "640302", "吴忠市", "利通区", "金积镇", "town"),
+    ("同心县", "640324", "吴忠市", "同心县", None, "county"),
+    ("吴忠市红寺堡区新庄集乡人民政府", "640303", "吴忠市", "红寺堡区", "新庄集乡", "town"),
+    ("淮安市人民政府", "320800", "淮安市", None, None, "city"),
+    ("淮安市洪泽区人民政府", "320813", "淮安市", "洪泽区", None, "county"),
+    ("洪泽区人民政府", "320813", "淮安市", "洪泽区", None, "county"),
+    ("淮安市洪泽区教育局", "320813", "淮安市", "洪泽区", "教育局", "department"),
+    ("南京市鼓楼区人民政府", "320106", "南京市", "鼓楼区", None, "county"),
+])
+def test_placement(agency, code, city, county, unit, level):
+    p = place(agency)
+    assert (p["code"], p["city"], p["county"], p["unit"], p["level"]) == (code, city, county, unit, level)
+    assert p["note"] is None
+
+
+def test_namesakes_are_not_guessed():
+    p = place("鼓楼区人民政府")
+    assert p["code"] is None
+    assert "南京市鼓楼区（320106）" in p["note"] and "福州市鼓楼区（350102）" in p["note"]
+
+
+def test_normalise_joins_spellings():
+    assert normalise("吴忠市 红寺堡区　红寺堡镇人民政府 2021年政府信息公开工作年度报告") == "吴忠市红寺堡区红寺堡镇人民政府"
+    assert normalise("ＡＢ市") == "AB市"
+
+
+def test_correction_is_kept_across_reingest(tmp_path, capsys):
+    db = str(tmp_path / "c.db")
+    seed = str(SEEDS[3])  # 同心县, placed automatically in 吴忠市
+    assert main(["ingest", seed, "--db", db, "-q"]) == 0
+    assert main(["place", "同心县", "--db", db]) == 0
+    assert "宁夏回族自治区 › 吴忠市 › 同心县  代码 640324  层级 county  自动" in capsys.readouterr().out
+    # A user moves the body to a town-level code (12 digits) with a unit name.
+    assert main(["place", "同心县", "--code", "640324100000", "--unit", "豫海镇", "--db", db]) == 0
+    assert "豫海镇  代码 640324100000  层级 town  人工更正" in capsys.readouterr().out
+    assert main(["ingest", seed, "--db", db, "-q", "--reparse"]) == 0
+    capsys.readouterr()
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT code, unit, level, source FROM agencies").fetchall()
+    con.close()
+    assert rows == [("640324100000", "豫海镇", "town", "user")]
+
+
+@pytest.mark.parametrize("code, message", [("12345", "6 位"), ("999999", "不在全国行政区划代码表中")])
+def test_bad_correction_is_refused(tmp_path, capsys, code, message):
+    assert main(["place", "同心县", "--code", code, "--db", str(tmp_path / "c.db")]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -1,0 +1,87 @@
+"""Roll-up of towns into a county: exact sums, blanks never read as 0, comparison with the county."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from gongkai.cli import main
+from gongkai.corpus.rollup import rollup
+from gongkai.corpus.synth import Synthetic, draw, render
+from gongkai.extract import parse_file
+
+COUNTY = "吴忠市同心县"
+TOWNS = ["豫海镇人民政府", "河西镇人民政府", "丁塘镇人民政府"]
+
+
+def _towns(tmp_path):
+    rng = random.Random(51)
+    towns = [draw(rng, year=2023, agency=COUNTY + t) for t in TOWNS]
+    paths = []
+    for i, s in enumerate(towns):
+        p = tmp_path / "towns" / f"town{i}.txt"
+        p.parent.mkdir(exist_ok=True)
+        p.write_bytes(render(s, "txt"))
+        paths.append(p)
+    return towns, paths
+
+
+def _county(towns, tmp_path, tweak: str | None = None):
+    cells = {k: sum(t.cells[k] for t in towns) for k in towns[0].cells}
+    if tweak:
+        cells[tweak] += 5
+    s = Synthetic(COUNTY + "人民政府", 2023, "2021", cells, dict(towns[0].sections))
+    p = tmp_path / "county.txt"
+    p.write_bytes(render(s, "txt"))
+    return p
+
+
+def test_sum_equals_the_drawn_numbers_and_matches_the_county(tmp_path, capsys):
+    towns, paths = _towns(tmp_path)
+    county = _county(towns, tmp_path)
+    out = tmp_path / "sum.json"
+    # The county's own report lies in the same folder: it must not be added to itself.
+    county_copy = tmp_path / "towns" / "county.txt"
+    county_copy.write_bytes(county.read_bytes())
+    assert main(["rollup", str(tmp_path / "towns"), "--against", str(county), "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"合计 3 份报告" in printed
+    assert "自己的报告逐格一致" in printed
+    d = json.loads(out.read_text(encoding="utf-8"))
+    assert d["table3"]["new_received"]["total"] == sum(t.cells["table3.new_received.total"] for t in towns)
+    assert d["table4"]["review"]["total"] == sum(t.cells["table4.review.total"] for t in towns)
+    fee = sum(t.cells["table2.art20_8.admin_fees.amount"] for t in towns)
+    assert d["table2"]["art20_8.admin_fees"]["amount"] == float(fee)
+    assert d["coverage"] == {} and d["against"]["differences"] == []
+
+
+def test_blank_is_not_zero(tmp_path):
+    towns, paths = _towns(tmp_path)
+    # Town 1 prints "/" for its natural-person new requests: the sum covers towns 0 and 2 only.
+    text = paths[1].read_text(encoding="utf-8").splitlines()
+    i = next(n for n, line in enumerate(text) if line.startswith("一、本年新收"))
+    cols = text[i].split("\t")
+    cols[1] = "/"
+    text[i] = "\t".join(cols)
+    paths[1].write_text("\n".join(text) + "\n", encoding="utf-8")
+    reports = [(str(p), parse_file(p)) for p in paths]
+    assert reports[1][1].value("table3.new_received.natural_person") is None
+    county = _county(towns, tmp_path, tweak="table3.granted.total")
+    r = rollup(reports, (str(county), parse_file(county)))
+    cell = r.cells["table3.new_received.natural_person"]
+    assert cell.value == towns[0].cells["table3.new_received.natural_person"] + \
+        towns[2].cells["table3.new_received.natural_person"]
+    assert (cell.numbers, cell.blank, cell.missing, cell.status) == (2, [COUNTY + TOWNS[1]], [], "partial")
+    diffs = {c: status for c, _, _, status in r.differences}
+    assert diffs["table3.granted.total"] == "不一致"
+    assert diffs["table3.new_received.natural_person"] == "不一致（合计不完整，可能由空格造成）"
+    assert len(diffs) == 2
+
+
+def test_rollup_of_unreadable_file_is_listed(tmp_path, capsys):
+    towns, paths = _towns(tmp_path)
+    (tmp_path / "towns" / "empty.txt").write_bytes(b"")
+    assert main(["rollup", str(tmp_path / "towns")]) == 1
+    captured = capsys.readouterr()
+    assert "合计 3 份报告" in captured.out
+    assert "empty.txt：文件为空。（未计入合计）" in captured.err

@@ -1,0 +1,100 @@
+"""Statistics per region and year: pooled ratios from the drawn numbers, blanks excluded, SVG charts."""
+
+from __future__ import annotations
+
+import csv
+import random
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from gongkai.cli import main
+from gongkai.corpus.ingest import ingest
+from gongkai.corpus.stats import compute
+from gongkai.corpus.store import Store
+from gongkai.corpus.synth import draw, render
+
+BODIES = {  # agency -> city it belongs to
+    "吴忠市利通区金积镇人民政府": "吴忠市",
+    "吴忠市同心县教育局": "吴忠市",
+    "中卫市沙坡头区柔远镇人民政府": "中卫市",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("stats")
+    rng = random.Random(61)
+    truth = []
+    for agency in BODIES:
+        for year in (2022, 2023):
+            s = draw(rng, year=year, agency=agency)
+            path = tmp / "in" / f"{len(truth)}.html"
+            path.parent.mkdir(exist_ok=True)
+            text = render(s, "html").decode()
+            if not truth:  # the first report prints "/" for 本年新收 total: it leaves the ratios that need it
+                head = "<td>一、本年新收政府信息公开申请数量</td>"
+                start = text.index(head)
+                end = text.index("</tr>", start)
+                row = text[start:end]
+                cut = row.rindex("<td>")
+                text = text[:start] + row[:cut] + "<td>/</td>" + text[end:]
+                s.cells["table3.new_received.total"] = None
+            path.write_bytes(text.encode())
+            truth.append(s)
+    db = str(tmp / "c.db")
+    with Store(db) as store:
+        assert ingest([str(tmp / "in")], store, workers=2).added == 6
+    return tmp, db, truth
+
+
+def _pooled(reports, num, den, scale=100.0):
+    n = sum(num(s) for s in reports)
+    d = sum(den(s) for s in reports)
+    return None if d == 0 else n / d * scale
+
+
+def test_rows_per_city_and_year(corpus):
+    tmp, db, truth = corpus
+    with Store(db) as store:
+        table = compute(store, "city")
+    got = {(r.region, r.year): r for r in table.rows}
+    assert truth[0].cells["table3.new_received.total"] is None
+    assert sum(r.based_on["received"] for r in table.rows) == 5
+    assert set(got) == {("宁夏回族自治区吴忠市", 2022), ("宁夏回族自治区吴忠市", 2023),
+                        ("宁夏回族自治区中卫市", 2022), ("宁夏回族自治区中卫市", 2023)}
+    for (region, year), row in got.items():
+        group = [s for s in truth if s.year == year and region.endswith(BODIES[s.agency])]
+        c = lambda k: (lambda s: s.cells[k])  # noqa: E731
+        assert row.values["reports"] == len(group)
+        known = [s for s in group if s.cells["table3.new_received.total"] is not None]
+        assert row.values["received"] == sum(s.cells["table3.new_received.total"] for s in known)
+        assert row.values["granted_share"] == pytest.approx(
+            _pooled(group, c("table3.granted.total"), c("table3.total.total")))
+        assert row.values["reviews_per_100"] == pytest.approx(
+            _pooled(known, c("table4.review.total"), c("table3.new_received.total")))
+        assert row.based_on["granted_share"] == len(group)
+        assert row.based_on["reviews_per_100"] == len(known)
+        assert row.based_on["received"] == len(known)
+        assert row.code == {"吴忠市": "640300", "中卫市": "640500"}[region[7:]]
+
+
+def test_cli_writes_csv_and_valid_svg(corpus, capsys):
+    tmp, db, truth = corpus
+    svg_dir, out_csv = tmp / "svg", tmp / "stats.csv"
+    assert main(["stats", "--db", db, "--level", "county", "--svg", str(svg_dir), "--csv", str(out_csv)]) == 0
+    printed = capsys.readouterr().out
+    assert "利通区" in printed and "同心县" in printed and "沙坡头区" in printed
+    rows = list(csv.DictReader(open(out_csv, encoding="utf-8-sig")))
+    assert len(rows) == 6
+    assert {r["region_code"] for r in rows} == {"640302", "640324", "640502"}
+    files = sorted(p.name for p in svg_dir.iterdir())
+    assert files == sorted(["reports.svg", "received.svg", "granted_share.svg", "not_held_share.svg",
+                            "reviews_per_100.svg", "lawsuits_per_100.svg", "correction_rate.svg", "findings.svg",
+                            "findings_by_rule.svg"])
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    root = ET.parse(svg_dir / "reports.svg").getroot()
+    assert root.find("s:title", ns).text == "报告份数"
+    bars = root.findall("s:rect/s:title", ns)
+    assert sorted(b.text for b in bars) == sorted(f"{name} {year}：1份" for name in ("利通区", "同心县", "沙坡头区")
+                                                  for year in (2022, 2023))
