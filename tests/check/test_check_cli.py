@@ -130,6 +130,8 @@ def test_unreadable_inputs_give_chinese_message_and_non_zero_exit(tmp_path, caps
     assert "不是 gongkai 报告 JSON" in capsys.readouterr().err
     assert main(["check", seed_path("002"), "--previous", str(tmp_path / "gone.json")]) == 1
     assert "gone.json" in capsys.readouterr().err
+    assert main(["check", seed_path("002"), "--html", str(tmp_path / "no" / "such" / "dir.html")]) == 1
+    assert "无法写出 HTML 检查页面：所在目录不存在" in capsys.readouterr().err
 
 
 def test_directory_input(tmp_path, capsys):

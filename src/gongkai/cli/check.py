@@ -94,8 +94,12 @@ def _write_html(report, findings, path: str, out: str) -> None:
     try:
         with open(out, "w", encoding="utf-8") as fh:
             fh.write(render_review(report, findings))
+    except FileNotFoundError:
+        raise GongkaiError("无法写出 HTML 检查页面：所在目录不存在。", out) from None
+    except PermissionError:
+        raise GongkaiError("无法写出 HTML 检查页面：没有写入权限。", out) from None
     except OSError as exc:
-        raise GongkaiError(f"无法写出 HTML 检查页面（{exc.strerror or exc}）。", out) from None
+        raise GongkaiError(f"无法写出 HTML 检查页面（错误号 {exc.errno}）。", out) from None
 
 
 def _print_review(report, findings, path: str) -> None:
