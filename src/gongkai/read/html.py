@@ -81,29 +81,38 @@ def expand_table(table, table_no: int) -> Grid:
     """rowspan/colspan to a dense matrix of GridCells."""
     matrix: dict[tuple[int, int], GridCell] = {}
     rows = _own_rows(table)
+    n = len(rows)
     width = 0
     for r, tr in enumerate(rows):
         c = 0
         for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+            tag = cell.tag
+            if tag != "td" and tag != "th":
                 continue
             while (r, c) in matrix:
                 c += 1
-            rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
-            colspan = _span(cell.get("colspan"))
-            text = _clean(_text(cell))
+            attrib = cell.attrib
+            rowspan = min(_span(attrib.get("rowspan")), n - r)
+            colspan = _span(attrib.get("colspan"))
+            text = _clean(_text(cell) if len(cell) else (cell.text or ""))
             where = Where(table=table_no, row=r + 1, cell=c + 1)
             matrix[(r, c)] = GridCell(text, where)
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    if dr or dc:
-                        matrix.setdefault((r + dr, c + dc), GridCell("", where, covered=True, origin=(r, c)))
+            if rowspan > 1 or colspan > 1:
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        if (dr or dc) and (r + dr, c + dc) not in matrix:
+                            matrix[(r + dr, c + dc)] = GridCell("", where, True, (r, c))
             c += colspan
-            width = max(width, c)
+            if c > width:
+                width = c
     grid_rows = []
-    for r in range(len(rows)):
-        row = [matrix.get((r, c), GridCell("", Where(table=table_no, row=r + 1, cell=c + 1)))
-               for c in range(width)]
+    for r in range(n):
+        row = []
+        for c in range(width):
+            cell = matrix.get((r, c))
+            if cell is None:
+                cell = GridCell("", Where(table=table_no, row=r + 1, cell=c + 1))
+            row.append(cell)
         grid_rows.append(row)
     return Grid(grid_rows, Where(table=table_no), exact=True)
 
