@@ -103,8 +103,9 @@ class _Writer:
         p.paragraph_format.space_after = Pt(self.sizes["title"])
         _run(p, text, "title", self.sizes["title"])
 
-    def heading(self, text: str) -> None:
+    def heading(self, text: str, new_page: bool = False) -> None:
         p = self.paragraph(WD_ALIGN_PARAGRAPH.LEFT)
+        p.paragraph_format.page_break_before = new_page
         p.style = self.doc.styles["Heading 1"]
         fmt = p.paragraph_format
         fmt.first_line_indent = Pt(self.sizes["body"] * self.style["indent_chars"])
@@ -135,7 +136,7 @@ class _Writer:
 
     # -- tables -------------------------------------------------------------------------
     def table(self, layout: TableLayout) -> None:
-        size = self.sizes["table_small"] if layout.columns > 10 else self.sizes["table"]
+        size = self.style["table_pt"][layout.name]
         table = self.doc.add_table(rows=layout.rows, cols=layout.columns)
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -155,12 +156,17 @@ class _Writer:
             p = cell.paragraphs[0]
             p.paragraph_format.alignment = _ALIGN.get(cell_spec.kind, WD_ALIGN_PARAGRAPH.CENTER)
             p.paragraph_format.space_after = Pt(0)
-            p.paragraph_format.line_spacing = 1.0
+            cell_size = size - 1.5 if cell_spec.kind == NOTE else size
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            p.paragraph_format.line_spacing = Pt(cell_size * 1.3)
             if cell_spec.text:
-                cell_size = size - 1.5 if cell_spec.kind == NOTE else size
                 _run(p, cell_spec.text, "table", cell_size, bold=cell_spec.kind == GROUP)
         for r, row in enumerate(table.rows):
             _row_props(row, header=r < layout.header_rows)
+            if r < layout.rows - 1:  # keep the table on one page when it fits on one
+                for cell in row.cells:
+                    for p in cell.paragraphs:
+                        p.paragraph_format.keep_with_next = True
         self.paragraph(indent=False)  # Word needs a paragraph between a table and what follows
 
     def save(self) -> bytes:
@@ -170,10 +176,22 @@ class _Writer:
 
 
 def _fixed_layout(table) -> None:
+    """Fixed column widths, and narrow cell margins so that 法律服务机构 wraps in two lines,
+    not one character per line."""
     tbl_pr = table._tbl.tblPr
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tbl_pr.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tbl_pr.append(margins)
+
+
+CELL_MARGIN_TWIPS = 45  # 0.08 cm
 
 
 def _row_props(row, header: bool) -> None:
@@ -193,7 +211,10 @@ def render_docx(report: Report) -> bytes:
     if report.preamble:
         w.narrative(report.preamble)
     for section in report.sections:
-        w.heading(common.section_heading(section.no, section.title))
+        # Table 3 takes most of a page; starting its section on a new page keeps it whole
+        # (LibreOffice does not honour keep-with-next across a table).
+        w.heading(common.section_heading(section.no, section.title),
+                  new_page=common.table_after(section.no) == "table3")
         if section.text:
             w.narrative(section.text)
         table = common.table_after(section.no)
