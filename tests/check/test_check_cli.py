@@ -140,3 +140,16 @@ def test_directory_input(tmp_path, capsys):
     assert main(["check", "--json", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert [Report.from_json(line).year for line in lines] == [2020, 2021]
+
+
+def test_json_lines_from_parse(tmp_path, capsys):
+    lines = tmp_path / "two.json"
+    assert main(["parse", "--json", "-o", str(lines), seed_path("000"), seed_path("003")]) == 0
+    capsys.readouterr()
+    assert main(["check", "--json", str(lines), "--html", str(tmp_path / "pages")]) == 1  # 000 has errors
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [[f["rule"] for f in d["findings"]] for d in out] == [
+        ["SECTION-MISSING", "TABLE-MISSING", "LAST-YEAR"], ["TEXT-TABLE", "TEXT-TABLE", "LAST-YEAR"]]
+    assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["two-1.html", "two-2.html"]
+    assert main(["check", seed_path("003"), "--previous", str(lines)]) == 1
+    assert "上年报告应为一份报告，此文件含 2 份" in capsys.readouterr().err

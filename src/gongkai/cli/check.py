@@ -24,27 +24,42 @@ def add_parser(sub) -> None:
     p.set_defaults(handler=run)
 
 
-def load_report(path: str):
-    """A report from any readable file, or from a report JSON (schema.md)."""
+def load_reports(path: str) -> list:
+    """The reports in a file: any readable report, a report JSON (schema.md), or the JSON
+    Lines that ``gongkai parse`` writes for several files."""
+    if not path.lower().endswith((".json", ".jsonl")):
+        from gongkai.extract import parse_file
+
+        return [parse_file(path)]
     from gongkai.model import Report
 
-    if path.lower().endswith(".json"):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        raise UnreadableFile("文件不存在。", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFile(f"无法读取（{exc.__class__.__name__}）。", path) from None
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    chunks = [(1, text)] if not text.lstrip().startswith("{") or len(lines) < 2 or _is_json(text) else lines
+    reports = []
+    for lineno, chunk in chunks:
         try:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-        except FileNotFoundError:
-            raise UnreadableFile("文件不存在。", path) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UnreadableFile(f"无法读取（{exc.__class__.__name__}）。", path) from None
-        try:
-            return Report.from_json(text)
+            reports.append(Report.from_json(chunk))
         except json.JSONDecodeError as exc:
-            raise NotAReport(f"不是有效的 JSON：{exc.msg}。", path, f"第{exc.lineno}行第{exc.colno}列") from None
+            place = f"第{lineno + exc.lineno - 1}行第{exc.colno}列"
+            raise NotAReport(f"不是有效的 JSON：{exc.msg}。", path, place) from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise NotAReport(f"不是 gongkai 报告 JSON（{exc}）。", path) from None
-    from gongkai.extract import parse_file
+            raise NotAReport(f"不是 gongkai 报告 JSON（{exc}）。", path, f"第{lineno}行") from None
+    return reports
 
-    return parse_file(path)
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 def run(args) -> int:
@@ -54,17 +69,26 @@ def run(args) -> int:
     files = list(expand(args.paths))
     if not files:
         raise GongkaiError("没有找到可读取的报告文件。", " ".join(args.paths))
-    previous = load_report(args.previous) if args.previous else None
-    html_dir = args.html if args.html and len(files) > 1 else None
+    previous = None
+    if args.previous:
+        previous_reports = load_reports(args.previous)
+        if len(previous_reports) != 1:
+            raise GongkaiError(f"上年报告应为一份报告，此文件含 {len(previous_reports)} 份。", args.previous)
+        previous = previous_reports[0]
+    items = _reports(files)
+    if len(files) == 1:
+        items = list(items)  # one file may still hold several reports (JSON Lines)
+    single = len(files) == 1 and len(items) == 1
+    html_dir = args.html if args.html and not single else None
     if html_dir:
-        os.makedirs(html_dir, exist_ok=True)
-    failures = errors = 0
-    for path in files:
         try:
-            report = load_report(path)
-        except GongkaiError as exc:
+            os.makedirs(html_dir, exist_ok=True)
+        except OSError:
+            raise GongkaiError("无法创建存放 HTML 检查页面的目录。", html_dir) from None
+    failures = errors = 0
+    for path, report in items:
+        if report is None:
             failures += 1
-            print(f"gongkai：{exc}", file=sys.stderr)
             continue
         if previous is not None and previous.year and report.year and previous.year != report.year - 1:
             print(f"gongkai：{path}：上年报告（{args.previous}）的年度为 {previous.year} 年，"
@@ -73,7 +97,7 @@ def run(args) -> int:
         errors += has_errors(findings)
         if args.json:
             report.findings = findings
-            indent = 2 if len(files) == 1 else None
+            indent = 2 if single else None
             sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=indent, default=str) + "\n")
         else:
             _print_review(report, findings, path)
@@ -84,8 +108,22 @@ def run(args) -> int:
     return 1 if failures or errors else 0
 
 
+def _reports(files: list[str]):
+    """(path, report) for each report; (path, None) after printing why a file is unreadable."""
+    for path in files:
+        try:
+            reports = load_reports(path)
+        except GongkaiError as exc:
+            print(f"gongkai：{exc}", file=sys.stderr)
+            yield path, None
+            continue
+        for n, report in enumerate(reports, 1):
+            yield (path if len(reports) == 1 else f"{path}#{n}"), report
+
+
 def _page_name(path: str) -> str:
-    return os.path.splitext(os.path.basename(path))[0] + ".html"
+    name, _, n = path.partition("#")
+    return os.path.splitext(os.path.basename(name))[0] + (f"-{n}" if n else "") + ".html"
 
 
 def _write_html(report, findings, path: str, out: str) -> None:
