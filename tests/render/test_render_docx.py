@@ -1,0 +1,169 @@
+"""The DOCX read back with python-docx: merges (w:gridSpan / w:vMerge) as the official format
+prints them, cell texts, column grid, fonts and page."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+
+from gongkai.format import FORMAT
+from gongkai.model import Report, Section
+from gongkai.render.docx import render_docx
+from gongkai.render.layout import layouts
+from gongkai.source import load_source
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def spans(table) -> dict[tuple[int, int], tuple[str, int, int]]:
+    """(row, col) of each merged or single cell -> (text, rowspan, colspan), from the XML."""
+    out: dict[tuple[int, int], list] = {}
+    above: dict[int, tuple[int, int]] = {}  # grid column -> origin of the vertical merge running there
+    for r, tr in enumerate(table._tbl.tr_lst):
+        col = 0
+        for tc in tr.tc_lst:
+            pr = tc.tcPr
+            span = int(pr.find(qn("w:gridSpan")).get(qn("w:val"))) if pr is not None and \
+                pr.find(qn("w:gridSpan")) is not None else 1
+            vmerge = pr.find(qn("w:vMerge")) if pr is not None else None
+            text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+            if vmerge is not None and vmerge.get(qn("w:val")) != "restart":
+                origin = above[col]
+                out[origin][1] += 1
+            else:
+                out[(r, col)] = [text, 1, span]
+                for c in range(col, col + span):
+                    above[c] = (r, col)
+            col += span
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def by_text(cells: dict) -> dict[str, tuple[int, int]]:
+    return {text: (rs, cs) for text, rs, cs in cells.values() if text}
+
+
+def _report(version: str) -> Report:
+    r = Report(agency="示例县教育局", year=2024 if version == "2021" else 2020, format=version)
+    r.sections = [Section(s.no, s.title, "") for s in FORMAT.sections]
+    for i, cell in enumerate(FORMAT.expected_cells(version)):
+        r.set_value(cell, 1000 + i)
+    return r
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return {v: docx.Document(io.BytesIO(render_docx(_report(v)))) for v in ("2021", "2019")}
+
+
+def test_table3_has_the_official_spans_2021(documents):
+    t3 = documents["2021"].tables[1]
+    cells = spans(t3)
+    assert len(t3.rows) == 28 and len(t3.columns) == 10
+    named = by_text(cells)
+    assert named[FORMAT.table3_note] == (3, 3)
+    assert cells[(0, 0)][0] == FORMAT.table3_note
+    assert named["申请人情况"] == (1, 7)
+    assert named["自然人"] == (2, 1)
+    assert named["法人或其他组织"] == (1, 5)
+    assert named["总计"] == (2, 1)
+    assert named["三、本年度办理结果"] == (22, 1)
+    assert named["（三）不予公开"] == (8, 1)
+    assert named["（四）无法提供"] == (3, 1)
+    assert named["（五）不予处理"] == (5, 1)
+    assert named["（六）其他处理"] == (3, 1)
+    assert named["一、本年新收政府信息公开申请数量"] == (1, 3)
+    assert named["（一）予以公开"] == (1, 2)
+    assert named["（七）总计"] == (1, 2)
+    assert named["1.属于国家秘密"] == (1, 1)
+    assert cells[(5, 0)][0] == "三、本年度办理结果"
+
+
+def test_table3_has_the_official_spans_2019(documents):
+    t3 = documents["2019"].tables[1]
+    named = by_text(spans(t3))
+    assert len(t3.rows) == 26
+    assert named["三、本年度办理结果"] == (20, 1)
+    assert named["（六）其他处理"] == (1, 2)
+    assert named["（三）不予公开"] == (8, 1)
+
+
+def test_table2_grid_and_spans(documents):
+    t2 = documents["2021"].tables[0]
+    cells = spans(t2)
+    assert len(t2.columns) == 4
+    groups = [v for v in cells.values() if v[0].startswith("第二十条")]
+    assert [g[0] for g in groups] == ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"]
+    assert all(g[1:] == (1, 4) for g in groups)
+    named = by_text(cells)
+    assert named["本年制发件数"] == (1, 1)
+    assert named["本年收费金额（单位：万元）"] == (1, 3)
+    # The value column spans 3 in （五）（六）（八）: rows 行政许可, 行政处罚, 行政强制, 行政事业性收费.
+    value_spans = [cs for (r, c), (text, rs, cs) in cells.items() if c == 1 and text.isdigit()]
+    assert value_spans == [1, 1, 3, 3, 3, 3]
+    t2_2019 = spans(documents["2019"].tables[0])
+    assert [v[0] for v in t2_2019.values() if v[0].startswith("第二十条")][-1] == "第二十条第（九）项"
+
+
+def test_table4_two_header_levels(documents):
+    t4 = documents["2021"].tables[2]
+    cells = spans(t4)
+    assert len(t4.rows) == 4 and len(t4.columns) == 15
+    named = by_text(cells)
+    assert named["行政复议"] == (1, 5)
+    assert named["行政诉讼"] == (1, 10)
+    assert named["未经复议直接起诉"] == (1, 5)
+    assert named["复议后起诉"] == (1, 5)
+    assert [cells[(1, c)] for c in range(5)] == [("结果维持", 2, 1), ("结果纠正", 2, 1), ("其他结果", 2, 1),
+                                                 ("尚未审结", 2, 1), ("总计", 2, 1)]
+
+
+def test_every_layout_cell_is_in_the_docx_with_its_span_and_value(documents):
+    for version, document in documents.items():
+        expected = _report(version)
+        for table, layout in zip(document.tables, layouts(expected).values()):
+            got = spans(table)
+            want = {(c.row, c.col): (c.text, c.rowspan, c.colspan) for c in layout.cells}
+            assert got == want
+        values = [c for layout in layouts(expected).values() for c in layout.value_cells()]
+        assert all(c.text == str(expected.value(c.cell_id)) for c in values)
+
+
+def test_numbers_right_aligned_widths_fonts_page(documents):
+    document = documents["2021"]
+    t3 = document.tables[1]
+    value = t3.cell(3, 3)
+    assert value.text == str(_report("2021").value("table3.new_received.natural_person"))
+    assert value.paragraphs[0].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    grid = t3._tbl.tblGrid.findall(qn("w:gridCol"))
+    widths = [int(g.get(qn("w:w"))) for g in grid]
+    assert len(widths) == 10 and widths[2] > 5 * widths[3]  # the sub-label column is the wide one
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    run = value.paragraphs[0].runs[0]
+    rfonts = run._element.rPr.find(qn("w:rFonts"))
+    assert rfonts.get(qn("w:eastAsia")) in ("仿宋_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC", "AR PL SungtiL GB")
+    assert run._element.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    title = document.paragraphs[0]
+    assert title.text == "示例县教育局2024年政府信息公开工作年度报告"
+    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def test_blank_stays_blank_and_decimals_exact():
+    report = load_source(ROOT / "examples" / "source-2024.yaml").report
+    report.set_value("table2.art20_6.coercion.decisions", None)
+    report.set_value("table2.art20_8.admin_fees.amount", Decimal("12.60"))
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    cells = spans(document.tables[0])
+    rows = {}
+    for (r, c), (text, _, _) in cells.items():
+        rows.setdefault(r, []).append(text)
+    printed = {row[0]: row[1:] for row in rows.values()}
+    assert printed["行政强制"] == [""]
+    assert printed["行政事业性收费"] == ["12.60"]
+    assert printed["行政规范性文件"] == ["2", "1", "15"]
