@@ -86,7 +86,7 @@ class _Validator:
 
     def fail(self, message: str, path: tuple) -> None:
         line = None
-        for n in range(len(path), -1, -1):
+        for n in range(len(path), 0, -1):  # a missing top-level key has no line
             line = self.lines.get(path[:n])
             if line:
                 break
