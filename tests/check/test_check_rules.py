@@ -283,6 +283,21 @@ def test_text_table_zero_and_review_and_litigation(consistent):
         ["table4.litigation_direct.total", "table4.litigation_after_review.total"]]
 
 
+def test_text_table_outcome_groups_like_the_shanghai_2019_report(consistent):
+    """§F.1: the narrative's 予以公开及部分公开 and 无法提供 disagree with the table."""
+    report = consistent("2019")
+    t = report.table3
+    both = t["granted"]["total"] + t["partial"]["total"]
+    unable = sum(t[r]["total"] for r in ("unable.not_held", "unable.needs_creation", "unable.unclear"))
+    denied = sum(v["total"] for r, v in t.items() if r.startswith("denied."))
+    report.sections[2].text = (f"予以公开及部分公开{both + 17}件，不予公开{denied}件，无法提供{unable + 72}件，"
+                               f"予以公开{t['granted']['total']}件。")
+    found = only(check_report(report), "TEXT-TABLE")
+    assert [(f.cells[0], len(f.cells)) for f in found] == [
+        ("table3.granted.total", 2), ("table3.unable.not_held.total", 3)]
+    assert f"为 {both + 17}" in found[0].message and f"之和为 {both}" in found[0].message
+
+
 def test_text_table_in_force_only_for_2021_tables(consistent):
     report = consistent("2021")
     report.sections[1].text = "我县现行有效规范性文件27个。"
