@@ -1,0 +1,22 @@
+"""The request register (依申请公开台账): requests and their history, statutory deadlines on
+China's working-day calendar, fees, reply letters, and table 3 of the annual report.
+
+Entry points for other parts of gongkai (``gongkai new`` and the checker):
+
+    from gongkai.register import table3_report
+    report = table3_report(2025)            # a gongkai.model.Report with table3 and year
+"""
+
+from __future__ import annotations
+
+
+def table3_report(year: int, url: str | None = None, agency: str | None = None):
+    """Table 3 of ``year`` from the register at ``url`` (default: the local SQLite file)."""
+    from gongkai.register.store import Register
+    from gongkai.register.table3 import compute
+
+    with Register(url) as reg:
+        return compute(reg.db, year, agency or reg.settings.agency)
+
+
+__all__ = ["table3_report"]

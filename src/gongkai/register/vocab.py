@@ -40,6 +40,10 @@ def state_labels() -> dict[str, str]:
     return _vocab()["states"]
 
 
+def event_field_labels() -> dict[str, str]:
+    return _vocab()["event_fields"]
+
+
 def party_labels() -> dict[str, str]:
     return _vocab()["consultation_parties"]
 

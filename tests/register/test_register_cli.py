@@ -1,0 +1,130 @@
+"""The CLI: gongkai deadline, gongkai fee and gongkai register …, as a clerk types them."""
+
+import json
+
+import pytest
+
+from gongkai.cli import main
+from gongkai.model import Report
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_deadline_calculator(capsys):
+    code, out, err = run(capsys, "deadline", "2025-09-26")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "2025-10-30"
+    assert any(l.startswith("2025-10-11 周六 调休上班") and "第6个工作日" in l for l in lines)
+    assert any(l.startswith("2025-10-03 周五 节假日") and "不计" in l for l in lines)
+    assert run(capsys, "deadline", "2025-09-26", "--extend")[1].splitlines()[0] == "2025-11-27"
+    # internet, confirmed Mon 29 Sep: 30 Sep → 1; 9, 10, 11 Oct → 4; 13–17 → 9; 20–24 → 14;
+    # 27–31 → 19; 3 Nov → 20.
+    code, out, _ = run(capsys, "deadline", "2025-09-27", "--channel", "互联网", "--received", "2025-09-29")
+    assert out.splitlines()[0] == "2025-11-03" and "第三十一条第三项" in out
+
+
+def test_deadline_past_the_calendar_warns(capsys):
+    code, out, _ = run(capsys, "deadline", "2026-12-21")
+    assert code == 0 and out.splitlines()[0] == "2027-01-18"
+    assert "注意：" in out and "按周末推算" in out and "2026-12-31" in out
+
+
+def test_calendar_add_then_deadline(capsys):
+    code, out, _ = run(capsys, "register", "calendar", "add", "--year", "2027", "--notice", "国办发明电〔2026〕测试号",
+                       "--holidays", "2027-01-01")
+    assert code == 0 and "已录入 2027 年" in out
+    code, out, _ = run(capsys, "deadline", "2026-12-21")
+    assert out.splitlines()[0] == "2027-01-19" and "注意：" not in out
+    assert "2027 年：国办发明电〔2026〕测试号" in run(capsys, "register", "calendar", "list")[1]
+    code, _, err = run(capsys, "register", "calendar", "add", "--year", "2028", "--notice", "x",
+                       "--holidays", "2028-02-30")
+    assert code == 1 and "2028-02-30" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, first", [
+    (["--pieces", "35"], "3000元"), (["--pieces", "41"], "4300元"), (["--pieces", "10"], "0元"),
+    (["--pages", "150"], "1700元"), (["--pages", "201"], "2740元"), (["--pieces", "5", "--earlier", "8"], "300元"),
+])
+def test_fee_calculator(capsys, argv, first):
+    code, out, _ = run(capsys, "fee", *argv)
+    assert code == 0 and out.splitlines()[0] == first
+
+
+def test_register_workflow(capsys, db_url, tmp_path):
+    db = ["--db", db_url]
+    code, out, _ = run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--phone", "13912345678",
+                       "--channel", "当面", "--content", "某项目批复", "--date", "2025-09-26",
+                       "--letter", str(tmp_path / "r.docx"), *db)
+    assert code == 0 and "2025-000001：已登记，答复期限 2025-10-30" in out and (tmp_path / "r.docx").exists()
+    code, out, _ = run(capsys, "register", "list", *db)
+    assert "张*" in out and "张三" not in out and "13912345678" not in out
+    assert "13912345678" in run(capsys, "register", "show", "2025-000001", "--contact", *db)[1]
+    assert "13912345678" not in run(capsys, "register", "show", "2025-000001", *db)[1]
+    code, out, _ = run(capsys, "register", "extend", "2025-000001", "--date", "2025-10-20", "--reason", "档案多", *db)
+    assert "答复期限 2025-11-27" in out
+    code, out, _ = run(capsys, "register", "due", "--today", "2025-11-24", *db)
+    assert "即将到期：2025-11-27，还剩3个工作日" in out
+    code, out, _ = run(capsys, "register", "due", "--today", "2025-11-28", *db)
+    assert "已超期（答复期限 2025-11-27）" in out
+    code, out, _ = run(capsys, "register", "reply", "2025-000001", "--date", "2025-11-26", "--outcome", "部分公开",
+                       "--note", "删除了个人信息", "--letter", str(tmp_path / "o.docx"), *db)
+    assert code == 0 and "已答复" in out and (tmp_path / "o.docx").exists()
+    code, out, _ = run(capsys, "register", "table3", "--year", "2025", "--json", *db)
+    report = Report.from_json(out)
+    assert report.year == 2025 and report.table3["partial"]["natural_person"] == 1
+    assert report.table3["new_received"]["total"] == 1 and report.table3["carried_forward"]["total"] == 0
+    code, out, _ = run(capsys, "register", "table3", "--year", "2025", "--cell", "partial.natural_person", *db)
+    assert out.split() == ["2025-000001"]
+    code, out, _ = run(capsys, "register", "export", str(tmp_path / "x.csv"), *db)
+    assert code == 0 and "13912345678" not in (tmp_path / "x.csv").read_text(encoding="utf-8-sig")
+
+
+def test_fee_notice_uses_the_month_so_far(capsys, db_url):
+    db = ["--db", db_url]
+    for day in ("2025-03-03", "2025-03-10"):
+        run(capsys, "register", "add", "--type", "商业企业", "--name", "某公司", "--channel", "当面",
+            "--content", "x", "--date", day, "--pieces", "6", *db)
+    code, out, _ = run(capsys, "register", "fee", "2025-000002", "--date", "2025-03-11", "--pieces", "6", *db)
+    # 6 earlier pieces this month; this request's 6 are pieces 7–12: 11 and 12 at 100 each.
+    assert code == 0 and "信息处理费：200元" in out
+    code, _, err = run(capsys, "register", "fee", "2025-000001", "--date", "2025-03-11", "--pieces", "6", *db)
+    assert code == 1 and "不收费" in err
+
+
+@pytest.mark.parametrize("argv, code, words", [
+    (["register", "reply", "2099-1", "--date", "2025-01-01", "--outcome", "granted"], 1, "没有编号为 2099-1"),
+    (["register", "add", "--type", "外星人", "--name", "x", "--channel", "当面", "--content", "x",
+      "--date", "2025-01-02"], 1, "申请人类型“外星人”"),
+    (["deadline", "2025-02-30"], 2, "无法识别"),
+    (["fee", "--pieces", "-3"], 2, "不是非负整数"),
+    (["register", "import", "missing.csv"], 1, "文件不存在"),
+])
+def test_errors_are_chinese_and_never_tracebacks(capsys, db_url, argv, code, words):
+    with pytest.raises(SystemExit) if code == 2 else _nothing():
+        got, _, err = run(capsys, *argv, *(["--db", db_url] if argv[0] == "register" else []))
+        assert got == code
+        assert words in err and "Traceback" not in err
+    if code == 2:
+        assert words in capsys.readouterr().err
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_import_reports_lines(capsys, db_url, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("申请人类型,申请人,提交方式,申请内容,提交日期\n自然人,张三,当面,x,2025-01-02\n"
+                    "自然人,李四,飞鸽,x,2025-01-02\n", encoding="utf-8")
+    code, _, err = run(capsys, "register", "import", str(path), "--db", db_url)
+    assert code == 1 and "第3行：无法识别的提交方式“飞鸽”" in err and str(path) in err
+    code, out, _ = run(capsys, "register", "list", "--db", db_url)
+    assert out.strip().splitlines()[1:] == []
