@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from gongkai.format import FORMAT, VERSIONS
 from gongkai.source import SourceError, load_source, load_source_text
 from gongkai.source.scaffold import problem_lines, scaffold, write_source
+from test_render_roundtrip import random_report  # tests/render is on sys.path (no __init__.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "source-2024.yaml"
@@ -93,8 +94,6 @@ def test_problem_lines_stop_at_the_improvement_heading():
 @settings(max_examples=30, deadline=None)
 @given(rnd=st.randoms(use_true_random=False), version=st.sampled_from(VERSIONS))
 def test_any_report_written_as_source_loads_back_identical(rnd, version):
-    from test_render_roundtrip import random_report
-
     report = random_report(rnd, version)
     report.preamble = rnd.choice(["", "本报告根据条例编制。\n统计期限为公历年度。"])
     back = load_source_text(write_source(report), "w.yaml").report
