@@ -1,0 +1,160 @@
+"""``gongkai new`` and ``gongkai build`` end to end, including --from on the seed and corpus
+reports (the carried-over values) and the refusals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from gongkai.cli import main
+from gongkai.extract import parse_file
+from gongkai.format import FORMAT
+from gongkai.source import load_source
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+EXAMPLE = EXAMPLES / "source-2024.yaml"
+COLUMNS = FORMAT.table3_column_ids
+
+
+def seed(prefix: str) -> Path:
+    return next(EXAMPLES.glob(f"{prefix}_*.txt"))
+
+
+def carried_over(report) -> list:
+    return [report.value(f"table3.carried_over.{c}") for c in COLUMNS]
+
+
+def test_new_writes_skeleton_and_never_overwrites(tmp_path, capsys):
+    out = tmp_path / "s.yaml"
+    assert main(["new", "--agency", "某县人民政府", "--year", "2024", "-o", str(out)]) == 0
+    first = out.read_text(encoding="utf-8")
+    src = load_source(out)
+    assert (src.report.agency, src.report.year, src.report.format) == ("某县人民政府", 2024, "2021")
+    out.write_text(first + "# 已编辑\n", encoding="utf-8")
+    assert main(["new", "--agency", "别的机关", "--year", "2024", "-o", str(out)]) == 1
+    assert "文件已存在，未覆盖" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8").endswith("# 已编辑\n")
+    assert main(["new", "--agency", "别的机关", "--year", "2024", "-o", str(out), "--force"]) == 0
+    assert load_source(out).report.agency == "别的机关"
+
+
+def test_new_from_2021_seed_carries_in_force_and_problems(tmp_path):
+    out = tmp_path / "s.yaml"
+    assert main(["new", "--from", str(seed("003")), "-o", str(out)]) == 0
+    r = load_source(out).report
+    assert (r.agency, r.year) == ("同心县", 2022)
+    assert carried_over(r) == [0] * 7
+    assert r.value("table2.art20_1.normative_docs.in_force") == 30
+    assert r.value("table2.art20_1.rules.in_force") == 0
+    assert r.value("table2.art20_1.normative_docs.made") == 0
+    five = r.section(5).text
+    assert five.startswith("【待办】上年度报告第五部分所列问题如下")
+    assert "> 2021年我县按照国务院、自治区、吴忠市关于全面深入推进政务公开工作的要求" in five
+
+
+def test_new_from_seed_without_table3_leaves_blanks_marked(tmp_path):
+    out = tmp_path / "s.yaml"
+    assert main(["new", "--from", str(seed("000")), "-o", str(out)]) == 0
+    r = load_source(out).report
+    assert carried_over(r) == [None] * 7
+    line = next(x for x in out.read_text(encoding="utf-8").splitlines() if x.startswith("  carried_over:"))
+    assert "natural_person: null" in line and "上年报告没有可识别的表三数据，请核实后填写" in line
+    assert "> 1. 部分栏目信息公开不及时。" in r.section(5).text
+    assert "接到反馈问题后" not in r.section(5).text  # the 改进情况 part is not a problem
+
+
+def test_new_from_2019_seed(tmp_path):
+    to_2021, to_2019 = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    assert main(["new", "--from", str(seed("001")), "-o", str(to_2021)]) == 0
+    r = load_source(to_2021).report
+    assert r.year == 2021 and carried_over(r) == [0] * 7
+    assert r.value("table2.art20_1.rules.in_force") is None  # 对外公开总数量 is not 现行有效件数
+    assert "不等于现行有效件数" in to_2021.read_text(encoding="utf-8")
+    assert main(["new", "--from", str(seed("001")), "--format", "2019", "-o", str(to_2019)]) == 0
+    r = load_source(to_2019).report
+    assert r.value("table2.art20_5.other_services.prev_items") == 63
+    assert r.value("table2.art20_6.penalty.prev_items") == 6
+    assert r.value("table2.art20_6.coercion.prev_items") == 7
+    assert r.value("table2.art20_8.admin_fees.prev_items") == 1
+    assert r.value("table2.art20_1.rules.total_published") == 0
+
+
+def test_new_from_corpus_pdf(tmp_path):
+    out = tmp_path / "s.yaml"
+    assert main(["new", "--from", str(EXAMPLES / "huaian-city-2024.pdf"), "-o", str(out)]) == 0
+    r = load_source(out).report
+    assert (r.agency, r.year) == ("淮安市人民政府", 2025)
+    assert carried_over(r) == [103, 0, 0, 0, 0, 0, 103]
+    assert r.value("table2.art20_1.rules.in_force") == 11
+    assert r.value("table2.art20_1.normative_docs.in_force") == 66
+    assert "> 对照上级新要求和公众新期待" in r.section(5).text
+
+
+def test_new_from_last_year_matches_what_the_next_report_printed(tmp_path):
+    out = tmp_path / "s.yaml"
+    assert main(["new", "--from", str(EXAMPLES / "hongze-district-2023.pdf"), "-o", str(out)]) == 0
+    built = load_source(out).report
+    printed_2024 = parse_file(EXAMPLES / "hongze-district-2024.pdf")
+    assert built.year == printed_2024.year == 2024
+    assert carried_over(built) == carried_over(printed_2024) == [0] * 7
+
+
+def test_new_from_report_json(tmp_path):
+    last = load_source(EXAMPLE).report
+    path = tmp_path / "2024.json"
+    path.write_text(last.to_json(), encoding="utf-8")
+    out = tmp_path / "s.yaml"
+    assert main(["new", "--from", str(path), "-o", str(out)]) == 0
+    r = load_source(out).report
+    assert r.year == 2025 and carried_over(r) == [2, 0, 0, 0, 1, 0, 3]
+    assert r.value("table2.art20_1.normative_docs.in_force") == 15
+
+
+def test_build_refuses_reminders_and_check_errors_unless_forced(tmp_path, capsys):
+    src = tmp_path / "s.yaml"
+    main(["new", "--agency", "某县人民政府", "--year", "2024", "-o", str(src)])
+    assert main(["build", str(src), "--to", "md"]) == 1
+    assert "仍有【待办】提示文字，未生成报告" in capsys.readouterr().err
+    assert not (tmp_path / "s.md").exists()
+
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "new_received: {natural_person: 18,", "new_received: {natural_person: 19,")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["build", str(bad), "--to", "html"]) == 1
+    err = capsys.readouterr().err
+    assert "错误［" in err and "未生成报告" in err and "Traceback" not in err
+    assert not (tmp_path / "bad.html").exists()
+    assert main(["build", str(bad), "--to", "html", "--force"]) == 0
+    assert parse_file(tmp_path / "bad.html").value("table3.new_received.natural_person") == 19
+
+
+def test_build_markdown_then_refuses_to_replace_it(tmp_path, capsys):
+    out = tmp_path / "r.md"
+    assert main(["build", str(EXAMPLE), "--to", "md", "-o", str(out)]) == 0
+    parsed = parse_file(out)
+    assert parsed.value("table2.art20_8.admin_fees.amount") == Decimal("12.6")
+    out.write_text("手工修改过的报告", encoding="utf-8")
+    assert main(["build", str(EXAMPLE), "--to", "md", "-o", str(out)]) == 1
+    assert "输出文件已存在，未覆盖" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "手工修改过的报告"
+    assert main(["build", str(EXAMPLE), "--to", "md", "-o", str(out), "--overwrite"]) == 0
+    assert parse_file(out).agency == "示例市示例区市场监督管理局"
+
+
+def test_build_bad_yaml_names_the_line(tmp_path, capsys):
+    src = tmp_path / "s.yaml"
+    src.write_text('agency: 某局\nyear: 2024\ntable3:\n  granted: {total: 1\n', encoding="utf-8")
+    assert main(["build", str(src), "--to", "html"]) == 1
+    err = capsys.readouterr().err
+    assert f"{src}：第5行第1列：YAML 格式错误" in err
+
+
+def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert main(["build", str(EXAMPLE), "--to", "pdf", "-o", str(tmp_path / "r.pdf")]) == 1
+    assert "生成 PDF 需要 LibreOffice，但本机没有安装" in capsys.readouterr().err
+    assert not (tmp_path / "r.pdf").exists()
