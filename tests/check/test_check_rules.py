@@ -439,3 +439,9 @@ def test_degenerate_reports_do_not_break_the_checker(consistent):
     bare = Report(year=2021, format="2021", table2={}, table3={}, table4={})
     assert [f.rule for f in check_report(bare) if f.rule.startswith("TABLE")] == ["TABLE-MISSING"] * 3
     assert [f.rule for f in check_report(consistent("2021"), Report())] == []
+
+
+def test_messages_have_no_stray_spaces_from_yaml_folding():
+    for rule in rules().values():
+        for text in (rule.message, rule.extra.get("scope_message", "")):
+            assert "， " not in text and "。 " not in text, rule.id
