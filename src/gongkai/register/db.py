@@ -33,8 +33,11 @@ def describe(url: str | None) -> str:
 
 
 class Database:
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, extra_migrations: Sequence[str] = ()):
         self.url = url
+        # Other components sharing this store (e.g. ``gongkai.disclosure``) keep their migrations
+        # in ``<package>/migrations`` and number them in their own block of a thousand.
+        self.migration_packages = (__package__, *extra_migrations)
         if url and url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
             self.dialect = "postgresql"
             self._conn = self._connect_pg(url.replace("postgresql+psycopg://", "postgresql://"))
@@ -121,37 +124,52 @@ class Database:
     def migrations(self) -> list[tuple[int, str, str]]:
         """(version, name, SQL) for this dialect, in order."""
         found: dict[int, tuple[int, str, str]] = {}
-        for entry in resources.files(__package__).joinpath("migrations").iterdir():
-            m = _MIGRATION.match(entry.name)
-            if not m or (m.group(3) and m.group(3) != self.dialect):
-                continue
-            found[int(m.group(1))] = (int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8"))
+        for package in self.migration_packages:
+            for entry in resources.files(package).joinpath("migrations").iterdir():
+                m = _MIGRATION.match(entry.name)
+                if not m or (m.group(3) and m.group(3) != self.dialect):
+                    continue
+                version = int(m.group(1))
+                if version in found and found[version][1] != m.group(2):
+                    raise GongkaiError(f"迁移编号 {version:04d} 重复（{found[version][1]} 与 {m.group(2)}）", package)
+                found[version] = (version, m.group(2), entry.read_text(encoding="utf-8"))
         return [found[k] for k in sorted(found)]
 
     def schema_version(self) -> int:
-        rows = self.query("SELECT MAX(version) FROM schema_version")
+        """The register's own schema version (the highest applied migration of its block 0001–0999)."""
+        rows = self.query("SELECT MAX(version) FROM schema_version WHERE version < 1000")
         return int(rows[0][0] or 0)
+
+    def applied_versions(self) -> set[int]:
+        return {int(r[0]) for r in self.query("SELECT version FROM schema_version")}
 
     def migrate(self) -> None:
         self.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                      "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-        pending = [m for m in self.migrations() if m[0] > self.schema_version()]
-        if not pending:
-            return
-        with self.transaction():
-            if self.dialect == "postgresql":  # two processes opening a new register at once
-                self.execute("SELECT pg_advisory_xact_lock(7426001)")
-            current = self.schema_version()
-            for version, name, sql in self.migrations():
-                if version <= current:
-                    continue
-                for statement in _statements(sql):
-                    self.execute(statement)
-                self.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                             (version, name, now_utc()))
-        known = max((m[0] for m in self.migrations()), default=0)
-        if self.schema_version() > known:
-            raise GongkaiError(f"台账数据库的结构版本（{self.schema_version()}）比本程序新，请升级 gongkai",
+        # A migration is pending when it has not been applied, whatever its number: each component
+        # numbers its own block (register 0001–0999, disclosure log 5001–5999), so a block's new
+        # migration is applied even where a higher-numbered block has already run.
+        migrations = self.migrations()
+        applied = self.applied_versions()
+        if any(m[0] not in applied for m in migrations):
+            with self.transaction():
+                if self.dialect == "postgresql":  # two processes opening a new register at once
+                    self.execute("SELECT pg_advisory_xact_lock(7426001)")
+                applied = self.applied_versions()
+                for version, name, sql in migrations:
+                    if version in applied:
+                        continue
+                    for statement in _statements(sql):
+                        self.execute(statement)
+                    self.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                                 (version, name, now_utc()))
+                applied = self.applied_versions()
+        # Newer than this program: an applied version it does not know, in a block it knows.
+        known = {m[0] for m in migrations}
+        blocks = {v // 1000 for v in known}
+        newer = sorted(v for v in applied - known if v // 1000 in blocks)
+        if newer:
+            raise GongkaiError(f"台账数据库的结构版本（{newer[-1]}）比本程序新，请升级 gongkai",
                                describe(self.url))
 
 
