@@ -1,0 +1,53 @@
+"""The HTML report in headless Chromium (a PNG screenshot), and what makes it self-contained."""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gongkai.render.html import render_html
+from gongkai.source import load_source
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_html(load_source(ROOT / "examples" / "source-2024.yaml").report)
+
+
+def test_html_is_self_contained_with_scoped_headers_and_real_spans(page):
+    assert not re.search(r"<(script|link|img|iframe|object)\b", page)
+    assert not re.search(r"(src|href)\s*=|url\(|@import|https?://", page)
+    assert '<td class="note" rowspan="3" colspan="3">' in page
+    assert '<th scope="colgroup" colspan="7">申请人情况</th>' in page
+    assert '<th scope="col" rowspan="2">自然人</th>' in page
+    assert '<th scope="rowgroup" rowspan="22">三、本年度办理结果</th>' in page
+    assert '<th scope="rowgroup" rowspan="8">（三）不予公开</th>' in page
+    assert '<th scope="row" colspan="3">四、结转下年度继续办理</th>' in page
+    assert '<td class="num" colspan="3">1268</td>' in page
+    assert "@media print" in page and "size: A4" in page
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.browser
+def test_html_renders_in_headless_chromium(tmp_path, page):
+    html = tmp_path / "report.html"
+    html.write_text(page, encoding="utf-8")
+    png = tmp_path / "report.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}", "--window-size=1200,2000",
+                    html.as_uri()], check=True, capture_output=True, timeout=120)
+    assert _png_size(png) == (1200, 2000)
+    assert png.stat().st_size > 50_000  # a rendered page of text and tables, not a blank image
