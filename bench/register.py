@@ -1,0 +1,76 @@
+"""Table-3 computation time on a generated register (target: under 1 s for 100,000 requests).
+
+    python bench/register.py [--requests 100000] [--years 3] [--db PATH] [--repeat 7]
+
+The register is generated through the normal import path (every event checked), once per
+--db file; the figures printed are medians over --repeat runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gongkai.register.sample import generate
+from gongkai.register.settings import shipped_settings
+from gongkai.register.store import Register
+from gongkai.register.table3 import compute, drill
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--requests", type=int, default=100_000)
+    ap.add_argument("--years", type=int, default=3)
+    ap.add_argument("--first-year", type=int, default=2023)
+    ap.add_argument("--db", help="SQLite file to (re)use; default: a temporary file")
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+
+    tmp = None
+    if args.db:
+        path = Path(args.db)
+    else:
+        tmp = tempfile.TemporaryDirectory()
+        path = Path(tmp.name) / "bench.db"
+    reg = Register(str(path), settings=shipped_settings())
+    if reg.count() != args.requests:
+        if reg.count():
+            sys.exit(f"{path} already holds {reg.count()} requests; give another --db")
+        t = time.perf_counter()
+        reg.import_requests(generate(args.requests, args.first_year, args.years, reg.calendar, reg.settings,
+                                     seed=11), "bench")
+        print(f"generated and imported {args.requests} requests in {time.perf_counter() - t:.1f} s")
+    years = range(args.first_year, args.first_year + args.years)
+    print(f"register: {reg.count()} requests, "
+          f"{reg.db.query('SELECT COUNT(*) FROM events')[0][0]} events ({reg.db.dialect})")
+    for y in years:
+        secs = median_time(lambda: compute(reg.db, y), args.repeat)
+        print(f"table 3 for {y}: median {secs * 1000:.1f} ms over {args.repeat} runs")
+    all_years = median_time(lambda: [compute(reg.db, y) for y in years], args.repeat)
+    print(f"table 3 for all {args.years} years: median {all_years * 1000:.1f} ms")
+    mid = args.first_year + args.years // 2
+    secs = median_time(lambda: drill(reg.db, mid, "granted.total"), args.repeat)
+    print(f"drill-down granted.total {mid}: median {secs * 1000:.1f} ms")
+    worst = max(median_time(lambda: compute(reg.db, y), args.repeat) for y in years)
+    print(f"target < 1 s per table 3: {'met' if worst < 1 else 'NOT met'} (worst median {worst * 1000:.1f} ms)")
+    reg.close()
+    if tmp:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
