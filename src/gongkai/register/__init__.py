@@ -19,4 +19,16 @@ def table3_report(year: int, url: str | None = None, agency: str | None = None):
         return compute(reg.db, year, agency or reg.settings.agency)
 
 
-__all__ = ["table3_report"]
+_LAZY = {"Register": "store", "NewRequest": "store", "Applicant": "store", "Request": "store",
+         "RuleError": "case"}
+
+
+def __getattr__(name: str):
+    # Imported on first use so that importing gongkai.register stays cheap.
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(f"gongkai.register.{_LAZY[name]}"), name)
+    raise AttributeError(name)
+
+
+__all__ = ["table3_report", *_LAZY]
