@@ -154,3 +154,25 @@ def test_docx_and_pdf_round_trip(tmp_path):
     if _docx_reader_ready():
         for report, path in zip(reports, docx_files):
             assert_same(report, parse_file(path))
+
+
+def test_tables_print_even_without_their_sections(tmp_path):
+    report = random_report(random.Random("bare"), "2021")
+    report.sections = [s for s in report.sections if s.no in (1, 6)]
+    parsed = parse_file(_build(report, "html", tmp_path))
+    assert [s.no for s in parsed.sections] == [1, 2, 3, 4, 6]
+    assert [s.title for s in parsed.sections][1:4] == [FORMAT.sections[i].title for i in (1, 2, 3)]
+    for cell in FORMAT.expected_cells("2021"):
+        assert parsed.value(cell) == report.value(cell)
+
+
+def test_a_2021_report_with_one_other_row_keeps_it(tmp_path):
+    report = random_report(random.Random("other"), "2021")
+    merged = {c: sum(report.value(f"table3.{r}.{c}") for r in ("other.no_correction", "other.no_fee", "other.other"))
+              for c in FORMAT.table3_column_ids}
+    for r in ("other.no_correction", "other.no_fee", "other.other"):
+        del report.table3[r]
+    report.table3["other"] = merged
+    parsed = parse_file(_build(report, "md", tmp_path))
+    assert parsed.table3["other"] == merged
+    assert not any(r.startswith("other.") for r in parsed.table3)

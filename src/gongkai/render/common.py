@@ -8,7 +8,8 @@ from importlib import resources
 
 import yaml
 
-from gongkai.model import Report
+from gongkai.format import FORMAT
+from gongkai.model import Report, Section
 from gongkai.render.layout import TABLE_SECTION
 
 CN_NUMERALS = "一二三四五六七八九十"
@@ -45,3 +46,18 @@ def widths(table: str) -> list[float]:
     w = style()["widths"][table]
     total = sum(w)
     return [x / total for x in w]
+
+
+def outline(report: Report) -> list[tuple[Section, str | None]]:
+    """The sections to print, each with the table printed at its end.  A section that holds a
+    table is printed (official title, no text) even when the source leaves it out, so that no
+    table is dropped; other missing sections are left for the checker to report."""
+    present = {s.no: s for s in report.sections}
+    out = []
+    for spec in FORMAT.sections:
+        section = present.get(spec.no)
+        if section is None and table_after(spec.no):
+            section = Section(spec.no, spec.title, "")
+        if section is not None:
+            out.append((section, table_after(spec.no)))
+    return out

@@ -210,14 +210,12 @@ def render_docx(report: Report) -> bytes:
     tables = layouts(report)
     if report.preamble:
         w.narrative(report.preamble)
-    for section in report.sections:
+    for section, table in common.outline(report):
         # Table 3 takes most of a page; starting its section on a new page keeps it whole
         # (LibreOffice does not honour keep-with-next across a table).
-        w.heading(common.section_heading(section.no, section.title),
-                  new_page=common.table_after(section.no) == "table3")
+        w.heading(common.section_heading(section.no, section.title), new_page=table == "table3")
         if section.text:
             w.narrative(section.text)
-        table = common.table_after(section.no)
         if table:
             w.table(tables[table])
     closing = [x for x in (report.agency, common.date_zh(report.published) if report.published else None) if x]

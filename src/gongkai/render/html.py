@@ -58,12 +58,11 @@ def render_html(report: Report) -> str:
     body = [f"<h1>{escape(title)}</h1>"]
     if report.preamble:
         body.append(narrative.to_html(report.preamble))
-    for section in report.sections:
+    for section, table in common.outline(report):
         body.append(f'<section id="s{section.no}">')
         body.append(f"<h2>{escape(common.section_heading(section.no, section.title))}</h2>")
         if section.text:
             body.append(narrative.to_html(section.text))
-        table = common.table_after(section.no)
         if table:
             body.append(table_html(tables[table]))
         body.append("</section>")

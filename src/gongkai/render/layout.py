@@ -190,10 +190,19 @@ def table4_layout(report: Report) -> TableLayout:
     return t
 
 
+def table3_version(report: Report) -> str:
+    """The table-3 layout: a 2021-era report that printed （六）其他处理 as one row keeps it."""
+    version = report.format or "2021"
+    t3 = report.table3 or {}
+    if version == "2021" and "other" in t3 and not any(r.startswith("other.") for r in t3):
+        return "2019"
+    return version
+
+
 def layouts(report: Report) -> dict[str, TableLayout]:
     """The three tables of ``report`` in its format version, by the section they belong to."""
     version = report.format or "2021"
-    return {"table2": table2_layout(report, version), "table3": table3_layout(report, version),
+    return {"table2": table2_layout(report, version), "table3": table3_layout(report, table3_version(report)),
             "table4": table4_layout(report)}
 
 

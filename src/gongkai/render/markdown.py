@@ -34,11 +34,10 @@ def render_markdown(report: Report) -> str:
     out = [f"# {common.title(report)}", ""]
     if report.preamble:
         out += [narrative.to_markdown(report.preamble), ""]
-    for section in report.sections:
+    for section, table in common.outline(report):
         out += [f"## {common.section_heading(section.no, section.title)}", ""]
         if section.text:
             out += [narrative.to_markdown(section.text), ""]
-        table = common.table_after(section.no)
         if table:
             out += [table_markdown(tables[table]), ""]
     if report.agency:
