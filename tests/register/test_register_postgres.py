@@ -1,0 +1,94 @@
+"""The same register on PostgreSQL (a throwaway cluster): migrations, rules, table 3, the
+append-only history, two writers at once and a writer killed mid-transaction."""
+
+import multiprocessing as mp
+import os
+import signal
+from datetime import date
+
+import psycopg
+import pytest
+
+from gongkai.register.sample import generate
+from gongkai.register.store import Applicant, NewRequest, Register
+from gongkai.register.table3 import compute, drill
+
+import test_register_concurrency as conc
+
+
+def test_migrations_and_schema_version(pg_url, cal, settings):
+    reg = Register(pg_url, calendar=cal, settings=settings)
+    assert reg.db.dialect == "postgresql" and reg.db.schema_version() == 1
+    reg.close()
+    reg = Register(pg_url, calendar=cal, settings=settings)
+    assert reg.db.query("SELECT COUNT(*) FROM schema_version")[0][0] == 1
+    reg.close()
+
+
+def test_history_rules_and_table3(pg_url, cal, settings):
+    reg = Register(pg_url, calendar=cal, settings=settings)
+    ref = reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 9, 26)), "a")
+    assert ref == "2025-000001" and reg.get(ref).due_on == date(2025, 10, 30)
+    reg.record(ref, "extended", date(2025, 10, 20), "a", workdays=20, reason="r")
+    assert reg.get(ref).due_on == date(2025, 11, 27)
+    reg.record(ref, "replied", date(2025, 11, 20), "a", outcome="granted")
+    with pytest.raises(psycopg.Error, match="append-only"):
+        reg.db.execute("UPDATE events SET kind = 'archived'")
+    reg.import_requests(generate(1000, 2024, 2, cal, settings, seed=2), "生成")
+    t24, t25 = compute(reg.db, 2024).table3, compute(reg.db, 2025).table3
+    for c in t24["total"]:
+        assert t24["new_received"][c] + t24["carried_over"][c] == t24["total"][c] + t24["carried_forward"][c]
+        assert t24["carried_forward"][c] == t25["carried_over"][c]
+    assert t24["new_received"]["total"] + t25["new_received"]["total"] == 1001
+    assert len(drill(reg.db, 2025, "granted.total")) == t25["granted"]["total"]
+    reg.close()
+
+
+def test_same_table3_as_sqlite(pg_url, db_url, cal, settings):
+    items = list(generate(600, 2024, 2, cal, settings, seed=9))
+    results = []
+    for url in (pg_url, db_url):
+        reg = Register(url, calendar=cal, settings=settings)
+        reg.import_requests(items, "生成")
+        results.append([compute(reg.db, y).table3 for y in (2024, 2025)])
+        reg.close()
+    assert results[0] == results[1]
+
+
+def test_two_processes_on_postgres_lose_nothing(pg_url):
+    Register(pg_url).close()
+    ctx = mp.get_context("fork")
+    start_evt, errors = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=conc._writer, args=(pg_url, n, start_evt, errors)) for n in ("甲", "乙")]
+    for p in procs:
+        p.start()
+    start_evt.set()
+    for p in procs:
+        p.join(120)
+    assert errors.empty(), errors.get()
+    assert [p.exitcode for p in procs] == [0, 0]
+    reg = Register(pg_url)
+    assert reg.count() == 2 * conc.PER_WRITER
+    assert reg.db.query("SELECT COUNT(*) FROM events")[0][0] == 2 * conc.PER_WRITER
+    order = [r[0] for r in reg.db.query("SELECT created_by FROM requests ORDER BY id")]
+    assert sum(a != b for a, b in zip(order, order[1:])) > 10
+    reg.close()
+
+
+def test_killed_mid_transaction_on_postgres(pg_url):
+    reg = Register(pg_url)
+    kept = reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 5, 6)), "a")
+    reg.close()
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=conc._importer, args=(pg_url, child))
+    proc.start()
+    assert parent.poll(60) and parent.recv() == "inside"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.join(10)
+    reg = Register(pg_url)
+    assert reg.count() == 1 and reg.db.query("SELECT COUNT(*) FROM events")[0][0] == 0
+    assert reg.db.query("SELECT COUNT(*) FROM applicants")[0][0] == 1
+    reg.record(kept, "replied", date(2025, 5, 7), "a", outcome="granted")  # row lock released
+    assert reg.get(kept).state == "replied"
+    reg.close()
