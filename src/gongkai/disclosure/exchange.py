@@ -1,0 +1,381 @@
+"""The log's CSV/Excel files: a body's list of documents (import and export) and the monthly
+table-2 figures (import).
+
+A document list has one row per publication; rows naming the same document (same 台账编号,
+else the same 文号, else the same 标题 and 形成日期) add further publications to it, so an
+export reads back unchanged.  Every row is checked first — fields, dates and the log's own
+rules — and every bad row is reported by its line; only a clean file is written, in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gongkai.disclosure.log import (Change, DisclosureLog, ImportRejected, Item, NewItem, Publication, Review,
+                                    check_figure, check_item)
+from gongkai.disclosure.vocab import (attributes, channels, document_columns, endings, figure_columns, figures,
+                                      kinds, norm, resolve, resolve_channel, review_steps)
+from gongkai.errors import GongkaiError, UnreadableFile
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_IN_FORCE_WORDS = {"", "有效", "现行有效", "在用"}
+MAX_ROWS = 200_000
+
+
+def parse_date(value: Any, what: str) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    m = _DATE.match(str(value).strip())
+    try:
+        if not m:
+            raise ValueError
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise GongkaiError(f"{what}“{value}”不是有效日期（应写成 2025-03-01）") from None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# -- reading files -------------------------------------------------------------------------
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """Header and (line, cells) for every non-empty row, lines numbered as the user sees them."""
+    if not path.exists():
+        raise UnreadableFile("文件不存在", str(path))
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows = _read_xlsx(path)
+    elif suffix in (".csv", ".txt"):
+        rows = _read_csv(path)
+    else:
+        raise UnreadableFile("只能导入 .csv 或 .xlsx 文件", str(path))
+    rows = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]
+    if not rows:
+        raise UnreadableFile("文件是空的，没有表头", str(path))
+    if len(rows) > MAX_ROWS:
+        raise UnreadableFile(f"文件超过 {MAX_ROWS} 行，请分批导入", str(path))
+    (_, header), body = rows[0], rows[1:]
+    return [_text(h) for h in header], body
+
+
+def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise UnreadableFile("无法识别文件编码（应为 UTF-8 或 GB18030）", str(path))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out, start = [], 1
+    try:
+        for cells in reader:
+            out.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise UnreadableFile(f"CSV 格式错误（{exc}）", str(path), f"第{reader.line_num}行") from None
+    return out
+
+
+def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise UnreadableFile(f"无法读取 Excel 文件（{type(exc).__name__}）", str(path)) from None
+    try:
+        ws = wb.worksheets[0]
+        return [(n, list(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
+    finally:
+        wb.close()
+
+
+def _header_map(header: list[str], columns: dict[str, tuple[str, ...]], path: str) -> dict[str, int]:
+    """field -> column index, from the header names (spaces and bracket widths ignored)."""
+    by_name = {}
+    for key, names in columns.items():
+        for name in names:
+            by_name[norm(name)] = key
+    found: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = by_name.get(norm(h))
+        if key is None:
+            if h:
+                raise GongkaiError(f"无法识别的列名“{h}”", path, "第1行")
+            continue
+        if key in found:
+            raise GongkaiError(f"列“{h}”重复", path, "第1行")
+        found[key] = i
+    return found
+
+
+# -- documents -------------------------------------------------------------------------------
+@dataclass
+class _Group:
+    line: int
+    item: NewItem
+    lines: list[int] = field(default_factory=list)
+
+
+def _doc_fields(cells: list[Any], cols: dict[str, int]) -> dict[str, Any]:
+    return {k: (cells[i] if i < len(cells) else None) for k, i in cols.items()}
+
+
+def _parse_document(f: dict[str, Any]) -> NewItem:
+    title = _text(f.get("title"))
+    if not title:
+        raise GongkaiError("缺少标题")
+    kind_text = _text(f.get("kind"))
+    if not kind_text:
+        raise GongkaiError("缺少类别（规章、行政规范性文件或其他）")
+    kind = resolve(kinds(), kind_text, "类别")
+    made = parse_date(f.get("made_on"), "形成日期")
+    if made is None:
+        raise GongkaiError("缺少形成日期")
+    attr_text = _text(f.get("attribute"))
+    if not attr_text:
+        raise GongkaiError("缺少公开属性（主动公开、依申请公开或不予公开）")
+    item = NewItem(title, kind, made, resolve(attributes(), attr_text, "公开属性"), _text(f.get("attribute_reason")),
+                   _text(f.get("doc_no")), _text(f.get("ref")) or None)
+    for step, term in review_steps().items():
+        who, on = _text(f.get(f"{step}_by")), parse_date(f.get(f"{step}_on"), f"{term.label}日期")
+        if who or on:
+            if not (who and on):
+                raise GongkaiError(f"{term.label}人和{term.label}日期须同时填写")
+            item.reviews.append(Review(step, who, on))
+    changed = _text(f.get("changed_on"))
+    for part in [p for p in re.split(r"[；;,，、\s]+", changed) if p]:
+        item.changes.append(Change(parse_date(part, "变更日期")))
+    ended_text = _text(f.get("ended"))
+    ended_on = parse_date(f.get("ended_on"), "废止失效日期")
+    if ended_text not in _IN_FORCE_WORDS:
+        item.ended_kind = resolve(endings(), ended_text, "废止或失效")
+        if ended_on is None:
+            raise GongkaiError(f"已{endings()[item.ended_kind].label}，缺少废止失效日期")
+        item.ended_on = ended_on
+    elif ended_on is not None:
+        raise GongkaiError("填写了废止失效日期，但“废止或失效”一栏为空（应填 废止 或 失效）")
+    return item
+
+
+def _parse_publication(f: dict[str, Any]) -> Publication | None:
+    ch, col, on, url = _text(f.get("channel")), _text(f.get("column")), f.get("published_on"), _text(f.get("url"))
+    day = parse_date(on, "公开日期")
+    if not ch and not col and day is None:
+        if url:
+            raise GongkaiError("填写了网址，但没有公开渠道和公开日期")
+        return None
+    if not ch:
+        raise GongkaiError("缺少公开渠道")
+    if day is None:
+        raise GongkaiError("缺少公开日期")
+    cid, column = resolve_channel(ch, col)
+    return Publication(cid, column, day, url)
+
+
+def _same(a: NewItem, b: NewItem) -> list[str]:
+    """Fields in which a later row of the same document disagrees with its first row."""
+    names = {"title": "标题", "kind": "类别", "made_on": "形成日期", "attribute": "公开属性",
+             "attribute_reason": "不公开理由", "doc_no": "文号", "ended_kind": "废止或失效", "ended_on": "废止失效日期"}
+    out = [label for key, label in names.items() if getattr(a, key) != getattr(b, key)]
+    if [(r.step, r.person, r.on) for r in a.reviews] != [(r.step, r.person, r.on) for r in b.reviews]:
+        out.append("审核记录")
+    if [c.on for c in a.changes] != [c.on for c in b.changes]:
+        out.append("变更日期")
+    return out
+
+
+def parse_documents(path: Path) -> list[tuple[str, NewItem]]:
+    """Items read from a list, each with the lines it came from; all problems or none."""
+    header, rows = read_rows(path)
+    cols = _header_map(header, {k: names for k, (names, _req) in document_columns().items()}, str(path))
+    missing = [names[0] for k, (names, req) in document_columns().items() if req and k not in cols]
+    if missing:
+        raise GongkaiError(f"缺少必需的列：{'、'.join(missing)}", str(path), "第1行")
+    groups: dict[tuple, _Group] = {}
+    order: list[tuple] = []
+    problems: list[str] = []
+    for line, cells in rows:
+        f = _doc_fields(cells, cols)
+        try:
+            item = _parse_document(f)
+            pub = _parse_publication(f)
+            key = (("ref", item.ref) if item.ref else ("doc_no", item.doc_no) if item.doc_no
+                   else ("title", item.title, item.made_on))
+            group = groups.get(key)
+            if group is None:
+                if pub:
+                    item.publications.append(pub)
+                check_item(item)
+                groups[key] = _Group(line, item, [line])
+                order.append(key)
+                continue
+            differ = _same(group.item, item)
+            if differ:
+                raise GongkaiError(f"与第{group.line}行是同一文件，但{'、'.join(differ)}不一致")
+            if pub is None:
+                raise GongkaiError(f"与第{group.line}行是同一文件，但没有新的公开记录")
+            if any((p.channel, p.column, p.on) == (pub.channel, pub.column, pub.on) for p in group.item.publications):
+                raise GongkaiError(f"与第{group.line}行的公开记录重复")
+            group.item.publications.append(pub)
+            check_item(group.item)
+            group.lines.append(line)
+        except GongkaiError as exc:
+            problems.append(f"第{line}行：{exc.message}")
+    if problems:
+        raise ImportRejected(problems, str(path))
+    out = []
+    for key in order:
+        g = groups[key]
+        place = f"第{g.lines[0]}行" if len(g.lines) == 1 else f"第{'、'.join(str(n) for n in g.lines)}行"
+        out.append((place, g.item))
+    return out
+
+
+def import_documents(log: DisclosureLog, path: Path, actor: str) -> list[str]:
+    items = parse_documents(path)
+    if not items:
+        raise GongkaiError("文件中没有数据行", str(path))
+    try:
+        return log.import_items(items, actor)
+    except ImportRejected as exc:
+        raise ImportRejected(exc.problems, str(path)) from None
+
+
+# -- monthly figures ---------------------------------------------------------------------------
+def parse_figures(path: Path) -> list[tuple[str, int, int, str, Any]]:
+    header, rows = read_rows(path)
+    columns: dict[str, tuple[str, ...]] = dict(figure_columns())
+    for rid, term in figures().items():
+        columns[rid] = (term.label, *term.aliases)
+    cols = _header_map(header, columns, str(path))
+    missing = [columns[k][0] for k in ("year", "month") if k not in cols]
+    if missing:
+        raise GongkaiError(f"缺少必需的列：{'、'.join(missing)}", str(path), "第1行")
+    if not any(k in cols for k in figures()):
+        raise GongkaiError("没有任何数据列（行政许可、行政处罚、行政强制、行政事业性收费）", str(path), "第1行")
+    entries, problems, seen = [], [], {}
+    for line, cells in rows:
+        f = _doc_fields(cells, cols)
+        try:
+            year, month = _int(f.get("year"), "年度"), _int(f.get("month"), "月份")
+            if (year, month) in seen:
+                raise GongkaiError(f"{year}年{month}月已在第{seen[(year, month)]}行填写")
+            seen[(year, month)] = line
+            for rid in figures():
+                value = _text(f.get(rid)) if rid in f else ""
+                if value:
+                    check_figure(year, month, rid, value)
+                    entries.append((f"第{line}行", year, month, rid, value))
+        except GongkaiError as exc:
+            problems.append(f"第{line}行：{exc.message}")
+    if problems:
+        raise ImportRejected(problems, str(path))
+    return entries
+
+
+def _int(value: Any, what: str) -> int:
+    text = _text(value)
+    text = text[:-1] if text.endswith(("年", "月")) else text
+    if not text.isdigit():
+        raise GongkaiError(f"{what}“{_text(value)}”不是数字")
+    return int(text)
+
+
+def import_figures(log: DisclosureLog, path: Path, actor: str) -> int:
+    entries = parse_figures(path)
+    if not entries:
+        raise GongkaiError("文件中没有任何填写的数值", str(path))
+    try:
+        return log.import_figures(entries, actor)
+    except ImportRejected as exc:
+        raise ImportRejected(exc.problems, str(path)) from None
+
+
+# -- export ----------------------------------------------------------------------------------
+def export_header() -> list[str]:
+    return [names[0] for names, _req in document_columns().values()]
+
+
+def export_rows(items: list[Item]) -> list[list[Any]]:
+    """One row per publication (one row for an item never published), in the import layout."""
+    chans = channels()
+    out = []
+    for item in items:
+        base: dict[str, Any] = {
+            "ref": item.ref, "title": item.title, "doc_no": item.doc_no, "kind": kinds()[item.kind].label,
+            "made_on": item.made_on.isoformat(), "attribute": attributes()[item.attribute].label,
+            "attribute_reason": item.attribute_reason,
+            "changed_on": "；".join(c.on.isoformat() for c in item.changes),
+            "ended": endings()[item.ended_kind].label if item.ended_kind else "",
+            "ended_on": item.ended_on.isoformat() if item.ended_on else "",
+        }
+        for step in review_steps():
+            r = item.reviews.get(step)
+            base[f"{step}_by"], base[f"{step}_on"] = (r.person, r.on.isoformat()) if r else ("", "")
+        pubs = item.publications or [None]
+        for p in pubs:
+            row = dict(base)
+            if p is not None:
+                row.update(channel=chans[p.channel].label if p.channel in chans else p.channel, column=p.column,
+                           published_on=p.on.isoformat(), url=p.url)
+            out.append([row.get(k, "") for k in document_columns()])
+    return out
+
+
+def export_documents(log: DisclosureLog, path: Path) -> int:
+    """Write every item to ``path`` (.csv or .xlsx) through a temporary file; returns rows written."""
+    rows = export_rows(log.items())
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise GongkaiError("只能导出为 .csv 或 .xlsx 文件", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        if suffix == ".csv":
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
+                w = csv.writer(fh)
+                w.writerow(export_header())
+                w.writerows(rows)
+        else:
+            from openpyxl import Workbook
+
+            wb = Workbook()
+            ws = wb.active
+            ws.title = "主动公开台账"
+            ws.append(export_header())
+            for row in rows:
+                ws.append(row)
+            wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(rows)
+
+
+__all__ = ["parse_documents", "import_documents", "parse_figures", "import_figures", "export_documents",
+           "export_rows", "export_header", "read_rows", "parse_date", "Decimal"]

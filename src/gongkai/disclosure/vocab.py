@@ -1,0 +1,153 @@
+"""The log's vocabulary, loaded once from ``data/vocab.yaml`` plus an optional site file that
+adds channels and portal columns.  Every label the log reads or writes is looked up here."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gongkai.errors import GongkaiError
+from gongkai.register.settings import config_home, read_yaml_file
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict(self.extra).get(key, default)
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    label: str
+    aliases: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+def site_vocab_path() -> Path:
+    return Path(os.environ.get("GONGKAI_DISCLOSURE_VOCAB") or config_home() / "disclosure.yaml")
+
+
+def _shipped() -> dict:
+    text = resources.files(__package__).joinpath("data", "vocab.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@lru_cache(maxsize=None)
+def _load(site: str, mtime: float) -> dict:
+    data = _shipped()
+    if not mtime:
+        return data
+    extra = read_yaml_file(Path(site))
+    if not isinstance(extra, dict) or not isinstance(extra.get("channels", {}), dict):
+        raise GongkaiError("站点词表应包含 channels：渠道编号: {label, aliases, columns}", site)
+    for cid, spec in (extra.get("channels") or {}).items():
+        if not isinstance(spec, dict):
+            raise GongkaiError(f"渠道“{cid}”的写法不对，应为 {{label, aliases, columns}}", site)
+        have = data["channels"].get(cid)
+        if have:  # add columns and aliases to a shipped channel
+            have["columns"] = list(have.get("columns") or []) + [
+                c for c in spec.get("columns") or [] if c not in (have.get("columns") or [])]
+            have["aliases"] = list(have.get("aliases") or []) + list(spec.get("aliases") or [])
+        else:
+            if not spec.get("label"):
+                raise GongkaiError(f"新渠道“{cid}”缺少 label（中文名称）", site)
+            data["channels"][cid] = spec
+    return data
+
+
+def vocab() -> dict:
+    path = site_vocab_path()
+    return _load(str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+
+def _terms(section: str) -> dict[str, Term]:
+    out = {}
+    for key, spec in vocab()[section].items():
+        rest = tuple((k, v) for k, v in spec.items() if k not in ("label", "aliases"))
+        out[key] = Term(key, spec["label"], tuple(spec.get("aliases") or ()), rest)
+    return out
+
+
+def kinds() -> dict[str, Term]:
+    return _terms("kinds")
+
+
+def attributes() -> dict[str, Term]:
+    return _terms("attributes")
+
+
+def review_steps() -> dict[str, Term]:
+    """In order: draft, check, sign."""
+    return _terms("review_steps")
+
+
+def endings() -> dict[str, Term]:
+    return _terms("endings")
+
+
+def figures() -> dict[str, Term]:
+    return _terms("figures")
+
+
+def channels() -> dict[str, Channel]:
+    return {k: Channel(k, v["label"], tuple(v.get("aliases") or ()), tuple(v.get("columns") or ()))
+            for k, v in vocab()["channels"].items()}
+
+
+def document_columns() -> dict[str, tuple[tuple[str, ...], bool]]:
+    return {k: (tuple(v["names"]), bool(v.get("required"))) for k, v in vocab()["document_columns"].items()}
+
+
+def figure_columns() -> dict[str, tuple[str, ...]]:
+    return {k: tuple(v["names"]) for k, v in vocab()["figure_columns"].items()}
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def norm(text: str) -> str:
+    """Compare labels without spaces and with full-width brackets."""
+    return _SPACE.sub("", str(text)).replace("(", "（").replace(")", "）")
+
+
+def resolve(terms: dict[str, Any], text: str, what: str) -> str:
+    """The id of a term given its id, label or an alias; a Chinese error naming the choices."""
+    key = norm(text)
+    for tid, term in terms.items():
+        names = (tid, term.label, *term.aliases)
+        if key in {norm(n) for n in names}:
+            return tid
+    choices = "、".join(t.label for t in terms.values())
+    raise GongkaiError(f"{what}“{text}”无法识别，应为：{choices}")
+
+
+def resolve_channel(text: str, column: str = "") -> tuple[str, str]:
+    """(channel id, column) checked against the vocabulary."""
+    chans = channels()
+    cid = resolve(chans, text, "公开渠道")
+    chan = chans[cid]
+    column = (column or "").strip()
+    if chan.columns:
+        if not column:
+            raise GongkaiError(f"渠道“{chan.label}”须指明栏目，可选：{'、'.join(chan.columns)}")
+        found = next((c for c in chan.columns if norm(c) == norm(column)), None)
+        if found is None:
+            raise GongkaiError(f"栏目“{column}”不在“{chan.label}”的栏目表中（可在站点词表 "
+                               f"{site_vocab_path()} 中增加），现有栏目：{'、'.join(chan.columns)}")
+        return cid, found
+    if column:
+        raise GongkaiError(f"渠道“{chan.label}”不分栏目，栏目“{column}”应留空")
+    return cid, ""

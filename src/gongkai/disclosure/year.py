@@ -1,0 +1,147 @@
+"""A year's figures from the log: table 2 (2021 format) and the section-一 statistics.
+
+Table 2, rows ``art20_1.*`` (规章, 行政规范性文件), for year Y with last day L:
+
+- made (本年制发件数):      items of the kind made in Y;
+- repealed (本年废止件数):  items of the kind whose end (废止 or 失效) falls in Y;
+- in_force (现行有效件数):  items made by L and not ended by L.
+
+Since an item's end is never before it was made, in_force(Y) = in_force(Y−1) + made(Y) −
+repealed(Y) holds for every year by construction, and this year's end is next year's start.
+The other rows (行政许可, 行政处罚, 行政强制, 行政事业性收费 in 万元) are the sums of the latest
+monthly entries; a row with no month entered stays blank (null), never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from gongkai.disclosure.log import DisclosureLog
+from gongkai.disclosure.vocab import channels, figures, kinds
+from gongkai.errors import GongkaiError
+from gongkai.format import FORMAT
+from gongkai.model import Report, Section
+
+VERSION = "2021"
+
+
+def _bounds(year: int) -> tuple[str, str]:
+    if not 1990 <= year <= 2100:
+        raise GongkaiError(f"年度“{year}”无效")
+    return f"{year}-01-01", f"{year}-12-31"
+
+
+def in_force(log: DisclosureLog, kind: str, on: date) -> int:
+    """Items of ``kind`` in force on ``on`` (made by then, not yet ended)."""
+    day = on.isoformat()
+    return int(log.db.query("SELECT COUNT(*) FROM disclosure_items WHERE kind = ? AND made_on <= ? "
+                            "AND (ended_on IS NULL OR ended_on > ?)", (kind, day, day))[0][0])
+
+
+def normative_rows(log: DisclosureLog, year: int) -> dict[str, dict[str, int]]:
+    """``art20_1.rules`` and ``art20_1.normative_docs`` -> made / repealed / in_force."""
+    first, last = _bounds(year)
+    out = {}
+    for kid, term in kinds().items():
+        row = term.get("table2_row")
+        if not row:
+            continue
+        made = log.db.query("SELECT COUNT(*) FROM disclosure_items WHERE kind = ? AND made_on >= ? AND made_on <= ?",
+                            (kid, first, last))[0][0]
+        ended = log.db.query("SELECT COUNT(*) FROM disclosure_items WHERE kind = ? AND ended_on >= ? "
+                             "AND ended_on <= ?", (kid, first, last))[0][0]
+        out[row] = {"made": int(made), "repealed": int(ended), "in_force": in_force(log, kid, date(year, 12, 31))}
+    return out
+
+
+def figure_rows(log: DisclosureLog, year: int) -> tuple[dict[str, dict[str, int | Decimal | None]], list[str]]:
+    """The other table-2 rows summed over the months entered, with notes on missing months."""
+    _bounds(year)
+    monthly = log.monthly_figures(year)
+    rows, notes = {}, []
+    for rid, spec in figures().items():
+        months = monthly.get(rid, {})
+        column = spec.get("column")
+        if not months:
+            rows[rid] = {column: None}
+            notes.append(f"{spec.label}：{year}年没有录入任何月份，表二此格留空")
+            continue
+        total = sum(months.values(), Decimal(0))
+        rows[rid] = {column: total if spec.get("decimal") else int(total)}
+        missing = [m for m in range(1, 13) if m not in months]
+        if missing:
+            notes.append(f"{spec.label}：{year}年缺 {'、'.join(str(m) for m in missing)} 月的数据，合计只含已录入月份")
+    return rows, notes
+
+
+@dataclass
+class Section1:
+    """Items published in a year, per channel and column (section 一, 主动公开)."""
+
+    year: int
+    publications: int = 0                  # item × channel/column publications dated in the year
+    items: int = 0                         # distinct items published in the year
+    by_channel: dict[str, int] = field(default_factory=dict)
+    by_column: dict[tuple[str, str], int] = field(default_factory=dict)
+    made: dict[str, int] = field(default_factory=dict)   # kind -> items made in the year
+
+    def text(self) -> str:
+        chans = channels()
+        if not self.publications:
+            return f"{self.year}年，本机关主动公开台账中没有登记公开记录。"
+        parts = []
+        for cid, n in self.by_channel.items():
+            cols = [(col, k) for (c, col), k in self.by_column.items() if c == cid and col]
+            detail = f"（其中{'、'.join(f'{col}栏目{k}条' for col, k in cols)}）" if cols else ""
+            parts.append(f"通过{chans[cid].label if cid in chans else cid}公开{n}条{detail}")
+        made = "、".join(f"{kinds()[k].label}{n}件" for k, n in self.made.items() if kinds()[k].get("table2_row"))
+        return (f"{self.year}年，本机关主动公开政府信息{self.items}条，"
+                f"各渠道公开{self.publications}条次：{'；'.join(parts)}。"
+                + (f"本年制发{made}。" if made else ""))
+
+
+def section1(log: DisclosureLog, year: int) -> Section1:
+    first, last = _bounds(year)
+    s = Section1(year)
+    order = list(channels())
+    counted: dict[tuple[str, str], int] = {}
+    for ch, col, n in log.db.query(
+            "SELECT channel, column_name, COUNT(*) FROM disclosure_publications WHERE published_on >= ? "
+            "AND published_on <= ? GROUP BY channel, column_name", (first, last)):
+        counted[(ch, col)] = int(n)
+    known_cols = {cid: list(c.columns) for cid, c in channels().items()}
+    for key in sorted(counted, key=lambda k: (order.index(k[0]) if k[0] in order else len(order),
+                                             known_cols.get(k[0], []).index(k[1])
+                                             if k[1] in known_cols.get(k[0], []) else 999, k[1])):
+        s.by_column[key] = counted[key]
+        s.by_channel[key[0]] = s.by_channel.get(key[0], 0) + counted[key]
+    s.publications = sum(counted.values())
+    s.items = int(log.db.query("SELECT COUNT(DISTINCT item_id) FROM disclosure_publications WHERE published_on >= ? "
+                               "AND published_on <= ?", (first, last))[0][0])
+    for kid in kinds():
+        s.made[kid] = int(log.db.query("SELECT COUNT(*) FROM disclosure_items WHERE kind = ? AND made_on >= ? "
+                                       "AND made_on <= ?", (kid, first, last))[0][0])
+    return s
+
+
+def table2(log: DisclosureLog, year: int) -> tuple[dict[str, dict[str, int | Decimal | None]], list[str]]:
+    rows = normative_rows(log, year)
+    other, notes = figure_rows(log, year)
+    rows.update(other)
+    ordered = {f"{g.id}.{r.id}": rows[f"{g.id}.{r.id}"] for g, r in FORMAT.table2_rows(VERSION)
+               if f"{g.id}.{r.id}" in rows}
+    return ordered, notes
+
+
+def year_report(log: DisclosureLog, year: int, agency: str | None = None) -> Report:
+    """The year as a Report: table 2 (2021 format), section 一's statistics, notes."""
+    t2, notes = table2(log, year)
+    report = Report(agency=agency, year=year, format=VERSION)
+    report.table2 = t2
+    title = FORMAT.sections[0].title
+    report.sections.append(Section(1, title, section1(log, year).text()))
+    report.notes.append(f"表二由主动公开台账计算（截至{year}年12月31日）")
+    report.notes.extend(notes)
+    return report
