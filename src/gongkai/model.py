@@ -103,7 +103,10 @@ class Section:
     where: Where | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"no": self.no, "title": self.title, "text": self.text}
+        d: dict[str, Any] = {"no": self.no, "title": self.title, "text": self.text}
+        if self.where:
+            d["where"] = str(self.where)
+        return d
 
 
 @dataclass
@@ -300,7 +303,8 @@ class Report:
             format=d.get("format"),
             published=date.fromisoformat(d["published"]) if d.get("published") else None,
             preamble=d.get("preamble", ""),
-            sections=[Section(s["no"], s.get("title", ""), s.get("text", "")) for s in d.get("sections", [])],
+            sections=[Section(s["no"], s.get("title", ""), s.get("text", ""), Where.parse(s.get("where")))
+                      for s in d.get("sections", [])],
         )
         for name in TABLES:
             if d.get(name) is not None:

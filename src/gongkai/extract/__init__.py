@@ -37,6 +37,7 @@ def extract(doc: Document) -> Report:
 
     tables = TableExtractor(report, version2, unnarrate)
     titles: dict[int, str] = {}
+    heading_where: dict[int, object] = {}
     current = 0
     paragraphs: list[str] = []
     title_block = None
@@ -53,6 +54,7 @@ def extract(doc: Document) -> Report:
             found = heading_number(text, current, block.heading)
             if found:
                 current, titles[current] = found[0], found[1]
+                heading_where[current] = block.where
                 bodies[current] = []
                 tables.set_context(_SECTION_TABLE.get(current))
                 continue
@@ -67,6 +69,7 @@ def extract(doc: Document) -> Report:
                     found = heading_number(cells[0].text, current)
                     if found:
                         current, titles[current] = found[0], found[1]
+                        heading_where[current] = cells[0].where
                         bodies[current] = []
                         tables.set_context(_SECTION_TABLE.get(current))
                         continue
@@ -76,9 +79,13 @@ def extract(doc: Document) -> Report:
                     paragraphs.append(line)
     tables.finish()
 
+    published, signer = meta.closing_date(paragraphs)
+    if published:  # the signature block is not part of the last section's text
+        _strip_signature(bodies[max(bodies)] if bodies else preamble, signer)
     report.preamble = join_lines(preamble)
-    report.sections = [Section(no, titles[no], join_lines(bodies[no])) for no in sorted(bodies)]
-    _meta(report, doc, title_block, paragraphs)
+    report.sections = [Section(no, titles[no], join_lines(bodies[no]), heading_where.get(no)) for no in sorted(bodies)]
+    report.published = published
+    _meta(report, doc, title_block, signer)
     _format(report, version2, header_variants)
     if report.table3 is None and "table3" in tables.headers_seen:
         report.notes.append("表三只有表头，没有可识别的数据行：未取表三的数值。")
@@ -90,13 +97,25 @@ def extract(doc: Document) -> Report:
     return report
 
 
-def _meta(report: Report, doc: Document, title_block: str | None, paragraphs: list[str]) -> None:
+def _strip_signature(lines: list[str], signer: str | None) -> None:
+    """Drop the closing date and the signing body from the end of the narrative."""
+    for _ in range(3):
+        if not lines:
+            return
+        last = "".join(lines[-1].split())
+        if (len(last) <= 60 and meta.parse_date(last) and len(meta.DATE_ONLY.sub("", last)) <= len(signer or "")) \
+                or (signer and last == signer):
+            lines.pop()
+        else:
+            return
+
+
+def _meta(report: Report, doc: Document, title_block: str | None, signer: str | None) -> None:
     title = title_block
     if title is None and doc.title_hint and meta.is_title(doc.title_hint):
         title = doc.title_hint
     report.title = title
-    published, signer = meta.closing_date(paragraphs)
-    report.published = published
+    published = report.published
     if title:
         report.year = meta.title_year(title)
         agency = meta.title_agency(title)

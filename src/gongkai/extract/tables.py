@@ -349,12 +349,15 @@ class TableExtractor:
             values = list(cells)
         target = self.report.row(table, row_id)
         cells = self.report.cells
+        last = None
         for column, piece in zip(columns, values):
             cell_id = f"{table}.{row_id}.{column}"
-            if piece is None:
+            if piece is None:  # not printed at all: point where it would have stood
+                last = _after(last)
                 target[column] = None
-                cells[cell_id] = CellInfo("", row_where, inferred)
+                cells[cell_id] = CellInfo("", last or row_where, inferred)
             else:
+                last = piece.where
                 target[column] = parse_value(piece.text) if piece.kind == "value" else None
                 cells[cell_id] = CellInfo(piece.text, piece.where, inferred, piece.confidence)
 
@@ -416,6 +419,17 @@ def fit(region: list[Piece], m: int, trailing_first: bool = False) -> list[Piece
         while len(cells) > m and cells[end].kind == "empty":
             cells.pop(end)
     return cells
+
+
+def _after(where: Where | None) -> Where | None:
+    """The position one cell to the right."""
+    if where is None:
+        return None
+    if where.column is not None:
+        return Where(page=where.page, line=where.line, column=where.column + 1)
+    if where.cell is not None:
+        return Where(page=where.page, table=where.table, row=where.row, cell=where.cell + 1)
+    return where
 
 
 def strip_edges(cells: list[Piece]) -> list[Piece]:
