@@ -120,6 +120,7 @@ def test_rebuild_derives_the_same_columns(reg):
 def test_schema_version_and_reopen(db_url, cal, settings):
     r = Register(db_url, calendar=cal, settings=settings)
     assert r.db.schema_version() == 1
+    assert r.db.query("PRAGMA journal_mode")[0][0] == "wal"
     r.add(NewRequest(person(), "in_person", "x", date(2025, 9, 22)), "a")
     r.close()
     r = Register(db_url, calendar=cal, settings=settings)  # no second migration, data kept
