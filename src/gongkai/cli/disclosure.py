@@ -1,0 +1,392 @@
+"""``gongkai log``: the proactive-disclosure log (主动公开台账).
+
+add / review / change / publish / repeal write one entry each; import / export move CSV or
+Excel lists; list / show / due read; figures enters or shows the monthly table-2 figures;
+table2 prints a year's table 2 and section-一 statistics.  Every command takes ``--db URL``
+(the register's store: SQLite file by default, PostgreSQL by URL).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from gongkai.errors import GongkaiError
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("log", help="主动公开台账：登记文件和信息、审核、公开、废止，计算表二",
+                       description="主动公开台账（条例第二十条、第二十六条）：登记文件和信息的公开属性、"
+                                   "拟稿 → 核稿 → 审签、公开渠道和栏目、废止失效；计算二十个工作日公开时限、"
+                                   "年度表二和第一部分的公开统计。")
+    logs = p.add_subparsers(dest="log_command", metavar="操作", parser_class=type(p))
+
+    def cmd(name: str, help_text: str):
+        c = logs.add_parser(name, help=help_text, description=help_text)
+        c.add_argument("--db", metavar="URL", help="台账数据库：SQLite 文件路径或 postgresql://…（默认与依申请公开台账相同）")
+        c.add_argument("--actor", metavar="经办人", help="记录的经办人（默认当前用户）")
+        return c
+
+    c = cmd("add", "登记一件文件或信息")
+    c.add_argument("--title", required=True, metavar="标题")
+    c.add_argument("--kind", required=True, metavar="类别", help="规章、行政规范性文件或其他")
+    c.add_argument("--made", required=True, metavar="日期", help="形成（制发）日期，如 2025-03-01")
+    c.add_argument("--doc-no", default="", metavar="文号")
+    c.add_argument("--attribute", default="主动公开", metavar="公开属性", help="主动公开（默认）、依申请公开、不予公开")
+    c.add_argument("--reason", default="", metavar="理由", help="公开属性不是主动公开时的理由")
+    for step, label in (("draft", "拟稿"), ("check", "核稿"), ("sign", "审签")):
+        c.add_argument(f"--{step}-by", metavar=f"{label}人")
+        c.add_argument(f"--{step}-on", metavar="日期", help=f"{label}日期")
+    c.add_argument("--ref", metavar="台账编号", help="自定编号（默认自动编号）")
+    c.set_defaults(handler=run_add)
+
+    c = cmd("review", "登记审核环节（拟稿 → 核稿 → 审签）")
+    c.add_argument("ref", metavar="台账编号")
+    c.add_argument("--step", required=True, metavar="环节", help="拟稿、核稿或审签")
+    c.add_argument("--by", required=True, metavar="姓名")
+    c.add_argument("--on", required=True, metavar="日期")
+    c.set_defaults(handler=run_review)
+
+    c = cmd("change", "登记变更（自变更之日起重新计算二十个工作日）")
+    c.add_argument("ref", metavar="台账编号")
+    c.add_argument("--on", required=True, metavar="日期")
+    c.add_argument("--note", default="", metavar="说明")
+    c.set_defaults(handler=run_change)
+
+    c = cmd("publish", "登记公开（渠道、栏目、日期）")
+    c.add_argument("ref", metavar="台账编号")
+    c.add_argument("--channel", required=True, metavar="渠道", help="政府网站、政务新媒体、政府公报、公开栏……")
+    c.add_argument("--column", default="", metavar="栏目", help="政府网站的栏目，如 政策文件、公示公告")
+    c.add_argument("--on", required=True, metavar="日期", help="公开日期")
+    c.add_argument("--url", default="", metavar="网址")
+    c.set_defaults(handler=run_publish)
+
+    c = cmd("repeal", "登记废止或失效")
+    c.add_argument("ref", metavar="台账编号")
+    c.add_argument("--on", required=True, metavar="日期", help="废止或失效的日期（当日起不再有效）")
+    c.add_argument("--expired", action="store_true", help="失效（有效期届满等），默认为废止")
+    c.add_argument("--note", default="", metavar="说明")
+    c.set_defaults(handler=run_repeal)
+
+    c = cmd("list", "列出台账条目")
+    c.add_argument("--year", type=int, metavar="年度", help="只列该年形成的条目")
+    c.add_argument("--kind", metavar="类别")
+    c.add_argument("--in-force-on", metavar="日期", help="只列该日现行有效的条目")
+    c.add_argument("--json", action="store_true", help="输出 JSON")
+    c.set_defaults(handler=run_list)
+
+    c = cmd("show", "显示一个条目的全部记录")
+    c.add_argument("ref", metavar="台账编号")
+    c.set_defaults(handler=run_show)
+
+    c = cmd("due", "公开时限（条例第二十六条：形成或变更之日起二十个工作日）：待公开、已逾期、逾期公开")
+    c.add_argument("--on", metavar="日期", help="以该日为准（默认今天）")
+    c.add_argument("--since", metavar="日期", help="只看该日以后形成或变更的（默认一年前）")
+    c.add_argument("--late", action="store_true", help="列出 --year 年度内逾期公开的条目")
+    c.add_argument("--year", type=int, metavar="年度")
+    c.add_argument("--json", action="store_true", help="输出 JSON")
+    c.set_defaults(handler=run_due)
+
+    c = cmd("import", "导入文件清单（CSV 或 Excel），或用 --figures 导入月度数据；有错误时不导入任何内容")
+    c.add_argument("file", metavar="文件")
+    c.add_argument("--figures", action="store_true", help="文件是月度数据（年度、月份、行政许可、行政处罚、行政强制、行政事业性收费）")
+    c.set_defaults(handler=run_import)
+
+    c = cmd("export", "导出台账（CSV 或 Excel，与导入格式相同）")
+    c.add_argument("file", metavar="文件", help=".csv 或 .xlsx")
+    c.add_argument("--overwrite", action="store_true", help="替换已存在的文件")
+    c.set_defaults(handler=run_export)
+
+    c = cmd("figures", "录入或查看表二行政许可、行政处罚、行政强制、行政事业性收费的月度数据")
+    c.add_argument("--year", type=int, required=True, metavar="年度")
+    c.add_argument("--month", type=int, metavar="月份", help="录入时必填")
+    c.add_argument("--licensing", metavar="件数", help="行政许可处理决定数量")
+    c.add_argument("--penalty", metavar="件数", help="行政处罚决定数量")
+    c.add_argument("--coercion", metavar="件数", help="行政强制决定数量")
+    c.add_argument("--fees", metavar="万元", help="行政事业性收费金额（万元）")
+    c.set_defaults(handler=run_figures)
+
+    c = cmd("table2", "年度表二（2021 版格式）和第一部分主动公开统计")
+    c.add_argument("--year", type=int, required=True, metavar="年度")
+    c.add_argument("--agency", metavar="机关名称")
+    c.add_argument("--json", action="store_true", help="输出报告 JSON（gongkai.report/1）")
+    c.set_defaults(handler=run_table2)
+
+    p.set_defaults(handler=run_help, _log_parser=p)
+
+
+def run_help(args) -> int:
+    args._log_parser.print_help()
+    return 2
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _open(args):
+    from gongkai.disclosure.log import DisclosureLog
+
+    return DisclosureLog(args.db or os.environ.get("GONGKAI_DB"))
+
+
+def _actor(args) -> str:
+    if args.actor:
+        return args.actor
+    try:
+        return os.environ.get("GONGKAI_ACTOR") or getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return "unknown"
+
+
+def _date(text: str | None, what: str) -> date | None:
+    from gongkai.disclosure.exchange import parse_date
+
+    return parse_date(text, what) if text else None
+
+
+def _label(terms: dict, key: str | None) -> str:
+    return terms[key].label if key in terms else (key or "")
+
+
+def _print_item(item) -> None:
+    from gongkai.disclosure.vocab import attributes, channels, endings, kinds, review_steps
+
+    print(f"{item.ref}  {item.title}")
+    print(f"  文号：{item.doc_no or '（无）'}  类别：{_label(kinds(), item.kind)}  形成日期：{item.made_on}")
+    attr = _label(attributes(), item.attribute)
+    print(f"  公开属性：{attr}" + (f"（理由：{item.attribute_reason}）" if item.attribute_reason else ""))
+    for step, term in review_steps().items():
+        r = item.reviews.get(step)
+        print(f"  {term.label}：{f'{r.person} {r.on}' if r else '未登记'}")
+    for c in item.changes:
+        print(f"  变更：{c.on}" + (f" {c.note}" if c.note else ""))
+    for p in item.publications:
+        where = _label(channels(), p.channel) + (f"/{p.column}" if p.column else "")
+        print(f"  公开：{p.on} {where}" + (f" {p.url}" if p.url else ""))
+    if item.ended_on:
+        print(f"  {_label(endings(), item.ended_kind)}：{item.ended_on}" + (f" {item.ended_note}" if item.ended_note else ""))
+
+
+# -- writing ----------------------------------------------------------------------------------
+def run_add(args) -> int:
+    from gongkai.disclosure.log import NewItem, Review
+    from gongkai.disclosure.vocab import attributes, kinds, resolve
+
+    reviews = []
+    for step, label in (("draft", "拟稿"), ("check", "核稿"), ("sign", "审签")):
+        who, on = getattr(args, f"{step}_by"), getattr(args, f"{step}_on")
+        if who or on:
+            if not (who and on):
+                raise GongkaiError(f"--{step}-by 和 --{step}-on（{label}人和{label}日期）须同时填写")
+            reviews.append(Review(step, who, _date(on, f"{label}日期")))
+    new = NewItem(args.title, resolve(kinds(), args.kind, "类别"), _date(args.made, "形成日期"),
+                  resolve(attributes(), args.attribute, "公开属性"), args.reason, args.doc_no, args.ref, reviews)
+    with _open(args) as log:
+        ref = log.add(new, _actor(args))
+        item = log.get(ref)
+        print(f"gongkai：已登记 {ref}。")
+        for ob in _obligations(log, item):
+            print(f"gongkai：应于 {ob.due} 前公开（自{ob.reason}之日 {ob.start} 起二十个工作日）"
+                  + ("；该日期所在年度的节假日安排未知，按周末推算" if ob.assumed else "") + "。")
+    return 0
+
+
+def _obligations(log, item):
+    from gongkai.disclosure.log import obligations
+
+    return [o for o in obligations(item, log.calendar, date.today()) if o.status in ("pending", "overdue")]
+
+
+def run_review(args) -> int:
+    from gongkai.disclosure.vocab import resolve, review_steps
+
+    with _open(args) as log:
+        step = resolve(review_steps(), args.step, "审核环节")
+        log.review(args.ref, step, args.by, _date(args.on, "日期"), _actor(args))
+        print(f"gongkai：已登记 {args.ref} 的{review_steps()[step].label}（{args.by}，{args.on}）。")
+    return 0
+
+
+def run_change(args) -> int:
+    with _open(args) as log:
+        item = log.change(args.ref, _date(args.on, "变更日期"), args.note, _actor(args))
+        print(f"gongkai：已登记 {args.ref} 的变更（{args.on}）。")
+        for ob in _obligations(log, item):
+            print(f"gongkai：应于 {ob.due} 前公开（自{ob.reason}之日 {ob.start} 起二十个工作日）。")
+    return 0
+
+
+def run_publish(args) -> int:
+    from gongkai.disclosure.log import obligations
+
+    with _open(args) as log:
+        on = _date(args.on, "公开日期")
+        item = log.publish(args.ref, args.channel, args.column, on, _actor(args), args.url)
+        print(f"gongkai：已登记 {args.ref} 于 {on} 公开。")
+        for ob in obligations(item, log.calendar, on):
+            if ob.published_on == on and ob.status == "late":
+                print(f"gongkai：注意：超过公开时限 {ob.due}（逾期 {ob.late_workdays} 个工作日）。", file=sys.stderr)
+    return 0
+
+
+def run_repeal(args) -> int:
+    kind = "expired" if args.expired else "repealed"
+    with _open(args) as log:
+        log.end(args.ref, kind, _date(args.on, "日期"), _actor(args), args.note)
+        print(f"gongkai：已登记 {args.ref} {'失效' if args.expired else '废止'}（{args.on}）。")
+    return 0
+
+
+# -- reading ----------------------------------------------------------------------------------
+def run_list(args) -> int:
+    from gongkai.disclosure.vocab import attributes, kinds, resolve
+
+    where, params = [], []
+    if args.year:
+        where.append("made_on >= ? AND made_on <= ?")
+        params += [f"{args.year}-01-01", f"{args.year}-12-31"]
+    if args.kind:
+        where.append("kind = ?")
+        params.append(resolve(kinds(), args.kind, "类别"))
+    if args.in_force_on:
+        day = _date(args.in_force_on, "日期").isoformat()
+        where.append("made_on <= ? AND (ended_on IS NULL OR ended_on > ?)")
+        params += [day, day]
+    with _open(args) as log:
+        items = log.items(" AND ".join(where), tuple(params))
+    if args.json:
+        print(json.dumps([_item_json(i) for i in items], ensure_ascii=False, indent=2))
+        return 0
+    for i in items:
+        status = f"{'废止' if i.ended_kind == 'repealed' else '失效'}{i.ended_on}" if i.ended_on else "有效"
+        print(f"{i.ref}\t{i.made_on}\t{_label(kinds(), i.kind)}\t{_label(attributes(), i.attribute)}\t"
+              f"{i.doc_no or '-'}\t{i.title}\t公开{len(i.publications)}处\t{status}")
+    print(f"gongkai：共 {len(items)} 条。", file=sys.stderr)
+    return 0
+
+
+def _item_json(i) -> dict:
+    return {"ref": i.ref, "title": i.title, "doc_no": i.doc_no, "kind": i.kind, "made_on": i.made_on.isoformat(),
+            "attribute": i.attribute, "attribute_reason": i.attribute_reason,
+            "reviews": {s: {"person": r.person, "on": r.on.isoformat()} for s, r in i.reviews.items()},
+            "changes": [c.on.isoformat() for c in i.changes],
+            "publications": [{"channel": p.channel, "column": p.column, "on": p.on.isoformat(), "url": p.url}
+                             for p in i.publications],
+            "ended": i.ended_kind, "ended_on": i.ended_on.isoformat() if i.ended_on else None}
+
+
+def run_show(args) -> int:
+    with _open(args) as log:
+        _print_item(log.get(args.ref))
+    return 0
+
+
+def run_due(args) -> int:
+    as_of = _date(args.on, "日期") or date.today()
+    with _open(args) as log:
+        if args.late:
+            if not args.year:
+                raise GongkaiError("--late 须同时指定 --year 年度")
+            end = date(args.year, 12, 31)
+            obs = [o for o in log.obligations(max(as_of, end) if args.on is None else as_of)
+                   if o.status == "late" and o.published_on and o.published_on.year == args.year]
+        else:
+            since = _date(args.since, "日期") or as_of - timedelta(days=365)
+            obs = [o for o in log.obligations(as_of, since) if o.status in ("pending", "overdue")]
+            if args.year:
+                obs = [o for o in obs if o.start.year == args.year]
+    if args.json:
+        print(json.dumps([{"ref": o.item.ref, "title": o.item.title, "start": o.start.isoformat(), "reason": o.reason,
+                           "due": o.due.isoformat(), "assumed": o.assumed, "status": o.status,
+                           "published_on": o.published_on.isoformat() if o.published_on else None,
+                           "late_workdays": o.late_workdays} for o in obs], ensure_ascii=False, indent=2))
+        return 0
+    for o in obs:
+        extra = f"，逾期{o.late_workdays}个工作日" if o.late_workdays else ""
+        pub = f"，{o.published_on}公开" if o.published_on else ""
+        print(f"{o.item.ref}\t{o.status_zh}\t期限{o.due}{'（推算）' if o.assumed else ''}\t"
+              f"{o.reason}{o.start}{pub}{extra}\t{o.item.title}")
+    print(f"gongkai：共 {len(obs)} 条（以 {as_of} 为准）。", file=sys.stderr)
+    return 0
+
+
+def run_import(args) -> int:
+    from gongkai.disclosure.exchange import import_documents, import_figures
+
+    path = Path(args.file)
+    with _open(args) as log:
+        if args.figures:
+            n = import_figures(log, path, _actor(args))
+            print(f"gongkai：已从 {path} 导入 {n} 个月度数值。")
+        else:
+            refs = import_documents(log, path, _actor(args))
+            print(f"gongkai：已从 {path} 导入 {len(refs)} 件文件或信息。")
+    return 0
+
+
+def run_export(args) -> int:
+    from gongkai.disclosure.exchange import export_documents
+
+    path = Path(args.file)
+    if path.exists() and not args.overwrite:
+        raise GongkaiError("文件已存在，未覆盖。如确需替换请加 --overwrite。", str(path))
+    with _open(args) as log:
+        n = export_documents(log, path)
+    print(f"gongkai：已导出 {n} 行到 {path}。")
+    return 0
+
+
+def run_figures(args) -> int:
+    from gongkai.disclosure.vocab import figures
+
+    given = {"art20_5.licensing": args.licensing, "art20_6.penalty": args.penalty,
+             "art20_6.coercion": args.coercion, "art20_8.admin_fees": args.fees}
+    given = {k: v for k, v in given.items() if v is not None}
+    with _open(args) as log:
+        if given:
+            if not args.month:
+                raise GongkaiError("录入月度数据须指定 --month 月份")
+            entries = [(f"{args.year}年{args.month}月", args.year, args.month, k, v) for k, v in given.items()]
+            log.import_figures(entries, _actor(args))
+            print(f"gongkai：已录入 {args.year}年{args.month}月的 {len(entries)} 项数据。")
+            return 0
+        monthly = log.monthly_figures(args.year)
+    terms = figures()
+    print("月份\t" + "\t".join(f"{t.label}（{t.get('unit')}）" for t in terms.values()))
+    for m in range(1, 13):
+        print(f"{m}\t" + "\t".join(str(monthly.get(k, {}).get(m, "")) for k in terms))
+    return 0
+
+
+def run_table2(args) -> int:
+    from gongkai.disclosure.year import section1, year_report
+    from gongkai.format import FORMAT
+    from gongkai.render.layout import format_value
+    from gongkai.disclosure.vocab import channels
+
+    with _open(args) as log:
+        report = year_report(log, args.year, args.agency)
+        stats = section1(log, args.year)
+    if args.json:
+        print(report.to_json())
+        return 0
+    print(f"表二 主动公开政府信息情况（{args.year}年度，2021版格式）")
+    for group in FORMAT.table2["2021"]:
+        print(f"{group.label}\t" + "\t".join(c.label for c in group.columns))
+        for row in group.rows:
+            values = report.table2.get(f"{group.id}.{row.id}", {})
+            print(f"  {row.label}\t" + "\t".join(
+                "（空白）" if values.get(c.id) is None else format_value(values.get(c.id)) for c in group.columns))
+    print()
+    print("第一部分 主动公开统计（按渠道和栏目）")
+    chans = channels()
+    for (cid, col), n in stats.by_column.items():
+        print(f"  {_label(chans, cid)}{('/' + col) if col else ''}\t{n}")
+    print(f"  合计\t{stats.publications}条次（{stats.items}条信息）")
+    print()
+    print(report.sections[0].text)
+    for note in report.notes[1:]:
+        print(f"gongkai：注意：{note}", file=sys.stderr)
+    return 0
