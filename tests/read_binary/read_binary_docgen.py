@@ -19,7 +19,7 @@ from pathlib import Path
 from docx import Document as new_document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from gongkai.format import FORMAT
 from gongkai.model import Report
@@ -31,11 +31,24 @@ def _fmt(v) -> str:
     return "" if v is None else str(v)
 
 
+CELL_PT = 10.5  # 五号, the usual size in published tables
+T3_WIDTHS_CM = [0.9, 2.1, 4.6] + [1.15] * 7  # label columns wide, number columns narrow (A4)
+
+
 def _set(cell, text: str) -> None:
     cell.text = text
     for p in cell.paragraphs:
         for r in p.runs:
-            r.font.size = Pt(9)
+            r.font.size = Pt(CELL_PT)
+
+
+def _widths(table, widths_cm: list[float]) -> None:
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm):  # w:gridCol, which LibreOffice follows
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
 
 
 def _table2(doc, report: Report) -> None:
@@ -74,6 +87,7 @@ def _table3_part(doc, report: Report, row_ids: list[str], header: bool) -> None:
     head = 3 if header else 0
     t = doc.add_table(rows=head + len(row_ids), cols=10)
     t.style = "Table Grid"
+    _widths(t, T3_WIDTHS_CM)
     if header:
         r0, r1, r2 = (t.rows[i].cells for i in range(3))
         _set(r0[0].merge(r2[2]), FORMAT.table3_note)
@@ -136,6 +150,9 @@ def _text_box(paragraph, text: str) -> None:
 def to_docx(report: Report, path: Path, split_table3: str | None = None, text_box: str | None = None) -> Path:
     """Write ``report`` as a DOCX.  ``split_table3``: first row id of the second part of table 3."""
     doc = new_document()
+    for section in doc.sections:  # A4 with 2.5 cm margins, as official documents
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
     style = doc.styles["Normal"]
     style.font.name = "Noto Serif CJK SC"
     style.font.size = Pt(11)

@@ -234,7 +234,7 @@ def build_document(doc: Document, pages: list[PageLayout]) -> Document:
                       or prev.x1 < right - 1.5 * unit
                       or (prev.glyphs and line.top - prev.bottom > 1.5 * unit))
             big = line.size > body * 1.15
-            if big and prev is not None and abs(line.size - prev.size) <= 0.15 * line.size:
+            if big and prev is not None and prev.size > body * 1.15 and abs(line.size - prev.size) <= 0.15 * line.size:
                 starts = False  # a title wrapped over several centred lines
             if starts:
                 flush()

@@ -75,7 +75,12 @@ def read_pdf(data: bytes, name: str) -> Document:
             raise UnreadableFile("PDF 没有可读的文字（可能是扫描件），OCR 也没有识别出文字。", name)
         listed = "、".join(str(i + 1) for i in scanned)
         doc.notes.append(f"第{listed}页没有可用的文字层，已用 OCR 识别（{OCR_DPI} dpi）；识别出的数字带置信度，请对照原件核对。")
-    return build_document(doc, pages)
+    build_document(doc, pages)
+    if scanned:
+        from gongkai.read.ocrcheck import flag_doubtful
+
+        doc.notes += flag_doubtful(doc)
+    return doc
 
 
 def page_layout(number: int, width: float, height: float, glyphs, segments) -> PageLayout:

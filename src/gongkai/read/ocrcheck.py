@@ -1,0 +1,64 @@
+"""Doubtful OCR numbers, found with the tables' own sums.
+
+In the national format every row of table 3 ends with its 总计 (the six applicant columns
+added up) and table 4 has three groups of five whose last cell is the group's 总计.  On an
+OCR'd grid a row of 7 or 15 numbers is checked that way: when a sum does not hold, the
+row's least confident numbers are named so a person checks them against the paper.  Numbers
+outside any sum are named only when OCR itself was unsure of them.  Nothing is changed:
+the values stay as read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.format import FORMAT
+from gongkai.read.document import Document, Grid, GridCell
+
+LOW = 0.90      # below this, an OCR'd number is worth a second look
+_NUMBER = re.compile(r"^\d+$")
+
+
+def _numbers(row: list[GridCell]) -> list[GridCell]:
+    return [c for c in row if not c.covered and _NUMBER.match(c.text.replace(" ", ""))]
+
+
+def _groups(n: int) -> list[tuple[int, int]]:
+    """(start, size) of the sum groups in a row of ``n`` numbers."""
+    t3 = len(FORMAT.table3_column_ids)
+    t4 = len(FORMAT.table4_columns)
+    if n == t3:
+        return [(0, t3)]
+    if n == t4 * len(FORMAT.table4_groups):
+        return [(i * t4, t4) for i in range(len(FORMAT.table4_groups))]
+    return []
+
+
+def _cell(c: GridCell) -> str:
+    conf = f"（置信度 {c.confidence:.2f}）" if c.confidence is not None else ""
+    return f"第{c.where.cell}格“{c.text}”{conf}" if c.where else f"“{c.text}”{conf}"
+
+
+def flag_doubtful(doc: Document) -> list[str]:
+    notes: list[str] = []
+    for grid in (b for b in doc.blocks if isinstance(b, Grid)):
+        for row in grid.rows:
+            cells = _numbers(row)
+            if not cells or all(c.confidence is None for c in cells):
+                continue
+            place = row[0].where
+            where = f"第{place.page}页 第{place.table}个表格 第{place.row}行" if place else "表格中"
+            checked: set[int] = set()
+            for start, size in _groups(len(cells)):
+                group = cells[start:start + size]
+                values = [int(c.text.replace(" ", "")) for c in group]
+                checked.update(id(c) for c in group)
+                if sum(values[:-1]) != values[-1]:
+                    doubtful = sorted(group, key=lambda c: c.confidence if c.confidence is not None else 1.0)[:2]
+                    notes.append(f"{where}：OCR 识别的数字不满足合计关系（前 {size - 1} 格之和 {sum(values[:-1])}"
+                                 f" ≠ 总计 {values[-1]}）；最可疑的是" + "、".join(_cell(c) for c in doubtful)
+                                 + "，请对照原件核对。")
+            for c in cells:
+                if id(c) not in checked and c.confidence is not None and c.confidence < LOW:
+                    notes.append(f"{where}：OCR 识别的数字{_cell(c)}置信度低，且无合计可以验证，请对照原件核对。")
+    return notes

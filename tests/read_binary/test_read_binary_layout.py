@@ -1,0 +1,90 @@
+"""Page geometry to grids: rulings to merged cells, page furniture, rows cut by a page break."""
+
+from __future__ import annotations
+
+from gongkai.read.assemble import PageLayout, build_document, is_page_number
+from gongkai.read.document import Document, Grid
+from gongkai.read.layout import Glyph, Segment, fill_tables, find_tables, group_lines
+
+
+def _grid_segments(xs, ys, skip_v=(), skip_h=()):
+    """Full rulings at xs/ys; skip_v: (x index, row index) pieces left out (merges across)."""
+    segs = []
+    for i, x in enumerate(xs):
+        for r in range(len(ys) - 1):
+            if (i, r) not in skip_v:
+                segs.append(Segment("v", x, ys[r], ys[r + 1]))
+    for j, y in enumerate(ys):
+        for c in range(len(xs) - 1):
+            if (j, c) not in skip_h:
+                segs.append(Segment("h", y, xs[c], xs[c + 1]))
+    return segs
+
+
+def _text(text, x, y, size=10.0):
+    return [Glyph(ch, x + i * size, y, x + (i + 1) * size, y + size, size) for i, ch in enumerate(text)]
+
+
+def test_read_binary_rulings_give_merged_cells():
+    xs, ys = [50, 150, 200, 250], [100, 120, 140, 160]
+    # row 0: one cell over all three columns; column 0 rows 1-2 merged downwards
+    segs = _grid_segments(xs, ys, skip_v={(1, 0), (2, 0)}, skip_h={(2, 0)})
+    [table] = find_tables(segs)
+    assert (table.n_rows, table.n_cols) == (3, 3)
+    assert table.origin[(0, 2)] == (0, 0) and table.origin[(2, 0)] == (1, 0)
+    assert table.origin[(2, 1)] == (2, 1)
+    rest = fill_tables([table], _text("表头", 60, 105) + _text("7", 160, 145) + _text("正文", 60, 300))
+    assert table.texts == {(0, 0): "表头", (2, 1): "7"}
+    assert [line.text for line in group_lines(rest)] == ["正文"]
+
+
+def test_read_binary_open_table_is_closed_by_its_verticals():
+    # A fragment at a page top: no top ruling; the first row must still be read.
+    xs, ys = [50, 150, 250], [72, 100, 130]
+    segs = [s for s in _grid_segments(xs, ys) if not (s.orient == "h" and s.pos == 72)]
+    [table] = find_tables(segs)
+    assert table.n_rows == 2 and table.open_top and not table.open_bottom
+    fill_tables([table], _text("信息内容", 55, 80))
+    assert table.texts[(0, 0)] == "信息内容"
+
+
+def test_read_binary_page_numbers_recognised():
+    for text in ("-3-", "- 3 -", "— 3 —", "第3页", "第 3 页 共 12 页", "3/12", "12"):
+        assert is_page_number(text), text
+    for text in ("3119", "一、总体情况", "2024年"):
+        assert not is_page_number(text), text
+
+
+def _page(number, rows, xs, ys, top_text=None):
+    table = find_tables(_grid_segments(xs, ys))[0]
+    glyphs = []
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            if text:
+                glyphs += _text(text, xs[c] + 2, ys[r] + 4, size=8)
+    rest = fill_tables([table], glyphs + _text(f"- {number} -", 280, 800))
+    return PageLayout(number, 595, 842, [table], group_lines(rest))
+
+
+def test_read_binary_row_cut_by_page_break_is_rejoined_and_footer_dropped():
+    xs = [50, 200, 260, 320, 380]
+    p1 = _page(1, [["2.其他法律行政法规", "5", "0", "5"]], xs, [600, 640])
+    p2 = _page(2, [["禁止公开", "", "", ""], ["3.危及安全", "1", "0", "1"]], xs, [72, 100, 130])
+    doc = build_document(Document("x.pdf", "pdf"), [p1, p2])
+    grids = [b for b in doc.blocks if isinstance(b, Grid)]
+    assert [c.text for c in grids[0].rows[0]] == ["2.其他法律行政法规禁止公开", "5", "0", "5"]
+    assert [c.text for c in grids[1].rows[0]] == ["3.危及安全", "1", "0", "1"]
+    assert len(grids[1].rows) == 1
+    assert not [b for b in doc.blocks if not isinstance(b, Grid)]  # "- 1 -", "- 2 -" dropped
+    assert doc.pages == 2
+
+
+def test_read_binary_numbered_row_at_page_top_is_not_glued():
+    # A row of its own with blank numbers (a report leaving it empty) stays a row.
+    xs = [50, 200, 260, 320, 380]
+    p1 = _page(1, [["5.要求确认", "1", "0", "1"]], xs, [600, 640])
+    p2 = _page(2, [["（六）其他处理", "", "", ""]], xs, [72, 100])
+    doc = build_document(Document("x.pdf", "pdf"), [p1, p2])
+    grids = [b for b in doc.blocks if isinstance(b, Grid)]
+    assert grids[0].rows[0][0].text == "5.要求确认"
+    assert grids[1].rows[0][0].text == "（六）其他处理"
