@@ -25,6 +25,9 @@ def add_parser(sub) -> None:
     p.add_argument("--body-type", metavar="机关类型", help="县级以上人民政府部门 / 县级以上地方人民政府 / 乡（镇）人民政府 / 其他")
     p.add_argument("-o", "--output", metavar="输出文件", help="源文件路径（默认 source-年度.yaml）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.add_argument("--log", action="store_true",
+                   help="表二和第一部分公开统计取自主动公开台账，表三取自依申请公开台账（2021 版格式）")
+    p.add_argument("--db", metavar="URL", help="与 --log 一起用：台账数据库（SQLite 文件路径或 postgresql://…）")
     p.set_defaults(handler=run_new)
 
     b = sub.add_parser("build", help="由源文件生成正式年度报告（DOCX / HTML / PDF / Markdown）",
@@ -81,8 +84,18 @@ def run_new(args) -> int:
     out = Path(args.output or f"source-{year}.yaml")
     if out.exists() and not args.force:
         raise GongkaiError("文件已存在，未覆盖。如确需覆盖请加 --force。", str(out))
-    _write(out, scaffold(agency, year, args.format, prefill, args.body_type).encode("utf-8"))
+    if args.db and not args.log:
+        raise GongkaiError("--db 只能与 --log 一起使用。")
+    if args.log:
+        from gongkai.disclosure.source import scaffold_from_log
+
+        text, notes = scaffold_from_log(agency, year, args.format, prefill, args.body_type, args.db)
+    else:
+        text, notes = scaffold(agency, year, args.format, prefill, args.body_type), []
+    _write(out, text.encode("utf-8"))
     print(f"gongkai：已生成源文件 {out}（{agency} {year}年度，{args.format} 版格式）。")
+    for note in notes:
+        print(f"gongkai：{note}")
     if last is not None:
         if last.year and last.year != year - 1:
             print(f"gongkai：注意：上年报告的年度是 {last.year}，不是 {year - 1}。", file=sys.stderr)

@@ -1,0 +1,78 @@
+"""``gongkai new --log``: a report source drafted from the body's own records.
+
+Table 2 (2021 format) and section 一's publication statistics come from the proactive-disclosure
+log; table 3 from the request register in the same store, when it holds any request.  Values
+from last year's report (``--from``) still fill what the records do not give; where last year's
+printed 现行有效件数 differs from the log's count for last year's end, the cell's comment says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from gongkai.disclosure.log import DisclosureLog
+from gongkai.disclosure.vocab import kinds
+from gongkai.disclosure.year import VERSION, in_force, year_report
+from gongkai.errors import GongkaiError
+from gongkai.format import FORMAT
+from gongkai.model import Report
+from gongkai.render.layout import format_value
+from gongkai.source.scaffold import Prefill, skeleton, write_source
+
+LOG_NOTE = "由主动公开台账计算"
+REGISTER_NOTE = "由依申请公开台账计算"
+BLANK_NOTE = "台账没有录入数据，请核实后填写"
+
+
+def log_report(url: str | None, year: int, agency: str | None = None) -> tuple[Report, dict[str, int], Report | None]:
+    """The year's report from the log, last year's end in-force counts, and table 3 from the
+    register (None when the register holds no request)."""
+    with DisclosureLog(url) as log:
+        report = year_report(log, year, agency)
+        last_end = {kinds()[k].get("table2_row"): in_force(log, k, date(year - 1, 12, 31))
+                    for k in kinds() if kinds()[k].get("table2_row")}
+        table3 = None
+        if int(log.db.query("SELECT COUNT(*) FROM requests")[0][0]):
+            from gongkai.register.table3 import compute
+
+            table3 = compute(log.db, year, agency)
+    return report, last_end, table3
+
+
+def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | None, body_type: str | None,
+                      url: str | None) -> tuple[str, list[str]]:
+    """The YAML source text and messages for the user."""
+    if version != VERSION:
+        raise GongkaiError(f"主动公开台账按 {VERSION} 版格式计算表二，不能生成 {version} 版源文件；请去掉 --format {version}")
+    prefill = prefill or Prefill()
+    report, last_end, table3 = log_report(url, year, agency)
+    messages = []
+    for cell, value in report.iter_cells():
+        note = LOG_NOTE if value is not None else BLANK_NOTE
+        if cell.endswith(".in_force"):
+            row = cell[len("table2."):-len(".in_force")]
+            printed = prefill.values.get(cell)
+            start = last_end.get(row)
+            note += f"；上年末 {start} 件 + 本年制发 − 本年废止"
+            if printed is not None and printed != start:
+                note += f"；上年报告印的是 {format_value(printed)} 件，与台账不一致，请核实"
+                messages.append(f"{cell}：上年报告现行有效件数 {format_value(printed)}，台账上年末 {start}")
+        prefill.values[cell] = value
+        prefill.comments[cell] = note
+    if table3 is not None:
+        for cell, value in table3.iter_cells():
+            prefill.values[cell] = value
+            prefill.comments[cell] = REGISTER_NOTE
+        messages.append(f"表三由依申请公开台账计算（截至{year}年12月31日）")
+    else:
+        messages.append("依申请公开台账中没有申请记录，表三未从台账填写")
+    messages.extend(report.notes[1:])
+    draft = skeleton(agency, year, version, prefill)
+    first = next(s for s in draft.sections if s.no == FORMAT.sections[0].no)
+    first.text = f"{report.sections[0].text}\n\n{first.text}"
+    header = [f"# 表二和第一部分的公开统计取自主动公开台账（{year}年）"]
+    if table3 is not None:
+        header.append(f"# 表三取自依申请公开台账（截至{year}年12月31日）")
+    if prefill.source_name:
+        header.append(f"# 上年结转和上年问题取自：{prefill.source_name}")
+    return write_source(draft, body_type, prefill.comments, header), messages
