@@ -8,6 +8,7 @@ printed 现行有效件数 differs from the log's count for last year's end, the
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from gongkai.disclosure.log import DisclosureLog
@@ -27,7 +28,7 @@ BLANK_NOTE = "台账没有录入数据，请核实后填写"
 def log_report(url: str | None, year: int, agency: str | None = None) -> tuple[Report, dict[str, int], Report | None]:
     """The year's report from the log, last year's end in-force counts, and table 3 from the
     register (None when the register holds no request)."""
-    with DisclosureLog(url) as log:
+    with DisclosureLog(url or os.environ.get("GONGKAI_DB")) as log:
         report = year_report(log, year, agency)
         last_end = {kinds()[k].get("table2_row"): in_force(log, k, date(year - 1, 12, 31))
                     for k in kinds() if kinds()[k].get("table2_row")}
