@@ -145,13 +145,17 @@ class _Writer:
         _fixed_layout(table)
         for j, w in enumerate(widths):
             table.columns[j].width = w  # w:tblGrid/w:gridCol
-            for cell in table.columns[j].cells:
-                cell.width = w
+        # Cell objects taken once before merging: ``table.cell`` rescans the whole table on
+        # every call.  Merged regions never overlap, so the references stay valid.
+        grid = table._cells
+        n = layout.columns
+        for i, cell in enumerate(grid):
+            cell.width = widths[i % n]  # w:tcW, summed by python-docx when cells merge
         for cell_spec in layout.cells:
-            cell = table.cell(cell_spec.row, cell_spec.col)
+            cell = grid[cell_spec.row * n + cell_spec.col]
             if cell_spec.rowspan > 1 or cell_spec.colspan > 1:
-                cell = cell.merge(table.cell(cell_spec.row + cell_spec.rowspan - 1,
-                                             cell_spec.col + cell_spec.colspan - 1))
+                corner = grid[(cell_spec.row + cell_spec.rowspan - 1) * n + cell_spec.col + cell_spec.colspan - 1]
+                cell = cell.merge(corner)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = cell.paragraphs[0]
             p.paragraph_format.alignment = _ALIGN.get(cell_spec.kind, WD_ALIGN_PARAGRAPH.CENTER)
