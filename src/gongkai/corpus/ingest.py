@@ -70,7 +70,7 @@ class _DaskPool:
         except ImportError:
             raise MissingDependency("使用 --cluster 需要安装 Dask（pip install 'gongkai[cluster]'）。") from None
         try:
-            self.client = Client(address, timeout="10s")
+            self.client = Client(address, timeout="5s")
         except OSError as exc:
             raise MissingDependency(f"无法连接 Dask 集群：{exc}", address) from None
 
@@ -105,13 +105,20 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
     by_sha: dict[str, _Job] = {}
     count = 0
 
+    placements: dict[str | None, dict] = {}  # one lookup per agency per run
+
     def finish(job: _Job, result: dict) -> None:
         nonlocal count
         report = result.get("report")
-        placement = placement_for(store, report.get("agency")) if report else None
+        placement = None
+        if report:
+            agency = report.get("agency")
+            if agency not in placements:
+                placements[agency] = placement_for(store, agency)
+            placement = placements[agency]
         store.save(sha256=job.sha256, name=job.item.name, path=job.item.path, size=job.size,
                    parser_version=PARSER_VERSION, result=result, placement=placement,
-                   extra_paths=tuple(job.extra_paths))
+                   extra_paths=tuple(job.extra_paths), is_new=not job.existed)
         form = result.get("form") or "?"
         summary.by_form[form] = summary.by_form.get(form, 0) + 1
         if report is None:

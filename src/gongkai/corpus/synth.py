@@ -175,9 +175,27 @@ def to_html(s: Synthetic) -> str:
     return "".join(parts) + "</body></html>\n"
 
 
+def to_markdown(s: Synthetic) -> str:
+    def table(rows):
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+        return lines + ["| " + " | ".join(r) + " |" for r in rows[1:]]
+
+    tables = {2: _table2_rows(s), 3: _table3_rows(s), 4: _table4_rows(s)}
+    out = [f"# {_title(s)}", "", f"本报告中所列数据的统计期限自{s.year}年1月1日起至{s.year}年12月31日止。", ""]
+    for no, title in enumerate(_SECTION_TITLES, 1):
+        out += [f"## {title}", ""]
+        out += table(tables[no]) if no in tables else [s.sections[no]]
+        out.append("")
+    return "\n".join(out + [x + "  " for x in _closing(s)]) + "\n"
+
+
 def render(s: Synthetic, form: str) -> bytes:
     if form == "txt":
         return to_text(s).encode("utf-8")
     if form == "html":
         return to_html(s).encode("utf-8")
+    if form == "md":
+        return to_markdown(s).encode("utf-8")
     raise ValueError(form)

@@ -7,6 +7,7 @@ cannot stop a batch.  The result holds plain picklable data ready for the store.
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 
@@ -79,5 +80,7 @@ def _process(name: str, data: bytes) -> dict:
         cells.append((cell_id, value, info.raw if info and info.raw != "" else None,
                       str(info.where) if info and info.where else None, 1 if info and info.inferred else 0))
     d = report.to_dict()
-    return {"form": report.source.form or form, "report": d, "cells": cells, "findings": d["findings"],
+    # Serialised here, in parallel, rather than in the single parent that writes the store.
+    return {"form": report.source.form or form, "report": {k: d[k] for k in ("agency", "year", "format", "published")},
+            "report_json": json.dumps(d, ensure_ascii=False), "cells": cells, "findings": d["findings"],
             "checked": checked}
