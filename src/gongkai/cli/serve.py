@@ -1,0 +1,184 @@
+"""``gongkai serve`` (the web application) and ``gongkai users`` (accounts, bodies, API tokens).
+
+The server is waitress (a production WSGI server, pure Python); without it, Django's
+development server is used and a note says so.  Migrations run on every start.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from gongkai.errors import GongkaiError, MissingDependency
+
+ROLES = {"clerk": "机关经办人", "supervisor": "地区监督人员", "admin": "系统管理员"}
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("serve", help="启动网页应用（检查、编制、台账、汇总，以及 JSON API）",
+                       description="启动网页应用。默认只监听本机（127.0.0.1:8000），数据库为用户数据目录下的 SQLite；"
+                                   "--db postgresql://用户:密码@主机/库名 使用 PostgreSQL。每次启动时自动升级数据库结构。")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对局域网开放用 0.0.0.0）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    _db_arg(p)
+    p.add_argument("--threads", type=int, default=8, help="处理请求的线程数（默认 8）")
+    p.add_argument("--create-admin", metavar="用户名", help="先创建系统管理员账户（交互输入密码）再启动")
+    p.set_defaults(handler=run)
+
+    u = sub.add_parser("users", help="管理网页应用的账户、机关和 API 令牌",
+                       description="账户和机关保存在网页应用的数据库中（--db 与 gongkai serve 相同）。")
+    _db_arg(u)
+    us = u.add_subparsers(dest="action", metavar="操作")
+    a = us.add_parser("add", help="新建账户")
+    a.add_argument("username", metavar="用户名")
+    a.add_argument("--role", choices=tuple(ROLES), required=True,
+                   help="clerk 机关经办人 / supervisor 地区监督人员 / admin 系统管理员")
+    a.add_argument("--body", metavar="机关名称", help="经办人所属机关（须先用 users body 创建）")
+    a.add_argument("--region", metavar="行政区划代码", help="监督人员负责的地区，如 320800（淮安市）")
+    a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（脚本用）")
+    b = us.add_parser("body", help="新建机关")
+    b.add_argument("name", metavar="机关名称")
+    b.add_argument("--region", metavar="行政区划代码", required=True, help="机关所在地的6位行政区划代码")
+    t = us.add_parser("token", help="为账户生成 API 令牌（只显示一次）")
+    t.add_argument("username", metavar="用户名")
+    t.add_argument("--label", default="", help="用途说明")
+    us.add_parser("list", help="列出账户和机关")
+    u.set_defaults(handler=run_users)
+
+
+def _db_arg(p) -> None:
+    p.add_argument("--db", metavar="URL", help="数据库地址：sqlite:///文件路径 或 postgresql://用户:密码@主机:端口/库名")
+
+
+def setup(db: str | None) -> None:
+    """Configure Django for this process and bring the database schema up to date."""
+    if db:
+        os.environ["GONGKAI_WEB_DB"] = db
+    try:
+        import django  # noqa: F401
+    except ImportError as exc:
+        raise MissingDependency("网页应用需要 Django：pip install 'gongkai[web]'") from exc
+    from gongkai.web import setup as web_setup
+
+    web_setup()
+    from django.core.management import call_command
+    from django.db.utils import OperationalError
+
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except OperationalError as exc:
+        raise GongkaiError(f"无法打开或升级网页应用数据库（{exc}）") from None
+
+
+def _password(from_stdin: bool, user) -> str:
+    import getpass
+
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    if from_stdin:
+        pw = sys.stdin.readline().rstrip("\n")
+    else:
+        pw = getpass.getpass("密码：")
+        if getpass.getpass("再输入一次：") != pw:
+            raise GongkaiError("两次输入的密码不一致。")
+    try:
+        validate_password(pw, user)
+    except ValidationError as exc:
+        raise GongkaiError("密码不符合要求：" + "；".join(exc.messages)) from None
+    return pw
+
+
+def create_user(username: str, role: str, body: str | None = None, region: str | None = None,
+                password: str | None = None, from_stdin: bool = False):
+    from django.contrib.auth.models import User
+    from django.db import transaction
+
+    from gongkai.web.models import Body, UserProfile
+
+    if User.objects.filter(username=username).exists():
+        raise GongkaiError(f"账户“{username}”已存在。")
+    body_obj = None
+    if role == "clerk":
+        if not body:
+            raise GongkaiError("机关经办人须用 --body 指定所属机关。")
+        body_obj = Body.objects.filter(name=body).first()
+        if body_obj is None:
+            raise GongkaiError(f"没有名为“{body}”的机关；请先运行 gongkai users body “{body}” --region 代码。")
+    if role == "supervisor" and not (region and len(region) == 6 and region.isdigit()):
+        raise GongkaiError("地区监督人员须用 --region 指定6位行政区划代码。")
+    with transaction.atomic():
+        user = User(username=username, is_staff=role == "admin", is_superuser=role == "admin")
+        pw = password if password is not None else _password(from_stdin, user)
+        user.set_password(pw)
+        user.save()
+        UserProfile.objects.create(user=user, role=role, body=body_obj, region_code=region or "")
+    return user
+
+
+def run(args) -> int:
+    if not 0 < args.port < 65536:
+        raise GongkaiError(f"端口“{args.port}”无效。")
+    setup(args.db)
+    if args.create_admin:
+        create_user(args.create_admin, "admin")
+        print(f"gongkai：已创建系统管理员 {args.create_admin}。")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        os.environ["GONGKAI_WEB_HOSTS"] = ",".join(filter(None, [os.environ.get("GONGKAI_WEB_HOSTS"), args.host]))
+        from django.conf import settings
+
+        settings.ALLOWED_HOSTS.append(args.host)
+        if args.host == "0.0.0.0":
+            settings.ALLOWED_HOSTS.append("*")
+    from gongkai.web.settings import DATABASES
+
+    db = DATABASES["default"]
+    where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"PostgreSQL {db['HOST']}/{db['NAME']}"
+    print(f"gongkai：网页应用 http://{args.host}:{args.port}/ （数据库：{where}；按 Ctrl+C 停止）", flush=True)
+    try:
+        from waitress import serve
+    except ImportError:
+        print("gongkai：注意：未安装 waitress，改用 Django 开发服务器（仅供试用，不宜对外提供服务）。"
+              "安装：pip install 'gongkai[web]'", file=sys.stderr)
+        from django.core.management import call_command
+
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+        return 0
+    from gongkai.web.wsgi import application
+
+    serve(application, host=args.host, port=args.port, threads=max(1, args.threads), ident="gongkai",
+          max_request_body_size=64 * 1024 * 1024, _quiet=True)
+    return 0
+
+
+def run_users(args) -> int:
+    if not args.action:
+        raise GongkaiError("请指定操作：add、body、token 或 list。")
+    setup(args.db)
+    from django.contrib.auth.models import User
+
+    from gongkai.web.models import ApiToken, Body
+
+    if args.action == "add":
+        create_user(args.username, args.role, args.body, args.region, from_stdin=args.password_stdin)
+        print(f"gongkai：已创建账户 {args.username}（{ROLES[args.role]}）。")
+    elif args.action == "body":
+        if not (len(args.region) == 6 and args.region.isdigit()):
+            raise GongkaiError("行政区划代码应为6位数字，如 320804。")
+        body, created = Body.objects.get_or_create(name=args.name, defaults={"region_code": args.region})
+        print(f"gongkai：{'已创建' if created else '已存在'}机关 {body.name}（编号 {body.pk}，地区 {body.region_code}）。")
+    elif args.action == "token":
+        user = User.objects.filter(username=args.username).first()
+        if user is None:
+            raise GongkaiError(f"没有账户“{args.username}”。")
+        print(ApiToken.issue(user, args.label))
+    elif args.action == "list":
+        from gongkai.web.access import role
+
+        for b in Body.objects.all():
+            print(f"机关 {b.pk}\t{b.name}\t{b.region_code}")
+        for user in User.objects.all().order_by("username"):
+            p = getattr(user, "profile", None)
+            print(f"账户 {user.username}\t{ROLES.get(role(user) or '', '未分配角色')}\t"
+                  f"{p.body.name if p and p.body else ''}{p.region_code if p else ''}")
+    return 0

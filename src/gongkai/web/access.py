@@ -1,0 +1,138 @@
+"""Roles and access: every page and API view asks here before touching a body's data.
+
+- clerk (机关经办人): reads and writes its own body's register and reports;
+- supervisor (地区监督人员): reads every body in its region (region code prefix), writes nothing,
+  and never sees applicants' personal data;
+- administrator (系统管理员, or a Django superuser): reads and writes every body, but like a
+  supervisor sees applicants' personal data masked — that data belongs to the body.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from gongkai.web.models import Body, Role, SiteOption, UserProfile, region_prefix
+
+NAV = [("check", "检查", "/check/"), ("draft", "编制", "/draft/"), ("register", "台账", "/register/"),
+       ("survey", "汇总", "/survey/")]
+
+
+def profile(user) -> UserProfile | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.profile
+    except UserProfile.DoesNotExist:
+        return None
+
+
+def role(user) -> str | None:
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    p = profile(user)
+    return p.role if p else None
+
+
+def readable_bodies(user):
+    r = role(user)
+    if r == Role.ADMIN:
+        return Body.objects.all()
+    p = profile(user)
+    if r == Role.SUPERVISOR and p.region_code:
+        return Body.objects.filter(region_code__startswith=region_prefix(p.region_code))
+    if r == Role.CLERK and p.body_id:
+        return Body.objects.filter(pk=p.body_id)
+    return Body.objects.none()
+
+
+def can_read(user, body: Body) -> bool:
+    return readable_bodies(user).filter(pk=body.pk).exists()
+
+
+def can_write(user, body: Body) -> bool:
+    r = role(user)
+    if r == Role.ADMIN:
+        return True
+    p = profile(user)
+    return r == Role.CLERK and p is not None and p.body_id == body.pk
+
+
+def sees_personal_data(user, body: Body) -> bool:
+    """Applicants' names, ID numbers and contact details: only the body's own clerks."""
+    p = profile(user)
+    return role(user) == Role.CLERK and p is not None and p.body_id == body.pk
+
+
+def anonymous_allowed() -> bool:
+    return SiteOption.current().anonymous_api
+
+
+def nav_context(request: HttpRequest) -> dict:
+    user = request.user
+    return {"nav": NAV, "user_role": role(user), "user_role_label": dict(Role.choices).get(role(user), ""),
+            "user_profile": profile(user)}
+
+
+# -- decorators --------------------------------------------------------------------------
+def _denied(request, api: bool, status: int, message: str):
+    if api:
+        return JsonResponse({"error": message}, status=status)
+    if status == 401:
+        return redirect(f"/login/?next={request.get_full_path()}")
+    return render(request, "web/error.html", {"message": message}, status=status)
+
+
+def body_view(write: bool = False, api: bool = False):
+    """Resolve ``body_id`` to a Body the user may read (or write) or answer 401/403/404."""
+
+    def deco(view):
+        @wraps(view)
+        def wrapped(request, body_id: int, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return _denied(request, api, 401, "请先登录。")
+            try:
+                body = get_object_or_404(Body, pk=body_id)
+            except Http404:
+                return _denied(request, api, 404, "没有这个机关。")
+            if not can_read(request.user, body):
+                return _denied(request, api, 403, "您无权查看该机关的数据。")
+            if write and request.method not in ("GET", "HEAD") and not can_write(request.user, body):
+                return _denied(request, api, 403, "您无权修改该机关的数据（只读）。")
+            return view(request, body, *args, **kwargs)
+
+        return wrapped
+
+    return deco
+
+
+def login_or_anonymous(api: bool = False):
+    """Open to everyone while the site option allows it; otherwise a signed-in user."""
+
+    def deco(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated and not anonymous_allowed():
+                return _denied(request, api, 401, "管理员已关闭匿名使用，请先登录。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return deco
+
+
+def login_needed(api: bool = False):
+    def deco(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return _denied(request, api, 401, "请先登录。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return deco

@@ -1,0 +1,195 @@
+"""The JSON API.  Every endpoint is listed in ``openapi.py``.
+
+Authentication: the session cookie (with the CSRF token on unsafe methods) or
+``Authorization: Bearer <token>`` (CSRF-exempt; see ``auth.py``).  ``/api/parse`` and
+``/api/check`` store nothing and are open without an account unless the administrator turns
+that off in the site options.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from gongkai.errors import GongkaiError
+from gongkai.web import regsvc
+from gongkai.web.access import body_view, login_needed, login_or_anonymous, readable_bodies, sees_personal_data
+from gongkai.web.registers import open_register, today
+from gongkai.web.reportview import read_upload
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _json_body(request) -> dict:
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise GongkaiError(f"请求内容不是有效的 JSON（{exc}）") from None
+        if not isinstance(data, dict):
+            raise GongkaiError("请求内容应为 JSON 对象")
+        return data
+    return request.POST.dict()
+
+
+def _upload(request):
+    files = request.FILES.getlist("file")
+    if len(files) != 1:
+        raise GongkaiError("请用 multipart/form-data 上传一个名为 file 的文件")
+    return files[0]
+
+
+def _parse(request):
+    from gongkai.extract import parse_bytes
+
+    upload = _upload(request)
+    return parse_bytes(read_upload(upload), upload.name)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+@login_or_anonymous(api=True)
+def parse(request):
+    try:
+        report = _parse(request)
+    except GongkaiError as exc:
+        return _error(str(exc))
+    return JsonResponse(report.to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+@login_or_anonymous(api=True)
+def check(request):
+    from gongkai.check import check_report
+
+    try:
+        report = _parse(request)
+    except GongkaiError as exc:
+        return _error(str(exc))
+    report.findings = check_report(report)
+    return JsonResponse(report.to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
+
+
+@require_http_methods(["GET"])
+@login_needed(api=True)
+def bodies(request):
+    return JsonResponse({"bodies": [{"id": b.pk, "name": b.name, "region_code": b.region_code}
+                                    for b in readable_bodies(request.user)]},
+                        json_dumps_params={"ensure_ascii": False})
+
+
+# -- register ----------------------------------------------------------------------------
+def _page(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        raise GongkaiError("page 应为正整数") from None
+
+
+@require_http_methods(["GET", "POST"])
+@body_view(write=True, api=True)
+def requests_(request, body):
+    reg = open_register(body)
+    if request.method == "POST":
+        ref = regsvc.new_request(reg, _json_body(request), request.user.username)
+        return JsonResponse(regsvc.request_detail(reg, ref, today(), True), status=201,
+                            json_dumps_params={"ensure_ascii": False})
+    rows, total, counts = regsvc.list_requests(reg, today(), request.GET.get("filter", "all"), _page(request),
+                                               request.GET.get("q", ""), sees_personal_data(request.user, body))
+    return JsonResponse({"total": total, "page_size": regsvc.PAGE_SIZE, "counts": counts,
+                         "requests": [r.to_dict() for r in rows]}, json_dumps_params={"ensure_ascii": False})
+
+
+@require_http_methods(["GET"])
+@body_view(api=True)
+def request_(request, body, ref):
+    return JsonResponse(regsvc.request_detail(open_register(body), ref, today(),
+                                              sees_personal_data(request.user, body)),
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@require_http_methods(["POST"])
+@body_view(write=True, api=True)
+def events(request, body, ref):
+    reg = open_register(body)
+    regsvc.record_action(reg, ref, _json_body(request), request.user.username)
+    return JsonResponse(regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body)),
+                        status=201, json_dumps_params={"ensure_ascii": False})
+
+
+@require_http_methods(["GET"])
+@body_view(api=True)
+def letter(request, body, ref, kind):
+    from gongkai.web.views_register import docx_response
+
+    if not sees_personal_data(request.user, body):
+        return _error("文书含申请人个人信息，只有本机关经办人可以下载。", 403)
+    name, data = regsvc.letter_bytes(open_register(body), ref, kind, today())
+    return docx_response(name, data)
+
+
+@require_http_methods(["GET"])
+@body_view(api=True)
+def table3(request, body, year):
+    report = regsvc.table3(open_register(body), int(year), body.name)
+    return JsonResponse(report.to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
+
+
+# -- reports (编制) ------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@body_view(write=True, api=True)
+def reports(request, body):
+    from gongkai.web import drafts
+
+    if request.method == "POST":
+        data = _json_body(request)
+        draft = drafts.create(body, data.get("year"), str(data.get("format") or "2021"), request.user.username,
+                              prefill=bool(data.get("prefill", True)))
+        return JsonResponse(drafts.summary(draft), status=201, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse({"reports": [drafts.summary(d) for d in body.reports.all()]},
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@require_http_methods(["GET", "PUT"])
+@body_view(write=True, api=True)
+def report(request, body, year):
+    from gongkai.web import drafts
+
+    draft = drafts.get(body, year)
+    if request.method == "PUT":
+        drafts.save_report_json(draft, request.body.decode("utf-8", "replace"), request.user.username)
+    return JsonResponse(drafts.report_of(draft).to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
+
+
+@require_http_methods(["GET"])
+@body_view(api=True)
+def report_build(request, body, year):
+    from gongkai.web import drafts
+
+    form = request.GET.get("to", "docx")
+    name, data, ctype = drafts.build(drafts.get(body, year), form)
+    resp = HttpResponse(data, content_type=ctype)
+    from urllib.parse import quote
+
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
+@require_http_methods(["GET"])
+@login_needed(api=True)
+def corpus_stats(request):
+    from gongkai.web import survey
+
+    return JsonResponse(survey.stats_json(request.GET.get("level", "city")), json_dumps_params={"ensure_ascii": False})
+
+
+def openapi(request):
+    from gongkai.web.openapi import document
+
+    return JsonResponse(document(), json_dumps_params={"ensure_ascii": False, "indent": 1})

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "gongkai.web"
+    label = "gongkai_web"
+    verbose_name = "政府信息公开"
+    default_auto_field = "django.db.models.BigAutoField"

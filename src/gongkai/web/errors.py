@@ -1,0 +1,63 @@
+"""Never a traceback page: a user's bad input becomes a Chinese message (400), anything else a
+Chinese 500 page that says what to report.  API paths answer JSON."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from gongkai.errors import GongkaiError
+
+log = logging.getLogger("django.request")
+
+
+def respond(request, status: int, message: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": message}, status=status)
+    return render(request, "web/error.html", {"message": message}, status=status)
+
+
+class FriendlyErrorsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        from django.conf import settings
+
+        if isinstance(exc, GongkaiError):
+            return respond(request, 400, str(exc))
+        if isinstance(exc, (RequestDataTooBig, TooManyFilesSent)):
+            return respond(request, 413, f"上传内容过大或文件过多（单次不超过 {settings.MAX_UPLOAD_MB} MB、"
+                                         f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件）。")
+        if settings.DEBUG:
+            return None
+        log.exception("内部错误：%s", request.path)
+        return respond(request, 500, f"服务器内部错误（{type(exc).__name__}）。请把操作步骤和所用文件报告给管理员。")
+
+
+def bad_request(request, exception=None):
+    return respond(request, 400, "请求无效。")
+
+
+def permission_denied(request, exception=None):
+    message = "请求被拒绝：页面已过期或缺少安全令牌（CSRF），请刷新页面后重试。" \
+        if "CSRF" in str(exception or "") else "您无权执行此操作。"
+    return respond(request, 403, message)
+
+
+def csrf_failure(request, reason=""):
+    return respond(request, 403, "请求被拒绝：页面已过期或缺少安全令牌（CSRF），请刷新页面后重试。")
+
+
+def not_found(request, exception=None):
+    return respond(request, 404, "没有找到该页面。")
+
+
+def server_error(request):
+    return respond(request, 500, "服务器内部错误，请把操作步骤报告给管理员。")

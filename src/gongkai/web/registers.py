@@ -1,0 +1,58 @@
+"""One register (``gongkai.register.Register``) per body.
+
+SQLite (the default): one file per body under ``<home>/registers/``.  PostgreSQL: the site's
+database, one schema per body (``register_body_<id>``), reached through ``search_path``.
+Connections are cached per thread and body, because opening a register runs its migrations.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+
+from gongkai.register import Register
+from gongkai.register.settings import load_settings
+
+_local = threading.local()
+
+
+def today() -> date:
+    return date.fromisoformat(settings.TODAY) if settings.TODAY else date.today()
+
+
+def register_url(body_id: int) -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        schema = f"register_body_{int(body_id)}"
+        with connection.cursor() as cur:
+            cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        auth = quote(db["USER"], safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
+        host = db["HOST"] or "localhost"
+        port = f":{db['PORT']}" if db["PORT"] else ""
+        return (f"postgresql://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"
+                f"?options={quote(f'-csearch_path={schema}', safe='')}")
+    path = settings.REGISTER_DIR / f"body-{int(body_id)}.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return str(path)
+
+
+def open_register(body) -> Register:
+    cache = getattr(_local, "registers", None)
+    if cache is None:
+        cache = _local.registers = {}
+    reg = cache.get(body.pk)
+    if reg is None:
+        reg = Register(register_url(body.pk))
+        cache[body.pk] = reg
+    reg.settings = load_settings().replace(agency=body.name)
+    return reg
+
+
+def close_all() -> None:
+    for reg in getattr(_local, "registers", {}).values():
+        reg.close()
+    _local.registers = {}

@@ -1,0 +1,138 @@
+"""What the 检查 page and the API show of one uploaded report: its tables with the offending
+cells marked (the checker's own review tables, all text escaped), its findings each linked to
+its cell and to the line of the source, and the three downloads (JSON, CSV, HTML review)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from html import escape
+
+from django.conf import settings
+from django.utils.safestring import mark_safe
+
+from gongkai.errors import GongkaiError
+
+_TEXT_FORMS = {"txt", "md"}
+_MAX_SOURCE_LINES = 3000
+
+
+def check_upload(upload) -> tuple[object, list]:
+    """(report, findings) of one uploaded file; GongkaiError for bad input."""
+    from gongkai.check import check_report
+    from gongkai.extract import parse_bytes
+
+    data = read_upload(upload)
+    report = parse_bytes(data, upload.name)
+    return report, check_report(report)
+
+
+def read_upload(upload) -> bytes:
+    name = upload.name or ""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in settings.UPLOAD_SUFFIXES:
+        raise GongkaiError(f"不支持的文件类型“{suffix or '（无扩展名）'}”：请上传 "
+                           f"{'、'.join(s.lstrip('.') for s in settings.UPLOAD_SUFFIXES)} 文件。", name)
+    if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+        raise GongkaiError(f"文件过大（{upload.size / 1048576:.1f} MB），单个文件不超过 {settings.MAX_UPLOAD_MB} MB。",
+                           name)
+    if upload.size == 0:
+        raise GongkaiError("文件是空的。", name)
+    if suffix == ".json":
+        raise GongkaiError("检查页面请上传报告原文（txt、md、html、docx、doc、pdf）。", name)
+    return upload.read()
+
+
+def report_csv(report, name: str) -> str:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["file", "cell", "value", "raw", "where", "inferred"])
+    for cell_id, value in report.iter_cells():
+        info = report.cells.get(cell_id)
+        w.writerow([name, cell_id, "" if value is None else value, info.raw if info else "",
+                    str(info.where) if info and info.where else "", "1" if info and info.inferred else ""])
+    return out.getvalue()
+
+
+def _prefix_ids(html: str, prefix: str) -> str:
+    return html.replace(' id="cell-', f' id="{prefix}cell-')
+
+
+def tables_html(report, findings, prefix: str = "") -> dict[str, str]:
+    """table2/3/4 -> safe HTML (the checker's review tables; every value escaped there)."""
+    from gongkai.check import review
+
+    marks = review._cell_marks(findings)
+    out = {}
+    for name, fn in (("table2", review._table2), ("table3", review._table3), ("table4", review._table4)):
+        if report.table(name) is not None:
+            out[name] = mark_safe(_prefix_ids(fn(report, marks), prefix))
+    return out
+
+
+def source_lines(report, data: bytes | None) -> list[str] | None:
+    if data is None or report.source.form not in _TEXT_FORMS:
+        return None
+    from gongkai.read.decode import decode
+
+    try:
+        text = decode(data, report.source.name or "upload.txt")
+    except Exception:  # noqa: BLE001 - a preview must never break the page
+        text = data.decode("utf-8", "replace")
+    return text.splitlines()[:_MAX_SOURCE_LINES]
+
+
+_LINE = re.compile(r"line (\d+)")
+
+
+def finding_rows(report, findings, prefix: str) -> list[dict]:
+    from gongkai.check.catalogue import cell_zh, data
+
+    names = data()["severities"]
+    rows = []
+    for n, f in enumerate(findings, 1):
+        cell = next((c for c in f.cells if report.has_cell(c) and report.table(c.split(".", 1)[0]) is not None), None)
+        info = report.cells.get(cell) if cell else None
+        where = f.where or (info.where.zh() if info and info.where else "")
+        raw_where = str(info.where) if info and info.where else (f.where or "")
+        m = _LINE.search(raw_where)
+        rows.append({
+            "n": n, "rule": f.rule, "severity": f.severity, "severity_label": names[f.severity],
+            "message": f.message, "quote": f.quote, "where": where,
+            "cell": cell, "cell_label": cell_zh(cell, report.format) if cell else "",
+            "cell_anchor": f"{prefix}cell-{cell}" if cell else "",
+            "line": int(m.group(1)) if m else None,
+        })
+    return rows
+
+
+def report_context(report, findings, data: bytes | None, index: int) -> dict:
+    from gongkai.check.review import render_review
+
+    prefix = f"r{index}-"
+    full = report.to_dict()
+    full["findings"] = [f.to_dict() for f in findings]
+    name = report.source.name or f"report-{index}"
+    stem = name.rsplit(".", 1)[0]
+    rows = finding_rows(report, findings, prefix)
+    lines = source_lines(report, data)
+    marked = {r["line"] for r in rows if r["line"]}
+    return {
+        "index": index, "prefix": prefix, "name": name, "stem": stem, "report": report,
+        "findings": rows, "tables": tables_html(report, findings, prefix),
+        "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "notice")},
+        "source": [(i, line, i in marked) for i, line in enumerate(lines or [], 1)] if lines is not None else None,
+        "downloads": {
+            "json": json.dumps(full, ensure_ascii=False, indent=2, default=str),
+            "csv": report_csv(report, name),
+            "html": render_review(report, findings),
+        },
+        "digest": hashlib.sha256(data or b"").hexdigest()[:12],
+    }
+
+
+def safe_text(text: str) -> str:
+    return escape(text)

@@ -1,0 +1,151 @@
+"""Django settings.  Everything a site changes comes from environment variables, which
+``gongkai serve`` sets from its options:
+
+GONGKAI_WEB_HOME      data directory (default: <XDG data home>/gongkai/web)
+GONGKAI_WEB_DB        database URL: sqlite:///path (default <home>/web.sqlite3) or postgresql://…
+GONGKAI_WEB_HOSTS     extra allowed host names, comma separated
+GONGKAI_WEB_DEBUG     1 for Django's debug pages (never on a shared machine)
+GONGKAI_CORPUS_URL    the corpus database shown on 汇总 (default: the corpus default)
+GONGKAI_WEB_MAX_UPLOAD_MB   largest accepted upload (default 20)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from gongkai.errors import GongkaiError
+
+
+def _home() -> Path:
+    if os.environ.get("GONGKAI_WEB_HOME"):
+        return Path(os.environ["GONGKAI_WEB_HOME"])
+    from gongkai.register.settings import data_home
+
+    return data_home() / "web"
+
+
+def database_from_url(url: str | None, home: Path) -> dict:
+    """Django's DATABASES['default'] for a sqlite:/// or postgresql:// URL."""
+    if not url:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(home / "web.sqlite3"),
+                "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}}
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+        if not path:
+            raise GongkaiError(f"数据库地址“{url}”无效：SQLite 应写成 sqlite:///文件路径")
+        if not path.startswith("/") and url.startswith("sqlite:////"):
+            path = "/" + path
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path,
+                "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}}
+    if parts.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        return {"ENGINE": "django.db.backends.postgresql", "NAME": unquote(parts.path.lstrip("/")),
+                "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
+                "HOST": parts.hostname or "", "PORT": str(parts.port or ""), "OPTIONS": query,
+                "CONN_MAX_AGE": 60}
+    raise GongkaiError(f"数据库地址“{url}”无法识别：请用 sqlite:///文件路径 或 postgresql://用户:密码@主机/库名")
+
+
+HOME = _home()
+HOME.mkdir(parents=True, exist_ok=True)
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _secret_key() -> str:
+    if os.environ.get("GONGKAI_WEB_SECRET_KEY"):
+        return os.environ["GONGKAI_WEB_SECRET_KEY"]
+    path = HOME / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("GONGKAI_WEB_DEBUG") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"] + [
+    h.strip() for h in os.environ.get("GONGKAI_WEB_HOSTS", "").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "gongkai.web.apps.WebConfig",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gongkai.web.auth.ApiTokenMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "gongkai.web.errors.FriendlyErrorsMiddleware",
+]
+ROOT_URLCONF = "gongkai.web.urls"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+        "gongkai.web.access.nav_context",
+    ]},
+}]
+WSGI_APPLICATION = "gongkai.web.wsgi.application"
+DATABASES = {"default": database_from_url(os.environ.get("GONGKAI_WEB_DB"), HOME)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = str(HOME / "static")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+MAX_UPLOAD_MB = int(os.environ.get("GONGKAI_WEB_MAX_UPLOAD_MB", "20"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".doc", ".wps", ".pdf", ".json")
+
+CORPUS_URL = os.environ.get("GONGKAI_CORPUS_URL") or None
+REGISTER_DIR = HOME / "registers"
+TODAY = os.environ.get("GONGKAI_TODAY") or None   # fixed date (tests, demonstrations)
+
+LOGGING = {
+    "version": 1, "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}
+CSRF_FAILURE_VIEW = "gongkai.web.errors.csrf_failure"

@@ -1,0 +1,94 @@
+/* gongkai web: drag and drop, downloads from the page, live identities in the 编制 grid.
+   Plain JavaScript, no network access; htmx (vendored) does the partial page updates. */
+(function () {
+  "use strict";
+
+  function setupDrop(root) {
+    root.querySelectorAll(".drop").forEach(function (zone) {
+      var input = document.getElementById(zone.dataset.input);
+      var chosen = zone.querySelector(".chosen");
+      function show() {
+        var names = Array.prototype.map.call(input.files, function (f) { return f.name; });
+        if (chosen) chosen.textContent = names.length ? "已选择：" + names.join("、") : "";
+      }
+      input.addEventListener("change", show);
+      ["dragenter", "dragover"].forEach(function (t) {
+        zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.add("over"); });
+      });
+      ["dragleave", "drop"].forEach(function (t) {
+        zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+      });
+      zone.addEventListener("drop", function (e) {
+        if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; show(); }
+      });
+    });
+  }
+
+  function download(btn) {
+    var text = JSON.parse(document.getElementById(btn.dataset.src).textContent);
+    var blob = new Blob([btn.dataset.type === "text/csv" ? "\ufeff" + text : text],
+                        {type: btn.dataset.type + ";charset=utf-8"});
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = btn.dataset.name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  function flash(id) {
+    var el = id && document.getElementById(id);
+    if (!el) return;
+    el.classList.add("flash");
+    el.scrollIntoView({block: "center"});
+    setTimeout(function () { el.classList.remove("flash"); }, 2500);
+  }
+
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest("button.dl");
+    if (btn) { download(btn); return; }
+    var link = e.target.closest("a.to-cell");
+    if (link) { e.preventDefault(); flash(link.dataset.cell); flash(link.dataset.line); }
+  });
+
+  /* 编制 grid: each identity is data-sum="a b c" data-total="x" on the .identities list items */
+  function num(name) {
+    var el = document.querySelector('.grid input[name="' + name + '"]');
+    if (!el || el.value.trim() === "") return null;
+    var v = Number(el.value);
+    return isNaN(v) ? NaN : v;
+  }
+  function checkGrid() {
+    var items = document.querySelectorAll(".identities li[data-left]");
+    document.querySelectorAll(".grid td.bad").forEach(function (td) { td.classList.remove("bad"); });
+    var bad = 0;
+    items.forEach(function (li) {
+      var left = li.dataset.left.split(" "), right = li.dataset.right.split(" ");
+      var sum = function (names) {
+        var s = 0;
+        for (var i = 0; i < names.length; i++) { var v = num(names[i]); if (v === null || isNaN(v)) return null; s += v; }
+        return Math.round(s * 10000) / 10000;
+      };
+      var a = sum(left), b = sum(right);
+      var out = li.querySelector(".state");
+      if (a === null || b === null) { li.className = ""; out.textContent = "（有空白，未核对）"; return; }
+      if (a === b) { li.className = "good"; out.textContent = "✓ " + a + " = " + b; return; }
+      li.className = "bad"; bad++;
+      out.textContent = "✗ " + a + " ≠ " + b;
+      left.concat(right).forEach(function (n) {
+        var el = document.querySelector('.grid input[name="' + n + '"]');
+        if (el) el.parentElement.classList.add("bad");
+      });
+    });
+    var summary = document.getElementById("identity-summary");
+    if (summary) summary.textContent = bad ? bad + " 处勾稽关系不相符" : "勾稽关系全部相符";
+  }
+
+  function init(root) {
+    setupDrop(root);
+    if (document.querySelector(".grid")) checkGrid();
+  }
+  document.addEventListener("input", function (e) { if (e.target.closest(".grid")) checkGrid(); });
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+})();

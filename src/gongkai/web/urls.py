@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.contrib.staticfiles.views import serve as static_serve
+from django.urls import path, re_path
+
+from gongkai.web import api, views_check, views_draft, views_main, views_register, views_survey
+
+handler400 = "gongkai.web.errors.bad_request"
+handler403 = "gongkai.web.errors.permission_denied"
+handler404 = "gongkai.web.errors.not_found"
+handler500 = "gongkai.web.errors.server_error"
+
+REF = "<str:ref>"
+
+urlpatterns = [
+    path("", views_main.home),
+    path("login/", views_main.LoginView.as_view(), name="login"),
+    path("logout/", views_main.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("check/", views_check.check_page),
+    path("draft/", views_draft.draft_home),
+    path("draft/new", views_draft.draft_new),
+    path("draft/<int:body_id>/<int:year>/", views_draft.draft_edit),
+    path("draft/<int:body_id>/<int:year>/preview", views_draft.draft_preview),
+    path("draft/<int:body_id>/<int:year>/download/<str:form>", views_draft.draft_download),
+    path("register/", views_register.register_home),
+    path("register/<int:body_id>/", views_register.register_list),
+    path("register/<int:body_id>/new", views_register.register_new),
+    path("register/<int:body_id>/table3/", views_register.register_table3),
+    path(f"register/<int:body_id>/r/{REF}/", views_register.request_page),
+    path(f"register/<int:body_id>/r/{REF}/event", views_register.request_event),
+    path(f"register/<int:body_id>/r/{REF}/letter/<str:kind>", views_register.request_letter),
+    path("survey/", views_survey.survey_page),
+    # JSON API (described in openapi.py)
+    path("api/parse", api.parse),
+    path("api/check", api.check),
+    path("api/openapi.json", api.openapi),
+    path("api/bodies", api.bodies),
+    path("api/bodies/<int:body_id>/requests", api.requests_),
+    path(f"api/bodies/<int:body_id>/requests/{REF}", api.request_),
+    path(f"api/bodies/<int:body_id>/requests/{REF}/events", api.events),
+    path(f"api/bodies/<int:body_id>/requests/{REF}/letters/<str:kind>", api.letter),
+    path("api/bodies/<int:body_id>/table3/<int:year>", api.table3),
+    path("api/bodies/<int:body_id>/reports", api.reports),
+    path("api/bodies/<int:body_id>/reports/<int:year>", api.report),
+    path("api/bodies/<int:body_id>/reports/<int:year>/build", api.report_build),
+    path("api/corpus/stats", api.corpus_stats),
+    # Static files (htmx and our CSS/JS) come from the package; no CDN, no collectstatic needed.
+    re_path(r"^static/(?P<path>.*)$", static_serve, {"insecure": True}),
+]

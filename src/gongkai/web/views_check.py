@@ -1,0 +1,31 @@
+"""检查: upload one or many reports, see tables, findings and source; nothing is stored."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from gongkai.errors import GongkaiError
+from gongkai.web.access import login_or_anonymous
+from gongkai.web.reportview import check_upload, report_context
+
+
+@require_http_methods(["GET", "POST"])
+@login_or_anonymous()
+def check_page(request):
+    results = []
+    if request.method == "POST":
+        files = request.FILES.getlist("file")
+        if not files:
+            results.append({"error": "请选择至少一个报告文件。", "name": ""})
+        for i, upload in enumerate(files, 1):
+            try:
+                report, findings = check_upload(upload)
+                upload.seek(0)
+                results.append(report_context(report, findings, upload.read(), i))
+            except GongkaiError as exc:
+                results.append({"error": exc.message, "name": upload.name})
+    template = "web/check_results.html" if request.headers.get("HX-Request") else "web/check.html"
+    return render(request, template, {"results": results, "max_mb": settings.MAX_UPLOAD_MB,
+                                      "suffixes": ",".join(settings.UPLOAD_SUFFIXES[:-1])})

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+
+
+def home(request):
+    return redirect("/check/")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass

@@ -1,0 +1,126 @@
+"""台账: the request register of one body."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongkai.errors import GongkaiError
+from gongkai.register.fees import BASES
+from gongkai.register.vocab import applicant_types, channels, outcomes, party_labels
+from gongkai.web import regsvc
+from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data
+from gongkai.web.models import Role
+from gongkai.web.registers import open_register, today
+
+
+@login_needed()
+def register_home(request):
+    bodies = list(readable_bodies(request.user))
+    if role(request.user) == Role.CLERK and len(bodies) == 1:
+        return redirect(f"/register/{bodies[0].pk}/")
+    return render(request, "web/register_bodies.html", {"bodies": bodies})
+
+
+def _page(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@require_http_methods(["GET"])
+@body_view()
+def register_list(request, body):
+    reg = open_register(body)
+    flt = request.GET.get("filter", "all")
+    if flt not in regsvc.FILTERS:
+        flt = "all"
+    q = request.GET.get("q", "")[:100]
+    page = _page(request)
+    day = today()
+    rows, total, counts = regsvc.list_requests(reg, day, flt, page, q, sees_personal_data(request.user, body))
+    pages = max(1, -(-total // regsvc.PAGE_SIZE))
+    return render(request, "web/register_list.html", {
+        "body": body, "rows": rows, "total": total, "counts": counts, "filter": flt, "filters": regsvc.FILTERS,
+        "q": q, "page": page, "pages": pages, "today": day, "writable": can_write(request.user, body),
+        "applicant_types": applicant_types(), "channels": {k: c.label for k, c in channels().items()},
+        "year": day.year, "qs": f"filter={flt}&q={quote(q)}",
+    })
+
+
+@require_POST
+@body_view(write=True)
+def register_new(request, body):
+    reg = open_register(body)
+    try:
+        ref = regsvc.new_request(reg, request.POST, request.user.username)
+    except GongkaiError as exc:
+        messages.error(request, f"未能登记：{exc.message}")
+        return redirect(f"/register/{body.pk}/")
+    messages.success(request, f"已登记申请 {ref}。")
+    return redirect(f"/register/{body.pk}/r/{ref}/")
+
+
+@require_http_methods(["GET"])
+@body_view()
+def request_page(request, body, ref):
+    reg = open_register(body)
+    detail = regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body))
+    return render(request, "web/register_request.html", {
+        "body": body, "r": detail, "writable": can_write(request.user, body), "today": today(),
+        "actions": regsvc.ACTIONS, "outcomes": outcomes(), "parties": party_labels(), "bases": BASES,
+        "personal": sees_personal_data(request.user, body),
+    })
+
+
+@require_POST
+@body_view(write=True)
+def request_event(request, body, ref):
+    reg = open_register(body)
+    try:
+        regsvc.record_action(reg, ref, request.POST, request.user.username)
+        messages.success(request, f"已登记：{regsvc.ACTIONS.get(request.POST.get('kind'), '')}。")
+    except GongkaiError as exc:
+        messages.error(request, f"未能登记：{exc.message}")
+    return redirect(f"/register/{body.pk}/r/{ref}/")
+
+
+@require_http_methods(["GET"])
+@body_view()
+def request_letter(request, body, ref, kind):
+    if not sees_personal_data(request.user, body):
+        return render(request, "web/error.html", {"message": "文书含申请人个人信息，只有本机关经办人可以下载。"},
+                      status=403)
+    name, data = regsvc.letter_bytes(open_register(body), ref, kind, today())
+    return docx_response(name, data)
+
+
+def docx_response(name: str, data: bytes, content_type: str | None = None) -> HttpResponse:
+    resp = HttpResponse(data, content_type=content_type or
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
+@require_http_methods(["GET"])
+@body_view()
+def register_table3(request, body):
+    from gongkai.web.reportview import tables_html
+
+    day = today()
+    try:
+        year = int(request.GET.get("year", day.year))
+    except ValueError:
+        year = day.year
+    report = regsvc.table3(open_register(body), year, body.name)
+    from gongkai.check import check_report
+
+    findings = [f for f in check_report(report) if any(c.startswith("table3.") for c in f.cells)]
+    return render(request, "web/register_table3.html", {
+        "body": body, "year": year, "table": tables_html(report, findings).get("table3"),
+        "years": list(range(day.year - 4, day.year + 1)), "findings": findings})

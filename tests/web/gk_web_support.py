@@ -1,0 +1,116 @@
+"""Shared set-up for the web tests: one Django configuration per test process (a temporary
+data directory and SQLite database), a fresh body and clerk per test, a live server thread."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+PASSWORD = "Gongkai-Test-2026!"
+TODAY = "2026-03-10"
+
+_HOME = None
+
+
+def django_ready() -> None:
+    """Configure Django once, in a temporary home, and migrate."""
+    global _HOME
+    if _HOME is None:
+        _HOME = tempfile.mkdtemp(prefix="gongkai-web-test-")
+        os.environ["GONGKAI_WEB_HOME"] = _HOME
+        os.environ["GONGKAI_CORPUS_URL"] = str(Path(_HOME) / "corpus.sqlite3")
+        os.environ.pop("GONGKAI_WEB_DB", None)
+        os.environ["GONGKAI_TODAY"] = TODAY
+        os.environ["GONGKAI_WEB_HOSTS"] = "testserver"
+        # register settings and calendar: the shipped ones, never a site file of this machine
+        os.environ["XDG_CONFIG_HOME"] = str(Path(_HOME) / "config")
+        os.environ.pop("GONGKAI_REGISTER_SETTINGS", None)
+        os.environ.pop("GONGKAI_WORKDAYS", None)
+        from gongkai.cli.serve import setup
+
+        setup(None)
+
+
+def home() -> Path:
+    django_ready()
+    return Path(_HOME)
+
+
+@pytest.fixture(scope="session")
+def django_env():
+    django_ready()
+    from django.conf import settings
+
+    settings.TODAY = TODAY
+    return settings
+
+
+def make_body(name: str | None = None, region: str = "320812"):
+    from gongkai.web.models import Body
+
+    return Body.objects.create(name=name or f"测试机关{uuid.uuid4().hex[:8]}", region_code=region)
+
+
+def make_user(role: str, body=None, region: str = ""):
+    from gongkai.cli.serve import create_user
+
+    return create_user(f"{role}-{uuid.uuid4().hex[:8]}", role, body.name if body else None, region or None,
+                       password=PASSWORD)
+
+
+@pytest.fixture
+def world(django_env):
+    """Two bodies in different cities, a clerk for each, a supervisor of the first city, an admin."""
+    a = make_body(region="320812")      # 淮安市清江浦区
+    b = make_body(region="320102")      # 南京市玄武区
+    return {
+        "a": a, "b": b,
+        "clerk_a": make_user("clerk", a), "clerk_b": make_user("clerk", b),
+        "supervisor": make_user("supervisor", region="320800"),
+        "admin": make_user("admin"),
+    }
+
+
+def client_for(user):
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """waitress serving the app on loopback in a daemon thread."""
+
+    def __init__(self):
+        from waitress.server import create_server
+
+        from gongkai.web.wsgi import application
+
+        self.port = free_port()
+        self.server = create_server(application, host="127.0.0.1", port=self.port, threads=4, _quiet=True)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def seed(prefix: str) -> Path:
+    return next(EXAMPLES.glob(f"{prefix}_*.txt"))

@@ -1,0 +1,196 @@
+"""The JSON API: parse and check without an account (and with it switched off), OpenAPI
+coverage, and clerk isolation: a clerk cannot read or change another body's register or reports."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from gk_web_support import client_for, django_env, seed, world  # noqa: F401 - fixtures
+
+
+def _upload(c, url, path, **extra):
+    with open(path, "rb") as fh:
+        return c.post(url, {"file": fh}, **extra)
+
+
+def test_parse_anonymous_returns_schema_json(django_env):
+    c = client_for(None)
+    r = _upload(c, "/api/parse", seed("000"))
+    assert r.status_code == 200, r.content
+    d = r.json()
+    assert d["schema"] == "gongkai.report/1"
+    assert d["agency"] == "吴忠市红寺堡区红寺堡镇人民政府"
+    assert d["year"] == 2021
+    assert d["table2"]["art20_5.licensing"]["decisions"] == 10
+    assert d["findings"] == []
+
+
+def test_check_returns_findings(django_env):
+    from gongkai.check import check_report
+    from gongkai.extract import parse_file
+
+    expected = [f.rule for f in check_report(parse_file(seed("000")))]
+    r = _upload(client_for(None), "/api/check", seed("000"))
+    assert r.status_code == 200
+    assert [f["rule"] for f in r.json()["findings"]] == expected
+    assert expected  # the seed has findings, so the comparison means something
+
+
+def test_parse_rejects_bad_input_in_chinese(django_env):
+    c = client_for(None)
+    r = c.post("/api/parse", {})
+    assert r.status_code == 400 and "file" in r.json()["error"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = c.post("/api/parse", {"file": SimpleUploadedFile("x.exe", b"MZ\x00\x01")})
+    assert r.status_code == 400 and "不支持的文件类型" in r.json()["error"]
+    r = c.post("/api/parse", {"file": SimpleUploadedFile("x.txt", "这不是年度报告。".encode())})
+    assert r.status_code == 400 and r.json()["error"]
+    assert client_for(None).get("/api/parse").status_code == 405
+
+
+def test_anonymous_api_can_be_switched_off(django_env, world):
+    from gongkai.web.models import SiteOption
+
+    opt = SiteOption.current()
+    opt.anonymous_api = False
+    opt.save()
+    try:
+        r = _upload(client_for(None), "/api/check", seed("000"))
+        assert r.status_code == 401 and "登录" in r.json()["error"]
+        assert _upload(client_for(world["clerk_a"]), "/api/check", seed("000")).status_code == 200
+        assert client_for(None).get("/check/").status_code == 302
+    finally:
+        opt.anonymous_api = True
+        opt.save()
+
+
+def test_openapi_covers_every_api_url(django_env):
+    from gongkai.web import urls
+
+    doc = client_for(None).get("/api/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    documented = set(doc["paths"])
+    for p in urls.urlpatterns:
+        route = str(p.pattern)
+        if not route.startswith("api/"):
+            continue
+        as_openapi = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+        assert as_openapi in documented, as_openapi
+
+
+NEW = {"applicant_type": "natural_person", "applicant_name": "张三", "id_number": "320802199001011234",
+       "phone": "13800000000", "channel": "in_person", "content": "2025年某路段改造的立项批复",
+       "submitted_on": "2026-03-02"}
+
+
+def _json(c, url, data, **extra):
+    return c.post(url, json.dumps(data), content_type="application/json", **extra)
+
+
+def _csrf_client(user):
+    """A session client that sends the CSRF token like the pages do."""
+    c = client_for(user)
+    c.get("/check/")
+    return c, {"HTTP_X_CSRFTOKEN": c.cookies["csrftoken"].value}
+
+
+def test_clerk_registers_and_works_own_requests(django_env, world):
+    a = world["a"]
+    c, h = _csrf_client(world["clerk_a"])
+    r = _json(c, f"/api/bodies/{a.pk}/requests", NEW, **h)
+    assert r.status_code == 201, r.content
+    ref = r.json()["ref"]
+    assert r.json()["applicant"]["id_number"] == NEW["id_number"]
+    r = _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-20", "workdays": 10},
+              **h)
+    assert r.status_code == 201, r.content
+    assert r.json()["limit_workdays"] == 30
+    r = c.get(f"/api/bodies/{a.pk}/requests")
+    assert [x["ref"] for x in r.json()["requests"]] == [ref]
+    r = c.get(f"/api/bodies/{a.pk}/requests/{ref}/letters/extension")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    # without the CSRF token a session write is refused
+    r = _json(client_for(world["clerk_a"]), f"/api/bodies/{a.pk}/requests", NEW)
+    assert r.status_code == 403
+
+
+def test_clerk_cannot_read_or_change_another_bodys_register_or_reports(django_env, world):
+    a, b = world["a"], world["b"]
+    cb, hb = _csrf_client(world["clerk_b"])
+    ref_b = _json(cb, f"/api/bodies/{b.pk}/requests", NEW, **hb).json()["ref"]
+    assert _json(cb, f"/api/bodies/{b.pk}/reports", {"year": 2025}, **hb).status_code == 201
+
+    ca, ha = _csrf_client(world["clerk_a"])
+    reads = [f"/api/bodies/{b.pk}/requests", f"/api/bodies/{b.pk}/requests/{ref_b}",
+             f"/api/bodies/{b.pk}/requests/{ref_b}/letters/receipt", f"/api/bodies/{b.pk}/table3/2026",
+             f"/api/bodies/{b.pk}/reports", f"/api/bodies/{b.pk}/reports/2025",
+             f"/api/bodies/{b.pk}/reports/2025/build?to=html",
+             f"/register/{b.pk}/", f"/register/{b.pk}/r/{ref_b}/", f"/register/{b.pk}/table3/",
+             f"/draft/{b.pk}/2025/", f"/draft/{b.pk}/2025/preview"]
+    for url in reads:
+        r = ca.get(url)
+        assert r.status_code == 403, (url, r.status_code)
+        assert "张三" not in r.content.decode("utf-8", "replace")
+    writes = [(f"/api/bodies/{b.pk}/requests", NEW),
+              (f"/api/bodies/{b.pk}/requests/{ref_b}/events", {"kind": "replied", "on": "2026-03-05", "outcome": "granted"}),
+              (f"/api/bodies/{b.pk}/reports", {"year": 2024})]
+    for url, data in writes:
+        assert _json(ca, url, data, **ha).status_code == 403, url
+    r = ca.put(f"/api/bodies/{b.pk}/reports/2025", "{}", content_type="application/json", **ha)
+    assert r.status_code == 403
+    # and nothing changed in b's register
+    detail = cb.get(f"/api/bodies/{b.pk}/requests/{ref_b}").json()
+    assert detail["events"] == [] and detail["state"] == "registered"
+    assert cb.get(f"/api/bodies/{b.pk}/requests").json()["total"] == 1
+    assert [x["year"] for x in cb.get(f"/api/bodies/{b.pk}/reports").json()["reports"]] == [2025]
+    # the list of bodies shows only its own
+    assert [x["id"] for x in ca.get("/api/bodies").json()["bodies"]] == [a.pk]
+
+
+def test_bearer_token_is_isolated_too(django_env, world):
+    from gongkai.web.models import ApiToken
+
+    a, b = world["a"], world["b"]
+    token = ApiToken.issue(world["clerk_a"])
+    c = client_for(None)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert _json(c, f"/api/bodies/{a.pk}/requests", NEW, **auth).status_code == 201   # no CSRF needed
+    assert c.get(f"/api/bodies/{b.pk}/requests", **auth).status_code == 403
+    assert _json(c, f"/api/bodies/{b.pk}/requests", NEW, **auth).status_code == 403
+    assert c.get(f"/api/bodies/{a.pk}/requests", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+    assert c.get(f"/api/bodies/{a.pk}/requests").status_code == 401
+
+
+def test_supervisor_reads_region_without_personal_data_and_cannot_write(django_env, world):
+    a, b = world["a"], world["b"]
+    ca, ha = _csrf_client(world["clerk_a"])
+    ref = _json(ca, f"/api/bodies/{a.pk}/requests", NEW, **ha).json()["ref"]
+    s, hs = _csrf_client(world["supervisor"])
+    r = s.get(f"/api/bodies/{a.pk}/requests/{ref}")
+    assert r.status_code == 200
+    assert r.json()["applicant"] == {"type": "natural_person", "name": "张*"}
+    assert "320802199001011234" not in s.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    assert s.get(f"/api/bodies/{a.pk}/requests/{ref}/letters/receipt").status_code == 403
+    assert _json(s, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-20",
+                                                                  "workdays": 5}, **hs).status_code == 403
+    assert s.get(f"/api/bodies/{b.pk}/requests").status_code == 403      # outside the region
+    assert a.pk in [x["id"] for x in s.get("/api/bodies").json()["bodies"]]
+
+
+def test_table3_api_follows_the_register(django_env, world):
+    a = world["a"]
+    c, h = _csrf_client(world["clerk_a"])
+    ref = _json(c, f"/api/bodies/{a.pk}/requests", NEW, **h).json()["ref"]
+    t = c.get(f"/api/bodies/{a.pk}/table3/2026").json()["table3"]
+    assert t["new_received"]["natural_person"] == 1 and t["granted"]["total"] == 0
+    _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "replied", "on": "2026-03-09",
+                                                          "outcome": "granted"}, **h)
+    t = c.get(f"/api/bodies/{a.pk}/table3/2026").json()["table3"]
+    assert t["granted"]["natural_person"] == 1 and t["carried_forward"]["total"] == 0
+    r = _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-10",
+                                                              "workdays": 5}, **h)
+    assert r.status_code == 400 and "已" in r.json()["error"]
