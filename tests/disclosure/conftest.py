@@ -1,0 +1,56 @@
+"""Fixtures for the disclosure-log tests: a home and calendar isolated from any site file, a
+fresh log per test, and (for the PostgreSQL tests) the register's throwaway cluster."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from gongkai.disclosure.log import DisclosureLog
+from gongkai.register.workdays import load_calendar
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for var in ("GONGKAI_WORKDAYS", "GONGKAI_REGISTER_SETTINGS", "GONGKAI_DISCLOSURE_VOCAB", "GONGKAI_DB"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def cal(tmp_path):
+    return load_calendar(site_path=tmp_path / "no-site-calendar.yaml")
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return str(tmp_path / "store.db")
+
+
+@pytest.fixture
+def log(db_url, cal):
+    with DisclosureLog(db_url, calendar=cal) as lg:
+        yield lg
+
+
+def _pg_cluster_module():
+    path = Path(__file__).resolve().parent.parent / "register" / "pg_cluster.py"
+    spec = importlib.util.spec_from_file_location("disclosure_pg_cluster", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    cluster = _pg_cluster_module().Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    return pg_cluster.new_database()
