@@ -70,11 +70,14 @@ def test_register_workflow(capsys, db_url, tmp_path):
     assert "即将到期：2025-11-27，还剩3个工作日" in out
     code, out, _ = run(capsys, "register", "due", "--today", "2025-11-28", *db)
     assert "已超期（答复期限 2025-11-27）" in out
+    code, _, err = run(capsys, "register", "reply", "2025-000001", "--date", "2025-11-26", "--outcome", "逾期不补正", *db)
+    assert code == 1 and "须有未补正的补正告知" in err
     code, out, _ = run(capsys, "register", "reply", "2025-000001", "--date", "2025-11-26", "--outcome", "部分公开",
                        "--note", "删除了个人信息", "--letter", str(tmp_path / "o.docx"), *db)
     assert code == 0 and "已答复" in out and (tmp_path / "o.docx").exists()
     code, out, _ = run(capsys, "register", "table3", "--year", "2025", "--json", *db)
     report = Report.from_json(out)
+    assert report.agency is None  # the shipped placeholder 本机关 is not a body's name
     assert report.year == 2025 and report.table3["partial"]["natural_person"] == 1
     assert report.table3["new_received"]["total"] == 1 and report.table3["carried_forward"]["total"] == 0
     code, out, _ = run(capsys, "register", "table3", "--year", "2025", "--cell", "partial.natural_person", *db)

@@ -160,3 +160,19 @@ def test_receipt_date_by_channel(channel, expected):
     got, why = receipt_date(channel, date(2025, 3, 3), signed=date(2025, 3, 5), confirmed=date(2025, 3, 6))
     assert got == expected
     assert "第三十一条" in why
+
+
+def test_late_extension_and_late_fee_notice_are_flagged(cal, settings):
+    c = due(cal, settings, date(2025, 9, 26), ("extended", date(2025, 10, 31), {"workdays": 20}))
+    assert c.due == date(2025, 11, 27)  # still counted on from the original due date
+    assert any("晚于原答复期限 2025-10-30" in w for w in c.warnings)
+    c = due(cal, settings, date(2025, 9, 26), ("fee_notice", date(2025, 10, 31), {"amount": 100}))
+    assert any("收费通知（2025-10-31）晚于答复期限 2025-10-30" in w for w in c.warnings)
+    ok = due(cal, settings, date(2025, 9, 26), ("extended", date(2025, 10, 30), {"workdays": 20}))
+    assert not ok.warnings
+
+
+def test_ledger_after_an_early_reply_still_shows_the_due_date(cal, settings):
+    c = due(cal, settings, date(2025, 9, 26), ("replied", date(2025, 9, 29), {"outcome": "granted"}))
+    assert c.due == date(2025, 10, 30) and not c.late
+    assert c.ledger[-1].count == 20 and "已答复" in c.ledger[-1].why

@@ -92,3 +92,28 @@ def test_killed_mid_transaction_on_postgres(pg_url):
     reg.record(kept, "replied", date(2025, 5, 7), "a", outcome="granted")  # row lock released
     assert reg.get(kept).state == "replied"
     reg.close()
+
+
+def _opener(url, start_evt, errors):
+    try:
+        start_evt.wait(10)
+        Register(url).close()
+    except BaseException as exc:
+        errors.put(repr(exc))
+        raise
+
+
+def test_two_processes_opening_a_new_database_at_once(pg_url):
+    ctx = mp.get_context("fork")
+    start_evt, errors = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_opener, args=(pg_url, start_evt, errors)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    start_evt.set()
+    for p in procs:
+        p.join(60)
+    assert errors.empty(), errors.get()
+    reg = Register(pg_url)
+    assert reg.db.query("SELECT version FROM schema_version ORDER BY version")[0][0] == 1
+    assert reg.db.schema_version() == 1
+    reg.close()

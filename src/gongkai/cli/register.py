@@ -465,7 +465,9 @@ def _table3(args) -> int:
                 print(ref)
             print(f"共 {len(refs)} 件", file=sys.stderr)
             return 0
-        report = compute(reg.db, args.year, args.agency or reg.settings.agency)
+        from gongkai.register.settings import shipped_settings
+        configured = reg.settings.agency if reg.settings.agency != shipped_settings().agency else None
+        report = compute(reg.db, args.year, args.agency or configured)
     if args.json:
         print(report.to_json())
         return 0

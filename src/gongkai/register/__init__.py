@@ -15,8 +15,11 @@ def table3_report(year: int, url: str | None = None, agency: str | None = None):
     from gongkai.register.store import Register
     from gongkai.register.table3 import compute
 
+    from gongkai.register.settings import shipped_settings
+
     with Register(url) as reg:
-        return compute(reg.db, year, agency or reg.settings.agency)
+        configured = reg.settings.agency if reg.settings.agency != shipped_settings().agency else None
+        return compute(reg.db, year, agency or configured)
 
 
 _LAZY = {"Register": "store", "NewRequest": "store", "Applicant": "store", "Request": "store",

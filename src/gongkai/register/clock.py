@@ -155,6 +155,10 @@ def compute_clock(received: date, events: Iterable[Event], cal: Calendar, s: Set
             c.consultation_reply_by = None
             return "收到意见（或意见期满），次日起恢复计算"
         if e.kind == "extended":
+            due_now = reached.get(c.limit)
+            if due_now and d > due_now:
+                c.warnings.append(f"延期决定（{d.isoformat()}）晚于原答复期限 {due_now.isoformat()}；"
+                                  "延期应在答复期限内经负责人同意并告知申请人")
             n = int(e.data.get("workdays", s.max_extension_workdays))
             extended += n
             if extended > s.max_extension_workdays:
@@ -165,6 +169,10 @@ def compute_clock(received: date, events: Iterable[Event], cal: Calendar, s: Set
             c.fixed_due = date.fromisoformat(e.data["until"])
             return f"依条例第三十五条确定合理的答复期限至{c.fixed_due.isoformat()}（理由：{e.data.get('reason', '')}）"
         if e.kind == "fee_notice":
+            due_now = reached.get(c.limit)
+            if due_now and d > due_now:
+                c.warnings.append(f"收费通知（{d.isoformat()}）晚于答复期限 {due_now.isoformat()}；"
+                                  "收费通知应在申请处理期限内发出")
             c.fee_pay_until = cal.add_workdays(d, s.fee_payment_workdays)[0]
             fee_wait = s.fee_wait_pauses_deadline
             how = "缴费等待期间不计入答复期限（本机关设置）" if fee_wait else "答复期限照常计算（本机关设置）"
@@ -205,7 +213,9 @@ def compute_clock(received: date, events: Iterable[Event], cal: Calendar, s: Set
             c.counted += 1
             reached.setdefault(c.counted, day)
             entry = LedgerDay(day, info.kind, c.counted, "", info.assumed)
-            if c.counted > c.limit:
+            if c.replied_on is not None:
+                entry.why = "（已答复，仅示期限）"
+            elif c.counted > c.limit:
                 entry.why = "已超过答复期限"
         else:
             entry = LedgerDay(day, info.kind, None, why_stopped() if not c.running else "", info.assumed)

@@ -144,8 +144,14 @@ class Database:
         return {int(r[0]) for r in self.query("SELECT version FROM schema_version")}
 
     def migrate(self) -> None:
-        self.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-                     "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        create = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                  "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        if self.dialect == "postgresql":  # CREATE … IF NOT EXISTS races on PostgreSQL: serialise it
+            with self.transaction():
+                self.execute("SELECT pg_advisory_xact_lock(7426001)")
+                self.execute(create)
+        else:  # no lock is taken when the table exists, so readers never wait here
+            self.execute(create)
         # A migration is pending when it has not been applied, whatever its number: each component
         # numbers its own block (register 0001–0999, disclosure log 5001–5999), so a block's new
         # migration is applied even where a higher-numbered block has already run.

@@ -180,7 +180,10 @@ def _parse_row(register: Register, place: str, v: dict[str, Any], source: str) -
     channel = channel_id(str(v["channel"]))
     submitted = day("submitted")
     confirmed = day("confirmed")
-    pieces = number("pieces", "件数") or 1
+    pieces = number("pieces", "件数")
+    if pieces == 0:
+        raise GongkaiError("“件数”至少为 1")
+    pieces = pieces or 1
     new = NewRequest(
         Applicant(atype, str(v["name"]), str(v.get("id_number") or ""), str(v.get("phone") or ""),
                   str(v.get("email") or ""), str(v.get("address") or "")),

@@ -93,7 +93,7 @@ def _outcome_names() -> dict[str, list[str]]:
     for rid, label in outcomes().items():
         row = FORMAT.table3_rows[rid]
         core = row.core
-        names[rid] = [core, label, row.label, *row.variants]
+        names[rid] = [core, label, row.label, *row.variants, *(_vocab()["outcome_aliases"].get(rid) or ())]
     return names
 
 
