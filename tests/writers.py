@@ -119,6 +119,7 @@ class Damage:
     drop_groups: bool = False     # group label cells missing
     wrapped: set[str] = field(default_factory=set)  # row ids whose label wraps onto its own line first
     fused: set[str] = field(default_factory=set)    # row ids whose numbers run together
+    split: set[str] = field(default_factory=set)    # row ids whose numbers continue on the next line
     no_heading4: bool = False     # section 四's heading lost: table 4 follows table 3 directly
     separator: str = "\t"
     zeros_blank: bool = False     # HTML: zero printed as an empty cell
@@ -166,6 +167,10 @@ def to_text(report: Report, d: Damage) -> str:
                     cut = max(2, len(full) // 2)
                     out.append(full[:cut])
                     labels = labels[:-1] + [full[cut:]]
+                if row_id in d.split:
+                    out.append(row_line(labels + vals[:3]))
+                    out.append(row_line(vals[3:]))
+                    continue
                 cells = labels + [""] * d.shift.get(row_id, 0) + vals + [""] * d.trailing.get(row_id, 0)
                 out.append(row_line(cells))
             out.append("")

@@ -42,6 +42,7 @@ def text_case(draw):
         d.wrapped = {r for r in rows if rng.random() < 0.1}
     complete = [r for r in rows if None not in [report.value(f"table3.{r}.{c}") for c in FORMAT.table3_column_ids]]
     d.fused = {r for r in complete if rng.random() < 0.1} - d.wrapped
+    d.split = {r for r in complete if rng.random() < 0.1} - d.fused - d.wrapped - set(d.shift) - set(d.trailing)
     if d.spaced or d.halfwidth:
         d.wrapped = set()
     return report, d

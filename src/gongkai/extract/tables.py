@@ -89,6 +89,7 @@ class TableExtractor:
         self.report = report
         self.unnarrate = unnarrate or (lambda text: None)  # takes a used fragment back out of the narrative
         self.fragment: tuple[str, Where | None] | None = None
+        self.short_row: tuple | None = None  # a text row with too few numbers, waiting for its next line
         self.version2 = table2_version
         self.context: str | None = None
         self.pending: tuple[str, Where | None, str, str] | None = None  # text, where, table, row id
@@ -157,6 +158,8 @@ class TableExtractor:
         """Use one row; False when it is not a table row after all (prose the text reader split)."""
         pieces = self._pieces(grid, row)
         labels = [p for p in pieces if p.kind == "label"]
+        if labels or not has_any_value(pieces):
+            self._settle_short_row()
         header = self._header_table([p.text for p in labels])
         has_values = any(p.kind == "value" for p in pieces)
         if not has_values and (header or len(labels) >= 3):  # header rows carry no numbers
@@ -207,7 +210,7 @@ class TableExtractor:
         if not has_values and not region:
             self.pending = (label.text, label.where, table, row_id)
             return True
-        self._assign(table, row_id, official, label, region)
+        self._assign(table, row_id, official, label, region, grid.exact)
         return True
 
     def _maybe_pending(self, label: Piece) -> bool:
@@ -267,6 +270,8 @@ class TableExtractor:
         if not any(p.kind == "value" for p in values):
             return True
         filled = sum(1 for p in values if p.kind == "value")
+        if self._settle_short_row(values):
+            return True
         if self.pending is not None and self.context != "table4" and filled <= T3_WIDTH + 1:
             text, where, table, row_id = self.pending
             self.pending = None
@@ -295,7 +300,8 @@ class TableExtractor:
             return None
         return [c.id for c in columns]
 
-    def _assign(self, table: str, row_id: str, official: str, label: Piece, region: list[Piece]) -> None:
+    def _assign(self, table: str, row_id: str, official: str, label: Piece, region: list[Piece],
+                exact: bool = True) -> None:
         columns = self._columns(table, row_id)
         if columns is None:  # e.g. a 2019-only row in a 2021 table
             self.report.extra_rows.append(ExtraRow(table, L.squeeze(label.text), [p.text for p in region], label.where))
@@ -311,55 +317,70 @@ class TableExtractor:
         if not L.is_official(label.text, *forms):
             self.report.labels.append(LabelUse(table, row_id, L.squeeze(label.text), official, label.where))
         check = split.row_total_check(len(columns)) if table == "table3" else split.no_check
-        self._write(table, row_id, columns, region, check, label.where)
+        self._write(table, row_id, columns, region, check, label.where, exact)
         if table == "table3":
             self.context = "table3"
         elif self.context is None:
             self.context = table
 
-    def _write(self, table: str, row_id: str, columns: list[str], region: list[Piece], check, row_where) -> None:
+    def _write(self, table: str, row_id: str, columns: list[str], region: list[Piece], check, row_where,
+               exact: bool = True) -> None:
         m = len(columns)
         cells = fit(region, m, trailing_first=(table == "table2"))
-        inferred = False
-        values: list[Piece | None]
         if len(cells) > m:
             self.report.notes.append(
                 f"{_zh(cells[0].where)}：{table_zh(table)}“{row_id}”行的数值多于{m}个，只取了前{m}个。")
-            values = list(cells[:m])
-        elif len(cells) < m:
+            cells = cells[:m]
+        if len(cells) < m and not exact and cells and strip_edges(cells) == cells:
+            # Text may carry the rest of the row on the next line: decide when that line is seen.
+            self.short_row = (table, row_id, columns, cells, check, row_where)
+            return
+        self._write_short(table, row_id, columns, cells, check, row_where)
+
+    def _write_short(self, table, row_id, columns, cells, check, row_where) -> None:
+        m = len(columns)
+        if len(cells) < m:
             core = strip_edges(cells)
             tokens = [L.squeeze(p.text) for p in core]
             if core and all(p.kind == "value" and t.isdigit() for p, t in zip(core, tokens)) and \
                     any(len(t) > 1 for t in tokens):
-                cells = core
                 numbers = split.recover(tokens, m, check)
-                where = cells[0].where if cells else row_where
-                raw = " ".join(p.text for p in cells)
+                where = core[0].where
+                raw = " ".join(p.text for p in core)
                 if numbers is None:
                     self.report.notes.append(
                         f"{_zh(where)}：“{raw}”像是几个数字连在一起，无法唯一还原，相关单元格留空。")
-                    for column in columns:
-                        self.report.set_value(f"{table}.{row_id}.{column}", None, CellInfo(raw, where))
-                    return
-                for column, number in zip(columns, numbers):
-                    self.report.set_value(f"{table}.{row_id}.{column}", number, CellInfo(raw, where, inferred=True))
+                for i, column in enumerate(columns):
+                    self.report.set_value(f"{table}.{row_id}.{column}", numbers[i] if numbers else None,
+                                          CellInfo(raw, where, inferred=numbers is not None))
                 return
-            values = list(cells) + [None] * (m - len(cells))
-        else:
-            values = list(cells)
+        values: list[Piece | None] = list(cells) + [None] * (m - len(cells))
         target = self.report.row(table, row_id)
-        cells = self.report.cells
+        store = self.report.cells
         last = None
         for column, piece in zip(columns, values):
             cell_id = f"{table}.{row_id}.{column}"
             if piece is None:  # not printed at all: point where it would have stood
                 last = _after(last)
                 target[column] = None
-                cells[cell_id] = CellInfo("", last or row_where, inferred)
+                store[cell_id] = CellInfo("", last or row_where)
             else:
                 last = piece.where
                 target[column] = parse_value(piece.text) if piece.kind == "value" else None
-                cells[cell_id] = CellInfo(piece.text, piece.where, inferred, piece.confidence)
+                store[cell_id] = CellInfo(piece.text, piece.where, False, piece.confidence)
+
+    def _settle_short_row(self, continuation: list[Piece] | None = None) -> bool:
+        """Write the row left short; ``continuation`` (a label-less line) completes it when it fits."""
+        short, self.short_row = self.short_row, None
+        if short is None:
+            return False
+        table, row_id, columns, cells, check, row_where = short
+        core = strip_edges(continuation or [])
+        if core and len(cells) + len(core) == len(columns) and all(p.kind == "value" for p in core):
+            self._write_short(table, row_id, columns, cells + core, check, row_where)
+            return True
+        self._write_short(table, row_id, columns, cells, check, row_where)
+        return False
 
     def _commit_table4(self) -> None:
         pieces, self.t4_pieces = self.t4_pieces, []
@@ -402,6 +423,7 @@ class TableExtractor:
                         self.report.labels.append(LabelUse("table3", "header", L.squeeze(p.text), col.label, p.where))
 
     def finish(self) -> None:
+        self._settle_short_row()
         self._flush_pending()
         if self.t4_pieces:
             self._commit_table4()
@@ -430,6 +452,10 @@ def _after(where: Where | None) -> Where | None:
     if where.cell is not None:
         return Where(page=where.page, table=where.table, row=where.row, cell=where.cell + 1)
     return where
+
+
+def has_any_value(pieces: list[Piece]) -> bool:
+    return any(p.kind == "value" for p in pieces)
 
 
 def strip_edges(cells: list[Piece]) -> list[Piece]:
