@@ -51,3 +51,18 @@ def test_html_renders_in_headless_chromium(tmp_path, page):
                     html.as_uri()], check=True, capture_output=True, timeout=120)
     assert _png_size(png) == (1200, 2000)
     assert png.stat().st_size > 50_000  # a rendered page of text and tables, not a blank image
+
+
+def test_narrative_markdown_loads_nothing_and_drops_nothing():
+    import io
+
+    import docx
+
+    from gongkai.render.docx import render_docx
+
+    report = load_source(ROOT / "examples" / "source-2024.yaml").report
+    report.sections[5].text = "![徽标](http://example.org/logo.png)\n| 项目 | 金额 |\n详见<b>附件</b>。"
+    page = render_html(report)
+    assert "<img" not in page and "<b>" not in page and "&lt;b&gt;附件&lt;/b&gt;" in page
+    texts = [p.text for p in docx.Document(io.BytesIO(render_docx(report))).paragraphs]
+    assert "| 项目 | 金额 |" in texts and "详见<b>附件</b>。" in texts

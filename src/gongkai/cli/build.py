@@ -44,9 +44,15 @@ def add_parser(sub) -> None:
 def _read_report(path: str):
     """Any readable report, or the report JSON."""
     if Path(path).suffix.lower() == ".json":
-        from gongkai.source import load_source
+        from gongkai.model import Report
+        from gongkai.source import SourceError
 
-        return load_source(path).report
+        try:
+            return Report.from_json(Path(path).read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            raise GongkaiError(f"无法读取文件：{exc.strerror}", path) from None
+        except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
+            raise SourceError(f"不是有效的 gongkai 报告 JSON：{exc}", path) from None
     from gongkai.extract import parse_file
 
     return parse_file(path)

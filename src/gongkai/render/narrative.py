@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 
 # ``breaks``: a clerk writes one paragraph per line, as in Word; a line break starts a new one.
-_MD = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table")
+# No Markdown tables (a narrative table would be taken for a report table by readers; its
+# pipes stay visible text) and no images (the page must load nothing from outside).
+_MD = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable("image")
 _BREAK = "\n"
 
 
