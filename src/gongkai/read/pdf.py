@@ -74,7 +74,7 @@ def read_pdf(data: bytes, name: str) -> Document:
         if len(scanned) == len(pages) and not any(p.lines or p.tables for p in pages):
             raise UnreadableFile("PDF 没有可读的文字（可能是扫描件），OCR 也没有识别出文字。", name)
         listed = "、".join(str(i + 1) for i in scanned)
-        doc.notes.append(f"第{listed}页没有可用的文字层，已用 OCR 识别（{OCR_DPI} dpi）；识别出的数字带置信度，请对照原件核对。")
+        doc.notes.append(f"第{listed}页没有可用的文字层，已用 OCR 识别；识别出的数字带置信度，请对照原件核对。")
     build_document(doc, pages)
     if scanned:
         from gongkai.read.ocrcheck import flag_doubtful
@@ -90,6 +90,40 @@ def page_layout(number: int, width: float, height: float, glyphs, segments) -> P
     return PageLayout(number, width, height, tables, group_lines(outside))
 
 
+def _page_image(page, reader: PageReader):
+    """The page as a picture for OCR, with its pixels per point.
+
+    A scan is usually one upright full-page image: OCR reads its own pixels (no resampling
+    blur); anything else is rendered at OCR_DPI.
+    """
+    import pypdfium2.raw as R
+
+    images = list(page.get_objects(filter=[R.FPDF_PAGEOBJ_IMAGE], max_depth=1))
+    if len(images) == 1:
+        obj = images[0]
+        left, bottom, right, top = obj.get_bounds()
+        m = obj.get_matrix()
+        width_px, height_px = obj.get_px_size()
+        covers = (right - left) * (top - bottom) >= 0.8 * reader.width * reader.height
+        upright = m.a > 0 and m.d > 0 and abs(m.b) < 1e-6 and abs(m.c) < 1e-6
+        scale = width_px / max(right - left, 1.0)
+        if covers and upright and 100 / 72 <= scale <= 600 / 72 \
+                and width_px * height_px <= limits.MAX_IMAGE_PIXELS:
+            try:
+                bitmap = obj.get_bitmap(render=False)
+                picture = bitmap.to_pil()
+                # The page may start above or left of the image: shift by the image's offset.
+                if abs(left - reader.left) < 2 and abs(top - reader.top_y) < 2:
+                    return picture, scale
+            except pdfium.PdfiumError:
+                pass
+    scale = OCR_DPI / 72
+    bitmap = page.render(scale=scale, grayscale=True)
+    picture = bitmap.to_pil()
+    bitmap.close()
+    return picture, scale
+
+
 def _ocr_page(page, reader: PageReader, number: int, name: str) -> PageLayout:
     from gongkai.read import ocr
 
@@ -97,9 +131,6 @@ def _ocr_page(page, reader: PageReader, number: int, name: str) -> PageLayout:
         raise MissingDependency(
             f"第{number}页没有可读的文字层（扫描件或字体缺少编码映射），需要 OCR 才能读取。"
             "请安装 OCR 组件：pip install 'gongkai[ocr]'（rapidocr 与 onnxruntime）。", name)
-    scale = OCR_DPI / 72
-    bitmap = page.render(scale=scale, grayscale=True)
-    image = bitmap.to_pil()
-    bitmap.close()
+    image, scale = _page_image(page, reader)
     glyphs, segments = ocr.recognise(image, scale)
     return page_layout(number, reader.width, reader.height, glyphs, segments)
