@@ -176,3 +176,18 @@ def test_ledger_after_an_early_reply_still_shows_the_due_date(cal, settings):
     c = due(cal, settings, date(2025, 9, 26), ("replied", date(2025, 9, 29), {"outcome": "granted"}))
     assert c.due == date(2025, 10, 30) and not c.late
     assert c.ledger[-1].count == 20 and "已答复" in c.ledger[-1].why
+
+
+def test_spring_festival_2026_with_pause_and_extension(cal, settings):
+    # Mon 9 Feb 2026: 10–13 → 4; 14 (Sat 调休) → 5; 15–23 off; 24 → 6, consultation sent that day;
+    # 25 Feb – 6 Mar not counted (28 Feb is a 调休 working day, but the clock is paused);
+    # 9–13 Mar → 11; 16–20 → 16; 23–26 → 20.
+    events = [("consultation_started", date(2026, 2, 24), {"party": "other_body"}),
+              ("consultation_ended", date(2026, 3, 6), {"party": "other_body"})]
+    c = due(cal, settings, date(2026, 2, 9), *events)
+    assert c.due == date(2026, 3, 26)
+    feb28 = next(d for d in c.ledger if d.day == date(2026, 2, 28))
+    assert feb28.kind == "调休上班" and feb28.count is None and feb28.why == "征求意见期间"
+    # +10 working days decided 20 Mar: 27 Mar → 21; 30 Mar – 3 Apr → 26; 6 Apr 清明 off; 7–10 → 30.
+    c = due(cal, settings, date(2026, 2, 9), *events, ("extended", date(2026, 3, 20), {"workdays": 10}))
+    assert c.due == date(2026, 4, 10)
