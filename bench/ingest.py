@@ -1,0 +1,183 @@
+"""Corpus ingest throughput per form, and memory; medians of several runs.
+
+    python bench/ingest.py [--n 1000] [--pdf-n 30] [--runs 3] [--workers N] [--mixed 0]
+
+For each form a fresh corpus (SQLite) is filled by the ingest in a child process, so its peak
+memory is its own: the parent (which writes the store) and the largest worker (peak resident
+set, read from /proc while the run goes on) are reported separately.  Text, HTML and Markdown reports are generated (random consistent data);
+PDF throughput uses copies of the published PDFs in examples/, each made distinct by a
+trailing comment so the content hash does not deduplicate them.  Also reported: worker-side
+cost per file measured in one process (parse + check + serialise), the store's bytes per
+report, and Parquet export speed.  ``--mixed N`` adds one run over N files of all text forms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_CHILD = r"""
+import json, os, resource, sys, threading, time
+from gongkai.corpus.ingest import ingest
+from gongkai.corpus.store import Store
+
+# Pool workers are children of the forkserver, not of this process, so their peak memory is
+# read from /proc (VmHWM) while the run goes on.
+peak = {"kb": 0}
+stop = threading.Event()
+
+def status(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return dict(line.split(":", 1) for line in f if ":" in line)
+    except OSError:
+        return {}
+
+def watch():
+    me = os.getpid()
+    while not stop.is_set():
+        tree = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                st = status(name)
+                if "PPid" in st:
+                    tree[int(name)] = (int(st["PPid"]), int(st.get("VmHWM", "0 kB").split()[0]))
+        for pid, (ppid, hwm) in tree.items():
+            p = ppid
+            while p and p != me and p in tree:
+                p = tree[p][0]
+            if p == me and pid != me:
+                peak["kb"] = max(peak["kb"], hwm)
+        stop.wait(0.2)
+
+src, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+threading.Thread(target=watch, daemon=True).start()
+t = time.perf_counter()
+with Store(db) as store:
+    s = ingest([src], store, workers=workers)
+elapsed = time.perf_counter() - t
+stop.set()
+print(json.dumps({"elapsed": elapsed, "added": s.added, "failed": len(s.failed),
+                  "parent_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "worker_kb": peak["kb"]}))
+"""
+
+
+def make_inputs(directory: Path, form: str, n: int, seed: int) -> int:
+    directory.mkdir(parents=True)
+    if form == "pdf":
+        pdfs = sorted((ROOT / "examples").glob("*.pdf"))
+        for i in range(n):
+            src = pdfs[i % len(pdfs)]
+            (directory / f"{i:05d}.pdf").write_bytes(src.read_bytes() + f"\n% copy {i}\n".encode())
+        return n
+    from gongkai.corpus.synth import draw, render
+
+    rng = random.Random(seed)
+    forms = ("txt", "html", "md") if form == "mixed" else (form,)
+    for i in range(n):
+        f = forms[i % len(forms)]
+        (directory / f"{i:05d}.{f}").write_bytes(render(draw(rng), f))
+    return n
+
+
+def run_once(src: Path, db: Path, workers: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(src), str(db), str(workers)],
+                         capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["db_bytes"] = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    return result
+
+
+def worker_cost(src: Path, limit: int = 60) -> float:
+    """Median ms per file for parse + check + serialise in this process (no pool, no store)."""
+    from gongkai.corpus.worker import process
+
+    times = []
+    for p in sorted(src.iterdir())[:limit]:
+        data = p.read_bytes()
+        t = time.perf_counter()
+        process(str(p), data)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def bench_form(tmp: Path, form: str, n: int, runs: int, workers: int) -> dict:
+    src = tmp / f"in-{form}"
+    make_inputs(src, form, n, seed=hash(form) % 1000)
+    results = []
+    for r in range(runs):
+        db = tmp / f"{form}-{r}.db"
+        results.append(run_once(src, db, workers))
+    rates = [x["added"] / x["elapsed"] for x in results]
+    last = results[-1]
+    return {
+        "form": form, "files": n, "ok": last["added"], "failed": last["failed"],
+        "files_per_s": statistics.median(rates), "worker_ms": worker_cost(src),
+        "parent_mb": max(x["parent_kb"] for x in results) / 1024,
+        "worker_mb": max(x["worker_kb"] for x in results) / 1024,
+        "db_kb_per_report": last["db_bytes"] / max(1, last["added"]) / 1024,
+        "db": tmp / f"{form}-{runs - 1}.db",
+    }
+
+
+def bench_export(db: Path, tmp: Path) -> tuple[float, int]:
+    from gongkai.corpus.export import export
+    from gongkai.corpus.store import Store
+
+    times, rows = [], 0
+    for r in range(3):
+        t = time.perf_counter()
+        with Store(str(db)) as store:
+            written = export(store, "parquet", str(tmp / f"export-{r}"))
+        times.append(time.perf_counter() - t)
+        rows = dict((Path(p).stem, n) for p, n in written)["cells"]
+    return statistics.median(times), rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000, help="generated files per text form")
+    ap.add_argument("--pdf-n", type=int, default=30, help="PDF copies (0 to skip)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--mixed", type=int, default=0, help="one extra run over N mixed text-form files")
+    args = ap.parse_args()
+    print(f"cpu cores: {os.cpu_count()}, workers: {args.workers}, runs per form: {args.runs} (medians)")
+    print(f"{'form':6} {'files':>6} {'ok':>6} {'failed':>6} {'files/s':>8} {'worker ms/file':>15} "
+          f"{'parent MB':>10} {'worker MB':>10} {'store KB/report':>16}")
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        forms = [("txt", args.n), ("html", args.n), ("md", args.n)]
+        if args.pdf_n:
+            forms.append(("pdf", args.pdf_n))
+        if args.mixed:
+            forms.append(("mixed", args.mixed))
+        last_db = None
+        for form, n in forms:
+            runs = 1 if form == "mixed" else args.runs
+            r = bench_form(tmp, form, n, runs, args.workers)
+            print(f"{form:6} {r['files']:>6} {r['ok']:>6} {r['failed']:>6} {r['files_per_s']:>8.1f} "
+                  f"{r['worker_ms']:>15.1f} {r['parent_mb']:>10.0f} {r['worker_mb']:>10.0f} "
+                  f"{r['db_kb_per_report']:>16.1f}", flush=True)
+            if form in ("txt", "mixed"):
+                last_db = r["db"]
+        if last_db is not None:
+            seconds, rows = bench_export(last_db, tmp)
+            print(f"export parquet ({last_db.stem}): {seconds:.2f} s for {rows} cell rows "
+                  f"({rows / seconds:,.0f} rows/s, median of 3)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
