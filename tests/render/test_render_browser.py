@@ -66,3 +66,21 @@ def test_narrative_markdown_loads_nothing_and_drops_nothing():
     assert "<img" not in page and "<b>" not in page and "&lt;b&gt;附件&lt;/b&gt;" in page
     texts = [p.text for p in docx.Document(io.BytesIO(render_docx(report))).paragraphs]
     assert "| 项目 | 金额 |" in texts and "详见<b>附件</b>。" in texts
+
+
+@pytest.mark.browser
+def test_html_prints_on_a4_with_table3_whole(tmp_path, page):
+    html = tmp_path / "report.html"
+    html.write_text(page, encoding="utf-8")
+    pdf = tmp_path / "print.pdf"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", html.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "594.96 x 841.92 pts (A4)" in info
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    table3 = [i for i, text in enumerate(pages) if "申请人情况" in text]
+    assert len(table3) == 1
+    assert "四、结转下年度继续办理" in pages[table3[0]] and "三、收到和处理政府信息公开申请情况" in pages[table3[0]]

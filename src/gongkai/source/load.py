@@ -228,7 +228,7 @@ def load_source_text(text: str, name: str) -> ReportSource:
     if body_type and body_type not in body_types():
         v.fail(f"body_type 应为以下之一：{'、'.join(body_types())}。", ("body_type",))
     report = Report(
-        source=Source(Path(name).name, "", "source"),
+        source=Source(Path(name).name, "", "yaml"),
         title=v.text(data.get("title"), ("title",)) or None,
         agency=v.text(data.get("agency"), ("agency",), required=True),
         year=year,
