@@ -1,0 +1,201 @@
+"""The pages through Django's test client: what each shows, its limits and its errors."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gk_web_support import client_for, django_env, seed, world  # noqa: F401 - fixtures
+
+
+def _csrf(c, url="/check/"):
+    c.get(url)
+    return c.cookies["csrftoken"].value
+
+
+def test_check_page_many_files_findings_and_downloads(django_env):
+    from gongkai.check import check_report
+    from gongkai.extract import parse_file
+
+    c = client_for(None)
+    token = _csrf(c)
+    with open(seed("000"), "rb") as f0, open(seed("001"), "rb") as f1:
+        r = c.post("/check/", {"file": [f0, f1], "csrfmiddlewaretoken": token})
+    html = r.content.decode()
+    assert r.status_code == 200
+    for n, prefix in enumerate(("000", "001"), 1):
+        report = parse_file(seed(prefix))
+        rules = [f.rule for f in check_report(report)]
+        section = html.split(f'id="r{n}-report"')[1].split('<section class="result')[0]
+        assert re.findall(r'data-rule="([^"]+)"', section) == rules
+        assert report.agency in section
+        for kind in ("json", "csv", "html"):
+            assert f'id="r{n}-{kind}"' in section
+    # a finding with a cell links to a highlighted cell of the table on the page
+    anchors = re.findall(r'href="#(r\d-cell-[^"]+)"', html)
+    for a in anchors:
+        assert f'id="{a}"' in html
+    # text sources are shown with line numbers
+    assert 'id="r1-L1"' in html
+
+
+def test_check_page_bad_files_are_explained_and_html_is_escaped(django_env):
+    c = client_for(None)
+    token = _csrf(c)
+    evil = ("<html><body><h1>某某县人民政府2023年政府信息公开工作年度报告</h1>"
+            "<script>alert('x')</script><p onmouseover=alert(1)>一、总体情况</p></body></html>").encode()
+    r = c.post("/check/", {"file": [SimpleUploadedFile("a.exe", b"MZ"), SimpleUploadedFile("evil.html", evil)],
+                           "csrfmiddlewaretoken": token})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "不支持的文件类型" in html
+    assert "<script>alert" not in html and "onmouseover=alert" not in html
+
+
+def test_upload_size_limit(django_env, monkeypatch):
+    from django.conf import settings
+
+    monkeypatch.setattr(settings, "MAX_UPLOAD_MB", 1)
+    big = SimpleUploadedFile("big.txt", b"a" * (1024 * 1024 + 10))
+    r = client_for(None).post("/api/parse", {"file": big})
+    assert r.status_code == 400 and "文件过大" in r.json()["error"]
+
+
+def test_pages_need_login_and_errors_are_chinese(django_env, world):
+    anon = client_for(None)
+    for url in ("/register/", f"/register/{world['a'].pk}/", "/draft/", "/survey/"):
+        r = anon.get(url)
+        assert r.status_code == 302 and r["Location"].startswith("/login/"), url
+    c = client_for(world["clerk_a"])
+    r = c.get("/no-such-page/")
+    assert r.status_code == 404 and "没有找到该页面" in r.content.decode()
+    r = c.get(f"/register/{world['a'].pk}/r/2026-999999/")
+    assert r.status_code == 400 and "台账中没有编号为 2026-999999 的申请" in r.content.decode()
+    assert "Traceback" not in r.content.decode()
+
+
+def test_login_with_password_and_wrong_password(django_env, world):
+    from gk_web_support import PASSWORD
+
+    c = client_for(None)
+    token = _csrf(c, "/login/")
+    r = c.post("/login/", {"username": world["clerk_a"].username, "password": "wrong", "csrfmiddlewaretoken": token})
+    assert r.status_code == 200 and "用户名或密码不正确" in r.content.decode()
+    r = c.post("/login/", {"username": world["clerk_a"].username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+    assert r.status_code == 302
+    r = c.get("/register/", follow=True)
+    assert world["a"].name in r.content.decode()
+    from django.contrib.auth.models import User
+
+    assert User.objects.get(pk=world["clerk_a"].pk).password.startswith("pbkdf2_sha256$")
+
+
+def test_register_pages_actions_letters_and_table3(django_env, world):
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "commercial", "applicant_name": "某某科技有限公司",
+                                         "channel": "internet", "content": "某项目环评批复", "submitted_on": "2026-03-02",
+                                         "pieces": "1", "csrfmiddlewaretoken": token})
+    assert r.status_code == 302
+    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    assert "某某科技有限公司" in page and "答复期限" in page and "收到申请" in page
+    due_before = re.search(r'id="due">([\d-]+)', page).group(1)
+    c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "extended", "on": "2026-03-25", "workdays": "20",
+                                               "csrfmiddlewaretoken": token})
+    page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    due_after = re.search(r'id="due">([\d-]+)', page).group(1)
+    assert due_after > due_before
+    r = c.get(f"/register/{a.pk}/r/{ref}/letter/extension")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    from io import BytesIO
+
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(BytesIO(r.content)).paragraphs)
+    assert "延期" in text and a.name in text
+    # a rule the register refuses comes back as a Chinese message on the page
+    r = c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "extended", "on": "2026-03-26", "workdays": "5",
+                                                   "csrfmiddlewaretoken": token}, follow=True)
+    assert "未能登记" in r.content.decode() and "延长的期限最长不得超过" in r.content.decode()
+    t = c.get(f"/register/{a.pk}/table3/?year=2026").content.decode()
+    assert 'id="table3"' in t
+    c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "replied", "on": "2026-04-01", "outcome": "granted",
+                                               "csrfmiddlewaretoken": token})
+    lst = c.get(f"/register/{a.pk}/?filter=closed").content.decode()
+    assert ref in lst
+
+
+def test_due_marks_in_the_list(django_env, world):
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    refs = {}
+    for key, day in (("old", "2026-01-05"), ("soon", "2026-02-09"), ("new", "2026-03-09")):
+        r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "李四",
+                                             "channel": "in_person", "content": key, "submitted_on": day,
+                                             "csrfmiddlewaretoken": token})
+        refs[key] = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    def table(url):
+        return c.get(url).content.decode().split('id="requests"')[1].split("</table>")[0]
+
+    overdue = table(f"/register/{a.pk}/?filter=overdue")
+    assert refs["old"] in overdue and refs["new"] not in overdue
+    soon = table(f"/register/{a.pk}/?filter=soon")
+    assert refs["soon"] in soon and refs["old"] not in soon and refs["new"] not in soon
+    page = table(f"/register/{a.pk}/")
+    assert page.count('<span class="mark overdue">') == 1 and page.count('<span class="mark soon">') == 1
+
+
+def test_draft_create_prefill_edit_and_download(django_env, world):
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, "/draft/")
+    r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
+    assert r.status_code == 302 and r["Location"] == f"/draft/{a.pk}/2025/"
+    r = c.post(f"/draft/{a.pk}/2025/", {"table3.new_received.natural_person": "5",
+                                        "table3.carried_forward.natural_person": "2",
+                                        "table3.carried_forward.total": "2",
+                                        "table4.review.upheld": "x", "section-1": "## 总体\n本年度……",
+                                        "csrfmiddlewaretoken": token}, follow=True)
+    html = r.content.decode()
+    assert "应为整数" in html or "不是数字" in html
+    assert 'value="5"' in html and "T3-IDENTITY" in html
+    # next year's report carries last year's 结转下年度 into 上年结转
+    r = c.post("/draft/new", {"body": a.pk, "year": "2026", "format": "2021", "csrfmiddlewaretoken": token})
+    from gongkai.web.drafts import get, report_of
+
+    nxt = report_of(get(a, 2026))
+    assert nxt.value("table3.carried_over.natural_person") == 2
+    r = c.get(f"/draft/{a.pk}/2025/download/docx")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    r = c.get(f"/draft/{a.pk}/2025/download/html")
+    assert "政府信息公开工作年度报告" in r.content.decode()
+    r = c.get(f"/draft/{a.pk}/2025/preview")
+    assert r["Content-Security-Policy"].startswith("default-src 'none'")
+    # the supervisor can read, not write
+    s = client_for(world["supervisor"])
+    tok = _csrf(s, "/draft/")
+    assert s.get(f"/draft/{a.pk}/2025/").status_code == 200
+    assert s.post(f"/draft/{a.pk}/2025/", {"table3.new_received.natural_person": "9",
+                                           "csrfmiddlewaretoken": tok}).status_code == 403
+    assert s.post("/draft/new", {"body": a.pk, "year": "2027", "csrfmiddlewaretoken": tok}).status_code == 403
+
+
+def test_survey_page_over_a_small_corpus(django_env, world):
+    from django.conf import settings
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    with Store(settings.CORPUS_URL) as store:
+        if not store.counts().get("ok", 0) and not store.query("SELECT COUNT(*) FROM documents")[0][0]:
+            ingest([str(seed(p)) for p in ("000", "001", "002")], store, workers=1)
+    c = client_for(world["admin"])
+    html = c.get("/survey/").content.decode()
+    assert 'id="matrix"' in html and "吴忠市红寺堡区红寺堡镇人民政府" in html
+    assert "<svg" in html and 'id="rules"' in html
+    d = c.get("/api/corpus/stats").json()
+    assert d["rows"] and d["findings_by_rule"]
