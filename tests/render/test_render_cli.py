@@ -6,8 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from gongkai.cli import main
 from gongkai.extract import parse_file
 from gongkai.format import FORMAT
@@ -172,3 +170,12 @@ def test_build_with_previous_runs_the_cross_year_rules(tmp_path, capsys):
     # A warning (agency reorganisations break it): printed, and the report is still built.
     assert "警告［CARRY-OVER］表三“自然人”列：本年“二、上年结转”为 2，上年报告“四、结转下年度继续办理”为 5" in err
     assert code == 0 and out.exists()
+
+
+def test_new_2019_source_from_a_2021_report_carries_no_publication_total(tmp_path):
+    out = tmp_path / "s.yaml"
+    assert main(["new", "--from", str(seed("003")), "--format", "2019", "-o", str(out)]) == 0
+    r = load_source(out).report
+    assert r.value("table2.art20_1.normative_docs.total_published") is None
+    assert r.value("table2.art20_5.other_services.prev_items") == 0
+    assert "“现行有效件数”不等于对外公开总数量" in out.read_text(encoding="utf-8")

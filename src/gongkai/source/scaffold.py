@@ -62,9 +62,13 @@ def prefill_from(last: Report, version: str, name: str = "") -> Prefill:
                 p.values[cell] = None
                 p.comments[cell] = ("上年为2019版格式，“对外公开总数量”含已废止文件，不等于现行有效件数，"
                                     "请按实际填写")
-        elif last_version == "2019":
+        else:
             cell = f"table2.art20_1.{row}.total_published"
-            _carry(p, cell, last.value(cell), f"{year}对外公开总数量；本年 = 上年 + 本年新公开")
+            if last_version == "2019":
+                _carry(p, cell, last.value(cell), f"{year}对外公开总数量；本年 = 上年 + 本年新公开")
+            else:
+                p.values[cell] = None
+                p.comments[cell] = "上年为2021版格式，“现行有效件数”不等于对外公开总数量，请按实际填写"
     if version == "2019" and last_version == "2019":
         for group, row in FORMAT.table2_rows("2019"):
             if "prev_items" not in [c.id for c in group.columns]:
