@@ -131,3 +131,10 @@ def test_import_reports_lines(capsys, db_url, tmp_path):
     assert code == 1 and "第3行：无法识别的提交方式“飞鸽”" in err and str(path) in err
     code, out, _ = run(capsys, "register", "list", "--db", db_url)
     assert out.strip().splitlines()[1:] == []
+
+
+def test_list_marks_assumed_due_dates(capsys, db_url):
+    run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "x",
+        "--date", "2026-12-21", "--db", db_url)
+    code, out, err = run(capsys, "register", "list", "--db", db_url)
+    assert "2027-01-18（推算）" in out and "calendar add" in err

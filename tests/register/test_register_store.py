@@ -119,13 +119,13 @@ def test_rebuild_derives_the_same_columns(reg):
 
 def test_schema_version_and_reopen(db_url, cal, settings):
     r = Register(db_url, calendar=cal, settings=settings)
-    assert r.db.schema_version() == 1
+    assert r.db.schema_version() == 2
     assert r.db.query("PRAGMA journal_mode")[0][0] == "wal"
     r.add(NewRequest(person(), "in_person", "x", date(2025, 9, 22)), "a")
     r.close()
     r = Register(db_url, calendar=cal, settings=settings)  # no second migration, data kept
-    assert r.db.schema_version() == 1 and r.count() == 1
-    assert r.db.query("SELECT COUNT(*) FROM schema_version")[0][0] == 1
+    assert r.db.schema_version() == 2 and r.count() == 1
+    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
     r.close()
 
 
@@ -148,3 +148,34 @@ def test_bad_requests_are_refused_in_chinese(reg):
     with pytest.raises(GongkaiError, match="没有编号为 9999"):
         reg.record("9999", "replied", date(2025, 3, 3), "a", outcome="granted")
     assert reg.count() == 0
+
+
+def test_upgrade_from_version_1_keeps_the_data(db_url, cal, settings):
+    from importlib import resources
+    from gongkai.register.db import _statements
+    sql = resources.files("gongkai.register").joinpath("migrations", "0001_initial.sqlite.sql").read_text("utf-8")
+    conn = sqlite3.connect(db_url)
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    for statement in _statements(sql):
+        conn.execute(statement)
+    conn.execute("INSERT INTO schema_version VALUES (1, 'initial', '2025-01-01T00:00:00+00:00')")
+    conn.execute("INSERT INTO applicants (type, name, created_at) VALUES ('natural_person', '张三', 'x')")
+    conn.execute("INSERT INTO requests (ref, applicant_id, applicant_type, channel, content, submitted_on, received_on, "
+                 "created_by, created_at, due_on) VALUES ('OLD-1', 1, 'natural_person', 'in_person', '旧申请', "
+                 "'2026-12-21', '2026-12-21', 'a', 'x', '2027-01-18')")
+    conn.commit()
+    conn.close()
+    r = Register(db_url, calendar=cal, settings=settings)
+    assert r.db.schema_version() == 2
+    old = r.get("OLD-1")
+    assert old.content == "旧申请" and old.due_on == date(2027, 1, 18) and old.due_assumed is False
+    assert r.rebuild() == 1
+    assert r.get("OLD-1").due_assumed is True  # its due date runs into 2027, not yet known
+    r.close()
+
+
+def test_due_past_the_calendar_is_marked_in_the_store(reg):
+    ref = reg.add(NewRequest(person(), "in_person", "x", date(2026, 12, 21)), "a")
+    req = reg.get(ref)
+    assert req.due_on == date(2027, 1, 18) and req.due_assumed
+    assert not reg.get(reg.add(NewRequest(person(), "in_person", "y", date(2026, 3, 2)), "a")).due_assumed

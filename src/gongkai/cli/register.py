@@ -285,9 +285,13 @@ def _list(args) -> int:
     for r in reqs:
         print("\t".join([r.ref, r.received_on.isoformat(), applicant_types()[r.applicant.type],
                          r.applicant.masked_name(), channels()[r.channel].label, state_labels()[r.state],
-                         r.due_on.isoformat() if r.due_on and not r.outcome else "",
+                         (r.due_on.isoformat() + ("（推算）" if r.due_assumed else ""))
+                         if r.due_on and not r.outcome else "",
                          outcomes()[r.outcome] if r.outcome else ""]))
     print(f"共 {len(reqs)} 件", file=sys.stderr)
+    if any(r.due_assumed and not r.outcome for r in reqs):
+        print("注意：标有“（推算）”的期限用到了尚未录入节假日安排的年份，只按周末推算；"
+              "请用 gongkai register calendar add 录入后执行 gongkai register rebuild。", file=sys.stderr)
     return 0
 
 
@@ -336,7 +340,8 @@ def _due(args) -> int:
                 rows.append((c.due, req.ref, f"已超期（答复期限 {c.due.isoformat()}）"))
             elif c.due and c.due <= horizon:
                 left = reg.calendar.workdays_between(today, c.due)
-                rows.append((c.due, req.ref, f"即将到期：{c.due.isoformat()}，还剩{left}个工作日"))
+                rows.append((c.due, req.ref, f"即将到期：{c.due.isoformat()}，还剩{left}个工作日"
+                             + ("（期限按周末推算，节假日安排未知）" if c.assumed else "")))
             elif c.consultation_reply_by and c.consultation_reply_by < today:
                 rows.append((c.consultation_reply_by, req.ref,
                              f"{state_labels()[case.state]}：第三方意见期限 {c.consultation_reply_by.isoformat()} 已过"))

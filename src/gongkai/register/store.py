@@ -67,11 +67,12 @@ class Request:
     concluded_on: date | None
     due_on: date | None
     events: list[Event] = field(default_factory=list)
+    due_assumed: bool = False  # the due date ran past the known holiday calendar
 
 
 _REQUEST_COLUMNS = ("r.id, r.ref, a.type, a.name, a.id_number, a.phone, a.email, a.address, r.channel, "
                     "r.content, r.pieces, r.submitted_on, r.received_on, r.created_by, r.created_at, "
-                    "r.state, r.outcome, r.concluded_on, r.due_on")
+                    "r.state, r.outcome, r.concluded_on, r.due_on, r.due_assumed")
 
 
 def _d(value: Any) -> date | None:
@@ -80,7 +81,7 @@ def _d(value: Any) -> date | None:
 
 def _request(row: tuple) -> Request:
     return Request(row[0], row[1], Applicant(*row[2:8]), row[8], row[9], row[10], _d(row[11]), _d(row[12]),
-                   row[13], row[14], row[15], row[16], _d(row[17]), _d(row[18]))
+                   row[13], row[14], row[15], row[16], _d(row[17]), _d(row[18]), due_assumed=bool(row[19]))
 
 
 class Register:
@@ -171,9 +172,10 @@ class Register:
 
     def _refresh(self, rid: int, received: date, events: list[Event]) -> Case:
         case = derive(received, events, self.calendar, self.settings)
-        self.db.execute("UPDATE requests SET state = ?, outcome = ?, concluded_on = ?, due_on = ? WHERE id = ?",
+        self.db.execute("UPDATE requests SET state = ?, outcome = ?, concluded_on = ?, due_on = ?, due_assumed = ? "
+                        "WHERE id = ?",
                         (case.state, case.outcome, case.concluded_on.isoformat() if case.concluded_on else None,
-                         case.clock.due.isoformat() if case.clock.due else None, rid))
+                         case.clock.due.isoformat() if case.clock.due else None, int(case.clock.assumed), rid))
         return case
 
     def rebuild(self) -> int:
