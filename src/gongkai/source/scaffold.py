@@ -69,11 +69,15 @@ def prefill_from(last: Report, version: str, name: str = "") -> Prefill:
             else:
                 p.values[cell] = None
                 p.comments[cell] = "上年为2021版格式，“现行有效件数”不等于对外公开总数量，请按实际填写"
-    if version == "2019" and last_version == "2019":
+    if version == "2019":
         for group, row in FORMAT.table2_rows("2019"):
             if "prev_items" not in [c.id for c in group.columns]:
                 continue
             key = f"table2.{group.id}.{row.id}"
+            if last_version != "2019":
+                p.values[f"{key}.prev_items"] = None
+                p.comments[f"{key}.prev_items"] = "上年为2021版格式，没有项目数量，请按实际填写"
+                continue
             prev, change = last.value(f"{key}.prev_items"), last.value(f"{key}.change")
             value = prev + change if prev is not None and change is not None else None
             _carry(p, f"{key}.prev_items", value, f"{year}上一年项目数量 {format_value(prev)} 加本年增/减 "
