@@ -45,6 +45,10 @@ def test_extension_counts_on_from_the_original_due_date(cal, settings):
     c = due(cal, settings, date(2025, 9, 26), ("extended", date(2025, 10, 20), {"workdays": 20}))
     assert c.due == date(2025, 11, 27)
     assert c.limit == 40
+    days = {d.day: d for d in c.ledger}
+    assert days[date(2025, 10, 30)].count == 20 and "原答复期限" in days[date(2025, 10, 30)].why
+    assert days[date(2025, 10, 20)].why.startswith("经政府信息公开工作机构负责人同意延期答复20个工作日")
+    assert c.ledger[-1].day == date(2025, 11, 27) and c.ledger[-1].count == 40
 
 
 def test_national_day_2026_with_extension(cal, settings):

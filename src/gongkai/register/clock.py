@@ -226,6 +226,11 @@ def compute_clock(received: date, events: Iterable[Event], cal: Calendar, s: Set
         c.running = not (awaiting or consulting or fee_wait)
 
     c.due = c.fixed_due or reached.get(c.limit)
+    if c.limit > s.reply_workdays and reached.get(s.reply_workdays):
+        first_due = reached[s.reply_workdays]
+        for entry in c.ledger:
+            if entry.day == first_due:
+                entry.why = "原答复期限（延期前）" + (f"；{entry.why}" if entry.why else "")
     if c.assumed:
         c.warnings.append(f"计算用到了尚未公布节假日安排的日期（已知安排截至{cal.last_known_day.isoformat()}），"
                           "这些日期只按周末推算，期限可能不准确。请录入该年国务院办公厅节假日安排通知"
