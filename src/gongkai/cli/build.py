@@ -100,6 +100,9 @@ def run_new(args) -> int:
         text, notes = scaffold(agency, year, args.format, prefill, args.body_type), []
     _write(out, text.encode("utf-8"))
     print(f"gongkai：已生成源文件 {out}（{agency} {year}年度，{args.format} 版格式）。")
+    expected = "2019" if year <= 2020 else "2021"  # 〔2019〕60号 for 2019–2020, 〔2021〕30号 after
+    if args.format != expected:
+        print(f"gongkai：注意：{year}年度报告通常使用 {expected} 版格式，当前为 {args.format} 版。", file=sys.stderr)
     for note in notes:
         print(f"gongkai：{note}")
     if last is not None:
