@@ -20,7 +20,8 @@ MAX_ZIP_MEMBER = 64 * 1024 * 1024     # one inflated DOCX part (document.xml of 
 MAX_ZIP_TOTAL = 256 * 1024 * 1024     # all parts of a DOCX
 MAX_ZIP_MEMBERS = 5000
 MAX_ZIP_RATIO = 200                   # typical XML compresses 5-20x; bombs 1000x and more
-MAX_SECONDS = 300                    # wall time for reading one file (OCR included)
+MAX_SECONDS = 120                    # wall time for reading one file without OCR
+OCR_PAGE_SECONDS = 90                # more wall time for each page that needs OCR
 MAX_IMAGE_PIXELS = 60_000_000         # about A3 at 600 dpi
 
 _STREAM = re.compile(rb"stream\r?\n")
@@ -34,6 +35,11 @@ class Deadline:
         self.name = name
         self.seconds = seconds
         self.end = time.monotonic() + seconds
+
+    def allow(self, seconds: float) -> None:
+        """More time for slow but legitimate work (an OCR'd page)."""
+        self.seconds += seconds
+        self.end += seconds
 
     def check(self, place: str | None = None) -> None:
         if time.monotonic() > self.end:

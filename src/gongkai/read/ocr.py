@@ -120,6 +120,7 @@ def read_image(data: bytes, name: str) -> Document:
     doc = Document(name=name, form="image")
     pages = []
     for number, (frame, dpi) in enumerate(frames, start=1):
+        deadline.allow(limits.OCR_PAGE_SECONDS)
         deadline.check(f"第{number}页")
         scale = float(dpi) / 72
         glyphs, segments = recognise(frame, scale)

@@ -16,7 +16,7 @@ from gongkai.read import limits
 from gongkai.read.assemble import PageLayout, build_document
 from gongkai.read.document import Document
 from gongkai.read.layout import fill_tables, find_tables, group_lines
-from gongkai.read.pdfpage import PageReader, usable_text
+from gongkai.read.pdfpage import PageReader, TooManyChars, usable_text
 
 MIN_TEXT_GLYPHS = 20  # fewer glyphs than this on a page with a large image: a scanned page
 OCR_DPI = 200
@@ -59,9 +59,14 @@ def read_pdf(data: bytes, name: str) -> Document:
             try:
                 reader = PageReader(page)
                 segments = reader.segments()
-                glyphs = reader.glyphs()
+                try:
+                    glyphs = reader.glyphs()
+                except TooManyChars as exc:
+                    raise UnreadableFile(f"这一页有 {exc.args[0]} 个字符，远超正常报告页面，已拒绝读取。", name,
+                                         f"第{index + 1}页") from None
                 if _is_scan(reader, glyphs):
                     scanned.append(index)
+                    deadline.allow(limits.OCR_PAGE_SECONDS)
                     layout = _ocr_page(page, reader, index + 1, name)
                 else:
                     layout = page_layout(index + 1, reader.width, reader.height, glyphs, segments)

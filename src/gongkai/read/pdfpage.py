@@ -17,6 +17,7 @@ from gongkai.read.layout import Glyph, Segment
 
 THIN = 2.5      # a filled rectangle thinner than this is drawn as a line
 MAX_OBJECTS = 200_000  # page objects per page; real pages have a few thousand
+MAX_CHARS = 60_000     # characters per page; a dense A4 page has about 3,000
 
 
 def _matrix(obj) -> tuple[float, float, float, float, float, float]:
@@ -130,7 +131,10 @@ class PageReader:
         try:
             raw = tp.raw
             out: list[Glyph] = []
-            for i in range(R.FPDFText_CountChars(raw)):
+            count = R.FPDFText_CountChars(raw)
+            if count > MAX_CHARS:
+                raise TooManyChars(count)
+            for i in range(count):
                 code = R.FPDFText_GetUnicode(raw, i)
                 if code < 33 or R.FPDFText_IsGenerated(raw, i) == 1:
                     continue
@@ -157,6 +161,10 @@ class PageReader:
             return out
         finally:
             tp.close()
+
+
+class TooManyChars(Exception):
+    """A page with far more text than any report page (hostile or not a report)."""
 
 
 _rect = R.FS_RECTF()
