@@ -28,8 +28,9 @@ from gongkai.register.settings import Settings
 from gongkai.register.vocab import channels, outcomes, party_labels
 from gongkai.register.workdays import WEEKDAYS_ZH, Calendar
 
-# Longest stretch we are willing to simulate; a request open longer is a data error.
-_MAX_DAYS = 3 * 366
+# Longest stretch we are willing to simulate; a request open longer is surely a data error
+# (a request may stay open across several years; it must still be possible to record its reply).
+_MAX_DAYS = 10 * 366
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def compute_clock(received: date, events: Iterable[Event], cal: Calendar, s: Set
         by_day[e.on].append(e)
     last_event = evs[-1].on if evs else received
     if (last_event - received).days > _MAX_DAYS:
-        raise GongkaiError("办理记录跨度超过三年，请检查日期是否录错")
+        raise GongkaiError("办理记录跨度超过十年，请检查日期是否录错")
 
     c = Clock(received, received, s.reply_workdays, 0, None, True, [], [], [], False)
     reached: dict[int, date] = {}
@@ -206,7 +207,7 @@ def compute_clock(received: date, events: Iterable[Event], cal: Calendar, s: Set
             break
         day += timedelta(days=1)
         if (day - received).days > _MAX_DAYS:
-            raise GongkaiError("答复期限无法在三年内算出，请检查办理记录")
+            raise GongkaiError("答复期限无法在十年内算出，请检查办理记录")
         info = cal.info(day)
         c.assumed |= info.assumed
         if c.running and info.workday:
