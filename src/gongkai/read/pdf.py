@@ -69,6 +69,8 @@ def read_pdf(data: bytes, name: str) -> Document:
                     deadline.allow(limits.OCR_PAGE_SECONDS)
                     layout = _ocr_page(page, reader, index + 1, name)
                 else:
+                    if not segments and reader.image_area > 0.5 * reader.width * reader.height:
+                        segments = _image_rulings(page, reader, index + 1, doc)
                     layout = page_layout(index + 1, reader.width, reader.height, glyphs, segments)
             finally:
                 page.close()
@@ -127,6 +129,20 @@ def _page_image(page, reader: PageReader):
     picture = bitmap.to_pil()
     bitmap.close()
     return picture, scale
+
+
+def _image_rulings(page, reader: PageReader, number: int, doc: Document) -> list:
+    """A searchable scan: text in the text layer, table rulings only in the image."""
+    from gongkai.read import ocr
+
+    if not ocr.available():
+        doc.notes.append(f"第{number}页是带文字层的扫描件，表格线只在图像里；未安装 OCR 组件（gongkai[ocr]），"
+                         "无法据此重建表格，这一页的表格可能没有读出。")
+        return []
+    import numpy as np
+
+    picture, scale = _page_image(page, reader)
+    return ocr.rulings(np.array(picture.convert("L")), scale)
 
 
 def _ocr_page(page, reader: PageReader, number: int, name: str) -> PageLayout:
