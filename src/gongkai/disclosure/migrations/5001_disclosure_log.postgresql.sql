@@ -22,7 +22,7 @@ CREATE INDEX disclosure_items_ended ON disclosure_items (kind, ended_on);
 
 CREATE FUNCTION disclosure_items_end_once() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF OLD.ended_on IS NOT NULL OR (NEW.ref <> OLD.ref AND OLD.ref NOT LIKE 'tmp-%') OR NEW.title <> OLD.title OR NEW.doc_no <> OLD.doc_no
+  IF OLD.ended_on IS NOT NULL OR (NEW.ref <> OLD.ref AND substr(OLD.ref, 1, 4) <> 'tmp-') OR NEW.title <> OLD.title OR NEW.doc_no <> OLD.doc_no
      OR NEW.kind <> OLD.kind OR NEW.made_on <> OLD.made_on OR NEW.attribute <> OLD.attribute
      OR NEW.attribute_reason <> OLD.attribute_reason THEN
     RAISE EXCEPTION 'disclosure items only gain an end, once';

@@ -1,0 +1,134 @@
+"""The log in the register's store: both on one database, migrations of each block applied
+whatever the other has run, and the same log on PostgreSQL."""
+
+from datetime import date
+
+import pytest
+
+from gongkai.disclosure.exchange import import_documents
+from gongkai.disclosure.log import DisclosureLog, ImportRejected, NewItem, Review
+from gongkai.disclosure.year import normative_rows, section1
+from gongkai.errors import GongkaiError
+from gongkai.register.db import Database
+from gongkai.register.settings import shipped_settings
+from gongkai.register.store import Applicant, NewRequest, Register
+from gongkai.register.table3 import compute
+
+
+def register_versions(tmp_path) -> set[int]:
+    """The register's own migrations, whatever they are today."""
+    db = Database(str(tmp_path / "register-only.db"))
+    versions = db.applied_versions()
+    db.close()
+    assert versions and max(versions) < 1000
+    return versions
+
+
+def signed(title, made, kind="other", **kw):
+    return NewItem(title, kind, made, reviews=[Review("draft", "甲", made), Review("check", "乙", made),
+                                               Review("sign", "丙", made)], **kw)
+
+
+def test_log_and_register_share_one_database(db_url, cal, tmp_path):
+    ours = register_versions(tmp_path)
+    with DisclosureLog(db_url, calendar=cal) as log:
+        log.add(signed("通知", date(2025, 3, 3)), "c")
+        assert log.db.applied_versions() == ours | {5001}
+    reg = Register(db_url, calendar=cal, settings=shipped_settings())
+    assert reg.db.schema_version() == max(ours) and reg.count() == 0   # the register's block is unchanged
+    reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 3, 4)), "c")
+    reg.close()
+    with DisclosureLog(db_url, calendar=cal) as log:
+        assert log.count() == 1
+        assert compute(log.db, 2025).table3["new_received"]["total"] == 1
+        assert log.db.query("SELECT COUNT(*) FROM schema_version")[0][0] == len(ours) + 1
+
+
+def _fake_package(root, name, files):
+    pkg = root / name
+    (pkg / "migrations").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    for fname, sql in files.items():
+        (pkg / "migrations" / fname).write_text(sql, encoding="utf-8")
+
+
+def test_a_lower_numbered_migration_added_later_is_still_applied(db_url, cal, tmp_path, monkeypatch):
+    ours = register_versions(tmp_path)
+    DisclosureLog(db_url, calendar=cal).close()          # the register's block and 5001 applied
+    _fake_package(tmp_path, "later_component", {"0999_later.sql": "CREATE TABLE later_table (x INTEGER);"})
+    monkeypatch.syspath_prepend(str(tmp_path))
+    db = Database(db_url, extra_migrations=("gongkai.disclosure", "later_component"))
+    # Ordered by MAX(version) alone, 0999 < 5001 would have been skipped for ever.
+    assert db.applied_versions() == ours | {999, 5001}
+    assert db.query("SELECT COUNT(*) FROM later_table")[0][0] == 0
+    db.close()
+
+
+def test_newer_schema_is_refused_only_by_the_block_that_owns_it(db_url, cal, tmp_path):
+    DisclosureLog(db_url, calendar=cal).close()
+    db = Database(db_url)
+    db.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (5002, 'future', 'now')")
+    db.close()
+    with pytest.raises(GongkaiError, match="结构版本（5002）比本程序新"):
+        DisclosureLog(db_url, calendar=cal)
+    reg = Register(db_url, calendar=cal, settings=shipped_settings())   # not the register's block
+    assert reg.db.schema_version() == max(register_versions(tmp_path))
+    reg.close()
+
+
+def test_two_components_claiming_one_number_is_an_error(db_url, tmp_path, monkeypatch):
+    _fake_package(tmp_path, "clashing_component", {"5001_other.sql": "CREATE TABLE other (x INTEGER);"})
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(GongkaiError, match="迁移编号 5001 重复"):
+        Database(db_url, extra_migrations=("gongkai.disclosure", "clashing_component"))
+
+
+def test_history_is_append_only_in_sqlite(log):
+    ref = log.add(signed("通知", date(2025, 3, 3)), "c")
+    log.publish(ref, "公开栏", "", date(2025, 3, 4), "c")
+    for table in ("disclosure_publications", "disclosure_reviews"):
+        with pytest.raises(Exception, match="append-only"):
+            with log.db.transaction():
+                log.db.execute(f"UPDATE {table} SET actor = 'x'")
+    assert log.get(ref).publications[0].on == date(2025, 3, 4)
+
+
+def test_the_log_on_postgresql(pg_url, cal, tmp_path):
+    with DisclosureLog(pg_url, calendar=cal) as log:
+        assert log.db.dialect == "postgresql" and log.db.applied_versions() == register_versions(tmp_path) | {5001}
+        a = log.add(signed("办法", date(2024, 3, 1), "normative_docs", doc_no="某〔2024〕1号"), "c")
+        b = log.add(signed("细则", date(2023, 3, 1), "normative_docs"), "c")
+        assert a == "D2024-000001" and b == "D2023-000002"
+        log.publish(a, "政府网站", "政策文件", date(2024, 3, 4), "c")
+        log.end(b, "repealed", date(2024, 7, 1), "c")
+        with pytest.raises(GongkaiError, match="不能再次登记"):
+            log.end(b, "expired", date(2024, 8, 1), "c")
+        with pytest.raises(Exception, match="append-only"):
+            with log.db.transaction():
+                log.db.execute("DELETE FROM disclosure_publications")
+        with pytest.raises(Exception, match="only gain an end"):
+            with log.db.transaction():
+                log.db.execute("UPDATE disclosure_items SET made_on = '2020-01-01'")
+        assert normative_rows(log, 2024)["art20_1.normative_docs"] == {"made": 1, "repealed": 1, "in_force": 1}
+        assert section1(log, 2024).by_column == {("website", "政策文件"): 1}
+        bad = tmp_path / "bad.csv"
+        bad.write_text("标题,类别,形成日期,公开属性\n好,其他,2024-01-02,主动公开\n坏,其他,2024-01-32,主动公开\n",
+                       encoding="utf-8")
+        with pytest.raises(ImportRejected) as exc:
+            import_documents(log, bad, "c")
+        assert exc.value.problems == ["第3行：形成日期“2024-01-32”不是有效日期（应写成 2025-03-01）"]
+        clash = tmp_path / "clash.csv"
+        clash.write_text("标题,文号,类别,形成日期,公开属性\n好,,其他,2024-01-02,主动公开\n"
+                         "同号,某〔2024〕1号,行政规范性文件,2024-01-03,主动公开\n", encoding="utf-8")
+        with pytest.raises(ImportRejected) as exc:   # found only when writing: rolled back on PostgreSQL too
+            import_documents(log, clash, "c")
+        assert exc.value.problems == ["第3行：文号 某〔2024〕1号 已在台账中（编号 D2024-000001）"]
+        assert log.count() == 2
+        good = tmp_path / "good.csv"
+        good.write_text("标题,类别,形成日期,公开属性\n好,其他,2024-01-02,主动公开\n又一,其他,2024-01-03,主动公开\n",
+                        encoding="utf-8")
+        assert len(import_documents(log, good, "c")) == 2
+        assert log.count() == 4
+    reg = Register(pg_url, calendar=cal, settings=shipped_settings())
+    assert reg.db.schema_version() == max(register_versions(tmp_path))
+    reg.close()
