@@ -1,0 +1,133 @@
+"""``gongkai log …`` and ``gongkai new --log`` end to end through ``cli.main``: exit codes,
+Chinese messages naming file and line, no traceback, and the figures they print."""
+
+import json
+from datetime import date
+
+import yaml
+
+from gongkai.cli import main
+from gongkai.register.settings import shipped_settings
+from gongkai.register.store import Applicant, NewRequest, Register
+from gongkai.source import load_source
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_a_document_from_drafting_to_repeal(capsys, db_url):
+    db = ("--db", db_url)
+    code, out, _ = run(capsys, "log", "add", *db, "--title", "关于印发某办法的通知", "--kind", "规范性文件",
+                       "--made", "2026-01-26", "--doc-no", "某发〔2026〕1号", "--draft-by", "张三", "--draft-on",
+                       "2026-01-20", "--check-by", "李四", "--check-on", "2026-01-22", "--sign-by", "王五",
+                       "--sign-on", "2026-01-26", "--actor", "办公室")
+    assert code == 0 and "已登记 D2026-000001" in out
+    assert "应于 2026-02-28 前公开" in out   # 20 working days, counting the 调休 Saturdays 2/14 and 2/28
+    code, out, _ = run(capsys, "log", "due", *db, "--on", "2026-02-27", "--json")
+    assert code == 0
+    assert [(o["ref"], o["due"], o["status"]) for o in json.loads(out)] == [("D2026-000001", "2026-02-28", "pending")]
+    code, out, err = run(capsys, "log", "publish", "D2026-000001", *db, "--channel", "政府网站", "--column",
+                         "政策文件", "--on", "2026-03-02")
+    assert code == 0 and "超过公开时限 2026-02-28（逾期 1 个工作日）" in err
+    code, out, _ = run(capsys, "log", "due", *db, "--late", "--year", "2026", "--json")
+    assert [(o["status"], o["published_on"], o["late_workdays"]) for o in json.loads(out)] == [
+        ("late", "2026-03-02", 1)]
+    code, out, _ = run(capsys, "log", "repeal", "D2026-000001", *db, "--on", "2026-09-01")
+    assert code == 0
+    code, out, err = run(capsys, "log", "repeal", "D2026-000001", *db, "--on", "2026-10-01", "--expired")
+    assert code == 1 and "已于 2026-09-01 废止" in err
+    code, out, _ = run(capsys, "log", "show", "D2026-000001", *db)
+    assert "核稿：李四 2026-01-22" in out and "公开：2026-03-02 政府网站/政策文件" in out and "废止：2026-09-01" in out
+    code, out, _ = run(capsys, "log", "list", *db, "--in-force-on", "2026-08-31", "--json")
+    assert [i["ref"] for i in json.loads(out)] == ["D2026-000001"]
+    code, out, _ = run(capsys, "log", "list", *db, "--in-force-on", "2026-09-01", "--json")
+    assert json.loads(out) == []
+    code, out, _ = run(capsys, "log", "figures", *db, "--year", "2026", "--month", "3", "--licensing", "12",
+                       "--fees", "0.35")
+    assert code == 0
+    code, out, err = run(capsys, "log", "table2", *db, "--year", "2026", "--json")
+    t2 = json.loads(out)["table2"]
+    assert t2["art20_1.normative_docs"] == {"made": 1, "repealed": 1, "in_force": 0}
+    assert t2["art20_5.licensing"] == {"decisions": 12} and t2["art20_6.penalty"] == {"decisions": None}
+    assert t2["art20_8.admin_fees"] == {"amount": 0.35}
+    code, out, err = run(capsys, "log", "table2", *db, "--year", "2026")
+    assert "政府网站/政策文件\t1" in out and "行政处罚：2026年没有录入任何月份" in err
+
+
+def test_bad_input_is_a_chinese_message_with_exit_1(capsys, db_url, tmp_path):
+    db = ("--db", db_url)
+    code, _, err = run(capsys, "log", "add", *db, "--title", "x", "--kind", "会议纪要", "--made", "2025-01-01")
+    assert code == 1 and "类别“会议纪要”无法识别" in err
+    code, _, err = run(capsys, "log", "add", *db, "--title", "x", "--kind", "其他", "--made", "2025-02-30")
+    assert code == 1 and "形成日期“2025-02-30”不是有效日期" in err
+    code, _, err = run(capsys, "log", "publish", "D2025-999999", *db, "--channel", "公开栏", "--on", "2025-03-01")
+    assert code == 1 and "没有编号为 D2025-999999 的条目" in err
+    bad = tmp_path / "清单.csv"
+    bad.write_text("标题,类别,形成日期,公开属性\n好,其他,2025-01-02,主动公开\n坏,其他,2025-01-02,公开\n",
+                   encoding="utf-8")
+    code, _, err = run(capsys, "log", "import", str(bad), *db)
+    assert code == 1
+    assert f"{bad}：有 1 处问题，未导入任何内容" in err and "第3行：公开属性“公开”无法识别" in err
+    code, out, _ = run(capsys, "log", "list", *db, "--json")
+    assert json.loads(out) == []
+
+
+def test_import_export_and_figures_through_the_cli(capsys, db_url, tmp_path):
+    db = ("--db", db_url)
+    src = tmp_path / "list.csv"
+    src.write_text("标题,文号,类别,形成日期,公开属性,审签人,审签日期,拟稿人,拟稿日期,核稿人,核稿日期,公开渠道,公开栏目,公开日期\n"
+                   "办法,某〔2025〕1号,规范性文件,2025-02-03,主动公开,丙,2025-02-03,甲,2025-02-01,乙,2025-02-02,"
+                   "政府网站,政策文件,2025-02-05\n", encoding="utf-8")
+    code, out, _ = run(capsys, "log", "import", str(src), *db)
+    assert code == 0 and "导入 1 件" in out
+    out_path = tmp_path / "out.xlsx"
+    code, out, _ = run(capsys, "log", "export", str(out_path), *db)
+    assert code == 0 and out_path.exists()
+    code, _, err = run(capsys, "log", "export", str(out_path), *db)
+    assert code == 1 and "文件已存在" in err
+    figs = tmp_path / "figures.csv"
+    figs.write_text("年度,月份,行政许可,行政处罚\n2025,1,3,1\n2025,2,4,\n", encoding="utf-8")
+    code, out, _ = run(capsys, "log", "import", str(figs), "--figures", *db)
+    assert code == 0 and "导入 3 个月度数值" in out
+    code, out, _ = run(capsys, "log", "figures", *db, "--year", "2025")
+    lines = out.splitlines()
+    assert lines[1].split("\t")[:3] == ["1", "3", "1"] and lines[2].split("\t")[:3] == ["2", "4", ""]
+
+
+def test_new_takes_the_log_and_the_register_as_sources(capsys, db_url, tmp_path, cal):
+    db = ("--db", db_url)
+    run(capsys, "log", "add", *db, "--title", "旧办法", "--kind", "规范性文件", "--made", "2023-05-05")
+    run(capsys, "log", "add", *db, "--title", "新办法", "--kind", "规范性文件", "--made", "2024-05-05",
+        "--draft-by", "甲", "--draft-on", "2024-05-05", "--check-by", "乙", "--check-on", "2024-05-05",
+        "--sign-by", "丙", "--sign-on", "2024-05-05")
+    run(capsys, "log", "publish", "D2024-000002", *db, "--channel", "政府网站", "--column", "政策文件",
+        "--on", "2024-05-08")
+    run(capsys, "log", "repeal", "D2023-000001", *db, "--on", "2024-05-05")
+    run(capsys, "log", "figures", *db, "--year", "2024", "--month", "6", "--penalty", "7")
+    reg = Register(db_url, calendar=cal, settings=shipped_settings())
+    a = reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2024, 3, 4)), "c")
+    reg.add(NewRequest(Applicant("commercial", "某公司", "2"), "in_person", "y", date(2024, 12, 30)), "c")
+    reg.record(a, "replied", date(2024, 3, 20), "c", outcome="granted")
+    reg.close()
+    out_path = tmp_path / "source-2024.yaml"
+    code, out, _ = run(capsys, "new", "--agency", "某县司法局", "--year", "2024", "--log", *db, "-o", str(out_path))
+    assert code == 0 and "表三由依申请公开台账计算" in out
+    data = yaml.safe_load(out_path.read_text(encoding="utf-8"))
+    assert data["table2"]["art20_1.normative_docs"] == {"made": 1, "repealed": 1, "in_force": 1}
+    assert data["table2"]["art20_6.penalty"] == {"decisions": 7}
+    assert data["table2"]["art20_6.coercion"] == {"decisions": None}   # not entered: blank, not 0
+    assert data["table3"]["new_received"]["total"] == 2 and data["table3"]["granted"]["natural_person"] == 1
+    assert data["table3"]["carried_forward"]["commercial"] == 1
+    assert data["sections"][0]["text"].startswith("2024年，本机关主动公开政府信息1条，各渠道公开1条次：通过政府网站公开1条"
+                                                  "（其中政策文件栏目1条）。")
+    report = load_source(str(out_path)).report   # the source loads as a report
+    assert report.value("table2.art20_1.normative_docs.in_force") == 1 and report.year == 2024
+    code, _, err = run(capsys, "new", "--agency", "某县司法局", "--year", "2024", "--log", *db, "--format", "2019",
+                       "-o", str(tmp_path / "x.yaml"))
+    assert code == 1 and "2021 版格式" in err
+    code, _, err = run(capsys, "new", "--agency", "某县司法局", "--year", "2024", *db, "-o", str(tmp_path / "y.yaml"))
+    assert code == 1 and "--db 只能与 --log 一起使用" in err
