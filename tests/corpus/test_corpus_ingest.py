@@ -183,3 +183,17 @@ def test_database_that_cannot_be_opened_is_a_chinese_error(tmp_path, capsys):
 def test_workers_must_be_positive(tmp_path, capsys, workers):
     assert main(["ingest", str(SEEDS[0]), "--db", str(tmp_path / "c.db"), "--workers", workers]) == 1
     assert "--workers 至少为 1" in capsys.readouterr().err
+
+
+def test_time_limit_per_file_is_a_listed_failure_and_retry_failed_redoes_it(tmp_path):
+    generate(tmp_path / "in", 3, seed=17)
+    db = str(tmp_path / "c.db")
+    with Store(db) as store:
+        first = ingest([str(tmp_path / "in")], store, workers=2, timeout=0.0001)
+        assert first.added == 0 and len(first.failed) == 3
+        assert all("处理超过时限" in reason for _, reason in first.failed)
+        again = ingest([str(tmp_path / "in")], store, workers=2)
+        assert (again.unchanged, again.added, again.updated) == (3, 0, 0)
+        retried = ingest([str(tmp_path / "in")], store, workers=2, retry_failed=True)
+        assert (retried.updated, retried.failed) == (3, [])
+        assert store.counts() == {"ok": 3}

@@ -55,7 +55,8 @@ def cell_columns() -> list[tuple[str, str]]:
         for cell_id in FORMAT.expected_cells(version, layout):
             if cell_id not in seen:
                 seen[cell_id] = "DOUBLE" if _is_amount(version, cell_id) else "BIGINT"
-    return list(seen.items())
+    # Grouped by table (stable: within a table, the 2021 cells in printed order, then 2019-only ones).
+    return sorted(seen.items(), key=lambda kv: kv[0].split(".", 1)[0])
 
 
 def _is_amount(version: str, cell_id: str) -> bool:

@@ -56,6 +56,10 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: max_tasks_per_child needs a non-fork start method, and it avoids forking
     # the parent's open database connection.
     ctx = multiprocessing.get_context("forkserver")
+    # Workers fork from a server that has already imported the parser and the checker: quick
+    # start, and no time limit can strike half-way through an import.
+    ctx.set_forkserver_preload(["gongkai.corpus.worker", "gongkai.extract", "gongkai.read.text",
+                                "gongkai.read.html", "gongkai.read.decode"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_CHILD)
 
 

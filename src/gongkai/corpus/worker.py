@@ -15,8 +15,9 @@ from gongkai.check import check_report
 from gongkai.errors import GongkaiError
 
 
-class _TimeLimit(Exception):
-    pass
+class _TimeLimit(BaseException):
+    """Raised by the alarm.  A BaseException, so that a reader's ``except Exception`` cannot
+    swallow it and report a slow file as a damaged one."""
 
 
 def _alarm(signum, frame):
@@ -25,21 +26,23 @@ def _alarm(signum, frame):
 
 def process(name: str, data: bytes, timeout: float | None = None) -> dict:
     """Parse and check one report.  ``name`` is the display name (path or zip member)."""
-    from gongkai.read import detect_form
-
-    armed = bool(timeout) and threading.current_thread() is threading.main_thread()
-    if armed:
-        previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
+    # signal.alarm works only in a main thread: true in a pool worker, not in a Dask worker thread.
+    if not timeout or threading.current_thread() is not threading.main_thread():
         return _process(name, data)
-    except _TimeLimit:
-        return {"form": _safe_form(detect_form, data, name),
-                "reason": f"处理超过时限（{timeout:g} 秒），已跳过。可用 --timeout 放宽时限后重试。"}
-    finally:
-        if armed:
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, timeout)  # one-shot: at most one _TimeLimit
+            return _process(name, data)
+        finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+    except _TimeLimit:
+        from gongkai.read import detect_form
+
+        return {"form": _safe_form(detect_form, data, name),
+                "reason": f"处理超过时限（{timeout:g} 秒），已跳过。可用 --timeout 放宽时限并加 --retry-failed 重试。"}
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _safe_form(detect_form, data: bytes, name: str) -> str | None:
@@ -56,8 +59,6 @@ def _process(name: str, data: bytes) -> dict:
     form = _safe_form(detect_form, data, name)
     try:
         report = parse_bytes(data, name)
-    except _TimeLimit:
-        raise
     except GongkaiError as exc:
         return {"form": form, "reason": exc.message}
     except RecursionError:
@@ -70,8 +71,6 @@ def _process(name: str, data: bytes) -> dict:
     try:
         report.findings = list(check_report(report))
         checked = True
-    except _TimeLimit:
-        raise
     except Exception as exc:  # noqa: BLE001 - keep the parse even when a rule breaks
         report.notes.append(f"检查未完成（{type(exc).__name__}：{exc}）。")
     cells = []
