@@ -1,6 +1,5 @@
 """The CLI: gongkai deadline, gongkai fee and gongkai register …, as a clerk types them."""
 
-import json
 
 import pytest
 

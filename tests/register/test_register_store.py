@@ -179,3 +179,15 @@ def test_due_past_the_calendar_is_marked_in_the_store(reg):
     req = reg.get(ref)
     assert req.due_on == date(2027, 1, 18) and req.due_assumed
     assert not reg.get(reg.add(NewRequest(person(), "in_person", "y", date(2026, 3, 2)), "a")).due_assumed
+
+
+def test_request_open_for_years_can_be_replied_and_carries_over(reg):
+    ref = reg.add(NewRequest(person(), "in_person", "x", date(2021, 3, 1)), "a")
+    case = reg.record(ref, "replied", date(2025, 3, 3), "a", outcome="unable.not_held")
+    assert case.clock.late and case.outcome == "unable.not_held"
+    from gongkai.register.table3 import compute
+    for y in (2021, 2022, 2023, 2024):
+        assert compute(reg.db, y).table3["carried_forward"]["total"] == 1
+    t = compute(reg.db, 2025).table3
+    assert t["carried_over"]["total"] == 1 and t["unable.not_held"]["total"] == 1
+    assert t["carried_forward"]["total"] == 0

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from gongkai.errors import GongkaiError, UnreadableFile
 from gongkai.register.case import check_event
