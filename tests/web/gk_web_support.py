@@ -103,7 +103,7 @@ class LiveServer:
         from gongkai.web.wsgi import application
 
         self.port = free_port()
-        self.server = create_server(application, host="127.0.0.1", port=self.port, threads=4, _quiet=True)
+        self.server = create_server(application, host="127.0.0.1", port=self.port, threads=4)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -85,7 +85,7 @@ def source_lines(report, data: bytes | None) -> list[str] | None:
     return text.splitlines()[:_MAX_SOURCE_LINES]
 
 
-_LINE = re.compile(r"line (\d+)")
+_LINE = re.compile(r"line (\d+)|^第(\d+)行")
 
 
 def finding_rows(report, findings, prefix: str) -> list[dict]:
@@ -104,7 +104,7 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
             "message": f.message, "quote": f.quote, "where": where,
             "cell": cell, "cell_label": cell_zh(cell, report.format) if cell else "",
             "cell_anchor": f"{prefix}cell-{cell}" if cell else "",
-            "line": int(m.group(1)) if m else None,
+            "line": int(m.group(1) or m.group(2)) if m else None,
         })
     return rows
 

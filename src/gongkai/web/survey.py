@@ -11,6 +11,8 @@ from django.utils.safestring import mark_safe
 
 LEVELS = {"province": "省", "city": "市", "county": "县"}
 MAX_AGENCIES = 300
+STATUS = {"ok": "已读取", "failed": "未能读取", "unreadable": "无法读取", "not_a_report": "不是年度报告",
+          "timeout": "超时"}
 
 
 def _store():
@@ -64,7 +66,8 @@ def page_context(level: str, region: str) -> dict:
         charts.insert(0, mark_safe(hbar_chart("检查发现（按规则）", list(table.rules.items()), "条")))
     catalogue = rule_catalogue()
     return {
-        "level": level, "levels": LEVELS, "region": region, "counts": counts,
+        "level": level, "level_label": LEVELS[level], "levels": LEVELS, "region": region,
+        "counts": [(STATUS.get(k, k), v) for k, v in counts.items()],
         "metrics": [(k, h, u) for k, h, u, _ in METRICS],
         "rows": [{"region": short_name(r), "year": r.year,
                   "values": [("" if r.values[k] is None else fmt.format(r.values[k])) for k, _, _, fmt in METRICS]}
