@@ -102,3 +102,20 @@ def test_any_report_written_as_source_loads_back_identical(rnd, version):
     assert [(s.no, s.title, s.text) for s in back.sections] == [(s.no, s.title, s.text) for s in report.sections]
     assert (back.table2, back.table3, back.table4) == (report.table2, report.table3, report.table4)
 
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60),
+       title=st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20))
+def test_any_text_written_into_a_source_loads_back(text, title):
+    """Text carried from last year's report (any characters a PDF or page may hold) never makes
+    the written YAML unreadable; printable text comes back as it was."""
+    from gongkai.model import Report, Section
+    from gongkai.source.scaffold import clean_text
+
+    report = Report(agency="某局" + title, year=2024, format="2021",
+                    sections=[Section(5, "存在的主要问题及改进情况", text)], preamble=text)
+    back = load_source_text(write_source(report), "w.yaml").report
+    assert back.sections[0].text == clean_text(text).strip()
+    assert back.preamble == clean_text(text).strip()
+    assert back.agency == clean_text("某局" + title).replace("\n", " ").strip()

@@ -103,16 +103,27 @@ def problem_lines(text: str) -> list[str]:
 
 # -- YAML writing ------------------------------------------------------------------------
 
+_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029\x0b\x0c\x1c-\x1e]")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as YAML can hold it: every line break a newline, control characters dropped
+    (they come from damaged PDFs and pages, never from what a person typed)."""
+    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", text))
+
+
 def _q(text: str) -> str:
     """A YAML scalar for any string: JSON's double-quoted form is valid YAML."""
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(clean_text(text).replace("\n", " "), ensure_ascii=False)
 
 
 def _block(key: str, text: str, indent: int) -> list[str]:
     pad = " " * indent
+    text = clean_text(text).strip()
     if not text:
         return [f'{pad}{key}: ""']
-    lines = text.splitlines()
+    lines = text.split("\n")
     if lines[0].startswith((" ", "\t")):
         return [f"{pad}{key}: {_q(text)}"]
     return [f"{pad}{key}: |"] + [f"{pad}  {line}" if line else "" for line in lines]
