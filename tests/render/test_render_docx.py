@@ -167,3 +167,10 @@ def test_blank_stays_blank_and_decimals_exact():
     assert printed["行政强制"] == [""]
     assert printed["行政事业性收费"] == ["12.60"]
     assert printed["行政规范性文件"] == ["2", "1", "15"]
+
+
+def test_control_characters_from_a_parsed_report_do_not_break_the_docx():
+    report = _report("2021")
+    report.sections[0].text = "第一段\x0c第二段\x07。"
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    assert "第一段\n第二段。" in [p.text for p in document.paragraphs]

@@ -44,7 +44,7 @@ def _set_fonts(rpr, east_asian: str, latin: str) -> None:
 
 
 def _run(paragraph, text: str, role: str, size: float, bold: bool = False, italic: bool = False):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(common.clean_text(text))  # XML cannot hold control characters
     run.font.size = Pt(size)
     run.bold = bold or None
     run.italic = italic or None

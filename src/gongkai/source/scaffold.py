@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from gongkai.source.load import source_data
 from gongkai.format import FORMAT
 from gongkai.model import Report, Section, Value
+from gongkai.render.common import clean_text
 from gongkai.render.layout import format_value
 
 BLANK_NOTE = "上年报告此格空白，请核实后填写"
@@ -102,16 +103,6 @@ def problem_lines(text: str) -> list[str]:
 
 
 # -- YAML writing ------------------------------------------------------------------------
-
-_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029\x0b\x0c\x1c-\x1e]")
-_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
-
-
-def clean_text(text: str) -> str:
-    """Text as YAML can hold it: every line break a newline, control characters dropped
-    (they come from damaged PDFs and pages, never from what a person typed)."""
-    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", text))
-
 
 def _q(text: str) -> str:
     """A YAML scalar for any string: JSON's double-quoted form is valid YAML."""
