@@ -131,3 +131,24 @@ def test_new_takes_the_log_and_the_register_as_sources(capsys, db_url, tmp_path,
     assert code == 1 and "2021 版格式" in err
     code, _, err = run(capsys, "new", "--agency", "某县司法局", "--year", "2024", *db, "-o", str(tmp_path / "y.yaml"))
     assert code == 1 and "--db 只能与 --log 一起使用" in err
+
+
+def test_review_steps_and_changes_through_the_cli(capsys, db_url):
+    db = ("--db", db_url)
+    code, out, _ = run(capsys, "log", "add", *db, "--title", "通知", "--kind", "其他", "--made", "2025-09-22")
+    assert code == 0 and "应于 2025-10-24 前公开" in out
+    ref = "D2025-000001"
+    code, _, err = run(capsys, "log", "review", ref, *db, "--step", "审签", "--by", "王五", "--on", "2025-09-22")
+    assert code == 1 and "须先完成“拟稿”“核稿”" in err
+    for step, who in (("拟稿", "张三"), ("核稿", "李四"), ("签发", "王五")):
+        code, _, _ = run(capsys, "log", "review", ref, *db, "--step", step, "--by", who, "--on", "2025-09-22")
+        assert code == 0
+    run(capsys, "log", "publish", ref, *db, "--channel", "公开栏", "--on", "2025-09-23")
+    code, out, _ = run(capsys, "log", "change", ref, *db, "--on", "2025-10-01", "--note", "更正附件")
+    # From 10/1 (a holiday): 10/9 is the first working day, 11/4 the twentieth.
+    assert code == 0 and "应于 2025-11-04 前公开（自变更之日 2025-10-01 起二十个工作日）" in out
+    code, out, _ = run(capsys, "log", "due", *db, "--on", "2025-11-05", "--json")
+    assert [(o["reason"], o["due"], o["status"], o["late_workdays"]) for o in json.loads(out)] == [
+        ("变更", "2025-11-04", "overdue", 1)]
+    code, out, err = run(capsys, "log", "table2", *db, "--year", "2025")
+    assert "规章：台账中没有任何记录" in err

@@ -195,7 +195,8 @@ def test_import_monthly_figures(log, tmp_path):
     assert got["art20_6.penalty"] == {"decisions": 11}
     assert got["art20_6.coercion"] == {"decisions": 0}            # entered as 0: a real zero
     assert got["art20_8.admin_fees"] == {"amount": Decimal("81.00")}  # 78 + 12 × 0.25
-    assert notes == ["行政处罚：2025年缺 7 月的数据，合计只含已录入月份"]
+    assert notes[2:] == ["行政处罚：2025年缺 7 月的数据，合计只含已录入月份"]
+    assert notes[0].startswith("规章：台账中没有任何记录") and notes[1].startswith("行政规范性文件：台账中没有任何记录")
 
 
 def test_bad_figures_rows_are_reported_and_nothing_is_kept(log, tmp_path):
@@ -206,3 +207,17 @@ def test_bad_figures_rows_are_reported_and_nothing_is_kept(log, tmp_path):
     assert exc.value.problems == ["第3行：月份“13”应为 1 至 12", "第4行：行政许可的数值“2.5”应为整数（件）",
                                   "第5行：2025年1月已在第2行填写", "第6行：年度“二〇二五”不是数字"]
     assert log.db.query("SELECT COUNT(*) FROM disclosure_figures")[0][0] == 0
+
+
+def test_a_portal_list_without_review_columns_imports_as_history(log, tmp_path):
+    path = tmp_path / "portal.csv"
+    path.write_text("标题,文号,类别,成文日期,公开属性,栏目,公开渠道,发布日期\n"
+                    "关于做好春耕工作的通知,某办发〔2025〕2号,其他,2025-02-10,主动公开,通知公告,政府网站,2025-02-12\n"
+                    "某某办法,某政规〔2025〕1号,规范性文件,2025-03-03,主动公开,政策文件,政府网站,2025-03-04\n",
+                    encoding="utf-8")
+    assert len(import_documents(log, path, "clerk")) == 2
+    assert section1(log, 2025).by_column == {("website", "政策文件"): 1, ("website", "通知公告"): 1}
+    # A new publication entered in the log still needs the 审签 first.
+    ref = log.items()[0].ref
+    with pytest.raises(GongkaiError, match="尚未审签"):
+        log.publish(ref, "政务新媒体", "", date(2025, 2, 13), "clerk")

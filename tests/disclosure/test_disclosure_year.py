@@ -168,7 +168,9 @@ def test_monthly_figures_sum_to_the_year(log):
     assert rows["art20_6.penalty"] == {"decisions": sum(penalty.values())}
     assert rows["art20_6.coercion"] == {"decisions": None}
     assert rows["art20_8.admin_fees"] == {"amount": sum(fees.values(), Decimal(0))}
-    assert notes == ["行政处罚：2025年缺 7 月的数据，合计只含已录入月份", "行政强制：2025年没有录入任何月份，表二此格留空"]
+    assert notes == ["规章：台账中没有任何记录，表二按 0 件计算；如本机关有现行有效的规章，请先导入文件清单",
+                     "行政规范性文件：台账中没有任何记录，表二按 0 件计算；如本机关有现行有效的行政规范性文件，请先导入文件清单",
+                     "行政处罚：2025年缺 7 月的数据，合计只含已录入月份", "行政强制：2025年没有录入任何月份，表二此格留空"]
     assert log.db.query("SELECT COUNT(*) FROM disclosure_figures WHERE row_id = 'art20_5.licensing'")[0][0] == 13
 
 

@@ -228,7 +228,7 @@ def parse_documents(path: Path) -> list[tuple[str, NewItem]]:
             if group is None:
                 if pub:
                     item.publications.append(pub)
-                check_item(item)
+                check_item(item, imported=True)
                 groups[key] = _Group(line, item, [line])
                 order.append(key)
                 continue
@@ -240,7 +240,7 @@ def parse_documents(path: Path) -> list[tuple[str, NewItem]]:
             if any((p.channel, p.column, p.on) == (pub.channel, pub.column, pub.on) for p in group.item.publications):
                 raise GongkaiError(f"与第{group.line}行的公开记录重复")
             group.item.publications.append(pub)
-            check_item(group.item)
+            check_item(group.item, imported=True)
             group.lines.append(line)
         except GongkaiError as exc:
             problems.append(f"第{line}行：{exc.message}")

@@ -105,8 +105,12 @@ def _item(row: tuple) -> Item:
 
 
 # -- rules ----------------------------------------------------------------------------------
-def check_item(new: NewItem) -> None:
-    """Everything that must hold for an item and its history, whichever way it is entered."""
+def check_item(new: NewItem, imported: bool = False) -> None:
+    """Everything that must hold for an item and its history, whichever way it is entered.
+
+    ``imported``: a record from a body's existing list.  Its publications are history, so a
+    publication without a recorded 审签 is accepted (many lists do not carry the review chain);
+    a new publication entered in the log always needs the 审签 first."""
     if not new.title.strip():
         raise GongkaiError("缺少标题")
     if new.kind not in kinds():
@@ -125,7 +129,7 @@ def check_item(new: NewItem) -> None:
         _check_change(new, ch.on)
     signed = next((r.on for r in new.reviews if r.step == "sign"), None)
     for pub in new.publications:
-        _check_publication(new, signed, pub)
+        _check_publication(new, signed, pub, require_review=not imported)
     if new.ended_kind is not None or new.ended_on is not None:
         _check_end(new, new.ended_kind, new.ended_on)
 
@@ -163,10 +167,11 @@ def _check_change(new: NewItem | Item, on: date) -> None:
         raise GongkaiError(f"变更日期 {on} 不能晚于废止/失效日期 {new.ended_on}")
 
 
-def _check_publication(new: NewItem | Item, signed: date | None, pub: Publication) -> None:
+def _check_publication(new: NewItem | Item, signed: date | None, pub: Publication,
+                       require_review: bool = True) -> None:
     if new.attribute != "active":
         raise GongkaiError(f"公开属性为“{attributes()[new.attribute].label}”的信息不能登记主动公开")
-    if signed is None:
+    if signed is None and require_review:
         raise GongkaiError("尚未审签，不能公开（拟稿 → 核稿 → 审签 完成后才能公开）")
     if pub.channel not in channels():
         raise GongkaiError(f"公开渠道“{pub.channel}”无法识别")
@@ -254,8 +259,8 @@ class DisclosureLog:
         with self.db.transaction():
             return self._add(new, actor)
 
-    def _add(self, new: NewItem, actor: str) -> str:
-        check_item(new)
+    def _add(self, new: NewItem, actor: str, imported: bool = False) -> str:
+        check_item(new, imported)
         if new.ref and self.db.query("SELECT 1 FROM disclosure_items WHERE ref = ?", (new.ref,)):
             raise GongkaiError(f"台账编号 {new.ref} 已存在")
         if new.doc_no.strip():
@@ -363,7 +368,7 @@ class DisclosureLog:
         with self.db.transaction():
             for n, (place, new) in enumerate(items, 1):
                 try:
-                    refs.append(self._add(new, actor))
+                    refs.append(self._add(new, actor, imported=True))
                 except GongkaiError as exc:
                     errors.append(f"{place}：{exc.message}")
                 if progress:

@@ -130,6 +130,11 @@ def table2(log: DisclosureLog, year: int) -> tuple[dict[str, dict[str, int | Dec
     rows = normative_rows(log, year)
     other, notes = figure_rows(log, year)
     rows.update(other)
+    empty = [f"{term.label}：台账中没有任何记录，表二按 0 件计算；如本机关有现行有效的{term.label}，请先导入文件清单"
+             for kid, term in kinds().items()
+             if term.get("table2_row") and not log.db.query("SELECT 1 FROM disclosure_items WHERE kind = ? LIMIT 1",
+                                                            (kid,))]
+    notes = empty + notes
     ordered = {f"{g.id}.{r.id}": rows[f"{g.id}.{r.id}"] for g, r in FORMAT.table2_rows(VERSION)
                if f"{g.id}.{r.id}" in rows}
     return ordered, notes
