@@ -198,3 +198,25 @@ def test_read_binary_deadline_is_a_clear_message():
     with pytest.raises(UnreadableFile) as info:
         deadline.check("第2页")
     assert "超时" in info.value.message and info.value.place == "第2页"
+
+
+def test_read_binary_image_too_many_pixels_refused_fast():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("1", (9000, 9000), 1).save(buf, "PNG")  # 81 megapixels in a few kilobytes
+    exc, seconds = _timed(lambda: read_bytes(buf.getvalue(), "huge.png"))
+    assert isinstance(exc, UnreadableFile) and "9000×9000" in exc.message
+    assert seconds < 5
+
+
+def test_read_binary_image_without_ocr_says_what_to_install(monkeypatch):
+    from PIL import Image
+
+    from gongkai.read import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    buf = io.BytesIO()
+    Image.new("L", (800, 1100), 255).save(buf, "PNG")
+    exc, _ = _timed(lambda: read_bytes(buf.getvalue(), "scan.png"))
+    assert isinstance(exc, MissingDependency) and "gongkai[ocr]" in exc.message

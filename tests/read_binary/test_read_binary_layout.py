@@ -88,3 +88,13 @@ def test_read_binary_numbered_row_at_page_top_is_not_glued():
     grids = [b for b in doc.blocks if isinstance(b, Grid)]
     assert grids[0].rows[0][0].text == "5.要求确认"
     assert grids[1].rows[0][0].text == "（六）其他处理"
+
+
+def test_read_binary_text_layer_without_unicode_map_is_not_usable():
+    from gongkai.read.pdfpage import usable_text
+
+    good = _text("本年新收政府信息公开申请数量3119", 0, 0)
+    garbled = [Glyph(chr(0xE000 + i), i, 0, i + 1, 1) for i in range(30)]  # private-use codes
+    assert usable_text(good) == 1.0
+    assert usable_text(garbled) == 0.0
+    assert usable_text(good + garbled) < 0.5

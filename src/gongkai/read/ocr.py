@@ -18,7 +18,7 @@ from gongkai.read.document import Document
 from gongkai.read.layout import Glyph, Segment
 
 INSTALL_HINT = "请安装 OCR 组件：pip install 'gongkai[ocr]'（rapidocr 与 onnxruntime）。"
-IMAGE_DPI = 200        # assumed for images that do not say
+A4_WIDTH_IN = 8.27
 MIN_LINE_PT = 14.0     # a ruling is at least this long (longer than any character stroke)
 MAX_SIDE = 4000        # pixels; A4 at 200 dpi is 2339
 
@@ -89,42 +89,55 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
     return glyphs, segments
 
 
+def _dpi(frame) -> float:
+    """The image's resolution; photos and screenshots claim 72 or 96 dpi, so an implausible
+    value is replaced by the resolution at which the short side is an A4 page's width."""
+    try:
+        dpi = float((frame.info.get("dpi") or (0, 0))[0])
+    except (TypeError, ValueError):
+        dpi = 0.0
+    if 100 <= dpi <= 1200:
+        return dpi
+    return max(min(frame.width, frame.height) / A4_WIDTH_IN, 50.0)
+
+
 def read_image(data: bytes, name: str) -> Document:
     """A photographed or scanned report as PNG/JPEG/TIFF (several pages in one TIFF)."""
-    if not available():
-        raise MissingDependency("图片格式的报告需要 OCR 才能读取。" + INSTALL_HINT, name)
     from PIL import Image, ImageSequence
 
     from gongkai.read.assemble import build_document
     from gongkai.read.pdf import page_layout
 
-    import warnings
-
-    Image.MAX_IMAGE_PIXELS = limits.MAX_IMAGE_PIXELS // 2  # Pillow refuses at twice this, warns above
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            picture = Image.open(io.BytesIO(data))
-            picture.size  # noqa: B018 - the header is checked on open
-        frames = []
-        for i, frame in enumerate(ImageSequence.Iterator(picture)):
-            if i >= limits.MAX_PAGES:
-                raise UnreadableFile(f"图片有超过 {limits.MAX_PAGES} 页，不像是一份年度报告。", name)
-            frames.append((frame.copy(), (frame.info.get("dpi") or (IMAGE_DPI, IMAGE_DPI))[0] or IMAGE_DPI))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UnreadableFile(f"图片超过 {limits.MAX_IMAGE_PIXELS // 1_000_000} 百万像素，疑似“解压炸弹”，已拒绝读取。",
-                             name) from None
+        picture = Image.open(io.BytesIO(data))  # reads the header only
+    except Image.DecompressionBombError:
+        raise UnreadableFile("图片像素过多，疑似“解压炸弹”，已拒绝读取。", name) from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise UnreadableFile(f"无法读取图片：{exc}", name) from None
+    if picture.width * picture.height > limits.MAX_IMAGE_PIXELS:
+        raise UnreadableFile(f"图片有 {picture.width}×{picture.height} 像素，超过 "
+                             f"{limits.MAX_IMAGE_PIXELS // 1_000_000} 百万像素的上限，已拒绝读取。", name)
+    if not available():
+        raise MissingDependency("图片格式的报告需要 OCR 才能读取。" + INSTALL_HINT, name)
     deadline = limits.Deadline(name)
     doc = Document(name=name, form="image")
     pages = []
-    for number, (frame, dpi) in enumerate(frames, start=1):
-        deadline.allow(limits.OCR_PAGE_SECONDS)
-        deadline.check(f"第{number}页")
-        scale = float(dpi) / 72
-        glyphs, segments = recognise(frame, scale)
-        pages.append(page_layout(number, frame.width / scale, frame.height / scale, glyphs, segments))
+    try:
+        # Frames one at a time (a TIFF may hold many pages): only one is in memory.
+        for number, frame in enumerate(ImageSequence.Iterator(picture), start=1):
+            if number > limits.MAX_PAGES:
+                raise UnreadableFile(f"图片有超过 {limits.MAX_PAGES} 页，不像是一份年度报告。", name)
+            if frame.width * frame.height > limits.MAX_IMAGE_PIXELS:
+                raise UnreadableFile(f"图片有 {frame.width}×{frame.height} 像素，超过 "
+                                     f"{limits.MAX_IMAGE_PIXELS // 1_000_000} 百万像素的上限，已拒绝读取。", name,
+                                     f"第{number}页")
+            deadline.allow(limits.OCR_PAGE_SECONDS)
+            deadline.check(f"第{number}页")
+            scale = _dpi(frame) / 72
+            glyphs, segments = recognise(frame.copy(), scale)
+            pages.append(page_layout(number, frame.width / scale, frame.height / scale, glyphs, segments))
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise UnreadableFile(f"无法读取图片：{exc}", name) from None
     doc.notes.append("报告是图片，已用 OCR 识别；识别出的数字带置信度，请对照原件核对。")
     build_document(doc, pages)
     from gongkai.read.ocrcheck import flag_doubtful
