@@ -13,11 +13,13 @@ from gongkai.register.store import Applicant, NewRequest, Register
 PER_WRITER = 150
 
 
-def _writer(db_url, name, start_evt, errors):
+def _writer(db_url, name, barrier, errors):
     try:
         reg = Register(db_url)
-        start_evt.wait(10)
+        barrier.wait(30)
         for i in range(PER_WRITER):
+            if i in (1, PER_WRITER // 2):  # both are surely writing at the same time
+                barrier.wait(30)
             day = date(2025, 3, 3) + timedelta(days=i % 60)
             ref = reg.add(NewRequest(Applicant("natural_person", f"{name}{i}", str(i)), "in_person",
                                      f"{name} 的第{i}件申请", day), name)
@@ -31,23 +33,26 @@ def _writer(db_url, name, start_evt, errors):
 
 def test_two_processes_writing_at_once_lose_nothing(db_url):
     Register(db_url).close()  # create the schema first, as an installed register would be
+    two_writers(db_url)
+
+
+def two_writers(db_url):
     ctx = mp.get_context("fork")
-    start_evt, errors = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(db_url, n, start_evt, errors)) for n in ("甲", "乙")]
+    barrier, errors = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=_writer, args=(db_url, n, barrier, errors)) for n in ("甲", "乙")]
     for p in procs:
         p.start()
-    start_evt.set()
     for p in procs:
-        p.join(120)
+        p.join(180)
     assert errors.empty(), errors.get()
     assert [p.exitcode for p in procs] == [0, 0]
     reg = Register(db_url)
     assert reg.count() == 2 * PER_WRITER
     assert reg.db.query("SELECT COUNT(*) FROM events")[0][0] == 2 * PER_WRITER
     assert reg.db.query("SELECT COUNT(DISTINCT ref) FROM requests")[0][0] == 2 * PER_WRITER
-    # the writers really did interleave (not one after the other)
+    # the writers really did interleave: the barriers force at least three changes of hand
     order = [r[0] for r in reg.db.query("SELECT created_by FROM requests ORDER BY id")]
-    assert sum(a != b for a, b in zip(order, order[1:])) > 10
+    assert sum(a != b for a, b in zip(order, order[1:])) >= 3
     for who in ("甲", "乙"):
         n = reg.db.query("SELECT COUNT(*) FROM requests WHERE created_by = ? AND state = 'replied'", (who,))
         assert n[0][0] == PER_WRITER
@@ -91,3 +96,45 @@ def test_killed_mid_transaction_leaves_register_as_before(db_url):
     reg.record(kept, "replied", date(2025, 5, 7), "a", outcome="granted")
     assert reg.get(kept).state == "replied"
     reg.close()
+
+
+def _replier(db_url, refs, name, start_evt, results):
+    from gongkai.register.case import RuleError
+    reg = Register(db_url)
+    start_evt.wait(10)
+    won = refused = 0
+    for ref in refs:
+        try:
+            reg.record(ref, "replied", date(2025, 5, 7), name, outcome="granted")
+            won += 1
+        except RuleError:
+            refused += 1
+    reg.close()
+    results.put((name, won, refused))
+
+
+def race_to_reply(db_url, n=60):
+    """Two clerks reply to the same requests at once: each request gets exactly one reply."""
+    reg = Register(db_url)
+    refs = [reg.add(NewRequest(Applicant("natural_person", f"人{i}", str(i)), "in_person", "x", date(2025, 5, 6)),
+                    "a") for i in range(n)]
+    reg.close()
+    ctx = mp.get_context("fork")
+    start_evt, results = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_replier, args=(db_url, refs, who, start_evt, results)) for who in ("甲", "乙")]
+    for p in procs:
+        p.start()
+    start_evt.set()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    got = [results.get(timeout=5) for _ in procs]
+    assert sum(w for _, w, _ in got) == n and sum(r for _, _, r in got) == n
+    reg = Register(db_url)
+    assert reg.db.query("SELECT COUNT(*) FROM events WHERE kind = 'replied'")[0][0] == n
+    assert reg.db.query("SELECT COUNT(*) FROM requests WHERE state = 'replied'")[0][0] == n
+    reg.close()
+
+
+def test_two_clerks_replying_to_the_same_requests(db_url):
+    race_to_reply(db_url)

@@ -57,22 +57,7 @@ def test_same_table3_as_sqlite(pg_url, db_url, cal, settings):
 
 def test_two_processes_on_postgres_lose_nothing(pg_url):
     Register(pg_url).close()
-    ctx = mp.get_context("fork")
-    start_evt, errors = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=conc._writer, args=(pg_url, n, start_evt, errors)) for n in ("甲", "乙")]
-    for p in procs:
-        p.start()
-    start_evt.set()
-    for p in procs:
-        p.join(120)
-    assert errors.empty(), errors.get()
-    assert [p.exitcode for p in procs] == [0, 0]
-    reg = Register(pg_url)
-    assert reg.count() == 2 * conc.PER_WRITER
-    assert reg.db.query("SELECT COUNT(*) FROM events")[0][0] == 2 * conc.PER_WRITER
-    order = [r[0] for r in reg.db.query("SELECT created_by FROM requests ORDER BY id")]
-    assert sum(a != b for a, b in zip(order, order[1:])) > 10
-    reg.close()
+    conc.two_writers(pg_url)
 
 
 def test_killed_mid_transaction_on_postgres(pg_url):
@@ -116,3 +101,7 @@ def test_two_processes_opening_a_new_database_at_once(pg_url):
     reg = Register(pg_url)
     assert [v for (v,) in reg.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
     reg.close()
+
+
+def test_two_clerks_replying_to_the_same_requests_on_postgres(pg_url):
+    conc.race_to_reply(pg_url)
