@@ -167,7 +167,7 @@ class _Writer:
                 _run(p, cell_spec.text, "table", cell_size, bold=cell_spec.kind == GROUP)
         for r, row in enumerate(table.rows):
             _row_props(row, header=r < layout.header_rows)
-            if r < layout.rows - 1:  # keep the table on one page when it fits on one
+            if r < layout.rows - 1:  # Word keeps such a table on one page (LibreOffice does not)
                 for cell in row.cells:
                     for p in cell.paragraphs:
                         p.paragraph_format.keep_with_next = True
