@@ -98,3 +98,22 @@ def test_read_binary_docx_bytes_detected_without_extension(generated):
     report, path = generated["blanks-2019"]
     parsed = parse_bytes(path.read_bytes(), "download")
     assert _tables(parsed) == _tables(report)
+
+
+def test_read_binary_docx_layout_table_around_the_report(tmp_path):
+    """Some reports sit inside a one-cell frame table; the real tables are nested in it."""
+    import docx
+
+    from read_binary_docgen import _table4
+
+    report = random_report(random.Random(5), "2021")
+    doc = docx.Document()
+    frame = doc.add_table(rows=1, cols=1).cell(0, 0)
+    frame.paragraphs[0].text = "四、政府信息公开行政复议、行政诉讼情况"
+    _table4(frame, report)
+    frame.add_paragraph("五、存在的主要问题及改进情况")
+    path = tmp_path / "framed.docx"
+    doc.save(str(path))
+    blocks = read_file(path).blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Grid", "Paragraph"]
+    assert parse_file(path).table4 == report.table4

@@ -138,6 +138,15 @@ class _Reader:
             self.body(box)
 
     def table(self, tbl) -> None:
+        if tbl.find(f"{W}tr/{W}tc/{W}tbl") is not None:
+            # A layout table (the whole report in a frame): its cells are pages of body text.
+            for tr in tbl.iter(f"{W}tr"):
+                if tr.getparent() is not tbl:
+                    continue
+                for tc in tr.iter(f"{W}tc"):
+                    if tc.getparent() is tr:
+                        self.body(tc)
+            return
         self.tables += 1
         number = self.tables
         matrix: dict[tuple[int, int], GridCell] = {}
