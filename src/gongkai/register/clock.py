@@ -67,7 +67,6 @@ class Clock:
     due: date | None                 # None while stopped (待补正 / 征求意见 / 待缴费) short of the limit
     running: bool
     ledger: list[LedgerDay]
-    notes: list[str]                 # what happened, in order, for the ledger's head
     warnings: list[str]
     assumed: bool                    # a day beyond the known calendar was needed
     correction_until: date | None = None
@@ -82,9 +81,10 @@ class Clock:
 
     def render(self) -> str:
         lines = [f"收到申请：{self.received.isoformat()}（当日不计入，民法典第二百零一条）"]
-        lines += self.notes
         lines += [d.line() for d in self.ledger]
-        if self.due:
+        if self.fixed_due:
+            lines.append(f"答复期限：{self.fixed_due.isoformat()}（依条例第三十五条确定的合理期限）")
+        elif self.due:
             lines.append(f"答复期限：{self.due.isoformat()}")
         else:
             lines.append(f"答复期限：暂停计算（已计{self.counted}个工作日，尚余{self.limit - self.counted}个）")
@@ -119,7 +119,7 @@ def compute_clock(received: date, events: Iterable[Event], cal: Calendar, s: Set
     if (last_event - received).days > _MAX_DAYS:
         raise GongkaiError("办理记录跨度超过十年，请检查日期是否录错")
 
-    c = Clock(received, received, s.reply_workdays, 0, None, True, [], [], [], False)
+    c = Clock(received, received, s.reply_workdays, 0, None, True, [], [], False)
     reached: dict[int, date] = {}
     awaiting = False
     consulting: set[str] = set()
