@@ -50,6 +50,11 @@ def read_pdf(data: bytes, name: str) -> Document:
     deadline = limits.Deadline(name)
     pdf = open_pdf(data, name)
     doc = Document(name=name, form="pdf")
+    try:
+        title = (pdf.get_metadata_dict().get("Title") or "").strip()
+    except pdfium.PdfiumError:
+        title = ""
+    doc.title_hint = title or None
     pages: list[PageLayout] = []
     scanned: list[int] = []
     try:
