@@ -152,3 +152,15 @@ def test_review_steps_and_changes_through_the_cli(capsys, db_url):
         ("变更", "2025-11-04", "overdue", 1)]
     code, out, err = run(capsys, "log", "table2", *db, "--year", "2025")
     assert "规章：台账中没有任何记录" in err
+
+
+def test_attribute_adjustment_through_the_cli(capsys, db_url):
+    db = ("--db", db_url)
+    run(capsys, "log", "add", *db, "--title", "名单", "--kind", "其他", "--made", "2025-09-22", "--attribute",
+        "依申请公开", "--reason", "涉及第三方")
+    code, out, _ = run(capsys, "log", "attribute", "D2025-000001", *db, "--to", "主动公开", "--on", "2025-10-01")
+    assert code == 0 and "应于 2025-11-04 前公开（自属性调整之日 2025-10-01 起二十个工作日）" in out
+    code, out, _ = run(capsys, "log", "show", "D2025-000001", *db)
+    assert "属性调整：2025-10-01 依申请公开 → 主动公开" in out
+    code, _, err = run(capsys, "log", "attribute", "D2025-000001", *db, "--to", "不公开", "--on", "2025-10-02")
+    assert code == 1 and "须写明理由" in err

@@ -130,3 +130,36 @@ def test_a_year_entered_in_the_site_calendar_is_used_and_unknown_years_are_marke
     with DisclosureLog(db_url, calendar=load_calendar(site_path=site)) as lg:
         [ob] = obligations(lg.get(ref), lg.calendar, made)
         assert (ob.due, ob.assumed) == (date(2027, 1, 19), False)
+
+
+def test_adjusting_the_attribute_to_active_starts_the_clock(log):
+    ref = log.add(NewItem("名单", "other", date(2025, 9, 22), "on_request", "涉及第三方",
+                          reviews=signed("x", date(2025, 9, 22)).reviews), "clerk")
+    assert obligations(log.get(ref), log.calendar, date(2025, 12, 31)) == []
+    with pytest.raises(GongkaiError, match="不能登记主动公开"):
+        log.publish(ref, "公开栏", "", date(2025, 9, 30), "clerk")
+    item = log.set_attribute(ref, "active", "", date(2025, 10, 1), "clerk")
+    assert [(a.old_attribute, a.old_reason, a.attribute) for a in item.attribute_changes] == [
+        ("on_request", "涉及第三方", "active")]
+    [ob] = obligations(item, log.calendar, date(2025, 10, 2))
+    # From 10/1 (国庆): 10/9 is the first working day after it and 11/4 the twentieth (see above).
+    assert (ob.reason, ob.start, ob.due, ob.status) == ("属性调整", date(2025, 10, 1), date(2025, 11, 4), "pending")
+    log.publish(ref, "公开栏", "", date(2025, 11, 4), "clerk")
+    assert obligations(log.get(ref), log.calendar, date(2025, 12, 31))[0].status == "on_time"
+
+
+def test_adjusting_away_from_active_withdraws_an_unpublished_duty(log):
+    ref = log.add(signed("草案", date(2025, 1, 20)), "clerk")
+    log.set_attribute(ref, "withheld", "属于过程性信息（条例第十六条）", date(2025, 2, 3), "clerk")
+    item = log.get(ref)
+    assert obligations(item, log.calendar, date(2025, 2, 1))[0].status == "pending"
+    assert obligations(item, log.calendar, date(2025, 3, 1))[0].status == "withdrawn"
+    with pytest.raises(GongkaiError, match="须写明理由"):
+        log.set_attribute(ref, "on_request", "", date(2025, 2, 4), "clerk")
+    with pytest.raises(GongkaiError, match="早于上一次调整"):
+        log.set_attribute(ref, "active", "", date(2025, 2, 2), "clerk")
+    with pytest.raises(GongkaiError, match="已经是“不予公开”"):
+        log.set_attribute(ref, "withheld", "x", date(2025, 2, 5), "clerk")
+    doc = log.add(NewItem("办法", "normative_docs", date(2025, 1, 2)), "clerk")
+    with pytest.raises(GongkaiError, match="行政规范性文件应当主动公开"):
+        log.set_attribute(doc, "withheld", "x", date(2025, 2, 5), "clerk")

@@ -57,6 +57,13 @@ def add_parser(sub) -> None:
     c.add_argument("--note", default="", metavar="说明")
     c.set_defaults(handler=run_change)
 
+    c = cmd("attribute", "调整公开属性（如依申请公开转为主动公开；原属性保留在记录中）")
+    c.add_argument("ref", metavar="台账编号")
+    c.add_argument("--to", required=True, metavar="公开属性", help="主动公开、依申请公开或不予公开")
+    c.add_argument("--reason", default="", metavar="理由", help="调整为依申请公开或不予公开时的理由")
+    c.add_argument("--on", required=True, metavar="日期", help="调整日期；调整为主动公开时自该日起计算二十个工作日")
+    c.set_defaults(handler=run_attribute)
+
     c = cmd("publish", "登记公开（渠道、栏目、日期）")
     c.add_argument("ref", metavar="台账编号")
     c.add_argument("--channel", required=True, metavar="渠道", help="政府网站、政务新媒体、政府公报、公开栏……")
@@ -160,6 +167,9 @@ def _print_item(item) -> None:
     for step, term in review_steps().items():
         r = item.reviews.get(step)
         print(f"  {term.label}：{f'{r.person} {r.on}' if r else '未登记'}")
+    for a in item.attribute_changes:
+        print(f"  属性调整：{a.on} {_label(attributes(), a.old_attribute)} → {_label(attributes(), a.attribute)}"
+              + (f"（理由：{a.reason}）" if a.reason else ""))
     for c in item.changes:
         print(f"  变更：{c.on}" + (f" {c.note}" if c.note else ""))
     for p in item.publications:
@@ -218,6 +228,18 @@ def run_change(args) -> int:
     return 0
 
 
+def run_attribute(args) -> int:
+    from gongkai.disclosure.vocab import attributes, resolve
+
+    with _open(args) as log:
+        attribute = resolve(attributes(), args.to, "公开属性")
+        item = log.set_attribute(args.ref, attribute, args.reason, _date(args.on, "调整日期"), _actor(args))
+        print(f"gongkai：已将 {args.ref} 的公开属性调整为“{attributes()[attribute].label}”（{args.on}）。")
+        for ob in _obligations(log, item):
+            print(f"gongkai：应于 {ob.due} 前公开（自{ob.reason}之日 {ob.start} 起二十个工作日）。")
+    return 0
+
+
 def run_publish(args) -> int:
     from gongkai.disclosure.log import obligations
 
@@ -271,6 +293,8 @@ def _item_json(i) -> dict:
     return {"ref": i.ref, "title": i.title, "doc_no": i.doc_no, "kind": i.kind, "made_on": i.made_on.isoformat(),
             "attribute": i.attribute, "attribute_reason": i.attribute_reason,
             "reviews": {s: {"person": r.person, "on": r.on.isoformat()} for s, r in i.reviews.items()},
+            "attribute_changes": [{"on": a.on.isoformat(), "from": a.old_attribute, "to": a.attribute,
+                                   "reason": a.reason} for a in i.attribute_changes],
             "changes": [c.on.isoformat() for c in i.changes],
             "publications": [{"channel": p.channel, "column": p.column, "on": p.on.isoformat(), "url": p.url}
                              for p in i.publications],

@@ -53,6 +53,15 @@ class Publication:
 
 
 @dataclass
+class AttributeChange:
+    on: date
+    old_attribute: str
+    old_reason: str
+    attribute: str
+    reason: str
+
+
+@dataclass
 class NewItem:
     """What a clerk enters for a new item (or one row group of an imported list)."""
 
@@ -89,6 +98,15 @@ class Item:
     reviews: dict[str, Review] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     publications: list[Publication] = field(default_factory=list)
+    attribute_changes: list[AttributeChange] = field(default_factory=list)
+
+    def attribute_on(self, day: date) -> str:
+        """The 公开属性 the item had on ``day`` (adjustments take effect on their day)."""
+        current = self.attribute_changes[0].old_attribute if self.attribute_changes else self.attribute
+        for ch in self.attribute_changes:
+            if ch.on <= day:
+                current = ch.attribute
+        return current
 
     def in_force(self, on: date) -> bool:
         """Made by ``on`` and not yet ended: an end dated D takes effect on D."""
@@ -201,21 +219,38 @@ class Obligation:
     due: date
     assumed: bool        # the calendar of some day on the way was not known
     published_on: date | None
-    status: str          # on_time | late | pending | overdue | lapsed
+    status: str          # on_time | late | pending | overdue | lapsed | withdrawn
     late_workdays: int = 0
 
     STATUS_ZH = {"on_time": "按时公开", "late": "逾期公开", "pending": "待公开", "overdue": "已逾期未公开",
-                 "lapsed": "公开前已废止/失效"}
+                 "lapsed": "公开前已废止/失效", "withdrawn": "公开前已调整为非主动公开"}
 
     @property
     def status_zh(self) -> str:
         return self.STATUS_ZH[self.status]
 
 
+def start_days(item: Item) -> list[tuple[date, str]]:
+    """The days a duty to publish starts: made (形成) while 主动公开, each change (变更) while
+    主动公开, and each adjustment of the 公开属性 to 主动公开 (属性调整)."""
+    starts = []
+    if item.attribute_on(item.made_on) == "active" and not any(
+            a.on == item.made_on for a in item.attribute_changes):
+        starts.append((item.made_on, "形成"))
+    timeline = sorted([(a.on, 0, a) for a in item.attribute_changes] + [(c.on, 1, c) for c in item.changes],
+                      key=lambda t: (t[0], t[1]))
+    for on, order, entry in timeline:
+        if order == 0:
+            before = entry.old_attribute
+            if entry.attribute == "active" and before != "active":
+                starts.append((on, "属性调整" if on != item.made_on else "形成"))
+        elif item.attribute_on(on) == "active":
+            starts.append((on, "变更"))
+    return starts
+
+
 def obligations(item: Item, calendar: Calendar, as_of: date, limit: int = 20) -> list[Obligation]:
-    if item.attribute != "active":
-        return []
-    starts = [(item.made_on, "形成")] + [(c.on, "变更") for c in sorted(item.changes, key=lambda c: c.on)]
+    starts = start_days(item)
     pubs = sorted(p.on for p in item.publications)
     out = []
     for start, reason in starts:
@@ -231,6 +266,8 @@ def obligations(item: Item, calendar: Calendar, as_of: date, limit: int = 20) ->
                 status, late = "late", calendar.workdays_between(due, published)
         elif item.ended_on is not None and item.ended_on <= as_of:
             status = "lapsed"
+        elif item.attribute_on(as_of) != "active":
+            status = "withdrawn"
         else:
             status = "overdue" if as_of > due else "pending"
             if status == "overdue":
@@ -346,6 +383,37 @@ class DisclosureLog:
             self._insert_publication(item.id, pub, actor, now_utc())
             return self._locked(ref)
 
+    def set_attribute(self, ref: str, attribute: str, reason: str, on: date, actor: str) -> Item:
+        """Adjust the 公开属性 (e.g. 依申请公开 → 主动公开 when its reason lapses), keeping the old one."""
+        with self.db.transaction():
+            item = self._locked(ref)
+            attrs, kind = attributes(), kinds()[item.kind]
+            if attribute not in attrs:
+                raise GongkaiError(f"公开属性“{attribute}”无法识别")
+            label = attrs[attribute].label
+            if attribute == item.attribute:
+                raise GongkaiError(f"公开属性已经是“{label}”")
+            if item.ended_on is not None:
+                raise GongkaiError(f"该条目已于 {item.ended_on} {endings()[item.ended_kind].label}，不能调整公开属性")
+            if kind.get("must_be_active") and attribute != "active":
+                raise GongkaiError(f"{kind.label}应当主动公开（条例第二十条第（一）项），公开属性不能是“{label}”")
+            if attrs[attribute].get("needs_reason") and not reason.strip():
+                raise GongkaiError(f"公开属性为“{label}”时须写明理由")
+            if attribute == "active" and reason.strip():
+                raise GongkaiError("公开属性为“主动公开”时不填写不公开理由")
+            if on < item.made_on:
+                raise GongkaiError(f"调整日期 {on} 早于形成日期 {item.made_on}")
+            last = max((a.on for a in item.attribute_changes), default=None)
+            if last is not None and on < last:
+                raise GongkaiError(f"调整日期 {on} 早于上一次调整（{last}）")
+            self.db.execute("INSERT INTO disclosure_attribute_changes (item_id, on_date, old_attribute, old_reason, "
+                            "attribute, reason, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            (item.id, on.isoformat(), item.attribute, item.attribute_reason, attribute,
+                             reason.strip(), actor, now_utc()))
+            self.db.execute("UPDATE disclosure_items SET attribute = ?, attribute_reason = ? WHERE id = ?",
+                            (attribute, reason.strip(), item.id))
+            return self._locked(ref)
+
     def end(self, ref: str, kind: str, on: date, actor: str, note: str = "") -> Item:
         """废止 or 失效, once."""
         with self.db.transaction():
@@ -420,6 +488,9 @@ class DisclosureLog:
         item.publications = [Publication(ch, col, _d(on), url) for ch, col, on, url in self.db.query(
             "SELECT channel, column_name, published_on, url FROM disclosure_publications WHERE item_id = ? "
             "ORDER BY published_on, id", (item.id,))]
+        item.attribute_changes = [AttributeChange(_d(on), *rest) for on, *rest in self.db.query(
+            "SELECT on_date, old_attribute, old_reason, attribute, reason FROM disclosure_attribute_changes "
+            "WHERE item_id = ? ORDER BY id", (item.id,))]
         return item
 
     def get(self, ref: str) -> Item:
@@ -450,6 +521,11 @@ class DisclosureLog:
                 "ORDER BY published_on, id"):
             if iid in by_id:
                 by_id[iid].publications.append(Publication(ch, col, _d(on), url))
+        for iid, on, *rest in self.db.query(
+                "SELECT item_id, on_date, old_attribute, old_reason, attribute, reason "
+                "FROM disclosure_attribute_changes ORDER BY id"):
+            if iid in by_id:
+                by_id[iid].attribute_changes.append(AttributeChange(_d(on), *rest))
         return items
 
     def count(self) -> int:
@@ -458,7 +534,7 @@ class DisclosureLog:
     def obligations(self, as_of: date, since: date | None = None) -> list[Obligation]:
         """Every duty to publish that started on or after ``since`` (all when None) and by ``as_of``."""
         out = []
-        for item in self.items("attribute = 'active' AND made_on <= ?", (as_of.isoformat(),)):
+        for item in self.items("made_on <= ?", (as_of.isoformat(),)):
             for ob in obligations(item, self.calendar, as_of):
                 if ob.start <= as_of and (since is None or ob.start >= since):
                     out.append(ob)
