@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -30,11 +30,13 @@ def register_url(body_id: int) -> str:
         schema = f"register_body_{int(body_id)}"
         with connection.cursor() as cur:
             cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        # user and password in the authority part, so messages can hide the password
         auth = quote(db["USER"], safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
-        host = db["HOST"] or "localhost"
-        port = f":{db['PORT']}" if db["PORT"] else ""
-        return (f"postgresql://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"
-                f"?options={quote(f'-csearch_path={schema}', safe='')}")
+        params = {"host": db["HOST"], "port": db["PORT"],
+                  **{k: v for k, v in db.get("OPTIONS", {}).items() if k != "options"},
+                  "options": f"-csearch_path={schema}"}
+        return (f"postgresql://{auth + '@' if auth else ''}/{quote(db['NAME'], safe='')}?"
+                + urlencode({k: v for k, v in params.items() if v}))
     path = settings.REGISTER_DIR / f"body-{int(body_id)}.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     return str(path)

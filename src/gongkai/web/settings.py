@@ -43,9 +43,13 @@ def database_from_url(url: str | None, home: Path) -> dict:
                 "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}}
     if parts.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        return {"ENGINE": "django.db.backends.postgresql", "NAME": unquote(parts.path.lstrip("/")),
-                "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
-                "HOST": parts.hostname or "", "PORT": str(parts.port or ""), "OPTIONS": query,
+        # libpq accepts host (also a socket directory), port, user, dbname in the query too
+        return {"ENGINE": "django.db.backends.postgresql",
+                "NAME": query.pop("dbname", "") or unquote(parts.path.lstrip("/")),
+                "USER": query.pop("user", "") or unquote(parts.username or ""),
+                "PASSWORD": query.pop("password", "") or unquote(parts.password or ""),
+                "HOST": query.pop("host", "") or unquote(parts.hostname or ""),
+                "PORT": query.pop("port", "") or str(parts.port or ""), "OPTIONS": query,
                 "CONN_MAX_AGE": 60}
     raise GongkaiError(f"数据库地址“{url}”无法识别：请用 sqlite:///文件路径 或 postgresql://用户:密码@主机/库名")
 
