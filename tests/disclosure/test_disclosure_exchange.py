@@ -221,3 +221,14 @@ def test_a_portal_list_without_review_columns_imports_as_history(log, tmp_path):
     ref = log.items()[0].ref
     with pytest.raises(GongkaiError, match="尚未审签"):
         log.publish(ref, "政务新媒体", "", date(2025, 2, 13), "clerk")
+
+
+def test_review_can_be_completed_after_importing_a_published_item(log, tmp_path):
+    path = tmp_path / "portal.csv"
+    path.write_text("标题,类别,成文日期,公开属性,公开渠道,公开栏目,发布日期\n通知,其他,2025-02-10,主动公开,政府网站,通知公告,"
+                    "2025-02-12\n", encoding="utf-8")
+    [ref] = import_documents(log, path, "clerk")
+    for step, who in (("draft", "甲"), ("check", "乙"), ("sign", "丙")):
+        log.review(ref, step, who, date(2025, 2, 10), "clerk")
+    item = log.publish(ref, "政务新媒体", "", date(2025, 2, 13), "clerk")
+    assert [p.channel for p in item.publications] == ["website", "new_media"]

@@ -17,7 +17,6 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -378,4 +377,4 @@ def export_documents(log: DisclosureLog, path: Path) -> int:
 
 
 __all__ = ["parse_documents", "import_documents", "parse_figures", "import_figures", "export_documents",
-           "export_rows", "export_header", "read_rows", "parse_date", "Decimal"]
+           "export_rows", "export_header", "read_rows", "parse_date"]

@@ -345,19 +345,11 @@ class DisclosureLog:
             raise GongkaiError(f"主动公开台账中没有编号为 {ref} 的条目")
         return self._fill(_item(rows[0]))
 
-    @staticmethod
-    def _as_new(item: Item) -> NewItem:
-        return NewItem(item.title, item.kind, item.made_on, item.attribute, item.attribute_reason, item.doc_no,
-                       item.ref, list(item.reviews.values()), list(item.changes), list(item.publications),
-                       item.ended_kind, item.ended_on, item.ended_note)
-
     def review(self, ref: str, step: str, person: str, on: date, actor: str) -> Item:
         """Record one step of 拟稿 → 核稿 → 审签."""
         with self.db.transaction():
             item = self._locked(ref)
-            new = self._as_new(item)
-            new.reviews.append(Review(step, person, on))
-            check_item(new)
+            _check_reviews([*item.reviews.values(), Review(step, person, on)], item.made_on)
             self._insert_review(item.id, Review(step, person, on), actor, now_utc())
             return self._locked(ref)
 
