@@ -60,7 +60,11 @@ def read_pdf(data: bytes, name: str) -> Document:
     try:
         for index in range(len(pdf)):
             deadline.check(f"第{index + 1}页")
-            page = pdf[index]
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError:
+                raise UnreadableFile("这一页无法打开，PDF 文件可能已损坏。请重新下载原文件。", name,
+                                     f"第{index + 1}页") from None
             try:
                 reader = PageReader(page)
                 segments = reader.segments()
