@@ -220,3 +220,23 @@ def test_read_binary_image_without_ocr_says_what_to_install(monkeypatch):
     Image.new("L", (800, 1100), 255).save(buf, "PNG")
     exc, _ = _timed(lambda: read_bytes(buf.getvalue(), "scan.png"))
     assert isinstance(exc, MissingDependency) and "gongkai[ocr]" in exc.message
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_read_binary_corrupted_bytes_never_traceback(seed):
+    """Random byte damage inside a real PDF: a report or a GongkaiError, nothing else."""
+    import random
+
+    from gongkai.extract import parse_bytes
+
+    rng = random.Random(seed)
+    damaged = bytearray(REAL_PDF.read_bytes())
+    for _ in range(rng.randint(1, 20)):
+        pos = rng.randrange(len(damaged) - 16)
+        damaged[pos:pos + rng.randint(1, 8)] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+    try:
+        report = parse_bytes(bytes(damaged), "damaged.pdf")
+    except GongkaiError as exc:
+        assert exc.path == "damaged.pdf" and exc.message
+    else:
+        assert report.source.form == "pdf"
