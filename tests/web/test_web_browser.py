@@ -78,7 +78,9 @@ def test_check_page_upload_seeds_and_see_findings(live, page):
     page.goto(f"{live.url}/check/")
     assert page.locator("nav a").all_inner_texts() == ["检查", "编制", "台账", "汇总"]
     page.set_input_files("#file-input", [str(seed("001")), str(seed("000"))])
-    page.click("#check-button")
+    with page.expect_request(lambda r: r.url.endswith("/check/") and r.method == "POST") as posted:
+        page.click("#check-button")
+    assert posted.value.headers.get("hx-request") == "true"     # htmx (vendored) did the upload
     page.wait_for_selector("#r1-report .finding")
     rules = page.locator("#r1-report .finding").evaluate_all("els => els.map(e => e.dataset.rule)")
     assert rules == expected
@@ -96,6 +98,15 @@ def test_check_page_upload_seeds_and_see_findings(live, page):
     assert [f["rule"] for f in data["findings"]] == expected
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "check")
+    # a PDF: the source is shown as read, and a finding points at the cell on its page
+    page.set_input_files("#file-input", [str(ROOT / "examples" / "hongze-district-2024.pdf")])
+    page.click("#check-button")
+    page.wait_for_selector("#r1-report .src.blocks")
+    link = page.locator('#r1-report a.to-cell[data-line*="-src-"]').first
+    target = link.get_attribute("data-line")
+    link.click()
+    assert "flash" in page.locator(f'[id="{target}"]').get_attribute("class")
+    shot(page, "check-pdf")
 
 
 def test_draft_build_report_and_download_docx(live, page, world):

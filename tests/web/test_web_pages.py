@@ -199,3 +199,17 @@ def test_survey_page_over_a_small_corpus(django_env, world):
     assert "<svg" in html and 'id="rules"' in html
     d = c.get("/api/corpus/stats").json()
     assert d["rows"] and d["findings_by_rule"]
+
+
+def test_check_page_shows_a_pdf_as_read_with_findings_pointing_into_it(django_env):
+    from gk_web_support import EXAMPLES
+
+    c = client_for(None)
+    token = _csrf(c)
+    with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh:
+        html = c.post("/check/", {"file": fh, "csrfmiddlewaretoken": token}).content.decode()
+    assert 'class="src blocks"' in html
+    targets = re.findall(r'data-line="(r1-src-[^"]+)"', html)
+    assert targets, "the PDF's findings should point at cells of the source"
+    for t in targets:
+        assert f'id="{t}"' in html and re.search(rf'id="{t}" class="[^"]*marked', html)

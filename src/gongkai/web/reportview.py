@@ -30,6 +30,50 @@ def check_upload(upload) -> tuple[object, list]:
     return report, check_report(report)
 
 
+def check_upload_with_document(upload):
+    """(report, findings, document as read, bytes) — the document feeds the source view."""
+    from gongkai.check import check_report
+    from gongkai.extract import extract
+    from gongkai.read import read_bytes
+
+    data = read_upload(upload)
+    doc = read_bytes(data, upload.name)
+    report = extract(doc)
+    return report, check_report(report), doc, data
+
+
+_MAX_BLOCKS = 3000
+
+
+def where_slug(where) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", str(where).lower()).strip("-") if where else ""
+
+
+def source_blocks(doc, prefix: str, marked: set[str]) -> list[dict]:
+    """The document as read (paragraphs and table grids, all text escaped by the template),
+    each cell with an id from its position, so a finding can point into the source."""
+    out = []
+    for block in doc.blocks[:_MAX_BLOCKS]:
+        if hasattr(block, "rows"):
+            if block.loose:
+                continue
+            rows = []
+            for row in block.rows:
+                cells = []
+                for c in row:
+                    slug = where_slug(c.where)
+                    cells.append({"text": "" if c.covered else c.text, "covered": c.covered,
+                                  "id": f"{prefix}src-{slug}" if slug else "", "marked": slug in marked})
+                rows.append(cells)
+            out.append({"kind": "grid", "rows": rows, "where": block.where.zh() if block.where else ""})
+        else:
+            slug = where_slug(block.where)
+            out.append({"kind": "p", "text": block.text, "heading": block.heading,
+                        "id": f"{prefix}src-{slug}" if slug else "", "marked": slug in marked,
+                        "where": block.where.zh() if block.where else ""})
+    return out
+
+
 def read_upload(upload) -> bytes:
     name = upload.name or ""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -100,6 +144,7 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
         raw_where = str(info.where) if info and info.where else (f.where or "")
         m = _LINE.search(raw_where)
         rows.append({
+            "source_anchor": f"{prefix}src-{where_slug(info.where)}" if info and info.where else "",
             "n": n, "rule": f.rule, "severity": f.severity, "severity_label": names[f.severity],
             "message": f.message, "quote": f.quote, "where": where,
             "cell": cell, "cell_label": cell_zh(cell, report.format) if cell else "",
@@ -109,7 +154,7 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
     return rows
 
 
-def report_context(report, findings, data: bytes | None, index: int) -> dict:
+def report_context(report, findings, data: bytes | None, index: int, doc=None) -> dict:
     from gongkai.check.review import render_review
 
     prefix = f"r{index}-"
@@ -120,11 +165,16 @@ def report_context(report, findings, data: bytes | None, index: int) -> dict:
     rows = finding_rows(report, findings, prefix)
     lines = source_lines(report, data)
     marked = {r["line"] for r in rows if r["line"]}
+    blocks = None
+    if lines is None and doc is not None:
+        wanted = {r["source_anchor"][len(prefix) + 4:] for r in rows if r["source_anchor"]}
+        blocks = source_blocks(doc, prefix, wanted)
     return {
         "index": index, "prefix": prefix, "name": name, "stem": stem, "report": report,
         "findings": rows, "tables": tables_html(report, findings, prefix),
         "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "notice")},
         "source": [(i, line, i in marked) for i, line in enumerate(lines or [], 1)] if lines is not None else None,
+        "blocks": blocks,
         "downloads": {
             "json": json.dumps(full, ensure_ascii=False, indent=2, default=str),
             "csv": report_csv(report, name),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.errors import GongkaiError
 from gongkai.web.access import login_or_anonymous
-from gongkai.web.reportview import check_upload, report_context
+from gongkai.web.reportview import check_upload_with_document, report_context
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,9 +21,8 @@ def check_page(request):
             results.append({"error": "请选择至少一个报告文件。", "name": ""})
         for i, upload in enumerate(files, 1):
             try:
-                report, findings = check_upload(upload)
-                upload.seek(0)
-                results.append(report_context(report, findings, upload.read(), i))
+                report, findings, doc, data = check_upload_with_document(upload)
+                results.append(report_context(report, findings, data, i, doc))
             except GongkaiError as exc:
                 results.append({"error": exc.message, "name": upload.name})
     template = "web/check_results.html" if request.headers.get("HX-Request") else "web/check.html"
