@@ -8,7 +8,8 @@ set, read from /proc while the run goes on) are reported separately.  Text, HTML
 PDF throughput uses copies of the published PDFs in examples/, each made distinct by a
 trailing comment so the content hash does not deduplicate them.  Also reported: worker-side
 cost per file measured in one process (parse + check + serialise), the store's bytes per
-report, and Parquet export speed.  ``--mixed N`` adds one run over N files of all text forms.
+report, and Parquet export speed.  ``--mixed N`` adds one run over N files of all text forms; ``--dask`` repeats the txt run on a
+Dask LocalCluster (same number of single-threaded worker processes) to show the engine overhead.
 """
 
 from __future__ import annotations
@@ -60,12 +61,19 @@ def watch():
                 peak["kb"] = max(peak["kb"], hwm)
         stop.wait(0.2)
 
-src, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+src, db, workers, dask = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "dask"
+cluster = None
+if dask:  # a LocalCluster of single-threaded worker processes on loopback, started before the clock
+    from distributed import LocalCluster
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None)
 threading.Thread(target=watch, daemon=True).start()
 t = time.perf_counter()
 with Store(db) as store:
-    s = ingest([src], store, workers=workers)
+    s = ingest([src], store, workers=workers, cluster=cluster.scheduler_address if cluster else None)
 elapsed = time.perf_counter() - t
+if cluster:
+    cluster.close()
 stop.set()
 print(json.dumps({"elapsed": elapsed, "added": s.added, "failed": len(s.failed),
                   "parent_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -91,8 +99,8 @@ def make_inputs(directory: Path, form: str, n: int, seed: int) -> int:
     return n
 
 
-def run_once(src: Path, db: Path, workers: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(src), str(db), str(workers)],
+def run_once(src: Path, db: Path, workers: int, engine: str = "pool") -> dict:
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(src), str(db), str(workers), engine],
                          capture_output=True, text=True, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["db_bytes"] = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
@@ -112,13 +120,14 @@ def worker_cost(src: Path, limit: int = 60) -> float:
     return statistics.median(times)
 
 
-def bench_form(tmp: Path, form: str, n: int, runs: int, workers: int) -> dict:
+def bench_form(tmp: Path, form: str, n: int, runs: int, workers: int, engine: str = "pool") -> dict:
     src = tmp / f"in-{form}"
-    make_inputs(src, form, n, seed=hash(form) % 1000)
+    if not src.exists():
+        make_inputs(src, form, n, seed=sum(map(ord, form)))
     results = []
     for r in range(runs):
-        db = tmp / f"{form}-{r}.db"
-        results.append(run_once(src, db, workers))
+        db = tmp / f"{form}-{engine}-{r}.db"
+        results.append(run_once(src, db, workers, engine))
     rates = [x["added"] / x["elapsed"] for x in results]
     last = results[-1]
     return {
@@ -127,7 +136,7 @@ def bench_form(tmp: Path, form: str, n: int, runs: int, workers: int) -> dict:
         "parent_mb": max(x["parent_kb"] for x in results) / 1024,
         "worker_mb": max(x["worker_kb"] for x in results) / 1024,
         "db_kb_per_report": last["db_bytes"] / max(1, last["added"]) / 1024,
-        "db": tmp / f"{form}-{runs - 1}.db",
+        "db": tmp / f"{form}-{engine}-{runs - 1}.db",
     }
 
 
@@ -152,25 +161,30 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--mixed", type=int, default=0, help="one extra run over N mixed text-form files")
+    ap.add_argument("--dask", action="store_true", help="also run the txt form on a Dask LocalCluster")
     args = ap.parse_args()
     print(f"cpu cores: {os.cpu_count()}, workers: {args.workers}, runs per form: {args.runs} (medians)")
-    print(f"{'form':6} {'files':>6} {'ok':>6} {'failed':>6} {'files/s':>8} {'worker ms/file':>15} "
+    print(f"{'form':9} {'files':>6} {'ok':>6} {'failed':>6} {'files/s':>8} {'worker ms/file':>15} "
           f"{'parent MB':>10} {'worker MB':>10} {'store KB/report':>16}")
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp_name:
         tmp = Path(tmp_name)
         forms = [("txt", args.n), ("html", args.n), ("md", args.n)]
         if args.pdf_n:
             forms.append(("pdf", args.pdf_n))
+        forms = [(f, n, "pool") for f, n in forms]
+        if args.dask:
+            forms.append(("txt", args.n, "dask"))
         if args.mixed:
-            forms.append(("mixed", args.mixed))
+            forms.append(("mixed", args.mixed, "pool"))
         last_db = None
-        for form, n in forms:
+        for form, n, engine in forms:
             runs = 1 if form == "mixed" else args.runs
-            r = bench_form(tmp, form, n, runs, args.workers)
-            print(f"{form:6} {r['files']:>6} {r['ok']:>6} {r['failed']:>6} {r['files_per_s']:>8.1f} "
+            r = bench_form(tmp, form, n, runs, args.workers, engine)
+            label = form if engine == "pool" else f"{form}/dask"
+            print(f"{label:9} {r['files']:>6} {r['ok']:>6} {r['failed']:>6} {r['files_per_s']:>8.1f} "
                   f"{r['worker_ms']:>15.1f} {r['parent_mb']:>10.0f} {r['worker_mb']:>10.0f} "
                   f"{r['db_kb_per_report']:>16.1f}", flush=True)
-            if form in ("txt", "mixed"):
+            if form in ("txt", "mixed") and engine == "pool":
                 last_db = r["db"]
         if last_db is not None:
             seconds, rows = bench_export(last_db, tmp)

@@ -26,6 +26,7 @@ from gongkai.corpus.worker import process
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; OCR of a long scan can need this much
 TASKS_PER_CHILD = 200  # recycle workers to bound leaks in third-party parsers
+MAX_INFLIGHT_BYTES = 256 * 1024 * 1024  # file bytes held for unfinished tasks (PDFs can be large)
 
 
 @dataclass
@@ -78,20 +79,22 @@ class _DaskPool:
         except OSError as exc:
             raise MissingDependency(f"无法连接 Dask 集群：{exc}", address) from None
 
+        from distributed import as_completed
+
+        self._done = as_completed()  # a queue of finished futures, cheaper than wait() per result
+
     def submit(self, fn, *args):
-        return self.client.submit(fn, *args, pure=False)
+        future = self.client.submit(fn, *args, pure=False)
+        self._done.add(future)
+        return future
+
+    def wait_one(self) -> set:
+        return {next(self._done)}
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
         self.client.close()
 
 
-def _wait_any(pending: set, dask: bool):
-    if dask:
-        from distributed import wait as dwait
-
-        done, not_done = dwait(list(pending), return_when="FIRST_COMPLETED")
-        return set(done), set(not_done)
-    return wait(pending, return_when=FIRST_COMPLETED)
 
 
 def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
@@ -104,7 +107,8 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
     workers = workers or os.cpu_count() or 1
     dask = bool(cluster)
     pool = _DaskPool(cluster) if dask else _local_pool(workers)
-    window = max(4, workers * 4)
+    # Enough files in flight to keep every worker busy; a cluster has more latency to hide.
+    window = max(4, workers * 4) if not dask else 256
     in_flight: dict = {}  # future -> job
     by_sha: dict[str, _Job] = {}
     count = 0
@@ -141,8 +145,9 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
 
     def drain(block_until: int) -> None:
         nonlocal pool
-        while len(in_flight) > block_until:
-            done, _ = _wait_any(set(in_flight), dask)
+        while len(in_flight) > block_until or (
+                in_flight and sum(j.size for j in in_flight.values()) > MAX_INFLIGHT_BYTES):
+            done = pool.wait_one() if dask else wait(set(in_flight), return_when=FIRST_COMPLETED)[0]
             for fut in done:
                 job = in_flight.pop(fut)
                 try:
