@@ -32,6 +32,7 @@ class Glyph:
     bottom: float
     size: float = 0.0
     confidence: float | None = None
+    space_before: bool = False  # the text layer has a space character right before this glyph
 
     @property
     def cx(self) -> float:
@@ -264,7 +265,9 @@ def _make_line(gl: list[Glyph]) -> Line:
         if prev is not None:
             gap = g.x0 - prev.x1
             size = max(prev.size, g.size, prev.bottom - prev.top, 1.0)
-            if gap > 0.6 * size:
+            words = _ASCII_WORD.match(prev.text[-1]) and _ASCII_WORD.match(g.text[0])
+            ascii_side = prev.text[-1].isascii() or g.text[0].isascii()
+            if gap > 0.6 * size or (words and gap > 0.2 * size) or (g.space_before and ascii_side):
                 parts.append(" ")
         parts.append(g.text)
         prev = g

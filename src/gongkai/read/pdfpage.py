@@ -134,12 +134,14 @@ class PageReader:
             count = R.FPDFText_CountChars(raw)
             if count > MAX_CHARS:
                 raise TooManyChars(count)
+            space = False
             for i in range(count):
                 code = R.FPDFText_GetUnicode(raw, i)
-                if code < 33 or R.FPDFText_IsGenerated(raw, i) == 1:
+                if R.FPDFText_IsGenerated(raw, i) == 1:
                     continue
                 ch = chr(code)
-                if ch.isspace() or code in (0xFFFE, 0xFFFF):
+                if code < 33 or ch.isspace() or code in (0xFFFE, 0xFFFF):
+                    space = space or ch == " " or code == 0xA0
                     continue
                 if not R.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(_rect)):
                     continue
@@ -157,7 +159,8 @@ class PageReader:
                     continue
                 size = bottom - top  # the loose box is the font's em box; GetFontSize ignores scaling
                 out.append(Glyph(unicodedata.normalize("NFKC", ch) if 0xF900 <= code <= 0xFAFF or
-                                 0x2F00 <= code <= 0x2FDF else ch, x0, top, x1, bottom, size))
+                                 0x2F00 <= code <= 0x2FDF else ch, x0, top, x1, bottom, size, space_before=space))
+                space = False
             return out
         finally:
             tp.close()
