@@ -68,17 +68,37 @@ def _load(site: str, mtime: float) -> dict:
     return data
 
 
+@lru_cache(maxsize=None)
+def _site_path(_env: tuple) -> str:
+    return str(site_vocab_path())
+
+
+def _key() -> tuple[str, float]:
+    """The site file and its modification time: lookups are cached per version of the file."""
+    env = os.environ
+    path = _site_path((env.get("GONGKAI_DISCLOSURE_VOCAB"), env.get("XDG_CONFIG_HOME"), env.get("HOME")))
+    try:
+        return path, os.stat(path).st_mtime
+    except OSError:
+        return path, 0.0
+
+
 def vocab() -> dict:
-    path = site_vocab_path()
-    return _load(str(path), path.stat().st_mtime if path.exists() else 0.0)
+    return _load(*_key())
 
 
-def _terms(section: str) -> dict[str, Term]:
+@lru_cache(maxsize=None)
+def _terms_for(section: str, site: str, mtime: float) -> dict[str, Term]:
     out = {}
-    for key, spec in vocab()[section].items():
+    for key, spec in _load(site, mtime)[section].items():
         rest = tuple((k, v) for k, v in spec.items() if k not in ("label", "aliases"))
         out[key] = Term(key, spec["label"], tuple(spec.get("aliases") or ()), rest)
     return out
+
+
+def _terms(section: str) -> dict[str, Term]:
+    """id -> Term (shared and cached: do not modify)."""
+    return _terms_for(section, *_key())
 
 
 def kinds() -> dict[str, Term]:
@@ -103,8 +123,13 @@ def figures() -> dict[str, Term]:
 
 
 def channels() -> dict[str, Channel]:
+    return _channels_for(*_key())
+
+
+@lru_cache(maxsize=None)
+def _channels_for(site: str, mtime: float) -> dict[str, Channel]:
     return {k: Channel(k, v["label"], tuple(v.get("aliases") or ()), tuple(v.get("columns") or ()))
-            for k, v in vocab()["channels"].items()}
+            for k, v in _load(site, mtime)["channels"].items()}
 
 
 def document_columns() -> dict[str, tuple[tuple[str, ...], bool]]:

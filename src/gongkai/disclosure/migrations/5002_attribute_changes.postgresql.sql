@@ -11,6 +11,8 @@ CREATE TABLE disclosure_attribute_changes (
     recorded_at    TEXT NOT NULL
 );
 CREATE INDEX disclosure_attribute_changes_item ON disclosure_attribute_changes (item_id, id);
+-- 文号 is looked up on every add and import row.
+CREATE INDEX disclosure_items_doc_no ON disclosure_items (doc_no);
 CREATE TRIGGER disclosure_attribute_changes_append_only BEFORE UPDATE OR DELETE ON disclosure_attribute_changes
 FOR EACH ROW EXECUTE FUNCTION disclosure_append_only();
 
