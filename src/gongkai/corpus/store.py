@@ -173,6 +173,13 @@ class Store:
         else:
             self.conn.executemany(sql, rows)
 
+    def insert_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
+        """Bulk insert (on PostgreSQL inside the transaction's pipeline: no reply waited per row)."""
+        if not rows:
+            return
+        marks = ", ".join("?" for _ in columns)
+        self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
     def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
         return list(self.execute(sql, params).fetchall())
 
@@ -189,7 +196,8 @@ class Store:
     @contextmanager
     def transaction(self):
         if self.kind == "postgresql":
-            with self.conn.transaction():
+            # Pipeline mode: the statements of one report go out without waiting for each reply.
+            with self.conn.pipeline(), self.conn.transaction():
                 yield
             return
         self.conn.execute("BEGIN IMMEDIATE")
@@ -235,10 +243,9 @@ class Store:
             if not is_new:  # a redone report replaces what its earlier parse left
                 self.execute("DELETE FROM cells WHERE document_id = ?", (doc_id,))
                 self.execute("DELETE FROM findings WHERE document_id = ?", (doc_id,))
-            self.executemany("INSERT INTO cells (document_id, cell_id, value, raw, place, inferred)"
-                             " VALUES (?, ?, ?, ?, ?, ?)", [(doc_id, *c) for c in result.get("cells", ())])
-            self.executemany("INSERT INTO findings (document_id, seq, rule, severity, cells, message, place)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self.insert_rows("cells", ("document_id", "cell_id", "value", "raw", "place", "inferred"),
+                             [(doc_id, *c) for c in result.get("cells", ())])
+            self.insert_rows("findings", ("document_id", "seq", "rule", "severity", "cells", "message", "place"),
                              [(doc_id, i, f["rule"], f["severity"], ";".join(f.get("cells", ())), f["message"],
                                f.get("where")) for i, f in enumerate(result.get("findings", ()))])
             for p in (path, *extra_paths):
