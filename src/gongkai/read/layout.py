@@ -272,7 +272,8 @@ def _make_line(gl: list[Glyph]) -> Line:
         parts.append(g.text)
         prev = g
     confs = [g.confidence for g in gl if g.confidence is not None]
-    sizes = sorted(g.size for g in gl)  # median: Latin fonts have taller boxes than CJK ones
+    # Latin fonts have taller boxes than CJK ones: a mixed line takes its CJK glyphs' size.
+    sizes = sorted(g.size for g in gl if not g.text.isascii()) or sorted(g.size for g in gl)
     return Line(gl, "".join(parts), min(g.x0 for g in gl), min(g.top for g in gl), max(g.x1 for g in gl),
                 max(g.bottom for g in gl), sizes[len(sizes) // 2], min(confs) if confs else None)
 
