@@ -227,3 +227,11 @@ def test_survey_and_login_pages(live, page, world):
     assert page.locator("#matrix tr").count() > 1
     assert page.locator(".charts svg").count() >= 2
     shot(page, "survey")
+    page.select_option("#rollup-form select[name=rollup_year]", "2021")
+    page.click("#rollup-form button")
+    page.wait_for_selector("#rollup table")
+    page.click("#compare-form button")
+    frame = page.frame_locator("iframe[name=compare-frame]")
+    assert "年度报告比较" in frame.locator("h1").inner_text()
+    page.evaluate("document.querySelector('#compare-form').scrollIntoView({block: 'start'})")
+    shot(page, "survey-compare")

@@ -213,3 +213,52 @@ def test_check_page_shows_a_pdf_as_read_with_findings_pointing_into_it(django_en
     assert targets, "the PDF's findings should point at cells of the source"
     for t in targets:
         assert f'id="{t}"' in html and re.search(rf'id="{t}" class="[^"]*marked', html)
+
+
+def test_survey_compare_and_rollup(django_env, world):
+    from django.conf import settings
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    with Store(settings.CORPUS_URL) as store:
+        if not store.query("SELECT COUNT(*) FROM documents")[0][0]:
+            ingest([str(seed(p)) for p in ("000", "001", "002")], store, workers=1)
+        docs = store.query("SELECT id, agency, year FROM documents WHERE status = 'ok' ORDER BY id")
+        year = docs[0][2]
+        same_year = [d for d in docs if d[2] == year]
+    c = client_for(world["clerk_a"])
+    r = c.get(f"/survey/compare?a={docs[0][0]}&b={docs[1][0]}")
+    assert r.status_code == 200 and "年度报告比较" in r.content.decode()
+    assert r["Content-Security-Policy"].startswith("default-src 'none'")
+    assert c.get("/survey/compare?a=x&b=1").status_code == 400
+    html = c.get(f"/survey/?region=&rollup_year={year}").content.decode()
+    assert 'id="rollup"' in html and f"{len(same_year)} 份报告" in html
+    # the sum of table 3 "本年新收" is the sum over the year's reports
+    from gongkai.corpus.store import Store as S
+
+    with S(settings.CORPUS_URL) as store:
+        values = [store.load_report(d[0]).value("table3.new_received.total") for d in same_year]
+    expected = sum(v for v in values if v is not None)
+    cell = re.search(r'id="cell-table3.new_received.total"[^>]*>([^<]*)<', html).group(1)
+    assert cell == str(expected)
+
+
+def test_corpus_compare_and_rollup_api(django_env, world):
+    from django.conf import settings
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    with Store(settings.CORPUS_URL) as store:
+        if not store.query("SELECT COUNT(*) FROM documents")[0][0]:
+            ingest([str(seed(p)) for p in ("000", "001", "002")], store, workers=1)
+        docs = store.query("SELECT id, year FROM documents WHERE status = 'ok' ORDER BY id")
+    c = client_for(world["supervisor"])
+    d = c.get(f"/api/corpus/compare?a={docs[0][0]}&b={docs[0][0]}").json()
+    assert d["cell_differences"] == [] and d["cells_equal"] > 0        # a report equals itself
+    year = docs[0][1]
+    r = c.get(f"/api/corpus/rollup?year={year}").json()
+    assert r["years"] == [year] and r["reports"]
+    assert client_for(None).get(f"/api/corpus/rollup?year={year}").status_code == 401
+    assert c.get("/api/corpus/rollup?year=1990").status_code == 400

@@ -189,6 +189,24 @@ def corpus_stats(request):
     return JsonResponse(survey.stats_json(request.GET.get("level", "city")), json_dumps_params={"ensure_ascii": False})
 
 
+@require_http_methods(["GET"])
+@login_needed(api=True)
+def corpus_compare(request):
+    from gongkai.web import survey
+
+    return JsonResponse(survey.compare_json(request.GET.get("a"), request.GET.get("b")),
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@require_http_methods(["GET"])
+@login_needed(api=True)
+def corpus_rollup(request):
+    from gongkai.web import survey
+
+    region = "".join(ch for ch in request.GET.get("region", "") if ch.isdigit())[:6]
+    return JsonResponse(survey.rollup_json(request.GET.get("year"), region), json_dumps_params={"ensure_ascii": False})
+
+
 def openapi(request):
     from gongkai.web.openapi import document
 

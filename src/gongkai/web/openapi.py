@@ -104,5 +104,12 @@ def document() -> dict:
                     "name": "to", "in": "query", "schema": {"enum": ["docx", "pdf", "html", "md"]}}], ok_content=_DOCX)},
             "/api/corpus/stats": {"get": _op("语料库统计（level=province|city|county）",
                                              params=[{"name": "level", "in": "query", "schema": {"type": "string"}}])},
+            "/api/corpus/compare": {"get": _op("比较语料库中的两份报告（a、b 为报告编号）：统计表差异、结转衔接、各部分文字雷同",
+                                               params=[{"name": n, "in": "query", "required": True,
+                                                        "schema": {"type": "integer"}} for n in ("a", "b")])},
+            "/api/corpus/rollup": {"get": _op("把某年度（region 地区代码前缀内）语料库中各报告的统计表逐格相加（空白不当作 0）",
+                                              params=[{"name": "year", "in": "query", "required": True,
+                                                       "schema": {"type": "integer"}},
+                                                      {"name": "region", "in": "query", "schema": {"type": "string"}}])},
         },
     }

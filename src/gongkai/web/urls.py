@@ -30,6 +30,7 @@ urlpatterns = [
     path(f"register/<int:body_id>/r/{REF}/event", views_register.request_event),
     path(f"register/<int:body_id>/r/{REF}/letter/<str:kind>", views_register.request_letter),
     path("survey/", views_survey.survey_page),
+    path("survey/compare", views_survey.survey_compare),
     # JSON API (described in openapi.py)
     path("api/parse", api.parse),
     path("api/check", api.check),
@@ -44,6 +45,8 @@ urlpatterns = [
     path("api/bodies/<int:body_id>/reports/<int:year>", api.report),
     path("api/bodies/<int:body_id>/reports/<int:year>/build", api.report_build),
     path("api/corpus/stats", api.corpus_stats),
+    path("api/corpus/compare", api.corpus_compare),
+    path("api/corpus/rollup", api.corpus_rollup),
     # Static files (htmx and our CSS/JS) come from the package; no CDN, no collectstatic needed.
     re_path(r"^static/(?P<path>.*)$", static_serve, {"insecure": True}),
 ]
