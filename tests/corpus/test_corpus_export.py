@@ -113,3 +113,13 @@ def test_xlsx_sheets_and_rows(corpus):
     assert header == ["report_id", "sha256", "agency", "year", "cell_id", "table_id", "row_id", "column_id",
                       "value", "raw", "where", "inferred"]
     wb.close()
+
+
+def test_reading_commands_do_not_create_an_empty_corpus(tmp_path, capsys):
+    missing = tmp_path / "none.db"
+    for argv in (["export", "--to", "csv", "-o", str(tmp_path / "out")], ["stats"], ["failures"],
+                 ["compare", "1", "2"]):
+        assert main([*argv, "--db", str(missing)]) == 1
+        err = capsys.readouterr().err
+        assert "语料库不存在" in err and "Traceback" not in err
+    assert not missing.exists()

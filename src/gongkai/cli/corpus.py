@@ -69,10 +69,10 @@ def add_parser(sub) -> None:
     p.set_defaults(handler=run_stats)
 
 
-def _store(args):
+def _store(args, create: bool = False):
     from gongkai.corpus.store import Store
 
-    return Store(args.db)
+    return Store(args.db, create=create)
 
 
 def run_ingest(args) -> int:
@@ -84,7 +84,7 @@ def run_ingest(args) -> int:
     if args.workers is not None and args.workers < 1:
         raise GongkaiError("--workers 至少为 1。")
     console = Console(stderr=True)
-    with _store(args) as store:
+    with _store(args, create=True) as store:
         progress = Progress(TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                             TextColumn("{task.fields[path]}", style="dim"), console=console,
                             disable=args.quiet, transient=False)
@@ -123,7 +123,7 @@ def run_place(args) -> int:
     key = normalise(args.agency)
     if not key:
         raise GongkaiError("机关名称为空。")
-    with _store(args) as store:
+    with _store(args, create=bool(args.code)) as store:
         if args.code:
             p = corrected(key, args.agency, args.code, args.unit)
             store.correct_placement(p)

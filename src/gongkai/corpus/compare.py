@@ -64,7 +64,7 @@ def load_side(arg: str, db: str | None) -> Side:
         raise GongkaiError("既不是存在的文件，也不是语料库中的报告编号（如 12 或 #12）。", arg)
     from gongkai.corpus.store import Store
 
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         report = store.load_report(int(m.group(1)))
     if report is None:
         raise GongkaiError("语料库中没有这个编号的已解析报告。", arg)

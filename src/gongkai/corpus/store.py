@@ -100,8 +100,11 @@ def now() -> str:
 class Store:
     """A thin layer over a DB-API connection; SQL is written once with ``?`` placeholders."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, create: bool = True):
+        """``create=False`` for commands that only read: a missing SQLite file is an error, not a
+        new empty corpus."""
         self.url = url or default_url()
+        self.create = create
         if self.url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
             self.kind = "postgresql"
             self._connect_pg()
@@ -114,6 +117,8 @@ class Store:
     # -- connection ------------------------------------------------------------------------
     def _connect_sqlite(self) -> None:
         path = self.url[len("sqlite:///"):] if self.url.startswith("sqlite:///") else self.url
+        if not self.create and not Path(path).is_file():
+            raise GongkaiError("语料库不存在。请先用 gongkai ingest 建立语料库，或用 --db 指定已有的语料库。", path)
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(path, isolation_level=None, timeout=60)
