@@ -232,3 +232,35 @@ def test_review_can_be_completed_after_importing_a_published_item(log, tmp_path)
         log.review(ref, step, who, date(2025, 2, 10), "clerk")
     item = log.publish(ref, "政务新媒体", "", date(2025, 2, 13), "clerk")
     assert [p.channel for p in item.publications] == ["website", "new_media"]
+
+
+def test_a_sheet_with_a_title_row_and_row_numbers(log, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某某局2025年主动公开台账"])
+    ws.append([])
+    ws.append(["序号"] + HEADER)
+    for n, row in enumerate(GOOD, 1):
+        ws.append([n] + [_as_date(c) for c in row])
+    ws.append([7, "坏", "", "其他", "2025-01-01", "不公开"] + [""] * 12)
+    path = tmp_path / "titled.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportRejected) as exc:
+        import_documents(log, path, "clerk")
+    # Lines as Excel shows them: title on 1, blank 2, header 3, data from 4; the bad row is 10.
+    assert exc.value.problems == ["第10行：公开属性为“不予公开”时须写明理由"]
+    ws.delete_rows(10)
+    wb.save(path)
+    assert len(import_documents(log, path, "clerk")) == 5
+    check_imported(log)
+
+
+def test_header_errors_name_the_header_line(log, tmp_path):
+    path = write_csv(tmp_path / "t.csv", [["x"]], ["某某局台账"])
+    with pytest.raises(GongkaiError, match="无法识别的列名“某某局台账”") as exc:
+        import_documents(log, path, "c")
+    assert exc.value.place == "第1行"
+    path.write_text("某某局台账\n标题,类别,形成日期,公开属性,备注\n", encoding="utf-8")
+    with pytest.raises(GongkaiError, match="无法识别的列名“备注”") as exc:
+        import_documents(log, path, "c")
+    assert exc.value.place == "第2行"

@@ -23,7 +23,7 @@ from typing import Any
 from gongkai.disclosure.log import (Change, DisclosureLog, ImportRejected, Item, NewItem, Publication, Review,
                                     check_figure, check_item)
 from gongkai.disclosure.vocab import (attributes, channels, document_columns, endings, figure_columns, figures,
-                                      kinds, norm, resolve, resolve_channel, review_steps)
+                                      ignored_columns, kinds, norm, resolve, resolve_channel, review_steps)
 from gongkai.errors import GongkaiError, UnreadableFile
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -56,8 +56,10 @@ def _text(value: Any) -> str:
 
 
 # -- reading files -------------------------------------------------------------------------
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """Header and (line, cells) for every non-empty row, lines numbered as the user sees them."""
+def read_rows(path: Path, marker: tuple[str, ...] = ()) -> tuple[list[str], int, list[tuple[int, list[Any]]]]:
+    """Header, its line, and (line, cells) for every non-empty row after it, lines numbered as the user sees
+    them.  The header is the first row holding every name in ``marker`` (a title row such as
+    “某某局主动公开台账” above it is skipped), else the first non-empty row."""
     if not path.exists():
         raise UnreadableFile("文件不存在", str(path))
     suffix = path.suffix.lower()
@@ -72,8 +74,12 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
         raise UnreadableFile("文件是空的，没有表头", str(path))
     if len(rows) > MAX_ROWS:
         raise UnreadableFile(f"文件超过 {MAX_ROWS} 行，请分批导入", str(path))
-    (_, header), body = rows[0], rows[1:]
-    return [_text(h) for h in header], body
+    at = 0
+    if marker:
+        wanted = {norm(m) for m in marker}
+        at = next((i for i, (_n, cells) in enumerate(rows[:10]) if wanted <= {norm(_text(c)) for c in cells}), 0)
+    (line, header), body = rows[at], rows[at + 1:]
+    return [_text(h) for h in header], line, body
 
 
 def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
@@ -121,7 +127,7 @@ def _header_map(header: list[str], columns: dict[str, tuple[str, ...]], path: st
     for i, h in enumerate(header):
         key = by_name.get(norm(h))
         if key is None:
-            if h:
+            if h and norm(h) not in ignored_columns():
                 raise GongkaiError(f"无法识别的列名“{h}”", path, "第1行")
             continue
         if key in found:
@@ -208,11 +214,14 @@ def _same(a: NewItem, b: NewItem) -> list[str]:
 
 def parse_documents(path: Path) -> list[tuple[str, NewItem]]:
     """Items read from a list, each with the lines it came from; all problems or none."""
-    header, rows = read_rows(path)
-    cols = _header_map(header, {k: names for k, (names, _req) in document_columns().items()}, str(path))
+    header, header_line, rows = read_rows(path, ("标题",))
+    try:
+        cols = _header_map(header, {k: names for k, (names, _req) in document_columns().items()}, str(path))
+    except GongkaiError as exc:
+        raise GongkaiError(exc.message, str(path), f"第{header_line}行") from None
     missing = [names[0] for k, (names, req) in document_columns().items() if req and k not in cols]
     if missing:
-        raise GongkaiError(f"缺少必需的列：{'、'.join(missing)}", str(path), "第1行")
+        raise GongkaiError(f"缺少必需的列：{'、'.join(missing)}", str(path), f"第{header_line}行")
     groups: dict[tuple, _Group] = {}
     order: list[tuple] = []
     problems: list[str] = []
@@ -265,16 +274,19 @@ def import_documents(log: DisclosureLog, path: Path, actor: str) -> list[str]:
 
 # -- monthly figures ---------------------------------------------------------------------------
 def parse_figures(path: Path) -> list[tuple[str, int, int, str, Any]]:
-    header, rows = read_rows(path)
+    header, header_line, rows = read_rows(path, ("月份",))
     columns: dict[str, tuple[str, ...]] = dict(figure_columns())
     for rid, term in figures().items():
         columns[rid] = (term.label, *term.aliases)
-    cols = _header_map(header, columns, str(path))
+    try:
+        cols = _header_map(header, columns, str(path))
+    except GongkaiError as exc:
+        raise GongkaiError(exc.message, str(path), f"第{header_line}行") from None
     missing = [columns[k][0] for k in ("year", "month") if k not in cols]
     if missing:
-        raise GongkaiError(f"缺少必需的列：{'、'.join(missing)}", str(path), "第1行")
+        raise GongkaiError(f"缺少必需的列：{'、'.join(missing)}", str(path), f"第{header_line}行")
     if not any(k in cols for k in figures()):
-        raise GongkaiError("没有任何数据列（行政许可、行政处罚、行政强制、行政事业性收费）", str(path), "第1行")
+        raise GongkaiError("没有任何数据列（行政许可、行政处罚、行政强制、行政事业性收费）", str(path), f"第{header_line}行")
     entries, problems, seen = [], [], {}
     for line, cells in rows:
         f = _doc_fields(cells, cols)

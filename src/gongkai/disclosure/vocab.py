@@ -136,6 +136,10 @@ def document_columns() -> dict[str, tuple[tuple[str, ...], bool]]:
     return {k: (tuple(v["names"]), bool(v.get("required"))) for k, v in vocab()["document_columns"].items()}
 
 
+def ignored_columns() -> frozenset[str]:
+    return frozenset(norm(c) for c in vocab().get("ignored_columns") or ())
+
+
 def figure_columns() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v["names"]) for k, v in vocab()["figure_columns"].items()}
 
