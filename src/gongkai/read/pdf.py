@@ -115,7 +115,7 @@ def _page_image(page, reader: PageReader):
     import pypdfium2.raw as R
 
     images = list(page.get_objects(filter=[R.FPDF_PAGEOBJ_IMAGE], max_depth=1))
-    if len(images) == 1:
+    if len(images) == 1 and reader.rotation == 0:
         obj = images[0]
         left, bottom, right, top = obj.get_bounds()
         m = obj.get_matrix()

@@ -47,14 +47,28 @@ class PageReader:
     def __init__(self, page: pdfium.PdfPage):
         self.page = page
         left, bottom, right, top = page.get_cropbox()
-        self.left, self.top_y = left, top
-        self.width = right - left
-        self.height = top - bottom
+        self.left, self.bottom, self.right, self.top_y = left, bottom, right, top
+        # /Rotate turns the page for display; layout works on the page as displayed.
+        self.rotation = page.get_rotation() % 360
+        self.width, self.height = right - left, top - bottom
+        if self.rotation in (90, 270):
+            self.width, self.height = self.height, self.width
         self.image_area = 0.0
         self.objects = 0
 
     def _pt(self, x: float, y: float) -> tuple[float, float]:
+        """PDF user space -> displayed page, top-down."""
+        if self.rotation == 90:
+            return y - self.bottom, x - self.left
+        if self.rotation == 180:
+            return self.right - x, y - self.bottom
+        if self.rotation == 270:
+            return self.top_y - y, self.right - x
         return x - self.left, self.top_y - y
+
+    def _box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        (ax, ay), (bx, by) = self._pt(left, top), self._pt(right, bottom)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
     # -- rulings -------------------------------------------------------------------------
     def segments(self) -> list[Segment]:
@@ -147,13 +161,13 @@ class PageReader:
                     continue
                 R.FPDFText_GetCharBox(raw, i, *(ctypes.byref(v) for v in _tight))
                 tl, tr, tb, tt = (v.value for v in _tight)
-                x0, top = self._pt(_rect.left, _rect.top)
-                x1, bottom = self._pt(_rect.right, _rect.bottom)
-                ink = max(tr - tl, tt - tb, 1.0)
-                cy = self.top_y - (tb + tt) / 2
+                x0, top, x1, bottom = self._box(_rect.left, _rect.bottom, _rect.right, _rect.top)
+                ix0, itop, ix1, ibottom = self._box(tl, tb, tr, tt)
+                ink = max(ix1 - ix0, ibottom - itop, 1.0)
+                cy = (itop + ibottom) / 2
                 if max(bottom - top, x1 - x0) > max(60.0, 4 * ink) or not top - 2 <= cy <= bottom + 2:
                     # Rotated or oddly scaled text: the loose box is wrong, keep the ink box.
-                    x0, x1 = tl - self.left, tr - self.left
+                    x0, x1 = ix0, ix1
                     top, bottom = cy - ink / 2, cy + ink / 2
                 if x1 - x0 <= 0 or bottom - top <= 0:
                     continue
