@@ -30,10 +30,8 @@ def django_ready() -> None:
         os.environ.pop("GONGKAI_WEB_DB", None)
         os.environ["GONGKAI_TODAY"] = TODAY
         os.environ["GONGKAI_WEB_HOSTS"] = "testserver"
-        # register settings and calendar: the shipped ones, never a site file of this machine
-        os.environ["XDG_CONFIG_HOME"] = str(Path(_HOME) / "config")
-        os.environ.pop("GONGKAI_REGISTER_SETTINGS", None)
-        os.environ.pop("GONGKAI_WORKDAYS", None)
+        # register settings: the shipped ones, never a site file of this machine
+        os.environ["GONGKAI_REGISTER_SETTINGS"] = str(Path(_HOME) / "no-site-settings.yaml")
         from gongkai.cli.serve import setup
 
         setup(None)
