@@ -264,3 +264,34 @@ def test_header_errors_name_the_header_line(log, tmp_path):
     with pytest.raises(GongkaiError, match="无法识别的列名“备注”") as exc:
         import_documents(log, path, "c")
     assert exc.value.place == "第2行"
+
+
+def test_merged_document_cells_in_excel(log, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["标题", "文号", "类别", "形成日期", "公开属性", "公开渠道", "公开栏目", "公开日期"])
+    ws.append(["某某办法", "某政规〔2025〕1号", "行政规范性文件", date(2025, 3, 3), "主动公开", "政府网站", "政策文件",
+               date(2025, 3, 4)])
+    ws.append([None, None, None, None, None, "政务新媒体", None, date(2025, 3, 5)])
+    ws.append([None, None, None, None, None, "政府公报", None, date(2025, 3, 20)])
+    ws.append(["通知", "", "其他", date(2025, 3, 6), "主动公开", "公开栏", None, date(2025, 3, 7)])
+    for col in "ABCDE":
+        ws.merge_cells(f"{col}2:{col}4")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    assert len(import_documents(log, path, "clerk")) == 2
+    doc = next(i for i in log.items() if i.doc_no)
+    assert [(p.channel, p.on) for p in doc.publications] == [
+        ("website", date(2025, 3, 4)), ("new_media", date(2025, 3, 5)), ("bulletin", date(2025, 3, 20))]
+
+
+def test_a_publication_row_under_a_bad_document_row(log, tmp_path):
+    rows = [["坏", "", "其他", "2025-02-30", "主动公开"] + [""] * 7 + ["公开栏", "", "2025-03-01", "", ""],
+            [""] * 12 + ["公开栏", "", "2025-03-02", "", ""],
+            ["好", "", "其他", "2025-03-01", "主动公开"] + [""] * 7 + ["公开栏", "", "2025-03-01", "", ""],
+            [""] * 12 + ["公开栏", "", "2025-02-01", "", ""],
+            [""] * 12 + ["公开栏", "", "2025-03-05", "", ""]]
+    with pytest.raises(ImportRejected) as exc:
+        import_documents(log, write_csv(tmp_path / "c.csv", rows), "c")
+    assert [p.split("：")[0] for p in exc.value.problems] == ["第2行", "第3行", "第5行"]
+    assert "没有文件信息" in exc.value.problems[1] and "公开日期 2025-02-01 早于形成日期" in exc.value.problems[2]

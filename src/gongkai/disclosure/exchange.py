@@ -3,7 +3,8 @@ table-2 figures (import).
 
 A document list has one row per publication; rows naming the same document (same 台账编号,
 else the same 文号, else the same 标题 and 形成日期) add further publications to it, so an
-export reads back unchanged.  Every row is checked first — fields, dates and the log's own
+export reads back unchanged.  A row with publication cells only (the document cells merged or
+left blank in Excel) adds a publication to the document of the row above.  Every row is checked first — fields, dates and the log's own
 rules — and every bad row is reported by its line; only a clean file is written, in one
 transaction.
 """
@@ -212,6 +213,30 @@ def _same(a: NewItem, b: NewItem) -> list[str]:
     return out
 
 
+_PUBLICATION_KEYS = ("channel", "column", "published_on", "url")
+
+
+def _add_publication(group: _Group, pub: Publication, line: int) -> None:
+    if any((p.channel, p.column, p.on) == (pub.channel, pub.column, pub.on) for p in group.item.publications):
+        raise GongkaiError(f"与第{group.line}行的公开记录重复")
+    group.item.publications.append(pub)
+    try:
+        check_item(group.item, imported=True)
+    except GongkaiError:
+        group.item.publications.pop()
+        raise
+    group.lines.append(line)
+
+
+def _continue(groups: dict[tuple, _Group], last_key: tuple | None, f: dict[str, Any], line: int) -> None:
+    pub = _parse_publication(f)
+    if pub is None:  # pragma: no cover - read_rows drops empty rows
+        raise GongkaiError("空行")
+    if last_key is None:
+        raise GongkaiError("只有公开记录，没有文件信息，且上一行不是有效的文件（请填写标题、类别、形成日期、公开属性）")
+    _add_publication(groups[last_key], pub, line)
+
+
 def parse_documents(path: Path) -> list[tuple[str, NewItem]]:
     """Items read from a list, each with the lines it came from; all problems or none."""
     header, header_line, rows = read_rows(path, ("标题",))
@@ -225,9 +250,16 @@ def parse_documents(path: Path) -> list[tuple[str, NewItem]]:
     groups: dict[tuple, _Group] = {}
     order: list[tuple] = []
     problems: list[str] = []
+    doc_keys = [k for k in cols if k not in _PUBLICATION_KEYS]
+    last_key: tuple | None = None
     for line, cells in rows:
         f = _doc_fields(cells, cols)
         try:
+            if not any(_text(f.get(k)) for k in doc_keys):
+                # Only publication cells: the document of the row above (merged cells in Excel).
+                _continue(groups, last_key, f, line)
+                continue
+            last_key = None   # until this row proves a valid document
             item = _parse_document(f)
             pub = _parse_publication(f)
             key = (("ref", item.ref) if item.ref else ("doc_no", item.doc_no) if item.doc_no
@@ -239,17 +271,15 @@ def parse_documents(path: Path) -> list[tuple[str, NewItem]]:
                 check_item(item, imported=True)
                 groups[key] = _Group(line, item, [line])
                 order.append(key)
+                last_key = key
                 continue
             differ = _same(group.item, item)
             if differ:
                 raise GongkaiError(f"与第{group.line}行是同一文件，但{'、'.join(differ)}不一致")
             if pub is None:
                 raise GongkaiError(f"与第{group.line}行是同一文件，但没有新的公开记录")
-            if any((p.channel, p.column, p.on) == (pub.channel, pub.column, pub.on) for p in group.item.publications):
-                raise GongkaiError(f"与第{group.line}行的公开记录重复")
-            group.item.publications.append(pub)
-            check_item(group.item, imported=True)
-            group.lines.append(line)
+            _add_publication(group, pub, line)
+            last_key = key
         except GongkaiError as exc:
             problems.append(f"第{line}行：{exc.message}")
     if problems:
