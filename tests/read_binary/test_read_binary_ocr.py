@@ -62,11 +62,15 @@ def test_read_binary_scanned_pdf_round_trip_exact(scanned):
 
 
 @pytest.mark.ocr
-def test_read_binary_image_of_a_page_reads_table4(scanned):
+def test_read_binary_skewed_photo_of_a_page_reads_table4(scanned):
+    """The last page as a poor scan: turned 0.8°, blurred, JPEG-compressed."""
+    from PIL import ImageFilter
+
     report, _, images = scanned
-    png = io.BytesIO()
-    images[-1].save(png, "PNG", dpi=(SCAN_DPI, SCAN_DPI))
-    parsed = parse_bytes(png.getvalue(), "page.png")
+    page = images[-1].rotate(0.8, resample=3, fillcolor=255).filter(ImageFilter.GaussianBlur(0.7))
+    jpeg = io.BytesIO()
+    page.save(jpeg, "JPEG", quality=60, dpi=(SCAN_DPI, SCAN_DPI))
+    parsed = parse_bytes(jpeg.getvalue(), "page.jpg")
     assert parsed.source.form == "image"
     assert parsed.table4 == report.table4
     assert parsed.cells["table4.review.total"].confidence is not None

@@ -21,6 +21,7 @@ INSTALL_HINT = "请安装 OCR 组件：pip install 'gongkai[ocr]'（rapidocr 与
 A4_WIDTH_IN = 8.27
 MIN_LINE_PT = 14.0     # a ruling is at least this long (longer than any character stroke)
 MAX_SIDE = 4000        # pixels; A4 at 200 dpi is 2339
+MIN_SKEW, MAX_SKEW = 0.1, 5.0  # degrees; less is noise, more is not a skewed scan
 
 _engine = None
 _lock = threading.Lock()
@@ -68,11 +69,40 @@ def rulings(gray, scale: float) -> list[Segment]:
     return out
 
 
+def skew(gray, scale: float) -> float:
+    """Skew of a scanned page in degrees (positive: turned anticlockwise), from its long
+    horizontal rulings; 0 when there are none to measure."""
+    import cv2
+    import numpy as np
+
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    length = max(int(MIN_LINE_PT * scale), 10)
+    mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (length // 2, 3)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    angles = []
+    for i in range(1, n):
+        x, y, w, h, _area = stats[i]
+        if w < gray.shape[1] * 0.25:
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
+        if len(xs) < 50:
+            continue
+        slope = np.polyfit(xs.astype(float), ys.astype(float), 1)[0]
+        angles.append(-np.degrees(np.arctan(slope)))
+    return float(np.median(angles)) if angles else 0.0
+
+
 def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
     """OCR one page image (PIL) rendered at ``scale`` pixels per point."""
     import numpy as np
 
     gray = np.array(image.convert("L"))
+    angle = skew(gray, scale)
+    if MIN_SKEW <= abs(angle) <= MAX_SKEW:
+        # Straighten first: rulings must be level for the grid, and text lines for OCR.
+        image = image.convert("L").rotate(-angle, resample=3, expand=False, fillcolor=255)
+        gray = np.array(image)
     segments = rulings(gray, scale)
     result = _get_engine()(np.array(image.convert("RGB")))
     glyphs: list[Glyph] = []
