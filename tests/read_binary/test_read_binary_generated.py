@@ -117,3 +117,25 @@ def test_read_binary_docx_layout_table_around_the_report(tmp_path):
     blocks = read_file(path).blocks
     assert [type(b).__name__ for b in blocks] == ["Paragraph", "Grid", "Paragraph"]
     assert parse_file(path).table4 == report.table4
+
+
+def test_read_binary_docx_legacy_hmerge(tmp_path):
+    """w:hMerge (old Word) merges across like gridSpan does."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = docx.Document()
+    table = doc.add_table(rows=2, cols=3)
+    table.cell(0, 0).text = "第二十条第（五）项"
+    for c in (0, 1, 2):
+        merge = "restart" if c == 0 else "continue"
+        table.cell(0, c)._tc.get_or_add_tcPr().append(parse_xml(f'<w:hMerge {nsdecls("w")} w:val="{merge}"/>'))
+    for c, text in enumerate(["行政许可", "447228", ""]):
+        table.cell(1, c).text = text
+    path = tmp_path / "hmerge.docx"
+    doc.save(str(path))
+    [grid] = [b for b in read_file(path).blocks if isinstance(b, Grid)]
+    assert grid.rows[0][0].text == "第二十条第（五）项"
+    assert [(c.covered, c.origin) for c in grid.rows[0][1:]] == [(True, (0, 0)), (True, (0, 0))]
+    assert [c.text for c in grid.rows[1]] == ["行政许可", "447228", ""]

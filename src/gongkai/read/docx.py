@@ -163,6 +163,15 @@ class _Reader:
                 if tc.tag != f"{W}tc":
                     continue
                 span = max(1, _span(tc, f"{W}tcPr/{W}gridSpan"))
+                hmerge = tc.find(f"{W}tcPr/{W}hMerge")  # Word 95-era horizontal merge
+                if hmerge is not None and hmerge.get(f"{W}val", "continue") == "continue" and c > 0 \
+                        and (r, c - 1) in matrix:
+                    left = matrix[(r, c - 1)]
+                    origin = left.origin if left.covered else (r, c - 1)
+                    for dc in range(span):
+                        matrix[(r, c + dc)] = GridCell("", left.where, covered=True, origin=origin)
+                    c += span
+                    continue
                 vmerge = tc.find(f"{W}tcPr/{W}vMerge")
                 continues = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"
                 origin = open_vmerge.get(c) if continues else None
