@@ -98,6 +98,16 @@ def test_check_page_upload_seeds_and_see_findings(live, page):
     assert [f["rule"] for f in data["findings"]] == expected
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "check")
+    # drag and drop: a file dropped on the zone is uploaded like a chosen one
+    text = seed("002").read_text(encoding="utf-8")
+    page.evaluate("""text => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], "dropped.txt", {type: "text/plain"}));
+        document.getElementById("drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true}));
+    }""", text)
+    assert "dropped.txt" in page.locator("#chosen").inner_text()
+    page.click("#check-button")
+    page.wait_for_selector('#r1-report[data-report="dropped.txt"]')
     # a PDF: the source is shown as read, and a finding points at the cell on its page
     page.set_input_files("#file-input", [str(ROOT / "examples" / "hongze-district-2024.pdf")])
     page.click("#check-button")

@@ -262,3 +262,14 @@ def test_corpus_compare_and_rollup_api(django_env, world):
     assert r["years"] == [year] and r["reports"]
     assert client_for(None).get(f"/api/corpus/rollup?year={year}").status_code == 401
     assert c.get("/api/corpus/rollup?year=1990").status_code == 400
+
+
+def test_admin_site_is_chinese_and_only_for_administrators(django_env, world):
+    r = client_for(world["admin"]).get("/admin/")
+    assert r.status_code == 200 and "站点管理" in r.content.decode()
+    r = client_for(world["admin"]).get(f"/admin/auth/user/{world['clerk_a'].pk}/change/")
+    assert r.status_code == 200 and "角色" in r.content.decode()
+    r = client_for(world["clerk_a"]).get("/admin/")
+    assert r.status_code == 302 and "/admin/login/" in r["Location"]
+    r = client_for(world["supervisor"]).get("/admin/web/")
+    assert r.status_code in (302, 404)

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 
 from gongkai.web.models import ApiToken, Body, ReportDraft, SiteOption, UserProfile
 
@@ -32,3 +34,18 @@ class SiteOptionAdmin(admin.ModelAdmin):
 @admin.register(ReportDraft)
 class ReportDraftAdmin(admin.ModelAdmin):
     list_display = ("body", "year", "format", "updated_at", "updated_by")
+
+
+class ProfileInline(admin.StackedInline):
+    model = UserProfile
+    can_delete = False
+    verbose_name = verbose_name_plural = "角色"
+
+
+class UserWithRoleAdmin(UserAdmin):
+    inlines = [ProfileInline]
+    list_display = ("username", "is_active", "is_superuser", "last_login")
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithRoleAdmin)

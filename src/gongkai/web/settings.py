@@ -129,6 +129,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = str(HOME / "static")
 
+# Behind an HTTPS reverse proxy: GONGKAI_WEB_SECURE=1 (secure cookies, HSTS, the proxy's
+# X-Forwarded-Proto) and GONGKAI_WEB_ORIGINS=https://gongkai.example.gov.cn (CSRF trusted origins).
+if os.environ.get("GONGKAI_WEB_SECURE") == "1":
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 3600
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("GONGKAI_WEB_ORIGINS", "").split(",") if o.strip()]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
