@@ -273,3 +273,32 @@ def test_admin_site_is_chinese_and_only_for_administrators(django_env, world):
     assert r.status_code == 302 and "/admin/login/" in r["Location"]
     r = client_for(world["supervisor"]).get("/admin/web/")
     assert r.status_code in (302, 404)
+
+
+def test_draft_takes_table3_from_the_register(django_env, world):
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    for i, day in enumerate(("2025-03-03", "2025-12-29")):
+        r = c.post(f"/register/{a.pk}/new", {"applicant_type": "legal_service", "applicant_name": f"某律师事务所{i}",
+                                             "channel": "in_person", "content": "x", "submitted_on": day,
+                                             "csrfmiddlewaretoken": token})
+        ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+        if i == 0:
+            c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "replied", "on": "2025-03-20", "outcome": "partial",
+                                                       "csrfmiddlewaretoken": token})
+    c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
+    r = c.post(f"/draft/{a.pk}/2025/from-register", {"csrfmiddlewaretoken": token}, follow=True)
+    assert "共 2 件" in r.content.decode()
+    from gongkai.check import check_report
+    from gongkai.web.drafts import get, report_of
+
+    report = report_of(get(a, 2025))
+    assert report.value("table3.new_received.legal_service") == 2
+    assert report.value("table3.partial.total") == 1
+    assert report.value("table3.carried_forward.total") == 1
+    assert not [f for f in check_report(report) if f.rule.startswith("T3-")]
+    # a clerk of another body cannot do it to this draft
+    other = client_for(world["clerk_b"])
+    tok = _csrf(other)
+    assert other.post(f"/draft/{a.pk}/2025/from-register", {"csrfmiddlewaretoken": tok}).status_code == 403

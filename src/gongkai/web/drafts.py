@@ -203,3 +203,19 @@ def grid(report: Report, version: str) -> dict:
                     "cells": [(f"table4.{g.id}.{c}", v(f"table4.{g.id}.{c}")) for c in FORMAT.table4_column_ids]}
                    for g in FORMAT.table4_groups]}
     return {"table2": t2, "table3": t3, "table4": t4}
+
+
+def fill_table3_from_register(draft: ReportDraft, register, actor: str) -> int:
+    """Replace the draft's table 3 by the one the register gives for its year; returns the
+    number of requests counted (new + carried over)."""
+    from gongkai.register.table3 import compute
+
+    if draft.format != "2021":
+        raise GongkaiError("台账按2021年版格式计算表三；2019年版格式的报告请手工填写")
+    t3 = compute(register.db, draft.year, draft.body.name)
+    report = report_of(draft)
+    report.table3 = t3.table3
+    draft.data = report.to_dict()
+    draft.updated_by = actor
+    draft.save()
+    return int(t3.value("table3.new_received.total") or 0) + int(t3.value("table3.carried_over.total") or 0)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("draft/new", views_draft.draft_new),
     path("draft/<int:body_id>/<int:year>/", views_draft.draft_edit),
     path("draft/<int:body_id>/<int:year>/preview", views_draft.draft_preview),
+    path("draft/<int:body_id>/<int:year>/from-register", views_draft.draft_from_register),
     path("draft/<int:body_id>/<int:year>/download/<str:form>", views_draft.draft_download),
     path("register/", views_register.register_home),
     path("register/<int:body_id>/", views_register.register_list),

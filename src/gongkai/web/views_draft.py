@@ -99,3 +99,17 @@ def draft_download(request, body, year, form):
     resp = HttpResponse(data, content_type=ctype)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return resp
+
+
+@require_POST
+@body_view(write=True)
+def draft_from_register(request, body, year):
+    from gongkai.web.registers import open_register
+
+    draft = drafts.get(body, year)
+    try:
+        n = drafts.fill_table3_from_register(draft, open_register(body), request.user.username)
+        messages.success(request, f"已按台账重新计算表三（{draft.year}年新收与上年结转共 {n} 件）。")
+    except GongkaiError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"/draft/{body.pk}/{draft.year}/")
