@@ -63,6 +63,7 @@ def test_anonymous_api_can_be_switched_off(django_env, world):
         assert r.status_code == 401 and "登录" in r.json()["error"]
         assert _upload(client_for(world["clerk_a"]), "/api/check", seed("000")).status_code == 200
         assert client_for(None).get("/check/").status_code == 302
+        assert "所有页面都需要登录" in client_for(None).get("/login/").content.decode()
     finally:
         opt.anonymous_api = True
         opt.save()
