@@ -302,3 +302,23 @@ def test_draft_takes_table3_from_the_register(django_env, world):
     other = client_for(world["clerk_b"])
     tok = _csrf(other)
     assert other.post(f"/draft/{a.pk}/2025/from-register", {"csrfmiddlewaretoken": tok}).status_code == 403
+
+
+def test_one_file_failing_inside_does_not_lose_the_others(django_env, monkeypatch):
+    from gongkai.web import reportview
+
+    real = reportview.check_upload_with_document
+
+    def flaky(upload):
+        if upload.name == "boom.txt":
+            raise RuntimeError("parser bug")
+        return real(upload)
+
+    monkeypatch.setattr("gongkai.web.views_check.check_upload_with_document", flaky)
+    c = client_for(None)
+    token = _csrf(c)
+    with open(seed("000"), "rb") as fh:
+        html = c.post("/check/", {"file": [SimpleUploadedFile("boom.txt", b"x"), fh],
+                                  "csrfmiddlewaretoken": token}).content.decode()
+    assert "内部错误（RuntimeError）" in html
+    assert "吴忠市红寺堡区红寺堡镇人民政府" in html and "Traceback" not in html

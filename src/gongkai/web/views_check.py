@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -9,6 +11,8 @@ from django.views.decorators.http import require_http_methods
 from gongkai.errors import GongkaiError
 from gongkai.web.access import login_or_anonymous
 from gongkai.web.reportview import check_upload_with_document, report_context
+
+log = logging.getLogger("django.request")
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,6 +29,10 @@ def check_page(request):
                 results.append(report_context(report, findings, data, i, doc))
             except GongkaiError as exc:
                 results.append({"error": exc.message, "name": upload.name})
+            except Exception as exc:  # noqa: BLE001 - one bad file must not lose the others' results
+                log.exception("检查 %s 时出错", upload.name)
+                results.append({"error": f"读取时发生内部错误（{type(exc).__name__}），请把此文件报告给管理员。",
+                                "name": upload.name})
     template = "web/check_results.html" if request.headers.get("HX-Request") else "web/check.html"
     return render(request, template, {"results": results, "max_mb": settings.MAX_UPLOAD_MB,
                                       "suffixes": ",".join(settings.UPLOAD_SUFFIXES[:-1])})
