@@ -1,0 +1,71 @@
+"""``gongkai serve`` and ``gongkai users`` as a user runs them (child processes, SQLite)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+from gk_web_support import free_port
+
+
+def _run(args, env, stdin=None):
+    return subprocess.run([sys.executable, "-m", "gongkai", *args], env=env, input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def _env(tmp_path):
+    env = {**os.environ, "GONGKAI_WEB_HOME": str(tmp_path)}
+    env.pop("GONGKAI_WEB_DB", None)
+    return env
+
+
+def test_users_commands_explain_mistakes_in_chinese(tmp_path):
+    env = _env(tmp_path)
+    r = _run(["users", "add", "x", "--role", "clerk"], env)
+    assert r.returncode == 1 and "须用 --body 指定所属机关" in r.stderr
+    r = _run(["users", "add", "x", "--role", "clerk", "--body", "不存在的局", "--password-stdin"], env, "Abcdefgh-123\n")
+    assert r.returncode == 1 and "没有名为“不存在的局”的机关" in r.stderr
+    r = _run(["users", "body", "甲局", "--region", "32"], env)
+    assert r.returncode == 1 and "6位数字" in r.stderr
+    assert _run(["users", "body", "甲局", "--region", "320812"], env).returncode == 0
+    r = _run(["users", "add", "x", "--role", "clerk", "--body", "甲局", "--password-stdin"], env, "123\n")
+    assert r.returncode == 1 and "密码不符合要求" in r.stderr
+    r = _run(["users", "add", "x", "--role", "clerk", "--body", "甲局", "--password-stdin"], env, "Abcdefgh-123\n")
+    assert r.returncode == 0, r.stderr
+    r = _run(["users", "add", "x", "--role", "admin", "--password-stdin"], env, "Abcdefgh-123\n")
+    assert r.returncode == 1 and "已存在" in r.stderr
+    listing = _run(["users", "list"], env).stdout
+    assert "甲局" in listing and "机关经办人" in listing
+    r = _run(["serve", "--db", "mysql://x/y"], env)
+    assert r.returncode == 1 and "无法识别" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_serve_migrates_and_serves_pages_and_vendored_htmx(tmp_path):
+    env = _env(tmp_path)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                page = urllib.request.urlopen(f"{base}/check/", timeout=2).read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()
+                time.sleep(0.2)
+        assert "检查年度报告" in page and "/static/vendor/htmx/htmx.min.js" in page
+        js = urllib.request.urlopen(f"{base}/static/vendor/htmx/htmx.min.js", timeout=5).read()
+        assert b"htmx" in js and len(js) > 40_000
+        assert (tmp_path / "web.sqlite3").exists()
+        import re
+
+        # every script and style comes from this server (the CSRF token is random, so no substring tests)
+        assert not re.search(r'(src|href)="(https?:)?//', page)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "127.0.0.1" in server.stdout.read()
