@@ -25,7 +25,7 @@ def add_parser(sub) -> None:
     p.add_argument("--body-type", metavar="机关类型", help="县级以上人民政府部门 / 县级以上地方人民政府 / 乡（镇）人民政府 / 其他")
     p.add_argument("-o", "--output", metavar="输出文件", help="源文件路径（默认 source-年度.yaml）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
-    p.add_argument("--log", action="store_true",
+    p.add_argument("--log", "--register", dest="log", action="store_true",
                    help="表二和第一部分公开统计取自主动公开台账，表三取自依申请公开台账（2021 版格式）")
     p.add_argument("--db", metavar="URL", help="与 --log 一起用：台账数据库（SQLite 文件路径或 postgresql://…）")
     p.set_defaults(handler=run_new)
