@@ -322,3 +322,42 @@ def test_one_file_failing_inside_does_not_lose_the_others(django_env, monkeypatc
                                   "csrfmiddlewaretoken": token}).content.decode()
     assert "内部错误（RuntimeError）" in html
     assert "吴忠市红寺堡区红寺堡镇人民政府" in html and "Traceback" not in html
+
+
+def test_every_action_on_the_request_page_and_its_letter(django_env, world):
+    from io import BytesIO
+
+    from docx import Document
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "周八",
+                                         "channel": "in_person", "content": "某小区规划许可", "submitted_on": "2026-01-05",
+                                         "csrfmiddlewaretoken": token})
+    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    steps = [
+        ({"kind": "correction_requested", "on": "2026-01-07", "items": "请写明小区名称"}, "correction", "补正"),
+        ({"kind": "corrected", "on": "2026-01-12"}, None, None),
+        ({"kind": "consultation_started", "on": "2026-01-13", "party": "third_party", "name": "某开发公司"},
+         "consultation", "意见"),
+        ({"kind": "consultation_ended", "on": "2026-01-20", "party": "third_party"}, None, None),
+        ({"kind": "fee_notice", "on": "2026-01-21", "basis": "pages", "units": "150"}, "fee", "收费"),
+        ({"kind": "fee_paid", "on": "2026-01-23"}, None, None),
+        ({"kind": "replied", "on": "2026-01-26", "outcome": "granted"}, "reply", "公开"),
+    ]
+    for data, letter, word in steps:
+        page = c.post(f"/register/{a.pk}/r/{ref}/event", {**data, "csrfmiddlewaretoken": token},
+                      follow=True).content.decode()
+        assert "未能登记" not in page, (data, re.findall(r'class="error">([^<]+)', page))
+        if letter:
+            resp = c.get(f"/register/{a.pk}/r/{ref}/letter/{letter}")
+            assert resp.status_code == 200, letter
+            text = "\n".join(p.text for p in Document(BytesIO(resp.content)).paragraphs)
+            assert word in text and ref in text, letter
+    detail = c.get(f"/api/bodies/{a.pk}/requests/{ref}").json()
+    assert [e["kind"] for e in detail["events"]] == [s[0]["kind"] for s in steps]
+    assert detail["state"] == "replied" and detail["outcome"] == "granted"
+    fee = next(e for e in detail["events"] if e["kind"] == "fee_notice")
+    assert fee["data"]["amount"] > 0 and fee["data"]["units"] == 150
+    assert "不计" in detail["ledger"]          # the pauses show in the day-by-day ledger
