@@ -24,20 +24,33 @@ def _tables(report) -> dict:
     return {t: d.get(t) for t in ("table2", "table3", "table4")}
 
 
-@pytest.fixture(scope="module")
-def word97(tmp_path_factory):
-    """A known report saved as Word 97-2003 .doc by LibreOffice."""
-    root = tmp_path_factory.mktemp("doc")
-    report = random_report(random.Random(23), "2021")
+def _saved_as(tmp_path_factory, seed: int, target: str, suffix: str):
+    """A known report saved by LibreOffice in an older format."""
+    root = tmp_path_factory.mktemp(suffix)
+    report = random_report(random.Random(seed), "2021")
     docx_path = to_docx(report, root / "legacy.docx")
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
     try:
         subprocess.run([legacy.find_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                        "--convert-to", "doc:MS Word 97", "--outdir", str(root), str(docx_path)],
+                        "--convert-to", target, "--outdir", str(root), str(docx_path)],
                        check=True, timeout=120, capture_output=True)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-    return report, (root / "legacy.doc").read_bytes()
+    return report, (root / f"legacy.{suffix}").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def word97(tmp_path_factory):
+    return _saved_as(tmp_path_factory, 23, "doc:MS Word 97", "doc")
+
+
+@pytest.mark.libreoffice
+def test_read_binary_rtf_published_as_doc(tmp_path_factory):
+    report, data = _saved_as(tmp_path_factory, 29, "rtf", "rtf")
+    assert detect_form(data, "报告.doc") == "rtf"
+    parsed = parse_bytes(data, "报告.doc")
+    assert parsed.source.form == "rtf"
+    assert _tables(parsed) == _tables(report)
 
 
 @pytest.mark.libreoffice

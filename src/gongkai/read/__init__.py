@@ -22,7 +22,7 @@ MAX_BINARY_BYTES = 200 * 1024 * 1024
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body|<meta|<table|<div|<p[ >])",
                          re.I)
 
-FORMS = ("txt", "md", "html", "docx", "doc", "wps", "pdf", "image")
+FORMS = ("txt", "md", "html", "docx", "doc", "wps", "rtf", "pdf", "image")
 
 
 def detect_form(data: bytes, name: str) -> str:
@@ -34,6 +34,8 @@ def detect_form(data: bytes, name: str) -> str:
         return "docx" if ext not in ("zip",) else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "wps" if ext == "wps" else "doc"
+    if head.lstrip().startswith(b"{\\rtf"):  # RTF, often published with a .doc name
+        return "rtf"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
     if ext in ("html", "htm", "shtml", "xhtml", "jhtml", "jsp", "asp", "aspx", "php") or _HTML_START.match(head):
@@ -70,7 +72,7 @@ def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
         from gongkai.read.docx import read_docx
 
         doc = read_docx(data, name)
-    elif form in ("doc", "wps"):
+    elif form in ("doc", "wps", "rtf"):
         from gongkai.read.legacy import read_legacy_word
 
         doc = read_legacy_word(data, name, form)
