@@ -213,6 +213,10 @@ def test_check_page_shows_a_pdf_as_read_with_findings_pointing_into_it(django_en
     assert targets, "the PDF's findings should point at cells of the source"
     for t in targets:
         assert f'id="{t}"' in html and re.search(rf'id="{t}" class="[^"]*marked', html)
+    # and the printed pages those cells stand on, as images
+    pages = {int(m) for m in re.findall(r"r1-src-page-(\d+)-", " ".join(targets))}
+    shown = {int(m) for m in re.findall(r'id="r1-page-(\d+)"', html)}
+    assert shown == pages and 'src="data:image/png;base64,' in html
 
 
 def test_survey_compare_and_rollup(django_env, world):

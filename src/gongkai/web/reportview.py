@@ -169,12 +169,18 @@ def report_context(report, findings, data: bytes | None, index: int, doc=None) -
     if lines is None and doc is not None:
         wanted = {r["source_anchor"][len(prefix) + 4:] for r in rows if r["source_anchor"]}
         blocks = source_blocks(doc, prefix, wanted)
+    images = []
+    if report.source.form == "pdf" and data:
+        pages = sorted({info.where.page for f in findings for c in f.cells
+                        for info in [report.cells.get(c)] if info and info.where and info.where.page})
+        images = page_images(data, pages)
     return {
         "index": index, "prefix": prefix, "name": name, "stem": stem, "report": report,
         "findings": rows, "tables": tables_html(report, findings, prefix),
         "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "notice")},
         "source": [(i, line, i in marked) for i, line in enumerate(lines or [], 1)] if lines is not None else None,
         "blocks": blocks,
+        "page_images": images,
         "downloads": {
             "json": json.dumps(full, ensure_ascii=False, indent=2, default=str),
             "csv": report_csv(report, name),
@@ -186,3 +192,30 @@ def report_context(report, findings, data: bytes | None, index: int, doc=None) -
 
 def safe_text(text: str) -> str:
     return escape(text)
+
+
+MAX_PAGE_IMAGES = 5
+
+
+def page_images(data: bytes, pages: list[int]) -> list[tuple[int, str]]:
+    """PNG data URLs of the given PDF pages (1-based), as printed, for the source view."""
+    import base64
+
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - a picture is a help, never a reason to fail the check
+        return []
+    out = []
+    try:
+        for n in pages[:MAX_PAGE_IMAGES]:
+            if not 1 <= n <= len(pdf):
+                continue
+            image = pdf[n - 1].render(scale=1.25).to_pil()
+            buf = io.BytesIO()
+            image.save(buf, format="PNG", optimize=True)
+            out.append((n, "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")))
+    finally:
+        pdf.close()
+    return out
