@@ -22,7 +22,7 @@ MAX_BINARY_BYTES = 200 * 1024 * 1024
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body|<meta|<table|<div|<p[ >])",
                          re.I)
 
-FORMS = ("txt", "md", "html", "docx", "doc", "wps", "rtf", "pdf", "image")
+FORMS = ("txt", "md", "html", "mht", "docx", "doc", "wps", "rtf", "pdf", "image")
 
 
 def detect_form(data: bytes, name: str) -> str:
@@ -36,6 +36,8 @@ def detect_form(data: bytes, name: str) -> str:
         return "wps" if ext == "wps" else "doc"
     if head.lstrip().startswith(b"{\\rtf"):  # RTF, often published with a .doc name
         return "rtf"
+    if ext in ("mht", "mhtml") or re.match(rb"^\s*(?:[\w-]+:[^\r\n]*\r?\n)*?MIME-Version:\s*1\.0", head, re.I):
+        return "mht"  # Word's "single file web page", also published as .doc
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
     if ext in ("html", "htm", "shtml", "xhtml", "jhtml", "jsp", "asp", "aspx", "php") or _HTML_START.match(head):
@@ -64,6 +66,10 @@ def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
         from gongkai.read.html import read_html
 
         doc = read_html(decode(data, name), name)
+    elif form == "mht":
+        from gongkai.read.mht import read_mht
+
+        doc = read_mht(data, name)
     elif form == "pdf":
         from gongkai.read.pdf import read_pdf
 
