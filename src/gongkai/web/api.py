@@ -98,7 +98,7 @@ def requests_(request, body):
     reg = open_register(body)
     if request.method == "POST":
         ref = regsvc.new_request(reg, _json_body(request), request.user.username)
-        return JsonResponse(regsvc.request_detail(reg, ref, today(), True), status=201,
+        return JsonResponse(regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body)), status=201,
                             json_dumps_params={"ensure_ascii": False})
     rows, total, counts = regsvc.list_requests(reg, today(), request.GET.get("filter", "all"), _page(request),
                                                request.GET.get("q", ""), sees_personal_data(request.user, body))
