@@ -365,3 +365,33 @@ def test_every_action_on_the_request_page_and_its_letter(django_env, world):
     fee = next(e for e in detail["events"] if e["kind"] == "fee_notice")
     assert fee["data"]["amount"] > 0 and fee["data"]["units"] == 150
     assert "不计" in detail["ledger"]          # the pauses show in the day-by-day ledger
+
+
+def test_draft_in_the_2019_format_and_prefill_from_an_uploaded_report(django_env, world):
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, "/draft/")
+    r = c.post("/draft/new", {"body": a.pk, "year": "2020", "format": "2019", "csrfmiddlewaretoken": token})
+    assert r.status_code == 302
+    html = c.get(f"/draft/{a.pk}/2020/").content.decode()
+    assert 'name="table2.art20_9.procurement.amount"' in html       # a 2019-only row
+    assert 'name="table3.other.total"' in html                       # the single 其他处理 row of 2019
+    assert "从台账带入表三" not in html
+    # last year's published report, uploaded: its 结转下年度 becomes this year's 上年结转, its
+    # 现行有效件数 this year's starting point (huaian-city-2024.pdf carries 103 requests forward)
+    from gk_web_support import EXAMPLES
+    from gongkai.extract import parse_file
+
+    path = EXAMPLES / "huaian-city-2024.pdf"
+    last = parse_file(path)
+    assert last.value("table3.carried_forward.total") == 103
+    with open(path, "rb") as fh:
+        r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "previous": fh,
+                                  "csrfmiddlewaretoken": token}, follow=True)
+    assert "已从上年报告带入" in r.content.decode()
+    from gongkai.web.drafts import get, report_of
+
+    new = report_of(get(a, 2025))
+    for col in ("natural_person", "total"):
+        assert new.value(f"table3.carried_over.{col}") == last.value(f"table3.carried_forward.{col}")
+    assert new.value("table2.art20_1.normative_docs.in_force") == last.value("table2.art20_1.normative_docs.in_force")
