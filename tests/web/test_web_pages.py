@@ -103,6 +103,12 @@ def test_register_pages_actions_letters_and_table3(django_env, world):
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
     assert "某某科技有限公司" in page and "答复期限" in page and "收到申请" in page
     due_before = re.search(r'id="due">([\d-]+)', page).group(1)
+    from datetime import date
+
+    from gongkai.register.workdays import load_calendar
+
+    left = load_calendar().workdays_between(date(2026, 3, 10), date.fromisoformat(due_before))
+    assert f"还剩 {left} 个工作日" in page and left > 0
     c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "extended", "on": "2026-03-25", "workdays": "20",
                                                "csrfmiddlewaretoken": token})
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()

@@ -222,6 +222,10 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
         "concluded_on": case.concluded_on.isoformat() if case.concluded_on else None,
         "mark": mark(case.clock.due, case.concluded_on, today, soon) or None,
         "counted_workdays": case.clock.counted, "limit_workdays": case.clock.limit,
+        "workdays_left": (reg.calendar.workdays_between(today, case.clock.due)
+                          if case.clock.due and not case.concluded_on and case.clock.due >= today else None),
+        "workdays_late": (reg.calendar.workdays_between(case.clock.due, today)
+                          if case.clock.due and not case.concluded_on and case.clock.due < today else None),
         "warnings": list(case.clock.warnings),
         "events": [{"id": e.id, "kind": e.kind, "label": labels.get(e.kind, e.kind), "on": e.on.isoformat(),
                     "data": e.data, "actor": e.actor, "recorded_at": e.recorded_at} for e in req.events],
