@@ -367,6 +367,9 @@ def test_every_action_on_the_request_page_and_its_letter(django_env, world):
             assert word in text and ref in text, letter
     detail = c.get(f"/api/bodies/{a.pk}/requests/{ref}").json()
     assert [e["kind"] for e in detail["events"]] == [s[0]["kind"] for s in steps]
+    assert detail["offered"] == ["archived"]          # once replied, only archiving is offered
+    page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    assert re.findall(r'data-action="(\w+)"', page) == ["archived"]
     assert detail["state"] == "replied" and detail["outcome"] == "granted"
     fee = next(e for e in detail["events"] if e["kind"] == "fee_notice")
     assert fee["data"]["amount"] > 0 and fee["data"]["units"] == 150

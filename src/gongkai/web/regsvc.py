@@ -231,7 +231,28 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
                     "data": e.data, "actor": e.actor, "recorded_at": e.recorded_at} for e in req.events],
         "ledger": case.clock.render(),
         "letters": [{"kind": k, "label": KIND_LABELS[k]} for k in dict.fromkeys(letters)],
+        "offered": sorted(offered_actions(case.state, [e.kind for e in req.events])),
     }
+
+
+def offered_actions(state: str, kinds: list[str]) -> set[str]:
+    """The actions that make sense now (the register still checks each one)."""
+    if state == "awaiting_correction":
+        return {"corrected", "replied"}
+    if state == "consulting":
+        return {"consultation_started", "consultation_ended"}
+    if state == "awaiting_fee":
+        return {"fee_paid", "extended", "replied"}
+    if state in ("replied", "abandoned"):
+        return {"archived"}
+    if state == "archived":
+        return set()
+    out = {"consultation_started", "extended", "replied"}
+    if "correction_requested" not in kinds and "consultation_started" not in kinds and "extended" not in kinds:
+        out.add("correction_requested")
+    if "fee_notice" not in kinds:
+        out.add("fee_notice")
+    return out
 
 
 def letter_bytes(reg: Register, ref: str, kind: str, today: date) -> tuple[str, bytes]:
