@@ -139,3 +139,25 @@ def test_read_binary_docx_legacy_hmerge(tmp_path):
     assert grid.rows[0][0].text == "第二十条第（五）项"
     assert [(c.covered, c.origin) for c in grid.rows[0][1:]] == [(True, (0, 0)), (True, (0, 0))]
     assert [c.text for c in grid.rows[1]] == ["行政许可", "447228", ""]
+
+
+def test_read_binary_docx_drawingml_text_box_read_once(tmp_path):
+    """A DrawingML text box with its VML fallback copy (as Word writes it): read once."""
+    import docx
+    from docx.oxml import parse_xml
+
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    box = "<w:txbxContent><w:p><w:r><w:t>联系电话：0517-87290606</w:t></w:r></w:p></w:txbxContent>"
+    run = parse_xml(f"<w:r {ns}><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:wsp><wps:txbx>"
+                    f"{box}</wps:txbx></wps:wsp></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+                    f"{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>")
+    doc = docx.Document()
+    p = doc.add_paragraph("正文一段。")
+    p._p.append(run)
+    path = tmp_path / "box.docx"
+    doc.save(str(path))
+    texts = [b.text for b in read_file(path).blocks]
+    assert texts == ["正文一段。", "联系电话：0517-87290606"]

@@ -98,3 +98,18 @@ def test_read_binary_text_layer_without_unicode_map_is_not_usable():
     assert usable_text(good) == 1.0
     assert usable_text(garbled) == 0.0
     assert usable_text(good + garbled) < 0.5
+
+
+def test_read_binary_running_header_dropped_body_kept():
+    pages = []
+    for n in (1, 2, 3):
+        glyphs = _text("淮安市人民政府信息公开年报", 200, 30) + _text(f"第{n}段正文。", 100, 300)
+        if n == 1:
+            glyphs += _text("标题在页眉区只出现一次", 150, 50)
+        pages.append(PageLayout(n, 595, 842, [], group_lines(glyphs)))
+    doc = build_document(Document("x.pdf", "pdf"), pages)
+    texts = [b.text for b in doc.blocks]
+    assert "淮安市人民政府信息公开年报" not in texts
+    assert texts[0] == "标题在页眉区只出现一次"
+    # One body line per page, each as wide as the text column: read as one running paragraph.
+    assert texts[1:] == ["第1段正文。第2段正文。第3段正文。"]
