@@ -140,7 +140,14 @@ def test_draft_build_report_and_download_docx(live, page, world):
                         ("table3.total.total", "3")):
         page.fill(f'input[name="{name}"]', value)
     assert summary.inner_text() == "勾稽关系全部相符"
-    page.fill('textarea[name="section-1"]', "2025年，本机关认真贯彻《条例》，全年收到政府信息公开申请3件，均予以公开。")
+    page.fill('textarea[name="section-1"]', "2025年，本机关认真贯彻《条例》，全年收到政府信息公开申请3件，均予以公开。"
+                                            "\n\n**（一）主动公开** <script>x</script>")
+    preview = page.locator("#md-preview-1")
+    preview.locator("strong").wait_for()                       # the Markdown typeset live (htmx)
+    assert preview.locator("strong").inner_text() == "（一）主动公开"
+    assert preview.locator("script").count() == 0 and "<script>x</script>" in preview.inner_text()
+    page.evaluate("document.querySelector('textarea[name=\"section-1\"]').scrollIntoView({block: 'center'})")
+    shot(page, "draft-narrative")
     page.click("#save")
     page.wait_for_selector("text=已保存")
     assert page.locator('input[name="table3.granted.total"]').input_value() == "3"

@@ -404,3 +404,14 @@ def test_draft_in_the_2019_format_and_prefill_from_an_uploaded_report(django_env
     for col in ("natural_person", "total"):
         assert new.value(f"table3.carried_over.{col}") == last.value(f"table3.carried_forward.{col}")
     assert new.value("table2.art20_1.normative_docs.in_force") == last.value("table2.art20_1.normative_docs.in_force")
+
+
+def test_markdown_preview_escapes_html(django_env, world):
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, "/draft/")
+    r = c.post("/draft/markdown", {"section-1": "**重点** <img src=x onerror=alert(1)> [链接](javascript:alert(1))",
+                                   "csrfmiddlewaretoken": token})
+    html = r.content.decode()
+    assert "<strong>重点</strong>" in html
+    assert "<img" not in html and 'href="javascript' not in html
+    assert client_for(None).post("/draft/markdown", {"text": "x"}).status_code in (302, 403)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("check/", views_check.check_page),
     path("draft/", views_draft.draft_home),
     path("draft/new", views_draft.draft_new),
+    path("draft/markdown", views_draft.markdown_preview),
     path("draft/<int:body_id>/<int:year>/", views_draft.draft_edit),
     path("draft/<int:body_id>/<int:year>/preview", views_draft.draft_preview),
     path("draft/<int:body_id>/<int:year>/from-register", views_draft.draft_from_register),

@@ -113,3 +113,17 @@ def draft_from_register(request, body, year):
     except GongkaiError as exc:
         messages.error(request, exc.message)
     return redirect(f"/draft/{body.pk}/{draft.year}/")
+
+
+@require_POST
+@login_needed()
+def markdown_preview(request):
+    """The narrative as it will print (markdown-it with raw HTML disabled: tags come out as text)."""
+    from django.utils.safestring import mark_safe
+
+    from gongkai.render.narrative import to_html
+
+    # htmx posts the textarea under its own name (section-N or preamble)
+    text = next((v for k, v in request.POST.items() if k == "text" or k == "preamble" or k.startswith("section-")),
+                "")[:200_000]
+    return HttpResponse(mark_safe(to_html(text)) if text.strip() else "", content_type="text/html; charset=utf-8")
