@@ -240,3 +240,25 @@ def test_read_binary_corrupted_bytes_never_traceback(seed):
         assert exc.path == "damaged.pdf" and exc.message
     else:
         assert report.source.form == "pdf"
+
+
+def test_read_binary_one_scanned_page_without_ocr_is_noted(monkeypatch):
+    """A text PDF with one image-only page: the text pages are read, the page is named."""
+    from PIL import Image
+
+    from gongkai.extract import parse_bytes
+    from gongkai.read import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    pdf = pdfium.PdfDocument(REAL_PDF.read_bytes())
+    page = pdf.new_page(595, 842)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(Image.new("L", (595, 842), 255)))
+    image.set_matrix(pdfium.PdfMatrix().scale(595, 842))
+    page.insert_obj(image)
+    page.gen_content()
+    buf = io.BytesIO()
+    pdf.save(buf)
+    report = parse_bytes(buf.getvalue(), "with-scan.pdf")
+    assert report.table4["review"]["total"] == 2  # the text pages are read as before
+    assert any(n.startswith("第6页没有可读的文字层") and "gongkai[ocr]" in n for n in report.notes)

@@ -57,6 +57,10 @@ def read_pdf(data: bytes, name: str) -> Document:
     doc.title_hint = title or None
     pages: list[PageLayout] = []
     scanned: list[int] = []
+    unread: list[int] = []  # pages that need OCR when it is not installed
+    from gongkai.read import ocr
+
+    ocr_ready = ocr.available()
     try:
         for index in range(len(pdf)):
             deadline.check(f"第{index + 1}页")
@@ -73,7 +77,10 @@ def read_pdf(data: bytes, name: str) -> Document:
                 except TooManyChars as exc:
                     raise UnreadableFile(f"这一页有 {exc.args[0]} 个字符，远超正常报告页面，已拒绝读取。", name,
                                          f"第{index + 1}页") from None
-                if _is_scan(reader, glyphs):
+                if _is_scan(reader, glyphs) and not ocr_ready:
+                    unread.append(index)
+                    layout = PageLayout(index + 1, reader.width, reader.height)
+                elif _is_scan(reader, glyphs):
                     scanned.append(index)
                     deadline.allow(limits.OCR_PAGE_SECONDS)
                     layout = _ocr_page(page, reader, index + 1, name)
@@ -86,6 +93,14 @@ def read_pdf(data: bytes, name: str) -> Document:
             pages.append(layout)
     finally:
         pdf.close()
+    if unread:
+        listed = "、".join(str(i + 1) for i in unread)
+        if not any(p.lines or p.tables for p in pages):
+            raise MissingDependency(
+                f"PDF 没有可读的文字层（第{listed}页是扫描件，或字体缺少编码映射），需要 OCR 才能读取。" + ocr.INSTALL_HINT,
+                name)
+        doc.notes.append(f"第{listed}页没有可读的文字层（扫描件），未安装 OCR 组件，这些页没有读取，"
+                         f"其中的内容（包括表格）可能缺失。{ocr.INSTALL_HINT}")
     if scanned:
         if len(scanned) == len(pages) and not any(p.lines or p.tables for p in pages):
             raise UnreadableFile("PDF 没有可读的文字（可能是扫描件），OCR 也没有识别出文字。", name)
@@ -157,10 +172,6 @@ def _image_rulings(page, reader: PageReader, number: int, doc: Document) -> list
 def _ocr_page(page, reader: PageReader, number: int, name: str) -> PageLayout:
     from gongkai.read import ocr
 
-    if not ocr.available():
-        raise MissingDependency(
-            f"第{number}页没有可读的文字层（扫描件或字体缺少编码映射），需要 OCR 才能读取。"
-            "请安装 OCR 组件：pip install 'gongkai[ocr]'（rapidocr 与 onnxruntime）。", name)
     image, scale = _page_image(page, reader)
     glyphs, segments = ocr.recognise(image, scale)
     return page_layout(number, reader.width, reader.height, glyphs, segments)
