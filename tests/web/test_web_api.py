@@ -138,7 +138,8 @@ def test_clerk_cannot_read_or_change_another_bodys_register_or_reports(django_en
         assert "张三" not in r.content.decode("utf-8", "replace")
     writes = [(f"/api/bodies/{b.pk}/requests", NEW),
               (f"/api/bodies/{b.pk}/requests/{ref_b}/events", {"kind": "replied", "on": "2026-03-05", "outcome": "granted"}),
-              (f"/api/bodies/{b.pk}/reports", {"year": 2024})]
+              (f"/api/bodies/{b.pk}/reports", {"year": 2024}),
+              (f"/api/bodies/{b.pk}/reports/2025/from-register", {})]
     for url, data in writes:
         assert _json(ca, url, data, **ha).status_code == 403, url
     r = ca.put(f"/api/bodies/{b.pk}/reports/2025", "{}", content_type="application/json", **ha)
@@ -192,6 +193,9 @@ def test_table3_api_follows_the_register(django_env, world):
                                                           "outcome": "granted"}, **h)
     t = c.get(f"/api/bodies/{a.pk}/table3/2026").json()["table3"]
     assert t["granted"]["natural_person"] == 1 and t["carried_forward"]["total"] == 0
+    assert _json(c, f"/api/bodies/{a.pk}/reports", {"year": 2026}, **h).status_code == 201
+    d = _json(c, f"/api/bodies/{a.pk}/reports/2026/from-register", {}, **h).json()
+    assert d["table3"]["granted"]["natural_person"] == 1 and d["table3"]["new_received"]["total"] == 1
     r = _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-10",
                                                               "workdays": 5}, **h)
     assert r.status_code == 400 and "已" in r.json()["error"]

@@ -167,6 +167,16 @@ def report(request, body, year):
     return JsonResponse(drafts.report_of(draft).to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
 
 
+@require_http_methods(["POST"])
+@body_view(write=True, api=True)
+def report_from_register(request, body, year):
+    from gongkai.web import drafts
+
+    draft = drafts.get(body, year)
+    drafts.fill_table3_from_register(draft, open_register(body), request.user.username)
+    return JsonResponse(drafts.report_of(draft).to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
+
+
 @require_http_methods(["GET"])
 @body_view(api=True)
 def report_build(request, body, year):

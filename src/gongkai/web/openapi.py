@@ -102,6 +102,8 @@ def document() -> dict:
             "/api/bodies/{body_id}/reports/{year}/build": {
                 "get": _op("生成正式报告（to=docx|pdf|html|md）", params=[_BODY, _YEAR, {
                     "name": "to", "in": "query", "schema": {"enum": ["docx", "pdf", "html", "md"]}}], ok_content=_DOCX)},
+            "/api/bodies/{body_id}/reports/{year}/from-register": {
+                "post": _op("按本机关台账重新计算该年度报告的表三（2021年版格式）", params=[_BODY, _YEAR])},
             "/api/corpus/stats": {"get": _op("语料库统计（level=province|city|county）",
                                              params=[{"name": "level", "in": "query", "schema": {"type": "string"}}])},
             "/api/corpus/compare": {"get": _op("比较语料库中的两份报告（a、b 为报告编号）：统计表差异、结转衔接、各部分文字雷同",

@@ -46,6 +46,7 @@ urlpatterns = [
     path("api/bodies/<int:body_id>/reports", api.reports),
     path("api/bodies/<int:body_id>/reports/<int:year>", api.report),
     path("api/bodies/<int:body_id>/reports/<int:year>/build", api.report_build),
+    path("api/bodies/<int:body_id>/reports/<int:year>/from-register", api.report_from_register),
     path("api/corpus/stats", api.corpus_stats),
     path("api/corpus/compare", api.corpus_compare),
     path("api/corpus/rollup", api.corpus_rollup),
