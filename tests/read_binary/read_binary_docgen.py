@@ -147,8 +147,10 @@ def _text_box(paragraph, text: str) -> None:
     paragraph._p.append(run)
 
 
-def to_docx(report: Report, path: Path, split_table3: str | None = None, text_box: str | None = None) -> Path:
-    """Write ``report`` as a DOCX.  ``split_table3``: first row id of the second part of table 3."""
+def to_docx(report: Report, path: Path, split_table3: str | None = None, text_box: str | None = None,
+            borders: bool = True) -> Path:
+    """Write ``report`` as a DOCX.  ``split_table3``: first row id of the second part of table 3;
+    ``borders=False``: tables without any ruling (as some exporters print them)."""
     doc = new_document()
     for section in doc.sections:  # A4 with 2.5 cm margins, as official documents
         section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -177,6 +179,9 @@ def to_docx(report: Report, path: Path, split_table3: str | None = None, text_bo
                 _table3_part(doc, report, layout, header=True)
         if section.no == 4 and report.table4 is not None:
             _table4(doc, report)
+    if not borders:
+        for table in doc.tables:
+            table.style = None  # python-docx's default "Normal Table": no borders at all
     doc.save(str(path))
     return path
 

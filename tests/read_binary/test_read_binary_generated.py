@@ -15,9 +15,10 @@ from read_binary_docgen import to_docx, to_pdf
 from tests.writers import random_report
 
 CASES = {
-    # name: (seed, format version, blank share, first row of table 3's second Word table)
-    "split-2021": (7, "2021", 0.0, "unable.not_held"),
-    "blanks-2019": (11, "2019", 0.15, None),
+    # name: (seed, format version, blank share, first row of table 3's second Word table, rulings)
+    "split-2021": (7, "2021", 0.0, "unable.not_held", True),
+    "blanks-2019": (11, "2019", 0.15, None, True),
+    "borderless-2021": (13, "2021", 0.0, None, False),  # the PDF has no rulings: rows from text gaps
 }
 
 
@@ -30,10 +31,10 @@ def _tables(report) -> dict:
 def generated(tmp_path_factory):
     out = {}
     root = tmp_path_factory.mktemp("generated")
-    for name, (seed, version, blanks, split) in CASES.items():
+    for name, (seed, version, blanks, split, borders) in CASES.items():
         report = random_report(random.Random(seed), version, blanks=blanks)
         docx_path = to_docx(report, root / f"{name}.docx", split_table3=split,
-                            text_box="联系电话：0517-83605210" if split else None)
+                            text_box="联系电话：0517-83605210" if split else None, borders=borders)
         out[name] = (report, docx_path)
     return out
 

@@ -113,3 +113,21 @@ def test_read_binary_running_header_dropped_body_kept():
     assert texts[0] == "标题在页眉区只出现一次"
     # One body line per page, each as wide as the text column: read as one running paragraph.
     assert texts[1:] == ["第1段正文。第2段正文。第3段正文。"]
+
+
+def test_read_binary_borderless_rows_from_gaps():
+    from gongkai.read.assemble import row_words
+
+    def line(*words, gap=30.0):
+        glyphs, x = [], 50.0
+        for w in words:
+            glyphs += _text(w, x, 100)
+            x += len(w) * 10 + gap
+        return group_lines(glyphs)[0]
+
+    assert row_words(line("规章", "0", "0", "1")) == ["规章", "0", "0", "1"]
+    assert row_words(line("0", "0", "6", "8", "14")) == ["0", "0", "6", "8", "14"]
+    assert row_words(line("行政事业性收费", "96171.6")) == ["行政事业性收费", "96171.6"]
+    assert row_words(line("全年共受理申请", "3119", "件。")) is None  # words after the number
+    assert row_words(line("2024年，全市共受理申请3119件", gap=2)) is None  # prose, no column gaps
+    assert row_words(line("2024")) is None

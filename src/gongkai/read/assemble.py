@@ -152,6 +152,34 @@ def _stitch(prev: Grid, grid: Grid) -> Grid:
     return grid
 
 
+_NUMBER_WORD = re.compile(r"^(?:[+\-]?\d[\d,，]*(?:\.\d+)?|[/／—\-－–]+)$")
+_WORD_GAP = 0.9  # a gap wider than this many characters separates words (table columns)
+
+
+def _words(line: Line) -> list[str]:
+    words: list[list] = []
+    for g in line.glyphs:
+        if words and g.x0 - words[-1][-1].x1 <= _WORD_GAP * max(g.size, 1.0):
+            words[-1].append(g)
+        else:
+            words.append([g])
+    return ["".join(g.text for g in w) for w in words]
+
+
+def row_words(line: Line) -> list[str] | None:
+    """The cells of a line of a table printed without rulings: labels, then numbers set
+    apart by wide gaps (规章  0  0  1); None for prose."""
+    words = _words(line)
+    numbers = [i for i, w in enumerate(words) if _NUMBER_WORD.match(w)]
+    if not numbers or any(not _NUMBER_WORD.match(w) for w in words[numbers[0]:]):
+        return None
+    if len(numbers) < 2 and numbers[0] == 0:
+        return None  # a lone number is no row
+    if any(len(w) > 60 or w.endswith("。") for w in words[:numbers[0]]):
+        return None
+    return words
+
+
 def _body_metrics(pages: list[PageLayout], drop) -> tuple[float, float, float]:
     """Body font size, left and right text edges (most common values)."""
     sizes: Counter[float] = Counter()
@@ -186,6 +214,7 @@ def build_document(doc: Document, pages: list[PageLayout]) -> Document:
     para_where: Where | None = None
     prev: Line | None = None
     last_grid: tuple[Grid, TableLayout, int] | None = None  # a grid that ended its page
+    last_row_line: tuple[int, int] | None = None  # (page index, line) of the last borderless row
 
     def flush() -> None:
         nonlocal para, para_where, prev
@@ -226,6 +255,19 @@ def build_document(doc: Document, pages: list[PageLayout]) -> Document:
             line_no, line = payload
             text = line.text.strip()
             if not text:
+                continue
+            cells = row_words(line) if line.glyphs else None
+            if cells is not None:
+                # A borderless table's row: columns not trusted, the extractor realigns it.
+                flush()
+                row = [GridCell(w, Where(page=page.number, line=line_no, column=k + 1)) for k, w in enumerate(cells)]
+                last = doc.blocks[-1] if doc.blocks else None
+                if isinstance(last, Grid) and not last.exact and last.where and last.where.page == page.number \
+                        and last_row_line == (pi, line_no - 1):
+                    last.rows.append(row)
+                else:
+                    doc.blocks.append(Grid([row], Where(page=page.number, line=line_no), exact=False))
+                last_row_line = (pi, line_no)
                 continue
             unit = max(line.size, 1.0)
             starts = (prev is None
