@@ -56,6 +56,20 @@ def page(browser):
     ctx.close()
 
 
+@pytest.fixture
+def named(world):
+    """The world with a real-looking body and clerk name for the pictures (restored afterwards)."""
+    a, clerk = world["a"], world["clerk_a"]
+    old = (a.name, clerk.username)
+    a.name, clerk.username = "淮安市清江浦区人民政府办公室", "zhangwei"
+    a.save()
+    clerk.save()
+    yield world
+    a.name, clerk.username = old
+    a.save()
+    clerk.save()
+
+
 def shot(pg, name: str) -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(IMAGES / f"web-{name}.png"), full_page=False)
@@ -119,7 +133,8 @@ def test_check_page_upload_seeds_and_see_findings(live, page):
     shot(page, "check-pdf")
 
 
-def test_draft_build_report_and_download_docx(live, page, world):
+def test_draft_build_report_and_download_docx(live, page, named):
+    world = named
     login(page, live, world["clerk_a"])
     page.goto(f"{live.url}/draft/")
     page.fill("#new-draft input[name=year]", "2025")
@@ -168,7 +183,8 @@ def _cell(page, cell_id: str) -> str:
     return page.locator(f'[id="cell-{cell_id}"]').inner_text().strip()
 
 
-def test_register_request_extend_reply_and_table3_changes(live, page, world):
+def test_register_request_extend_reply_and_table3_changes(live, page, named):
+    world = named
     a = world["a"]
     login(page, live, world["clerk_a"])
     page.goto(f"{live.url}/register/{a.pk}/table3/?year=2026")
