@@ -415,3 +415,15 @@ def test_markdown_preview_escapes_html(django_env, world):
     assert "<strong>重点</strong>" in html
     assert "<img" not in html and 'href="javascript' not in html
     assert client_for(None).post("/draft/markdown", {"text": "x"}).status_code in (302, 403)
+
+
+def test_supervisor_sees_each_body_of_the_region_with_its_overdue_count(django_env, world):
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "甲", "channel": "in_person",
+                                     "content": "x", "submitted_on": "2026-01-05", "csrfmiddlewaretoken": token})
+    html = client_for(world["supervisor"]).get("/register/").content.decode()
+    row = next(r for r in html.split("<tr>") if a.name in r)
+    assert '<span class="mark overdue">1</span>' in row
+    assert world["b"].name not in html                      # another region

@@ -21,7 +21,10 @@ _local = threading.local()
 
 
 def today() -> date:
-    return date.fromisoformat(settings.TODAY) if settings.TODAY else date.today()
+    """Today in the site's time zone (Asia/Shanghai), or the fixed GONGKAI_TODAY."""
+    from django.utils import timezone
+
+    return date.fromisoformat(settings.TODAY) if settings.TODAY else timezone.localdate()
 
 
 def register_url(body_id: int) -> str:

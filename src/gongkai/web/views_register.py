@@ -23,7 +23,20 @@ def register_home(request):
     bodies = list(readable_bodies(request.user))
     if role(request.user) == Role.CLERK and len(bodies) == 1:
         return redirect(f"/register/{bodies[0].pk}/")
-    return render(request, "web/register_bodies.html", {"bodies": bodies})
+    day = today()
+    rows = []
+    for body in bodies[:200]:
+        reg = open_register(body)
+        soon = regsvc.soon_limit(reg, day)
+        counts = reg.db.query(
+            "SELECT COUNT(*), SUM(CASE WHEN concluded_on IS NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN concluded_on IS NULL AND due_on < ? THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN concluded_on IS NULL AND due_on >= ? AND due_on <= ? THEN 1 ELSE 0 END) FROM requests",
+            (day.isoformat(), day.isoformat(), soon.isoformat()))[0]
+        rows.append({"body": body, "total": counts[0] or 0, "open": counts[1] or 0, "overdue": counts[2] or 0,
+                     "soon": counts[3] or 0})
+    return render(request, "web/register_bodies.html", {"rows": rows, "more": len(bodies) > 200, "today": day,
+                                                       "year": day.year})
 
 
 def _page(request) -> int:
