@@ -62,5 +62,8 @@ def test_read_binary_searchable_scan_without_ocr_says_so(monkeypatch):
 
     monkeypatch.setattr(ocr, "available", lambda: False)
     doc = read_bytes(_searchable_scan(), "searchable.pdf")
-    assert not [b for b in doc.blocks if isinstance(b, Grid)]
+    grids = [b for b in doc.blocks if isinstance(b, Grid)]
+    # No grid from rulings; the rows with numbers still come through as text rows.
+    assert not [g for g in grids if g.exact]
+    assert [[c.text for c in row] for g in grids for row in g.rows] == CELLS[1:]
     assert any("带文字层的扫描件" in n and "gongkai[ocr]" in n for n in doc.notes)
