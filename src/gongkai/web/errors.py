@@ -25,7 +25,13 @@ class FriendlyErrorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            allowed = response.get("Allow", "")
+            fixed = respond(request, 405, f"不支持此请求方法（{request.method}）；可用：{allowed}。")
+            fixed["Allow"] = allowed
+            return fixed
+        return response
 
     def process_exception(self, request, exc):
         from django.conf import settings
