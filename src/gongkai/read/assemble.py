@@ -258,7 +258,8 @@ def build_document(doc: Document, pages: list[PageLayout]) -> Document:
                 continue
             cells = row_words(line) if line.glyphs else None
             if cells is not None:
-                # A borderless table's row: columns not trusted, the extractor realigns it.
+                # A borderless table's row: columns not trusted, the extractor realigns it; a
+                # guess (loose), so a row that matches no label is given back to the prose.
                 flush()
                 row = [GridCell(w, Where(page=page.number, line=line_no, column=k + 1)) for k, w in enumerate(cells)]
                 last = doc.blocks[-1] if doc.blocks else None
@@ -266,7 +267,7 @@ def build_document(doc: Document, pages: list[PageLayout]) -> Document:
                         and last_row_line == (pi, line_no - 1):
                     last.rows.append(row)
                 else:
-                    doc.blocks.append(Grid([row], Where(page=page.number, line=line_no), exact=False))
+                    doc.blocks.append(Grid([row], Where(page=page.number, line=line_no), exact=False, loose=True))
                 last_row_line = (pi, line_no)
                 continue
             unit = max(line.size, 1.0)
