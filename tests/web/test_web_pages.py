@@ -427,3 +427,19 @@ def test_supervisor_sees_each_body_of_the_region_with_its_overdue_count(django_e
     row = next(r for r in html.split("<tr>") if a.name in r)
     assert '<span class="mark overdue">1</span>' in row
     assert world["b"].name not in html                      # another region
+
+
+def test_login_pauses_after_repeated_wrong_passwords(django_env, world):
+    from gk_web_support import PASSWORD
+
+    name = world["clerk_b"].username
+    c = client_for(None)
+    token = _csrf(c, "/login/")
+    for _ in range(5):
+        r = c.post("/login/", {"username": name, "password": "wrong", "csrfmiddlewaretoken": token})
+        assert r.status_code == 200
+    r = c.post("/login/", {"username": name, "password": PASSWORD, "csrfmiddlewaretoken": token})
+    assert r.status_code == 429 and "暂停" in r.content.decode()
+    # another account is not affected
+    r = c.post("/login/", {"username": world["clerk_a"].username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+    assert r.status_code == 302
