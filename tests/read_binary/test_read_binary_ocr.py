@@ -120,3 +120,9 @@ def test_read_binary_skew_measured_from_rulings(scanned, turn):
     _, _, images = scanned
     page = images[0].rotate(turn, resample=3, fillcolor=255)
     assert abs(skew(np.array(page), SCAN_DPI / 72) - turn) < 0.1
+
+
+def test_read_binary_ocr_blank_among_numbers_is_named():
+    doc = _ocr_grid(["3", "1", "", "0", "0", "0", "4"], [0.99] * 7)
+    [note] = flag_doubtful(doc)
+    assert note.startswith("第3页 第1个表格 第5行：第4格在 OCR 结果中是空白")

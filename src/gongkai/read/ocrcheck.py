@@ -4,8 +4,9 @@ In the national format every row of table 3 ends with its 总计 (the six applic
 added up) and table 4 has three groups of five whose last cell is the group's 总计.  On an
 OCR'd grid a row of 7 or 15 numbers is checked that way: when a sum does not hold, the
 row's least confident numbers are named so a person checks them against the paper.  Numbers
-outside any sum are named only when OCR itself was unsure of them.  Nothing is changed:
-the values stay as read.
+outside any sum are named only when OCR itself was unsure of them, and a blank cell among a
+row's numbers is named too (OCR drops faint digits).  Nothing is changed: the values stay
+as read.
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ def flag_doubtful(doc: Document) -> list[str]:
                     notes.append(f"{where}：OCR 识别的数字不满足合计关系（前 {size - 1} 格之和 {sum(values[:-1])}"
                                  f" ≠ 总计 {values[-1]}）；最可疑的是" + "、".join(_cell(c) for c in doubtful)
                                  + "，请对照原件核对。")
+            first = next(i for i, c in enumerate(row) if any(c is x for x in cells))
+            blanks = [c for c in row[first:] if not c.covered and not c.text.strip()]
+            if blanks and len(cells) >= 2:
+                # A scan drops faint digits: a blank among numbers may be a number OCR missed.
+                places = "、".join(f"第{c.where.cell}格" for c in blanks if c.where)
+                notes.append(f"{where}：{places}在 OCR 结果中是空白，而同一行其他格有数字；"
+                             "如原件该格有数字，请补录（现按空白处理）。")
             for c in cells:
                 if id(c) not in checked and c.confidence is not None and c.confidence < LOW:
                     notes.append(f"{where}：OCR 识别的数字{_cell(c)}置信度低，且无合计可以验证，请对照原件核对。")
