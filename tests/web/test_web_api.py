@@ -200,3 +200,19 @@ def test_table3_api_follows_the_register(django_env, world):
     r = _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-10",
                                                               "workdays": 5}, **h)
     assert r.status_code == 400 and "已" in r.json()["error"]
+
+
+def test_check_with_last_years_report_runs_the_cross_year_rules(django_env):
+    from gk_web_support import EXAMPLES
+
+    c = client_for(None)
+    with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh:
+        alone = {f["rule"] for f in c.post("/api/check", {"file": fh}).json()["findings"]}
+    with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh, open(EXAMPLES / "huaian-city-2024.pdf", "rb") as prev:
+        paired = {f["rule"] for f in c.post("/api/check", {"file": fh, "previous": prev}).json()["findings"]}
+    assert paired - alone == {"CARRY-OVER", "IN-FORCE"}      # huaian carried 103 forward, hongze took 0 over
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh:
+        r = c.post("/api/check", {"file": fh, "previous": SimpleUploadedFile("p.exe", b"MZ")})
+    assert r.status_code == 400 and "上年报告无法读取" in r.json()["error"]

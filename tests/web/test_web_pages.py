@@ -443,3 +443,13 @@ def test_login_pauses_after_repeated_wrong_passwords(django_env, world):
     # another account is not affected
     r = c.post("/login/", {"username": world["clerk_a"].username, "password": PASSWORD, "csrfmiddlewaretoken": token})
     assert r.status_code == 302
+
+
+def test_check_page_with_last_years_report(django_env):
+    from gk_web_support import EXAMPLES
+
+    c = client_for(None)
+    token = _csrf(c)
+    with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh, open(EXAMPLES / "huaian-city-2024.pdf", "rb") as p:
+        html = c.post("/check/", {"file": fh, "previous": p, "csrfmiddlewaretoken": token}).content.decode()
+    assert "已与上年度报告" in html and 'data-rule="CARRY-OVER"' in html

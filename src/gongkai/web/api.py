@@ -68,11 +68,14 @@ def parse(request):
 def check(request):
     from gongkai.check import check_report
 
+    from gongkai.web.reportview import parse_previous
+
     try:
         report = _parse(request)
+        previous = parse_previous(request.FILES.get("previous"))
     except GongkaiError as exc:
         return _error(str(exc))
-    report.findings = check_report(report)
+    report.findings = check_report(report, previous)
     return JsonResponse(report.to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
 
 

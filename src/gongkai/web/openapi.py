@@ -12,6 +12,10 @@ _UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary",
                             "description": "年度报告：txt、md、html、docx、doc、pdf"}}}}}}
+_UPLOAD_CHECK = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description": "年度报告"},
+                   "previous": {"type": "string", "format": "binary", "description": "上年度报告（可选）"}}}}}}
 _BODY = {"name": "body_id", "in": "path", "required": True, "schema": {"type": "integer"}, "description": "机关编号"}
 _REF = {"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}, "description": "申请编号"}
 _YEAR = {"name": "year", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -67,7 +71,8 @@ def document() -> dict:
         },
         "paths": {
             "/api/parse": {"post": _op("解析一份报告，返回报告 JSON（不保存）", body=_UPLOAD, secured=False)},
-            "/api/check": {"post": _op("解析并检查一份报告，返回带检查结果的报告 JSON（不保存）", body=_UPLOAD,
+            "/api/check": {"post": _op("解析并检查一份报告，返回带检查结果的报告 JSON（不保存）；"
+                                       "可另附 previous（上年度报告）以运行跨年度规则", body=_UPLOAD_CHECK,
                                        secured=False)},
             "/api/openapi.json": {"get": {"summary": "本说明", "responses": {"200": {"description": "OpenAPI 文档"}},
                                           "security": [{}]}},

@@ -30,7 +30,19 @@ def check_upload(upload) -> tuple[object, list]:
     return report, check_report(report)
 
 
-def check_upload_with_document(upload):
+def parse_previous(upload):
+    """Last year's report for the cross-year rules, or None when no file was given."""
+    if upload is None:
+        return None
+    from gongkai.extract import parse_bytes
+
+    try:
+        return parse_bytes(read_upload(upload), upload.name)
+    except GongkaiError as exc:
+        raise GongkaiError(f"上年报告无法读取：{exc.message}", upload.name) from None
+
+
+def check_upload_with_document(upload, previous=None):
     """(report, findings, document as read, bytes) — the document feeds the source view."""
     from gongkai.check import check_report
     from gongkai.extract import extract
@@ -39,7 +51,7 @@ def check_upload_with_document(upload):
     data = read_upload(upload)
     doc = read_bytes(data, upload.name)
     report = extract(doc)
-    return report, check_report(report), doc, data
+    return report, check_report(report, previous), doc, data
 
 
 _MAX_BLOCKS = 3000

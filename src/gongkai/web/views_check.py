@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.errors import GongkaiError
 from gongkai.web.access import login_or_anonymous
-from gongkai.web.reportview import check_upload_with_document, report_context
+from gongkai.web.reportview import check_upload_with_document, parse_previous, report_context
 
 log = logging.getLogger("django.request")
 
@@ -21,11 +21,17 @@ def check_page(request):
     results = []
     if request.method == "POST":
         files = request.FILES.getlist("file")
+        previous = None
         if not files:
             results.append({"error": "请选择至少一个报告文件。", "name": ""})
+        try:
+            previous = parse_previous(request.FILES.get("previous"))
+        except GongkaiError as exc:
+            results.append({"error": exc.message, "name": request.FILES["previous"].name})
+            files = []
         for i, upload in enumerate(files, 1):
             try:
-                report, findings, doc, data = check_upload_with_document(upload)
+                report, findings, doc, data = check_upload_with_document(upload, previous)
                 results.append(report_context(report, findings, data, i, doc))
             except GongkaiError as exc:
                 results.append({"error": exc.message, "name": upload.name})
@@ -34,5 +40,5 @@ def check_page(request):
                 results.append({"error": f"读取时发生内部错误（{type(exc).__name__}），请把此文件报告给管理员。",
                                 "name": upload.name})
     template = "web/check_results.html" if request.headers.get("HX-Request") else "web/check.html"
-    return render(request, template, {"results": results, "max_mb": settings.MAX_UPLOAD_MB,
+    return render(request, template, {"results": results, "previous": previous, "max_mb": settings.MAX_UPLOAD_MB,
                                       "suffixes": ",".join(settings.UPLOAD_SUFFIXES[:-1])})
