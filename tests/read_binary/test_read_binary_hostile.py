@@ -262,3 +262,19 @@ def test_read_binary_one_scanned_page_without_ocr_is_noted(monkeypatch):
     report = parse_bytes(buf.getvalue(), "with-scan.pdf")
     assert report.table4["review"]["total"] == 2  # the text pages are read as before
     assert any(n.startswith("第6页没有可读的文字层") and "gongkai[ocr]" in n for n in report.notes)
+
+
+def test_read_binary_long_lossless_scan_is_not_a_bomb():
+    """Many large Flate images (a long lossless scan) add up past the content limit; each is
+    within bounds, so the file is read, not refused."""
+    image = zlib.compress(b"\xff" * (24 << 20), 9)  # 24 MB inflated: an A4 RGB page at 200 dpi
+    n = limits.MAX_TOTAL_BYTES // (24 << 20) + 2
+    body = b"".join(b"%d 0 obj\n<< /Type /XObject /Subtype /Image /Width 4096 /Height 2048 /BitsPerComponent 8 "
+                    b"/ColorSpace /DeviceRGB /Filter /FlateDecode /Length %d >>\nstream\n" % (10 + i, len(image))
+                    + image + b"\nendstream\nendobj\n" for i in range(n))
+    limits.check_pdf_streams(b"%PDF-1.7\n" + body + b"%%EOF\n", "scan.pdf")  # no exception
+    # The same streams as page content are refused: their sum is the limit.
+    content = body.replace(b"/Subtype /Image", b"/Subtype /Form ")
+    with pytest.raises(UnreadableFile) as info:
+        limits.check_pdf_streams(b"%PDF-1.7\n" + content + b"%%EOF\n", "content.pdf")
+    assert "总量超过" in info.value.message

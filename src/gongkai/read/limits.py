@@ -14,8 +14,8 @@ import zlib
 from gongkai.errors import UnreadableFile
 
 MAX_PAGES = 300                      # an annual report has 3-30 pages
-MAX_STREAM_BYTES = 128 * 1024 * 1024  # one inflated PDF stream (a 600 dpi A4 scan is ~100 MB)
-MAX_TOTAL_BYTES = 512 * 1024 * 1024   # all inflated PDF streams together
+MAX_STREAM_BYTES = 128 * 1024 * 1024  # one inflated PDF stream (a 600 dpi A4 grey scan is ~35 MB)
+MAX_TOTAL_BYTES = 512 * 1024 * 1024   # all inflated non-image PDF streams together (content, fonts)
 MAX_ZIP_MEMBER = 64 * 1024 * 1024     # one inflated DOCX part (document.xml of a report: < 1 MB)
 MAX_ZIP_TOTAL = 256 * 1024 * 1024     # all parts of a DOCX
 MAX_ZIP_MEMBERS = 5000
@@ -25,6 +25,7 @@ OCR_PAGE_SECONDS = 90                # more wall time for each page that needs O
 MAX_IMAGE_PIXELS = 60_000_000         # about A3 at 600 dpi
 
 _STREAM = re.compile(rb"stream\r?\n")
+_IMAGE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
 _CHUNK = 1 << 20
 
 
@@ -76,6 +77,11 @@ def check_pdf_streams(data: bytes, name: str) -> None:
     total = 0
     for m in _STREAM.finditer(data):
         start = m.end()
+        # Images are decoded one at a time when a page is drawn: each is bounded, not their sum
+        # (a long lossless scan is legitimately large).
+        window = data[max(0, m.start() - 4096):m.start()]
+        own = window[window.rfind(b"obj"):] if b"obj" in window else b""  # this stream's dictionary
+        is_image = _IMAGE.search(own) is not None
         head = data[start:start + 2]
         if len(head) < 2 or head[0] & 0x0F != 8 or ((head[0] << 8) | head[1]) % 31:
             continue  # no zlib header: DCT/JPX images, raw or otherwise encoded streams
@@ -84,6 +90,8 @@ def check_pdf_streams(data: bytes, name: str) -> None:
             raise UnreadableFile(
                 f"PDF 中有一个压缩数据流解压后超过 {MAX_STREAM_BYTES // 1048576} MB（文件偏移 {start}），"
                 "疑似“解压炸弹”，已拒绝读取。", name)
+        if is_image:
+            continue
         total += size
         if total > MAX_TOTAL_BYTES:
             raise UnreadableFile(
