@@ -19,6 +19,7 @@ log = logging.getLogger("django.request")
 @login_or_anonymous()
 def check_page(request):
     results = []
+    previous = None
     if request.method == "POST":
         files = request.FILES.getlist("file")
         previous = None
