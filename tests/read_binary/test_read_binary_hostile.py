@@ -278,3 +278,14 @@ def test_read_binary_long_lossless_scan_is_not_a_bomb():
     with pytest.raises(UnreadableFile) as info:
         limits.check_pdf_streams(b"%PDF-1.7\n" + content + b"%%EOF\n", "content.pdf")
     assert "总量超过" in info.value.message
+
+
+def test_read_binary_ocr_bitmap_bounded_for_huge_pages():
+    from gongkai.read.pdf import OCR_DPI, render_scale
+
+    assert render_scale(595, 842) == OCR_DPI / 72  # A4 at full resolution
+    scale = render_scale(2384, 3370)  # A0: resolution lowered to stay within the pixel limit
+    assert 2384 * 3370 * scale ** 2 <= limits.MAX_IMAGE_PIXELS and scale < OCR_DPI / 72
+    with pytest.raises(UnreadableFile) as info:
+        render_scale(14400, 14400, "poster.pdf", "第1页")  # the largest page PDF allows
+    assert "页面尺寸过大" in info.value.message and info.value.place == "第1页"

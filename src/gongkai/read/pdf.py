@@ -20,6 +20,7 @@ from gongkai.read.pdfpage import PageReader, TooManyChars, usable_text
 
 MIN_TEXT_GLYPHS = 20  # fewer glyphs than this on a page with a large image: a scanned page
 OCR_DPI = 200
+MIN_OCR_DPI = 100  # below this, 10.5 pt table text is not legible to OCR
 
 
 def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
@@ -121,7 +122,15 @@ def page_layout(number: int, width: float, height: float, glyphs, segments) -> P
     return PageLayout(number, width, height, tables, group_lines(outside))
 
 
-def _page_image(page, reader: PageReader):
+def render_scale(width: float, height: float, name: str | None = None, place: str | None = None) -> float:
+    """Pixels per point for OCR: OCR_DPI, less for huge pages so the bitmap stays bounded."""
+    scale = min(OCR_DPI / 72, (limits.MAX_IMAGE_PIXELS / max(width * height, 1.0)) ** 0.5)
+    if scale < MIN_OCR_DPI / 72:
+        raise UnreadableFile(f"页面尺寸过大（{width:.0f}×{height:.0f} 点），无法以可识别的分辨率进行 OCR。", name, place)
+    return scale
+
+
+def _page_image(page, reader: PageReader, name: str, number: int):
     """The page as a picture for OCR, with its pixels per point.
 
     A scan is usually one upright full-page image: OCR reads its own pixels (no resampling
@@ -148,7 +157,7 @@ def _page_image(page, reader: PageReader):
                     return picture, scale
             except pdfium.PdfiumError:
                 pass
-    scale = OCR_DPI / 72
+    scale = render_scale(reader.width, reader.height, name, f"第{number}页")
     bitmap = page.render(scale=scale, grayscale=True)
     picture = bitmap.to_pil()
     bitmap.close()
@@ -165,13 +174,13 @@ def _image_rulings(page, reader: PageReader, number: int, doc: Document) -> list
         return []
     import numpy as np
 
-    picture, scale = _page_image(page, reader)
+    picture, scale = _page_image(page, reader, doc.name, number)
     return ocr.rulings(np.array(picture.convert("L")), scale)
 
 
 def _ocr_page(page, reader: PageReader, number: int, name: str) -> PageLayout:
     from gongkai.read import ocr
 
-    image, scale = _page_image(page, reader)
+    image, scale = _page_image(page, reader, name, number)
     glyphs, segments = ocr.recognise(image, scale)
     return page_layout(number, reader.width, reader.height, glyphs, segments)
