@@ -89,6 +89,12 @@
     if (document.querySelector(".grid")) checkGrid();
   }
   document.addEventListener("input", function (e) { if (e.target.closest(".grid")) checkGrid(); });
+  document.addEventListener("change", function (e) {
+    var show = e.target.dataset && e.target.dataset.show;
+    if (show && e.target.files) {
+      document.getElementById(show).textContent = e.target.files.length ? "已选择：" + e.target.files[0].name : "";
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();
