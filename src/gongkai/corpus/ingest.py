@@ -4,8 +4,9 @@ Resumable and idempotent by content: a file whose sha256 is stored with the curr
 version is not redone, and each report is written in its own transaction, so a run killed at
 any point restarts where it stopped with no duplicates.  Only the parent process writes to the
 store; workers (a local process pool, or Dask workers when a cluster address is given) get
-bytes and return plain results.  A worker that dies takes its in-flight files with it: they
-are retried once in a fresh pool and then recorded as failures, so the batch always finishes.
+bytes and return plain results.  A worker that dies takes its in-flight files with it: each
+is rerun alone in a fresh pool, and only one that kills a worker by itself is recorded as a
+failure, so the batch always finishes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
@@ -36,6 +38,7 @@ class Summary:
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of this run
     by_form: dict[str, int] = field(default_factory=dict)
+    crashes: int = 0  # times a worker died and the pool was rebuilt
 
     @property
     def done(self) -> int:
@@ -49,7 +52,6 @@ class _Job:
     size: int
     data: bytes
     existed: bool
-    attempts: int = 0
     extra_paths: list[str] = field(default_factory=list)
 
 
@@ -62,6 +64,27 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
     ctx.set_forkserver_preload(["gongkai.corpus.worker", "gongkai.extract", "gongkai.read.text",
                                 "gongkai.read.html", "gongkai.read.decode"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_CHILD)
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    """Stop a broken or stuck pool without waiting for it.
+
+    Its workers are killed.  A worker killed half-way through writing its result leaves the
+    pool's manager thread blocked reading the rest of that message (a CPython limitation);
+    closing our copy of the pipe's write end gives it end-of-file, so the thread ends instead of
+    blocking interpreter exit.  Both handles are private attributes, hence the guards."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        try:
+            writer.close()
+        except OSError:
+            pass
 
 
 class _DaskPool:
@@ -110,6 +133,7 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
     # Enough files in flight to keep every worker busy; a cluster has more latency to hide.
     window = max(4, workers * 4) if not dask else 256
     in_flight: dict = {}  # future -> job
+    stall = timeout + 30  # no result for this long from a local pool means it is stuck
     by_sha: dict[str, _Job] = {}
     count = 0
 
@@ -140,41 +164,54 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
         progress(count, total, job.item.path)
 
     def submit(job: _Job) -> None:
-        job.attempts += 1
-        in_flight[pool.submit(process, job.item.path, job.data, timeout)] = job
+        try:
+            in_flight[pool.submit(process, job.item.path, job.data, timeout)] = job
+        except BrokenProcessPool:  # the pool broke before any of its futures told us
+            crashed([])
+            in_flight[pool.submit(process, job.item.path, job.data, timeout)] = job
+
+    def crashed(suspects: list[_Job]) -> None:
+        """A worker died (or the pool stopped answering) and took the pool with it.  Every file
+        in flight is a suspect: each is run again alone in a fresh pool, so only the file that
+        kills or hangs a worker by itself fails."""
+        nonlocal pool
+        summary.crashes += 1
+        suspects = suspects + list(in_flight.values())
+        in_flight.clear()
+        _discard(pool)
+        pool = _local_pool(workers)
+        for job in suspects:
+            try:
+                result = pool.submit(process, job.item.path, job.data, timeout).result(timeout=stall)
+            except (BrokenProcessPool, FutureTimeout):
+                _discard(pool)
+                pool = _local_pool(workers)
+                result = {"reason": "处理该文件时工作进程意外退出或失去响应（单独重试后仍然如此），"
+                                    "文件可能触发了读取程序的缺陷。"}
+            finish(job, result)
 
     def drain(block_until: int) -> None:
-        nonlocal pool
         while len(in_flight) > block_until or (
                 in_flight and sum(j.size for j in in_flight.values()) > MAX_INFLIGHT_BYTES):
-            done = pool.wait_one() if dask else wait(set(in_flight), return_when=FIRST_COMPLETED)[0]
+            if dask:
+                done = pool.wait_one()
+            else:
+                done = wait(set(in_flight), timeout=stall, return_when=FIRST_COMPLETED)[0]
+                if not done:  # every file has its own time limit: a silent pool is a stuck pool
+                    crashed([])
+                    continue
             for fut in done:
-                job = in_flight.pop(fut)
+                job = in_flight.pop(fut, None)
+                if job is None:  # a future of a broken pool: its job was rerun by crashed()
+                    continue
                 try:
                     result = fut.result()
                 except BrokenProcessPool:
-                    result = None
-                except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost; recorded below
-                    result = {"reason": f"工作进程出错（{type(exc).__name__}：{exc}）。"}
-                if result is None:
-                    _retry_after_crash(job)
+                    crashed([job])
                     continue
+                except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost (KilledWorker)
+                    result = {"reason": f"工作进程出错（{type(exc).__name__}：{exc}）。"}
                 finish(job, result)
-
-    def _retry_after_crash(job: _Job) -> None:
-        nonlocal pool
-        if not dask:
-            pool.shutdown(wait=False, cancel_futures=True)
-            pool = _local_pool(workers)
-            # Everything else in flight died with the pool too: resubmit it.
-            lost = list(in_flight.values())
-            in_flight.clear()
-            for other in lost:
-                submit(other)
-        if job.attempts >= 2:
-            finish(job, {"reason": "处理该文件时工作进程意外退出（重试后仍然如此），文件可能触发了读取程序的缺陷。"})
-        else:
-            submit(job)
 
     try:
         for item in items:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -108,10 +109,10 @@ class Store:
         if self.url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
             self.kind = "postgresql"
             self._connect_pg()
+            self._create_pg()
         else:
             self.kind = "sqlite"
             self._connect_sqlite()
-        self._create()
         self._placed: dict[str, dict] = {}  # agency placements already written by this connection
 
     # -- connection ------------------------------------------------------------------------
@@ -119,15 +120,25 @@ class Store:
         path = self.url[len("sqlite:///"):] if self.url.startswith("sqlite:///") else self.url
         if not self.create and not Path(path).is_file():
             raise GongkaiError("语料库不存在。请先用 gongkai ingest 建立语料库，或用 --db 指定已有的语料库。", path)
-        try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(path, isolation_level=None, timeout=60)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-        except (sqlite3.Error, OSError) as exc:
-            raise GongkaiError(f"无法打开语料库数据库：{exc}", path) from None
         self.path = path
+        # Switching to WAL needs an exclusive lock and does not wait on the busy timeout, so two
+        # processes opening one new corpus at once retry instead of failing.
+        for attempt in range(100):
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(path, isolation_level=None, timeout=60)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.conn.execute("PRAGMA foreign_keys=ON")
+                self.conn.executescript(self._ddl())
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise GongkaiError(f"无法打开语料库数据库：{exc}", path) from None
+                self.conn.close()
+                time.sleep(0.1)
+            except (sqlite3.Error, OSError) as exc:
+                raise GongkaiError(f"无法打开语料库数据库：{exc}", path) from None
 
     def _connect_pg(self) -> None:
         try:
@@ -141,17 +152,16 @@ class Store:
             raise GongkaiError(f"无法连接 PostgreSQL：{exc}".strip(), _redact(self.url)) from None
         self.path = _redact(self.url)
 
-    def _create(self) -> None:
+    def _ddl(self) -> str:
         serial = "BIGSERIAL PRIMARY KEY" if self.kind == "postgresql" else "INTEGER PRIMARY KEY"
         # SQLite: cells clustered on their key (no separate rowid b-tree): faster inserts, smaller file.
-        ddl = _DDL.replace("{serial}", serial).replace("{clustered}", "" if self.kind == "postgresql" else " WITHOUT ROWID")
-        if self.kind == "postgresql":
-            with self.transaction():
-                for stmt in ddl.split(";"):
-                    if stmt.strip():
-                        self.conn.execute(stmt)
-        else:
-            self.conn.executescript(ddl)
+        return _DDL.replace("{serial}", serial).replace("{clustered}", "" if self.kind == "postgresql" else " WITHOUT ROWID")
+
+    def _create_pg(self) -> None:
+        with self.transaction():
+            for stmt in self._ddl().split(";"):
+                if stmt.strip():
+                    self.conn.execute(stmt)
 
     def close(self) -> None:
         self.conn.close()

@@ -1,0 +1,83 @@
+"""A pool worker killed in the middle of a run (as a segfault or the OOM killer would) breaks the
+pool; the ingest rebuilds it, retries the files that were in flight, and finishes everything."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+from gk_corpus_helpers import generate
+
+from gongkai.corpus.ingest import ingest
+from gongkai.corpus.store import Store
+
+N = 300
+
+
+def _descendants(root: int) -> list[int]:
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    parents[int(name)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    out, frontier = [], [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [p for p, pp in parents.items() if pp == pid]
+        out += kids
+        frontier += kids
+    return out
+
+
+def test_a_killed_worker_loses_nothing(tmp_path):
+    truth = generate(tmp_path / "in", N, seed=91)
+    db = str(tmp_path / "c.db")
+    result = {}
+
+    def run():
+        with Store(db) as store:
+            # A short time limit also shortens the stuck-pool watchdog (time limit + 30 s), which
+            # rescues the run when the worker dies half-way through writing its result.
+            result["summary"] = ingest([str(tmp_path / "in")], store, workers=2, timeout=5)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    killed = None
+    deadline = time.monotonic() + 60
+    with Store(db) as watch:
+        while killed is None and time.monotonic() < deadline and thread.is_alive():
+            if watch.query("SELECT COUNT(*) FROM documents")[0][0] >= N // 4:
+                # The pool's workers are the grandchildren (children of the forkserver).
+                workers = [p for p in _descendants(os.getpid()) if p not in _children(os.getpid())]
+                if workers:
+                    killed = workers[0]
+                    os.kill(killed, signal.SIGKILL)
+            time.sleep(0.02)
+    thread.join(timeout=180)
+    assert not thread.is_alive(), "the ingest did not finish after its worker was killed"
+    assert killed is not None, "no worker was found to kill"
+    summary = result["summary"]
+    assert summary.crashes == 1
+    assert summary.failed == []
+    assert summary.added == N
+    with Store(db) as store:
+        assert store.query("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM documents WHERE status = 'ok'") == [(N, N)]
+        names = {n for (n,) in store.query("SELECT name FROM documents")}
+    assert names == set(truth)
+
+
+def _children(pid: int) -> list[int]:
+    return [p for p in _descendants(pid) if _ppid(p) == pid]
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
