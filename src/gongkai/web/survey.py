@@ -122,12 +122,9 @@ def compare_html(a, b) -> str:
 MAX_ROLLUP = 500
 
 
-def rollup_context(year, region: str) -> dict:
-    """Table 3 and 4 summed over the stored reports of one year in a region (blank ≠ 0)."""
-    from gongkai.corpus.rollup import rollup
+def _year_reports(year, region: str) -> tuple[int, list[int], list]:
+    """The stored reports of one year in a region (by code prefix), at most MAX_ROLLUP."""
     from gongkai.errors import GongkaiError
-    from gongkai.model import Report
-    from gongkai.web.reportview import tables_html
 
     try:
         year = int(year)
@@ -142,7 +139,16 @@ def rollup_context(year, region: str) -> dict:
             params.append(f"{region}%")
         ids = [r[0] for r in store.query(sql + " ORDER BY d.id", params)][:MAX_ROLLUP]
         reports = [(f"#{i}", store.load_report(i)) for i in ids]
-    reports = [(n, r) for n, r in reports if r is not None]
+    return year, ids, [(n, r) for n, r in reports if r is not None]
+
+
+def rollup_context(year, region: str) -> dict:
+    """Table 3 and 4 summed over the stored reports of one year in a region (blank ≠ 0)."""
+    from gongkai.corpus.rollup import rollup
+    from gongkai.model import Report
+    from gongkai.web.reportview import tables_html
+
+    year, ids, reports = _year_reports(year, region)
     if not reports:
         return {"rollup_year": year, "rollup_empty": True}
     r = rollup(reports)
@@ -178,19 +184,7 @@ def rollup_json(year, region: str) -> dict:
     from gongkai.corpus.rollup import rollup
     from gongkai.errors import GongkaiError
 
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise GongkaiError(f"年度“{year}”无效") from None
-    with _store() as store:
-        sql = ("SELECT d.id FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
-               "WHERE d.status = 'ok' AND d.year = ?")
-        params: list = [year]
-        if region:
-            sql += " AND a.code LIKE ?"
-            params.append(f"{region}%")
-        reports = [(f"#{i}", store.load_report(i)) for (i,) in store.query(sql + " ORDER BY d.id", params)[:MAX_ROLLUP]]
-    reports = [(n, r) for n, r in reports if r is not None]
+    year, _ids, reports = _year_reports(year, region)
     if not reports:
         raise GongkaiError(f"{year} 年度没有可相加的报告")
     return rollup(reports).to_dict()
