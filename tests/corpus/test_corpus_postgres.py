@@ -3,13 +3,8 @@ Unix socket) gives the same stored cells, exports and statistics as SQLite."""
 
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import subprocess
-import tempfile
-import time
+import importlib.util
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -20,39 +15,24 @@ from gongkai.corpus.ingest import ingest
 from gongkai.corpus.stats import compute
 from gongkai.corpus.store import Store
 
-PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 
-
-def _as_postgres(cmd: list[str], **kw):
-    return subprocess.run(["runuser", "-u", "postgres", "--", *cmd], check=True, capture_output=True, **kw)
+def _cluster_class():
+    """The throwaway cluster the register tests use (tests/register/pg_cluster.py)."""
+    path = Path(__file__).resolve().parent.parent / "register" / "pg_cluster.py"
+    spec = importlib.util.spec_from_file_location("corpus_pg_cluster", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Cluster
 
 
 @pytest.fixture(scope="module")
 def pg_url():
-    if not PG_BIN or os.geteuid() != 0:
-        pytest.skip("PostgreSQL server binaries (Debian package postgresql) are not installed")
-    pwd.getpwnam("postgres")
-    bindir = os.path.dirname(PG_BIN[-1])
-    base = tempfile.mkdtemp(prefix="gongkai-pg-")
-    os.chmod(base, 0o755)
-    shutil.chown(base, "postgres", "postgres")
-    data, sock = os.path.join(base, "data"), base
-    _as_postgres([f"{bindir}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8"])
-    server = subprocess.Popen(["runuser", "-u", "postgres", "--", f"{bindir}/postgres", "-D", data, "-k", sock,
-                               "-c", "listen_addresses=", "-p", "54329", "-c", "fsync=off"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # No skip: scripts/setup.sh installs PostgreSQL, so a missing server is a failure to see.
+    cluster = _cluster_class()()
     try:
-        for _ in range(100):
-            if os.path.exists(os.path.join(sock, ".s.PGSQL.54329")):
-                break
-            time.sleep(0.1)
-        _as_postgres([f"{bindir}/createdb", "-h", sock, "-p", "54329", "-U", "postgres", "gongkai"])
-        yield f"postgresql://postgres@/gongkai?host={sock}&port=54329"
+        yield cluster.new_database()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(base, ignore_errors=True)
+        cluster.stop()
 
 
 def _cells(directory):
