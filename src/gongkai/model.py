@@ -180,9 +180,8 @@ def split_cell_id(cell_id: str) -> tuple[str, str, str]:
 
 
 def _json_value(v: Value) -> int | float | None:
-    if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() and "." not in str(v) else float(v)
-    return v
+    # Decimals come only from printed decimals ("1340.5117"); a float's repr keeps every digit.
+    return float(v) if isinstance(v, Decimal) else v
 
 
 def _value_from_json(v: Any) -> Value:

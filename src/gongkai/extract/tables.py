@@ -13,16 +13,17 @@ Where the number of values does not fit, the rules are:
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import lru_cache
 
 from gongkai.extract import split
-from gongkai.extract.values import is_blank_mark, is_value_text, parse_value
+from gongkai.extract.values import is_value_text, parse_value
 from gongkai.format import FORMAT
 from gongkai.format import labels as L
 from gongkai.model import CellInfo, ExtraRow, LabelUse, Report, Where
 from gongkai.read.document import Grid, GridCell
-import re
 
 _FUSED = re.compile(r"^(.*?[^\d\s.,])\s*(\d+)$")
 _SPACED_NUMBERS = re.compile(r"^\d+(?:\s+\d+)+$")
@@ -475,4 +476,4 @@ def _zh(where: Where | None) -> str:
     return where.zh() if where else "（位置不明）"
 
 
-__all__ = ["TableExtractor", "detect_table2_version", "fit", "is_blank_mark"]
+__all__ = ["TableExtractor", "detect_table2_version", "fit"]

@@ -43,7 +43,3 @@ def is_value_text(raw: str) -> bool:
     """A cell that stands where a number goes: a number or a blank mark."""
     s = normalise(raw)
     return s in BLANK_MARKS or parse_value(raw) is not None
-
-
-def is_blank_mark(raw: str) -> bool:
-    return normalise(raw) in BLANK_MARKS

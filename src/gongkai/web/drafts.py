@@ -155,7 +155,6 @@ def build(draft: ReportDraft, form: str) -> tuple[str, bytes, str]:
 def identities(version: str) -> list[dict]:
     """The sums the grid checks live: each is left = right (lists of input names)."""
     from gongkai.check.catalogue import column_label, row_label
-    from gongkai.check.shape import outcome_rows  # noqa: F401 - rows of the layout below
 
     out = []
     cols = FORMAT.table3_column_ids
