@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterator
 
 SCHEMA = "gongkai.report/1"
@@ -73,6 +74,13 @@ class Where:
             return None
         found = {k: int(v) for k, v in _WHERE_PART.findall(text)}
         return cls(**found) if found else None
+
+
+@lru_cache(maxsize=65536)
+def table_cell(table: int, row: int, cell: int) -> Where:
+    """The position of a table cell, shared between reports (positions repeat from report to
+    report; a ``Where`` is never changed after it is made, so one instance serves them all)."""
+    return Where(table=table, row=row, cell=cell)
 
 
 @dataclass(slots=True)

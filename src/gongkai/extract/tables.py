@@ -57,27 +57,96 @@ def _header_kind(joined: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
+def match_row_label(text: str, table2_first: bool, suffixes: bool = True) -> tuple[str, str, str] | None:
+    """(table, row id, official label) for a printed row label of table 2 or 3."""
+    order = ("table2", "table3") if table2_first else ("table3", "table2")
+    indexes = [(t, L.table2_rows() if t == "table2" else L.table3_rows()) for t in order]
+    for table, index in indexes:
+        hit = index.match(text)
+        if hit:
+            return table, hit.key, hit.official
+    # Space-separated text keeps group and row labels in one cell ("（三）不予公开 1.属于国家秘密"):
+    # the row's own label is the shortest trailing part that is a label.
+    tokens = text.split() if suffixes else []
+    for k in range(len(tokens) - 1, 0, -1):
+        tail = "".join(tokens[k:])
+        for table, index in indexes:
+            hit = index.match(tail, fuzzy=False)
+            if hit:
+                return table, hit.key, hit.official
+    return None
+
+
+@lru_cache(maxsize=1024)
+def row_columns(table: str, row_id: str, version: str) -> tuple[str, ...] | None:
+    """The column ids of a row; None for a row the table of that version does not have."""
+    if table == "table3":
+        return FORMAT.table3_column_ids
+    try:
+        columns = FORMAT.table2_columns(version, row_id)
+    except KeyError:
+        return None
+    group = FORMAT.table2_group(version, row_id.split(".")[0])
+    if not any(f"{group.id}.{r.id}" == row_id for r in group.rows):
+        return None
+    return tuple(c.id for c in columns)
+
+
+@lru_cache(maxsize=1024)
+def _cell_ids(table: str, row_id: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{table}.{row_id}.{c}" for c in columns)
+
+
+@lru_cache(maxsize=16384)
+def _classify(cell_text: str) -> tuple[tuple[str, str], ...]:
+    """A cell's text as (text, kind) pieces: a value, a blank, a label, or a label with its number
+    run on (``行政许可 12``), or several numbers in one cell."""
+    text = cell_text.strip()
+    if not text:
+        return (("", "empty"),)
+    if is_value_text(text):
+        return ((text, "value"),)
+    if _SPACED_NUMBERS.match(text):
+        return tuple((t, "value") for t in text.split())
+    m = _FUSED.match(text)
+    if m and match_row_label(m.group(1), False) and not match_row_label(text, False):
+        return ((m.group(1), "label"), (m.group(2), "value"))
+    return ((text, "label"),)
+
+
+@lru_cache(maxsize=16384)
+def _table2_vote(text: str) -> tuple[str | None, str | None]:
+    """(version the text points to, official column label when it is a table-2 column header)."""
+    key = L.label_key(text)
+    hit = L.table2_columns().get(key)
+    if hit:
+        return hit[0], None if L.is_official(text, hit[1]) else hit[1]
+    for version, keys in _version_marker_keys().items():
+        if key in keys:
+            return version, None
+    return None, None
+
+
+@lru_cache(maxsize=1)
+def _version_marker_keys() -> dict[str, set[str]]:
+    return {v: {L.label_key(m) for m in ms} for v, ms in FORMAT.table2_version_markers.items()}
+
+
 def detect_table2_version(grids: list[Grid]) -> tuple[str | None, list[tuple[str, str, Where | None]]]:
     """Version of table 2 from its column headers and row labels; and the variant headers seen."""
     votes = {"2019": 0, "2021": 0}
     variants: list[tuple[str, str, Where | None]] = []
-    columns = L.table2_columns()
-    markers = {v: {L.label_key(m) for m in ms} for v, ms in FORMAT.table2_version_markers.items()}
     for grid in grids:
         for row in grid.rows:
             for cell in row:
                 if cell.covered or not cell.text:
                     continue
-                key = L.label_key(cell.text)
-                hit = columns.get(key)
-                if hit:
-                    votes[hit[0]] += 1
-                    if not L.is_official(cell.text, hit[1]):
-                        variants.append((cell.text, hit[1], cell.where))
-                else:
-                    for version, keys in markers.items():
-                        if key in keys:
-                            votes[version] += 1
+                version, variant_of = _table2_vote(cell.text)
+                if version:
+                    votes[version] += 1
+                    if variant_of:
+                        variants.append((cell.text, variant_of, cell.where))
     if votes["2021"] == votes["2019"] == 0:
         return None, variants
     return ("2021" if votes["2021"] >= votes["2019"] else "2019"), variants
@@ -111,45 +180,18 @@ class TableExtractor:
     def _pieces(self, grid: Grid, row: list[GridCell]) -> list[Piece]:
         out: list[Piece] = []
         for cell in row:
-            text = cell.text.strip()
             if cell.covered:
                 origin = grid.rows[cell.origin[0]][cell.origin[1]] if cell.origin else None
                 if origin is not None and origin.text and not is_value_text(origin.text):
                     out.append(Piece(origin.text, cell.where, "cover"))
                 continue  # a merged value cell counts once
-            if not text:
-                out.append(Piece("", cell.where, "empty", cell.confidence))
-            elif is_value_text(text):
-                out.append(Piece(text, cell.where, "value", cell.confidence))
-            elif _SPACED_NUMBERS.match(text):
-                out += [Piece(t, cell.where, "value", cell.confidence) for t in text.split()]
-            else:
-                m = _FUSED.match(text)
-                if m and self._match(m.group(1)) and not self._match(text):
-                    out.append(Piece(m.group(1), cell.where, "label"))
-                    out.append(Piece(m.group(2), cell.where, "value", cell.confidence))
-                else:
-                    out.append(Piece(text, cell.where, "label", cell.confidence))
+            for text, kind in _classify(cell.text):
+                out.append(Piece(text, cell.where, kind, cell.confidence))
         return out
 
     def _match(self, text: str, suffixes: bool = True) -> tuple[str, str, str] | None:
         """(table, row id, official label) for a printed row label."""
-        order = ("table2", "table3") if self.context == "table2" else ("table3", "table2")
-        indexes = [(t, L.table2_rows() if t == "table2" else L.table3_rows()) for t in order]
-        for table, index in indexes:
-            hit = index.match(text)
-            if hit:
-                return table, hit.key, hit.official
-        # Space-separated text keeps group and row labels in one cell ("（三）不予公开 1.属于国家秘密"):
-        # the row's own label is the shortest trailing part that is a label.
-        tokens = text.split() if suffixes else []
-        for k in range(len(tokens) - 1, 0, -1):
-            tail = "".join(tokens[k:])
-            for table, index in indexes:
-                hit = index.match(tail, fuzzy=False)
-                if hit:
-                    return table, hit.key, hit.official
-        return None
+        return match_row_label(text, self.context == "table2", suffixes)
 
     def feed_grid(self, grid: Grid) -> None:
         for row in grid.rows:
@@ -288,18 +330,8 @@ class TableExtractor:
         return True
 
     # -- assignment ------------------------------------------------------------------------
-    def _columns(self, table: str, row_id: str) -> list[str] | None:
-        if table == "table3":
-            return list(FORMAT.table3_column_ids)
-        version = self.version2 or "2021"
-        try:
-            columns = FORMAT.table2_columns(version, row_id)
-        except KeyError:
-            return None
-        group = FORMAT.table2_group(version, row_id.split(".")[0])
-        if not any(f"{group.id}.{r.id}" == row_id for r in group.rows):
-            return None
-        return [c.id for c in columns]
+    def _columns(self, table: str, row_id: str) -> tuple[str, ...] | None:
+        return row_columns(table, row_id, self.version2 or "2021")
 
     def _assign(self, table: str, row_id: str, official: str, label: Piece, region: list[Piece],
                 exact: bool = True) -> None:
@@ -359,8 +391,7 @@ class TableExtractor:
         target = self.report.row(table, row_id)
         store = self.report.cells
         last = None
-        for column, piece in zip(columns, values):
-            cell_id = f"{table}.{row_id}.{column}"
+        for column, cell_id, piece in zip(columns, _cell_ids(table, row_id, columns), values):
             if piece is None:  # not printed at all: point where it would have stood
                 last = _after(last)
                 target[column] = None

@@ -62,8 +62,19 @@ class LabelIndex:
                 self._exact[k] = (ident, official, is_official)
         self._keys = list(self._exact)
         self._cutoff = cutoff
+        self._seen: dict[tuple[str, bool], LabelMatch | None] = {}  # the same labels recur in every report
 
     def match(self, text: str, fuzzy: bool = True) -> LabelMatch | None:
+        try:
+            return self._seen[text, fuzzy]
+        except KeyError:
+            pass
+        hit = self._match(text, fuzzy)
+        if len(self._seen) < 65536:
+            self._seen[text, fuzzy] = hit
+        return hit
+
+    def _match(self, text: str, fuzzy: bool) -> LabelMatch | None:
         k = label_key(text)
         if not k:
             return None
