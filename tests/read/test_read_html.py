@@ -4,6 +4,8 @@ import random
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongkai.extract import parse_bytes
 from gongkai.read.html import read_html
@@ -95,3 +97,40 @@ def test_html_grid_expansion_of_spans():
     assert grid.rows[1][1].covered and grid.rows[1][1].origin == (0, 0)
     # Hostile spans are clamped: 100 columns at most, no rows beyond the table.
     assert len(grid.rows) == 3 and {len(r) for r in grid.rows} == {101}
+
+
+def _reference_grid(rows: list[list[tuple[str, int, int]]]) -> list[list[tuple[str, bool, tuple | None]]]:
+    """The HTML table model, written plainly: each cell takes the first free slot of its row and
+    fills rowspan x colspan slots not already taken; rows are padded to the widest."""
+    n = len(rows)
+    slots: dict[tuple[int, int], tuple[str, bool, tuple | None]] = {}
+    for r, cells in enumerate(rows):
+        c = 0
+        for text, rowspan, colspan in cells:
+            while (r, c) in slots:
+                c += 1
+            slots[(r, c)] = (text, False, None)
+            for dr in range(min(rowspan, n - r)):
+                for dc in range(colspan):
+                    if (dr or dc) and (r + dr, c + dc) not in slots:
+                        slots[(r + dr, c + dc)] = ("", True, (r, c))
+            c += colspan
+    width = max((c + 1 for _, c in slots), default=0)
+    return [[slots.get((r, c), ("", False, None)) for c in range(width)] for r in range(n)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(1, 3), st.integers(1, 3)), min_size=0, max_size=5),
+                min_size=1, max_size=6))
+def test_span_expansion_matches_the_html_table_model(shape):
+    rows = [[(f"r{r}c{k}", rs, cs) for k, (rs, cs) in enumerate(cells)] for r, cells in enumerate(shape)]
+    html = "<table>" + "".join(
+        "<tr>" + "".join(f'<td rowspan="{rs}" colspan="{cs}">{t}</td>' for t, rs, cs in cells) + "</tr>"
+        for cells in rows) + "</table>"
+    doc = read_html(html, "t.html")
+    expected = _reference_grid(rows)
+    if not any(rows):
+        assert not doc.blocks or all(not r for r in doc.blocks[0].rows)
+        return
+    got = [[(c.text, c.covered, c.origin) for c in row] for row in doc.blocks[0].rows]
+    assert got == expected

@@ -86,10 +86,7 @@ def expand_table(table, table_no: int) -> Grid:
     for r, tr in enumerate(rows):
         row: list[GridCell] = []
         taken = below[r]
-        for cell in tr:
-            tag = cell.tag
-            if tag != "td" and tag != "th":
-                continue
+        for cell in tr.iterchildren("td", "th"):
             c = len(row)
             while c in taken:
                 row.append(taken[c])
@@ -127,20 +124,36 @@ def _is_data_table(el) -> bool:
     return not any(True for _ in el.iterdescendants("table"))
 
 
-_HEADING_CANDIDATES = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "strong", "b", "font", "span")
+_HEADING_CANDIDATES = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "strong", "b", "font", "span"))
+
+
+def _marks(el, in_table: bool, out: list) -> None:
+    """The report's tables and the section headings outside any table, in one walk that does
+    not enter data tables (in Word markup most elements of a page are inside them)."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == "table":
+            if _is_data_table(child):
+                if _REPORT_TABLE.search(_text(child)):
+                    out.append(child)
+                continue
+            _marks(child, True, out)
+            continue
+        if not in_table and tag in _HEADING_CANDIDATES:
+            first = child.text
+            if first and first.lstrip()[:1] in _HEADING_FIRST:
+                own = _clean(_text(child))
+                if len(own) <= 40 and _SECTION_HEADING.match(own):
+                    out.append(child)
+        _marks(child, in_table, out)
 
 
 def _report_root(body):
     """Lowest common ancestor of the report's tables and section headings."""
-    marks = [t for t in body.iter("table") if _is_data_table(t) and _REPORT_TABLE.search(_text(t))]
-    for el in body.iter(*_HEADING_CANDIDATES):
-        first = el.text
-        if not first or first.lstrip()[:1] not in _HEADING_FIRST:
-            continue
-        own = _clean(_text(el))
-        if len(own) <= 40 and _SECTION_HEADING.match(own):
-            if not any(True for _ in el.iterancestors("table")):
-                marks.append(el)
+    marks: list = []
+    _marks(body, False, marks)
     if not marks:
         return body
     paths = [list(reversed([m, *m.iterancestors()])) for m in marks]
