@@ -83,6 +83,12 @@ def table_cell(table: int, row: int, cell: int) -> Where:
     return Where(table=table, row=row, cell=cell)
 
 
+@lru_cache(maxsize=65536)
+def line_cell(line: int, column: int) -> Where:
+    """The position of a cell of a text line (shared like ``table_cell``)."""
+    return Where(line=line, column=column)
+
+
 @dataclass(slots=True)
 class CellInfo:
     raw: str

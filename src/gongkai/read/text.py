@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from gongkai.model import Where
+from gongkai.model import Where, line_cell
 from gongkai.read.document import Document, Grid, GridCell, Paragraph
 
 _SEPARATOR_CELL = re.compile(r"^:?-{3,}:?$")
@@ -88,7 +88,7 @@ def read_text(text: str, name: str, form: str = "txt") -> Document:
             cells = _space_row(_strip_markup(line)) or _fused_row(_strip_markup(line))
             if cells is not None:  # a guess: kept apart so that prose can be given back
                 flush_grid()
-                doc.blocks.append(Grid([[GridCell(c, Where(line=number, column=i + 1)) for i, c in enumerate(cells)]],
+                doc.blocks.append(Grid([[GridCell(c, line_cell(number, i + 1)) for i, c in enumerate(cells)]],
                                        Where(line=number), exact=False, loose=True))
                 continue
         if cells is not None:
@@ -96,7 +96,7 @@ def read_text(text: str, name: str, form: str = "txt") -> Document:
                 continue  # Markdown separator or a row of dashes
             if not rows:
                 grid_start = number
-            rows.append([GridCell(c, Where(line=number, column=i + 1)) for i, c in enumerate(cells)])
+            rows.append([GridCell(c, line_cell(number, i + 1)) for i, c in enumerate(cells)])
             continue
         flush_grid()
         m = _MD_HEADING.match(line)
