@@ -191,3 +191,14 @@ def test_request_open_for_years_can_be_replied_and_carries_over(reg):
     t = compute(reg.db, 2025).table3
     assert t["carried_over"]["total"] == 1 and t["unable.not_held"]["total"] == 1
     assert t["carried_forward"]["total"] == 0
+
+
+def test_requests_page_by_limit_and_offset(reg):
+    refs = [reg.add(NewRequest(person(f"申请人{i}", str(i)), "internet", f"事项{i}", date(2025, 9, 1 + i),
+                               confirmed_on=date(2025, 9, 1 + i)), "a") for i in range(5)]
+    newest_first = "r.received_on DESC, r.id DESC"
+    assert [r.ref for r in reg.requests(order=newest_first, limit=2)] == [refs[4], refs[3]]
+    assert [r.ref for r in reg.requests(order=newest_first, limit=2, offset=2)] == [refs[2], refs[1]]
+    assert [r.ref for r in reg.requests(order=newest_first, limit=2, offset=4)] == [refs[0]]
+    assert [r.ref for r in reg.requests("a.name = ?", ("申请人3",), limit=5)] == [refs[3]]
+    assert len(reg.requests()) == 5

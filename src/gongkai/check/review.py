@@ -25,7 +25,7 @@ blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #bbb;c
 """
 
 
-def _cell_marks(findings: list[Finding]) -> dict[str, tuple[str, list[int]]]:
+def cell_marks(findings: list[Finding]) -> dict[str, tuple[str, list[int]]]:
     """cell id -> (worst severity, finding numbers)."""
     marks: dict[str, tuple[str, list[int]]] = {}
     for n, f in enumerate(findings, 1):
@@ -93,9 +93,18 @@ def _table4(report: Report, marks: dict) -> str:
     return "".join(out)
 
 
+_TABLES = {"table2": _table2, "table3": _table3, "table4": _table4}
+
+
+def table_html(report: Report, table: str, marks: dict) -> str:
+    """One statistics table as an HTML ``<table>`` in the official row order, each value cell
+    anchored (``id="cell-…"``) and coloured by the worst finding on it (``marks`` from ``cell_marks``)."""
+    return _TABLES[table](report, marks)
+
+
 def render_review(report: Report, findings: list[Finding]) -> str:
     names = data()["severities"]
-    marks = _cell_marks(findings)
+    marks = cell_marks(findings)
     title = report.title or report.source.name or "年度报告"
     counts = {s: sum(1 for f in findings if f.severity == s) for s in names}
     parts = [
@@ -125,10 +134,10 @@ def render_review(report: Report, findings: list[Finding]) -> str:
             quote = f"<blockquote>{escape(f.quote)}</blockquote>" if f.quote else ""
             parts.append(f'<li id="finding-{n}">{head}<br>{body}{quote}</li>')
         parts.append("</ol>")
-    for name, render in (("table2", _table2), ("table3", _table3), ("table4", _table4)):
+    for name in _TABLES:
         spec = data()["tables"][name]
         parts.append(f"<h2>{table_name(name)}　{escape(spec['title'])}</h2>")
-        parts.append(render(report, marks) if report.table(name) is not None else "<p>（报告中没有此表）</p>")
+        parts.append(table_html(report, name, marks) if report.table(name) is not None else "<p>（报告中没有此表）</p>")
     used = list(dict.fromkeys(f.rule for f in findings))
     if used:
         catalogue = rules()

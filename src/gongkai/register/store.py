@@ -219,11 +219,18 @@ class Register:
         req = self.get(ref)
         return derive(req.received_on, req.events, self.calendar, self.settings)
 
-    def requests(self, where: str = "", params: tuple = (), order: str = "r.received_on, r.id") -> list[Request]:
+    def requests(self, where: str = "", params: tuple = (), order: str = "r.received_on, r.id",
+                 limit: int | None = None, offset: int = 0) -> list[Request]:
+        """Requests matching ``where`` (SQL over ``r`` = requests, ``a`` = applicants), one page
+        of ``limit`` rows from ``offset`` when a limit is given."""
         sql = f"SELECT {_REQUEST_COLUMNS} FROM requests r JOIN applicants a ON a.id = r.applicant_id"
         if where:
             sql += f" WHERE {where}"
-        return [_request(row) for row in self.db.query(f"{sql} ORDER BY {order}", params)]
+        sql += f" ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = (*params, int(limit), int(offset))
+        return [_request(row) for row in self.db.query(sql, params)]
 
     def count(self) -> int:
         return int(self.db.query("SELECT COUNT(*) FROM requests")[0][0])

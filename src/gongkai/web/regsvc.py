@@ -97,11 +97,10 @@ def list_requests(reg: Register, today: date, flt: str = "all", page: int = 1, q
     where, params = _where(flt, today, soon, q.strip())
     total = int(reg.db.query("SELECT COUNT(*) FROM requests r" + (f" WHERE {where}" if where else ""), params)[0][0])
     page = max(1, page)
-    # Register.requests has no LIMIT parameter; ORDER BY is the last clause, so it carries it.
-    order = f"r.received_on DESC, r.id DESC LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"
     rows = []
     atypes, chans, states = applicant_types(), channels(), state_labels()
-    for req in reg.requests(where, tuple(params), order):
+    for req in reg.requests(where, tuple(params), "r.received_on DESC, r.id DESC",
+                            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE):
         rows.append(Row(req.ref, req.applicant.name if personal else req.applicant.masked_name(),
                         atypes.get(req.applicant.type, req.applicant.type), chans[req.channel].label
                         if req.channel in chans else req.channel, req.content, req.received_on, req.due_on,

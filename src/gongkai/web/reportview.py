@@ -121,11 +121,11 @@ def tables_html(report, findings, prefix: str = "") -> dict[str, str]:
     """table2/3/4 -> safe HTML (the checker's review tables; every value escaped there)."""
     from gongkai.check import review
 
-    marks = review._cell_marks(findings)
+    marks = review.cell_marks(findings)
     out = {}
-    for name, fn in (("table2", review._table2), ("table3", review._table3), ("table4", review._table4)):
+    for name in ("table2", "table3", "table4"):
         if report.table(name) is not None:
-            out[name] = mark_safe(_prefix_ids(fn(report, marks), prefix))
+            out[name] = mark_safe(_prefix_ids(review.table_html(report, name, marks), prefix))
     return out
 
 
