@@ -1,10 +1,12 @@
 """Real browser walks (Playwright driving Debian's chromium, no browser download) through each
-page on a live waitress server on loopback; each saves a screenshot in docs/images/web-*.png."""
+page on a live waitress server on loopback; each saves a screenshot (docs/images/web-*.png when
+GONGKAI_SCREENSHOTS=docs/images is set)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--lang=zh-CN"]
-IMAGES = ROOT / "docs" / "images"
+# Screenshots go to a scratch folder; GONGKAI_SCREENSHOTS=docs/images refreshes the pictures of the docs.
+IMAGES = Path(os.environ.get("GONGKAI_SCREENSHOTS") or Path(tempfile.gettempdir()) / "gongkai-screenshots")
 TIMEOUT_MS = 30_000
 
 
