@@ -107,7 +107,8 @@ def expand_table(table, table_no: int) -> Grid:
                 for dr in range(1, rowspan):
                     lower = below[r + dr]
                     for dc in range(colspan):
-                        lower.setdefault(c + dc, GridCell("", where, True, origin))
+                        if c + dc not in lower:
+                            lower[c + dc] = GridCell("", where, True, origin)
         if taken:  # spans from above that reach past the row's own cells
             for c in range(len(row), max(taken) + 1):
                 row.append(taken.get(c) or GridCell("", table_cell(table_no, r + 1, c + 1)))
