@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from gk_corpus_helpers import SEEDS, generate
+from gk_corpus_helpers import CARRY_OVER_FINDINGS, SEEDS, generate, two_years
 
 from gongkai.cli import main
 from gongkai.corpus.ingest import ingest
@@ -26,13 +26,18 @@ def _cluster_class():
 
 
 @pytest.fixture(scope="module")
-def pg_url():
+def pg_cluster():
     # No skip: scripts/setup.sh installs PostgreSQL, so a missing server is a failure to see.
     cluster = _cluster_class()()
     try:
-        yield cluster.new_database()
+        yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    return pg_cluster.new_database()
 
 
 def _cells(directory):
@@ -63,6 +68,19 @@ def test_postgres_and_sqlite_hold_the_same_corpus(tmp_path, pg_url, capsys):
     # A correction made through the CLI on PostgreSQL is kept.
     assert main(["place", "同心县", "--code", "640324", "--unit", "教育局", "--db", pg_url]) == 0
     assert "人工更正" in capsys.readouterr().out
+
+
+def test_cross_year_findings_on_postgres(tmp_path, pg_url):
+    """This year first, then last year: the findings come with the later run, once."""
+    last, this = two_years(tmp_path / "in")
+    with Store(pg_url) as pg:
+        assert ingest([str(this)], pg, workers=1).cross_year == 0
+        assert ingest([str(last)], pg, workers=1).cross_year == 1
+        assert ingest([str(last), str(this)], pg, workers=1, reparse=True).cross_year == 1
+        rows = pg.query("SELECT f.rule, f.severity, f.cells, f.message, p.name FROM findings f"
+                        " JOIN documents d ON d.id = f.document_id JOIN documents p ON p.id = f.previous_id"
+                        " ORDER BY f.document_id, f.seq")
+    assert [tuple(r) for r in rows] == CARRY_OVER_FINDINGS
 
 
 def test_unreachable_postgres_is_a_chinese_error_without_the_password(capsys):

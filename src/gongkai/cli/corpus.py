@@ -102,6 +102,8 @@ def run_ingest(args) -> int:
     forms = "，".join(f"{k} {v}" for k, v in sorted(summary.by_form.items()))
     print(f"新入库 {summary.added} 份，更新 {summary.updated} 份，未变化跳过 {summary.unchanged} 份，"
           f"失败 {len(summary.failed)} 份。" + (f"（本次处理：{forms}）" if forms else ""))
+    if summary.cross_year:
+        print(f"跨年检查：{summary.cross_year} 份报告与本机关上年报告作了比较（上年结转、现行有效件数、正文雷同）。")
     if summary.crashes:
         print(f"注意：工作进程意外退出 {summary.crashes} 次，相关文件已逐个单独重试。", file=sys.stderr)
     print(f"语料库 {where}：共 {counts.get('ok', 0)} 份报告，{counts.get('failed', 0)} 个失败文件。")

@@ -3,7 +3,7 @@
 Four tables (columns documented in docs/dataset.md):
   reports   one row per parsed report: provenance, placement, and one column per cell id;
   cells     the long table: report × cell id → value, raw text, where it stood, inferred;
-  findings  the checker's findings;
+  findings  the checker's findings (cross-year ones name the last-year report compared with);
   failures  files that could not be read, with the reason.
 Types are declared once here (``_COLUMNS``) and used by all three writers; Parquet goes
 through DuckDB's own CSV reader with those types, so no dataframe library is needed.
@@ -40,7 +40,7 @@ _CELL_COLUMNS = [
 _FINDING_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
     ("seq", "INTEGER"), ("rule", "VARCHAR"), ("severity", "VARCHAR"), ("cells", "VARCHAR"),
-    ("message", "VARCHAR"), ("where", "VARCHAR"),
+    ("message", "VARCHAR"), ("where", "VARCHAR"), ("previous_report_id", "BIGINT"),
 ]
 _FAILURE_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("name", "VARCHAR"), ("path", "VARCHAR"),
@@ -113,8 +113,8 @@ def _cell_rows(store) -> Iterator[list]:
 
 def _finding_rows(store) -> Iterator[list]:
     yield from (list(r) for r in store.iterate(
-        "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place"
-        " FROM findings f JOIN documents d ON d.id = f.document_id ORDER BY d.id, f.seq"))
+        "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
+        " f.previous_id FROM findings f JOIN documents d ON d.id = f.document_id ORDER BY d.id, f.seq"))
 
 
 def _failure_rows(store) -> Iterator[list]:

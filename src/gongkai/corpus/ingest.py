@@ -6,7 +6,8 @@ any point restarts where it stopped with no duplicates.  Only the parent process
 store; workers (a local process pool, or Dask workers when a cluster address is given) get
 bytes and return plain results.  A worker that dies takes its in-flight files with it: each
 is rerun alone in a fresh pool, and only one that kills a worker by itself is recorded as a
-failure, so the batch always finishes.
+failure, so the batch always finishes.  The cross-year rules, which need the same body's
+report of the year before, run after the parse as a pass over the store (``crossyear``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from gongkai import PARSER_VERSION
+from gongkai.corpus import crossyear
 from gongkai.corpus.places import placement_for
 from gongkai.corpus.sources import Item, iter_items
 from gongkai.corpus.store import Store
@@ -39,6 +41,7 @@ class Summary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of this run
     by_form: dict[str, int] = field(default_factory=dict)
     crashes: int = 0  # times a worker died and the pool was rebuilt
+    cross_year: int = 0  # reports (re)compared with the same body's report of the year before
 
     @property
     def done(self) -> int:
@@ -246,6 +249,7 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
         drain(0)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    summary.cross_year = crossyear.run(store)
     return summary
 
 

@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS documents (
   format TEXT,
   published TEXT,
   report_json TEXT,
-  ingested_at TEXT NOT NULL
+  ingested_at TEXT NOT NULL,
+  previous_id BIGINT
 );
 CREATE TABLE IF NOT EXISTS document_paths (
   document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -65,6 +66,7 @@ CREATE TABLE IF NOT EXISTS findings (
   cells TEXT,
   message TEXT NOT NULL,
   place TEXT,
+  previous_id BIGINT,
   PRIMARY KEY (document_id, seq)
 );
 CREATE TABLE IF NOT EXISTS agencies (
@@ -87,6 +89,11 @@ CREATE TABLE IF NOT EXISTS placement_corrections (
 );
 CREATE INDEX IF NOT EXISTS documents_agency ON documents(agency_key, year);
 """
+
+# Columns added after the first corpora were made; an older corpus gets them when opened.
+# previous_id: the last-year report the cross-year rules compared with (documents: the one last
+# compared, NULL when not yet compared; findings: NULL for the report's own checks).
+_ADDED_COLUMNS = (("documents", "previous_id", "BIGINT"), ("findings", "previous_id", "BIGINT"))
 
 
 def default_url() -> str:
@@ -131,6 +138,7 @@ class Store:
                 self.conn.execute("PRAGMA synchronous=NORMAL")
                 self.conn.execute("PRAGMA foreign_keys=ON")
                 self.conn.executescript(self._ddl())
+                self._add_columns()
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == 99:
@@ -162,6 +170,14 @@ class Store:
             for stmt in self._ddl().split(";"):
                 if stmt.strip():
                     self.conn.execute(stmt)
+            self._add_columns()
+
+    def _add_columns(self) -> None:
+        for table, column, kind in _ADDED_COLUMNS:
+            if self.kind == "postgresql":
+                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+            elif column not in {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}:
+                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         self.conn.close()
@@ -258,6 +274,12 @@ class Store:
             if not is_new:  # a redone report replaces what its earlier parse left
                 self.execute("DELETE FROM cells WHERE document_id = ?", (doc_id,))
                 self.execute("DELETE FROM findings WHERE document_id = ?", (doc_id,))
+                # Cross-year results that rest on the earlier parse, its own or the next year's,
+                # are dropped and marked undone, so the cross-year pass redoes them even after
+                # a run killed before it got there.
+                self.execute("DELETE FROM findings WHERE previous_id = ?", (doc_id,))
+                self.execute("UPDATE documents SET previous_id = NULL WHERE id = ? OR previous_id = ?",
+                             (doc_id, doc_id))
             self.insert_rows("cells", ("document_id", "cell_id", "value", "raw", "place", "inferred"),
                              [(doc_id, *c) for c in result.get("cells", ())])
             self.insert_rows("findings", ("document_id", "seq", "rule", "severity", "cells", "message", "place"),

@@ -1,0 +1,60 @@
+"""Cross-year checks in the corpus: each report against the same body's report of the year
+before (CARRY-OVER, IN-FORCE, COPY).
+
+A worker sees one file, not the rest of the corpus, so these rules run after the parse, in the
+parent, as a pass over the store.  The pass compares each report with the last-year report it
+should be compared with now and redoes only those for which that differs from the one it was
+last compared with (``documents.previous_id``; the store resets it when either report is
+parsed again).  Its findings carry the same ``previous_id`` and are replaced, never added
+twice, so a rerun changes nothing and a last-year report that arrives later brings the
+next-year report's cross-year findings with it.
+"""
+
+from __future__ import annotations
+
+from gongkai.check import check_cross_year
+from gongkai.corpus.store import Store
+
+
+def due(store: Store) -> list[tuple[int, int | None, int | None]]:
+    """(report id, last-year report id or None, the one it was last compared with) of every
+    report whose cross-year findings are out of date."""
+    rows = store.query("SELECT id, agency_key, year, sha256, previous_id FROM documents"
+                       " WHERE status = 'ok' AND agency_key IS NOT NULL AND year IS NOT NULL")
+    # Of several stored reports of one body and year (e.g. the same report as PDF and as a web
+    # page), the one with the least content hash: the choice does not depend on ingest order.
+    first: dict[tuple[str, int], tuple[str, int]] = {}
+    for doc_id, key, year, sha, _ in rows:
+        if (key, year) not in first or sha < first[(key, year)][0]:
+            first[(key, year)] = (sha, doc_id)
+    out = []
+    for doc_id, key, year, _, done in rows:
+        previous = first.get((key, year - 1), (None, None))[1]
+        if previous != done:
+            out.append((doc_id, previous, done))
+    # Reports that are no longer 'ok' (now failed) keep no cross-year results.
+    out += [(doc_id, None, done) for doc_id, done in store.query(
+        "SELECT id, previous_id FROM documents WHERE previous_id IS NOT NULL AND status <> 'ok'")]
+    return out
+
+
+def run(store: Store) -> int:
+    """Bring every report's cross-year findings up to date; the number of reports compared with
+    a last-year report."""
+    compared = 0
+    for doc_id, previous_id, _ in due(store):
+        findings = []
+        if previous_id is not None:
+            report, previous = store.load_report(doc_id), store.load_report(previous_id)
+            findings = check_cross_year(report, previous)
+            compared += 1
+        start = store.query("SELECT COALESCE(MAX(seq) + 1, 0) FROM findings"
+                            " WHERE document_id = ? AND previous_id IS NULL", (doc_id,))[0][0]
+        with store.transaction():
+            store.execute("DELETE FROM findings WHERE document_id = ? AND previous_id IS NOT NULL", (doc_id,))
+            store.insert_rows("findings", ("document_id", "seq", "rule", "severity", "cells", "message", "place",
+                                           "previous_id"),
+                              [(doc_id, start + i, f.rule, f.severity, ";".join(f.cells), f.message, str(f.where) if f.where else None,
+                                previous_id) for i, f in enumerate(findings)])
+            store.execute("UPDATE documents SET previous_id = ? WHERE id = ?", (previous_id, doc_id))
+    return compared

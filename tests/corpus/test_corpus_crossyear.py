@@ -1,0 +1,91 @@
+"""Cross-year rules in the corpus: a body's report is checked against its report of the year
+before once both are stored, whatever the order they arrive in, and never twice."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+
+from gk_corpus_helpers import CARRY_OVER_FINDINGS as EXPECTED
+from gk_corpus_helpers import TWO_YEARS_AGENCY, two_years
+
+from gongkai.cli import main
+
+
+def _cross_year(db):
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT f.rule, f.severity, f.cells, f.message, p.name FROM findings f"
+                           " JOIN documents d ON d.id = f.document_id JOIN documents p ON p.id = f.previous_id"
+                           " ORDER BY f.document_id, f.seq").fetchall()
+        owners = con.execute("SELECT DISTINCT d.name FROM findings f JOIN documents d ON d.id = f.document_id"
+                             " WHERE f.previous_id IS NOT NULL").fetchall()
+        total = con.execute("SELECT COUNT(*) FROM findings").fetchone()[0]
+    finally:
+        con.close()
+    assert owners in ([], [("2020.html",)])
+    return rows, total
+
+
+def test_both_years_in_one_run(tmp_path, capsys):
+    last, this = two_years(tmp_path / "in")
+    db = str(tmp_path / "c.db")
+    assert main(["ingest", str(last), str(this), "--db", db, "-q", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "跨年检查：1 份报告与本机关上年报告作了比较" in out
+    rows, total = _cross_year(db)
+    assert rows == EXPECTED
+    # Idempotent: running again, or parsing everything again, leaves exactly the same findings.
+    assert main(["ingest", str(last), str(this), "--db", db, "-q", "--workers", "1"]) == 0
+    assert "跨年检查" not in capsys.readouterr().out
+    assert _cross_year(db) == (rows, total)
+    assert main(["ingest", str(last), str(this), "--db", db, "-q", "--workers", "1", "--reparse"]) == 0
+    assert _cross_year(db) == (rows, total)
+    # The export names the last-year report each cross-year finding compared with.
+    assert main(["export", "--db", db, "--to", "csv", "-o", str(tmp_path / "out")]) == 0
+    exported, reports = (_csv(tmp_path / "out" / f"{name}.csv") for name in ("findings", "reports"))
+    ids = {r["name"]: r["report_id"] for r in reports}
+    cross = [(r["agency"], r["year"], r["rule"], r["cells"], r["message"], r["previous_report_id"])
+             for r in exported if r["previous_report_id"]]
+    assert cross == [(TWO_YEARS_AGENCY, "2020", rule, cells, message, ids["2019.txt"])
+                     for rule, _, cells, message, _ in EXPECTED]
+    assert len(exported) == total
+
+
+def _csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_order_of_arrival_does_not_matter(tmp_path, capsys):
+    last, this = two_years(tmp_path / "in")
+    together = str(tmp_path / "together.db")
+    assert main(["ingest", str(last), str(this), "--db", together, "-q", "--workers", "1"]) == 0
+    expected = _cross_year(together)
+    # This year first: nothing to compare with yet; the last-year report brings the findings.
+    later = str(tmp_path / "later.db")
+    assert main(["ingest", str(this), "--db", later, "-q", "--workers", "1"]) == 0
+    assert _cross_year(later)[0] == []
+    assert main(["ingest", str(last), "--db", later, "-q", "--workers", "1"]) == 0
+    assert "跨年检查：1 份报告" in capsys.readouterr().out
+    assert _cross_year(later) == expected
+    # Last year first: the findings come with this year's report.
+    earlier = str(tmp_path / "earlier.db")
+    assert main(["ingest", str(last), "--db", earlier, "-q", "--workers", "1"]) == 0
+    assert main(["ingest", str(this), "--db", earlier, "-q", "--workers", "1"]) == 0
+    assert _cross_year(earlier) == expected
+
+
+def test_an_older_corpus_gets_the_new_columns(tmp_path):
+    """A corpus made before cross-year checks (no previous_id columns) opens and is brought up to date."""
+    last, this = two_years(tmp_path / "in")
+    db = str(tmp_path / "old.db")
+    assert main(["ingest", str(last), str(this), "--db", db, "-q", "--workers", "1"]) == 0
+    con = sqlite3.connect(db)
+    con.execute("DELETE FROM findings WHERE previous_id IS NOT NULL")
+    con.execute("ALTER TABLE findings DROP COLUMN previous_id")
+    con.execute("ALTER TABLE documents DROP COLUMN previous_id")
+    con.commit()
+    con.close()
+    assert main(["ingest", str(last), str(this), "--db", db, "-q", "--workers", "1"]) == 0
+    assert _cross_year(db)[0] == EXPECTED
