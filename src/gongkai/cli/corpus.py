@@ -54,9 +54,16 @@ def add_parser(sub) -> None:
     p.add_argument("--html", metavar="输出文件", help="写出自包含的 HTML 比较报告")
     p.set_defaults(handler=run_compare)
 
-    p = sub.add_parser("rollup", help="把一组报告的统计表相加，并与汇总单位自己的报告比较")
-    p.add_argument("paths", nargs="+", metavar="文件或目录")
-    p.add_argument("--against", metavar="报告", help="县（区）本级汇总报告，用来与合计比较")
+    p = sub.add_parser("rollup", help="把一组报告的统计表相加，并与汇总单位自己的报告比较",
+                       description="相加的报告可以是文件、目录、语料库中的报告编号（如 12 或 #12），"
+                                   "或用 --region 和 --year 选出语料库中某区划某年度的全部乡镇、部门报告；"
+                                   "用 --region 时自动与该区划人民政府本级的报告比较（语料库中有时）。")
+    p.add_argument("inputs", nargs="*", metavar="文件、目录或报告编号")
+    p.add_argument("--db", metavar="地址", help=_DB_HELP)
+    p.add_argument("--region", metavar="区划代码或名称", help="如 640324、同心县、吴忠市同心县（需同时给出 --year）")
+    p.add_argument("--year", type=int, metavar="年度", help="与 --region 一起用：报告年度")
+    p.add_argument("--against", metavar="报告",
+                   help="与合计比较的本级汇总报告：文件或语料库报告编号（用 --region 时默认取该区划人民政府的报告）")
     p.add_argument("--json", metavar="输出文件", help="把合计写成 JSON")
     p.set_defaults(handler=run_rollup)
 
@@ -175,24 +182,86 @@ def run_compare(args) -> int:
 
 
 def run_rollup(args) -> int:
-    from gongkai.corpus.rollup import load_reports, print_rollup, rollup
+    from gongkai.corpus.rollup import print_rollup, rollup
 
-    reports, unread = load_reports(args.paths)
-    against = None
-    if args.against:
-        own, bad = load_reports([args.against])
-        if bad:
-            raise GongkaiError(bad[0][1], bad[0][0])
-        against = own[0]
+    if args.year is not None and not args.region:
+        raise GongkaiError("--year 只与 --region 一起使用。")
+    if args.region and args.year is None:
+        raise GongkaiError("使用 --region 时需要 --year（报告年度）。")
+    if not args.inputs and not args.region:
+        raise GongkaiError("请给出要相加的报告：文件、目录、语料库报告编号，或 --region 与 --year。")
+    reports, unread, selection, against = _rollup_inputs(args)
     result = rollup(reports, against, unread)
+    if selection is not None:
+        _print_selection(selection, explicit_against=bool(args.against))
     print_rollup(result)
     if args.json:
         import json
 
+        d = result.to_dict()
+        if selection is not None:
+            d["region"] = selection.to_dict()
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(result.to_dict(), f, ensure_ascii=False, indent=2)
+            json.dump(d, f, ensure_ascii=False, indent=2)
         print(f"已写出 {args.json}")
     return 1 if unread else 0
+
+
+def _rollup_inputs(args):
+    """(reports, unread files, region selection or None, report to compare with or None)."""
+    import os
+
+    from gongkai.corpus import region
+    from gongkai.corpus.rollup import load_reports
+
+    files, ids = [], []
+    for arg in args.inputs:
+        if os.path.exists(arg):
+            files.append(arg)
+        elif region.report_id(arg) is not None:
+            ids.append((arg, region.report_id(arg)))
+        else:
+            raise GongkaiError("既不是存在的文件或目录，也不是语料库中的报告编号（如 12 或 #12）。", arg)
+    against_id = None
+    if args.against and not os.path.exists(args.against):
+        against_id = region.report_id(args.against)
+        if against_id is None:
+            raise GongkaiError("既不是存在的文件，也不是语料库中的报告编号（如 12 或 #12）。", f"--against {args.against}")
+    reports, unread, selection, against = [], [], None, None
+    if files:
+        reports, unread = load_reports(files)
+    if ids or args.region or against_id is not None:
+        division = region.resolve(args.region) if args.region else None  # a bad name fails before the store opens
+        with _store(args) as store:
+            reports += [region.load(store, i, arg) for arg, i in ids]
+            if division is not None:
+                selection = region.select(store, division, args.year)
+                reports += selection.parts
+                against = selection.own
+            if against_id is not None:
+                against = region.load(store, against_id, f"--against {args.against}")
+    if args.against and against_id is None:
+        own, bad = load_reports([args.against])
+        if bad:
+            raise GongkaiError(bad[0][1], bad[0][0])
+        against = own[0]
+    return reports, unread, selection, against
+
+
+def _print_selection(s, explicit_against: bool) -> None:
+    from gongkai.corpus.region import full_name
+
+    print(f"{full_name(s.region)}（{s.region.code}）{s.year} 年度：语料库中有 {len(s.parts)} 份乡镇、部门报告。")
+    if explicit_against:
+        print("与 --against 指定的报告比较。")
+    elif s.own:
+        print(f"本级报告：{s.own[0]}，用来与合计比较。")
+    else:
+        print(f"语料库中没有{full_name(s.region)}人民政府 {s.year} 年度的本级报告，未作比较。")
+    if s.lower:
+        print(f"未计入合计（下级人民政府的本级报告，计入会与其乡镇、部门重复）：{'、'.join(s.lower)}")
+    if s.duplicates:
+        print(f"未计入合计（同一机关同一年度的另一份报告）：{'、'.join(s.duplicates)}")
 
 
 def run_stats(args) -> int:

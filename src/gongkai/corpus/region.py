@@ -1,0 +1,106 @@
+"""Roll-up from the corpus: the stored reports of a region and year, or reports by id.
+
+A region is a division (province, city, county) given by code or name.  Its parts are the
+reports of the bodies placed under it (towns, departments) in that year; the reports of
+人民政府 themselves are whole-area reports, so none is added: the region's own one is what the
+sum is compared with, and a lower level's (a county's, under a city) would count its towns
+twice.  Of several reports of one body and year (the same report as PDF and web page) one is
+counted, the one with the least content hash, as the cross-year checks choose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gongkai.corpus.places import Division, division, place
+from gongkai.errors import GongkaiError
+from gongkai.model import Report
+
+_ID = re.compile(r"#?(\d+)")
+
+
+def report_id(text: str) -> int | None:
+    """12 or #12 -> 12; anything else None."""
+    m = _ID.fullmatch(text.strip())
+    return int(m.group(1)) if m else None
+
+
+def load(store, document_id: int, arg: str | None = None) -> tuple[str, Report]:
+    """One stored report as (label, report); a Chinese error when there is none by that id."""
+    report = store.load_report(document_id)
+    if report is None:
+        raise GongkaiError("语料库中没有这个编号的已解析报告。", arg or f"#{document_id}")
+    return f"#{document_id} {report.agency or ''}".strip(), report
+
+
+def resolve(text: str) -> Division:
+    """A division from its six-digit code or its name (同心县, 吴忠市同心县, 宁夏回族自治区)."""
+    text = text.strip()
+    if re.fullmatch(r"\d{6}", text):
+        d = division(text)
+        if d is None:
+            raise GongkaiError("区划代码不在全国行政区划代码表中。", place=f"--region {text}")
+        return d
+    p = place(text)
+    if p["code"] is None:
+        note = p["note"] or ""
+        if "有多个同名行政区" in note:  # the candidates are listed; say how to pick one here
+            note = note.replace("请用 gongkai place 指定区划代码。", "请改用区划代码。")
+        else:
+            note = "没有找到这个行政区划。请写区划代码（如 640324）或名称（如 同心县、吴忠市同心县）。"
+        raise GongkaiError(note, place=f"--region {text}")
+    if p["unit"]:
+        raise GongkaiError(f"“{text}”是机关名称，不是行政区划名称（“{p['unit']}”不是区划）。", place=f"--region {text}")
+    return division(p["code"][:6])
+
+
+def full_name(d: Division) -> str:
+    return "".join(dict.fromkeys(x for x in (d.province, d.city, d.county) if x))
+
+
+def _prefix(d: Division) -> str:
+    """The code prefix shared by every division under ``d``."""
+    return {"province": d.code[:2], "city": d.code[:4]}.get(d.level, d.code)
+
+
+@dataclass
+class Selection:
+    region: Division
+    year: int
+    parts: list[tuple[str, Report]]
+    own: tuple[str, Report] | None  # the region's 人民政府 report of that year
+    lower: list[str] = field(default_factory=list)  # lower governments' whole-area reports, not added
+    duplicates: list[str] = field(default_factory=list)  # further reports of a body already counted
+
+    def to_dict(self) -> dict:
+        return {"code": self.region.code, "name": full_name(self.region), "level": self.region.level,
+                "year": self.year, "own_report": self.own[0] if self.own else None,
+                "not_added": {"lower_governments": self.lower, "duplicates": self.duplicates}}
+
+
+def select(store, region: Division, year: int) -> Selection:
+    rows = store.query(
+        "SELECT d.id, d.agency, d.agency_key, d.sha256, a.code, a.unit FROM documents d"
+        " JOIN agencies a ON a.agency_key = d.agency_key"
+        " WHERE d.status = 'ok' AND d.year = ? AND a.code LIKE ? ORDER BY d.agency_key, d.sha256",
+        (year, _prefix(region) + "%"))
+    parts, own, lower, duplicates = [], None, [], []
+    seen: set[str] = set()
+    for doc_id, agency, key, _sha, code, unit in rows:
+        label = f"#{doc_id} {agency or ''}".strip()
+        if key in seen:
+            duplicates.append(label)
+            continue
+        seen.add(key)
+        if unit is None and code == region.code:
+            own = (doc_id, label)
+        elif unit is None:
+            lower.append(label)
+        else:
+            parts.append(doc_id)
+    if not parts:
+        raise GongkaiError(f"语料库中没有 {full_name(region)}（{region.code}）{year} 年度可相加的报告"
+                           "（乡镇、部门的报告）。", place=f"--region {region.code}")
+    return Selection(region, year, [load(store, i) for i in parts],
+                     load(store, own[0]) if own else None, lower, duplicates)
