@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from decimal import Decimal
 
 from distributed import LocalCluster
@@ -10,6 +12,7 @@ from gk_corpus_helpers import SEEDS, generate
 from gongkai.cli import main
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.store import Store
+from gongkai.corpus.synth import draw, to_text
 
 
 def test_ingest_on_a_local_dask_cluster(tmp_path, capsys):
@@ -38,3 +41,71 @@ def test_unreachable_cluster_is_a_chinese_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert "无法连接 Dask 集群" in err and "Traceback" not in err
+
+
+def _slow_report() -> bytes:
+    """A report followed by 200,000 rows of a table: about a minute of parsing on two cores."""
+    rows = "\n".join("\t".join(["其他情况"] + [str(i % 97)] * 7) for i in range(200_000))
+    return (to_text(draw(random.Random(5))) + rows).encode("utf-8")
+
+
+def test_a_slow_file_meets_the_time_limit_on_dask_too(tmp_path):
+    """Dask runs tasks on threads, where no SIGALRM timer can be set: the file is parsed in a
+    child process that keeps the limit, and the batch finishes long before the file would."""
+    truth = generate(tmp_path / "in", 6, seed=73)
+    slow = tmp_path / "in" / "slow.txt"
+    slow.write_bytes(_slow_report())
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        with Store(str(tmp_path / "c.db")) as store:
+            started = time.monotonic()
+            summary = ingest([str(tmp_path / "in")], store, cluster=cluster.scheduler_address, timeout=1)
+            elapsed = time.monotonic() - started
+            reason = "处理超过时限（1 秒），已跳过。可用 --timeout 放宽时限并加 --retry-failed 重试。"
+            assert summary.failed == [(str(slow), reason)]
+            assert summary.added == 6
+            assert store.query("SELECT form, status, reason FROM documents WHERE name = 'slow.txt'") == [
+                ("txt", "failed", reason)]
+            assert {n for (n,) in store.query("SELECT name FROM documents WHERE status = 'ok'")} == set(truth)
+    assert elapsed < 30, f"the batch waited for the slow file ({elapsed:.0f} s)"
+
+
+def test_a_child_that_dies_fails_only_its_file_and_is_replaced():
+    """Off the main thread (as on a Dask worker) a file whose child process is killed (as by the
+    OOM killer) is a listed failure; the thread's next file gets a new child."""
+    import os
+    import signal
+    import threading
+
+    from gongkai.corpus.worker import process
+
+    results = []
+    following = draw(random.Random(6))
+
+    def work():
+        results.append(process("slow.txt", _slow_report(), 600))
+        results.append(process("next.txt", to_text(following).encode("utf-8"), 600))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    child = None
+    deadline = time.monotonic() + 60
+    while child is None and time.monotonic() < deadline:
+        for pid in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmdline = f.read()
+                with open(f"/proc/{pid}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if b"gongkai.corpus.child" in cmdline and parent == os.getpid():
+                child = int(pid)
+        time.sleep(0.1)
+    assert child is not None, "no child process was started"
+    time.sleep(1)  # let it start on the slow file
+    os.kill(child, signal.SIGKILL)
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert results[0] == {"reason": "处理该文件时子进程意外退出，文件可能触发了读取程序的缺陷。"}
+    assert (results[1]["report"]["agency"], results[1]["report"]["year"]) == (following.agency, following.year)

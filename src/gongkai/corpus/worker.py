@@ -26,9 +26,15 @@ def _alarm(signum, frame):
 
 def process(name: str, data: bytes, timeout: float | None = None) -> dict:
     """Parse and check one report.  ``name`` is the display name (path or zip member)."""
-    # signal.alarm works only in a main thread: true in a pool worker, not in a Dask worker thread.
-    if not timeout or threading.current_thread() is not threading.main_thread():
+    if not timeout:
         return _process(name, data)
+    # The time limit is a SIGALRM timer, which only a main thread can set: true in a pool
+    # worker, not on a Dask worker's task threads.  There the file goes to a child process
+    # (``child``), in whose main thread the same timer works.
+    if threading.current_thread() is not threading.main_thread():
+        from gongkai.corpus.child import run
+
+        return run(name, data, timeout)
     previous = signal.signal(signal.SIGALRM, _alarm)
     try:
         try:
@@ -37,12 +43,17 @@ def process(name: str, data: bytes, timeout: float | None = None) -> dict:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _TimeLimit:
-        from gongkai.read import detect_form
-
-        return {"form": _safe_form(detect_form, data, name),
-                "reason": f"处理超过时限（{timeout:g} 秒），已跳过。可用 --timeout 放宽时限并加 --retry-failed 重试。"}
+        return timed_out(name, data, timeout)
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+def timed_out(name: str, data: bytes, timeout: float) -> dict:
+    """The result of a file that took longer than the time limit."""
+    from gongkai.read import detect_form
+
+    return {"form": _safe_form(detect_form, data, name),
+            "reason": f"处理超过时限（{timeout:g} 秒），已跳过。可用 --timeout 放宽时限并加 --retry-failed 重试。"}
 
 
 def _safe_form(detect_form, data: bytes, name: str) -> str | None:

@@ -1,0 +1,107 @@
+"""A long-lived child process that parses files for a thread that cannot time them itself.
+
+The per-file time limit is a SIGALRM timer, and only a main thread can set one.  A Dask worker
+runs its tasks on threads, so there each file is sent to a child process, where ``process``
+runs in the main thread with the same timer and the same Chinese reason as in the local pool.
+The thread waits for the answer at most the time limit plus ``GRACE``; a child that is still
+silent then (a parse stuck inside C code, where the timer's exception cannot land) is killed,
+so one file never holds a Dask worker.  Why this and not Dask's own means: Dask has no
+per-task time limit, and a thread cannot be stopped from outside, only a process can.  Why
+``subprocess`` and not ``multiprocessing``: Dask's worker processes are daemonic by default,
+and multiprocessing refuses to start children from a daemonic process.
+
+One child per thread lives on for the next file (its start costs about a second of imports)
+and is replaced after ``TASKS_PER_CHILD`` files, as in the local pool, to bound leaks.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection
+
+GRACE = 10.0  # seconds after the time limit before the child is killed
+TASKS_PER_CHILD = 200
+
+_local = threading.local()
+
+
+class _Child:
+    def __init__(self):
+        ours, theirs = socket.socketpair()
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.corpus.child", str(theirs.fileno())],
+                                         pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.conn = Connection(ours.detach())
+        self.tasks = 0
+
+    def ask(self, name: str, data: bytes, timeout: float) -> dict | None:
+        """The child's result, or None when it did not answer in time."""
+        self.tasks += 1
+        self.conn.send((name, data, timeout))
+        if not self.conn.poll(timeout + GRACE):
+            return None
+        return self.conn.recv()
+
+    def close(self) -> None:
+        self.conn.close()  # a child waiting for work sees end-of-file and exits
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        self.conn.close()
+
+
+def _child() -> _Child:
+    child = getattr(_local, "child", None)
+    if child is not None and (child.proc.poll() is not None or child.tasks >= TASKS_PER_CHILD):
+        child.close()
+        child = None
+    if child is None:
+        child = _local.child = _Child()
+    return child
+
+
+def run(name: str, data: bytes, timeout: float) -> dict:
+    """``worker.process(name, data, timeout)`` in this thread's child process."""
+    from gongkai.corpus.worker import timed_out
+
+    child = _child()
+    try:
+        result = child.ask(name, data, timeout)
+    except (EOFError, OSError):  # the child died (killed, out of memory) before or while answering
+        child.kill()
+        _local.child = None
+        return {"reason": "处理该文件时子进程意外退出，文件可能触发了读取程序的缺陷。"}
+    if result is None:
+        child.kill()
+        _local.child = None
+        return timed_out(name, data, timeout)
+    return result
+
+
+def _serve(fd: int) -> None:
+    from gongkai.corpus.worker import process
+
+    conn = Connection(fd)
+    while True:
+        try:
+            name, data, timeout = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(process(name, data, timeout))
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]))
