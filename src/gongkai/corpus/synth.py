@@ -243,9 +243,31 @@ DOCX_BATCH = 50
 PDF_BATCH = 100
 
 
+def convert_batch(sources: list[Path], outdir: Path, attempts: int = 3) -> None:
+    """DOCX -> PDF with one LibreOffice start, again for what a start left undone.
+
+    A LibreOffice batch now and then ends early without a word (seen here after 246 of 300
+    files); the files it did not write are converted again, with the one before them, which it
+    may have left half-written."""
+    from gongkai.errors import GongkaiError
+    from gongkai.render.pdf import TIMEOUT_S, convert_to_pdf
+
+    pending = list(sources)
+    for attempt in range(attempts):
+        try:
+            convert_to_pdf(pending, outdir, timeout=TIMEOUT_S + 3 * len(pending))
+            return
+        except GongkaiError:
+            if attempt == attempts - 1:
+                raise
+        done = [(outdir / (s.stem + ".pdf")).is_file() and (outdir / (s.stem + ".pdf")).stat().st_size > 0
+                for s in pending]
+        first = done.index(False) if False in done else len(done)
+        pending = [s for i, s in enumerate(pending) if not done[i] or i == first - 1]
+
+
 def _write_batch(directory: str, batch: list[tuple[str, Synthetic]]) -> None:
     from gongkai.render.docx import render_docx
-    from gongkai.render.pdf import TIMEOUT_S, convert_to_pdf
 
     out = Path(directory)
     pdfs = [(name, s) for name, s in batch if name.endswith(".pdf")]
@@ -260,7 +282,7 @@ def _write_batch(directory: str, batch: list[tuple[str, Synthetic]]) -> None:
             src = Path(tmp) / (name[:-len(".pdf")] + ".docx")  # LibreOffice names the PDF after it
             src.write_bytes(render_docx(to_report(s)))
             sources.append(src)
-        convert_to_pdf(sources, out, timeout=TIMEOUT_S + 3 * len(sources))
+        convert_batch(sources, out)
 
 
 def write_reports(directory: Path, reports: dict[str, Synthetic], workers: int | None = None) -> None:
