@@ -38,7 +38,11 @@ def is_title(text: str) -> bool:
     return bool(_REPORT_WORD.search(text)) and len(text) <= 120
 
 
+_SPACED_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
+
+
 def title_year(title: str) -> int | None:
+    title = _SPACED_DIGITS.sub("", title)  # "2 0 2 3 年", or a year cut by a line break
     m = _REPORT_WORD.search(title)
     head = title[: m.start()] if m else title
     years = _TITLE_YEAR.findall(head)
@@ -50,6 +54,7 @@ def title_year(title: str) -> int | None:
 
 
 def title_agency(title: str) -> str | None:
+    title = _SPACED_DIGITS.sub("", title)
     m = _REPORT_WORD.search(title)
     head = title[: m.start()] if m else title
     head = _TITLE_YEAR.sub(" ", head)

@@ -62,7 +62,11 @@ def _furniture(pages: list[PageLayout]) -> set[tuple[int, int]]:
 
 
 def _join(a: str, b: str) -> str:
-    return a + (" " if _ASCII_END.search(a) and _ASCII_START.match(b) else "") + b
+    """Rejoin a wrapped line: Latin words keep their space; a number cut by the wrap does not get one
+    (a title wrapped as "…建设局202" / "3年政府信息公开…" is about 2023)."""
+    if _ASCII_END.search(a) and _ASCII_START.match(b) and not (a[-1].isdigit() and b[0].isdigit()):
+        return a + " " + b
+    return a + b
 
 
 def _grid(table: TableLayout, page: int, number: int) -> Grid | None:

@@ -244,7 +244,11 @@ def group_lines(glyphs: list[Glyph]) -> list[Line]:
             top = min(x.top for x in cur)
             bottom = max(x.bottom for x in cur)
             height = max(bottom - top, g.bottom - g.top, 1.0)
-            if g.cy <= bottom and g.cy - (top + bottom) / 2 < 0.5 * height:
+            # A flat glyph can come with a flat box ("一" in some CJK fonts: 4 pt high, centred
+            # above the line's middle); it is on the line when the line's band holds it.
+            overlap = min(bottom, g.bottom) - max(top, g.top)
+            flat = max(min(bottom - top, g.bottom - g.top), 0.1)
+            if (g.cy <= bottom and g.cy - (top + bottom) / 2 < 0.5 * height) or overlap >= 0.8 * flat:
                 cur.append(g)
                 continue
         lines.append([g])
