@@ -21,7 +21,7 @@ from gongkai.model import Report
 
 MIN_PASSAGE = 20  # characters: shorter common runs are set phrases (依申请公开, 政府信息公开条例)
 MAX_SECTION_CHARS = 20_000  # beyond this a section is compared on its first part only (quadratic matcher)
-_MISSING = object()
+MISSING = object()  # a cell one of the two reports does not have (distinct from a blank, None)
 
 
 @dataclass
@@ -47,7 +47,7 @@ class SectionComparison:
 class Comparison:
     a: Side
     b: Side
-    cell_diffs: list[tuple[str, object, object]]  # (cell id, value A, value B); _MISSING when absent
+    cell_diffs: list[tuple[str, object, object]]  # (cell id, value A, value B); MISSING when absent
     cells_equal: int
     continuity: list[tuple[str, object, object, bool]] | None  # (column, last year 四, this year 二, ok)
     continuity_note: str
@@ -72,7 +72,7 @@ def load_side(arg: str, db: str | None) -> Side:
 
 
 def _value(report: Report, cell_id: str):
-    return report.value(cell_id) if report.has_cell(cell_id) else _MISSING
+    return report.value(cell_id) if report.has_cell(cell_id) else MISSING
 
 
 def compare(a: Side, b: Side) -> Comparison:
@@ -81,7 +81,7 @@ def compare(a: Side, b: Side) -> Comparison:
     diffs, equal = [], 0
     for cell_id in ids:
         va, vb = _value(ra, cell_id), _value(rb, cell_id)
-        if va == vb and va is not _MISSING:
+        if va == vb and va is not MISSING:
             equal += 1
         else:
             diffs.append((cell_id, va, vb))
@@ -101,7 +101,7 @@ def _continuity(ra: Report, rb: Report):
     for col in FORMAT.table3_column_ids:
         forward = _value(last, f"table3.carried_forward.{col}")
         over = _value(this, f"table3.carried_over.{col}")
-        ok = forward is not _MISSING and over is not _MISSING and forward == over and forward is not None
+        ok = forward is not MISSING and over is not MISSING and forward == over and forward is not None
         rows.append((col, forward, over, ok))
     bad = sum(1 for r in rows if not r[3])
     note = (f"{this.year} 年表三“二、上年结转”与 {last.year} 年表三“四、结转下年度继续办理”"
@@ -135,13 +135,13 @@ def _sections(ra: Report, rb: Report) -> list[SectionComparison]:
 
 # -- output -------------------------------------------------------------------------------
 def _show(v) -> str:
-    if v is _MISSING:
+    if v is MISSING:
         return "（无此行）"
     return "（空）" if v is None else str(v)
 
 
 def _delta(va, vb) -> str:
-    if va is _MISSING or vb is _MISSING or va is None or vb is None:
+    if va is MISSING or vb is MISSING or va is None or vb is None:
         return ""
     d = vb - va
     return f"{d:+}"

@@ -162,12 +162,12 @@ def rollup_context(year, region: str) -> dict:
 
 
 def compare_json(a, b) -> dict:
-    from gongkai.corpus.compare import _MISSING, compare, load_side
+    from gongkai.corpus.compare import MISSING, compare, load_side
 
     c = compare(load_side(str(_document_id(a)), settings.CORPUS_URL), load_side(str(_document_id(b)), settings.CORPUS_URL))
 
     def v(x):
-        return "missing" if x is _MISSING else (float(x) if x is not None and not isinstance(x, int) else x)
+        return "missing" if x is MISSING else (float(x) if x is not None and not isinstance(x, int) else x)
 
     return {"a": {"label": c.a.label, "agency": c.a.report.agency, "year": c.a.report.year},
             "b": {"label": c.b.label, "agency": c.b.report.agency, "year": c.b.report.year},
