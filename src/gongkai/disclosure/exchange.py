@@ -26,6 +26,7 @@ from gongkai.disclosure.log import (Change, DisclosureLog, ImportRejected, Item,
 from gongkai.disclosure.vocab import (attributes, channels, document_columns, endings, figure_columns, figures,
                                       ignored_columns, kinds, norm, resolve, resolve_channel, review_steps)
 from gongkai.errors import GongkaiError, UnreadableFile
+from gongkai.register.exchange import csv_text
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _IN_FORCE_WORDS = {"", "有效", "现行有效", "在用"}
@@ -84,16 +85,7 @@ def read_rows(path: Path, marker: tuple[str, ...] = ()) -> tuple[list[str], int,
 
 
 def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise UnreadableFile("无法识别文件编码（应为 UTF-8 或 GB18030）", str(path))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(csv_text(path), newline=""))
     out, start = [], 1
     try:
         for cells in reader:

@@ -70,17 +70,20 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[str, list[Any]]]]:
     raise UnreadableFile("只能导入 .csv 或 .xlsx 文件", str(path))
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[str, list[Any]]]]:
+def csv_text(path: Path) -> str:
+    """A CSV file's text: UTF-8 (with or without BOM) as Excel and WPS save it, else GB18030."""
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            text = raw.decode(enc)
-            break
+            return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes nearly anything
-        raise UnreadableFile("无法识别文件编码（应为 UTF-8 或 GB18030）", str(path))
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    # hardly reached: gb18030 decodes nearly any byte string
+    raise UnreadableFile("无法识别文件编码（应为 UTF-8 或 GB18030）", str(path))
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[tuple[str, list[Any]]]]:
+    rows = list(csv.reader(io.StringIO(csv_text(path), newline="")))
     if not rows:
         raise UnreadableFile("文件是空的", str(path))
     return rows[0], [(f"第{i}行", r) for i, r in enumerate(rows[1:], 2) if any(c.strip() for c in r)]
