@@ -14,3 +14,83 @@ def examples() -> Path:
 def seed(prefix: str) -> Path:
     """examples/000_….txt by its number."""
     return next(EXAMPLES.glob(f"{prefix}_*.txt"))
+
+
+# -- the end of the run ------------------------------------------------------------------------
+# CI once timed out after the summary line ("589 passed") had been printed: something kept the
+# test process from exiting.  At the end of the run, name what is still running (threads that
+# block interpreter exit, child processes that hold CI's output pipe), stop leftover children,
+# and if the interpreter has still not exited a minute later, print every thread's stack and
+# exit with the tests' own status, so that the cause is in CI's output instead of a timeout.
+
+EXIT_GRACE_SECONDS = 60
+_MULTIPROCESSING_HELPERS = (b"multiprocessing.forkserver", b"multiprocessing.resource_tracker")
+_session = {"status": 0}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _session["status"] = int(exitstatus)
+
+
+def pytest_unconfigure(config):
+    import faulthandler
+    import os
+    import signal
+    import sys
+    import threading
+    import time
+
+    err = sys.__stderr__
+    blocking = [t.name for t in threading.enumerate()
+                if t is not threading.main_thread() and t.is_alive() and not t.daemon]
+    if blocking:
+        err.write(f"\nconftest: threads still running after the tests: {', '.join(blocking)}\n")
+    for pid, cmdline in _descendants(os.getpid()):
+        if any(h in cmdline for h in _MULTIPROCESSING_HELPERS):
+            continue  # they end by themselves when this process exits
+        err.write(f"conftest: child process left running, killed: {pid} {cmdline[:160]!r}\n")
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    err.flush()
+
+    def watchdog() -> None:
+        time.sleep(EXIT_GRACE_SECONDS)
+        err.write(f"\nconftest: the test process has not exited {EXIT_GRACE_SECONDS} s after the tests; "
+                  "the stacks of its threads:\n")
+        err.flush()
+        faulthandler.dump_traceback(file=err, all_threads=True)
+        err.flush()
+        os._exit(_session["status"])
+
+    threading.Thread(target=watchdog, name="exit-watchdog", daemon=True).start()
+
+
+def _descendants(root: int) -> list[tuple[int, bytes]]:
+    """(pid, command line) of every live descendant of ``root``, from /proc."""
+    import os
+
+    parents: dict[int, int] = {}
+    cmdlines: dict[int, bytes] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if fields[0] == "Z":  # a zombie holds no pipe
+                continue
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                cmdlines[int(name)] = f.read().replace(b"\0", b" ").strip()
+            parents[int(name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    out, frontier = [], [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid:
+                out.append((child, cmdlines[child]))
+                frontier.append(child)
+    return out

@@ -81,3 +81,30 @@ def _ppid(pid: int) -> int | None:
             return int(f.read().rsplit(")", 1)[1].split()[1])
     except OSError:
         return None
+
+
+def test_a_discarded_pool_does_not_block_interpreter_exit():
+    """A worker killed half-way through writing its result leaves the pool's manager thread
+    waiting for the rest of the message; Python joins that thread at exit, so ``gongkai ingest``
+    would never end.  Discarding the pool must release it.  (It did not: the pipe was looked up
+    after ``shutdown``, which drops it, and CI timed out after the last test.)"""
+    import os
+    import struct
+
+    from gongkai.corpus.ingest import _discard, _local_pool
+
+    pool = _local_pool(1)
+    assert pool.submit(os.getpid).result(timeout=60) > 0
+    manager = pool._executor_manager_thread
+    writer = pool._result_queue._writer
+    # The state a worker killed mid-write leaves: a length header promising more than was sent.
+    os.write(writer.fileno(), struct.pack("!i", 100_000) + b"partial")
+    time.sleep(0.5)
+    assert manager.is_alive()
+    try:
+        _discard(pool)
+        manager.join(timeout=20)
+        assert not manager.is_alive(), "the pool's manager thread is still blocked on the half-written result"
+    finally:
+        if not writer.closed:  # let a failing run still exit
+            writer.close()

@@ -12,6 +12,7 @@ import sqlite3
 import time
 from decimal import Decimal
 
+import pytest
 from gk_corpus_helpers import PDFS, SEEDS, generate
 
 from gongkai.corpus.ingest import ingest
@@ -37,6 +38,7 @@ def _stored_cells(con: sqlite3.Connection):
         yield name, cells
 
 
+@pytest.mark.timeout(3600)
 def test_ten_thousand_reports_in_five_forms(tmp_path):
     assert FORMS == ("txt", "html", "md", "docx", "pdf")
     started = time.monotonic()

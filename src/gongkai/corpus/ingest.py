@@ -75,14 +75,15 @@ def _discard(pool: ProcessPoolExecutor) -> None:
     Its workers are killed.  A worker killed half-way through writing its result leaves the
     pool's manager thread blocked reading the rest of that message (a CPython limitation);
     closing our copy of the pipe's write end gives it end-of-file, so the thread ends instead of
-    blocking interpreter exit.  Both handles are private attributes, hence the guards."""
+    blocking interpreter exit.  Both handles are private attributes, hence the guards; both are
+    taken before ``shutdown``, which drops the pool's references to them."""
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
         try:
             proc.kill()
         except (OSError, AttributeError):
             pass
     pool.shutdown(wait=False, cancel_futures=True)
-    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     if writer is not None:
         try:
             writer.close()
