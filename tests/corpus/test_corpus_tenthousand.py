@@ -3,7 +3,7 @@ five forms (2,000 each of txt, html, md, docx, pdf), ingested on all cores into 
 corpus, and every generated report read back with exactly the agency, year and cells that
 were drawn.
 
-DOCX and PDF are written by gongkai's own renderer (python-docx, then LibreOffice), which is most
+DOCX and PDF are written by gongkai's own renderer (then LibreOffice for PDF), which is most
 of the time of this test; see the figures it prints with ``-s``."""
 
 from __future__ import annotations
@@ -72,5 +72,5 @@ def test_ten_thousand_reports_in_five_forms(tmp_path):
     assert set(stored) == set(cells) == set(truth)
     assert [n for n, s in truth.items() if stored[n] != (n.rsplit(".", 1)[1], s.agency, s.year, "ok")] == []
     assert [n for n, s in truth.items() if cells[n] != s.cells] == []
-    print(f"\ngenerated {N} files (2,000 per form; DOCX and PDF by python-docx and LibreOffice) "
+    print(f"\ngenerated {N} files (2,000 per form; DOCX by gongkai, PDF from it by LibreOffice) "
           f"in {generated:.0f} s; ingested {N + 8} files in {elapsed:.1f} s ({(N + 8) / elapsed:.0f} files/s)")

@@ -288,7 +288,7 @@ def _write_batch(directory: str, batch: list[tuple[str, Synthetic]]) -> None:
 def write_reports(directory: Path, reports: dict[str, Synthetic], workers: int | None = None) -> None:
     """Write each report as the file ``directory/name``, in the form its suffix names.
 
-    Text forms are written here; DOCX and PDF (python-docx, then LibreOffice) go in batches to
+    Text forms are written here; DOCX and PDF (render_docx, then LibreOffice) go in batches to
     a pool of ``workers`` processes, so that Python rendering and LibreOffice runs overlap and
     LibreOffice starts once per batch, not once per file."""
     directory.mkdir(parents=True, exist_ok=True)
