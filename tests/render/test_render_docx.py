@@ -174,3 +174,25 @@ def test_control_characters_from_a_parsed_report_do_not_break_the_docx():
     report.sections[0].text = "第一段\x0c第二段\x07。"
     document = docx.Document(io.BytesIO(render_docx(report)))
     assert "第一段\n第二段。" in [p.text for p in document.paragraphs]
+
+
+# CT_TblPr's children in the order of the WordprocessingML schema (ECMA-376 §17.4.60).
+_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
+                "tblLook"]
+
+
+def test_table_properties_once_each_in_schema_order(documents):
+    """python-docx's tables carried w:tblLayout twice and w:tblLook before it (Word's strict
+    reader rejects out-of-order properties)."""
+    for doc in documents.values():
+        for table in doc.tables:
+            names = [child.tag.split("}")[1] for child in table._tbl.tblPr]
+            assert names == ["tblStyle", "tblW", "jc", "tblLayout", "tblCellMar", "tblLook"]
+            assert names == sorted(names, key=_TBLPR_ORDER.index)
+            rows = table._tbl.tr_lst
+            assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+            keep = [tc.find(qn("w:p")).find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+                    for tr in rows for tc in tr.tc_lst]
+            last = len(rows[-1].tc_lst)
+            assert all(keep[:-last]) and not any(keep[-last:])  # every row kept with the next but the last
