@@ -88,7 +88,6 @@ def test_a_discarded_pool_does_not_block_interpreter_exit():
     waiting for the rest of the message; Python joins that thread at exit, so ``gongkai ingest``
     would never end.  Discarding the pool must release it.  (It did not: the pipe was looked up
     after ``shutdown``, which drops it, and CI timed out after the last test.)"""
-    import os
     import struct
 
     from gongkai.corpus.ingest import _discard, _local_pool

@@ -22,7 +22,7 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 
 from gongkai.model import Report
 from gongkai.render import common, fonts, narrative
-from gongkai.render.layout import GROUP, HEADER, LABEL, NOTE, VALUE, TableLayout, layouts
+from gongkai.render.layout import FILLER, GROUP, HEADER, LABEL, NOTE, VALUE, Cell, TableLayout, layouts
 
 
 def _set_fonts(rpr, east_asian: str, latin: str) -> None:
@@ -164,12 +164,12 @@ def table_xml(layout: TableLayout, widths: list[int], size: float, east_asian: s
     ``w:vMerge``; rows that do not split across pages, header rows repeated on each page and
     every row kept with the next (Word then keeps the table on one page; LibreOffice does not)."""
     n, rows = layout.columns, layout.rows
-    at: dict[tuple[int, int], object] = {(c.row, c.col): c for c in layout.cells}
-    below: dict[tuple[int, int], object] = {}  # grid positions continued from a merge above
+    at: dict[tuple[int, int], Cell] = {(c.row, c.col): c for c in layout.cells}
+    below: dict[tuple[int, int], Cell] = {}  # grid positions continued from a merge above
     for c in layout.cells:
         for r in range(c.row + 1, c.row + c.rowspan):
             below[(r, c.col)] = c
-    fonts_xml = (f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:cs="{latin}" w:eastAsia="{east_asian}"/>')
+    fonts_xml = f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:cs="{latin}" w:eastAsia="{east_asian}"/>'
     lang_xml = '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"/>'
     out = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
            '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblCellMar>'
@@ -184,23 +184,23 @@ def table_xml(layout: TableLayout, widths: list[int], size: float, east_asian: s
                    + "</w:trPr>")
         col = 0
         while col < n:
-            cell = at.get((r, col))
-            merged = cell is None and below.get((r, col))
-            span = (cell or merged).colspan if (cell or merged) else 1
+            # A position no layout cell covers (none in the national tables) stays an empty cell.
+            cell = at.get((r, col)) or below.get((r, col)) or Cell("", r, col, FILLER)
+            span = cell.colspan
             width = sum(widths[col:col + span])
             props = f'<w:tcW w:type="dxa" w:w="{width}"/>' + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
-            if merged:
+            if cell.row != r:  # continued from a merge above
                 out.append(f'<w:tc><w:tcPr>{props}<w:vMerge/><w:vAlign w:val="center"/></w:tcPr>'
                            f'<w:p><w:pPr>{keep}</w:pPr></w:p></w:tc>')
                 col += span
                 continue
-            if cell is not None and cell.rowspan > 1:
+            if cell.rowspan > 1:
                 props += '<w:vMerge w:val="restart"/>'
-            cell_size = (size - 1.5 if cell.kind == NOTE else size) if cell is not None else size
+            cell_size = size - 1.5 if cell.kind == NOTE else size
             line = Pt(cell_size * 1.3).twips
-            jc = _JC.get(cell.kind, "center") if cell is not None else "center"
+            jc = _JC.get(cell.kind, "center")
             run = ""
-            if cell is not None and cell.text:
+            if cell.text:
                 text = common.clean_text(cell.text)
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 bold = "<w:b/>" if cell.kind == GROUP else ""
