@@ -134,3 +134,11 @@ def test_span_expansion_matches_the_html_table_model(shape):
         return
     got = [[(c.text, c.covered, c.origin) for c in row] for row in doc.blocks[0].rows]
     assert got == expected
+
+
+def test_control_character_after_a_dropped_script():
+    # Word pages carry page breaks (\f); after a removed <script> the text is re-set through
+    # lxml, which refuses control characters (ValueError, a traceback for the user, before).
+    doc = read_html("<div><p>一、总体情况</p><p>甲<script>x()</script>乙\x0c丙</p><p>丁\x0b戊<style>p{}</style></p>"
+                    "<p>二、主动公开政府信息情况</p></div>", "t.html")
+    assert [b.text for b in doc.blocks] == ["一、总体情况", "甲乙 丙", "丁 戊", "二、主动公开政府信息情况"]

@@ -35,7 +35,7 @@ def cn_number(text: str) -> int | None:
 
 
 def is_title(text: str) -> bool:
-    return bool(_REPORT_WORD.search(text)) and len(text) <= 120
+    return len(text) <= 120 and bool(_REPORT_WORD.search(text))
 
 
 _SPACED_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")

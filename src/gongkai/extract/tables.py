@@ -177,14 +177,12 @@ class TableExtractor:
         return _header_kind("".join(texts))
 
     # -- rows ----------------------------------------------------------------------------
-    def _pieces(self, grid: Grid, row: list[GridCell]) -> list[Piece]:
+    @staticmethod
+    def _pieces(row: list[GridCell]) -> list[Piece]:
         out: list[Piece] = []
         for cell in row:
             if cell.covered:
-                origin = grid.rows[cell.origin[0]][cell.origin[1]] if cell.origin else None
-                if origin is not None and origin.text and not is_value_text(origin.text):
-                    out.append(Piece(origin.text, cell.where, "cover"))
-                continue  # a merged value cell counts once
+                continue  # a merged cell counts once, where its text stands
             for text, kind in _classify(cell.text):
                 out.append(Piece(text, cell.where, kind, cell.confidence))
         return out
@@ -199,12 +197,19 @@ class TableExtractor:
 
     def feed_row(self, grid: Grid, row: list[GridCell]) -> bool:
         """Use one row; False when it is not a table row after all (prose the text reader split)."""
-        pieces = self._pieces(grid, row)
-        labels = [p for p in pieces if p.kind == "label"]
-        if labels or not has_any_value(pieces):
+        pieces = self._pieces(row)
+        labels: list[Piece] = []
+        has_values = False
+        last = -1  # index of the last label
+        for i, p in enumerate(pieces):
+            if p.kind == "label":
+                labels.append(p)
+                last = i
+            elif p.kind == "value":
+                has_values = True
+        if labels or not has_values:
             self._settle_short_row()
-        header = self._header_table([p.text for p in labels])
-        has_values = any(p.kind == "value" for p in pieces)
+        header = self._header_table([p.text for p in labels]) if labels else None
         if not has_values and (header or len(labels) >= 3):  # header rows carry no numbers
             if header:
                 self.set_context(header)
@@ -214,8 +219,7 @@ class TableExtractor:
             return True
         if not labels:
             return self._feed_unlabelled(pieces)
-        last = max(i for i, p in enumerate(pieces) if p.kind == "label")
-        region = [p for p in pieces[last + 1:] if p.kind in ("value", "empty")]
+        region = pieces[last + 1:]  # values and blanks
         label = labels[-1]
         hit = self._match(label.text)
         if hit is None and self.pending is not None:
@@ -484,10 +488,6 @@ def _after(where: Where | None) -> Where | None:
     if where.cell is not None:
         return Where(page=where.page, table=where.table, row=where.row, cell=where.cell + 1)
     return where
-
-
-def has_any_value(pieces: list[Piece]) -> bool:
-    return any(p.kind == "value" for p in pieces)
 
 
 def strip_edges(cells: list[Piece]) -> list[Piece]:

@@ -14,31 +14,20 @@ from lxml import etree
 
 from gongkai.errors import UnreadableFile
 from gongkai.model import Where, table_cell
-from gongkai.read.document import Document, Grid, GridCell, Paragraph
-
-_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "button", "select", "textarea",
-              "input", "iframe", "object", "embed", "head")
-_BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
-               "ol", "blockquote", "pre", "dd", "dt", "dl", "header", "footer", "nav", "aside", "center",
-               "tr", "td", "th", "table", "tbody", "thead", "form", "fieldset", "address", "figure",
-               "figcaption", "hr", "caption"}
-_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_SPACES = re.compile(r"[ \t\r\n\u00a0\u3000\u2002\u2003\u200b]+")
-_REPORT_TABLE = re.compile(r"申请人情况|第二十条|行政复议|信息内容|勾稽")
-_HEADING_FIRST = frozenset("一二三四五六")
-_SECTION_HEADING = re.compile(r"^\s*[一二三四五六]\s*[、.．]")
-_MAX_SPAN = 100
-
-
-def _clean(text: str) -> str:
-    if text.isprintable() and "  " not in text:  # no newline, tab, NBSP, ideographic space …
-        return text.strip()
-    return _SPACES.sub(" ", text).strip()
+from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph
+from gongkai.read.htmlrules import (BLOCK_TAGS, DROP_TAGS, HEADING_CANDIDATES, HEADING_FIRST, HEADING_TAGS,
+                                    REPORT_TABLE, SECTION_HEADING)
+from gongkai.read.htmlrules import clean as _clean
+from gongkai.read.htmlrules import span as _span
+from gongkai.read.accelerated import compiled_walk
 
 
 def _text(el) -> str:
     """The element's text content without its tail (the C serializer: faster than XPath string())."""
     return etree.tostring(el, method="text", encoding=str, with_tail=False)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _drop(el) -> None:
@@ -47,21 +36,14 @@ def _drop(el) -> None:
     if parent is None:
         return
     if el.tail:
+        # lxml refuses to set text with C0 control characters, which the parser let through
+        # (Word's page break \f): they become spaces.
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
+            prev.tail = _NOT_XML.sub(" ", (prev.tail or "") + el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = _NOT_XML.sub(" ", (parent.text or "") + el.tail)
     parent.remove(el)
-
-
-def _span(value: str | None) -> int:
-    if value is None or value == "1":
-        return 1
-    try:
-        return max(1, min(_MAX_SPAN, int(str(value).strip().rstrip(";"))))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _own_rows(table) -> list:
@@ -125,9 +107,6 @@ def _is_data_table(el) -> bool:
     return not any(True for _ in el.iterdescendants("table"))
 
 
-_HEADING_CANDIDATES = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "strong", "b", "font", "span"))
-
-
 def _marks(el, in_table: bool, out: list) -> None:
     """The report's tables and the section headings outside any table, in one walk that does
     not enter data tables (in Word markup most elements of a page are inside them)."""
@@ -137,16 +116,16 @@ def _marks(el, in_table: bool, out: list) -> None:
             continue
         if tag == "table":
             if _is_data_table(child):
-                if _REPORT_TABLE.search(_text(child)):
+                if REPORT_TABLE.search(_text(child)):
                     out.append(child)
                 continue
             _marks(child, True, out)
             continue
-        if not in_table and tag in _HEADING_CANDIDATES:
+        if not in_table and tag in HEADING_CANDIDATES:
             first = child.text
-            if first and first.lstrip()[:1] in _HEADING_FIRST:
+            if first and first.lstrip()[:1] in HEADING_FIRST:
                 own = _clean(_text(child))
-                if len(own) <= 40 and _SECTION_HEADING.match(own):
+                if len(own) <= 40 and SECTION_HEADING.match(own):
                     out.append(child)
         _marks(child, in_table, out)
 
@@ -185,7 +164,7 @@ _NOT_TITLE = re.compile(r"当前位置|您的位置|现在位置|首页|>|＞|»
 
 def _printed_title(body) -> str | None:
     """The report title printed above the content: headings first, then any short block."""
-    for tags in (_HEADING_TAGS, ("p", "div", "span", "td", "strong", "b")):
+    for tags in (HEADING_TAGS, ("p", "div", "span", "td", "strong", "b")):
         for el in body.iter(*tags):
             t = _clean(_text(el))
             if "年度报告" in t and len(t) <= 80 and not _NOT_TITLE.search(t):
@@ -194,8 +173,8 @@ def _printed_title(body) -> str | None:
 
 
 class _Walker:
-    def __init__(self, doc: Document):
-        self.doc = doc
+    def __init__(self):
+        self.blocks: list[Block] = []
         self.buffer: list[str] = []
         self.heading = False
         self.tables = 0
@@ -206,7 +185,7 @@ class _Walker:
         self.buffer = []
         if text:
             self.paragraphs += 1
-            self.doc.blocks.append(Paragraph(text, Where(row=self.paragraphs), heading=self.heading))
+            self.blocks.append(Paragraph(text, Where(row=self.paragraphs), heading=self.heading))
         self.heading = False
 
     def walk(self, el) -> None:
@@ -214,14 +193,14 @@ class _Walker:
         if tag == "table" and _is_data_table(el):
             self.flush()
             self.tables += 1
-            self.doc.blocks.append(expand_table(el, self.tables))
+            self.blocks.append(expand_table(el, self.tables))
             if el.tail:
                 self.buffer.append(el.tail)
             return
-        block = tag in _BLOCK_TAGS
+        block = tag in BLOCK_TAGS
         if block:
             self.flush()
-        if tag in _HEADING_TAGS:
+        if tag in HEADING_TAGS:
             self.heading = True
         if tag == "br":
             self.flush()
@@ -238,7 +217,19 @@ class _Walker:
             self.buffer.append(el.tail)
 
 
-def read_html(text: str, name: str) -> Document:
+def python_walk(body) -> tuple[list[Block], bool]:
+    """The report's blocks in reading order, and whether the report is the whole body."""
+    root = _report_root(body)
+    walker = _Walker()
+    walker.walk(root)
+    return walker.blocks, root is body
+
+
+walk = compiled_walk if compiled_walk is not None else python_walk
+
+
+def read_html(text: str, name: str, walker=None) -> Document:
+    """``walker``: ``python_walk`` or the compiled one (the default when built); tests compare them."""
     doc = Document(name=name, form="html")
     try:
         tree = etree.fromstring(text, etree.HTMLParser(remove_comments=True, remove_pis=True))
@@ -250,15 +241,14 @@ def read_html(text: str, name: str) -> Document:
     if title is not None and title.text:
         # "<report title>-<site name>" or "<report title>_<site name>"
         doc.title_hint = re.split(r"\s*[-_|–—]\s*(?=[^-_|–—]*$)", _clean(title.text))[0]
-    for el in list(tree.iter(*_DROP_TAGS)):
+    for el in list(tree.iter(*DROP_TAGS)):
         _drop(el)
     body = tree.find("body")
     if body is None:
         body = tree
-    root = _report_root(body)
-    _Walker(doc).walk(root)
+    doc.blocks, whole_body = (walker or walk)(body)
     # The title is often printed just above the report's container: look for it there.
-    if root is not body and "年度报告" not in _leading_text(doc.blocks):
+    if not whole_body and "年度报告" not in _leading_text(doc.blocks):
         title = _printed_title(body)
         if title:
             doc.title_hint = title
