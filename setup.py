@@ -36,7 +36,11 @@ def extensions():
     digest = hashlib.sha256(Path(PYX).read_bytes()).hexdigest()
     walker = Extension("gongkai.read._htmlwalk", [PYX], include_dirs=lxml.get_include(),
                        define_macros=[("GONGKAI_PYX_SHA256", f'"{digest}"')])
-    return cythonize([walker], quiet=True)
+    try:
+        return cythonize([walker], quiet=True)
+    except Exception as exc:  # noqa: BLE001 - as for a failed compile: install without it
+        print(f"gongkai: C accelerator not generated ({exc}); HTML is read by the Python walker")
+        return []
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

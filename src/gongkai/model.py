@@ -89,6 +89,18 @@ def line_cell(line: int, column: int) -> Where:
     return Where(line=line, column=column)
 
 
+@lru_cache(maxsize=65536)
+def at_line(line: int) -> Where:
+    """A text line (shared like ``table_cell``)."""
+    return Where(line=line)
+
+
+@lru_cache(maxsize=65536)
+def at_row(row: int) -> Where:
+    """A block of an HTML page, in reading order (shared like ``table_cell``)."""
+    return Where(row=row)
+
+
 @dataclass(slots=True)
 class CellInfo:
     raw: str

@@ -64,12 +64,12 @@ def extract(doc: Document) -> Report:
         else:
             # A heading can sit inside a layout grid (one cell on its own row).
             for row in block.rows:
-                cells = [c for c in row if c.text and not c.covered]
-                if len(cells) == 1:
-                    found = heading_number(cells[0].text, current)
+                only = _only_text_cell(row)
+                if only is not None:
+                    found = heading_number(only.text, current)
                     if found:
                         current, titles[current] = found[0], found[1]
-                        heading_where[current] = cells[0].where
+                        heading_where[current] = only.where
                         bodies[current] = []
                         tables.set_context(_SECTION_TABLE.get(current))
                         continue
@@ -95,6 +95,17 @@ def extract(doc: Document) -> Report:
     if not report.sections and report.table2 is None and report.table3 is None and report.table4 is None:
         raise NotAReport("没有找到年度报告的章节或统计表，这不像是一份政府信息公开工作年度报告。", doc.name)
     return report
+
+
+def _only_text_cell(row: list) -> object | None:
+    """The row's one cell with text, if it has exactly one."""
+    only = None
+    for cell in row:
+        if cell.text and not cell.covered:
+            if only is not None:
+                return None
+            only = cell
+    return only
 
 
 def _strip_signature(lines: list[str], signer: str | None) -> None:

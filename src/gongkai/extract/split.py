@@ -8,6 +8,7 @@ otherwise nothing is returned and the cells stay null.  Parts never have leading
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from itertools import combinations
 
 Check = Callable[[list[int]], bool]
@@ -51,6 +52,7 @@ def recover(tokens: list[str], m: int, check: Check) -> list[int] | None:
     return found
 
 
+@lru_cache(maxsize=None)
 def row_total_check(width: int) -> Check:
     """Last number is the sum of the ones before it (table 3 rows)."""
     return lambda v: len(v) == width and v[-1] == sum(v[:-1])

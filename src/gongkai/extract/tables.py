@@ -99,6 +99,16 @@ def _cell_ids(table: str, row_id: str, columns: tuple[str, ...]) -> tuple[str, .
 
 
 @lru_cache(maxsize=16384)
+def _printed_officially(text: str, table: str, row_id: str, official: str) -> bool:
+    """The row label as the format prints it (up to spacing and brackets), not a variant."""
+    forms = [official]
+    if table == "table3":
+        spec = FORMAT.table3_rows[row_id]
+        forms += [spec.core, spec.label]
+    return L.is_official(text, *forms)
+
+
+@lru_cache(maxsize=16384)
 def _classify(cell_text: str) -> tuple[tuple[str, str], ...]:
     """A cell's text as (text, kind) pieces: a value, a blank, a label, or a label with its number
     run on (``行政许可 12``), or several numbers in one cell."""
@@ -140,8 +150,8 @@ def detect_table2_version(grids: list[Grid]) -> tuple[str | None, list[tuple[str
     for grid in grids:
         for row in grid.rows:
             for cell in row:
-                if cell.covered or not cell.text:
-                    continue
+                if cell.covered or not cell.text or cell.text.isdigit():
+                    continue  # numbers vote for no version
                 version, variant_of = _table2_vote(cell.text)
                 if version:
                     votes[version] += 1
@@ -207,7 +217,7 @@ class TableExtractor:
                 last = i
             elif p.kind == "value":
                 has_values = True
-        if labels or not has_values:
+        if self.short_row is not None and (labels or not has_values):
             self._settle_short_row()
         header = self._header_table([p.text for p in labels]) if labels else None
         if not has_values and (header or len(labels) >= 3):  # header rows carry no numbers
@@ -252,7 +262,8 @@ class TableExtractor:
                 return False
             self.report.notes.append(f"{_zh(label.where)}：无法归属的表格行“{L.squeeze(label.text)}”，未取其数值。")
             return True
-        self._flush_pending(unless=hit)
+        if self.pending is not None:
+            self._flush_pending(unless=hit)
         table, row_id, official = hit
         if not has_values and not region:
             self.pending = (label.text, label.where, table, row_id)
@@ -347,11 +358,7 @@ class TableExtractor:
         if current is not None and row_id in current:
             self.report.notes.append(f"{_zh(label.where)}：重复的表格行“{L.squeeze(label.text)}”，已保留第一次出现的数值。")
             return
-        forms = [official]
-        if table == "table3":
-            spec = FORMAT.table3_rows[row_id]
-            forms += [spec.core, spec.label]
-        if not L.is_official(label.text, *forms):
+        if not _printed_officially(label.text, table, row_id, official):
             self.report.labels.append(LabelUse(table, row_id, L.squeeze(label.text), official, label.where))
         check = split.row_total_check(len(columns)) if table == "table3" else split.no_check
         self._write(table, row_id, columns, region, check, label.where, exact)
@@ -391,19 +398,17 @@ class TableExtractor:
                     self.report.set_value(f"{table}.{row_id}.{column}", numbers[i] if numbers else None,
                                           CellInfo(raw, where, inferred=numbers is not None))
                 return
-        values: list[Piece | None] = list(cells) + [None] * (m - len(cells))
         target = self.report.row(table, row_id)
         store = self.report.cells
-        last = None
-        for column, cell_id, piece in zip(columns, _cell_ids(table, row_id, columns), values):
-            if piece is None:  # not printed at all: point where it would have stood
-                last = _after(last)
-                target[column] = None
-                store[cell_id] = CellInfo("", last or row_where)
-            else:
-                last = piece.where
-                target[column] = parse_value(piece.text) if piece.kind == "value" else None
-                store[cell_id] = CellInfo(piece.text, piece.where, False, piece.confidence)
+        ids = _cell_ids(table, row_id, columns)
+        for column, cell_id, piece in zip(columns, ids, cells):
+            target[column] = parse_value(piece.text) if piece.kind == "value" else None
+            store[cell_id] = CellInfo(piece.text, piece.where, False, piece.confidence)
+        last = cells[-1].where if cells else None
+        for column, cell_id in zip(columns[len(cells):], ids[len(cells):]):
+            last = _after(last)  # not printed at all: point where it would have stood
+            target[column] = None
+            store[cell_id] = CellInfo("", last or row_where)
 
     def _settle_short_row(self, continuation: list[Piece] | None = None) -> bool:
         """Write the row left short; ``continuation`` (a label-less line) completes it when it fits."""

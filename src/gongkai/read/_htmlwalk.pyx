@@ -8,6 +8,8 @@ The rules (which tags are blocks, what marks a report table) come from ``htmlrul
 require this walk and the Python one to give identical blocks.  The tree is only read here.
 """
 
+import dataclasses
+
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdlib cimport free, realloc
 from libc.string cimport memcpy, strcmp, strlen
@@ -15,10 +17,10 @@ from libc.string cimport memcpy, strcmp, strlen
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Element, import_lxml__etree
 
-from gongkai.model import Where, table_cell
+from gongkai.model import Where, at_row, table_cell
 from gongkai.read.document import Grid, GridCell, Paragraph
-from gongkai.read.htmlrules import (BLOCK_TAGS, HEADING_CANDIDATES, HEADING_FIRST, HEADING_TAGS, REPORT_TABLE,
-                                    SECTION_HEADING, clean, span)
+from gongkai.read.htmlrules import (BLOCK_TAGS, HEADING_CANDIDATES, HEADING_FIRST, HEADING_TAGS, MAX_SPAN,
+                                    REPORT_TABLE, SECTION_HEADING, SPACES, span)
 
 cdef extern from "lxml-version.h":
     const char* LXML_VERSION_STRING
@@ -35,6 +37,57 @@ import_lxml__etree()
 
 LXML_VERSION = LXML_VERSION_STRING.decode()  # lxml whose C structures this module was compiled against
 SOURCE_SHA256 = GONGKAI_PYX_SHA256.decode()  # sha256 of this file at build time (set by setup.py)
+
+# GridCells and Paragraphs are made without running their dataclass __init__ (Python code, most of
+# the walk's time): allocated, then their fields set through the class's own slot descriptors.  That
+# is only the same thing while the classes are plain field holders, so the module refuses to load
+# otherwise (html.py then walks in Python).
+if tuple(f.name for f in dataclasses.fields(GridCell)) != ("text", "where", "covered", "origin", "confidence") \
+        or tuple(f.name for f in dataclasses.fields(Paragraph)) != ("text", "where", "heading") \
+        or hasattr(GridCell, "__post_init__") or hasattr(Paragraph, "__post_init__") \
+        or not hasattr(GridCell, "__slots__"):
+    raise ImportError("GridCell or Paragraph changed: _htmlwalk.pyx must be updated")
+
+cdef extern from *:
+    """
+    static PyObject* gk_alloc(PyObject* type) {
+        return ((PyTypeObject*) type)->tp_alloc((PyTypeObject*) type, 0);
+    }
+    static int gk_set(PyObject* descriptor, PyObject* obj, PyObject* value) {
+        return Py_TYPE(descriptor)->tp_descr_set(descriptor, obj, value);
+    }
+    """
+    object gk_alloc(object type)
+    int gk_set(object descriptor, object obj, object value) except -1
+
+_TEXT, _WHERE, _COVERED, _ORIGIN, _CONFIDENCE = (GridCell.__dict__[name] for name in
+                                                 ("text", "where", "covered", "origin", "confidence"))
+
+
+cdef object _cell(str text, object where, bint covered=False, object origin=None):
+    cell = gk_alloc(GridCell)
+    gk_set(_TEXT, cell, text)
+    gk_set(_WHERE, cell, where)
+    gk_set(_COVERED, cell, covered)
+    gk_set(_ORIGIN, cell, origin)
+    gk_set(_CONFIDENCE, cell, None)
+    return cell
+
+
+cdef object _paragraph(str text, object where, bint heading):
+    paragraph = object.__new__(Paragraph)
+    paragraph.text = text
+    paragraph.where = where
+    paragraph.heading = heading
+    return paragraph
+
+
+cdef str clean(str text):
+    # htmlrules.clean, without a Python frame for every label and paragraph
+    if text.isprintable() and "  " not in text:
+        return text.strip()
+    return SPACES.sub(" ", text).strip()
+
 
 cdef enum:
     K_BLOCK = 1
@@ -269,7 +322,7 @@ cdef class _Walk:
             text = clean(_decode(&self.text))
             if text:
                 self.paragraphs += 1
-                self.blocks.append(Paragraph(text, Where(row=self.paragraphs), heading=self.heading))
+                self.blocks.append(_paragraph(text, at_row(self.paragraphs), self.heading))
         self.text.size = 0
         self.heading = False
         return 0
@@ -316,9 +369,18 @@ cdef class _Walk:
         return None
 
     cdef int span(self, tree.xmlNode* cell, const char* name) except -1:
+        """htmlrules.span of the attribute; plain digits are read here."""
+        cdef Py_ssize_t i
+        cdef long n = 0
         value = self.attribute(cell, name)
-        if value is None or value == "1":
+        if value is None:
             return 1
+        if 0 < self.scratch.size <= 6:
+            for i in range(self.scratch.size):
+                if not b"0"[0] <= self.scratch.data[i] <= b"9"[0]:
+                    return span(value)
+                n = n * 10 + self.scratch.data[i] - b"0"[0]
+            return max(1, min(MAX_SPAN, n))
         return span(value)
 
     cdef list own_rows(self, tree.xmlNode* table):
@@ -368,27 +430,27 @@ cdef class _Walk:
                 if raw and not _plain(&self.scratch):
                     raw = clean(raw)
                 where = table_cell(table_no, r + 1, c + 1)
-                row.append(GridCell(raw, where))
+                row.append(_cell(raw, where))
                 if colspan > 1 or rowspan > 1:
                     origin = (r, c)
                     for dc in range(1, colspan):  # a span from above keeps its place where they overlap
-                        row.append(taken.get(c + dc) or GridCell("", where, True, origin))
+                        row.append(taken.get(c + dc) or _cell("", where, True, origin))
                     for dr in range(1, rowspan):
                         lower = below[r + dr]
                         for dc in range(colspan):
                             if c + dc not in lower:
-                                lower[c + dc] = GridCell("", where, True, origin)
+                                lower[c + dc] = _cell("", where, True, origin)
                 cell = cell.next
             if taken:  # spans from above that reach past the row's own cells
                 for c in range(len(row), max(taken) + 1):
-                    row.append(taken.get(c) or GridCell("", table_cell(table_no, r + 1, c + 1)))
+                    row.append(taken.get(c) or _cell("", table_cell(table_no, r + 1, c + 1)))
             if len(row) > width:
                 width = len(row)
             grid_rows.append(row)
         for r in range(n):
             row = grid_rows[r]
             for c in range(len(row), width):
-                row.append(GridCell("", table_cell(table_no, r + 1, c + 1)))
+                row.append(_cell("", table_cell(table_no, r + 1, c + 1)))
         return Grid(grid_rows, Where(table=table_no), exact=True)
 
 

@@ -13,7 +13,7 @@ import re
 from lxml import etree
 
 from gongkai.errors import UnreadableFile
-from gongkai.model import Where, table_cell
+from gongkai.model import Where, at_row, table_cell
 from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph
 from gongkai.read.htmlrules import (BLOCK_TAGS, DROP_TAGS, HEADING_CANDIDATES, HEADING_FIRST, HEADING_TAGS,
                                     REPORT_TABLE, SECTION_HEADING)
@@ -185,7 +185,7 @@ class _Walker:
         self.buffer = []
         if text:
             self.paragraphs += 1
-            self.blocks.append(Paragraph(text, Where(row=self.paragraphs), heading=self.heading))
+            self.blocks.append(Paragraph(text, at_row(self.paragraphs), heading=self.heading))
         self.heading = False
 
     def walk(self, el) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from gongkai.model import Where, line_cell
+from gongkai.model import at_line, line_cell
 from gongkai.read.document import Document, Grid, GridCell, Paragraph
 
 _SEPARATOR_CELL = re.compile(r"^:?-{3,}:?$")
@@ -71,7 +71,7 @@ def read_text(text: str, name: str, form: str = "txt") -> Document:
     def flush_grid() -> None:
         nonlocal rows
         if rows:
-            doc.blocks.append(Grid(rows, Where(line=grid_start), exact=False))
+            doc.blocks.append(Grid(rows, at_line(grid_start), exact=False))
             rows = []
 
     for number, raw_line in enumerate(text.splitlines(), start=1):
@@ -89,7 +89,7 @@ def read_text(text: str, name: str, form: str = "txt") -> Document:
             if cells is not None:  # a guess: kept apart so that prose can be given back
                 flush_grid()
                 doc.blocks.append(Grid([[GridCell(c, line_cell(number, i + 1)) for i, c in enumerate(cells)]],
-                                       Where(line=number), exact=False, loose=True))
+                                       at_line(number), exact=False, loose=True))
                 continue
         if cells is not None:
             if all(not c or _SEPARATOR_CELL.match(c) for c in cells):
@@ -101,8 +101,8 @@ def read_text(text: str, name: str, form: str = "txt") -> Document:
         flush_grid()
         m = _MD_HEADING.match(line)
         if m and form in ("md", "txt") and m.group(1):
-            doc.blocks.append(Paragraph(_strip_markup(m.group(2)), Where(line=number), heading=True))
+            doc.blocks.append(Paragraph(_strip_markup(m.group(2)), at_line(number), heading=True))
         else:
-            doc.blocks.append(Paragraph(_strip_markup(line), Where(line=number)))
+            doc.blocks.append(Paragraph(_strip_markup(line), at_line(number)))
     flush_grid()
     return doc
