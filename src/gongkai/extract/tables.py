@@ -219,19 +219,20 @@ class TableExtractor:
                 has_values = True
         if self.short_row is not None and (labels or not has_values):
             self._settle_short_row()
-        header = self._header_table([p.text for p in labels]) if labels else None
-        if not has_values and (header or len(labels) >= 3):  # header rows carry no numbers
-            if header:
-                self.set_context(header)
-                self.headers_seen.add(header)
-            if self.context == "table3":
-                self._note_t3_header_variants(labels)
-            return True
+        if not has_values:  # header rows carry no numbers
+            header = self._header_table([p.text for p in labels]) if labels else None
+            if header or len(labels) >= 3:
+                if header:
+                    self.set_context(header)
+                    self.headers_seen.add(header)
+                if self.context == "table3":
+                    self._note_t3_header_variants(labels)
+                return True
         if not labels:
             return self._feed_unlabelled(pieces)
         region = pieces[last + 1:]  # values and blanks
         label = labels[-1]
-        hit = self._match(label.text)
+        hit = match_row_label(label.text, self.context == "table2", True)
         if hit is None and self.pending is not None:
             combined = self._match(self.pending[0] + label.text)
             if combined is None and len(L.squeeze(label.text)) <= 12:  # the tail of a wrapped label
@@ -345,12 +346,9 @@ class TableExtractor:
         return True
 
     # -- assignment ------------------------------------------------------------------------
-    def _columns(self, table: str, row_id: str) -> tuple[str, ...] | None:
-        return row_columns(table, row_id, self.version2 or "2021")
-
     def _assign(self, table: str, row_id: str, official: str, label: Piece, region: list[Piece],
                 exact: bool = True) -> None:
-        columns = self._columns(table, row_id)
+        columns = row_columns(table, row_id, self.version2 or "2021")
         if columns is None:  # e.g. a 2019-only row in a 2021 table
             self.report.extra_rows.append(ExtraRow(table, L.squeeze(label.text), [p.text for p in region], label.where))
             return
