@@ -73,3 +73,16 @@ def test_tag_soup_walks_alike(body, wrap):
         return  # nothing to parse: both paths raise before walking
     assert fast.blocks == slow.blocks
     assert fast.title_hint == slow.title_hint
+
+
+def test_the_python_walk_is_chosen_when_the_compiled_one_cannot_be_trusted(monkeypatch):
+    monkeypatch.setenv("GONGKAI_PURE_PYTHON", "1")
+    assert accelerated._load() == (None, "Python（GONGKAI_PURE_PYTHON 已设置）")
+    monkeypatch.delenv("GONGKAI_PURE_PYTHON")
+
+    class OtherLxml:
+        __version__ = "5.0.0"
+
+    monkeypatch.setattr(accelerated, "etree", OtherLxml)
+    walk, status = accelerated._load()
+    assert walk is None and status.startswith("Python（C 加速模块按 lxml 6.1.3 编译，当前为 5.0.0")
