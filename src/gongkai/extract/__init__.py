@@ -11,7 +11,7 @@ from gongkai.extract.tables import TableExtractor, detect_table2_version
 from gongkai.format import FORMAT
 from gongkai.model import LabelUse, Report, Section, Source
 from gongkai.read import read_bytes, read_file
-from gongkai.read.document import Document, Grid, Paragraph
+from gongkai.read.document import Document, Grid, GridCell, Paragraph
 
 _SECTION_TABLE = {2: "table2", 3: "table3", 4: "table4"}
 _CN = "零一二三四五六七"
@@ -97,7 +97,7 @@ def extract(doc: Document) -> Report:
     return report
 
 
-def _only_text_cell(row: list) -> object | None:
+def _only_text_cell(row: list[GridCell]) -> GridCell | None:
     """The row's one cell with text, if it has exactly one."""
     only = None
     for cell in row:
