@@ -1,0 +1,204 @@
+"""Smoke pass: every subcommand of an INSTALLED gongkai, run as a user runs it, on real input.
+
+    python scripts/smoke.py --gongkai /path/to/venv/bin/gongkai [--examples examples/]
+
+``scripts/smoke.sh`` builds a wheel from the files git tracks, installs it into a fresh virtual
+environment (not editable, no system site-packages) and runs this file with that environment's
+Python from outside the source tree, so what is exercised is exactly what a user installs.  Each
+step checks the exit code and a real outcome (a cell value, a deadline, a fee, a file written);
+the first failure stops the pass with the command, its exit code and its output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+import zipfile
+from pathlib import Path
+
+STEP_SECONDS = 300
+
+
+class SmokeFailure(Exception):
+    pass
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gongkai", required=True, help="the installed gongkai command")
+    ap.add_argument("--examples", default=str(Path(__file__).resolve().parent.parent / "examples"))
+    args = ap.parse_args()
+    gongkai = str(Path(args.gongkai).resolve())
+    examples = Path(args.examples).resolve()
+    with tempfile.TemporaryDirectory(prefix="gongkai-smoke-") as tmp:
+        smoke = Smoke(gongkai, examples, Path(tmp))
+        try:
+            smoke.run_all()
+        except SmokeFailure as exc:
+            print(f"smoke: FAILED: {exc}", file=sys.stderr)
+            return 1
+    print(f"smoke: {smoke.count} commands of the installed gongkai passed")
+    return 0
+
+
+class Smoke:
+    def __init__(self, gongkai: str, examples: Path, tmp: Path):
+        self.gongkai = gongkai
+        self.examples = examples
+        self.tmp = tmp
+        self.count = 0
+        # Everything the commands write by default goes under tmp, never into the user's home.
+        self.env = {**os.environ, "HOME": str(tmp / "home"), "XDG_DATA_HOME": str(tmp / "data"),
+                    "GONGKAI_WEB_HOME": str(tmp / "web")}
+        for name in ("GONGKAI_WEB_DB", "PYTHONPATH"):
+            self.env.pop(name, None)
+
+    def run(self, *argv: str, expect: int = 0, stdin: str | None = None) -> str:
+        cmd = [self.gongkai, *argv]
+        shown = " ".join(["gongkai", *argv])
+        started = time.monotonic()
+        r = subprocess.run(cmd, env=self.env, cwd=self.tmp, input=stdin, capture_output=True, text=True,
+                           timeout=STEP_SECONDS)
+        self.count += 1
+        if r.returncode != expect or "Traceback" in r.stderr:
+            raise SmokeFailure(f"{shown}\n  exit {r.returncode} (expected {expect})\n"
+                               f"  stdout: {r.stdout[-2000:]}\n  stderr: {r.stderr[-4000:]}")
+        print(f"smoke: ok ({time.monotonic() - started:5.1f} s) {shown}", flush=True)
+        return r.stdout
+
+    def expect(self, condition: bool, what: str) -> None:
+        if not condition:
+            raise SmokeFailure(what)
+
+    def run_all(self) -> None:
+        ex = self.examples
+        t = self.tmp
+        self.where_installed()
+        self.expect("gongkai" in self.run("--version"), "gongkai --version")
+
+        # parse: one report as JSON (exact cells), the whole examples/ folder as JSON lines, CSV
+        report = json.loads(self.run("parse", "--json", str(ex / "huaian-city-2024.pdf")))
+        self.expect(report["year"] == 2024 and report["table3"]["new_received"]["total"] is not None,
+                    f"parse --json: year {report.get('year')}, table 3 {report.get('table3', {}).get('new_received')}")
+        lines = self.run("parse", "--json", str(ex)).splitlines()
+        self.expect(len(lines) == len([p for p in ex.iterdir() if p.suffix in (".txt", ".pdf")]),
+                    f"parse examples/: {len(lines)} lines")
+        self.run("parse", "--csv", "-o", str(t / "cells.csv"), str(ex / "001_fb8decbe9b2e9cc0.txt"))
+        self.expect("table3.granted.natural_person" in (t / "cells.csv").read_text(encoding="utf-8-sig"),
+                    "parse --csv wrote no table-3 cell")
+
+        # check: a clean report exits 0, a defective one 1 with its findings
+        self.run("check", str(ex / "huaian-city-2024.pdf"))
+        out = self.run("check", "--json", str(ex / "003_366708d6a3d1c052.txt"), expect=1)
+        self.expect(any(f["severity"] == "error" for f in json.loads(out)["findings"]),
+                    "check --json: no error finding in 003")
+        self.run("check", str(ex / "hongze-district-2024.pdf"), "--previous", str(ex / "hongze-district-2023.pdf"),
+                 "--html", str(t / "review.html"))
+        self.expect("<table" in (t / "review.html").read_text(encoding="utf-8"), "check --html wrote no table")
+
+        # new + build (docx, html, md; pdf where LibreOffice is installed)
+        self.run("new", "--agency", "某某县某某局", "--year", "2025", "--from", str(ex / "huaian-city-2024.pdf"),
+                 "-o", str(t / "2025.yaml"))
+        self.expect("某某县某某局" in (t / "2025.yaml").read_text(encoding="utf-8"), "new: agency not in the source")
+        forms = ["docx", "html", "md"] + (["pdf"] if shutil.which("soffice") or shutil.which("libreoffice") else [])
+        for form in forms:
+            out_file = t / f"report.{form}"
+            self.run("build", str(ex / "source-2024.yaml"), "--to", form, "-o", str(out_file))
+            self.expect(out_file.stat().st_size > 1000, f"build --to {form}: {out_file.stat().st_size} bytes")
+        with zipfile.ZipFile(t / "report.docx") as z:
+            self.expect("表三" in z.read("word/document.xml").decode("utf-8") or
+                        "收到和处理政府信息公开申请情况" in z.read("word/document.xml").decode("utf-8"),
+                        "build docx: no table 3 heading")
+        if "pdf" not in forms:
+            print("smoke: LibreOffice not installed: build --to pdf not run")
+
+        # the request register: add, list, reply, table 3; the deadline and fee calculators
+        reg = ["--db", str(t / "register.db")]
+        out = self.run("register", "add", "--type", "自然人", "--name", "张三", "--phone", "13912345678",
+                       "--channel", "当面", "--content", "某项目批复", "--date", "2025-09-26",
+                       "--letter", str(t / "receipt.docx"), *reg)
+        self.expect("2025-000001：已登记，答复期限 2025-10-30" in out, f"register add: {out}")
+        out = self.run("register", "list", *reg)
+        self.expect("张*" in out and "13912345678" not in out, f"register list: {out}")
+        self.run("register", "reply", "2025-000001", "--date", "2025-10-20", "--outcome", "部分公开",
+                 "--note", "删除了个人信息", "--letter", str(t / "reply.docx"), *reg)
+        table3 = json.loads(self.run("register", "table3", "--year", "2025", "--json", *reg))
+        self.expect(table3["table3"]["partial"]["natural_person"] == 1, f"register table3: {table3['table3']}")
+        self.expect("答复期限：2025-10-30" in self.run("deadline", "2025-09-26"), "deadline 2025-09-26")
+        self.expect(self.run("fee", "--pieces", "35").splitlines()[0] == "3000元", "fee --pieces 35")
+
+        # the proactive-disclosure log: add, table 2
+        log = ["--db", str(t / "register.db")]
+        out = self.run("log", "add", *log, "--title", "关于印发某办法的通知", "--kind", "规范性文件",
+                       "--made", "2026-01-26", "--doc-no", "某发〔2026〕1号")
+        self.expect("已登记 D2026-000001" in out, f"log add: {out}")
+        table2 = json.loads(self.run("log", "table2", *log, "--year", "2026", "--json"))
+        self.expect(table2["table2"]["art20_1.normative_docs"]["made"] == 1, f"log table2: {table2['table2']}")
+
+        # the corpus: ingest the examples, export them
+        corpus = ["--db", str(t / "corpus.db")]
+        self.run("ingest", *corpus, "--workers", "1", "-q", str(ex))
+        for form, target in (("csv", t / "csv"), ("parquet", t / "parquet"), ("xlsx", t / "dataset.xlsx")):
+            self.run("export", *corpus, "--to", form, "-o", str(target))
+            self.expect(target.exists(), f"export --to {form} wrote nothing")
+        cells = (t / "csv" / "cells.csv")
+        self.expect(cells.exists() and cells.stat().st_size > 1000, f"export csv: {sorted((t / 'csv').iterdir())}")
+
+        self.serve_one_request(ex / "huaian-city-2024.pdf", report)
+
+    def where_installed(self) -> None:
+        python = Path(self.gongkai).with_name("python")
+        r = subprocess.run([str(python), "-c", "import gongkai, sys; print(gongkai.__file__)"], env=self.env,
+                           cwd=self.tmp, capture_output=True, text=True, timeout=60)
+        self.expect(r.returncode == 0 and "site-packages" in r.stdout,
+                    f"gongkai is not imported from an installed package: {r.stdout}{r.stderr}")
+        print(f"smoke: gongkai imported from {r.stdout.strip()}")
+
+    def serve_one_request(self, pdf: Path, parsed: dict) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen([self.gongkai, "serve", "--port", str(port)], env=self.env, cwd=self.tmp,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/check/", timeout=5).read()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise SmokeFailure(f"gongkai serve did not start: {server.stderr.read()}") from None
+                    time.sleep(0.3)
+            boundary = uuid.uuid4().hex
+            body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{pdf.name}\"\r\n"
+                    "Content-Type: application/pdf\r\n\r\n").encode() + pdf.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+            req = urllib.request.Request(f"{base}/api/parse", data=body, method="POST",
+                                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            with urllib.request.urlopen(req, timeout=120) as resp:
+                answer = json.loads(resp.read())
+                self.expect(resp.status == 200, f"POST /api/parse: {resp.status}")
+            self.expect(answer["table3"] == parsed["table3"], "POST /api/parse: table 3 differs from gongkai parse")
+            self.count += 1
+            print("smoke: ok gongkai serve + POST /api/parse (same table 3 as gongkai parse)")
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
