@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gongkai.errors import GongkaiError
 
-FORMS = {"docx": ".docx", "html": ".html", "pdf": ".pdf", "md": ".md"}
+from gongkai.render import FORMS
 
 
 def add_parser(sub) -> None:
@@ -141,25 +141,9 @@ def run_build(args) -> int:
         raise GongkaiError("输出文件不能与源文件相同。", str(out))
     if out.exists() and not args.overwrite:
         raise GongkaiError("输出文件已存在，未覆盖。如确需替换请加 --overwrite。", str(out))
+    from gongkai.render import render
+
     _write(out, render(report, args.to))
     print(f"gongkai：已生成 {out}")
     return 0
 
-
-def render(report, form: str) -> bytes:
-    if form == "html":
-        from gongkai.render.html import render_html
-
-        return render_html(report).encode("utf-8")
-    if form == "md":
-        from gongkai.render.markdown import render_markdown
-
-        return render_markdown(report).encode("utf-8")
-    from gongkai.render.docx import render_docx
-
-    docx = render_docx(report)
-    if form == "docx":
-        return docx
-    from gongkai.render.pdf import render_pdf
-
-    return render_pdf(docx)

@@ -127,7 +127,7 @@ def _page_name(path: str) -> str:
 
 
 def _write_html(report, findings, path: str, out: str) -> None:
-    from gongkai.check.review import render_review
+    from gongkai.render.review import render_review
 
     try:
         with open(out, "w", encoding="utf-8") as fh:

@@ -168,7 +168,9 @@ def run_export(args) -> int:
 
 
 def run_compare(args) -> int:
-    from gongkai.corpus.compare import compare, load_side, print_comparison, to_html
+    from gongkai.cli.corpusview import print_comparison
+    from gongkai.corpus.compare import compare, load_side
+    from gongkai.render.compare import compare_html
 
     a = load_side(args.a, args.db)
     b = load_side(args.b, args.db)
@@ -176,13 +178,14 @@ def run_compare(args) -> int:
     print_comparison(result)
     if args.html:
         with open(args.html, "w", encoding="utf-8") as f:
-            f.write(to_html(result))
+            f.write(compare_html(result))
         print(f"已写出 {args.html}")
     return 0
 
 
 def run_rollup(args) -> int:
-    from gongkai.corpus.rollup import print_rollup, rollup
+    from gongkai.cli.corpusview import print_rollup
+    from gongkai.corpus.rollup import rollup
 
     if args.year is not None and not args.region:
         raise GongkaiError("--year 只与 --region 一起使用。")
@@ -265,7 +268,8 @@ def _print_selection(s, explicit_against: bool) -> None:
 
 
 def run_stats(args) -> int:
-    from gongkai.corpus.stats import compute, print_stats, write_csv, write_svgs
+    from gongkai.cli.corpusview import print_stats
+    from gongkai.corpus.stats import compute, write_csv, write_svgs
 
     with _store(args) as store:
         table = compute(store, args.level)

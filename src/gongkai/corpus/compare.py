@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from dataclasses import dataclass, field
@@ -133,121 +132,16 @@ def _sections(ra: Report, rb: Report) -> list[SectionComparison]:
     return out
 
 
-# -- output -------------------------------------------------------------------------------
-def _show(v) -> str:
+# -- values as shown ----------------------------------------------------------------------
+def show_value(v) -> str:
+    """A compared value in words: a row the report lacks, a blank, or the number."""
     if v is MISSING:
         return "（无此行）"
     return "（空）" if v is None else str(v)
 
 
-def _delta(va, vb) -> str:
+def delta(va, vb) -> str:
+    """B − A with its sign, or "" when either side has no number."""
     if va is MISSING or vb is MISSING or va is None or vb is None:
         return ""
-    d = vb - va
-    return f"{d:+}"
-
-
-def print_comparison(c: Comparison) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(soft_wrap=True)  # plain lines unbroken when piped; tables still fit
-    if not console.is_terminal:
-        console.width = max(console.width, 160)
-    ra, rb = c.a.report, c.b.report
-    console.print(f"[bold]A[/bold] {c.a.label}：{ra.agency or '（未识别）'} {ra.year or ''} 年")
-    console.print(f"[bold]B[/bold] {c.b.label}：{rb.agency or '（未识别）'} {rb.year or ''} 年")
-    console.print(f"统计表：{c.cells_equal} 格相同，{len(c.cell_diffs)} 格不同。")
-    if c.cell_diffs:
-        t = Table(title="统计表差异")
-        for h in ("单元格", "A", "B", "B−A"):
-            t.add_column(h, justify="right" if h != "单元格" else "left")
-        for cell_id, va, vb in c.cell_diffs[:200]:
-            t.add_row(cell_id, _show(va), _show(vb), _delta(va, vb))
-        console.print(t)
-        if len(c.cell_diffs) > 200:
-            console.print(f"……另有 {len(c.cell_diffs) - 200} 格差异未列出（见 --html）。")
-    console.print("结转衔接：" + c.continuity_note)
-    if c.continuity:
-        t = Table()
-        for h in ("列", "上年“四”", "本年“二”", "衔接"):
-            t.add_column(h)
-        for col, fwd, over, ok in c.continuity:
-            t.add_row(col, _show(fwd), _show(over), "✓" if ok else "✗")
-        console.print(t)
-    t = Table(title="章节文字相似度")
-    for h in ("章节", "相似度", "B 中照搬 A 的比例", "照搬段落数"):
-        t.add_column(h)
-    for s in c.sections:
-        if s.similarity is None:
-            t.add_row(f"{s.no}.{s.title}", s.why_none, "", "")
-        else:
-            t.add_row(f"{s.no}.{s.title}", f"{s.similarity:.0%}", f"{s.copied_share:.0%}", str(len(s.passages)))
-    console.print(t)
-
-
-_CSS = """body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;
-color:#222;max-width:72em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;
-padding:.2em .5em}td.n{text-align:right}.bad{color:#b00020;font-weight:bold}.ok{color:#1b5e20}
-mark{background:#ffe082}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}.pair div{border:1px solid
-#ccc;padding:.5em;white-space:pre-wrap}h2{border-bottom:2px solid #444}"""
-
-
-def _mark(text: str, passages: list[str]) -> str:
-    """Escape ``text`` and highlight every occurrence of the copied passages."""
-    spans = []
-    for p in passages:
-        start = 0
-        while (i := text.find(p, start)) >= 0:
-            spans.append((i, i + len(p)))
-            start = i + len(p)
-    spans.sort()
-    out, pos = [], 0
-    for s, e in spans:
-        if s < pos:
-            s = pos
-        if s >= e:
-            continue
-        out.append(html.escape(text[pos:s]))
-        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
-        pos = e
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
-
-
-def to_html(c: Comparison) -> str:
-    e = html.escape
-    ra, rb = c.a.report, c.b.report
-    parts = [f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>报告比较："
-             f"{e(ra.agency or '')} {ra.year or ''} / {e(rb.agency or '')} {rb.year or ''}</title>"
-             f"<style>{_CSS}</style></head><body>",
-             "<h1>政府信息公开工作年度报告比较</h1>",
-             f"<p><b>A</b> {e(c.a.label)}：{e(ra.agency or '（未识别）')} {ra.year or ''} 年<br>"
-             f"<b>B</b> {e(c.b.label)}：{e(rb.agency or '（未识别）')} {rb.year or ''} 年</p>",
-             f"<h2>统计表差异</h2><p>{c.cells_equal} 格相同，{len(c.cell_diffs)} 格不同。</p>"]
-    if c.cell_diffs:
-        parts.append("<table><tr><th>单元格</th><th>A</th><th>B</th><th>B−A</th></tr>")
-        for cell_id, va, vb in c.cell_diffs:
-            parts.append(f"<tr><td>{e(cell_id)}</td><td class=n>{e(_show(va))}</td><td class=n>{e(_show(vb))}"
-                         f"</td><td class=n>{e(_delta(va, vb))}</td></tr>")
-        parts.append("</table>")
-    parts.append(f"<h2>结转衔接</h2><p>{e(c.continuity_note)}</p>")
-    if c.continuity:
-        parts.append("<table><tr><th>列</th><th>上年“四、结转下年度继续办理”</th><th>本年“二、上年结转”</th>"
-                     "<th>衔接</th></tr>")
-        for col, fwd, over, ok in c.continuity:
-            parts.append(f"<tr><td>{e(col)}</td><td class=n>{e(_show(fwd))}</td><td class=n>{e(_show(over))}</td>"
-                         f"<td class={'ok' if ok else 'bad'}>{'一致' if ok else '不一致'}</td></tr>")
-        parts.append("</table>")
-    parts.append(f"<h2>章节文字</h2><p>黄色标出 B 中与 A 逐字相同、不少于 {MIN_PASSAGE} 个字的段落。</p>")
-    for s in c.sections:
-        if s.similarity is None:
-            head = s.why_none
-        else:
-            head = f"相似度 {s.similarity:.0%}，B 中照搬 A 的比例 {s.copied_share:.0%}"
-            if s.truncated:
-                head += f"（章节过长，只比较前 {MAX_SECTION_CHARS} 字）"
-        parts.append(f"<h3>{s.no}. {e(s.title)}：{head}</h3><div class=pair>"
-                     f"<div>{_mark(s.text_a, s.passages)}</div><div>{_mark(s.text_b, s.passages)}</div></div>")
-    parts.append("</body></html>\n")
-    return "".join(parts)
+    return f"{vb - va:+}"

@@ -9,7 +9,6 @@ county's report says whether a difference could be explained by those gaps.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -145,45 +144,3 @@ def _differences(cells: dict[str, CellSum], county: Report) -> list[tuple[str, o
             status = "不一致"
         out.append((cell_id, summed, own, status))
     return out
-
-
-def _show(v) -> str:
-    return "（空）" if v is None else str(v)
-
-
-def print_rollup(r: Rollup) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(soft_wrap=True)  # plain lines unbroken when piped; tables still fit
-    if not console.is_terminal:
-        console.width = max(console.width, 160)
-    console.print(f"合计 {len(r.names)} 份报告：" + "、".join(r.names[:20]) + ("……" if len(r.names) > 20 else ""))
-    if len(set(r.formats)) > 1:
-        console.print(f"[yellow]注意：报告使用了不同版本的格式（{'、'.join(sorted(set(r.formats)))}），表二只在同版本的格之间相加。[/yellow]")
-    years = sorted({y for y in r.years if y is not None})
-    if len(years) > 1:
-        console.print(f"[yellow]注意：报告的年度不同（{'、'.join(map(str, years))}），合计跨越了年度。[/yellow]")
-    for path, reason in r.unread:
-        print(f"gongkai：{path}：{reason}（未计入合计）", file=sys.stderr)
-    partial = [(c, s) for c, s in r.cells.items() if s.status != "complete"]
-    t = Table(title="合计（表三、表四的总计列；完整数据见 --json）")
-    for h in ("单元格", "合计", "计入份数", "空缺"):
-        t.add_column(h)
-    for cell_id, s in r.cells.items():
-        if cell_id.endswith(".total") or s.status != "complete":
-            gaps = len(s.blank) + len(s.missing)
-            t.add_row(cell_id, _show(s.value), str(s.numbers), f"{gaps} 份空缺" if gaps else "")
-    console.print(t)
-    console.print(f"{len(r.cells) - len(partial)} 格所有报告都有数字；{len(partial)} 格有报告留空或缺行"
-                  "（空格不按 0 计，只加有数字的报告）。")
-    if r.against is not None:
-        if not r.differences:
-            console.print(f"[green]与 {r.against_name} 自己的报告逐格一致。[/green]")
-        else:
-            t = Table(title=f"与 {r.against_name} 自己的报告比较")
-            for h in ("单元格", "各报告合计", "本级报告", "判断"):
-                t.add_column(h)
-            for c, a, b, st in r.differences:
-                t.add_row(c, _show(a), _show(b), st)
-            console.print(t)

@@ -153,36 +153,6 @@ def compute(store, level: str = "city") -> StatsTable:
             rules[rule] = rules.get(rule, 0) + n
     return StatsTable(level, rows, dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))), rules_by_row)
 
-
-def _fmt(value, fmt: str) -> str:
-    return "" if value is None else fmt.format(value)
-
-
-def print_stats(table: StatsTable) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    if not console.is_terminal:
-        console.width = max(console.width, 160)
-    t = Table(title=f"按地区（{ {'province': '省', 'city': '市', 'county': '县'}[table.level] }级）和年度统计")
-    t.add_column("地区")
-    t.add_column("年度")
-    for _, head, unit, _ in METRICS:
-        t.add_column(f"{head}（{unit}）", justify="right", overflow="fold")
-    for row in table.rows:
-        t.add_row(short_name(row), str(row.year or ""), *[_fmt(row.values[k], f) for k, _, _, f in METRICS])
-    console.print(t)
-    console.print("比例只计入相关各格都有数字的报告；空格不按 0 计。")
-    if table.rules:
-        t = Table(title="检查发现（按规则）")
-        t.add_column("规则")
-        t.add_column("条数", justify="right")
-        for rule, n in table.rules.items():
-            t.add_row(rule, str(n))
-        console.print(t)
-
-
 def write_csv(table: StatsTable, path: str) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
@@ -197,7 +167,7 @@ def write_csv(table: StatsTable, path: str) -> None:
 
 
 def write_svgs(table: StatsTable, directory: str) -> list[str]:
-    from gongkai.corpus.svg import hbar_chart
+    from gongkai.render.charts import hbar_chart
 
     os.makedirs(directory, exist_ok=True)
     written = []

@@ -1,0 +1,42 @@
+"""Rendering: a report to the files people read and keep.
+
+One module per medium: ``docx``/``html``/``markdown``/``pdf`` (the official layout),
+``review`` (the checker's HTML review page), ``compare`` (the comparison page), ``charts``
+(SVG charts).  ``render(report, form)`` is the one entry point for a report file; the CLI,
+the web and the library face call it.  Terminal output lives in ``gongkai.cli``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gongkai.model import Report
+
+# form -> file extension
+FORMS = {"docx": ".docx", "html": ".html", "pdf": ".pdf", "md": ".md"}
+
+
+def render(report: Report, form: str) -> bytes:
+    """The report as a file of ``form`` (one of ``FORMS``), in the official layout."""
+    if form not in FORMS:
+        raise ValueError(f"unknown form {form!r}; expected one of {', '.join(FORMS)}")
+    if form == "html":
+        from gongkai.render.html import render_html
+
+        return render_html(report).encode("utf-8")
+    if form == "md":
+        from gongkai.render.markdown import render_markdown
+
+        return render_markdown(report).encode("utf-8")
+    from gongkai.render.docx import render_docx
+
+    docx = render_docx(report)
+    if form == "docx":
+        return docx
+    from gongkai.render.pdf import render_pdf
+
+    return render_pdf(docx)
+
+
+__all__ = ["FORMS", "render"]

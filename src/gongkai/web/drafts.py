@@ -143,7 +143,7 @@ def save_report_json(draft: ReportDraft, text: str, actor: str) -> None:
 
 
 def build(draft: ReportDraft, form: str) -> tuple[str, bytes, str]:
-    from gongkai.cli.build import render
+    from gongkai.render import render
 
     if form not in FORMS:
         raise GongkaiError(f"输出格式应为 {'、'.join(FORMS)} 之一")

@@ -119,7 +119,7 @@ def _prefix_ids(html: str, prefix: str) -> str:
 
 def tables_html(report, findings, prefix: str = "") -> dict[str, str]:
     """table2/3/4 -> safe HTML (the checker's review tables; every value escaped there)."""
-    from gongkai.check import review
+    from gongkai.render import review
 
     marks = review.cell_marks(findings)
     out = {}
@@ -167,7 +167,7 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
 
 
 def report_context(report, findings, data: bytes | None, index: int, doc=None) -> dict:
-    from gongkai.check.review import render_review
+    from gongkai.render.review import render_review
 
     prefix = f"r{index}-"
     full = report.to_dict()

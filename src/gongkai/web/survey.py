@@ -49,7 +49,7 @@ def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
 def page_context(level: str, region: str) -> dict:
     from gongkai.check import rules as rule_catalogue
     from gongkai.corpus.stats import METRICS, compute, short_name
-    from gongkai.corpus.svg import hbar_chart
+    from gongkai.render.charts import hbar_chart
 
     if level not in LEVELS:
         level = "city"
@@ -113,9 +113,10 @@ def _document_id(value) -> int:
 
 def compare_html(a, b) -> str:
     """The corpus's own comparison page (all text escaped there) of two stored reports."""
-    from gongkai.corpus.compare import compare, load_side, to_html
+    from gongkai.corpus.compare import compare, load_side
+    from gongkai.render.compare import compare_html
 
-    return to_html(compare(load_side(str(_document_id(a)), settings.CORPUS_URL),
+    return compare_html(compare(load_side(str(_document_id(a)), settings.CORPUS_URL),
                            load_side(str(_document_id(b)), settings.CORPUS_URL)))
 
 
