@@ -107,8 +107,8 @@ def test_clerk_registers_and_works_own_requests(django_env, world):
     assert r.status_code == 201, r.content
     ref = r.json()["ref"]
     assert r.json()["applicant"]["id_number"] == NEW["id_number"]
-    r = _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-20", "workdays": 10},
-              **h)
+    r = _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-20", "workdays": 10,
+                                                                  "reason": "需要调取档案"}, **h)
     assert r.status_code == 201, r.content
     assert r.json()["limit_workdays"] == 30
     r = c.get(f"/api/bodies/{a.pk}/requests")
@@ -198,7 +198,7 @@ def test_table3_api_follows_the_register(django_env, world):
     d = _json(c, f"/api/bodies/{a.pk}/reports/2026/from-register", {}, **h).json()
     assert d["table3"]["granted"]["natural_person"] == 1 and d["table3"]["new_received"]["total"] == 1
     r = _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-10",
-                                                              "workdays": 5}, **h)
+                                                              "workdays": 5, "reason": "需要调取档案"}, **h)
     assert r.status_code == 400 and "已" in r.json()["error"]
 
 

@@ -206,6 +206,7 @@ def test_register_request_extend_reply_and_table3_changes(live, page, named):
     ext = page.locator('form[data-action="extended"]')
     ext.locator("input[name=on]").fill("2026-03-10")
     ext.locator("input[name=workdays]").fill("15")
+    ext.locator("input[name=reason]").fill("需要调取2019年以来的档案")
     ext.locator("button").click()
     page.wait_for_selector("text=已登记：延期")
     assert page.locator("#due").inner_text() != due_before

@@ -110,7 +110,7 @@ def test_register_pages_actions_letters_and_table3(django_env, world):
     left = load_calendar().workdays_between(date(2026, 3, 10), date.fromisoformat(due_before))
     assert f"还剩 {left} 个工作日" in page and left > 0
     c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "extended", "on": "2026-03-25", "workdays": "20",
-                                               "csrfmiddlewaretoken": token})
+                                               "reason": "需要调取档案", "csrfmiddlewaretoken": token})
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
     due_after = re.search(r'id="due">([\d-]+)', page).group(1)
     assert due_after > due_before
@@ -124,7 +124,7 @@ def test_register_pages_actions_letters_and_table3(django_env, world):
     assert "延期" in text and a.name in text
     # a rule the register refuses comes back as a Chinese message on the page
     r = c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "extended", "on": "2026-03-26", "workdays": "5",
-                                                   "csrfmiddlewaretoken": token}, follow=True)
+                                                   "reason": "需要调取档案", "csrfmiddlewaretoken": token}, follow=True)
     assert "未能登记" in r.content.decode() and "延长的期限最长不得超过" in r.content.decode()
     t = c.get(f"/register/{a.pk}/table3/?year=2026").content.decode()
     assert 'id="table3"' in t
@@ -352,7 +352,8 @@ def test_every_action_on_the_request_page_and_its_letter(django_env, world):
         ({"kind": "consultation_started", "on": "2026-01-13", "party": "third_party", "name": "某开发公司"},
          "consultation", "意见"),
         ({"kind": "consultation_ended", "on": "2026-01-20", "party": "third_party"}, None, None),
-        ({"kind": "fee_notice", "on": "2026-01-21", "basis": "pages", "units": "150"}, "fee", "收费"),
+        ({"kind": "fee_notice", "on": "2026-01-21", "basis": "pages", "units": "150", "payment": "银行转账"},
+         "fee", "收费"),
         ({"kind": "fee_paid", "on": "2026-01-23"}, None, None),
         ({"kind": "replied", "on": "2026-01-26", "outcome": "granted"}, "reply", "公开"),
     ]

@@ -135,6 +135,7 @@ def add_parser(sub) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--pieces", type=_positive, help="按件：本申请的件数（与本月此前件数累计）")
     g.add_argument("--pages", type=_positive, help="按量：页数")
+    p.add_argument("--payment", metavar="缴纳方式", help="写入收费通知书的缴纳方式（默认见台账设置 fee_payment_method）")
     p.add_argument("--paid", type=_day, help="缴费日期")
     p.add_argument("--letter", metavar="FILE.docx", help="同时生成收费通知书")
     _common(p, actor=True)
@@ -145,6 +146,11 @@ def add_parser(sub) -> None:
     p.add_argument("--date", type=_day, required=True, help="答复日期")
     p.add_argument("--outcome", required=True, help="办理结果：表三行号（如 granted、denied.third_party）或名称")
     p.add_argument("--note", default="", help="答复要点（获取方式、理由等，写入答复书）")
+    p.add_argument("--ground", choices=["1", "2", "4", "5"],
+                   help="所依据的第三十六条的一项：予以公开 1 已主动公开、2 提供（默认）；本机关不掌握 4 信息不存在、"
+                        "5 不属于本机关负责公开（须同时给 --body 和 --body-contact）")
+    p.add_argument("--body", metavar="机关", help="第（五）项：负责公开该信息的行政机关名称")
+    p.add_argument("--body-contact", metavar="联系方式", help="第（五）项：该机关的联系方式")
     p.add_argument("--letter", metavar="FILE.docx", help="同时生成答复书")
     _common(p, actor=True)
     p.set_defaults(handler=_reply)
@@ -155,14 +161,32 @@ def add_parser(sub) -> None:
     _common(p, actor=True)
     p.set_defaults(handler=_archive)
 
-    p = rs.add_parser("letter", help="（重新）生成一件申请的文书")
+    p = rs.add_parser("letter", help="（重新）生成一件申请的文书（落款日期是办理事项的日期）")
     p.add_argument("ref")
     p.add_argument("kind", help="receipt 登记回执、correction 补正告知书、extension 延期答复告知书、"
-                                "later_deadline 延迟答复告知书、consultation 征求意见书、fee 收费通知书、reply 答复书")
-    p.add_argument("--out", required=True, metavar="FILE.docx")
-    p.add_argument("--today", type=_day, help="落款日期（默认今天）")
+                                "later_deadline 延迟答复告知书、consultation 征求意见书、fee 收费通知书、reply 答复书、"
+                                "withdrawal 撤回确认书")
+    p.add_argument("--out", required=True, metavar="FILE.docx|FILE.pdf")
+    p.add_argument("--event", type=_positive, metavar="ID", help="同类办理记录有多条时，指定第几条（默认最后一条）")
     _common(p)
     p.set_defaults(handler=_letter)
+
+    tpl = rs.add_parser("template", help="文书模板：导出默认模板供本机关在 Word 中修改，检查并启用修改后的模板")
+    ts = tpl.add_subparsers(dest="template_command", metavar="子命令", parser_class=type(reg))
+    tpl.set_defaults(handler=lambda a: (tpl.print_help(), 2)[1])
+    p = ts.add_parser("list", help="列出全部文书模板及本机关正在使用的模板")
+    p.set_defaults(handler=_template_list)
+    p = ts.add_parser("export", help="把默认模板写到一个文件夹（每种文书一个 .docx）")
+    p.add_argument("dir")
+    p.set_defaults(handler=_template_export)
+    p = ts.add_parser("check", help="检查修改后的模板是否仍有全部必备内容（依据、救济途径等）")
+    p.add_argument("letter", help="模板名，如 granted、fee（见 template list）")
+    p.add_argument("file", metavar="FILE.docx")
+    p.set_defaults(handler=_template_check)
+    p = ts.add_parser("install", help="检查通过后启用为本机关的模板")
+    p.add_argument("letter")
+    p.add_argument("file", metavar="FILE.docx")
+    p.set_defaults(handler=_template_install)
 
     p = rs.add_parser("export", help="导出台账为 CSV 或 Excel")
     p.add_argument("file", metavar="FILE.csv|FILE.xlsx")
@@ -412,7 +436,7 @@ def _fee_notice(args) -> int:
             raise GongkaiError(f"按此件数或页数不收费（{'本月此前已申请' + str(earlier) + '件，' if earlier else ''}"
                                "未超过免费额度），无需发出收费通知")
         case = reg.record(args.ref, "fee_notice", args.date, _actor(args), amount=amount, basis=basis,
-                          units=units, earlier=earlier)
+                          units=units, earlier=earlier, payment=args.payment or None)
         print(f"信息处理费：{amount}元")
         _print_case(reg, args.ref, case)
         _letter_out(reg, args.ref, "fee", args.letter)
@@ -423,7 +447,8 @@ def _reply(args) -> int:
     from gongkai.register.vocab import outcome_id
     with _open(args) as reg:
         case = reg.record(args.ref, "replied", args.date, _actor(args),
-                          outcome=outcome_id(args.outcome, None, "--outcome"), note=args.note or None)
+                          outcome=outcome_id(args.outcome, None, "--outcome"), note=args.note or None,
+                          ground=args.ground, body=args.body, body_contact=args.body_contact)
         _print_case(reg, args.ref, case)
         _letter_out(reg, args.ref, "reply", args.letter)
     return 0
@@ -438,8 +463,52 @@ def _archive(args) -> int:
 def _letter(args) -> int:
     from gongkai.register.letters import KIND_LABELS, write_letter
     with _open(args) as reg:
-        out = write_letter(reg, args.ref, args.kind, args.out, today=args.today)
-    print(f"已生成{KIND_LABELS[args.kind]}：{out}")
+        out = write_letter(reg, args.ref, args.kind, args.out, event_id=args.event)
+    print(f"已生成{KIND_LABELS.get(args.kind, args.kind)}：{out}")
+    return 0
+
+
+def _template_list(args) -> int:
+    from gongkai.register.letters import letter_ids, office_template_dir, spec
+    folder = office_template_dir()
+    print(f"本机关模板文件夹：{folder}")
+    for letter in letter_ids():
+        own = (folder / f"{letter}.docx").is_file()
+        print(f"{letter}\t{spec(letter)['title']}\t{'本机关模板' if own else '默认模板'}")
+    return 0
+
+
+def _template_export(args) -> int:
+    from pathlib import Path
+
+    from gongkai.register.letters import letter_ids, shipped_template
+    folder = Path(args.dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for letter in letter_ids():
+            (folder / f"{letter}.docx").write_bytes(shipped_template(letter))
+    except OSError as exc:
+        raise GongkaiError(f"无法写入模板（{exc.strerror}）", str(folder)) from exc
+    print(f"已导出 {len(letter_ids())} 个默认模板：{folder}")
+    print("在 Word 中修改后，用 gongkai register template install 模板名 文件 启用。")
+    return 0
+
+
+def _template_check(args) -> int:
+    from gongkai.register.letters import check_template
+    problems = check_template(args.letter, args.file)
+    for p in problems:
+        print(f"{args.file}：{p}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"{args.file}：可以使用")
+    return 0
+
+
+def _template_install(args) -> int:
+    from gongkai.register.letters import install_template
+    target = install_template(args.letter, args.file)
+    print(f"已启用本机关模板：{target}")
     return 0
 
 

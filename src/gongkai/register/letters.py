@@ -1,183 +1,500 @@
-"""Reply letters and notices as DOCX, from the templates in ``data/letters.yaml``.
+"""Letters to applicants, third parties and other bodies, from DOCX templates (docxtpl).
 
-The fields come from the request and its history (the last event of the relevant kind); the
-templates carry the wording, the legal basis and whether the rights to 复议/诉讼 are stated.
+Three steps, each usable alone:
+
+- :func:`context_for` reads one request of the register and the event a letter is about and
+  returns the letter's *context*: plain facts (dates as ``date``), documented in ``CONTEXT``.
+- :func:`render` turns a context into a DOCX: it picks the letter (the outcome and its ground
+  decide which reply), fills the template with docxtpl and checks the result carries every
+  required part.  The template is the office's own (``<office dir>/<letter>.docx``) when there is
+  one, else the shipped default (``data/letters/<letter>.docx``, GB/T 9704 layout).
+- :func:`to_pdf` makes the PDF with LibreOffice, swapping fonts this machine lacks for the CJK
+  fonts it has.
+
+A letter is dated by its event (a receipt by the day the request was received), never by the day
+it is printed: printing it again gives the same letter.
 """
 
 from __future__ import annotations
 
-import string
+import io
+import os
+import re
+import zipfile
 from datetime import date
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
-
 from gongkai.errors import GongkaiError
-from gongkai.register.clock import Event
+from gongkai.register.clock import Event, compute_clock
 from gongkai.register.fees import BASES, breakdown
-from gongkai.register.settings import load_data
+from gongkai.register.letter_layout import width
+from gongkai.register.settings import config_home, load_data
 
-# letter kind on the CLI -> the event it is about (None: the request itself, or the reply)
+# What the clerk asks for -> the event the letter is about (None: the request itself).
 KINDS = {
     "receipt": None, "correction": "correction_requested", "extension": "extended",
     "later_deadline": "later_deadline", "consultation": "consultation_started", "fee": "fee_notice",
-    "reply": "replied",
+    "reply": "replied", "withdrawal": "withdrawn",
 }
 KIND_LABELS = {"receipt": "登记回执", "correction": "补正告知书", "extension": "延期答复告知书",
-               "later_deadline": "延迟答复告知书", "consultation": "征求第三方意见书",
-               "fee": "收费通知书", "reply": "答复书"}
+               "later_deadline": "延迟答复告知书", "consultation": "征求意见书", "fee": "收费通知书",
+               "reply": "答复书", "withdrawal": "撤回确认书"}
+
+# The context of a letter: what the register hands over (see context_for).
+CONTEXT = {
+    "kind": "文书种类（KINDS 之一）",
+    "date": "date：文书所涉办理事项的日期（登记回执：收到申请之日），即成文日期",
+    "doc_number": "文号（本机关发文序号），没有则为空",
+    "agency": "署名机关", "review_body": "行政复议机关", "court": "管辖法院",
+    "applicant_type": "申请人类型（表三的列：natural_person 为自然人，其余为法人或其他组织）",
+    "applicant_name": "申请人姓名或名称", "ref": "申请编号", "received": "date：收到申请之日",
+    "content": "申请公开的内容", "note": "答复要点或说明（可空）",
+    "outcome": "reply：办理结果（表三的行）", "ground": "reply：所依据的一项（granted 1|2，unable.not_held 4|5）",
+    "body": "reply 第三十六条第（五）项：负责公开的行政机关名称", "body_contact": "……其联系方式",
+    "due": "date：答复期限（回执、延期）", "until": "date：补正期限或第三十五条的答复期限",
+    "items": "补正事项", "reason": "延期、延迟答复的理由", "workdays": "延长的工作日数",
+    "party": "third_party|other_body", "party_name": "被征求意见方名称",
+    "fee_basis": "pieces|pages", "units": "件数或页数", "earlier": "本月此前件数", "amount": "元",
+    "payment": "缴纳方式", "withdrawn": "date：撤回之日", "how": "撤回方式（书面、当面、电话……）",
+    "correction_date": "date：补正告知日期", "corrected_date": "date：收到补正之日",
+    "fee_date": "date：收费通知日期", "fee_delivered": "date：申请人收到收费通知之日（送达，可空）",
+    "pay_until": "date：缴费期限（自送达次日起算，可空）",
+    "ground_reason": "不予公开的理由（由办理结果而定）", "ground_basis": "不予公开所依据的条款（由办理结果而定）",
+}
+
+HOW = {"书面": "以书面形式", "当面": "当面", "电话": "通过电话", "互联网": "通过互联网", "网上": "通过互联网",
+       "电子邮件": "通过电子邮件", "邮寄": "以邮寄方式", "传真": "以传真方式"}
+
+DEFAULT_NOT_OURS_REASON = ("该政府信息不是本机关制作或者保存的。依照《中华人民共和国政府信息公开条例》第十条，"
+                           "政府信息由制作、保存或者最初获取该政府信息的行政机关负责公开。")
 
 
 @lru_cache(maxsize=None)
-def templates() -> dict:
+def letters_data() -> dict:
     return load_data("letters.yaml")
+
+
+def letter_ids() -> list[str]:
+    return list(letters_data()["letters"])
+
+
+def spec(letter: str) -> dict:
+    try:
+        return letters_data()["letters"][letter]
+    except KeyError:
+        raise GongkaiError(f"没有名为“{letter}”的文书模板（可用：{'、'.join(letter_ids())}）") from None
 
 
 def zh_date(d: date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
-def _last(events: list[Event], kind: str) -> Event | None:
-    found = [e for e in events if e.kind == kind]
+# -- wording helpers ----------------------------------------------------------------------
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_END = "。！？"
+_CLOSE = "”’）》」』"
+
+
+def clean(text: Any) -> str:
+    """One line of user text: no control characters, whitespace runs as one space."""
+    return re.sub(r"\s+", " ", _CONTROL.sub("", str(text or ""))).strip()
+
+
+def clause(text: Any) -> str:
+    """Text to go inside a sentence (…因{reason}，…): no closing punctuation."""
+    return clean(text).rstrip("。．.；;，,、：: ")
+
+
+def sentences(text: Any) -> str:
+    """The clerk's note as whole sentences: a fragment gets its full stop."""
+    t = clean(text).rstrip("；;，,、：: ")
+    if not t:
+        return ""
+    if t[-1] == ".":
+        t = t[:-1] + "。"
+    core = t.rstrip(_CLOSE)
+    if not core or core[-1] not in _END:
+        t += "。"
+    return t
+
+
+def is_person(applicant_type: str) -> bool:
+    return applicant_type == "natural_person"
+
+
+# -- which letter -------------------------------------------------------------------------
+def letter_for(ctx: dict[str, Any]) -> str:
+    """The letter (template id) for a context: a reply's outcome and ground decide which."""
+    kind = ctx.get("kind")
+    if kind == "consultation":
+        return "consultation_other_body" if ctx.get("party") == "other_body" else "consultation_third_party"
+    if kind != "reply":
+        if kind not in KINDS:
+            raise GongkaiError(f"没有“{kind}”这种文书（可用：{'、'.join(KINDS)}）")
+        return kind
+    outcome = ctx.get("outcome")
+    rule = letters_data()["outcomes"].get(outcome)
+    if rule is None:
+        raise GongkaiError(f"办理结果“{outcome}”没有对应的答复书")
+    grounds = rule.get("grounds")
+    if not grounds:
+        return rule["letter"]
+    ground = str(ctx.get("ground") or rule.get("default_ground") or "")
+    if ground not in grounds:
+        items = "或".join(f"第（{_CN_ITEM[g]}）项" for g in grounds)
+        raise GongkaiError(f"答复须写明所依据的《条例》第三十六条{items}之一（只能一项），请在答复中选择")
+    return grounds[ground]
+
+
+_CN_ITEM = {"1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "七"}
+
+
+# -- the fields a template sees -------------------------------------------------------------
+def fields(letter: str, ctx: dict[str, Any]) -> dict[str, str]:
+    """Everything the template of ``letter`` may print, as finished text."""
+    s = spec(letter)
+    data = letters_data()
+    person = is_person(str(ctx.get("applicant_type") or ""))
+    you = data["common"]["you"]["natural_person" if person else "organisation"]
+    v: dict[str, str] = dict.fromkeys(CONTEXT, "")     # every documented field, blank unless known
+    for key, value in ctx.items():
+        if isinstance(value, date):
+            v[key] = zh_date(value)
+        elif value is None:
+            v[key] = ""
+        else:
+            v[key] = clean(value)
+    v.update(you=you, addressee=clean(ctx.get("applicant_name")), date=zh_date(ctx.get("date")),
+             received=zh_date(ctx.get("received")), doc_number=clean(ctx.get("doc_number")),
+             note=sentences(ctx.get("note")))
+    for key in ("reason", "ground_reason"):
+        if key in v:
+            v[key] = clause(v[key])
+    if letter in ("later_deadline", "not_ours"):
+        v["reason"] = sentences(ctx.get("reason"))
+    if letter == "correction":
+        v["items"] = sentences(ctx.get("items"))
+    if letter == "not_ours":
+        v["reason"] = v["note"] or DEFAULT_NOT_OURS_REASON
+        v["note"] = ""
+        v["body_contact"] = sentences(ctx.get("body_contact"))
+    if letter == "fee":
+        v.update(_fee(ctx))
+    if letter == "withdrawal":
+        how = clean(ctx.get("how"))
+        v["how"] = HOW.get(how, how)
+        v["withdrawn"] = zh_date(ctx.get("withdrawn") or ctx.get("date"))
+    if "workdays" in ctx and ctx["workdays"] is not None:
+        v["workdays"] = str(int(ctx["workdays"]))
+    v["basis"] = s["basis"].format(**v) if s.get("basis") else ""
+    remedy = data["common"]["remedy"].format(review_body=clean(ctx.get("review_body")), court=clean(ctx.get("court")))
+    v["remedy"] = remedy if s.get("remedy") == "required" else ""
+    title = s["title"]
+    for part in s.get("required", []):
+        if not v.get(part):
+            raise GongkaiError(f"{title}须写明{_part(part)}，但这件申请的记录中没有")
+    return v
+
+
+def _part(name: str) -> str:
+    return letters_data()["parts"].get(name, name)
+
+
+def _fee(ctx: dict[str, Any]) -> dict[str, str]:
+    basis = str(ctx.get("fee_basis") or "pieces")
+    units = int(ctx.get("units") or 0)
+    earlier = int(ctx.get("earlier") or 0)
+    unit = "件" if basis == "pieces" else "页"
+    lines = [line for line in breakdown(basis, units, earlier) if line.rate] if units else []
+    detail = "；".join(f"第{line.first}至{line.last}{unit}，每{unit}{line.rate}元，计{line.amount}元" for line in lines)
+    if basis == "pieces" and earlier:
+        detail = f"本月此前已申请{earlier}件，本次{units}件，累计计算：" + detail
+    return {"fee_basis": BASES.get(basis, basis), "fee_detail": detail,
+            "amount": str(ctx.get("amount") or ""), "payment": sentences(ctx.get("payment"))}
+
+
+# -- templates ------------------------------------------------------------------------------
+def office_template_dir() -> Path:
+    """Where an office keeps its own templates (``<letter>.docx``)."""
+    return Path(os.environ.get("GONGKAI_LETTER_TEMPLATES") or config_home() / "letters")
+
+
+def shipped_template(letter: str) -> bytes:
+    return resources.files(__package__).joinpath("data", "letters", f"{letter}.docx").read_bytes()
+
+
+def template_source(letter: str, template_dir: Path | None = None) -> tuple[bytes, str]:
+    """The template's bytes and where it came from (a path, or 'shipped')."""
+    spec(letter)
+    folder = Path(template_dir) if template_dir else office_template_dir()
+    path = folder / f"{letter}.docx"
+    if path.is_file():
+        try:
+            return path.read_bytes(), str(path)
+        except OSError as exc:
+            raise GongkaiError(f"无法读取文书模板（{exc.strerror}）", str(path)) from exc
+    return shipped_template(letter), "shipped"
+
+
+def _jinja_env():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+    # Office templates are user files: sandboxed, and a misspelt field is an error, not a blank.
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+def _fill(template: bytes, values: dict[str, str], where: str) -> Any:
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError, UndefinedError
+
+    try:
+        tpl = DocxTemplate(io.BytesIO(template))
+        tpl.render(values, jinja_env=_jinja_env(), autoescape=True)
+    except UndefinedError as exc:
+        name = re.search(r"'(\w+)' is undefined", str(exc))
+        raise GongkaiError(f"文书模板用到了未知的字段“{name.group(1) if name else exc}”", where) from None
+    except TemplateError as exc:
+        raise GongkaiError(f"文书模板中的标签有误（{exc}）", where) from None
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise GongkaiError(f"文书模板不是有效的 Word 文档（{exc}）", where) from None
+    return tpl
+
+
+def text_of(docx_document) -> str:
+    """All paragraph text of a document's body (tables included), one paragraph a line."""
+    body = docx_document.element.body
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    lines = []
+    for p in body.iter(ns + "p"):
+        lines.append("".join(t.text or "" for t in p.iter(ns + "t")))
+    return "\n".join(lines)
+
+
+def missing_parts(letter: str, text: str, values: dict[str, str]) -> list[str]:
+    """The required parts a rendered letter lacks, in Chinese; and a remedy clause where none is due."""
+    s = spec(letter)
+    problems = [f"缺少{_part(part)}（应包含“{values[part]}”）" for part in s.get("required", [])
+                if values.get(part) and values[part] not in text]
+    if s.get("remedy") == "forbidden" and ("申请行政复议" in text or "提起行政诉讼" in text):
+        problems.append("不应告知申请行政复议或者提起行政诉讼（撤回是申请人自己的行为，不是行政机关的处理决定）")
+    return problems
+
+
+def _place_signature(doc, values: dict[str, str]) -> None:
+    """GB/T 9704: the date four characters from the right, the agency centred over it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    chars = max(0.0, 4 + (width(values["date"]) - width(values["agency"])) / 2)
+    for p in doc.paragraphs:
+        if p.style is not None and p.style.name == "署名":
+            ppr = p._p.get_or_add_pPr()
+            ind = ppr.find(qn("w:ind"))
+            if ind is None:
+                ind = OxmlElement("w:ind")
+                ppr.append(ind)
+            ind.set(qn("w:rightChars"), str(round(chars * 100)))
+            ind.set(qn("w:right"), str(round(chars * 16 * 20)))
+
+
+def render(ctx: dict[str, Any], template_dir: Path | None = None) -> bytes:
+    """The letter for ``ctx`` (see ``CONTEXT``) as DOCX bytes."""
+    letter = letter_for(ctx)
+    values = fields(letter, ctx)
+    template, where = template_source(letter, template_dir)
+    tpl = _fill(template, values, where)
+    problems = missing_parts(letter, text_of(tpl.docx), values)
+    if problems:
+        raise GongkaiError(f"文书模板“{letter}.docx”不能使用：" + "；".join(problems), where)
+    _place_signature(tpl.docx, values)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+# -- an office's own template ---------------------------------------------------------------
+SAMPLE = {
+    "date": date(2025, 11, 10), "doc_number": "某政公开〔2025〕12号", "agency": "某县人民政府办公室",
+    "review_body": "某县人民政府", "court": "某县人民法院", "applicant_type": "natural_person",
+    "applicant_name": "张三", "ref": "2025-0001", "received": date(2025, 10, 9), "content": "某项目的立项批复",
+    "note": "详见附件", "due": date(2025, 11, 6), "until": date(2025, 11, 24), "items": "所需信息的文件名称或文号",
+    "reason": "需要调取多个年度的档案", "workdays": 20, "party_name": "某建设有限公司", "fee_basis": "pieces",
+    "units": 35, "earlier": 0, "amount": 3000, "payment": "通过非税收入收缴系统缴入国库", "withdrawn": date(2025, 10, 20),
+    "how": "书面", "ground_reason": "属于依法确定的国家秘密", "ground_basis": "第十四条", "body": "某县自然资源局",
+    "body_contact": "电话 0000-0000000", "correction_date": date(2025, 10, 10), "corrected_date": date(2025, 10, 15),
+    "fee_date": date(2025, 10, 13), "fee_delivered": date(2025, 10, 15), "pay_until": date(2025, 11, 12),
+}
+
+
+def check_template(letter: str, path: Path) -> list[str]:
+    """What is wrong with an office's template for ``letter``, in Chinese (empty: usable)."""
+    try:
+        template = Path(path).read_bytes()
+    except OSError as exc:
+        return [f"无法读取（{exc.strerror}）"]
+    values = fields(letter, SAMPLE)
+    try:
+        tpl = _fill(template, values, str(path))
+    except GongkaiError as exc:
+        return [exc.message]
+    return missing_parts(letter, text_of(tpl.docx), values)
+
+
+def install_template(letter: str, path: Path, template_dir: Path | None = None) -> Path:
+    """Check an office's template and copy it into the office's template folder."""
+    problems = check_template(letter, path)
+    if problems:
+        raise GongkaiError("模板不能使用：" + "；".join(problems), str(path))
+    folder = Path(template_dir) if template_dir else office_template_dir()
+    target = folder / f"{letter}.docx"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(Path(path).read_bytes())
+    except OSError as exc:
+        raise GongkaiError(f"无法保存模板（{exc.strerror}）", str(target)) from exc
+    return target
+
+
+# -- from the register ------------------------------------------------------------------------
+def _event(events: list[Event], kind: str, event_id: int | None) -> Event | None:
+    found = [e for e in events if e.kind == kind and (event_id is None or e.id == event_id)]
     return found[-1] if found else None
 
 
-def letter_for(register, ref: str, kind: str, today: date | None = None) -> tuple[str, dict[str, Any]]:
-    """The template id and the fields for one letter about request ``ref``."""
+def _before(events: list[Event], ev: Event) -> list[Event]:
+    return [e for e in sorted(events, key=lambda e: (e.on, e.id)) if (e.on, e.id) <= (ev.on, ev.id)]
+
+
+def _d(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def context_for(register, ref: str, kind: str, event_id: int | None = None) -> dict[str, Any]:
+    """The context of one letter about request ``ref`` (the last event of its kind, or ``event_id``)."""
     if kind not in KINDS:
         raise GongkaiError(f"没有“{kind}”这种文书（可用：{'、'.join(KINDS)}）")
     req = register.get(ref)
-    case = register.case(ref)
     s = register.settings
-    clock = case.clock
-    f: dict[str, Any] = {
-        "agency": s.agency, "review_body": s.review_body, "court": s.court, "ref": req.ref,
-        "applicant_name": req.applicant.name, "received": zh_date(req.received_on), "content": req.content,
-        "today": zh_date(today or date.today()), "due": zh_date(clock.due), "note": "",
+    cal = register.calendar
+    ctx: dict[str, Any] = {
+        "kind": kind, "agency": s.agency, "review_body": s.review_body, "court": s.court,
+        "applicant_type": req.applicant.type, "applicant_name": req.applicant.name, "ref": req.ref,
+        "received": req.received_on, "content": req.content,
     }
-    event_kind = KINDS[kind]
-    ev = _last(req.events, event_kind) if event_kind else None
-    if event_kind and ev is None:
+    if KINDS[kind] is None:       # the receipt: dated and due as on the day of receipt
+        ctx["date"] = req.received_on
+        ctx["due"] = compute_clock(req.received_on, [], cal, s).due
+        return ctx
+    ev = _event(req.events, KINDS[kind], event_id)
+    if ev is None:
         raise GongkaiError(f"申请 {ref} 没有“{KIND_LABELS[kind]}”对应的办理记录，请先登记")
-    data = ev.data if ev else {}
-    f["note"] = data.get("note", "")
-    f["reason"] = data.get("reason", "")
-    letter = kind
-    if kind == "receipt":  # the statutory date as first stated, before any later event
-        f["due"] = zh_date(register.calendar.add_workdays(req.received_on, s.reply_workdays)[0])
-    elif kind == "correction":
-        f["items"] = data.get("items") or "申请内容不明确"
-        f["until"] = zh_date(clock.correction_until or (date.fromisoformat(data["until"]) if data.get("until") else None))
+    d = ev.data
+    clock = compute_clock(req.received_on, _before(req.events, ev), cal, s)   # as on the event's day
+    ctx.update({k: v for k, v in d.items() if k not in ctx})
+    ctx.update(date=ev.on, doc_number=d.get("doc_number"), note=d.get("note"))
+    if kind == "correction":
+        ctx["until"] = clock.correction_until or _d(d.get("until"))
     elif kind == "extension":
-        f["workdays"] = data.get("workdays")
+        ctx["due"] = clock.due
     elif kind == "later_deadline":
-        f["until"] = zh_date(date.fromisoformat(data["until"]))
+        ctx["until"] = _d(d.get("until"))
     elif kind == "consultation":
-        f["party_name"] = data.get("name") or "第三方"
-        f["reply_by"] = zh_date(register.calendar.add_workdays(ev.on, s.consultation_reply_workdays)[0])
+        ctx["party_name"] = d.get("name")
     elif kind == "fee":
-        _fee_fields(f, data, register.calendar.add_workdays(ev.on, s.fee_payment_workdays)[0])
+        ctx["fee_basis"] = d.get("basis", "pieces")
+        ctx["payment"] = d.get("payment") or getattr(s, "fee_payment_method", "")
+    elif kind == "withdrawal":
+        ctx["withdrawn"] = ev.on
     elif kind == "reply":
-        spec = templates()["outcomes"][data["outcome"]]
-        letter = spec["letter"]
-        f["denial_reason"] = spec.get("reason", "")
-        f["denial_basis"] = spec.get("basis", "")
-        if letter == "no_correction":
-            corr = _last(req.events, "correction_requested")
-            until = corr.data.get("until") if corr else None
-            f["until"] = zh_date(date.fromisoformat(until) if until else
-                                 register.calendar.add_workdays(corr.on, s.correction_period_workdays)[0])
-        if letter == "no_fee":
-            notice = _last(req.events, "fee_notice")
-            f["pay_until"] = zh_date(register.calendar.add_workdays(notice.on, s.fee_payment_workdays)[0])
-        if letter == "granted" and not f["note"]:
-            f["note"] = "见附件"
-    return letter, f
+        _reply_context(ctx, req, ev, cal, s)
+    return ctx
 
 
-def _fee_fields(f: dict[str, Any], data: dict[str, Any], pay_until: date) -> None:
-    basis = data.get("basis", "pieces")
-    units = int(data.get("units") or 0)
-    earlier = int(data.get("earlier") or 0)
-    unit = "件" if basis == "pieces" else "页"
-    lines = [l for l in breakdown(basis, units, earlier) if l.rate] if units else []
-    f["fee_basis"] = BASES.get(basis, basis)
-    f["fee_detail"] = "；".join(f"第{l.first}至{l.last}{unit}，每{unit}{l.rate}元，计{l.amount}元" for l in lines) \
-        or f"{data.get('amount')}元"
-    f["amount"] = data.get("amount")
-    f["pay_until"] = zh_date(pay_until)
+def _reply_context(ctx: dict[str, Any], req, ev: Event, cal, s) -> None:
+    outcome = ev.data.get("outcome")
+    rule = letters_data()["outcomes"].get(outcome) or {}
+    ctx["outcome"] = outcome
+    ctx["ground_reason"] = rule.get("reason")
+    ctx["ground_basis"] = rule.get("basis")
+    corr = _event(req.events, "correction_requested", None)
+    if corr is not None:
+        ctx["correction_date"] = corr.on
+        ctx["until"] = compute_clock(req.received_on, _before(req.events, corr), cal, s).correction_until
+    done = _event(req.events, "corrected", None)
+    if done is not None:
+        ctx["corrected_date"] = done.on
+    notice = _event(req.events, "fee_notice", None)
+    if notice is not None:
+        ctx["fee_date"] = notice.on
+        delivered = _d(notice.data.get("delivered_on"))
+        if delivered:
+            ctx["fee_delivered"] = delivered
+            ctx["pay_until"] = cal.add_workdays(delivered, s.fee_payment_workdays)[0]
 
 
-class _Fields(dict):
-    def __init__(self, letter: str, values: dict[str, Any]):
-        super().__init__(values)
-        self.letter = letter
-
-    def __missing__(self, key: str) -> str:
-        raise GongkaiError(f"文书模板“{self.letter}”需要字段“{key}”，但没有可填写的内容")
-
-
-def fill(text: str, fields: _Fields) -> str:
-    return string.Formatter().vformat(text, (), fields)
+def letter_docx(register, ref: str, kind: str, event_id: int | None = None,
+                template_dir: Path | None = None) -> tuple[str, bytes]:
+    """A file name and the DOCX of one letter."""
+    ctx = context_for(register, ref, kind, event_id)
+    title = spec(letter_for(ctx))["title"]
+    return f"{ref}-{title}.docx", render(ctx, template_dir)
 
 
-def paragraphs(letter: str, fields: dict[str, Any]) -> list[tuple[str, str]]:
-    """The letter as (style, text) pairs: title, basis, salutation, body…, rights, signature, date."""
-    t = templates()
-    spec = t["letters"].get(letter)
-    if spec is None:
-        raise GongkaiError(f"没有名为“{letter}”的文书模板")
-    common = t["common"]
-    values = _Fields(letter, {k: ("" if v is None else v) for k, v in fields.items()})
-    values["opening"] = fill(common["opening"], values)
-    out = [("title", spec["title"]), ("ref", f"（申请编号：{fields['ref']}）"),
-           ("salutation", fill(spec.get("salutation", common["salutation"]), values))]
-    out += [("body", fill(p, values)) for p in spec["body"]]
-    out.append(("body", "依据：" + fill(spec["basis"], values) + "。"))
-    if spec.get("rights"):
-        out.append(("body", fill(common["rights"], values)))
-    out += [("signature", fill(common["signature"], values)), ("signature", fill(common["date"], values))]
-    return out
-
-
-def _font(run, east_asian: str, size: float, bold: bool = False) -> None:
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
-
-
-def write_docx(letter: str, fields: dict[str, Any], path: Path) -> Path:
-    doc = Document()
-    for style, text in paragraphs(letter, fields):
-        p = doc.add_paragraph()
-        run = p.add_run(text)
-        if style == "title":
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(run, "方正小标宋简体", 22, bold=True)   # 二号
-        elif style == "ref":
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(run, "仿宋_GB2312", 16)
-        elif style == "signature":
-            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _font(run, "仿宋_GB2312", 16)
-        else:
-            if style == "body":
-                p.paragraph_format.first_line_indent = Pt(32)
-            _font(run, "仿宋_GB2312", 16)                 # 三号
+def write_letter(register, ref: str, kind: str, path: Path, event_id: int | None = None,
+                 template_dir: Path | None = None) -> Path:
+    _name, data = letter_docx(register, ref, kind, event_id, template_dir)
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        doc.save(str(path))
+        if path.suffix.lower() == ".pdf":
+            data = to_pdf(data)
+        path.write_bytes(data)
     except OSError as exc:
         raise GongkaiError(f"无法写入文书（{exc.strerror}）", str(path)) from exc
     return path
 
 
-def write_letter(register, ref: str, kind: str, path: Path, today: date | None = None) -> Path:
-    letter, fields = letter_for(register, ref, kind, today)
-    return write_docx(letter, fields, path)
+# -- PDF ----------------------------------------------------------------------------------------
+_FONT_ATTR = re.compile(r'(w:(?:eastAsia|ascii|hAnsi|cs)=")([^"]+)(")')
+
+
+def _pdf_fonts(xml: str) -> str:
+    """Fonts this machine lacks -> the installed font of the same role (render/style.yaml); the
+    title's stand-in is set bold, as 小标宋 is a heavy face."""
+    from gongkai.render import fonts
+
+    installed = fonts.installed_families() or frozenset()
+    title_names = set(fonts.candidates("title")) | {"方正小标宋简体"}
+
+    def swap(m: re.Match) -> str:
+        name = m.group(2)
+        if name in installed or not any(ord(ch) > 0x2E80 for ch in name) and name not in title_names:
+            return m.group(0)
+        return m.group(1) + fonts.pick("title" if name in title_names else "body") + m.group(3)
+
+    def heavy(m: re.Match) -> str:   # a missing title face: its stand-in in bold
+        east = re.search(r'w:eastAsia="([^"]+)"', m.group(0))
+        name = east.group(1) if east else ""
+        return m.group(0) + ("<w:b/>" if name in title_names and name not in installed else "")
+
+    xml = re.sub(r"<w:rFonts [^>]*/>", heavy, xml)
+    return _FONT_ATTR.sub(swap, xml)
+
+
+def to_pdf(docx: bytes) -> bytes:
+    from gongkai.render.pdf import render_pdf
+
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("word/") and item.filename.endswith(".xml"):
+                data = _pdf_fonts(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(item, data)
+    return render_pdf(buf.getvalue())

@@ -70,6 +70,7 @@ class Settings:
     agency: str
     review_body: str
     court: str
+    fee_payment_method: str
 
     def replace(self, **changes: Any) -> "Settings":
         return Settings(**{**self.__dict__, **changes})

@@ -133,7 +133,7 @@ def letter(request, body, ref, kind):
 
     if not sees_personal_data(request.user, body):
         return _error("文书含申请人个人信息，只有本机关经办人可以下载。", 403)
-    name, data = regsvc.letter_bytes(open_register(body), ref, kind, today())
+    name, data = regsvc.letter_bytes(open_register(body), ref, kind)
     return docx_response(name, data)
 
 

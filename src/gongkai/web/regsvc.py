@@ -3,15 +3,13 @@ the actions, letters and table 3.  Shared by the 台账 pages and the JSON API."
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError
 from gongkai.register import Applicant, NewRequest, Register
-from gongkai.register.letters import KIND_LABELS, KINDS, write_letter
+from gongkai.register.letters import KIND_LABELS, KINDS, letter_docx
 from gongkai.register.vocab import applicant_types, channels, event_labels, outcomes, party_labels, state_labels
 
 PAGE_SIZE = 50
@@ -177,6 +175,9 @@ def record_action(reg: Register, ref: str, data: dict, actor: str):
             fields["name"] = str(data.get("name") or "").strip() or None
     elif kind == "extended":
         fields["workdays"] = _int(data.get("workdays"), "延期工作日数")
+        fields["reason"] = str(data.get("reason") or "").strip() or None
+        if not fields["reason"]:
+            raise GongkaiError("请填写延期理由（写入延期答复告知书）")
     elif kind == "later_deadline":
         fields["until"] = _date(data.get("until"), "答复期限")
         fields["reason"] = str(data.get("reason") or "").strip() or None
@@ -192,12 +193,15 @@ def record_action(reg: Register, ref: str, data: dict, actor: str):
         amount = fee_for_request(basis, units, earlier)
         if amount <= 0:
             raise GongkaiError(f"按此数量不收费（{units}{'件' if basis == 'pieces' else '页'}在免费范围内），无需发出收费通知")
-        fields.update(basis=basis, units=units, earlier=earlier, amount=amount)
+        fields.update(basis=basis, units=units, earlier=earlier, amount=amount,
+                      payment=str(data.get("payment") or "").strip() or None)
     elif kind == "replied":
         outcome = str(data.get("outcome") or "")
         if outcome not in outcomes():
             raise GongkaiError("请选择办理结果（表三的一行）")
         fields["outcome"] = outcome
+        for key in ("ground", "body", "body_contact"):   # the one Art. 36 ground of unable.not_held
+            fields[key] = str(data.get(key) or "").strip() or None
     return reg.record(ref, kind, on, actor, **fields)
 
 
@@ -254,12 +258,11 @@ def offered_actions(state: str, kinds: list[str]) -> set[str]:
     return out
 
 
-def letter_bytes(reg: Register, ref: str, kind: str, today: date) -> tuple[str, bytes]:
+def letter_bytes(reg: Register, ref: str, kind: str) -> tuple[str, bytes]:
+    """The letter's file name and DOCX, dated by its event."""
     if kind not in KINDS:
         raise GongkaiError(f"没有“{kind}”这种文书")
-    with tempfile.TemporaryDirectory(prefix="gongkai-letter-") as tmp:
-        path = write_letter(reg, ref, kind, Path(tmp) / "letter.docx", today)
-        return f"{ref}-{KIND_LABELS[kind]}.docx", path.read_bytes()
+    return letter_docx(reg, ref, kind)
 
 
 def table3(reg: Register, year: int, agency: str):

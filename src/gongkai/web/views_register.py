@@ -109,7 +109,7 @@ def request_letter(request, body, ref, kind):
     if not sees_personal_data(request.user, body):
         return render(request, "web/error.html", {"message": "文书含申请人个人信息，只有本机关经办人可以下载。"},
                       status=403)
-    name, data = regsvc.letter_bytes(open_register(body), ref, kind, today())
+    name, data = regsvc.letter_bytes(open_register(body), ref, kind)
     return docx_response(name, data)
 
 

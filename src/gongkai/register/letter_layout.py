@@ -1,0 +1,264 @@
+"""The shipped DOCX letter templates: the wording of ``data/letters.yaml`` laid out as GB/T 9704
+(党政机关公文格式) and written as docxtpl templates that an office can open and edit in Word.
+
+Layout (GB/T 9704-2012): A4; 版心 156 × 225 mm, so margins 37 mm top, 35 mm bottom, 28 mm left,
+26 mm right; 22 lines of 28 characters (a line grid of 28.95 pt, also set as exact line spacing, and
+characters set 0.25 pt closer); body 三号 (16 pt) 仿宋; title 二号 (22 pt) 小标宋, centred, broken
+into lines of at most 20 characters and never inside brackets; page numbers 四号 (14 pt) half-width
+"— 1 —", 7 mm below the text block, odd pages right and even pages left, one character in.
+
+The templates are generated (``python -m gongkai.register.letter_layout``) and shipped in
+``data/letters/``; a test keeps them in step with ``letters.yaml``.  Every paragraph has a named
+style (公文标题, 文号, 称谓, 正文, 署名, 成文日期) so an office that edits a template in Word keeps
+the layout by keeping the styles.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, Twips
+
+# GB/T 9704 page and grid
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+LINES, CHARS = 22, 28
+LINE_PITCH = 579                     # twips: 225 mm / 22 lines = 28.95 pt
+# 28 characters of 16 pt are 448 pt, the line 442.2 pt: characters are set 0.25 pt closer (w:spacing
+# −5 twentieths).  A character grid (docGrid linesAndChars) would do it in Word, but LibreOffice
+# then gives each character two cells (14 a line), so the grid is of lines only.
+CONDENSE = -5
+BODY_PT, TITLE_PT, PAGE_NO_PT = 16, 22, 14   # 三号, 二号, 四号
+TITLE_LINE_CHARS = 20                # 156 mm of 二号 characters
+FOOTER_MM = 23                       # page number 7 mm below the text block (35 − 7 − line)
+
+# Font names written into the templates: what Word on an office's machine has.  For PDFs made
+# here, letters.to_pdf swaps each for the first installed font of its role (render/style.yaml).
+FONTS = {"body": "仿宋", "title": "方正小标宋简体", "page": "宋体", "latin": "Times New Roman"}
+
+STYLES = ("公文标题", "文号", "称谓", "正文", "署名", "成文日期", "页码")
+
+
+def width(text: str) -> float:
+    """Printed width in full-width characters: ASCII (digits, Latin) counts half."""
+    return sum(0.5 if ord(ch) < 0x2E80 and ch not in "—“”‘’…" else 1 for ch in text)
+
+
+def title_lines(title: str, limit: int = TITLE_LINE_CHARS) -> list[str]:
+    """The title in lines that each fit: broken before a bracketed part, never inside it."""
+    if width(title) <= limit:
+        return [title]
+    head, sep, tail = title.partition("（")
+    if sep and width(head) <= limit and width(sep + tail) <= limit:
+        return [head, sep + tail]
+    raise ValueError(f"标题“{title}”过长，无法在括号外断行排成两行")
+
+
+def _rfonts(rpr, east_asian: str, latin: str) -> None:
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(attr), latin)
+    rfonts.set(qn("w:eastAsia"), east_asian)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _spacing(rpr, twentieths: int) -> None:
+    el = rpr.find(qn("w:spacing"))
+    if el is None:
+        el = OxmlElement("w:spacing")
+        rpr.append(el)
+    el.set(qn("w:val"), str(twentieths))
+
+
+def _style(doc, name: str, size: float, east_asian: str, latin: str, align, *, first_line_chars: int = 0,
+           right_chars: float = 0, before_lines: int = 0, pitch: int = LINE_PITCH, condense: int = CONDENSE):
+    st = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    st.base_style = doc.styles["Normal"]
+    st.quick_style = True
+    st.font.size = Pt(size)
+    _rfonts(st.element.get_or_add_rPr(), east_asian, latin)
+    _spacing(st.element.get_or_add_rPr(), condense)
+    f = st.paragraph_format
+    f.alignment = align
+    f.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    f.line_spacing = Twips(pitch)
+    f.space_before = Twips(pitch * before_lines)
+    f.space_after = Pt(0)
+    f.widow_control = False
+    ppr = st.element.get_or_add_pPr()
+    if first_line_chars or right_chars:
+        ind = OxmlElement("w:ind")
+        if first_line_chars:   # in characters (Word) and in twips (other readers)
+            ind.set(qn("w:firstLineChars"), str(first_line_chars * 100))
+            ind.set(qn("w:firstLine"), str(round(first_line_chars * size * 20)))
+        if right_chars:
+            ind.set(qn("w:rightChars"), str(round(right_chars * 100)))
+            ind.set(qn("w:right"), str(round(right_chars * size * 20)))
+        ppr.append(ind)
+    return st
+
+
+def _page(doc) -> None:
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    sec.left_margin, sec.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    sec.header_distance, sec.footer_distance = Mm(15), Mm(FOOTER_MM)
+    sect = sec._sectPr
+    grid = sect.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH))
+
+
+def _page_number(paragraph) -> None:
+    """"— N —" with a PAGE field."""
+    def run(text: str | None = None, fld: str | None = None, instr: bool = False):
+        r = paragraph.add_run()
+        if fld:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), fld)
+            r._element.append(el)
+        elif instr:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = " PAGE "
+            r._element.append(el)
+        else:
+            r.text = text
+    run("— ")
+    run(fld="begin")
+    run(instr=True)
+    run(fld="separate")
+    run("1")
+    run(fld="end")
+    run(" —")
+
+
+def _footers(doc) -> None:
+    doc.settings.odd_and_even_pages_header_footer = True
+    sec = doc.sections[0]
+    for footer, align, side in ((sec.footer, WD_ALIGN_PARAGRAPH.RIGHT, "w:right"),
+                                (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "w:left")):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.style = doc.styles["页码"]
+        p.alignment = align
+        ind = OxmlElement("w:ind")
+        ind.set(qn(side), str(PAGE_NO_PT * 20))   # one character in
+        p._p.get_or_add_pPr().append(ind)
+        _page_number(p)
+
+
+def _base(doc) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(BODY_PT)
+    _rfonts(normal.element.get_or_add_rPr(), FONTS["body"], FONTS["latin"])
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr")) if defaults is not None else None
+    if rpr is not None:   # the grid's character pitch is reckoned from the default size
+        _rfonts(rpr, FONTS["body"], FONTS["latin"])
+        for tag in ("w:sz", "w:szCs"):
+            el = rpr.find(qn(tag))
+            if el is None:
+                el = OxmlElement(tag)
+                rpr.append(el)
+            el.set(qn("w:val"), str(BODY_PT * 2))
+    doc.core_properties.language = "zh-CN"
+    doc.core_properties.author = "gongkai"
+    center, left, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
+    body, latin = FONTS["body"], FONTS["latin"]
+    _style(doc, "公文标题", TITLE_PT, FONTS["title"], FONTS["title"], center, pitch=round(TITLE_PT * 1.5 * 20),
+           condense=0)
+    _style(doc, "文号", BODY_PT, body, latin, center)
+    _style(doc, "称谓", BODY_PT, body, latin, left, before_lines=1)
+    _style(doc, "正文", BODY_PT, body, latin, WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2)
+    # 署名 is centred over the date; letters.render sets its exact right indent per letter.
+    sign = _style(doc, "署名", BODY_PT, body, latin, right, right_chars=4, before_lines=1)
+    sign.paragraph_format.keep_with_next = True     # the date never alone on a page
+    _style(doc, "成文日期", BODY_PT, body, latin, right, right_chars=4)
+    _style(doc, "页码", PAGE_NO_PT, FONTS["page"], FONTS["page"], center, pitch=PAGE_NO_PT * 20, condense=0)
+
+
+def _para(doc, style: str, text: str = "", breaks: list[str] | None = None):
+    p = doc.add_paragraph(style=doc.styles[style])
+    if breaks:
+        for i, line in enumerate(breaks):
+            run = p.add_run(line)
+            if i < len(breaks) - 1:
+                run.add_break()
+    elif text:
+        p.add_run(text)
+    return p
+
+
+def build(spec: dict, common: dict) -> bytes:
+    """One letter template (docxtpl/Jinja tags in the text) from its entry in letters.yaml."""
+    doc = Document()
+    _page(doc)
+    _base(doc)
+    _footers(doc)
+    body = doc.element.body
+    for child in list(body):        # python-docx's template starts with one empty paragraph
+        if child.tag == qn("w:p"):
+            body.remove(child)
+    _para(doc, "公文标题", breaks=title_lines(spec["title"]))
+    _para(doc, "文号", "{%p if doc_number %}")
+    _para(doc, "文号", "{{ doc_number }}")
+    _para(doc, "文号", "{%p endif %}")
+    _para(doc, "称谓", spec.get("salutation", common["salutation"]))
+    for text in spec["body"]:
+        _para(doc, "正文", text.replace("[[opening]]", common["opening"]).strip())
+    if spec.get("remedy") == "required":
+        _para(doc, "正文", "{{ remedy }}")
+    _para(doc, "署名", "{{ agency }}")
+    _para(doc, "成文日期", "{{ date }}")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def document_text(docx: bytes) -> str:
+    """The body XML's text per paragraph (what the sync test compares)."""
+    doc = Document(io.BytesIO(docx))
+    return "\n".join(f"{p.style.name}|{p.text}" for p in doc.paragraphs)
+
+
+def write_all(letters: dict, outdir: Path) -> list[Path]:
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for letter_id, spec in letters["letters"].items():
+        path = outdir / f"{letter_id}.docx"
+        path.write_bytes(build(spec, letters["common"]))
+        paths.append(path)
+    return paths
+
+
+def main() -> None:
+    """Regenerate the shipped templates: ``python -m gongkai.register.letter_layout``."""
+    from importlib import resources
+
+    from gongkai.register.settings import load_data
+
+    outdir = Path(str(resources.files("gongkai.register").joinpath("data", "letters")))
+    for path in write_all(load_data("letters.yaml"), outdir):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
