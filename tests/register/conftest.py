@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gongkai.register.settings import shipped_settings
-from gongkai.register.workdays import load_calendar
+from gongkai.workdays import load_calendar
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +19,7 @@ def _isolated_home(tmp_path, monkeypatch):
 
 @pytest.fixture
 def cal(tmp_path):
-    return load_calendar(site_path=tmp_path / "no-site-calendar.yaml")
+    return load_calendar()
 
 
 @pytest.fixture

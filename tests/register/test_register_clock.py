@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from gongkai.register.clock import Event, compute_clock, receipt_date
-from gongkai.register.workdays import add_year, load_calendar
+from gongkai.workdays import load_calendar, read_table
 
 
 def due(cal, settings, received, *events):
@@ -147,9 +147,8 @@ def test_deadline_past_known_calendar_is_flagged_not_stated_as_certain(cal, sett
     c = due(cal, settings, date(2026, 12, 21))
     assert c.assumed and c.due == date(2027, 1, 18)
     assert any("2026-12-31" in w and "calendar add" in w for w in c.warnings)
-    site = tmp_path / "site.yaml"
-    add_year(2027, {date(2027, 1, 1)}, set(), "国办发明电〔2026〕测试号", site_path=site)
-    c = due(load_calendar(site_path=site), settings, date(2026, 12, 21))
+    notice = read_table({"years": {2027: {"notice": "测试", "holidays": ["2027-01-01"]}}}, "测试")
+    c = due(load_calendar().with_notices(notice), settings, date(2026, 12, 21))
     assert not c.assumed and c.due == date(2027, 1, 19) and not c.warnings
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from gongkai.errors import GongkaiError
 from gongkai.register.exchange import export_file, export_rows, import_file
-from gongkai.register.sample import generate
+from gk_register_sample import generate
 from gongkai.register.store import Register
 from gongkai.register.table3 import compute
 

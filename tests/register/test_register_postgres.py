@@ -9,7 +9,7 @@ from datetime import date
 import psycopg
 import pytest
 
-from gongkai.register.sample import generate
+from gk_register_sample import generate
 from gongkai.register.store import Applicant, NewRequest, Register
 from gongkai.register.table3 import compute, drill
 
@@ -21,7 +21,7 @@ def test_migrations_and_schema_version(pg_url, cal, settings):
     assert reg.db.dialect == "postgresql" and reg.db.schema_version() == 2
     reg.close()
     reg = Register(pg_url, calendar=cal, settings=settings)
-    assert [v for (v,) in reg.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
+    assert [v for (v,) in reg.db.query("SELECT version FROM schema_version WHERE version < 1000 ORDER BY version")] == [1, 2]
     reg.close()
 
 
@@ -99,7 +99,7 @@ def test_two_processes_opening_a_new_database_at_once(pg_url):
         p.join(60)
     assert errors.empty(), errors.get()
     reg = Register(pg_url)
-    assert [v for (v,) in reg.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
+    assert [v for (v,) in reg.db.query("SELECT version FROM schema_version WHERE version < 1000 ORDER BY version")] == [1, 2]
     reg.close()
 
 

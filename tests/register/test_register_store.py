@@ -125,7 +125,7 @@ def test_schema_version_and_reopen(db_url, cal, settings):
     r.close()
     r = Register(db_url, calendar=cal, settings=settings)  # no second migration, data kept
     assert r.db.schema_version() == 2 and r.count() == 1
-    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
+    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 5001, 5002, 6001]
     r.close()
 
 
@@ -152,7 +152,7 @@ def test_bad_requests_are_refused_in_chinese(reg):
 
 def test_upgrade_from_version_1_keeps_the_data(db_url, cal, settings):
     from importlib import resources
-    from gongkai.register.db import _statements
+    from gongkai.db import _statements
     sql = resources.files("gongkai.register").joinpath("migrations", "0001_initial.sqlite.sql").read_text("utf-8")
     conn = sqlite3.connect(db_url)
     conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")

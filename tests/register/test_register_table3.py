@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from gongkai.format import FORMAT
-from gongkai.register.sample import generate
+from gk_register_sample import generate
 from gongkai.register.store import Applicant, NewRequest, Register
 from gongkai.register.table3 import compute, drill
 
@@ -17,9 +17,9 @@ OUTCOME_ROWS = [r for r in FORMAT.table3_layout("2021") if r in FORMAT.table3_ou
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     from gongkai.register.settings import shipped_settings
-    from gongkai.register.workdays import load_calendar
+    from gongkai.workdays import load_calendar
     d = tmp_path_factory.mktemp("big")
-    cal = load_calendar(site_path=d / "none.yaml")
+    cal = load_calendar()
     reg = Register(str(d / "big.db"), calendar=cal, settings=shipped_settings())
     reg.import_requests(generate(10_000, YEARS[0], 3, cal, reg.settings, seed=7), "生成")
     reports = {y: compute(reg.db, y) for y in (*YEARS, YEARS[-1] + 1)}

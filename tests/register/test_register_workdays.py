@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from gongkai.errors import GongkaiError
-from gongkai.register.workdays import add_year, load_calendar
+from gongkai.db import open_registers
+from gongkai.workdays import Calendar, add_notice, entries, load_calendar, read_table
 
 # 国办发明电〔2024〕12号 (2025) and the 2026 notice: weekday days off and weekend working days.
 NOTICES = {
@@ -54,36 +55,46 @@ def test_past_the_library_days_are_assumed(cal):
     assert assumed and day == date(2027, 1, 18)
 
 
-def test_administrator_adds_a_year(tmp_path):
-    site = tmp_path / "site.yaml"
-    path = add_year(2027, {date(2027, 1, 1)}, {date(2027, 2, 6)}, "国办发明电〔2026〕测试号", site_path=site)
-    assert path == site
-    cal = load_calendar(site_path=site)
+def test_administrator_adds_a_year_every_user_of_the_database_sees_it(tmp_path):
+    db = open_registers(str(tmp_path / "office.db"))
+    add_notice(db, 2027, {date(2027, 1, 1)}, {date(2027, 2, 6)}, "国办发明电〔2026〕测试号", "管理员")
+    cal = load_calendar(open_registers(str(tmp_path / "office.db")))   # another connection: another clerk
     assert cal.last_known_day == date(2027, 12, 31)
     assert not cal.is_workday(date(2027, 1, 1))
     assert cal.info(date(2027, 2, 6)).kind == "调休上班"
     assert cal.overrides[2027].notice == "国办发明电〔2026〕测试号"
     # Dec 22–25 (4), Dec 28–31 (8), Jan 1 off, Jan 4–8 (13), 11–15 (18), 18 (19), 19 (20)
     assert cal.add_workdays(date(2026, 12, 21), 20) == (date(2027, 1, 19), False)
+    # Entered again (a corrected notice): the latest entry is in force, the first one is kept.
+    add_notice(db, 2027, {date(2027, 1, 1), date(2027, 1, 4)}, set(), "国办发明电〔2026〕更正", "管理员")
+    assert [e.notice.notice for e in entries(db)] == ["国办发明电〔2026〕测试号", "国办发明电〔2026〕更正"]
+    assert load_calendar(db).overrides[2027].holidays == {date(2027, 1, 1), date(2027, 1, 4)}
+    with pytest.raises(Exception, match="append-only"):
+        with db.transaction():
+            db.execute("UPDATE workday_notices SET notice = 'x'")
+    with pytest.raises(Exception, match="append-only"):
+        with db.transaction():
+            db.execute("DELETE FROM workday_notices")
 
 
-def test_override_table_rejects_bad_entries(tmp_path):
-    site = tmp_path / "site.yaml"
+def test_bad_notices_are_refused(tmp_path):
+    db = open_registers(str(tmp_path / "office.db"))
     with pytest.raises(GongkaiError, match="本来就是工作日"):
-        add_year(2027, set(), {date(2027, 2, 8)}, "x", site_path=site)  # a Monday
-    site.write_text("years:\n  2027:\n    holidays: [2027-13-01]\n", encoding="utf-8")
-    with pytest.raises(GongkaiError, match="无效的值") as err:
-        load_calendar(site_path=site)
-    assert str(site) in str(err.value)
-    site.write_text("years:\n  2027:\n    holidays: [2026-05-01]\n", encoding="utf-8")
+        add_notice(db, 2027, set(), {date(2027, 2, 8)}, "x", "管理员")  # a Monday
     with pytest.raises(GongkaiError, match="不属于 2027 年"):
-        load_calendar(site_path=site)
+        add_notice(db, 2027, {date(2026, 5, 1)}, set(), "x", "管理员")
+    with pytest.raises(GongkaiError, match="不能既是节假日又是调休上班日"):
+        add_notice(db, 2027, {date(2027, 2, 6)}, {date(2027, 2, 6)}, "x", "管理员")
+    assert entries(db) == []
+    with pytest.raises(GongkaiError, match="无法识别的日期") as err:
+        read_table({"years": {2027: {"holidays": ["2027-13-01"]}}}, "workdays.yaml")
+    assert "workdays.yaml" in str(err.value)
 
 
-def test_ranges_in_the_table(tmp_path):
-    site = tmp_path / "site.yaml"
-    site.write_text("years:\n  2027:\n    notice: x\n    holidays: ['2027-02-06..2027-02-12']\n"
-                    "    workdays: ['2027-02-14']\n", encoding="utf-8")
-    cal = load_calendar(site_path=site)
+def test_ranges_in_the_table():
+    notices = read_table({"years": {2027: {"notice": "x", "holidays": ["2027-02-06..2027-02-12"],
+                                           "workdays": ["2027-02-14"]}}}, "workdays.yaml")
+    cal = load_calendar().with_notices(notices)
+    assert isinstance(cal, Calendar)
     assert [cal.is_workday(date(2027, 2, d)) for d in range(5, 16)] == [
         True, False, False, False, False, False, False, False, False, True, True]

@@ -105,7 +105,7 @@ def test_register_pages_actions_letters_and_table3(django_env, world):
     due_before = re.search(r'id="due">([\d-]+)', page).group(1)
     from datetime import date
 
-    from gongkai.register.workdays import load_calendar
+    from gongkai.workdays import load_calendar
 
     left = load_calendar().workdays_between(date(2026, 3, 10), date.fromisoformat(due_before))
     assert f"还剩 {left} 个工作日" in page and left > 0

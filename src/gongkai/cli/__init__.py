@@ -12,7 +12,7 @@ from gongkai import __version__
 from gongkai.errors import GongkaiError
 
 # Subcommand modules, in the order of ``gongkai --help``.
-COMMAND_MODULES = ["parse", "check", "corpus", "build", "register", "disclosure", "serve"]
+COMMAND_MODULES = ["parse", "check", "corpus", "build", "register", "log", "serve"]
 
 _ARGPARSE_ZH = {
     "the following arguments are required": "缺少必需的参数",

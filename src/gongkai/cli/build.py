@@ -93,7 +93,7 @@ def run_new(args) -> int:
     if args.db and not args.log:
         raise GongkaiError("--db 只能与 --log 一起使用。")
     if args.log:
-        from gongkai.disclosure.source import scaffold_from_log
+        from gongkai.log.source import scaffold_from_log
 
         text, notes = scaffold_from_log(agency, year, args.format, prefill, args.body_type, args.db)
     else:

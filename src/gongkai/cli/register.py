@@ -216,6 +216,7 @@ def add_parser(sub) -> None:
     cs = cal.add_subparsers(dest="calendar_command", metavar="子命令", parser_class=type(reg))
     cal.set_defaults(handler=lambda a: (cal.print_help(), 2)[1])
     p = cs.add_parser("list", help="列出已知的年份")
+    _common(p)
     p.set_defaults(handler=_calendar_list)
     p = cs.add_parser("add", help="录入一年的节假日安排")
     p.add_argument("--year", type=int, required=True)
@@ -223,6 +224,7 @@ def add_parser(sub) -> None:
     p.add_argument("--holidays", required=True,
                    help="放假日期，逗号分隔，可用区间：2027-01-01,2027-02-06..2027-02-12")
     p.add_argument("--workdays", default="", help="调休上班的周末日期，逗号分隔")
+    _common(p, actor=True)
     p.set_defaults(handler=_calendar_add)
 
     p = sub.add_parser("deadline", help="计算答复期限（ISO 日期）并列出逐日计算过程")
@@ -230,6 +232,7 @@ def add_parser(sub) -> None:
     p.add_argument("--channel", default="当面", help="提交方式（默认当面）")
     p.add_argument("--received", type=_day, help="签收或确认日期（邮寄、平信、互联网、传真）")
     p.add_argument("--extend", nargs="?", type=_positive, const=20, metavar="N", help="延期 N 个工作日（默认 20）")
+    _common(p)
     p.set_defaults(handler=_deadline)
 
     p = sub.add_parser("fee", help="计算信息处理费（元）")
@@ -564,25 +567,32 @@ def _rebuild(args) -> int:
 
 
 def _calendar_list(args) -> int:
-    from gongkai.register.workdays import load_calendar
-    cal = load_calendar()
+    from gongkai.db import office_time
+    from gongkai.workdays import entries
+    with _open(args) as reg:
+        cal, entered = reg.calendar, entries(reg.db)
     lo, hi = cal.library_years
     print(f"chinesecalendar 提供：{lo}–{hi} 年")
     for year, n in sorted(cal.overrides.items()):
+        who = next((e for e in reversed(entered) if e.notice.year == year), None)
+        source = f"{who.actor} 录入于 {office_time(who.recorded_at)}" if who else n.source
         print(f"{year} 年：{n.notice or '（未注明文号）'}；放假 {len(n.holidays)} 天，调休上班 {len(n.workdays)} 天"
-              f"（来源：{n.source}）")
+              f"（{source}）")
     print(f"已知节假日安排截至：{cal.last_known_day.isoformat()}")
     return 0
 
 
 def _calendar_add(args) -> int:
-    from gongkai.register.workdays import add_year, parse_days
+    from gongkai.workdays import add_notice, load_calendar, parse_days
     split = lambda text: [t for t in text.replace("，", ",").split(",") if t.strip()]  # noqa: E731
     holidays = parse_days(split(args.holidays), "命令行", "--holidays")
     workdays = parse_days(split(args.workdays), "命令行", "--workdays")
-    path = add_year(args.year, holidays, workdays, args.notice)
-    print(f"已录入 {args.year} 年节假日安排（放假 {len(holidays)} 天，调休上班 {len(workdays)} 天）：{path}")
-    print("已登记申请的期限请用 gongkai register rebuild 重新计算。")
+    with _open(args) as reg:
+        add_notice(reg.db, args.year, holidays, workdays, args.notice, _actor(args))
+        reg.calendar = load_calendar(reg.db)
+        n = reg.rebuild()
+    print(f"已录入 {args.year} 年节假日安排（放假 {len(holidays)} 天，调休上班 {len(workdays)} 天），"
+          f"并按新安排重新计算了 {n} 件申请的期限")
     return 0
 
 
@@ -590,11 +600,11 @@ def _deadline(args) -> int:
     from gongkai.register.clock import Event, compute_clock, receipt_date
     from gongkai.register.settings import load_settings
     from gongkai.register.vocab import channel_id
-    from gongkai.register.workdays import load_calendar
     channel = channel_id(args.channel, None, "--channel")
     received, why = receipt_date(channel, args.date, signed=args.received, confirmed=args.received)
     events = [Event("extended", received, {"workdays": args.extend}, id=1)] if args.extend else []
-    clock = compute_clock(received, events, load_calendar(), load_settings())
+    with _open(args) as reg:  # the holiday notices entered in the register's database
+        clock = compute_clock(received, events, reg.calendar, load_settings())
     print(clock.due.isoformat())
     print(why)
     print(clock.render())

@@ -10,85 +10,16 @@ User corrections of agency placement live in their own table that ingest never w
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import time
-from contextlib import contextmanager
-from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
-from typing import Iterator
 
+from pathlib import Path
+
+from gongkai.db import Database, is_postgres, now_stamp
 from gongkai.errors import GongkaiError
+from gongkai.db.paths import default_corpus_path
 
 sqlite3.register_adapter(Decimal, str)
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS documents (
-  id {serial},
-  sha256 TEXT NOT NULL UNIQUE,
-  name TEXT NOT NULL,
-  path TEXT NOT NULL,
-  form TEXT,
-  size BIGINT,
-  status TEXT NOT NULL,
-  reason TEXT,
-  parser_version TEXT NOT NULL,
-  checked INTEGER NOT NULL DEFAULT 0,
-  agency TEXT,
-  agency_key TEXT,
-  year INTEGER,
-  format TEXT,
-  published TEXT,
-  report_json TEXT,
-  ingested_at TEXT NOT NULL,
-  previous_id BIGINT
-);
-CREATE TABLE IF NOT EXISTS document_paths (
-  document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  path TEXT NOT NULL,
-  PRIMARY KEY (document_id, path)
-);
-CREATE TABLE IF NOT EXISTS cells (
-  document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  cell_id TEXT NOT NULL,
-  value NUMERIC,
-  raw TEXT,
-  place TEXT,
-  inferred INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (document_id, cell_id)
-){clustered};
-CREATE TABLE IF NOT EXISTS findings (
-  document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-  seq INTEGER NOT NULL,
-  rule TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  cells TEXT,
-  message TEXT NOT NULL,
-  place TEXT,
-  previous_id BIGINT,
-  PRIMARY KEY (document_id, seq)
-);
-CREATE TABLE IF NOT EXISTS agencies (
-  agency_key TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  code TEXT,
-  province TEXT,
-  city TEXT,
-  county TEXT,
-  unit TEXT,
-  level TEXT,
-  source TEXT NOT NULL,
-  note TEXT
-);
-CREATE TABLE IF NOT EXISTS placement_corrections (
-  agency_key TEXT PRIMARY KEY,
-  code TEXT NOT NULL,
-  unit TEXT,
-  corrected_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_agency ON documents(agency_key, year);
-"""
 
 # Columns added after the first corpora were made; an older corpus gets them when opened.
 # previous_id: the last-year report the cross-year rules compared with (documents: the one last
@@ -97,147 +28,36 @@ _ADDED_COLUMNS = (("documents", "previous_id", "BIGINT"), ("findings", "previous
 
 
 def default_url() -> str:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return str(Path(base) / "gongkai" / "corpus.db")
+    return str(default_corpus_path())
 
 
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-class Store:
-    """A thin layer over a DB-API connection; SQL is written once with ``?`` placeholders."""
+class Store(Database):
+    """The corpus's tables (migrations in ``corpus/migrations``) on gongkai's database layer."""
 
     def __init__(self, url: str | None = None, create: bool = True):
         """``create=False`` for commands that only read: a missing SQLite file is an error, not a
         new empty corpus."""
         self.url = url or default_url()
-        self.create = create
-        if self.url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
-            self.kind = "postgresql"
-            self._connect_pg()
-            self._create_pg()
-        else:
-            self.kind = "sqlite"
-            self._connect_sqlite()
+        if not create and not is_postgres(self.url) and not Path(self.url.removeprefix("sqlite:///")).is_file():
+            raise GongkaiError("语料库不存在。请先用 gongkai ingest 建立语料库，或用 --db 指定已有的语料库。",
+                               self.url.removeprefix("sqlite:///"))
+        # Published reports, not personal data: the file follows the umask.
+        super().__init__(self.url, ("gongkai.corpus",), what="语料库", durable=False, private=False)
+        self.url = url or default_url()
+        self.kind = self.dialect
+        self._add_columns()
         self._placed: dict[str, dict] = {}  # agency placements already written by this connection
-
-    # -- connection ------------------------------------------------------------------------
-    def _connect_sqlite(self) -> None:
-        path = self.url[len("sqlite:///"):] if self.url.startswith("sqlite:///") else self.url
-        if not self.create and not Path(path).is_file():
-            raise GongkaiError("语料库不存在。请先用 gongkai ingest 建立语料库，或用 --db 指定已有的语料库。", path)
-        self.path = path
-        # Switching to WAL needs an exclusive lock and does not wait on the busy timeout, so two
-        # processes opening one new corpus at once retry instead of failing.
-        for attempt in range(100):
-            try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-                self.conn = sqlite3.connect(path, isolation_level=None, timeout=60)
-                self.conn.execute("PRAGMA journal_mode=WAL")
-                self.conn.execute("PRAGMA synchronous=NORMAL")
-                self.conn.execute("PRAGMA foreign_keys=ON")
-                self.conn.executescript(self._ddl())
-                self._add_columns()
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or attempt == 99:
-                    raise GongkaiError(f"无法打开语料库数据库：{exc}", path) from None
-                self.conn.close()
-                time.sleep(0.1)
-            except (sqlite3.Error, OSError) as exc:
-                raise GongkaiError(f"无法打开语料库数据库：{exc}", path) from None
-
-    def _connect_pg(self) -> None:
-        try:
-            import psycopg
-        except ImportError:
-            raise GongkaiError("使用 PostgreSQL 需要安装 psycopg（pip install 'gongkai[web]'）。", self.url) from None
-        url = self.url.replace("postgresql+psycopg://", "postgresql://")
-        try:
-            self.conn = psycopg.connect(url, autocommit=True)
-        except psycopg.Error as exc:
-            raise GongkaiError(f"无法连接 PostgreSQL：{exc}".strip(), _redact(self.url)) from None
-        self.path = _redact(self.url)
-
-    def _ddl(self) -> str:
-        serial = "BIGSERIAL PRIMARY KEY" if self.kind == "postgresql" else "INTEGER PRIMARY KEY"
-        # SQLite: cells clustered on their key (no separate rowid b-tree): faster inserts, smaller file.
-        return _DDL.replace("{serial}", serial).replace("{clustered}", "" if self.kind == "postgresql" else " WITHOUT ROWID")
-
-    def _create_pg(self) -> None:
-        with self.transaction():
-            for stmt in self._ddl().split(";"):
-                if stmt.strip():
-                    self.conn.execute(stmt)
-            self._add_columns()
 
     def _add_columns(self) -> None:
         for table, column, kind in _ADDED_COLUMNS:
-            if self.kind == "postgresql":
-                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
-            elif column not in {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}:
-                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            if self.dialect == "postgresql":
+                self.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+            elif column not in {r[1] for r in self.query(f"PRAGMA table_info({table})")}:
+                self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> "Store":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    # -- SQL helpers -----------------------------------------------------------------------
-    def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.kind == "postgresql" else sql
-
-    def execute(self, sql: str, params: tuple | list = ()):
-        return self.conn.execute(self._sql(sql), params)
-
-    def executemany(self, sql: str, rows: list) -> None:
-        if not rows:
-            return
-        if self.kind == "postgresql":
-            with self.conn.cursor() as cur:
-                cur.executemany(self._sql(sql), rows)
-        else:
-            self.conn.executemany(sql, rows)
-
-    def insert_rows(self, table: str, columns: tuple[str, ...], rows: list) -> None:
-        """Bulk insert (on PostgreSQL inside the transaction's pipeline: no reply waited per row)."""
-        if not rows:
-            return
-        marks = ", ".join("?" for _ in columns)
-        self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-    def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
-        return list(self.execute(sql, params).fetchall())
-
-    def iterate(self, sql: str, params: tuple | list = (), size: int = 5000) -> Iterator[tuple]:
-        """Stream a large result without holding it all (server-side cursor on PostgreSQL)."""
-        if self.kind == "postgresql":
-            with self.conn.transaction(), self.conn.cursor(name="gongkai_iter") as cur:
-                cur.itersize = size
-                cur.execute(self._sql(sql), params)
-                yield from cur
-        else:
-            yield from self.conn.execute(sql, params)
-
-    @contextmanager
-    def transaction(self):
-        if self.kind == "postgresql":
-            # Pipeline mode: the statements of one report go out without waiting for each reply.
-            with self.conn.pipeline(), self.conn.transaction():
-                yield
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+    def transaction(self, pipeline: bool = True):  # type: ignore[override]
+        """A report's statements go out pipelined on PostgreSQL (no reply waited per row)."""
+        return super().transaction(pipeline=pipeline)
 
     # -- documents -------------------------------------------------------------------------
     def known(self, sha256: str) -> tuple[int, str, str] | None:
@@ -259,7 +79,7 @@ class Store:
                1 if result.get("checked") else 0, report.get("agency") if report else None, agency_key,
                report.get("year") if report else None, report.get("format") if report else None,
                report.get("published") if report else None,
-               result.get("report_json") or (json.dumps(report, ensure_ascii=False) if report else None), now())
+               result.get("report_json") or (json.dumps(report, ensure_ascii=False) if report else None), now_stamp())
         with self.transaction():
             doc_id = self.execute(
                 "INSERT INTO documents (sha256, name, path, form, size, status, reason, parser_version, checked,"
@@ -312,7 +132,7 @@ class Store:
             self.execute("INSERT INTO placement_corrections (agency_key, code, unit, corrected_at) VALUES (?, ?, ?, ?)"
                          " ON CONFLICT (agency_key) DO UPDATE SET code = excluded.code, unit = excluded.unit,"
                          " corrected_at = excluded.corrected_at",
-                         (placement["agency_key"], placement["code"], placement.get("unit"), now()))
+                         (placement["agency_key"], placement["code"], placement.get("unit"), now_stamp()))
             self.execute("DELETE FROM agencies WHERE agency_key = ?", (placement["agency_key"],))
             self._auto_place(placement)
         self._placed.pop(placement["agency_key"], None)
@@ -331,10 +151,3 @@ class Store:
 
         rows = self.query("SELECT report_json FROM documents WHERE id = ? AND status = 'ok'", (document_id,))
         return Report.from_json(rows[0][0]) if rows and rows[0][0] else None
-
-
-def _redact(url: str) -> str:
-    """A database URL without its password, for messages."""
-    import re
-
-    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)

@@ -14,7 +14,7 @@ from gongkai.errors import GongkaiError
 from gongkai.register.clock import Clock, Event, compute_clock
 from gongkai.register.settings import Settings
 from gongkai.register.vocab import event_labels, outcomes, party_labels
-from gongkai.register.workdays import Calendar
+from gongkai.workdays import Calendar
 
 ABANDONED = {"other.no_correction", "other.no_fee"}
 

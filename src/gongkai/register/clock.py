@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from gongkai.errors import GongkaiError
 from gongkai.register.settings import Settings
 from gongkai.register.vocab import channels, outcomes, party_labels
-from gongkai.register.workdays import WEEKDAYS_ZH, Calendar
+from gongkai.workdays import WEEKDAYS_ZH, Calendar
 
 # Longest stretch we are willing to simulate; a request open longer is surely a data error
 # (a request may stay open across several years; it must still be possible to record its reply).

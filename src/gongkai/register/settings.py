@@ -1,5 +1,5 @@
-"""Register settings and site paths: shipped defaults in ``data/settings.yaml``, overridden
-key by key by a site file.  The one place that knows where register files live."""
+"""Register settings: shipped defaults in ``data/settings.yaml``, overridden key by key by a
+site file."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from gongkai.db.paths import config_home
 from gongkai.errors import GongkaiError
 
 
@@ -32,25 +33,6 @@ def read_yaml_file(path: Path) -> Any:
         raise GongkaiError(f"文件中有无效的值（{exc}）；日期请写成 2027-01-01", str(path)) from exc
     except OSError as exc:
         raise GongkaiError(f"无法读取文件（{exc.strerror}）", str(path)) from exc
-
-
-def data_home() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "gongkai"
-
-
-def config_home() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "gongkai"
-
-
-def default_db_path() -> Path:
-    return data_home() / "gongkai.db"
-
-
-def site_calendar_path() -> Path:
-    """Where administrators' calendar entries go (``gongkai register calendar add``)."""
-    return Path(os.environ.get("GONGKAI_WORKDAYS") or data_home() / "workdays.yaml")
 
 
 def site_settings_path() -> Path:

@@ -16,10 +16,10 @@ from typing import Any, Callable, Iterable
 from gongkai.errors import GongkaiError
 from gongkai.register.case import Case, RuleError, check_event, derive
 from gongkai.register.clock import Event, receipt_date
-from gongkai.register.db import Database, now_utc
+from gongkai.db import now_stamp, open_registers
 from gongkai.register.settings import Settings, load_settings
 from gongkai.register.vocab import applicant_types, channels
-from gongkai.register.workdays import Calendar, load_calendar
+from gongkai.workdays import Calendar, load_calendar
 
 
 @dataclass
@@ -87,8 +87,8 @@ def _request(row: tuple) -> Request:
 class Register:
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
                  settings: Settings | None = None):
-        self.db = Database(url)
-        self.calendar = calendar or load_calendar()
+        self.db = open_registers(url)
+        self.calendar = calendar or load_calendar(self.db)
         self.settings = settings or load_settings()
 
     def close(self) -> None:
@@ -121,7 +121,7 @@ class Register:
         if received < new.submitted_on:
             raise GongkaiError("签收或确认日期不能早于提交日期")
         applicant_id = self._applicant_id(a)
-        stamp = now_utc()
+        stamp = now_stamp()
         ref = new.ref or f"tmp-{uuid.uuid4().hex}"
         if new.ref and self.db.query("SELECT 1 FROM requests WHERE ref = ?", (new.ref,)):
             raise GongkaiError(f"申请编号 {new.ref} 已存在")
@@ -148,7 +148,7 @@ class Register:
             return aid
         return self.db.insert(
             "INSERT INTO applicants (type, name, id_number, phone, email, address, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", (a.type, a.name, a.id_number, a.phone, a.email, a.address, now_utc()))
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (a.type, a.name, a.id_number, a.phone, a.email, a.address, now_stamp()))
 
     def record(self, ref: str, kind: str, on: date, actor: str, **data: Any) -> Case:
         """Append one event after checking it against the history; returns the new state."""
@@ -162,7 +162,7 @@ class Register:
         rid, received = rows[0][0], _d(rows[0][1])
         events = self._events(rid)
         clean = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items() if v is not None}
-        new = Event(kind, on, clean, actor, now_utc(), id=(events[-1].id + 1 if events else 1))
+        new = Event(kind, on, clean, actor, now_stamp(), id=(events[-1].id + 1 if events else 1))
         check_event(received, events, new, self.calendar, self.settings)
         eid = self.db.insert("INSERT INTO events (request_id, kind, on_date, data, actor, recorded_at) "
                              "VALUES (?, ?, ?, ?, ?, ?)",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
 from gongkai.model import Report
-from gongkai.register.db import Database
+from gongkai.db import Database
 from gongkai.register.vocab import LAYOUT, applicant_types, outcomes
 
 

@@ -22,7 +22,7 @@ from gongkai.errors import GongkaiError
 def _home() -> Path:
     if os.environ.get("GONGKAI_WEB_HOME"):
         return Path(os.environ["GONGKAI_WEB_HOME"])
-    from gongkai.register.settings import data_home
+    from gongkai.db.paths import data_home
 
     return data_home() / "web"
 

@@ -19,13 +19,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable
 
-from gongkai.disclosure.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps
+from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps
 from gongkai.errors import GongkaiError
-from gongkai.register.db import Database, now_utc
-from gongkai.register.workdays import Calendar, load_calendar
-
-PACKAGE = "gongkai.disclosure"
-
+from gongkai.db import now_stamp, open_registers
+from gongkai.workdays import Calendar, load_calendar
 
 def _d(value: Any) -> date | None:
     return date.fromisoformat(str(value)) if value else None
@@ -279,8 +276,8 @@ def obligations(item: Item, calendar: Calendar, as_of: date, limit: int = 20) ->
 # -- the log --------------------------------------------------------------------------------
 class DisclosureLog:
     def __init__(self, url: str | None = None, calendar: Calendar | None = None):
-        self.db = Database(url, extra_migrations=(PACKAGE,))
-        self.calendar = calendar or load_calendar()
+        self.db = open_registers(url)
+        self.calendar = calendar or load_calendar(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -304,7 +301,7 @@ class DisclosureLog:
             hit = self.db.query("SELECT ref FROM disclosure_items WHERE doc_no = ?", (new.doc_no.strip(),))
             if hit:
                 raise GongkaiError(f"文号 {new.doc_no.strip()} 已在台账中（编号 {hit[0][0]}）")
-        stamp = now_utc()
+        stamp = now_stamp()
         ref = new.ref or f"tmp-{uuid.uuid4().hex}"
         iid = self.db.insert(
             "INSERT INTO disclosure_items (ref, title, doc_no, kind, made_on, attribute, attribute_reason, "
@@ -350,7 +347,7 @@ class DisclosureLog:
         with self.db.transaction():
             item = self._locked(ref)
             _check_reviews([*item.reviews.values(), Review(step, person, on)], item.made_on)
-            self._insert_review(item.id, Review(step, person, on), actor, now_utc())
+            self._insert_review(item.id, Review(step, person, on), actor, now_stamp())
             return self._locked(ref)
 
     def change(self, ref: str, on: date, note: str, actor: str) -> Item:
@@ -360,7 +357,7 @@ class DisclosureLog:
             if any(c.on == on for c in item.changes):
                 raise GongkaiError(f"{on} 的变更已登记")
             _check_change(item, on)
-            self._insert_change(item.id, Change(on, note), actor, now_utc())
+            self._insert_change(item.id, Change(on, note), actor, now_stamp())
             return self._locked(ref)
 
     def publish(self, ref: str, channel: str, column: str, on: date, actor: str, url: str = "") -> Item:
@@ -372,7 +369,7 @@ class DisclosureLog:
                 raise GongkaiError(f"该条目 {on} 在“{channels()[cid].label}{('/' + col) if col else ''}”的公开已登记")
             signed = item.reviews.get("sign")
             _check_publication(item, signed.on if signed else None, pub)
-            self._insert_publication(item.id, pub, actor, now_utc())
+            self._insert_publication(item.id, pub, actor, now_stamp())
             return self._locked(ref)
 
     def set_attribute(self, ref: str, attribute: str, reason: str, on: date, actor: str) -> Item:
@@ -401,7 +398,7 @@ class DisclosureLog:
             self.db.execute("INSERT INTO disclosure_attribute_changes (item_id, on_date, old_attribute, old_reason, "
                             "attribute, reason, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             (item.id, on.isoformat(), item.attribute, item.attribute_reason, attribute,
-                             reason.strip(), actor, now_utc()))
+                             reason.strip(), actor, now_stamp()))
             self.db.execute("UPDATE disclosure_items SET attribute = ?, attribute_reason = ? WHERE id = ?",
                             (attribute, reason.strip(), item.id))
             return self._locked(ref)
@@ -445,7 +442,7 @@ class DisclosureLog:
     def _set_figure(self, year: int, month: int, row: str, value: Any, actor: str) -> Decimal:
         number = check_figure(year, month, row, value)
         self.db.execute("INSERT INTO disclosure_figures (year, month, row_id, value, actor, recorded_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)", (year, month, row, str(number), actor, now_utc()))
+                        "VALUES (?, ?, ?, ?, ?, ?)", (year, month, row, str(number), actor, now_stamp()))
         return number
 
     def import_figures(self, entries: Iterable[tuple[str, int, int, str, Any]], actor: str) -> int:

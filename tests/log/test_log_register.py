@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from gongkai.disclosure.log import NewItem, Review
-from gongkai.disclosure.year import in_force, normative_rows, table2
+from gongkai.log.store import NewItem, Review
+from gongkai.log.year import in_force, normative_rows, table2
 from gongkai.errors import GongkaiError
 
 # (name, kind, made, end kind, end date)

@@ -1,9 +1,10 @@
 """Working days (工作日) for statutory deadlines.
 
 chinesecalendar supplies the State Council's holiday arrangements for the years it knows; the
-project's override table (``data/workdays.yaml``, then the administrators' site file) supplies
-new years and wins where both speak.  Past the last known year a day is judged by the weekend
-alone and the answer is marked *assumed*, so no deadline is stated as certain when it is not.
+project's override table (``data/workdays.yaml``) and the notices entered in the database
+(:mod:`gongkai.workdays.store`) supply new years and win where they speak.  Past the last known
+year a day is judged by the weekend alone and the answer is marked *assumed*, so no deadline is
+stated as certain when it is not.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
+from functools import lru_cache
+from importlib import resources
 from typing import Iterable
 
 import chinese_calendar
 import yaml
 
 from gongkai.errors import GongkaiError
-from gongkai.register.settings import load_data, read_yaml_file, site_calendar_path
 
 WEEKDAYS_ZH = "一二三四五六日"
 
@@ -63,9 +64,9 @@ class Calendar:
             year += 1
         return date(year, 12, 31)
 
-    def knows(self, day: date) -> bool:
-        lo, hi = self.library_years
-        return day.year in self.overrides or lo <= day.year <= hi
+    def with_notices(self, notices: dict[int, YearNotice]) -> "Calendar":
+        """This calendar with later notices added (a year's notice replaces the year)."""
+        return Calendar(self.library_years, {**self.overrides, **notices})
 
     # -- one day -----------------------------------------------------------------------
     def info(self, day: date) -> DayInfo:
@@ -146,7 +147,8 @@ def parse_days(items: Iterable[object], source: str, place: str) -> set[date]:
     return days
 
 
-def _notice(year: int, entry: dict, source: str) -> YearNotice:
+def notice_from(year: int, entry: dict, source: str) -> YearNotice:
+    """One year's notice from its table entry, checked (dates in the year, no day both ways)."""
     place = f"{year}年"
     if not isinstance(entry, dict):
         raise GongkaiError("每一年应包含 notice、holidays、workdays", source, place)
@@ -165,7 +167,7 @@ def _notice(year: int, entry: dict, source: str) -> YearNotice:
     return YearNotice(year, str(entry.get("notice") or ""), frozenset(holidays), frozenset(workdays), source)
 
 
-def _read_table(data: dict, source: str) -> dict[int, YearNotice]:
+def read_table(data: dict, source: str) -> dict[int, YearNotice]:
     years = (data or {}).get("years") or {}
     if not isinstance(years, dict):
         raise GongkaiError("years 应为“年份: 安排”的形式", source)
@@ -175,36 +177,14 @@ def _read_table(data: dict, source: str) -> dict[int, YearNotice]:
             year = int(key)
         except (TypeError, ValueError):
             raise GongkaiError(f"年份“{key}”不是数字", source) from None
-        out[year] = _notice(year, entry, source)
+        out[year] = notice_from(year, entry, source)
     return out
 
 
-def load_calendar(site_path: Path | None = None) -> Calendar:
-    shipped = load_data("workdays.yaml")
+@lru_cache(maxsize=1)
+def shipped_calendar() -> Calendar:
+    """chinesecalendar and the project's own override table, without any notice entered later."""
+    text = resources.files(__package__).joinpath("data", "workdays.yaml").read_text(encoding="utf-8")
+    shipped = yaml.safe_load(text)
     lo, hi = shipped["library_years"]
-    overrides = _read_table(shipped, "gongkai/register/data/workdays.yaml")
-    path = site_path or site_calendar_path()
-    if path.exists():
-        overrides.update(_read_table(read_yaml_file(path), str(path)))
-    return Calendar((lo, hi), overrides)
-
-
-def add_year(year: int, holidays: set[date], workdays: set[date], notice: str,
-             site_path: Path | None = None) -> Path:
-    """Write one year's notice into the site table (replacing that year if present)."""
-    path = site_path or site_calendar_path()
-    source = str(path)
-    _notice(year, {"notice": notice, "holidays": sorted(holidays), "workdays": sorted(workdays)}, source)
-    data = read_yaml_file(path) if path.exists() else {}
-    data.setdefault("years", {})
-    data["years"][year] = {
-        "notice": notice,
-        "holidays": [d.isoformat() for d in sorted(holidays)],
-        "workdays": [d.isoformat() for d in sorted(workdays)],
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("# 由 gongkai register calendar add 写入\n"
-                   + yaml.safe_dump(data, allow_unicode=True, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)  # atomic: a reader never sees half a file
-    return path
+    return Calendar((lo, hi), read_table(shipped, "gongkai/workdays/data/workdays.yaml"))

@@ -133,7 +133,7 @@ def run_help(args) -> int:
 
 # -- helpers ----------------------------------------------------------------------------------
 def _open(args):
-    from gongkai.disclosure.log import DisclosureLog
+    from gongkai.log.store import DisclosureLog
 
     return DisclosureLog(args.db or os.environ.get("GONGKAI_DB"))
 
@@ -148,7 +148,7 @@ def _actor(args) -> str:
 
 
 def _date(text: str | None, what: str) -> date | None:
-    from gongkai.disclosure.exchange import parse_date
+    from gongkai.log.exchange import parse_date
 
     return parse_date(text, what) if text else None
 
@@ -158,7 +158,7 @@ def _label(terms: dict, key: str | None) -> str:
 
 
 def _print_item(item) -> None:
-    from gongkai.disclosure.vocab import attributes, channels, endings, kinds, review_steps
+    from gongkai.log.vocab import attributes, channels, endings, kinds, review_steps
 
     print(f"{item.ref}  {item.title}")
     print(f"  文号：{item.doc_no or '（无）'}  类别：{_label(kinds(), item.kind)}  形成日期：{item.made_on}")
@@ -181,8 +181,8 @@ def _print_item(item) -> None:
 
 # -- writing ----------------------------------------------------------------------------------
 def run_add(args) -> int:
-    from gongkai.disclosure.log import NewItem, Review
-    from gongkai.disclosure.vocab import attributes, kinds, resolve
+    from gongkai.log.store import NewItem, Review
+    from gongkai.log.vocab import attributes, kinds, resolve
 
     reviews = []
     for step, label in (("draft", "拟稿"), ("check", "核稿"), ("sign", "审签")):
@@ -204,13 +204,13 @@ def run_add(args) -> int:
 
 
 def _obligations(log, item):
-    from gongkai.disclosure.log import obligations
+    from gongkai.log.store import obligations
 
     return [o for o in obligations(item, log.calendar, date.today()) if o.status in ("pending", "overdue")]
 
 
 def run_review(args) -> int:
-    from gongkai.disclosure.vocab import resolve, review_steps
+    from gongkai.log.vocab import resolve, review_steps
 
     with _open(args) as log:
         step = resolve(review_steps(), args.step, "审核环节")
@@ -229,7 +229,7 @@ def run_change(args) -> int:
 
 
 def run_attribute(args) -> int:
-    from gongkai.disclosure.vocab import attributes, resolve
+    from gongkai.log.vocab import attributes, resolve
 
     with _open(args) as log:
         attribute = resolve(attributes(), args.to, "公开属性")
@@ -241,7 +241,7 @@ def run_attribute(args) -> int:
 
 
 def run_publish(args) -> int:
-    from gongkai.disclosure.log import obligations
+    from gongkai.log.store import obligations
 
     with _open(args) as log:
         on = _date(args.on, "公开日期")
@@ -263,7 +263,7 @@ def run_repeal(args) -> int:
 
 # -- reading ----------------------------------------------------------------------------------
 def run_list(args) -> int:
-    from gongkai.disclosure.vocab import attributes, kinds, resolve
+    from gongkai.log.vocab import attributes, kinds, resolve
 
     where, params = [], []
     if args.year:
@@ -337,7 +337,7 @@ def run_due(args) -> int:
 
 
 def run_import(args) -> int:
-    from gongkai.disclosure.exchange import import_documents, import_figures
+    from gongkai.log.exchange import import_documents, import_figures
 
     path = Path(args.file)
     with _open(args) as log:
@@ -351,7 +351,7 @@ def run_import(args) -> int:
 
 
 def run_export(args) -> int:
-    from gongkai.disclosure.exchange import export_documents
+    from gongkai.log.exchange import export_documents
 
     path = Path(args.file)
     if path.exists() and not args.overwrite:
@@ -363,7 +363,7 @@ def run_export(args) -> int:
 
 
 def run_figures(args) -> int:
-    from gongkai.disclosure.vocab import figures
+    from gongkai.log.vocab import figures
 
     given = {"art20_5.licensing": args.licensing, "art20_6.penalty": args.penalty,
              "art20_6.coercion": args.coercion, "art20_8.admin_fees": args.fees}
@@ -385,10 +385,10 @@ def run_figures(args) -> int:
 
 
 def run_table2(args) -> int:
-    from gongkai.disclosure.year import section1, year_report
+    from gongkai.log.year import section1, year_report
     from gongkai.format import FORMAT
     from gongkai.render.layout import format_value
-    from gongkai.disclosure.vocab import channels
+    from gongkai.log.vocab import channels
 
     with _open(args) as log:
         report = year_report(log, args.year, args.agency)

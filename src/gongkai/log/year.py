@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from gongkai.disclosure.log import DisclosureLog
-from gongkai.disclosure.vocab import channels, figures, kinds
+from gongkai.log.store import DisclosureLog
+from gongkai.log.vocab import channels, figures, kinds
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
 from gongkai.model import Report, Section

@@ -11,9 +11,9 @@ from datetime import date
 
 import pytest
 
-from gongkai.disclosure.log import DisclosureLog, NewItem, Review, obligations
+from gongkai.log.store import DisclosureLog, NewItem, Review, obligations
 from gongkai.errors import GongkaiError
-from gongkai.register.workdays import load_calendar
+from gongkai.workdays import add_notice
 
 
 def signed(title: str, made: date, kind: str = "other", **kw) -> NewItem:
@@ -114,20 +114,18 @@ def test_repealed_before_publication_lapses(log):
     assert ob.status == "lapsed"
 
 
-def test_a_year_entered_in_the_site_calendar_is_used_and_unknown_years_are_marked(tmp_path, db_url):
+def test_a_year_entered_in_the_database_calendar_is_used_and_unknown_years_are_marked(tmp_path, db_url):
     # 2027 is past chinesecalendar 1.11.0.  Without a notice the weekend rule is assumed and said so:
     # 12/22–12/24 (1–3) 12/25(4) 12/28–12/31 (5–8), 2027: 1/1 Fri counted (9) 1/4–1/8 (10–14) 1/11–1/15
     # (15–19) 1/18 (20).
     made = date(2026, 12, 21)
-    with DisclosureLog(db_url, calendar=load_calendar(site_path=tmp_path / "none.yaml")) as lg:
+    with DisclosureLog(db_url) as lg:
         ref = lg.add(signed("己", made), "clerk")
         [ob] = obligations(lg.get(ref), lg.calendar, made)
         assert (ob.due, ob.assumed) == (date(2027, 1, 18), True)
-    # A (hypothetical) notice making 1/1 a holiday, entered in the site table: one more day, certain.
-    site = tmp_path / "site.yaml"
-    site.write_text("years:\n  2027:\n    notice: 测试通知\n    holidays: [2027-01-01]\n    workdays: []\n",
-                    encoding="utf-8")
-    with DisclosureLog(db_url, calendar=load_calendar(site_path=site)) as lg:
+        # A (hypothetical) notice making 1/1 a holiday, entered in the database: one more day, certain.
+        add_notice(lg.db, 2027, {date(2027, 1, 1)}, set(), "测试通知", "管理员")
+    with DisclosureLog(db_url) as lg:
         [ob] = obligations(lg.get(ref), lg.calendar, made)
         assert (ob.due, ob.assumed) == (date(2027, 1, 19), False)
 

@@ -8,11 +8,11 @@ import random
 from datetime import date, timedelta
 from typing import Iterator
 
-from gongkai.register.clock import compute_clock, Event
+from gongkai.register.clock import Event, compute_clock
 from gongkai.register.settings import Settings
 from gongkai.register.store import Applicant, NewRequest
 from gongkai.register.vocab import applicant_types, channels, outcomes
-from gongkai.register.workdays import Calendar
+from gongkai.workdays import Calendar
 
 _TYPE_WEIGHTS = {"natural_person": 80, "commercial": 8, "research": 1, "social_org": 2,
                  "legal_service": 5, "other_org": 4}

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.disclosure.log import DisclosureLog
-from gongkai.register.workdays import load_calendar
+from gongkai.log.store import DisclosureLog
+from gongkai.workdays import load_calendar
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,7 @@ def _isolated_home(tmp_path, monkeypatch):
 
 @pytest.fixture
 def cal(tmp_path):
-    return load_calendar(site_path=tmp_path / "no-site-calendar.yaml")
+    return load_calendar()
 
 
 @pytest.fixture

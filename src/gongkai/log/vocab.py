@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 
 from gongkai.errors import GongkaiError
-from gongkai.register.settings import config_home, read_yaml_file
+from gongkai.db.paths import config_home
+from gongkai.register.settings import read_yaml_file
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,14 @@ import os
 import signal
 from datetime import date
 
-from gongkai.disclosure.log import DisclosureLog, NewItem
-from gongkai.register.workdays import load_calendar
+from gongkai.log.store import DisclosureLog, NewItem
+from gongkai.workdays import load_calendar
 
 CTX = mp.get_context("fork")
 
 
 def _clerk(url: str, name: str, n: int) -> None:
-    with DisclosureLog(url, calendar=load_calendar(site_path=None)) as log:
+    with DisclosureLog(url, calendar=load_calendar()) as log:
         for i in range(n):
             log.add(NewItem(f"{name}-{i}", "other", date(2025, 1 + i % 12, 1 + i % 28)), name)
 

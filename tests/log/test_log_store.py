@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
-from gongkai.disclosure.exchange import import_documents
-from gongkai.disclosure.log import DisclosureLog, ImportRejected, NewItem, Review
-from gongkai.disclosure.year import normative_rows, section1
+from gongkai.log.exchange import import_documents
+from gongkai.log.store import DisclosureLog, ImportRejected, NewItem, Review
+from gongkai.log.year import normative_rows, section1
 from gongkai.errors import GongkaiError
-from gongkai.register.db import Database
+from gongkai.db import Database
 from gongkai.register.settings import shipped_settings
 from gongkai.register.store import Applicant, NewRequest, Register
 from gongkai.register.table3 import compute
@@ -17,7 +17,7 @@ from gongkai.register.table3 import compute
 
 def register_versions(tmp_path) -> set[int]:
     """The register's own migrations, whatever they are today."""
-    db = Database(str(tmp_path / "register-only.db"))
+    db = Database(str(tmp_path / "register-only.db"), ("gongkai.register",))
     versions = db.applied_versions()
     db.close()
     assert versions and max(versions) < 1000
@@ -33,7 +33,7 @@ def test_log_and_register_share_one_database(db_url, cal, tmp_path):
     ours = register_versions(tmp_path)
     with DisclosureLog(db_url, calendar=cal) as log:
         log.add(signed("通知", date(2025, 3, 3)), "c")
-        assert log.db.applied_versions() == ours | {5001, 5002}
+        assert log.db.applied_versions() == ours | {5001, 5002, 6001}
     reg = Register(db_url, calendar=cal, settings=shipped_settings())
     assert reg.db.schema_version() == max(ours) and reg.count() == 0   # the register's block is unchanged
     reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 3, 4)), "c")
@@ -41,7 +41,7 @@ def test_log_and_register_share_one_database(db_url, cal, tmp_path):
     with DisclosureLog(db_url, calendar=cal) as log:
         assert log.count() == 1
         assert compute(log.db, 2025).table3["new_received"]["total"] == 1
-        assert log.db.query("SELECT COUNT(*) FROM schema_version")[0][0] == len(ours) + 2
+        assert log.db.query("SELECT COUNT(*) FROM schema_version")[0][0] == len(ours) + 3
 
 
 def _fake_package(root, name, files):
@@ -57,30 +57,32 @@ def test_a_lower_numbered_migration_added_later_is_still_applied(db_url, cal, tm
     DisclosureLog(db_url, calendar=cal).close()          # the register's block and 5001 applied
     _fake_package(tmp_path, "later_component", {"0999_later.sql": "CREATE TABLE later_table (x INTEGER);"})
     monkeypatch.syspath_prepend(str(tmp_path))
-    db = Database(db_url, extra_migrations=("gongkai.disclosure", "later_component"))
+    db = Database(db_url, ("gongkai.register", "gongkai.workdays", "gongkai.log", "later_component"))
     # Ordered by MAX(version) alone, 0999 < 5001 would have been skipped for ever.
-    assert db.applied_versions() == ours | {999, 5001, 5002}
+    assert db.applied_versions() == ours | {999, 5001, 5002, 6001}
     assert db.query("SELECT COUNT(*) FROM later_table")[0][0] == 0
     db.close()
 
 
 def test_newer_schema_is_refused_only_by_the_block_that_owns_it(db_url, cal, tmp_path):
     DisclosureLog(db_url, calendar=cal).close()
-    db = Database(db_url)
+    db = Database(db_url, ("gongkai.register",))
     db.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (5999, 'future', 'now')")
     db.close()
     with pytest.raises(GongkaiError, match="结构版本（5999）比本程序新"):
         DisclosureLog(db_url, calendar=cal)
-    reg = Register(db_url, calendar=cal, settings=shipped_settings())   # not the register's block
-    assert reg.db.schema_version() == max(register_versions(tmp_path))
-    reg.close()
+    with pytest.raises(GongkaiError, match="结构版本（5999）比本程序新"):   # one store: the register too
+        Register(db_url, calendar=cal, settings=shipped_settings())
+    db = Database(db_url, ("gongkai.register",))   # a store of the register's block alone is not refused
+    assert db.schema_version() == max(register_versions(tmp_path))
+    db.close()
 
 
 def test_two_components_claiming_one_number_is_an_error(db_url, tmp_path, monkeypatch):
     _fake_package(tmp_path, "clashing_component", {"5001_other.sql": "CREATE TABLE other (x INTEGER);"})
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(GongkaiError, match="迁移编号 5001 重复"):
-        Database(db_url, extra_migrations=("gongkai.disclosure", "clashing_component"))
+        Database(db_url, ("gongkai.register", "gongkai.log", "clashing_component"))
 
 
 def test_history_is_append_only_in_sqlite(log):
@@ -95,7 +97,7 @@ def test_history_is_append_only_in_sqlite(log):
 
 def test_the_log_on_postgresql(pg_url, cal, tmp_path):
     with DisclosureLog(pg_url, calendar=cal) as log:
-        assert log.db.dialect == "postgresql" and log.db.applied_versions() == register_versions(tmp_path) | {5001, 5002}
+        assert log.db.dialect == "postgresql" and log.db.applied_versions() == register_versions(tmp_path) | {5001, 5002, 6001}
         a = log.add(signed("办法", date(2024, 3, 1), "normative_docs", doc_no="某〔2024〕1号"), "c")
         b = log.add(signed("细则", date(2023, 3, 1), "normative_docs"), "c")
         assert a == "D2024-000001" and b == "D2023-000002"

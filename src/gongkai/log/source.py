@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from gongkai.disclosure.log import DisclosureLog
-from gongkai.disclosure.vocab import kinds
-from gongkai.disclosure.year import VERSION, in_force, year_report
+from gongkai.log.store import DisclosureLog
+from gongkai.log.vocab import kinds
+from gongkai.log.year import VERSION, in_force, year_report
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
 from gongkai.model import Report

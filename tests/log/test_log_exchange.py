@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from gongkai.disclosure.exchange import export_documents, import_documents, import_figures
-from gongkai.disclosure.log import DisclosureLog, ImportRejected, NewItem
-from gongkai.disclosure.year import normative_rows, section1, table2
+from gongkai.log.exchange import export_documents, import_documents, import_figures
+from gongkai.log.store import DisclosureLog, ImportRejected, NewItem
+from gongkai.log.year import normative_rows, section1, table2
 from gongkai.errors import GongkaiError
 
 HEADER = ["标题", "文号", "类别", "形成日期", "公开属性", "不公开理由", "拟稿人", "拟稿日期", "核稿人", "核稿日期",

@@ -21,9 +21,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gongkai.disclosure.log import (Change, DisclosureLog, ImportRejected, Item, NewItem, Publication, Review,
+from gongkai.log.store import (Change, DisclosureLog, ImportRejected, Item, NewItem, Publication, Review,
                                     check_figure, check_item)
-from gongkai.disclosure.vocab import (attributes, channels, document_columns, endings, figure_columns, figures,
+from gongkai.log.vocab import (attributes, channels, document_columns, endings, figure_columns, figures,
                                       ignored_columns, kinds, norm, resolve, resolve_channel, review_steps)
 from gongkai.errors import GongkaiError, UnreadableFile
 from gongkai.register.exchange import csv_text

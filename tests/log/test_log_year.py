@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from gongkai.disclosure.log import NewItem, Publication, Review
-from gongkai.disclosure.source import log_report, scaffold_from_log
-from gongkai.disclosure.year import section1, table2, year_report
+from gongkai.log.store import NewItem, Publication, Review
+from gongkai.log.source import log_report, scaffold_from_log
+from gongkai.log.year import section1, table2, year_report
 from gongkai.source.scaffold import prefill_from
 
 YEAR = 2025

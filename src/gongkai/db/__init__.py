@@ -1,0 +1,322 @@
+"""gongkai's one database layer: SQLite (one file, WAL) by default, PostgreSQL by URL.
+
+Every store — the request register, the disclosure log, the working-day calendar and the
+corpus — opens a :class:`Database` naming the *components* whose tables it holds.  Each
+component keeps its versioned SQL migrations in ``<package>/migrations`` and numbers them in its
+own block of a thousand (register 0001–0999, log 5001–5999, calendar 6001–6999, corpus
+7001–7999); applied versions are rows of ``schema_version``.  SQL is written once with ``?``
+placeholders, turned into ``%s`` for PostgreSQL; psycopg is imported only for a PostgreSQL URL.
+
+No module outside a store's own database module issues SQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from gongkai.errors import GongkaiError, MissingDependency
+
+_MIGRATION = re.compile(r"^(\d{4})_(\w+?)(?:\.(sqlite|postgresql))?\.sql$")
+# A migration that rebuilds a table (SQLite cannot drop a column used by a constraint) starts
+# with this line; it runs with foreign keys off and is checked with foreign_key_check before commit.
+REBUILDS = "-- gongkai: rebuilds tables"
+PG_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+
+# China has one time zone and no daylight saving: office time is UTC+8 all year.
+OFFICE_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def now_stamp() -> str:
+    """The moment of a write, in office time (Asia/Shanghai), ISO 8601 with its offset."""
+    return datetime.now(OFFICE_TZ).isoformat(timespec="seconds")
+
+
+def office_time(stamp: str) -> str:
+    """A stored time stamp as the office reads it: ``2025-09-26 10:12`` in Asia/Shanghai."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(PG_PREFIXES)
+
+
+def describe(url: str | None, default: Path | None = None) -> str:
+    """The database named without any password, for messages."""
+    if not url:
+        return str(default) if default else ""
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", str(url))
+
+
+class Database:
+    """A connection, its dialect, transactions and the migrations of its components."""
+
+    def __init__(self, url: str | None, components: Sequence[str], *, default_path: Path | None = None,
+                 what: str = "台账", create: bool = True, durable: bool = True, private: bool = True):
+        """``components``: packages whose ``migrations`` make up this store.  ``create=False``
+        refuses a missing SQLite file instead of starting an empty store.  ``durable``:
+        ``synchronous=FULL`` (a committed write survives power loss) rather than NORMAL.
+        ``private``: a new SQLite file is readable by its owner only (personal data)."""
+        self.url = url
+        self.what = what
+        self.components = tuple(components)
+        self._in_tx = False
+        if is_postgres(url):
+            self.dialect = "postgresql"
+            self.path = describe(url)
+            self._conn = self._connect_pg(str(url).replace("postgresql+psycopg://", "postgresql://"))
+        else:
+            self.dialect = "sqlite"
+            raw = str(url)[len("sqlite:///"):] if url and str(url).startswith("sqlite:///") else url
+            path = Path(raw) if raw else default_path
+            if path is None:
+                raise GongkaiError(f"没有指定{what}数据库")
+            if not create and not path.is_file():
+                raise GongkaiError(f"{what}数据库不存在", str(path))
+            self.path = str(path)
+            self._conn = self._connect_sqlite(path, durable, private)
+        self.migrate()
+
+    # -- connections -------------------------------------------------------------------
+    def _connect_sqlite(self, path: Path, durable: bool, private: bool) -> sqlite3.Connection:
+        # Switching to WAL takes an exclusive lock without waiting on the busy timeout, so two
+        # processes opening one new file at once retry instead of failing.
+        for attempt in range(100):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if private:
+                    _create_private(path)
+                conn = sqlite3.connect(str(path), timeout=60, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")   # readers never block the writer
+                conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute("PRAGMA busy_timeout=60000")
+                return conn
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise GongkaiError(f"无法打开{self.what}数据库（{exc}）", str(path)) from exc
+                time.sleep(0.1)
+            except (sqlite3.DatabaseError, OSError) as exc:
+                raise GongkaiError(f"无法打开{self.what}数据库（{exc}）", str(path)) from exc
+        raise AssertionError("unreachable")
+
+    def _connect_pg(self, url: str):
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise MissingDependency("使用 PostgreSQL 需要安装 psycopg：pip install 'gongkai[web]'") from exc
+        try:
+            return psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            raise GongkaiError(f"无法连接 PostgreSQL 数据库（{str(exc).strip()}）", describe(url)) from exc
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- statements --------------------------------------------------------------------
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        cur = self._conn.cursor()
+        cur.execute(self._sql(sql), tuple(params))
+        return cur
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._conn.cursor().executemany(self._sql(sql), rows)
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Bulk insert (on PostgreSQL inside the transaction's pipeline: no reply waited per row)."""
+        marks = ", ".join("?" for _ in columns)
+        self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return list(self.execute(sql, params).fetchall())
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        rows = self.query(sql, params)
+        return rows[0][0] if rows else None
+
+    def insert(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an INSERT and return the new row's id."""
+        if self.dialect == "postgresql":
+            return int(self.execute(sql + " RETURNING id", params).fetchone()[0])
+        return int(self.execute(sql, params).lastrowid)
+
+    def iterate(self, sql: str, params: Sequence[Any] = (), size: int = 5000) -> Iterator[tuple]:
+        """Stream a large result without holding it all (server-side cursor on PostgreSQL)."""
+        if self.dialect == "postgresql":
+            with self._conn.transaction(), self._conn.cursor(name="gongkai_iter") as cur:
+                cur.itersize = size
+                cur.execute(self._sql(sql), tuple(params))
+                yield from cur
+        else:
+            yield from self._conn.execute(sql, tuple(params))
+
+    @property
+    def for_update(self) -> str:
+        # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL locks the row.
+        return " FOR UPDATE" if self.dialect == "postgresql" else ""
+
+    @contextmanager
+    def transaction(self, pipeline: bool = False) -> Iterator["Database"]:
+        """All or nothing: on any exception (or the process dying) nothing is written.
+        ``pipeline``: on PostgreSQL, send the statements without waiting for each reply."""
+        if self._in_tx:
+            yield self
+            return
+        self._in_tx = True
+        try:
+            if self.dialect == "postgresql":
+                if pipeline:
+                    with self._conn.pipeline(), self._conn.transaction():
+                        yield self
+                else:
+                    with self._conn.transaction():
+                        yield self
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        finally:
+            self._in_tx = False
+
+    # -- migrations --------------------------------------------------------------------
+    def migrations(self) -> list[tuple[int, str, str]]:
+        """(version, name, SQL) of every component for this dialect, in order."""
+        found: dict[int, tuple[int, str, str]] = {}
+        for package in self.components:
+            for entry in resources.files(package).joinpath("migrations").iterdir():
+                m = _MIGRATION.match(entry.name)
+                if not m or (m.group(3) and m.group(3) != self.dialect):
+                    continue
+                version = int(m.group(1))
+                if version in found and found[version][1] != m.group(2):
+                    raise GongkaiError(f"迁移编号 {version:04d} 重复（{found[version][1]} 与 {m.group(2)}）", package)
+                found[version] = (version, m.group(2), entry.read_text(encoding="utf-8"))
+        return [found[k] for k in sorted(found)]
+
+    def schema_version(self, block: int = 0) -> int:
+        """The highest applied migration of one component's block (0: 0001–0999, 5: 5001–5999 …)."""
+        return int(self.scalar("SELECT MAX(version) FROM schema_version WHERE version >= ? AND version < ?",
+                               (block * 1000, block * 1000 + 1000)) or 0)
+
+    def applied_versions(self) -> set[int]:
+        return {int(r[0]) for r in self.query("SELECT version FROM schema_version")}
+
+    def migrate(self) -> None:
+        create = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                  "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        if self.dialect == "postgresql":  # CREATE … IF NOT EXISTS races on PostgreSQL: serialise it
+            with self.transaction():
+                self.execute("SELECT pg_advisory_xact_lock(7426001)")
+                self.execute(create)
+        else:  # no lock is taken when the table exists, so readers never wait here
+            self.execute(create)
+        # A migration is pending when it has not been applied, whatever its number: each
+        # component numbers its own block, so a block's new migration is applied even where a
+        # higher-numbered block has already run.
+        migrations = self.migrations()
+        pending = [m for m in migrations if m[0] not in self.applied_versions()]
+        if pending:
+            self._apply(migrations, rebuilds=any(REBUILDS in m[2] for m in pending))
+        # Newer than this program: an applied version it does not know, in a block it knows.
+        known = {m[0] for m in migrations}
+        blocks = {v // 1000 for v in known}
+        newer = sorted(v for v in self.applied_versions() - known if v // 1000 in blocks)
+        if newer:
+            raise GongkaiError(f"{self.what}数据库的结构版本（{newer[-1]}）比本程序新，请升级 gongkai",
+                               describe(self.url, Path(self.path)))
+
+    def _apply(self, migrations: list[tuple[int, str, str]], rebuilds: bool) -> None:
+        sqlite_rebuild = rebuilds and self.dialect == "sqlite"
+        if sqlite_rebuild:  # cannot change inside a transaction (SQLite's table-rebuild procedure)
+            self._conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with self.transaction():
+                if self.dialect == "postgresql":  # two processes opening a new store at once
+                    self.execute("SELECT pg_advisory_xact_lock(7426001)")
+                applied = self.applied_versions()
+                for version, name, sql in migrations:
+                    if version in applied:
+                        continue
+                    for statement in _statements(sql):
+                        self.execute(statement)
+                    self.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                                 (version, name, now_stamp()))
+                if sqlite_rebuild and self.query("PRAGMA foreign_key_check"):
+                    raise GongkaiError(f"{self.what}数据库迁移后外键不一致，未作任何修改", self.path)
+        finally:
+            if sqlite_rebuild:
+                self._conn.execute("PRAGMA foreign_keys=ON")
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (it holds applicants' personal data);
+    SQLite gives its -wal and -shm files the same mode."""
+    try:
+        fd = os.open(str(path), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements; triggers and $$ bodies contain semicolons."""
+    out: list[str] = []
+    buf: list[str] = []
+    depth_begin, in_dollar = 0, False
+    for line in sql.splitlines():
+        stripped = line.split("--", 1)[0] if "$$" not in line else line
+        buf.append(line)
+        in_dollar ^= stripped.count("$$") % 2 == 1
+        upper = stripped.upper()
+        depth_begin += len(re.findall(r"\bBEGIN\b", upper)) - len(re.findall(r"\bEND\b", upper))
+        if stripped.rstrip().endswith(";") and not in_dollar and depth_begin <= 0:
+            statement = "\n".join(buf).strip()
+            if _has_sql(statement):
+                out.append(statement)
+            buf, depth_begin = [], 0
+    if _has_sql("\n".join(buf)):
+        out.append("\n".join(buf).strip())
+    return out
+
+
+def _has_sql(text: str) -> bool:
+    return any(line.split("--", 1)[0].strip().strip(";") for line in text.splitlines())
+
+
+# The registers' store: the request register, the disclosure log and the holiday notices live in
+# one database (``gongkai new --log`` reads table 3 and table 2 from it together).
+REGISTER_COMPONENTS = ("gongkai.register", "gongkai.workdays", "gongkai.log")
+
+
+def open_registers(url: str | None, components: Sequence[str] = REGISTER_COMPONENTS) -> Database:
+    """The registers' store at ``url`` (default: ``~/.local/share/gongkai/gongkai.db``)."""
+    from gongkai.db.paths import default_register_path
+
+    return Database(url, components, default_path=default_register_path(), what="台账")

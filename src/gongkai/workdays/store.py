@@ -1,0 +1,62 @@
+"""Holiday notices in the database: entered once (``gongkai register calendar add`` or the web's
+administrator page), seen by every clerk and server using that database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from gongkai.workdays.calendar import Calendar, YearNotice, notice_from, shipped_calendar
+
+if TYPE_CHECKING:
+    from gongkai.db import Database
+
+
+@dataclass(frozen=True)
+class NoticeEntry:
+    """One notice as entered: who and when, besides the days."""
+
+    notice: YearNotice
+    actor: str
+    recorded_at: str
+
+
+def entries(db: "Database") -> list[NoticeEntry]:
+    """Every notice ever entered, oldest first (a year entered again appears twice)."""
+    out = []
+    for year, notice, holidays, workdays, actor, stamp in db.query(
+            "SELECT year, notice, holidays, workdays, actor, recorded_at FROM workday_notices ORDER BY id"):
+        entry = {"notice": notice, "holidays": _days(holidays), "workdays": _days(workdays)}
+        out.append(NoticeEntry(notice_from(int(year), entry, "数据库"), actor, stamp))
+    return out
+
+
+def notices(db: "Database") -> dict[int, YearNotice]:
+    """The notice in force for each year entered (the latest entry of the year)."""
+    return {e.notice.year: e.notice for e in entries(db)}
+
+
+def load_calendar(db: "Database | None" = None) -> Calendar:
+    """The shipped calendar with the notices entered in ``db`` (none when ``db`` is None)."""
+    cal = shipped_calendar()
+    return cal.with_notices(notices(db)) if db is not None else cal
+
+
+def add_notice(db: "Database", year: int, holidays: set[date], workdays: set[date], notice: str,
+               actor: str) -> YearNotice:
+    """Enter one year's notice (checked first); it replaces any earlier entry for the year."""
+    from gongkai.db import now_stamp
+
+    checked = notice_from(year, {"notice": notice, "holidays": sorted(holidays), "workdays": sorted(workdays)},
+                          "节假日安排")
+    with db.transaction():
+        db.execute("INSERT INTO workday_notices (year, notice, holidays, workdays, actor, recorded_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+                   (year, notice, ",".join(d.isoformat() for d in sorted(checked.holidays)),
+                    ",".join(d.isoformat() for d in sorted(checked.workdays)), actor, now_stamp()))
+    return checked
+
+
+def _days(text: str) -> list[str]:
+    return [t for t in (text or "").split(",") if t]
