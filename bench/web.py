@@ -4,7 +4,7 @@
 
 Starts ``gongkai serve`` (waitress) in a child process on a free loopback port with a fresh
 temporary data directory, fills one body's register with ``--requests`` generated requests
-(``gongkai.register.sample``), then for each scenario runs ``--clients`` concurrent clients for
+(``tests/register/gk_register_sample.py``), then for each scenario runs ``--clients`` concurrent clients for
 at most ``--seconds`` and prints the number of requests, the throughput and the p50/p95/max
 latency:
 

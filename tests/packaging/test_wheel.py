@@ -57,6 +57,8 @@ def test_the_wheel_holds_exactly_the_tracked_package_files(wheel):
     assert sorted(names - tracked - built) == []  # e.g. the generated C file, __pycache__
     data = {n for n in tracked if not n.endswith(".py")}
     assert {"gongkai/register/migrations/0001_initial.sqlite.sql",
-            "gongkai/disclosure/migrations/5001_disclosure_log.sqlite.sql",
+            "gongkai/log/migrations/5001_disclosure_log.sqlite.sql",
+            "gongkai/workdays/migrations/6001_workday_notices.sqlite.sql",
+            "gongkai/corpus/migrations/7001_corpus.sqlite.sql",
             "gongkai/web/templates/web/base.html"} <= data
     assert len(built) == 1, "the compiled HTML walker is missing from the wheel (no C compiler?)"

@@ -603,12 +603,22 @@ def _deadline(args) -> int:
     channel = channel_id(args.channel, None, "--channel")
     received, why = receipt_date(channel, args.date, signed=args.received, confirmed=args.received)
     events = [Event("extended", received, {"workdays": args.extend}, id=1)] if args.extend else []
-    with _open(args) as reg:  # the holiday notices entered in the register's database
-        clock = compute_clock(received, events, reg.calendar, load_settings())
+    clock = compute_clock(received, events, _calendar(args), load_settings())
     print(clock.due.isoformat())
     print(why)
     print(clock.render())
     return 0
+
+
+def _calendar(args):
+    """The holiday notices entered in the register's database, when there is one (a calculator
+    creates no database)."""
+    from gongkai.db.paths import default_register_path
+    from gongkai.workdays import load_calendar
+    if not args.db and not default_register_path().exists():
+        return load_calendar()
+    with _open(args) as reg:
+        return reg.calendar
 
 
 def _fee_calc(args) -> int:
