@@ -31,7 +31,8 @@ from gongkai.errors import GongkaiError
 from gongkai.register.clock import Event, compute_clock
 from gongkai.register.fees import BASES, breakdown
 from gongkai.register.letter_layout import width
-from gongkai.register.settings import config_home, load_data
+from gongkai.db.paths import config_home
+from gongkai.register.settings import load_data
 
 # What the clerk asks for -> the event the letter is about (None: the request itself).
 KINDS = {
