@@ -154,7 +154,7 @@ def test_every_outcome_has_its_letter(reg, outcome):
                            "已通过电子邮件发送至您预留的邮箱。"),
     ("denied.admin_query", "经审查，您申请获取的信息属于工商、不动产登记资料等信息，有关法律、行政法规对信息的获取有特别规定。"
                            "根据《中华人民共和国政府信息公开条例》第三十六条第（七）项，请您依照有关法律、行政法规的规定办理。"
-                           "已通过电子邮件发送至您预留的邮箱。"),
+                           "具体说明如下：已通过电子邮件发送至您预留的邮箱。"),
 ])
 def test_the_note_is_joined_as_a_sentence(reg, outcome, sentence):
     ref = new(reg)
@@ -264,7 +264,7 @@ def test_shipped_templates_match_the_wording_and_layout():
     for letter_id, spec in data["letters"].items():
         shipped = L.shipped_template(letter_id)
         assert document_text(shipped) == document_text(build(spec, data["common"])), letter_id
-        assert all(width(line) <= 20 for line in title_lines(spec["title"]))
+        assert all(width(line) <= 18 for line in title_lines(spec["title"]))
         for line in title_lines(spec["title"]):   # never broken inside brackets
             assert line.count("（") == line.count("）")
     doc = Document(io.BytesIO(L.shipped_template("granted")))

@@ -4,7 +4,7 @@
 Layout (GB/T 9704-2012): A4; 版心 156 × 225 mm, so margins 37 mm top, 35 mm bottom, 28 mm left,
 26 mm right; 22 lines of 28 characters (a line grid of 28.95 pt, also set as exact line spacing, and
 characters set 0.25 pt closer); body 三号 (16 pt) 仿宋; title 二号 (22 pt) 小标宋, centred, broken
-into lines of at most 20 characters and never inside brackets; page numbers 四号 (14 pt) half-width
+into lines of at most 18 characters and never inside brackets; page numbers 四号 (14 pt) half-width
 "— 1 —", 7 mm below the text block, odd pages right and even pages left, one character in.
 
 The templates are generated (``python -m gongkai.register.letter_layout``) and shipped in
@@ -34,7 +34,7 @@ LINE_PITCH = 579                     # twips: 225 mm / 22 lines = 28.95 pt
 # then gives each character two cells (14 a line), so the grid is of lines only.
 CONDENSE = -5
 BODY_PT, TITLE_PT, PAGE_NO_PT = 16, 22, 14   # 三号, 二号, 四号
-TITLE_LINE_CHARS = 20                # 156 mm of 二号 characters
+TITLE_LINE_CHARS = 18                # 156 mm hold 20 二号 characters; a full line looks crowded
 FOOTER_MM = 23                       # page number 7 mm below the text block (35 − 7 − line)
 
 # Font names written into the templates: what Word on an office's machine has.  For PDFs made
@@ -223,9 +223,10 @@ def build(spec: dict, common: dict) -> bytes:
     _para(doc, "文号", "{%p endif %}")
     _para(doc, "称谓", spec.get("salutation", common["salutation"]))
     for text in spec["body"]:
-        _para(doc, "正文", text.replace("[[opening]]", common["opening"]).strip())
+        last = _para(doc, "正文", text.replace("[[opening]]", common["opening"]).strip())
     if spec.get("remedy") == "required":
-        _para(doc, "正文", "{{ remedy }}")
+        last = _para(doc, "正文", "{{ remedy }}")
+    last.paragraph_format.keep_with_next = True   # the signature and date never alone on a page
     _para(doc, "署名", "{{ agency }}")
     _para(doc, "成文日期", "{{ date }}")
     out = io.BytesIO()
