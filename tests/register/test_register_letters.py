@@ -302,3 +302,38 @@ def test_pdf_page_is_gbt9704(tmp_path):
     lines = [line for line in page.get_textpage().get_text_range().splitlines() if line.startswith("甲")]
     assert [len(line) for line in lines[:22]] == [28] * 22     # a full page: 22 lines of 28 characters
     assert round(page.get_width() / 72 * 25.4) == 210
+
+
+def test_cli_letters_and_office_templates(capsys, db_url, tmp_path, monkeypatch):
+    from gongkai.cli import main
+
+    monkeypatch.setenv("GONGKAI_LETTER_TEMPLATES", str(tmp_path / "office"))
+
+    def run(*argv):
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    db = ["--db", db_url]
+    run("register", "add", "--type", "法律服务机构", "--name", "某某律师事务所", "--channel", "当面",
+        "--content", "某项目批复", "--date", "2025-09-26", *db)
+    code, _, err = run("register", "reply", "2025-000001", "--date", "2025-10-20", "--outcome", "本机关不掌握相关政府信息",
+                       "--ground", "5", "--body", "某区住房和城乡建设局", "--letter", str(tmp_path / "x.docx"), *db)
+    assert code == 1 and "办理事项已登记，但未能生成答复书：" in err and "须写明负责公开的行政机关联系方式" in err
+    code, out, err = run("register", "letter", "2025-000001", "reply", "--out", str(tmp_path / "x.docx"), *db)
+    assert code == 1 and "须写明负责公开的行政机关联系方式" in err    # the reply is recorded; its letter waits
+    code, out, _ = run("register", "template", "export", str(tmp_path / "defaults"))
+    assert code == 0 and (tmp_path / "defaults" / "not_ours.docx").is_file()
+    doc = Document(str(tmp_path / "defaults" / "receipt.docx"))
+    doc.paragraphs[-1]._p.getparent().remove(doc.paragraphs[-1]._p)          # the date dropped
+    doc.save(str(tmp_path / "receipt.docx"))
+    code, _, err = run("register", "template", "check", "receipt", str(tmp_path / "receipt.docx"))
+    assert code == 1 and "缺少成文日期（办理事项的日期）（应包含“2025年11月10日”）" in err
+    code, _, err = run("register", "template", "install", "receipt", str(tmp_path / "receipt.docx"))
+    assert code == 1 and not (tmp_path / "office" / "receipt.docx").exists()
+    code, out, _ = run("register", "template", "install", "receipt", str(tmp_path / "defaults" / "receipt.docx"))
+    assert code == 0 and (tmp_path / "office" / "receipt.docx").is_file()
+    assert "receipt\t政府信息公开申请登记回执\t本机关模板" in run("register", "template", "list")[1]
+    code, out, _ = run("register", "letter", "2025-000001", "receipt", "--out", str(tmp_path / "r.docx"), *db)
+    p = [x.text for x in Document(str(tmp_path / "r.docx")).paragraphs]
+    assert code == 0 and p[1] == "某某律师事务所：" and p[-1] == "2025年9月26日" and "贵单位" in p[2]

@@ -261,7 +261,11 @@ def _actor(args) -> str:
 def _letter_out(reg, ref: str, kind: str, path: str | None) -> None:
     if path:
         from gongkai.register.letters import KIND_LABELS, write_letter
-        out = write_letter(reg, ref, kind, path)
+        try:
+            out = write_letter(reg, ref, kind, path)
+        except GongkaiError as exc:   # the event stands; only its letter is missing
+            raise GongkaiError(f"办理事项已登记，但未能生成{KIND_LABELS[kind]}：{exc.message}"
+                               f"（补全后用 gongkai register letter {ref} {kind} 生成）", exc.path) from None
         print(f"已生成{KIND_LABELS[kind]}：{out}")
 
 
