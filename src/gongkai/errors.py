@@ -25,5 +25,9 @@ class NotAReport(GongkaiError):
     """The file reads, but it is not a 政府信息公开工作年度报告."""
 
 
+class SourceError(GongkaiError):
+    """A mistake in a report source file (docs/source-format.md), named with its line."""
+
+
 class MissingDependency(GongkaiError):
     """An optional part (OCR, LibreOffice) is needed and not installed."""

@@ -6,8 +6,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc",
-                   ".wps", ".json", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+# The file names a directory walk picks up: every form the one loader (``gongkai.load``) reads.
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml", ".pdf",
+                   ".docx", ".doc", ".wps", ".rtf", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
+                   ".json", ".jsonl", ".yaml", ".yml"}
 
 
 def expand(paths: list[str]) -> Iterator[str]:

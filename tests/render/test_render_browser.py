@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gongkai.render.html import render_html
-from gongkai.source import load_source
+from gongkai.load import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

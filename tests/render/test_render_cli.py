@@ -9,7 +9,7 @@ from pathlib import Path
 from gongkai.cli import main
 from gongkai.extract import parse_file
 from gongkai.format import FORMAT
-from gongkai.source import load_source
+from gongkai.load import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -16,7 +16,7 @@ from gongkai.format import FORMAT
 from gongkai.model import Report, Section
 from gongkai.render.docx import render_docx
 from gongkai.render.layout import layouts
-from gongkai.source import load_source
+from gongkai.load import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
 

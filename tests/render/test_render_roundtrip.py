@@ -22,7 +22,7 @@ from gongkai.render.docx import render_docx
 from gongkai.render.html import render_html
 from gongkai.render.markdown import render_markdown
 from gongkai.render.pdf import convert_to_pdf
-from gongkai.source import load_source
+from gongkai.load import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACES = ["示例市", "某某县", "测试区", "样本市样本区", "东风镇", "青山乡"]

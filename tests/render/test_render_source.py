@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai.format import FORMAT, VERSIONS
-from gongkai.source import SourceError, load_source, load_source_text
+from gongkai.errors import SourceError
+from gongkai.load import load_source, load_source_text
 from gongkai.source.scaffold import problem_lines, scaffold, write_source
 from test_render_roundtrip import random_report  # tests/render is on sys.path (no __init__.py)
 

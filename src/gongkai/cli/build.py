@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from gongkai.errors import GongkaiError
+from gongkai.load import FORMS_ZH
 
 from gongkai.render import FORMS
 
@@ -16,7 +17,7 @@ from gongkai.render import FORMS
 def add_parser(sub) -> None:
     p = sub.add_parser("new", help="新建年度报告源文件（可从上年报告带入上年结转等数据）",
                        description="生成年度报告源文件（YAML）：官方章节结构，统计表各单元格为 0。"
-                                   "--from 上年报告（任何可读取的格式或报告 JSON）时，带入上年结转、现行有效件数，"
+                                   f"--from 上年报告（{FORMS_ZH}）时，带入上年结转、现行有效件数，"
                                    "并在第五部分列出上年问题作为待办提示。")
     p.add_argument("--agency", metavar="机关名称", help="报告机关全称（有 --from 时默认取上年报告的机关）")
     p.add_argument("--year", type=int, metavar="年度", help="报告年度（有 --from 时默认为上年报告年度加一）")
@@ -31,7 +32,7 @@ def add_parser(sub) -> None:
     p.set_defaults(handler=run_new)
 
     b = sub.add_parser("build", help="由源文件生成正式年度报告（DOCX / HTML / PDF / Markdown）",
-                       description="读取源文件（YAML 或报告 JSON），先运行检查，没有错误时按官方格式生成报告。")
+                       description=f"读取源文件（源文件 YAML，或其他可读取的形式：{FORMS_ZH}），先运行检查，没有错误时按官方格式生成报告。")
     b.add_argument("source", metavar="源文件")
     b.add_argument("--to", required=True, choices=tuple(FORMS), help="输出格式")
     b.add_argument("-o", "--output", metavar="输出文件", help="输出路径（默认与源文件同名、换扩展名）")
@@ -39,23 +40,6 @@ def add_parser(sub) -> None:
     b.add_argument("--force", action="store_true", help="即使检查发现错误或源文件仍有【待办】内容也生成")
     b.add_argument("--overwrite", action="store_true", help="替换已存在的输出文件")
     b.set_defaults(handler=run_build)
-
-
-def _read_report(path: str):
-    """Any readable report, or the report JSON."""
-    if Path(path).suffix.lower() == ".json":
-        from gongkai.model import Report
-        from gongkai.source import SourceError
-
-        try:
-            return Report.from_json(Path(path).read_text(encoding="utf-8-sig"))
-        except OSError as exc:
-            raise GongkaiError(f"无法读取文件：{exc.strerror}", path) from None
-        except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
-            raise SourceError(f"不是有效的 gongkai 报告 JSON：{exc}", path) from None
-    from gongkai.extract import parse_file
-
-    return parse_file(path)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -72,10 +56,11 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def run_new(args) -> int:
+    from gongkai.load import load
     from gongkai.source.load import body_types
     from gongkai.source.scaffold import prefill_from, scaffold
 
-    last = _read_report(args.previous) if args.previous else None
+    last = load(args.previous) if args.previous else None
     agency = args.agency or (last.agency if last else None)
     year = args.year or (last.year + 1 if last and last.year else None)
     if not agency:
@@ -116,11 +101,11 @@ def run_new(args) -> int:
 
 def run_build(args) -> int:
     from gongkai.check import check_report
-    from gongkai.source import load_source
+    from gongkai.load import load, load_source
 
     source = load_source(args.source)
     report = source.report
-    previous = _read_report(args.previous) if args.previous else None
+    previous = load(args.previous) if args.previous else None
     findings = check_report(report, previous)
     errors = [f for f in findings if f.severity == "error"]
     for f in findings:

@@ -10,12 +10,13 @@ import json
 import os
 import sys
 
-from gongkai.errors import GongkaiError, NotAReport, UnreadableFile
+from gongkai.errors import GongkaiError
+from gongkai.load import FORMS_ZH
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("check", help="检查报告：勾稽关系、缺项、格式、正文与表格是否一致",
-                       description="按全国统一格式检查年度报告（txt、md、html、docx、doc、pdf 或报告 JSON），"
+                       description=f"按全国统一格式检查年度报告（{FORMS_ZH}），"
                                    "逐条列出问题、级别和位置。有“错误”级问题或有文件无法读取时退出码为 1。")
     p.add_argument("paths", nargs="+", metavar="文件或目录")
     p.add_argument("--previous", metavar="上年报告", help="上一年度的报告，用于结转、现行有效件数和雷同检查")
@@ -24,54 +25,17 @@ def add_parser(sub) -> None:
     p.set_defaults(handler=run)
 
 
-def load_reports(path: str) -> list:
-    """The reports in a file: any readable report, a report JSON (schema.md), or the JSON
-    Lines that ``gongkai parse`` writes for several files."""
-    if not path.lower().endswith((".json", ".jsonl")):
-        from gongkai.extract import parse_file
-
-        return [parse_file(path)]
-    from gongkai.model import Report
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        raise UnreadableFile("文件不存在。", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableFile(f"无法读取（{exc.__class__.__name__}）。", path) from None
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-    chunks = [(1, text)] if not text.lstrip().startswith("{") or len(lines) < 2 or _is_json(text) else lines
-    reports = []
-    for lineno, chunk in chunks:
-        try:
-            reports.append(Report.from_json(chunk))
-        except json.JSONDecodeError as exc:
-            place = f"第{lineno + exc.lineno - 1}行第{exc.colno}列"
-            raise NotAReport(f"不是有效的 JSON：{exc.msg}。", path, place) from None
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise NotAReport(f"不是 gongkai 报告 JSON（{exc}）。", path, f"第{lineno}行") from None
-    return reports
-
-
-def _is_json(text: str) -> bool:
-    try:
-        json.loads(text)
-    except json.JSONDecodeError:
-        return False
-    return True
-
-
 def run(args) -> int:
     from gongkai.check import check_report, has_errors
     from gongkai.inputs import expand
+    from gongkai.load import load_all
 
     files = list(expand(args.paths))
     if not files:
         raise GongkaiError("没有找到可读取的报告文件。", " ".join(args.paths))
     previous = None
     if args.previous:
-        previous_reports = load_reports(args.previous)
+        previous_reports = load_all(args.previous)
         if len(previous_reports) != 1:
             raise GongkaiError(f"上年报告应为一份报告，此文件含 {len(previous_reports)} 份。", args.previous)
         previous = previous_reports[0]
@@ -110,9 +74,11 @@ def run(args) -> int:
 
 def _reports(files: list[str]):
     """(path, report) for each report; (path, None) after printing why a file is unreadable."""
+    from gongkai.load import load_all
+
     for path in files:
         try:
-            reports = load_reports(path)
+            reports = load_all(path)
         except GongkaiError as exc:
             print(f"gongkai：{exc}", file=sys.stderr)
             yield path, None

@@ -244,10 +244,9 @@ def _rollup_inputs(args):
             if against_id is not None:
                 against = region.load(store, against_id, f"--against {args.against}")
     if args.against and against_id is None:
-        own, bad = load_reports([args.against])
-        if bad:
-            raise GongkaiError(bad[0][1], bad[0][0])
-        against = own[0]
+        from gongkai.load import load
+
+        against = (args.against, load(args.against))
     return reports, unread, selection, against
 
 

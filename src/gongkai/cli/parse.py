@@ -7,11 +7,12 @@ import json
 import sys
 
 from gongkai.errors import GongkaiError
+from gongkai.load import FORMS_ZH
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("parse", help="读取报告，输出结构化数据（JSON / CSV）",
-                       description="读取年度报告（txt、md、html、docx、doc、pdf），输出 schema.md 所述的 JSON。"
+                       description=f"读取年度报告（{FORMS_ZH}），输出 schema.md 所述的 JSON。"
                                    "多个文件或目录输出 JSON Lines（每行一份报告）。")
     p.add_argument("paths", nargs="+", metavar="文件或目录")
     out = p.add_mutually_exclusive_group()
@@ -22,8 +23,9 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from gongkai.extract import is_truncated, parse_file
+    from gongkai.extract import is_truncated
     from gongkai.inputs import expand
+    from gongkai.load import load_all
 
     files = list(expand(args.paths))
     if not files:
@@ -38,25 +40,27 @@ def run(args) -> int:
     try:
         for path in files:
             try:
-                report = parse_file(path)
+                reports = load_all(path)
             except GongkaiError as exc:
                 failures += 1
                 print(f"gongkai：{exc}", file=sys.stderr)
                 continue
-            incomplete += is_truncated(report)
-            for note in report.notes:
-                print(f"gongkai：{path}：{note}", file=sys.stderr)
-            if writer is not None:
-                for cell_id, value in report.iter_cells():
-                    info = report.cells.get(cell_id)
-                    writer.writerow([path, cell_id, "" if value is None else value, info.raw if info else "",
-                                     str(info.where) if info and info.where else "",
-                                     "1" if info and info.inferred else ""])
-            elif args.json or len(files) > 1:
-                indent = 2 if len(files) == 1 else None
-                out.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=indent, default=str) + "\n")
-            else:
-                _summary(report, path)
+            several = len(files) > 1 or len(reports) > 1
+            for report in reports:
+                incomplete += report.source.form != "yaml" and is_truncated(report)  # a source is not cut off
+                for note in report.notes:
+                    print(f"gongkai：{path}：{note}", file=sys.stderr)
+                if writer is not None:
+                    for cell_id, value in report.iter_cells():
+                        info = report.cells.get(cell_id)
+                        writer.writerow([path, cell_id, "" if value is None else value, info.raw if info else "",
+                                         str(info.where) if info and info.where else "",
+                                         "1" if info and info.inferred else ""])
+                elif args.json or several:
+                    indent = None if several else 2
+                    out.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=indent, default=str) + "\n")
+                else:
+                    _summary(report, path)
             out.flush()
     finally:
         if args.output:

@@ -55,9 +55,9 @@ class Comparison:
 
 def load_side(arg: str, db: str | None) -> Side:
     if os.path.exists(arg):
-        from gongkai.extract import parse_file
+        from gongkai.load import load
 
-        return Side(arg, parse_file(arg))
+        return Side(arg, load(arg))
     m = re.fullmatch(r"#?(\d+)", arg.strip())
     if not m:
         raise GongkaiError("既不是存在的文件，也不是语料库中的报告编号（如 12 或 #12）。", arg)

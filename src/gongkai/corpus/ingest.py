@@ -64,7 +64,7 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
     ctx = multiprocessing.get_context("forkserver")
     # Workers fork from a server that has already imported the parser and the checker: quick
     # start, and no time limit can strike half-way through an import.
-    ctx.set_forkserver_preload(["gongkai.corpus.worker", "gongkai.extract", "gongkai.read.text",
+    ctx.set_forkserver_preload(["gongkai.corpus.worker", "gongkai.load", "gongkai.extract", "gongkai.read.text",
                                 "gongkai.read.html", "gongkai.read.decode"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_CHILD)
 

@@ -72,8 +72,9 @@ def _j(v):
 
 
 def load_reports(paths: list[str]) -> tuple[list[tuple[str, Report]], list[tuple[str, str]]]:
-    from gongkai.extract import parse_file
+    """(name, report) of every report in the files and directories; (path, reason) of the unreadable."""
     from gongkai.inputs import expand
+    from gongkai.load import load_all
 
     files = list(expand(paths))
     if not files:
@@ -81,9 +82,11 @@ def load_reports(paths: list[str]) -> tuple[list[tuple[str, Report]], list[tuple
     reports, unread = [], []
     for path in files:
         try:
-            reports.append((path, parse_file(path)))
+            found = load_all(path)
         except GongkaiError as exc:
             unread.append((path, exc.message))
+            continue
+        reports += [(path if len(found) == 1 else f"{path}#{n}", r) for n, r in enumerate(found, 1)]
     return reports, unread
 
 

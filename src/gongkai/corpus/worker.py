@@ -50,26 +50,26 @@ def process(name: str, data: bytes, timeout: float | None = None) -> dict:
 
 def timed_out(name: str, data: bytes, timeout: float) -> dict:
     """The result of a file that took longer than the time limit."""
-    from gongkai.read import detect_form
+    from gongkai.load import input_form
 
-    return {"form": _safe_form(detect_form, data, name),
+    return {"form": _safe_form(input_form, data, name),
             "reason": f"处理超过时限（{timeout:g} 秒），已跳过。可用 --timeout 放宽时限并加 --retry-failed 重试。"}
 
 
-def _safe_form(detect_form, data: bytes, name: str) -> str | None:
+def _safe_form(input_form, data: bytes, name: str) -> str | None:
     try:
-        return detect_form(data, name)
+        return input_form(data, name)
     except Exception:  # noqa: BLE001 - the form is only a label here
         return None
 
 
 def _process(name: str, data: bytes) -> dict:
-    from gongkai.extract import parse_bytes
-    from gongkai.read import detect_form
+    from gongkai.load import input_form, load_input, one
 
-    form = _safe_form(detect_form, data, name)
+    form = _safe_form(input_form, data, name)
     try:
-        report = parse_bytes(data, name)
+        loaded = load_input(data, name)
+        report = one(loaded.reports, name)
     except GongkaiError as exc:
         return {"form": form, "reason": exc.message}
     except RecursionError:
@@ -91,6 +91,8 @@ def _process(name: str, data: bytes) -> dict:
                       str(info.where) if info and info.where else None, 1 if info and info.inferred else 0))
     d = report.to_dict()
     # Serialised here, in parallel, rather than in the single parent that writes the store.
-    return {"form": report.source.form or form, "report": {k: d[k] for k in ("agency", "year", "format", "published")},
+    # A report JSON keeps the form of the file it was read from; the corpus records what it was given.
+    form = loaded.form if loaded.form in ("json", "yaml") else report.source.form or form
+    return {"form": form, "report": {k: d[k] for k in ("agency", "year", "format", "published")},
             "report_json": json.dumps(d, ensure_ascii=False), "cells": cells, "findings": d["findings"],
             "checked": checked}

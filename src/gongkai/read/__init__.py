@@ -94,7 +94,8 @@ def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
     return doc
 
 
-def read_file(path: str | os.PathLike) -> Document:
+def file_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a file the user named, refusing what cannot be a report before reading it."""
     p = Path(path)
     name = str(path)
     try:
@@ -108,10 +109,13 @@ def read_file(path: str | os.PathLike) -> Document:
     if size > MAX_BINARY_BYTES:
         raise UnreadableFile(f"文件过大（{size / 1048576:.1f} MB），不像是一份年度报告。", name)
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"无法读取文件：{exc.strerror}", name) from None
-    return read_bytes(data, name)
 
 
-__all__ = ["Block", "Document", "Grid", "GridCell", "Paragraph", "detect_form", "read_bytes", "read_file"]
+def read_file(path: str | os.PathLike) -> Document:
+    return read_bytes(file_bytes(path), str(path))
+
+
+__all__ = ["Block", "Document", "Grid", "GridCell", "Paragraph", "detect_form", "file_bytes", "read_bytes", "read_file"]

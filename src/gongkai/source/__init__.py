@@ -1,6 +1,7 @@
-"""The report source file a clerk edits (``load``) and the scaffold ``gongkai new`` writes
-(``scaffold``); see docs/source-format.md."""
+"""The report source file a clerk edits (``load``: validation of the YAML) and the scaffold
+``gongkai new`` writes (``scaffold``); see docs/source-format.md.  Source files are opened by
+the one loader, ``gongkai.load.load_source``."""
 
-from gongkai.source.load import ReportSource, SourceError, load_source, load_source_text
+from gongkai.source.load import ReportSource, SourceError, source_from_yaml
 
-__all__ = ["ReportSource", "SourceError", "load_source", "load_source_text"]
+__all__ = ["ReportSource", "SourceError", "source_from_yaml"]

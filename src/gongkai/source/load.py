@@ -1,13 +1,13 @@
-"""The report source file: YAML a clerk edits (docs/source-format.md), or the report JSON.
+"""The report source file: the YAML a clerk edits (docs/source-format.md).
 
 Loading validates everything against ``FORMAT`` and names the line of each mistake: an
 unknown key, a row the chosen format version does not have, text where a number goes.  A
-blank (``null``) stays blank; nothing is filled in.
+blank (``null``) stays blank; nothing is filled in.  Files reach this module through the one
+loader (``gongkai.load``), which also builds from report JSON and published reports.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -17,18 +17,14 @@ from pathlib import Path
 
 import yaml
 
-from gongkai.errors import GongkaiError, UnreadableFile
+from gongkai.errors import SourceError
 from gongkai.extract.meta import parse_date
 from gongkai.format import FORMAT, VERSIONS
-from gongkai.model import SCHEMA, Report, Section, Source
+from gongkai.model import Report, Section, Source
 
 TOP_KEYS = ("agency", "year", "format", "published", "body_type", "title", "preamble", "sections",
             "table2", "table3", "table4")
 SECTION_KEYS = ("number", "title", "text")
-
-
-class SourceError(GongkaiError):
-    """A mistake in a report source file."""
 
 
 @lru_cache(maxsize=None)
@@ -195,11 +191,8 @@ def _sections(v: _Validator, data) -> list[Section]:
     return sorted(out, key=lambda s: s.no)
 
 
-def load_source_text(text: str, name: str) -> ReportSource:
-    """Parse and validate a source given as text (YAML, or the report JSON)."""
-    stripped = text.lstrip()
-    if stripped.startswith("{"):
-        return _from_json(text, name)
+def source_from_yaml(text: str, name: str) -> ReportSource:
+    """Parse and validate a source YAML given as text."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -242,17 +235,13 @@ def load_source_text(text: str, name: str) -> ReportSource:
     return ReportSource(report, body_type, name, _reminders(report))
 
 
-def _from_json(text: str, name: str) -> ReportSource:
-    try:
-        report = Report.from_json(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(f"JSON 格式错误：{exc.msg}", name, f"第{exc.lineno}行第{exc.colno}列") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise SourceError(f"不是有效的 gongkai 报告 JSON（{SCHEMA}）：{exc}", name) from None
+def buildable(report: Report, name: str) -> ReportSource:
+    """A report loaded from another form (report JSON, a published file) as a source to build:
+    it must name its body and year; an unknown format version is built as the 2021 one."""
     if report.format not in VERSIONS:
         report.format = "2021"
     if not report.agency or not report.year:
-        raise SourceError("报告 JSON 缺少 agency（机关名称）或 year（报告年度）。", name)
+        raise SourceError("报告缺少 agency（机关名称）或 year（报告年度）。", name)
     return ReportSource(report, None, name, _reminders(report))
 
 
@@ -261,18 +250,4 @@ def _reminders(report: Report) -> list[int]:
     return [s.no for s in report.sections if mark in s.text] + ([0] if mark in report.preamble else [])
 
 
-def load_source(path: str | Path) -> ReportSource:
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFile("源文件不存在。", name) from None
-    except IsADirectoryError:
-        raise UnreadableFile("这是一个目录，不是源文件。", name) from None
-    except OSError as exc:
-        raise UnreadableFile(f"无法读取源文件：{exc.strerror}", name) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SourceError("源文件应以 UTF-8 编码保存。", name) from None
-    return load_source_text(text, name)
+__all__ = ["ReportSource", "SourceError", "body_types", "buildable", "source_data", "source_from_yaml"]

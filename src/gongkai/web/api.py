@@ -45,10 +45,9 @@ def _upload(request):
 
 
 def _parse(request):
-    from gongkai.extract import parse_bytes
+    from gongkai.web.reportview import load_upload
 
-    upload = _upload(request)
-    return parse_bytes(read_upload(upload), upload.name)
+    return load_upload(_upload(request))
 
 
 @csrf_exempt

@@ -130,7 +130,7 @@ def save_form(draft: ReportDraft, post, actor: str) -> list[str]:
 
 
 def save_report_json(draft: ReportDraft, text: str, actor: str) -> None:
-    from gongkai.source.load import load_source_text
+    from gongkai.load import load_source_text
 
     report = load_source_text(text, f"{draft.year}.json").report
     if report.year != draft.year:

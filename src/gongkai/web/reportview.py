@@ -20,13 +20,18 @@ _TEXT_FORMS = {"txt", "md"}
 _MAX_SOURCE_LINES = 3000
 
 
+def load_upload(upload):
+    """The one report of an uploaded file, in any form the loader reads; GongkaiError for bad input."""
+    from gongkai.load import load
+
+    return load(read_upload(upload), upload.name)
+
+
 def check_upload(upload) -> tuple[object, list]:
     """(report, findings) of one uploaded file; GongkaiError for bad input."""
     from gongkai.check import check_report
-    from gongkai.extract import parse_bytes
 
-    data = read_upload(upload)
-    report = parse_bytes(data, upload.name)
+    report = load_upload(upload)
     return report, check_report(report)
 
 
@@ -34,24 +39,24 @@ def parse_previous(upload):
     """Last year's report for the cross-year rules, or None when no file was given."""
     if upload is None:
         return None
-    from gongkai.extract import parse_bytes
-
     try:
-        return parse_bytes(read_upload(upload), upload.name)
+        return load_upload(upload)
     except GongkaiError as exc:
         raise GongkaiError(f"上年报告无法读取：{exc.message}", upload.name) from None
 
 
 def check_upload_with_document(upload, previous=None):
-    """(report, findings, document as read, bytes) — the document feeds the source view."""
+    """(report, findings, document as read, bytes) — the document feeds the source view; a
+    report JSON or source YAML has no document, and its text is not the report's source."""
     from gongkai.check import check_report
-    from gongkai.extract import extract
-    from gongkai.read import read_bytes
+    from gongkai.load import load_input, one
 
     data = read_upload(upload)
-    doc = read_bytes(data, upload.name)
-    report = extract(doc)
-    return report, check_report(report, previous), doc, data
+    loaded = load_input(data, upload.name)
+    report = one(loaded.reports, upload.name)
+    if loaded.document is None:
+        data = None
+    return report, check_report(report, previous), loaded.document, data
 
 
 _MAX_BLOCKS = 3000
@@ -97,8 +102,6 @@ def read_upload(upload) -> bytes:
                            name)
     if upload.size == 0:
         raise GongkaiError("文件是空的。", name)
-    if suffix == ".json":
-        raise GongkaiError("检查页面请上传报告原文（txt、md、html、docx、doc、pdf）。", name)
     return upload.read()
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from gongkai.errors import GongkaiError
+from gongkai.inputs import REPORT_SUFFIXES
 
 
 def _home() -> Path:
@@ -148,7 +149,7 @@ MAX_UPLOAD_MB = int(os.environ.get("GONGKAI_WEB_MAX_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
-UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".doc", ".wps", ".pdf", ".json")
+UPLOAD_SUFFIXES = tuple(sorted(REPORT_SUFFIXES))  # every form the one loader reads (gongkai.inputs)
 
 CORPUS_URL = os.environ.get("GONGKAI_CORPUS_URL") or None
 REGISTER_DIR = HOME / "registers"

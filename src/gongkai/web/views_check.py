@@ -42,4 +42,4 @@ def check_page(request):
                                 "name": upload.name})
     template = "web/check_results.html" if request.headers.get("HX-Request") else "web/check.html"
     return render(request, template, {"results": results, "previous": previous, "max_mb": settings.MAX_UPLOAD_MB,
-                                      "suffixes": ",".join(settings.UPLOAD_SUFFIXES[:-1])})
+                                      "suffixes": ",".join(settings.UPLOAD_SUFFIXES)})

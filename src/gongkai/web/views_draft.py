@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,8 @@ def draft_home(request):
     bodies = list(readable_bodies(request.user).prefetch_related("reports"))
     writable = [b for b in bodies if can_write(request.user, b)]
     return render(request, "web/draft_home.html", {"bodies": bodies, "writable": writable,
-                                                   "year": today().year - 1})
+                                                   "year": today().year - 1,
+                                                   "suffixes": ",".join(settings.UPLOAD_SUFFIXES)})
 
 
 @require_POST
@@ -39,10 +41,9 @@ def draft_new(request):
     upload = request.FILES.get("previous")
     try:
         if upload:
-            from gongkai.extract import parse_bytes
-            from gongkai.web.reportview import read_upload
+            from gongkai.web.reportview import load_upload
 
-            previous = parse_bytes(read_upload(upload), upload.name)
+            previous = load_upload(upload)
         draft = drafts.create(body, request.POST.get("year"), request.POST.get("format", "2021"),
                               request.user.username, prefill=True, previous=previous)
     except GongkaiError as exc:

@@ -1,0 +1,130 @@
+"""The one loader (``gongkai.load``): every input form becomes a ``Report``, and every command
+accepts every form — report JSON, JSON Lines and source YAML included, never silently left out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gongkai.cli import main
+from gongkai.corpus.worker import process
+from gongkai.errors import NotAReport, SourceError, UnreadableFile
+from gongkai.load import input_form, load, load_all, load_source
+from tests.conftest import EXAMPLES, seed
+
+SOURCE = EXAMPLES / "source-2024.yaml"
+
+
+@pytest.fixture
+def jsons(tmp_path, capsys):
+    """003 as report JSON, 003 and 004 as JSON Lines — written by ``gongkai parse``."""
+    one, two = tmp_path / "003.json", tmp_path / "two.jsonl"
+    assert main(["parse", "--json", "-o", str(one), str(seed("003"))]) == 0
+    assert main(["parse", "-o", str(two), str(seed("003")), str(seed("004"))]) == 0
+    capsys.readouterr()
+    return one, two
+
+
+def test_input_form_from_name_and_bytes():
+    assert input_form(b"agency: x\n", "a.yaml") == input_form(b"", "a.YML") == "yaml"
+    assert input_form(b"{}", "a.json") == input_form(b"", "b.jsonl") == "json"
+    assert input_form(b'\xef\xbb\xbf \n{ "schema": 1}', "download.txt") == "json"  # by its bytes
+    assert input_form(b"{\\rtf1 ...", "a.doc") == "rtf"
+    assert input_form("一、总体情况".encode(), "a.txt") == "txt"
+    assert input_form(b"%PDF-1.7", "a.json") == "json"  # the name says what the user meant
+
+
+def test_every_form_loads_to_the_same_report(jsons):
+    one, two = jsons
+    parsed = load(seed("003"))
+    assert load(one).to_dict() == parsed.to_dict()
+    assert [r.agency for r in load_all(two)] == ["同心县", "吴忠市红寺堡区新庄集乡人民政府"]
+    assert load_all(two)[0].to_dict() == parsed.to_dict()
+    assert load(seed("003").read_bytes(), "003.txt").value("table3.granted.natural_person") == 12
+    source = load(SOURCE)
+    assert (source.agency, source.year, source.source.form) == ("示例市示例区市场监督管理局", 2024, "yaml")
+    assert source.value("table3.granted.total") == load_source(SOURCE).report.value("table3.granted.total")
+
+
+def test_loader_errors_name_the_file_and_place(tmp_path, jsons):
+    _, two = jsons
+    with pytest.raises(NotAReport, match="此文件含 2 份报告") as info:
+        load(two)
+    assert info.value.path == str(two)
+    lines = two.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(lines[0] + "\n" + lines[1][:40] + "\n", encoding="utf-8")
+    with pytest.raises(NotAReport, match="不是有效的 JSON") as info:
+        load_all(bad)
+    assert info.value.place.startswith("第2行")
+    other = tmp_path / "other.json"
+    other.write_text('{"schema": "something/else"}', encoding="utf-8")
+    with pytest.raises(NotAReport, match="不是 gongkai 报告 JSON"):
+        load(other)
+    array = tmp_path / "array.json"
+    array.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(NotAReport, match="不是 gongkai 报告 JSON"):
+        load(array)
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes('{"agency": "同心县"}'.encode("gbk"))
+    with pytest.raises(NotAReport, match="UTF-8"):
+        load(gbk)
+    yaml = tmp_path / "s.yaml"
+    yaml.write_text("agency: 某局\nyear: 2024\ntable3:\n  granted: {nobody: 1}\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="没有列“nobody”") as info:
+        load(yaml)
+    assert info.value.place == "第4行"
+    with pytest.raises(UnreadableFile, match="这是一个目录"):
+        load(tmp_path)
+
+
+def test_parse_check_compare_rollup_and_build_take_report_json_and_source(tmp_path, jsons, capsys):
+    one, two = jsons
+    # parse: report JSON back out as JSON; JSON Lines as JSON Lines; a source as its report
+    assert main(["parse", "--json", str(one)]) == 0
+    assert json.loads(capsys.readouterr().out)["table3"]["granted"]["natural_person"] == 12
+    assert main(["parse", str(two), str(SOURCE)]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [d["agency"] for d in out] == ["同心县", "吴忠市红寺堡区新庄集乡人民政府", "示例市示例区市场监督管理局"]
+    # check: a source is checked like any report (the example is clean)
+    assert main(["check", "--json", str(SOURCE)]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    # compare: report JSON against the published text it came from: identical tables
+    assert main(["compare", str(one), str(seed("003"))]) == 0
+    assert "统计表：200 格相同，0 格不同。" in capsys.readouterr().out
+    # rollup: report JSON, JSON Lines and a source are summed, none left out
+    out_json = tmp_path / "sum.json"
+    assert main(["rollup", str(one), str(two), str(SOURCE), "--json", str(out_json)]) == 0
+    capsys.readouterr()
+    summed = json.loads(out_json.read_text(encoding="utf-8"))
+    parts = [load(one), *load_all(two), load(SOURCE)]
+    assert summed["reports"] == [r.agency for r in parts]
+    assert summed["unread"] == []
+    assert summed["table3"]["granted"]["total"] == sum(r.value("table3.granted.total") for r in parts)
+    # build: from a published report (here with --force: seed 003 has a text/table error)
+    out_md = tmp_path / "003.md"
+    assert main(["build", str(seed("003")), "--to", "md", "-o", str(out_md), "--force"]) == 0
+    capsys.readouterr()
+    assert out_md.read_text(encoding="utf-8").startswith("# 同心县")
+
+
+def test_ingest_takes_report_json_and_explains_json_lines(jsons):
+    one, two = jsons
+    result = process(one.name, one.read_bytes())
+    assert result["form"] == "json" and result["report"]["agency"] == "同心县"
+    assert "table3.granted.natural_person" in {c[0] for c in result["cells"]}
+    result = process(two.name, two.read_bytes())
+    assert result["form"] == "json" and "此文件含 2 份报告" in result["reason"]
+    result = process(SOURCE.name, SOURCE.read_bytes())
+    assert result["form"] == "yaml" and result["report"]["year"] == 2024
+
+
+def test_directories_pick_up_every_form(tmp_path, jsons):
+    from gongkai.inputs import expand
+
+    one, two = jsons
+    (tmp_path / "s.yml").write_bytes(SOURCE.read_bytes())
+    (tmp_path / "notes.xlsx").write_bytes(b"PK")
+    assert sorted(Path(p).name for p in expand([str(tmp_path)])) == ["003.json", "s.yml", "two.jsonl"]
