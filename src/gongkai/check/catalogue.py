@@ -1,5 +1,5 @@
-"""The rule catalogue (``rules.yaml``), loaded once, and the helpers every rule uses to
-name cells in Chinese and to build a ``Finding``."""
+"""The rule catalogue (``rules.yaml``), loaded once, and the helpers every rule uses to build a
+``Finding`` (cells are named in Chinese by ``gongkai.format.names``, re-exported here)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 
 import yaml
 
-from gongkai.format import FORMAT, VERSIONS
-from gongkai.model import Finding, Report, Where, split_cell_id
+from gongkai.format.names import cell_label as cell_zh  # noqa: F401 - rules name cells through these
+from gongkai.format.names import column_label, row_label, table_name  # noqa: F401
+from gongkai.model import Finding, Report, Where
 
 SEVERITIES = ("error", "warning", "notice")
 
@@ -46,55 +47,6 @@ def rules() -> dict[str, Rule]:
 @lru_cache(maxsize=None)
 def compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
-
-
-# -- Chinese names of tables, rows and columns (from the national format) ---------------
-
-def table_name(table: str) -> str:
-    return data()["tables"][table]["name"]
-
-
-@lru_cache(maxsize=None)
-def _table2_labels(version: str | None) -> tuple[dict[str, str], dict[str, str]]:
-    rows, columns = {}, {}
-    # The report's own version wins where both versions share an id (规范性文件 / 行政规范性文件).
-    order = [v for v in VERSIONS if v != version] + ([version] if version in VERSIONS else [])
-    for version in order:
-        for group, row in FORMAT.table2_rows(version):
-            rows[f"{group.id}.{row.id}"] = row.label
-            for col in group.columns:
-                columns[f"{group.id}.{col.id}"] = col.label
-    return rows, columns
-
-
-def row_label(table: str, row: str, version: str | None = None) -> str:
-    if table == "table3":
-        spec = FORMAT.table3_rows.get(row)
-        if spec is None:
-            return row
-        if spec.group and spec.group != spec.label:
-            return f"{spec.group}—{spec.label}"
-        return spec.label
-    if table == "table4":
-        return next((g.label for g in FORMAT.table4_groups if g.id == row), row)
-    return _table2_labels(version)[0].get(row, row)
-
-
-def column_label(table: str, row: str, column: str, version: str | None = None) -> str:
-    if table == "table3":
-        return next((c.label for c in FORMAT.table3_columns if c.id == column), column)
-    if table == "table4":
-        return next((c.label for c in FORMAT.table4_columns if c.id == column), column)
-    return _table2_labels(version)[1].get(f"{row.split('.', 1)[0]}.{column}", column)
-
-
-def cell_zh(cell_id: str, version: str | None = None) -> str:
-    """``table3.granted.total`` -> 表三“（一）予以公开”行“总计”列."""
-    table, row, column = split_cell_id(cell_id)
-    rl, cl = row_label(table, row, version), column_label(table, row, column, version)
-    if table == "table4":
-        return f"{table_name(table)}“{rl}—{cl}”"
-    return f"{table_name(table)}“{rl}”行“{cl}”列"
 
 
 # -- findings ---------------------------------------------------------------------------

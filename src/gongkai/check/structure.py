@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gongkai.check import shape
-from gongkai.check.catalogue import cn_number, column_label, data, finding, row_label, rules, table_name
+from gongkai.check.catalogue import cn_number, data, finding, rules
 from gongkai.format import FORMAT
 from gongkai.format.labels import is_official
+from gongkai.format.names import column_label, row_label, table_name, table_title
 from gongkai.model import TABLES, Finding, Report
 
 
@@ -35,7 +36,7 @@ def section_title(report: Report) -> Iterator[Finding]:
 def table_missing(report: Report) -> Iterator[Finding]:
     for name in TABLES:
         if not report.table(name):  # absent, or present without a single row
-            yield finding(report, "TABLE-MISSING", table=table_name(name), title=data()["tables"][name]["title"])
+            yield finding(report, "TABLE-MISSING", table=table_name(name), title=table_title(name))
 
 
 def table_incomplete(report: Report) -> Iterator[Finding]:

@@ -22,6 +22,7 @@ class Column:
     variants: tuple[str, ...] = ()
     decimal: bool = False
     group: str | None = None
+    short: str = ""  # the narrow views' form of a long label ("" when the label is short)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Row:
     core: str = ""
     group: str | None = None
     variants: tuple[str, ...] = ()
+    short: str = ""  # the narrow views' form of a long label ("" when the label is short)
 
 
 @dataclass(frozen=True)
@@ -57,15 +59,18 @@ class Table4Group:
 
 
 def _column(d: dict) -> Column:
-    return Column(d["id"], d["label"], tuple(d.get("variants", ())), bool(d.get("decimal")), d.get("group"))
+    return Column(d["id"], d["label"], tuple(d.get("variants", ())), bool(d.get("decimal")), d.get("group"),
+                  d.get("short", ""))
 
 
 def _row(d: dict) -> Row:
-    return Row(d["id"], d["label"], d.get("core", d["label"]), d.get("group"), tuple(d.get("variants", ())))
+    return Row(d["id"], d["label"], d.get("core", d["label"]), d.get("group"), tuple(d.get("variants", ())),
+               d.get("short", ""))
 
 
 @dataclass(frozen=True)
 class NationalFormat:
+    tables: dict[str, tuple[str, str]]  # table2 -> (表二, 主动公开政府信息情况)
     sections: tuple[SectionSpec, ...]
     table2: dict[str, tuple[Table2Group, ...]]
     table2_version_markers: dict[str, tuple[str, ...]]
@@ -134,6 +139,7 @@ def _load() -> NationalFormat:
     t3 = data["table3"]
     t4 = data["table4"]
     return NationalFormat(
+        tables={k: (v["name"], v["title"]) for k, v in data["tables"].items()},
         sections=tuple(
             SectionSpec(s["number"], s["title"], tuple(s["keywords"]), tuple(s.get("variants", ())))
             for s in data["sections"]

@@ -114,7 +114,18 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
             x0, x1 = min(xs) / scale, max(xs) / scale
             top, bottom = min(ys) / scale, max(ys) / scale
             glyphs.append(Glyph(text, x0, top, x1, bottom, bottom - top, float(score)))
-    return glyphs, segments
+    return glyphs, [s for s in segments if not any(_within(s, g) for g in glyphs)]
+
+
+def _within(s: Segment, g: Glyph) -> bool:
+    """Is this "ruling" a stroke of a character?  A heavy title face at 20 pt and more has
+    strokes longer than MIN_LINE_PT; kept, they box the title's characters into tiny tables
+    and take them out of the text (淮安市人民政府 read as 人民政).  A table ruling is never
+    wholly inside one character's box."""
+    tol = 0.2 * (g.bottom - g.top)
+    if s.orient == "h":
+        return g.top - tol <= s.pos <= g.bottom + tol and s.a >= g.x0 - tol and s.b <= g.x1 + tol
+    return g.x0 - tol <= s.pos <= g.x1 + tol and s.a >= g.top - tol and s.b <= g.bottom + tol
 
 
 def _dpi(frame) -> float:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from html import escape
 
 from gongkai.check import shape
-from gongkai.check.catalogue import column_label, data, row_label, rules, table_name
+from gongkai.check.catalogue import data, rules
+from gongkai.format.names import column_label, row_label, table_name, table_title
 from gongkai.format import FORMAT
 from gongkai.model import Finding, Report
 
@@ -135,8 +136,7 @@ def render_review(report: Report, findings: list[Finding]) -> str:
             parts.append(f'<li id="finding-{n}">{head}<br>{body}{quote}</li>')
         parts.append("</ol>")
     for name in _TABLES:
-        spec = data()["tables"][name]
-        parts.append(f"<h2>{table_name(name)}　{escape(spec['title'])}</h2>")
+        parts.append(f"<h2>{table_name(name)}　{escape(table_title(name))}</h2>")
         parts.append(table_html(report, name, marks) if report.table(name) is not None else "<p>（报告中没有此表）</p>")
     used = list(dict.fromkeys(f.rule for f in findings))
     if used:

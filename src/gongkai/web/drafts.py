@@ -108,9 +108,9 @@ def save_form(draft: ReportDraft, post, actor: str) -> list[str]:
         try:
             report.set_value(cell_id, _value(post[cell_id], cell_id, cell_id in decimals))
         except GongkaiError as exc:
-            from gongkai.check.catalogue import cell_zh
+            from gongkai.format.names import cell_label
 
-            errors.append(f"{cell_zh(cell_id, version)}：{exc.message}")
+            errors.append(f"{cell_label(cell_id, version)}：{exc.message}")
     for section in report.sections:
         key = f"section-{section.no}"
         if key in post:
@@ -154,7 +154,7 @@ def build(draft: ReportDraft, form: str) -> tuple[str, bytes, str]:
 
 def identities(version: str) -> list[dict]:
     """The sums the grid checks live: each is left = right (lists of input names)."""
-    from gongkai.check.catalogue import column_label, row_label
+    from gongkai.format.names import column_label, row_label
 
     out = []
     cols = FORMAT.table3_column_ids
@@ -180,7 +180,7 @@ def identities(version: str) -> list[dict]:
 
 def grid(report: Report, version: str) -> dict:
     """Rows of the three tables for the editor: (label, [(input name, value)])."""
-    from gongkai.check.catalogue import column_label, row_label
+    from gongkai.format.names import column_label, row_label
     from gongkai.render.layout import format_value
 
     def v(cell):

@@ -148,7 +148,8 @@ _LINE = re.compile(r"line (\d+)|^第(\d+)行")
 
 
 def finding_rows(report, findings, prefix: str) -> list[dict]:
-    from gongkai.check.catalogue import cell_zh, data
+    from gongkai.check.catalogue import data
+    from gongkai.format.names import cell_label
 
     names = data()["severities"]
     rows = []
@@ -162,7 +163,7 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
             "source_anchor": f"{prefix}src-{where_slug(info.where)}" if info and info.where else "",
             "n": n, "rule": f.rule, "severity": f.severity, "severity_label": names[f.severity],
             "message": f.message, "quote": f.quote, "where": where,
-            "cell": cell, "cell_label": cell_zh(cell, report.format) if cell else "",
+            "cell": cell, "cell_label": cell_label(cell, report.format) if cell else "",
             "cell_anchor": f"{prefix}cell-{cell}" if cell else "",
             "line": int(m.group(1) or m.group(2)) if m else None,
         })
