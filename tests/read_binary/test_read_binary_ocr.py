@@ -95,6 +95,21 @@ def test_read_binary_ocr_sum_check_names_the_doubtful_number():
     assert "第2格“8”（置信度 0.62）" in notes[0]
 
 
+def test_read_binary_ocr_sum_check_names_no_cell_when_ocr_was_sure_and_gives_the_row_of_the_numbers():
+    # Table 3's 7.属于行政执法案卷 of a scanned report: total read 6 (really 9) with confidence
+    # 1.00.  The row's first cell is the merged （三）不予公开 whose place is the group's first row
+    # (this named 第6行 and two correct cells before).
+    group = GridCell("（三）不予公开", Where(page=4, table=2, row=6, cell=2), confidence=0.99)
+    row = [group, GridCell("7.属于行政执法案卷", Where(page=4, table=2, row=14, cell=3), confidence=0.99)]
+    for i, v in enumerate(["9", "0", "0", "0", "0", "0", "6"], start=4):
+        row.append(GridCell(v, Where(page=4, table=2, row=14, cell=i), confidence=1.0))
+    doc = Document("scan.pdf", "pdf")
+    doc.blocks.append(Grid([row], Where(page=4, table=2)))
+    [note] = flag_doubtful(doc)
+    assert note == ("第4页 第2个表格 第14行：OCR 识别的数字不满足合计关系（前 6 格之和 9 ≠ 总计 6）；"
+                    "各格识别置信度都高，单凭本行无法确定哪一格有误，请对照原件核对。")
+
+
 def test_read_binary_ocr_sum_check_quiet_when_sums_hold_and_flags_unverifiable():
     ok = _ocr_grid(["3", "1", "0", "0", "0", "0", "4"], [0.62, 0.99, 0.99, 0.98, 0.99, 0.99, 0.97])
     assert flag_doubtful(ok) == []  # the sum confirms the low-confidence 3

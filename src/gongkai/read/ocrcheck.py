@@ -47,7 +47,9 @@ def flag_doubtful(doc: Document) -> list[str]:
             cells = _numbers(row)
             if not cells or all(c.confidence is None for c in cells):
                 continue
-            place = row[0].where
+            # The row's own place: its first cell may be a merged group label (（三）不予公开)
+            # whose place is the first row of the group.
+            place = cells[0].where
             where = f"第{place.page}页 第{place.table}个表格 第{place.row}行" if place else "表格中"
             checked: set[int] = set()
             for start, size in _groups(len(cells)):
@@ -55,9 +57,14 @@ def flag_doubtful(doc: Document) -> list[str]:
                 values = [int(c.text.replace(" ", "")) for c in group]
                 checked.update(id(c) for c in group)
                 if sum(values[:-1]) != values[-1]:
-                    doubtful = sorted(group, key=lambda c: c.confidence if c.confidence is not None else 1.0)[:2]
+                    # Only OCR's own doubt singles a number out here: a row sum alone cannot tell
+                    # which of its numbers is wrong (the checker crosses it with the column sums).
+                    doubtful = sorted((c for c in group if c.confidence is not None and c.confidence < LOW),
+                                      key=lambda c: c.confidence)[:2]
                     notes.append(f"{where}：OCR 识别的数字不满足合计关系（前 {size - 1} 格之和 {sum(values[:-1])}"
-                                 f" ≠ 总计 {values[-1]}）；最可疑的是" + "、".join(_cell(c) for c in doubtful)
+                                 f" ≠ 总计 {values[-1]}）；"
+                                 + ("最可疑的是" + "、".join(_cell(c) for c in doubtful) if doubtful
+                                    else "各格识别置信度都高，单凭本行无法确定哪一格有误")
                                  + "，请对照原件核对。")
             first = next(i for i, c in enumerate(row) if any(c is x for x in cells))
             blanks = [c for c in row[first:] if not c.covered and not c.text.strip()]
