@@ -47,9 +47,12 @@ def test_parse_csv_one_row_per_cell(tmp_path):
     p = gongkai("parse", "--csv", "-o", out, seed("003"), seed("000"))
     assert p.returncode == 0, p.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert list(rows[0]) == ["file", "cell", "value", "raw", "where", "inferred"]
+    assert list(rows[0]) == ["file", "cell", "label", "value", "raw", "where", "inferred", "confidence"]
     by = {(r["file"].rsplit("/", 1)[-1][:3], r["cell"]): r for r in rows}
     assert by[("003", "table2.art20_8.admin_fees.amount")]["value"] == "1340.5117"
+    assert by[("003", "table2.art20_8.admin_fees.amount")]["label"] == "表二“行政事业性收费”行“本年收费金额（单位：万元）”列"
+    assert by[("003", "table3.granted.total")]["label"] == "表三“（一）予以公开”行“总计”列"
+    assert by[("003", "table3.granted.total")]["confidence"] == ""  # typed text, not OCR
     assert by[("003", "table3.granted.total")]["where"] == "line 63, column 9"
     assert not any(f == "000" and c.startswith("table3.") for f, c in by)  # no invented table 3
     assert len([r for r in rows if r["file"].endswith(seed("003").name)]) == 10 + 25 * 7 + 15  # table 2 (2021), 3 and 4

@@ -7,6 +7,7 @@ import argparse
 import importlib
 import os
 import sys
+import unicodedata
 
 from gongkai import __version__
 from gongkai.errors import GongkaiError
@@ -23,7 +24,88 @@ _ARGPARSE_ZH = {
 }
 
 
+def _cells(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` terminal columns (a Chinese character takes two); a break
+    falls between Chinese characters, or at a space within Latin text."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line, used = "", 0
+        for ch in paragraph:
+            w = _cells(ch)
+            if used + w > width and line:
+                cut = line.rfind(" ")
+                if ch.isascii() and ch != " " and cut > 0 and line[cut + 1:].isascii():
+                    lines.append(line[:cut])  # keep a Latin word whole
+                    line = line[cut + 1:]
+                else:
+                    lines.append(line.rstrip())
+                    line = "" if ch == " " else line[len(line):]
+                used = sum(_cells(c) for c in line)
+                if ch == " " and not line:
+                    continue
+            line += ch
+            used += w
+        lines.append(line.rstrip())
+    return lines
+
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """Chinese words for argparse's own (用法), and lines wrapped by terminal columns."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+    _extra = 0  # columns the current option's invocation takes beyond its length in characters
+
+    def _format_usage(self, usage, actions, groups, prefix) -> str:
+        text = super()._format_usage(usage, actions, groups, prefix)
+        width = self._width - self._current_indent
+        if all(sum(map(_cells, line)) <= width for line in text.split("\n")):
+            return text
+        # argparse counted characters, not columns: wrap again at spaces, under the command.
+        words = text.split()
+        lead = f"{words[0]} {words[1]}" if len(words) > 1 else words[0]
+        indent = " " * (sum(map(_cells, lead)) + 1)
+        lines, current = [], lead
+        for word in words[2:]:
+            if sum(map(_cells, f"{current} {word}")) > width:
+                lines.append(current)
+                current = indent + word
+            else:
+                current = f"{current} {word}"
+        lines.append(current)
+        return "\n".join(lines) + "\n\n"
+
+    def _format_action(self, action) -> str:
+        invocation = self._format_action_invocation(action)
+        self._extra = sum(map(_cells, invocation)) - len(invocation)
+        try:
+            return super()._format_action(action)
+        finally:
+            self._extra = 0
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_cells(" ".join(text.split()), max(width - self._extra, 20))
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_cells(" ".join(text.split()), width))
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with every word it prints itself in Chinese (用法、位置参数、选项、-h)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助信息并退出")
+
     def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
         for en, zh in _ARGPARSE_ZH.items():
             message = message.replace(en, zh)
@@ -36,11 +118,24 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gongkai",
         description="政府信息公开工作年度报告：读取、检查、编制、台账。",
     )
-    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     for name in COMMAND_MODULES:
         importlib.import_module(f"gongkai.cli.{name}").add_parser(sub)
+    _describe(parser)
     return parser
+
+
+def _describe(parser: argparse.ArgumentParser) -> None:
+    """Every (sub)command's ``--help`` opens with a description: its one-line help where the
+    module gave no longer one."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                if not sub.description and helps.get(name):
+                    sub.description = helps[name] + "。"
+                _describe(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from gongkai.errors import GongkaiError
 from gongkai.load import FORMS_ZH
-
 from gongkai.render import FORMS
 
 
@@ -28,7 +27,8 @@ def add_parser(sub) -> None:
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     p.add_argument("--log", "--register", dest="log", action="store_true",
                    help="表二和第一部分公开统计取自主动公开台账，表三取自依申请公开台账（2021 版格式）")
-    p.add_argument("--db", metavar="URL", help="与 --log 一起用：台账数据库（SQLite 文件路径或 postgresql://…）")
+    p.add_argument("--db", metavar="URL", help="与 --log 一起用：台账数据库（SQLite 文件路径，或 sqlite:///相对路径、sqlite:////绝对路径，"
+                        "或 postgresql://…）")
     p.set_defaults(handler=run_new)
 
     b = sub.add_parser("build", help="由源文件生成正式年度报告（DOCX / HTML / PDF / Markdown）",

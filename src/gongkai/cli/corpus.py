@@ -10,7 +10,9 @@ import sys
 
 from gongkai.errors import GongkaiError
 
-_DB_HELP = "语料库数据库：SQLite 文件路径，或 postgresql://… 地址（默认：用户数据目录下的 gongkai/corpus.db）"
+_DB_HELP = ("语料库数据库：SQLite 文件路径（如 data/corpus.db，相对于当前目录），或 sqlite:///相对路径、"
+            "sqlite:////绝对路径（四条斜线），或 postgresql://用户:密码@主机/库名"
+            "（默认：用户数据目录下的 gongkai/corpus.db）。命令会显示实际使用的文件")
 
 
 def add_parser(sub) -> None:
@@ -27,7 +29,9 @@ def add_parser(sub) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
     p.set_defaults(handler=run_ingest)
 
-    p = sub.add_parser("failures", help="列出语料库中未能读取的文件及原因")
+    p = sub.add_parser("failures", help="列出语料库中未能读取的文件及原因",
+                       description="列出语料库中未能读取的文件：编号、路径、文件类型和原因（制表符分隔），"
+                                   "最后在标准错误输出失败文件的个数。修正后可用 ingest --retry-failed 重新处理。")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
     p.set_defaults(handler=run_failures)
 
@@ -39,7 +43,11 @@ def add_parser(sub) -> None:
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
     p.set_defaults(handler=run_place)
 
-    p = sub.add_parser("export", help="导出语料库数据集（长表、宽表、检查发现）")
+    p = sub.add_parser("export", help="导出语料库数据集（长表、宽表、检查发现）",
+                       description="把语料库导出为数据集：reports（每份报告一行，每个单元格一列）、"
+                                   "cells（每个单元格一行，含中文标签、原文、位置、是否推断、OCR 置信度）、"
+                                   "findings（检查发现）、failures（未能读取的文件）。"
+                                   "件数为整数，金额（万元）为小数；空格为空值，不按 0 计。各列的说明见 docs/dataset.md。")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
     p.add_argument("--to", required=True, choices=["csv", "xlsx", "parquet"], metavar="csv|xlsx|parquet")
     p.add_argument("-o", "--output", required=True, metavar="输出",
@@ -67,7 +75,10 @@ def add_parser(sub) -> None:
     p.add_argument("--json", metavar="输出文件", help="把合计写成 JSON")
     p.set_defaults(handler=run_rollup)
 
-    p = sub.add_parser("stats", help="按地区和年度统计指标并画图（SVG）")
+    p = sub.add_parser("stats", help="按地区和年度统计指标并画图（SVG）",
+                       description="按省、市或县级地区和年度统计语料库中的报告：报告份数、新收申请、予以公开占比、"
+                                   "本机关不掌握占比、每百件申请的复议和诉讼、纠错率、检查发现。"
+                                   "比例只计入相关各格都有数字的报告（空格不按 0 计）。可写出 CSV 和 SVG 图表。")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
     p.add_argument("--level", choices=["province", "city", "county"], default="city",
                    help="按哪一级地区汇总（默认 city）")
@@ -82,9 +93,18 @@ def _store(args, create: bool = False):
     return Store(args.db, create=create)
 
 
+PROGRESS_SECONDS = 5.0  # when stderr is not a terminal (a log file): one progress line this often
+
+
 def run_ingest(args) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from gongkai.corpus.ingest import DEFAULT_TIMEOUT, ingest
 
@@ -92,18 +112,24 @@ def run_ingest(args) -> int:
         raise GongkaiError("--workers 至少为 1。")
     console = Console(stderr=True)
     with _store(args, create=True) as store:
-        progress = Progress(TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            TextColumn("{task.fields[path]}", style="dim"), console=console,
-                            disable=args.quiet, transient=False)
-        with progress:
-            task = progress.add_task("ingest", total=None, path="")
-
-            def update(done: int, total: int, path: str) -> None:
-                progress.update(task, completed=done, total=total, path=path[-60:])
-
+        if args.quiet or not console.is_terminal:
+            # A log gets a plain line every few seconds instead of a bar it cannot redraw.
+            update = None if args.quiet else _progress_lines()
             summary = ingest(args.paths, store, workers=args.workers, cluster=args.cluster,
                              timeout=args.timeout or DEFAULT_TIMEOUT, reparse=args.reparse,
                              retry_failed=args.retry_failed, on_progress=update)
+        else:
+            progress = Progress(TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                TextColumn("{task.fields[path]}", style="dim"), console=console, transient=False)
+            with progress:
+                task = progress.add_task("ingest", total=None, path="")
+
+                def bar(done: int, total: int, path: str) -> None:
+                    progress.update(task, completed=done, total=total, path=path[-60:])
+
+                summary = ingest(args.paths, store, workers=args.workers, cluster=args.cluster,
+                                 timeout=args.timeout or DEFAULT_TIMEOUT, reparse=args.reparse,
+                                 retry_failed=args.retry_failed, on_progress=bar)
         counts = store.counts()
         where = store.path
     forms = "，".join(f"{k} {v}" for k, v in sorted(summary.by_form.items()))
@@ -113,10 +139,48 @@ def run_ingest(args) -> int:
         print(f"跨年检查：{summary.cross_year} 份报告与本机关上年报告作了比较（上年结转、现行有效件数、正文雷同）。")
     if summary.crashes:
         print(f"注意：工作进程意外退出 {summary.crashes} 次，相关文件已逐个单独重试。", file=sys.stderr)
-    print(f"语料库 {where}：共 {counts.get('ok', 0)} 份报告，{counts.get('failed', 0)} 个失败文件。")
+    print(f"语料库 {_shown(where)}：共 {counts.get('ok', 0)} 份报告，{counts.get('failed', 0)} 个失败文件。")
     for path, reason in summary.failed:
         print(f"gongkai：{path}：{reason}", file=sys.stderr)
     return 1 if summary.failed else 0
+
+
+def _progress_lines():
+    """A progress callback printing “入库 120/5000（2%），已用 30 秒，预计还需 20 分钟” to stderr
+    at most every PROGRESS_SECONDS, and always for the last file."""
+    import time
+
+    started = time.monotonic()
+    last = [float("-inf")]
+
+    def update(done: int, total: int, path: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_SECONDS and done != total:
+            return
+        last[0] = now
+        spent = now - started
+        line = f"入库 {done}/{total}" + (f"（{done * 100 // total}%）" if total else "") + f"，已用 {spent:.0f} 秒"
+        if 0 < done < total:
+            line += f"，预计还需 {_duration(spent / done * (total - done))}"
+        print(line + "。", file=sys.stderr, flush=True)
+
+    return update
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} 秒"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} 分钟"
+    return f"{seconds / 3600:.1f} 小时"
+
+
+def _shown(path: str) -> str:
+    """A SQLite corpus as its absolute file name (a relative --db is relative to the current
+    directory, which a user may not have in mind); a PostgreSQL address as given (redacted)."""
+    import os
+
+    return path if "://" in path else os.path.abspath(path)
 
 
 def run_failures(args) -> int:
@@ -161,6 +225,7 @@ def run_export(args) -> int:
     from gongkai.corpus.export import export
 
     with _store(args) as store:
+        print(f"语料库 {_shown(store.path)}", file=sys.stderr)
         written = export(store, args.to, args.output)
     for path, rows in written:
         print(f"{path}\t{rows} 行")

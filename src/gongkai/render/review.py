@@ -7,8 +7,8 @@ from html import escape
 
 from gongkai.check import shape
 from gongkai.check.catalogue import data, rules
-from gongkai.format.names import column_label, row_label, table_name, table_title
 from gongkai.format import FORMAT
+from gongkai.format.names import column_label, row_label, table_name, table_title
 from gongkai.model import Finding, Report
 
 _RANK = {"error": 0, "warning": 1, "notice": 2}

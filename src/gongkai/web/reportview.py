@@ -4,7 +4,6 @@ its cell and to the line of the source, and the three downloads (JSON, CSV, HTML
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -106,13 +105,10 @@ def read_upload(upload) -> bytes:
 
 
 def report_csv(report, name: str) -> str:
+    from gongkai.render.cells import write_cells_csv
+
     out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["file", "cell", "value", "raw", "where", "inferred"])
-    for cell_id, value in report.iter_cells():
-        info = report.cells.get(cell_id)
-        w.writerow([name, cell_id, "" if value is None else value, info.raw if info else "",
-                    str(info.where) if info and info.where else "", "1" if info and info.inferred else ""])
+    write_cells_csv(out, [(name, report)])
     return out.getvalue()
 
 

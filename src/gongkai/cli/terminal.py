@@ -1,0 +1,164 @@
+"""Terminal output: the console every command prints through, and a report's statistics
+tables as the national format prints them — Chinese labels in the format's row order, the
+long ones in their short form, fitted to the terminal's width (80 columns when the output is
+not a terminal and COLUMNS is not set), every inferred or OCR-read value marked, with a legend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from gongkai.format import FORMAT
+from gongkai.format.names import (
+    column_label,
+    row_group,
+    row_label,
+    table_name,
+    table_title,
+)
+from gongkai.model import Report
+from gongkai.render.layout import format_value
+from gongkai.render.marks import is_ocr_read, legend, mark
+
+DEFAULT_WIDTH = 80
+
+
+def console(stderr: bool = False) -> Console:
+    """A console that wraps every line at the terminal's width (COLUMNS, else the terminal's,
+    else 80): a piped or logged output is as narrow as a terminal's.  No automatic colouring of
+    numbers and no emoji codes: what is printed is exactly the text."""
+    return Console(stderr=stderr, soft_wrap=False, highlight=False, emoji=False)
+
+
+def narrow_table(**kwargs) -> Table:
+    """A table with light rules and no side borders: the most room for Chinese labels."""
+    kwargs.setdefault("box", box.SIMPLE_HEAD)
+    kwargs.setdefault("pad_edge", False)
+    kwargs.setdefault("collapse_padding", True)
+    kwargs.setdefault("show_edge", False)
+    kwargs.setdefault("title_justify", "left")
+    return Table(**kwargs)
+
+
+def stack(label: str, per_line: int = 2) -> str:
+    """A column header in lines of ``per_line`` characters (商业企业 -> 商业/企业), so that seven
+    columns of numbers fit beside table 3's labels in 80 columns."""
+    if len(label) <= per_line + 1:
+        return label
+    return "\n".join(label[i:i + per_line] for i in range(0, len(label), per_line))
+
+
+def value_text(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str:
+    """A cell as the terminal shows it: the number and its mark; a blank as the printed text
+    (“/”, “—”) or empty; a cell the report lacks as “缺”."""
+    value = report.value(cell_id)
+    if value is None:
+        if not report.has_cell(cell_id):
+            return "缺"
+        info = report.cells.get(cell_id)
+        return (info.raw.strip() if info and info.raw.strip() else "") + mark(report, cell_id, suspects)
+    return format_value(value) + mark(report, cell_id, suspects)
+
+
+def print_report_head(out: Console, report: Report, path: str) -> None:
+    out.print(f"[bold]{escape(report.title or path)}[/bold]")
+    out.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
+              f"格式：{report.format or '（未识别）'}  落款日期：{report.published or '（无）'}")
+    if is_ocr_read(report):
+        out.print("[yellow]本报告由 OCR 从扫描件识别：数字、标题和机关名称都可能有识别错误，请对照原件核对。[/yellow]")
+
+
+def print_tables(out: Console, report: Report, suspects: Iterable[str] = ()) -> None:
+    """Tables 2, 3 and 4 (a missing table said so), then the legend of the marks used."""
+    suspects = set(suspects)
+    for name in ("table2", "table3", "table4"):
+        if report.table(name) is None:
+            out.print(f"{table_name(name)} {table_title(name)}：[red]报告中没有此表[/red]")
+            continue
+        for table in _TABLES[name](report, suspects):
+            out.print(table)
+            out.print()
+    print_legend(out, report, suspects)
+
+
+def print_legend(out: Console, report: Report, suspects: Iterable[str] = ()) -> None:
+    used = legend(report, suspects)
+    if used:
+        out.print("标记：" + "；".join(f"{m} {escape(words)}" for _, m, words in used) + "。")
+
+
+def _version(report: Report) -> str:
+    return report.format if report.format in FORMAT.table2 else "2021"
+
+
+def _table2(report: Report, suspects: set[str]) -> list[Table]:
+    version = _version(report)
+    have = report.table2 or {}
+    out = []
+    for n, group in enumerate(FORMAT.table2[version]):
+        t = narrow_table(title=(f"{table_name('table2')} {table_title('table2')}\n" if n == 0 else "") + group.label)
+        t.add_column("信息内容", ratio=None)
+        for col in group.columns:
+            t.add_column(column_label("table2", group.id, col.id, version, short=True), justify="right")
+        for row in group.rows:
+            key = f"{group.id}.{row.id}"
+            t.add_row(row.label, *[value_text(report, f"table2.{key}.{c.id}", suspects) for c in group.columns])
+        out.append(t)
+    # Rows of the other version's layout (a 2019 table in a 2021 report) are not dropped.
+    known = {f"{g.id}.{r.id}" for g, r in FORMAT.table2_rows(version)}
+    extra = [r for r in have if r not in known]
+    if extra:
+        t = narrow_table(title="表二中格式以外的行")
+        t.add_column("行")
+        t.add_column("数值")
+        for row in extra:
+            t.add_row(row_label("table2", row), "，".join(
+                f"{column_label('table2', row, c)} {value_text(report, f'table2.{row}.{c}', suspects)}"
+                for c in have[row]))
+        out.append(t)
+    return [t for t in out]
+
+
+def _table3(report: Report, suspects: set[str]) -> list[Table]:
+    from gongkai.check import shape
+
+    layout = list(FORMAT.table3_layout(shape.table3_layout(report)))
+    layout += [r for r in (report.table3 or {}) if r not in layout]
+    t = narrow_table(title=f"{table_name('table3')} {table_title('table3')}"
+                           f"（商业企业至其他为法人或其他组织）")
+    t.add_column("申请情况与办理结果", overflow="fold")
+    for c in FORMAT.table3_column_ids:
+        t.add_column(stack(column_label("table3", "", c)), justify="right", no_wrap=True)
+    heading = None
+    for row in layout:
+        if row in FORMAT.table3_outcome_rows or row == "total":
+            if heading is None:
+                heading = FORMAT.table3_outcome_group_label
+                t.add_row(heading)
+        group = row_group("table3", row, short=True)
+        if group and group != heading:
+            heading = group
+            t.add_row("  " + group)
+        indent = "    " if group else ("  " if heading and row != "carried_forward" else "")
+        t.add_row(indent + row_label("table3", row, short=True, grouped=False),
+                  *[value_text(report, f"table3.{row}.{c}", suspects) for c in FORMAT.table3_column_ids])
+    return [t]
+
+
+def _table4(report: Report, suspects: set[str]) -> list[Table]:
+    t = narrow_table(title=f"{table_name('table4')} {table_title('table4')}")
+    t.add_column("", overflow="fold")
+    for c in FORMAT.table4_columns:
+        t.add_column(c.label, justify="right")
+    for group in FORMAT.table4_groups:
+        t.add_row(row_label("table4", group.id),
+                  *[value_text(report, f"table4.{group.id}.{c}", suspects) for c in FORMAT.table4_column_ids])
+    return [t]
+
+
+_TABLES = {"table2": _table2, "table3": _table3, "table4": _table4}

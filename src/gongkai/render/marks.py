@@ -1,0 +1,49 @@
+"""How a cell's provenance is shown, in every view: a value the extractor inferred, a value
+OCR read from a scan, and an OCR value that is doubtful.  The terminal prints the mark after
+the number; HTML pages add the class and a title; both print ``legend``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gongkai.model import Report
+
+LOW_CONFIDENCE = 0.90  # below this an OCR-read number is worth a second look (as read/ocrcheck)
+
+# kind -> (mark, words for the legend)
+MARKS = {
+    "inferred": ("*", "推断值：原文数字连写或错位，由表内合计唯一确定，请对照原文核对"),
+    "ocr": ("~", "OCR 识别：数字由 OCR 从扫描件识别"),
+    "doubtful": ("?", "OCR 识别存疑：识别置信度低，或表内合计指出这一格可能识别错误，请对照原件核对"),
+}
+
+
+def is_ocr_read(report: Report) -> bool:
+    """Was any of the report's statistics read by OCR?"""
+    return any(info.confidence is not None for info in report.cells.values())
+
+
+def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str | None:
+    """``inferred``, ``doubtful``, ``ocr`` or None for a cell read as printed."""
+    info = report.cells.get(cell_id)
+    if info is None:
+        return None
+    if info.inferred:
+        return "inferred"
+    if info.confidence is not None:
+        if info.confidence < LOW_CONFIDENCE or cell_id in suspects:
+            return "doubtful"
+        return "ocr"
+    return None
+
+
+def mark(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str:
+    """The one-character mark printed after the value ("" for a cell read as printed)."""
+    kind = cell_kind(report, cell_id, suspects)
+    return MARKS[kind][0] if kind else ""
+
+
+def legend(report: Report, suspects: Iterable[str] = ()) -> list[tuple[str, str, str]]:
+    """(kind, mark, words) for each kind of mark the report's cells use, in a fixed order."""
+    kinds = {cell_kind(report, c, suspects) for c in report.cells}
+    return [(k, m, words) for k, (m, words) in MARKS.items() if k in kinds]

@@ -1,0 +1,147 @@
+"""Command-line manners: what each command prints for a person (Chinese labels fitted to 80
+columns, Chinese help), and what it writes for a program (files, JSON Lines, summary lines)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from rich.cells import cell_len
+
+from tests.conftest import EXAMPLES, seed
+
+IDS = ("natural_person", "commercial", "denied", "unable", "not_processed", "art20", "in_force",
+       "litigation", "table3.", "table4.")
+
+
+def gongkai(*args, env=None, timeout=120):
+    return subprocess.run([sys.executable, "-m", "gongkai", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "COLUMNS": "80", **(env or {})})
+
+
+def widest(text: str) -> int:
+    return max((cell_len(line) for line in text.splitlines()), default=0)
+
+
+def in_order(text: str, labels: list[str]) -> bool:
+    """Each label found after the one before it."""
+    at = 0
+    for label in labels:
+        at = text.find(label, at)
+        if at < 0:
+            return False
+        at += len(label)
+    return True
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".pdf")))
+def test_parse_prints_chinese_labels_in_format_order_within_80_columns(name):
+    p = gongkai("parse", EXAMPLES / name)
+    assert p.returncode == 0, p.stderr
+    assert widest(p.stdout) <= 80
+    assert not any(i in p.stdout for i in IDS), p.stdout
+    assert in_order(p.stdout, ["表二 主动公开政府信息情况", "第二十条第（一）项", "规章", "第二十条第（五）项",
+                               "行政许可", "第二十条第（六）项", "行政处罚", "行政强制", "第二十条第（八）项"])
+    if name.startswith("000"):  # seed 000's table 3 is destroyed: said so, not invented
+        assert "表三 收到和处理政府信息公开申请情况：报告中没有此表" in p.stdout
+    else:
+        assert in_order(p.stdout, ["表三 收到和处理政府信息公开申请情况", "自然人", "一、本年新收申请数量",
+                                   "二、上年结转申请数量", "三、本年度办理结果", "（一）予以公开", "（二）部分公开",
+                                   "（三）不予公开", "1.属于国家秘密", "8.属于行政查询事项", "（四）无法提供",
+                                   "（五）不予处理", "（六）其他处理", "（七）总计", "四、结转下年度继续办理"])
+    assert in_order(p.stdout, ["表四 政府信息公开行政复议、行政诉讼情况", "结果维持", "尚未审结", "行政复议",
+                               "行政诉讼—未经复议直接起诉", "行政诉讼—复议后起诉"])
+
+
+def test_parse_row_of_numbers_under_its_labels():
+    p = gongkai("parse", seed("003"))
+    row = next(line for line in p.stdout.splitlines() if "（一）予以公开" in line)
+    assert row.split()[1:] == ["12", "0", "0", "0", "0", "0", "12"]
+    fees = next(line for line in p.stdout.splitlines() if line.startswith("行政事业性收费"))
+    assert fees.split() == ["行政事业性收费", "1340.5117"]
+    assert "收费金额（万元）" in p.stdout  # the short form of 本年收费金额（单位：万元）
+
+
+def test_parse_2019_table2_in_its_own_labels():
+    p = gongkai("parse", seed("001"))
+    assert in_order(p.stdout, ["本年新制作数量", "本年新公开数量", "对外公开总数量", "规范性文件",
+                               "上一年项目数量", "本年增/减", "处理决定数量", "其他对外管理服务事项",
+                               "第二十条第（九）项", "采购项目数量", "政府集中采购"])
+
+
+def test_parse_to_a_file_without_json_writes_json(tmp_path):
+    out = tmp_path / "r.json"
+    p = gongkai("parse", seed("003"), "-o", out)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["agency"] == "同心县"
+    assert f"结果已写入 {out}" in p.stderr
+
+
+def test_a_directory_with_one_file_gives_json_lines(tmp_path):
+    shutil.copy(seed("003"), tmp_path)
+    p = gongkai("parse", tmp_path)
+    assert p.returncode == 0
+    [line] = p.stdout.splitlines()
+    assert json.loads(line)["year"] == 2021
+
+
+def test_several_files_end_with_a_summary_line(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    p = gongkai("parse", seed("003"), seed("001"), bad)
+    assert p.returncode == 1
+    assert len(p.stdout.splitlines()) == 2
+    assert p.stderr.splitlines()[-1] == "gongkai：共 3 个文件：已读取 2 份报告，1 个文件未能读取。"
+
+
+def _subcommands(parser, name="gongkai"):
+    yield name, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub in action.choices.items():
+                yield from _subcommands(sub, f"{name} {sub_name}")
+
+
+def test_every_help_is_chinese_and_every_command_described(monkeypatch):
+    from gongkai.cli import build_parser
+
+    monkeypatch.setenv("COLUMNS", "80")
+    commands = list(_subcommands(build_parser()))
+    assert len(commands) > 30
+    for name, parser in commands:
+        text = parser.format_help()
+        for english in ("usage:", "options:", "positional arguments", "show this help", "show program"):
+            assert english not in text, (name, english)
+        assert text.startswith("用法："), name
+        assert parser.description, f"{name} has no description"
+    top = build_parser().format_help()
+    assert "选项:" in top and "显示本帮助信息并退出" in top
+
+
+@pytest.mark.parametrize("command", ["parse", "check", "ingest", "rollup", "new", "export", "stats", "compare"])
+def test_help_fits_80_columns(command, monkeypatch, capsys):
+    from gongkai.cli import main
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert widest(capsys.readouterr().out) <= 80
+
+
+def test_ingest_into_a_log_prints_progress_lines(tmp_path, monkeypatch, capsys):
+    import gongkai.cli.corpus as corpus_cli
+    from gongkai.cli import main
+
+    monkeypatch.setattr(corpus_cli, "PROGRESS_SECONDS", 0.0)
+    db = tmp_path / "c.db"
+    assert main(["ingest", str(seed("003")), str(seed("001")), "--db", f"sqlite:///{db}", "--workers", "1"]) == 0
+    err = capsys.readouterr()
+    lines = [line for line in err.err.splitlines() if line.startswith("入库 ")]
+    assert lines[-1].startswith("入库 2/2（100%），已用 ")
+    assert lines[0].startswith("入库 1/2（50%），已用 ") and "预计还需" in lines[0]
+    assert f"语料库 {db}：共 2 份报告" in err.out
