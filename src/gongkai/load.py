@@ -21,7 +21,6 @@ report JSON) and ``SourceError`` (a mistake in a source file, with its line).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from pathlib import Path
 from gongkai.errors import NotAReport, SourceError, UnreadableFile
 from gongkai.model import SCHEMA, Report
 from gongkai.read import MAX_TEXT_BYTES, Document, detect_form, file_bytes, read_bytes
+from gongkai.safeload import DataError, load_json
 from gongkai.source.load import ReportSource, buildable, source_from_yaml
 
 # The inputs, as the commands' help names them.
@@ -112,19 +112,21 @@ def load_source_text(text: str, name: str) -> ReportSource:
 
 
 def reports_from_json(text: str, name: str) -> list[Report]:
-    """One report JSON document, or JSON Lines of them."""
+    """One report JSON document, or JSON Lines of them, through the safe JSON loader (bounded
+    size and depth; NaN, Infinity and 1e999 are not numbers)."""
     try:
-        return [_report(json.loads(text, parse_float=Decimal), name, 1)]
-    except json.JSONDecodeError as exc:
+        return [_report(load_json(text, name, parse_float=Decimal), name, 1)]
+    except DataError as exc:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-        if exc.msg != "Extra data" or len(lines) < 2:
-            raise NotAReport(f"不是有效的 JSON：{exc.msg}。", name, f"第{exc.lineno}行第{exc.colno}列") from None
+        if exc.syntax != "Extra data" or len(lines) < 2:
+            raise NotAReport(exc.message, name, exc.place) from None
     reports = []
     for lineno, line in lines:
         try:
-            data = json.loads(line, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            raise NotAReport(f"不是有效的 JSON：{exc.msg}。", name, f"第{lineno}行第{exc.colno}列") from None
+            data = load_json(line, name, parse_float=Decimal)
+        except DataError as exc:
+            place = f"第{lineno}行" + (exc.place.removeprefix("第1行") if exc.place else "")
+            raise NotAReport(exc.message, name, place) from None
         reports.append(_report(data, name, lineno))
     return reports
 

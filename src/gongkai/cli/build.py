@@ -3,9 +3,7 @@ year's report) and ``gongkai build`` (source -> official DOCX / HTML / PDF / Mar
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from gongkai.errors import GongkaiError
@@ -43,16 +41,11 @@ def add_parser(sub) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write through a temporary file, so a failure never leaves half a file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Atomically (a failure never leaves half a file behind), with the mode the umask gives: the
+    file is meant for publication."""
+    from gongkai.files import write_atomic
+
+    write_atomic(path, data)
 
 
 def run_new(args) -> int:

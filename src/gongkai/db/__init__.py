@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from gongkai.errors import GongkaiError, MissingDependency
+from gongkai.files import private_file
 
 _MIGRATION = re.compile(r"^(\d{4})_(\w+?)(?:\.(sqlite|postgresql))?\.sql$")
 # A migration that rebuilds a table (SQLite cannot drop a column used by a constraint) starts
@@ -98,7 +99,7 @@ class Database:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if private:
-                    _create_private(path)
+                    private_file(path)  # personal data: 0600 from creation; SQLite gives -wal/-shm the same mode
                 conn = sqlite3.connect(str(path), timeout=60, isolation_level=None, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")   # readers never block the writer
                 conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
@@ -273,16 +274,6 @@ class Database:
         finally:
             if sqlite_rebuild:
                 self._conn.execute("PRAGMA foreign_keys=ON")
-
-
-def _create_private(path: Path) -> None:
-    """Create the database file readable by its owner only (it holds applicants' personal data);
-    SQLite gives its -wal and -shm files the same mode."""
-    try:
-        fd = os.open(str(path), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
 
 
 def _statements(sql: str) -> list[str]:

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from gongkai.errors import UnreadableFile
+from gongkai.files import read_regular
 from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph
 
 # Reports are a few kilobytes of text; anything far larger is not a report (or is hostile).
@@ -95,23 +96,9 @@ def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
 
 
 def file_bytes(path: str | os.PathLike) -> bytes:
-    """The bytes of a file the user named, refusing what cannot be a report before reading it."""
-    p = Path(path)
-    name = str(path)
-    try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise UnreadableFile("文件不存在。", name) from None
-    except OSError as exc:
-        raise UnreadableFile(f"无法读取文件：{exc.strerror}", name) from None
-    if p.is_dir():
-        raise UnreadableFile("这是一个目录，不是文件。", name)
-    if size > MAX_BINARY_BYTES:
-        raise UnreadableFile(f"文件过大（{size / 1048576:.1f} MB），不像是一份年度报告。", name)
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise UnreadableFile(f"无法读取文件：{exc.strerror}", name) from None
+    """The bytes of a file the user named, refusing what cannot be a report before reading it.
+    Only regular files: a FIFO or ``/dev/zero`` is refused, not read forever."""
+    return read_regular(path, MAX_BINARY_BYTES)
 
 
 def read_file(path: str | os.PathLike) -> Document:

@@ -23,16 +23,10 @@ def load_data(name: str) -> Any:
 
 
 def read_yaml_file(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        place = f"第{mark.line + 1}行" if mark else None
-        raise GongkaiError("YAML 格式错误，无法读取", str(path), place) from exc
-    except ValueError as exc:  # e.g. a date like 2027-13-01, rejected while parsing
-        raise GongkaiError(f"文件中有无效的值（{exc}）；日期请写成 2027-01-01", str(path)) from exc
-    except OSError as exc:
-        raise GongkaiError(f"无法读取文件（{exc.strerror}）", str(path)) from exc
+    """A site's YAML file (settings, calendar, vocabulary) through the safe loader."""
+    from gongkai.safeload import load_yaml_file
+
+    return load_yaml_file(path) or {}
 
 
 def site_settings_path() -> Path:

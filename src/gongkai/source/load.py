@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -21,6 +20,7 @@ from gongkai.errors import SourceError
 from gongkai.extract.meta import parse_date
 from gongkai.format import FORMAT, VERSIONS
 from gongkai.model import Report, Section, Source
+from gongkai.safeload import DataError, load_yaml_node, shipped_yaml
 
 TOP_KEYS = ("agency", "year", "format", "published", "body_type", "title", "preamble", "sections",
             "table2", "table3", "table4")
@@ -29,8 +29,7 @@ SECTION_KEYS = ("number", "title", "text")
 
 @lru_cache(maxsize=None)
 def source_data() -> dict:
-    text = resources.files(__package__).joinpath("source.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return shipped_yaml(__package__, "source.yaml")
 
 
 def body_types() -> list[str]:
@@ -43,22 +42,6 @@ class ReportSource:
     body_type: str | None = None
     path: str = ""
     reminders: list[int] = field(default_factory=list)  # sections still holding 【待办】 text
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML with exact decimals: ``1340.5117`` stays that number, not a float."""
-
-
-def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | str:
-    text = loader.construct_scalar(node).replace("_", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return text  # .inf / .nan: rejected as "not a number" by the validator
-    return value if value.is_finite() else text
-
-
-_Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
 
 def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
@@ -193,18 +176,10 @@ def _sections(v: _Validator, data) -> list[Section]:
 
 def source_from_yaml(text: str, name: str) -> ReportSource:
     """Parse and validate a source YAML given as text."""
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        place = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else None
-        raise SourceError(f"YAML 格式错误：{exc.problem or exc.context}", name, place) from None
-    except yaml.YAMLError as exc:
-        raise SourceError(f"YAML 格式错误：{exc}", name) from None
-    finally:
-        loader.dispose()
+        data, node = load_yaml_node(text, name, decimals=True)  # no aliases, bounded depth and size
+    except DataError as exc:
+        raise SourceError(exc.message, name, exc.place) from None
     if not isinstance(data, dict):
         raise SourceError("源文件应为 YAML 映射（agency、year、format、sections、table2…）。", name)
     v = _Validator(name, _lines(node))

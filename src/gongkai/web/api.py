@@ -8,13 +8,13 @@ that off in the site options.
 
 from __future__ import annotations
 
-import json
 
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from gongkai.errors import GongkaiError
+from gongkai.safeload import load_json
 from gongkai.web import regsvc
 from gongkai.web.access import body_view, login_needed, login_or_anonymous, readable_bodies, sees_personal_data
 from gongkai.web.registers import open_register, today
@@ -27,10 +27,7 @@ def _error(message: str, status: int = 400) -> JsonResponse:
 
 def _json_body(request) -> dict:
     if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise GongkaiError(f"请求内容不是有效的 JSON（{exc}）") from None
+        data = load_json(request.body or b"{}", "请求内容")  # bounded depth: `[` x 100,000 is a 400
         if not isinstance(data, dict):
             raise GongkaiError("请求内容应为 JSON 对象")
         return data

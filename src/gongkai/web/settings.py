@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from gongkai.errors import GongkaiError
+from gongkai.files import private_dir, private_file, write_private
 from gongkai.inputs import REPORT_SUFFIXES
 
 
@@ -55,8 +56,7 @@ def database_from_url(url: str | None, home: Path) -> dict:
     raise GongkaiError(f"数据库地址“{url}”无法识别：请用 sqlite:///文件路径 或 postgresql://用户:密码@主机/库名")
 
 
-HOME = _home()
-HOME.mkdir(parents=True, exist_ok=True)
+HOME = private_dir(_home())  # password hashes, sessions, registers: owner only (0700)
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -64,9 +64,8 @@ def _secret_key() -> str:
     if os.environ.get("GONGKAI_WEB_SECRET_KEY"):
         return os.environ["GONGKAI_WEB_SECRET_KEY"]
     path = HOME / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        path.chmod(0o600)
+    if not path.exists() or not path.stat().st_size:
+        write_private(path, secrets.token_urlsafe(50).encode())  # 0600 from creation
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -110,6 +109,8 @@ TEMPLATES = [{
 }]
 WSGI_APPLICATION = "gongkai.web.wsgi.application"
 DATABASES = {"default": database_from_url(os.environ.get("GONGKAI_WEB_DB"), HOME)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    private_file(DATABASES["default"]["NAME"])  # before Django's first connection creates it 0644
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
