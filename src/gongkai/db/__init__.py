@@ -12,7 +12,6 @@ No module outside a store's own database module issues SQL.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import time
@@ -97,9 +96,10 @@ class Database:
         # processes opening one new file at once retry instead of failing.
         for attempt in range(100):
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if private:
-                    private_file(path)  # personal data: 0600 from creation; SQLite gives -wal/-shm the same mode
+                if private:  # personal data: 0600 from creation (missing folders 0700); -wal/-shm get its mode
+                    private_file(path)
+                else:
+                    path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(str(path), timeout=60, isolation_level=None, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")   # readers never block the writer
                 conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
