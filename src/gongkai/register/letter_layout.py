@@ -237,7 +237,7 @@ def build(spec: dict, common: dict) -> bytes:
 def document_text(docx: bytes) -> str:
     """The body XML's text per paragraph (what the sync test compares)."""
     doc = Document(io.BytesIO(docx))
-    return "\n".join(f"{p.style.name}|{p.text}" for p in doc.paragraphs)
+    return "\n".join(f"{p.style.name if p.style else ''}|{p.text}" for p in doc.paragraphs)
 
 
 def write_all(letters: dict, outdir: Path) -> list[Path]:

@@ -25,13 +25,13 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
+from gongkai.db.paths import config_home
 from gongkai.errors import GongkaiError
 from gongkai.register.clock import Event, compute_clock
 from gongkai.register.fees import BASES, breakdown
 from gongkai.register.letter_layout import width
-from gongkai.db.paths import config_home
 from gongkai.register.settings import load_data
 
 # What the clerk asks for -> the event the letter is about (None: the request itself).
@@ -46,23 +46,24 @@ KIND_LABELS = {"receipt": "登记回执", "correction": "补正告知书", "exte
 
 # The context of a letter: what the register hands over (see context_for).
 CONTEXT = {
-    "kind": "文书种类（KINDS 之一）",
-    "date": "date：文书所涉办理事项的日期（登记回执：收到申请之日），即成文日期",
+    "kind": "文书种类（receipt、correction、extension、later_deadline、consultation、fee、reply、withdrawal）",
+    "date": "成文日期：文书所涉办理事项的日期（登记回执为收到申请之日）",
     "doc_number": "文号（本机关发文序号），没有则为空",
     "agency": "署名机关", "review_body": "行政复议机关", "court": "管辖法院",
-    "applicant_type": "申请人类型（表三的列：natural_person 为自然人，其余为法人或其他组织）",
-    "applicant_name": "申请人姓名或名称", "ref": "申请编号", "received": "date：收到申请之日",
-    "content": "申请公开的内容", "note": "答复要点或说明（可空）",
-    "outcome": "reply：办理结果（表三的行）", "ground": "reply：所依据的一项（granted 1|2，unable.not_held 4|5）",
-    "body": "reply 第三十六条第（五）项：负责公开的行政机关名称", "body_contact": "……其联系方式",
-    "due": "date：答复期限（回执、延期）", "until": "date：补正期限或第三十五条的答复期限",
-    "items": "补正事项", "reason": "延期、延迟答复的理由", "workdays": "延长的工作日数",
-    "party": "third_party|other_body", "party_name": "被征求意见方名称",
-    "fee_basis": "pieces|pages", "units": "件数或页数", "earlier": "本月此前件数", "amount": "元",
-    "payment": "缴纳方式", "withdrawn": "date：撤回之日", "how": "撤回方式（书面、当面、电话……）",
-    "correction_date": "date：补正告知日期", "corrected_date": "date：收到补正之日",
-    "fee_date": "date：收费通知日期", "fee_delivered": "date：申请人收到收费通知之日（送达，可空）",
-    "pay_until": "date：缴费期限（自送达次日起算，可空）",
+    "applicant_type": "申请人类型（natural_person 为自然人，其余为法人或其他组织）",
+    "applicant_name": "申请人姓名或名称", "ref": "申请编号", "received": "收到申请之日",
+    "content": "申请公开的内容", "note": "答复要点或说明（可空；印出时为完整的句子）",
+    "outcome": "办理结果（年度报告表三的行）", "ground": "所依据的第三十六条的一项（予以公开 1 或 2，本机关不掌握 4 或 5）",
+    "body": "第三十六条第（五）项：负责公开的行政机关名称", "body_contact": "第三十六条第（五）项：该机关的联系方式",
+    "due": "答复期限（登记回执、延期答复告知书）", "until": "补正期限，或第三十五条确定的答复期限",
+    "items": "需要补正的事项", "reason": "延期、延迟答复的理由；第（五）项时为不属于本机关负责公开的理由",
+    "workdays": "延长的工作日数", "party": "征求意见对象（third_party 第三方，other_body 其他机关）",
+    "party_name": "被征求意见方名称", "fee_basis": "收费方式（按件或按量）", "units": "件数或页数",
+    "earlier": "本月此前已申请的件数", "amount": "收费金额（元）", "fee_detail": "收费计算过程",
+    "payment": "缴纳方式", "withdrawn": "撤回之日", "how": "撤回方式（如“以书面形式”）",
+    "correction_date": "补正告知日期", "corrected_date": "收到补正之日",
+    "fee_date": "收费通知日期", "fee_delivered": "申请人收到收费通知之日（送达日期，可空）",
+    "pay_until": "缴费期限（自送达次日起20个工作日，可空）",
     "ground_reason": "不予公开的理由（由办理结果而定）", "ground_basis": "不予公开所依据的条款（由办理结果而定）",
 }
 
@@ -227,17 +228,47 @@ def shipped_template(letter: str) -> bytes:
     return resources.files(__package__).joinpath("data", "letters", f"{letter}.docx").read_bytes()
 
 
-def template_source(letter: str, template_dir: Path | None = None) -> tuple[bytes, str]:
-    """The template's bytes and where it came from (a path, or 'shipped')."""
+TemplateDirs = Path | str | Sequence[Path | str] | None
+
+
+def _folders(template_dir: TemplateDirs) -> list[Path]:
+    if template_dir is None:
+        return [office_template_dir()]
+    if isinstance(template_dir, (str, Path)):
+        return [Path(template_dir)]
+    return [Path(d) for d in template_dir]
+
+
+def template_source(letter: str, template_dir: TemplateDirs = None) -> tuple[bytes, str]:
+    """The template's bytes and where it came from (a path, or 'shipped'): the first folder of
+    ``template_dir`` (default: the office's folder) that has ``<letter>.docx``, else the default."""
     spec(letter)
-    folder = Path(template_dir) if template_dir else office_template_dir()
-    path = folder / f"{letter}.docx"
-    if path.is_file():
-        try:
-            return path.read_bytes(), str(path)
-        except OSError as exc:
-            raise GongkaiError(f"无法读取文书模板（{exc.strerror}）", str(path)) from exc
+    for folder in _folders(template_dir):
+        path = folder / f"{letter}.docx"
+        if path.is_file():
+            try:
+                return path.read_bytes(), str(path)
+            except OSError as exc:
+                raise GongkaiError(f"无法读取文书模板（{exc.strerror}）", str(path)) from exc
     return shipped_template(letter), "shipped"
+
+
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024         # a letter template is a few tens of KiB
+MAX_TEMPLATE_INFLATED = 64 * 1024 * 1024
+
+
+def _docx_bounds(data: bytes, where: str) -> None:
+    """Refuse what is not a small Word document before any XML is parsed (size, ZIP bomb)."""
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise GongkaiError(f"文书模板过大（{len(data) // 1024} KiB，上限 {MAX_TEMPLATE_BYTES // 1048576} MiB）", where)
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise GongkaiError("文书模板不是 Word 文档（.docx）", where) from None
+    if len(infos) > 1000 or sum(i.file_size for i in infos) > MAX_TEMPLATE_INFLATED:
+        raise GongkaiError("文书模板解压后过大，不像一份文书", where)
+    if "word/document.xml" not in {i.filename for i in infos}:
+        raise GongkaiError("文书模板不是 Word 文档（缺少 word/document.xml）", where)
 
 
 def _jinja_env():
@@ -251,6 +282,8 @@ def _fill(template: bytes, values: dict[str, str], where: str) -> Any:
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError, UndefinedError
 
+    if where != "shipped":
+        _docx_bounds(template, where)
     try:
         tpl = DocxTemplate(io.BytesIO(template))
         tpl.render(values, jinja_env=_jinja_env(), autoescape=True)
@@ -301,7 +334,7 @@ def _place_signature(doc, values: dict[str, str]) -> None:
             ind.set(qn("w:right"), str(round(chars * 16 * 20)))
 
 
-def render(ctx: dict[str, Any], template_dir: Path | None = None) -> bytes:
+def render(ctx: dict[str, Any], template_dir: TemplateDirs = None) -> bytes:
     """The letter for ``ctx`` (see ``CONTEXT``) as DOCX bytes."""
     letter = letter_for(ctx)
     values = fields(letter, ctx)
@@ -330,30 +363,43 @@ SAMPLE = {
 }
 
 
-def check_template(letter: str, path: Path) -> list[str]:
-    """What is wrong with an office's template for ``letter``, in Chinese (empty: usable)."""
-    try:
-        template = Path(path).read_bytes()
-    except OSError as exc:
-        return [f"无法读取（{exc.strerror}）"]
+def check_template(letter: str, template: Path | str | bytes) -> list[str]:
+    """What is wrong with an office's template for ``letter`` (a file or its bytes), in Chinese;
+    empty: usable."""
+    where = "上传的模板" if isinstance(template, bytes) else str(template)
+    if not isinstance(template, bytes):
+        try:
+            template = Path(template).read_bytes()
+        except OSError as exc:
+            return [f"无法读取（{exc.strerror}）"]
     values = fields(letter, SAMPLE)
     try:
-        tpl = _fill(template, values, str(path))
+        tpl = _fill(template, values, where)
     except GongkaiError as exc:
         return [exc.message]
     return missing_parts(letter, text_of(tpl.docx), values)
 
 
-def install_template(letter: str, path: Path, template_dir: Path | None = None) -> Path:
-    """Check an office's template and copy it into the office's template folder."""
-    problems = check_template(letter, path)
+def install_template(letter: str, template: Path | str | bytes, template_dir: Path | str | None = None) -> Path:
+    """Check an office's template and put it in the office's folder; a template it replaces is
+    kept in ``history/`` with the time it was replaced."""
+    problems = check_template(letter, template)
     if problems:
-        raise GongkaiError("模板不能使用：" + "；".join(problems), str(path))
+        where = None if isinstance(template, bytes) else str(template)
+        raise GongkaiError("模板不能使用：" + "；".join(problems), where)
+    data = template if isinstance(template, bytes) else Path(template).read_bytes()
     folder = Path(template_dir) if template_dir else office_template_dir()
     target = folder / f"{letter}.docx"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(Path(path).read_bytes())
+        if target.is_file():
+            from datetime import datetime
+            history = folder / "history"
+            history.mkdir(exist_ok=True)
+            target.replace(history / f"{letter}-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.docx")
+        tmp = target.with_suffix(".docx.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
     except OSError as exc:
         raise GongkaiError(f"无法保存模板（{exc.strerror}）", str(target)) from exc
     return target
@@ -387,11 +433,12 @@ def context_for(register, ref: str, kind: str, event_id: int | None = None) -> d
         "applicant_type": req.applicant.type, "applicant_name": req.applicant.name, "ref": req.ref,
         "received": req.received_on, "content": req.content,
     }
-    if KINDS[kind] is None:       # the receipt: dated and due as on the day of receipt
+    event_kind = KINDS[kind]
+    if event_kind is None:        # the receipt: dated and due as on the day of receipt
         ctx["date"] = req.received_on
         ctx["due"] = compute_clock(req.received_on, [], cal, s).due
         return ctx
-    ev = _event(req.events, KINDS[kind], event_id)
+    ev = _event(req.events, event_kind, event_id)
     if ev is None:
         raise GongkaiError(f"申请 {ref} 没有“{KIND_LABELS[kind]}”对应的办理记录，请先登记")
     d = ev.data
@@ -439,7 +486,7 @@ def _reply_context(ctx: dict[str, Any], req, ev: Event, cal, s) -> None:
 
 
 def letter_docx(register, ref: str, kind: str, event_id: int | None = None,
-                template_dir: Path | None = None) -> tuple[str, bytes]:
+                template_dir: TemplateDirs = None) -> tuple[str, bytes]:
     """A file name and the DOCX of one letter."""
     ctx = context_for(register, ref, kind, event_id)
     title = spec(letter_for(ctx))["title"]
@@ -447,7 +494,7 @@ def letter_docx(register, ref: str, kind: str, event_id: int | None = None,
 
 
 def write_letter(register, ref: str, kind: str, path: Path, event_id: int | None = None,
-                 template_dir: Path | None = None) -> Path:
+                 template_dir: TemplateDirs = None) -> Path:
     _name, data = letter_docx(register, ref, kind, event_id, template_dir)
     path = Path(path)
     try:

@@ -129,8 +129,12 @@ def letter(request, body, ref, kind):
 
     if not sees_personal_data(request.user, body):
         return _error("文书含申请人个人信息，只有本机关经办人可以下载。", 403)
-    name, data = regsvc.letter_bytes(open_register(body), ref, kind)
-    return docx_response(name, data)
+    pdf = request.GET.get("format") == "pdf"
+    try:
+        name, data = regsvc.letter_bytes(open_register(body), ref, kind, body.pk, pdf=pdf)
+    except GongkaiError as exc:
+        return _error(exc.message, 400)
+    return docx_response(name, data, "application/pdf" if pdf else None)
 
 
 @require_http_methods(["GET"])

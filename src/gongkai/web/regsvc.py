@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError
 from gongkai.register import Applicant, NewRequest, Register
-from gongkai.register.letters import KIND_LABELS, KINDS, letter_docx
+from gongkai.register import letters
 from gongkai.register.vocab import applicant_types, channels, event_labels, outcomes, party_labels, state_labels
 
 PAGE_SIZE = 50
@@ -28,7 +29,7 @@ ACTIONS = {
     "archived": "归档",
 }
 # After which event a letter can be downloaded.
-LETTER_AFTER = {v: k for k, v in KINDS.items() if v}
+LETTER_AFTER = {v: k for k, v in letters.KINDS.items() if v}
 
 
 @dataclass
@@ -213,7 +214,7 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
     applicant = ({"type": a.type, "name": a.name, "id_number": a.id_number, "phone": a.phone, "email": a.email,
                   "address": a.address} if personal else {"type": a.type, "name": a.masked_name()})
     labels = event_labels()
-    letters = ["receipt"] + [LETTER_AFTER[e.kind] for e in req.events if e.kind in LETTER_AFTER]
+    kinds = ["receipt"] + [LETTER_AFTER[e.kind] for e in req.events if e.kind in LETTER_AFTER]
     return {
         "ref": req.ref, "applicant": applicant, "applicant_type_label": applicant_types().get(a.type, a.type),
         "channel": req.channel, "channel_label": channels()[req.channel].label if req.channel in channels() else "",
@@ -233,7 +234,7 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
         "events": [{"id": e.id, "kind": e.kind, "label": labels.get(e.kind, e.kind), "on": e.on.isoformat(),
                     "data": e.data, "actor": e.actor, "recorded_at": e.recorded_at} for e in req.events],
         "ledger": case.clock.render(),
-        "letters": [{"kind": k, "label": KIND_LABELS[k]} for k in dict.fromkeys(letters)],
+        "letters": [{"kind": k, "label": letters.KIND_LABELS[k]} for k in dict.fromkeys(kinds)],
         "offered": sorted(offered_actions(case.state, [e.kind for e in req.events])),
     }
 
@@ -258,11 +259,43 @@ def offered_actions(state: str, kinds: list[str]) -> set[str]:
     return out
 
 
-def letter_bytes(reg: Register, ref: str, kind: str) -> tuple[str, bytes]:
-    """The letter's file name and DOCX, dated by its event."""
-    if kind not in KINDS:
+def template_dirs(body_id: int) -> list[Path]:
+    """Where a body's letter templates are looked for: its own folder, then the site's."""
+    site = letters.office_template_dir()
+    return [site / f"body-{int(body_id)}", site]
+
+
+def letter_bytes(reg: Register, ref: str, kind: str, body_id: int, pdf: bool = False) -> tuple[str, bytes]:
+    """The letter's file name and DOCX (or PDF), dated by its event, from the body's templates."""
+    if kind not in letters.KINDS:
         raise GongkaiError(f"没有“{kind}”这种文书")
-    return letter_docx(reg, ref, kind)
+    name, data = letters.letter_docx(reg, ref, kind, template_dir=template_dirs(body_id))
+    if pdf:
+        return name[:-len(".docx")] + ".pdf", letters.to_pdf(data)
+    return name, data
+
+
+def letter_templates(body_id: int) -> list[dict[str, Any]]:
+    """Every letter template and which one the body's letters use."""
+    dirs = template_dirs(body_id)
+    out = []
+    for letter in letters.letter_ids():
+        _data, where = letters.template_source(letter, dirs)
+        source = "body" if where != "shipped" and Path(where).parent == dirs[0] else \
+            ("site" if where != "shipped" else "shipped")
+        out.append({"letter": letter, "title": letters.spec(letter)["title"], "source": source,
+                    "source_label": {"body": "本机关模板", "site": "本站统一模板", "shipped": "默认模板"}[source]})
+    return out
+
+
+def template_bytes(body_id: int, letter: str) -> tuple[str, bytes]:
+    data, _where = letters.template_source(letter, template_dirs(body_id))
+    return f"{letter}.docx", data
+
+
+def save_template(body_id: int, letter: str, data: bytes) -> None:
+    """Check and keep a body's own template (the one it replaces goes to history/)."""
+    letters.install_template(letter, data, template_dirs(body_id)[0])
 
 
 def table3(reg: Register, year: int, agency: str):

@@ -109,7 +109,44 @@ def request_letter(request, body, ref, kind):
     if not sees_personal_data(request.user, body):
         return render(request, "web/error.html", {"message": "文书含申请人个人信息，只有本机关经办人可以下载。"},
                       status=403)
-    name, data = regsvc.letter_bytes(open_register(body), ref, kind)
+    pdf = request.GET.get("format") == "pdf"
+    try:
+        name, data = regsvc.letter_bytes(open_register(body), ref, kind, body.pk, pdf=pdf)
+    except GongkaiError as exc:
+        return render(request, "web/error.html", {"message": f"未能生成文书：{exc.message}"}, status=400)
+    return docx_response(name, data, "application/pdf" if pdf else None)
+
+
+@require_http_methods(["GET", "POST"])
+@body_view(write=True)
+def register_templates(request, body):
+    """The body's letter templates: download, replace with a checked DOCX edited in Word."""
+    writable = can_write(request.user, body)
+    if request.method == "POST":
+        letter = request.POST.get("letter", "")
+        upload = request.FILES.get("template")
+        if letter not in regsvc.letters.letter_ids() or upload is None:
+            messages.error(request, "请选择文书并上传 .docx 模板。")
+        elif upload.size > regsvc.letters.MAX_TEMPLATE_BYTES:
+            messages.error(request, "模板文件过大。")
+        else:
+            try:
+                regsvc.save_template(body.pk, letter, upload.read())
+                messages.success(request, f"已启用本机关的“{regsvc.letters.spec(letter)['title']}”模板。")
+            except GongkaiError as exc:
+                messages.error(request, f"未能启用模板：{exc.message}")
+        return redirect(f"/register/{body.pk}/templates/")
+    return render(request, "web/register_templates.html", {
+        "body": body, "templates": regsvc.letter_templates(body.pk), "writable": writable,
+        "fields": list(regsvc.letters.CONTEXT.items())})
+
+
+@require_http_methods(["GET"])
+@body_view()
+def register_template_file(request, body, letter):
+    if letter not in regsvc.letters.letter_ids():
+        return render(request, "web/error.html", {"message": "没有这种文书模板。"}, status=404)
+    name, data = regsvc.template_bytes(body.pk, letter)
     return docx_response(name, data)
 
 

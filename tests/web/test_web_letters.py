@@ -1,0 +1,94 @@
+"""Letters in the web: each body's own templates (checked on upload), DOCX and PDF downloads."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+
+from gk_web_support import client_for, django_env, world  # noqa: F401 - fixtures
+from gongkai.register import letters
+
+
+def _csrf(c, url):
+    assert c.get(url).status_code == 200, url
+    return c.cookies["csrftoken"].value
+
+
+def _granted_request(c, body, token) -> str:
+    r = c.post(f"/register/{body.pk}/new", {"applicant_type": "natural_person", "applicant_name": "周八",
+                                            "channel": "in_person", "content": "某小区规划许可",
+                                            "submitted_on": "2026-01-05", "csrfmiddlewaretoken": token})
+    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    c.post(f"/register/{body.pk}/r/{ref}/event", {"kind": "replied", "on": "2026-01-20", "outcome": "granted",
+                                                  "csrfmiddlewaretoken": token})
+    return ref
+
+
+def _template(letterhead: str, drop_remedy: bool = False) -> bytes:
+    doc = Document(io.BytesIO(letters.shipped_template("granted")))
+    doc.paragraphs[0].insert_paragraph_before(letterhead)
+    if drop_remedy:
+        for p in doc.paragraphs:
+            if "remedy" in p.text:
+                p._p.getparent().remove(p._p)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _paras(data: bytes) -> list[str]:
+    return [p.text for p in Document(io.BytesIO(data)).paragraphs]
+
+
+def test_each_body_uses_its_own_checked_templates(django_env, world, tmp_path, monkeypatch):
+    monkeypatch.setenv("GONGKAI_LETTER_TEMPLATES", str(tmp_path / "letters"))
+    a, b = world["a"], world["b"]
+    ca, cb = client_for(world["clerk_a"]), client_for(world["clerk_b"])
+    ta, tb = _csrf(ca, f"/register/{a.pk}/templates/"), _csrf(cb, f"/register/{b.pk}/templates/")
+    page = ca.get(f"/register/{a.pk}/templates/").content.decode()
+    assert "政府信息公开申请答复书（予以公开）" in page and "<td>默认模板</td>" in page
+    assert "<td>本机关模板</td>" not in page
+    # a template without the remedy clause is refused, naming what it lacks
+    bad = SimpleUploadedFile("granted.docx", _template("甲机关版头", drop_remedy=True))
+    page = ca.post(f"/register/{a.pk}/templates/", {"letter": "granted", "template": bad, "csrfmiddlewaretoken": ta},
+                   follow=True).content.decode()
+    assert "未能启用模板：模板不能使用：缺少行政复议和行政诉讼的告知" in page
+    not_docx = SimpleUploadedFile("granted.docx", b"PK\x03\x04 not really")
+    page = ca.post(f"/register/{a.pk}/templates/", {"letter": "granted", "template": not_docx,
+                                                    "csrfmiddlewaretoken": ta}, follow=True).content.decode()
+    assert "未能启用模板" in page and "不是 Word 文档" in page
+    good = SimpleUploadedFile("granted.docx", _template("甲机关版头"))
+    page = ca.post(f"/register/{a.pk}/templates/", {"letter": "granted", "template": good, "csrfmiddlewaretoken": ta},
+                   follow=True).content.decode()
+    assert "已启用本机关的“政府信息公开申请答复书（予以公开）”模板" in page
+    assert page.count("<td>本机关模板</td>") == 1
+    assert _paras(ca.get(f"/register/{a.pk}/templates/granted.docx").content)[0] == "甲机关版头"
+    # the supervisor may look but not replace
+    s = client_for(world["supervisor"])
+    ts = _csrf(s, f"/register/{a.pk}/templates/")
+    r = s.post(f"/register/{a.pk}/templates/", {"letter": "granted", "template": SimpleUploadedFile(
+        "granted.docx", _template("乙")), "csrfmiddlewaretoken": ts})
+    assert r.status_code == 403
+    # A's reply letter has A's letterhead and A's name; B's is the default
+    ref_a, ref_b = _granted_request(ca, a, ta), _granted_request(cb, b, tb)
+    pa = _paras(ca.get(f"/register/{a.pk}/r/{ref_a}/letter/reply").content)
+    pb = _paras(cb.get(f"/register/{b.pk}/r/{ref_b}/letter/reply").content)
+    assert pa[0] == "甲机关版头" and pa[-2:] == [a.name, "2026年1月20日"]
+    assert pb[0] == "政府信息公开申请答复书（予以公开）" and pb[-2:] == [b.name, "2026年1月20日"]
+
+
+@pytest.mark.libreoffice
+def test_letter_as_pdf(django_env, world):
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    ref = _granted_request(c, a, token)
+    r = c.get(f"/register/{a.pk}/r/{ref}/letter/reply?format=pdf")
+    assert r.status_code == 200 and r.content[:5] == b"%PDF-" and r["Content-Type"] == "application/pdf"
+    import pypdfium2 as pdfium
+
+    text = pdfium.PdfDocument(r.content)[0].get_textpage().get_text_range()
+    assert "2026年1月20日" in text.replace(" ", "") and ref in text
