@@ -145,3 +145,51 @@ def test_ingest_into_a_log_prints_progress_lines(tmp_path, monkeypatch, capsys):
     assert lines[-1].startswith("入库 2/2（100%），已用 ")
     assert lines[0].startswith("入库 1/2（50%），已用 ") and "预计还需" in lines[0]
     assert f"语料库 {db}：共 2 份报告" in err.out
+
+
+def test_rollup_prints_the_sums_as_the_format_within_80_columns():
+    txts = sorted(EXAMPLES.glob("*.txt"))
+    p = gongkai("rollup", *txts)
+    assert p.returncode == 0, p.stderr
+    assert widest(p.stdout) <= 80
+    assert not any(i in p.stdout for i in IDS), p.stdout
+    assert in_order(p.stdout, ["合计 5 份报告：", "表二 主动公开政府信息情况", "表三 收到和处理政府信息公开申请情况",
+                               "一、本年新收申请数量", "（七）总计", "表四 政府信息公开行政复议、行政诉讼情况"])
+    # Seed 000 lacks table 3: every table-3 sum is partial and marked so.
+    row = next(line for line in p.stdout.splitlines() if line.startswith("一、本年新收申请数量"))
+    assert all(v.endswith("+") for v in row.split()[1:])
+    assert "格有报告留空或缺行，标 +" in p.stdout
+
+
+def test_rollup_with_nothing_to_add_fails(tmp_path):
+    from gongkai.model import Report
+
+    empty = tmp_path / "empty.json"
+    empty.write_text(Report(agency="某镇人民政府", year=2024, format="2021").to_json(), encoding="utf-8")
+    p = gongkai("rollup", empty)
+    assert p.returncode == 1
+    assert "1 份报告的统计表中没有任何数字，没有可以相加的内容。" in p.stderr
+
+
+def test_compare_names_cells_in_chinese_in_format_order_within_80_columns():
+    p = gongkai("compare", EXAMPLES / "hongze-district-2023.pdf", EXAMPLES / "hongze-district-2024.pdf")
+    assert p.returncode == 0, p.stderr
+    assert widest(p.stdout) <= 80
+    assert not any(i in p.stdout for i in IDS), p.stdout
+    rows = [line.split() for line in p.stdout.splitlines() if line.startswith("表")]
+    assert rows[0] == ["表二", "行政规范性文件｜本年制发件数", "0", "3", "+3"]
+    assert ["表三", "（四）无法提供—1.本机关不掌握相关政府信息｜自然人", "10", "31", "+21"] in rows
+    assert [r[0] for r in rows] == sorted((r[0] for r in rows), key="表二表三表四".index)
+    assert in_order(p.stdout, ["结转衔接", "申请人", "自然人", "商业企业", "总计", "章节文字相似度"])
+
+
+def test_stats_fits_80_columns_with_chinese_heads(tmp_path):
+    db = tmp_path / "c.db"
+    assert gongkai("ingest", *sorted(EXAMPLES.glob("*.txt")), "--db", db, "-q").returncode == 0
+    p = gongkai("stats", "--db", db, "--level", "county")
+    assert p.returncode == 0, p.stderr
+    assert widest(p.stdout) <= 80
+    line = next(line for line in p.stdout.splitlines() if line.startswith("同心县"))
+    assert line.split() == ["同心县", "2021", "1", "14", "85.7", "14.3", "0.00", "0.00", "3"]
+    assert "公开占比%＝予以公开占比（%）" in "".join(p.stdout.split())  # a wrapped line
+    assert "CELL-BLANK" in p.stdout and "格式要求填数字的单元格空白" in p.stdout

@@ -1,118 +1,148 @@
-"""Terminal output of the corpus commands: comparison, roll-up, statistics."""
+"""Terminal output of the corpus commands: comparison, roll-up, statistics — Chinese labels
+in the format's order, fitted to the terminal's width (see ``cli.terminal``)."""
 
 from __future__ import annotations
 
 import sys
 
+from rich.markup import escape
+
+from gongkai.cli.terminal import console, narrow_table, print_tables
 from gongkai.corpus.compare import Comparison
 from gongkai.corpus.compare import delta as _delta
 from gongkai.corpus.compare import show_value as _show
 from gongkai.corpus.rollup import Rollup
 from gongkai.corpus.stats import METRICS, StatsTable, short_name
+from gongkai.format.names import cell_short, column_label
+from gongkai.render.marks import mark
+
+MAX_DIFFS = 200
+
+
+def _side(report, cell_id: str, value) -> str:
+    return _show(value) + (mark(report, cell_id) if value is not None and report.has_cell(cell_id) else "")
 
 
 def print_comparison(c: Comparison) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from gongkai.cli.terminal import print_legend
 
-    console = Console(soft_wrap=True)  # plain lines unbroken when piped; tables still fit
-    if not console.is_terminal:
-        console.width = max(console.width, 160)
+    out = console()
     ra, rb = c.a.report, c.b.report
-    console.print(f"[bold]A[/bold] {c.a.label}：{ra.agency or '（未识别）'} {ra.year or ''} 年")
-    console.print(f"[bold]B[/bold] {c.b.label}：{rb.agency or '（未识别）'} {rb.year or ''} 年")
-    console.print(f"统计表：{c.cells_equal} 格相同，{len(c.cell_diffs)} 格不同。")
+    out.print(f"[bold]A[/bold] {escape(c.a.label)}：{escape(ra.agency or '（未识别）')} {ra.year or ''} 年")
+    out.print(f"[bold]B[/bold] {escape(c.b.label)}：{escape(rb.agency or '（未识别）')} {rb.year or ''} 年")
+    out.print(f"统计表：{c.cells_equal} 格相同，{len(c.cell_diffs)} 格不同。")
     if c.cell_diffs:
-        t = Table(title="统计表差异")
-        for h in ("单元格", "A", "B", "B−A"):
-            t.add_column(h, justify="right" if h != "单元格" else "left")
-        for cell_id, va, vb in c.cell_diffs[:200]:
-            t.add_row(cell_id, _show(va), _show(vb), _delta(va, vb))
-        console.print(t)
-        if len(c.cell_diffs) > 200:
-            console.print(f"……另有 {len(c.cell_diffs) - 200} 格差异未列出（见 --html）。")
-    console.print("结转衔接：" + c.continuity_note)
+        t = narrow_table(title="统计表差异（按格式顺序）")
+        t.add_column("单元格", overflow="fold")
+        for h in ("A", "B", "B−A"):
+            t.add_column(h, justify="right", no_wrap=True)
+        version = rb.format or ra.format
+        for cell_id, va, vb in c.cell_diffs[:MAX_DIFFS]:
+            t.add_row(cell_short(cell_id, version), _side(ra, cell_id, va), _side(rb, cell_id, vb), _delta(va, vb))
+        out.print(t)
+        if len(c.cell_diffs) > MAX_DIFFS:
+            out.print(f"……另有 {len(c.cell_diffs) - MAX_DIFFS} 格差异未列出（见 --html）。")
+        for side, report in (("A", ra), ("B", rb)):
+            if any(mark(report, cell) for cell in report.cells):
+                out.print(f"{side} 的", end="")
+                print_legend(out, report)
+    out.print("结转衔接：" + c.continuity_note)
     if c.continuity:
-        t = Table()
-        for h in ("列", "上年“四”", "本年“二”", "衔接"):
-            t.add_column(h)
+        t = narrow_table()
+        for h in ("申请人", "上年“四、结转下年度继续办理”", "本年“二、上年结转”", "衔接"):
+            t.add_column(h, justify="left" if h in ("申请人", "衔接") else "right")
         for col, fwd, over, ok in c.continuity:
-            t.add_row(col, _show(fwd), _show(over), "✓" if ok else "✗")
-        console.print(t)
-    t = Table(title="章节文字相似度")
-    for h in ("章节", "相似度", "B 中照搬 A 的比例", "照搬段落数"):
-        t.add_column(h)
+            t.add_row(column_label("table3", "", col), _show(fwd), _show(over), "一致" if ok else "[red]不一致[/red]")
+        out.print(t)
+    t = narrow_table(title="章节文字相似度")
+    t.add_column("章节", overflow="fold")
+    for h in ("相似度", "B 照搬 A\n的比例", "照搬\n段落数"):
+        t.add_column(h, justify="right")
     for s in c.sections:
         if s.similarity is None:
-            t.add_row(f"{s.no}.{s.title}", s.why_none, "", "")
+            t.add_row(f"{s.no}.{escape(s.title)}", s.why_none, "", "")
         else:
-            t.add_row(f"{s.no}.{s.title}", f"{s.similarity:.0%}", f"{s.copied_share:.0%}", str(len(s.passages)))
-    console.print(t)
+            t.add_row(f"{s.no}.{escape(s.title)}", f"{s.similarity:.0%}", f"{s.copied_share:.0%}", str(len(s.passages)))
+    out.print(t)
+
+
+PARTIAL = "+"
 
 
 def print_rollup(r: Rollup) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from gongkai.model import Report
 
-    console = Console(soft_wrap=True)  # plain lines unbroken when piped; tables still fit
-    if not console.is_terminal:
-        console.width = max(console.width, 160)
-    console.print(f"合计 {len(r.names)} 份报告：" + "、".join(r.names[:20]) + ("……" if len(r.names) > 20 else ""))
+    out = console()
+    out.print(f"合计 {len(r.names)} 份报告：")
+    out.print(escape("、".join(r.names[:20])) + ("……" if len(r.names) > 20 else ""))
     if len(set(r.formats)) > 1:
-        console.print(f"[yellow]注意：报告使用了不同版本的格式（{'、'.join(sorted(set(r.formats)))}），表二只在同版本的格之间相加。[/yellow]")
+        out.print(f"[yellow]注意：报告使用了不同版本的格式（{'、'.join(sorted(set(r.formats)))}），"
+                  "表二只在同版本的格之间相加。[/yellow]")
     years = sorted({y for y in r.years if y is not None})
     if len(years) > 1:
-        console.print(f"[yellow]注意：报告的年度不同（{'、'.join(map(str, years))}），合计跨越了年度。[/yellow]")
+        out.print(f"[yellow]注意：报告的年度不同（{'、'.join(map(str, years))}），合计跨越了年度。[/yellow]")
     for path, reason in r.unread:
         print(f"gongkai：{path}：{reason}（未计入合计）", file=sys.stderr)
-    partial = [(c, s) for c, s in r.cells.items() if s.status != "complete"]
-    t = Table(title="合计（表三、表四的总计列；完整数据见 --json）")
-    for h in ("单元格", "合计", "计入份数", "空缺"):
-        t.add_column(h)
+    # The sums laid out as the format prints a report, a partial sum marked.
+    total = Report(agency="合计", format=_common_format(r))
+    partial = {}
     for cell_id, s in r.cells.items():
-        if cell_id.endswith(".total") or s.status != "complete":
-            gaps = len(s.blank) + len(s.missing)
-            t.add_row(cell_id, _show(s.value), str(s.numbers), f"{gaps} 份空缺" if gaps else "")
-    console.print(t)
-    console.print(f"{len(r.cells) - len(partial)} 格所有报告都有数字；{len(partial)} 格有报告留空或缺行"
-                  "（空格不按 0 计，只加有数字的报告）。")
+        total.set_value(cell_id, s.value)
+        if s.status == "partial":
+            partial[cell_id] = PARTIAL
+    print_tables(out, total, extra=partial, missing="各报告都没有此表")
+    out.print(f"{len(r.cells) - len(partial)} 格所有报告都有数字；{len(partial)} 格有报告留空或缺行，"
+              f"标 {PARTIAL}（空格不按 0 计，只加有数字的报告；哪些报告空缺见 --json）。")
     if r.against is not None:
         if not r.differences:
-            console.print(f"[green]与 {r.against_name} 自己的报告逐格一致。[/green]")
+            out.print(f"[green]与 {escape(r.against_name or '')} 自己的报告逐格一致。[/green]")
         else:
-            t = Table(title=f"与 {r.against_name} 自己的报告比较")
-            for h in ("单元格", "各报告合计", "本级报告", "判断"):
-                t.add_column(h)
+            t = narrow_table(title=f"与 {escape(r.against_name or '')} 自己的报告比较")
+            t.add_column("单元格", overflow="fold")
+            t.add_column("各报告\n合计", justify="right")
+            t.add_column("本级\n报告", justify="right")
+            t.add_column("判断", overflow="fold")
             for c, a, b, st in r.differences:
-                t.add_row(c, _show(a), _show(b), st)
-            console.print(t)
+                t.add_row(cell_short(c, total.format), _show(a), _show(b), st)
+            out.print(t)
+
+
+def _common_format(r: Rollup) -> str:
+    known = [f for f in r.formats if f in ("2019", "2021")]
+    return max(set(known), key=known.count) if known else "2021"
+
 
 def _fmt(value, fmt: str) -> str:
     return "" if value is None else fmt.format(value)
 
 
-def print_stats(table: StatsTable) -> None:
-    from rich.console import Console
-    from rich.table import Table
+# Short column heads of the statistics table (the full heads are printed under it).
+_HEADS = {"reports": "报告\n份数", "received": "新收\n申请", "granted_share": "公开\n占比%",
+          "not_held_share": "不掌握\n占比%", "reviews_per_100": "复议\n每百件", "lawsuits_per_100": "诉讼\n每百件",
+          "correction_rate": "纠错\n率%", "findings": "检查\n发现"}
 
-    console = Console()
-    if not console.is_terminal:
-        console.width = max(console.width, 160)
-    t = Table(title=f"按地区（{ {'province': '省', 'city': '市', 'county': '县'}[table.level] }级）和年度统计")
-    t.add_column("地区")
-    t.add_column("年度")
-    for _, head, unit, _ in METRICS:
-        t.add_column(f"{head}（{unit}）", justify="right", overflow="fold")
+
+def print_stats(table: StatsTable) -> None:
+    from gongkai.check import rules as catalogue
+
+    out = console()
+    level = {"province": "省", "city": "市", "county": "县"}[table.level]
+    t = narrow_table(title=f"按地区（{level}级）和年度统计")
+    t.add_column("地区", overflow="fold", min_width=8)
+    t.add_column("年度", no_wrap=True)
+    for key, _, _, _ in METRICS:
+        t.add_column(_HEADS[key], justify="right", no_wrap=True)
     for row in table.rows:
-        t.add_row(short_name(row), str(row.year or ""), *[_fmt(row.values[k], f) for k, _, _, f in METRICS])
-    console.print(t)
-    console.print("比例只计入相关各格都有数字的报告；空格不按 0 计。")
+        t.add_row(escape(short_name(row)), str(row.year or ""), *[_fmt(row.values[k], f) for k, _, _, f in METRICS])
+    out.print(t)
+    out.print("各列：" + "；".join(f"{_HEADS[k].replace(chr(10), '')}＝{head}（{unit}）" for k, head, unit, _ in METRICS) + "。")
+    out.print("比例只计入相关各格都有数字的报告；空格不按 0 计。")
     if table.rules:
-        t = Table(title="检查发现（按规则）")
-        t.add_column("规则")
+        about = catalogue()
+        t = narrow_table(title="检查发现（按规则）")
+        t.add_column("规则", no_wrap=True)
+        t.add_column("说明", overflow="fold")
         t.add_column("条数", justify="right")
         for rule, n in table.rules.items():
-            t.add_row(rule, str(n))
-        console.print(t)
-
-
+            t.add_row(rule, escape(about[rule].about) if rule in about else "", str(n))
+        out.print(t)

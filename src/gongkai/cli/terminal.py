@@ -53,16 +53,19 @@ def stack(label: str, per_line: int = 2) -> str:
     return "\n".join(label[i:i + per_line] for i in range(0, len(label), per_line))
 
 
-def value_text(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str:
+def value_text(report: Report, cell_id: str, suspects: Iterable[str] = (),
+               extra: dict[str, str] | None = None) -> str:
     """A cell as the terminal shows it: the number and its mark; a blank as the printed text
-    (“/”, “—”) or empty; a cell the report lacks as “缺”."""
+    (“/”, “—”) or empty; a cell the report lacks as “缺”.  ``extra`` adds a caller's own marks
+    (the roll-up's partial sums)."""
     value = report.value(cell_id)
+    sign = mark(report, cell_id, suspects) + (extra or {}).get(cell_id, "")
     if value is None:
         if not report.has_cell(cell_id):
             return "缺"
         info = report.cells.get(cell_id)
-        return (info.raw.strip() if info and info.raw.strip() else "") + mark(report, cell_id, suspects)
-    return format_value(value) + mark(report, cell_id, suspects)
+        return (info.raw.strip() if info and info.raw.strip() else "") + sign
+    return format_value(value) + sign
 
 
 def print_report_head(out: Console, report: Report, path: str) -> None:
@@ -73,14 +76,16 @@ def print_report_head(out: Console, report: Report, path: str) -> None:
         out.print("[yellow]本报告由 OCR 从扫描件识别：数字、标题和机关名称都可能有识别错误，请对照原件核对。[/yellow]")
 
 
-def print_tables(out: Console, report: Report, suspects: Iterable[str] = ()) -> None:
+def print_tables(out: Console, report: Report, suspects: Iterable[str] = (),
+                 extra: dict[str, str] | None = None, tables: Iterable[str] = ("table2", "table3", "table4"),
+                 missing: str = "报告中没有此表") -> None:
     """Tables 2, 3 and 4 (a missing table said so), then the legend of the marks used."""
     suspects = set(suspects)
-    for name in ("table2", "table3", "table4"):
+    for name in tables:
         if report.table(name) is None:
-            out.print(f"{table_name(name)} {table_title(name)}：[red]报告中没有此表[/red]")
+            out.print(f"{table_name(name)} {table_title(name)}：[red]{missing}[/red]")
             continue
-        for table in _TABLES[name](report, suspects):
+        for table in _TABLES[name](report, suspects, extra or {}):
             out.print(table)
             out.print()
     print_legend(out, report, suspects)
@@ -96,7 +101,7 @@ def _version(report: Report) -> str:
     return report.format if report.format in FORMAT.table2 else "2021"
 
 
-def _table2(report: Report, suspects: set[str]) -> list[Table]:
+def _table2(report: Report, suspects: set[str], extra: dict[str, str]) -> list[Table]:
     version = _version(report)
     have = report.table2 or {}
     out = []
@@ -107,24 +112,24 @@ def _table2(report: Report, suspects: set[str]) -> list[Table]:
             t.add_column(column_label("table2", group.id, col.id, version, short=True), justify="right")
         for row in group.rows:
             key = f"{group.id}.{row.id}"
-            t.add_row(row.label, *[value_text(report, f"table2.{key}.{c.id}", suspects) for c in group.columns])
+            t.add_row(row.label, *[value_text(report, f"table2.{key}.{c.id}", suspects, extra) for c in group.columns])
         out.append(t)
     # Rows of the other version's layout (a 2019 table in a 2021 report) are not dropped.
     known = {f"{g.id}.{r.id}" for g, r in FORMAT.table2_rows(version)}
-    extra = [r for r in have if r not in known]
-    if extra:
+    others = [r for r in have if r not in known]
+    if others:
         t = narrow_table(title="表二中格式以外的行")
         t.add_column("行")
         t.add_column("数值")
-        for row in extra:
+        for row in others:
             t.add_row(row_label("table2", row), "，".join(
-                f"{column_label('table2', row, c)} {value_text(report, f'table2.{row}.{c}', suspects)}"
+                f"{column_label('table2', row, c)} {value_text(report, f'table2.{row}.{c}', suspects, extra)}"
                 for c in have[row]))
         out.append(t)
-    return [t for t in out]
+    return out
 
 
-def _table3(report: Report, suspects: set[str]) -> list[Table]:
+def _table3(report: Report, suspects: set[str], extra: dict[str, str]) -> list[Table]:
     from gongkai.check import shape
 
     layout = list(FORMAT.table3_layout(shape.table3_layout(report)))
@@ -146,18 +151,18 @@ def _table3(report: Report, suspects: set[str]) -> list[Table]:
             t.add_row("  " + group)
         indent = "    " if group else ("  " if heading and row != "carried_forward" else "")
         t.add_row(indent + row_label("table3", row, short=True, grouped=False),
-                  *[value_text(report, f"table3.{row}.{c}", suspects) for c in FORMAT.table3_column_ids])
+                  *[value_text(report, f"table3.{row}.{c}", suspects, extra) for c in FORMAT.table3_column_ids])
     return [t]
 
 
-def _table4(report: Report, suspects: set[str]) -> list[Table]:
+def _table4(report: Report, suspects: set[str], extra: dict[str, str]) -> list[Table]:
     t = narrow_table(title=f"{table_name('table4')} {table_title('table4')}")
     t.add_column("", overflow="fold")
     for c in FORMAT.table4_columns:
         t.add_column(c.label, justify="right")
     for group in FORMAT.table4_groups:
         t.add_row(row_label("table4", group.id),
-                  *[value_text(report, f"table4.{group.id}.{c}", suspects) for c in FORMAT.table4_column_ids])
+                  *[value_text(report, f"table4.{group.id}.{c}", suspects, extra) for c in FORMAT.table4_column_ids])
     return [t]
 
 

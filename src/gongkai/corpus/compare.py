@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
+from gongkai.format.names import format_order
 from gongkai.model import Report
 
 MIN_PASSAGE = 20  # characters: shorter common runs are set phrases (依申请公开, 政府信息公开条例)
@@ -76,7 +77,7 @@ def _value(report: Report, cell_id: str):
 
 def compare(a: Side, b: Side) -> Comparison:
     ra, rb = a.report, b.report
-    ids = list(dict.fromkeys([c for c, _ in ra.iter_cells()] + [c for c, _ in rb.iter_cells()]))
+    ids = sorted(dict.fromkeys([c for c, _ in ra.iter_cells()] + [c for c, _ in rb.iter_cells()]), key=format_order)
     diffs, equal = [], 0
     for cell_id in ids:
         va, vb = _value(ra, cell_id), _value(rb, cell_id)

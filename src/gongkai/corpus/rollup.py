@@ -15,7 +15,6 @@ from decimal import Decimal
 from gongkai.errors import GongkaiError
 from gongkai.model import Report
 
-
 ABSENT = "（无此格）"
 
 
@@ -116,6 +115,8 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
             total = v if total is None else total + v
             numbers += 1
         cells[cell_id] = CellSum(total, numbers, blank, missing)
+    if not any(s.numbers for s in cells.values()):
+        raise GongkaiError(f"{len(reports)} 份报告的统计表中没有任何数字，没有可以相加的内容。")
     result = Rollup([r.agency or p for p, r in reports], [r.format or "?" for _, r in reports],
                     [r.year for _, r in reports], cells,
                     list(unread or []))
