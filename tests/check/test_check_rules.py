@@ -52,7 +52,7 @@ def test_catalogue_has_every_rule_with_a_severity_and_message():
     expected = {"T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL", "CELL-BLANK", "SECTION-MISSING",
                 "SECTION-TITLE", "TABLE-MISSING", "TABLE-INCOMPLETE", "ROW-EXTRA", "LABEL-NONSTANDARD",
                 "FORMAT-VERSION", "FORMAT-LAYOUT", "TEXT-TABLE", "PERIOD", "DEADLINE", "FEE-STATEMENT",
-                "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "COPY"}
+                "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "COPY", "TEXT-PLACEHOLDER"}
     assert set(rules()) == expected
     assert all(r.severity in ("error", "warning", "notice") and r.message for r in rules().values())
 
@@ -439,6 +439,30 @@ def test_degenerate_reports_do_not_break_the_checker(consistent):
     bare = Report(year=2021, format="2021", table2={}, table3={}, table4={})
     assert [f.rule for f in check_report(bare) if f.rule.startswith("TABLE")] == ["TABLE-MISSING"] * 3
     assert [f.rule for f in check_report(consistent("2021"), Report())] == []
+
+
+def test_placeholder_text_is_an_error_and_blocks_building(consistent):
+    from gongkai.check import blocking, why_blocked
+
+    report = consistent("2021")
+    report.preamble = "本报告依据《条例》编制。\n【待办】补充引言"
+    report.section(5).text += "\n\n【待办】请在此用 Markdown 填写本部分内容，写完后删除本行。"
+    found = [f for f in check_report(report) if f.rule == "TEXT-PLACEHOLDER"]
+    assert [(f.severity, f.message, f.quote) for f in found] == [
+        ("error", "引言仍有编制提示文字“【待办】”，说明这部分还没有写完。请按实际情况填写并删除提示文字后再生成正式报告。",
+         "【待办】补充引言"),
+        ("error", "第五部分“存在的主要问题及改进情况”仍有编制提示文字“【待办】”，说明这部分还没有写完。"
+                  "请按实际情况填写并删除提示文字后再生成正式报告。",
+         "【待办】请在此用 Markdown 填写本部分内容，写完后删除本行。")]
+    assert why_blocked(report, check_report(report)) == \
+        "引言、第五部分“存在的主要问题及改进情况”仍有【待办】提示文字"
+    # a blank cell is a warning (published reports have them) that still blocks building
+    report = consistent("2021")
+    report.set_value("table4.review.upheld", None)
+    found = check_report(report)
+    assert [f.rule for f in blocking(found)] == ["CELL-BLANK"] and not has_errors(found)
+    assert why_blocked(report, found) == "表四有 1 个单元格空白（没有发生的请填 0）"
+    assert why_blocked(consistent("2021"), []) == ""
 
 
 def test_messages_have_no_stray_spaces_from_yaml_folding():

@@ -47,7 +47,7 @@ def test_new_from_2021_seed_carries_in_force_and_problems(tmp_path):
     assert carried_over(r) == [0] * 7
     assert r.value("table2.art20_1.normative_docs.in_force") == 30
     assert r.value("table2.art20_1.rules.in_force") == 0
-    assert r.value("table2.art20_1.normative_docs.made") == 0
+    assert r.value("table2.art20_1.normative_docs.made") is None       # this year's: not known yet
     five = r.section(5).text
     assert five.startswith("【待办】上年度报告第五部分所列问题如下")
     assert "> 2021年我县按照国务院、自治区、吴忠市关于全面深入推进政务公开工作的要求" in five
@@ -77,7 +77,7 @@ def test_new_from_2019_seed(tmp_path):
     assert r.value("table2.art20_6.penalty.prev_items") == 6
     assert r.value("table2.art20_6.coercion.prev_items") == 7
     assert r.value("table2.art20_8.admin_fees.prev_items") == 1
-    assert r.value("table2.art20_1.rules.total_published") == 0
+    assert r.value("table2.art20_1.rules.total_published") == 0           # last year's 0, carried
 
 
 def test_new_from_corpus_pdf(tmp_path):
@@ -115,8 +115,20 @@ def test_build_refuses_reminders_and_check_errors_unless_forced(tmp_path, capsys
     src = tmp_path / "s.yaml"
     main(["new", "--agency", "某县人民政府", "--year", "2024", "-o", str(src)])
     assert main(["build", str(src), "--to", "md"]) == 1
-    assert "仍有【待办】提示文字，未生成报告" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert ("表二、表三、表四有 200 个单元格空白（没有发生的请填 0）；第一部分“总体情况”、") in err
+    assert "第六部分“其他需要报告的事项”仍有【待办】提示文字，未生成报告" in err
+    assert "错误［TEXT-PLACEHOLDER］第一部分“总体情况”仍有编制提示文字“【待办】”" in err
     assert not (tmp_path / "s.md").exists()
+    # every cell filled and every section written, but one cell left blank: still refused
+    text = src.read_text(encoding="utf-8").replace(": null", ": 0").replace("published: 0", "published: null").replace(
+        "【待办】请在此用 Markdown 填写本部分内容，写完后删除本行。", "本部分内容。")
+    src.write_text(text.replace("review: {upheld: 0", "review: {upheld: null", 1), encoding="utf-8")
+    assert main(["build", str(src), "--to", "md"]) == 1
+    assert "表四有 1 个单元格空白（没有发生的请填 0），未生成报告" in capsys.readouterr().err
+    src.write_text(text, encoding="utf-8")
+    assert main(["build", str(src), "--to", "md"]) == 0
+    assert (tmp_path / "s.md").exists()
 
     text = EXAMPLE.read_text(encoding="utf-8").replace(
         "new_received: {natural_person: 18,", "new_received: {natural_person: 19,")
@@ -178,7 +190,7 @@ def test_new_2019_source_from_a_2021_report_carries_no_publication_total(tmp_pat
     r = load_source(out).report
     assert r.value("table2.art20_1.normative_docs.total_published") is None
     assert r.value("table2.art20_5.other_services.prev_items") is None
-    assert r.value("table2.art20_5.other_services.decisions") == 0
+    assert r.value("table2.art20_5.other_services.decisions") is None     # this year's: not known yet
     text = out.read_text(encoding="utf-8")
     assert "“现行有效件数”不等于对外公开总数量" in text and "上年为2021版格式，没有项目数量" in text
 

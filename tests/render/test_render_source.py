@@ -78,12 +78,20 @@ def test_report_json_is_a_source(tmp_path):
     assert again.table3 == report.table3 and again.agency == report.agency
 
 
-def test_scaffold_is_a_complete_source_at_zero_with_reminders():
+def test_scaffold_is_a_complete_source_left_blank_with_reminders():
+    """No number is written where no data exists: every cell is null (blank), which the
+    checker reports and `gongkai build` refuses until the clerk fills it."""
+    from gongkai.check import check_report, why_blocked
+
     for version in VERSIONS:
-        src = load_source_text(scaffold("某局", 2024, version), "new.yaml")
+        src = load_source_text(scaffold("某局", 2020 if version == "2019" else 2024, version), "new.yaml")
         cells = FORMAT.expected_cells(version)
-        assert [src.report.value(c) for c in cells] == [0] * len(cells)
+        assert [src.report.value(c) for c in cells] == [None] * len(cells)
         assert src.reminders == [1, 2, 3, 4, 5, 6]
+        findings = check_report(src.report)
+        assert [f.rule for f in findings if f.rule == "TEXT-PLACEHOLDER"] == ["TEXT-PLACEHOLDER"] * 6
+        assert sorted(c for f in findings if f.rule == "CELL-BLANK" for c in f.cells) == sorted(cells)
+        assert why_blocked(src.report, findings).startswith(f"表二、表三、表四有 {len(cells)} 个单元格空白")
         assert [s.title for s in src.report.sections] == [s.title for s in FORMAT.sections]
 
 

@@ -144,7 +144,16 @@ def test_draft_build_report_and_download_docx(live, page, named):
     page.click("#new-draft button[type=submit]")
     page.wait_for_url(f"**/draft/{world['a'].pk}/2025/")
     summary = page.locator("#identity-summary")
-    assert summary.inner_text() == "勾稽关系全部相符"
+    assert summary.inner_text() == "表格尚未填写"
+    assert "尚不能导出正式报告" in page.locator("#not-ready").inner_text()
+    page.fill('input[name="table4.review.upheld"]', "abc")          # a word in a number cell: marked at once
+    assert page.locator("#invalid-summary").inner_text() == "1 个单元格不是有效的数字（标红）"
+    assert "invalid" in page.locator('input[name="table4.review.upheld"]').locator("xpath=..").get_attribute("class")
+    page.evaluate("document.querySelectorAll('.grid input').forEach(i => { i.value = '0'; })")
+    for n in range(1, 7):
+        page.fill(f'textarea[name="section-{n}"]', f"第{n}部分的内容。")
+    page.fill('input[name="table4.review.upheld"]', "0")
+    assert summary.inner_text() == "全部相符" and page.locator("#invalid-summary").inner_text() == ""
     cell = page.locator('input[name="table3.new_received.natural_person"]')
     cell.fill("3")                       # breaks 新收+结转 = 总计+结转下年 and the row sum, live
     assert "不相符" in summary.inner_text()
@@ -157,7 +166,7 @@ def test_draft_build_report_and_download_docx(live, page, named):
                         ("table3.granted.total", "3"), ("table3.total.natural_person", "3"),
                         ("table3.total.total", "3")):
         page.fill(f'input[name="{name}"]', value)
-    assert summary.inner_text() == "勾稽关系全部相符"
+    assert summary.inner_text() == "全部相符"
     page.fill('textarea[name="section-1"]', "2025年，本机关认真贯彻《条例》，全年收到政府信息公开申请3件，均予以公开。"
                                             "\n\n**（一）主动公开** <script>x</script>")
     preview = page.locator("#md-preview-1")

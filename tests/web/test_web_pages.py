@@ -155,32 +155,94 @@ def test_due_marks_in_the_list(django_env, world):
     assert page.count('<span class="mark overdue">') == 1 and page.count('<span class="mark soon">') == 1
 
 
-def test_draft_create_prefill_edit_and_download(django_env, world):
+def _complete_form(version: str = "2021", **cells) -> dict:
+    """A 编制 form with every cell filled (0 unless given) and every section written."""
+    from gongkai.format import FORMAT
+
+    form = {c: "0" for c in FORMAT.expected_cells(version)}
+    form.update({f"section-{n}": f"第{n}部分的内容。" for n in range(1, 7)})
+    form.update(cells)
+    return form
+
+
+def test_draft_starts_blank_refuses_export_until_complete(django_env, world):
+    from gongkai.format import FORMAT
+    from gongkai.web.drafts import get, report_of
+
     a = world["a"]
     c = client_for(world["clerk_a"])
     token = _csrf(c, "/draft/")
-    r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
-    assert r.status_code == 302 and r["Location"] == f"/draft/{a.pk}/2025/"
-    r = c.post(f"/draft/{a.pk}/2025/", {"table3.new_received.natural_person": "5",
-                                        "table3.carried_forward.natural_person": "2",
-                                        "table3.carried_forward.total": "2",
-                                        "table4.review.upheld": "x", "section-1": "## 总体\n本年度……",
-                                        "csrfmiddlewaretoken": token}, follow=True)
+    r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token},
+               follow=True)
+    assert "没有上年报告和台账数据，统计表各格空白" in r.content.decode()
+    report = report_of(get(a, 2025))
+    assert [report.value(cell) for cell in FORMAT.expected_cells("2021")] == [None] * 200
     html = r.content.decode()
-    assert "应为整数" in html or "不是数字" in html
-    assert 'value="5"' in html and "T3-IDENTITY" in html
-    # next year's report carries last year's 结转下年度 into 上年结转
-    r = c.post("/draft/new", {"body": a.pk, "year": "2026", "format": "2021", "csrfmiddlewaretoken": token})
-    from gongkai.web.drafts import get, report_of
-
-    nxt = report_of(get(a, 2026))
-    assert nxt.value("table3.carried_over.natural_person") == 2
+    assert re.findall(r'data-rule="TEXT-PLACEHOLDER"', html) and 'data-rule="CELL-BLANK"' in html
+    assert ("尚不能导出正式报告：</strong>表二、表三、表四有 200 个单元格空白（没有发生的请填 0）；"
+            "第一部分“总体情况”、第二部分“主动公开政府信息情况”、第三部分“收到和处理政府信息公开申请情况”、"
+            "第四部分“政府信息公开行政复议、行政诉讼情况”、第五部分“存在的主要问题及改进情况”、"
+            "第六部分“其他需要报告的事项”仍有【待办】提示文字。") in html
+    assert 'href="/draft/%d/2025/download/docx"' % a.pk not in html
+    # export refused, in the page and in the API, as `gongkai build` refuses
+    r = c.get(f"/draft/{a.pk}/2025/download/pdf", follow=True)
+    assert r.redirect_chain[-1][0] == f"/draft/{a.pk}/2025/" and "不能导出正式报告" in r.content.decode()
+    r = c.get(f"/api/bodies/{a.pk}/reports/2025/build?to=docx")
+    assert r.status_code == 409 and "不能导出正式报告" in r.json()["error"]
+    assert {f["rule"] for f in r.json()["findings"]} == {"CELL-BLANK", "TEXT-PLACEHOLDER"}
+    # a word typed into a number cell: refused visibly, the text kept in its cell, the rest saved
+    r = c.post(f"/draft/{a.pk}/2025/", {**_complete_form(**{"table4.review.upheld": "abc",
+                                                            "table3.new_received.natural_person": "5",
+                                                            "table3.new_received.total": "-1"}),
+                                        "csrfmiddlewaretoken": token})
+    html = r.content.decode()
+    assert r.status_code == 400
+    assert "表四“行政复议—结果维持”：“abc”不是数字" in html
+    assert "表三“一、本年新收政府信息公开申请数量”行“总计”列：“-1”不能为负数" in html
+    assert re.search(r'<td class=" invalid" title="“abc”不是数字"><input id="in-table4.review.upheld" '
+                     r'name="table4.review.upheld" value="abc"', html)
+    report = report_of(get(a, 2025))
+    assert report.value("table4.review.upheld") is None and report.value("table3.new_received.natural_person") == 5
+    assert report.value("table4.review.total") == 0
+    # complete, consistent and without 【待办】: exported
+    r = c.post(f"/draft/{a.pk}/2025/", {**_complete_form(), "csrfmiddlewaretoken": token}, follow=True)
+    assert "已保存" in r.content.decode() and "尚不能导出" not in r.content.decode()
     r = c.get(f"/draft/{a.pk}/2025/download/docx")
     assert r.status_code == 200 and r.content[:2] == b"PK"
     r = c.get(f"/draft/{a.pk}/2025/download/html")
     assert "政府信息公开工作年度报告" in r.content.decode()
     r = c.get(f"/draft/{a.pk}/2025/preview")
     assert r["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_draft_prefill_shows_where_each_value_came_from(django_env, world):
+    from gongkai.web.drafts import get, report_of
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, "/draft/")
+    c.post("/draft/new", {"body": a.pk, "year": "2024", "format": "2021", "csrfmiddlewaretoken": token})
+    c.post(f"/draft/{a.pk}/2024/", {**_complete_form(**{"table3.carried_forward.natural_person": "2",
+                                                        "table3.carried_forward.total": "2"}),
+                                    "csrfmiddlewaretoken": token})
+    # next year's report carries last year's 结转下年度 into 上年结转, marked with its source
+    r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token},
+               follow=True)
+    html = r.content.decode()
+    assert "已新建" in html and "上年报告（2024年度报告（本系统））带入上年结转等数据" in html
+    nxt = report_of(get(a, 2025))
+    assert nxt.value("table3.carried_over.natural_person") == 2 and nxt.value("table3.carried_over.commercial") == 0
+    assert nxt.value("table3.new_received.natural_person") is None
+    assert re.search(r'<td class="src-previous" title="上年报告：2024年结转下年度继续办理">'
+                     r'<input id="in-table3.carried_over.natural_person" [^>]*value="2"', html)
+    assert '<span class="swatch src-previous"></span>上年报告：2024年度报告（本系统）' in html
+    assert 'id="in-table3.new_received.natural_person"' in html and \
+        '<td class=""><input id="in-table3.new_received.natural_person"' in html
+    # a value the clerk changes is the clerk's own: its source mark goes
+    c.post(f"/draft/{a.pk}/2025/", {"table3.carried_over.natural_person": "3", "csrfmiddlewaretoken": token})
+    html = c.get(f"/draft/{a.pk}/2025/").content.decode()
+    assert '<td class=""><input id="in-table3.carried_over.natural_person"' in html
+    assert re.search(r'<td class="src-previous"[^>]*><input id="in-table3.carried_over.commercial"', html)
     # the supervisor can read, not write
     s = client_for(world["supervisor"])
     tok = _csrf(s, "/draft/")
@@ -297,11 +359,33 @@ def test_draft_takes_table3_from_the_register(django_env, world):
         if i == 0:
             c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "replied", "on": "2025-03-20", "outcome": "partial",
                                                        "csrfmiddlewaretoken": token})
-    c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
-    r = c.post(f"/draft/{a.pk}/2025/from-register", {"csrfmiddlewaretoken": token}, follow=True)
-    assert "共 2 件" in r.content.decode()
+    # the disclosure log kept in the body's store: two normative documents made in 2025, one in force
+    from datetime import date
+
+    from gongkai.disclosure.log import DisclosureLog, NewItem
+    from gongkai.web.registers import register_url
+
+    with DisclosureLog(register_url(a.pk)) as log:
+        log.add(NewItem("关于某事项的通知", "normative_docs", date(2025, 2, 1), doc_no="某发〔2025〕1号"), "测试")
+        ref = log.add(NewItem("关于另一事项的通知", "normative_docs", date(2025, 3, 1), doc_no="某发〔2025〕2号"), "测试")
+        log.end(ref, "repealed", date(2025, 9, 1), "测试")
+    r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token},
+               follow=True)
+    html = r.content.decode()
+    assert "表三由依申请公开台账计算；表二和第一部分的公开统计由主动公开台账计算" in html
     from gongkai.check import check_report
     from gongkai.web.drafts import get, report_of
+
+    report = report_of(get(a, 2025))
+    assert report.value("table3.new_received.legal_service") == 2
+    assert [report.value(f"table2.art20_1.normative_docs.{c}") for c in ("made", "repealed", "in_force")] == [2, 1, 1]
+    assert report.value("table2.art20_5.licensing.decisions") is None      # no figure entered in the log
+    assert report.section(1).text.startswith("2025年，本机关主动公开台账中没有登记公开记录。\n\n【待办】")
+    assert re.search(r'<td class="src-register" title="依申请公开台账：由依申请公开台账计算（截至2025年12月31日）">'
+                     r'<input id="in-table3.new_received.legal_service" [^>]*value="2"', html)
+    assert re.search(r'<td class="src-log" [^>]*><input id="in-table2.art20_1.normative_docs.made" [^>]*value="2"', html)
+    r = c.post(f"/draft/{a.pk}/2025/from-register", {"csrfmiddlewaretoken": token}, follow=True)
+    assert "共 2 件" in r.content.decode()
 
     report = report_of(get(a, 2025))
     assert report.value("table3.new_received.legal_service") == 2
@@ -398,7 +482,7 @@ def test_draft_in_the_2019_format_and_prefill_from_an_uploaded_report(django_env
     with open(path, "rb") as fh:
         r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "previous": fh,
                                   "csrfmiddlewaretoken": token}, follow=True)
-    assert "已从上年报告带入" in r.content.decode()
+    assert "上年报告（huaian-city-2024.pdf）带入上年结转等数据" in r.content.decode()
     from gongkai.web.drafts import get, report_of
 
     new = report_of(get(a, 2025))

@@ -8,13 +8,13 @@ changes the report and never treats a blank as 0.  The rules and their messages 
 
 from __future__ import annotations
 
-from gongkai.check import arithmetic, compare, narrative, structure
+from gongkai.check import arithmetic, compare, completeness, narrative, structure
 from gongkai.check.catalogue import SEVERITIES, rules
 from gongkai.model import Finding, Report
 
-__all__ = ["check_report", "check_cross_year", "has_errors", "rules", "SEVERITIES"]
+__all__ = ["check_report", "check_cross_year", "has_errors", "blocking", "why_blocked", "rules", "SEVERITIES"]
 
-_SINGLE = structure.RULES + arithmetic.RULES + narrative.RULES
+_SINGLE = structure.RULES + arithmetic.RULES + narrative.RULES + completeness.RULES
 _PAIRED = compare.RULES
 
 
@@ -35,3 +35,30 @@ def check_cross_year(report: Report, previous: Report) -> list[Finding]:
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
+
+
+def blocking(findings: list[Finding]) -> list[Finding]:
+    """The findings that keep a report from being built (``gongkai build``, the web's export):
+    every error, and the rules ``rules.yaml`` marks ``blocks_build`` (blank cells)."""
+    catalogue = rules()
+    return [f for f in findings if f.severity == "error"
+            or (f.rule in catalogue and catalogue[f.rule].extra.get("blocks_build"))]
+
+
+def why_blocked(report: Report, findings: list[Finding]) -> str:
+    """Why ``report`` cannot be built yet, in one Chinese sentence ("" when it can)."""
+    from gongkai.check.catalogue import table_name
+    from gongkai.model import split_cell_id
+
+    found = blocking(findings)
+    errors = [f for f in found if f.severity == "error" and f.rule != "TEXT-PLACEHOLDER"]
+    blank = [c for f in found if f.rule == "CELL-BLANK" for c in f.cells]
+    parts = []
+    if errors:
+        parts.append(f"检查发现 {len(errors)} 个错误")
+    if blank:
+        tables = "、".join(table_name(t) for t in sorted({split_cell_id(c)[0] for c in blank}))
+        parts.append(f"{tables}有 {len(blank)} 个单元格空白（没有发生的请填 0）")
+    if any(f.rule == "TEXT-PLACEHOLDER" for f in found):
+        parts.append(f"{'、'.join(completeness.placeholder_parts(report))}仍有【待办】提示文字")
+    return "；".join(parts)

@@ -13,7 +13,7 @@ from gongkai.render import FORMS
 
 def add_parser(sub) -> None:
     p = sub.add_parser("new", help="新建年度报告源文件（可从上年报告带入上年结转等数据）",
-                       description="生成年度报告源文件（YAML）：官方章节结构，统计表各单元格为 0。"
+                       description="生成年度报告源文件（YAML）：官方章节结构，统计表各单元格空白（null），待填写。"
                                    f"--from 上年报告（{FORMS_ZH}）时，带入上年结转、现行有效件数，"
                                    "并在第五部分列出上年问题作为待办提示。")
     p.add_argument("--agency", metavar="机关名称", help="报告机关全称（有 --from 时默认取上年报告的机关）")
@@ -30,12 +30,13 @@ def add_parser(sub) -> None:
     p.set_defaults(handler=run_new)
 
     b = sub.add_parser("build", help="由源文件生成正式年度报告（DOCX / HTML / PDF / Markdown）",
-                       description=f"读取源文件（源文件 YAML，或其他可读取的形式：{FORMS_ZH}），先运行检查，没有错误时按官方格式生成报告。")
+                       description=f"读取源文件（源文件 YAML，或其他可读取的形式：{FORMS_ZH}），先运行检查；"
+                                   "没有错误、没有空白单元格、没有【待办】提示文字时按官方格式生成报告。")
     b.add_argument("source", metavar="源文件")
     b.add_argument("--to", required=True, choices=tuple(FORMS), help="输出格式")
     b.add_argument("-o", "--output", metavar="输出文件", help="输出路径（默认与源文件同名、换扩展名）")
     b.add_argument("--previous", metavar="上年报告", help="上年度报告，用于跨年检查（上年结转等）")
-    b.add_argument("--force", action="store_true", help="即使检查发现错误或源文件仍有【待办】内容也生成")
+    b.add_argument("--force", action="store_true", help="即使检查发现错误、空白单元格或【待办】提示文字也生成")
     b.add_argument("--overwrite", action="store_true", help="替换已存在的输出文件")
     b.set_defaults(handler=run_build)
 
@@ -93,26 +94,19 @@ def run_new(args) -> int:
 
 
 def run_build(args) -> int:
-    from gongkai.check import check_report
+    from gongkai.check import check_report, why_blocked
     from gongkai.load import load, load_source
 
     source = load_source(args.source)
     report = source.report
     previous = load(args.previous) if args.previous else None
     findings = check_report(report, previous)
-    errors = [f for f in findings if f.severity == "error"]
     for f in findings:
         level = {"error": "错误", "warning": "警告"}.get(f.severity, "提示")
         print(f"gongkai：{level}［{f.rule}］{f.message}", file=sys.stderr)
-    blocked = []
-    if errors:
-        blocked.append(f"检查发现 {len(errors)} 个错误")
-    if source.reminders:
-        where = "、".join("引言" if n == 0 else f"第{n}部分" for n in source.reminders)
-        blocked.append(f"{where}仍有【待办】提示文字")
+    blocked = why_blocked(report, findings)
     if blocked and not args.force:
-        raise GongkaiError("；".join(blocked) + "，未生成报告。请修改源文件后重试，或加 --force 强制生成。",
-                           args.source)
+        raise GongkaiError(blocked + "，未生成报告。请修改源文件后重试，或加 --force 强制生成。", args.source)
 
     out = Path(args.output) if args.output else Path(args.source).with_suffix(FORMS[args.to])
     if out.resolve() == Path(args.source).resolve():

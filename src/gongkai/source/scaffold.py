@@ -188,7 +188,8 @@ def write_source(report: Report, body_type: str | None = None, comments: dict[st
 
 
 def skeleton(agency: str, year: int, version: str = "2021", prefill: Prefill | None = None) -> Report:
-    """A report with the official sections (hint text) and every cell 0, or last year's value."""
+    """A report with the official sections (hint text) and every cell blank (None) but those
+    last year's report determines: a number is never written where no data exists."""
     data = source_data()
     prefill = prefill or Prefill()
     report = Report(agency=agency, year=year, format=version)
@@ -202,7 +203,7 @@ def skeleton(agency: str, year: int, version: str = "2021", prefill: Prefill | N
                 text = data["previous_problems"] + "\n\n" + quoted + "\n\n" + text
         report.sections.append(Section(spec.no, spec.title, text))
     for cell_id in FORMAT.expected_cells(version):
-        report.set_value(cell_id, prefill.values.get(cell_id, 0))
+        report.set_value(cell_id, prefill.values.get(cell_id))
     return report
 
 

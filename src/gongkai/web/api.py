@@ -186,7 +186,14 @@ def report_build(request, body, year):
     from gongkai.web import drafts
 
     form = request.GET.get("to", "docx")
-    name, data, ctype = drafts.build(drafts.get(body, year), form)
+    draft = drafts.get(body, year)
+    try:
+        name, data, ctype = drafts.build(draft, form)
+    except drafts.NotReady as exc:
+        from gongkai.check import blocking
+
+        return JsonResponse({"error": exc.message, "findings": [f.to_dict() for f in blocking(drafts.findings_of(draft))]},
+                            status=409, json_dumps_params={"ensure_ascii": False})
     resp = HttpResponse(data, content_type=ctype)
     from urllib.parse import quote
 

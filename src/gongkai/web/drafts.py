@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError
 from django.http import Http404
@@ -46,7 +46,52 @@ def previous_of(draft: ReportDraft) -> Report | None:
     return report_of(last) if last else None
 
 
-def create(body, year, version: str, actor: str, prefill: bool = True, previous: Report | None = None) -> ReportDraft:
+def _shown(value) -> str:
+    from gongkai.render.layout import format_value
+
+    return "" if value is None else format_value(value)
+
+
+# Where a pre-filled value came from, shown beside the cell (kind -> label).
+SOURCE_KINDS = {"previous": "上年报告", "register": "依申请公开台账", "log": "主动公开台账"}
+
+
+def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str], str]:
+    """Values the body's own records give for ``year`` (2021 format): table 3 from the request
+    register when it holds any request, table 2 from the disclosure log when it holds any entry.
+    Returns (cell -> (value, kind, note), messages, section 一 statistics text)."""
+    from gongkai.disclosure.log import DisclosureLog
+    from gongkai.disclosure.year import year_report
+    from gongkai.register.table3 import compute
+    from gongkai.web.registers import open_register, register_url
+
+    if version != "2021":
+        return {}, [], ""
+    out: dict[str, tuple] = {}
+    messages = []
+    reg = open_register(body)
+    if int(reg.db.query("SELECT COUNT(*) FROM requests")[0][0]):
+        for cell, value in compute(reg.db, year, body.name).iter_cells():
+            out[cell] = (value, "register", f"由依申请公开台账计算（截至{year}年12月31日）")
+        messages.append("表三由依申请公开台账计算")
+    text = ""
+    with DisclosureLog(register_url(body.pk)) as log:
+        used = int(log.db.query("SELECT (SELECT COUNT(*) FROM disclosure_items) + "
+                                "(SELECT COUNT(*) FROM disclosure_figures)")[0][0])
+        if used:
+            report = year_report(log, year, body.name)
+            for cell, value in report.iter_cells():
+                if value is not None:
+                    out[cell] = (value, "log", f"由主动公开台账计算（截至{year}年12月31日）")
+            text = report.sections[0].text
+            messages.append("表二和第一部分的公开统计由主动公开台账计算")
+    return out, messages, text
+
+
+def create(body, year, version: str, actor: str, prefill: bool = True, previous: Report | None = None,
+           previous_name: str = "") -> ReportDraft:
+    """A new draft: every cell blank, except what last year's report (uploaded, or this
+    system's draft of last year) and the body's records give, each with its source."""
     from gongkai.source.scaffold import Prefill, prefill_from, skeleton
 
     year = _year(year)
@@ -54,18 +99,31 @@ def create(body, year, version: str, actor: str, prefill: bool = True, previous:
         raise GongkaiError(f"格式应为 {' 或 '.join(VERSIONS)}")
     if ReportDraft.objects.filter(body=body, year=year).exists():
         raise GongkaiError(f"{body.name} {year}年度的报告已经存在，请直接编辑")
-    name = previous.source.name if previous is not None else ""
+    name = previous_name or (previous.source.name if previous is not None else "")
     if previous is None and prefill:
         last = ReportDraft.objects.filter(body=body, year=year - 1).first()
         if last:
             previous, name = report_of(last), f"{year - 1}年度报告（本系统）"
     p = prefill_from(previous, version, name or "上年度报告") if previous is not None else Prefill()
+    cells = {cell: {"kind": "previous", "note": p.comments.get(cell, ""), "value": _shown(v)}
+             for cell, v in p.values.items()}
+    origins = {"previous": name or "上年度报告"} if previous is not None else {}
+    records, messages, section1 = _records(body, year, version) if prefill else ({}, [], "")
+    for cell, (value, kind, note) in records.items():
+        p.values[cell] = value
+        cells[cell] = {"kind": kind, "note": note, "value": _shown(value)}
+        origins[kind] = note
     report = skeleton(body.name, year, version, p)
+    if section1:
+        first = report.section(1)
+        first.text = f"{section1}\n\n{first.text}"
     try:
-        return ReportDraft.objects.create(body=body, year=year, format=version, data=report.to_dict(),
-                                          updated_by=actor)
+        draft = ReportDraft.objects.create(body=body, year=year, format=version, data=report.to_dict(),
+                                           sources={"cells": cells, "origins": origins}, updated_by=actor)
     except IntegrityError:
         raise GongkaiError(f"{body.name} {year}年度的报告已经存在，请直接编辑") from None
+    draft.messages = messages
+    return draft
 
 
 def summary(d: ReportDraft) -> dict:
@@ -73,18 +131,21 @@ def summary(d: ReportDraft) -> dict:
 
 
 def _value(text: str, cell_id: str, decimal: bool):
+    """A number typed into a cell: a count (integer, never negative but 本年增/减), or an
+    amount (万元, decimals kept exactly); "" is blank."""
     text = (text or "").strip().replace(",", "").replace("，", "")
     if text == "":
         return None
-    try:
-        if re.fullmatch(r"-?\d+", text) and not decimal:
-            return int(text)
-        value = Decimal(text)
-    except InvalidOperation:
-        raise GongkaiError(f"“{text}”不是数字") from None
+    signed = cell_id.endswith(".change")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        raise GongkaiError(f"“{text}”不是数字")
+    if text.startswith("-") and not signed:
+        raise GongkaiError(f"“{text}”不能为负数")
+    if "." not in text:
+        return int(text)
     if not decimal:
         raise GongkaiError(f"“{text}”应为整数（件数）")
-    return value
+    return Decimal(text)
 
 
 def decimal_cells(version: str) -> set[str]:
@@ -96,21 +157,31 @@ def decimal_cells(version: str) -> set[str]:
     return out
 
 
-def save_form(draft: ReportDraft, post, actor: str) -> list[str]:
-    """Apply the editor's form; returns the cells that could not be read (left unchanged)."""
+def save_form(draft: ReportDraft, post, actor: str) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Apply the editor's form.  Returns the cells that could not be read, as cell id ->
+    (the text typed, why), left unchanged in the draft, and other mistakes (the date)."""
+    from gongkai.format.names import cell_label
+
     report = report_of(draft)
     version = draft.format
     decimals = decimal_cells(version)
+    invalid: dict[str, tuple[str, str]] = {}
     errors = []
+    sources = dict(draft.sources or {})
+    cells = dict(sources.get("cells", {}))
     for cell_id in FORMAT.expected_cells(version):
         if cell_id not in post:
             continue
         try:
-            report.set_value(cell_id, _value(post[cell_id], cell_id, cell_id in decimals))
+            value = _value(post[cell_id], cell_id, cell_id in decimals)
         except GongkaiError as exc:
-            from gongkai.format.names import cell_label
-
+            invalid[cell_id] = (post[cell_id], exc.message)
             errors.append(f"{cell_label(cell_id, version)}：{exc.message}")
+            continue
+        report.set_value(cell_id, value)
+        if cell_id in cells and cells[cell_id].get("value", "") != _shown(value):
+            del cells[cell_id]      # the clerk's own figure now, not the carried one
+    sources["cells"] = cells
     for section in report.sections:
         key = f"section-{section.no}"
         if key in post:
@@ -124,9 +195,10 @@ def save_form(draft: ReportDraft, post, actor: str) -> list[str]:
         except ValueError:
             errors.append(f"落款日期“{text}”无效")
     draft.data = report.to_dict()
+    draft.sources = sources
     draft.updated_by = actor
     draft.save()
-    return errors
+    return invalid, errors
 
 
 def save_report_json(draft: ReportDraft, text: str, actor: str) -> None:
@@ -142,13 +214,29 @@ def save_report_json(draft: ReportDraft, text: str, actor: str) -> None:
     draft.save()
 
 
+class NotReady(GongkaiError):
+    """The draft still has errors, blank cells or 【待办】 text: it is not exported."""
+
+
+def findings_of(draft: ReportDraft) -> list:
+    from gongkai.check import check_report
+
+    return check_report(report_of(draft), previous_of(draft))
+
+
 def build(draft: ReportDraft, form: str) -> tuple[str, bytes, str]:
+    """The official report, rendered as ``gongkai build`` renders it, and refused as it refuses."""
+    from gongkai.check import why_blocked
     from gongkai.render import render
 
     if form not in FORMS:
         raise GongkaiError(f"输出格式应为 {'、'.join(FORMS)} 之一")
+    report = report_of(draft)
+    blocked = why_blocked(report, findings_of(draft))
+    if blocked:
+        raise NotReady(f"{blocked}，不能导出正式报告。请补全后保存，再导出。")
     ext, ctype = FORMS[form]
-    data = render(report_of(draft), form)
+    data = render(report, form)
     return f"{draft.body.name}{draft.year}年政府信息公开工作年度报告.{ext}", data, ctype
 
 
@@ -178,28 +266,38 @@ def identities(version: str) -> list[dict]:
     return out
 
 
-def grid(report: Report, version: str) -> dict:
-    """Rows of the three tables for the editor: (label, [(input name, value)])."""
-    from gongkai.format.names import column_label, row_label
-    from gongkai.render.layout import format_value
+def grid(report: Report, version: str, sources: dict | None = None,
+         invalid: dict[str, tuple[str, str]] | None = None) -> dict:
+    """Rows of the three tables for the editor; each cell: input name, value shown, where a
+    pre-filled value came from, and the mistake when the text typed was not a number."""
+    from gongkai.format.names import cell_label, column_label, row_label
 
-    def v(cell):
-        return format_value(report.value(cell)) if report.value(cell) is not None else ""
+    carried = (sources or {}).get("cells", {})
+    invalid = invalid or {}
+    decimals = decimal_cells(version)
+
+    def cell(cell_id: str) -> dict:
+        typed = invalid.get(cell_id)
+        source = carried.get(cell_id)
+        return {"name": cell_id, "label": cell_label(cell_id, version),
+                "value": typed[0] if typed else _shown(report.value(cell_id)),
+                "invalid": typed[1] if typed else "", "decimal": cell_id in decimals,
+                "signed": cell_id.endswith(".change"),
+                "source": {**source, "label": SOURCE_KINDS.get(source["kind"], "")} if source else None}
 
     t2 = []
     for group in FORMAT.table2[version]:
         t2.append({"head": group.label, "columns": [c.label for c in group.columns],
                    "rows": [{"label": row.label,
-                             "cells": [(f"table2.{group.id}.{row.id}.{c.id}", v(f"table2.{group.id}.{row.id}.{c.id}"))
-                                       for c in group.columns]} for row in group.rows]})
+                             "cells": [cell(f"table2.{group.id}.{row.id}.{c.id}") for c in group.columns]}
+                            for row in group.rows]})
     cols = FORMAT.table3_column_ids
     t3 = {"columns": [column_label("table3", "", c) for c in cols],
-          "rows": [{"label": row_label("table3", r, version), "cells": [(f"table3.{r}.{c}", v(f"table3.{r}.{c}"))
-                                                                        for c in cols]}
+          "rows": [{"label": row_label("table3", r, version), "cells": [cell(f"table3.{r}.{c}") for c in cols]}
                    for r in FORMAT.table3_layout(version)]}
     t4 = {"columns": [c.label for c in FORMAT.table4_columns],
           "rows": [{"label": (f"{g.parent}—" if g.parent else "") + g.label,
-                    "cells": [(f"table4.{g.id}.{c}", v(f"table4.{g.id}.{c}")) for c in FORMAT.table4_column_ids]}
+                    "cells": [cell(f"table4.{g.id}.{c}") for c in FORMAT.table4_column_ids]}
                    for g in FORMAT.table4_groups]}
     return {"table2": t2, "table3": t3, "table4": t4}
 
@@ -215,6 +313,11 @@ def fill_table3_from_register(draft: ReportDraft, register, actor: str) -> int:
     report = report_of(draft)
     report.table3 = t3.table3
     draft.data = report.to_dict()
+    note = f"由依申请公开台账计算（截至{draft.year}年12月31日）"
+    sources = dict(draft.sources or {})
+    cells = {c: v for c, v in sources.get("cells", {}).items() if not c.startswith("table3.")}
+    cells.update({c: {"kind": "register", "note": note, "value": _shown(v)} for c, v in t3.iter_cells()})
+    draft.sources = {**sources, "cells": cells, "origins": {**sources.get("origins", {}), "register": note}}
     draft.updated_by = actor
     draft.save()
     return int(t3.value("table3.new_received.total") or 0) + int(t3.value("table3.carried_over.total") or 0)

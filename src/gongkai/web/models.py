@@ -108,6 +108,9 @@ class ReportDraft(models.Model):
     year = models.PositiveIntegerField("报告年度")
     format = models.CharField("格式", max_length=4, default="2021")
     data = models.JSONField("报告数据")
+    # Where pre-filled values came from: {"cells": {cell id: {"kind", "note", "value"}},
+    # "origins": {kind: label}}; a cell's entry goes when the clerk changes its value.
+    sources = models.JSONField("数据来源", default=dict, blank=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     updated_by = models.CharField("修改人", max_length=150, blank=True)
 

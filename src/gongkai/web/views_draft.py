@@ -45,41 +45,58 @@ def draft_new(request):
 
             previous = load_upload(upload)
         draft = drafts.create(body, request.POST.get("year"), request.POST.get("format", "2021"),
-                              request.user.username, prefill=True, previous=previous)
+                              request.user.username, prefill=True, previous=previous,
+                              previous_name=upload.name if upload else "")
     except GongkaiError as exc:
         messages.error(request, f"未能新建：{exc}")
         return redirect("/draft/")
+    origins = draft.sources.get("origins", {})
+    found = [f"上年报告（{origins['previous']}）带入上年结转等数据" if "previous" in origins else "",
+             *getattr(draft, "messages", [])]
+    found = [f for f in found if f]
     messages.success(request, f"已新建 {body.name} {draft.year}年度报告" +
-                     ("，已从上年报告带入上年结转等数据。" if previous is not None or
-                      drafts.previous_of(draft) is not None else "。"))
+                     (f"：{'；'.join(found)}。" if found else "：没有上年报告和台账数据，统计表各格空白，请逐项填写。"))
     return redirect(f"/draft/{body.pk}/{draft.year}/")
 
 
 @require_http_methods(["GET", "POST"])
 @body_view(write=True)
 def draft_edit(request, body, year):
-    from gongkai.check import check_report
-    from gongkai.check.catalogue import data as catalogue
-
     draft = drafts.get(body, year)
+    invalid: dict = {}
     if request.method == "POST":
-        errors = drafts.save_form(draft, request.POST, request.user.username)
+        invalid, errors = drafts.save_form(draft, request.POST, request.user.username)
+        if not invalid and not errors:
+            messages.success(request, "已保存。")
+            return redirect(f"/draft/{body.pk}/{draft.year}/")
+        # shown on this page, with the text typed still in its cell, rather than lost in a redirect
+        messages.error(request, "其他内容已保存；以下单元格不是有效的数字，未保存：" if invalid else "其他内容已保存。")
         for e in errors:
             messages.error(request, e)
-        if not errors:
-            messages.success(request, "已保存。")
-        return redirect(f"/draft/{body.pk}/{draft.year}/")
+    return render(request, "web/draft_edit.html", edit_context(request, body, draft, invalid),
+                  status=400 if invalid else 200)
+
+
+def edit_context(request, body, draft, invalid: dict) -> dict:
+    from gongkai.check import why_blocked
+    from gongkai.check.catalogue import data as catalogue
+
     report = drafts.report_of(draft)
-    findings = check_report(report, drafts.previous_of(draft))
+    findings = drafts.findings_of(draft)
     names = catalogue()["severities"]
-    return render(request, "web/draft_edit.html", {
-        "body": body, "draft": draft, "report": report, "grid": drafts.grid(report, draft.format),
+    origins = draft.sources.get("origins", {})
+    return {
+        "body": body, "draft": draft, "report": report,
+        "grid": drafts.grid(report, draft.format, draft.sources, invalid),
         "identities": [{**i, "left": " ".join(i["left"]), "right": " ".join(i["right"])}
                        for i in drafts.identities(draft.format)],
-        "findings": [{"severity": f.severity, "label": names[f.severity], "rule": f.rule, "message": f.message}
-                     for f in findings],
+        "findings": [{"severity": f.severity, "label": names[f.severity], "rule": f.rule, "message": f.message,
+                      "cell": next(iter(f.cells), "")} for f in findings],
+        "blocked": why_blocked(report, findings),
+        "origins": [(kind, drafts.SOURCE_KINDS[kind], note) for kind, note in origins.items()
+                    if kind in drafts.SOURCE_KINDS],
         "writable": can_write(request.user, body), "forms": drafts.FORMS,
-    })
+    }
 
 
 @require_http_methods(["GET"])
@@ -96,7 +113,11 @@ def draft_preview(request, body, year):
 @require_http_methods(["GET"])
 @body_view()
 def draft_download(request, body, year, form):
-    name, data, ctype = drafts.build(drafts.get(body, year), form)
+    try:
+        name, data, ctype = drafts.build(drafts.get(body, year), form)
+    except drafts.NotReady as exc:
+        messages.error(request, exc.message)
+        return redirect(f"/draft/{body.pk}/{int(year)}/")
     resp = HttpResponse(data, content_type=ctype)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return resp

@@ -48,20 +48,61 @@
     var btn = e.target.closest("button.dl");
     if (btn) { download(btn); return; }
     var link = e.target.closest("a.to-cell");
-    if (link) { e.preventDefault(); flash(link.dataset.cell); flash(link.dataset.line); }
+    if (link) { e.preventDefault(); flash(link.dataset.cell); flash(link.dataset.line); return; }
+    var to = e.target.closest("a.to-input");
+    if (to) {
+      var input = document.getElementById(to.getAttribute("href").slice(1));
+      if (input) {
+        e.preventDefault();
+        input.focus({preventScroll: true});
+        input.scrollIntoView({block: "center"});
+        input.parentElement.classList.add("flash");
+        setTimeout(function () { input.parentElement.classList.remove("flash"); }, 2500);
+      }
+    }
   });
 
-  /* 编制 grid: each identity is data-sum="a b c" data-total="x" on the .identities list items */
+  /* 编制 grid: each identity is data-left="a b" data-right="c d" on the .identities list items.
+     A cell holds a count (integer, not negative but 本年增/减) or an amount (decimal); anything
+     else is marked at once, as the server would refuse it. */
+  function cellText(el) { return el.value.trim().replace(/[,，]/g, ""); }
+  function cellProblem(el) {
+    var t = cellText(el), kind = el.dataset.kind || "integer";
+    if (t === "") return "";
+    if (!/^-?\d+(\.\d+)?$/.test(t)) return "“" + el.value.trim() + "”不是数字";
+    if (t.charAt(0) === "-" && kind.indexOf("signed") < 0) return "“" + t + "”不能为负数";
+    if (t.indexOf(".") >= 0 && kind.indexOf("decimal") < 0) return "“" + t + "”应为整数（件数）";
+    return "";
+  }
+  function markInvalid(el) {
+    var problem = cellProblem(el), td = el.parentElement;
+    td.classList.toggle("invalid", !!problem);
+    if (problem) { el.setAttribute("aria-invalid", "true"); td.title = problem; }
+    else if (el.getAttribute("aria-invalid")) { el.removeAttribute("aria-invalid"); td.removeAttribute("title"); }
+    return problem;
+  }
+  function checkCells() {
+    var bad = [];
+    document.querySelectorAll(".grid input").forEach(function (el) {
+      var p = markInvalid(el);
+      if (p) bad.push(el.getAttribute("aria-label") + "：" + p);
+    });
+    var out = document.getElementById("invalid-summary");
+    if (out) {
+      out.textContent = bad.length ? bad.length + " 个单元格不是有效的数字（标红）" : "";
+      out.title = bad.join("\n");
+    }
+  }
   function num(name) {
     var el = document.querySelector('.grid input[name="' + name + '"]');
-    if (!el || el.value.trim() === "") return null;
-    var v = Number(el.value);
-    return isNaN(v) ? NaN : v;
+    if (!el || cellText(el) === "") return null;
+    return cellProblem(el) ? NaN : Number(cellText(el));
   }
   function checkGrid() {
     var items = document.querySelectorAll(".identities li[data-left]");
     document.querySelectorAll(".grid td.bad").forEach(function (td) { td.classList.remove("bad"); });
-    var bad = 0;
+    checkCells();
+    var bad = 0, open = 0;
     items.forEach(function (li) {
       var left = li.dataset.left.split(" "), right = li.dataset.right.split(" ");
       var sum = function (names) {
@@ -71,7 +112,7 @@
       };
       var a = sum(left), b = sum(right);
       var out = li.querySelector(".state");
-      if (a === null || b === null) { li.className = ""; out.textContent = "（有空白，未核对）"; return; }
+      if (a === null || b === null) { li.className = ""; out.textContent = "（有空白或无效数字，未核对）"; open++; return; }
       if (a === b) { li.className = "good"; out.textContent = "✓ " + a + " = " + b; return; }
       li.className = "bad"; bad++;
       out.textContent = "✗ " + a + " ≠ " + b;
@@ -81,7 +122,11 @@
       });
     });
     var summary = document.getElementById("identity-summary");
-    if (summary) summary.textContent = bad ? bad + " 处勾稽关系不相符" : "勾稽关系全部相符";
+    if (summary) {
+      summary.textContent = bad ? bad + " 处不相符" + (open ? "，" + open + " 处有空白未核对" : "")
+        : open === items.length ? "表格尚未填写" : open ? "已填的全部相符，" + open + " 处有空白未核对" : "全部相符";
+      summary.className = bad ? "bad-text" : open ? "" : "ok";
+    }
   }
 
   function init(root) {
