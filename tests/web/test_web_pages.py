@@ -362,7 +362,7 @@ def test_draft_takes_table3_from_the_register(django_env, world):
     # the disclosure log kept in the body's store: two normative documents made in 2025, one in force
     from datetime import date
 
-    from gongkai.disclosure.log import DisclosureLog, NewItem
+    from gongkai.log.store import DisclosureLog, NewItem
     from gongkai.web.registers import register_url
 
     with DisclosureLog(register_url(a.pk)) as log:

@@ -60,8 +60,8 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
     """Values the body's own records give for ``year`` (2021 format): table 3 from the request
     register when it holds any request, table 2 from the disclosure log when it holds any entry.
     Returns (cell -> (value, kind, note), messages, section 一 statistics text)."""
-    from gongkai.disclosure.log import DisclosureLog
-    from gongkai.disclosure.year import year_report
+    from gongkai.log.store import DisclosureLog
+    from gongkai.log.year import year_report
     from gongkai.register.table3 import compute
     from gongkai.web.registers import open_register, register_url
 
