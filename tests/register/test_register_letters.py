@@ -76,6 +76,7 @@ def test_correction_consultations_extension_fee(reg, settings):
     assert body[1] == "某区自然资源局："
     assert body[3] == ("根据《中华人民共和国政府信息公开条例》第三十三条第三款、第三十四条，现书面征求贵机关意见。"
                        "请贵机关自收到本征求意见书之日起15个工作日内书面提出是否同意公开的意见；逾期未提出意见的，视为同意公开。")
+    assert letter(reg, ref, "consultation", nth=1) == third     # the earlier one stays as it was
     reg.record(ref, "consultation_ended", date(2025, 10, 16), "王", party="other_body")
     reg.record(ref, "extended", date(2025, 10, 27), "王", workdays=20, reason="需要调取2019年以来的档案。")
     due = reg.get(ref).due_on

@@ -92,3 +92,26 @@ def test_letter_as_pdf(django_env, world):
 
     text = pdfium.PdfDocument(r.content)[0].get_textpage().get_text_range()
     assert "2026年1月20日" in text.replace(" ", "") and ref in text
+
+
+def test_two_consultations_give_two_letters(django_env, world, monkeypatch, tmp_path):
+    monkeypatch.setenv("GONGKAI_LETTER_TEMPLATES", str(tmp_path / "letters"))
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "周八",
+                                         "channel": "in_person", "content": "某小区规划许可",
+                                         "submitted_on": "2026-01-05", "csrfmiddlewaretoken": token})
+    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    for kind, on, party, name in (("consultation_started", "2026-01-06", "third_party", "某开发公司"),
+                                  ("consultation_ended", "2026-01-08", "third_party", ""),
+                                  ("consultation_started", "2026-01-09", "other_body", "某区自然资源局")):
+        c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": kind, "on": on, "party": party, "name": name,
+                                                   "csrfmiddlewaretoken": token})
+    detail = c.get(f"/api/bodies/{a.pk}/requests/{ref}").json()
+    assert [(x["kind"], x["n"], x["on"]) for x in detail["letters"]] == [
+        ("receipt", None, "2026-01-05"), ("consultation", 1, "2026-01-06"), ("consultation", 2, "2026-01-09")]
+    first = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/consultation?n=1").content)
+    second = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/consultation?n=2").content)
+    assert (first[1], first[-1]) == ("某开发公司：", "2026年1月6日")
+    assert (second[1], second[-1]) == ("某区自然资源局：", "2026年1月9日")

@@ -167,7 +167,7 @@ def add_parser(sub) -> None:
                                 "later_deadline 延迟答复告知书、consultation 征求意见书、fee 收费通知书、reply 答复书、"
                                 "withdrawal 撤回确认书")
     p.add_argument("--out", required=True, metavar="FILE.docx|FILE.pdf")
-    p.add_argument("--event", type=_positive, metavar="ID", help="同类办理记录有多条时，指定第几条（默认最后一条）")
+    p.add_argument("--event", type=_positive, metavar="N", help="同类办理记录有多条时（如两次征求意见），按日期顺序取第 N 条（默认最后一条）")
     _common(p)
     p.set_defaults(handler=_letter)
 
@@ -470,7 +470,7 @@ def _archive(args) -> int:
 def _letter(args) -> int:
     from gongkai.register.letters import KIND_LABELS, write_letter
     with _open(args) as reg:
-        out = write_letter(reg, args.ref, args.kind, args.out, event_id=args.event)
+        out = write_letter(reg, args.ref, args.kind, args.out, nth=args.event)
     print(f"已生成{KIND_LABELS.get(args.kind, args.kind)}：{out}")
     return 0
 

@@ -406,9 +406,12 @@ def install_template(letter: str, template: Path | str | bytes, template_dir: Pa
 
 
 # -- from the register ------------------------------------------------------------------------
-def _event(events: list[Event], kind: str, event_id: int | None) -> Event | None:
-    found = [e for e in events if e.kind == kind and (event_id is None or e.id == event_id)]
-    return found[-1] if found else None
+def _event(events: list[Event], kind: str, nth: int | None = None) -> Event | None:
+    """The ``nth`` (1-based) event of a kind in date order; by default the last."""
+    found = sorted((e for e in events if e.kind == kind), key=lambda e: (e.on, e.id))
+    if nth is None:
+        return found[-1] if found else None
+    return found[nth - 1] if 0 < nth <= len(found) else None
 
 
 def _before(events: list[Event], ev: Event) -> list[Event]:
@@ -421,8 +424,9 @@ def _d(value: Any) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def context_for(register, ref: str, kind: str, event_id: int | None = None) -> dict[str, Any]:
-    """The context of one letter about request ``ref`` (the last event of its kind, or ``event_id``)."""
+def context_for(register, ref: str, kind: str, nth: int | None = None) -> dict[str, Any]:
+    """The context of one letter about request ``ref``: about the last event of its kind, or the
+    ``nth`` (two consultations, say, have a letter each)."""
     if kind not in KINDS:
         raise GongkaiError(f"没有“{kind}”这种文书（可用：{'、'.join(KINDS)}）")
     req = register.get(ref)
@@ -438,9 +442,10 @@ def context_for(register, ref: str, kind: str, event_id: int | None = None) -> d
         ctx["date"] = req.received_on
         ctx["due"] = compute_clock(req.received_on, [], cal, s).due
         return ctx
-    ev = _event(req.events, event_kind, event_id)
+    ev = _event(req.events, event_kind, nth)
     if ev is None:
-        raise GongkaiError(f"申请 {ref} 没有“{KIND_LABELS[kind]}”对应的办理记录，请先登记")
+        which = f"第{nth}条" if nth else ""
+        raise GongkaiError(f"申请 {ref} 没有{which}“{KIND_LABELS[kind]}”对应的办理记录，请先登记")
     d = ev.data
     clock = compute_clock(req.received_on, _before(req.events, ev), cal, s)   # as on the event's day
     ctx.update({k: v for k, v in d.items() if k not in ctx})
@@ -485,17 +490,17 @@ def _reply_context(ctx: dict[str, Any], req, ev: Event, cal, s) -> None:
             ctx["pay_until"] = cal.add_workdays(delivered, s.fee_payment_workdays)[0]
 
 
-def letter_docx(register, ref: str, kind: str, event_id: int | None = None,
+def letter_docx(register, ref: str, kind: str, nth: int | None = None,
                 template_dir: TemplateDirs = None) -> tuple[str, bytes]:
     """A file name and the DOCX of one letter."""
-    ctx = context_for(register, ref, kind, event_id)
+    ctx = context_for(register, ref, kind, nth)
     title = spec(letter_for(ctx))["title"]
     return f"{ref}-{title}.docx", render(ctx, template_dir)
 
 
-def write_letter(register, ref: str, kind: str, path: Path, event_id: int | None = None,
+def write_letter(register, ref: str, kind: str, path: Path, nth: int | None = None,
                  template_dir: TemplateDirs = None) -> Path:
-    _name, data = letter_docx(register, ref, kind, event_id, template_dir)
+    _name, data = letter_docx(register, ref, kind, nth, template_dir)
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -131,7 +131,9 @@ def letter(request, body, ref, kind):
         return _error("文书含申请人个人信息，只有本机关经办人可以下载。", 403)
     pdf = request.GET.get("format") == "pdf"
     try:
-        name, data = regsvc.letter_bytes(open_register(body), ref, kind, body.pk, pdf=pdf)
+        n = request.GET.get("n", "")
+        name, data = regsvc.letter_bytes(open_register(body), ref, kind, body.pk, pdf=pdf,
+                                         nth=int(n) if n.isdigit() else None)
     except GongkaiError as exc:
         return _error(exc.message, 400)
     return docx_response(name, data, "application/pdf" if pdf else None)

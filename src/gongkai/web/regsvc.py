@@ -214,7 +214,17 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
     applicant = ({"type": a.type, "name": a.name, "id_number": a.id_number, "phone": a.phone, "email": a.email,
                   "address": a.address} if personal else {"type": a.type, "name": a.masked_name()})
     labels = event_labels()
-    kinds = ["receipt"] + [LETTER_AFTER[e.kind] for e in req.events if e.kind in LETTER_AFTER]
+    letter_list = [{"kind": "receipt", "n": None, "label": letters.KIND_LABELS["receipt"], "on": req.received_on.isoformat()}]
+    seen: dict[str, int] = {}
+    for e in sorted(req.events, key=lambda e: (e.on, e.id)):   # one letter per letter-bearing event
+        if e.kind in LETTER_AFTER:
+            kind = LETTER_AFTER[e.kind]
+            seen[kind] = seen.get(kind, 0) + 1
+            letter_list.append({"kind": kind, "n": seen[kind], "label": letters.KIND_LABELS[kind],
+                                "on": e.on.isoformat()})
+    for item in letter_list:     # a kind that occurs once needs no number in its link
+        if item["n"] and seen[item["kind"]] == 1:
+            item["n"] = None
     return {
         "ref": req.ref, "applicant": applicant, "applicant_type_label": applicant_types().get(a.type, a.type),
         "channel": req.channel, "channel_label": channels()[req.channel].label if req.channel in channels() else "",
@@ -234,7 +244,7 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
         "events": [{"id": e.id, "kind": e.kind, "label": labels.get(e.kind, e.kind), "on": e.on.isoformat(),
                     "data": e.data, "actor": e.actor, "recorded_at": e.recorded_at} for e in req.events],
         "ledger": case.clock.render(),
-        "letters": [{"kind": k, "label": letters.KIND_LABELS[k]} for k in dict.fromkeys(kinds)],
+        "letters": letter_list,
         "offered": sorted(offered_actions(case.state, [e.kind for e in req.events])),
     }
 
@@ -265,11 +275,13 @@ def template_dirs(body_id: int) -> list[Path]:
     return [site / f"body-{int(body_id)}", site]
 
 
-def letter_bytes(reg: Register, ref: str, kind: str, body_id: int, pdf: bool = False) -> tuple[str, bytes]:
-    """The letter's file name and DOCX (or PDF), dated by its event, from the body's templates."""
+def letter_bytes(reg: Register, ref: str, kind: str, body_id: int, pdf: bool = False,
+                 nth: int | None = None) -> tuple[str, bytes]:
+    """The letter's file name and DOCX (or PDF), dated by its event, from the body's templates;
+    ``nth``: about the nth event of its kind (default the last)."""
     if kind not in letters.KINDS:
         raise GongkaiError(f"没有“{kind}”这种文书")
-    name, data = letters.letter_docx(reg, ref, kind, template_dir=template_dirs(body_id))
+    name, data = letters.letter_docx(reg, ref, kind, nth, template_dir=template_dirs(body_id))
     if pdf:
         return name[:-len(".docx")] + ".pdf", letters.to_pdf(data)
     return name, data

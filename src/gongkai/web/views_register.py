@@ -111,7 +111,9 @@ def request_letter(request, body, ref, kind):
                       status=403)
     pdf = request.GET.get("format") == "pdf"
     try:
-        name, data = regsvc.letter_bytes(open_register(body), ref, kind, body.pk, pdf=pdf)
+        n = request.GET.get("n", "")
+        name, data = regsvc.letter_bytes(open_register(body), ref, kind, body.pk, pdf=pdf,
+                                         nth=int(n) if n.isdigit() else None)
     except GongkaiError as exc:
         return render(request, "web/error.html", {"message": f"未能生成文书：{exc.message}"}, status=400)
     return docx_response(name, data, "application/pdf" if pdf else None)
