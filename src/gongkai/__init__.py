@@ -1,4 +1,87 @@
-"""gongkai — China's government-information-disclosure annual reports as exact data."""
+"""gongkai (公开) — China's government-information-disclosure annual reports as exact data.
 
+The Python API is the same code the ``gongkai`` command and the web application run::
+
+    import gongkai
+
+    report = gongkai.parse("examples/huaian-city-2024.pdf")  # txt md html docx doc pdf scan,
+                                                            # report JSON or source YAML
+    report.value("table3.granted.total")        # a cell by its id (docs/schema.md); None is a blank
+    findings = gongkai.check(report)            # a list of Finding; print(findings) lists them
+    gongkai.check(report, previous=last_year)   # with the cross-year rules
+    gongkai.render(report, "docx", path="report.docx")  # "html", "pdf", "md"; no path: the bytes
+    reports = gongkai.load_all("parsed.jsonl")  # a file may hold several (JSON Lines)
+
+    with gongkai.Register("registers.db") as register:  # 依申请公开台账 (SQLite path or postgresql://…)
+        register.requests()
+    with gongkai.Log("registers.db") as log:            # 主动公开台账
+        ...
+
+``gongkai.load`` is the one loader (``gongkai.parse`` is the same function under the name of
+the ``gongkai parse`` command).  Bad input raises ``gongkai.GongkaiError`` — ``UnreadableFile``,
+``NotAReport``, ``SourceError`` or ``MissingDependency`` — whose message, in Chinese, names the
+file and the place.  ``import gongkai`` is light: each part is imported when first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from gongkai.errors import GongkaiError, MissingDependency, NotAReport, SourceError, UnreadableFile
+
+if TYPE_CHECKING:
+    import os
+
+    from gongkai.check import Findings
+    from gongkai.log.store import DisclosureLog as Log
+    from gongkai.model import Finding, Report
+    from gongkai.register.store import Register
+
+# The release, as installed (pyproject.toml's ``version``).  It says which code you run; it
+# does not touch stored data.
 __version__ = "0.1.0"
+# The version of what the reading pipeline (read/, extract/, check/) makes of a file.  The
+# corpus stores it with every document and re-parses a document stored under another value
+# (``gongkai ingest`` redoes nothing else).  Raise it when a change to reading, extraction or
+# the rules changes the Report or the findings of files already ingested.
 PARSER_VERSION = "1"
+
+
+def parse(source: str | os.PathLike | bytes, name: str | None = None) -> Report:
+    """The report in a file (any form ``gongkai.load`` reads), or in ``bytes`` named ``name``
+    (e.g. ``"report.pdf"``, which tells the form).  The same function as ``gongkai.load``."""
+    from gongkai.load import load
+
+    return load(source, name)
+
+
+# name -> (module, attribute); attribute None: the module itself (a callable package).
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "load": ("gongkai.load", None),
+    "load_all": ("gongkai.load", "load_all"),
+    "check": ("gongkai.check", None),
+    "render": ("gongkai.render", None),
+    "Report": ("gongkai.model", "Report"),
+    "Finding": ("gongkai.model", "Finding"),
+    "Findings": ("gongkai.check", "Findings"),
+    "Register": ("gongkai.register.store", "Register"),
+    "Log": ("gongkai.log.store", "DisclosureLog"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'gongkai' has no attribute {name!r}")
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(module_name)
+    return module if attribute is None else getattr(module, attribute)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = ["GongkaiError", "MissingDependency", "NotAReport", "PARSER_VERSION", "SourceError", "UnreadableFile",
+           "__version__", "check", "load", "load_all", "parse", "render", "Finding", "Findings", "Log", "Register",
+           "Report"]

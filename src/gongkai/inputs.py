@@ -6,6 +6,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+# The inputs, as the commands' help names them.
+FORMS_ZH = "txt、md、html、docx、doc、pdf、扫描图片、报告 JSON（含 JSON Lines）或源文件 YAML"
+
 # The file names a directory walk picks up: every form the one loader (``gongkai.load``) reads.
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml", ".pdf",
                    ".docx", ".doc", ".wps", ".rtf", ".png", ".jpg", ".jpeg", ".tif", ".tiff",

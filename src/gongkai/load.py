@@ -17,6 +17,8 @@ published form, told apart by ``read.detect_form``.
 Errors are the one hierarchy of ``gongkai.errors``: ``UnreadableFile`` (missing, empty, too
 large, damaged), ``NotAReport`` (it reads but holds no report, or JSON that is not gongkai's
 report JSON) and ``SourceError`` (a mistake in a source file, with its line).
+
+The module is also the function: ``gongkai.load(path)`` is ``load(path)``.
 """
 
 from __future__ import annotations
@@ -27,14 +29,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from gongkai._callable import make_callable
 from gongkai.errors import NotAReport, SourceError, UnreadableFile
+from gongkai.inputs import FORMS_ZH
 from gongkai.model import SCHEMA, Report
 from gongkai.read import MAX_TEXT_BYTES, Document, detect_form, file_bytes, read_bytes
 from gongkai.safeload import DataError, load_json
 from gongkai.source.load import ReportSource, buildable, source_from_yaml
 
-# The inputs, as the commands' help names them.
-FORMS_ZH = "txt、md、html、docx、doc、pdf、扫描图片、报告 JSON（含 JSON Lines）或源文件 YAML"
 SOURCE_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json", ".jsonl")
 _JSON_START = re.compile(rb'^(?:\xef\xbb\xbf)?\s*\{\s*"')
@@ -156,5 +158,7 @@ def _yaml_text(data: bytes, name: str) -> str:
         raise SourceError("源文件应以 UTF-8 编码保存。", name) from None
 
 
-__all__ = ["Loaded", "input_form", "load", "load_all", "load_input", "load_source", "load_source_text",
+make_callable(__name__, load)  # gongkai.load(path) is load(path)
+
+__all__ = ["FORMS_ZH", "Loaded", "input_form", "load", "load_all", "load_input", "load_source", "load_source_text",
            "one", "reports_from_json"]

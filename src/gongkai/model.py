@@ -220,7 +220,7 @@ def _value_from_json(v: Any) -> Value:
     raise ValueError(f"not a cell value: {v!r}")
 
 
-@dataclass
+@dataclass(repr=False)  # the generated repr prints every cell; this one fits a line
 class Report:
     source: Source = field(default_factory=Source)
     title: str | None = None
@@ -238,6 +238,11 @@ class Report:
     extra_rows: list[ExtraRow] = field(default_factory=list)
     labels: list[LabelUse] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        tables = "/".join(name for name in TABLES if self.table(name) is not None) or "no tables"
+        return (f"<Report {self.agency or '?'} {self.year or '?'} format={self.format or '?'} "
+                f"source={self.source.name or '?'} {tables} findings={len(self.findings)}>")
 
     # -- access --------------------------------------------------------------------------
     def table(self, name: str) -> Table | None:

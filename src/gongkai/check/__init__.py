@@ -1,25 +1,52 @@
 """The checker: every rule a supervisor applies, each finding pointing at its cells.
 
-``check_report(report, previous=None) -> list[Finding]`` is pure: it reads the report (and
+``check_report(report, previous=None) -> Findings`` is pure: it reads the report (and
 last year's, for the cross-year rules) and returns findings; it never prints, never
 changes the report and never treats a blank as 0.  The rules and their messages are data
 (``rules.yaml``); each module holds the small functions of one family of rules.
+
+The package is also the function: ``gongkai.check(report, previous=None)`` (the library face).
 """
 
 from __future__ import annotations
 
+from gongkai._callable import make_callable
 from gongkai.check import arithmetic, compare, completeness, narrative, structure
 from gongkai.check.catalogue import SEVERITIES, rules
 from gongkai.model import Finding, Report
 
-__all__ = ["check_report", "check_cross_year", "has_errors", "blocking", "why_blocked", "rules", "SEVERITIES"]
+__all__ = ["Findings", "check_report", "check_cross_year", "has_errors", "blocking", "why_blocked", "rules",
+           "SEVERITIES"]
 
 _SINGLE = structure.RULES + arithmetic.RULES + narrative.RULES + completeness.RULES
 _PAIRED = compare.RULES
 
 
-def check_report(report: Report, previous: Report | None = None) -> list[Finding]:
-    findings: list[Finding] = []
+class Findings(list[Finding]):
+    """The findings of one check: a list, which prints as a person reads it (one line each,
+    with its severity, rule, message and place, then the counts)."""
+
+    def counts(self) -> dict[str, int]:
+        """severity -> number of findings, in the catalogue's order (error, warning, notice)."""
+        return {s: sum(f.severity == s for f in self) for s in SEVERITIES}
+
+    def __str__(self) -> str:
+        from gongkai.check.catalogue import data
+
+        names = data()["severities"]
+        lines = [f"{names[f.severity]}［{f.rule}］{f.message}" + (f"（{f.where}）" if f.where else "") for f in self]
+        counts = "，".join(f"{names[s]} {n} 项" for s, n in self.counts().items())
+        lines.append(f"共 {len(self)} 项：{counts}。" if self else "未发现问题。")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython/Jupyter show the findings as text
+        printer.text(str(self))
+
+
+def check_report(report: Report, previous: Report | None = None) -> Findings:
+    """Every finding of the rules on ``report``; with ``previous`` (last year's report of the
+    same body) also the cross-year rules."""
+    findings = Findings()
     for rule in _SINGLE:
         findings.extend(rule(report))
     if previous is not None:
@@ -62,3 +89,6 @@ def why_blocked(report: Report, findings: list[Finding]) -> str:
     if any(f.rule == "TEXT-PLACEHOLDER" for f in found):
         parts.append(f"{'、'.join(completeness.placeholder_parts(report))}仍有【待办】提示文字")
     return "；".join(parts)
+
+
+make_callable(__name__, check_report)  # gongkai.check(report) is check_report(report)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from gongkai.errors import GongkaiError
-from gongkai.load import FORMS_ZH
+from gongkai.inputs import FORMS_ZH
 from gongkai.render import FORMS
 
 

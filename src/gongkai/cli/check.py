@@ -11,8 +11,7 @@ import os
 import sys
 
 from gongkai.errors import GongkaiError
-from gongkai.load import FORMS_ZH
-
+from gongkai.inputs import FORMS_ZH
 
 def add_parser(sub) -> None:
     p = sub.add_parser("check", help="检查报告：勾稽关系、缺项、格式、正文与表格是否一致",

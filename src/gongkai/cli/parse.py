@@ -9,8 +9,7 @@ import os
 import sys
 
 from gongkai.errors import GongkaiError
-from gongkai.load import FORMS_ZH
-
+from gongkai.inputs import FORMS_ZH
 
 def add_parser(sub) -> None:
     p = sub.add_parser("parse", help="读取报告，输出结构化数据（JSON / CSV）",

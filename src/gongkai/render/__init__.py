@@ -4,11 +4,17 @@ One module per medium: ``docx``/``html``/``markdown``/``pdf`` (the official layo
 ``review`` (the checker's HTML review page), ``compare`` (the comparison page), ``charts``
 (SVG charts).  ``render(report, form)`` is the one entry point for a report file; the CLI,
 the web and the library face call it.  Terminal output lives in ``gongkai.cli``.
+
+The package is also the function: ``gongkai.render(report, "docx", path=None)``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, overload
+
+from gongkai._callable import make_callable
 
 if TYPE_CHECKING:
     from gongkai.model import Report
@@ -17,8 +23,24 @@ if TYPE_CHECKING:
 FORMS = {"docx": ".docx", "html": ".html", "pdf": ".pdf", "md": ".md"}
 
 
-def render(report: Report, form: str) -> bytes:
-    """The report as a file of ``form`` (one of ``FORMS``), in the official layout."""
+@overload
+def render(report: Report, form: str, path: None = None) -> bytes: ...
+@overload
+def render(report: Report, form: str, path: str | os.PathLike) -> Path: ...
+
+
+def render(report: Report, form: str, path: str | os.PathLike | None = None) -> bytes | Path:
+    """The report as a file of ``form`` (one of ``FORMS``), in the official layout: its bytes,
+    or, given ``path``, written there (whole or not at all) and the path returned."""
+    data = _render(report, form)
+    if path is None:
+        return data
+    from gongkai.files import write_atomic
+
+    return write_atomic(path, data)
+
+
+def _render(report: Report, form: str) -> bytes:
     if form not in FORMS:
         raise ValueError(f"unknown form {form!r}; expected one of {', '.join(FORMS)}")
     if form == "html":
@@ -38,5 +60,7 @@ def render(report: Report, form: str) -> bytes:
 
     return render_pdf(docx)
 
+
+make_callable(__name__, render)  # gongkai.render(report, form) is render(report, form)
 
 __all__ = ["FORMS", "render"]

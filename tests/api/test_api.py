@@ -1,0 +1,77 @@
+"""The library face: ``import gongkai`` is light, and parse/load/check/render/Register/Log work
+as README's "在 Python 中使用" section shows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import gongkai
+from tests.conftest import EXAMPLES, seed
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=EXAMPLES.parent)
+
+
+def test_the_one_liner_of_the_readme_prints_the_findings():
+    p = _python("import gongkai; r = gongkai.parse('examples/huaian-city-2024.pdf'); print(gongkai.check(r))")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == [
+        "提示［LAST-YEAR］第五部分没有说明上一年度报告所列问题的整改情况。建议写明上年度存在的问题及其改进情况。（第5页 第2行）",
+        "共 1 项：错误 0 项，警告 0 项，提示 1 项。"]
+
+
+def test_import_gongkai_loads_nothing_heavy():
+    p = _python("import sys, gongkai; print(sorted(m for m in sys.modules if m.startswith(('gongkai', 'yaml', 'lxml'))))")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "['gongkai', 'gongkai.errors']"
+
+
+def test_check_and_render_are_callable_whichever_way_they_were_imported(tmp_path):
+    import gongkai.check
+    import gongkai.render
+    from gongkai.check import check_report
+
+    report = gongkai.load(seed("000"))
+    findings = gongkai.check(report)
+    assert isinstance(findings, gongkai.Findings) and findings == check_report(report)
+    assert [f.rule for f in findings] == ["SECTION-MISSING", "TABLE-MISSING", "LAST-YEAR"]
+    assert str(findings).splitlines()[-1] == "共 3 项：错误 2 项，警告 0 项，提示 1 项。"
+    assert str(gongkai.check(gongkai.load(EXAMPLES / "source-2024.yaml"))) == "未发现问题。"
+    this, previous = gongkai.load(seed("003")), gongkai.parse(seed("002").read_bytes(), "002.txt")
+    assert [f.rule for f in gongkai.check(this, previous=previous)] == [
+        "TEXT-TABLE", "TEXT-TABLE", "LAST-YEAR", "IN-FORCE"]  # IN-FORCE: a cross-year rule
+    md = gongkai.render(report, "md")
+    assert md.startswith("# 吴忠市红寺堡区红寺堡镇人民政府".encode())
+    out = gongkai.render(report, "md", path=tmp_path / "sub" / "r.md")
+    assert out == tmp_path / "sub" / "r.md" and out.read_bytes() == md
+    with pytest.raises(ValueError, match="unknown form"):
+        gongkai.render(report, "odt")
+    assert repr(report) == ("<Report 吴忠市红寺堡区红寺堡镇人民政府 2021 format=2021 source=000_a0c7fabfdf456585.txt "
+                            "table2/table4 findings=0>")
+
+
+def test_load_all_and_errors(tmp_path):
+    lines = tmp_path / "two.jsonl"
+    lines.write_text(gongkai.load(seed("003")).to_json(indent=None) + "\n"
+                     + gongkai.load(seed("004")).to_json(indent=None) + "\n", encoding="utf-8")
+    assert [r.year for r in gongkai.load_all(lines)] == [2021, 2024]
+    with pytest.raises(gongkai.NotAReport):
+        gongkai.load(lines)
+    with pytest.raises(gongkai.GongkaiError, match="文件不存在"):
+        gongkai.parse(tmp_path / "none.pdf")
+    assert "parse" in dir(gongkai) and "Register" in dir(gongkai)
+    with pytest.raises(AttributeError):
+        gongkai.nothing_here
+
+
+def test_register_and_log_open_a_database(tmp_path):
+    url = str(tmp_path / "registers.db")
+    with gongkai.Register(url) as register:
+        assert register.count() == 0
+    with gongkai.Log(url) as log:
+        assert log.count() == 0
