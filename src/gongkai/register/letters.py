@@ -29,6 +29,7 @@ from typing import Any, Sequence
 
 from gongkai.db.paths import config_home
 from gongkai.errors import GongkaiError
+from gongkai.files import read_regular, write_atomic
 from gongkai.register.clock import Event, compute_clock
 from gongkai.register.fees import BASES, breakdown
 from gongkai.register.letter_layout import width
@@ -245,11 +246,9 @@ def template_source(letter: str, template_dir: TemplateDirs = None) -> tuple[byt
     spec(letter)
     for folder in _folders(template_dir):
         path = folder / f"{letter}.docx"
-        if path.is_file():
-            try:
-                return path.read_bytes(), str(path)
-            except OSError as exc:
-                raise GongkaiError(f"无法读取文书模板（{exc.strerror}）", str(path)) from exc
+        data = read_regular(path, MAX_TEMPLATE_BYTES, missing_ok=True)
+        if data is not None:
+            return data, str(path)
     return shipped_template(letter), "shipped"
 
 
@@ -369,9 +368,9 @@ def check_template(letter: str, template: Path | str | bytes) -> list[str]:
     where = "上传的模板" if isinstance(template, bytes) else str(template)
     if not isinstance(template, bytes):
         try:
-            template = Path(template).read_bytes()
-        except OSError as exc:
-            return [f"无法读取（{exc.strerror}）"]
+            template = read_regular(template, MAX_TEMPLATE_BYTES) or b""
+        except GongkaiError as exc:
+            return [exc.message]
     values = fields(letter, SAMPLE)
     try:
         tpl = _fill(template, values, where)
@@ -387,7 +386,7 @@ def install_template(letter: str, template: Path | str | bytes, template_dir: Pa
     if problems:
         where = None if isinstance(template, bytes) else str(template)
         raise GongkaiError("模板不能使用：" + "；".join(problems), where)
-    data = template if isinstance(template, bytes) else Path(template).read_bytes()
+    data = template if isinstance(template, bytes) else (read_regular(template, MAX_TEMPLATE_BYTES) or b"")
     folder = Path(template_dir) if template_dir else office_template_dir()
     target = folder / f"{letter}.docx"
     try:
@@ -397,9 +396,7 @@ def install_template(letter: str, template: Path | str | bytes, template_dir: Pa
             history = folder / "history"
             history.mkdir(exist_ok=True)
             target.replace(history / f"{letter}-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.docx")
-        tmp = target.with_suffix(".docx.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        write_atomic(target, data)
     except OSError as exc:
         raise GongkaiError(f"无法保存模板（{exc.strerror}）", str(target)) from exc
     return target
@@ -484,10 +481,20 @@ def _reply_context(ctx: dict[str, Any], req, ev: Event, cal, s) -> None:
     notice = _event(req.events, "fee_notice", None)
     if notice is not None:
         ctx["fee_date"] = notice.on
-        delivered = _d(notice.data.get("delivered_on"))
+        delivered = _delivered_on(req.events, notice)
         if delivered:
             ctx["fee_delivered"] = delivered
             ctx["pay_until"] = cal.add_workdays(delivered, s.fee_payment_workdays)[0]
+
+
+def _delivered_on(events: list[Event], ev: Event) -> date | None:
+    """When the letter of ``ev`` reached its addressee (送达): a ``delivered`` event naming it, or
+    a ``delivered_on`` recorded on the event itself."""
+    if ev.data.get("delivered_on"):
+        return _d(ev.data["delivered_on"])
+    key = getattr(ev, "seq", None) or ev.id
+    found = [e.on for e in events if e.kind == "delivered" and str(e.data.get("event")) == str(key)]
+    return min(found) if found else None
 
 
 def letter_docx(register, ref: str, kind: str, nth: int | None = None,
@@ -502,11 +509,10 @@ def write_letter(register, ref: str, kind: str, path: Path, nth: int | None = No
                  template_dir: TemplateDirs = None) -> Path:
     _name, data = letter_docx(register, ref, kind, nth, template_dir)
     path = Path(path)
+    if path.suffix.lower() == ".pdf":
+        data = to_pdf(data)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix.lower() == ".pdf":
-            data = to_pdf(data)
-        path.write_bytes(data)
+        write_atomic(path, data)
     except OSError as exc:
         raise GongkaiError(f"无法写入文书（{exc.strerror}）", str(path)) from exc
     return path
