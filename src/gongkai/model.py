@@ -23,7 +23,7 @@ Value = int | Decimal | None
 Table = dict[str, dict[str, Value]]
 
 
-_WHERE_PART = re.compile(r"(page|line|column|table|row|cell) (\d+)")
+_WHERE_PART = re.compile(r"(page|line|column|char|table|row|cell) (\d+)")
 
 
 @dataclass(slots=True)
@@ -36,6 +36,7 @@ class Where:
     table: int | None = None
     row: int | None = None
     cell: int | None = None
+    char: int | None = None  # character of a long line (text a crawler flattened onto one line)
 
     def __str__(self) -> str:
         parts = []
@@ -45,6 +46,8 @@ class Where:
             parts.append(f"line {self.line}")
             if self.column is not None:
                 parts.append(f"column {self.column}")
+            if self.char is not None:
+                parts.append(f"char {self.char}")
         if self.table is not None:
             parts.append(f"table {self.table}")
         if self.row is not None:
@@ -59,7 +62,8 @@ class Where:
         if self.page is not None:
             parts.append(f"第{self.page}页")
         if self.line is not None:
-            parts.append(f"第{self.line}行" + (f"第{self.column}栏" if self.column is not None else ""))
+            parts.append(f"第{self.line}行" + (f"第{self.column}栏" if self.column is not None else "")
+                         + (f"第{self.char}字" if self.char is not None else ""))
         if self.table is not None:
             parts.append(f"第{self.table}个表格")
         if self.row is not None:
@@ -96,6 +100,12 @@ def at_line(line: int) -> Where:
 
 
 @lru_cache(maxsize=65536)
+def at_char(line: int, char: int) -> Where:
+    """A character of a text line (shared like ``table_cell``)."""
+    return Where(line=line, char=char)
+
+
+@lru_cache(maxsize=65536)
 def at_row(row: int) -> Where:
     """A block of an HTML page, in reading order (shared like ``table_cell``)."""
     return Where(row=row)
@@ -107,18 +117,68 @@ class CellInfo:
     where: Where | None = None
     inferred: bool = False
     confidence: float | None = None  # OCR confidence, when the text came from OCR
+    basis: tuple[str, ...] = ()  # for an inferred value: the constraints that fixed it (BASIS ids)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"raw": self.raw, "where": str(self.where) if self.where else None}
         if self.inferred:
             d["inferred"] = True
+        if self.basis:
+            d["basis"] = list(self.basis)
         if self.confidence is not None:
             d["confidence"] = round(self.confidence, 4)
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "CellInfo":
-        return cls(d.get("raw", ""), Where.parse(d.get("where")), bool(d.get("inferred")), d.get("confidence"))
+        return cls(d.get("raw", ""), Where.parse(d.get("where")), bool(d.get("inferred")), d.get("confidence"),
+                   tuple(d.get("basis", ())))
+
+
+# What can fix the cells of digits printed without separators (``CellInfo.basis``), in Chinese.
+BASIS = {
+    "no-leading-zero": "数字不以0开头",
+    "row-total": "本行总计等于各列之和",
+    "column-total": "（七）总计等于各办理结果之和",
+    "identity": "第一项加第二项之和等于第三项加第四项之和",
+    "table4-total": "表四各组总计等于各结果之和",
+    "in-force": "上年现行有效件数加本年制发减本年废止等于现行有效件数",
+    "carry-over": "上年结转等于上年报告的结转下年度继续办理",
+}
+
+
+@dataclass
+class Ambiguity:
+    """Digits printed without separators that do not fix their cells: the cells stay null.
+
+    ``cells`` are all the cells the digits fill, in order; ``candidates`` the ways of cutting
+    ``raw`` into them (numbers as printed) that the table's constraints allow.  It is empty when
+    no way does (the report's own sums are wrong: ``reason`` "no-split") or when there were too
+    many to list ("too-many")."""
+
+    table: str
+    row: str
+    cells: list[str]
+    raw: str
+    where: Where | None = None
+    candidates: list[list[str]] = field(default_factory=list)
+    reason: str = "ambiguous"  # ambiguous | no-split | too-many
+
+    def open_cells(self) -> list[str]:
+        """The cells the candidates do not agree on (all of them when there are none)."""
+        if not self.candidates:
+            return list(self.cells)
+        return [c for i, c in enumerate(self.cells) if len({cand[i] for cand in self.candidates}) > 1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "row": self.row, "cells": self.cells, "raw": self.raw,
+                "where": str(self.where) if self.where else None,
+                "candidates": [list(c) for c in self.candidates], "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Ambiguity":
+        return cls(d["table"], d["row"], list(d["cells"]), d.get("raw", ""), Where.parse(d.get("where")),
+                   [[str(v) for v in c] for c in d.get("candidates", [])], d.get("reason", "ambiguous"))
 
 
 @dataclass
@@ -237,6 +297,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     extra_rows: list[ExtraRow] = field(default_factory=list)
     labels: list[LabelUse] = field(default_factory=list)
+    ambiguous: list[Ambiguity] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
@@ -314,6 +375,8 @@ class Report:
         d["findings"] = [f.to_dict() for f in self.findings]
         d["extra_rows"] = [e.to_dict() for e in self.extra_rows]
         d["labels"] = [u.to_dict() for u in self.labels]
+        if self.ambiguous:
+            d["ambiguous"] = [a.to_dict() for a in self.ambiguous]
         d["notes"] = list(self.notes)
         return d
 
@@ -351,6 +414,7 @@ class Report:
             LabelUse(u["table"], u["row"], u["printed"], u["official"], Where.parse(u.get("where")))
             for u in d.get("labels", [])
         ]
+        report.ambiguous = [Ambiguity.from_dict(a) for a in d.get("ambiguous", [])]
         report.notes = list(d.get("notes", []))
         return report
 

@@ -1,100 +1,154 @@
-"""Document -> Report: sections, agency, year, format version, date and the three tables."""
+"""Document -> Report: sections, agency, year, format version, date and the three tables.
+
+``extract`` runs in steps: one walk over the document's blocks in reading order (headings open
+sections, text goes to the open section, table rows to the table extractor, flattened tables to
+``recover``), then the narrative (sections, closing date, signature), the title's facts, the
+format version, and notes on what is missing.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 
 from gongkai.errors import NotAReport
-from gongkai.extract import meta
+from gongkai.extract import meta, recover
 from gongkai.extract.sections import heading_number, join_lines
 from gongkai.extract.tables import TableExtractor, detect_table2_version
 from gongkai.format import FORMAT
-from gongkai.model import LabelUse, Report, Section, Source
+from gongkai.model import LabelUse, Report, Section, Source, Where
 from gongkai.read import read_bytes, read_file
-from gongkai.read.document import Document, Grid, GridCell, Paragraph
+from gongkai.read.document import Document, Grid, GridCell, Paragraph, RunTable
 
 _SECTION_TABLE = {2: "table2", 3: "table3", 4: "table4"}
 _CN = "零一二三四五六七"
+_SENTENCE_END = tuple("。！？!?；;…”’）)】")
 
 
 def is_truncated(report: Report) -> bool:
-    """The report stops before its last section (六、其他需要报告的事项)."""
-    return bool(report.sections) and report.sections[-1].no < len(FORMAT.sections)
+    """The report stops before its last section (六、其他需要报告的事项) in the middle of a
+    sentence: the file was cut.  A report whose last section ends with a whole sentence only
+    lacks the sections after it, which the checker reports (SECTION-MISSING)."""
+    if not report.sections or report.sections[-1].no >= len(FORMAT.sections):
+        return False
+    last = report.sections[-1]
+    return not (last.text.rstrip() or last.title).endswith(_SENTENCE_END)
+
+
+class _Walk:
+    """One pass over a document's blocks in reading order."""
+
+    def __init__(self, report: Report, version2: str | None):
+        self.report = report
+        self.version2 = version2
+        self.current = 0  # the open section; 0 before the first heading (the preamble)
+        self.preamble: list[str] = []
+        self.bodies: dict[int, list[str]] = {}
+        self.titles: dict[int, str] = {}
+        self.heading_where: dict[int, Where | None] = {}
+        self.paragraphs: list[str] = []  # every line of text in order (the closing date is among the last)
+        self.title_block: str | None = None
+        self.tables = TableExtractor(report, version2, self.unnarrate)
+
+    def narrative(self) -> list[str]:
+        """The lines of the open section (or of the preamble)."""
+        return self.bodies[self.current] if self.current else self.preamble
+
+    def unnarrate(self, text: str) -> None:
+        """Take back a line the table extractor found to be the head of a wrapped label."""
+        body = self.narrative()
+        if body and body[-1] == text:
+            body.pop()
+
+    def open_section(self, no: int, title: str, where: Where | None) -> None:
+        self.current = no
+        self.titles[no] = title
+        self.heading_where[no] = where
+        self.bodies[no] = []
+        self.tables.set_context(_SECTION_TABLE.get(no))
+
+    def feed(self, block: Paragraph | Grid | RunTable) -> None:
+        if isinstance(block, Paragraph):
+            self.paragraph(block)
+        elif isinstance(block, RunTable):
+            recover.read_table(self.report, block, self.version2)
+        else:
+            self.grid(block)
+
+    def paragraph(self, block: Paragraph) -> None:
+        text = block.text.strip()
+        if not text:
+            return
+        self.paragraphs.append(text)
+        if self.title_block is None and self.current == 0 and not self.preamble and meta.is_title(text):
+            self.title_block = text
+            return
+        found = heading_number(text, self.current, block.heading)
+        if found:
+            self.open_section(*found, block.where)
+            return
+        if self.tables.context and len(text) <= 40 and not text.endswith("。") \
+                and self.tables.feed_fragment(text, block.where):
+            return
+        self.narrative().append(text)
+
+    def grid(self, block: Grid) -> None:
+        for row in block.rows:
+            only = _only_text_cell(row)  # a heading can sit inside a layout grid, alone on its row
+            if only is not None:
+                found = heading_number(only.text, self.current)
+                if found:
+                    self.open_section(*found, only.where)
+                    continue
+            if not self.tables.feed_row(block, row) and not block.exact:
+                line = " ".join(c.text for c in row if c.text)  # prose after all
+                self.narrative().append(line)
+                self.paragraphs.append(line)
 
 
 def extract(doc: Document) -> Report:
     report = Report(source=Source(os.path.basename(doc.name), doc.sha256, doc.form))
     report.notes += doc.notes
-    grids = [b for b in doc.blocks if isinstance(b, Grid)]
-    version2, header_variants = detect_table2_version(grids)
-    preamble: list[str] = []
-    bodies: dict[int, list[str]] = {}
-
-    def unnarrate(text: str) -> None:
-        body = bodies[current] if current else preamble
-        if body and body[-1] == text:
-            body.pop()
-
-    tables = TableExtractor(report, version2, unnarrate)
-    titles: dict[int, str] = {}
-    heading_where: dict[int, object] = {}
-    current = 0
-    paragraphs: list[str] = []
-    title_block = None
-
+    version2, header_variants = _table2_version(doc)
+    walk = _Walk(report, version2)
     for block in doc.blocks:
-        if isinstance(block, Paragraph):
-            text = block.text.strip()
-            if not text:
-                continue
-            paragraphs.append(text)
-            if title_block is None and current == 0 and not preamble and meta.is_title(text):
-                title_block = text
-                continue
-            found = heading_number(text, current, block.heading)
-            if found:
-                current, titles[current] = found[0], found[1]
-                heading_where[current] = block.where
-                bodies[current] = []
-                tables.set_context(_SECTION_TABLE.get(current))
-                continue
-            if tables.context and len(text) <= 40 and not text.endswith("。") and tables.feed_fragment(text, block.where):
-                continue
-            (bodies[current] if current else preamble).append(text)
-        else:
-            # A heading can sit inside a layout grid (one cell on its own row).
-            for row in block.rows:
-                only = _only_text_cell(row)
-                if only is not None:
-                    found = heading_number(only.text, current)
-                    if found:
-                        current, titles[current] = found[0], found[1]
-                        heading_where[current] = only.where
-                        bodies[current] = []
-                        tables.set_context(_SECTION_TABLE.get(current))
-                        continue
-                if not tables.feed_row(block, row) and not block.exact:
-                    line = " ".join(c.text for c in row if c.text)  # prose after all
-                    (bodies[current] if current else preamble).append(line)
-                    paragraphs.append(line)
-    tables.finish()
-
-    published, signer = meta.closing_date(paragraphs)
-    if published:  # the signature block is not part of the last section's text
-        _strip_signature(bodies[max(bodies)] if bodies else preamble, signer)
-    report.preamble = join_lines(preamble)
-    report.sections = [Section(no, titles[no], join_lines(bodies[no]), heading_where.get(no)) for no in sorted(bodies)]
-    report.published = published
-    _meta(report, doc, title_block, signer)
+        walk.feed(block)
+    walk.tables.finish()
+    signer = _narrative(report, walk)
+    _meta(report, doc, walk.title_block, signer)
     _format(report, version2, header_variants)
-    if report.table3 is None and "table3" in tables.headers_seen:
-        report.notes.append("表三只有表头，没有可识别的数据行：未取表三的数值。")
-    if report.sections and is_truncated(report):
-        last = report.sections[-1].no
-        report.notes.append(f"报告在第{_CN[last]}部分之后就结束了，缺少第{_CN[last + 1]}至第六部分：文件可能不完整（被截断）。")
+    _missing_notes(report, walk)
     if not report.sections and report.table2 is None and report.table3 is None and report.table4 is None:
         raise NotAReport("没有找到年度报告的章节或统计表，这不像是一份政府信息公开工作年度报告。", doc.name)
     return report
+
+
+def _table2_version(doc: Document) -> tuple[str | None, list]:
+    """Table 2's version: from a flattened table's headers, else from the grids' column headers."""
+    for block in doc.blocks:
+        if isinstance(block, RunTable) and block.table == "table2" and block.version:
+            return block.version, []
+    return detect_table2_version([b for b in doc.blocks if isinstance(b, Grid)])
+
+
+def _narrative(report: Report, walk: _Walk) -> str | None:
+    """Preamble, sections and the closing date; the signing body, if printed."""
+    published, signer = meta.closing_date(walk.paragraphs)
+    if published:  # the signature block is not part of the last section's text
+        _strip_signature(walk.bodies[max(walk.bodies)] if walk.bodies else walk.preamble, signer)
+    report.preamble = join_lines(walk.preamble)
+    report.sections = [Section(no, walk.titles[no], join_lines(walk.bodies[no]), walk.heading_where.get(no))
+                       for no in sorted(walk.bodies)]
+    report.published = published
+    return signer
+
+
+def _missing_notes(report: Report, walk: _Walk) -> None:
+    if report.table3 is None and "table3" in walk.tables.headers_seen:
+        report.notes.append("表三只有表头，没有可识别的数据行：未取表三的数值。")
+    if is_truncated(report):
+        last = report.sections[-1].no
+        report.notes.append(f"报告在第{_CN[last]}部分之后就结束了，缺少第{_CN[last + 1]}至第六部分：文件可能不完整（被截断）。")
 
 
 def _only_text_cell(row: list[GridCell]) -> GridCell | None:
@@ -109,15 +163,14 @@ def _only_text_cell(row: list[GridCell]) -> GridCell | None:
 
 
 def _strip_signature(lines: list[str], signer: str | None) -> None:
-    """Drop the closing date and the signing body from the end of the narrative."""
-    for _ in range(3):
-        if not lines:
-            return
-        last = "".join(lines[-1].split())
-        if (len(last) <= 60 and meta.parse_date(last) and len(meta.DATE_ONLY.sub("", last)) <= len(signer or "")) \
-                or (signer and last == signer):
-            lines.pop()
-        else:
+    """Drop the closing date and the signing body from the end of the narrative (a contact line
+    printed after them stays)."""
+    for i in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
+        line = "".join(lines[i].split())
+        if (len(line) <= 60 and meta.parse_date(line) and len(meta.DATE_ONLY.sub("", line)) <= len(signer or "")) \
+                or (signer and line == signer):
+            del lines[i]
+        elif i < len(lines) - 1 or len(line) > 60:
             return
 
 
@@ -146,10 +199,11 @@ def _meta(report: Report, doc: Document, title_block: str | None, signer: str | 
             report.notes.append("标题和统计期限中都没有年份，报告年度按落款日期的上一年推定。")
 
 
-def _period_year(text: str) -> int | None:
-    import re
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|数据)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 
-    m = re.search(r"统计(?:期限|时限|时间|区间|数据)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", text)
+
+def _period_year(text: str) -> int | None:
+    m = _PERIOD.search(text)
     return int(m.group(1)) if m else None
 
 
@@ -165,12 +219,19 @@ def _format(report: Report, version2: str | None, header_variants) -> None:
         report.labels.append(LabelUse("table2", "header", printed, official, where))
 
 
-def parse_bytes(data: bytes, name: str) -> Report:
-    return extract(read_bytes(data, name))
+def parse_bytes(data: bytes, name: str, previous: Report | None = None) -> Report:
+    return _with_previous(extract(read_bytes(data, name)), previous)
 
 
-def parse_file(path) -> Report:
-    return extract(read_file(path))
+def parse_file(path, previous: Report | None = None) -> Report:
+    return _with_previous(extract(read_file(path)), previous)
+
+
+def _with_previous(report: Report, previous: Report | None) -> Report:
+    """Cells the digits left open that last year's figures fix (``recover.refine``)."""
+    if previous is not None:
+        recover.refine(report, previous)
+    return report
 
 
 __all__ = ["extract", "parse_bytes", "parse_file"]

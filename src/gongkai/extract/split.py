@@ -1,70 +1,406 @@
-"""Recover numbers that a flattened page ran together (``693665`` for 69 | 3 | 665).
+"""Cut numbers that a flattened page ran together (``693665`` for 69 | 3 | 665) into cells.
 
-A split is accepted only when the table's own arithmetic leaves exactly one possibility;
-otherwise nothing is returned and the cells stay null.  Parts never have leading zeros
-(a printed "05" does not occur), which is what makes a unique answer possible at all.
+A row's printed text is a string of digits (with signs and decimal points where the column
+allows them) in which a space is a certain boundary between two cells, while two digits side by
+side may or may not belong to one number.  Numbers are printed without leading zeros (a "05"
+does not occur): that, the number of cells and the table's own sums are all that can fix a cut.
+
+* ``splits(text, layout)`` lists every way of cutting one row into its cells.  A row's layout
+  may hold *groups* (cells followed by their total, as table 3's rows and table 4's three groups):
+  the total is tried first and the parts must add up to it, so long digit strings are cut in
+  bounded time; a budget bounds the search in any case (``TooMany``).
+* ``solve(unknowns, known, equations)`` keeps, of each row's ways, only those that take part in
+  at least one assignment of *every* row satisfying the table's linear equations (column totals,
+  the 勾稽 relation, last year's figures).  It is a dynamic programme over the rows whose states
+  are the partial sums of the equations still open, so its work grows with the number of distinct
+  partial sums, not with the product of the rows' ways; a state limit bounds it (``TooComplex``).
+
+Nothing here chooses between possibilities: callers keep a cell only when every remaining way
+gives it the same value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
-from itertools import combinations
 
-Check = Callable[[list[int]], bool]
-LIMIT = 200_000
+from gongkai.model import Value
 
-
-def _splits(token: str, parts: int) -> Iterator[list[int]]:
-    n = len(token)
-    for cuts in combinations(range(1, n), parts - 1):
-        bounds = (0, *cuts, n)
-        pieces = [token[a:b] for a, b in zip(bounds, bounds[1:])]
-        if any(len(p) > 1 and p[0] == "0" for p in pieces):
-            continue
-        yield [int(p) for p in pieces]
+INT, SIGNED, DECIMAL = "int", "signed", "decimal"
+_PIECE = {
+    INT: re.compile(r"0|[1-9]\d*"),
+    SIGNED: re.compile(r"[+\-]?(?:0|[1-9]\d*)"),
+    DECIMAL: re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
+}
+BUDGET = 5_000         # pieces tried for one row (a real row needs tens)
+MAX_WAYS = 64          # ways kept for one row; more is reported as too many to list
+STATE_LIMIT = 20_000   # partial-sum states of one step of ``solve``
 
 
-def _assignments(tokens: list[str], m: int) -> Iterator[list[int]]:
-    if not tokens:
-        if m == 0:
-            yield []
-        return
-    head, rest = tokens[0], tokens[1:]
-    for k in range(1, min(len(head), m - len(rest)) + 1):
-        for first in _splits(head, k):
-            for tail in _assignments(rest, m - k):
-                yield first + tail
+class TooMany(Exception):
+    """A row can be cut in more ways than are worth listing (or than the budget allows)."""
 
 
-def recover(tokens: list[str], m: int, check: Check) -> list[int] | None:
-    """The unique way to cut ``tokens`` (digit strings) into ``m`` numbers passing ``check``."""
-    if not tokens or not all(t.isdigit() for t in tokens) or sum(map(len, tokens)) < m:
-        return None
-    found: list[int] | None = None
-    for tried, candidate in enumerate(_assignments(tokens, m)):
-        if tried >= LIMIT:
-            return None
-        if check(candidate):
-            if found is not None:
-                return None
-            found = candidate
+class TooComplex(Exception):
+    """The joint system has more partial-sum states than ``STATE_LIMIT``."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The cells of a row: each one's kind, and the groups ``(first, total)`` whose cells
+    ``first … total-1`` add up to cell ``total``."""
+
+    kinds: tuple[str, ...]
+    groups: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def width(self) -> int:
+        return len(self.kinds)
+
+
+@lru_cache(maxsize=64)
+def plain(width: int, kind: str = INT) -> Layout:
+    return Layout((kind,) * width)
+
+
+@lru_cache(maxsize=64)
+def grouped(groups: int, size: int) -> Layout:
+    """``groups`` groups of ``size`` cells, each ending with its total (table 3 rows: 1 × 7;
+    table 4: 3 × 5)."""
+    return Layout((INT,) * (groups * size), tuple((g * size, g * size + size - 1) for g in range(groups)))
+
+
+def value(piece: str, kind: str = INT) -> Value:
+    if kind == DECIMAL and "." in piece:
+        return Decimal(piece)
+    return int(piece)
+
+
+def _valid(piece: str, kind: str) -> bool:
+    return _PIECE[kind].fullmatch(piece) is not None
+
+
+@lru_cache(maxsize=4096)
+def atoms(text: str) -> int:
+    """The most cells ``text`` can fill: its digits, not counting the decimals of a number."""
+    n = 0
+    for token in text.split():
+        whole = token.split(".", 1)[0]
+        n += sum(ch.isdigit() for ch in whole)
+    return n
+
+
+def tokens(text: str) -> int:
+    """The fewest cells ``text`` can fill: one per space-separated token."""
+    return len(text.split())
+
+
+def forced_by_count(text: str, width: int) -> bool:
+    """As many digits (or tokens) as cells: the text is cut one way whatever the sums say."""
+    return atoms(text) == width or tokens(text) == width
+
+
+# -- one row ---------------------------------------------------------------------------------
+
+class _Search:
+    """One row's enumeration, with its memo and budget."""
+
+    def __init__(self, budget: int):
+        self.left = budget
+        self.memo: dict[tuple, list[tuple[str, ...]]] = {}
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise TooMany
+
+    def keep(self, key: tuple, found: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+        if len(found) > MAX_WAYS * 4:
+            raise TooMany
+        self.memo[key] = found
+        return found
+
+    # A piece starts at the beginning of ``text`` and ends before a space or inside a token.
+    def _firsts(self, text: str) -> Iterator[tuple[str, str]]:
+        end = text.find(" ")
+        token = text if end < 0 else text[:end]
+        for e in range(1, len(token) + 1):
+            self.spend()
+            rest = text[e:].lstrip(" ") if e == len(token) else text[e:]
+            yield token[:e], rest
+
+    def free(self, text: str, kinds: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """Every cut of ``text`` into ``len(kinds)`` valid pieces."""
+        key = ("f", text, kinds)
+        if key in self.memo:
+            return self.memo[key]
+        k = len(kinds)
+        if not text or not tokens(text) <= k <= atoms(text):
+            return self.keep(key, [])
+        if k == 1:
+            return self.keep(key, [(text,)] if " " not in text and _valid(text, kinds[0]) else [])
+        found = []
+        for piece, rest in self._firsts(text):
+            if not rest or not _valid(piece, kinds[0]):
+                continue
+            for tail in self.free(rest, kinds[1:]):
+                found.append((piece, *tail))
+        return self.keep(key, found)
+
+    def parts(self, text: str, k: int, target: int) -> list[tuple[str, ...]]:
+        """Cuts of ``text`` into ``k`` whole numbers adding up to ``target``."""
+        key = ("p", text, k, target)
+        if key in self.memo:
+            return self.memo[key]
+        if not text or not tokens(text) <= k <= atoms(text):
+            return self.keep(key, [])
+        if k == 1:
+            ok = " " not in text and _valid(text, INT) and int(text) == target
+            return self.keep(key, [(text,)] if ok else [])
+        found = []
+        for piece, rest in self._firsts(text):
+            if not _valid(piece, INT):
+                continue
+            v = int(piece)
+            if v > target:
+                break  # longer pieces only grow
+            left = target - v
+            if not rest or not _can_sum(rest, k - 1, left):
+                continue
+            for tail in self.parts(rest, k - 1, left):
+                found.append((piece, *tail))
+        return self.keep(key, found)
+
+    def group(self, text: str, k: int) -> list[tuple[str, ...]]:
+        """Cuts of ``text`` into ``k`` numbers followed by their total: the total first."""
+        key = ("g", text, k)
+        if key in self.memo:
+            return self.memo[key]
+        found = []
+        start = text.rfind(" ") + 1
+        last = text[start:]
+        for length in range(1, len(last) + 1):
+            self.spend()
+            total = last[len(last) - length:]
+            if not _valid(total, INT):
+                continue
+            head = text[:len(text) - length].rstrip(" ")
+            if not head or not _can_sum(head, k, int(total)):
+                continue
+            for parts in self.parts(head, k, int(total)):
+                found.append((*parts, total))
+        return self.keep(key, found)
+
+    def blocks(self, text: str, blocks: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, ...]]:
+        """Cuts of ``text`` into a sequence of blocks (a group, or free cells of given kinds)."""
+        key = ("b", text, blocks)
+        if key in self.memo:
+            return self.memo[key]
+        (kind, kinds), rest_blocks = blocks[0], blocks[1:]
+        if not rest_blocks:
+            found = self.group(text, len(kinds) - 1) if kind == "group" else self.free(text, kinds)
+            return self.keep(key, found)
+        width = len(kinds)
+        after = sum(len(b[1]) for b in rest_blocks)
+        found = []
+        for left, right in _cuts(text):
+            self.spend()
+            if not (tokens(left) <= width <= atoms(left) and tokens(right) <= after <= atoms(right)):
+                continue
+            heads = self.blocks(left, blocks[:1])
+            if not heads:
+                continue
+            for tail in self.blocks(right, rest_blocks):
+                found += [(*head, *tail) for head in heads]
+        return self.keep(key, found)
+
+
+def _can_sum(text: str, k: int, target: int) -> bool:
+    """Whether ``k`` numbers cut from ``text`` could add up to ``target``, by their digit counts:
+    each is at most ``target`` (so has at most its digits), and the largest has at most the digits
+    left when the others have one each (so the sum has at most one more)."""
+    n, digits = atoms(text), len(str(target))
+    return n <= k * digits and digits <= n - (k - 1) + 1
+
+
+def _cuts(text: str) -> Iterator[tuple[str, str]]:
+    """Every place ``text`` can be cut in two: at a space, or between two non-space characters."""
+    for c in range(1, len(text)):
+        if text[c] == " ":
+            yield text[:c].rstrip(" "), text[c + 1:].lstrip(" ")
+        elif text[c - 1] != " ":
+            yield text[:c], text[c:]
+
+
+def _blocks(layout: Layout) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out: list[tuple[str, tuple[str, ...]]] = []
+    starts = {first: total for first, total in layout.groups}
+    i = 0
+    free: list[str] = []
+    while i < layout.width:
+        if i in starts:
+            if free:
+                out.append(("free", tuple(free)))
+                free = []
+            out.append(("group", layout.kinds[i:starts[i] + 1]))
+            i = starts[i] + 1
+        else:
+            free.append(layout.kinds[i])
+            i += 1
+    if free:
+        out.append(("free", tuple(free)))
+    return tuple(out)
+
+
+def normalise(text: str) -> str:
+    """Single spaces between tokens, none at the ends."""
+    return " ".join(text.split())
+
+
+def splits(text: str, layout: Layout, use_groups: bool = True, budget: int = BUDGET) -> list[tuple[str, ...]]:
+    """Every way of cutting ``text`` into the cells of ``layout`` (pieces as printed); with
+    ``use_groups`` only the ways whose groups add up.  Raises ``TooMany`` past the budget or
+    past ``MAX_WAYS`` ways."""
+    text = normalise(text)
+    if not text:
+        return []
+    search = _Search(budget)
+    if use_groups:
+        found = search.blocks(text, _blocks(layout))
+    else:
+        found = search.free(text, layout.kinds)
+    if len(found) > MAX_WAYS:
+        raise TooMany
     return found
 
 
-@lru_cache(maxsize=None)
-def row_total_check(width: int) -> Check:
-    """Last number is the sum of the ones before it (table 3 rows)."""
-    return lambda v: len(v) == width and v[-1] == sum(v[:-1])
+def values(pieces: Sequence[str], layout: Layout) -> tuple[Value, ...]:
+    return tuple(value(p, k) for p, k in zip(pieces, layout.kinds))
 
 
-def grouped_total_check(groups: int, size: int) -> Check:
-    """Each group of ``size`` ends with the sum of its others (table 4's three groups)."""
-    def check(v: list[int]) -> bool:
-        return len(v) == groups * size and all(
-            v[g * size + size - 1] == sum(v[g * size:g * size + size - 1]) for g in range(groups))
-    return check
+def unique(tokens_: list[str], layout: Layout) -> list[Value] | None:
+    """The one way to cut ``tokens_`` (the texts of cells that each hold one or more numbers)
+    into ``layout`` whose groups add up; None when there is none, several, or too many to tell."""
+    try:
+        found = splits(" ".join(tokens_), layout)
+    except TooMany:
+        return None
+    return list(values(found[0], layout)) if len(found) == 1 else None
 
 
-def no_check(v: list[int]) -> bool:
-    return True
+# -- a whole table -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Equation:
+    """``sum(coefficient * cell) == const``; ``basis`` names it (``model.BASIS``)."""
+
+    terms: tuple[tuple[str, int], ...]
+    const: Value
+    basis: str
+
+
+@dataclass
+class Unknown:
+    """A row whose cut is not known: its cells and the ways its own constraints allow."""
+
+    cells: tuple[str, ...]
+    candidates: list[tuple[Value, ...]]
+
+
+def usable(equations: Sequence[Equation], unknowns: Sequence[Unknown],
+           known: Mapping[str, Value]) -> list[tuple[Equation, Value, dict[int, list[tuple[int, int]]]]]:
+    """The equations whose every cell is known or in an unknown row, with the right-hand side
+    once the known cells are moved over, and their terms by unknown row."""
+    where = {cell: (u, p) for u, unk in enumerate(unknowns) for p, cell in enumerate(unk.cells)}
+    out = []
+    for eq in equations:
+        rhs = eq.const
+        terms: dict[int, list[tuple[int, int]]] = {}
+        for cell, coef in eq.terms:
+            if cell in where:
+                u, p = where[cell]
+                if any(c[p] is None for c in unknowns[u].candidates):
+                    break  # a blank among the ways: the equation cannot be evaluated
+                terms.setdefault(u, []).append((p, coef))
+                continue
+            v = known.get(cell)
+            if v is None:
+                break
+            rhs -= coef * v
+        else:
+            if terms:
+                out.append((eq, rhs, terms))
+    return out
+
+
+def solve(unknowns: Sequence[Unknown], known: Mapping[str, Value], equations: Sequence[Equation],
+          limit: int = STATE_LIMIT) -> list[list[int]] | None:
+    """For each unknown row, the indexes of its candidates that belong to at least one
+    assignment of all rows satisfying every usable equation; None when no assignment does.
+    Raises ``TooComplex`` when a step has more than ``limit`` partial-sum states."""
+    eqs = usable(equations, unknowns, known)
+    viable = [list(range(len(u.candidates))) for u in unknowns]
+    multi = []
+    for _, rhs, terms in eqs:
+        if len(terms) == 1:
+            ((u, row_terms),) = terms.items()
+            cands = unknowns[u].candidates
+            viable[u] = [k for k in viable[u] if sum(c * cands[k][p] for p, c in row_terms) == rhs]
+        else:
+            multi.append((rhs, terms))
+    if any(not v for v in viable):
+        return None
+    if not multi:
+        return viable
+    order = sorted({u for _, terms in multi for u in terms})
+    closing = {u: [e for e, (_, terms) in enumerate(multi) if max(terms) == u] for u in order}
+    # contribution[u][k]: (equation, amount) pairs that candidate k of row u adds
+    contribution = {
+        u: {k: [(e, sum(c * unknowns[u].candidates[k][p] for p, c in terms[u]))
+                for e, (_, terms) in enumerate(multi) if u in terms] for k in viable[u]}
+        for u in order
+    }
+    rhs = [r for r, _ in multi]
+
+    def step(state: tuple, u: int, k: int) -> tuple | None:
+        s = list(state)
+        for e, amount in contribution[u][k]:
+            s[e] += amount
+        for e in closing[u]:
+            if s[e] != rhs[e]:
+                return None
+            s[e] = 0
+        return tuple(s)
+
+    zero = (0,) * len(multi)
+    layers: list[set[tuple]] = [{zero}]
+    for u in order:
+        nxt = set()
+        for state in layers[-1]:
+            for k in viable[u]:
+                s2 = step(state, u, k)
+                if s2 is not None:
+                    nxt.add(s2)
+        if len(nxt) > limit:
+            raise TooComplex
+        if not nxt:
+            return None
+        layers.append(nxt)
+    if zero not in layers[-1]:
+        return None
+    good = {zero}
+    for i in range(len(order) - 1, -1, -1):
+        u = order[i]
+        keep: set[int] = set()
+        good_before = set()
+        for state in layers[i]:
+            for k in viable[u]:
+                if step(state, u, k) in good:
+                    keep.add(k)
+                    good_before.add(state)
+        viable[u] = [k for k in viable[u] if k in keep]
+        good = good_before
+    return viable

@@ -42,6 +42,17 @@ class Piece:
     confidence: float | None = None
 
 
+@lru_cache(maxsize=1024)
+def official_label(table: str, row_id: str, version: str) -> str:
+    """The format's label of a row of table 2 (of ``version``) or table 3; "" when it has none."""
+    if table == "table3":
+        return FORMAT.table3_rows[row_id].label
+    for group, row in FORMAT.table2_rows(version):
+        if f"{group.id}.{row.id}" == row_id:
+            return row.label
+    return ""
+
+
 @lru_cache(maxsize=4096)
 def _header_kind(joined: str) -> str | None:
     """Which table a row of headers belongs to, from the markers the format lists."""
@@ -99,7 +110,7 @@ def _cell_ids(table: str, row_id: str, columns: tuple[str, ...]) -> tuple[str, .
 
 
 @lru_cache(maxsize=16384)
-def _printed_officially(text: str, table: str, row_id: str, official: str) -> bool:
+def printed_officially(text: str, table: str, row_id: str, official: str) -> bool:
     """The row label as the format prints it (up to spacing and brackets), not a variant."""
     forms = [official]
     if table == "table3":
@@ -316,13 +327,7 @@ class TableExtractor:
         self._assign(table, row_id, official, Piece(text, where, "label"), [])
 
     def _official(self, table: str, row_id: str) -> str:
-        if table == "table3":
-            return FORMAT.table3_rows[row_id].label
-        version = self.version2 or "2021"
-        for group, row in FORMAT.table2_rows(version):
-            if f"{group.id}.{row.id}" == row_id:
-                return row.label
-        return ""
+        return official_label(table, row_id, self.version2 or "2021")
 
     def _feed_unlabelled(self, pieces: list[Piece]) -> bool:
         values = [p for p in pieces if p.kind in ("value", "empty")]
@@ -356,10 +361,10 @@ class TableExtractor:
         if current is not None and row_id in current:
             self.report.notes.append(f"{_zh(label.where)}：重复的表格行“{L.squeeze(label.text)}”，已保留第一次出现的数值。")
             return
-        if not _printed_officially(label.text, table, row_id, official):
+        if not printed_officially(label.text, table, row_id, official):
             self.report.labels.append(LabelUse(table, row_id, L.squeeze(label.text), official, label.where))
-        check = split.row_total_check(len(columns)) if table == "table3" else split.no_check
-        self._write(table, row_id, columns, region, check, label.where, exact)
+        layout = split.grouped(1, len(columns)) if table == "table3" else split.plain(len(columns))
+        self._write(table, row_id, columns, region, layout, label.where, exact)
         if table == "table3":
             self.context = "table3"
         elif self.context is None:
@@ -386,7 +391,7 @@ class TableExtractor:
             tokens = [L.squeeze(p.text) for p in core]
             if core and all(p.kind == "value" and t.isdigit() for p, t in zip(core, tokens)) and \
                     any(len(t) > 1 for t in tokens):
-                numbers = split.recover(tokens, m, check)
+                numbers = split.unique(tokens, check)
                 where = core[0].where
                 raw = " ".join(p.text for p in core)
                 if numbers is None:
@@ -427,7 +432,7 @@ class TableExtractor:
             self.report.notes.append(f"{_zh(pieces[0].where)}：表四出现了第二行数据，未采用。")
             return
         cells = fit(pieces, T4_WIDTH)
-        check = split.grouped_total_check(len(FORMAT.table4_groups), len(FORMAT.table4_columns))
+        check = split.grouped(len(FORMAT.table4_groups), len(FORMAT.table4_columns))
         ids = [f"table4.{g}.{c}" for g, c in FORMAT.table4_cell_order]
         if len(cells) < T4_WIDTH:
             core = strip_edges(cells)
@@ -435,7 +440,7 @@ class TableExtractor:
             if core and all(p.kind == "value" and t.isdigit() for p, t in zip(core, tokens)) and \
                     any(len(t) > 1 for t in tokens):
                 cells = core
-                numbers = split.recover(tokens, T4_WIDTH, check)
+                numbers = split.unique(tokens, check)
                 raw = " ".join(p.text for p in cells)
                 where = cells[0].where
                 for i, cell_id in enumerate(ids):

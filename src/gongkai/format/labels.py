@@ -42,6 +42,24 @@ def label_key(text: str) -> str:
     return s.translate(_DROP).lower()
 
 
+@lru_cache(maxsize=4096)
+def _char_key(ch: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", ch).split()).translate(_DROP).lower()
+
+
+@lru_cache(maxsize=16384)
+def keyed(text: str) -> tuple[str, tuple[int, ...]]:
+    """``label_key`` without the numbering stripped, and for each of its characters the index of
+    the character of ``text`` it comes from (to find where a label ends inside running text)."""
+    key: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        k = _char_key(ch)
+        key.append(k)
+        index += [i] * len(k)
+    return "".join(key), tuple(index)
+
+
 @dataclass(frozen=True)
 class LabelMatch:
     key: str        # e.g. "table3:denied.state_secret" or "table2:art20_1.rules"

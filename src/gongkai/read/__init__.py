@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gongkai.errors import UnreadableFile
 from gongkai.files import read_regular
-from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph
+from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph, Run, RunTable
 
 # Reports are a few kilobytes of text; anything far larger is not a report (or is hostile).
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -58,10 +58,13 @@ def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
             f"文件过大（{len(data) / 1048576:.1f} MB），超过{form.upper()}报告的上限 {limit // 1048576} MB，"
             "不像是一份年度报告。", name)
     if form in ("txt", "md"):
+        from gongkai.read.crawler import looks_flattened, read_crawler
         from gongkai.read.decode import decode
         from gongkai.read.text import read_text
 
-        doc = read_text(decode(data, name, declared=False), name, form)
+        text = decode(data, name, declared=False)
+        # Text a crawler kept of a page: the body run into one line, tables flattened.
+        doc = read_crawler(text, name, form) if looks_flattened(text) else read_text(text, name, form)
     elif form == "html":
         from gongkai.read.decode import decode
         from gongkai.read.html import read_html
@@ -105,4 +108,5 @@ def read_file(path: str | os.PathLike) -> Document:
     return read_bytes(file_bytes(path), str(path))
 
 
-__all__ = ["Block", "Document", "Grid", "GridCell", "Paragraph", "detect_form", "file_bytes", "read_bytes", "read_file"]
+__all__ = ["Block", "Document", "Grid", "GridCell", "Paragraph", "Run", "RunTable", "detect_form", "file_bytes",
+           "read_bytes", "read_file"]

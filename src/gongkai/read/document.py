@@ -38,7 +38,32 @@ class Grid:
     loose: bool = False  # a line of prose that only looked like a row (text split at spaces)
 
 
-Block = Paragraph | Grid
+@dataclass
+class Run:
+    """One row of a table whose cells a crawler ran together: its label as printed and its
+    digits as printed (spaces kept: they may separate cells, or be padding)."""
+
+    row: str  # row id of the format (``granted``, ``art20_1.rules``; table 4: ``all``)
+    label: str
+    text: str
+    where: Where | None = None  # where the digits start (``line`` and ``char``)
+    label_where: Where | None = None
+
+
+@dataclass
+class RunTable:
+    """A table read from flattened text (``read/crawler.py``): rows named by the format's label
+    sequence, cells still to be recovered from the digits (``extract/recover.py``)."""
+
+    table: str  # table2 | table3 | table4
+    runs: list[Run]
+    where: Where | None = None
+    version: str | None = None  # table 2: the version its column headers point to
+    headers: list[tuple[str, str, Where | None]] = field(default_factory=list)  # (printed, official) variants
+    extra: list[Run] = field(default_factory=list)  # labelled digits the format has no row for
+
+
+Block = Paragraph | Grid | RunTable
 
 
 @dataclass

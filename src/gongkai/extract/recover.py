@@ -1,0 +1,391 @@
+"""Cells of the tables a crawler flattened (``read/crawler.py``): the printed digits of each row,
+cut into the row's cells using every constraint the national format gives.
+
+For each row the digits are kept in order and spaces are certain boundaries; what is unknown is
+where two digits side by side belong to different cells.  The constraints, weakest first:
+
+1. the number of cells and numbers printed without leading zeros (``no-leading-zero``);
+2. the row's own sums: table 3's 总计 column, table 4's three group totals (``row-total``,
+   ``table4-total``);
+3. the table's sums across rows: （七）总计 = the result rows, per column (``column-total``), and
+   一 + 二 = （七） + 四, per column (``identity``);
+4. with last year's report (``refine``): 现行有效 of last year + 制发 − 废止 = 现行有效 (``in-force``)
+   and 上年结转 = last year's 结转下年度 (``carry-over``).
+
+A row with as many digits (or tokens) as cells is read as printed.  For the others, every cut
+allowed by (1) and (2) is listed (``split.splits``), and the cuts that can take part in a whole
+table satisfying (3) are kept (``split.solve``).  A cell is written when all kept cuts agree on
+it — marked inferred, with the constraints that fixed it (``CellInfo.basis``); otherwise it stays
+null and the row's cuts are recorded (``Report.ambiguous``, reported by CELL-AMBIGUOUS).  When no
+cut satisfies (3), the table's own sums are wrong: then (3) is not used and each row stands on
+(1) and (2) alone; a row that not even its own total can cut stays unsplit.  Nothing is chosen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gongkai.extract import split
+from gongkai.extract.tables import official_label, printed_officially, row_columns, table_zh
+from gongkai.format import FORMAT
+from gongkai.model import Ambiguity, CellInfo, ExtraRow, LabelUse, Report, Value, Where
+from gongkai.read.document import Run, RunTable
+
+_UNITS = "万元个件条项次"
+_BLANKS = "/"
+_GROUP_BASIS = {"table3": "row-total", "table4": "table4-total"}
+_SHOWN = 6  # candidate cuts quoted in a note
+
+
+@dataclass
+class _Row:
+    """One printed row and what its own constraints allow."""
+
+    table: str
+    row: str
+    version: str
+    cells: tuple[str, ...]
+    layout: split.Layout
+    run: Run
+    text: str                 # the digits, tokens separated by single spaces
+    at: list[int]             # for each character of ``text``, its index in ``run.text``
+    units: dict[int, str]     # end of a token in ``text`` -> the unit printed after it (元, 个)
+    forced: tuple[str, ...] | None = None     # the one cut the count of digits leaves
+    plain: list[tuple[str, ...]] | None = None  # every cut, sums aside (None: too many)
+    local: list[tuple[str, ...]] | None = None  # cuts whose own groups add up (None: too many)
+
+
+def _tokenise(text: str) -> tuple[str, list[int], dict[int, str]]:
+    """Digits, signs and decimal points of a run; anything else (spaces, units) separates tokens."""
+    chars: list[str] = []
+    at: list[int] = []
+    units: dict[int, str] = {}
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isdigit() or ch in ".+-" or ch in _BLANKS:
+            chars.append(ch)
+            at.append(i)
+            i += 1
+            continue
+        if ch in _UNITS and chars and chars[-1] != " ":
+            j = i
+            while j < len(text) and text[j] in _UNITS:
+                j += 1
+            units[len(chars)] = text[i:j]
+            i = j
+        else:
+            i += 1
+        if chars and chars[-1] != " ":
+            chars.append(" ")
+            at.append(-1)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        at.pop()
+    return "".join(chars), at, units
+
+
+def _layout(table: str, row: str, version: str) -> tuple[tuple[str, ...], split.Layout] | None:
+    """The cell ids of a row and their layout; None for a row its table (version) lacks."""
+    if table == "table4":
+        ids = tuple(f"table4.{g}.{c}" for g, c in FORMAT.table4_cell_order)
+        return ids, split.grouped(len(FORMAT.table4_groups), len(FORMAT.table4_columns))
+    columns = row_columns(table, row, version)
+    if columns is None:
+        return None
+    ids = tuple(f"{table}.{row}.{c}" for c in columns)
+    if table == "table3":
+        return ids, split.grouped(1, len(columns))
+    specs = {c.id: c for c in FORMAT.table2_columns(version, row)}
+    kinds = tuple(split.DECIMAL if specs[c].decimal else split.SIGNED if c == "change" else split.INT
+                  for c in columns)
+    return ids, split.Layout(kinds)
+
+
+def _ways(row: _Row) -> None:
+    """What the row's digits allow on their own: the forced cut, or every cut."""
+    text, layout = row.text, row.layout
+    if not text:
+        return
+    if any(ch in _BLANKS for ch in text):  # a blank mark ("/") is one cell: only a cut by tokens is sure
+        if split.tokens(text) == layout.width:
+            row.forced = tuple(text.split())
+        else:
+            row.local = []
+        return
+    if split.forced_by_count(text, layout.width):
+        ways = split.splits(text, layout, use_groups=False)
+        row.forced = ways[0] if len(ways) == 1 else (tuple(text.split()) if split.tokens(text) == layout.width else None)
+        if row.forced is not None:
+            return
+    try:
+        row.plain = split.splits(text, layout, use_groups=False)
+    except split.TooMany:
+        row.plain = None
+    if not layout.groups:
+        row.local = row.plain
+        return
+    try:
+        row.local = split.splits(text, layout)
+    except split.TooMany:
+        row.local = None
+
+
+def _value(piece: str) -> Value:
+    if piece in _BLANKS:
+        return None
+    return split.value(piece, split.DECIMAL)
+
+
+def table3_equations(rows: Iterable[str]) -> list[split.Equation]:
+    """（七）总计 = the result rows, and 一 + 二 = （七） + 四, per column, in the layout the rows show."""
+    layout = FORMAT.table3_layout("2019" if "other" in set(rows) else "2021")
+    outcome = [r for r in FORMAT.table3_outcome_rows if r in layout]
+    eqs = []
+    for c in FORMAT.table3_column_ids:
+        eqs.append(split.Equation(
+            ((f"table3.total.{c}", 1), *((f"table3.{r}.{c}", -1) for r in outcome)), 0, "column-total"))
+        eqs.append(split.Equation(
+            ((f"table3.new_received.{c}", 1), (f"table3.carried_over.{c}", 1), (f"table3.total.{c}", -1),
+             (f"table3.carried_forward.{c}", -1)), 0, "identity"))
+    return eqs
+
+
+def cross_year_equations(report: Report, previous: Report) -> list[split.Equation]:
+    """Last year's figures this year's must continue: 现行有效 and 结转."""
+    eqs = []
+    if report.format == "2021" and previous.format == "2021":
+        for row in FORMAT.table2_group("2021", "art20_1").rows:
+            key = f"table2.art20_1.{row.id}"
+            prev = previous.value(f"{key}.in_force")
+            if prev is not None:
+                eqs.append(split.Equation(((f"{key}.in_force", 1), (f"{key}.made", -1), (f"{key}.repealed", 1)),
+                                          prev, "in-force"))
+    for c in FORMAT.table3_column_ids:
+        prev = previous.value(f"table3.carried_forward.{c}")
+        if prev is not None:
+            eqs.append(split.Equation(((f"table3.carried_over.{c}", 1),), prev, "carry-over"))
+    return eqs
+
+
+# -- reading a table -----------------------------------------------------------------------------
+
+def read_table(report: Report, table: RunTable, version: str | None) -> None:
+    """Write the cells of a flattened table into ``report``."""
+    version = version or "2021"
+    rows: list[_Row] = []
+    for run in table.runs:
+        row = _row(report, table.table, run, version)
+        if row is not None:
+            rows.append(row)
+    for run in table.extra:
+        report.extra_rows.append(ExtraRow(table.table, run.label, [run.text.strip()], run.label_where))
+    for printed, official, where in table.headers:
+        report.labels.append(LabelUse(table.table, "header", printed, official, where))
+    for row in rows:
+        _ways(row)
+    equations = table3_equations(r.row for r in rows) if table.table == "table3" else []
+    _settle(report, rows, equations)
+
+
+def _row(report: Report, table: str, run: Run, version: str) -> _Row | None:
+    shape = _layout(table, run.row, version)
+    label = run.label or table_zh(table)
+    if shape is None:  # e.g. a 2019-only row in a 2021 table
+        report.extra_rows.append(ExtraRow(table, label, [run.text.strip()], run.label_where))
+        return None
+    current = report.table(table)
+    if table != "table4" and current is not None and run.row in current:
+        report.notes.append(f"{_zh(run.label_where)}：重复的表格行“{label}”，已保留第一次出现的数值。")
+        return None
+    if table != "table4":
+        official = official_label(table, run.row, version)
+        if not printed_officially(run.label, table, run.row, official):
+            report.labels.append(LabelUse(table, run.row, run.label, official, run.label_where))
+    text, at, units = _tokenise(run.text)
+    return _Row(table, run.row, version, shape[0], shape[1], run, text, at, units)
+
+
+def _settle(report: Report, rows: list[_Row], equations: list[split.Equation]) -> None:
+    """Solve the table's rows together and write every cell."""
+    known = {c: _value(p) for r in rows if r.forced is not None for c, p in zip(r.cells, r.forced)}
+    open_rows = [r for r in rows if r.forced is None and r.local]
+    unknowns = [split.Unknown(r.cells, [tuple(_value(p) for p in way) for way in r.local or []]) for r in open_rows]
+    viable: list[list[int]] | None = None
+    joint: list[set[str]] = [set() for _ in open_rows]
+    if unknowns and equations:
+        try:
+            viable = split.solve(unknowns, known, equations)
+        except split.TooComplex:
+            viable = None
+        if viable is not None:
+            for eq, _, terms in split.usable(equations, unknowns, known):
+                for u in terms:
+                    joint[u].add(eq.basis)
+    position = {id(r): u for u, r in enumerate(open_rows)}
+    for row in rows:  # in printed order
+        if row.forced is not None:
+            _write_forced(report, row)
+        elif not row.local:
+            _write_unsplit(report, row)
+        else:
+            u = position[id(row)]
+            ways = [row.local[k] for k in viable[u]] if viable is not None else list(row.local)
+            _write_ways(report, row, ways, joint[u])
+
+
+# -- writing cells -------------------------------------------------------------------------------
+
+def _pieces(row: _Row, way: tuple[str, ...]) -> list[tuple[str, Where | None]]:
+    """Each piece of a cut as printed (with its unit) and where it stands."""
+    out = []
+    i = 0
+    for piece in way:
+        while i < len(row.text) and row.text[i] == " ":
+            i += 1
+        start, i = i, i + len(piece)
+        raw = piece + row.units.get(i, "")
+        out.append((raw, _shift(row.run.where, row.at[start])))
+    return out
+
+
+def _shift(where: Where | None, offset: int) -> Where | None:
+    if where is None or where.char is None or offset <= 0:
+        return where
+    return Where(line=where.line, char=where.char + offset)
+
+
+def _write_forced(report: Report, row: _Row) -> None:
+    assert row.forced is not None
+    for cell, piece, (raw, where) in zip(row.cells, row.forced, _pieces(row, row.forced)):
+        report.set_value(cell, _value(piece), CellInfo(raw, where))
+
+
+def _write_ways(report: Report, row: _Row, ways: list[tuple[str, ...]], joint: set[str]) -> None:
+    group_basis = (_GROUP_BASIS[row.table],) if row.layout.groups else ()
+    undecided = False
+    for p, cell in enumerate(row.cells):
+        values = {way[p] for way in ways}
+        if len(values) != 1:
+            undecided = True
+            report.set_value(cell, None, CellInfo(row.run.text.strip(), row.run.where))
+            continue
+        piece = ways[0][p]
+        if row.plain is not None and all(way[p] == piece for way in row.plain):
+            basis: tuple[str, ...] = ("no-leading-zero",)
+        elif row.local is not None and all(way[p] == piece for way in row.local):
+            basis = group_basis
+        else:
+            basis = group_basis + tuple(sorted(joint))
+        raw, where = _pieces(row, ways[0])[p]
+        report.set_value(cell, _value(piece), CellInfo(raw, where, inferred=True, basis=basis))
+    if undecided:
+        amb = Ambiguity(row.table, row.row, list(row.cells), row.run.text.strip(), row.run.where,
+                        [list(way) for way in ways])
+        report.ambiguous.append(amb)
+        report.notes.append(ambiguity_note(amb, row.version))
+
+
+def _write_unsplit(report: Report, row: _Row) -> None:
+    raw = row.run.text.strip()
+    for cell in row.cells:
+        report.set_value(cell, None, CellInfo(raw, row.run.where))
+    if not row.text:
+        return  # nothing printed: blank cells
+    amb = Ambiguity(row.table, row.row, list(row.cells), raw, row.run.where, [],
+                    "too-many" if row.local is None else "no-split")
+    report.ambiguous.append(amb)
+    report.notes.append(ambiguity_note(amb, row.version))
+
+
+def row_name(table: str, row: str, version: str | None = None) -> str:
+    if table == "table4":
+        return "表四"
+    if table == "table3":
+        return f"表三“{FORMAT.table3_rows[row].label}”行"
+    label = official_label(table, row, version or "2021") or official_label(table, row, "2019") or row
+    return f"表二“{label}”行"
+
+
+def ways_zh(candidates: list[list[str]]) -> str:
+    shown = "；".join("|".join(c) for c in candidates[:_SHOWN])
+    return shown + (f"等 {len(candidates)} 种" if len(candidates) > _SHOWN else "")
+
+
+def ambiguity_note(amb: Ambiguity, version: str | None = None) -> str:
+    where = _zh(amb.where)
+    name = row_name(amb.table, amb.row, version)
+    if amb.reason == "ambiguous":
+        return (f"{where}：{name}的数字印作“{amb.raw}”，中间没有分隔，按表内关系仍有 {len(amb.candidates)} 种拆法"
+                f"（{ways_zh(amb.candidates)}），拆法不一致的单元格留空。")
+    if amb.reason == "too-many":
+        return f"{where}：{name}的数字印作“{amb.raw}”，中间没有分隔，可能的拆法过多，保留原样，相关单元格留空。"
+    return (f"{where}：{name}的数字印作“{amb.raw}”，无法拆成 {len(amb.cells)} 个符合本行合计的数"
+            "（报告自身的合计有误），保留原样，相关单元格留空。")
+
+
+def _zh(where: Where | None) -> str:
+    return where.zh() if where else "（位置不明）"
+
+
+# -- last year's report ----------------------------------------------------------------------------
+
+def refine(report: Report, previous: Report) -> list[str]:
+    """Fix ambiguous cells with last year's figures (``in-force``, ``carry-over``) where that
+    leaves one cut; the cells newly fixed.  The report's own constraints are kept; when last
+    year's figures cannot be met by any cut, nothing changes."""
+    pending = [a for a in report.ambiguous if a.candidates]
+    if not pending:
+        return []
+    fixed: list[str] = []
+    cross = cross_year_equations(report, previous)
+    for table in ("table2", "table3"):
+        ambs = [a for a in pending if a.table == table]
+        if not ambs:
+            continue
+        in_runs = {c for a in ambs for c in a.cells}
+        known = {c: v for c, v in report.iter_cells() if c.startswith(table + ".") and c not in in_runs}
+        unknowns = [split.Unknown(tuple(a.cells), [tuple(_value(p) for p in c) for c in a.candidates]) for a in ambs]
+        equations = (table3_equations(report.table3 or {}) if table == "table3" else []) + \
+            [e for e in cross if e.terms[0][0].startswith(table + ".")]
+        try:
+            viable = split.solve(unknowns, known, equations)
+        except split.TooComplex:
+            continue
+        if viable is None:
+            continue
+        used: list[set[str]] = [set() for _ in ambs]
+        for eq, _, terms in split.usable(equations, unknowns, known):
+            for u in terms:
+                used[u].add(eq.basis)
+        for u, amb in enumerate(ambs):
+            fixed += _narrow(report, amb, [amb.candidates[k] for k in viable[u]], used[u])
+    report.ambiguous = [a for a in report.ambiguous if not a.candidates or a.open_cells()]
+    if fixed:
+        report.notes.append(f"按上年报告的数字（现行有效件数、结转下年度）确定了 {len(fixed)} 个原先无法确定的单元格。")
+    return fixed
+
+
+def _narrow(report: Report, amb: Ambiguity, ways: list[list[str]], used: set[str]) -> list[str]:
+    """Keep the cuts last year's figures allow; write the cells they now agree on."""
+    if len(ways) == len(amb.candidates):
+        return []
+    before = set(amb.open_cells())
+    old_note = ambiguity_note(amb, report.format)
+    amb.candidates = ways
+    group = (_GROUP_BASIS[amb.table],) if amb.table in _GROUP_BASIS else ()
+    basis = group + tuple(sorted(used - set(group)))
+    fixed = []
+    for p, cell in enumerate(amb.cells):
+        if cell in before and len({w[p] for w in ways}) == 1:
+            report.set_value(cell, _value(ways[0][p]), CellInfo(ways[0][p], amb.where, inferred=True, basis=basis))
+            fixed.append(cell)
+    if old_note in report.notes:
+        report.notes.remove(old_note)
+        if amb.open_cells():
+            report.notes.append(ambiguity_note(amb, report.format))
+    return fixed
+
+
+__all__ = ["read_table", "refine", "table3_equations", "cross_year_equations", "ambiguity_note"]

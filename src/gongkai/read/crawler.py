@@ -1,0 +1,546 @@
+"""Text a crawler kept of a report page: header lines, then the whole body on one line.
+
+Most published reports that researchers hold are not the original files but the text a crawler
+or an archive extracted from the portal pages: a few header lines (``标题: …``, ``发布时间: …``,
+``==== 正文 ====``), then the body with its paragraphs run into one line, the headings
+(``一、总体情况`` …) inside the running text and every table flattened — cells run together
+(``行政规范性文件5730``) or separated by stray padding spaces, the next row's item number glued
+to the digits (``…00000002.其他法律…``).  Nothing says where a cell ends, but the national
+format fixes the order of every table's labels, so this reader:
+
+* finds the sections by their numbered titles, in order (fuzzily, for typos);
+* finds each table by its anchor (``第二十条第（一）项``, the 勾稽 note or ``申请人情况``, the
+  ``行政复议 … 结果维持`` header) and reads it as a sequence of (label, digits) pairs: the text
+  before each run of digits must *end* with a row label of the format, so group labels, headers,
+  repeated labels and Word comments before it do not matter, and typos are matched fuzzily;
+* keeps the digits as printed (``Run``).  Cutting them into cells is extraction's work
+  (``extract/recover.py``), with the table's sums.
+
+The text is matched in a normalised copy of the same length (half-width forms, comments and
+``&nbsp;`` blanked), so every offset is also an offset into the original for positions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from gongkai.format import FORMAT
+from gongkai.format import labels as L
+from gongkai.model import Where, at_char
+from gongkai.read.document import Document, Paragraph, Run, RunTable
+
+# -- detection ---------------------------------------------------------------------------------
+
+_NUMERALS = "一二三四五六"
+_SECTION_HEADS = sorted({form[:4] for spec in FORMAT.sections for form in (spec.title, *spec.variants)})
+_MARKER = re.compile("|".join([rf"[{_NUMERALS}]\s*[、.．]\s*(?:{'|'.join(map(re.escape, _SECTION_HEADS))})",
+                               r"第\s*二\s*十\s*条\s*第", r"申请人情况", r"结果维持"]))
+_LONG_LINE = 200
+
+
+def looks_flattened(text: str) -> bool:
+    """A line that holds two or more headings or table anchors: the body was run into one line."""
+    for line in text.splitlines():
+        if len(line) < _LONG_LINE:
+            continue
+        found = {"".join(m.group().split()) for m in _MARKER.finditer(line)}
+        if len(found) >= 2:
+            return True
+    return False
+
+
+# -- normalised text ---------------------------------------------------------------------------
+
+_HALF = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_HALF.update({0x3000: " ", 0xA0: " ", ord("\t"): " ", ord("\r"): " ", ord("\n"): " "})
+_BLANKED = re.compile(r"<!--.{0,200}?-->|<!\[[^\]]{0,60}\]>|&nbsp;?|&ensp;|&emsp;", re.S)
+
+
+def normalise(text: str) -> str:
+    """Half-width forms, whitespace as spaces, Word comments and entities blanked: same length."""
+    text = text.translate(_HALF)
+    return _BLANKED.sub(lambda m: " " * len(m.group()), text)
+
+
+_HEADER_KEY = re.compile(r"^\s*(标题|题目|发布时间|发布日期|文号|发布机构|来源|栏目|原文链接|网址|本地目录|索引号|"
+                         r"主题分类|成文日期|作者)\s*[:：]\s*(.*)$")
+_BODY_MARK = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
+_HEADER_NOTE = re.compile(r"^\s*页面链接与图片详见")
+_CHROME_HEAD = re.compile(r"^\s*当前位置\s*:.{0,400}?相关链接\s*:\s*", re.S)
+_CHROME_TAIL = re.compile(r"(?:\s*(?:附件下载|相关附件|打印本页|关闭窗口|【打印】|【关闭】|\[打印\]|\[关闭\]))+\s*$")
+
+
+def _header(lines: list[str]) -> tuple[dict[str, str], int]:
+    """The crawler's ``key: value`` lines and the index of the first body line."""
+    for i, line in enumerate(lines[:40]):
+        if _BODY_MARK.match(line):
+            fields = {}
+            for head in lines[:i]:
+                m = _HEADER_KEY.match(head)
+                if m:
+                    fields.setdefault(m.group(1), m.group(2).strip())
+            return fields, i + 1
+    fields, i = {}, 0
+    while i < len(lines) and (_HEADER_KEY.match(lines[i]) or _HEADER_NOTE.match(lines[i]) or not lines[i].strip()):
+        m = _HEADER_KEY.match(lines[i])
+        if m:
+            fields.setdefault(m.group(1), m.group(2).strip())
+        i += 1
+    return fields, i
+
+
+class _Body:
+    """The body text, its normalised copy and positions (line, character) of offsets."""
+
+    def __init__(self, lines: list[str], first_line: int):
+        self.orig = "\n".join(lines)
+        self.norm = normalise(self.orig)
+        self.first_line = first_line
+        self.breaks = [i for i, ch in enumerate(self.orig) if ch == "\n"]
+
+    def where(self, offset: int) -> Where:
+        k = bisect.bisect_left(self.breaks, offset)
+        start = self.breaks[k - 1] + 1 if k else 0
+        return at_char(self.first_line + k, offset - start + 1)
+
+    def text(self, start: int, end: int) -> str:
+        return self.orig[start:end]
+
+
+# -- sections ----------------------------------------------------------------------------------
+
+@dataclass
+class _Heading:
+    no: int
+    start: int
+    end: int
+    title: str
+
+
+@lru_cache(maxsize=8)
+def _title_forms(no: int) -> tuple[str, ...]:
+    spec = next(s for s in FORMAT.sections if s.no == no)
+    return tuple(L.squeeze(f) for f in (spec.title, *spec.variants))
+
+
+def _nonspace(text: str, start: int, n: int) -> tuple[str, int]:
+    """The first ``n`` non-space characters from ``start`` and the offset after the last."""
+    out: list[str] = []
+    i = start
+    while i < len(text) and len(out) < n:
+        if text[i] != " ":
+            out.append(text[i])
+        i += 1
+    return "".join(out), i
+
+
+_TITLE_END = re.compile(r"情况|事项|措施")
+
+
+def _title_at(norm: str, start: int, no: int) -> int | None:
+    """End of section ``no``'s title printed from ``start``, if one is printed there."""
+    best, end = 0.0, None
+    for form in _title_forms(no):
+        for delta in (0, -1, 1, -2, 2):
+            got, stop = _nonspace(norm, start, len(form) + delta)
+            if not got:
+                continue
+            score = 100.0 if got == form else fuzz.ratio(got, form)
+            if score > best:
+                best, end = score, stop
+        if best == 100.0:
+            break
+    if best >= 86:
+        return end
+    spec = next(s for s in FORMAT.sections if s.no == no)
+    window, _ = _nonspace(norm, start, 30)
+    m = _TITLE_END.search(window)
+    if m and any(k in window[:m.end()] for k in spec.keywords):
+        return _nonspace(norm, start, m.end())[1]
+    return None
+
+
+def _headings(norm: str, start: int, end: int) -> list[_Heading]:
+    """The numbered section headings, in order; a section whose heading is not found is skipped."""
+    found: list[_Heading] = []
+    pos = start
+    for no in range(1, len(FORMAT.sections) + 1):
+        pattern = re.compile(rf"{_NUMERALS[no - 1]}\s*[、.．]\s*")
+        for m in pattern.finditer(norm, pos, end):
+            title_end = _title_at(norm, m.end(), no)
+            if title_end is not None:
+                found.append(_Heading(no, m.start(), title_end, ""))
+                pos = title_end
+                break
+    return found
+
+
+# -- row labels --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _table3_forms() -> dict[str, tuple[str, ...]]:
+    return {rid: _forms(row.core, row.label, *row.variants) for rid, row in FORMAT.table3_rows.items()}
+
+
+@lru_cache(maxsize=1)
+def _table2_forms() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for version in ("2021", "2019"):
+        for group, row in FORMAT.table2_rows(version):
+            out.setdefault(f"{group.id}.{row.id}", []).extend((row.label, *row.variants))
+    return {rid: _forms(*forms) for rid, forms in out.items()}
+
+
+def _forms(*labels: str) -> tuple[str, ...]:
+    keys: list[str] = []
+    for label in labels:
+        k = L.label_key(label)
+        if k and k not in keys:
+            keys.append(k)
+    return tuple(keys)
+
+
+# The table-3 rows in printed order, both layouts: （六） is one row (2019) or three (2021).
+_T3_ORDER = tuple(dict.fromkeys(FORMAT.table3_layout("2021")[:20] + ("other",) + FORMAT.table3_layout("2021")[20:]))
+_NUMBERING_BEFORE = re.compile(r"(?:\(\s*[一二三四五六七八九十]+\s*\)|[一二三四五六七八九十]+\s*[、.]|\d{1,2}\s*[.、]?)\s*$")
+
+
+@lru_cache(maxsize=32768)
+def _tail_match(text: str, rows: tuple[str, ...], table: str) -> tuple[str, int] | None:
+    """(row id, index in ``text`` where its label starts) when ``text`` ends with a row label."""
+    forms = _table3_forms() if table == "table3" else _table2_forms()
+    key, index = L.keyed(text)
+    if not key:
+        return None
+    best: tuple[float, int, str] | None = None  # (score, key length matched, row)
+    for row in rows:
+        for form in forms[row]:
+            if key.endswith(form):
+                cand = (100.0, len(form), row)
+                if best is None or cand > best:
+                    best = cand
+    if best is None:
+        for row in rows:
+            for form in forms[row]:
+                if len(form) < 4:
+                    continue
+                for n in (len(form), len(form) - 1, len(form) + 1):
+                    if n > len(key):
+                        continue
+                    score = fuzz.ratio(key[-n:], form)
+                    if score >= 85 and (best is None or (score, n) > best[:2]):
+                        best = (score, n, row)
+    if best is None:
+        return None
+    start = index[len(key) - best[1]]
+    m = _NUMBERING_BEFORE.search(text, 0, start)
+    return best[2], (m.start() if m else start)
+
+
+# -- tables --------------------------------------------------------------------------------------
+
+_RUN3 = re.compile(r"[\d/][\d/ ]*")
+_RUN2 = re.compile(r"(?:[+\-]?\d+(?:\.\d+)?(?: *(?:万元|元|个|件|条|项|次))? *)+")
+_GLUE = ".、"
+_T2_ANCHOR = re.compile(r"第\s*二\s*十\s*条\s*第?\s*\(\s*[一二三四五六七八九]\s*\)\s*项|信息内容")
+_T3_ANCHOR = re.compile(r"\(\s*本列数据|勾稽关系|申请人情况|本年新收")
+_T4_ANCHOR = re.compile(r"行政复议(?=.{0,40}?(?:行政诉讼|结果维持))")
+_GROUP_LABEL = re.compile(r"第\s*二\s*十\s*条\s*第?\s*\(\s*([一二三四五六七八九])\s*\)\s*项")
+_MAX_LABEL_TEXT = 220  # characters between two runs of a table (headers and labels), at most
+_PROSE = re.compile(r"[。；;！？]")
+
+
+@dataclass
+class _Rows:
+    runs: list[Run]
+    extra: list[Run]
+    texts: list[tuple[int, str, int]]  # (offset, text before a run, where its row label starts)
+    end: int
+
+
+def _strip_glued_number(norm: str, start: int, end: int) -> int:
+    """End of a table-3 run without the next row's item number glued on (``00000002.其他…``)."""
+    if end < len(norm) - 1 and norm[end] in _GLUE and not norm[end + 1].isdigit():
+        k = end - 1
+        if start <= k and norm[k] in "12345678" and (k == start or not norm[k - 1].isdigit()
+                                                       or any(ch.isdigit() for ch in norm[start:k])):
+            return k
+    return end
+
+
+def _read_rows(body: _Body, start: int, stop: int, table: str) -> _Rows:
+    """(label, digits) pairs from ``start``: each run of digits named by the row label that ends
+    the text before it; stops at prose, at text no row label ends, or after table 3's last row."""
+    norm = body.norm
+    run_re = _RUN3 if table == "table3" else _RUN2
+    out = _Rows([], [], [], start)
+    pos = text_start = start
+    order = _T3_ORDER if table == "table3" else tuple(_table2_forms())
+    last = -1
+    while True:
+        m = run_re.search(norm, pos, stop)
+        if not m:
+            break
+        run_end = len(norm[:m.end()].rstrip(" "))
+        if table == "table3":
+            run_end = _strip_glued_number(norm, m.start(), run_end)
+            if run_end <= m.start() or not norm[m.start():run_end].strip():
+                pos = m.end()  # only an item number ("1.属于…"): part of the label text
+                continue
+        text = norm[text_start:m.start()]
+        if _PROSE.search(text) or len(text) > _MAX_LABEL_TEXT:
+            break
+        rows = order[last + 1:last + 5] if table == "table3" else order
+        hit = _tail_match(text, rows, table)
+        digits = norm[m.start():run_end]
+        if hit is None:
+            short = L.squeeze(text)
+            if not short or len(short) > 20 or re.search(r"[,:，：]", short):
+                break
+            out.extra.append(Run("", short, digits, body.where(m.start()), body.where(text_start)))
+        else:
+            row, label_at = hit
+            label_start = text_start + label_at
+            label = " ".join(body.text(label_start, m.start()).split())
+            out.runs.append(Run(row, label, digits, body.where(m.start()), body.where(label_start)))
+            out.texts.append((text_start, text, label_at))
+            if table == "table3":
+                last = order.index(row)
+        out.end = pos = text_start = run_end
+        if table == "table3" and hit is not None and hit[0] == "carried_forward":
+            break
+    return out
+
+
+def _align(header: str, labels: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(printed, official) for the labels of a flattened header printed otherwise (one typo or a
+    truncated word between two labels that are printed as the format has them)."""
+    sq = L.squeeze(header)
+    out: list[tuple[str, str]] = []
+    cursor, missing = 0, []
+    for label in labels:
+        official = L.squeeze(label)
+        i = sq.find(official, cursor)
+        if i < 0:
+            missing.append(label)
+            continue
+        gap = sq[cursor:i]
+        if len(missing) == 1 and gap and fuzz.ratio(gap, L.squeeze(missing[0])) >= 50:
+            out.append((gap, missing[0]))
+        missing = []
+        cursor = i + len(official)
+    gap = sq[cursor:]
+    if len(missing) == 1 and gap and fuzz.ratio(gap, L.squeeze(missing[0])) >= 50:
+        out.append((gap, missing[0]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _version_keys() -> dict[str, tuple[str, ...]]:
+    return {v: tuple(L.squeeze(m) for m in ms) for v, ms in FORMAT.table2_version_markers.items()}
+
+
+def _table2(body: _Body, start: int, stop: int) -> tuple[RunTable, int, int] | None:
+    for anchor in _T2_ANCHOR.finditer(body.norm, start, stop):
+        rows = _read_rows(body, anchor.start(), stop, "table2")
+        if rows.runs:
+            break
+    else:
+        return None
+    headers = [(text[:label_at], offset) for offset, text, label_at in rows.texts]
+    votes = {v: sum(L.squeeze(h).count(k) for h, _ in headers for k in keys) for v, keys in _version_keys().items()}
+    version = None if votes["2021"] == votes["2019"] else max(votes, key=lambda v: votes[v])
+    variants: list[tuple[str, str, Where | None]] = []
+    group = None
+    for (header, offset), run in zip(headers, rows.runs):
+        m = None
+        for m in _GROUP_LABEL.finditer(header):
+            pass
+        heads = header[m.end():] if m else header
+        heads = heads.split("信息内容", 1)[-1]
+        group = run.row.split(".")[0]
+        if version and L.squeeze(heads):
+            columns = tuple(c.label for c in FORMAT.table2_group(version, group).columns) \
+                if any(g.id == group for g in FORMAT.table2[version]) else ()
+            variants += [(p, o, body.where(offset)) for p, o in _align(heads, columns)]
+    table = RunTable("table2", rows.runs, body.where(anchor.start()), version, variants, rows.extra)
+    return table, anchor.start(), rows.end
+
+
+_T3_HEADERS = ("自然人", "法人或其他组织", "总计", *(c.label for c in FORMAT.table3_columns[1:6]))
+
+
+def _table3(body: _Body, start: int, stop: int) -> tuple[RunTable, int, int] | None:
+    for anchor in _T3_ANCHOR.finditer(body.norm, start, stop):
+        rows = _read_rows(body, anchor.start(), stop, "table3")
+        if rows.runs:
+            break
+    else:
+        return None
+    variants = []
+    if rows.texts and rows.runs[0].row == "new_received":
+        offset, text, label_at = rows.texts[0]
+        variants = [(p, o, body.where(offset)) for p, o in _align(text[:label_at], _T3_HEADERS)]
+    table = RunTable("table3", rows.runs, body.where(anchor.start()), None, variants, rows.extra)
+    return table, anchor.start(), rows.end
+
+
+@lru_cache(maxsize=1)
+def _t4_markers() -> tuple[str, ...]:
+    return tuple(L.squeeze(m) for m in FORMAT.table4_header_markers)
+
+
+def _table4(body: _Body, start: int, stop: int) -> tuple[RunTable, int, int] | None:
+    norm = body.norm
+    for anchor in _T4_ANCHOR.finditer(norm, start, stop):
+        m = _RUN3.search(norm, anchor.start(), stop)
+        if not m:
+            return None
+        header = L.squeeze(norm[anchor.start():m.start()])
+        if _PROSE.search(header) or len(header) > _MAX_LABEL_TEXT or sum(k in header for k in _t4_markers()) < 2:
+            continue
+        end = len(norm[:m.end()].rstrip(" "))
+        run = Run("all", "", norm[m.start():end], body.where(m.start()), body.where(anchor.start()))
+        return RunTable("table4", [run], body.where(anchor.start())), anchor.start(), end
+    return None
+
+
+# -- the document --------------------------------------------------------------------------------
+
+_TITLE_AT_START = re.compile(r"^\s*(\S[^。，,；;：:]{3,80}?政府信息公开(?:工作)?年度报告)")
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}")
+
+
+def read_crawler(text: str, name: str, form: str = "txt") -> Document:
+    lines = text.splitlines()
+    fields, first = _header(lines)
+    body = _Body(lines[first:], first + 1)
+    norm = body.norm
+    doc = Document(name=name, form=form)
+    title = fields.get("标题") or fields.get("题目")
+    if title:
+        doc.title_hint = title
+    start, end = 0, len(norm)
+    m = _CHROME_HEAD.match(norm)
+    if m:
+        start = m.end()
+    m = _CHROME_TAIL.search(norm, start)
+    if m:
+        end = m.start()
+    start = _title_block(doc, body, start, title)
+    headings = _headings(norm, start, end)
+    tables = _tables(body, start, end, headings)
+    events: list[tuple[int, int, object]] = [(h.start, h.end, h) for h in headings]
+    for table, t_start, t_end in tables:
+        events = [e for e in events if not (t_start <= e[0] < t_end)]  # no heading inside a table
+        events.append((t_start, t_end, table))
+    events.sort(key=lambda e: e[0])
+    pos = start
+    for e_start, e_end, item in events:
+        _narrative(doc, body, pos, e_start)
+        if isinstance(item, _Heading):
+            printed = " ".join(body.text(item.start, item.end).split())
+            doc.blocks.append(Paragraph(printed, body.where(item.start), heading=True))
+        else:
+            doc.blocks.append(item)
+        pos = max(pos, e_end)
+    _narrative(doc, body, pos, end, last=True, agency=_agency_hint(title))
+    return doc
+
+
+def _title_block(doc: Document, body: _Body, start: int, title: str | None) -> int:
+    """Emit the title when the body starts with it; the offset after it."""
+    norm = body.norm
+    lead = len(norm) - len(norm[start:].lstrip(" "))
+    if title:
+        want = L.squeeze(title.translate(_HALF))
+        got, stop = _nonspace(norm, lead, len(want))
+        if got == want:
+            doc.blocks.append(Paragraph(" ".join(body.text(lead, stop).split()), body.where(lead)))
+            return stop
+        return start
+    m = _TITLE_AT_START.match(norm, start)
+    if m:
+        doc.blocks.append(Paragraph(body.text(m.start(1), m.end(1)), body.where(m.start(1))))
+        return m.end(1)
+    return start
+
+
+def _tables(body: _Body, start: int, end: int, headings: list[_Heading]) -> list[tuple[RunTable, int, int]]:
+    """Tables 2, 3 and 4 in order, each searched from its section's heading (or the end of the
+    table before it) up to the next heading found."""
+    at = {h.no: h for h in headings}
+    out = []
+    pos = start
+    for no, read in ((2, _table2), (3, _table3), (4, _table4)):
+        pos = max(pos, at[no].end if no in at else pos)
+        stop = next((h.start for h in headings if h.no > no and h.start >= pos), end)
+        found = read(body, pos, stop)
+        if found:
+            out.append(found)
+            pos = found[2]
+    return out
+
+
+def _agency_hint(title: str | None) -> str | None:
+    """The body named in the title (before its year), to find the signature in the last line."""
+    if not title:
+        return None
+    m = _YEAR.search(title)
+    head = L.squeeze(title[:m.start()]) if m else ""
+    return head or None
+
+
+def _narrative(doc: Document, body: _Body, start: int, end: int, last: bool = False,
+               agency: str | None = None) -> None:
+    """The running text between two headings or tables, as paragraphs; the signature block at
+    the end of the report (body, date, contact) as separate lines."""
+    text = body.text(start, end)
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    if not text:
+        return
+    start += lead
+    pieces = [(0, len(text))]
+    if last:
+        pieces = _signature_pieces(text, agency)
+    for a, b in pieces:
+        piece = text[a:b].strip()
+        if piece:
+            doc.blocks.append(Paragraph(" ".join(piece.split()), body.where(start + a + len(text[a:b]) - len(text[a:b].lstrip()))))
+
+
+def _signature_pieces(text: str, agency: str | None) -> list[tuple[int, int]]:
+    """Cut the closing lines off the last paragraph: after its last sentence, a date, the body's
+    name and a contact line stand apart on the printed page."""
+    date = None
+    for date in _DATE.finditer(text):
+        pass
+    if date is None or len(text) - date.start() > 120 or _PROSE.search(text, date.end()):
+        return [(0, len(text))]
+    cut = max(text.rfind(p, 0, date.start()) for p in "。！？")
+    cut = cut + 1 if cut >= 0 else 0
+    if agency:
+        i = L.squeeze(text[cut:date.start()]).find(agency)
+        if i >= 0:  # "无平潭…局 2021年1月19日": the body's name starts the signature
+            k, seen = cut, 0
+            while seen < i:
+                if not text[k].isspace():
+                    seen += 1
+                k += 1
+            while text[k].isspace():
+                k += 1
+            cut = k
+    pieces = [(0, cut)] if cut else []
+    for m in re.finditer(r"\S+", text[cut:]):  # "某局 2022年1月7日 （联系人：…）": one line each
+        pieces.append((cut + m.start(), cut + m.end()))
+    return pieces
+
+
+__all__ = ["looks_flattened", "read_crawler"]
