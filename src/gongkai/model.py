@@ -346,6 +346,11 @@ class Report:
                 for column, value in columns.items():
                     yield f"{name}.{row}.{column}", value
 
+    def undecided(self, amb: Ambiguity) -> list[str]:
+        """The cells of a run of digits that are still without a value (the cuts disagree on them
+        and nothing else has fixed them)."""
+        return [c for c in amb.open_cells() if self.value(c) is None]
+
     def section(self, no: int) -> Section | None:
         return next((s for s in self.sections if s.no == no), None)
 

@@ -49,7 +49,7 @@ def test_check_is_pure(consistent):
 
 
 def test_catalogue_has_every_rule_with_a_severity_and_message():
-    expected = {"T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL", "CELL-BLANK", "SECTION-MISSING",
+    expected = {"T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL", "CELL-BLANK", "CELL-AMBIGUOUS", "SECTION-MISSING",
                 "SECTION-TITLE", "TABLE-MISSING", "TABLE-INCOMPLETE", "ROW-EXTRA", "LABEL-NONSTANDARD",
                 "FORMAT-VERSION", "FORMAT-LAYOUT", "TEXT-TABLE", "PERIOD", "DEADLINE", "FEE-STATEMENT",
                 "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "COPY", "TEXT-PLACEHOLDER"}

@@ -1,7 +1,7 @@
 """The report's shape against the format: sections, tables, rows, cells, labels, version.
 
-SECTION-MISSING, SECTION-TITLE, TABLE-MISSING, TABLE-INCOMPLETE, CELL-BLANK, ROW-EXTRA,
-LABEL-NONSTANDARD, FORMAT-VERSION, FORMAT-LAYOUT.
+SECTION-MISSING, SECTION-TITLE, TABLE-MISSING, TABLE-INCOMPLETE, CELL-BLANK, CELL-AMBIGUOUS,
+ROW-EXTRA, LABEL-NONSTANDARD, FORMAT-VERSION, FORMAT-LAYOUT.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from gongkai.check.catalogue import cn_number, data, finding, rules
 from gongkai.format import FORMAT
 from gongkai.format.labels import is_official
 from gongkai.format.names import column_label, row_label, table_name, table_title
-from gongkai.model import TABLES, Finding, Report
+from gongkai.model import TABLES, Finding, Report, split_cell_id
 
 
 def section_missing(report: Report) -> Iterator[Finding]:
@@ -52,16 +52,17 @@ def table_incomplete(report: Report) -> Iterator[Finding]:
 
 
 def cell_blank(report: Report) -> Iterator[Finding]:
+    undecided = {cell for amb in report.ambiguous for cell in report.undecided(amb)}  # CELL-AMBIGUOUS
     for table, row, columns in shape.expected_rows(report):
         t = report.table(table)
         if t is None or row not in t:
             continue  # TABLE-MISSING / TABLE-INCOMPLETE
         values = t[row]
-        if all(values.get(column) is not None for column, _ in columns):
+        if all(values.get(column) is not None or cell_id in undecided for column, cell_id in columns):
             continue
         blank, detail = [], []
         for column, cell_id in columns:
-            if values.get(column) is not None:
+            if values.get(column) is not None or cell_id in undecided:
                 continue
             blank.append(cell_id)
             info = report.cells.get(cell_id)
@@ -70,6 +71,33 @@ def cell_blank(report: Report) -> Iterator[Finding]:
             detail.append(f"{column_label(table, row, column, shape.version(report))}：{shown}")
         yield finding(report, "CELL-BLANK", blank, table=table_name(table),
                       row=row_label(table, row, shape.version(report)), count=len(blank), detail="，".join(detail))
+
+
+def cell_ambiguous(report: Report) -> Iterator[Finding]:
+    """Digits printed without separators that the format's sums do not cut one way."""
+    version = shape.version(report)
+    for amb in report.ambiguous:
+        _, row, _ = split_cell_id(amb.cells[0])
+        name = table_name(amb.table) if amb.table == "table4" else \
+            f"{table_name(amb.table)}“{row_label(amb.table, row, version)}”行"
+        cells = report.undecided(amb)
+        if not cells:
+            continue  # fixed since with last year's figures
+        if amb.reason == "ambiguous":
+            columns = "、".join(f"“{_cell_name(c, version)}”" for c in cells)
+            yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, row=name, raw=amb.raw,
+                          count=len(amb.candidates), ways="；".join("|".join(c) for c in amb.candidates), columns=columns)
+        else:
+            template = rules()["CELL-AMBIGUOUS"].extra[f"{amb.reason.replace('-', '_')}_message"]
+            yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name,
+                          raw=amb.raw, count=len(amb.cells))
+
+
+def _cell_name(cell_id: str, version: str) -> str:
+    table, row, column = split_cell_id(cell_id)
+    if table == "table4":
+        return f"{row_label(table, row)}—{column_label(table, row, column)}"
+    return column_label(table, row, column, version)
 
 
 def row_extra(report: Report) -> Iterator[Finding]:
@@ -135,5 +163,5 @@ def format_layout(report: Report) -> Iterator[Finding]:
     yield finding(report, "FORMAT-LAYOUT", cells, detail=detail, version=version)
 
 
-RULES = (section_missing, section_title, table_missing, table_incomplete, cell_blank, row_extra,
+RULES = (section_missing, section_title, table_missing, table_incomplete, cell_blank, cell_ambiguous, row_extra,
          label_nonstandard, format_version, format_layout)

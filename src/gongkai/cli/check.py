@@ -26,6 +26,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from gongkai.check import check_report, has_errors
+    from gongkai.extract.recover import refine
     from gongkai.inputs import expand
     from gongkai.load import load_all
 
@@ -56,6 +57,8 @@ def run(args) -> int:
         if previous is not None and previous.year and report.year and previous.year != report.year - 1:
             print(f"gongkai：{path}：上年报告（{args.previous}）的年度为 {previous.year} 年，"
                   f"不是 {report.year - 1} 年；跨年度比较的结果仅供参考。", file=sys.stderr)
+        if previous is not None:
+            refine(report, previous)  # digits run together that last year's figures cut one way
         findings = check_report(report, previous)
         errors += has_errors(findings)
         if args.json:

@@ -26,18 +26,22 @@ def add_parser(sub) -> None:
                           "confidence（OCR 置信度）")
     p.add_argument("-o", "--output", metavar="输出文件",
                    help="写入文件而不是标准输出（未加 --csv 时写 JSON / JSON Lines）")
+    p.add_argument("--previous", metavar="上年报告",
+                   help="同一机关上一年度的报告：连在一起印出、无法唯一拆开的数字，按上年的现行有效件数和结转数再拆")
     p.set_defaults(handler=run)
 
 
 def run(args) -> int:
     from gongkai.extract import is_truncated
+    from gongkai.extract.recover import refine
     from gongkai.inputs import expand
-    from gongkai.load import load_all
+    from gongkai.load import load, load_all
     from gongkai.render.cells import HEADER, cell_rows
 
     files = list(expand(args.paths))
     if not files:
         raise GongkaiError("没有找到可读取的报告文件。", " ".join(args.paths))
+    previous = load(args.previous) if args.previous else None
     # Several files, or a directory (however many files it holds), give one report per line.
     lines = len(files) > 1 or any(os.path.isdir(p) for p in args.paths)
     as_json = args.json or (args.output and not args.csv) or lines
@@ -58,6 +62,8 @@ def run(args) -> int:
             several = lines or len(reports) > 1  # a JSON Lines file holds several reports
             for report in reports:
                 read += 1
+                if previous is not None:
+                    refine(report, previous)  # digits run together that last year's figures cut one way
                 incomplete += report.source.form != "yaml" and is_truncated(report)  # a source is not cut off
                 for note in report.notes:
                     print(f"gongkai：{path}：{note}", file=sys.stderr)

@@ -63,6 +63,16 @@ def _safe_form(input_form, data: bytes, name: str) -> str | None:
         return None
 
 
+def cell_rows(report) -> list[tuple]:
+    """(cell id, value, raw, place, inferred) of every cell, as the store keeps them."""
+    rows = []
+    for cell_id, value in report.iter_cells():
+        info = report.cells.get(cell_id)
+        rows.append((cell_id, value, info.raw if info and info.raw != "" else None,
+                     str(info.where) if info and info.where else None, 1 if info and info.inferred else 0))
+    return rows
+
+
 def _process(name: str, data: bytes) -> dict:
     from gongkai.load import input_form, load_input, one
 
@@ -84,11 +94,7 @@ def _process(name: str, data: bytes) -> dict:
         checked = True
     except Exception as exc:  # noqa: BLE001 - keep the parse even when a rule breaks
         report.notes.append(f"检查未完成（{type(exc).__name__}：{exc}）。")
-    cells = []
-    for cell_id, value in report.iter_cells():
-        info = report.cells.get(cell_id)
-        cells.append((cell_id, value, info.raw if info and info.raw != "" else None,
-                      str(info.where) if info and info.where else None, 1 if info and info.inferred else 0))
+    cells = cell_rows(report)
     d = report.to_dict()
     # Serialised here, in parallel, rather than in the single parent that writes the store.
     # A report JSON keeps the form of the file it was read from; the corpus records what it was given.

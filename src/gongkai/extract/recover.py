@@ -237,17 +237,21 @@ def _settle(report: Report, rows: list[_Row], equations: list[split.Equation]) -
 
 # -- writing cells -------------------------------------------------------------------------------
 
-def _pieces(row: _Row, way: tuple[str, ...]) -> list[tuple[str, Where | None]]:
+def _pieces(text: str, at: list[int], units: dict[int, str], where: Where | None,
+            way: tuple[str, ...]) -> list[tuple[str, Where | None]]:
     """Each piece of a cut as printed (with its unit) and where it stands."""
     out = []
     i = 0
     for piece in way:
-        while i < len(row.text) and row.text[i] == " ":
+        while i < len(text) and text[i] == " ":
             i += 1
         start, i = i, i + len(piece)
-        raw = piece + row.units.get(i, "")
-        out.append((raw, _shift(row.run.where, row.at[start])))
+        out.append((piece + units.get(i, ""), _shift(where, at[start])))
     return out
+
+
+def _row_pieces(row: _Row, way: tuple[str, ...]) -> list[tuple[str, Where | None]]:
+    return _pieces(row.text, row.at, row.units, row.run.where, way)
 
 
 def _shift(where: Where | None, offset: int) -> Where | None:
@@ -258,7 +262,7 @@ def _shift(where: Where | None, offset: int) -> Where | None:
 
 def _write_forced(report: Report, row: _Row) -> None:
     assert row.forced is not None
-    for cell, piece, (raw, where) in zip(row.cells, row.forced, _pieces(row, row.forced)):
+    for cell, piece, (raw, where) in zip(row.cells, row.forced, _row_pieces(row, row.forced)):
         report.set_value(cell, _value(piece), CellInfo(raw, where))
 
 
@@ -278,7 +282,7 @@ def _write_ways(report: Report, row: _Row, ways: list[tuple[str, ...]], joint: s
             basis = group_basis
         else:
             basis = group_basis + tuple(sorted(joint))
-        raw, where = _pieces(row, ways[0])[p]
+        raw, where = _row_pieces(row, ways[0])[p]
         report.set_value(cell, _value(piece), CellInfo(raw, where, inferred=True, basis=basis))
     if undecided:
         amb = Ambiguity(row.table, row.row, list(row.cells), row.run.text.strip(), row.run.where,
@@ -331,60 +335,78 @@ def _zh(where: Where | None) -> str:
 
 # -- last year's report ----------------------------------------------------------------------------
 
-def refine(report: Report, previous: Report) -> list[str]:
+CROSS_YEAR = frozenset({"in-force", "carry-over"})
+_REFINED = "按上年报告的数字"
+
+
+def refine(report: Report, previous: Report | None) -> list[str]:
     """Fix ambiguous cells with last year's figures (``in-force``, ``carry-over``) where that
-    leaves one cut; the cells newly fixed.  The report's own constraints are kept; when last
-    year's figures cannot be met by any cut, nothing changes."""
-    pending = [a for a in report.ambiguous if a.candidates]
-    if not pending:
-        return []
+    leaves one cut, keeping the report's own constraints; the cells whose value changed.
+
+    The ambiguities keep every cut the report itself allows, so this can be redone with another
+    last-year report (or with none: ``previous=None`` undoes it).  When last year's figures fit no
+    cut, they are not used."""
+    changed = _undo_cross_year(report)
     fixed: list[str] = []
-    cross = cross_year_equations(report, previous)
-    for table in ("table2", "table3"):
-        ambs = [a for a in pending if a.table == table]
-        if not ambs:
-            continue
-        in_runs = {c for a in ambs for c in a.cells}
-        known = {c: v for c, v in report.iter_cells() if c.startswith(table + ".") and c not in in_runs}
-        unknowns = [split.Unknown(tuple(a.cells), [tuple(_value(p) for p in c) for c in a.candidates]) for a in ambs]
-        equations = (table3_equations(report.table3 or {}) if table == "table3" else []) + \
-            [e for e in cross if e.terms[0][0].startswith(table + ".")]
-        try:
-            viable = split.solve(unknowns, known, equations)
-        except split.TooComplex:
-            continue
-        if viable is None:
-            continue
-        used: list[set[str]] = [set() for _ in ambs]
-        for eq, _, terms in split.usable(equations, unknowns, known):
-            for u in terms:
-                used[u].add(eq.basis)
-        for u, amb in enumerate(ambs):
-            fixed += _narrow(report, amb, [amb.candidates[k] for k in viable[u]], used[u])
-    report.ambiguous = [a for a in report.ambiguous if not a.candidates or a.open_cells()]
+    if previous is not None:
+        cross = cross_year_equations(report, previous)
+        for table in ("table2", "table3"):
+            fixed += _refine_table(report, table, [e for e in cross if e.terms[0][0].startswith(table + ".")])
+    report.notes = [n for n in report.notes if not n.startswith(_REFINED)]
+    for amb in report.ambiguous:  # the note of an ambiguity stays while a cell of it is open
+        note = ambiguity_note(amb, report.format)
+        if note in report.notes and not report.undecided(amb):
+            report.notes.remove(note)
+        elif note not in report.notes and report.undecided(amb):
+            report.notes.append(note)
     if fixed:
-        report.notes.append(f"按上年报告的数字（现行有效件数、结转下年度）确定了 {len(fixed)} 个原先无法确定的单元格。")
-    return fixed
+        report.notes.append(f"{_REFINED}（现行有效件数、结转下年度继续办理）确定了 {len(fixed)} 个原先无法确定的单元格。")
+    return list(dict.fromkeys(changed + fixed))
 
 
-def _narrow(report: Report, amb: Ambiguity, ways: list[list[str]], used: set[str]) -> list[str]:
-    """Keep the cuts last year's figures allow; write the cells they now agree on."""
-    if len(ways) == len(amb.candidates):
+def _undo_cross_year(report: Report) -> list[str]:
+    undone = []
+    for amb in report.ambiguous:
+        for cell in amb.open_cells():
+            info = report.cells.get(cell)
+            if info is not None and CROSS_YEAR & set(info.basis):
+                report.set_value(cell, None, CellInfo(amb.raw, amb.where))
+                undone.append(cell)
+    return undone
+
+
+def _refine_table(report: Report, table: str, cross: list[split.Equation]) -> list[str]:
+    ambs = [a for a in report.ambiguous if a.table == table and a.candidates and report.undecided(a)]
+    if not ambs or not cross:
         return []
-    before = set(amb.open_cells())
-    old_note = ambiguity_note(amb, report.format)
-    amb.candidates = ways
-    group = (_GROUP_BASIS[amb.table],) if amb.table in _GROUP_BASIS else ()
-    basis = group + tuple(sorted(used - set(group)))
+    in_runs = {c for a in ambs for c in a.cells}
+    known = {c: v for c, v in report.iter_cells() if c.startswith(table + ".") and c not in in_runs}
+    unknowns = [split.Unknown(tuple(a.cells), [tuple(_value(p) for p in c) for c in a.candidates]) for a in ambs]
+    equations = (table3_equations(report.table3 or {}) if table == "table3" else []) + cross
+    try:
+        viable = split.solve(unknowns, known, equations)
+    except split.TooComplex:
+        return []
+    if viable is None:
+        return []
+    used: list[set[str]] = [set() for _ in ambs]
+    for eq, _, terms in split.usable(equations, unknowns, known):
+        for u in terms:
+            used[u].add(eq.basis)
     fixed = []
-    for p, cell in enumerate(amb.cells):
-        if cell in before and len({w[p] for w in ways}) == 1:
-            report.set_value(cell, _value(ways[0][p]), CellInfo(ways[0][p], amb.where, inferred=True, basis=basis))
-            fixed.append(cell)
-    if old_note in report.notes:
-        report.notes.remove(old_note)
-        if amb.open_cells():
-            report.notes.append(ambiguity_note(amb, report.format))
+    for u, amb in enumerate(ambs):
+        if not CROSS_YEAR & used[u]:
+            continue
+        ways = [amb.candidates[k] for k in viable[u]]
+        group = (_GROUP_BASIS[table],) if table in _GROUP_BASIS else ()
+        basis = group + tuple(sorted(used[u] - set(group)))
+        text, at, units = _tokenise(amb.raw)
+        pieces = _pieces(text, at, units, amb.where, tuple(ways[0]))
+        for p, cell in enumerate(amb.cells):
+            if cell in report.undecided(amb) and len({w[p] for w in ways}) == 1:
+                raw, where = pieces[p]
+                report.set_value(cell, _value(ways[0][p]), CellInfo(raw, where, inferred=True, basis=basis))
+                fixed.append(cell)
     return fixed
 
 
