@@ -2,8 +2,9 @@
 
     python bench/parse.py [--seconds 1] [--rounds 9] [--check]
 
-Inputs: the five seed reports (text) and generated government-CMS HTML pages (page chrome,
-Word markup, GBK).  Start-up (imports, first parse) is excluded.  Text and HTML rounds alternate,
+Inputs: the five seed reports (text), generated government-CMS HTML pages (page chrome, Word
+markup, GBK) and the ten crawler texts of examples/crawler-text (the body on one line, tables
+flattened: their digits are cut into cells with the tables' sums).  Start-up (imports, first parse) is excluded.  Text and HTML rounds alternate,
 so that both see the same load on a shared machine; prints the median of the rounds, the slowest
 and fastest, which HTML walk ran (compiled or Python) and the peak resident memory.
 """
@@ -29,12 +30,13 @@ from tests.writers import Damage, random_report, to_html  # noqa: E402
 
 def inputs() -> dict[str, list[tuple[bytes, str]]]:
     text = [(p.read_bytes(), p.name) for p in sorted((ROOT / "examples").glob("*.txt"))]
+    crawler = [(p.read_bytes(), p.name) for p in sorted((ROOT / "examples" / "crawler-text").glob("*.txt"))]
     rng = random.Random(0)
     html = []
     for i in range(20):
         report = random_report(rng, rng.choice(["2019", "2021"]))
         html.append((to_html(report, Damage(spaced=i % 2 == 0), charset="gbk" if i % 3 else "utf-8"), f"r{i}.html"))
-    return {"text": text, "html": html}
+    return {"text": text, "html": html, "crawler": crawler}
 
 
 def rate(docs: list[tuple[bytes, str]], seconds: float, check: bool) -> float:
@@ -82,11 +84,11 @@ def main() -> None:
         for form, docs in sets.items():
             rounds[form].append(rate(docs, args.seconds, args.check))
     print(f"HTML walk: {STATUS}")
-    print(f"{'input':6} {f'reports per CPU-second (median of {args.rounds})':>24} {'min':>8} {'max':>8}  avg size  time split")
+    print(f"{'input':7} {f'reports per CPU-second (median of {args.rounds})':>24} {'min':>8} {'max':>8}  avg size  time split")
     for form, docs in sets.items():
         size = sum(len(d) for d, _ in docs) / len(docs) / 1024
         share = read_share(docs, args.seconds)
-        print(f"{form:6} {statistics.median(rounds[form]):24.0f} {min(rounds[form]):8.0f} {max(rounds[form]):8.0f}"
+        print(f"{form:7} {statistics.median(rounds[form]):24.0f} {min(rounds[form]):8.0f} {max(rounds[form]):8.0f}"
               f"  {size:.1f} KiB  (reading {share:.0%}, extraction {1 - share:.0%})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak:.0f} MiB" + ("  (parse + check)" if args.check else "  (parse)"))

@@ -294,3 +294,86 @@ def to_html(report: Report, d: Damage, charset: str = "utf-8", meta: bool = True
             "<li>政府信息公开制度</li><li>法定主动公开内容</li><li>政府信息公开年报</li></ul></div><div class=\"content\">"
             + "\n".join(body) + "</div></div>" + CHROME_BOTTOM.format(site=site) + "</body></html>")
     return page.encode(charset)
+
+
+# -- text as a crawler keeps it: the body on one line, tables flattened ---------------------------
+
+@dataclass
+class Flat:
+    """How a crawler flattened a report (chosen by the caller, for the property tests)."""
+
+    pad: float = 0.0          # chance of a padding space between two cells (and around a row's digits)
+    chrome: bool = False      # CMS page chrome before and after the body
+    header: bool = True       # the crawler's 标题/发布时间/… lines and ==== 正文 ====
+    lines: int = 1            # body lines: 1, or a few broken at section headings
+    units: bool = False       # table 2 (2019) 采购: "个" after the count, "元" after the amount
+    drop_group6: bool = False  # 第二十条第（六）项 heading and header left out (its rows follow （五）'s)
+    title_in_body: bool = True
+
+
+def _digits(values: list, rng: random.Random, flat: Flat, units: list[str] | None = None) -> str:
+    """A row's numbers as a crawler prints them: run together, or with stray padding spaces."""
+    out = " " if rng.random() < flat.pad else ""
+    for i, v in enumerate(values):
+        if i and rng.random() < flat.pad:
+            out += " " * rng.choice([1, 1, 2])
+        out += fmt(v) + (units[i] if units else "")
+    return out + (" " if rng.random() < flat.pad else "")
+
+
+def to_crawler(report: Report, rng: random.Random, flat: Flat) -> tuple[str, dict[tuple[str, str], str]]:
+    """The crawler text of ``report`` and, per (table, row), the digits printed for it."""
+    version = report.format
+    printed: dict[tuple[str, str], str] = {}
+    parts: list[str] = []
+    if flat.chrome:
+        parts.append(f"当前位置： 首页政务公开政府信息公开年报 {report.title} 来源： 时间：2025-01-20 09:30 --> 微信 微博 "
+                     "QQ空间 全真版 文字版 文件下载 相关链接： ")
+    if flat.title_in_body:
+        parts.append(report.title or "")
+    parts.append(report.preamble)
+    breaks: list[int] = []
+    for section in report.sections:
+        breaks.append(len(parts))
+        parts.append(f"{CN[section.no]}、{section.title}")
+        parts.append(section.text)
+        if section.no == 2:
+            for group in FORMAT.table2[version]:
+                if not (flat.drop_group6 and group.id == "art20_6"):
+                    parts.append(group.label + "信息内容" + "".join(c.label for c in group.columns))
+                for row in group.rows:
+                    values = [report.value(f"table2.{group.id}.{row.id}.{c.id}") for c in group.columns]
+                    units = ["个", "元"] if flat.units and group.id == "art20_9" else None
+                    run = _digits(values, rng, flat, units)
+                    printed[("table2", f"{group.id}.{row.id}")] = run
+                    parts.append(row.label + run)
+        if section.no == 3:
+            parts.append(FORMAT.table3_note + "申请人情况自然人法人或其他组织总计"
+                         + "".join(c.label for c in FORMAT.table3_columns[1:6]))
+            for row_id, labels in table3_label_cells(version):
+                values = [report.value(f"table3.{row_id}.{c}") for c in FORMAT.table3_column_ids]
+                run = _digits(values, rng, flat)
+                printed[("table3", row_id)] = run
+                parts.append("".join(labels) + run)
+        if section.no == 4:
+            parts.append("行政复议行政诉讼" + "".join(c.label for c in FORMAT.table4_columns) + "未经复议直接起诉复议后起诉"
+                         + "".join(c.label for c in FORMAT.table4_columns) * 2)
+            run = _digits([report.value(f"table4.{g}.{c}") for g, c in FORMAT.table4_cell_order], rng, flat)
+            printed[("table4", "all")] = run
+            parts.append(run)
+    if report.published:
+        p = report.published
+        parts.append(f" {report.agency} {p.year}年{p.month}月{p.day}日")
+    if flat.chrome:
+        parts.append(" 附件下载")
+    if flat.lines > 1:  # a few lines, broken before some section headings
+        cut = set(rng.sample(breaks, min(flat.lines - 1, len(breaks))))
+        body = "".join(("\n" if i in cut else "") + p for i, p in enumerate(parts))
+    else:
+        body = "".join(parts)
+    head = ""
+    if flat.header:
+        head = (f"标题: {report.title}\n发布时间: 2025-01-20 09:30\n文号: \n发布机构: {report.agency}\n栏目: 政府信息公开年报\n"
+                "原文链接: https://www.example.gov.cn/zwgk/nb/t20250120_1.htm\n本地目录: zwgk/nb/1\n"
+                "页面链接与图片详见 links.tsv(同目录)\n==================== 正文 ====================\n")
+    return head + body, printed

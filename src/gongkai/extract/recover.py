@@ -25,17 +25,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai.extract import split
 from gongkai.extract.tables import official_label, printed_officially, row_columns, table_zh
 from gongkai.format import FORMAT
-from gongkai.model import Ambiguity, CellInfo, ExtraRow, LabelUse, Report, Value, Where
+from gongkai.model import Ambiguity, CellInfo, ExtraRow, LabelUse, Report, Value, Where, at_char
 from gongkai.read.document import Run, RunTable
 
 _UNITS = "万元个件条项次"
 _BLANKS = "/"
 _GROUP_BASIS = {"table3": "row-total", "table4": "table4-total"}
 _SHOWN = 6  # candidate cuts quoted in a note
+
+
+@dataclass(frozen=True)
+class Ways:
+    """What a row's printed digits allow on their own."""
+
+    forced: tuple[str, ...] | None = None               # the one cut the count of digits leaves
+    plain: tuple[tuple[str, ...], ...] | None = ()      # every cut, sums aside (None: too many)
+    local: tuple[tuple[str, ...], ...] | None = ()      # cuts whose own groups add up (None: too many)
 
 
 @dataclass
@@ -49,14 +59,25 @@ class _Row:
     layout: split.Layout
     run: Run
     text: str                 # the digits, tokens separated by single spaces
-    at: list[int]             # for each character of ``text``, its index in ``run.text``
-    units: dict[int, str]     # end of a token in ``text`` -> the unit printed after it (元, 个)
-    forced: tuple[str, ...] | None = None     # the one cut the count of digits leaves
-    plain: list[tuple[str, ...]] | None = None  # every cut, sums aside (None: too many)
-    local: list[tuple[str, ...]] | None = None  # cuts whose own groups add up (None: too many)
+    at: tuple[int, ...]       # for each character of ``text``, its index in ``run.text``
+    units: tuple[tuple[int, str], ...]  # (end of a token in ``text``, the unit printed after it: 元, 个)
+    ways: Ways = Ways()
+
+    @property
+    def forced(self) -> tuple[str, ...] | None:
+        return self.ways.forced
+
+    @property
+    def plain(self) -> tuple[tuple[str, ...], ...] | None:
+        return self.ways.plain
+
+    @property
+    def local(self) -> tuple[tuple[str, ...], ...] | None:
+        return self.ways.local
 
 
-def _tokenise(text: str) -> tuple[str, list[int], dict[int, str]]:
+@lru_cache(maxsize=8192)
+def _tokenise(text: str) -> tuple[str, tuple[int, ...], tuple[tuple[int, str], ...]]:
     """Digits, signs and decimal points of a run; anything else (spaces, units) separates tokens."""
     chars: list[str] = []
     at: list[int] = []
@@ -83,9 +104,10 @@ def _tokenise(text: str) -> tuple[str, list[int], dict[int, str]]:
     while chars and chars[-1] == " ":
         chars.pop()
         at.pop()
-    return "".join(chars), at, units
+    return "".join(chars), tuple(at), tuple(units.items())
 
 
+@lru_cache(maxsize=1024)
 def _layout(table: str, row: str, version: str) -> tuple[tuple[str, ...], split.Layout] | None:
     """The cell ids of a row and their layout; None for a row its table (version) lacks."""
     if table == "table4":
@@ -103,35 +125,38 @@ def _layout(table: str, row: str, version: str) -> tuple[tuple[str, ...], split.
     return ids, split.Layout(kinds)
 
 
-def _ways(row: _Row) -> None:
-    """What the row's digits allow on their own: the forced cut, or every cut."""
-    text, layout = row.text, row.layout
+@lru_cache(maxsize=8192)
+def row_cuts(text: str, layout: split.Layout) -> Ways:
+    """The cuts of ``text`` (tokens separated by single spaces) into ``layout``.  Rows recur from
+    report to report ("0000000"), hence the cache."""
+    width = layout.width
     if not text:
-        return
+        return Ways()
     if any(ch in _BLANKS for ch in text):  # a blank mark ("/") is one cell: only a cut by tokens is sure
-        if split.tokens(text) == layout.width:
-            row.forced = tuple(text.split())
-        else:
-            row.local = []
-        return
-    if split.forced_by_count(text, layout.width):
-        ways = split.splits(text, layout, use_groups=False)
-        row.forced = ways[0] if len(ways) == 1 else (tuple(text.split()) if split.tokens(text) == layout.width else None)
-        if row.forced is not None:
-            return
+        return Ways(forced=tuple(text.split())) if split.tokens(text) == width else Ways()
+    if split.forced_by_count(text, width):
+        digits = text.replace(" ", "")
+        if len(digits) == width and digits.isdigit():  # one digit a cell
+            return Ways(forced=tuple(digits))
+        found = split.splits(text, layout, use_groups=False)
+        if len(found) == 1:
+            return Ways(forced=found[0])
+        if split.tokens(text) == width:  # as printed, even a "05"
+            return Ways(forced=tuple(text.split()))
     try:
-        row.plain = split.splits(text, layout, use_groups=False)
+        plain: tuple[tuple[str, ...], ...] | None = tuple(split.splits(text, layout, use_groups=False))
     except split.TooMany:
-        row.plain = None
+        plain = None
     if not layout.groups:
-        row.local = row.plain
-        return
+        return Ways(plain=plain, local=plain)
     try:
-        row.local = split.splits(text, layout)
+        local: tuple[tuple[str, ...], ...] | None = tuple(split.splits(text, layout))
     except split.TooMany:
-        row.local = None
+        local = None
+    return Ways(plain=plain, local=local)
 
 
+@lru_cache(maxsize=4096)
 def _value(piece: str) -> Value:
     if piece in _BLANKS:
         return None
@@ -184,7 +209,7 @@ def read_table(report: Report, table: RunTable, version: str | None) -> None:
     for printed, official, where in table.headers:
         report.labels.append(LabelUse(table.table, "header", printed, official, where))
     for row in rows:
-        _ways(row)
+        row.ways = row_cuts(row.text, row.layout)
     equations = table3_equations(r.row for r in rows) if table.table == "table3" else []
     _settle(report, rows, equations)
 
@@ -237,17 +262,25 @@ def _settle(report: Report, rows: list[_Row], equations: list[split.Equation]) -
 
 # -- writing cells -------------------------------------------------------------------------------
 
-def _pieces(text: str, at: list[int], units: dict[int, str], where: Where | None,
-            way: tuple[str, ...]) -> list[tuple[str, Where | None]]:
-    """Each piece of a cut as printed (with its unit) and where it stands."""
+@lru_cache(maxsize=16384)
+def _offsets(text: str, at: tuple[int, ...], units: tuple[tuple[int, str], ...],
+             way: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """Each piece of a cut as printed (with its unit) and its offset in the run."""
+    after = dict(units)
     out = []
     i = 0
     for piece in way:
         while i < len(text) and text[i] == " ":
             i += 1
         start, i = i, i + len(piece)
-        out.append((piece + units.get(i, ""), _shift(where, at[start])))
-    return out
+        out.append((piece + after.get(i, ""), at[start]))
+    return tuple(out)
+
+
+def _pieces(text: str, at: tuple[int, ...], units: tuple[tuple[int, str], ...], where: Where | None,
+            way: tuple[str, ...]) -> list[tuple[str, Where | None]]:
+    """Each piece of a cut as printed and where it stands."""
+    return [(raw, _shift(where, offset)) for raw, offset in _offsets(text, at, units, way)]
 
 
 def _row_pieces(row: _Row, way: tuple[str, ...]) -> list[tuple[str, Where | None]]:
@@ -255,15 +288,22 @@ def _row_pieces(row: _Row, way: tuple[str, ...]) -> list[tuple[str, Where | None
 
 
 def _shift(where: Where | None, offset: int) -> Where | None:
-    if where is None or where.char is None or offset <= 0:
+    if where is None or where.char is None or where.line is None or offset <= 0:
         return where
-    return Where(line=where.line, char=where.char + offset)
+    return at_char(where.line, where.char + offset)
 
 
 def _write_forced(report: Report, row: _Row) -> None:
     assert row.forced is not None
-    for cell, piece, (raw, where) in zip(row.cells, row.forced, _row_pieces(row, row.forced)):
-        report.set_value(cell, _value(piece), CellInfo(raw, where))
+    target = report.row(row.table, row.row) if row.table != "table4" else None
+    pieces = _offsets(row.text, row.at, row.units, row.forced)
+    for cell, piece, (raw, offset) in zip(row.cells, row.forced, pieces):
+        info = CellInfo(raw, _shift(row.run.where, offset))
+        if target is None:
+            report.set_value(cell, _value(piece), info)
+        else:  # the row's own dict: the hot path of every flattened report
+            target[cell.rsplit(".", 1)[1]] = _value(piece)
+            report.cells[cell] = info
 
 
 def _write_ways(report: Report, row: _Row, ways: list[tuple[str, ...]], joint: set[str]) -> None:

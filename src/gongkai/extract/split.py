@@ -36,7 +36,7 @@ _PIECE = {
     DECIMAL: re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
 }
 BUDGET = 5_000         # pieces tried for one row (a real row needs tens)
-MAX_WAYS = 64          # ways kept for one row; more is reported as too many to list
+MAX_WAYS = 256         # ways kept for one row (3 cells of up to 24 digits); more: too many to keep
 STATE_LIMIT = 20_000   # partial-sum states of one step of ``solve``
 
 

@@ -72,6 +72,7 @@ _HEADER_KEY = re.compile(r"^\s*(标题|题目|发布时间|发布日期|文号|�
 _BODY_MARK = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
 _HEADER_NOTE = re.compile(r"^\s*页面链接与图片详见")
 _CHROME_HEAD = re.compile(r"^\s*当前位置\s*:.{0,400}?相关链接\s*:\s*", re.S)
+_CHROME_TITLE = re.compile(r"([^\s:]{4,80}年度报告)\s*来源\s*:")
 _CHROME_TAIL = re.compile(r"(?:\s*(?:附件下载|相关附件|打印本页|关闭窗口|【打印】|【关闭】|\[打印\]|\[关闭\]))+\s*$")
 
 
@@ -101,7 +102,7 @@ class _Body:
         self.orig = "\n".join(lines)
         self.norm = normalise(self.orig)
         self.first_line = first_line
-        self.breaks = [i for i, ch in enumerate(self.orig) if ch == "\n"]
+        self.breaks = [m.start() for m in re.finditer("\n", self.orig)]
 
     def where(self, offset: int) -> Where:
         k = bisect.bisect_left(self.breaks, offset)
@@ -130,39 +131,50 @@ def _title_forms(no: int) -> tuple[str, ...]:
 
 def _nonspace(text: str, start: int, n: int) -> tuple[str, int]:
     """The first ``n`` non-space characters from ``start`` and the offset after the last."""
-    out: list[str] = []
-    i = start
-    while i < len(text) and len(out) < n:
-        if text[i] != " ":
-            out.append(text[i])
+    window = text[start:start + 2 * n + 8]
+    squeezed = window.replace(" ", "")
+    if len(squeezed) < n and start + len(window) < len(text):
+        window = text[start:]
+        squeezed = window.replace(" ", "")
+    if " " not in window[:n]:
+        return squeezed[:n], start + min(n, len(window))
+    got, i = 0, 0
+    while i < len(window) and got < n:
+        if window[i] != " ":
+            got += 1
         i += 1
-    return "".join(out), i
+    return squeezed[:n], start + i
 
 
 _TITLE_END = re.compile(r"情况|事项|措施")
 
 
+@lru_cache(maxsize=8192)
+def _title_match(window: str, no: int) -> int | None:
+    """How many characters of ``window`` (squeezed text after a numeral) are section ``no``'s
+    title, if it starts with one."""
+    best, length = 0.0, None
+    for form in _title_forms(no):
+        if window.startswith(form):
+            return len(form)
+        for n in (len(form), len(form) - 1, len(form) + 1, len(form) - 2, len(form) + 2):
+            score = fuzz.ratio(window[:n], form)
+            if score > best:
+                best, length = score, n
+    if best >= 86:
+        return length
+    spec = next(s for s in FORMAT.sections if s.no == no)
+    m = _TITLE_END.search(window, 0, 30)
+    if m and any(k in window[:m.end()] for k in spec.keywords):
+        return m.end()
+    return None
+
+
 def _title_at(norm: str, start: int, no: int) -> int | None:
     """End of section ``no``'s title printed from ``start``, if one is printed there."""
-    best, end = 0.0, None
-    for form in _title_forms(no):
-        for delta in (0, -1, 1, -2, 2):
-            got, stop = _nonspace(norm, start, len(form) + delta)
-            if not got:
-                continue
-            score = 100.0 if got == form else fuzz.ratio(got, form)
-            if score > best:
-                best, end = score, stop
-        if best == 100.0:
-            break
-    if best >= 86:
-        return end
-    spec = next(s for s in FORMAT.sections if s.no == no)
-    window, _ = _nonspace(norm, start, 30)
-    m = _TITLE_END.search(window)
-    if m and any(k in window[:m.end()] for k in spec.keywords):
-        return _nonspace(norm, start, m.end())[1]
-    return None
+    window, _ = _nonspace(norm, start, 48)
+    length = _title_match(window, no)
+    return None if length is None else _nonspace(norm, start, length)[1]
 
 
 def _headings(norm: str, start: int, end: int) -> list[_Heading]:
@@ -317,12 +329,14 @@ def _read_rows(body: _Body, start: int, stop: int, table: str) -> _Rows:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _align(header: str, labels: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(printed, official) for the labels of a flattened header printed otherwise (one typo or a
-    truncated word between two labels that are printed as the format has them)."""
+    """(printed, official) for the labels of a flattened header printed otherwise: a misspelt or
+    truncated label between two printed as the format has them, or a label with a character or
+    two added ("本年增/减量")."""
     sq = L.squeeze(header)
     out: list[tuple[str, str]] = []
-    cursor, missing = 0, []
+    cursor, missing, previous = 0, [], None
     for label in labels:
         official = L.squeeze(label)
         i = sq.find(official, cursor)
@@ -332,11 +346,15 @@ def _align(header: str, labels: tuple[str, ...]) -> list[tuple[str, str]]:
         gap = sq[cursor:i]
         if len(missing) == 1 and gap and fuzz.ratio(gap, L.squeeze(missing[0])) >= 50:
             out.append((gap, missing[0]))
-        missing = []
+        elif not missing and previous and 0 < len(gap) <= 2:
+            out.append((L.squeeze(previous) + gap, previous))
+        missing, previous = [], label
         cursor = i + len(official)
     gap = sq[cursor:]
     if len(missing) == 1 and gap and fuzz.ratio(gap, L.squeeze(missing[0])) >= 50:
         out.append((gap, missing[0]))
+    elif not missing and previous and 0 < len(gap) <= 2:
+        out.append((L.squeeze(previous) + gap, previous))
     return out
 
 
@@ -430,6 +448,9 @@ def read_crawler(text: str, name: str, form: str = "txt") -> Document:
     m = _CHROME_HEAD.match(norm)
     if m:
         start = m.end()
+        t = _CHROME_TITLE.search(norm, 0, start)
+        if t and not title:  # the page's own title line, inside the chrome
+            title = doc.title_hint = " ".join(body.text(t.start(1), t.end(1)).split())
     m = _CHROME_TAIL.search(norm, start)
     if m:
         end = m.start()

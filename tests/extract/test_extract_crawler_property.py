@@ -1,0 +1,145 @@
+"""Property: consistent reports of both formats, flattened as a crawler does (body on one line or a
+few, tables run together, random padding spaces, headings inline, page chrome), parse back with
+every cell the printed digits and the format's sums determine, and no other.
+
+What is determined is worked out here independently of the parser, by brute force: every way of
+cutting each printed row into its cells (numbers without leading zeros, a decimal only where the
+column is an amount), kept when the row's own totals add up, then every combination of table 3's
+rows kept when （七）总计 is the sum of the result rows and 一 + 二 = （七） + 四 in every column.
+A cell is determined when all surviving combinations agree on it.
+"""
+
+import random
+import re
+from decimal import Decimal
+from itertools import combinations, product
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from gongkai.check import check_report
+from gongkai.extract import parse_bytes
+from gongkai.format import FORMAT
+from tests.writers import Flat, random_report, to_crawler
+
+SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+T3 = FORMAT.table3_column_ids
+_INT = re.compile(r"0|[1-9]\d*")
+_DEC = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+_UNITS = re.compile(r"[个元]")
+
+
+def _cuts(run: str, decimal: list[bool], group: int = 0) -> list[tuple[str, ...]]:
+    """Every way of cutting ``run`` (tokens split at spaces and units) into ``len(decimal)`` numbers;
+    with ``group``, only those whose every ``group`` cells end with their sum (checked as soon as a
+    group is complete, or table 4's 15 cells would take millions of cuts)."""
+    tokens = _UNITS.sub(" ", run).split()
+    width = len(decimal)
+    out = []
+
+    def walk(i: int, at: int, acc: list[str]):
+        """Next piece: from ``at`` in token ``i`` to any later point of the same token."""
+        if i == len(tokens):
+            if len(acc) == width:
+                out.append(tuple(acc))
+            return
+        left = width - len(acc)  # cells still to fill: at least one per token, at most one per digit
+        if not len(tokens) - i <= left <= len(tokens[i]) - at + sum(map(len, tokens[i + 1:])):
+            return
+        token = tokens[i]
+        for end in range(at + 1, len(token) + 1):
+            piece = token[at:end]
+            if not (_DEC if decimal[len(acc)] else _INT).fullmatch(piece):
+                continue
+            done = acc + [piece]
+            if group and len(done) % group == 0 and not _groups_add_up(tuple(map(_num, done[-group:])), group):
+                continue
+            if end == len(token):
+                walk(i + 1, 0, done)
+            else:
+                walk(i, end, done)
+
+    walk(0, 0, [])
+    return out
+
+
+def _num(p: str):
+    return Decimal(p) if "." in p else int(p)
+
+
+def _groups_add_up(values: tuple, size: int) -> bool:
+    return all(values[g + size - 1] == sum(values[g:g + size - 1]) for g in range(0, len(values), size))
+
+
+def _determined(ways: list[tuple], cells: list[str]) -> dict[str, object]:
+    """Cell -> its value when every way agrees on it."""
+    return {c: ways[0][i] for i, c in enumerate(cells) if len({w[i] for w in ways}) == 1}
+
+
+def oracle(truth, printed: dict[tuple[str, str], str]) -> dict[str, object]:
+    """Every determined cell and its value, from the printed digits alone."""
+    out: dict[str, object] = {}
+    version = truth.format
+    for (table, row), run in printed.items():
+        if table != "table2":
+            continue
+        group = FORMAT.table2_group(version, row.split(".")[0])
+        cells = [f"table2.{row}.{c.id}" for c in group.columns]
+        ways = [tuple(map(_num, w)) for w in _cuts(run, [c.decimal for c in group.columns])]
+        assert ways, run
+        out.update(_determined(ways, cells))
+    t4 = [f"table4.{g}.{c}" for g, c in FORMAT.table4_cell_order]
+    ways = [tuple(map(_num, w)) for w in _cuts(printed[("table4", "all")], [False] * 15, group=5)]
+    out.update(_determined(ways, t4))
+    rows = FORMAT.table3_layout(version)
+    per_row = {r: [tuple(map(_num, w)) for w in _cuts(printed[("table3", r)], [False] * 7, group=7)] for r in rows}
+    size = 1
+    for ways in per_row.values():
+        size *= len(ways)
+    assume(size <= 5_000)  # the brute force must stay small; the parser has no such limit
+    outcome = [r for r in FORMAT.table3_outcome_rows if r in rows]
+    survivors = []
+    for combo in product(*(per_row[r] for r in rows)):
+        v = dict(zip(rows, combo))
+        if all(v["total"][c] == sum(v[r][c] for r in outcome)
+               and v["new_received"][c] + v["carried_over"][c] == v["total"][c] + v["carried_forward"][c]
+               for c in range(7)):
+            survivors.append(combo)
+    assert survivors  # the truth is one
+    for i, r in enumerate(rows):
+        out.update(_determined([s[i] for s in survivors], [f"table3.{r}.{c}" for c in T3]))
+    return out
+
+
+@st.composite
+def crawler_case(draw):
+    rng = random.Random(draw(st.integers(0, 10**9)))
+    version = draw(st.sampled_from(["2019", "2021"]))
+    truth = random_report(rng, version)
+    flat = Flat(pad=draw(st.sampled_from([0.0, 0.0, 0.15, 0.5, 1.0])), chrome=draw(st.booleans()),
+                header=draw(st.booleans()), lines=draw(st.sampled_from([1, 1, 3])),
+                units=draw(st.booleans()), drop_group6=draw(st.booleans()), title_in_body=draw(st.booleans()))
+    text, printed = to_crawler(truth, rng, flat)
+    return truth, text, printed
+
+
+@SETTINGS
+@given(crawler_case())
+def test_flattened_report_gives_back_every_determined_cell_and_no_other(case):
+    truth, text, printed = case
+    got = parse_bytes(text.encode(), "report.txt")
+    titled = "标题:" in text or truth.title in text  # in the crawler's header, the body or the page chrome
+    assert (got.year, got.format, got.agency) == (truth.year, truth.format, truth.agency if titled else None)
+    assert [s.no for s in got.sections] == [1, 2, 3, 4, 5, 6]
+    assert [s.text for s in got.sections] == [s.text for s in truth.sections]
+    expected = oracle(truth, printed)
+    undecided = {c for amb in got.ambiguous for c in got.undecided(amb)}
+    for cell, value in truth.iter_cells():
+        if cell in expected:
+            assert expected[cell] == value, cell  # the oracle agrees with the truth
+            assert got.value(cell) == value, (cell, got.cells[cell])
+        else:
+            assert got.value(cell) is None and cell in undecided, (cell, got.value(cell), got.cells[cell])
+    assert got.extra_rows == [] and got.labels == []
+    # Consistent by construction: no arithmetic finding, whatever was recovered.
+    assert not [f for f in check_report(got) if f.rule in ("T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL")]
