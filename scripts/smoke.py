@@ -90,7 +90,7 @@ class Smoke:
         self.expect(report["year"] == 2024 and report["table3"]["new_received"]["total"] is not None,
                     f"parse --json: year {report.get('year')}, table 3 {report.get('table3', {}).get('new_received')}")
         lines = self.run("parse", "--json", str(ex)).splitlines()
-        self.expect(len(lines) == len([p for p in ex.iterdir() if p.suffix in (".txt", ".pdf")]),
+        self.expect(len(lines) == len([p for p in ex.rglob("*") if p.suffix in (".txt", ".pdf")]),
                     f"parse examples/: {len(lines)} lines")
         self.run("parse", "--csv", "-o", str(t / "cells.csv"), str(ex / "001_fb8decbe9b2e9cc0.txt"))
         self.expect("table3.granted.natural_person" in (t / "cells.csv").read_text(encoding="utf-8-sig"),

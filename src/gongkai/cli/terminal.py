@@ -23,7 +23,7 @@ from gongkai.format.names import (
 )
 from gongkai.model import Report
 from gongkai.render.layout import format_value
-from gongkai.render.marks import is_ocr_read, legend, mark
+from gongkai.render.marks import cell_kind, is_ocr_read, legend, mark
 
 DEFAULT_WIDTH = 80
 
@@ -64,6 +64,8 @@ def value_text(report: Report, cell_id: str, suspects: Iterable[str] = (),
         if not report.has_cell(cell_id):
             return "缺"
         info = report.cells.get(cell_id)
+        if cell_kind(report, cell_id) == "ambiguous":  # the raw digits are the whole row's, not this cell's
+            return sign
         return (info.raw.strip() if info and info.raw.strip() else "") + sign
     return format_value(value) + sign
 

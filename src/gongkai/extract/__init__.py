@@ -219,19 +219,12 @@ def _format(report: Report, version2: str | None, header_variants) -> None:
         report.labels.append(LabelUse("table2", "header", printed, official, where))
 
 
-def parse_bytes(data: bytes, name: str, previous: Report | None = None) -> Report:
-    return _with_previous(extract(read_bytes(data, name)), previous)
+def parse_bytes(data: bytes, name: str) -> Report:
+    return extract(read_bytes(data, name))
 
 
-def parse_file(path, previous: Report | None = None) -> Report:
-    return _with_previous(extract(read_file(path)), previous)
-
-
-def _with_previous(report: Report, previous: Report | None) -> Report:
-    """Cells the digits left open that last year's figures fix (``recover.refine``)."""
-    if previous is not None:
-        recover.refine(report, previous)
-    return report
+def parse_file(path) -> Report:
+    return extract(read_file(path))
 
 
 __all__ = ["extract", "parse_bytes", "parse_file"]

@@ -15,6 +15,7 @@ MARKS = {
     "inferred": ("*", "推断值：原文数字连写或错位，由表内合计唯一确定，请对照原文核对"),
     "ocr": ("~", "OCR 识别：数字由 OCR 从扫描件识别"),
     "doubtful": ("?", "OCR 识别存疑：识别置信度低，或表内合计指出这一格可能识别错误，请对照原件核对"),
+    "ambiguous": ("#", "无法确定：原文数字连写，按表内合计仍有几种拆法，留空不作猜测（见检查结果 CELL-AMBIGUOUS）"),
 }
 
 
@@ -24,10 +25,12 @@ def is_ocr_read(report: Report) -> bool:
 
 
 def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str | None:
-    """``inferred``, ``doubtful``, ``ocr`` or None for a cell read as printed."""
+    """``inferred``, ``doubtful``, ``ocr``, ``ambiguous`` or None for a cell read as printed."""
     info = report.cells.get(cell_id)
     if info is None:
         return None
+    if report.ambiguous and cell_id in undecided(report):
+        return "ambiguous"
     if info.inferred:
         return "inferred"
     if info.confidence is not None:
@@ -35,6 +38,11 @@ def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str
             return "doubtful"
         return "ocr"
     return None
+
+
+def undecided(report: Report) -> set[str]:
+    """Cells of digits run together that the tables' sums do not cut one way (left null)."""
+    return {c for amb in report.ambiguous for c in report.undecided(amb)}
 
 
 def mark(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str:
