@@ -263,8 +263,11 @@ def test_an_office_template_is_used_and_checked(reg, tmp_path):
 def test_shipped_templates_match_the_wording_and_layout():
     data = L.letters_data()
     for letter_id, spec in data["letters"].items():
-        shipped = L.shipped_template(letter_id)
-        assert document_text(shipped) == document_text(build(spec, data["common"])), letter_id
+        shipped, fresh = L.shipped_template(letter_id), build(spec, data["common"])
+        assert document_text(shipped) == document_text(fresh), letter_id
+        parts = [{i.filename: z.read(i) for i in z.infolist()}
+                 for z in (zipfile.ZipFile(io.BytesIO(shipped)), zipfile.ZipFile(io.BytesIO(fresh)))]
+        assert parts[0] == parts[1], f"{letter_id}: python -m gongkai.register.letter_layout"
         assert all(width(line) <= 18 for line in title_lines(spec["title"]))
         for line in title_lines(spec["title"]):   # never broken inside brackets
             assert line.count("（") == line.count("）")

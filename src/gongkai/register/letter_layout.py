@@ -16,6 +16,8 @@ the layout by keeping the styles.
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -24,6 +26,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
+
+from gongkai.render.fonts import set_docx_fonts
 
 # GB/T 9704 page and grid
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -59,22 +63,6 @@ def title_lines(title: str, limit: int = TITLE_LINE_CHARS) -> list[str]:
     raise ValueError(f"标题“{title}”过长，无法在括号外断行排成两行")
 
 
-def _rfonts(rpr, east_asian: str, latin: str) -> None:
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        rfonts.set(qn(attr), latin)
-    rfonts.set(qn("w:eastAsia"), east_asian)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "zh-CN")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-
-
 def _spacing(rpr, twentieths: int) -> None:
     el = rpr.find(qn("w:spacing"))
     if el is None:
@@ -89,7 +77,7 @@ def _style(doc, name: str, size: float, east_asian: str, latin: str, align, *, f
     st.base_style = doc.styles["Normal"]
     st.quick_style = True
     st.font.size = Pt(size)
-    _rfonts(st.element.get_or_add_rPr(), east_asian, latin)
+    set_docx_fonts(st.element.get_or_add_rPr(), east_asian, latin)
     _spacing(st.element.get_or_add_rPr(), condense)
     f = st.paragraph_format
     f.alignment = align
@@ -168,11 +156,11 @@ def _footers(doc) -> None:
 def _base(doc) -> None:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(BODY_PT)
-    _rfonts(normal.element.get_or_add_rPr(), FONTS["body"], FONTS["latin"])
+    set_docx_fonts(normal.element.get_or_add_rPr(), FONTS["body"], FONTS["latin"])
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr")) if defaults is not None else None
     if rpr is not None:   # the grid's character pitch is reckoned from the default size
-        _rfonts(rpr, FONTS["body"], FONTS["latin"])
+        set_docx_fonts(rpr, FONTS["body"], FONTS["latin"])
         for tag in ("w:sz", "w:szCs"):
             el = rpr.find(qn(tag))
             if el is None:
@@ -181,6 +169,10 @@ def _base(doc) -> None:
             el.set(qn("w:val"), str(BODY_PT * 2))
     doc.core_properties.language = "zh-CN"
     doc.core_properties.author = "gongkai"
+    # Fixed stamps: regenerating the shipped templates changes their bytes only when they change.
+    doc.core_properties.created = doc.core_properties.modified = datetime(2026, 1, 1)
+    doc.core_properties.last_modified_by = "gongkai"
+    doc.core_properties.revision = 1
     center, left, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
     body, latin = FONTS["body"], FONTS["latin"]
     _style(doc, "公文标题", TITLE_PT, FONTS["title"], FONTS["title"], center, pitch=round(TITLE_PT * 1.5 * 20),
@@ -231,6 +223,18 @@ def build(spec: dict, common: dict) -> bytes:
     _para(doc, "成文日期", "{{ date }}")
     out = io.BytesIO()
     doc.save(out)
+    return _fixed_stamps(out.getvalue())
+
+
+def _fixed_stamps(docx: bytes) -> bytes:
+    """The same ZIP with every entry dated 2026-01-01, so that the bytes depend on the content only."""
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(item.filename))
     return out.getvalue()
 
 

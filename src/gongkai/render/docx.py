@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
@@ -25,29 +25,12 @@ from gongkai.render import common, fonts, narrative
 from gongkai.render.layout import FILLER, GROUP, HEADER, LABEL, NOTE, VALUE, Cell, TableLayout, layouts
 
 
-def _set_fonts(rpr, east_asian: str, latin: str) -> None:
-    """rFonts for all scripts and w:lang eastAsia=zh-CN on one w:rPr element."""
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        rfonts.set(qn(attr), latin)
-    rfonts.set(qn("w:eastAsia"), east_asian)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "zh-CN")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-
-
 def _run(paragraph, text: str, role: str, size: float, bold: bool = False, italic: bool = False):
     run = paragraph.add_run(common.clean_text(text))  # XML cannot hold control characters
     run.font.size = Pt(size)
     run.bold = bold or None
     run.italic = italic or None
-    _set_fonts(run._element.get_or_add_rPr(), fonts.pick(role), common.style()["fonts"]["latin"])
+    fonts.set_docx_fonts(run._element.get_or_add_rPr(), fonts.pick(role), common.style()["fonts"]["latin"])
     return run
 
 
@@ -70,13 +53,13 @@ class _Writer:
     def _defaults(self) -> None:
         normal = self.doc.styles["Normal"]
         normal.font.size = Pt(self.sizes["body"])
-        _set_fonts(normal.element.get_or_add_rPr(), fonts.pick("body"), self.style["fonts"]["latin"])
+        fonts.set_docx_fonts(normal.element.get_or_add_rPr(), fonts.pick("body"), self.style["fonts"]["latin"])
         # Document defaults too: text in styles we do not touch (table style, headers) is Chinese.
         rpr_default = self.doc.styles.element.find(qn("w:docDefaults"))
         if rpr_default is not None:
             rpr = rpr_default.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
             if rpr is not None:
-                _set_fonts(rpr, fonts.pick("body"), self.style["fonts"]["latin"])
+                fonts.set_docx_fonts(rpr, fonts.pick("body"), self.style["fonts"]["latin"])
         self.doc.core_properties.language = "zh-CN"
 
     @property

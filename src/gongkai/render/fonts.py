@@ -42,3 +42,24 @@ def css_stack(role: str) -> str:
     """A CSS font-family list: all candidates in order, then the generic family."""
     generic = "sans-serif" if role == "heading" else "serif"
     return ", ".join(f'"{n}"' for n in candidates(role)) + f", {generic}"
+
+
+def set_docx_fonts(rpr, east_asian: str, latin: str) -> None:
+    """rFonts for all scripts and w:lang eastAsia=zh-CN on one w:rPr element (DOCX), so that the
+    Chinese glyph forms are used (Noto CJK otherwise falls back to its Japanese face)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(attr), latin)
+    rfonts.set(qn("w:eastAsia"), east_asian)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
