@@ -306,6 +306,10 @@ def test_pdf_page_is_gbt9704(tmp_path):
     lines = [line for line in page.get_textpage().get_text_range().splitlines() if line.startswith("甲")]
     assert [len(line) for line in lines[:22]] == [28] * 22     # a full page: 22 lines of 28 characters
     assert round(page.get_width() / 72 * 25.4) == 210
+    text = page.get_textpage()
+    boxes = [text.get_charbox(i) for i, ch in enumerate(text.get_text_range()) if ch == "甲"]
+    mm = [round(v / 72 * 25.4) for v in (min(b[0] for b in boxes), page.get_width() - max(b[2] for b in boxes))]
+    assert mm == [29, 27]          # the glyphs of the text block: 28 mm left, 26 mm right, plus side bearings
 
 
 def test_cli_letters_and_office_templates(capsys, db_url, tmp_path, monkeypatch):
