@@ -198,7 +198,8 @@ def fields(letter: str, ctx: dict[str, Any]) -> dict[str, str]:
     title = s["title"]
     for part in s.get("required", []):
         if not v.get(part):
-            raise GongkaiError(f"{title}须写明{_part(part)}，但这件申请的记录中没有")
+            hint = data.get("hints", {}).get(part)
+            raise GongkaiError(f"{title}须写明{_part(part)}，但这件申请的记录中没有" + (f"（{hint}）" if hint else ""))
     return v
 
 
