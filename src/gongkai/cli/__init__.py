@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import unicodedata
 
@@ -155,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback for users
-        if os.environ.get("GONGKAI_DEBUG"):
+        if _debug():
             raise
         print(f"gongkai：内部错误（{type(exc).__name__}：{exc}）。请把这条信息和输入文件报告给维护者；"
               "设置环境变量 GONGKAI_DEBUG=1 可看到详细信息。", file=sys.stderr)
@@ -164,3 +163,12 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def _debug() -> bool:
+    from gongkai.settings import current
+
+    try:
+        return current().debug
+    except GongkaiError:  # a bad GONGKAI_DEBUG must not hide the error being reported
+        return False

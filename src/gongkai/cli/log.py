@@ -8,14 +8,13 @@ table2 prints a year's table 2 and section-一 statistics.  Every command takes 
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 from gongkai.errors import GongkaiError
+from gongkai.settings import current, default_actor
 
 
 def add_parser(sub) -> None:
@@ -135,16 +134,11 @@ def run_help(args) -> int:
 def _open(args):
     from gongkai.log.store import DisclosureLog
 
-    return DisclosureLog(args.db or os.environ.get("GONGKAI_DB"))
+    return DisclosureLog(args.db or current().db)
 
 
 def _actor(args) -> str:
-    if args.actor:
-        return args.actor
-    try:
-        return os.environ.get("GONGKAI_ACTOR") or getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "unknown"
+    return args.actor or default_actor("unknown")
 
 
 def _date(text: str | None, what: str) -> date | None:

@@ -4,12 +4,11 @@ deadline`` and ``gongkai fee``.  Thin: parsing and printing; the work is in gong
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from datetime import date
 
 from gongkai.errors import GongkaiError
+from gongkai.settings import current, default_actor
 
 
 def _day(text: str) -> date:
@@ -44,7 +43,7 @@ def _nonneg(text: str) -> int:
 
 
 def _common(p: argparse.ArgumentParser, actor: bool = False) -> None:
-    p.add_argument("--db", metavar="URL", default=os.environ.get("GONGKAI_DB"),
+    p.add_argument("--db", metavar="URL", default=current().db,
                    help="台账数据库：SQLite 文件路径或 postgresql://… （默认 ~/.local/share/gongkai/gongkai.db）")
     if actor:
         p.add_argument("--by", metavar="经办人", help="经办人（默认当前用户名）")
@@ -250,12 +249,7 @@ def _open(args):
 
 
 def _actor(args) -> str:
-    if getattr(args, "by", None):
-        return args.by
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "未署名"
+    return getattr(args, "by", None) or default_actor("未署名")
 
 
 def _letter_out(reg, ref: str, kind: str, path: str | None) -> None:

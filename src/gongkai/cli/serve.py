@@ -10,6 +10,7 @@ import os
 import sys
 
 from gongkai.errors import GongkaiError, MissingDependency
+from gongkai.settings import current
 
 ROLES = {"clerk": "机关经办人", "supervisor": "地区监督人员", "admin": "系统管理员"}
 
@@ -124,7 +125,7 @@ def run(args) -> int:
         create_user(args.create_admin, "admin")
         print(f"gongkai：已创建系统管理员 {args.create_admin}。")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        os.environ["GONGKAI_WEB_HOSTS"] = ",".join(filter(None, [os.environ.get("GONGKAI_WEB_HOSTS"), args.host]))
+        os.environ["GONGKAI_WEB_HOSTS"] = ",".join((*current().web_hosts, args.host))  # for the settings module
         from django.conf import settings
 
         settings.ALLOWED_HOSTS.append(args.host)

@@ -28,7 +28,10 @@ _ADDED_COLUMNS = (("documents", "previous_id", "BIGINT"), ("findings", "previous
 
 
 def default_url() -> str:
-    return str(default_corpus_path())
+    """GONGKAI_CORPUS_URL (the web's 汇总 reads the same), else ``<data home>/corpus.db``."""
+    from gongkai.settings import current
+
+    return current().corpus_url or str(default_corpus_path())
 
 
 class Store(Database):

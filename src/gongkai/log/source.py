@@ -8,7 +8,6 @@ printed 现行有效件数 differs from the log's count for last year's end, the
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 from gongkai.log.store import DisclosureLog
@@ -19,6 +18,7 @@ from gongkai.format import FORMAT
 from gongkai.model import Report
 from gongkai.render.layout import format_value
 from gongkai.source.scaffold import Prefill, skeleton, write_source
+from gongkai.settings import current
 
 LOG_NOTE = "由主动公开台账计算"
 REGISTER_NOTE = "由依申请公开台账计算"
@@ -28,7 +28,7 @@ BLANK_NOTE = "台账没有录入数据，请核实后填写"
 def log_report(url: str | None, year: int, agency: str | None = None) -> tuple[Report, dict[str, int], Report | None]:
     """The year's report from the log, last year's end in-force counts, and table 3 from the
     register (None when the register holds no request)."""
-    with DisclosureLog(url or os.environ.get("GONGKAI_DB")) as log:
+    with DisclosureLog(url or current().db) as log:
         report = year_report(log, year, agency)
         last_end = {kinds()[k].get("table2_row"): in_force(log, k, date(year - 1, 12, 31))
                     for k in kinds() if kinds()[k].get("table2_row")}

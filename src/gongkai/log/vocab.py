@@ -14,8 +14,8 @@ from typing import Any
 import yaml
 
 from gongkai.errors import GongkaiError
-from gongkai.db.paths import config_home
 from gongkai.register.settings import read_yaml_file
+from gongkai.settings import current
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Channel:
 
 
 def site_vocab_path() -> Path:
-    return Path(os.environ.get("GONGKAI_DISCLOSURE_VOCAB") or config_home() / "disclosure.yaml")
+    return current().disclosure_vocab_path()
 
 
 def _shipped() -> dict:
@@ -69,15 +69,9 @@ def _load(site: str, mtime: float) -> dict:
     return data
 
 
-@lru_cache(maxsize=None)
-def _site_path(_env: tuple) -> str:
-    return str(site_vocab_path())
-
-
 def _key() -> tuple[str, float]:
     """The site file and its modification time: lookups are cached per version of the file."""
-    env = os.environ
-    path = _site_path((env.get("GONGKAI_DISCLOSURE_VOCAB"), env.get("XDG_CONFIG_HOME"), env.get("HOME")))
+    path = str(site_vocab_path())
     try:
         return path, os.stat(path).st_mtime
     except OSError:

@@ -8,7 +8,6 @@ the Python walker in ``html.py`` does the same work.  ``STATUS`` says which one 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from lxml import etree
@@ -18,7 +17,9 @@ STATUS = ""
 
 
 def _load() -> tuple[object, str]:
-    if os.environ.get("GONGKAI_PURE_PYTHON"):
+    from gongkai.settings import current
+
+    if current().pure_python:
         return None, "Python（GONGKAI_PURE_PYTHON 已设置）"
     try:
         from gongkai.read import _htmlwalk

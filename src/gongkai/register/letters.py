@@ -18,7 +18,6 @@ it is printed: printing it again gives the same letter.
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from datetime import date
@@ -27,13 +26,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
 
-from gongkai.db.paths import config_home
 from gongkai.errors import GongkaiError
 from gongkai.files import read_regular, write_atomic
 from gongkai.register.clock import Event, compute_clock
 from gongkai.register.fees import BASES, breakdown
 from gongkai.register.letter_layout import width
 from gongkai.register.settings import load_data
+from gongkai.settings import current
 
 # What the clerk asks for -> the event the letter is about (None: the request itself).
 KINDS = {
@@ -223,7 +222,7 @@ def _fee(ctx: dict[str, Any]) -> dict[str, str]:
 # -- templates ------------------------------------------------------------------------------
 def office_template_dir() -> Path:
     """Where an office keeps its own templates (``<letter>.docx``)."""
-    return Path(os.environ.get("GONGKAI_LETTER_TEMPLATES") or config_home() / "letters")
+    return current().letter_templates_dir()
 
 
 def shipped_template(letter: str) -> bytes:

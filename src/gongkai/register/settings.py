@@ -3,7 +3,6 @@ site file."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -12,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from gongkai.db.paths import config_home
 from gongkai.errors import GongkaiError
+from gongkai.settings import current
 
 
 def load_data(name: str) -> Any:
@@ -30,7 +29,7 @@ def read_yaml_file(path: Path) -> Any:
 
 
 def site_settings_path() -> Path:
-    return Path(os.environ.get("GONGKAI_REGISTER_SETTINGS") or config_home() / "register.yaml")
+    return current().register_settings_path()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from gongkai.safeload import load_json
 from gongkai.web import regsvc
 from gongkai.web.access import body_view, login_needed, login_or_anonymous, readable_bodies, sees_personal_data
 from gongkai.web.registers import open_register, today
-from gongkai.web.reportview import read_upload
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:

@@ -1,17 +1,10 @@
-"""Django settings.  Everything a site changes comes from environment variables, which
-``gongkai serve`` sets from its options:
-
-GONGKAI_WEB_HOME      data directory (default: <XDG data home>/gongkai/web)
-GONGKAI_WEB_DB        database URL: sqlite:///path (default <home>/web.sqlite3) or postgresql://…
-GONGKAI_WEB_HOSTS     extra allowed host names, comma separated
-GONGKAI_WEB_DEBUG     1 for Django's debug pages (never on a shared machine)
-GONGKAI_CORPUS_URL    the corpus database shown on 汇总 (default: the corpus default)
-GONGKAI_WEB_MAX_UPLOAD_MB   largest accepted upload (default 20)
+"""Django settings.  Everything a site changes comes from the environment variables that
+``gongkai.settings`` reads (the GONGKAI_WEB_* ones, GONGKAI_CORPUS_URL, GONGKAI_TODAY; the
+table is docs/settings.md); ``gongkai serve`` sets some of them from its options.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -19,14 +12,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from gongkai.errors import GongkaiError
 from gongkai.files import private_dir, private_file, write_private
 from gongkai.inputs import REPORT_SUFFIXES
+from gongkai.settings import current
+
+_SITE = current()
 
 
 def _home() -> Path:
-    if os.environ.get("GONGKAI_WEB_HOME"):
-        return Path(os.environ["GONGKAI_WEB_HOME"])
-    from gongkai.db.paths import data_home
-
-    return data_home() / "web"
+    return _SITE.web_home_dir()
 
 
 def database_from_url(url: str | None, home: Path) -> dict:
@@ -61,8 +53,8 @@ BASE_DIR = Path(__file__).resolve().parent
 
 
 def _secret_key() -> str:
-    if os.environ.get("GONGKAI_WEB_SECRET_KEY"):
-        return os.environ["GONGKAI_WEB_SECRET_KEY"]
+    if _SITE.web_secret_key:
+        return _SITE.web_secret_key
     path = HOME / "secret_key"
     if not path.exists() or not path.stat().st_size:
         write_private(path, secrets.token_urlsafe(50).encode())  # 0600 from creation
@@ -70,9 +62,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("GONGKAI_WEB_DEBUG") == "1"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"] + [
-    h.strip() for h in os.environ.get("GONGKAI_WEB_HOSTS", "").split(",") if h.strip()]
+DEBUG = _SITE.web_debug
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", *_SITE.web_hosts]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -108,7 +99,7 @@ TEMPLATES = [{
     ]},
 }]
 WSGI_APPLICATION = "gongkai.web.wsgi.application"
-DATABASES = {"default": database_from_url(os.environ.get("GONGKAI_WEB_DB"), HOME)}
+DATABASES = {"default": database_from_url(_SITE.web_db, HOME)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     private_file(DATABASES["default"]["NAME"])  # before Django's first connection creates it 0644
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -133,11 +124,11 @@ STATIC_ROOT = str(HOME / "static")
 
 # Behind an HTTPS reverse proxy: GONGKAI_WEB_SECURE=1 (secure cookies, HSTS, the proxy's
 # X-Forwarded-Proto) and GONGKAI_WEB_ORIGINS=https://gongkai.example.gov.cn (CSRF trusted origins).
-if os.environ.get("GONGKAI_WEB_SECURE") == "1":
+if _SITE.web_secure:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 3600
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("GONGKAI_WEB_ORIGINS", "").split(",") if o.strip()]
+CSRF_TRUSTED_ORIGINS = list(_SITE.web_origins)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -146,15 +137,15 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-MAX_UPLOAD_MB = int(os.environ.get("GONGKAI_WEB_MAX_UPLOAD_MB", "20"))
+MAX_UPLOAD_MB = _SITE.web_max_upload_mb
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
 UPLOAD_SUFFIXES = tuple(sorted(REPORT_SUFFIXES))  # every form the one loader reads (gongkai.inputs)
 
-CORPUS_URL = os.environ.get("GONGKAI_CORPUS_URL") or None
+CORPUS_URL = _SITE.corpus_url
 REGISTER_DIR = HOME / "registers"
-TODAY = os.environ.get("GONGKAI_TODAY") or None   # fixed date (tests, demonstrations)
+TODAY = _SITE.today.isoformat() if _SITE.today else None  # fixed date (tests, demonstrations)
 
 LOGGING = {
     "version": 1, "disable_existing_loggers": False,
