@@ -351,6 +351,11 @@ class Report:
         and nothing else has fixed them)."""
         return [c for c in amb.open_cells() if self.value(c) is None]
 
+    @property
+    def ocr_read(self) -> bool:
+        """Were any of the report's statistics read by OCR from a scan?"""
+        return any(info.confidence is not None for info in self.cells.values())
+
     def section(self, no: int) -> Section | None:
         return next((s for s in self.sections if s.no == no), None)
 

@@ -112,7 +112,8 @@ def test_html_for_several_files_goes_to_a_directory(tmp_path, capsys):
     assert main(["check", seed_path("003"), seed_path("004"), "--html", str(out)]) == 1
     capsys.readouterr()
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [next(EXAMPLES.glob("003_*.txt")).stem + ".html", next(EXAMPLES.glob("004_*.txt")).stem + ".html"])
+        [next(EXAMPLES.glob("003_*.txt")).stem + ".html", next(EXAMPLES.glob("004_*.txt")).stem + ".html",
+         "index.html"])
 
 
 def test_unreadable_inputs_give_chinese_message_and_non_zero_exit(tmp_path, capsys):
@@ -150,6 +151,6 @@ def test_json_lines_from_parse(tmp_path, capsys):
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [[f["rule"] for f in d["findings"]] for d in out] == [
         ["SECTION-MISSING", "TABLE-MISSING", "LAST-YEAR"], ["TEXT-TABLE", "TEXT-TABLE", "LAST-YEAR"]]
-    assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["two-1.html", "two-2.html"]
+    assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["index.html", "two-1.html", "two-2.html"]
     assert main(["check", seed_path("003"), "--previous", str(lines)]) == 1
     assert "上年报告应为一份报告，此文件含 2 份" in capsys.readouterr().err

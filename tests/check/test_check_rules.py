@@ -52,7 +52,8 @@ def test_catalogue_has_every_rule_with_a_severity_and_message():
     expected = {"T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL", "CELL-BLANK", "CELL-AMBIGUOUS", "SECTION-MISSING",
                 "SECTION-TITLE", "TABLE-MISSING", "TABLE-INCOMPLETE", "ROW-EXTRA", "LABEL-NONSTANDARD",
                 "FORMAT-VERSION", "FORMAT-LAYOUT", "TEXT-TABLE", "PERIOD", "DEADLINE", "FEE-STATEMENT",
-                "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "COPY", "TEXT-PLACEHOLDER"}
+                "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "COPY", "TEXT-PLACEHOLDER",
+                "OCR-SUSPECT"}
     assert set(rules()) == expected
     assert all(r.severity in ("error", "warning", "notice") and r.message for r in rules().values())
 

@@ -11,7 +11,7 @@ The package is also the function: ``gongkai.check(report, previous=None)`` (the 
 from __future__ import annotations
 
 from gongkai._callable import make_callable
-from gongkai.check import arithmetic, compare, completeness, narrative, structure
+from gongkai.check import arithmetic, compare, completeness, narrative, ocr, structure
 from gongkai.check.catalogue import SEVERITIES, rules
 from gongkai.model import Finding, Report
 
@@ -51,7 +51,7 @@ def check_report(report: Report, previous: Report | None = None) -> Findings:
         findings.extend(rule(report))
     if previous is not None:
         findings.extend(check_cross_year(report, previous))
-    return findings
+    return ocr.qualify(report, findings)
 
 
 def check_cross_year(report: Report, previous: Report) -> list[Finding]:

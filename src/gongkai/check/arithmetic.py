@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gongkai.check.catalogue import finding
-from gongkai.format.names import column_label, row_label
 from gongkai.check.shape import outcome_rows
 from gongkai.format import FORMAT
+from gongkai.format.names import column_label, row_label
 from gongkai.model import Finding, Report, Value
 
 TOTAL = "total"

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from rapidfuzz import fuzz
 
 from gongkai.check.catalogue import cn_number, data, finding
-from gongkai.format.names import column_label, row_label
 from gongkai.format import FORMAT
+from gongkai.format.names import column_label, row_label
 from gongkai.model import Finding, Report
 
 

@@ -50,9 +50,12 @@ def run(args) -> int:
         except OSError:
             raise GongkaiError("无法创建存放 HTML 检查页面的目录。", html_dir) from None
     failures = errors = 0
+    pages: list = []
+    unread: list[str] = []
     for path, report in items:
         if report is None:
             failures += 1
+            unread.append(path)
             continue
         if previous is not None and previous.year and report.year and previous.year != report.year - 1:
             print(f"gongkai：{path}：上年报告（{args.previous}）的年度为 {previous.year} 年，"
@@ -69,6 +72,11 @@ def run(args) -> int:
             _print_review(report, findings, path)
         if args.html:
             _write_html(report, findings, path, os.path.join(html_dir, _page_name(path)) if html_dir else args.html)
+        pages.append((path, report, findings))
+    if html_dir:
+        index = os.path.join(html_dir, "index.html")
+        _write(index, _index_html(pages, unread))
+        print(f"gongkai：已写出 {len(pages)} 个检查页面和目录页 {index}。", file=sys.stderr)
     if failures:
         print(f"gongkai：{failures} 个文件未能读取（共 {len(files)} 个）。", file=sys.stderr)
     return 1 if failures or errors else 0
@@ -97,9 +105,19 @@ def _page_name(path: str) -> str:
 def _write_html(report, findings, path: str, out: str) -> None:
     from gongkai.render.review import render_review
 
+    _write(out, render_review(report, findings))
+
+
+def _index_html(pages: list, unread: list[str]) -> str:
+    from gongkai.render.review import render_index
+
+    return render_index([(_page_name(path), path, report, findings) for path, report, findings in pages], unread)
+
+
+def _write(out: str, text: str) -> None:
     try:
         with open(out, "w", encoding="utf-8") as fh:
-            fh.write(render_review(report, findings))
+            fh.write(text)
     except FileNotFoundError:
         raise GongkaiError("无法写出 HTML 检查页面：所在目录不存在。", out) from None
     except PermissionError:
@@ -109,27 +127,39 @@ def _write_html(report, findings, path: str, out: str) -> None:
 
 
 def _print_review(report, findings, path: str) -> None:
-    from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
     from gongkai.check.catalogue import data
+    from gongkai.cli.terminal import console, print_wrapped
+    from gongkai.format.names import cell_label
+    from gongkai.render.layout import format_value
+    from gongkai.render.marks import MARKS, cell_kind
 
     names = data()["severities"]
     colours = {"error": "red", "warning": "yellow", "notice": "cyan"}
-    console = Console()
-    console.print(f"[bold]{escape(report.title or path)}[/bold]  （{escape(path)}）")
-    console.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
-                  f"格式：{report.format or '（未识别）'}  落款日期：{report.published or '（无）'}")
-    if findings:
-        table = Table(show_lines=True)
-        table.add_column("规则", no_wrap=True)
-        table.add_column("级别", no_wrap=True)
-        table.add_column("位置", overflow="fold")
-        table.add_column("说明", overflow="fold")
-        for f in findings:
-            text = escape(f.message) + (f"\n[dim]引文：{escape(f.quote)}[/dim]" if f.quote else "")
-            table.add_row(f.rule, f"[{colours[f.severity]}]{names[f.severity]}[/]", escape(f.where or ""), text)
-        console.print(table)
+    out = console()
+    out.print(f"[bold]{escape(report.title or path)}[/bold]  （{escape(path)}）")
+    out.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
+              f"格式：{report.format or '（未识别）'}  落款日期：{report.published or '（无）'}")
+    if report.ocr_read:
+        print_wrapped(out, "本报告由 OCR 从扫描件识别：数字、标题和机关名称都可能有识别错误；"
+                           "可能由识别造成的问题已注明“可能是识别错误”，请对照原件核对。", style="yellow")
+    for n, f in enumerate(findings, 1):
+        out.print(f"{n}. [{colours[f.severity]}]{names[f.severity]}[/] {f.rule}" + (f"  {escape(f.where)}" if f.where else ""))
+        print_wrapped(out, f.message, first="   ", indent="   ")
+        if f.quote:
+            print_wrapped(out, "引文：" + f.quote, first="   ", indent="   ", style="dim")
     counts = "，".join(f"{names[s]} {sum(f.severity == s for f in findings)} 项" for s in names)
-    console.print(f"共 {len(findings)} 项：{counts}。\n" if findings else "未发现问题。\n")
+    out.print(f"共 {len(findings)} 项：{counts}。" if findings else "未发现问题。")
+    # Values not read as printed: inferred ones, and OCR's doubtful ones, each named.
+    suspects = {c for f in findings if f.rule == "OCR-SUSPECT" for c in f.cells}
+    for kind in ("inferred", "doubtful"):
+        cells = [c for c, _ in report.iter_cells() if cell_kind(report, c, suspects) == kind]
+        if cells:
+            sign, words = MARKS[kind]
+            print_wrapped(out, f"{sign} {words}（{len(cells)} 格）：" + "；".join(
+                f"{cell_label(c, report.format)} {format_value(report.value(c))}" for c in cells[:20])
+                + ("……" if len(cells) > 20 else "") + "。")
+    if report.ocr_read:
+        out.print(f"{MARKS['ocr'][0]} 其余数字都由 OCR 识别，置信度见 gongkai parse --csv 的 confidence 列。")
+    out.print()

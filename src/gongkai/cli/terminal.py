@@ -23,7 +23,7 @@ from gongkai.format.names import (
 )
 from gongkai.model import Report
 from gongkai.render.layout import format_value
-from gongkai.render.marks import cell_kind, is_ocr_read, legend, mark
+from gongkai.render.marks import cell_kind, legend, mark
 
 DEFAULT_WIDTH = 80
 
@@ -33,6 +33,18 @@ def console(stderr: bool = False) -> Console:
     else 80): a piped or logged output is as narrow as a terminal's.  No automatic colouring of
     numbers and no emoji codes: what is printed is exactly the text."""
     return Console(stderr=stderr, soft_wrap=False, highlight=False, emoji=False)
+
+
+def print_wrapped(out: Console, text: str, first: str = "", indent: str = "", style: str = "") -> None:
+    """Plain text wrapped by terminal columns at any character (rich breaks only at spaces,
+    which leaves ragged lines in Chinese), each line after the first indented."""
+    from gongkai.cli import wrap_cells
+
+    width = max(out.width - len(indent), 20)
+    lines = wrap_cells(first + text, width) if not first else wrap_cells(text, max(out.width - len(first), 20))
+    for n, line in enumerate(lines):
+        lead = first if (first and n == 0) else indent
+        out.print(lead + (f"[{style}]{escape(line)}[/]" if style else escape(line)), highlight=False)
 
 
 def narrow_table(**kwargs) -> Table:
@@ -74,7 +86,7 @@ def print_report_head(out: Console, report: Report, path: str) -> None:
     out.print(f"[bold]{escape(report.title or path)}[/bold]")
     out.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
               f"格式：{report.format or '（未识别）'}  落款日期：{report.published or '（无）'}")
-    if is_ocr_read(report):
+    if report.ocr_read:
         out.print("[yellow]本报告由 OCR 从扫描件识别：数字、标题和机关名称都可能有识别错误，请对照原件核对。[/yellow]")
 
 

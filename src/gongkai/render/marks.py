@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gongkai.model import Report
-
-LOW_CONFIDENCE = 0.90  # below this an OCR-read number is worth a second look (as read/ocrcheck)
+from gongkai.read.ocrcheck import (
+    LOW as LOW_CONFIDENCE,  # below this an OCR number is worth a second look
+)
 
 # kind -> (mark, words for the legend)
 MARKS = {
@@ -17,11 +18,6 @@ MARKS = {
     "doubtful": ("?", "OCR 识别存疑：识别置信度低，或表内合计指出这一格可能识别错误，请对照原件核对"),
     "ambiguous": ("#", "无法确定：原文数字连写，按表内合计仍有几种拆法，留空不作猜测（见检查结果 CELL-AMBIGUOUS）"),
 }
-
-
-def is_ocr_read(report: Report) -> bool:
-    """Was any of the report's statistics read by OCR?"""
-    return any(info.confidence is not None for info in report.cells.values())
 
 
 def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str | None:

@@ -1,17 +1,28 @@
-"""A standalone HTML review page: the report's tables with offending cells highlighted and
-every finding linked to its cell.  No external resources: styles are inline."""
+"""A standalone HTML review page: the report's tables with the cells at fault highlighted,
+every finding linked to its cell, inferred and OCR-read values marked, with a legend.  No
+external resources: styles are inline.
+
+Which cells a finding highlights: for a broken sum, the total it names (and the cell OCR most
+likely misread, when the sums point at one) — not the whole row of operands; for a
+non-standard label, the label itself (the row's or the column's heading), not the numbers;
+for every other rule, its cells.
+"""
 
 from __future__ import annotations
 
+import os
 from html import escape
 
 from gongkai.check import shape
 from gongkai.check.catalogue import data, rules
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_label, table_name, table_title
-from gongkai.model import Finding, Report
+from gongkai.model import Finding, Report, split_cell_id
+from gongkai.render.marks import MARKS, cell_kind, legend
 
 _RANK = {"error": 0, "warning": 1, "notice": 2}
+_SUMS = ("T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL")
+_LABELS = ("LABEL-NONSTANDARD", "FORMAT-LAYOUT")  # about the printed labels, not the numbers
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
@@ -19,39 +30,77 @@ h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #999;padding:.2em .45em;font-size:.9em}
 td.num{text-align:right;min-width:2.5em}th{background:#f2f2f2;font-weight:normal}
 .sev-error{background:#f8c9c4}.sev-warning{background:#fbe6a8}.sev-notice{background:#d6e6f8}
-tr>th:first-child{text-align:left}td:target{outline:3px solid #c00}li{margin:.35em 0}.rule{font-family:monospace}
-.tag{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em}
+tr>th:first-child{text-align:left}td:target,th:target{outline:3px solid #c00}li{margin:.35em 0}
+.rule{font-family:monospace}.tag{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em}
 blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #bbb;color:#555;white-space:pre-wrap}
-.summary span{margin-right:1.2em}
+.summary span{margin-right:1.2em}sup.mark{color:#6a1b9a;font-weight:bold;margin-left:.1em}
+td.inferred{text-decoration:underline dotted #6a1b9a}td.doubtful{outline:2px dashed #6a1b9a;outline-offset:-3px}
+.ocr-banner{border:1px solid #6a1b9a;background:#f3e5f5;padding:.5em .8em}.legend{color:#444;font-size:.9em}
 """
 
 
+def at_fault(f: Finding) -> list[str]:
+    """The cells a finding blames (see the module's docstring); labels as ``row:``/``col:`` keys."""
+    if f.rule in _SUMS:
+        return f.cells[:1]
+    if f.rule in _LABELS and f.cells:
+        parts = [split_cell_id(c) for c in f.cells]
+        rows = {(t, r) for t, r, _ in parts}
+        if len(rows) == 1:
+            table, row = rows.pop()
+            return [f"row:{table}.{row}"]
+        return [f"col:{parts[0][0]}.{c}" for c in dict.fromkeys(c for _, _, c in parts)]
+    return list(f.cells)
+
+
 def cell_marks(findings: list[Finding]) -> dict[str, tuple[str, list[int]]]:
-    """cell id -> (worst severity, finding numbers)."""
+    """cell id (or ``row:``/``col:`` label key) -> (worst severity, finding numbers)."""
     marks: dict[str, tuple[str, list[int]]] = {}
     for n, f in enumerate(findings, 1):
-        for cell in f.cells:
+        for cell in at_fault(f):
             sev, nums = marks.get(cell, (f.severity, []))
             if _RANK[f.severity] < _RANK[sev]:
                 sev = f.severity
             marks[cell] = (sev, nums + [n])
+        if f.rule == "OCR-SUSPECT":  # shown with the doubtful-OCR mark
+            marks.update({f"ocr:{c}": (f.severity, [n]) for c in f.cells})
     return marks
+
+
+def _title(nums: list[int]) -> str:
+    return escape("、".join(f"问题{n}" for n in nums))
+
+
+def _th(text: str, key: str, marks: dict) -> str:
+    if key in marks:
+        sev, nums = marks[key]
+        return f'<th id="{escape(key.replace(":", "-"))}" class="sev-{sev}" title="{_title(nums)}">{escape(text)}</th>'
+    return f"<th>{escape(text)}</th>"
 
 
 def _td(report: Report, cell_id: str, marks: dict) -> str:
     value = report.value(cell_id)
+    info = report.cells.get(cell_id)
     if value is None:
-        info = report.cells.get(cell_id)
         shown = "（缺）" if not report.has_cell(cell_id) else (info.raw.strip() if info and info.raw.strip() else "")
     else:
         shown = str(value)
-    attrs = f' id="cell-{escape(cell_id)}"'
+    classes = ["num"]
+    notes = []
+    kind = cell_kind(report, cell_id, [cell_id] if f"ocr:{cell_id}" in marks else ())
+    if kind:
+        classes.append(kind)
+        notes.append(MARKS[kind][1].split("：")[0]
+                     + (f"（置信度 {info.confidence:.2f}）" if info and info.confidence is not None else ""))
     if cell_id in marks:
         sev, nums = marks[cell_id]
-        attrs += f' class="num sev-{sev}" title="{escape("、".join(f"问题{n}" for n in nums))}"'
-    else:
-        attrs += ' class="num"'
-    return f"<td{attrs}>{escape(shown)}</td>"
+        classes.append(f"sev-{sev}")
+        notes.append("、".join(f"问题{n}" for n in nums))
+    attrs = f' id="cell-{escape(cell_id)}" class="{" ".join(classes)}"'
+    if notes:
+        attrs += f' title="{escape("；".join(notes))}"'
+    sup = f'<sup class="mark">{escape(MARKS[kind][0])}</sup>' if kind else ""
+    return f"<td{attrs}>{escape(shown)}{sup}</td>"
 
 
 def _table2(report: Report, marks: dict) -> str:
@@ -59,10 +108,11 @@ def _table2(report: Report, marks: dict) -> str:
     out = ["<table>"]
     for group in FORMAT.table2[version]:
         out.append(f'<tr><th colspan="4">{escape(group.label)}</th></tr>')
-        out.append("<tr><th>信息内容</th>" + "".join(f"<th>{escape(c.label)}</th>" for c in group.columns) + "</tr>")
+        out.append("<tr><th>信息内容</th>" + "".join(_th(c.label, f"col:table2.{c.id}", marks)
+                                                     for c in group.columns) + "</tr>")
         for row in group.rows:
             key = f"{group.id}.{row.id}"
-            out.append(f"<tr><th>{escape(row.label)}</th>"
+            out.append("<tr>" + _th(row.label, f"row:table2.{key}", marks)
                        + "".join(_td(report, f"table2.{key}.{c.id}", marks) for c in group.columns) + "</tr>")
     out.append("</table>")
     return "".join(out)
@@ -73,10 +123,10 @@ def _table3(report: Report, marks: dict) -> str:
     rows = list(FORMAT.table3_layout(shape.table3_layout(report)))
     rows += [r for r in (report.table3 or {}) if r not in rows]
     out = ["<table><tr><th></th>"
-           + "".join(f"<th>{escape(column_label('table3', '', c))}</th>" for c in FORMAT.table3_column_ids)
+           + "".join(_th(column_label("table3", "", c), f"col:table3.{c}", marks) for c in FORMAT.table3_column_ids)
            + "</tr>"]
     for row in rows:
-        out.append(f"<tr><th>{escape(row_label('table3', row, version))}</th>"
+        out.append("<tr>" + _th(row_label("table3", row, version), f"row:table3.{row}", marks)
                    + "".join(_td(report, f"table3.{row}.{c}", marks) for c in FORMAT.table3_column_ids) + "</tr>")
     out.append("</table>")
     return "".join(out)
@@ -84,10 +134,9 @@ def _table3(report: Report, marks: dict) -> str:
 
 def _table4(report: Report, marks: dict) -> str:
     out = ["<table><tr><th></th>"
-           + "".join(f"<th>{escape(c.label)}</th>" for c in FORMAT.table4_columns) + "</tr>"]
+           + "".join(_th(c.label, f"col:table4.{c.id}", marks) for c in FORMAT.table4_columns) + "</tr>"]
     for group in FORMAT.table4_groups:
-        label = f"{group.parent}—{group.label}" if group.parent else group.label
-        out.append(f"<tr><th>{escape(label)}</th>"
+        out.append("<tr>" + _th(row_label("table4", group.id), f"row:table4.{group.id}", marks)
                    + "".join(_td(report, f"table4.{group.id}.{c}", marks) for c in FORMAT.table4_column_ids)
                    + "</tr>")
     out.append("</table>")
@@ -99,8 +148,26 @@ _TABLES = {"table2": _table2, "table3": _table3, "table4": _table4}
 
 def table_html(report: Report, table: str, marks: dict) -> str:
     """One statistics table as an HTML ``<table>`` in the official row order, each value cell
-    anchored (``id="cell-…"``) and coloured by the worst finding on it (``marks`` from ``cell_marks``)."""
+    anchored (``id="cell-…"``), coloured by the worst finding that blames it (``marks`` from
+    ``cell_marks``) and marked when inferred or read by OCR."""
     return _TABLES[table](report, marks)
+
+
+def ocr_banner(report: Report) -> str:
+    """The notice a page about an OCR-read report opens with ("" for a typed report)."""
+    if not report.ocr_read:
+        return ""
+    return ('<p class="ocr-banner">本报告由 OCR 从扫描件识别：数字、标题和机关名称都可能有识别错误。'
+            "可能由识别造成的问题已注明“可能是识别错误”，请对照原件核对。</p>")
+
+
+def legend_html(report: Report, marks: dict | None = None) -> str:
+    """The legend of the value marks the report's cells use ("" when none)."""
+    used = legend(report, [k[4:] for k in (marks or {}) if k.startswith("ocr:")])
+    if not used:
+        return ""
+    return '<p class="legend">标记：' + "；".join(
+        f'<sup class="mark">{escape(m)}</sup> {escape(words)}' for _, m, words in used) + "。</p>"
 
 
 def render_review(report: Report, findings: list[Finding]) -> str:
@@ -115,6 +182,7 @@ def render_review(report: Report, findings: list[Finding]) -> str:
         f"<p>机关：{escape(report.agency or '（未识别）')}　年度：{report.year or '（未识别）'}　"
         f"格式：{escape(report.format or '（未识别）')}　落款日期：{report.published or '（无）'}　"
         f"来源：{escape(report.source.name)}</p>",
+        ocr_banner(report),
         '<p class="summary">' + "".join(
             f'<span class="tag sev-{s}">{names[s]} {counts[s]} 项</span>' for s in names) + "</p>",
         "<h2>问题清单</h2>",
@@ -125,24 +193,67 @@ def render_review(report: Report, findings: list[Finding]) -> str:
         parts.append("<ol>")
         rendered = {f"table{n}" for n in (2, 3, 4) if report.table(f"table{n}") is not None}
         for n, f in enumerate(findings, 1):
-            target = next((c for c in f.cells if c.split(".", 1)[0] in rendered and report.has_cell(c)), None)
-            head = f'<span class="tag sev-{f.severity}">{names[f.severity]}</span> <span class="rule">{escape(f.rule)}</span>'
+            target = _target(report, f, rendered)
+            head = (f'<span class="tag sev-{f.severity}">{names[f.severity]}</span> '
+                    f'<span class="rule">{escape(f.rule)}</span>')
             if f.where:
                 head += f"　{escape(f.where)}"
             body = escape(f.message)
             if target:
-                body = f'<a href="#cell-{escape(target)}">{body}</a>'
+                body = f'<a href="#{escape(target)}">{body}</a>'
             quote = f"<blockquote>{escape(f.quote)}</blockquote>" if f.quote else ""
             parts.append(f'<li id="finding-{n}">{head}<br>{body}{quote}</li>')
         parts.append("</ol>")
     for name in _TABLES:
         parts.append(f"<h2>{table_name(name)}　{escape(table_title(name))}</h2>")
         parts.append(table_html(report, name, marks) if report.table(name) is not None else "<p>（报告中没有此表）</p>")
+    parts.append(legend_html(report, marks))
     used = list(dict.fromkeys(f.rule for f in findings))
     if used:
         catalogue = rules()
         parts.append("<h2>规则说明</h2><dl>" + "".join(
             f'<dt class="rule">{escape(r)}（{names[catalogue[r].severity]}）</dt><dd>{escape(catalogue[r].about)}</dd>'
             for r in used) + "</dl>")
+    parts.append("</body></html>")
+    return "\n".join(p for p in parts if p)
+
+
+def _target(report: Report, f: Finding, rendered: set[str]) -> str | None:
+    """The anchor a finding links to: the label or cell it blames, in a table on the page."""
+    for key in at_fault(f):
+        if key.startswith(("row:", "col:")):
+            if key[4:].split(".", 1)[0] in rendered:
+                return key.replace(":", "-")
+        elif key.split(".", 1)[0] in rendered and report.has_cell(key):
+            return f"cell-{key}"
+    cell = next((c for c in f.cells if c.split(".", 1)[0] in rendered and report.has_cell(c)), None)
+    return f"cell-{cell}" if cell else None
+
+
+def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: list[str]) -> str:
+    """The contents page of a directory of review pages: one row per report (link, body, year,
+    counts by severity, OCR), worst first; the files that could not be read listed below."""
+    names = data()["severities"]
+    rows = []
+    order = sorted(pages, key=lambda p: tuple(-sum(f.severity == s for f in p[3]) for s in names) + (p[1],))
+    for page, path, report, findings in order:
+        counts = "".join(f'<td class="num{" sev-" + s if any(f.severity == s for f in findings) else ""}">'
+                         f"{sum(f.severity == s for f in findings)}</td>" for s in names)
+        rows.append(f'<tr><td><a href="{escape(page)}">{escape(report.agency or "（未识别机关）")}</a></td>'
+                    f"<td>{report.year or ''}</td>{counts}"
+                    f"<td>{'OCR 识别' if report.ocr_read else ''}</td><td>{escape(os.path.basename(path))}</td></tr>")
+    total = {s: sum(f.severity == s for p in pages for f in p[3]) for s in names}
+    parts = [
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>检查结果目录（{len(pages)} 份报告）</title><style>{_STYLE}</style></head><body>",
+        f"<h1>检查结果目录（{len(pages)} 份报告）</h1>",
+        '<p class="summary">' + "".join(f'<span class="tag sev-{s}">{names[s]} 共 {total[s]} 项</span>'
+                                        for s in names) + "</p>",
+        "<table><tr><th>机关（点击查看检查页面）</th><th>年度</th>" + "".join(f"<th>{names[s]}</th>" for s in names)
+        + "<th>识别方式</th><th>文件</th></tr>" + "".join(rows) + "</table>",
+    ]
+    if unread:
+        parts.append(f"<h2>未能读取的文件（{len(unread)} 个）</h2><ul>"
+                     + "".join(f"<li>{escape(u)}</li>" for u in unread) + "</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

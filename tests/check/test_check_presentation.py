@@ -1,0 +1,112 @@
+"""What the checker shows a person: OCR-read reports said to be so, with the misread cell named
+from the sums; inferred and OCR values marked in the terminal and the HTML review; the label
+(not the numbers) highlighted for a wrong label; an index page for a directory of pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gongkai.check import check_report
+from gongkai.cli import main
+from gongkai.load import load
+from gongkai.model import Report
+from gongkai.render.review import render_review
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _as_ocr(report: Report, misread: dict[str, int]) -> Report:
+    """The report as OCR would give it from a scan: every cell with a confidence, some misread."""
+    for info in report.cells.values():
+        info.confidence = 0.99
+    for cell, value in misread.items():
+        report.set_value(cell, value)
+        report.cells[cell].raw = str(value)
+        report.cells[cell].confidence = 1.0  # OCR sure of its misreading
+    return report
+
+
+def test_the_sums_name_the_misread_cell_and_findings_say_it_may_be_ocr():
+    report = _as_ocr(load(str(EXAMPLES / "huaian-city-2024.pdf")), {"table3.denied.enforcement_file.total": 6})
+    findings = check_report(report)
+    by_rule = {f.rule: f for f in findings}
+    suspect = by_rule["OCR-SUSPECT"]
+    assert suspect.cells == ["table3.denied.enforcement_file.total"] and suspect.severity == "warning"
+    assert suspect.message == ("表三“（三）不予公开—7.属于行政执法案卷”行“总计”列识别为 6（OCR 置信度 1.00）；"
+                               "若为 9，2 处不成立的合计都成立。这一格很可能是 OCR 识别错误，请对照原件核对。")
+    for rule in ("T3-TOTAL", "T3-ROWSUM"):
+        f = by_rule[rule]
+        assert f.severity == "warning"
+        assert f.message.endswith("报告由 OCR 从扫描件识别，这可能是识别错误：最可能识别错误的是"
+                                  "表三“（三）不予公开—7.属于行政执法案卷”行“总计”列（见 OCR-SUSPECT）。")
+    assert "error" not in {f.severity for f in findings}
+
+
+def test_two_misreads_no_single_cell_explains_stay_errors_of_ocr_or_report():
+    report = _as_ocr(load(str(EXAMPLES / "huaian-city-2024.pdf")),
+                     {"table3.denied.enforcement_file.total": 6, "table3.granted.natural_person": 1280})
+    findings = check_report(report)
+    assert "OCR-SUSPECT" not in {f.rule for f in findings}
+    sums = [f for f in findings if f.rule in ("T3-TOTAL", "T3-ROWSUM")]
+    assert sums and all(f.severity == "error" for f in sums)
+    assert all(f.message.endswith("报告由 OCR 从扫描件识别，这可能是识别错误，也可能是报告本身的错误，请对照原件核对。")
+               for f in sums)
+
+
+def test_a_typed_report_is_not_said_to_be_ocr():
+    report = load(str(EXAMPLES / "huaian-city-2024.pdf"))
+    report.set_value("table3.denied.enforcement_file.total", 6)
+    findings = check_report(report)
+    assert {f.rule for f in findings} >= {"T3-TOTAL", "T3-ROWSUM"}
+    assert not any("OCR" in f.message for f in findings)
+    assert all(f.severity == "error" for f in findings if f.rule in ("T3-TOTAL", "T3-ROWSUM"))
+
+
+def test_terminal_and_html_review_mark_ocr_and_inferred_cells(tmp_path, capsys):
+    report = _as_ocr(load(str(EXAMPLES / "huaian-city-2024.pdf")), {"table3.denied.enforcement_file.total": 6})
+    report.cells["table3.granted.natural_person"].inferred = True
+    path = tmp_path / "scan.json"
+    path.write_text(report.to_json(), encoding="utf-8")
+    main(["check", str(path), "--html", str(tmp_path / "review.html")])
+    out = "".join(capsys.readouterr().out.split())  # lines wrapped at 80 columns
+    assert "本报告由OCR从扫描件识别" in out
+    assert "?OCR识别存疑" in out and "（1格）：表三“（三）不予公开—7.属于行政执法案卷”行“总计”列6。" in out
+    assert "*推断值" in out and "（1格）：表三“（一）予以公开”行“自然人”列1288。" in out
+    page = (tmp_path / "review.html").read_text(encoding="utf-8")
+    assert 'class="ocr-banner"' in page
+    cell = re.search(r'<td id="cell-table3\.denied\.enforcement_file\.total"[^>]*>[^<]*<sup[^>]*>\?</sup>', page)
+    assert cell and 'class="num doubtful sev-warning"' in cell.group(0)
+    assert re.search(r'<td id="cell-table3\.granted\.natural_person" class="num inferred"[^>]*>1288'
+                     r'<sup class="mark">\*</sup>', page)
+    assert re.search(r'<td id="cell-table3\.granted\.commercial" class="num ocr"[^>]*>21<sup class="mark">~</sup>',
+                     page)
+    assert "标记：" in page and "推断值：" in page and "OCR 识别：" in page and "OCR 识别存疑：" in page
+
+
+def test_html_review_marks_the_wrong_label_and_only_the_total_of_a_broken_sum():
+    report = load(str(EXAMPLES / "hongze-district-2023.pdf"))
+    page = render_review(report, check_report(report))
+    # LABEL-NONSTANDARD on “2.其他法律行政止公开”: its row label, not its numbers.
+    assert re.search(r'<th id="row-table3\.denied\.law_forbidden" class="sev-warning"[^>]*>（三）不予公开—2\.', page)
+    assert 'id="cell-table3.denied.law_forbidden.natural_person" class="num">' in page
+    # T4-TOTAL: the total it names, not the four cells it adds.
+    assert 'id="cell-table4.review.total" class="num sev-error"' in page
+    assert 'id="cell-table4.review.upheld" class="num">' in page
+    assert 'href="#row-table3.denied.law_forbidden"' in page
+
+
+def test_check_directory_html_writes_an_index_page(tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("hongze-district-2023.pdf", "huaian-city-2024.pdf"):
+        (src / name).write_bytes((EXAMPLES / name).read_bytes())
+    (src / "empty.txt").write_bytes(b"")
+    out = tmp_path / "pages"
+    assert main(["check", str(src), "--html", str(out)]) == 1
+    assert "已写出 2 个检查页面和目录页" in capsys.readouterr().err
+    index = (out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', index)
+    assert links == [("hongze-district-2023.html", "洪泽区人民政府"), ("huaian-city-2024.html", "淮安市人民政府")]
+    assert all((out / href).is_file() for href, _ in links)
+    assert "未能读取的文件（1 个）" in index and "empty.txt" in index
