@@ -59,15 +59,17 @@ def test_a_slow_file_meets_the_time_limit_on_dask_too(tmp_path):
                       dashboard_address=None) as cluster:
         with Store(str(tmp_path / "c.db")) as store:
             started = time.monotonic()
-            summary = ingest([str(tmp_path / "in")], store, cluster=cluster.scheduler_address, timeout=1)
+            # 8 s: an ordinary report (child start included) must finish well inside the limit even
+            # on a busy machine; the slow file needs about a minute.
+            summary = ingest([str(tmp_path / "in")], store, cluster=cluster.scheduler_address, timeout=8)
             elapsed = time.monotonic() - started
-            reason = "处理超过时限（1 秒），已跳过。可用 --timeout 放宽时限并加 --retry-failed 重试。"
+            reason = "处理超过时限（8 秒），已跳过。可用 --timeout 放宽时限并加 --retry-failed 重试。"
             assert summary.failed == [(str(slow), reason)]
             assert summary.added == 6
             assert store.query("SELECT form, status, reason FROM documents WHERE name = 'slow.txt'") == [
                 ("txt", "failed", reason)]
             assert {n for (n,) in store.query("SELECT name FROM documents WHERE status = 'ok'")} == set(truth)
-    assert elapsed < 30, f"the batch waited for the slow file ({elapsed:.0f} s)"
+    assert elapsed < 50, f"the batch waited for the slow file ({elapsed:.0f} s)"
 
 
 def test_a_child_that_dies_fails_only_its_file_and_is_replaced():
