@@ -220,6 +220,50 @@ class Finding:
 
 
 @dataclass
+class Figure:
+    """A number the narrative states, with what it counts (the narrative reader's output).
+
+    ``counts`` is the id of a phrasing in ``format/phrasings.yaml`` (``received``,
+    ``proactive`` …) or None when the words around the number match none; ``cells`` the
+    table cells whose sum it states (empty when no table holds it).  ``from_words``: the
+    value was stated in words ("未收到政府信息公开申请" is 0).  ``part_of``: the index in
+    ``Report.figures`` of the whole this figure is a part of ("其中…")."""
+
+    section: int           # 0: the preamble; 1–6: the section
+    sentence: str
+    value: int | Decimal
+    unit: str              # as printed ("件", "万元", "%"); "" when stated in words
+    text: str              # the words that state it: "受理政府信息公开申请21件"
+    counts: str | None = None
+    cells: list[str] = field(default_factory=list)
+    approx: bool = False   # 860余条, 约300条, 99.9%以上
+    from_words: bool = False
+    scope: str | None = None   # 县本级, 全市 … when the clause names one
+    year: int | None = None    # the year the sentence states it for, when it names one
+    part_of: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"section": self.section, "sentence": self.sentence, "value": _json_value(self.value),
+                             "unit": self.unit, "text": self.text, "counts": self.counts, "cells": self.cells}
+        for key in ("approx", "from_words"):
+            if getattr(self, key):
+                d[key] = True
+        for key in ("scope", "year", "part_of"):
+            if getattr(self, key) is not None:
+                d[key] = getattr(self, key)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Figure":
+        value = _value_from_json(d["value"])
+        if value is None:
+            raise ValueError(f"not a figure value: {d['value']!r}")
+        return cls(int(d["section"]), d["sentence"], value, d.get("unit", ""), d.get("text", ""), d.get("counts"),
+                   list(d.get("cells", [])), bool(d.get("approx")), bool(d.get("from_words")), d.get("scope"),
+                   d.get("year"), d.get("part_of"))
+
+
+@dataclass
 class ExtraRow:
     """A row the format does not have, kept as printed (for ROW-EXTRA)."""
 
@@ -299,6 +343,7 @@ class Report:
     labels: list[LabelUse] = field(default_factory=list)
     ambiguous: list[Ambiguity] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)  # the narrative's figures (extract.narrative)
 
     def __repr__(self) -> str:
         tables = "/".join(name for name in TABLES if self.table(name) is not None) or "no tables"
@@ -388,6 +433,7 @@ class Report:
         if self.ambiguous:
             d["ambiguous"] = [a.to_dict() for a in self.ambiguous]
         d["notes"] = list(self.notes)
+        d["figures"] = [f.to_dict() for f in self.figures]
         return d
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -426,6 +472,7 @@ class Report:
         ]
         report.ambiguous = [Ambiguity.from_dict(a) for a in d.get("ambiguous", [])]
         report.notes = list(d.get("notes", []))
+        report.figures = [Figure.from_dict(f) for f in d.get("figures", [])]
         return report
 
     @classmethod

@@ -39,8 +39,8 @@ def test_check_and_render_are_callable_whichever_way_they_were_imported(tmp_path
     report = gongkai.load(seed("000"))
     findings = gongkai.check(report)
     assert isinstance(findings, gongkai.Findings) and findings == check_report(report)
-    assert [f.rule for f in findings] == ["SECTION-MISSING", "TABLE-MISSING", "LAST-YEAR"]
-    assert str(findings).splitlines()[-1] == "共 3 项：错误 2 项，警告 0 项，提示 1 项。"
+    assert [f.rule for f in findings] == ["SECTION-MISSING", "TABLE-MISSING", "TEXT-SUM", "LAST-YEAR"]
+    assert str(findings).splitlines()[-1] == "共 4 项：错误 2 项，警告 1 项，提示 1 项。"
     assert str(gongkai.check(gongkai.load(EXAMPLES / "source-2024.yaml"))) == "未发现问题。"
     this, previous = gongkai.load(seed("003")), gongkai.parse(seed("002").read_bytes(), "002.txt")
     assert [f.rule for f in gongkai.check(this, previous=previous)] == [

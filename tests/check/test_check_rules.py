@@ -51,9 +51,9 @@ def test_check_is_pure(consistent):
 def test_catalogue_has_every_rule_with_a_severity_and_message():
     expected = {"T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL", "CELL-BLANK", "CELL-AMBIGUOUS", "SECTION-MISSING",
                 "SECTION-TITLE", "TABLE-MISSING", "TABLE-INCOMPLETE", "ROW-EXTRA", "LABEL-NONSTANDARD",
-                "FORMAT-VERSION", "FORMAT-LAYOUT", "TEXT-TABLE", "PERIOD", "DEADLINE", "FEE-STATEMENT",
-                "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "COPY", "TEXT-PLACEHOLDER",
-                "OCR-SUSPECT"}
+                "FORMAT-VERSION", "FORMAT-LAYOUT", "TEXT-TABLE", "TEXT-COMBINED", "TEXT-RECEIVED", "TEXT-CLAIM",
+                "TEXT-SUM", "TEXT-PERCENT", "TEXT-YEAR", "TEXT-PLAN", "PERIOD", "DEADLINE", "FEE-STATEMENT",
+                "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "COPY", "TEXT-COPIED", "TEXT-PLACEHOLDER", "OCR-SUSPECT"}
     assert set(rules()) == expected
     assert all(r.severity in ("error", "warning", "notice") and r.message for r in rules().values())
 
@@ -278,10 +278,13 @@ def test_text_table_other_scope_is_a_notice(consistent):
 def test_text_table_zero_and_review_and_litigation(consistent):
     report = consistent("2021")
     report.sections[0].text = "本年度未收到政府信息公开申请。本年发生行政诉讼3件。"
-    found = only(check_report(report), "TEXT-TABLE")
-    assert [f.cells for f in found] == [
-        ["table3.new_received.total"],
-        ["table4.litigation_direct.total", "table4.litigation_after_review.total"]]
+    found = check_report(report)
+    assert [(f.rule, f.cells) for f in found if f.rule.startswith("TEXT-")] == [
+        ("TEXT-CLAIM", ["table3.new_received.total"]),
+        ("TEXT-TABLE", ["table4.litigation_direct.total", "table4.litigation_after_review.total"])]
+    received = report.value("table3.new_received.total")
+    assert found[0].message == (f"正文称“未收到政府信息公开申请”，而表三“一、本年新收政府信息公开申请数量”行“总计”列为 "
+                                f"{received}。请核对正文与表格，使两者一致。")
 
 
 def test_text_table_outcome_groups_like_the_shanghai_2019_report(consistent):
@@ -293,7 +296,7 @@ def test_text_table_outcome_groups_like_the_shanghai_2019_report(consistent):
     denied = sum(v["total"] for r, v in t.items() if r.startswith("denied."))
     report.sections[2].text = (f"予以公开及部分公开{both + 17}件，不予公开{denied}件，无法提供{unable + 72}件，"
                                f"予以公开{t['granted']['total']}件。")
-    found = only(check_report(report), "TEXT-TABLE")
+    found = only(check_report(report), "TEXT-COMBINED")
     assert [(f.cells[0], len(f.cells)) for f in found] == [
         ("table3.granted.total", 2), ("table3.unable.not_held.total", 3)]
     assert f"为 {both + 17}" in found[0].message and f"之和为 {both}" in found[0].message

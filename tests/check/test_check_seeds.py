@@ -5,12 +5,15 @@ Written from reading each seed (examples/00N_*.txt), not from the checker's outp
 000 红寺堡镇 2021 — no heading 四 (section 4 missing); table 3 prints its header only, no
     data rows (line 44–47); the one row of 15 zeros (line 50) is table 4.  Section 五 lists
     this year's problems and fixes but says nothing about last year's.  Section 六 states
-    that no 信息处理费 was charged.  Period sentence and title say 2021.
+    that no 信息处理费 was charged.  Period sentence and title say 2021.  Section 一: "发布信息共
+    369 条，其中" lists 6+308+15+36+1+4+2 = 372 条, more than the whole.
 001 柔远镇 2020 — 2019 tables as due for 2020.  The 行政复议 half of table 4 is blank (line
     88 starts with five empty cells).  Column header 社会组织 (line 57) for 社会公益组织.
     Section titles 总体工作情况 / 因政府信息公开工作被申请复议、提起行政诉讼情况 /
     政府信息公开工作存在的主要问题及改进情况 are variants.  Section 六 is just "无" (no fee
     statement); section 五 nothing on last year.  All table figures are 0 and consistent.
+    Section 二: "救助救济资金共计 1619 人 504.8 万元，其中" lists 410+77.38+30.9+53.65 = 571.93
+    万元, more than the whole (the 人 listed, 1576 of 1619, may be some of them only).
 002 金积镇 2021 — table 3 rows （一）…（三）8 (lines 46–55) carry six numbers each, the
     总计 column is empty; everything else 0 and consistent.  "共受理政府信息公开申请0件"
     agrees with table 3.  Section 六 mentions 信息处理费.  Section 五 nothing on last year.
@@ -48,6 +51,7 @@ EXPECTED = {
     "000": [
         ("SECTION-MISSING", "error", []),
         ("TABLE-MISSING", "error", []),
+        ("TEXT-SUM", "warning", []),
         ("LAST-YEAR", "notice", []),
     ],
     "001": [
@@ -56,6 +60,7 @@ EXPECTED = {
         ("SECTION-TITLE", "notice", []),
         ("CELL-BLANK", "warning", [f"table4.review.{c}" for c in T4]),
         ("LABEL-NONSTANDARD", "warning", [f"table3.{r}.social_org" for r in T3_ROWS_2019]),
+        ("TEXT-SUM", "warning", []),
         ("FEE-STATEMENT", "notice", []),
         ("LAST-YEAR", "notice", []),
     ],

@@ -1,4 +1,4 @@
-"""This year's report against last year's: CARRY-OVER, IN-FORCE, COPY (§A.6 V5, V6; §G)."""
+"""This year's report against last year's: CARRY-OVER, IN-FORCE, COPY (§A.6 V5, V6; §G), TEXT-COPIED."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from rapidfuzz import fuzz
 
 from gongkai.check.catalogue import cn_number, data, finding
+from gongkai.extract.narrative import narrative_of
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_label
 from gongkai.model import Finding, Report
@@ -67,4 +68,40 @@ def copy(report: Report, previous: Report) -> Iterator[Finding]:
                       number=cn_number(section.no), title=section.title, ratio=round(ratio * 100), passages=len(passages))
 
 
-RULES = (carry_over, in_force, copy)
+def _years_as_words(text: str, year: int) -> str:
+    """A sentence with its report's year and the year before written as placeholders, so that
+    "2023年…" in the 2023 report equals "2024年…" in the 2024 report."""
+    return _squeeze(text).replace(str(year), "{Y}").replace(str(year - 1), "{Y-1}")
+
+
+def copied_figures(report: Report, previous: Report) -> Iterator[Finding]:
+    """Sentences with figures that stand in last year's report too, with the same figures."""
+    if report.year is None or previous.year is None:
+        return
+    old = narrative_of(previous).sentences
+    literal = {_squeeze(s.text) for s in old if s.section}
+    shifted = {_years_as_words(s.text, previous.year) for s in old if s.section}
+    narrative = narrative_of(report)
+    by_sentence: dict[int, list] = {}
+    for f in narrative.found:
+        if f.figure.section and f.figure.unit and f.figure.unit not in ("%", "％") and f.figure.value != 0:
+            by_sentence.setdefault(f.sentence, []).append(f)
+    for i, figures in by_sentence.items():
+        # A figure that is this year's table figure is this year's, whatever last year said.
+        figures = [f for f in figures if not (f.figure.cells and report.value(f.figure.cells[0]) is not None
+                                              and sum(report.value(c) or 0 for c in f.figure.cells) == f.figure.value)]
+        if not figures:
+            continue
+        text = narrative.sentences[i].text
+        if _squeeze(text) in literal:
+            how = "完全相同"
+        elif _years_as_words(text, report.year) in shifted:
+            how = "只改了年份"
+        else:
+            continue
+        yield finding(report, "TEXT-COPIED", sorted({c for f in figures for c in f.figure.cells}), quote=text,
+                      previous=previous.year, how=how, figures="、".join(f.figure.text for f in figures),
+                      year=report.year)
+
+
+RULES = (carry_over, in_force, copy, copied_figures)

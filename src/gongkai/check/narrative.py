@@ -1,88 +1,24 @@
-"""The narrative against the tables and the calendar: TEXT-TABLE, PERIOD, DEADLINE,
-FEE-STATEMENT, LAST-YEAR."""
+"""The narrative against the tables and the calendar.
+
+The figures of the text (TEXT-TABLE, TEXT-COMBINED, TEXT-RECEIVED, TEXT-CLAIM, TEXT-SUM,
+TEXT-PERCENT, TEXT-YEAR, TEXT-PLAN) are checked in ``figures`` over the narrative reader;
+here: PERIOD, DEADLINE, FEE-STATEMENT, LAST-YEAR."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date
 
-from gongkai.check.catalogue import cell_zh, compiled, data, finding, rules
-from gongkai.check.shape import version
+from gongkai.check import figures
+from gongkai.check.catalogue import compiled, data, finding
+from gongkai.extract.narrative import narrative_of
 from gongkai.model import Finding, Report
-
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n")
-_CLAUSE_MARK = "，,；;：:。"
-# Only sentences with a digit or a negation can state a figure (a cheap filter before the patterns).
-_HAS_FIGURE = re.compile(r"[0-9未]")
 
 
 def sentences(report: Report) -> Iterator[str]:
-    """Every sentence of the preamble and the sections, stripped."""
-    for text in [report.preamble] + [s.text for s in report.sections]:
-        for sentence in _SENTENCE_END.split(text or ""):
-            sentence = sentence.strip()
-            if sentence:
-                yield sentence
-
-
-def _scope(sentence: str, start: int, end: int) -> str | None:
-    """The scope word of the clause in which a figure stands, if any."""
-    clause_start = max(sentence.rfind(m, 0, start) for m in _CLAUSE_MARK) + 1
-    clause = sentence[clause_start:end]
-    return next((w for w in data()["scope_words"] if w in clause), None)
-
-
-def _figures(metric: dict, sentence: str) -> list[tuple[int, int, int]]:
-    """(start, end, value) of each figure the metric's patterns find, without overlaps."""
-    found = []
-    for pattern in metric.get("patterns", ()):
-        for m in compiled(pattern).finditer(sentence):
-            found.append((m.start(), m.end(), int(m.group("n"))))
-    for pattern in metric.get("zero", ()):
-        for m in compiled(pattern).finditer(sentence):
-            found.append((m.start(), m.end(), 0))
-    found.sort()
-    out: list[tuple[int, int, int]] = []
-    for item in found:
-        if not out or item[0] >= out[-1][1]:
-            out.append(item)
-    return out
-
-
-def text_table(report: Report) -> Iterator[Finding]:
-    rule = rules()["TEXT-TABLE"]
-    metrics = []
-    for metric in data()["text_metrics"]:
-        if version(report) not in metric.get("versions", [version(report)]):
-            continue
-        values = [report.value(c) for c in metric["cells"]]
-        if any(v is None for v in values):
-            continue  # no figure in the table to compare with
-        metrics.append((metric, sum(values)))
-    if not metrics:
-        return
-    seen = set()
-    for sentence in sentences(report):
-        if not _HAS_FIGURE.search(sentence):
-            continue
-        for metric, table in metrics:
-            for start, end, stated in _figures(metric, sentence):
-                key = (metric["id"], sentence, stated)
-                if stated == table or key in seen:
-                    continue
-                seen.add(key)
-                cells_zh = "与".join(cell_zh(c, version(report)) for c in metric["cells"])
-                if len(metric["cells"]) > 1:
-                    cells_zh += "之和"
-                scope = _scope(sentence, start, end)
-                if scope:
-                    yield finding(report, "TEXT-TABLE", metric["cells"], quote=sentence,
-                                  severity=rule.extra["scope_severity"], template=rule.extra["scope_message"],
-                                  scope=scope, metric=metric["name"], stated=stated, target=cells_zh, table=table)
-                else:
-                    yield finding(report, "TEXT-TABLE", metric["cells"], quote=sentence, metric=metric["name"],
-                                  stated=stated, target=cells_zh, table=table)
+    """Every sentence of the preamble and the sections (as the narrative reader splits them)."""
+    for sentence in narrative_of(report).sentences:
+        yield sentence.text
 
 
 def period(report: Report) -> Iterator[Finding]:
@@ -146,4 +82,4 @@ def last_year(report: Report) -> Iterator[Finding]:
         yield finding(report, "LAST-YEAR", where=report.section(5).where)
 
 
-RULES = (text_table, period, deadline, fee_statement, last_year)
+RULES = figures.RULES + (period, deadline, fee_statement, last_year)

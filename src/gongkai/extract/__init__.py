@@ -3,7 +3,7 @@
 ``extract`` runs in steps: one walk over the document's blocks in reading order (headings open
 sections, text goes to the open section, table rows to the table extractor, flattened tables to
 ``recover``), then the narrative (sections, closing date, signature), the title's facts, the
-format version, and notes on what is missing.
+format version, notes on what is missing, and the figures the narrative states (``narrative``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 
 from gongkai.errors import NotAReport
 from gongkai.extract import meta, recover
+from gongkai.extract.narrative import narrative_of
 from gongkai.extract.sections import heading_number, join_lines
 from gongkai.extract.tables import TableExtractor, detect_table2_version
 from gongkai.format import FORMAT
@@ -120,6 +121,7 @@ def extract(doc: Document) -> Report:
     _missing_notes(report, walk)
     if not report.sections and report.table2 is None and report.table3 is None and report.table4 is None:
         raise NotAReport("没有找到年度报告的章节或统计表，这不像是一份政府信息公开工作年度报告。", doc.name)
+    report.figures = narrative_of(report).figures
     return report
 
 

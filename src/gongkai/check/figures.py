@@ -1,0 +1,342 @@
+"""The narrative's own figures against the tables and against each other.
+
+Rules over the narrative reader (``gongkai.extract.narrative``):
+TEXT-TABLE     a figure against the cell(s) it states;
+TEXT-COMBINED  a figure for a row group (予以公开及部分公开, 无法提供 …) against the group's sum;
+TEXT-RECEIVED  a figure that equals another table figure than the one its words name
+               (收到 counted as 新收 + 上年结转, 办结 as 新收 …);
+TEXT-CLAIM     claims the tables contradict (未收到申请, 均获维持, 无被纠错, 未发生复议诉讼);
+TEXT-SUM       a breakdown whose parts do not add up to its stated whole;
+TEXT-PERCENT   a share that does not match its figures;
+TEXT-YEAR      figures stated for the year before the report's year;
+TEXT-PLAN      improvements promised for the year already reported on.
+
+Each finding quotes the sentence and names the cells.  A figure gets at most one finding, and
+a breakdown or share whose figures already contradict the table is not reported again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from gongkai.check.catalogue import cell_zh, finding, rules
+from gongkai.check.shape import version
+from gongkai.extract.narrative import Found, Metric, Narrative, clause_start, narrative_of, phrasings
+from gongkai.format import FORMAT
+from gongkai.model import Finding, Report, Value
+
+
+def _sum(report: Report, cells) -> Value:
+    values = [report.value(c) for c in cells]
+    if not values or any(v is None for v in values):
+        return None
+    return sum(values)
+
+
+def _cells_zh(report: Report, cells: list[str]) -> str:
+    text = "与".join(cell_zh(c, version(report)) for c in cells)
+    return text + "之和" if len(cells) > 1 else text
+
+
+def _fmt(v) -> str:
+    if isinstance(v, Decimal):
+        v = v.normalize()
+        return f"{v:f}"
+    return str(v)
+
+
+def _name(f: Found) -> str:
+    """What the figure counts, in words (a part of the review: 行政复议案件中结果维持的)."""
+    if f.metric is not None:
+        return f.metric.name
+    counts = f.figure.counts or ""
+    parent, _, column = counts.partition(".")
+    metric = phrasings().metrics.get(parent)
+    label = next((c.label for c in FORMAT.table4_columns if c.id == column), column)
+    return f"{metric.name}中{label}的" if metric else counts
+
+
+# -- figures against the tables -----------------------------------------------------------------
+
+def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding], set[int]]:
+    """TEXT-TABLE, TEXT-COMBINED, TEXT-RECEIVED and the zero claims of TEXT-CLAIM; and the
+    figures that got one (later rules leave them alone)."""
+    out: list[Finding] = []
+    flagged: set[int] = set()
+    seen: set[tuple] = set()
+    for f in narrative.found:
+        cells = f.figure.cells
+        if not cells or f.figure.approx:
+            continue
+        table = _sum(report, cells)
+        stated = f.figure.value
+        if table is None or stated == table:
+            continue
+        metric = f.metric
+        if metric is not None and any(_sum(report, alt) == stated for alt in metric.cells):
+            continue  # the figure states another layout's rows (the 2019 single （六） row)
+        parts = _sum(report, [c for cell in cells for c in _components(report, cell)])
+        if parts == stated and parts != table:
+            continue  # equals the parts of a table total that is itself off (the table rules report it)
+        key = (f.figure.counts, f.figure.sentence, stated)
+        if key in seen:
+            continue
+        seen.add(key)
+        flagged.add(f.index)
+        sentence = f.figure.sentence
+        common = dict(metric=_name(f), stated=_fmt(stated), target=_cells_zh(report, cells), table=_fmt(table))
+        if f.figure.from_words:
+            out.append(_claim(report, cells, sentence, f.figure.scope, said=f.figure.text, **common))
+            continue
+        instead = next((alt for alt in (metric.instead if metric else ()) if _sum(report, alt["cells"]) == stated), None)
+        if instead is not None:
+            out.append(finding(report, "TEXT-RECEIVED", list(cells) + [c for c in instead["cells"] if c not in cells],
+                               quote=sentence, what=instead["what"], other=_fmt(_sum(report, instead["cells"])),
+                               hint=instead["hint"], **common))
+            continue
+        rule_id = "TEXT-COMBINED" if metric is not None and metric.group else "TEXT-TABLE"
+        rule = rules()[rule_id]
+        severity, template = None, None
+        if f.figure.scope:
+            severity, template = rule.extra["scope_severity"], rule.extra["scope_message"]
+        elif metric is not None and metric.loose:
+            severity, template = rule.extra["loose_severity"], rule.extra["loose_message"]
+        fields = dict(common, scope=f.figure.scope or "")
+        if rule_id == "TEXT-COMBINED":
+            fields["detail"] = _one_row(report, cells, stated)
+        out.append(finding(report, rule_id, list(cells), quote=sentence, severity=severity, template=template,
+                           **fields))
+    return out, flagged
+
+
+def _components(report: Report, cell: str) -> list[str]:
+    """The cells a total adds up: a table-3 row's six applicant columns, a table-4 group's four
+    results; the cell itself when it is no total."""
+    table, rest = cell.split(".", 1)
+    row, column = rest.rsplit(".", 1)
+    if column != "total":
+        return [cell]
+    if table == "table3":
+        return [f"table3.{row}.{c}" for c in FORMAT.table3_column_ids if c != "total"]
+    if table == "table4":
+        return [f"table4.{row}.{c}" for c in FORMAT.table4_column_ids if c != "total"]
+    return [cell]
+
+
+def _one_row(report: Report, cells, stated) -> str:
+    """When a group's figure is one row's figure: say which (a group quoted by one row)."""
+    for cell in cells:
+        if report.value(cell) == stated:
+            return rules()["TEXT-COMBINED"].extra["one_row"].format(cell=cell_zh(cell, version(report)))
+    return ""
+
+
+def _claim(report: Report, cells, sentence: str, scope: str | None, **fields) -> Finding:
+    rule = rules()["TEXT-CLAIM"]
+    if scope:
+        return finding(report, "TEXT-CLAIM", list(cells), quote=sentence, severity=rule.extra["scope_severity"],
+                       template=rule.extra["scope_message"], scope=scope, **fields)
+    return finding(report, "TEXT-CLAIM", list(cells), quote=sentence, **fields)
+
+
+# -- claims against table 4 ---------------------------------------------------------------------
+
+_TABLE4 = {"review": ("review",), "litigation": ("litigation_direct", "litigation_after_review")}
+
+
+def _claim_findings(report: Report, narrative: Narrative) -> Iterator[Finding]:
+    rule = rules()["TEXT-CLAIM"]
+    done = set()
+    for claim in narrative.claims:
+        if claim.kind not in ("all_upheld", "none_corrected") or report.table4 is None:
+            continue
+        groups = [g for name in (claim.groups or tuple(_TABLE4)) for g in _TABLE4[name]]
+        sentence = narrative.sentences[claim.sentence].text
+        if (claim.sentence, claim.kind) in done:
+            continue
+        done.add((claim.sentence, claim.kind))
+        corrected = [f"table4.{g}.corrected" for g in groups if (report.value(f"table4.{g}.corrected") or 0) > 0]
+        if corrected:
+            yield finding(report, "TEXT-CLAIM", corrected, quote=sentence, said=claim.text,
+                          template=rule.extra["corrected_message"], cases=_cases(report, corrected))
+            continue
+        if claim.kind != "all_upheld":
+            continue
+        open_ = [f"table4.{g}.{c}" for g in groups for c in ("other", "pending")
+                 if (report.value(f"table4.{g}.{c}") or 0) > 0]
+        if open_:
+            yield finding(report, "TEXT-CLAIM", open_, quote=sentence, said=claim.text,
+                          severity=rule.extra["open_severity"], template=rule.extra["open_message"],
+                          cases=_cases(report, open_))
+
+
+def _cases(report: Report, cells: list[str]) -> str:
+    return "，".join(f"{cell_zh(c)}为 {_fmt(report.value(c))}" for c in cells)
+
+
+# -- the text against itself --------------------------------------------------------------------
+
+def _sum_findings(report: Report, narrative: Narrative, flagged: set[int]) -> Iterator[Finding]:
+    rule = rules()["TEXT-SUM"]
+    spec = phrasings().data["breakdown"]
+    for b in narrative.breakdowns:
+        parts = [narrative.found[k] for k in b.parts]
+        if len(parts) < 2 or any(not p.exact for p in parts) or any(p.index in flagged for p in parts):
+            continue
+        total = sum((p.in_yuan() for p in parts), Decimal(0))
+        listed = "+".join(_fmt(p.figure.value) for p in parts)
+        if b.whole is None:  # the requests answered: table 3's （七）总计
+            answered = _sum(report, ["table3.total.total"])
+            if answered is None or total == answered:
+                continue
+            named = {c for p in parts for c in p.figure.cells}
+            others = [c for r in FORMAT.table3_outcome_rows for c in [f"table3.{r}.total"]
+                      if c not in named and report.has_cell(c)]
+            rest = _sum(report, others) if others else 0
+            if total < answered and rest != 0:
+                continue  # the list leaves out outcomes the table has
+            yield finding(report, "TEXT-SUM", ["table3.total.total"], quote=narrative.sentences[parts[0].sentence].text,
+                          template=rule.extra["answered_message"], listed=listed, total=_fmt(total), table=_fmt(answered))
+            continue
+        whole = narrative.found[b.whole]
+        if not whole.exact or whole.index in flagged:
+            continue
+        w = whole.in_yuan()
+        if total == w or w == 0:
+            continue
+        if total > w:
+            if total > w * Decimal(str(spec["max_excess"])):
+                continue  # overlapping attributes, not a partition
+            how = rule.extra["more"]
+        elif b.complete:
+            how = rule.extra["less"]
+        else:
+            continue  # "其中" may list only some parts
+        shown = total / phrasings().units[whole.figure.unit].get("factor", 1)
+        unit, stated = whole.figure.unit, _fmt(whole.figure.value)
+        text = whole.figure.sentence
+        yield finding(report, "TEXT-SUM", list(whole.figure.cells), quote=text,
+                      whole=text[clause_start(text, whole.start):whole.end].strip(), listed=listed,
+                      total=_fmt(shown), unit=unit, how=how.format(stated=stated, unit=unit))
+
+
+def _percent(value: Decimal) -> tuple[Decimal, int]:
+    exponent = value.as_tuple().exponent
+    return value, -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _matches(stated: Decimal, decimals: int, part: Decimal, base: Decimal) -> bool:
+    if base == 0:
+        return False
+    exact = part * 100 / base
+    step = Decimal(1).scaleb(-decimals)
+    rounded = exact.quantize(step, rounding=ROUND_HALF_UP)
+    return rounded == stated or stated <= exact < stated + step  # rounded, or cut off
+
+
+def _percent_findings(report: Report, narrative: Narrative, flagged: set[int]) -> Iterator[Finding]:
+    for share in narrative.shares:
+        f = narrative.found[share.percent]
+        stated, decimals = _percent(Decimal(f.figure.value))
+        bases = [narrative.found[k] for k in share.bases]
+        if share.part is None:
+            continue  # the part is not printed: nothing certain to compare
+        part = narrative.found[share.part]
+        if part.index in flagged or any(b.index in flagged for b in bases):
+            continue
+        if any(_matches(stated, decimals, part.in_yuan(), b.in_yuan()) for b in bases):
+            continue
+        base = bases[-1]
+        exact = part.in_yuan() * 100 / base.in_yuan() if base.in_yuan() else None
+        if exact is None:
+            continue
+        yield finding(report, "TEXT-PERCENT", quote=f.figure.sentence, stated=_fmt(f.figure.value),
+                      said=f.figure.text, part=part.figure.text, base=base.figure.text,
+                      computed=_fmt(exact.quantize(Decimal(1).scaleb(-max(decimals, 1)), rounding=ROUND_HALF_UP)))
+
+
+# -- years ---------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _year_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    spec = phrasings().data["years"]
+    return re.compile(spec["clause_start"]), re.compile(spec["comparison"]), re.compile(spec["mention"])
+
+
+_CLAUSE = re.compile(r"[^，,；;：:]+")
+
+
+def _governing_years(text: str) -> list[tuple[int, int]]:
+    """(offset, year) where a clause opens with a year ("2023年，…"): that year governs the
+    figures from there on."""
+    start_rx, _, _ = _year_patterns()
+    out = []
+    for m in _CLAUSE.finditer(text):
+        y = start_rx.match(m.group(0).lstrip())
+        if y:
+            out.append((m.start(), int(y.group("y"))))
+    return out
+
+
+def _year_findings(report: Report, narrative: Narrative) -> Iterator[Finding]:
+    if report.year is None:
+        return
+    _, comparison, mention = _year_patterns()
+    last = report.year - 1
+    by_sentence: dict[int, list[Found]] = {}
+    for f in narrative.found:
+        if 1 <= f.figure.section <= 4 and f.figure.counts and f.figure.unit not in ("%", "％"):
+            by_sentence.setdefault(f.sentence, []).append(f)
+    for i, figures in by_sentence.items():
+        text = narrative.sentences[i].text
+        if comparison.search(text):
+            continue
+        if any(int(m.group("y")) == report.year for m in mention.finditer(text)):
+            continue
+        governing = _governing_years(text)
+        stale = [f for f in figures if _year_at(governing, f.start) == last]
+        if not stale:
+            continue
+        listed = "、".join(f.figure.text for f in stale)
+        same = [f for f in stale if f.figure.cells and _sum(report, f.figure.cells) == f.figure.value]
+        detail = rules()["TEXT-YEAR"].extra["same_as_table"] if same and len(same) == len(stale) else ""
+        yield finding(report, "TEXT-YEAR", sorted({c for f in stale for c in f.figure.cells}), quote=text,
+                      year=report.year, last=last, figures=listed, detail=detail)
+
+
+def _year_at(governing: list[tuple[int, int]], pos: int) -> int | None:
+    year = None
+    for offset, y in governing:
+        if offset <= pos:
+            year = y
+    return year
+
+
+def _plan_findings(report: Report, narrative: Narrative) -> Iterator[Finding]:
+    if report.year is None:
+        return
+    done = set()
+    for plan in narrative.plans:
+        if plan.year != report.year or plan.sentence in done:
+            continue
+        done.add(plan.sentence)
+        yield finding(report, "TEXT-PLAN", quote=narrative.sentences[plan.sentence].text, said=plan.text,
+                      year=report.year, next=report.year + 1)
+
+
+def text_figures(report: Report) -> Iterator[Finding]:
+    narrative = narrative_of(report)
+    table, flagged = _table_findings(report, narrative)
+    yield from table
+    yield from _claim_findings(report, narrative)
+    yield from _sum_findings(report, narrative, flagged)
+    yield from _percent_findings(report, narrative, flagged)
+    yield from _year_findings(report, narrative)
+    yield from _plan_findings(report, narrative)
+
+
+RULES = (text_figures,)
+__all__ = ["RULES", "Metric"]

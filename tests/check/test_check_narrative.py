@@ -1,0 +1,298 @@
+"""The narrative rules on real report text and on variants derived from it: exact findings.
+
+Real texts: the seeds, the shipped PDFs and the crawler renderings of 平潭 reports
+(examples/crawler-text/), read with their tables.  Each variant changes one thing in a real
+sentence or table and says what a careful reader must then find.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.check import check_report
+from gongkai.model import Report, Section
+from tests.check.narrative_texts import CRAWLER, crawler, example, put, zero_tables
+
+TEXT_RULES = ("TEXT-TABLE", "TEXT-COMBINED", "TEXT-RECEIVED", "TEXT-CLAIM", "TEXT-SUM", "TEXT-PERCENT",
+              "TEXT-YEAR", "TEXT-PLAN", "TEXT-COPIED")
+
+
+def text_findings(report: Report, previous: Report | None = None) -> list:
+    return [f for f in check_report(report, previous) if f.rule in TEXT_RULES]
+
+
+def brief(findings) -> list[tuple]:
+    return [(f.rule, f.severity, f.cells) for f in findings]
+
+
+def replace(report: Report, section: int, old: str, new: str) -> Report:
+    s = report.section(section)
+    assert old in s.text
+    s.text = s.text.replace(old, new)
+    return report
+
+
+# -- the consistent reports raise no narrative error ------------------------------------------
+
+@pytest.mark.parametrize("name", ["001_*", "002_*", "004_*", "hongze-district-2023.pdf", "hongze-district-2024.pdf",
+                                  "huaian-city-2024.pdf"])
+def test_real_reports_whose_text_agrees_raise_no_narrative_error(name):
+    assert [f for f in text_findings(example(name)) if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("name", CRAWLER)
+def test_crawler_texts_raise_no_narrative_finding(name):
+    """The ten 平潭 texts agree with their tables and with themselves: every breakdown adds up,
+    every share matches (checked by hand).  农业农村局 2024 prints 0 in its 总计 column where
+    its rows hold requests; its text's 3 requests are the rows' sum (the table rules report it)."""
+    assert text_findings(crawler(name)) == []
+
+
+def test_the_huaian_report_agrees_with_its_tables_everywhere():
+    """3119 received, 3050 answered (34 carried over, 103 carried forward), 351 reviews and 46
+    lawsuits with their results: all as table 3 and table 4 print them."""
+    assert text_findings(example("huaian-city-2024.pdf")) == []
+
+
+# -- TEXT-TABLE and scopes -----------------------------------------------------------------------
+
+def test_text_table_on_seed_003_and_the_scope_notice_on_hongze():
+    assert brief(text_findings(example("003_*"))) == [
+        ("TEXT-TABLE", "error", ["table2.art20_1.normative_docs.in_force"]),
+        ("TEXT-TABLE", "notice", ["table3.new_received.total"])]
+    [found] = text_findings(example("hongze-district-2024.pdf"))
+    assert found.message == ("正文按“代表区政府”口径称本年收到的政府信息公开申请为 17，而表三“一、本年新收政府信息公开申请数量”"
+                             "行“总计”列为 95。两者统计口径可能不同，请确认表格的统计口径并在正文中说明。")
+    assert found.quote == "2024年，区政府办代表区政府受理政府信息公开申请17件，均已在法定期限内予以答复。"
+
+
+def test_a_lawsuit_figure_against_table_four():
+    report = replace(example("huaian-city-2024.pdf"), 1, "政府信息公开行政诉讼46件", "政府信息公开行政诉讼48件")
+    [found] = text_findings(report)
+    assert (found.rule, found.severity, found.cells) == (
+        "TEXT-TABLE", "error", ["table4.litigation_direct.total", "table4.litigation_after_review.total"])
+    assert found.message == ("正文称行政诉讼案件为 48，而表四“行政诉讼—未经复议直接起诉—总计”与表四“行政诉讼—复议后起诉—总计”之和为 46。"
+                             "请核对正文与表格，使两者一致。")
+
+
+def test_a_part_of_the_reviews_against_its_column():
+    report = replace(example("huaian-city-2024.pdf"), 1, "结果纠正64件", "结果纠正46件")
+    found = text_findings(report)
+    assert brief(found) == [("TEXT-TABLE", "error", ["table4.review.corrected"])]
+    assert found[0].message.startswith("正文称行政复议案件中结果纠正的为 46，而表四“行政复议—结果纠正”为 64。")
+
+
+def test_normative_documents_made_and_repealed_are_loose():
+    """平潭 行政审批局 2024: "废止规范性文件6件，制定规范性文件15件"; its table 2 prints 15621, which
+    the crawler reader leaves ambiguous (null); read as 15 | 6 | 21 the text agrees."""
+    report = crawler("ptzhsyqhzs-2024")
+    assert report.value("table2.art20_1.normative_docs.made") is None and text_findings(report) == []
+    put(report, {"table2.art20_1.normative_docs.made": 15, "table2.art20_1.normative_docs.repealed": 6,
+                 "table2.art20_1.normative_docs.in_force": 21})
+    assert text_findings(report) == []
+    report.table2["art20_1.normative_docs"]["made"] = 12
+    [found] = text_findings(report)
+    assert (found.rule, found.severity, found.cells) == ("TEXT-TABLE", "warning", ["table2.art20_1.normative_docs.made"])
+    assert found.message == ("正文称本年制发的行政规范性文件为 15，而表二“行政规范性文件”行“本年制发件数”列为 12。"
+                             "正文所说的文件范围可能与表格不同（如包括代拟、清理的文件），请确认；如为同一口径，请使两者一致。")
+
+
+# -- TEXT-COMBINED -------------------------------------------------------------------------------
+
+def _answered(report: Report, **rows: int) -> Report:
+    """Table 3 with these outcome totals (every other row 0); received = answered."""
+    zero_tables(report)
+    for row, value in rows.items():
+        report.set_value(f"table3.{row.replace('__', '.')}.total", value)
+        report.set_value(f"table3.{row.replace('__', '.')}.natural_person", value)
+    total = sum(rows.values())
+    for row in ("total", "new_received"):
+        report.set_value(f"table3.{row}.total", total)
+        report.set_value(f"table3.{row}.natural_person", total)
+    return report
+
+
+def test_a_group_quoted_by_one_of_its_rows():
+    """交通与建设局 2021: "“同意公开”3件,“区分处理后公开”1件，“无法提供”1件" agrees with its table
+    (3 | 1 | 1 not held); with 2 more needing creation, its 无法提供 is one row's figure."""
+    report = crawler("ptzhsyqjtj-2021")
+    assert text_findings(report) == []
+    _answered(report, granted=3, partial=1, unable__not_held=1, unable__needs_creation=2)
+    found = [f for f in text_findings(report) if f.rule == "TEXT-COMBINED"]
+    assert brief(found) == [("TEXT-COMBINED", "error", ["table3.unable.not_held.total", "table3.unable.needs_creation.total",
+                                                         "table3.unable.unclear.total"])]
+    assert found[0].message == (
+        "正文称无法提供的申请为 1，而表三“（四）无法提供—1.本机关不掌握相关政府信息”行“总计”列与表三“（四）无法提供—"
+        "2.没有现成信息需要另行制作”行“总计”列与表三“（四）无法提供—3.补正后申请内容仍不明确”行“总计”列之和为 3。"
+        "正文的数字只等于其中表三“（四）无法提供—1.本机关不掌握相关政府信息”行“总计”列一行的数字。"
+        "请按表中该组各行的合计数填写正文，或写明所指的是哪一行。")
+
+
+def test_granted_and_partial_together():
+    report = Report(year=2024, format="2021", sections=[Section(3, "收到和处理政府信息公开申请情况",
+                    "本年度予以公开及部分公开60件，因本机关不掌握等原因无法提供32件。")])
+    _answered(report, granted=50, partial=9, unable__not_held=31, unable__needs_creation=1)
+    found = text_findings(report)
+    assert brief(found) == [("TEXT-COMBINED", "error", ["table3.granted.total", "table3.partial.total"])]
+    assert "之和为 59" in found[0].message
+    replace(report, 3, "60件", "59件")
+    assert text_findings(report) == []   # 因本机关不掌握等原因无法提供32件: the group, 31 + 1
+
+
+# -- TEXT-RECEIVED -------------------------------------------------------------------------------
+
+def test_received_counted_with_the_carried_over():
+    report = replace(example("huaian-city-2024.pdf"), 1, "全市共受理政府信息公开申请3119件", "全市共受理政府信息公开申请3153件")
+    [found] = text_findings(report)
+    assert (found.rule, found.severity, found.cells) == (
+        "TEXT-RECEIVED", "warning", ["table3.new_received.total", "table3.carried_over.total"])
+    assert found.message == (
+        "正文称本年收到的政府信息公开申请为 3153，而表三“一、本年新收政府信息公开申请数量”行“总计”列为 3119；"
+        "正文的数字等于表三“一、本年新收”与“二、上年结转”之和（3153）。“收到”通常只计本年新收的申请；"
+        "如正文有意包括上年结转的申请，请写明“含上年结转N件”。")
+
+
+def test_answered_counted_as_received():
+    report = replace(example("huaian-city-2024.pdf"), 1, "答复3050件", "答复3119件")
+    [found] = text_findings(report)
+    assert (found.rule, found.cells) == ("TEXT-RECEIVED", ["table3.total.total", "table3.new_received.total"])
+    assert "正文的数字等于表三“一、本年新收政府信息公开申请数量”（3119）" in found.message
+
+
+# -- TEXT-CLAIM ----------------------------------------------------------------------------------
+
+def test_all_upheld_claim_against_corrected_and_pending_cases():
+    """平潭 行政审批局 2024: "因依申请公开引发行政复议1起，结果为维持" — its table 4 prints 1 upheld
+    (and 0 in 总计, which T4-TOTAL reports: the text's 1 is the row's parts)."""
+    report = crawler("ptzhsyqhzs-2024")
+    assert report.table4["review"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 0}
+    assert text_findings(report) == []
+    put(report, {"table4.review.total": 1})
+    assert text_findings(report) == []
+    put(report, {"table4.review.upheld": 0, "table4.review.corrected": 1})
+    found = text_findings(report)
+    assert brief(found) == [("TEXT-CLAIM", "error", ["table4.review.corrected"])]
+    assert found[0].message == "正文称“结果为维持”，而表四有被纠正的案件：表四“行政复议—结果纠正”为 1。请更正正文的说法。"
+    put(report, {"table4.review.corrected": 0, "table4.review.pending": 1})
+    assert brief(text_findings(report)) == [("TEXT-CLAIM", "warning", ["table4.review.pending"])]
+
+
+def test_no_correction_claim():
+    report = replace(example("huaian-city-2024.pdf"), 1, "政府信息公开行政诉讼46件，", "政府信息公开行政诉讼46件，无被纠错情况，")
+    found = text_findings(report)
+    assert brief(found) == [("TEXT-CLAIM", "error", ["table4.review.corrected", "table4.litigation_direct.corrected",
+                                                       "table4.litigation_after_review.corrected"])]
+
+
+def test_no_review_or_lawsuit_claim_against_table_four():
+    """平潭 农业农村局 2024: "未发生因依申请公开印发的行政复议和行政诉讼" — true of its zero table 4."""
+    report = crawler("ptzhsyqnyn-2024")
+    assert text_findings(report) == []
+    put(report, {"table4.litigation_direct.total": 1, "table4.litigation_direct.pending": 1})
+    found = text_findings(report)
+    assert brief(found) == [("TEXT-CLAIM", "error", ["table4.litigation_direct.total",
+                                                       "table4.litigation_after_review.total"])]
+    assert found[0].message.startswith("正文称“未发生因依申请公开印发的行政复议和行政诉讼”，而表四“行政诉讼—未经复议直接起诉—总计”")
+
+
+def test_no_request_claim_on_seed_000_against_a_table_with_requests(seed):
+    report = seed("000")
+    zero_tables(report)
+    assert text_findings(report) == [f for f in text_findings(report) if f.rule == "TEXT-SUM"]
+    put(report, {"table3.new_received.natural_person": 2, "table3.new_received.total": 2})
+    found = [f for f in text_findings(report) if f.rule == "TEXT-CLAIM"]
+    assert found[0].quote == "根据《宁夏回族自治区政府信息公开申请办理规范》，2021 年度我镇未收到群众主动要求公开政府信息的申请。"
+    assert found[0].message == ("正文称“未收到群众主动要求公开政府信息的申请”，而表三“一、本年新收政府信息公开申请数量”行“总计”列为 2。"
+                                "请核对正文与表格，使两者一致。")
+
+
+# -- TEXT-SUM ------------------------------------------------------------------------------------
+
+def test_breakdowns_that_exceed_their_whole_in_the_seeds(seed):
+    [found] = [f for f in text_findings(seed("000")) if f.rule == "TEXT-SUM"]
+    assert found.message == ("正文称“在区政府门户网站发布信息共 369 条”，其后所列分项 6+308+15+36+1+4+2 = 372条，"
+                             "多于总数 369条。请核对总数与各分项。")
+    [found] = [f for f in text_findings(seed("001")) if f.rule == "TEXT-SUM"]
+    assert found.message == ("正文称“公开发放各类救助救济资金共计 1619 人 504.8 万元”，其后所列分项 410+77.38+30.9+53.65 = "
+                             "571.93万元，多于总数 504.8万元。请核对总数与各分项。")
+
+
+def test_a_complete_list_that_falls_short():
+    report = replace(crawler("ptzhsyqlyy-2019"), 1, "主动公开政府信息514条", "主动公开政府信息524条")
+    [found] = text_findings(report)
+    assert found.message == ("正文称“主动公开政府信息524条”，其后所列分项 1+4+3+6+6+494 = 514条，少于总数 524条"
+                             "（所列分项含“其他”一类，应为全部）。请核对总数与各分项。")
+
+
+def test_a_partial_list_or_overlapping_attributes_are_not_sums():
+    """新庄集乡 2024 lists some columns of its 729 items (129); 交通与建设局 2021 lists attributes
+    of its 89 items that overlap (275): neither is a breakdown that must add up."""
+    assert [f for f in text_findings(example("004_*")) if f.rule == "TEXT-SUM"] == []
+    assert text_findings(crawler("ptzhsyqjtj-2021")) == []
+
+
+def test_outcomes_of_the_answered_requests():
+    report = Report(year=2024, format="2021", sections=[Section(3, "收到和处理政府信息公开申请情况",
+                    "办结的申请中，予以公开50件、部分公开9件、无法提供32件、不予处理3件。")])
+    _answered(report, granted=50, partial=9, unable__not_held=31, unable__needs_creation=1, not_processed__repeat=3)
+    assert text_findings(report) == []
+    report.table3["total"]["total"] = 96
+    found = text_findings(report)
+    assert brief(found) == [("TEXT-SUM", "warning", ["table3.total.total"])]
+    assert found[0].message == ("正文列出的办理结果 50+9+32+3 = 94 件，而表三“（七）总计”（本年办结的申请）为 96。"
+                                "请核对正文所列的办理结果。")
+
+
+# -- TEXT-PERCENT --------------------------------------------------------------------------------
+
+def test_a_share_that_does_not_match():
+    report = replace(crawler("ptzhsyqjtj-2021"), 1, "占比78.9%", "占比87.9%")
+    [found] = text_findings(report)
+    assert (found.rule, found.severity) == ("TEXT-PERCENT", "warning")
+    assert found.message == ("正文称“占比87.9%”，而“实现“一趟不用跑”的有45项”与“其中行政许可57项”之比为 78.9%。"
+                             "请核对百分比或所依据的数字。")
+
+
+def test_a_rate_that_does_not_match():
+    report = replace(crawler("ptzhsyqjtj-2021"), 1, "办理率97.8%", "办理率98.8%")
+    [found] = text_findings(report)
+    assert "“已办理2520件”与“我局通过关联12345平台受理群众政策解答、维权服务等方面的诉求累计受理2576件”之比为 97.8%" in found.message
+
+
+# -- TEXT-YEAR, TEXT-PLAN ------------------------------------------------------------------------
+
+def test_last_years_figures_stated_as_this_years():
+    """hongze 2024's section 一 kept in a 2025 report: its 2024 figures are last year's."""
+    report = example("hongze-district-2024.pdf")
+    report.year = 2025
+    found = [f for f in text_findings(report) if f.rule == "TEXT-YEAR"]
+    assert [f.quote for f in found] == [
+        "2024年，我区在政府网站平台主动发布各类政府信息2428条，公开政府常务会议7期，解读信息发布7条。",
+        "2024年，区政府办代表区政府受理政府信息公开申请17件，均已在法定期限内予以答复。"]
+    assert found[0].message == ("这是 2025 年度的报告，而这句正文写的是 2024 年的数字（我区在政府网站平台主动发布各类政府信息2428条、"
+                                "解读信息发布7条）。如是照抄上年报告，请改为 2025 年的数字；如是与上年比较，请写明比较。")
+    # A comparison with last year is no stale figure.
+    replace(report, 1, "2024年，我区在政府网站平台主动发布各类政府信息2428条", "与2024年相比，我区在政府网站平台主动发布各类政府信息2428条")
+    assert len([f for f in text_findings(report) if f.rule == "TEXT-YEAR"]) == 1
+
+
+def test_improvements_promised_for_the_year_reported_on():
+    report = example("hongze-district-2024.pdf")
+    assert [f for f in text_findings(report) if f.rule == "TEXT-PLAN"] == []
+    replace(report, 5, "2025年我们将切实抓好以下工作", "2024年我们将切实抓好以下工作")
+    [found] = [f for f in text_findings(report) if f.rule == "TEXT-PLAN"]
+    assert found.message == ("这是 2024 年度的报告，而正文写“2024年我们将切实”，是对已经过去的 2024 年的打算，"
+                             "可能照抄了上年报告。请改为 2025 年的改进措施。")
+
+
+# -- TEXT-COPIED ---------------------------------------------------------------------------------
+
+def test_sentences_with_figures_copied_from_last_years_report():
+    this, last = example("hongze-district-2024.pdf"), example("hongze-district-2023.pdf")
+    assert [f for f in text_findings(this, last) if f.rule == "TEXT-COPIED"] == []
+    replace(this, 1, "2024年，我区在政府网站平台主动发布各类政府信息2428条，公开政府常务会议7期，解读信息发布7条。",
+            "2024年，我区在政府网站平台主动公开政府信息1136条。")
+    [found] = [f for f in text_findings(this, last) if f.rule == "TEXT-COPIED"]
+    assert found.quote == "2024年，我区在政府网站平台主动公开政府信息1136条。"
+    assert found.message == ("这句正文与 2023 年度报告中的一句只改了年份，其中的数字（我区在政府网站平台主动公开政府信息1136条）"
+                             "也与上年相同。请确认这些是 2024 年度的数字，而不是照抄上年报告。")
