@@ -101,7 +101,7 @@ def test_a_child_that_dies_fails_only_its_file_and_is_replaced():
                     parent = int(f.read().rsplit(")", 1)[1].split()[1])
             except (OSError, ValueError, IndexError):
                 continue
-            if b"gongkai.corpus.child" in cmdline and parent == os.getpid():
+            if b"-m\x00gongkai.corpus.worker" in cmdline and parent == os.getpid():
                 child = int(pid)
         time.sleep(0.1)
     assert child is not None, "no child process was started"

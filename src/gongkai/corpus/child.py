@@ -10,8 +10,13 @@ per-task time limit, and a thread cannot be stopped from outside, only a process
 ``subprocess`` and not ``multiprocessing``: Dask's worker processes are daemonic by default,
 and multiprocessing refuses to start children from a daemonic process.
 
-One child per thread lives on for the next file (its start costs about a second of imports)
-and is replaced after ``TASKS_PER_CHILD`` files, as in the local pool, to bound leaks.
+One child per thread lives on for the next file (its start costs about a second of imports,
+done before it takes its first file, so they never count against the limit) and is replaced
+after ``TASKS_PER_CHILD`` files, as in the local pool, to bound leaks.
+
+This module only runs children; what a child does with a file is ``worker.process`` (the child
+runs ``python -m gongkai.corpus.worker``, which calls ``serve`` here), so ``worker`` uses this
+module and not the other way round.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 
 GRACE = 10.0  # seconds after the time limit before the child is killed
@@ -28,11 +34,15 @@ TASKS_PER_CHILD = 200
 _local = threading.local()
 
 
+class NoAnswer(Exception):
+    """The child did not answer within the time limit plus ``GRACE`` (it has been killed)."""
+
+
 class _Child:
     def __init__(self):
         ours, theirs = socket.socketpair()
         try:
-            self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.corpus.child", str(theirs.fileno())],
+            self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.corpus.worker", str(theirs.fileno())],
                                          pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         except BaseException:
             ours.close()
@@ -74,9 +84,8 @@ def _child() -> _Child:
 
 
 def run(name: str, data: bytes, timeout: float) -> dict:
-    """``worker.process(name, data, timeout)`` in this thread's child process."""
-    from gongkai.corpus.worker import timed_out
-
+    """``worker.process(name, data, timeout)`` in this thread's child process; ``NoAnswer``
+    when the child stayed silent past the time limit."""
     child = _child()
     try:
         result = child.ask(name, data, timeout)
@@ -87,13 +96,12 @@ def run(name: str, data: bytes, timeout: float) -> dict:
     if result is None:
         child.kill()
         _local.child = None
-        return timed_out(name, data, timeout)
+        raise NoAnswer()
     return result
 
 
-def _serve(fd: int) -> None:
-    from gongkai.corpus.worker import process
-
+def serve(fd: int, process: Callable[[str, bytes, float], dict]) -> None:
+    """The child's loop: ``process`` each (name, data, timeout) its parent sends, until it hangs up."""
     conn = Connection(fd)
     while True:
         try:
@@ -101,7 +109,3 @@ def _serve(fd: int) -> None:
         except (EOFError, OSError):
             return
         conn.send(process(name, data, timeout))
-
-
-if __name__ == "__main__":
-    _serve(int(sys.argv[1]))

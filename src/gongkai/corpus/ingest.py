@@ -26,7 +26,7 @@ from gongkai.corpus import crossyear
 from gongkai.corpus.places import placement_for
 from gongkai.corpus.sources import Item, iter_items
 from gongkai.corpus.store import Store
-from gongkai.corpus.worker import process
+from gongkai.corpus.worker import PRELOAD, process
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; OCR of a long scan can need this much
 TASKS_PER_CHILD = 200  # recycle workers to bound leaks in third-party parsers
@@ -64,8 +64,7 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
     ctx = multiprocessing.get_context("forkserver")
     # Workers fork from a server that has already imported the parser and the checker: quick
     # start, and no time limit can strike half-way through an import.
-    ctx.set_forkserver_preload(["gongkai.corpus.worker", "gongkai.load", "gongkai.extract", "gongkai.read.text",
-                                "gongkai.read.html", "gongkai.read.decode"])
+    ctx.set_forkserver_preload(["gongkai.corpus.worker", *PRELOAD])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_CHILD)
 
 

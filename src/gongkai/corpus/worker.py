@@ -32,9 +32,12 @@ def process(name: str, data: bytes, timeout: float | None = None) -> dict:
     # worker, not on a Dask worker's task threads.  There the file goes to a child process
     # (``child``), in whose main thread the same timer works.
     if threading.current_thread() is not threading.main_thread():
-        from gongkai.corpus.child import run
+        from gongkai.corpus import child
 
-        return run(name, data, timeout)
+        try:
+            return child.run(name, data, timeout)
+        except child.NoAnswer:
+            return timed_out(name, data, timeout)
     previous = signal.signal(signal.SIGALRM, _alarm)
     try:
         try:
@@ -102,3 +105,19 @@ def _process(name: str, data: bytes) -> dict:
     return {"form": form, "report": {k: d[k] for k in ("agency", "year", "format", "published")},
             "report_json": json.dumps(d, ensure_ascii=False), "cells": cells, "findings": d["findings"],
             "checked": checked}
+
+
+# Imported before the first file (by the local pool's fork server and by a Dask thread's child),
+# so that no time limit can strike half-way through an import.
+PRELOAD = ("gongkai.load", "gongkai.extract", "gongkai.read.text", "gongkai.read.html", "gongkai.read.decode")
+
+
+if __name__ == "__main__":  # a child process of ``corpus.child``: parse files for a Dask thread
+    import importlib
+    import sys
+
+    from gongkai.corpus.child import serve
+
+    for module in PRELOAD:
+        importlib.import_module(module)
+    serve(int(sys.argv[1]), process)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from gongkai.model import Where
 from gongkai.read.document import Document, Grid, GridCell, Paragraph
-from gongkai.read.layout import Line, TableLayout
+from gongkai.read.layout import Glyph, Line, Segment, TableLayout, fill_tables, find_tables, group_lines
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－~～_·•.]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
                           r"[\-—–－~～]+\s*\d+\s*[\-—–－~～]+|\d{1,3}|[ivxlcIVXLC]{1,5})[\s\-—–－~～_·•.]*$")
@@ -32,6 +32,15 @@ class PageLayout:
     height: float
     tables: list[TableLayout] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
+
+
+def page_layout(number: int, width: float, height: float, glyphs: list[Glyph],
+                segments: list[Segment]) -> PageLayout:
+    """One page (of a PDF, or recognised by OCR) from its glyph boxes and ruling lines."""
+    # A one-column "table" is a boxed paragraph or a background frame: its text stays prose.
+    tables = [t for t in find_tables(segments) if t.n_cols >= 2 and t.n_rows >= 1]
+    outside = fill_tables(tables, glyphs)
+    return PageLayout(number, width, height, tables, group_lines(outside))
 
 
 def is_page_number(text: str) -> bool:

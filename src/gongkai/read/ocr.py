@@ -144,8 +144,7 @@ def read_image(data: bytes, name: str) -> Document:
     """A photographed or scanned report as PNG/JPEG/TIFF (several pages in one TIFF)."""
     from PIL import Image, ImageSequence
 
-    from gongkai.read.assemble import build_document
-    from gongkai.read.pdf import page_layout
+    from gongkai.read.assemble import build_document, page_layout
 
     try:
         picture = Image.open(io.BytesIO(data))  # reads the header only

@@ -13,9 +13,8 @@ import pypdfium2 as pdfium
 
 from gongkai.errors import MissingDependency, UnreadableFile
 from gongkai.read import limits
-from gongkai.read.assemble import PageLayout, build_document
+from gongkai.read.assemble import PageLayout, build_document, page_layout
 from gongkai.read.document import Document
-from gongkai.read.layout import fill_tables, find_tables, group_lines
 from gongkai.read.pdfpage import PageReader, TooManyChars, usable_text
 
 MIN_TEXT_GLYPHS = 20  # fewer glyphs than this on a page with a large image: a scanned page
@@ -113,13 +112,6 @@ def read_pdf(data: bytes, name: str) -> Document:
 
         doc.notes += flag_doubtful(doc)
     return doc
-
-
-def page_layout(number: int, width: float, height: float, glyphs, segments) -> PageLayout:
-    # A one-column "table" is a boxed paragraph or a background frame: its text stays prose.
-    tables = [t for t in find_tables(segments) if t.n_cols >= 2 and t.n_rows >= 1]
-    outside = fill_tables(tables, glyphs)
-    return PageLayout(number, width, height, tables, group_lines(outside))
 
 
 def render_scale(width: float, height: float, name: str | None = None, place: str | None = None) -> float:

@@ -1,0 +1,139 @@
+"""The layout docs/architecture.md draws, checked on the code: no import cycle between modules,
+and the web imports nothing from the command line.
+
+The import graph is read from the source with ``ast``: every ``import`` and ``from … import``
+of a gongkai module, at the top of a module or inside a function (a lazy import is still a
+dependency; it only moves the moment it is paid).  ``if TYPE_CHECKING:`` imports are left out:
+they never run."""
+
+from __future__ import annotations
+
+import ast
+from functools import lru_cache
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "gongkai"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@lru_cache(maxsize=None)
+def modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _type_checking_blocks(tree: ast.AST) -> set[int]:
+    """ids of the nodes under ``if TYPE_CHECKING:``."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING":
+            skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    return skip
+
+
+def _target(name: str) -> str | None:
+    """The gongkai module ``name`` refers to: itself, or the package of an attribute import.
+    A compiled module (``read/_htmlwalk``) has no source and no imports of its own: None."""
+    known = modules()
+    if name in known:
+        return name
+    if SRC.joinpath(*name.split(".")).with_suffix(".pyx").exists():
+        return None
+    while name and name not in known:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+@lru_cache(maxsize=None)
+def imports() -> dict[str, frozenset[str]]:
+    """module -> the gongkai modules it imports."""
+    graph = {}
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _type_checking_blocks(tree)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(tree):
+            if id(node) in skip:
+                continue
+            if isinstance(node, ast.Import):
+                found.update(t for a in node.names if a.name.startswith("gongkai") and (t := _target(a.name)))
+            elif isinstance(node, ast.ImportFrom):
+                base = package
+                for _ in range(node.level - 1):
+                    base = base.rpartition(".")[0]
+                source = (base + "." + node.module if node.module else base) if node.level else (node.module or "")
+                if not source.startswith("gongkai"):
+                    continue
+                found.update(t for a in node.names if (t := _target(f"{source}.{a.name}")))
+        found.discard(name)
+        graph[name] = frozenset(found)
+    return graph
+
+
+def cycles(graph: dict[str, frozenset[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    found.append(sorted(group))
+    return found
+
+
+def test_the_graph_sees_real_imports():
+    graph = imports()
+    assert "gongkai.load" in graph["gongkai.cli.parse"]  # a lazy import inside run()
+    assert "gongkai.read.assemble" in graph["gongkai.read.pdf"]
+    assert "gongkai.read" not in graph["gongkai.read.accelerated"]  # its compiled module is not the package
+    assert cycles({"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"a"}), "d": frozenset({"a"})}) == [
+        ["a", "b", "c"]]
+
+
+def test_no_import_cycle():
+    assert cycles(imports()) == []
+
+
+def test_the_web_imports_nothing_from_the_command_line():
+    graph = imports()
+    web = {m: sorted(t for t in ts if t.startswith("gongkai.cli")) for m, ts in graph.items() if m.startswith("gongkai.web")}
+    assert {m: ts for m, ts in web.items() if ts} == {}
+    # and nothing but the command's own entry points does
+    users = {m for m, ts in graph.items() if any(t.startswith("gongkai.cli") for t in ts)}
+    assert {m for m in users if not m.startswith("gongkai.cli")} == {"gongkai.__main__"}
