@@ -78,7 +78,7 @@ def test_parse_to_a_file_without_json_writes_json(tmp_path):
     out = tmp_path / "r.json"
     p = gongkai("parse", seed("003"), "-o", out)
     assert p.returncode == 0, p.stderr
-    assert json.loads(out.read_text(encoding="utf-8"))["agency"] == "同心县"
+    assert json.loads(out.read_text(encoding="utf-8"))["agency"] == "同心县人民政府"  # the title says 同心县
     assert f"结果已写入 {out}" in p.stderr
 
 

@@ -39,7 +39,7 @@ def test_seeds_and_pdfs_are_ingested_and_a_second_run_redoes_nothing(tmp_path, c
     assert {d[1] for d in seeds.values()} == {"txt"}
     assert all(d[2] == "ok" for d in seeds.values())
     assert seeds["001_fb8decbe9b2e9cc0.txt"][4:6] == ("沙坡头区柔远镇人民政府", 2020)
-    assert seeds["003_366708d6a3d1c052.txt"][4:6] == ("同心县", 2021)
+    assert seeds["003_366708d6a3d1c052.txt"][4:6] == ("同心县人民政府", 2021)
     # The PDFs are read when the PDF reader can, else recorded as failures with a Chinese reason.
     for p in PDFS:
         name, form, status, reason, *_ = by_name[p.name]

@@ -13,6 +13,7 @@ import sys
 from gongkai.errors import GongkaiError
 from gongkai.inputs import FORMS_ZH
 
+
 def add_parser(sub) -> None:
     p = sub.add_parser("check", help="检查报告：勾稽关系、缺项、格式、正文与表格是否一致",
                        description=f"按全国统一格式检查年度报告（{FORMS_ZH}），"
@@ -57,6 +58,10 @@ def run(args) -> int:
             failures += 1
             unread.append(path)
             continue
+        if previous is not None and _other_body(previous, report):
+            print(f"gongkai：{path}：上年报告（{args.previous}）的机关是“{previous.agency}”，本报告的机关是"
+                  f"“{report.agency}”，不是同一机关；跨年度比较（上年结转、现行有效件数、正文雷同）的结果不适用。",
+                  file=sys.stderr)
         if previous is not None and previous.year and report.year and previous.year != report.year - 1:
             print(f"gongkai：{path}：上年报告（{args.previous}）的年度为 {previous.year} 年，"
                   f"不是 {report.year - 1} 年；跨年度比较的结果仅供参考。", file=sys.stderr)
@@ -80,6 +85,13 @@ def run(args) -> int:
     if failures:
         print(f"gongkai：{failures} 个文件未能读取（共 {len(files)} 个）。", file=sys.stderr)
     return 1 if failures or errors else 0
+
+
+def _other_body(previous, report) -> bool:
+    """Is last year's report of another body (compared by division and body, not spelling)?"""
+    from gongkai.corpus.places import same_body
+
+    return same_body(previous.agency, report.agency) is False
 
 
 def _reports(files: list[str]):

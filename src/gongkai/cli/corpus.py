@@ -194,13 +194,15 @@ def run_failures(args) -> int:
 
 def run_place(args) -> int:
     from gongkai.corpus.places import corrected, normalise, place
+    from gongkai.extract.meta import as_body
 
-    key = normalise(args.agency)
+    name = as_body(normalise(args.agency))  # 同心县 is the body 同心县人民政府, as the reports name it
+    key = normalise(name)
     if not key:
         raise GongkaiError("机关名称为空。")
     with _store(args, create=bool(args.code)) as store:
         if args.code:
-            p = corrected(key, args.agency, args.code, args.unit)
+            p = corrected(key, name, args.code, args.unit)
             store.correct_placement(p)
             print("已保存更正：", end="")
         else:

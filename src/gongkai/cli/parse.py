@@ -11,6 +11,7 @@ import sys
 from gongkai.errors import GongkaiError
 from gongkai.inputs import FORMS_ZH
 
+
 def add_parser(sub) -> None:
     p = sub.add_parser("parse", help="读取报告，输出结构化数据（JSON / CSV）",
                        description=f"读取年度报告（{FORMS_ZH}），输出结构化数据。"

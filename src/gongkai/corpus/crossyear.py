@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 
 from gongkai.check import check_cross_year, check_report
+from gongkai.corpus.places import identity
 from gongkai.corpus.store import Store
 from gongkai.corpus.worker import cell_rows
 from gongkai.extract.recover import refine
@@ -24,8 +25,12 @@ from gongkai.model import Report
 def due(store: Store) -> list[tuple[int, int | None, int | None]]:
     """(report id, last-year report id or None, the one it was last compared with) of every
     report whose cross-year findings are out of date."""
-    rows = store.query("SELECT id, agency_key, year, sha256, previous_id FROM documents"
-                       " WHERE status = 'ok' AND agency_key IS NOT NULL AND year IS NOT NULL")
+    # One body, however its name was printed: paired by its identity (division code and body),
+    # not by the name's spelling (洪泽区人民政府 2023, 淮安市洪泽区人民政府 2024).
+    rows = [(doc_id, identity(code, unit, key), year, sha, done) for doc_id, key, year, sha, done, code, unit
+            in store.query("SELECT d.id, d.agency_key, d.year, d.sha256, d.previous_id, a.code, a.unit"
+                           " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key"
+                           " WHERE d.status = 'ok' AND d.agency_key IS NOT NULL AND d.year IS NOT NULL")]
     # Of several stored reports of one body and year (e.g. the same report as PDF and as a web
     # page), the one with the least content hash: the choice does not depend on ingest order.
     first: dict[tuple[str, int], tuple[str, int]] = {}

@@ -152,6 +152,23 @@ def place(agency: str | None) -> dict:
     return out
 
 
+def identity(code: str | None, unit: str | None, agency_key: str | None) -> str | None:
+    """Which body a report is of: its division code and the body within it (the people's
+    government when ``unit`` is empty: 洪泽区人民政府 and 淮安市洪泽区人民政府 are both
+    ``320813/``), or, for a body that could not be placed, its normalised name."""
+    if code:
+        return f"{code}/{normalise(unit or '')}"
+    return agency_key or None
+
+
+def same_body(a: str | None, b: str | None) -> bool | None:
+    """Do two agency names name one body?  None when either name is missing."""
+    if not a or not b:
+        return None
+    pa, pb = place(a), place(b)
+    return identity(pa["code"], pa["unit"], pa["agency_key"]) == identity(pb["code"], pb["unit"], pb["agency_key"])
+
+
 def corrected(agency_key: str, name: str, code: str, unit: str | None) -> dict:
     """A user's placement: ``code`` is a division code (6 digits, or 9/12 for a town)."""
     code = code.strip()

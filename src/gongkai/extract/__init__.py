@@ -190,7 +190,7 @@ def _meta(report: Report, doc: Document, title_block: str | None, signer: str | 
     candidates = meta.quoted_agencies(report.preamble)
     if signer:
         candidates.append(signer)
-    report.agency = meta.fullest_agency(agency, candidates)
+    report.agency = meta.as_body(meta.fullest_agency(agency, candidates))
     if report.year is None:
         period = _period_year(report.preamble + "\n" + (report.section(1).text if report.section(1) else ""))
         if period:

@@ -92,6 +92,19 @@ def closing_date(paragraphs: list[str]) -> tuple[date | None, str | None]:
     return None, None
 
 
+_BARE_DIVISION = re.compile(r"(?:省|自治区|市|县|区|旗|州|盟|镇|乡)$")
+_NOT_A_GOVERNMENT = re.compile(r"(?:开发区|园区|高新区|景区|保护区|示范区|实验区|试验区|合作区|林区|矿区|管理区)$")
+
+
+def as_body(name: str | None) -> str | None:
+    """A bare division name (同心县, 淮安市) as the body that reports for it, its people's
+    government (同心县人民政府), so one body is named one way whether its title said the
+    government or only the place.  Development zones and the like have no 人民政府."""
+    if name and _BARE_DIVISION.search(name) and not _NOT_A_GOVERNMENT.search(name):
+        return name + "人民政府"
+    return name
+
+
 def fullest_agency(title_name: str | None, candidates: list[str]) -> str | None:
     """The longest printed form of the body's name that contains the title's form."""
     best = title_name

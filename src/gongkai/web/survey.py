@@ -23,7 +23,9 @@ def _store():
 
 def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
     """Agencies × years: for each agency and year, the report's status and its findings."""
-    sql = ("SELECT d.agency, d.year, d.status, COALESCE(a.code, ''), d.id, "
+    from gongkai.corpus.places import identity
+
+    sql = ("SELECT d.agency, d.year, d.status, COALESCE(a.code, ''), d.id, a.unit, d.agency_key, "
            "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error'), "
            "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id) "
            "FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
@@ -34,13 +36,17 @@ def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
         params.append(f"{region}%")
     years: set[int] = set()
     agencies: dict[str, dict] = {}
-    for agency, year, status, code, doc_id, errors, total in store.query(sql + " ORDER BY d.agency, d.year", params):
+    # One row per body, however its name was printed (洪泽区人民政府 / 淮安市洪泽区人民政府): by
+    # its identity; the row is named as its latest report names it.
+    for agency, year, status, code, doc_id, unit, key, errors, total in store.query(
+            sql + " ORDER BY d.year, d.agency", params):
         years.add(int(year))
-        a = agencies.setdefault(agency, {"name": agency, "code": code, "years": {}})
+        a = agencies.setdefault(identity(code, unit, key) or agency, {"name": agency, "code": code, "years": {}})
+        a["name"] = agency
         a["years"][int(year)] = {"status": status, "errors": int(errors), "findings": int(total), "id": doc_id}
     ys = sorted(years)
     rows = []
-    for a in list(agencies.values())[:MAX_AGENCIES]:
+    for a in sorted(agencies.values(), key=lambda a: a["name"])[:MAX_AGENCIES]:
         a["cells"] = [a["years"].get(y) for y in ys]
         rows.append(a)
     return ys, rows
