@@ -430,16 +430,20 @@ def _refine_table(report: Report, table: str, cross: list[split.Equation]) -> li
     if viable is None:
         return []
     used: list[set[str]] = [set() for _ in ambs]
+    cross_used: set[str] = set()
     for eq, _, terms in split.usable(equations, unknowns, known):
         for u in terms:
             used[u].add(eq.basis)
+        if eq.basis in CROSS_YEAR:
+            cross_used.add(eq.basis)
     fixed = []
     for u, amb in enumerate(ambs):
-        if not CROSS_YEAR & used[u]:
-            continue
         ways = [amb.candidates[k] for k in viable[u]]
+        if len(ways) == len(amb.candidates):
+            continue  # last year's figures narrowed nothing here
+        # A row fixed through another (上年结转 fixes 结转下年度 by the 勾稽 relation) owes it to both.
         group = (_GROUP_BASIS[table],) if table in _GROUP_BASIS else ()
-        basis = group + tuple(sorted(used[u] - set(group)))
+        basis = group + tuple(sorted((used[u] | cross_used) - set(group)))
         text, at, units = _tokenise(amb.raw)
         pieces = _pieces(text, at, units, amb.where, tuple(ways[0]))
         for p, cell in enumerate(amb.cells):

@@ -61,12 +61,6 @@ _HALF.update({0x3000: " ", 0xA0: " ", ord("\t"): " ", ord("\r"): " ", ord("\n"):
 _BLANKED = re.compile(r"<!--.{0,200}?-->|<!\[[^\]]{0,60}\]>|&nbsp;?|&ensp;|&emsp;", re.S)
 
 
-def normalise(text: str) -> str:
-    """Half-width forms, whitespace as spaces, Word comments and entities blanked: same length."""
-    text = text.translate(_HALF)
-    return _BLANKED.sub(lambda m: " " * len(m.group()), text)
-
-
 _HEADER_KEY = re.compile(r"^\s*(标题|题目|发布时间|发布日期|文号|发布机构|来源|栏目|原文链接|网址|本地目录|索引号|"
                          r"主题分类|成文日期|作者)\s*[:：]\s*(.*)$")
 _BODY_MARK = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
@@ -99,10 +93,11 @@ class _Body:
     """The body text, its normalised copy and positions (line, character) of offsets."""
 
     def __init__(self, lines: list[str], first_line: int):
-        self.orig = "\n".join(lines)
-        self.norm = normalise(self.orig)
+        orig = "\n".join(lines)
+        self.orig = _BLANKED.sub(lambda m: " " * len(m.group()), orig)  # as printed, less Word's markup
+        self.norm = self.orig.translate(_HALF)
         self.first_line = first_line
-        self.breaks = [m.start() for m in re.finditer("\n", self.orig)]
+        self.breaks = [m.start() for m in re.finditer("\n", orig)]
 
     def where(self, offset: int) -> Where:
         k = bisect.bisect_left(self.breaks, offset)

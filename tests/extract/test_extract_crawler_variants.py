@@ -1,0 +1,227 @@
+"""Crawler texts whose own sums are wrong, with damage the ten real ones lack, and with last year's
+report: each a real text with a few characters changed, its expected cells worked out by hand.
+
+Also: ``gongkai check`` finds the same arithmetic errors in a crawler text as in the same report
+printed as a clean table."""
+
+import copy
+import random
+from decimal import Decimal
+
+import pytest
+
+from gongkai.check import check_report
+from gongkai.extract import parse_bytes
+from gongkai.extract.recover import refine
+from gongkai.format import FORMAT
+from tests.extract.test_extract_crawler import CRAWLER, EXPECTED, only, table3, table4
+from tests.writers import Damage, random_report, to_text
+
+ARITHMETIC = ("T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL")
+COLS = list(FORMAT.table3_column_ids)
+
+
+def variant(name: str, *changes: tuple[str, str]) -> str:
+    """The crawler text ``name`` with each (old, new) made once (old must occur exactly once)."""
+    text = (CRAWLER / f"{name}.txt").read_text(encoding="utf-8")
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def parse(text: str, name: str = "variant.txt"):
+    return parse_bytes(text.encode("utf-8"), name)
+
+
+def arithmetic(report) -> list[tuple]:
+    return [(f.rule, f.cells, f.message) for f in check_report(report) if f.rule in ARITHMETIC]
+
+
+def clean_form(report_format: str, table2: dict, table3_: dict, table4_: dict):
+    """The same tables printed as a clean text table (tab-separated rows), parsed."""
+    r = random_report(random.Random(0), report_format)
+    r.table2 = copy.deepcopy(table2)
+    for row in r.table2.values():  # cells the crawler text leaves open play no part in the arithmetic
+        for column, value in row.items():
+            row[column] = 0 if value is None else value
+    r.table3, r.table4 = table3_, table4_
+    return parse_bytes(to_text(r, Damage()).encode("utf-8"), "clean.txt")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_check_finds_the_arithmetic_errors_of_the_clean_form(name):
+    e = EXPECTED[name]
+    crawler = parse((CRAWLER / f"{name}.txt").read_text(encoding="utf-8"), f"{name}.txt")
+    clean = clean_form(e["format"], e["table2"], e["table3"], e["table4"])
+    assert arithmetic(crawler) == arithmetic(clean)
+    expected = {"ptzhsyqhzs-2024": ["T4-TOTAL"], "ptzhsyqnyn-2024": ["T3-ROWSUM"] * 4}.get(name, [])
+    assert [f[0] for f in arithmetic(crawler)] == expected
+
+
+def test_a_row_whose_total_is_wrong_with_a_digit_a_cell_is_read_as_printed():
+    # 交通与建设局 2021, （一）予以公开 printed 3000004: seven digits, seven cells — 3|0|0|0|0|0|4 whatever
+    # the sums say; the checker reports the row (3 ≠ 4) and the 总计 column (4+1+1 = 6 ≠ 5).
+    r = parse(variant("ptzhsyqjtj-2021", ("（一）予以公开3000003", "（一）予以公开3000004")))
+    assert r.table3["granted"] == dict(zip(COLS, [3, 0, 0, 0, 0, 0, 4]))
+    assert not r.cells["table3.granted.total"].inferred and r.ambiguous == []
+    e = EXPECTED["ptzhsyqjtj-2021"]
+    t3 = copy.deepcopy(e["table3"])
+    t3["granted"]["total"] = 4
+    assert arithmetic(r) == arithmetic(clean_form("2021", e["table2"], t3, e["table4"]))
+    assert [(f[0], f[1][0]) for f in arithmetic(r)] == [("T3-TOTAL", "table3.total.total"),
+                                                        ("T3-ROWSUM", "table3.granted.total")]
+
+
+def test_a_row_no_cut_of_which_adds_up_stays_unsplit():
+    # （一）予以公开 printed 100000011: nine digits for seven cells.  With 总计 11 the rest, 1000000,
+    # gives 10|0|0|0|0|0 (10 ≠ 11); with 总计 1 the rest, 10000001, cannot make 1 from its two 1s
+    # (10, or 1+1); 011 is no number.  No cut: the row stays unsplit, said so, and no sum that needs
+    # its cells is checked.
+    r = parse(variant("ptzhsyqjtj-2025", ("（一）予以公开100000010", "（一）予以公开100000011")))
+    assert r.table3["granted"] == dict.fromkeys(COLS)
+    [amb] = [a for a in r.ambiguous if a.table == "table3"]
+    assert (amb.row, amb.raw, amb.candidates, amb.reason) == ("granted", "100000011", [], "no-split")
+    assert r.table3["unable.not_held"] == dict(zip(COLS, only(10)))  # the other rows as before
+    found = [f for f in check_report(r) if f.rule == "CELL-AMBIGUOUS" and f.cells[0].startswith("table3")]
+    assert [(f.where, f.message) for f in found] == [(
+        "第10行第2036字",
+        "表三“（一）予以公开”行的数字印作“100000011”，中间没有分隔，无法拆成 7 个与本行总计相符的数（报告自身的合计有误），"
+        "已保留原样，该行单元格留空。请核对原件并更正该行数字。")]
+    assert arithmetic(r) == []
+
+
+def _needs_the_column_totals(*more: tuple[str, str]) -> str:
+    # 交通与建设局 2025 with 11 requests granted instead of 10, and 22 received and done.  Each of
+    # the three rows has two cuts whose 总计 is the sum: 110000011 is 11|0|…|11 or 1|10|0|…|11;
+    # 220000022 is 22|0|…|22 or 2|20|0|…|22.
+    return variant("ptzhsyqjtj-2025", ("（一）予以公开100000010", "（一）予以公开110000011"),
+                   ("一、本年新收政府信息公开申请数量2100000 21 ", "一、本年新收政府信息公开申请数量220000022"),
+                   ("（七）总计210000021", "（七）总计220000022"), *more)
+
+
+def test_rows_the_column_totals_and_the_identity_cut_one_way():
+    # 自然人 column: （七） = 予以公开 + 1 + 10, so 22 = 11 + 11 (2 and 12 fit neither); then 商业企业:
+    # （七） 0 = 予以公开 0 fits 11|0…; and 一 + 0 = （七） + 0 gives 一 = 22|0|….  One table, no guess.
+    r = parse(_needs_the_column_totals())
+    assert r.table3 == table3("2021", {"new_received": only(22), "granted": only(11), "partial": only(1),
+                                       "unable.not_held": only(10), "total": only(22)})
+    assert [a.table for a in r.ambiguous] == ["table2"]  # 1024, as in the real text
+    basis = {row: r.cells[f"table3.{row}.natural_person"].basis for row in ("granted", "new_received", "total")}
+    assert basis == {"granted": ("row-total", "column-total"), "new_received": ("row-total", "identity"),
+                     "total": ("row-total", "column-total", "identity")}
+    assert all(r.cells[f"table3.{row}.natural_person"].inferred for row in basis)
+
+
+def test_when_the_column_totals_are_wrong_the_rows_keep_their_cuts():
+    # As above with （二）部分公开 printed 2|…|2: now （七）自然人 (22 or 2) ≠ 予以公开 (11 or 1) + 2 + 10
+    # in every combination: the report's sums are wrong, so they fix nothing; each row keeps the two
+    # cuts its own total allows.  What all cuts share is kept: the 总计 cells (22, 11, 22).
+    r = parse(_needs_the_column_totals(("（二）部分公开（区分处理的，只计这一情形，不计其他情形）100000 1 ",
+                                        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）200000 2 ")))
+    open_ = {a.row: (a.candidates, r.undecided(a)) for a in r.ambiguous if a.table == "table3"}
+    two = ["table3.{}.natural_person", "table3.{}.commercial"]
+    assert open_ == {
+        "new_received": ([["2", "20", "0", "0", "0", "0", "22"], ["22", "0", "0", "0", "0", "0", "22"]],
+                         [c.format("new_received") for c in two]),
+        "granted": ([["1", "10", "0", "0", "0", "0", "11"], ["11", "0", "0", "0", "0", "0", "11"]],
+                    [c.format("granted") for c in two]),
+        "total": ([["2", "20", "0", "0", "0", "0", "22"], ["22", "0", "0", "0", "0", "0", "22"]],
+                  [c.format("total") for c in two]),
+    }
+    assert [r.value(f"table3.{row}.total") for row in ("new_received", "granted", "total")] == [22, 11, 22]
+    assert r.cells["table3.granted.total"].basis == ("row-total",)
+    # The 总计 column is known throughout, and wrong: 11 + 2 + 10 = 23, not 22.
+    assert [(f[0], f[1][0]) for f in arithmetic(r)] == [("T3-TOTAL", "table3.total.total")]
+    assert sorted(f.cells[0] for f in check_report(r) if f.rule == "CELL-AMBIGUOUS") == [
+        "table2.art20_1.normative_docs.made", "table3.granted.natural_person", "table3.new_received.natural_person",
+        "table3.total.natural_person"]
+
+
+def test_table4_with_a_digit_a_cell_is_read_as_printed_and_checked():
+    # 国有资产管理局 2023, table 4 printed 000100000000000: 行政复议 尚未审结 1, 总计 0.
+    r = parse(variant("ptzhsyqgyz-2023", ("总计000000000000000五、", "总计000100000000000五、")))
+    assert r.table4 == table4([0, 0, 0, 1, 0])
+    e = EXPECTED["ptzhsyqgyz-2023"]
+    assert arithmetic(r) == arithmetic(clean_form("2021", e["table2"], e["table3"], table4([0, 0, 0, 1, 0])))
+    assert [f[0] for f in arithmetic(r)] == ["T4-TOTAL"]
+
+
+def test_table4_no_cut_of_which_adds_up_stays_unsplit():
+    # 3150100000000000: sixteen digits for fifteen cells, so one two-digit number.  行政复议 is then
+    # 31|5|0|1 with 总计 0, 3|15|0|1 with 0, 3|1|50|1 with 0, 3|1|5|0 with 10 (9 ≠ 10), or 3|1|5|0 with 1
+    # and the two digits later — no group adds up.  Nothing is split, nothing is guessed.
+    r = parse(variant("ptzhsyqjtj-2025", ("总计315090000000000五、", "总计3150100000000000五、")))
+    assert r.table4 == table4([None] * 15)
+    assert [(a.table, a.reason, a.raw) for a in r.ambiguous if a.table == "table4"] == [
+        ("table4", "no-split", "3150100000000000")]
+    assert [f[0] for f in arithmetic(r)] == []
+
+
+def test_word_comments_split_words_typos_and_repeated_labels():
+    # 经济发展局 2022 with what other crawlers leave: Word list comments as text, a header word split
+    # by a space, a misspelt header and row label, a group label printed twice, the body on two lines.
+    text = variant("ptzhsyqjjf-2022",
+                   ("1.属于国家秘密", "<!--[if !supportLists]-->1.<!--[endif]-->属于国家秘密"),
+                   ("商业企业科研机构社会公益组织", "商业 企业科研机构社会公益组级"),
+                   ("（三）不予公开", "（三）不予公开（三）不予公开"),
+                   ("4.保护第三方合法权益", "4.保护第三方合法权宜"),
+                   ("三、收到和处理政府信息公开申请情况2022年", "\n三、收到和处理政府信息公开申请情况2022年"))
+    r = parse(text)
+    e = EXPECTED["ptzhsyqjjf-2022"]
+    assert (r.table2, r.table3, r.table4) == (e["table2"], e["table3"], e["table4"])
+    assert [s.no for s in r.sections] == [1, 2, 3, 4, 5, 6]
+    assert [(u.table, u.row, u.printed, u.official) for u in r.labels] == [
+        ("table3", "denied.third_party", "4.保护第三方合法权宜", "4.保护第三方合法权益"),
+        ("table3", "header", "社会公益组级", "社会公益组织")]
+    assert str(r.cells["table3.new_received.natural_person"].where).startswith("line 11, char ")
+
+
+def test_money_with_units_in_the_2019_table():
+    # 政府集中采购 41520.75万元: the decimals belong to 采购总金额, the count takes 1–4 digits before:
+    # 4|1520.75, 41|520.75, 415|20.75, 4152|0.75 — none can be chosen.  3个125000元: the unit separates.
+    r = parse(variant("ptzhsyqgwh-2019", ("政府集中采购215419886元", "政府集中采购41520.75万元")))
+    [amb] = [a for a in r.ambiguous if a.row == "art20_9.procurement"]
+    assert amb.candidates == [["4", "1520.75"], ["41", "520.75"], ["415", "20.75"], ["4152", "0.75"]]
+    assert r.table2["art20_9.procurement"] == {"projects": None, "amount": None}
+    r = parse(variant("ptzhsyqgwh-2019", ("政府集中采购215419886元", "政府集中采购3个125000.5元")))
+    assert r.table2["art20_9.procurement"] == {"projects": 3, "amount": Decimal("125000.5")}
+    assert r.cells["table2.art20_9.procurement.amount"].raw == "125000.5元"
+
+
+def test_last_years_in_force_count_cuts_the_row():
+    # 社会事业局 2022's 5730 with last year's 现行有效 32: 32 + 5 − 7 = 30 fits 5|7|30 only
+    # (32 + 5 − 73 and 32 + 57 − 3 are not 0).
+    this = parse((CRAWLER / "ptzhsyqshs-2022.txt").read_text(encoding="utf-8"))
+    last = parse(variant("ptzhsyqshs-2022", ("行政规范性文件5730", "行政规范性文件0032")).replace("2022", "2021"))
+    assert last.table2["art20_1.normative_docs"] == {"made": 0, "repealed": 0, "in_force": 32}
+    assert refine(this, last) == [f"table2.art20_1.normative_docs.{c}" for c in ("made", "repealed", "in_force")]
+    assert this.table2["art20_1.normative_docs"] == {"made": 5, "repealed": 7, "in_force": 30}
+    assert this.cells["table2.art20_1.normative_docs.in_force"].basis == ("in-force",)
+    assert [f.rule for f in check_report(this, last) if f.rule in ("CELL-AMBIGUOUS", "IN-FORCE")] == []
+    assert this.notes == ["按上年报告的数字（现行有效件数、结转下年度继续办理）确定了 3 个原先无法确定的单元格。"]
+    # Redone with a last-year report whose 现行有效 fits no cut (100): the cells are open again.
+    other = parse(variant("ptzhsyqshs-2022", ("行政规范性文件5730", "行政规范性文件00100")).replace("2022", "2021"))
+    assert sorted(refine(this, other)) == sorted(f"table2.art20_1.normative_docs.{c}" for c in ("made", "repealed",
+                                                                                              "in_force"))
+    assert this.table2["art20_1.normative_docs"] == dict.fromkeys(("made", "repealed", "in_force"))
+    assert [f.rule for f in check_report(this) if f.rule == "CELL-AMBIGUOUS"] == ["CELL-AMBIGUOUS"]
+
+
+def test_last_years_carried_forward_cuts_this_years_carried_over():
+    # 交通与建设局 2025 with 11 requests carried over from 2024 and 11 carried forward to 2026, both
+    # printed 1100000 11: 11|0|… or 1|10|0|…; the 勾稽 relation (一 = （七）) only says the two rows are
+    # cut alike.  Last year's report printed 结转下年度 11 0 0 0 0 0 11: 上年结转 is 11|0|…, and so is
+    # 结转下年度, through the relation.
+    changes = (("二、上年结转政府信息公开申请数量000000 0 ", "二、上年结转政府信息公开申请数量1100000 11 "),
+               ("四、结转下年度继续办理0000000", "四、结转下年度继续办理1100000 11"))
+    this = parse(variant("ptzhsyqjtj-2025", *changes))
+    assert sorted(a.row for a in this.ambiguous if a.table == "table3") == ["carried_forward", "carried_over"]
+    last = parse(variant("ptzhsyqjtj-2025", ("四、结转下年度继续办理0000000", "四、结转下年度继续办理11 0 0 0 0 0 11"))
+                 .replace("2025", "2024"))
+    assert last.table3["carried_forward"] == dict(zip(COLS, only(11)))
+    refine(this, last)
+    assert this.table3["carried_over"] == this.table3["carried_forward"] == dict(zip(COLS, only(11)))
+    assert this.cells["table3.carried_over.natural_person"].basis == ("row-total", "carry-over", "identity")
+    assert this.cells["table3.carried_forward.natural_person"].basis == ("row-total", "carry-over", "identity")
+    assert [a.row for a in this.ambiguous if this.undecided(a)] == ["art20_1.normative_docs"]
