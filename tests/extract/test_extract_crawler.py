@@ -240,8 +240,8 @@ def test_ambiguous_cells_are_noted_and_found_at_their_place(parsed):
     from gongkai.check import check_report
 
     r = parsed["ptzhsyqshs-2022"]
-    assert r.notes == ["第10行第1415字：表二“行政规范性文件”行的数字印作“5730”，中间没有分隔，按表内关系仍有 3 种拆法"
-                       "（5|7|30；5|73|0；57|3|0），拆法不一致的单元格留空。"]
+    assert r.notes == [("第10行第1415字：表二“行政规范性文件”行的数字印作“5730”，中间没有分隔，按表内关系仍有 3 种拆法"
+                        "（5|7|30；5|73|0；57|3|0），拆法不一致的单元格留空。")]
     found = [f for f in check_report(r) if f.rule in ("CELL-AMBIGUOUS", "CELL-BLANK")]
     assert [(f.rule, f.severity, f.where, f.cells) for f in found] == [
         ("CELL-AMBIGUOUS", "warning", "第10行第1415字", [f"table2.art20_1.normative_docs.{c}" for c in N3])]

@@ -12,7 +12,7 @@ A cell is determined when all surviving combinations agree on it.
 import random
 import re
 from decimal import Decimal
-from itertools import combinations, product
+from itertools import product
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st

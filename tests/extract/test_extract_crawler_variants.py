@@ -86,8 +86,8 @@ def test_a_row_no_cut_of_which_adds_up_stays_unsplit():
     found = [f for f in check_report(r) if f.rule == "CELL-AMBIGUOUS" and f.cells[0].startswith("table3")]
     assert [(f.where, f.message) for f in found] == [(
         "第10行第2036字",
-        "表三“（一）予以公开”行的数字印作“100000011”，中间没有分隔，无法拆成 7 个与本行总计相符的数（报告自身的合计有误），"
-        "已保留原样，该行单元格留空。请核对原件并更正该行数字。")]
+        ("表三“（一）予以公开”行的数字印作“100000011”，中间没有分隔，无法拆成 7 个与本行总计相符的数（报告自身的合计有误），"
+         "已保留原样，该行单元格留空。请核对原件并更正该行数字。"))]
     assert arithmetic(r) == []
 
 

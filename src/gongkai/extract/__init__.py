@@ -192,7 +192,8 @@ def _meta(report: Report, doc: Document, title_block: str | None, signer: str | 
         candidates.append(signer)
     report.agency = meta.as_body(meta.fullest_agency(agency, candidates))
     if report.year is None:
-        period = _period_year(report.preamble + "\n" + (report.section(1).text if report.section(1) else ""))
+        first = report.section(1)
+        period = _period_year(report.preamble + "\n" + (first.text if first else ""))
         if period:
             report.year = period
             report.notes.append("标题中没有年份，报告年度取自统计期限。")

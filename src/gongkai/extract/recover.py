@@ -233,23 +233,13 @@ def _row(report: Report, table: str, run: Run, version: str) -> _Row | None:
 
 
 def _settle(report: Report, rows: list[_Row], equations: list[split.Equation]) -> None:
-    """Solve the table's rows together and write every cell."""
+    """Solve the table's rows together and write every cell, in printed order."""
     known = {c: _value(p) for r in rows if r.forced is not None for c, p in zip(r.cells, r.forced)}
     open_rows = [r for r in rows if r.forced is None and r.local]
-    unknowns = [split.Unknown(r.cells, [tuple(_value(p) for p in way) for way in r.local or []]) for r in open_rows]
-    viable: list[list[int]] | None = None
-    joint: list[set[str]] = [set() for _ in open_rows]
-    if unknowns and equations:
-        try:
-            viable = split.solve(unknowns, known, equations)
-        except split.TooComplex:
-            viable = None
-        if viable is not None:
-            for eq, _, terms in split.usable(equations, unknowns, known):
-                for u in terms:
-                    joint[u].add(eq.basis)
+    unknowns = [split.Unknown(r.cells, [tuple(_value(p) for p in way) for way in r.local or ()]) for r in open_rows]
+    viable, used = solve_table(unknowns, known, equations)
     position = {id(r): u for u, r in enumerate(open_rows)}
-    for row in rows:  # in printed order
+    for row in rows:
         if row.forced is not None:
             _write_forced(report, row)
         elif not row.local:
@@ -257,7 +247,25 @@ def _settle(report: Report, rows: list[_Row], equations: list[split.Equation]) -
         else:
             u = position[id(row)]
             ways = [row.local[k] for k in viable[u]] if viable is not None else list(row.local)
-            _write_ways(report, row, ways, joint[u])
+            _write_ways(report, row, ways, used[u])
+
+
+def solve_table(unknowns: list[split.Unknown], known: dict[str, Value], equations: list[split.Equation]
+                ) -> tuple[list[list[int]] | None, list[set[str]]]:
+    """The rows' candidates that fit the whole table, and the constraints that touch each row;
+    (None, …) when no combination fits (the table's own sums are wrong) or the system is too big."""
+    used: list[set[str]] = [set() for _ in unknowns]
+    if not unknowns or not equations:
+        return None, used
+    try:
+        viable = split.solve(unknowns, known, equations)
+    except split.TooComplex:
+        return None, used
+    if viable is not None:
+        for eq, _, terms in split.usable(equations, unknowns, known):
+            for u in terms:
+                used[u].add(eq.basis)
+    return viable, used
 
 
 # -- writing cells -------------------------------------------------------------------------------
@@ -416,42 +424,44 @@ def _undo_cross_year(report: Report) -> list[str]:
 
 
 def _refine_table(report: Report, table: str, cross: list[split.Equation]) -> list[str]:
+    """Solve one table's open rows again with last year's equations; write what they now fix."""
     ambs = [a for a in report.ambiguous if a.table == table and a.candidates and report.undecided(a)]
     if not ambs or not cross:
         return []
-    in_runs = {c for a in ambs for c in a.cells}
-    known = {c: v for c, v in report.iter_cells() if c.startswith(table + ".") and c not in in_runs}
-    unknowns = [split.Unknown(tuple(a.cells), [tuple(_value(p) for p in c) for c in a.candidates]) for a in ambs]
+    unknowns, known = _open_system(report, table, ambs)
     equations = (table3_equations(report.table3 or {}) if table == "table3" else []) + cross
-    try:
-        viable = split.solve(unknowns, known, equations)
-    except split.TooComplex:
-        return []
+    viable, used = solve_table(unknowns, known, equations)
     if viable is None:
         return []
-    used: list[set[str]] = [set() for _ in ambs]
-    cross_used: set[str] = set()
-    for eq, _, terms in split.usable(equations, unknowns, known):
-        for u in terms:
-            used[u].add(eq.basis)
-        if eq.basis in CROSS_YEAR:
-            cross_used.add(eq.basis)
+    # A row fixed through another (上年结转 fixes 结转下年度 by the 勾稽 relation) owes it to both.
+    cross_used = CROSS_YEAR & set().union(*used)
     fixed = []
     for u, amb in enumerate(ambs):
         ways = [amb.candidates[k] for k in viable[u]]
-        if len(ways) == len(amb.candidates):
-            continue  # last year's figures narrowed nothing here
-        # A row fixed through another (上年结转 fixes 结转下年度 by the 勾稽 relation) owes it to both.
-        group = (_GROUP_BASIS[table],) if table in _GROUP_BASIS else ()
-        basis = group + tuple(sorted((used[u] | cross_used) - set(group)))
-        text, at, units = _tokenise(amb.raw)
-        pieces = _pieces(text, at, units, amb.where, tuple(ways[0]))
-        for p, cell in enumerate(amb.cells):
-            if cell in report.undecided(amb) and len({w[p] for w in ways}) == 1:
-                raw, where = pieces[p]
-                report.set_value(cell, _value(ways[0][p]), CellInfo(raw, where, inferred=True, basis=basis))
-                fixed.append(cell)
+        if len(ways) < len(amb.candidates):
+            fixed += _write_refined(report, amb, ways, used[u] | cross_used)
     return fixed
 
 
-__all__ = ["read_table", "refine", "table3_equations", "cross_year_equations", "ambiguity_note"]
+def _open_system(report: Report, table: str, ambs: list[Ambiguity]) -> tuple[list[split.Unknown], dict[str, Value]]:
+    """The open rows as unknowns (their recorded cuts) and the table's other cells as known."""
+    in_runs = {c for a in ambs for c in a.cells}
+    known = {c: v for c, v in report.iter_cells() if c.startswith(table + ".") and c not in in_runs}
+    return [split.Unknown(tuple(a.cells), [tuple(_value(p) for p in c) for c in a.candidates]) for a in ambs], known
+
+
+def _write_refined(report: Report, amb: Ambiguity, ways: list[list[str]], used: set[str]) -> list[str]:
+    group = (_GROUP_BASIS[amb.table],) if amb.table in _GROUP_BASIS else ()
+    basis = group + tuple(sorted(used - set(group)))
+    text, at, units = _tokenise(amb.raw)
+    pieces = _pieces(text, at, units, amb.where, tuple(ways[0]))
+    fixed = []
+    for p, cell in enumerate(amb.cells):
+        if cell in report.undecided(amb) and len({w[p] for w in ways}) == 1:
+            raw, where = pieces[p]
+            report.set_value(cell, _value(ways[0][p]), CellInfo(raw, where, inferred=True, basis=basis))
+            fixed.append(cell)
+    return fixed
+
+
+__all__ = ["ambiguity_note", "cross_year_equations", "read_table", "refine", "table3_equations"]

@@ -298,7 +298,7 @@ class Equation:
     """``sum(coefficient * cell) == const``; ``basis`` names it (``model.BASIS``)."""
 
     terms: tuple[tuple[str, int], ...]
-    const: Value
+    const: int | Decimal
     basis: str
 
 
@@ -310,8 +310,18 @@ class Unknown:
     candidates: list[tuple[Value, ...]]
 
 
+def _dot(terms: list[tuple[int, int]], values: tuple[Value, ...]) -> int | Decimal:
+    """``sum(coefficient * value)`` over a row's terms (``usable`` keeps no equation over a blank)."""
+    total: int | Decimal = 0
+    for p, c in terms:
+        v = values[p]
+        assert v is not None
+        total += c * v
+    return total
+
+
 def usable(equations: Sequence[Equation], unknowns: Sequence[Unknown],
-           known: Mapping[str, Value]) -> list[tuple[Equation, Value, dict[int, list[tuple[int, int]]]]]:
+           known: Mapping[str, Value]) -> list[tuple[Equation, int | Decimal, dict[int, list[tuple[int, int]]]]]:
     """The equations whose every cell is known or in an unknown row, with the right-hand side
     once the known cells are moved over, and their terms by unknown row."""
     where = {cell: (u, p) for u, unk in enumerate(unknowns) for p, cell in enumerate(unk.cells)}
@@ -341,66 +351,80 @@ def solve(unknowns: Sequence[Unknown], known: Mapping[str, Value], equations: Se
     """For each unknown row, the indexes of its candidates that belong to at least one
     assignment of all rows satisfying every usable equation; None when no assignment does.
     Raises ``TooComplex`` when a step has more than ``limit`` partial-sum states."""
-    eqs = usable(equations, unknowns, known)
     viable = [list(range(len(u.candidates))) for u in unknowns]
     multi = []
-    for _, rhs, terms in eqs:
-        if len(terms) == 1:
+    for _, rhs, terms in usable(equations, unknowns, known):
+        if len(terms) == 1:  # about one row only: keep the candidates that satisfy it
             ((u, row_terms),) = terms.items()
             cands = unknowns[u].candidates
-            viable[u] = [k for k in viable[u] if sum(c * cands[k][p] for p, c in row_terms) == rhs]
+            viable[u] = [k for k in viable[u] if _dot(row_terms, cands[k]) == rhs]
         else:
             multi.append((rhs, terms))
     if any(not v for v in viable):
         return None
-    if not multi:
-        return viable
-    order = sorted({u for _, terms in multi for u in terms})
-    closing = {u: [e for e, (_, terms) in enumerate(multi) if max(terms) == u] for u in order}
-    # contribution[u][k]: (equation, amount) pairs that candidate k of row u adds
-    contribution = {
-        u: {k: [(e, sum(c * unknowns[u].candidates[k][p] for p, c in terms[u]))
-                for e, (_, terms) in enumerate(multi) if u in terms] for k in viable[u]}
-        for u in order
-    }
-    rhs = [r for r, _ in multi]
+    if multi:
+        return _Programme(unknowns, viable, multi, limit).run()
+    return viable
 
-    def step(state: tuple, u: int, k: int) -> tuple | None:
+
+class _Programme:
+    """The dynamic programme over the rows the multi-row equations touch, in order.  A state is
+    the tuple of the equations' partial sums; an equation is checked, and its sum reset to 0, at
+    its last row, so equal states merge.  Forward: the states reachable before each row.
+    Backward: the states from which the end is reachable, and the candidates leading there."""
+
+    def __init__(self, unknowns: Sequence[Unknown], viable: list[list[int]],
+                 multi: list[tuple[int | Decimal, dict[int, list[tuple[int, int]]]]], limit: int):
+        self.viable = viable
+        self.limit = limit
+        self.rhs = [r for r, _ in multi]
+        self.order = sorted({u for _, terms in multi for u in terms})
+        self.closing = {u: [e for e, (_, terms) in enumerate(multi) if max(terms) == u] for u in self.order}
+        # what candidate k of row u adds to each equation it is in
+        self.adds = {u: {k: [(e, _dot(terms[u], unknowns[u].candidates[k]))
+                             for e, (_, terms) in enumerate(multi) if u in terms] for k in viable[u]}
+                     for u in self.order}
+        self.zero = (0,) * len(multi)
+
+    def step(self, state: tuple, u: int, k: int) -> tuple | None:
         s = list(state)
-        for e, amount in contribution[u][k]:
+        for e, amount in self.adds[u][k]:
             s[e] += amount
-        for e in closing[u]:
-            if s[e] != rhs[e]:
+        for e in self.closing[u]:
+            if s[e] != self.rhs[e]:
                 return None
             s[e] = 0
         return tuple(s)
 
-    zero = (0,) * len(multi)
-    layers: list[set[tuple]] = [{zero}]
-    for u in order:
-        nxt = set()
-        for state in layers[-1]:
-            for k in viable[u]:
-                s2 = step(state, u, k)
-                if s2 is not None:
-                    nxt.add(s2)
-        if len(nxt) > limit:
-            raise TooComplex
-        if not nxt:
+    def run(self) -> list[list[int]] | None:
+        layers = self.forward()
+        if layers is None or self.zero not in layers[-1]:
             return None
-        layers.append(nxt)
-    if zero not in layers[-1]:
-        return None
-    good = {zero}
-    for i in range(len(order) - 1, -1, -1):
-        u = order[i]
-        keep: set[int] = set()
-        good_before = set()
-        for state in layers[i]:
-            for k in viable[u]:
-                if step(state, u, k) in good:
-                    keep.add(k)
-                    good_before.add(state)
-        viable[u] = [k for k in viable[u] if k in keep]
-        good = good_before
-    return viable
+        self.backward(layers)
+        return self.viable
+
+    def forward(self) -> list[set[tuple]] | None:
+        layers: list[set[tuple]] = [{self.zero}]
+        for u in self.order:
+            nxt = {s2 for state in layers[-1] for k in self.viable[u]
+                   if (s2 := self.step(state, u, k)) is not None}
+            if len(nxt) > self.limit:
+                raise TooComplex
+            if not nxt:
+                return None
+            layers.append(nxt)
+        return layers
+
+    def backward(self, layers: list[set[tuple]]) -> None:
+        good = {self.zero}
+        for i in range(len(self.order) - 1, -1, -1):
+            u = self.order[i]
+            keep: set[int] = set()
+            good_before = set()
+            for state in layers[i]:
+                for k in self.viable[u]:
+                    if self.step(state, u, k) in good:
+                        keep.add(k)
+                        good_before.add(state)
+            self.viable[u] = [k for k in self.viable[u] if k in keep]
+            good = good_before

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -212,75 +213,81 @@ class TableExtractor:
         """(table, row id, official label) for a printed row label."""
         return match_row_label(text, self.context == "table2", suffixes)
 
-    def feed_grid(self, grid: Grid) -> None:
-        for row in grid.rows:
-            self.feed_row(grid, row)
-
     def feed_row(self, grid: Grid, row: list[GridCell]) -> bool:
         """Use one row; False when it is not a table row after all (prose the text reader split)."""
         pieces = self._pieces(row)
-        labels: list[Piece] = []
-        has_values = False
-        last = -1  # index of the last label
-        for i, p in enumerate(pieces):
-            if p.kind == "label":
-                labels.append(p)
-                last = i
-            elif p.kind == "value":
-                has_values = True
+        labels = [p for p in pieces if p.kind == "label"]
+        has_values = any(p.kind == "value" for p in pieces)
         if self.short_row is not None and (labels or not has_values):
             self._settle_short_row()
-        if not has_values:  # header rows carry no numbers
-            header = self._header_table([p.text for p in labels]) if labels else None
-            if header or len(labels) >= 3:
-                if header:
-                    self.set_context(header)
-                    self.headers_seen.add(header)
-                if self.context == "table3":
-                    self._note_t3_header_variants(labels)
-                return True
+        if not has_values and self._header_row(labels):  # header rows carry no numbers
+            return True
         if not labels:
             return self._feed_unlabelled(pieces)
+        last = max(i for i, p in enumerate(pieces) if p.kind == "label")
         region = pieces[last + 1:]  # values and blanks
-        label = labels[-1]
-        hit = match_row_label(label.text, self.context == "table2", True)
-        if hit is None and self.pending is not None:
-            combined = self._match(self.pending[0] + label.text)
-            if combined is None and len(L.squeeze(label.text)) <= 12:  # the tail of a wrapped label
-                combined = (self.pending[2], self.pending[3], self._official(self.pending[2], self.pending[3]))
-            hit = combined
-            if hit is not None:
-                label = Piece(self.pending[0] + label.text, self.pending[1], "label")
-        if hit is None and len(labels) > 1:
-            hit = self._match("".join(p.text for p in labels))
-        if hit is None and self.fragment is not None:  # a label wrapped: its head stood on the line above
-            hit = self._match(self.fragment[0] + label.text)
-            if hit is not None:
-                self.unnarrate(self.fragment[0])
-                label = Piece(self.fragment[0] + label.text, self.fragment[1], "label")
+        label, hit = self._name_row(labels)
         self.fragment = None
-        if hit is None and not has_values:
-            return self._maybe_pending(label) or (grid.exact and self.context is not None)
         if hit is None:
-            if grid.loose:
-                return False
-            self._flush_pending()
-            if self.context in ("table2", "table3"):
-                self.report.extra_rows.append(
-                    ExtraRow(self.context, L.squeeze("".join(p.text for p in labels)),
-                             [p.text for p in region], label.where))
-                return True
-            if not grid.exact:
-                return False
-            self.report.notes.append(f"{_zh(label.where)}：无法归属的表格行“{L.squeeze(label.text)}”，未取其数值。")
-            return True
+            return self._unnamed_row(grid, labels, label, region, has_values)
         if self.pending is not None:
             self._flush_pending(unless=hit)
         table, row_id, official = hit
         if not has_values and not region:
-            self.pending = (label.text, label.where, table, row_id)
+            self.pending = (label.text, label.where, table, row_id)  # its numbers may follow on a line of their own
             return True
         self._assign(table, row_id, official, label, region, grid.exact)
+        return True
+
+    def _header_row(self, labels: list[Piece]) -> bool:
+        """A row of column headers: it may open a table (its markers say which)."""
+        header = self._header_table([p.text for p in labels]) if labels else None
+        if not (header or len(labels) >= 3):
+            return False
+        if header:
+            self.set_context(header)
+            self.headers_seen.add(header)
+        if self.context == "table3":
+            self._note_t3_header_variants(labels)
+        return True
+
+    def _name_row(self, labels: list[Piece]) -> tuple[Piece, tuple[str, str, str] | None]:
+        """The row's label (possibly joined with a head printed before it) and what it names: its
+        last label cell; that continuing a label left pending; all its label cells together; or
+        the head of a wrapped label on the line above."""
+        label = labels[-1]
+        hit = self._match(label.text)
+        if hit is None and self.pending is not None:
+            text, where, table, row_id = self.pending
+            hit = self._match(text + label.text)
+            if hit is None and len(L.squeeze(label.text)) <= 12:  # the tail of a wrapped label
+                hit = (table, row_id, self._official(table, row_id))
+            if hit is not None:
+                label = Piece(text + label.text, where, "label")
+        if hit is None and len(labels) > 1:
+            hit = self._match("".join(p.text for p in labels))
+        if hit is None and self.fragment is not None:
+            hit = self._match(self.fragment[0] + label.text)
+            if hit is not None:
+                self.unnarrate(self.fragment[0])
+                label = Piece(self.fragment[0] + label.text, self.fragment[1], "label")
+        return label, hit
+
+    def _unnamed_row(self, grid: Grid, labels: list[Piece], label: Piece, region: list[Piece],
+                     has_values: bool) -> bool:
+        """A row no label of the format names: the head of a label, a row the format lacks, or prose."""
+        if not has_values:
+            return self._maybe_pending(label) or (grid.exact and self.context is not None)
+        if grid.loose:
+            return False
+        self._flush_pending()
+        if self.context in ("table2", "table3"):
+            self.report.extra_rows.append(
+                ExtraRow(self.context, L.squeeze("".join(p.text for p in labels)), [p.text for p in region], label.where))
+            return True
+        if not grid.exact:
+            return False
+        self.report.notes.append(f"{_zh(label.where)}：无法归属的表格行“{L.squeeze(label.text)}”，未取其数值。")
         return True
 
     def _maybe_pending(self, label: Piece) -> bool:
@@ -370,7 +377,7 @@ class TableExtractor:
         elif self.context is None:
             self.context = table
 
-    def _write(self, table: str, row_id: str, columns: list[str], region: list[Piece], check, row_where,
+    def _write(self, table: str, row_id: str, columns: Sequence[str], region: list[Piece], check, row_where,
                exact: bool = True) -> None:
         m = len(columns)
         cells = fit(region, m, trailing_first=(table == "table2"))
@@ -386,21 +393,11 @@ class TableExtractor:
 
     def _write_short(self, table, row_id, columns, cells, check, row_where) -> None:
         m = len(columns)
-        if len(cells) < m:
-            core = strip_edges(cells)
-            tokens = [L.squeeze(p.text) for p in core]
-            if core and all(p.kind == "value" and t.isdigit() for p, t in zip(core, tokens)) and \
-                    any(len(t) > 1 for t in tokens):
-                numbers = split.unique(tokens, check)
-                where = core[0].where
-                raw = " ".join(p.text for p in core)
-                if numbers is None:
-                    self.report.notes.append(
-                        f"{_zh(where)}：“{raw}”像是几个数字连在一起，无法唯一还原，相关单元格留空。")
-                for i, column in enumerate(columns):
-                    self.report.set_value(f"{table}.{row_id}.{column}", numbers[i] if numbers else None,
-                                          CellInfo(raw, where, inferred=numbers is not None))
-                return
+        core = _fused(cells) if len(cells) < m else None
+        if core is not None:
+            self._write_fused([f"{table}.{row_id}.{column}" for column in columns], core, check,
+                              "“{raw}”像是几个数字连在一起，无法唯一还原，相关单元格留空。")
+            return
         target = self.report.row(table, row_id)
         store = self.report.cells
         ids = _cell_ids(table, row_id, columns)
@@ -432,23 +429,12 @@ class TableExtractor:
             self.report.notes.append(f"{_zh(pieces[0].where)}：表四出现了第二行数据，未采用。")
             return
         cells = fit(pieces, T4_WIDTH)
-        check = split.grouped(len(FORMAT.table4_groups), len(FORMAT.table4_columns))
         ids = [f"table4.{g}.{c}" for g, c in FORMAT.table4_cell_order]
-        if len(cells) < T4_WIDTH:
-            core = strip_edges(cells)
-            tokens = [L.squeeze(p.text) for p in core]
-            if core and all(p.kind == "value" and t.isdigit() for p, t in zip(core, tokens)) and \
-                    any(len(t) > 1 for t in tokens):
-                cells = core
-                numbers = split.unique(tokens, check)
-                raw = " ".join(p.text for p in cells)
-                where = cells[0].where
-                for i, cell_id in enumerate(ids):
-                    value = numbers[i] if numbers else None
-                    self.report.set_value(cell_id, value, CellInfo(raw, where, inferred=numbers is not None))
-                if numbers is None:
-                    self.report.notes.append(f"{_zh(where)}：表四的“{raw}”像是几个数字连在一起，无法唯一还原，留空。")
-                return
+        core = _fused(cells) if len(cells) < T4_WIDTH else None
+        if core is not None:
+            self._write_fused(ids, core, split.grouped(len(FORMAT.table4_groups), len(FORMAT.table4_columns)),
+                              "表四的“{raw}”像是几个数字连在一起，无法唯一还原，留空。")
+            return
         for i, cell_id in enumerate(ids):
             piece = cells[i] if i < len(cells) else None
             if piece is None:
@@ -456,6 +442,17 @@ class TableExtractor:
             else:
                 self.report.set_value(cell_id, parse_value(piece.text) if piece.kind == "value" else None,
                                       CellInfo(piece.text, piece.where, False, piece.confidence))
+
+    def _write_fused(self, ids: list[str], core: list[Piece], layout: split.Layout, note: str) -> None:
+        """Cells whose numbers a text export ran together: cut only when the sums leave one way."""
+        numbers = split.unique([L.squeeze(p.text) for p in core], layout)
+        raw = " ".join(p.text for p in core)
+        where = core[0].where
+        if numbers is None:
+            self.report.notes.append(f"{_zh(where)}：" + note.format(raw=raw))
+        for i, cell_id in enumerate(ids):
+            self.report.set_value(cell_id, numbers[i] if numbers else None,
+                                  CellInfo(raw, where, inferred=numbers is not None))
 
     def _note_t3_header_variants(self, labels: list[Piece]) -> None:
         for p in labels:
@@ -496,6 +493,15 @@ def _after(where: Where | None) -> Where | None:
     if where.cell is not None:
         return Where(page=where.page, table=where.table, row=where.row, cell=where.cell + 1)
     return where
+
+
+def _fused(cells: list[Piece]) -> list[Piece] | None:
+    """The cells between the edges when they are all digits and one holds several: numbers run together."""
+    core = strip_edges(cells)
+    tokens = [L.squeeze(p.text) for p in core]
+    if core and all(p.kind == "value" and t.isdigit() for p, t in zip(core, tokens)) and any(len(t) > 1 for t in tokens):
+        return core
+    return None
 
 
 def strip_edges(cells: list[Piece]) -> list[Piece]:

@@ -56,16 +56,16 @@ def looks_flattened(text: str) -> bool:
 
 # -- normalised text ---------------------------------------------------------------------------
 
-_HALF = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_HALF: dict[int, int | str] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _HALF.update({0x3000: " ", 0xA0: " ", ord("\t"): " ", ord("\r"): " ", ord("\n"): " "})
-_BLANKED = re.compile(r"<!--.{0,200}?-->|<!\[[^\]]{0,60}\]>|&nbsp;?|&ensp;|&emsp;", re.S)
+_BLANKED = re.compile(r"<!--.{0,200}?-->|<!\[[^\]]{0,60}\]>|&nbsp;?|&ensp;|&emsp;", re.DOTALL)
 
 
 _HEADER_KEY = re.compile(r"^\s*(标题|题目|发布时间|发布日期|文号|发布机构|来源|栏目|原文链接|网址|本地目录|索引号|"
                          r"主题分类|成文日期|作者)\s*[:：]\s*(.*)$")
 _BODY_MARK = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
 _HEADER_NOTE = re.compile(r"^\s*页面链接与图片详见")
-_CHROME_HEAD = re.compile(r"^\s*当前位置\s*:.{0,400}?相关链接\s*:\s*", re.S)
+_CHROME_HEAD = re.compile(r"^\s*当前位置\s*:.{0,400}?相关链接\s*:\s*", re.DOTALL)
 _CHROME_TITLE = re.compile(r"([^\s:]{4,80}年度报告)\s*来源\s*:")
 _CHROME_TAIL = re.compile(r"(?:\s*(?:附件下载|相关附件|打印本页|关闭窗口|【打印】|【关闭】|\[打印\]|\[关闭\]))+\s*$")
 
@@ -74,13 +74,13 @@ def _header(lines: list[str]) -> tuple[dict[str, str], int]:
     """The crawler's ``key: value`` lines and the index of the first body line."""
     for i, line in enumerate(lines[:40]):
         if _BODY_MARK.match(line):
-            fields = {}
+            fields: dict[str, str] = {}
             for head in lines[:i]:
                 m = _HEADER_KEY.match(head)
                 if m:
                     fields.setdefault(m.group(1), m.group(2).strip())
             return fields, i + 1
-    fields, i = {}, 0
+    fields, i = {}, 0  # no body mark: the key lines at the top
     while i < len(lines) and (_HEADER_KEY.match(lines[i]) or _HEADER_NOTE.match(lines[i]) or not lines[i].strip()):
         m = _HEADER_KEY.match(lines[i])
         if m:
@@ -219,34 +219,37 @@ _NUMBERING_BEFORE = re.compile(r"(?:\(\s*[一二三四五六七八九十]+\s*\)|
 
 @lru_cache(maxsize=32768)
 def _tail_match(text: str, rows: tuple[str, ...], table: str) -> tuple[str, int] | None:
-    """(row id, index in ``text`` where its label starts) when ``text`` ends with a row label."""
+    """(row id, index in ``text`` where its label starts) when ``text`` ends with a row label:
+    exactly (the longest label that ends it), else fuzzily (typos)."""
     forms = _table3_forms() if table == "table3" else _table2_forms()
     key, index = L.keyed(text)
     if not key:
         return None
-    best: tuple[float, int, str] | None = None  # (score, key length matched, row)
-    for row in rows:
-        for form in forms[row]:
-            if key.endswith(form):
-                cand = (100.0, len(form), row)
-                if best is None or cand > best:
-                    best = cand
-    if best is None:
-        for row in rows:
-            for form in forms[row]:
-                if len(form) < 4:
-                    continue
-                for n in (len(form), len(form) - 1, len(form) + 1):
-                    if n > len(key):
-                        continue
-                    score = fuzz.ratio(key[-n:], form)
-                    if score >= 85 and (best is None or (score, n) > best[:2]):
-                        best = (score, n, row)
+    best = _exact_tail(key, rows, forms) or _fuzzy_tail(key, rows, forms)
     if best is None:
         return None
-    start = index[len(key) - best[1]]
-    m = _NUMBERING_BEFORE.search(text, 0, start)
-    return best[2], (m.start() if m else start)
+    length, row = best
+    start = index[len(key) - length]
+    m = _NUMBERING_BEFORE.search(text, 0, start)  # "1." or "（一）" printed before the label
+    return row, (m.start() if m else start)
+
+
+def _exact_tail(key: str, rows: tuple[str, ...], forms: dict[str, tuple[str, ...]]) -> tuple[int, str] | None:
+    found = [(len(form), row) for row in rows for form in forms[row] if key.endswith(form)]
+    return max(found) if found else None
+
+
+def _fuzzy_tail(key: str, rows: tuple[str, ...], forms: dict[str, tuple[str, ...]]) -> tuple[int, str] | None:
+    best: tuple[float, int, str] | None = None  # (score, length matched, row)
+    for row in rows:
+        for form in forms[row]:
+            if len(form) < 4:
+                continue
+            for n in (len(form), len(form) - 1, len(form) + 1):
+                score = fuzz.ratio(key[-n:], form) if n <= len(key) else 0.0
+                if score >= 85 and (best is None or (score, n) > best[:2]):
+                    best = (score, n, row)
+    return best[1:] if best else None
 
 
 # -- tables --------------------------------------------------------------------------------------
@@ -395,7 +398,7 @@ def _table3(body: _Body, start: int, stop: int) -> tuple[RunTable, int, int] | N
             break
     else:
         return None
-    variants = []
+    variants: list[tuple[str, str, Where | None]] = []
     if rows.texts and rows.runs[0].row == "new_received":
         offset, text, label_at = rows.texts[0]
         variants = [(p, o, body.where(offset)) for p, o in _align(text[:label_at], _T3_HEADERS)]
@@ -452,7 +455,7 @@ def read_crawler(text: str, name: str, form: str = "txt") -> Document:
     start = _title_block(doc, body, start, title)
     headings = _headings(norm, start, end)
     tables = _tables(body, start, end, headings)
-    events: list[tuple[int, int, object]] = [(h.start, h.end, h) for h in headings]
+    events: list[tuple[int, int, _Heading | RunTable]] = [(h.start, h.end, h) for h in headings]
     for table, t_start, t_end in tables:
         events = [e for e in events if not (t_start <= e[0] < t_end)]  # no heading inside a table
         events.append((t_start, t_end, table))
