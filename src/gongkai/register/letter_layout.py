@@ -5,7 +5,8 @@ Layout (GB/T 9704-2012): A4; 版心 156 × 225 mm, so margins 37 mm top, 35 mm b
 26 mm right; 22 lines of 28 characters (a line grid of 28.95 pt, also set as exact line spacing, and
 characters set 0.25 pt closer); body 三号 (16 pt) 仿宋; title 二号 (22 pt) 小标宋, centred, broken
 into lines of at most 18 characters and never inside brackets; page numbers 四号 (14 pt) half-width
-"— 1 —", 7 mm below the text block, odd pages right and even pages left, one character in.
+"— 1 —", 7 mm below the text block, odd pages right and even pages left, one character in; the
+文号, when the event has one, at the top right as in GB/T 9704's 信函格式.
 
 The templates are generated (``python -m gongkai.register.letter_layout``) and shipped in
 ``data/letters/``; a test keeps them in step with ``letters.yaml``.  Every paragraph has a named
@@ -177,7 +178,9 @@ def _base(doc) -> None:
     body, latin = FONTS["body"], FONTS["latin"]
     _style(doc, "公文标题", TITLE_PT, FONTS["title"], FONTS["title"], center, pitch=round(TITLE_PT * 1.5 * 20),
            condense=0)
-    _style(doc, "文号", BODY_PT, body, latin, center)
+    # 信函格式: the 文号 at the top right of the text block, a line above the title.
+    number = _style(doc, "文号", BODY_PT, body, latin, right)
+    number.paragraph_format.space_after = Twips(LINE_PITCH)
     _style(doc, "称谓", BODY_PT, body, latin, left, before_lines=1)
     _style(doc, "正文", BODY_PT, body, latin, WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2)
     # 署名 is centred over the date; letters.render sets its exact right indent per letter.
@@ -209,10 +212,10 @@ def build(spec: dict, common: dict) -> bytes:
     for child in list(body):        # python-docx's template starts with one empty paragraph
         if child.tag == qn("w:p"):
             body.remove(child)
-    _para(doc, "公文标题", breaks=title_lines(spec["title"]))
     _para(doc, "文号", "{%p if doc_number %}")
     _para(doc, "文号", "{{ doc_number }}")
     _para(doc, "文号", "{%p endif %}")
+    _para(doc, "公文标题", breaks=title_lines(spec["title"]))
     _para(doc, "称谓", spec.get("salutation", common["salutation"]))
     for text in spec["body"]:
         last = _para(doc, "正文", text.replace("[[opening]]", common["opening"]).strip())
