@@ -403,10 +403,10 @@ def test_one_file_failing_inside_does_not_lose_the_others(django_env, monkeypatc
 
     real = reportview.check_upload_with_document
 
-    def flaky(upload, previous=None):
+    def flaky(upload, previous=None, request=None):
         if upload.name == "boom.txt":
             raise RuntimeError("parser bug")
-        return real(upload, previous)
+        return real(upload, previous, request)
 
     monkeypatch.setattr("gongkai.web.views_check.check_upload_with_document", flaky)
     c = client_for(None)

@@ -23,6 +23,8 @@ def add_parser(sub) -> None:
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     _db_arg(p)
     p.add_argument("--threads", type=int, default=8, help="处理请求的线程数（默认 8）")
+    p.add_argument("--read-workers", type=int, metavar="N",
+                   help="读取上传文件的子进程数（默认为 CPU 核数；0 表示在请求线程中读取）。子进程崩溃或超时不影响服务")
     p.add_argument("--create-admin", metavar="用户名", help="先创建系统管理员账户（交互输入密码）再启动")
     p.set_defaults(handler=run)
 
@@ -145,10 +147,18 @@ def run(args) -> int:
 
         call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
         return 0
+    from gongkai import isolate
     from gongkai.web.wsgi import application
 
-    serve(application, host=args.host, port=args.port, threads=max(1, args.threads), ident="gongkai",
-          max_request_body_size=64 * 1024 * 1024, _quiet=True)
+    if args.read_workers != 0:  # uploaded files are read in child processes (gongkai/isolate.py)
+        isolate.enable(args.read_workers)
+    try:
+        # channel_request_lookahead lets waitress notice a client that went away
+        # (waitress.client_disconnected), so its read is stopped instead of finished for nobody.
+        serve(application, host=args.host, port=args.port, threads=max(1, args.threads), ident="gongkai",
+              max_request_body_size=64 * 1024 * 1024, channel_request_lookahead=1, _quiet=True)
+    finally:
+        isolate.disable()
     return 0
 
 

@@ -15,6 +15,7 @@ from gongkai.errors import MissingDependency, UnreadableFile
 from gongkai.read import limits
 from gongkai.read.assemble import PageLayout, build_document, page_layout
 from gongkai.read.document import Document
+from gongkai.read.native import PDFIUM
 from gongkai.read.pdfpage import PageReader, TooManyChars, usable_text
 
 MIN_TEXT_GLYPHS = 20  # fewer glyphs than this on a page with a large image: a scanned page
@@ -47,6 +48,12 @@ def _is_scan(reader: PageReader, glyphs) -> bool:
 
 
 def read_pdf(data: bytes, name: str) -> Document:
+    # PDFium is not thread-safe: the whole read, open to close, holds its lock (read/native.py).
+    with PDFIUM:
+        return _read_pdf(data, name)
+
+
+def _read_pdf(data: bytes, name: str) -> Document:
     deadline = limits.Deadline(name)
     pdf = open_pdf(data, name)
     doc = Document(name=name, form="pdf")
@@ -112,6 +119,27 @@ def read_pdf(data: bytes, name: str) -> Document:
 
         doc.notes += flag_doubtful(doc)
     return doc
+
+
+def page_pngs(data: bytes, pages: list[int], name: str, scale: float = 1.25) -> list[tuple[int, bytes]]:
+    """The given pages (1-based) as PNG pictures, as printed (the web's source view)."""
+    import io
+
+    pictures = []
+    with PDFIUM:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            for n in pages:
+                if 1 <= n <= len(pdf):
+                    pictures.append((n, pdf[n - 1].render(scale=scale).to_pil().copy()))
+        finally:
+            pdf.close()
+    out = []
+    for n, image in pictures:  # PNG encoding needs no lock
+        buf = io.BytesIO()
+        image.save(buf, format="PNG", optimize=True)
+        out.append((n, buf.getvalue()))
+    return out
 
 
 def render_scale(width: float, height: float, name: str | None = None, place: str | None = None) -> float:

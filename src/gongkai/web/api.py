@@ -43,7 +43,7 @@ def _upload(request):
 def _parse(request):
     from gongkai.web.reportview import load_upload
 
-    return load_upload(_upload(request))
+    return load_upload(_upload(request), request)
 
 
 @csrf_exempt
@@ -67,7 +67,7 @@ def check(request):
 
     try:
         report = _parse(request)
-        previous = parse_previous(request.FILES.get("previous"))
+        previous = parse_previous(request.FILES.get("previous"), request)
     except GongkaiError as exc:
         return _error(str(exc))
     report.findings = check_report(report, previous)

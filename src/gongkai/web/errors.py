@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from gongkai.errors import GongkaiError
+from gongkai.isolate import Busy
 
 log = logging.getLogger("django.request")
 
@@ -36,6 +37,8 @@ class FriendlyErrorsMiddleware:
     def process_exception(self, request, exc):
         from django.conf import settings
 
+        if isinstance(exc, Busy):  # every read child busy for minutes: try again later
+            return respond(request, 503, str(exc))
         if isinstance(exc, GongkaiError):
             return respond(request, 400, str(exc))
         if isinstance(exc, (RequestDataTooBig, TooManyFilesSent)):

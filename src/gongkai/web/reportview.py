@@ -13,45 +13,52 @@ from html import escape
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
+from gongkai import isolate
 from gongkai.errors import GongkaiError
 
 _TEXT_FORMS = {"txt", "md"}
 _MAX_SOURCE_LINES = 3000
 
 
-def load_upload(upload):
-    """The one report of an uploaded file, in any form the loader reads; GongkaiError for bad input."""
-    from gongkai.load import load
-
-    return load(read_upload(upload), upload.name)
+def client_gone(request):
+    """A callable telling whether the visitor has gone away (waitress sets it; None elsewhere)."""
+    return request.META.get("waitress.client_disconnected") if request is not None else None
 
 
-def check_upload(upload) -> tuple[object, list]:
+def load_upload(upload, request=None):
+    """The one report of an uploaded file, in any form the loader reads; GongkaiError for bad input.
+    Read in a child process when the server isolates reads (``gongkai.isolate``)."""
+    from gongkai.load import one
+
+    return one(isolate.load_input(read_upload(upload), upload.name, client_gone(request)).reports, upload.name)
+
+
+def check_upload(upload, request=None) -> tuple[object, list]:
     """(report, findings) of one uploaded file; GongkaiError for bad input."""
     from gongkai.check import check_report
 
-    report = load_upload(upload)
+    report = load_upload(upload, request)
     return report, check_report(report)
 
 
-def parse_previous(upload):
+def parse_previous(upload, request=None):
     """Last year's report for the cross-year rules, or None when no file was given."""
     if upload is None:
         return None
     try:
-        return load_upload(upload)
+        return load_upload(upload, request)
     except GongkaiError as exc:
         raise GongkaiError(f"上年报告无法读取：{exc.message}", upload.name) from None
 
 
-def check_upload_with_document(upload, previous=None):
+def check_upload_with_document(upload, previous=None, request=None):
     """(report, findings, document as read, bytes) — the document feeds the source view; a
     report JSON or source YAML has no document, and its text is not the report's source."""
     from gongkai.check import check_report
-    from gongkai.load import load_input, one
+    from gongkai.load import one
 
     data = read_upload(upload)
-    loaded = load_input(data, upload.name)
+    loaded = isolate.load_input(data, upload.name, client_gone(request))
     report = one(loaded.reports, upload.name)
     if loaded.document is None:
         data = None
@@ -214,20 +221,7 @@ def page_images(data: bytes, pages: list[int]) -> list[tuple[int, str]]:
     import base64
 
     try:
-        import pypdfium2 as pdfium
-
-        pdf = pdfium.PdfDocument(data)
+        pictures = isolate.run("gongkai.read.pdf:page_pngs", (data, pages[:MAX_PAGE_IMAGES], "page"), "page")
     except Exception:  # noqa: BLE001 - a picture is a help, never a reason to fail the check
         return []
-    out = []
-    try:
-        for n in pages[:MAX_PAGE_IMAGES]:
-            if not 1 <= n <= len(pdf):
-                continue
-            image = pdf[n - 1].render(scale=1.25).to_pil()
-            buf = io.BytesIO()
-            image.save(buf, format="PNG", optimize=True)
-            out.append((n, "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")))
-    finally:
-        pdf.close()
-    return out
+    return [(n, "data:image/png;base64," + base64.b64encode(png).decode("ascii")) for n, png in pictures]

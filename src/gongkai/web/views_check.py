@@ -26,13 +26,13 @@ def check_page(request):
         if not files:
             results.append({"error": "请选择至少一个报告文件。", "name": ""})
         try:
-            previous = parse_previous(request.FILES.get("previous"))
+            previous = parse_previous(request.FILES.get("previous"), request)
         except GongkaiError as exc:
             results.append({"error": exc.message, "name": request.FILES["previous"].name})
             files = []
         for i, upload in enumerate(files, 1):
             try:
-                report, findings, doc, data = check_upload_with_document(upload, previous)
+                report, findings, doc, data = check_upload_with_document(upload, previous, request)
                 results.append(report_context(report, findings, data, i, doc))
             except GongkaiError as exc:
                 results.append({"error": exc.message, "name": upload.name})

@@ -43,7 +43,7 @@ def draft_new(request):
         if upload:
             from gongkai.web.reportview import load_upload
 
-            previous = load_upload(upload)
+            previous = load_upload(upload, request)
         draft = drafts.create(body, request.POST.get("year"), request.POST.get("format", "2021"),
                               request.user.username, prefill=True, previous=previous,
                               previous_name=upload.name if upload else "")

@@ -1,0 +1,241 @@
+"""Reading untrusted files in child processes, for the server.
+
+The web server answers many visitors on threads of one process.  Reading a file runs native code
+(PDFium, OpenCV, ONNX Runtime, lxml) on whatever a visitor uploads, so in the server every read
+runs in a **child process** from a small pool:
+
+- a crash in native code (PDFium's ``trap int3`` on a hostile PDF) ends a child, not the server:
+  that request gets a clean Chinese error, the next one a fresh child;
+- the work is bounded: a read that outlives ``READ_SECONDS`` — or whose client has gone away
+  (waitress's ``client_disconnected``) — is stopped by killing its child, so no server thread
+  keeps working for nobody;
+- reads run in parallel on every core (PDFium itself is serialised within a process, see
+  ``read/native.py``), which the measurements in docs/web.md show serves more requests per second
+  than the server's threads taking turns under the PDFium lock.
+
+Each child is a long-lived ``python -m gongkai.isolate`` (about a second of imports at its start)
+that serves one read at a time and is replaced after ``TASKS_PER_CHILD`` reads, to bound leaks.
+Why ``subprocess`` and not ``multiprocessing``: a forked copy of a threaded server is unsafe, and a
+plain child is killed and replaced without disturbing a pool manager.
+
+Outside the server (the CLI, the Python API, tests) nothing is isolated unless ``enable`` is called:
+``load_input`` then simply calls ``gongkai.load.load_input``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from gongkai import errors
+from gongkai.errors import GongkaiError, UnreadableFile
+
+READ_SECONDS = 300          # one read, OCR of a long scan included (the readers' own bounds come first)
+WAIT_SECONDS = 120          # the longest a request waits for a free child before "busy"
+TASKS_PER_CHILD = 200
+POLL_SECONDS = 0.25         # how often a waiting thread looks at its client
+
+
+class Busy(GongkaiError):
+    """Every child is busy and stayed busy for ``WAIT_SECONDS``."""
+
+
+class Cancelled(GongkaiError):
+    """The client went away; the read was stopped."""
+
+
+class _Child:
+    def __init__(self):
+        ours, theirs = socket.socketpair()
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.isolate", str(theirs.fileno())],
+                                         pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        finally:
+            theirs.close()
+        self.conn = Connection(ours.detach())
+        self.tasks = 0
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+        self.proc.wait()
+        self.conn.close()
+
+    def close(self) -> None:
+        self.conn.close()  # a child waiting for work sees end-of-file and exits
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+class Pool:
+    """At most ``size`` children, shared by every thread of the process."""
+
+    def __init__(self, size: int):
+        self.size = max(1, size)
+        self._slots = threading.BoundedSemaphore(self.size)
+        self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
+        self._closed = False
+
+    def call(self, target: str, args: tuple, name: str, cancelled: Callable[[], bool] | None = None) -> Any:
+        """``target`` ("module:function") called with ``args`` in a child; its result or its
+        GongkaiError, as if it had run here."""
+        if not self._slots.acquire(timeout=WAIT_SECONDS):
+            raise Busy("服务器正忙（同时读取的文件过多），请稍后再试。", name)
+        child = None
+        try:
+            child = self._take()
+            child.tasks += 1
+            try:
+                child.conn.send((target, args))
+                answer = self._wait(child, name, cancelled)
+            except (EOFError, OSError, BrokenPipeError):  # the child died: a crash in native code
+                child.kill()
+                child = None
+                raise UnreadableFile("读取此文件时读取程序意外退出（文件可能已损坏或含有读取程序无法处理的内容）。"
+                                     "服务器未受影响；请检查文件或换一种格式（如 DOCX、HTML）再试。", name) from None
+            except BaseException:
+                child.kill()
+                child = None
+                raise
+        finally:
+            if child is not None:
+                self._give_back(child)
+            self._slots.release()
+        return _unpack(answer)
+
+    def _take(self) -> _Child:
+        while True:
+            try:
+                child = self._idle.get_nowait()
+            except queue.Empty:
+                return _Child()
+            if child.alive():
+                return child
+            child.kill()
+
+    def _give_back(self, child: _Child) -> None:
+        if self._closed or child.tasks >= TASKS_PER_CHILD or not child.alive():
+            child.close()
+        else:
+            self._idle.put(child)
+
+    @staticmethod
+    def _wait(child: _Child, name: str, cancelled: Callable[[], bool] | None):
+        deadline = time.monotonic() + READ_SECONDS
+        while not child.conn.poll(POLL_SECONDS):
+            if cancelled is not None and cancelled():
+                raise Cancelled("客户端已断开，读取已停止。", name)
+            if time.monotonic() > deadline:
+                raise UnreadableFile(f"读取超时（超过 {READ_SECONDS} 秒），已停止。文件可能过大或结构异常。", name)
+            if not child.alive():
+                raise EOFError
+        return child.conn.recv()
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                return
+
+
+def _unpack(answer):
+    kind = answer[0]
+    if kind == "ok":
+        return answer[1]
+    if kind == "error":
+        _, cls_name, message, path, place = answer
+        cls = getattr(errors, cls_name, None)
+        if not (isinstance(cls, type) and issubclass(cls, GongkaiError)):
+            cls = GongkaiError
+        raise cls(message, path, place)
+    # An unexpected exception in the reader: raised here as in-process, so it is handled (and
+    # logged as a server error) exactly as it would have been without isolation.
+    raise RuntimeError(f"{answer[1]}：{answer[2]}")
+
+
+# -- the server's pool ------------------------------------------------------------------------
+
+_pool: Pool | None = None
+
+
+def enable(workers: int | None = None) -> Pool:
+    """Isolate this process's reads in ``workers`` children (default: one per CPU)."""
+    global _pool
+    if _pool is None:
+        _pool = Pool(workers or os.cpu_count() or 1)
+    return _pool
+
+
+def disable() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.close()
+        _pool = None
+
+
+def enabled() -> bool:
+    return _pool is not None
+
+
+def run(target: str, args: tuple, name: str, cancelled: Callable[[], bool] | None = None) -> Any:
+    """``target(*args)`` in a child when isolation is on, here otherwise."""
+    if _pool is None:
+        return _resolve(target)(*args)
+    return _pool.call(target, args, name, cancelled)
+
+
+def load_input(data: bytes, name: str, cancelled: Callable[[], bool] | None = None):
+    """``gongkai.load.load_input``, isolated when the server turned isolation on."""
+    return run("gongkai.load:load_input", (data, name), name, cancelled)
+
+
+def _resolve(target: str):
+    module, _, function = target.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+# -- the child --------------------------------------------------------------------------------
+
+def _serve(fd: int) -> None:
+    conn = Connection(fd)
+    while True:
+        try:
+            target, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = ("ok", _resolve(target)(*args))
+        except GongkaiError as exc:
+            answer = ("error", type(exc).__name__, exc.message, exc.path, exc.place)
+        except RecursionError:
+            answer = ("error", "UnreadableFile", "文件结构嵌套过深，无法读取。", args[-1] if args else None, None)
+        except MemoryError:
+            answer = ("error", "UnreadableFile", "读取时内存不足，文件可能损坏或过大。", args[-1] if args else None, None)
+        except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it as a server error
+            answer = ("bug", type(exc).__name__, str(exc))
+        try:
+            conn.send(answer)
+        except (EOFError, OSError):
+            return
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]))

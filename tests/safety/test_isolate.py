@@ -1,0 +1,81 @@
+"""PDFium is used safely from threads; the server's reads run in children that may crash or be stopped."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from gongkai import isolate
+from gongkai.errors import UnreadableFile
+from gongkai.load import load_input
+from tests.conftest import EXAMPLES
+
+PDF = (EXAMPLES / "huaian-city-2024.pdf").read_bytes()
+
+
+def _in_threads(call, threads: int, rounds: int) -> list:
+    results, errors = [], []
+
+    def work():
+        for _ in range(rounds):
+            try:
+                results.append(call())
+            except Exception as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(300)
+    assert errors == []
+    return results
+
+
+def test_threads_reading_pdfs_at_once_get_the_right_numbers():
+    """Before the PDFium lock, eight threads got other pages' text (wrong table 3) and then a crash."""
+    expected = load_input(PDF, "a.pdf").reports[0].table3
+    results = _in_threads(lambda: load_input(PDF, "a.pdf").reports[0].table3, threads=8, rounds=4)
+    assert len(results) == 32 and all(r == expected for r in results)
+
+
+@pytest.fixture
+def pool():
+    p = isolate.Pool(2)
+    yield p
+    p.close()
+
+
+def test_reads_in_children_give_the_same_report(pool):
+    expected = load_input(PDF, "a.pdf")
+    results = _in_threads(lambda: pool.call("gongkai.load:load_input", (PDF, "a.pdf"), "a.pdf"), threads=4, rounds=2)
+    assert [r.reports[0].table3 for r in results] == [expected.reports[0].table3] * 8
+    assert results[0].document.blocks == expected.document.blocks
+
+
+def test_a_readers_error_crosses_with_its_file_and_place(pool):
+    with pytest.raises(UnreadableFile) as info:
+        pool.call("gongkai.load:load_input", (b"%PDF-1.4\n" + b"x" * 100, "broken.pdf"), "broken.pdf")
+    assert str(info.value) == "broken.pdf：PDF 文件不完整（末尾缺少 %%EOF 结束标记），可能下载中断，请重新下载原文件。"
+
+
+def test_a_crashing_child_is_a_clean_error_and_is_replaced(pool):
+    with pytest.raises(UnreadableFile) as info:
+        pool.call("os:abort", (), "crash.pdf")  # as PDFium's trap on a hostile file
+    assert str(info.value).startswith("crash.pdf：读取此文件时读取程序意外退出")
+    assert pool.call("gongkai.load:load_input", (PDF, "a.pdf"), "a.pdf").reports[0].year == 2024
+
+
+def test_a_read_whose_client_went_away_is_stopped(pool):
+    started = time.monotonic()
+    with pytest.raises(isolate.Cancelled):
+        pool.call("time:sleep", (60,), "slow.pdf", cancelled=lambda: time.monotonic() - started > 1)
+    assert time.monotonic() - started < 10
+    assert pool.call("operator:add", (1, 2), "x") == 3  # a fresh child took the killed one's place
+
+
+def test_isolation_is_off_unless_enabled():
+    assert not isolate.enabled()
+    assert isolate.run("operator:add", (1, 2), "x") == 3
