@@ -43,7 +43,7 @@ def test_new_from_2021_seed_carries_in_force_and_problems(tmp_path):
     out = tmp_path / "s.yaml"
     assert main(["new", "--from", str(seed("003")), "-o", str(out)]) == 0
     r = load_source(out).report
-    assert (r.agency, r.year) == ("同心县", 2022)
+    assert (r.agency, r.year) == ("同心县人民政府", 2022)
     assert carried_over(r) == [0] * 7
     assert r.value("table2.art20_1.normative_docs.in_force") == 30
     assert r.value("table2.art20_1.rules.in_force") == 0
@@ -209,3 +209,15 @@ def test_build_pdf_through_the_command(tmp_path):
     parsed = parse_file(out)
     assert (parsed.agency, parsed.year, parsed.published.isoformat()) == ("示例市示例区市场监督管理局", 2024, "2025-01-20")
     assert parsed.value("table3.total.total") == 23
+    # Fit to publish: the title breaks between the body's name and the report's name, in a bold
+    # face; every page numbered “— n —” in its footer.
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")[:-1]
+    lines = [line.strip() for line in pages[0].splitlines() if line.strip()]
+    assert lines[:2] == ["示例市示例区市场监督管理局", "2024 年政府信息公开工作年度报告"]
+    footers = ["".join(p.strip().splitlines()[-1].split()) for p in pages]  # pdftotext drops the spaces
+    assert len(pages) >= 3 and footers == [f"—{n}—" for n in range(1, len(pages) + 1)]
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    assert "Bold" in fonts

@@ -150,7 +150,7 @@ def test_numbers_right_aligned_widths_fonts_page(documents):
     assert rfonts.get(qn("w:eastAsia")) in ("仿宋_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC", "AR PL SungtiL GB")
     assert run._element.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
     title = document.paragraphs[0]
-    assert title.text == "示例县教育局2024年政府信息公开工作年度报告"
+    assert title.text == "示例县教育局\n2024年政府信息公开工作年度报告"  # a line break, never inside a word
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
 
 
@@ -196,3 +196,24 @@ def test_table_properties_once_each_in_schema_order(documents):
                     for tr in rows for tc in tr.tc_lst]
             last = len(rows[-1].tc_lst)
             assert all(keep[:-last]) and not any(keep[-last:])  # every row kept with the next but the last
+
+
+def test_title_breaks_between_body_and_report_name_in_bold_and_pages_are_numbered():
+    import io
+    import zipfile
+
+    from gongkai.model import Report
+    from gongkai.render import common
+    from gongkai.render.docx import render_docx
+
+    report = Report(agency="吴忠市红寺堡区红寺堡镇人民政府", year=2024, format="2021",
+                    title="吴忠市红寺堡区红寺堡镇人民政府2024年政府信息公开工作年度报告")
+    assert common.title_lines(report) == ["吴忠市红寺堡区红寺堡镇人民政府", "2024年政府信息公开工作年度报告"]
+    assert common.title_lines(Report(title="政府信息公开工作年度报告")) == ["政府信息公开工作年度报告"]
+    with zipfile.ZipFile(io.BytesIO(render_docx(report))) as z:
+        body = z.read("word/document.xml").decode()
+        footers = [z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")]
+    title = body[:body.index("2024年政府信息公开工作年度报告")]
+    title = title[title.rindex("<w:p>") if "<w:p>" in title else title.rindex("<w:p "):]
+    assert "<w:b/>" in title and "<w:br/>" in title and "吴忠市红寺堡区红寺堡镇人民政府" in title
+    assert any("PAGE" in f and 'w:fldCharType="begin"' in f and "— " in f for f in footers)

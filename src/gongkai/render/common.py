@@ -29,6 +29,21 @@ def title(report: Report) -> str:
     return f"{report.agency or ''}{report.year or ''}年政府信息公开工作年度报告"
 
 
+_TITLE_SPLIT = re.compile(r"(?:(?:19|20)\d{2}\s*年度?|[一二〇○零]{4}年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告")
+
+
+def title_lines(report: Report) -> list[str]:
+    """The title as it is set: the body's name, then “2024年政府信息公开工作年度报告”, so
+    that a long title breaks between them and never inside a word (工作年 / 度报告).  A title
+    without the report's name stays one line."""
+    text = title(report).strip()
+    m = _TITLE_SPLIT.search(text)
+    if not m or m.start() == 0:
+        return [text]
+    head, tail = text[:m.start()].strip(), text[m.start():].strip()
+    return [head, tail]
+
+
 def section_heading(no: int, text: str) -> str:
     return f"{CN_NUMERALS[no - 1]}、{text}"
 

@@ -79,11 +79,33 @@ class _Writer:
             fmt.first_line_indent = Pt(self.sizes["body"] * self.style["indent_chars"])
         return p
 
-    def title(self, text: str) -> None:
+    def title(self, lines: list[str]) -> None:
+        """The title in the heavy title face, a line break between the body's name and the
+        report's name (never a break inside a word)."""
         p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         p.paragraph_format.line_spacing = Pt(self.sizes["title"] * 1.6)
         p.paragraph_format.space_after = Pt(self.sizes["title"])
-        _run(p, text, "title", self.sizes["title"])
+        for n, line in enumerate(lines):
+            run = _run(p, line, "title", self.sizes["title"], bold=True)
+            if n < len(lines) - 1:
+                run.add_break()
+
+    def page_numbers(self) -> None:
+        """“— 1 —” centred in the footer of every page (GB/T 9704: 4号 Arabic numerals)."""
+        footer = self.doc.sections[0].footer
+        p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        size = self.sizes.get("page_number", 14)
+        _run(p, "— ", "body", size)
+        run = _run(p, "", "body", size)
+        for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+            if kind:
+                run._r.append(parse_xml(f'<w:fldChar {nsdecls("w")} w:fldCharType="{kind}"/>'))
+            elif text == "PAGE":
+                run._r.append(parse_xml(f'<w:instrText {nsdecls("w")} xml:space="preserve"> PAGE </w:instrText>'))
+            else:
+                run._r.append(parse_xml(f'<w:t {nsdecls("w")}>{text}</w:t>'))
+        _run(p, " —", "body", size)
 
     def heading(self, text: str, new_page: bool = False) -> None:
         p = self.paragraph(WD_ALIGN_PARAGRAPH.LEFT)
@@ -202,7 +224,8 @@ def render_docx(report: Report) -> bytes:
     w = _Writer()
     w.doc.core_properties.title = common.title(report)
     w.doc.core_properties.author = report.agency or ""
-    w.title(common.title(report))
+    w.title(common.title_lines(report))
+    w.page_numbers()
     tables = layouts(report)
     if report.preamble:
         w.narrative(report.preamble)

@@ -55,7 +55,8 @@ def table_html(t: TableLayout) -> str:
 def render_html(report: Report) -> str:
     title = common.title(report)
     tables = layouts(report)
-    body = [f"<h1>{escape(title)}</h1>"]
+    # Each line of the title unbreakable: a narrow page breaks between them, never in a word.
+    body = ["<h1>" + "".join(f"<span>{escape(line)}</span>" for line in common.title_lines(report)) + "</h1>"]
     if report.preamble:
         body.append(narrative.to_html(report.preamble))
     for section, table in common.outline(report):
