@@ -29,6 +29,7 @@ def corpus(tmp_path_factory):
         counts = {
             "reports": store.query("SELECT COUNT(*) FROM documents WHERE status = 'ok'")[0][0],
             "cells": store.query("SELECT COUNT(*) FROM cells")[0][0],
+            "figures": store.query("SELECT COUNT(*) FROM figures")[0][0],
             "findings": store.query("SELECT COUNT(*) FROM findings")[0][0],
             "failures": 1,
         }
@@ -36,6 +37,7 @@ def corpus(tmp_path_factory):
         blanks = store.query("SELECT d.name, c.cell_id FROM cells c JOIN documents d ON d.id = c.document_id"
                              " WHERE c.value IS NULL")
     assert counts["reports"] == 35
+    assert counts["figures"] == 11 + 22 + 6 + 38 + 17  # the seeds' narratives (the generated ones state none)
     assert counts["cells"] == sum(len(s.cells) for s in truth.values()) + 198 + 200 + 200 + 25 + 186
     assert blanks, "the seeds have blank cells"
     return tmp, db, truth, counts, blanks
@@ -79,6 +81,39 @@ def test_parquet_types_and_row_counts(corpus, capsys):
     assert failures == [("broken.txt", "文件为空。")]
 
 
+def test_the_narrative_figures_table(corpus):
+    """Seed 003's figures: what each counts, the cells it states, its parts and its scope."""
+    tmp, db, truth, counts, blanks = corpus
+    out = tmp / "pq-figures"
+    assert main(["export", "--db", db, "--to", "parquet", "-o", str(out)]) == 0
+    con = duckdb.connect()
+    types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{out}/figures.parquet')"
+                             ).fetchall())
+    assert types == {"report_id": "BIGINT", "sha256": "VARCHAR", "agency": "VARCHAR", "year": "INTEGER",
+                     "seq": "INTEGER", "section": "INTEGER", "sentence": "VARCHAR", "text": "VARCHAR",
+                     "value": "DOUBLE", "unit": "VARCHAR", "counts": "VARCHAR", "counts_name": "VARCHAR",
+                     "cells": "VARCHAR", "approx": "BOOLEAN", "from_words": "BOOLEAN", "scope": "VARCHAR",
+                     "stated_year": "INTEGER", "part_of": "INTEGER"}
+    rows = con.execute(
+        f"SELECT g.section, g.text, g.value, g.unit, g.counts, g.counts_name, g.cells, g.approx, g.from_words, g.scope,"
+        f" g.stated_year, g.part_of FROM '{out}/figures.parquet' g JOIN '{out}/reports.parquet' r"
+        f" ON r.report_id = g.report_id WHERE r.name LIKE '003_%' AND g.counts IS NOT NULL ORDER BY g.seq").fetchall()
+    assert rows[:3] == [
+        (1, "我县现行有效规范性文件 27 个", 27.0, "个", "normative_in_force", "现行有效的行政规范性文件",
+         "table2.art20_1.normative_docs.in_force", False, False, None, None, None),
+        (1, "2021 年通过政府网站发布政策解读 36 个", 36.0, "个", "interpretation", "政策解读", None, False, False, None,
+         2021, None),
+        (1, "图片解读 27 个", 27.0, "个", "interpretation", "政策解读", None, False, False, None, 2021, 18)]
+    assert [r[1:5] + (r[6], r[9]) for r in rows if r[4] == "received"] == [
+        ("全县共受理依申请公开事项 14 件", 14.0, "件", "received", "table3.new_received.total", "全县"),
+        ("县本级受理依申请公开事项 11 项", 11.0, "项", "received", "table3.new_received.total", "县本级"),
+        ("我县共受理14件政府信息公开申请", 14.0, "件", "received", "table3.new_received.total", None)]
+    # part_of names the seq of the whole: 36 个 is figure 18 of the report.
+    whole = con.execute(f"SELECT g.text FROM '{out}/figures.parquet' g JOIN '{out}/reports.parquet' r"
+                        f" ON r.report_id = g.report_id WHERE r.name LIKE '003_%' AND g.seq = 18").fetchall()
+    assert whole == [("2021 年通过政府网站发布政策解读 36 个",)]
+
+
 def test_csv_loads_in_pandas_and_duckdb(corpus):
     tmp, db, truth, counts, blanks = corpus
     out = tmp / "csv"
@@ -106,7 +141,7 @@ def test_xlsx_sheets_and_rows(corpus):
     out = tmp / "corpus.xlsx"
     assert main(["export", "--db", db, "--to", "xlsx", "-o", str(out)]) == 0
     wb = load_workbook(out, read_only=True)
-    assert wb.sheetnames == ["报告", "单元格", "检查发现", "失败文件"]
+    assert wb.sheetnames == ["报告", "单元格", "正文数字", "检查发现", "失败文件"]
     for sheet, table in zip(wb.sheetnames, counts):
         assert sum(1 for _ in wb[sheet].iter_rows(values_only=True)) == counts[table] + 1
     header = [c.value for c in next(wb["单元格"].iter_rows(max_row=1))]

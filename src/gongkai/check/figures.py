@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from gongkai.check.catalogue import cell_zh, finding, rules
 from gongkai.check.shape import version
-from gongkai.extract.narrative import Found, Metric, Narrative, clause_start, narrative_of, phrasings
+from gongkai.extract.narrative import Found, Metric, Narrative, clause_start, counts_name, narrative_of, phrasings
 from gongkai.format import FORMAT
 from gongkai.model import Finding, Report, Value
 
@@ -50,13 +50,7 @@ def _fmt(v) -> str:
 
 def _name(f: Found) -> str:
     """What the figure counts, in words (a part of the review: 行政复议案件中结果维持的)."""
-    if f.metric is not None:
-        return f.metric.name
-    counts = f.figure.counts or ""
-    parent, _, column = counts.partition(".")
-    metric = phrasings().metrics.get(parent)
-    label = next((c.label for c in FORMAT.table4_columns if c.id == column), column)
-    return f"{metric.name}中{label}的" if metric else counts
+    return counts_name(f.figure.counts) or ""
 
 
 # -- figures against the tables -----------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Export the corpus as a dataset: CSV files, one XLSX workbook, or Parquet files.
 
-Four tables (columns documented in docs/dataset.md):
+Five tables (columns documented in docs/dataset.md):
   reports   one row per parsed report: provenance, placement, and one column per cell id;
   cells     the long table: report × cell id → value, raw text, where it stood, inferred;
+  figures   the figures the narrative states: sentence, value, unit, what it counts;
   findings  the checker's findings (cross-year ones name the last-year report compared with);
   failures  files that could not be read, with the reason.
 Types are declared once here (``_COLUMNS``) and used by all three writers; Parquet goes
@@ -36,6 +37,13 @@ _CELL_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
     ("cell_id", "VARCHAR"), ("table_id", "VARCHAR"), ("row_id", "VARCHAR"), ("column_id", "VARCHAR"),
     ("value", "DOUBLE"), ("raw", "VARCHAR"), ("where", "VARCHAR"), ("inferred", "BOOLEAN"),
+]
+_FIGURE_COLUMNS = [
+    ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
+    ("seq", "INTEGER"), ("section", "INTEGER"), ("sentence", "VARCHAR"), ("text", "VARCHAR"),
+    ("value", "DOUBLE"), ("unit", "VARCHAR"), ("counts", "VARCHAR"), ("counts_name", "VARCHAR"),
+    ("cells", "VARCHAR"), ("approx", "BOOLEAN"), ("from_words", "BOOLEAN"), ("scope", "VARCHAR"),
+    ("stated_year", "INTEGER"), ("part_of", "INTEGER"),
 ]
 _FINDING_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
@@ -111,6 +119,19 @@ def _cell_rows(store) -> Iterator[list]:
         yield [doc_id, sha, agency, year, cell_id, table, row, column, _num(value), raw, place, bool(inferred)]
 
 
+def _figure_rows(store) -> Iterator[list]:
+    from gongkai.extract.narrative import counts_name
+
+    sql = ("SELECT d.id, d.sha256, d.agency, d.year, g.seq, g.section, g.sentence, g.text, g.value, g.unit, g.counts,"
+           " g.cells, g.approx, g.from_words, g.scope, g.year, g.part_of"
+           " FROM figures g JOIN documents d ON d.id = g.document_id WHERE d.status = 'ok' ORDER BY d.id, g.seq")
+    for row in store.iterate(sql):
+        row = list(row)
+        row[8] = _num(row[8])
+        row[12], row[13] = bool(row[12]), bool(row[13])
+        yield row[:11] + [counts_name(row[10])] + row[11:]
+
+
 def _finding_rows(store) -> Iterator[list]:
     yield from (list(r) for r in store.iterate(
         "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
@@ -128,6 +149,7 @@ def _tables(store) -> list[tuple[str, list[tuple[str, str]], Iterator[list]]]:
     return [
         ("reports", _REPORT_META + cells, _report_rows(store, [c for c, _ in cells])),
         ("cells", _CELL_COLUMNS, _cell_rows(store)),
+        ("figures", _FIGURE_COLUMNS, _figure_rows(store)),
         ("findings", _FINDING_COLUMNS, _finding_rows(store)),
         ("failures", _FAILURE_COLUMNS, _failure_rows(store)),
     ]
@@ -195,7 +217,7 @@ def _sql_path(path: str) -> str:
     return path.replace("'", "''")
 
 
-_SHEETS = {"reports": "报告", "cells": "单元格", "findings": "检查发现", "failures": "失败文件"}
+_SHEETS = {"reports": "报告", "cells": "单元格", "figures": "正文数字", "findings": "检查发现", "failures": "失败文件"}
 
 
 def _export_xlsx(store, output: str) -> list[tuple[str, int]]:

@@ -2,7 +2,8 @@
 
 One row per distinct content (sha256) in ``documents``, whether it parsed or failed; every
 path where that content was seen in ``document_paths``; the cells and findings of a parsed
-report in their own tables so exports and statistics need no JSON walking.  A report is
+report, and the figures its narrative states, in their own tables so exports and statistics need
+no JSON walking.  A report is
 written in one transaction, so a run killed at any moment leaves whole reports or nothing.
 User corrections of agency placement live in their own table that ingest never writes.
 """
@@ -25,6 +26,17 @@ sqlite3.register_adapter(Decimal, str)
 # previous_id: the last-year report the cross-year rules compared with (documents: the one last
 # compared, NULL when not yet compared; findings: NULL for the report's own checks).
 _ADDED_COLUMNS = (("documents", "previous_id", "BIGINT"), ("findings", "previous_id", "BIGINT"))
+
+
+FIGURE_COLUMNS = ("seq", "section", "sentence", "text", "value", "unit", "counts", "cells", "approx", "from_words",
+                  "scope", "year", "part_of")
+
+
+def figure_rows(report) -> list[tuple]:
+    """The narrative's figures as the ``figures`` table keeps them (``FIGURE_COLUMNS``)."""
+    return [(seq, f.section, f.sentence, f.text, f.value, f.unit, f.counts, ";".join(f.cells) or None,
+             1 if f.approx else 0, 1 if f.from_words else 0, f.scope, f.year, f.part_of)
+            for seq, f in enumerate(report.figures)]
 
 
 def default_url() -> str:
@@ -97,6 +109,7 @@ class Store(Database):
             if not is_new:  # a redone report replaces what its earlier parse left
                 self.execute("DELETE FROM cells WHERE document_id = ?", (doc_id,))
                 self.execute("DELETE FROM findings WHERE document_id = ?", (doc_id,))
+                self.execute("DELETE FROM figures WHERE document_id = ?", (doc_id,))
                 # Cross-year results that rest on the earlier parse, its own or the next year's,
                 # are dropped and marked undone, so the cross-year pass redoes them even after
                 # a run killed before it got there.
@@ -108,6 +121,8 @@ class Store(Database):
             self.insert_rows("findings", ("document_id", "seq", "rule", "severity", "cells", "message", "place"),
                              [(doc_id, i, f["rule"], f["severity"], ";".join(f.get("cells", ())), f["message"],
                                f.get("where")) for i, f in enumerate(result.get("findings", ()))])
+            self.insert_rows("figures", ("document_id", *FIGURE_COLUMNS),
+                             [(doc_id, *f) for f in result.get("figures", ())])
             for p in (path, *extra_paths):
                 self.add_path(doc_id, p)
             if placement and placement is not self._placed.get(placement["agency_key"]):

@@ -12,6 +12,7 @@ import signal
 import threading
 
 from gongkai.check import check_report
+from gongkai.corpus.store import figure_rows
 from gongkai.errors import GongkaiError
 
 
@@ -104,7 +105,7 @@ def _process(name: str, data: bytes) -> dict:
     form = loaded.form if loaded.form in ("json", "yaml") else report.source.form or form
     return {"form": form, "report": {k: d[k] for k in ("agency", "year", "format", "published")},
             "report_json": json.dumps(d, ensure_ascii=False), "cells": cells, "findings": d["findings"],
-            "checked": checked}
+            "figures": figure_rows(report), "checked": checked}
 
 
 # Imported before the first file (by the local pool's fork server and by a Dask thread's child),

@@ -447,6 +447,23 @@ def _name(p: Phrasings, report: Report, f: Found, sentence: str) -> None:
     _set_metric(report, f, best)
 
 
+def counts_name(counts: str | None) -> str | None:
+    """What a figure counts, in words: ``received`` -> 本年收到的政府信息公开申请; a named part
+    of a figure, ``review.upheld`` -> 行政复议案件中结果维持的."""
+    if not counts:
+        return None
+    parent, _, column = counts.partition(".")
+    metric = phrasings().metrics.get(parent)
+    if metric is None:
+        return None
+    if not column:
+        return metric.name
+    from gongkai.format import FORMAT
+
+    label = next((c.label for c in FORMAT.table4_columns if c.id == column), column)
+    return f"{metric.name}中{label}的"
+
+
 def cells_of(metric: Metric, report: Report) -> tuple[str, ...]:
     """The metric's cells in the report's layout: the first alternative whose rows it has."""
     if not metric.cells:
