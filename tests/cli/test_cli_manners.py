@@ -193,3 +193,19 @@ def test_stats_fits_80_columns_with_chinese_heads(tmp_path):
     assert line.split() == ["同心县", "2021", "1", "14", "85.7", "14.3", "0.00", "0.00", "3"]
     assert "公开占比%＝予以公开占比（%）" in "".join(p.stdout.split())  # a wrapped line
     assert "CELL-BLANK" in p.stdout and "格式要求填数字的单元格空白" in p.stdout
+
+
+@pytest.mark.parametrize("agency,body_type", [
+    ("淮安市人民政府", "县级以上地方人民政府"), ("同心县人民政府", "县级以上地方人民政府"),
+    ("吴忠市红寺堡区红寺堡镇人民政府", "乡（镇）人民政府"), ("吴忠市红寺堡区新庄集乡人民政府", "乡（镇）人民政府"),
+    ("淮安市市场监督管理局", "县级以上人民政府部门"), ("淮安市人民政府办公室", "县级以上人民政府部门"),
+    ("某区某街道办事处", "其他"),
+])
+def test_new_takes_the_body_type_from_the_name(tmp_path, agency, body_type):
+    out = tmp_path / "s.yaml"
+    p = gongkai("new", "--agency", agency, "--year", "2025", "-o", out)
+    assert p.returncode == 0, p.stderr
+    assert f'body_type: "{body_type}"' in out.read_text(encoding="utf-8")
+    assert f"机关类型按名称判断为“{body_type}”" in p.stdout
+    p = gongkai("new", "--agency", agency, "--year", "2025", "-o", out, "--force", "--body-type", "其他")
+    assert 'body_type: "其他"' in out.read_text(encoding="utf-8") and "按名称判断" not in p.stdout

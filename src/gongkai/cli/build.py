@@ -20,7 +20,8 @@ def add_parser(sub) -> None:
     p.add_argument("--year", type=int, metavar="年度", help="报告年度（有 --from 时默认为上年报告年度加一）")
     p.add_argument("--format", choices=("2021", "2019"), default="2021", help="报告格式版本（默认 2021）")
     p.add_argument("--from", dest="previous", metavar="上年报告", help="上年度报告文件")
-    p.add_argument("--body-type", metavar="机关类型", help="县级以上人民政府部门 / 县级以上地方人民政府 / 乡（镇）人民政府 / 其他")
+    p.add_argument("--body-type", metavar="机关类型",
+                   help="县级以上人民政府部门 / 县级以上地方人民政府 / 乡（镇）人民政府 / 其他（默认按机关名称判断）")
     p.add_argument("-o", "--output", metavar="输出文件", help="源文件路径（默认 source-年度.yaml）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     p.add_argument("--log", "--register", dest="log", action="store_true",
@@ -51,7 +52,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def run_new(args) -> int:
     from gongkai.load import load
-    from gongkai.source.load import body_types
+    from gongkai.source.load import body_type_of, body_types
     from gongkai.source.scaffold import prefill_from, scaffold
 
     last = load(args.previous) if args.previous else None
@@ -65,6 +66,8 @@ def run_new(args) -> int:
         raise GongkaiError(f"报告年度“{year}”不是有效的年份。")
     if args.body_type and args.body_type not in body_types():
         raise GongkaiError(f"--body-type 应为以下之一：{'、'.join(body_types())}。")
+    # The kind of body decides the statutory deadline: taken from the name unless given.
+    body_type = args.body_type or body_type_of(agency)
     prefill = prefill_from(last, args.format, Path(args.previous).name) if last else None
     out = Path(args.output or f"source-{year}.yaml")
     if out.exists() and not args.force:
@@ -74,11 +77,14 @@ def run_new(args) -> int:
     if args.log:
         from gongkai.log.source import scaffold_from_log
 
-        text, notes = scaffold_from_log(agency, year, args.format, prefill, args.body_type, args.db)
+        text, notes = scaffold_from_log(agency, year, args.format, prefill, body_type, args.db)
     else:
-        text, notes = scaffold(agency, year, args.format, prefill, args.body_type), []
+        text, notes = scaffold(agency, year, args.format, prefill, body_type), []
     _write(out, text.encode("utf-8"))
     print(f"gongkai：已生成源文件 {out}（{agency} {year}年度，{args.format} 版格式）。")
+    if not args.body_type:
+        print(f"gongkai：机关类型按名称判断为“{body_type}”（决定报告的法定公布期限）；如不对，请改源文件的 body_type "
+              "或用 --body-type 指定。")
     expected = "2019" if year <= 2020 else "2021"  # 〔2019〕60号 for 2019–2020, 〔2021〕30号 after
     if args.format != expected:
         print(f"gongkai：注意：{year}年度报告通常使用 {expected} 版格式，当前为 {args.format} 版。", file=sys.stderr)

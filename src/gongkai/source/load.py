@@ -36,6 +36,18 @@ def body_types() -> list[str]:
     return [b["id"] for b in source_data()["body_types"]]
 
 
+def body_type_of(agency: str | None) -> str:
+    """The kind of body an agency name names (淮安市人民政府: 县级以上地方人民政府; a town's
+    government: 乡（镇）人民政府; 淮安市市场监督管理局: 县级以上人民政府部门)."""
+    import re
+
+    name = "".join((agency or "").split())
+    for b in source_data()["body_types"]:
+        if b.get("match") and re.search(b["match"], name):
+            return b["id"]
+    return source_data()["default_body_type"]
+
+
 @dataclass
 class ReportSource:
     report: Report
@@ -225,4 +237,4 @@ def _reminders(report: Report) -> list[int]:
     return [s.no for s in report.sections if mark in s.text] + ([0] if mark in report.preamble else [])
 
 
-__all__ = ["ReportSource", "SourceError", "body_types", "buildable", "source_data", "source_from_yaml"]
+__all__ = ["ReportSource", "SourceError", "body_type_of", "body_types", "buildable", "source_data", "source_from_yaml"]
