@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from gongkai.model import Where
 from gongkai.read.document import Document, Grid, GridCell, Paragraph
@@ -221,88 +222,126 @@ def _body_metrics(pages: list[PageLayout], drop) -> tuple[float, float, float]:
 
 
 def build_document(doc: Document, pages: list[PageLayout]) -> Document:
-    drop = _furniture(pages)
-    body, left, right = _body_metrics(pages, drop)
-    para: list[str] = []
-    para_where: Where | None = None
-    prev: Line | None = None
-    last_grid: tuple[Grid, TableLayout, int] | None = None  # a grid that ended its page
-    last_row_line: tuple[int, int] | None = None  # (page index, line) of the last borderless row
-
-    def flush() -> None:
-        nonlocal para, para_where, prev
-        if para:
-            text = para[0]
-            for piece in para[1:]:
-                text = _join(text, piece)
-            doc.blocks.append(Paragraph(text.strip(), para_where))
-        para, para_where, prev = [], None, None
-
-    for pi, page in enumerate(pages):
-        items: list[tuple[float, int, object]] = []
-        for ti, table in enumerate(page.tables):
-            items.append((table.ys[0], 0, (ti, table)))
-        line_no = 0
-        for li, line in enumerate(page.lines):
-            if (pi, li) in drop:
-                continue
-            line_no += 1
-            items.append((line.top, 1, (line_no, line)))
-        items.sort(key=lambda it: (it[0], it[1]))
-        for position, (_, kind, payload) in enumerate(items):
-            if kind == 0:
-                flush()
-                ti, table = payload
-                grid = _grid(table, page.number, ti + 1)
-                if grid is not None and position == 0 and last_grid is not None \
-                        and last_grid[2] == pi - 1 and doc.blocks and doc.blocks[-1] is last_grid[0] \
-                        and _continues_row(last_grid[0], last_grid[1], grid, table):
-                    grid = _stitch(last_grid[0], grid)
-                    if not grid.rows:
-                        grid = None
-                if grid is not None:
-                    doc.blocks.append(grid)
-                    if position == len(items) - 1:
-                        last_grid = (grid, table, pi)
-                continue
-            line_no, line = payload
-            text = line.text.strip()
-            if not text:
-                continue
-            cells = row_words(line) if line.glyphs else None
-            if cells is not None:
-                # A borderless table's row: columns not trusted, the extractor realigns it; a
-                # guess (loose), so a row that matches no label is given back to the prose.
-                flush()
-                row = [GridCell(w, Where(page=page.number, line=line_no, column=k + 1)) for k, w in enumerate(cells)]
-                last = doc.blocks[-1] if doc.blocks else None
-                if isinstance(last, Grid) and not last.exact and last.where and last.where.page == page.number \
-                        and last_row_line == (pi, line_no - 1):
-                    last.rows.append(row)
-                else:
-                    doc.blocks.append(Grid([row], Where(page=page.number, line=line_no), exact=False, loose=True))
-                last_row_line = (pi, line_no)
-                continue
-            unit = max(line.size, 1.0)
-            starts = (prev is None
-                      or abs(line.size - prev.size) > 0.15 * max(line.size, prev.size)
-                      or (line.x0 > left + 1.2 * unit and abs(line.size - body) <= 1)
-                      or prev.x1 < right - 1.5 * unit
-                      or (prev.glyphs and line.top - prev.bottom > 1.5 * unit))
-            big = line.size > body * 1.15
-            if big and prev is not None and prev.size > body * 1.15 and abs(line.size - prev.size) <= 0.15 * line.size:
-                starts = False  # a title wrapped over several centred lines
-            if starts:
-                flush()
-                para_where = Where(page=page.number, line=line_no)
-            para.append(text)
-            prev = line
-        # A paragraph may run on over the page break; a new page resets vertical gaps only.
-        if prev is not None:
-            prev = _PageBreak(prev)
-    flush()
+    """The pages' tables and text lines as ``doc``'s blocks, in reading order."""
+    _Assembler(doc, pages).run()
     doc.pages = len(pages)
     return doc
+
+
+_TABLE, _LINE = 0, 1  # at the same height a table comes before a line
+
+
+class _Assembler:
+    """Walks the pages once, top to bottom, and keeps what the next item depends on: the
+    paragraph being gathered, the line before, the grid that ended the page before (a table
+    continued on this page), the last borderless row (the next line may continue its table)."""
+
+    def __init__(self, doc: Document, pages: list[PageLayout]):
+        self.doc = doc
+        self.pages = pages
+        self.drop = _furniture(pages)
+        self.body, self.left, self.right = _body_metrics(pages, self.drop)
+        self.para: list[str] = []
+        self.para_where: Where | None = None
+        self.prev: Line | None = None
+        self.last_grid: tuple[Grid, TableLayout, int] | None = None  # a grid that ended its page
+        self.last_row_line: tuple[int, int] | None = None  # (page index, line) of the last borderless row
+
+    def run(self) -> None:
+        for pi, page in enumerate(self.pages):
+            items = self._reading_order(pi, page)
+            for position, (_, kind, payload) in enumerate(items):
+                if kind == _TABLE:
+                    ti, table = payload
+                    self._table(pi, page, ti, table, first=position == 0, last=position == len(items) - 1)
+                else:
+                    line_no, line = payload
+                    self._line(pi, page, line_no, line)
+            # A paragraph may run on over the page break; a new page resets vertical gaps only.
+            if self.prev is not None:
+                self.prev = _PageBreak(self.prev)
+        self._flush()
+
+    def _reading_order(self, pi: int, page: PageLayout) -> list[tuple[float, int, Any]]:
+        """The page's tables and kept lines (numbered without the furniture), top to bottom."""
+        items: list[tuple[float, int, Any]] = [(table.ys[0], _TABLE, (ti, table))
+                                               for ti, table in enumerate(page.tables)]
+        line_no = 0
+        for li, line in enumerate(page.lines):
+            if (pi, li) in self.drop:
+                continue
+            line_no += 1
+            items.append((line.top, _LINE, (line_no, line)))
+        items.sort(key=lambda it: (it[0], it[1]))
+        return items
+
+    def _flush(self) -> None:
+        """The paragraph gathered so far becomes a block."""
+        if self.para:
+            text = self.para[0]
+            for piece in self.para[1:]:
+                text = _join(text, piece)
+            self.doc.blocks.append(Paragraph(text.strip(), self.para_where))
+        self.para, self.para_where, self.prev = [], None, None
+
+    def _table(self, pi: int, page: PageLayout, ti: int, table: TableLayout, first: bool, last: bool) -> None:
+        self._flush()
+        grid = _grid(table, page.number, ti + 1)
+        if grid is not None and first and self.last_grid is not None and self._continues(pi, grid, table):
+            grid = _stitch(self.last_grid[0], grid)
+            if not grid.rows:
+                grid = None
+        if grid is not None:
+            self.doc.blocks.append(grid)
+            if last:
+                self.last_grid = (grid, table, pi)
+
+    def _continues(self, pi: int, grid: Grid, table: TableLayout) -> bool:
+        """The grid at the top of this page continues the one that ended the page before."""
+        assert self.last_grid is not None
+        prev_grid, prev_table, prev_page = self.last_grid
+        return (prev_page == pi - 1 and bool(self.doc.blocks) and self.doc.blocks[-1] is prev_grid
+                and _continues_row(prev_grid, prev_table, grid, table))
+
+    def _line(self, pi: int, page: PageLayout, line_no: int, line: Line) -> None:
+        text = line.text.strip()
+        if not text:
+            return
+        cells = row_words(line) if line.glyphs else None
+        if cells is not None:
+            self._borderless_row(pi, page, line_no, cells)
+            return
+        if self._starts_paragraph(line):
+            self._flush()
+            self.para_where = Where(page=page.number, line=line_no)
+        self.para.append(text)
+        self.prev = line
+
+    def _borderless_row(self, pi: int, page: PageLayout, line_no: int, cells: list[str]) -> None:
+        """A borderless table's row: columns not trusted, the extractor realigns it; a guess
+        (loose), so a row that matches no label is given back to the prose."""
+        self._flush()
+        row = [GridCell(w, Where(page=page.number, line=line_no, column=k + 1)) for k, w in enumerate(cells)]
+        last = self.doc.blocks[-1] if self.doc.blocks else None
+        if isinstance(last, Grid) and not last.exact and last.where and last.where.page == page.number \
+                and self.last_row_line == (pi, line_no - 1):
+            last.rows.append(row)
+        else:
+            self.doc.blocks.append(Grid([row], Where(page=page.number, line=line_no), exact=False, loose=True))
+        self.last_row_line = (pi, line_no)
+
+    def _starts_paragraph(self, line: Line) -> bool:
+        prev = self.prev
+        if prev is None:
+            return True
+        unit = max(line.size, 1.0)
+        big = self.body * 1.15
+        if line.size > big and prev.size > big and abs(line.size - prev.size) <= 0.15 * line.size:
+            return False  # a title wrapped over several centred lines
+        return (abs(line.size - prev.size) > 0.15 * max(line.size, prev.size)  # another font size
+                or (line.x0 > self.left + 1.2 * unit and abs(line.size - self.body) <= 1)  # indented
+                or prev.x1 < self.right - 1.5 * unit  # the line before ended short
+                or bool(prev.glyphs and line.top - prev.bottom > 1.5 * unit))  # a gap above
 
 
 class _PageBreak(Line):
