@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Any
 
 from gongkai import PARSER_VERSION
 from gongkai.corpus import crossyear
@@ -122,135 +123,153 @@ class _DaskPool:
 
 
 
-
 def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
            reparse: bool = False, retry_failed: bool = False, cluster: str | None = None,
            on_progress: Callable[[int, int, str], None] | None = None) -> Summary:
+    """Parse, check and store every report under ``paths`` (files, directories, ZIP archives);
+    then run the cross-year rules over the store.  ``on_progress(done, total, path)``."""
     items = list(iter_items(paths))
-    summary = Summary()
-    total = len(items)
-    progress = on_progress or (lambda done, total, path: None)
-    workers = workers or os.cpu_count() or 1
-    dask = bool(cluster)
-    pool = _DaskPool(cluster) if dask else _local_pool(workers)
-    # Enough files in flight to keep every worker busy; a cluster has more latency to hide.
-    window = max(4, workers * 4) if not dask else 256
-    in_flight: dict = {}  # future -> job
-    stall = timeout + 30  # no result for this long from a local pool means it is stuck
-    by_sha: dict[str, _Job] = {}
-    count = 0
+    batch = _Batch(store, len(items), workers or os.cpu_count() or 1, timeout, cluster, on_progress)
+    try:
+        for item in items:
+            batch.add(item, reparse, retry_failed)
+        batch.drain(0)
+    finally:
+        batch.pool.shutdown(wait=True, cancel_futures=True)
+    batch.summary.cross_year = crossyear.run(store)
+    return batch.summary
 
-    placements: dict[str | None, dict] = {}  # one lookup per agency per run
 
-    def finish(job: _Job, result: dict) -> None:
-        nonlocal count
-        report = result.get("report")
-        placement = None
-        if report:
-            agency = report.get("agency")
-            if agency not in placements:
-                placements[agency] = placement_for(store, agency)
-            placement = placements[agency]
-        store.save(sha256=job.sha256, name=job.item.name, path=job.item.path, size=job.size,
-                   parser_version=PARSER_VERSION, result=result, placement=placement,
-                   extra_paths=tuple(job.extra_paths), is_new=not job.existed)
-        form = result.get("form") or "?"
-        summary.by_form[form] = summary.by_form.get(form, 0) + 1
-        if report is None:
-            summary.failed.append((job.item.path, result.get("reason") or "未知原因"))
-        elif job.existed:
-            summary.updated += 1
-        else:
-            summary.added += 1
-        by_sha.pop(job.sha256, None)
-        count += 1 + len(job.extra_paths)
-        progress(count, total, job.item.path)
+class _Batch:
+    """One ingest run: the pool, the files in flight, what has been stored and counted."""
 
-    def submit(job: _Job) -> None:
+    def __init__(self, store: Store, total: int, workers: int, timeout: float, cluster: str | None,
+                 on_progress: Callable[[int, int, str], None] | None):
+        self.store = store
+        self.total = total
+        self.workers = workers
+        self.timeout = timeout
+        self.dask = bool(cluster)
+        self.pool: Any = _DaskPool(cluster) if cluster else _local_pool(workers)
+        # Enough files in flight to keep every worker busy; a cluster has more latency to hide.
+        self.window = 256 if self.dask else max(4, workers * 4)
+        self.stall = timeout + 30  # no result for this long from a local pool means it is stuck
+        self.in_flight: dict[Any, _Job] = {}  # future -> job
+        self.by_sha: dict[str, _Job] = {}  # submitted and not yet stored, by content
+        self.placements: dict[str | None, dict | None] = {}  # one lookup per agency per run
+        self.summary = Summary()
+        self.done = 0
+        self.progress = on_progress or (lambda done, total, path: None)
+
+    # -- one file in ----------------------------------------------------------------------
+    def add(self, item: Item, reparse: bool, retry_failed: bool) -> None:
+        """Submit the file, unless it cannot be read, is already in this run, or is stored unchanged."""
+        if item.problem:
+            self._unreadable(item, item.problem)
+            return
         try:
-            in_flight[pool.submit(process, job.item.path, job.data, timeout)] = job
+            data = item.read()
+        except (OSError, ValueError, RuntimeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self._unreadable(item, f"无法读取文件：{reason}")
+            return
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in self.by_sha:  # the same content twice in this run: one parse, both paths kept
+            self.by_sha[sha].extra_paths.append(item.path)
+            return
+        known = self.store.known(sha)
+        if known and not reparse and known[2] == PARSER_VERSION and not (retry_failed and known[1] == "failed"):
+            self.store.add_path(known[0], item.path)
+            self.summary.unchanged += 1
+            self._advance(1, item.path)
+            return
+        job = _Job(item, sha, len(data), data, existed=known is not None)
+        self.by_sha[sha] = job
+        self._submit(job)
+        self.drain(self.window)
+
+    def _unreadable(self, item: Item, reason: str) -> None:
+        _record_unreadable(self.store, item, reason, self.summary)
+        self._advance(1, item.path)
+
+    def _advance(self, files: int, path: str) -> None:
+        self.done += files
+        self.progress(self.done, self.total, path)
+
+    # -- results out ----------------------------------------------------------------------
+    def _finish(self, job: _Job, result: dict) -> None:
+        """Store one file's result (a report or the reason it failed) and count it."""
+        report = result.get("report")
+        self.store.save(sha256=job.sha256, name=job.item.name, path=job.item.path, size=job.size,
+                        parser_version=PARSER_VERSION, result=result,
+                        placement=self._placement(report.get("agency")) if report else None,
+                        extra_paths=tuple(job.extra_paths), is_new=not job.existed)
+        form = result.get("form") or "?"
+        self.summary.by_form[form] = self.summary.by_form.get(form, 0) + 1
+        if report is None:
+            self.summary.failed.append((job.item.path, result.get("reason") or "未知原因"))
+        elif job.existed:
+            self.summary.updated += 1
+        else:
+            self.summary.added += 1
+        self.by_sha.pop(job.sha256, None)
+        self._advance(1 + len(job.extra_paths), job.item.path)
+
+    def _placement(self, agency: str | None) -> dict | None:
+        if agency not in self.placements:
+            self.placements[agency] = placement_for(self.store, agency)
+        return self.placements[agency]
+
+    # -- the pool -------------------------------------------------------------------------
+    def _submit(self, job: _Job) -> None:
+        try:
+            self.in_flight[self.pool.submit(process, job.item.path, job.data, self.timeout)] = job
         except BrokenProcessPool:  # the pool broke before any of its futures told us
-            crashed([])
-            in_flight[pool.submit(process, job.item.path, job.data, timeout)] = job
+            self._crashed([])
+            self.in_flight[self.pool.submit(process, job.item.path, job.data, self.timeout)] = job
 
-    def crashed(suspects: list[_Job]) -> None:
-        """A worker died (or the pool stopped answering) and took the pool with it.  Every file
-        in flight is a suspect: each is run again alone in a fresh pool, so only the file that
-        kills or hangs a worker by itself fails."""
-        nonlocal pool
-        summary.crashes += 1
-        suspects = suspects + list(in_flight.values())
-        in_flight.clear()
-        _discard(pool)
-        pool = _local_pool(workers)
-        for job in suspects:
-            try:
-                result = pool.submit(process, job.item.path, job.data, timeout).result(timeout=stall)
-            except (BrokenProcessPool, FutureTimeout):
-                _discard(pool)
-                pool = _local_pool(workers)
-                result = {"reason": "处理该文件时工作进程意外退出或失去响应（单独重试后仍然如此），"
-                                    "文件可能触发了读取程序的缺陷。"}
-            finish(job, result)
-
-    def drain(block_until: int) -> None:
-        while len(in_flight) > block_until or (
-                in_flight and sum(j.size for j in in_flight.values()) > MAX_INFLIGHT_BYTES):
-            if dask:
-                done = pool.wait_one()
+    def drain(self, block_until: int) -> None:
+        """Store results until at most ``block_until`` files (and their byte budget) are in flight."""
+        while len(self.in_flight) > block_until or (
+                self.in_flight and sum(j.size for j in self.in_flight.values()) > MAX_INFLIGHT_BYTES):
+            if self.dask:
+                done = self.pool.wait_one()
             else:
-                done = wait(set(in_flight), timeout=stall, return_when=FIRST_COMPLETED)[0]
+                done = wait(set(self.in_flight), timeout=self.stall, return_when=FIRST_COMPLETED)[0]
                 if not done:  # every file has its own time limit: a silent pool is a stuck pool
-                    crashed([])
+                    self._crashed([])
                     continue
             for fut in done:
-                job = in_flight.pop(fut, None)
-                if job is None:  # a future of a broken pool: its job was rerun by crashed()
+                job = self.in_flight.pop(fut, None)
+                if job is None:  # a future of a broken pool: its job was rerun by _crashed()
                     continue
                 try:
                     result = fut.result()
                 except BrokenProcessPool:
-                    crashed([job])
+                    self._crashed([job])
                     continue
                 except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost (KilledWorker)
                     result = {"reason": f"工作进程出错（{type(exc).__name__}：{exc}）。"}
-                finish(job, result)
+                self._finish(job, result)
 
-    try:
-        for item in items:
-            if item.problem:
-                _record_unreadable(store, item, item.problem, summary)
-                count += 1
-                progress(count, total, item.path)
-                continue
+    def _crashed(self, suspects: list[_Job]) -> None:
+        """A worker died (or the pool stopped answering) and took the pool with it.  Every file
+        in flight is a suspect: each is run again alone in a fresh pool, so only the file that
+        kills or hangs a worker by itself fails."""
+        self.summary.crashes += 1
+        suspects = suspects + list(self.in_flight.values())
+        self.in_flight.clear()
+        _discard(self.pool)
+        self.pool = _local_pool(self.workers)
+        for job in suspects:
             try:
-                data = item.read()
-            except (OSError, ValueError, RuntimeError) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                _record_unreadable(store, item, f"无法读取文件：{reason}", summary)
-                count += 1
-                progress(count, total, item.path)
-                continue
-            sha = hashlib.sha256(data).hexdigest()
-            if sha in by_sha:  # the same content twice in this run: one parse, both paths kept
-                by_sha[sha].extra_paths.append(item.path)
-                continue
-            known = store.known(sha)
-            if known and not reparse and known[2] == PARSER_VERSION and not (retry_failed and known[1] == "failed"):
-                store.add_path(known[0], item.path)
-                summary.unchanged += 1
-                count += 1
-                progress(count, total, item.path)
-                continue
-            job = _Job(item, sha, len(data), data, existed=known is not None)
-            by_sha[sha] = job
-            submit(job)
-            drain(window)
-        drain(0)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    summary.cross_year = crossyear.run(store)
-    return summary
+                result = self.pool.submit(process, job.item.path, job.data, self.timeout).result(timeout=self.stall)
+            except (BrokenProcessPool, FutureTimeout):
+                _discard(self.pool)
+                self.pool = _local_pool(self.workers)
+                result = {"reason": "处理该文件时工作进程意外退出或失去响应（单独重试后仍然如此），"
+                                    "文件可能触发了读取程序的缺陷。"}
+            self._finish(job, result)
 
 
 def _record_unreadable(store: Store, item: Item, reason: str, summary: Summary) -> None:
