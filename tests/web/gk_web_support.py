@@ -112,3 +112,16 @@ class LiveServer:
 
 def seed(prefix: str) -> Path:
     return next(EXAMPLES.glob(f"{prefix}_*.txt"))
+
+
+def synthetic_report(agency: str, year: int, published=None) -> str:
+    """A 2021-format report text for ``agency`` and ``year``, signed ``published`` (a date or
+    None): seed 004 with its body, years and date replaced.  Reads back with that agency, year
+    and date (test_web_survey checks)."""
+    import re
+
+    text = seed("004").read_text(encoding="utf-8")
+    date_text = f"{published.year}年{published.month}月{published.day}日" if published else ""
+    text = text.replace("2025年1月14日", date_text)
+    text = text.replace("吴忠市红寺堡区新庄集乡人民政府", agency).replace("红寺堡区新庄集乡", agency)
+    return re.sub(r"2024(\s*年)", lambda m: f"{year}{m.group(1)}", text)

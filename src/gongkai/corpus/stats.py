@@ -93,11 +93,15 @@ def short_name(row: "StatRow") -> str:
     return d.name if d else row.region
 
 
-def compute(store, level: str = "city") -> StatsTable:
+def compute(store, level: str = "city", region: str = "") -> StatsTable:
+    """The statistics of the reports placed in ``region`` (a division code prefix such as
+    ``3208``; "" for the whole corpus), one row per division at ``level`` and year."""
     docs = {}
-    for doc_id, year, code, province, city, county in store.query(
-            "SELECT d.id, d.year, a.code, a.province, a.city, a.county FROM documents d"
-            " LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.status = 'ok'"):
+    sql = ("SELECT d.id, d.year, a.code, a.province, a.city, a.county FROM documents d"
+           " LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.status = 'ok'")
+    if region:
+        sql += " AND a.code LIKE ?"
+    for doc_id, year, code, province, city, county in store.query(sql, (f"{region}%",) if region else ()):
         region, rcode = _region(level, code, province, city, county)
         docs[doc_id] = (region, rcode, year, {})
     wanted = sorted(set(_NEEDED.values()))

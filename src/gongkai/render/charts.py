@@ -12,8 +12,9 @@ _BAR = "#3f6fb5"
 
 
 def _width(text: str) -> float:
-    """Rough rendered width in px at 12px: CJK glyphs are square, Latin about half."""
-    return sum(12 if ord(ch) > 0x2E80 else 7 for ch in text)
+    """Rough rendered width in px at 12px: CJK glyphs are square, Latin about half (capitals
+    and digits a little more: rule ids such as LABEL-NONSTANDARD were clipped at 7)."""
+    return sum(12 if ord(ch) > 0x2E80 else 8.5 if ch.isupper() or ch.isdigit() else 7 for ch in text)
 
 
 def hbar_chart(title: str, items: list[tuple[str, float | None]], unit: str = "",

@@ -9,12 +9,14 @@ import html
 from gongkai.corpus.compare import MAX_SECTION_CHARS, MIN_PASSAGE, Comparison
 from gongkai.corpus.compare import delta as _delta
 from gongkai.corpus.compare import show_value as _show
+from gongkai.format.names import cell_label, column_label
 
 _CSS = """body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;
 color:#222;max-width:72em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;
 padding:.2em .5em}td.n{text-align:right}.bad{color:#b00020;font-weight:bold}.ok{color:#1b5e20}
 mark{background:#ffe082}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}.pair div{border:1px solid
-#ccc;padding:.5em;white-space:pre-wrap}h2{border-bottom:2px solid #444}"""
+#ccc;padding:.5em;white-space:pre-wrap}h2{border-bottom:2px solid #444}
+@media (max-width:640px){body{margin:.6em}.pair{grid-template-columns:1fr}}"""
 
 
 def _mark(text: str, passages: list[str]) -> str:
@@ -52,7 +54,8 @@ def compare_html(c: Comparison) -> str:
     if c.cell_diffs:
         parts.append("<table><tr><th>单元格</th><th>A</th><th>B</th><th>B−A</th></tr>")
         for cell_id, va, vb in c.cell_diffs:
-            parts.append(f"<tr><td>{e(cell_id)}</td><td class=n>{e(_show(va))}</td><td class=n>{e(_show(vb))}"
+            parts.append(f"<tr><td title='{e(cell_id)}'>{e(cell_label(cell_id, rb.format or ra.format))}</td>"
+                         f"<td class=n>{e(_show(va))}</td><td class=n>{e(_show(vb))}"
                          f"</td><td class=n>{e(_delta(va, vb))}</td></tr>")
         parts.append("</table>")
     parts.append(f"<h2>结转衔接</h2><p>{e(c.continuity_note)}</p>")
@@ -60,7 +63,8 @@ def compare_html(c: Comparison) -> str:
         parts.append("<table><tr><th>列</th><th>上年“四、结转下年度继续办理”</th><th>本年“二、上年结转”</th>"
                      "<th>衔接</th></tr>")
         for col, fwd, over, ok in c.continuity:
-            parts.append(f"<tr><td>{e(col)}</td><td class=n>{e(_show(fwd))}</td><td class=n>{e(_show(over))}</td>"
+            parts.append(f"<tr><td>{e(column_label('table3', '', col))}</td><td class=n>{e(_show(fwd))}</td>"
+                         f"<td class=n>{e(_show(over))}</td>"
                          f"<td class={'ok' if ok else 'bad'}>{'一致' if ok else '不一致'}</td></tr>")
         parts.append("</table>")
     parts.append(f"<h2>章节文字</h2><p>黄色标出 B 中与 A 逐字相同、不少于 {MIN_PASSAGE} 个字的段落。</p>")

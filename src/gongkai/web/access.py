@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 
 from gongkai.web.models import Body, Role, SiteOption, UserProfile, region_prefix
 
 NAV = [("check", "检查", "/check/"), ("draft", "编制", "/draft/"), ("register", "台账", "/register/"),
-       ("survey", "汇总", "/survey/")]
+       ("survey", "汇总", "/survey/"), ("roster", "名录", "/roster/")]
+ROSTER_ROLES = ("supervisor", "admin")   # the roster of a region: Role.SUPERVISOR and Role.ADMIN
 
 
 def profile(user) -> UserProfile | None:
@@ -74,14 +75,17 @@ def anonymous_allowed() -> bool:
 
 def nav_context(request: HttpRequest) -> dict:
     user = request.user
-    return {"nav": NAV, "user_role": role(user), "user_role_label": dict(Role.choices).get(role(user), ""),
+    nav = [n for n in NAV if n[0] != "roster" or role(user) in ROSTER_ROLES]
+    return {"nav": nav, "user_role": role(user), "user_role_label": dict(Role.choices).get(role(user), ""),
             "user_profile": profile(user)}
 
 
 # -- decorators --------------------------------------------------------------------------
 def _denied(request, api: bool, status: int, message: str):
     if api:
-        return JsonResponse({"error": message}, status=status)
+        from gongkai.web.errors import json_error
+
+        return json_error(message, status)
     if status == 401:
         return redirect(f"/login/?next={request.get_full_path()}")
     return render(request, "web/error.html", {"message": message}, status=status)

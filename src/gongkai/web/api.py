@@ -9,19 +9,20 @@ that off in the site options.
 from __future__ import annotations
 
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from gongkai.errors import GongkaiError
 from gongkai.safeload import load_json
 from gongkai.web import regsvc
+from gongkai.web.errors import json_error, json_response
 from gongkai.web.access import body_view, login_needed, login_or_anonymous, readable_bodies, sees_personal_data
 from gongkai.web.registers import open_register, today
 
 
-def _error(message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+def _error(message: str, status: int = 400):
+    return json_error(message, status)
 
 
 def _json_body(request) -> dict:
@@ -54,7 +55,7 @@ def parse(request):
         report = _parse(request)
     except GongkaiError as exc:
         return _error(str(exc))
-    return JsonResponse(report.to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
+    return json_response(report.to_dict())
 
 
 @csrf_exempt
@@ -71,15 +72,14 @@ def check(request):
     except GongkaiError as exc:
         return _error(str(exc))
     report.findings = check_report(report, previous)
-    return JsonResponse(report.to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
+    return json_response(report.to_dict())
 
 
 @require_http_methods(["GET"])
 @login_needed(api=True)
 def bodies(request):
-    return JsonResponse({"bodies": [{"id": b.pk, "name": b.name, "region_code": b.region_code}
-                                    for b in readable_bodies(request.user)]},
-                        json_dumps_params={"ensure_ascii": False})
+    return json_response({"bodies": [{"id": b.pk, "name": b.name, "region_code": b.region_code}
+                                    for b in readable_bodies(request.user)]})
 
 
 # -- register ----------------------------------------------------------------------------
@@ -96,20 +96,18 @@ def requests_(request, body):
     reg = open_register(body)
     if request.method == "POST":
         ref = regsvc.new_request(reg, _json_body(request), request.user.username)
-        return JsonResponse(regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body)), status=201,
-                            json_dumps_params={"ensure_ascii": False})
+        return json_response(regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body)), status=201)
     rows, total, counts = regsvc.list_requests(reg, today(), request.GET.get("filter", "all"), _page(request),
                                                request.GET.get("q", ""), sees_personal_data(request.user, body))
-    return JsonResponse({"total": total, "page_size": regsvc.PAGE_SIZE, "counts": counts,
-                         "requests": [r.to_dict() for r in rows]}, json_dumps_params={"ensure_ascii": False})
+    return json_response({"total": total, "page_size": regsvc.PAGE_SIZE, "counts": counts,
+                         "requests": [r.to_dict() for r in rows]})
 
 
 @require_http_methods(["GET"])
 @body_view(api=True)
 def request_(request, body, ref):
-    return JsonResponse(regsvc.request_detail(open_register(body), ref, today(),
-                                              sees_personal_data(request.user, body)),
-                        json_dumps_params={"ensure_ascii": False})
+    return json_response(regsvc.request_detail(open_register(body), ref, today(),
+                                              sees_personal_data(request.user, body)))
 
 
 @require_http_methods(["POST"])
@@ -117,8 +115,8 @@ def request_(request, body, ref):
 def events(request, body, ref):
     reg = open_register(body)
     regsvc.record_action(reg, ref, _json_body(request), request.user.username)
-    return JsonResponse(regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body)),
-                        status=201, json_dumps_params={"ensure_ascii": False})
+    return json_response(regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body)),
+                        status=201)
 
 
 @require_http_methods(["GET"])
@@ -142,7 +140,7 @@ def letter(request, body, ref, kind):
 @body_view(api=True)
 def table3(request, body, year):
     report = regsvc.table3(open_register(body), int(year), body.name)
-    return JsonResponse(report.to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
+    return json_response(report.to_dict())
 
 
 # -- reports (编制) ------------------------------------------------------------------------
@@ -155,9 +153,8 @@ def reports(request, body):
         data = _json_body(request)
         draft = drafts.create(body, data.get("year"), str(data.get("format") or "2021"), request.user.username,
                               prefill=bool(data.get("prefill", True)))
-        return JsonResponse(drafts.summary(draft), status=201, json_dumps_params={"ensure_ascii": False})
-    return JsonResponse({"reports": [drafts.summary(d) for d in body.reports.all()]},
-                        json_dumps_params={"ensure_ascii": False})
+        return json_response(drafts.summary(draft), status=201)
+    return json_response({"reports": [drafts.summary(d) for d in body.reports.all()]})
 
 
 @require_http_methods(["GET", "PUT"])
@@ -168,7 +165,7 @@ def report(request, body, year):
     draft = drafts.get(body, year)
     if request.method == "PUT":
         drafts.save_report_json(draft, request.body.decode("utf-8", "replace"), request.user.username)
-    return JsonResponse(drafts.report_of(draft).to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
+    return json_response(drafts.report_of(draft).to_dict())
 
 
 @require_http_methods(["POST"])
@@ -178,7 +175,7 @@ def report_from_register(request, body, year):
 
     draft = drafts.get(body, year)
     drafts.fill_table3_from_register(draft, open_register(body), request.user.username)
-    return JsonResponse(drafts.report_of(draft).to_dict(), json_dumps_params={"ensure_ascii": False, "default": str})
+    return json_response(drafts.report_of(draft).to_dict())
 
 
 @require_http_methods(["GET"])
@@ -193,8 +190,8 @@ def report_build(request, body, year):
     except drafts.NotReady as exc:
         from gongkai.check import blocking
 
-        return JsonResponse({"error": exc.message, "findings": [f.to_dict() for f in blocking(drafts.findings_of(draft))]},
-                            status=409, json_dumps_params={"ensure_ascii": False})
+        return json_response({"error": exc.message, "findings": [f.to_dict() for f in blocking(drafts.findings_of(draft))]},
+                            status=409)
     resp = HttpResponse(data, content_type=ctype)
     from urllib.parse import quote
 
@@ -207,7 +204,23 @@ def report_build(request, body, year):
 def corpus_stats(request):
     from gongkai.web import survey
 
-    return JsonResponse(survey.stats_json(request.GET.get("level", "city")), json_dumps_params={"ensure_ascii": False})
+    return json_response(survey.stats_json(request.GET.get("level"), request.GET.get("region")))
+
+
+@require_http_methods(["GET"])
+@login_needed(api=True)
+def corpus_report(request, doc_id):
+    """A stored report with its findings (its own and the cross-year ones)."""
+    from gongkai.web import survey
+
+    import json
+
+    ctx = survey.report_context(doc_id)
+    report = json.loads(ctx["report_json"]) if ctx["report_json"] else None
+    return json_response({"id": ctx["doc_id"], "name": ctx["name"], "paths": ctx["paths"], "status": ctx["status"],
+                         "reason": ctx["reason"], "agency": ctx["agency"], "year": ctx["year"],
+                         "region_code": ctx["code"] or None, "published": ctx["published"],
+                         "counts": ctx["counts"], "findings": ctx["findings_json"], "report": report})
 
 
 @require_http_methods(["GET"])
@@ -215,8 +228,7 @@ def corpus_stats(request):
 def corpus_compare(request):
     from gongkai.web import survey
 
-    return JsonResponse(survey.compare_json(request.GET.get("a"), request.GET.get("b")),
-                        json_dumps_params={"ensure_ascii": False})
+    return json_response(survey.compare_json(request.GET.get("a"), request.GET.get("b")))
 
 
 @require_http_methods(["GET"])
@@ -224,11 +236,11 @@ def corpus_compare(request):
 def corpus_rollup(request):
     from gongkai.web import survey
 
-    region = "".join(ch for ch in request.GET.get("region", "") if ch.isdigit())[:6]
-    return JsonResponse(survey.rollup_json(request.GET.get("year"), region), json_dumps_params={"ensure_ascii": False})
+    region = survey.clean_region(request.GET.get("region"))
+    return json_response(survey.rollup_json(request.GET.get("year"), region))
 
 
 def openapi(request):
     from gongkai.web.openapi import document
 
-    return JsonResponse(document(), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    return json_response(document())

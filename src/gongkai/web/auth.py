@@ -10,8 +10,8 @@ store nothing, so a forged request can do no harm.
 
 from __future__ import annotations
 
-from django.http import JsonResponse
 
+from gongkai.web.errors import json_error
 from gongkai.web.models import ApiToken
 
 
@@ -25,7 +25,7 @@ class ApiTokenMiddleware:
             token = header[len("Bearer "):].strip()
             found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
             if found is None or not found.user.is_active:
-                return JsonResponse({"error": "API 令牌无效或已停用。"}, status=401)
+                return json_error("API 令牌无效或已停用。", 401)
             request.user = found.user
             request._dont_enforce_csrf_checks = True
         return self.get_response(request)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from gongkai.errors import GongkaiError
@@ -15,9 +15,19 @@ from gongkai.isolate import Busy
 log = logging.getLogger("django.request")
 
 
+def json_response(data, status: int = 200) -> JsonResponse:
+    """JSON as the API answers it: UTF-8 text as it is (no \\u escapes), dates and Decimals as text."""
+    return JsonResponse(data, status=status, safe=isinstance(data, dict),
+                        json_dumps_params={"ensure_ascii": False, "default": str})
+
+
+def json_error(message: str, status: int = 400) -> JsonResponse:
+    return json_response({"error": message}, status)
+
+
 def respond(request, status: int, message: str):
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": message}, status=status)
+        return json_error(message, status)
     return render(request, "web/error.html", {"message": message}, status=status)
 
 
@@ -41,6 +51,8 @@ class FriendlyErrorsMiddleware:
             return respond(request, 503, str(exc))
         if isinstance(exc, GongkaiError):
             return respond(request, 400, str(exc))
+        if isinstance(exc, Http404):       # a view's own "not found" keeps its Chinese reason
+            return respond(request, 404, str(exc) or "没有找到该页面。")
         if isinstance(exc, (RequestDataTooBig, TooManyFilesSent)):
             return respond(request, 413, f"上传内容过大或文件过多（单次不超过 {settings.MAX_UPLOAD_MB} MB、"
                                          f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件）。")

@@ -121,3 +121,36 @@ class ReportDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body.name} {self.year}年度"
+
+
+class BodyKind(models.TextChoices):
+    """Who publishes by when (条例第四十九条)."""
+
+    DEPARTMENT = "department", "政府部门（次年1月31日前）"
+    GOVERNMENT = "government", "人民政府（次年3月31日前）"
+
+
+class RosterEntry(models.Model):
+    """A body a supervisor expects an annual report from (名录): entered or imported as a list.
+
+    Not an account: most bodies on a roster never sign in here.  Its reports are looked up in
+    the corpus by name (and the other names it is known by) within its region."""
+
+    name = models.CharField("机关名称", max_length=200, unique=True)
+    region_code = models.CharField("行政区划代码", max_length=6, validators=[region_code])
+    kind = models.CharField("机关类型", max_length=20, choices=BodyKind.choices)
+    aliases = models.TextField("其他名称", blank=True, help_text="报告中可能使用的其他名称，每行一个")
+    first_year = models.PositiveIntegerField("起始报告年度", null=True, blank=True,
+                                             help_text="此前的年度不要求该机关报告（如机关新设）")
+    last_year = models.PositiveIntegerField("最后报告年度", null=True, blank=True,
+                                            help_text="此后的年度不再要求（如机关撤并）")
+    note = models.CharField("备注", max_length=200, blank=True)
+    added_by = models.CharField("录入人", max_length=150, blank=True)
+    added_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告名录"
+        ordering = ["region_code", "name"]
+
+    def __str__(self) -> str:
+        return self.name

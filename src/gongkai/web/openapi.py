@@ -114,6 +114,11 @@ def document() -> dict:
             "/api/corpus/compare": {"get": _op("比较语料库中的两份报告（a、b 为报告编号）：统计表差异、结转衔接、各部分文字雷同",
                                                params=[{"name": n, "in": "query", "required": True,
                                                         "schema": {"type": "integer"}} for n in ("a", "b")])},
+            "/api/corpus/reports/{doc_id}": {"get": _op("语料库中的一份报告及其检查结果（含跨年度检查）", params=[
+                {"name": "doc_id", "in": "path", "required": True, "schema": {"type": "integer"}}])},
+            "/api/roster": {"get": _op("名录中各机关某年度报告的公开情况（year，region 地区代码前缀）", params=[
+                {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                {"name": "region", "in": "query", "schema": {"type": "string"}}])},
             "/api/corpus/rollup": {"get": _op("把某年度（region 地区代码前缀内）语料库中各报告的统计表逐格相加（空白不当作 0）",
                                               params=[{"name": "year", "in": "query", "required": True,
                                                        "schema": {"type": "integer"}},

@@ -7,6 +7,7 @@ supervisor's page starts filtered to its region."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.safestring import mark_safe
 
 LEVELS = {"province": "省", "city": "市", "county": "县"}
@@ -21,29 +22,63 @@ def _store():
     return Store(settings.CORPUS_URL)
 
 
+def clean_level(value: str | None) -> str:
+    """``province`` / ``city`` / ``county`` (default city); anything else is refused."""
+    from gongkai.errors import GongkaiError
+
+    level = value or "city"
+    if level not in LEVELS:
+        raise GongkaiError(f"层级“{level}”无效：应为 {'、'.join(f'{k}（{v}）' for k, v in LEVELS.items())}。")
+    return level
+
+
+def clean_region(value: str | None) -> str:
+    """A division code prefix (digits, at most 6: ``32``, ``3208``, ``320812``); "" for all."""
+    from gongkai.errors import GongkaiError
+
+    text = (value or "").strip()
+    if text and not (text.isdigit() and text.isascii() and len(text) <= 6):
+        raise GongkaiError(f"地区“{text}”无效：请填写行政区划代码的前几位数字，如 32（江苏省）、3208（淮安市）。")
+    return text
+
+
+def region_name(region: str) -> str:
+    """``3208`` -> 江苏省淮安市 (the division the prefix names), "" when unknown or empty."""
+    from gongkai.corpus.places import division
+
+    if not region or len(region) % 2:
+        return ""
+    d = division(region.ljust(6, "0"))
+    return "".join(p for p in (d.province, d.city, d.county) if p) if d else ""
+
+
+def _in_region(region: str) -> tuple[str, list]:
+    """The SQL condition (on ``a``, the agencies table) and parameters for a region."""
+    return (" AND a.code LIKE ?", [f"{region}%"]) if region else ("", [])
+
+
 def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
     """Agencies × years: for each agency and year, the report's status and its findings."""
     from gongkai.corpus.places import identity
 
+    cond, params = _in_region(region)
     sql = ("SELECT d.agency, d.year, d.status, COALESCE(a.code, ''), d.id, a.unit, d.agency_key, "
            "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error'), "
+           "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'warning'), "
            "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id) "
            "FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
-           "WHERE d.agency IS NOT NULL AND d.year IS NOT NULL")
-    params: list = []
-    if region:
-        sql += " AND a.code LIKE ?"
-        params.append(f"{region}%")
+           "WHERE d.agency IS NOT NULL AND d.year IS NOT NULL" + cond)
     years: set[int] = set()
     agencies: dict[str, dict] = {}
     # One row per body, however its name was printed (洪泽区人民政府 / 淮安市洪泽区人民政府): by
     # its identity; the row is named as its latest report names it.
-    for agency, year, status, code, doc_id, unit, key, errors, total in store.query(
-            sql + " ORDER BY d.year, d.agency", params):
+    for agency, year, status, code, doc_id, unit, key, errors, warnings, total in store.query(
+            sql + " ORDER BY d.year, d.agency, d.id", params):
         years.add(int(year))
         a = agencies.setdefault(identity(code, unit, key) or agency, {"name": agency, "code": code, "years": {}})
         a["name"] = agency
-        a["years"][int(year)] = {"status": status, "errors": int(errors), "findings": int(total), "id": doc_id}
+        a["years"][int(year)] = {"status": status, "errors": int(errors), "warnings": int(warnings),
+                                 "findings": int(total), "id": doc_id}
     ys = sorted(years)
     rows = []
     for a in sorted(agencies.values(), key=lambda a: a["name"])[:MAX_AGENCIES]:
@@ -52,16 +87,27 @@ def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
     return ys, rows
 
 
+def counts(store, region: str = "") -> dict[str, int]:
+    """Documents by status; with a region, only the reports placed in it (a file that could
+    not be read has no agency, so no region)."""
+    if not region:
+        return store.counts()
+    cond, params = _in_region(region)
+    return {status: int(n) for status, n in store.query(
+        "SELECT d.status, COUNT(*) FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
+        "WHERE 1 = 1" + cond + " GROUP BY d.status", params)}
+
+
 def page_context(level: str, region: str) -> dict:
+    """Every panel of the page over the same reports: those placed in ``region``."""
     from gongkai.check import rules as rule_catalogue
     from gongkai.corpus.stats import METRICS, compute, short_name
     from gongkai.render.charts import hbar_chart
 
-    if level not in LEVELS:
-        level = "city"
+    level, region = clean_level(level), clean_region(region)
     with _store() as store:
-        counts = store.counts()
-        table = compute(store, level)
+        by_status = counts(store, region)
+        table = compute(store, level, region)
         years, agencies = matrix(store, region)
         documents = documents_list(store, region)
     charts = []
@@ -74,28 +120,104 @@ def page_context(level: str, region: str) -> dict:
     catalogue = rule_catalogue()
     return {
         "level": level, "level_label": LEVELS[level], "levels": LEVELS, "region": region,
-        "counts": [(STATUS.get(k, k), v) for k, v in counts.items()],
+        "region_name": region_name(region),
+        "counts": [(STATUS.get(k, k), v) for k, v in by_status.items()],
         "metrics": [(k, h, u) for k, h, u, _ in METRICS],
         "rows": [{"region": short_name(r), "year": r.year,
                   "values": [("" if r.values[k] is None else fmt.format(r.values[k])) for k, _, _, fmt in METRICS]}
                  for r in table.rows],
         "rules": [(rule, n, catalogue[rule].about if rule in catalogue else "") for rule, n in table.rules.items()],
-        "years": years, "agencies": agencies, "documents": documents, "charts": charts, "truncated": len(agencies) >= MAX_AGENCIES,
+        "years": years, "agencies": agencies, "documents": documents, "charts": charts,
+        "truncated": len(agencies) >= MAX_AGENCIES,
     }
 
 
-def stats_json(level: str) -> dict:
+def stats_json(level: str | None, region: str | None = "") -> dict:
     from gongkai.corpus.stats import compute
 
-    if level not in LEVELS:
-        level = "city"
+    level, region = clean_level(level), clean_region(region)
     with _store() as store:
-        table = compute(store, level)
-        counts = store.counts()
-    return {"level": level, "counts": counts,
+        table = compute(store, level, region)
+        by_status = counts(store, region)
+    return {"level": level, "region": region, "counts": by_status,
             "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on}
                      for r in table.rows],
             "findings_by_rule": table.rules}
+
+
+def report_context(doc_id) -> dict:
+    """One stored report for the drill-down page: where it came from, its findings (its own
+    and the cross-year ones) each with the cells they concern, and its tables marked."""
+    from gongkai.check.catalogue import data as catalogue
+    from gongkai.errors import GongkaiError
+    from gongkai.format.names import cell_label
+    from gongkai.model import Finding
+    from gongkai.web.reportview import tables_html
+
+    doc_id = _document_id(doc_id)
+    with _store() as store:
+        rows = store.query(
+            "SELECT d.id, d.name, d.path, d.form, d.status, d.reason, d.agency, d.year, d.format, d.published, "
+            "d.ingested_at, a.code, a.province, a.city, a.county FROM documents d "
+            "LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.id = ?", (doc_id,))
+        if not rows:
+            raise Http404(f"语料库中没有编号为 #{doc_id} 的报告")
+        (_, name, path, form, status, reason, agency, year, version, published, ingested, code,
+         province, city, county) = rows[0]
+        paths = [p for (p,) in store.query("SELECT path FROM document_paths WHERE document_id = ? ORDER BY path",
+                                           (doc_id,))]
+        found = store.query("SELECT rule, severity, cells, message, place, previous_id FROM findings "
+                            "WHERE document_id = ? ORDER BY previous_id IS NOT NULL, seq", (doc_id,))
+        report = store.load_report(doc_id)
+    names = catalogue()["severities"]
+    findings = [Finding(rule, severity, message, [c for c in (cells or "").split(";") if c], place)
+                for rule, severity, cells, message, place, _ in found]
+    rows_out = [{"rule": f.rule, "severity": f.severity, "severity_label": names.get(f.severity, f.severity),
+                 "message": f.message, "where": f.where or "", "previous": prev,
+                 "cells": [cell_label(c, version) for c in f.cells[:3]], "more": max(0, len(f.cells) - 3)}
+                for f, (*_, prev) in zip(findings, found)]
+    if status != "ok" and report is None and not reason:
+        raise GongkaiError(f"#{doc_id} 没有读取结果")
+    return {"doc_id": doc_id, "name": name, "path": path, "paths": paths, "form": form, "status": status,
+            "status_label": STATUS.get(status, status), "reason": reason, "agency": agency, "year": year,
+            "format": version, "published": published, "ingested_at": (ingested or "")[:19].replace("T", " "),
+            "code": code or "",
+            "place": "".join(p for p in (province, city, county) if p),
+            "findings": rows_out,
+            "findings_json": [{**f.to_dict(), "previous_id": prev} for f, (*_, prev) in zip(findings, found)],
+            "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "notice")},
+            "tables": tables_html(report, findings) if report is not None else {},
+            "report_json": report.to_json() if report is not None else ""}
+
+
+def ingest_uploads(files, actor: str):
+    """Keep uploaded reports under the site's home and ingest them into the corpus (each file
+    parsed in a child process with the corpus's time limit, as ``gongkai ingest`` does)."""
+    import os
+    import secrets
+    from datetime import datetime
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.errors import GongkaiError
+    from gongkai.web.reportview import read_upload
+
+    if not files:
+        raise GongkaiError("请选择至少一个报告文件。")
+    folder = settings.HOME / "corpus-uploads" / f"{datetime.now():%Y%m%d-%H%M%S}-{actor[:40]}-{secrets.token_hex(3)}"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for upload in files:
+        data = read_upload(upload)
+        name = os.path.basename(upload.name.replace("\\", "/")) or "report"
+        target = folder / name
+        n = 1
+        while target.exists():
+            n += 1
+            target = folder / f"{target.stem}-{n}{target.suffix}"
+        target.write_bytes(data)
+        paths.append(str(target))
+    with _store() as store:
+        return ingest(paths, store, workers=1)
 
 
 def documents_list(store, region: str = "", limit: int = 1000) -> list[tuple[int, str, int]]:
@@ -170,6 +292,7 @@ def rollup_context(year, region: str) -> dict:
 
 def compare_json(a, b) -> dict:
     from gongkai.corpus.compare import MISSING, compare, load_side
+    from gongkai.format.names import cell_label, column_label
 
     c = compare(load_side(str(_document_id(a)), settings.CORPUS_URL), load_side(str(_document_id(b)), settings.CORPUS_URL))
 
@@ -179,10 +302,12 @@ def compare_json(a, b) -> dict:
     return {"a": {"label": c.a.label, "agency": c.a.report.agency, "year": c.a.report.year},
             "b": {"label": c.b.label, "agency": c.b.report.agency, "year": c.b.report.year},
             "cells_equal": c.cells_equal,
-            "cell_differences": [{"cell": cell, "a": v(x), "b": v(y)} for cell, x, y in c.cell_diffs],
+            "cell_differences": [{"cell": cell, "label": cell_label(cell, c.b.report.format or c.a.report.format),
+                                  "a": v(x), "b": v(y)} for cell, x, y in c.cell_diffs],
             "continuity_note": c.continuity_note,
             "continuity": None if c.continuity is None else [
-                {"column": col, "carried_forward": v(f), "carried_over": v(o), "ok": ok} for col, f, o, ok in c.continuity],
+                {"column": col, "label": column_label("table3", "", col), "carried_forward": v(f), "carried_over": v(o),
+                 "ok": ok} for col, f, o, ok in c.continuity],
             "sections": [{"no": s.no, "title": s.title, "similarity": s.similarity, "copied_share": s.copied_share,
                           "passages": s.passages} for s in c.sections]}
 

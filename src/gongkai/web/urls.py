@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.staticfiles.views import serve as static_serve
 from django.urls import path, re_path
 
-from gongkai.web import api, views_check, views_draft, views_main, views_register, views_survey
+from gongkai.web import api, views_check, views_draft, views_main, views_register, views_roster, views_survey
 
 handler400 = "gongkai.web.errors.bad_request"
 handler403 = "gongkai.web.errors.permission_denied"
@@ -35,6 +35,13 @@ urlpatterns = [
     path(f"register/<int:body_id>/r/{REF}/letter/<str:kind>", views_register.request_letter),
     path("survey/", views_survey.survey_page),
     path("survey/compare", views_survey.survey_compare),
+    path("survey/report/<int:doc_id>/", views_survey.survey_report),
+    path("survey/upload", views_survey.survey_upload),
+    path("roster/", views_roster.roster_page),
+    path("roster/add", views_roster.roster_add),
+    path("roster/import", views_roster.roster_import),
+    path("roster/<int:entry_id>/remove", views_roster.roster_remove),
+    path("roster/export.<str:form>", views_roster.roster_export),
     # JSON API (described in openapi.py)
     path("api/parse", api.parse),
     path("api/check", api.check),
@@ -51,7 +58,9 @@ urlpatterns = [
     path("api/bodies/<int:body_id>/reports/<int:year>/from-register", api.report_from_register),
     path("api/corpus/stats", api.corpus_stats),
     path("api/corpus/compare", api.corpus_compare),
+    path("api/corpus/reports/<int:doc_id>", api.corpus_report),
     path("api/corpus/rollup", api.corpus_rollup),
+    path("api/roster", views_roster.roster_api),
     # Static files (htmx and our CSS/JS) come from the package; no CDN, no collectstatic needed.
     re_path(r"^static/(?P<path>.*)$", static_serve, {"insecure": True}),
 ]

@@ -1,32 +1,73 @@
+"""汇总: the corpus of published reports, filtered by region; a stored report's findings;
+uploading reports into the corpus (supervisors and administrators)."""
+
 from __future__ import annotations
 
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongkai.errors import GongkaiError
 from gongkai.web import survey
 from gongkai.web.access import login_needed, profile, role
 from gongkai.web.models import Role, region_prefix
+
+
+def default_region(request) -> str:
+    """A supervisor's page starts at its own region; others see everything."""
+    p = profile(request.user)
+    return region_prefix(p.region_code) if role(request.user) == Role.SUPERVISOR and p and p.region_code else ""
+
+
+def can_add_to_corpus(user) -> bool:
+    return role(user) in (Role.SUPERVISOR, Role.ADMIN)
 
 
 @require_http_methods(["GET"])
 @login_needed()
 def survey_page(request):
     region = request.GET.get("region")
-    if region is None:
-        p = profile(request.user)
-        region = region_prefix(p.region_code) if role(request.user) == Role.SUPERVISOR and p and p.region_code else ""
-    region = "".join(ch for ch in region if ch.isdigit())[:6]
-    ctx = survey.page_context(request.GET.get("level", "city"), region)
+    region = survey.clean_region(default_region(request) if region is None else region)
+    ctx = survey.page_context(request.GET.get("level"), region)
     if request.GET.get("rollup_year"):
         ctx.update(survey.rollup_context(request.GET["rollup_year"], region))
+    ctx["can_upload"] = can_add_to_corpus(request.user)
     return render(request, "web/survey.html", ctx)
 
 
 @require_http_methods(["GET"])
 @login_needed()
-def survey_compare(request):
-    from django.http import HttpResponse
+def survey_report(request, doc_id):
+    return render(request, "web/survey_report.html", survey.report_context(doc_id))
 
+
+@require_POST
+@login_needed()
+def survey_upload(request):
+    if not can_add_to_corpus(request.user):
+        return render(request, "web/error.html", {"message": "只有地区监督人员和系统管理员可以向语料库导入报告。"},
+                      status=403)
+    back = "/survey/?" + urlencode({"region": survey.clean_region(request.POST.get("region"))})
+    try:
+        summary = survey.ingest_uploads(request.FILES.getlist("file"), request.user.username)
+    except GongkaiError as exc:
+        messages.error(request, f"未能导入：{exc}")
+        return redirect(back)
+    text = f"已导入语料库：新增 {summary.added} 份，更新 {summary.updated} 份"
+    if summary.unchanged:
+        text += f"，{summary.unchanged} 份已在库中"
+    messages.success(request, text + "。")
+    for path, reason in summary.failed:
+        messages.error(request, f"{path.rsplit('/', 1)[-1]}：未能读取（{reason}）")
+    return redirect(back)
+
+
+@require_http_methods(["GET"])
+@login_needed()
+def survey_compare(request):
     resp = HttpResponse(survey.compare_html(request.GET.get("a"), request.GET.get("b")),
                         content_type="text/html; charset=utf-8")
     resp["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

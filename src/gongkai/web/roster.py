@@ -1,0 +1,278 @@
+"""名录: the bodies a supervisor expects an annual report from, and for a report year whether
+each has published (the report's 落款日期, on time or not by 条例第四十九条), what the check
+found in it, or that it is missing.  Reports are looked up in the corpus (``gongkai.corpus``).
+
+Matching a body to a stored report: the normalised name, or one of the other names the roster
+gives, equals the report's agency; failing that, within the body's region (division code
+prefix) one name ends with the other (``淮安市清江浦区教育局`` ~ ``清江浦区教育局``) when the
+shorter has at least ``MIN_SUFFIX`` characters.  Nothing else is guessed: an unmatched body is
+shown as missing, and the supervisor can add the name its report uses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+
+from gongkai.errors import GongkaiError
+from gongkai.web.models import BodyKind, RosterEntry, region_prefix
+
+MIN_SUFFIX = 6
+STATUS_LABELS = {"on_time": "按期公开", "late": "逾期公开", "undated": "已公开（无落款日期）",
+                 "overdue": "逾期未公开", "not_due": "未到期，尚未公开"}
+COLUMNS = ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态", "落款日期", "逾期天数",
+           "错误", "警告", "提示", "语料库编号", "同年报告份数"]
+
+
+def kind_of(name: str) -> str:
+    """The body's kind from its name (the DEADLINE rule's suffixes: 局 → 部门, 人民政府 → 政府)."""
+    from gongkai.check.narrative import body_of
+
+    return BodyKind.DEPARTMENT if body_of(name).get("kind") == "department" else BodyKind.GOVERNMENT
+
+
+def deadline(kind: str, year: int) -> date:
+    """条例第四十九条: departments by 31 January, governments by 31 March of the next year."""
+    return date(year + 1, 1, 31) if kind == BodyKind.DEPARTMENT else date(year + 1, 3, 31)
+
+
+@dataclass
+class Row:
+    entry: RosterEntry
+    year: int
+    due: date
+    status: str
+    doc_id: int | None = None
+    agency: str = ""
+    published: date | None = None
+    days_late: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    others: int = 0      # more reports of the same body and year in the corpus
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def missing(self) -> bool:
+        return self.doc_id is None
+
+    def to_dict(self) -> dict:
+        e = self.entry
+        return {"id": e.pk, "name": e.name, "region_code": e.region_code, "kind": e.kind, "year": self.year,
+                "deadline": self.due.isoformat(), "status": self.status, "status_label": self.status_label,
+                "report_id": self.doc_id, "report_agency": self.agency or None,
+                "published": self.published.isoformat() if self.published else None,
+                "days_late": self.days_late, "findings": self.counts or None, "other_reports": self.others}
+
+
+def entries_for(region: str):
+    """The roster entries within a division code prefix ("" for all)."""
+    qs = RosterEntry.objects.all()
+    return qs.filter(region_code__startswith=region) if region else qs
+
+
+def _keys(entry: RosterEntry) -> list[str]:
+    from gongkai.corpus.places import normalise
+
+    names = [entry.name] + [a for a in re.split(r"[\n、,，;；]+", entry.aliases or "") if a.strip()]
+    return [k for k in (normalise(n) for n in names) if k]
+
+
+def _documents(year: int) -> list[tuple]:
+    """(id, agency_key, agency, division code, published, errors, warnings, notices) of the year's reports."""
+    from gongkai.corpus.store import Store
+
+    with Store(settings.CORPUS_URL) as store:
+        return store.query(
+            "SELECT d.id, d.agency_key, d.agency, COALESCE(a.code, ''), d.published, "
+            "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error'), "
+            "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'warning'), "
+            "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'notice') "
+            "FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
+            "WHERE d.status = 'ok' AND d.year = ? ORDER BY d.id", (year,))
+
+
+def _match(entry: RosterEntry, docs: list[tuple]) -> list[tuple]:
+    keys = _keys(entry)
+    exact = [d for d in docs if d[1] in keys]
+    if exact:
+        return exact
+    prefix = region_prefix(entry.region_code)
+    return [d for d in docs if d[1] and d[3].startswith(prefix) and any(
+        min(len(k), len(d[1])) >= MIN_SUFFIX and (k.endswith(d[1]) or d[1].endswith(k)) for k in keys)]
+
+
+def status_rows(region: str, year: int, today: date) -> list[Row]:
+    """One row per roster body expected to report for ``year``."""
+    docs = _documents(year)
+    rows = []
+    for entry in entries_for(region):
+        if (entry.first_year and year < entry.first_year) or (entry.last_year and year > entry.last_year):
+            continue
+        due = deadline(entry.kind, year)
+        found = _match(entry, docs)
+        if not found:
+            rows.append(Row(entry, year, due, "overdue" if today > due else "not_due"))
+            continue
+        # Several stored reports of one body and year (a corrected re-publication): the earliest
+        # dated one decides whether it was on time; the others are counted.
+        found.sort(key=lambda d: (d[4] is None, d[4] or "", d[0]))
+        doc_id, _key, agency, _code, published, errors, warnings, notices = found[0]
+        day = date.fromisoformat(published[:10]) if published else None
+        late = (day - due).days if day and day > due else None
+        status = "undated" if day is None else ("late" if late else "on_time")
+        rows.append(Row(entry, year, due, status, doc_id, agency or "", day, late,
+                        {"error": int(errors), "warning": int(warnings), "notice": int(notices)}, len(found) - 1))
+    return rows
+
+
+def summary(rows: list[Row]) -> dict[str, int]:
+    out = {k: 0 for k in STATUS_LABELS}
+    for r in rows:
+        out[r.status] += 1
+    out["total"] = len(rows)
+    out["published"] = out["on_time"] + out["late"] + out["undated"]
+    out["missing"] = out["overdue"] + out["not_due"]
+    out["with_errors"] = sum(1 for r in rows if r.counts.get("error"))
+    return out
+
+
+# -- entering and importing ------------------------------------------------------------------
+_KINDS = {"部门": BodyKind.DEPARTMENT, "政府部门": BodyKind.DEPARTMENT, "department": BodyKind.DEPARTMENT,
+          "政府": BodyKind.GOVERNMENT, "人民政府": BodyKind.GOVERNMENT, "government": BodyKind.GOVERNMENT,
+          "乡镇": BodyKind.GOVERNMENT, "街道": BodyKind.GOVERNMENT}
+_HEADERS = {"name": ("机关名称", "名称", "机关", "单位名称", "name"),
+            "region_code": ("行政区划代码", "区划代码", "地区代码", "代码", "region_code"),
+            "kind": ("机关类型", "类型", "kind"), "aliases": ("其他名称", "别名", "aliases"),
+            "note": ("备注", "note")}
+
+
+def clean_entry(name: str, code: str, kind: str = "", aliases: str = "", note: str = "",
+                allowed: str = "") -> dict:
+    """A roster entry's fields, checked; ``allowed`` is the region prefix the user may enter."""
+    name = re.sub(r"\s+", "", name or "")
+    code = str(code or "").strip()
+    if code.endswith(".0"):        # a code typed as a number in Excel
+        code = code[:-2]
+    if not name:
+        raise GongkaiError("机关名称不能为空")
+    if len(name) > 200:
+        raise GongkaiError(f"机关名称过长（{len(name)} 字）")
+    if not re.fullmatch(r"\d{6}", code):
+        raise GongkaiError(f"“{name}”的行政区划代码“{code}”无效：应为6位数字，如 320812")
+    if allowed and not code.startswith(allowed):
+        raise GongkaiError(f"“{name}”的行政区划代码 {code} 不在您监督的地区（{allowed}）内")
+    kind = (kind or "").strip()
+    if kind and kind not in _KINDS:
+        raise GongkaiError(f"“{name}”的机关类型“{kind}”无效：应为 部门 或 人民政府")
+    return {"name": name, "region_code": code, "kind": _KINDS[kind] if kind else kind_of(name),
+            "aliases": "\n".join(a.strip() for a in re.split(r"[\n、;；]+", aliases or "") if a.strip()),
+            "note": (note or "").strip()[:200]}
+
+
+def add(fields: dict, actor: str) -> tuple[RosterEntry, bool]:
+    """Add an entry, or update the one of the same name; (entry, created)."""
+    entry, created = RosterEntry.objects.update_or_create(
+        name=fields["name"], defaults={**fields, "added_by": actor})
+    return entry, created
+
+
+def parse_list(rows: list[list], allowed: str) -> tuple[list[dict], list[str]]:
+    """Rows of a pasted or uploaded list: a header row naming the columns (机关名称, 行政区划代码,
+    机关类型, 其他名称, 备注) or, without one, name and code in the first two columns."""
+    rows = [[str(c).strip() if c is not None else "" for c in r] for r in rows if any(str(c or "").strip() for c in r)]
+    if not rows:
+        raise GongkaiError("名录是空的")
+    header = rows[0]
+    columns: dict[str, int] = {}
+    for key, names in _HEADERS.items():
+        for i, h in enumerate(header):
+            if h.replace(" ", "") in names:
+                columns.setdefault(key, i)
+    start = 1
+    if "name" not in columns or "region_code" not in columns:
+        if any(h.replace(" ", "") in sum(_HEADERS.values(), ()) for h in header):
+            raise GongkaiError("名录的表头应含“机关名称”和“行政区划代码”两列")
+        columns, start = {"name": 0, "region_code": 1, "kind": 2}, 0
+    out, problems = [], []
+    for n, r in enumerate(rows[start:], start + 1):
+        def cell(key: str) -> str:
+            i = columns.get(key)
+            return r[i] if i is not None and i < len(r) else ""
+        try:
+            out.append(clean_entry(cell("name"), cell("region_code"), cell("kind"), cell("aliases"), cell("note"),
+                                   allowed))
+        except GongkaiError as exc:
+            problems.append(f"第{n}行：{exc.message}")
+    return out, problems
+
+
+def rows_from_text(text: str) -> list[list[str]]:
+    """Pasted lines: tab, comma or spaces between the columns."""
+    out = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = re.split(r"\t|,|，", line) if re.search(r"\t|,|，", line) else line.split()
+        out.append([p.strip() for p in parts])
+    return out
+
+
+def rows_from_upload(upload) -> list[list]:
+    """An uploaded CSV (UTF-8 or GB18030) or XLSX list."""
+    import tempfile
+    from pathlib import Path
+
+    from gongkai.register.exchange import read_rows
+
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".txt"):
+        raise GongkaiError(f"名录文件应为 .csv 或 .xlsx，不能是“{suffix or '无扩展名'}”", upload.name)
+    if upload.size > 5 * 1024 * 1024:
+        raise GongkaiError("名录文件过大（应小于 5 MB）", upload.name)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"roster{suffix}"
+        path.write_bytes(upload.read())
+        header, rows = read_rows(path)
+    return [header] + [r for _place, r in rows]
+
+
+# -- export ----------------------------------------------------------------------------------
+def _table(rows: list[Row]) -> list[list]:
+    kinds = dict(BodyKind.choices)
+    return [[r.entry.name, r.entry.region_code, kinds.get(r.entry.kind, r.entry.kind), r.year, r.due.isoformat(),
+             r.status_label, r.published.isoformat() if r.published else "", r.days_late or "",
+             r.counts.get("error", ""), r.counts.get("warning", ""), r.counts.get("notice", ""),
+             r.doc_id or "", (r.others + 1) if r.doc_id else ""] for r in rows]
+
+
+def to_csv(rows: list[Row]) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(COLUMNS)
+    w.writerows(_table(rows))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")     # BOM: Excel opens it as UTF-8
+
+
+def to_xlsx(rows: list[Row], year: int) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年度"
+    ws.append(COLUMNS)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for row in _table(rows):
+        ws.append(row)
+    ws.column_dimensions["A"].width = 36
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

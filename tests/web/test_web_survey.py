@@ -1,0 +1,271 @@
+"""汇总 and 名录 over a small corpus of two regions: the region filter reaches every panel, a
+stored report opens with its findings, reports are uploaded into the corpus from the browser,
+and the roster says who published (on time or late), with what defects, and who has not."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+
+import pytest
+
+from gk_web_support import client_for, django_env, make_user, seed, synthetic_report, world  # noqa: F401
+
+YEAR = 2025
+# (name in the report, date signed): 淮安市清江浦区 bodies' 2025 reports
+HUAIAN = [("淮安市清江浦区住房和城乡建设局", date(2026, 1, 20)),   # a department, on time
+          ("淮安市清江浦区教育局", date(2026, 2, 10)),             # a department, 10 days late
+          ("淮安市清江浦区人民政府", date(2026, 3, 5)),             # a government: due 31 March
+          ("清江浦区财政局", date(2026, 1, 10))]                    # signed without the city
+
+
+@pytest.fixture(scope="module")
+def corpus(django_env, tmp_path_factory):
+    """A corpus of its own: two Ningxia seeds (2021) and the 淮安 reports above."""
+    from django.conf import settings
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    folder = tmp_path_factory.mktemp("corpus")
+    paths = [str(seed("000")), str(seed("002"))]
+    for i, (name, signed) in enumerate(HUAIAN):
+        path = folder / f"huaian-{i}.txt"
+        path.write_text(synthetic_report(name, YEAR, signed), encoding="utf-8")
+        paths.append(str(path))
+    old = settings.CORPUS_URL
+    settings.CORPUS_URL = str(folder / "corpus.sqlite3")
+    with Store(settings.CORPUS_URL) as store:
+        summary = ingest(paths, store, workers=1)
+        assert summary.added == 6 and not summary.failed
+    yield settings.CORPUS_URL
+    settings.CORPUS_URL = old
+
+
+def _store(url):
+    from gongkai.corpus.store import Store
+
+    return Store(url)
+
+
+def _docs(url, prefix: str) -> dict[str, int]:
+    with _store(url) as store:
+        return {agency: i for i, agency in store.query(
+            "SELECT d.id, d.agency FROM documents d JOIN agencies a ON a.agency_key = d.agency_key "
+            "WHERE a.code LIKE ?", (f"{prefix}%",))}
+
+
+def _rule_counts(url, prefix: str) -> dict[str, int]:
+    with _store(url) as store:
+        return dict(store.query(
+            "SELECT f.rule, COUNT(*) FROM findings f JOIN documents d ON d.id = f.document_id "
+            "JOIN agencies a ON a.agency_key = d.agency_key WHERE a.code LIKE ? GROUP BY f.rule", (f"{prefix}%",)))
+
+
+def test_region_filter_reaches_every_panel(corpus, world):
+    c = client_for(world["supervisor"])            # supervises 320800: the page starts at 3208
+    for prefix, here, elsewhere in (("3208", "清江浦区", "红寺堡"), ("64", "红寺堡", "清江浦区")):
+        html = c.get(f"/survey/?region={prefix}" if prefix == "64" else "/survey/").content.decode()
+        assert f'value="{prefix}"' in html
+        matrix = html.split('id="matrix"')[1].split("</table>")[0]
+        assert sorted(re.findall(r"<tr><th>([^<]+)</th><td>", matrix)) == sorted(_docs(corpus, prefix))
+        rules = html.split('id="rules"')[1].split("</table>")[0]
+        shown = {r: int(n) for r, n in re.findall(r"<code>([A-Z0-9-]+)</code></td><td class=\"num\">(\d+)<", rules)}
+        assert shown == _rule_counts(corpus, prefix)
+        stats = html.split('id="stats"')[1].split("</table>")[0]
+        charts = html.split('id="charts"')[1]
+        assert here in stats + charts or prefix == "64"
+        assert elsewhere not in stats and elsewhere not in charts and elsewhere not in matrix
+        reports = sum(int(n) for n in re.findall(r"<tr><td>[^<]*</td><td>\d*</td><td class=\"num\">(\d+)<", stats))
+        assert reports == len(_docs(corpus, prefix))
+    html = c.get("/survey/?region=3208").content.decode()
+    assert "只含地区 <strong>3208（江苏省淮安市）</strong> 的报告" in html
+    # the same filter in the API
+    d = c.get("/api/corpus/stats?region=3208&level=county").json()
+    assert d["findings_by_rule"] == dict(sorted(_rule_counts(corpus, "3208").items(), key=lambda kv: (-kv[1], kv[0])))
+    assert {r["code"] for r in d["rows"]} == {"320812"} and d["counts"] == {"ok": 4}
+
+
+def test_bad_filters_are_refused_in_chinese(corpus, world):
+    c = client_for(world["supervisor"])
+    r = c.get("/survey/?level=bogus")
+    assert r.status_code == 400 and "层级“bogus”无效" in r.content.decode()
+    r = c.get("/api/corpus/stats?level=bogus")
+    assert r.status_code == 400 and r.json()["error"].startswith("层级“bogus”无效")
+    assert "层级" in r.content.decode("utf-8") and "\\u" not in r.content.decode("utf-8")    # not \u-escaped
+    r = c.get("/survey/?region=淮安")
+    assert r.status_code == 400 and "请填写行政区划代码的前几位数字" in r.content.decode()
+
+
+def test_a_stored_report_opens_with_its_findings(corpus, world):
+    c = client_for(world["clerk_a"])              # published reports: any signed-in user
+    doc = _docs(corpus, "3208")["淮安市清江浦区教育局"]
+    html = c.get("/survey/?region=3208").content.decode()
+    assert f'href="/survey/report/{doc}/"' in html
+    page = c.get(f"/survey/report/{doc}/").content.decode()
+    with _store(corpus) as store:
+        expected = store.query("SELECT rule, message FROM findings WHERE document_id = ? ORDER BY seq", (doc,))
+    assert re.findall(r'<li class="finding" data-rule="([^"]+)"', page) == [r for r, _ in expected]
+    for _, message in expected:
+        assert message.replace("“", "&ldquo;")[:10] in page or message[:10] in page
+    assert "淮安市清江浦区教育局 2025年度" in page and "<td>2026-02-10</td>" in page
+    assert 'id="cell-table3.new_received.total"' in page           # the tables, as read
+    d = c.get(f"/api/corpus/reports/{doc}").json()
+    assert [f["rule"] for f in d["findings"]] == [r for r, _ in expected]
+    assert d["report"]["agency"] == "淮安市清江浦区教育局" and d["published"] == "2026-02-10"
+    assert c.get("/survey/report/999999/").status_code == 404
+    assert c.get("/api/corpus/reports/999999").status_code == 404
+
+
+def test_compare_names_cells_in_chinese(corpus, world):
+    c = client_for(world["supervisor"])
+    docs = _docs(corpus, "3208")
+    a, b = docs["淮安市清江浦区教育局"], docs["淮安市清江浦区人民政府"]
+    with _store(corpus) as store:
+        store.execute("UPDATE documents SET report_json = replace(report_json, '\"new_received\": {\"natural_person\": 0',"
+                      " '\"new_received\": {\"natural_person\": 7') WHERE id = ?", (b,))
+    d = c.get(f"/api/corpus/compare?a={a}&b={b}").json()
+    assert {"cell": "table3.new_received.natural_person", "label": "表三“一、本年新收政府信息公开申请数量”行“自然人”列",
+            "a": 0, "b": 7} in d["cell_differences"]
+    html = c.get(f"/survey/compare?a={a}&b={b}").content.decode()
+    assert "表三“一、本年新收政府信息公开申请数量”行“自然人”列" in html
+    assert ">table3.new_received.natural_person<" not in html
+
+
+def test_supervisor_uploads_reports_into_the_corpus(corpus, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = synthetic_report("淮安市清江浦区水利局", YEAR, date(2026, 1, 28)).encode()
+    c = client_for(world["supervisor"])
+    c.get("/survey/")
+    token = c.cookies["csrftoken"].value
+    r = c.post("/survey/upload", {"file": [SimpleUploadedFile("水利局2025年报.txt", report),
+                                           SimpleUploadedFile("空.txt", b"   \n")],
+                                  "region": "3208", "csrfmiddlewaretoken": token}, follow=True)
+    html = r.content.decode()
+    assert "已导入语料库：新增 1 份，更新 0 份" in html
+    assert "空.txt：未能读取" in html
+    assert "淮安市清江浦区水利局" in html.split('id="matrix"')[1].split("</table>")[0]
+    # kept under the site's home, as its provenance says
+    with _store(corpus) as store:
+        path = store.query("SELECT path FROM documents WHERE agency = '淮安市清江浦区水利局'")[0][0]
+    assert path.endswith("水利局2025年报.txt") and "corpus-uploads" in path
+    # a clerk may not
+    clerk = client_for(world["clerk_a"])
+    clerk.get("/survey/")
+    r = clerk.post("/survey/upload", {"file": SimpleUploadedFile("x.txt", report),
+                                      "csrfmiddlewaretoken": clerk.cookies["csrftoken"].value})
+    assert r.status_code == 403
+    with _store(corpus) as store:
+        store.execute("DELETE FROM documents WHERE agency = '淮安市清江浦区水利局'")
+
+
+ROSTER = [("淮安市清江浦区住房和城乡建设局", "320812"), ("淮安市清江浦区教育局", "320812"),
+          ("淮安市清江浦区人民政府", "320812"), ("淮安市清江浦区财政局", "320812"),
+          ("淮安市清江浦区卫生健康委员会", "320812"), ("淮安市清江浦区长西街道办事处", "320812"),
+          ("同心县人民政府", "640324")]
+
+
+@pytest.fixture
+def roster(corpus, world):
+    from gongkai.web.models import RosterEntry
+
+    RosterEntry.objects.all().delete()
+    admin = client_for(world["admin"])
+    admin.get("/roster/")
+    text = "机关名称,行政区划代码\n" + "\n".join(f"{n},{c}" for n, c in ROSTER)
+    r = admin.post("/roster/import", {"text": text, "csrfmiddlewaretoken": admin.cookies["csrftoken"].value},
+                   follow=True)
+    assert "已导入名录 7 个机关（新增 7 个，更新 0 个）" in r.content.decode()
+    yield
+    RosterEntry.objects.all().delete()
+
+
+EXPECTED = [  # name, deadline, status, published, days late, errors: as of 2026-03-10
+    ("淮安市清江浦区住房和城乡建设局", "2026-01-31", "on_time", "2026-01-20", None),
+    ("淮安市清江浦区教育局", "2026-01-31", "late", "2026-02-10", 10),
+    ("淮安市清江浦区人民政府", "2026-03-31", "on_time", "2026-03-05", None),
+    ("淮安市清江浦区财政局", "2026-01-31", "on_time", "2026-01-10", None),
+    ("淮安市清江浦区卫生健康委员会", "2026-01-31", "overdue", None, None),
+    ("淮安市清江浦区长西街道办事处", "2026-03-31", "not_due", None, None),
+]
+
+
+def test_roster_says_who_published_late_or_not_at_all(roster, corpus, world):
+    c = client_for(world["supervisor"])
+    d = c.get(f"/api/roster?year={YEAR}").json()
+    assert d["region"] == "3208" and d["as_of"] == "2026-03-10"
+    got = [(b["name"], b["deadline"], b["status"], b["published"], b["days_late"]) for b in d["bodies"]]
+    assert sorted(got) == sorted(EXPECTED)                       # 同心县 is not in this supervisor's region
+    docs = _docs(corpus, "3208")
+    by_name = {b["name"]: b for b in d["bodies"]}
+    assert by_name["淮安市清江浦区财政局"]["report_id"] == docs["清江浦区财政局"]      # signed without the city
+    assert by_name["淮安市清江浦区财政局"]["report_agency"] == "清江浦区财政局"
+    with _store(corpus) as store:
+        errors = store.query("SELECT COUNT(*) FROM findings WHERE document_id = ? AND severity = 'error'",
+                             (docs["淮安市清江浦区教育局"],))[0][0]
+    assert by_name["淮安市清江浦区教育局"]["findings"]["error"] == errors
+    assert d["summary"] | {} == {**d["summary"], "total": 6, "published": 4, "on_time": 3, "late": 1,
+                                 "overdue": 1, "not_due": 1, "missing": 2}
+    html = c.get(f"/roster/?year={YEAR}").content.decode()
+    row = next(r for r in html.split("<tr ") if 'data-name="淮安市清江浦区教育局"' in r)
+    assert '<span class="mark late">逾期公开</span><br><small>晚 10 天</small>' in row
+    assert f'href="/survey/report/{docs["淮安市清江浦区教育局"]}/"' in row
+    missing = c.get(f"/roster/?year={YEAR}&status=missing").content.decode()
+    assert re.findall(r'data-name="([^"]+)"', missing) == ["淮安市清江浦区卫生健康委员会", "淮安市清江浦区长西街道办事处"]
+    assert '<span class="mark overdue">逾期未公开</span>' in missing
+    # exports: the same rows
+    r = c.get(f"/roster/export.csv?year={YEAR}")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:6] == ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态"]
+    assert sorted((r[0], r[4], r[5], r[6]) for r in rows[1:]) == sorted(
+        (n, due, {"on_time": "按期公开", "late": "逾期公开", "overdue": "逾期未公开", "not_due": "未到期，尚未公开"}[s],
+         p or "") for n, due, s, p, _ in EXPECTED)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(c.get(f"/roster/export.xlsx?year={YEAR}").content))
+    sheet = [[c.value for c in r] for r in wb.active.iter_rows()]
+    assert sheet[0] == rows[0] and len(sheet) == len(rows)
+    assert sorted(str(x[0]) for x in sheet[1:]) == sorted(r[0] for r in rows[1:])
+    # the administrator sees every region; a clerk none
+    assert len(client_for(world["admin"]).get(f"/api/roster?year={YEAR}").json()["bodies"]) == 7
+    assert client_for(world["clerk_a"]).get("/roster/").status_code == 403
+    assert client_for(world["clerk_a"]).get("/api/roster").status_code == 403
+    assert client_for(None).get("/api/roster").status_code == 401
+    assert c.get("/api/roster?region=64").status_code == 400          # outside its region
+
+
+def test_roster_entries_are_checked_and_a_bad_list_imports_nothing(roster, world):
+    from gongkai.web.models import RosterEntry
+
+    c = client_for(world["supervisor"])
+    c.get("/roster/")
+    token = c.cookies["csrftoken"].value
+    before = RosterEntry.objects.count()
+    r = c.post("/roster/import", {"text": "淮安市清江浦区审计局,320812\n某县某局,6403\n宁夏某局,640324",
+                                  "csrfmiddlewaretoken": token}, follow=True)
+    html = r.content.decode()
+    assert "名录有 2 处问题，未导入任何一行" in html
+    assert "第2行：“某县某局”的行政区划代码“6403”无效：应为6位数字，如 320812" in html
+    assert "第3行：“宁夏某局”的行政区划代码 640324 不在您监督的地区（3208）内" in html
+    assert RosterEntry.objects.count() == before
+    # an uploaded CSV in GB18030, as Excel on Chinese Windows saves it
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = "机关名称,行政区划代码,机关类型,其他名称\n淮安市清江浦区审计局,320812,部门,清江浦区审计局\n".encode("gb18030")
+    r = c.post("/roster/import", {"file": SimpleUploadedFile("名录.csv", data), "csrfmiddlewaretoken": token},
+               follow=True)
+    assert "已导入名录 1 个机关（新增 1 个，更新 0 个）" in r.content.decode()
+    entry = RosterEntry.objects.get(name="淮安市清江浦区审计局")
+    assert (entry.kind, entry.aliases, entry.region_code) == ("department", "清江浦区审计局", "320812")
+    r = c.post("/roster/add", {"name": "淮安市清江浦区审计局", "region_code": "320812", "kind": "人民政府",
+                               "csrfmiddlewaretoken": token}, follow=True)
+    assert "已更新：淮安市清江浦区审计局（320812）" in r.content.decode()
+    assert RosterEntry.objects.get(name="淮安市清江浦区审计局").kind == "government"
+    r = c.post(f"/roster/{entry.pk}/remove", {"csrfmiddlewaretoken": token}, follow=True)
+    assert "已从名录中移除：淮安市清江浦区审计局" in r.content.decode()
+    other = RosterEntry.objects.get(name="同心县人民政府")
+    assert c.post(f"/roster/{other.pk}/remove", {"csrfmiddlewaretoken": token}).status_code == 403
