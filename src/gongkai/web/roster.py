@@ -3,10 +3,10 @@ each has published (the report's 落款日期, on time or not by 条例第四十
 found in it, or that it is missing.  Reports are looked up in the corpus (``gongkai.corpus``).
 
 Matching a body to a stored report: the normalised name, or one of the other names the roster
-gives, equals the report's agency; failing that, within the body's region (division code
-prefix) one name ends with the other (``淮安市清江浦区教育局`` ~ ``清江浦区教育局``) when the
-shorter has at least ``MIN_SUFFIX`` characters.  Nothing else is guessed: an unmatched body is
-shown as missing, and the supervisor can add the name its report uses."""
+gives, equals the report's agency; failing that, both name the same body by the corpus's own
+identity (division code and the unit within it: ``淮安市清江浦区财政局`` and ``清江浦区财政局``
+are both ``320812/财政局``).  Nothing else is guessed: an unmatched body is shown as missing,
+and the supervisor can add the name its report uses."""
 
 from __future__ import annotations
 
@@ -19,9 +19,8 @@ from datetime import date
 from django.conf import settings
 
 from gongkai.errors import GongkaiError
-from gongkai.web.models import BodyKind, RosterEntry, region_prefix
+from gongkai.web.models import BodyKind, RosterEntry
 
-MIN_SUFFIX = 6
 STATUS_LABELS = {"on_time": "按期公开", "late": "逾期公开", "undated": "已公开（无落款日期）",
                  "overdue": "逾期未公开", "not_due": "未到期，尚未公开"}
 COLUMNS = ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态", "落款日期", "逾期天数",
@@ -76,35 +75,44 @@ def entries_for(region: str):
     return qs.filter(region_code__startswith=region) if region else qs
 
 
-def _keys(entry: RosterEntry) -> list[str]:
-    from gongkai.corpus.places import normalise
+def _names(entry: RosterEntry) -> list[str]:
+    return [entry.name] + [a for a in re.split(r"[\n、,，;；]+", entry.aliases or "") if a.strip()]
 
-    names = [entry.name] + [a for a in re.split(r"[\n、,，;；]+", entry.aliases or "") if a.strip()]
-    return [k for k in (normalise(n) for n in names) if k]
+
+def _identities(entry: RosterEntry) -> tuple[set[str], set[str]]:
+    """(normalised names, body identities) the entry is known by; a name the division table
+    cannot place is taken as a unit within the entry's own region."""
+    from gongkai.corpus.places import identity, normalise, place
+
+    keys, ids = set(), set()
+    for name in _names(entry):
+        p = place(name)
+        keys.add(p["agency_key"])
+        ids.add(identity(p["code"], p["unit"], p["agency_key"]) if p["code"] else
+                identity(entry.region_code, normalise(name), None))
+    return {k for k in keys if k}, {i for i in ids if i}
 
 
 def _documents(year: int) -> list[tuple]:
-    """(id, agency_key, agency, division code, published, errors, warnings, notices) of the year's reports."""
+    """(id, agency_key, agency, identity, published, errors, warnings, notices) of the year's reports."""
+    from gongkai.corpus.places import identity
     from gongkai.corpus.store import Store
 
     with Store(settings.CORPUS_URL) as store:
-        return store.query(
-            "SELECT d.id, d.agency_key, d.agency, COALESCE(a.code, ''), d.published, "
+        rows = store.query(
+            "SELECT d.id, d.agency_key, d.agency, a.code, a.unit, d.published, "
             "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error'), "
             "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'warning'), "
             "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'notice') "
             "FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
             "WHERE d.status = 'ok' AND d.year = ? ORDER BY d.id", (year,))
+    return [(i, key, agency, identity(code, unit, key), published, e, w, n)
+            for i, key, agency, code, unit, published, e, w, n in rows]
 
 
 def _match(entry: RosterEntry, docs: list[tuple]) -> list[tuple]:
-    keys = _keys(entry)
-    exact = [d for d in docs if d[1] in keys]
-    if exact:
-        return exact
-    prefix = region_prefix(entry.region_code)
-    return [d for d in docs if d[1] and d[3].startswith(prefix) and any(
-        min(len(k), len(d[1])) >= MIN_SUFFIX and (k.endswith(d[1]) or d[1].endswith(k)) for k in keys)]
+    keys, ids = _identities(entry)
+    return [d for d in docs if d[1] in keys] or [d for d in docs if d[3] in ids]
 
 
 def status_rows(region: str, year: int, today: date) -> list[Row]:
