@@ -9,16 +9,19 @@ rows kept when （七）总计 is the sum of the result rows and 一 + 二 = （
 A cell is determined when all surviving combinations agree on it.
 """
 
+import copy
 import random
 import re
 from decimal import Decimal
 from itertools import product
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gongkai.check import check_report
 from gongkai.extract import parse_bytes
+from gongkai.extract.recover import refine
 from gongkai.format import FORMAT
 from tests.writers import Flat, random_report, to_crawler
 
@@ -76,7 +79,11 @@ def _determined(ways: list[tuple], cells: list[str]) -> dict[str, object]:
     return {c: ways[0][i] for i, c in enumerate(cells) if len({w[i] for w in ways}) == 1}
 
 
-def oracle(truth, printed: dict[tuple[str, str], str]) -> dict[str, object]:
+def _small(fits: bool) -> None:
+    assert fits, "the brute force would take too long"
+
+
+def oracle(truth, printed: dict[tuple[str, str], str], guard=assume) -> dict[str, object]:
     """Every determined cell and its value, from the printed digits alone."""
     out: dict[str, object] = {}
     version = truth.format
@@ -96,7 +103,7 @@ def oracle(truth, printed: dict[tuple[str, str], str]) -> dict[str, object]:
     size = 1
     for ways in per_row.values():
         size *= len(ways)
-    assume(size <= 5_000)  # the brute force must stay small; the parser has no such limit
+    guard(size <= 5_000)  # the brute force must stay small; the parser has no such limit
     outcome = [r for r in FORMAT.table3_outcome_rows if r in rows]
     survivors = []
     for combo in product(*(per_row[r] for r in rows)):
@@ -143,3 +150,45 @@ def test_flattened_report_gives_back_every_determined_cell_and_no_other(case):
     assert got.extra_rows == [] and got.labels == []
     # Consistent by construction: no arithmetic finding, whatever was recovered.
     assert not [f for f in check_report(got) if f.rule in ("T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL")]
+
+
+# -- table 3 as a register gives it, over two years ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def register_years(tmp_path_factory):
+    """Table 3 of 2024 and 2025 from one generated register (a few hundred requests with every kind
+    of history): consistent, and 2025's 上年结转 is 2024's 结转下年度."""
+    from gongkai.register.settings import shipped_settings
+    from gongkai.register.store import Register
+    from gongkai.register.table3 import compute
+    from gongkai.workdays import load_calendar
+    from tests.register.gk_register_sample import generate
+
+    cal = load_calendar()
+    reg = Register(str(tmp_path_factory.mktemp("reg") / "r.db"), calendar=cal, settings=shipped_settings())
+    reg.import_requests(generate(400, 2024, 2, cal, reg.settings, seed=5), "生成")
+    years = {y: compute(reg.db, y).table3 for y in (2024, 2025)}
+    reg.close()
+    return years
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_register_tables_flattened_come_back_and_last_year_never_misleads(register_years, seed):
+    rng = random.Random(seed)
+    reports = {}
+    for year, t3 in register_years.items():
+        truth = random_report(random.Random(year), "2021")
+        truth.year, truth.table3 = year, copy.deepcopy(t3)
+        truth.title = f"{truth.agency}{year}年政府信息公开工作年度报告"
+        text, printed = to_crawler(truth, rng, Flat(pad=rng.choice([0.0, 0.1, 0.3])))
+        got = parse_bytes(text.encode(), f"{year}.txt")
+        expected = oracle(truth, printed, guard=_small)
+        for cell, value in truth.iter_cells():
+            assert got.value(cell) == (value if cell in expected else None), cell
+        reports[year] = (truth, got)
+    (truth, this), (_, last) = reports[2025], reports[2024]
+    open_before = sum(len(this.undecided(a)) for a in this.ambiguous)
+    refine(this, last)
+    for cell, value in truth.iter_cells():  # last year's figures fix cells, never to a wrong value
+        assert this.value(cell) in (None, value), cell
+    assert sum(len(this.undecided(a)) for a in this.ambiguous) <= open_before
