@@ -147,7 +147,7 @@ def test_zero_claims_do_not_take_reviews_for_requests():
 def test_claims_and_plans():
     narrative = read(crawler("ptzhsyqhzs-2024"))
     assert [(c.kind, c.text, c.groups) for c in narrative.claims] == [
-        ("on_time", "均在法定时限", ()), ("all_upheld", "结果为维持", ("review",))]
+        ("on_time", "均在法定时限内办理", ()), ("all_upheld", "结果为维持", ("review",))]
     plans = read(crawler("ptzhsyqjjf-2022")).plans
     assert [(p.year, p.text) for p in plans] == [(2023, "2023年，我局将针对")]
     # 将 + a noun is not a promise: "2024年，我局将政务公开工作纳入绩效考核".

@@ -13,6 +13,7 @@ from __future__ import annotations
 from gongkai._callable import make_callable
 from gongkai.check import arithmetic, compare, completeness, narrative, ocr, structure
 from gongkai.check.catalogue import SEVERITIES, rules
+from gongkai.check.register import RegisterFacts, claims_against
 from gongkai.model import Finding, Report
 
 __all__ = ["Findings", "check_report", "check_cross_year", "has_errors", "blocking", "why_blocked", "rules",
@@ -43,12 +44,16 @@ class Findings(list[Finding]):
         printer.text(str(self))
 
 
-def check_report(report: Report, previous: Report | None = None) -> Findings:
+def check_report(report: Report, previous: Report | None = None,
+                 register: RegisterFacts | None = None) -> Findings:
     """Every finding of the rules on ``report``; with ``previous`` (last year's report of the
-    same body) also the cross-year rules."""
+    same body) also the cross-year rules; with ``register`` (``check.register.register_facts``:
+    the request register the report's table 3 comes from) the text's on-time claims against it."""
     findings = Findings()
     for rule in _SINGLE:
         findings.extend(rule(report))
+    if register is not None:
+        findings.extend(claims_against(report, register))
     if previous is not None:
         findings.extend(check_cross_year(report, previous))
     return ocr.qualify(report, findings)

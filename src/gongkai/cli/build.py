@@ -37,6 +37,9 @@ def add_parser(sub) -> None:
     b.add_argument("--to", required=True, choices=tuple(FORMS), help="输出格式")
     b.add_argument("-o", "--output", metavar="输出文件", help="输出路径（默认与源文件同名、换扩展名）")
     b.add_argument("--previous", metavar="上年报告", help="上年度报告，用于跨年检查（上年结转等）")
+    b.add_argument("--register", action="store_true",
+                   help="表三取自依申请公开台账时：把正文“均在法定期限内答复”等说法与台账核对")
+    b.add_argument("--db", metavar="URL", help="与 --register 一起用：台账数据库（默认为本机的台账）")
     b.add_argument("--force", action="store_true", help="即使检查发现错误、空白单元格或【待办】提示文字也生成")
     b.add_argument("--overwrite", action="store_true", help="替换已存在的输出文件")
     b.set_defaults(handler=run_build)
@@ -99,6 +102,19 @@ def run_new(args) -> int:
     return 0
 
 
+def register_for(report, args):
+    """The register's facts for ``--register [--db URL]`` (None without --register)."""
+    if args.db and not args.register:
+        raise GongkaiError("--db 只能与 --register 一起使用。")
+    if not args.register:
+        return None
+    if report.year is None:
+        raise GongkaiError("报告没有年度，无法与台账核对。")
+    from gongkai.check.register import register_facts
+
+    return register_facts(args.db, report.year)
+
+
 def run_build(args) -> int:
     from gongkai.check import check_report, why_blocked
     from gongkai.load import load, load_source
@@ -106,7 +122,7 @@ def run_build(args) -> int:
     source = load_source(args.source)
     report = source.report
     previous = load(args.previous) if args.previous else None
-    findings = check_report(report, previous)
+    findings = check_report(report, previous, register=register_for(report, args))
     for f in findings:
         level = {"error": "错误", "warning": "警告"}.get(f.severity, "提示")
         print(f"gongkai：{level}［{f.rule}］{f.message}", file=sys.stderr)

@@ -20,6 +20,9 @@ def add_parser(sub) -> None:
                                    "逐条列出问题、级别和位置。有“错误”级问题或有文件无法读取时退出码为 1。")
     p.add_argument("paths", nargs="+", metavar="文件或目录")
     p.add_argument("--previous", metavar="上年报告", help="上一年度的报告，用于结转、现行有效件数和雷同检查")
+    p.add_argument("--register", action="store_true",
+                   help="表三取自依申请公开台账时：把正文“均在法定期限内答复”等说法与台账核对")
+    p.add_argument("--db", metavar="URL", help="与 --register 一起用：台账数据库（默认为本机的台账）")
     p.add_argument("--json", action="store_true", help="输出附带检查结果的报告 JSON（多个文件时为 JSON Lines）")
     p.add_argument("--html", metavar="输出", help="写出独立的 HTML 检查页面；多个文件时为目录，每份报告一页")
     p.set_defaults(handler=run)
@@ -27,10 +30,13 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from gongkai.check import check_report, has_errors
+    from gongkai.cli.build import register_for
     from gongkai.extract.recover import refine
     from gongkai.inputs import expand
     from gongkai.load import load_all
 
+    if args.db and not args.register:
+        raise GongkaiError("--db 只能与 --register 一起使用。")
     files = list(expand(args.paths))
     if not files:
         raise GongkaiError("没有找到可读取的报告文件。", " ".join(args.paths))
@@ -67,7 +73,7 @@ def run(args) -> int:
                   f"不是 {report.year - 1} 年；跨年度比较的结果仅供参考。", file=sys.stderr)
         if previous is not None:
             refine(report, previous)  # digits run together that last year's figures cut one way
-        findings = check_report(report, previous)
+        findings = check_report(report, previous, register=register_for(report, args))
         errors += has_errors(findings)
         if args.json:
             report.findings = findings
