@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the report generator lives in tests/synth.py
 
 _CHILD = r"""
 import json, os, resource, sys, threading, time
@@ -93,7 +94,7 @@ def make_inputs(directory: Path, form: str, n: int, seed: int, workers: int) -> 
             src = pdfs[i % len(pdfs)]
             (directory / f"{i:05d}.pdf").write_bytes(src.read_bytes() + f"\n% copy {i}\n".encode())
         return n
-    from gongkai.corpus.synth import draw, write_reports
+    from tests.synth import draw, write_reports
 
     rng = random.Random(seed)
     forms = ("txt", "html", "md", "docx", "pdf") if form == "mixed" else (form,)
@@ -104,7 +105,7 @@ def make_inputs(directory: Path, form: str, n: int, seed: int, workers: int) -> 
 def bench_generation(tmp: Path, n: int) -> tuple[float, float]:
     """(ms per DOCX rendered by gongkai, LibreOffice DOCX->PDF conversions per second) for ``n``
     generated reports, in one process, one LibreOffice start per batch as the generator does."""
-    from gongkai.corpus.synth import PDF_BATCH, convert_batch, draw, to_report
+    from tests.synth import PDF_BATCH, convert_batch, draw, to_report
     from gongkai.render.docx import render_docx
 
     src = tmp / "gen-docx"
@@ -194,7 +195,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp_name:
         tmp = Path(tmp_name)
         if args.gen_n:
-            from gongkai.corpus.synth import PDF_BATCH
+            from tests.synth import PDF_BATCH
 
             docx_ms, lo_rate = bench_generation(tmp, args.gen_n)
             print(f"generation of {args.gen_n} reports: DOCX {docx_ms:.0f} ms/file (one process), "

@@ -3,7 +3,7 @@ and, with ``--pdf N``, LibreOffice's DOCX -> PDF rate for N files in one start.
 
     python bench/render.py [--seconds 2] [--pdf 50]
 
-The reports are generated ones (``gongkai.corpus.synth``), both format versions, full tables.
+The reports are generated ones (``tests/synth.py``), both format versions, full tables.
 """
 
 from __future__ import annotations
@@ -11,14 +11,17 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from gongkai.corpus.synth import draw, to_report
-from gongkai.render.docx import render_docx
-from gongkai.render.html import render_html
-from gongkai.render.markdown import render_markdown
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the report generator lives in tests/synth.py
+
+from gongkai.render.docx import render_docx  # noqa: E402
+from gongkai.render.html import render_html  # noqa: E402
+from gongkai.render.markdown import render_markdown  # noqa: E402
+from tests.synth import draw, to_report  # noqa: E402
 
 
 def rate(render, reports, seconds: float) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from gongkai.corpus.synth import _SENTENCES, Synthetic, draw, render, write_reports
+from tests.synth import _SENTENCES, Synthetic, draw, render, write_reports
 from gongkai.format import FORMAT
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from gongkai.corpus.compare import MIN_PASSAGE, Side, compare
 from gongkai.render.compare import compare_html as to_html
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.store import Store
-from gongkai.corpus.synth import draw, render
+from tests.synth import draw, render
 from gongkai.format import FORMAT
 
 AGENCY = "吴忠市红寺堡区红寺堡镇人民政府"

@@ -12,7 +12,7 @@ from gk_corpus_helpers import SEEDS, generate
 from gongkai.cli import main
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.store import Store
-from gongkai.corpus.synth import draw, to_text
+from tests.synth import draw, to_text
 
 
 def test_ingest_on_a_local_dask_cluster(tmp_path, capsys):

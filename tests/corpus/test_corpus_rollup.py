@@ -7,7 +7,7 @@ import random
 
 from gongkai.cli import main
 from gongkai.corpus.rollup import rollup
-from gongkai.corpus.synth import Synthetic, draw, render
+from tests.synth import Synthetic, draw, render
 from gongkai.extract import parse_file
 
 COUNTY = "吴忠市同心县"

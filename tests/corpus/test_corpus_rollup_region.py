@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from gongkai.cli import main
-from gongkai.corpus.synth import Synthetic, draw, render
+from tests.synth import Synthetic, draw, render
 
 COUNTY = "吴忠市同心县"  # 640324
 PARTS = ["豫海镇人民政府", "河西镇人民政府", "丁塘镇人民政府", "教育局"]

@@ -12,7 +12,7 @@ from gongkai.cli import main
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.stats import compute
 from gongkai.corpus.store import Store
-from gongkai.corpus.synth import draw, render
+from tests.synth import draw, render
 
 BODIES = {  # agency -> city it belongs to
     "吴忠市利通区金积镇人民政府": "吴忠市",

@@ -11,7 +11,7 @@ import time
 
 from gk_corpus_helpers import generate
 
-from gongkai.corpus.synth import convert_batch, draw, to_report
+from tests.synth import convert_batch, draw, to_report
 from gongkai.extract import parse_file
 from gongkai.render.docx import render_docx
 

@@ -17,7 +17,7 @@ from gk_corpus_helpers import PDFS, SEEDS, generate
 
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.store import Store
-from gongkai.corpus.synth import FORMS
+from tests.synth import FORMS
 
 N = 10_000
 

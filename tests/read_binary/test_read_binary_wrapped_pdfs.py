@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.corpus.synth import draw
+from tests.synth import draw
 from gongkai.extract import parse_file
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -1,4 +1,4 @@
-"""Generated reports for tests and benchmarks: random but internally consistent data.
+"""Generated reports for tests and benchmarks (``bench/``): random but internally consistent data.
 
 Every generated report satisfies the format's identities (row totals, 一+二 = 三(七)+四,
 table 4 totals), so a correct parser reads back exactly the numbers that were drawn.  The
