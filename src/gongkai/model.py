@@ -131,8 +131,9 @@ class CellInfo:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "CellInfo":
-        return cls(d.get("raw", ""), Where.parse(d.get("where")), bool(d.get("inferred")), d.get("confidence"),
-                   tuple(d.get("basis", ())))
+        conf = d.get("confidence")  # a Decimal when read with parse_float=Decimal: kept a float
+        return cls(d.get("raw", ""), Where.parse(d.get("where")), bool(d.get("inferred")),
+                   None if conf is None else float(conf), tuple(d.get("basis", ())))
 
 
 # What can fix the cells of digits printed without separators (``CellInfo.basis``), in Chinese.

@@ -4,6 +4,7 @@ columns, Chinese help), and what it writes for a program (files, JSON Lines, sum
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
@@ -209,3 +210,30 @@ def test_new_takes_the_body_type_from_the_name(tmp_path, agency, body_type):
     assert f"机关类型按名称判断为“{body_type}”" in p.stdout
     p = gongkai("new", "--agency", agency, "--year", "2025", "-o", out, "--force", "--body-type", "其他")
     assert 'body_type: "其他"' in out.read_text(encoding="utf-8") and "按名称判断" not in p.stdout
+
+
+def test_export_keeps_ocr_confidence_and_counts_as_integers(tmp_path):
+    import csv as csv_module
+
+    from gongkai.load import load
+
+    report = load(str(seed("003")))
+    for info in report.cells.values():
+        info.confidence = 0.97
+    report.cells["table3.granted.total"].confidence = 0.61
+    scan = tmp_path / "scan.json"
+    scan.write_text(report.to_json(), encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert gongkai("ingest", scan, "--db", db, "-q").returncode == 0
+    p = gongkai("export", "--db", db, "--to", "csv", "-o", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    assert f"语料库 {db}" in p.stderr
+    with open(tmp_path / "out" / "cells.csv", encoding="utf-8-sig") as f:
+        rows = {r["cell_id"]: r for r in csv_module.DictReader(f)}
+    assert rows["table3.granted.total"]["confidence"] == "0.61"
+    assert (rows["table3.granted.total"]["value"], rows["table3.granted.total"]["amount"]) == ("12", "")
+    assert (rows["table2.art20_8.admin_fees.amount"]["value"],
+            rows["table2.art20_8.admin_fees.amount"]["amount"]) == ("", "1340.5117")
+    p = gongkai("parse", "--csv", scan)
+    line = next(r for r in csv_module.DictReader(io.StringIO(p.stdout)) if r["cell"] == "table3.granted.total")
+    assert line["confidence"] == "0.6100"

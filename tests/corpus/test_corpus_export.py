@@ -56,7 +56,8 @@ def test_parquet_types_and_row_counts(corpus, capsys):
                              ).fetchall())
     assert types == {"report_id": "BIGINT", "sha256": "VARCHAR", "agency": "VARCHAR", "year": "INTEGER",
                      "cell_id": "VARCHAR", "table_id": "VARCHAR", "row_id": "VARCHAR", "column_id": "VARCHAR",
-                     "value": "DOUBLE", "raw": "VARCHAR", "where": "VARCHAR", "inferred": "BOOLEAN"}
+                     "label": "VARCHAR", "value": "BIGINT", "amount": "DOUBLE", "raw": "VARCHAR",
+                     "where": "VARCHAR", "inferred": "BOOLEAN", "confidence": "DOUBLE"}  # counts are integers
     wide = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{out}/reports.parquet')"
                             ).fetchall())
     assert wide["year"] == "INTEGER" and wide["published"] == "DATE" and wide["checked"] == "BOOLEAN"
@@ -65,9 +66,14 @@ def test_parquet_types_and_row_counts(corpus, capsys):
     assert len(wide) == 21 + len(cell_columns())
     # Values come back exactly, blanks as null.
     name, s = sorted(truth.items())[0]
-    got = dict(con.execute(f"SELECT c.cell_id, c.value FROM '{out}/cells.parquet' c JOIN '{out}/reports.parquet' r"
-                           f" ON r.report_id = c.report_id WHERE r.name = ?", [name]).fetchall())
-    assert got == {k: float(v) for k, v in s.cells.items()}
+    got = {cell: (amount if cell.endswith(".amount") else value) for cell, value, amount in con.execute(
+        f"SELECT c.cell_id, c.value, c.amount FROM '{out}/cells.parquet' c"
+        f" JOIN '{out}/reports.parquet' r ON r.report_id = c.report_id WHERE r.name = ?", [name]).fetchall()}
+    assert got == {k: (float(v) if k.endswith(".amount") else v) for k, v in s.cells.items()}
+    assert all(type(v) is int for k, v in got.items() if not k.endswith(".amount"))
+    labels = dict(con.execute(f"SELECT cell_id, label FROM '{out}/cells.parquet' WHERE cell_id IN"
+                              " ('table3.granted.total', 'table4.review.total') LIMIT 2").fetchall())
+    assert labels == {"table3.granted.total": "表三“（一）予以公开”行“总计”列", "table4.review.total": "表四“行政复议—总计”"}
     for seed_name, cell_id in blanks:
         row = con.execute(f"SELECT c.value FROM '{out}/cells.parquet' c JOIN '{out}/reports.parquet' r"
                           f" ON r.report_id = c.report_id WHERE r.name = ? AND c.cell_id = ?",
@@ -124,7 +130,10 @@ def test_csv_loads_in_pandas_and_duckdb(corpus):
         assert duckdb.sql(f"SELECT COUNT(*) FROM read_csv('{out}/{table}.csv')").fetchall() == [(n,)]
     cells = pd.read_csv(out / "cells.csv", encoding="utf-8-sig", dtype={"raw": "string"})
     assert list(cells.columns)[:5] == ["report_id", "sha256", "agency", "year", "cell_id"]
-    assert cells["value"].dtype == "float64" and cells["year"].dtype == "int64"
+    assert cells["year"].dtype == "int64"
+    counts_only = cells[~cells["cell_id"].str.endswith(".amount")].dropna(subset=["value"])
+    assert (counts_only["value"] == counts_only["value"].round()).all()  # integers in the CSV text
+    assert not any("." in str(v) for v in pd.read_csv(out / "cells.csv", encoding="utf-8-sig", dtype=str)["value"].dropna())
     assert cells["inferred"].dtype == "bool"
     reports = pd.read_csv(out / "reports.csv", encoding="utf-8-sig")
     assert sorted(n for n in reports["name"] if n.startswith("gen")) == sorted(truth)
@@ -146,7 +155,7 @@ def test_xlsx_sheets_and_rows(corpus):
         assert sum(1 for _ in wb[sheet].iter_rows(values_only=True)) == counts[table] + 1
     header = [c.value for c in next(wb["单元格"].iter_rows(max_row=1))]
     assert header == ["report_id", "sha256", "agency", "year", "cell_id", "table_id", "row_id", "column_id",
-                      "value", "raw", "where", "inferred"]
+                      "label", "value", "amount", "raw", "where", "inferred", "confidence"]
     wb.close()
 
 

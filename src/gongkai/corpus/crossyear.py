@@ -83,7 +83,7 @@ def _rewrite(store: Store, doc_id: int, report: Report) -> None:
         store.execute("UPDATE documents SET report_json = ? WHERE id = ?",
                       (json.dumps(report.to_dict(), ensure_ascii=False), doc_id))
         store.execute("DELETE FROM cells WHERE document_id = ?", (doc_id,))
-        store.insert_rows("cells", ("document_id", "cell_id", "value", "raw", "place", "inferred"),
+        store.insert_rows("cells", ("document_id", "cell_id", "value", "raw", "place", "inferred", "confidence"),
                           [(doc_id, *c) for c in cell_rows(report)])
         store.execute("DELETE FROM findings WHERE document_id = ? AND previous_id IS NULL", (doc_id,))
         store.insert_rows("findings", ("document_id", "seq", "rule", "severity", "cells", "message", "place"),

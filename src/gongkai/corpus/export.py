@@ -2,7 +2,8 @@
 
 Five tables (columns documented in docs/dataset.md):
   reports   one row per parsed report: provenance, placement, and one column per cell id;
-  cells     the long table: report × cell id → value, raw text, where it stood, inferred;
+  cells     the long table: report × cell id → its Chinese label, value (counts as integers,
+            amounts in 万元 in their own column), raw text, where it stood, inferred, OCR confidence;
   figures   the figures the narrative states: sentence, value, unit, what it counts;
   findings  the checker's findings (cross-year ones name the last-year report compared with);
   failures  files that could not be read, with the reason.
@@ -22,6 +23,7 @@ from typing import Iterator
 
 from gongkai.errors import GongkaiError, MissingDependency
 from gongkai.format import FORMAT, VERSIONS
+from gongkai.format.names import cell_label
 
 XLSX_MAX_ROWS = 1_048_575  # one header row
 
@@ -36,7 +38,8 @@ _REPORT_META = [
 _CELL_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
     ("cell_id", "VARCHAR"), ("table_id", "VARCHAR"), ("row_id", "VARCHAR"), ("column_id", "VARCHAR"),
-    ("value", "DOUBLE"), ("raw", "VARCHAR"), ("where", "VARCHAR"), ("inferred", "BOOLEAN"),
+    ("label", "VARCHAR"), ("value", "BIGINT"), ("amount", "DOUBLE"), ("raw", "VARCHAR"), ("where", "VARCHAR"),
+    ("inferred", "BOOLEAN"), ("confidence", "DOUBLE"),
 ]
 _FIGURE_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
@@ -83,6 +86,14 @@ def _num(v):
     return v
 
 
+def _count(v):
+    return None if v is None else int(v)
+
+
+def _amount(v):
+    return None if v is None else float(v)
+
+
 def _report_rows(store, cell_ids: list[str]) -> Iterator[list]:
     docs = store.query(
         "SELECT d.id, d.sha256, d.name, d.path, d.form, d.agency, d.agency_key, d.year, d.format, d.published,"
@@ -110,13 +121,18 @@ def _report_rows(store, cell_ids: list[str]) -> Iterator[list]:
 
 
 def _cell_rows(store) -> Iterator[list]:
-    sql = ("SELECT d.id, d.sha256, d.agency, d.year, c.cell_id, c.value, c.raw, c.place, c.inferred"
+    sql = ("SELECT d.id, d.sha256, d.agency, d.year, c.cell_id, c.value, c.raw, c.place, c.inferred, c.confidence,"
+           " d.format"
            " FROM cells c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ok'"
            " ORDER BY d.id, c.cell_id")
-    for doc_id, sha, agency, year, cell_id, value, raw, place, inferred in store.iterate(sql):
+    amounts = {c for c, kind in cell_columns() if kind == "DOUBLE"}
+    for doc_id, sha, agency, year, cell_id, value, raw, place, inferred, confidence, version in store.iterate(sql):
         table, rest = cell_id.split(".", 1)
         row, column = rest.rsplit(".", 1)
-        yield [doc_id, sha, agency, year, cell_id, table, row, column, _num(value), raw, place, bool(inferred)]
+        # A count is an integer; an amount (万元) has its own column, so each column has one type.
+        count, amount = (None, _amount(value)) if cell_id in amounts else (_count(value), None)
+        yield [doc_id, sha, agency, year, cell_id, table, row, column, cell_label(cell_id, version), count, amount,
+               raw, place, bool(inferred), None if confidence is None else round(float(confidence), 4)]
 
 
 def _figure_rows(store) -> Iterator[list]:

@@ -25,7 +25,8 @@ sqlite3.register_adapter(Decimal, str)
 # Columns added after the first corpora were made; an older corpus gets them when opened.
 # previous_id: the last-year report the cross-year rules compared with (documents: the one last
 # compared, NULL when not yet compared; findings: NULL for the report's own checks).
-_ADDED_COLUMNS = (("documents", "previous_id", "BIGINT"), ("findings", "previous_id", "BIGINT"))
+_ADDED_COLUMNS = (("documents", "previous_id", "BIGINT"), ("findings", "previous_id", "BIGINT"),
+                  ("cells", "confidence", "REAL"))  # OCR confidence; NULL for text not read by OCR
 
 
 FIGURE_COLUMNS = ("seq", "section", "sentence", "text", "value", "unit", "counts", "cells", "approx", "from_words",
@@ -116,7 +117,7 @@ class Store(Database):
                 self.execute("DELETE FROM findings WHERE previous_id = ?", (doc_id,))
                 self.execute("UPDATE documents SET previous_id = NULL WHERE id = ? OR previous_id = ?",
                              (doc_id, doc_id))
-            self.insert_rows("cells", ("document_id", "cell_id", "value", "raw", "place", "inferred"),
+            self.insert_rows("cells", ("document_id", "cell_id", "value", "raw", "place", "inferred", "confidence"),
                              [(doc_id, *c) for c in result.get("cells", ())])
             self.insert_rows("findings", ("document_id", "seq", "rule", "severity", "cells", "message", "place"),
                              [(doc_id, i, f["rule"], f["severity"], ";".join(f.get("cells", ())), f["message"],

@@ -68,12 +68,13 @@ def _safe_form(input_form, data: bytes, name: str) -> str | None:
 
 
 def cell_rows(report) -> list[tuple]:
-    """(cell id, value, raw, place, inferred) of every cell, as the store keeps them."""
+    """(cell id, value, raw, place, inferred, OCR confidence) of every cell, as the store keeps them."""
     rows = []
     for cell_id, value in report.iter_cells():
         info = report.cells.get(cell_id)
         rows.append((cell_id, value, info.raw if info and info.raw != "" else None,
-                     str(info.where) if info and info.where else None, 1 if info and info.inferred else 0))
+                     str(info.where) if info and info.where else None, 1 if info and info.inferred else 0,
+                     info.confidence if info else None))
     return rows
 
 
