@@ -210,6 +210,7 @@ def test_no_request_claim_on_seed_000_against_a_table_with_requests(seed):
 
 def test_breakdowns_that_exceed_their_whole_in_the_seeds(seed):
     [found] = [f for f in text_findings(seed("000")) if f.rule == "TEXT-SUM"]
+    assert found.where == "第一部分（第7行起）"  # the sentence's section, from its heading's line
     assert found.message == ("正文称“在区政府门户网站发布信息共 369 条”，其后所列分项 6+308+15+36+1+4+2 = 372条，"
                              "多于总数 369条。请核对总数与各分项。")
     [found] = [f for f in text_findings(seed("001")) if f.rule == "TEXT-SUM"]
@@ -281,6 +282,7 @@ def test_improvements_promised_for_the_year_reported_on():
     assert [f for f in text_findings(report) if f.rule == "TEXT-PLAN"] == []
     replace(report, 5, "2025年我们将切实抓好以下工作", "2024年我们将切实抓好以下工作")
     [found] = [f for f in text_findings(report) if f.rule == "TEXT-PLAN"]
+    assert found.where == "第五部分（第4页 第2行起）"
     assert found.message == ("这是 2024 年度的报告，而正文写“2024年我们将切实”，是对已经过去的 2024 年的打算，"
                              "可能照抄了上年报告。请改为 2025 年的改进措施。")
 

@@ -76,6 +76,12 @@ def _years_as_words(text: str, year: int) -> str:
 
 def copied_figures(report: Report, previous: Report) -> Iterator[Finding]:
     """Sentences with figures that stand in last year's report too, with the same figures."""
+    from gongkai.check.figures import placed
+
+    yield from placed(report, _copied_figures(report, previous))
+
+
+def _copied_figures(report: Report, previous: Report) -> Iterator[Finding]:
     if report.year is None or previous.year is None:
         return
     old = narrative_of(previous).sentences

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from gongkai.check.catalogue import cell_zh, finding, rules
+from gongkai.check.catalogue import cell_zh, cn_number, finding, rules
 from gongkai.check.shape import version
 from gongkai.extract.narrative import Found, Metric, Narrative, clause_start, counts_name, narrative_of, phrasings
 from gongkai.format import FORMAT
@@ -321,15 +321,31 @@ def _plan_findings(report: Report, narrative: Narrative) -> Iterator[Finding]:
                       year=report.year, next=report.year + 1)
 
 
+def placed(report: Report, findings) -> Iterator[Finding]:
+    """Findings about a sentence that have no place of their own get the sentence's part of the
+    report: "第一部分（第12行起）" (the section's heading line, page …)."""
+    sections = {}
+    for sentence in narrative_of(report).sentences:
+        sections.setdefault(sentence.text, sentence.section)
+    for f in findings:
+        if f.where is None and f.quote in sections:
+            no = sections[f.quote]
+            section = report.section(no) if no else None
+            name = f"第{cn_number(no)}部分" if no else "引言"
+            start = section.where.zh() if section is not None and section.where is not None else ""
+            f.where = f"{name}（{start}起）" if start else name
+        yield f
+
+
 def text_figures(report: Report) -> Iterator[Finding]:
     narrative = narrative_of(report)
     table, flagged = _table_findings(report, narrative)
-    yield from table
-    yield from _claim_findings(report, narrative)
-    yield from _sum_findings(report, narrative, flagged)
-    yield from _percent_findings(report, narrative, flagged)
-    yield from _year_findings(report, narrative)
-    yield from _plan_findings(report, narrative)
+    yield from placed(report, table)
+    yield from placed(report, _claim_findings(report, narrative))
+    yield from placed(report, _sum_findings(report, narrative, flagged))
+    yield from placed(report, _percent_findings(report, narrative, flagged))
+    yield from placed(report, _year_findings(report, narrative))
+    yield from placed(report, _plan_findings(report, narrative))
 
 
 RULES = (text_figures,)

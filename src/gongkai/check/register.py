@@ -56,6 +56,12 @@ def register_facts(url: str | None, year: int) -> RegisterFacts:
 
 def claims_against(report: Report, facts: RegisterFacts) -> Iterator[Finding]:
     """TEXT-CLAIM: "均在法定期限内答复" and the like, against the register's late requests."""
+    from gongkai.check.figures import placed
+
+    yield from placed(report, _claims(report, facts))
+
+
+def _claims(report: Report, facts: RegisterFacts) -> Iterator[Finding]:
     if not facts.late or report.year != facts.year:
         return
     narrative = narrative_of(report)
