@@ -163,7 +163,7 @@ class Ambiguity:
     raw: str
     where: Where | None = None
     candidates: list[list[str]] = field(default_factory=list)
-    reason: str = "ambiguous"  # ambiguous | no-split | too-many
+    reason: str = "ambiguous"  # ambiguous | no-split | too-many | blanks
 
     def open_cells(self) -> list[str]:
         """The cells the candidates do not agree on (all of them when there are none)."""

@@ -225,3 +225,14 @@ def test_last_years_carried_forward_cuts_this_years_carried_over():
     assert this.cells["table3.carried_over.natural_person"].basis == ("row-total", "carry-over", "identity")
     assert this.cells["table3.carried_forward.natural_person"].basis == ("row-total", "carry-over", "identity")
     assert [a.row for a in this.ambiguous if this.undecided(a)] == ["art20_1.normative_docs"]
+
+
+def test_blank_marks_are_cells_of_their_own():
+    # "3 / 0 0 0 0 3": seven tokens, seven cells — 商业企业 printed "/", a blank, not a 0.
+    r = parse(variant("ptzhsyqjtj-2021", ("（一）予以公开3000003", "（一）予以公开3 / 0 0 0 0 3")))
+    assert r.table3["granted"] == dict(zip(COLS, [3, None, 0, 0, 0, 0, 3]))
+    assert r.cells["table3.granted.commercial"].raw == "/"
+    # "30/00003": a blank mark inside digits still to be cut — which cell is blank cannot be known.
+    r = parse(variant("ptzhsyqjtj-2021", ("（一）予以公开3000003", "（一）予以公开30/00003")))
+    assert r.table3["granted"] == dict.fromkeys(COLS)
+    assert [(a.row, a.reason) for a in r.ambiguous] == [("granted", "blanks")]

@@ -46,6 +46,7 @@ class Ways:
     forced: tuple[str, ...] | None = None               # the one cut the count of digits leaves
     plain: tuple[tuple[str, ...], ...] | None = ()      # every cut, sums aside (None: too many)
     local: tuple[tuple[str, ...], ...] | None = ()      # cuts whose own groups add up (None: too many)
+    blanks: bool = False                                # blank marks ("/") among digits that must be cut
 
 
 @dataclass
@@ -85,7 +86,15 @@ def _tokenise(text: str) -> tuple[str, tuple[int, ...], tuple[tuple[int, str], .
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch.isdigit() or ch in ".+-" or ch in _BLANKS:
+        if ch in _BLANKS:  # a blank mark stands for one cell on its own: "0/0" is 0 | / | 0
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                at.append(-1)
+            chars += [ch, " "]
+            at += [i, -1]
+            i += 1
+            continue
+        if ch.isdigit() or ch in ".+-":
             chars.append(ch)
             at.append(i)
             i += 1
@@ -133,7 +142,7 @@ def row_cuts(text: str, layout: split.Layout) -> Ways:
     if not text:
         return Ways()
     if any(ch in _BLANKS for ch in text):  # a blank mark ("/") is one cell: only a cut by tokens is sure
-        return Ways(forced=tuple(text.split())) if split.tokens(text) == width else Ways()
+        return Ways(forced=tuple(text.split())) if split.tokens(text) == width else Ways(blanks=True)
     if split.forced_by_count(text, width):
         digits = text.replace(" ", "")
         if len(digits) == width and digits.isdigit():  # one digit a cell
@@ -345,8 +354,8 @@ def _write_unsplit(report: Report, row: _Row) -> None:
         report.set_value(cell, None, CellInfo(raw, row.run.where))
     if not row.text:
         return  # nothing printed: blank cells
-    amb = Ambiguity(row.table, row.row, list(row.cells), raw, row.run.where, [],
-                    "too-many" if row.local is None else "no-split")
+    reason = "too-many" if row.local is None else "blanks" if row.ways.blanks else "no-split"
+    amb = Ambiguity(row.table, row.row, list(row.cells), raw, row.run.where, [], reason)
     report.ambiguous.append(amb)
     report.notes.append(ambiguity_note(amb, row.version))
 
@@ -373,6 +382,8 @@ def ambiguity_note(amb: Ambiguity, version: str | None = None) -> str:
                 f"（{ways_zh(amb.candidates)}），拆法不一致的单元格留空。")
     if amb.reason == "too-many":
         return f"{where}：{name}的数字印作“{amb.raw}”，中间没有分隔，可能的拆法过多，保留原样，相关单元格留空。"
+    if amb.reason == "blanks":
+        return f"{where}：{name}印作“{amb.raw}”，空白标记夹在连写的数字中间，无法确定各数所在的单元格，相关单元格留空。"
     return (f"{where}：{name}的数字印作“{amb.raw}”，无法拆成 {len(amb.cells)} 个符合本行合计的数"
             "（报告自身的合计有误），保留原样，相关单元格留空。")
 

@@ -361,18 +361,24 @@ def _version_keys() -> dict[str, tuple[str, ...]]:
     return {v: tuple(L.squeeze(m) for m in ms) for v, ms in FORMAT.table2_version_markers.items()}
 
 
-def _table2(body: _Body, start: int, stop: int) -> tuple[RunTable, int, int] | None:
-    for anchor in _T2_ANCHOR.finditer(body.norm, start, stop):
-        rows = _read_rows(body, anchor.start(), stop, "table2")
+def _rows_from_anchor(body: _Body, anchor: re.Pattern, start: int, stop: int, table: str) -> tuple[_Rows, int] | None:
+    """The rows read from the first occurrence of ``anchor`` after which any row is found."""
+    for m in anchor.finditer(body.norm, start, stop):
+        rows = _read_rows(body, m.start(), stop, table)
         if rows.runs:
-            break
-    else:
+            return rows, m.start()
+    return None
+
+
+def _table2(body: _Body, start: int, stop: int) -> tuple[RunTable, int, int] | None:
+    found = _rows_from_anchor(body, _T2_ANCHOR, start, stop, "table2")
+    if found is None:
         return None
+    rows, at = found
     headers = [(text[:label_at], offset) for offset, text, label_at in rows.texts]
     votes = {v: sum(L.squeeze(h).count(k) for h, _ in headers for k in keys) for v, keys in _version_keys().items()}
     version = None if votes["2021"] == votes["2019"] else max(votes, key=lambda v: votes[v])
     variants: list[tuple[str, str, Where | None]] = []
-    group = None
     for (header, offset), run in zip(headers, rows.runs):
         m = None
         for m in _GROUP_LABEL.finditer(header):
@@ -384,26 +390,22 @@ def _table2(body: _Body, start: int, stop: int) -> tuple[RunTable, int, int] | N
             columns = tuple(c.label for c in FORMAT.table2_group(version, group).columns) \
                 if any(g.id == group for g in FORMAT.table2[version]) else ()
             variants += [(p, o, body.where(offset)) for p, o in _align(heads, columns)]
-    table = RunTable("table2", rows.runs, body.where(anchor.start()), version, variants, rows.extra)
-    return table, anchor.start(), rows.end
+    return RunTable("table2", rows.runs, body.where(at), version, variants, rows.extra), at, rows.end
 
 
 _T3_HEADERS = ("自然人", "法人或其他组织", "总计", *(c.label for c in FORMAT.table3_columns[1:6]))
 
 
 def _table3(body: _Body, start: int, stop: int) -> tuple[RunTable, int, int] | None:
-    for anchor in _T3_ANCHOR.finditer(body.norm, start, stop):
-        rows = _read_rows(body, anchor.start(), stop, "table3")
-        if rows.runs:
-            break
-    else:
+    found = _rows_from_anchor(body, _T3_ANCHOR, start, stop, "table3")
+    if found is None:
         return None
+    rows, at = found
     variants: list[tuple[str, str, Where | None]] = []
     if rows.texts and rows.runs[0].row == "new_received":
         offset, text, label_at = rows.texts[0]
         variants = [(p, o, body.where(offset)) for p, o in _align(text[:label_at], _T3_HEADERS)]
-    table = RunTable("table3", rows.runs, body.where(anchor.start()), None, variants, rows.extra)
-    return table, anchor.start(), rows.end
+    return RunTable("table3", rows.runs, body.where(at), None, variants, rows.extra), at, rows.end
 
 
 @lru_cache(maxsize=1)
