@@ -113,9 +113,8 @@ class _Body:
 @dataclass
 class _Heading:
     no: int
-    start: int
-    end: int
-    title: str
+    start: int  # of its numeral
+    end: int    # after its title
 
 
 @lru_cache(maxsize=8)
@@ -181,7 +180,7 @@ def _headings(norm: str, start: int, end: int) -> list[_Heading]:
         for m in pattern.finditer(norm, pos, end):
             title_end = _title_at(norm, m.end(), no)
             if title_end is not None:
-                found.append(_Heading(no, m.start(), title_end, ""))
+                found.append(_Heading(no, m.start(), title_end))
                 pos = title_end
                 break
     return found
