@@ -99,8 +99,11 @@ def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
 def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    from gongkai.read.limits import checked_package
+
+    package = checked_package(path)  # a ZIP bomb is refused before openpyxl inflates anything
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(package, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise UnreadableFile(f"无法读取 Excel 文件（{type(exc).__name__}）", str(path)) from None
     try:

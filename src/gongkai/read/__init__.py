@@ -48,10 +48,30 @@ def detect_form(data: bytes, name: str) -> str:
     return "txt"
 
 
+_IMAGE_KINDS = ((b"\xff\xd8\xff", "JPEG 图片", ".jpg"), (b"\x89PNG", "PNG 图片", ".png"),
+                (b"II*\x00", "TIFF 图片", ".tif"), (b"MM\x00*", "TIFF 图片", ".tif"))
+
+
+def _not_a_pdf(data: bytes, name: str, form: str) -> None:
+    """A file named .pdf whose bytes are a picture or binary junk: say what it is, at once
+    (not after a minute of OCR on a photo, nor as a "not a text file" puzzle)."""
+    if form == "image":
+        kind, ext = next(((k, e) for magic, k, e in _IMAGE_KINDS if data.startswith(magic)), ("图片", ".jpg"))
+        raise UnreadableFile(f"文件扩展名是 .pdf，但内容是{' ' if kind[0].isascii() else ''}{kind}，不是 PDF。"
+                             "如果这是报告的扫描图片，"
+                             f"请把扩展名改为 {ext} 后再读取（将用 OCR 识别）。", name)
+    head = data[:4096]
+    if sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100:
+        raise UnreadableFile("文件扩展名是 .pdf，但内容不是 PDF（没有 %PDF 文件头），文件可能已损坏、"
+                             "只下载了一部分，或是其他格式改了扩展名。", name)
+
+
 def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
     if not data.strip():
         raise UnreadableFile("文件为空。", name)
     form = form or detect_form(data, name)
+    if form in ("image", "txt") and Path(name).suffix.lower() == ".pdf":
+        _not_a_pdf(data, name, form)
     limit = MAX_TEXT_BYTES if form in ("txt", "md", "html") else MAX_BINARY_BYTES
     if len(data) > limit:
         raise UnreadableFile(

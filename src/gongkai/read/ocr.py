@@ -25,6 +25,9 @@ MIN_SKEW, MAX_SKEW = 0.1, 5.0  # degrees; less is noise, more is not a skewed sc
 
 _engine = None
 _lock = threading.Lock()
+# One recognition at a time per process: RapidOCR's engine object is shared and not documented as
+# thread-safe (the server runs reads in single-threaded children anyway, see gongkai/isolate.py).
+OCR_LOCK = threading.Lock()
 
 
 def available() -> bool:
@@ -102,19 +105,31 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
         image = image.convert("L").rotate(-angle, resample=3, expand=False, fillcolor=255)
         gray = np.array(image)
     segments = rulings(gray, scale)
-    result = _get_engine()(np.array(image.convert("RGB")))
+    engine = _get_engine()
+    with OCR_LOCK:
+        result = engine(np.array(image.convert("RGB")))
     glyphs: list[Glyph] = []
-    for line in result.word_results or ():
-        for text, score, box in line:
-            text = (text or "").strip()
-            if not text:
-                continue
+    for text, score, box in _words(result.word_results):
+        text = (text or "").strip()
+        if text:
             xs = [p[0] for p in box]
             ys = [p[1] for p in box]
             x0, x1 = min(xs) / scale, max(xs) / scale
             top, bottom = min(ys) / scale, max(ys) / scale
             glyphs.append(Glyph(text, x0, top, x1, bottom, bottom - top, float(score)))
     return glyphs, [s for s in segments if not any(_within(s, g) for g in glyphs)]
+
+
+def _words(word_results):
+    """(text, score, box) of every recognised character.  RapidOCR's lines are groups of such
+    triples, but a page where it finds nothing (a noisy scan) gives one bare empty triple,
+    ``('', 1.0, None)``, in place of a group: skipped, like any malformed entry."""
+    for line in word_results or ():
+        if not isinstance(line, (list, tuple)):
+            continue
+        for word in line:
+            if isinstance(word, (list, tuple)) and len(word) == 3 and word[2] is not None and len(word[2]) >= 1:
+                yield word
 
 
 def _within(s: Segment, g: Glyph) -> bool:
@@ -150,8 +165,8 @@ def read_image(data: bytes, name: str) -> Document:
         picture = Image.open(io.BytesIO(data))  # reads the header only
     except Image.DecompressionBombError:
         raise UnreadableFile("图片像素过多，疑似“解压炸弹”，已拒绝读取。", name) from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise UnreadableFile(f"无法读取图片：{exc}", name) from None
+    except (OSError, SyntaxError, ValueError):
+        raise UnreadableFile("图片文件已损坏、不完整或格式无法识别，无法读取。", name) from None
     if picture.width * picture.height > limits.MAX_IMAGE_PIXELS:
         raise UnreadableFile(f"图片有 {picture.width}×{picture.height} 像素，超过 "
                              f"{limits.MAX_IMAGE_PIXELS // 1_000_000} 百万像素的上限，已拒绝读取。", name)
@@ -174,8 +189,8 @@ def read_image(data: bytes, name: str) -> Document:
             scale = _dpi(frame) / 72
             glyphs, segments = recognise(frame.copy(), scale)
             pages.append(page_layout(number, frame.width / scale, frame.height / scale, glyphs, segments))
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise UnreadableFile(f"无法读取图片：{exc}", name) from None
+    except (OSError, SyntaxError, ValueError):
+        raise UnreadableFile("图片文件已损坏或不完整，无法读取。", name) from None
     doc.notes.append("报告是图片，已用 OCR 识别；识别出的数字带置信度，请对照原件核对。")
     build_document(doc, pages)
     from gongkai.read.ocrcheck import flag_doubtful

@@ -91,8 +91,12 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[str, list[Any]]]]:
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[str, list[Any]]]]:
     import openpyxl
+
+    from gongkai.read.limits import checked_package
+
+    package = checked_package(path)  # a ZIP bomb is refused before openpyxl inflates anything
     try:
-        wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(package, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise UnreadableFile(f"无法读取 Excel 文件（{exc}）", str(path)) from exc
     ws = wb.worksheets[0]
