@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from gongkai import reportschema
 from gongkai._callable import make_callable
 from gongkai.errors import NotAReport, SourceError, UnreadableFile
 from gongkai.inputs import FORMS_ZH
@@ -136,6 +137,8 @@ def reports_from_json(text: str, name: str) -> list[Report]:
 def _report(data: object, name: str, lineno: int) -> Report:
     if not isinstance(data, dict):
         raise NotAReport(f"不是 gongkai 报告 JSON（应为 schema 为 {SCHEMA} 的 JSON 对象）。", name, f"第{lineno}行")
+    if data.get("schema") == SCHEMA:  # checked against docs/report.schema.json before any rule sees it
+        reportschema.check(data, name, f"第{lineno}行")
     try:
         return Report.from_dict(data)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:

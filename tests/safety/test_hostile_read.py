@@ -12,7 +12,6 @@ import pytest
 
 from gongkai.errors import GongkaiError, UnreadableFile
 from gongkai.load import load
-from tests.conftest import EXAMPLES
 
 GIB = 1 << 30
 
