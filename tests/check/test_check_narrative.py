@@ -152,6 +152,11 @@ def test_received_counted_with_the_carried_over():
         "如正文有意包括上年结转的申请，请写明“含上年结转N件”。")
 
 
+def test_received_with_the_carried_over_said_so():
+    report = replace(example("huaian-city-2024.pdf"), 1, "全市共受理政府信息公开申请3119件", "全市共受理政府信息公开申请3153件（含上年结转34件）")
+    assert text_findings(report) == []
+
+
 def test_answered_counted_as_received():
     report = replace(example("huaian-city-2024.pdf"), 1, "答复3050件", "答复3119件")
     [found] = text_findings(report)
@@ -298,3 +303,33 @@ def test_sentences_with_figures_copied_from_last_years_report():
     assert found.quote == "2024年，我区在政府网站平台主动公开政府信息1136条。"
     assert found.message == ("这句正文与 2023 年度报告中的一句只改了年份，其中的数字（我区在政府网站平台主动公开政府信息1136条）"
                              "也与上年相同。请确认这些是 2024 年度的数字，而不是照抄上年报告。")
+
+
+# -- phrasings a consistent report uses raise nothing -----------------------------------------
+
+def test_the_usual_phrasings_of_a_consistent_report_raise_nothing(consistent):
+    """Sentences as reports write them, with the figures of a consistent table: breakdowns by
+    applicant and by outcome, carried over and forward, reviews with their results, shares,
+    growth and satisfaction rates, dates, phone and document numbers, comparisons with last
+    year, fees.  None may raise a narrative finding."""
+    report = consistent("2021")
+    t, t4 = report.table3, report.table4
+    total = lambda prefix: sum(v["total"] for r, v in t.items() if r.startswith(prefix))  # noqa: E731
+    received, answered = t["new_received"]["total"], t["total"]["total"]
+    natural = t["new_received"]["natural_person"]
+    share = round(t["granted"]["total"] * 100 / answered, 1)
+    report.sections[0].text = "\n".join([
+        f"2021年，本机关共收到政府信息公开申请{received}件，其中自然人申请{natural}件，法人或其他组织申请{received - natural}件。",
+        f"上年结转{t['carried_over']['total']}件，结转下年度继续办理{t['carried_forward']['total']}件，较上年增加3件，同比增长12.5%。",
+        f"全年办结政府信息公开申请{answered}件，其中予以公开{t['granted']['total']}件，占{share}%，部分公开{t['partial']['total']}件，"
+        f"不予公开{total('denied.')}件，无法提供{total('unable.')}件，不予处理{total('not_processed.')}件，其他处理{total('other.')}件。",
+        f"因政府信息公开引起行政复议{t4['review']['total']}件，其中结果维持{t4['review']['upheld']}件，"
+        f"其他结果{t4['review']['other']}件。",
+        f"行政诉讼{t4['litigation_direct']['total'] + t4['litigation_after_review']['total']}件。",
+        "群众满意度达98.5%，办结率100%。",
+        "组织开展政务公开培训2期，培训120人次；召开新闻发布会5场，发布政策解读文章18篇。",
+        "与2020年相比，主动公开信息增加了200条。2020年度报告指出的问题已全部整改。",
+        "2021年3月15日，依据《关于印发2021年政务公开工作要点的通知》（某政办发〔2021〕12号）开展自查，联系电话0951-1234567。",
+        "全年收取信息处理费0元。",
+    ])
+    assert text_findings(report) == []

@@ -99,6 +99,11 @@ def test_units_money_and_percentages():
         (Decimal("504.8"), "万元", False), (Decimal("97.80"), "%", False), (Decimal("99.9"), "%", True)]
 
 
+def test_a_change_is_no_count_of_what_its_phrase_names():
+    report = _report("2024年主动公开政府信息1200条，与上年相比，主动公开信息增加了200条。")
+    assert [(f.value, f.counts) for f in read(report).figures] == [(1200, "proactive"), (200, None)]
+
+
 def test_a_breakdown_opened_in_the_next_sentence_with_an_other_bucket():
     """平潭 旅游与文化体育局 2019: the whole ends one sentence, 其中 opens the next."""
     report = crawler("ptzhsyqlyy-2019")

@@ -86,6 +86,9 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
             out.append(_claim(report, cells, sentence, f.figure.scope, said=f.figure.text, **common))
             continue
         instead = next((alt for alt in (metric.instead if metric else ()) if _sum(report, alt["cells"]) == stated), None)
+        if instead is not None and _says_so(narrative, f, [c for c in instead["cells"] if c not in cells]):
+            flagged.discard(f.index)
+            continue  # "共收到申请18件（含上年结转2件）": the sentence says what the figure counts
         if instead is not None:
             out.append(finding(report, "TEXT-RECEIVED", list(cells) + [c for c in instead["cells"] if c not in cells],
                                quote=sentence, what=instead["what"], other=_fmt(_sum(report, instead["cells"])),
@@ -104,6 +107,11 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         out.append(finding(report, rule_id, list(cells), quote=sentence, severity=severity, template=template,
                            **fields))
     return out, flagged
+
+
+def _says_so(narrative: Narrative, f: Found, extra: list[str]) -> bool:
+    """The figure states the extra cells' figure as one of its parts ("18件（含上年结转2件）")."""
+    return bool(extra) and any(g.figure.part_of == f.index and g.figure.cells == extra for g in narrative.found)
 
 
 def _components(report: Report, cell: str) -> list[str]:

@@ -78,6 +78,7 @@ class Phrasings:
     after_metrics: tuple[Metric, ...]   # the metrics with phrasings after the number
     zero_metrics: tuple[Metric, ...]
     scope: re.Pattern
+    change: re.Pattern
 
 
 def _first_chars(items) -> tuple[set[str], bool] | None:
@@ -170,7 +171,7 @@ def phrasings() -> Phrasings:
                      tuple(data["scope_words"]), re.compile(data["approx_before"]), re.compile(data["approx_after"]), data,
                      re.compile(f"[{marks}]"), re.compile(f"[{marks}、]"), re.compile(data["years"]["mention"]),
                      tuple(m for m in metrics.values() if m.after), tuple(m for m in metrics.values() if m.zero),
-                     re.compile("|".join(map(re.escape, data["scope_words"]))))
+                     re.compile("|".join(map(re.escape, data["scope_words"]))), re.compile(data["change"]))
 
 
 # -- what the reader returns --------------------------------------------------------------------
@@ -438,7 +439,7 @@ def _name(p: Phrasings, report: Report, f: Found, sentence: str) -> None:
                 if f.figure.unit in metric.units:  # the words after the number say what it counts
                     f.figure.text += f.after
                 break
-    if best is None or f.figure.unit not in best.units:
+    if best is None or f.figure.unit not in best.units or p.change.search(f.label[-6:]):
         return
     if best.requires is not None and f.figure.section != _REQUESTS_SECTION and not best.requires.search(sentence):
         return
