@@ -21,7 +21,7 @@ the current text on the report so that extraction and checking read it once.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -32,6 +32,7 @@ from gongkai.safeload import shipped_yaml
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _WORD_ZERO = re.compile(r"[未没无零]|[为是]\s*[0零]")
 _TITLE = re.compile(r"《[^《》]{0,80}》")
 _OPEN, _CLOSE = "（(", "）)"
@@ -283,25 +284,41 @@ def narrative_of(report: Report) -> Narrative:
 
 def read(report: Report) -> Narrative:
     p = phrasings()
-    out = Narrative(sentences(report))
-    for i, sentence in enumerate(out.sentences):
-        text = sentence.text
-        has_digit = _DIGIT.search(text) is not None
-        found: list[Found] = []
-        view = None
-        if has_digit:
-            view = _View(p, text)
-            found = _figures(p, report, i, sentence, view)
-        if _WORD_ZERO.search(text):
-            found = _zeros(p, report, i, sentence, found, view or _View(p, text))
-        for f in found:
-            f.index = len(out.found)
-            out.found.append(f)
-        if _CLAIM_WORDS.search(text):
-            _claims(p, out, i, text)
-        if has_digit and _PLAN_WORDS.search(text):
-            _plans(p, out, i, text)
-    _breakdowns(p, out)
+    out = Narrative()
+    views: dict[int, _View | None] = {}
+    for no, block in [(0, report.preamble)] + [(s.no, s.text) for s in report.sections]:
+        if not block:
+            continue
+        first, starts = len(out.sentences), []
+        for m in _SENTENCE.finditer(block):
+            text = m.group(0).strip()
+            if text:
+                out.sentences.append(Sentence(no, text))
+                starts.append(m.start())
+
+        def where(rx: re.Pattern) -> set[int]:
+            """The sentences of this block in which ``rx`` matches (one scan of the block)."""
+            return {first + bisect_right(starts, m.start()) - 1 for m in rx.finditer(block)}
+
+        digits, zeros, claims = where(p.figure), where(_WORD_ZERO), where(_CLAIM_WORDS)
+        plans = where(_YEAR) if "年" in block else set()
+        for i in sorted(digits | zeros | claims | plans):
+            sentence = out.sentences[i]
+            text = sentence.text
+            found: list[Found] = []
+            view = views[i] = _View(p, text) if i in digits or i in zeros else None
+            if i in digits:
+                found = _figures(p, report, i, sentence, view)
+            if i in zeros:
+                found = _zeros(p, report, i, sentence, found, view)
+            for f in found:
+                f.index = len(out.found)
+                out.found.append(f)
+            if i in claims:
+                _claims(p, out, i, text)
+            if i in plans:
+                _plans(p, out, i, text)
+    _breakdowns(p, out, views)
     _shares(p, out)
     for b in out.breakdowns:
         if b.whole is not None:
@@ -315,29 +332,41 @@ def read(report: Report) -> Narrative:
 # gap: "收到公民、法人和其他组织政府信息公开申请" is 20 characters).
 _LABEL_WINDOW = 40
 _CLAIM_WORDS = re.compile(r"维持|纠|撤销|期限|时限|按时|按期|及时")
-_PLAN_WORDS = re.compile(r"将|拟|计划|力争|要|打算|安排|措施|重点|思路")
 _BRACKET = re.compile(r"[（()）]")
 
 
 class _View:
-    """One sentence's clause marks, brackets, book titles and years, found once."""
+    """One sentence's clause marks, brackets, book titles and years, each found when first needed."""
 
-    __slots__ = ("text", "marks", "brackets", "titles", "years")
+    __slots__ = ("p", "text", "_marks", "_brackets", "_titles", "_years")
 
     def __init__(self, p: Phrasings, text: str):
-        self.text = text
-        self.marks = [m.start() for m in p.clause_mark.finditer(text)]
-        self.brackets = [(m.start(), 1 if m.group(0) in _OPEN else -1) for m in _BRACKET.finditer(text)]
-        self.titles = [(m.start(), m.end()) for m in _TITLE.finditer(text)] if "《" in text else []
-        self.years = [(m.start(), int(m.group("y"))) for m in p.year.finditer(text)
-                      if not self.in_title(m.start())] if "年" in text else []
+        self.p, self.text = p, text
+        self._marks: list[int] | None = None
+        self._brackets: list[tuple[int, int]] | None = None
+        self._titles: list[tuple[int, int]] | None = None
+        self._years: list[tuple[int, int]] | None = None
+
+    @property
+    def titles(self) -> list[tuple[int, int]]:
+        if self._titles is None:
+            self._titles = [(m.start(), m.end()) for m in _TITLE.finditer(self.text)] if "《" in self.text else []
+        return self._titles
+
+    @property
+    def brackets(self) -> list[tuple[int, int]]:
+        if self._brackets is None:
+            self._brackets = [(m.start(), 1 if m.group(0) in _OPEN else -1) for m in _BRACKET.finditer(self.text)]
+        return self._brackets
 
     def in_title(self, pos: int) -> bool:
         return any(a < pos < b for a, b in self.titles)
 
     def clause_start(self, pos: int) -> int:
-        k = bisect_left(self.marks, pos)
-        return self.marks[k - 1] + 1 if k else 0
+        if self._marks is None:
+            self._marks = [m.start() for m in self.p.clause_mark.finditer(self.text)]
+        k = bisect_left(self._marks, pos)
+        return self._marks[k - 1] + 1 if k else 0
 
     def depth(self, pos: int) -> int:
         depth = 0
@@ -348,8 +377,11 @@ class _View:
         return depth
 
     def year_before(self, pos: int) -> int | None:
+        if self._years is None:
+            self._years = [(m.start(), int(m.group("y"))) for m in self.p.year.finditer(self.text)
+                           if not self.in_title(m.start())] if "年" in self.text else []
         year = None
-        for at, y in self.years:
+        for at, y in self._years:
             if at >= pos:
                 break
             year = y
@@ -484,7 +516,7 @@ def _set_metric(report: Report, f: Found, metric: Metric) -> None:
 
 # -- breakdowns ---------------------------------------------------------------------------------
 
-def _breakdowns(p: Phrasings, out: Narrative) -> None:
+def _breakdowns(p: Phrasings, out: Narrative, views: dict[int, "_View | None"]) -> None:
     spec = p.data["breakdown"]
     marker = re.compile(spec["marker"])
     new_whole, not_part = re.compile(spec["new_whole"]), re.compile(spec["not_part"])
@@ -499,7 +531,7 @@ def _breakdowns(p: Phrasings, out: Narrative) -> None:
     for i, figures in by_sentence.items():
         sentence = out.sentences[i]
         text = sentence.text
-        view = _View(p, text)
+        view = views.get(i) or _View(p, text)
         for m in marker.finditer(text):
             before = [f for f in figures if f.end <= m.start()]
             if before:
