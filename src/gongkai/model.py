@@ -256,12 +256,15 @@ class Figure:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Figure":
-        value = _value_from_json(d["value"])
-        if value is None:
-            raise ValueError(f"not a figure value: {d['value']!r}")
-        return cls(int(d["section"]), d["sentence"], value, d.get("unit", ""), d.get("text", ""), d.get("counts"),
-                   list(d.get("cells", [])), bool(d.get("approx")), bool(d.get("from_words")), d.get("scope"),
-                   d.get("year"), d.get("part_of"))
+        try:
+            value = _value_from_json(d["value"])
+            if value is None:
+                raise ValueError
+            return cls(int(d["section"]), str(d["sentence"]), value, str(d.get("unit", "")), str(d.get("text", "")),
+                       d.get("counts"), [str(c) for c in d.get("cells", [])], bool(d.get("approx")),
+                       bool(d.get("from_words")), d.get("scope"), d.get("year"), d.get("part_of"))
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"正文数字（figures）中有一项不完整或数值无效：{str(d)[:80]}") from None
 
 
 @dataclass

@@ -75,6 +75,15 @@ def test_figures_travel_with_the_report_json(huaian):
         "year": 2024}
 
 
+def test_a_damaged_figure_in_a_report_json_is_named():
+    d = Report(year=2024, sections=[Section(1, "", "本年主动公开政府信息12条。")])
+    d.figures = read(d).figures
+    data = d.to_dict()
+    data["figures"][0]["value"] = "十二"
+    with pytest.raises(ValueError, match="正文数字（figures）中有一项不完整或数值无效"):
+        Report.from_dict(data)
+
+
 def test_seed_003_scopes_titles_multipliers_and_a_bracketed_subpart():
     report = parse_file(str(next(EXAMPLES.glob("003_*.txt"))))
     figures = {f.text: f for f in report.figures}
