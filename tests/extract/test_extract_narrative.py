@@ -166,6 +166,7 @@ def test_claims_and_plans():
     assert [(p.year, p.text) for p in plans] == [(2023, "2023年，我局将针对")]
     # 将 + a noun is not a promise: "2024年，我局将政务公开工作纳入绩效考核".
     assert read(_report("2024年，我局将政务公开工作纳入绩效考核，主动公开信息12条。")).plans == []
+    assert read(_report("2024年3月，印发《2024年工作计划》，主动公开信息12条。")).plans == []
 
 
 def test_the_reading_is_kept_for_the_text_it_read():

@@ -721,6 +721,9 @@ def _plan_pattern() -> re.Pattern:
 
 
 def _plans(p: Phrasings, out: Narrative, i: int, text: str) -> None:
+    titles = [(t.start(), t.end()) for t in _TITLE.finditer(text)] if "《" in text else []
     for m in _plan_pattern().finditer(text):
+        if any(a < m.start() < b for a, b in titles):
+            continue  # 《2024年工作计划》 is a document's title, not a promise
         year = int(m.group("y") or m.group("y2"))
         out.plans.append(Plan(year, i, m.group(0)))
