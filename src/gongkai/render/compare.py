@@ -10,6 +10,7 @@ from gongkai.corpus.compare import MAX_SECTION_CHARS, MIN_PASSAGE, Comparison
 from gongkai.corpus.compare import delta as _delta
 from gongkai.corpus.compare import show_value as _show
 from gongkai.format.names import cell_label, column_label
+from gongkai.render.marks import legend, mark
 
 _CSS = """body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;
 color:#222;max-width:72em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;
@@ -41,6 +42,12 @@ def _mark(text: str, passages: list[str]) -> str:
     return "".join(out)
 
 
+def _value_mark(report, cell_id: str) -> str:
+    """An inferred or OCR-read value's mark (render.marks), as a superscript."""
+    m = mark(report, cell_id) if report.has_cell(cell_id) else ""
+    return f"<sup>{html.escape(m)}</sup>" if m else ""
+
+
 def compare_html(c: Comparison) -> str:
     e = html.escape
     ra, rb = c.a.report, c.b.report
@@ -55,9 +62,14 @@ def compare_html(c: Comparison) -> str:
         parts.append("<table><tr><th>单元格</th><th>A</th><th>B</th><th>B−A</th></tr>")
         for cell_id, va, vb in c.cell_diffs:
             parts.append(f"<tr><td title='{e(cell_id)}'>{e(cell_label(cell_id, rb.format or ra.format))}</td>"
-                         f"<td class=n>{e(_show(va))}</td><td class=n>{e(_show(vb))}"
-                         f"</td><td class=n>{e(_delta(va, vb))}</td></tr>")
+                         f"<td class=n>{e(_show(va))}{_value_mark(ra, cell_id)}</td><td class=n>{e(_show(vb))}"
+                         f"{_value_mark(rb, cell_id)}</td><td class=n>{e(_delta(va, vb))}</td></tr>")
         parts.append("</table>")
+        for side, report in (("A", ra), ("B", rb)):
+            used = legend(report)
+            if used:
+                parts.append(f"<p class=legend>{side} 的标记：" + "；".join(
+                    f"<sup>{e(m)}</sup> {e(words)}" for _, m, words in used) + "。</p>")
     parts.append(f"<h2>结转衔接</h2><p>{e(c.continuity_note)}</p>")
     if c.continuity:
         parts.append("<table><tr><th>列</th><th>上年“四、结转下年度继续办理”</th><th>本年“二、上年结转”</th>"

@@ -1,0 +1,58 @@
+"""A scan of a shipped report, made here as a scanner would (pdftoppm at 200 dpi, grey, wrapped
+as an image-only PDF): OCR reads its title and agency, and misreads one total of table 3
+(7.属于行政执法案卷: 9 read as 6, with confidence 1.00).  ``gongkai check`` says the report was
+read by OCR, names that cell from the crossing sums, and words the sums it breaks as possibly
+OCR's.  Pages: the title page's top (title and preamble) and the two pages of table 3."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from gongkai.cli import main
+from tests.conftest import EXAMPLES
+
+pytestmark = [pytest.mark.ocr,
+              pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed")]
+
+
+def _scan(pdf, pages: dict[int, float], out) -> None:
+    """``pages``: page number -> the share of its height kept from the top."""
+    from PIL import Image
+
+    images = []
+    for number, keep in pages.items():
+        png = subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", str(number), "-l", str(number),
+                              str(pdf)], capture_output=True, check=True).stdout
+        image = Image.open(io.BytesIO(png))
+        images.append(image.crop((0, 0, image.width, int(image.height * keep))))
+    images[0].save(out, "PDF", resolution=200, save_all=True, append_images=images[1:])
+
+
+def test_scanned_report_checks_with_ocr_findings_marked_and_the_misread_cell_named(tmp_path, capsys):
+    scan = tmp_path / "huaian-scan.pdf"
+    _scan(EXAMPLES / "huaian-city-2024.pdf", {1: 0.35, 4: 1.0, 5: 1.0}, scan)
+    assert main(["check", str(scan), "--json", "--html", str(tmp_path / "review.html")]) == 0  # no error left
+    d = json.loads(capsys.readouterr().out)
+    assert (d["title"], d["agency"], d["year"]) == ("淮安市人民政府2024年政府信息公开工作年度报告", "淮安市人民政府", 2024)
+    assert d["cells"]["table3.denied.enforcement_file.total"]["raw"] == "6"  # as read: nothing is changed
+    by_rule = {}
+    for f in d["findings"]:
+        by_rule.setdefault(f["rule"], []).append(f)
+    [suspect] = by_rule["OCR-SUSPECT"]
+    assert suspect["cells"] == ["table3.denied.enforcement_file.total"]
+    assert suspect["message"].startswith("表三“（三）不予公开—7.属于行政执法案卷”行“总计”列识别为 6（OCR 置信度 ")
+    assert "若为 9，2 处不成立的合计都成立" in suspect["message"]
+    assert {f["rule"] for f in by_rule["T3-TOTAL"] + by_rule["T3-ROWSUM"]} == {"T3-TOTAL", "T3-ROWSUM"}
+    for f in by_rule["T3-TOTAL"] + by_rule["T3-ROWSUM"]:
+        assert f["severity"] == "warning"
+        assert "可能是识别错误：最可能识别错误的是表三“（三）不予公开—7.属于行政执法案卷”行“总计”列" in f["message"]
+    for f in by_rule.get("SECTION-MISSING", []):
+        assert f["message"].endswith("也可能是 OCR 没有正确识别原件的这部分文字，请对照原件核对。")
+    page = (tmp_path / "review.html").read_text(encoding="utf-8")
+    assert 'class="ocr-banner"' in page
+    assert 'id="cell-table3.denied.enforcement_file.total" class="num doubtful sev-warning"' in page
