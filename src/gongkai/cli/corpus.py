@@ -185,6 +185,7 @@ def _shown(path: str) -> str:
 
 def run_failures(args) -> int:
     with _store(args) as store:
+        print(f"语料库 {_shown(store.path)}", file=sys.stderr)
         rows = store.failures()
     for doc_id, path, form, reason, version in rows:
         print(f"#{doc_id}\t{path}\t{form or ''}\t{reason}")
@@ -338,6 +339,7 @@ def run_stats(args) -> int:
     from gongkai.corpus.stats import compute, write_csv, write_svgs
 
     with _store(args) as store:
+        print(f"语料库 {_shown(store.path)}", file=sys.stderr)
         table = compute(store, args.level)
     print_stats(table)
     if args.csv:
