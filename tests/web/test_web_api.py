@@ -4,7 +4,6 @@ coverage, and clerk isolation: a clerk cannot read or change another body's regi
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
@@ -68,20 +67,6 @@ def test_anonymous_api_can_be_switched_off(django_env, world):
     finally:
         opt.anonymous_api = True
         opt.save()
-
-
-def test_openapi_covers_every_api_url(django_env):
-    from gongkai.web import urls
-
-    doc = client_for(None).get("/api/openapi.json").json()
-    assert doc["openapi"].startswith("3.")
-    documented = set(doc["paths"])
-    for p in urls.urlpatterns:
-        route = str(p.pattern)
-        if not route.startswith("api/"):
-            continue
-        as_openapi = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
-        assert as_openapi in documented, as_openapi
 
 
 NEW = {"applicant_type": "natural_person", "applicant_name": "张三", "id_number": "320802199001011234",

@@ -538,3 +538,37 @@ def test_check_page_with_last_years_report(django_env):
     with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh, open(EXAMPLES / "huaian-city-2024.pdf", "rb") as p:
         html = c.post("/check/", {"file": fh, "previous": p, "csrfmiddlewaretoken": token}).content.decode()
     assert "已与上年度报告" in html and 'data-rule="CARRY-OVER"' in html
+
+
+def test_small_things_users_hit(django_env, world):
+    from gongkai.load import FORMS_ZH
+
+    anon = client_for(None)
+    token = _csrf(anon)
+    # the unsupported-type message names the forms the page itself names
+    page = anon.get("/check/").content.decode()
+    assert f"上传一份或多份年度报告（{FORMS_ZH}，" in page
+    r = anon.post("/check/", {"file": SimpleUploadedFile("a.exe", b"MZ"), "csrfmiddlewaretoken": token})
+    assert f"不支持的文件类型“.exe”：请上传 {FORMS_ZH}。" in r.content.decode()
+    # several files: a summary at the top, one row per file, failures included
+    with open(seed("000"), "rb") as f0, open(seed("001"), "rb") as f1:
+        html = anon.post("/check/", {"file": [f0, f1, SimpleUploadedFile("b.exe", b"MZ")],
+                                     "csrfmiddlewaretoken": token}).content.decode()
+    box = html.split('id="check-summary"')[1].split("</section>")[0]
+    assert "<h2>共 3 个文件</h2>" in box and "已读取 2 份，<span class=\"bad-text\">1 个未能读取</span>" in box
+    assert box.count('<a href="#r') == 2 and "未能读取：" in box
+    assert html.index('id="check-summary"') < html.index('id="r1-report"')
+    # an anonymous script posting to the API is told to sign in (401), not about CSRF (403)
+    r = anon.post(f"/api/bodies/{world['a'].pk}/requests", {"content": "x"})
+    assert r.status_code == 401 and r.json()["error"].startswith("请先登录")
+    r = anon.post(f"/api/bodies/{world['a'].pk}/reports", "{}", content_type="application/json")
+    assert r.status_code == 401
+    # a signed-in page without its token is still a CSRF refusal
+    clerk = client_for(world["clerk_a"])
+    assert clerk.post(f"/api/bodies/{world['a'].pk}/requests", {"content": "x"}).status_code == 403
+    # JSON errors are readable text, not \u escapes
+    r = clerk.get("/api/no-such-thing")
+    assert r.status_code == 404 and "没有找到" in r.content.decode("utf-8")
+    # a favicon, not a 404
+    r = anon.get("/favicon.ico")
+    assert r.status_code == 200 and b"".join(r.streaming_content)[:4] == b"\x00\x00\x01\x00"

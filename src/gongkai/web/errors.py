@@ -73,6 +73,10 @@ def permission_denied(request, exception=None):
 
 
 def csrf_failure(request, reason=""):
+    # Without a session there is nothing to forge: an anonymous script calling the API is told
+    # to sign in (401), as it would be once past the CSRF check, not that a token is missing.
+    if request.path.startswith("/api/") and not request.user.is_authenticated:
+        return respond(request, 401, "请先登录（会话）或使用 API 令牌（Authorization: Bearer …）。")
     return respond(request, 403, "请求被拒绝：页面已过期或缺少安全令牌（CSRF），请刷新页面后重试。")
 
 

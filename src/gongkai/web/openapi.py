@@ -1,127 +1,320 @@
-"""The OpenAPI 3.1 description of every API endpoint (served at /api/openapi.json).
-``tests/web`` checks that each URL under /api/ in urls.py appears here."""
+"""The OpenAPI 3.1 description of every API endpoint (served at /api/openapi.json): every
+request and response body with its fields, so that a typed client can be generated from it.
+
+``tests/web/test_web_openapi.py`` validates the document (openapi-spec-validator), checks that
+each URL under /api/ in urls.py appears here, and validates real responses of every endpoint
+against the schemas below: a field a view adds without describing it here fails that test."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from gongkai import __version__
 
-_ERR = {"description": "错误（JSON：{\"error\": \"中文说明\"}）",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-_JSON = {"content": {"application/json": {"schema": {"type": "object"}}}}
-_UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary",
-                            "description": "年度报告：txt、md、html、docx、doc、pdf"}}}}}}
-_UPLOAD_CHECK = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary", "description": "年度报告"},
-                   "previous": {"type": "string", "format": "binary", "description": "上年度报告（可选）"}}}}}}
-_BODY = {"name": "body_id", "in": "path", "required": True, "schema": {"type": "integer"}, "description": "机关编号"}
-_REF = {"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}, "description": "申请编号"}
-_YEAR = {"name": "year", "in": "path", "required": True, "schema": {"type": "integer"}}
-_SECURED = [{"session": []}, {"bearer": []}]
+Schema = dict[str, Any]
+
+# -- schema shorthands -------------------------------------------------------------------------
+STR: Schema = {"type": "string"}
+INT: Schema = {"type": "integer"}
+NUM: Schema = {"type": "number"}
+BOOL: Schema = {"type": "boolean"}
+DATE: Schema = {"type": "string", "format": "date"}
 
 
-def _op(summary: str, *, params=(), body=None, ok="成功", ok_content=None, secured=True, status="200"):
-    op = {"summary": summary, "parameters": list(params),
-          "responses": {status: {"description": ok, **(ok_content or _JSON)}, "400": _ERR, "401": _ERR, "403": _ERR}}
-    if body:
-        op["requestBody"] = body
-    op["security"] = _SECURED if secured else [{}, *_SECURED]
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def null(schema: Schema) -> Schema:
+    """The schema, or null (a blank cell, a date not yet known)."""
+    if "type" in schema and "$ref" not in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        return {**schema, "type": [*types, "null"]}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def arr(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+def obj(props: dict[str, Schema], optional: tuple[str, ...] = (), description: str = "") -> Schema:
+    """An object with exactly these fields; all required but the ``optional`` ones."""
+    out: Schema = {"type": "object", "properties": props,
+                   "required": [k for k in props if k not in optional], "additionalProperties": False}
+    if description:
+        out["description"] = description
+    return out
+
+
+def mapping(values: Schema, description: str = "") -> Schema:
+    out: Schema = {"type": "object", "additionalProperties": values}
+    if description:
+        out["description"] = description
+    return out
+
+
+VALUE = null({"type": "number"})     # a cell: a count, an amount, or null (blank)
+SEVERITY: Schema = {"enum": ["error", "warning", "notice"]}
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": obj({"error": {**STR, "description": "中文说明"}}),
+    "Finding": obj({"rule": {**STR, "description": "规则编号，如 T3-IDENTITY"}, "severity": SEVERITY,
+                    "message": STR, "cells": arr({**STR, "description": "单元格编号，如 table3.granted.total"}),
+                    "where": STR, "quote": STR}, optional=("where", "quote")),
+    "CellInfo": obj({"raw": {**STR, "description": "原文"}, "where": null(STR), "inferred": BOOL,
+                     "confidence": {**NUM, "description": "OCR 置信度"}}, optional=("inferred", "confidence")),
+    "Section": obj({"no": INT, "title": STR, "text": STR, "where": STR}, optional=("where",)),
+    "Table": mapping(mapping(VALUE), "行编号 → 列编号 → 数值（空白为 null）；见 schema.md"),
+    "Report": obj({
+        "schema": {"const": "gongkai.report/1"},
+        "source": obj({"name": STR, "sha256": STR, "form": STR}),
+        "title": null(STR), "agency": null(STR), "year": null(INT),
+        "format": null({"enum": ["2019", "2021"]}), "published": null(DATE), "preamble": STR,
+        "sections": arr(ref("Section")),
+        "table2": ref("Table"), "table3": ref("Table"), "table4": ref("Table"),
+        "cells": mapping(ref("CellInfo"), "单元格编号 → 原文与位置"),
+        "findings": arr(ref("Finding")),
+        "extra_rows": arr(obj({"table": STR, "label": STR, "raw": arr(STR), "where": null(STR)})),
+        "labels": arr(obj({"table": STR, "row": STR, "printed": STR, "official": STR, "where": null(STR)})),
+        "ambiguous": arr(obj({"table": STR, "row": STR, "cells": arr(STR), "raw": STR, "where": null(STR),
+                              "candidates": arr(arr(STR)), "reason": {"enum": ["ambiguous", "no-split", "too-many"]}},
+                             description="数字粘连、有多种切分而留空的单元格及其候选")),
+        "notes": arr(STR),
+        "figures": arr(obj({"section": {**INT, "description": "0 为引言"}, "sentence": STR, "value": NUM,
+                            "unit": STR, "text": STR, "counts": null(STR), "cells": arr(STR), "approx": BOOL,
+                            "from_words": BOOL, "scope": STR, "year": INT, "part_of": INT},
+                           optional=("approx", "from_words", "scope", "year", "part_of"),
+                           description="正文中陈述的数字及其所指的表格单元格")),
+    }, optional=("table2", "table3", "table4", "ambiguous"),
+        description="报告 JSON（docs/schema.md，gongkai.report/1）；缺少的表不出现"),
+    "NotReady": obj({"error": STR, "findings": arr(ref("Finding"))},
+                    description="报告尚不能导出：错误、空白单元格或【待办】提示文字"),
+    "Body": obj({"id": INT, "name": STR, "region_code": STR}),
+    "BodyList": obj({"bodies": arr(ref("Body"))}),
+    # -- register -------------------------------------------------------------------------
+    "NewRequest": {**obj({k: STR for k in (
+        "applicant_type", "applicant_name", "id_number", "phone", "email", "address", "channel", "content",
+        "submitted_on", "signed_on", "confirmed_on")} | {"pieces": INT},
+        optional=("id_number", "phone", "email", "address", "signed_on", "confirmed_on", "pieces"))},
+    "Event": obj({
+        "kind": {"enum": ["correction_requested", "corrected", "consultation_started", "consultation_ended",
+                          "extended", "later_deadline", "fee_notice", "fee_paid", "replied", "archived"]},
+        "on": DATE, "items": STR, "until": DATE, "party": {"enum": ["third_party", "other_body"]},
+        "name": STR, "workdays": INT, "reason": STR, "basis": {"enum": ["pieces", "pages"]}, "units": INT,
+        "outcome": {**STR, "description": "表三办理结果行，如 granted、denied.third_party"}, "note": STR},
+        optional=("items", "until", "party", "name", "workdays", "reason", "basis", "units", "outcome", "note")),
+    "RequestRow": obj({"ref": STR, "applicant": {**STR, "description": "监督人员看到的是打码的姓名"},
+                       "applicant_type": STR, "channel": STR, "content": STR, "received_on": DATE,
+                       "due_on": null(DATE), "concluded_on": null(DATE), "state": STR, "outcome": null(STR),
+                       "mark": null({"enum": ["overdue", "soon", "done"]})}),
+    "RequestList": obj({"total": INT, "page_size": INT, "counts": mapping(INT, "各标记的件数"),
+                        "requests": arr(ref("RequestRow"))}),
+    "RequestDetail": obj({
+        "ref": STR,
+        "applicant": obj({"type": STR, "name": STR, "id_number": STR, "phone": STR, "email": STR, "address": STR},
+                         optional=("id_number", "phone", "email", "address"),
+                         description="本机关经办人看到全部；其他人只看到类型和打码的姓名"),
+        "applicant_type_label": STR, "channel": STR, "channel_label": STR, "content": STR, "pieces": INT,
+        "submitted_on": DATE, "received_on": DATE, "state": STR, "state_label": STR, "outcome": null(STR),
+        "outcome_label": STR, "due_on": null(DATE), "concluded_on": null(DATE),
+        "mark": null({"enum": ["overdue", "soon", "done"]}), "counted_workdays": null(INT),
+        "limit_workdays": null(INT), "workdays_left": null(INT), "workdays_late": null(INT),
+        "warnings": arr(STR),
+        "events": arr(obj({"id": INT, "kind": STR, "label": STR, "on": DATE, "data": {"type": "object"},
+                           "actor": STR, "recorded_at": STR})),
+        "ledger": {**STR, "description": "逐日的答复期限计算"},
+        "letters": arr(obj({"kind": STR, "n": null({**INT, "description": "同种文书的第几份（只有一份时为 null）"}),
+                            "label": STR, "on": {**DATE, "description": "文书日期（其所依据的办理事项之日）"}})),
+        "offered": arr(STR),
+    }),
+    # -- 编制 --------------------------------------------------------------------------------
+    "NewDraft": obj({"year": INT, "format": {"enum": ["2021", "2019"]},
+                     "prefill": {**BOOL, "description": "从上年报告和台账带入（默认 true）"}},
+                    optional=("format", "prefill")),
+    "DraftSummary": obj({"year": INT, "format": STR, "updated_at": {"type": "string", "format": "date-time"},
+                         "updated_by": STR}),
+    "DraftList": obj({"reports": arr(ref("DraftSummary"))}),
+    # -- corpus ------------------------------------------------------------------------------
+    "Stats": obj({
+        "level": {"enum": ["province", "city", "county"]}, "region": STR,
+        "counts": mapping(INT, "按读取状态（ok、failed…）的报告份数"),
+        "rows": arr(obj({"region": STR, "code": null(STR), "year": null(INT),
+                         "values": mapping(null(NUM), "指标 → 数值（无数据为 null）"),
+                         "based_on": mapping(INT, "指标 → 所依据的报告份数")})),
+        "findings_by_rule": mapping(INT, "规则 → 条数"),
+    }),
+    "Comparison": obj({
+        "a": obj({"label": STR, "agency": null(STR), "year": null(INT)}),
+        "b": obj({"label": STR, "agency": null(STR), "year": null(INT)}),
+        "cells_equal": INT,
+        "cell_differences": arr(obj({"cell": STR, "label": {**STR, "description": "单元格的中文名称"},
+                                     "a": {"anyOf": [VALUE, {"const": "missing"}]},
+                                     "b": {"anyOf": [VALUE, {"const": "missing"}]}})),
+        "continuity_note": STR,
+        "continuity": null(arr(obj({"column": STR, "label": STR, "carried_forward": {"anyOf": [VALUE, {"const": "missing"}]},
+                                    "carried_over": {"anyOf": [VALUE, {"const": "missing"}]}, "ok": BOOL}))),
+        "sections": arr(obj({"no": INT, "title": STR, "similarity": null(NUM), "copied_share": null(NUM),
+                             "passages": arr(STR)})),
+    }),
+    "Rollup": {"type": "object", "required": ["reports", "formats", "years", "unread", "coverage", "against"],
+               "properties": {
+                   "reports": arr(STR), "formats": arr(STR), "years": arr(INT),
+                   "unread": arr(obj({"path": STR, "reason": STR})),
+                   "table2": ref("Table"), "table3": ref("Table"), "table4": ref("Table"),
+                   "coverage": mapping(obj({"status": {"enum": ["partial", "blank"]}, "numbers": INT,
+                                            "blank": arr({**STR, "description": "此格空白的报告"}),
+                                            "missing": arr({**STR, "description": "缺此行或此表的报告"})}),
+                                       "未全部填数的单元格：几份有数，哪些报告空白、缺行"),
+                   "against": null(obj({"report": STR, "differences": arr(obj({
+                       "cell": STR, "sum": VALUE, "report": VALUE, "status": STR}))}))},
+               "additionalProperties": False, "description": "逐格相加；空白不当作 0"},
+    "CorpusFinding": {**obj({"rule": STR, "severity": SEVERITY, "message": STR, "cells": arr(STR), "where": STR,
+                             "quote": STR, "previous_id": null(INT)}, optional=("where", "quote")),
+                      "description": "previous_id：跨年度检查所比较的上年报告编号"},
+    "CorpusReport": obj({
+        "id": INT, "name": STR, "paths": arr(STR), "status": STR, "reason": null(STR), "agency": null(STR),
+        "year": null(INT), "region_code": null(STR), "published": null(DATE),
+        "counts": obj({"error": INT, "warning": INT, "notice": INT}),
+        "findings": arr(ref("CorpusFinding")), "report": null(ref("Report"))}),
+    "RosterBody": obj({
+        "id": INT, "name": STR, "region_code": STR, "kind": {"enum": ["department", "government"]}, "year": INT,
+        "deadline": {**DATE, "description": "《条例》第四十九条的公开期限"},
+        "status": {"enum": ["on_time", "late", "undated", "overdue", "not_due"]}, "status_label": STR,
+        "report_id": null(INT), "report_agency": null(STR), "published": null(DATE), "days_late": null(INT),
+        "findings": null(obj({"error": INT, "warning": INT, "notice": INT})), "other_reports": INT}),
+    "Roster": obj({"year": INT, "region": STR, "as_of": DATE,
+                   "summary": mapping(INT, "各状态的机关数（total、published、missing、on_time、late、overdue…）"),
+                   "bodies": arr(ref("RosterBody"))}),
+}
+
+
+# -- responses ---------------------------------------------------------------------------------
+def _json(schema: Schema, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "400": _json(ref("Error"), "请求有误（中文说明）"),
+    "401": _json(ref("Error"), "未登录，或 API 令牌无效"),
+    "403": _json(ref("Error"), "无权访问，或缺少 CSRF 令牌"),
+    "404": _json(ref("Error"), "没有这个机关、申请、报告或年度"),
+    "405": {**_json(ref("Error"), "不支持此请求方法"),
+            "headers": {"Allow": {"schema": STR, "description": "可用的方法"}}},
+}
+UPLOAD_ERRORS = {"413": _json(ref("Error"), "上传内容过大或文件过多")}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+BUILT = {DOCX: {"schema": {"type": "string", "format": "binary"}},
+         "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+         "text/html": {"schema": STR}, "text/markdown": {"schema": STR}}
+
+
+def _op(summary: str, ok: dict, *, params=(), body: Schema | None = None, secured: bool = True,
+        status: str = "200", more: dict | None = None, body_type: str = "application/json") -> dict:
+    op: dict = {"summary": summary, "parameters": list(params),
+                "responses": {status: ok, **ERRORS, **(more or {})},
+                "security": _SECURED if secured else [{}, *_SECURED]}
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {body_type: {"schema": body}}}
     return op
 
 
-_DOCX = {"content": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
-    "schema": {"type": "string", "format": "binary"}}}}
+def _path(name: str, description: str, schema: Schema = INT) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema, "description": description}
+
+
+def _query(name: str, description: str, schema: Schema = STR, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+
+
+_SECURED = [{"session": []}, {"bearer": []}]
+_BODY = _path("body_id", "机关编号")
+_REF = _path("ref", "申请编号", STR)
+_YEAR = _path("year", "报告年度")
+_UPLOAD = obj({"file": {"type": "string", "format": "binary", "description": "年度报告（任何可读取的形式）"}})
+_UPLOAD_CHECK = obj({"file": {"type": "string", "format": "binary", "description": "年度报告"},
+                     "previous": {"type": "string", "format": "binary", "description": "上年度报告（可选）"}},
+                    optional=("previous",))
 
 
 def document() -> dict:
-    event_body = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "gongkai 政府信息公开 API", "version": __version__,
-                 "description": "解析、检查年度报告；依申请公开台账；年度报告编制；语料库汇总。"
+                 "description": "解析、检查年度报告；依申请公开台账；年度报告编制；语料库汇总；名录。"
                                 "登录会话（不安全方法须带 X-CSRFToken）或 Authorization: Bearer 令牌"
-                                "（gongkai users token 用户名 生成）。"},
+                                "（gongkai users token 用户名 生成）。错误一律为 JSON：{\"error\": \"中文说明\"}。"},
         "components": {
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
                                 "bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
-                "Report": {"type": "object", "description": "报告 JSON（schema.md，gongkai.report/1）",
-                           "properties": {"schema": {"const": "gongkai.report/1"}, "agency": {"type": ["string", "null"]},
-                                          "year": {"type": ["integer", "null"]}, "findings": {"type": "array"}}},
-                "NewRequest": {"type": "object", "required": ["applicant_type", "applicant_name", "channel",
-                                                              "content", "submitted_on"],
-                               "properties": {k: {"type": "string"} for k in (
-                                   "applicant_type", "applicant_name", "id_number", "phone", "email", "address",
-                                   "channel", "content", "submitted_on", "signed_on", "confirmed_on")}
-                               | {"pieces": {"type": "integer"}}},
-                "Event": {"type": "object", "required": ["kind", "on"], "properties": {
-                    "kind": {"enum": ["correction_requested", "corrected", "consultation_started",
-                                      "consultation_ended", "extended", "later_deadline", "fee_notice", "fee_paid",
-                                      "replied", "archived"]},
-                    "on": {"type": "string", "format": "date"}, "items": {"type": "string"},
-                    "until": {"type": "string", "format": "date"}, "party": {"enum": ["third_party", "other_body"]},
-                    "name": {"type": "string"}, "workdays": {"type": "integer"}, "reason": {"type": "string"},
-                    "basis": {"enum": ["pieces", "pages"]}, "units": {"type": "integer"},
-                    "outcome": {"type": "string", "description": "表三办理结果行，如 granted、denied.third_party"},
-                    "note": {"type": "string"}}},
-            },
+            "schemas": SCHEMAS,
         },
         "paths": {
-            "/api/parse": {"post": _op("解析一份报告，返回报告 JSON（不保存）", body=_UPLOAD, secured=False)},
-            "/api/check": {"post": _op("解析并检查一份报告，返回带检查结果的报告 JSON（不保存）；"
-                                       "可另附 previous（上年度报告）以运行跨年度规则", body=_UPLOAD_CHECK,
-                                       secured=False)},
-            "/api/openapi.json": {"get": {"summary": "本说明", "responses": {"200": {"description": "OpenAPI 文档"}},
-                                          "security": [{}]}},
-            "/api/bodies": {"get": _op("当前用户可查看的机关")},
+            "/api/parse": {"post": _op("解析一份报告，返回报告 JSON（不保存）", _json(ref("Report"), "报告 JSON"),
+                                       body=_UPLOAD, body_type="multipart/form-data", secured=False,
+                                       more=UPLOAD_ERRORS)},
+            "/api/check": {"post": _op("解析并检查一份报告，返回带检查结果的报告 JSON（不保存）；可另附 previous"
+                                       "（上年度报告）以运行跨年度规则", _json(ref("Report"), "带 findings 的报告 JSON"),
+                                       body=_UPLOAD_CHECK, body_type="multipart/form-data", secured=False,
+                                       more=UPLOAD_ERRORS)},
+            "/api/openapi.json": {"get": {"summary": "本说明", "security": [{}], "responses": {
+                "200": _json({"type": "object"}, "OpenAPI 3.1 文档"), "405": ERRORS["405"]}}},
+            "/api/bodies": {"get": _op("当前用户可查看的机关", _json(ref("BodyList"), "机关列表"))},
             "/api/bodies/{body_id}/requests": {
-                "get": _op("台账列表（新到旧，每页 50 件；filter=all|open|soon|overdue|closed，q=编号或内容）",
-                           params=[_BODY, {"name": "filter", "in": "query", "schema": {"type": "string"}},
-                                   {"name": "page", "in": "query", "schema": {"type": "integer"}},
-                                   {"name": "q", "in": "query", "schema": {"type": "string"}}]),
-                "post": _op("登记新申请（本机关经办人）", params=[_BODY], status="201", body={
-                    "required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewRequest"}}}}),
+                "get": _op("台账列表（新到旧，每页 50 件）", _json(ref("RequestList"), "一页申请"), params=[
+                    _BODY, _query("filter", "all|open|soon|overdue|closed", {"enum": ["all", "open", "soon", "overdue",
+                                                                                  "closed"]}),
+                    _query("page", "页码，从 1 起", INT), _query("q", "按编号或内容查找")]),
+                "post": _op("登记新申请（本机关经办人）", _json(ref("RequestDetail"), "已登记的申请"), params=[_BODY],
+                            status="201", body=ref("NewRequest")),
             },
-            "/api/bodies/{body_id}/requests/{ref}": {"get": _op("一件申请：办理记录、答复期限及其逐日计算", params=[_BODY, _REF])},
+            "/api/bodies/{body_id}/requests/{ref}": {
+                "get": _op("一件申请：办理记录、答复期限及其逐日计算", _json(ref("RequestDetail"), "申请"),
+                           params=[_BODY, _REF])},
             "/api/bodies/{body_id}/requests/{ref}/events": {
-                "post": _op("登记办理事项（补正、征求意见、延期、收费、答复等）", params=[_BODY, _REF], body=event_body,
-                            status="201")},
+                "post": _op("登记办理事项（补正、征求意见、延期、收费、答复等）", _json(ref("RequestDetail"), "登记后的申请"),
+                            params=[_BODY, _REF], body=ref("Event"), status="201")},
             "/api/bodies/{body_id}/requests/{ref}/letters/{kind}": {
-                "get": _op("文书 DOCX（receipt、correction、extension、later_deadline、consultation、fee、reply）",
-                           params=[_BODY, _REF, {"name": "kind", "in": "path", "required": True,
-                                                 "schema": {"type": "string"}}], ok_content=_DOCX)},
-            "/api/bodies/{body_id}/table3/{year}": {"get": _op("由台账计算的该年度表三（报告 JSON）", params=[_BODY, _YEAR])},
+                "get": _op("文书 DOCX（receipt、correction、extension、later_deadline、consultation、fee、reply 等）",
+                           {"description": "文书", "content": {DOCX: BUILT[DOCX]}},
+                           params=[_BODY, _REF, _path("kind", "文书种类", STR)])},
+            "/api/bodies/{body_id}/table3/{year}": {
+                "get": _op("由台账计算的该年度表三", _json(ref("Report"), "只有表三的报告 JSON"), params=[_BODY, _YEAR])},
             "/api/bodies/{body_id}/reports": {
-                "get": _op("本机关编制中的年度报告", params=[_BODY]),
-                "post": _op("新建年度报告（year、format，prefill 从上年报告带入）", params=[_BODY], status="201",
-                            body={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}),
+                "get": _op("本机关编制中的年度报告", _json(ref("DraftList"), "报告列表"), params=[_BODY]),
+                "post": _op("新建年度报告：统计表空白，只带入上年报告、依申请公开台账和主动公开台账中有据可查的数值",
+                            _json(ref("DraftSummary"), "已新建"), params=[_BODY], status="201", body=ref("NewDraft")),
             },
             "/api/bodies/{body_id}/reports/{year}": {
-                "get": _op("年度报告 JSON", params=[_BODY, _YEAR]),
-                "put": _op("以报告 JSON 替换年度报告", params=[_BODY, _YEAR],
-                           body={"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}}),
+                "get": _op("年度报告 JSON", _json(ref("Report"), "报告 JSON"), params=[_BODY, _YEAR]),
+                "put": _op("以报告 JSON 替换年度报告", _json(ref("Report"), "替换后的报告 JSON"), params=[_BODY, _YEAR],
+                           body=ref("Report")),
             },
             "/api/bodies/{body_id}/reports/{year}/build": {
-                "get": _op("生成正式报告（to=docx|pdf|html|md）", params=[_BODY, _YEAR, {
-                    "name": "to", "in": "query", "schema": {"enum": ["docx", "pdf", "html", "md"]}}], ok_content=_DOCX)},
+                "get": _op("导出正式报告（与 gongkai build 相同）；有错误、空白单元格或【待办】提示文字时拒绝（409）",
+                           {"description": "报告文件", "content": BUILT},
+                           params=[_BODY, _YEAR, _query("to", "输出格式", {"enum": ["docx", "pdf", "html", "md"]})],
+                           more={"409": _json(ref("NotReady"), "尚不能导出，附原因")})},
             "/api/bodies/{body_id}/reports/{year}/from-register": {
-                "post": _op("按本机关台账重新计算该年度报告的表三（2021年版格式）", params=[_BODY, _YEAR])},
-            "/api/corpus/stats": {"get": _op("语料库统计（level=province|city|county）",
-                                             params=[{"name": "level", "in": "query", "schema": {"type": "string"}}])},
-            "/api/corpus/compare": {"get": _op("比较语料库中的两份报告（a、b 为报告编号）：统计表差异、结转衔接、各部分文字雷同",
-                                               params=[{"name": n, "in": "query", "required": True,
-                                                        "schema": {"type": "integer"}} for n in ("a", "b")])},
-            "/api/corpus/reports/{doc_id}": {"get": _op("语料库中的一份报告及其检查结果（含跨年度检查）", params=[
-                {"name": "doc_id", "in": "path", "required": True, "schema": {"type": "integer"}}])},
-            "/api/roster": {"get": _op("名录中各机关某年度报告的公开情况（year，region 地区代码前缀）", params=[
-                {"name": "year", "in": "query", "schema": {"type": "integer"}},
-                {"name": "region", "in": "query", "schema": {"type": "string"}}])},
-            "/api/corpus/rollup": {"get": _op("把某年度（region 地区代码前缀内）语料库中各报告的统计表逐格相加（空白不当作 0）",
-                                              params=[{"name": "year", "in": "query", "required": True,
-                                                       "schema": {"type": "integer"}},
-                                                      {"name": "region", "in": "query", "schema": {"type": "string"}}])},
+                "post": _op("按本机关台账重新计算该年度报告的表三（2021年版格式）", _json(ref("Report"), "更新后的报告 JSON"),
+                            params=[_BODY, _YEAR])},
+            "/api/corpus/stats": {"get": _op("语料库统计", _json(ref("Stats"), "统计"), params=[
+                _query("level", "province|city|county（默认 city）", {"enum": ["province", "city", "county"]}),
+                _query("region", "地区代码前缀，如 3208", {"type": "string", "pattern": "^[0-9]{0,6}$"})])},
+            "/api/corpus/reports/{doc_id}": {"get": _op("语料库中的一份报告及其检查结果（含跨年度检查）",
+                                                        _json(ref("CorpusReport"), "报告"),
+                                                        params=[_path("doc_id", "语料库报告编号")])},
+            "/api/corpus/compare": {"get": _op("比较语料库中的两份报告：统计表差异、结转衔接、各部分文字雷同",
+                                               _json(ref("Comparison"), "比较结果"),
+                                               params=[_query(n, "报告编号", INT, True) for n in ("a", "b")])},
+            "/api/corpus/rollup": {"get": _op("把某年度（地区内）语料库中各报告的统计表逐格相加（空白不当作 0）",
+                                              _json(ref("Rollup"), "逐格合计"), params=[
+                                                  _query("year", "报告年度", INT, True),
+                                                  _query("region", "地区代码前缀", {"type": "string",
+                                                                               "pattern": "^[0-9]{0,6}$"})])},
+            "/api/roster": {"get": _op("名录中各机关某年度报告的公开情况（地区监督人员、系统管理员）",
+                                       _json(ref("Roster"), "公开情况"), params=[
+                                           _query("year", "报告年度（默认上一年）", INT),
+                                           _query("region", "地区代码前缀（默认本人监督的地区）",
+                                                  {"type": "string", "pattern": "^[0-9]{0,6}$"})])},
         },
     }

@@ -101,8 +101,10 @@ def read_upload(upload) -> bytes:
     name = upload.name or ""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in settings.UPLOAD_SUFFIXES:
-        raise GongkaiError(f"不支持的文件类型“{suffix or '（无扩展名）'}”：请上传 "
-                           f"{'、'.join(s.lstrip('.') for s in settings.UPLOAD_SUFFIXES)} 文件。", name)
+        from gongkai.load import FORMS_ZH
+
+        # the same words as the upload pages' own hint, so the two never disagree
+        raise GongkaiError(f"不支持的文件类型“{suffix or '（无扩展名）'}”：请上传 {FORMS_ZH}。", name)
     if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
         raise GongkaiError(f"文件过大（{upload.size / 1048576:.1f} MB），单个文件不超过 {settings.MAX_UPLOAD_MB} MB。",
                            name)

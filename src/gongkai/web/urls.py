@@ -63,4 +63,5 @@ urlpatterns = [
     path("api/roster", views_roster.roster_api),
     # Static files (htmx and our CSS/JS) come from the package; no CDN, no collectstatic needed.
     re_path(r"^static/(?P<path>.*)$", static_serve, {"insecure": True}),
+    path("favicon.ico", static_serve, {"path": "web/favicon.ico", "insecure": True}),
 ]

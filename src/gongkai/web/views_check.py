@@ -41,5 +41,16 @@ def check_page(request):
                 results.append({"error": f"读取时发生内部错误（{type(exc).__name__}），请把此文件报告给管理员。",
                                 "name": upload.name})
     template = "web/check_results.html" if request.headers.get("HX-Request") else "web/check.html"
+    from gongkai.load import FORMS_ZH
+
     return render(request, template, {"results": results, "previous": previous, "max_mb": settings.MAX_UPLOAD_MB,
-                                      "suffixes": ",".join(settings.UPLOAD_SUFFIXES)})
+                                      "suffixes": ",".join(settings.UPLOAD_SUFFIXES), "forms": FORMS_ZH,
+                                      "summary": summary(results) if len(results) > 1 else None})
+
+
+def summary(results: list[dict]) -> dict:
+    """Several files checked at once: the totals, so nothing below the fold goes unseen."""
+    read = [r for r in results if not r.get("error")]
+    totals = {s: sum(r["counts"][s] for r in read) for s in ("error", "warning", "notice")}
+    return {"files": len(results), "read": len(read), "failed": len(results) - len(read),
+            "with_errors": sum(1 for r in read if r["counts"]["error"]), "totals": totals}
