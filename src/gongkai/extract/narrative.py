@@ -252,23 +252,9 @@ class Narrative:
     def figures(self) -> list[Figure]:
         return [f.figure for f in self.found]
 
-    def in_sentence(self, sentence: int) -> list[Found]:
-        return [f for f in self.found if f.sentence == sentence]
 
 
 # -- reading -----------------------------------------------------------------------------------
-
-def sentences(report: Report) -> list[Sentence]:
-    """Every sentence of the preamble and the sections, stripped.  A sentence ends at 。！？
-    or a line end; ；joins the clauses of one sentence (a breakdown often runs over ；)."""
-    out = []
-    for no, text in [(0, report.preamble)] + [(s.no, s.text) for s in report.sections]:
-        for m in _SENTENCE.finditer(text or ""):
-            s = m.group(0).strip()
-            if s:
-                out.append(Sentence(no, s))
-    return out
-
 
 def narrative_of(report: Report) -> Narrative:
     """The reading of the report's current text (read once per text, kept on the report)."""
@@ -283,6 +269,9 @@ def narrative_of(report: Report) -> Narrative:
 
 
 def read(report: Report) -> Narrative:
+    """Every sentence of the preamble and the sections (a sentence ends at 。！？ or a line end;
+    ；joins the clauses of one sentence, since a breakdown often runs over it), and what the
+    sentences that hold a figure, a claim or a year say."""
     p = phrasings()
     out = Narrative()
     views: dict[int, _View | None] = {}
@@ -386,11 +375,6 @@ class _View:
                 break
             year = y
         return year
-
-
-def depth_at(text: str, pos: int) -> int:
-    """The bracket depth at ``pos`` (（其中…） is one deeper than the sentence)."""
-    return _View(phrasings(), text).depth(pos)
 
 
 def clause_start(text: str, pos: int) -> int:
