@@ -217,17 +217,17 @@ def test_breakdowns_that_exceed_their_whole_in_the_seeds(seed):
     [found] = [f for f in text_findings(seed("000")) if f.rule == "TEXT-SUM"]
     assert found.where == "第一部分（第7行起）"  # the sentence's section, from its heading's line
     assert found.message == ("正文称“在区政府门户网站发布信息共 369 条”，其后所列分项 6+308+15+36+1+4+2 = 372条，"
-                             "多于总数 369条。请核对总数与各分项。")
+                             "多于总数 369条。请核对总数与各分项（如各分项有交叉重叠，请在正文中说明）。")
     [found] = [f for f in text_findings(seed("001")) if f.rule == "TEXT-SUM"]
     assert found.message == ("正文称“公开发放各类救助救济资金共计 1619 人 504.8 万元”，其后所列分项 410+77.38+30.9+53.65 = "
-                             "571.93万元，多于总数 504.8万元。请核对总数与各分项。")
+                             "571.93万元，多于总数 504.8万元。请核对总数与各分项（如各分项有交叉重叠，请在正文中说明）。")
 
 
 def test_a_complete_list_that_falls_short():
     report = replace(crawler("ptzhsyqlyy-2019"), 1, "主动公开政府信息514条", "主动公开政府信息524条")
     [found] = text_findings(report)
     assert found.message == ("正文称“主动公开政府信息524条”，其后所列分项 1+4+3+6+6+494 = 514条，少于总数 524条"
-                             "（所列分项含“其他”一类，应为全部）。请核对总数与各分项。")
+                             "（所列分项含“其他”一类，应为全部）。请核对总数与各分项（如各分项有交叉重叠，请在正文中说明）。")
 
 
 def test_a_partial_list_or_overlapping_attributes_are_not_sums():
@@ -256,6 +256,18 @@ def test_a_share_that_does_not_match():
     [found] = text_findings(report)
     assert (found.rule, found.severity) == ("TEXT-PERCENT", "warning")
     assert found.message == ("正文称“占比87.9%”，而“实现“一趟不用跑”的有45项”与“其中行政许可57项”之比为 78.9%。"
+                             "请核对百分比或所依据的数字。")
+
+
+def test_shares_of_siblings_are_not_taken_for_shares_of_each_other():
+    """Derived from 交通与建设局 2021: two outcomes with their shares of a whole stated the sentence
+    before; the second is no share of the first."""
+    report = Report(year=2021, format="2021", sections=[Section(1, "总体情况",
+                    "全年我局共收到政府信息公开申请25件。予以公开10件，占40%；部分公开5件，占20%。")])
+    assert [f for f in text_findings(report) if f.rule == "TEXT-PERCENT"] == []
+    report.sections[0].text = "全年我局共收到政府信息公开申请25件，其中予以公开10件，占40%；部分公开5件，占25%。"
+    [found] = [f for f in text_findings(report) if f.rule == "TEXT-PERCENT"]
+    assert found.message == ("正文称“占25%”，而“部分公开5件”与“全年我局共收到政府信息公开申请25件”之比为 20%。"
                              "请核对百分比或所依据的数字。")
 
 

@@ -635,11 +635,28 @@ def _shares(p: Phrasings, out: Narrative) -> None:
     by_sentence: dict[int, list[Found]] = {}
     for f in out.found:
         by_sentence.setdefault(f.sentence, []).append(f)
+
+    def stated_part(f: Found, earlier: list[Found]) -> Found | None:
+        """The figure a share stands right after ("45项，占比78.9%"), if any."""
+        part = earlier[-1] if earlier else None
+        if part is None or share.search(f.label) is None:
+            return None
+        text = out.sentences[f.sentence].text
+        if clause_start(text, f.start) > part.end and len(text[part.end:f.start].strip("，, ")) <= 6:
+            return part
+        return None
+
+    def counted(f: Found) -> list[Found]:
+        return [g for g in by_sentence[f.sentence] if g.end <= f.start and g.figure.unit not in ("%", "％", "")
+                and g.exact]
+
+    # Figures with a share of their own are siblings, not bases ("予以公开10件，占40%；部分公开5件，占20%").
+    shared = {part.index for f in out.found if f.figure.unit in ("%", "％")
+              for part in [stated_part(f, counted(f))] if part is not None}
     for f in out.found:
         if f.figure.unit not in ("%", "％") or f.figure.approx:
             continue
-        earlier = [g for g in by_sentence[f.sentence] if g.end <= f.start and g.figure.unit not in ("%", "％", "")
-                   and g.exact]
+        earlier = counted(f)
         m = rate.search(f.label)
         if m:
             verb = verbs[m.group("rate")]
@@ -648,18 +665,16 @@ def _shares(p: Phrasings, out: Narrative) -> None:
                 continue
             part = parts[-1]
             bases = [g.index for g in earlier if g is not part and g.unit_class == part.unit_class
-                     and g.in_yuan() >= part.in_yuan()]
+                     and g.in_yuan() >= part.in_yuan() and g.index not in shared]
             if bases:
                 out.shares.append(Share(f.index, part.index, bases, []))
             continue
-        explicit = share.search(f.label) is not None
-        if not explicit and share_of.search(f.label) is None:
+        if share.search(f.label) is None and share_of.search(f.label) is None:
             continue
-        text = out.sentences[f.sentence].text
-        part = earlier[-1] if earlier else None
-        if explicit and part is not None and clause_start(text, f.start) > part.end \
-                and len(text[part.end:f.start].strip("，, ")) <= 6:
-            bases = [g.index for g in earlier[:-1] if g.unit_class == part.unit_class and g.in_yuan() >= part.in_yuan()]
+        part = stated_part(f, earlier)
+        if part is not None:
+            bases = [g.index for g in earlier[:-1] if g.unit_class == part.unit_class and g.in_yuan() >= part.in_yuan()
+                     and g.index not in shared]
             whole = whole_of.get(part.index)
             if whole is not None and whole not in bases:
                 bases.append(whole)
