@@ -176,6 +176,7 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
 
 
 def report_context(report, findings, data: bytes | None, index: int, doc=None) -> dict:
+    from gongkai.render import review
     from gongkai.render.review import render_review
 
     prefix = f"r{index}-"
@@ -198,6 +199,9 @@ def report_context(report, findings, data: bytes | None, index: int, doc=None) -
     return {
         "index": index, "prefix": prefix, "name": name, "stem": stem, "report": report,
         "findings": rows, "tables": tables_html(report, findings, prefix),
+        # An OCR-read report said so, and the legend of the value marks the tables show.
+        "banner": mark_safe(review.ocr_banner(report)),
+        "legend": mark_safe(review.legend_html(report, review.cell_marks(findings))),
         "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "notice")},
         "source": [(i, line, i in marked) for i, line in enumerate(lines or [], 1)] if lines is not None else None,
         "blocks": blocks,
