@@ -8,6 +8,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from gongkai.corpus.places import same_body
 from gongkai.errors import GongkaiError
 from gongkai.web.access import login_or_anonymous
 from gongkai.web.reportview import check_upload_with_document, parse_previous, report_context
@@ -33,7 +34,10 @@ def check_page(request):
         for i, upload in enumerate(files, 1):
             try:
                 report, findings, doc, data = check_upload_with_document(upload, previous, request)
-                results.append(report_context(report, findings, data, i, doc))
+                result = report_context(report, findings, data, i, doc)
+                # Last year's report of another body: the cross-year findings do not apply.
+                result["other_body"] = previous is not None and same_body(previous.agency, report.agency) is False
+                results.append(result)
             except GongkaiError as exc:
                 results.append({"error": exc.message, "name": upload.name})
             except Exception as exc:  # noqa: BLE001 - one bad file must not lose the others' results
