@@ -286,8 +286,14 @@ def read(report: Report) -> Narrative:
                 starts.append(m.start())
 
         def where(rx: re.Pattern) -> set[int]:
-            """The sentences of this block in which ``rx`` matches (one scan of the block)."""
-            return {first + bisect_right(starts, m.start()) - 1 for m in rx.finditer(block)}
+            """The sentences of this block in which ``rx`` matches: one scan of the block that
+            goes on from the next sentence after each hit."""
+            hits, pos, end = set(), 0, len(block)
+            while (m := rx.search(block, pos)) is not None:
+                k = max(0, bisect_right(starts, m.start()) - 1)
+                hits.add(first + k)
+                pos = max(starts[k + 1] if k + 1 < len(starts) else end, m.end())
+            return hits
 
         digits, zeros, claims = where(p.figure), where(_WORD_ZERO), where(_CLAIM_WORDS)
         plans = where(_YEAR) if "年" in block else set()
