@@ -226,6 +226,9 @@ def test_breakdowns_that_exceed_their_whole_in_the_seeds(seed):
 def test_a_complete_list_that_falls_short():
     report = replace(crawler("ptzhsyqlyy-2019"), 1, "主动公开政府信息514条", "主动公开政府信息524条")
     [found] = text_findings(report)
+    assert found.quote == ("今年我局共制作政务信息514条，主动公开政府信息524条，未收到信息公开申请。\n其中机构职能类信息1条，"
+                           "政策、规范性文件信息4条，行政许可类信息3条，通知类信息6条，公示类信息6条，其他应主动公开政府信息494条。")
+    assert found.where.startswith("第一部分")
     assert found.message == ("正文称“主动公开政府信息524条”，其后所列分项 1+4+3+6+6+494 = 514条，少于总数 524条"
                              "（所列分项含“其他”一类，应为全部）。请核对总数与各分项（如各分项有交叉重叠，请在正文中说明）。")
 

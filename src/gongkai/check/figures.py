@@ -220,7 +220,8 @@ def _sum_findings(report: Report, narrative: Narrative, flagged: set[int]) -> It
         shown = total / phrasings().units[whole.figure.unit].get("factor", 1)
         unit, stated = whole.figure.unit, _fmt(whole.figure.value)
         text = whole.figure.sentence
-        yield finding(report, "TEXT-SUM", list(whole.figure.cells), quote=text,
+        quote = text if parts[0].sentence == whole.sentence else f"{text}\n{parts[0].figure.sentence}"
+        yield finding(report, "TEXT-SUM", list(whole.figure.cells), quote=quote,
                       whole=text[clause_start(text, whole.start):whole.end].strip(), listed=listed,
                       total=_fmt(shown), unit=unit, how=how.format(stated=stated, unit=unit))
 
@@ -336,8 +337,9 @@ def placed(report: Report, findings) -> Iterator[Finding]:
     for sentence in narrative_of(report).sentences:
         sections.setdefault(sentence.text, sentence.section)
     for f in findings:
-        if f.where is None and f.quote in sections:
-            no = sections[f.quote]
+        first = (f.quote or "").split("\n", 1)[0]  # a breakdown's whole and parts: two sentences
+        if f.where is None and first in sections:
+            no = sections[first]
             section = report.section(no) if no else None
             name = f"第{cn_number(no)}部分" if no else "引言"
             start = section.where.zh() if section is not None and section.where is not None else ""
