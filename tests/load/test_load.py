@@ -40,7 +40,7 @@ def test_every_form_loads_to_the_same_report(jsons):
     one, two = jsons
     parsed = load(seed("003"))
     assert load(one).to_dict() == parsed.to_dict()
-    assert [r.agency for r in load_all(two)] == ["同心县", "吴忠市红寺堡区新庄集乡人民政府"]
+    assert [r.agency for r in load_all(two)] == ["同心县人民政府", "吴忠市红寺堡区新庄集乡人民政府"]
     assert load_all(two)[0].to_dict() == parsed.to_dict()
     assert load(seed("003").read_bytes(), "003.txt").value("table3.granted.natural_person") == 12
     source = load(SOURCE)
@@ -87,7 +87,7 @@ def test_parse_check_compare_rollup_and_build_take_report_json_and_source(tmp_pa
     assert json.loads(capsys.readouterr().out)["table3"]["granted"]["natural_person"] == 12
     assert main(["parse", str(two), str(SOURCE)]) == 0
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [d["agency"] for d in out] == ["同心县", "吴忠市红寺堡区新庄集乡人民政府", "示例市示例区市场监督管理局"]
+    assert [d["agency"] for d in out] == ["同心县人民政府", "吴忠市红寺堡区新庄集乡人民政府", "示例市示例区市场监督管理局"]
     # check: a source is checked like any report (the example is clean)
     assert main(["check", "--json", str(SOURCE)]) == 0
     assert json.loads(capsys.readouterr().out)["findings"] == []
@@ -113,7 +113,7 @@ def test_parse_check_compare_rollup_and_build_take_report_json_and_source(tmp_pa
 def test_ingest_takes_report_json_and_explains_json_lines(jsons):
     one, two = jsons
     result = process(one.name, one.read_bytes())
-    assert result["form"] == "json" and result["report"]["agency"] == "同心县"
+    assert result["form"] == "json" and result["report"]["agency"] == "同心县人民政府"
     assert "table3.granted.natural_person" in {c[0] for c in result["cells"]}
     result = process(two.name, two.read_bytes())
     assert result["form"] == "json" and "此文件含 2 份报告" in result["reason"]
