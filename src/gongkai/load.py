@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gongkai import reportschema
 from gongkai._callable import make_callable
@@ -35,8 +36,12 @@ from gongkai.errors import NotAReport, SourceError, UnreadableFile
 from gongkai.inputs import FORMS_ZH
 from gongkai.model import SCHEMA, Report
 from gongkai.read import MAX_TEXT_BYTES, Document, detect_form, file_bytes, read_bytes
-from gongkai.safeload import DataError, load_json
-from gongkai.source.load import ReportSource, buildable, source_from_yaml
+
+if TYPE_CHECKING:
+    from gongkai.source.load import ReportSource
+
+# The YAML and JSON loaders (and PyYAML behind them) are imported by the forms that need them:
+# a published report is read without them (start-up of ``gongkai parse``).
 
 SOURCE_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json", ".jsonl")
@@ -68,6 +73,8 @@ def load_input(data: bytes, name: str) -> Loaded:
     if form == "json":
         return Loaded(reports_from_json(_json_text(data, name), name), form)
     if form == "yaml":
+        from gongkai.source.load import source_from_yaml
+
         return Loaded([source_from_yaml(_yaml_text(data, name), name).report], form)
     from gongkai.extract import extract
 
@@ -100,6 +107,8 @@ def one(reports: list[Report], name: str) -> Report:
 def load_source(path: str | os.PathLike) -> ReportSource:
     """A report to build (``gongkai build``): a source YAML, or any other form the loader reads,
     provided it names its body and year."""
+    from gongkai.source.load import buildable, source_from_yaml
+
     name = str(path)
     data = file_bytes(path)
     if input_form(data, name) == "yaml":
@@ -109,6 +118,8 @@ def load_source(path: str | os.PathLike) -> ReportSource:
 
 def load_source_text(text: str, name: str) -> ReportSource:
     """A report to build given as text: report JSON, or source YAML."""
+    from gongkai.source.load import buildable, source_from_yaml
+
     if _JSON_START.match(text.encode("utf-8")[:256]):
         return buildable(one(reports_from_json(text, name), name), name)
     return source_from_yaml(text, name)
@@ -117,6 +128,8 @@ def load_source_text(text: str, name: str) -> ReportSource:
 def reports_from_json(text: str, name: str) -> list[Report]:
     """One report JSON document, or JSON Lines of them, through the safe JSON loader (bounded
     size and depth; NaN, Infinity and 1e999 are not numbers)."""
+    from gongkai.safeload import DataError, load_json
+
     try:
         return [_report(load_json(text, name, parse_float=Decimal), name, 1)]
     except DataError as exc:

@@ -21,7 +21,6 @@ import json
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -164,9 +163,10 @@ def load_yaml_file(path: str | Path, *, decimals: bool = False, missing_ok: bool
 
 
 def shipped_yaml(package: str, *parts: str) -> Any:
-    """A YAML data file shipped inside gongkai (trusted): the C loader where PyYAML has it."""
-    text = resources.files(package).joinpath(*parts).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """A YAML data file shipped inside gongkai (trusted), parsed once per machine (``gongkai.shipped``)."""
+    from gongkai.shipped import shipped_data
+
+    return shipped_data(package, *parts)
 
 
 # -- JSON -----------------------------------------------------------------------------------------

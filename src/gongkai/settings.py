@@ -20,7 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from gongkai.db.paths import config_home, data_home
 from gongkai.errors import GongkaiError
 
 
@@ -38,6 +37,7 @@ class Settings:
     corpus_url: str | None = None  # GONGKAI_CORPUS_URL: the corpus database (None: <data home>/corpus.db)
     # -- reading
     pure_python: bool = False  # GONGKAI_PURE_PYTHON: the Python HTML walk instead of the compiled one
+    cache: str | None = None  # GONGKAI_CACHE: the cache of parsed data files ("0": none; None: <cache home>)
     # -- the web application
     web_home: Path | None = None  # GONGKAI_WEB_HOME: its data directory (None: <data home>/web)
     web_db: str | None = None  # GONGKAI_WEB_DB: its database (None: <web home>/web.sqlite3)
@@ -49,18 +49,36 @@ class Settings:
     web_max_upload_mb: int = 20  # GONGKAI_WEB_MAX_UPLOAD_MB: the largest upload
     today: date | None = None  # GONGKAI_TODAY: a fixed "today" for the web (demonstrations, tests)
 
-    # Defaults that depend on the machine (XDG directories) are resolved here, not at import.
+    # Defaults that depend on the machine (XDG directories) are resolved here, not at import
+    # (nor is the database layer, where the directories are named: a parse needs no sqlite3).
     def register_settings_path(self) -> Path:
+        from gongkai.db.paths import config_home
+
         return self.register_settings or config_home() / "register.yaml"
 
     def disclosure_vocab_path(self) -> Path:
+        from gongkai.db.paths import config_home
+
         return self.disclosure_vocab or config_home() / "disclosure.yaml"
 
     def letter_templates_dir(self) -> Path:
+        from gongkai.db.paths import config_home
+
         return self.letter_templates or config_home() / "letters"
 
     def web_home_dir(self) -> Path:
+        from gongkai.db.paths import data_home
+
         return self.web_home or data_home() / "web"
+
+    def cache_dir(self) -> Path | None:
+        """The cache of parsed data files (gongkai.shipped); None when GONGKAI_CACHE turns it off."""
+        if self.cache is None:  # XDG's cache home (named here: a parse needs no database layer)
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path("~/.cache").expanduser())
+            return base / "gongkai" if base.is_absolute() else None  # no home directory: no cache
+        if self.cache.lower() in _FALSE:
+            return None
+        return Path(self.cache).expanduser()
 
 
 def default_actor(fallback: str) -> str:
@@ -130,6 +148,7 @@ VARIABLES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "GONGKAI_LETTER_TEMPLATES": ("letter_templates", _path),
     "GONGKAI_CORPUS_URL": ("corpus_url", _text),
     "GONGKAI_PURE_PYTHON": ("pure_python", _flag),
+    "GONGKAI_CACHE": ("cache", _text),
     "GONGKAI_WEB_HOME": ("web_home", _path),
     "GONGKAI_WEB_DB": ("web_db", _text),
     "GONGKAI_WEB_HOSTS": ("web_hosts", _names),
@@ -141,7 +160,7 @@ VARIABLES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "GONGKAI_TODAY": ("today", _date),
 }
 # The machine's directories the defaults depend on.
-_ALSO_READ = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "HOME")
+_ALSO_READ = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "HOME")
 
 
 def from_environ(environ: Mapping[str, str]) -> Settings:

@@ -124,6 +124,23 @@ def test_every_help_is_chinese_and_every_command_described(monkeypatch):
     assert "选项:" in top and "显示本帮助信息并退出" in top
 
 
+def test_a_command_builds_its_own_parser_alone_and_the_same(monkeypatch):
+    """Start-up builds only the invoked subcommand's parser: COMMANDS names the module of every
+    subcommand, and each subcommand's parser (help included) is the same built alone."""
+    from gongkai.cli import COMMANDS, build_parser
+
+    monkeypatch.setenv("COLUMNS", "80")
+    everything = dict(_subcommands(build_parser()))
+    top = {name.split()[1] for name in everything if name.count(" ") == 1}
+    assert top == set(COMMANDS)
+    for command in COMMANDS:
+        alone = dict(_subcommands(build_parser(command)))
+        assert f"gongkai {command}" in alone
+        for name, parser in alone.items():
+            if name != "gongkai":
+                assert parser.format_help() == everything[name].format_help(), name
+
+
 @pytest.mark.parametrize("command", ["parse", "check", "ingest", "rollup", "new", "export", "stats", "compare"])
 def test_help_fits_80_columns(command, monkeypatch, capsys):
     from gongkai.cli import main

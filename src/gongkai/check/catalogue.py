@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from gongkai.format.names import cell_label as cell_zh  # noqa: F401 - rules name cells through these
 from gongkai.format.names import column_label, row_label, table_name  # noqa: F401
 from gongkai.model import Finding, Report, Where
+from gongkai.shipped import shipped_data
 
 SEVERITIES = ("error", "warning", "notice")
 
@@ -29,8 +27,7 @@ class Rule:
 
 @lru_cache(maxsize=None)
 def data() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("rules.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return shipped_data(__package__, "rules.yaml")
 
 
 @lru_cache(maxsize=None)

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from gongkai.model import Figure, Report
-from gongkai.safeload import shipped_yaml
+from gongkai.shipped import shipped_data
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _DIGIT = re.compile(r"\d")
@@ -142,7 +142,7 @@ def _rx(pattern: str | None) -> re.Pattern | None:
 
 @lru_cache(maxsize=None)
 def phrasings() -> Phrasings:
-    data = shipped_yaml("gongkai.format", "phrasings.yaml")
+    data = shipped_data("gongkai.format", "phrasings.yaml")
     metrics: dict[str, Metric] = {}
     alternatives, groups = [], {}
     for n, m in enumerate(data["metrics"]):

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 
-import yaml
+from gongkai.shipped import shipped_data
 
 VERSIONS = ("2019", "2021")
 
@@ -133,9 +132,7 @@ class NationalFormat:
 
 
 def _load() -> NationalFormat:
-    text = resources.files(__package__).joinpath("national.yaml").read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(text, Loader=loader)
+    data = shipped_data(__package__, "national.yaml")
     t3 = data["table3"]
     t4 = data["table4"]
     return NationalFormat(

@@ -13,8 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
 from gongkai.format import FORMAT
 
 _DROP = dict.fromkeys(map(ord, " \t\r\n\u3000\u00a0\"'“”‘’「」、，,。.．:：;；·*_#`"), None)
@@ -106,6 +104,8 @@ class LabelIndex:
         if len(prefixed) == 1:
             ident, official, _ = self._exact[next(iter(prefixed.values()))]
             return LabelMatch(ident, official, True, 99.0)
+        from rapidfuzz import fuzz, process  # imported on the first fuzzy match: 15 ms of start-up
+
         best = process.extractOne(k, self._keys, scorer=fuzz.ratio, score_cutoff=self._cutoff)
         if best is None:
             return None

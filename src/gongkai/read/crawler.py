@@ -27,8 +27,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-
 from gongkai.format import FORMAT
 from gongkai.format import labels as L
 from gongkai.model import Where, at_char
@@ -147,6 +145,8 @@ _TITLE_END = re.compile(r"情况|事项|措施")
 def _title_match(window: str, no: int) -> int | None:
     """How many characters of ``window`` (squeezed text after a numeral) are section ``no``'s
     title, if it starts with one."""
+    from rapidfuzz import fuzz  # imported when needed: 15 ms of every command's start-up
+
     best, length = 0.0, None
     for form in _title_forms(no):
         if window.startswith(form):
@@ -239,6 +239,8 @@ def _exact_tail(key: str, rows: tuple[str, ...], forms: dict[str, tuple[str, ...
 
 
 def _fuzzy_tail(key: str, rows: tuple[str, ...], forms: dict[str, tuple[str, ...]]) -> tuple[int, str] | None:
+    from rapidfuzz import fuzz
+
     best: tuple[float, int, str] | None = None  # (score, length matched, row)
     for row in rows:
         for form in forms[row]:
@@ -331,6 +333,8 @@ def _align(header: str, labels: tuple[str, ...]) -> list[tuple[str, str]]:
     """(printed, official) for the labels of a flattened header printed otherwise: a misspelt or
     truncated label between two printed as the format has them, or a label with a character or
     two added ("本年增/减量")."""
+    from rapidfuzz import fuzz
+
     sq = L.squeeze(header)
     out: list[tuple[str, str]] = []
     cursor, missing, previous = 0, [], None

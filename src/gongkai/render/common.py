@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from gongkai.format import FORMAT
 from gongkai.model import Report, Section
 from gongkai.render.layout import TABLE_SECTION
+from gongkai.shipped import shipped_data
 
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -19,8 +17,7 @@ CN_NUMERALS = "一二三四五六七八九十"
 @lru_cache(maxsize=None)
 def style() -> dict:
     """``style.yaml``: page, fonts, sizes, column widths."""
-    text = resources.files(__package__).joinpath("style.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return shipped_data(__package__, "style.yaml")
 
 
 def title(report: Report) -> str:

@@ -1,0 +1,83 @@
+"""Start-up cost of the command: ``gongkai parse one.txt --json`` against ``python -c pass``.
+
+    python bench/startup.py [--rounds 15] [--callgrind]
+
+Each command runs in a fresh process, in alternating rounds with the floor (``python -c pass``,
+the interpreter's own start, measured in the same run); CPU time is the child's user + system
+time.  Byte-code is compiled and the format cache written by a first, unmeasured run of each
+command, as on an installed system.  ``--callgrind`` also counts the instructions of one run of
+each under valgrind (independent of the machine's load).  Target: ``parse one.txt --json``
+≤ 45 ms CPU (the floor was 8 ms when the target was set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from timing import alternate, child, line, machine, median, ratio  # noqa: E402
+
+SEED = next((ROOT / "examples").glob("000_*.txt"))
+GONGKAI = [sys.executable, "-c", "import sys; from gongkai.cli import main; sys.exit(main())"]  # as the console script
+
+COMMANDS = {
+    "python -c pass (floor)": [sys.executable, "-c", "pass"],
+    "gongkai --version": [*GONGKAI, "--version"],
+    "gongkai parse one.txt --json": [*GONGKAI, "parse", str(SEED), "--json"],
+    "gongkai check one.txt": [*GONGKAI, "check", str(SEED)],
+}
+
+
+def instructions(cmd: list[str], env: dict) -> int | None:
+    if not shutil.which("valgrind"):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg", *cmd],
+                             env=env, capture_output=True, text=True, timeout=600).stderr
+    found = re.search(r"refs:\s+([\d,]+)", out)
+    return int(found.group(1).replace(",", "")) if found else None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=15)
+    ap.add_argument("--callgrind", action="store_true", help="also count instructions under valgrind")
+    args = ap.parse_args()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for cmd in COMMANDS.values():  # byte-code and caches, as after installation
+        child(cmd, env=env, check=False)
+    jobs = {name: (lambda cmd=cmd: child(cmd, env=env, check=False)[0]) for name, cmd in COMMANDS.items()}
+    rounds = alternate(jobs, args.rounds)
+    print(machine())
+    for name, samples in rounds.items():
+        print(line(name, samples))
+    floor = rounds["python -c pass (floor)"]
+    parse = rounds["gongkai parse one.txt --json"]
+    for name, samples in rounds.items():
+        if "floor" not in name:
+            own = (median(samples) - median(floor)) * 1000
+            print(ratio(f"{name} / floor", samples, floor) + f"  gongkai's own CPU {own:.1f} ms")
+    cpu = median(parse) * 1000
+    print(f"target: parse one.txt --json ≤ 45 ms CPU: {'met' if cpu <= 45 else 'NOT met'} ({cpu:.1f} ms on this "
+          f"machine now; the floor here is {median(floor) * 1000:.1f} ms, 8 ms when the target was set)")
+    if args.callgrind:
+        counts = {name: instructions(cmd, env) for name, cmd in COMMANDS.items()}
+        base = counts["python -c pass (floor)"]
+        for name, n in counts.items():
+            if n is not None:
+                extra = f"  (+{(n - base) / 1e6:,.0f} M over the floor)" if base and "floor" not in name else ""
+                print(f"instructions (callgrind) {name:36} {n / 1e6:10,.0f} M{extra}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
