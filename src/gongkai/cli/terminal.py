@@ -14,18 +14,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from gongkai.format import FORMAT
-from gongkai.format.names import (
-    column_label,
-    row_group,
-    row_label,
-    table_name,
-    table_title,
-)
+from gongkai.format.names import column_label, row_group, row_label, table_name, table_title
 from gongkai.model import Report
 from gongkai.render.layout import format_value
 from gongkai.render.marks import cell_kind, legend, mark
-
-DEFAULT_WIDTH = 80
 
 
 def console(stderr: bool = False) -> Console:
@@ -40,11 +32,9 @@ def print_wrapped(out: Console, text: str, first: str = "", indent: str = "", st
     which leaves ragged lines in Chinese), each line after the first indented."""
     from gongkai.cli import wrap_cells
 
-    width = max(out.width - len(indent), 20)
-    lines = wrap_cells(first + text, width) if not first else wrap_cells(text, max(out.width - len(first), 20))
-    for n, line in enumerate(lines):
-        lead = first if (first and n == 0) else indent
-        out.print(lead + (f"[{style}]{escape(line)}[/]" if style else escape(line)), highlight=False)
+    for n, line in enumerate(wrap_cells(text, max(out.width - max(len(first), len(indent)), 20))):
+        lead = first if n == 0 else indent
+        out.print(lead + (f"[{style}]{escape(line)}[/]" if style else escape(line)))
 
 
 def narrow_table(**kwargs) -> Table:
@@ -87,15 +77,15 @@ def print_report_head(out: Console, report: Report, path: str) -> None:
     out.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
               f"格式：{report.format or '（未识别）'}  落款日期：{report.published or '（无）'}")
     if report.ocr_read:
-        out.print("[yellow]本报告由 OCR 从扫描件识别：数字、标题和机关名称都可能有识别错误，请对照原件核对。[/yellow]")
+        print_wrapped(out, "本报告由 OCR 从扫描件识别：数字、标题和机关名称都可能有识别错误，请对照原件核对。",
+                      style="yellow")
 
 
 def print_tables(out: Console, report: Report, suspects: Iterable[str] = (),
-                 extra: dict[str, str] | None = None, tables: Iterable[str] = ("table2", "table3", "table4"),
-                 missing: str = "报告中没有此表") -> None:
+                 extra: dict[str, str] | None = None, missing: str = "报告中没有此表") -> None:
     """Tables 2, 3 and 4 (a missing table said so), then the legend of the marks used."""
     suspects = set(suspects)
-    for name in tables:
+    for name in _TABLES:
         if report.table(name) is None:
             out.print(f"{table_name(name)} {table_title(name)}：[red]{missing}[/red]")
             continue
@@ -108,7 +98,7 @@ def print_tables(out: Console, report: Report, suspects: Iterable[str] = (),
 def print_legend(out: Console, report: Report, suspects: Iterable[str] = ()) -> None:
     used = legend(report, suspects)
     if used:
-        out.print("标记：" + "；".join(f"{m} {escape(words)}" for _, m, words in used) + "。")
+        print_wrapped(out, "标记：" + "；".join(f"{m} {words}" for _, m, words in used) + "。")
 
 
 def _version(report: Report) -> str:
