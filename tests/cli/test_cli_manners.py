@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import json
 import os
 import shutil
@@ -120,6 +121,7 @@ def test_every_help_is_chinese_and_every_command_described(monkeypatch):
             assert english not in text, (name, english)
         assert text.startswith("用法："), name
         assert parser.description, f"{name} has no description"
+        assert not re.search(r"--[a-z-]+ (?!URL\b)[A-Z_]{2,}\b", text.replace("FILE.docx", "")), (name, text)
     top = build_parser().format_help()
     assert "选项:" in top and "显示本帮助信息并退出" in top
 

@@ -156,9 +156,21 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# The value an option takes, in words, for options their module gave no metavar (argparse
+# would print the option's name in capitals: --date DATE).
+_METAVARS = {
+    "type": "类型", "name": "名称", "id_number": "证件号码", "phone": "电话", "email": "电子邮箱",
+    "address": "地址", "channel": "渠道", "content": "内容", "date": "日期", "received": "日期",
+    "pieces": "件数", "pages": "页数", "ref": "编号", "year": "年度", "today": "日期", "within": "工作日数",
+    "until": "日期", "items": "事项", "workdays": "工作日数", "reason": "理由", "paid": "日期",
+    "outcome": "结果", "note": "说明", "cell": "单元格", "agency": "机关名称", "notice": "通知",
+    "holidays": "日期", "earlier": "件数", "host": "地址", "port": "端口", "threads": "线程数", "label": "名称",
+}
+
+
 def _describe(parser: argparse.ArgumentParser) -> None:
-    """Every (sub)command's ``--help`` opens with a description: its one-line help where the
-    module gave no longer one."""
+    """Every (sub)command's ``--help`` opens with a description (its one-line help where the
+    module gave no longer one), and names each option's value in Chinese."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             helps = {a.dest: a.help for a in action._choices_actions}
@@ -166,6 +178,9 @@ def _describe(parser: argparse.ArgumentParser) -> None:
                 if not sub.description and helps.get(name):
                     sub.description = helps[name] + "。"
                 _describe(sub)
+        elif (action.option_strings and action.metavar is None and action.choices is None
+              and action.nargs != 0 and action.dest in _METAVARS):
+            action.metavar = _METAVARS[action.dest]
 
 
 def _command(argv: list[str]) -> str | None:
