@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the report generator lives in tests/synth.py
 
-from gongkai.render.docx import render_docx  # noqa: E402
-from gongkai.render.html import render_html  # noqa: E402
-from gongkai.render.markdown import render_markdown  # noqa: E402
-from tests.synth import draw, to_report  # noqa: E402
+from gongkai.render.docx import render_docx
+from gongkai.render.html import render_html
+from gongkai.render.markdown import render_markdown
+from tests.synth import draw, to_report
 
 
 def rate(render, reports, seconds: float) -> float:

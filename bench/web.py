@@ -148,7 +148,7 @@ def main() -> int:
                     break
                 except OSError:
                     if time.time() > deadline or server.poll() is not None:
-                        raise SystemExit("bench: the server did not start")
+                        raise SystemExit("bench: the server did not start") from None
                     time.sleep(0.2)
             body, ctype = multipart(seed)
 

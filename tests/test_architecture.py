@@ -9,7 +9,7 @@ they never run."""
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -21,7 +21,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def modules() -> dict[str, Path]:
     return {_module_name(p): p for p in PACKAGE.rglob("*.py")}
 
@@ -48,7 +48,7 @@ def _target(name: str) -> str | None:
     return name or None
 
 
-@lru_cache(maxsize=None)
+@cache
 def imports() -> dict[str, frozenset[str]]:
     """module -> the gongkai modules it imports."""
     graph = {}

@@ -18,6 +18,7 @@ import stat
 import tempfile
 import threading
 from pathlib import Path
+from typing import Literal, overload
 
 from gongkai.errors import UnreadableFile
 
@@ -28,6 +29,12 @@ _KINDS = ((stat.S_ISDIR, "这是一个目录，不是文件"), (stat.S_ISFIFO, "
 
 def _not_regular(mode: int) -> str:
     return next((text for test, text in _KINDS if test(mode)), "这不是普通文件") + "，已拒绝读取。"
+
+
+@overload
+def read_regular(path: str | os.PathLike, max_bytes: int, *, missing_ok: Literal[False] = False) -> bytes: ...
+@overload
+def read_regular(path: str | os.PathLike, max_bytes: int, *, missing_ok: bool) -> bytes | None: ...
 
 
 def read_regular(path: str | os.PathLike, max_bytes: int, *, missing_ok: bool = False) -> bytes | None:

@@ -217,6 +217,7 @@ def _resolve(target: str):
 def _serve(fd: int) -> None:
     conn = Connection(fd)
     while True:
+        answer: tuple[Any, ...]
         try:
             target, args = conn.recv()
         except (EOFError, OSError):

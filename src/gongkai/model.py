@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 SCHEMA = "gongkai.report/1"
 TABLES = ("table2", "table3", "table4")
 
 Value = int | Decimal | None
+Number = int | Decimal  # a value that is not blank
 Table = dict[str, dict[str, Value]]
 
 
@@ -73,7 +75,7 @@ class Where:
         return " ".join(parts)
 
     @classmethod
-    def parse(cls, text: str | None) -> "Where | None":
+    def parse(cls, text: str | None) -> Where | None:
         if not text:
             return None
         found = {k: int(v) for k, v in _WHERE_PART.findall(text)}
@@ -130,7 +132,7 @@ class CellInfo:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "CellInfo":
+    def from_dict(cls, d: dict[str, Any]) -> CellInfo:
         conf = d.get("confidence")  # a Decimal when read with parse_float=Decimal: kept a float
         return cls(d.get("raw", ""), Where.parse(d.get("where")), bool(d.get("inferred")),
                    None if conf is None else float(conf), tuple(d.get("basis", ())))
@@ -177,7 +179,7 @@ class Ambiguity:
                 "candidates": [list(c) for c in self.candidates], "reason": self.reason}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Ambiguity":
+    def from_dict(cls, d: dict[str, Any]) -> Ambiguity:
         return cls(d["table"], d["row"], list(d["cells"]), d.get("raw", ""), Where.parse(d.get("where")),
                    [[str(v) for v in c] for c in d.get("candidates", [])], d.get("reason", "ambiguous"))
 
@@ -215,7 +217,7 @@ class Finding:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Finding":
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
         return cls(d["rule"], d["severity"], d["message"], list(d.get("cells", [])), d.get("where"),
                    d.get("quote"))
 
@@ -255,7 +257,7 @@ class Figure:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Figure":
+    def from_dict(cls, d: dict[str, Any]) -> Figure:
         try:
             value = _value_from_json(d["value"])
             if value is None:
@@ -372,9 +374,11 @@ class Report:
 
     def set_value(self, cell_id: str, value: Value, info: CellInfo | None = None) -> None:
         table, row, column = split_cell_id(cell_id)
-        if self.table(table) is None:
-            setattr(self, table, {})
-        self.table(table).setdefault(row, {})[column] = value
+        t = self.table(table)
+        if t is None:
+            t = {}
+            setattr(self, table, t)
+        t.setdefault(row, {})[column] = value
         if info is not None:
             self.cells[cell_id] = info
 
@@ -444,7 +448,7 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Report":
+    def from_dict(cls, d: dict[str, Any]) -> Report:
         if d.get("schema") != SCHEMA:
             raise ValueError(f"不是 gongkai 报告 JSON（schema 应为 {SCHEMA}）")
         src = d.get("source") or {}
@@ -480,5 +484,5 @@ class Report:
         return report
 
     @classmethod
-    def from_json(cls, text: str) -> "Report":
+    def from_json(cls, text: str) -> Report:
         return cls.from_dict(json.loads(text, parse_float=Decimal))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from gongkai.errors import NotAReport
@@ -47,7 +47,7 @@ def _table(rows: dict[str, dict[str, dict]], title: str) -> dict:
                            for row, columns in rows.items()}}
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema() -> dict:
     """The JSON Schema (draft 2020-12) of a report JSON."""
     t2: dict[str, dict[str, dict]] = {}
@@ -102,7 +102,7 @@ def schema_json() -> str:
 
 # -- checking ------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _validator():
     import jsonschema
 
@@ -149,7 +149,7 @@ def _message(error) -> str:
     where = _field(error.absolute_path)
     v, expected, value = error.validator, error.validator_value, error.instance
     if v == "type":
-        kinds = expected if isinstance(expected, list) else [expected]
+        kinds: list[str] = expected if isinstance(expected, list) else [expected]
         return f"{where}：应为{'或'.join(_TYPES_ZH.get(k, k) for k in kinds)}，不能是“{_show(value)}”"
     if v == "minimum":
         return f"{where}：不能小于 {expected}（现为 {_show(value)}）" if expected else f"{where}：不能为负数（{_show(value)}）"

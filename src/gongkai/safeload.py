@@ -87,10 +87,10 @@ class _PyLoader(yaml.SafeLoader):
 _C = getattr(yaml, "CSafeLoader", None)
 
 
-def _check_events(text: str, name: str) -> None:
+def _check_events(text: str, name: str, loader: Any) -> None:
     """Aliases and nesting, from libyaml's event stream (fast, iterative) before anything is built."""
     depth = 0
-    for event in yaml.parse(text, Loader=_C):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -112,7 +112,7 @@ def _decimal(loader, node: yaml.Node) -> Decimal | str:
 
 def _with_decimals(base: type) -> type:
     """The loader class with exact decimals: ``1340.5117`` stays that number, not a float."""
-    cls = type(f"{base.__name__}Decimal", (base,), {})
+    cls: Any = type(f"{base.__name__}Decimal", (base,), {})
     cls.add_constructor("tag:yaml.org,2002:float", _decimal)
     return cls
 
@@ -126,7 +126,7 @@ def load_yaml_node(text: str, name: str, *, decimals: bool = False) -> tuple[Any
     loader = None
     try:
         if _C is not None:
-            _check_events(text, name)
+            _check_events(text, name, _C)
         loader = _LOADERS[decimals](text)
         loader.name = name
         node = loader.get_single_node()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parsed(name: str) -> Report:
     from gongkai.extract import parse_file
 

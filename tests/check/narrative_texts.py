@@ -5,7 +5,7 @@ out as copies that a test may change."""
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from gongkai.format import FORMAT
@@ -16,7 +16,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CRAWLER = sorted(p.stem for p in (EXAMPLES / "crawler-text").glob("*.txt"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _loaded(pattern: str) -> Report:
     return load(next(EXAMPLES.glob(pattern)))
 

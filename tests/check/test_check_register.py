@@ -31,7 +31,8 @@ def register_url(tmp_path, monkeypatch):
 
         old = add(date(2024, 3, 1), "甲")
         reg.record(old, "replied", date(2024, 5, 6), "王办事员", outcome="granted")
-        in_time, late, open_ = add(date(2025, 3, 3), "乙"), add(date(2025, 9, 26), "丙"), add(date(2025, 11, 3), "丁")
+        in_time, late = add(date(2025, 3, 3), "乙"), add(date(2025, 9, 26), "丙")
+        add(date(2025, 11, 3), "丁")  # still open
         reg.record(in_time, "replied", date(2025, 3, 20), "王办事员", outcome="granted")
         reg.record(late, "replied", date(2025, 11, 5), "王办事员", outcome="granted")  # due 30 October
     return url

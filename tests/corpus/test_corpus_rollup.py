@@ -45,7 +45,7 @@ def test_sum_equals_the_drawn_numbers_and_matches_the_county(tmp_path, capsys):
     county_copy.write_bytes(county.read_bytes())
     assert main(["rollup", str(tmp_path / "towns"), "--against", str(county), "--json", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert f"合计 3 份报告" in printed
+    assert "合计 3 份报告" in printed
     assert "自己的报告逐格一致" in printed
     d = json.loads(out.read_text(encoding="utf-8"))
     assert d["table3"]["new_received"]["total"] == sum(t.cells["table3.new_received.total"] for t in towns)

@@ -68,7 +68,7 @@ def test_loader_errors_name_the_file_and_place(tmp_path, jsons):
     with pytest.raises(NotAReport, match="不是 gongkai 报告 JSON"):
         load(array)
     gbk = tmp_path / "gbk.json"
-    gbk.write_bytes('{"agency": "同心县"}'.encode("gbk"))
+    gbk.write_bytes('{"agency": "同心县人民政府"}'.encode("gbk"))
     with pytest.raises(NotAReport, match="UTF-8"):
         load(gbk)
     yaml = tmp_path / "s.yaml"

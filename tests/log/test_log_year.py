@@ -36,7 +36,7 @@ def generate(seed: int = 7) -> list[dict]:
             end = _day(rng, made, date(YEAR + 1, 12, 31))
         docs.append({"kind": kind, "attribute": "active", "made": made, "end": end, "pubs": []})
     # This year's items (and a few of next year, so the year boundary matters).
-    for i in range(260):
+    for _ in range(260):
         r = rng.random()
         kind = "rules" if r < 0.04 else "normative_docs" if r < 0.2 else "other"
         made = _day(rng, date(YEAR, 1, 1), date(YEAR + 1, 2, 28))

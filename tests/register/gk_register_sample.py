@@ -5,8 +5,8 @@ every outcome, requests still open at the end).  Deterministic for a given seed.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Iterator
 
 from gongkai.register.clock import Event, compute_clock
 from gongkai.register.settings import Settings
@@ -42,7 +42,7 @@ def generate(n: int, first_year: int, years: int, cal: Calendar, s: Settings, se
         day = received
 
         def later(lo: int, hi: int) -> date:
-            return cal.add_workdays(day, rnd.randint(lo, hi))[0]
+            return cal.add_workdays(day, rnd.randint(lo, hi))[0]  # noqa: B023 - this iteration's day, as it moves on
 
         roll = rnd.random()
         outcome = rnd.choice(_PLAIN_OUTCOMES)

@@ -17,8 +17,8 @@ def test_deadline_calculator(capsys):
     code, out, err = run(capsys, "deadline", "2025-09-26")
     lines = out.splitlines()
     assert code == 0 and lines[0] == "2025-10-30"
-    assert any(l.startswith("2025-10-11 周六 调休上班") and "第6个工作日" in l for l in lines)
-    assert any(l.startswith("2025-10-03 周五 节假日") and "不计" in l for l in lines)
+    assert any(line.startswith("2025-10-11 周六 调休上班") and "第6个工作日" in line for line in lines)
+    assert any(line.startswith("2025-10-03 周五 节假日") and "不计" in line for line in lines)
     assert run(capsys, "deadline", "2025-09-26", "--extend")[1].splitlines()[0] == "2025-11-27"
     # internet, confirmed Mon 29 Sep: 30 Sep → 1; 9, 10, 11 Oct → 4; 13–17 → 9; 20–24 → 14;
     # 27–31 → 19; 3 Nov → 20.

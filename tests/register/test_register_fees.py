@@ -46,7 +46,7 @@ def test_pieces_are_cumulative_per_month():
 
 def test_breakdown_lists_each_rate():
     lines = breakdown("pieces", 35)
-    assert [(l.first, l.last, l.rate, l.amount) for l in lines] == [
+    assert [(tier.first, tier.last, tier.rate, tier.amount) for tier in lines] == [
         (1, 10, 0, 0), (11, 30, 100, 2000), (31, 35, 200, 1000)]
 
 

@@ -161,7 +161,7 @@ def test_blank_stays_blank_and_decimals_exact():
     document = docx.Document(io.BytesIO(render_docx(report)))
     cells = spans(document.tables[0])
     rows = {}
-    for (r, c), (text, _, _) in cells.items():
+    for (r, _c), (text, _, _) in cells.items():
         rows.setdefault(r, []).append(text)
     printed = {row[0]: row[1:] for row in rows.values()}
     assert printed["行政强制"] == [""]

@@ -183,7 +183,7 @@ def test_draft_starts_blank_refuses_export_until_complete(django_env, world):
             "第一部分“总体情况”、第二部分“主动公开政府信息情况”、第三部分“收到和处理政府信息公开申请情况”、"
             "第四部分“政府信息公开行政复议、行政诉讼情况”、第五部分“存在的主要问题及改进情况”、"
             "第六部分“其他需要报告的事项”仍有【待办】提示文字。") in html
-    assert 'href="/draft/%d/2025/download/docx"' % a.pk not in html
+    assert f'href="/draft/{a.pk}/2025/download/docx"' not in html
     # export refused, in the page and in the API, as `gongkai build` refuses
     r = c.get(f"/draft/{a.pk}/2025/download/pdf", follow=True)
     assert r.redirect_chain[-1][0] == f"/draft/{a.pk}/2025/" and "不能导出正式报告" in r.content.decode()

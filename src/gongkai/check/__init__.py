@@ -56,7 +56,7 @@ def check_report(report: Report, previous: Report | None = None,
         findings.extend(claims_against(report, register))
     if previous is not None:
         findings.extend(check_cross_year(report, previous))
-    return ocr.qualify(report, findings)
+    return Findings(ocr.qualify(report, findings))
 
 
 def check_cross_year(report: Report, previous: Report) -> list[Finding]:

@@ -12,15 +12,15 @@ from gongkai.check.catalogue import finding
 from gongkai.check.shape import outcome_rows
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_label
-from gongkai.model import Finding, Report, Value
+from gongkai.model import Finding, Number, Report
 
 TOTAL = "total"
 
 
-def _values(report: Report, cells: list[str]) -> list[Value] | None:
+def _values(report: Report, cells: list[str]) -> list[Number] | None:
     """The values of ``cells`` (all of one table), or None when any is blank or absent."""
     table = report.table(cells[0].split(".", 1)[0]) or {}
-    out = []
+    out: list[Number] = []
     for cell_id in cells:
         row, column = cell_id.split(".", 1)[1].rsplit(".", 1)
         value = table.get(row, {}).get(column)

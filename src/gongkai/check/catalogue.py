@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from gongkai.format.names import cell_label as cell_zh  # noqa: F401 - rules name cells through these
@@ -25,12 +25,12 @@ class Rule:
     extra: dict[str, Any]
 
 
-@lru_cache(maxsize=None)
+@cache
 def data() -> dict[str, Any]:
     return shipped_data(__package__, "rules.yaml")
 
 
-@lru_cache(maxsize=None)
+@cache
 def rules() -> dict[str, Rule]:
     out = {}
     for rule_id, d in data()["rules"].items():
@@ -41,7 +41,7 @@ def rules() -> dict[str, Rule]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 

@@ -29,7 +29,7 @@ def in_force(report: Report, previous: Report) -> Iterator[Finding]:
         key = f"table2.art20_1.{row.id}"
         made, repealed, this = (report.value(f"{key}.{c}") for c in ("made", "repealed", "in_force"))
         prev = previous.value(f"{key}.in_force")
-        if None in (made, repealed, this, prev):
+        if made is None or repealed is None or this is None or prev is None:
             continue
         expected = prev + made - repealed
         if this != expected:

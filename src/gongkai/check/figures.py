@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
+from typing import Any
 
 from gongkai.check.catalogue import cell_zh, cn_number, finding, rules
 from gongkai.check.shape import version
@@ -31,9 +32,10 @@ from gongkai.model import Finding, Report, Value
 
 def _sum(report: Report, cells) -> Value:
     values = [report.value(c) for c in cells]
-    if not values or any(v is None for v in values):
+    numbers = [v for v in values if v is not None]
+    if not values or len(numbers) < len(values):
         return None
-    return sum(values)
+    return sum(numbers)
 
 
 def _cells_zh(report: Report, cells: list[str]) -> str:
@@ -81,7 +83,8 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         seen.add(key)
         flagged.add(f.index)
         sentence = f.figure.sentence
-        common = dict(metric=_name(f), stated=_fmt(stated), target=_cells_zh(report, cells), table=_fmt(table))
+        common: dict[str, Any] = dict(metric=_name(f), stated=_fmt(stated), target=_cells_zh(report, cells),
+                                      table=_fmt(table))
         if f.figure.from_words:
             out.append(_claim(report, cells, sentence, f.figure.scope, said=f.figure.text, **common))
             continue
@@ -263,7 +266,7 @@ def _percent_findings(report: Report, narrative: Narrative, flagged: set[int]) -
 
 # -- years ---------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _year_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     spec = phrasings().data["years"]
     return re.compile(spec["clause_start"]), re.compile(spec["comparison"]), re.compile(spec["mention"])
@@ -333,7 +336,7 @@ def _plan_findings(report: Report, narrative: Narrative) -> Iterator[Finding]:
 def placed(report: Report, findings) -> Iterator[Finding]:
     """Findings about a sentence that have no place of their own get the sentence's part of the
     report: "第一部分（第12行起）" (the section's heading line, page …)."""
-    sections = {}
+    sections: dict[str, int] = {}  # sentence -> its section
     for sentence in narrative_of(report).sentences:
         sections.setdefault(sentence.text, sentence.section)
     for f in findings:

@@ -12,7 +12,7 @@ from datetime import date
 from gongkai.check import figures
 from gongkai.check.catalogue import compiled, data, finding
 from gongkai.extract.narrative import narrative_of
-from gongkai.model import Finding, Report
+from gongkai.model import Finding, Report, Section
 
 
 def sentences(report: Report) -> Iterator[str]:
@@ -63,23 +63,24 @@ def deadline(report: Report) -> Iterator[Finding]:
                       deadline=due.isoformat())
 
 
-def _covers(report: Report, number: int, words: list[str]) -> bool | None:
+def _silent(report: Report, number: int, words: list[str]) -> Section | None:
+    """Section ``number`` when it uses none of ``words`` (a missing section is SECTION-MISSING's)."""
     section = report.section(number)
-    if section is None:
-        return None  # SECTION-MISSING reports it
-    return any(w in section.text for w in words)
+    if section is None or any(w in section.text for w in words):
+        return None
+    return section
 
 
 def fee_statement(report: Report) -> Iterator[Finding]:
-    if _covers(report, 6, data()["fee_words"]) is False:
-        yield finding(report, "FEE-STATEMENT", where=report.section(6).where)
+    if (section := _silent(report, 6, data()["fee_words"])) is not None:
+        yield finding(report, "FEE-STATEMENT", where=section.where)
 
 
 def last_year(report: Report) -> Iterator[Finding]:
     last = (report.year - 1) if report.year else None
     words = [w.format(last=last) for w in data()["last_year_words"] if last is not None or "{last}" not in w]
-    if _covers(report, 5, words) is False:
-        yield finding(report, "LAST-YEAR", where=report.section(5).where)
+    if (section := _silent(report, 5, words)) is not None:
+        yield finding(report, "LAST-YEAR", where=section.where)
 
 
 RULES = figures.RULES + (period, deadline, fee_statement, last_year)

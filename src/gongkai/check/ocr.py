@@ -52,11 +52,11 @@ def equations(report: Report) -> list[Equation]:
 
 
 def _residual(report: Report, eq: Equation) -> int | None:
-    """The signed sum, or None when a cell is blank or absent (that sum cannot be checked)."""
+    """The signed sum, or None when a cell is blank, absent or not a count (that sum cannot be checked)."""
     total = 0
     for cell, sign in eq:
         v = report.value(cell)
-        if v is None or not report.has_cell(cell):
+        if not isinstance(v, int) or not report.has_cell(cell):
             return None
         total += sign * v
     return total
@@ -80,17 +80,18 @@ def suspects(report: Report) -> list[Suspect]:
     found = []
     for cell, _ in failing[0][0]:
         info = report.cells.get(cell)
-        if info is None or info.confidence is None or cell in holding:
+        read = report.value(cell)  # a count: every cell of a checked sum is one (see _residual)
+        if info is None or info.confidence is None or cell in holding or not isinstance(read, int):
             continue
-        fixes = set()
+        fixes: set[Fraction] = set()
         for eq, r in failing:
             sign = dict(eq).get(cell)
             if sign is None:
                 break
-            fixes.add(report.value(cell) - Fraction(r, sign))
+            fixes.add(read - Fraction(r, sign))
         else:
             if len(fixes) == 1 and (fixed := fixes.pop()) >= 0 and fixed.denominator == 1:
-                found.append(Suspect(cell, int(report.value(cell)), int(fixed), len(failing)))
+                found.append(Suspect(cell, read, int(fixed), len(failing)))
     return found
 
 

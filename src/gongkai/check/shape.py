@@ -3,7 +3,7 @@ cells its format version requires."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from gongkai.format import FORMAT, VERSIONS
 from gongkai.model import Report, split_cell_id
@@ -33,7 +33,7 @@ def outcome_rows(report: Report) -> list[str]:
     return [r for r in FORMAT.table3_outcome_rows if r in layout]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rows(version_: str, layout: str) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
     rows: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for cell_id in FORMAT.expected_cells(version_, layout):

@@ -7,6 +7,7 @@ import argparse
 import importlib
 import sys
 import unicodedata
+from typing import NoReturn
 
 from gongkai import __version__
 from gongkai.errors import GongkaiError
@@ -133,7 +134,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助信息并退出")
 
-    def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
+    def error(self, message: str) -> NoReturn:  # pragma: no cover - exercised through main()
         for en, zh in _ARGPARSE_ZH.items():
             message = message.replace(en, zh)
         self.print_usage(sys.stderr)
@@ -175,8 +176,8 @@ def _describe(parser: argparse.ArgumentParser) -> None:
         if isinstance(action, argparse._SubParsersAction):
             helps = {a.dest: a.help for a in action._choices_actions}
             for name, sub in action.choices.items():
-                if not sub.description and helps.get(name):
-                    sub.description = helps[name] + "。"
+                if not sub.description and (help_text := helps.get(name)):
+                    sub.description = help_text + "。"
                 _describe(sub)
         elif (action.option_strings and action.metavar is None and action.choices is None
               and action.nargs != 0 and action.dest in _METAVARS):
@@ -204,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback for users
+    except Exception as exc:
         if _debug():
             raise
         print(f"gongkai：内部错误（{type(exc).__name__}：{exc}）。请把这条信息和输入文件报告给维护者；"

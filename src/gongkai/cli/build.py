@@ -93,7 +93,7 @@ def run_new(args) -> int:
         print(f"gongkai：注意：{year}年度报告通常使用 {expected} 版格式，当前为 {args.format} 版。", file=sys.stderr)
     for note in notes:
         print(f"gongkai：{note}")
-    if last is not None:
+    if last is not None and prefill is not None:
         if last.year and last.year != year - 1:
             print(f"gongkai：注意：上年报告的年度是 {last.year}，不是 {year - 1}。", file=sys.stderr)
         blanks = [k for k, v in prefill.values.items() if v is None]

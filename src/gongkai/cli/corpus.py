@@ -187,7 +187,7 @@ def run_failures(args) -> int:
     with _store(args) as store:
         print(f"语料库 {_shown(store.path)}", file=sys.stderr)
         rows = store.failures()
-    for doc_id, path, form, reason, version in rows:
+    for doc_id, path, form, reason, _version in rows:
         print(f"#{doc_id}\t{path}\t{form or ''}\t{reason}")
     print(f"共 {len(rows)} 个失败文件。", file=sys.stderr)
     return 0
@@ -198,8 +198,8 @@ def run_place(args) -> int:
     from gongkai.extract.meta import as_body
 
     name = as_body(normalise(args.agency))  # 同心县 is the body 同心县人民政府, as the reports name it
-    key = normalise(name)
-    if not key:
+    key = normalise(name) if name else ""
+    if not name or not key:
         raise GongkaiError("机关名称为空。")
     with _store(args, create=bool(args.code)) as store:
         if args.code:
@@ -217,7 +217,8 @@ def run_place(args) -> int:
                 p = place(args.agency)
                 print("（语料库中尚无此机关，以下为自动判断）", end="")
     path = " › ".join(x for x in (p.get("province"), p.get("city"), p.get("county"), p.get("unit")) if x)
-    source = {"user": "人工更正", "auto": "自动"}.get(p.get("source"), p.get("source") or "")
+    kind = p.get("source") or ""
+    source = {"user": "人工更正", "auto": "自动"}.get(kind, kind)
     print(f"{args.agency}：{path or '（未定位）'}  代码 {p.get('code') or '—'}  层级 {p.get('level') or '—'}  {source}")
     if p.get("note"):
         print(p["note"])

@@ -125,10 +125,10 @@ def _table2(report: Report, suspects: set[str], extra: dict[str, str]) -> list[T
         t = narrow_table(title="表二中格式以外的行")
         t.add_column("行")
         t.add_column("数值")
-        for row in others:
-            t.add_row(row_label("table2", row), "，".join(
-                f"{column_label('table2', row, c)} {value_text(report, f'table2.{row}.{c}', suspects, extra)}"
-                for c in have[row]))
+        for other in others:
+            t.add_row(row_label("table2", other), "，".join(
+                f"{column_label('table2', other, c)} {value_text(report, f'table2.{other}.{c}', suspects, extra)}"
+                for c in have[other]))
         out.append(t)
     return out
 

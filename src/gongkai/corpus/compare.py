@@ -114,7 +114,9 @@ def _sections(ra: Report, rb: Report) -> list[SectionComparison]:
     out = []
     for no in nos:
         sa, sb = ra.section(no), rb.section(no)
-        title = (sb or sa).title
+        either = sb or sa
+        assert either is not None, "no is a section of one of them"
+        title = either.title
         if sa is None or sb is None:
             out.append(SectionComparison(no, title, None, None, [], sa.text if sa else "", sb.text if sb else "",
                                          why_none="（一方缺此章节）"))

@@ -33,13 +33,14 @@ def due(store: Store) -> list[tuple[int, int | None, int | None]]:
                            " WHERE d.status = 'ok' AND d.agency_key IS NOT NULL AND d.year IS NOT NULL")]
     # Of several stored reports of one body and year (e.g. the same report as PDF and as a web
     # page), the one with the least content hash: the choice does not depend on ingest order.
-    first: dict[tuple[str, int], tuple[str, int]] = {}
+    first: dict[tuple[str | None, int], tuple[str, int]] = {}
     for doc_id, key, year, sha, _ in rows:
         if (key, year) not in first or sha < first[(key, year)][0]:
             first[(key, year)] = (sha, doc_id)
-    out = []
+    out: list[tuple[int, int | None, int | None]] = []
     for doc_id, key, year, _, done in rows:
-        previous = first.get((key, year - 1), (None, None))[1]
+        last_year = first.get((key, year - 1))
+        previous = last_year[1] if last_year else None
         if previous != done:
             out.append((doc_id, previous, done))
     # Reports that are no longer 'ok' (now failed) keep no cross-year results.

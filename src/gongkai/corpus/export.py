@@ -17,9 +17,9 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+from collections.abc import Iterator
 from decimal import Decimal
 from itertools import product
-from typing import Iterator
 
 from gongkai.errors import GongkaiError, MissingDependency
 from gongkai.format import FORMAT, VERSIONS

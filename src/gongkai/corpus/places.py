@@ -80,7 +80,7 @@ def division(code: str) -> Division | None:
 def _scan(text: str) -> list[tuple[int, int, list[Division]]]:
     """Division names in ``text``, longest match first at each position, left to right."""
     by_name, _, short = _index()
-    found = []
+    found: list[tuple[int, int, list[Division]]] = []
     i = 0
     while i < len(text):
         hit = None

@@ -52,7 +52,10 @@ def resolve(text: str) -> Division:
         raise GongkaiError(note, place=f"--region {text}")
     if p["unit"]:
         raise GongkaiError(f"“{text}”是机关名称，不是行政区划名称（“{p['unit']}”不是区划）。", place=f"--region {text}")
-    return division(p["code"][:6])
+    found = division(p["code"][:6])
+    if found is None:  # the body sits below a division the code table lacks
+        raise GongkaiError("区划代码不在全国行政区划代码表中。", place=f"--region {text}")
+    return found
 
 
 def full_name(d: Division) -> str:

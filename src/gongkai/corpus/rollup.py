@@ -128,12 +128,12 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
 
 
 def _differences(cells: dict[str, CellSum], county: Report) -> list[tuple[str, object, object, str]]:
-    out = []
+    out: list[tuple[str, object, object, str]] = []
     ids = list(dict.fromkeys(list(cells) + [c for c, _ in county.iter_cells()]))
     for cell_id in ids:
         s = cells.get(cell_id)
-        own = county.value(cell_id) if county.has_cell(cell_id) else None
-        summed = s.value if s else None
+        own: object = county.value(cell_id) if county.has_cell(cell_id) else None
+        summed: object = s.value if s else None
         if s is None or not county.has_cell(cell_id):
             status = "仅一方有此格"
             summed = summed if s is not None else ABSENT

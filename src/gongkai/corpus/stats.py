@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 _NEEDED = {
     "received": "table3.new_received.total",
@@ -85,7 +86,7 @@ def _region(level: str, code, province, city, county) -> tuple[str, str | None]:
     return f"{province}{city or ''}{county}", code[:6]
 
 
-def short_name(row: "StatRow") -> str:
+def short_name(row: StatRow) -> str:
     """The region's own name without its parents (for narrow tables and chart labels)."""
     from gongkai.corpus.places import division
 
@@ -96,7 +97,7 @@ def short_name(row: "StatRow") -> str:
 def compute(store, level: str = "city", region: str = "") -> StatsTable:
     """The statistics of the reports placed in ``region`` (a division code prefix such as
     ``3208``; "" for the whole corpus), one row per division at ``level`` and year."""
-    docs = {}
+    docs: dict[int, tuple[str, str | None, int | None, dict[str, Any]]] = {}  # id -> (region, code, year, cells)
     sql = ("SELECT d.id, d.year, a.code, a.province, a.city, a.county FROM documents d"
            " LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.status = 'ok'")
     if region:
@@ -120,7 +121,7 @@ def compute(store, level: str = "city", region: str = "") -> StatsTable:
                                                "granted": _Ratio(), "not_held": _Ratio(), "reviews": _Ratio(),
                                                "lawsuits": _Ratio(), "corrected": _Ratio(), "findings": 0,
                                                "rules": {}})
-        v = {k: cells.get(c) for k, c in _NEEDED.items()}
+        v: dict[str, Any] = {k: cells.get(c) for k, c in _NEEDED.items()}  # numbers as stored, or None
         g["reports"] += 1
         g["received"].add(v["received"], 1 if v["received"] is not None else None)
         g["granted"].add(v["granted"], v["handled"])
@@ -135,7 +136,9 @@ def compute(store, level: str = "city", region: str = "") -> StatsTable:
             g["rules"][rule] = g["rules"].get(rule, 0) + n
             g["findings"] += n
 
-    rows, rules, rules_by_row = [], {}, {}
+    rows: list[StatRow] = []
+    rules: dict[str, int] = {}
+    rules_by_row: dict[tuple[str, int | None], dict[str, int]] = {}
     for (region, year), g in sorted(groups.items(), key=lambda kv: (kv[1]["code"] or "999999", kv[0][1] or 0)):
         row = StatRow(region, g["code"], year)
         row.values = {
@@ -157,6 +160,10 @@ def compute(store, level: str = "city", region: str = "") -> StatsTable:
             rules[rule] = rules.get(rule, 0) + n
     return StatsTable(level, rows, dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))), rules_by_row)
 
+def _csv_number(value: float | None) -> str | float:
+    return "" if value is None else round(value, 6)
+
+
 def write_csv(table: StatsTable, path: str) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
@@ -165,7 +172,7 @@ def write_csv(table: StatsTable, path: str) -> None:
                                                "lawsuits_per_100", "correction_rate")])
         for row in table.rows:
             w.writerow([row.region, row.code or "", row.year or ""]
-                       + ["" if row.values[k] is None else round(row.values[k], 6) for k, _, _, _ in METRICS]
+                       + [_csv_number(row.values[k]) for k, _, _, _ in METRICS]
                        + [row.based_on[k] for k in ("received", "granted_share", "not_held_share",
                                                     "reviews_per_100", "lawsuits_per_100", "correction_rate")])
 

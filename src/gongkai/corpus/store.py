@@ -71,7 +71,7 @@ class Store(Database):
             elif column not in {r[1] for r in self.query(f"PRAGMA table_info({table})")}:
                 self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
-    def transaction(self, pipeline: bool = True):  # type: ignore[override]
+    def transaction(self, pipeline: bool = True):
         """A report's statements go out pipelined on PostgreSQL (no reply waited per row)."""
         return super().transaction(pipeline=pipeline)
 

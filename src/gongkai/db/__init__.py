@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from gongkai.errors import GongkaiError, MissingDependency
 from gongkai.files import private_file
@@ -46,7 +47,7 @@ def office_time(stamp: str) -> str:
     except (TypeError, ValueError):
         return str(stamp)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
 
 
@@ -180,7 +181,7 @@ class Database:
         return " FOR UPDATE" if self.dialect == "postgresql" else ""
 
     @contextmanager
-    def transaction(self, pipeline: bool = False) -> Iterator["Database"]:
+    def transaction(self, pipeline: bool = False) -> Iterator[Database]:
         """All or nothing: on any exception (or the process dying) nothing is written.
         ``pipeline``: on PostgreSQL, send the statements without waiting for each reply."""
         if self._in_tx:

@@ -24,7 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from gongkai.model import Figure, Report
@@ -126,10 +126,7 @@ def _prefiltered(alternatives: list[str]) -> re.Pattern:
     """One pattern for all alternatives, led by a test of the characters they can start with
     (most positions of a label start none of them: the test saves trying each alternative)."""
     pattern = "|".join(alternatives)
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # Python < 3.11
-        import sre_parse  # type: ignore[no-redef]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, not in typeshed (3.11+)
     first = _first_chars(sre_parse.parse(pattern))
     if first is None or first[1]:
         return re.compile(pattern)
@@ -140,7 +137,7 @@ def _rx(pattern: str | None) -> re.Pattern | None:
     return re.compile(pattern) if pattern else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrasings() -> Phrasings:
     data = shipped_data("gongkai.format", "phrasings.yaml")
     metrics: dict[str, Metric] = {}
@@ -285,10 +282,11 @@ def read(report: Report) -> Narrative:
                 out.sentences.append(Sentence(no, text))
                 starts.append(m.start())
 
-        def where(rx: re.Pattern) -> set[int]:
+        def where(rx: re.Pattern, block: str = block, starts: list[int] = starts, first: int = first) -> set[int]:
             """The sentences of this block in which ``rx`` matches: one scan of the block that
             goes on from the next sentence after each hit."""
-            hits, pos, end = set(), 0, len(block)
+            hits: set[int] = set()
+            pos, end = 0, len(block)
             while (m := rx.search(block, pos)) is not None:
                 k = max(0, bisect_right(starts, m.start()) - 1)
                 hits.add(first + k)
@@ -302,9 +300,9 @@ def read(report: Report) -> Narrative:
             text = sentence.text
             found: list[Found] = []
             view = views[i] = _View(p, text) if i in digits or i in zeros else None
-            if i in digits:
+            if view is not None and i in digits:
                 found = _figures(p, report, i, sentence, view)
-            if i in zeros:
+            if view is not None and i in zeros:
                 found = _zeros(p, report, i, sentence, found, view)
             for f in found:
                 f.index = len(out.found)
@@ -451,6 +449,8 @@ def _name(p: Phrasings, report: Report, f: Found, sentence: str) -> None:
     label = f.label
     for m in p.labels.finditer(label, max(0, len(label) - _LABEL_WINDOW)):
         gap = label[m.end():]
+        if m.lastgroup is None:  # every alternative is a named group
+            continue
         metric = p.metrics[p.groups[m.lastgroup]]
         if len(gap.strip()) <= metric.gap and not _DIGIT.search(gap):
             best = metric  # later (nearer) matches win
@@ -506,7 +506,7 @@ def _set_metric(report: Report, f: Found, metric: Metric) -> None:
 
 # -- breakdowns ---------------------------------------------------------------------------------
 
-def _breakdowns(p: Phrasings, out: Narrative, views: dict[int, "_View | None"]) -> None:
+def _breakdowns(p: Phrasings, out: Narrative, views: dict[int, _View | None]) -> None:
     spec = p.data["breakdown"]
     marker = re.compile(spec["marker"])
     new_whole, not_part = re.compile(spec["new_whole"]), re.compile(spec["not_part"])
@@ -558,11 +558,11 @@ def _breakdowns(p: Phrasings, out: Narrative, views: dict[int, "_View | None"]) 
                 complete = other.search(parts[-1].label) is not None
                 out.breakdowns.append(Breakdown(whole.index, [f.index for f in parts], complete, m.group(0)))
                 _name_parts(out, whole, parts)
-        m = answered.search(text)
-        if m:
-            parts = [f for f in figures if f.start > m.end() and f.metric is not None and f.metric.id in outcomes]
+        answer = answered.search(text)
+        if answer:
+            parts = [f for f in figures if f.start > answer.end() and f.metric is not None and f.metric.id in outcomes]
             if len(parts) >= 2 and not any(b.whole is not None and parts[0].index in b.parts for b in out.breakdowns):
-                out.breakdowns.append(Breakdown(None, [f.index for f in parts], False, m.group(0)))
+                out.breakdowns.append(Breakdown(None, [f.index for f in parts], False, answer.group(0)))
 
 
 _SEMICOLON = re.compile(r"[；;]")
@@ -677,15 +677,15 @@ def _shares(p: Phrasings, out: Narrative) -> None:
             continue
         if share.search(f.label) is None and share_of.search(f.label) is None:
             continue
-        part = stated_part(f, earlier)
-        if part is not None:
-            bases = [g.index for g in earlier[:-1] if g.unit_class == part.unit_class and g.in_yuan() >= part.in_yuan()
-                     and g.index not in shared]
-            whole = whole_of.get(part.index)
+        stated = stated_part(f, earlier)
+        if stated is not None:
+            bases = [g.index for g in earlier[:-1] if g.unit_class == stated.unit_class
+                     and g.in_yuan() >= stated.in_yuan() and g.index not in shared]
+            whole = whole_of.get(stated.index)
             if whole is not None and whole not in bases:
                 bases.append(whole)
             if bases:
-                out.shares.append(Share(f.index, part.index, bases, []))
+                out.shares.append(Share(f.index, stated.index, bases, []))
             continue
         # No part stated just before: "主动公开及依申请公开政府信息总条数占总制发信息的78.80%".
         bases = [g.index for g in earlier]
@@ -702,7 +702,7 @@ def _shares(p: Phrasings, out: Narrative) -> None:
 
 # -- claims and plans ---------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _claim_patterns() -> tuple[tuple[str, re.Pattern, re.Pattern | None, re.Pattern | None], ...]:
     spec = phrasings().data["claims"]
     return tuple((kind, re.compile(c["pattern"]), _rx(c.get("requires")), _rx(c.get("excludes")))
@@ -720,7 +720,7 @@ def _claims(p: Phrasings, out: Narrative, i: int, text: str) -> None:
         out.claims.append(Claim(kind, i, m.group(0), named))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan_pattern() -> re.Pattern:
     return re.compile(phrasings().data["years"]["plan"])
 

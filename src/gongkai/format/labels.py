@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, cache
 
 from gongkai.format import FORMAT
 
@@ -113,7 +113,7 @@ class LabelIndex:
         return LabelMatch(ident, official, False, best[1])
 
 
-@lru_cache(maxsize=None)
+@cache
 def table3_rows() -> LabelIndex:
     entries = []
     for row in FORMAT.table3_rows.values():
@@ -123,7 +123,7 @@ def table3_rows() -> LabelIndex:
     return LabelIndex(entries)
 
 
-@lru_cache(maxsize=None)
+@cache
 def table2_rows() -> LabelIndex:
     """Row labels of both versions: ``art20_1.normative_docs`` etc."""
     entries = []
@@ -134,7 +134,7 @@ def table2_rows() -> LabelIndex:
     return LabelIndex(entries, cutoff=90.0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def table2_columns() -> dict[str, tuple[str, str]]:
     """Normalised column header -> (version, official label), for version detection."""
     out: dict[str, tuple[str, str]] = {}
@@ -146,7 +146,7 @@ def table2_columns() -> dict[str, tuple[str, str]]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def sections() -> LabelIndex:
     entries = []
     for spec in FORMAT.sections:

@@ -10,7 +10,7 @@ columns and cells through these functions, which read the labels from ``national
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from gongkai.format import FORMAT, VERSIONS
 from gongkai.model import split_cell_id
@@ -26,7 +26,7 @@ def table_title(table: str) -> str:
     return FORMAT.tables[table][1]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table2(version: str | None) -> tuple[dict, dict]:
     rows, columns = {}, {}
     # The report's own version wins where both versions share an id (规范性文件 / 行政规范性文件).
@@ -85,8 +85,8 @@ def row_group(table: str, row: str, short: bool = False) -> str | None:
         if spec is not None and spec.group and spec.group != spec.label:
             return _short_group(spec.group) if short else spec.group
     if table == "table4":
-        spec = next((g for g in FORMAT.table4_groups if g.id == row), None)
-        return spec.parent if spec is not None else None
+        group = next((g for g in FORMAT.table4_groups if g.id == row), None)
+        return group.parent if group is not None else None
     return None
 
 
@@ -115,7 +115,7 @@ def cell_short(cell_id: str, version: str | None = None) -> str:
             f"｜{column_label(table, row, column, version, short=True)}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _order() -> dict[str, int]:
     ids: list[str] = []
     for version in VERSIONS[::-1]:  # 2021 first, then the cells only 2019 has

@@ -14,10 +14,11 @@ the whole file.  All rules about what may be recorded live in :func:`check_item`
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps
 from gongkai.errors import GongkaiError
@@ -282,7 +283,7 @@ class DisclosureLog:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "DisclosureLog":
+    def __enter__(self) -> DisclosureLog:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ def _shipped() -> dict:
     return yaml.safe_load(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(site: str, mtime: float) -> dict:
     data = _shipped()
     if not mtime:
@@ -82,7 +82,7 @@ def vocab() -> dict:
     return _load(*_key())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _terms_for(section: str, site: str, mtime: float) -> dict[str, Term]:
     out = {}
     for key, spec in _load(site, mtime)[section].items():
@@ -121,7 +121,7 @@ def channels() -> dict[str, Channel]:
     return _channels_for(*_key())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _channels_for(site: str, mtime: float) -> dict[str, Channel]:
     return {k: Channel(k, v["label"], tuple(v.get("aliases") or ()), tuple(v.get("columns") or ()))
             for k, v in _load(site, mtime)["channels"].items()}

@@ -8,15 +8,18 @@ the Python walker in ``html.py`` does the same work.  ``STATUS`` says which one 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-compiled_walk = None
-STATUS = ""
+from gongkai.read.document import Block
+
+Walk = Callable[[Any], tuple[list[Block], bool]]  # body element -> (blocks, whether the report is the whole body)
 
 
-def _load() -> tuple[object, str]:
+def _load() -> tuple[Walk | None, str]:
     from gongkai.settings import current
 
     if current().pure_python:

@@ -104,8 +104,9 @@ def _rebase(rows: list[list[GridCell]]) -> list[list[GridCell]]:
     position: dict[tuple[int, int], tuple[int, int]] = {}
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
-            if not cell.covered and cell.where is not None:
-                position[(cell.where.row - 1, cell.where.cell - 1)] = (r, c)
+            where = cell.where
+            if not cell.covered and where is not None and where.row is not None and where.cell is not None:
+                position[(where.row - 1, where.cell - 1)] = (r, c)
     for row in rows:
         for cell in row:
             if cell.covered and cell.origin is not None:
@@ -210,15 +211,15 @@ def _body_metrics(pages: list[PageLayout], drop) -> tuple[float, float, float]:
             if (pi, li) not in drop and abs(line.size - body) <= 1:
                 lefts[round(line.x0)] += 1
                 rights[round(line.x1)] += 1
-    left = lefts.most_common(1)[0][0] if lefts else 0
+    left = float(lefts.most_common(1)[0][0]) if lefts else 0.0
     # Too wide a text column only splits paragraphs (the extractor rejoins sentences); too
     # narrow a one would glue headings to paragraphs.  So take the widest credible edge.
     xs = sorted(x for x, n in rights.items() for _ in range(n))
-    right = max([rights.most_common(1)[0][0], xs[int(0.95 * (len(xs) - 1))]] if xs else [0])
+    right = float(max([rights.most_common(1)[0][0], xs[int(0.95 * (len(xs) - 1))]] if xs else [0]))
     for page in pages:
         for table in page.tables:
             right = max(right, table.xs[-1] - body)
-    return body, float(left), float(right)
+    return body, left, right
 
 
 def build_document(doc: Document, pages: list[PageLayout]) -> Document:

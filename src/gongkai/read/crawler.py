@@ -383,9 +383,7 @@ def _table2(body: _Body, start: int, stop: int) -> tuple[RunTable, int, int] | N
     version = None if votes["2021"] == votes["2019"] else max(votes, key=lambda v: votes[v])
     variants: list[tuple[str, str, Where | None]] = []
     for (header, offset), run in zip(headers, rows.runs):
-        m = None
-        for m in _GROUP_LABEL.finditer(header):
-            pass
+        m = ([None] + list(_GROUP_LABEL.finditer(header)))[-1]  # the last group label
         heads = header[m.end():] if m else header
         heads = heads.split("信息内容", 1)[-1]
         group = run.row.split(".")[0]
@@ -543,9 +541,7 @@ def _narrative(doc: Document, body: _Body, start: int, end: int, last: bool = Fa
 def _signature_pieces(text: str, agency: str | None) -> list[tuple[int, int]]:
     """Cut the closing lines off the last paragraph: after its last sentence, a date, the body's
     name and a contact line stand apart on the printed page."""
-    date = None
-    for date in _DATE.finditer(text):
-        pass
+    date = ([None] + list(_DATE.finditer(text)))[-1]  # the last date
     if date is None or len(text) - date.start() > 120 or _PROSE.search(text, date.end()):
         return [(0, len(text))]
     cut = max(text.rfind(p, 0, date.start()) for p in "。！？")

@@ -189,7 +189,7 @@ class _Reader:
 
 
 def _style_names(package) -> dict[str, str]:
-    names = {}
+    names: dict[str, str] = {}
     try:
         styles = package.styles.element
     except Exception:  # noqa: BLE001 - a document without a styles part

@@ -14,7 +14,7 @@ from lxml import etree
 
 from gongkai.errors import UnreadableFile
 from gongkai.model import Where, at_row, table_cell
-from gongkai.read.accelerated import compiled_walk
+from gongkai.read.accelerated import Walk, compiled_walk
 from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph
 from gongkai.read.htmlrules import (BLOCK_TAGS, DROP_TAGS, HEADING_CANDIDATES, HEADING_FIRST, HEADING_TAGS,
                                     REPORT_TABLE, SECTION_HEADING)
@@ -225,10 +225,10 @@ def python_walk(body) -> tuple[list[Block], bool]:
     return walker.blocks, root is body
 
 
-walk = compiled_walk if compiled_walk is not None else python_walk
+walk: Walk = compiled_walk if compiled_walk is not None else python_walk
 
 
-def read_html(text: str, name: str, walker=None) -> Document:
+def read_html(text: str, name: str, walker: Walk | None = None) -> Document:
     """``walker``: ``python_walk`` or the compiled one (the default when built); tests compare them."""
     doc = Document(name=name, form="html")
     try:

@@ -101,7 +101,7 @@ def _merge(segments: list[Segment]) -> list[Segment]:
                 clusters.append([s])
         for cluster in clusters:
             pos = sum(s.pos for s in cluster) / len(cluster)
-            pieces = sorted(((min(s.a, s.b), max(s.a, s.b)) for s in cluster))
+            pieces = sorted((min(s.a, s.b), max(s.a, s.b)) for s in cluster)
             a, b = pieces[0]
             for pa, pb in pieces[1:]:
                 if pa <= b + JOIN:

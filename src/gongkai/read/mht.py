@@ -24,7 +24,9 @@ def read_mht(data: bytes, name: str) -> Document:
     for part in message.walk():
         if part.get_content_type() != "text/html":
             continue
-        payload = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)  # bytes for a text/html part
+        if not isinstance(payload, bytes):
+            payload = b""
         charset = _canonical(part.get_content_charset() or "")
         text = None
         if charset:

@@ -60,7 +60,7 @@ def flag_doubtful(doc: Document) -> list[str]:
                     # Only OCR's own doubt singles a number out here: a row sum alone cannot tell
                     # which of its numbers is wrong (the checker crosses it with the column sums).
                     doubtful = sorted((c for c in group if c.confidence is not None and c.confidence < LOW),
-                                      key=lambda c: c.confidence)[:2]
+                                      key=lambda c: c.confidence or 0.0)[:2]
                     notes.append(f"{where}：OCR 识别的数字不满足合计关系（前 {size - 1} 格之和 {sum(values[:-1])}"
                                  f" ≠ 总计 {values[-1]}）；"
                                  + ("最可疑的是" + "、".join(_cell(c) for c in doubtful) if doubtful

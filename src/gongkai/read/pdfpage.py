@@ -88,9 +88,9 @@ class PageReader:
             for i in range(R.FPDFFormObj_CountObjects(obj)):
                 self._walk(R.FPDFFormObj_GetObject(obj, i), m, out, depth + 1)
         elif kind == R.FPDF_PAGEOBJ_IMAGE:
-            l, b, r, t = (ctypes.c_float() for _ in range(4))
-            if R.FPDFPageObj_GetBounds(obj, ctypes.byref(l), ctypes.byref(b), ctypes.byref(r), ctypes.byref(t)):
-                self.image_area += max(0.0, r.value - l.value) * max(0.0, t.value - b.value)
+            left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+            if R.FPDFPageObj_GetBounds(obj, *map(ctypes.byref, (left, bottom, right, top))):
+                self.image_area += max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
         elif kind == R.FPDF_PAGEOBJ_PATH:
             self._path(obj, _compose(_matrix(obj), parent), out)
 

@@ -19,9 +19,10 @@ after it up to and including the resume day R are not counted; counting goes on 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from gongkai.errors import GongkaiError
 from gongkai.register.settings import Settings

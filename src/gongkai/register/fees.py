@@ -7,7 +7,7 @@ fee(earlier + this) − fee(earlier); 按量 counts the pages of one request.  A
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from gongkai.errors import GongkaiError
 from gongkai.register.settings import load_data
@@ -22,7 +22,7 @@ class Tier:
     rate: int           # 元 per unit
 
 
-@lru_cache(maxsize=None)
+@cache
 def tiers(basis: str) -> tuple[Tier, ...]:
     spec = load_data("fees.yaml")[basis]
     out, first = [], 1

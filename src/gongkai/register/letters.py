@@ -20,11 +20,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from gongkai.errors import GongkaiError
 from gongkai.files import read_regular, write_atomic
@@ -74,7 +75,7 @@ DEFAULT_NOT_OURS_REASON = ("该政府信息不是本机关制作或者保存的�
                            "政府信息由制作、保存或者最初获取该政府信息的行政机关负责公开。")
 
 
-@lru_cache(maxsize=None)
+@cache
 def letters_data() -> dict:
     return load_data("letters.yaml")
 

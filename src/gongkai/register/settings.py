@@ -4,7 +4,7 @@ site file."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ class Settings:
     court: str
     fee_payment_method: str
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return Settings(**{**self.__dict__, **changes})
 
 
@@ -66,7 +66,7 @@ def _build(values: dict[str, Any], source: str) -> Settings:
     return Settings(**kwargs)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached(site: str, mtime: float) -> Settings:
     values = dict(load_data("settings.yaml"))
     path = Path(site)

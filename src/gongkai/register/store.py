@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from gongkai.errors import GongkaiError
 from gongkai.register.case import Case, RuleError, check_event, derive
@@ -94,7 +95,7 @@ class Register:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Register":
+    def __enter__(self) -> Register:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -4,7 +4,7 @@ event kinds, states, applicant types (table-3 columns) and outcomes (table-3 row
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
@@ -21,12 +21,12 @@ class Channel:
     aliases: tuple[str, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _vocab() -> dict:
     return load_data("vocab.yaml")
 
 
-@lru_cache(maxsize=None)
+@cache
 def channels() -> dict[str, Channel]:
     return {k: Channel(k, v["label"], v["receipt"], tuple(v.get("aliases") or ()))
             for k, v in _vocab()["channels"].items()}
@@ -48,13 +48,13 @@ def party_labels() -> dict[str, str]:
     return _vocab()["consultation_parties"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def applicant_types() -> dict[str, str]:
     """The six applicant columns of table 3: id -> label."""
     return {c.id: c.label for c in FORMAT.table3_columns if c.id != "total"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def outcomes() -> dict[str, str]:
     """Outcome row ids of the 2021 layout (one per concluded request) -> label with its group."""
     layout = set(FORMAT.table3_layout(LAYOUT))
@@ -87,7 +87,7 @@ def applicant_type_id(text: str, source: str | None = None, place: str | None = 
     return _match(text, table, "申请人类型", source, place)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _outcome_names() -> dict[str, list[str]]:
     names = {}
     for rid, label in outcomes().items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from gongkai.format import FORMAT
 from gongkai.model import Report, Section
@@ -14,7 +14,7 @@ from gongkai.shipped import shipped_data
 CN_NUMERALS = "一二三四五六七八九十"
 
 
-@lru_cache(maxsize=None)
+@cache
 def style() -> dict:
     """``style.yaml``: page, fonts, sizes, column widths."""
     return shipped_data(__package__, "style.yaml")

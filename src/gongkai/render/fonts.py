@@ -18,7 +18,7 @@ def installed_families() -> frozenset[str] | None:
         out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    names = set()
+    names: set[str] = set()
     for line in out.splitlines():
         names.update(n.strip() for n in line.split(",") if n.strip())
     return frozenset(names)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -27,7 +27,7 @@ TOP_KEYS = ("agency", "year", "format", "published", "body_type", "title", "prea
 SECTION_KEYS = ("number", "title", "text")
 
 
-@lru_cache(maxsize=None)
+@cache
 def source_data() -> dict:
     return shipped_yaml(__package__, "source.yaml")
 
@@ -192,7 +192,7 @@ def source_from_yaml(text: str, name: str) -> ReportSource:
         data, node = load_yaml_node(text, name, decimals=True)  # no aliases, bounded depth and size
     except DataError as exc:
         raise SourceError(exc.message, name, exc.place) from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or node is None:
         raise SourceError("源文件应为 YAML 映射（agency、year、format、sections、table2…）。", name)
     v = _Validator(name, _lines(node))
     for key in data:

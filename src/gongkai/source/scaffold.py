@@ -54,9 +54,9 @@ def prefill_from(last: Report, version: str, name: str = "") -> Prefill:
         value = last.value(f"table3.carried_forward.{column}")
         _carry(p, f"table3.carried_over.{column}", value, f"{year}结转下年度继续办理", blank)
     last_version = last.format or "2021"
-    for row in ("rules", "normative_docs"):
+    for kind in ("rules", "normative_docs"):
         if version == "2021":
-            cell = f"table2.art20_1.{row}.in_force"
+            cell = f"table2.art20_1.{kind}.in_force"
             if last_version == "2021":
                 _carry(p, cell, last.value(cell), f"{year}现行有效件数；本年 = 上年 + 本年制发 − 本年废止")
             else:
@@ -64,7 +64,7 @@ def prefill_from(last: Report, version: str, name: str = "") -> Prefill:
                 p.comments[cell] = ("上年为2019版格式，“对外公开总数量”含已废止文件，不等于现行有效件数，"
                                     "请按实际填写")
         else:
-            cell = f"table2.art20_1.{row}.total_published"
+            cell = f"table2.art20_1.{kind}.total_published"
             if last_version == "2019":
                 _carry(p, cell, last.value(cell), f"{year}对外公开总数量；本年 = 上年 + 本年新公开")
             else:
@@ -180,9 +180,9 @@ def write_source(report: Report, body_type: str | None = None, comments: dict[st
         out.append(_row_line("table3", rid, list(FORMAT.table3_column_ids), t3.get(rid, {}), comments, label))
     out += ["", "table4:", "  # 列：" + " / ".join(f"{c.id}={c.label}" for c in FORMAT.table4_columns)]
     t4 = report.table4 or {}
-    for group in FORMAT.table4_groups:
-        label = f"{group.parent}：{group.label}" if group.parent else group.label
-        out.append(_row_line("table4", group.id, list(FORMAT.table4_column_ids), t4.get(group.id, {}), comments,
+    for t4_group in FORMAT.table4_groups:
+        label = f"{t4_group.parent}：{t4_group.label}" if t4_group.parent else t4_group.label
+        out.append(_row_line("table4", t4_group.id, list(FORMAT.table4_column_ids), t4.get(t4_group.id, {}), comments,
                              label))
     return "\n".join(out) + "\n"
 

@@ -34,7 +34,7 @@ def role(user) -> str | None:
     if not user.is_authenticated:
         return None
     if user.is_superuser:
-        return Role.ADMIN
+        return Role.ADMIN  # type: ignore[return-value]  # a str: TextChoices (django-stubs not installed)
     p = profile(user)
     return p.role if p else None
 

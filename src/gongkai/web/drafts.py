@@ -114,8 +114,7 @@ def create(body, year, version: str, actor: str, prefill: bool = True, previous:
         cells[cell] = {"kind": kind, "note": note, "value": _shown(value)}
         origins[kind] = note
     report = skeleton(body.name, year, version, p)
-    if section1:
-        first = report.section(1)
+    if section1 and (first := report.section(1)) is not None:  # the skeleton has every section
         first.text = f"{section1}\n\n{first.text}"
     try:
         draft = ReportDraft.objects.create(body=body, year=year, format=version, data=report.to_dict(),

@@ -94,7 +94,7 @@ class SiteOption(models.Model):
         verbose_name = verbose_name_plural = "站点设置"
 
     @classmethod
-    def current(cls) -> "SiteOption":
+    def current(cls) -> SiteOption:
         return cls.objects.get_or_create(pk=1)[0]
 
     def __str__(self) -> str:

@@ -226,7 +226,7 @@ def _query(name: str, description: str, schema: Schema = STR, required: bool = F
     return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
 
 
-_SECURED = [{"session": []}, {"bearer": []}]
+_SECURED: list[dict[str, list[str]]] = [{"session": []}, {"bearer": []}]
 _BODY = _path("body_id", "机关编号")
 _REF = _path("ref", "申请编号", STR)
 _YEAR = _path("year", "报告年度")

@@ -31,7 +31,8 @@ def kind_of(name: str) -> str:
     """The body's kind from its name (the DEADLINE rule's suffixes: 局 → 部门, 人民政府 → 政府)."""
     from gongkai.check.narrative import body_of
 
-    return BodyKind.DEPARTMENT if body_of(name).get("kind") == "department" else BodyKind.GOVERNMENT
+    # Django's TextChoices members are str (mypy without django-stubs sees their (value, label) tuples)
+    return BodyKind.DEPARTMENT if body_of(name).get("kind") == "department" else BodyKind.GOVERNMENT  # type: ignore[return-value]
 
 
 def deadline(kind: str, year: int) -> date:
@@ -209,7 +210,7 @@ def parse_list(rows: list[list], allowed: str) -> tuple[list[dict], list[str]]:
         columns, start = {"name": 0, "region_code": 1, "kind": 2}, 0
     out, problems = [], []
     for n, r in enumerate(rows[start:], start + 1):
-        def cell(key: str) -> str:
+        def cell(key: str, r: list[str] = r) -> str:
             i = columns.get(key)
             return r[i] if i is not None and i < len(r) else ""
         try:

@@ -40,7 +40,7 @@ def check_page(request):
                 results.append(result)
             except GongkaiError as exc:
                 results.append({"error": exc.message, "name": upload.name})
-            except Exception as exc:  # noqa: BLE001 - one bad file must not lose the others' results
+            except Exception as exc:
                 log.exception("检查 %s 时出错", upload.name)
                 results.append({"error": f"读取时发生内部错误（{type(exc).__name__}），请把此文件报告给管理员。",
                                 "name": upload.name})

@@ -10,11 +10,11 @@ stated as certain when it is not.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
 
 import chinese_calendar
 import yaml
@@ -64,7 +64,7 @@ class Calendar:
             year += 1
         return date(year, 12, 31)
 
-    def with_notices(self, notices: dict[int, YearNotice]) -> "Calendar":
+    def with_notices(self, notices: dict[int, YearNotice]) -> Calendar:
         """This calendar with later notices added (a year's notice replaces the year)."""
         return Calendar(self.library_years, {**self.overrides, **notices})
 

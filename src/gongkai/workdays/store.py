@@ -22,7 +22,7 @@ class NoticeEntry:
     recorded_at: str
 
 
-def entries(db: "Database") -> list[NoticeEntry]:
+def entries(db: Database) -> list[NoticeEntry]:
     """Every notice ever entered, oldest first (a year entered again appears twice)."""
     out = []
     for year, notice, holidays, workdays, actor, stamp in db.query(
@@ -32,18 +32,18 @@ def entries(db: "Database") -> list[NoticeEntry]:
     return out
 
 
-def notices(db: "Database") -> dict[int, YearNotice]:
+def notices(db: Database) -> dict[int, YearNotice]:
     """The notice in force for each year entered (the latest entry of the year)."""
     return {e.notice.year: e.notice for e in entries(db)}
 
 
-def load_calendar(db: "Database | None" = None) -> Calendar:
+def load_calendar(db: Database | None = None) -> Calendar:
     """The shipped calendar with the notices entered in ``db`` (none when ``db`` is None)."""
     cal = shipped_calendar()
     return cal.with_notices(notices(db)) if db is not None else cal
 
 
-def add_notice(db: "Database", year: int, holidays: set[date], workdays: set[date], notice: str,
+def add_notice(db: Database, year: int, holidays: set[date], workdays: set[date], notice: str,
                actor: str) -> YearNotice:
     """Enter one year's notice (checked first); it replaces any earlier entry for the year."""
     from gongkai.db import now_stamp
