@@ -12,7 +12,7 @@ from gongkai.errors import GongkaiError
 
 _DB_HELP = ("语料库数据库：SQLite 文件路径（如 data/corpus.db，相对于当前目录），或 sqlite:///相对路径、"
             "sqlite:////绝对路径（四条斜线），或 postgresql://用户:密码@主机/库名"
-            "（默认：用户数据目录下的 gongkai/corpus.db）。命令会显示实际使用的文件")
+            "（默认：GONGKAI_CORPUS_URL，否则用户数据目录下的 gongkai/corpus.db）。命令会显示实际使用的文件")
 
 
 def add_parser(sub) -> None:

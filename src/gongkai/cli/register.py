@@ -44,7 +44,7 @@ def _nonneg(text: str) -> int:
 
 def _common(p: argparse.ArgumentParser, actor: bool = False) -> None:
     p.add_argument("--db", metavar="URL", default=current().db,
-                   help="台账数据库：SQLite 文件路径或 postgresql://… （默认 ~/.local/share/gongkai/gongkai.db）")
+                   help="台账数据库：SQLite 文件路径或 postgresql://… （默认：GONGKAI_DB，否则 ~/.local/share/gongkai/gongkai.db）")
     if actor:
         p.add_argument("--by", metavar="经办人", help="经办人（默认当前用户名）")
 

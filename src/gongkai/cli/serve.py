@@ -50,7 +50,9 @@ def add_parser(sub) -> None:
 
 
 def _db_arg(p) -> None:
-    p.add_argument("--db", metavar="URL", help="数据库地址：sqlite:///文件路径 或 postgresql://用户:密码@主机:端口/库名")
+    p.add_argument("--db", metavar="URL", help="网页应用的数据库（账户、机关、“编制”中的报告；不是台账或语料库）："
+                                               "sqlite:///文件路径 或 postgresql://用户:密码@主机:端口/库名"
+                                               "（默认：GONGKAI_WEB_DB，否则网页数据目录下的 web.sqlite3；见 docs/settings.md）")
 
 
 def setup(db: str | None) -> None:
