@@ -1,6 +1,7 @@
-"""Real browser walks (Playwright driving Debian's chromium, no browser download) through each
-page on a live waitress server on loopback; each saves a screenshot (docs/images/web-*.png when
-GONGKAI_SCREENSHOTS=docs/images is set)."""
+"""The register in a real browser (Playwright driving Debian's chromium, no browser download) on a
+live waitress server on loopback; it saves screenshots (docs/images/web-*.png when
+GONGKAI_SCREENSHOTS=docs/images is set).  The other roles' walks, at desk and phone sizes, are
+in test_web_roles.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gk_web_support import PASSWORD, ROOT, LiveServer, django_env, seed, world  # noqa: F401 - fixtures
+from gk_web_support import PASSWORD, LiveServer, django_env, world  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 # Playwright's sync API keeps an asyncio loop in this thread; the test's own ORM calls (making
@@ -86,111 +87,6 @@ def login(pg, live, user) -> None:
     pg.wait_for_url(lambda url: "/login/" not in url)
 
 
-def test_check_page_upload_seeds_and_see_findings(live, page):
-    from gongkai.check import check_report
-    from gongkai.extract import parse_file
-
-    expected = [f.rule for f in check_report(parse_file(seed("001")))]
-    assert expected
-    page.goto(f"{live.url}/check/")
-    assert page.locator("nav a").all_inner_texts() == ["检查", "编制", "台账", "汇总"]
-    page.set_input_files("#file-input", [str(seed("001")), str(seed("000"))])
-    with page.expect_request(lambda r: r.url.endswith("/check/") and r.method == "POST") as posted:
-        page.click("#check-button")
-    assert posted.value.headers.get("hx-request") == "true"     # htmx (vendored) did the upload
-    page.wait_for_selector("#r1-report .finding")
-    rules = page.locator("#r1-report .finding").evaluate_all("els => els.map(e => e.dataset.rule)")
-    assert rules == expected
-    assert page.locator("#r2-report").count() == 1
-    link = page.locator("#r1-report a.to-cell").first
-    if link.count():
-        target = link.get_attribute("data-cell")
-        link.click()
-        assert "flash" in page.locator(f'[id="{target}"]').get_attribute("class")
-    with page.expect_download() as dl:
-        page.click('#r1-report button.dl[data-type="application/json"]')
-    import json
-
-    data = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
-    assert [f["rule"] for f in data["findings"]] == expected
-    page.evaluate("window.scrollTo(0, 0)")
-    shot(page, "check")
-    # drag and drop: a file dropped on the zone is uploaded like a chosen one
-    text = seed("002").read_text(encoding="utf-8")
-    page.evaluate("""text => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([text], "dropped.txt", {type: "text/plain"}));
-        document.getElementById("drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true}));
-    }""", text)
-    assert "dropped.txt" in page.locator("#chosen").inner_text()
-    page.click("#check-button")
-    page.wait_for_selector('#r1-report[data-report="dropped.txt"]')
-    # a PDF: the source is shown as read, and a finding points at the cell on its page
-    page.set_input_files("#file-input", [str(ROOT / "examples" / "hongze-district-2024.pdf")])
-    page.click("#check-button")
-    page.wait_for_selector("#r1-report .src.blocks")
-    link = page.locator('#r1-report a.to-cell[data-line*="-src-"]').first
-    target = link.get_attribute("data-line")
-    link.click()
-    assert "flash" in page.locator(f'[id="{target}"]').get_attribute("class")
-    shot(page, "check-pdf")
-
-
-def test_draft_build_report_and_download_docx(live, page, named):
-    world = named
-    login(page, live, world["clerk_a"])
-    page.goto(f"{live.url}/draft/")
-    page.fill("#new-draft input[name=year]", "2025")
-    page.click("#new-draft button[type=submit]")
-    page.wait_for_url(f"**/draft/{world['a'].pk}/2025/")
-    summary = page.locator("#identity-summary")
-    assert summary.inner_text() == "表格尚未填写"
-    assert "尚不能导出正式报告" in page.locator("#not-ready").inner_text()
-    page.fill('input[name="table4.review.upheld"]', "abc")          # a word in a number cell: marked at once
-    assert page.locator("#invalid-summary").inner_text() == "1 个单元格不是有效的数字（标红）"
-    assert "invalid" in page.locator('input[name="table4.review.upheld"]').locator("xpath=..").get_attribute("class")
-    page.evaluate("document.querySelectorAll('.grid input').forEach(i => { i.value = '0'; })")
-    for n in range(1, 7):
-        page.fill(f'textarea[name="section-{n}"]', f"第{n}部分的内容。")
-    page.fill('input[name="table4.review.upheld"]', "0")
-    assert summary.inner_text() == "全部相符" and page.locator("#invalid-summary").inner_text() == ""
-    cell = page.locator('input[name="table3.new_received.natural_person"]')
-    cell.fill("3")                       # breaks 新收+结转 = 总计+结转下年 and the row sum, live
-    assert "不相符" in summary.inner_text()
-    assert "bad" in cell.locator("xpath=..").get_attribute("class")
-    page.locator("details:has(.identities)").evaluate("d => d.open = true")
-    page.locator("#grid-table3").scroll_into_view_if_needed()
-    page.evaluate("document.querySelector('#grid-table3').scrollIntoView({block: 'start'}); window.scrollBy(0, -110)")
-    shot(page, "draft")
-    for name, value in (("table3.new_received.total", "3"), ("table3.granted.natural_person", "3"),
-                        ("table3.granted.total", "3"), ("table3.total.natural_person", "3"),
-                        ("table3.total.total", "3")):
-        page.fill(f'input[name="{name}"]', value)
-    assert summary.inner_text() == "全部相符"
-    page.fill('textarea[name="section-1"]', "2025年，本机关认真贯彻《条例》，全年收到政府信息公开申请3件，均予以公开。"
-                                            "\n\n**（一）主动公开** <script>x</script>")
-    preview = page.locator("#md-preview-1")
-    preview.locator("strong").wait_for()                       # the Markdown typeset live (htmx)
-    assert preview.locator("strong").inner_text() == "（一）主动公开"
-    assert preview.locator("script").count() == 0 and "<script>x</script>" in preview.inner_text()
-    page.evaluate("document.querySelector('textarea[name=\"section-1\"]').scrollIntoView({block: 'center'})")
-    shot(page, "draft-narrative")
-    page.click("#save")
-    page.wait_for_selector("text=已保存")
-    assert page.locator('input[name="table3.granted.total"]').input_value() == "3"
-    with page.expect_download() as dl:
-        page.click('a[data-download="docx"]')
-    data = Path(dl.value.path()).read_bytes()
-    assert data[:2] == b"PK"
-    from io import BytesIO
-
-    from docx import Document
-
-    doc = Document(BytesIO(data))
-    text = "\n".join(p.text for p in doc.paragraphs)
-    assert world["a"].name in text and "全年收到政府信息公开申请3件" in text
-
-
 def _cell(page, cell_id: str) -> str:
     return page.locator(f'[id="cell-{cell_id}"]').inner_text().strip()
 
@@ -257,27 +153,3 @@ def test_register_request_extend_reply_and_table3_changes(live, page, named):
     shot(page, "register-list")
 
 
-def test_survey_and_login_pages(live, page, world):
-    from django.conf import settings
-
-    from gongkai.corpus.ingest import ingest
-    from gongkai.corpus.store import Store
-
-    with Store(settings.CORPUS_URL) as store:
-        if not store.query("SELECT COUNT(*) FROM documents")[0][0]:
-            ingest([str(p) for p in sorted((ROOT / "examples").glob("*.txt"))], store, workers=1)
-    page.goto(f"{live.url}/login/")
-    shot(page, "login")
-    login(page, live, world["admin"])
-    page.goto(f"{live.url}/survey/")
-    assert page.locator("#matrix tr").count() > 1
-    assert page.locator(".charts svg").count() >= 2
-    shot(page, "survey")
-    page.select_option("#rollup-form select[name=rollup_year]", "2021")
-    page.click("#rollup-form button")
-    page.wait_for_selector("#rollup table")
-    page.click("#compare-form button")
-    frame = page.frame_locator("iframe[name=compare-frame]")
-    assert "年度报告比较" in frame.locator("h1").inner_text()
-    page.evaluate("document.querySelector('#compare-form').scrollIntoView({block: 'start'})")
-    shot(page, "survey-compare")

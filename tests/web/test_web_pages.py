@@ -556,7 +556,7 @@ def test_small_things_users_hit(django_env, world):
                                      "csrfmiddlewaretoken": token}).content.decode()
     box = html.split('id="check-summary"')[1].split("</section>")[0]
     assert "<h2>共 3 个文件</h2>" in box and "已读取 2 份，<span class=\"bad-text\">1 个未能读取</span>" in box
-    assert box.count('<a href="#r') == 2 and "未能读取：" in box
+    assert box.count('<a href="#r') == 2 and "未能读取：" in box and ">b.exe</span>" in box
     assert html.index('id="check-summary"') < html.index('id="r1-report"')
     # an anonymous script posting to the API is told to sign in (401), not about CSRF (403)
     r = anon.post(f"/api/bodies/{world['a'].pk}/requests", {"content": "x"})

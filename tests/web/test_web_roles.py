@@ -1,0 +1,449 @@
+"""Each role's whole task in a real browser (Playwright driving Debian's chromium, never a
+browser download), at a desk (1366×768) and on a phone (390×844), on a live waitress server:
+
+- anyone: check several reports, see the summary, the findings and the source;
+- the supervisor: the survey filtered to a region (every panel), a stored report's findings,
+  uploading a report into the corpus, the roster's missing and late bodies;
+- the clerk: a report drafted from last year's, edited, checked and exported.
+
+Every page visited at phone width is asserted to fit the screen (no sideways scroll), its
+header words whole.  Screenshots go to a scratch folder, or with GONGKAI_SCREENSHOTS=docs/images
+to the pictures of the README and docs/web.md."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from gk_web_support import PASSWORD, ROOT, LiveServer, django_env, make_body, make_user, seed, synthetic_report  # noqa: F401
+
+pytestmark = pytest.mark.browser
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")   # the test's own ORM calls, in Playwright's thread
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--lang=zh-CN"]
+IMAGES = Path(os.environ.get("GONGKAI_SCREENSHOTS") or Path(tempfile.gettempdir()) / "gongkai-screenshots")
+TIMEOUT_MS = 30_000
+SIZES = {"desk": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+YEAR = 2025
+HUAIAN = [("淮安市清江浦区住房和城乡建设局", date(2026, 1, 20)), ("淮安市清江浦区教育局", date(2026, 2, 10)),
+          ("淮安市清江浦区人民政府", date(2026, 3, 5)), ("清江浦区财政局", date(2026, 1, 10))]
+ROSTER = ["淮安市清江浦区住房和城乡建设局", "淮安市清江浦区教育局", "淮安市清江浦区人民政府", "淮安市清江浦区财政局",
+          "淮安市清江浦区卫生健康委员会", "淮安市清江浦区水利局", "淮安市清江浦区长西街道办事处"]
+
+
+@pytest.fixture(scope="module")
+def live(django_env):
+    server = LiveServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian chromium is required (apt-get install chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=TIMEOUT_MS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def people(django_env):
+    """A clerk of a real-looking body, a supervisor of 淮安市, for the whole module."""
+    body = make_body("淮安市清江浦区人民政府办公室", "320812")
+    yield {"body": body, "clerk": make_user("clerk", body), "supervisor": make_user("supervisor", region="320800")}
+    body.name = f"{body.name}（测试{body.pk}）"      # the name is free again for other modules' pictures
+    body.save()
+
+
+@pytest.fixture(scope="module")
+def corpus(django_env, tmp_path_factory):
+    """Its own corpus: two Ningxia reports and 淮安 reports of 2025; and a roster of 淮安 bodies."""
+    from django.conf import settings
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+    from gongkai.web import roster
+    from gongkai.web.models import RosterEntry
+
+    folder = tmp_path_factory.mktemp("corpus")
+    paths = [str(seed("000")), str(seed("002"))]
+    for i, (name, signed) in enumerate(HUAIAN):
+        path = folder / f"huaian-{i}.txt"
+        path.write_text(synthetic_report(name, YEAR, signed), encoding="utf-8")
+        paths.append(str(path))
+    old = settings.CORPUS_URL
+    settings.CORPUS_URL = str(folder / "corpus.sqlite3")
+    with Store(settings.CORPUS_URL) as store:
+        assert ingest(paths, store, workers=1).added == 6
+    RosterEntry.objects.all().delete()
+    for name in ROSTER:
+        roster.add(roster.clean_entry(name, "320812"), "测试")
+    upload = folder / "upload" / "卫健委2025年报告.txt"
+    upload.parent.mkdir()
+    upload.write_text(synthetic_report("淮安市清江浦区卫生健康委员会", YEAR, date(2026, 2, 3)), encoding="utf-8")
+    yield {"url": settings.CORPUS_URL, "upload": upload}
+    RosterEntry.objects.all().delete()
+    settings.CORPUS_URL = old
+
+
+@pytest.fixture(params=list(SIZES))
+def page(request, browser):
+    size = request.param
+    ctx = browser.new_context(viewport=SIZES[size], locale="zh-CN", accept_downloads=True,
+                              device_scale_factor=2 if size == "phone" else 1,
+                              is_mobile=size == "phone", has_touch=size == "phone")
+    pg = ctx.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    blocked = []
+    # the app needs nothing from the internet: any request off loopback fails the test
+    pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1", "blob:", "data:"))
+             else (blocked.append(route.request.url), route.abort()))
+    pg.size = size
+    yield pg
+    assert not blocked, blocked
+    ctx.close()
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def fits(pg) -> None:
+    """Nothing wider than the screen, and the header's words on one line each."""
+    width, scroll = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+    assert scroll <= width, f"{pg.url}: the page scrolls sideways ({scroll} px > {width} px)"
+    whole = pg.evaluate("""() => [...document.querySelectorAll('header .brand, nav a, header .who a, header .who button')]
+        .map(e => { const r = document.createRange(); r.selectNodeContents(e); return [e.textContent.trim(), r.getClientRects().length]; })""")
+    assert all(lines == 1 for _, lines in whole), f"{pg.url}: header words broken: {whole}"
+
+
+def shot(pg, name: str) -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    suffix = "-phone" if pg.size == "phone" else ""
+    pg.screenshot(path=str(IMAGES / f"web-{name}{suffix}.png"), full_page=False)
+
+
+def visit(pg, url: str) -> None:
+    pg.goto(url)
+    if pg.size == "phone":
+        fits(pg)
+
+
+def login(pg, live, user) -> None:
+    visit(pg, f"{live.url}/login/")
+    pg.fill("input[name=username]", user.username)
+    pg.fill("input[name=password]", PASSWORD)
+    pg.click("button[type=submit]")
+    pg.wait_for_url(lambda url: "/login/" not in url)
+
+
+def texts(pg, selector: str) -> list[str]:
+    return [t.strip() for t in pg.locator(selector).all_inner_texts()]
+
+
+def scroll_to(pg, selector: str, offset: int = 0) -> None:
+    pg.evaluate(f"document.querySelector({selector!r}).scrollIntoView({{block: 'start'}}); window.scrollBy(0, {offset})")
+
+
+# -- anyone: check ---------------------------------------------------------------------------------
+def test_anyone_checks_reports(live, page):
+    from gongkai.check import check_report
+    from gongkai.load import load
+
+    expected = [f.rule for f in check_report(load(seed("001")))]
+    visit(page, f"{live.url}/check/")
+    assert texts(page, "nav a") == ["检查", "编制", "台账", "汇总"]
+    page.set_input_files("#file-input", [str(seed("001")), str(seed("000"))])
+    page.click("#check-button")
+    page.wait_for_selector("#check-summary")
+    assert page.locator("#check-summary h2").inner_text() == "共 2 个文件"
+    assert page.locator("#r1-report .finding").evaluate_all("els => els.map(e => e.dataset.rule)") == expected
+    if page.size == "phone":
+        fits(page)
+        # findings, then the tables, then the source: one column, nothing side by side
+        below = page.evaluate("""() => { const r = document.querySelector('#r1-report');
+            const a = r.querySelector('.col:not(.source)').getBoundingClientRect();
+            const b = r.querySelector('.col.source').getBoundingClientRect();
+            return b.top >= a.bottom - 1 && Math.abs(a.width - b.width) < 2; }""")
+        assert below
+        # row labels readable (several characters a line), table 3 reachable whole inside its own box
+        label = page.locator("#r1-report .table-wrap table").nth(1).locator("tr").nth(3).locator("th").first
+        assert label.bounding_box()["width"] >= 5 * 13
+        wrap = page.locator("#r1-report .table-wrap").nth(1)
+        assert wrap.evaluate("w => getComputedStyle(w).overflowX") in ("auto", "scroll")
+        wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+        last = wrap.locator("tr").first.locator("th").last.bounding_box()
+        assert last["x"] + last["width"] <= SIZES["phone"]["width"] + 1
+    link = page.locator("#r1-report a.to-cell").first
+    target = link.get_attribute("data-cell")
+    link.click()
+    assert "flash" in page.locator(f'[id="{target}"]').get_attribute("class")
+    with page.expect_download() as dl:
+        page.click('#r1-report button.dl[data-type="application/json"]')
+    import json
+
+    assert [f["rule"] for f in json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))["findings"]] == expected
+    page.evaluate("window.scrollTo(0, 0)")
+    scroll_to(page, "#check-summary", -10)
+    shot(page, "check")
+    if page.size == "desk":
+        # a PDF: the source as read, a finding pointing at its cell
+        page.set_input_files("#file-input", [str(ROOT / "examples" / "hongze-district-2024.pdf")])
+        page.click("#check-button")
+        page.wait_for_selector("#r1-report .src.blocks")
+        link = page.locator('#r1-report a.to-cell[data-line*="-src-"]').first
+        target = link.get_attribute("data-line")
+        link.click()
+        assert "flash" in page.locator(f'[id="{target}"]').get_attribute("class")
+        shot(page, "check-pdf")
+
+
+# -- the supervisor: survey, a stored report, upload, roster ----------------------------------------
+def _docs(url: str, prefix: str) -> dict[str, int]:
+    from gongkai.corpus.store import Store
+
+    with Store(url) as store:
+        return {agency: i for i, agency in store.query(
+            "SELECT d.id, d.agency FROM documents d JOIN agencies a ON a.agency_key = d.agency_key "
+            "WHERE a.code LIKE ?", (f"{prefix}%",))}
+
+
+def test_supervisor_surveys_the_region_and_finds_who_has_not_published(live, page, people, corpus):
+    login(page, live, people["supervisor"])
+    assert texts(page, "nav a") == ["检查", "编制", "台账", "汇总", "名录"]
+    visit(page, f"{live.url}/survey/")
+    # the page opens on the supervisor's own region; every panel holds only its reports
+    huaian = _docs(corpus["url"], "3208")
+    assert page.locator("#survey-filter input[name=region]").input_value() == "3208"
+    assert sorted(texts(page, "#matrix tr > th:first-child")[1:]) == sorted(huaian)
+    panels = " ".join(texts(page, "#rules, #stats, #charts"))
+    assert "清江浦区" in panels or "淮安" in panels
+    assert "红寺堡" not in panels and "利通区" not in panels
+    rules_huaian = texts(page, "#rules code")
+    shot(page, "survey")
+    # another region through the form: every panel changes with it
+    page.fill("#survey-filter input[name=region]", "64")
+    page.click("#survey-filter button")
+    page.wait_for_url("**region=64**")
+    if page.size == "phone":
+        fits(page)
+    assert sorted(texts(page, "#matrix tr > th:first-child")[1:]) == sorted(_docs(corpus["url"], "64"))
+    panels = " ".join(texts(page, "#rules, #stats, #charts"))
+    assert "清江浦区" not in panels and "淮安" not in panels and ("红寺堡" in panels or "吴忠" in panels)
+    assert texts(page, "#rules code") != rules_huaian
+    # a stored report: its findings and tables
+    visit(page, f"{live.url}/survey/?region=3208")
+    doc = huaian["淮安市清江浦区教育局"]
+    page.click(f'#matrix a.report-link[data-doc="{doc}"]')
+    page.wait_for_url(f"**/survey/report/{doc}/")
+    if page.size == "phone":
+        fits(page)
+    from gongkai.corpus.store import Store
+
+    with Store(corpus["url"]) as store:
+        rules = [r for (r,) in store.query("SELECT rule FROM findings WHERE document_id = ? ORDER BY seq", (doc,))]
+    assert page.locator("#doc-findings .finding").evaluate_all("els => els.map(e => e.dataset.rule)") == rules
+    assert page.locator("h1").inner_text() == f"#{doc} 淮安市清江浦区教育局 2025年度"
+    assert page.locator('[id="cell-table3.new_received.total"]').count() == 1
+    shot(page, "survey-report")
+    # the roster: who has not published, who published late
+    visit(page, f"{live.url}/roster/?year={YEAR}")
+    status = dict(page.locator("#roster tr[data-name]").evaluate_all(
+        "rows => rows.map(r => [r.dataset.name, r.dataset.status])"))
+    assert status == {"淮安市清江浦区住房和城乡建设局": "on_time", "淮安市清江浦区教育局": "late",
+                      "淮安市清江浦区人民政府": "on_time", "淮安市清江浦区财政局": "on_time",
+                      "淮安市清江浦区卫生健康委员会": "overdue", "淮安市清江浦区水利局": "overdue",
+                      "淮安市清江浦区长西街道办事处": "not_due"}
+    late = page.locator('#roster tr[data-name="淮安市清江浦区教育局"]')
+    assert "逾期公开" in late.inner_text() and "晚 10 天" in late.inner_text()
+    shot(page, "roster")
+    page.click('#roster-status a:text-is("未公开")')
+    page.wait_for_url("**status=missing**")
+    assert page.locator("#roster tr[data-name]").evaluate_all("rows => rows.map(r => r.dataset.name)") == [
+        "淮安市清江浦区卫生健康委员会", "淮安市清江浦区水利局", "淮安市清江浦区长西街道办事处"]
+    with page.expect_download() as dl:
+        page.click('a[data-export="xlsx"]')
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(Path(dl.value.path()).read_bytes())).active
+    assert sheet.max_row == 1 + len(ROSTER)
+    if page.size == "desk":
+        # two reports compared, cells named in Chinese
+        visit(page, f"{live.url}/survey/?region=64")
+        ningxia = _docs(corpus["url"], "64")
+        page.select_option("#compare-form select[name=a]", str(ningxia["吴忠市红寺堡区红寺堡镇人民政府"]))
+        page.select_option("#compare-form select[name=b]", str(ningxia["吴忠市利通区金积镇人民政府"]))
+        page.click("#compare-form button")
+        frame = page.frame_locator("iframe[name=compare-frame]")
+        assert "年度报告比较" in frame.locator("h1").inner_text()
+        first = frame.locator("table").first.locator("tr").nth(1).locator("td").first
+        assert re.fullmatch(r"表[二三四]“.+”.*", first.inner_text())         # a Chinese name, not a cell id
+        scroll_to(page, "#compare-form", -10)
+        shot(page, "survey-compare")
+        # the 卫健委's report arrives: uploaded into the corpus, it shows as published (late)
+        visit(page, f"{live.url}/survey/")
+        page.set_input_files("#upload-form input[type=file]", [str(corpus["upload"])])
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_selector("text=已导入语料库：新增 1 份")
+        visit(page, f"{live.url}/roster/?year={YEAR}")
+        row = page.locator('#roster tr[data-name="淮安市清江浦区卫生健康委员会"]')
+        assert row.get_attribute("data-status") == "late" and "晚 3 天" in row.inner_text()
+        from gongkai.corpus.store import Store
+
+        with Store(corpus["url"]) as store:
+            store.execute("DELETE FROM documents WHERE agency = '淮安市清江浦区卫生健康委员会'")
+
+
+# -- the clerk: a draft from last year's report, edited, checked, exported --------------------------
+def _last_year(body) -> None:
+    """Last year's report, finished in this system: every cell filled, 2 requests carried forward."""
+    from gongkai.format import FORMAT
+    from gongkai.web import drafts
+    from gongkai.web.models import ReportDraft
+
+    ReportDraft.objects.filter(body=body).delete()
+    d = drafts.create(body, YEAR - 1, "2021", "测试", prefill=False)
+    report = drafts.report_of(d)
+    for cell in FORMAT.expected_cells("2021"):
+        report.set_value(cell, 0)
+    for cell, v in (("table3.new_received.natural_person", 5), ("table3.new_received.total", 5),
+                    ("table3.granted.natural_person", 3), ("table3.granted.total", 3),
+                    ("table3.total.natural_person", 3), ("table3.total.total", 3),
+                    ("table3.carried_forward.natural_person", 2), ("table3.carried_forward.total", 2),
+                    ("table2.art20_1.normative_docs.in_force", 14)):
+        report.set_value(cell, v)
+    for s in report.sections:
+        s.text = f"{YEAR - 1}年第{s.no}部分。"
+    d.data = report.to_dict()
+    d.save()
+
+
+def test_clerk_drafts_from_last_year_edits_checks_and_exports(live, page, people):
+    body = people["body"]
+    _last_year(body)
+    login(page, live, people["clerk"])
+    visit(page, f"{live.url}/draft/")
+    page.fill("#new-draft input[name=year]", str(YEAR))
+    page.click("#new-draft button[type=submit]")
+    page.wait_for_url(f"**/draft/{body.pk}/{YEAR}/")
+    if page.size == "phone":
+        fits(page)
+    # blank where nothing is known; last year's figures carried, each with its source shown
+    assert "上年报告：2024年度报告（本系统）" in page.locator("#origins").inner_text()
+    carried = page.locator('input[name="table3.carried_over.natural_person"]')
+    assert carried.input_value() == "2"
+    assert carried.locator("xpath=..").get_attribute("class") == "src-previous"
+    assert "2024年结转下年度继续办理" in carried.locator("xpath=..").get_attribute("title")
+    assert page.locator('input[name="table2.art20_1.normative_docs.in_force"]').input_value() == "14"
+    assert page.locator('input[name="table3.new_received.natural_person"]').input_value() == ""
+    assert "尚不能导出正式报告" in page.locator("#not-ready").inner_text()
+    assert page.locator('a[data-download]').count() == 0
+    shot(page, "draft-new")
+    # a word in a number cell: marked at once, and refused with its reason on saving
+    page.fill('input[name="table4.review.upheld"]', "abc")
+    assert page.locator("#invalid-summary").inner_text() == "1 个单元格不是有效的数字（标红）"
+    page.click("#save")
+    page.wait_for_selector("text=以下单元格不是有效的数字，未保存")
+    assert "表四“行政复议—结果维持”：“abc”不是数字" in page.locator("ul.messages").inner_text()
+    assert page.locator('input[name="table4.review.upheld"]').input_value() == "abc"
+    # the year's figures: table 3 from this year's requests, every other cell 0, the text written
+    page.evaluate("document.querySelectorAll('.grid input').forEach(i => { if (i.value === '' || i.value === 'abc') i.value = '0'; })")
+    for name, value in (("table3.new_received.natural_person", "4"), ("table3.new_received.total", "4"),
+                        ("table3.granted.natural_person", "5"), ("table3.granted.total", "5"),
+                        ("table3.total.natural_person", "5"), ("table3.total.total", "5"),
+                        ("table3.carried_forward.natural_person", "1"), ("table3.carried_forward.total", "1")):
+        page.fill(f'input[name="{name}"]', value)
+    assert page.locator("#identity-summary").inner_text() == "全部相符"
+    page.fill('input[name="table3.granted.total"]', "6")               # a slip: caught live
+    assert "不相符" in page.locator("#identity-summary").inner_text()
+    assert "bad" in page.locator('input[name="table3.granted.total"]').locator("xpath=..").get_attribute("class")
+    scroll_to(page, "#grid-table3", -60)
+    shot(page, "draft")
+    page.fill('input[name="table3.granted.total"]', "5")
+    for n in range(1, 7):
+        page.fill(f'textarea[name="section-{n}"]',
+                  f"{YEAR}年，本机关收到政府信息公开申请4件，上年结转2件，办结5件。" if n == 1 else f"第{n}部分的内容。")
+    page.locator("#md-preview-1").get_by_text("收到政府信息公开申请4件").wait_for()
+    if page.size == "desk":
+        page.fill('textarea[name="section-5"]', "**（一）存在的问题**\n\n1. 部分栏目更新不及时。<script>x</script>")
+        preview = page.locator("#md-preview-5")
+        preview.locator("strong").wait_for()                      # typeset live (htmx), raw HTML as text
+        assert preview.locator("strong").inner_text() == "（一）存在的问题" and preview.locator("script").count() == 0
+        page.evaluate("document.querySelector('textarea[name=\"section-5\"]').scrollIntoView({block: 'center'})")
+        shot(page, "draft-narrative")
+    page.click("#save")
+    page.wait_for_selector("text=已保存")
+    if page.size == "phone":
+        fits(page)
+    # checked: nothing blocks it now; exported as gongkai build renders it
+    assert page.locator("#not-ready").count() == 0
+    assert page.locator('#draft-findings li[data-rule="CELL-BLANK"], #draft-findings li[data-rule="TEXT-PLACEHOLDER"]'
+                        ).count() == 0
+    with page.expect_download() as dl:
+        page.click('a[data-download="docx"]')
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(BytesIO(Path(dl.value.path()).read_bytes())).paragraphs)
+    assert body.name in text and "本机关收到政府信息公开申请4件" in text and "【待办】" not in text
+    if page.size == "desk":
+        with page.expect_download() as dl:
+            page.click('a[data-download="pdf"]')
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(dl.value.path())
+        pdf_text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        pdf.close()
+        flat = re.sub(r"\s+", "", pdf_text)
+        assert "收到政府信息公开申请4件" in flat and body.name in flat and "【待办】" not in flat
+
+
+# -- everywhere: nothing scrolls sideways on a phone ------------------------------------------------
+def test_every_page_fits_a_phone(live, browser, people, corpus):
+    """Every page a clerk and a supervisor open, at 390 px: the page never scrolls sideways."""
+    from gongkai.web import regsvc
+    from gongkai.web.registers import open_register
+
+    ctx = browser.new_context(viewport=SIZES["phone"], locale="zh-CN", is_mobile=True, has_touch=True,
+                              device_scale_factor=2)
+    pg = ctx.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    pg.size = "phone"
+    body = people["body"]
+    ref = regsvc.new_request(open_register(body), {"applicant_type": "natural_person", "applicant_name": "王五",
+                                                   "channel": "internet", "content": "本街道2025年老旧小区改造资金使用情况",
+                                                   "submitted_on": "2026-02-16"}, "测试")
+    visit(pg, f"{live.url}/login/")
+    visit(pg, f"{live.url}/check/")
+    login(pg, live, people["clerk"])
+    for url in ("/draft/", "/register/", f"/register/{body.pk}/", f"/register/{body.pk}/table3/?year=2026",
+                "/survey/", "/no-such-page/", f"/register/{body.pk}/r/{ref}/"):
+        visit(pg, live.url + url)
+    # the request page's forms: every field inside its card
+    cards = pg.locator(".actions form")
+    assert cards.count() >= 2
+    for i in range(cards.count()):
+        card = cards.nth(i).bounding_box()
+        for field in cards.nth(i).locator("select, input:not([type=hidden]):not([type=radio])").all():
+            box = field.bounding_box()
+            assert box["x"] + box["width"] <= card["x"] + card["width"] + 1, "a field sticks out of its card"
+    pg.locator('form[data-action="replied"]').scroll_into_view_if_needed()
+    shot(pg, "register-request")
+    ctx.close()
+    ctx = browser.new_context(viewport=SIZES["phone"], locale="zh-CN", is_mobile=True, has_touch=True)
+    pg = ctx.new_page()
+    pg.size = "phone"
+    login(pg, live, people["supervisor"])
+    for url in ("/survey/?region=3208&level=county", f"/roster/?year={YEAR}&status=missing", "/register/",
+                f"/survey/compare?a={_docs(corpus['url'], '3208')['淮安市清江浦区教育局']}"
+                f"&b={_docs(corpus['url'], '3208')['淮安市清江浦区人民政府']}"):
+        visit(pg, live.url + url)
+    ctx.close()
