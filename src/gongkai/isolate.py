@@ -53,12 +53,18 @@ class Cancelled(GongkaiError):
     """The client went away; the read was stopped."""
 
 
-class _Child:
-    def __init__(self):
+class Child:
+    """A child process ``python -m <module> <fd>`` and the connection to it (the corpus's Dask
+    threads use one too, ``corpus/child.py``)."""
+
+    def __init__(self, module: str = "gongkai.isolate"):
         ours, theirs = socket.socketpair()
         try:
-            self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.isolate", str(theirs.fileno())],
+            self.proc = subprocess.Popen([sys.executable, "-m", module, str(theirs.fileno())],
                                          pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        except BaseException:
+            ours.close()
+            raise
         finally:
             theirs.close()
         self.conn = Connection(ours.detach())
@@ -89,7 +95,7 @@ class Pool:
     def __init__(self, size: int):
         self.size = max(1, size)
         self._slots = threading.BoundedSemaphore(self.size)
-        self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
+        self._idle: queue.LifoQueue[Child] = queue.LifoQueue()
         self._closed = False
 
     def call(self, target: str, args: tuple, name: str, cancelled: Callable[[], bool] | None = None) -> Any:
@@ -119,24 +125,24 @@ class Pool:
             self._slots.release()
         return _unpack(answer)
 
-    def _take(self) -> _Child:
+    def _take(self) -> Child:
         while True:
             try:
                 child = self._idle.get_nowait()
             except queue.Empty:
-                return _Child()
+                return Child()
             if child.alive():
                 return child
             child.kill()
 
-    def _give_back(self, child: _Child) -> None:
+    def _give_back(self, child: Child) -> None:
         if self._closed or child.tasks >= TASKS_PER_CHILD or not child.alive():
             child.close()
         else:
             self._idle.put(child)
 
     @staticmethod
-    def _wait(child: _Child, name: str, cancelled: Callable[[], bool] | None):
+    def _wait(child: Child, name: str, cancelled: Callable[[], bool] | None):
         deadline = time.monotonic() + READ_SECONDS
         while not child.conn.poll(POLL_SECONDS):
             if cancelled is not None and cancelled():

@@ -21,12 +21,11 @@ module and not the other way round.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+
+from gongkai.isolate import Child
 
 GRACE = 10.0  # seconds after the time limit before the child is killed
 TASKS_PER_CHILD = 200
@@ -38,19 +37,9 @@ class NoAnswer(Exception):
     """The child did not answer within the time limit plus ``GRACE`` (it has been killed)."""
 
 
-class _Child:
-    def __init__(self):
-        ours, theirs = socket.socketpair()
-        try:
-            self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.corpus.worker", str(theirs.fileno())],
-                                         pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
-        self.conn = Connection(ours.detach())
-        self.tasks = 0
+class _Child(Child):
+    def __init__(self) -> None:
+        super().__init__("gongkai.corpus.worker")
 
     def ask(self, name: str, data: bytes, timeout: float) -> dict | None:
         """The child's result, or None when it did not answer in time."""
@@ -59,18 +48,6 @@ class _Child:
         if not self.conn.poll(timeout + GRACE):
             return None
         return self.conn.recv()
-
-    def close(self) -> None:
-        self.conn.close()  # a child waiting for work sees end-of-file and exits
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.wait()
-        self.conn.close()
 
 
 def _child() -> _Child:
