@@ -128,13 +128,7 @@ class _Reader:
 
     def table(self, tbl) -> None:
         if tbl.find(f"{W}tr/{W}tc/{W}tbl") is not None:
-            # A layout table (the whole report in a frame): its cells are pages of body text.
-            for tr in tbl.iter(f"{W}tr"):
-                if tr.getparent() is not tbl:
-                    continue
-                for tc in tr.iter(f"{W}tc"):
-                    if tc.getparent() is tr:
-                        self.body(tc)
+            self._layout_table(tbl)
             return
         self.tables += 1
         number = self.tables
@@ -144,13 +138,7 @@ class _Reader:
         width = 0
         for r, tr in enumerate(rows):
             c = _span(tr, f"{W}trPr/{W}gridBefore")
-            for tc in tr:
-                if tc.tag == f"{W}sdt":
-                    tc = tc.find(f"{W}sdtContent/{W}tc")
-                    if tc is None:
-                        continue
-                if tc.tag != f"{W}tc":
-                    continue
+            for tc in _cells(tr):
                 span = max(1, _span(tc, f"{W}tcPr/{W}gridSpan"))
                 hmerge = tc.find(f"{W}tcPr/{W}hMerge")  # Word 95-era horizontal merge
                 if hmerge is not None and hmerge.get(f"{W}val", "continue") == "continue" and c > 0 \
@@ -186,6 +174,26 @@ class _Reader:
                               for c in range(width)])
         if grid_rows:
             self.doc.blocks.append(Grid(grid_rows, Where(table=number), exact=True))
+
+    def _layout_table(self, tbl) -> None:
+        """A layout table (the whole report in a frame): its cells are pages of body text."""
+        for tr in tbl.iter(f"{W}tr"):
+            if tr.getparent() is not tbl:
+                continue
+            for tc in tr.iter(f"{W}tc"):
+                if tc.getparent() is tr:
+                    self.body(tc)
+
+
+def _cells(tr):
+    """A row's cells, with those inside content controls (``w:sdt``) unwrapped."""
+    for tc in tr:
+        if tc.tag == f"{W}sdt":
+            tc = tc.find(f"{W}sdtContent/{W}tc")
+            if tc is None:
+                continue
+        if tc.tag == f"{W}tc":
+            yield tc
 
 
 def _style_names(package) -> dict[str, str]:
