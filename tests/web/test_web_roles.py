@@ -394,6 +394,10 @@ def test_clerk_drafts_from_last_year_edits_checks_and_exports(live, page, people
 
     text = "\n".join(p.text for p in Document(BytesIO(Path(dl.value.path()).read_bytes())).paragraphs)
     assert body.name in text and "本机关收到政府信息公开申请4件" in text and "【待办】" not in text
+    # the sticky 勾稽关系 bar never covers what is scrolled to: 从台账带入表三 stays clickable
+    page.evaluate("document.querySelector('#from-register-button').scrollIntoView({block: 'start'})")
+    assert page.evaluate("""() => { const b = document.querySelector('#from-register-button').getBoundingClientRect();
+        return document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2).id; }""") == "from-register-button"
     if page.size == "desk":
         with page.expect_download() as dl:
             page.click('a[data-download="pdf"]')
