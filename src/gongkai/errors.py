@@ -21,6 +21,10 @@ class UnreadableFile(GongkaiError):
     """The file cannot be read at all (empty, binary junk, too large, broken)."""
 
 
+class NotFound(GongkaiError):
+    """Something the user named does not exist (an unknown register reference): 404 on the web."""
+
+
 class NotAReport(GongkaiError):
     """The file reads, but it is not a 政府信息公开工作年度报告."""
 

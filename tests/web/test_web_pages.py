@@ -71,7 +71,7 @@ def test_pages_need_login_and_errors_are_chinese(django_env, world):
     r = c.get("/no-such-page/")
     assert r.status_code == 404 and "没有找到该页面" in r.content.decode()
     r = c.get(f"/register/{world['a'].pk}/r/2026-999999/")
-    assert r.status_code == 400 and "台账中没有编号为 2026-999999 的申请" in r.content.decode()
+    assert r.status_code == 404 and "台账中没有编号为 2026-999999 的申请" in r.content.decode()
     assert "Traceback" not in r.content.decode()
 
 
@@ -520,13 +520,21 @@ def test_login_pauses_after_repeated_wrong_passwords(django_env, world):
     name = world["clerk_b"].username
     c = client_for(None)
     token = _csrf(c, "/login/")
-    for _ in range(5):
+    for _ in range(4):
         r = c.post("/login/", {"username": name, "password": "wrong", "csrfmiddlewaretoken": token})
         assert r.status_code == 200
+    r = c.post("/login/", {"username": name, "password": "wrong", "csrfmiddlewaretoken": token})
+    assert r.status_code == 429  # the fifth wrong password locks the account (django-axes)
     r = c.post("/login/", {"username": name, "password": PASSWORD, "csrfmiddlewaretoken": token})
     assert r.status_code == 429 and "暂停" in r.content.decode()
-    # another account is not affected
-    r = c.post("/login/", {"username": world["clerk_a"].username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+    # the account is locked from every address; another account, from another address, is not affected
+    other = client_for(None)
+    token = _csrf(other, "/login/")
+    r = other.post("/login/", {"username": name, "password": PASSWORD, "csrfmiddlewaretoken": token},
+                   REMOTE_ADDR="10.9.8.7")
+    assert r.status_code == 429
+    r = other.post("/login/", {"username": world["clerk_a"].username, "password": PASSWORD,
+                               "csrfmiddlewaretoken": token}, REMOTE_ADDR="10.9.8.7")
     assert r.status_code == 302
 
 

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, NotFound
 from gongkai.db import now_stamp, open_registers
 from gongkai.workdays import Calendar, load_calendar
 
@@ -340,7 +340,7 @@ class DisclosureLog:
         rows = self.db.query(f"SELECT {_ITEM_COLUMNS} FROM disclosure_items WHERE ref = ?" + self.db.for_update,
                              (ref,))
         if not rows:
-            raise GongkaiError(f"主动公开台账中没有编号为 {ref} 的条目")
+            raise NotFound(f"主动公开台账中没有编号为 {ref} 的条目")
         return self._fill(_item(rows[0]))
 
     def review(self, ref: str, step: str, person: str, on: date, actor: str) -> Item:
@@ -486,7 +486,7 @@ class DisclosureLog:
     def get(self, ref: str) -> Item:
         rows = self.db.query(f"SELECT {_ITEM_COLUMNS} FROM disclosure_items WHERE ref = ?", (ref,))
         if not rows:
-            raise GongkaiError(f"主动公开台账中没有编号为 {ref} 的条目")
+            raise NotFound(f"主动公开台账中没有编号为 {ref} 的条目")
         return self._fill(_item(rows[0]))
 
     def items(self, where: str = "", params: tuple = ()) -> list[Item]:

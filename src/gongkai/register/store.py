@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, NotFound
 from gongkai.register.case import Case, RuleError, check_event, derive
 from gongkai.register.clock import Event, receipt_date
 from gongkai.db import now_stamp, open_registers
@@ -159,7 +159,7 @@ class Register:
     def _record(self, ref: str, kind: str, on: date, actor: str, data: dict[str, Any]) -> Case:
         rows = self.db.query("SELECT id, received_on FROM requests WHERE ref = ?" + self.db.for_update, (ref,))
         if not rows:
-            raise GongkaiError(f"台账中没有编号为 {ref} 的申请")
+            raise NotFound(f"台账中没有编号为 {ref} 的申请")
         rid, received = rows[0][0], _d(rows[0][1])
         events = self._events(rid)
         clean = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items() if v is not None}
@@ -211,7 +211,7 @@ class Register:
         rows = self.db.query(f"SELECT {_REQUEST_COLUMNS} FROM requests r JOIN applicants a ON a.id = r.applicant_id "
                              "WHERE r.ref = ?", (ref,))
         if not rows:
-            raise GongkaiError(f"台账中没有编号为 {ref} 的申请")
+            raise NotFound(f"台账中没有编号为 {ref} 的申请")
         req = _request(rows[0])
         req.events = self._events(req.id)
         return req

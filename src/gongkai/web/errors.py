@@ -9,7 +9,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, NotFound
 from gongkai.isolate import Busy
 
 log = logging.getLogger("django.request")
@@ -49,6 +49,8 @@ class FriendlyErrorsMiddleware:
 
         if isinstance(exc, Busy):  # every read child busy for minutes: try again later
             return respond(request, 503, str(exc))
+        if isinstance(exc, NotFound):  # an unknown register reference
+            return respond(request, 404, str(exc))
         if isinstance(exc, GongkaiError):
             return respond(request, 400, str(exc))
         if isinstance(exc, Http404):       # a view's own "not found" keeps its Chinese reason

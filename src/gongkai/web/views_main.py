@@ -8,43 +8,48 @@ def home(request):
     return redirect("/check/")
 
 
-MAX_FAILURES = 5
-LOCK_SECONDS = 15 * 60
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes' answer to a locked account or address (AXES_LOCKOUT_CALLABLE): 429, in Chinese."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "web/error.html", {
+        "message": f"密码输错次数过多（同一账户或同一地址连续 {settings.AXES_FAILURE_LIMIT} 次），"
+                   f"登录已暂停 {minutes} 分钟，请稍后再试。如忘记密码，请联系系统管理员。"}, status=429)
 
 
-def _lock_key(request) -> str:
-    name = (request.POST.get("username") or "").strip().lower()[:150]
-    return f"gongkai-login:{name}:{request.META.get('REMOTE_ADDR', '')}"
+def _serialise(keys: list[str]) -> None:
+    """Hold, until the end of the current transaction, a lock that every other login attempt on
+    the same account or address must wait for (across server processes: it lives in the database).
+    PostgreSQL: advisory locks on the keys.  SQLite: the database's write lock (an UPDATE that
+    changes nothing takes it), so attempts take turns altogether."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            for key in sorted(keys):
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+        else:
+            cur.execute("UPDATE axes_accessattempt SET id = id WHERE 0")
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, with a pause after repeated wrong passwords for one name from one address."""
+    """Django's login, throttled by django-axes (settings: AXES_*).  One attempt at a time per
+    account and per address, so that twelve wrong passwords sent at once are counted one by one
+    and the sixth already finds the account locked."""
 
     template_name = "web/login.html"
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        from django.core.cache import cache
-        from django.shortcuts import render
+        from axes.helpers import get_client_ip_address
+        from django.db import transaction
 
-        if cache.get(_lock_key(request), 0) >= MAX_FAILURES:
-            return render(request, "web/error.html", {
-                "message": f"密码连续输错 {MAX_FAILURES} 次，该账户在本机的登录已暂停 {LOCK_SECONDS // 60} 分钟，请稍后再试。"},
-                status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        from django.core.cache import cache
-
-        key = _lock_key(self.request)
-        cache.set(key, cache.get(key, 0) + 1, LOCK_SECONDS)
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        from django.core.cache import cache
-
-        cache.delete(_lock_key(self.request))
-        return super().form_valid(form)
+        name = (request.POST.get("username") or "").strip().lower()[:150]
+        with transaction.atomic():
+            _serialise([f"gongkai-login-user:{name}", f"gongkai-login-ip:{get_client_ip_address(request)}"])
+            return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         from gongkai.web.access import anonymous_allowed
