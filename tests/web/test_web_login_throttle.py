@@ -8,7 +8,7 @@ import urllib.parse
 import urllib.request
 import uuid
 
-from gk_web_support import PASSWORD, LiveServer, django_env, make_user, world  # noqa: F401, F811 - fixtures
+from gk_web_support import PASSWORD, LiveServer, django_env, make_user, world  # noqa: F401 - fixtures
 
 
 def _login(base: str, username: str, password: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from gk_web_support import client_for, django_env, world  # noqa: F401, F811 - fixtures
+from gk_web_support import client_for, django_env, world  # noqa: F401 - fixtures
 
 
 def _csrf_client(user):
