@@ -4,10 +4,12 @@ data directory and SQLite database), a fresh body and clerk per test, a live ser
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import tempfile
 import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,69 @@ def synthetic_report(agency: str, year: int, published=None) -> str:
     text = text.replace("2025年1月14日", date_text)
     text = text.replace("吴忠市红寺堡区新庄集乡人民政府", agency).replace("红寺堡区新庄集乡", agency)
     return re.sub(r"2024(\s*年)", lambda m: f"{year}{m.group(1)}", text)
+
+
+# -- browsers (Playwright driving Debian's chromium; never a browser download) ----------------------
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--lang=zh-CN"]
+# Screenshots go to a scratch folder; GONGKAI_SCREENSHOTS=docs/images refreshes the pictures of the docs.
+IMAGES = Path(os.environ.get("GONGKAI_SCREENSHOTS") or Path(tempfile.gettempdir()) / "gongkai-screenshots")
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def live(django_env):
+    """The app served by waitress on loopback, one per test module."""
+    server = LiveServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One chromium per test module; each test opens its own context."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian chromium is required (apt-get install chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
+        yield b
+        b.close()
+
+
+def loopback_only(pg) -> list[str]:
+    """The app needs nothing from the internet: requests off loopback are refused and listed."""
+    blocked: list[str] = []
+    pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1", "blob:", "data:"))
+             else (blocked.append(route.request.url), route.abort()))
+    return blocked
+
+
+@contextmanager
+def corpus_of(folder: Path, paths: list[str]):
+    """A corpus of its own (in ``folder``) holding ``paths``, as the web's corpus while in use."""
+    from django.conf import settings
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    old = settings.CORPUS_URL
+    settings.CORPUS_URL = str(folder / "corpus.sqlite3")
+    try:
+        with Store(settings.CORPUS_URL) as store:
+            summary = ingest(paths, store, workers=1)
+            assert summary.added == len(paths) and not summary.failed, summary
+        yield settings.CORPUS_URL
+    finally:
+        settings.CORPUS_URL = old
+
+
+def huaian_reports(folder: Path, reports: list[tuple[str, object]], year: int) -> list[str]:
+    """Write synthetic reports (agency, date signed) of ``year`` into ``folder``; their paths."""
+    paths = []
+    for i, (name, signed) in enumerate(reports):
+        path = folder / f"huaian-{i}.txt"
+        path.write_text(synthetic_report(name, year, signed), encoding="utf-8")
+        paths.append(str(path))
+    return paths

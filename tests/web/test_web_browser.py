@@ -6,43 +6,16 @@ in test_web_roles.py."""
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from gk_web_support import PASSWORD, LiveServer, django_env, world  # noqa: F401 - fixtures
+from gk_web_support import IMAGES, PASSWORD, TIMEOUT_MS, browser, django_env, live, loopback_only, world  # noqa: F401
 
 pytestmark = pytest.mark.browser
 # Playwright's sync API keeps an asyncio loop in this thread; the test's own ORM calls (making
 # users) are ordinary blocking calls and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--lang=zh-CN"]
-# Screenshots go to a scratch folder; GONGKAI_SCREENSHOTS=docs/images refreshes the pictures of the docs.
-IMAGES = Path(os.environ.get("GONGKAI_SCREENSHOTS") or Path(tempfile.gettempdir()) / "gongkai-screenshots")
-TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def live(django_env):
-    server = LiveServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian chromium is required (apt-get install chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=TIMEOUT_MS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -50,11 +23,7 @@ def page(browser):
     ctx = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN", accept_downloads=True)
     pg = ctx.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
-    blocked = []
-    # the app must need nothing from the internet: any request off loopback fails the test
-    pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1", "blob:", "data:"))
-             else (blocked.append(route.request.url), route.abort()))
-    pg.blocked = blocked
+    blocked = loopback_only(pg)
     yield pg
     assert not blocked, blocked
     ctx.close()

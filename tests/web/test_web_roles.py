@@ -14,48 +14,24 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 
-from gk_web_support import PASSWORD, ROOT, LiveServer, django_env, make_body, make_user, seed, synthetic_report  # noqa: F401
+from gk_web_support import (IMAGES, PASSWORD, ROOT, TIMEOUT_MS, browser, corpus_of, django_env, huaian_reports,  # noqa: F401
+                            live, loopback_only, make_body, make_user, seed, synthetic_report)
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")   # the test's own ORM calls, in Playwright's thread
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--lang=zh-CN"]
-IMAGES = Path(os.environ.get("GONGKAI_SCREENSHOTS") or Path(tempfile.gettempdir()) / "gongkai-screenshots")
-TIMEOUT_MS = 30_000
 SIZES = {"desk": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 YEAR = 2025
 HUAIAN = [("淮安市清江浦区住房和城乡建设局", date(2026, 1, 20)), ("淮安市清江浦区教育局", date(2026, 2, 10)),
           ("淮安市清江浦区人民政府", date(2026, 3, 5)), ("清江浦区财政局", date(2026, 1, 10))]
 ROSTER = ["淮安市清江浦区住房和城乡建设局", "淮安市清江浦区教育局", "淮安市清江浦区人民政府", "淮安市清江浦区财政局",
           "淮安市清江浦区卫生健康委员会", "淮安市清江浦区水利局", "淮安市清江浦区长西街道办事处"]
-
-
-@pytest.fixture(scope="module")
-def live(django_env):
-    server = LiveServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian chromium is required (apt-get install chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=TIMEOUT_MS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -70,32 +46,19 @@ def people(django_env):
 @pytest.fixture(scope="module")
 def corpus(django_env, tmp_path_factory):
     """Its own corpus: two Ningxia reports and 淮安 reports of 2025; and a roster of 淮安 bodies."""
-    from django.conf import settings
-
-    from gongkai.corpus.ingest import ingest
-    from gongkai.corpus.store import Store
     from gongkai.web import roster
     from gongkai.web.models import RosterEntry
 
     folder = tmp_path_factory.mktemp("corpus")
-    paths = [str(seed("000")), str(seed("002"))]
-    for i, (name, signed) in enumerate(HUAIAN):
-        path = folder / f"huaian-{i}.txt"
-        path.write_text(synthetic_report(name, YEAR, signed), encoding="utf-8")
-        paths.append(str(path))
-    old = settings.CORPUS_URL
-    settings.CORPUS_URL = str(folder / "corpus.sqlite3")
-    with Store(settings.CORPUS_URL) as store:
-        assert ingest(paths, store, workers=1).added == 6
-    RosterEntry.objects.all().delete()
-    for name in ROSTER:
-        roster.add(roster.clean_entry(name, "320812"), "测试")
-    upload = folder / "upload" / "卫健委2025年报告.txt"
-    upload.parent.mkdir()
-    upload.write_text(synthetic_report("淮安市清江浦区卫生健康委员会", YEAR, date(2026, 2, 3)), encoding="utf-8")
-    yield {"url": settings.CORPUS_URL, "upload": upload}
-    RosterEntry.objects.all().delete()
-    settings.CORPUS_URL = old
+    with corpus_of(folder, [str(seed("000")), str(seed("002"))] + huaian_reports(folder, HUAIAN, YEAR)) as url:
+        RosterEntry.objects.all().delete()
+        for name in ROSTER:
+            roster.add(roster.clean_entry(name, "320812"), "测试")
+        upload = folder / "upload" / "卫健委2025年报告.txt"
+        upload.parent.mkdir()
+        upload.write_text(synthetic_report("淮安市清江浦区卫生健康委员会", YEAR, date(2026, 2, 3)), encoding="utf-8")
+        yield {"url": url, "upload": upload}
+        RosterEntry.objects.all().delete()
 
 
 @pytest.fixture(params=list(SIZES))
@@ -106,10 +69,7 @@ def page(request, browser):
                               is_mobile=size == "phone", has_touch=size == "phone")
     pg = ctx.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
-    blocked = []
-    # the app needs nothing from the internet: any request off loopback fails the test
-    pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1", "blob:", "data:"))
-             else (blocked.append(route.request.url), route.abort()))
+    blocked = loopback_only(pg)
     pg.size = size
     yield pg
     assert not blocked, blocked

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from gk_web_support import client_for, django_env, make_user, seed, synthetic_report, world  # noqa: F401
+from gk_web_support import client_for, corpus_of, django_env, huaian_reports, seed, synthetic_report, world  # noqa: F401
 
 YEAR = 2025
 # (name in the report, date signed): 淮安市清江浦区 bodies' 2025 reports
@@ -24,24 +24,9 @@ HUAIAN = [("淮安市清江浦区住房和城乡建设局", date(2026, 1, 20)), 
 @pytest.fixture(scope="module")
 def corpus(django_env, tmp_path_factory):
     """A corpus of its own: two Ningxia seeds (2021) and the 淮安 reports above."""
-    from django.conf import settings
-
-    from gongkai.corpus.ingest import ingest
-    from gongkai.corpus.store import Store
-
     folder = tmp_path_factory.mktemp("corpus")
-    paths = [str(seed("000")), str(seed("002"))]
-    for i, (name, signed) in enumerate(HUAIAN):
-        path = folder / f"huaian-{i}.txt"
-        path.write_text(synthetic_report(name, YEAR, signed), encoding="utf-8")
-        paths.append(str(path))
-    old = settings.CORPUS_URL
-    settings.CORPUS_URL = str(folder / "corpus.sqlite3")
-    with Store(settings.CORPUS_URL) as store:
-        summary = ingest(paths, store, workers=1)
-        assert summary.added == 6 and not summary.failed
-    yield settings.CORPUS_URL
-    settings.CORPUS_URL = old
+    with corpus_of(folder, [str(seed("000")), str(seed("002"))] + huaian_reports(folder, HUAIAN, YEAR)) as url:
+        yield url
 
 
 def _store(url):

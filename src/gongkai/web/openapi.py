@@ -274,9 +274,12 @@ def document() -> dict:
                 "post": _op("登记办理事项（补正、征求意见、延期、收费、答复等）", _json(ref("RequestDetail"), "登记后的申请"),
                             params=[_BODY, _REF], body=ref("Event"), status="201")},
             "/api/bodies/{body_id}/requests/{ref}/letters/{kind}": {
-                "get": _op("文书 DOCX（receipt、correction、extension、later_deadline、consultation、fee、reply 等）",
-                           {"description": "文书", "content": {DOCX: BUILT[DOCX]}},
-                           params=[_BODY, _REF, _path("kind", "文书种类", STR)])},
+                "get": _op("文书 DOCX 或 PDF（receipt、correction、extension、later_deadline、consultation、fee、reply 等；"
+                           "只有本机关经办人可以下载）",
+                           {"description": "文书", "content": {DOCX: BUILT[DOCX], "application/pdf": BUILT["application/pdf"]}},
+                           params=[_BODY, _REF, _path("kind", "文书种类", STR),
+                                   _query("format", "pdf 时为 PDF，否则 DOCX", {"enum": ["docx", "pdf"]}),
+                                   _query("n", "同种文书的第几份（申请的 letters 列表中的 n）", INT)])},
             "/api/bodies/{body_id}/table3/{year}": {
                 "get": _op("由台账计算的该年度表三", _json(ref("Report"), "只有表三的报告 JSON"), params=[_BODY, _YEAR])},
             "/api/bodies/{body_id}/reports": {
