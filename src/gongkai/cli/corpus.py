@@ -7,8 +7,12 @@ imports its work lazily so ``gongkai parse`` stays light.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from gongkai.errors import GongkaiError
+
+if TYPE_CHECKING:
+    from gongkai.model import Report
 
 _DB_HELP = ("语料库数据库：SQLite 文件路径（如 data/corpus.db，相对于当前目录），或 sqlite:///相对路径、"
             "sqlite:////绝对路径（四条斜线），或 postgresql://用户:密码@主机/库名"
@@ -286,12 +290,13 @@ def _rollup_inputs(args):
     from gongkai.corpus import region
     from gongkai.corpus.rollup import load_reports
 
-    files, ids = [], []
+    files: list[str] = []
+    ids: list[tuple[str, int]] = []
     for arg in args.inputs:
         if os.path.exists(arg):
             files.append(arg)
-        elif region.report_id(arg) is not None:
-            ids.append((arg, region.report_id(arg)))
+        elif (doc_id := region.report_id(arg)) is not None:
+            ids.append((arg, doc_id))
         else:
             raise GongkaiError("既不是存在的文件或目录，也不是语料库中的报告编号（如 12 或 #12）。", arg)
     against_id = None
@@ -299,7 +304,9 @@ def _rollup_inputs(args):
         against_id = region.report_id(args.against)
         if against_id is None:
             raise GongkaiError("既不是存在的文件，也不是语料库中的报告编号（如 12 或 #12）。", f"--against {args.against}")
-    reports, unread, selection, against = [], [], None, None
+    reports: list[tuple[str, Report]] = []
+    unread: list[tuple[str, str]] = []
+    selection, against = None, None
     if files:
         reports, unread = load_reports(files)
     if ids or args.region or against_id is not None:

@@ -65,6 +65,7 @@ class _Writer:
     @property
     def text_width(self) -> int:
         s = self.doc.sections[0]
+        assert s.page_width is not None and s.left_margin is not None and s.right_margin is not None, "set above"
         return s.page_width - s.left_margin - s.right_margin
 
     def paragraph(self, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, space_before: float = 0):

@@ -44,9 +44,9 @@ def readable_bodies(user):
     if r == Role.ADMIN:
         return Body.objects.all()
     p = profile(user)
-    if r == Role.SUPERVISOR and p.region_code:
+    if p is not None and r == Role.SUPERVISOR and p.region_code:
         return Body.objects.filter(region_code__startswith=region_prefix(p.region_code))
-    if r == Role.CLERK and p.body_id:
+    if p is not None and r == Role.CLERK and p.body_id:
         return Body.objects.filter(pk=p.body_id)
     return Body.objects.none()
 

@@ -60,9 +60,8 @@ def check_upload_with_document(upload, previous=None, request=None):
     data = read_upload(upload)
     loaded = isolate.load_input(data, upload.name, client_gone(request))
     report = one(loaded.reports, upload.name)
-    if loaded.document is None:
-        data = None
-    return report, check_report(report, previous), loaded.document, data
+    source = data if loaded.document is not None else None
+    return report, check_report(report, previous), loaded.document, source
 
 
 _MAX_BLOCKS = 3000
