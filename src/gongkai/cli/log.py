@@ -147,6 +147,13 @@ def _date(text: str | None, what: str) -> date | None:
     return parse_date(text, what) if text else None
 
 
+def _day(text: str | None, what: str) -> date:
+    """A date the command needs (an empty one is refused)."""
+    from gongkai.log.exchange import required_date
+
+    return required_date(text, what)
+
+
 def _label(terms: dict, key: str | None) -> str:
     return terms[key].label if key in terms else (key or "")
 
@@ -184,8 +191,8 @@ def run_add(args) -> int:
         if who or on:
             if not (who and on):
                 raise GongkaiError(f"--{step}-by 和 --{step}-on（{label}人和{label}日期）须同时填写")
-            reviews.append(Review(step, who, _date(on, f"{label}日期")))
-    new = NewItem(args.title, resolve(kinds(), args.kind, "类别"), _date(args.made, "形成日期"),
+            reviews.append(Review(step, who, _day(on, f"{label}日期")))
+    new = NewItem(args.title, resolve(kinds(), args.kind, "类别"), _day(args.made, "形成日期"),
                   resolve(attributes(), args.attribute, "公开属性"), args.reason, args.doc_no, args.ref, reviews)
     with _open(args) as log:
         ref = log.add(new, _actor(args))
@@ -208,14 +215,14 @@ def run_review(args) -> int:
 
     with _open(args) as log:
         step = resolve(review_steps(), args.step, "审核环节")
-        log.review(args.ref, step, args.by, _date(args.on, "日期"), _actor(args))
+        log.review(args.ref, step, args.by, _day(args.on, "日期"), _actor(args))
         print(f"gongkai：已登记 {args.ref} 的{review_steps()[step].label}（{args.by}，{args.on}）。")
     return 0
 
 
 def run_change(args) -> int:
     with _open(args) as log:
-        item = log.change(args.ref, _date(args.on, "变更日期"), args.note, _actor(args))
+        item = log.change(args.ref, _day(args.on, "变更日期"), args.note, _actor(args))
         print(f"gongkai：已登记 {args.ref} 的变更（{args.on}）。")
         for ob in _obligations(log, item):
             print(f"gongkai：应于 {ob.due} 前公开（自{ob.reason}之日 {ob.start} 起二十个工作日）。")
@@ -227,7 +234,7 @@ def run_attribute(args) -> int:
 
     with _open(args) as log:
         attribute = resolve(attributes(), args.to, "公开属性")
-        item = log.set_attribute(args.ref, attribute, args.reason, _date(args.on, "调整日期"), _actor(args))
+        item = log.set_attribute(args.ref, attribute, args.reason, _day(args.on, "调整日期"), _actor(args))
         print(f"gongkai：已将 {args.ref} 的公开属性调整为“{attributes()[attribute].label}”（{args.on}）。")
         for ob in _obligations(log, item):
             print(f"gongkai：应于 {ob.due} 前公开（自{ob.reason}之日 {ob.start} 起二十个工作日）。")
@@ -238,7 +245,7 @@ def run_publish(args) -> int:
     from gongkai.log.store import obligations
 
     with _open(args) as log:
-        on = _date(args.on, "公开日期")
+        on = _day(args.on, "公开日期")
         item = log.publish(args.ref, args.channel, args.column, on, _actor(args), args.url)
         print(f"gongkai：已登记 {args.ref} 于 {on} 公开。")
         for ob in obligations(item, log.calendar, on):
@@ -250,7 +257,7 @@ def run_publish(args) -> int:
 def run_repeal(args) -> int:
     kind = "expired" if args.expired else "repealed"
     with _open(args) as log:
-        log.end(args.ref, kind, _date(args.on, "日期"), _actor(args), args.note)
+        log.end(args.ref, kind, _day(args.on, "日期"), _actor(args), args.note)
         print(f"gongkai：已登记 {args.ref} {'失效' if args.expired else '废止'}（{args.on}）。")
     return 0
 
@@ -267,7 +274,7 @@ def run_list(args) -> int:
         where.append("kind = ?")
         params.append(resolve(kinds(), args.kind, "类别"))
     if args.in_force_on:
-        day = _date(args.in_force_on, "日期").isoformat()
+        day = _day(args.in_force_on, "日期").isoformat()
         where.append("made_on <= ? AND (ended_on IS NULL OR ended_on > ?)")
         params += [day, day]
     with _open(args) as log:
@@ -394,7 +401,7 @@ def run_table2(args) -> int:
     for group in FORMAT.table2["2021"]:
         print(f"{group.label}\t" + "\t".join(c.label for c in group.columns))
         for row in group.rows:
-            values = report.table2.get(f"{group.id}.{row.id}", {})
+            values = (report.table2 or {}).get(f"{group.id}.{row.id}", {})
             print(f"  {row.label}\t" + "\t".join(
                 "（空白）" if values.get(c.id) is None else format_value(values.get(c.id)) for c in group.columns))
     print()

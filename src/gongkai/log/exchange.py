@@ -49,6 +49,14 @@ def parse_date(value: Any, what: str) -> date | None:
         raise GongkaiError(f"{what}“{value}”不是有效日期（应写成 2025-03-01）") from None
 
 
+def required_date(value: Any, what: str) -> date:
+    """``parse_date`` of a date that must be given."""
+    day = parse_date(value, what)
+    if day is None:
+        raise GongkaiError(f"缺少{what}")
+    return day
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -121,14 +129,14 @@ def _header_map(header: list[str], columns: dict[str, tuple[str, ...]], path: st
             by_name[norm(name)] = key
     found: dict[str, int] = {}
     for i, h in enumerate(header):
-        key = by_name.get(norm(h))
-        if key is None:
+        column = by_name.get(norm(h))
+        if column is None:
             if h and norm(h) not in ignored_columns():
                 raise GongkaiError(f"无法识别的列名“{h}”", path, "第1行")
             continue
-        if key in found:
+        if column in found:
             raise GongkaiError(f"列“{h}”重复", path, "第1行")
-        found[key] = i
+        found[column] = i
     return found
 
 
@@ -168,7 +176,7 @@ def _parse_document(f: dict[str, Any]) -> NewItem:
             item.reviews.append(Review(step, who, on))
     changed = _text(f.get("changed_on"))
     for part in [p for p in re.split(r"[；;,，、\s]+", changed) if p]:
-        item.changes.append(Change(parse_date(part, "变更日期")))
+        item.changes.append(Change(required_date(part, "变更日期")))
     ended_text = _text(f.get("ended"))
     ended_on = parse_date(f.get("ended_on"), "废止失效日期")
     if ended_text not in _IN_FORCE_WORDS:
@@ -312,7 +320,8 @@ def parse_figures(path: Path) -> list[tuple[str, int, int, str, Any]]:
         raise GongkaiError(f"缺少必需的列：{'、'.join(missing)}", str(path), f"第{header_line}行")
     if not any(k in cols for k in figures()):
         raise GongkaiError("没有任何数据列（行政许可、行政处罚、行政强制、行政事业性收费）", str(path), f"第{header_line}行")
-    entries, problems, seen = [], [], {}
+    entries, problems = [], []
+    seen: dict[tuple[int, int], int] = {}  # (year, month) -> the line that gave it
     for line, cells in rows:
         f = _doc_fields(cells, cols)
         try:
@@ -371,7 +380,7 @@ def export_rows(items: list[Item]) -> list[list[Any]]:
         for step in review_steps():
             r = item.reviews.get(step)
             base[f"{step}_by"], base[f"{step}_on"] = (r.person, r.on.isoformat()) if r else ("", "")
-        pubs = item.publications or [None]
+        pubs: list[Publication | None] = list(item.publications) or [None]
         for p in pubs:
             row = dict(base)
             if p is not None:

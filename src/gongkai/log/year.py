@@ -22,7 +22,7 @@ from gongkai.log.store import DisclosureLog
 from gongkai.log.vocab import channels, figures, kinds
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
-from gongkai.model import Report, Section
+from gongkai.model import Report, Section, Value
 
 VERSION = "2021"
 
@@ -40,10 +40,10 @@ def in_force(log: DisclosureLog, kind: str, on: date) -> int:
                             "AND (ended_on IS NULL OR ended_on > ?)", (kind, day, day))[0][0])
 
 
-def normative_rows(log: DisclosureLog, year: int) -> dict[str, dict[str, int]]:
+def normative_rows(log: DisclosureLog, year: int) -> dict[str, dict[str, Value]]:
     """``art20_1.rules`` and ``art20_1.normative_docs`` -> made / repealed / in_force."""
     first, last = _bounds(year)
-    out = {}
+    out: dict[str, dict[str, Value]] = {}
     for kid, term in kinds().items():
         row = term.get("table2_row")
         if not row:
@@ -60,7 +60,8 @@ def figure_rows(log: DisclosureLog, year: int) -> tuple[dict[str, dict[str, int 
     """The other table-2 rows summed over the months entered, with notes on missing months."""
     _bounds(year)
     monthly = log.monthly_figures(year)
-    rows, notes = {}, []
+    rows: dict[str, dict[str, Value]] = {}
+    notes: list[str] = []
     for rid, spec in figures().items():
         months = monthly.get(rid, {})
         column = spec.get("column")
