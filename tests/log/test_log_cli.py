@@ -66,6 +66,8 @@ def test_bad_input_is_a_chinese_message_with_exit_1(capsys, db_url, tmp_path):
     assert code == 1 and "形成日期“2025-02-30”不是有效日期" in err
     code, _, err = run(capsys, "log", "publish", "D2025-999999", *db, "--channel", "公开栏", "--on", "2025-03-01")
     assert code == 1 and "没有编号为 D2025-999999 的条目" in err
+    code, _, err = run(capsys, "log", "add", *db, "--title", "x", "--kind", "其他", "--made", "")
+    assert code == 1 and "缺少形成日期" in err  # an empty required date is refused, not stored as none
     bad = tmp_path / "清单.csv"
     bad.write_text("标题,类别,形成日期,公开属性\n好,其他,2025-01-02,主动公开\n坏,其他,2025-01-02,公开\n",
                    encoding="utf-8")
