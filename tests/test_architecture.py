@@ -9,6 +9,7 @@ they never run."""
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 
@@ -180,3 +181,37 @@ def test_each_layer_imports_only_the_layers_below():
                     if t != "gongkai" and _layer(t) > _layer(m) and (m, t) not in EXCEPTIONS)
     assert upward == []
     assert EXCEPTIONS <= {(m, t) for m, ts in imports().items() for t in ts}, "an exception that no longer is: drop it"
+
+
+# -- SQL only in the database layer -------------------------------------------------------------
+# The database layer: gongkai.db (connections, transactions, migrations) and each component's
+# store (the only modules that know its tables); the web's own tables go through Django's ORM
+# (web/settings.py configures its connection).
+DATABASE_LAYER = {"gongkai.db", "gongkai.corpus.store", "gongkai.register.store", "gongkai.log.store",
+                  "gongkai.workdays.store", "gongkai.web.settings"}
+# Modules outside it that still write SQL (or pass raw WHERE fragments) — to be moved behind the
+# stores' functions (#19).  The list may only shrink: the test fails on a new one AND on one that
+# no longer issues SQL (drop it from here).
+SQL_ELSEWHERE = {
+    "gongkai.check.register", "gongkai.cli.corpus", "gongkai.cli.log", "gongkai.cli.register",
+    "gongkai.corpus.crossyear", "gongkai.corpus.export", "gongkai.corpus.region", "gongkai.corpus.stats",
+    "gongkai.log.source", "gongkai.log.year", "gongkai.register.exchange", "gongkai.register.table3",
+    "gongkai.web.drafts", "gongkai.web.regsvc", "gongkai.web.roster", "gongkai.web.survey", "gongkai.web.views_main",
+    "gongkai.web.views_register",
+}
+_SQL = re.compile(r"^\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|UNIQUE|VIEW)"
+                  r"|ALTER\s+TABLE|DROP\s+|WITH\s+\w+\s+AS|PRAGMA)\b"  # a statement
+                  r"|\b\w+\s*(=|<=|>=|<>|<|>|LIKE|IN)\s*\(?\?")  # a WHERE fragment with its placeholder
+
+
+def _issues_sql(path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and _SQL.search(n.value)
+               for n in ast.walk(tree))
+
+
+def test_sql_only_in_the_database_layer():
+    assert _SQL.search("SELECT id FROM requests") and _SQL.search("kind = ?")
+    assert not _SQL.search("Create a directory (and missing parents)")
+    issuing = {m for m, path in modules().items() if "migrations" not in m and _issues_sql(path)}
+    assert issuing - DATABASE_LAYER == SQL_ELSEWHERE
