@@ -13,9 +13,9 @@ The Python API is the same code the ``gongkai`` command and the web application 
     reports = gongkai.load_all("parsed.jsonl")  # a file may hold several (JSON Lines)
 
     with gongkai.Register("registers.db") as register:  # 依申请公开台账 (SQLite path or postgresql://…)
-        register.requests()
+        register.count()
     with gongkai.Log("registers.db") as log:            # 主动公开台账
-        ...
+        log.count()
 
 ``gongkai.load`` is the one loader (``gongkai.parse`` is the same function under the name of
 the ``gongkai parse`` command).  Bad input raises ``gongkai.GongkaiError`` — ``UnreadableFile``,
