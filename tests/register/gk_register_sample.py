@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from gongkai.register.clock import Event, compute_clock
 from gongkai.register.settings import Settings
-from gongkai.register.store import Applicant, NewRequest
+from gongkai.register.store import Applicant, ImportedStep, NewRequest
 from gongkai.register.vocab import applicant_types, channels, outcomes
 from gongkai.workdays import Calendar
 
@@ -20,7 +20,7 @@ _PLAIN_OUTCOMES = [o for o in outcomes() if o not in ("other.no_correction", "ot
 
 
 def generate(n: int, first_year: int, years: int, cal: Calendar, s: Settings, seed: int = 1,
-             as_of: date | None = None) -> Iterator[tuple[NewRequest, list[tuple[str, date, dict]]]]:
+             as_of: date | None = None) -> Iterator[tuple[str, list[ImportedStep]]]:
     """``n`` requests received from 1 Jan ``first_year`` over ``years`` years; events after
     ``as_of`` (default: the last day) are left out, so late requests stay open."""
     rnd = random.Random(seed)
@@ -37,7 +37,8 @@ def generate(n: int, first_year: int, years: int, cal: Calendar, s: Settings, se
         applicant = rnd.choice(pool)
         channel = rnd.choice(chans)
         new = NewRequest(applicant, channel, f"请求公开{received.year}年某项政府信息", received,
-                         signed_on=received, confirmed_on=received, pieces=rnd.choice((1, 1, 1, 2, 3)))
+                         confirmed_on=received if channel != "in_person" else None,
+                         pieces=rnd.choice((1, 1, 1, 2, 3)))
         evs: list[tuple[str, date, dict]] = []
         day = received
 
@@ -70,7 +71,7 @@ def generate(n: int, first_year: int, years: int, cal: Calendar, s: Settings, se
                 evs.append(("extended", day, {"workdays": 20, "reason": "需要调取档案"}))
             if 0.80 < roll <= 0.83:  # fee
                 day = later(1, 5)
-                evs.append(("fee_notice", day, {"amount": 100 * rnd.randint(1, 30), "basis": "pieces"}))
+                evs.append(("fee_notice", day, {"amount": 100 * rnd.randint(1, 30), "basis": "pieces", "units": 20}))
                 if rnd.random() < 0.5:
                     day = later(1, 15)
                     evs.append(("fee_paid", day, {}))
@@ -90,4 +91,8 @@ def generate(n: int, first_year: int, years: int, cal: Calendar, s: Settings, se
                 evs.append(("replied", reply, {"outcome": outcome}))
                 if rnd.random() < 0.5:
                     evs.append(("archived", reply + timedelta(days=rnd.randint(1, 30)), {}))
-        yield new, [e for e in evs if e[1] <= as_of]
+        steps = [ImportedStep("registered", received, new.data(), recorded_at="")]
+        for kind, on, data in (e for e in evs if e[1] <= as_of):
+            computed = {k: data.pop(k) for k in ("amount",) if k in data}
+            steps.append(ImportedStep(kind, on, data, keep={**computed, "earlier": 0} if computed else None))
+        yield f"第{len(steps)}件", steps

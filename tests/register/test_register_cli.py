@@ -68,7 +68,7 @@ def test_register_workflow(capsys, db_url, tmp_path):
     code, out, _ = run(capsys, "register", "due", "--today", "2025-11-24", *db)
     assert "即将到期：2025-11-27，还剩3个工作日" in out
     code, out, _ = run(capsys, "register", "due", "--today", "2025-11-28", *db)
-    assert "已超期（答复期限 2025-11-27）" in out
+    assert out.splitlines() == ["2025-000001\t已超期：答复期限 2025-11-27，已超过1个工作日\t张*\t某项目批复"]
     code, _, err = run(capsys, "register", "reply", "2025-000001", "--date", "2025-11-26", "--outcome", "逾期不补正", *db)
     assert code == 1 and "须有未补正的补正告知" in err
     code, out, _ = run(capsys, "register", "reply", "2025-000001", "--date", "2025-11-26", "--outcome", "部分公开",
@@ -80,7 +80,7 @@ def test_register_workflow(capsys, db_url, tmp_path):
     assert report.year == 2025 and report.table3["partial"]["natural_person"] == 1
     assert report.table3["new_received"]["total"] == 1 and report.table3["carried_forward"]["total"] == 0
     code, out, _ = run(capsys, "register", "table3", "--year", "2025", "--cell", "partial.natural_person", *db)
-    assert out.split() == ["2025-000001"]
+    assert out.splitlines() == ["2025-000001\t2025-09-26\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）"]
     code, out, _ = run(capsys, "register", "export", str(tmp_path / "x.csv"), *db)
     assert code == 0 and "13912345678" not in (tmp_path / "x.csv").read_text(encoding="utf-8-sig")
 
@@ -90,10 +90,12 @@ def test_fee_notice_uses_the_month_so_far(capsys, db_url):
     for day in ("2025-03-03", "2025-03-10"):
         run(capsys, "register", "add", "--type", "商业企业", "--name", "某公司", "--channel", "当面",
             "--content", "x", "--date", day, "--pieces", "6", *db)
-    code, out, _ = run(capsys, "register", "fee", "2025-000002", "--date", "2025-03-11", "--pieces", "6", *db)
+    code, out, _ = run(capsys, "register", "fee", "2025-000002", "--date", "2025-03-11", "--basis", "按件",
+                       "--units", "6", *db)
     # 6 earlier pieces this month; this request's 6 are pieces 7–12: 11 and 12 at 100 each.
     assert code == 0 and "信息处理费：200元" in out
-    code, _, err = run(capsys, "register", "fee", "2025-000001", "--date", "2025-03-11", "--pieces", "6", *db)
+    code, _, err = run(capsys, "register", "fee", "2025-000001", "--date", "2025-03-11", "--basis", "pieces",
+                       "--units", "6", *db)
     assert code == 1 and "不收费" in err
 
 
@@ -132,7 +134,8 @@ def test_import_reports_lines(capsys, db_url, tmp_path):
     assert out.strip().splitlines()[1:] == []
 
 
-def test_list_marks_assumed_due_dates(capsys, db_url):
+def test_list_marks_assumed_due_dates(capsys, db_url, monkeypatch):
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-31")
     run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "x",
         "--date", "2026-12-21", "--db", db_url)
     code, out, err = run(capsys, "register", "list", "--db", db_url)

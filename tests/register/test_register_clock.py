@@ -139,8 +139,8 @@ def test_article_35_sets_a_later_deadline(cal, settings):
 
 def test_late_reply_is_flagged(cal, settings):
     c = due(cal, settings, date(2025, 9, 26), ("replied", date(2025, 10, 31), {"outcome": "granted"}))
-    assert c.due == date(2025, 10, 30) and c.late
-    assert any("晚于答复期限" in w for w in c.warnings)
+    assert c.due == date(2025, 10, 30) and c.late and c.late_since == date(2025, 10, 30)
+    assert c.warnings == ["已超过答复期限 2025-10-30，于 2025-10-31 办结；逾期记录保留"]
 
 
 def test_deadline_past_known_calendar_is_flagged_not_stated_as_certain(cal, settings, tmp_path):
@@ -165,10 +165,22 @@ def test_receipt_date_by_channel(channel, expected):
     assert "第三十一条" in why
 
 
-def test_late_extension_and_late_fee_notice_are_flagged(cal, settings):
-    c = due(cal, settings, date(2025, 9, 26), ("extended", date(2025, 10, 31), {"workdays": 20}))
-    assert c.due == date(2025, 11, 27)  # still counted on from the original due date
-    assert any("晚于原答复期限 2025-10-30" in w for w in c.warnings)
+def test_a_late_extension_is_recorded_but_the_request_stays_late(cal, settings):
+    # Art. 33 ¶2: the extension must be decided within the period.  One decided after it is kept on
+    # the record (a fact) but moves nothing: the due date stays 30 Oct and the request is late,
+    # even when the reply comes within the 20 days the late extension would have given.
+    c = due(cal, settings, date(2025, 9, 26), ("extended", date(2025, 10, 31), {"workdays": 20}),
+            ("replied", date(2025, 11, 20), {"outcome": "granted"}))
+    assert (c.due, c.limit, c.late, c.late_since) == (date(2025, 10, 30), 20, True, date(2025, 10, 30))
+    assert c.warnings[0] == ("延期决定（2025-10-31）晚于当时的答复期限 2025-10-30；已登记，但不改变答复期限，"
+                             "该申请仍按逾期计")
+    late_day = next(d for d in c.ledger if d.day == date(2025, 10, 31))
+    assert late_day.why == ("已超过答复期限；逾期后决定延期20个工作日（条例第三十三条第二款要求在答复期限内决定），"
+                            "不改变答复期限")
+    # the same with Art. 35: a later deadline set after the due date does not move it either
+    c = due(cal, settings, date(2025, 9, 26), ("later_deadline", date(2025, 11, 3),
+                                                {"until": "2025-12-31", "reason": "数量大"}))
+    assert (c.due, c.fixed_due, c.late) == (date(2025, 10, 30), None, True)
     c = due(cal, settings, date(2025, 9, 26), ("fee_notice", date(2025, 10, 31), {"amount": 100}))
     assert any("收费通知（2025-10-31）晚于答复期限 2025-10-30" in w for w in c.warnings)
     ok = due(cal, settings, date(2025, 9, 26), ("extended", date(2025, 10, 30), {"workdays": 20}))
@@ -178,7 +190,7 @@ def test_late_extension_and_late_fee_notice_are_flagged(cal, settings):
 def test_ledger_after_an_early_reply_still_shows_the_due_date(cal, settings):
     c = due(cal, settings, date(2025, 9, 26), ("replied", date(2025, 9, 29), {"outcome": "granted"}))
     assert c.due == date(2025, 10, 30) and not c.late
-    assert c.ledger[-1].count == 20 and "已答复" in c.ledger[-1].why
+    assert c.ledger[-1].count == 20 and c.ledger[-1].why == "（已办结，仅示期限）"
 
 
 def test_spring_festival_2026_with_pause_and_extension(cal, settings):

@@ -74,7 +74,7 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_imported(reg, tmp_path):
     msg = str(err.value)
     assert str(path) in msg and "有 6 行数据有误，未导入任何数据" in msg
     for line, words in [(3, "申请人类型“机器人”"), (4, "2025-13-01"), (5, "缺少“申请内容”"), (6, "与第2行重复"),
-                        (7, "早于收到申请日期"), (8, "须填写答复日期")]:
+                        (7, "早于收到申请日期"), (8, "“办理结果”和“答复日期”须同时填写")]:
         assert f"第{line}行：" in msg and words in msg.split(f"第{line}行：")[1].split("\n")[0], line
     assert "第2行" not in msg.replace("与第2行重复", "")
     assert reg.count() == 0
@@ -102,3 +102,24 @@ def test_existing_ref_is_refused(reg, tmp_path):
     with pytest.raises(GongkaiError, match="第2行：编号 C-1 已在台账中"):
         import_file(reg, path, "导入")
     assert reg.count() == 1
+
+
+def test_a_misspelt_column_is_refused_by_name_and_nothing_is_imported(reg, tmp_path):
+    path = tmp_path / "typo.csv"
+    path.write_text("申请人类型,申请人,提交方式,申请内容,提交日期,签收日朗,征求意见日期\n"
+                    "自然人,张三,邮寄,某文件,2025-09-26,2025-10-09,2025-10-10\n", encoding="utf-8")
+    with pytest.raises(GongkaiError) as err:
+        import_file(reg, path, "导入")
+    assert err.value.message == ("表头中有无法识别的列：“签收日朗”（未导入任何数据；可用的列见 docs/register.md）")
+    assert err.value.place == "第1行" and reg.count() == 0
+
+
+def test_add_after_an_import_of_numbered_requests_never_collides(reg, tmp_path):
+    path = tmp_path / "numbered.csv"
+    path.write_text(HEADER + "2025-000001,自然人,张三,当面,某文件,2025-09-26,,,\n"
+                    "2025-000002,自然人,李四,当面,某文件,2025-09-27,,,\n", encoding="utf-8")
+    import_file(reg, path, "导入")
+    from gongkai.register.store import Applicant, NewRequest
+    new = [reg.add(NewRequest(Applicant("natural_person", f"王{i}"), "in_person", "x", date(2025, 10, 9)), "a")
+           for i in range(2)]
+    assert new == ["2025-000003", "2025-000004"]

@@ -100,9 +100,10 @@ def test_correction_consultations_extension_fee(reg, settings):
 
 def test_letters_refuse_what_they_cannot_say(reg, settings):
     ref = new(reg)
-    reg.record(ref, "extended", date(2025, 10, 9), "王", workdays=10)          # as the web sent it: no reason
-    with pytest.raises(GongkaiError, match="延期答复告知书须写明理由"):
-        L.letter_docx(reg, ref, "extension")
+    with pytest.raises(GongkaiError, match="延期答复须填写“延期理由”"):   # refused when recorded
+        reg.record(ref, "extended", date(2025, 10, 9), "王", workdays=10)
+    with pytest.raises(GongkaiError, match="延期答复告知书须写明理由"):    # and by the letter itself
+        L.render(dict(L.SAMPLE, kind="extension", date=date(2025, 10, 9), reason=""))
     reg.record(ref, "fee_notice", date(2025, 10, 10), "王", amount=100, basis="pages", units=40)
     with pytest.raises(GongkaiError, match="收费通知书须写明缴纳方式"):
         L.letter_docx(reg, ref, "fee")
@@ -175,11 +176,9 @@ def test_not_held_names_one_ground(reg):
     assert p[3] == ("经检索，本机关没有您申请公开的政府信息。根据《中华人民共和国政府信息公开条例》第三十六条第（四）项，"
                     "现告知您：该政府信息不存在。")
     ref5 = new(reg)
-    reg.record(ref5, "replied", date(2025, 11, 10), "王", outcome="unable.not_held", ground="5",
-               body="某区住房和城乡建设局")
-    with pytest.raises(GongkaiError, match="须写明负责公开的行政机关联系方式"):
-        L.letter_docx(reg, ref5, "reply")
-    ref5 = new(reg)
+    with pytest.raises(GongkaiError, match="答复须填写“该机关的联系方式”"):   # refused when recorded
+        reg.record(ref5, "replied", date(2025, 11, 10), "王", outcome="unable.not_held", ground="5",
+                   body="某区住房和城乡建设局")
     reg.record(ref5, "replied", date(2025, 11, 10), "王", outcome="unable.not_held", ground="5",
                body="某区住房和城乡建设局", body_contact="电话010-12345678，地址某区某路1号")
     p = letter(reg, ref5, "reply")
@@ -205,8 +204,8 @@ def test_an_organisation_is_addressed_by_its_name(reg):
 
 def test_no_fee_counts_from_delivery_when_known(reg):
     ref = new(reg)
-    reg.record(ref, "fee_notice", date(2025, 9, 29), "王", amount=100, basis="pages", units=40, payment="银行转账",
-               delivered_on=date(2025, 10, 9))
+    reg.record(ref, "fee_notice", date(2025, 9, 29), "王", basis="pages", units=40, payment="银行转账")
+    reg.record(ref, "delivered", date(2025, 10, 9), "王", event=2, method="邮寄")   # 送达 of step 2
     reg.record(ref, "replied", date(2025, 11, 20), "王", outcome="other.no_fee")
     # 20 working days from the day after delivery (Thu 9 Oct 2025): 10 → 1, 11 (调休) → 2, 13–17 → 7,
     # 20–24 → 12, 27–31 → 17, 3–5 Nov → 20
@@ -327,9 +326,10 @@ def test_cli_letters_and_office_templates(capsys, db_url, tmp_path, monkeypatch)
         "--content", "某项目批复", "--date", "2025-09-26", *db)
     code, _, err = run("register", "reply", "2025-000001", "--date", "2025-10-20", "--outcome", "本机关不掌握相关政府信息",
                        "--ground", "5", "--body", "某区住房和城乡建设局", "--letter", str(tmp_path / "x.docx"), *db)
-    assert code == 1 and "办理事项已登记，但未能生成答复书：" in err and "须写明负责公开的行政机关联系方式" in err
+    # the body's contact is required when the reply is recorded (events.yaml), so no reply stands
+    assert code == 1 and "答复须填写“该机关的联系方式”" in err and not (tmp_path / "x.docx").exists()
     code, out, err = run("register", "letter", "2025-000001", "reply", "--out", str(tmp_path / "x.docx"), *db)
-    assert code == 1 and "须写明负责公开的行政机关联系方式" in err    # the reply is recorded; its letter waits
+    assert code == 1 and "没有“答复书”对应的办理记录" in err
     code, out, _ = run("register", "template", "export", str(tmp_path / "defaults"))
     assert code == 0 and (tmp_path / "defaults" / "not_ours.docx").is_file()
     doc = Document(str(tmp_path / "defaults" / "receipt.docx"))

@@ -49,95 +49,181 @@ def test_history_drives_state_outcome_and_due(reg):
     case = reg.record(ref, "replied", date(2025, 10, 31), "c", outcome="denied.third_party")
     req = reg.get(ref)
     assert (req.state, req.outcome, req.concluded_on) == ("replied", "denied.third_party", date(2025, 10, 31))
-    assert [e.kind for e in req.events] == ["correction_requested", "corrected", "consultation_started",
-                                            "consultation_ended", "replied"]
-    assert [e.actor for e in req.events] == ["a", "b", "b", "b", "c"]
+    assert [e.kind for e in req.events][1:] == ["correction_requested", "corrected", "consultation_started",
+                                                "consultation_ended", "replied"]
+    assert [e.actor for e in req.events][1:] == ["a", "b", "b", "b", "c"]
     reg.record(ref, "archived", date(2025, 11, 5), "c")
     assert reg.get(ref).state == "archived" and reg.get(ref).outcome == "denied.third_party"
 
 
 @pytest.mark.parametrize("steps, kind, on, data, message", [
-    ([("correction_requested", date(2025, 9, 24), {})], "correction_requested", date(2025, 9, 25), {},
-     "一次性"),
+    ([("correction_requested", date(2025, 9, 24), {"items": "文号"}), ("corrected", date(2025, 9, 25), {})],
+     "correction_requested", date(2025, 9, 26), {"items": "x"}, "一次性"),
+    ([("correction_requested", date(2025, 9, 24), {"items": "文号"})], "extended", date(2025, 9, 25),
+     {"reason": "r"}, "申请待补正期间不能延期答复"),
     ([], "corrected", date(2025, 9, 24), {}, "没有待补正"),
-    ([], "extended", date(2025, 9, 24), {"workdays": 21}, "最长不得超过20"),
-    ([("extended", date(2025, 9, 24), {"workdays": 15})], "extended", date(2025, 9, 25), {"workdays": 6},
-     "已延期15"),
-    ([("correction_requested", date(2025, 9, 24), {"until": "2025-10-20"})], "replied", date(2025, 10, 20),
-     {"outcome": "other.no_correction"}, "期满前"),
+    ([], "extended", date(2025, 9, 24), {"workdays": 21, "reason": "r"}, "最长不得超过20"),
+    ([("extended", date(2025, 9, 24), {"workdays": 15, "reason": "r"})], "extended", date(2025, 9, 25),
+     {"workdays": 6, "reason": "r"}, "已延期15"),
+    ([("correction_requested", date(2025, 9, 24), {"until": "2025-10-20", "items": "x"})], "replied",
+     date(2025, 10, 20), {"outcome": "other.no_correction"}, "期满前"),
     ([], "replied", date(2025, 10, 1), {"outcome": "other.no_fee"}, "收费通知"),
-    ([("fee_notice", date(2025, 9, 24), {"amount": 300})], "replied", date(2025, 10, 1),
+    ([("fee_notice", date(2025, 9, 24), {"basis": "pages", "units": 60})], "replied", date(2025, 10, 1),
      {"outcome": "other.no_fee"}, "缴费期限至"),
     ([], "replied", date(2025, 10, 1), {"outcome": "unable.unclear"}, "须先有补正"),
-    ([], "replied", date(2025, 10, 1), {"outcome": "total"}, "不是年度报告表三"),
     ([], "replied", date(2025, 9, 21), {"outcome": "granted"}, "早于收到申请"),
     ([("consultation_started", date(2025, 9, 24), {})], "replied", date(2025, 10, 1),
      {"outcome": "granted"}, "征求意见尚未结束"),
     ([("replied", date(2025, 9, 24), {"outcome": "granted"})], "replied", date(2025, 9, 25),
-     {"outcome": "partial"}, "已于 2025-09-24 答复"),
-    ([("extended", date(2025, 10, 1), {"workdays": 5})], "fee_notice", date(2025, 9, 30), {"amount": 1},
-     "时间顺序"),
-    ([], "later_deadline", date(2025, 9, 24), {"until": "2025-12-31"}, "说明理由"),
-    ([], "archived", date(2025, 9, 24), {}, "尚未答复"),
+     {"outcome": "partial"}, "已于 2025-09-24 办结"),
+    # entered late, an earlier step is judged where it belongs: an extension before an existing reply
+    ([("replied", date(2025, 10, 20), {"outcome": "granted"})], "extended", date(2025, 10, 1),
+     {"workdays": 5, "reason": "r"}, None),
+    # … and a reply dated before a later step already recorded is refused, naming the conflict
+    ([("extended", date(2025, 10, 1), {"workdays": 5, "reason": "r"})], "replied", date(2025, 9, 30),
+     {"outcome": "granted"}, "已于 2025-09-30 办结，不能再延期答复（2025-10-01）"),
+    ([], "archived", date(2025, 9, 24), {}, "尚未办结"),
+    ([], "replied", date(2099, 1, 1), {"outcome": "granted"}, "晚于今天"),
+    ([], "replied", date(2025, 10, 1), {"outcome": "unable.not_held", "ground": "2"}, "不适用"),
 ])
 def test_rules_refuse_events(reg, steps, kind, on, data, message):
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 22)), "a")
     for k, d, dd in steps:
         reg.record(ref, k, d, "a", **dd)
     before = reg.get(ref)
+    if message is None:
+        reg.record(ref, kind, on, "a", **data)
+        assert [e.kind for e in reg.get(ref).events][1:] == [kind] + [k for k, _, _ in steps]
+        assert reg.get(ref).due_on == date(2025, 10, 31)   # the extension counted: 24 Oct + 5 working days
+        return
     with pytest.raises(RuleError, match=message):
         reg.record(ref, kind, on, "a", **data)
     after = reg.get(ref)
-    assert len(after.events) == len(before.events) and after.state == before.state
+    assert len(after.history) == len(before.history) and after.state == before.state
 
 
 def test_abandoned_after_the_correction_period(reg):
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 22)), "a")
-    reg.record(ref, "correction_requested", date(2025, 9, 24), "a", until=date(2025, 10, 20))
+    reg.record(ref, "correction_requested", date(2025, 9, 24), "a", until=date(2025, 10, 20), items="文号")
     case = reg.record(ref, "replied", date(2025, 10, 21), "a", outcome="other.no_correction")
     assert case.state == "abandoned" and case.outcome == "other.no_correction"
 
 
-def test_events_are_append_only_in_the_database(reg, db_url):
+def test_facts_are_append_only_in_the_database(reg, db_url):
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 22)), "a")
     reg.record(ref, "replied", date(2025, 9, 23), "a", outcome="granted")
     conn = sqlite3.connect(db_url)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        conn.execute("UPDATE events SET kind = 'archived'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        conn.execute("DELETE FROM events")
+    for sql in ("UPDATE events SET kind = 'archived'", "DELETE FROM events", "UPDATE requests SET ref = 'x'",
+                "DELETE FROM requests"):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute(sql)
     conn.close()
 
 
-def test_rebuild_derives_the_same_columns(reg):
+def test_contact_details_belong_to_each_request(reg):
+    old = reg.add(NewRequest(person(), "in_person", "旧事", date(2025, 3, 3)), "a")
+    reg.record(old, "replied", date(2025, 3, 10), "a", outcome="granted")
+    reg.record(old, "archived", date(2025, 3, 11), "a")
+    moved = Applicant("natural_person", "张三", "110101199001011234", "13999999999", "", "上海市某路2号")
+    new = reg.add(NewRequest(moved, "in_person", "新事", date(2025, 9, 1)), "a")
+    assert reg.get(old).applicant.phone == "13800000000" and reg.get(old).applicant.address == "北京市某路1号"
+    assert reg.get(new).applicant.phone == "13999999999"
+    # a change of phone on a request is a correction with who, when and why; the old value stays
+    reg.amend(new, "phone", "13700000000", "申请人来电告知新号码", "b", on=date(2025, 9, 2))
+    req = reg.get(new)
+    assert req.applicant.phone == "13700000000" and reg.get(old).applicant.phone == "13800000000"
+    assert req.history[-1].data == {"event": 1, "field": "phone", "value": "13700000000", "old": "13999999999",
+                                    "reason": "申请人来电告知新号码"}
+    assert req.history[-1].actor == "b" and req.history[0].data["phone"] == "13999999999"
+
+
+def test_corrections_and_voids_keep_the_old_values(reg):
+    ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 26)), "a")
+    reg.record(ref, "replied", date(2025, 10, 9), "a", outcome="granted")
+    reg.amend(ref, "applicant_type", "商业企业", "登记时选错", "b")
+    reg.amend(ref, "outcome", "部分公开", "结果录错", "b", event=2)
+    req = reg.get(ref)
+    assert (req.applicant.type, req.outcome) == ("commercial", "partial")
+    from gongkai.register.table3 import compute
+    assert compute(reg.db, 2025).table3["partial"]["commercial"] == 1
+    reg.void(ref, 2, "答复日期录错，重新登记", "b")
+    assert reg.get(ref).state == "registered" and reg.get(ref).outcome is None
+    reg.record(ref, "replied", date(2025, 10, 10), "c", outcome="granted", ground="2")
+    req = reg.get(ref)
+    assert [(e.id, e.kind) for e in req.history] == [(1, "registered"), (2, "replied"), (3, "amended"),
+                                                      (4, "amended"), (5, "voided"), (6, "replied")]
+    assert [e.kind for e in req.events] == ["registered", "replied"] and req.concluded_on == date(2025, 10, 10)
+    with pytest.raises(GongkaiError, match="第2条办理记录已作废"):
+        reg.void(ref, 2, "again", "b")
+    with pytest.raises(GongkaiError, match="没有可更正的“colour”"):
+        reg.amend(ref, "colour", "red", "x", "b")
+    with pytest.raises(RuleError, match="早于收到申请日期"):   # a correction that breaks the history is refused
+        reg.amend(ref, "on", "2025-09-01", "x", "b", event=6)
+
+
+def test_a_registration_voided_as_a_mistake_leaves_table3(reg):
+    ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 26)), "a")
+    reg.void(ref, 1, "重复登记", "b")
+    from gongkai.register.table3 import compute
+    assert compute(reg.db, 2025).table3["new_received"]["total"] == 0
+    assert reg.get(ref).state == "voided" and reg.count() == 0
+
+
+def test_withdrawal_concludes_as_other(reg):
+    ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 26)), "a")
+    case = reg.record(ref, "withdrawn", date(2025, 10, 9), "a", how="电话")
+    assert (case.state, case.outcome, case.concluded_on) == ("withdrawn", "other.other", date(2025, 10, 9))
+    from gongkai.register.table3 import compute
+    assert compute(reg.db, 2025).table3["other.other"]["natural_person"] == 1
+
+
+def test_numbers_never_collide_after_given_or_imported_numbers(reg):
+    reg.add(NewRequest(person(), "in_person", "x", date(2025, 3, 3), ref="2025-000002"), "a")
+    reg.add(NewRequest(person(), "in_person", "x", date(2025, 3, 3), ref="2025-000003"), "a")
+    assert [reg.add(NewRequest(person(), "in_person", "x", date(2025, 3, 4)), "a") for _ in range(3)] == [
+        "2025-000001", "2025-000004", "2025-000005"]
+    with pytest.raises(GongkaiError, match="申请编号 2025-000004 已存在"):
+        reg.add(NewRequest(person(), "in_person", "x", date(2025, 3, 4), ref="2025-000004"), "a")
+
+
+def test_receipt_dates_are_checked(reg):
+    with pytest.raises(GongkaiError, match="当面提交以提交之日为收到申请之日"):
+        reg.add(NewRequest(person(), "in_person", "x", date(2025, 3, 3), confirmed_on=date(2025, 3, 4)), "a")
+    with pytest.raises(RuleError, match="日期 2099-01-01 晚于今天"):
+        reg.add(NewRequest(person(), "in_person", "x", date(2099, 1, 1)), "a")
+    assert reg.count() == 0
+
+
+def test_rebuild_derives_the_same_state(reg):
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 26)), "a")
     reg.record(ref, "extended", date(2025, 10, 20), "a", workdays=20, reason="r")
-    reg.db.execute("UPDATE requests SET due_on = '2000-01-01', state = 'registered'")
+    reg.db.execute("UPDATE request_state SET due_on = '2000-01-01', state = 'registered'")
     assert reg.rebuild() == 1
     assert reg.get(ref).due_on == date(2025, 11, 27) and reg.get(ref).state == "in_progress"
 
 
 def test_schema_version_and_reopen(db_url, cal, settings):
     r = Register(db_url, calendar=cal, settings=settings)
-    assert r.db.schema_version() == 2
+    assert r.db.schema_version() == 3
     assert r.db.query("PRAGMA journal_mode")[0][0] == "wal"
     r.add(NewRequest(person(), "in_person", "x", date(2025, 9, 22)), "a")
     r.close()
     r = Register(db_url, calendar=cal, settings=settings)  # no second migration, data kept
-    assert r.db.schema_version() == 2 and r.count() == 1
-    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 5001, 5002, 6001]
+    assert r.db.schema_version() == 3 and r.count() == 1
+    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 5001, 5002, 6001]
     r.close()
 
 
-def test_pieces_in_month_for_fees(reg):
+def test_fee_counts_the_pieces_earlier_in_the_month(reg):
     a = person()
     reg.add(NewRequest(a, "in_person", "x", date(2025, 3, 3), pieces=6), "a")
     reg.add(NewRequest(a, "in_person", "y", date(2025, 3, 20), pieces=5), "a")
     ref = reg.add(NewRequest(a, "in_person", "z", date(2025, 3, 31), pieces=2), "a")
     reg.add(NewRequest(a, "in_person", "april", date(2025, 4, 1), pieces=9), "a")
     reg.add(NewRequest(person("李四", "9"), "in_person", "other person", date(2025, 3, 5), pieces=9), "a")
-    assert reg.pieces_in_month(a, date(2025, 3, 31), before_ref=ref) == 11
-    assert reg.pieces_in_month(a, date(2025, 3, 1)) == 13
+    reg.record(ref, "fee_notice", date(2025, 4, 2), "a", basis="按件", units=2)
+    # 11 pieces earlier in March: this request's 2 are the 12th and 13th, 100 each
+    assert reg.get(ref).history[-1].data == {"basis": "pieces", "units": 2, "earlier": 11, "amount": 200}
 
 
 def test_bad_requests_are_refused_in_chinese(reg):
@@ -150,31 +236,52 @@ def test_bad_requests_are_refused_in_chinese(reg):
     assert reg.count() == 0
 
 
-def test_upgrade_from_version_1_keeps_the_data(db_url, cal, settings):
+def old_register(db_url):
+    """A register made by gongkai before migration 0003 (versions 1 and 2), with a history."""
     from importlib import resources
     from gongkai.db import _statements
-    sql = resources.files("gongkai.register").joinpath("migrations", "0001_initial.sqlite.sql").read_text("utf-8")
     conn = sqlite3.connect(db_url)
     conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-    for statement in _statements(sql):
-        conn.execute(statement)
-    conn.execute("INSERT INTO schema_version VALUES (1, 'initial', '2025-01-01T00:00:00+00:00')")
-    conn.execute("INSERT INTO applicants (type, name, created_at) VALUES ('natural_person', '张三', 'x')")
+    for version, name in ((1, "0001_initial.sqlite.sql"), (2, "0002_due_assumed.sql")):
+        sql = resources.files("gongkai.register").joinpath("migrations", name).read_text("utf-8")
+        for statement in _statements(sql):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version VALUES (?, ?, '2025-01-01T00:00:00+00:00')", (version, name))
+    conn.execute("INSERT INTO applicants (type, name, id_number, phone, created_at) "
+                 "VALUES ('natural_person', '张三', '110', '13800000000', 'x')")
     conn.execute("INSERT INTO requests (ref, applicant_id, applicant_type, channel, content, submitted_on, received_on, "
-                 "created_by, created_at, due_on) VALUES ('OLD-1', 1, 'natural_person', 'in_person', '旧申请', "
-                 "'2026-12-21', '2026-12-21', 'a', 'x', '2027-01-18')")
+                 "created_by, created_at, due_on) VALUES ('OLD-1', 1, 'natural_person', 'internet', '旧申请', "
+                 "'2025-09-24', '2025-09-26', '甲', '2025-09-26T01:00:00+00:00', '2025-10-30')")
+    conn.execute("INSERT INTO events (request_id, kind, on_date, data, actor, recorded_at) VALUES "
+                 "(1, 'extended', '2025-10-20', '{\"workdays\": 20, \"reason\": \"r\"}', '乙', 'y'), "
+                 "(1, 'replied', '2025-11-20', '{\"outcome\": \"granted\"}', '丙', 'z')")
     conn.commit()
     conn.close()
+
+
+def test_upgrade_from_version_2_keeps_every_fact(db_url, cal, settings):
+    old_register(db_url)
     r = Register(db_url, calendar=cal, settings=settings)
-    assert r.db.schema_version() == 2
+    assert r.db.schema_version() == 3
     old = r.get("OLD-1")
-    assert old.content == "旧申请" and old.due_on == date(2027, 1, 18) and old.due_assumed is False
-    assert r.rebuild() == 1
-    assert r.get("OLD-1").due_assumed is True  # its due date runs into 2027, not yet known
+    assert [(e.id, e.kind, e.on, e.actor) for e in old.history] == [
+        (1, "registered", date(2025, 9, 24), "甲"), (2, "extended", date(2025, 10, 20), "乙"),
+        (3, "replied", date(2025, 11, 20), "丙")]
+    assert old.history[0].data == {"applicant_type": "natural_person", "name": "张三", "id_number": "110",
+                                   "phone": "13800000000", "email": "", "address": "", "channel": "internet",
+                                   "content": "旧申请", "pieces": 1, "receipt_on": "2025-09-26"}
+    assert (old.received_on, old.due_on, old.state, old.outcome) == (date(2025, 9, 26), date(2025, 11, 27),
+                                                                    "replied", "granted")
+    assert old.created_by == "甲" and old.applicant.phone == "13800000000"
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with r.db.transaction():
+            r.db.execute("UPDATE requests SET ref = 'x'")
+    assert r.db.query("PRAGMA foreign_key_check") == []
     r.close()
 
 
-def test_due_past_the_calendar_is_marked_in_the_store(reg):
+def test_due_past_the_calendar_is_marked_in_the_store(reg, monkeypatch):
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-31")
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2026, 12, 21)), "a")
     req = reg.get(ref)
     assert req.due_on == date(2027, 1, 18) and req.due_assumed
@@ -194,11 +301,13 @@ def test_request_open_for_years_can_be_replied_and_carries_over(reg):
 
 
 def test_requests_page_by_limit_and_offset(reg):
+    from gongkai.register.filters import RequestFilter
     refs = [reg.add(NewRequest(person(f"申请人{i}", str(i)), "internet", f"事项{i}", date(2025, 9, 1 + i),
                                confirmed_on=date(2025, 9, 1 + i)), "a") for i in range(5)]
-    newest_first = "r.received_on DESC, r.id DESC"
-    assert [r.ref for r in reg.requests(order=newest_first, limit=2)] == [refs[4], refs[3]]
-    assert [r.ref for r in reg.requests(order=newest_first, limit=2, offset=2)] == [refs[2], refs[1]]
-    assert [r.ref for r in reg.requests(order=newest_first, limit=2, offset=4)] == [refs[0]]
-    assert [r.ref for r in reg.requests("a.name = ?", ("申请人3",), limit=5)] == [refs[3]]
+    assert [r.ref for r in reg.requests(order="newest", limit=2)] == [refs[4], refs[3]]
+    assert [r.ref for r in reg.requests(order="newest", limit=2, offset=2)] == [refs[2], refs[1]]
+    assert [r.ref for r in reg.requests(order="newest", limit=2, offset=4)] == [refs[0]]
+    assert [r.ref for r in reg.requests(RequestFilter(applicant="申请人3"), limit=5)] == [refs[3]]
+    assert [r.ref for r in reg.requests(RequestFilter(content="事项1"))] == [refs[1]]
+    assert [r.ref for r in reg.requests(RequestFilter(received_from=date(2025, 9, 4)))] == refs[3:]
     assert len(reg.requests()) == 5

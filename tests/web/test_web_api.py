@@ -91,7 +91,7 @@ def test_clerk_registers_and_works_own_requests(django_env, world):
     assert r.status_code == 201, r.content
     ref = r.json()["ref"]
     assert r.json()["applicant"]["id_number"] == NEW["id_number"]
-    r = _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-20", "workdays": 10,
+    r = _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-09", "workdays": 10,
                                                                   "reason": "需要调取档案"}, **h)
     assert r.status_code == 201, r.content
     assert r.json()["limit_workdays"] == 30
@@ -99,6 +99,10 @@ def test_clerk_registers_and_works_own_requests(django_env, world):
     assert [x["ref"] for x in r.json()["requests"]] == [ref]
     r = c.get(f"/api/bodies/{a.pk}/requests/{ref}/letters/extension")
     assert r.status_code == 200 and r.content[:2] == b"PK"
+    # a step dated after today (2026-03-10) is refused, in Chinese
+    r = _json(c, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "replied", "on": "2026-03-11",
+                                                                  "outcome": "granted"}, **h)
+    assert r.status_code == 400 and r.json()["error"] == "答复日期 2026-03-11 晚于今天（2026-03-10），不能登记将来的事项"
     # without the CSRF token a session write is refused
     r = _json(client_for(world["clerk_a"]), f"/api/bodies/{a.pk}/requests", NEW)
     assert r.status_code == 403

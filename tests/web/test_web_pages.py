@@ -109,7 +109,7 @@ def test_register_pages_actions_letters_and_table3(django_env, world):
 
     left = load_calendar().workdays_between(date(2026, 3, 10), date.fromisoformat(due_before))
     assert f"还剩 {left} 个工作日" in page and left > 0
-    c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "extended", "on": "2026-03-25", "workdays": "20",
+    c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "extended", "on": "2026-03-09", "workdays": "20",
                                                "reason": "需要调取档案", "csrfmiddlewaretoken": token})
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
     due_after = re.search(r'id="due">([\d-]+)', page).group(1)
@@ -123,12 +123,12 @@ def test_register_pages_actions_letters_and_table3(django_env, world):
     text = "\n".join(p.text for p in Document(BytesIO(r.content)).paragraphs)
     assert "延期" in text and a.name in text
     # a rule the register refuses comes back as a Chinese message on the page
-    r = c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "extended", "on": "2026-03-26", "workdays": "5",
+    r = c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "extended", "on": "2026-03-10", "workdays": "5",
                                                    "reason": "需要调取档案", "csrfmiddlewaretoken": token}, follow=True)
     assert "未能登记" in r.content.decode() and "延长的期限最长不得超过" in r.content.decode()
     t = c.get(f"/register/{a.pk}/table3/?year=2026").content.decode()
     assert 'id="table3"' in t
-    c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "replied", "on": "2026-04-01", "outcome": "granted",
+    c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "replied", "on": "2026-03-10", "outcome": "granted",
                                                "csrfmiddlewaretoken": token})
     lst = c.get(f"/register/{a.pk}/?filter=closed").content.decode()
     assert ref in lst

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from gongkai.check.catalogue import finding, rules
 from gongkai.extract.narrative import narrative_of
@@ -34,23 +35,19 @@ class RegisterFacts:
 def register_facts(url: str | None, year: int) -> RegisterFacts:
     """The year's late requests in the register at ``url`` (default: the user's register).  A
     register that does not exist is an error, not an empty register."""
-    from gongkai.db import REGISTER_COMPONENTS, Database
+    from gongkai.db import is_postgres
     from gongkai.db.paths import default_register_path
+    from gongkai.errors import GongkaiError
+    from gongkai.register.store import Register
 
-    first, last = f"{year}-01-01", f"{year}-12-31"
-    db = Database(url, REGISTER_COMPONENTS, default_path=default_register_path(), what="台账", create=False)
-    try:
-        rows = db.query(
-            "SELECT ref, due_on, concluded_on FROM requests WHERE due_on IS NOT NULL AND ("
-            " (concluded_on >= ? AND concluded_on <= ? AND concluded_on > due_on)"
-            " OR (received_on <= ? AND (concluded_on IS NULL OR concluded_on > ?) AND due_on < ?))"
-            " ORDER BY due_on, ref", (first, last, last, last, last))
-    finally:
-        db.close()
-    late = []
-    for ref, due, concluded in rows:
-        replied = date.fromisoformat(str(concluded)) if concluded and str(concluded) <= last else None
-        late.append(Late(ref, date.fromisoformat(str(due)), replied))
+    path = url or str(default_register_path())
+    if not is_postgres(path) and not Path(path.removeprefix("sqlite:///")).is_file():
+        raise GongkaiError("台账数据库不存在", path)
+    with Register(url) as reg:   # the register answers; no SQL against its tables here
+        requests = reg.late_in(year)
+    last = date(year, 12, 31)
+    late = [Late(r.ref, r.due_on or last, r.concluded_on if r.concluded_on and r.concluded_on <= last else None)
+            for r in requests]
     return RegisterFacts(year, tuple(late))
 
 

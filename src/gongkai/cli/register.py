@@ -1,5 +1,10 @@
 """``gongkai register …`` (the request register) and the clerks' calculators ``gongkai
-deadline`` and ``gongkai fee``.  Thin: parsing and printing; the work is in gongkai.register."""
+deadline`` and ``gongkai fee``.  Thin: parsing and printing; the work is in gongkai.register.
+
+The commands that record a step (add, correct, corrected, pause, resume, extend, later, fee,
+paid, reply, withdraw, archive, deliver, amend, void) are made from the declaration of the
+steps (``register/data/events.yaml``): their options are the steps' fields.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from gongkai.settings import current, default_actor
 
 
 def _day(text: str) -> date:
-    from gongkai.register.exchange import parse_date
+    from gongkai.register.events import parse_date
     try:
         d = parse_date(text)
     except ValueError:
@@ -46,7 +51,18 @@ def _common(p: argparse.ArgumentParser, actor: bool = False) -> None:
     p.add_argument("--db", metavar="URL", default=current().db,
                    help="台账数据库：SQLite 文件路径或 postgresql://… （默认：GONGKAI_DB，否则 ~/.local/share/gongkai/gongkai.db）")
     if actor:
-        p.add_argument("--by", metavar="经办人", help="经办人（默认当前用户名）")
+        add_actor(p)
+
+
+def add_actor(p: argparse.ArgumentParser) -> None:
+    """``--by``: who records (the register and the log alike)."""
+    p.add_argument("--by", metavar="经办人", help="经办人（默认环境变量 GONGKAI_ACTOR，否则当前登录名）")
+
+
+def actor(args) -> str:
+    """Who records a step: ``--by``, else GONGKAI_ACTOR, else the login name, else 未署名."""
+    return getattr(args, "by", None) or default_actor("未署名")
+
 
 
 def add_parser(sub) -> None:
@@ -54,31 +70,52 @@ def add_parser(sub) -> None:
                          description="依申请公开台账。每个子命令都可用 --db 指定数据库。")
     rs = reg.add_subparsers(dest="register_command", metavar="子命令", parser_class=type(reg))
     reg.set_defaults(handler=lambda a: (reg.print_help(), 2)[1])
+    from gongkai.register.events import kinds
+    for k in kinds().values():
+        _step_parser(rs, k)
+    _reading_parsers(rs)
+    _letter_parsers(rs, reg)
+    _exchange_parsers(rs)
+    _calendar_parsers(rs, reg)
+    _calculator_parsers(sub)
 
-    p = rs.add_parser("add", help="登记一件新申请")
-    p.add_argument("--type", required=True, help="申请人类型：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他")
-    p.add_argument("--name", required=True, help="申请人姓名或名称")
-    p.add_argument("--id-number", default="", help="身份证明号码（不公开显示）")
-    p.add_argument("--phone", default="", help="联系电话（不公开显示）")
-    p.add_argument("--email", default="", help="电子邮箱（不公开显示）")
-    p.add_argument("--address", default="", help="通信地址（不公开显示）")
-    p.add_argument("--channel", required=True, help="提交方式：当面、邮寄（需签收）、平信、互联网、传真")
-    p.add_argument("--content", required=True, help="申请公开的政府信息")
-    p.add_argument("--date", type=_day, required=True, help="提交日期")
-    p.add_argument("--received", type=_day, help="签收日期（邮寄）或确认日期（平信、互联网、传真）")
-    p.add_argument("--pieces", type=_positive, default=1, help="件数（按“一事一申请”拆分，默认 1）")
-    p.add_argument("--ref", help="申请编号（默认自动编号）")
-    p.add_argument("--letter", metavar="FILE.docx", help="同时生成登记回执")
+
+def _step_parser(rs, k) -> None:
+    from gongkai.register.letters import KIND_LABELS
+    p = rs.add_parser(k.command, help=k.help, description=k.help + (f"（{k.article}）" if k.article else ""))
+    if k.id != "registered":
+        p.add_argument("ref", metavar="编号", help="申请编号")
+    for f in k.entered:
+        text = f.label + ("（必填）" if f.required else "") + (f"：{f.help}" if f.help else "")
+        if f.positional:
+            p.add_argument(f.name, metavar=f.label, help=text)
+        else:
+            p.add_argument(f.option, dest=f.name, metavar=f.label, help=text)
+    when = "提交日期" if k.id == "registered" else f"{k.label}的日期" + ("（默认今天）" if k.dated_today else "")
+    p.add_argument("--date", type=_day, required=not k.dated_today, help=when)
+    if k.id == "registered":
+        p.add_argument("--ref", help="申请编号（默认自动编号：年份-序号）")
+    if k.letter:
+        p.add_argument("--letter", metavar="FILE.docx|FILE.pdf", help=f"同时生成{KIND_LABELS.get(k.letter, '文书')}")
     _common(p, actor=True)
-    p.set_defaults(handler=_add)
+    p.set_defaults(handler=_step, step=k.id)
 
-    p = rs.add_parser("list", help="列出申请（不显示联系方式）")
+
+def _reading_parsers(rs) -> None:
+    p = rs.add_parser("list", help="列出申请（不显示联系方式），可按年份、申请人、内容、结果、日期筛选")
     p.add_argument("--year", type=int, help="只列出该年收到的申请")
+    p.add_argument("--from", dest="since", type=_day, metavar="日期", help="收到日期不早于")
+    p.add_argument("--to", dest="until", type=_day, metavar="日期", help="收到日期不晚于")
     p.add_argument("--open", action="store_true", help="只列出未办结的申请")
+    p.add_argument("--late", action="store_true", help="只列出逾期的申请（逾期答复或已超期）")
+    p.add_argument("--applicant", metavar="姓名", help="申请人姓名或名称包含")
+    p.add_argument("--content", metavar="文字", help="申请内容包含")
+    p.add_argument("--outcome", metavar="结果", help="办理结果（表三的行或其类别，如 denied、不予公开）")
+    p.add_argument("--voided", action="store_true", help="包括作废的登记")
     _common(p)
     p.set_defaults(handler=_list)
 
-    p = rs.add_parser("show", help="显示一件申请、办理记录和逐日期限计算")
+    p = rs.add_parser("show", help="显示一件申请、全部办理记录（含更正、作废、送达）和逐日期限计算")
     p.add_argument("ref")
     p.add_argument("--contact", action="store_true", help="同时显示申请人联系方式")
     _common(p)
@@ -90,76 +127,13 @@ def add_parser(sub) -> None:
     _common(p)
     p.set_defaults(handler=_due)
 
-    p = rs.add_parser("correct", help="发出补正告知（--date），或登记收到补正（--received）")
-    p.add_argument("ref")
-    g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--date", type=_day, help="补正告知日期")
-    g.add_argument("--received", type=_day, help="收到补正后申请的日期")
-    p.add_argument("--until", type=_day, help="补正期限（默认见设置）")
-    p.add_argument("--items", default="", help="需要补正的事项")
-    p.add_argument("--letter", metavar="FILE.docx", help="同时生成补正告知书")
-    _common(p, actor=True)
-    p.set_defaults(handler=_correct)
+    p = rs.add_parser("late", help="某年办结的申请中逾期答复的")
+    p.add_argument("--year", type=int, required=True)
+    _common(p)
+    p.set_defaults(handler=_late)
 
-    p = rs.add_parser("pause", help="征求第三方或其他机关意见（暂停计时）")
-    p.add_argument("ref")
-    p.add_argument("--date", type=_day, required=True, help="发出征求意见书的日期")
-    p.add_argument("--party", choices=["third_party", "other_body"], default="third_party",
-                   help="third_party 第三方（默认），other_body 其他机关")
-    p.add_argument("--name", default="", help="被征求意见方的名称")
-    p.add_argument("--letter", metavar="FILE.docx", help="同时生成征求意见书")
-    _common(p, actor=True)
-    p.set_defaults(handler=_pause)
 
-    p = rs.add_parser("resume", help="收到意见或意见期满（恢复计时）")
-    p.add_argument("ref")
-    p.add_argument("--date", type=_day, required=True)
-    p.add_argument("--party", choices=["third_party", "other_body"])
-    _common(p, actor=True)
-    p.set_defaults(handler=_resume)
-
-    p = rs.add_parser("extend", help="延期答复（第三十三条），或以 --until 确定合理的答复期限（第三十五条）")
-    p.add_argument("ref")
-    p.add_argument("--date", type=_day, required=True, help="决定日期")
-    p.add_argument("--workdays", type=_positive, help="延长的工作日数（默认 20）")
-    p.add_argument("--until", type=_day, help="第三十五条：合理的答复期限")
-    p.add_argument("--reason", required=True, help="理由")
-    p.add_argument("--letter", metavar="FILE.docx", help="同时生成告知书")
-    _common(p, actor=True)
-    p.set_defaults(handler=_extend)
-
-    p = rs.add_parser("fee", help="发出收费通知（按件或按量计算），或以 --paid 登记缴费")
-    p.add_argument("ref")
-    p.add_argument("--date", type=_day, help="收费通知日期")
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--pieces", type=_positive, help="按件：本申请的件数（与本月此前件数累计）")
-    g.add_argument("--pages", type=_positive, help="按量：页数")
-    p.add_argument("--payment", metavar="缴纳方式", help="写入收费通知书的缴纳方式（默认见台账设置 fee_payment_method）")
-    p.add_argument("--paid", type=_day, help="缴费日期")
-    p.add_argument("--letter", metavar="FILE.docx", help="同时生成收费通知书")
-    _common(p, actor=True)
-    p.set_defaults(handler=_fee_notice)
-
-    p = rs.add_parser("reply", help="答复并登记办理结果（表三的一行）")
-    p.add_argument("ref")
-    p.add_argument("--date", type=_day, required=True, help="答复日期")
-    p.add_argument("--outcome", required=True, help="办理结果：表三行号（如 granted、denied.third_party）或名称")
-    p.add_argument("--note", default="", help="答复要点（获取方式、理由等，写入答复书）")
-    p.add_argument("--ground", choices=["1", "2", "4", "5"],
-                   help="所依据的第三十六条的一项：予以公开 1 已主动公开、2 提供（默认）；本机关不掌握 4 信息不存在、"
-                        "5 不属于本机关负责公开（须同时给 --body 和 --body-contact）")
-    p.add_argument("--body", metavar="机关", help="第（五）项：负责公开该信息的行政机关名称")
-    p.add_argument("--body-contact", metavar="联系方式", help="第（五）项：该机关的联系方式")
-    p.add_argument("--letter", metavar="FILE.docx", help="同时生成答复书")
-    _common(p, actor=True)
-    p.set_defaults(handler=_reply)
-
-    p = rs.add_parser("archive", help="归档已答复的申请")
-    p.add_argument("ref")
-    p.add_argument("--date", type=_day, required=True)
-    _common(p, actor=True)
-    p.set_defaults(handler=_archive)
-
+def _letter_parsers(rs, reg) -> None:
     p = rs.add_parser("letter", help="（重新）生成一件申请的文书（落款日期是办理事项的日期）")
     p.add_argument("ref")
     p.add_argument("kind", help="receipt 登记回执、correction 补正告知书、extension 延期答复告知书、"
@@ -187,7 +161,9 @@ def add_parser(sub) -> None:
     p.add_argument("file", metavar="FILE.docx")
     p.set_defaults(handler=_template_install)
 
-    p = rs.add_parser("export", help="导出台账为 CSV 或 Excel")
+
+def _exchange_parsers(rs) -> None:
+    p = rs.add_parser("export", help="导出台账为 CSV 或 Excel：每条办理记录一行，全部事实，可原样导入")
     p.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     p.add_argument("--with-contact", action="store_true", help="包括申请人联系方式（注意保密）")
     p.add_argument("--year", type=int, help="只导出该年收到的申请")
@@ -207,17 +183,19 @@ def add_parser(sub) -> None:
     _common(p)
     p.set_defaults(handler=_table3)
 
-    p = rs.add_parser("rebuild", help="按办理记录重新计算全部申请的状态和期限（录入新节假日安排后）")
+    p = rs.add_parser("rebuild", help="按办理记录重新计算全部申请的状态和期限")
     _common(p)
     p.set_defaults(handler=_rebuild)
 
+
+def _calendar_parsers(rs, reg) -> None:
     cal = rs.add_parser("calendar", help="节假日安排：查看或录入新一年的国务院办公厅通知")
     cs = cal.add_subparsers(dest="calendar_command", metavar="子命令", parser_class=type(reg))
     cal.set_defaults(handler=lambda a: (cal.print_help(), 2)[1])
     p = cs.add_parser("list", help="列出已知的年份")
     _common(p)
     p.set_defaults(handler=_calendar_list)
-    p = cs.add_parser("add", help="录入一年的节假日安排")
+    p = cs.add_parser("add", help="录入一年的节假日安排（存入台账数据库，所有使用该数据库的人共用）")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--notice", required=True, help="通知文号，如 国办发明电〔2026〕××号")
     p.add_argument("--holidays", required=True,
@@ -226,6 +204,8 @@ def add_parser(sub) -> None:
     _common(p, actor=True)
     p.set_defaults(handler=_calendar_add)
 
+
+def _calculator_parsers(sub) -> None:
     p = sub.add_parser("deadline", help="计算答复期限（ISO 日期）并列出逐日计算过程")
     p.add_argument("date", type=_day, help="提交日期")
     p.add_argument("--channel", default="当面", help="提交方式（默认当面）")
@@ -248,10 +228,6 @@ def _open(args):
     return Register(args.db)
 
 
-def _actor(args) -> str:
-    return getattr(args, "by", None) or default_actor("未署名")
-
-
 def _letter_out(reg, ref: str, kind: str, path: str | None) -> None:
     if path:
         from gongkai.register.letters import KIND_LABELS, write_letter
@@ -269,8 +245,10 @@ def _print_case(reg, ref: str, case) -> None:
     line = f"{ref}：{state_labels()[case.state]}"
     if case.outcome:
         line += f"，{outcomes()[case.outcome]}"
+        if c.late:
+            line += f"（逾期：答复期限 {c.missed.isoformat()}）"
     elif c.due:
-        line += f"，答复期限 {c.due.isoformat()}"
+        line += f"，答复期限 {c.missed.isoformat()}" + ("（已逾期）" if c.late else "")
     else:
         line += f"，期限暂停（已计{c.counted}个工作日）"
     print(line)
@@ -278,70 +256,115 @@ def _print_case(reg, ref: str, case) -> None:
         print(f"注意：{w}", file=sys.stderr)
 
 
-# -- handlers ----------------------------------------------------------------------------
-def _add(args) -> int:
-    from gongkai.register.store import Applicant, NewRequest
-    from gongkai.register.vocab import applicant_type_id, channel_id, channels
-    atype = applicant_type_id(args.type, None, "--type")
-    channel = channel_id(args.channel, None, "--channel")
-    receipt = channels()[channel].receipt
-    new = NewRequest(Applicant(atype, args.name, args.id_number, args.phone, args.email, args.address), channel,
-                     args.content, args.date, signed_on=args.received if receipt == "signed" else None,
-                     confirmed_on=args.received if receipt == "confirmed" else None, pieces=args.pieces, ref=args.ref)
+# -- recording a step ----------------------------------------------------------------------
+def _step(args) -> int:
+    from gongkai.register.events import kinds
+    k = kinds()[args.step]
+    values = {f.name: getattr(args, f.name) for f in k.entered}
     with _open(args) as reg:
-        ref = reg.add(new, _actor(args))
-        _print_case(reg, ref, reg.case(ref))
-        _letter_out(reg, ref, "receipt", args.letter)
+        if k.id == "registered":
+            ref = reg.add(values, actor(args), on=args.date, ref=args.ref)
+            case = reg.case(ref)
+            _registration_notes(reg, ref)
+        else:
+            ref = args.ref
+            case = reg.record(ref, k.id, args.date, actor(args), **values)
+            _step_notes(reg, ref)
+        _print_case(reg, ref, case)
+        if k.letter:
+            _letter_out(reg, ref, k.letter, args.letter)
     return 0
 
 
+def _registration_notes(reg, ref: str) -> None:
+    """How the receipt date was set, and earlier requests of the same applicant for the same
+    information (重复申请, 条例第三十六条第（六）项)."""
+    from gongkai.register.clock import receipt_date
+    from gongkai.register.similar import repeats
+    req = reg.get(ref)
+    first = req.history[0]
+    receipt = date.fromisoformat(first.data["receipt_on"]) if first.data.get("receipt_on") else None
+    _day_, why = receipt_date(req.channel, req.submitted_on, receipt, receipt)
+    print(f"收到申请：{req.received_on.isoformat()}（{why}）")
+    for other in repeats(reg, req):
+        print(f"注意：同一申请人曾于 {other.received_on.isoformat()} 申请相近内容（{other.ref}，"
+              f"{_status(other)}）；如为重复申请，可依条例第三十六条第（六）项答复", file=sys.stderr)
+
+
+def _status(req) -> str:
+    from gongkai.register.vocab import outcomes, state_labels
+    return outcomes().get(req.outcome or "", "") or state_labels().get(req.state, req.state)
+
+
+def _step_notes(reg, ref: str) -> None:
+    last = reg.get(ref).history[-1]
+    if last.kind == "fee_notice":
+        print(f"信息处理费：{last.data['amount']}元")
+    if last.data.get("doc_number"):
+        print(f"文号：{last.data['doc_number']}")
+
+
+# -- reading ---------------------------------------------------------------------------------
 def _list(args) -> int:
-    from gongkai.register.vocab import applicant_types, channels, outcomes, state_labels
-    where, params = [], []
-    if args.year:
-        where.append("r.received_on >= ? AND r.received_on <= ?")
-        params += [f"{args.year}-01-01", f"{args.year}-12-31"]
-    if args.open:
-        where.append("r.concluded_on IS NULL")
+    from gongkai.register.filters import RequestFilter
+    from gongkai.register.vocab import applicant_types, outcome_group, state_labels
+    flt = RequestFilter(year=args.year, received_from=args.since, received_to=args.until,
+                        open=True if args.open else None, late=True if args.late else None,
+                        applicant=args.applicant, content=args.content,
+                        outcome=outcome_group(args.outcome) if args.outcome else None, voided=args.voided)
     with _open(args) as reg:
-        reqs = reg.requests(" AND ".join(where), tuple(params))
-    print("编号\t收到日期\t申请人类型\t申请人\t提交方式\t状态\t答复期限\t办理结果")
+        reqs = reg.requests(flt)
+        today = reg.today()
+    print("编号\t收到日期\t申请人类型\t申请人\t状态\t答复期限\t答复日期\t是否按时\t办理结果")
     for r in reqs:
         print("\t".join([r.ref, r.received_on.isoformat(), applicant_types()[r.applicant.type],
-                         r.applicant.masked_name(), channels()[r.channel].label, state_labels()[r.state],
-                         (r.due_on.isoformat() + ("（推算）" if r.due_assumed else ""))
-                         if r.due_on and not r.outcome else "",
-                         outcomes()[r.outcome] if r.outcome else ""]))
+                         r.applicant.masked_name(), state_labels()[r.state], _due_text(r),
+                         r.concluded_on.isoformat() if r.concluded_on else "", _timeliness(r, today),
+                         _status(r) if r.outcome else ""]))
     print(f"共 {len(reqs)} 件", file=sys.stderr)
     if any(r.due_assumed and not r.outcome for r in reqs):
         print("注意：标有“（推算）”的期限用到了尚未录入节假日安排的年份，只按周末推算；"
-              "请用 gongkai register calendar add 录入后执行 gongkai register rebuild。", file=sys.stderr)
+              "请用 gongkai register calendar add 录入。", file=sys.stderr)
     return 0
 
 
+def _due_text(r) -> str:
+    if not r.due_on:
+        return "暂停计算" if not r.concluded_on else ""
+    return r.due_on.isoformat() + ("（推算）" if r.due_assumed and not r.concluded_on else "")
+
+
+def _timeliness(r, today: date) -> str:
+    if r.state == "voided":
+        return "作废"
+    if r.late:
+        return "逾期"
+    if r.concluded_on:
+        return "按时"
+    return "已超期" if r.due_on and r.due_on < today else ""
+
+
 def _show(args) -> int:
-    from gongkai.register.fees import BASES
-    from gongkai.register.vocab import (applicant_types, channels, event_field_labels, event_labels, outcomes,
-                                        party_labels, state_labels)
-    shown = {**outcomes(), **party_labels(), **BASES}
+    from gongkai.db import office_time
+    from gongkai.register.history import history_lines
+    from gongkai.register.vocab import applicant_types, channels, outcomes, state_labels
     with _open(args) as reg:
         r = reg.get(args.ref)
         case = reg.case(args.ref)
     a = r.applicant
-    print(f"编号：{r.ref}")
+    print(f"编号：{r.ref}" + ("（已作废）" if r.state == "voided" else ""))
     print(f"申请人：{a.name if args.contact else a.masked_name()}（{applicant_types()[a.type]}）")
     if args.contact:
         print(f"证件号码：{a.id_number}\n联系电话：{a.phone}\n电子邮箱：{a.email}\n通信地址：{a.address}")
     print(f"提交方式：{channels()[r.channel].label}；提交日期：{r.submitted_on.isoformat()}；"
           f"收到日期：{r.received_on.isoformat()}；件数：{r.pieces}")
     print(f"申请内容：{r.content}")
-    print(f"状态：{state_labels()[case.state]}" + (f"；办理结果：{outcomes()[case.outcome]}" if case.outcome else ""))
+    state = state_labels()[r.state] + (f"；办理结果：{outcomes()[case.outcome]}" if case.outcome else "")
+    print(f"状态：{state}" + ("；逾期" if case.clock.late else ""))
+    print(f"登记：{r.created_by}，{office_time(r.created_at)}")
     print("办理记录：")
-    for e in r.events:
-        extra = "；".join(f"{event_field_labels().get(k, k)}：{shown.get(v, v) if isinstance(v, str) else v}"
-                         for k, v in e.data.items())
-        print(f"  {e.on.isoformat()} {event_labels()[e.kind]}" + (f"（{extra}）" if extra else "")
-              + f"  经办：{e.actor}  登记于 {e.recorded_at}")
+    for line in history_lines(r.history, args.contact):
+        print(f"  {line}")
     print("期限计算：")
     print(case.clock.render())
     return 0
@@ -349,115 +372,44 @@ def _show(args) -> int:
 
 def _due(args) -> int:
     from gongkai.register.vocab import state_labels
-    today = args.today or date.today()
     with _open(args) as reg:
+        today = args.today or reg.today()
         within = reg.settings.due_soon_workdays if args.within is None else args.within
         horizon, _ = reg.calendar.add_workdays(today, within)
         rows = []
         for req, case in reg.open_cases():
-            c = case.clock
+            c, who = case.clock, f"{req.applicant.masked_name()}\t{req.content[:20]}"
             if case.state == "awaiting_correction" and c.correction_until and c.correction_until < today:
-                rows.append((c.correction_until, req.ref, "补正期满未补正：可按“逾期不补正”答复"))
+                rows.append((c.correction_until, req.ref, "补正期满未补正：可按“逾期不补正”答复", who))
             elif case.state == "awaiting_fee" and c.fee_pay_until and c.fee_pay_until < today:
-                rows.append((c.fee_pay_until, req.ref, "缴费期满未缴费：可按“逾期未缴费”答复"))
-            elif c.due and c.due < today:
-                rows.append((c.due, req.ref, f"已超期（答复期限 {c.due.isoformat()}）"))
+                rows.append((c.fee_pay_until, req.ref, "缴费期满未缴费：可按“逾期未缴费”答复", who))
+            elif c.overdue(today):
+                missed = c.missed
+                late = reg.calendar.workdays_between(missed, today)
+                rows.append((missed, req.ref, f"已超期：答复期限 {missed.isoformat()}，已超过{late}个工作日", who))
             elif c.due and c.due <= horizon:
                 left = reg.calendar.workdays_between(today, c.due)
                 rows.append((c.due, req.ref, f"即将到期：{c.due.isoformat()}，还剩{left}个工作日"
-                             + ("（期限按周末推算，节假日安排未知）" if c.assumed else "")))
+                             + ("（期限按周末推算，节假日安排未知）" if c.assumed else ""), who))
             elif c.consultation_reply_by and c.consultation_reply_by < today:
                 rows.append((c.consultation_reply_by, req.ref,
-                             f"{state_labels()[case.state]}：第三方意见期限 {c.consultation_reply_by.isoformat()} 已过"))
-    for _, ref, text in sorted(rows):
-        print(f"{ref}\t{text}")
+                             f"{state_labels()[case.state]}：第三方意见期限 {c.consultation_reply_by.isoformat()} 已过",
+                             who))
+    for _, ref, text, who in sorted(rows):
+        print(f"{ref}\t{text}\t{who}")
     print(f"共 {len(rows)} 件需要处理（截至 {today.isoformat()}）", file=sys.stderr)
     return 0
 
 
-def _correct(args) -> int:
+def _late(args) -> int:
+    from gongkai.register.filters import RequestFilter
     with _open(args) as reg:
-        if args.received:
-            case = reg.record(args.ref, "corrected", args.received, _actor(args))
-        else:
-            case = reg.record(args.ref, "correction_requested", args.date, _actor(args),
-                              until=args.until, items=args.items)
-            _letter_out(reg, args.ref, "correction", args.letter)
-        _print_case(reg, args.ref, case)
-    return 0
-
-
-def _pause(args) -> int:
-    with _open(args) as reg:
-        case = reg.record(args.ref, "consultation_started", args.date, _actor(args), party=args.party,
-                          name=args.name or None)
-        _print_case(reg, args.ref, case)
-        _letter_out(reg, args.ref, "consultation", args.letter)
-    return 0
-
-
-def _resume(args) -> int:
-    with _open(args) as reg:
-        _print_case(reg, args.ref, reg.record(args.ref, "consultation_ended", args.date, _actor(args),
-                                              party=args.party))
-    return 0
-
-
-def _extend(args) -> int:
-    with _open(args) as reg:
-        if args.until:
-            if args.workdays:
-                raise GongkaiError("--until（第三十五条）与 --workdays（第三十三条延期）只能选一个")
-            case = reg.record(args.ref, "later_deadline", args.date, _actor(args), until=args.until,
-                              reason=args.reason)
-            _letter_out(reg, args.ref, "later_deadline", args.letter)
-        else:
-            case = reg.record(args.ref, "extended", args.date, _actor(args),
-                              workdays=args.workdays or reg.settings.max_extension_workdays, reason=args.reason)
-            _letter_out(reg, args.ref, "extension", args.letter)
-        _print_case(reg, args.ref, case)
-    return 0
-
-
-def _fee_notice(args) -> int:
-    from gongkai.register.fees import fee_for_request
-    with _open(args) as reg:
-        if args.paid:
-            if args.date or args.pieces or args.pages:
-                raise GongkaiError("登记缴费时只需 --paid 日期")
-            _print_case(reg, args.ref, reg.record(args.ref, "fee_paid", args.paid, _actor(args)))
-            return 0
-        if not args.date or not (args.pieces or args.pages):
-            raise GongkaiError("发出收费通知需要 --date 和 --pieces 或 --pages")
-        req = reg.get(args.ref)
-        basis, units = ("pieces", args.pieces) if args.pieces else ("pages", args.pages)
-        earlier = reg.pieces_in_month(req.applicant, req.received_on, before_ref=req.ref) if basis == "pieces" else 0
-        amount = fee_for_request(basis, units, earlier)
-        if amount <= 0:
-            raise GongkaiError(f"按此件数或页数不收费（{'本月此前已申请' + str(earlier) + '件，' if earlier else ''}"
-                               "未超过免费额度），无需发出收费通知")
-        case = reg.record(args.ref, "fee_notice", args.date, _actor(args), amount=amount, basis=basis,
-                          units=units, earlier=earlier, payment=args.payment or None)
-        print(f"信息处理费：{amount}元")
-        _print_case(reg, args.ref, case)
-        _letter_out(reg, args.ref, "fee", args.letter)
-    return 0
-
-
-def _reply(args) -> int:
-    from gongkai.register.vocab import outcome_id
-    with _open(args) as reg:
-        case = reg.record(args.ref, "replied", args.date, _actor(args),
-                          outcome=outcome_id(args.outcome, None, "--outcome"), note=args.note or None,
-                          ground=args.ground, body=args.body, body_contact=args.body_contact)
-        _print_case(reg, args.ref, case)
-        _letter_out(reg, args.ref, "reply", args.letter)
-    return 0
-
-
-def _archive(args) -> int:
-    with _open(args) as reg:
-        _print_case(reg, args.ref, reg.record(args.ref, "archived", args.date, _actor(args)))
+        reqs = reg.requests(RequestFilter(concluded_year=args.year, late=True))
+        rows = [(r, reg.calendar.workdays_between(r.due_on, r.concluded_on)) for r in reqs]
+    print("编号\t收到日期\t答复期限\t办结日期\t逾期工作日\t办理结果")
+    for r, n in rows:
+        print(f"{r.ref}\t{r.received_on}\t{r.due_on}\t{r.concluded_on}\t{n}\t{_status(r)}")
+    print(f"{args.year}年办结的申请中逾期 {len(rows)} 件", file=sys.stderr)
     return 0
 
 
@@ -524,7 +476,7 @@ def _export(args) -> int:
 def _import(args) -> int:
     from gongkai.register.exchange import import_file
     with _open(args) as reg:
-        refs = import_file(reg, args.file, _actor(args))
+        refs = import_file(reg, args.file, actor(args))
     print(f"已导入 {len(refs)} 件申请（{refs[0]} 至 {refs[-1]}）")
     return 0
 
@@ -535,9 +487,12 @@ def _table3(args) -> int:
     with _open(args) as reg:
         if args.cell:
             refs = drill(reg.db, args.year, args.cell)
+            late = 0
             for ref in refs:
-                print(ref)
-            print(f"共 {len(refs)} 件", file=sys.stderr)
+                r = reg.get(ref)
+                late += r.late
+                print(f"{ref}\t{r.received_on}\t{_status(r)}\t{'逾期' if r.late else ''}".rstrip())
+            print(f"共 {len(refs)} 件" + (f"，其中逾期 {late} 件" if late else ""), file=sys.stderr)
             return 0
         from gongkai.register.settings import shipped_settings
         configured = reg.settings.agency if reg.settings.agency != shipped_settings().agency else None
@@ -586,7 +541,7 @@ def _calendar_add(args) -> int:
     holidays = parse_days(split(args.holidays), "命令行", "--holidays")
     workdays = parse_days(split(args.workdays), "命令行", "--workdays")
     with _open(args) as reg:
-        add_notice(reg.db, args.year, holidays, workdays, args.notice, _actor(args))
+        add_notice(reg.db, args.year, holidays, workdays, args.notice, actor(args))
         reg.calendar = load_calendar(reg.db)
         n = reg.rebuild()
     print(f"已录入 {args.year} 年节假日安排（放假 {len(holidays)} 天，调休上班 {len(workdays)} 天），"

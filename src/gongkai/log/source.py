@@ -33,7 +33,8 @@ def log_report(url: str | None, year: int, agency: str | None = None) -> tuple[R
         last_end = {kinds()[k].get("table2_row"): in_force(log, k, date(year - 1, 12, 31))
                     for k in kinds() if kinds()[k].get("table2_row")}
         table3 = None
-        if int(log.db.query("SELECT COUNT(*) FROM requests")[0][0]):
+        from gongkai.register.store import holds_requests
+        if holds_requests(log.db):
             from gongkai.register.table3 import compute
 
             table3 = compute(log.db, year, agency)

@@ -521,6 +521,11 @@ class DisclosureLog:
     def count(self) -> int:
         return int(self.db.query("SELECT COUNT(*) FROM disclosure_items")[0][0])
 
+    def records(self) -> int:
+        """Items and monthly figures entered, together (0: nothing to take a report from)."""
+        return int(self.db.scalar("SELECT (SELECT COUNT(*) FROM disclosure_items) + "
+                                  "(SELECT COUNT(*) FROM disclosure_figures)"))
+
     def obligations(self, as_of: date, since: date | None = None) -> list[Obligation]:
         """Every duty to publish that started on or after ``since`` (all when None) and by ``as_of``."""
         out = []

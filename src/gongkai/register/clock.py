@@ -10,21 +10,27 @@ Rules (条例, 2019):
 - consulting third parties or other bodies is not counted (Art. 33 ¶3);
 - a fee notice gives 20 working days to pay; whether that wait is counted is the setting
   ``fee_wait_pauses_deadline``;
-- Art. 35 lets the body set a reasonable later deadline, which then replaces the computed one.
+- Art. 35 lets the body set a reasonable later deadline, which then replaces the computed one;
+- lateness once incurred stays: an extension or later deadline decided after the due date is
+  recorded and flagged but moves nothing, and a due date once passed unanswered stays on the
+  clock (``late_since``) whatever happens later.
 
 An event takes effect at the end of its day: a pause sent on day P still counts day P; the days
 after it up to and including the resume day R are not counted; counting goes on from R + 1.
+
+Each step's effect is one method of :class:`_Walk`, named by the step's ``clock`` in
+``data/events.yaml``; the walk counts the days and calls them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from gongkai.errors import GongkaiError
+from gongkai.register.events import Event, kinds
 from gongkai.register.settings import Settings
 from gongkai.register.vocab import channels, outcomes, party_labels
 from gongkai.workdays import WEEKDAYS_ZH, Calendar
@@ -32,16 +38,6 @@ from gongkai.workdays import WEEKDAYS_ZH, Calendar
 # Longest stretch we are willing to simulate; a request open longer is surely a data error
 # (a request may stay open across several years; it must still be possible to record its reply).
 _MAX_DAYS = 10 * 366
-
-
-@dataclass(frozen=True)
-class Event:
-    kind: str
-    on: date
-    data: dict[str, Any] = field(default_factory=dict)
-    actor: str = ""
-    recorded_at: str = ""
-    id: int = 0
 
 
 @dataclass
@@ -74,11 +70,28 @@ class Clock:
     fee_pay_until: date | None = None
     consultation_reply_by: date | None = None
     fixed_due: date | None = None    # Art. 35
-    replied_on: date | None = None
+    concluded_on: date | None = None  # replied or withdrawn
+    late_since: date | None = None   # the first due date passed unanswered; it stays
+
+    @property
+    def replied_on(self) -> date | None:
+        return self.concluded_on
 
     @property
     def late(self) -> bool:
-        return self.replied_on is not None and self.due is not None and self.replied_on > self.due
+        """Answered late, or a due date passed unanswered at some point of the history."""
+        if self.late_since is not None:
+            return True
+        return self.concluded_on is not None and self.due is not None and self.concluded_on > self.due
+
+    def overdue(self, today: date) -> bool:
+        """Late, or still open past its due date on ``today``."""
+        return self.late or (self.concluded_on is None and self.due is not None and self.due < today)
+
+    @property
+    def missed(self) -> date | None:
+        """The due date to show: the one passed unanswered when there is one."""
+        return self.late_since or self.due
 
     def render(self) -> str:
         lines = [f"收到申请：{self.received.isoformat()}（当日不计入，民法典第二百零一条）"]
@@ -110,133 +123,206 @@ def receipt_date(channel: str, submitted: date, signed: date | None = None,
 
 
 def compute_clock(received: date, events: Iterable[Event], cal: Calendar, s: Settings) -> Clock:
-    evs = sorted(events, key=lambda e: (e.on, e.id))
+    """The clock of a request received on ``received`` with the (effective) steps ``events``."""
+    steps = _steps(received, events)
     by_day: dict[date, list[Event]] = defaultdict(list)
-    for e in evs:
-        if e.on < received:
-            raise GongkaiError(f"事件“{e.kind}”的日期 {e.on.isoformat()} 早于收到申请日期 {received.isoformat()}")
+    for e in steps:
         by_day[e.on].append(e)
-    last_event = evs[-1].on if evs else received
-    if (last_event - received).days > _MAX_DAYS:
-        raise GongkaiError("办理记录跨度超过十年，请检查日期是否录错")
-
-    c = Clock(received, received, s.reply_workdays, 0, None, True, [], [], False)
-    reached: dict[int, date] = {}
-    awaiting = False
-    consulting: set[str] = set()
-    fee_wait = False
-    extended = 0
-
-    def apply(e: Event) -> str:
-        nonlocal awaiting, fee_wait, extended, reached
-        d = e.on
-        if e.kind == "correction_requested":
-            used = cal.workdays_between(c.start, d)
-            if used > s.correction_notice_workdays:
-                c.warnings.append(f"补正告知于收到申请后第{used}个工作日发出，"
-                                  f"超过条例第三十条规定的{s.correction_notice_workdays}个工作日")
-            until = e.data.get("until")
-            c.correction_until = date.fromisoformat(until) if until else \
-                cal.add_workdays(d, s.correction_period_workdays)[0]
-            awaiting = True
-            return f"发出补正告知书，补正期限至{c.correction_until.isoformat()}；答复期限停止计算，待收到补正后重新计算"
-        if e.kind == "corrected":
-            awaiting = False
-            c.start, c.counted, reached = d, 0, {}
-            return "收到补正后的申请：答复期限自次日起重新计算20个工作日（条例第三十条）"
-        if e.kind == "consultation_started":
-            party = e.data.get("party", "third_party")
-            consulting.add(party)
-            c.consultation_reply_by = cal.add_workdays(d, s.consultation_reply_workdays)[0]
-            return (f"书面征求{party_labels().get(party, party)}意见，所需时间不计入答复期限（条例第三十三条第三款）；"
-                    f"对方应于{c.consultation_reply_by.isoformat()}前提出意见")
-        if e.kind == "consultation_ended":
-            consulting.discard(e.data.get("party", "third_party"))
-            if not e.data.get("party"):
-                consulting.clear()
-            c.consultation_reply_by = None
-            return "收到意见（或意见期满），次日起恢复计算"
-        if e.kind == "extended":
-            due_now = reached.get(c.limit)
-            if due_now and d > due_now:
-                c.warnings.append(f"延期决定（{d.isoformat()}）晚于原答复期限 {due_now.isoformat()}；"
-                                  "延期应在答复期限内经负责人同意并告知申请人")
-            n = int(e.data.get("workdays", s.max_extension_workdays))
-            extended += n
-            if extended > s.max_extension_workdays:
-                c.warnings.append(f"延期合计{extended}个工作日，超过条例第三十三条规定的最长{s.max_extension_workdays}个工作日")
-            c.limit += n
-            return f"经政府信息公开工作机构负责人同意延期答复{n}个工作日（条例第三十三条第二款）"
-        if e.kind == "later_deadline":
-            c.fixed_due = date.fromisoformat(e.data["until"])
-            return f"依条例第三十五条确定合理的答复期限至{c.fixed_due.isoformat()}（理由：{e.data.get('reason', '')}）"
-        if e.kind == "fee_notice":
-            due_now = reached.get(c.limit)
-            if due_now and d > due_now:
-                c.warnings.append(f"收费通知（{d.isoformat()}）晚于答复期限 {due_now.isoformat()}；"
-                                  "收费通知应在申请处理期限内发出")
-            c.fee_pay_until = cal.add_workdays(d, s.fee_payment_workdays)[0]
-            fee_wait = s.fee_wait_pauses_deadline
-            how = "缴费等待期间不计入答复期限（本机关设置）" if fee_wait else "答复期限照常计算（本机关设置）"
-            return f"发出收费通知，金额{e.data.get('amount', '')}元，缴费期限至{c.fee_pay_until.isoformat()}；{how}"
-        if e.kind == "fee_paid":
-            fee_wait = False
-            c.fee_pay_until = None
-            return "申请人已缴费" + ("，次日起恢复计算" if s.fee_wait_pauses_deadline else "")
-        if e.kind == "replied":
-            c.replied_on = d
-            return f"作出答复：{outcomes().get(e.data.get('outcome', ''), e.data.get('outcome', ''))}"
-        if e.kind == "archived":
-            return "归档"
-        return e.kind
-
-    def why_stopped() -> str:
-        if awaiting:
-            return "待补正"
-        if consulting:
-            return "征求意见期间"
-        return "待缴费"
-
+    walk = _Walk(received, cal, s)
+    walk.receive(by_day.get(received, []))
+    last = steps[-1].on if steps else received
     day = received
-    info = cal.info(day)
-    c.ledger.append(LedgerDay(day, info.kind, None, "收到申请，当日不计入", info.assumed))
-    for e in by_day.get(day, ()):
-        c.ledger[-1].why += "；" + apply(e)
-    c.running = not (awaiting or consulting or fee_wait)
-    while True:
-        if day >= last_event and (not c.running or c.counted >= c.limit):
-            break
+    while day < last or (walk.running and walk.c.counted < walk.c.limit):
         day += timedelta(days=1)
         if (day - received).days > _MAX_DAYS:
             raise GongkaiError("答复期限无法在十年内算出，请检查办理记录")
-        info = cal.info(day)
-        c.assumed |= info.assumed
-        if c.running and info.workday:
-            c.counted += 1
-            reached.setdefault(c.counted, day)
-            entry = LedgerDay(day, info.kind, c.counted, "", info.assumed)
-            if c.replied_on is not None:
-                entry.why = "（已答复，仅示期限）"
-            elif c.counted > c.limit:
-                entry.why = "已超过答复期限"
-        else:
-            entry = LedgerDay(day, info.kind, None, why_stopped() if not c.running else "", info.assumed)
-        c.ledger.append(entry)
-        for e in by_day.get(day, ()):
-            text = apply(e)
-            entry.why = f"{entry.why}；{text}" if entry.why else text
-        c.running = not (awaiting or consulting or fee_wait)
+        walk.count(day, by_day.get(day, []))
+    return walk.finish()
 
-    c.due = c.fixed_due or reached.get(c.limit)
-    if c.limit > s.reply_workdays and reached.get(s.reply_workdays):
-        first_due = reached[s.reply_workdays]
-        for entry in c.ledger:
-            if entry.day == first_due:
-                entry.why = "原答复期限（延期前）" + (f"；{entry.why}" if entry.why else "")
-    if c.assumed:
-        c.warnings.append(f"计算用到了尚未公布节假日安排的日期（已知安排截至{cal.last_known_day.isoformat()}），"
-                          "这些日期只按周末推算，期限可能不准确。请录入该年国务院办公厅节假日安排通知"
-                          "（gongkai register calendar add）后重新计算。")
-    if c.late:
-        c.warnings.append(f"答复日期 {c.replied_on.isoformat()} 晚于答复期限 {c.due.isoformat()}")
-    return c
+
+def _steps(received: date, events: Iterable[Event]) -> list[Event]:
+    """The steps that act on the clock or appear in its ledger, in order, checked for dates."""
+    steps = sorted((e for e in events if e.kind != "registered" and not kinds()[e.kind].meta),
+                   key=lambda e: (e.on, e.id))
+    for e in steps:
+        if e.on < received:
+            raise GongkaiError(f"事件“{e.kind}”的日期 {e.on.isoformat()} 早于收到申请日期 {received.isoformat()}")
+    if steps and (steps[-1].on - received).days > _MAX_DAYS:
+        raise GongkaiError("办理记录跨度超过十年，请检查日期是否录错")
+    return steps
+
+
+class _Walk:
+    """The count, day by day.  Each clock effect of events.yaml is one method returning the
+    sentence the ledger shows for it."""
+
+    def __init__(self, received: date, cal: Calendar, s: Settings):
+        self.cal, self.s = cal, s
+        self.c = Clock(received, received, s.reply_workdays, 0, None, True, [], [], False)
+        self.reached: dict[int, date] = {}   # count -> the day it was reached
+        self.awaiting = False                # 补正 asked, not yet received
+        self.consulting: set[str] = set()
+        self.fee_wait = False
+        self.extended = 0
+
+    @property
+    def running(self) -> bool:
+        return not (self.awaiting or self.consulting or self.fee_wait)
+
+    def _due_now(self) -> date | None:
+        return self.c.fixed_due or self.reached.get(self.c.limit)
+
+    def _after_due(self, day: date, what: str) -> bool:
+        """Whether ``day`` is after the due date as it then stood (warned once per step)."""
+        due = self._due_now()
+        if due is None or day <= due:
+            return False
+        self.c.warnings.append(f"{what}（{day.isoformat()}）晚于当时的答复期限 {due.isoformat()}；"
+                               "已登记，但不改变答复期限，该申请仍按逾期计")
+        return True
+
+    # -- days ----------------------------------------------------------------------------
+    def receive(self, events: list[Event]) -> None:
+        info = self.cal.info(self.c.received)
+        entry = LedgerDay(self.c.received, info.kind, None, "收到申请，当日不计入", info.assumed)
+        self.c.ledger.append(entry)
+        self._apply_all(entry, events)
+
+    def count(self, day: date, events: list[Event]) -> None:
+        info = self.cal.info(day)
+        self.c.assumed |= info.assumed
+        if self.running and info.workday:
+            entry = self._counted(day, info.kind, info.assumed)
+        else:
+            entry = LedgerDay(day, info.kind, None, self._why_stopped() if not self.running else "", info.assumed)
+        self._mark_late(day, entry)
+        self.c.ledger.append(entry)
+        self._apply_all(entry, events)
+
+    def _counted(self, day: date, kind: str, assumed: bool) -> LedgerDay:
+        c = self.c
+        c.counted += 1
+        self.reached.setdefault(c.counted, day)
+        return LedgerDay(day, kind, c.counted, "（已办结，仅示期限）" if c.concluded_on is not None else "", assumed)
+
+    def _mark_late(self, day: date, entry: LedgerDay) -> None:
+        """A day after the due date with the request still open: late, for good."""
+        due = self._due_now()
+        if due is None or day <= due or self.c.concluded_on is not None:
+            return
+        if entry.count is not None:
+            entry.why = "已超过答复期限"
+        if self.c.late_since is None:
+            self.c.late_since = due
+
+    def _apply_all(self, entry: LedgerDay, events: list[Event]) -> None:
+        for e in events:
+            effect = kinds()[e.kind].clock
+            text = getattr(self, effect)(e) if effect else kinds()[e.kind].label
+            entry.why = f"{entry.why}；{text}" if entry.why else text
+
+    def _why_stopped(self) -> str:
+        if self.awaiting:
+            return "待补正"
+        if self.consulting:
+            return "征求意见期间"
+        return "待缴费"
+
+    # -- effects (events.yaml `clock`) ---------------------------------------------------
+    def stop_for_correction(self, e: Event) -> str:
+        c, s = self.c, self.s
+        used = self.cal.workdays_between(c.start, e.on)
+        if used > s.correction_notice_workdays:
+            c.warnings.append(f"补正告知于收到申请后第{used}个工作日发出，"
+                              f"超过条例第三十条规定的{s.correction_notice_workdays}个工作日")
+        until = e.data.get("until")
+        c.correction_until = date.fromisoformat(until) if until else \
+            self.cal.add_workdays(e.on, s.correction_period_workdays)[0]
+        self.awaiting = True
+        return f"发出补正告知书，补正期限至{c.correction_until.isoformat()}；答复期限停止计算，待收到补正后重新计算"
+
+    def restart(self, e: Event) -> str:
+        self.awaiting = False
+        self.c.start, self.c.counted, self.reached = e.on, 0, {}
+        return "收到补正后的申请：答复期限自次日起重新计算20个工作日（条例第三十条）"
+
+    def pause_for_consultation(self, e: Event) -> str:
+        party = e.data.get("party", "third_party")
+        self.consulting.add(party)
+        sent = date.fromisoformat(e.data["delivered_on"]) if e.data.get("delivered_on") else e.on
+        self.c.consultation_reply_by = self.cal.add_workdays(sent, self.s.consultation_reply_workdays)[0]
+        return (f"书面征求{party_labels().get(party, party)}意见，所需时间不计入答复期限（条例第三十三条第三款）；"
+                f"对方应于{self.c.consultation_reply_by.isoformat()}前提出意见")
+
+    def resume_after_consultation(self, e: Event) -> str:
+        party = e.data.get("party")
+        self.consulting = self.consulting - {party} if party else set()
+        self.c.consultation_reply_by = None
+        return "收到意见（或意见期满），次日起恢复计算"
+
+    def extend(self, e: Event) -> str:
+        n = int(e.data.get("workdays", self.s.max_extension_workdays))
+        if self._after_due(e.on, "延期决定"):
+            return f"逾期后决定延期{n}个工作日（条例第三十三条第二款要求在答复期限内决定），不改变答复期限"
+        self.extended += n
+        if self.extended > self.s.max_extension_workdays:
+            self.c.warnings.append(f"延期合计{self.extended}个工作日，超过条例第三十三条规定的最长"
+                                   f"{self.s.max_extension_workdays}个工作日")
+        self.c.limit += n
+        return f"经政府信息公开工作机构负责人同意延期答复{n}个工作日（条例第三十三条第二款）"
+
+    def set_later_deadline(self, e: Event) -> str:
+        until = date.fromisoformat(e.data["until"])
+        if self._after_due(e.on, "确定合理答复期限"):
+            return f"逾期后确定答复期限至{until.isoformat()}，不改变答复期限"
+        self.c.fixed_due = until
+        return f"依条例第三十五条确定合理的答复期限至{until.isoformat()}（理由：{e.data.get('reason', '')}）"
+
+    def wait_for_fee(self, e: Event) -> str:
+        c, s = self.c, self.s
+        due = self._due_now()
+        if due and e.on > due:
+            c.warnings.append(f"收费通知（{e.on.isoformat()}）晚于答复期限 {due.isoformat()}；收费通知应在申请处理期限内发出")
+        # 国办函〔2020〕109号: 20 working days from the day after the applicant receives the
+        # notice; until its delivery is recorded the notice's own date stands in (flagged).
+        delivered = e.data.get("delivered_on")
+        start = date.fromisoformat(delivered) if delivered else e.on
+        c.fee_pay_until = self.cal.add_workdays(start, s.fee_payment_workdays)[0]
+        if not delivered:
+            c.warnings.append("收费通知尚未登记送达日期，缴费期限暂按通知日期起算；"
+                              "送达后请登记（gongkai register deliver）")
+        self.fee_wait = s.fee_wait_pauses_deadline
+        how = "缴费等待期间不计入答复期限（本机关设置）" if self.fee_wait else "答复期限照常计算（本机关设置）"
+        return f"发出收费通知，金额{e.data.get('amount', '')}元，缴费期限至{c.fee_pay_until.isoformat()}；{how}"
+
+    def fee_paid(self, e: Event) -> str:
+        self.fee_wait = False
+        self.c.fee_pay_until = None
+        return "申请人已缴费" + ("，次日起恢复计算" if self.s.fee_wait_pauses_deadline else "")
+
+    def conclude(self, e: Event) -> str:
+        self.c.concluded_on = e.on
+        if e.kind == "withdrawn":
+            return "申请人撤回申请，办结"
+        outcome = e.data.get("outcome", "")
+        return f"作出答复：{outcomes().get(outcome, outcome)}"
+
+    # -- the result ----------------------------------------------------------------------
+    def finish(self) -> Clock:
+        c, s = self.c, self.s
+        c.running = self.running
+        c.due = self._due_now()
+        if c.limit > s.reply_workdays and self.reached.get(s.reply_workdays):
+            first_due = self.reached[s.reply_workdays]
+            for entry in c.ledger:
+                if entry.day == first_due:
+                    entry.why = "原答复期限（延期前）" + (f"；{entry.why}" if entry.why else "")
+        if c.assumed:
+            c.warnings.append(f"计算用到了尚未公布节假日安排的日期（已知安排截至{self.cal.last_known_day.isoformat()}），"
+                              "这些日期只按周末推算，期限可能不准确。请录入该年国务院办公厅节假日安排通知"
+                              "（gongkai register calendar add）。")
+        if c.late:
+            missed = c.late_since or c.due
+            when = f"于 {c.concluded_on.isoformat()} 办结" if c.concluded_on else "尚未办结"
+            c.warnings.append(f"已超过答复期限 {missed.isoformat()}，{when}；逾期记录保留")
+        return c

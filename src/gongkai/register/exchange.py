@@ -1,60 +1,65 @@
-"""Import and export of the registers bodies keep today (CSV or Excel, one request a row).
+"""Import and export of registers (CSV or Excel).
 
-Import checks every row first — fields, dates, and the same event rules as the CLI — and
-reports all bad rows by line; only a clean file is written, in one transaction.
+**Export** writes every fact, one step a row (the *step format*): 编号, 序号, 事项, 日期, a column
+per field of the steps (events.yaml ``columns``), 经办人 and 登记时间 — registrations, statutory
+steps, corrections (更正), voids (作废) and deliveries (送达) alike, so an export imported into
+an empty register gives the same history, due dates, table 3 and letters.  Derived values
+(收到日期, 办理状态, 答复期限, 是否逾期) are written on the registration row for people and ignored
+on import.  Contact details only with ``with_contact`` (a file without them cannot restore them).
+An Excel export has a second sheet, 申请一览, one request a row, for reading.
+
+**Import** reads that format, or the one-request-a-row lists bodies keep today (*list format*:
+申请人类型, 申请人, 提交日期 … and the dates of the steps).  Every column must be known —
+an unknown or misspelt header is refused, naming it, and nothing is imported.  Every row is
+checked with the same rules as the CLI; if any is wrong, all wrong rows are reported by line
+and nothing is written.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError, UnreadableFile
-from gongkai.register.case import check_event
-from gongkai.register.clock import Event
-from gongkai.register.store import Applicant, NewRequest, Register, Request
-from gongkai.register.vocab import (applicant_type_id, applicant_types, channel_id, channels, outcome_id,
-                                    outcomes, state_labels)
+from gongkai.register.events import Event, choices, kind, kinds, parse_date, shown
+from gongkai.register.settings import load_data
+from gongkai.register.store import ImportedStep, Register, Request
+from gongkai.register.vocab import outcomes, state_labels
 
-# (header, key). Event columns carry the date of that step; their order is the history's order.
-REQUEST_COLUMNS = [
-    ("编号", "ref"), ("申请人类型", "type"), ("申请人", "name"), ("提交方式", "channel"),
-    ("申请内容", "content"), ("件数", "pieces"), ("提交日期", "submitted"), ("签收或确认日期", "confirmed"),
-]
-PRIVATE_COLUMNS = [("证件号码", "id_number"), ("联系电话", "phone"), ("电子邮箱", "email"), ("通信地址", "address")]
-EVENT_COLUMNS = [
+__all__ = ["export_file", "export_rows", "import_file", "parse_date", "read_rows"]
+
+FIXED = [("编号", "ref"), ("序号", "seq"), ("事项", "kind"), ("日期", "on")]
+RECORDED = [("经办人", "actor"), ("登记时间", "recorded_at")]
+DERIVED = [("收到日期", "received"), ("办理状态", "state"), ("答复期限", "due"), ("是否逾期", "late")]
+PRIVATE = ("id_number", "phone", "email", "address")
+RAW = {"value", "old"}   # a correction's values are written as stored (their field decides their type)
+
+# The list format: one request a row, the dates of its steps in columns.
+LIST_REQUEST = [("编号", "ref"), ("申请人类型", "applicant_type"), ("申请人", "name"), ("提交方式", "channel"),
+                ("申请内容", "content"), ("件数", "pieces"), ("提交日期", "submitted"), ("签收或确认日期", "receipt_on"),
+                ("证件号码", "id_number"), ("联系电话", "phone"), ("电子邮箱", "email"), ("通信地址", "address")]
+LIST_STEPS = [
     ("补正告知日期", "correction_requested"), ("补正期限", "correction_until"), ("补正事项", "correction_items"),
-    ("收到补正日期", "corrected"),
-    ("征求意见日期", "consultation_started"), ("收到意见日期", "consultation_ended"),
+    ("收到补正日期", "corrected"), ("征求意见日期", "consultation_started"), ("收到意见日期", "consultation_ended"),
     ("延期日期", "extended"), ("延期工作日", "extended_workdays"), ("延期理由", "extended_reason"),
-    ("收费通知日期", "fee_notice"), ("收费金额", "fee_amount"), ("缴费日期", "fee_paid"),
-    ("办理结果", "outcome"), ("答复日期", "replied"), ("归档日期", "archived"),
-]
-EXPORT_ONLY = [("收到日期", "received"), ("办理状态", "state"), ("答复期限", "due")]
-REQUIRED = ("type", "name", "channel", "content", "submitted")
-ALIASES = {"申请人姓名或名称": "name", "申请人姓名": "name", "申请时间": "submitted", "申请日期": "submitted",
-           "受理日期": "confirmed", "处理结果": "outcome", "答复时间": "replied", "申请编号": "ref"}
-
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+    ("收费通知日期", "fee_notice"), ("收费方式", "fee_basis"), ("件数或页数", "fee_units"), ("收费金额", "fee_amount"),
+    ("缴费日期", "fee_paid"), ("办理结果", "outcome"), ("答复日期", "replied"), ("撤回日期", "withdrawn"),
+    ("归档日期", "archived")]
+LIST_IGNORED = {"收到日期", "办理状态", "答复期限", "是否逾期"}
+LIST_ALIASES = {"申请人姓名或名称": "name", "申请人姓名": "name", "申请时间": "submitted", "申请日期": "submitted",
+                "受理日期": "receipt_on", "处理结果": "outcome", "答复时间": "replied", "申请编号": "ref"}
+LIST_REQUIRED = ("applicant_type", "name", "channel", "content", "submitted")
 
 
-def parse_date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    m = _DATE.match(str(value).strip())
-    if not m:
-        raise ValueError(str(value))
-    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+@lru_cache(maxsize=None)
+def columns() -> dict[str, str]:
+    """field name -> header of the step format."""
+    return dict(load_data("events.yaml")["columns"])
 
 
 # -- reading files -------------------------------------------------------------------------
@@ -110,208 +115,297 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[str, list[Any]]]]:
     return header, out
 
 
+def _cell(value: Any) -> Any:
+    if isinstance(value, (date, datetime, int)):
+        return value
+    if isinstance(value, float):
+        return int(value) if value == int(value) else value
+    return str(value).strip()
+
+
 # -- import --------------------------------------------------------------------------------
-@dataclass
-class ParsedRow:
-    place: str
-    new: NewRequest
-    events: list[tuple[str, date, dict]]
+def import_file(register: Register, path: Path, actor: str) -> list[str]:
+    path = Path(path)
+    header, rows = read_rows(path)
+    keys = _header_keys(header, str(path))
+    if not rows:
+        raise GongkaiError("文件中没有数据行", str(path))
+    records = [(place, {k: _cell(c) for k, c in zip(keys, cells) if k}) for place, cells in rows]
+    step_format = "kind" in keys
+    parsed = _step_requests(records, str(path)) if step_format else _list_requests(records, register, str(path))
+    if step_format:
+        _check(register, parsed, str(path))
+    try:
+        return register.import_requests(((p.place, p.steps) for p in parsed), actor)
+    except GongkaiError as exc:  # steps the rules refuse: nothing was written
+        raise GongkaiError(exc.message, str(path)) from exc
 
 
-def _keys(header: list[str], source: str) -> list[str | None]:
-    known = {h: k for h, k in REQUEST_COLUMNS + PRIVATE_COLUMNS + EVENT_COLUMNS + EXPORT_ONLY} | ALIASES
-    keys = [known.get(str(h).strip()) for h in header]
-    missing = [h for h, k in REQUEST_COLUMNS if k in REQUIRED and k not in keys]
-    if missing:
-        raise GongkaiError(f"表头缺少必需的列：{'、'.join(missing)}", source, "第1行")
+def _header_keys(header: list[str], source: str) -> list[str | None]:
+    """Each header's key; an unknown one is refused by name."""
+    names = [str(h).strip() for h in header]
+    if "事项" in names and "序号" in names:
+        known = {h: k for h, k in FIXED + RECORDED} | {h: k for k, h in columns().items()}
+        ignored = {h for h, _ in DERIVED}
+    else:
+        known = {h: k for h, k in LIST_REQUEST + LIST_STEPS} | LIST_ALIASES
+        ignored = LIST_IGNORED
+    unknown = [h for h in names if h and h not in known and h not in ignored]
+    if unknown:
+        raise GongkaiError(f"表头中有无法识别的列：{'、'.join(f'“{h}”' for h in unknown)}（未导入任何数据；"
+                           f"可用的列见 docs/register.md）", source, "第1行")
+    keys = [known.get(h) for h in names]
+    if "kind" not in keys:
+        missing = [h for h, k in LIST_REQUEST if k in LIST_REQUIRED and k not in keys]
+        if missing:
+            raise GongkaiError(f"表头缺少必需的列：{'、'.join(missing)}", source, "第1行")
     return keys
 
 
-def parse_rows(register: Register, path: Path) -> list[ParsedRow]:
-    source = str(path)
-    header, rows = read_rows(path)
-    keys = _keys(header, source)
+@dataclass
+class Parsed:
+    place: str
+    steps: list[ImportedStep] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str | None:
+        return self.steps[0].ref if self.steps else None
+
+
+def _fail(errors: list[str], source: str | None = None) -> None:
+    if errors:
+        shown_ = "\n".join(errors[:30]) + (f"\n……另有 {len(errors) - 30} 行有误" if len(errors) > 30 else "")
+        raise GongkaiError(f"有 {len(errors)} 行数据有误，未导入任何数据：\n{shown_}", source)
+
+
+def _step_requests(records: list[tuple[str, dict[str, Any]]], source: str) -> list[Parsed]:
+    by_label = {k.label: k.id for k in kinds().values()} | {k.id: k.id for k in kinds().values()}
+    out: dict[str, Parsed] = {}
     errors: list[str] = []
-    parsed: list[ParsedRow] = []
-    seen_refs: dict[str, str] = {}
-    for place, cells in rows:
-        values = {k: (str(c).strip() if not isinstance(c, (date, datetime, int, float)) else c)
-                  for k, c in zip(keys, cells) if k}
+    for place, v in records:
         try:
-            row = _parse_row(register, place, values, source)
+            ref = str(v.get("ref") or "")
+            if not ref:
+                raise GongkaiError("缺少“编号”")
+            kid = by_label.get(str(v.get("kind") or ""))
+            if kid is None:
+                raise GongkaiError(f"“事项”“{v.get('kind')}”无法识别")
+            parsed = out.setdefault(ref, Parsed(place))
+            _check_seq(parsed, v.get("seq"), kid)
+            parsed.steps.append(_imported(kid, v, ref))
+        except GongkaiError as exc:
+            errors.append(f"{place}：{exc.message}")
+    _fail(errors, source)
+    return list(out.values())
+
+
+def _check_seq(parsed: Parsed, seq: Any, kid: str) -> None:
+    want = len(parsed.steps) + 1
+    try:
+        n = int(seq)
+    except (TypeError, ValueError):
+        raise GongkaiError(f"“序号”应为整数，而不是“{seq}”") from None
+    if n != want:
+        raise GongkaiError(f"序号应为 {want}（每件申请的办理记录从 1 起连续编号），而不是 {n}")
+    if (n == 1) != (kid == "registered"):
+        raise GongkaiError("每件申请的第 1 条须是“登记申请”，且只能有一条")
+
+
+def _imported(kid: str, v: dict[str, Any], ref: str) -> ImportedStep:
+    k = kind(kid)
+    try:
+        on = parse_date(v.get("on"))
+    except ValueError:
+        raise GongkaiError(f"“日期”“{v.get('on')}”无法识别（应为 2025-09-26）") from None
+    values = {f.name: _entered(f.name, v.get(f.name)) for f in k.entered if v.get(f.name) not in (None, "")}
+    keep = {f.name: _number(v[f.name]) if f.type == "int" else str(v[f.name])
+            for f in k.fields if f.computed and v.get(f.name) not in (None, "")}
+    if v.get("doc_number"):
+        keep["doc_number"] = str(v["doc_number"])
+    return ImportedStep(kid, on, values, ref if kid == "registered" else None, str(v.get("actor") or ""),
+                        str(v.get("recorded_at") or ""), keep)
+
+
+def _entered(name: str, value: Any) -> Any:
+    return value if not isinstance(value, datetime) else value.date()
+
+
+def _number(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise GongkaiError(f"“{value}”不是整数") from None
+
+
+def _check(register: Register, parsed: list[Parsed], source: str) -> None:
+    """Every request checked with the register's rules before anything is written."""
+    errors = []
+    for p in parsed:
+        if p.ref and register.exists(p.ref):
+            errors.append(f"{p.place}：编号 {p.ref} 已在台账中")
+            continue
+        try:
+            register.check_steps(p.steps)
+        except GongkaiError as exc:
+            errors.append(f"{p.place}：{exc.message}")
+    _fail(errors, source)
+
+
+# -- the list format -----------------------------------------------------------------------------
+def _list_requests(records: list[tuple[str, dict[str, Any]]], register: Register, source: str) -> list[Parsed]:
+    errors: list[str] = []
+    out: list[Parsed] = []
+    seen: dict[str, str] = {}
+    for place, v in records:
+        try:
+            parsed = Parsed(place, _list_row(v, register))
         except GongkaiError as exc:
             errors.append(f"{place}：{exc.message}")
             continue
-        if row.new.ref:
-            if row.new.ref in seen_refs:
-                errors.append(f"{place}：编号 {row.new.ref} 与{seen_refs[row.new.ref]}重复")
-                continue
-            seen_refs[row.new.ref] = place
-        parsed.append(row)
-    if seen_refs:
-        existing = {r[0] for r in register.db.query(
-            f"SELECT ref FROM requests WHERE ref IN ({','.join('?' * len(seen_refs))})", list(seen_refs))}
-        errors += [f"{seen_refs[r]}：编号 {r} 已在台账中" for r in sorted(existing)]
-    if errors:
-        shown = "\n".join(errors[:30]) + (f"\n……另有 {len(errors) - 30} 行有误" if len(errors) > 30 else "")
-        raise GongkaiError(f"有 {len(errors)} 行数据有误，未导入任何数据：\n{shown}", source)
-    return parsed
+        if parsed.ref and parsed.ref in seen:
+            errors.append(f"{place}：编号 {parsed.ref} 与{seen[parsed.ref]}重复")
+            continue
+        if parsed.ref:
+            seen[parsed.ref] = place
+        out.append(parsed)
+    try:
+        _check(register, out, source)
+    except GongkaiError as exc:   # rule errors and format errors reported together, by line
+        errors += exc.message.split("\n")[1:]
+    errors.sort(key=lambda e: int(e[1:e.index("行")]) if e.startswith("第") and "行" in e else 0)
+    _fail(errors, source)
+    return out
 
 
-def _parse_row(register: Register, place: str, v: dict[str, Any], source: str) -> ParsedRow:
-    for key in REQUIRED:
+def _list_row(v: dict[str, Any], register: Register) -> list[ImportedStep]:
+    for key in LIST_REQUIRED:
         if v.get(key) in (None, ""):
-            header = next(h for h, k in REQUEST_COLUMNS if k == key)
+            header = next(h for h, k in LIST_REQUEST if k == key)
             raise GongkaiError(f"缺少“{header}”")
+    day = _day_reader(v)
+    reg_values = {k: v.get(k) for _, k in LIST_REQUEST if k not in ("ref", "submitted") and v.get(k) not in (None, "")}
+    if "receipt_on" in reg_values:
+        reg_values["receipt_on"] = day("receipt_on")
+        if reg_values["receipt_on"] == day("submitted") and _in_person(v.get("channel")):
+            del reg_values["receipt_on"]   # lists often repeat the submission day for 当面
+    first = ImportedStep("registered", day("submitted"), reg_values, str(v.get("ref") or "") or None)
+    steps = [s for s in _list_steps(v, day, register) if s.on is not None]
+    steps.sort(key=lambda s: s.on)  # same-day steps keep the column order (sort is stable)
+    return [first, *steps]
 
+
+def _in_person(text: Any) -> bool:
+    from gongkai.register.vocab import channel_id
+    try:
+        return channel_id(str(text)) == "in_person"
+    except GongkaiError:
+        return False
+
+
+def _day_reader(v: dict[str, Any]):
     def day(key: str) -> date | None:
         try:
             return parse_date(v.get(key))
         except ValueError:
-            header = next(h for h, k in REQUEST_COLUMNS + EVENT_COLUMNS if k == key)
+            header = next(h for h, k in LIST_REQUEST + LIST_STEPS if k == key)
             raise GongkaiError(f"“{header}”的日期“{v.get(key)}”无法识别（应为 2025-09-26）") from None
-
-    def number(key: str, header: str) -> int | None:
-        raw = v.get(key)
-        if raw in (None, ""):
-            return None
-        try:
-            n = float(raw)
-            if n != int(n) or n < 0:
-                raise ValueError
-            return int(n)
-        except (TypeError, ValueError):
-            raise GongkaiError(f"“{header}”应为非负整数，而不是“{raw}”") from None
-
-    atype = applicant_type_id(str(v["type"]))
-    channel = channel_id(str(v["channel"]))
-    submitted = day("submitted")
-    confirmed = day("confirmed")
-    pieces = number("pieces", "件数")
-    if pieces == 0:
-        raise GongkaiError("“件数”至少为 1")
-    pieces = pieces or 1
-    new = NewRequest(
-        Applicant(atype, str(v["name"]), str(v.get("id_number") or ""), str(v.get("phone") or ""),
-                  str(v.get("email") or ""), str(v.get("address") or "")),
-        channel, str(v["content"]), submitted,
-        signed_on=confirmed if channels()[channel].receipt == "signed" else None,
-        confirmed_on=confirmed if channels()[channel].receipt == "confirmed" else None,
-        pieces=pieces, ref=str(v.get("ref") or "") or None)
-    received = confirmed if confirmed and channels()[channel].receipt != "submitted" else submitted
-    if received < submitted:
-        raise GongkaiError("签收或确认日期早于提交日期")
-    events: list[tuple[str, date, dict]] = []
-    if day("correction_requested"):
-        data = {"items": v.get("correction_items") or ""}
-        if day("correction_until"):
-            data["until"] = day("correction_until").isoformat()
-        events.append(("correction_requested", day("correction_requested"), data))
-    if day("corrected"):
-        events.append(("corrected", day("corrected"), {}))
-    if day("consultation_started"):
-        events.append(("consultation_started", day("consultation_started"), {"party": "third_party"}))
-    if day("consultation_ended"):
-        events.append(("consultation_ended", day("consultation_ended"), {"party": "third_party"}))
-    if day("extended"):
-        events.append(("extended", day("extended"), {
-            "workdays": number("extended_workdays", "延期工作日") or register.settings.max_extension_workdays,
-            "reason": v.get("extended_reason") or ""}))
-    if day("fee_notice"):
-        amount = number("fee_amount", "收费金额")
-        if not amount:
-            raise GongkaiError("有收费通知日期时须填写收费金额")
-        events.append(("fee_notice", day("fee_notice"), {"amount": amount}))
-    if day("fee_paid"):
-        events.append(("fee_paid", day("fee_paid"), {}))
-    if v.get("outcome"):
-        if not day("replied"):
-            raise GongkaiError("有办理结果时须填写答复日期")
-        events.append(("replied", day("replied"), {"outcome": outcome_id(str(v["outcome"]))}))
-    elif day("replied"):
-        raise GongkaiError("有答复日期时须填写办理结果")
-    if day("archived"):
-        events.append(("archived", day("archived"), {}))
-    events.sort(key=lambda e: e[1])  # same-day steps keep the column order (sort is stable)
-    history: list[Event] = []
-    for i, (kind, on, data) in enumerate(events, 1):
-        e = Event(kind, on, data, id=i)
-        check_event(received, history, e, register.calendar, register.settings)
-        history.append(e)
-    return ParsedRow(place, new, events)
+    return day
 
 
-def import_file(register: Register, path: Path, actor: str) -> list[str]:
-    rows = parse_rows(register, Path(path))
-    if not rows:
-        raise GongkaiError("文件中没有数据行", str(path))
-    try:
-        return register.import_requests(((r.new, r.events) for r in rows), actor)
-    except GongkaiError as exc:  # a race with another writer; nothing was written
-        raise GongkaiError(f"导入失败，未导入任何数据：{exc.message}", str(path)) from exc
+def _list_steps(v: dict[str, Any], day, register: Register) -> list[ImportedStep]:
+    get = v.get
+    steps = [
+        ImportedStep("correction_requested", day("correction_requested"),
+                     {"items": get("correction_items") or "（未注明）", "until": day("correction_until")}),
+        ImportedStep("corrected", day("corrected"), {}),
+        ImportedStep("consultation_started", day("consultation_started"), {"party": "third_party"}),
+        ImportedStep("consultation_ended", day("consultation_ended"), {"party": "third_party"}),
+        ImportedStep("extended", day("extended"), {"workdays": get("extended_workdays"),
+                                                    "reason": get("extended_reason") or "（未注明）"}),
+        _list_fee(v, day),
+        ImportedStep("fee_paid", day("fee_paid"), {}),
+        ImportedStep("withdrawn", day("withdrawn"), {}),
+        ImportedStep("archived", day("archived"), {}),
+    ]
+    if get("outcome") not in (None, "") or day("replied"):
+        if get("outcome") in (None, "") or not day("replied"):
+            raise GongkaiError("“办理结果”和“答复日期”须同时填写")
+        steps.insert(-2, ImportedStep("replied", day("replied"), {"outcome": get("outcome")}))
+    return steps
+
+
+def _list_fee(v: dict[str, Any], day) -> ImportedStep:
+    on = day("fee_notice")
+    if on is None:
+        return ImportedStep("fee_notice", None, {})
+    amount = v.get("fee_amount")
+    if amount in (None, ""):
+        raise GongkaiError("有收费通知日期时须填写收费金额")
+    values = {"basis": v.get("fee_basis") or "按件", "units": v.get("fee_units") or 1}
+    return ImportedStep("fee_notice", on, values, keep={"amount": _number(amount), "earlier": 0})
 
 
 # -- export --------------------------------------------------------------------------------
-def _first(req: Request, kind: str):
-    return next((e for e in req.events if e.kind == kind), None)
-
-
 def export_rows(register: Register, with_contact: bool = False, year: int | None = None) -> tuple[list[str], list[list[Any]]]:
-    columns = REQUEST_COLUMNS[:3] + (PRIVATE_COLUMNS if with_contact else []) + REQUEST_COLUMNS[3:] + \
-        EXPORT_ONLY + EVENT_COLUMNS
-    where, params = ("", ())
-    if year:
-        where, params = "r.received_on >= ? AND r.received_on <= ?", (f"{year}-01-01", f"{year}-12-31")
-    reqs = register.requests(where, params)
-    events: dict[int, list[Event]] = {}
-    for rid, kind, on, data in register.db.query("SELECT request_id, kind, on_date, data FROM events ORDER BY id"):
-        events.setdefault(rid, []).append(Event(kind, date.fromisoformat(on), json.loads(data)))
-    out = []
+    """The step format: header and one row per step of every request (received in ``year``)."""
+    from gongkai.register.filters import RequestFilter
+
+    names = [n for n in columns() if with_contact or n not in PRIVATE]
+    header = [h for h, _ in FIXED] + [columns()[n] for n in names] + [h for h, _ in RECORDED] + [h for h, _ in DERIVED]
+    reqs = register.with_history(register.requests(RequestFilter(year=year, voided=True)))
+    rows = []
     for req in reqs:
-        req.events = events.get(req.id, [])
-        out.append([_cell(req, key) for _, key in columns])
-    return [h for h, _ in columns], out
+        for e in req.history:
+            rows.append(_step_row(req, e, names, with_contact))
+    return header, rows
 
 
-def _cell(req: Request, key: str) -> Any:
-    a = req.applicant
-    simple = {
-        "ref": req.ref, "type": applicant_types()[a.type], "name": a.name, "id_number": a.id_number,
-        "phone": a.phone, "email": a.email, "address": a.address, "channel": channels()[req.channel].label,
-        "content": req.content, "pieces": req.pieces, "submitted": req.submitted_on.isoformat(),
-        "confirmed": req.received_on.isoformat() if req.received_on != req.submitted_on else "",
-        "received": req.received_on.isoformat(), "state": state_labels()[req.state],
-        "due": req.due_on.isoformat() if req.due_on else "",
-        "outcome": outcomes()[req.outcome] if req.outcome else "",
-    }
-    if key in simple:
-        return simple[key]
-    data_keys = {"correction_until": ("correction_requested", "until"),
-                 "correction_items": ("correction_requested", "items"),
-                 "extended_workdays": ("extended", "workdays"), "extended_reason": ("extended", "reason"),
-                 "fee_amount": ("fee_notice", "amount")}
-    if key in data_keys:
-        kind, field = data_keys[key]
-        e = _first(req, kind)
-        return e.data.get(field, "") if e else ""
-    e = _first(req, key)
-    return e.on.isoformat() if e else ""
+def _step_row(req: Request, e: Event, names: list[str], with_contact: bool) -> list[Any]:
+    k = kinds()[e.kind]
+    row: list[Any] = [req.ref, e.id, k.label, e.on.isoformat()]
+    private_change = e.kind == "amended" and e.data.get("field") in PRIVATE and not with_contact
+    for n in names:
+        f = k.field(n)
+        value = e.data.get(n)
+        if value is None or (n in RAW and private_change):
+            row.append("")
+        elif n in RAW or f is None or f.type != "choice":
+            row.append(value)
+        else:
+            row.append(shown(f, value))
+    row += [e.actor, e.recorded_at]
+    if e.kind == "registered":
+        row += [req.received_on.isoformat(), state_labels().get(req.state, req.state),
+                req.due_on.isoformat() if req.due_on else "", "逾期" if req.late else ""]
+    else:
+        row += ["", "", "", ""]
+    return row
+
+
+def summary_rows(register: Register, year: int | None = None) -> tuple[list[str], list[list[Any]]]:
+    """One request a row, for reading (the Excel export's second sheet)."""
+    from gongkai.register.filters import RequestFilter
+    from gongkai.register.vocab import applicant_types, channels
+
+    header = ["编号", "申请人类型", "申请人", "提交方式", "申请内容", "提交日期", "收到日期", "办理状态", "答复期限",
+              "办结日期", "办理结果", "是否逾期"]
+    rows = []
+    for r in register.requests(RequestFilter(year=year, voided=True)):
+        rows.append([r.ref, applicant_types()[r.applicant.type], r.applicant.masked_name(), channels()[r.channel].label,
+                     r.content, r.submitted_on.isoformat(), r.received_on.isoformat(), state_labels()[r.state],
+                     r.due_on.isoformat() if r.due_on else "", r.concluded_on.isoformat() if r.concluded_on else "",
+                     outcomes().get(r.outcome or "", ""), "逾期" if r.late else ""])
+    return header, rows
 
 
 def export_file(register: Register, path: Path, with_contact: bool = False, year: int | None = None) -> int:
     path = Path(path)
     header, rows = export_rows(register, with_contact, year)
+    n = len({r[0] for r in rows})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix.lower() == ".xlsx":
-            import openpyxl
-            wb = openpyxl.Workbook()
-            ws = wb.active
-            ws.title = "依申请公开台账"
-            ws.append(header)
-            for r in rows:
-                ws.append(r)
-            wb.save(str(path))
+            _write_xlsx(path, header, rows, summary_rows(register, year))
         elif path.suffix.lower() == ".csv":
             with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it right
                 w = csv.writer(fh)
@@ -321,4 +415,19 @@ def export_file(register: Register, path: Path, with_contact: bool = False, year
             raise GongkaiError("只能导出为 .csv 或 .xlsx 文件", str(path))
     except OSError as exc:
         raise GongkaiError(f"无法写入文件（{exc.strerror}）", str(path)) from exc
-    return len(rows)
+    return n
+
+
+def _write_xlsx(path: Path, header: list[str], rows: list[list[Any]], summary) -> None:
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "办理记录"
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    ws2 = wb.create_sheet("申请一览")
+    ws2.append(summary[0])
+    for r in summary[1]:
+        ws2.append(r)
+    wb.save(str(path))

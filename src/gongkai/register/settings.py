@@ -45,6 +45,7 @@ class Settings:
     agency: str
     review_body: str
     court: str
+    doc_number_format: str
     fee_payment_method: str
 
     def replace(self, **changes: Any) -> Settings:

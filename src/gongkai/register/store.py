@@ -1,26 +1,37 @@
-"""The register: requests and their append-only event history in the database.
+"""The register in the database: requests and their append-only, numbered steps.
 
-Every write is one transaction that appends what the clerk entered and rewrites the request's
-derived columns (state, outcome, concluded_on, due_on) from the whole history, so the derived
-columns can always be rebuilt (:meth:`Register.rebuild`) and never disagree with the events.
+A request is its number and its history.  Step 1 (``registered``) carries what the clerk
+registered; every later step — the statutory ones of ``data/events.yaml``, corrections (更正),
+voids (作废) and deliveries (送达) — is appended with who and when, never changed (the database
+refuses UPDATE and DELETE).  Every write is one transaction that appends the step after replaying
+the whole history against the rules, and rewrites the request's row of ``request_state`` (state,
+due date, lateness, current facts) from that history, so the derived state can always be rebuilt
+(:meth:`Register.rebuild`).  This module and :mod:`gongkai.db` are the only ones that speak SQL
+to the register's tables.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Callable, Iterable
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from gongkai.db import OFFICE_TZ, now_stamp, open_registers
 from gongkai.errors import GongkaiError, NotFound
-from gongkai.register.case import Case, RuleError, check_event, derive
-from gongkai.register.clock import Event, receipt_date
-from gongkai.db import now_stamp, open_registers
+from gongkai.register.case import Case, RuleError, check_history, derive
+from gongkai.register.clock import receipt_date
+from gongkai.register.events import Event, amendable, effective, kind, kinds, parse_value
+from gongkai.register.filters import RequestFilter, where
 from gongkai.register.settings import Settings, load_settings
-from gongkai.register.vocab import applicant_types, channels
+from gongkai.register.vocab import channels
 from gongkai.workdays import Calendar, load_calendar
+
+_CONTACT = ("id_number", "phone", "email", "address")
 
 
 @dataclass
@@ -50,6 +61,13 @@ class NewRequest:
     pieces: int = 1
     ref: str | None = None
 
+    def data(self) -> dict[str, Any]:
+        """The data of the registration step."""
+        a = self.applicant
+        return {"applicant_type": a.type, "name": a.name, "id_number": a.id_number, "phone": a.phone,
+                "email": a.email, "address": a.address, "channel": self.channel, "content": self.content,
+                "pieces": self.pieces, "receipt_on": self.signed_on or self.confirmed_on}
+
 
 @dataclass
 class Request:
@@ -67,30 +85,45 @@ class Request:
     outcome: str | None
     concluded_on: date | None
     due_on: date | None
-    events: list[Event] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)    # effective steps (after 更正/作废/送达)
     due_assumed: bool = False  # the due date ran past the known holiday calendar
+    late: bool = False         # answered late, or a due date passed unanswered
+    history: list[Event] = field(default_factory=list)   # every step as recorded, in number order
 
 
-_REQUEST_COLUMNS = ("r.id, r.ref, a.type, a.name, a.id_number, a.phone, a.email, a.address, r.channel, "
-                    "r.content, r.pieces, r.submitted_on, r.received_on, r.created_by, r.created_at, "
-                    "r.state, r.outcome, r.concluded_on, r.due_on, r.due_assumed")
+def office_today() -> date:
+    """Today in the office's time zone, or the fixed GONGKAI_TODAY (demonstrations, tests)."""
+    fixed = os.environ.get("GONGKAI_TODAY")
+    return date.fromisoformat(fixed) if fixed else datetime.now(OFFICE_TZ).date()
 
 
-def _d(value: Any) -> date | None:
-    return date.fromisoformat(str(value)) if value else None
+def registration(history: Iterable[Event]) -> Event:
+    """The effective registration step of a history."""
+    return next(e for e in effective(history) if e.kind == "registered")
 
 
-def _request(row: tuple) -> Request:
-    return Request(row[0], row[1], Applicant(*row[2:8]), row[8], row[9], row[10], _d(row[11]), _d(row[12]),
-                   row[13], row[14], row[15], row[16], _d(row[17]), _d(row[18]), due_assumed=bool(row[19]))
+def received_on(reg: Event) -> date:
+    d = reg.data
+    receipt = date.fromisoformat(d["receipt_on"]) if d.get("receipt_on") else None
+    return receipt_date(d["channel"], reg.on, receipt, receipt)[0]
+
+
+def applicant_of(reg: Event) -> Applicant:
+    d = reg.data
+    return Applicant(d["applicant_type"], d["name"], *(d.get(k) or "" for k in _CONTACT))
 
 
 class Register:
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
-                 settings: Settings | None = None):
+                 settings: Settings | None = None, today: Callable[[], date] | date | None = None):
+        """``today``: the office's date (a date or a function giving it), after which no step may
+        be dated; default the date in Asia/Shanghai."""
         self.db = open_registers(url)
         self.calendar = calendar or load_calendar(self.db)
         self.settings = settings or load_settings()
+        self._today = today
+        self._defer = False
+        self._refresh_missing()
 
     def close(self) -> None:
         self.db.close()
@@ -101,61 +134,80 @@ class Register:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # -- writing -----------------------------------------------------------------------
-    def add(self, new: NewRequest, actor: str) -> str:
-        with self.db.transaction():
-            return self._add(new, actor)
+    def today(self) -> date:
+        t = self._today
+        return t() if callable(t) else (t or office_today())
 
-    def _add(self, new: NewRequest, actor: str) -> str:
-        a = new.applicant
-        if a.type not in applicant_types():
-            raise GongkaiError(f"申请人类型“{a.type}”不是表三的六类申请人之一")
-        if new.channel not in channels():
-            raise GongkaiError(f"提交方式“{new.channel}”无法识别")
-        if not a.name.strip():
-            raise GongkaiError("缺少申请人姓名或名称（条例第二十九条）")
-        if not new.content.strip():
-            raise GongkaiError("缺少申请公开的政府信息内容（条例第二十九条）")
-        if new.pieces < 1:
-            raise GongkaiError("件数至少为 1")
-        received, _why = receipt_date(new.channel, new.submitted_on, new.signed_on, new.confirmed_on)
-        if received < new.submitted_on:
-            raise GongkaiError("签收或确认日期不能早于提交日期")
-        applicant_id = self._applicant_id(a)
-        stamp = now_stamp()
-        ref = new.ref or f"tmp-{uuid.uuid4().hex}"
-        if new.ref and self.db.query("SELECT 1 FROM requests WHERE ref = ?", (new.ref,)):
-            raise GongkaiError(f"申请编号 {new.ref} 已存在")
-        rid = self.db.insert(
-            "INSERT INTO requests (ref, applicant_id, applicant_type, channel, content, pieces, submitted_on, "
-            "received_on, created_by, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'registered')",
-            (ref, applicant_id, a.type, new.channel, new.content, new.pieces, new.submitted_on.isoformat(),
-             received.isoformat(), actor, stamp))
-        if not new.ref:  # the number is the row id, so two clerks never draw the same one
-            ref = f"{received.year}-{rid:06d}"
-            self.db.execute("UPDATE requests SET ref = ? WHERE id = ?", (ref, rid))
-        self._refresh(rid, received, [])
+    # -- writing -----------------------------------------------------------------------
+    def add(self, new: NewRequest | Mapping[str, Any], actor: str, on: date | None = None,
+            ref: str | None = None) -> str:
+        """Register a request: ``new`` is a NewRequest or the registration's fields (as entered)
+        with ``on`` its submission date.  Returns the request number."""
+        with self.db.transaction():
+            return self._add(new, actor, on, ref)
+
+    def _add(self, new: NewRequest | Mapping[str, Any], actor: str, on: date | None, ref: str | None,
+             recorded: tuple[str, str] | None = None) -> str:
+        if isinstance(new, NewRequest):
+            values, on, ref = new.data(), new.submitted_on, ref or new.ref
+        else:
+            values = dict(new)
+        if on is None:
+            raise GongkaiError("缺少提交日期")
+        data = kind("registered").clean(values, self.settings)
+        self._check_registration(on, data)
+        received = received_on(Event("registered", on, data))
+        if ref and self.db.scalar("SELECT 1 FROM requests WHERE ref = ?", (ref,)):
+            raise GongkaiError(f"申请编号 {ref} 已存在")
+        ref = ref or self._next_ref(received.year)
+        by, stamp = recorded or (actor, now_stamp())
+        rid = self.db.insert("INSERT INTO requests (ref, created_by, created_at) VALUES (?, ?, ?)", (ref, by, stamp))
+        self._insert(rid, Event("registered", on, data, by, stamp, 1))
+        if not self._defer:
+            self._refresh(rid)
         return ref
 
-    def _applicant_id(self, a: Applicant) -> int:
-        rows = self.db.query("SELECT id FROM applicants WHERE type = ? AND name = ? AND id_number = ?",
-                             (a.type, a.name, a.id_number))
-        if rows:
-            aid = rows[0][0]
-            if a.phone or a.email or a.address:  # newest contact details win; nothing else changes
-                self.db.execute("UPDATE applicants SET phone = COALESCE(NULLIF(?, ''), phone), "
-                                "email = COALESCE(NULLIF(?, ''), email), address = COALESCE(NULLIF(?, ''), address) "
-                                "WHERE id = ?", (a.phone, a.email, a.address, aid))
-            return aid
-        return self.db.insert(
-            "INSERT INTO applicants (type, name, id_number, phone, email, address, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", (a.type, a.name, a.id_number, a.phone, a.email, a.address, now_stamp()))
+    def _check_registration(self, on: date, data: dict[str, Any]) -> None:
+        receipt = date.fromisoformat(data["receipt_on"]) if data.get("receipt_on") else None
+        if receipt and channels()[data["channel"]].receipt == "submitted":
+            raise GongkaiError("当面提交以提交之日为收到申请之日（条例第三十一条第一项），不填写签收或确认日期")
+        if receipt and receipt < on:
+            raise GongkaiError("签收或确认日期不能早于提交日期")
+        self._not_future(receipt or on, "收到申请")
+        self._not_future(on, "提交")
 
-    def record(self, ref: str, kind: str, on: date, actor: str, **data: Any) -> Case:
-        """Append one event after checking it against the history; returns the new state."""
+    def _not_future(self, day: date, what: str) -> None:
+        today = self.today()
+        if day > today:
+            raise RuleError(f"{what}日期 {day.isoformat()} 晚于今天（{today.isoformat()}），不能登记将来的事项")
+
+    def _next_ref(self, year: int) -> str:
+        """The next free ``YEAR-NNNNNN`` of the year: numbers given by hand or imported are skipped,
+        so a later registration never collides with them."""
+        n = self._counter("ref", year)
+        while True:
+            n += 1
+            ref = f"{year}-{n:06d}"
+            if not self.db.scalar("SELECT 1 FROM requests WHERE ref = ?", (ref,)):
+                self._set_counter("ref", year, n)
+                return ref
+
+    def _counter(self, name: str, year: int) -> int:
+        self.db.execute("INSERT INTO counters (name, year, last) VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
+                        (name, year))
+        return int(self.db.scalar("SELECT last FROM counters WHERE name = ? AND year = ?" + self.db.for_update,
+                                  (name, year)))
+
+    def _set_counter(self, name: str, year: int, n: int) -> None:
+        self.db.execute("UPDATE counters SET last = ? WHERE name = ? AND year = ? AND last < ?", (n, name, year, n))
+
+    def record(self, ref: str, kind_id: str, on: date | None, actor: str, **values: Any) -> Case:
+        """Append one step (a kind of events.yaml with its fields as entered) after checking the
+        whole history with it; returns the request's new state."""
         with self.db.transaction():
-            return self._record(ref, kind, on, actor, data)
+            return self._record(ref, kind_id, on, actor, values)
 
+<<<<<<< HEAD
     def _record(self, ref: str, kind: str, on: date, actor: str, data: dict[str, Any]) -> Case:
         rows = self.db.query("SELECT id, received_on FROM requests WHERE ref = ?" + self.db.for_update, (ref,))
         if not rows:
@@ -170,90 +222,389 @@ class Register:
                              (rid, kind, on.isoformat(), json.dumps(clean, ensure_ascii=False), actor, new.recorded_at))
         events.append(Event(kind, on, clean, actor, new.recorded_at, eid))
         return self._refresh(rid, received, events)
+=======
+    def _record(self, ref: str, kind_id: str, on: date | None, actor: str, values: Mapping[str, Any]) -> Case:
+        rid = self._locked(ref)
+        history = self._history(rid)
+        new = self._step(history, ImportedStep(kind_id, on, dict(values)), (actor, now_stamp()))
+        self._check(history + [new])
+        self._insert(rid, new)
+        return self._refresh(rid)
+>>>>>>> 4525c52 (wip: declared event kinds, facts as events)
 
-    def _refresh(self, rid: int, received: date, events: list[Event]) -> Case:
-        case = derive(received, events, self.calendar, self.settings)
-        self.db.execute("UPDATE requests SET state = ?, outcome = ?, concluded_on = ?, due_on = ?, due_assumed = ? "
-                        "WHERE id = ?",
-                        (case.state, case.outcome, case.concluded_on.isoformat() if case.concluded_on else None,
-                         case.clock.due.isoformat() if case.clock.due else None, int(case.clock.assumed), rid))
+    def _step(self, history: list[Event], st: "ImportedStep", recorded: tuple[str, str]) -> Event:
+        """The step to append after ``history``: fields checked and normalised, computed values
+        filled in (or kept as imported), its 文号 taken; not yet checked against the history."""
+        k = kind(st.kind)
+        if k.id == "registered":
+            raise GongkaiError("登记申请请用 register add")
+        on = st.on or (self.today() if k.dated_today else None)
+        if on is None:
+            raise GongkaiError(f"{k.label}须填写日期")
+        data = k.clean({key: v for key, v in st.values.items() if v is not None}, self.settings)
+        if not (st.keep and k.id == "fee_notice"):   # an imported fee stands as it was charged
+            data = self._prepare(k.id, history, on, data)
+        if st.keep:   # imported: the computed values and 文号 as they were
+            data.update({key: v for key, v in st.keep.items() if v not in (None, "")})
+        elif k.numbered and self.settings.doc_number_format:
+            data["doc_number"] = self._doc_number(on.year)
+        self._not_future(on, k.label)
+        return Event(k.id, on, data, recorded[0], recorded[1], max(e.id for e in history) + 1)
+
+    def _prepare(self, kind_id: str, history: list[Event], on: date, data: dict[str, Any]) -> dict[str, Any]:
+        """Values a step takes from the history: the fee from the tiers, the corrected field's
+        old value; and the checks on the step a meta step names."""
+        if kind_id == "fee_notice":
+            return self._fee(history, data)
+        if kind_id in ("amended", "voided", "delivered"):
+            target = _target(history, data["event"], kind_id)
+            if kind_id == "amended":
+                return _amendment(target, data, effective(history))
+            if kind_id == "delivered" and not kinds()[target.kind].letter:
+                raise GongkaiError(f"第{target.id}条“{kinds()[target.kind].label}”没有文书，无需登记送达")
+            if kind_id == "delivered" and on < target.on:
+                raise RuleError(f"送达日期 {on.isoformat()} 早于文书日期 {target.on.isoformat()}")
+        return data
+
+    def _fee(self, history: list[Event], data: dict[str, Any]) -> dict[str, Any]:
+        from gongkai.register.fees import fee_for_request
+
+        reg = registration(history)
+        earlier = 0
+        if data["basis"] == "pieces":
+            earlier = self._pieces_before(applicant_of(reg), received_on(reg), reg)
+        amount = fee_for_request(data["basis"], data["units"], earlier)
+        if amount <= 0:
+            unit = "件" if data["basis"] == "pieces" else "页"
+            before = f"本月此前已申请{earlier}件，" if earlier else ""
+            raise GongkaiError(f"按此数量不收费（{before}{data['units']}{unit}未超过免费额度），无需发出收费通知")
+        return {**data, "amount": amount, "earlier": earlier}
+
+    def _doc_number(self, year: int) -> str:
+        n = self._counter("doc", year) + 1
+        self._set_counter("doc", year, n)
+        return self.settings.doc_number_format.format(year=year, n=n)
+
+    def _check(self, history: list[Event]) -> None:
+        steps = effective(history)
+        reg = next(e for e in steps if e.kind == "registered")
+        self._check_registration(reg.on, reg.data)
+        check_history(received_on(reg), steps, self.calendar, self.settings)
+
+    def _insert(self, rid: int, e: Event) -> None:
+        self.db.execute("INSERT INTO events (request_id, seq, kind, on_date, data, actor, recorded_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (rid, e.id, e.kind, e.on.isoformat(), json.dumps(e.data, ensure_ascii=False, sort_keys=True),
+                         e.actor, e.recorded_at))
+
+    def amend(self, ref: str, field_name: str, value: Any, reason: str, actor: str, event: int = 1,
+              on: date | None = None) -> Case:
+        return self.record(ref, "amended", on, actor, event=event, field=field_name, value=value, reason=reason)
+
+    def void(self, ref: str, event: int, reason: str, actor: str, on: date | None = None) -> Case:
+        return self.record(ref, "voided", on, actor, event=event, reason=reason)
+
+    def _refresh(self, rid: int) -> Case:
+        history = self._history(rid)
+        steps = effective(history)
+        reg = next(e for e in steps if e.kind == "registered")
+        received = received_on(reg)
+        case = derive(received, steps, self.calendar, self.settings)
+        if any(e.kind == "voided" and e.data.get("event") == 1 for e in history):
+            case.state, case.outcome, case.concluded_on = "voided", None, None
+        c, d = case.clock, reg.data
+        self.db.execute(
+            "INSERT INTO request_state (request_id, applicant_type, applicant_name, id_number, channel, content, "
+            "pieces, submitted_on, received_on, state, outcome, concluded_on, due_on, due_assumed, late) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO UPDATE SET "
+            "applicant_type = excluded.applicant_type, applicant_name = excluded.applicant_name, "
+            "id_number = excluded.id_number, channel = excluded.channel, content = excluded.content, "
+            "pieces = excluded.pieces, submitted_on = excluded.submitted_on, received_on = excluded.received_on, "
+            "state = excluded.state, outcome = excluded.outcome, concluded_on = excluded.concluded_on, "
+            "due_on = excluded.due_on, due_assumed = excluded.due_assumed, late = excluded.late",
+            (rid, d["applicant_type"], d["name"], d.get("id_number") or "", d["channel"], d["content"],
+             int(d.get("pieces") or 1), reg.on.isoformat(), received.isoformat(), case.state, case.outcome,
+             _iso(case.concluded_on), _iso(c.missed), int(c.assumed), int(c.late and case.state != "voided")))
         return case
 
-    def rebuild(self) -> int:
-        """Recompute every request's derived columns from its events (after a calendar change)."""
-        with self.db.transaction():
-            reqs = self.db.query("SELECT id, received_on FROM requests")
-            for rid, received in reqs:
-                self._refresh(rid, _d(received), self._events(rid))
-        return len(reqs)
+    def _refresh_missing(self) -> None:
+        """Requests without a derived row (just migrated) get one."""
+        missing = [r[0] for r in self.db.query("SELECT r.id FROM requests r LEFT JOIN request_state s "
+                                               "ON s.request_id = r.id WHERE s.request_id IS NULL")]
+        if missing:
+            with self.db.transaction():
+                for rid in missing:
+                    self._refresh(rid)
 
-    def import_requests(self, items: Iterable[tuple[NewRequest, list[tuple[str, date, dict]]]], actor: str,
-                        progress: Callable[[int], None] | None = None) -> list[str]:
-        """Add many requests, each with its events, in one transaction: all or nothing."""
-        refs = []
+    def rebuild(self) -> int:
+        """Recompute every request's derived row from its steps (after a calendar change)."""
         with self.db.transaction():
-            for n, (new, evs) in enumerate(items, 1):
-                ref = self._add(new, actor)
-                for kind, on, data in evs:
-                    self._record(ref, kind, on, actor, dict(data))
-                refs.append(ref)
+            ids = [r[0] for r in self.db.query("SELECT id FROM requests ORDER BY id")]
+            for rid in ids:
+                self._refresh(rid)
+        return len(ids)
+
+    def import_requests(self, items: Iterable[tuple[str, list["ImportedStep"]]], actor: str,
+                        progress: Callable[[int], None] | None = None) -> list[str]:
+        """Add many requests in one transaction, all or nothing.  Each item is the place it came
+        from (``第12行``) and its steps (:class:`ImportedStep`), the registration first."""
+        refs, errors = [], []
+        with self.db.transaction():
+            for n, (place, steps) in enumerate(items, 1):
+                try:
+                    refs.append(self._import_one(steps, actor))
+                except GongkaiError as exc:   # go on, to report every bad request; then roll back
+                    errors.append(f"{place}：{exc.message}")
                 if progress:
                     progress(n)
+            if errors:
+                more = f"\n……另有 {len(errors) - 30} 件有误" if len(errors) > 30 else ""
+                raise GongkaiError(f"有 {len(errors)} 件申请有误，未导入任何数据：\n" + "\n".join(errors[:30]) + more)
         return refs
 
+    def check_steps(self, steps: list["ImportedStep"]) -> None:
+        """Check one request's steps as an import would record them, writing nothing."""
+        first = steps[0]
+        data = kind("registered").clean(first.values, self.settings)
+        if first.on is None:
+            raise GongkaiError("登记申请须填写日期")
+        self._check_registration(first.on, data)
+        history = [Event("registered", first.on, data, first.actor, first.recorded_at, 1)]
+        for st in steps[1:]:
+            history.append(self._step(history, st, (st.actor, st.recorded_at)))
+        self._check(history)
+
+    def _import_one(self, steps: list["ImportedStep"], actor: str) -> str:
+        """One request and all its steps: checked once as a whole, written, derived once."""
+        first, rest = steps[0], steps[1:]
+        with self._deferred():
+            ref = self._add(first.values, actor, first.on, first.ref, first.recorded(actor))
+        rid = self._locked(ref)
+        history = self._history(rid)
+        for st in rest:
+            history.append(self._step(history, st, st.recorded(actor)))
+        self._check(history)
+        for e in history[1:]:
+            self._insert(rid, e)
+        self._refresh(rid)
+        for st in steps:
+            self._note_doc_number(st)
+        return ref
+
+    @contextmanager
+    def _deferred(self):
+        """Within: a registration is written without deriving its state (done once at the end)."""
+        self._defer = True
+        try:
+            yield
+        finally:
+            self._defer = False
+
+    def _note_doc_number(self, s: "ImportedStep") -> None:
+        """An imported 文号: later letters of its year are numbered after it."""
+        m = re.search(r"(\d+)\s*号\s*$", str((s.keep or {}).get("doc_number") or ""))
+        if m and s.on:
+            self._counter("doc", s.on.year)
+            self._set_counter("doc", s.on.year, int(m.group(1)))
+
     # -- reading -----------------------------------------------------------------------
-    def _events(self, rid: int) -> list[Event]:
-        return [Event(k, _d(on), json.loads(data), actor, rec, eid) for eid, k, on, data, actor, rec in self.db.query(
-            "SELECT id, kind, on_date, data, actor, recorded_at FROM events WHERE request_id = ? ORDER BY id",
-            (rid,))]
+    def _locked(self, ref: str) -> int:
+        rid = self.db.scalar("SELECT id FROM requests WHERE ref = ?" + self.db.for_update, (ref,))
+        if rid is None:
+            raise NotFound(f"台账中没有编号为 {ref} 的申请")
+        return int(rid)
+
+    def _history(self, rid: int) -> list[Event]:
+        return [Event(k, date.fromisoformat(on), json.loads(data), actor, rec, int(seq))
+                for seq, k, on, data, actor, rec in self.db.query(
+                    "SELECT seq, kind, on_date, data, actor, recorded_at FROM events WHERE request_id = ? "
+                    "ORDER BY seq", (rid,))]
+
+    def exists(self, ref: str) -> bool:
+        return self.db.scalar("SELECT 1 FROM requests WHERE ref = ?", (ref,)) is not None
+
+    def history(self, ref: str) -> list[Event]:
+        return self._history(self._locked(ref))
 
     def get(self, ref: str) -> Request:
+<<<<<<< HEAD
         rows = self.db.query(f"SELECT {_REQUEST_COLUMNS} FROM requests r JOIN applicants a ON a.id = r.applicant_id "
                              "WHERE r.ref = ?", (ref,))
         if not rows:
             raise NotFound(f"台账中没有编号为 {ref} 的申请")
         req = _request(rows[0])
         req.events = self._events(req.id)
+=======
+        reqs = self.requests(RequestFilter(ref=ref, voided=True))
+        if not reqs:
+            raise NotFound(f"台账中没有编号为 {ref} 的申请")
+        return self._fill(reqs[0])
+
+    def _fill(self, req: Request) -> Request:
+        req.history = self._history(req.id)
+        req.events = effective(req.history)
+        reg = next(e for e in req.events if e.kind == "registered")
+        req.applicant = applicant_of(reg)
+>>>>>>> 4525c52 (wip: declared event kinds, facts as events)
         return req
 
     def case(self, ref: str) -> Case:
         req = self.get(ref)
         return derive(req.received_on, req.events, self.calendar, self.settings)
 
-    def requests(self, where: str = "", params: tuple = (), order: str = "r.received_on, r.id",
-                 limit: int | None = None, offset: int = 0) -> list[Request]:
-        """Requests matching ``where`` (SQL over ``r`` = requests, ``a`` = applicants), one page
-        of ``limit`` rows from ``offset`` when a limit is given."""
-        sql = f"SELECT {_REQUEST_COLUMNS} FROM requests r JOIN applicants a ON a.id = r.applicant_id"
-        if where:
-            sql += f" WHERE {where}"
-        sql += f" ORDER BY {order}"
+    def requests(self, flt: RequestFilter | None = None, order: str = "received", limit: int | None = None,
+                 offset: int = 0) -> list[Request]:
+        """Requests matching a typed filter, in ``order`` (``received`` oldest first, ``newest``,
+        ``due``), one page of ``limit`` rows from ``offset`` when a limit is given.  Contact
+        details are not read here (see :meth:`get`)."""
+        sql, params = where(flt or RequestFilter())
+        orders = {"received": "s.received_on, r.id", "newest": "s.received_on DESC, r.id DESC",
+                  "due": "s.due_on, r.id"}
+        query = (f"SELECT {_COLUMNS} FROM requests r JOIN request_state s ON s.request_id = r.id {sql} "
+                 f"ORDER BY {orders[order]}")
         if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params = (*params, int(limit), int(offset))
-        return [_request(row) for row in self.db.query(sql, params)]
+            query += " LIMIT ? OFFSET ?"
+            params = [*params, int(limit), int(offset)]
+        return [_request(row) for row in self.db.query(query, params)]
 
-    def count(self) -> int:
-        return int(self.db.query("SELECT COUNT(*) FROM requests")[0][0])
+    def count(self, flt: RequestFilter | None = None) -> int:
+        sql, params = where(flt or RequestFilter())
+        return int(self.db.scalar(f"SELECT COUNT(*) FROM requests r JOIN request_state s ON s.request_id = r.id "
+                                  f"{sql}", params))
+
+    def with_history(self, reqs: list[Request]) -> list[Request]:
+        """The requests with their steps (one query for all)."""
+        by_id = {r.id: r for r in reqs}
+        histories: dict[int, list[Event]] = {rid: [] for rid in by_id}
+        for rid, seq, k, on, data, actor, rec in self.db.iterate(
+                "SELECT request_id, seq, kind, on_date, data, actor, recorded_at FROM events ORDER BY request_id, seq"):
+            if rid in histories:
+                histories[rid].append(Event(k, date.fromisoformat(on), json.loads(data), actor, rec, int(seq)))
+        for rid, req in by_id.items():
+            req.history = histories[rid]
+            req.events = effective(req.history)
+            req.applicant = applicant_of(next(e for e in req.events if e.kind == "registered"))
+        return reqs
+
+    def late_in(self, year: int) -> list[Request]:
+        """The year's late requests, by due date: concluded in the year after their due date (or
+        with a due date passed unanswered on the way), or still open at its end past their due."""
+        last = date(year, 12, 31)
+        found = {r.ref: r for r in self.requests(RequestFilter(concluded_year=year, late=True))}
+        for r in self.requests(RequestFilter(received_to=last, open_after=last, due_before=last)):
+            found.setdefault(r.ref, r)
+        return sorted(found.values(), key=lambda r: (r.due_on or last, r.ref))
 
     def open_cases(self) -> list[tuple[Request, Case]]:
         out = []
-        for req in self.requests("r.concluded_on IS NULL"):
-            req.events = self._events(req.id)
+        for req in self.with_history(self.requests(RequestFilter(open=True))):
             out.append((req, derive(req.received_on, req.events, self.calendar, self.settings)))
         return out
 
-    def pieces_in_month(self, applicant: Applicant, month: date, before_ref: str | None = None) -> int:
-        """Pieces the applicant asked for earlier in the calendar month of ``month`` (按件 fees)."""
-        first = month.replace(day=1)
+    def _pieces_before(self, applicant: Applicant, received: date, reg: Event) -> int:
+        """Pieces the applicant asked for earlier in the calendar month of receipt (按件 fees)."""
+        first = received.replace(day=1)
         nxt = (first + timedelta(days=32)).replace(day=1)
-        sql = ("SELECT COALESCE(SUM(r.pieces), 0) FROM requests r JOIN applicants a ON a.id = r.applicant_id "
-               "WHERE a.type = ? AND a.name = ? AND a.id_number = ? AND r.received_on >= ? AND r.received_on < ?")
-        params: list[Any] = [applicant.type, applicant.name, applicant.id_number, first.isoformat(), nxt.isoformat()]
-        if before_ref:
-            sql += " AND r.id < (SELECT id FROM requests WHERE ref = ?)"
-            params.append(before_ref)
-        return int(self.db.query(sql, params)[0][0])
+        return int(self.db.scalar(
+            "SELECT COALESCE(SUM(s.pieces), 0) FROM request_state s JOIN requests r ON r.id = s.request_id "
+            "WHERE s.applicant_type = ? AND s.applicant_name = ? AND s.id_number = ? AND s.state <> 'voided' "
+            "AND s.received_on >= ? AND s.received_on < ? AND (s.received_on < ? OR (s.received_on = ? AND "
+            "r.created_at < ?))",
+            (applicant.type, applicant.name, applicant.id_number, first.isoformat(), nxt.isoformat(),
+             received.isoformat(), received.isoformat(), reg.recorded_at)))
+
+    def earlier_requests(self, ref: str) -> list[Request]:
+        """Other requests of the same applicant (type, name, 证件号码), oldest first."""
+        req = self.get(ref)
+        a = req.applicant
+        return [r for r in self.requests(RequestFilter(applicant_key=(a.type, a.name, a.id_number)))
+                if r.ref != ref]
 
 
-__all__ = ["Register", "NewRequest", "Request", "Applicant", "RuleError"]
+_TALLY = {"applicant_type": "s.applicant_type", "outcome": "s.outcome"}
+
+
+def tally(db, flt: RequestFilter, by: tuple[str, ...]) -> dict[tuple, int]:
+    """Requests matching ``flt`` counted by the columns ``by`` (applicant_type, outcome)."""
+    cols = ", ".join(_TALLY[b] for b in by)
+    sql, params = where(flt)
+    return {tuple(row[:-1]): int(row[-1]) for row in db.query(
+        f"SELECT {cols}, COUNT(*) FROM requests r JOIN request_state s ON s.request_id = r.id {sql} "
+        f"GROUP BY {cols}", params)}
+
+
+def refs(db, flt: RequestFilter) -> list[str]:
+    """The numbers of the requests matching ``flt``, in order of receipt."""
+    sql, params = where(flt)
+    return [r[0] for r in db.query(f"SELECT r.ref FROM requests r JOIN request_state s ON s.request_id = r.id "
+                                   f"{sql} ORDER BY s.received_on, r.id", params)]
+
+
+def holds_requests(db) -> bool:
+    return db.scalar("SELECT 1 FROM requests LIMIT 1") is not None
+
+
+@dataclass
+class ImportedStep:
+    """One step read from a file: its kind, date and fields, and what the file says of its
+    recording (who, when, its number, computed values and 文号)."""
+
+    kind: str
+    on: date | None
+    values: dict[str, Any]
+    ref: str | None = None
+    actor: str = ""
+    recorded_at: str = ""
+    keep: dict[str, Any] | None = None
+
+    def recorded(self, importer: str) -> tuple[str, str]:
+        return (self.actor or importer, self.recorded_at or now_stamp())
+
+
+def _target(history: list[Event], n: int, kind_id: str) -> Event:
+    target = next((e for e in history if e.id == n), None)
+    if target is None:
+        raise GongkaiError(f"该申请没有第{n}条办理记录")
+    if kinds()[target.kind].meta and not (kind_id == "voided" and target.kind != "voided"):
+        raise GongkaiError(f"第{n}条是“{kinds()[target.kind].label}”，不能{kinds()[kind_id].label}")
+    if any(e.kind == "voided" and e.data.get("event") == n for e in history):
+        raise GongkaiError(f"第{n}条办理记录已作废")
+    return target
+
+
+def _amendment(target: Event, data: dict[str, Any], steps: list[Event]) -> dict[str, Any]:
+    f = amendable(target, data["field"])
+    if f is None:
+        raise GongkaiError(f"第{target.id}条“{kinds()[target.kind].label}”没有可更正的“{data['field']}”"
+                           f"（可更正：on、{'、'.join(x.name for x in kinds()[target.kind].entered)}）")
+    current = next(e for e in steps if e.id == target.id)
+    old = current.on.isoformat() if f.name == "on" else current.data.get(f.name)
+    value = parse_value(f, data["value"])
+    if value == old:
+        raise GongkaiError(f"“{f.label}”已经是“{value}”，无需更正")
+    out = {**data, "field": f.name, "value": value}
+    if old not in (None, ""):
+        out["old"] = old
+    return out
+
+
+_COLUMNS = ("r.id, r.ref, s.applicant_type, s.applicant_name, s.channel, s.content, s.pieces, s.submitted_on, "
+            "s.received_on, r.created_by, r.created_at, s.state, s.outcome, s.concluded_on, s.due_on, "
+            "s.due_assumed, s.late")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _d(value: Any) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
+
+
+def _request(row: tuple) -> Request:
+    return Request(row[0], row[1], Applicant(row[2], row[3]), row[4], row[5], row[6], _d(row[7]), _d(row[8]),
+                   row[9], row[10], row[11], row[12], _d(row[13]), _d(row[14]), due_assumed=bool(row[15]),
+                   late=bool(row[16]))
+
+
+__all__ = ["Register", "NewRequest", "Request", "Applicant", "RuleError", "ImportedStep", "RequestFilter"]

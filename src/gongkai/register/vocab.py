@@ -99,3 +99,16 @@ def _outcome_names() -> dict[str, list[str]]:
 
 def outcome_id(text: str, source: str | None = None, place: str | None = None) -> str:
     return _match(text, _outcome_names(), "办理结果", source, place)
+
+
+def outcome_group(text: str) -> str:
+    """An outcome row id, or a group of them (``denied``, 不予公开 …) for filters."""
+    key = text.strip()
+    groups = {rid.split(".")[0] for rid in outcomes() if "." in rid}
+    if key in groups:
+        return key
+    labels = {FORMAT.table3_rows[rid].group: rid.split(".")[0] for rid in outcomes() if "." in rid}
+    for group, gid in labels.items():
+        if group and key and key in group:
+            return gid
+    return outcome_id(key, None, "--outcome")

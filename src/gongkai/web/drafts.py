@@ -70,14 +70,13 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
     out: dict[str, tuple] = {}
     messages = []
     reg = open_register(body)
-    if int(reg.db.query("SELECT COUNT(*) FROM requests")[0][0]):
+    if reg.count():
         for cell, value in compute(reg.db, year, body.name).iter_cells():
             out[cell] = (value, "register", f"由依申请公开台账计算（截至{year}年12月31日）")
         messages.append("表三由依申请公开台账计算")
     text = ""
     with DisclosureLog(register_url(body.pk)) as log:
-        used = int(log.db.query("SELECT (SELECT COUNT(*) FROM disclosure_items) + "
-                                "(SELECT COUNT(*) FROM disclosure_figures)")[0][0])
+        used = log.records()
         if used:
             report = year_report(log, year, body.name)
             for cell, value in report.iter_cells():

@@ -51,7 +51,7 @@ def open_register(body) -> Register:
         cache = _local.registers = {}
     reg = cache.get(body.pk)
     if reg is None:
-        reg = Register(register_url(body.pk))
+        reg = Register(register_url(body.pk), today=today)
         cache[body.pk] = reg
     reg.settings = load_settings().replace(agency=body.name)
     return reg

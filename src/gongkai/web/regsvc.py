@@ -9,25 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError
-from gongkai.register import Applicant, NewRequest, Register
-from gongkai.register import letters
-from gongkai.register.vocab import applicant_types, channels, event_labels, outcomes, party_labels, state_labels
+from gongkai.register import Register, letters
+from gongkai.register.events import Kind, kinds, parse_date
+from gongkai.register.filters import RequestFilter
+from gongkai.register.vocab import applicant_types, channels, outcomes, state_labels
 
 PAGE_SIZE = 50
-FILTERS = {"all": "全部", "open": "办理中", "soon": "即将到期", "overdue": "已超期", "closed": "已办结"}
+FILTERS = {"all": "全部", "open": "办理中", "soon": "即将到期", "overdue": "已超期", "late": "逾期办结",
+           "closed": "已办结"}
 
-# The actions offered on a request page: event kind -> (button, fields).
-ACTIONS = {
-    "correction_requested": "补正",
-    "corrected": "收到补正",
-    "consultation_started": "征求意见",
-    "consultation_ended": "收到意见",
-    "extended": "延期",
-    "fee_notice": "收费",
-    "fee_paid": "缴费",
-    "replied": "答复",
-    "archived": "归档",
-}
+# The statutory steps offered on a request page (the declaration's kinds that have a state to
+# be offered in), and the corrections offered beside them.
+ACTIONS = {k.id: k.label for k in kinds().values() if k.offered_in and not k.meta and k.id != "registered"}
+CORRECTIONS = {k.id: k.label for k in kinds().values() if k.meta}
 # After which event a letter can be downloaded.
 LETTER_AFTER = {v: k for k, v in letters.KINDS.items() if v}
 
@@ -59,28 +53,24 @@ def soon_limit(reg: Register, today: date) -> date:
     return reg.calendar.add_workdays(today, reg.settings.due_soon_workdays)[0]
 
 
-def _where(flt: str, today: date, soon: date, q: str) -> tuple[str, list]:
-    parts, params = [], []
-    if flt == "open":
-        parts.append("r.concluded_on IS NULL")
-    elif flt == "closed":
-        parts.append("r.concluded_on IS NOT NULL")
-    elif flt == "overdue":
-        parts.append("r.concluded_on IS NULL AND r.due_on < ?")
-        params.append(today.isoformat())
-    elif flt == "soon":
-        parts.append("r.concluded_on IS NULL AND r.due_on >= ? AND r.due_on <= ?")
-        params += [today.isoformat(), soon.isoformat()]
-    if q:
-        parts.append("(r.ref = ? OR r.content LIKE ?)")
-        params += [q, f"%{q}%"]
-    return " AND ".join(parts), params
+def _filter(flt: str, today: date, soon: date, q: str) -> RequestFilter:
+    text = q or None
+    return {
+        "all": RequestFilter(text=text),
+        "open": RequestFilter(text=text, open=True),
+        "closed": RequestFilter(text=text, open=False),
+        "overdue": RequestFilter(text=text, open=True, overdue_on=today),
+        "soon": RequestFilter(text=text, due_from=today, due_to=soon),
+        "late": RequestFilter(text=text, open=False, late=True),
+    }[flt]
 
 
-def mark(due: date | None, concluded: date | None, today: date, soon: date) -> str:
+def mark(due: date | None, concluded: date | None, today: date, soon: date, late: bool = False) -> str:
+    if late and concluded:
+        return "late"
     if concluded:
         return "done"
-    if due and due < today:
+    if late or (due and due < today):
         return "overdue"
     if due and due <= soon:
         return "soon"
@@ -93,25 +83,27 @@ def list_requests(reg: Register, today: date, flt: str = "all", page: int = 1, q
     if flt not in FILTERS:
         raise GongkaiError(f"未知的筛选条件“{flt}”")
     soon = soon_limit(reg, today)
-    where, params = _where(flt, today, soon, q.strip())
-    total = int(reg.db.query("SELECT COUNT(*) FROM requests r" + (f" WHERE {where}" if where else ""), params)[0][0])
+    query = _filter(flt, today, soon, q.strip())
+    total = reg.count(query)
     page = max(1, page)
     rows = []
     atypes, chans, states = applicant_types(), channels(), state_labels()
-    for req in reg.requests(where, tuple(params), "r.received_on DESC, r.id DESC",
-                            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE):
+    for req in reg.requests(query, "newest", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE):
         rows.append(Row(req.ref, req.applicant.name if personal else req.applicant.masked_name(),
                         atypes.get(req.applicant.type, req.applicant.type), chans[req.channel].label
                         if req.channel in chans else req.channel, req.content, req.received_on, req.due_on,
                         req.concluded_on, states.get(req.state, req.state), req.outcome,
-                        mark(req.due_on, req.concluded_on, today, soon)))
-    counts = {
-        "overdue": int(reg.db.query("SELECT COUNT(*) FROM requests WHERE concluded_on IS NULL AND due_on < ?",
-                                    (today.isoformat(),))[0][0]),
-        "soon": int(reg.db.query("SELECT COUNT(*) FROM requests WHERE concluded_on IS NULL AND due_on >= ? "
-                                 "AND due_on <= ?", (today.isoformat(), soon.isoformat()))[0][0]),
-    }
-    return rows, total, counts
+                        mark(req.due_on, req.concluded_on, today, soon, req.late)))
+    return rows, total, counts(reg, today)
+
+
+def counts(reg: Register, today: date) -> dict[str, int]:
+    """Requests open, overdue (open past their due date) and due soon, for lists and notices."""
+    soon = soon_limit(reg, today)
+    return {"total": reg.count(), "open": reg.count(RequestFilter(open=True)),
+            "overdue": reg.count(RequestFilter(open=True, overdue_on=today)),
+            "soon": reg.count(RequestFilter(due_from=today, due_to=soon)),
+            "late": reg.count(RequestFilter(open=False, late=True))}
 
 
 def _date(value: Any, what: str, required: bool = True) -> date | None:
@@ -119,10 +111,8 @@ def _date(value: Any, what: str, required: bool = True) -> date | None:
         if required:
             raise GongkaiError(f"请填写{what}")
         return None
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value))
+        return parse_date(value)
     except ValueError:
         raise GongkaiError(f"{what}“{value}”不是有效日期，请写成 2027-01-05") from None
 
@@ -138,85 +128,49 @@ def _int(value: Any, what: str, default: int | None = None) -> int:
         raise GongkaiError(f"{what}应为整数，不能是“{value}”") from None
 
 
-def new_request(reg: Register, data: dict, actor: str) -> str:
-    atype = str(data.get("applicant_type") or "")
-    channel = str(data.get("channel") or "")
-    if atype not in applicant_types():
-        raise GongkaiError("请选择申请人类型")
-    if channel not in channels():
-        raise GongkaiError("请选择提交方式")
-    new = NewRequest(
-        applicant=Applicant(atype, str(data.get("applicant_name") or "").strip(),
-                            str(data.get("id_number") or "").strip(), str(data.get("phone") or "").strip(),
-                            str(data.get("email") or "").strip(), str(data.get("address") or "").strip()),
-        channel=channel, content=str(data.get("content") or ""),
-        submitted_on=_date(data.get("submitted_on"), "提交日期"),
-        signed_on=_date(data.get("signed_on"), "签收日期", False),
-        confirmed_on=_date(data.get("confirmed_on"), "确认日期", False),
-        pieces=_int(data.get("pieces"), "件数", 1))
-    return reg.add(new, actor)
+# Older names of the registration's fields in forms and API bodies.
+_LEGACY = {"applicant_name": "name", "signed_on": "receipt_on", "confirmed_on": "receipt_on"}
 
 
-def record_action(reg: Register, ref: str, data: dict, actor: str):
-    """Append one event from a form or API body: ``kind``, ``on`` and the kind's fields."""
-    kind = str(data.get("kind") or "")
-    if kind not in event_labels():
-        raise GongkaiError(f"未知的办理事项“{kind}”")
-    on = _date(data.get("on"), "办理日期")
-    fields: dict[str, Any] = {"note": str(data.get("note") or "").strip() or None}
-    if kind == "correction_requested":
-        fields["items"] = str(data.get("items") or "").strip() or None
-        fields["until"] = _date(data.get("until"), "补正期限", False)
-    elif kind in ("consultation_started", "consultation_ended"):
-        party = str(data.get("party") or "third_party")
-        if party not in party_labels():
-            raise GongkaiError("征求意见对象应为第三方或其他机关")
-        fields["party"] = party
-        if kind == "consultation_started":
-            fields["name"] = str(data.get("name") or "").strip() or None
-    elif kind == "extended":
-        fields["workdays"] = _int(data.get("workdays"), "延期工作日数")
-        fields["reason"] = str(data.get("reason") or "").strip() or None
-        if not fields["reason"]:
-            raise GongkaiError("请填写延期理由（写入延期答复告知书）")
-    elif kind == "later_deadline":
-        fields["until"] = _date(data.get("until"), "答复期限")
-        fields["reason"] = str(data.get("reason") or "").strip() or None
-    elif kind == "fee_notice":
-        from gongkai.register.fees import BASES, fee_for_request
+def _values(k: Kind, data) -> dict[str, Any]:
+    values = {f.name: data.get(f.name) for f in k.entered}
+    for old, new in _LEGACY.items():
+        if values.get(new) in (None, "") and data.get(old) not in (None, ""):
+            values[new] = data.get(old)
+    return values
 
-        basis = str(data.get("basis") or "pieces")
-        if basis not in BASES:
-            raise GongkaiError("收费方式应为按件或按量")
-        units = _int(data.get("units"), "件数或页数")
-        req = reg.get(ref)
-        earlier = reg.pieces_in_month(req.applicant, req.received_on, before_ref=ref) if basis == "pieces" else 0
-        amount = fee_for_request(basis, units, earlier)
-        if amount <= 0:
-            raise GongkaiError(f"按此数量不收费（{units}{'件' if basis == 'pieces' else '页'}在免费范围内），无需发出收费通知")
-        fields.update(basis=basis, units=units, earlier=earlier, amount=amount,
-                      payment=str(data.get("payment") or "").strip() or None)
-    elif kind == "replied":
-        outcome = str(data.get("outcome") or "")
-        if outcome not in outcomes():
-            raise GongkaiError("请选择办理结果（表三的一行）")
-        fields["outcome"] = outcome
-        for key in ("ground", "body", "body_contact"):   # the one Art. 36 ground of unable.not_held
-            fields[key] = str(data.get(key) or "").strip() or None
-    return reg.record(ref, kind, on, actor, **fields)
+
+def new_request(reg: Register, data, actor: str) -> str:
+    """Register a request from a form or API body: the registration's fields and ``on`` (or
+    ``submitted_on``), the submission date."""
+    on = _date(data.get("on") or data.get("submitted_on"), "提交日期")
+    return reg.add(_values(kinds()["registered"], data), actor, on=on)
+
+
+def record_action(reg: Register, ref: str, data, actor: str):
+    """Append one step from a form or API body: ``kind``, ``on`` and the kind's fields."""
+    kid = str(data.get("kind") or "")
+    k = kinds().get(kid)
+    if k is None or kid == "registered":
+        raise GongkaiError(f"未知的办理事项“{kid}”")
+    on = _date(data.get("on"), "办理日期", required=not k.dated_today)
+    return reg.record(ref, kid, on, actor, **_values(k, data))
 
 
 def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict[str, Any]:
+    from gongkai.register.history import history_rows
+
     req = reg.get(ref)
     case = reg.case(ref)
+    c = case.clock
     soon = soon_limit(reg, today)
     a = req.applicant
     applicant = ({"type": a.type, "name": a.name, "id_number": a.id_number, "phone": a.phone, "email": a.email,
                   "address": a.address} if personal else {"type": a.type, "name": a.masked_name()})
-    labels = event_labels()
+    steps = [e for e in req.events if e.kind != "registered"]
     letter_list = [{"kind": "receipt", "n": None, "label": letters.KIND_LABELS["receipt"], "on": req.received_on.isoformat()}]
     seen: dict[str, int] = {}
-    for e in sorted(req.events, key=lambda e: (e.on, e.id)):   # one letter per letter-bearing event
+    for e in steps:   # one letter per letter-bearing step
         if e.kind in LETTER_AFTER:
             kind = LETTER_AFTER[e.kind]
             seen[kind] = seen.get(kind, 0) + 1
@@ -225,47 +179,40 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
     for item in letter_list:     # a kind that occurs once needs no number in its link
         if item["n"] and seen[item["kind"]] == 1:
             item["n"] = None
+    overdue = c.overdue(today)
     return {
         "ref": req.ref, "applicant": applicant, "applicant_type_label": applicant_types().get(a.type, a.type),
         "channel": req.channel, "channel_label": channels()[req.channel].label if req.channel in channels() else "",
         "content": req.content, "pieces": req.pieces, "submitted_on": req.submitted_on.isoformat(),
-        "received_on": req.received_on.isoformat(), "state": case.state,
-        "state_label": state_labels().get(case.state, case.state), "outcome": case.outcome,
+        "received_on": req.received_on.isoformat(), "state": req.state,
+        "state_label": state_labels().get(req.state, req.state), "outcome": case.outcome,
         "outcome_label": outcomes().get(case.outcome, "") if case.outcome else "",
-        "due_on": case.clock.due.isoformat() if case.clock.due else None,
+        "due_on": c.missed.isoformat() if c.missed else None,
         "concluded_on": case.concluded_on.isoformat() if case.concluded_on else None,
-        "mark": mark(case.clock.due, case.concluded_on, today, soon) or None,
-        "counted_workdays": case.clock.counted, "limit_workdays": case.clock.limit,
-        "workdays_left": (reg.calendar.workdays_between(today, case.clock.due)
-                          if case.clock.due and not case.concluded_on and case.clock.due >= today else None),
-        "workdays_late": (reg.calendar.workdays_between(case.clock.due, today)
-                          if case.clock.due and not case.concluded_on and case.clock.due < today else None),
-        "warnings": list(case.clock.warnings),
-        "events": [{"id": e.id, "kind": e.kind, "label": labels.get(e.kind, e.kind), "on": e.on.isoformat(),
-                    "data": e.data, "actor": e.actor, "recorded_at": e.recorded_at} for e in req.events],
-        "ledger": case.clock.render(),
+        "late": c.late, "mark": mark(c.missed, case.concluded_on, today, soon, c.late) or None,
+        "counted_workdays": c.counted, "limit_workdays": c.limit,
+        "workdays_left": (reg.calendar.workdays_between(today, c.due)
+                          if c.due and not case.concluded_on and not overdue else None),
+        "workdays_late": (reg.calendar.workdays_between(c.missed, today)
+                          if c.missed and not case.concluded_on and overdue else None),
+        "warnings": list(c.warnings),
+        "events": [{"id": e.id, "kind": e.kind, "label": kinds()[e.kind].label, "on": e.on.isoformat(),
+                    "data": e.data, "actor": e.actor, "recorded_at": e.recorded_at} for e in steps],
+        "history": history_rows(req.history, personal),
+        "ledger": c.render(),
         "letters": letter_list,
-        "offered": sorted(offered_actions(case.state, [e.kind for e in req.events])),
+        "offered": sorted(offered_actions(req.state, [e.kind for e in steps])),
     }
 
 
-def offered_actions(state: str, kinds: list[str]) -> set[str]:
-    """The actions that make sense now (the register still checks each one)."""
-    if state == "awaiting_correction":
-        return {"corrected", "replied"}
-    if state == "consulting":
-        return {"consultation_started", "consultation_ended"}
-    if state == "awaiting_fee":
-        return {"fee_paid", "extended", "replied"}
-    if state in ("replied", "abandoned"):
-        return {"archived"}
-    if state == "archived":
-        return set()
-    out = {"consultation_started", "extended", "replied"}
-    if "correction_requested" not in kinds and "consultation_started" not in kinds and "extended" not in kinds:
-        out.add("correction_requested")
-    if "fee_notice" not in kinds:
-        out.add("fee_notice")
+def offered_actions(state: str, done: list[str]) -> set[str]:
+    """The statutory steps that make sense now (the register still checks each one): those
+    whose declaration offers them in this state, less the once-only steps already taken."""
+    out = {kid for kid in ACTIONS if state in kinds()[kid].offered_in}
+    if {"correction_requested", "consultation_started", "extended"} & set(done):
+        out.discard("correction_requested")
+    if "fee_notice" in done:
+        out.discard("fee_notice")
     return out
 
 

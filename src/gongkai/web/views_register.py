@@ -10,8 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.errors import GongkaiError
-from gongkai.register.fees import BASES
-from gongkai.register.vocab import applicant_types, channels, outcomes, party_labels
+from gongkai.register.events import choices, kinds
 from gongkai.web import regsvc
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data
 from gongkai.web.models import Role
@@ -26,15 +25,7 @@ def register_home(request):
     day = today()
     rows = []
     for body in bodies[:200]:
-        reg = open_register(body)
-        soon = regsvc.soon_limit(reg, day)
-        counts = reg.db.query(
-            "SELECT COUNT(*), SUM(CASE WHEN concluded_on IS NULL THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN concluded_on IS NULL AND due_on < ? THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN concluded_on IS NULL AND due_on >= ? AND due_on <= ? THEN 1 ELSE 0 END) FROM requests",
-            (day.isoformat(), day.isoformat(), soon.isoformat()))[0]
-        rows.append({"body": body, "total": counts[0] or 0, "open": counts[1] or 0, "overdue": counts[2] or 0,
-                     "soon": counts[3] or 0})
+        rows.append({"body": body, **regsvc.counts(open_register(body), day)})
     return render(request, "web/register_bodies.html", {"rows": rows, "more": len(bodies) > 200, "today": day,
                                                        "year": day.year})
 
@@ -61,7 +52,7 @@ def register_list(request, body):
     return render(request, "web/register_list.html", {
         "body": body, "rows": rows, "total": total, "counts": counts, "filter": flt, "filters": regsvc.FILTERS,
         "q": q, "page": page, "pages": pages, "today": day, "writable": can_write(request.user, body),
-        "applicant_types": applicant_types(), "channels": {k: c.label for k, c in channels().items()},
+        "registration": form_fields(kinds()["registered"]),
         "year": day.year, "qs": f"filter={flt}&q={quote(q)}",
     })
 
@@ -86,9 +77,30 @@ def request_page(request, body, ref):
     detail = regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body))
     return render(request, "web/register_request.html", {
         "body": body, "r": detail, "writable": can_write(request.user, body), "today": today(),
-        "actions": regsvc.ACTIONS, "outcomes": outcomes(), "parties": party_labels(), "bases": BASES,
+        "actions": [action_form(kinds()[k], reg.settings) for k in regsvc.ACTIONS if k in detail["offered"]],
+        "corrections": [action_form(kinds()[k], reg.settings) for k in regsvc.CORRECTIONS],
         "personal": sees_personal_data(request.user, body),
     })
+
+
+def form_fields(k, settings=None) -> list[dict]:
+    """The inputs of a step's form, from its declaration (events.yaml)."""
+    out = []
+    for f in k.entered:
+        default = f.default
+        if isinstance(default, str) and default.startswith("setting:"):
+            default = getattr(settings, default[len("setting:"):], "") if settings is not None else ""
+        item = {"name": f.name, "label": f.label, "type": f.type, "required": f.required, "help": f.help,
+                "default": default}
+        if f.type == "choice":
+            item["choices"] = list(choices(f.choices or "").items())
+        out.append(item)
+    return out
+
+
+def action_form(k, settings=None) -> dict:
+    return {"kind": k.id, "label": k.label, "help": k.help, "dated_today": k.dated_today,
+            "fields": form_fields(k, settings)}
 
 
 @require_POST

@@ -1,0 +1,272 @@
+"""The register's event kinds, declared once in ``data/events.yaml``: their fields, how a value
+entered anywhere (CLI, web form, JSON API, import) becomes a stored value, and the *effective*
+history — the steps as they stand after corrections (更正), voids (作废) and deliveries (送达).
+
+Nothing here touches the database or the clock; :mod:`case` holds the rules between steps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Mapping
+
+from gongkai.errors import GongkaiError
+from gongkai.register.settings import Settings, load_data
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of a request's history.  ``id`` is its number within the request (1 is the
+    registration), as ``register show`` lists it and ``void``/``deliver`` name it."""
+
+    kind: str
+    on: date
+    data: dict[str, Any] = field(default_factory=dict)
+    actor: str = ""
+    recorded_at: str = ""
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    label: str
+    required: bool = False
+    required_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    default: Any = None
+    private: bool = False
+    choices: str | None = None
+    flag: str | None = None
+    positional: bool = False
+    computed: bool = False
+    help: str = ""
+
+    @property
+    def option(self) -> str:
+        """The CLI option, e.g. ``--body-contact``."""
+        return "--" + (self.flag or self.name).replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    label: str
+    command: str
+    help: str
+    article: str = ""
+    clock: str | None = None
+    letter: str | None = None
+    numbered: bool = False
+    dated_today: bool = False
+    offered_in: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
+
+    @property
+    def meta(self) -> bool:
+        return self.id in _spec()["meta"]
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def entered(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.computed)
+
+    def clean(self, values: Mapping[str, Any], settings: Settings | None = None) -> dict[str, Any]:
+        """The stored data of this step from what a user entered (strings or typed values):
+        unknown fields refused, each value checked and normalised, defaults filled in."""
+        unknown = sorted(k for k, v in values.items() if self.field(k) is None and v not in (None, ""))
+        if unknown:
+            raise GongkaiError(f"“{self.label}”没有“{unknown[0]}”这一项（可填：{'、'.join(f.name for f in self.entered) or '无'}）")
+        out: dict[str, Any] = {}
+        for f in self.entered:
+            value = values.get(f.name)
+            if value in (None, ""):
+                value = _default(f, settings)
+            if value in (None, ""):
+                continue
+            parsed = parse_value(f, value)
+            if parsed is not None:
+                out[f.name] = parsed
+        for f in self.entered:
+            if f.name not in out and _needed(f, out):
+                raise GongkaiError(f"{self.label}须填写“{f.label}”" + (f"（{self.article}）" if self.article else ""))
+        return out
+
+
+def _default(f: Field, settings: Settings | None) -> Any:
+    if isinstance(f.default, str) and f.default.startswith("setting:"):
+        return getattr(settings, f.default[len("setting:"):]) if settings is not None else None
+    return f.default
+
+
+def _needed(f: Field, data: Mapping[str, Any]) -> bool:
+    if f.required:
+        return True
+    for other, values in f.required_when:
+        have = data.get(other)
+        if have not in (None, "") and (values == ("any",) or str(have) in values):
+            return True
+    return False
+
+
+# -- values ------------------------------------------------------------------------------------
+def parse_date(value: Any) -> date | None:
+    """A date as clerks write it: 2025-09-26, 2025/9/26, 2025.9.26 or 2025年9月26日."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    m = _DATE.match(str(value).strip())
+    if not m:
+        raise ValueError(str(value))
+    return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def parse_value(f: Field, value: Any) -> Any:
+    """One entered value as stored: dates ISO, integers, choice ids, trimmed text."""
+    if f.type == "date":
+        try:
+            day = parse_date(value)
+        except ValueError:
+            raise GongkaiError(f"{f.label}“{value}”不是有效日期，请写成 2025-09-26") from None
+        return day.isoformat() if day else None
+    if f.type in ("int", "event"):
+        return _positive(f, value)
+    if f.type == "choice":
+        return choice_id(f.choices or "", value, f.label)
+    text = str(value).strip()
+    return text or None
+
+
+def _positive(f: Field, value: Any) -> int:
+    try:
+        n = value if isinstance(value, int) and not isinstance(value, bool) else int(str(value).strip())
+    except ValueError:
+        n = 0
+    if n <= 0:
+        raise GongkaiError(f"{f.label}应为正整数，不能是“{value}”")
+    return n
+
+
+def choices(name: str) -> dict[str, str]:
+    """id -> label of a named vocabulary."""
+    from gongkai.register.vocab import applicant_types, channels, outcomes
+
+    if name == "applicant_types":
+        return applicant_types()
+    if name == "channels":
+        return {k: c.label for k, c in channels().items()}
+    if name == "outcomes":
+        return outcomes()
+    return dict(_spec()["choices"][name])
+
+
+def choice_id(name: str, value: Any, what: str) -> str:
+    from gongkai.register.vocab import applicant_type_id, channel_id, outcome_id
+
+    text = str(value).strip()
+    special: dict[str, Callable[[str], str]] = {"applicant_types": applicant_type_id, "channels": channel_id,
+                                                "outcomes": outcome_id}
+    if name in special:
+        return special[name](text)
+    table = choices(name)
+    for key, label in table.items():
+        if text in (key, label) or text == label.split("：")[0]:
+            return key
+    aliases = _spec().get("aliases", {}).get(name, {})
+    if text in aliases:
+        return aliases[text]
+    raise GongkaiError(f"无法识别的{what}“{text}”（可用：{'、'.join(table.values())}）")
+
+
+def shown(f: Field, value: Any) -> str:
+    """A stored value as a person reads it."""
+    if f.type == "choice" and value not in (None, ""):
+        return choices(f.choices or "").get(str(value), str(value))
+    return "" if value is None else str(value)
+
+
+# -- the declaration -----------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _spec() -> dict:
+    return load_data("events.yaml")
+
+
+@lru_cache(maxsize=None)
+def kinds() -> dict[str, Kind]:
+    out = {}
+    for kid, k in _spec()["kinds"].items():
+        fields = tuple(_field(name, f) for name, f in (k.get("fields") or {}).items())
+        out[kid] = Kind(kid, k["label"], k["command"], k.get("help", ""), k.get("article", ""), k.get("clock"),
+                        k.get("letter"), bool(k.get("numbered")), k.get("date") == "today",
+                        tuple(k.get("offered_in") or ()), fields)
+    return out
+
+
+def _field(name: str, f: dict) -> Field:
+    when = tuple((other, ("any",) if values == "any" else tuple(str(v) for v in values))
+                 for other, values in (f.get("required_when") or {}).items())
+    return Field(name, f["type"], f["label"], bool(f.get("required")), when, f.get("default"),
+                 bool(f.get("private")), f.get("choices"), f.get("flag"), bool(f.get("positional")),
+                 bool(f.get("computed")), f.get("help", ""))
+
+
+def kind(kid: str) -> Kind:
+    try:
+        return kinds()[kid]
+    except KeyError:
+        raise GongkaiError(f"未知的办理事项“{kid}”") from None
+
+
+def by_letter() -> dict[str, str]:
+    """letter kind -> the event kind it is about."""
+    return {k.letter: k.id for k in kinds().values() if k.letter}
+
+
+def labels() -> dict[str, str]:
+    return {k.id: k.label for k in kinds().values()}
+
+
+# -- the effective history -------------------------------------------------------------------------
+def effective(history: Iterable[Event]) -> list[Event]:
+    """The steps as they stand: voided steps left out, corrections applied, each letter's
+    delivery (送达) written onto its step as ``delivered_on`` / ``delivery_method``; ordered by
+    date, then by number.  Corrections, voids and deliveries themselves are not steps."""
+    raw = sorted(history, key=lambda e: e.id)
+    # a voided registration voids the request (its state says so); its facts stay readable
+    void = {e.data.get("event") for e in raw if e.kind == "voided"} - {1}
+    live = [e for e in raw if e.id not in void]
+    steps = {e.id: e for e in live if not kinds()[e.kind].meta}
+    for e in live:
+        target = steps.get(e.data.get("event"))
+        if target is None:
+            continue
+        if e.kind == "amended":
+            steps[target.id] = amend(target, e.data["field"], e.data["value"])
+        elif e.kind == "delivered":
+            steps[target.id] = replace(target, data={**target.data, "delivered_on": e.on.isoformat(),
+                                                     "delivery_method": e.data.get("method")})
+    return sorted(steps.values(), key=lambda e: (e.on, e.id))
+
+
+def amend(step: Event, name: str, value: Any) -> Event:
+    if name == "on":
+        return replace(step, on=date.fromisoformat(str(value)))
+    return replace(step, data={**step.data, name: value})
+
+
+def amendable(step: Event, name: str) -> Field | None:
+    """The field ``name`` of ``step`` that may be corrected (``on``: the step's date)."""
+    if name == "on":
+        return Field("on", "date", "日期", required=True)
+    f = kinds()[step.kind].field(name)
+    return f if f is not None and not f.computed else None

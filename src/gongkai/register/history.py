@@ -1,0 +1,71 @@
+"""A request's history as people read it (``register show``, the web's request page, the API):
+every step as recorded, numbered, with what later corrections (更正), voids (作废) and
+deliveries (送达) say of it, who recorded it and when (office time), and whether it was entered
+late (补录)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from gongkai.db import office_time
+from gongkai.register.events import Event, Field, amendable, kinds, shown
+
+LATE_ENTRY_DAYS = 3   # recorded more than this many days after its date: marked 补录
+
+
+def history_rows(history: list[Event], personal: bool) -> list[dict[str, Any]]:
+    by_id = {e.id: e for e in history}
+    voided = {e.data.get("event"): e for e in history if e.kind == "voided"}
+    rows = []
+    for e in history:
+        k = kinds()[e.kind]
+        recorded = office_time(e.recorded_at)
+        entered = date.fromisoformat(recorded[:10]) if recorded[:4].isdigit() else e.on
+        void = voided.get(e.id)
+        rows.append({
+            "id": e.id, "kind": e.kind, "label": k.label, "on": e.on.isoformat(),
+            "details": _details(e, by_id, personal), "actor": e.actor, "recorded_at": recorded,
+            "late_entry_days": max(0, (entered - e.on).days) if (entered - e.on).days > LATE_ENTRY_DAYS else 0,
+            "voided_by": void.id if void else None, "void_reason": void.data.get("reason") if void else None,
+            "doc_number": e.data.get("doc_number"),
+        })
+    return rows
+
+
+def _details(e: Event, by_id: dict[int, Event], personal: bool) -> list[str]:
+    if e.kind == "amended":
+        return _amendment(e, by_id, personal)
+    out = []
+    for f in kinds()[e.kind].fields:
+        if f.name in e.data and (personal or not f.private) and f.name != "event":
+            out.append(f"{f.label}：{shown(f, e.data[f.name])}")
+    if "event" in e.data:
+        target = by_id.get(e.data["event"])
+        out.insert(0, f"第{e.data['event']}条" + (f"“{kinds()[target.kind].label}”" if target else ""))
+    if e.data.get("doc_number"):
+        out.append(f"文号：{e.data['doc_number']}")
+    return out
+
+
+def _amendment(e: Event, by_id: dict[int, Event], personal: bool) -> list[str]:
+    target = by_id.get(e.data.get("event"))
+    f: Field | None = amendable(target, e.data["field"]) if target else None
+    label = f.label if f else e.data["field"]
+    if f is not None and f.private and not personal:
+        change = "（个人信息，不显示）"
+    else:
+        old = shown(f, e.data.get("old")) if f else e.data.get("old")
+        change = f"“{old or '（空）'}”改为“{shown(f, e.data['value']) if f else e.data['value']}”"
+    where = f"第{e.data.get('event')}条" + (f"“{kinds()[target.kind].label}”" if target else "")
+    return [f"{where}的{label}：{change}", f"理由：{e.data.get('reason', '')}"]
+
+
+def history_lines(history: list[Event], personal: bool) -> list[str]:
+    out = []
+    for r in history_rows(history, personal):
+        void = f"【已作废：{r['void_reason']}（见第{r['voided_by']}条）】" if r["voided_by"] else ""
+        late = f"；补录（晚{r['late_entry_days']}天登记）" if r["late_entry_days"] else ""
+        details = f"（{'；'.join(r['details'])}）" if r["details"] else ""
+        out.append(f"{r['id']}. {r['on']} {r['label']}{void}{details}；经办：{r['actor']}，登记于 {r['recorded_at']}{late}")
+    return out
