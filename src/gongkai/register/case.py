@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
+from collections.abc import Callable
 
 from gongkai.errors import GongkaiError
 from gongkai.register.clock import Clock, compute_clock

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping
+from functools import cache
+from typing import Any
+from collections.abc import Callable, Iterable, Mapping
 
 from gongkai.errors import GongkaiError
 from gongkai.register.settings import Settings, load_data
@@ -196,12 +197,12 @@ def shown(f: Field, value: Any) -> str:
 
 
 # -- the declaration -----------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def _spec() -> dict:
     return load_data("events.yaml")
 
 
-@lru_cache(maxsize=None)
+@cache
 def kinds() -> dict[str, Kind]:
     out = {}
     for kid, k in _spec()["kinds"].items():
@@ -247,7 +248,7 @@ def effective(history: Iterable[Event]) -> list[Event]:
     live = [e for e in raw if e.id not in void]
     steps = {e.id: e for e in live if not kinds()[e.kind].meta}
     for e in live:
-        target = steps.get(e.data.get("event"))
+        target = steps.get(int(e.data.get("event") or 0))
         if target is None:
             continue
         if e.kind == "amended":

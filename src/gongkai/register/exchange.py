@@ -21,12 +21,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError, UnreadableFile
-from gongkai.register.events import Event, choices, kind, kinds, parse_date, shown
+from gongkai.register.events import Event, kind, kinds, parse_date, shown
 from gongkai.register.settings import load_data
 from gongkai.register.store import ImportedStep, Register, Request
 from gongkai.register.vocab import outcomes, state_labels
@@ -56,7 +56,7 @@ LIST_ALIASES = {"申请人姓名或名称": "name", "申请人姓名": "name", "
 LIST_REQUIRED = ("applicant_type", "name", "channel", "content", "submitted")
 
 
-@lru_cache(maxsize=None)
+@cache
 def columns() -> dict[str, str]:
     """field name -> header of the step format."""
     return dict(load_data("events.yaml")["columns"])

@@ -36,56 +36,52 @@ class RequestFilter:
     voided: bool = False                    # include registrations voided as entered by mistake
 
 
+def _day(d: date) -> tuple[str]:
+    return (d.isoformat(),)
+
+
+def _year(y: int) -> tuple[str, str]:
+    return (f"{y}-01-01", f"{y}-12-31")
+
+
+def _contains(text: str) -> tuple[str]:
+    return (f"%{_like(text)}%",)
+
+
+# field -> (the SQL, or a function of the value giving it; the parameters from the value)
+_CLAUSES: dict[str, tuple[Any, Any]] = {
+    "ref": ("r.ref = ?", lambda v: (v,)),
+    "year": ("s.received_on >= ? AND s.received_on <= ?", _year),
+    "received_from": ("s.received_on >= ?", _day),
+    "received_to": ("s.received_on <= ?", _day),
+    "concluded_year": ("s.concluded_on >= ? AND s.concluded_on <= ?", _year),
+    "open": (lambda v: "s.concluded_on IS NULL" if v else "s.concluded_on IS NOT NULL", lambda v: ()),
+    "open_after": ("(s.concluded_on IS NULL OR s.concluded_on > ?)", _day),
+    "states": (lambda v: f"s.state IN ({', '.join('?' for _ in v)})", tuple),
+    "outcome": ("(s.outcome = ? OR s.outcome LIKE ?)", lambda v: (v, f"{v}.%")),
+    "applicant": ("s.applicant_name LIKE ?", _contains),
+    "content": ("s.content LIKE ?", _contains),
+    "text": ("(r.ref = ? OR s.content LIKE ? OR s.applicant_name LIKE ?)", lambda v: (v, *_contains(v) * 2)),
+    "late": ("s.late = ?", lambda v: (int(v),)),
+    "overdue_on": ("(s.late = 1 OR (s.concluded_on IS NULL AND s.due_on < ?))", _day),
+    "due_before": ("s.due_on < ?", _day),
+    "due_from": ("s.concluded_on IS NULL AND s.late = 0 AND s.due_on >= ?", _day),
+    "due_to": ("s.concluded_on IS NULL AND s.late = 0 AND s.due_on <= ?", _day),
+    "applicant_type": ("s.applicant_type = ?", lambda v: (v,)),
+    "applicant_key": ("s.applicant_type = ? AND s.applicant_name = ? AND s.id_number = ?", tuple),
+}
+
+
 def where(f: RequestFilter) -> tuple[str, list[Any]]:
     """``WHERE …`` over ``r`` (requests) and ``s`` (request_state), and its parameters."""
-    parts: list[str] = []
+    parts = [] if f.voided else ["s.state <> 'voided'"]
     params: list[Any] = []
-
-    def add(sql: str, *values: Any) -> None:
-        parts.append(sql)
-        params.extend(values)
-
-    if f.ref is not None:
-        add("r.ref = ?", f.ref)
-    if not f.voided:
-        add("s.state <> 'voided'")
-    if f.year is not None:
-        add("s.received_on >= ? AND s.received_on <= ?", f"{f.year}-01-01", f"{f.year}-12-31")
-    if f.received_from is not None:
-        add("s.received_on >= ?", f.received_from.isoformat())
-    if f.received_to is not None:
-        add("s.received_on <= ?", f.received_to.isoformat())
-    if f.concluded_year is not None:
-        add("s.concluded_on >= ? AND s.concluded_on <= ?", f"{f.concluded_year}-01-01", f"{f.concluded_year}-12-31")
-    if f.open is not None:
-        add("s.concluded_on IS NULL" if f.open else "s.concluded_on IS NOT NULL")
-    if f.open_after is not None:
-        add("(s.concluded_on IS NULL OR s.concluded_on > ?)", f.open_after.isoformat())
-    if f.states:
-        add(f"s.state IN ({', '.join('?' for _ in f.states)})", *f.states)
-    if f.outcome:
-        add("(s.outcome = ? OR s.outcome LIKE ?)", f.outcome, f"{f.outcome}.%")
-    if f.applicant:
-        add("s.applicant_name LIKE ?", f"%{_like(f.applicant)}%")
-    if f.content:
-        add("s.content LIKE ?", f"%{_like(f.content)}%")
-    if f.text:
-        add("(r.ref = ? OR s.content LIKE ? OR s.applicant_name LIKE ?)", f.text, f"%{_like(f.text)}%",
-            f"%{_like(f.text)}%")
-    if f.late is not None:
-        add("s.late = ?", int(f.late))
-    if f.overdue_on is not None:
-        add("(s.late = 1 OR (s.concluded_on IS NULL AND s.due_on < ?))", f.overdue_on.isoformat())
-    if f.due_before is not None:
-        add("s.due_on < ?", f.due_before.isoformat())
-    if f.due_from is not None:
-        add("s.concluded_on IS NULL AND s.late = 0 AND s.due_on >= ?", f.due_from.isoformat())
-    if f.due_to is not None:
-        add("s.concluded_on IS NULL AND s.late = 0 AND s.due_on <= ?", f.due_to.isoformat())
-    if f.applicant_type is not None:
-        add("s.applicant_type = ?", f.applicant_type)
-    if f.applicant_key is not None:
-        add("s.applicant_type = ? AND s.applicant_name = ? AND s.id_number = ?", *f.applicant_key)
+    for name, (sql, values) in _CLAUSES.items():
+        value = getattr(f, name)
+        if value is None or value == () or value == "":
+            continue
+        parts.append(sql(value) if callable(sql) else sql)
+        params.extend(values(value))
     return ("WHERE " + " AND ".join(parts) if parts else ""), params
 
 

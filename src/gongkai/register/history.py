@@ -49,7 +49,7 @@ def _details(e: Event, by_id: dict[int, Event], personal: bool) -> list[str]:
 
 
 def _amendment(e: Event, by_id: dict[int, Event], personal: bool) -> list[str]:
-    target = by_id.get(e.data.get("event"))
+    target = by_id.get(int(e.data.get("event") or 0))
     f: Field | None = amendable(target, e.data["field"]) if target else None
     label = f.label if f else e.data["field"]
     if f is not None and f.private and not personal:

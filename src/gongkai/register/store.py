@@ -207,22 +207,6 @@ class Register:
         with self.db.transaction():
             return self._record(ref, kind_id, on, actor, values)
 
-<<<<<<< HEAD
-    def _record(self, ref: str, kind: str, on: date, actor: str, data: dict[str, Any]) -> Case:
-        rows = self.db.query("SELECT id, received_on FROM requests WHERE ref = ?" + self.db.for_update, (ref,))
-        if not rows:
-            raise NotFound(f"台账中没有编号为 {ref} 的申请")
-        rid, received = rows[0][0], _d(rows[0][1])
-        events = self._events(rid)
-        clean = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items() if v is not None}
-        new = Event(kind, on, clean, actor, now_stamp(), id=(events[-1].id + 1 if events else 1))
-        check_event(received, events, new, self.calendar, self.settings)
-        eid = self.db.insert("INSERT INTO events (request_id, kind, on_date, data, actor, recorded_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?)",
-                             (rid, kind, on.isoformat(), json.dumps(clean, ensure_ascii=False), actor, new.recorded_at))
-        events.append(Event(kind, on, clean, actor, new.recorded_at, eid))
-        return self._refresh(rid, received, events)
-=======
     def _record(self, ref: str, kind_id: str, on: date | None, actor: str, values: Mapping[str, Any]) -> Case:
         rid = self._locked(ref)
         history = self._history(rid)
@@ -230,9 +214,8 @@ class Register:
         self._check(history + [new])
         self._insert(rid, new)
         return self._refresh(rid)
->>>>>>> 4525c52 (wip: declared event kinds, facts as events)
 
-    def _step(self, history: list[Event], st: "ImportedStep", recorded: tuple[str, str]) -> Event:
+    def _step(self, history: list[Event], st: ImportedStep, recorded: tuple[str, str]) -> Event:
         """The step to append after ``history``: fields checked and normalised, computed values
         filled in (or kept as imported), its 文号 taken; not yet checked against the history."""
         k = kind(st.kind)
@@ -344,7 +327,7 @@ class Register:
                 self._refresh(rid)
         return len(ids)
 
-    def import_requests(self, items: Iterable[tuple[str, list["ImportedStep"]]], actor: str,
+    def import_requests(self, items: Iterable[tuple[str, list[ImportedStep]]], actor: str,
                         progress: Callable[[int], None] | None = None) -> list[str]:
         """Add many requests in one transaction, all or nothing.  Each item is the place it came
         from (``第12行``) and its steps (:class:`ImportedStep`), the registration first."""
@@ -362,7 +345,7 @@ class Register:
                 raise GongkaiError(f"有 {len(errors)} 件申请有误，未导入任何数据：\n" + "\n".join(errors[:30]) + more)
         return refs
 
-    def check_steps(self, steps: list["ImportedStep"]) -> None:
+    def check_steps(self, steps: list[ImportedStep]) -> None:
         """Check one request's steps as an import would record them, writing nothing."""
         first = steps[0]
         data = kind("registered").clean(first.values, self.settings)
@@ -374,7 +357,7 @@ class Register:
             history.append(self._step(history, st, (st.actor, st.recorded_at)))
         self._check(history)
 
-    def _import_one(self, steps: list["ImportedStep"], actor: str) -> str:
+    def _import_one(self, steps: list[ImportedStep], actor: str) -> str:
         """One request and all its steps: checked once as a whole, written, derived once."""
         first, rest = steps[0], steps[1:]
         with self._deferred():
@@ -400,7 +383,7 @@ class Register:
         finally:
             self._defer = False
 
-    def _note_doc_number(self, s: "ImportedStep") -> None:
+    def _note_doc_number(self, s: ImportedStep) -> None:
         """An imported 文号: later letters of its year are numbered after it."""
         m = re.search(r"(\d+)\s*号\s*$", str((s.keep or {}).get("doc_number") or ""))
         if m and s.on:
@@ -427,14 +410,6 @@ class Register:
         return self._history(self._locked(ref))
 
     def get(self, ref: str) -> Request:
-<<<<<<< HEAD
-        rows = self.db.query(f"SELECT {_REQUEST_COLUMNS} FROM requests r JOIN applicants a ON a.id = r.applicant_id "
-                             "WHERE r.ref = ?", (ref,))
-        if not rows:
-            raise NotFound(f"台账中没有编号为 {ref} 的申请")
-        req = _request(rows[0])
-        req.events = self._events(req.id)
-=======
         reqs = self.requests(RequestFilter(ref=ref, voided=True))
         if not reqs:
             raise NotFound(f"台账中没有编号为 {ref} 的申请")
@@ -445,7 +420,6 @@ class Register:
         req.events = effective(req.history)
         reg = next(e for e in req.events if e.kind == "registered")
         req.applicant = applicant_of(reg)
->>>>>>> 4525c52 (wip: declared event kinds, facts as events)
         return req
 
     def case(self, ref: str) -> Case:
