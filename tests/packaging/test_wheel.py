@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# Files the build makes from the sources: the compiled HTML walker.
-BUILT = re.compile(r"gongkai/read/_htmlwalk\.cpython-[^/]+\.so")
+# Files the build makes from the sources: the compiled HTML walker and PDF page reader.
+BUILT = re.compile(r"gongkai/read/_(htmlwalk|pdfpage)\.cpython-[^/]+\.so")
 
 
 @pytest.fixture(scope="module")
@@ -61,4 +61,4 @@ def test_the_wheel_holds_exactly_the_tracked_package_files(wheel):
             "gongkai/workdays/migrations/6001_workday_notices.sqlite.sql",
             "gongkai/corpus/migrations/7001_corpus.sqlite.sql",
             "gongkai/web/templates/web/base.html"} <= data
-    assert len(built) == 1, "the compiled HTML walker is missing from the wheel (no C compiler?)"
+    assert len(built) == 2, "a compiled accelerator (HTML walker, PDF page reader) is missing from the wheel (no C compiler?)"

@@ -61,6 +61,36 @@ def test_read_binary_pdf_decompression_bomb_refused_fast():
     assert seconds < 10
 
 
+def _bomb() -> bytes:
+    compressor = zlib.compressobj(9)
+    chunk = b"\0" * (1 << 20)
+    return b"".join(compressor.compress(chunk) for _ in range(limits.MAX_STREAM_BYTES // len(chunk) + 8)) \
+        + compressor.flush()
+
+
+def test_read_binary_pdf_bomb_refused_whatever_its_length_says():
+    """Streams are inflated only when their compressed size could pass a limit: that size is
+    the larger of /Length and the distance to "endstream", and a /Length kept in an object
+    that cannot be found is no bound (the stream is measured)."""
+    bomb = _bomb()
+    lying = _pdf_with_stream(bomb).replace(b"/Length %d " % len(bomb), b"/Length 10 ")
+    elsewhere = _pdf_with_stream(bomb).replace(b"/Length %d " % len(bomb), b"/Length 99 0 R ")
+    for data in (lying, elsewhere):
+        with pytest.raises(UnreadableFile) as info:
+            limits.check_pdf_streams(data, "bomb.pdf")
+        assert "解压炸弹" in info.value.message
+
+
+def test_read_binary_pdf_streams_not_inflated_twice(monkeypatch):
+    """A published report's streams cannot reach the limits by their size: none is inflated by
+    the check (PDFium inflates them anyway), and the file reads as before."""
+    measured = []
+    monkeypatch.setattr(limits, "_inflated_size", lambda *a: measured.append(a) or 0)
+    for pdf in sorted(EXAMPLES.glob("*.pdf")):
+        limits.check_pdf_streams(pdf.read_bytes(), pdf.name)
+    assert measured == []
+
+
 def test_read_binary_pdf_ten_thousand_pages_refused_fast():
     pdf = pdfium.PdfDocument.new()
     for _ in range(10_000):

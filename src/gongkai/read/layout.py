@@ -14,7 +14,9 @@ the extent of its vertical rulings closes it (otherwise a row-spanning label is 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 SNAP = 2.0          # rulings closer than this are one ruling (double borders, rounding)
 JOIN = 3.0          # collinear pieces with a smaller gap are one ruling
@@ -23,7 +25,7 @@ MIN_CELL = 4.0      # elementary rows/columns thinner than this are drawing nois
 COVER = 0.6         # a boundary exists when rulings cover this share of it
 
 
-@dataclass
+@dataclass(slots=True)
 class Glyph:
     text: str
     x0: float
@@ -43,7 +45,7 @@ class Glyph:
         return (self.top + self.bottom) / 2
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     orient: str  # "h" or "v"
     pos: float   # y for "h", x for "v"
@@ -229,57 +231,69 @@ def find_tables(segments: list[Segment]) -> list[TableLayout]:
 # -- text ------------------------------------------------------------------------------------
 
 def _index(values: list[float], v: float) -> int | None:
-    for i in range(len(values) - 1):
-        if values[i] <= v < values[i + 1]:
-            return i
-    return None
+    """i with values[i] <= v < values[i + 1] (values ascending), else None."""
+    i = bisect_right(values, v) - 1
+    return i if 0 <= i < len(values) - 1 else None
 
 
 def group_lines(glyphs: list[Glyph]) -> list[Line]:
     """Glyphs to text lines, top to bottom, each left to right."""
     lines: list[list[Glyph]] = []
-    for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
+    top = bottom = 0.0  # the current line's band: its glyphs' highest top and lowest bottom
+    for g in sorted(glyphs, key=_reading_key):
+        gt, gb = g.top, g.bottom
         if lines:
-            cur = lines[-1]
-            top = min(x.top for x in cur)
-            bottom = max(x.bottom for x in cur)
-            height = max(bottom - top, g.bottom - g.top, 1.0)
+            cy = (gt + gb) / 2
+            height = max(bottom - top, gb - gt, 1.0)
             # A flat glyph can come with a flat box ("一" in some CJK fonts: 4 pt high, centred
             # above the line's middle); it is on the line when the line's band holds it.
-            overlap = min(bottom, g.bottom) - max(top, g.top)
-            flat = max(min(bottom - top, g.bottom - g.top), 0.1)
-            if (g.cy <= bottom and g.cy - (top + bottom) / 2 < 0.5 * height) or overlap >= 0.8 * flat:
-                cur.append(g)
+            overlap = min(bottom, gb) - max(top, gt)
+            flat = max(min(bottom - top, gb - gt), 0.1)
+            if (cy <= bottom and cy - (top + bottom) / 2 < 0.5 * height) or overlap >= 0.8 * flat:
+                lines[-1].append(g)
+                if gt < top:
+                    top = gt
+                if gb > bottom:
+                    bottom = gb
                 continue
         lines.append([g])
+        top, bottom = gt, gb
     out = []
     for gl in lines:
-        gl.sort(key=lambda g: g.x0)
+        gl.sort(key=_x0)
         out.append(_make_line(gl))
     return out
+
+
+def _reading_key(g: Glyph) -> tuple[float, float]:
+    return ((g.top + g.bottom) / 2, g.x0)
+
+
+_x0 = attrgetter("x0")
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
 def _make_line(gl: list[Glyph]) -> Line:
-    parts: list[str] = []
-    prev = None
-    for g in gl:
-        if prev is not None:
-            gap = g.x0 - prev.x1
-            size = max(prev.size, g.size, prev.bottom - prev.top, 1.0)
-            words = _ASCII_WORD.match(prev.text[-1]) and _ASCII_WORD.match(g.text[0])
-            ascii_side = prev.text[-1].isascii() or g.text[0].isascii()
-            if gap > 0.6 * size or (words and gap > 0.2 * size) or (g.space_before and ascii_side):
-                parts.append(" ")
+    prev = gl[0]
+    parts = [prev.text]
+    for g in gl[1:]:
+        # A space where the gap is wide, narrower between Latin words, or where the text layer
+        # has one next to Latin text (glyph texts are never empty).
+        gap = g.x0 - prev.x1
+        size = max(prev.size, g.size, prev.bottom - prev.top, 1.0)
+        if gap > 0.6 * size \
+                or (gap > 0.2 * size and _ASCII_WORD.match(prev.text[-1]) and _ASCII_WORD.match(g.text[0])) \
+                or (g.space_before and (prev.text[-1].isascii() or g.text[0].isascii())):
+            parts.append(" ")
         parts.append(g.text)
         prev = g
     confs = [g.confidence for g in gl if g.confidence is not None]
     # Latin fonts have taller boxes than CJK ones: a mixed line takes its CJK glyphs' size.
-    sizes = sorted(g.size for g in gl if not g.text.isascii()) or sorted(g.size for g in gl)
-    return Line(gl, "".join(parts), min(g.x0 for g in gl), min(g.top for g in gl), max(g.x1 for g in gl),
-                max(g.bottom for g in gl), sizes[len(sizes) // 2], min(confs) if confs else None)
+    sizes = sorted([g.size for g in gl if not g.text.isascii()]) or sorted([g.size for g in gl])
+    return Line(gl, "".join(parts), min([g.x0 for g in gl]), min([g.top for g in gl]), max([g.x1 for g in gl]),
+                max([g.bottom for g in gl]), sizes[len(sizes) // 2], min(confs) if confs else None)
 
 
 def join_cell_lines(lines: list[Line]) -> str:
@@ -295,18 +309,20 @@ def join_cell_lines(lines: list[Line]) -> str:
 
 def fill_tables(tables: list[TableLayout], glyphs: list[Glyph]) -> list[Glyph]:
     """Put each glyph into its merged cell; return the glyphs outside every table."""
+    if not tables:
+        return list(glyphs)
     outside: list[Glyph] = []
     per_cell: dict[tuple[int, int, int], list[Glyph]] = {}
+    boxes = [(ti, *t.bbox, t.xs, t.ys, t.origin) for ti, t in enumerate(tables)]
     for g in glyphs:
+        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
         placed = False
-        for ti, t in enumerate(tables):
-            x0, y0, x1, y1 = t.bbox
-            if x0 <= g.cx <= x1 and y0 <= g.cy <= y1:
-                r = _index(t.ys, g.cy)
-                c = _index(t.xs, g.cx)
+        for ti, x0, y0, x1, y1, xs, ys, origin in boxes:
+            if x0 <= cx <= x1 and y0 <= cy <= y1:
+                r = _index(ys, cy)
+                c = _index(xs, cx)
                 if r is not None and c is not None:
-                    o = t.origin[(r, c)]
-                    per_cell.setdefault((ti, *o), []).append(g)
+                    per_cell.setdefault((ti, *origin[(r, c)]), []).append(g)
                     placed = True
                 break
         if not placed:

@@ -1,8 +1,9 @@
 """Bounds for binary inputs (PDF, DOCX, images), so a hostile file fails fast and clearly.
 
 PDFium and the DOCX parser inflate compressed streams entirely in memory, so the compressed
-streams are measured first with a bounded inflater: a file whose streams would expand past
-these limits is refused before any parser sees it.
+streams are measured first with a bounded inflater — a PDF's only where its compressed size
+could let it pass a limit — and a file whose streams would expand past these limits is refused
+before any parser sees it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 import time
 import zlib
+from collections.abc import Callable
+from functools import lru_cache
 
 from gongkai.errors import UnreadableFile
 
@@ -72,19 +75,95 @@ def _inflated_size(data: bytes, start: int, limit: int) -> int:
     return total
 
 
+# Deflate cannot expand its input more than 1032-fold (a 258-byte match coded in two bits), so
+# a stream of n compressed bytes inflates to at most MAX_DEFLATE_RATIO * n bytes.
+MAX_DEFLATE_RATIO = 1032
+_NOT_REGULAR = frozenset(b"\x00\t\n\x0c\r ()<>[]{}/%")  # PDF whitespace and delimiters
+_LENGTH = re.compile(rb"/Length\s+(\d+)(?:\s+(\d+)\s+R)?")
+
+
+def _end_stream(data: bytes, start: int) -> int:
+    """Where the first "endstream" after ``start`` stands as PDFium finds it: a whole word
+    (whitespace or a delimiter on either side); the end of the data when there is none."""
+    at = data.find(b"endstream", start)
+    while at >= 0:
+        before = data[at - 1] if at > 0 else 0x20
+        after = data[at + 9] if at + 9 < len(data) else 0x20
+        if before in _NOT_REGULAR and after in _NOT_REGULAR:
+            return at
+        at = data.find(b"endstream", at + 1)
+    return len(data)
+
+
+_NUMBER_BODY = re.compile(rb"obj\s*(\d+)\s*endobj")  # a literal first: the search skips ahead fast
+_OBJECT_ID = re.compile(rb"(?<!\d)(\d+)\s+(\d+)\s+$")
+
+
+def _number_objects(data: bytes) -> dict[tuple[bytes, bytes], int]:
+    """Objects that are a bare number ("12 0 obj 3456 endobj", where LibreOffice keeps a stream's
+    /Length): the largest value written under each (number, generation)."""
+    out: dict[tuple[bytes, bytes], int] = {}
+    for m in _NUMBER_BODY.finditer(data):
+        name = _OBJECT_ID.search(data, max(0, m.start() - 32), m.start())
+        if name:
+            key = (name.group(1), name.group(2))
+            out[key] = max(out.get(key, 0), int(m.group(1)))
+    return out
+
+
+def _stream_bound(data: bytes, start: int, own: bytes, numbers: Callable[[], dict]) -> int | None:
+    """At most how many compressed bytes PDFium hands the decoder for the stream at ``start``,
+    or None when that cannot be told cheaply (a /Length kept in another object we cannot find).
+
+    PDFium takes /Length bytes when "endstream" follows them, else the bytes up to the first
+    whole-word "endstream" (or an earlier "endobj"): the larger of the two bounds both."""
+    bound = _end_stream(data, start) - start
+    declared = _LENGTH.findall(own)
+    if declared:
+        number, generation = declared[-1]
+        if generation:  # an indirect length: "12 0 obj 3456 endobj"
+            found = numbers().get((number, generation))
+            if found is None:
+                return None
+            length = found
+        else:
+            length = int(number)
+        bound = max(bound, length)
+    return bound
+
+
 def check_pdf_streams(data: bytes, name: str) -> None:
-    """Refuse PDFs whose Flate streams inflate beyond the limits (decompression bombs)."""
-    total = 0
+    """Refuse PDFs whose Flate streams inflate beyond the limits (decompression bombs).
+
+    Inflating every stream here would double the work PDFium does anyway, so a stream is only
+    inflated (with a bounded inflater) when its compressed size could let it pass a limit: most
+    files never come near them, and only their largest streams, if any, are measured.  Streams
+    are considered in file order, all measured exactly while the total could still pass its
+    limit, so a refused file is refused with the same message as when every stream is measured."""
+    streams: list[tuple[int, bool, int | None]] = []
+    numbers = lru_cache(maxsize=1)(lambda: _number_objects(data))  # read once, when a length is indirect
     for m in _STREAM.finditer(data):
         start = m.end()
         # Images are decoded one at a time when a page is drawn: each is bounded, not their sum
         # (a long lossless scan is legitimately large).
         window = data[max(0, m.start() - 4096):m.start()]
         own = window[window.rfind(b"obj"):] if b"obj" in window else b""  # this stream's dictionary
-        is_image = _IMAGE.search(own) is not None
         head = data[start:start + 2]
         if len(head) < 2 or head[0] & 0x0F != 8 or ((head[0] << 8) | head[1]) % 31:
             continue  # no zlib header: DCT/JPX images, raw or otherwise encoded streams
+        bound = _stream_bound(data, start, own, numbers)
+        most = None if bound is None else MAX_DEFLATE_RATIO * bound + 1024
+        streams.append((start, _IMAGE.search(own) is not None, most))
+    # What the non-image streams not yet measured could add at most.
+    ahead = sum(MAX_TOTAL_BYTES + 1 if most is None else most for _, image, most in streams if not image)
+    total = 0
+    for start, is_image, most in streams:
+        if not is_image:
+            ahead -= MAX_TOTAL_BYTES + 1 if most is None else most
+        exact = total + ahead + (most or 0) > MAX_TOTAL_BYTES and not is_image  # the total could pass
+        if most is not None and most <= MAX_STREAM_BYTES and not exact:
+            total += 0 if is_image else most
+            continue
         size = _inflated_size(data, start, MAX_STREAM_BYTES)
         if size > MAX_STREAM_BYTES:
             raise UnreadableFile(

@@ -13,6 +13,7 @@ import unicodedata
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
 
+from gongkai.read.compiled import load
 from gongkai.read.layout import Glyph, Segment
 
 THIN = 2.5      # a filled rectangle thinner than this is drawn as a line
@@ -72,6 +73,14 @@ class PageReader:
 
     # -- rulings -------------------------------------------------------------------------
     def segments(self) -> list[Segment]:
+        if COMPILED is not None:
+            out, self.image_area, self.objects = COMPILED.segments(
+                COMPILED.handle(self.page.raw), self.rotation, self.left, self.bottom, self.right, self.top_y,
+                MAX_OBJECTS, THIN)
+            return out
+        return self.python_segments()
+
+    def python_segments(self) -> list[Segment]:
         out: list[Segment] = []
         raw = self.page.raw
         for i in range(R.FPDFPage_CountObjects(raw)):
@@ -141,6 +150,19 @@ class PageReader:
 
     # -- text ----------------------------------------------------------------------------
     def glyphs(self) -> list[Glyph]:
+        if COMPILED is None:
+            return self.python_glyphs()
+        tp = self.page.get_textpage()
+        try:
+            out, too_many = COMPILED.glyphs(COMPILED.handle(tp.raw), self.rotation, self.left, self.bottom,
+                                            self.right, self.top_y, MAX_CHARS)
+        finally:
+            tp.close()
+        if too_many is not None:
+            raise TooManyChars(too_many)
+        return out
+
+    def python_glyphs(self) -> list[Glyph]:
         tp = self.page.get_textpage()
         try:
             raw = tp.raw
@@ -178,6 +200,11 @@ class PageReader:
             return out
         finally:
             tp.close()
+
+
+# The glyph loop and the ruling walk compiled (_pdfpage.pyx): the same values, a fraction of the
+# time; python_glyphs and python_segments are the fallback and the reference.
+COMPILED, STATUS = load("_pdfpage")
 
 
 class TooManyChars(Exception):

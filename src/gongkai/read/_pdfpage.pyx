@@ -1,0 +1,434 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=False
+"""``pdfpage.PageReader``'s glyph loop and ruling walk in C: the same calls into PDFium, the same
+arithmetic, the same ``Glyph`` and ``Segment`` values, without four ctypes calls per character.
+
+Why: through ctypes, a page's ~3,000 characters cost four foreign calls each plus the Python
+around them: the glyph loop alone was 40% of reading a text PDF, several times PDFium's own work.
+PDFium is called through the function pointers pypdfium2 has already loaded (no headers, no
+second copy of the library); the handles come from pypdfium2's objects.  The Python methods in
+``pdfpage.py`` stay as the fallback and the reference: the tests require identical glyphs and
+rulings from both on every test PDF.
+
+Exactness: every value is computed as the Python code computes it: doubles in the same order
+of operations (built with -ffp-contract=off: no fused multiply-add), PDFium's floats widened
+to doubles before any arithmetic, and ``min``/``max`` with Python's rule (the first of equal or
+unordered values wins), so NaN boxes from a broken file give what the Python code gives.
+"""
+
+import ctypes
+import dataclasses
+import unicodedata
+
+import pypdfium2.raw as R
+
+from cpython.unicode cimport Py_UNICODE_ISSPACE
+from libc.math cimport fabs
+from libc.stdint cimport uintptr_t
+from libc.stdlib cimport free, realloc
+
+from gongkai.read.layout import Glyph, Segment
+
+cdef extern from *:
+    """
+    #ifndef GONGKAI_PYX_SHA256
+    #define GONGKAI_PYX_SHA256 ""
+    #endif
+    """
+    const char* GONGKAI_PYX_SHA256
+
+SOURCE_SHA256 = GONGKAI_PYX_SHA256.decode()  # sha256 of this file at build time (set by setup.py)
+
+# Glyphs and Segments are made without running their dataclass __init__ (Python code): allocated,
+# then their fields set through the class's slot descriptors.  That is only the same thing while
+# they are plain slotted field holders, so the module refuses to load otherwise (pdfpage.py then
+# reads in Python).
+_GLYPH_FIELDS = ("text", "x0", "top", "x1", "bottom", "size", "confidence", "space_before")
+if tuple(f.name for f in dataclasses.fields(Glyph)) != _GLYPH_FIELDS \
+        or tuple(f.name for f in dataclasses.fields(Segment)) != ("orient", "pos", "a", "b") \
+        or hasattr(Glyph, "__post_init__") or hasattr(Segment, "__post_init__") \
+        or not hasattr(Glyph, "__slots__") or not hasattr(Segment, "__slots__"):
+    raise ImportError("Glyph or Segment changed: _pdfpage.pyx must be updated")
+
+cdef extern from *:
+    """
+    static PyObject* gk_alloc(PyObject* type) {
+        return ((PyTypeObject*) type)->tp_alloc((PyTypeObject*) type, 0);
+    }
+    static int gk_set(PyObject* descriptor, PyObject* obj, PyObject* value) {
+        return Py_TYPE(descriptor)->tp_descr_set(descriptor, obj, value);
+    }
+    """
+    object gk_alloc(object type)
+    int gk_set(object descriptor, object obj, object value) except -1
+
+_G = tuple(Glyph.__dict__[name] for name in _GLYPH_FIELDS)
+_S = tuple(Segment.__dict__[name] for name in ("orient", "pos", "a", "b"))
+cdef object G_TEXT = _G[0], G_X0 = _G[1], G_TOP = _G[2], G_X1 = _G[3], G_BOTTOM = _G[4], G_SIZE = _G[5]
+cdef object G_CONF = _G[6], G_SPACE = _G[7]
+cdef object S_ORIENT = _S[0], S_POS = _S[1], S_A = _S[2], S_B = _S[3]
+cdef str H = "h", V = "v"
+
+
+cdef object _glyph(str text, double x0, double top, double x1, double bottom, double size, bint space):
+    g = gk_alloc(Glyph)
+    gk_set(G_TEXT, g, text)
+    gk_set(G_X0, g, x0)
+    gk_set(G_TOP, g, top)
+    gk_set(G_X1, g, x1)
+    gk_set(G_BOTTOM, g, bottom)
+    gk_set(G_SIZE, g, size)
+    gk_set(G_CONF, g, None)
+    gk_set(G_SPACE, g, space)
+    return g
+
+
+cdef object _segment(str orient, double pos, double a, double b):
+    s = gk_alloc(Segment)
+    gk_set(S_ORIENT, s, orient)
+    gk_set(S_POS, s, pos)
+    gk_set(S_A, s, a)
+    gk_set(S_B, s, b)
+    return s
+
+
+# -- PDFium, through the function pointers pypdfium2 loaded -------------------------------------
+
+ctypedef struct FS_RECTF:
+    float left
+    float top
+    float right
+    float bottom
+
+ctypedef struct FS_MATRIX:
+    float a
+    float b
+    float c
+    float d
+    float e
+    float f
+
+ctypedef int (*f_count)(void*) noexcept nogil
+ctypedef unsigned int (*f_unicode)(void*, int) noexcept nogil
+ctypedef int (*f_index)(void*, int) noexcept nogil
+ctypedef int (*f_loose)(void*, int, FS_RECTF*) noexcept nogil
+ctypedef int (*f_charbox)(void*, int, double*, double*, double*, double*) noexcept nogil
+ctypedef void* (*f_object)(void*, int) noexcept nogil
+ctypedef void* (*f_form_object)(void*, unsigned long) noexcept nogil
+ctypedef int (*f_bounds)(void*, float*, float*, float*, float*) noexcept nogil
+ctypedef int (*f_matrix)(void*, FS_MATRIX*) noexcept nogil
+ctypedef int (*f_draw_mode)(void*, int*, int*) noexcept nogil
+ctypedef int (*f_color)(void*, unsigned int*, unsigned int*, unsigned int*, unsigned int*) noexcept nogil
+ctypedef int (*f_point)(void*, float*, float*) noexcept nogil
+
+
+cdef uintptr_t _address(f) except 0:
+    return <uintptr_t> ctypes.cast(f, ctypes.c_void_p).value
+
+
+cdef f_count CountChars = <f_count> _address(R.FPDFText_CountChars)
+cdef f_unicode GetUnicode = <f_unicode> _address(R.FPDFText_GetUnicode)
+cdef f_index IsGenerated = <f_index> _address(R.FPDFText_IsGenerated)
+cdef f_loose GetLooseCharBox = <f_loose> _address(R.FPDFText_GetLooseCharBox)
+cdef f_charbox GetCharBox = <f_charbox> _address(R.FPDFText_GetCharBox)
+cdef f_count CountObjects = <f_count> _address(R.FPDFPage_CountObjects)
+cdef f_object GetObject = <f_object> _address(R.FPDFPage_GetObject)
+cdef f_count GetType = <f_count> _address(R.FPDFPageObj_GetType)
+cdef f_count FormCountObjects = <f_count> _address(R.FPDFFormObj_CountObjects)
+cdef f_form_object FormGetObject = <f_form_object> _address(R.FPDFFormObj_GetObject)
+cdef f_bounds GetBounds = <f_bounds> _address(R.FPDFPageObj_GetBounds)
+cdef f_matrix GetMatrix = <f_matrix> _address(R.FPDFPageObj_GetMatrix)
+cdef f_draw_mode GetDrawMode = <f_draw_mode> _address(R.FPDFPath_GetDrawMode)
+cdef f_color GetStrokeColor = <f_color> _address(R.FPDFPageObj_GetStrokeColor)
+cdef f_color GetFillColor = <f_color> _address(R.FPDFPageObj_GetFillColor)
+cdef f_count CountSegments = <f_count> _address(R.FPDFPath_CountSegments)
+cdef f_object GetPathSegment = <f_object> _address(R.FPDFPath_GetPathSegment)
+cdef f_point GetPoint = <f_point> _address(R.FPDFPathSegment_GetPoint)
+cdef f_count SegmentType = <f_count> _address(R.FPDFPathSegment_GetType)
+cdef f_count SegmentClose = <f_count> _address(R.FPDFPathSegment_GetClose)
+
+cdef int OBJ_FORM = R.FPDF_PAGEOBJ_FORM, OBJ_IMAGE = R.FPDF_PAGEOBJ_IMAGE, OBJ_PATH = R.FPDF_PAGEOBJ_PATH
+cdef int SEG_MOVETO = R.FPDF_SEGMENT_MOVETO
+
+
+def handle(raw) -> int:
+    """The address behind a pypdfium2 raw handle (a ctypes pointer)."""
+    return ctypes.cast(raw, ctypes.c_void_p).value or 0
+
+
+# -- Python's min and max of two doubles: the first wins unless the other compares past it -----
+
+cdef inline double pmin(double a, double b) noexcept nogil:
+    return b if b < a else a
+
+
+cdef inline double pmax(double a, double b) noexcept nogil:
+    return b if b > a else a
+
+
+# -- the page's geometry (PageReader._pt and _box) ----------------------------------------------
+
+cdef struct Frame:
+    int rotation
+    double left, bottom, right, top
+
+
+cdef inline void _pt(const Frame* f, double x, double y, double* px, double* py) noexcept nogil:
+    if f.rotation == 90:
+        px[0] = y - f.bottom
+        py[0] = x - f.left
+    elif f.rotation == 180:
+        px[0] = f.right - x
+        py[0] = y - f.bottom
+    elif f.rotation == 270:
+        px[0] = f.top - y
+        py[0] = f.right - x
+    else:
+        px[0] = x - f.left
+        py[0] = f.top - y
+
+
+cdef inline void _box(const Frame* f, double left, double bottom, double right, double top,
+                      double* x0, double* y0, double* x1, double* y1) noexcept nogil:
+    cdef double ax, ay, bx, by
+    _pt(f, left, top, &ax, &ay)
+    _pt(f, right, bottom, &bx, &by)
+    x0[0] = pmin(ax, bx)
+    y0[0] = pmin(ay, by)
+    x1[0] = pmax(ax, bx)
+    y1[0] = pmax(ay, by)
+
+
+cdef Frame _frame(int rotation, double left, double bottom, double right, double top):
+    cdef Frame f
+    f.rotation, f.left, f.bottom, f.right, f.top = rotation, left, bottom, right, top
+    return f
+
+
+# -- text ----------------------------------------------------------------------------------------
+
+def glyphs(uintptr_t textpage, int rotation, double left, double bottom, double right, double top, int max_chars):
+    """PageReader.glyphs on a loaded text page: (glyphs, None), or ([], count) past max_chars."""
+    cdef void* tp = <void*> textpage
+    cdef Frame f = _frame(rotation, left, bottom, right, top)
+    cdef int count = CountChars(tp)
+    cdef int i
+    cdef unsigned int code
+    cdef bint space = False
+    cdef FS_RECTF rect
+    cdef double tl = 0, tr = 0, tb = 0, tt = 0
+    cdef double x0, y0, x1, y1, ix0, iy0, ix1, iy1, ink, cy, size
+    cdef list out = []
+    if count > max_chars:
+        return out, count
+    for i in range(count):
+        code = GetUnicode(tp, i)
+        if IsGenerated(tp, i) == 1:
+            continue
+        ch = chr(code)  # raises for a code past U+10FFFF, as the Python loop does
+        if code < 33 or Py_UNICODE_ISSPACE(code) or code == 0xFFFE or code == 0xFFFF:
+            space = space or code == 0x20 or code == 0xA0
+            continue
+        if not GetLooseCharBox(tp, i, &rect):
+            continue
+        # GetCharBox succeeds wherever GetLooseCharBox did (both only check the index).
+        GetCharBox(tp, i, &tl, &tr, &tb, &tt)
+        _box(&f, <double> rect.left, <double> rect.bottom, <double> rect.right, <double> rect.top, &x0, &y0, &x1, &y1)
+        _box(&f, tl, tb, tr, tt, &ix0, &iy0, &ix1, &iy1)
+        ink = pmax(pmax(ix1 - ix0, iy1 - iy0), 1.0)
+        cy = (iy0 + iy1) / 2
+        if pmax(y1 - y0, x1 - x0) > pmax(60.0, 4 * ink) or not (y0 - 2 <= cy and cy <= y1 + 2):
+            # Rotated or oddly scaled text: the loose box is wrong, keep the ink box.
+            x0, x1 = ix0, ix1
+            y0, y1 = cy - ink / 2, cy + ink / 2
+        if x1 - x0 <= 0 or y1 - y0 <= 0:
+            continue
+        size = y1 - y0
+        if 0xF900 <= code <= 0xFAFF or 0x2F00 <= code <= 0x2FDF:
+            ch = unicodedata.normalize("NFKC", ch)
+        out.append(_glyph(ch, x0, y0, x1, y1, size, space))
+        space = False
+    return out, None
+
+
+# -- rulings -------------------------------------------------------------------------------------
+
+ctypedef double Matrix[6]
+
+
+cdef struct Points:
+    double* xy      # x0, y0, x1, y1, ...
+    Py_ssize_t n
+    Py_ssize_t capacity
+
+
+cdef int _push(Points* p, double x, double y) except -1:
+    cdef Py_ssize_t capacity
+    cdef double* grown
+    if p.n == p.capacity:
+        capacity = 2 * p.capacity + 16
+        grown = <double*> realloc(p.xy, capacity * 2 * sizeof(double))
+        if grown == NULL:
+            raise MemoryError()
+        p.xy, p.capacity = grown, capacity
+    p.xy[2 * p.n] = x
+    p.xy[2 * p.n + 1] = y
+    p.n += 1
+    return 0
+
+
+cdef inline void _compose(const double* m, const double* n, double* out) noexcept nogil:
+    """m applied first, then n (PageReader's _compose)."""
+    cdef double a = m[0], b = m[1], c = m[2], d = m[3], e = m[4], f = m[5]
+    cdef double A = n[0], B = n[1], C = n[2], D = n[3], E = n[4], F = n[5]
+    out[0] = a * A + b * C
+    out[1] = a * B + b * D
+    out[2] = c * A + d * C
+    out[3] = c * B + d * D
+    out[4] = e * A + f * C + E
+    out[5] = e * B + f * D + F
+
+
+cdef inline void _matrix(void* obj, double* out) noexcept nogil:
+    cdef FS_MATRIX m
+    if not GetMatrix(obj, &m):
+        out[0], out[1], out[2], out[3], out[4], out[5] = 1.0, 0.0, 0.0, 1.0, 0.0, 0.0
+    else:
+        out[0], out[1], out[2], out[3], out[4], out[5] = m.a, m.b, m.c, m.d, m.e, m.f
+
+
+cdef inline bint _visible(f_color get_color, void* obj) noexcept nogil:
+    cdef unsigned int r = 0, g = 0, b = 0, a = 0
+    if not get_color(obj, &r, &g, &b, &a):
+        return True
+    if a < 40:
+        return False
+    return min(r, g, b) < 235  # white and near-white are backgrounds
+
+
+cdef class _Walk:
+    cdef Frame f
+    cdef int max_objects
+    cdef public long objects
+    cdef public double image_area
+    cdef double thin
+    cdef list out
+    cdef Points all_points  # the points of the path being read
+
+    def __dealloc__(self):
+        free(self.all_points.xy)
+
+    cdef int walk(self, void* obj, const double* parent, int depth) except -1:
+        cdef int kind, i, n
+        cdef double m[6]
+        cdef double own[6]
+        cdef float l = 0, b = 0, r = 0, t = 0
+        self.objects += 1
+        if self.objects > self.max_objects:
+            return 0
+        kind = GetType(obj)
+        if kind == OBJ_FORM and depth < 8:
+            _matrix(obj, own)
+            _compose(own, parent, m)
+            n = FormCountObjects(obj)
+            for i in range(n):
+                self.walk(FormGetObject(obj, <unsigned long> i), m, depth + 1)
+        elif kind == OBJ_IMAGE:
+            if GetBounds(obj, &l, &b, &r, &t):
+                self.image_area += pmax(0.0, <double> r - <double> l) * pmax(0.0, <double> t - <double> b)
+        elif kind == OBJ_PATH:
+            _matrix(obj, own)
+            _compose(own, parent, m)
+            self.path(obj, m)
+        return 0
+
+    cdef int path(self, void* obj, const double* m) except -1:
+        cdef int fill_mode = 0, stroke = 0, n, i, kind
+        cdef bint stroked, filled, closed
+        cdef float x = 0, y = 0
+        cdef double px, py
+        cdef void* seg
+        cdef Py_ssize_t start, end, k, total
+        cdef double a = m[0], b = m[1], c = m[2], d = m[3], e = m[4], f = m[5]
+        GetDrawMode(obj, &fill_mode, &stroke)
+        stroked = stroke != 0 and _visible(GetStrokeColor, obj)
+        filled = fill_mode != 0 and _visible(GetFillColor, obj)
+        if not stroked and not filled:
+            return 0
+        n = CountSegments(obj)
+        if n > 5000:
+            return 0
+        self.all_points.n = 0
+        starts = []   # [start index, closed] per subpath
+        for i in range(n):
+            seg = GetPathSegment(obj, i)
+            GetPoint(seg, &x, &y)  # on failure x and y keep the last point, as in the Python loop
+            _pt(&self.f, a * <double> x + c * <double> y + e, b * <double> x + d * <double> y + f, &px, &py)
+            kind = SegmentType(seg)
+            if kind == SEG_MOVETO or not starts:
+                starts.append([self.all_points.n, False])
+            _push(&self.all_points, px, py)
+            if SegmentClose(seg):
+                starts[len(starts) - 1][1] = True  # (no negative indices: wraparound is off)
+        total = self.all_points.n
+        for k in range(len(starts)):
+            start = starts[k][0]
+            end = starts[k + 1][0] if k + 1 < len(starts) else total
+            self.subpath(start, end, starts[k][1], stroked, filled)
+        return 0
+
+    cdef int subpath(self, Py_ssize_t start, Py_ssize_t end, bint closed, bint stroked, bint filled) except -1:
+        cdef double* xy = self.all_points.xy
+        cdef Py_ssize_t count = end - start, k
+        cdef double minx = xy[2 * start], maxx = minx, miny = xy[2 * start + 1], maxy = miny
+        cdef double w, h, x0, y0, x1, y1, v
+        cdef double thin = self.thin
+        out = self.out
+        for k in range(start + 1, end):
+            v = xy[2 * k]
+            minx = pmin(minx, v)
+            maxx = pmax(maxx, v)
+            v = xy[2 * k + 1]
+            miny = pmin(miny, v)
+            maxy = pmax(maxy, v)
+        w, h = maxx - minx, maxy - miny
+        if filled and not stroked and count >= 3:
+            # A filled shape: a thin one is a drawn line, a box gives its four edges.
+            if h <= thin and w > thin:
+                out.append(_segment(H, (miny + maxy) / 2, minx, maxx))
+            elif w <= thin and h > thin:
+                out.append(_segment(V, (minx + maxx) / 2, miny, maxy))
+            elif w > thin and h > thin and (count == 4 or count == 5):
+                out.append(_segment(H, miny, minx, maxx))
+                out.append(_segment(H, maxy, minx, maxx))
+                out.append(_segment(V, minx, miny, maxy))
+                out.append(_segment(V, maxx, miny, maxy))
+            return 0
+        for k in range(start, end - 1 + (1 if closed else 0)):
+            x0, y0 = xy[2 * k], xy[2 * k + 1]
+            if k + 1 < end:
+                x1, y1 = xy[2 * k + 2], xy[2 * k + 3]
+            else:  # the closing edge back to the first point
+                x1, y1 = xy[2 * start], xy[2 * start + 1]
+            if fabs(y1 - y0) < 0.5 and fabs(x1 - x0) > 0.5:
+                out.append(_segment(H, (y0 + y1) / 2, pmin(x0, x1), pmax(x0, x1)))
+            elif fabs(x1 - x0) < 0.5 and fabs(y1 - y0) > 0.5:
+                out.append(_segment(V, (x0 + x1) / 2, pmin(y0, y1), pmax(y0, y1)))
+        return 0
+
+
+def segments(uintptr_t page, int rotation, double left, double bottom, double right, double top, int max_objects,
+             double thin):
+    """PageReader.segments: (rulings, image area, objects visited)."""
+    cdef _Walk w = _Walk()
+    cdef double identity[6]
+    cdef int i, n
+    cdef void* p = <void*> page
+    identity[0], identity[1], identity[2], identity[3], identity[4], identity[5] = 1.0, 0.0, 0.0, 1.0, 0.0, 0.0
+    w.f = _frame(rotation, left, bottom, right, top)
+    w.max_objects = max_objects
+    w.thin = thin
+    w.out = []
+    n = CountObjects(p)
+    for i in range(n):
+        w.walk(GetObject(p, i), identity, 0)
+    return w.out, w.image_area, w.objects
