@@ -95,8 +95,8 @@ class Section1:
         parts = []
         for cid, n in self.by_channel.items():
             cols = [(col, k) for (c, col), k in self.by_column.items() if c == cid and col]
-            detail = f"（其中{'、'.join(f'{col}栏目{k}条' for col, k in cols)}）" if cols else ""
-            parts.append(f"通过{chans[cid].label if cid in chans else cid}公开{n}条{detail}")
+            detail = f"（其中{'、'.join(f'{col}栏目{k}条次' for col, k in cols)}）" if cols else ""
+            parts.append(f"通过{chans[cid].label if cid in chans else cid}公开{n}条次{detail}")
         made = "、".join(f"{kinds()[k].label}{n}件" for k, n in self.made.items() if kinds()[k].get("table2_row"))
         return (f"{self.year}年，本机关主动公开政府信息{self.items}条，"
                 f"各渠道公开{self.publications}条次：{'；'.join(parts)}。"
