@@ -89,9 +89,13 @@ class Smoke:
         report = json.loads(self.run("parse", "--json", str(ex / "huaian-city-2024.pdf")))
         self.expect(report["year"] == 2024 and report["table3"]["new_received"]["total"] is not None,
                     f"parse --json: year {report.get('year')}, table 3 {report.get('table3', {}).get('new_received')}")
+        # one JSON line per report file (text, PDF, crawler text, the source YAML), each a report
         lines = self.run("parse", "--json", str(ex)).splitlines()
-        self.expect(len(lines) == len([p for p in ex.rglob("*") if p.suffix in (".txt", ".pdf")]),
-                    f"parse examples/: {len(lines)} lines")
+        files = [p for p in ex.rglob("*") if p.suffix in (".txt", ".pdf", ".yaml")]
+        reports = [json.loads(line) for line in lines]
+        self.expect(len(reports) == len(files) and all(r["schema"] == "gongkai.report/1" for r in reports)
+                    and {"吴忠市红寺堡区红寺堡镇人民政府", "淮安市人民政府"} <= {r["agency"] for r in reports},
+                    f"parse examples/: {len(lines)} lines for {len(files)} files")
         self.run("parse", "--csv", "-o", str(t / "cells.csv"), str(ex / "001_fb8decbe9b2e9cc0.txt"))
         self.expect("table3.granted.natural_person" in (t / "cells.csv").read_text(encoding="utf-8-sig"),
                     "parse --csv wrote no table-3 cell")
