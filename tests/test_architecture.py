@@ -187,17 +187,16 @@ def test_each_layer_imports_only_the_layers_below():
 # The database layer: gongkai.db (connections, transactions, migrations) and each component's
 # store (the only modules that know its tables); the web's own tables go through Django's ORM
 # (web/settings.py configures its connection).
-DATABASE_LAYER = {"gongkai.db", "gongkai.corpus.store", "gongkai.register.store", "gongkai.log.store",
+DATABASE_LAYER = {"gongkai.db", "gongkai.corpus.store", "gongkai.register.store", "gongkai.register.filters",
+                  "gongkai.log.store",
                   "gongkai.workdays.store", "gongkai.web.settings"}
 # Modules outside it that still write SQL (or pass raw WHERE fragments) — to be moved behind the
 # stores' functions (#19).  The list may only shrink: the test fails on a new one AND on one that
 # no longer issues SQL (drop it from here).
 SQL_ELSEWHERE = {
-    "gongkai.check.register", "gongkai.cli.corpus", "gongkai.cli.log", "gongkai.cli.register",
-    "gongkai.corpus.crossyear", "gongkai.corpus.export", "gongkai.corpus.region", "gongkai.corpus.stats",
-    "gongkai.log.source", "gongkai.log.year", "gongkai.register.exchange", "gongkai.register.table3",
-    "gongkai.web.drafts", "gongkai.web.regsvc", "gongkai.web.roster", "gongkai.web.survey", "gongkai.web.views_main",
-    "gongkai.web.views_register",
+    "gongkai.cli.corpus", "gongkai.cli.log", "gongkai.corpus.crossyear", "gongkai.corpus.export",
+    "gongkai.corpus.region", "gongkai.corpus.stats", "gongkai.log.year", "gongkai.web.roster", "gongkai.web.survey",
+    "gongkai.web.views_main",
 }
 _SQL = re.compile(r"^\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|UNIQUE|VIEW)"
                   r"|ALTER\s+TABLE|DROP\s+|WITH\s+\w+\s+AS|PRAGMA)\b"  # a statement

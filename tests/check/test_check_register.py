@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from gongkai.check import check_report
-from gongkai.check.register import Late, RegisterFacts, register_facts
+from gongkai.check.register import Late, RegisterFacts
+from gongkai.register import register_facts
 from gongkai.cli import main
 from gongkai.model import Report, Section
 from gongkai.register.settings import shipped_settings

@@ -47,7 +47,7 @@ class Findings(list[Finding]):
 def check_report(report: Report, previous: Report | None = None,
                  register: RegisterFacts | None = None) -> Findings:
     """Every finding of the rules on ``report``; with ``previous`` (last year's report of the
-    same body) also the cross-year rules; with ``register`` (``check.register.register_facts``:
+    same body) also the cross-year rules; with ``register`` (``gongkai.register.register_facts``:
     the request register the report's table 3 comes from) the text's on-time claims against it."""
     findings = Findings()
     for rule in _SINGLE:

@@ -1,9 +1,9 @@
 """The narrative against the request register, when the report's table 3 comes from it.
 
 A report built from the register (``gongkai new --log``) may say "均在法定期限内答复"; the
-register knows whether that is so.  ``register_facts(url, year)`` reads, once, the requests of
-the year that were answered after their due date, or were still unanswered at the year's end
-past it; ``claims_against(report, facts)`` gives a TEXT-CLAIM error for each on-time claim
+register knows whether that is so.  ``gongkai.register.register_facts(url, year)`` reads, once,
+the requests of the year that were answered after their due date, or were still unanswered at
+the year's end past it (the register answers: this module sits below it); ``claims_against(report, facts)`` gives a TEXT-CLAIM error for each on-time claim
 they contradict (``check_report(report, register=facts)``).
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from gongkai.check.catalogue import finding, rules
 from gongkai.extract.narrative import narrative_of
@@ -30,25 +29,6 @@ class Late:
 class RegisterFacts:
     year: int
     late: tuple[Late, ...]
-
-
-def register_facts(url: str | None, year: int) -> RegisterFacts:
-    """The year's late requests in the register at ``url`` (default: the user's register).  A
-    register that does not exist is an error, not an empty register."""
-    from gongkai.db import is_postgres
-    from gongkai.db.paths import default_register_path
-    from gongkai.errors import GongkaiError
-    from gongkai.register.store import Register
-
-    path = url or str(default_register_path())
-    if not is_postgres(path) and not Path(path.removeprefix("sqlite:///")).is_file():
-        raise GongkaiError("台账数据库不存在", path)
-    with Register(url) as reg:   # the register answers; no SQL against its tables here
-        requests = reg.late_in(year)
-    last = date(year, 12, 31)
-    late = [Late(r.ref, r.due_on or last, r.concluded_on if r.concluded_on and r.concluded_on <= last else None)
-            for r in requests]
-    return RegisterFacts(year, tuple(late))
 
 
 def claims_against(report: Report, facts: RegisterFacts) -> Iterator[Finding]:

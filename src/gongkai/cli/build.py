@@ -110,7 +110,7 @@ def register_for(report, args):
         return None
     if report.year is None:
         raise GongkaiError("报告没有年度，无法与台账核对。")
-    from gongkai.check.register import register_facts
+    from gongkai.register import register_facts
     from gongkai.settings import current
 
     return register_facts(args.db or current().db, report.year)

@@ -22,6 +22,30 @@ def table3_report(year: int, url: str | None = None, agency: str | None = None):
         return compute(reg.db, year, agency or configured)
 
 
+def register_facts(url: str | None, year: int):
+    """The year's late requests in the register at ``url`` (default: the user's register), as
+    the checker's :class:`gongkai.check.register.RegisterFacts` (TEXT-CLAIM).  A register that
+    does not exist is an error, not an empty register."""
+    from datetime import date
+    from pathlib import Path
+
+    from gongkai.check.register import Late, RegisterFacts
+    from gongkai.db import is_postgres
+    from gongkai.db.paths import default_register_path
+    from gongkai.errors import GongkaiError
+    from gongkai.register.store import Register
+
+    path = url or str(default_register_path())
+    if not is_postgres(path) and not Path(path.removeprefix("sqlite:///")).is_file():
+        raise GongkaiError("台账数据库不存在", path)
+    with Register(url) as reg:
+        requests = reg.late_in(year)
+    last = date(year, 12, 31)
+    late = [Late(r.ref, r.due_on or last, r.concluded_on if r.concluded_on and r.concluded_on <= last else None)
+            for r in requests]
+    return RegisterFacts(year, tuple(late))
+
+
 _LAZY = {"Register": "store", "NewRequest": "store", "Applicant": "store", "Request": "store",
          "RuleError": "case"}
 
@@ -34,4 +58,4 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["table3_report", *_LAZY]
+__all__ = ["table3_report", "register_facts", *_LAZY]
