@@ -13,7 +13,6 @@ to the register's tables.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
@@ -93,8 +92,9 @@ class Request:
 
 def office_today() -> date:
     """Today in the office's time zone, or the fixed GONGKAI_TODAY (demonstrations, tests)."""
-    fixed = os.environ.get("GONGKAI_TODAY")
-    return date.fromisoformat(fixed) if fixed else datetime.now(OFFICE_TZ).date()
+    from gongkai.settings import current
+
+    return current().today or datetime.now(OFFICE_TZ).date()
 
 
 def registration(history: Iterable[Event]) -> Event:
