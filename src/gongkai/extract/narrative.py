@@ -33,7 +33,9 @@ from gongkai.shipped import shipped_data
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_WORD_ZERO = re.compile(r"[未没无零]|[为是]\s*[0零]")
+# Zero said in words ("未收到", "无", "零") or as "为0": two single-branch patterns, each of which
+# the regular-expression engine scans by its first character (an alternation it tries at every position).
+_WORD_ZERO = (re.compile(r"[未没无零]"), re.compile(r"[为是]\s*[0零]"))
 _TITLE = re.compile(r"《[^《》]{0,80}》")
 _OPEN, _CLOSE = "（(", "）)"
 _REQUESTS_SECTION = 3  # 三、收到和处理政府信息公开申请情况: every figure there is about requests
@@ -169,7 +171,7 @@ def phrasings() -> Phrasings:
                      tuple(data["scope_words"]), re.compile(data["approx_before"]), re.compile(data["approx_after"]), data,
                      re.compile(f"[{marks}]"), re.compile(f"[{marks}、]"), re.compile(data["years"]["mention"]),
                      tuple(m for m in metrics.values() if m.after), tuple(m for m in metrics.values() if m.zero),
-                     re.compile("|".join(map(re.escape, data["scope_words"]))), re.compile(data["change"]))
+                     _prefiltered([re.escape(w) for w in data["scope_words"]]), re.compile(data["change"]))
 
 
 # -- what the reader returns --------------------------------------------------------------------
@@ -293,7 +295,8 @@ def read(report: Report) -> Narrative:
                 pos = max(starts[k + 1] if k + 1 < len(starts) else end, m.end())
             return hits
 
-        digits, zeros, claims = where(p.figure), where(_WORD_ZERO), where(_CLAIM_WORDS)
+        digits, claims = where(p.figure), where(_CLAIM_WORDS)
+        zeros = where(_WORD_ZERO[0]) | where(_WORD_ZERO[1])
         plans = where(_YEAR) if "年" in block else set()
         for i in sorted(digits | zeros | claims | plans):
             sentence = out.sentences[i]
@@ -456,7 +459,7 @@ def _name(p: Phrasings, report: Report, f: Found, sentence: str) -> None:
             best = metric  # later (nearer) matches win
     if best is None and f.after:
         for metric in p.after_metrics:
-            if any(verb.search(f.label) and obj.match(f.after) for verb, obj in metric.after):
+            if any(obj.match(f.after) and verb.search(f.label) for verb, obj in metric.after):
                 best = metric
                 if f.figure.unit in metric.units:  # the words after the number say what it counts
                     f.figure.text += f.after
