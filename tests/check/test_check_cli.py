@@ -155,3 +155,41 @@ def test_json_lines_from_parse(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["index.html", "two-1.html", "two-2.html"]
     assert main(["check", seed_path("003"), "--previous", str(lines)]) == 1
     assert "上年报告应为一份报告，此文件含 2 份" in capsys.readouterr().err
+
+
+def _pingtan_2024_and_last_year(tmp_path, year: int = 2023, body: str = "行政审批局") -> tuple[str, str]:
+    """行政审批局 2024 (its 行政规范性文件 printed 15621: six cuts) and a last-year report made from
+    it whose 现行有效 is 12 — which leaves 15|6|21 only (12 + 15 − 6 = 21)."""
+    this = EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt"
+    text = this.read_text(encoding="utf-8").replace("行政规范性文件15621", "行政规范性文件0012")
+    text = text.replace("2024", str(year)).replace("行政审批局", body)
+    last = tmp_path / "last.txt"
+    last.write_text(text, encoding="utf-8")
+    return str(this), str(last)
+
+
+NORMATIVE = "table2.art20_1.normative_docs"
+
+
+def test_previous_of_the_same_body_cuts_digits_run_together(tmp_path, capsys):
+    this, last = _pingtan_2024_and_last_year(tmp_path)
+    main(["check", "--json", this, "--previous", last])
+    d = json.loads(capsys.readouterr().out)
+    assert d["table2"]["art20_1.normative_docs"] == {"made": 15, "repealed": 6, "in_force": 21}
+    assert d["cells"][f"{NORMATIVE}.in_force"]["basis"] == ["in-force"]
+    assert "CELL-AMBIGUOUS" not in {f["rule"] for f in d["findings"]}
+
+
+def test_previous_of_another_body_or_year_never_fixes_a_cell(tmp_path, capsys):
+    # Another body's 现行有效 (or the same body's of two years before) says nothing about how this
+    # report's 15621 is cut: the cells stay open, CELL-AMBIGUOUS stays, and the user is told why.
+    for year, body, why in ((2023, "交通与建设局", "不是同一机关"), (2022, "行政审批局", "年度为 2022 年，不是 2023 年")):
+        this, last = _pingtan_2024_and_last_year(tmp_path, year, body)
+        for command in (["check", "--json"], ["parse", "--json"]):
+            main([*command, this, "--previous", last])
+            out, err = capsys.readouterr()
+            d = json.loads(out)
+            assert d["table2"]["art20_1.normative_docs"] == {"made": None, "repealed": None, "in_force": None}
+            assert why in err and "未用上年报告的数字拆分连写的数字" in err, err
+            if command[0] == "check":
+                assert "CELL-AMBIGUOUS" in {f["rule"] for f in d["findings"]}

@@ -31,7 +31,6 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from gongkai.check import check_report, has_errors
     from gongkai.cli.build import register_for
-    from gongkai.extract.recover import refine
     from gongkai.inputs import expand
     from gongkai.load import load_all
 
@@ -64,15 +63,8 @@ def run(args) -> int:
             failures += 1
             unread.append(path)
             continue
-        if previous is not None and _other_body(previous, report):
-            print(f"gongkai：{path}：上年报告（{args.previous}）的机关是“{previous.agency}”，本报告的机关是"
-                  f"“{report.agency}”，不是同一机关；跨年度比较（上年结转、现行有效件数、正文雷同）的结果不适用。",
-                  file=sys.stderr)
-        if previous is not None and previous.year and report.year and previous.year != report.year - 1:
-            print(f"gongkai：{path}：上年报告（{args.previous}）的年度为 {previous.year} 年，"
-                  f"不是 {report.year - 1} 年；跨年度比较的结果仅供参考。", file=sys.stderr)
         if previous is not None:
-            refine(report, previous)  # digits run together that last year's figures cut one way
+            use_previous(report, previous, args.previous, path)
         findings = check_report(report, previous, register=register_for(report, args))
         errors += has_errors(findings)
         if args.json:
@@ -98,6 +90,27 @@ def _other_body(previous, report) -> bool:
     from gongkai.corpus.places import same_body
 
     return same_body(previous.agency, report.agency) is False
+
+
+def use_previous(report, previous, previous_name: str, path: str) -> None:
+    """Cut the digits a flattened page ran together with last year's figures (``recover.refine``)
+    — only when ``previous`` is this body's report of the year before: another body's 现行有效 or
+    结转 would fix cells by figures that say nothing about them.  Says on stderr when it is not."""
+    from gongkai.extract.recover import refine
+
+    problems = []
+    if _other_body(previous, report):
+        problems.append(f"上年报告（{previous_name}）的机关是“{previous.agency}”，本报告的机关是“{report.agency}”，"
+                        "不是同一机关；跨年度比较（上年结转、现行有效件数、正文雷同）的结果不适用")
+    if previous.year and report.year and previous.year != report.year - 1:
+        problems.append(f"上年报告（{previous_name}）的年度为 {previous.year} 年，不是 {report.year - 1} 年；"
+                        "跨年度比较的结果仅供参考")
+    open_cells = any(report.undecided(a) for a in report.ambiguous)
+    for problem in problems:
+        print(f"gongkai：{path}：{problem}" + ("；未用上年报告的数字拆分连写的数字。" if open_cells else "。"),
+              file=sys.stderr)
+    if not problems:
+        refine(report, previous)
 
 
 def _reports(files: list[str]):

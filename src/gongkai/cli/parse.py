@@ -33,8 +33,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from gongkai.cli.check import use_previous
     from gongkai.extract import is_truncated
-    from gongkai.extract.recover import refine
     from gongkai.inputs import expand
     from gongkai.load import load, load_all
     from gongkai.render.cells import HEADER, cell_rows
@@ -64,7 +64,7 @@ def run(args) -> int:
             for report in reports:
                 read += 1
                 if previous is not None:
-                    refine(report, previous)  # digits run together that last year's figures cut one way
+                    use_previous(report, previous, args.previous, path)  # last year's figures cut run-together digits
                 incomplete += report.source.form != "yaml" and is_truncated(report)  # a source is not cut off
                 for note in report.notes:
                     print(f"gongkai：{path}：{note}", file=sys.stderr)
