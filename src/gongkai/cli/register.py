@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from gongkai.errors import GongkaiError
 from gongkai.settings import current, default_actor
@@ -232,7 +233,7 @@ def _letter_out(reg, ref: str, kind: str, path: str | None) -> None:
     if path:
         from gongkai.register.letters import KIND_LABELS, write_letter
         try:
-            out = write_letter(reg, ref, kind, path)
+            out = write_letter(reg, ref, kind, Path(path))
         except GongkaiError as exc:   # the event stands; only its letter is missing
             raise GongkaiError(f"办理事项已登记，但未能生成{KIND_LABELS[kind]}：{exc.message}"
                                f"（补全后用 gongkai register letter {ref} {kind} 生成）", exc.path) from None
@@ -503,7 +504,7 @@ def _table3(args) -> int:
     cols = FORMAT.table3_column_ids
     print(f"{args.year}年 收到和处理政府信息公开申请情况（由台账计算，截至{args.year}年12月31日）")
     print("\t".join(["行", *[c.label for c in FORMAT.table3_columns]]))
-    for row, cells in report.table3.items():
+    for row, cells in (report.table3 or {}).items():
         label = FORMAT.table3_rows[row].label
         group = FORMAT.table3_rows[row].group
         if group and not label.startswith(group):
@@ -557,6 +558,8 @@ def _deadline(args) -> int:
     received, why = receipt_date(channel, args.date, signed=args.received, confirmed=args.received)
     events = [Event("extended", received, {"workdays": args.extend}, id=1)] if args.extend else []
     clock = compute_clock(received, events, _calendar(args), load_settings())
+    if clock.due is None:  # a registration always has a due date
+        raise GongkaiError("无法计算答复期限。")
     print(clock.due.isoformat())
     print(why)
     print(clock.render())

@@ -29,6 +29,11 @@ def _d(value: Any) -> date | None:
     return date.fromisoformat(str(value)) if value else None
 
 
+def _day(value: Any) -> date:
+    """A date from a column that is never empty (NOT NULL)."""
+    return date.fromisoformat(str(value))
+
+
 @dataclass
 class Review:
     step: str
@@ -111,12 +116,17 @@ class Item:
         return self.made_on <= on and (self.ended_on is None or self.ended_on > on)
 
 
+def _ending(item: Item) -> str:
+    """How an ended item ended (废止, 失效…)."""
+    return endings()[item.ended_kind].label if item.ended_kind else ""
+
+
 _ITEM_COLUMNS = ("id, ref, title, doc_no, kind, made_on, attribute, attribute_reason, ended_kind, ended_on, "
                  "ended_note, created_by, created_at")
 
 
 def _item(row: tuple) -> Item:
-    return Item(row[0], row[1], row[2], row[3], row[4], _d(row[5]), row[6], row[7], row[8], _d(row[9]),
+    return Item(row[0], row[1], row[2], row[3], row[4], _day(row[5]), row[6], row[7], row[8], _d(row[9]),
                 row[10], row[11], row[12])
 
 
@@ -237,8 +247,8 @@ def start_days(item: Item) -> list[tuple[date, str]]:
         starts.append((item.made_on, "形成"))
     timeline = sorted([(a.on, 0, a) for a in item.attribute_changes] + [(c.on, 1, c) for c in item.changes],
                       key=lambda t: (t[0], t[1]))
-    for on, order, entry in timeline:
-        if order == 0:
+    for on, _order, entry in timeline:
+        if isinstance(entry, AttributeChange):
             before = entry.old_attribute
             if entry.attribute == "active" and before != "active":
                 starts.append((on, "属性调整" if on != item.made_on else "形成"))
@@ -319,6 +329,8 @@ class DisclosureLog:
         for p in new.publications:
             self._insert_publication(iid, p, actor, stamp)
         if new.ended_kind:
+            if new.ended_on is None:
+                raise GongkaiError("缺少废止失效日期")
             self.db.execute("UPDATE disclosure_items SET ended_kind = ?, ended_on = ?, ended_note = ? WHERE id = ?",
                             (new.ended_kind, new.ended_on.isoformat(), new.ended_note, iid))
         return ref
@@ -384,7 +396,7 @@ class DisclosureLog:
             if attribute == item.attribute:
                 raise GongkaiError(f"公开属性已经是“{label}”")
             if item.ended_on is not None:
-                raise GongkaiError(f"该条目已于 {item.ended_on} {endings()[item.ended_kind].label}，不能调整公开属性")
+                raise GongkaiError(f"该条目已于 {item.ended_on} {_ending(item)}，不能调整公开属性")
             if kind.get("must_be_active") and attribute != "active":
                 raise GongkaiError(f"{kind.label}应当主动公开（条例第二十条第（一）项），公开属性不能是“{label}”")
             if attrs[attribute].get("needs_reason") and not reason.strip():
@@ -409,7 +421,7 @@ class DisclosureLog:
         with self.db.transaction():
             item = self._locked(ref)
             if item.ended_on is not None:
-                raise GongkaiError(f"该条目已于 {item.ended_on} {endings()[item.ended_kind].label}，不能再次登记")
+                raise GongkaiError(f"该条目已于 {item.ended_on} {_ending(item)}，不能再次登记")
             _check_end(item, kind, on)
             later = [c.on for c in item.changes if c.on >= on] + [p.on for p in item.publications if p.on >= on]
             if later:
@@ -472,13 +484,13 @@ class DisclosureLog:
     def _fill(self, item: Item) -> Item:
         for step, person, on in self.db.query(
                 "SELECT step, person, on_date FROM disclosure_reviews WHERE item_id = ? ORDER BY id", (item.id,)):
-            item.reviews[step] = Review(step, person, _d(on))
-        item.changes = [Change(_d(on), note) for on, note in self.db.query(
+            item.reviews[step] = Review(step, person, _day(on))
+        item.changes = [Change(_day(on), note) for on, note in self.db.query(
             "SELECT changed_on, note FROM disclosure_changes WHERE item_id = ? ORDER BY changed_on, id", (item.id,))]
-        item.publications = [Publication(ch, col, _d(on), url) for ch, col, on, url in self.db.query(
+        item.publications = [Publication(ch, col, _day(on), url) for ch, col, on, url in self.db.query(
             "SELECT channel, column_name, published_on, url FROM disclosure_publications WHERE item_id = ? "
             "ORDER BY published_on, id", (item.id,))]
-        item.attribute_changes = [AttributeChange(_d(on), *rest) for on, *rest in self.db.query(
+        item.attribute_changes = [AttributeChange(_day(on), *rest) for on, *rest in self.db.query(
             "SELECT on_date, old_attribute, old_reason, attribute, reason FROM disclosure_attribute_changes "
             "WHERE item_id = ? ORDER BY id", (item.id,))]
         return item
@@ -501,21 +513,21 @@ class DisclosureLog:
         for iid, step, person, on in self.db.query(
                 "SELECT item_id, step, person, on_date FROM disclosure_reviews ORDER BY id"):
             if iid in by_id:
-                by_id[iid].reviews[step] = Review(step, person, _d(on))
+                by_id[iid].reviews[step] = Review(step, person, _day(on))
         for iid, on, note in self.db.query(
                 "SELECT item_id, changed_on, note FROM disclosure_changes ORDER BY changed_on, id"):
             if iid in by_id:
-                by_id[iid].changes.append(Change(_d(on), note))
+                by_id[iid].changes.append(Change(_day(on), note))
         for iid, ch, col, on, url in self.db.query(
                 "SELECT item_id, channel, column_name, published_on, url FROM disclosure_publications "
                 "ORDER BY published_on, id"):
             if iid in by_id:
-                by_id[iid].publications.append(Publication(ch, col, _d(on), url))
+                by_id[iid].publications.append(Publication(ch, col, _day(on), url))
         for iid, on, *rest in self.db.query(
                 "SELECT item_id, on_date, old_attribute, old_reason, attribute, reason "
                 "FROM disclosure_attribute_changes ORDER BY id"):
             if iid in by_id:
-                by_id[iid].attribute_changes.append(AttributeChange(_d(on), *rest))
+                by_id[iid].attribute_changes.append(AttributeChange(_day(on), *rest))
         return items
 
     def count(self) -> int:
@@ -566,6 +578,7 @@ def check_figure(year: int, month: int, row: str, value: Any) -> Decimal:
         if number != number.to_integral_value():
             raise GongkaiError(f"{spec.label}的数值“{value}”应为整数（件）")
         return Decimal(int(number))
-    if -number.as_tuple().exponent > 6:
+    exponent = number.as_tuple().exponent  # an int: the number is finite
+    if isinstance(exponent, int) and -exponent > 6:
         raise GongkaiError(f"{spec.label}的金额“{value}”小数位过多（单位：万元，最多 6 位小数）")
     return number

@@ -321,8 +321,7 @@ class _Walk:
             c.warnings.append(f"计算用到了尚未公布节假日安排的日期（已知安排截至{self.cal.last_known_day.isoformat()}），"
                               "这些日期只按周末推算，期限可能不准确。请录入该年国务院办公厅节假日安排通知"
                               "（gongkai register calendar add）。")
-        if c.late:
-            missed = c.late_since or c.due
+        if c.late and (missed := c.late_since or c.due) is not None:  # late means a due date has passed
             when = f"于 {c.concluded_on.isoformat()} 办结" if c.concluded_on else "尚未办结"
             c.warnings.append(f"已超过答复期限 {missed.isoformat()}，{when}；逾期记录保留")
         return c

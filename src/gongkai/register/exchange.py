@@ -290,7 +290,7 @@ def _list_row(v: dict[str, Any], register: Register) -> list[ImportedStep]:
             del reg_values["receipt_on"]   # lists often repeat the submission day for 当面
     first = ImportedStep("registered", day("submitted"), reg_values, str(v.get("ref") or "") or None)
     steps = [s for s in _list_steps(v, day, register) if s.on is not None]
-    steps.sort(key=lambda s: s.on)  # same-day steps keep the column order (sort is stable)
+    steps.sort(key=lambda s: s.on or date.min)  # every one has a date; same-day steps keep the column order
     return [first, *steps]
 
 

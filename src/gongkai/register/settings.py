@@ -57,10 +57,10 @@ def _build(values: dict[str, Any], source: str) -> Settings:
     unknown = sorted(set(values) - set(fields))
     if unknown:
         raise GongkaiError(f"未知的设置项：{'、'.join(unknown)}", source)
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for name, f in fields.items():
         value = values[name]
-        want = {"int": int, "bool": bool, "str": str}[f.type]
+        want = {"int": int, "bool": bool, "str": str}[str(f.type)]  # annotations are strings here
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
             raise GongkaiError(f"设置项 {name} 的值 {value!r} 类型不对", source)
         kwargs[name] = value

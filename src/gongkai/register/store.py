@@ -575,8 +575,13 @@ def _d(value: Any) -> date | None:
     return date.fromisoformat(str(value)) if value else None
 
 
+def _day(value: Any) -> date:
+    """A date from a column that is never empty (NOT NULL)."""
+    return date.fromisoformat(str(value))
+
+
 def _request(row: tuple) -> Request:
-    return Request(row[0], row[1], Applicant(row[2], row[3]), row[4], row[5], row[6], _d(row[7]), _d(row[8]),
+    return Request(row[0], row[1], Applicant(row[2], row[3]), row[4], row[5], row[6], _day(row[7]), _day(row[8]),
                    row[9], row[10], row[11], row[12], _d(row[13]), _d(row[14]), due_assumed=bool(row[15]),
                    late=bool(row[16]))
 

@@ -58,7 +58,7 @@ def compute(db, year: int, agency: str | None = None) -> Report:
     for cells in table.values():
         cells["total"] = sum(cells[c] for c in cols)
     report = Report(agency=agency, year=year, format=LAYOUT)
-    report.table3 = table
+    report.table3 = {row: dict(cells) for row, cells in table.items()}  # counts, as the model's values
     report.notes.append(f"表三由依申请公开台账计算（截至{year}年12月31日）")
     return report
 
