@@ -221,3 +221,15 @@ def test_build_pdf_through_the_command(tmp_path):
     assert len(pages) >= 3 and footers == [f"—{n}—" for n in range(1, len(pages) + 1)]
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
     assert "Bold" in fonts
+
+
+def test_build_refuses_cells_the_digits_do_not_cut_one_way(tmp_path, capsys):
+    # 交通与建设局 2025 as a crawler kept it: 行政规范性文件 printed 1024 (1|0|24 or 10|2|4), so the
+    # three cells are open — a report built from it would print them blank.
+    text = Path(__file__).resolve().parents[2] / "examples" / "crawler-text" / "ptzhsyqjtj-2025.txt"
+    out = tmp_path / "r.md"
+    assert main(["build", str(text), "--to", "md", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "表二有 3 个单元格的数字连写、无法确定（请核对原件后填写），未生成报告" in err
+    assert not out.exists()
+    assert main(["build", str(text), "--to", "md", "-o", str(out), "--force"]) == 0

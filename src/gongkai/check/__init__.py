@@ -71,7 +71,8 @@ def has_errors(findings: list[Finding]) -> bool:
 
 def blocking(findings: list[Finding]) -> list[Finding]:
     """The findings that keep a report from being built (``gongkai build``, the web's export):
-    every error, and the rules ``rules.yaml`` marks ``blocks_build`` (blank cells)."""
+    every error, and the rules ``rules.yaml`` marks ``blocks_build`` (blank cells, digits run
+    together that the sums do not cut one way)."""
     catalogue = rules()
     return [f for f in findings if f.severity == "error"
             or (f.rule in catalogue and catalogue[f.rule].extra.get("blocks_build"))]
@@ -91,6 +92,10 @@ def why_blocked(report: Report, findings: list[Finding]) -> str:
     if blank:
         tables = "、".join(table_name(t) for t in sorted({split_cell_id(c)[0] for c in blank}))
         parts.append(f"{tables}有 {len(blank)} 个单元格空白（没有发生的请填 0）")
+    ambiguous = [c for f in found if f.rule == "CELL-AMBIGUOUS" for c in f.cells]
+    if ambiguous:
+        tables = "、".join(table_name(t) for t in sorted({split_cell_id(c)[0] for c in ambiguous}))
+        parts.append(f"{tables}有 {len(ambiguous)} 个单元格的数字连写、无法确定（请核对原件后填写）")
     if any(f.rule == "TEXT-PLACEHOLDER" for f in found):
         parts.append(f"{'、'.join(completeness.placeholder_parts(report))}仍有【待办】提示文字")
     return "；".join(parts)

@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
 
     b = sub.add_parser("build", help="由源文件生成正式年度报告（DOCX / HTML / PDF / Markdown）",
                        description=f"读取源文件（源文件 YAML，或其他可读取的形式：{FORMS_ZH}），先运行检查；"
-                                   "没有错误、没有空白单元格、没有【待办】提示文字时按官方格式生成报告。")
+                                   "没有错误、没有空白或无法确定的单元格、没有【待办】提示文字时按官方格式生成报告。")
     b.add_argument("source", metavar="源文件")
     b.add_argument("--to", required=True, choices=tuple(FORMS), help="输出格式")
     b.add_argument("-o", "--output", metavar="输出文件", help="输出路径（默认与源文件同名、换扩展名）")
@@ -40,7 +40,7 @@ def add_parser(sub) -> None:
     b.add_argument("--register", action="store_true",
                    help="表三取自依申请公开台账时：把正文“均在法定期限内答复”等说法与台账核对")
     b.add_argument("--db", metavar="URL", help="与 --register 一起用：台账数据库（默认为本机的台账）")
-    b.add_argument("--force", action="store_true", help="即使检查发现错误、空白单元格或【待办】提示文字也生成")
+    b.add_argument("--force", action="store_true", help="即使检查发现错误、空白或无法确定的单元格、【待办】提示文字也生成")
     b.add_argument("--overwrite", action="store_true", help="替换已存在的输出文件")
     b.set_defaults(handler=run_build)
 
