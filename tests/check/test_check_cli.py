@@ -193,3 +193,17 @@ def test_previous_of_another_body_or_year_never_fixes_a_cell(tmp_path, capsys):
             assert why in err and "未用上年报告的数字拆分连写的数字" in err, err
             if command[0] == "check":
                 assert "CELL-AMBIGUOUS" in {f["rule"] for f in d["findings"]}
+
+
+def test_html_review_shows_no_value_in_cells_the_digits_do_not_cut_one_way(tmp_path, capsys):
+    # 行政规范性文件 printed 1024: the page shows the mark only, not "1024" in each of the three
+    # cells (which reads as three values); the printed digits and the cuts are in the title.
+    page = tmp_path / "r.html"
+    main(["check", str(EXAMPLES / "crawler-text" / "ptzhsyqjtj-2025.txt"), "--html", str(page)])
+    capsys.readouterr()
+    html = page.read_text(encoding="utf-8")
+    for column in ("made", "repealed", "in_force"):
+        cell = re.search(rf'<td id="cell-{NORMATIVE}.{column}"([^>]*)>(.*?)</td>', html)
+        assert cell is not None
+        assert cell.group(2) == '<sup class="mark">#</sup>'
+        assert 'title="无法确定：原文印作“1024”，可能是 1|0|24；10|2|4；问题1"' in cell.group(1)

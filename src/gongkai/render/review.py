@@ -90,6 +90,10 @@ def _td(report: Report, cell_id: str, marks: dict) -> str:
     kind = cell_kind(report, cell_id, [cell_id] if f"ocr:{cell_id}" in marks else ())
     if kind:
         classes.append(kind)
+    if kind == "ambiguous":  # no value: the row's printed digits are not this cell's
+        shown = ""
+        notes.append(_ambiguity_note(report, cell_id))
+    elif kind:
         notes.append(MARKS[kind][1].split("：")[0]
                      + (f"（置信度 {info.confidence:.2f}）" if info and info.confidence is not None else ""))
     if cell_id in marks:
@@ -101,6 +105,14 @@ def _td(report: Report, cell_id: str, marks: dict) -> str:
         attrs += f' title="{escape("；".join(notes))}"'
     sup = f'<sup class="mark">{escape(MARKS[kind][0])}</sup>' if kind else ""
     return f"<td{attrs}>{escape(shown)}{sup}</td>"
+
+
+def _ambiguity_note(report: Report, cell_id: str) -> str:
+    from gongkai.extract.recover import ways_zh
+
+    amb = next(a for a in report.ambiguous if cell_id in a.cells)
+    ways = ways_zh(amb.candidates)
+    return f"{MARKS['ambiguous'][1].split('：')[0]}：原文印作“{amb.raw}”" + (f"，可能是 {ways}" if ways else "")
 
 
 def _table2(report: Report, marks: dict) -> str:
