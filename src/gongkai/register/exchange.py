@@ -218,8 +218,10 @@ def _imported(kid: str, v: dict[str, Any], ref: str) -> ImportedStep:
     except ValueError:
         raise GongkaiError(f"“日期”“{v.get('on')}”无法识别（应为 2025-09-26）") from None
     values = {f.name: _entered(f.name, v.get(f.name)) for f in k.entered if v.get(f.name) not in (None, "")}
+    # computed values stand as recorded (a fee as charged); a correction's old value is not read:
+    # the register takes it again from the history, typed as its field (a file has only text)
     keep = {f.name: _number(v[f.name]) if f.type == "int" else str(v[f.name])
-            for f in k.fields if f.computed and v.get(f.name) not in (None, "")}
+            for f in k.fields if f.computed and f.name != "old" and v.get(f.name) not in (None, "")}
     if v.get("doc_number"):
         keep["doc_number"] = str(v["doc_number"])
     return ImportedStep(kid, on, values, ref if kid == "registered" else None, str(v.get("actor") or ""),
@@ -418,6 +420,15 @@ def export_file(register: Register, path: Path, with_contact: bool = False, year
     return n
 
 
+def append_text_row(ws, row: list[Any]) -> None:
+    """Append a row to an openpyxl sheet keeping text as text: openpyxl takes a string starting
+    with “=” for a formula, which Excel would compute and a re-import would read back empty."""
+    ws.append(row)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
 def _write_xlsx(path: Path, header: list[str], rows: list[list[Any]], summary) -> None:
     import openpyxl
     wb = openpyxl.Workbook()
@@ -425,9 +436,9 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[Any]], summary) -
     ws.title = "办理记录"
     ws.append(header)
     for r in rows:
-        ws.append(r)
+        append_text_row(ws, r)
     ws2 = wb.create_sheet("申请一览")
     ws2.append(summary[0])
     for r in summary[1]:
-        ws2.append(r)
+        append_text_row(ws2, r)
     wb.save(str(path))
