@@ -59,13 +59,32 @@ _HALF.update({0x3000: " ", 0xA0: " ", ord("\t"): " ", ord("\r"): " ", ord("\n"):
 _BLANKED = re.compile(r"<!--.{0,200}?-->|<!\[[^\]]{0,60}\]>|&nbsp;?|&ensp;|&emsp;", re.DOTALL)
 
 
-_HEADER_KEY = re.compile(r"^\s*(标题|题目|发布时间|发布日期|文号|发布机构|来源|栏目|原文链接|网址|本地目录|索引号|"
-                         r"主题分类|成文日期|作者)\s*[:：]\s*(.*)$")
-_BODY_MARK = re.compile(r"^\s*=+\s*正文\s*=+\s*$")
+# A crawler's header line: ``标题: …``, ``【标题】…``, ``title: …`` (any short key), a Markdown
+# title (``# …``), and lines that only separate (``-----``, ``==== 正文 ====``).
+_HEADER_KEY = re.compile(r"^\s*(?:【\s*([^】]{1,10}?)\s*】|\[\s*([^\]\s]{1,10})\s*\]|([A-Za-z_\u4e00-\u9fff]{1,12})\s*[:：])"
+                         r"\s*(.*)$")
+_MD_TITLE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_TITLE_KEYS = ("标题", "题目", "题名", "文章标题", "名称", "title")
+_BODY_MARK = re.compile(r"^\s*[=\-*#]{2,}\s*正文\s*[=\-*#]{2,}\s*$")
+_RULE = re.compile(r"^\s*[=\-*_~#]{3,}\s*$")
 _HEADER_NOTE = re.compile(r"^\s*页面链接与图片详见")
+_MAX_HEADER_LINE = 300  # a header value is at most a long URL; the body is thousands of characters
 _CHROME_HEAD = re.compile(r"^\s*当前位置\s*:.{0,400}?相关链接\s*:\s*", re.DOTALL)
+_CHROME_START = re.compile(r"^\s*当前位置\s*[:：]")
 _CHROME_TITLE = re.compile(r"([^\s:]{4,80}年度报告)\s*来源\s*:")
 _CHROME_TAIL = re.compile(r"(?:\s*(?:附件下载|相关附件|打印本页|关闭窗口|【打印】|【关闭】|\[打印\]|\[关闭\]))+\s*$")
+
+
+def _field(line: str) -> tuple[str, str] | None:
+    """(key, value) of a header line; None for any other line (a sentence, the page's own
+    breadcrumb ``当前位置：…``, which starts the body)."""
+    if len(line) > _MAX_HEADER_LINE or "。" in line or _CHROME_START.match(line):
+        return None
+    m = _HEADER_KEY.match(line)
+    if m:
+        return (m.group(1) or m.group(2) or m.group(3)).strip().lower(), m.group(4).strip()
+    m = _MD_TITLE.match(line)
+    return ("title", m.group(1)) if m else None
 
 
 def _header(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -74,17 +93,27 @@ def _header(lines: list[str]) -> tuple[dict[str, str], int]:
         if _BODY_MARK.match(line):
             fields: dict[str, str] = {}
             for head in lines[:i]:
-                m = _HEADER_KEY.match(head)
-                if m:
-                    fields.setdefault(m.group(1), m.group(2).strip())
+                kv = _field(head)
+                if kv:
+                    fields.setdefault(*kv)
             return fields, i + 1
     fields, i = {}, 0  # no body mark: the key lines at the top
-    while i < len(lines) and (_HEADER_KEY.match(lines[i]) or _HEADER_NOTE.match(lines[i]) or not lines[i].strip()):
-        m = _HEADER_KEY.match(lines[i])
-        if m:
-            fields.setdefault(m.group(1), m.group(2).strip())
+    while i < len(lines):
+        kv = _field(lines[i])
+        if kv:
+            fields.setdefault(*kv)
+        elif not (_HEADER_NOTE.match(lines[i]) or _RULE.match(lines[i]) or not lines[i].strip()):
+            break
         i += 1
     return fields, i
+
+
+def _title_field(fields: dict[str, str]) -> str | None:
+    """The title the header gives: under a title key, else the value that reads as a report's title."""
+    for key in _TITLE_KEYS:
+        if fields.get(key):
+            return fields[key]
+    return next((v for v in fields.values() if len(v) <= 120 and v.endswith("年度报告")), None)
 
 
 class _Body:
@@ -442,7 +471,7 @@ def read_crawler(text: str, name: str, form: str = "txt") -> Document:
     body = _Body(lines[first:], first + 1)
     norm = body.norm
     doc = Document(name=name, form=form)
-    title = fields.get("标题") or fields.get("题目")
+    title = _title_field(fields)
     if title:
         doc.title_hint = title
     start, end = 0, len(norm)
