@@ -195,8 +195,7 @@ DATABASE_LAYER = {"gongkai.db", "gongkai.corpus.store", "gongkai.register.store"
 # no longer issues SQL (drop it from here).
 SQL_ELSEWHERE = {
     "gongkai.cli.corpus", "gongkai.cli.log", "gongkai.corpus.crossyear", "gongkai.corpus.export",
-    "gongkai.corpus.region", "gongkai.corpus.stats", "gongkai.log.year", "gongkai.web.roster", "gongkai.web.survey",
-    "gongkai.web.views_main",
+    "gongkai.corpus.region", "gongkai.corpus.stats", "gongkai.log.year", "gongkai.web.views_main",
 }
 _SQL = re.compile(r"^\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|UNIQUE|VIEW)"
                   r"|ALTER\s+TABLE|DROP\s+|WITH\s+\w+\s+AS|PRAGMA)\b"  # a statement

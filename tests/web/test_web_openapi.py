@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from gk_web_support import client_for, django_env, seed, world  # noqa: F401 - fixtures
+from gk_web_support import ROOT, client_for, django_env, seed, world  # noqa: F401 - fixtures
 
 METHODS = ("get", "post", "put")
 
@@ -62,6 +62,10 @@ def test_every_operation_describes_its_bodies_and_errors(doc):
                     assert schema["$ref"] in ("#/components/schemas/Error", "#/components/schemas/NotReady")
     assert set(schemas["Report"]["properties"]) >= {"schema", "source", "agency", "year", "format", "published",
                                                     "sections", "table2", "table3", "table4", "cells", "findings"}
+    # the report JSON Schema published in docs/report.schema.json is the one the API describes
+    published = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
+    for key in ("table2", "table3", "table4", "year", "format", "published", "agency"):
+        assert schemas["Report"]["properties"][key] == published["properties"][key], key
 
 
 class Checker:

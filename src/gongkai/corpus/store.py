@@ -156,9 +156,56 @@ class Store(Database):
             self._auto_place(placement)
         self._placed.pop(placement["agency_key"], None)
 
-    def counts(self) -> dict[str, int]:
-        rows = self.query("SELECT status, COUNT(*) FROM documents GROUP BY status")
-        return {status: n for status, n in rows}
+    def counts(self, region: str = "") -> dict[str, int]:
+        """Documents by status; with a division code prefix, only the reports placed in it (a
+        file that could not be read has no agency, so no region)."""
+        if not region:
+            rows = self.query("SELECT status, COUNT(*) FROM documents GROUP BY status")
+        else:
+            rows = self.query("SELECT d.status, COUNT(*) FROM documents d JOIN agencies a ON a.agency_key = d.agency_key"
+                              " WHERE a.code LIKE ? GROUP BY d.status", (f"{region}%",))
+        return {status: int(n) for status, n in rows}
+
+    def summaries(self, region: str = "", year: int | None = None, readable: bool = False) -> list[dict]:
+        """One dict per document (its placement and its findings counted by severity), in a
+        division code prefix and year when given, readable ones only if asked; ordered by agency,
+        year, id."""
+        sql = ("SELECT d.id, d.agency, d.agency_key, d.year, d.status, d.published, a.code, a.unit,"
+               " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error'),"
+               " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'warning'),"
+               " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'notice')"
+               " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE 1 = 1")
+        params: list = []
+        if region:
+            sql += " AND a.code LIKE ?"
+            params.append(f"{region}%")
+        if year is not None:
+            sql += " AND d.year = ?"
+            params.append(year)
+        if readable:
+            sql += " AND d.status = 'ok'"
+        keys = ("id", "agency", "agency_key", "year", "status", "published", "code", "unit", "errors", "warnings",
+                "notices")
+        return [dict(zip(keys, row)) for row in self.query(sql + " ORDER BY d.agency, d.year, d.id", params)]
+
+    def document(self, document_id: int) -> dict | None:
+        """A stored document as the web shows it: where it came from, its placement, every path it
+        was seen at, and its findings (its own, then the cross-year ones with ``previous_id``)."""
+        rows = self.query(
+            "SELECT d.id, d.name, d.path, d.form, d.status, d.reason, d.agency, d.year, d.format, d.published,"
+            " d.ingested_at, a.code, a.province, a.city, a.county FROM documents d"
+            " LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.id = ?", (document_id,))
+        if not rows:
+            return None
+        keys = ("id", "name", "path", "form", "status", "reason", "agency", "year", "format", "published",
+                "ingested_at", "code", "province", "city", "county")
+        out = dict(zip(keys, rows[0]))
+        out["paths"] = [p for (p,) in self.query(
+            "SELECT path FROM document_paths WHERE document_id = ? ORDER BY path", (document_id,))]
+        out["findings"] = [dict(zip(("rule", "severity", "cells", "message", "where", "previous_id"), f)) for f in self.query(
+            "SELECT rule, severity, cells, message, place, previous_id FROM findings WHERE document_id = ?"
+            " ORDER BY previous_id IS NOT NULL, seq", (document_id,))]
+        return out
 
     def failures(self) -> list[tuple]:
         return self.query("SELECT id, path, form, reason, parser_version FROM documents"

@@ -76,8 +76,7 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
         messages.append("表三由依申请公开台账计算")
     text = ""
     with DisclosureLog(register_url(body.pk)) as log:
-        used = log.records()
-        if used:
+        if log.records():
             report = year_report(log, year, body.name)
             for cell, value in report.iter_cells():
                 if value is not None:

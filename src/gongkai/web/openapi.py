@@ -65,28 +65,7 @@ SCHEMAS: dict[str, Schema] = {
                      "confidence": {**NUM, "description": "OCR 置信度"}}, optional=("inferred", "confidence")),
     "Section": obj({"no": INT, "title": STR, "text": STR, "where": STR}, optional=("where",)),
     "Table": mapping(mapping(VALUE), "行编号 → 列编号 → 数值（空白为 null）；见 schema.md"),
-    "Report": obj({
-        "schema": {"const": "gongkai.report/1"},
-        "source": obj({"name": STR, "sha256": STR, "form": STR}),
-        "title": null(STR), "agency": null(STR), "year": null(INT),
-        "format": null({"enum": ["2019", "2021"]}), "published": null(DATE), "preamble": STR,
-        "sections": arr(ref("Section")),
-        "table2": ref("Table"), "table3": ref("Table"), "table4": ref("Table"),
-        "cells": mapping(ref("CellInfo"), "单元格编号 → 原文与位置"),
-        "findings": arr(ref("Finding")),
-        "extra_rows": arr(obj({"table": STR, "label": STR, "raw": arr(STR), "where": null(STR)})),
-        "labels": arr(obj({"table": STR, "row": STR, "printed": STR, "official": STR, "where": null(STR)})),
-        "ambiguous": arr(obj({"table": STR, "row": STR, "cells": arr(STR), "raw": STR, "where": null(STR),
-                              "candidates": arr(arr(STR)), "reason": {"enum": ["ambiguous", "no-split", "too-many"]}},
-                             description="数字粘连、有多种切分而留空的单元格及其候选")),
-        "notes": arr(STR),
-        "figures": arr(obj({"section": {**INT, "description": "0 为引言"}, "sentence": STR, "value": NUM,
-                            "unit": STR, "text": STR, "counts": null(STR), "cells": arr(STR), "approx": BOOL,
-                            "from_words": BOOL, "scope": STR, "year": INT, "part_of": INT},
-                           optional=("approx", "from_words", "scope", "year", "part_of"),
-                           description="正文中陈述的数字及其所指的表格单元格")),
-    }, optional=("table2", "table3", "table4", "ambiguous"),
-        description="报告 JSON（docs/schema.md，gongkai.report/1）；缺少的表不出现"),
+    # "Report", the report JSON: report_schema() below (the published docs/report.schema.json)
     "NotReady": obj({"error": STR, "findings": arr(ref("Finding"))},
                     description="报告尚不能导出：错误、空白单元格或【待办】提示文字"),
     "Body": obj({"id": INT, "name": STR, "region_code": STR}),
@@ -188,6 +167,37 @@ SCHEMAS: dict[str, Schema] = {
 }
 
 
+def report_schema() -> Schema:
+    """``gongkai.reportschema.schema()`` as an OpenAPI component: the tables as published, and
+    the fields gongkai writes besides (findings, cells, figures …) with their own fields."""
+    import copy
+
+    from gongkai.reportschema import schema
+
+    out = copy.deepcopy(schema())
+    for key in ("$schema", "$id"):      # a component, not a document of its own
+        out.pop(key, None)
+    out["properties"].update({
+        "sections": arr(ref("Section")),
+        "cells": mapping(ref("CellInfo"), "单元格编号 → 原文与位置"),
+        "findings": arr(ref("Finding")),
+        "extra_rows": arr(obj({"table": STR, "label": STR, "raw": arr(STR), "where": null(STR)},
+                              description="格式没有的行")),
+        "labels": arr(obj({"table": STR, "row": STR, "printed": STR, "official": STR, "where": null(STR)},
+                          description="与格式规定不一致的标签")),
+        "ambiguous": arr(obj({"table": STR, "row": STR, "cells": arr(STR), "raw": STR, "where": null(STR),
+                              "candidates": arr(arr(STR)), "reason": {"enum": ["ambiguous", "no-split", "too-many"]}},
+                             description="数字粘连、有多种切分而留空的单元格及其候选")),
+        "figures": arr(obj({"section": {**INT, "description": "0 为引言"}, "sentence": STR, "value": NUM,
+                            "unit": STR, "text": STR, "counts": null(STR), "cells": arr(STR), "approx": BOOL,
+                            "from_words": BOOL, "scope": STR, "year": INT, "part_of": INT},
+                           optional=("approx", "from_words", "scope", "year", "part_of"),
+                           description="正文中陈述的数字及其所指的表格单元格")),
+    })
+    out["additionalProperties"] = False
+    return out
+
+
 # -- responses ---------------------------------------------------------------------------------
 def _json(schema: Schema, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -246,7 +256,7 @@ def document() -> dict:
         "components": {
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
                                 "bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, "Report": report_schema()},
         },
         "paths": {
             "/api/parse": {"post": _op("解析一份报告，返回报告 JSON（不保存）", _json(ref("Report"), "报告 JSON"),

@@ -100,15 +100,9 @@ def _documents(year: int) -> list[tuple]:
     from gongkai.corpus.store import Store
 
     with Store(settings.CORPUS_URL) as store:
-        rows = store.query(
-            "SELECT d.id, d.agency_key, d.agency, a.code, a.unit, d.published, "
-            "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error'), "
-            "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'warning'), "
-            "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'notice') "
-            "FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
-            "WHERE d.status = 'ok' AND d.year = ? ORDER BY d.id", (year,))
-    return [(i, key, agency, identity(code, unit, key), published, e, w, n)
-            for i, key, agency, code, unit, published, e, w, n in rows]
+        docs = store.summaries(year=year, readable=True)
+    return [(d["id"], d["agency_key"], d["agency"], identity(d["code"], d["unit"], d["agency_key"]), d["published"],
+             d["errors"], d["warnings"], d["notices"]) for d in docs]
 
 
 def _match(entry: RosterEntry, docs: list[tuple]) -> list[tuple]:

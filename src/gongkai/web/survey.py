@@ -52,50 +52,29 @@ def region_name(region: str) -> str:
     return "".join(p for p in (d.province, d.city, d.county) if p) if d else ""
 
 
-def _in_region(region: str) -> tuple[str, list]:
-    """The SQL condition (on ``a``, the agencies table) and parameters for a region."""
-    return (" AND a.code LIKE ?", [f"{region}%"]) if region else ("", [])
-
-
 def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
     """Agencies × years: for each agency and year, the report's status and its findings."""
     from gongkai.corpus.places import identity
 
-    cond, params = _in_region(region)
-    sql = ("SELECT d.agency, d.year, d.status, COALESCE(a.code, ''), d.id, a.unit, d.agency_key, "
-           "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error'), "
-           "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'warning'), "
-           "(SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id) "
-           "FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
-           "WHERE d.agency IS NOT NULL AND d.year IS NOT NULL" + cond)
     years: set[int] = set()
     agencies: dict[str, dict] = {}
     # One row per body, however its name was printed (洪泽区人民政府 / 淮安市洪泽区人民政府): by
     # its identity; the row is named as its latest report names it.
-    for agency, year, status, code, doc_id, unit, key, errors, warnings, total in store.query(
-            sql + " ORDER BY d.year, d.agency, d.id", params):
-        years.add(int(year))
-        a = agencies.setdefault(identity(code, unit, key) or agency, {"name": agency, "code": code, "years": {}})
-        a["name"] = agency
-        a["years"][int(year)] = {"status": status, "errors": int(errors), "warnings": int(warnings),
-                                 "findings": int(total), "id": doc_id}
+    placed = [d for d in store.summaries(region) if d["agency"] and d["year"] is not None]
+    for d in sorted(placed, key=lambda d: (d["year"], d["agency"], d["id"])):
+        years.add(int(d["year"]))
+        a = agencies.setdefault(identity(d["code"], d["unit"], d["agency_key"]) or d["agency"],
+                                {"name": d["agency"], "code": d["code"] or "", "years": {}})
+        a["name"] = d["agency"]
+        a["years"][int(d["year"])] = {"status": d["status"], "errors": int(d["errors"]), "warnings": int(d["warnings"]),
+                                      "findings": int(d["errors"]) + int(d["warnings"]) + int(d["notices"]),
+                                      "id": d["id"]}
     ys = sorted(years)
     rows = []
     for a in sorted(agencies.values(), key=lambda a: a["name"])[:MAX_AGENCIES]:
         a["cells"] = [a["years"].get(y) for y in ys]
         rows.append(a)
     return ys, rows
-
-
-def counts(store, region: str = "") -> dict[str, int]:
-    """Documents by status; with a region, only the reports placed in it (a file that could
-    not be read has no agency, so no region)."""
-    if not region:
-        return store.counts()
-    cond, params = _in_region(region)
-    return {status: int(n) for status, n in store.query(
-        "SELECT d.status, COUNT(*) FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
-        "WHERE 1 = 1" + cond + " GROUP BY d.status", params)}
 
 
 def page_context(level: str, region: str) -> dict:
@@ -106,7 +85,7 @@ def page_context(level: str, region: str) -> dict:
 
     level, region = clean_level(level), clean_region(region)
     with _store() as store:
-        by_status = counts(store, region)
+        by_status = store.counts(region)
         table = compute(store, level, region)
         years, agencies = matrix(store, region)
         documents = documents_list(store, region)
@@ -138,7 +117,7 @@ def stats_json(level: str | None, region: str | None = "") -> dict:
     level, region = clean_level(level), clean_region(region)
     with _store() as store:
         table = compute(store, level, region)
-        by_status = counts(store, region)
+        by_status = store.counts(region)
     return {"level": level, "region": region, "counts": by_status,
             "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on}
                      for r in table.rows],
@@ -149,42 +128,31 @@ def report_context(doc_id) -> dict:
     """One stored report for the drill-down page: where it came from, its findings (its own
     and the cross-year ones) each with the cells they concern, and its tables marked."""
     from gongkai.check.catalogue import data as catalogue
-    from gongkai.errors import GongkaiError
     from gongkai.format.names import cell_label
     from gongkai.model import Finding
     from gongkai.web.reportview import tables_html
 
     doc_id = _document_id(doc_id)
     with _store() as store:
-        rows = store.query(
-            "SELECT d.id, d.name, d.path, d.form, d.status, d.reason, d.agency, d.year, d.format, d.published, "
-            "d.ingested_at, a.code, a.province, a.city, a.county FROM documents d "
-            "LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.id = ?", (doc_id,))
-        if not rows:
+        doc = store.document(doc_id)
+        if doc is None:
             raise Http404(f"语料库中没有编号为 #{doc_id} 的报告")
-        (_, name, path, form, status, reason, agency, year, version, published, ingested, code,
-         province, city, county) = rows[0]
-        paths = [p for (p,) in store.query("SELECT path FROM document_paths WHERE document_id = ? ORDER BY path",
-                                           (doc_id,))]
-        found = store.query("SELECT rule, severity, cells, message, place, previous_id FROM findings "
-                            "WHERE document_id = ? ORDER BY previous_id IS NOT NULL, seq", (doc_id,))
         report = store.load_report(doc_id)
     names = catalogue()["severities"]
-    findings = [Finding(rule, severity, message, [c for c in (cells or "").split(";") if c], place)
-                for rule, severity, cells, message, place, _ in found]
+    found = [(Finding(f["rule"], f["severity"], f["message"], [c for c in (f["cells"] or "").split(";") if c],
+                      f["where"]), f["previous_id"]) for f in doc["findings"]]
     rows_out = [{"rule": f.rule, "severity": f.severity, "severity_label": names.get(f.severity, f.severity),
                  "message": f.message, "where": f.where or "", "previous": prev,
-                 "cells": [cell_label(c, version) for c in f.cells[:3]], "more": max(0, len(f.cells) - 3)}
-                for f, (*_, prev) in zip(findings, found)]
-    if status != "ok" and report is None and not reason:
-        raise GongkaiError(f"#{doc_id} 没有读取结果")
-    return {"doc_id": doc_id, "name": name, "path": path, "paths": paths, "form": form, "status": status,
-            "status_label": STATUS.get(status, status), "reason": reason, "agency": agency, "year": year,
-            "format": version, "published": published, "ingested_at": (ingested or "")[:19].replace("T", " "),
-            "code": code or "",
-            "place": "".join(p for p in (province, city, county) if p),
+                 "cells": [cell_label(c, doc["format"]) for c in f.cells[:3]], "more": max(0, len(f.cells) - 3)}
+                for f, prev in found]
+    findings = [f for f, _ in found]
+    return {"doc_id": doc_id, "name": doc["name"], "paths": doc["paths"], "form": doc["form"],
+            "status": doc["status"], "status_label": STATUS.get(doc["status"], doc["status"]), "reason": doc["reason"],
+            "agency": doc["agency"], "year": doc["year"], "format": doc["format"], "published": doc["published"],
+            "ingested_at": (doc["ingested_at"] or "")[:19].replace("T", " "), "code": doc["code"] or "",
+            "place": "".join(p for p in (doc["province"], doc["city"], doc["county"]) if p),
             "findings": rows_out,
-            "findings_json": [{**f.to_dict(), "previous_id": prev} for f, (*_, prev) in zip(findings, found)],
+            "findings_json": [{**f.to_dict(), "previous_id": prev} for f, prev in found],
             "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "notice")},
             "tables": tables_html(report, findings) if report is not None else {},
             "report_json": report.to_json() if report is not None else ""}
@@ -221,13 +189,9 @@ def ingest_uploads(files, actor: str):
 
 
 def documents_list(store, region: str = "", limit: int = 1000) -> list[tuple[int, str, int]]:
-    sql = ("SELECT d.id, d.agency, d.year FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
-           "WHERE d.status = 'ok'")
-    params: list = []
-    if region:
-        sql += " AND a.code LIKE ?"
-        params.append(f"{region}%")
-    return [(int(i), a or "（未识别机关）", y) for i, a, y in store.query(sql + " ORDER BY d.agency, d.year", params)][:limit]
+    """(id, agency, year) of the readable reports, for choosing two to compare."""
+    return [(int(d["id"]), d["agency"] or "（未识别机关）", d["year"])
+            for d in store.summaries(region, readable=True)][:limit]
 
 
 def _document_id(value) -> int:
@@ -260,13 +224,7 @@ def _year_reports(year, region: str) -> tuple[int, list[int], list]:
     except (TypeError, ValueError):
         raise GongkaiError(f"年度“{year}”无效") from None
     with _store() as store:
-        sql = ("SELECT d.id FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key "
-               "WHERE d.status = 'ok' AND d.year = ?")
-        params: list = [year]
-        if region:
-            sql += " AND a.code LIKE ?"
-            params.append(f"{region}%")
-        ids = [r[0] for r in store.query(sql + " ORDER BY d.id", params)][:MAX_ROLLUP]
+        ids = sorted(int(d["id"]) for d in store.summaries(region, year, readable=True))[:MAX_ROLLUP]
         reports = [(f"#{i}", store.load_report(i)) for i in ids]
     return year, ids, [(n, r) for n, r in reports if r is not None]
 
