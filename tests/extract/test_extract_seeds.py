@@ -131,3 +131,15 @@ def test_seed_json_round_trip(prefix):
     back = Report.from_json(r.to_json())
     assert back.to_dict() == r.to_dict()
     assert r.to_dict()["schema"] == "gongkai.report/1"
+
+
+def test_title_letter_spaced_by_ocr_gives_title_agency_and_year():
+    # OCR of a scan of 洪泽区 2024 (150 dpi) read the large title with spaces between its characters:
+    # "…2024年政 府 信息公 开工 作年度 报告".  Spaces between Chinese characters are not in the title.
+    from gongkai.extract import parse_bytes
+
+    text = seed("003").read_text(encoding="utf-8").split("\n")
+    first = next(i for i, line in enumerate(text) if line.strip())
+    text[first] = "淮安市洪泽区人民政府2024年政 府 信息公 开工 作年度 报告"
+    r = parse_bytes("\n".join(text).encode("utf-8"), "scan.txt")
+    assert (r.title, r.agency, r.year) == ("淮安市洪泽区人民政府2024年政府信息公开工作年度报告", "淮安市洪泽区人民政府", 2024)

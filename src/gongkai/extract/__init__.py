@@ -81,8 +81,8 @@ class _Walk:
         if not text:
             return
         self.paragraphs.append(text)
-        if self.title_block is None and self.current == 0 and not self.preamble and meta.is_title(text):
-            self.title_block = text
+        if self.title_block is None and self.current == 0 and not self.preamble and meta.is_title(meta.close_gaps(text)):
+            self.title_block = meta.close_gaps(text)
             return
         found = heading_number(text, self.current, block.heading)
         if found:
@@ -178,8 +178,8 @@ def _strip_signature(lines: list[str], signer: str | None) -> None:
 
 def _meta(report: Report, doc: Document, title_block: str | None, signer: str | None) -> None:
     title = title_block
-    if title is None and doc.title_hint and meta.is_title(doc.title_hint):
-        title = doc.title_hint
+    if title is None and doc.title_hint and meta.is_title(meta.close_gaps(doc.title_hint)):
+        title = meta.close_gaps(doc.title_hint)
     report.title = title
     published = report.published
     if title:

@@ -38,6 +38,15 @@ def is_title(text: str) -> bool:
     return len(text) <= 120 and bool(_REPORT_WORD.search(text))
 
 
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff（）《》“”])\s+(?=[\u3400-\u9fff（）《》“”])")
+
+
+def close_gaps(text: str) -> str:
+    """A title without the spaces between its Chinese characters: a large title set letter-spaced
+    comes back from OCR or a PDF's text as "政 府 信息公 开工 作年度 报告"."""
+    return _CJK_GAP.sub("", text)
+
+
 _SPACED_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
 
 
