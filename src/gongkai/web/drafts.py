@@ -87,9 +87,10 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
 
 
 def create(body, year, version: str, actor: str, prefill: bool = True, previous: Report | None = None,
-           previous_name: str = "") -> ReportDraft:
+           previous_name: str = "") -> tuple[ReportDraft, list[str]]:
     """A new draft: every cell blank, except what last year's report (uploaded, or this
-    system's draft of last year) and the body's records give, each with its source."""
+    system's draft of last year) and the body's records give, each with its source; and what
+    was taken from the records, in words for the clerk."""
     from gongkai.source.scaffold import Prefill, prefill_from, skeleton
 
     year = _year(year)
@@ -119,8 +120,7 @@ def create(body, year, version: str, actor: str, prefill: bool = True, previous:
                                            sources={"cells": cells, "origins": origins}, updated_by=actor)
     except IntegrityError:
         raise GongkaiError(f"{body.name} {year}年度的报告已经存在，请直接编辑") from None
-    draft.messages = messages
-    return draft
+    return draft, messages
 
 
 def summary(d: ReportDraft) -> dict:

@@ -44,15 +44,15 @@ def draft_new(request):
             from gongkai.web.reportview import load_upload
 
             previous = load_upload(upload, request)
-        draft = drafts.create(body, request.POST.get("year"), request.POST.get("format", "2021"),
-                              request.user.username, prefill=True, previous=previous,
-                              previous_name=upload.name if upload else "")
+        draft, taken = drafts.create(body, request.POST.get("year"), request.POST.get("format", "2021"),
+                                     request.user.username, prefill=True, previous=previous,
+                                     previous_name=upload.name if upload else "")
     except GongkaiError as exc:
         messages.error(request, f"未能新建：{exc}")
         return redirect("/draft/")
     origins = draft.sources.get("origins", {})
     found = [f"上年报告（{origins['previous']}）带入上年结转等数据" if "previous" in origins else "",
-             *getattr(draft, "messages", [])]
+             *taken]
     found = [f for f in found if f]
     messages.success(request, f"已新建 {body.name} {draft.year}年度报告" +
                      (f"：{'；'.join(found)}。" if found else "：没有上年报告和台账数据，统计表各格空白，请逐项填写。"))
