@@ -345,3 +345,16 @@ def test_cli_letters_and_office_templates(capsys, db_url, tmp_path, monkeypatch)
     code, out, _ = run("register", "letter", "2025-000001", "receipt", "--out", str(tmp_path / "r.docx"), *db)
     p = [x.text for x in Document(str(tmp_path / "r.docx")).paragraphs]
     assert code == 0 and p[1] == "某某律师事务所：" and p[-1] == "2025年9月26日" and "贵单位" in p[2]
+
+
+@pytest.mark.libreoffice
+def test_pdf_never_breaks_a_number_across_lines():
+    # A date or an amount cut at a line end ("于2025年5月2 / 6日前") misstates it.  LibreOffice broke
+    # numbers wherever a line ended while the Latin text was marked Chinese (w:lang w:val="zh-CN").
+    import pypdfium2 as pdfium
+
+    ctx = dict(L.SAMPLE, kind="reply", outcome="other.other", note="甲甲甲12345678乙乙乙20251231" * 12)
+    pdf = pdfium.PdfDocument(L.to_pdf(L.render(ctx)))
+    lines = [line for page in pdf for line in page.get_textpage().get_text_range().splitlines() if line.strip()]
+    assert sum(line.count("12345678") + line.count("20251231") for line in lines) == 24  # each number whole
+    assert [(a, b) for a, b in zip(lines, lines[1:]) if a.rstrip()[-1:].isdigit() and b.lstrip()[:1].isdigit()] == []

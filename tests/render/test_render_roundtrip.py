@@ -170,3 +170,19 @@ def test_a_2021_report_with_one_other_row_keeps_it(tmp_path):
     parsed = parse_file(_build(report, "md", tmp_path))
     assert parsed.table3["other"] == merged
     assert not any(r.startswith("other.") for r in parsed.table3)
+
+
+@pytest.mark.libreoffice
+def test_pdf_never_breaks_a_number_across_lines():
+    # "至2024年12月3 / 1日": LibreOffice broke numbers at a line end while Latin text was marked zh-CN.
+    import pypdfium2 as pdfium
+
+    from gongkai.render import render
+
+    report = random_report(random.Random("numbers"), "2021")
+    report.sections[0].text = "甲甲甲12345678乙乙乙20251231" * 12
+    pdf = pdfium.PdfDocument(render(report, "pdf"))
+    lines = [line for page in pdf for line in page.get_textpage().get_text_range().splitlines() if line.strip()]
+    assert sum(line.count("12345678") + line.count("20251231") for line in lines) == 24  # each number whole
+    assert [(a, b) for a, b in zip(lines, lines[1:]) if a.rstrip()[-1:].isdigit() and b.lstrip()[:1].isdigit()
+            and "甲" in a + b] == []

@@ -533,8 +533,10 @@ def _pdf_fonts(xml: str) -> str:
 
     def swap(m: re.Match) -> str:
         name = m.group(2)
-        if name in installed or not any(ord(ch) > 0x2E80 for ch in name) and name not in title_names:
+        if name in installed:
             return m.group(0)
+        if not any(ord(ch) > 0x2E80 for ch in name) and name not in title_names:  # Times New Roman
+            return m.group(1) + fonts.pick("latin") + m.group(3)
         return m.group(1) + fonts.pick("title" if name in title_names else "body") + m.group(3)
 
     def heavy(m: re.Match) -> str:   # a missing title face: its stand-in in bold

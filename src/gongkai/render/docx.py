@@ -30,7 +30,7 @@ def _run(paragraph, text: str, role: str, size: float, bold: bool = False, itali
     run.font.size = Pt(size)
     run.bold = bold or None
     run.italic = italic or None
-    fonts.set_docx_fonts(run._element.get_or_add_rPr(), fonts.pick(role), common.style()["fonts"]["latin"])
+    fonts.set_docx_fonts(run._element.get_or_add_rPr(), fonts.pick(role), fonts.pick("latin"))
     return run
 
 
@@ -53,13 +53,13 @@ class _Writer:
     def _defaults(self) -> None:
         normal = self.doc.styles["Normal"]
         normal.font.size = Pt(self.sizes["body"])
-        fonts.set_docx_fonts(normal.element.get_or_add_rPr(), fonts.pick("body"), self.style["fonts"]["latin"])
+        fonts.set_docx_fonts(normal.element.get_or_add_rPr(), fonts.pick("body"), fonts.pick("latin"))
         # Document defaults too: text in styles we do not touch (table style, headers) is Chinese.
         rpr_default = self.doc.styles.element.find(qn("w:docDefaults"))
         if rpr_default is not None:
             rpr = rpr_default.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
             if rpr is not None:
-                fonts.set_docx_fonts(rpr, fonts.pick("body"), self.style["fonts"]["latin"])
+                fonts.set_docx_fonts(rpr, fonts.pick("body"), fonts.pick("latin"))
         self.doc.core_properties.language = "zh-CN"
 
     @property
@@ -146,7 +146,7 @@ class _Writer:
         text_width = self.text_width
         widths = [Emu(int(text_width * w)).twips for w in common.widths(layout.name)]
         tbl = parse_xml(table_xml(layout, widths, self.style["table_pt"][layout.name],
-                                  fonts.pick("table"), self.style["fonts"]["latin"]))
+                                  fonts.pick("table"), fonts.pick("latin")))
         body = self.doc.element.body
         sect_pr = body.find(qn("w:sectPr"))
         if sect_pr is not None:
@@ -176,7 +176,7 @@ def table_xml(layout: TableLayout, widths: list[int], size: float, east_asian: s
         for r in range(c.row + 1, c.row + c.rowspan):
             below[(r, c.col)] = c
     fonts_xml = f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:cs="{latin}" w:eastAsia="{east_asian}"/>'
-    lang_xml = '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"/>'
+    lang_xml = '<w:lang w:val="en-US" w:eastAsia="zh-CN"/>'  # as fonts.set_docx_fonts
     out = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
            '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblCellMar>'
            f'<w:left w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/><w:right w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/>'

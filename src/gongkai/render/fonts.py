@@ -29,7 +29,7 @@ def candidates(role: str) -> list[str]:
 
 
 def pick(role: str) -> str:
-    """The first installed font of a role (title, heading, body, table); without fontconfig,
+    """The first installed font of a role (title, heading, body, table, latin); without fontconfig,
     the first free fallback, which every machine set up by scripts/setup.sh has."""
     names = candidates(role)
     installed = installed_families()
@@ -46,7 +46,8 @@ def css_stack(role: str) -> str:
 
 def set_docx_fonts(rpr, east_asian: str, latin: str) -> None:
     """rFonts for all scripts and w:lang eastAsia=zh-CN on one w:rPr element (DOCX), so that the
-    Chinese glyph forms are used (Noto CJK otherwise falls back to its Japanese face)."""
+    Chinese glyph forms are used (Noto CJK otherwise falls back to its Japanese face); Latin text
+    is en-US."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -61,5 +62,7 @@ def set_docx_fonts(rpr, east_asian: str, latin: str) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), "zh-CN")
+    # Latin text (numbers, dates) is marked English: marked Chinese, LibreOffice breaks a number
+    # wherever a line ends ("2025年5月2" / "6日"); the Chinese text is zh-CN by w:eastAsia.
+    lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
