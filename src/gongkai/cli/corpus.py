@@ -190,9 +190,9 @@ def _shown(path: str) -> str:
 def run_failures(args) -> int:
     with _store(args) as store:
         print(f"语料库 {_shown(store.path)}", file=sys.stderr)
-        rows = store.failures()
-    for doc_id, path, form, reason, _version in rows:
-        print(f"#{doc_id}\t{path}\t{form or ''}\t{reason}")
+        rows = sorted(store.failures(), key=lambda f: f.path)
+    for f in rows:
+        print(f"#{f.id}\t{f.path}\t{f.form or ''}\t{f.reason}")
     print(f"共 {len(rows)} 个失败文件。", file=sys.stderr)
     return 0
 
@@ -211,12 +211,9 @@ def run_place(args) -> int:
             store.correct_placement(p)
             print("已保存更正：", end="")
         else:
-            rows = store.query("SELECT name, code, province, city, county, unit, level, source, note FROM agencies"
-                               " WHERE agency_key = ?", (key,))
-            if rows:
-                name, code, province, city, county, unit, level, source, note = rows[0]
-                p = {"name": name, "code": code, "province": province, "city": city, "county": county,
-                     "unit": unit, "level": level, "source": source, "note": note}
+            stored = store.placement(key)
+            if stored is not None:
+                p = stored
             else:
                 p = place(args.agency)
                 print("（语料库中尚无此机关，以下为自动判断）", end="")

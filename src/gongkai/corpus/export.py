@@ -20,10 +20,14 @@ import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from itertools import product
+from typing import TYPE_CHECKING
 
 from gongkai.errors import GongkaiError, MissingDependency
 from gongkai.format import FORMAT, VERSIONS
 from gongkai.format.names import cell_label
+
+if TYPE_CHECKING:
+    from gongkai.corpus.store import Store
 
 XLSX_MAX_ROWS = 1_048_575  # one header row
 
@@ -94,73 +98,54 @@ def _amount(v):
     return None if v is None else float(v)
 
 
-def _report_rows(store, cell_ids: list[str]) -> Iterator[list]:
-    docs = store.query(
-        "SELECT d.id, d.sha256, d.name, d.path, d.form, d.agency, d.agency_key, d.year, d.format, d.published,"
-        " a.code, a.province, a.city, a.county, a.unit, a.level, a.source, d.parser_version, d.checked,"
-        " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id),"
-        " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error')"
-        " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key"
-        " WHERE d.status = 'ok' ORDER BY d.id")
+def _report_rows(store: Store, cell_ids: list[str]) -> Iterator[list]:
     index = {c: i for i, c in enumerate(cell_ids)}
-    cells = store.iterate("SELECT document_id, cell_id, value FROM cells c"
-                          " WHERE document_id IN (SELECT id FROM documents WHERE status = 'ok')"
-                          " ORDER BY document_id")
+    counts = store.finding_counts()
+    cells = store.cell_values()
     pending = next(cells, None)
-    for doc in docs:
+    for r in store.reports():
         values: list = [None] * len(cell_ids)
-        while pending is not None and pending[0] <= doc[0]:
-            if pending[0] == doc[0] and pending[1] in index:
+        while pending is not None and pending[0] <= r.id:
+            if pending[0] == r.id and pending[1] in index:
                 values[index[pending[1]]] = _num(pending[2])
             pending = next(cells, None)
-        row = list(doc)
-        row[18] = bool(row[18])
-        yield row + values
+        found = counts.get(r.id, {})
+        yield [r.id, r.sha256, r.name, r.path, r.form, r.agency, r.agency_key, r.year, r.format, r.published, r.code,
+               r.province, r.city, r.county, r.unit, r.level, r.placement, r.parser_version, r.checked,
+               sum(found.values()), sum(n for (_, severity), n in found.items() if severity == "error")] + values
     for _ in cells:  # finish the server-side cursor
         pass
 
 
-def _cell_rows(store) -> Iterator[list]:
-    sql = ("SELECT d.id, d.sha256, d.agency, d.year, c.cell_id, c.value, c.raw, c.place, c.inferred, c.confidence,"
-           " d.format"
-           " FROM cells c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ok'"
-           " ORDER BY d.id, c.cell_id")
+def _cell_rows(store: Store) -> Iterator[list]:
     amounts = {c for c, kind in cell_columns() if kind == "DOUBLE"}
-    for doc_id, sha, agency, year, cell_id, value, raw, place, inferred, confidence, version in store.iterate(sql):
-        table, rest = cell_id.split(".", 1)
+    for c in store.cells():
+        table, rest = c.cell_id.split(".", 1)
         row, column = rest.rsplit(".", 1)
         # A count is an integer; an amount (万元) has its own column, so each column has one type.
-        count, amount = (None, _amount(value)) if cell_id in amounts else (_count(value), None)
-        yield [doc_id, sha, agency, year, cell_id, table, row, column, cell_label(cell_id, version), count, amount,
-               raw, place, bool(inferred), None if confidence is None else round(float(confidence), 4)]
+        count, amount = (None, _amount(c.value)) if c.cell_id in amounts else (_count(c.value), None)
+        yield [c.document_id, c.sha256, c.agency, c.year, c.cell_id, table, row, column, cell_label(c.cell_id, c.format),
+               count, amount, c.raw, c.place, c.inferred, None if c.confidence is None else round(float(c.confidence), 4)]
 
 
-def _figure_rows(store) -> Iterator[list]:
+def _figure_rows(store: Store) -> Iterator[list]:
     from gongkai.extract.narrative import counts_name
 
-    sql = ("SELECT d.id, d.sha256, d.agency, d.year, g.seq, g.section, g.sentence, g.text, g.value, g.unit, g.counts,"
-           " g.cells, g.approx, g.from_words, g.scope, g.year, g.part_of"
-           " FROM figures g JOIN documents d ON d.id = g.document_id WHERE d.status = 'ok' ORDER BY d.id, g.seq")
-    for row in store.iterate(sql):
-        row = list(row)
-        row[8] = _num(row[8])
-        row[12], row[13] = bool(row[12]), bool(row[13])
-        yield row[:11] + [counts_name(row[10])] + row[11:]
+    for g in store.figures():
+        yield [g.document_id, g.sha256, g.agency, g.year, g.seq, g.section, g.sentence, g.text, _num(g.value), g.unit,
+               g.counts, counts_name(g.counts), g.cells, g.approx, g.from_words, g.scope, g.stated_year, g.part_of]
 
 
-def _finding_rows(store) -> Iterator[list]:
-    yield from (list(r) for r in store.iterate(
-        "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
-        " f.previous_id FROM findings f JOIN documents d ON d.id = f.document_id ORDER BY d.id, f.seq"))
+# The findings and failures tables are the store's rows as they are (same fields, same order).
+def _finding_rows(store: Store) -> Iterator[list]:
+    yield from (list(f) for f in store.findings())
 
 
-def _failure_rows(store) -> Iterator[list]:
-    yield from (list(r) for r in store.iterate(
-        "SELECT id, sha256, name, path, form, reason, parser_version FROM documents"
-        " WHERE status = 'failed' ORDER BY id"))
+def _failure_rows(store: Store) -> Iterator[list]:
+    yield from (list(f) for f in store.failures())
 
 
-def _tables(store) -> list[tuple[str, list[tuple[str, str]], Iterator[list]]]:
+def _tables(store: Store) -> list[tuple[str, list[tuple[str, str]], Iterator[list]]]:
     cells = cell_columns()
     return [
         ("reports", _REPORT_META + cells, _report_rows(store, [c for c, _ in cells])),
@@ -192,7 +177,7 @@ def _write_csv(path: str, columns, rows) -> int:
     return n
 
 
-def export(store, to: str, output: str) -> list[tuple[str, int]]:
+def export(store: Store, to: str, output: str) -> list[tuple[str, int]]:
     if to == "xlsx":
         return _export_xlsx(store, output)
     try:
@@ -207,7 +192,7 @@ def export(store, to: str, output: str) -> list[tuple[str, int]]:
     raise GongkaiError(f"不支持的导出格式：{to}")
 
 
-def _export_parquet(store, output: str) -> list[tuple[str, int]]:
+def _export_parquet(store: Store, output: str) -> list[tuple[str, int]]:
     try:
         import duckdb
     except ImportError:
@@ -236,7 +221,7 @@ def _sql_path(path: str) -> str:
 _SHEETS = {"reports": "报告", "cells": "单元格", "figures": "正文数字", "findings": "检查发现", "failures": "失败文件"}
 
 
-def _export_xlsx(store, output: str) -> list[tuple[str, int]]:
+def _export_xlsx(store: Store, output: str) -> list[tuple[str, int]]:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils.exceptions import IllegalCharacterError

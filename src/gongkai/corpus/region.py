@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from gongkai.corpus.places import Division, division, place
+from gongkai.corpus.store import Store
 from gongkai.errors import GongkaiError
 from gongkai.model import Report
 
@@ -82,26 +83,23 @@ class Selection:
                 "not_added": {"lower_governments": self.lower, "duplicates": self.duplicates}}
 
 
-def select(store, region: Division, year: int) -> Selection:
-    rows = store.query(
-        "SELECT d.id, d.agency, d.agency_key, d.sha256, a.code, a.unit FROM documents d"
-        " JOIN agencies a ON a.agency_key = d.agency_key"
-        " WHERE d.status = 'ok' AND d.year = ? AND a.code LIKE ? ORDER BY d.agency_key, d.sha256",
-        (year, _prefix(region) + "%"))
+def select(store: Store, region: Division, year: int) -> Selection:
+    # By body, the least content hash first: the one counted of several reports of one body.
+    rows = sorted(store.reports(_prefix(region), year), key=lambda r: (r.agency_key or "", r.sha256))
     parts, own, lower, duplicates = [], None, [], []
     seen: set[str] = set()
-    for doc_id, agency, key, _sha, code, unit in rows:
-        label = f"#{doc_id} {agency or ''}".strip()
-        if key in seen:
+    for r in rows:
+        label = f"#{r.id} {r.agency or ''}".strip()
+        if r.agency_key in seen:
             duplicates.append(label)
             continue
-        seen.add(key)
-        if unit is None and code == region.code:
-            own = (doc_id, label)
-        elif unit is None:
+        seen.add(r.agency_key or "")
+        if r.unit is None and r.code == region.code:
+            own = (r.id, label)
+        elif r.unit is None:
             lower.append(label)
         else:
-            parts.append(doc_id)
+            parts.append(r.id)
     if not parts:
         raise GongkaiError(f"语料库中没有 {full_name(region)}（{region.code}）{year} 年度可相加的报告"
                            "（乡镇、部门的报告）。", place=f"--region {region.code}")

@@ -11,7 +11,10 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gongkai.corpus.store import Store
 
 _NEEDED = {
     "received": "table3.new_received.total",
@@ -94,26 +97,21 @@ def short_name(row: StatRow) -> str:
     return d.name if d else row.region
 
 
-def compute(store, level: str = "city", region: str = "") -> StatsTable:
+def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
     """The statistics of the reports placed in ``region`` (a division code prefix such as
     ``3208``; "" for the whole corpus), one row per division at ``level`` and year."""
     docs: dict[int, tuple[str, str | None, int | None, dict[str, Any]]] = {}  # id -> (region, code, year, cells)
-    sql = ("SELECT d.id, d.year, a.code, a.province, a.city, a.county FROM documents d"
-           " LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.status = 'ok'")
-    if region:
-        sql += " AND a.code LIKE ?"
-    for doc_id, year, code, province, city, county in store.query(sql, (f"{region}%",) if region else ()):
-        region, rcode = _region(level, code, province, city, county)
-        docs[doc_id] = (region, rcode, year, {})
-    wanted = sorted(set(_NEEDED.values()))
-    marks = ", ".join("?" for _ in wanted)
-    for doc_id, cell_id, value in store.iterate(
-            f"SELECT document_id, cell_id, value FROM cells WHERE cell_id IN ({marks})", wanted):
+    for r in store.reports(region):
+        name, code = _region(level, r.code, r.province, r.city, r.county)
+        docs[r.id] = (name, code, r.year, {})
+    for doc_id, cell_id, value in store.cell_values(sorted(set(_NEEDED.values()))):
         if doc_id in docs:
             docs[doc_id][3][cell_id] = value
     findings: dict[int, dict[str, int]] = {}
-    for doc_id, rule, n in store.query("SELECT document_id, rule, COUNT(*) FROM findings GROUP BY document_id, rule"):
-        findings.setdefault(doc_id, {})[rule] = n
+    for doc_id, counts in store.finding_counts().items():
+        for (rule, _severity), n in counts.items():
+            by_rule = findings.setdefault(doc_id, {})
+            by_rule[rule] = by_rule.get(rule, 0) + n
 
     groups: dict[tuple[str, int | None], dict] = {}
     for doc_id, (region, rcode, year, cells) in docs.items():

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
-
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gongkai.db import Database, is_postgres, now_stamp
-from gongkai.errors import GongkaiError
 from gongkai.db.paths import default_corpus_path
+from gongkai.errors import GongkaiError
+
+if TYPE_CHECKING:
+    from gongkai.model import Finding, Report
 
 sqlite3.register_adapter(Decimal, str)
 
@@ -29,8 +33,21 @@ _ADDED_COLUMNS = (("documents", "previous_id", "BIGINT"), ("findings", "previous
                   ("cells", "confidence", "REAL"))  # OCR confidence; NULL for text not read by OCR
 
 
+_CELL_COLUMNS = ("document_id", "cell_id", "value", "raw", "place", "inferred", "confidence")
+_FINDING_COLUMNS = ("document_id", "seq", "rule", "severity", "cells", "message", "place")
 FIGURE_COLUMNS = ("seq", "section", "sentence", "text", "value", "unit", "counts", "cells", "approx", "from_words",
                   "scope", "year", "part_of")
+
+
+def cell_rows(report: Report) -> list[tuple]:
+    """(cell id, value, raw, place, inferred, OCR confidence) of every cell, as the store keeps them."""
+    rows = []
+    for cell_id, value in report.iter_cells():
+        info = report.cells.get(cell_id)
+        rows.append((cell_id, value, info.raw if info and info.raw != "" else None,
+                     str(info.where) if info and info.where else None, 1 if info and info.inferred else 0,
+                     info.confidence if info else None))
+    return rows
 
 
 def figure_rows(report) -> list[tuple]:
@@ -38,6 +55,115 @@ def figure_rows(report) -> list[tuple]:
     return [(seq, f.section, f.sentence, f.text, f.value, f.unit, f.counts, ";".join(f.cells) or None,
              1 if f.approx else 0, 1 if f.from_words else 0, f.scope, f.year, f.part_of)
             for seq, f in enumerate(report.figures)]
+
+
+# -- what the store's queries return ------------------------------------------------------------
+class StoredReport(NamedTuple):
+    """A readable stored report: its provenance and where its body is placed (the placement
+    fields are None for a body not placed)."""
+    id: int
+    sha256: str
+    name: str
+    path: str
+    form: str | None
+    agency: str | None
+    agency_key: str | None
+    year: int | None
+    format: str | None
+    published: str | None
+    parser_version: str
+    checked: bool
+    previous_id: int | None  # the last-year report its cross-year findings were made with
+    code: str | None
+    province: str | None
+    city: str | None
+    county: str | None
+    unit: str | None
+    level: str | None
+    placement: str | None  # how the body was placed: auto | user
+
+
+class StoredCell(NamedTuple):
+    """A cell of a readable report, with the report it belongs to."""
+    document_id: int
+    sha256: str
+    agency: str | None
+    year: int | None
+    format: str | None
+    cell_id: str
+    value: Any  # an int or Decimal, None for a blank
+    raw: str | None
+    place: str | None
+    inferred: bool
+    confidence: float | None
+
+
+class StoredFigure(NamedTuple):
+    """A figure a readable report's narrative states (``FIGURE_COLUMNS``), with its report."""
+    document_id: int
+    sha256: str
+    agency: str | None
+    year: int | None
+    seq: int
+    section: int
+    sentence: str
+    text: str
+    value: Any
+    unit: str
+    counts: str | None
+    cells: str | None
+    approx: bool
+    from_words: bool
+    scope: str | None
+    stated_year: int | None
+    part_of: int | None
+
+
+class StoredFinding(NamedTuple):
+    """A finding on a stored report (``previous_id``: the last-year report of a cross-year one)."""
+    document_id: int
+    sha256: str
+    agency: str | None
+    year: int | None
+    seq: int
+    rule: str
+    severity: str
+    cells: str | None
+    message: str
+    place: str | None
+    previous_id: int | None
+
+
+class Failure(NamedTuple):
+    """A stored file that could not be read, and why."""
+    id: int
+    sha256: str
+    name: str
+    path: str
+    form: str | None
+    reason: str | None
+    parser_version: str
+
+
+_REPORT_SELECT = ("SELECT d.id, d.sha256, d.name, d.path, d.form, d.agency, d.agency_key, d.year, d.format,"
+                  " d.published, d.parser_version, d.checked, d.previous_id, a.code, a.province, a.city, a.county,"
+                  " a.unit, a.level, a.source FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key"
+                  " WHERE d.status = 'ok'")
+_READABLE = "SELECT id FROM documents WHERE status = 'ok'"
+_PLACEMENT_KEYS = ("name", "code", "province", "city", "county", "unit", "level", "source", "note")
+
+
+def _booleans(row: Sequence[Any], *columns: int) -> list[Any]:
+    """A row with the 0/1 integers of ``columns`` (SQLite has no booleans) as bools."""
+    out = list(row)
+    for i in columns:
+        out[i] = bool(out[i])
+    return out
+
+
+def _finding_row(document_id: int, seq: int, f: Finding) -> tuple:
+    """A checked finding as the ``findings`` table keeps it (``_FINDING_COLUMNS``)."""
+    return document_id, seq, f.rule, f.severity, ";".join(f.cells), f.message, str(f.where) if f.where else None
 
 
 def default_url() -> str:
@@ -117,9 +243,9 @@ class Store(Database):
                 self.execute("DELETE FROM findings WHERE previous_id = ?", (doc_id,))
                 self.execute("UPDATE documents SET previous_id = NULL WHERE id = ? OR previous_id = ?",
                              (doc_id, doc_id))
-            self.insert_rows("cells", ("document_id", "cell_id", "value", "raw", "place", "inferred", "confidence"),
+            self.insert_rows("cells", _CELL_COLUMNS,
                              [(doc_id, *c) for c in result.get("cells", ())])
-            self.insert_rows("findings", ("document_id", "seq", "rule", "severity", "cells", "message", "place"),
+            self.insert_rows("findings", _FINDING_COLUMNS,
                              [(doc_id, i, f["rule"], f["severity"], ";".join(f.get("cells", ())), f["message"],
                                f.get("where")) for i, f in enumerate(result.get("findings", ()))])
             self.insert_rows("figures", ("document_id", *FIGURE_COLUMNS),
@@ -207,9 +333,11 @@ class Store(Database):
             " ORDER BY previous_id IS NOT NULL, seq", (document_id,))]
         return out
 
-    def failures(self) -> list[tuple]:
-        return self.query("SELECT id, path, form, reason, parser_version FROM documents"
-                          " WHERE status = 'failed' ORDER BY path")
+    def failures(self) -> list[Failure]:
+        """The files that could not be read, in the order they were stored."""
+        return [Failure(*row) for row in self.query(
+            "SELECT id, sha256, name, path, form, reason, parser_version FROM documents"
+            " WHERE status = 'failed' ORDER BY id")]
 
     def load_report(self, document_id: int):
         """The stored parse of a report, as a ``Report`` (amounts back as ``Decimal``)."""
@@ -217,3 +345,90 @@ class Store(Database):
 
         rows = self.query("SELECT report_json FROM documents WHERE id = ? AND status = 'ok'", (document_id,))
         return Report.from_json(rows[0][0]) if rows and rows[0][0] else None
+
+    def placement(self, agency_key: str) -> dict | None:
+        """The stored placement of a body (name, code, province, city, county, unit, level,
+        source: auto | user, note), or None."""
+        rows = self.query(f"SELECT {', '.join(_PLACEMENT_KEYS)} FROM agencies WHERE agency_key = ?", (agency_key,))
+        return dict(zip(_PLACEMENT_KEYS, rows[0])) if rows else None
+
+    # -- reading the corpus --------------------------------------------------------------------
+    def reports(self, region: str = "", year: int | None = None) -> list[StoredReport]:
+        """The readable reports, with a division code prefix (``3208``) and a year when given,
+        in the order they were stored."""
+        sql, params = _REPORT_SELECT, list[Any]()
+        if region:
+            sql += " AND a.code LIKE ?"
+            params.append(f"{region}%")
+        if year is not None:
+            sql += " AND d.year = ?"
+            params.append(year)
+        return [StoredReport._make(_booleans(row, 11)) for row in self.query(sql + " ORDER BY d.id", params)]
+
+    def finding_counts(self) -> dict[int, dict[tuple[str, str], int]]:
+        """report id -> (rule, severity) -> how many findings."""
+        out: dict[int, dict[tuple[str, str], int]] = {}
+        for doc_id, rule, severity, n in self.query(
+                "SELECT document_id, rule, severity, COUNT(*) FROM findings GROUP BY document_id, rule, severity"):
+            out.setdefault(doc_id, {})[(rule, severity)] = int(n)
+        return out
+
+    def cell_values(self, cell_ids: Sequence[str] = ()) -> Iterator[tuple[int, str, Any]]:
+        """(report id, cell id, value) of the readable reports' cells (only ``cell_ids`` when
+        given), by report; streamed."""
+        sql = f"SELECT document_id, cell_id, value FROM cells WHERE document_id IN ({_READABLE})"
+        if cell_ids:
+            sql += f" AND cell_id IN ({', '.join('?' for _ in cell_ids)})"
+        yield from self.iterate(sql + " ORDER BY document_id", tuple(cell_ids))
+
+    def cells(self) -> Iterator[StoredCell]:
+        """Every cell of the readable reports, by report and cell id; streamed."""
+        for row in self.iterate(
+                "SELECT d.id, d.sha256, d.agency, d.year, d.format, c.cell_id, c.value, c.raw, c.place, c.inferred,"
+                " c.confidence FROM cells c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ok'"
+                " ORDER BY d.id, c.cell_id"):
+            yield StoredCell._make(_booleans(row, 9))
+
+    def figures(self) -> Iterator[StoredFigure]:
+        """Every figure the readable reports' narratives state, in their order; streamed."""
+        for row in self.iterate(
+                "SELECT d.id, d.sha256, d.agency, d.year, g.seq, g.section, g.sentence, g.text, g.value, g.unit,"
+                " g.counts, g.cells, g.approx, g.from_words, g.scope, g.year, g.part_of"
+                " FROM figures g JOIN documents d ON d.id = g.document_id WHERE d.status = 'ok' ORDER BY d.id, g.seq"):
+            yield StoredFigure._make(_booleans(row, 12, 13))
+
+    def findings(self) -> Iterator[StoredFinding]:
+        """Every finding, by report (its own, then the cross-year ones, in order); streamed."""
+        for row in self.iterate(
+                "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
+                " f.previous_id FROM findings f JOIN documents d ON d.id = f.document_id ORDER BY d.id, f.seq"):
+            yield StoredFinding(*row)
+
+    # -- the cross-year pass (corpus/crossyear.py) -------------------------------------------
+    def compared_unreadable(self) -> list[tuple[int, int]]:
+        """(id, last-year report id) of files no longer readable that still hold cross-year findings."""
+        return [(int(i), int(p)) for i, p in self.query(
+            "SELECT id, previous_id FROM documents WHERE previous_id IS NOT NULL AND status <> 'ok'")]
+
+    def save_cross_year(self, document_id: int, previous_id: int | None, findings: Sequence[Finding]) -> None:
+        """Replace a report's cross-year findings by ``findings``, made against ``previous_id``
+        (None: there is no last-year report to compare with), after its own."""
+        with self.transaction():
+            start = self.scalar("SELECT COALESCE(MAX(seq) + 1, 0) FROM findings"
+                                " WHERE document_id = ? AND previous_id IS NULL", (document_id,))
+            self.execute("DELETE FROM findings WHERE document_id = ? AND previous_id IS NOT NULL", (document_id,))
+            self.insert_rows("findings", _FINDING_COLUMNS + ("previous_id",),
+                             [(*_finding_row(document_id, int(start) + i, f), previous_id) for i, f in enumerate(findings)])
+            self.execute("UPDATE documents SET previous_id = ? WHERE id = ?", (previous_id, document_id))
+
+    def replace_report(self, document_id: int, report: Report) -> None:
+        """Store a report read again from its stored parse (``recover.refine`` with last year's
+        figures): its JSON, cells and own findings (``report.findings``)."""
+        with self.transaction():
+            self.execute("UPDATE documents SET report_json = ? WHERE id = ?",
+                         (json.dumps(report.to_dict(), ensure_ascii=False), document_id))
+            self.execute("DELETE FROM cells WHERE document_id = ?", (document_id,))
+            self.insert_rows("cells", _CELL_COLUMNS, [(document_id, *c) for c in cell_rows(report)])
+            self.execute("DELETE FROM findings WHERE document_id = ? AND previous_id IS NULL", (document_id,))
+            self.insert_rows("findings", _FINDING_COLUMNS,
+                             [_finding_row(document_id, i, f) for i, f in enumerate(report.findings)])

@@ -12,7 +12,7 @@ import signal
 import threading
 
 from gongkai.check import check_report
-from gongkai.corpus.store import figure_rows
+from gongkai.corpus.store import cell_rows, figure_rows
 from gongkai.errors import GongkaiError
 
 
@@ -65,17 +65,6 @@ def _safe_form(input_form, data: bytes, name: str) -> str | None:
         return input_form(data, name)
     except Exception:  # noqa: BLE001 - the form is only a label here
         return None
-
-
-def cell_rows(report) -> list[tuple]:
-    """(cell id, value, raw, place, inferred, OCR confidence) of every cell, as the store keeps them."""
-    rows = []
-    for cell_id, value in report.iter_cells():
-        info = report.cells.get(cell_id)
-        rows.append((cell_id, value, info.raw if info and info.raw != "" else None,
-                     str(info.where) if info and info.where else None, 1 if info and info.inferred else 0,
-                     info.confidence if info else None))
-    return rows
 
 
 def _process(name: str, data: bytes) -> dict:
