@@ -12,10 +12,10 @@ from datetime import date
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.db import connection
 
 from gongkai.register import Register
 from gongkai.register.settings import load_settings
+from gongkai.web.sql import create_schema
 
 _local = threading.local()
 
@@ -31,8 +31,7 @@ def register_url(body_id: int) -> str:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("postgresql"):
         schema = f"register_body_{int(body_id)}"
-        with connection.cursor() as cur:
-            cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        create_schema(schema)
         # user and password in the authority part, so messages can hide the password
         auth = quote(db["USER"], safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
         params = {"host": db["HOST"], "port": db["PORT"],

@@ -19,21 +19,6 @@ def locked_out(request, credentials=None, *args, **kwargs):
                    f"登录已暂停 {minutes} 分钟，请稍后再试。如忘记密码，请联系系统管理员。"}, status=429)
 
 
-def _serialise(keys: list[str]) -> None:
-    """Hold, until the end of the current transaction, a lock that every other login attempt on
-    the same account or address must wait for (across server processes: it lives in the database).
-    PostgreSQL: advisory locks on the keys.  SQLite: the database's write lock (an UPDATE that
-    changes nothing takes it), so attempts take turns altogether."""
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            for key in sorted(keys):
-                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
-        else:
-            cur.execute("UPDATE axes_accessattempt SET id = id WHERE 0")
-
-
 class LoginView(auth_views.LoginView):
     """Django's login, throttled by django-axes (settings: AXES_*).  One attempt at a time per
     account and per address, so that twelve wrong passwords sent at once are counted one by one
@@ -46,9 +31,11 @@ class LoginView(auth_views.LoginView):
         from axes.helpers import get_client_ip_address
         from django.db import transaction
 
+        from gongkai.web.sql import serialise_logins
+
         name = (request.POST.get("username") or "").strip().lower()[:150]
         with transaction.atomic():
-            _serialise([f"gongkai-login-user:{name}", f"gongkai-login-ip:{get_client_ip_address(request)}"])
+            serialise_logins([f"gongkai-login-user:{name}", f"gongkai-login-ip:{get_client_ip_address(request)}"])
             return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
