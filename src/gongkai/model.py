@@ -140,6 +140,7 @@ class CellInfo:
 
 # What can fix the cells of digits printed without separators (``CellInfo.basis``), in Chinese.
 BASIS = {
+    "digit-count": "数字的个数等于单元格数",
     "no-leading-zero": "数字不以0开头",
     "row-total": "本行总计等于各列之和",
     "column-total": "（七）总计等于各办理结果之和",

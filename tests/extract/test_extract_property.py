@@ -7,6 +7,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gongkai.check import check_report
 from gongkai.extract import parse_bytes
 from gongkai.format import FORMAT
 from tests.writers import Damage, random_report, to_html, to_text
@@ -49,16 +50,17 @@ def text_case(draw):
 
 
 def _assert_same_or_unrecovered(got, truth, fused_rows):
+    open_cells = {c for amb in got.ambiguous for c in got.undecided(amb)}
     for cell_id, value in truth.iter_cells():
         table, rest = cell_id.split(".", 1)
         row = rest.rsplit(".", 1)[0]
         info = got.cells.get(cell_id)
         assert info is not None, cell_id
         if table == "table3" and row in fused_rows:
-            row_values = [got.value(f"table3.{row}.{c}") for c in FORMAT.table3_column_ids]
-            if all(v is None for v in row_values):
-                continue  # ambiguous: left null, never guessed
-            assert got.value(cell_id) == value and info.inferred, cell_id
+            if got.value(cell_id) is None:
+                assert cell_id in open_cells  # ambiguous: left null with its candidates, never guessed
+                continue
+            assert got.value(cell_id) == value and info.inferred and info.basis, cell_id
         else:
             assert got.value(cell_id) == value, (cell_id, info)
 
@@ -109,8 +111,16 @@ def test_fused_digits_without_unique_cut_stay_null():
     got = parse_bytes(text.encode(), "r.txt")
     assert got.table2["art20_1.normative_docs"] == {"made": None, "repealed": None, "in_force": None}
     assert got.table2["art20_1.rules"] == {"made": 0, "repealed": 0, "in_force": 0}
-    assert any("无法唯一还原" in n for n in got.notes)
-    # "000" has only one cut without leading zeros.
+    # The cuts are named (as for crawler text), and the checker reports the cells (CELL-AMBIGUOUS).
+    assert got.notes[0] == ("第6行第1栏：表二“行政规范性文件”行的数字印作“693665”，中间没有分隔，按表内关系仍有 10 种拆法"
+                            "（6|9|3665；6|93|665；6|936|65；6|9366|5；69|3|665；69|36|65等 10 种），拆法不一致的单元格留空。")
+    [amb] = got.ambiguous
+    assert (amb.row, amb.raw, len(amb.candidates)) == ("art20_1.normative_docs", "693665", 10)
+    assert ["69", "3", "665"] in amb.candidates
+    assert [f.cells for f in check_report(got) if f.rule == "CELL-AMBIGUOUS"] == [amb.cells]
+    # "000" has only one cut: the count of digits forces it (inferred: the export did not print it apart).
     got = parse_bytes(text.replace("693665", "000").encode(), "r.txt")
     assert got.table2["art20_1.normative_docs"] == {"made": 0, "repealed": 0, "in_force": 0}
-    assert got.cells["table2.art20_1.normative_docs.made"].inferred
+    info = got.cells["table2.art20_1.normative_docs.made"]
+    assert (info.raw, info.inferred, info.basis) == ("0", True, ("digit-count",))
+    assert got.ambiguous == []

@@ -115,6 +115,7 @@ def extract(doc: Document) -> Report:
     for block in doc.blocks:
         walk.feed(block)
     walk.tables.finish()
+    recover.read_fused(report, walk.tables.fused, version2)
     signer = _narrative(report, walk)
     _meta(report, doc, walk.title_block, signer)
     _format(report, version2, header_variants)

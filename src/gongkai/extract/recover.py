@@ -19,6 +19,9 @@ it — marked inferred, with the constraints that fixed it (``CellInfo.basis``);
 null and the row's cuts are recorded (``Report.ambiguous``, reported by CELL-AMBIGUOUS).  When no
 cut satisfies (3), the table's own sums are wrong: then (3) is not used and each row stands on
 (1) and (2) alone; a row that not even its own total can cut stays unsplit.  Nothing is chosen.
+
+An ordinary text export's rows whose numbers ran together (``12030001 5`` for seven cells) are cut
+the same way (``read_fused``), with the table's cells printed apart as known values.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from gongkai.extract import split
-from gongkai.extract.tables import official_label, printed_officially, row_columns, table_zh
+from gongkai.extract.tables import Fused, official_label, printed_officially, row_columns, table_zh
 from gongkai.format import FORMAT
 from gongkai.model import Ambiguity, CellInfo, ExtraRow, LabelUse, Report, Value, Where, at_char
 from gongkai.read.document import Run, RunTable
@@ -223,6 +226,32 @@ def read_table(report: Report, table: RunTable, version: str | None) -> None:
     _settle(report, rows, equations)
 
 
+def read_fused(report: Report, fused: list[Fused], version: str | None) -> None:
+    """Rows of an ordinary text export whose numbers ran together (``tables.Fused``, written null
+    by the table extractor): cut as a crawler's rows are, each table's rows together with the
+    cells it printed apart.  A cut the digits force is marked inferred here: the export did not
+    print the cells apart (``digit-count``)."""
+    version = version or "2021"
+    by_table: dict[str, list[_Row]] = {}
+    for f in fused:
+        shape = _layout(f.table, f.row, version)
+        if shape is None:  # the extractor fuses only rows the format has
+            continue
+        text, at, units = _tokenise(f.raw)
+        row = _Row(f.table, f.row, version, shape[0], shape[1], Run(f.row, "", f.raw, f.where), text, at, units)
+        row.ways = row_cuts(text, row.layout)
+        by_table.setdefault(f.table, []).append(row)
+    for table, rows in by_table.items():
+        for row in rows:
+            if row.forced is not None:
+                _write_forced(report, row, inferred=True)
+        open_rows = [r for r in rows if r.forced is None]
+        cut = {c for r in open_rows for c in r.cells}
+        known = {c: v for c, v in report.iter_cells() if c.startswith(table + ".") and c not in cut}
+        equations = table3_equations(report.table3 or {}) if table == "table3" else []
+        _settle(report, open_rows, equations, known)
+
+
 def _row(report: Report, table: str, run: Run, version: str) -> _Row | None:
     shape = _layout(table, run.row, version)
     label = run.label or table_zh(table)
@@ -241,9 +270,12 @@ def _row(report: Report, table: str, run: Run, version: str) -> _Row | None:
     return _Row(table, run.row, version, shape[0], shape[1], run, text, at, units)
 
 
-def _settle(report: Report, rows: list[_Row], equations: list[split.Equation]) -> None:
-    """Solve the table's rows together and write every cell, in printed order."""
-    known = {c: _value(p) for r in rows if r.forced is not None for c, p in zip(r.cells, r.forced)}
+def _settle(report: Report, rows: list[_Row], equations: list[split.Equation],
+            known: dict[str, Value] | None = None) -> None:
+    """Solve the table's rows together (with ``known``, the table's cells already written) and
+    write every cell, in printed order."""
+    known = dict(known or {})
+    known.update((c, _value(p)) for r in rows if r.forced is not None for c, p in zip(r.cells, r.forced))
     open_rows = [r for r in rows if r.forced is None and r.local]
     unknowns = [split.Unknown(r.cells, [tuple(_value(p) for p in way) for way in r.local or ()]) for r in open_rows]
     viable, used = solve_table(unknowns, known, equations)
@@ -310,12 +342,13 @@ def _shift(where: Where | None, offset: int) -> Where | None:
     return at_char(where.line, where.char + offset)
 
 
-def _write_forced(report: Report, row: _Row) -> None:
+def _write_forced(report: Report, row: _Row, inferred: bool = False) -> None:
     assert row.forced is not None
     target = report.row(row.table, row.row) if row.table != "table4" else None
     pieces = _offsets(row.text, row.at, row.units, row.forced)
+    basis = (("digit-count",) if split.atoms(row.text) == row.layout.width else ("no-leading-zero",)) if inferred else ()
     for cell, piece, (raw, offset) in zip(row.cells, row.forced, pieces):
-        info = CellInfo(raw, _shift(row.run.where, offset))
+        info = CellInfo(raw, _shift(row.run.where, offset), inferred, basis=basis)
         if target is None:
             report.set_value(cell, _value(piece), info)
         else:  # the row's own dict: the hot path of every flattened report
@@ -475,4 +508,4 @@ def _write_refined(report: Report, amb: Ambiguity, ways: list[list[str]], used: 
     return fixed
 
 
-__all__ = ["ambiguity_note", "cross_year_equations", "read_table", "refine", "table3_equations"]
+__all__ = ["ambiguity_note", "cross_year_equations", "read_fused", "read_table", "refine", "table3_equations"]

@@ -6,9 +6,10 @@ lose merged cells and shift rows, so neighbouring rows are never trusted to give
 Where the number of values does not fit, the rules are:
 
 * empty cells at the edges are merge fillers and are dropped while there are too many;
-* fewer values than columns: if some value could be several numbers run together, the table's
-  own sums must leave exactly one way to cut them (marked ``inferred``), else the row stays null;
-  otherwise the values fill the columns from the left and the rest stays null.
+* fewer values than columns: if some value could be several numbers run together, the row is
+  cut afterwards with the whole table's sums (``recover.read_fused``: a cell only where they leave
+  one value, marked ``inferred``; the others null with the cuts named); otherwise the values fill
+  the columns from the left and the rest stays null.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gongkai.extract import split
 from gongkai.extract.values import is_value_text, parse_value
 from gongkai.format import FORMAT
 from gongkai.format import labels as L
@@ -41,6 +41,17 @@ class Piece:
     where: Where | None
     kind: str  # label | value | empty
     confidence: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fused:
+    """A row whose numbers a text export ran together (``12030001 5`` for seven cells): its cells
+    are written null here and cut afterwards, with the whole table's sums (``recover.read_fused``)."""
+
+    table: str
+    row: str    # row id of the format (table 4: ``all``)
+    raw: str    # the printed numbers, cells separated by single spaces
+    where: Where | None
 
 
 @lru_cache(maxsize=1024)
@@ -188,6 +199,7 @@ class TableExtractor:
         self.t4_pieces: list[Piece] = []
         self.headers_seen: set[str] = set()
         self.t3_variants_seen: set[str] = set()
+        self.fused: list[Fused] = []  # rows to cut once every table is read
 
     # -- context -------------------------------------------------------------------------
     def set_context(self, table: str | None) -> None:
@@ -370,14 +382,13 @@ class TableExtractor:
             return
         if not printed_officially(label.text, table, row_id, official):
             self.report.labels.append(LabelUse(table, row_id, L.squeeze(label.text), official, label.where))
-        layout = split.grouped(1, len(columns)) if table == "table3" else split.plain(len(columns))
-        self._write(table, row_id, columns, region, layout, label.where, exact)
+        self._write(table, row_id, columns, region, label.where, exact)
         if table == "table3":
             self.context = "table3"
         elif self.context is None:
             self.context = table
 
-    def _write(self, table: str, row_id: str, columns: Sequence[str], region: list[Piece], check, row_where,
+    def _write(self, table: str, row_id: str, columns: Sequence[str], region: list[Piece], row_where,
                exact: bool = True) -> None:
         m = len(columns)
         cells = fit(region, m, trailing_first=(table == "table2"))
@@ -387,16 +398,15 @@ class TableExtractor:
             cells = cells[:m]
         if len(cells) < m and not exact and cells and strip_edges(cells) == cells:
             # Text may carry the rest of the row on the next line: decide when that line is seen.
-            self.short_row = (table, row_id, columns, cells, check, row_where)
+            self.short_row = (table, row_id, columns, cells, row_where)
             return
-        self._write_short(table, row_id, columns, cells, check, row_where)
+        self._write_short(table, row_id, columns, cells, row_where)
 
-    def _write_short(self, table, row_id, columns, cells, check, row_where) -> None:
+    def _write_short(self, table, row_id, columns, cells, row_where) -> None:
         m = len(columns)
         core = _fused(cells) if len(cells) < m else None
         if core is not None:
-            self._write_fused([f"{table}.{row_id}.{column}" for column in columns], core, check,
-                              "“{raw}”像是几个数字连在一起，无法唯一还原，相关单元格留空。")
+            self._write_fused(table, row_id, _cell_ids(table, row_id, tuple(columns)), core)
             return
         target = self.report.row(table, row_id)
         store = self.report.cells
@@ -415,12 +425,12 @@ class TableExtractor:
         short, self.short_row = self.short_row, None
         if short is None:
             return False
-        table, row_id, columns, cells, check, row_where = short
+        table, row_id, columns, cells, row_where = short
         core = strip_edges(continuation or [])
         if core and len(cells) + len(core) == len(columns) and all(p.kind == "value" for p in core):
-            self._write_short(table, row_id, columns, cells + core, check, row_where)
+            self._write_short(table, row_id, columns, cells + core, row_where)
             return True
-        self._write_short(table, row_id, columns, cells, check, row_where)
+        self._write_short(table, row_id, columns, cells, row_where)
         return False
 
     def _commit_table4(self) -> None:
@@ -432,8 +442,7 @@ class TableExtractor:
         ids = [f"table4.{g}.{c}" for g, c in FORMAT.table4_cell_order]
         core = _fused(cells) if len(cells) < T4_WIDTH else None
         if core is not None:
-            self._write_fused(ids, core, split.grouped(len(FORMAT.table4_groups), len(FORMAT.table4_columns)),
-                              "表四的“{raw}”像是几个数字连在一起，无法唯一还原，留空。")
+            self._write_fused("table4", "all", ids, core)
             return
         for i, cell_id in enumerate(ids):
             piece = cells[i] if i < len(cells) else None
@@ -443,16 +452,14 @@ class TableExtractor:
                 self.report.set_value(cell_id, parse_value(piece.text) if piece.kind == "value" else None,
                                       CellInfo(piece.text, piece.where, False, piece.confidence))
 
-    def _write_fused(self, ids: list[str], core: list[Piece], layout: split.Layout, note: str) -> None:
-        """Cells whose numbers a text export ran together: cut only when the sums leave one way."""
-        numbers = split.unique([L.squeeze(p.text) for p in core], layout)
-        raw = " ".join(p.text for p in core)
+    def _write_fused(self, table: str, row_id: str, ids: Sequence[str], core: list[Piece]) -> None:
+        """Cells whose numbers a text export ran together: null until ``recover.read_fused`` cuts
+        them with the table's sums (only where they leave one way)."""
+        raw = " ".join(L.squeeze(p.text) for p in core)
         where = core[0].where
-        if numbers is None:
-            self.report.notes.append(f"{_zh(where)}：" + note.format(raw=raw))
-        for i, cell_id in enumerate(ids):
-            self.report.set_value(cell_id, numbers[i] if numbers else None,
-                                  CellInfo(raw, where, inferred=numbers is not None))
+        for cell_id in ids:
+            self.report.set_value(cell_id, None, CellInfo(raw, where))
+        self.fused.append(Fused(table, row_id, raw, where))
 
     def _note_t3_header_variants(self, labels: list[Piece]) -> None:
         for p in labels:
