@@ -166,3 +166,25 @@ def test_attribute_adjustment_through_the_cli(capsys, db_url):
     assert "属性调整：2025-10-01 依申请公开 → 主动公开" in out
     code, _, err = run(capsys, "log", "attribute", "D2025-000001", *db, "--to", "不公开", "--on", "2025-10-02")
     assert code == 1 and "须写明理由" in err
+
+
+def test_an_earlier_years_document_entered_to_count_it_needs_no_review_chain(capsys, db_url):
+    db = ("--db", db_url)
+    run(capsys, "log", "add", *db, "--title", "旧办法", "--kind", "规章", "--made", "2019-05-01")
+    code, _, err = run(capsys, "log", "publish", "D2019-000001", *db, "--channel", "公开栏", "--on", "2019-05-10")
+    assert code == 1 and "尚未审签，不能公开" in err and "gongkai log add --existing" in err
+    code, out, _ = run(capsys, "log", "add", *db, "--title", "旧规章", "--kind", "规章", "--made", "2019-05-01",
+                       "--existing")
+    assert code == 0 and "已登记 D2019-000002" in out
+    code, out, _ = run(capsys, "log", "publish", "D2019-000002", *db, "--channel", "政府网站", "--column", "政策文件",
+                       "--on", "2019-05-10")
+    assert code == 0
+    code, out, _ = run(capsys, "log", "show", "D2019-000002", *db)
+    assert "存量文件（不要求审核记录）" in out and "公开：2019-05-10 政府网站/政策文件" in out
+    code, out, _ = run(capsys, "log", "list", *db, "--json")
+    assert [(i["ref"], i["existing"]) for i in json.loads(out)] == [("D2019-000001", False), ("D2019-000002", True)]
+    # no duty to publish is computed for the 存量 document from 2019 (the log did not know it then)
+    code, out, _ = run(capsys, "log", "due", *db, "--on", "2019-12-31", "--since", "2019-01-01", "--json")
+    assert [o["ref"] for o in json.loads(out)] == ["D2019-000001"]
+    code, out, _ = run(capsys, "log", "table2", *db, "--year", "2025", "--json")
+    assert json.loads(out)["table2"]["art20_1.rules"] == {"made": 0, "repealed": 0, "in_force": 2}

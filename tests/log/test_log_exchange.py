@@ -166,7 +166,7 @@ def test_export_reads_back_unchanged(log, tmp_path, suffix, cal):
     ref = log.items()[-1].ref
     log.change(log.items()[1].ref, date(2024, 6, 1), "修订", "clerk")
     out = tmp_path / f"out{suffix}"
-    assert export_documents(log, out) == 6  # one row per publication, one for each unpublished item
+    assert export_documents(log, out) == 20  # one row per entry: 4 registrations, 9 reviews, 6 publications, 1 change
     with DisclosureLog(str(tmp_path / "other.db"), calendar=cal) as other:
         import_documents(other, out, "clerk")
 
@@ -179,8 +179,9 @@ def test_export_reads_back_unchanged(log, tmp_path, suffix, cal):
         assert table2(other, 2024) == table2(log, 2024)
     assert ref.startswith("D2024-")
     if suffix == ".xlsx":
-        ws = load_workbook(out).active
-        assert [c.value for c in ws[1]][:5] == ["台账编号", "标题", "文号", "类别", "形成日期"]
+        wb = load_workbook(out)
+        assert [c.value for c in wb["台账记录"][1]][:5] == ["台账编号", "事项", "日期", "标题", "文号"]
+        assert [c.value for c in wb["文件一览"][1]][:5] == ["台账编号", "标题", "文号", "类别", "形成日期"]
 
 
 FIG_HEADER = ["年度", "月份", "行政许可", "行政处罚", "行政强制", "行政事业性收费（万元）"]

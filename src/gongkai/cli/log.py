@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,7 +31,13 @@ def add_parser(sub) -> None:
         c.add_argument("--actor", metavar="经办人", help="记录的经办人（默认当前用户）")
         return c
 
-    c = cmd("add", "登记一件文件或信息")
+    def entry(sid: str):   # an entry of the log: its command and help as declared in log/data/steps.yaml
+        from gongkai.log.exchange import steps
+
+        spec = steps()[sid]
+        return cmd(spec["command"], spec["help"])
+
+    c = entry("registered")
     c.add_argument("--title", required=True, metavar="标题")
     c.add_argument("--kind", required=True, metavar="类别", help="规章、行政规范性文件或其他")
     c.add_argument("--made", required=True, metavar="日期", help="形成（制发）日期，如 2025-03-01")
@@ -41,29 +48,31 @@ def add_parser(sub) -> None:
         c.add_argument(f"--{step}-by", metavar=f"{label}人")
         c.add_argument(f"--{step}-on", metavar="日期", help=f"{label}日期")
     c.add_argument("--ref", metavar="台账编号", help="自定编号（默认自动编号）")
+    c.add_argument("--existing", action="store_true",
+                   help="存量文件：以前年度制发、仅为统计现行有效件数而登记（不要求审核记录，不计算公开时限）")
     c.set_defaults(handler=run_add)
 
-    c = cmd("review", "登记审核环节（拟稿 → 核稿 → 审签）")
+    c = entry("reviewed")
     c.add_argument("ref", metavar="台账编号")
     c.add_argument("--step", required=True, metavar="环节", help="拟稿、核稿或审签")
     c.add_argument("--by", required=True, metavar="姓名")
     c.add_argument("--on", required=True, metavar="日期")
     c.set_defaults(handler=run_review)
 
-    c = cmd("change", "登记变更（自变更之日起重新计算二十个工作日）")
+    c = entry("changed")
     c.add_argument("ref", metavar="台账编号")
     c.add_argument("--on", required=True, metavar="日期")
     c.add_argument("--note", default="", metavar="说明")
     c.set_defaults(handler=run_change)
 
-    c = cmd("attribute", "调整公开属性（如依申请公开转为主动公开；原属性保留在记录中）")
+    c = entry("adjusted")
     c.add_argument("ref", metavar="台账编号")
     c.add_argument("--to", required=True, metavar="公开属性", help="主动公开、依申请公开或不予公开")
     c.add_argument("--reason", default="", metavar="理由", help="调整为依申请公开或不予公开时的理由")
     c.add_argument("--on", required=True, metavar="日期", help="调整日期；调整为主动公开时自该日起计算二十个工作日")
     c.set_defaults(handler=run_attribute)
 
-    c = cmd("publish", "登记公开（渠道、栏目、日期）")
+    c = entry("published")
     c.add_argument("ref", metavar="台账编号")
     c.add_argument("--channel", required=True, metavar="渠道", help="政府网站、政务新媒体、政府公报、公开栏……")
     c.add_argument("--column", default="", metavar="栏目", help="政府网站的栏目，如 政策文件、公示公告")
@@ -71,7 +80,7 @@ def add_parser(sub) -> None:
     c.add_argument("--url", default="", metavar="网址")
     c.set_defaults(handler=run_publish)
 
-    c = cmd("repeal", "登记废止或失效")
+    c = entry("ended")
     c.add_argument("ref", metavar="台账编号")
     c.add_argument("--on", required=True, metavar="日期", help="废止或失效的日期（当日起不再有效）")
     c.add_argument("--expired", action="store_true", help="失效（有效期届满等），默认为废止")
@@ -97,17 +106,17 @@ def add_parser(sub) -> None:
     c.add_argument("--json", action="store_true", help="输出 JSON")
     c.set_defaults(handler=run_due)
 
-    c = cmd("import", "导入文件清单（CSV 或 Excel），或用 --figures 导入月度数据；有错误时不导入任何内容")
+    c = cmd("import", "导入文件清单或本台账的导出文件（CSV 或 Excel），或用 --figures 导入月度数据；有错误时不导入任何内容")
     c.add_argument("file", metavar="文件")
     c.add_argument("--figures", action="store_true", help="文件是月度数据（年度、月份、行政许可、行政处罚、行政强制、行政事业性收费）")
     c.set_defaults(handler=run_import)
 
-    c = cmd("export", "导出台账（CSV 或 Excel，与导入格式相同）")
+    c = cmd("export", "导出台账的全部记录和月度数据（CSV 或 Excel，每条记录一行；可原样导入）")
     c.add_argument("file", metavar="文件", help=".csv 或 .xlsx")
     c.add_argument("--overwrite", action="store_true", help="替换已存在的文件")
     c.set_defaults(handler=run_export)
 
-    c = cmd("figures", "录入或查看表二行政许可、行政处罚、行政强制、行政事业性收费的月度数据")
+    c = entry("figure")
     c.add_argument("--year", type=int, required=True, metavar="年度")
     c.add_argument("--month", type=int, metavar="月份", help="录入时必填")
     c.add_argument("--licensing", metavar="件数", help="行政许可处理决定数量")
@@ -162,7 +171,8 @@ def _print_item(item) -> None:
     from gongkai.log.vocab import attributes, channels, endings, kinds, review_steps
 
     print(f"{item.ref}  {item.title}")
-    print(f"  文号：{item.doc_no or '（无）'}  类别：{_label(kinds(), item.kind)}  形成日期：{item.made_on}")
+    print(f"  文号：{item.doc_no or '（无）'}  类别：{_label(kinds(), item.kind)}  形成日期：{item.made_on}"
+          + ("  存量文件（不要求审核记录）" if item.existing else ""))
     attr = _label(attributes(), item.attribute)
     print(f"  公开属性：{attr}" + (f"（理由：{item.attribute_reason}）" if item.attribute_reason else ""))
     for step, term in review_steps().items():
@@ -193,7 +203,8 @@ def run_add(args) -> int:
                 raise GongkaiError(f"--{step}-by 和 --{step}-on（{label}人和{label}日期）须同时填写")
             reviews.append(Review(step, who, _day(on, f"{label}日期")))
     new = NewItem(args.title, resolve(kinds(), args.kind, "类别"), _day(args.made, "形成日期"),
-                  resolve(attributes(), args.attribute, "公开属性"), args.reason, args.doc_no, args.ref, reviews)
+                  resolve(attributes(), args.attribute, "公开属性"), args.reason, args.doc_no, args.ref, reviews,
+                  existing=args.existing)
     with _open(args) as log:
         ref = log.add(new, _actor(args))
         item = log.get(ref)
@@ -266,19 +277,13 @@ def run_repeal(args) -> int:
 def run_list(args) -> int:
     from gongkai.log.vocab import attributes, kinds, resolve
 
-    where, params = [], []
-    if args.year:
-        where.append("made_on >= ? AND made_on <= ?")
-        params += [f"{args.year}-01-01", f"{args.year}-12-31"]
-    if args.kind:
-        where.append("kind = ?")
-        params.append(resolve(kinds(), args.kind, "类别"))
-    if args.in_force_on:
-        day = _day(args.in_force_on, "日期").isoformat()
-        where.append("made_on <= ? AND (ended_on IS NULL OR ended_on > ?)")
-        params += [day, day]
+    from gongkai.log.store import ItemFilter
+
+    flt = ItemFilter.year(args.year) if args.year else ItemFilter()
+    flt = replace(flt, kind=resolve(kinds(), args.kind, "类别") if args.kind else None,
+                  in_force_on=_day(args.in_force_on, "日期") if args.in_force_on else None)
     with _open(args) as log:
-        items = log.items(" AND ".join(where), tuple(params))
+        items = log.items(flt)
     if args.json:
         print(json.dumps([_item_json(i) for i in items], ensure_ascii=False, indent=2))
         return 0
@@ -299,7 +304,8 @@ def _item_json(i) -> dict:
             "changes": [c.on.isoformat() for c in i.changes],
             "publications": [{"channel": p.channel, "column": p.column, "on": p.on.isoformat(), "url": p.url}
                              for p in i.publications],
-            "ended": i.ended_kind, "ended_on": i.ended_on.isoformat() if i.ended_on else None}
+            "ended": i.ended_kind, "ended_on": i.ended_on.isoformat() if i.ended_on else None,
+            "existing": i.existing}
 
 
 def run_show(args) -> int:
@@ -338,7 +344,7 @@ def run_due(args) -> int:
 
 
 def run_import(args) -> int:
-    from gongkai.log.exchange import import_documents, import_figures
+    from gongkai.log.exchange import import_file, import_figures
 
     path = Path(args.file)
     with _open(args) as log:
@@ -346,8 +352,8 @@ def run_import(args) -> int:
             n = import_figures(log, path, _actor(args))
             print(f"gongkai：已从 {path} 导入 {n} 个月度数值。")
         else:
-            refs = import_documents(log, path, _actor(args))
-            print(f"gongkai：已从 {path} 导入 {len(refs)} 件文件或信息。")
+            refs, n = import_file(log, path, _actor(args))
+            print(f"gongkai：已从 {path} 导入 {len(refs)} 件文件或信息" + (f"、{n} 个月度数值" if n else "") + "。")
     return 0
 
 

@@ -1,5 +1,12 @@
-"""The log's CSV/Excel files: a body's list of documents (import and export) and the monthly
-table-2 figures (import).
+"""The log's CSV/Excel files: the log's own export (every entry, import and export), a body's
+list of documents (import) and the monthly table-2 figures (import).
+
+**Export** writes every fact, one entry a row (the *entry format*, declared in ``data/steps.yaml``):
+台账编号, 事项 (登记, 审核, 调整公开属性, 变更, 公开, 废止或失效, 月度数据), 日期, the entry's
+fields, 经办人 and 登记时间 — so an export imported into an empty log gives the same items, the
+same history of each (who recorded what, when), the same monthly figures (every entry, the
+superseded ones too) and so the same table 2.  An Excel export has a second sheet, 文件一览, one
+row per publication in the list layout, for reading.
 
 A document list has one row per publication; rows naming the same document (same 台账编号,
 else the same 文号, else the same 标题 and 形成日期) add further publications to it, so an
@@ -17,15 +24,17 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gongkai.log.store import (Change, DisclosureLog, ImportRejected, Item, NewItem, Publication, Review,
-                                    check_figure, check_item)
+from gongkai.log.store import (AttributeChange, Change, DisclosureLog, FigureEntry, ImportRejected, Item, NewItem,
+                               Publication, Review, check_figure, check_item)
 from gongkai.log.vocab import (attributes, channels, document_columns, endings, figure_columns, figures,
                                       ignored_columns, kinds, norm, resolve, resolve_channel, review_steps)
 from gongkai.errors import GongkaiError, UnreadableFile
+from gongkai.shipped import shipped_data
 from gongkai.register.exchange import csv_text
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -296,13 +305,175 @@ def parse_documents(path: Path) -> list[tuple[str, NewItem]]:
 
 
 def import_documents(log: DisclosureLog, path: Path, actor: str) -> list[str]:
-    items = parse_documents(path)
-    if not items:
+    """Import a document list or an export of the log; the numbers of the items added."""
+    return import_file(log, path, actor)[0]
+
+
+def import_file(log: DisclosureLog, path: Path, actor: str) -> tuple[list[str], int]:
+    """A document list (one row per publication) or an export (one entry a row, with the monthly
+    figures): the numbers of the items added and the number of figures."""
+    path = Path(path)
+    header, header_line, rows = read_rows(path, ("标题",))
+    figures_: list[FigureEntry] = []
+    if "事项" in header:
+        items, figures_ = parse_entries(header, header_line, rows, str(path))
+    else:
+        items = parse_documents(path)
+    if not items and not figures_:
         raise GongkaiError("文件中没有数据行", str(path))
     try:
-        return log.import_items(items, actor)
+        return log.import_items(items, actor, figures=figures_), len(figures_)
     except ImportRejected as exc:
         raise ImportRejected(exc.problems, str(path)) from None
+
+
+# -- the log's own export: one entry a row ------------------------------------------------------
+@cache
+def steps() -> dict[str, dict]:
+    return shipped_data("gongkai.log", "data", "steps.yaml")["steps"]
+
+
+@cache
+def entry_columns() -> dict[str, str]:
+    """field -> header of the entry format."""
+    return dict(shipped_data("gongkai.log", "data", "steps.yaml")["columns"])
+
+
+def _label(terms: dict, key: str | None) -> str:
+    return terms[key].label if key in terms else (key or "")
+
+
+def _entries(item: Item) -> list[tuple[str, date | None, dict[str, Any], str, str]]:
+    """(step, date, fields, actor, recorded_at) of every entry of an item, the registration first."""
+    first = item.attribute_changes[0] if item.attribute_changes else None
+    out: list[tuple[str, date | None, dict[str, Any], str, str]] = [
+        ("registered", item.made_on, {"title": item.title, "doc_no": item.doc_no, "kind": _label(kinds(), item.kind),
+                                      "attribute": _label(attributes(), first.old_attribute if first else item.attribute),
+                                      "reason": first.old_reason if first else item.attribute_reason,
+                                      "existing": "是" if item.existing else ""},
+         item.created_by, item.created_at)]
+    out += [("reviewed", r.on, {"step": _label(review_steps(), r.step), "person": r.person}, r.actor, r.recorded_at)
+            for r in item.reviews.values()]
+    out += [("adjusted", a.on, {"attribute": _label(attributes(), a.attribute), "reason": a.reason,
+                                "old_attribute": _label(attributes(), a.old_attribute), "old_reason": a.old_reason},
+             a.actor, a.recorded_at) for a in item.attribute_changes]
+    out += [("changed", c.on, {"note": c.note}, c.actor, c.recorded_at) for c in item.changes]
+    out += [("published", p.on, {"channel": _label(channels(), p.channel), "column": p.column, "url": p.url},
+             p.actor, p.recorded_at) for p in item.publications]
+    if item.ended_kind:
+        out.append(("ended", item.ended_on, {"ending": _label(endings(), item.ended_kind), "note": item.ended_note},
+                    item.ended_by, item.ended_at))
+    return out
+
+
+def entry_rows(log: DisclosureLog) -> tuple[list[str], list[list[Any]]]:
+    """The entry format: header and one row per entry of every item, then every monthly figure."""
+    cols = entry_columns()
+    rows = []
+    for item in sorted(log.items(), key=lambda i: i.id):   # as entered, so an import numbers them alike
+        for step, on, values, actor, recorded in _entries(item):
+            row = {"ref": item.ref, "step_kind": steps()[step]["label"], "on": on.isoformat() if on else "",
+                   **values, "actor": actor, "recorded_at": recorded}
+            rows.append([row.get(k, "") for k in cols])
+    for e in log.figure_entries():
+        row = {"step_kind": steps()["figure"]["label"], "year": e.year, "month": e.month,
+               "row": figures()[e.row].label if e.row in figures() else e.row, "value": str(e.value),
+               "actor": e.actor, "recorded_at": e.recorded_at}
+        rows.append([row.get(k, "") for k in cols])
+    return list(cols.values()), rows
+
+
+def parse_entries(header: list[str], header_line: int, rows: list[tuple[int, list[Any]]],
+                  path: str) -> tuple[list[tuple[str, NewItem]], list[FigureEntry]]:
+    """Items and monthly figures from the entry format; every bad row reported by its line."""
+    known = {h: k for k, h in entry_columns().items()}
+    unknown = [h for h in header if h and h not in known]
+    if unknown:
+        raise GongkaiError(f"无法识别的列名“{unknown[0]}”", path, f"第{header_line}行")
+    keys = [known.get(h) for h in header]
+    by_label = {spec["label"]: sid for sid, spec in steps().items()}
+    items: dict[str, tuple[list[int], NewItem]] = {}
+    figs: list[FigureEntry] = []
+    problems: list[str] = []
+    for line, cells in rows:
+        f = {k: c for k, c in zip(keys, cells) if k}
+        try:
+            step = by_label.get(_text(f.get("step_kind")))
+            if step is None:
+                raise GongkaiError(f"“事项”“{_text(f.get('step_kind'))}”无法识别，应为：{'、'.join(by_label)}")
+            if step == "figure":
+                figs.append(_figure_entry(f, line))
+                continue
+            ref = _text(f.get("ref"))
+            if not ref:
+                raise GongkaiError("缺少台账编号")
+            if step == "registered":
+                if ref in items:
+                    raise GongkaiError(f"台账编号 {ref} 已在第{items[ref][0][0]}行登记")
+                items[ref] = ([line], _registered(f, ref))
+                continue
+            if ref not in items:
+                raise GongkaiError(f"台账编号 {ref} 之前没有“登记”一行")
+            items[ref][0].append(line)
+            _add_entry(items[ref][1], step, f)
+        except GongkaiError as exc:
+            problems.append(f"第{line}行：{exc.message}")
+    if problems:
+        raise ImportRejected(problems, path)
+    return [(f"第{'、'.join(str(n) for n in lines)}行", item) for lines, item in items.values()], figs
+
+
+def _recorded(f: dict[str, Any]) -> tuple[str, str]:
+    return _text(f.get("actor")), _text(f.get("recorded_at"))
+
+
+def _registered(f: dict[str, Any], ref: str) -> NewItem:
+    title = _text(f.get("title"))
+    if not title:
+        raise GongkaiError("缺少标题")
+    actor, recorded = _recorded(f)
+    return NewItem(title, resolve(kinds(), _text(f.get("kind")), "类别"), required_date(f.get("on"), "形成日期"),
+                   resolve(attributes(), _text(f.get("attribute")), "公开属性"), _text(f.get("reason")),
+                   _text(f.get("doc_no")), ref, existing=_yes(f.get("existing"), "存量"), created_by=actor,
+                   created_at=recorded)
+
+
+def _yes(value: Any, what: str) -> bool:
+    text = _text(value)
+    if text in ("", "否"):
+        return False
+    if text == "是":
+        return True
+    raise GongkaiError(f"“{what}”应填“是”或留空，而不是“{text}”")
+
+
+def _add_entry(item: NewItem, step: str, f: dict[str, Any]) -> None:
+    on = required_date(f.get("on"), "日期")
+    actor, recorded = _recorded(f)
+    if step == "reviewed":
+        item.reviews.append(Review(resolve(review_steps(), _text(f.get("step")), "审核环节"), _text(f.get("person")),
+                                   on, actor, recorded))
+    elif step == "adjusted":
+        item.attribute_changes.append(AttributeChange(on, "", "", resolve(attributes(), _text(f.get("attribute")),
+                                                                          "公开属性"), _text(f.get("reason")),
+                                                      actor, recorded))
+    elif step == "changed":
+        item.changes.append(Change(on, _text(f.get("note")), actor, recorded))
+    elif step == "published":
+        cid, column = resolve_channel(_text(f.get("channel")), _text(f.get("column")))
+        item.publications.append(Publication(cid, column, on, _text(f.get("url")), actor, recorded))
+    elif step == "ended":
+        if item.ended_kind:
+            raise GongkaiError("废止或失效只能登记一次")
+        item.ended_kind = resolve(endings(), _text(f.get("ending")), "废止或失效")
+        item.ended_on, item.ended_note, item.ended_by, item.ended_at = on, _text(f.get("note")), actor, recorded
+
+
+def _figure_entry(f: dict[str, Any], line: int) -> FigureEntry:
+    year, month = _int(f.get("year"), "年度"), _int(f.get("month"), "月份")
+    row = resolve(figures(), _text(f.get("row")), "表二项目")
+    actor, recorded = _recorded(f)
+    return FigureEntry(f"第{line}行", year, month, row, _text(f.get("value")), actor, recorded)
 
 
 # -- monthly figures ---------------------------------------------------------------------------
@@ -391,8 +562,11 @@ def export_rows(items: list[Item]) -> list[list[Any]]:
 
 
 def export_documents(log: DisclosureLog, path: Path) -> int:
-    """Write every item to ``path`` (.csv or .xlsx) through a temporary file; returns rows written."""
-    rows = export_rows(log.items())
+    """Write every entry of the log and every monthly figure to ``path`` (.csv or .xlsx) through
+    a temporary file; returns the rows written."""
+    from gongkai.register.exchange import append_text_row
+
+    header, rows = entry_rows(log)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise GongkaiError("只能导出为 .csv 或 .xlsx 文件", str(path))
@@ -403,17 +577,21 @@ def export_documents(log: DisclosureLog, path: Path) -> int:
         if suffix == ".csv":
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
                 w = csv.writer(fh)
-                w.writerow(export_header())
+                w.writerow(header)
                 w.writerows(rows)
         else:
             from openpyxl import Workbook
 
             wb = Workbook()
             ws = wb.active
-            ws.title = "主动公开台账"
-            ws.append(export_header())
+            ws.title = "台账记录"
+            ws.append(header)
             for row in rows:
-                ws.append(row)
+                append_text_row(ws, row)
+            listing = wb.create_sheet("文件一览")
+            listing.append(export_header())
+            for row in export_rows(log.items()):
+                append_text_row(listing, row)
             wb.save(tmp)
         os.replace(tmp, path)
     except BaseException:
@@ -422,5 +600,5 @@ def export_documents(log: DisclosureLog, path: Path) -> int:
     return len(rows)
 
 
-__all__ = ["parse_documents", "import_documents", "parse_figures", "import_figures", "export_documents",
+__all__ = ["parse_documents", "import_documents", "import_file", "entry_rows", "parse_entries", "parse_figures", "import_figures", "export_documents",
            "export_rows", "export_header", "read_rows", "parse_date"]

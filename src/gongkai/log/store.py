@@ -34,17 +34,23 @@ def _day(value: Any) -> date:
     return date.fromisoformat(str(value))
 
 
+# Every entry keeps who recorded it and when (``actor``, ``recorded_at``): set by the log when
+# written, read back with the entry, carried by an export and kept by an import.
 @dataclass
 class Review:
     step: str
     person: str
     on: date
+    actor: str = ""
+    recorded_at: str = ""
 
 
 @dataclass
 class Change:
     on: date
     note: str = ""
+    actor: str = ""
+    recorded_at: str = ""
 
 
 @dataclass
@@ -53,6 +59,8 @@ class Publication:
     column: str
     on: date
     url: str = ""
+    actor: str = ""
+    recorded_at: str = ""
 
 
 @dataclass
@@ -62,6 +70,8 @@ class AttributeChange:
     old_reason: str
     attribute: str
     reason: str
+    actor: str = ""
+    recorded_at: str = ""
 
 
 @dataclass
@@ -81,6 +91,25 @@ class NewItem:
     ended_kind: str | None = None
     ended_on: date | None = None
     ended_note: str = ""
+    existing: bool = False   # 存量: an earlier year's document entered only to count what is in force
+    # The rest only from an export being imported: the item's history as it was recorded.
+    attribute_changes: list[AttributeChange] = field(default_factory=list)
+    created_by: str = ""
+    created_at: str = ""
+    ended_by: str = ""
+    ended_at: str = ""
+
+    def attribute_on(self, day: date) -> str:
+        return _attribute_on(self.attribute, self.attribute_changes, day)   # ``attribute``: as made
+
+
+def _attribute_on(first: str, changes: list[AttributeChange], day: date) -> str:
+    """The 公开属性 on ``day``: ``first`` until the first adjustment, then each adjustment from its day."""
+    current = first
+    for ch in changes:
+        if ch.on <= day:
+            current = ch.attribute
+    return current
 
 
 @dataclass
@@ -98,6 +127,12 @@ class Item:
     ended_note: str
     created_by: str
     created_at: str
+    ended_by: str = ""
+    ended_at: str = ""
+    # 存量: a document of an earlier year entered only to count what is in force (table 2).  Its
+    # publications are not held to the review chain (reviewed before the log knew it) and no
+    # duty to publish is computed from days before it was entered.
+    existing: bool = False
     reviews: dict[str, Review] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     publications: list[Publication] = field(default_factory=list)
@@ -105,11 +140,9 @@ class Item:
 
     def attribute_on(self, day: date) -> str:
         """The 公开属性 the item had on ``day`` (adjustments take effect on their day)."""
-        current = self.attribute_changes[0].old_attribute if self.attribute_changes else self.attribute
-        for ch in self.attribute_changes:
-            if ch.on <= day:
-                current = ch.attribute
-        return current
+        changes = self.attribute_changes
+        return _attribute_on(changes[0].old_attribute if changes else self.attribute, changes, day)
+
 
     def in_force(self, on: date) -> bool:
         """Made by ``on`` and not yet ended: an end dated D takes effect on D."""
@@ -122,12 +155,12 @@ def _ending(item: Item) -> str:
 
 
 _ITEM_COLUMNS = ("id, ref, title, doc_no, kind, made_on, attribute, attribute_reason, ended_kind, ended_on, "
-                 "ended_note, created_by, created_at")
+                 "ended_note, created_by, created_at, ended_by, ended_at, existing")
 
 
 def _item(row: tuple) -> Item:
     return Item(row[0], row[1], row[2], row[3], row[4], _day(row[5]), row[6], row[7], row[8], _d(row[9]),
-                row[10], row[11], row[12])
+                row[10], row[11], row[12], row[13], row[14], bool(row[15]))
 
 
 # -- rules ----------------------------------------------------------------------------------
@@ -151,13 +184,55 @@ def check_item(new: NewItem, imported: bool = False) -> None:
     if new.attribute == "active" and new.attribute_reason.strip():
         raise GongkaiError("公开属性为“主动公开”时不填写不公开理由")
     _check_reviews(new.reviews, new.made_on)
-    for ch in new.changes:
+    for i, ch in enumerate(new.changes):
+        if any(c.on == ch.on for c in new.changes[:i]):
+            raise GongkaiError(f"{ch.on} 的变更已登记")
         _check_change(new, ch.on)
+    _check_adjustments(new)
     signed = next((r.on for r in new.reviews if r.step == "sign"), None)
-    for pub in new.publications:
-        _check_publication(new, signed, pub, require_review=not imported)
+    for i, pub in enumerate(new.publications):
+        if any((p.channel, p.column, p.on) == (pub.channel, pub.column, pub.on) for p in new.publications[:i]):
+            raise GongkaiError(f"{pub.on} 在“{_where(pub)}”的公开重复")
+        _check_publication(new, signed, pub, require_review=not (imported or new.existing))
     if new.ended_kind is not None or new.ended_on is not None:
         _check_end(new, new.ended_kind, new.ended_on)
+
+
+def _where(pub: Publication) -> str:
+    label = channels()[pub.channel].label if pub.channel in channels() else pub.channel
+    return label + (f"/{pub.column}" if pub.column else "")
+
+
+def _check_adjustments(new: NewItem) -> None:
+    """The 公开属性 adjustments of an imported item, in order, from the attribute it was made with."""
+    running, last = new.attribute, None
+    for ch in new.attribute_changes:
+        check_adjustment(new.kind, new.made_on, running, last, ch.attribute, ch.reason, ch.on, [])
+        running, last = ch.attribute, ch.on
+
+
+def check_adjustment(kind_id: str, made_on: date, current: str, last: date | None, attribute: str, reason: str,
+                     on: date, publications: list[Publication]) -> None:
+    """One adjustment of the 公开属性 (e.g. 依申请公开 → 主动公开 when its reason lapses)."""
+    attrs, kind = attributes(), kinds()[kind_id]
+    if attribute not in attrs:
+        raise GongkaiError(f"公开属性“{attribute}”无法识别")
+    label = attrs[attribute].label
+    if attribute == current:
+        raise GongkaiError(f"公开属性已经是“{label}”")
+    if kind.get("must_be_active") and attribute != "active":
+        raise GongkaiError(f"{kind.label}应当主动公开（条例第二十条第（一）项），公开属性不能是“{label}”")
+    if attrs[attribute].get("needs_reason") and not reason.strip():
+        raise GongkaiError(f"公开属性为“{label}”时须写明理由")
+    if attribute == "active" and reason.strip():
+        raise GongkaiError("公开属性为“主动公开”时不填写不公开理由")
+    if on < made_on:
+        raise GongkaiError(f"调整日期 {on} 早于形成日期 {made_on}")
+    if last is not None and on < last:
+        raise GongkaiError(f"调整日期 {on} 早于上一次调整（{last}）")
+    later = [p.on for p in publications if p.on >= on]
+    if attribute != "active" and later:
+        raise GongkaiError(f"{max(later)} 已有公开记录，不能自 {on} 起调整为“{label}”（公开之日须为主动公开）")
 
 
 def _check_reviews(reviews: list[Review], made_on: date) -> None:
@@ -195,10 +270,14 @@ def _check_change(new: NewItem | Item, on: date) -> None:
 
 def _check_publication(new: NewItem | Item, signed: date | None, pub: Publication,
                        require_review: bool = True) -> None:
-    if new.attribute != "active":
-        raise GongkaiError(f"公开属性为“{attributes()[new.attribute].label}”的信息不能登记主动公开")
+    attribute = new.attribute_on(pub.on)   # the attribute of the publication's day
+    if attribute != "active":
+        raise GongkaiError(f"{pub.on} 公开属性为“{attributes()[attribute].label}”，不能登记主动公开")
     if signed is None and require_review:
-        raise GongkaiError("尚未审签，不能公开（拟稿 → 核稿 → 审签 完成后才能公开）")
+        earlier = new.made_on.year < int(now_stamp()[:4])   # this year in office time
+        raise GongkaiError("尚未审签，不能公开（拟稿 → 核稿 → 审签 完成后才能公开）" + (
+            "；以前年度的存量文件仅为统计现行有效件数而登记时，登记时注明“存量”（gongkai log add --existing）"
+            if earlier else ""))
     if pub.channel not in channels():
         raise GongkaiError(f"公开渠道“{pub.channel}”无法识别")
     if pub.on < new.made_on:
@@ -259,6 +338,9 @@ def start_days(item: Item) -> list[tuple[date, str]]:
 
 def obligations(item: Item, calendar: Calendar, as_of: date, limit: int = 20) -> list[Obligation]:
     starts = start_days(item)
+    if item.existing:   # 存量: no duty from days before the log knew the item (entered to count it)
+        entered = date.fromisoformat(item.created_at[:10])
+        starts = [(day, why) for day, why in starts if day >= entered]
     pubs = sorted(p.on for p in item.publications)
     out = []
     for start, reason in starts:
@@ -313,27 +395,53 @@ class DisclosureLog:
             if hit:
                 raise GongkaiError(f"文号 {new.doc_no.strip()} 已在台账中（编号 {hit[0][0]}）")
         stamp = now_stamp()
+
+        def who(entry) -> tuple[str, str]:   # an imported entry keeps its recording
+            return (entry.actor or actor, entry.recorded_at or stamp)
+
         ref = new.ref or f"tmp-{uuid.uuid4().hex}"
         iid = self.db.insert(
             "INSERT INTO disclosure_items (ref, title, doc_no, kind, made_on, attribute, attribute_reason, "
-            "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_by, created_at, existing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (ref, new.title.strip(), new.doc_no.strip(), new.kind, new.made_on.isoformat(), new.attribute,
-             new.attribute_reason.strip(), actor, stamp))
-        if not new.ref:  # the number is the row id, so two clerks never draw the same one
-            ref = f"D{new.made_on.year}-{iid:06d}"
+             new.attribute_reason.strip(), new.created_by or actor, new.created_at or stamp, int(new.existing)))
+        if not new.ref:  # the number follows the row id, so two clerks never draw the same one
+            ref = self._free_ref(new.made_on.year, iid)
             self.db.execute("UPDATE disclosure_items SET ref = ? WHERE id = ?", (ref, iid))
         for r in new.reviews:
-            self._insert_review(iid, r, actor, stamp)
+            self._insert_review(iid, r, *who(r))
         for c in new.changes:
-            self._insert_change(iid, c, actor, stamp)
+            self._insert_change(iid, c, *who(c))
         for p in new.publications:
-            self._insert_publication(iid, p, actor, stamp)
+            self._insert_publication(iid, p, *who(p))
+        current, reason = new.attribute, new.attribute_reason.strip()
+        for a in new.attribute_changes:
+            self._insert_adjustment(iid, AttributeChange(a.on, current, reason, a.attribute, a.reason.strip()), *who(a))
+            current, reason = a.attribute, a.reason.strip()
         if new.ended_kind:
             if new.ended_on is None:
                 raise GongkaiError("缺少废止失效日期")
-            self.db.execute("UPDATE disclosure_items SET ended_kind = ?, ended_on = ?, ended_note = ? WHERE id = ?",
-                            (new.ended_kind, new.ended_on.isoformat(), new.ended_note, iid))
+            self._insert_end(iid, new.ended_kind, new.ended_on, new.ended_note, new.ended_by or actor,
+                             new.ended_at or stamp)
         return ref
+
+    def _free_ref(self, year: int, iid: int) -> str:
+        """``D<year>-<row id>``, or the next number not already taken by an imported or given one."""
+        n = iid
+        while self.db.scalar("SELECT 1 FROM disclosure_items WHERE ref = ?", (f"D{year}-{n:06d}",)):
+            n += 1
+        return f"D{year}-{n:06d}"
+
+    def _insert_adjustment(self, iid: int, a: AttributeChange, actor: str, stamp: str) -> None:
+        self.db.execute("INSERT INTO disclosure_attribute_changes (item_id, on_date, old_attribute, old_reason, "
+                        "attribute, reason, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (iid, a.on.isoformat(), a.old_attribute, a.old_reason, a.attribute, a.reason, actor, stamp))
+        self.db.execute("UPDATE disclosure_items SET attribute = ?, attribute_reason = ? WHERE id = ?",
+                        (a.attribute, a.reason, iid))
+
+    def _insert_end(self, iid: int, kind: str, on: date, note: str, actor: str, stamp: str) -> None:
+        self.db.execute("UPDATE disclosure_items SET ended_kind = ?, ended_on = ?, ended_note = ?, ended_by = ?, "
+                        "ended_at = ? WHERE id = ?", (kind, on.isoformat(), note, actor, stamp, iid))
 
     def _insert_review(self, iid: int, r: Review, actor: str, stamp: str) -> None:
         self.db.execute("INSERT INTO disclosure_reviews (item_id, step, person, on_date, actor, recorded_at) "
@@ -374,14 +482,16 @@ class DisclosureLog:
             return self._locked(ref)
 
     def publish(self, ref: str, channel: str, column: str, on: date, actor: str, url: str = "") -> Item:
+        """Record a publication.  It needs the 审签 first — except for an existing document (存量,
+        entered with ``existing``: reviewed before the log knew it)."""
         with self.db.transaction():
             item = self._locked(ref)
             cid, col = resolve_channel(channel, column)
             pub = Publication(cid, col, on, url)
             if any((p.channel, p.column, p.on) == (cid, col, on) for p in item.publications):
-                raise GongkaiError(f"该条目 {on} 在“{channels()[cid].label}{('/' + col) if col else ''}”的公开已登记")
+                raise GongkaiError(f"该条目 {on} 在“{_where(pub)}”的公开已登记")
             signed = item.reviews.get("sign")
-            _check_publication(item, signed.on if signed else None, pub)
+            _check_publication(item, signed.on if signed else None, pub, require_review=not item.existing)
             self._insert_publication(item.id, pub, actor, now_stamp())
             return self._locked(ref)
 
@@ -389,31 +499,12 @@ class DisclosureLog:
         """Adjust the 公开属性 (e.g. 依申请公开 → 主动公开 when its reason lapses), keeping the old one."""
         with self.db.transaction():
             item = self._locked(ref)
-            attrs, kind = attributes(), kinds()[item.kind]
-            if attribute not in attrs:
-                raise GongkaiError(f"公开属性“{attribute}”无法识别")
-            label = attrs[attribute].label
-            if attribute == item.attribute:
-                raise GongkaiError(f"公开属性已经是“{label}”")
             if item.ended_on is not None:
                 raise GongkaiError(f"该条目已于 {item.ended_on} {_ending(item)}，不能调整公开属性")
-            if kind.get("must_be_active") and attribute != "active":
-                raise GongkaiError(f"{kind.label}应当主动公开（条例第二十条第（一）项），公开属性不能是“{label}”")
-            if attrs[attribute].get("needs_reason") and not reason.strip():
-                raise GongkaiError(f"公开属性为“{label}”时须写明理由")
-            if attribute == "active" and reason.strip():
-                raise GongkaiError("公开属性为“主动公开”时不填写不公开理由")
-            if on < item.made_on:
-                raise GongkaiError(f"调整日期 {on} 早于形成日期 {item.made_on}")
             last = max((a.on for a in item.attribute_changes), default=None)
-            if last is not None and on < last:
-                raise GongkaiError(f"调整日期 {on} 早于上一次调整（{last}）")
-            self.db.execute("INSERT INTO disclosure_attribute_changes (item_id, on_date, old_attribute, old_reason, "
-                            "attribute, reason, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            (item.id, on.isoformat(), item.attribute, item.attribute_reason, attribute,
-                             reason.strip(), actor, now_stamp()))
-            self.db.execute("UPDATE disclosure_items SET attribute = ?, attribute_reason = ? WHERE id = ?",
-                            (attribute, reason.strip(), item.id))
+            check_adjustment(item.kind, item.made_on, item.attribute, last, attribute, reason, on, item.publications)
+            self._insert_adjustment(item.id, AttributeChange(on, item.attribute, item.attribute_reason, attribute,
+                                                             reason.strip()), actor, now_stamp())
             return self._locked(ref)
 
     def end(self, ref: str, kind: str, on: date, actor: str, note: str = "") -> Item:
@@ -426,14 +517,15 @@ class DisclosureLog:
             later = [c.on for c in item.changes if c.on >= on] + [p.on for p in item.publications if p.on >= on]
             if later:
                 raise GongkaiError(f"{endings()[kind].label}日期 {on} 之后（含当日）还有变更或公开记录（{max(later)}）")
-            self.db.execute("UPDATE disclosure_items SET ended_kind = ?, ended_on = ?, ended_note = ? WHERE id = ?",
-                            (kind, on.isoformat(), note, item.id))
+            self._insert_end(item.id, kind, on, note, actor, now_stamp())
             return self._locked(ref)
 
     def import_items(self, items: Iterable[tuple[str, NewItem]], actor: str,
-                     progress: Callable[[int], None] | None = None) -> list[str]:
-        """Add many items in one transaction: all or nothing.  ``items`` pairs each item with
-        the place it came from (e.g. ``第12行``); every failing item is reported by its place."""
+                     progress: Callable[[int], None] | None = None,
+                     figures: Iterable[FigureEntry] = ()) -> list[str]:
+        """Add many items (and monthly figures) in one transaction: all or nothing.  ``items``
+        pairs each item with the place it came from (e.g. ``第12行``); every failing item or
+        figure is reported by its place."""
         refs, errors = [], []
         with self.db.transaction():
             for n, (place, new) in enumerate(items, 1):
@@ -443,6 +535,7 @@ class DisclosureLog:
                     errors.append(f"{place}：{exc.message}")
                 if progress:
                     progress(n)
+            errors += self._figures(figures, actor)
             if errors:
                 raise ImportRejected(errors)
         return refs
@@ -450,27 +543,32 @@ class DisclosureLog:
     # -- monthly figures ---------------------------------------------------------------------
     def set_figure(self, year: int, month: int, row: str, value: Any, actor: str) -> Decimal:
         with self.db.transaction():
-            return self._set_figure(year, month, row, value, actor)
+            return self._set_figure(FigureEntry("", year, month, row, value), actor)
 
-    def _set_figure(self, year: int, month: int, row: str, value: Any, actor: str) -> Decimal:
-        number = check_figure(year, month, row, value)
+    def _set_figure(self, e: FigureEntry, actor: str) -> Decimal:
+        number = check_figure(e.year, e.month, e.row, e.value)
         self.db.execute("INSERT INTO disclosure_figures (year, month, row_id, value, actor, recorded_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)", (year, month, row, str(number), actor, now_stamp()))
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (e.year, e.month, e.row, str(number), e.actor or actor, e.recorded_at or now_stamp()))
         return number
+
+    def _figures(self, entries: Iterable[FigureEntry], actor: str) -> list[str]:
+        errors = []
+        for e in entries:
+            try:
+                self._set_figure(e, actor)
+            except GongkaiError as exc:
+                errors.append(f"{e.place}：{exc.message}")
+        return errors
 
     def import_figures(self, entries: Iterable[tuple[str, int, int, str, Any]], actor: str) -> int:
         """(place, year, month, row, value) entries in one transaction, all or nothing."""
-        errors, n = [], 0
+        batch = [FigureEntry(*e) for e in entries]
         with self.db.transaction():
-            for place, year, month, row, value in entries:
-                try:
-                    self._set_figure(year, month, row, value, actor)
-                    n += 1
-                except GongkaiError as exc:
-                    errors.append(f"{place}：{exc.message}")
+            errors = self._figures(batch, actor)
             if errors:
                 raise ImportRejected(errors)
-        return n
+        return len(batch)
 
     def monthly_figures(self, year: int) -> dict[str, dict[int, Decimal]]:
         """row -> month -> the latest value entered for that month."""
@@ -480,20 +578,15 @@ class DisclosureLog:
             out.setdefault(row, {})[int(month)] = Decimal(value)
         return out
 
+    def figure_entries(self) -> list[FigureEntry]:
+        """Every monthly figure ever entered, in the order entered (a later one for the same
+        month supersedes, and the earlier one stays on the record)."""
+        return [FigureEntry("", int(y), int(m), row, Decimal(v), actor, rec) for y, m, row, v, actor, rec in self.db.query(
+            "SELECT year, month, row_id, value, actor, recorded_at FROM disclosure_figures ORDER BY id")]
+
     # -- reading -----------------------------------------------------------------------------
     def _fill(self, item: Item) -> Item:
-        for step, person, on in self.db.query(
-                "SELECT step, person, on_date FROM disclosure_reviews WHERE item_id = ? ORDER BY id", (item.id,)):
-            item.reviews[step] = Review(step, person, _day(on))
-        item.changes = [Change(_day(on), note) for on, note in self.db.query(
-            "SELECT changed_on, note FROM disclosure_changes WHERE item_id = ? ORDER BY changed_on, id", (item.id,))]
-        item.publications = [Publication(ch, col, _day(on), url) for ch, col, on, url in self.db.query(
-            "SELECT channel, column_name, published_on, url FROM disclosure_publications WHERE item_id = ? "
-            "ORDER BY published_on, id", (item.id,))]
-        item.attribute_changes = [AttributeChange(_day(on), *rest) for on, *rest in self.db.query(
-            "SELECT on_date, old_attribute, old_reason, attribute, reason FROM disclosure_attribute_changes "
-            "WHERE item_id = ? ORDER BY id", (item.id,))]
-        return item
+        return self._attach([item])[0]
 
     def get(self, ref: str) -> Item:
         rows = self.db.query(f"SELECT {_ITEM_COLUMNS} FROM disclosure_items WHERE ref = ?", (ref,))
@@ -501,51 +594,116 @@ class DisclosureLog:
             raise NotFound(f"主动公开台账中没有编号为 {ref} 的条目")
         return self._fill(_item(rows[0]))
 
-    def items(self, where: str = "", params: tuple = ()) -> list[Item]:
-        """Items with their reviews, changes and publications (three queries in all)."""
-        sql = f"SELECT {_ITEM_COLUMNS} FROM disclosure_items"
-        if where:
-            sql += f" WHERE {where}"
-        items = [_item(r) for r in self.db.query(sql + " ORDER BY made_on, id", params)]
+    def items(self, flt: ItemFilter | None = None) -> list[Item]:
+        """Items matching a typed filter, with their reviews, changes, publications and
+        adjustments (five queries in all)."""
+        sql, params = _where_items(flt or ItemFilter())
+        return self._attach([_item(r) for r in self.db.query(
+            f"SELECT {_ITEM_COLUMNS} FROM disclosure_items{sql} ORDER BY made_on, id", params)])
+
+    def _attach(self, items: list[Item]) -> list[Item]:
         by_id = {i.id: i for i in items}
         if not by_id:
             return items
-        for iid, step, person, on in self.db.query(
-                "SELECT item_id, step, person, on_date FROM disclosure_reviews ORDER BY id"):
+        one = len(by_id) == 1
+        only = " WHERE item_id = ?" if one else ""
+        params = tuple(by_id) if one else ()
+        for iid, step, person, on, actor, rec in self.db.query(
+                "SELECT item_id, step, person, on_date, actor, recorded_at FROM disclosure_reviews"
+                f"{only} ORDER BY id", params):
             if iid in by_id:
-                by_id[iid].reviews[step] = Review(step, person, _day(on))
-        for iid, on, note in self.db.query(
-                "SELECT item_id, changed_on, note FROM disclosure_changes ORDER BY changed_on, id"):
+                by_id[iid].reviews[step] = Review(step, person, _day(on), actor, rec)
+        for iid, on, note, actor, rec in self.db.query(
+                f"SELECT item_id, changed_on, note, actor, recorded_at FROM disclosure_changes{only} "
+                "ORDER BY changed_on, id", params):
             if iid in by_id:
-                by_id[iid].changes.append(Change(_day(on), note))
-        for iid, ch, col, on, url in self.db.query(
-                "SELECT item_id, channel, column_name, published_on, url FROM disclosure_publications "
-                "ORDER BY published_on, id"):
+                by_id[iid].changes.append(Change(_day(on), note, actor, rec))
+        for iid, ch, col, on, url, actor, rec in self.db.query(
+                "SELECT item_id, channel, column_name, published_on, url, actor, recorded_at "
+                f"FROM disclosure_publications{only} ORDER BY published_on, id", params):
             if iid in by_id:
-                by_id[iid].publications.append(Publication(ch, col, _day(on), url))
-        for iid, on, *rest in self.db.query(
-                "SELECT item_id, on_date, old_attribute, old_reason, attribute, reason "
-                "FROM disclosure_attribute_changes ORDER BY id"):
+                by_id[iid].publications.append(Publication(ch, col, _day(on), url, actor, rec))
+        for iid, on, old, old_reason, attr, reason, actor, rec in self.db.query(
+                "SELECT item_id, on_date, old_attribute, old_reason, attribute, reason, actor, recorded_at "
+                f"FROM disclosure_attribute_changes{only} ORDER BY id", params):
             if iid in by_id:
-                by_id[iid].attribute_changes.append(AttributeChange(_day(on), *rest))
+                by_id[iid].attribute_changes.append(AttributeChange(_day(on), old, old_reason, attr, reason, actor, rec))
         return items
 
-    def count(self) -> int:
-        return int(self.db.query("SELECT COUNT(*) FROM disclosure_items")[0][0])
+    def count(self, flt: ItemFilter | None = None) -> int:
+        sql, params = _where_items(flt or ItemFilter())
+        return int(self.db.scalar(f"SELECT COUNT(*) FROM disclosure_items{sql}", params))
 
     def records(self) -> int:
         """Items and monthly figures entered, together (0: nothing to take a report from)."""
         return int(self.db.scalar("SELECT (SELECT COUNT(*) FROM disclosure_items) + "
                                   "(SELECT COUNT(*) FROM disclosure_figures)"))
 
+    def publication_counts(self, first: date, last: date) -> tuple[dict[tuple[str, str], int], int]:
+        """Publications dated from ``first`` to ``last``: per (channel, column), and the number of
+        distinct items published (section 一)."""
+        span = (first.isoformat(), last.isoformat())
+        counted = {(ch, col): int(n) for ch, col, n in self.db.query(
+            "SELECT channel, column_name, COUNT(*) FROM disclosure_publications WHERE published_on >= ? "
+            "AND published_on <= ? GROUP BY channel, column_name", span)}
+        items = int(self.db.scalar("SELECT COUNT(DISTINCT item_id) FROM disclosure_publications "
+                                   "WHERE published_on >= ? AND published_on <= ?", span))
+        return counted, items
+
     def obligations(self, as_of: date, since: date | None = None) -> list[Obligation]:
         """Every duty to publish that started on or after ``since`` (all when None) and by ``as_of``."""
         out = []
-        for item in self.items("made_on <= ?", (as_of.isoformat(),)):
+        for item in self.items(ItemFilter(made_to=as_of)):
             for ob in obligations(item, self.calendar, as_of):
                 if ob.start <= as_of and (since is None or ob.start >= since):
                     out.append(ob)
         return sorted(out, key=lambda o: (o.due, o.item.id))
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    """One monthly figure as entered: where it came from (for messages), the month, the table-2
+    row, the value, and who entered it when (kept by an import)."""
+
+    place: str
+    year: int
+    month: int
+    row: str
+    value: Any
+    actor: str = ""
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Which items: made in a period, of a kind, ended in a period, in force on a day."""
+
+    kind: str | None = None
+    made_from: date | None = None
+    made_to: date | None = None
+    ended_from: date | None = None
+    ended_to: date | None = None
+    in_force_on: date | None = None
+
+    @staticmethod
+    def year(year: int, kind: str | None = None) -> ItemFilter:
+        return ItemFilter(kind, date(year, 1, 1), date(year, 12, 31))
+
+
+def _where_items(f: ItemFilter) -> tuple[str, tuple]:
+    """The one place that turns an item filter into SQL."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, op, value in (("kind", "=", f.kind), ("made_on", ">=", f.made_from), ("made_on", "<=", f.made_to),
+                              ("ended_on", ">=", f.ended_from), ("ended_on", "<=", f.ended_to),
+                              ("made_on", "<=", f.in_force_on)):
+        if value is not None:
+            clauses.append(f"{column} {op} ?")
+            params.append(value.isoformat() if isinstance(value, date) else value)
+    if f.in_force_on is not None:
+        clauses.append("(ended_on IS NULL OR ended_on > ?)")
+        params.append(f.in_force_on.isoformat())
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
 
 
 class ImportRejected(GongkaiError):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from gongkai.log.store import DisclosureLog
+from gongkai.log.store import DisclosureLog, ItemFilter
 from gongkai.log.vocab import channels, figures, kinds
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
@@ -27,17 +27,15 @@ from gongkai.model import Report, Section, Value
 VERSION = "2021"
 
 
-def _bounds(year: int) -> tuple[str, str]:
+def _bounds(year: int) -> tuple[date, date]:
     if not 1990 <= year <= 2100:
         raise GongkaiError(f"年度“{year}”无效")
-    return f"{year}-01-01", f"{year}-12-31"
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 def in_force(log: DisclosureLog, kind: str, on: date) -> int:
     """Items of ``kind`` in force on ``on`` (made by then, not yet ended)."""
-    day = on.isoformat()
-    return int(log.db.query("SELECT COUNT(*) FROM disclosure_items WHERE kind = ? AND made_on <= ? "
-                            "AND (ended_on IS NULL OR ended_on > ?)", (kind, day, day))[0][0])
+    return log.count(ItemFilter(kind, in_force_on=on))
 
 
 def normative_rows(log: DisclosureLog, year: int) -> dict[str, dict[str, Value]]:
@@ -48,11 +46,9 @@ def normative_rows(log: DisclosureLog, year: int) -> dict[str, dict[str, Value]]
         row = term.get("table2_row")
         if not row:
             continue
-        made = log.db.query("SELECT COUNT(*) FROM disclosure_items WHERE kind = ? AND made_on >= ? AND made_on <= ?",
-                            (kid, first, last))[0][0]
-        ended = log.db.query("SELECT COUNT(*) FROM disclosure_items WHERE kind = ? AND ended_on >= ? "
-                             "AND ended_on <= ?", (kid, first, last))[0][0]
-        out[row] = {"made": int(made), "repealed": int(ended), "in_force": in_force(log, kid, date(year, 12, 31))}
+        made = log.count(ItemFilter(kid, made_from=first, made_to=last))
+        ended = log.count(ItemFilter(kid, ended_from=first, ended_to=last))
+        out[row] = {"made": made, "repealed": ended, "in_force": in_force(log, kid, last)}
     return out
 
 
@@ -107,11 +103,7 @@ def section1(log: DisclosureLog, year: int) -> Section1:
     first, last = _bounds(year)
     s = Section1(year)
     order = list(channels())
-    counted: dict[tuple[str, str], int] = {}
-    for ch, col, n in log.db.query(
-            "SELECT channel, column_name, COUNT(*) FROM disclosure_publications WHERE published_on >= ? "
-            "AND published_on <= ? GROUP BY channel, column_name", (first, last)):
-        counted[(ch, col)] = int(n)
+    counted, s.items = log.publication_counts(first, last)
     known_cols = {cid: list(c.columns) for cid, c in channels().items()}
     for key in sorted(counted, key=lambda k: (order.index(k[0]) if k[0] in order else len(order),
                                              known_cols.get(k[0], []).index(k[1])
@@ -119,11 +111,8 @@ def section1(log: DisclosureLog, year: int) -> Section1:
         s.by_column[key] = counted[key]
         s.by_channel[key[0]] = s.by_channel.get(key[0], 0) + counted[key]
     s.publications = sum(counted.values())
-    s.items = int(log.db.query("SELECT COUNT(DISTINCT item_id) FROM disclosure_publications WHERE published_on >= ? "
-                               "AND published_on <= ?", (first, last))[0][0])
     for kid in kinds():
-        s.made[kid] = int(log.db.query("SELECT COUNT(*) FROM disclosure_items WHERE kind = ? AND made_on >= ? "
-                                       "AND made_on <= ?", (kid, first, last))[0][0])
+        s.made[kid] = log.count(ItemFilter(kid, made_from=first, made_to=last))
     return s
 
 
@@ -133,8 +122,7 @@ def table2(log: DisclosureLog, year: int) -> tuple[dict[str, dict[str, int | Dec
     rows.update(other)
     empty = [f"{term.label}：台账中没有任何记录，表二按 0 件计算；如本机关有现行有效的{term.label}，请先导入文件清单"
              for kid, term in kinds().items()
-             if term.get("table2_row") and not log.db.query("SELECT 1 FROM disclosure_items WHERE kind = ? LIMIT 1",
-                                                            (kid,))]
+             if term.get("table2_row") and not log.count(ItemFilter(kid))]
     notes = empty + notes
     ordered = {f"{g.id}.{r.id}": rows[f"{g.id}.{r.id}"] for g, r in FORMAT.table2_rows(VERSION)
                if f"{g.id}.{r.id}" in rows}
