@@ -6,7 +6,7 @@ import random
 import re
 
 from gongkai.cli import main
-from gongkai.corpus.compare import MIN_PASSAGE, Side, compare
+from gongkai.compare import MIN_PASSAGE, Side, compare
 from gongkai.render.compare import compare_html as to_html
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.store import Store

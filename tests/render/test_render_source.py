@@ -120,7 +120,7 @@ def test_any_text_written_into_a_source_loads_back(text, title):
     """Text carried from last year's report (any characters a PDF or page may hold) never makes
     the written YAML unreadable; printable text comes back as it was."""
     from gongkai.model import Report, Section
-    from gongkai.source.scaffold import clean_text
+    from gongkai.format.text import clean_text
 
     report = Report(agency="某局" + title, year=2024, format="2021",
                     sections=[Section(5, "存在的主要问题及改进情况", text)], preamble=text)

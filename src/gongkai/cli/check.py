@@ -163,7 +163,7 @@ def _print_review(report, findings, path: str) -> None:
     from gongkai.check.catalogue import data
     from gongkai.cli.terminal import console, print_wrapped
     from gongkai.format.names import cell_label
-    from gongkai.render.layout import format_value
+    from gongkai.format.text import format_value
     from gongkai.render.marks import MARKS, cell_kind
 
     names = data()["severities"]

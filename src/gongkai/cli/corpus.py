@@ -239,7 +239,8 @@ def run_export(args) -> int:
 
 def run_compare(args) -> int:
     from gongkai.cli.corpusview import print_comparison
-    from gongkai.corpus.compare import compare, load_side
+    from gongkai.compare import compare
+    from gongkai.corpus.compare import load_side
     from gongkai.render.compare import compare_html
 
     a = load_side(args.a, args.db)

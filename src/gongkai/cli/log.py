@@ -394,7 +394,7 @@ def run_figures(args) -> int:
 def run_table2(args) -> int:
     from gongkai.log.year import section1, year_report
     from gongkai.format import FORMAT
-    from gongkai.render.layout import format_value
+    from gongkai.format.text import format_value
     from gongkai.log.vocab import channels
 
     with _open(args) as log:

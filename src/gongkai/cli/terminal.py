@@ -16,7 +16,7 @@ from rich.table import Table
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_group, row_label, table_name, table_title
 from gongkai.model import Report
-from gongkai.render.layout import format_value
+from gongkai.format.text import format_value
 from gongkai.render.marks import cell_kind, legend, mark
 
 

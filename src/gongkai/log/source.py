@@ -16,7 +16,7 @@ from gongkai.log.year import VERSION, in_force, year_report
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
 from gongkai.model import Report
-from gongkai.render.layout import format_value
+from gongkai.format.text import format_value
 from gongkai.source.scaffold import Prefill, skeleton, write_source
 from gongkai.settings import current
 

@@ -10,7 +10,7 @@ from typing import IO
 
 from gongkai.format.names import cell_label
 from gongkai.model import Report
-from gongkai.render.layout import format_value
+from gongkai.format.text import format_value
 
 HEADER = ["file", "cell", "label", "value", "raw", "where", "inferred", "confidence"]
 

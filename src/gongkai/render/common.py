@@ -74,13 +74,3 @@ def outline(report: Report) -> list[tuple[Section, str | None]]:
         if section is not None:
             out.append((section, table_after(spec.no)))
     return out
-
-
-_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029\x0b\x0c\x1c-\x1e]")
-_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
-
-
-def clean_text(text: str) -> str:
-    """Text as YAML can hold it: every line break a newline, control characters dropped
-    (they come from damaged PDFs and pages, never from what a person typed)."""
-    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", text))

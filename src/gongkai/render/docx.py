@@ -20,13 +20,14 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
+from gongkai.format.text import clean_text
 from gongkai.model import Report
 from gongkai.render import common, fonts, narrative
 from gongkai.render.layout import FILLER, GROUP, HEADER, LABEL, NOTE, VALUE, Cell, TableLayout, layouts
 
 
 def _run(paragraph, text: str, role: str, size: float, bold: bool = False, italic: bool = False):
-    run = paragraph.add_run(common.clean_text(text))  # XML cannot hold control characters
+    run = paragraph.add_run(clean_text(text))  # XML cannot hold control characters
     run.font.size = Pt(size)
     run.bold = bold or None
     run.italic = italic or None
@@ -207,7 +208,7 @@ def table_xml(layout: TableLayout, widths: list[int], size: float, east_asian: s
             jc = _JC.get(cell.kind, "center")
             run = ""
             if cell.text:
-                text = common.clean_text(cell.text)
+                text = clean_text(cell.text)
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 bold = "<w:b/>" if cell.kind == GROUP else ""
                 run = (f"<w:r><w:rPr>{fonts_xml}{bold}<w:sz w:val=\"{int(Pt(cell_size).pt * 2)}\"/>{lang_xml}"

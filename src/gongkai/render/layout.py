@@ -8,10 +8,10 @@ the national format (reference §A.4, §B.2–B.3); nothing here is specific to 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from gongkai.format import FORMAT
-from gongkai.model import Report, Value
+from gongkai.format.text import format_value
+from gongkai.model import Report
 
 # Kinds of cell: how a renderer styles it and whether it is a header (<th>) or data.
 GROUP = "group"      # full-width group row of table 2 (第二十条第（一）项)
@@ -60,15 +60,6 @@ class TableLayout:
 
     def value_cells(self) -> list[Cell]:
         return [c for c in self.cells if c.kind == VALUE]
-
-
-def format_value(value: Value) -> str:
-    """A cell value as printed: blank stays blank, decimals in plain notation."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 def _value(report: Report, cell_id: str) -> str:

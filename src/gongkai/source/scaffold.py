@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from gongkai.source.load import source_data
 from gongkai.format import FORMAT
 from gongkai.model import Report, Section, Value
-from gongkai.render.common import clean_text
-from gongkai.render.layout import format_value
+from gongkai.format.text import clean_text, format_value
 
 BLANK_NOTE = "上年报告此格空白，请核实后填写"
 NO_TABLE3_NOTE = "上年报告没有可识别的表三数据，请核实后填写"

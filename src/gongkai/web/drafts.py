@@ -47,7 +47,7 @@ def previous_of(draft: ReportDraft) -> Report | None:
 
 
 def _shown(value) -> str:
-    from gongkai.render.layout import format_value
+    from gongkai.format.text import format_value
 
     return "" if value is None else format_value(value)
 

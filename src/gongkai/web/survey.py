@@ -205,7 +205,8 @@ def _document_id(value) -> int:
 
 def compare_html(a, b) -> str:
     """The corpus's own comparison page (all text escaped there) of two stored reports."""
-    from gongkai.corpus.compare import compare, load_side
+    from gongkai.compare import compare
+    from gongkai.corpus.compare import load_side
     from gongkai.render.compare import compare_html
 
     return compare_html(compare(load_side(str(_document_id(a)), settings.CORPUS_URL),
@@ -249,7 +250,8 @@ def rollup_context(year, region: str) -> dict:
 
 
 def compare_json(a, b) -> dict:
-    from gongkai.corpus.compare import MISSING, compare, load_side
+    from gongkai.compare import MISSING, compare
+    from gongkai.corpus.compare import load_side
     from gongkai.format.names import cell_label, column_label
 
     c = compare(load_side(str(_document_id(a)), settings.CORPUS_URL), load_side(str(_document_id(b)), settings.CORPUS_URL))

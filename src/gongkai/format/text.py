@@ -1,0 +1,28 @@
+"""Values and text as every output prints them — the built report, the terminal, the CSV, the
+source YAML a clerk edits, the web's drafts — so that one value never reads two ways."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from gongkai.model import Value
+
+
+def format_value(value: Value) -> str:
+    """A cell value as printed: blank stays blank, decimals in plain notation."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029\x0b\x0c\x1c-\x1e]")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as YAML and XML can hold it: every line break a newline, control characters dropped
+    (they come from damaged PDFs and pages, never from what a person typed)."""
+    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", text))
