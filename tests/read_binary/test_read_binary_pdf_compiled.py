@@ -1,5 +1,6 @@
-"""The compiled glyph loop and ruling walk (read/_pdfpage.pyx) give exactly what the Python code
-gives: every glyph box, every ruling, the image area and the object count, on every page."""
+"""The compiled glyph loop, ruling walk, line grouping and cell filling (read/_pdfpage.pyx) give
+exactly what the Python code gives: every glyph box, every ruling, the image area, the object
+count, every line and every cell's text, on every page."""
 
 from __future__ import annotations
 
@@ -89,3 +90,57 @@ def test_drawn_pages_read_alike():
         page.set_rotation(rotation)
         assert _both(page) == (10, 18, 2400.0)  # the white background is no ruling
     pdf.close()
+
+
+def _layouts_alike(glyphs, segments) -> int:
+    """The compiled grouping and cell filling against the Python ones: same lines, same cells."""
+    import copy
+
+    from gongkai.read import layout
+
+    tables = [t for t in layout.find_tables(segments) if t.n_cols >= 2 and t.n_rows >= 1]
+    twins = copy.deepcopy(tables)
+    outside = layout.fill_tables(tables, glyphs)
+    assert outside == layout.python_fill_tables(twins, glyphs)
+    assert [(t.texts, t.confidence) for t in tables] == [(t.texts, t.confidence) for t in twins]
+    lines = layout.group_lines(outside)
+    assert lines == layout.python_group_lines(outside)
+    return len(lines)
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_lines_and_cells_group_alike(path):
+    from gongkai.read import layout
+
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    try:
+        for i in range(len(pdf)):
+            reader = PageReader(pdf[i])
+            glyphs = reader.glyphs()
+            _layouts_alike(glyphs, reader.segments())
+            assert layout._compiled().group_lines(glyphs) is not None  # the compiled code ran
+    finally:
+        pdf.close()
+
+
+def test_recognised_text_groups_alike():
+    """OCR's words (several characters, confidences), equal boxes (sort ties), a flat glyph, and
+    a NaN box or centre (the Python code decides: the compiled one hands over)."""
+    import random
+
+    from gongkai.read.layout import Glyph, Segment
+
+    rng = random.Random(5)
+    glyphs = []
+    for row in range(12):
+        for col in range(6):
+            text = rng.choice(["12", "申请", "A1", "—", "规章", "0"])
+            x0, top = 50 + col * 40 + rng.choice([0, 0, 0.5]), 100 + row * 18 + rng.choice([0, 0, 2.5])
+            glyphs.append(Glyph(text, x0, top, x0 + 9 * len(text), top + 11, 11.0, rng.random(), rng.random() < 0.3))
+    glyphs += [Glyph("一", 60, 103, 70, 104, 1.0), Glyph("12", 50, 100, 68, 111, 11.0)]  # flat; a tie
+    segments = [Segment("h", 95 + 18 * r, 45, 300) for r in range(8)] + [Segment("v", 45 + 60 * c, 95, 221)
+                                                                        for c in range(5)]
+    assert _layouts_alike(glyphs, segments) > 3
+    assert _layouts_alike(glyphs + [Glyph("x", float("nan"), 100, 9, 111, 11.0)], segments) > 3
+    # an infinite top and bottom: a NaN centre, also handed over
+    assert _layouts_alike(glyphs + [Glyph("y", 9, float("inf"), 20, float("-inf"), 11.0)], segments) > 3

@@ -1,6 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=False
 """``pdfpage.PageReader``'s glyph loop and ruling walk in C: the same calls into PDFium, the same
-arithmetic, the same ``Glyph`` and ``Segment`` values, without four ctypes calls per character.
+arithmetic, the same ``Glyph`` and ``Segment`` values, without four ctypes calls per character;
+and ``layout.group_lines`` / ``fill_tables`` (PDF and OCR pages alike): the same ``Line`` values
+and cell texts, sorted in C (they were the next largest share of reading a text PDF).
 
 Why: through ctypes, a page's ~3,000 characters cost four foreign calls each plus the Python
 around them: the glyph loop alone was 40% of reading a text PDF, several times PDFium's own work.
@@ -432,3 +434,235 @@ def segments(uintptr_t page, int rotation, double left, double bottom, double ri
     for i in range(n):
         w.walk(GetObject(p, i), identity, 0)
     return w.out, w.image_area, w.objects
+
+
+# -- layout.py's line grouping (PDF and OCR pages alike) ----------------------------------------
+# group_lines and fill_tables as layout.py has them: the same sort orders (Python's sort is
+# stable: ties keep their order, here by an index), the same arithmetic, the same Line values.
+# A page with a NaN in any box or size falls back to the Python code (None is returned), where
+# sorting NaNs has its own outcome.
+
+from libc.math cimport isnan
+from libc.stdlib cimport malloc, qsort
+
+from gongkai.read.layout import Line, join_cell_lines
+
+# Lines are made by position, as layout._make_line makes them.
+if tuple(f.name for f in dataclasses.fields(Line)) != ("glyphs", "text", "x0", "top", "x1", "bottom", "size",
+                                                       "confidence"):
+    raise ImportError("Line changed: _pdfpage.pyx must be updated")
+
+
+cdef struct Box:
+    double x0, top, x1, bottom, size, cy
+    Py_ssize_t index   # position in the input (the stable sort's tie-break)
+    Py_ssize_t order   # position in reading order (ties within a line)
+
+
+cdef int _by_reading(const void* a, const void* b) noexcept nogil:
+    cdef const Box* p = <const Box*> a
+    cdef const Box* q = <const Box*> b
+    if p.cy != q.cy:
+        return -1 if p.cy < q.cy else 1
+    if p.x0 != q.x0:
+        return -1 if p.x0 < q.x0 else 1
+    return -1 if p.index < q.index else (1 if p.index > q.index else 0)
+
+
+cdef int _by_x0(const void* a, const void* b) noexcept nogil:
+    cdef const Box* p = <const Box*> a
+    cdef const Box* q = <const Box*> b
+    if p.x0 != q.x0:
+        return -1 if p.x0 < q.x0 else 1
+    return -1 if p.order < q.order else (1 if p.order > q.order else 0)
+
+
+cdef inline bint _word(Py_UCS4 c) noexcept:
+    return (c >= u'0' and c <= u'9') or (c >= u'A' and c <= u'Z') or (c >= u'a' and c <= u'z')
+
+
+cdef object _line(list glyphs, Box* boxes, Py_ssize_t n):
+    """layout._make_line over boxes[0:n] (sorted by x0); glyphs[boxes[k].index] is the glyph."""
+    cdef Py_ssize_t k
+    cdef double gap, size, x0, top, x1, bottom
+    cdef str prev_text, text
+    cdef Py_UCS4 last, first
+    gl = [glyphs[boxes[k].index] for k in range(n)]
+    prev = gl[0]
+    prev_text = prev.text
+    parts = [prev_text]
+    for k in range(1, n):
+        g = gl[k]
+        text = g.text
+        gap = boxes[k].x0 - (<double> prev.x1)
+        size = pmax(pmax(pmax(boxes[k - 1].size, boxes[k].size), boxes[k - 1].bottom - boxes[k - 1].top), 1.0)
+        last = prev_text[len(prev_text) - 1]
+        first = text[0]
+        if gap > 0.6 * size or (gap > 0.2 * size and _word(last) and _word(first)) \
+                or (g.space_before and (last < 128 or first < 128)):
+            parts.append(" ")
+        parts.append(text)
+        prev, prev_text = g, text
+    confs = [g.confidence for g in gl if g.confidence is not None]
+    # Latin fonts have taller boxes than CJK ones: a mixed line takes its CJK glyphs' size.
+    sizes = sorted([boxes[k].size for k in range(n) if not (<str> gl[k].text).isascii()]) \
+        or sorted([boxes[k].size for k in range(n)])
+    x0, top, x1, bottom = boxes[0].x0, boxes[0].top, <double> gl[0].x1, boxes[0].bottom
+    for k in range(1, n):
+        x0 = pmin(x0, boxes[k].x0)
+        top = pmin(top, boxes[k].top)
+        x1 = pmax(x1, <double> gl[k].x1)
+        bottom = pmax(bottom, boxes[k].bottom)
+    return Line(gl, "".join(parts), x0, top, x1, bottom, sizes[len(sizes) // 2], min(confs) if confs else None)
+
+
+def group_lines(list glyphs):
+    """layout.group_lines, or None when a box or size is NaN."""
+    cdef Py_ssize_t n = len(glyphs), k, start, line_start
+    cdef Box* boxes
+    cdef double gt, gb, cy, height, overlap, flat, top = 0.0, bottom = 0.0
+    cdef list out = []
+    if n == 0:
+        return out
+    boxes = <Box*> malloc(n * sizeof(Box))
+    if boxes == NULL:
+        raise MemoryError()
+    try:
+        for k in range(n):
+            g = glyphs[k]
+            boxes[k].x0, boxes[k].top, boxes[k].bottom, boxes[k].size = g.x0, g.top, g.bottom, g.size
+            boxes[k].cy = (boxes[k].top + boxes[k].bottom) / 2
+            boxes[k].index = k
+            # cy too: an infinite top and bottom make a NaN centre (qsort needs a consistent order)
+            if isnan(boxes[k].x0) or isnan(boxes[k].top) or isnan(boxes[k].bottom) or isnan(boxes[k].size) \
+                    or isnan(<double> g.x1) or isnan(boxes[k].cy):
+                return None
+        qsort(boxes, n, sizeof(Box), _by_reading)
+        line_start = 0
+        for k in range(n):
+            boxes[k].order = k
+            gt, gb = boxes[k].top, boxes[k].bottom
+            if k > 0:
+                cy = (gt + gb) / 2
+                height = pmax(pmax(bottom - top, gb - gt), 1.0)
+                # A flat glyph can come with a flat box ("一" in some CJK fonts: 4 pt high, centred
+                # above the line's middle); it is on the line when the line's band holds it.
+                overlap = pmin(bottom, gb) - pmax(top, gt)
+                flat = pmax(pmin(bottom - top, gb - gt), 0.1)
+                if (cy <= bottom and cy - (top + bottom) / 2 < 0.5 * height) or overlap >= 0.8 * flat:
+                    if gt < top:
+                        top = gt
+                    if gb > bottom:
+                        bottom = gb
+                    continue
+                qsort(boxes + line_start, k - line_start, sizeof(Box), _by_x0)
+                out.append(_line(glyphs, boxes + line_start, k - line_start))
+                line_start = k
+            top, bottom = gt, gb
+        qsort(boxes + line_start, n - line_start, sizeof(Box), _by_x0)
+        out.append(_line(glyphs, boxes + line_start, n - line_start))
+        return out
+    finally:
+        free(boxes)
+
+
+cdef Py_ssize_t _index(const double* values, Py_ssize_t n, double v) noexcept:
+    """layout._index: bisect_right - 1 (Python's bisect, step for step), in range or -1."""
+    cdef Py_ssize_t lo = 0, hi = n, mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if v < values[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    lo -= 1
+    return lo if 0 <= lo < n - 1 else -1
+
+
+cdef double* _doubles(list values) except NULL:
+    cdef Py_ssize_t k, n = len(values)
+    cdef double* out = <double*> malloc((n + 1) * sizeof(double))
+    if out == NULL:
+        raise MemoryError()
+    for k in range(n):
+        out[k] = values[k]
+    return out
+
+
+cdef void _free(double* bbox, double** xs, double** ys, Py_ssize_t* n_xs, Py_ssize_t* n_ys) noexcept:
+    free(bbox)
+    free(xs)
+    free(ys)
+    free(n_xs)
+    free(n_ys)
+
+
+def fill_tables(list tables, list glyphs):
+    """layout.fill_tables, or None when a cell's lines need the Python code (a NaN)."""
+    cdef Py_ssize_t t, n_tables = len(tables), k, r, c
+    cdef double cx, cy, gx0, gx1, gt, gb
+    cdef double* bbox
+    cdef double** xs
+    cdef double** ys
+    cdef Py_ssize_t* n_xs
+    cdef Py_ssize_t* n_ys
+    cdef bint placed
+    if n_tables == 0:
+        return list(glyphs)
+    bbox = <double*> malloc(4 * n_tables * sizeof(double))
+    xs = <double**> malloc(n_tables * sizeof(double*))
+    ys = <double**> malloc(n_tables * sizeof(double*))
+    n_xs = <Py_ssize_t*> malloc(n_tables * sizeof(Py_ssize_t))
+    n_ys = <Py_ssize_t*> malloc(n_tables * sizeof(Py_ssize_t))
+    if not (bbox and xs and ys and n_xs and n_ys):
+        _free(bbox, xs, ys, n_xs, n_ys)
+        raise MemoryError()
+    for t in range(n_tables):
+        xs[t] = ys[t] = NULL
+    try:
+        origins = []
+        for t in range(n_tables):
+            table = tables[t]
+            bbox[4 * t], bbox[4 * t + 1], bbox[4 * t + 2], bbox[4 * t + 3] = table.bbox
+            xs[t], n_xs[t] = _doubles(table.xs), len(table.xs)
+            ys[t], n_ys[t] = _doubles(table.ys), len(table.ys)
+            origins.append(table.origin)
+        outside = []
+        per_cell = {}
+        for g in glyphs:
+            gx0, gx1, gt, gb = g.x0, g.x1, g.top, g.bottom
+            cx, cy = (gx0 + gx1) / 2, (gt + gb) / 2
+            placed = False
+            for t in range(n_tables):
+                if bbox[4 * t] <= cx <= bbox[4 * t + 2] and bbox[4 * t + 1] <= cy <= bbox[4 * t + 3]:
+                    r = _index(ys[t], n_ys[t], cy)
+                    c = _index(xs[t], n_xs[t], cx)
+                    if r >= 0 and c >= 0:
+                        key = (t, *origins[t][(r, c)])
+                        cell = per_cell.get(key)
+                        if cell is None:
+                            per_cell[key] = [g]
+                        else:
+                            cell.append(g)
+                        placed = True
+                    break
+            if not placed:
+                outside.append(g)
+        texts = {}
+        for key, gl in per_cell.items():
+            lines = group_lines(gl)
+            if lines is None:
+                return None
+            # join_cell_lines of one line is its text, stripped
+            text = (<str> lines[0].text).strip() if len(lines) == 1 else join_cell_lines(lines)
+            texts[key] = (text, [g.confidence for g in gl if g.confidence is not None])
+        for (t, r, c), (text, confs) in texts.items():
+            tables[t].texts[(r, c)] = text
+            if confs:
+                tables[t].confidence[(r, c)] = min(confs)
+        return outside
+    finally:
+        for t in range(n_tables):
+            free(xs[t])
+            free(ys[t])
+        _free(bbox, xs, ys, n_xs, n_ys)

@@ -81,13 +81,14 @@ def _join(a: str, b: str) -> str:
 
 def _grid(table: TableLayout, page: int, number: int) -> Grid | None:
     rows: list[list[GridCell]] = []
+    cell_texts, confidence, origin = table.texts, table.confidence, table.origin
     for r in range(table.n_rows):
         row: list[GridCell] = []
         for c in range(table.n_cols):
-            o = table.origin[(r, c)]
+            o = origin[(r, c)]
             where = Where(page=page, table=number, row=o[0] + 1, cell=o[1] + 1)
             if o == (r, c):
-                row.append(GridCell(table.texts.get((r, c), ""), where, confidence=table.confidence.get((r, c))))
+                row.append(GridCell(cell_texts.get(o, ""), where, confidence=confidence.get(o)))
             else:
                 row.append(GridCell("", where, covered=True, origin=(o[0], o[1])))
         texts = [cell.text for cell in row if cell.text]

@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import attrgetter
+from types import ModuleType
 
 SNAP = 2.0          # rulings closer than this are one ruling (double borders, rounding)
 JOIN = 3.0          # collinear pieces with a smaller gap are one ruling
@@ -115,10 +117,6 @@ def _merge(segments: list[Segment]) -> list[Segment]:
     return out
 
 
-def _meets(h: Segment, v: Segment) -> bool:
-    return h.a - TOUCH <= v.pos <= h.b + TOUCH and v.a - TOUCH <= h.pos <= v.b + TOUCH
-
-
 def _components(segments: list[Segment]) -> list[list[Segment]]:
     """Groups of rulings that touch each other: one group per table."""
     parent = list(range(len(segments)))
@@ -130,10 +128,11 @@ def _components(segments: list[Segment]) -> list[list[Segment]]:
         return i
 
     hs = [i for i, s in enumerate(segments) if s.orient == "h"]
-    vs = [i for i, s in enumerate(segments) if s.orient == "v"]
+    vs = [(j, segments[j]) for j, s in enumerate(segments) if s.orient == "v"]
     for i in hs:
-        for j in vs:
-            if _meets(segments[i], segments[j]):
+        h = segments[i]
+        for j, v in vs:
+            if h.a - TOUCH <= v.pos <= h.b + TOUCH and v.a - TOUCH <= h.pos <= v.b + TOUCH:  # they meet
                 parent[find(i)] = find(j)
     groups: dict[int, list[Segment]] = {}
     for i, s in enumerate(segments):
@@ -157,10 +156,20 @@ def _covered(rulings: list[Segment], pos: float, a: float, b: float) -> bool:
     if length <= 0:
         return True
     covered = 0.0
+    near = MIN_CELL + 0.5  # positions were clustered within MIN_CELL
     for s in rulings:
-        if abs(s.pos - pos) <= MIN_CELL + 0.5:  # positions were clustered within MIN_CELL
-            covered += max(0.0, min(b, s.b) - max(a, s.a))
+        if abs(s.pos - pos) <= near:
+            # max(0.0, min(b, s.b) - max(a, s.a)), spelt out: this runs for every cell edge
+            sb, sa = s.b, s.a
+            overlap = (sb if sb < b else b) - (sa if sa > a else a)
+            if overlap > 0.0:
+                covered += overlap
     return covered >= COVER * length
+
+
+def _near(rulings: list[Segment], pos: float) -> list[Segment]:
+    """The rulings _covered counts at ``pos``."""
+    return [s for s in rulings if abs(s.pos - pos) <= MIN_CELL + 0.5]
 
 
 def _table(group: list[Segment]) -> TableLayout | None:
@@ -197,13 +206,16 @@ def _table(group: list[Segment]) -> TableLayout | None:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
+    # The rulings near each inner boundary, found once (in order: the sums add up alike).
+    near_x = [_near(vs, x) for x in xs]
+    near_y = [_near(hs, y) for y in ys]
     for r in range(rows):
         for c in range(cols - 1):
-            if not _covered(vs, xs[c + 1], ys[r], ys[r + 1]):
+            if not _covered(near_x[c + 1], xs[c + 1], ys[r], ys[r + 1]):
                 union((r, c), (r, c + 1))
     for r in range(rows - 1):
         for c in range(cols):
-            if not _covered(hs, ys[r + 1], xs[c], xs[c + 1]):
+            if not _covered(near_y[r + 1], ys[r + 1], xs[c], xs[c + 1]):
                 union((r, c), (r + 1, c))
     # A merged cell is the bounding rectangle of its elementary cells, anchored top-left.
     members: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -236,8 +248,26 @@ def _index(values: list[float], v: float) -> int | None:
     return i if 0 <= i < len(values) - 1 else None
 
 
+@lru_cache(maxsize=1)
+def _compiled() -> ModuleType | None:
+    """The compiled line grouping (read/_pdfpage.pyx), loaded at first use (it imports this module)."""
+    from gongkai.read.compiled import load
+
+    return load("_pdfpage")[0]
+
+
 def group_lines(glyphs: list[Glyph]) -> list[Line]:
     """Glyphs to text lines, top to bottom, each left to right."""
+    compiled = _compiled()
+    if compiled is not None:
+        lines = compiled.group_lines(glyphs)
+        if lines is not None:  # None: a NaN box, whose sort order only the Python code gives
+            return lines
+    return python_group_lines(glyphs)
+
+
+def python_group_lines(glyphs: list[Glyph]) -> list[Line]:
+    """group_lines in Python: the fallback and the reference of the compiled one."""
     lines: list[list[Glyph]] = []
     top = bottom = 0.0  # the current line's band: its glyphs' highest top and lowest bottom
     for g in sorted(glyphs, key=_reading_key):
@@ -309,6 +339,16 @@ def join_cell_lines(lines: list[Line]) -> str:
 
 def fill_tables(tables: list[TableLayout], glyphs: list[Glyph]) -> list[Glyph]:
     """Put each glyph into its merged cell; return the glyphs outside every table."""
+    compiled = _compiled()
+    if compiled is not None:
+        outside = compiled.fill_tables(tables, glyphs)
+        if outside is not None:
+            return outside
+    return python_fill_tables(tables, glyphs)
+
+
+def python_fill_tables(tables: list[TableLayout], glyphs: list[Glyph]) -> list[Glyph]:
+    """fill_tables in Python: the fallback and the reference of the compiled one."""
     if not tables:
         return list(glyphs)
     outside: list[Glyph] = []
@@ -328,7 +368,7 @@ def fill_tables(tables: list[TableLayout], glyphs: list[Glyph]) -> list[Glyph]:
         if not placed:
             outside.append(g)
     for (ti, r, c), gl in per_cell.items():
-        lines = group_lines(gl)
+        lines = python_group_lines(gl)
         tables[ti].texts[(r, c)] = join_cell_lines(lines)
         confs = [g.confidence for g in gl if g.confidence is not None]
         if confs:

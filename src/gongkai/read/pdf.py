@@ -67,7 +67,7 @@ def _read_pdf(data: bytes, name: str) -> Document:
     unread: list[int] = []  # pages that need OCR when it is not installed
     from gongkai.read import ocr
 
-    ocr_ready = ocr.available()
+    ocr_ready: bool | None = None  # looked up at the first scanned page (a few file lookups)
     try:
         for index in range(len(pdf)):
             deadline.check(f"第{index + 1}页")
@@ -84,10 +84,13 @@ def _read_pdf(data: bytes, name: str) -> Document:
                 except TooManyChars as exc:
                     raise UnreadableFile(f"这一页有 {exc.args[0]} 个字符，远超正常报告页面，已拒绝读取。", name,
                                          f"第{index + 1}页") from None
-                if _is_scan(reader, glyphs) and not ocr_ready:
+                scan = _is_scan(reader, glyphs)
+                if scan and ocr_ready is None:
+                    ocr_ready = ocr.available()
+                if scan and not ocr_ready:
                     unread.append(index)
                     layout = PageLayout(index + 1, reader.width, reader.height)
-                elif _is_scan(reader, glyphs):
+                elif scan:
                     scanned.append(index)
                     deadline.allow(limits.OCR_PAGE_SECONDS)
                     layout = _ocr_page(page, reader, index + 1, name)
