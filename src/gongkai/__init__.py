@@ -8,7 +8,8 @@ The Python API is the same code the ``gongkai`` command and the web application 
                                                             # report JSON or source YAML
     report.value("table3.granted.total")        # a cell by its id (docs/schema.md); None is a blank
     findings = gongkai.check(report)            # a list of Finding; print(findings) lists them
-    gongkai.check(report, previous=last_year)   # with the cross-year rules
+    gongkai.check(report, previous=last_year)   # with the cross-year rules (last year's figures
+                                                # also cut digits a crawler ran together)
     gongkai.render(report, "docx", path="report.docx")  # "html", "pdf", "md"; no path: the bytes
     reports = gongkai.load_all("parsed.jsonl")  # a file may hold several (JSON Lines)
 

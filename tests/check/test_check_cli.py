@@ -195,6 +195,24 @@ def test_previous_of_another_body_or_year_never_fixes_a_cell(tmp_path, capsys):
                 assert "CELL-AMBIGUOUS" in {f["rule"] for f in d["findings"]}
 
 
+def test_library_check_with_previous_gives_the_commands_findings(tmp_path, capsys):
+    # gongkai.check(report, previous) cuts the digits with last year's figures as `check --previous`
+    # does (same body, year before), on a copy: the caller's report keeps its open cells.
+    import gongkai
+
+    this, last = _pingtan_2024_and_last_year(tmp_path)
+    report, previous = gongkai.parse(this), gongkai.parse(last)
+    findings = gongkai.check(report, previous=previous)
+    main(["check", "--json", this, "--previous", last])
+    command = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f.rule, f.message) for f in findings] == [(f["rule"], f["message"]) for f in command]
+    assert "CELL-AMBIGUOUS" not in {f.rule for f in findings}
+    assert report.table2["art20_1.normative_docs"] == {"made": None, "repealed": None, "in_force": None}
+    # Another body's report of the year before fixes nothing: the cells stay open and are reported.
+    this, last = _pingtan_2024_and_last_year(tmp_path, 2023, "交通与建设局")
+    assert "CELL-AMBIGUOUS" in {f.rule for f in gongkai.check(gongkai.parse(this), previous=gongkai.parse(last))}
+
+
 def test_html_review_shows_no_value_in_cells_the_digits_do_not_cut_one_way(tmp_path, capsys):
     # 行政规范性文件 printed 1024: the page shows the mark only, not "1024" in each of the three
     # cells (which reads as three values); the printed digits and the cuts are in the title.

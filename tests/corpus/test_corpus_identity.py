@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from gongkai.cli import main
-from gongkai.corpus.places import identity, place, same_body
+from gongkai.format.places import identity, place, same_body
 from gongkai.extract.meta import as_body
 from tests.conftest import EXAMPLES
 

@@ -8,7 +8,7 @@ import pytest
 from gk_corpus_helpers import SEEDS
 
 from gongkai.cli import main
-from gongkai.corpus.places import normalise, place
+from gongkai.format.places import normalise, place
 
 
 @pytest.mark.parametrize("agency, code, city, county, unit, level", [

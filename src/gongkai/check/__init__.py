@@ -10,10 +10,13 @@ The package is also the function: ``gongkai.check(report, previous=None)`` (the 
 
 from __future__ import annotations
 
+import copy
+
 from gongkai._callable import make_callable
 from gongkai.check import arithmetic, compare, completeness, narrative, ocr, structure
 from gongkai.check.catalogue import SEVERITIES, rules
 from gongkai.check.register import RegisterFacts, claims_against
+from gongkai.extract.recover import use_previous
 from gongkai.model import Finding, Report
 
 __all__ = ["Findings", "check_report", "check_cross_year", "has_errors", "blocking", "why_blocked", "rules",
@@ -48,7 +51,14 @@ def check_report(report: Report, previous: Report | None = None,
                  register: RegisterFacts | None = None) -> Findings:
     """Every finding of the rules on ``report``; with ``previous`` (last year's report of the
     same body) also the cross-year rules; with ``register`` (``gongkai.register.register_facts``:
-    the request register the report's table 3 comes from) the text's on-time claims against it."""
+    the request register the report's table 3 comes from) the text's on-time claims against it.
+
+    Digits run together that the report's own sums leave open are cut with ``previous``'s figures
+    first, as ``gongkai check --previous`` does (``recover.use_previous``: only when it is the same
+    body's report of the year before) — on a copy: ``report`` itself is not changed."""
+    if previous is not None and any(report.undecided(a) for a in report.ambiguous):
+        report = copy.deepcopy(report)
+        use_previous(report, previous)
     findings = Findings()
     for rule in _SINGLE:
         findings.extend(rule(report))

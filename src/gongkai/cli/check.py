@@ -85,32 +85,15 @@ def run(args) -> int:
     return 1 if failures or errors else 0
 
 
-def _other_body(previous, report) -> bool:
-    """Is last year's report of another body (compared by division and body, not spelling)?"""
-    from gongkai.corpus.places import same_body
-
-    return same_body(previous.agency, report.agency) is False
-
-
 def use_previous(report, previous, previous_name: str, path: str) -> None:
-    """Cut the digits a flattened page ran together with last year's figures (``recover.refine``)
-    — only when ``previous`` is this body's report of the year before: another body's 现行有效 or
-    结转 would fix cells by figures that say nothing about them.  Says on stderr when it is not."""
-    from gongkai.extract.recover import refine
+    """Cut the digits a flattened page ran together with last year's figures, when ``previous``
+    is this body's report of the year before (``recover.use_previous``); says on stderr when not."""
+    from gongkai.extract.recover import use_previous as cut_with
 
-    problems = []
-    if _other_body(previous, report):
-        problems.append(f"上年报告（{previous_name}）的机关是“{previous.agency}”，本报告的机关是“{report.agency}”，"
-                        "不是同一机关；跨年度比较（上年结转、现行有效件数、正文雷同）的结果不适用")
-    if previous.year and report.year and previous.year != report.year - 1:
-        problems.append(f"上年报告（{previous_name}）的年度为 {previous.year} 年，不是 {report.year - 1} 年；"
-                        "跨年度比较的结果仅供参考")
     open_cells = any(report.undecided(a) for a in report.ambiguous)
-    for problem in problems:
+    for problem in cut_with(report, previous, previous_name):
         print(f"gongkai：{path}：{problem}" + ("；未用上年报告的数字拆分连写的数字。" if open_cells else "。"),
               file=sys.stderr)
-    if not problems:
-        refine(report, previous)
 
 
 def _reports(files: list[str]):

@@ -13,7 +13,7 @@ next-year report's cross-year findings with it.
 from __future__ import annotations
 
 from gongkai.check import check_cross_year, check_report
-from gongkai.corpus.places import identity
+from gongkai.format.places import identity
 from gongkai.corpus.store import Store
 from gongkai.extract.recover import refine
 

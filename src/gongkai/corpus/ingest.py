@@ -24,10 +24,10 @@ from typing import Any
 
 from gongkai import PARSER_VERSION
 from gongkai.corpus import crossyear
-from gongkai.corpus.places import placement_for
 from gongkai.corpus.sources import Item, iter_items
 from gongkai.corpus.store import Store
 from gongkai.corpus.worker import PRELOAD, process
+from gongkai.format.places import corrected, normalise, place
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; OCR of a long scan can need this much
 TASKS_PER_CHILD = 200  # recycle workers to bound leaks in third-party parsers
@@ -270,6 +270,15 @@ class _Batch:
                 result = {"reason": "处理该文件时工作进程意外退出或失去响应（单独重试后仍然如此），"
                                     "文件可能触发了读取程序的缺陷。"}
             self._finish(job, result)
+
+
+def placement_for(store: Store, agency: str | None) -> dict:
+    """The placement to store: the user's correction when there is one, else automatic."""
+    key = normalise(agency or "")
+    fix = store.correction(key) if key else None
+    if fix:
+        return corrected(key, agency or "", fix[0], fix[1])
+    return place(agency)
 
 
 def _record_unreadable(store: Store, item: Item, reason: str, summary: Summary) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gongkai.corpus.places import Division, division, place
+from gongkai.format.places import Division, division, place
 from gongkai.corpus.store import Store
 from gongkai.errors import GongkaiError
 from gongkai.model import Report

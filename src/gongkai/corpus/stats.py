@@ -91,7 +91,7 @@ def _region(level: str, code, province, city, county) -> tuple[str, str | None]:
 
 def short_name(row: StatRow) -> str:
     """The region's own name without its parents (for narrow tables and chart labels)."""
-    from gongkai.corpus.places import division
+    from gongkai.format.places import division
 
     d = division(row.code) if row.code else None
     return d.name if d else row.region

@@ -33,6 +33,7 @@ from functools import lru_cache
 from gongkai.extract import split
 from gongkai.extract.tables import Fused, official_label, printed_officially, row_columns, table_zh
 from gongkai.format import FORMAT
+from gongkai.format.places import same_body
 from gongkai.model import Ambiguity, CellInfo, ExtraRow, LabelUse, Report, Value, Where, at_char
 from gongkai.read.document import Run, RunTable
 
@@ -428,6 +429,29 @@ def _zh(where: Where | None) -> str:
 # -- last year's report ----------------------------------------------------------------------------
 
 CROSS_YEAR = frozenset({"in-force", "carry-over"})
+
+
+def previous_problems(report: Report, previous: Report, name: str = "上年报告") -> list[str]:
+    """Why ``previous`` (named ``name``) is not this body's report of the year before, in
+    Chinese; [] when it is (bodies compared by division and body, not spelling)."""
+    problems = []
+    if same_body(previous.agency, report.agency) is False:
+        problems.append(f"上年报告（{name}）的机关是“{previous.agency}”，本报告的机关是“{report.agency}”，"
+                        "不是同一机关；跨年度比较（上年结转、现行有效件数、正文雷同）的结果不适用")
+    if previous.year and report.year and previous.year != report.year - 1:
+        problems.append(f"上年报告（{name}）的年度为 {previous.year} 年，不是 {report.year - 1} 年；"
+                        "跨年度比较的结果仅供参考")
+    return problems
+
+
+def use_previous(report: Report, previous: Report, name: str = "上年报告") -> list[str]:
+    """Cut the digits run together with last year's figures (``refine``) — only when ``previous``
+    is this body's report of the year before: another body's 现行有效 or 结转 would fix cells by
+    figures that say nothing about them.  The problems that kept them unused ([] when used)."""
+    problems = previous_problems(report, previous, name)
+    if not problems:
+        refine(report, previous)
+    return problems
 _REFINED = "按上年报告的数字"
 
 
@@ -508,4 +532,5 @@ def _write_refined(report: Report, amb: Ambiguity, ways: list[list[str]], used: 
     return fixed
 
 
-__all__ = ["ambiguity_note", "cross_year_equations", "read_fused", "read_table", "refine", "table3_equations"]
+__all__ = ["ambiguity_note", "cross_year_equations", "previous_problems", "read_fused", "read_table", "refine",
+           "table3_equations", "use_previous"]

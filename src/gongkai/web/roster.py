@@ -83,7 +83,7 @@ def _names(entry: RosterEntry) -> list[str]:
 def _identities(entry: RosterEntry) -> tuple[set[str], set[str]]:
     """(normalised names, body identities) the entry is known by; a name the division table
     cannot place is taken as a unit within the entry's own region."""
-    from gongkai.corpus.places import identity, normalise, place
+    from gongkai.format.places import identity, normalise, place
 
     keys, ids = set(), set()
     for name in _names(entry):
@@ -96,7 +96,7 @@ def _identities(entry: RosterEntry) -> tuple[set[str], set[str]]:
 
 def _documents(year: int) -> list[tuple]:
     """(id, agency_key, agency, identity, published, errors, warnings, notices) of the year's reports."""
-    from gongkai.corpus.places import identity
+    from gongkai.format.places import identity
     from gongkai.corpus.store import Store
 
     with Store(settings.CORPUS_URL) as store:

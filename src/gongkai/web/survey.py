@@ -44,7 +44,7 @@ def clean_region(value: str | None) -> str:
 
 def region_name(region: str) -> str:
     """``3208`` -> 江苏省淮安市 (the division the prefix names), "" when unknown or empty."""
-    from gongkai.corpus.places import division
+    from gongkai.format.places import division
 
     if not region or len(region) % 2:
         return ""
@@ -54,7 +54,7 @@ def region_name(region: str) -> str:
 
 def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
     """Agencies × years: for each agency and year, the report's status and its findings."""
-    from gongkai.corpus.places import identity
+    from gongkai.format.places import identity
 
     years: set[int] = set()
     agencies: dict[str, dict] = {}

