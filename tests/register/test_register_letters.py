@@ -358,3 +358,46 @@ def test_pdf_never_breaks_a_number_across_lines():
     lines = [line for page in pdf for line in page.get_textpage().get_text_range().splitlines() if line.strip()]
     assert sum(line.count("12345678") + line.count("20251231") for line in lines) == 24  # each number whole
     assert [(a, b) for a, b in zip(lines, lines[1:]) if a.rstrip()[-1:].isdigit() and b.lstrip()[:1].isdigit()] == []
+
+
+def test_cli_withdrawal_letter_with_its_number_and_delivery(capsys, db_url, tmp_path, monkeypatch):
+    # register withdraw → register letter … withdrawal: the step's own date, the office's next 文号,
+    # no remedy clause, the ground of withdrawal; its 送达 entered with register deliver
+    from gongkai.cli import main
+
+    site = tmp_path / "register.yaml"
+    site.write_text(f"agency: {AGENCY}\ndoc_number_format: 某政公开〔{{year}}〕{{n}}号\n", encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_REGISTER_SETTINGS", str(site))
+    monkeypatch.setenv("GONGKAI_LETTER_TEMPLATES", str(tmp_path / "office"))
+
+    def run(*argv):
+        code = main([*argv, "--db", db_url])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return code, out, err
+
+    run("register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content",
+        "2024年某道路改造项目立项批复", "--date", "2025-09-26")
+    run("register", "correct", "2025-000001", "--date", "2025-09-29", "--items", "所需文件的名称或文号")
+    code, out, err = run("register", "withdraw", "2025-000001", "--date", "2025-10-09", "--how", "电话",
+                         "--note", "申请人已自行取得")
+    assert code == 0, err
+    code, out, err = run("register", "deliver", "2025-000001", "3", "--date", "2025-10-10", "--method", "邮寄")
+    assert code == 0, err
+    out_file = tmp_path / "w.docx"
+    code, out, err = run("register", "letter", "2025-000001", "withdrawal", "--out", str(out_file))
+    assert code == 0, err
+    assert paras(out_file.read_bytes()) == [
+        "某政公开〔2025〕2号", "政府信息公开申请撤回确认书", "张三：",
+        "本机关于2025年9月26日收到您提出的政府信息公开申请（申请编号：2025-000001），"
+        "申请公开“2024年某道路改造项目立项批复”。",
+        "本机关收到您于2025年10月9日通过电话提出的撤回申请。本机关确认该政府信息公开申请已撤回，"
+        "自2025年10月9日起终止办理。具体说明如下：申请人已自行取得。",
+        "您如仍需获取相关政府信息，可以依照《中华人民共和国政府信息公开条例》的规定重新提出申请。",
+        AGENCY, "2025年10月9日"]
+    code, out, _ = run("register", "show", "2025-000001")
+    assert code == 0 and "状态：已撤回；办理结果：（六）其他处理3.其他" in out
+    assert "  3. 2025-10-09 撤回申请（撤回方式：电话；说明：申请人已自行取得；文号：某政公开〔2025〕2号）；经办：" in out
+    assert "  4. 2025-10-10 送达（第3条“撤回申请”；送达方式：邮寄送达）；经办：" in out
+    code, out, _ = run("register", "list")
+    assert out.splitlines()[1] == "2025-000001\t2025-09-26\t自然人\t张*\t已撤回\t\t2025-10-09\t按时\t（六）其他处理3.其他"

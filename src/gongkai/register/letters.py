@@ -30,17 +30,17 @@ from typing import Any
 from gongkai.errors import GongkaiError
 from gongkai.files import read_regular, write_atomic
 from gongkai.register.clock import Event, compute_clock
+from gongkai.register.events import by_letter
 from gongkai.register.fees import BASES, breakdown
 from gongkai.register.letter_layout import width
 from gongkai.register.settings import load_data
 from gongkai.settings import current
 
-# What the clerk asks for -> the event the letter is about (None: the request itself).
-KINDS = {
-    "receipt": None, "correction": "correction_requested", "extension": "extended",
-    "later_deadline": "later_deadline", "consultation": "consultation_started", "fee": "fee_notice",
-    "reply": "replied", "withdrawal": "withdrawn",
-}
+# What the clerk asks for -> the event the letter is about, as declared once in
+# data/events.yaml (`letter:` of each step).  The receipt is special: it is about the request
+# itself (None), dated the day the request was received, not the day it was registered.
+KINDS: dict[str, str | None] = {letter: (None if event == "registered" else event)
+                                for letter, event in by_letter().items()}
 KIND_LABELS = {"receipt": "登记回执", "correction": "补正告知书", "extension": "延期答复告知书",
                "later_deadline": "延迟答复告知书", "consultation": "征求意见书", "fee": "收费通知书",
                "reply": "答复书", "withdrawal": "撤回确认书"}

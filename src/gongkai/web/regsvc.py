@@ -22,8 +22,6 @@ FILTERS = {"all": "全部", "open": "办理中", "soon": "即将到期", "overdu
 # be offered in), and the corrections offered beside them.
 ACTIONS = {k.id: k.label for k in kinds().values() if k.offered_in and not k.meta and k.id != "registered"}
 CORRECTIONS = {k.id: k.label for k in kinds().values() if k.meta}
-# After which event a letter can be downloaded.
-LETTER_AFTER = {v: k for k, v in letters.KINDS.items() if v}
 
 
 @dataclass
@@ -171,8 +169,8 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
     letter_list = [{"kind": "receipt", "n": None, "label": letters.KIND_LABELS["receipt"], "on": req.received_on.isoformat()}]
     seen: dict[str, int] = {}
     for e in steps:   # one letter per letter-bearing step
-        if e.kind in LETTER_AFTER:
-            kind = LETTER_AFTER[e.kind]
+        kind = kinds()[e.kind].letter    # declared once: the step's letter (events.yaml)
+        if kind:
             seen[kind] = seen.get(kind, 0) + 1
             letter_list.append({"kind": kind, "n": seen[kind], "label": letters.KIND_LABELS[kind],
                                 "on": e.on.isoformat()})
