@@ -4,15 +4,48 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-# The inputs, as the commands' help names them.
-FORMS_ZH = "txt、md、html、docx、doc、pdf、扫描图片、报告 JSON（含 JSON Lines）或源文件 YAML"
 
-# The file names a directory walk picks up: every form the one loader (``gongkai.load``) reads.
-REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml", ".pdf",
-                   ".docx", ".doc", ".wps", ".rtf", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
-                   ".json", ".jsonl", ".yaml", ".yml"}
+@dataclass(frozen=True)
+class InputForm:
+    """A form of input the one loader (``gongkai.load``) reads."""
+
+    id: str  # as ``load.input_form`` names it (``read.detect_form`` for a published form)
+    name: str  # as the commands' help and the web name it
+    suffixes: tuple[str, ...]  # the file names a directory walk and the web's upload accept
+    published: bool = True  # a published report file (read by ``read/``), else one of gongkai's own files
+
+
+# The inputs, declared once: the loader, the directory walk, the web's upload list and every
+# command's help follow this list.
+INPUT_FORMS = (
+    InputForm("txt", "txt", (".txt",)),
+    InputForm("md", "md", (".md", ".markdown")),
+    InputForm("html", "html", (".html", ".htm", ".shtml", ".xhtml")),
+    InputForm("mht", "mht", (".mht", ".mhtml")),
+    InputForm("docx", "docx", (".docx",)),
+    InputForm("doc", "doc", (".doc",)),
+    InputForm("wps", "wps", (".wps",)),
+    InputForm("rtf", "rtf", (".rtf",)),
+    InputForm("pdf", "pdf", (".pdf",)),
+    InputForm("image", "扫描图片", (".png", ".jpg", ".jpeg", ".tif", ".tiff")),
+    InputForm("json", "报告 JSON（含 JSON Lines）", (".json", ".jsonl"), published=False),
+    InputForm("yaml", "源文件 YAML", (".yaml", ".yml"), published=False),
+)
+
+
+def suffixes(form_id: str) -> tuple[str, ...]:
+    """The file name suffixes of one input form."""
+    return next(f.suffixes for f in INPUT_FORMS if f.id == form_id)
+
+
+# The inputs, as the commands' help names them.
+FORMS_ZH = "、".join(f.name for f in INPUT_FORMS[:-1]) + "或" + INPUT_FORMS[-1].name
+
+# The file names a directory walk picks up: every form the one loader reads.
+REPORT_SUFFIXES = frozenset(s for f in INPUT_FORMS for s in f.suffixes)
 
 
 def expand(paths: list[str]) -> Iterator[str]:

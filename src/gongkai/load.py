@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from gongkai import reportschema
 from gongkai._callable import make_callable
 from gongkai.errors import NotAReport, SourceError, UnreadableFile
-from gongkai.inputs import FORMS_ZH
+from gongkai.inputs import FORMS_ZH, suffixes
 from gongkai.model import SCHEMA, Report
 from gongkai.read import MAX_TEXT_BYTES, Document, detect_form, file_bytes, read_bytes
 
@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 # The YAML and JSON loaders (and PyYAML behind them) are imported by the forms that need them:
 # a published report is read without them (start-up of ``gongkai parse``).
 
-SOURCE_SUFFIXES = (".yaml", ".yml")
-JSON_SUFFIXES = (".json", ".jsonl")
+SOURCE_SUFFIXES = suffixes("yaml")
+JSON_SUFFIXES = suffixes("json")
 _JSON_START = re.compile(rb'^(?:\xef\xbb\xbf)?\s*\{\s*"')
 
 

@@ -36,6 +36,21 @@ def test_input_form_from_name_and_bytes():
     assert input_form(b"%PDF-1.7", "a.json") == "json"  # the name says what the user meant
 
 
+# What each form's bytes start with, where the bytes (not the name) decide the form.
+_MAGIC = {"docx": b"PK\x03\x04", "doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "wps": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+          "rtf": b"{\\rtf1", "pdf": b"%PDF-1.7", "image": b"\x89PNG"}
+
+
+def test_every_declared_suffix_is_read_as_its_form():
+    from gongkai.inputs import INPUT_FORMS
+
+    seen = {(f.id, s): input_form(_MAGIC.get(f.id, "一、总体情况".encode()) + b"\n", "report" + s.upper())
+            for f in INPUT_FORMS for s in f.suffixes}
+    assert {key: form for key, form in seen.items() if form != key[0]} == {}
+    assert {f.id for f in INPUT_FORMS} == {"txt", "md", "html", "mht", "docx", "doc", "wps", "rtf", "pdf", "image",
+                                          "json", "yaml"}
+
+
 def test_every_form_loads_to_the_same_report(jsons):
     one, two = jsons
     parsed = load(seed("003"))

@@ -131,7 +131,7 @@ def run_build(args) -> int:
     if blocked and not args.force:
         raise GongkaiError(blocked + "，未生成报告。请修改源文件后重试，或加 --force 强制生成。", args.source)
 
-    out = Path(args.output) if args.output else Path(args.source).with_suffix(FORMS[args.to])
+    out = Path(args.output) if args.output else Path(args.source).with_suffix(FORMS[args.to].suffix)
     if out.resolve() == Path(args.source).resolve():
         raise GongkaiError("输出文件不能与源文件相同。", str(out))
     if out.exists() and not args.overwrite:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gongkai.errors import UnreadableFile
 from gongkai.files import read_regular
+from gongkai.inputs import INPUT_FORMS
 from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph, Run, RunTable
 
 # Reports are a few kilobytes of text; anything far larger is not a report (or is hostile).
@@ -23,7 +24,8 @@ MAX_BINARY_BYTES = 200 * 1024 * 1024
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body|<meta|<table|<div|<p[ >])",
                          re.I)
 
-FORMS = ("txt", "md", "html", "mht", "docx", "doc", "wps", "rtf", "pdf", "image")
+# The published forms ``detect_form`` tells apart (declared in ``gongkai.inputs``).
+FORMS = tuple(f.id for f in INPUT_FORMS if f.published)
 
 
 def detect_form(data: bytes, name: str) -> str:

@@ -11,6 +11,7 @@ The package is also the function: ``gongkai.render(report, "docx", path=None)``.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
@@ -19,8 +20,24 @@ from gongkai._callable import make_callable
 if TYPE_CHECKING:
     from gongkai.model import Report
 
-# form -> file extension
-FORMS = {"docx": ".docx", "html": ".html", "pdf": ".pdf", "md": ".md"}
+
+
+@dataclass(frozen=True)
+class OutputForm:
+    """A form ``render`` writes a report in."""
+
+    suffix: str  # the file name's extension
+    media_type: str  # what the web answers a download with
+
+
+# The output forms, declared once: ``gongkai build --to``, ``gongkai.render`` and the web's
+# 编制 downloads follow this list.
+FORMS = {
+    "docx": OutputForm(".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "pdf": OutputForm(".pdf", "application/pdf"),
+    "html": OutputForm(".html", "text/html; charset=utf-8"),
+    "md": OutputForm(".md", "text/markdown; charset=utf-8"),
+}
 
 
 @overload
@@ -63,4 +80,4 @@ def _render(report: Report, form: str) -> bytes:
 
 make_callable(__name__, render)  # gongkai.render(report, form) is render(report, form)
 
-__all__ = ["FORMS", "render"]
+__all__ = ["FORMS", "OutputForm", "render"]

@@ -15,9 +15,6 @@ from gongkai.format import FORMAT, VERSIONS
 from gongkai.model import Report
 from gongkai.web.models import ReportDraft
 
-FORMS = {"docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-         "pdf": ("pdf", "application/pdf"), "html": ("html", "text/html; charset=utf-8"),
-         "md": ("md", "text/markdown; charset=utf-8")}
 
 
 def _year(value) -> int:
@@ -224,7 +221,7 @@ def findings_of(draft: ReportDraft) -> list:
 def build(draft: ReportDraft, form: str) -> tuple[str, bytes, str]:
     """The official report, rendered as ``gongkai build`` renders it, and refused as it refuses."""
     from gongkai.check import why_blocked
-    from gongkai.render import render
+    from gongkai.render import FORMS, render
 
     if form not in FORMS:
         raise GongkaiError(f"输出格式应为 {'、'.join(FORMS)} 之一")
@@ -232,9 +229,8 @@ def build(draft: ReportDraft, form: str) -> tuple[str, bytes, str]:
     blocked = why_blocked(report, findings_of(draft))
     if blocked:
         raise NotReady(f"{blocked}，不能导出正式报告。请补全后保存，再导出。")
-    ext, ctype = FORMS[form]
     data = render(report, form)
-    return f"{draft.body.name}{draft.year}年政府信息公开工作年度报告.{ext}", data, ctype
+    return f"{draft.body.name}{draft.year}年政府信息公开工作年度报告{FORMS[form].suffix}", data, FORMS[form].media_type
 
 
 def identities(version: str) -> list[dict]:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.errors import GongkaiError
+from gongkai.render import FORMS
 from gongkai.web import drafts
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies
 from gongkai.web.models import Body
@@ -95,7 +96,7 @@ def edit_context(request, body, draft, invalid: dict) -> dict:
         "blocked": why_blocked(report, findings),
         "origins": [(kind, drafts.SOURCE_KINDS[kind], note) for kind, note in origins.items()
                     if kind in drafts.SOURCE_KINDS],
-        "writable": can_write(request.user, body), "forms": drafts.FORMS,
+        "writable": can_write(request.user, body), "forms": FORMS,
     }
 
 
