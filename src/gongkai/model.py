@@ -405,6 +405,17 @@ class Report:
         and nothing else has fixed them)."""
         return [c for c in amb.open_cells() if self.value(c) is None]
 
+    def candidate_values(self) -> dict[str, list[str]]:
+        """cell id -> the values (as printed) the cuts of its digits allow, for each cell still
+        without a value because the cuts disagree on it."""
+        out: dict[str, list[str]] = {}
+        for amb in self.ambiguous:
+            open_cells = set(self.undecided(amb))
+            for i, cell in enumerate(amb.cells):
+                if cell in open_cells and amb.candidates:
+                    out[cell] = list(dict.fromkeys(cut[i] for cut in amb.candidates))
+        return out
+
     @property
     def ocr_read(self) -> bool:
         """Were any of the report's statistics read by OCR from a scan?"""

@@ -47,7 +47,8 @@ def test_parse_csv_one_row_per_cell(tmp_path):
     p = gongkai("parse", "--csv", "-o", out, seed("003"), seed("000"))
     assert p.returncode == 0, p.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert list(rows[0]) == ["file", "cell", "label", "value", "raw", "where", "inferred", "confidence"]
+    assert list(rows[0]) == ["file", "cell", "label", "value", "raw", "where", "inferred", "basis", "candidates",
+                             "confidence"]
     by = {(r["file"].rsplit("/", 1)[-1][:3], r["cell"]): r for r in rows}
     assert by[("003", "table2.art20_8.admin_fees.amount")]["value"] == "1340.5117"
     assert by[("003", "table2.art20_8.admin_fees.amount")]["label"] == "表二“行政事业性收费”行“本年收费金额（单位：万元）”列"

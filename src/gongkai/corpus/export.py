@@ -43,7 +43,7 @@ _CELL_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
     ("cell_id", "VARCHAR"), ("table_id", "VARCHAR"), ("row_id", "VARCHAR"), ("column_id", "VARCHAR"),
     ("label", "VARCHAR"), ("value", "BIGINT"), ("amount", "DOUBLE"), ("raw", "VARCHAR"), ("where", "VARCHAR"),
-    ("inferred", "BOOLEAN"), ("confidence", "DOUBLE"),
+    ("inferred", "BOOLEAN"), ("basis", "VARCHAR"), ("candidates", "VARCHAR"), ("confidence", "DOUBLE"),
 ]
 _FIGURE_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
@@ -125,7 +125,8 @@ def _cell_rows(store: Store) -> Iterator[list]:
         # A count is an integer; an amount (万元) has its own column, so each column has one type.
         count, amount = (None, _amount(c.value)) if c.cell_id in amounts else (_count(c.value), None)
         yield [c.document_id, c.sha256, c.agency, c.year, c.cell_id, table, row, column, cell_label(c.cell_id, c.format),
-               count, amount, c.raw, c.place, c.inferred, None if c.confidence is None else round(float(c.confidence), 4)]
+               count, amount, c.raw, c.place, c.inferred, c.basis, c.candidates,
+               None if c.confidence is None else round(float(c.confidence), 4)]
 
 
 def _figure_rows(store: Store) -> Iterator[list]:

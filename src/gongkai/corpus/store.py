@@ -29,24 +29,30 @@ sqlite3.register_adapter(Decimal, str)
 # Columns added after the first corpora were made; an older corpus gets them when opened.
 # previous_id: the last-year report the cross-year rules compared with (documents: the one last
 # compared, NULL when not yet compared; findings: NULL for the report's own checks).
+# cells: confidence (OCR; NULL for text not read by OCR), basis (what fixed an inferred value,
+# ";"-separated model.BASIS ids), candidates (an ambiguous cell's possible values, ";"-separated).
 _ADDED_COLUMNS = (("documents", "previous_id", "BIGINT"), ("findings", "previous_id", "BIGINT"),
-                  ("cells", "confidence", "REAL"))  # OCR confidence; NULL for text not read by OCR
+                  ("cells", "confidence", "REAL"), ("cells", "basis", "TEXT"), ("cells", "candidates", "TEXT"))
 
 
-_CELL_COLUMNS = ("document_id", "cell_id", "value", "raw", "place", "inferred", "confidence")
+_CELL_COLUMNS = ("document_id", "cell_id", "value", "raw", "place", "inferred", "confidence", "basis", "candidates")
 _FINDING_COLUMNS = ("document_id", "seq", "rule", "severity", "cells", "message", "place")
 FIGURE_COLUMNS = ("seq", "section", "sentence", "text", "value", "unit", "counts", "cells", "approx", "from_words",
                   "scope", "year", "part_of")
 
 
 def cell_rows(report: Report) -> list[tuple]:
-    """(cell id, value, raw, place, inferred, OCR confidence) of every cell, as the store keeps them."""
+    """(cell id, value, raw, place, inferred, OCR confidence, basis, candidates) of every cell,
+    as the store keeps them."""
+    open_values = report.candidate_values()
     rows = []
     for cell_id, value in report.iter_cells():
         info = report.cells.get(cell_id)
+        candidates = open_values.get(cell_id)
         rows.append((cell_id, value, info.raw if info and info.raw != "" else None,
                      str(info.where) if info and info.where else None, 1 if info and info.inferred else 0,
-                     info.confidence if info else None))
+                     info.confidence if info else None, ";".join(info.basis) if info and info.basis else None,
+                     ";".join(candidates) if candidates else None))
     return rows
 
 
@@ -96,6 +102,8 @@ class StoredCell(NamedTuple):
     place: str | None
     inferred: bool
     confidence: float | None
+    basis: str | None        # ";"-separated model.BASIS ids
+    candidates: str | None   # ";"-separated values an ambiguous cell may have
 
 
 class StoredFigure(NamedTuple):
@@ -385,7 +393,7 @@ class Store(Database):
         """Every cell of the readable reports, by report and cell id; streamed."""
         for row in self.iterate(
                 "SELECT d.id, d.sha256, d.agency, d.year, d.format, c.cell_id, c.value, c.raw, c.place, c.inferred,"
-                " c.confidence FROM cells c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ok'"
+                " c.confidence, c.basis, c.candidates FROM cells c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ok'"
                 " ORDER BY d.id, c.cell_id"):
             yield StoredCell._make(_booleans(row, 9))
 
