@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     import os
 
     from gongkai.check import Findings
+    from gongkai.check import check_report as check
+    from gongkai.load import load, load_all
+    from gongkai.render import render
     from gongkai.log.store import DisclosureLog as Log
     from gongkai.model import Finding, Report
     from gongkai.register.store import Register

@@ -60,5 +60,6 @@ def test_the_wheel_holds_exactly_the_tracked_package_files(wheel):
             "gongkai/log/migrations/5001_disclosure_log.sqlite.sql",
             "gongkai/workdays/migrations/6001_workday_notices.sqlite.sql",
             "gongkai/corpus/migrations/7001_corpus.sqlite.sql",
-            "gongkai/web/templates/web/base.html"} <= data
+            "gongkai/web/templates/web/base.html",
+            "gongkai/py.typed"} <= data  # PEP 561: a user's mypy reads the package's own types
     assert len(built) == 2, "a compiled accelerator (HTML walker, PDF page reader) is missing from the wheel (no C compiler?)"

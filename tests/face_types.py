@@ -1,0 +1,29 @@
+"""What ``mypy`` tells a user of the Python API (``gongkai/__init__.py``): checked by the project's
+own ``mypy`` run (pyproject.toml lists this file), never executed.  ``gongkai.check``,
+``gongkai.render`` and ``gongkai.load`` are packages that are also callable; for a type checker
+they are the functions (the package's other names: ``from gongkai.check import Findings``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import assert_type
+
+import gongkai
+from gongkai.check import Findings
+from gongkai.model import Report
+
+
+def _uses() -> None:
+    report = gongkai.parse("examples/huaian-city-2024.pdf")
+    assert_type(report, gongkai.Report)
+    assert_type(gongkai.load("a.json"), Report)
+    assert_type(gongkai.load(b"...", "a.pdf"), Report)
+    assert_type(gongkai.load_all("parsed.jsonl"), list[Report])
+    assert_type(gongkai.check(report), Findings)
+    assert_type(gongkai.check(report, previous=report), gongkai.Findings)
+    assert_type(gongkai.render(report, "docx"), bytes)
+    assert_type(gongkai.render(report, "pdf", path="report.pdf"), Path)
+    with gongkai.Register("registers.db") as register:
+        assert_type(register.count(), int)
+    with gongkai.Log("registers.db") as log:
+        assert_type(log.count(), int)
