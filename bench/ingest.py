@@ -105,8 +105,8 @@ def make_inputs(directory: Path, form: str, n: int, seed: int, workers: int) -> 
 def bench_generation(tmp: Path, n: int) -> tuple[float, float]:
     """(ms per DOCX rendered by gongkai, LibreOffice DOCX->PDF conversions per second) for ``n``
     generated reports, in one process, one LibreOffice start per batch as the generator does."""
-    from tests.synth import PDF_BATCH, convert_batch, draw, to_report
     from gongkai.render.docx import render_docx
+    from tests.synth import PDF_BATCH, convert_batch, draw, to_report
 
     src = tmp / "gen-docx"
     src.mkdir()

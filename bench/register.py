@@ -20,6 +20,7 @@ from gongkai.register.store import Register
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "register"))
 from gk_register_sample import generate
+
 from gongkai.register.table3 import compute, drill
 
 

@@ -53,6 +53,7 @@ def prepare(home: Path, n: int) -> tuple[int, str]:
     setup(None)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "register"))
     from gk_register_sample import generate  # a test-only generator
+
     from gongkai.web.models import ApiToken, Body
     from gongkai.web.registers import open_register
 

@@ -37,10 +37,10 @@ if TYPE_CHECKING:
     from gongkai.check import Findings
     from gongkai.check import check_report as check
     from gongkai.load import load, load_all
-    from gongkai.render import render
     from gongkai.log.store import DisclosureLog as Log
     from gongkai.model import Finding, Report
     from gongkai.register.store import Register
+    from gongkai.render import render
 
 # The release, as installed (pyproject.toml's ``version``).  It says which code you run; it
 # does not touch stored data.

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
-from collections.abc import Iterator
 
 SCHEMA = "gongkai.report/1"
 TABLES = ("table2", "table3", "table4")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 
 from gongkai.cli import main
 from gongkai.model import Report

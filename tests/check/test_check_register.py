@@ -9,9 +9,9 @@ import pytest
 
 from gongkai.check import check_report
 from gongkai.check.register import Late, RegisterFacts
-from gongkai.register import register_facts
 from gongkai.cli import main
 from gongkai.model import Report, Section
+from gongkai.register import register_facts
 from gongkai.register.settings import shipped_settings
 from gongkai.register.store import Applicant, NewRequest, Register
 from gongkai.workdays import load_calendar

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 import io
-import re
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tests.synth import _SENTENCES, Synthetic, draw, render, write_reports
 from gongkai.format import FORMAT
+from tests.synth import _SENTENCES, Synthetic, draw, render, write_reports
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

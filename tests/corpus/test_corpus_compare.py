@@ -7,11 +7,11 @@ import re
 
 from gongkai.cli import main
 from gongkai.compare import MIN_PASSAGE, Side, compare
-from gongkai.render.compare import compare_html as to_html
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.store import Store
-from tests.synth import draw, render
 from gongkai.format import FORMAT
+from gongkai.render.compare import compare_html as to_html
+from tests.synth import draw, render
 
 AGENCY = "吴忠市红寺堡区红寺堡镇人民政府"
 COPIED = "我镇坚持把政务公开作为转变政府职能的重要抓手，逐条对照清单落实公开事项，做到应公开尽公开。"

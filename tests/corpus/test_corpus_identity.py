@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 
 from gongkai.cli import main
-from gongkai.format.places import identity, place, same_body
 from gongkai.extract.meta import as_body
+from gongkai.format.places import identity, place, same_body
 from tests.conftest import EXAMPLES
 
 

@@ -7,8 +7,8 @@ import random
 
 from gongkai.cli import main
 from gongkai.corpus.rollup import rollup
-from tests.synth import Synthetic, draw, render
 from gongkai.extract import parse_file
+from tests.synth import Synthetic, draw, render
 
 COUNTY = "吴忠市同心县"
 TOWNS = ["豫海镇人民政府", "河西镇人民政府", "丁塘镇人民政府"]

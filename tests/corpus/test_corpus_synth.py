@@ -11,9 +11,9 @@ import time
 
 from gk_corpus_helpers import generate
 
-from tests.synth import convert_batch, draw, to_report
 from gongkai.extract import parse_file
 from gongkai.render.docx import render_docx
+from tests.synth import convert_batch, draw, to_report
 
 
 def test_docx_and_pdf_read_back_with_the_drawn_cells(tmp_path):

@@ -7,9 +7,9 @@ from datetime import date
 import yaml
 
 from gongkai.cli import main
+from gongkai.load import load_source
 from gongkai.register.settings import shipped_settings
 from gongkai.register.store import Applicant, NewRequest, Register
-from gongkai.load import load_source
 
 
 def run(capsys, *argv):

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from gongkai.log.store import DisclosureLog, NewItem, Review, obligations
 from gongkai.errors import GongkaiError
+from gongkai.log.store import DisclosureLog, NewItem, Review, obligations
 from gongkai.workdays import add_notice
 
 

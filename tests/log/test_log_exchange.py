@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from gongkai.errors import GongkaiError
 from gongkai.log.exchange import export_documents, import_documents, import_figures
 from gongkai.log.store import DisclosureLog, ImportRejected, NewItem
 from gongkai.log.year import normative_rows, section1, table2
-from gongkai.errors import GongkaiError
 
 HEADER = ["标题", "文号", "类别", "形成日期", "公开属性", "不公开理由", "拟稿人", "拟稿日期", "核稿人", "核稿日期",
           "审签人", "审签日期", "公开渠道", "公开栏目", "公开日期", "废止或失效", "废止失效日期"]

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
+from gongkai.errors import GongkaiError
 from gongkai.log.store import NewItem, Review
 from gongkai.log.year import in_force, normative_rows, table2
-from gongkai.errors import GongkaiError
 
 # (name, kind, made, end kind, end date)
 DOCS = [

@@ -15,7 +15,9 @@ import os
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import HealthCheck, Phase, event, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, Phase, event, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from gongkai.errors import GongkaiError
 from gongkai.log.exchange import export_documents, import_file

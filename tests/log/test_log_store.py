@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
+from gongkai.db import Database
+from gongkai.errors import GongkaiError
 from gongkai.log.exchange import import_documents
 from gongkai.log.store import DisclosureLog, ImportRejected, NewItem, Review
 from gongkai.log.year import normative_rows, section1
-from gongkai.errors import GongkaiError
-from gongkai.db import Database
 from gongkai.register.settings import shipped_settings
 from gongkai.register.store import Applicant, NewRequest, Register
 from gongkai.register.table3 import compute

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from gongkai.log.store import NewItem, Publication, Review
 from gongkai.log.source import log_report, scaffold_from_log
+from gongkai.log.store import NewItem, Publication, Review
 from gongkai.log.year import section1, table2, year_report
 from gongkai.source.scaffold import prefill_from
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import random
 
 import pytest
+from read_binary_docgen import to_docx, to_pdf
 
 from gongkai.extract import parse_bytes, parse_file
 from gongkai.format import FORMAT
 from gongkai.read import read_file
 from gongkai.read.document import Grid
-from read_binary_docgen import to_docx, to_pdf
 from tests.writers import random_report
 
 CASES = {
@@ -104,7 +104,6 @@ def test_read_binary_docx_bytes_detected_without_extension(generated):
 def test_read_binary_docx_layout_table_around_the_report(tmp_path):
     """Some reports sit inside a one-cell frame table; the real tables are nested in it."""
     import docx
-
     from read_binary_docgen import _table4
 
     report = random_report(random.Random(5), "2021")

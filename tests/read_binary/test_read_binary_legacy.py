@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from read_binary_docgen import to_docx
 
 from gongkai.errors import GongkaiError, MissingDependency, UnreadableFile
 from gongkai.extract import parse_bytes
 from gongkai.read import detect_form, legacy
-from read_binary_docgen import to_docx
 from tests.writers import random_report
 
 

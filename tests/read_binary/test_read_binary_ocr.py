@@ -9,13 +9,13 @@ import random
 
 import pypdfium2 as pdfium
 import pytest
+from read_binary_docgen import to_docx, to_pdf
 
 from gongkai.extract import extract, parse_bytes
 from gongkai.model import Where
 from gongkai.read import read_bytes
 from gongkai.read.document import Document, Grid, GridCell
 from gongkai.read.ocrcheck import flag_doubtful
-from read_binary_docgen import to_docx, to_pdf
 from tests.writers import random_report
 
 SCAN_DPI = 200

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.synth import draw
 from gongkai.extract import parse_file
+from tests.synth import draw
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -4,8 +4,8 @@ leaves the register exactly as it was."""
 import multiprocessing as mp
 import os
 import signal
-import time
 import sqlite3
+import time
 from datetime import date, timedelta
 
 from gongkai.register.store import Applicant, ImportedStep, NewRequest, Register

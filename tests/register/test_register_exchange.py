@@ -5,10 +5,10 @@ from datetime import date
 
 import openpyxl
 import pytest
+from gk_register_sample import generate
 
 from gongkai.errors import GongkaiError
 from gongkai.register.exchange import export_file, export_rows, import_file
-from gk_register_sample import generate
 from gongkai.register.store import Register
 from gongkai.register.table3 import compute
 

@@ -8,12 +8,11 @@ from datetime import date
 
 import psycopg
 import pytest
-
+import test_register_concurrency as conc
 from gk_register_sample import generate
+
 from gongkai.register.store import Applicant, NewRequest, Register
 from gongkai.register.table3 import compute, drill
-
-import test_register_concurrency as conc
 
 
 def test_migrations_and_schema_version(pg_url, cal, settings):

@@ -16,7 +16,9 @@ from datetime import date, timedelta
 
 import pytest
 from docx import Document
-from hypothesis import HealthCheck, Phase, event, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, Phase, event, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from gongkai.errors import GongkaiError
 from gongkai.register import letters as L

@@ -239,6 +239,7 @@ def test_bad_requests_are_refused_in_chinese(reg):
 def old_register(db_url):
     """A register made by gongkai before migration 0003 (versions 1 and 2), with a history."""
     from importlib import resources
+
     from gongkai.db import _statements
     conn = sqlite3.connect(db_url)
     conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")

@@ -3,9 +3,9 @@
 from datetime import date
 
 import pytest
+from gk_register_sample import generate
 
 from gongkai.format import FORMAT
-from gk_register_sample import generate
 from gongkai.register.store import Applicant, NewRequest, Register
 from gongkai.register.table3 import compute, drill
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from gongkai.errors import GongkaiError
 from gongkai.db import open_registers
+from gongkai.errors import GongkaiError
 from gongkai.workdays import Calendar, add_notice, entries, load_calendar, read_table
 
 # 国办发明电〔2024〕12号 (2025) and the 2026 notice: weekday days off and weekend working days.

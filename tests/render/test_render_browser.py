@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.render.html import render_html
 from gongkai.load import load_source
+from gongkai.render.html import render_html
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

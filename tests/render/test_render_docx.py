@@ -13,10 +13,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from gongkai.format import FORMAT
+from gongkai.load import load_source
 from gongkai.model import Report, Section
 from gongkai.render.docx import render_docx
 from gongkai.render.layout import layouts
-from gongkai.load import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from gongkai.extract import parse_file
 from gongkai.format import FORMAT, VERSIONS
+from gongkai.load import load_source
 from gongkai.model import Report, Section
 from gongkai.render.docx import render_docx
 from gongkai.render.html import render_html
 from gongkai.render.markdown import render_markdown
 from gongkai.render.pdf import convert_to_pdf
-from gongkai.load import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACES = ["示例市", "某某县", "测试区", "样本市样本区", "东风镇", "青山乡"]

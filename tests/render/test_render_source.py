@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_render_roundtrip import random_report  # tests/render is on sys.path (no __init__.py)
 
-from gongkai.format import FORMAT, VERSIONS
 from gongkai.errors import SourceError
+from gongkai.format import FORMAT, VERSIONS
 from gongkai.load import load_source, load_source_text
 from gongkai.source.scaffold import problem_lines, scaffold, write_source
-from test_render_roundtrip import random_report  # tests/render is on sys.path (no __init__.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "source-2024.yaml"
@@ -119,8 +119,8 @@ def test_any_report_written_as_source_loads_back_identical(rnd, version):
 def test_any_text_written_into_a_source_loads_back(text, title):
     """Text carried from last year's report (any characters a PDF or page may hold) never makes
     the written YAML unreadable; printable text comes back as it was."""
-    from gongkai.model import Report, Section
     from gongkai.format.text import clean_text
+    from gongkai.model import Report, Section
 
     report = Report(agency="某局" + title, year=2024, format="2021",
                     sections=[Section(5, "存在的主要问题及改进情况", text)], preamble=text)

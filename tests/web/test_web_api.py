@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-
 from gk_web_support import client_for, django_env, seed, world  # noqa: F401 - fixtures
 
 

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from gk_web_support import IMAGES, PASSWORD, TIMEOUT_MS, browser, django_env, live, loopback_only, world  # noqa: F401
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
-
 from gk_web_support import client_for, django_env, world  # noqa: F401 - fixtures
+
 from gongkai.register import letters
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-
 from gk_web_support import EXAMPLES, client_for, django_env, seed  # noqa: F401 - fixtures
+
 from gongkai.load import load
 
 

@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-
 from gk_web_support import ROOT, client_for, django_env, seed, world  # noqa: F401 - fixtures
 
 METHODS = ("get", "post", "put")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-
 from gk_web_support import client_for, django_env, seed, world  # noqa: F401 - fixtures
 
 
@@ -474,6 +473,7 @@ def test_draft_in_the_2019_format_and_prefill_from_an_uploaded_report(django_env
     # last year's published report, uploaded: its 结转下年度 becomes this year's 上年结转, its
     # 现行有效件数 this year's starting point (huaian-city-2024.pdf carries 103 requests forward)
     from gk_web_support import EXAMPLES
+
     from gongkai.extract import parse_file
 
     path = EXAMPLES / "huaian-city-2024.pdf"

@@ -14,9 +14,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from gk_web_support import ROOT, free_port
-
 
 
 def _cluster_class():

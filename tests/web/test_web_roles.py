@@ -19,9 +19,22 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-
-from gk_web_support import (IMAGES, PASSWORD, ROOT, TIMEOUT_MS, browser, corpus_of, django_env, huaian_reports,  # noqa: F401
-                            live, loopback_only, make_body, make_user, seed, synthetic_report)
+from gk_web_support import (  # noqa: F401
+    IMAGES,
+    PASSWORD,
+    ROOT,
+    TIMEOUT_MS,
+    browser,
+    corpus_of,
+    django_env,
+    huaian_reports,
+    live,
+    loopback_only,
+    make_body,
+    make_user,
+    seed,
+    synthetic_report,
+)
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")   # the test's own ORM calls, in Playwright's thread

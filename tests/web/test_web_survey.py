@@ -10,7 +10,6 @@ import re
 from datetime import date
 
 import pytest
-
 from gk_web_support import client_for, corpus_of, django_env, huaian_reports, seed, synthetic_report, world  # noqa: F401
 
 YEAR = 2025

@@ -198,8 +198,8 @@ def run_failures(args) -> int:
 
 
 def run_place(args) -> int:
-    from gongkai.format.places import corrected, normalise, place
     from gongkai.extract.meta import as_body
+    from gongkai.format.places import corrected, normalise, place
 
     name = as_body(normalise(args.agency))  # 同心县 is the body 同心县人民政府, as the reports name it
     key = normalise(name) if name else ""

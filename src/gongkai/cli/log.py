@@ -275,9 +275,8 @@ def run_repeal(args) -> int:
 
 # -- reading ----------------------------------------------------------------------------------
 def run_list(args) -> int:
-    from gongkai.log.vocab import attributes, kinds, resolve
-
     from gongkai.log.store import ItemFilter
+    from gongkai.log.vocab import attributes, kinds, resolve
 
     flt = ItemFilter.year(args.year) if args.year else ItemFilter()
     flt = replace(flt, kind=resolve(kinds(), args.kind, "类别") if args.kind else None,
@@ -344,7 +343,7 @@ def run_due(args) -> int:
 
 
 def run_import(args) -> int:
-    from gongkai.log.exchange import import_file, import_figures
+    from gongkai.log.exchange import import_figures, import_file
 
     path = Path(args.file)
     with _open(args) as log:
@@ -392,10 +391,10 @@ def run_figures(args) -> int:
 
 
 def run_table2(args) -> int:
-    from gongkai.log.year import section1, year_report
     from gongkai.format import FORMAT
     from gongkai.format.text import format_value
     from gongkai.log.vocab import channels
+    from gongkai.log.year import section1, year_report
 
     with _open(args) as log:
         report = year_report(log, args.year, args.agency)

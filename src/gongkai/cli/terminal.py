@@ -15,8 +15,8 @@ from rich.table import Table
 
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_group, row_label, table_name, table_title
-from gongkai.model import Report
 from gongkai.format.text import format_value
+from gongkai.model import Report
 from gongkai.render.marks import cell_kind, legend, mark
 
 

@@ -13,9 +13,9 @@ next-year report's cross-year findings with it.
 from __future__ import annotations
 
 from gongkai.check import check_cross_year, check_report
-from gongkai.format.places import identity
 from gongkai.corpus.store import Store
 from gongkai.extract.recover import refine
+from gongkai.format.places import identity
 
 
 def due(store: Store) -> list[tuple[int, int | None, int | None]]:

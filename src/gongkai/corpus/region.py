@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gongkai.format.places import Division, division, place
 from gongkai.corpus.store import Store
 from gongkai.errors import GongkaiError
+from gongkai.format.places import Division, division, place
 from gongkai.model import Report
 
 _ID = re.compile(r"#?(\d+)")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterator
 
 from gongkai.errors import UnreadableFile
 from gongkai.files import read_regular

@@ -15,7 +15,6 @@ Where the number of values does not fit, the rules are:
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache

@@ -24,18 +24,41 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gongkai.log.store import (AttributeChange, Change, DisclosureLog, FigureEntry, ImportRejected, Item, NewItem,
-                               Publication, Review, check_figure, check_item)
-from gongkai.log.vocab import (attributes, channels, document_columns, endings, figure_columns, figures,
-                                      ignored_columns, kinds, norm, resolve, resolve_channel, review_steps)
 from gongkai.errors import GongkaiError, UnreadableFile
-from gongkai.shipped import shipped_data
+from gongkai.log.store import (
+    AttributeChange,
+    Change,
+    DisclosureLog,
+    FigureEntry,
+    ImportRejected,
+    Item,
+    NewItem,
+    Publication,
+    Review,
+    check_figure,
+    check_item,
+)
+from gongkai.log.vocab import (
+    attributes,
+    channels,
+    document_columns,
+    endings,
+    figure_columns,
+    figures,
+    ignored_columns,
+    kinds,
+    norm,
+    resolve,
+    resolve_channel,
+    review_steps,
+)
 from gongkai.register.exchange import csv_text
+from gongkai.shipped import shipped_data
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _IN_FORCE_WORDS = {"", "有效", "现行有效", "在用"}

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from gongkai.errors import GongkaiError
+from gongkai.format import FORMAT
+from gongkai.format.text import format_value
 from gongkai.log.store import DisclosureLog
 from gongkai.log.vocab import kinds
 from gongkai.log.year import VERSION, in_force, year_report
-from gongkai.errors import GongkaiError
-from gongkai.format import FORMAT
 from gongkai.model import Report
-from gongkai.format.text import format_value
-from gongkai.source.scaffold import Prefill, skeleton, write_source
 from gongkai.settings import current
+from gongkai.source.scaffold import Prefill, skeleton, write_source
 
 LOG_NOTE = "由主动公开台账计算"
 REGISTER_NOTE = "由依申请公开台账计算"

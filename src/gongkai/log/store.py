@@ -20,10 +20,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps
-from gongkai.errors import GongkaiError, NotFound
 from gongkai.db import now_stamp, open_registers
+from gongkai.errors import GongkaiError, NotFound
+from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps
 from gongkai.workdays import Calendar, load_calendar
+
 
 def _d(value: Any) -> date | None:
     return date.fromisoformat(str(value)) if value else None

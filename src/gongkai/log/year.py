@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from gongkai.log.store import DisclosureLog, ItemFilter
-from gongkai.log.vocab import channels, figures, kinds
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
+from gongkai.log.store import DisclosureLog, ItemFilter
+from gongkai.log.vocab import channels, figures, kinds
 from gongkai.model import Report, Section, Value
 
 VERSION = "2021"

@@ -16,8 +16,15 @@ from gongkai.errors import UnreadableFile
 from gongkai.model import Where, at_row, table_cell
 from gongkai.read.accelerated import Walk, compiled_walk
 from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph
-from gongkai.read.htmlrules import (BLOCK_TAGS, DROP_TAGS, HEADING_CANDIDATES, HEADING_FIRST, HEADING_TAGS,
-                                    REPORT_TABLE, SECTION_HEADING)
+from gongkai.read.htmlrules import (
+    BLOCK_TAGS,
+    DROP_TAGS,
+    HEADING_CANDIDATES,
+    HEADING_FIRST,
+    HEADING_TAGS,
+    REPORT_TABLE,
+    SECTION_HEADING,
+)
 from gongkai.read.htmlrules import clean as _clean
 from gongkai.read.htmlrules import span as _span
 

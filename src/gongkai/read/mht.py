@@ -11,12 +11,10 @@ from __future__ import annotations
 import email
 import email.policy
 
-
 from gongkai.errors import UnreadableFile
 from gongkai.read.decode import _canonical, decode
 from gongkai.read.document import Document
 from gongkai.read.html import read_html
-
 
 
 def read_mht(data: bytes, name: str) -> Document:

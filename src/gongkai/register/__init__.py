@@ -12,10 +12,9 @@ from __future__ import annotations
 
 def table3_report(year: int, url: str | None = None, agency: str | None = None):
     """Table 3 of ``year`` from the register at ``url`` (default: the local SQLite file)."""
+    from gongkai.register.settings import shipped_settings
     from gongkai.register.store import Register
     from gongkai.register.table3 import compute
-
-    from gongkai.register.settings import shipped_settings
 
     with Register(url) as reg:
         configured = reg.settings.agency if reg.settings.agency != shipped_settings().agency else None

@@ -10,9 +10,9 @@ history is refused.  One small function per kind (``_RULES``); nothing here touc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Callable
 
 from gongkai.errors import GongkaiError
 from gongkai.register.clock import Clock, compute_clock

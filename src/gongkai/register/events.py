@@ -8,11 +8,11 @@ Nothing here touches the database or the clock; :mod:`case` holds the rules betw
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any
-from collections.abc import Callable, Iterable, Mapping
 
 from gongkai.errors import GongkaiError
 from gongkai.register.settings import Settings, load_data

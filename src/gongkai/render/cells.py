@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import IO
 
 from gongkai.format.names import cell_label
-from gongkai.model import Report
 from gongkai.format.text import format_value
+from gongkai.model import Report
 
 HEADER = ["file", "cell", "label", "value", "raw", "where", "inferred", "basis", "candidates", "confidence"]
 

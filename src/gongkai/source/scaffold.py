@@ -21,10 +21,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from gongkai.source.load import source_data
 from gongkai.format import FORMAT
-from gongkai.model import Report, Section, Value
 from gongkai.format.text import clean_text, format_value
+from gongkai.model import Report, Section, Value
+from gongkai.source.load import source_data
 
 BLANK_NOTE = "上年报告此格空白，请核实后填写"
 NO_TABLE3_NOTE = "上年报告没有可识别的表三数据，请核实后填写"

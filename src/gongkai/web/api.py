@@ -8,7 +8,6 @@ that off in the site options.
 
 from __future__ import annotations
 
-
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -16,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 from gongkai.errors import GongkaiError
 from gongkai.safeload import load_json
 from gongkai.web import regsvc
-from gongkai.web.errors import json_error, json_response
 from gongkai.web.access import body_view, login_needed, login_or_anonymous, readable_bodies, sees_personal_data
+from gongkai.web.errors import json_error, json_response
 from gongkai.web.registers import open_register, today
 
 
@@ -63,7 +62,6 @@ def parse(request):
 @login_or_anonymous(api=True)
 def check(request):
     from gongkai.check import check_report
-
     from gongkai.web.reportview import parse_previous
 
     try:
@@ -211,9 +209,9 @@ def corpus_stats(request):
 @login_needed(api=True)
 def corpus_report(request, doc_id):
     """A stored report with its findings (its own and the cross-year ones)."""
-    from gongkai.web import survey
-
     import json
+
+    from gongkai.web import survey
 
     ctx = survey.report_context(doc_id)
     report = json.loads(ctx["report_json"]) if ctx["report_json"] else None

@@ -16,7 +16,6 @@ from gongkai.model import Report
 from gongkai.web.models import ReportDraft
 
 
-
 def _year(value) -> int:
     try:
         year = int(value)

@@ -96,8 +96,8 @@ def _identities(entry: RosterEntry) -> tuple[set[str], set[str]]:
 
 def _documents(year: int) -> list[tuple]:
     """(id, agency_key, agency, identity, published, errors, warnings, notices) of the year's reports."""
-    from gongkai.format.places import identity
     from gongkai.corpus.store import Store
+    from gongkai.format.places import identity
 
     with Store(settings.CORPUS_URL) as store:
         docs = store.summaries(year=year, readable=True)

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from gongkai.format.places import same_body
 from gongkai.errors import GongkaiError
+from gongkai.format.places import same_body
 from gongkai.web.access import login_or_anonymous
 from gongkai.web.reportview import check_upload_with_document, parse_previous, report_context
 
