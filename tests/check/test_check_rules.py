@@ -35,9 +35,16 @@ def test_consistent_report_with_its_previous_year_has_no_finding(consistent, ver
         if version == "2021":
             previous.set_value(f"{key}.in_force", report.value(f"{key}.in_force") - report.value(f"{key}.made")
                                + report.value(f"{key}.repealed"))
+    # 2019: last year's 上一年项目数量 + 本年增/减 is this year's 上一年项目数量.
+    for key in (k.rsplit(".", 1)[0] for k, _ in report.iter_cells() if k.endswith(".prev_items")):
+        previous.set_value(f"{key}.change", report.value(f"{key}.prev_items") - previous.value(f"{key}.prev_items"))
     for s in previous.sections:
         s.text = "去年的情况完全不同，" + "。".join(["这是上一年度的另一段文字"] * 3)
     assert check_report(report, previous) == []
+    if version == "2019":  # one item fewer last year than this year's 上一年项目数量 says
+        previous.table2["art20_5.licensing"]["change"] -= 1
+        assert [(f.rule, f.cells) for f in check_report(report, previous)] == [
+            ("ITEMS-CHAIN", ["table2.art20_5.licensing.prev_items"])]
 
 
 def test_check_is_pure(consistent):
@@ -53,7 +60,7 @@ def test_catalogue_has_every_rule_with_a_severity_and_message():
                 "SECTION-TITLE", "TABLE-MISSING", "TABLE-INCOMPLETE", "ROW-EXTRA", "LABEL-NONSTANDARD",
                 "FORMAT-VERSION", "FORMAT-LAYOUT", "TEXT-TABLE", "TEXT-COMBINED", "TEXT-RECEIVED", "TEXT-CLAIM",
                 "TEXT-SUM", "TEXT-PERCENT", "TEXT-YEAR", "TEXT-PLAN", "PERIOD", "DEADLINE", "FEE-STATEMENT",
-                "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "COPY", "TEXT-COPIED", "TEXT-PLACEHOLDER", "OCR-SUSPECT"}
+                "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "ITEMS-CHAIN", "COPY", "TEXT-COPIED", "TEXT-PLACEHOLDER", "OCR-SUSPECT"}
     assert set(rules()) == expected
     assert all(r.severity in ("error", "warning", "notice") and r.message for r in rules().values())
 

@@ -50,6 +50,9 @@ def two_years(directory: Path) -> tuple[Path, Path]:
     this.sections = {1: "".join(_SENTENCES[6:9]), 5: "".join(_SENTENCES[9:11]), 6: _SENTENCES[11]}
     _carry(last, "carried_forward", {"natural_person": 3})
     _carry(this, "carried_over", {})
+    for cell in [c for c in this.cells if c.endswith(".prev_items")]:  # the 2019 table 2 continues last year's
+        key = cell.rsplit(".", 1)[0]
+        this.cells[cell] = last.cells[f"{key}.prev_items"] + last.cells[f"{key}.change"]
     directory.mkdir()
     (directory / "2019.txt").write_bytes(render(last, "txt"))
     (directory / "2020.html").write_bytes(render(this, "html"))

@@ -208,6 +208,32 @@ def test_last_years_in_force_count_cuts_the_row():
     assert [f.rule for f in check_report(this) if f.rule == "CELL-AMBIGUOUS"] == ["CELL-AMBIGUOUS"]
 
 
+def test_last_years_items_cut_this_years_items_in_the_2019_table():
+    # 行政审批局 2020 (2019 format) with 行政许可 printed 494246 (上一年项目数量|本年增/减|处理决定数量):
+    # ten cuts.  Last year's report printed 40 9 12: 40 items, 9 more during the year, so this
+    # year's 上一年项目数量 is 49 — which leaves 49|4|246, 49|42|46 and 49|424|6.
+    this = parse(variant("ptzhsyqhzs-2020", ("行政许可0494246", "行政许可494246")))
+    [amb] = this.ambiguous
+    assert len(amb.candidates) == 10 and this.table2["art20_5.licensing"] == dict.fromkeys(
+        ("prev_items", "change", "decisions"))
+    last = parse(variant("ptzhsyqhzs-2020", ("行政许可0494246", "行政许可40 9 12")).replace("2020", "2019"))
+    assert last.table2["art20_5.licensing"] == {"prev_items": 40, "change": 9, "decisions": 12}
+    assert refine(this, last) == ["table2.art20_5.licensing.prev_items"]
+    assert this.table2["art20_5.licensing"] == {"prev_items": 49, "change": None, "decisions": None}
+    assert this.cells["table2.art20_5.licensing.prev_items"].basis == ("items-chain",)
+    assert this.notes[-1] == "按上年报告的数字（上一年项目数量加本年增/减、结转下年度继续办理）确定了 1 个原先无法确定的单元格。"
+    assert [f.rule for f in check_report(this, last) if f.rule in ("CELL-AMBIGUOUS", "ITEMS-CHAIN")] == ["CELL-AMBIGUOUS"]
+    # A last-year report whose items fit no cut (50 + 9) fixes nothing; the checker says so.
+    other = parse(variant("ptzhsyqhzs-2020", ("行政许可0494246", "行政许可50 9 12")).replace("2020", "2019"))
+    assert refine(this, other) == ["table2.art20_5.licensing.prev_items"]  # undone
+    assert this.table2["art20_5.licensing"]["prev_items"] is None
+    forced = parse(variant("ptzhsyqhzs-2020", ("行政许可0494246", "行政许可49 4 246")))
+    [chain] = [f for f in check_report(forced, other) if f.rule == "ITEMS-CHAIN"]
+    assert (chain.severity, chain.cells) == ("notice", ["table2.art20_5.licensing.prev_items"])
+    assert chain.message == ("表二“行政许可”：上年报告的上一年项目数量 50，本年增/减 9，本年的上一年项目数量应为 59，"
+                             "而本年报告为 49。请核对。")
+
+
 def test_last_years_carried_forward_cuts_this_years_carried_over():
     # 交通与建设局 2025 with 11 requests carried over from 2024 and 11 carried forward to 2026, both
     # printed 1100000 11: 11|0|… or 1|10|0|…; the 勾稽 relation (一 = （七）) only says the two rows are

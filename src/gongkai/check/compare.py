@@ -1,4 +1,4 @@
-"""This year's report against last year's: CARRY-OVER, IN-FORCE, COPY (§A.6 V5, V6; §G), TEXT-COPIED."""
+"""This year's report against last year's: CARRY-OVER, IN-FORCE, ITEMS-CHAIN, COPY (§A.6 V5, V6; §G), TEXT-COPIED."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from gongkai.check.catalogue import cn_number, data, finding
+from gongkai.extract import recover
 from gongkai.extract.narrative import narrative_of
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_label
@@ -36,6 +37,19 @@ def in_force(report: Report, previous: Report) -> Iterator[Finding]:
             yield finding(report, "IN-FORCE", [f"{key}.in_force", f"{key}.made", f"{key}.repealed"],
                           row=row_label("table2", f"art20_1.{row.id}"), prev=prev, made=made,
                           repealed=repealed, expected=expected, this=this)
+
+
+def items_chain(report: Report, previous: Report) -> Iterator[Finding]:
+    # The 2019 table 2 counts items year to year: last year's 上一年项目数量 + 本年增/减 is this
+    # year's 上一年项目数量.
+    if report.format != "2019" or previous.format != "2019":
+        return
+    for key, expected in recover.items_chain(previous):
+        this = report.value(f"{key}.prev_items")
+        if this is not None and this != expected:
+            yield finding(report, "ITEMS-CHAIN", [f"{key}.prev_items"], row=row_label("table2", key.split(".", 1)[1], "2019"),
+                          prev=previous.value(f"{key}.prev_items"), change=previous.value(f"{key}.change"),
+                          expected=expected, this=this)
 
 
 def _squeeze(text: str) -> str:
@@ -110,4 +124,4 @@ def _copied_figures(report: Report, previous: Report) -> Iterator[Finding]:
                       year=report.year)
 
 
-RULES = (carry_over, in_force, copy, copied_figures)
+RULES = (carry_over, in_force, items_chain, copy, copied_figures)

@@ -1,5 +1,5 @@
 """Cross-year checks in the corpus: each report against the same body's report of the year
-before (CARRY-OVER, IN-FORCE, COPY, TEXT-COPIED).
+before (CARRY-OVER, IN-FORCE, ITEMS-CHAIN, COPY, TEXT-COPIED).
 
 A worker sees one file, not the rest of the corpus, so these rules run after the parse, in the
 parent, as a pass over the store.  The pass compares each report with the last-year report it

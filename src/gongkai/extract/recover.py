@@ -9,8 +9,9 @@ where two digits side by side belong to different cells.  The constraints, weake
    ``table4-total``);
 3. the table's sums across rows: （七）总计 = the result rows, per column (``column-total``), and
    一 + 二 = （七） + 四, per column (``identity``);
-4. with last year's report (``refine``): 现行有效 of last year + 制发 − 废止 = 现行有效 (``in-force``)
-   and 上年结转 = last year's 结转下年度 (``carry-over``).
+4. with last year's report (``refine``): 现行有效 of last year + 制发 − 废止 = 现行有效 (``in-force``),
+   in the 2019 table 2 last year's 上一年项目数量 + 本年增/减 = this year's 上一年项目数量
+   (``items-chain``), and 上年结转 = last year's 结转下年度 (``carry-over``).
 
 A row with as many digits (or tokens) as cells is read as printed.  For the others, every cut
 allowed by (1) and (2) is listed (``split.splits``), and the cuts that can take part in a whole
@@ -26,8 +27,9 @@ the same way (``read_fused``), with the table's cells printed apart as known val
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from gongkai.extract import split
@@ -200,11 +202,27 @@ def cross_year_equations(report: Report, previous: Report) -> list[split.Equatio
             if prev is not None:
                 eqs.append(split.Equation(((f"{key}.in_force", 1), (f"{key}.made", -1), (f"{key}.repealed", 1)),
                                           prev, "in-force"))
+    if report.format == "2019" and previous.format == "2019":
+        for key, items in items_chain(previous):
+            eqs.append(split.Equation(((f"{key}.prev_items", 1),), items, "items-chain"))
     for c in FORMAT.table3_column_ids:
         prev = previous.value(f"table3.carried_forward.{c}")
         if prev is not None:
             eqs.append(split.Equation(((f"table3.carried_over.{c}", 1),), prev, "carry-over"))
     return eqs
+
+
+def items_chain(previous: Report) -> Iterator[tuple[str, int | Decimal]]:
+    """(row key, items at the end of last year) for the 2019 table 2's rows that count items:
+    last year's 上一年项目数量 + 本年增/减 is this year's 上一年项目数量."""
+    for group in FORMAT.table2["2019"]:
+        if [c.id for c in group.columns][:2] != ["prev_items", "change"]:
+            continue
+        for row in group.rows:
+            key = f"table2.{group.id}.{row.id}"
+            prev, change = previous.value(f"{key}.prev_items"), previous.value(f"{key}.change")
+            if prev is not None and change is not None:
+                yield key, prev + change
 
 
 # -- reading a table -----------------------------------------------------------------------------
@@ -428,7 +446,7 @@ def _zh(where: Where | None) -> str:
 
 # -- last year's report ----------------------------------------------------------------------------
 
-CROSS_YEAR = frozenset({"in-force", "carry-over"})
+CROSS_YEAR = frozenset({"in-force", "items-chain", "carry-over"})
 
 
 def previous_problems(report: Report, previous: Report, name: str = "上年报告") -> list[str]:
@@ -476,7 +494,8 @@ def refine(report: Report, previous: Report | None) -> list[str]:
         elif note not in report.notes and report.undecided(amb):
             report.notes.append(note)
     if fixed:
-        report.notes.append(f"{_REFINED}（现行有效件数、结转下年度继续办理）确定了 {len(fixed)} 个原先无法确定的单元格。")
+        chains = "上一年项目数量加本年增/减" if report.format == "2019" else "现行有效件数"
+        report.notes.append(f"{_REFINED}（{chains}、结转下年度继续办理）确定了 {len(fixed)} 个原先无法确定的单元格。")
     return list(dict.fromkeys(changed + fixed))
 
 
