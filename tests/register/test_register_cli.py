@@ -28,8 +28,9 @@ def test_deadline_calculator(capsys):
 
 def test_deadline_past_the_calendar_warns(capsys):
     code, out, _ = run(capsys, "deadline", "2026-12-21")
-    assert code == 0 and out.splitlines()[0] == "2027-01-18"
-    assert "注意：" in out and "按周末推算" in out and "2026-12-31" in out
+    assert code == 0 and out.splitlines()[0] == "2027-01-19"
+    assert "注意：" in out and "按周末和《全国年节及纪念日放假办法》规定的节日推算" in out and "2026-12-31" in out
+    assert "2027-01-01 周五 节假日（推算：元旦） 不计（推算）" in out.replace("  ", " ")
 
 
 def test_calendar_add_then_deadline(capsys):
@@ -139,4 +140,4 @@ def test_list_marks_assumed_due_dates(capsys, db_url, monkeypatch):
     run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "x",
         "--date", "2026-12-21", "--db", db_url)
     code, out, err = run(capsys, "register", "list", "--db", db_url)
-    assert "2027-01-18（推算）" in out and "calendar add" in err
+    assert "2027-01-19（推算）" in out and "calendar add" in err

@@ -3,11 +3,13 @@ the override table, and the refusal to state a deadline past the last known cale
 
 from datetime import date, timedelta
 
+import chinese_calendar
 import pytest
 
 from gongkai.db import open_registers
 from gongkai.errors import GongkaiError
-from gongkai.workdays import Calendar, add_notice, entries, load_calendar, read_table
+from gongkai.workdays import Calendar, DayInfo, add_notice, entries, load_calendar, read_table
+from gongkai.workdays.calendar import statutory_holidays
 
 # 国办发明电〔2024〕12号 (2025) and the 2026 notice: weekday days off and weekend working days.
 NOTICES = {
@@ -49,10 +51,36 @@ def test_twenty_working_days_lands_on_a_makeup_saturday(cal):
 
 def test_past_the_library_days_are_assumed(cal):
     assert cal.last_known_day == date(2026, 12, 31)
-    info = cal.info(date(2027, 1, 1))
-    assert info.assumed and info.workday  # a Friday, judged by the weekend alone
+    # 元旦 is a day off by rule (《全国年节及纪念日放假办法》) but the year's notice is unknown: an estimate
+    assert cal.info(date(2027, 1, 1)) == DayInfo(date(2027, 1, 1), False, "节假日（推算：元旦）", True)
+    assert cal.info(date(2027, 1, 4)) == DayInfo(date(2027, 1, 4), True, "未知（按周末推算）", True)  # a Monday
+    assert cal.info(date(2027, 1, 9)) == DayInfo(date(2027, 1, 9), False, "未知（按周末推算）", True)  # a Saturday
     day, assumed = cal.add_workdays(date(2026, 12, 21), 20)
-    assert assumed and day == date(2027, 1, 18)
+    assert assumed and day == date(2027, 1, 19)
+
+
+def test_the_national_holidays_of_a_year_without_a_notice_follow_the_rule():
+    # 2027: 春节 is 除夕 (5 Feb) to 正月初三; 端午 and 中秋 by the lunar calendar, 清明 by the solar term
+    assert sorted(statutory_holidays(2027).items()) == [
+        (date(2027, 1, 1), "元旦"), (date(2027, 2, 5), "春节"), (date(2027, 2, 6), "春节"), (date(2027, 2, 7), "春节"),
+        (date(2027, 2, 8), "春节"), (date(2027, 4, 5), "清明节"), (date(2027, 5, 1), "劳动节"),
+        (date(2027, 5, 2), "劳动节"), (date(2027, 6, 9), "端午节"), (date(2027, 9, 15), "中秋节"),
+        (date(2027, 10, 1), "国庆节"), (date(2027, 10, 2), "国庆节"), (date(2027, 10, 3), "国庆节")]
+    # the rule reproduces every statutory day of the official 2025 and 2026 notices (in the library)
+    for year in (2025, 2026):
+        days = statutory_holidays(year)
+        assert len(days) == 13 and not any(chinese_calendar.is_workday(d) for d in days)
+    assert statutory_holidays(2024) == {}    # before the 2024 revision took effect: not estimated
+
+
+def test_an_estimated_holiday_gives_way_to_the_notice(tmp_path):
+    db = open_registers(str(tmp_path / "r.db"))
+    add_notice(db, 2027, {date(2027, 1, 1), date(2027, 1, 4)}, set(), "国办发明电〔2026〕测试号", "管理员")
+    cal = load_calendar(db)
+    assert cal.info(date(2027, 1, 4)) == DayInfo(date(2027, 1, 4), False, "节假日", False)
+    assert cal.info(date(2027, 10, 1)).kind == "工作日"   # the notice speaks for its whole year
+    assert cal.info(date(2028, 10, 1)) == DayInfo(date(2028, 10, 1), False, "节假日（推算：国庆节）", True)
+    db.close()
 
 
 def test_administrator_adds_a_year_every_user_of_the_database_sees_it(tmp_path):

@@ -202,6 +202,8 @@ def run_add(args) -> int:
             if not (who and on):
                 raise GongkaiError(f"--{step}-by 和 --{step}-on（{label}人和{label}日期）须同时填写")
             reviews.append(Review(step, who, _day(on, f"{label}日期")))
+    from gongkai.workdays.calendar import ASSUMED_BASIS
+
     new = NewItem(args.title, resolve(kinds(), args.kind, "类别"), _day(args.made, "形成日期"),
                   resolve(attributes(), args.attribute, "公开属性"), args.reason, args.doc_no, args.ref, reviews,
                   existing=args.existing)
@@ -211,7 +213,7 @@ def run_add(args) -> int:
         print(f"gongkai：已登记 {ref}。")
         for ob in _obligations(log, item):
             print(f"gongkai：应于 {ob.due} 前公开（自{ob.reason}之日 {ob.start} 起二十个工作日）"
-                  + ("；该日期所在年度的节假日安排未知，按周末推算" if ob.assumed else "") + "。")
+                  + (f"；该日期所在年度的节假日安排未知，{ASSUMED_BASIS}" if ob.assumed else "") + "。")
     return 0
 
 

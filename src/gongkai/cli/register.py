@@ -324,8 +324,10 @@ def _list(args) -> int:
                          _status(r) if r.outcome else ""]))
     print(f"共 {len(reqs)} 件", file=sys.stderr)
     if any(r.due_assumed and not r.outcome for r in reqs):
-        print("注意：标有“（推算）”的期限用到了尚未录入节假日安排的年份，只按周末推算；"
-              "请用 gongkai register calendar add 录入。", file=sys.stderr)
+        from gongkai.workdays.calendar import ASSUMED_BASIS
+
+        print(f"注意：标有“（推算）”的期限用到了尚未录入节假日安排的年份，{ASSUMED_BASIS}；"
+              "请用 gongkai register calendar add 录入该年的通知。", file=sys.stderr)
     return 0
 
 
@@ -391,7 +393,7 @@ def _due(args) -> int:
             elif c.due and c.due <= horizon:
                 left = reg.calendar.workdays_between(today, c.due)
                 rows.append((c.due, req.ref, f"即将到期：{c.due.isoformat()}，还剩{left}个工作日"
-                             + ("（期限按周末推算，节假日安排未知）" if c.assumed else ""), who))
+                             + ("（期限为推算，该年节假日安排未录入）" if c.assumed else ""), who))
             elif c.consultation_reply_by and c.consultation_reply_by < today:
                 rows.append((c.consultation_reply_by, req.ref,
                              f"{state_labels()[case.state]}：第三方意见期限 {c.consultation_reply_by.isoformat()} 已过",
@@ -523,6 +525,8 @@ def _rebuild(args) -> int:
 def _calendar_list(args) -> int:
     from gongkai.db import office_time
     from gongkai.workdays import entries
+    from gongkai.workdays.calendar import ASSUMED_BASIS
+
     with _open(args) as reg:
         cal, entered = reg.calendar, entries(reg.db)
     lo, hi = cal.library_years
@@ -533,6 +537,7 @@ def _calendar_list(args) -> int:
         print(f"{year} 年：{n.notice or '（未注明文号）'}；放假 {len(n.holidays)} 天，调休上班 {len(n.workdays)} 天"
               f"（{source}）")
     print(f"已知节假日安排截至：{cal.last_known_day.isoformat()}")
+    print(f"此后的年份未录入通知前，{ASSUMED_BASIS}，相关期限标注“推算”，不是正式安排")
     return 0
 
 

@@ -34,6 +34,7 @@ from gongkai.register.events import Event, kinds
 from gongkai.register.settings import Settings
 from gongkai.register.vocab import channels, outcomes, party_labels
 from gongkai.workdays import WEEKDAYS_ZH, Calendar
+from gongkai.workdays.calendar import ASSUMED_BASIS
 
 # Longest stretch we are willing to simulate; a request open longer is surely a data error
 # (a request may stay open across several years; it must still be possible to record its reply).
@@ -43,14 +44,15 @@ _MAX_DAYS = 10 * 366
 @dataclass
 class LedgerDay:
     day: date
-    kind: str             # 工作日 | 周末 | 节假日 | 调休上班 | 未知（按周末推算）
+    kind: str             # 工作日 | 周末 | 节假日 | 调休上班 | 未知（按周末推算） | 节假日（推算：国庆节）
     count: int | None     # the running count when this day counted, else None
     why: str = ""         # why it did not count, or what happened
     assumed: bool = False
 
     def line(self) -> str:
         head = f"{self.day.isoformat()} 周{WEEKDAYS_ZH[self.day.weekday()]} {self.kind:<4}"
-        mid = f"第{self.count}个工作日" if self.count is not None else f"不计（{self.why or self.kind}）"
+        why = self.why or ("推算" if self.assumed else self.kind)   # the kind column already says how
+        mid = f"第{self.count}个工作日" if self.count is not None else f"不计（{why}）"
         tail = f"  {self.why}" if self.count is not None and self.why else ""
         return f"{head}  {mid}{tail}"
 
@@ -319,7 +321,7 @@ class _Walk:
                     entry.why = "原答复期限（延期前）" + (f"；{entry.why}" if entry.why else "")
         if c.assumed:
             c.warnings.append(f"计算用到了尚未公布节假日安排的日期（已知安排截至{self.cal.last_known_day.isoformat()}），"
-                              "这些日期只按周末推算，期限可能不准确。请录入该年国务院办公厅节假日安排通知"
+                              f"这些日期{ASSUMED_BASIS}，期限可能不准确。请录入该年国务院办公厅节假日安排通知"
                               "（gongkai register calendar add）。")
         if c.late and (missed := c.late_since or c.due) is not None:  # late means a due date has passed
             when = f"于 {c.concluded_on.isoformat()} 办结" if c.concluded_on else "尚未办结"

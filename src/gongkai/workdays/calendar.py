@@ -3,8 +3,9 @@
 chinesecalendar supplies the State Council's holiday arrangements for the years it knows; the
 project's override table (``data/workdays.yaml``) and the notices entered in the database
 (:mod:`gongkai.workdays.store`) supply new years and win where they speak.  Past the last known
-year a day is judged by the weekend alone and the answer is marked *assumed*, so no deadline is
-stated as certain when it is not.
+year a day is judged by the weekend and the national holidays fixed by rule (《全国年节及纪念日放假
+办法》: 元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆 — but not the 调休 a notice adds), and the answer is
+marked *assumed* (推算), so no deadline is stated as certain when it is not.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ import yaml
 from gongkai.errors import GongkaiError
 
 WEEKDAYS_ZH = "一二三四五六日"
+UNKNOWN = "未知（按周末推算）"
+# How an assumed day was judged, for every message that marks a deadline 推算.
+ASSUMED_BASIS = "按周末和《全国年节及纪念日放假办法》规定的节日推算（调休和补假以国务院办公厅通知为准）"
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class YearNotice:
 class DayInfo:
     day: date
     workday: bool
-    kind: str      # 工作日 | 周末 | 节假日 | 调休上班 | 未知（按周末推算）
+    kind: str      # 工作日 | 周末 | 节假日 | 调休上班 | 未知（按周末推算） | 节假日（推算：元旦）…
     assumed: bool  # true when the year's calendar is not known
 
 
@@ -89,11 +93,11 @@ class Calendar:
             try:
                 work = chinese_calendar.is_workday(day)
             except NotImplementedError:  # the library is older than the pin says
-                return DayInfo(day, not weekend, "未知（按周末推算）", True)
+                return _estimated(day)
             if work:
                 return DayInfo(day, True, "调休上班" if weekend else "工作日", False)
             return DayInfo(day, False, "节假日" if _is_named_holiday(day) else "周末", False)
-        return DayInfo(day, not weekend, "未知（按周末推算）", True)
+        return _estimated(day)
 
     def is_workday(self, day: date) -> bool:
         return self.info(day).workday
@@ -113,6 +117,47 @@ class Calendar:
     def workdays_between(self, start: date, end: date) -> int:
         """Working days in (start, end]."""
         return sum(self.is_workday(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
+
+
+def _estimated(day: date) -> DayInfo:
+    """A day of a year without a known arrangement: a national holiday by rule is a day off, any
+    other day is judged by the weekend — assumed either way."""
+    name = statutory_holidays(day.year).get(day)
+    if name:
+        return DayInfo(day, False, f"节假日（推算：{name}）", True)
+    return DayInfo(day, day.weekday() < 5, UNKNOWN, True)
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The days off that 《全国年节及纪念日放假办法》 itself fixes in ``year`` (day -> festival), as
+    declared in data/workdays.yaml; empty for a year before the rule the table states."""
+    rule = _shipped_data().get("statutory_holidays") or {}
+    if year < int(rule.get("since", 9999)) or not 1901 <= year <= 2099:
+        return {}
+    out: dict[date, str] = {}
+    for entry in rule.get("days", []):
+        first = _festival_day(year, entry) + timedelta(days=int(entry.get("offset", 0)))
+        for i in range(int(entry.get("days", 1))):
+            out[first + timedelta(days=i)] = str(entry["name"])
+    return out
+
+
+def _festival_day(year: int, entry: dict) -> date:
+    if "solar" in entry:
+        month, day = (int(x) for x in str(entry["solar"]).split("-"))
+        return date(year, month, day)
+    if "lunar" in entry:
+        from lunar_python import Lunar   # only for years without a notice
+
+        month, day = (int(x) for x in str(entry["lunar"]).split("-"))
+        solar = Lunar.fromYmd(year, month, day).getSolar()
+        return date(solar.getYear(), solar.getMonth(), solar.getDay())
+    term = str(entry["term"])
+    hits = [d for d, name in chinese_calendar.get_solar_terms(date(year, 1, 1), date(year, 12, 31)) if name == term]
+    if not hits:
+        raise GongkaiError(f"节气“{term}”无法识别", "gongkai/workdays/data/workdays.yaml")
+    return hits[0]
 
 
 def _is_named_holiday(day: date) -> bool:
@@ -182,9 +227,14 @@ def read_table(data: dict, source: str) -> dict[int, YearNotice]:
 
 
 @lru_cache(maxsize=1)
+def _shipped_data() -> dict:
+    text = resources.files(__package__).joinpath("data", "workdays.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@lru_cache(maxsize=1)
 def shipped_calendar() -> Calendar:
     """chinesecalendar and the project's own override table, without any notice entered later."""
-    text = resources.files(__package__).joinpath("data", "workdays.yaml").read_text(encoding="utf-8")
-    shipped = yaml.safe_load(text)
+    shipped = _shipped_data()
     lo, hi = shipped["library_years"]
     return Calendar((lo, hi), read_table(shipped, "gongkai/workdays/data/workdays.yaml"))
