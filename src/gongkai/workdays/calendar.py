@@ -148,7 +148,7 @@ def _festival_day(year: int, entry: dict) -> date:
         month, day = (int(x) for x in str(entry["solar"]).split("-"))
         return date(year, month, day)
     if "lunar" in entry:
-        from lunar_python import Lunar   # only for years without a notice
+        from lunar_python import Lunar  # only for years without a notice
 
         month, day = (int(x) for x in str(entry["lunar"]).split("-"))
         solar = Lunar.fromYmd(year, month, day).getSolar()
