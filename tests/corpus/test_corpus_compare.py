@@ -63,8 +63,9 @@ def test_compare_command_with_corpus_ids_and_html(tmp_path, capsys):
         ids = dict(store.query("SELECT year, id FROM documents"))
     out = tmp_path / "cmp.html"
     assert main(["compare", str(ids[2022]), f"#{ids[2023]}", "--db", db, "--html", str(out)]) == 0
-    printed = capsys.readouterr().out
+    printed, err = capsys.readouterr()
     assert "2023 年表三“二、上年结转”与 2022 年表三“四、结转下年度继续办理”逐列一致" in printed.replace("\n", "")
+    assert err == f"语料库 {db}\n"  # which corpus the numbers came from (an absolute path)
     assert f"不少于 {MIN_PASSAGE} 个字" in out.read_text(encoding="utf-8")
     assert main(["compare", "#999", str(a), "--db", db]) == 1
     assert "语料库中没有这个编号的已解析报告" in capsys.readouterr().err

@@ -55,7 +55,8 @@ def test_region_sum_is_exact_and_matches_the_county(corpus, capsys, region):
     tmp, db, parts, ids = corpus
     out = tmp / f"sum-{region}.json"
     assert main(["rollup", "--db", db, "--region", region, "--year", "2023", "--json", str(out)]) == 0
-    printed = capsys.readouterr().out
+    printed, err = capsys.readouterr()
+    assert err == f"语料库 {db}\n"
     assert "宁夏回族自治区吴忠市同心县（640324）2023 年度：语料库中有 4 份乡镇、部门报告。" in printed
     assert f"本级报告：#{ids['county2023']} {COUNTY}人民政府，用来与合计比较。" in printed
     assert "未计入合计（同一机关同一年度的另一份报告）：#" in printed
@@ -106,8 +107,9 @@ def test_reports_by_id_against_a_corpus_report(corpus, capsys):
     args = ["rollup", "--db", db, str(ids["part1"]), f"#{ids['part2']}", "--against", f"#{ids['county2023']}",
             "--json", str(out)]
     assert main(args) == 0
-    printed = capsys.readouterr().out
+    printed, err = capsys.readouterr()
     assert "合计 2 份报告" in printed and f"与 {COUNTY}人民政府 自己的报告比较" in printed
+    assert err == f"语料库 {db}\n"  # which corpus the reports came from (an absolute path)
     d = json.loads(out.read_text(encoding="utf-8"))
     assert d["table3"]["new_received"]["total"] == _sum(parts[1:3], "table3.new_received.total")
     diffs = {x["cell"]: (x["sum"], x["report"]) for x in d["against"]["differences"]}

@@ -238,6 +238,8 @@ def run_export(args) -> int:
 
 
 def run_compare(args) -> int:
+    import os
+
     from gongkai.cli.corpusview import print_comparison
     from gongkai.compare import compare
     from gongkai.corpus.compare import load_side
@@ -245,6 +247,9 @@ def run_compare(args) -> int:
 
     a = load_side(args.a, args.db)
     b = load_side(args.b, args.db)
+    if not (os.path.exists(args.a) and os.path.exists(args.b)):  # a side is a report of the corpus
+        with _store(args) as store:
+            print(f"语料库 {_shown(store.path)}", file=sys.stderr)
     result = compare(a, b)
     print_comparison(result)
     if args.html:
@@ -317,6 +322,7 @@ def _rollup_inputs(args):
                 against = selection.own
             if against_id is not None:
                 against = region.load(store, against_id, f"--against {args.against}")
+            print(f"语料库 {_shown(store.path)}", file=sys.stderr)
     if args.against and against_id is None:
         from gongkai.load import load
 
