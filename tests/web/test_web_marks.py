@@ -35,7 +35,58 @@ def test_check_page_says_when_last_years_report_is_another_bodys(django_env):
     with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as f, open(EXAMPLES / "huaian-city-2024.pdf", "rb") as p:
         r = c.post("/check/", {"file": [f], "previous": p, "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
     html = r.content.decode()
-    assert "上年报告的机关是“淮安市人民政府”，本报告的机关是“淮安市洪泽区人民政府”，不是同一机关" in html
+    assert "上年报告（huaian-city-2024.pdf）的机关是“淮安市人民政府”，本报告的机关是“淮安市洪泽区人民政府”，不是同一机关" in html
     with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as f, open(EXAMPLES / "hongze-district-2023.pdf", "rb") as p:
         r = c.post("/check/", {"file": [f], "previous": p, "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
     assert "不是同一机关" not in r.content.decode()
+
+
+NORMATIVE = "table2.art20_1.normative_docs"
+
+
+def _pingtan(tmp_path, body: str = "行政审批局"):
+    """行政审批局 2024 (行政规范性文件 printed 15621: six cuts) and a 2023 report made from it
+    whose 现行有效 is 12, which leaves 15|6|21 only (12 + 15 − 6 = 21)."""
+    this = EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt"
+    text = this.read_text(encoding="utf-8").replace("行政规范性文件15621", "行政规范性文件0012")
+    last = tmp_path / "last.txt"
+    last.write_text(text.replace("2024", "2023").replace("行政审批局", body), encoding="utf-8")
+    return this, last
+
+
+def test_check_page_and_api_cut_run_together_digits_with_last_years_report(django_env, tmp_path):
+    # As `gongkai check --previous`: the same body's report of the year before decides 15621.
+    this, last = _pingtan(tmp_path)
+    c = client_for(None)
+    c.get("/check/")
+    with open(this, "rb") as f, open(last, "rb") as p:
+        html = c.post("/check/", {"file": [f], "previous": p, "csrfmiddlewaretoken": c.cookies["csrftoken"].value}
+                      ).content.decode()
+    cells = {col: re.search(rf'<td id="r1-cell-{NORMATIVE}.{col}" class="([^"]*)"[^>]*>([^<]*)', html).groups()
+             for col in ("made", "repealed", "in_force")}
+    assert cells == {"made": ("num inferred", "15"), "repealed": ("num inferred", "6"),
+                     "in_force": ("num inferred", "21")}
+    assert ("原文数字连写、按表内关系无法唯一拆开的 3 个单元格，按上年报告的现行有效件数和结转数确定（表中标 *，请对照原文核对）："
+            "表二“行政规范性文件”行“本年制发件数”列；") in html
+    assert 'data-rule="CELL-AMBIGUOUS"' not in html
+    with open(this, "rb") as f, open(last, "rb") as p:
+        d = c.post("/api/check", {"file": f, "previous": p}).json()
+    assert d["table2"]["art20_1.normative_docs"] == {"made": 15, "repealed": 6, "in_force": 21}
+    assert "CELL-AMBIGUOUS" not in {f["rule"] for f in d["findings"]}
+
+
+def test_another_bodys_report_cuts_nothing_and_the_page_says_why(django_env, tmp_path):
+    this, last = _pingtan(tmp_path, body="交通与建设局")
+    c = client_for(None)
+    c.get("/check/")
+    with open(this, "rb") as f, open(last, "rb") as p:
+        html = c.post("/check/", {"file": [f], "previous": p, "csrfmiddlewaretoken": c.cookies["csrftoken"].value}
+                      ).content.decode()
+    assert ('<p class="error" role="alert">上年报告（last.txt）的机关是“平潭综合实验区交通与建设局”，'
+            "本报告的机关是“平潭综合实验区行政审批局”，不是同一机关；跨年度比较（上年结转、现行有效件数、正文雷同）"
+            "的结果不适用；未用上年报告的数字拆分连写的数字。</p>") in html
+    assert 'data-rule="CELL-AMBIGUOUS"' in html and "cut-by-last-year" not in html
+    with open(this, "rb") as f, open(last, "rb") as p:
+        d = c.post("/api/parse", {"file": f, "previous": p}).json()
+    assert d["table2"]["art20_1.normative_docs"] == {"made": None, "repealed": None, "in_force": None}
+    assert any("不是同一机关" in n and "未用上年报告的数字拆分连写的数字" in n for n in d["notes"])

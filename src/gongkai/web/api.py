@@ -41,9 +41,15 @@ def _upload(request):
 
 
 def _parse(request):
-    from gongkai.web.reportview import load_upload
+    """The uploaded report and last year's (``previous``, optional); last year's figures cut
+    run-together digits as ``gongkai parse/check --previous`` do, or ``notes`` say why not."""
+    from gongkai.web.reportview import load_upload, parse_previous, use_previous
 
-    return load_upload(_upload(request), request)
+    report = load_upload(_upload(request), request)
+    previous = parse_previous(request.FILES.get("previous"), request)
+    if previous is not None:
+        report.notes += use_previous(report, previous)[0]
+    return report, previous
 
 
 @csrf_exempt
@@ -51,7 +57,7 @@ def _parse(request):
 @login_or_anonymous(api=True)
 def parse(request):
     try:
-        report = _parse(request)
+        report, _previous = _parse(request)
     except GongkaiError as exc:
         return _error(str(exc))
     return json_response(report.to_dict())
@@ -62,11 +68,9 @@ def parse(request):
 @login_or_anonymous(api=True)
 def check(request):
     from gongkai.check import check_report
-    from gongkai.web.reportview import parse_previous
 
     try:
-        report = _parse(request)
-        previous = parse_previous(request.FILES.get("previous"), request)
+        report, previous = _parse(request)
     except GongkaiError as exc:
         return _error(str(exc))
     report.findings = check_report(report, previous)

@@ -248,9 +248,10 @@ _SECURED: list[dict[str, list[str]]] = [{"session": []}, {"bearer": []}]
 _BODY = _path("body_id", "机关编号")
 _REF = _path("ref", "申请编号", STR)
 _YEAR = _path("year", "报告年度")
-_UPLOAD = obj({"file": {"type": "string", "format": "binary", "description": "年度报告（任何可读取的形式）"}})
-_UPLOAD_CHECK = obj({"file": {"type": "string", "format": "binary", "description": "年度报告"},
-                     "previous": {"type": "string", "format": "binary", "description": "上年度报告（可选）"}},
+_UPLOAD = obj({"file": {"type": "string", "format": "binary", "description": "年度报告（任何可读取的形式）"},
+                     "previous": {"type": "string", "format": "binary", "description": "上年度报告（可选）：同一机关上一年度的报告，"
+                                  "连写的数字按它的现行有效件数和结转数再拆；不是同一机关或不是上一年度时不用，"
+                                  "原因写在 notes 中"}},
                     optional=("previous",))
 
 
@@ -267,12 +268,13 @@ def document() -> dict:
             "schemas": {**SCHEMAS, "Report": report_schema()},
         },
         "paths": {
-            "/api/parse": {"post": _op("解析一份报告，返回报告 JSON（不保存）", _json(ref("Report"), "报告 JSON"),
+            "/api/parse": {"post": _op("解析一份报告，返回报告 JSON（不保存）；可另附 previous（上年度报告）"
+                                       "拆分连写的数字", _json(ref("Report"), "报告 JSON"),
                                        body=_UPLOAD, body_type="multipart/form-data", secured=False,
                                        more=UPLOAD_ERRORS)},
             "/api/check": {"post": _op("解析并检查一份报告，返回带检查结果的报告 JSON（不保存）；可另附 previous"
                                        "（上年度报告）以运行跨年度规则", _json(ref("Report"), "带 findings 的报告 JSON"),
-                                       body=_UPLOAD_CHECK, body_type="multipart/form-data", secured=False,
+                                       body=_UPLOAD, body_type="multipart/form-data", secured=False,
                                        more=UPLOAD_ERRORS)},
             "/api/openapi.json": {"get": {"summary": "本说明", "security": [{}], "responses": {
                 "200": _json({"type": "object"}, "OpenAPI 3.1 文档"), "405": ERRORS["405"]}}},

@@ -9,12 +9,17 @@ import io
 import json
 import re
 from html import escape
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from gongkai import isolate
 from gongkai.errors import GongkaiError
+
+if TYPE_CHECKING:
+    from gongkai.model import Finding, Report
+    from gongkai.read.document import Document
 
 _TEXT_FORMS = {"txt", "md"}
 _MAX_SOURCE_LINES = 3000
@@ -33,14 +38,6 @@ def load_upload(upload, request=None):
     return one(isolate.load_input(read_upload(upload), upload.name, client_gone(request)).reports, upload.name)
 
 
-def check_upload(upload, request=None) -> tuple[object, list]:
-    """(report, findings) of one uploaded file; GongkaiError for bad input."""
-    from gongkai.check import check_report
-
-    report = load_upload(upload, request)
-    return report, check_report(report)
-
-
 def parse_previous(upload, request=None):
     """Last year's report for the cross-year rules, or None when no file was given."""
     if upload is None:
@@ -51,17 +48,42 @@ def parse_previous(upload, request=None):
         raise GongkaiError(f"上年报告无法读取：{exc.message}", upload.name) from None
 
 
-def check_upload_with_document(upload, previous=None, request=None):
-    """(report, findings, document as read, bytes) — the document feeds the source view; a
-    report JSON or source YAML has no document, and its text is not the report's source."""
+class Checked(NamedTuple):
+    report: Report
+    findings: list[Finding]
+    document: Document | None  # as read: feeds the source view (none for report JSON or source YAML)
+    data: bytes | None  # the file, when it is the report's source
+    previous_notes: list[str]  # why last year's report was not used to cut run-together digits
+    cut_by_last_year: list[str]  # labels of the cells last year's figures decided
+
+
+def use_previous(report: Report, previous: Report) -> tuple[list[str], list[str]]:
+    """Last year's report cuts the digits the page ran together when it is this body's report of
+    the year before (``recover.use_previous``, as ``gongkai check --previous``): (why it was not
+    used, in sentences; the labels of the cells its figures decided)."""
+    from gongkai.extract.recover import CROSS_YEAR
+    from gongkai.extract.recover import use_previous as cut_with
+    from gongkai.format.names import cell_label, format_order
+
+    open_cells = any(report.undecided(a) for a in report.ambiguous)
+    problems = cut_with(report, previous, previous.source.name or "上年报告")
+    notes = [p + ("；未用上年报告的数字拆分连写的数字。" if open_cells else "。") for p in problems]
+    cut = sorted((c for c, info in report.cells.items() if CROSS_YEAR & set(info.basis)), key=format_order)
+    return notes, [cell_label(c, report.format) for c in cut]
+
+
+def check_upload_with_document(upload, previous: Report | None = None, request=None) -> Checked:
+    """One uploaded report read and checked, with last year's report (if given) first cutting
+    the digits the page ran together (``use_previous``)."""
     from gongkai.check import check_report
     from gongkai.load import one
 
     data = read_upload(upload)
     loaded = isolate.load_input(data, upload.name, client_gone(request))
     report = one(loaded.reports, upload.name)
+    notes, cut = use_previous(report, previous) if previous is not None else ([], [])
     source = data if loaded.document is not None else None
-    return report, check_report(report, previous), loaded.document, source
+    return Checked(report, check_report(report, previous), loaded.document, source, notes, cut)
 
 
 _MAX_BLOCKS = 3000

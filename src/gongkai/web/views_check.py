@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from gongkai.errors import GongkaiError
-from gongkai.format.places import same_body
 from gongkai.web.access import login_or_anonymous
 from gongkai.web.reportview import check_upload_with_document, parse_previous, report_context
 
@@ -33,10 +32,11 @@ def check_page(request):
             files = []
         for i, upload in enumerate(files, 1):
             try:
-                report, findings, doc, data = check_upload_with_document(upload, previous, request)
-                result = report_context(report, findings, data, i, doc)
-                # Last year's report of another body: the cross-year findings do not apply.
-                result["other_body"] = previous is not None and same_body(previous.agency, report.agency) is False
+                checked = check_upload_with_document(upload, previous, request)
+                result = report_context(checked.report, checked.findings, checked.data, i, checked.document)
+                # Last year's report of another body or year: said, and its figures cut nothing.
+                result["previous_notes"] = checked.previous_notes
+                result["cut_by_last_year"] = checked.cut_by_last_year
                 results.append(result)
             except GongkaiError as exc:
                 results.append({"error": exc.message, "name": upload.name})
