@@ -178,7 +178,7 @@ def test_rollup_prints_the_sums_as_the_format_within_80_columns():
     # Seed 000 lacks table 3: every table-3 sum is partial and marked so.
     row = next(line for line in p.stdout.splitlines() if line.startswith("一、本年新收申请数量"))
     assert all(v.endswith("+") for v in row.split()[1:])
-    assert "格有报告留空或缺行，标 +" in p.stdout
+    assert "格有报告留空、缺行或数字连写无法确定，标 +" in p.stdout
 
 
 def test_rollup_with_nothing_to_add_fails(tmp_path):

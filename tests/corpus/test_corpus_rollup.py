@@ -85,3 +85,18 @@ def test_rollup_of_unreadable_file_is_listed(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "合计 3 份报告" in captured.out
     assert "empty.txt：文件为空。（未计入合计）" in captured.err
+
+
+def test_digits_run_together_make_a_partial_sum_naming_the_report():
+    # 行政审批局 printed 15621 for its 行政规范性文件 (six cuts, left null): the sum over it and
+    # 农业农村局 covers 农业农村局 only, and says whose figures are undecided (not "blank").
+    from gongkai.load import load
+    from tests.conftest import EXAMPLES
+
+    paths = [EXAMPLES / "crawler-text" / f"ptzhsyq{b}-2024.txt" for b in ("hzs", "nyn")]
+    reports = [(str(p), load(str(p))) for p in paths]
+    made = "table2.art20_1.normative_docs.made"
+    cell = rollup(reports).cells[made]
+    assert (cell.value, cell.numbers, cell.blank, cell.missing, cell.undecided, cell.status) == (
+        reports[1][1].value(made), 1, [], [], ["平潭综合实验区行政审批局"], "partial")
+    assert cell.note() == "平潭综合实验区行政审批局 数字连写无法确定"

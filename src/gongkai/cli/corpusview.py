@@ -14,6 +14,7 @@ from gongkai.compare import show_value as _show
 from gongkai.corpus.rollup import Rollup
 from gongkai.corpus.stats import METRICS, StatsTable, short_name
 from gongkai.format.names import cell_short, column_label
+from gongkai.render.marks import PARTIAL as _PARTIAL
 from gongkai.render.marks import mark
 
 MAX_DIFFS = 200
@@ -66,7 +67,7 @@ def print_comparison(c: Comparison) -> None:
     out.print(t)
 
 
-PARTIAL = "+"
+PARTIAL = _PARTIAL[0]  # the one mark of a partial sum (the web shows it too)
 
 
 def print_rollup(r: Rollup) -> None:
@@ -84,14 +85,14 @@ def print_rollup(r: Rollup) -> None:
     for path, reason in r.unread:
         print(f"gongkai：{path}：{reason}（未计入合计）", file=sys.stderr)
     # The sums laid out as the format prints a report, a partial sum marked.
-    total = Report(agency="合计", format=_common_format(r))
+    total = Report(agency="合计", format=r.common_format())
     partial = {}
     for cell_id, s in r.cells.items():
         total.set_value(cell_id, s.value)
         if s.status == "partial":
             partial[cell_id] = PARTIAL
     print_tables(out, total, extra=partial, missing="各报告都没有此表")
-    out.print(f"{len(r.cells) - len(partial)} 格所有报告都有数字；{len(partial)} 格有报告留空或缺行，"
+    out.print(f"{len(r.cells) - len(partial)} 格所有报告都有数字；{len(partial)} 格有报告留空、缺行或数字连写无法确定，"
               f"标 {PARTIAL}（空格不按 0 计，只加有数字的报告；哪些报告空缺见 --json）。")
     if r.against is not None:
         if not r.differences:
@@ -105,11 +106,6 @@ def print_rollup(r: Rollup) -> None:
             for c, a, b, st in r.differences:
                 t.add_row(cell_short(c, total.format), _show(a), _show(b), st)
             out.print(t)
-
-
-def _common_format(r: Rollup) -> str:
-    known = [f for f in r.formats if f in ("2019", "2021")]
-    return max(set(known), key=known.count) if known else "2021"
 
 
 def _fmt(value, fmt: str) -> str:

@@ -2,7 +2,8 @@
 and compare the sum with the county's own whole-county report.
 
 Blanks are never read as 0.  For every cell the sum is over the reports that print a number
-there; the reports that left it blank ("", "/", "—") or lack the row are named, and the cell is
+there; the reports that left it blank ("", "/", "—"), lack the row, or ran its digits together
+so that they cannot be cut one way (left null, CELL-AMBIGUOUS) are named, and the cell is
 marked *partial*.  A cell that no report fills stays blank (null).  A comparison with the
 county's report says whether a difference could be explained by those gaps.
 """
@@ -24,12 +25,18 @@ class CellSum:
     numbers: int  # reports that print a number here
     blank: list[str] = field(default_factory=list)  # reports printing the row with this cell blank
     missing: list[str] = field(default_factory=list)  # reports lacking the row or table
+    undecided: list[str] = field(default_factory=list)  # reports whose digits here cannot be cut one way
 
     @property
     def status(self) -> str:
         if self.numbers == 0:
             return "blank"
-        return "partial" if self.blank or self.missing else "complete"
+        return "partial" if self.blank or self.missing or self.undecided else "complete"
+
+    def note(self) -> str:
+        """Which reports a sum lacks and why, in words ("" when it has them all)."""
+        parts = [(self.blank, "此格空白"), (self.undecided, "数字连写无法确定"), (self.missing, "没有此行")]
+        return "；".join(f"{'、'.join(names)} {why}" for names, why in parts if names)
 
 
 @dataclass
@@ -42,6 +49,11 @@ class Rollup:
     against: Report | None = None
     against_name: str | None = None
     differences: list[tuple[str, object, object, str]] = field(default_factory=list)  # cell, sum, county, status
+
+    def common_format(self) -> str:
+        """The format version most of the reports use (the sums are laid out in it)."""
+        known = [f for f in self.formats if f in ("2019", "2021")]
+        return max(sorted(set(known)), key=known.count) if known else "2021"
 
     def to_dict(self) -> dict:
         tables: dict = {}
@@ -57,7 +69,8 @@ class Rollup:
             "years": sorted({y for y in self.years if y is not None}),
             "unread": [{"path": p, "reason": r} for p, r in self.unread],
             **tables,
-            "coverage": {c: {"status": s.status, "numbers": s.numbers, "blank": s.blank, "missing": s.missing}
+            "coverage": {c: {"status": s.status, "numbers": s.numbers, "blank": s.blank, "missing": s.missing,
+                             "undecided": s.undecided}
                          for c, s in self.cells.items() if s.status != "complete"},
             "against": None if self.against is None else {
                 "report": self.against_name,
@@ -100,9 +113,13 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
     for _, r in reports:
         ids += [c for c, _ in r.iter_cells()]
     ids = list(dict.fromkeys(ids))
+    open_cells = {id(r): {c for amb in r.ambiguous for c in r.undecided(amb)} for _, r in reports}
     cells: dict[str, CellSum] = {}
     for cell_id in ids:
-        total, numbers, blank, missing = None, 0, [], []
+        total, numbers = None, 0
+        blank: list[str] = []
+        missing: list[str] = []
+        undecided: list[str] = []
         for path, r in reports:
             label = r.agency or path
             if not r.has_cell(cell_id):
@@ -110,11 +127,11 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
                 continue
             v = r.value(cell_id)
             if v is None:
-                blank.append(label)
+                (undecided if cell_id in open_cells[id(r)] else blank).append(label)
                 continue
             total = v if total is None else total + v
             numbers += 1
-        cells[cell_id] = CellSum(total, numbers, blank, missing)
+        cells[cell_id] = CellSum(total, numbers, blank, missing, undecided)
     if not any(s.numbers for s in cells.values()):
         raise GongkaiError(f"{len(reports)} 份报告的统计表中没有任何数字，没有可以相加的内容。")
     result = Rollup([r.agency or p for p, r in reports], [r.format or "?" for _, r in reports],

@@ -18,6 +18,8 @@ MARKS = {
     "doubtful": ("?", "OCR 识别存疑：识别置信度低，或表内合计指出这一格可能识别错误，请对照原件核对"),
     "ambiguous": ("#", "无法确定：原文数字连写，按表内合计仍有几种拆法，留空不作猜测（见检查结果 CELL-AMBIGUOUS）"),
 }
+# A sum over several reports (the roll-up) that some of them do not enter.
+PARTIAL = ("+", "部分合计：有报告此格空白、缺此行或数字无法确定，空白不按 0 计，合计只含填了数字的报告")
 
 
 def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str | None:

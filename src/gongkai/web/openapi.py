@@ -150,8 +150,9 @@ SCHEMAS: dict[str, Schema] = {
                    "table2": ref("Table"), "table3": ref("Table"), "table4": ref("Table"),
                    "coverage": mapping(obj({"status": {"enum": ["partial", "blank"]}, "numbers": INT,
                                             "blank": arr({**STR, "description": "此格空白的报告"}),
-                                            "missing": arr({**STR, "description": "缺此行或此表的报告"})}),
-                                       "未全部填数的单元格：几份有数，哪些报告空白、缺行"),
+                                            "missing": arr({**STR, "description": "缺此行或此表的报告"}),
+                                            "undecided": arr({**STR, "description": "此格数字连写、无法确定的报告"})}),
+                                       "未全部填数的单元格：几份有数，哪些报告空白、缺行、无法确定"),
                    "against": null(obj({"report": STR, "differences": arr(obj({
                        "cell": STR, "sum": VALUE, "report": VALUE, "status": STR}))}))},
                "additionalProperties": False, "description": "逐格相加；空白不当作 0"},

@@ -82,6 +82,7 @@ def page_context(level: str, region: str) -> dict:
     from gongkai.check import rules as rule_catalogue
     from gongkai.corpus.stats import METRICS, compute, short_name
     from gongkai.render.charts import hbar_chart
+    from gongkai.render.marks import PARTIAL
 
     level, region = clean_level(level), clean_region(region)
     with _store() as store:
@@ -102,13 +103,22 @@ def page_context(level: str, region: str) -> dict:
         "region_name": region_name(region),
         "counts": [(STATUS.get(k, k), v) for k, v in by_status.items()],
         "metrics": [(k, h, u) for k, h, u, _ in METRICS],
-        "rows": [{"region": short_name(r), "year": r.year,
-                  "values": [("" if r.values[k] is None else fmt.format(r.values[k])) for k, _, _, fmt in METRICS]}
+        "rows": [{"region": short_name(r), "year": r.year, "values": [_stat(r, k, fmt) for k, _, _, fmt in METRICS]}
                  for r in table.rows],
+        "partial_mark": PARTIAL[0],
         "rules": [(rule, n, catalogue[rule].about if rule in catalogue else "") for rule, n in table.rules.items()],
         "years": years, "agencies": agencies, "documents": documents, "charts": charts,
         "truncated": len(agencies) >= MAX_AGENCIES,
     }
+
+
+def _stat(row, key: str, fmt: str) -> dict:
+    """One figure of the statistics table: its text, and (when some of the row's reports left a
+    number it needs blank or undecided) on how many of them it rests — a partial figure."""
+    value = row.values[key]
+    based, reports = row.based_on.get(key), row.values["reports"]
+    return {"text": "" if value is None else fmt.format(value),
+            "based": f"{based}/{reports}" if based is not None and value is not None and based < reports else ""}
 
 
 def stats_json(level: str | None, region: str | None = "") -> dict:
@@ -231,22 +241,31 @@ def _year_reports(year, region: str) -> tuple[int, list[int], list]:
 
 
 def rollup_context(year, region: str) -> dict:
-    """Table 3 and 4 summed over the stored reports of one year in a region (blank ≠ 0)."""
+    """Tables 2, 3 and 4 summed over the stored reports of one year in a region (blank ≠ 0),
+    each sum that some reports do not enter marked partial, with whose."""
     from gongkai.corpus.rollup import rollup
+    from gongkai.format.names import cell_label, format_order, table_name, table_title
     from gongkai.model import Report
+    from gongkai.render.marks import PARTIAL
     from gongkai.web.reportview import tables_html
 
     year, ids, reports = _year_reports(year, region)
     if not reports:
         return {"rollup_year": year, "rollup_empty": True}
     r = rollup(reports)
-    total = Report(agency="合计", year=year, format="2021")
+    total = Report(agency="合计", year=year, format=r.common_format())
     for cell_id, cs in r.cells.items():
-        if cell_id.startswith(("table3.", "table4.")):
-            total.set_value(cell_id, cs.value)
-    partial = sorted(c for c, cs in r.cells.items() if cs.status != "complete" and c.startswith(("table3.", "table4.")))
-    return {"rollup_year": year, "rollup_names": r.names, "rollup_tables": tables_html(total, []),
-            "rollup_partial": len(partial), "rollup_truncated": len(ids) >= MAX_ROLLUP}
+        total.set_value(cell_id, cs.value)
+    # A sum some reports do not enter (blank, no such row, digits not cut one way) says so, and whose.
+    partial = {c: cs.note() for c, cs in r.cells.items() if cs.status == "partial"}
+    return {"rollup_year": year, "rollup_names": r.names, "rollup_tables": [(f"{table_name(t)} {table_title(t)}", html) for t, html
+                                                               in tables_html(total, [], partial=partial).items()],
+            "rollup_formats": sorted(set(r.formats)) if len(set(r.formats)) > 1 else [],
+            "rollup_partial": len(partial), "rollup_partial_mark": PARTIAL[0],
+            # the same, readable on a phone (no pointer to show a cell's title)
+            "rollup_partial_cells": [(cell_label(c, total.format), "" if r.cells[c].value is None else r.cells[c].value,
+                                      partial[c]) for c in sorted(partial, key=format_order)],
+            "rollup_truncated": len(ids) >= MAX_ROLLUP}
 
 
 def compare_json(a, b) -> dict:
