@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from gongkai.check import check_report
-from gongkai.extract import parse_file
+from gongkai.load import load
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +27,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=7)
     args = ap.parse_args()
     files = args.files or sorted(str(p) for p in (ROOT / "examples").glob("00*.txt"))
-    reports = [parse_file(f) for f in files]
+    reports = [load(f) for f in files]
     previous = reports[0]
 
     def timed(fn) -> float:
@@ -42,7 +42,7 @@ def main() -> int:
 
     def parse_all() -> None:
         for f in files:
-            parse_file(f)
+            load(f)
 
     n = args.repeat * len(reports)
     single = [n / timed(check_all) for _ in range(args.rounds)]

@@ -4,7 +4,7 @@
 
 Cost (CPU time of this process, median of the rounds): reading the narrative of a report
 (``extract.narrative.read``), the figure rules over a reading (``check.figures``), against the
-floor measured in the same run: parsing the same text report (``parse_bytes``, which now includes
+floor measured in the same run: parsing the same text report (``gongkai.load``, which now includes
 the reading) and the rest of the checker.  Inputs: the five seed reports (text), the three
 shipped PDFs and the ten crawler texts of examples/crawler-text (loaded once; their reading and
 rules are timed).
@@ -27,7 +27,6 @@ sys.path.insert(0, str(ROOT))
 
 from gongkai.check import check_report  # noqa: E402
 from gongkai.check import figures as figure_rules  # noqa: E402
-from gongkai.extract import parse_bytes  # noqa: E402
 from gongkai.extract.narrative import read  # noqa: E402
 from gongkai.load import load  # noqa: E402
 
@@ -53,7 +52,7 @@ def main() -> int:
     args = ap.parse_args()
     seeds = [(p.read_bytes(), p.name) for p in sorted((ROOT / "examples").glob("00*.txt"))]
     named = {p.name: load(p) for p in sorted((ROOT / "examples").glob("*.pdf"))}
-    named.update({name: parse_bytes(data, name) for data, name in seeds})
+    named.update({name: load(data, name) for data, name in seeds})
     named.update({p.name: load(p) for p in sorted((ROOT / "examples" / "crawler-text").glob("*.txt"))})
     reports = list(named.values())
     text_reports = [named[name] for _, name in seeds]
@@ -63,7 +62,7 @@ def main() -> int:
 
     rounds: dict[str, list[float]] = {"parse": [], "read": [], "rules": [], "check": [], "read_all": []}
     for _ in range(args.rounds):  # alternating, so that a busy spell hits every figure alike
-        rounds["parse"].append(per_report(lambda d: parse_bytes(*d), seeds, args.seconds))
+        rounds["parse"].append(per_report(lambda d: load(*d), seeds, args.seconds))
         rounds["read"].append(per_report(read, text_reports, args.seconds))
         rounds["rules"].append(per_report(rules_only, text_reports, args.seconds))
         rounds["check"].append(per_report(check_report, text_reports, args.seconds))

@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gongkai.extract import extract, parse_bytes  # noqa: E402
+from gongkai.extract import extract  # noqa: E402
+from gongkai.load import load  # noqa: E402
 from gongkai.read import read_bytes  # noqa: E402
 from gongkai.read.accelerated import STATUS  # noqa: E402
 from tests.writers import Damage, random_report, to_html  # noqa: E402
@@ -47,7 +48,7 @@ def rate(docs: list[tuple[bytes, str]], seconds: float, check: bool) -> float:
     start = time.process_time()
     while time.process_time() - start < seconds:
         for data, name in docs:
-            report = parse_bytes(data, name)
+            report = load(data, name)
             if check:
                 check_report(report)
             n += 1
@@ -78,7 +79,7 @@ def main() -> None:
     sets = inputs()
     for docs in sets.values():  # warm up: imports, caches
         for data, name in docs:
-            parse_bytes(data, name)
+            load(data, name)
     rounds: dict[str, list[float]] = {form: [] for form in sets}
     for _ in range(args.rounds):  # alternate the forms: a noisy spell hits both
         for form, docs in sets.items():

@@ -3,7 +3,7 @@
     python bench/read_pdf.py [--rounds 9] [--seconds 1] [--ocr-runs 1] [--no-ocr] [--no-docx]
 
 - **Text PDF against the floor.**  In one child process pinned to one core, rounds alternate
-  between gongkai's whole read + extract of a PDF (``gongkai.extract.parse_bytes``) and
+  between gongkai's whole read + extract of a PDF (``gongkai.load``) and
   pypdfium2's own text extraction of the same pages (open, load each page, its text page,
   ``get_text_range``: the least any reader of the text layer does).  Per page, CPU medians; the
   target is gongkai ≥ 0.5× the floor's rate, i.e. at most twice its time.
@@ -63,14 +63,14 @@ def _floor(data: bytes) -> None:
 def _child_floor(files: list[str], rounds: int, seconds: float) -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    from gongkai.extract import parse_bytes
+    from gongkai.load import load
 
     blobs = [(Path(f).read_bytes(), Path(f).name) for f in files]
     pages = sum(_pages(data) for data, _ in blobs)
 
     def ours() -> None:
         for data, name in blobs:
-            parse_bytes(data, name)
+            load(data, name)
 
     def floor() -> None:
         for data, _ in blobs:
@@ -86,11 +86,11 @@ def _child_once(files: list[str], runs: int, one_core: bool) -> None:
     """Read each file ``runs`` times after a warm-up; the child's own CPU is measured outside."""
     if one_core and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    from gongkai.extract import parse_bytes
+    from gongkai.load import load
 
     for _ in range(runs):
         for f in files:
-            parse_bytes(Path(f).read_bytes(), Path(f).name)
+            load(Path(f).read_bytes(), Path(f).name)
 
 
 def text_pdf_floor(files: list[Path], rounds: int, seconds: float, label: str) -> None:

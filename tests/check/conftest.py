@@ -19,10 +19,10 @@ EXAMPLES = ROOT / "examples"
 
 @cache
 def _parsed(name: str) -> Report:
-    from gongkai.extract import parse_file
+    from gongkai.load import load
 
     path = next(EXAMPLES.glob(f"{name}*"))
-    return parse_file(str(path))
+    return load(str(path))
 
 
 @pytest.fixture

@@ -35,10 +35,10 @@ def _pair(tmp_path, break_column: str | None = None):
 
 
 def test_two_years_of_one_body(tmp_path):
-    from gongkai.extract import parse_file
+    from gongkai.load import load
 
     last, this, a, b = _pair(tmp_path, break_column="natural_person")
-    c = compare(Side("A", parse_file(a)), Side("B", parse_file(b)))
+    c = compare(Side("A", load(a)), Side("B", load(b)))
     expected = {k for k in set(last.cells) | set(this.cells) if last.cells.get(k) != this.cells.get(k)}
     assert {cell for cell, _, _ in c.cell_diffs} == expected
     assert c.cells_equal == len(set(last.cells) | set(this.cells)) - len(expected)

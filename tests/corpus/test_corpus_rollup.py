@@ -7,7 +7,7 @@ import random
 
 from gongkai.cli import main
 from gongkai.corpus.rollup import rollup
-from gongkai.extract import parse_file
+from gongkai.load import load
 from tests.synth import Synthetic, draw, render
 
 COUNTY = "吴忠市同心县"
@@ -64,10 +64,10 @@ def test_blank_is_not_zero(tmp_path):
     cols[1] = "/"
     text[i] = "\t".join(cols)
     paths[1].write_text("\n".join(text) + "\n", encoding="utf-8")
-    reports = [(str(p), parse_file(p)) for p in paths]
+    reports = [(str(p), load(p)) for p in paths]
     assert reports[1][1].value("table3.new_received.natural_person") is None
     county = _county(towns, tmp_path, tweak="table3.granted.total")
-    r = rollup(reports, (str(county), parse_file(county)))
+    r = rollup(reports, (str(county), load(county)))
     cell = r.cells["table3.new_received.natural_person"]
     assert cell.value == towns[0].cells["table3.new_received.natural_person"] + \
         towns[2].cells["table3.new_received.natural_person"]

@@ -11,7 +11,7 @@ import time
 
 from gk_corpus_helpers import generate
 
-from gongkai.extract import parse_file
+from gongkai.load import load
 from gongkai.render.docx import render_docx
 from tests.synth import convert_batch, draw, to_report
 
@@ -21,7 +21,7 @@ def test_docx_and_pdf_read_back_with_the_drawn_cells(tmp_path):
     truth = generate(tmp_path / "gen", 6, seed=41, forms=("docx", "pdf"))
     assert sorted(p.name for p in (tmp_path / "gen").iterdir()) == sorted(truth)
     for name, s in truth.items():
-        report = parse_file(tmp_path / "gen" / name)
+        report = load(tmp_path / "gen" / name)
         assert report.source.form == name.rsplit(".", 1)[1]
         assert (report.agency, report.year, report.format) == (s.agency, s.year, s.version)
         assert dict(report.iter_cells()) == s.cells
@@ -77,7 +77,7 @@ def test_a_libreoffice_killed_mid_batch_is_started_again_for_the_rest(tmp_path):
     assert killed is not None, "LibreOffice was not caught at work"
     assert errors == []
     assert sorted(p.stem for p in out.glob("*.pdf")) == [p.stem for p in sources]
-    assert all(parse_file(out / f"{p.stem}.pdf").agency for p in sources)
+    assert all(load(out / f"{p.stem}.pdf").agency for p in sources)
 
 
 def _run(fn, *args):

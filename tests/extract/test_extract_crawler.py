@@ -11,8 +11,9 @@ from datetime import date
 
 import pytest
 
-from gongkai.extract import is_truncated, parse_file
+from gongkai.extract import is_truncated
 from gongkai.format import FORMAT
+from gongkai.load import load
 from tests.conftest import EXAMPLES
 
 CRAWLER = EXAMPLES / "crawler-text"
@@ -180,7 +181,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def parsed():
-    return {name: parse_file(CRAWLER / f"{name}.txt") for name in EXPECTED}
+    return {name: load(CRAWLER / f"{name}.txt") for name in EXPECTED}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

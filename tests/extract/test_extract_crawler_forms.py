@@ -5,7 +5,7 @@ has them, never taken with the header's own words."""
 
 import pytest
 
-from gongkai.extract import parse_bytes
+from gongkai.load import load
 from tests.extract.test_extract_crawler import CRAWLER
 
 NAME = "ptzhsyqhzs-2024"
@@ -14,7 +14,7 @@ AGENCY = "平潭综合实验区行政审批局"
 TEXT = (CRAWLER / f"{NAME}.txt").read_text(encoding="utf-8")
 LINES = TEXT.split("\n")
 BODY = LINES[9]
-ORIGINAL = parse_bytes(TEXT.encode("utf-8"), f"{NAME}.txt")
+ORIGINAL = load(TEXT.encode("utf-8"), f"{NAME}.txt")
 
 
 def _tables(report) -> tuple:
@@ -32,14 +32,14 @@ def _tables(report) -> tuple:
     "\n".join([line for line in LINES[:8]] + ["---------- 正文 ----------", BODY]).encode("utf-8"),
 ], ids=["gbk", "gb18030-crlf", "utf8-bom", "nbsp", "bracketed-keys", "english-keys", "other-keys", "other-mark"])
 def test_same_report_whatever_the_crawler_wrote_around_it(data):
-    r = parse_bytes(data, "saved.txt")
+    r = load(data, "saved.txt")
     assert (r.title, r.agency, r.year, r.format) == (TITLE, AGENCY, 2024, "2021")
     assert _tables(r) == _tables(ORIGINAL)
     assert [s.no for s in r.sections] == [1, 2, 3, 4, 5, 6]
 
 
 def test_markdown_title_line_is_the_title_without_its_marks():
-    r = parse_bytes(f"# {TITLE}\n\n{BODY}\n".encode(), "saved.md")
+    r = load(f"# {TITLE}\n\n{BODY}\n".encode(), "saved.md")
     assert (r.title, r.agency) == (TITLE, AGENCY)
     assert _tables(r) == _tables(ORIGINAL)
 
@@ -47,6 +47,6 @@ def test_markdown_title_line_is_the_title_without_its_marks():
 def test_body_alone_names_no_body_it_cannot_see():
     # The body of this report says only "结合我局实际": without the header there is no title and
     # no name of the body — both stay unknown, the tables are read all the same.
-    r = parse_bytes((BODY + "\n").encode("utf-8"), "body.txt")
+    r = load((BODY + "\n").encode("utf-8"), "body.txt")
     assert (r.title, r.agency, r.year) == (None, None, 2024)
     assert _tables(r) == _tables(ORIGINAL)

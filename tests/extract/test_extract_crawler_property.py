@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gongkai.check import check_report
-from gongkai.extract import parse_bytes
 from gongkai.extract.recover import refine
 from gongkai.format import FORMAT
+from gongkai.load import load
 from tests.writers import Flat, random_report, to_crawler
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -134,7 +134,7 @@ def crawler_case(draw):
 @given(crawler_case())
 def test_flattened_report_gives_back_every_determined_cell_and_no_other(case):
     truth, text, printed = case
-    got = parse_bytes(text.encode(), "report.txt")
+    got = load(text.encode(), "report.txt")
     titled = "标题:" in text or truth.title in text  # in the crawler's header, the body or the page chrome
     assert (got.year, got.format, got.agency) == (truth.year, truth.format, truth.agency if titled else None)
     assert [s.no for s in got.sections] == [1, 2, 3, 4, 5, 6]
@@ -181,7 +181,7 @@ def test_register_tables_flattened_come_back_and_last_year_never_misleads(regist
         truth.year, truth.table3 = year, copy.deepcopy(t3)
         truth.title = f"{truth.agency}{year}年政府信息公开工作年度报告"
         text, printed = to_crawler(truth, rng, Flat(pad=rng.choice([0.0, 0.1, 0.3])))
-        got = parse_bytes(text.encode(), f"{year}.txt")
+        got = load(text.encode(), f"{year}.txt")
         expected = oracle(truth, printed, guard=_small)
         for cell, value in truth.iter_cells():
             assert got.value(cell) == (value if cell in expected else None), cell

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 
 from gongkai.check import check_report
-from gongkai.extract import parse_bytes
 from gongkai.extract.recover import refine
 from gongkai.format import FORMAT
+from gongkai.load import load
 from tests.extract.test_extract_crawler import CRAWLER, EXPECTED, only, table3, table4
 from tests.writers import Damage, random_report, to_text
 
@@ -31,7 +31,7 @@ def variant(name: str, *changes: tuple[str, str]) -> str:
 
 
 def parse(text: str, name: str = "variant.txt"):
-    return parse_bytes(text.encode("utf-8"), name)
+    return load(text.encode("utf-8"), name)
 
 
 def arithmetic(report) -> list[tuple]:
@@ -46,7 +46,7 @@ def clean_form(report_format: str, table2: dict, table3_: dict, table4_: dict):
         for column, value in row.items():
             row[column] = 0 if value is None else value
     r.table3, r.table4 = table3_, table4_
-    return parse_bytes(to_text(r, Damage()).encode("utf-8"), "clean.txt")
+    return load(to_text(r, Damage()).encode("utf-8"), "clean.txt")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

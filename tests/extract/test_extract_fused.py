@@ -5,8 +5,8 @@ Variants of the real text examples/003_…txt."""
 from pathlib import Path
 
 from gongkai.check import check_report
-from gongkai.extract import parse_bytes
 from gongkai.format import FORMAT
+from gongkai.load import load
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "003_366708d6a3d1c052.txt"
 COLUMNS = FORMAT.table3_column_ids
@@ -32,7 +32,7 @@ def test_a_row_its_own_total_cannot_cut_is_cut_by_the_column_totals():
     # "121000013": its own total (13) allows 12|1|0|0|0|0|13 and 1|2|10|0|0|0|13; （七）总计 = the
     # result rows, per column (14 = granted + 2 not held), leaves only the first.
     data = _variant(**{NEW[0]: NEW[1], TOTAL[0]: TOTAL[1], GRANTED: "\t121000013\t"})
-    report = parse_bytes(data, "v.txt")
+    report = load(data, "v.txt")
     assert [report.value(f"table3.granted.{c}") for c in COLUMNS] == [12, 1, 0, 0, 0, 0, 13]
     basis = [report.cells[f"table3.granted.{c}"].basis for c in COLUMNS]
     assert basis == [("row-total", "column-total")] * 3 + [("no-leading-zero",)] * 2 + [("row-total",)] * 2
@@ -43,7 +43,7 @@ def test_a_row_its_own_total_cannot_cut_is_cut_by_the_column_totals():
 
 def test_two_rows_run_together_are_cut_by_the_identity_and_the_column_totals():
     data = _variant(**{NEW[0]: NEW[1], TOTAL[0]: "\t141000015\t", GRANTED: "\t121000013\t"})
-    report = parse_bytes(data, "v.txt")
+    report = load(data, "v.txt")
     granted = [report.value(f"table3.granted.{c}") for c in COLUMNS]
     total = [report.value(f"table3.total.{c}") for c in COLUMNS]
     # 总计 "141000015" alone: 14|1|0|0|0|0|15 or 1|4|10|0|0|0|15.  一 + 二 = （七） + 四 (carried over
@@ -59,7 +59,7 @@ def test_rows_the_table_cannot_cut_stay_null_with_their_cuts():
     row = "\t2\t2\t20\t12\t13\t12\t61\t"
     data = _variant(**{NEW[0]: "\t" + row, TOTAL[0]: row, GRANTED: "\t01101111033\t",
                        "\t(四) 无法提供\t1.本机关不掌握相关政府信息": "\t2110112228"})
-    report = parse_bytes(data, "v.txt")
+    report = load(data, "v.txt")
     assert [report.value(f"table3.granted.{c}") for c in COLUMNS] == [0, 1, 10, None, None, 10, 33]
     assert [report.value(f"table3.unable.not_held.{c}") for c in COLUMNS] == [2, 1, 10, None, None, 2, 28]
     granted, not_held = report.ambiguous

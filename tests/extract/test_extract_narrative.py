@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.extract import parse_file
 from gongkai.extract.narrative import narrative_of, read
+from gongkai.load import load
 from gongkai.model import Report, Section
 from tests.check.narrative_texts import crawler
 
@@ -26,7 +26,7 @@ def _figures(report: Report) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def huaian() -> Report:
-    return parse_file(str(EXAMPLES / "huaian-city-2024.pdf"))
+    return load(str(EXAMPLES / "huaian-city-2024.pdf"))
 
 
 def test_huaian_section_one_every_figure_and_what_it_counts(huaian):
@@ -85,7 +85,7 @@ def test_a_damaged_figure_in_a_report_json_is_named():
 
 
 def test_seed_003_scopes_titles_multipliers_and_a_bracketed_subpart():
-    report = parse_file(str(next(EXAMPLES.glob("003_*.txt"))))
+    report = load(str(next(EXAMPLES.glob("003_*.txt"))))
     figures = {f.text: f for f in report.figures}
     assert (figures["全县共受理依申请公开事项 14 件"].scope, figures["县本级受理依申请公开事项 11 项"].scope) == ("全县", "县本级")
     assert [(f.counts, f.value) for f in report.figures if f.section == 6] == [("received", 14)]

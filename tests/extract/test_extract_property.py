@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.check import check_report
-from gongkai.extract import parse_bytes
 from gongkai.format import FORMAT
+from gongkai.load import load
 from tests.writers import Damage, random_report, to_html, to_text
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,7 +69,7 @@ def _assert_same_or_unrecovered(got, truth, fused_rows):
 @given(text_case())
 def test_damaged_text_parses_back(case):
     truth, damage = case
-    got = parse_bytes(to_text(truth, damage).encode(), "report.txt")
+    got = load(to_text(truth, damage).encode(), "report.txt")
     assert got.format == truth.format and got.year == truth.year
     assert set(got.table3) == set(truth.table3)
     assert set(got.table2) == set(truth.table2)
@@ -84,7 +84,7 @@ def test_damaged_html_parses_back(seed, version, spaced, zeros_blank, encoding):
     rng = random.Random(seed)
     truth = random_report(rng, version, blanks=rng.choice([0.0, 0.05]))
     page = to_html(truth, Damage(spaced=spaced, zeros_blank=zeros_blank), charset=encoding[0], meta=encoding[1])
-    got = parse_bytes(page, "report.html")
+    got = load(page, "report.html")
     for cell_id, value in truth.iter_cells():
         expected = None if zeros_blank and value == 0 else value
         assert got.value(cell_id) == expected, cell_id
@@ -97,7 +97,7 @@ def test_fused_digits_recovered_only_when_unique():
         truth.set_value(f"table3.granted.{c}", v)
     text = to_text(truth, Damage(fused={"granted"}))
     assert "\t12030001" + "5" in text
-    got = parse_bytes(text.encode(), "r.txt")
+    got = load(text.encode(), "r.txt")
     # 1|2|0|3|0|0|0|15 would be 8 numbers; the only 7-way cut with total = sum is 12|0|3|0|0|0|15.
     assert [got.value(f"table3.granted.{c}") for c in FORMAT.table3_column_ids] == [12, 0, 3, 0, 0, 0, 15]
     assert got.cells["table3.granted.total"].inferred
@@ -108,7 +108,7 @@ def test_fused_digits_without_unique_cut_stay_null():
     text = ("某县2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n"
             "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n行政规范性文件693665\n"
             "三、收到和处理政府信息公开申请情况\n")
-    got = parse_bytes(text.encode(), "r.txt")
+    got = load(text.encode(), "r.txt")
     assert got.table2["art20_1.normative_docs"] == {"made": None, "repealed": None, "in_force": None}
     assert got.table2["art20_1.rules"] == {"made": 0, "repealed": 0, "in_force": 0}
     # The cuts are named (as for crawler text), and the checker reports the cells (CELL-AMBIGUOUS).
@@ -119,7 +119,7 @@ def test_fused_digits_without_unique_cut_stay_null():
     assert ["69", "3", "665"] in amb.candidates
     assert [f.cells for f in check_report(got) if f.rule == "CELL-AMBIGUOUS"] == [amb.cells]
     # "000" has only one cut: the count of digits forces it (inferred: the export did not print it apart).
-    got = parse_bytes(text.replace("693665", "000").encode(), "r.txt")
+    got = load(text.replace("693665", "000").encode(), "r.txt")
     assert got.table2["art20_1.normative_docs"] == {"made": 0, "repealed": 0, "in_force": 0}
     info = got.cells["table2.art20_1.normative_docs.made"]
     assert (info.raw, info.inferred, info.basis) == ("0", True, ("digit-count",))

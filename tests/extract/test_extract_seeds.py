@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from gongkai.extract import parse_file
 from gongkai.format import FORMAT
+from gongkai.load import load
 from tests.conftest import seed
 
 COLS = list(FORMAT.table3_column_ids)
@@ -36,7 +36,7 @@ T2_ZERO_2021 = {
 
 
 def test_seed_000_table3_destroyed_is_not_invented():
-    r = parse_file(seed("000"))
+    r = load(seed("000"))
     assert (r.agency, r.year, r.format, r.published) == ("吴忠市红寺堡区红寺堡镇人民政府", 2021, "2021", None)
     assert [s.no for s in r.sections] == [1, 2, 3, 5, 6]  # the heading of 四 is missing in the source
     assert r.table2 == {**T2_ZERO_2021, "art20_5.licensing": {"decisions": 10}}
@@ -49,7 +49,7 @@ def test_seed_000_table3_destroyed_is_not_invented():
 
 
 def test_seed_001_2019_format_and_blank_review_cells():
-    r = parse_file(seed("001"))
+    r = load(seed("001"))
     assert (r.agency, r.year, r.format, r.published) == ("沙坡头区柔远镇人民政府", 2020, "2019", None)
     assert [s.title for s in r.sections] == [
         "总体工作情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
@@ -72,7 +72,7 @@ def test_seed_001_2019_format_and_blank_review_cells():
 
 
 def test_seed_002_total_column_blank_where_the_row_lost_a_cell():
-    r = parse_file(seed("002"))
+    r = load(seed("002"))
     assert (r.agency, r.year, r.format) == ("吴忠市利通区金积镇人民政府", 2021, "2021")
     assert r.table2 == T2_ZERO_2021
     blank_total = [0, 0, 0, 0, 0, 0, None]
@@ -85,7 +85,7 @@ def test_seed_002_total_column_blank_where_the_row_lost_a_cell():
 
 
 def test_seed_003_county_figures():
-    r = parse_file(seed("003"))
+    r = load(seed("003"))
     assert (r.agency, r.year, r.format, r.published) == ("同心县人民政府", 2021, "2021", None)  # the title says 同心县: its government
     assert r.table2 == {
         "art20_1.rules": {"made": 0, "repealed": 0, "in_force": 0},
@@ -107,7 +107,7 @@ def test_seed_003_county_figures():
 
 
 def test_seed_004_single_other_row_in_2021_report_and_label_typos():
-    r = parse_file(seed("004"))
+    r = load(seed("004"))
     assert (r.agency, r.year, r.format, r.published) == ("吴忠市红寺堡区新庄集乡人民政府", 2024, "2021",
                                                          date(2025, 1, 14))
     assert r.table2 == T2_ZERO_2021
@@ -127,7 +127,7 @@ def test_seed_004_single_other_row_in_2021_report_and_label_typos():
 def test_seed_json_round_trip(prefix):
     from gongkai.model import Report
 
-    r = parse_file(seed(prefix))
+    r = load(seed(prefix))
     back = Report.from_json(r.to_json())
     assert back.to_dict() == r.to_dict()
     assert r.to_dict()["schema"] == "gongkai.report/1"
@@ -136,10 +136,10 @@ def test_seed_json_round_trip(prefix):
 def test_title_letter_spaced_by_ocr_gives_title_agency_and_year():
     # OCR of a scan of 洪泽区 2024 (150 dpi) read the large title with spaces between its characters:
     # "…2024年政 府 信息公 开工 作年度 报告".  Spaces between Chinese characters are not in the title.
-    from gongkai.extract import parse_bytes
+    from gongkai.load import load
 
     text = seed("003").read_text(encoding="utf-8").split("\n")
     first = next(i for i, line in enumerate(text) if line.strip())
     text[first] = "淮安市洪泽区人民政府2024年政 府 信息公 开工 作年度 报告"
-    r = parse_bytes("\n".join(text).encode("utf-8"), "scan.txt")
+    r = load("\n".join(text).encode("utf-8"), "scan.txt")
     assert (r.title, r.agency, r.year) == ("淮安市洪泽区人民政府2024年政府信息公开工作年度报告", "淮安市洪泽区人民政府", 2024)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai.extract import parse_bytes
+from gongkai.load import load
 from gongkai.read.html import read_html
 from tests.writers import Damage, random_report, to_html
 
@@ -23,7 +23,7 @@ def test_cms_page_round_trip(version, charset, meta):
     truth = random_report(random.Random(f"{version}{charset}{meta}"), version)
     truth.published = date(truth.year + 1, 1, 20)
     page = to_html(truth, Damage(), charset=charset, meta=meta)
-    got = parse_bytes(page, "report.html")
+    got = load(page, "report.html")
     assert _tables(got) == _tables(truth)
     assert (got.agency, got.year, got.format, got.published) == (truth.agency, truth.year, version, truth.published)
     assert [s.no for s in got.sections] == [1, 2, 3, 4, 5, 6]
@@ -35,13 +35,13 @@ def test_rare_name_characters_survive_gbk_declared_as_gb2312():
     truth.agency = "某县政务服务局（局长王喆、李堃）"
     truth.title = f"{truth.agency}{truth.year}年政府信息公开工作年度报告"
     page = to_html(truth, Damage(), charset="gb18030").replace(b"charset=gb18030", b"charset=gb2312")
-    got = parse_bytes(page, "report.htm")
+    got = load(page, "report.htm")
     assert got.agency == truth.agency
 
 
 def test_zeros_printed_as_empty_cells_stay_null():
     truth = random_report(random.Random(7), "2021")
-    got = parse_bytes(to_html(truth, Damage(zeros_blank=True)), "r.html")
+    got = load(to_html(truth, Damage(zeros_blank=True)), "r.html")
     for cell_id, value in truth.iter_cells():
         expected = None if value == 0 else value
         assert got.value(cell_id) == expected, cell_id
@@ -51,7 +51,7 @@ def test_zeros_printed_as_empty_cells_stay_null():
 
 def test_page_chrome_is_left_out():
     truth = random_report(random.Random(3), "2021")
-    got = parse_bytes(to_html(truth, Damage()), "r.html")
+    got = load(to_html(truth, Damage()), "r.html")
     text = got.text
     for chrome in ("当前位置", "备案号", "分享到", "打印本页", "政府信息公开指南", "浏览次数"):
         assert chrome not in text
@@ -60,13 +60,13 @@ def test_page_chrome_is_left_out():
 
 def test_spaced_labels_and_word_markup():
     truth = random_report(random.Random(5), "2021")
-    got = parse_bytes(to_html(truth, Damage(spaced=True)), "r.html")
+    got = load(to_html(truth, Damage(spaced=True)), "r.html")
     assert _tables(got) == _tables(truth)
 
 
 def test_positions_point_at_the_html_cell():
     truth = random_report(random.Random(11), "2021")
-    got = parse_bytes(to_html(truth, Damage()), "r.html")
+    got = load(to_html(truth, Damage()), "r.html")
     # table 3 is the 2nd table of the page; row 4 is 一、本年新收…, its first number is the 4th cell.
     assert str(got.cells["table3.new_received.natural_person"].where) == "table 2, row 4, cell 4"
     assert got.cells["table3.new_received.natural_person"].where.zh() == "第2个表格 第4行第4格"
@@ -84,7 +84,7 @@ def test_report_inside_a_layout_table_and_tables_fused_into_one():
     page = head + rest
     page = page.replace('<div class="main">', '<table width="100%"><tr><td><div class="main">').replace(
         '<div class="share">', '</td></tr></table><div class="share">')
-    got = parse_bytes(page.encode(), "r.html")
+    got = load(page.encode(), "r.html")
     assert _tables(got) == _tables(truth)
 
 

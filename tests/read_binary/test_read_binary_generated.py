@@ -8,8 +8,8 @@ import random
 import pytest
 from read_binary_docgen import to_docx, to_pdf
 
-from gongkai.extract import parse_bytes, parse_file
 from gongkai.format import FORMAT
+from gongkai.load import load
 from gongkai.read import read_file
 from gongkai.read.document import Grid
 from tests.writers import random_report
@@ -48,7 +48,7 @@ def generated_pdfs(generated, tmp_path_factory):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_read_binary_docx_round_trip_exact(generated, name):
     report, path = generated[name]
-    parsed = parse_file(path)
+    parsed = load(path)
     assert parsed.source.form == "docx"
     assert _tables(parsed) == _tables(report)
     assert parsed.year == report.year and parsed.agency == report.agency
@@ -79,7 +79,7 @@ def test_read_binary_docx_merges_expand_to_dense_grid(generated):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_read_binary_pdf_from_docx_round_trip_exact(generated, generated_pdfs, name):
     report, _ = generated[name]
-    parsed = parse_file(generated_pdfs[name])
+    parsed = load(generated_pdfs[name])
     assert parsed.source.form == "pdf"
     assert _tables(parsed) == _tables(report)
     assert parsed.year == report.year and parsed.agency == report.agency
@@ -97,7 +97,7 @@ def test_read_binary_pdf_labels_come_back_whole(generated_pdfs):
 
 def test_read_binary_docx_bytes_detected_without_extension(generated):
     report, path = generated["blanks-2019"]
-    parsed = parse_bytes(path.read_bytes(), "download")
+    parsed = load(path.read_bytes(), "download")
     assert _tables(parsed) == _tables(report)
 
 
@@ -116,7 +116,7 @@ def test_read_binary_docx_layout_table_around_the_report(tmp_path):
     doc.save(str(path))
     blocks = read_file(path).blocks
     assert [type(b).__name__ for b in blocks] == ["Paragraph", "Grid", "Paragraph"]
-    assert parse_file(path).table4 == report.table4
+    assert load(path).table4 == report.table4
 
 
 def test_read_binary_docx_legacy_hmerge(tmp_path):

@@ -257,7 +257,7 @@ def test_read_binary_corrupted_bytes_never_traceback(seed):
     """Random byte damage inside a real PDF: a report or a GongkaiError, nothing else."""
     import random
 
-    from gongkai.extract import parse_bytes
+    from gongkai.load import load
 
     rng = random.Random(seed)
     damaged = bytearray(REAL_PDF.read_bytes())
@@ -265,7 +265,7 @@ def test_read_binary_corrupted_bytes_never_traceback(seed):
         pos = rng.randrange(len(damaged) - 16)
         damaged[pos:pos + rng.randint(1, 8)] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
     try:
-        report = parse_bytes(bytes(damaged), "damaged.pdf")
+        report = load(bytes(damaged), "damaged.pdf")
     except GongkaiError as exc:
         assert exc.path == "damaged.pdf" and exc.message
     else:
@@ -276,7 +276,7 @@ def test_read_binary_one_scanned_page_without_ocr_is_noted(monkeypatch):
     """A text PDF with one image-only page: the text pages are read, the page is named."""
     from PIL import Image
 
-    from gongkai.extract import parse_bytes
+    from gongkai.load import load
     from gongkai.read import ocr
 
     monkeypatch.setattr(ocr, "available", lambda: False)
@@ -289,7 +289,7 @@ def test_read_binary_one_scanned_page_without_ocr_is_noted(monkeypatch):
     page.gen_content()
     buf = io.BytesIO()
     pdf.save(buf)
-    report = parse_bytes(buf.getvalue(), "with-scan.pdf")
+    report = load(buf.getvalue(), "with-scan.pdf")
     assert report.table4["review"]["total"] == 2  # the text pages are read as before
     assert any(n.startswith("第6页没有可读的文字层") and "gongkai[ocr]" in n for n in report.notes)
 

@@ -14,7 +14,7 @@ import pytest
 from read_binary_docgen import to_docx
 
 from gongkai.errors import GongkaiError, MissingDependency, UnreadableFile
-from gongkai.extract import parse_bytes
+from gongkai.load import load
 from gongkai.read import detect_form, legacy
 from tests.writers import random_report
 
@@ -48,7 +48,7 @@ def word97(tmp_path_factory):
 def test_read_binary_rtf_published_as_doc(tmp_path_factory):
     report, data = _saved_as(tmp_path_factory, 29, "rtf", "rtf")
     assert detect_form(data, "报告.doc") == "rtf"
-    parsed = parse_bytes(data, "报告.doc")
+    parsed = load(data, "报告.doc")
     assert parsed.source.form == "rtf"
     assert _tables(parsed) == _tables(report)
 
@@ -57,7 +57,7 @@ def test_read_binary_rtf_published_as_doc(tmp_path_factory):
 def test_read_binary_doc_round_trip_exact(word97):
     report, data = word97
     assert detect_form(data, "report.doc") == "doc"
-    parsed = parse_bytes(data, "report.doc")
+    parsed = load(data, "report.doc")
     assert parsed.source.form == "doc"
     assert _tables(parsed) == _tables(report)
     assert any("LibreOffice" in n for n in parsed.notes)
@@ -67,7 +67,7 @@ def test_read_binary_doc_round_trip_exact(word97):
 def test_read_binary_wps_extension_goes_through_libreoffice(word97):
     report, data = word97
     assert detect_form(data, "报告.wps") == "wps"
-    parsed = parse_bytes(data, "报告.wps")
+    parsed = load(data, "报告.wps")
     assert parsed.source.form == "wps"
     assert _tables(parsed) == _tables(report)
 
@@ -75,7 +75,7 @@ def test_read_binary_wps_extension_goes_through_libreoffice(word97):
 def test_read_binary_doc_without_libreoffice_names_the_package(monkeypatch):
     monkeypatch.setattr(legacy, "find_soffice", lambda: None)
     with pytest.raises(MissingDependency) as info:
-        parse_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.doc")
+        load(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.doc")
     assert "libreoffice-writer-nogui" in info.value.message and info.value.path == "old.doc"
 
 
@@ -94,5 +94,5 @@ def test_read_binary_garbage_doc_is_a_clear_message():
     # An OLE header with junk behind it: either LibreOffice refuses it or what it makes of it
     # is no report; both end in a Chinese message naming the file.
     with pytest.raises(GongkaiError) as info:
-        parse_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\xff" * 4000, "junk.doc")
+        load(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\xff" * 4000, "junk.doc")
     assert info.value.path == "junk.doc"

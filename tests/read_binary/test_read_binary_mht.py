@@ -5,7 +5,7 @@ from __future__ import annotations
 import quopri
 import random
 
-from gongkai.extract import parse_bytes
+from gongkai.load import load
 from gongkai.read import detect_form
 from tests.writers import Damage, random_report, to_html
 
@@ -25,7 +25,7 @@ def test_read_binary_mht_named_doc_with_gb2312():
     html = to_html(report, Damage(), charset="gb2312", meta=False)
     data = _mht(html, "gb2312")
     assert detect_form(data, "报告.doc") == "mht"
-    parsed = parse_bytes(data, "报告.doc")
+    parsed = load(data, "报告.doc")
     assert parsed.source.form == "mht"
     for table in ("table2", "table3", "table4"):
         assert parsed.table(table) == report.table(table), table

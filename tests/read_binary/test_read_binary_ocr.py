@@ -11,7 +11,8 @@ import pypdfium2 as pdfium
 import pytest
 from read_binary_docgen import to_docx, to_pdf
 
-from gongkai.extract import extract, parse_bytes
+from gongkai.extract import extract
+from gongkai.load import load
 from gongkai.model import Where
 from gongkai.read import read_bytes
 from gongkai.read.document import Document, Grid, GridCell
@@ -71,7 +72,7 @@ def test_read_binary_skewed_photo_of_a_page_reads_table4(scanned):
     page = images[-1].rotate(2.5, resample=3, fillcolor=255).filter(ImageFilter.GaussianBlur(0.7))
     jpeg = io.BytesIO()
     page.save(jpeg, "JPEG", quality=60, dpi=(SCAN_DPI, SCAN_DPI))
-    parsed = parse_bytes(jpeg.getvalue(), "page.jpg")
+    parsed = load(jpeg.getvalue(), "page.jpg")
     assert parsed.source.form == "image"
     assert parsed.table4 == report.table4
     assert parsed.cells["table4.review.total"].confidence is not None

@@ -89,7 +89,7 @@ def test_read_binary_rotated_pages_read_as_displayed():
     content placed through a form XObject: the tables come out as from the original."""
     from pathlib import Path
 
-    from gongkai.extract import parse_bytes
+    from gongkai.load import load
 
     original = Path(__file__).resolve().parents[2] / "examples" / "hongze-district-2024.pdf"
     src = pdfium.PdfDocument(original.read_bytes())
@@ -104,8 +104,8 @@ def test_read_binary_rotated_pages_read_as_displayed():
         page.gen_content()
     buf = io.BytesIO()
     dst.save(buf)
-    rotated = parse_bytes(buf.getvalue(), "rotated.pdf")
-    expected = parse_bytes(original.read_bytes(), original.name)
+    rotated = load(buf.getvalue(), "rotated.pdf")
+    expected = load(original.read_bytes(), original.name)
     for table in ("table2", "table3", "table4"):
         assert rotated.table(table) == expected.table(table)
     assert rotated.cells["table3.new_received.total"].where == expected.cells["table3.new_received.total"].where

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.extract import parse_file
+from gongkai.load import load
 from gongkai.read import read_file
 from gongkai.read.document import Grid
 
@@ -93,7 +93,7 @@ def _as_lists(report, table: str) -> dict[str, list]:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_read_binary_real_pdf_tables_exact(name):
-    report = parse_file(EXAMPLES / name)
+    report = load(EXAMPLES / name)
     want = EXPECTED[name]
     assert report.agency == want["agency"]
     assert report.year == want["year"]
@@ -105,7 +105,7 @@ def test_read_binary_real_pdf_tables_exact(name):
 
 
 def test_read_binary_real_pdf_positions_name_page_table_row_cell():
-    report = parse_file(EXAMPLES / "huaian-city-2024.pdf")
+    report = load(EXAMPLES / "huaian-city-2024.pdf")
     # 表三 starts on page 4; its 3rd row block "（四）无法提供 2.没有现成信息…" continues on page 5.
     assert report.cells["table3.new_received.natural_person"].where.zh() == "第4页 第2个表格 第4行第4格"
     assert report.cells["table3.unable.needs_creation.total"].where.zh() == "第5页 第1个表格 第1行第10格"

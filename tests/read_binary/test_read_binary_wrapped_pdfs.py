@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.extract import parse_file
+from gongkai.load import load
 from tests.synth import draw
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -28,7 +28,7 @@ def _drawn(index: int):
 ])
 def test_generated_pdf_reads_back_exactly(name, index):
     truth = _drawn(index)
-    report = parse_file(DATA / name)
+    report = load(DATA / name)
     assert (report.agency, report.year, report.format) == (truth.agency, truth.year, truth.version)
     assert report.title == f"{truth.agency}{truth.year}年政府信息公开工作年度报告"
     assert report.extra_rows == []

@@ -7,9 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from gongkai.cli import main
-from gongkai.extract import parse_file
 from gongkai.format import FORMAT
-from gongkai.load import load_source
+from gongkai.load import load, load_source
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -95,7 +94,7 @@ def test_new_from_last_year_matches_what_the_next_report_printed(tmp_path):
     out = tmp_path / "s.yaml"
     assert main(["new", "--from", str(EXAMPLES / "hongze-district-2023.pdf"), "-o", str(out)]) == 0
     built = load_source(out).report
-    printed_2024 = parse_file(EXAMPLES / "hongze-district-2024.pdf")
+    printed_2024 = load(EXAMPLES / "hongze-district-2024.pdf")
     assert built.year == printed_2024.year == 2024
     assert carried_over(built) == carried_over(printed_2024) == [0] * 7
 
@@ -139,20 +138,20 @@ def test_build_refuses_reminders_and_check_errors_unless_forced(tmp_path, capsys
     assert "错误［" in err and "未生成报告" in err and "Traceback" not in err
     assert not (tmp_path / "bad.html").exists()
     assert main(["build", str(bad), "--to", "html", "--force"]) == 0
-    assert parse_file(tmp_path / "bad.html").value("table3.new_received.natural_person") == 19
+    assert load(tmp_path / "bad.html").value("table3.new_received.natural_person") == 19
 
 
 def test_build_markdown_then_refuses_to_replace_it(tmp_path, capsys):
     out = tmp_path / "r.md"
     assert main(["build", str(EXAMPLE), "--to", "md", "-o", str(out)]) == 0
-    parsed = parse_file(out)
+    parsed = load(out)
     assert parsed.value("table2.art20_8.admin_fees.amount") == Decimal("12.6")
     out.write_text("手工修改过的报告", encoding="utf-8")
     assert main(["build", str(EXAMPLE), "--to", "md", "-o", str(out)]) == 1
     assert "输出文件已存在，未覆盖" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "手工修改过的报告"
     assert main(["build", str(EXAMPLE), "--to", "md", "-o", str(out), "--overwrite"]) == 0
-    assert parse_file(out).agency == "示例市示例区市场监督管理局"
+    assert load(out).agency == "示例市示例区市场监督管理局"
 
 
 def test_build_bad_yaml_names_the_line(tmp_path, capsys):
@@ -206,7 +205,7 @@ def test_build_pdf_through_the_command(tmp_path):
     out = tmp_path / "r.pdf"
     assert main(["build", str(EXAMPLE), "--to", "pdf", "-o", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF")
-    parsed = parse_file(out)
+    parsed = load(out)
     assert (parsed.agency, parsed.year, parsed.published.isoformat()) == ("示例市示例区市场监督管理局", 2024, "2025-01-20")
     assert parsed.value("table3.total.total") == 23
     # Fit to publish: the title breaks between the body's name and the report's name, in a bold

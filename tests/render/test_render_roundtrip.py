@@ -1,4 +1,4 @@
-"""Round trip: report -> built file -> ``gongkai.extract.parse_file`` -> the same report data.
+"""Round trip: report -> built file -> ``gongkai.load`` -> the same report data.
 
 Holds the builder and the readers to each other, for every output form, both format versions
 and random reports (table 3 consistent by construction, some cells blank)."""
@@ -15,9 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongkai.extract import parse_file
 from gongkai.format import FORMAT, VERSIONS
-from gongkai.load import load_source
+from gongkai.load import load, load_source
 from gongkai.model import Report, Section
 from gongkai.render.docx import render_docx
 from gongkai.render.html import render_html
@@ -110,13 +109,13 @@ def _build(report: Report, form: str, path: Path) -> Path:
 @pytest.mark.parametrize("version", VERSIONS)
 def test_seeded_reports_round_trip(tmp_path, form, version):
     report = random_report(random.Random(f"{form}{version}"), version)
-    assert_same(report, parse_file(_build(report, form, tmp_path)))
+    assert_same(report, load(_build(report, form, tmp_path)))
 
 
 @pytest.mark.parametrize("form", sorted(RENDER))
 def test_example_source_round_trips(tmp_path, form):
     report = load_source(ROOT / "examples" / "source-2024.yaml").report
-    parsed = parse_file(_build(report, form, tmp_path))
+    parsed = load(_build(report, form, tmp_path))
     assert_same(report, parsed)
     assert parsed.value("table2.art20_8.admin_fees.amount") == Decimal("12.6")
     assert parsed.value("table3.carried_forward.total") == 3
@@ -127,7 +126,7 @@ def test_example_source_round_trips(tmp_path, form):
        form=st.sampled_from(sorted(RENDER)))
 def test_random_reports_round_trip(tmp_path, rnd, version, form):
     report = random_report(rnd, version)
-    assert_same(report, parse_file(_build(report, form, tmp_path)))
+    assert_same(report, load(_build(report, form, tmp_path)))
 
 
 @pytest.mark.libreoffice
@@ -146,14 +145,14 @@ def test_docx_and_pdf_round_trip(seeds):
             docx_files.append(path)
         pdfs = convert_to_pdf(docx_files, Path(tmp) / "pdf")
         for report, pdf, path in zip(reports, pdfs, docx_files):
-            assert_same(report, parse_file(pdf))
-            assert_same(report, parse_file(path))
+            assert_same(report, load(pdf))
+            assert_same(report, load(path))
 
 
 def test_tables_print_even_without_their_sections(tmp_path):
     report = random_report(random.Random("bare"), "2021")
     report.sections = [s for s in report.sections if s.no in (1, 6)]
-    parsed = parse_file(_build(report, "html", tmp_path))
+    parsed = load(_build(report, "html", tmp_path))
     assert [s.no for s in parsed.sections] == [1, 2, 3, 4, 6]
     assert [s.title for s in parsed.sections][1:4] == [FORMAT.sections[i].title for i in (1, 2, 3)]
     for cell in FORMAT.expected_cells("2021"):
@@ -167,7 +166,7 @@ def test_a_2021_report_with_one_other_row_keeps_it(tmp_path):
     for r in ("other.no_correction", "other.no_fee", "other.other"):
         del report.table3[r]
     report.table3["other"] = merged
-    parsed = parse_file(_build(report, "md", tmp_path))
+    parsed = load(_build(report, "md", tmp_path))
     assert parsed.table3["other"] == merged
     assert not any(r.startswith("other.") for r in parsed.table3)
 

@@ -27,9 +27,9 @@ def test_parse_anonymous_returns_schema_json(django_env):
 
 def test_check_returns_findings(django_env):
     from gongkai.check import check_report
-    from gongkai.extract import parse_file
+    from gongkai.load import load
 
-    expected = [f.rule for f in check_report(parse_file(seed("000")))]
+    expected = [f.rule for f in check_report(load(seed("000")))]
     r = _upload(client_for(None), "/api/check", seed("000"))
     assert r.status_code == 200
     assert [f["rule"] for f in r.json()["findings"]] == expected

@@ -15,7 +15,7 @@ def _csrf(c, url="/check/"):
 
 def test_check_page_many_files_findings_and_downloads(django_env):
     from gongkai.check import check_report
-    from gongkai.extract import parse_file
+    from gongkai.load import load
 
     c = client_for(None)
     token = _csrf(c)
@@ -24,7 +24,7 @@ def test_check_page_many_files_findings_and_downloads(django_env):
     html = r.content.decode()
     assert r.status_code == 200
     for n, prefix in enumerate(("000", "001"), 1):
-        report = parse_file(seed(prefix))
+        report = load(seed(prefix))
         rules = [f.rule for f in check_report(report)]
         section = html.split(f'id="r{n}-report"')[1].split('<section class="result')[0]
         assert re.findall(r'data-rule="([^"]+)"', section) == rules
@@ -474,10 +474,10 @@ def test_draft_in_the_2019_format_and_prefill_from_an_uploaded_report(django_env
     # 现行有效件数 this year's starting point (huaian-city-2024.pdf carries 103 requests forward)
     from gk_web_support import EXAMPLES
 
-    from gongkai.extract import parse_file
+    from gongkai.load import load
 
     path = EXAMPLES / "huaian-city-2024.pdf"
-    last = parse_file(path)
+    last = load(path)
     assert last.value("table3.carried_forward.total") == 103
     with open(path, "rb") as fh:
         r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "previous": fh,

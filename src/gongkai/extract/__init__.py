@@ -18,7 +18,6 @@ from gongkai.extract.sections import heading_number, join_lines
 from gongkai.extract.tables import TableExtractor, detect_table2_version
 from gongkai.format import FORMAT
 from gongkai.model import LabelUse, Report, Section, Source, Where
-from gongkai.read import read_bytes, read_file
 from gongkai.read.document import Document, Grid, GridCell, Paragraph, RunTable
 
 _SECTION_TABLE = {2: "table2", 3: "table3", 4: "table4"}
@@ -223,12 +222,6 @@ def _format(report: Report, version2: str | None, header_variants) -> None:
         report.labels.append(LabelUse("table2", "header", printed, official, where))
 
 
-def parse_bytes(data: bytes, name: str) -> Report:
-    return extract(read_bytes(data, name))
-
-
-def parse_file(path) -> Report:
-    return extract(read_file(path))
-
-
-__all__ = ["extract", "parse_bytes", "parse_file"]
+# A file or bytes become a Report through the one loader, ``gongkai.load`` (which also reads
+# report JSON and source YAML); this package turns a Document that ``read/`` made into one.
+__all__ = ["extract"]
