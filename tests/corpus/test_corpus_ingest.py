@@ -182,7 +182,7 @@ def test_database_that_cannot_be_opened_is_a_chinese_error(tmp_path, capsys):
 @pytest.mark.parametrize("workers", ["0", "-2"])
 def test_workers_must_be_positive(tmp_path, capsys, workers):
     assert main(["ingest", str(SEEDS[0]), "--db", str(tmp_path / "c.db"), "--workers", workers]) == 1
-    assert "--workers 至少为 1" in capsys.readouterr().err
+    assert "--jobs 至少为 1" in capsys.readouterr().err
 
 
 def test_time_limit_per_file_is_a_listed_failure_and_retry_failed_redoes_it(tmp_path):

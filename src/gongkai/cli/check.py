@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass, field
+from typing import Any
 
+from gongkai.cli import jobs
 from gongkai.errors import GongkaiError
 from gongkai.inputs import FORMS_ZH
 
@@ -25,12 +28,35 @@ def add_parser(sub) -> None:
     p.add_argument("--db", metavar="URL", help="与 --register 一起用：台账数据库（默认为本机的台账）")
     p.add_argument("--json", action="store_true", help="输出附带检查结果的报告 JSON（多个文件时为 JSON Lines）")
     p.add_argument("--html", metavar="输出", help="写出独立的 HTML 检查页面；多个文件时为目录，每份报告一页")
+    jobs.add_option(p)
     p.set_defaults(handler=run)
 
 
+@dataclass
+class _Run:
+    """What every file of a run is checked with (in a worker too)."""
+
+    previous: Any
+    previous_name: str
+    register: bool
+    db: str | None
+    json: bool
+    html: str | None
+    one_file: bool
+
+
+@dataclass
+class _Done:
+    """One file checked: what the run's summary and the HTML index need of it."""
+
+    failures: int = 0
+    errors: int = 0
+    unread: list[str] = field(default_factory=list)
+    pages: list = field(default_factory=list)  # (path, report, findings) when an index is written
+    html_dir: str | None = None
+
+
 def run(args) -> int:
-    from gongkai.check import check_report, has_errors
-    from gongkai.cli.build import register_for
     from gongkai.inputs import expand
     from gongkai.load import load_all
 
@@ -39,43 +65,26 @@ def run(args) -> int:
     files = list(expand(args.paths))
     if not files:
         raise GongkaiError("没有找到可读取的报告文件。", " ".join(args.paths))
+    workers = jobs.count(args.jobs)
     previous = None
     if args.previous:
         previous_reports = load_all(args.previous)
         if len(previous_reports) != 1:
             raise GongkaiError(f"上年报告应为一份报告，此文件含 {len(previous_reports)} 份。", args.previous)
         previous = previous_reports[0]
-    items = _reports(files)
-    if len(files) == 1:
-        items = list(items)  # one file may still hold several reports (JSON Lines)
-    single = len(files) == 1 and len(items) == 1
-    html_dir = args.html if args.html and not single else None
-    if html_dir:
-        try:
-            os.makedirs(html_dir, exist_ok=True)
-        except OSError:
-            raise GongkaiError("无法创建存放 HTML 检查页面的目录。", html_dir) from None
+    if args.html and len(files) > 1:
+        _html_dir(args.html)
+    context = _Run(previous, args.previous or "", args.register, args.db, args.json, args.html, len(files) == 1)
     failures = errors = 0
     pages: list = []
     unread: list[str] = []
-    for path, report in items:
-        if report is None:
-            failures += 1
-            unread.append(path)
-            continue
-        if previous is not None:
-            use_previous(report, previous, args.previous, path)
-        findings = check_report(report, previous, register=register_for(report, args))
-        errors += has_errors(findings)
-        if args.json:
-            report.findings = findings
-            indent = 2 if single else None
-            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=indent, default=str) + "\n")
-        else:
-            _print_review(report, findings, path)
-        if args.html:
-            _write_html(report, findings, path, os.path.join(html_dir, _page_name(path)) if html_dir else args.html)
-        pages.append((path, report, findings))
+    html_dir = None
+    for done in jobs.each(files, _check_file, context, workers, _crashed):
+        failures += done.failures
+        errors += done.errors
+        unread += done.unread
+        pages += done.pages
+        html_dir = html_dir or done.html_dir
     if html_dir:
         index = os.path.join(html_dir, "index.html")
         _write(index, _index_html(pages, unread))
@@ -83,6 +92,53 @@ def run(args) -> int:
     if failures:
         print(f"gongkai：{failures} 个文件未能读取（共 {len(files)} 个）。", file=sys.stderr)
     return 1 if failures or errors else 0
+
+
+def _check_file(run: _Run, path: str) -> _Done:
+    """Read and check one file, print its reviews (or JSON) and write its HTML pages."""
+    from gongkai.check import check_report, has_errors
+    from gongkai.cli.build import register_for
+    from gongkai.load import load_all
+
+    try:
+        reports = load_all(path)
+    except GongkaiError as exc:
+        print(f"gongkai：{exc}", file=sys.stderr)
+        return _Done(failures=1, unread=[path])
+    single = run.one_file and len(reports) == 1
+    html_dir = run.html if run.html and not single else None
+    if html_dir and run.one_file:
+        _html_dir(html_dir)  # one file of several reports: a directory of pages
+    done = _Done(html_dir=html_dir)
+    for n, report in enumerate(reports, 1):
+        name = path if len(reports) == 1 else f"{path}#{n}"
+        if run.previous is not None:
+            use_previous(report, run.previous, run.previous_name, name)
+        findings = check_report(report, run.previous, register=register_for(report, run))
+        done.errors += has_errors(findings)
+        if run.json:
+            report.findings = findings
+            indent = 2 if single else None
+            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=indent, default=str) + "\n")
+        else:
+            _print_review(report, findings, name)
+        if run.html:
+            _write_html(report, findings, name, os.path.join(html_dir, _page_name(name)) if html_dir else run.html)
+        if html_dir:
+            done.pages.append((name, report, findings))
+    return done
+
+
+def _crashed(path: str) -> _Done:
+    print(f"gongkai：{path}：读取此文件时处理进程意外退出（文件可能已损坏），已跳过。", file=sys.stderr)
+    return _Done(failures=1, unread=[path])
+
+
+def _html_dir(path: str) -> None:
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        raise GongkaiError("无法创建存放 HTML 检查页面的目录。", path) from None
 
 
 def use_previous(report, previous, previous_name: str, path: str) -> None:
@@ -94,21 +150,6 @@ def use_previous(report, previous, previous_name: str, path: str) -> None:
     for problem in cut_with(report, previous, previous_name):
         print(f"gongkai：{path}：{problem}" + ("；未用上年报告的数字拆分连写的数字。" if open_cells else "。"),
               file=sys.stderr)
-
-
-def _reports(files: list[str]):
-    """(path, report) for each report; (path, None) after printing why a file is unreadable."""
-    from gongkai.load import load_all
-
-    for path in files:
-        try:
-            reports = load_all(path)
-        except GongkaiError as exc:
-            print(f"gongkai：{exc}", file=sys.stderr)
-            yield path, None
-            continue
-        for n, report in enumerate(reports, 1):
-            yield (path if len(reports) == 1 else f"{path}#{n}"), report
 
 
 def _page_name(path: str) -> str:

@@ -25,7 +25,8 @@ def add_parser(sub) -> None:
                                    "未变化的文件不重复处理；中断后重新运行会从断点继续。")
     p.add_argument("paths", nargs="+", metavar="文件、目录或ZIP")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
-    p.add_argument("--workers", type=int, metavar="N", help="并行进程数（默认：全部 CPU 核）")
+    p.add_argument("-j", "--jobs", "--workers", dest="workers", type=int, metavar="进程数",
+                   help="并行进程数（默认：全部 CPU 核；--workers 为旧名）")
     p.add_argument("--cluster", metavar="地址", help="Dask 集群调度器地址（tcp://主机:端口），在集群上处理")
     p.add_argument("--timeout", type=float, default=None, metavar="秒", help="单个文件的处理时限（默认 120 秒）")
     p.add_argument("--reparse", action="store_true", help="重新处理已入库的文件（即使内容和解析器版本未变）")
@@ -113,7 +114,7 @@ def run_ingest(args) -> int:
     from gongkai.corpus.ingest import DEFAULT_TIMEOUT, ingest
 
     if args.workers is not None and args.workers < 1:
-        raise GongkaiError("--workers 至少为 1。")
+        raise GongkaiError("--jobs 至少为 1。")
     console = Console(stderr=True)
     with _store(args, create=True) as store:
         if args.quiet or not console.is_terminal:

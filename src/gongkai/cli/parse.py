@@ -7,7 +7,11 @@ import csv
 import json
 import os
 import sys
+from contextlib import contextmanager, redirect_stdout
+from dataclasses import dataclass
+from typing import Any
 
+from gongkai.cli import jobs
 from gongkai.errors import GongkaiError
 from gongkai.inputs import FORMS_ZH
 
@@ -29,56 +33,41 @@ def add_parser(sub) -> None:
                    help="写入文件而不是标准输出（未加 --csv 时写 JSON / JSON Lines）")
     p.add_argument("--previous", metavar="上年报告",
                    help="同一机关上一年度的报告：连在一起印出、无法唯一拆开的数字，按上年的现行有效件数和结转数再拆")
+    jobs.add_option(p)
     p.set_defaults(handler=run)
 
 
+@dataclass
+class _Run:
+    """What every file of a run is read with (in a worker too)."""
+
+    as_json: bool
+    csv: bool
+    lines: bool  # one report per line (several files, or a directory)
+    previous: Any = None  # last year's report
+    previous_name: str = ""
+
+
 def run(args) -> int:
-    from gongkai.cli.check import use_previous
-    from gongkai.extract import is_truncated
     from gongkai.inputs import expand
-    from gongkai.load import load, load_all
-    from gongkai.render.cells import HEADER, cell_rows
+    from gongkai.load import load
+    from gongkai.render.cells import HEADER
 
     files = list(expand(args.paths))
     if not files:
         raise GongkaiError("没有找到可读取的报告文件。", " ".join(args.paths))
+    workers = jobs.count(args.jobs)
     previous = load(args.previous) if args.previous else None
     # Several files, or a directory (however many files it holds), give one report per line.
     lines = len(files) > 1 or any(os.path.isdir(p) for p in args.paths)
-    as_json = args.json or (args.output and not args.csv) or lines
-    out = _open(args.output) if args.output else sys.stdout
+    context = _Run(bool(args.json or (args.output and not args.csv) or lines), args.csv, lines, previous,
+                   args.previous or "")
     failures = incomplete = read = 0
-    writer = None
-    if args.csv:
-        writer = csv.writer(out)
-        writer.writerow(HEADER)
-    try:
-        for path in files:
-            try:
-                reports = load_all(path)
-            except GongkaiError as exc:
-                failures += 1
-                print(f"gongkai：{exc}", file=sys.stderr)
-                continue
-            several = lines or len(reports) > 1  # a JSON Lines file holds several reports
-            for report in reports:
-                read += 1
-                if previous is not None:
-                    use_previous(report, previous, args.previous, path)  # last year's figures cut run-together digits
-                incomplete += report.source.form != "yaml" and is_truncated(report)  # a source is not cut off
-                for note in report.notes:
-                    print(f"gongkai：{path}：{note}", file=sys.stderr)
-                if writer is not None:
-                    writer.writerows(cell_rows(report, path))
-                elif as_json or several:
-                    indent = None if several else 2
-                    out.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=indent, default=str) + "\n")
-                else:
-                    _summary(report, path)
-            out.flush()
-    finally:
-        if args.output:
-            out.close()
+    with _output(args.output):
+        if args.csv:
+            csv.writer(sys.stdout).writerow(HEADER)
+        for n_read, n_incomplete, failed in jobs.each(files, _parse_file, context, workers, _crashed):
+            read, incomplete, failures = read + n_read, incomplete + n_incomplete, failures + failed
     if failures:
         print(f"gongkai：{failures} 个文件未能读取（共 {len(files)} 个）。", file=sys.stderr)
     if incomplete:
@@ -91,6 +80,53 @@ def run(args) -> int:
     elif args.output and not failures:
         print(f"gongkai：结果已写入 {args.output}。", file=sys.stderr)
     return 1 if failures else (3 if incomplete else 0)
+
+
+def _parse_file(run: _Run, path: str) -> tuple[int, int, int]:
+    """Read one file and print its reports; (reports read, incomplete ones, 1 if unreadable)."""
+    from gongkai.cli.check import use_previous
+    from gongkai.extract import is_truncated
+    from gongkai.load import load_all
+    from gongkai.render.cells import cell_rows
+
+    try:
+        reports = load_all(path)
+    except GongkaiError as exc:
+        print(f"gongkai：{exc}", file=sys.stderr)
+        return 0, 0, 1
+    out = sys.stdout
+    several = run.lines or len(reports) > 1  # a JSON Lines file holds several reports
+    incomplete = 0
+    for report in reports:
+        if run.previous is not None:
+            use_previous(report, run.previous, run.previous_name, path)  # last year's figures cut run-together digits
+        incomplete += report.source.form != "yaml" and is_truncated(report)  # a source is not cut off
+        for note in report.notes:
+            print(f"gongkai：{path}：{note}", file=sys.stderr)
+        if run.csv:
+            csv.writer(out).writerows(cell_rows(report, path))
+        elif run.as_json or several:
+            indent = None if several else 2
+            out.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=indent, default=str) + "\n")
+        else:
+            _summary(report, path)
+    out.flush()
+    return len(reports), incomplete, 0
+
+
+def _crashed(path: str) -> tuple[int, int, int]:
+    print(f"gongkai：{path}：读取此文件时处理进程意外退出（文件可能已损坏），已跳过。", file=sys.stderr)
+    return 0, 0, 1
+
+
+@contextmanager
+def _output(path: str | None):
+    """Standard output, or the output file in its place (workers' output is written to it)."""
+    if not path:
+        yield
+        return
+    with _open(path) as out, redirect_stdout(out):
+        yield
 
 
 def _open(path: str):

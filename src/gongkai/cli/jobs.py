@@ -1,0 +1,164 @@
+"""``--jobs N`` of ``parse`` and ``check``: the files of a run handled in N worker processes.
+
+The work for one file (read it, and for ``check`` check it, and print what it prints) runs in a
+worker with its standard output and error captured; the parent writes each file's output in the
+order of the files, so the output is the same as a run with ``--jobs 1``, byte for byte.  A run
+of one file, or ``--jobs 1``, does the work in the process itself.
+
+Workers are forked from the parent (where ``fork`` exists) after it has done the first file:
+they start in a few milliseconds with the modules that file needed already imported and the
+run's context (options, last year's report) already in memory; nothing but the file name goes to a worker and nothing but the file's output and
+counts comes back.  At most ``4 × N`` files are in flight, so memory stays flat on any number
+of files.  A worker that dies (a crash in a native reader) costs only the file that killed it:
+the files in flight are redone one by one, that one is reported unreadable, and the run goes on
+in a fresh pool.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from gongkai.errors import GongkaiError
+
+if TYPE_CHECKING:  # the pool's modules are imported by a run that uses one (start-up)
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+R = TypeVar("R")
+AHEAD = 4  # files in flight per worker
+
+_CONTEXT: Any = None  # the run's context in a worker (set by _start)
+
+
+def add_option(parser) -> None:
+    parser.add_argument("-j", "--jobs", type=int, metavar="进程数",
+                        help="同时处理文件的进程数（默认为本机可用的处理器核数；1 为逐个处理）")
+
+
+def count(jobs: int | None) -> int:
+    """The number of workers: ``--jobs``, else the cores this process may use."""
+    if jobs is not None:
+        if jobs < 1:
+            raise GongkaiError("--jobs 至少为 1。")
+        return jobs
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def each(files: list[str], work: Callable[[Any, str], R], context: Any, jobs: int,
+         crashed: Callable[[str], R]) -> Iterator[R]:
+    """``work(context, path)`` for each file, in order; its printed output is written as it
+    would have been printed.  ``work`` must be a module-level function (workers look it up by
+    name).  ``crashed(path)`` is the result of a file whose worker died."""
+    if jobs <= 1 or len(files) <= 1:
+        for path in files:
+            yield work(context, path)
+        return
+    # The first file is done here, before the workers are forked: the modules its form needs
+    # (readers, checker, printing) are imported and the caches filled once, not once per worker.
+    yield work(context, files[0])
+    from collections import deque
+
+    pending = deque(files[1:])
+    workers = min(jobs, len(pending))
+    while pending:  # a pool per crash: the file in the dead worker is given up, the rest redone
+        yield from _pool_run(pending, work, context, workers, crashed)
+
+
+def _pool_run(pending: deque[str], work, context, workers: int, crashed) -> Iterator:
+    from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = _pool(workers, context)
+    inflight: deque[tuple[str, Future]] = deque()
+    try:
+        while pending or inflight:
+            while pending and len(inflight) < AHEAD * workers:
+                path = pending.popleft()
+                inflight.append((path, pool.submit(_captured, work, path)))
+            path, future = inflight.popleft()
+            try:
+                yield _written(future)
+            except BrokenProcessPool:
+                # Which file killed its worker is unknown: each file in flight is redone alone,
+                # in order, and only one that kills a worker by itself is given up.
+                suspects = [path, *(p for p, _ in inflight)]
+                inflight.clear()
+                for suspect in suspects:
+                    yield _alone(suspect, work, context, crashed)
+                return
+    finally:
+        for _, future in inflight:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(workers: int, context) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start, initargs=(context, interactive()))
+
+
+def _alone(path: str, work, context, crashed):
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = _pool(1, context)
+    try:
+        return _written(pool.submit(_captured, work, path))
+    except BrokenProcessPool:
+        return crashed(path)
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _written(future: Future):
+    out, err, result = future.result()
+    _write(sys.stderr, err)  # a file's messages come before its output, as in a run without workers
+    _write(sys.stdout, out)
+    return result
+
+
+def _write(stream, text: str) -> None:
+    if text:
+        stream.write(text)
+        stream.flush()
+
+
+_TTY = False  # the parent's standard output is a terminal (set by _start)
+
+
+class _Buffer(io.StringIO):
+    """A worker's captured output, a terminal when the parent's is (colours, as printed there)."""
+
+    def isatty(self) -> bool:
+        return _TTY
+
+
+def _start(context, tty: bool) -> None:
+    global _CONTEXT, _TTY
+    _CONTEXT, _TTY = context, tty
+
+
+def _captured(work, path: str):
+    from contextlib import redirect_stderr, redirect_stdout
+
+    out, err = _Buffer(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        result = work(_CONTEXT, path)
+    return out.getvalue(), err.getvalue(), result
+
+
+def interactive() -> bool:
+    """Is standard output a terminal?  Workers print into a buffer that says so too."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,83 @@
+"""`parse` and `check` with --jobs: the same output, byte for byte, as file by file; a worker
+that dies costs only the file that killed it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+
+from gongkai.cli import jobs, main
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """Five text reports, one JSON Lines file of two reports, an unreadable file, a PDF."""
+    d = tmp_path_factory.mktemp("reports")
+    texts = sorted(EXAMPLES.glob("*.txt"))
+    for p in texts:
+        shutil.copy(p, d / p.name)
+    (d / "b_empty.txt").write_bytes(b"")
+    shutil.copy(EXAMPLES / "hongze-district-2024.pdf", d / "c.pdf")
+    assert main(["parse", "--jobs", "1", "-o", str(d / "a_two.jsonl"), str(texts[1]), str(texts[3])]) == 0
+    return d
+
+
+def _run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("mode", [[], ["--csv"]])
+def test_parse_directory_alike_with_workers(folder, capsys, mode):
+    capsys.readouterr()
+    one = _run(capsys, "parse", *mode, "--jobs", "1", str(folder))
+    two = _run(capsys, "parse", *mode, "--jobs", "2", str(folder))
+    assert one == two
+    code, out, err = one
+    assert code == 1  # the empty file
+    assert err.splitlines()[-3:] == [f"gongkai：{folder / 'b_empty.txt'}：文件为空。", "gongkai：1 个文件未能读取（共 8 个）。",
+                                     "gongkai：共 8 个文件：已读取 8 份报告，1 个文件未能读取。"]
+    if mode:  # one row per cell, the files in order
+        files = [line.split(",", 1)[0] for line in out.splitlines()[1:]]
+        assert sorted(set(files), key=files.index) == [str(folder / n) for n in sorted(os.listdir(folder))
+                                                       if n != "b_empty.txt"]
+    else:  # one report a line, in the order of the files
+        assert [line[:40].count("{") for line in out.splitlines()] == [1] * 8
+
+
+def test_check_directory_alike_with_workers(folder, tmp_path, capsys):
+    capsys.readouterr()
+    one = _run(capsys, "check", "--jobs", "1", "--html", str(tmp_path / "one"), str(folder))
+    two = _run(capsys, "check", "-j", "2", "--html", str(tmp_path / "two"), str(folder))
+    assert one[0] == two[0] == 1
+    ends = [line for line in one[1].splitlines() if re.match(r"共 \d+ 项：错误|未发现问题。", line)]
+    assert one[1] == two[1] and len(ends) == 8  # a review a report, each ending with its counts
+    assert one[2].replace("/one/", "/two/") == two[2]
+    pages = sorted(os.listdir(tmp_path / "one"))
+    assert pages == sorted(os.listdir(tmp_path / "two")) and len(pages) == 9  # 8 reports and the index
+    for name in pages:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_jobs_must_be_positive(capsys):
+    assert main(["parse", "--jobs", "0", str(EXAMPLES)]) == 1
+    assert "--jobs 至少为 1" in capsys.readouterr().err
+
+
+def _work(context, path):
+    print(f"out {path}")
+    if path == "kill":
+        os._exit(9)  # as a crash in a native reader
+    return context + path
+
+
+def test_a_dead_worker_costs_only_its_file(capsys):
+    files = ["a", "b", "kill", "c", "d", "e", "f", "g", "h", "i"]
+    got = list(jobs.each(files, _work, "+", 2, lambda path: f"crashed {path}"))
+    assert got == ["+a", "+b", "crashed kill", *("+" + f for f in "cdefghi")]
+    assert capsys.readouterr().out == "".join(f"out {f}\n" for f in files if f != "kill")
