@@ -20,6 +20,16 @@ _DB_HELP = ("语料库数据库：SQLite 文件路径（如 data/corpus.db，相
 
 
 def add_parser(sub) -> None:
+    _ingest_parser(sub)
+    _failures_parser(sub)
+    _place_parser(sub)
+    _export_parser(sub)
+    _compare_parser(sub)
+    _rollup_parser(sub)
+    _stats_parser(sub)
+
+
+def _ingest_parser(sub) -> None:
     p = sub.add_parser("ingest", help="把报告批量读入语料库（可续传、按内容去重）",
                        description="读取文件、目录和 ZIP 压缩包中的年度报告，解析、检查后存入语料库。"
                                    "未变化的文件不重复处理；中断后重新运行会从断点继续。")
@@ -34,12 +44,16 @@ def add_parser(sub) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
     p.set_defaults(handler=run_ingest)
 
+
+def _failures_parser(sub) -> None:
     p = sub.add_parser("failures", help="列出语料库中未能读取的文件及原因",
                        description="列出语料库中未能读取的文件：编号、路径、文件类型和原因（制表符分隔），"
                                    "最后在标准错误输出失败文件的个数。修正后可用 ingest --retry-failed 重新处理。")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
     p.set_defaults(handler=run_failures)
 
+
+def _place_parser(sub) -> None:
     p = sub.add_parser("place", help="查看或更正机关在行政区划中的位置",
                        description="不带 --code 时显示机关的当前归属；带 --code 时把更正保存下来，重新入库也不会被覆盖。")
     p.add_argument("agency", metavar="机关名称")
@@ -48,6 +62,8 @@ def add_parser(sub) -> None:
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
     p.set_defaults(handler=run_place)
 
+
+def _export_parser(sub) -> None:
     p = sub.add_parser("export", help="导出语料库数据集（长表、宽表、检查发现）",
                        description="把语料库导出为数据集：reports（每份报告一行，每个单元格一列）、"
                                    "cells（每个单元格一行，含中文标签、原文、位置、是否推断、OCR 置信度）、"
@@ -59,6 +75,8 @@ def add_parser(sub) -> None:
                    help="csv/parquet：输出目录；xlsx：输出文件")
     p.set_defaults(handler=run_export)
 
+
+def _compare_parser(sub) -> None:
     p = sub.add_parser("compare", help="比较两份报告（同一机关两年，或两个机关）",
                        description="A、B 为报告文件，或语料库中的报告编号（如 12 或 #12）。")
     p.add_argument("a", metavar="A")
@@ -67,6 +85,8 @@ def add_parser(sub) -> None:
     p.add_argument("--html", metavar="输出文件", help="写出自包含的 HTML 比较报告")
     p.set_defaults(handler=run_compare)
 
+
+def _rollup_parser(sub) -> None:
     p = sub.add_parser("rollup", help="把一组报告的统计表相加，并与汇总单位自己的报告比较",
                        description="相加的报告可以是文件、目录、语料库中的报告编号（如 12 或 #12），"
                                    "或用 --region 和 --year 选出语料库中某区划某年度的全部乡镇、部门报告；"
@@ -80,6 +100,8 @@ def add_parser(sub) -> None:
     p.add_argument("--json", metavar="输出文件", help="把合计写成 JSON")
     p.set_defaults(handler=run_rollup)
 
+
+def _stats_parser(sub) -> None:
     p = sub.add_parser("stats", help="按地区和年度统计指标并画图（SVG）",
                        description="按省、市或县级地区和年度统计语料库中的报告：报告份数、新收申请、予以公开占比、"
                                    "本机关不掌握占比、每百件申请的复议和诉讼、纠错率、检查发现。"
