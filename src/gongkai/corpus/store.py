@@ -169,6 +169,19 @@ def _booleans(row: Sequence[Any], *columns: int) -> list[Any]:
     return out
 
 
+def _region_year(region: str, year: int | None) -> tuple[str, list[Any]]:
+    """The conditions (to add to a WHERE over ``documents d`` joined to ``agencies a``) and their
+    parameters for a division code prefix (``3208``; "" for all) and a year (None for all)."""
+    where, params = "", list[Any]()
+    if region:
+        where += " AND a.code LIKE ?"
+        params.append(f"{region}%")
+    if year is not None:
+        where += " AND d.year = ?"
+        params.append(year)
+    return where, params
+
+
 def _finding_row(document_id: int, seq: int, f: Finding) -> tuple:
     """A checked finding as the ``findings`` table keeps it (``_FINDING_COLUMNS``)."""
     return document_id, seq, f.rule, f.severity, ";".join(f.cells), f.message, str(f.where) if f.where else None
@@ -309,13 +322,8 @@ class Store(Database):
                " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'warning'),"
                " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'notice')"
                " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE 1 = 1")
-        params: list = []
-        if region:
-            sql += " AND a.code LIKE ?"
-            params.append(f"{region}%")
-        if year is not None:
-            sql += " AND d.year = ?"
-            params.append(year)
+        where, params = _region_year(region, year)
+        sql += where
         if readable:
             sql += " AND d.status = 'ok'"
         keys = ("id", "agency", "agency_key", "year", "status", "published", "code", "unit", "errors", "warnings",
@@ -364,14 +372,9 @@ class Store(Database):
     def reports(self, region: str = "", year: int | None = None) -> list[StoredReport]:
         """The readable reports, with a division code prefix (``3208``) and a year when given,
         in the order they were stored."""
-        sql, params = _REPORT_SELECT, list[Any]()
-        if region:
-            sql += " AND a.code LIKE ?"
-            params.append(f"{region}%")
-        if year is not None:
-            sql += " AND d.year = ?"
-            params.append(year)
-        return [StoredReport._make(_booleans(row, 11)) for row in self.query(sql + " ORDER BY d.id", params)]
+        where, params = _region_year(region, year)
+        return [StoredReport._make(_booleans(row, 11))
+                for row in self.query(_REPORT_SELECT + where + " ORDER BY d.id", params)]
 
     def finding_counts(self) -> dict[int, dict[tuple[str, str], int]]:
         """report id -> (rule, severity) -> how many findings."""
