@@ -105,7 +105,13 @@ def test_the_narrative_figures_table(corpus):
         f"SELECT g.section, g.text, g.value, g.unit, g.counts, g.counts_name, g.cells, g.approx, g.from_words, g.scope,"
         f" g.stated_year, g.part_of FROM '{out}/figures.parquet' g JOIN '{out}/reports.parquet' r"
         f" ON r.report_id = g.report_id WHERE r.name LIKE '003_%' AND g.counts IS NOT NULL ORDER BY g.seq").fetchall()
-    assert rows[:3] == [
+    assert rows[:6] == [
+        (1, "公开政府信息 3.3 万多条", 33000.0, "条", "published", "本年公开发布的政府信息（未说明是否主动公开）", None, True,
+         False, None, None, None),
+        (1, "其中通过政府网站公开信息 17346 条", 17346.0, "条", "website_posts", "政府网站发布的信息", None, False, False,
+         None, None, 1),
+        (1, "通过政务新媒体公开信息 11478 条", 11478.0, "条", "new_media_posts", "政务新媒体发布的信息", None, False, False,
+         None, None, 1),
         (1, "我县现行有效规范性文件 27 个", 27.0, "个", "normative_in_force", "现行有效的行政规范性文件",
          "table2.art20_1.normative_docs.in_force", False, False, None, None, None),
         (1, "2021 年通过政府网站发布政策解读 36 个", 36.0, "个", "interpretation", "政策解读", None, False, False, None,

@@ -175,3 +175,36 @@ def test_the_reading_is_kept_for_the_text_it_read():
     assert narrative_of(report) is first
     report.sections[0].text = "本年主动公开政府信息13条。"
     assert [f.value for f in narrative_of(report).figures] == [13]
+
+
+def test_section_one_figures_no_table_holds_say_what_they_count():
+    # 交通与建设局 2021 and 2025 (crawler texts): what was disclosed, where, in which categories,
+    # and how the requests came in — data for researchers, never compared with a table.
+    def figures(name: str, n: int) -> list[tuple]:
+        report = parse_file(str(EXAMPLES / "crawler-text" / f"{name}.txt"))
+        return [(f.text, f.value, f.counts, f.cells, f.part_of) for f in report.figures[:n]]
+
+    assert figures("ptzhsyqjtj-2021", 11) == [
+        ("我局主动公开政府信息96条", 96, "proactive", [], None),
+        ("公开类别主要涉及机构职能类信息1条", 1, "proactive_category", [], 0),
+        ("、重大建设项目信息2条", 2, "proactive_category", [], 0),  # a part of the 96 disclosed
+        ("、为民办实事类信息12条", 12, "proactive_category", [], 0),
+        ("、民政扶贫救灾社会保障就业类信息5条", 5, "proactive_category", [], 0),
+        ("、国土资源城乡建设环保能源类信息32条", 32, "proactive_category", [], 0),
+        ("、安全生产和应急管理类信息34条", 34, "proactive_category", [], 0),
+        ("、其他类信息10条", 10, "proactive_category", [], 0),
+        ("全年我局共收到政府信息公开申请5件", 5, "received", ["table3.new_received.total"], None),
+        ("其中网络申请2件", 2, "requests_online", [], 8),
+        ("信函申请3件", 3, "requests_letter", [], 8)]
+    assert figures("ptzhsyqjtj-2025", 2) == [
+        ("2025年度门户网站全年公开政府信息181条", 181, "website_posts", [], None),
+        ("官方微信全年公开政府信息365条", 365, "new_media_posts", [], None)]
+
+
+def test_where_and_how_much_was_published_does_not_take_a_tables_phrase():
+    # A broad phrasing never swallows a narrower one standing inside it: 新增公开…规章 is table 2's
+    # rules made, 予以公开及部分公开 table 3's outcomes, 主动公开 the proactive count.
+    assert _figures(_report("全年新增公开市政府规章1件。")) == [(1, "件", "rules_made", None)]
+    assert _figures(_report("本年度予以公开及部分公开60件。", section=3)) == [(60, "件", "granted_partial", None)]
+    assert _figures(_report("全年主动公开政府信息500条，今年共发布80条，通过政府网站主动公开政府信息30条。")) == [
+        (500, "条", "proactive", None), (80, "条", "published", None), (30, "条", "proactive", None)]

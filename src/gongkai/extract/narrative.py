@@ -318,9 +318,20 @@ def read(report: Report) -> Narrative:
     _shares(p, out)
     for b in out.breakdowns:
         if b.whole is not None:
+            whole = out.found[b.whole].metric
             for part in b.parts:
-                out.found[part].figure.part_of = b.whole
+                f = out.found[part]
+                f.figure.part_of = b.whole
+                # "主动公开政府信息96条，…涉及机构职能类信息1条、重大建设项目信息2条": an unnamed part
+                # of the information disclosed is one of its categories.
+                if f.metric is None and whole is not None and whole.id in _CATEGORY_WHOLES:
+                    _set_metric(report, f, p.metrics[_CATEGORY])
     return out
+
+
+# The wholes whose unnamed parts are categories of the information disclosed (phrasings.yaml).
+_CATEGORY_WHOLES = frozenset({"proactive", "proactive_category", "published", "website_posts"})
+_CATEGORY = "proactive_category"
 
 
 # Cheap tests before the claim and plan patterns (most sentences have neither).
