@@ -256,3 +256,22 @@ def test_export_keeps_ocr_confidence_and_counts_as_integers(tmp_path):
     p = gongkai("parse", "--csv", scan)
     line = next(r for r in csv_module.DictReader(io.StringIO(p.stdout)) if r["cell"] == "table3.granted.total")
     assert line["confidence"] == "0.6100"
+
+
+def test_version_and_register_start_without_the_docx_library():
+    """`gongkai --version` builds no command's parser, and the register's commands do not import
+    python-docx (it is for the letters): start-up is a few imports, not a third of a second."""
+    code = """if True:
+        import contextlib, io, sys
+        from gongkai.cli import build_parser, main
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+            main(["--version"])
+        print(out.getvalue().strip(), "docx" in sys.modules)
+        build_parser("register")
+        print("docx" in sys.modules)
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    from gongkai import __version__
+
+    assert done.stdout.splitlines() == [f"gongkai {__version__} False", "False"], done.stderr

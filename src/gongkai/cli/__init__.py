@@ -141,16 +141,17 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"gongkai：用法错误：{message}\n")
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None, everything: bool = True) -> argparse.ArgumentParser:
     """The command's parser: with ``command`` (a known subcommand), only its module's
-    subcommands are built; otherwise all of them (``gongkai --help``, a mistyped command)."""
+    subcommands are built; otherwise all of them (``gongkai --help``, a mistyped command), or
+    none when ``everything`` is false (``gongkai --version`` prints no command)."""
     parser = ChineseArgumentParser(
         prog="gongkai",
         description="政府信息公开工作年度报告：读取、检查、编制、台账。",
     )
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
-    modules = [COMMANDS[command]] if command in COMMANDS else COMMAND_MODULES
+    modules = [COMMANDS[command]] if command in COMMANDS else COMMAND_MODULES if everything else []
     for name in modules:
         importlib.import_module(f"gongkai.cli.{name}").add_parser(sub)
     _describe(parser)
@@ -189,8 +190,15 @@ def _command(argv: list[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
+def _version_only(argv: list[str]) -> bool:
+    """``gongkai --version`` (no command, no help): building every command's parser would
+    import the letters' DOCX library and more, ten times the version's own cost."""
+    return "--version" in argv and not {"-h", "--help"} & set(argv) and _command(argv) is None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser(_command(sys.argv[1:] if argv is None else argv))
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_command(words), everything=not _version_only(words))
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()

@@ -32,7 +32,6 @@ from gongkai.files import read_regular, write_atomic
 from gongkai.register.clock import Event, compute_clock
 from gongkai.register.events import by_letter
 from gongkai.register.fees import BASES, breakdown
-from gongkai.register.letter_layout import width
 from gongkai.register.settings import load_data
 from gongkai.settings import current
 
@@ -321,6 +320,8 @@ def _place_signature(doc, values: dict[str, str]) -> None:
     """GB/T 9704: the date four characters from the right, the agency centred over it."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+
+    from gongkai.register.letter_layout import width  # python-docx: not imported by every register command
 
     chars = max(0.0, 4 + (width(values["date"]) - width(values["agency"])) / 2)
     for p in doc.paragraphs:
