@@ -128,6 +128,12 @@ def test_new_takes_the_log_and_the_register_as_sources(capsys, db_url, tmp_path,
                                                   "（其中政策文件栏目1条次）。")
     report = load_source(str(out_path)).report   # the source loads as a report
     assert report.value("table2.art20_1.normative_docs.in_force") == 1 and report.year == 2024
+    # Next year from this one: without the records, last year's 结转 and 现行有效件数 are carried;
+    # with them, the records replace those cells and the message says so (it claimed 185 cells).
+    code, out, _ = run(capsys, "new", "--from", str(out_path), "-o", str(tmp_path / "a.yaml"))
+    assert code == 0 and "gongkai：已从 " + str(out_path) + " 带入 9 个数值。" in out.splitlines()
+    code, out, _ = run(capsys, "new", "--from", str(out_path), "--log", *db, "-o", str(tmp_path / "b.yaml"))
+    assert code == 0 and "gongkai：已从 " + str(out_path) + " 带入 0 个数值；9 个单元格改由台账计算。" in out.splitlines()
     code, _, err = run(capsys, "new", "--agency", "某县司法局", "--year", "2024", "--log", *db, "--format", "2019",
                        "-o", str(tmp_path / "x.yaml"))
     assert code == 1 and "2021 版格式" in err

@@ -148,7 +148,7 @@ def test_last_years_printed_figure_that_disagrees_is_flagged(log, docs, db_url):
     _text, messages = scaffold_from_log("测试局", YEAR + 1, "2021", prefill_from(last, "2021", "上年.json"), None,
                                         db_url)
     assert [m for m in messages if "现行有效件数" in m] == [
-        f"table2.art20_1.normative_docs.in_force：上年报告现行有效件数 {printed}，台账上年末 {printed - 3}"]
+        f"表二“行政规范性文件”行“现行有效件数”列：上年报告印的是 {printed}，台账上年末 {printed - 3}"]
 
 
 def test_monthly_figures_sum_to_the_year(log):

@@ -77,6 +77,7 @@ def run_new(args) -> int:
         raise GongkaiError("文件已存在，未覆盖。如确需覆盖请加 --force。", str(out))
     if args.db and not args.log:
         raise GongkaiError("--db 只能与 --log 一起使用。")
+    carried = dict(prefill.comments) if prefill else {}  # before the records replace some of them
     if args.log:
         from gongkai.log.source import scaffold_from_log
 
@@ -96,10 +97,19 @@ def run_new(args) -> int:
     if last is not None and prefill is not None:
         if last.year and last.year != year - 1:
             print(f"gongkai：注意：上年报告的年度是 {last.year}，不是 {year - 1}。", file=sys.stderr)
-        blanks = [k for k, v in prefill.values.items() if v is None]
-        print(f"gongkai：已从 {args.previous} 带入 {len(prefill.values) - len(blanks)} 个数值；"
-              f"{len(blanks)} 个单元格上年空白或不可带入，已留空（null）并加注释，请核实填写。")
+        _say_carried(args.previous, carried, prefill)
     return 0
+
+
+def _say_carried(previous: str, carried: dict[str, str], prefill) -> None:
+    """How many cells came from last year's report: only those the registers did not replace
+    (with --log, table 3 and the 现行有效件数 are the records' own figures)."""
+    kept = [cell for cell, note in carried.items() if prefill.comments.get(cell) == note]
+    blanks = sum(prefill.values[cell] is None for cell in kept)
+    replaced = len(carried) - len(kept)
+    print(f"gongkai：已从 {previous} 带入 {len(kept) - blanks} 个数值"
+          + (f"；{blanks} 个单元格上年空白或不可带入，已留空（null）并加注释，请核实填写" if blanks else "")
+          + (f"；{replaced} 个单元格改由台账计算" if replaced else "") + "。")
 
 
 def register_for(report, args):

@@ -12,6 +12,7 @@ from datetime import date
 
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
+from gongkai.format.names import cell_label
 from gongkai.format.text import format_value
 from gongkai.log.store import DisclosureLog
 from gongkai.log.vocab import kinds
@@ -58,7 +59,7 @@ def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | N
             note += f"；上年末 {start} 件 + 本年制发 − 本年废止"
             if printed is not None and printed != start:
                 note += f"；上年报告印的是 {format_value(printed)} 件，与台账不一致，请核实"
-                messages.append(f"{cell}：上年报告现行有效件数 {format_value(printed)}，台账上年末 {start}")
+                messages.append(f"{cell_label(cell, version)}：上年报告印的是 {format_value(printed)}，台账上年末 {start}")
         prefill.values[cell] = value
         prefill.comments[cell] = note
     if table3 is not None:
