@@ -95,7 +95,7 @@ def test_fifty_megabyte_file_is_refused_quickly(tmp_path):
 
 def test_missing_file_and_usage_errors(tmp_path):
     p = gongkai("parse", tmp_path / "nope.txt")
-    assert p.returncode == 1 and "文件不存在" in p.stderr
+    assert p.returncode == 1 and "文件不存在" in p.stderr and len(p.stderr.splitlines()) == 1  # no summary repeating it
     p = gongkai("parse")
     assert p.returncode == 2 and "用法错误" in p.stderr
     p = gongkai("parse", "--json", "--csv", seed("000"))
@@ -108,4 +108,6 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
     p = gongkai("parse", bad, seed("001"))
     assert p.returncode == 1
     assert len(p.stdout.strip().splitlines()) == 1
-    assert "1 个文件未能读取" in p.stderr
+    # One summary line, not two for the same failure (there was also "1 个文件未能读取（共 2 个）").
+    assert [line for line in p.stderr.splitlines() if "未能读取" in line] == [
+        "gongkai：共 2 个文件：已读取 1 份报告，1 个文件未能读取。"]

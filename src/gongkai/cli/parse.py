@@ -68,9 +68,9 @@ def run(args) -> int:
             csv.writer(sys.stdout).writerow(HEADER)
         for n_read, n_incomplete, failed in jobs.each(files, _parse_file, context, workers, _crashed):
             read, incomplete, failures = read + n_read, incomplete + n_incomplete, failures + failed
-    if failures:
-        print(f"gongkai：{failures} 个文件未能读取（共 {len(files)} 个）。", file=sys.stderr)
-    if incomplete:
+    # One closing line: for several files the count of each outcome; for one file its own error
+    # message above already says it was not read.
+    if len(files) == 1 and incomplete:
         print(f"gongkai：{incomplete} 份报告不完整（可能被截断），已输出读到的部分。", file=sys.stderr)
     if len(files) > 1:
         print(f"gongkai：共 {len(files)} 个文件：已读取 {read} 份报告"
