@@ -181,7 +181,7 @@ def test_section_one_figures_no_table_holds_say_what_they_count():
     # 交通与建设局 2021 and 2025 (crawler texts): what was disclosed, where, in which categories,
     # and how the requests came in — data for researchers, never compared with a table.
     def figures(name: str, n: int) -> list[tuple]:
-        report = parse_file(str(EXAMPLES / "crawler-text" / f"{name}.txt"))
+        report = load(str(EXAMPLES / "crawler-text" / f"{name}.txt"))
         return [(f.text, f.value, f.counts, f.cells, f.part_of) for f in report.figures[:n]]
 
     assert figures("ptzhsyqjtj-2021", 11) == [
