@@ -209,3 +209,27 @@ def test_sql_only_in_the_database_layer():
     assert not _SQL.search("Create a directory (and missing parents)")
     issuing = {m for m, path in modules().items() if "migrations" not in m and _issues_sql(path)}
     assert issuing - DATABASE_LAYER == SQL_ELSEWHERE
+
+
+# -- one home per medium: the terminal is cli/'s ------------------------------------------------
+def _terminal_writes(path: Path) -> list[int]:
+    """Lines that print or write to stdout/stderr, outside a ``python -m`` entry point (a
+    ``main()`` or the ``if __name__ == "__main__":`` block of a generator script)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        entry = isinstance(node, ast.FunctionDef) and node.name == "main"
+        entry = entry or (isinstance(node, ast.If) and "__main__" in ast.unparse(node.test))
+        if entry:
+            skip.update(id(n) for n in ast.walk(node))
+    return [n.lineno for n in ast.walk(tree) if id(n) not in skip and (
+        (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print")
+        or (isinstance(n, ast.Attribute) and n.attr in ("stdout", "stderr")
+            and isinstance(n.value, ast.Name) and n.value.id == "sys"))]
+
+
+def test_only_the_command_line_writes_to_the_terminal():
+    assert _terminal_writes(PACKAGE / "cli" / "parse.py")  # the check sees real output
+    writing = {m: lines for m, path in modules().items()
+               if not m.startswith("gongkai.cli") and m != "gongkai.__main__" and (lines := _terminal_writes(path))}
+    assert writing == {}
