@@ -51,7 +51,7 @@ def _value_mark(report, cell_id: str) -> str:
 def compare_html(c: Comparison) -> str:
     e = html.escape
     ra, rb = c.a.report, c.b.report
-    parts = [f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>报告比较："
+    parts = [f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>报告比较："
              f"{e(ra.agency or '')} {ra.year or ''} / {e(rb.agency or '')} {rb.year or ''}</title>"
              f"<style>{_CSS}</style></head><body>",
              "<h1>政府信息公开工作年度报告比较</h1>",
