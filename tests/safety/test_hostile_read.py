@@ -7,6 +7,7 @@ import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 
 import pytest
 
@@ -16,9 +17,31 @@ from gongkai.load import load
 GIB = 1 << 30
 
 
+_BLOCK = b"<w:p/>" * (1 << 16)
+
+
+class _RepeatedBlock:
+    """A raw-deflate compressor for a stream of ``_BLOCK``s: each one ends with a full flush,
+    which makes its compressed form independent of what came before."""
+
+    def __init__(self) -> None:
+        deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+        self.block = deflate.compress(_BLOCK) + deflate.flush(zlib.Z_FULL_FLUSH)
+        self.end = deflate.flush(zlib.Z_FINISH)
+
+    def compress(self, data: bytes) -> bytes:
+        assert data == _BLOCK
+        return self.block
+
+    def flush(self) -> bytes:
+        return self.end
+
+
 def _lying_docx(path, inflated: int = GIB, declared: int = 50 * 1024) -> None:
     """A valid DOCX whose word/document.xml inflates to ``inflated`` bytes while its local and
     central headers declare ``declared`` (the CRC is the true one)."""
+    from unittest import mock
+
     import docx
 
     buf = io.BytesIO()
@@ -30,12 +53,15 @@ def _lying_docx(path, inflated: int = GIB, declared: int = 50 * 1024) -> None:
             if info.filename == "word/document.xml":
                 member = zipfile.ZipInfo("word/document.xml")
                 member.compress_type = zipfile.ZIP_DEFLATED
-                with dst.open(member, "w", force_zip64=False) as f:
-                    block = b"<w:p/>" * (1 << 16)
-                    written = 0
-                    while written < inflated:
-                        f.write(block)
-                        written += len(block)
+                # Deflating 1 GiB took 19 s; after a full flush the same block deflates to the
+                # same bytes, so it is deflated once and its output repeated (zipfile still
+                # computes the true CRC of all the data).
+                with mock.patch.object(zipfile, "_get_compressor", lambda *a: _RepeatedBlock()):
+                    with dst.open(member, "w", force_zip64=False) as f:
+                        written = 0
+                        while written < inflated:
+                            f.write(_BLOCK)
+                            written += len(_BLOCK)
             else:
                 dst.writestr(info, src.read(info))
     data = bytearray(out.getvalue())
@@ -126,3 +152,90 @@ def test_bounded_member_reading_stops_at_its_limit():
     with pytest.raises(UnreadableFile) as info:
         read_member(z, z.getinfo("a.txt"), 2 << 20, "a.zip")
     assert info.value.message == ("压缩包中的部件 a.txt 解压后超过 2 MB（文件头声明 3.0 MB），疑似“压缩炸弹”，已拒绝读取。")
+
+
+# -- damaged DOCX (scripts/fuzz_pdf.py --docx): each was an internal error or an English word ---
+
+def _small_docx() -> list[tuple[zipfile.ZipInfo, bytes]]:
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    z = zipfile.ZipFile(buf)
+    return [(info, z.read(info)) for info in z.infolist()]
+
+
+def _zipped(members) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, body in members:
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+def _patched(data: bytes, member: str, local: int, central: int, value: bytes) -> bytes:
+    """``value`` written at offset ``local`` of the member's local header and ``central`` of its
+    central directory entry."""
+    out = bytearray(data)
+    start = zipfile.ZipFile(io.BytesIO(data)).getinfo(member).header_offset
+    out[start + local:start + local + len(value)] = value
+    entry = data.find(b"PK\x01\x02")
+    while data[entry + 46:entry + 46 + len(member)] != member.encode():
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    out[entry + central:entry + central + len(value)] = value
+    return bytes(out)
+
+
+def _method(member: str, method: int):
+    return lambda members: _patched(_zipped(members), member, 8, 10, struct.pack("<H", method))
+
+
+def _without(member: str):
+    return lambda members: _zipped([(i, b) for i, b in members if i.filename != member])
+
+
+def _broken_xml(member: str):
+    broken = b'<?xml version="1.0"?>\n<w:styles xmlns:w="urn:w">\x01</w:styles>'
+    return lambda members: _zipped([(i, broken if i.filename == member else b) for i, b in members])
+
+
+def _renamed_header(member: str):
+    def damage(members):
+        data = _zipped(members)
+        out = bytearray(data)
+        start = zipfile.ZipFile(io.BytesIO(data)).getinfo(member).header_offset
+        out[start + 30] ^= 0x20  # the first letter of the name in the local header only
+        return bytes(out)
+    return damage
+
+
+@pytest.mark.parametrize("damage, message", [
+    # bzip2 data that is not bzip2: OSError("Invalid data stream"), an internal error (exit 70)
+    (_method("word/styles.xml", 12), "Word 文件中的部件 word/styles.xml 无法解压（压缩数据已损坏），已拒绝读取。请重新下载原文件。"),
+    # was "无法解压（NotImplementedError）"
+    (_method("word/styles.xml", 99), "Word 文件中的部件 word/styles.xml 使用了不支持的压缩方式（编号 99），文件可能已损坏。"
+                                     "请重新下载原文件。"),
+    # was "无法解压（BadZipFile）"
+    (_renamed_header("word/styles.xml"), "Word 文件中的部件 word/styles.xml 的文件头已损坏（与目录记录不符），已拒绝读取。"
+                                         "请重新下载原文件。"),
+    # was "无法读取 Word 文件：KeyError。"
+    (_without("word/settings.xml"), "Word 文件缺少部件 word/settings.xml，文件已损坏或不完整。请重新下载原文件。"),
+    # was "无法读取 Word 文件：XMLSyntaxError。"
+    (_broken_xml("word/styles.xml"), "Word 文件中的部件 word/styles.xml 已损坏（第 2 行第 27 列不是正确的 XML）。"
+                                     "请重新下载原文件。"),
+], ids=["bzip2-junk", "unknown-method", "header-name", "missing-part", "broken-xml"])
+def test_a_damaged_docx_is_refused_in_chinese_naming_the_part(damage, message):
+    with pytest.raises(UnreadableFile) as info:
+        load(damage(_small_docx()), "报告.docx")
+    assert (info.value.path, info.value.message) == ("报告.docx", message)
+
+
+def test_a_register_workbook_that_is_not_a_zip_is_refused_without_python_words(tmp_path):
+    from gongkai.read.limits import checked_package
+
+    book = tmp_path / "台账.xlsx"
+    book.write_bytes(b"ID,name\n1,x\n")
+    with pytest.raises(UnreadableFile) as info:
+        checked_package(book)  # was "…无法打开（BadZipFile）。…"
+    assert (info.value.path, info.value.message) == (
+        str(book), "Excel 文件已损坏或不完整，无法打开（不是 ZIP 格式的包）。请重新下载原文件。")

@@ -209,14 +209,39 @@ def _style_names(package) -> dict[str, str]:
     return names
 
 
+_MISSING_PART = re.compile(r"no item named '([^']+)'")
+
+
+def _broken_package(z: zipfile.ZipFile, exc: Exception, name: str) -> UnreadableFile:
+    """What is wrong with a package python-docx could not open, in words that name the part
+    (its own errors are English: "There is no item named ...", XMLSyntaxError)."""
+    from lxml import etree
+
+    missing = _MISSING_PART.search(str(exc)) if isinstance(exc, KeyError) else None
+    if missing:
+        return UnreadableFile(f"Word 文件缺少部件 {missing.group(1)}，文件已损坏或不完整。"
+                              "请重新下载原文件。", name)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    for part in z.namelist():
+        if part.endswith((".xml", ".rels")):
+            try:
+                etree.fromstring(z.read(part), parser)  # inflated once already: check_package
+            except etree.XMLSyntaxError as bad:
+                line, column = bad.position
+                return UnreadableFile(f"Word 文件中的部件 {part} 已损坏（第 {line} 行第 {column} 列不是正确的 XML）。"
+                                      "请重新下载原文件。", name)
+    return UnreadableFile("无法读取 Word 文件：文件的结构已损坏，或不是 Word 文档。请重新下载原文件，"
+                          "或用 Word / WPS 打开后另存为 DOCX 再试。", name)
+
+
 def read_docx(data: bytes, name: str, form: str = "docx") -> Document:
-    check_package(data, name)
+    z = check_package(data, name)
     import docx  # python-docx; imported here so text parsing stays light
 
     try:
         package = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many types for broken packages
-        raise UnreadableFile(f"无法读取 Word 文件：{type(exc).__name__}。文件可能已损坏，或不是 Word 文档。", name) from None
+        raise _broken_package(z, exc, name) from None
     doc = Document(name=name, form=form)
     title = (package.core_properties.title or "").strip()
     if title:

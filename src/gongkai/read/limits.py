@@ -8,6 +8,7 @@ before any parser sees it.
 
 from __future__ import annotations
 
+import lzma
 import re
 import time
 import zlib
@@ -196,11 +197,21 @@ def check_page_count(pages: int, name: str) -> None:
 # 50 KB and inflates to 1 GiB took 2 GB of memory before its CRC error.  Members are therefore
 # only ever inflated in ``_CHUNK`` steps, counted as they come, whatever the header claims.
 
-def _zip_error(exc: Exception, member: str, name: str, what: str) -> UnreadableFile:
-    if "CRC" in str(exc) or "Bad" in str(exc) or isinstance(exc, zlib.error):
+def _zip_error(exc: Exception, info, name: str, what: str) -> UnreadableFile:
+    """A member that cannot be inflated, said in words (zipfile's messages are English)."""
+    import zipfile
+
+    member = info.filename
+    if isinstance(exc, NotImplementedError):  # a compression method zipfile has not got
+        return UnreadableFile(f"{what}中的部件 {member} 使用了不支持的压缩方式（编号 {info.compress_type}），"
+                              "文件可能已损坏。请重新下载原文件。", name)
+    if "differ" in str(exc) or "magic number" in str(exc) or "Overlapped" in str(exc):  # BadZipFile
+        return UnreadableFile(f"{what}中的部件 {member} 的文件头已损坏（与目录记录不符），已拒绝读取。请重新下载原文件。",
+                              name)
+    if isinstance(exc, zipfile.BadZipFile):  # "Bad CRC-32", or more data than the header declared
         return UnreadableFile(f"{what}中的部件 {member} 已损坏（解压后的内容与文件头记录的大小或校验值不符），"
                               "已拒绝读取。请重新下载原文件。", name)
-    return UnreadableFile(f"{what}中的部件 {member} 无法解压（{type(exc).__name__}），文件可能已损坏。", name)
+    return UnreadableFile(f"{what}中的部件 {member} 无法解压（压缩数据已损坏），已拒绝读取。请重新下载原文件。", name)
 
 
 def _stream_member(z, info, limit: int, name: str, what: str, keep: bool) -> tuple[int, bytes]:
@@ -221,8 +232,11 @@ def _stream_member(z, info, limit: int, name: str, what: str, keep: bool) -> tup
                         f"（文件头声明 {info.file_size / 1048576:.1f} MB），疑似“压缩炸弹”，已拒绝读取。", name)
                 if keep:
                     out += chunk
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise _zip_error(exc, info.filename, name, what) from None
+    except UnreadableFile:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError, OSError, lzma.LZMAError) as exc:
+        # bzip2 and LZMA members raise OSError and LZMAError on damaged data
+        raise _zip_error(exc, info, name, what) from None
     return size, bytes(out)
 
 
@@ -244,7 +258,7 @@ def check_zip(z, name: str, what: str = "Word 文件", member_limit: int = MAX_Z
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > member_limit or (info.file_size > 1048576 and ratio > MAX_ZIP_RATIO):
             raise UnreadableFile(
-                f"{what}中的部件 {info.filename} 解压后有 {info.file_size / 1048576:.0f} MB"
+                f"{what}中的部件 {info.filename} 声明解压后有 {info.file_size / 1048576:.0f} MB"
                 f"（压缩比 {ratio:.0f}:1），疑似“压缩炸弹”，已拒绝读取。", name)
         declared += info.file_size
     if declared > total_limit:
@@ -266,8 +280,8 @@ def open_zip_bytes(data: bytes, name: str, what: str):
 
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise UnreadableFile(f"{what}已损坏或不完整，无法打开（{type(exc).__name__}）。请重新下载原文件。", name) from None
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise UnreadableFile(f"{what}已损坏或不完整，无法打开（不是 ZIP 格式的包）。请重新下载原文件。", name) from None
     check_zip(z, name, what)
     return z
 
