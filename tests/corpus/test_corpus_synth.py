@@ -56,7 +56,7 @@ def _descends(pid: int, ancestor: int) -> bool:
 def test_a_libreoffice_killed_mid_batch_is_started_again_for_the_rest(tmp_path):
     rng = random.Random(43)
     sources = []
-    for i in range(40):
+    for i in range(16):  # killed after 5: 11 left for the second start (40 cost 25 s in CI)
         path = tmp_path / "docx" / f"r{i:02d}.docx"
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(render_docx(to_report(draw(rng))))
