@@ -17,6 +17,7 @@ color:#222;max-width:72em}table{border-collapse:collapse;margin:1em 0}td,th{bord
 padding:.2em .5em}td.n{text-align:right}.bad{color:#b00020;font-weight:bold}.ok{color:#1b5e20}
 mark{background:#ffe082}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}.pair div{border:1px solid
 #ccc;padding:.5em;white-space:pre-wrap}h2{border-bottom:2px solid #444}
+.wide{overflow-x:auto;max-width:100%}.wide tr>:first-child{min-width:8em}
 @media (max-width:640px){body{margin:.6em}.pair{grid-template-columns:1fr}}"""
 
 
@@ -59,12 +60,12 @@ def compare_html(c: Comparison) -> str:
              f"<b>B</b> {e(c.b.label)}：{e(rb.agency or '（未识别）')} {rb.year or ''} 年</p>",
              f"<h2>统计表差异</h2><p>{c.cells_equal} 格相同，{len(c.cell_diffs)} 格不同。</p>"]
     if c.cell_diffs:
-        parts.append("<table><tr><th>单元格</th><th>A</th><th>B</th><th>B−A</th></tr>")
+        parts.append("<div class=wide><table><tr><th>单元格</th><th>A</th><th>B</th><th>B−A</th></tr>")
         for cell_id, va, vb in c.cell_diffs:
             parts.append(f"<tr><td title='{e(cell_id)}'>{e(cell_label(cell_id, rb.format or ra.format))}</td>"
                          f"<td class=n>{e(_show(va))}{_value_mark(ra, cell_id)}</td><td class=n>{e(_show(vb))}"
                          f"{_value_mark(rb, cell_id)}</td><td class=n>{e(_delta(va, vb))}</td></tr>")
-        parts.append("</table>")
+        parts.append("</table></div>")
         for side, report in (("A", ra), ("B", rb)):
             used = legend(report)
             if used:
@@ -72,13 +73,13 @@ def compare_html(c: Comparison) -> str:
                     f"<sup>{e(m)}</sup> {e(words)}" for _, m, words in used) + "。</p>")
     parts.append(f"<h2>结转衔接</h2><p>{e(c.continuity_note)}</p>")
     if c.continuity:
-        parts.append("<table><tr><th>列</th><th>上年“四、结转下年度继续办理”</th><th>本年“二、上年结转”</th>"
+        parts.append("<div class=wide><table><tr><th>列</th><th>上年“四、结转下年度继续办理”</th><th>本年“二、上年结转”</th>"
                      "<th>衔接</th></tr>")
         for col, fwd, over, ok in c.continuity:
             parts.append(f"<tr><td>{e(column_label('table3', '', col))}</td><td class=n>{e(_show(fwd))}</td>"
                          f"<td class=n>{e(_show(over))}</td>"
                          f"<td class={'ok' if ok else 'bad'}>{'一致' if ok else '不一致'}</td></tr>")
-        parts.append("</table>")
+        parts.append("</table></div>")
     parts.append(f"<h2>章节文字</h2><p>黄色标出 B 中与 A 逐字相同、不少于 {MIN_PASSAGE} 个字的段落。</p>")
     for s in c.sections:
         if s.similarity is None:

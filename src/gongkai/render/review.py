@@ -36,7 +36,13 @@ blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #bbb;c
 .summary span{margin-right:1.2em}sup.mark{color:#6a1b9a;font-weight:bold;margin-left:.1em}
 td.inferred{text-decoration:underline dotted #6a1b9a}td.doubtful{outline:2px dashed #6a1b9a;outline-offset:-3px}
 .ocr-banner{border:1px solid #6a1b9a;background:#f3e5f5;padding:.5em .8em}.legend{color:#444;font-size:.9em}
+.wide{overflow-x:auto;max-width:100%}.wide tr>:first-child{min-width:8em}
+@media (max-width:640px){body{margin:.6em}}
 """
+# A phone lays the page out at its own width (without this, at 980 px, shrunk to unreadable);
+# a table wider than the screen scrolls in its own box (.wide), the text does not.
+_HEAD = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">' \
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
 
 
 def at_fault(f: Finding) -> list[str]:
@@ -193,7 +199,7 @@ def render_review(report: Report, findings: list[Finding]) -> str:
     title = report.title or report.source.name or "年度报告"
     counts = {s: sum(1 for f in findings if f.severity == s) for s in names}
     parts = [
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
+        _HEAD,
         f"<title>检查结果：{escape(title)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>检查结果：{escape(title)}</h1>",
         f"<p>机关：{escape(report.agency or '（未识别）')}　年度：{report.year or '（未识别）'}　"
@@ -223,7 +229,8 @@ def render_review(report: Report, findings: list[Finding]) -> str:
         parts.append("</ol>")
     for name in _TABLES:
         parts.append(f"<h2>{table_name(name)}　{escape(table_title(name))}</h2>")
-        parts.append(table_html(report, name, marks) if report.table(name) is not None else "<p>（报告中没有此表）</p>")
+        parts.append(f'<div class="wide">{table_html(report, name, marks)}</div>' if report.table(name) is not None
+                     else "<p>（报告中没有此表）</p>")
     parts.append(legend_html(report, marks))
     used = list(dict.fromkeys(f.rule for f in findings))
     if used:
@@ -261,13 +268,14 @@ def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: li
                     f"<td>{'OCR 识别' if report.ocr_read else ''}</td><td>{escape(os.path.basename(path))}</td></tr>")
     total = {s: sum(f.severity == s for p in pages for f in p[3]) for s in names}
     parts = [
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
+        _HEAD,
         f"<title>检查结果目录（{len(pages)} 份报告）</title><style>{_STYLE}</style></head><body>",
         f"<h1>检查结果目录（{len(pages)} 份报告）</h1>",
         '<p class="summary">' + "".join(f'<span class="tag sev-{s}">{names[s]} 共 {total[s]} 项</span>'
                                         for s in names) + "</p>",
-        "<table><tr><th>机关（点击查看检查页面）</th><th>年度</th>" + "".join(f"<th>{names[s]}</th>" for s in names)
-        + "<th>识别方式</th><th>文件</th></tr>" + "".join(rows) + "</table>",
+        '<div class="wide"><table><tr><th>机关（点击查看检查页面）</th><th>年度</th>'
+        + "".join(f"<th>{names[s]}</th>" for s in names)
+        + "<th>识别方式</th><th>文件</th></tr>" + "".join(rows) + "</table></div>",
     ]
     if unread:
         parts.append(f"<h2>未能读取的文件（{len(unread)} 个）</h2><ul>"

@@ -1,0 +1,52 @@
+"""The HTML pages a supervisor opens on a phone (check pages, their index, a comparison, the built
+report) in Chromium emulating a 390 px phone: laid out at the phone's width, nothing but a wide
+table's own box scrolls sideways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gongkai.check import check_report
+from gongkai.compare import Side, compare
+from gongkai.load import load, load_source
+from gongkai.render.compare import compare_html
+from gongkai.render.html import render_html
+from gongkai.render.review import render_index, render_review
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _pages() -> dict[str, str]:
+    a = load(str(next((ROOT / "examples").glob("003_*.txt"))))
+    b = load(str(next((ROOT / "examples").glob("004_*.txt"))))
+    findings = check_report(b)
+    return {
+        "review": render_review(b, findings),
+        "index": render_index([("004.html", "004.txt", b, findings), ("003.html", "003.txt", a, check_report(a))], []),
+        "compare": compare_html(compare(Side("003.txt", a), Side("004.txt", b))),
+        "report": render_html(load_source(ROOT / "examples" / "source-2024.yaml").report),
+    }
+
+
+@pytest.mark.browser
+def test_pages_fit_a_phone(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page = ctx.new_page()
+        seen = {}
+        for name, html in _pages().items():
+            path = tmp_path / f"{name}.html"
+            path.write_text(html, encoding="utf-8")
+            page.goto(path.as_uri())
+            # Without a viewport meta a phone lays the page out 980 px wide and shrinks it to
+            # unreadable; a table wider than the screen must scroll in its box, not the page.
+            seen[name] = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+            page.screenshot(path=str(tmp_path / f"{name}.png"))
+        browser.close()
+    assert seen == {name: [390, 390] for name in seen}
