@@ -14,13 +14,15 @@ from gongkai.compare import show_value as _show
 from gongkai.corpus.rollup import Rollup
 from gongkai.corpus.stats import METRICS, StatsTable, short_name
 from gongkai.format.names import cell_short, column_label
+from gongkai.render.marks import MARKS, mark
 from gongkai.render.marks import PARTIAL as _PARTIAL
-from gongkai.render.marks import mark
 
 MAX_DIFFS = 200
 
 
 def _side(report, cell_id: str, value) -> str:
+    if value is None and report.has_cell(cell_id) and mark(report, cell_id) == MARKS["ambiguous"][0]:
+        return MARKS["ambiguous"][0]  # digits run together, not cut one way: not a blank
     return _show(value) + (mark(report, cell_id) if value is not None and report.has_cell(cell_id) else "")
 
 
@@ -45,8 +47,7 @@ def print_comparison(c: Comparison) -> None:
             out.print(f"……另有 {len(c.cell_diffs) - MAX_DIFFS} 格差异未列出（见 --html）。")
         for side, report in (("A", ra), ("B", rb)):
             if any(mark(report, cell) for cell in report.cells):
-                out.print(f"{side} 的", end="")
-                print_legend(out, report)
+                print_legend(out, report, prefix=f"{side} 的")
     out.print("结转衔接：" + c.continuity_note)
     if c.continuity:
         t = narrow_table()

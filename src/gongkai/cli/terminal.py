@@ -95,10 +95,11 @@ def print_tables(out: Console, report: Report, suspects: Iterable[str] = (),
     print_legend(out, report, suspects)
 
 
-def print_legend(out: Console, report: Report, suspects: Iterable[str] = ()) -> None:
+def print_legend(out: Console, report: Report, suspects: Iterable[str] = (), prefix: str = "") -> None:
+    """The marks the report's cells use, in words (``prefix`` first: "A 的"), wrapped to the terminal."""
     used = legend(report, suspects)
     if used:
-        print_wrapped(out, "标记：" + "；".join(f"{m} {words}" for _, m, words in used) + "。")
+        print_wrapped(out, prefix + "标记：" + "；".join(f"{m} {words}" for _, m, words in used) + "。")
 
 
 def _version(report: Report) -> str:
