@@ -12,6 +12,7 @@ finds a side in a file or in the corpus).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from difflib import SequenceMatcher
 
 from gongkai.format import FORMAT
@@ -53,7 +54,7 @@ class Comparison:
     sections: list[SectionComparison]
 
 
-def _value(report: Report, cell_id: str):
+def _value(report: Report, cell_id: str) -> object:  # the value, or MISSING
     return report.value(cell_id) if report.has_cell(cell_id) else MISSING
 
 
@@ -71,7 +72,7 @@ def compare(a: Side, b: Side) -> Comparison:
     return Comparison(a, b, diffs, equal, continuity, note, _sections(ra, rb))
 
 
-def _continuity(ra: Report, rb: Report):
+def _continuity(ra: Report, rb: Report) -> tuple[list[tuple[str, object, object, bool]] | None, str]:
     if ra.year is None or rb.year is None:
         return None, "至少一份报告没有识别出年度，无法核对结转衔接。"
     if abs(ra.year - rb.year) != 1:
@@ -118,15 +119,15 @@ def _sections(ra: Report, rb: Report) -> list[SectionComparison]:
 
 
 # -- values as shown ----------------------------------------------------------------------
-def show_value(v) -> str:
+def show_value(v: object) -> str:
     """A compared value in words: a row the report lacks, a blank, or the number."""
     if v is MISSING:
         return "（无此行）"
     return "（空）" if v is None else str(v)
 
 
-def delta(va, vb) -> str:
-    """B − A with its sign, or "" when either side has no number."""
-    if va is MISSING or vb is MISSING or va is None or vb is None:
+def delta(va: object, vb: object) -> str:
+    """B − A with its sign, or "" when either side has no number (a blank, or MISSING)."""
+    if not isinstance(va, (int, Decimal)) or not isinstance(vb, (int, Decimal)):
         return ""
     return f"{vb - va:+}"

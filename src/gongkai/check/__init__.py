@@ -11,6 +11,7 @@ The package is also the function: ``gongkai.check(report, previous=None)`` (the 
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from gongkai._callable import make_callable
 from gongkai.check import arithmetic, compare, completeness, narrative, ocr, structure
@@ -43,7 +44,7 @@ class Findings(list[Finding]):
         lines.append(f"共 {len(self)} 项：{counts}。" if self else "未发现问题。")
         return "\n".join(lines)
 
-    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython/Jupyter show the findings as text
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython/Jupyter show the findings as text
         printer.text(str(self))
 
 
