@@ -580,3 +580,83 @@ def test_small_things_users_hit(django_env, world):
     # a favicon, not a 404
     r = anon.get("/favicon.ico")
     assert r.status_code == 200 and b"".join(r.streaming_content)[:4] == b"\x00\x00\x01\x00"
+
+
+def test_calendar_page_an_administrator_enters_a_notice_every_body_counts_on_it(django_env, world, monkeypatch,
+                                                                                 tmp_path):
+    # the site's notices live beside the registers: a fresh site here, so no other test sees 2027's
+    monkeypatch.setattr(django_env, "REGISTER_DIR", tmp_path / "registers")
+    monkeypatch.setattr(django_env, "TODAY", "2026-12-31")
+    a, b = world["a"], world["b"]
+    refs = {}
+    for body, clerk in ((a, "clerk_a"), (b, "clerk_b")):
+        c = client_for(world[clerk])
+        token = _csrf(c, f"/register/{body.pk}/")
+        r = c.post(f"/register/{body.pk}/new", {"applicant_type": "natural_person", "name": "王五",
+                                                "channel": "in_person", "content": "x", "on": "2026-12-21",
+                                                "csrfmiddlewaretoken": token})
+        refs[body.pk] = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    page = c.get(f"/register/{a.pk}/r/{refs[a.pk]}/").content.decode()
+    # 2027 has no notice: 元旦 is off by rule, the date is an estimate — said once, not as a warning
+    assert 'id="due">2027-01-19（推算）' in page and 'id="calendar-note"' in page
+    assert "calendar add" not in page
+    listing = c.get(f"/register/{a.pk}/").content.decode()
+    assert '2027-01-19<span class="assumed">（推算）</span>' in listing and 'id="calendar-note"' in listing
+    cal = c.get("/register/calendar/").content.decode()
+    assert "已知节假日安排截至 <strong>2026年12月31日</strong>" in cal and 'id="add-notice"' not in cal
+    assert "元旦 2027-01-01；春节 2027-02-05；春节 2027-02-06" in cal
+    r = c.post("/register/calendar/", {"year": "2027", "notice": "x", "holidays": "2027-01-01",
+                                       "csrfmiddlewaretoken": token})
+    assert r.status_code == 403 and "只有系统管理员可以录入节假日安排" in r.content.decode()
+
+    from gongkai.web.models import Body
+    from gongkai.web.registers import open_register
+
+    every = sum(open_register(body).count() for body in Body.objects.all())   # every body of the site, ours: 2
+    admin = client_for(world["admin"])
+    token = _csrf(admin, "/register/calendar/")
+    assert 'id="add-notice"' in admin.get("/register/calendar/").content.decode()
+    r = admin.post("/register/calendar/", {"year": "2027", "notice": "国办发明电〔2026〕测试号",
+                                           "holidays": "2027-01-01 至 2027-01-03，2027-01-04",
+                                           "workdays": "", "csrfmiddlewaretoken": token}, follow=True)
+    html = r.content.decode()
+    assert "已录入 2027 年节假日安排（国办发明电〔2026〕测试号；放假 4 天，调休上班 0 天）" in html
+    assert f"重新计算了 {every} 件申请的期限" in html and "已知节假日安排截至 <strong>2027年12月31日</strong>" in html
+    r = admin.post("/register/calendar/", {"year": "2027", "notice": "x", "holidays": "2027-02-30",
+                                           "csrfmiddlewaretoken": token}, follow=True)
+    assert "未能录入：无法识别的日期“2027-02-30”" in r.content.decode()
+    # both bodies count on the notice: one more day off, and no longer an estimate
+    for body, clerk in ((a, "clerk_a"), (b, "clerk_b")):
+        page = client_for(world[clerk]).get(f"/register/{body.pk}/r/{refs[body.pk]}/").content.decode()
+        assert 'id="due">2027-01-20（' in page and 'id="calendar-note"' not in page
+
+
+def test_a_clerk_is_told_at_login_what_is_overdue_or_due_soon(django_env, world):
+    from gk_web_support import PASSWORD
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    for day in ("2026-01-05", "2026-02-09", "2026-02-10"):   # one overdue, two due within 5 working days
+        c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "name": "李四", "channel": "in_person",
+                                         "content": day, "on": day, "csrfmiddlewaretoken": token})
+    fresh = client_for(None)
+    token = _csrf(fresh, "/login/")
+    r = fresh.post("/login/", {"username": world["clerk_a"].username, "password": PASSWORD,
+                               "csrfmiddlewaretoken": token}, follow=True)
+    html = r.content.decode()
+    assert r.redirect_chain[-1][0] == f"/register/{a.pk}/?filter=overdue"
+    assert f"台账提醒（{a.name}）：1 件已超过答复期限，2 件将在 5 个工作日内到期。" in html
+    # a page asked for is honoured (the notice still shown); a body with nothing due says nothing
+    fresh = client_for(None)
+    token = _csrf(fresh, "/login/")
+    r = fresh.post("/login/?next=/draft/", {"username": world["clerk_a"].username, "password": PASSWORD,
+                                            "next": "/draft/", "csrfmiddlewaretoken": token}, follow=True)
+    assert r.redirect_chain[-1][0] == "/draft/" and "台账提醒" in r.content.decode()
+    fresh = client_for(None)
+    token = _csrf(fresh, "/login/")
+    r = fresh.post("/login/", {"username": world["clerk_b"].username, "password": PASSWORD,
+                               "csrfmiddlewaretoken": token}, follow=True)
+    assert "台账提醒" not in r.content.decode() and r.redirect_chain[-1][0] != f"/register/{world['b'].pk}/?filter=overdue"

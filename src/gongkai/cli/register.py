@@ -542,10 +542,10 @@ def _calendar_list(args) -> int:
 
 
 def _calendar_add(args) -> int:
-    from gongkai.workdays import add_notice, load_calendar, parse_days
-    split = lambda text: [t for t in text.replace("，", ",").split(",") if t.strip()]  # noqa: E731
-    holidays = parse_days(split(args.holidays), "命令行", "--holidays")
-    workdays = parse_days(split(args.workdays), "命令行", "--workdays")
+    from gongkai.workdays import add_notice, load_calendar
+    from gongkai.workdays.calendar import days_from_text
+    holidays = days_from_text(args.holidays, "命令行", "--holidays")
+    workdays = days_from_text(args.workdays, "命令行", "--workdays")
     with _open(args) as reg:
         add_notice(reg.db, args.year, holidays, workdays, args.notice, actor(args))
         reg.calendar = load_calendar(reg.db)

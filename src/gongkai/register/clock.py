@@ -95,7 +95,9 @@ class Clock:
         """The due date to show: the one passed unanswered when there is one."""
         return self.late_since or self.due
 
-    def render(self) -> str:
+    def render(self, warnings: bool = True) -> str:
+        """The day-by-day ledger as text; ``warnings=False`` leaves out the 注意 lines (a page that
+        shows them on their own)."""
         lines = [f"收到申请：{self.received.isoformat()}（当日不计入，民法典第二百零一条）"]
         lines += [d.line() for d in self.ledger]
         if self.fixed_due:
@@ -104,8 +106,15 @@ class Clock:
             lines.append(f"答复期限：{self.due.isoformat()}")
         else:
             lines.append(f"答复期限：暂停计算（已计{self.counted}个工作日，尚余{self.limit - self.counted}个）")
-        lines += [f"注意：{w}" for w in self.warnings]
+        lines += [f"注意：{w}" for w in self.warnings] if warnings else []
         return "\n".join(lines)
+
+
+def calendar_warning(cal: Calendar) -> str:
+    """What a clock that ran past the known holiday arrangements says (one sentence)."""
+    return (f"计算用到了尚未公布节假日安排的日期（已知安排截至{cal.last_known_day.isoformat()}），"
+            f"这些日期{ASSUMED_BASIS}，期限可能不准确。请录入该年国务院办公厅节假日安排通知"
+            "（gongkai register calendar add）。")
 
 
 def receipt_date(channel: str, submitted: date, signed: date | None = None,
@@ -320,9 +329,7 @@ class _Walk:
                 if entry.day == first_due:
                     entry.why = "原答复期限（延期前）" + (f"；{entry.why}" if entry.why else "")
         if c.assumed:
-            c.warnings.append(f"计算用到了尚未公布节假日安排的日期（已知安排截至{self.cal.last_known_day.isoformat()}），"
-                              f"这些日期{ASSUMED_BASIS}，期限可能不准确。请录入该年国务院办公厅节假日安排通知"
-                              "（gongkai register calendar add）。")
+            c.warnings.append(calendar_warning(self.cal))
         if c.late and (missed := c.late_since or c.due) is not None:  # late means a due date has passed
             when = f"于 {c.concluded_on.isoformat()} 办结" if c.concluded_on else "尚未办结"
             c.warnings.append(f"已超过答复期限 {missed.isoformat()}，{when}；逾期记录保留")

@@ -85,7 +85,8 @@ SCHEMAS: dict[str, Schema] = {
     "RequestRow": obj({"ref": STR, "applicant": {**STR, "description": "监督人员看到的是打码的姓名"},
                        "applicant_type": STR, "channel": STR, "content": STR, "received_on": DATE,
                        "due_on": null(DATE), "concluded_on": null(DATE), "state": STR, "outcome": null(STR),
-                       "mark": null({"enum": ["overdue", "soon", "done", "late"]})}),
+                       "mark": null({"enum": ["overdue", "soon", "done", "late"]}),
+                       "due_assumed": {**BOOL, "description": "答复期限为推算：期间用到了尚未录入节假日安排的年份（按周末和法定节日推算）"}}),
     "RequestList": obj({"total": INT, "page_size": INT, "counts": mapping(INT, "各标记的件数"),
                         "requests": arr(ref("RequestRow"))}),
     "RequestDetail": obj({
@@ -99,7 +100,7 @@ SCHEMAS: dict[str, Schema] = {
         "late": {**BOOL, "description": "逾期（已办结而超过期限，或未办结已过期限）；一旦逾期永远记载"},
         "mark": null({"enum": ["overdue", "soon", "done", "late"]}), "counted_workdays": null(INT),
         "limit_workdays": null(INT), "workdays_left": null(INT), "workdays_late": null(INT),
-        "warnings": arr(STR),
+        "warnings": arr(STR), "due_assumed": {**BOOL, "description": "答复期限为推算：期间用到了尚未录入节假日安排的年份（按周末和法定节日推算）"},
         "events": arr(obj({"id": INT, "kind": STR, "label": STR, "on": DATE, "data": {"type": "object"},
                            "actor": STR, "recorded_at": STR})),
         "history": arr(obj({"id": INT, "kind": STR, "label": STR, "on": DATE,

@@ -1,8 +1,13 @@
-"""One register (``gongkai.register.Register``) per body.
+"""One register (``gongkai.register.Register``) per body, and the site's working-day calendar.
 
 SQLite (the default): one file per body under ``<home>/registers/``.  PostgreSQL: the site's
 database, one schema per body (``register_body_<id>``), reached through ``search_path``.
 Connections are cached per thread and body, because opening a register runs its migrations.
+
+The holiday notices (节假日安排) are the site's, not a body's: one store beside the registers
+(``registers/calendar.sqlite3`` or schema ``register_calendar``) that the administrator's
+calendar page writes and every body's register counts on, so every clerk of the site computes the
+same due dates.
 """
 
 from __future__ import annotations
@@ -28,9 +33,16 @@ def today() -> date:
 
 
 def register_url(body_id: int) -> str:
+    return _store_url(f"register_body_{int(body_id)}", f"body-{int(body_id)}.sqlite3")
+
+
+def calendar_url() -> str:
+    return _store_url("register_calendar", "calendar.sqlite3")
+
+
+def _store_url(schema: str, filename: str) -> str:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("postgresql"):
-        schema = f"register_body_{int(body_id)}"
         create_schema(schema)
         # user and password in the authority part, so messages can hide the password
         auth = quote(db["USER"], safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
@@ -39,9 +51,35 @@ def register_url(body_id: int) -> str:
                   "options": f"-csearch_path={schema}"}
         return (f"postgresql://{auth + '@' if auth else ''}/{quote(db['NAME'], safe='')}?"
                 + urlencode({k: v for k, v in params.items() if v}))
-    path = settings.REGISTER_DIR / f"body-{int(body_id)}.sqlite3"
+    path = settings.REGISTER_DIR / filename
     path.parent.mkdir(parents=True, exist_ok=True)
     return str(path)
+
+
+def calendar_store():
+    """The site's holiday notices (a ``gongkai.db.Database`` of the workdays component)."""
+    from gongkai.db import Database
+
+    url = calendar_url()
+    stores = getattr(_local, "calendar_dbs", None)
+    if stores is None:
+        stores = _local.calendar_dbs = {}
+    if url not in stores:
+        stores[url] = Database(url, ("gongkai.workdays",), what="节假日安排")
+    return stores[url]
+
+
+def site_calendar():
+    """The shipped calendar with the site's notices; read again only when a notice was entered."""
+    from gongkai.workdays import load_calendar
+    from gongkai.workdays.store import version
+
+    db = calendar_store()
+    key = (db.url, version(db))
+    cached = getattr(_local, "calendar", None)
+    if cached is None or cached[0] != key:
+        cached = _local.calendar = (key, load_calendar(db))
+    return cached[1]
 
 
 def open_register(body) -> Register:
@@ -49,9 +87,11 @@ def open_register(body) -> Register:
     if cache is None:
         cache = _local.registers = {}
     reg = cache.get(body.pk)
+    calendar = site_calendar()
     if reg is None:
-        reg = Register(register_url(body.pk), today=today)
+        reg = Register(register_url(body.pk), calendar=calendar, today=today)
         cache[body.pk] = reg
+    reg.calendar = calendar
     reg.settings = load_settings().replace(agency=body.name)
     return reg
 
@@ -60,3 +100,6 @@ def close_all() -> None:
     for reg in getattr(_local, "registers", {}).values():
         reg.close()
     _local.registers = {}
+    for db in (getattr(_local, "calendar_dbs", None) or {}).values():
+        db.close()
+    _local.calendar_dbs, _local.calendar = {}, None

@@ -10,6 +10,7 @@ from typing import Any
 
 from gongkai.errors import GongkaiError
 from gongkai.register import Register, letters
+from gongkai.register.clock import calendar_warning
 from gongkai.register.events import Kind, kinds, parse_date
 from gongkai.register.filters import RequestFilter
 from gongkai.register.vocab import applicant_types, channels, outcomes, state_labels
@@ -37,13 +38,15 @@ class Row:
     state: str
     outcome: str | None
     mark: str          # overdue | soon | done | ""
+    due_assumed: bool = False   # the due date used days of a year whose notice is not entered (推算)
 
     def to_dict(self) -> dict[str, Any]:
         return {"ref": self.ref, "applicant": self.applicant, "applicant_type": self.applicant_type,
                 "channel": self.channel, "content": self.content, "received_on": self.received_on.isoformat(),
                 "due_on": self.due_on.isoformat() if self.due_on else None,
                 "concluded_on": self.concluded_on.isoformat() if self.concluded_on else None,
-                "state": self.state, "outcome": self.outcome, "mark": self.mark or None}
+                "state": self.state, "outcome": self.outcome, "mark": self.mark or None,
+                "due_assumed": self.due_assumed}
 
 
 def soon_limit(reg: Register, today: date) -> date:
@@ -91,7 +94,8 @@ def list_requests(reg: Register, today: date, flt: str = "all", page: int = 1, q
                         atypes.get(req.applicant.type, req.applicant.type), chans[req.channel].label
                         if req.channel in chans else req.channel, req.content, req.received_on, req.due_on,
                         req.concluded_on, states.get(req.state, req.state), req.outcome,
-                        mark(req.due_on, req.concluded_on, today, soon, req.late)))
+                        mark(req.due_on, req.concluded_on, today, soon, req.late),
+                        req.due_assumed and not req.concluded_on))
     return rows, total, counts(reg, today)
 
 
@@ -193,11 +197,13 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
                           if c.due and not case.concluded_on and not overdue else None),
         "workdays_late": (reg.calendar.workdays_between(c.missed, today)
                           if c.missed and not case.concluded_on and overdue else None),
-        "warnings": list(c.warnings),
+        # the calendar's own warning is said once per page (calendar_note), not in each request's list
+        "warnings": [w for w in c.warnings if w != calendar_warning(reg.calendar)],
+        "due_assumed": bool(c.assumed and not case.concluded_on),
         "events": [{"id": e.id, "kind": e.kind, "label": kinds()[e.kind].label, "on": e.on.isoformat(),
                     "data": e.data, "actor": e.actor, "recorded_at": e.recorded_at} for e in steps],
         "history": history_rows(req.history, personal),
-        "ledger": c.render(),
+        "ledger": c.render(warnings=False),   # the warnings are their own field
         "letters": letter_list,
         "offered": sorted(offered_actions(req.state, [e.kind for e in steps])),
     }
@@ -259,3 +265,72 @@ def table3(reg: Register, year: int, agency: str):
     from gongkai.register.table3 import compute
 
     return compute(reg.db, year, agency)
+
+
+# -- the site's holiday notices (节假日安排) -------------------------------------------------------
+def calendar_overview(cal, entered) -> dict[str, Any]:
+    """What the calendar page shows: the years known and from where, each notice entered (who,
+    when), the first year estimated, and how an estimate is made."""
+    from gongkai.db import office_time
+    from gongkai.workdays.calendar import ASSUMED_BASIS, statutory_holidays
+
+    lo, hi = cal.library_years
+    last = cal.last_known_day.year
+    latest = {e.notice.year: e for e in entered}
+    years = []
+    for year, n in sorted(cal.overrides.items()):
+        who = latest.get(year)
+        years.append({"year": year, "notice": n.notice, "holidays": len(n.holidays), "workdays": len(n.workdays),
+                      "source": f"{who.actor} 录入于 {office_time(who.recorded_at)}" if who else n.source})
+    history = [{"year": e.notice.year, "notice": e.notice.notice, "actor": e.actor,
+                "recorded_at": office_time(e.recorded_at),
+                "holidays": ", ".join(d.isoformat() for d in sorted(e.notice.holidays)),
+                "workdays": ", ".join(d.isoformat() for d in sorted(e.notice.workdays))} for e in reversed(entered)]
+    estimate = [(d.isoformat(), name) for d, name in sorted(statutory_holidays(last + 1).items())]
+    return {"library": f"{lo}–{hi}", "years": years, "history": history, "last_known": cal.last_known_day,
+            "next_year": last + 1, "estimate": estimate, "basis": ASSUMED_BASIS}
+
+
+def add_site_notice(db, data, actor: str, bodies: list) -> tuple[Any, int]:
+    """Enter one year's notice from the calendar page's form into the site's store, then
+    recompute the stored due dates of every body's register on it; (notice, requests recomputed)."""
+    from gongkai.web.registers import open_register
+    from gongkai.workdays import add_notice
+    from gongkai.workdays.calendar import days_from_text
+
+    year = _int(data.get("year"), "年度")
+    if not 2000 <= year <= 2099:
+        raise GongkaiError(f"年度“{year}”无效")
+    notice = str(data.get("notice") or "").strip()
+    if not notice:
+        raise GongkaiError("请填写通知文号（如 国办发明电〔2026〕××号）")
+    holidays = days_from_text(str(data.get("holidays") or ""), "节假日安排", "放假日期")
+    workdays = days_from_text(str(data.get("workdays") or ""), "节假日安排", "调休上班日期")
+    if not holidays:
+        raise GongkaiError("请填写放假日期")
+    entered = add_notice(db, year, holidays, workdays, notice, actor)
+    n = sum(open_register(body).rebuild() for body in bodies)
+    return entered, n
+
+
+def due_notice(user) -> tuple[str, str] | None:
+    """After a clerk signs in: (message, page) when the body's register has requests overdue or
+    due within the settings' due_soon_workdays; None otherwise (and for other roles)."""
+    from gongkai.web.access import profile, role
+    from gongkai.web.models import Role
+    from gongkai.web.registers import open_register, today
+
+    p = profile(user)
+    if role(user) != Role.CLERK or p is None or p.body is None:
+        return None
+    try:
+        reg = open_register(p.body)
+        n = counts(reg, today())
+    except GongkaiError:      # a register that cannot be read must not stop the login; its page says why
+        return None
+    if not n["overdue"] and not n["soon"]:
+        return None
+    parts = ([f"{n['overdue']} 件已超过答复期限"] if n["overdue"] else []) + (
+        [f"{n['soon']} 件将在 {reg.settings.due_soon_workdays} 个工作日内到期"] if n["soon"] else [])
+    page = f"/register/{p.body.pk}/?filter={'overdue' if n['overdue'] else 'soon'}"
+    return f"台账提醒（{p.body.name}）：{'，'.join(parts)}。", page

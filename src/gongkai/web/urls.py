@@ -25,6 +25,7 @@ urlpatterns = [
     path("draft/<int:body_id>/<int:year>/from-register", views_draft.draft_from_register),
     path("draft/<int:body_id>/<int:year>/download/<str:form>", views_draft.draft_download),
     path("register/", views_register.register_home),
+    path("register/calendar/", views_register.register_calendar),
     path("register/<int:body_id>/", views_register.register_list),
     path("register/<int:body_id>/new", views_register.register_new),
     path("register/<int:body_id>/table3/", views_register.register_table3),

@@ -38,6 +38,21 @@ class LoginView(auth_views.LoginView):
             serialise_logins([f"gongkai-login-user:{name}", f"gongkai-login-ip:{get_client_ip_address(request)}"])
             return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form):
+        """Signed in.  A clerk whose register has requests overdue or due soon is told so at once
+        and, unless a page was asked for, taken to them."""
+        from django.contrib import messages
+
+        from gongkai.web.regsvc import due_notice
+
+        response = super().form_valid(form)
+        note = due_notice(form.get_user())
+        if note:
+            messages.warning(self.request, note[0])
+            if not self.get_redirect_url():
+                return redirect(note[1])
+        return response
+
     def get_context_data(self, **kwargs):
         from gongkai.web.access import anonymous_allowed
 

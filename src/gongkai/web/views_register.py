@@ -26,8 +26,10 @@ def register_home(request):
     rows = []
     for body in bodies[:200]:
         rows.append({"body": body, **regsvc.counts(open_register(body), day)})
+    from gongkai.web.registers import site_calendar
+
     return render(request, "web/register_bodies.html", {"rows": rows, "more": len(bodies) > 200, "today": day,
-                                                       "year": day.year})
+                                                       "year": day.year, "last_known": site_calendar().last_known_day})
 
 
 def _page(request) -> int:
@@ -53,7 +55,7 @@ def register_list(request, body):
         "body": body, "rows": rows, "total": total, "counts": counts, "filter": flt, "filters": regsvc.FILTERS,
         "q": q, "page": page, "pages": pages, "today": day, "writable": can_write(request.user, body),
         "registration": form_fields(kinds()["registered"]),
-        "year": day.year, "qs": f"filter={flt}&q={quote(q)}",
+        "year": day.year, "qs": f"filter={flt}&q={quote(q)}", "assumed": any(r.due_assumed for r in rows),
     })
 
 
@@ -188,3 +190,28 @@ def register_table3(request, body):
     return render(request, "web/register_table3.html", {
         "body": body, "year": year, "table": tables_html(report, findings).get("table3"),
         "years": list(range(day.year - 4, day.year + 1)), "findings": findings})
+
+
+@require_http_methods(["GET", "POST"])
+@login_needed()
+def register_calendar(request):
+    """节假日安排: the site's holiday notices, seen by everyone signed in, entered by an administrator
+    (every body's due dates are recomputed on the new notice)."""
+    from gongkai.web.models import Body
+    from gongkai.web.registers import calendar_store, site_calendar
+    from gongkai.workdays import entries
+
+    admin = role(request.user) == Role.ADMIN
+    if request.method == "POST":
+        if not admin:
+            return render(request, "web/error.html", {"message": "只有系统管理员可以录入节假日安排。"}, status=403)
+        try:
+            notice, n = regsvc.add_site_notice(calendar_store(), request.POST, request.user.username,
+                                               list(Body.objects.all()))
+            messages.success(request, f"已录入 {notice.year} 年节假日安排（{notice.notice}；放假 {len(notice.holidays)} 天，"
+                                      f"调休上班 {len(notice.workdays)} 天），并按新安排重新计算了 {n} 件申请的期限。")
+        except GongkaiError as exc:
+            messages.error(request, f"未能录入：{exc.message}")
+        return redirect("/register/calendar/")
+    overview = regsvc.calendar_overview(site_calendar(), entries(calendar_store()))
+    return render(request, "web/register_calendar.html", {**overview, "admin": admin})

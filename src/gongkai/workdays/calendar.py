@@ -192,6 +192,13 @@ def parse_days(items: Iterable[object], source: str, place: str) -> set[date]:
     return days
 
 
+def days_from_text(text: str, source: str, place: str) -> set[date]:
+    """Days as typed on the command line or in a form: dates and ranges separated by commas
+    (half- or full-width), semicolons, spaces or new lines."""
+    joined = re.sub(r"\s*(?:\.\.|～|~|至)\s*", "..", text or "")   # a range typed with spaces stays one
+    return parse_days([t for t in re.split(r"[,，;；、\s]+", joined) if t], source, place)
+
+
 def notice_from(year: int, entry: dict, source: str) -> YearNotice:
     """One year's notice from its table entry, checked (dates in the year, no day both ways)."""
     place = f"{year}年"

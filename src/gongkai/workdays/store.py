@@ -32,6 +32,11 @@ def entries(db: Database) -> list[NoticeEntry]:
     return out
 
 
+def version(db: Database) -> int:
+    """Changes whenever a notice is entered (the number of the latest entry; 0: none)."""
+    return int(db.scalar("SELECT COALESCE(MAX(id), 0) FROM workday_notices") or 0)
+
+
 def notices(db: Database) -> dict[int, YearNotice]:
     """The notice in force for each year entered (the latest entry of the year)."""
     return {e.notice.year: e.notice for e in entries(db)}
