@@ -4,7 +4,9 @@ browser download), at a desk (1366×768) and on a phone (390×844), on a live wa
 - anyone: check several reports, see the summary, the findings and the source;
 - the supervisor: the survey filtered to a region (every panel), a stored report's findings,
   uploading a report into the corpus, the roster's missing and late bodies;
-- the clerk: a report drafted from last year's, edited, checked and exported.
+- the clerk: a report drafted from last year's, edited, checked and exported; the register kept
+  through a year (a request registered, extended, answered; one overdue) into the year's table 3
+  and the report drafted from it.
 
 Every page visited at phone width is asserted to fit the screen (no sideways scroll), its
 header words whole.  Screenshots go to a scratch folder, or with GONGKAI_SCREENSHOTS=docs/images
@@ -399,6 +401,78 @@ def test_clerk_drafts_from_last_year_edits_checks_and_exports(live, page, people
         pdf.close()
         flat = re.sub(r"\s+", "", pdf_text)
         assert "收到政府信息公开申请4件" in flat and body.name in flat and "【待办】" not in flat
+
+
+# -- the clerk: the register's year, into the report's table 3 --------------------------------------
+def _cell(pg, cell_id: str) -> int:
+    return int(pg.locator(f'[id="cell-{cell_id}"]').inner_text().strip() or 0)
+
+
+def test_clerk_keeps_the_register_through_the_year_into_table3(live, page, people):
+    from gongkai.web import regsvc
+    from gongkai.web.models import ReportDraft
+    from gongkai.web.registers import open_register
+
+    body, year = people["body"], 2026
+    login(page, live, people["clerk"])
+    visit(page, f"{live.url}/register/{body.pk}/table3/?year={year}")
+    before = {c: _cell(page, f"table3.{c}") for c in ("new_received.total", "granted.natural_person", "total.total")}
+    # a request of January never answered: overdue by now, and shown so
+    regsvc.new_request(open_register(body), {"applicant_type": "commercial", "applicant_name": "清江商贸有限公司",
+                                             "channel": "internet", "content": "2025年度政府采购合同清单",
+                                             "submitted_on": f"{year}-01-05"}, "测试")
+    visit(page, f"{live.url}/register/")
+    page.wait_for_url(f"**/register/{body.pk}/")
+    if page.size == "phone":
+        fits(page)
+    assert page.locator("#requests .mark.overdue").count() >= 1
+    # a request received in February: registered, extended with its reason, answered (today is 10 March)
+    form = page.locator("#new-request")
+    form.locator("select[name=applicant_type]").select_option("natural_person")
+    form.locator("input[name=name]").fill("王五")
+    form.locator("select[name=channel]").select_option("in_person")
+    form.locator("input[name=on]").fill(f"{year}-02-09")
+    form.locator("textarea[name=content]").fill("本街道2025年老旧小区改造资金使用情况")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("text=已登记申请")
+    if page.size == "phone":
+        fits(page)
+    ext = page.locator('form[data-action="extended"]')
+    ext.locator("input[name=on]").fill(f"{year}-03-05")
+    ext.locator("input[name=workdays]").fill("15")
+    ext.locator("textarea[name=reason]").fill("需要调取2019年以来的档案")
+    ext.locator("button").click()
+    page.wait_for_selector("text=已登记：延期")
+    assert "延期答复15个工作日" in page.locator("#ledger").inner_text()
+    reply = page.locator('form[data-action="replied"]')
+    reply.locator("input[name=on]").fill(f"{year}-03-09")
+    reply.locator("select[name=outcome]").select_option("granted")
+    reply.locator("button").click()
+    page.wait_for_selector("text=已登记：答复")
+    assert "已答复" in page.locator("h1").inner_text()
+    if page.size == "phone":
+        fits(page)
+    shot(page, "register-year-request")
+    # the year's table 3: both requests received, the March one granted and done
+    visit(page, f"{live.url}/register/{body.pk}/table3/?year={year}")
+    after = {c: _cell(page, f"table3.{c}") for c in before}
+    assert after == {"new_received.total": before["new_received.total"] + 2,
+                     "granted.natural_person": before["granted.natural_person"] + 1,
+                     "total.total": before["total.total"] + 1}
+    shot(page, "register-year-table3")
+    # the year's report takes table 3 from the register, each cell showing where it came from
+    ReportDraft.objects.filter(body=body, year=year).delete()
+    visit(page, f"{live.url}/draft/")
+    page.fill("#new-draft input[name=year]", str(year))
+    page.click("#new-draft button[type=submit]")
+    page.wait_for_url(f"**/draft/{body.pk}/{year}/")
+    assert "表三由依申请公开台账计算" in page.locator("ul.messages").inner_text()
+    cell = page.locator('input[name="table3.new_received.total"]')
+    assert cell.input_value() == str(after["new_received.total"])
+    assert cell.locator("xpath=..").get_attribute("class") == "src-register"
+    if page.size == "phone":
+        fits(page)
+    ReportDraft.objects.filter(body=body, year=year).delete()
 
 
 # -- everywhere: nothing scrolls sideways on a phone ------------------------------------------------
