@@ -48,14 +48,24 @@ FORMS_ZH = "、".join(f.name for f in INPUT_FORMS[:-1]) + "或" + INPUT_FORMS[-1
 REPORT_SUFFIXES = frozenset(s for f in INPUT_FORMS for s in f.suffixes)
 
 
+def is_report_name(name: str) -> bool:
+    """Whether a directory walk (or a ZIP's members) picks up a file of this name: a suffix of
+    ``REPORT_SUFFIXES``, not hidden."""
+    return not name.startswith(".") and Path(name).suffix.lower() in REPORT_SUFFIXES
+
+
+def files_under(directory: str | Path) -> Iterator[str]:
+    """Every file below ``directory`` in a stable order (by name, folder by folder), hidden files
+    and folders left out."""
+    for root, dirs, files in os.walk(str(directory)):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield from (os.path.join(root, name) for name in sorted(files) if not name.startswith("."))
+
+
 def expand(paths: list[str]) -> Iterator[str]:
+    """The report files the user named: files as given, directories walked for report names."""
     for path in paths:
-        p = Path(path)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if Path(name).suffix.lower() in REPORT_SUFFIXES and not name.startswith("."):
-                        yield os.path.join(root, name)
+        if Path(path).is_dir():
+            yield from (f for f in files_under(path) if is_report_name(os.path.basename(f)))
         else:
             yield path

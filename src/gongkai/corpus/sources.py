@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gongkai.errors import UnreadableFile
 from gongkai.files import read_regular
-from gongkai.inputs import REPORT_SUFFIXES
+from gongkai.inputs import files_under, is_report_name
 from gongkai.read import MAX_BINARY_BYTES
 from gongkai.read.limits import read_member
 
@@ -83,9 +83,7 @@ def _zip_items(path: str) -> Iterator[Item]:
                 continue
             name = _member_name(info)
             base = name.rsplit("/", 1)[-1]
-            if base.startswith(".") or name.startswith("__MACOSX/"):
-                continue
-            if Path(base).suffix.lower() not in REPORT_SUFFIXES:
+            if name.startswith("__MACOSX/") or not is_report_name(base):
                 continue
             item = Item(f"{path}!{name}", base, archive=path, member=info)
             if info.flag_bits & 0x1:
@@ -101,16 +99,12 @@ def iter_items(paths: list[str]) -> Iterator[Item]:
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    full = os.path.join(root, name)
-                    if name.startswith("."):
-                        continue
-                    if _is_zip(full):
-                        yield from _zip_items(full)
-                    elif Path(name).suffix.lower() in REPORT_SUFFIXES:
-                        yield Item(full, name)
+            for full in files_under(p):
+                name = os.path.basename(full)
+                if _is_zip(full):
+                    yield from _zip_items(full)
+                elif is_report_name(name):
+                    yield Item(full, name)
         elif not p.exists():
             yield Item(path, p.name, problem="文件不存在。")
         elif _is_zip(path):
