@@ -225,3 +225,6 @@ def test_html_review_shows_no_value_in_cells_the_digits_do_not_cut_one_way(tmp_p
         assert cell is not None
         assert cell.group(2) == '<sup class="mark">#</sup>'
         assert 'title="无法确定：原文印作“1024”，可能是 1|0|24；10|2|4；问题1"' in cell.group(1)
+    # A cell the sums fixed says which: 新收 printed 21000021, cut by its total (21 = 21 + 0 + …).
+    assert ('<td id="cell-table3.new_received.natural_person" class="num inferred" '
+            'title="推断值：原文印作“21”，由本行总计等于各列之和确定">21<sup class="mark">*</sup></td>') in html

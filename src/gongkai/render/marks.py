@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gongkai.model import Report
+from gongkai.model import BASIS, CellInfo, Report
 from gongkai.read.ocrcheck import (
     LOW as LOW_CONFIDENCE,  # below this an OCR number is worth a second look
 )
@@ -36,6 +36,12 @@ def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str
             return "doubtful"
         return "ocr"
     return None
+
+
+def inferred_from(info: CellInfo) -> str:
+    """What fixed an inferred value, in words: "原文印作“12”，由本行总计等于各列之和确定"."""
+    how = "、".join(BASIS.get(b, b) for b in info.basis)
+    return f"原文印作“{info.raw}”" + (f"，由{how}确定" if how else "")
 
 
 def undecided(report: Report) -> set[str]:

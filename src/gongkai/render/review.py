@@ -18,7 +18,7 @@ from gongkai.check.catalogue import data, rules
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_label, table_name, table_title
 from gongkai.model import Finding, Report, split_cell_id
-from gongkai.render.marks import MARKS, PARTIAL, cell_kind, legend
+from gongkai.render.marks import MARKS, PARTIAL, cell_kind, inferred_from, legend
 
 _RANK = {"error": 0, "warning": 1, "notice": 2}
 _SUMS = ("T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL")
@@ -99,6 +99,8 @@ def _td(report: Report, cell_id: str, marks: dict, partial: dict[str, str]) -> s
     if kind == "ambiguous":  # no value: the row's printed digits are not this cell's
         shown = ""
         notes.append(_ambiguity_note(report, cell_id))
+    elif kind == "inferred" and info is not None and info.basis:  # which of the format's sums fixed it
+        notes.append(f"{MARKS[kind][1].split('：')[0]}：{inferred_from(info)}")
     elif kind:
         notes.append(MARKS[kind][1].split("：")[0]
                      + (f"（置信度 {info.confidence:.2f}）" if info and info.confidence is not None else ""))
