@@ -20,11 +20,13 @@ REAL_PDF = EXAMPLES / "hongze-district-2024.pdf"
 
 
 def _timed(fn):
-    start = time.monotonic()
+    """The error ``fn`` raises and the CPU seconds it took (this process's: the readers work
+    in-process here).  Wall time measured the machine's load: 10.5 s at load 13."""
+    start = time.process_time()
     try:
         fn()
     except GongkaiError as exc:
-        return exc, time.monotonic() - start
+        return exc, time.process_time() - start
     raise AssertionError("no GongkaiError raised")
 
 

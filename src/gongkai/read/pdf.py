@@ -10,6 +10,7 @@ an empty report.
 from __future__ import annotations
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from gongkai.errors import MissingDependency, UnreadableFile
 from gongkai.read import limits
@@ -29,13 +30,15 @@ def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        text = str(exc).lower()
-        if "password" in text:
+        # By PDFium's error code, never its English text: a damaged file can fail with
+        # "Failed to load document (PDFium: Success)" (code 0).
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
             raise UnreadableFile("PDF 已加密，需要密码才能打开。请向发布机关索取未加密的文件，或先用密码解除加密。",
                                  name) from None
-        if "format" in text or "file" in text:
-            raise UnreadableFile("PDF 文件已损坏或不完整，无法打开。请重新下载原文件。", name) from None
-        raise UnreadableFile(f"无法打开 PDF：{exc}", name) from None
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise UnreadableFile("PDF 使用了不支持的加密或安全设置，无法打开。请向发布机关索取未加密的文件。", name) from None
+        raise UnreadableFile("PDF 文件已损坏或不完整，无法打开。请重新下载原文件。", name) from None
     limits.check_page_count(len(pdf), name)
     return pdf
 
