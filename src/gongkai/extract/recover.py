@@ -470,6 +470,8 @@ def use_previous(report: Report, previous: Report, name: str = "上年报告") -
     if not problems:
         refine(report, previous)
     return problems
+
+
 _REFINED = "按上年报告的数字"
 
 
