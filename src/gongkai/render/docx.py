@@ -124,10 +124,15 @@ class _Writer:
         run.bold = False
         run.font.color.rgb = RGBColor(0, 0, 0)
 
-    def narrative(self, text: str) -> None:
-        for block in narrative.blocks(text):
+    def narrative(self, text: str, keep_with_table: bool = False) -> None:
+        """The section's text; ``keep_with_table``: its last paragraph (“……见下表”) stays on the
+        page where the table starts, so heading and text are not left above a page break."""
+        blocks = narrative.blocks(text)
+        for n, block in enumerate(blocks, 1):
             indent = block.kind in ("paragraph", "heading", "item")
             p = self.paragraph(indent=indent)
+            if keep_with_table and n == len(blocks):
+                p.paragraph_format.keep_with_next = True
             if block.kind == "quote":
                 p.paragraph_format.left_indent = Pt(self.sizes["body"] * 2)
             for run in block.runs:
@@ -236,7 +241,7 @@ def render_docx(report: Report) -> bytes:
         # (LibreOffice does not honour keep-with-next across a table).
         w.heading(common.section_heading(section.no, section.title), new_page=table == "table3")
         if section.text:
-            w.narrative(section.text)
+            w.narrative(section.text, keep_with_table=bool(table))
         if table:
             w.table(tables[table])
     closing = [x for x in (report.agency, common.date_zh(report.published) if report.published else None) if x]

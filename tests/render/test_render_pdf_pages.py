@@ -1,0 +1,29 @@
+"""Where the built PDF breaks its pages (LibreOffice): a table starts on the page of its heading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gongkai.load import load_source
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.libreoffice
+def test_a_tables_heading_and_lead_in_stay_with_it():
+    # A clerk's 2025 report: table 3 fills page 2 and 四's heading and its one line fitted below it,
+    # while table 4 went to page 3 — the heading and "……见下表。" were left alone at the foot of page 2.
+    import pypdfium2 as pdfium
+
+    from gongkai.render import render
+
+    report = load_source(ROOT / "examples" / "source-2024.yaml").report
+    for section in report.sections:
+        section.text = "本年度，本机关依法做好相关工作，具体情况见下表。"
+    pdf = pdfium.PdfDocument(render(report, "pdf"))
+    pages = [page.get_textpage().get_text_range() for page in pdf]
+    [heading] = [n for n, text in enumerate(pages) if "四、政府信息公开行政复议、行政诉讼情况" in text]
+    [table] = [n for n, text in enumerate(pages) if "复议后起诉" in text]
+    assert heading == table
