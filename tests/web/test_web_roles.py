@@ -137,7 +137,7 @@ def scroll_to(pg, selector: str, offset: int = 0) -> None:
 
 
 # -- anyone: check ---------------------------------------------------------------------------------
-def test_anyone_checks_reports(live, page):
+def test_anyone_checks_reports(live, page, tmp_path):
     from gongkai.check import check_report
     from gongkai.load import load
 
@@ -177,6 +177,25 @@ def test_anyone_checks_reports(live, page):
     page.evaluate("window.scrollTo(0, 0)")
     scroll_to(page, "#check-summary", -10)
     shot(page, "check")
+    # a crawler's text whose digits ran together (行政规范性文件 15621), with the body's report of the
+    # year before: its 现行有效 (12) cuts them one way, 15|6|21, and the page says so
+    this = ROOT / "examples" / "crawler-text" / "ptzhsyqhzs-2024.txt"
+    last = tmp_path / "行政审批局2023.txt"
+    last.write_text(this.read_text(encoding="utf-8").replace("行政规范性文件15621", "行政规范性文件0012")
+                    .replace("2024", "2023"), encoding="utf-8")
+    page.set_input_files("#file-input", [str(this)])
+    page.set_input_files("#previous-input", [str(last)])
+    page.click("#check-button")
+    page.wait_for_selector("#r1-cut-by-last-year")
+    assert "按上年报告的现行有效件数和结转数确定" in page.locator("#r1-cut-by-last-year").inner_text()
+    cells = [page.locator(f'[id="r1-cell-table2.art20_1.normative_docs.{c}"]').inner_text()
+             for c in ("made", "repealed", "in_force")]
+    assert cells == ["15*", "6*", "21*"]
+    assert page.locator('#r1-report .finding[data-rule="CELL-AMBIGUOUS"]').count() == 0
+    if page.size == "phone":
+        fits(page)
+    scroll_to(page, "#r1-report", -10)
+    shot(page, "check-previous")
     if page.size == "desk":
         # a PDF: the source as read, a finding pointing at its cell
         page.set_input_files("#file-input", [str(ROOT / "examples" / "hongze-district-2024.pdf")])
