@@ -105,13 +105,22 @@ def test_the_narrative_figures_table(corpus):
         f"SELECT g.section, g.text, g.value, g.unit, g.counts, g.counts_name, g.cells, g.approx, g.from_words, g.scope,"
         f" g.stated_year, g.part_of FROM '{out}/figures.parquet' g JOIN '{out}/reports.parquet' r"
         f" ON r.report_id = g.report_id WHERE r.name LIKE '003_%' AND g.counts IS NOT NULL ORDER BY g.seq").fetchall()
-    assert rows[:6] == [
+    topic = "某一方面的政府信息（正文写明是哪一方面）"
+    assert rows[:13] == [
         (1, "公开政府信息 3.3 万多条", 33000.0, "条", "published", "本年公开发布的政府信息（未说明是否主动公开）", None, True,
          False, None, None, None),
         (1, "其中通过政府网站公开信息 17346 条", 17346.0, "条", "website_posts", "政府网站发布的信息", None, False, False,
          None, None, 1),
         (1, "通过政务新媒体公开信息 11478 条", 11478.0, "条", "new_media_posts", "政务新媒体发布的信息", None, False, False,
          None, None, 1),
+        (1, "通过宁夏回族自治区公共资源网、“互联网+监管”等平台公开信息 1375 条", 1375.0, "条", "topic_info", topic, None,
+         False, False, None, None, 1),
+        (1, "通过线下政务公开栏公开信息 3024 条", 3024.0, "条", "topic_info", topic, None, False, False, None, None, 1),
+        (1, "公开各类规划信息 232 条", 232.0, "条", "topic_info", topic, None, False, False, None, None, None),
+        (1, "市场监管信息 193 条", 193.0, "条", "topic_info", topic, None, False, False, None, None, None),
+        (1, "财政信息 507 条", 507.0, "条", "topic_info", topic, None, False, False, None, None, None),
+        (1, "疫情防控信息 89 条", 89.0, "条", "topic_info", topic, None, False, False, None, None, None),
+        (1, "义务教育信息 85 条", 85.0, "条", "topic_info", topic, None, False, False, None, None, None),
         (1, "我县现行有效规范性文件 27 个", 27.0, "个", "normative_in_force", "现行有效的行政规范性文件",
          "table2.art20_1.normative_docs.in_force", False, False, None, None, None),
         (1, "2021 年通过政府网站发布政策解读 36 个", 36.0, "个", "interpretation", "政策解读", None, False, False, None,

@@ -323,15 +323,17 @@ def read(report: Report) -> Narrative:
                 f = out.found[part]
                 f.figure.part_of = b.whole
                 # "主动公开政府信息96条，…涉及机构职能类信息1条、重大建设项目信息2条": an unnamed part
-                # of the information disclosed is one of its categories.
-                if f.metric is None and whole is not None and whole.id in _CATEGORY_WHOLES:
+                # of the information disclosed (or one just called 信息) is one of its categories.
+                if whole is not None and (f.metric is None and whole.id in _CATEGORY_WHOLES
+                                          or f.metric is not None and f.metric.id == _TOPIC and whole.id in _PROACTIVE):
                     _set_metric(report, f, p.metrics[_CATEGORY])
     return out
 
 
 # The wholes whose unnamed parts are categories of the information disclosed (phrasings.yaml).
 _CATEGORY_WHOLES = frozenset({"proactive", "proactive_category", "published", "website_posts"})
-_CATEGORY = "proactive_category"
+_PROACTIVE = frozenset({"proactive", "proactive_category"})
+_CATEGORY, _TOPIC = "proactive_category", "topic_info"
 
 
 # Cheap tests before the claim and plan patterns (most sentences have neither).
