@@ -141,3 +141,20 @@ def test_list_marks_assumed_due_dates(capsys, db_url, monkeypatch):
         "--date", "2026-12-21", "--db", db_url)
     code, out, err = run(capsys, "register", "list", "--db", db_url)
     assert "2027-01-19（推算）" in out and "calendar add" in err
+
+
+def test_the_register_and_the_log_name_who_recorded_alike(capsys, db_url, monkeypatch):
+    # --actor (as gongkai log has it) is --by's other name; GONGKAI_ACTOR otherwise, for both
+    run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "x",
+        "--date", "2025-03-03", "--actor", "李会计", "--db", db_url)
+    run(capsys, "register", "reply", "2025-000001", "--date", "2025-03-04", "--outcome", "予以公开", "--ground", "2",
+        "--by", "王科长", "--db", db_url)
+    monkeypatch.setenv("GONGKAI_ACTOR", "小王")
+    run(capsys, "log", "add", "--title", "某通知", "--kind", "其他", "--made", "2025-03-03", "--db", db_url)
+    out = run(capsys, "register", "show", "2025-000001", "--db", db_url)[1]
+    assert "登记：李会计，" in out and "答复（" in out and "；经办：王科长，" in out
+    assert "经办：小王" not in out
+    from gongkai.log.store import DisclosureLog
+
+    with DisclosureLog(db_url) as log:
+        assert log.get("D2025-000001").created_by == "小王"

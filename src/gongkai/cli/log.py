@@ -28,7 +28,7 @@ def add_parser(sub) -> None:
     def cmd(name: str, help_text: str):
         c = logs.add_parser(name, help=help_text, description=help_text)
         c.add_argument("--db", metavar="URL", help="台账数据库：SQLite 文件路径或 postgresql://…（默认与依申请公开台账相同）")
-        c.add_argument("--actor", metavar="经办人", help="记录的经办人（默认当前用户）")
+        c.add_argument("--actor", metavar="经办人", help="记录的经办人（默认环境变量 GONGKAI_ACTOR，否则当前登录名）")
         return c
 
     def entry(sid: str):   # an entry of the log: its command and help as declared in log/data/steps.yaml
@@ -147,7 +147,7 @@ def _open(args):
 
 
 def _actor(args) -> str:
-    return args.actor or default_actor("unknown")
+    return args.actor or default_actor("未署名")   # as the register says
 
 
 def _date(text: str | None, what: str) -> date | None:

@@ -57,7 +57,8 @@ def _common(p: argparse.ArgumentParser, actor: bool = False) -> None:
 
 def add_actor(p: argparse.ArgumentParser) -> None:
     """``--by``: who records (the register and the log alike)."""
-    p.add_argument("--by", metavar="经办人", help="经办人（默认环境变量 GONGKAI_ACTOR，否则当前登录名）")
+    p.add_argument("--by", "--actor", dest="by", metavar="经办人",
+                   help="经办人（--actor 同义，与 gongkai log 一致；默认环境变量 GONGKAI_ACTOR，否则当前登录名）")
 
 
 def actor(args) -> str:
