@@ -290,3 +290,19 @@ def test_version_and_register_start_without_the_docx_library():
     from gongkai import __version__
 
     assert done.stdout.splitlines() == [f"gongkai {__version__} False", "False"], done.stderr
+
+
+@pytest.mark.parametrize("argv, message", [
+    # argparse's own sentences, translated whole: a word swap printed "one of the 参数s --pieces --pages is required"
+    (["fee"], "须给出 --pieces、--pages 之一"),
+    (["fee", "--pieces", "3", "--pages", "4"], "参数 --pages 不能与 --pieces 同时使用"),
+    (["stats", "--level", "town"], "参数 --level：“town”不是可选的值（可选：province、city、county）"),
+    (["log", "figures", "--year", "x"], "参数 --year：“x”不是整数"),
+])
+def test_usage_errors_are_chinese_sentences(capsys, argv, message):
+    from gongkai.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"gongkai：用法错误：{message}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 import unicodedata
 from typing import NoReturn
@@ -27,13 +28,41 @@ COMMANDS = {
     "serve": "serve", "users": "serve",
 }
 
-_ARGPARSE_ZH = {
-    "the following arguments are required": "缺少必需的参数",
-    "unrecognized arguments": "无法识别的参数",
-    "invalid choice": "无效的选项",
-    "expected one argument": "该选项需要一个值",
-    "argument": "参数",
-}
+# argparse's own error messages (Python 3.11), whole sentences, in the order they are tried; a
+# word-for-word swap left "one of the 参数s --pieces --pages is required".
+_ARGPARSE_ZH = [
+    (r"^the following arguments are required: (.*)$", lambda m: f"缺少必需的参数：{_listed(m[1])}"),
+    (r"^one of the arguments (.*) is required$", lambda m: f"须给出 {_listed(m[1])} 之一"),
+    (r"^unrecognized arguments: (.*)$", lambda m: f"无法识别的参数：{m[1]}"),
+    (r"^argument (\S+): not allowed with argument (\S+)$", lambda m: f"参数 {m[1]} 不能与 {m[2]} 同时使用"),
+    (r"^ambiguous option: (\S+) could match (.*)$", lambda m: f"选项 {m[1]} 不明确，可能是：{_listed(m[2])}"),
+    (r"^argument (\S+): ", lambda m: f"参数 {m[1]}："),
+    (r"invalid choice: (.*) \(choose from (.*)\)$", lambda m: f"“{_bare(m[1])}”不是可选的值（可选：{_listed(m[2])}）"),
+    (r"invalid int value: (.*)$", lambda m: f"“{_bare(m[1])}”不是整数"),
+    (r"invalid float value: (.*)$", lambda m: f"“{_bare(m[1])}”不是数字"),
+    (r"invalid \S+ value: (.*)$", lambda m: f"无效的值“{_bare(m[1])}”"),
+    (r"expected one argument$", lambda m: "该选项需要一个值"),
+    (r"expected at most one argument$", lambda m: "该选项最多取一个值"),
+    (r"expected at least one argument$", lambda m: "该选项至少需要一个值"),
+    (r"expected (\d+) arguments?$", lambda m: f"该选项需要 {m[1]} 个值"),
+    (r"ignored explicit argument (.*)$", lambda m: f"该选项不取值，“{_bare(m[1])}”被忽略"),
+]
+
+
+def _listed(names: str) -> str:
+    """argparse's "--a --b" or "'x', 'y'" as a Chinese list: --a、--b."""
+    return "、".join(n.strip(" '") for n in re.split(r",\s*|\s+(?=-)", names) if n.strip(" '"))
+
+
+def _bare(value: str) -> str:
+    """A value argparse printed as a Python repr ('x'), as the user typed it."""
+    return value[1:-1] if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"" else value
+
+
+def _argparse_zh(message: str) -> str:
+    for pattern, zh in _ARGPARSE_ZH:
+        message = re.sub(pattern, zh, message)
+    return message
 
 
 _NO_LINE_START = "，。、；：？！）》」』”’…—%"
@@ -135,8 +164,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助信息并退出")
 
     def error(self, message: str) -> NoReturn:  # pragma: no cover - exercised through main()
-        for en, zh in _ARGPARSE_ZH.items():
-            message = message.replace(en, zh)
+        message = _argparse_zh(message)
         self.print_usage(sys.stderr)
         self.exit(2, f"gongkai：用法错误：{message}\n")
 
