@@ -22,6 +22,9 @@ from gongkai.format.places import normalise, place
     ("洪泽区人民政府", "320813", "淮安市", "洪泽区", None, "county"),
     ("淮安市洪泽区教育局", "320813", "淮安市", "洪泽区", "教育局", "department"),
     ("南京市鼓楼区人民政府", "320106", "南京市", "鼓楼区", None, "county"),
+    # The crawler texts' bodies (examples/crawler-text): a zone named instead of its county.
+    ("平潭综合实验区行政审批局", "350128", "福州市", "平潭县", "行政审批局", "department"),
+    ("平潭综合实验区管委会办公室", "350128", "福州市", "平潭县", None, "county"),
 ])
 def test_placement(agency, code, city, county, unit, level):
     p = place(agency)
