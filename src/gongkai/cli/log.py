@@ -37,6 +37,14 @@ def add_parser(sub) -> None:
         spec = steps()[sid]
         return cmd(spec["command"], spec["help"])
 
+    _entry_commands(entry)
+    _other_commands(cmd, entry)
+
+    p.set_defaults(handler=run_help, _log_parser=p)
+
+
+def _entry_commands(entry) -> None:
+    """The commands that record an entry of the log (declared in log/data/steps.yaml)."""
     c = entry("registered")
     c.add_argument("--title", required=True, metavar="标题")
     c.add_argument("--kind", required=True, metavar="类别", help="规章、行政规范性文件或其他")
@@ -87,6 +95,9 @@ def add_parser(sub) -> None:
     c.add_argument("--note", default="", metavar="说明")
     c.set_defaults(handler=run_repeal)
 
+
+def _other_commands(cmd, entry) -> None:
+    """Reading, exchange, monthly figures and table 2."""
     c = cmd("list", "列出台账条目")
     c.add_argument("--year", type=int, metavar="年度", help="只列该年形成的条目")
     c.add_argument("--kind", metavar="类别")
@@ -130,8 +141,6 @@ def add_parser(sub) -> None:
     c.add_argument("--agency", metavar="机关名称")
     c.add_argument("--json", action="store_true", help="输出报告 JSON（gongkai.report/1）")
     c.set_defaults(handler=run_table2)
-
-    p.set_defaults(handler=run_help, _log_parser=p)
 
 
 def run_help(args) -> int:
