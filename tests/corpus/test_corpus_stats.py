@@ -10,7 +10,7 @@ import pytest
 
 from gongkai.cli import main
 from gongkai.corpus.ingest import ingest
-from gongkai.corpus.stats import compute
+from gongkai.corpus.stats import chart_items, compute
 from gongkai.corpus.store import Store
 from tests.synth import draw, render
 
@@ -77,6 +77,20 @@ def test_rows_per_city_and_year(corpus):
         assert row.based_on["reviews_per_100"] == len(known)
         assert row.based_on["received"] == len(known)
         assert row.code == {"吴忠市": "640300", "中卫市": "640500"}[region[7:]]
+        # 吴忠市 2022: one of its two reports left 本年新收 blank — that sum (and the ratios over
+        # it) are partial and say on how many reports they rest
+        partial = "1/2" if (region, year) == ("宁夏回族自治区吴忠市", 2022) else ""
+        assert [row.partial(k) for k in ("received", "reviews_per_100", "granted_share")] == [partial, partial, ""]
+    assert ("吴忠市 2022（1/2份）", got[("宁夏回族自治区吴忠市", 2022)].values["received"]) in chart_items(table, "received")
+
+
+def test_cli_marks_a_figure_resting_on_part_of_the_reports(corpus, capsys):
+    tmp, db, truth = corpus
+    assert main(["stats", "--db", db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = next(line for line in lines if line.startswith("吴忠市") and " 2022 " in line).split()
+    assert row[3].endswith("+") and not row[2].endswith("+")           # 新收申请 partial, 报告份数 not
+    assert "标+的数字只依据该地区的部分报告" in "".join("".join(lines).split())       # a wrapped line
 
 
 def test_cli_writes_csv_and_valid_svg(corpus, capsys):

@@ -158,6 +158,7 @@ def test_rollup_marks_each_partial_sum_and_names_whom_it_lacks(django_env, world
     assert ('<tr><td>淮安市</td><td>2024</td><td class="num">2</td><td class="num partial" title="只依据 1/2 份报告">'
             '0<sup class="mark">+</sup><br><small>1/2 份</small></td>') in stats
     assert "标 + 的数字只依据部分报告" in html
+    assert "淮安市 2024（1/2份）" in html.split('id="charts"')[1]      # the chart's bar says so too
     partial = len(d["coverage"])
     assert f"{partial} 格是部分合计，标 +" in html and f"部分合计的 {partial} 格：缺哪些报告" in html
     assert ("<tr><td>表二“行政规范性文件”行“本年制发件数”列</td><td class=\"num\">0+</td>"

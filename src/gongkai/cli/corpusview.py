@@ -130,10 +130,12 @@ def print_stats(table: StatsTable) -> None:
     for key, _, _, _ in METRICS:
         t.add_column(_HEADS[key], justify="right", no_wrap=True)
     for row in table.rows:
-        t.add_row(escape(short_name(row)), str(row.year or ""), *[_fmt(row.values[k], f) for k, _, _, f in METRICS])
+        t.add_row(escape(short_name(row)), str(row.year or ""),
+                  *[_fmt(row.values[k], f) + (PARTIAL if row.partial(k) else "") for k, _, _, f in METRICS])
     out.print(t)
     out.print("各列：" + "；".join(f"{_HEADS[k].replace(chr(10), '')}＝{head}（{unit}）" for k, head, unit, _ in METRICS) + "。")
-    out.print("比例只计入相关各格都有数字的报告；空格不按 0 计。")
+    out.print(f"比例只计入相关各格都有数字的报告；空格不按 0 计。标 {PARTIAL} 的数字只依据该地区的部分报告"
+              "（--csv 的 *_reports 列是所依据的份数）。")
     if table.rules:
         about = catalogue()
         t = narrow_table(title="检查发现（按规则）")

@@ -69,6 +69,14 @@ class StatRow:
     values: dict[str, float | None] = field(default_factory=dict)
     based_on: dict[str, int] = field(default_factory=dict)  # metric -> reports it rests on
 
+    def partial(self, key: str) -> str:
+        """``3/5`` when the figure rests on 3 of the row's 5 reports (the others left a number
+        it needs blank or undecided); "" when on all of them, or when there is no figure."""
+        based, reports = self.based_on.get(key), self.values.get("reports")
+        if based is None or self.values.get(key) is None or not reports or based >= reports:
+            return ""
+        return f"{based}/{reports}"
+
 
 @dataclass
 class StatsTable:
@@ -175,13 +183,20 @@ def write_csv(table: StatsTable, path: str) -> None:
                                                     "reviews_per_100", "lawsuits_per_100", "correction_rate")])
 
 
+def chart_items(table: StatsTable, key: str) -> list[tuple[str, float | None]]:
+    """(label, value) of one metric's bars: a figure resting on part of the region's reports
+    says on how many (``（3/5份）``), as the table does."""
+    return [(f"{short_name(r)} {r.year or ''}".strip() + (f"（{r.partial(key)}份）" if r.partial(key) else ""),
+             r.values[key]) for r in table.rows]
+
+
 def write_svgs(table: StatsTable, directory: str) -> list[str]:
     from gongkai.render.charts import hbar_chart
 
     os.makedirs(directory, exist_ok=True)
     written = []
     for key, head, unit, fmt in METRICS:
-        items = [(f"{short_name(r)} {r.year or ''}".strip(), r.values[key]) for r in table.rows]
+        items = chart_items(table, key)
         path = os.path.join(directory, f"{key}.svg")
         with open(path, "w", encoding="utf-8") as f:
             f.write(hbar_chart(head, items, unit, fmt))

@@ -80,7 +80,7 @@ def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
 def page_context(level: str, region: str) -> dict:
     """Every panel of the page over the same reports: those placed in ``region``."""
     from gongkai.check import rules as rule_catalogue
-    from gongkai.corpus.stats import METRICS, compute, short_name
+    from gongkai.corpus.stats import METRICS, chart_items, compute, short_name
     from gongkai.render.charts import hbar_chart
     from gongkai.render.marks import PARTIAL
 
@@ -92,7 +92,7 @@ def page_context(level: str, region: str) -> dict:
         documents = documents_list(store, region)
     charts = []
     for key, head, unit, fmt in METRICS:
-        items = [(f"{short_name(r)} {r.year or ''}".strip(), r.values[key]) for r in table.rows]
+        items = chart_items(table, key)
         if items:
             charts.append(mark_safe(hbar_chart(head, items, unit, fmt)))
     if table.rules:
@@ -116,9 +116,7 @@ def _stat(row, key: str, fmt: str) -> dict:
     """One figure of the statistics table: its text, and (when some of the row's reports left a
     number it needs blank or undecided) on how many of them it rests — a partial figure."""
     value = row.values[key]
-    based, reports = row.based_on.get(key), row.values["reports"]
-    return {"text": "" if value is None else fmt.format(value),
-            "based": f"{based}/{reports}" if based is not None and value is not None and based < reports else ""}
+    return {"text": "" if value is None else fmt.format(value), "based": row.partial(key)}
 
 
 def stats_json(level: str | None, region: str | None = "") -> dict:
