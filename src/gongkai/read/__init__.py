@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gongkai.errors import UnreadableFile
 from gongkai.files import read_regular
-from gongkai.inputs import INPUT_FORMS
+from gongkai.inputs import INPUT_FORMS, suffixes
 from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph, Run, RunTable
 
 # Reports are a few kilobytes of text; anything far larger is not a report (or is hostile).
@@ -24,13 +24,17 @@ MAX_BINARY_BYTES = 200 * 1024 * 1024
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body|<meta|<table|<div|<p[ >])",
                          re.I)
 
+# A page saved under its server-side name is HTML (a directory walk does not pick these up).
+_SERVER_PAGE_SUFFIXES = (".jhtml", ".jsp", ".asp", ".aspx", ".php")
+
 # The published forms ``detect_form`` tells apart (declared in ``gongkai.inputs``).
 FORMS = tuple(f.id for f in INPUT_FORMS if f.published)
 
 
 def detect_form(data: bytes, name: str) -> str:
     head = data[:2048]
-    ext = Path(name).suffix.lower().lstrip(".")
+    suffix = Path(name).suffix.lower()
+    ext = suffix.lstrip(".")
     if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
@@ -39,13 +43,13 @@ def detect_form(data: bytes, name: str) -> str:
         return "wps" if ext == "wps" else "doc"
     if head.lstrip().startswith(b"{\\rtf"):  # RTF, often published with a .doc name
         return "rtf"
-    if ext in ("mht", "mhtml") or re.match(rb"^\s*(?:[\w-]+:[^\r\n]*\r?\n)*?MIME-Version:\s*1\.0", head, re.I):
+    if suffix in suffixes("mht") or re.match(rb"^\s*(?:[\w-]+:[^\r\n]*\r?\n)*?MIME-Version:\s*1\.0", head, re.I):
         return "mht"  # Word's "single file web page", also published as .doc
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
-    if ext in ("html", "htm", "shtml", "xhtml", "jhtml", "jsp", "asp", "aspx", "php") or _HTML_START.match(head):
+    if suffix in suffixes("html") or suffix in _SERVER_PAGE_SUFFIXES or _HTML_START.match(head):
         return "html"
-    if ext in ("md", "markdown"):
+    if suffix in suffixes("md"):
         return "md"
     return "txt"
 
