@@ -128,3 +128,17 @@ def test_any_text_written_into_a_source_loads_back(text, title):
     assert back.sections[0].text == clean_text(text).strip()
     assert back.preamble == clean_text(text).strip()
     assert back.agency == clean_text("某局" + title).replace("\n", " ").strip()
+
+
+def test_last_years_run_together_digits_are_not_called_blank():
+    # 平潭 行政审批局 2024 printed its 行政规范性文件 row as "15621": next year's 现行有效件数 was
+    # annotated "上年报告此格空白" — it was printed, only not cut one way.
+    from gongkai.load import load
+    from gongkai.source.scaffold import prefill_from
+
+    last = load(str(ROOT / "examples" / "crawler-text" / "ptzhsyqhzs-2024.txt"))
+    p = prefill_from(last, "2021")
+    cell = "table2.art20_1.normative_docs.in_force"
+    assert p.values[cell] is None
+    assert p.comments[cell] == "上年报告此格数字连写、无法确定（印作“15621”，可能为 621、21、1），请核对上年报告原件后填写"
+    assert p.comments["table2.art20_1.rules.in_force"] == "2024年现行有效件数；本年 = 上年 + 本年制发 − 本年废止"

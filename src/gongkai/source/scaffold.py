@@ -45,19 +45,34 @@ def _carry(prefill: Prefill, cell_id: str, value: Value, note: str, blank: str =
     prefill.comments[cell_id] = note if value is not None else blank
 
 
+def _undecided_notes(last: Report) -> dict[str, str]:
+    """cell id -> the note for a cell of last year's report whose digits were printed run
+    together and could not be cut one way: it is not blank, its value is unknown."""
+    options = last.candidate_values()
+    notes = {}
+    for amb in last.ambiguous:
+        for cell in last.undecided(amb):
+            which = f"（印作“{amb.raw}”，可能为 {'、'.join(options[cell])}）" if options.get(cell) else f"（印作“{amb.raw}”）"
+            notes[cell] = f"上年报告此格数字连写、无法确定{which}，请核对上年报告原件后填写"
+    return notes
+
+
 def prefill_from(last: Report, version: str, name: str = "") -> Prefill:
     p = Prefill(source_name=name)
     year = f"{last.year}年" if last.year else "上年"
     blank = BLANK_NOTE if last.table3 is not None else NO_TABLE3_NOTE
+    undecided = _undecided_notes(last)
     for column in FORMAT.table3_column_ids:
-        value = last.value(f"table3.carried_forward.{column}")
-        _carry(p, f"table3.carried_over.{column}", value, f"{year}结转下年度继续办理", blank)
+        cell = f"table3.carried_forward.{column}"
+        _carry(p, f"table3.carried_over.{column}", last.value(cell), f"{year}结转下年度继续办理",
+               undecided.get(cell, blank))
     last_version = last.format or "2021"
     for kind in ("rules", "normative_docs"):
         if version == "2021":
             cell = f"table2.art20_1.{kind}.in_force"
             if last_version == "2021":
-                _carry(p, cell, last.value(cell), f"{year}现行有效件数；本年 = 上年 + 本年制发 − 本年废止")
+                _carry(p, cell, last.value(cell), f"{year}现行有效件数；本年 = 上年 + 本年制发 − 本年废止",
+                       undecided.get(cell, BLANK_NOTE))
             else:
                 p.values[cell] = None
                 p.comments[cell] = ("上年为2019版格式，“对外公开总数量”含已废止文件，不等于现行有效件数，"
