@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from gongkai.model import Report
 
 
-
 @dataclass(frozen=True)
 class OutputForm:
     """A form ``render`` writes a report in."""
