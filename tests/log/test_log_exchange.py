@@ -296,3 +296,22 @@ def test_a_publication_row_under_a_bad_document_row(log, tmp_path):
         import_documents(log, write_csv(tmp_path / "c.csv", rows), "c")
     assert [p.split("：")[0] for p in exc.value.problems] == ["第2行", "第3行", "第5行"]
     assert "没有文件信息" in exc.value.problems[1] and "公开日期 2025-02-01 早于形成日期" in exc.value.problems[2]
+
+
+def test_a_list_of_earlier_years_documents_marked_existing(log, tmp_path):
+    # 存量: listed to count what is in force — no duty to publish from before the import, and a
+    # publication entered later needs no review chain; a bad 存量 cell is refused by line
+    path = tmp_path / "stock.csv"
+    path.write_text("标题,类别,形成日期,公开属性,存量\n旧办法,规范性文件,2019-05-06,主动公开,是\n"
+                    "新通知,其他,2025-02-10,主动公开,\n", encoding="utf-8")
+    old, new = import_documents(log, path, "clerk")
+    assert (log.get(old).existing, log.get(new).existing) == (True, False)
+    assert [o.item.ref for o in log.obligations(date(2025, 6, 30))] == [new]
+    assert [p.channel for p in log.publish(old, "公开栏", "", date(2025, 7, 1), "clerk").publications] == ["notice_board"]
+    with pytest.raises(GongkaiError, match="尚未审签"):
+        log.publish(new, "公开栏", "", date(2025, 7, 1), "clerk")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("标题,类别,形成日期,公开属性,存量\n甲,其他,2019-05-06,主动公开,可能\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as exc:
+        import_documents(log, bad, "clerk")
+    assert exc.value.problems == ["第2行：“存量”应填“是”或留空，而不是“可能”"]

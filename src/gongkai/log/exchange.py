@@ -199,7 +199,7 @@ def _parse_document(f: dict[str, Any]) -> NewItem:
     if not attr_text:
         raise GongkaiError("缺少公开属性（主动公开、依申请公开或不予公开）")
     item = NewItem(title, kind, made, resolve(attributes(), attr_text, "公开属性"), _text(f.get("attribute_reason")),
-                   _text(f.get("doc_no")), _text(f.get("ref")) or None)
+                   _text(f.get("doc_no")), _text(f.get("ref")) or None, existing=_yes(f.get("existing"), "存量"))
     for step, term in review_steps().items():
         who, on = _text(f.get(f"{step}_by")), parse_date(f.get(f"{step}_on"), f"{term.label}日期")
         if who or on:
@@ -239,7 +239,8 @@ def _parse_publication(f: dict[str, Any]) -> Publication | None:
 def _same(a: NewItem, b: NewItem) -> list[str]:
     """Fields in which a later row of the same document disagrees with its first row."""
     names = {"title": "标题", "kind": "类别", "made_on": "形成日期", "attribute": "公开属性",
-             "attribute_reason": "不公开理由", "doc_no": "文号", "ended_kind": "废止或失效", "ended_on": "废止失效日期"}
+             "attribute_reason": "不公开理由", "doc_no": "文号", "ended_kind": "废止或失效", "ended_on": "废止失效日期",
+             "existing": "存量"}
     out = [label for key, label in names.items() if getattr(a, key) != getattr(b, key)]
     if [(r.step, r.person, r.on) for r in a.reviews] != [(r.step, r.person, r.on) for r in b.reviews]:
         out.append("审核记录")
@@ -570,6 +571,7 @@ def export_rows(items: list[Item]) -> list[list[Any]]:
             "changed_on": "；".join(c.on.isoformat() for c in item.changes),
             "ended": endings()[item.ended_kind].label if item.ended_kind else "",
             "ended_on": item.ended_on.isoformat() if item.ended_on else "",
+            "existing": "是" if item.existing else "",
         }
         for step in review_steps():
             r = item.reviews.get(step)
