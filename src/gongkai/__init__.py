@@ -10,6 +10,7 @@ The Python API is the same code the ``gongkai`` command and the web application 
     findings = gongkai.check(report)            # a list of Finding; print(findings) lists them
     gongkai.check(report, previous=last_year)   # with the cross-year rules (last year's figures
                                                 # also cut digits a crawler ran together)
+    gongkai.parse("2024.txt", previous="2023.txt")  # the cut report itself (parse --previous)
     gongkai.render(report, "docx", path="report.docx")  # "html", "pdf", "md"; no path: the bytes
     reports = gongkai.load_all("parsed.jsonl")  # a file may hold several (JSON Lines)
 
@@ -27,13 +28,12 @@ file and the place.  ``import gongkai`` is light: each part is imported when fir
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError, MissingDependency, NotAReport, SourceError, UnreadableFile
 
 if TYPE_CHECKING:
-    import os
-
     from gongkai.check import Findings
     from gongkai.check import check_report as check
     from gongkai.load import load, load_all
@@ -52,12 +52,27 @@ __version__ = "0.1.0"
 PARSER_VERSION = "4"  # 2: Report.figures and the TEXT-* rules; 3: run-together numbers of text exports cut with the table sums; 4: more narrative figures say what they count
 
 
-def parse(source: str | os.PathLike | bytes, name: str | None = None) -> Report:
+def parse(source: str | os.PathLike | bytes, name: str | None = None,
+          previous: Report | str | os.PathLike | None = None) -> Report:
     """The report in a file (any form ``gongkai.load`` reads), or in ``bytes`` named ``name``
-    (e.g. ``"report.pdf"``, which tells the form).  The same function as ``gongkai.load``."""
+    (e.g. ``"report.pdf"``, which tells the form).  ``gongkai.load`` without ``previous``.
+
+    With ``previous`` (the same body's report of the year before, or its file), digits a crawler
+    ran together are also cut with last year's figures, as ``gongkai parse --previous`` does; a
+    report of another body or year is not used, and ``report.notes`` says why."""
     from gongkai.load import load
 
-    return load(source, name)
+    report = load(source, name)
+    if previous is not None:
+        from gongkai.extract.recover import use_previous
+
+        last = previous if not isinstance(previous, (str, os.PathLike)) else load(previous)
+        label = str(previous) if isinstance(previous, (str, os.PathLike)) else \
+            (last.source.name if last.source and last.source.name else "上年报告")
+        problems = use_previous(report, last, label)
+        if problems and any(report.undecided(a) for a in report.ambiguous):
+            report.notes += [f"{problem}；未用上年报告的数字拆分连写的数字。" for problem in problems]
+    return report
 
 
 # name -> (module, attribute); attribute None: the module itself (a callable package).

@@ -211,6 +211,17 @@ def test_library_check_with_previous_gives_the_commands_findings(tmp_path, capsy
     # Another body's report of the year before fixes nothing: the cells stay open and are reported.
     this, last = _pingtan_2024_and_last_year(tmp_path, 2023, "交通与建设局")
     assert "CELL-AMBIGUOUS" in {f.rule for f in gongkai.check(gongkai.parse(this), previous=gongkai.parse(last))}
+    # gongkai.parse(…, previous=…) gives the cut report itself, as `gongkai parse --previous`.
+    this, last = _pingtan_2024_and_last_year(tmp_path)
+    for previous in (last, gongkai.parse(last)):
+        report = gongkai.parse(this, previous=previous)
+        assert report.table2["art20_1.normative_docs"] == {"made": 15, "repealed": 6, "in_force": 21}
+        assert report.cells[f"{NORMATIVE}.in_force"].basis == ("in-force",)
+    this, last = _pingtan_2024_and_last_year(tmp_path, 2023, "交通与建设局")
+    report = gongkai.parse(this, previous=last)
+    assert report.table2["art20_1.normative_docs"] == {"made": None, "repealed": None, "in_force": None}
+    assert report.notes[-1] == (f"上年报告（{last}）的机关是“平潭综合实验区交通与建设局”，本报告的机关是“平潭综合实验区行政审批局”，"
+                                "不是同一机关；跨年度比较（上年结转、现行有效件数、正文雷同）的结果不适用；未用上年报告的数字拆分连写的数字。")
 
 
 def test_html_review_shows_no_value_in_cells_the_digits_do_not_cut_one_way(tmp_path, capsys):
