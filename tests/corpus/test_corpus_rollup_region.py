@@ -150,3 +150,24 @@ def test_missing_corpus_is_a_chinese_message(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.strip() == f"gongkai：{tmp_path / 'none.db'}：语料库不存在。请先用 gongkai ingest 建立语料库，或用 --db 指定已有的语料库。"
     assert not (tmp_path / "none.db").exists()
+
+
+def test_nothing_to_sum_names_what_the_corpus_holds(tmp_path, capsys):
+    # 淮安市 2024 with only 淮安市人民政府 and 淮安市洪泽区人民政府 stored: "没有可相加的报告" and
+    # nothing more, as if the corpus held nothing of the city that year.
+    src = tmp_path / "in"
+    src.mkdir()
+    rng = random.Random(7)
+    _write(src, "county", draw(rng, year=2023, agency=COUNTY + "人民政府"))
+    _write(src, "city", draw(rng, year=2023, agency="吴忠市人民政府"))
+    db = str(tmp_path / "c.db")
+    assert main(["ingest", str(src), "--db", db, "-q", "--workers", "1"]) == 0
+    con = sqlite3.connect(db)
+    ids = {n.split(".")[0]: i for n, i in con.execute("SELECT name, id FROM documents")}
+    con.close()
+    capsys.readouterr()
+    assert main(["rollup", "--db", db, "--region", "吴忠市", "--year", "2023"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "gongkai：--region 640300：语料库中没有 宁夏回族自治区吴忠市（640300）2023 年度可相加的报告（乡镇、部门的报告）；"
+        f"有本级报告 #{ids['city']} 吴忠市人民政府；下级人民政府的本级报告 #{ids['county']} {COUNTY}人民政府"
+        "（不相加：计入会与其乡镇、部门重复）。")

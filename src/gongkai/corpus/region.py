@@ -100,8 +100,11 @@ def select(store: Store, region: Division, year: int) -> Selection:
             lower.append(label)
         else:
             parts.append(r.id)
-    if not parts:
+    if not parts:  # say what the corpus does hold for the region and year, and why it is not summed
+        found = ([f"本级报告 {own[1]}"] if own else []) + (
+            [f"下级人民政府的本级报告 {'、'.join(lower)}（不相加：计入会与其乡镇、部门重复）"] if lower else [])
         raise GongkaiError(f"语料库中没有 {full_name(region)}（{region.code}）{year} 年度可相加的报告"
-                           "（乡镇、部门的报告）。", place=f"--region {region.code}")
+                           "（乡镇、部门的报告）" + (f"；有{'；'.join(found)}" if found else "") + "。",
+                           place=f"--region {region.code}")
     return Selection(region, year, [load(store, i) for i in parts],
                      load(store, own[0]) if own else None, lower, duplicates)
