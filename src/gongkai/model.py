@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -184,6 +184,17 @@ class Ambiguity:
     def from_dict(cls, d: dict[str, Any]) -> Ambiguity:
         return cls(d["table"], d["row"], list(d["cells"]), d.get("raw", ""), Where.parse(d.get("where")),
                    [[str(v) for v in c] for c in d.get("candidates", [])], d.get("reason", "ambiguous"))
+
+
+def _piece_value(piece: str) -> Value:
+    """A cut's piece as a value ("12", "+1", "520.75"); None for anything else."""
+    try:
+        return int(piece)
+    except ValueError:
+        try:
+            return Decimal(piece)
+        except InvalidOperation:
+            return None
 
 
 @dataclass
@@ -406,15 +417,24 @@ class Report:
         and nothing else has fixed them)."""
         return [c for c in amb.open_cells() if self.value(c) is None]
 
+    def open_cuts(self, amb: Ambiguity) -> list[list[str]]:
+        """The cuts of ``amb`` that agree with the values its cells have now (last year's
+        figures may have fixed some of them since: ``recover.refine``)."""
+        fixed = [(i, v) for i, c in enumerate(amb.cells) if (v := self.value(c)) is not None]
+        if not fixed:
+            return amb.candidates
+        return [cut for cut in amb.candidates if all(_piece_value(cut[i]) == v for i, v in fixed)] or amb.candidates
+
     def candidate_values(self) -> dict[str, list[str]]:
         """cell id -> the values (as printed) the cuts of its digits allow, for each cell still
         without a value because the cuts disagree on it."""
         out: dict[str, list[str]] = {}
         for amb in self.ambiguous:
             open_cells = set(self.undecided(amb))
+            cuts = self.open_cuts(amb) if open_cells else []
             for i, cell in enumerate(amb.cells):
-                if cell in open_cells and amb.candidates:
-                    out[cell] = list(dict.fromkeys(cut[i] for cut in amb.candidates))
+                if cell in open_cells and cuts:
+                    out[cell] = list(dict.fromkeys(cut[i] for cut in cuts))
         return out
 
     @property

@@ -85,8 +85,10 @@ def cell_ambiguous(report: Report) -> Iterator[Finding]:
             continue  # fixed since with last year's figures
         if amb.reason == "ambiguous":
             columns = "、".join(f"“{_cell_name(c, version)}”" for c in cells)
-            yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, row=name, raw=amb.raw,
-                          count=len(amb.candidates), ways="；".join("|".join(c) for c in amb.candidates), columns=columns)
+            cuts = report.open_cuts(amb)  # fewer when last year's figures fixed some cells of the row
+            template = rules()["CELL-AMBIGUOUS"].extra["narrowed_message"] if len(cuts) < len(amb.candidates) else None
+            yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name, raw=amb.raw,
+                          count=len(cuts), ways="；".join("|".join(c) for c in cuts), columns=columns)
         else:
             template = rules()["CELL-AMBIGUOUS"].extra[f"{amb.reason.replace('-', '_')}_message"]
             yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name,

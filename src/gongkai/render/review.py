@@ -123,7 +123,7 @@ def _ambiguity_note(report: Report, cell_id: str) -> str:
     from gongkai.extract.recover import ways_zh
 
     amb = next(a for a in report.ambiguous if cell_id in a.cells)
-    ways = ways_zh(amb.candidates)
+    ways = ways_zh(report.open_cuts(amb))
     return f"{MARKS['ambiguous'][1].split('：')[0]}：原文印作“{amb.raw}”" + (f"，可能是 {ways}" if ways else "")
 
 
