@@ -89,3 +89,32 @@ def test_an_older_corpus_gets_the_new_columns(tmp_path):
     con.close()
     assert main(["ingest", str(last), str(this), "--db", db, "-q", "--workers", "1"]) == 0
     assert _cross_year(db)[0] == EXPECTED
+
+
+def test_last_years_items_cut_this_years_run_together_digits_in_the_corpus(tmp_path, capsys):
+    # 行政审批局 2020 (2019 format) prints 行政许可 494246 (ten cuts); its 2019 report, 40 9 12: the
+    # cross-year pass writes 上一年项目数量 49 (40 + 9) and keeps the three cuts that agree.
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "examples" / "crawler-text" / "ptzhsyqhzs-2020.txt").read_text(encoding="utf-8")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "2020.txt").write_text(text.replace("行政许可0494246", "行政许可494246"), encoding="utf-8")
+    (src / "2019.txt").write_text(text.replace("行政许可0494246", "行政许可40 9 12").replace("2020", "2019"),
+                                  encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    assert main(["ingest", str(src), "--db", db, "-q", "--workers", "1"]) == 0
+    capsys.readouterr()
+    con = sqlite3.connect(db)
+    try:
+        cells = con.execute("SELECT c.cell_id, c.value, c.basis, c.candidates FROM cells c JOIN documents d"
+                            " ON d.id = c.document_id WHERE d.name = '2020.txt'"
+                            " AND c.cell_id LIKE 'table2.art20_5.licensing.%' ORDER BY c.cell_id").fetchall()
+        rules = con.execute("SELECT f.rule FROM findings f JOIN documents d ON d.id = f.document_id"
+                            " WHERE d.name = '2020.txt' AND f.rule IN ('CELL-AMBIGUOUS', 'ITEMS-CHAIN')").fetchall()
+    finally:
+        con.close()
+    assert cells == [("table2.art20_5.licensing.change", None, None, "4;42;424"),
+                     ("table2.art20_5.licensing.decisions", None, None, "246;46;6"),
+                     ("table2.art20_5.licensing.prev_items", 49, "items-chain", None)]
+    assert rules == [("CELL-AMBIGUOUS",)]
