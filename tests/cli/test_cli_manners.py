@@ -306,3 +306,12 @@ def test_usage_errors_are_chinese_sentences(capsys, argv, message):
         main(argv)
     assert exit_.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"gongkai：用法错误：{message}"
+
+
+def test_a_source_files_review_opens_with_the_title_it_will_have(capsys):
+    # It printed "source-2024.yaml  （source-2024.yaml）": the file twice, no title.
+    from gongkai.cli import main
+
+    path = str(EXAMPLES / "source-2024.yaml")
+    main(["check", path])
+    assert capsys.readouterr().out.splitlines()[:2] == ["示例市示例区市场监督管理局2024年政府信息公开工作年度报告", f"（{path}）"]

@@ -185,7 +185,7 @@ def _print_review(report, findings, path: str) -> None:
     from rich.markup import escape
 
     from gongkai.check.catalogue import data
-    from gongkai.cli.terminal import console, print_wrapped
+    from gongkai.cli.terminal import console, print_wrapped, shown_title
     from gongkai.format.names import cell_label
     from gongkai.format.text import format_value
     from gongkai.render.marks import MARKS, cell_kind
@@ -193,7 +193,8 @@ def _print_review(report, findings, path: str) -> None:
     names = data()["severities"]
     colours = {"error": "red", "warning": "yellow", "notice": "cyan"}
     out = console()
-    out.print(f"[bold]{escape(report.title or path)}[/bold]  （{escape(path)}）")
+    out.print(f"[bold]{escape(shown_title(report, path))}[/bold]")
+    out.print(f"（{escape(path)}）")
     out.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
               f"格式：{report.format or '（未识别）'}  落款日期：{report.published or '（无）'}")
     if report.ocr_read:

@@ -72,8 +72,20 @@ def value_text(report: Report, cell_id: str, suspects: Iterable[str] = (),
     return format_value(value) + sign
 
 
+def shown_title(report: Report, path: str) -> str:
+    """The report's printed title; for a source file (no title of its own) the title it will be
+    built with; the file's name only when neither body nor year is known."""
+    if report.title:
+        return report.title
+    if report.agency and report.year:
+        from gongkai.render.common import title
+
+        return title(report)
+    return path
+
+
 def print_report_head(out: Console, report: Report, path: str) -> None:
-    out.print(f"[bold]{escape(report.title or path)}[/bold]")
+    out.print(f"[bold]{escape(shown_title(report, path))}[/bold]")
     out.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
               f"格式：{report.format or '（未识别）'}  落款日期：{report.published or '（无）'}")
     if report.ocr_read:
