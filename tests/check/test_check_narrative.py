@@ -97,6 +97,21 @@ def test_normative_documents_made_and_repealed_are_loose():
                              "正文所说的文件范围可能与表格不同（如包括代拟、清理的文件），请确认；如为同一口径，请使两者一致。")
 
 
+def test_the_text_points_to_a_cut_of_digits_run_together_without_filling_it():
+    """平潭 行政审批局 2024 prints 行政规范性文件 15621 (six cuts); its text says 制定15件、废止6件,
+    which only 15|6|21 agrees with.  The finding says so, as a hint; the cells stay null (the
+    text may count another scope: normative_made is loose)."""
+    report = crawler("ptzhsyqhzs-2024")
+    [found] = [f for f in check_report(report) if f.rule == "CELL-AMBIGUOUS"]
+    assert found.message.endswith("原件，确认这些单元格的数字。正文所述“我局废止规范性文件6件”、“制定规范性文件15件”"
+                                  "只与 15|6|21 相符，可据此核对原件（未据正文填写）。")
+    assert report.table2["art20_1.normative_docs"] == {"made": None, "repealed": None, "in_force": None}
+    # A text figure no cut agrees with says nothing: no hint.
+    replace(report, 1, "制定规范性文件15件", "制定规范性文件99件")
+    [found] = [f for f in check_report(report) if f.rule == "CELL-AMBIGUOUS"]
+    assert found.message.endswith("原件，确认这些单元格的数字。")
+
+
 # -- TEXT-COMBINED -------------------------------------------------------------------------------
 
 def _answered(report: Report, **rows: int) -> Report:

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 
 from gongkai.check import shape
 from gongkai.check.catalogue import cn_number, data, finding, rules
+from gongkai.extract import split
+from gongkai.extract.narrative import narrative_of
 from gongkai.format import FORMAT
 from gongkai.format.labels import is_official
 from gongkai.format.names import column_label, row_label, table_name, table_title
-from gongkai.model import TABLES, Finding, Report, split_cell_id
+from gongkai.model import TABLES, Ambiguity, Finding, Report, split_cell_id
 
 
 def section_missing(report: Report) -> Iterator[Finding]:
@@ -87,12 +89,28 @@ def cell_ambiguous(report: Report) -> Iterator[Finding]:
             columns = "、".join(f"“{_cell_name(c, version)}”" for c in cells)
             cuts = report.open_cuts(amb)  # fewer when last year's figures fixed some cells of the row
             template = rules()["CELL-AMBIGUOUS"].extra["narrowed_message"] if len(cuts) < len(amb.candidates) else None
-            yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name, raw=amb.raw,
-                          count=len(cuts), ways="；".join("|".join(c) for c in cuts), columns=columns)
+            found = finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name, raw=amb.raw,
+                            count=len(cuts), ways="；".join("|".join(c) for c in cuts), columns=columns)
+            found.message += _text_hint(report, amb, cuts)
+            yield found
         else:
             template = rules()["CELL-AMBIGUOUS"].extra[f"{amb.reason.replace('-', '_')}_message"]
             yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name,
                           raw=amb.raw, count=len(amb.cells))
+
+
+def _text_hint(report: Report, amb: Ambiguity, cuts: list[list[str]]) -> str:
+    """The cuts the report's own text agrees with ("制定规范性文件15件" for 本年制发件数), said as a
+    hint to check the original: the cells stay open (the text may count another scope)."""
+    index = {c: i for i, c in enumerate(amb.cells)}
+    stated = [f for f in narrative_of(report).figures
+              if len(f.cells) == 1 and f.cells[0] in index and not f.approx and not f.scope
+              and f.year in (None, report.year)]
+    agree = [cut for cut in cuts if all(split.value(cut[index[f.cells[0]]], split.DECIMAL) == f.value for f in stated)]
+    if not stated or not agree or len(agree) == len(cuts):
+        return ""
+    return rules()["CELL-AMBIGUOUS"].extra["text_hint"].format(
+        texts="、".join(f"“{f.text}”" for f in stated), ways="；".join("|".join(c) for c in agree))
 
 
 def _cell_name(cell_id: str, version: str) -> str:
