@@ -103,3 +103,5 @@ def test_serve_on_postgresql(pg_url, tmp_path):
         assert schemas == {f"register_body_{a_id}", f"register_body_{b_id}"}
         n = conn.execute(f"SELECT COUNT(*) FROM register_body_{a_id}.requests").fetchone()[0]
         assert n == 1
+        # the site's holiday notices: one schema beside the bodies' (web/registers.site_calendar)
+        assert conn.execute("SELECT COUNT(*) FROM register_calendar.workday_notices").fetchone()[0] == 0
