@@ -17,7 +17,8 @@ import re
 
 import pytest
 from docx import Document
-from gk_web_support import IMAGES, PASSWORD, TIMEOUT_MS, browser, django_env, live, loopback_only, world  # noqa: F401
+from gk_web_support import IMAGES, TIMEOUT_MS, browser, django_env, live, loopback_only, world  # noqa: F401
+from test_web_browser import login
 
 from gongkai.cli import main
 from gongkai.register.events import kinds
@@ -149,14 +150,6 @@ def _registration(pg, reg: dict):
     return form
 
 
-def _login(pg, live, user) -> None:
-    pg.goto(f"{live.url}/login/")
-    pg.fill("input[name=username]", user.username)
-    pg.fill("input[name=password]", PASSWORD)
-    pg.click("button[type=submit]")
-    pg.wait_for_url(lambda url: "/login/" not in url)
-
-
 def _context(browser, viewport):
     ctx = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
     pg = ctx.new_page()
@@ -206,7 +199,7 @@ def test_a_year_through_the_cli_and_through_the_web_gives_the_same_register(live
     web_refs = []
     for viewport, part, name in ((DESK, YEAR[:ON_PHONE], "desk"), (PHONE, YEAR[ON_PHONE:], "phone")):
         ctx, pg, blocked = _context(browser, viewport)
-        _login(pg, live, world["clerk_a"])
+        login(pg, live, world["clerk_a"])
         web_refs += walk_web(pg, live, body, part)
         shot(pg, f"request-{name}")
         pg.goto(f"{live.url}/register/{body.pk}/")
@@ -239,7 +232,7 @@ def test_a_year_through_the_cli_and_through_the_web_gives_the_same_register(live
     # what the pages show is what the CLI prints: the list's dates and states, table 3's cells
     printed = {line.split("\t")[0]: line.split("\t") for line in _cli("register", "list", "--db", db).splitlines()[1:]}
     ctx, pg, blocked = _context(browser, DESK)
-    _login(pg, live, world["clerk_a"])
+    login(pg, live, world["clerk_a"])
     pg.goto(f"{live.url}/register/{body.pk}/")
     rows = pg.locator("#requests tr").all()[1:]
     assert len(rows) == len(printed) == len(YEAR)
