@@ -39,11 +39,16 @@ def corpus(tmp_path_factory):
     _write(src, "town2022", draw(rng, year=2022, agency=COUNTY + "豫海镇人民政府"))
     _write(src, "other", draw(rng, year=2023, agency="吴忠市盐池县花马池镇人民政府"))
     db = str(tmp / "c.db")
-    assert main(["ingest", str(src), "--db", db, "-q", "--workers", "2"]) == 0
+    return tmp, db, parts, _ingest(src, db, workers=2)
+
+
+def _ingest(src, db: str, workers: int) -> dict[str, int]:
+    """Ingest ``src`` into ``db``: file stem -> document id."""
+    assert main(["ingest", str(src), "--db", db, "-q", "--workers", str(workers)]) == 0
     con = sqlite3.connect(db)
     ids = {n.split(".")[0]: i for n, i in con.execute("SELECT name, id FROM documents")}
     con.close()
-    return tmp, db, parts, ids
+    return ids
 
 
 def _sum(parts, cell_id):
@@ -161,10 +166,7 @@ def test_nothing_to_sum_names_what_the_corpus_holds(tmp_path, capsys):
     _write(src, "county", draw(rng, year=2023, agency=COUNTY + "人民政府"))
     _write(src, "city", draw(rng, year=2023, agency="吴忠市人民政府"))
     db = str(tmp_path / "c.db")
-    assert main(["ingest", str(src), "--db", db, "-q", "--workers", "1"]) == 0
-    con = sqlite3.connect(db)
-    ids = {n.split(".")[0]: i for n, i in con.execute("SELECT name, id FROM documents")}
-    con.close()
+    ids = _ingest(src, db, workers=1)
     capsys.readouterr()
     assert main(["rollup", "--db", db, "--region", "吴忠市", "--year", "2023"]) == 1
     assert capsys.readouterr().err.strip() == (
