@@ -120,6 +120,10 @@ def test_every_endpoint_answers_as_documented(doc, world):
     # parse and check, anonymous; their errors
     with open(seed("001"), "rb") as fh:
         check("/api/parse", "post", anon.post("/api/parse", {"file": fh}), 200)
+    # crawler text: inferred cells say what fixed them (basis), digits left open (ambiguous)
+    with open(ROOT / "examples" / "crawler-text" / "ptzhsyqjtj-2025.txt", "rb") as fh:
+        body = check("/api/parse", "post", anon.post("/api/parse", {"file": fh}), 200)
+    assert body["ambiguous"] and body["cells"]["table3.new_received.total"]["basis"] == ["row-total"]
     with open(seed("001"), "rb") as fh, open(seed("000"), "rb") as prev:
         body = check("/api/check", "post", anon.post("/api/check", {"file": fh, "previous": prev}), 200)
     assert body["findings"]

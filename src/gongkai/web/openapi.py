@@ -62,7 +62,8 @@ SCHEMAS: dict[str, Schema] = {
                     "message": STR, "cells": arr({**STR, "description": "单元格编号，如 table3.granted.total"}),
                     "where": STR, "quote": STR}, optional=("where", "quote")),
     "CellInfo": obj({"raw": {**STR, "description": "原文"}, "where": null(STR), "inferred": BOOL,
-                     "confidence": {**NUM, "description": "OCR 置信度"}}, optional=("inferred", "confidence")),
+                     "basis": arr({**STR, "description": "推断值由哪些关系确定，如 row-total（docs/schema.md）"}),
+                     "confidence": {**NUM, "description": "OCR 置信度"}}, optional=("inferred", "basis", "confidence")),
     "Section": obj({"no": INT, "title": STR, "text": STR, "where": STR}, optional=("where",)),
     "Table": mapping(mapping(VALUE), "行编号 → 列编号 → 数值（空白为 null）；见 schema.md"),
     # "Report", the report JSON: report_schema() below (the published docs/report.schema.json)
@@ -196,7 +197,7 @@ def report_schema() -> Schema:
         "labels": arr(obj({"table": STR, "row": STR, "printed": STR, "official": STR, "where": null(STR)},
                           description="与格式规定不一致的标签")),
         "ambiguous": arr(obj({"table": STR, "row": STR, "cells": arr(STR), "raw": STR, "where": null(STR),
-                              "candidates": arr(arr(STR)), "reason": {"enum": ["ambiguous", "no-split", "too-many"]}},
+                              "candidates": arr(arr(STR)), "reason": {"enum": ["ambiguous", "no-split", "too-many", "blanks"]}},
                              description="数字粘连、有多种切分而留空的单元格及其候选")),
         "figures": arr(obj({"section": {**INT, "description": "0 为引言"}, "sentence": STR, "value": NUM,
                             "unit": STR, "text": STR, "counts": null(STR), "cells": arr(STR), "approx": BOOL,
