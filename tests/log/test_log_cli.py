@@ -194,3 +194,19 @@ def test_an_earlier_years_document_entered_to_count_it_needs_no_review_chain(cap
     assert [o["ref"] for o in json.loads(out)] == ["D2019-000001"]
     code, out, _ = run(capsys, "log", "table2", *db, "--year", "2025", "--json")
     assert json.loads(out)["table2"]["art20_1.rules"] == {"made": 0, "repealed": 0, "in_force": 2}
+
+
+def test_every_declared_entry_is_a_command_with_its_declared_options(capsys):
+    # log/data/steps.yaml is the one declaration: command, help and options of each entry
+    import pytest
+
+    from gongkai.log.exchange import steps
+
+    for spec in steps().values():
+        with pytest.raises(SystemExit):
+            main(["log", spec["command"], "--help"])
+        out = capsys.readouterr().out
+        assert spec["help"].replace(" ", "") in out.replace("\n", "").replace(" ", "")
+        for name in spec.get("options") or {}:
+            assert f"--{name.replace('_', '-')}" in out, (spec["command"], name)
+        assert ("位置参数" in out) == bool(spec.get("ref")), spec["command"]   # the item's 台账编号

@@ -38,66 +38,34 @@ def add_parser(sub) -> None:
         return cmd(spec["command"], spec["help"])
 
     _entry_commands(entry)
-    _other_commands(cmd, entry)
+    _other_commands(cmd)
 
     p.set_defaults(handler=run_help, _log_parser=p)
 
 
 def _entry_commands(entry) -> None:
-    """The commands that record an entry of the log (declared in log/data/steps.yaml)."""
-    c = entry("registered")
-    c.add_argument("--title", required=True, metavar="标题")
-    c.add_argument("--kind", required=True, metavar="类别", help="规章、行政规范性文件或其他")
-    c.add_argument("--made", required=True, metavar="日期", help="形成（制发）日期，如 2025-03-01")
-    c.add_argument("--doc-no", default="", metavar="文号")
-    c.add_argument("--attribute", default="主动公开", metavar="公开属性", help="主动公开（默认）、依申请公开、不予公开")
-    c.add_argument("--reason", default="", metavar="理由", help="公开属性不是主动公开时的理由")
-    for step, label in (("draft", "拟稿"), ("check", "核稿"), ("sign", "审签")):
-        c.add_argument(f"--{step}-by", metavar=f"{label}人")
-        c.add_argument(f"--{step}-on", metavar="日期", help=f"{label}日期")
-    c.add_argument("--ref", metavar="台账编号", help="自定编号（默认自动编号）")
-    c.add_argument("--existing", action="store_true",
-                   help="存量文件：以前年度制发、仅为统计现行有效件数而登记（不要求审核记录，不计算公开时限）")
-    c.set_defaults(handler=run_add)
+    """The commands that record an entry of the log, as declared in log/data/steps.yaml (their
+    options included); each handler reads the options by their declared names."""
+    from gongkai.log.exchange import steps
 
-    c = entry("reviewed")
-    c.add_argument("ref", metavar="台账编号")
-    c.add_argument("--step", required=True, metavar="环节", help="拟稿、核稿或审签")
-    c.add_argument("--by", required=True, metavar="姓名")
-    c.add_argument("--on", required=True, metavar="日期")
-    c.set_defaults(handler=run_review)
-
-    c = entry("changed")
-    c.add_argument("ref", metavar="台账编号")
-    c.add_argument("--on", required=True, metavar="日期")
-    c.add_argument("--note", default="", metavar="说明")
-    c.set_defaults(handler=run_change)
-
-    c = entry("adjusted")
-    c.add_argument("ref", metavar="台账编号")
-    c.add_argument("--to", required=True, metavar="公开属性", help="主动公开、依申请公开或不予公开")
-    c.add_argument("--reason", default="", metavar="理由", help="调整为依申请公开或不予公开时的理由")
-    c.add_argument("--on", required=True, metavar="日期", help="调整日期；调整为主动公开时自该日起计算二十个工作日")
-    c.set_defaults(handler=run_attribute)
-
-    c = entry("published")
-    c.add_argument("ref", metavar="台账编号")
-    c.add_argument("--channel", required=True, metavar="渠道", help="政府网站、政务新媒体、政府公报、公开栏……")
-    c.add_argument("--column", default="", metavar="栏目", help="政府网站的栏目，如 政策文件、公示公告")
-    c.add_argument("--on", required=True, metavar="日期", help="公开日期")
-    c.add_argument("--url", default="", metavar="网址")
-    c.set_defaults(handler=run_publish)
-
-    c = entry("ended")
-    c.add_argument("ref", metavar="台账编号")
-    c.add_argument("--on", required=True, metavar="日期", help="废止或失效的日期（当日起不再有效）")
-    c.add_argument("--expired", action="store_true", help="失效（有效期届满等），默认为废止")
-    c.add_argument("--note", default="", metavar="说明")
-    c.set_defaults(handler=run_repeal)
+    handlers = {"registered": run_add, "reviewed": run_review, "changed": run_change, "adjusted": run_attribute,
+                "published": run_publish, "ended": run_repeal, "figure": run_figures}
+    for sid, spec in steps().items():
+        c = entry(sid)
+        if spec.get("ref"):
+            c.add_argument("ref", metavar="台账编号")
+        for name, o in (spec.get("options") or {}).items():
+            flag = "--" + str(name).replace("_", "-")
+            if o.get("type") == "flag":
+                c.add_argument(flag, dest=name, action="store_true", help=o.get("help"))
+                continue
+            c.add_argument(flag, dest=name, metavar=o.get("label"), help=o.get("help"), required=bool(o.get("required")),
+                           default=o.get("default"), type=int if o.get("type") == "int" else None)
+        c.set_defaults(handler=handlers[sid])
 
 
-def _other_commands(cmd, entry) -> None:
-    """Reading, exchange, monthly figures and table 2."""
+def _other_commands(cmd) -> None:
+    """Reading, the exchange files and table 2."""
     c = cmd("list", "列出台账条目")
     c.add_argument("--year", type=int, metavar="年度", help="只列该年形成的条目")
     c.add_argument("--kind", metavar="类别")
@@ -126,15 +94,6 @@ def _other_commands(cmd, entry) -> None:
     c.add_argument("file", metavar="文件", help=".csv 或 .xlsx")
     c.add_argument("--overwrite", action="store_true", help="替换已存在的文件")
     c.set_defaults(handler=run_export)
-
-    c = entry("figure")
-    c.add_argument("--year", type=int, required=True, metavar="年度")
-    c.add_argument("--month", type=int, metavar="月份", help="录入时必填")
-    c.add_argument("--licensing", metavar="件数", help="行政许可处理决定数量")
-    c.add_argument("--penalty", metavar="件数", help="行政处罚决定数量")
-    c.add_argument("--coercion", metavar="件数", help="行政强制决定数量")
-    c.add_argument("--fees", metavar="万元", help="行政事业性收费金额（万元）")
-    c.set_defaults(handler=run_figures)
 
     c = cmd("table2", "年度表二（2021 版格式）和第一部分主动公开统计")
     c.add_argument("--year", type=int, required=True, metavar="年度")
