@@ -232,3 +232,16 @@ def test_build_refuses_cells_the_digits_do_not_cut_one_way(tmp_path, capsys):
     assert "表二有 3 个单元格的数字连写、无法确定（请核对原件后填写），未生成报告" in err
     assert not out.exists()
     assert main(["build", str(text), "--to", "md", "-o", str(out), "--force"]) == 0
+
+
+def test_build_names_the_inferred_cells_it_publishes_unmarked(tmp_path, capsys):
+    # 交通与建设局 2021 printed 行政规范性文件 as "0012": 0|0|12 is the one cut, so the report builds,
+    # but the built report shows no mark — the command must say which values were inferred.
+    out = tmp_path / "r.md"
+    assert main(["build", str(EXAMPLES / "crawler-text" / "ptzhsyqjtj-2021.txt"), "--to", "md", "-o", str(out)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == ("gongkai：注意：3 个单元格是推断值（原文数字连写或错位，由表内合计或上年报告的数字确定），生成的报告中"
+                       "不带标记，发布前请对照原件核对：表二“行政规范性文件”行“本年制发件数”列；表二“行政规范性文件”行"
+                       "“本年废止件数”列；表二“行政规范性文件”行“现行有效件数”列。")
+    assert main(["build", str(EXAMPLE), "--to", "md", "-o", str(tmp_path / "s.md")]) == 0
+    assert "注意" not in capsys.readouterr().err  # a source's own figures: nothing to say

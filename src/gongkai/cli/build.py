@@ -150,5 +150,26 @@ def run_build(args) -> int:
 
     _write(out, render(report, args.to))
     print(f"gongkai：已生成 {out}")
+    _say_unmarked(report)
     return 0
 
+
+_UNMARKED = {"inferred": "推断值（原文数字连写或错位，由表内合计或上年报告的数字确定）",
+             "ocr": "由 OCR 从扫描件识别的数字", "doubtful": "OCR 识别存疑的数字"}
+
+
+def _say_unmarked(report) -> None:
+    """A published report carries no marks: the cells whose value was inferred or read by OCR
+    (marked * ~ ? in every other view) are named here, to be checked against the original."""
+    from gongkai.format.names import cell_label, format_order
+    from gongkai.render.marks import cell_kind
+
+    kinds: dict[str, list[str]] = {}
+    for cell in sorted(report.cells, key=format_order):
+        kind = cell_kind(report, cell)
+        if kind in _UNMARKED and report.value(cell) is not None:
+            kinds.setdefault(kind, []).append(cell_label(cell, report.format))
+    for kind, cells in kinds.items():
+        shown = "；".join(cells[:5]) + ("等" if len(cells) > 5 else "")
+        print(f"gongkai：注意：{len(cells)} 个单元格是{_UNMARKED[kind]}，生成的报告中不带标记，"
+              f"发布前请对照原件核对：{shown}。", file=sys.stderr)
