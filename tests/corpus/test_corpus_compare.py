@@ -68,4 +68,12 @@ def test_compare_command_with_corpus_ids_and_html(tmp_path, capsys):
     assert err == f"语料库 {db}\n"  # which corpus the numbers came from (an absolute path)
     assert f"不少于 {MIN_PASSAGE} 个字" in out.read_text(encoding="utf-8")
     assert main(["compare", "#999", str(a), "--db", db]) == 1
-    assert "语料库中没有这个编号的已解析报告" in capsys.readouterr().err
+    assert "语料库中没有这个编号的已解析报告（各报告的编号见 gongkai export" in capsys.readouterr().err
+    # The number of a file that could not be read says so (it said only: no parsed report).
+    junk = tmp_path / "junk.txt"
+    junk.write_text("会议通知：请各单位按时参加。", encoding="utf-8")
+    with Store(db) as store:
+        ingest([str(junk)], store, workers=1)
+        [(junk_id,)] = store.query("SELECT id FROM documents WHERE name = 'junk.txt'")
+    assert main(["compare", str(junk_id), str(a), "--db", db]) == 1
+    assert capsys.readouterr().err.startswith(f"gongkai：{junk_id}：这个编号是未能读取的文件 junk.txt：")

@@ -4,7 +4,6 @@ its number (``12`` or ``#12``)."""
 from __future__ import annotations
 
 import os
-import re
 
 from gongkai.compare import Side
 from gongkai.errors import GongkaiError
@@ -15,13 +14,13 @@ def load_side(arg: str, db: str | None) -> Side:
         from gongkai.load import load
 
         return Side(arg, load(arg))
-    m = re.fullmatch(r"#?(\d+)", arg.strip())
-    if not m:
+    from gongkai.corpus import region
+
+    number = region.report_id(arg)
+    if number is None:
         raise GongkaiError("既不是存在的文件，也不是语料库中的报告编号（如 12 或 #12）。", arg)
     from gongkai.corpus.store import Store
 
     with Store(db, create=False) as store:
-        report = store.load_report(int(m.group(1)))
-    if report is None:
-        raise GongkaiError("语料库中没有这个编号的已解析报告。", arg)
-    return Side(f"#{m.group(1)} {report.agency or ''}", report)
+        label, report = region.load(store, number, arg)
+    return Side(label, report)

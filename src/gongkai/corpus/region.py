@@ -31,7 +31,11 @@ def load(store, document_id: int, arg: str | None = None) -> tuple[str, Report]:
     """One stored report as (label, report); a Chinese error when there is none by that id."""
     report = store.load_report(document_id)
     if report is None:
-        raise GongkaiError("语料库中没有这个编号的已解析报告。", arg or f"#{document_id}")
+        doc = store.document(document_id)
+        if doc is not None and doc["status"] == "failed":  # the number of a file that could not be read
+            raise GongkaiError(f"这个编号是未能读取的文件 {doc['name']}：{doc['reason']}", arg or f"#{document_id}")
+        raise GongkaiError("语料库中没有这个编号的已解析报告（各报告的编号见 gongkai export 导出的 reports 表"
+                           " report_id 列）。", arg or f"#{document_id}")
     return f"#{document_id} {report.agency or ''}".strip(), report
 
 
