@@ -1,8 +1,13 @@
 """A scan of a shipped report, made here as a scanner would (pdftoppm at 200 dpi, grey, wrapped
-as an image-only PDF): OCR reads its title and agency, and misreads one total of table 3
-(7.属于行政执法案卷: 9 read as 6, with confidence 1.00).  ``gongkai check`` says the report was
-read by OCR, names that cell from the crossing sums, and words the sums it breaks as possibly
-OCR's.  Scanned: the title page's top (title and preamble) page 4 whole (OCR misreads the cell only on the whole page) and the top of page 5 (the rest of table 3)."""
+as an image-only PDF): OCR reads its title and agency, and reads one total of table 3 wrong
+(7.属于行政执法案卷: 6 where the report has 9, with confidence 1.00).  ``gongkai check`` says the
+report was read by OCR, names that cell from the crossing sums, and words the sums it breaks as
+possibly OCR's.  Scanned: the title page's top (title and preamble) page 4 whole and the top of
+page 5 (the rest of table 3).
+
+The wrong 6 is made on the scan, as a smudge or a scanner's error makes one: the total's 9 is
+covered by the 6 printed two rows up in the same column (OCR with full-resolution text detection
+used to misread that 9 as 6 by itself; since detection works at DET_SIDE it reads it right)."""
 
 from __future__ import annotations
 
@@ -30,8 +35,20 @@ def _scan(pdf, pages: dict[int, tuple[float, float]], out) -> None:
         png = subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", str(number), "-l", str(number),
                               str(pdf)], capture_output=True, check=True).stdout
         image = Image.open(io.BytesIO(png))
+        if number == 4:
+            _six_for_nine(image)
         images.append(image.crop((0, int(image.height * top), image.width, int(image.height * bottom))))
     images[0].save(out, "PDF", resolution=200, save_all=True, append_images=images[1:])
+
+
+def _six_for_nine(image) -> None:
+    """Page 4 at 200 dpi: the 6 of row 4 of (三) in the 总计 column (points, PDF coordinates
+    from the text layer: x 502.3–505.3, y 188.1–193.3) pasted over the 9 of row 7, 72 points
+    lower (y 116.5–121.7), each with a point of margin."""
+    px = 200 / 72
+    left, right, top, bottom = 501.3 * px, 506.3 * px, (842 - 194.3) * px, (842 - 187.1) * px
+    six = image.crop((round(left), round(top), round(right), round(bottom)))
+    image.paste(six, (round(left), round(top + 71.6 * px)))
 
 
 def test_scanned_report_checks_with_ocr_findings_marked_and_the_misread_cell_named(tmp_path, capsys):
