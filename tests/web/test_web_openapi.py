@@ -186,8 +186,9 @@ def test_every_endpoint_answers_as_documented(doc, world):
     check("/api/corpus/reports/{doc_id}", "get", sup.get(f"/api/corpus/reports/{docs[0][0]}"), 200)
     check("/api/corpus/reports/{doc_id}", "get", sup.get("/api/corpus/reports/999999"), 404)
     check("/api/corpus/compare", "get", sup.get(f"/api/corpus/compare?a={docs[0][0]}&b={docs[1][0]}"), 200)
-    check("/api/corpus/rollup", "get", sup.get(f"/api/corpus/rollup?year={docs[0][1]}"), 200)
-    check("/api/corpus/rollup", "get", anon.get(f"/api/corpus/rollup?year={docs[0][1]}"), 401)
+    check("/api/corpus/rollup", "get", sup.get(f"/api/corpus/rollup?year={docs[0][1]}&region=64"), 200)
+    check("/api/corpus/rollup", "get", sup.get(f"/api/corpus/rollup?year={docs[0][1]}"), 400)
+    check("/api/corpus/rollup", "get", anon.get(f"/api/corpus/rollup?year={docs[0][1]}&region=64"), 401)
     # the roster
     from gongkai.web.models import RosterEntry
     from gongkai.web.roster import add, clean_entry

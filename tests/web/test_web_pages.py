@@ -303,8 +303,11 @@ def test_survey_compare_and_rollup(django_env, world):
     assert r.status_code == 200 and "年度报告比较" in r.content.decode()
     assert r["Content-Security-Policy"].startswith("default-src 'none'")
     assert c.get("/survey/compare?a=x&b=1").status_code == 400
-    html = c.get(f"/survey/?region=&rollup_year={year}").content.decode()
-    assert 'id="rollup"' in html and f"{len(same_year)} 份报告" in html
+    html = c.get(f"/survey/?region=&rollup_year={year}").content.decode()   # a sum needs a region
+    assert 'id="rollup"' not in html and "相加要按一个行政区划：请先在" in html
+    html = c.get(f"/survey/?region=64&rollup_year={year}").content.decode()
+    assert 'id="rollup"' in html and f"宁夏回族自治区（640000） {year} 年度，{len(same_year)} 份乡镇、部门报告相加" in html
+    assert "语料库中没有本地区人民政府" in html
     # the sum of table 3 "本年新收" is the sum over the year's reports
     from gongkai.corpus.store import Store as S
 
@@ -329,10 +332,13 @@ def test_corpus_compare_and_rollup_api(django_env, world):
     d = c.get(f"/api/corpus/compare?a={docs[0][0]}&b={docs[0][0]}").json()
     assert d["cell_differences"] == [] and d["cells_equal"] > 0        # a report equals itself
     year = docs[0][1]
-    r = c.get(f"/api/corpus/rollup?year={year}").json()
-    assert r["years"] == [year] and r["reports"]
-    assert client_for(None).get(f"/api/corpus/rollup?year={year}").status_code == 401
-    assert c.get("/api/corpus/rollup?year=1990").status_code == 400
+    r = c.get(f"/api/corpus/rollup?year={year}&region=64").json()
+    assert r["years"] == [year] and r["reports"] and r["region"]["name"] == "宁夏回族自治区"
+    assert client_for(None).get(f"/api/corpus/rollup?year={year}&region=64").status_code == 401
+    r = c.get("/api/corpus/rollup?year=1990&region=64")
+    assert r.status_code == 400 and r.json()["error"].startswith("语料库中没有 宁夏回族自治区（640000）1990 年度可相加的报告")
+    r = c.get(f"/api/corpus/rollup?year={year}&region=640")
+    assert r.status_code == 400 and "不是一个行政区划" in r.json()["error"]
 
 
 def test_admin_site_is_chinese_and_only_for_administrators(django_env, world):

@@ -121,51 +121,65 @@ def test_compare_names_cells_in_chinese(corpus, world):
 
 
 def test_rollup_marks_each_partial_sum_and_names_whom_it_lacks(django_env, world, tmp_path):
-    # Three 2024 reports: 教育局 prints "/" across 本年新收; 平潭 行政审批局 printed
-    # its 行政规范性文件 digits run together (15621: six cuts, left null).  Those sums are partial,
-    # marked + and say whose figures they lack; the complete sums are not marked.
+    # 清江浦区 2024, as `gongkai rollup --region 320812`: three departments summed — 教育局 prints
+    # "/" across 本年新收; 行政审批局 (a crawler's text) printed its 行政规范性文件 digits run together
+    # (15621: six cuts, left null).  Those sums are partial, marked + and say whose figures they
+    # lack; the complete sums are not marked.  The 区人民政府's own report is a whole-area report:
+    # not added, but compared with the sum.
     from gongkai.load import load
 
-    crawler = EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt"
+    crawler = tmp_path / "审批局.txt"
+    crawler.write_text((EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt").read_text(encoding="utf-8")
+                       .replace("平潭综合实验区", "淮安市清江浦区"), encoding="utf-8")
     blank = tmp_path / "blank.txt"
     text = synthetic_report("淮安市清江浦区教育局", 2024, date(2025, 1, 20))
     row = "一、本年新收到政府信息公开申请数量\t\t" + "\t".join("0" * 7)
     assert row in text
     blank.write_text(text.replace(row, row.replace("0", "/")), encoding="utf-8")
-    paths = huaian_reports(tmp_path, [("淮安市清江浦区住房和城乡建设局", date(2025, 1, 15))], 2024)
-    pingtan = load(str(crawler))
+    paths = huaian_reports(tmp_path, [("淮安市清江浦区住房和城乡建设局", date(2025, 1, 15)),
+                                      ("淮安市清江浦区人民政府", date(2025, 3, 20))], 2024)
+    approval, own = load(str(crawler)), load(paths[1])
     with corpus_of(tmp_path, [*paths, str(blank), str(crawler)]):
         c = client_for(world["supervisor"])
-        html = c.get("/survey/?region=&rollup_year=2024").content.decode()
-        d = c.get("/api/corpus/rollup?year=2024").json()
+        html = c.get("/survey/?region=320812&rollup_year=2024").content.decode()
+        d = c.get("/api/corpus/rollup?year=2024&region=320812").json()
 
     def cell(cell_id):
         m = re.search(rf'<td id="cell-{re.escape(cell_id)}" class="([^"]*)"(?: title="([^"]*)")?>(.*?)</td>', html)
         assert m is not None, cell_id
         return m.groups()
 
+    assert "江苏省淮安市清江浦区（320812） 2024 年度，3 份乡镇、部门报告相加" in html
     person = "table3.new_received.natural_person"
     assert cell(person) == ("num partial", "部分合计：淮安市清江浦区教育局 此格空白",
-                            f'{pingtan.value(person)}<sup class="mark">+</sup>')
+                            f'{approval.value(person)}<sup class="mark">+</sup>')
     assert cell("table2.art20_1.normative_docs.made") == (
-        "num partial", "部分合计：平潭综合实验区行政审批局 数字连写无法确定", '0<sup class="mark">+</sup>')
+        "num partial", "部分合计：淮安市清江浦区行政审批局 数字连写无法确定", '0<sup class="mark">+</sup>')
     assert cell("table3.new_received.total") == (
         "num partial", "部分合计：淮安市清江浦区教育局 此格空白",
-        f'{pingtan.value("table3.new_received.total")}<sup class="mark">+</sup>')
-    assert cell("table3.granted.total") == ("num", None, str(pingtan.value("table3.granted.total")))
-    # The region's statistics: 本年新收 of 淮安市 rests on one of its two reports, and says so.
-    stats = html.split('id="stats"')[1].split("</table>")[0]
-    assert ('<tr><td>淮安市</td><td>2024</td><td class="num">2</td><td class="num partial" title="只依据 1/2 份报告">'
-            '0<sup class="mark">+</sup><br><small>1/2 份</small></td>') in stats
-    assert "标 + 的数字只依据部分报告" in html
-    assert "淮安市 2024（1/2份）" in html.split('id="charts"')[1]      # the chart's bar says so too
+        f'{approval.value("table3.new_received.total")}<sup class="mark">+</sup>')
+    assert cell("table3.granted.total") == ("num", None, str(approval.value("table3.granted.total")))
     partial = len(d["coverage"])
     assert f"{partial} 格是部分合计，标 +" in html and f"部分合计的 {partial} 格：缺哪些报告" in html
     assert ("<tr><td>表二“行政规范性文件”行“本年制发件数”列</td><td class=\"num\">0+</td>"
-            "<td>平潭综合实验区行政审批局 数字连写无法确定</td></tr>") in html
+            "<td>淮安市清江浦区行政审批局 数字连写无法确定</td></tr>") in html
     assert d["coverage"][person] == {"status": "partial", "numbers": 2, "blank": ["淮安市清江浦区教育局"],
                                      "missing": [], "undecided": []}
-    assert d["coverage"]["table2.art20_1.normative_docs.made"]["undecided"] == ["平潭综合实验区行政审批局"]
+    assert d["coverage"]["table2.art20_1.normative_docs.made"]["undecided"] == ["淮安市清江浦区行政审批局"]
+    # the region's own report: compared, not added; a difference on a partial sum may be the gaps
+    assert d["region"]["own_report"].endswith("淮安市清江浦区人民政府") and d["region"]["not_added"] == {
+        "lower_governments": [], "duplicates": []}
+    differences = {x["cell"]: x for x in d["against"]["differences"]}
+    granted = approval.value("table3.granted.total")
+    assert differences["table3.granted.total"] == {"cell": "table3.granted.total", "sum": granted,
+                                                   "report": own.value("table3.granted.total"), "status": "不一致"}
+    assert (f"合计与本级报告 {d['region']['own_report']} 有 {len(differences)} 格不同" in html
+            and f'<tr><td>表三“（一）予以公开”行“总计”列</td><td class="num">{granted}</td>'
+                f'<td class="num">{own.value("table3.granted.total")}</td><td>不一致</td></tr>' in html)
+    # The region's statistics: 本年新收 rests on the reports that print it, and says so.
+    stats = html.split('id="stats"')[1].split("</table>")[0]
+    assert '<td class="num partial" title="只依据 3/4 份报告">' in stats
+    assert "标 + 的数字只依据部分报告" in html and "（3/4份）" in html.split('id="charts"')[1]
 
 
 def test_supervisor_uploads_reports_into_the_corpus(corpus, world):

@@ -145,7 +145,7 @@ SCHEMAS: dict[str, Schema] = {
         "sections": arr(obj({"no": INT, "title": STR, "similarity": null(NUM), "copied_share": null(NUM),
                              "passages": arr(STR)})),
     }),
-    "Rollup": {"type": "object", "required": ["reports", "formats", "years", "unread", "coverage", "against"],
+    "Rollup": {"type": "object", "required": ["reports", "formats", "years", "unread", "coverage", "against", "region"],
                "properties": {
                    "reports": arr(STR), "formats": arr(STR), "years": arr(INT),
                    "unread": arr(obj({"path": STR, "reason": STR})),
@@ -156,7 +156,12 @@ SCHEMAS: dict[str, Schema] = {
                                             "undecided": arr({**STR, "description": "此格数字连写、无法确定的报告"})}),
                                        "未全部填数的单元格：几份有数，哪些报告空白、缺行、无法确定"),
                    "against": null(obj({"report": STR, "differences": arr(obj({
-                       "cell": STR, "sum": VALUE, "report": VALUE, "status": STR}))}))},
+                       "cell": STR, "sum": VALUE, "report": VALUE, "status": STR}))})),
+                   "region": obj({"code": STR, "name": STR, "level": {"enum": ["province", "city", "county"]},
+                                  "year": INT, "own_report": {**null(STR), "description": "本级报告（与合计比较）"},
+                                  "not_added": obj({"lower_governments": arr({**STR, "description": "下级人民政府的本级报告"}),
+                                                    "duplicates": arr({**STR, "description": "同一机关同一年度的另一份报告"})})},
+                                 description="相加的地区，未计入的报告")},
                "additionalProperties": False, "description": "逐格相加；空白不当作 0"},
     "CorpusFinding": {**obj({"rule": STR, "severity": SEVERITY, "message": STR, "cells": arr(STR), "where": STR,
                              "quote": STR, "previous_id": null(INT)}, optional=("where", "quote")),
@@ -332,11 +337,12 @@ def document() -> dict:
             "/api/corpus/compare": {"get": _op("比较语料库中的两份报告：统计表差异、结转衔接、各部分文字雷同",
                                                _json(ref("Comparison"), "比较结果"),
                                                params=[_query(n, "报告编号", INT, True) for n in ("a", "b")])},
-            "/api/corpus/rollup": {"get": _op("把某年度（地区内）语料库中各报告的统计表逐格相加（空白不当作 0）",
-                                              _json(ref("Rollup"), "逐格合计"), params=[
+            "/api/corpus/rollup": {"get": _op("把一个行政区划某年度语料库中乡镇、部门报告的统计表逐格相加（空白不当作 0；"
+                                              "人民政府的本级报告不计入，本地区的与合计比较，见 against），"
+                                              "与 gongkai rollup --region 相同", _json(ref("Rollup"), "逐格合计"), params=[
                                                   _query("year", "报告年度", INT, True),
-                                                  _query("region", "地区代码前缀", {"type": "string",
-                                                                               "pattern": "^[0-9]{0,6}$"})])},
+                                                  _query("region", "行政区划代码：2 位（省）、4 位（市）或 6 位（县）",
+                                                         {"type": "string", "pattern": "^([0-9]{2}){1,3}$"}, True)])},
             "/api/roster": {"get": _op("名录中各机关某年度报告的公开情况（地区监督人员、系统管理员）",
                                        _json(ref("Roster"), "公开情况"), params=[
                                            _query("year", "报告年度（默认上一年）", INT),

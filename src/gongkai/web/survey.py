@@ -224,46 +224,83 @@ def compare_html(a, b) -> str:
 MAX_ROLLUP = 500
 
 
-def _year_reports(year, region: str) -> tuple[int, list[int], list]:
-    """The stored reports of one year in a region (by code prefix), at most MAX_ROLLUP."""
+def _division(region: str):
+    """The division a code prefix names (``32`` a province, ``3208`` a city, ``320812`` a county)."""
+    from gongkai.errors import GongkaiError
+    from gongkai.format.places import division
+
+    if len(region) not in (2, 4, 6):
+        raise GongkaiError("相加要按一个行政区划：请先在“地区代码前缀”中填 2 位（省）、4 位（市）或 6 位（县）区划代码并筛选。"
+                           if not region else f"地区代码前缀“{region}”不是一个行政区划：相加请用 2 位（省）、4 位（市）"
+                                              "或 6 位（县）区划代码。")
+    found = division(region.ljust(6, "0"))
+    if found is None:
+        raise GongkaiError(f"地区代码“{region}”不在全国行政区划代码表中。")
+    return found
+
+
+def _rollup(year, region: str):
+    """(Rollup, Selection) of one year in a region, as ``gongkai rollup --region``: the towns' and
+    departments' reports summed (a 人民政府's own report is a whole-area report: not added, one
+    body counted once) and compared with the region's own report when the corpus has it."""
+    from gongkai.corpus import region as regions
+    from gongkai.corpus.rollup import rollup
     from gongkai.errors import GongkaiError
 
     try:
         year = int(year)
     except (TypeError, ValueError):
         raise GongkaiError(f"年度“{year}”无效") from None
+    division = _division(region)
     with _store() as store:
-        ids = sorted(int(d["id"]) for d in store.summaries(region, year, readable=True))[:MAX_ROLLUP]
-        reports = [(f"#{i}", store.load_report(i)) for i in ids]
-    return year, ids, [(n, r) for n, r in reports if r is not None]
+        stored = len(store.reports(region, year))
+        if stored > MAX_ROLLUP:  # bounded time for a page: a province's every report is a batch job
+            raise GongkaiError(f"地区 {region} {year} 年度有 {stored} 份报告，网页上最多相加 {MAX_ROLLUP} 份："
+                               "请缩小到市或县，或用 gongkai rollup --region。")
+        try:
+            selection = regions.select(store, division, year)
+        except GongkaiError as exc:  # its place names the CLI's option (--region …): not a web user's words
+            raise GongkaiError(exc.message) from None
+    return rollup(selection.parts, selection.own), selection
 
 
 def rollup_context(year, region: str) -> dict:
-    """Tables 2, 3 and 4 summed over the stored reports of one year in a region (blank ≠ 0),
-    each sum that some reports do not enter marked partial, with whose."""
-    from gongkai.corpus.rollup import rollup
+    """Tables 2, 3 and 4 summed over a region's reports of one year (blank ≠ 0), each sum that
+    some reports do not enter marked partial, with whose; compared with the region's own report."""
+    from gongkai.corpus.region import full_name
+    from gongkai.errors import GongkaiError
     from gongkai.format.names import cell_label, format_order, table_name, table_title
     from gongkai.model import Report
     from gongkai.render.marks import PARTIAL
     from gongkai.web.reportview import tables_html
 
-    year, ids, reports = _year_reports(year, region)
-    if not reports:
-        return {"rollup_year": year, "rollup_empty": True}
-    r = rollup(reports)
-    total = Report(agency="合计", year=year, format=r.common_format())
+    try:
+        r, selection = _rollup(year, region)
+    except GongkaiError as exc:
+        return {"rollup_year": year, "rollup_error": exc.message}
+    total = Report(agency="合计", year=selection.year, format=r.common_format())
     for cell_id, cs in r.cells.items():
         total.set_value(cell_id, cs.value)
     # A sum some reports do not enter (blank, no such row, digits not cut one way) says so, and whose.
     partial = {c: cs.note() for c, cs in r.cells.items() if cs.status == "partial"}
-    return {"rollup_year": year, "rollup_names": r.names, "rollup_tables": [(f"{table_name(t)} {table_title(t)}", html) for t, html
-                                                               in tables_html(total, [], partial=partial).items()],
+    return {"rollup_year": selection.year, "rollup_region": f"{full_name(selection.region)}（{selection.region.code}）",
+            "rollup_names": r.names, "rollup_own": selection.own[0] if selection.own else "",
+            "rollup_lower": selection.lower, "rollup_duplicates": selection.duplicates,
+            "rollup_differences": [(cell_label(c, total.format), _shown(a), _shown(b), status)
+                                   for c, a, b, status in r.differences],
+            "rollup_tables": [(f"{table_name(t)} {table_title(t)}", html)
+                              for t, html in tables_html(total, [], partial=partial).items()],
             "rollup_formats": sorted(set(r.formats)) if len(set(r.formats)) > 1 else [],
             "rollup_partial": len(partial), "rollup_partial_mark": PARTIAL[0],
             # the same, readable on a phone (no pointer to show a cell's title)
             "rollup_partial_cells": [(cell_label(c, total.format), "" if r.cells[c].value is None else r.cells[c].value,
-                                      partial[c]) for c in sorted(partial, key=format_order)],
-            "rollup_truncated": len(ids) >= MAX_ROLLUP}
+                                      partial[c]) for c in sorted(partial, key=format_order)]}
+
+
+def _shown(value) -> str:
+    from gongkai.compare import show_value
+
+    return show_value(value)
 
 
 def compare_json(a, b) -> dict:
@@ -290,10 +327,5 @@ def compare_json(a, b) -> dict:
 
 
 def rollup_json(year, region: str) -> dict:
-    from gongkai.corpus.rollup import rollup
-    from gongkai.errors import GongkaiError
-
-    year, _ids, reports = _year_reports(year, region)
-    if not reports:
-        raise GongkaiError(f"{year} 年度没有可相加的报告")
-    return rollup(reports).to_dict()
+    r, selection = _rollup(year, region)
+    return {**r.to_dict(), "region": selection.to_dict()}
