@@ -401,3 +401,17 @@ def test_cli_withdrawal_letter_with_its_number_and_delivery(capsys, db_url, tmp_
     assert "  4. 2025-10-10 送达（第3条“撤回申请”；送达方式：邮寄送达）；经办：" in out
     code, out, _ = run("register", "list")
     assert out.splitlines()[1] == "2025-000001\t2025-09-26\t自然人\t张*\t已撤回\t\t2025-10-09\t按时\t（六）其他处理3.其他"
+
+
+def test_a_due_date_past_the_published_holidays_is_said_to_be_an_estimate(db_url, cal, settings):
+    # received 21 Dec 2026: the 20th working day falls in 2027, whose arrangements are not
+    # published (元旦 off by rule) — the receipt says the date is an estimate, not a certainty
+    reg = Register(db_url, calendar=cal, settings=settings.replace(agency=AGENCY), today=date(2026, 12, 31))
+    ref = new(reg, received=date(2026, 12, 21))
+    assert letter(reg, ref, "receipt")[3] == (
+        "根据《中华人民共和国政府信息公开条例》第三十一条、第三十三条，本机关以2026年12月21日为收到申请之日，"
+        "将自收到申请之日起20个工作日内（即2027年1月19日前）作出答复；需要延长答复期限的，将另行书面告知。"
+        "上述日期按《全国年节及纪念日放假办法》规定的节日推算，国务院办公厅公布该年节假日安排后，以按公布的安排计算的日期为准。"
+        "征求第三方和其他机关意见所需时间不计算在答复期限内。")
+    assert "推算" not in "".join(letter(reg, new(reg, received=date(2025, 9, 26)), "receipt"))
+    reg.close()

@@ -55,7 +55,8 @@ CONTEXT = {
     "content": "申请公开的内容", "note": "答复要点或说明（可空；印出时为完整的句子）",
     "outcome": "办理结果（年度报告表三的行）", "ground": "所依据的第三十六条的一项（予以公开 1 或 2，本机关不掌握 4 或 5）",
     "body": "第三十六条第（五）项：负责公开的行政机关名称", "body_contact": "第三十六条第（五）项：该机关的联系方式",
-    "due": "答复期限（登记回执、延期答复告知书）", "until": "补正期限，或第三十五条确定的答复期限",
+    "due": "答复期限（登记回执、延期答复告知书）",
+    "due_note": "答复期限用到尚未公布节假日安排的年份时说明其为推算（一句话），否则为空", "until": "补正期限，或第三十五条确定的答复期限",
     "items": "需要补正的事项", "reason": "延期、延迟答复的理由；第（五）项时为不属于本机关负责公开的理由",
     "workdays": "延长的工作日数", "party": "征求意见对象（third_party 第三方，other_body 其他机关）",
     "party_name": "被征求意见方名称", "fee_basis": "收费方式（按件或按量）", "units": "件数或页数",
@@ -66,6 +67,11 @@ CONTEXT = {
     "pay_until": "缴费期限（自送达次日起20个工作日，可空）",
     "ground_reason": "不予公开的理由（由办理结果而定）", "ground_basis": "不予公开所依据的条款（由办理结果而定）",
 }
+
+# A due date that needed a year whose holiday arrangements are not yet published is an estimate
+# (workdays/calendar.py): the letter says so rather than state it as certain.
+DUE_ESTIMATED = ("上述日期按《全国年节及纪念日放假办法》规定的节日推算，国务院办公厅公布该年节假日安排后，"
+                 "以按公布的安排计算的日期为准。")
 
 HOW = {"书面": "以书面形式", "当面": "当面", "电话": "通过电话", "互联网": "通过互联网", "网上": "通过互联网",
        "电子邮件": "通过电子邮件", "邮寄": "以邮寄方式", "传真": "以传真方式"}
@@ -439,7 +445,8 @@ def context_for(register, ref: str, kind: str, nth: int | None = None) -> dict[s
     event_kind = KINDS[kind]
     if event_kind is None:        # the receipt: dated and due as on the day of receipt
         ctx["date"] = req.received_on
-        ctx["due"] = compute_clock(req.received_on, [], cal, s).due
+        first = compute_clock(req.received_on, [], cal, s)
+        ctx["due"], ctx["due_note"] = first.due, DUE_ESTIMATED if first.assumed else ""
         return ctx
     ev = _event(req.events, event_kind, nth)
     if ev is None:
@@ -452,7 +459,7 @@ def context_for(register, ref: str, kind: str, nth: int | None = None) -> dict[s
     if kind == "correction":
         ctx["until"] = clock.correction_until or _d(d.get("until"))
     elif kind == "extension":
-        ctx["due"] = clock.due
+        ctx["due"], ctx["due_note"] = clock.due, DUE_ESTIMATED if clock.assumed else ""
     elif kind == "later_deadline":
         ctx["until"] = _d(d.get("until"))
     elif kind == "consultation":
