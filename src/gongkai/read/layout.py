@@ -167,9 +167,22 @@ def _covered(rulings: list[Segment], pos: float, a: float, b: float) -> bool:
     return covered >= COVER * length
 
 
-def _near(rulings: list[Segment], pos: float) -> list[Segment]:
-    """The rulings _covered counts at ``pos``."""
-    return [s for s in rulings if abs(s.pos - pos) <= MIN_CELL + 0.5]
+def _near(rulings: list[Segment], pos: float) -> list[tuple[float, float]]:
+    """(a, b) of the rulings _covered counts at ``pos``, in their order."""
+    return [(s.a, s.b) for s in rulings if abs(s.pos - pos) <= MIN_CELL + 0.5]
+
+
+def _covered_by(near: list[tuple[float, float]], a: float, b: float) -> bool:
+    """_covered over the rulings ``_near`` found at the position: the same sum in the same order."""
+    length = b - a
+    if length <= 0:
+        return True
+    covered = 0.0
+    for sa, sb in near:
+        overlap = (sb if sb < b else b) - (sa if sa > a else a)
+        if overlap > 0.0:
+            covered += overlap
+    return covered >= COVER * length
 
 
 def _table(group: list[Segment]) -> TableLayout | None:
@@ -211,11 +224,11 @@ def _table(group: list[Segment]) -> TableLayout | None:
     near_y = [_near(hs, y) for y in ys]
     for r in range(rows):
         for c in range(cols - 1):
-            if not _covered(near_x[c + 1], xs[c + 1], ys[r], ys[r + 1]):
+            if not _covered_by(near_x[c + 1], ys[r], ys[r + 1]):
                 union((r, c), (r, c + 1))
     for r in range(rows - 1):
         for c in range(cols):
-            if not _covered(near_y[r + 1], ys[r + 1], xs[c], xs[c + 1]):
+            if not _covered_by(near_y[r + 1], xs[c], xs[c + 1]):
                 union((r, c), (r + 1, c))
     # A merged cell is the bounding rectangle of its elementary cells, anchored top-left.
     members: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -223,6 +236,9 @@ def _table(group: list[Segment]) -> TableLayout | None:
         members.setdefault(find(k), []).append(k)
     origin: dict[tuple[int, int], tuple[int, int]] = {}
     for cells in members.values():
+        if len(cells) == 1:  # most cells are not merged
+            origin[cells[0]] = cells[0]
+            continue
         r0 = min(r for r, _ in cells)
         c0 = min(c for _, c in cells)
         for k in cells:
