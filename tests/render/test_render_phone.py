@@ -4,6 +4,7 @@ table's own box scrolls sideways."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,12 @@ def test_pages_fit_a_phone(tmp_path):
             page.screenshot(path=str(tmp_path / f"{name}.png"))
         browser.close()
     assert seen == {name: [390, 390] for name in seen}
+
+
+def test_the_index_has_an_ocr_column_only_when_a_report_was_scanned():
+    assert "识别方式" not in _pages()["index"]  # an empty column squeezed the others on a phone
+    scanned = load(str(next((ROOT / "examples").glob("003_*.txt"))))
+    info = scanned.cells["table3.granted.total"]
+    scanned.cells["table3.granted.total"] = dataclasses.replace(info, confidence=0.98)
+    page = render_index([("003.html", "003.txt", scanned, [])], [])
+    assert "<th>识别方式</th>" in page and "<td>OCR 识别</td>" in page

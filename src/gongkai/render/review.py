@@ -262,12 +262,14 @@ def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: li
     names = data()["severities"]
     rows = []
     order = sorted(pages, key=lambda p: tuple(-sum(f.severity == s for f in p[3]) for s in names) + (p[1],))
+    ocr = any(report.ocr_read for _, _, report, _ in pages)  # the column only when a report was scanned
     for page, path, report, findings in order:
         counts = "".join(f'<td class="num{" sev-" + s if any(f.severity == s for f in findings) else ""}">'
                          f"{sum(f.severity == s for f in findings)}</td>" for s in names)
         rows.append(f'<tr><td><a href="{escape(page)}">{escape(report.agency or "（未识别机关）")}</a></td>'
                     f"<td>{report.year or ''}</td>{counts}"
-                    f"<td>{'OCR 识别' if report.ocr_read else ''}</td><td>{escape(os.path.basename(path))}</td></tr>")
+                    + (f"<td>{'OCR 识别' if report.ocr_read else ''}</td>" if ocr else "")
+                    + f"<td>{escape(os.path.basename(path))}</td></tr>")
     total = {s: sum(f.severity == s for p in pages for f in p[3]) for s in names}
     parts = [
         _HEAD,
@@ -277,7 +279,7 @@ def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: li
                                         for s in names) + "</p>",
         '<div class="wide"><table><tr><th>机关（点击查看检查页面）</th><th>年度</th>'
         + "".join(f"<th>{names[s]}</th>" for s in names)
-        + "<th>识别方式</th><th>文件</th></tr>" + "".join(rows) + "</table></div>",
+        + ("<th>识别方式</th>" if ocr else "") + "<th>文件</th></tr>" + "".join(rows) + "</table></div>",
     ]
     if unread:
         parts.append(f"<h2>未能读取的文件（{len(unread)} 个）</h2><ul>"
