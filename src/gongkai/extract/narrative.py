@@ -315,7 +315,8 @@ def read(report: Report) -> Narrative:
             if i in plans:
                 _plans(p, out, i, text)
     _breakdowns(p, out, views)
-    _shares(p, out)
+    if any(f.figure.unit in ("%", "％") for f in out.found):  # many reports state no percentage
+        _shares(p, out)
     for b in out.breakdowns:
         if b.whole is not None:
             whole = out.found[b.whole].metric
