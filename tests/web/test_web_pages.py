@@ -612,7 +612,8 @@ def test_calendar_page_an_administrator_enters_a_notice_every_body_counts_on_it(
     assert '2027-01-19<span class="assumed">（推算）</span>' in listing and 'id="calendar-note"' in listing
     cal = c.get("/register/calendar/").content.decode()
     assert "已知节假日安排截至 <strong>2026年12月31日</strong>" in cal and 'id="add-notice"' not in cal
-    assert "元旦 2027-01-01；春节 2027-02-05；春节 2027-02-06" in cal
+    assert ("元旦 2027-01-01；春节 2027-02-05 至 2027-02-08；清明节 2027-04-05；劳动节 2027-05-01 至 2027-05-02；"
+            "端午节 2027-06-09；中秋节 2027-09-15；国庆节 2027-10-01 至 2027-10-03。") in cal
     r = c.post("/register/calendar/", {"year": "2027", "notice": "x", "holidays": "2027-01-01",
                                        "csrfmiddlewaretoken": token})
     assert r.status_code == 403 and "只有系统管理员可以录入节假日安排" in r.content.decode()

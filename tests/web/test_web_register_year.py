@@ -207,6 +207,10 @@ def test_a_year_through_the_cli_and_through_the_web_gives_the_same_register(live
         shot(pg, f"list-{name}")
         pg.goto(f"{live.url}/register/{body.pk}/table3/?year=2025")
         shot(pg, f"table3-{name}")
+        pg.goto(f"{live.url}/register/calendar/")
+        assert "2027 年起尚无通知：期限为推算。" in pg.locator("#estimate").inner_text()
+        _no_sideways_scroll(pg)
+        shot(pg, f"calendar-{name}")
         assert not blocked, blocked
         ctx.close()
     assert web_refs == cli_refs == [f"2025-{n:06d}" for n in range(1, len(YEAR) + 1)]

@@ -286,7 +286,13 @@ def calendar_overview(cal, entered) -> dict[str, Any]:
                 "recorded_at": office_time(e.recorded_at),
                 "holidays": ", ".join(d.isoformat() for d in sorted(e.notice.holidays)),
                 "workdays": ", ".join(d.isoformat() for d in sorted(e.notice.workdays))} for e in reversed(entered)]
-    estimate = [(d.isoformat(), name) for d, name in sorted(statutory_holidays(last + 1).items())]
+    spans: list[list] = []     # [name, first, last]: a festival's days off as one span
+    for d, name in sorted(statutory_holidays(last + 1).items()):
+        if spans and spans[-1][0] == name and (d - spans[-1][2]).days == 1:
+            spans[-1][2] = d
+        else:
+            spans.append([name, d, d])
+    estimate = [(name, a.isoformat() if a == b else f"{a.isoformat()} 至 {b.isoformat()}") for name, a, b in spans]
     return {"library": f"{lo}–{hi}", "years": years, "history": history, "last_known": cal.last_known_day,
             "next_year": last + 1, "estimate": estimate, "basis": ASSUMED_BASIS}
 
