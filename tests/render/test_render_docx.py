@@ -149,6 +149,10 @@ def test_numbers_right_aligned_widths_fonts_page(documents):
     rfonts = run._element.rPr.find(qn("w:rFonts"))
     assert rfonts.get(qn("w:eastAsia")) in ("仿宋_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC", "AR PL SungtiL GB")
     assert run._element.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    # Digits in the face every Word has, whatever this machine has installed (the PDF's copy
+    # takes an installed one); Latin text en-US, or LibreOffice breaks numbers at a line end.
+    assert rfonts.get(qn("w:ascii")) == rfonts.get(qn("w:hAnsi")) == "Times New Roman"
+    assert run._element.rPr.find(qn("w:lang")).get(qn("w:val")) == "en-US"
     title = document.paragraphs[0]
     assert title.text == "示例县教育局\n2024年政府信息公开工作年度报告"  # a line break, never inside a word
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER

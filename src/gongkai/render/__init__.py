@@ -69,7 +69,7 @@ def _render(report: Report, form: str) -> bytes:
         return render_markdown(report).encode("utf-8")
     from gongkai.render.docx import render_docx
 
-    docx = render_docx(report)
+    docx = render_docx(report, for_pdf=form == "pdf")
     if form == "docx":
         return docx
     from gongkai.render.pdf import render_pdf

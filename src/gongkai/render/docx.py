@@ -26,17 +26,12 @@ from gongkai.render import common, fonts, narrative
 from gongkai.render.layout import FILLER, GROUP, HEADER, LABEL, NOTE, VALUE, Cell, TableLayout, layouts
 
 
-def _run(paragraph, text: str, role: str, size: float, bold: bool = False, italic: bool = False):
-    run = paragraph.add_run(clean_text(text))  # XML cannot hold control characters
-    run.font.size = Pt(size)
-    run.bold = bold or None
-    run.italic = italic or None
-    fonts.set_docx_fonts(run._element.get_or_add_rPr(), fonts.pick(role), fonts.pick("latin"))
-    return run
-
-
 class _Writer:
-    def __init__(self):
+    def __init__(self, for_pdf: bool = False):
+        # Latin letters and digits: the DOCX names Times New Roman, which every Word has; a PDF is
+        # set here, so with a face this machine has (LibreOffice's own stand-in for a missing
+        # Times New Roman is wider than the Chinese text around it).
+        self.latin = fonts.pick("latin") if for_pdf else fonts.candidates("latin")[0]
         self.doc = Document()
         self.style = common.style()
         self.sizes = self.style["sizes_pt"]
@@ -54,13 +49,13 @@ class _Writer:
     def _defaults(self) -> None:
         normal = self.doc.styles["Normal"]
         normal.font.size = Pt(self.sizes["body"])
-        fonts.set_docx_fonts(normal.element.get_or_add_rPr(), fonts.pick("body"), fonts.pick("latin"))
+        fonts.set_docx_fonts(normal.element.get_or_add_rPr(), fonts.pick("body"), self.latin)
         # Document defaults too: text in styles we do not touch (table style, headers) is Chinese.
         rpr_default = self.doc.styles.element.find(qn("w:docDefaults"))
         if rpr_default is not None:
             rpr = rpr_default.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
             if rpr is not None:
-                fonts.set_docx_fonts(rpr, fonts.pick("body"), fonts.pick("latin"))
+                fonts.set_docx_fonts(rpr, fonts.pick("body"), self.latin)
         self.doc.core_properties.language = "zh-CN"
 
     @property
@@ -68,6 +63,14 @@ class _Writer:
         s = self.doc.sections[0]
         assert s.page_width is not None and s.left_margin is not None and s.right_margin is not None, "set above"
         return s.page_width - s.left_margin - s.right_margin
+
+    def run(self, paragraph, text: str, role: str, size: float, bold: bool = False, italic: bool = False):
+        run = paragraph.add_run(clean_text(text))  # XML cannot hold control characters
+        run.font.size = Pt(size)
+        run.bold = bold or None
+        run.italic = italic or None
+        fonts.set_docx_fonts(run._element.get_or_add_rPr(), fonts.pick(role), self.latin)
+        return run
 
     def paragraph(self, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, space_before: float = 0):
         p = self.doc.add_paragraph()
@@ -88,7 +91,7 @@ class _Writer:
         p.paragraph_format.line_spacing = Pt(self.sizes["title"] * 1.6)
         p.paragraph_format.space_after = Pt(self.sizes["title"])
         for n, line in enumerate(lines):
-            run = _run(p, line, "title", self.sizes["title"], bold=True)
+            run = self.run(p, line, "title", self.sizes["title"], bold=True)
             if n < len(lines) - 1:
                 run.add_break()
 
@@ -98,8 +101,8 @@ class _Writer:
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         size = self.sizes.get("page_number", 14)
-        _run(p, "— ", "body", size)
-        run = _run(p, "", "body", size)
+        self.run(p, "— ", "body", size)
+        run = self.run(p, "", "body", size)
         for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
             if kind:
                 run._r.append(parse_xml(f'<w:fldChar {nsdecls("w")} w:fldCharType="{kind}"/>'))
@@ -107,7 +110,7 @@ class _Writer:
                 run._r.append(parse_xml(f'<w:instrText {nsdecls("w")} xml:space="preserve"> PAGE </w:instrText>'))
             else:
                 run._r.append(parse_xml(f'<w:t {nsdecls("w")}>{text}</w:t>'))
-        _run(p, " —", "body", size)
+        self.run(p, " —", "body", size)
 
     def heading(self, text: str, new_page: bool = False) -> None:
         p = self.paragraph(WD_ALIGN_PARAGRAPH.LEFT)
@@ -120,7 +123,7 @@ class _Writer:
         fmt.space_before = fmt.space_after = Pt(self.sizes["body"] * 0.9)
         fmt.keep_with_next = True
         # Heading 1 keeps the outline (navigation pane); its blue bold look is overridden.
-        run = _run(p, text, "heading", self.sizes["heading"])
+        run = self.run(p, text, "heading", self.sizes["heading"])
         run.bold = False
         run.font.color.rgb = RGBColor(0, 0, 0)
 
@@ -136,14 +139,14 @@ class _Writer:
             if block.kind == "quote":
                 p.paragraph_format.left_indent = Pt(self.sizes["body"] * 2)
             for run in block.runs:
-                _run(p, run.text, "body", self.sizes["body"], bold=run.bold or block.kind == "heading",
+                self.run(p, run.text, "body", self.sizes["body"], bold=run.bold or block.kind == "heading",
                      italic=run.italic)
 
     def closing(self, lines: list[str]) -> None:
         for i, line in enumerate(lines):
             p = self.paragraph(WD_ALIGN_PARAGRAPH.RIGHT, indent=False, space_before=28 if i == 0 else 0)
             p.paragraph_format.right_indent = Pt(self.sizes["body"] * 2)
-            _run(p, line, "body", self.sizes["signature"])
+            self.run(p, line, "body", self.sizes["signature"])
 
     # -- tables -------------------------------------------------------------------------
     def table(self, layout: TableLayout) -> None:
@@ -152,7 +155,7 @@ class _Writer:
         text_width = self.text_width
         widths = [Emu(int(text_width * w)).twips for w in common.widths(layout.name)]
         tbl = parse_xml(table_xml(layout, widths, self.style["table_pt"][layout.name],
-                                  fonts.pick("table"), fonts.pick("latin")))
+                                  fonts.pick("table"), self.latin))
         body = self.doc.element.body
         sect_pr = body.find(qn("w:sectPr"))
         if sect_pr is not None:
@@ -227,8 +230,9 @@ def table_xml(layout: TableLayout, widths: list[int], size: float, east_asian: s
     return "".join(out)
 
 
-def render_docx(report: Report) -> bytes:
-    w = _Writer()
+def render_docx(report: Report, for_pdf: bool = False) -> bytes:
+    """The report as DOCX; ``for_pdf``: the copy LibreOffice turns into the PDF (see _Writer)."""
+    w = _Writer(for_pdf)
     w.doc.core_properties.title = common.title(report)
     w.doc.core_properties.author = report.agency or ""
     w.title(common.title_lines(report))
