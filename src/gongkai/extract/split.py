@@ -277,20 +277,6 @@ def splits(text: str, layout: Layout, use_groups: bool = True, budget: int = BUD
     return found
 
 
-def values(pieces: Sequence[str], layout: Layout) -> tuple[Value, ...]:
-    return tuple(value(p, k) for p, k in zip(pieces, layout.kinds))
-
-
-def unique(tokens_: list[str], layout: Layout) -> list[Value] | None:
-    """The one way to cut ``tokens_`` (the texts of cells that each hold one or more numbers)
-    into ``layout`` whose groups add up; None when there is none, several, or too many to tell."""
-    try:
-        found = splits(" ".join(tokens_), layout)
-    except TooMany:
-        return None
-    return list(values(found[0], layout)) if len(found) == 1 else None
-
-
 # -- a whole table -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
