@@ -289,6 +289,20 @@ def test_due_past_the_calendar_is_marked_in_the_store(reg, monkeypatch):
     assert not reg.get(reg.add(NewRequest(person(), "in_person", "y", date(2026, 3, 2)), "a")).due_assumed
 
 
+def test_an_estimated_due_date_is_computed_again_on_opening(reg, db_url, settings, monkeypatch):
+    # the stored due date of a request counted on an estimate follows the calendar the register
+    # is opened with (a notice entered in another store, a newer estimate), with no rebuild asked
+    from gongkai.workdays import load_calendar, read_table
+
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-31")
+    ref = reg.add(NewRequest(person(), "in_person", "x", date(2026, 12, 21)), "a")
+    notice = read_table({"years": {2027: {"notice": "测试", "holidays": ["2027-01-01", "2027-01-04"]}}}, "测试")
+    other = Register(db_url, calendar=load_calendar().with_notices(notice), settings=settings)
+    req = other.requests()[0]
+    assert (req.ref, req.due_on, req.due_assumed) == (ref, date(2027, 1, 20), False)
+    other.close()
+
+
 def test_request_open_for_years_can_be_replied_and_carries_over(reg):
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2021, 3, 1)), "a")
     case = reg.record(ref, "replied", date(2025, 3, 3), "a", outcome="unable.not_held")

@@ -311,9 +311,12 @@ class Register:
         return case
 
     def _refresh_missing(self) -> None:
-        """Requests without a derived row (just migrated) get one."""
+        """Requests without a derived row (just migrated) get one; a due date stored as an
+        estimate (推算) is computed again, as the calendar may know more now (a notice entered
+        elsewhere, or a newer estimate of the holidays)."""
         missing = [r[0] for r in self.db.query("SELECT r.id FROM requests r LEFT JOIN request_state s "
-                                               "ON s.request_id = r.id WHERE s.request_id IS NULL")]
+                                               "ON s.request_id = r.id WHERE s.request_id IS NULL "
+                                               "OR s.due_assumed = 1 ORDER BY r.id")]
         if missing:
             with self.db.transaction():
                 for rid in missing:
