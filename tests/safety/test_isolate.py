@@ -79,3 +79,11 @@ def test_a_read_whose_client_went_away_is_stopped(pool):
 def test_isolation_is_off_unless_enabled():
     assert not isolate.enabled()
     assert isolate.run("operator:add", (1, 2), "x") == 3
+
+
+def test_a_child_is_replaced_when_its_memory_passes_the_bound_not_after_a_few_reads(pool, monkeypatch):
+    pids = {pool.call("os:getpid", (), "x") for _ in range(5)}
+    assert len(pids) == 1  # kept from read to read: starting a child costs a third of a read
+    monkeypatch.setattr(isolate, "MAX_CHILD_MB", 1)  # every child is resident in more than 1 MB
+    after = [pool.call("os:getpid", (), "x") for _ in range(3)]
+    assert after[0] in pids and len(set(after)) == 3  # each replaced after its read
