@@ -482,16 +482,34 @@ def test_draft_in_the_2019_format_and_prefill_from_an_uploaded_report(django_env
 
     from gongkai.load import load
 
+    from gongkai.web.drafts import get, report_of
+    from gongkai.web.models import ReportDraft
+
     path = EXAMPLES / "huaian-city-2024.pdf"
     last = load(path)
     assert last.value("table3.carried_forward.total") == 103
-    with open(path, "rb") as fh:
-        r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "previous": fh,
-                                  "csrfmiddlewaretoken": token}, follow=True)
-    assert "上年报告（huaian-city-2024.pdf）带入上年结转等数据" in r.content.decode()
-    from gongkai.web.drafts import get, report_of
-
-    new = report_of(get(a, 2025))
+    # another body's report (or the same body's of another year) carries nothing: its 结转 and
+    # 现行有效 are not this body's; the draft is made blank and the clerk told why
+    for year, why in (("2025", f"的机关是“淮安市人民政府”，本报告的机关是“{a.name}”，不是同一机关"),
+                      ("2026", "的年度为 2024 年，不是 2025 年")):
+        with open(path, "rb") as fh:
+            html = c.post("/draft/new", {"body": a.pk, "year": year, "format": "2021", "previous": fh,
+                                         "csrfmiddlewaretoken": token}, follow=True).content.decode()
+        assert f"上年报告（huaian-city-2024.pdf）{why}" in html and "未带入其中的数字" in html
+        assert report_of(get(a, int(year))).value("table3.carried_over.total") is None
+        ReportDraft.objects.filter(body=a, year=int(year)).delete()
+    a.name, old_name = "淮安市人民政府", a.name
+    a.save()
+    try:
+        with open(path, "rb") as fh:
+            r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "previous": fh,
+                                      "csrfmiddlewaretoken": token}, follow=True)
+        assert "上年报告（huaian-city-2024.pdf）带入上年结转等数据" in r.content.decode()
+        assert "未带入" not in r.content.decode()
+        new = report_of(get(a, 2025))
+    finally:
+        a.name = old_name
+        a.save()
     for col in ("natural_person", "total"):
         assert new.value(f"table3.carried_over.{col}") == last.value(f"table3.carried_forward.{col}")
     assert new.value("table2.art20_1.normative_docs.in_force") == last.value("table2.art20_1.normative_docs.in_force")

@@ -82,6 +82,16 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
     return out, messages, text
 
 
+def previous_problems(body, year, previous: Report, name: str) -> list[str]:
+    """Why an uploaded last-year report is not this body's report of the year before, in
+    sentences ([] when it is): another body's 结转 and 现行有效 must not become this draft's."""
+    from gongkai.extract.recover import previous_problems as problems
+    from gongkai.model import Report as Shell
+
+    return [f"{p}；未带入其中的数字，请上传本机关上一年度的报告，或逐项填写。"
+            for p in problems(Shell(agency=body.name, year=_year(year)), previous, name or "上年报告")]
+
+
 def create(body, year, version: str, actor: str, prefill: bool = True, previous: Report | None = None,
            previous_name: str = "") -> tuple[ReportDraft, list[str]]:
     """A new draft: every cell blank, except what last year's report (uploaded, or this

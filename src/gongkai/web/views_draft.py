@@ -40,11 +40,15 @@ def draft_new(request):
         return render(request, "web/error.html", {"message": "您无权为该机关编制报告。"}, status=403)
     previous = None
     upload = request.FILES.get("previous")
+    refused: list[str] = []
     try:
         if upload:
             from gongkai.web.reportview import load_upload
 
             previous = load_upload(upload, request)
+            refused = drafts.previous_problems(body, request.POST.get("year"), previous, upload.name)
+            if refused:  # another body's or year's figures are not this draft's: not carried
+                previous, upload = None, None
         draft, taken = drafts.create(body, request.POST.get("year"), request.POST.get("format", "2021"),
                                      request.user.username, prefill=True, previous=previous,
                                      previous_name=upload.name if upload else "")
@@ -57,6 +61,8 @@ def draft_new(request):
     found = [f for f in found if f]
     messages.success(request, f"已新建 {body.name} {draft.year}年度报告" +
                      (f"：{'；'.join(found)}。" if found else "：没有上年报告和台账数据，统计表各格空白，请逐项填写。"))
+    for problem in refused:
+        messages.error(request, problem)
     return redirect(f"/draft/{body.pk}/{draft.year}/")
 
 
