@@ -481,7 +481,6 @@ def test_draft_in_the_2019_format_and_prefill_from_an_uploaded_report(django_env
     from gk_web_support import EXAMPLES
 
     from gongkai.load import load
-
     from gongkai.web.drafts import get, report_of
     from gongkai.web.models import ReportDraft
 
