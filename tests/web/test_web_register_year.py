@@ -263,3 +263,12 @@ def test_a_year_through_the_cli_and_through_the_web_gives_the_same_register(live
     assert "某县生态环境局" in "".join(got) and "0517-80000000" in "".join(got)
     assert not blocked, blocked
     ctx.close()
+    # the administrator's calendar page, where next year's notice is entered (looked at on a phone)
+    ctx, pg, blocked = _context(browser, PHONE)
+    login(pg, live, world["admin"])
+    pg.goto(f"{live.url}/register/calendar/")
+    assert pg.locator("#add-notice input[name=year]").input_value() == "2027"
+    _no_sideways_scroll(pg)
+    shot(pg, "calendar-admin-phone")
+    assert not blocked, blocked
+    ctx.close()
