@@ -76,8 +76,10 @@ def _work(context, path):
     return context + path
 
 
-def test_a_dead_worker_costs_only_its_file(capsys):
-    files = ["a", "b", "kill", "c", "d", "e", "f", "g", "h", "i"]
+@pytest.mark.parametrize("n", [10, 120])  # one file a task; several (up to 8) a task
+def test_a_dead_worker_costs_only_its_file(capsys, n):
+    files = [f"f{i}" for i in range(n)]
+    files[n // 2] = "kill"
     got = list(jobs.each(files, _work, "+", 2, lambda path: f"crashed {path}"))
-    assert got == ["+a", "+b", "crashed kill", *("+" + f for f in "cdefghi")]
+    assert got == ["crashed kill" if f == "kill" else "+" + f for f in files]
     assert capsys.readouterr().out == "".join(f"out {f}\n" for f in files if f != "kill")

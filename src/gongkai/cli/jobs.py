@@ -7,11 +7,11 @@ of one file, or ``--jobs 1``, does the work in the process itself.
 
 Workers are forked from the parent (where ``fork`` exists) after it has done the first file:
 they start in a few milliseconds with the modules that file needed already imported and the
-run's context (options, last year's report) already in memory; nothing but the file name goes to a worker and nothing but the file's output and
-counts comes back.  At most ``4 × N`` files are in flight, so memory stays flat on any number
-of files.  A worker that dies (a crash in a native reader) costs only the file that killed it:
-the files in flight are redone one by one, that one is reported unreadable, and the run goes on
-in a fresh pool.
+run's context (options, last year's report) already in memory.  Only file names go to a worker
+(up to 8 a task when there are many) and only each file's output and counts come back.  At most
+``4 × N`` tasks are in flight, so memory stays flat on any number of files.  A worker that dies
+(a crash in a native reader) costs only the file that killed it: the files in flight are redone
+one by one, that one is reported unreadable, and the run goes on in a fresh pool.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ if TYPE_CHECKING:  # the pool's modules are imported by a run that uses one (sta
     from concurrent.futures import Future, ProcessPoolExecutor
 
 R = TypeVar("R")
-AHEAD = 4  # files in flight per worker
+AHEAD = 4  # tasks in flight per worker
+CHUNK = 8  # files a task at most
 
 _CONTEXT: Any = None  # the run's context in a worker (set by _start)
 
@@ -75,23 +76,28 @@ def _pool_run(pending: deque[str], work, context, workers: int, crashed) -> Iter
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _pool(workers, context)
-    inflight: deque[tuple[str, Future]] = deque()
+    inflight: deque[tuple[list[str], Future]] = deque()
     try:
         while pending or inflight:
             while pending and len(inflight) < AHEAD * workers:
-                path = pending.popleft()
-                inflight.append((path, pool.submit(_captured, work, path)))
-            path, future = inflight.popleft()
+                # Several files a task when there are many: a task's round trip costs about as
+                # much as reading a short text report.
+                size = max(1, min(CHUNK, len(pending) // (AHEAD * workers)))
+                paths = [pending.popleft() for _ in range(min(size, len(pending)))]
+                inflight.append((paths, pool.submit(_captured_all, work, paths)))
+            paths, future = inflight.popleft()
             try:
-                yield _written(future)
+                done = future.result()
             except BrokenProcessPool:
                 # Which file killed its worker is unknown: each file in flight is redone alone,
                 # in order, and only one that kills a worker by itself is given up.
-                suspects = [path, *(p for p, _ in inflight)]
+                suspects = [*paths, *(p for ps, _ in inflight for p in ps)]
                 inflight.clear()
                 for suspect in suspects:
                     yield _alone(suspect, work, context, crashed)
                 return
+            for one in done:
+                yield _written(one)
     finally:
         for _, future in inflight:
             future.cancel()
@@ -112,15 +118,15 @@ def _alone(path: str, work, context, crashed):
 
     pool = _pool(1, context)
     try:
-        return _written(pool.submit(_captured, work, path))
+        return _written(pool.submit(_captured, work, path).result())
     except BrokenProcessPool:
         return crashed(path)
     finally:
         pool.shutdown(wait=True)
 
 
-def _written(future: Future):
-    out, err, result = future.result()
+def _written(done: tuple[str, str, Any]):
+    out, err, result = done
     _write(sys.stderr, err)  # a file's messages come before its output, as in a run without workers
     _write(sys.stdout, out)
     return result
@@ -145,6 +151,10 @@ class _Buffer(io.StringIO):
 def _start(context, tty: bool) -> None:
     global _CONTEXT, _TTY
     _CONTEXT, _TTY = context, tty
+
+
+def _captured_all(work, paths: list[str]) -> list:
+    return [_captured(work, path) for path in paths]
 
 
 def _captured(work, path: str):
