@@ -60,13 +60,14 @@ def calendar_store():
     """The site's holiday notices (a ``gongkai.db.Database`` of the workdays component)."""
     from gongkai.db import Database
 
-    url = calendar_url()
-    stores = getattr(_local, "calendar_dbs", None)
+    db = settings.DATABASES["default"]
+    key = (db["ENGINE"], db["NAME"], str(settings.REGISTER_DIR))   # what the URL depends on: no
+    stores = getattr(_local, "calendar_dbs", None)                 # CREATE SCHEMA on every request
     if stores is None:
         stores = _local.calendar_dbs = {}
-    if url not in stores:
-        stores[url] = Database(url, ("gongkai.workdays",), what="节假日安排")
-    return stores[url]
+    if key not in stores:
+        stores[key] = Database(calendar_url(), ("gongkai.workdays",), what="节假日安排")
+    return stores[key]
 
 
 def site_calendar():
