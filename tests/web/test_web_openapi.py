@@ -152,6 +152,12 @@ def test_every_endpoint_answers_as_documented(doc, world):
                                                             "reason": "需要调取多年档案"}, **h), 201)
     check("/api/bodies/{body_id}/requests/{ref}/events", "post",
           js(clerk, "post", f"{b}/requests/{ref}/events", {"kind": "nonsense", "on": "2026-03-10"}, **h), 400)
+    # a correction: a step of its own in the history; the request shows the corrected number
+    detail = check("/api/bodies/{body_id}/requests/{ref}/events", "post",
+                   js(clerk, "post", f"{b}/requests/{ref}/events", {"kind": "amended", "on": "2026-03-10", "event": 1,
+                                                                    "field": "pieces", "value": 2,
+                                                                    "reason": "申请书列了两项"}, **h), 201)
+    assert detail["pieces"] == 2 and [h["kind"] for h in detail["history"]] == ["registered", "extended", "amended"]
     check("/api/bodies/{body_id}/requests/{ref}/letters/{kind}", "get", clerk.get(f"{b}/requests/{ref}/letters/receipt"),
           200)
     check("/api/bodies/{body_id}/requests/{ref}/letters/{kind}", "get", sup.get(f"{b}/requests/{ref}/letters/receipt"),

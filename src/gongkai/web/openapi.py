@@ -25,6 +25,25 @@ def ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+_FIELD_TYPES: dict[str, Schema] = {"text": STR, "choice": STR, "date": DATE, "int": INT,
+                                   "event": {**INT, "description": "所指的办理记录编号"}}
+
+
+def event_data() -> Schema:
+    """A step's recorded fields, as the register declares them (``register/data/events.yaml``):
+    each field's type and label, and which steps carry it; a field may be null when not given."""
+    from gongkai.register.events import kinds
+
+    found: dict[str, tuple[str, str, list[str]]] = {}
+    for kind in kinds().values():
+        for f in kind.fields:
+            found.setdefault(f.name, (f.type, f.label, []))[2].append(kind.id)
+    props = {name: {**null(_FIELD_TYPES.get(t, STR)), "description": f"{label}（{'、'.join(ids)}）"}
+             for name, (t, label, ids) in sorted(found.items())}
+    return {"type": "object", "properties": props, "additionalProperties": True,
+            "description": "该办理事项登记的各项内容：字段按事项种类（kind）不同，见 register/data/events.yaml"}
+
+
 def null(schema: Schema) -> Schema:
     """The schema, or null (a blank cell, a date not yet known)."""
     if "type" in schema and "$ref" not in schema:
@@ -102,7 +121,7 @@ SCHEMAS: dict[str, Schema] = {
         "mark": null({"enum": ["overdue", "soon", "done", "late"]}), "counted_workdays": null(INT),
         "limit_workdays": null(INT), "workdays_left": null(INT), "workdays_late": null(INT),
         "warnings": arr(STR), "due_assumed": {**BOOL, "description": "答复期限为推算：期间用到了尚未录入节假日安排的年份（按周末和法定节日推算）"},
-        "events": arr(obj({"id": INT, "kind": STR, "label": STR, "on": DATE, "data": {"type": "object"},
+        "events": arr(obj({"id": INT, "kind": STR, "label": STR, "on": DATE, "data": event_data(),
                            "actor": STR, "recorded_at": STR})),
         "history": arr(obj({"id": INT, "kind": STR, "label": STR, "on": DATE,
                             "details": arr({**STR, "description": "该条记录的各项内容（已按权限打码）"}),
