@@ -197,3 +197,22 @@ def test_time_limit_per_file_is_a_listed_failure_and_retry_failed_redoes_it(tmp_
         retried = ingest([str(tmp_path / "in")], store, workers=2, retry_failed=True)
         assert (retried.updated, retried.failed) == (3, [])
         assert store.counts() == {"ok": 3}
+
+
+def _ocr_slots() -> int:
+    """In a pool worker: how many more recognitions may start now (the shared semaphore's value)."""
+    from gongkai.read import ocr
+
+    return ocr._slots.get_value()
+
+
+def test_scanned_pages_at_once_are_bounded_by_memory_not_cores(monkeypatch):
+    from gongkai.read import ocr
+
+    assert [ocr.slots_for_memory(mb) for mb in (100, 1300, 6100)] == [1, 2, 10]
+    monkeypatch.setattr(ingest_mod, "ocr_slots_for_memory", lambda: 1)  # memory for one page
+    pool = ingest_mod._local_pool(2)
+    try:
+        assert [f.result(timeout=120) for f in [pool.submit(_ocr_slots) for _ in range(4)]] == [1] * 4
+    finally:
+        pool.shutdown()

@@ -142,3 +142,26 @@ def test_read_binary_ocr_blank_among_numbers_is_named():
     doc = _ocr_grid(["3", "1", "", "0", "0", "0", "4"], [0.99] * 7)
     [note] = flag_doubtful(doc)
     assert note.startswith("第3页 第1个表格 第5行：第4格在 OCR 结果中是空白")
+
+
+def test_read_binary_recognition_holds_the_shared_memory_slot(monkeypatch):
+    """Ingest's workers share a semaphore sized by memory: a page is recognised only while one
+    of its slots is held."""
+    import threading
+    from types import SimpleNamespace
+
+    from PIL import Image
+
+    from gongkai.read import ocr
+
+    slots = threading.BoundedSemaphore(1)
+    held = []
+
+    def engine(image):
+        held.append(not slots.acquire(blocking=False))  # taken by the recognition itself
+        return SimpleNamespace(word_results=())
+
+    monkeypatch.setattr(ocr, "_get_engine", lambda: engine)
+    monkeypatch.setattr(ocr, "_slots", slots)
+    assert ocr.recognise(Image.new("L", (200, 300), 255), 200 / 72) == ([], [])
+    assert held == [True] and slots.acquire(blocking=False)  # released afterwards

@@ -28,6 +28,8 @@ from gongkai.corpus.sources import Item, iter_items
 from gongkai.corpus.store import Store
 from gongkai.corpus.worker import PRELOAD, process
 from gongkai.format.places import corrected, normalise, place
+from gongkai.read.ocr import set_slots as set_ocr_slots
+from gongkai.read.ocr import slots_for_memory as ocr_slots_for_memory
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; OCR of a long scan can need this much
 TASKS_PER_CHILD = 200  # recycle workers to bound leaks in third-party parsers
@@ -66,7 +68,11 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
     # Workers fork from a server that has already imported the parser and the checker: quick
     # start, and no time limit can strike half-way through an import.
     ctx.set_forkserver_preload(["gongkai.corpus.worker", *PRELOAD])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_CHILD)
+    # Scanned pages are recognised by at most as many workers at once as memory allows (about
+    # 600 MB a page), however many cores there are.
+    slots = ctx.BoundedSemaphore(min(workers, ocr_slots_for_memory()))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_CHILD,
+                               initializer=set_ocr_slots, initargs=(slots,))
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:

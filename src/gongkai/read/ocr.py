@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import threading
+from contextlib import nullcontext
 
 from gongkai.errors import MissingDependency, UnreadableFile
 from gongkai.read import limits
@@ -29,6 +30,37 @@ _lock = threading.Lock()
 # One recognition at a time per process: RapidOCR's engine object is shared and not documented as
 # thread-safe (the server runs reads in single-threaded children anyway, see gongkai/isolate.py).
 OCR_LOCK = threading.Lock()
+# Recognitions at once across processes, bounded by memory rather than by cores: a page's
+# recognition peaks at about PAGE_PEAK_MB above the reader's own memory, so ingest gives its
+# workers a shared semaphore of ``slots_for_memory()`` (set_slots); None elsewhere.
+PAGE_PEAK_MB = 600
+_slots = None
+
+
+def slots_for_memory(available_mb: float | None = None) -> int:
+    """How many pages may be recognised at once with the memory available now (at least one)."""
+    if available_mb is None:
+        available_mb = _available_mb()
+    if available_mb is None:
+        return 1 << 16  # unknown: not bounded by memory
+    return max(1, int(available_mb // PAGE_PEAK_MB))
+
+
+def _available_mb() -> float | None:
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def set_slots(semaphore) -> None:
+    """Share ``semaphore`` (a multiprocessing one) among this process's recognitions."""
+    global _slots
+    _slots = semaphore
 
 
 def available() -> bool:
@@ -116,7 +148,7 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
         gray = np.array(image)
     segments = rulings(gray, scale)
     engine = _get_engine()
-    with OCR_LOCK:
+    with OCR_LOCK, (_slots if _slots is not None else nullcontext()):
         result = engine(np.array(image.convert("RGB")))
     glyphs: list[Glyph] = []
     for text, score, box in _words(result.word_results):
