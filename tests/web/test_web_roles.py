@@ -102,7 +102,10 @@ def fits(pg) -> None:
     width is the viewport's: a phone browser widens its layout (innerWidth) to what overflows."""
     width = pg.viewport_size["width"]
     inner, scroll = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
-    assert max(inner, scroll) <= width, f"{pg.url}: the page scrolls sideways ({max(inner, scroll)} px > {width} px)"
+    wide = [] if max(inner, scroll) <= width else pg.evaluate(f"""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > {width} + 1 && !e.closest('.table-wrap'))
+        .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert max(inner, scroll) <= width, f"{pg.url}: the page scrolls sideways ({max(inner, scroll)} px > {width} px): {wide}"
     whole = pg.evaluate("""() => [...document.querySelectorAll('header .brand, nav a, header .who a, header .who button')]
         .map(e => { const r = document.createRange(); r.selectNodeContents(e); return [e.textContent.trim(), r.getClientRects().length]; })""")
     assert all(lines == 1 for _, lines in whole), f"{pg.url}: header words broken: {whole}"
@@ -114,10 +117,12 @@ def shot(pg, name: str) -> None:
     pg.screenshot(path=str(IMAGES / f"web-{name}{suffix}.png"), full_page=False)
 
 
-def visit(pg, url: str) -> None:
-    pg.goto(url)
+def visit(pg, url: str) -> int:
+    """Open ``url``; on a phone, check it fits; its HTTP status."""
+    response = pg.goto(url)
     if pg.size == "phone":
         fits(pg)
+    return response.status if response else 0
 
 
 def login(pg, live, user) -> None:
@@ -513,8 +518,9 @@ def test_every_page_fits_a_phone(live, browser, people, corpus):
     visit(pg, f"{live.url}/check/")
     login(pg, live, people["clerk"])
     for url in ("/draft/", "/register/", f"/register/{body.pk}/", f"/register/{body.pk}/table3/?year=2026",
-                "/survey/", "/no-such-page/", f"/register/{body.pk}/r/{ref}/"):
-        visit(pg, live.url + url)
+                "/survey/", "/no-such-page/", "/register/calendar/", f"/register/{body.pk}/templates/",
+                f"/draft/{body.pk}/{YEAR}/preview", f"/register/{body.pk}/r/{ref}/"):
+        assert visit(pg, live.url + url) == (404 if url == "/no-such-page/" else 200), url
     # the request page's forms: every field inside its card
     cards = pg.locator(".actions form")
     assert cards.count() >= 2
