@@ -267,6 +267,7 @@ def _rollup(year, region: str):
 def rollup_context(year, region: str) -> dict:
     """Tables 2, 3 and 4 summed over a region's reports of one year (blank ≠ 0), each sum that
     some reports do not enter marked partial, with whose; compared with the region's own report."""
+    from gongkai.compare import show_value
     from gongkai.corpus.region import full_name
     from gongkai.errors import GongkaiError
     from gongkai.format.names import cell_label, format_order, table_name, table_title
@@ -286,7 +287,7 @@ def rollup_context(year, region: str) -> dict:
     return {"rollup_year": selection.year, "rollup_region": f"{full_name(selection.region)}（{selection.region.code}）",
             "rollup_names": r.names, "rollup_own": selection.own[0] if selection.own else "",
             "rollup_lower": selection.lower, "rollup_duplicates": selection.duplicates,
-            "rollup_differences": [(cell_label(c, total.format), _shown(a), _shown(b), status)
+            "rollup_differences": [(cell_label(c, total.format), show_value(a), show_value(b), status)
                                    for c, a, b, status in r.differences],
             "rollup_tables": [(f"{table_name(t)} {table_title(t)}", html)
                               for t, html in tables_html(total, [], partial=partial).items()],
@@ -295,12 +296,6 @@ def rollup_context(year, region: str) -> dict:
             # the same, readable on a phone (no pointer to show a cell's title)
             "rollup_partial_cells": [(cell_label(c, total.format), "" if r.cells[c].value is None else r.cells[c].value,
                                       partial[c]) for c in sorted(partial, key=format_order)]}
-
-
-def _shown(value) -> str:
-    from gongkai.compare import show_value
-
-    return show_value(value)
 
 
 def compare_json(a, b) -> dict:
