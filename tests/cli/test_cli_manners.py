@@ -298,6 +298,7 @@ def test_version_and_register_start_without_the_docx_library():
     (["fee", "--pieces", "3", "--pages", "4"], "参数 --pages 不能与 --pieces 同时使用"),
     (["stats", "--level", "town"], "参数 --level：“town”不是可选的值（可选：province、city、county）"),
     (["log", "figures", "--year", "x"], "参数 --year：“x”不是整数"),
+    (["fee", "--pieces", "1", "extra"], "无法识别的参数：extra"),
 ])
 def test_usage_errors_are_chinese_sentences(capsys, argv, message):
     from gongkai.cli import main
@@ -315,3 +316,14 @@ def test_a_source_files_review_opens_with_the_title_it_will_have(capsys):
     path = str(EXAMPLES / "source-2024.yaml")
     main(["check", path])
     assert capsys.readouterr().out.splitlines()[:2] == ["示例市示例区市场监督管理局2024年政府信息公开工作年度报告", f"（{path}）"]
+
+
+def test_an_unknown_option_is_refused_with_its_commands_usage(capsys):
+    # It printed the top usage "用法：gongkai [-h] [--version] 命令 ...", not the command's options.
+    from gongkai.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["register", "template", "export", "receipt", "-o", "x.docx"])
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("用法：gongkai register template export [-h]")
+    assert err[-1] == "gongkai：用法错误：无法识别的参数：-o x.docx"

@@ -168,6 +168,22 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(2, f"gongkai：用法错误：{message}\n")
 
+    # Arguments no (sub)command knows are refused by the command they were given to, with its
+    # usage (argparse refuses them at the top: "用法：gongkai [-h] [--version] 命令 ...", which
+    # says nothing of the options `gongkai register template export` has).
+    _entered: list[ChineseArgumentParser] = []
+
+    def parse_known_args(self, args=None, namespace=None):
+        ChineseArgumentParser._entered.append(self)
+        return super().parse_known_args(args, namespace)
+
+    def parse_args(self, args=None, namespace=None):
+        ChineseArgumentParser._entered = []
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            ChineseArgumentParser._entered[-1].error(f"无法识别的参数：{' '.join(extra)}")
+        return parsed
+
 
 def build_parser(command: str | None = None, everything: bool = True) -> argparse.ArgumentParser:
     """The command's parser: with ``command`` (a known subcommand), only its module's
