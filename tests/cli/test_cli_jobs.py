@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 
 import pytest
 
@@ -83,3 +84,22 @@ def test_a_dead_worker_costs_only_its_file(capsys, n):
     got = list(jobs.each(files, _work, "+", 2, lambda path: f"crashed {path}"))
     assert got == ["crashed kill" if f == "kill" else "+" + f for f in files]
     assert capsys.readouterr().out == "".join(f"out {f}\n" for f in files if f != "kill")
+
+
+def _work_dying_late(context, path):
+    if path == "kill":
+        time.sleep(0.3)  # after "b" is done and handed back
+        os._exit(9)
+    return context + path
+
+
+def test_a_worker_dying_while_results_are_being_written(capsys):
+    # The pool broke while the caller wrote "b"'s output; the next file's submit raised
+    # BrokenProcessPool out of jobs.each (an internal error) instead of redoing the files in flight.
+    files = ["a", "b", "kill", "c", "d", "e", "f", "g", "h", "i"]
+    got = []
+    for result in jobs.each(files, _work_dying_late, "+", 2, lambda path: f"crashed {path}"):
+        got.append(result)
+        if result == "+b":
+            time.sleep(1.5)
+    assert got == ["+a", "+b", "crashed kill", *("+" + f for f in "cdefghi")]

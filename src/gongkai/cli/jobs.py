@@ -79,18 +79,22 @@ def _pool_run(pending: deque[str], work, context, workers: int, crashed) -> Iter
     inflight: deque[tuple[list[str], Future]] = deque()
     try:
         while pending or inflight:
-            while pending and len(inflight) < AHEAD * workers:
-                # Several files a task when there are many: a task's round trip costs about as
-                # much as reading a short text report.
-                size = max(1, min(CHUNK, len(pending) // (AHEAD * workers)))
-                paths = [pending.popleft() for _ in range(min(size, len(pending)))]
-                inflight.append((paths, pool.submit(_captured_all, work, paths)))
-            paths, future = inflight.popleft()
+            paths: list[str] = []  # the task whose result is read (none when a submit fails)
             try:
+                while pending and len(inflight) < AHEAD * workers:
+                    # Several files a task when there are many: a task's round trip costs about as
+                    # much as reading a short text report.
+                    size = max(1, min(CHUNK, len(pending) // (AHEAD * workers)))
+                    chunk = [pending[i] for i in range(min(size, len(pending)))]
+                    inflight.append((chunk, pool.submit(_captured_all, work, chunk)))
+                    for _ in chunk:  # taken off only once submitted
+                        pending.popleft()
+                paths, future = inflight.popleft()
                 done = future.result()
             except BrokenProcessPool:
                 # Which file killed its worker is unknown: each file in flight is redone alone,
-                # in order, and only one that kills a worker by itself is given up.
+                # in order, and only one that kills a worker by itself is given up.  The pool
+                # may also break while results are being written: then the next submit raises.
                 suspects = [*paths, *(p for ps, _ in inflight for p in ps)]
                 inflight.clear()
                 for suspect in suspects:
