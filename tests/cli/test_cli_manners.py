@@ -122,6 +122,10 @@ def test_every_help_is_chinese_and_every_command_described(monkeypatch):
         assert text.startswith("用法："), name
         assert parser.description, f"{name} has no description"
         assert not re.search(r"--[a-z-]+ (?!URL\b)[A-Z_]{2,}\b", text.replace("FILE.docx", "")), (name, text)
+        positionals = [a.metavar or a.dest for a in parser._actions
+                       if not a.option_strings and not isinstance(a, argparse._SubParsersAction)]
+        # compare's A and B name the sides in its output, FILE.docx a file; ref, kind, dir, date were English
+        assert not [p for p in positionals if p.isascii() and not re.fullmatch(r"[AB]|FILE\.[\w.|]+", p)], (name, positionals)
     top = build_parser().format_help()
     assert "选项:" in top and "显示本帮助信息并退出" in top
 
@@ -299,6 +303,7 @@ def test_version_and_register_start_without_the_docx_library():
     (["stats", "--level", "town"], "参数 --level：“town”不是可选的值（可选：province、city、county）"),
     (["log", "figures", "--year", "x"], "参数 --year：“x”不是整数"),
     (["fee", "--pieces", "1", "extra"], "无法识别的参数：extra"),
+    (["deadline"], "缺少必需的参数：提交日期"),  # a positional named in English: "date"
 ])
 def test_usage_errors_are_chinese_sentences(capsys, argv, message):
     from gongkai.cli import main

@@ -212,6 +212,8 @@ _METAVARS = {
     "outcome": "结果", "note": "说明", "cell": "单元格", "agency": "机关名称", "notice": "通知",
     "holidays": "日期", "earlier": "件数", "host": "地址", "port": "端口", "threads": "线程数", "label": "名称",
 }
+# Positional arguments a module left with an English name (usage and "缺少必需的参数" print it).
+_POSITIONALS = {"ref": "编号", "kind": "文书种类", "letter": "文书种类", "dir": "文件夹", "date": "提交日期"}
 
 
 def _describe(parser: argparse.ArgumentParser) -> None:
@@ -227,6 +229,8 @@ def _describe(parser: argparse.ArgumentParser) -> None:
         elif (action.option_strings and action.metavar is None and action.choices is None
               and action.nargs != 0 and action.dest in _METAVARS):
             action.metavar = _METAVARS[action.dest]
+        elif not action.option_strings and action.metavar is None and action.dest in _POSITIONALS:
+            action.metavar = _POSITIONALS[action.dest]
 
 
 def _command(argv: list[str]) -> str | None:
