@@ -110,9 +110,11 @@ class Smoke:
         self.expect("<table" in (t / "review.html").read_text(encoding="utf-8"), "check --html wrote no table")
 
         # new + build (docx, html, md; pdf where LibreOffice is installed)
-        self.run("new", "--agency", "某某县某某局", "--year", "2025", "--from", str(ex / "huaian-city-2024.pdf"),
+        self.run("new", "--agency", "淮安市人民政府", "--year", "2025", "--from", str(ex / "huaian-city-2024.pdf"),
                  "-o", str(t / "2025.yaml"))
-        self.expect("某某县某某局" in (t / "2025.yaml").read_text(encoding="utf-8"), "new: agency not in the source")
+        self.expect("淮安市人民政府" in (t / "2025.yaml").read_text(encoding="utf-8"), "new: agency not in the source")
+        self.run("new", "--agency", "某某县某某局", "--from", str(ex / "huaian-city-2024.pdf"),
+                 "-o", str(t / "other.yaml"), expect=1)  # another body's figures are not carried
         forms = ["docx", "html", "md"] + (["pdf"] if shutil.which("soffice") or shutil.which("libreoffice") else [])
         for form in forms:
             out_file = t / f"report.{form}"

@@ -245,3 +245,23 @@ def test_build_names_the_inferred_cells_it_publishes_unmarked(tmp_path, capsys):
                        "“本年废止件数”列；表二“行政规范性文件”行“现行有效件数”列。")
     assert main(["build", str(EXAMPLE), "--to", "md", "-o", str(tmp_path / "s.md")]) == 0
     assert "注意" not in capsys.readouterr().err  # a source's own figures: nothing to say
+
+
+def test_new_from_another_bodys_or_years_report_carries_nothing(tmp_path, capsys):
+    """Another body's 结转 and 现行有效 are not this body's: refused, no file written (it carried
+    them in, with only a note about the year)."""
+    out = tmp_path / "s.yaml"
+    huaian = EXAMPLES / "huaian-city-2024.pdf"
+    assert main(["new", "--from", str(huaian), "--agency", "淮安市洪泽区人民政府", "-o", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        "gongkai：上年报告（huaian-city-2024.pdf）的机关是“淮安市人民政府”，本报告的机关是“淮安市洪泽区人民政府”，"
+        "不是同一机关。未生成源文件：请用 --from 指定本机关上一年度的报告，或不用 --from、逐项填写。\n")
+    assert not out.exists()
+    assert main(["new", "--from", str(huaian), "--year", "2027", "-o", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        "gongkai：上年报告（huaian-city-2024.pdf）的年度为 2024 年，不是 2026 年。"
+        "未生成源文件：请用 --from 指定本机关上一年度的报告，或不用 --from、逐项填写。\n")
+    assert not out.exists()
+    # The same body however printed is the same body: 淮安市人民政府 = 淮安市政府.
+    assert main(["new", "--from", str(huaian), "--agency", "淮安市政府", "-o", str(out)]) == 0
+    assert carried_over(load_source(out).report) == [103, 0, 0, 0, 0, 0, 103]

@@ -69,6 +69,8 @@ def run_new(args) -> int:
         raise GongkaiError(f"报告年度“{year}”不是有效的年份。")
     if args.body_type and args.body_type not in body_types():
         raise GongkaiError(f"--body-type 应为以下之一：{'、'.join(body_types())}。")
+    if last is not None:
+        _refuse_another_bodys(last, agency, year, args.previous)
     # The kind of body decides the statutory deadline: taken from the name unless given.
     body_type = args.body_type or body_type_of(agency)
     prefill = prefill_from(last, args.format, Path(args.previous).name) if last else None
@@ -95,10 +97,20 @@ def run_new(args) -> int:
     for note in notes:
         print(f"gongkai：{note}")
     if last is not None and prefill is not None:
-        if last.year and last.year != year - 1:
-            print(f"gongkai：注意：上年报告的年度是 {last.year}，不是 {year - 1}。", file=sys.stderr)
         _say_carried(args.previous, carried, prefill)
     return 0
+
+
+def _refuse_another_bodys(last, agency: str, year: int, name: str) -> None:
+    """Another body's report, or one not of the year before, must not give this report its
+    上年结转 and 现行有效件数 (the web's draft from an upload carries nothing in that case too)."""
+    from gongkai.extract.recover import previous_problems
+    from gongkai.model import Report
+
+    problems = previous_problems(Report(agency=agency, year=year), last, Path(name).name)
+    if problems:
+        said = "；".join(p.split("；")[0] for p in problems)  # the why, without check's consequence
+        raise GongkaiError(f"{said}。未生成源文件：请用 --from 指定本机关上一年度的报告，或不用 --from、逐项填写。")
 
 
 def _say_carried(previous: str, carried: dict[str, str], prefill) -> None:
