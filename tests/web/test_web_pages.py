@@ -684,3 +684,35 @@ def test_a_clerk_is_told_at_login_what_is_overdue_or_due_soon(django_env, world)
     r = fresh.post("/login/", {"username": world["clerk_b"].username, "password": PASSWORD,
                                "csrfmiddlewaretoken": token}, follow=True)
     assert "台账提醒" not in r.content.decode() and r.redirect_chain[-1][0] != f"/register/{world['b'].pk}/?filter=overdue"
+
+
+def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
+    # kept with gongkai log in the body's store; the page lists each item with its duty to publish
+    from datetime import date
+
+    from gongkai.log.store import DisclosureLog, NewItem, Review
+    from gongkai.web.registers import register_url
+
+    a = world["a"]
+    chain = [Review("draft", "甲", date(2026, 1, 20)), Review("check", "乙", date(2026, 1, 22)),
+             Review("sign", "丙", date(2026, 1, 26))]
+    with DisclosureLog(register_url(a.pk)) as log:
+        late = log.add(NewItem("关于印发某办法的通知", "normative_docs", date(2026, 1, 26), doc_no="某发〔2026〕1号",
+                               reviews=chain), "clerk")
+        log.publish(late, "政府网站", "政策文件", date(2026, 3, 2), "clerk")          # due 2026-02-28: late
+        waiting = log.add(NewItem("某事项公示", "other", date(2026, 3, 2)), "clerk")   # due within 20 workdays
+        old = log.add(NewItem("旧规章", "rules", date(2019, 5, 1), existing=True), "clerk")
+        log.set_figure(2026, 1, "art20_5.licensing", "12", "clerk")
+    html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/").content.decode()
+    rows = {m.group(1): m.group(0) for m in re.finditer(r'<td class="ref">([^<]+)</td>.*?</tr>', html, re.S)}
+    assert list(rows) == [waiting, late, old]                                         # newest first
+    assert '2026-02-28 <span class="mark late">逾期公开</span>' in rows[late]
+    assert "政府网站/政策文件 2026-03-02" in rows[late] and "某发〔2026〕1号" in rows[late]
+    assert '2026-03-30 <span class="mark soon">待公开</span>' in rows[waiting]
+    assert "（存量）" in rows[old] and "时限" in rows[old] and "mark" not in rows[old].split('data-label="时限">')[1]
+    assert '<span class="mark overdue">已逾期未公开 0</span> <span class="mark soon">待公开 1</span>' in html
+    assert '<span class="mark late">2026年逾期公开 1</span>' in html
+    assert "<th>行政许可</th><td>本年处理决定数量：12</td>" in html
+    assert "<th>行政处罚</th><td>本年处理决定数量：—</td>" in html         # not entered: blank, never 0
+    assert "<th>规章</th><td>本年制发件数：0</td><td>本年废止件数：0</td><td>现行有效件数：1</td>" in html
+    assert client_for(world["clerk_b"]).get(f"/register/{a.pk}/log/").status_code == 403

@@ -162,6 +162,24 @@ def shot(pg, name: str) -> None:
     pg.screenshot(path=str(IMAGES / f"web-year-{name}.png"), full_page=True)
 
 
+def _log_of_the_year(body) -> None:
+    """The same office's proactive-disclosure log (kept with gongkai log), for its page."""
+    from datetime import date
+
+    from gongkai.log.store import DisclosureLog, NewItem, Review
+    from gongkai.web.registers import register_url
+
+    made = date(2025, 3, 3)
+    chain = [Review("draft", "甲", made), Review("check", "乙", made), Review("sign", "丙", made)]
+    with DisclosureLog(register_url(body.pk)) as log:
+        a = log.add(NewItem("关于印发《某县政府信息公开工作规定》的通知", "normative_docs", made,
+                            doc_no="某政规〔2025〕1号", reviews=chain), "clerk")
+        log.publish(a, "政府网站", "政策文件", date(2025, 3, 10), "clerk")
+        log.add(NewItem("2025年某项目征收补偿方案公示", "other", date(2026, 3, 2)), "clerk")
+        log.add(NewItem("某县行政执法公示办法", "rules", date(2019, 5, 1), existing=True), "clerk")
+        log.set_figure(2026, 1, "art20_5.licensing", "12", "clerk")
+
+
 # -- what is compared ------------------------------------------------------------------------------
 def facts(reg, ref: str) -> tuple:
     r = reg.get(ref)
@@ -196,6 +214,7 @@ def test_a_year_through_the_cli_and_through_the_web_gives_the_same_register(live
     db = str(tmp_path / "cli.db")
     cli_refs = walk_cli(db)
 
+    _log_of_the_year(body)
     web_refs = []
     for viewport, part, name in ((DESK, YEAR[:ON_PHONE], "desk"), (PHONE, YEAR[ON_PHONE:], "phone")):
         ctx, pg, blocked = _context(browser, viewport)
@@ -211,6 +230,10 @@ def test_a_year_through_the_cli_and_through_the_web_gives_the_same_register(live
         assert "2027 年起尚无通知：期限为推算。" in pg.locator("#estimate").inner_text()
         _no_sideways_scroll(pg)
         shot(pg, f"calendar-{name}")
+        pg.goto(f"{live.url}/register/{body.pk}/log/")
+        assert pg.locator("#log-items tr").count() == 4      # a header and three items
+        _no_sideways_scroll(pg)
+        shot(pg, f"log-{name}")
         assert not blocked, blocked
         ctx.close()
     assert web_refs == cli_refs == [f"2025-{n:06d}" for n in range(1, len(YEAR) + 1)]

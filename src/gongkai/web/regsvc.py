@@ -340,3 +340,49 @@ def due_notice(user) -> tuple[str, str] | None:
         [f"{n['soon']} 件将在 {reg.settings.due_soon_workdays} 个工作日内到期"] if n["soon"] else [])
     page = f"/register/{p.body.pk}/?filter={'overdue' if n['overdue'] else 'soon'}"
     return f"台账提醒（{p.body.name}）：{'，'.join(parts)}。", page
+
+
+# -- the proactive-disclosure log (主动公开台账), read in the browser ---------------------------------
+LOG_PAGE_SIZE = 200
+
+
+def log_overview(body, today: date) -> dict[str, Any]:
+    """A body's proactive-disclosure log as the page shows it (newest first): each item with its
+    publications and the state of its latest duty to publish (Art. 26), the duties pending or
+    overdue, and the year's table-2 rows that come from the log.  Read-only: the log is kept
+    with ``gongkai log`` (or imported), in the same store as the body's request register."""
+    from gongkai.format.names import column_label, row_label
+    from gongkai.log.store import DisclosureLog, obligations
+    from gongkai.log.vocab import attributes, channels, endings
+    from gongkai.log.vocab import kinds as log_kinds
+    from gongkai.log.year import VERSION, table2
+    from gongkai.web.registers import register_url, site_calendar
+
+    with DisclosureLog(register_url(body.pk), calendar=site_calendar()) as log:
+        items = sorted(log.items(), key=lambda i: (i.made_on, i.id), reverse=True)
+        rows, counts_ = [], {"pending": 0, "overdue": 0, "late": 0}
+        chans = channels()
+        for item in items:
+            duties = obligations(item, log.calendar, today)
+            for ob in duties:
+                if ob.status in counts_ and (ob.status != "late" or ob.start.year == today.year):
+                    counts_[ob.status] += 1
+            last = duties[-1] if duties else None
+            rows.append({
+                "ref": item.ref, "title": item.title, "doc_no": item.doc_no,
+                "kind": log_kinds()[item.kind].label if item.kind in log_kinds() else item.kind,
+                "made_on": item.made_on, "attribute": attributes()[item.attribute].label,
+                "existing": item.existing,
+                "published": "；".join(f"{chans[p.channel].label if p.channel in chans else p.channel}"
+                                      f"{'/' + p.column if p.column else ''} {p.on.isoformat()}"
+                                      for p in item.publications),
+                "ended": f"{endings()[item.ended_kind].label} {item.ended_on}" if item.ended_kind else "",
+                "duty": last.status_zh if last else "", "due": last.due if last else None,
+                "mark": {"overdue": "overdue", "pending": "soon", "late": "late"}.get(last.status, "") if last else "",
+                "assumed": bool(last and last.assumed and last.status in ("pending", "overdue"))})
+        t2, notes = table2(log, today.year)
+        year_rows = [(row_label("table2", key, VERSION),    # a blank stays blank (—), never 0
+                      [(column_label("table2", key, col, VERSION, short=True), "—" if v is None else v)
+                       for col, v in cells.items()]) for key, cells in t2.items()]
+    return {"rows": rows[:LOG_PAGE_SIZE], "total": len(rows), "counts": counts_, "year": today.year,
+            "table2": year_rows, "notes": notes}

@@ -29,6 +29,7 @@ urlpatterns = [
     path("register/<int:body_id>/", views_register.register_list),
     path("register/<int:body_id>/new", views_register.register_new),
     path("register/<int:body_id>/table3/", views_register.register_table3),
+    path("register/<int:body_id>/log/", views_register.register_log),
     path("register/<int:body_id>/templates/", views_register.register_templates),
     path("register/<int:body_id>/templates/<str:letter>.docx", views_register.register_template_file),
     path(f"register/<int:body_id>/r/{REF}/", views_register.request_page),

@@ -215,3 +215,11 @@ def register_calendar(request):
         return redirect("/register/calendar/")
     overview = regsvc.calendar_overview(site_calendar(), entries(calendar_store()))
     return render(request, "web/register_calendar.html", {**overview, "admin": admin})
+
+
+@require_http_methods(["GET"])
+@body_view()
+def register_log(request, body):
+    """主动公开台账: the body's proactive-disclosure log, read-only (kept with ``gongkai log``)."""
+    return render(request, "web/register_log.html", {"body": body, "today": today(),
+                                                     **regsvc.log_overview(body, today())})
