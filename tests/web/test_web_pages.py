@@ -703,6 +703,7 @@ def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
         waiting = log.add(NewItem("某事项公示", "other", date(2026, 3, 2)), "clerk")   # due within 20 workdays
         old = log.add(NewItem("旧规章", "rules", date(2019, 5, 1), existing=True), "clerk")
         log.set_figure(2026, 1, "art20_5.licensing", "12", "clerk")
+    assert f'href="/register/{a.pk}/log/">主动公开</a>' in client_for(world["supervisor"]).get("/register/").content.decode()
     html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/").content.decode()
     rows = {m.group(1): m.group(0) for m in re.finditer(r'<td class="ref">([^<]+)</td>.*?</tr>', html, re.S)}
     assert list(rows) == [waiting, late, old]                                         # newest first
