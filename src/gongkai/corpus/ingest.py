@@ -1,8 +1,9 @@
 """Batch ingest: files → parse and check in parallel → the corpus store.
 
 Resumable and idempotent by content: a file whose sha256 is stored with the current parser
-version is not redone, and each report is written in its own transaction, so a run killed at
-any point restarts where it stopped with no duplicates.  Only the parent process writes to the
+version is not redone, and each report is written whole in a transaction (on SQLite with the
+other results that came in at the same moment), so a run killed at any point restarts where it
+stopped with no duplicates.  Only the parent process writes to the
 store; workers (a local process pool, or Dask workers when a cluster address is given) get
 bytes and return plain results.  A worker that dies takes its in-flight files with it: each
 is rerun alone in a fresh pool, and only one that kills a worker by itself is recorded as a
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -245,17 +247,29 @@ class _Batch:
                 if not done:  # every file has its own time limit: a silent pool is a stuck pool
                     self._crashed([])
                     continue
+            ready: list[tuple[_Job, dict]] = []
+            broken: list[_Job] = []
             for fut in done:
                 job = self.in_flight.pop(fut, None)
                 if job is None:  # a future of a broken pool: its job was rerun by _crashed()
                     continue
                 try:
-                    result = fut.result()
+                    ready.append((job, fut.result()))
                 except BrokenProcessPool:
-                    self._crashed([job])
-                    continue
+                    broken.append(job)
                 except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost (KilledWorker)
-                    result = {"reason": f"工作进程出错（{type(exc).__name__}：{exc}）。"}
+                    ready.append((job, {"reason": f"工作进程出错（{type(exc).__name__}：{exc}）。"}))
+            self._store(ready)
+            if broken:
+                self._crashed(broken)
+
+    def _store(self, ready: list[tuple[_Job, dict]]) -> None:
+        """The results that are in.  On SQLite (one writer) they are written in one transaction:
+        a commit was a quarter of the writer's time a report, and more results are in at once
+        exactly when the writer is behind.  On PostgreSQL each report keeps its own (pipelined)
+        transaction: sharded clients writing at once must not lock agencies in two orders."""
+        with self.store.transaction() if self.store.dialect == "sqlite" else nullcontext():
+            for job, result in ready:
                 self._finish(job, result)
 
     def _crashed(self, suspects: list[_Job]) -> None:

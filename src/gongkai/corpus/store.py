@@ -216,7 +216,12 @@ class Store(Database):
             if self.dialect == "postgresql":
                 self.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
             elif column not in {r[1] for r in self.query(f"PRAGMA table_info({table})")}:
-                self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                try:
+                    self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                except sqlite3.OperationalError as exc:
+                    # Another connection opening the same new file added it since we looked.
+                    if "duplicate column" not in str(exc):
+                        raise
 
     def transaction(self, pipeline: bool = True):
         """A report's statements go out pipelined on PostgreSQL (no reply waited per row)."""
