@@ -24,13 +24,13 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from timing import Sample, alternate, line, machine, median, ratio  # noqa: E402
+from web import free_port, multipart  # noqa: E402  (bench/web.py: the loopback server's helpers)
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -54,13 +54,6 @@ def _tree_cpu(root: int) -> float:
     return total
 
 
-def _multipart(path: Path) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n").encode()
-    return head + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
-
-
 def _post(base: str, body: bytes, ctype: str) -> dict:
     req = urllib.request.Request(f"{base}/api/parse", data=body, headers={"Content-Type": ctype})
     with urllib.request.urlopen(req, timeout=120) as r:
@@ -69,11 +62,7 @@ def _post(base: str, body: bytes, ctype: str) -> dict:
 
 
 def _start(home: Path) -> tuple[subprocess.Popen, str]:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "GONGKAI_WEB_HOME": str(home)}
     subprocess.run([sys.executable, "-c", "from gongkai.cli.serve import setup; setup(None)"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
@@ -96,7 +85,7 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
     from gongkai.load import load_input
 
     data = path.read_bytes()
-    body, ctype = _multipart(path)
+    body, ctype = multipart(path)
     expected = _post(base, body, ctype)
     for _ in range(5):  # warm: every read worker has imported what the file needs
         _post(base, body, ctype)
@@ -125,7 +114,7 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
 
 
 def throughput(base: str, path: Path, clients: int, seconds: float) -> None:
-    body, ctype = _multipart(path)
+    body, ctype = multipart(path)
     done, errors = [0], [0]
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
