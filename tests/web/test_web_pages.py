@@ -672,7 +672,7 @@ def test_a_clerk_is_told_at_login_what_is_overdue_or_due_soon(django_env, world)
                                "csrfmiddlewaretoken": token}, follow=True)
     html = r.content.decode()
     assert r.redirect_chain[-1][0] == f"/register/{a.pk}/?filter=overdue"
-    assert f"台账提醒（{a.name}）：1 件已超过答复期限，2 件将在 5 个工作日内到期。" in html
+    assert f"台账提醒（{a.name}）：依申请公开 1 件已超过答复期限，2 件将在 5 个工作日内到期。" in html
     # a page asked for is honoured (the notice still shown); a body with nothing due says nothing
     fresh = client_for(None)
     token = _csrf(fresh, "/login/")
@@ -684,6 +684,20 @@ def test_a_clerk_is_told_at_login_what_is_overdue_or_due_soon(django_env, world)
     r = fresh.post("/login/", {"username": world["clerk_b"].username, "password": PASSWORD,
                                "csrfmiddlewaretoken": token}, follow=True)
     assert "台账提醒" not in r.content.decode() and r.redirect_chain[-1][0] != f"/register/{world['b'].pk}/?filter=overdue"
+    # an item of the proactive-disclosure log not published within 20 working days is told too
+    from datetime import date
+
+    from gongkai.log.store import DisclosureLog, NewItem
+    from gongkai.web.registers import register_url
+
+    with DisclosureLog(register_url(world["b"].pk)) as log:
+        log.add(NewItem("某事项公示", "other", date(2026, 1, 5)), "clerk")
+    fresh = client_for(None)
+    token = _csrf(fresh, "/login/")
+    r = fresh.post("/login/", {"username": world["clerk_b"].username, "password": PASSWORD,
+                               "csrfmiddlewaretoken": token}, follow=True)
+    assert r.redirect_chain[-1][0] == f"/register/{world['b'].pk}/log/"
+    assert f"台账提醒（{world['b'].name}）：主动公开 1 件已逾期未公开。" in r.content.decode()
 
 
 def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):

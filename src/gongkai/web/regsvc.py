@@ -4,7 +4,7 @@ the actions, letters and table 3.  Shared by the 台账 pages and the JSON API."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -320,26 +320,34 @@ def add_site_notice(db, data, actor: str, bodies: list) -> tuple[Any, int]:
 
 
 def due_notice(user) -> tuple[str, str] | None:
-    """After a clerk signs in: (message, page) when the body's register has requests overdue or
-    due within the settings' due_soon_workdays; None otherwise (and for other roles)."""
+    """After a clerk signs in: (message, page) when the body's request register has requests
+    overdue or due within the settings' due_soon_workdays, or its proactive-disclosure log has
+    items not published in time; None otherwise (and for other roles)."""
+    from gongkai.log.store import DisclosureLog
     from gongkai.web.access import profile, role
     from gongkai.web.models import Role
-    from gongkai.web.registers import open_register, today
+    from gongkai.web.registers import open_register, register_url, site_calendar, today
 
     p = profile(user)
     if role(user) != Role.CLERK or p is None or p.body is None:
         return None
+    day = today()
     try:
         reg = open_register(p.body)
-        n = counts(reg, today())
-    except GongkaiError:      # a register that cannot be read must not stop the login; its page says why
-        return None
-    if not n["overdue"] and not n["soon"]:
+        n = counts(reg, day)
+        with DisclosureLog(register_url(p.body.pk), calendar=site_calendar()) as log:
+            unpublished = sum(o.status == "overdue" for o in log.obligations(day, day - timedelta(days=365)))
+    except GongkaiError:      # a store that cannot be read must not stop the login; its page says why
         return None
     parts = ([f"{n['overdue']} 件已超过答复期限"] if n["overdue"] else []) + (
         [f"{n['soon']} 件将在 {reg.settings.due_soon_workdays} 个工作日内到期"] if n["soon"] else [])
-    page = f"/register/{p.body.pk}/?filter={'overdue' if n['overdue'] else 'soon'}"
-    return f"台账提醒（{p.body.name}）：{'，'.join(parts)}。", page
+    said = [f"依申请公开 {'，'.join(parts)}"] if parts else []
+    said += [f"主动公开 {unpublished} 件已逾期未公开"] if unpublished else []
+    if not said:
+        return None
+    page = (f"/register/{p.body.pk}/?filter={'overdue' if n['overdue'] else 'soon'}" if parts
+            else f"/register/{p.body.pk}/log/")
+    return f"台账提醒（{p.body.name}）：{'；'.join(said)}。", page
 
 
 # -- the proactive-disclosure log (主动公开台账), read in the browser ---------------------------------
