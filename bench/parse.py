@@ -5,8 +5,9 @@
 Inputs: the five seed reports (text), generated government-CMS HTML pages (page chrome, Word
 markup, GBK) and the ten crawler texts of examples/crawler-text (the body on one line, tables
 flattened: their digits are cut into cells with the tables' sums).  Start-up (imports, first parse) is excluded.  Text and HTML rounds alternate,
-so that both see the same load on a shared machine; prints the median of the rounds, the slowest
-and fastest, which HTML walk ran (compiled or Python) and the peak resident memory.
+so that both see the same load on a shared machine; prints (through bench/timing.py, as every
+bench script) the CPU and wall time of a report, the median of the rounds with the CPU range,
+reports per CPU-second, which HTML walk ran (compiled or Python) and the peak resident memory.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
+
+from timing import Sample, alternate, line, machine, repeat_for  # noqa: E402
 
 from gongkai.extract import extract  # noqa: E402
 from gongkai.load import load  # noqa: E402
@@ -40,19 +42,18 @@ def inputs() -> dict[str, list[tuple[bytes, str]]]:
     return {"text": text, "html": html, "crawler": crawler}
 
 
-def rate(docs: list[tuple[bytes, str]], seconds: float, check: bool) -> float:
+def rate(docs: list[tuple[bytes, str]], seconds: float, check: bool) -> Sample:
+    """CPU and wall time of one report, parsed (and checked) again and again for ``seconds`` of CPU."""
     if check:
         from gongkai.check import check_report
-    # CPU time of this process: the figure for "one core", robust to other load on the machine.
-    n = 0
-    start = time.process_time()
-    while time.process_time() - start < seconds:
+
+    def once() -> None:
         for data, name in docs:
             report = load(data, name)
             if check:
                 check_report(report)
-            n += 1
-    return n / (time.process_time() - start)
+
+    return repeat_for(once, seconds).per(len(docs))
 
 
 def read_share(docs: list[tuple[bytes, str]], seconds: float) -> float:
@@ -80,17 +81,16 @@ def main() -> None:
     for docs in sets.values():  # warm up: imports, caches
         for data, name in docs:
             load(data, name)
-    rounds: dict[str, list[float]] = {form: [] for form in sets}
-    for _ in range(args.rounds):  # alternate the forms: a noisy spell hits both
-        for form, docs in sets.items():
-            rounds[form].append(rate(docs, args.seconds, args.check))
+    # Alternate the forms round by round: a noisy spell hits each of them alike.
+    rounds = alternate({form: (lambda docs=docs: rate(docs, args.seconds, args.check)) for form, docs in sets.items()},
+                       args.rounds)
     print(f"HTML walk: {STATUS}")
-    print(f"{'input':7} {f'reports per CPU-second (median of {args.rounds})':>24} {'min':>8} {'max':>8}  avg size  time split")
+    print(machine())
     for form, docs in sets.items():
         size = sum(len(d) for d, _ in docs) / len(docs) / 1024
         share = read_share(docs, args.seconds)
-        print(f"{form:7} {statistics.median(rounds[form]):24.0f} {min(rounds[form]):8.0f} {max(rounds[form]):8.0f}"
-              f"  {size:.1f} KiB  (reading {share:.0%}, extraction {1 - share:.0%})")
+        print(line(f"{form} ({size:.1f} KiB a report)", rounds[form], per="a report", rate="reports")
+              + f"  (reading {share:.0%}, extraction {1 - share:.0%})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak:.0f} MiB" + ("  (parse + check)" if args.check else "  (parse)"))
 

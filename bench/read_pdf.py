@@ -155,6 +155,9 @@ def main() -> None:
     if args.child == "once":
         _child_once(args.files, args.runs, args.one_core)
         return
+    from gongkai.read.pdfpage import STATUS
+
+    print(f"PDF page reader: {STATUS}")
     print(machine())
     text_pdf_floor([EXAMPLES / f for f in REAL_PDFS], args.rounds, args.seconds, "text PDF (3 published reports)")
     with tempfile.TemporaryDirectory() as tmp:
