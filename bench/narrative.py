@@ -2,7 +2,7 @@
 
     python bench/narrative.py [--rounds 7] [--seconds 0.5]
 
-Cost (CPU time of this process, median of the rounds): reading the narrative of a report
+Cost (CPU and wall time a report through bench/timing.py, median of alternating rounds): reading the narrative of a report
 (``extract.narrative.read``), the figure rules over a reading (``check.figures``), against the
 floor measured in the same run: parsing the same text report (``gongkai.load``, which now includes
 the reading) and the rest of the checker.  Inputs: the five seed reports (text), the three
@@ -16,14 +16,14 @@ alarms can be counted by reading them (docs/narrative.md lists the verdicts).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
+
+from timing import Sample, alternate, line, machine, median, repeat_for  # noqa: E402
 
 from gongkai.check import check_report  # noqa: E402
 from gongkai.check import figures as figure_rules  # noqa: E402
@@ -34,15 +34,13 @@ TEXT_RULES = ("TEXT-TABLE", "TEXT-COMBINED", "TEXT-RECEIVED", "TEXT-CLAIM", "TEX
               "TEXT-YEAR", "TEXT-PLAN", "TEXT-COPIED")
 
 
-def per_report(fn, items, seconds: float) -> float:
-    """CPU milliseconds per item of ``fn(item)``, over at least ``seconds``."""
-    n = 0
-    start = time.process_time()
-    while time.process_time() - start < seconds:
+def per_report(fn, items, seconds: float) -> Sample:
+    """CPU and wall time per item of ``fn(item)``, over at least ``seconds`` of CPU."""
+    def once() -> None:
         for item in items:
             fn(item)
-            n += 1
-    return (time.process_time() - start) * 1000 / n
+
+    return repeat_for(once, seconds).per(len(items))
 
 
 def main() -> int:
@@ -60,24 +58,23 @@ def main() -> int:
     def rules_only(report) -> None:
         list(figure_rules.text_figures(report))  # the reading is kept on the report: rules only
 
-    rounds: dict[str, list[float]] = {"parse": [], "read": [], "rules": [], "check": [], "read_all": []}
-    for _ in range(args.rounds):  # alternating, so that a busy spell hits every figure alike
-        rounds["parse"].append(per_report(lambda d: load(*d), seeds, args.seconds))
-        rounds["read"].append(per_report(read, text_reports, args.seconds))
-        rounds["rules"].append(per_report(rules_only, text_reports, args.seconds))
-        rounds["check"].append(per_report(check_report, text_reports, args.seconds))
-        rounds["read_all"].append(per_report(read, reports, args.seconds))
-    ms = {k: statistics.median(v) for k, v in rounds.items()}
-    added = ms["read"] + ms["rules"]
-    floor = ms["parse"] + ms["check"] - added  # parse and check of the same reports without them
+    rounds = alternate({  # alternating, so that a busy spell hits every figure alike
+        "seeds: read the narrative": lambda: per_report(read, text_reports, args.seconds),
+        "seeds: figure rules": lambda: per_report(rules_only, text_reports, args.seconds),
+        "seeds: parse (with it)": lambda: per_report(lambda d: load(*d), seeds, args.seconds),
+        "seeds: check (with it)": lambda: per_report(check_report, text_reports, args.seconds),
+        "all 18: read the narrative": lambda: per_report(read, reports, args.seconds),
+    }, args.rounds)
+    print(machine())
     print(f"reports: {len(seeds)} seeds (text), {len(named) - len(seeds) - 10} PDFs, 10 crawler texts; "
-          f"{args.rounds} rounds of {args.seconds} s CPU, medians (CPU ms per report)")
-    print(f"seeds: read the narrative : {ms['read']:7.3f} ms  (min {min(rounds['read']):.3f}, max {max(rounds['read']):.3f})")
-    print(f"seeds: figure rules       : {ms['rules']:7.3f} ms")
-    print(f"seeds: parse (with it)    : {ms['parse']:7.3f} ms")
-    print(f"seeds: check (with it)    : {ms['check']:7.3f} ms")
-    print(f"seeds: added per report   : {added:7.3f} ms = {added / floor:.1%} of parse + check without it ({floor:.3f} ms)")
-    print(f"all 18: read the narrative: {ms['read_all']:7.3f} ms")
+          f"{args.rounds} rounds of {args.seconds} s CPU")
+    for name, samples in rounds.items():
+        print(line(name, samples, per="a report"))
+    ms = {k: median(v) * 1000 for k, v in rounds.items()}
+    added = ms["seeds: read the narrative"] + ms["seeds: figure rules"]
+    floor = ms["seeds: parse (with it)"] + ms["seeds: check (with it)"] - added  # the same without them
+    print(f"seeds: added per report: {added:.3f} ms CPU = {added / floor:.1%} of parse + check without it "
+          f"({floor:.3f} ms)")
     print()
     totals: Counter = Counter()
     for name, report in named.items():
