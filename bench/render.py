@@ -1,7 +1,8 @@
-"""Rendering speed: reports per CPU-second for DOCX, HTML and Markdown (median of five rounds),
-and, with ``--pdf N``, LibreOffice's DOCX -> PDF rate for N files in one start.
+"""Rendering speed: CPU and wall time a report for DOCX, HTML and Markdown (bench/timing.py,
+median of alternating rounds), and, with ``--pdf N``, LibreOffice's DOCX -> PDF rate for N files
+in one start.
 
-    python bench/render.py [--seconds 2] [--pdf 50]
+    python bench/render.py [--seconds 2] [--rounds 5] [--pdf 50]
 
 The reports are generated ones (``tests/synth.py``), both format versions, full tables.
 """
@@ -10,28 +11,29 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the report generator lives in tests/synth.py
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]  # bench/timing.py; the report generator is tests/synth.py
 
-from gongkai.render.docx import render_docx
-from gongkai.render.html import render_html
-from gongkai.render.markdown import render_markdown
-from tests.synth import draw, to_report
+from timing import Sample, alternate, line, machine, repeat_for  # noqa: E402
+
+from gongkai.render.docx import render_docx  # noqa: E402
+from gongkai.render.html import render_html  # noqa: E402
+from gongkai.render.markdown import render_markdown  # noqa: E402
+from tests.synth import draw, to_report  # noqa: E402
 
 
-def rate(render, reports, seconds: float) -> float:
-    n = 0
-    start = time.process_time()
-    while time.process_time() - start < seconds:
+def rate(render, reports, seconds: float) -> Sample:
+    """CPU and wall time of one report rendered, over ``seconds`` of CPU."""
+    def once() -> None:
         for report in reports:
             render(report)
-            n += 1
-    return n / (time.process_time() - start)
+
+    return repeat_for(once, seconds).per(len(reports))
 
 
 def pdf_rate(reports, count: int) -> float:
@@ -51,18 +53,20 @@ def pdf_rate(reports, count: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seconds", type=float, default=2.0, help="length of one timed round")
+    ap.add_argument("--seconds", type=float, default=2.0, help="CPU seconds of one round")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds")
     ap.add_argument("--pdf", type=int, default=0, metavar="N", help="also convert N DOCX files to PDF")
     args = ap.parse_args()
     rng = random.Random(0)
     reports = [to_report(draw(rng)) for _ in range(20)]
     for render in (render_docx, render_html, render_markdown):  # warm up: imports, fonts, caches
         render(reports[0])
-    print(f"{'output':9} {'reports per CPU-second (median of 5)':>37} {'ms a report':>12}")
-    for name, render in (("docx", render_docx), ("html", render_html), ("markdown", render_markdown)):
-        rounds = [rate(render, reports, args.seconds) for _ in range(5)]
-        median = statistics.median(rounds)
-        print(f"{name:9} {median:37.1f} {1000 / median:12.1f}")
+    print(machine())
+    renders = {"docx": render_docx, "html": render_html, "markdown": render_markdown}
+    rounds = alternate({name: (lambda r=render: rate(r, reports, args.seconds)) for name, render in renders.items()},
+                       args.rounds)
+    for name, samples in rounds.items():
+        print(line(name, samples, per="a report", rate="reports"))
     if args.pdf:
         print(f"pdf (LibreOffice, {args.pdf} files in one start): {pdf_rate(reports, args.pdf):.2f} files/s")
 
