@@ -14,6 +14,8 @@ the content hash does not deduplicate them.  Also reported: worker-side
 cost per file measured in one process (parse + check + serialise), the store's bytes per
 report, and Parquet export speed.  ``--mixed N`` adds one run over N files of all five forms; ``--dask`` repeats the txt run on a
 Dask LocalCluster (same number of single-threaded worker processes) to show the engine overhead.
+``--scaling N`` instead compares one worker with ``--workers`` on N texts (CPU and wall time
+through bench/timing.py, alternating rounds, the speed-up against the 1.8× target).
 """
 
 from __future__ import annotations
@@ -178,6 +180,35 @@ def bench_export(db: Path, tmp: Path) -> tuple[float, int]:
     return statistics.median(times), rows
 
 
+def scaling(tmp: Path, n: int, rounds: int, workers: int) -> None:
+    """``gongkai ingest`` of ``n`` generated text reports with 1 worker and with ``workers``, in
+    alternating rounds, each into a fresh corpus: CPU (the command, its forkserver and workers)
+    and wall time a report through bench/timing.py, and the wall speed-up (target: ≥ 1.8× from 1
+    to 2 workers on an idle machine)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from timing import alternate, line, machine, median
+    from timing import child as run_child
+
+    src = tmp / "scaling"
+    make_inputs(src, "txt", n, 5, workers)
+    count = [0]
+
+    def once(jobs: int):
+        count[0] += 1
+        db = tmp / f"scaling-{count[0]}.db"
+        sample, _ = run_child([sys.executable, "-m", "gongkai", "ingest", str(src), "--db", str(db), "-q",
+                               "--jobs", str(jobs)], cwd=str(ROOT))
+        return sample.per(n)
+
+    got = alternate({1: lambda: once(1), workers: lambda: once(workers)}, rounds)
+    print(machine())
+    for jobs, samples in got.items():
+        print(line(f"ingest {n} texts --jobs {jobs}", samples, per="a report", rate="reports"))
+    speed = median(got[1], "wall") / median(got[workers], "wall")
+    print(f"  wall speed-up {speed:.2f}× from 1 to {workers} workers (target ≥ 1.8× on an idle machine); "
+          f"CPU {median(got[workers]) / median(got[1]):.2f}× of one worker's")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000, help="generated files per text form")
@@ -190,7 +221,13 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--mixed", type=int, default=0, help="one extra run over N files of all five forms")
     ap.add_argument("--dask", action="store_true", help="also run the txt form on a Dask LocalCluster")
+    ap.add_argument("--scaling", type=int, default=0, metavar="N",
+                    help="only compare 1 worker with --workers on N generated texts (CPU and wall, timing.py)")
     args = ap.parse_args()
+    if args.scaling:
+        with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp_name:
+            scaling(Path(tmp_name), args.scaling, args.runs, args.workers)
+        return 0
     print(f"cpu cores: {os.cpu_count()}, workers: {args.workers}, runs per form: {args.runs} (medians)")
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp_name:
         tmp = Path(tmp_name)
