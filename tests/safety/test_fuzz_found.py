@@ -10,6 +10,7 @@ import pytest
 
 from gongkai.errors import UnreadableFile
 from gongkai.load import load
+from tests.read_binary.test_read_binary_hostile import _encrypted_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 FUZZ = Path(__file__).parent / "data" / "fuzz"
@@ -30,7 +31,11 @@ def _flipped(example: str, offset: int, byte: int) -> bytes:
     # the same damage as case 919 in a 360-byte PDF
     ((FUZZ / "catalog-without-pages.pdf").read_bytes(), "catalog-without-pages.pdf"),
 ], ids=["case-919", "case-1026", "tiny"])
-def test_a_pdf_pdfium_cannot_load_is_refused_in_chinese(data, name):
+@pytest.mark.parametrize("after_an_encrypted_one", [False, True], ids=["first", "after-encrypted"])
+def test_a_pdf_pdfium_cannot_load_is_refused_in_chinese(data, name, after_an_encrypted_one):
+    if after_an_encrypted_one:  # PDFium's stale last error said 已加密 for every damaged PDF after it
+        with pytest.raises(UnreadableFile, match="已加密"):
+            load(_encrypted_pdf(), "locked.pdf")
     # PDFium says "Failed to load document (PDFium: Success)" (error code 0): that English
     # text was shown to the user ("无法打开 PDF：Failed to load document …").
     with pytest.raises(UnreadableFile) as info:

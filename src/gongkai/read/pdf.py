@@ -33,6 +33,10 @@ def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
         # By PDFium's error code, never its English text: a damaged file can fail with
         # "Failed to load document (PDFium: Success)" (code 0).
         code = getattr(exc, "err_code", None)
+        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY) and b"/Encrypt" not in data:
+            # PDFium's last error is per thread and some failures leave it unset: after one
+            # encrypted file, every damaged one came back "encrypted".  No /Encrypt, no password.
+            code = None
         if code == pdfium_c.FPDF_ERR_PASSWORD:
             raise UnreadableFile("PDF 已加密，需要密码才能打开。请向发布机关索取未加密的文件，或先用密码解除加密。",
                                  name) from None
