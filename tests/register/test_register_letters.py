@@ -176,6 +176,8 @@ def test_not_held_names_one_ground(reg):
     assert p[3] == ("经检索，本机关没有您申请公开的政府信息。根据《中华人民共和国政府信息公开条例》第三十六条第（四）项，"
                     "现告知您：该政府信息不存在。")
     ref5 = new(reg)
+    with pytest.raises(GongkaiError, match="答复须填写“负责公开的行政机关”"):   # (五) names the body: refused
+        reg.record(ref5, "replied", date(2025, 11, 10), "王", outcome="unable.not_held", ground="5")
     with pytest.raises(GongkaiError, match="答复须填写“该机关的联系方式”"):   # refused when recorded
         reg.record(ref5, "replied", date(2025, 11, 10), "王", outcome="unable.not_held", ground="5",
                    body="某区住房和城乡建设局")
