@@ -389,6 +389,9 @@ def test_cli_withdrawal_letter_with_its_number_and_delivery(capsys, db_url, tmp_
     out_file = tmp_path / "w.docx"
     code, out, err = run("register", "letter", "2025-000001", "withdrawal", "--out", str(out_file))
     assert code == 0, err
+    # the office named itself but not its review body: said before the letter is sent
+    assert err == (f"gongkai：注意：文书中的行政复议机关（review_body，现为“本级人民政府”）是默认设置，发出前请在设置文件 {site} "
+                   "中写明本机关的实际情况（如 agency: 某县某某局，review_body: 某县人民政府）。\n")
     assert paras(out_file.read_bytes()) == [
         "某政公开〔2025〕2号", "政府信息公开申请撤回确认书", "张三：",
         "本机关于2025年9月26日收到您提出的政府信息公开申请（申请编号：2025-000001），"
@@ -397,6 +400,10 @@ def test_cli_withdrawal_letter_with_its_number_and_delivery(capsys, db_url, tmp_
         "自2025年10月9日起终止办理。具体说明如下：申请人已自行取得。",
         "您如仍需获取相关政府信息，可以依照《中华人民共和国政府信息公开条例》的规定重新提出申请。",
         AGENCY, "2025年10月9日"]
+    site.write_text(f"agency: {AGENCY}\nreview_body: 某县人民政府\ndoc_number_format: 某政公开〔{{year}}〕{{n}}号\n",
+                    encoding="utf-8")
+    code, out, err = run("register", "letter", "2025-000001", "withdrawal", "--out", str(out_file))
+    assert (code, err) == (0, "")
     code, out, _ = run("register", "show", "2025-000001")
     assert code == 0 and "状态：已撤回；办理结果：（六）其他处理3.其他" in out
     assert "  3. 2025-10-09 撤回申请（撤回方式：电话；说明：申请人已自行取得；文号：某政公开〔2025〕2号）；经办：" in out

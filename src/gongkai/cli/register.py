@@ -239,6 +239,14 @@ def _letter_out(reg, ref: str, kind: str, path: str | None) -> None:
             raise GongkaiError(f"办理事项已登记，但未能生成{KIND_LABELS[kind]}：{exc.message}"
                                f"（补全后用 gongkai register letter {ref} {kind} 生成）", exc.path) from None
         print(f"已生成{KIND_LABELS[kind]}：{out}")
+        _warn_unset(reg)
+
+
+def _warn_unset(reg) -> None:
+    from gongkai.register.letters import unset_office_settings
+    warning = unset_office_settings(reg.settings)
+    if warning:
+        print(f"gongkai：注意：{warning}", file=sys.stderr)
 
 
 def _print_case(reg, ref: str, case) -> None:
@@ -421,7 +429,8 @@ def _letter(args) -> int:
     from gongkai.register.letters import KIND_LABELS, write_letter
     with _open(args) as reg:
         out = write_letter(reg, args.ref, args.kind, args.out, nth=args.event)
-    print(f"已生成{KIND_LABELS.get(args.kind, args.kind)}：{out}")
+        print(f"已生成{KIND_LABELS.get(args.kind, args.kind)}：{out}")
+        _warn_unset(reg)
     return 0
 
 
