@@ -175,7 +175,6 @@ def read_like_a_user(data: bytes, name: str, no_ocr: bool = False) -> tuple:
         return ("refusal", exc.message, exc.path)
 
 
-
 def _child(data: bytes, name: str, write_fd: int, memory_mb: int, cpu_seconds: int, no_ocr: bool) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))  # SIGXCPU, then SIGKILL

@@ -64,6 +64,8 @@ def pytest_unconfigure(config):
         err.flush()
         os._exit(_session["status"])
 
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a worker of ``pytest -n``: it lives on until the controller ends it, which watches itself
     threading.Thread(target=watchdog, name="exit-watchdog", daemon=True).start()
 
 
