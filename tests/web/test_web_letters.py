@@ -115,3 +115,20 @@ def test_two_consultations_give_two_letters(django_env, world, monkeypatch, tmp_
     second = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/consultation?n=2").content)
     assert (first[1], first[-1]) == ("某开发公司：", "2026年1月6日")
     assert (second[1], second[-1]) == ("某区自然资源局：", "2026年1月9日")
+
+
+def test_the_request_page_warns_while_letters_name_the_placeholder_review_body(django_env, world, tmp_path,
+                                                                               monkeypatch):
+    # the web signs with the body's name, but 本级人民政府 (the shipped review body) went out unsaid
+    site = tmp_path / "register.yaml"
+    monkeypatch.setenv("GONGKAI_REGISTER_SETTINGS", str(site))
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    ref = _granted_request(c, a, _csrf(c, f"/register/{a.pk}/"))
+    page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    assert (f'<p class="error" id="letter-warning">注意：文书中的行政复议机关（review_body，现为“本级人民政府”）是默认设置，'
+            f"发出前请在设置文件 {site} 中写明本机关的实际情况（如 agency: 某县某某局，review_body: 某县人民政府）。"
+            "请系统管理员修改后再发出文书。</p>") in page
+    site.write_text("review_body: 某县人民政府\n", encoding="utf-8")
+    page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    assert "letter-warning" not in page and "/letter/reply" in page

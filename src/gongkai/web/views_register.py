@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.errors import GongkaiError
 from gongkai.register.events import choices, kinds
+from gongkai.register.letters import unset_office_settings
 from gongkai.web import regsvc
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data
 from gongkai.web.models import Role
@@ -82,6 +83,7 @@ def request_page(request, body, ref):
         "actions": [action_form(kinds()[k], reg.settings) for k in regsvc.ACTIONS if k in detail["offered"]],
         "corrections": [action_form(kinds()[k], reg.settings) for k in regsvc.CORRECTIONS],
         "personal": sees_personal_data(request.user, body),
+        "letter_warning": unset_office_settings(reg.settings),
     })
 
 
