@@ -46,6 +46,10 @@ def test_a_document_from_drafting_to_repeal(capsys, db_url):
     assert [i["ref"] for i in json.loads(out)] == ["D2026-000001"]
     code, out, _ = run(capsys, "log", "list", *db, "--in-force-on", "2026-09-01", "--json")
     assert json.loads(out) == []
+    code, out, _ = run(capsys, "log", "list", *db)   # a header row, as register list has
+    assert out.splitlines() == ["编号\t制发日期\t类别\t公开属性\t文号\t标题\t公开\t状态",
+                                "D2026-000001\t2026-01-26\t行政规范性文件\t主动公开\t某发〔2026〕1号\t关于印发某办法的通知\t"
+                                "公开1处\t废止2026-09-01"]
     code, out, _ = run(capsys, "log", "figures", *db, "--year", "2026", "--month", "3", "--licensing", "12",
                        "--fees", "0.35")
     assert code == 0

@@ -158,3 +158,14 @@ def test_the_register_and_the_log_name_who_recorded_alike(capsys, db_url, monkey
 
     with DisclosureLog(db_url) as log:
         assert log.get("D2025-000001").created_by == "小王"
+
+
+def test_an_unknown_outcome_lists_each_choice_whole(capsys, db_url):
+    # the labels hold 、 themselves (“…不再处理其政府信息公开申请”): a bare 、-list could not be read
+    run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "x",
+        "--date", "2025-09-26", "--db", db_url)
+    code, _, err = run(capsys, "register", "reply", "2025-000001", "--date", "2025-10-10", "--outcome", "不属于本机关",
+                       "--db", db_url)
+    listed = err.split("（可用：", 1)[1]
+    assert code == 1 and listed.startswith("“予以公开”、“部分公开（区分处理的，只计这一情形，不计其他情形）”、")
+    assert "、“申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请”、" in listed

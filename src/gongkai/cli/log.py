@@ -256,6 +256,7 @@ def run_list(args) -> int:
     if args.json:
         print(json.dumps([_item_json(i) for i in items], ensure_ascii=False, indent=2))
         return 0
+    print("编号\t制发日期\t类别\t公开属性\t文号\t标题\t公开\t状态")
     for i in items:
         status = f"{'废止' if i.ended_kind == 'repealed' else '失效'}{i.ended_on}" if i.ended_on else "有效"
         print(f"{i.ref}\t{i.made_on}\t{_label(kinds(), i.kind)}\t{_label(attributes(), i.attribute)}\t"

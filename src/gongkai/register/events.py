@@ -186,7 +186,7 @@ def choice_id(name: str, value: Any, what: str) -> str:
     aliases = _spec().get("aliases", {}).get(name, {})
     if text in aliases:
         return aliases[text]
-    raise GongkaiError(f"无法识别的{what}“{text}”（可用：{'、'.join(table.values())}）")
+    raise GongkaiError(f"无法识别的{what}“{text}”（可用：{'、'.join(f'“{v}”' for v in table.values())}）")
 
 
 def shown(f: Field, value: Any) -> str:

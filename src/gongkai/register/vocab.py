@@ -72,7 +72,7 @@ def _match(text: str, table: dict[str, list[str]], what: str, source: str | None
     for id_, names in table.items():
         if key == id_ or key in names:
             return id_
-    raise GongkaiError(f"无法识别的{what}“{key}”（可用：{'、'.join(n[0] for n in table.values())}）",
+    raise GongkaiError(f"无法识别的{what}“{key}”（可用：{'、'.join(f'“{n[0]}”' for n in table.values())}）",
                        source, place)
 
 
