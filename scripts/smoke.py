@@ -147,6 +147,8 @@ class Smoke:
         out = self.run("log", "add", *log, "--title", "关于印发某办法的通知", "--kind", "规范性文件",
                        "--made", "2026-01-26", "--doc-no", "某发〔2026〕1号")
         self.expect("已登记 D2026-000001" in out, f"log add: {out}")
+        out = self.run("log", "list", *log)
+        self.expect("D2026-000001" in out and "关于印发某办法的通知" in out, f"log list: {out}")
         table2 = json.loads(self.run("log", "table2", *log, "--year", "2026", "--json"))
         self.expect(table2["table2"]["art20_1.normative_docs"]["made"] == 1, f"log table2: {table2['table2']}")
 
@@ -168,6 +170,37 @@ class Smoke:
         self.expect(r.returncode == 0 and "site-packages" in r.stdout,
                     f"gongkai is not imported from an installed package: {r.stdout}{r.stderr}")
         print(f"smoke: gongkai imported from {r.stdout.strip()}")
+
+    def clerk_opens_the_register(self, base: str) -> None:
+        """A clerk made with ``gongkai users`` logs in and opens the web's 台账 pages (they
+        need the register's migrations, which a wheel once lacked)."""
+        import http.cookiejar
+        import re
+        import urllib.parse
+
+        self.run("users", "body", "--region", "320812", "某某区某某局")
+        self.run("users", "add", "--role", "clerk", "--body", "某某区某某局", "--password-stdin", "clerk1",
+                 stdin="Smoke-Test-2026!\n")
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        form = opener.open(f"{base}/login/", timeout=60).read().decode("utf-8")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        self.expect(token is not None, "GET /login/: no CSRF token in the form")
+        data = urllib.parse.urlencode({"username": "clerk1", "password": "Smoke-Test-2026!",
+                                       "csrfmiddlewaretoken": token.group(1)}).encode()
+        with opener.open(urllib.request.Request(f"{base}/login/", data=data, headers={"Referer": f"{base}/login/"}),
+                         timeout=60) as resp:
+            self.expect(resp.status == 200 and "/login/" not in resp.url, f"login: ended at {resp.url}")
+        with opener.open(f"{base}/register/", timeout=60) as resp:
+            page = resp.read().decode("utf-8")
+            self.expect(resp.status == 200 and "/register/" in resp.url, f"GET /register/: {resp.status} {resp.url}")
+        body = re.search(r"/register/(\d+)/", resp.url + page)
+        self.expect(body is not None, "GET /register/: no link to the body's register")
+        for path in (f"/register/{body.group(1)}/", f"/register/{body.group(1)}/table3/",
+                     f"/register/{body.group(1)}/log/"):
+            with opener.open(f"{base}{path}", timeout=60) as resp:
+                self.expect(resp.status == 200 and "某某区某某局" in resp.read().decode("utf-8"), f"GET {path}")
+        self.count += 1
+        print("smoke: ok a clerk logs in and opens the 台账 pages (list, table 3, log)")
 
     def serve_one_request(self, pdf: Path, parsed: dict) -> None:
         with socket.socket() as s:
@@ -197,6 +230,7 @@ class Smoke:
             self.expect(answer["table3"] == parsed["table3"], "POST /api/parse: table 3 differs from gongkai parse")
             self.count += 1
             print("smoke: ok gongkai serve + POST /api/parse (same table 3 as gongkai parse)")
+            self.clerk_opens_the_register(base)
         finally:
             server.terminate()
             try:
