@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.errors import UnreadableFile
+from gongkai.errors import NotAReport, UnreadableFile
 from gongkai.load import load
 from tests.read_binary.test_read_binary_hostile import _encrypted_pdf
 
@@ -41,3 +41,20 @@ def test_a_pdf_pdfium_cannot_load_is_refused_in_chinese(data, name, after_an_enc
     with pytest.raises(UnreadableFile) as info:
         load(data, name)
     assert (info.value.path, info.value.message) == (name, DAMAGED_PDF)
+
+
+def test_no_report_in_the_readable_pages_names_the_pages_that_need_ocr(monkeypatch):
+    """Fuzz seed 1 case 6: seven bytes flipped, page 3's font map among them.  Without OCR
+    the refusal said "这不像是一份……年度报告" of a report whose page 3 was simply unread."""
+    from gongkai.read import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    data = bytearray((ROOT / "examples" / "hongze-district-2023.pdf").read_bytes())
+    for offset, byte in [(21406, 82), (25571, 60), (163496, 117), (183700, 236), (195382, 118), (197229, 52),
+                         (290351, 156)]:
+        data[offset] = byte
+    with pytest.raises(NotAReport) as info:
+        load(bytes(data), "fuzz-1-0006.pdf")
+    assert (info.value.path, info.value.message) == (
+        "fuzz-1-0006.pdf", "在可读的页上没有找到年度报告的章节或统计表。第3页没有可读的文字层（扫描件，或字体缺少编码映射），"
+        "需要 OCR 才能读取，报告的内容可能在这些页上。请安装 OCR 组件：pip install 'gongkai[ocr]'（rapidocr 与 onnxruntime）。")

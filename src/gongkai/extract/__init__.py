@@ -120,6 +120,8 @@ def extract(doc: Document) -> Report:
     _format(report, version2, header_variants)
     _missing_notes(report, walk)
     if not report.sections and report.table2 is None and report.table3 is None and report.table4 is None:
+        if doc.unread:  # the pages OCR would have read may hold the report
+            raise NotAReport(f"在可读的页上没有找到年度报告的章节或统计表。{doc.unread}", doc.name)
         raise NotAReport("没有找到年度报告的章节或统计表，这不像是一份政府信息公开工作年度报告。", doc.name)
     report.figures = narrative_of(report).figures
     return report

@@ -75,3 +75,6 @@ class Document:
     title_hint: str | None = None  # e.g. HTML <title>, document properties
     pages: int | None = None
     notes: list[str] = field(default_factory=list)
+    # Pages left unread because they need OCR and it is not installed, said in words: if no
+    # report is found in the rest, that is the likelier reason (a damaged font map, a scan).
+    unread: str | None = None

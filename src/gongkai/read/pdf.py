@@ -118,6 +118,8 @@ def _read_pdf(data: bytes, name: str) -> Document:
                 name)
         doc.notes.append(f"第{listed}页没有可读的文字层（扫描件），未安装 OCR 组件，这些页没有读取，"
                          f"其中的内容（包括表格）可能缺失。{ocr.INSTALL_HINT}")
+        doc.unread = (f"第{listed}页没有可读的文字层（扫描件，或字体缺少编码映射），需要 OCR 才能读取，"
+                      f"报告的内容可能在这些页上。{ocr.INSTALL_HINT}")
     if scanned:
         if len(scanned) == len(pages) and not any(p.lines or p.tables for p in pages):
             raise UnreadableFile("PDF 没有可读的文字（可能是扫描件），OCR 也没有识别出文字。", name)
