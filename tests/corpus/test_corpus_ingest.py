@@ -97,6 +97,7 @@ def test_bad_files_are_listed_and_never_stop_the_batch(tmp_path, capsys):
     failed = dict(_rows(db, "SELECT name, reason FROM documents WHERE status = 'failed'"))
     assert set(failed) == {"empty.txt", "junk.txt", "prose.txt", "broken.zip"}
     assert "文件为空" in failed["empty.txt"]
+    assert failed["broken.zip"] == "ZIP 压缩包已损坏或不完整，无法打开。请重新下载原文件。"  # was zipfile's English
     assert "不像是一份政府信息公开工作年度报告" in failed["prose.txt"]
     assert "does-not-exist.txt：文件不存在。" in out.err
     assert "Traceback" not in out.err

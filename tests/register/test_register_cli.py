@@ -169,3 +169,14 @@ def test_an_unknown_outcome_lists_each_choice_whole(capsys, db_url):
     listed = err.split("（可用：", 1)[1]
     assert code == 1 and listed.startswith("“予以公开”、“部分公开（区分处理的，只计这一情形，不计其他情形）”、")
     assert "、“申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请”、" in listed
+
+
+def test_an_excel_file_that_is_not_a_workbook_is_refused_in_chinese(capsys, db_url, tmp_path):
+    import zipfile
+    path = tmp_path / "台账.xlsx"
+    with zipfile.ZipFile(path, "w") as z:   # a ZIP, but no workbook: openpyxl's English KeyError was shown
+        z.writestr("readme.txt", "not a workbook")
+    for argv in (("register", "import", str(path)), ("log", "import", str(path))):
+        code, _, err = run(capsys, *argv, "--db", db_url)
+        assert (code, err) == (1, f"gongkai：{path}：无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式的工作簿。"
+                                  "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。\n")

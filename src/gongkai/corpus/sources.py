@@ -70,8 +70,8 @@ def _is_zip(path: str) -> bool:
 def _zip_items(path: str) -> Iterator[Item]:
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        yield Item(path, os.path.basename(path), problem=f"ZIP 压缩包已损坏，无法打开（{exc}）。")
+    except (zipfile.BadZipFile, OSError):
+        yield Item(path, os.path.basename(path), problem="ZIP 压缩包已损坏或不完整，无法打开。请重新下载原文件。")
         return
     with zf:
         infos = zf.infolist()

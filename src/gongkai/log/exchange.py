@@ -131,8 +131,9 @@ def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
         for cells in reader:
             out.append((start, cells))
             start = reader.line_num + 1
-    except csv.Error as exc:
-        raise UnreadableFile(f"CSV 格式错误（{exc}）", str(path), f"第{reader.line_num}行") from None
+    except csv.Error:  # a NUL byte, an unclosed quote at the end, a field past the size limit
+        raise UnreadableFile("CSV 格式错误（有无法解析的字符、未闭合的引号或过长的字段）", str(path),
+                             f"第{reader.line_num}行") from None
     return out
 
 
@@ -144,8 +145,8 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
     package = checked_package(path)  # a ZIP bomb is refused before openpyxl inflates anything
     try:
         wb = load_workbook(package, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise UnreadableFile(f"无法读取 Excel 文件（{type(exc).__name__}）", str(path)) from None
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise UnreadableFile("无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式的工作簿。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。", str(path)) from None
     try:
         ws = wb.worksheets[0]
         return [(n, list(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]

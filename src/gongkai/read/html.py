@@ -35,6 +35,9 @@ def _text(el) -> str:
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# XHTML pages (common on older government sites) open with an XML declaration naming their
+# encoding, which lxml refuses on text already decoded; blanked to spaces, places unchanged.
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
 
 def _drop(el) -> None:
@@ -238,10 +241,11 @@ walk: Walk = compiled_walk if compiled_walk is not None else python_walk
 def read_html(text: str, name: str, walker: Walk | None = None) -> Document:
     """``walker``: ``python_walk`` or the compiled one (the default when built); tests compare them."""
     doc = Document(name=name, form="html")
+    text = _XML_DECLARATION.sub(lambda m: " " * len(m.group()), text, count=1)
     try:
         tree = etree.fromstring(text, etree.HTMLParser(remove_comments=True, remove_pis=True))
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise UnreadableFile(f"无法解析 HTML：{exc}", name) from None
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        raise UnreadableFile("无法解析 HTML：文件的内容不是可以读取的网页。请重新下载原文件。", name) from None
     if tree is None:
         raise UnreadableFile("HTML 中没有内容。", name)
     title = tree.find(".//title")

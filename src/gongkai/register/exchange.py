@@ -102,8 +102,8 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[str, list[Any]]]]:
     package = checked_package(path)  # a ZIP bomb is refused before openpyxl inflates anything
     try:
         wb = openpyxl.load_workbook(package, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UnreadableFile(f"无法读取 Excel 文件（{exc}）", str(path)) from exc
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise UnreadableFile("无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式的工作簿。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。", str(path)) from None
     ws = wb.worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     wb.close()
