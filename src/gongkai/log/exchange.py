@@ -24,7 +24,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -57,26 +57,21 @@ from gongkai.log.vocab import (
     resolve_channel,
     review_steps,
 )
+from gongkai.register.events import parse_date as read_date
 from gongkai.register.exchange import csv_text
 from gongkai.shipped import shipped_data
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _IN_FORCE_WORDS = {"", "有效", "现行有效", "在用"}
 MAX_ROWS = 200_000
 
 
 def parse_date(value: Any, what: str) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A date as clerks write it (the register's one reading, ``events.parse_date``), or a
+    refusal naming ``what``."""
+    if isinstance(value, str) and not value.strip():
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    m = _DATE.match(str(value).strip())
     try:
-        if not m:
-            raise ValueError
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return read_date(value)
     except ValueError:
         raise GongkaiError(f"{what}“{value}”不是有效日期（应写成 2025-03-01）") from None
 
