@@ -2,8 +2,7 @@
 # Install what gongkai needs on a fresh Debian machine: system packages (LibreOffice for
 # .doc input and PDF output, CJK fonts, poppler, Debian's chromium for browser tests, PostgreSQL
 # for the register's database tests, GNU time for the bench scripts' peak memory) and the Python
-# package with its extras.  Safe to run
-# again: it installs only what is missing.
+# package with its extras.  Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
