@@ -24,13 +24,12 @@ The module is also the function: ``gongkai.load(path)`` is ``load(path)``.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gongkai import reportschema
+from gongkai import regex
 from gongkai._callable import make_callable
 from gongkai.errors import NotAReport, SourceError, UnreadableFile
 from gongkai.inputs import FORMS_ZH, suffixes
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
 
 SOURCE_SUFFIXES = suffixes("yaml")
 JSON_SUFFIXES = suffixes("json")
-_JSON_START = re.compile(rb'^(?:\xef\xbb\xbf)?\s*\{\s*"')
+_JSON_START = regex.compile(rb'^(?:\xef\xbb\xbf)?\s*\{\s*"')
 
 
 @dataclass
@@ -151,6 +150,8 @@ def _report(data: object, name: str, lineno: int) -> Report:
     if not isinstance(data, dict):
         raise NotAReport(f"不是 gongkai 报告 JSON（应为 schema 为 {SCHEMA} 的 JSON 对象）。", name, f"第{lineno}行")
     if data.get("schema") == SCHEMA:  # checked against docs/report.schema.json before any rule sees it
+        from gongkai import reportschema  # (and jsonschema) only for report JSON: start-up of a text parse
+
         reportschema.check(data, name, f"第{lineno}行")
     try:
         return Report.from_dict(data)

@@ -9,13 +9,14 @@ stood, so that blank, "/" and "0" stay distinct and every finding can point at i
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
+
+from gongkai import regex
 
 SCHEMA = "gongkai.report/1"
 TABLES = ("table2", "table3", "table4")
@@ -25,7 +26,7 @@ Number = int | Decimal  # a value that is not blank
 Table = dict[str, dict[str, Value]]
 
 
-_WHERE_PART = re.compile(r"(page|line|column|char|table|row|cell) (\d+)")
+_WHERE_PART = regex.compile(r"(page|line|column|char|table|row|cell) (\d+)")
 
 
 @dataclass(slots=True)
@@ -87,12 +88,6 @@ def table_cell(table: int, row: int, cell: int) -> Where:
     """The position of a table cell, shared between reports (positions repeat from report to
     report; a ``Where`` is never changed after it is made, so one instance serves them all)."""
     return Where(table=table, row=row, cell=cell)
-
-
-@lru_cache(maxsize=65536)
-def page_cell(page: int, table: int, row: int, cell: int) -> Where:
-    """The position of a table cell on a page of a PDF (shared like ``table_cell``)."""
-    return Where(page=page, table=table, row=row, cell=cell)
 
 
 @lru_cache(maxsize=65536)

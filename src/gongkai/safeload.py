@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from gongkai import regex
 from gongkai.errors import GongkaiError
 from gongkai.files import read_regular
 
@@ -212,8 +213,8 @@ def load_json_file(path: str | Path, **kwargs) -> Any:
 
 # -- shared bounds --------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_BRACKET = re.compile(r"[\[\]{}]")
+_JSON_STRING = regex.compile(r'"(?:[^"\\\n]|\\.)*"')
+_BRACKET = regex.compile(r"[\[\]{}]")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 

@@ -17,12 +17,13 @@ import hashlib
 import marshal
 import os
 import sys
+import zlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 # marshal's format is fixed per Python version; a cache entry also names this module's format.
-_TAG = f"py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}"
+_TAG = f"py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}-c"  # -c: after a CRC-32
 
 
 def cache_dir() -> Path | None:
@@ -50,20 +51,36 @@ def shipped_data(package: str, *parts: str) -> Any:
         return parse_yaml(raw.decode("utf-8"))
     digest = hashlib.sha256(raw).hexdigest()[:32]
     path = folder / f"{parts[-1]}.{digest}.{_TAG}.marshal"
-    try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        pass  # not there yet, or unreadable: parse and (re)write it
+    blob = read_cache(path)
+    if blob is not None:
+        try:
+            return marshal.loads(blob)
+        except (EOFError, ValueError, TypeError):
+            pass  # unreadable: parse and rewrite it
     data = parse_yaml(raw.decode("utf-8"))
-    _store(path, data)
-    return data
-
-
-def _store(path: Path, data: Any) -> None:
     try:
         blob = marshal.dumps(data)
     except ValueError:  # a value marshal cannot keep (a date): this file is parsed every time
-        return
+        return data
+    write_cache(path, blob)
+    return data
+
+
+def read_cache(path: Path) -> bytes | None:
+    """What ``write_cache`` kept in ``path``; None when it is not there, cut short or damaged
+    (its CRC-32 does not match)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    blob = data[4:]
+    return blob if len(data) >= 4 and int.from_bytes(data[:4], "big") == zlib.crc32(blob) else None
+
+
+def write_cache(path: Path, blob: bytes) -> None:
+    """Keep ``blob`` as the cache file ``path`` (in a private directory, after its CRC-32), or
+    nothing when it cannot be written."""
+    blob = zlib.crc32(blob).to_bytes(4, "big") + blob
     try:
         from gongkai.files import private_dir
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from gongkai import regex
 from gongkai.format.names import cell_label as cell_zh  # noqa: F401 - rules name cells through these
 from gongkai.format.names import column_label, row_label, table_name  # noqa: F401
 from gongkai.model import Finding, Report, Where
@@ -43,7 +44,7 @@ def rules() -> dict[str, Rule]:
 
 @cache
 def compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
+    return regex.compile(pattern)
 
 
 # -- findings ---------------------------------------------------------------------------

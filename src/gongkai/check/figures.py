@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
+from gongkai import regex
 from gongkai.check.catalogue import cell_zh, cn_number, finding, rules
 from gongkai.check.shape import version
 from gongkai.extract.narrative import Found, Metric, Narrative, clause_start, counts_name, narrative_of, phrasings
@@ -269,10 +270,10 @@ def _percent_findings(report: Report, narrative: Narrative, flagged: set[int]) -
 @cache
 def _year_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     spec = phrasings().data["years"]
-    return re.compile(spec["clause_start"]), re.compile(spec["comparison"]), re.compile(spec["mention"])
+    return regex.compile(spec["clause_start"]), regex.compile(spec["comparison"]), regex.compile(spec["mention"])
 
 
-_CLAUSE = re.compile(r"[^，,；;：:]+")
+_CLAUSE = regex.compile(r"[^，,；;：:]+")
 
 
 def _governing_years(text: str) -> list[tuple[int, int]]:

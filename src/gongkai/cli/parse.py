@@ -51,7 +51,6 @@ class _Run:
 def run(args) -> int:
     from gongkai.inputs import expand
     from gongkai.load import load
-    from gongkai.render.cells import HEADER
 
     files = list(expand(args.paths))
     if not files:
@@ -65,6 +64,8 @@ def run(args) -> int:
     failures = incomplete = read = 0
     with _output(args.output):
         if args.csv:
+            from gongkai.render.cells import HEADER
+
             csv.writer(sys.stdout).writerow(HEADER)
         for n_read, n_incomplete, failed in jobs.each(files, _parse_file, context, workers, _crashed):
             read, incomplete, failures = read + n_read, incomplete + n_incomplete, failures + failed
@@ -83,11 +84,10 @@ def run(args) -> int:
 
 
 def _parse_file(run: _Run, path: str) -> tuple[int, int, int]:
-    """Read one file and print its reports; (reports read, incomplete ones, 1 if unreadable)."""
-    from gongkai.cli.check import use_previous
+    """Read one file and print its reports; (reports read, incomplete ones, 1 if unreadable).
+    Only what the run's options need is imported (start-up)."""
     from gongkai.extract import is_truncated
     from gongkai.load import load_all
-    from gongkai.render.cells import cell_rows
 
     try:
         reports = load_all(path)
@@ -99,11 +99,15 @@ def _parse_file(run: _Run, path: str) -> tuple[int, int, int]:
     incomplete = 0
     for report in reports:
         if run.previous is not None:
+            from gongkai.cli.check import use_previous
+
             use_previous(report, run.previous, run.previous_name, path)  # last year's figures cut run-together digits
         incomplete += report.source.form != "yaml" and is_truncated(report)  # a source is not cut off
         for note in report.notes:
             print(f"gongkai：{path}：{note}", file=sys.stderr)
         if run.csv:
+            from gongkai.render.cells import cell_rows
+
             csv.writer(out).writerows(cell_rows(report, path))
         elif run.as_json or several:
             indent = None if several else 2

@@ -9,8 +9,8 @@ format version, notes on what is missing, and the figures the narrative states (
 from __future__ import annotations
 
 import os
-import re
 
+from gongkai import regex
 from gongkai.errors import NotAReport
 from gongkai.extract import meta, recover
 from gongkai.extract.narrative import narrative_of
@@ -204,7 +204,7 @@ def _meta(report: Report, doc: Document, title_block: str | None, signer: str | 
             report.notes.append("标题和统计期限中都没有年份，报告年度按落款日期的上一年推定。")
 
 
-_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|数据)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_PERIOD = regex.compile(r"统计(?:期限|时限|时间|区间|数据)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 
 
 def _period_year(text: str) -> int | None:

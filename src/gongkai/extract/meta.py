@@ -5,18 +5,20 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from gongkai import regex
+
 _CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
               "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_TITLE_YEAR = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*度?")
-_REPORT_WORD = re.compile(r"政府信息公开\s*工作\s*年\s*度\s*报\s*告|信息公开.{0,6}年度报告|年度报告")
-_DATE = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*([0-9一二三四五六七八九十]{1,3})\s*月\s*"
+_TITLE_YEAR = regex.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*度?")
+_REPORT_WORD = regex.compile(r"政府信息公开\s*工作\s*年\s*度\s*报\s*告|信息公开.{0,6}年度报告|年度报告")
+_DATE = regex.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*([0-9一二三四五六七八九十]{1,3})\s*月\s*"
                    r"([0-9一二三四五六七八九十]{1,3})\s*日")
-DATE_ONLY = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年([0-9一二三四五六七八九十]{1,3})月"
+DATE_ONLY = regex.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年([0-9一二三四五六七八九十]{1,3})月"
                        r"([0-9一二三四五六七八九十]{1,3})日|((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
-_ISO_DATE = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
-_AGENCY_TAIL = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|局|厅|部|署|院|所|中心|队|处|站|委|会|街道办事处|街道|乡|镇|"
+_ISO_DATE = regex.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
+_AGENCY_TAIL = regex.compile(r"(人民政府|政府|办公室|办公厅|委员会|局|厅|部|署|院|所|中心|队|处|站|委|会|街道办事处|街道|乡|镇|"
                           r"管委会|管理委员会|公司|集团|县|区|市)$")
-_QUOTED_TITLE = re.compile(r"《([^《》]{2,60}?)\s*(?:(?:19|20)\d{2})\s*年度?\s*政府信息公开工作年度报告》")
+_QUOTED_TITLE = regex.compile(r"《([^《》]{2,60}?)\s*(?:(?:19|20)\d{2})\s*年度?\s*政府信息公开工作年度报告》")
 
 
 def cn_number(text: str) -> int | None:
@@ -38,7 +40,7 @@ def is_title(text: str) -> bool:
     return len(text) <= 120 and bool(_REPORT_WORD.search(text))
 
 
-_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff（）《》“”])\s+(?=[\u3400-\u9fff（）《》“”])")
+_CJK_GAP = regex.compile(r"(?<=[\u3400-\u9fff（）《》“”])\s+(?=[\u3400-\u9fff（）《》“”])")
 
 
 def close_gaps(text: str) -> str:
@@ -47,7 +49,7 @@ def close_gaps(text: str) -> str:
     return _CJK_GAP.sub("", text)
 
 
-_SPACED_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
+_SPACED_DIGITS = regex.compile(r"(?<=\d)\s+(?=\d)")
 
 
 def title_year(title: str) -> int | None:
@@ -101,8 +103,8 @@ def closing_date(paragraphs: list[str]) -> tuple[date | None, str | None]:
     return None, None
 
 
-_BARE_DIVISION = re.compile(r"(?:省|自治区|市|县|区|旗|州|盟|镇|乡)$")
-_NOT_A_GOVERNMENT = re.compile(r"(?:开发区|园区|高新区|景区|保护区|示范区|实验区|试验区|合作区|林区|矿区|管理区)$")
+_BARE_DIVISION = regex.compile(r"(?:省|自治区|市|县|区|旗|州|盟|镇|乡)$")
+_NOT_A_GOVERNMENT = regex.compile(r"(?:开发区|园区|高新区|景区|保护区|示范区|实验区|试验区|合作区|林区|矿区|管理区)$")
 
 
 def as_body(name: str | None) -> str | None:

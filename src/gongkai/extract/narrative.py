@@ -27,16 +27,17 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from gongkai import regex
 from gongkai.model import Figure, Report
 from gongkai.shipped import shipped_data
 
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
-_DIGIT = re.compile(r"\d")
-_YEAR = re.compile(r"(?:19|20)\d\d")
+_SENTENCE = regex.compile(r"[^。！？!?\n]+[。！？!?]*")
+_DIGIT = regex.compile(r"\d")
+_YEAR = regex.compile(r"(?:19|20)\d\d")
 # Zero said in words ("未收到", "无", "零") or as "为0": two single-branch patterns, each of which
 # the regular-expression engine scans by its first character (an alternation it tries at every position).
-_WORD_ZERO = (re.compile(r"[未没无零]"), re.compile(r"[为是]\s*[0零]"))
-_TITLE = re.compile(r"《[^《》]{0,80}》")
+_WORD_ZERO = (regex.compile(r"[未没无零]"), regex.compile(r"[为是]\s*[0零]"))
+_TITLE = regex.compile(r"《[^《》]{0,80}》")
 _OPEN, _CLOSE = "（(", "）)"
 _REQUESTS_SECTION = 3  # 三、收到和处理政府信息公开申请情况: every figure there is about requests
 
@@ -131,12 +132,12 @@ def _prefiltered(alternatives: list[str]) -> re.Pattern:
     from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, not in typeshed (3.11+)
     first = _first_chars(sre_parse.parse(pattern))
     if first is None or first[1]:
-        return re.compile(pattern)
-    return re.compile("(?=[" + "".join(sorted(re.escape(c) for c in first[0])) + "])(?:" + pattern + ")")
+        return regex.compile(pattern)
+    return regex.compile("(?=[" + "".join(sorted(re.escape(c) for c in first[0])) + "])(?:" + pattern + ")")
 
 
 def _rx(pattern: str | None) -> re.Pattern | None:
-    return re.compile(pattern) if pattern else None
+    return regex.compile(pattern) if pattern else None
 
 
 @cache
@@ -150,9 +151,9 @@ def phrasings() -> Phrasings:
             tuple(m["versions"]) if "versions" in m else None, bool(m.get("group")), bool(m.get("loose")),
             frozenset(m.get("units", ["件", "项", "个"])), int(m.get("gap", 6)),
             _rx(m.get("requires")), _rx(m.get("excludes")),
-            tuple((re.compile(a + r"$" if not a.endswith("$") else a), re.compile(b)) for a, b in m.get("after", [])),
-            tuple(re.compile(z) for z in m.get("zero", [])),
-            tuple((col, re.compile(p)) for col, p in (m.get("parts") or {}).items()),
+            tuple((regex.compile(a + r"$" if not a.endswith("$") else a), regex.compile(b)) for a, b in m.get("after", [])),
+            tuple(regex.compile(z) for z in m.get("zero", [])),
+            tuple((col, regex.compile(p)) for col, p in (m.get("parts") or {}).items()),
             tuple(m.get("instead", [])))
         if m.get("label"):
             alternatives.append(f"(?P<m{n}>{m['label']})")
@@ -163,15 +164,15 @@ def phrasings() -> Phrasings:
     mult = "|".join(f"{re.escape(k)}(?!元)" for k in data["multipliers"])
     # The pattern starts with a digit (so the search skips to digits fast); the character before
     # the number is tested after its first digit: no number inside a code, a date or a URL.
-    figure = re.compile(
+    figure = regex.compile(
         r"(?P<int>\d(?<![A-Za-z0-9.,_/@\-—－·:：第]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(?P<frac>\d+))?"
         rf"\s*(?P<mult>{mult})?\s*(?P<approx>余|多)?\s*(?P<unit>{unit_alt})")
     marks = re.escape(data["clause_marks"])
     return Phrasings(metrics, _prefiltered(alternatives), groups, figure, units, data["clause_marks"],
-                     tuple(data["scope_words"]), re.compile(data["approx_before"]), re.compile(data["approx_after"]), data,
-                     re.compile(f"[{marks}]"), re.compile(f"[{marks}、]"), re.compile(data["years"]["mention"]),
+                     tuple(data["scope_words"]), regex.compile(data["approx_before"]), regex.compile(data["approx_after"]), data,
+                     regex.compile(f"[{marks}]"), regex.compile(f"[{marks}、]"), regex.compile(data["years"]["mention"]),
                      tuple(m for m in metrics.values() if m.after), tuple(m for m in metrics.values() if m.zero),
-                     _prefiltered([re.escape(w) for w in data["scope_words"]]), re.compile(data["change"]))
+                     _prefiltered([re.escape(w) for w in data["scope_words"]]), regex.compile(data["change"]))
 
 
 # -- what the reader returns --------------------------------------------------------------------
@@ -341,8 +342,8 @@ _CATEGORY, _TOPIC = "proactive_category", "topic_info"
 # A phrase that names a figure ends at most this far before it (the longest phrasing with its
 # gap: "收到公民、法人和其他组织政府信息公开申请" is 20 characters).
 _LABEL_WINDOW = 40
-_CLAIM_WORDS = re.compile(r"维持|纠|撤销|期限|时限|按时|按期|及时")
-_BRACKET = re.compile(r"[（()）]")
+_CLAIM_WORDS = regex.compile(r"维持|纠|撤销|期限|时限|按时|按期|及时")
+_BRACKET = regex.compile(r"[（()）]")
 
 
 class _View:
@@ -525,11 +526,11 @@ def _set_metric(report: Report, f: Found, metric: Metric) -> None:
 
 def _breakdowns(p: Phrasings, out: Narrative, views: dict[int, _View | None]) -> None:
     spec = p.data["breakdown"]
-    marker = re.compile(spec["marker"])
-    new_whole, not_part = re.compile(spec["new_whole"]), re.compile(spec["not_part"])
-    stop = re.compile(spec["stop_after_semicolon"])
-    other = re.compile(spec["other_bucket"])
-    answered = re.compile(spec["answered_marker"])
+    marker = regex.compile(spec["marker"])
+    new_whole, not_part = regex.compile(spec["new_whole"]), regex.compile(spec["not_part"])
+    stop = regex.compile(spec["stop_after_semicolon"])
+    other = regex.compile(spec["other_bucket"])
+    answered = regex.compile(spec["answered_marker"])
     outcomes = set(spec["outcome_metrics"])
     by_sentence: dict[int, list[Found]] = {}
     for f in out.found:
@@ -582,7 +583,7 @@ def _breakdowns(p: Phrasings, out: Narrative, views: dict[int, _View | None]) ->
                 out.breakdowns.append(Breakdown(None, [f.index for f in parts], False, answer.group(0)))
 
 
-_SEMICOLON = re.compile(r"[；;]")
+_SEMICOLON = regex.compile(r"[；;]")
 
 
 def _parts_end(view: _View, start: int, depth: int, marker: re.Pattern, stop: re.Pattern) -> int:
@@ -652,8 +653,8 @@ def _name_parts(out: Narrative, whole: Found, parts: list[Found]) -> None:
 
 def _shares(p: Phrasings, out: Narrative) -> None:
     spec = p.data["percent"]
-    share, share_of, rate = re.compile(spec["share"]), re.compile(spec["share_of"]), re.compile(spec["rate"])
-    verbs = {k: re.compile(v) for k, v in spec["rates"].items()}
+    share, share_of, rate = regex.compile(spec["share"]), regex.compile(spec["share_of"]), regex.compile(spec["rate"])
+    verbs = {k: regex.compile(v) for k, v in spec["rates"].items()}
     whole_of = {part: b.whole for b in out.breakdowns for part in b.parts if b.whole is not None}
     by_sentence: dict[int, list[Found]] = {}
     for f in out.found:
@@ -722,7 +723,7 @@ def _shares(p: Phrasings, out: Narrative) -> None:
 @cache
 def _claim_patterns() -> tuple[tuple[str, re.Pattern, re.Pattern | None, re.Pattern | None], ...]:
     spec = phrasings().data["claims"]
-    return tuple((kind, re.compile(c["pattern"]), _rx(c.get("requires")), _rx(c.get("excludes")))
+    return tuple((kind, regex.compile(c["pattern"]), _rx(c.get("requires")), _rx(c.get("excludes")))
                  for kind, c in spec.items() if kind != "groups")
 
 
@@ -739,7 +740,7 @@ def _claims(p: Phrasings, out: Narrative, i: int, text: str) -> None:
 
 @cache
 def _plan_pattern() -> re.Pattern:
-    return re.compile(phrasings().data["years"]["plan"])
+    return regex.compile(phrasings().data["years"]["plan"])
 
 
 def _plans(p: Phrasings, out: Narrative, i: int, text: str) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
+from gongkai import regex
 from gongkai.format import FORMAT
 from gongkai.format import labels as L
 
-_HEADING = re.compile(r"^\s*[#*\s]*([一二三四五六七八])\s*[、.．]\s*(.{2,44}?)[\s*#:：。]*$")
+_HEADING = regex.compile(r"^\s*[#*\s]*([一二三四五六七八])\s*[、.．]\s*(.{2,44}?)[\s*#:：。]*$")
 _SENTENCE_END = tuple("。！？!?；;：:」”）)】")
-_LIST_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、是]|\d+[.、．]|[①-⑩])")
+_LIST_START = regex.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、是]|\d+[.、．]|[①-⑩])")
 
 
 def heading_number(text: str, after: int, is_heading_block: bool = False) -> tuple[int, str] | None:

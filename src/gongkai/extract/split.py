@@ -21,19 +21,19 @@ gives it the same value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from gongkai import regex
 from gongkai.model import Value
 
 INT, SIGNED, DECIMAL = "int", "signed", "decimal"
 _PIECE = {
-    INT: re.compile(r"0|[1-9]\d*"),
-    SIGNED: re.compile(r"[+\-]?(?:0|[1-9]\d*)"),
-    DECIMAL: re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
+    INT: regex.compile(r"0|[1-9]\d*"),
+    SIGNED: regex.compile(r"[+\-]?(?:0|[1-9]\d*)"),
+    DECIMAL: regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
 }
 BUDGET = 5_000         # pieces tried for one row (a real row needs tens)
 MAX_WAYS = 256         # ways kept for one row (3 cells of up to 24 digits); more: too many to keep

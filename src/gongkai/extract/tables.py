@@ -14,19 +14,19 @@ Where the number of values does not fit, the rules are:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from gongkai import regex
 from gongkai.extract.values import is_value_text, parse_value
 from gongkai.format import FORMAT
 from gongkai.format import labels as L
 from gongkai.model import CellInfo, ExtraRow, LabelUse, Report, Where
 from gongkai.read.document import Grid, GridCell
 
-_FUSED = re.compile(r"^(.*?[^\d\s.,])\s*(\d+)$")
-_SPACED_NUMBERS = re.compile(r"^\d+(?:\s+\d+)+$")
+_FUSED = regex.compile(r"^(.*?[^\d\s.,])\s*(\d+)$")
+_SPACED_NUMBERS = regex.compile(r"^\d+(?:\s+\d+)+$")
 _T2_MARKERS = ("信息内容", "第二十条")
 T4_WIDTH = len(FORMAT.table4_cell_order)
 T3_WIDTH = len(FORMAT.table3_columns)

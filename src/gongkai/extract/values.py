@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from gongkai import regex
 from gongkai.model import Value
 
-_INT = re.compile(r"^[+\-]?\d+$")
-_GROUPED = re.compile(r"^[+\-]?\d{1,3}(?:,\d{3})+$")
-_DEC = re.compile(r"^[+\-]?\d+\.\d+$")
-_UNIT = re.compile(r"(件|条|项|个|次|万元|元)$")
+_INT = regex.compile(r"^[+\-]?\d+$")
+_GROUPED = regex.compile(r"^[+\-]?\d{1,3}(?:,\d{3})+$")
+_DEC = regex.compile(r"^[+\-]?\d+\.\d+$")
+_UNIT = regex.compile(r"(件|条|项|个|次|万元|元)$")
 # Printed instead of a number: blank-like marks (kept raw, value null).
 BLANK_MARKS = frozenset({"", "/", "／", "—", "——", "-", "--", "－", "–", "\\", "无", "空", "×", "x", "X", "*"})
 

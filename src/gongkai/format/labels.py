@@ -8,15 +8,15 @@ are looked up in a dictionary; only when that fails is a fuzzy match tried.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from gongkai import regex
 from gongkai.format import FORMAT
 
 _DROP = dict.fromkeys(map(ord, " \t\r\n\u3000\u00a0\"'“”‘’「」、，,。.．:：;；·*_#`"), None)
-_NUMBERING = re.compile(
+_NUMBERING = regex.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}(?=[^\d])[、.]?|[①②③④⑤⑥⑦⑧⑨])"
 )
 

@@ -16,17 +16,18 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from gongkai import regex
 from gongkai.errors import GongkaiError
 
-_PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
-_CITY_SUFFIX = re.compile(r"(市|地区|盟|(?:[\u4e00-\u9fff]{1,6}族)+自治州|自治州)$")
-_GOVERNMENT = re.compile(r"^(人民政府|政府|人民政府办公室|政府办公室|人民政府办公厅|行政公署|"
+_PROVINCE_SUFFIX = regex.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+_CITY_SUFFIX = regex.compile(r"(市|地区|盟|(?:[\u4e00-\u9fff]{1,6}族)+自治州|自治州)$")
+_GOVERNMENT = regex.compile(r"^(人民政府|政府|人民政府办公室|政府办公室|人民政府办公厅|行政公署|"
                          r"管委会|管理委员会|管委会办公室|管理委员会办公室|)$")  # a zone's 管委会 governs it
 # Zones that are not divisions but govern exactly one county's territory and are named in
 # reports instead of it: 平潭综合实验区 is 平潭县 (350128), its 管委会 the county's government.
 _ZONES = {"平潭综合实验区": "350128"}
-_TOWN = re.compile(r"^([\u4e00-\u9fff]{1,12}?(镇|乡|街道|苏木|民族乡))(人民政府|政府|办事处|街道办事处)?$")
-_REPORT_TAIL = re.compile(r"(?:(?:19|20)\d{2}\s*年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告.*$")
+_TOWN = regex.compile(r"^([\u4e00-\u9fff]{1,12}?(镇|乡|街道|苏木|民族乡))(人民政府|政府|办事处|街道办事处)?$")
+_REPORT_TAIL = regex.compile(r"(?:(?:19|20)\d{2}\s*年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告.*$")
 
 
 @dataclass(frozen=True)

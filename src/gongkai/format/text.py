@@ -3,9 +3,9 @@ source YAML a clerk edits, the web's drafts — so that one value never reads tw
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
+from gongkai import regex
 from gongkai.model import Value
 
 
@@ -18,8 +18,8 @@ def format_value(value: Value) -> str:
     return str(value)
 
 
-_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029\x0b\x0c\x1c-\x1e]")
-_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
+_LINE_BREAKS = regex.compile("\r\n?|[\x85\u2028\u2029\x0b\x0c\x1c-\x1e]")
+_UNPRINTABLE = regex.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:

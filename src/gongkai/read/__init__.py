@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+from gongkai import regex
 from gongkai.errors import UnreadableFile
 from gongkai.files import read_regular
 from gongkai.inputs import INPUT_FORMS, suffixes
@@ -21,7 +22,7 @@ from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph, Ru
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_BINARY_BYTES = 200 * 1024 * 1024
 
-_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body|<meta|<table|<div|<p[ >])",
+_HTML_START = regex.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body|<meta|<table|<div|<p[ >])",
                          re.I)
 
 # A page saved under its server-side name is HTML (a directory walk does not pick these up).

@@ -15,15 +15,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from gongkai.model import Where, page_cell
+from gongkai import regex
+from gongkai.model import Where
 from gongkai.read.document import Document, Grid, GridCell, Paragraph
 from gongkai.read.layout import Glyph, Line, Segment, TableLayout, fill_tables, find_tables, group_lines
 
-_PAGE_NUMBER = re.compile(r"^[\s\-—–－~～_·•.]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+_PAGE_NUMBER = regex.compile(r"^[\s\-—–－~～_·•.]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
                           r"[\-—–－~～]+\s*\d+\s*[\-—–－~～]+|\d{1,3}|[ivxlcIVXLC]{1,5})[\s\-—–－~～_·•.]*$")
 _MARGIN = 0.09  # share of the page height at the top and bottom where furniture lives
-_ASCII_END = re.compile(r"[A-Za-z0-9]$")
-_ASCII_START = re.compile(r"^[A-Za-z0-9]")
+_ASCII_END = regex.compile(r"[A-Za-z0-9]$")
+_ASCII_START = regex.compile(r"^[A-Za-z0-9]")
 
 
 @dataclass
@@ -86,11 +87,11 @@ def _grid(table: TableLayout, page: int, number: int) -> Grid | None:
         row: list[GridCell] = []
         for c in range(table.n_cols):
             o = origin[(r, c)]
-            where = page_cell(page, number, o[0] + 1, o[1] + 1)
+            where = Where(page=page, table=number, row=o[0] + 1, cell=o[1] + 1)
             if o == (r, c):
-                row.append(GridCell(cell_texts.get(o, ""), where, False, None, confidence.get(o)))
+                row.append(GridCell(cell_texts.get(o, ""), where, confidence=confidence.get(o)))
             else:
-                row.append(GridCell("", where, True, o))
+                row.append(GridCell("", where, covered=True, origin=(o[0], o[1])))
         texts = [cell.text for cell in row if cell.text]
         if len(texts) == 1 and is_page_number(texts[0]) and not texts[0].strip().isdigit():
             continue  # a page number drawn inside the table's frame
@@ -119,8 +120,8 @@ def _rebase(rows: list[list[GridCell]]) -> list[list[GridCell]]:
     return rows
 
 
-_ROW_START = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]")
-_VALUE = re.compile(r"^[\d\s.,，/／—\-－]+$")
+_ROW_START = regex.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]")
+_VALUE = regex.compile(r"^[\d\s.,，/／—\-－]+$")
 
 
 def _values(row: list[GridCell]) -> int:
@@ -168,7 +169,7 @@ def _stitch(prev: Grid, grid: Grid) -> Grid:
     return grid
 
 
-_NUMBER_WORD = re.compile(r"^(?:[+\-]?\d[\d,，]*(?:\.\d+)?|[/／—\-－–]+)$")
+_NUMBER_WORD = regex.compile(r"^(?:[+\-]?\d[\d,，]*(?:\.\d+)?|[/／—\-－–]+)$")
 _WORD_GAP = 0.9  # a gap wider than this many characters separates words (table columns)
 
 

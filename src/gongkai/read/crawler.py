@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from gongkai import regex
 from gongkai.format import FORMAT
 from gongkai.format import labels as L
 from gongkai.model import Where, at_char
@@ -36,7 +37,7 @@ from gongkai.read.document import Document, Paragraph, Run, RunTable
 
 _NUMERALS = "一二三四五六"
 _SECTION_HEADS = sorted({form[:4] for spec in FORMAT.sections for form in (spec.title, *spec.variants)})
-_MARKER = re.compile("|".join([rf"[{_NUMERALS}]\s*[、.．]\s*(?:{'|'.join(map(re.escape, _SECTION_HEADS))})",
+_MARKER = regex.compile("|".join([rf"[{_NUMERALS}]\s*[、.．]\s*(?:{'|'.join(map(re.escape, _SECTION_HEADS))})",
                                r"第\s*二\s*十\s*条\s*第", r"申请人情况", r"结果维持"]))
 _LONG_LINE = 200
 
@@ -56,23 +57,23 @@ def looks_flattened(text: str) -> bool:
 
 _HALF: dict[int, int | str] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _HALF.update({0x3000: " ", 0xA0: " ", ord("\t"): " ", ord("\r"): " ", ord("\n"): " "})
-_BLANKED = re.compile(r"<!--.{0,200}?-->|<!\[[^\]]{0,60}\]>|&nbsp;?|&ensp;|&emsp;", re.DOTALL)
+_BLANKED = regex.compile(r"<!--.{0,200}?-->|<!\[[^\]]{0,60}\]>|&nbsp;?|&ensp;|&emsp;", re.DOTALL)
 
 
 # A crawler's header line: ``标题: …``, ``【标题】…``, ``title: …`` (any short key), a Markdown
 # title (``# …``), and lines that only separate (``-----``, ``==== 正文 ====``).
-_HEADER_KEY = re.compile(r"^\s*(?:【\s*([^】]{1,10}?)\s*】|\[\s*([^\]\s]{1,10})\s*\]|([A-Za-z_\u4e00-\u9fff]{1,12})\s*[:：])"
+_HEADER_KEY = regex.compile(r"^\s*(?:【\s*([^】]{1,10}?)\s*】|\[\s*([^\]\s]{1,10})\s*\]|([A-Za-z_\u4e00-\u9fff]{1,12})\s*[:：])"
                          r"\s*(.*)$")
-_MD_TITLE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_TITLE = regex.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _TITLE_KEYS = ("标题", "题目", "题名", "文章标题", "名称", "title")
-_BODY_MARK = re.compile(r"^\s*[=\-*#]{2,}\s*正文\s*[=\-*#]{2,}\s*$")
-_RULE = re.compile(r"^\s*[=\-*_~#]{3,}\s*$")
-_HEADER_NOTE = re.compile(r"^\s*页面链接与图片详见")
+_BODY_MARK = regex.compile(r"^\s*[=\-*#]{2,}\s*正文\s*[=\-*#]{2,}\s*$")
+_RULE = regex.compile(r"^\s*[=\-*_~#]{3,}\s*$")
+_HEADER_NOTE = regex.compile(r"^\s*页面链接与图片详见")
 _MAX_HEADER_LINE = 300  # a header value is at most a long URL; the body is thousands of characters
-_CHROME_HEAD = re.compile(r"^\s*当前位置\s*:.{0,400}?相关链接\s*:\s*", re.DOTALL)
-_CHROME_START = re.compile(r"^\s*当前位置\s*[:：]")
-_CHROME_TITLE = re.compile(r"([^\s:]{4,80}年度报告)\s*来源\s*:")
-_CHROME_TAIL = re.compile(r"(?:\s*(?:附件下载|相关附件|打印本页|关闭窗口|【打印】|【关闭】|\[打印\]|\[关闭\]))+\s*$")
+_CHROME_HEAD = regex.compile(r"^\s*当前位置\s*:.{0,400}?相关链接\s*:\s*", re.DOTALL)
+_CHROME_START = regex.compile(r"^\s*当前位置\s*[:：]")
+_CHROME_TITLE = regex.compile(r"([^\s:]{4,80}年度报告)\s*来源\s*:")
+_CHROME_TAIL = regex.compile(r"(?:\s*(?:附件下载|相关附件|打印本页|关闭窗口|【打印】|【关闭】|\[打印\]|\[关闭\]))+\s*$")
 
 
 def _field(line: str) -> tuple[str, str] | None:
@@ -167,7 +168,7 @@ def _nonspace(text: str, start: int, n: int) -> tuple[str, int]:
     return squeezed[:n], start + i
 
 
-_TITLE_END = re.compile(r"情况|事项|措施")
+_TITLE_END = regex.compile(r"情况|事项|措施")
 
 
 @lru_cache(maxsize=8192)
@@ -205,7 +206,7 @@ def _headings(norm: str, start: int, end: int) -> list[_Heading]:
     found: list[_Heading] = []
     pos = start
     for no in range(1, len(FORMAT.sections) + 1):
-        pattern = re.compile(rf"{_NUMERALS[no - 1]}\s*[、.．]\s*")
+        pattern = regex.compile(rf"{_NUMERALS[no - 1]}\s*[、.．]\s*")
         for m in pattern.finditer(norm, pos, end):
             title_end = _title_at(norm, m.end(), no)
             if title_end is not None:
@@ -242,7 +243,7 @@ def _forms(*labels: str) -> tuple[str, ...]:
 
 # The table-3 rows in printed order, both layouts: （六） is one row (2019) or three (2021).
 _T3_ORDER = tuple(dict.fromkeys(FORMAT.table3_layout("2021")[:20] + ("other",) + FORMAT.table3_layout("2021")[20:]))
-_NUMBERING_BEFORE = re.compile(r"(?:\(\s*[一二三四五六七八九十]+\s*\)|[一二三四五六七八九十]+\s*[、.]|\d{1,2}\s*[.、]?)\s*$")
+_NUMBERING_BEFORE = regex.compile(r"(?:\(\s*[一二三四五六七八九十]+\s*\)|[一二三四五六七八九十]+\s*[、.]|\d{1,2}\s*[.、]?)\s*$")
 
 
 @lru_cache(maxsize=32768)
@@ -284,15 +285,15 @@ def _fuzzy_tail(key: str, rows: tuple[str, ...], forms: dict[str, tuple[str, ...
 
 # -- tables --------------------------------------------------------------------------------------
 
-_RUN3 = re.compile(r"[\d/][\d/ ]*")
-_RUN2 = re.compile(r"(?:[+\-]?\d+(?:\.\d+)?(?: *(?:万元|元|个|件|条|项|次))? *)+")
+_RUN3 = regex.compile(r"[\d/][\d/ ]*")
+_RUN2 = regex.compile(r"(?:[+\-]?\d+(?:\.\d+)?(?: *(?:万元|元|个|件|条|项|次))? *)+")
 _GLUE = ".、"
-_T2_ANCHOR = re.compile(r"第\s*二\s*十\s*条\s*第?\s*\(\s*[一二三四五六七八九]\s*\)\s*项|信息内容")
-_T3_ANCHOR = re.compile(r"\(\s*本列数据|勾稽关系|申请人情况|本年新收")
-_T4_ANCHOR = re.compile(r"行政复议(?=.{0,40}?(?:行政诉讼|结果维持))")
-_GROUP_LABEL = re.compile(r"第\s*二\s*十\s*条\s*第?\s*\(\s*([一二三四五六七八九])\s*\)\s*项")
+_T2_ANCHOR = regex.compile(r"第\s*二\s*十\s*条\s*第?\s*\(\s*[一二三四五六七八九]\s*\)\s*项|信息内容")
+_T3_ANCHOR = regex.compile(r"\(\s*本列数据|勾稽关系|申请人情况|本年新收")
+_T4_ANCHOR = regex.compile(r"行政复议(?=.{0,40}?(?:行政诉讼|结果维持))")
+_GROUP_LABEL = regex.compile(r"第\s*二\s*十\s*条\s*第?\s*\(\s*([一二三四五六七八九])\s*\)\s*项")
 _MAX_LABEL_TEXT = 220  # characters between two runs of a table (headers and labels), at most
-_PROSE = re.compile(r"[。；;！？]")
+_PROSE = regex.compile(r"[。；;！？]")
 
 
 @dataclass
@@ -460,9 +461,9 @@ def _table4(body: _Body, start: int, stop: int) -> tuple[RunTable, int, int] | N
 
 # -- the document --------------------------------------------------------------------------------
 
-_TITLE_AT_START = re.compile(r"^\s*(\S[^。，,；;：:]{3,80}?政府信息公开(?:工作)?年度报告)")
-_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
-_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}")
+_TITLE_AT_START = regex.compile(r"^\s*(\S[^。，,；;：:]{3,80}?政府信息公开(?:工作)?年度报告)")
+_YEAR = regex.compile(r"(?:19|20)\d{2}\s*年")
+_DATE = regex.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}")
 
 
 def read_crawler(text: str, name: str, form: str = "txt") -> Document:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import codecs
 import re
 
+from gongkai import regex
 from gongkai.errors import UnreadableFile
 
-_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_META = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _GB = {"gb2312", "gbk", "gb18030", "cp936", "euc-cn", "x-gbk", "hz-gb-2312", "gb_2312", "936"}
 
 

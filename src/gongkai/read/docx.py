@@ -11,15 +11,16 @@ import io
 import re
 import zipfile
 
+from gongkai import regex
 from gongkai.errors import UnreadableFile
 from gongkai.model import Where
 from gongkai.read import limits
 from gongkai.read.document import Document, Grid, GridCell, Paragraph
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u200b]+")
-_ASCII = re.compile(r"[A-Za-z0-9]")
-_HEADING_STYLE = re.compile(r"^(heading|标题|title)\s*\d*$", re.I)
+_SPACES = regex.compile(r"[ \t\u00a0\u3000\u2002\u2003\u200b]+")
+_ASCII = regex.compile(r"[A-Za-z0-9]")
+_HEADING_STYLE = regex.compile(r"^(heading|标题|title)\s*\d*$", re.I)
 _MAX_SPAN = 64
 
 
@@ -209,7 +210,7 @@ def _style_names(package) -> dict[str, str]:
     return names
 
 
-_MISSING_PART = re.compile(r"no item named '([^']+)'")
+_MISSING_PART = regex.compile(r"no item named '([^']+)'")
 
 
 def _broken_package(z: zipfile.ZipFile, exc: Exception, name: str) -> UnreadableFile:

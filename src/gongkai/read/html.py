@@ -12,6 +12,7 @@ import re
 
 from lxml import etree
 
+from gongkai import regex
 from gongkai.errors import UnreadableFile
 from gongkai.model import Where, at_row, table_cell
 from gongkai.read.accelerated import Walk, compiled_walk
@@ -34,10 +35,10 @@ def _text(el) -> str:
     return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_XML = regex.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # XHTML pages (common on older government sites) open with an XML declaration naming their
 # encoding, which lxml refuses on text already decoded; blanked to spaces, places unchanged.
-_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_XML_DECLARATION = regex.compile(r"\A\s*<\?xml[^>]*\?>")
 
 
 def _drop(el) -> None:
@@ -169,7 +170,7 @@ def _leading_text(blocks: list, limit: int = 200) -> str:
     return head[:limit]
 
 
-_NOT_TITLE = re.compile(r"当前位置|您的位置|现在位置|首页|>|＞|»")
+_NOT_TITLE = regex.compile(r"当前位置|您的位置|现在位置|首页|>|＞|»")
 
 
 def _printed_title(body) -> str | None:

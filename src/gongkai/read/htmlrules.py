@@ -3,7 +3,7 @@ its compiled twin (``_htmlwalk.pyx``), so both follow one set of rules."""
 
 from __future__ import annotations
 
-import re
+from gongkai import regex
 
 # Elements whose content is never report text; removed before the walk (their tail is kept).
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "button", "select", "textarea",
@@ -17,10 +17,10 @@ HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # Elements a section heading is printed in, outside the tables (Word markup nests them freely).
 HEADING_CANDIDATES = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "strong", "b", "font", "span"))
 HEADING_FIRST = frozenset("一二三四五六")
-SECTION_HEADING = re.compile(r"^\s*[一二三四五六]\s*[、.．]")
+SECTION_HEADING = regex.compile(r"^\s*[一二三四五六]\s*[、.．]")
 # Words that only the tables of the report carry: a table with none of them is page layout or chrome.
-REPORT_TABLE = re.compile(r"申请人情况|第二十条|行政复议|信息内容|勾稽")
-SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2002\u2003\u200b]+")
+REPORT_TABLE = regex.compile(r"申请人情况|第二十条|行政复议|信息内容|勾稽")
+SPACES = regex.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2002\u2003\u200b]+")
 MAX_SPAN = 100  # a larger rowspan/colspan is a typo (colspan="1000"), not a table that wide
 
 

@@ -9,12 +9,12 @@ before any parser sees it.
 from __future__ import annotations
 
 import lzma
-import re
 import time
 import zlib
 from collections.abc import Callable
 from functools import lru_cache
 
+from gongkai import regex
 from gongkai.errors import UnreadableFile
 
 MAX_PAGES = 300                      # an annual report has 3-30 pages
@@ -28,8 +28,8 @@ MAX_SECONDS = 120                    # wall time for reading one file without OC
 OCR_PAGE_SECONDS = 90                # more wall time for each page that needs OCR
 MAX_IMAGE_PIXELS = 60_000_000         # about A3 at 600 dpi
 
-_STREAM = re.compile(rb"stream\r?\n")
-_IMAGE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
+_STREAM = regex.compile(rb"stream\r?\n")
+_IMAGE = regex.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
 _CHUNK = 1 << 20
 
 
@@ -80,7 +80,7 @@ def _inflated_size(data: bytes, start: int, limit: int) -> int:
 # a stream of n compressed bytes inflates to at most MAX_DEFLATE_RATIO * n bytes.
 MAX_DEFLATE_RATIO = 1032
 _NOT_REGULAR = frozenset(b"\x00\t\n\x0c\r ()<>[]{}/%")  # PDF whitespace and delimiters
-_LENGTH = re.compile(rb"/Length\s+(\d+)(?:\s+(\d+)\s+R)?")
+_LENGTH = regex.compile(rb"/Length\s+(\d+)(?:\s+(\d+)\s+R)?")
 
 
 def _end_stream(data: bytes, start: int) -> int:
@@ -96,8 +96,8 @@ def _end_stream(data: bytes, start: int) -> int:
     return len(data)
 
 
-_NUMBER_BODY = re.compile(rb"obj\s*(\d+)\s*endobj")  # a literal first: the search skips ahead fast
-_OBJECT_ID = re.compile(rb"(?<!\d)(\d+)\s+(\d+)\s+$")
+_NUMBER_BODY = regex.compile(rb"obj\s*(\d+)\s*endobj")  # a literal first: the search skips ahead fast
+_OBJECT_ID = regex.compile(rb"(?<!\d)(\d+)\s+(\d+)\s+$")
 
 
 def _number_objects(data: bytes) -> dict[tuple[bytes, bytes], int]:

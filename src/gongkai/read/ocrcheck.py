@@ -11,13 +11,12 @@ as read.
 
 from __future__ import annotations
 
-import re
-
+from gongkai import regex
 from gongkai.format import FORMAT
 from gongkai.read.document import Document, Grid, GridCell
 
 LOW = 0.90      # below this, an OCR'd number is worth a second look
-_NUMBER = re.compile(r"^\d+$")
+_NUMBER = regex.compile(r"^\d+$")
 
 
 def _numbers(row: list[GridCell]) -> list[GridCell]:

@@ -9,15 +9,14 @@ format instead of against its neighbours.
 
 from __future__ import annotations
 
-import re
-
+from gongkai import regex
 from gongkai.model import at_line, line_cell
 from gongkai.read.document import Document, Grid, GridCell, Paragraph
 
-_SEPARATOR_CELL = re.compile(r"^:?-{3,}:?$")
-_NUMBER_TOKEN = re.compile(r"^[+\-]?\d[\d,，]*(?:\.\d+)?$|^[/—\-–－]+$")
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
-_MD_EMPHASIS = re.compile(r"\*\*|__")
+_SEPARATOR_CELL = regex.compile(r"^:?-{3,}:?$")
+_NUMBER_TOKEN = regex.compile(r"^[+\-]?\d[\d,，]*(?:\.\d+)?$|^[/—\-–－]+$")
+_MD_HEADING = regex.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
+_MD_EMPHASIS = regex.compile(r"\*\*|__")
 
 
 def _strip_markup(text: str) -> str:
@@ -54,7 +53,7 @@ def _space_row(line: str) -> list[str] | None:
     return ([label] if label else []) + tokens[first_number:]
 
 
-_FUSED_LINE = re.compile(r"^([\u4e00-\u9fff（）()、“”]{2,20}[\u4e00-\u9fff）)”])(\d{2,})$")
+_FUSED_LINE = regex.compile(r"^([\u4e00-\u9fff（）()、“”]{2,20}[\u4e00-\u9fff）)”])(\d{2,})$")
 
 
 def _fused_row(line: str) -> list[str] | None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import cache
 
+from gongkai import regex
 from gongkai.format import FORMAT
 from gongkai.model import Report, Section
 from gongkai.render.layout import TABLE_SECTION
@@ -26,7 +26,7 @@ def title(report: Report) -> str:
     return f"{report.agency or ''}{report.year or ''}年政府信息公开工作年度报告"
 
 
-_TITLE_SPLIT = re.compile(r"(?:(?:19|20)\d{2}\s*年度?|[一二〇○零]{4}年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告")
+_TITLE_SPLIT = regex.compile(r"(?:(?:19|20)\d{2}\s*年度?|[一二〇○零]{4}年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告")
 
 
 def title_lines(report: Report) -> list[str]:

@@ -6,10 +6,11 @@ data, and the HTML page must stay self-contained and safe.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+
+from gongkai import regex
 
 # ``breaks``: a clerk writes one paragraph per line, as in Word; a line break starts a new one.
 # No Markdown tables (a narrative table would be taken for a report table by readers; its
@@ -48,7 +49,7 @@ def to_html(text: str) -> str:
     return _MD.renderer.render(tokens, _MD.options, {})
 
 
-_MD_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_HEADING = regex.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 
 
 def to_markdown(text: str) -> str:
@@ -65,7 +66,7 @@ def to_markdown(text: str) -> str:
     return "\n".join(out).strip("\n")
 
 
-_GROUPED_LINE = re.compile(r"^\s*(?:[-*+>|]|\d+[.)]\s)")
+_GROUPED_LINE = regex.compile(r"^\s*(?:[-*+>|]|\d+[.)]\s)")
 
 
 def blocks(text: str) -> list[Block]:

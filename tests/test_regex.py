@@ -1,0 +1,94 @@
+"""gongkai's regular expressions come from a cache of their compiled code: the same patterns as
+``re.compile`` makes (CPython's patterns are equal only when their code is), and whatever is
+wrong with the cache, the pattern is compiled afresh."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from gongkai import regex
+from tests.conftest import seed
+
+
+@pytest.fixture
+def fresh(tmp_path, monkeypatch):
+    """The module as in a new process, its cache in ``tmp_path``."""
+    monkeypatch.setenv("GONGKAI_CACHE", str(tmp_path))
+    monkeypatch.setattr(regex, "_entries", None)
+    monkeypatch.setattr(regex, "_file", None)
+    monkeypatch.setattr(regex, "_new", {})
+    monkeypatch.setattr(regex, "_used", set())
+
+    def again():  # another process: what the last one saved, read back
+        regex._save()
+        monkeypatch.setattr(regex, "_entries", None)
+        monkeypatch.setattr(regex, "_new", {})
+
+    return again
+
+
+PATTERNS = [(r"(?P<year>(?:19|20)\d{2})\s*年", 0), (r"[\u4e00-\u9fff（）]{2,20}(\d+)$", 0), (r"abc|ABD", re.I),
+            (rb"<meta[^>]+charset", re.I), (r"(?=[上不])(?:(?P<m0>上年)|(?P<m1>不予))", 0)]
+
+
+def test_cached_patterns_are_the_patterns_re_compiles(fresh, tmp_path):
+    first = [regex.compile(p, f) for p, f in PATTERNS]
+    fresh()
+    (entry,) = tmp_path.glob("regex.*.marshal")
+    again = [regex.compile(p, f) for p, f in PATTERNS]
+    assert regex._new == {}  # all from the cache
+    for (p, f), one, two in zip(PATTERNS, first, again, strict=True):
+        assert one == two == re.compile(p, f)  # equal code, flags and pattern
+        assert (two.groupindex, two.groups, two.flags) == (re.compile(p, f).groupindex, re.compile(p, f).groups,
+                                                           re.compile(p, f).flags)
+    assert again[0].search("于2024 年").group("year") == "2024"
+    with pytest.raises(re.error):  # a wrong pattern is refused as re refuses it
+        regex.compile("(unclosed")
+
+
+def test_every_pattern_a_parse_and_a_check_cache_is_what_re_compiles(tmp_path):
+    env = {**os.environ, "GONGKAI_CACHE": str(tmp_path)}
+    for command in ("parse", "check"):
+        subprocess.run([sys.executable, "-m", "gongkai", command, str(seed("000"))], env=env, capture_output=True,
+                       timeout=120, check=False)
+    (entry,) = tmp_path.glob("regex.*.marshal")
+    entries = regex._read(entry)
+    assert len(entries) > 100
+    for (pattern, flags), args in entries.items():
+        assert re.compile(pattern, flags) == regex._sre.compile(pattern, *args), pattern
+
+
+def test_a_damaged_cache_or_entry_compiles_afresh(fresh, tmp_path):
+    pattern = PATTERNS[1][0]
+    regex.compile(pattern)
+    fresh()
+    (entry,) = tmp_path.glob("regex.*.marshal")
+    whole = entry.read_bytes()
+    for damaged in (whole[:len(whole) // 2], whole[:40] + bytes([whole[40] ^ 1]) + whole[41:], b""):
+        entry.write_bytes(damaged)
+        assert regex._read(entry) == {}
+        assert regex.compile(pattern) == re.compile(pattern)
+        fresh()
+        assert regex._read(entry)  # written whole again
+    regex._entries = {(pattern, 0): (0, [1, 2, 3], 0, {}, (None,))}  # invalid code: _sre refuses it
+    assert regex.compile(pattern) == re.compile(pattern)
+    regex._entries = {(pattern, 0): "not the arguments"}
+    assert regex.compile(pattern) == re.compile(pattern)
+
+
+def test_no_cache_when_it_is_off_or_cannot_be_written(fresh, tmp_path, monkeypatch):
+    monkeypatch.setenv("GONGKAI_CACHE", "0")
+    assert regex.compile(PATTERNS[0][0]) == re.compile(PATTERNS[0][0])
+    assert regex._file is None and regex._new == {}
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("GONGKAI_CACHE", str(blocked / "cache"))
+    regex._entries = None
+    assert regex.compile(PATTERNS[0][0]) == re.compile(PATTERNS[0][0])
+    regex._save()  # nothing written, nothing raised
+    assert blocked.read_text() == "not a directory"
