@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,10 +48,9 @@ def main() -> int:
     if reg.count() != args.requests:
         if reg.count():
             sys.exit(f"{path} already holds {reg.count()} requests; give another --db")
-        t = time.perf_counter()
-        reg.import_requests(generate(args.requests, args.first_year, args.years, reg.calendar, reg.settings,
-                                     seed=11), "bench")
-        print(f"generated and imported {args.requests} requests in {time.perf_counter() - t:.1f} s")
+        done = measure(lambda: reg.import_requests(generate(args.requests, args.first_year, args.years, reg.calendar,
+                                                            reg.settings, seed=11), "bench"))
+        print(line(f"generated and imported {args.requests} requests", [done]))
     years = range(args.first_year, args.first_year + args.years)
     print(f"register: {reg.count()} requests, "
           f"{reg.db.query('SELECT COUNT(*) FROM events')[0][0]} events ({reg.db.dialect})")

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]  # bench/timing.py; the report generator is tests/synth.py
 
-from timing import Sample, alternate, line, machine, repeat_for  # noqa: E402
+from timing import Sample, alternate, line, machine, measure, repeat_for  # noqa: E402
 
 from gongkai.render.docx import render_docx  # noqa: E402
 from gongkai.render.html import render_html  # noqa: E402
@@ -36,8 +36,8 @@ def rate(render, reports, seconds: float) -> Sample:
     return repeat_for(once, seconds).per(len(reports))
 
 
-def pdf_rate(reports, count: int) -> float:
-    """Files per wall-clock second of one LibreOffice start converting ``count`` DOCX files."""
+def pdf_sample(reports, count: int) -> Sample:
+    """CPU (LibreOffice's, a child) and wall time a file of one start converting ``count`` DOCX files."""
     from gongkai.render.pdf import convert_to_pdf
 
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
@@ -46,9 +46,11 @@ def pdf_rate(reports, count: int) -> float:
             path = Path(tmp) / f"r{i}.docx"
             path.write_bytes(render_docx(reports[i % len(reports)]))
             sources.append(path)
-        start = time.perf_counter()
-        convert_to_pdf(sources, Path(tmp) / "pdf")
-        return count / (time.perf_counter() - start)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = measure(lambda: convert_to_pdf(sources, Path(tmp) / "pdf"))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        children = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        return Sample(done.cpu + children, done.wall).per(count)
 
 
 def main() -> None:
@@ -68,7 +70,8 @@ def main() -> None:
     for name, samples in rounds.items():
         print(line(name, samples, per="a report", rate="reports"))
     if args.pdf:
-        print(f"pdf (LibreOffice, {args.pdf} files in one start): {pdf_rate(reports, args.pdf):.2f} files/s")
+        print(line(f"pdf (LibreOffice, {args.pdf} files in one start)", [pdf_sample(reports, args.pdf)], per="a file",
+                   rate="files"))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Every script prints its lines through ``line`` (one workload) and ``ratio`` (two
 from __future__ import annotations
 
 import os
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -54,15 +55,27 @@ def repeat_for(fn: Callable[[], object], seconds: float) -> Sample:
             return Sample(spent / n, (time.perf_counter() - wall) / n)
 
 
+# Linux carries a process's peak resident memory (ru_maxrss) across fork and exec: a child forked
+# from this process starts with this process's peak, so wait4 alone over-reports a small child of
+# a big parent.  GNU time forks the command from its own small process and reports the command's
+# peak (%M): used when installed (Debian's "time" package), else the wait4 figure is printed.
+GNU_TIME = "/usr/bin/time"
+
+
 def child(cmd: Sequence[str], env: dict | None = None, cwd: str | None = None, check: bool = True,
           input: bytes | None = None, timeout: float = 600) -> tuple[Sample, subprocess.CompletedProcess]:
     """Run a command; its CPU time (it and every descendant it waited for), wall time and peak
     resident memory (its largest process)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(prefix="gongkai-bench-peak-") as peak_file:
+        gnu_time = os.access(GNU_TIME, os.X_OK)
+        if gnu_time:
+            cmd = [GNU_TIME, "-q", "-f", "%M", "-o", peak_file.name, *cmd]
         wall = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err,
-                                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL)
-        timer = threading.Timer(timeout, proc.kill)
+                                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                                start_new_session=True)  # its own process group: a timeout kills all of it
+        timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
         timer.start()
         try:
             if input is not None:
@@ -77,9 +90,14 @@ def child(cmd: Sequence[str], env: dict | None = None, cwd: str | None = None, c
         out.seek(0)
         err.seek(0)
         done = subprocess.CompletedProcess(list(cmd), proc.returncode, out.read(), err.read())
+        peak_kb = float(usage.ru_maxrss)
+        if gnu_time:
+            reported = peak_file.read().decode(errors="replace").split()
+            if reported and reported[-1].isdigit():
+                peak_kb = float(reported[-1])
     if check and proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, cmd, done.stdout, done.stderr)
-    return Sample(usage.ru_utime + usage.ru_stime, elapsed, usage.ru_maxrss / 1024), done
+    return Sample(usage.ru_utime + usage.ru_stime, elapsed, peak_kb / 1024), done
 
 
 def alternate(jobs: dict[str, Callable[[], Sample]], rounds: int) -> dict[str, list[Sample]]:

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install what gongkai needs on a fresh Debian machine: system packages (LibreOffice for
 # .doc input and PDF output, CJK fonts, poppler, Debian's chromium for browser tests, PostgreSQL
-# for the register's database tests) and the Python package with its extras.  Safe to run
-# again: it installs only what is missing.
+# for the register's database tests, GNU time for the bench scripts' peak memory) and the Python
+# package with its extras.  Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-system_packages=(poppler-utils libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gbsn00lp chromium postgresql)
+system_packages=(poppler-utils libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gbsn00lp chromium postgresql time)
 missing=()
 for pkg in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -91,6 +91,12 @@ def table_cell(table: int, row: int, cell: int) -> Where:
 
 
 @lru_cache(maxsize=65536)
+def page_cell(page: int, table: int, row: int, cell: int) -> Where:
+    """The position of a table cell on a page of a PDF (shared like ``table_cell``)."""
+    return Where(page=page, table=table, row=row, cell=cell)
+
+
+@lru_cache(maxsize=65536)
 def line_cell(line: int, column: int) -> Where:
     """The position of a cell of a text line (shared like ``table_cell``)."""
     return Where(line=line, column=column)

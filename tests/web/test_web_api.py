@@ -67,6 +67,82 @@ def test_anonymous_api_can_be_switched_off(django_env, world):
         opt.save()
 
 
+def _options_saved_by_another_process(anonymous_api: bool) -> None:
+    """An administrator's change made by another process sharing the database (as a second server
+    process, or the admin page served by one, would)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from gongkai.web import setup; setup(); from gongkai.web.models import SiteOption; "
+            f"o = SiteOption.current(); o.anonymous_api = {anonymous_api}; o.save()")
+    subprocess.run([sys.executable, "-c", code], env=os.environ.copy(), check=True, timeout=120)
+
+
+def test_site_options_are_cached_and_a_change_in_another_process_applies_at_once(django_env, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.web import siteoptions
+
+    monkeypatch.setattr(siteoptions, "MAX_AGE_SECONDS", 3600.0)  # only the stamp can tell this process
+    c = client_for(None)
+    for _ in range(2):  # the first read may create the options' row (a change: read again once)
+        assert _upload(c, "/api/parse", seed("000")).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert _upload(c, "/api/parse", seed("000")).status_code == 200
+    assert queries.captured_queries == []  # the options were read once, not on every request
+    _options_saved_by_another_process(False)
+    try:
+        r = _upload(c, "/api/parse", seed("000"))
+        assert r.status_code == 401 and "登录" in r.json()["error"]
+    finally:
+        _options_saved_by_another_process(True)
+    assert _upload(c, "/api/parse", seed("000")).status_code == 200
+
+
+def test_parse_read_in_a_child_answers_the_same_bytes_as_in_process(django_env, tmp_path):
+    """The read child sends back the API's JSON bytes (web/answer.py), not the report to serialise."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from gk_web_support import EXAMPLES
+
+    from gongkai import isolate
+
+    this = EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt"
+    last = tmp_path / "last.txt"
+    last.write_text(this.read_text(encoding="utf-8").replace("2024", "2023").replace("行政审批局", "交通与建设局"),
+                    encoding="utf-8")
+
+    def answers() -> list[tuple[int, bytes]]:
+        c = client_for(None)
+        out = []
+        for previous in (None, last, b"MZ", "这不是年度报告。".encode()):
+            with open(this, "rb") as fh:
+                data = {"file": fh}
+                if isinstance(previous, bytes):
+                    data["previous"] = SimpleUploadedFile("p.exe" if previous == b"MZ" else "p.txt", previous)
+                    r = c.post("/api/parse", data)
+                elif previous is not None:
+                    with open(previous, "rb") as prev:
+                        r = c.post("/api/parse", {**data, "previous": prev})
+                else:
+                    r = c.post("/api/parse", data)
+            out.append((r.status_code, r.content))
+        return out
+
+    in_process = answers()
+    isolate.enable(1)
+    try:
+        in_child = answers()
+    finally:
+        isolate.disable()
+    assert in_child == in_process
+    assert [status for status, _ in in_child] == [200, 200, 400, 400]
+    assert json.loads(in_child[0][1]) != json.loads(in_child[1][1])  # last year's report left its note
+    assert json.loads(in_child[2][1])["error"].startswith("p.exe：上年报告无法读取：不支持的文件类型“.exe”")
+    assert json.loads(in_child[3][1])["error"].startswith("p.txt：上年报告无法读取：")
+
+
 NEW = {"applicant_type": "natural_person", "applicant_name": "张三", "id_number": "320802199001011234",
        "phone": "13800000000", "channel": "in_person", "content": "2025年某路段改造的立项批复",
        "submitted_on": "2026-03-02"}

@@ -27,8 +27,8 @@ def test_the_document_validates_as_openapi_3_1(doc):
 def test_every_operation_describes_its_bodies_and_errors(doc):
     from gongkai.web import urls
 
-    routes = {"/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern)) for p in urls.urlpatterns
-              if str(p.pattern).startswith("api/")}
+    routes = {"/api/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern)) for p in urls.api_patterns}
+    assert [str(p.pattern) for p in urls.urlpatterns if str(p.pattern).startswith("api")] == ["api/"]
     assert routes == set(doc["paths"])
     schemas = doc["components"]["schemas"]
 

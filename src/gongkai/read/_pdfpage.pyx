@@ -445,7 +445,7 @@ def segments(uintptr_t page, int rotation, double left, double bottom, double ri
 from libc.math cimport isnan
 from libc.stdlib cimport malloc, qsort
 
-from gongkai.read.layout import Line, join_cell_lines
+from gongkai.read.layout import Line
 
 # Lines are made by position, as layout._make_line makes them.
 if tuple(f.name for f in dataclasses.fields(Line)) != ("glyphs", "text", "x0", "top", "x1", "bottom", "size",
@@ -481,13 +481,12 @@ cdef inline bint _word(Py_UCS4 c) noexcept:
     return (c >= u'0' and c <= u'9') or (c >= u'A' and c <= u'Z') or (c >= u'a' and c <= u'z')
 
 
-cdef object _line(list glyphs, Box* boxes, Py_ssize_t n):
-    """layout._make_line over boxes[0:n] (sorted by x0); glyphs[boxes[k].index] is the glyph."""
+cdef str _line_text(list gl, Box* boxes, Py_ssize_t n):
+    """layout._make_line's text over boxes[0:n] (sorted by x0); gl[k] is boxes[k]'s glyph."""
     cdef Py_ssize_t k
-    cdef double gap, size, x0, top, x1, bottom
+    cdef double gap, size
     cdef str prev_text, text
     cdef Py_UCS4 last, first
-    gl = [glyphs[boxes[k].index] for k in range(n)]
     prev = gl[0]
     prev_text = prev.text
     parts = [prev_text]
@@ -503,6 +502,15 @@ cdef object _line(list glyphs, Box* boxes, Py_ssize_t n):
             parts.append(" ")
         parts.append(text)
         prev, prev_text = g, text
+    return "".join(parts)
+
+
+cdef object _line(list glyphs, Box* boxes, Py_ssize_t n):
+    """layout._make_line over boxes[0:n] (sorted by x0); glyphs[boxes[k].index] is the glyph."""
+    cdef Py_ssize_t k
+    cdef double x0, top, x1, bottom
+    gl = [glyphs[boxes[k].index] for k in range(n)]
+    text = _line_text(gl, boxes, n)
     confs = [g.confidence for g in gl if g.confidence is not None]
     # Latin fonts have taller boxes than CJK ones: a mixed line takes its CJK glyphs' size.
     sizes = sorted([boxes[k].size for k in range(n) if not (<str> gl[k].text).isascii()]) \
@@ -513,17 +521,32 @@ cdef object _line(list glyphs, Box* boxes, Py_ssize_t n):
         top = pmin(top, boxes[k].top)
         x1 = pmax(x1, <double> gl[k].x1)
         bottom = pmax(bottom, boxes[k].bottom)
-    return Line(gl, "".join(parts), x0, top, x1, bottom, sizes[len(sizes) // 2], min(confs) if confs else None)
+    return Line(gl, text, x0, top, x1, bottom, sizes[len(sizes) // 2], min(confs) if confs else None)
+
+
+cdef str _cell_text(list glyphs, Box* boxes, Py_ssize_t n, str text):
+    """layout.join_cell_lines, one line at a time: ``text`` so far and the line of boxes[0:n]."""
+    cdef Py_ssize_t k
+    t = _line_text([glyphs[boxes[k].index] for k in range(n)], boxes, n).strip()
+    if text and t and _word(text[len(text) - 1]) and _word(t[0]):
+        text += " "
+    return text + t
 
 
 def group_lines(list glyphs):
     """layout.group_lines, or None when a box or size is NaN."""
+    return _group(glyphs, False)
+
+
+cdef object _group(list glyphs, bint text_only):
+    """group_lines; with ``text_only`` the cell's text (join_cell_lines of the lines) instead."""
     cdef Py_ssize_t n = len(glyphs), k, start, line_start
     cdef Box* boxes
     cdef double gt, gb, cy, height, overlap, flat, top = 0.0, bottom = 0.0
     cdef list out = []
+    cdef str text = ""
     if n == 0:
-        return out
+        return text if text_only else out
     boxes = <Box*> malloc(n * sizeof(Box))
     if boxes == NULL:
         raise MemoryError()
@@ -556,10 +579,15 @@ def group_lines(list glyphs):
                         bottom = gb
                     continue
                 qsort(boxes + line_start, k - line_start, sizeof(Box), _by_x0)
-                out.append(_line(glyphs, boxes + line_start, k - line_start))
+                if text_only:
+                    text = _cell_text(glyphs, boxes + line_start, k - line_start, text)
+                else:
+                    out.append(_line(glyphs, boxes + line_start, k - line_start))
                 line_start = k
             top, bottom = gt, gb
         qsort(boxes + line_start, n - line_start, sizeof(Box), _by_x0)
+        if text_only:
+            return _cell_text(glyphs, boxes + line_start, n - line_start, text)
         out.append(_line(glyphs, boxes + line_start, n - line_start))
         return out
     finally:
@@ -650,11 +678,9 @@ def fill_tables(list tables, list glyphs):
                 outside.append(g)
         texts = {}
         for key, gl in per_cell.items():
-            lines = group_lines(gl)
-            if lines is None:
+            text = _group(gl, True)
+            if text is None:
                 return None
-            # join_cell_lines of one line is its text, stripped
-            text = (<str> lines[0].text).strip() if len(lines) == 1 else join_cell_lines(lines)
             texts[key] = (text, [g.confidence for g in gl if g.confidence is not None])
         for (t, r, c), (text, confs) in texts.items():
             tables[t].texts[(r, c)] = text

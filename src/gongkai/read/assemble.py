@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gongkai import regex
-from gongkai.model import Where
+from gongkai.model import Where, page_cell
 from gongkai.read.document import Document, Grid, GridCell, Paragraph
 from gongkai.read.layout import Glyph, Line, Segment, TableLayout, fill_tables, find_tables, group_lines
 
@@ -87,11 +87,11 @@ def _grid(table: TableLayout, page: int, number: int) -> Grid | None:
         row: list[GridCell] = []
         for c in range(table.n_cols):
             o = origin[(r, c)]
-            where = Where(page=page, table=number, row=o[0] + 1, cell=o[1] + 1)
+            where = page_cell(page, number, o[0] + 1, o[1] + 1)
             if o == (r, c):
-                row.append(GridCell(cell_texts.get(o, ""), where, confidence=confidence.get(o)))
+                row.append(GridCell(cell_texts.get(o, ""), where, False, None, confidence.get(o)))
             else:
-                row.append(GridCell("", where, covered=True, origin=(o[0], o[1])))
+                row.append(GridCell("", where, True, o))
         texts = [cell.text for cell in row if cell.text]
         if len(texts) == 1 and is_page_number(texts[0]) and not texts[0].strip().isdigit():
             continue  # a page number drawn inside the table's frame

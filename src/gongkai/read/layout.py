@@ -13,7 +13,7 @@ the extent of its vertical rulings closes it (otherwise a row-spanning label is 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
@@ -128,12 +128,17 @@ def _components(segments: list[Segment]) -> list[list[Segment]]:
             i = parent[i]
         return i
 
-    hs = [i for i, s in enumerate(segments) if s.orient == "h"]
-    vs = [(j, segments[j]) for j, s in enumerate(segments) if s.orient == "v"]
-    for i in hs:
-        h = segments[i]
-        for j, v in vs:
-            if h.a - TOUCH <= v.pos <= h.b + TOUCH and v.a - TOUCH <= h.pos <= v.b + TOUCH:  # they meet
+    # A ruling with a NaN meets nothing (every comparison with it is false): left out of the search.
+    hs = [(i, s) for i, s in enumerate(segments) if s.orient == "h" and s.pos == s.pos and s.a == s.a and s.b == s.b]
+    vs = sorted((s.pos, j) for j, s in enumerate(segments)
+                if s.orient == "v" and s.pos == s.pos and s.a == s.a and s.b == s.b)
+    v_pos = [pos for pos, _ in vs]
+    for i, h in hs:
+        # the verticals with h.a - TOUCH <= v.pos <= h.b + TOUCH, by bisection on their positions
+        for k in range(bisect_left(v_pos, h.a - TOUCH), bisect_right(v_pos, h.b + TOUCH)):
+            j = vs[k][1]
+            v = segments[j]
+            if v.a - TOUCH <= h.pos <= v.b + TOUCH:  # they meet
                 parent[find(i)] = find(j)
     groups: dict[int, list[Segment]] = {}
     for i, s in enumerate(segments):
@@ -207,43 +212,41 @@ def _table(group: list[Segment]) -> TableLayout | None:
              Segment("v", left, top, bottom), Segment("v", right, top, bottom)]
     hs, vs = hs + frame[:2], vs + frame[2:]
     rows, cols = len(ys) - 1, len(xs) - 1
-    parent = {(r, c): (r, c) for r in range(rows) for c in range(cols)}
+    # Union-find over the elementary cells, numbered r * cols + c: a set's root is its smallest
+    # number (flat lists: this runs for every cell of every table).
+    parent = list(range(rows * cols))
 
-    def find(k):
+    def find(k: int) -> int:
         while parent[k] != k:
             parent[k] = parent[parent[k]]
             k = parent[k]
         return k
 
-    def union(a, b):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
     # The rulings near each inner boundary, found once (in order: the sums add up alike).
-    near_x = [_near(vs, x) for x in xs]
-    near_y = [_near(hs, y) for y in ys]
-    for r in range(rows):
-        for c in range(cols - 1):
-            if not _covered_by(near_x[c + 1], ys[r], ys[r + 1]):
-                union((r, c), (r, c + 1))
-    for r in range(rows - 1):
+    for c in range(1, cols):
+        near = _near(vs, xs[c])
+        for r in range(rows):
+            if not _covered_by(near, ys[r], ys[r + 1]):
+                ra, rb = find(r * cols + c - 1), find(r * cols + c)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    for r in range(1, rows):
+        near = _near(hs, ys[r])
         for c in range(cols):
-            if not _covered_by(near_y[r + 1], xs[c], xs[c + 1]):
-                union((r, c), (r + 1, c))
-    # A merged cell is the bounding rectangle of its elementary cells, anchored top-left.
-    members: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for k in parent:
-        members.setdefault(find(k), []).append(k)
-    origin: dict[tuple[int, int], tuple[int, int]] = {}
-    for cells in members.values():
-        if len(cells) == 1:  # most cells are not merged
-            origin[cells[0]] = cells[0]
-            continue
-        r0 = min(r for r, _ in cells)
-        c0 = min(c for _, c in cells)
-        for k in cells:
-            origin[k] = (r0, c0)
+            if not _covered_by(near, xs[c], xs[c + 1]):
+                ra, rb = find((r - 1) * cols + c), find(r * cols + c)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    # A merged cell is the bounding rectangle of its elementary cells, anchored top-left: the
+    # root is the smallest number, so the top row; the leftmost column is looked for.
+    roots = [find(k) for k in range(rows * cols)]
+    left_col: dict[int, int] = {}
+    for k, root in enumerate(roots):
+        if root != k:
+            c = k % cols
+            if c < left_col.get(root, root % cols):
+                left_col[root] = c
+    origin = {(k // cols, k % cols): (root // cols, left_col.get(root, root % cols)) for k, root in enumerate(roots)}
     return TableLayout(xs, ys, origin, open_top=open_top, open_bottom=open_bottom)
 
 

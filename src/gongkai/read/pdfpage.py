@@ -8,6 +8,7 @@ white rectangles, which are not borders.
 from __future__ import annotations
 
 import ctypes
+import re
 import unicodedata
 
 import pypdfium2 as pdfium
@@ -223,10 +224,10 @@ def usable_text(glyphs: list[Glyph]) -> float:
     """
     if not glyphs:
         return 0.0
-    good = 0
-    for g in glyphs:
-        o = ord(g.text[0])
-        if 0x21 <= o <= 0x7E or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF \
-                or 0x2000 <= o <= 0x206F or 0x3400 <= o <= 0x4DBF or 0x2460 <= o <= 0x24FF:
-            good += 1
-    return good / len(glyphs)
+    firsts = "".join([g.text[0] for g in glyphs])
+    return (len(firsts) - len(_USABLE.sub("", firsts))) / len(glyphs)
+
+
+# ASCII, CJK, CJK punctuation, full-width forms, general punctuation, CJK extension A, circled numbers
+_USABLE = re.compile("[\x21-\x7e\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\u3400-\u4dbf"
+                     "\u2460-\u24ff]")

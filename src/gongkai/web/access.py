@@ -14,7 +14,8 @@ from functools import wraps
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 
-from gongkai.web.models import Body, Role, SiteOption, UserProfile, region_prefix
+from gongkai.web import siteoptions
+from gongkai.web.models import Body, Role, UserProfile, region_prefix
 
 NAV = [("check", "检查", "/check/"), ("draft", "编制", "/draft/"), ("register", "台账", "/register/"),
        ("survey", "汇总", "/survey/"), ("roster", "名录", "/roster/")]
@@ -70,7 +71,7 @@ def sees_personal_data(user, body: Body) -> bool:
 
 
 def anonymous_allowed() -> bool:
-    return SiteOption.current().anonymous_api
+    return siteoptions.current().anonymous_api
 
 
 def nav_context(request: HttpRequest) -> dict:

@@ -12,10 +12,12 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from gongkai import isolate
 from gongkai.errors import GongkaiError
 from gongkai.safeload import load_json
 from gongkai.web import regsvc
 from gongkai.web.access import body_view, login_needed, login_or_anonymous, readable_bodies, sees_personal_data
+from gongkai.web.answer import use_previous
 from gongkai.web.errors import json_error, json_response
 from gongkai.web.registers import open_register, today
 
@@ -43,7 +45,7 @@ def _upload(request):
 def _parse(request):
     """The uploaded report and last year's (``previous``, optional); last year's figures cut
     run-together digits as ``gongkai parse/check --previous`` do, or ``notes`` say why not."""
-    from gongkai.web.reportview import load_upload, parse_previous, use_previous
+    from gongkai.web.reportview import load_upload, parse_previous
 
     report = load_upload(_upload(request), request)
     previous = parse_previous(request.FILES.get("previous"), request)
@@ -56,11 +58,17 @@ def _parse(request):
 @require_http_methods(["POST"])
 @login_or_anonymous(api=True)
 def parse(request):
+    """Read (in a read child when the server isolates reads) and answered there as JSON bytes:
+    the server passes them on without building the report again (``web/answer.py``)."""
+    from gongkai.web.reportview import client_gone, previous_upload, read_upload
+
     try:
-        report, _previous = _parse(request)
+        upload = _upload(request)
+        args = (read_upload(upload), upload.name, previous_upload(request.FILES.get("previous")))
+        data = isolate.run("gongkai.web.answer:parse_json", args, upload.name, client_gone(request))
     except GongkaiError as exc:
         return _error(str(exc))
-    return json_response(report.to_dict())
+    return HttpResponse(data, content_type="application/json")
 
 
 @csrf_exempt

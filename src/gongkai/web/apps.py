@@ -6,3 +6,6 @@ class WebConfig(AppConfig):
     label = "gongkai_web"
     verbose_name = "政府信息公开"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from gongkai.web import siteoptions  # noqa: F401 - connects the site options' change signals

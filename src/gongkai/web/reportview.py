@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from gongkai import isolate
 from gongkai.errors import GongkaiError
+from gongkai.web.answer import use_previous
 
 if TYPE_CHECKING:
     from gongkai.model import Finding, Report
@@ -33,19 +34,26 @@ def client_gone(request):
 def load_upload(upload, request=None):
     """The one report of an uploaded file, in any form the loader reads; GongkaiError for bad input.
     Read in a child process when the server isolates reads (``gongkai.isolate``)."""
-    from gongkai.load import one
+    return isolate.run("gongkai.web.answer:one_report", (read_upload(upload), upload.name), upload.name,
+                       client_gone(request))
 
-    return one(isolate.load_input(read_upload(upload), upload.name, client_gone(request)).reports, upload.name)
+
+def previous_upload(upload) -> tuple[bytes, str] | None:
+    """Last year's upload (bytes, name) as the read children take it, or None when none was given."""
+    if upload is None:
+        return None
+    try:
+        return read_upload(upload), upload.name
+    except GongkaiError as exc:
+        raise GongkaiError(f"上年报告无法读取：{exc.message}", upload.name) from None
 
 
 def parse_previous(upload, request=None):
     """Last year's report for the cross-year rules, or None when no file was given."""
-    if upload is None:
+    given = previous_upload(upload)
+    if given is None:
         return None
-    try:
-        return load_upload(upload, request)
-    except GongkaiError as exc:
-        raise GongkaiError(f"上年报告无法读取：{exc.message}", upload.name) from None
+    return isolate.run("gongkai.web.answer:previous_report", given, upload.name, client_gone(request))
 
 
 class Checked(NamedTuple):
@@ -55,21 +63,6 @@ class Checked(NamedTuple):
     data: bytes | None  # the file, when it is the report's source
     previous_notes: list[str]  # why last year's report was not used to cut run-together digits
     cut_by_last_year: list[str]  # labels of the cells last year's figures decided
-
-
-def use_previous(report: Report, previous: Report) -> tuple[list[str], list[str]]:
-    """Last year's report cuts the digits the page ran together when it is this body's report of
-    the year before (``recover.use_previous``, as ``gongkai check --previous``): (why it was not
-    used, in sentences; the labels of the cells its figures decided)."""
-    from gongkai.extract.recover import CROSS_YEAR
-    from gongkai.extract.recover import use_previous as cut_with
-    from gongkai.format.names import cell_label, format_order
-
-    open_cells = any(report.undecided(a) for a in report.ambiguous)
-    problems = cut_with(report, previous, previous.source.name or "上年报告")
-    notes = [p + ("；未用上年报告的数字拆分连写的数字。" if open_cells else "。") for p in problems]
-    cut = sorted((c for c, info in report.cells.items() if CROSS_YEAR & set(info.basis)), key=format_order)
-    return notes, [cell_label(c, report.format) for c in cut]
 
 
 def check_upload_with_document(upload, previous: Report | None = None, request=None) -> Checked:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.staticfiles.views import serve as static_serve
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from gongkai.web import api, views_check, views_draft, views_main, views_register, views_roster, views_survey
 
@@ -11,7 +11,31 @@ handler500 = "gongkai.web.errors.server_error"
 
 REF = "<str:ref>"
 
+# JSON API (described in openapi.py), first and under one prefix: a call is resolved without
+# trying every page's pattern, and a page without trying the API's.
+api_patterns = [
+    path("parse", api.parse),
+    path("check", api.check),
+    path("openapi.json", api.openapi),
+    path("bodies", api.bodies),
+    path("bodies/<int:body_id>/requests", api.requests_),
+    path(f"bodies/<int:body_id>/requests/{REF}", api.request_),
+    path(f"bodies/<int:body_id>/requests/{REF}/events", api.events),
+    path(f"bodies/<int:body_id>/requests/{REF}/letters/<str:kind>", api.letter),
+    path("bodies/<int:body_id>/table3/<int:year>", api.table3),
+    path("bodies/<int:body_id>/reports", api.reports),
+    path("bodies/<int:body_id>/reports/<int:year>", api.report),
+    path("bodies/<int:body_id>/reports/<int:year>/build", api.report_build),
+    path("bodies/<int:body_id>/reports/<int:year>/from-register", api.report_from_register),
+    path("corpus/stats", api.corpus_stats),
+    path("corpus/compare", api.corpus_compare),
+    path("corpus/reports/<int:doc_id>", api.corpus_report),
+    path("corpus/rollup", api.corpus_rollup),
+    path("roster", views_roster.roster_api),
+]
+
 urlpatterns = [
+    path("api/", include(api_patterns)),
     path("", views_main.home),
     path("login/", views_main.LoginView.as_view(), name="login"),
     path("logout/", views_main.LogoutView.as_view(), name="logout"),
@@ -44,25 +68,6 @@ urlpatterns = [
     path("roster/import", views_roster.roster_import),
     path("roster/<int:entry_id>/remove", views_roster.roster_remove),
     path("roster/export.<str:form>", views_roster.roster_export),
-    # JSON API (described in openapi.py)
-    path("api/parse", api.parse),
-    path("api/check", api.check),
-    path("api/openapi.json", api.openapi),
-    path("api/bodies", api.bodies),
-    path("api/bodies/<int:body_id>/requests", api.requests_),
-    path(f"api/bodies/<int:body_id>/requests/{REF}", api.request_),
-    path(f"api/bodies/<int:body_id>/requests/{REF}/events", api.events),
-    path(f"api/bodies/<int:body_id>/requests/{REF}/letters/<str:kind>", api.letter),
-    path("api/bodies/<int:body_id>/table3/<int:year>", api.table3),
-    path("api/bodies/<int:body_id>/reports", api.reports),
-    path("api/bodies/<int:body_id>/reports/<int:year>", api.report),
-    path("api/bodies/<int:body_id>/reports/<int:year>/build", api.report_build),
-    path("api/bodies/<int:body_id>/reports/<int:year>/from-register", api.report_from_register),
-    path("api/corpus/stats", api.corpus_stats),
-    path("api/corpus/compare", api.corpus_compare),
-    path("api/corpus/reports/<int:doc_id>", api.corpus_report),
-    path("api/corpus/rollup", api.corpus_rollup),
-    path("api/roster", views_roster.roster_api),
     # Static files (htmx and our CSS/JS) come from the package; no CDN, no collectstatic needed.
     re_path(r"^static/(?P<path>.*)$", static_serve, {"insecure": True}),
     path("favicon.ico", static_serve, {"path": "web/favicon.ico", "insecure": True}),

@@ -1,0 +1,60 @@
+"""The ``POST /api/parse`` answer, made where the upload is read: in the server's read child
+(``gongkai.isolate``), which sends back only the JSON bytes the API returns.  Sending the
+``Report`` (and the ``Document`` it was read from) back pickled, for the server to turn into
+JSON, cost more CPU than the rest of the server's work on a request (bench/serve_overhead.py).
+
+No Django here: the read children import this module without configuring it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from gongkai.errors import GongkaiError
+
+if TYPE_CHECKING:
+    from gongkai.model import Report
+
+
+def dumps(data) -> bytes:
+    """JSON as the API answers it (``errors.json_response``): UTF-8 as it is, anything else as text."""
+    return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def use_previous(report: Report, previous: Report) -> tuple[list[str], list[str]]:
+    """Last year's report cuts the digits the page ran together when it is this body's report of
+    the year before (``recover.use_previous``, as ``gongkai check --previous``): (why it was not
+    used, in sentences; the labels of the cells its figures decided)."""
+    from gongkai.extract.recover import CROSS_YEAR
+    from gongkai.extract.recover import use_previous as cut_with
+    from gongkai.format.names import cell_label, format_order
+
+    open_cells = any(report.undecided(a) for a in report.ambiguous)
+    problems = cut_with(report, previous, previous.source.name or "上年报告")
+    notes = [p + ("；未用上年报告的数字拆分连写的数字。" if open_cells else "。") for p in problems]
+    cut = sorted((c for c, info in report.cells.items() if CROSS_YEAR & set(info.basis)), key=format_order)
+    return notes, [cell_label(c, report.format) for c in cut]
+
+
+def one_report(data: bytes, name: str) -> Report:
+    from gongkai.load import load_input, one
+
+    return one(load_input(data, name).reports, name)
+
+
+def previous_report(data: bytes, name: str) -> Report:
+    try:
+        return one_report(data, name)
+    except GongkaiError as exc:
+        raise GongkaiError(f"上年报告无法读取：{exc.message}", name) from None
+
+
+def parse_json(data: bytes, name: str, previous: tuple[bytes, str] | None = None) -> bytes:
+    """The report in an upload as ``/api/parse`` answers it; last year's report (``previous``:
+    its bytes and name), when given, first cuts the digits this year's page ran together and
+    ``notes`` say when it could not."""
+    report = one_report(data, name)
+    if previous is not None:
+        report.notes += use_previous(report, previous_report(*previous))[0]
+    return dumps(report.to_dict())

@@ -1,0 +1,94 @@
+"""The site options (``models.SiteOption``) as requests read them: cached in each server process,
+so an anonymous ``POST /api/parse`` opens no database connection (reading the row on every
+request was a tenth of the server's overhead, bench/serve_overhead.py), and read again as soon
+as an administrator changes them:
+
+- a save or delete of the row (the admin page, ``SiteOption.save``) writes a new random token
+  into a stamp file once its transaction has committed;
+- every request compares the stamp's token (one read of a tiny file) with the token its cached
+  copy was read under, and reads the row again when they differ — in this process, its other
+  threads and every other server process using the same database (SQLite: the stamp lies beside
+  the database file; PostgreSQL: in the web home directory);
+- a process that cannot see the stamp (another machine sharing a PostgreSQL database) reads the
+  row again at the latest ``MAX_AGE_SECONDS`` after its last read.
+
+The token is read before the row, so a change committed while the row is being read leaves a
+new token behind and the next request reads the row again.  ``QuerySet.update()`` sends no
+signal: change the options through the model (as the admin page does).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from gongkai.web.models import SiteOption
+
+MAX_AGE_SECONDS = 5.0
+
+
+class Options(NamedTuple):
+    anonymous_api: bool
+
+
+class _Cached(NamedTuple):
+    token: bytes
+    read_at: float
+    options: Options
+
+
+_cached: _Cached | None = None   # replaced whole (one assignment), so threads need no lock
+
+
+def stamp_path() -> Path:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return Path(f"{db['NAME']}.site-options")
+    return Path(settings.HOME) / "site-options.stamp"
+
+
+def _token() -> bytes:
+    try:
+        with open(stamp_path(), "rb") as fh:
+            return fh.read(64)
+    except OSError:
+        return b""
+
+
+def current() -> Options:
+    """The site options in force (read-only: edit ``SiteOption.current()`` and save it)."""
+    global _cached
+    token, now = _token(), time.monotonic()
+    got = _cached
+    if got is None or got.token != token or now - got.read_at > MAX_AGE_SECONDS:
+        row = SiteOption.current()
+        got = _cached = _Cached(token, now, Options(anonymous_api=row.anonymous_api))
+    return got.options
+
+
+def _bump() -> None:
+    """A new token in the stamp (atomically replaced, so a reader sees the old or the new one)."""
+    global _cached
+    _cached = None
+    path = stamp_path()
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    try:
+        tmp.write_bytes(secrets.token_hex(16).encode())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _changed(sender, **kwargs) -> None:
+    transaction.on_commit(_bump)
+
+
+post_save.connect(_changed, sender=SiteOption, dispatch_uid="gongkai-site-options-saved")
+post_delete.connect(_changed, sender=SiteOption, dispatch_uid="gongkai-site-options-deleted")
