@@ -1,13 +1,16 @@
-"""Batch ingest: files → parse and check in parallel → the corpus store.
+"""Batch ingest: files → read, parse, check and store in parallel → the corpus store.
 
 Resumable and idempotent by content: a file whose sha256 is stored with the current parser
-version is not redone, and each report is written whole in a transaction (on SQLite with the
-other results that came in at the same moment), so a run killed at any point restarts where it
-stopped with no duplicates.  Only the parent process writes to the
-store; workers (a local process pool, or Dask workers when a cluster address is given) get
-bytes and return plain results.  A worker that dies takes its in-flight files with it: each
-is rerun alone in a fresh pool, and only one that kills a worker by itself is recorded as a
-failure, so the batch always finishes.  The cross-year rules, which need the same body's
+version is not redone, and each report is written whole in a transaction, so a run killed at
+any point restarts where it stopped with no duplicates.  A local pool's workers do the whole of
+a file (``worker.ingest_files``, several a task: read, hash, skip what is stored, parse, check, store) and return
+a small outcome; this process hands out paths and counts.  Writers on SQLite take turns on the
+pool's lock (SQLite has one writer at a time); the same content met twice in a run is parsed at
+most by the workers that had it at once, and stored once with both paths.  On a Dask cluster
+the workers see neither the files nor the store: this process reads, skips and stores, and the
+workers get bytes and return plain results.  A worker that dies takes its in-flight files with
+it: each is rerun alone in a fresh pool, and only one that kills a worker by itself is recorded
+as a failure, so the batch always finishes.  The cross-year rules, which need the same body's
 report of the year before, run after the parse as a pass over the store (``crossyear``).
 """
 
@@ -20,22 +23,33 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from gongkai import PARSER_VERSION
 from gongkai.corpus import crossyear
 from gongkai.corpus.sources import Item, iter_items
 from gongkai.corpus.store import Store
-from gongkai.corpus.worker import PRELOAD, process
-from gongkai.format.places import corrected, normalise, place
-from gongkai.read.ocr import set_slots as set_ocr_slots
+from gongkai.corpus.worker import (
+    PRELOAD,
+    Run,
+    ingest_files,
+    process,
+    record_seen,
+    record_unreadable,
+    seen,
+    start,
+    store_result,
+)
+from gongkai.db import OFFICE_TZ
 from gongkai.read.ocr import slots_for_memory as ocr_slots_for_memory
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; OCR of a long scan can need this much
 TASKS_PER_CHILD = 200  # recycle workers to bound leaks in third-party parsers
-MAX_INFLIGHT_BYTES = 256 * 1024 * 1024  # file bytes held for unfinished tasks (PDFs can be large)
+AHEAD = 4  # local tasks in flight per worker
+CHUNK = 8  # files a local task at most
+MAX_INFLIGHT_BYTES = 256 * 1024 * 1024  # file bytes held for unfinished Dask tasks (PDFs can be large)
 
 
 @dataclass
@@ -55,15 +69,14 @@ class Summary:
 
 @dataclass
 class _Job:
-    item: Item
-    sha256: str
-    size: int
-    data: bytes
-    existed: bool
-    extra_paths: list[str] = field(default_factory=list)
+    items: list[Item]  # a local task's files; one on a cluster
+    sha256: str = ""  # these three only on a cluster, where this process reads the file
+    size: int = 0
+    data: bytes = b""
 
 
-def _local_pool(workers: int) -> ProcessPoolExecutor:
+def _local_pool(workers: int, run: Run | None = None) -> ProcessPoolExecutor:
+    """A pool whose workers each open the store of ``run`` (None: no store, for tests)."""
     # forkserver: max_tasks_per_child needs a non-fork start method, and it avoids forking
     # the parent's open database connection.
     ctx = multiprocessing.get_context("forkserver")
@@ -73,8 +86,9 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
     # Scanned pages are recognised by at most as many workers at once as memory allows (about
     # 600 MB a page), however many cores there are.
     slots = ctx.BoundedSemaphore(min(workers, ocr_slots_for_memory()))
+    # One lock per pool: a worker killed while holding it goes with its pool.
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_CHILD,
-                               initializer=set_ocr_slots, initargs=(slots,))
+                               initializer=start, initargs=(run, slots, ctx.Lock()))
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
@@ -137,10 +151,12 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
     """Parse, check and store every report under ``paths`` (files, directories, ZIP archives);
     then run the cross-year rules over the store.  ``on_progress(done, total, path)``."""
     items = list(iter_items(paths))
-    batch = _Batch(store, len(items), workers or os.cpu_count() or 1, timeout, cluster, on_progress)
+    run = Run(str(store.url), datetime.now(OFFICE_TZ).isoformat(timespec="microseconds"), PARSER_VERSION, reparse, retry_failed, timeout)
+    batch = _Batch(store, run, len(items), workers or os.cpu_count() or 1, cluster, on_progress)
     try:
         for item in items:
-            batch.add(item, reparse, retry_failed)
+            batch.add(item)
+        batch.flush()
         batch.drain(0)
     finally:
         batch.pool.shutdown(wait=True, cancel_futures=True)
@@ -149,128 +165,145 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
 
 
 class _Batch:
-    """One ingest run: the pool, the files in flight, what has been stored and counted."""
+    """One ingest run: the pool, the files in flight, what has been counted."""
 
-    def __init__(self, store: Store, total: int, workers: int, timeout: float, cluster: str | None,
+    def __init__(self, store: Store, run: Run, total: int, workers: int, cluster: str | None,
                  on_progress: Callable[[int, int, str], None] | None):
         self.store = store
+        self.run = run
         self.total = total
         self.workers = workers
-        self.timeout = timeout
         self.dask = bool(cluster)
-        self.pool: Any = _DaskPool(cluster) if cluster else _local_pool(workers)
-        # Enough files in flight to keep every worker busy; a cluster has more latency to hide.
-        self.window = 256 if self.dask else max(4, workers * 4)
-        self.stall = timeout + 30  # no result for this long from a local pool means it is stuck
+        self.pool: Any = _DaskPool(cluster) if cluster else _local_pool(workers, run)
+        # Enough tasks in flight to keep every worker busy; a cluster has more latency to hide.
+        self.window = 256 if self.dask else workers * AHEAD
         self.in_flight: dict[Any, _Job] = {}  # future -> job
-        self.by_sha: dict[str, _Job] = {}  # submitted and not yet stored, by content
-        self.placements: dict[str | None, dict | None] = {}  # one lookup per agency per run
+        self.pending: list[Item] = []  # files for the next local task
+        self.submitted = 0  # files handed out (or done here)
+        self.placements: dict[str | None, dict] = {}  # a cluster's: one lookup per agency per run
+        # Documents stored by this run have larger ids (a crash rerun of a file stored just before
+        # the crash counts it as added, not as met again).
+        self.first_id = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM documents"))
         self.summary = Summary()
         self.done = 0
         self.progress = on_progress or (lambda done, total, path: None)
 
-    # -- one file in ----------------------------------------------------------------------
-    def add(self, item: Item, reparse: bool, retry_failed: bool) -> None:
-        """Submit the file, unless it cannot be read, is already in this run, or is stored unchanged."""
+    # -- files in -------------------------------------------------------------------------
+    def add(self, item: Item) -> None:
+        """Hand the file out (on a cluster: unless it cannot be read or is stored already)."""
+        self.submitted += 1
         if item.problem:
-            self._unreadable(item, item.problem)
-            return
+            self._count(item, record_unreadable(self.store, self.run, item, item.problem))
+        elif not self.dask:
+            self.pending.append(item)
+            # Several files a task: a task costs this process about 0.5 ms of CPU (pickling,
+            # the pool's threads).  Smaller tasks towards the end, so the workers finish together.
+            if len(self.pending) >= max(1, min(CHUNK, (self.total - self.submitted) // (AHEAD * self.workers))):
+                self.flush()
+        else:
+            self._read_here(item)
+
+    def flush(self) -> None:
+        """Submit the files waiting for a local task."""
+        if self.pending:
+            self._submit(_Job(self.pending))
+            self.pending = []
+            self.drain(self.window)
+
+    def _read_here(self, item: Item) -> None:
         try:
             data = item.read()
         except (OSError, ValueError, RuntimeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self._unreadable(item, f"无法读取文件：{reason}")
+            self._count(item, record_unreadable(self.store, self.run, item, f"无法读取文件：{reason}"))
             return
-        sha = hashlib.sha256(data).hexdigest()
-        if sha in self.by_sha:  # the same content twice in this run: one parse, both paths kept
-            self.by_sha[sha].extra_paths.append(item.path)
+        job = _Job([item], hashlib.sha256(data).hexdigest(), len(data), data)
+        known = seen(self.store, self.run, job.sha256)
+        if known is not None:
+            self._count(item, record_seen(self.store, self.run, known, item.path))
             return
-        known = self.store.known(sha)
-        if known and not reparse and known[2] == PARSER_VERSION and not (retry_failed and known[1] == "failed"):
-            self.store.add_path(known[0], item.path)
-            self.summary.unchanged += 1
-            self._advance(1, item.path)
-            return
-        job = _Job(item, sha, len(data), data, existed=known is not None)
-        self.by_sha[sha] = job
         self._submit(job)
         self.drain(self.window)
 
-    def _unreadable(self, item: Item, reason: str) -> None:
-        _record_unreadable(self.store, item, reason, self.summary)
-        self._advance(1, item.path)
+    # -- outcomes -------------------------------------------------------------------------
+    def _count(self, item: Item, outcome: dict, rerun: bool = False) -> None:
+        """Count what one file came to (``worker.outcome``).  Content met again in this run is
+        the copy of another file, counted there, unless this file is being rerun after a crash
+        (its worker may have stored it just before dying)."""
+        kind = outcome["kind"]
+        if kind == "again" and rerun:
+            kind = "added" if outcome["id"] > self.first_id else "updated"
+        if kind == "unchanged":
+            self.summary.unchanged += 1
+        elif kind == "unreadable":
+            self.summary.failed.append((item.path, outcome["reason"]))
+        elif kind in ("added", "updated"):
+            form = outcome["form"] or "?"
+            self.summary.by_form[form] = self.summary.by_form.get(form, 0) + 1
+            if outcome["reason"] is not None:
+                self.summary.failed.append((item.path, outcome["reason"]))
+            elif kind == "updated":
+                self.summary.updated += 1
+            else:
+                self.summary.added += 1
+        self.done += 1
+        self.progress(self.done, self.total, item.path)
 
-    def _advance(self, files: int, path: str) -> None:
-        self.done += files
-        self.progress(self.done, self.total, path)
-
-    # -- results out ----------------------------------------------------------------------
-    def _finish(self, job: _Job, result: dict) -> None:
-        """Store one file's result (a report or the reason it failed) and count it."""
-        report = result.get("report")
-        self.store.save(sha256=job.sha256, name=job.item.name, path=job.item.path, size=job.size,
-                        parser_version=PARSER_VERSION, result=result,
-                        placement=self._placement(report.get("agency")) if report else None,
-                        extra_paths=tuple(job.extra_paths), is_new=not job.existed)
-        form = result.get("form") or "?"
-        self.summary.by_form[form] = self.summary.by_form.get(form, 0) + 1
-        if report is None:
-            self.summary.failed.append((job.item.path, result.get("reason") or "未知原因"))
-        elif job.existed:
-            self.summary.updated += 1
-        else:
-            self.summary.added += 1
-        self.by_sha.pop(job.sha256, None)
-        self._advance(1 + len(job.extra_paths), job.item.path)
-
-    def _placement(self, agency: str | None) -> dict | None:
-        if agency not in self.placements:
-            self.placements[agency] = placement_for(self.store, agency)
-        return self.placements[agency]
+    def _outcomes(self, job: _Job, result: Any) -> list[dict]:
+        """The outcomes of a finished task: a local worker's own; a cluster's result stored here."""
+        if not self.dask:
+            return result
+        return [store_result(self.store, self.run, job.items[0], job.sha256, job.size, result,
+                             placements=self.placements)]
 
     # -- the pool -------------------------------------------------------------------------
+    def _call(self, job: _Job) -> Any:
+        if self.dask:
+            return self.pool.submit(process, job.items[0].path, job.data, self.run.timeout)
+        return self.pool.submit(ingest_files, job.items)
+
     def _submit(self, job: _Job) -> None:
         try:
-            self.in_flight[self.pool.submit(process, job.item.path, job.data, self.timeout)] = job
+            self.in_flight[self._call(job)] = job
         except BrokenProcessPool:  # the pool broke before any of its futures told us
             self._crashed([])
-            self.in_flight[self.pool.submit(process, job.item.path, job.data, self.timeout)] = job
+            self.in_flight[self._call(job)] = job
+
+    def _stall(self, files: int = 1) -> float:
+        """Seconds without any result after which a local pool is taken as stuck: every file has
+        its own time limit, so a silent pool is a stuck pool."""
+        return (self.run.timeout or DEFAULT_TIMEOUT) * files + 30
 
     def drain(self, block_until: int) -> None:
-        """Store results until at most ``block_until`` files (and their byte budget) are in flight."""
+        """Count outcomes until at most ``block_until`` tasks (and their byte budget) are in flight."""
         while len(self.in_flight) > block_until or (
-                self.in_flight and sum(j.size for j in self.in_flight.values()) > MAX_INFLIGHT_BYTES):
+                self.dask and self.in_flight and sum(j.size for j in self.in_flight.values()) > MAX_INFLIGHT_BYTES):
             if self.dask:
                 done = self.pool.wait_one()
             else:
-                done = wait(set(self.in_flight), timeout=self.stall, return_when=FIRST_COMPLETED)[0]
-                if not done:  # every file has its own time limit: a silent pool is a stuck pool
+                longest = max(len(job.items) for job in self.in_flight.values())
+                done = wait(set(self.in_flight), timeout=self._stall(longest), return_when=FIRST_COMPLETED)[0]
+                if not done:
                     self._crashed([])
                     continue
-            ready: list[tuple[_Job, dict]] = []
             broken: list[_Job] = []
             for fut in done:
                 job = self.in_flight.pop(fut, None)
                 if job is None:  # a future of a broken pool: its job was rerun by _crashed()
                     continue
                 try:
-                    ready.append((job, fut.result()))
+                    result = fut.result()
                 except BrokenProcessPool:
                     broken.append(job)
-                except Exception as exc:  # noqa: BLE001 - e.g. a Dask worker lost (KilledWorker)
-                    ready.append((job, {"reason": f"工作进程出错（{type(exc).__name__}：{exc}）。"}))
-            self._store(ready)
+                    continue
+                except Exception as exc:  # e.g. a Dask worker lost (KilledWorker)
+                    if not self.dask:
+                        raise  # a local worker's store failed: as if this process's had
+                    result = {"reason": f"工作进程出错（{type(exc).__name__}：{exc}）。"}
+                for item, outcome in zip(job.items, self._outcomes(job, result), strict=True):
+                    self._count(item, outcome)
             if broken:
                 self._crashed(broken)
-
-    def _store(self, ready: list[tuple[_Job, dict]]) -> None:
-        """The results that are in.  On SQLite (one writer) they are written in one transaction:
-        a commit was a quarter of the writer's time a report, and more results are in at once
-        exactly when the writer is behind.  On PostgreSQL each report keeps its own (pipelined)
-        transaction: sharded clients writing at once must not lock agencies in two orders."""
-        with self.store.transaction() if self.store.dialect == "sqlite" else nullcontext():
-            for job, result in ready:
-                self._finish(job, result)
 
     def _crashed(self, suspects: list[_Job]) -> None:
         """A worker died (or the pool stopped answering) and took the pool with it.  Every file
@@ -280,40 +313,18 @@ class _Batch:
         suspects = suspects + list(self.in_flight.values())
         self.in_flight.clear()
         _discard(self.pool)
-        self.pool = _local_pool(self.workers)
-        for job in suspects:
+        self.pool = _local_pool(self.workers, self.run)
+        for item in (item for job in suspects for item in job.items):
             try:
-                result = self.pool.submit(process, job.item.path, job.data, self.timeout).result(timeout=self.stall)
+                outcome = self.pool.submit(ingest_files, [item]).result(timeout=self._stall())[0]
             except (BrokenProcessPool, FutureTimeout):
                 _discard(self.pool)
-                self.pool = _local_pool(self.workers)
-                result = {"reason": "处理该文件时工作进程意外退出或失去响应（单独重试后仍然如此），"
-                                    "文件可能触发了读取程序的缺陷。"}
-            self._finish(job, result)
-
-
-def placement_for(store: Store, agency: str | None) -> dict:
-    """The placement to store: the user's correction when there is one, else automatic."""
-    key = normalise(agency or "")
-    fix = store.correction(key) if key else None
-    if fix:
-        return corrected(key, agency or "", fix[0], fix[1])
-    return place(agency)
-
-
-def _record_unreadable(store: Store, item: Item, reason: str, summary: Summary) -> None:
-    """A file that could not even be read is listed; it is stored when it has content to hash."""
-    summary.failed.append((item.path, reason))
-    if item.archive and item.member is not None:
-        # An unreadable member has no content to hash: its archive, name, CRC and size identify it.
-        key = f"{item.archive}!{item.member.filename}:{item.member.CRC}:{item.member.file_size}"
-        sha = hashlib.sha256(key.encode("utf-8")).hexdigest()
-    else:
-        try:
-            with open(item.path, "rb") as f:
-                sha = hashlib.file_digest(f, "sha256").hexdigest()
-        except OSError:
-            return  # nothing on disk to keep; the failure is still listed for this run
-    store.save(sha256=sha, name=item.name, path=item.path, size=0, parser_version=PARSER_VERSION,
-               result={"reason": reason, "form": "zip" if item.archive or item.path.endswith(".zip") else None},
-               placement=None)
+                self.pool = _local_pool(self.workers, self.run)
+                try:
+                    data: bytes | None = item.read()
+                except (OSError, ValueError, RuntimeError):
+                    data = None
+                outcome = record_unreadable(self.store, self.run, item,
+                                            "处理该文件时工作进程意外退出或失去响应（单独重试后仍然如此），"
+                                            "文件可能触发了读取程序的缺陷。", data)
+            self._count(item, outcome, rerun=True)

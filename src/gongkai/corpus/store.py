@@ -142,6 +142,16 @@ class StoredFinding(NamedTuple):
     previous_id: int | None
 
 
+class Known(NamedTuple):
+    """What the store holds of a content hash (``reason``: why it failed, None if it parsed)."""
+    id: int
+    status: str
+    parser_version: str
+    ingested_at: str
+    form: str | None
+    reason: str | None
+
+
 class Failure(NamedTuple):
     """A stored file that could not be read, and why."""
     id: int
@@ -228,18 +238,37 @@ class Store(Database):
         return super().transaction(pipeline=pipeline)
 
     # -- documents -------------------------------------------------------------------------
-    def known(self, sha256: str) -> tuple[int, str, str] | None:
-        """(id, status, parser_version) of content already stored, or None."""
-        rows = self.query("SELECT id, status, parser_version FROM documents WHERE sha256 = ?", (sha256,))
-        return tuple(rows[0]) if rows else None
+    def known(self, sha256: str) -> Known | None:
+        """What is stored of this content, or None."""
+        rows = self.query("SELECT id, status, parser_version, ingested_at, form, reason FROM documents"
+                          " WHERE sha256 = ?", (sha256,))
+        return Known(*rows[0]) if rows else None
+
+    def record(self, *, sha256: str, name: str, path: str, size: int, parser_version: str, result: dict,
+               placement: dict | None, run: str) -> tuple[str, int]:
+        """``save`` a processed file as ingest run ``run`` (its start, the ``ingested_at`` of what
+        it stores) unless this run has stored the same content already (another worker parsed a
+        copy of it meanwhile): then only its path is added.  (added | updated | again, the id)."""
+        with self.transaction():
+            if self.dialect == "postgresql":  # writers on several connections: one at a time per content
+                self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (sha256,))
+            known = self.known(sha256)
+            if known is not None and known.ingested_at == run:
+                self.add_path(known.id, path)
+                return "again", known.id
+            return ("added" if known is None else "updated"), self.save(
+                sha256=sha256, name=name, path=path, size=size, parser_version=parser_version, result=result,
+                placement=placement, is_new=known is None, ingested_at=run)
 
     def add_path(self, document_id: int, path: str) -> None:
         self.execute("INSERT INTO document_paths (document_id, path) VALUES (?, ?) ON CONFLICT DO NOTHING",
                      (document_id, path))
 
     def save(self, *, sha256: str, name: str, path: str, size: int, parser_version: str, result: dict,
-             placement: dict | None, extra_paths: tuple[str, ...] = (), is_new: bool = False) -> int:
-        """Write one processed file (parsed or failed) and everything derived from it, atomically."""
+             placement: dict | None, extra_paths: tuple[str, ...] = (), is_new: bool = False,
+             ingested_at: str | None = None) -> int:
+        """Write one processed file (parsed or failed) and everything derived from it, atomically.
+        ``ingested_at``: the start of the ingest run that stores it (default: now)."""
         report = result.get("report")
         status = "ok" if report is not None else "failed"
         agency_key = placement["agency_key"] if placement else None
@@ -247,7 +276,8 @@ class Store(Database):
                1 if result.get("checked") else 0, report.get("agency") if report else None, agency_key,
                report.get("year") if report else None, report.get("format") if report else None,
                report.get("published") if report else None,
-               result.get("report_json") or (json.dumps(report, ensure_ascii=False) if report else None), now_stamp())
+               result.get("report_json") or (json.dumps(report, ensure_ascii=False) if report else None),
+               ingested_at or now_stamp())
         with self.transaction():
             doc_id = self.execute(
                 "INSERT INTO documents (sha256, name, path, form, size, status, reason, parser_version, checked,"
