@@ -15,7 +15,11 @@ cost per file measured in one process (parse + check + serialise), the store's b
 report, and Parquet export speed.  ``--mixed N`` adds one run over N files of all five forms; ``--dask`` repeats the txt run on a
 Dask LocalCluster (same number of single-threaded worker processes) to show the engine overhead.
 ``--scaling N`` instead compares one worker with ``--workers`` on N texts (CPU and wall time
-through bench/timing.py, alternating rounds, the speed-up against the 1.8× target).
+through bench/timing.py, alternating rounds; the CPU of the ingest process and of the workers
+apart; the speed-up against the 1.8× target, measured and predicted from CPU for idle cores).
+``--many N`` instead ingests N generated reports (txt, html, md) with ``--workers`` and prints,
+``--samples`` times as it goes, the CPU of the ingest process and the resident memory and peak
+(the kernel's VmHWM, per process) of it and of each worker, so flat memory can be seen.
 """
 
 from __future__ import annotations
@@ -180,33 +184,179 @@ def bench_export(db: Path, tmp: Path) -> tuple[float, int]:
     return statistics.median(times), rows
 
 
+# One measured ingest (``--scaling``, ``--many``): ingest() in this child, whose own CPU and the
+# kernel's peak resident set (VmHWM) of it and of each worker are printed as JSON lines; with
+# EVERY > 0, a line each EVERY files too, so flat memory can be seen while the run goes on.
+_MEASURED = r"""
+import json, os, sys, time
+from gongkai.corpus.ingest import ingest
+from gongkai.corpus.store import Store
+
+src, db, workers, every = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+me = os.getpid()
+
+def status(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return dict(line.split(":", 1) for line in f if ":" in line)
+    except OSError:
+        return {}
+
+def kb(st, key):
+    return int(st.get(key, "0 kB").split()[0])
+
+def workers_now():
+    # The pool's workers are children of its fork server, a child of this process.
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            st = status(name)
+            if "PPid" in st:
+                parents[int(name)] = (int(st["PPid"]), st)
+    servers = {pid for pid, (ppid, _) in parents.items() if ppid == me}
+    return [st for pid, (ppid, st) in parents.items() if ppid in servers]
+
+def sample(done, total, t0, cpu0):
+    mine = status(me)
+    ws = workers_now()
+    hwm["workers"] = max([hwm["workers"], *(kb(w, "VmHWM") for w in ws)])
+    print(json.dumps({"done": done, "total": total, "wall": time.perf_counter() - t0,
+                      "parent_cpu": time.process_time() - cpu0, "parent_rss": kb(mine, "VmRSS"),
+                      "parent_hwm": kb(mine, "VmHWM"), "workers_rss": [kb(w, "VmRSS") for w in ws],
+                      "workers_hwm": [kb(w, "VmHWM") for w in ws]}), flush=True)
+
+def cpu_of(pid):  # seconds: the process and the children it has reaped
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+# The fork server is started (and has imported the parser) before the clock, as a long run
+# amortises it; its CPU so far is left out of the workers'.
+import gongkai.corpus.ingest as ingest_mod
+from multiprocessing import forkserver
+pool = ingest_mod._local_pool(1)
+pool.submit(os.getpid).result()
+pool.shutdown()
+server_cpu = cpu_of(forkserver._forkserver._forkserver_pid)
+t0, cpu0 = time.perf_counter(), time.process_time()
+hwm = {"workers": 0}
+
+def progress(done, total, path):  # /proc is read only at the samples: it costs this process CPU
+    if every and (done % every == 0 or done == total):
+        sample(done, total, t0, cpu0)
+
+with Store(db) as store:
+    cpu, wall = time.process_time(), time.perf_counter()
+    s = ingest([src], store, workers=workers, on_progress=progress)
+    ingest_cpu, ingest_wall = time.process_time() - cpu, time.perf_counter() - wall
+mine = status(me)
+# The fork server reaps the workers; stopped and reaped here, its CPU and theirs is this child's.
+forkserver._forkserver._stop()
+import resource
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"added": s.added, "failed": len(s.failed), "ingest_cpu": ingest_cpu, "ingest_wall": ingest_wall,
+                  "parent_cpu": time.process_time(), "workers_cpu": kids.ru_utime + kids.ru_stime - server_cpu,
+                  "parent_hwm": kb(mine, "VmHWM"), "workers_hwm": hwm["workers"]}), flush=True)
+"""
+
+
+def _measured(src: Path, db: Path, workers: int, every: int = 0):
+    """(Sample of the whole child: CPU of it, its fork server and workers; the child's last JSON
+    line; the sample lines), running ``_MEASURED``; sample lines are printed as they come when
+    ``every``."""
+    wall = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", _MEASURED, str(src), str(db), str(workers), str(every)],
+                            stdout=subprocess.PIPE, text=True, cwd=str(ROOT))
+    assert proc.stdout is not None
+    lines = []
+    for raw in proc.stdout:
+        got = json.loads(raw)
+        lines.append(got)
+        if every and "done" in got:
+            print(_sample_line(got), flush=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"the measured ingest failed ({status})")
+    from timing import Sample
+
+    return Sample(usage.ru_utime + usage.ru_stime, time.perf_counter() - wall), lines[-1], lines[:-1]
+
+
+def _sample_line(got: dict) -> str:
+    workers = ", ".join(f"{r / 1024:.0f}/{h / 1024:.0f}" for r, h in zip(got["workers_rss"], got["workers_hwm"]))
+    return (f"  {got['done']:>7,} of {got['total']:,} files  wall {got['wall']:7.1f} s  ingest process: CPU "
+            f"{got['parent_cpu']:6.1f} s, resident {got['parent_rss'] / 1024:.0f} MB (peak {got['parent_hwm'] / 1024:.0f})"
+            f"  workers resident/peak MB: {workers or '-'}")
+
+
 def scaling(tmp: Path, n: int, rounds: int, workers: int) -> None:
-    """``gongkai ingest`` of ``n`` generated text reports with 1 worker and with ``workers``, in
-    alternating rounds, each into a fresh corpus: CPU (the command, its forkserver and workers)
-    and wall time a report through bench/timing.py, and the wall speed-up (target: ≥ 1.8× from 1
-    to 2 workers on an idle machine)."""
+    """Ingest of ``n`` generated text reports with 1 worker and with ``workers``, in alternating
+    rounds, each into a fresh corpus: CPU and wall time a report of ``ingest()`` (the fork server
+    started before: a long run amortises its imports), split into the ingest process's own CPU
+    (what one process does serially) and the workers'; the wall speed-up (target: ≥ 1.8× from 1 to 2
+    workers on an idle machine) and what the CPU figures predict for an idle machine."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from timing import alternate, line, machine, median
-    from timing import child as run_child
+    from timing import Sample, alternate, line, machine, median
 
     src = tmp / "scaling"
     make_inputs(src, "txt", n, 5, workers)
     count = [0]
+    parent: dict[int, list[Sample]] = {1: [], workers: []}
+    rest: dict[int, list[Sample]] = {1: [], workers: []}
 
-    def once(jobs: int):
+    def once(jobs: int) -> Sample:
         count[0] += 1
-        db = tmp / f"scaling-{count[0]}.db"
-        sample, _ = run_child([sys.executable, "-m", "gongkai", "ingest", str(src), "--db", str(db), "-q",
-                               "--jobs", str(jobs)], cwd=str(ROOT))
-        return sample.per(n)
+        _, last, _ = _measured(src, tmp / f"scaling-{count[0]}.db", jobs)
+        assert last["added"] == n, last
+        wall = last["ingest_wall"]
+        parent[jobs].append(Sample(last["ingest_cpu"], wall).per(n))
+        rest[jobs].append(Sample(last["workers_cpu"], wall).per(n))
+        return Sample(last["ingest_cpu"] + last["workers_cpu"], wall).per(n)
 
     got = alternate({1: lambda: once(1), workers: lambda: once(workers)}, rounds)
     print(machine())
     for jobs, samples in got.items():
-        print(line(f"ingest {n} texts --jobs {jobs}", samples, per="a report", rate="reports"))
+        print(line(f"ingest {n} texts, {jobs} worker(s), all processes", samples, per="a report", rate="reports"))
+        print(line("  of it the ingest process, in ingest()", parent[jobs], per="a report"))
+        print(line("  of it the workers and their fork server", rest[jobs], per="a report"))
     speed = median(got[1], "wall") / median(got[workers], "wall")
-    print(f"  wall speed-up {speed:.2f}× from 1 to {workers} workers (target ≥ 1.8× on an idle machine); "
-          f"CPU {median(got[workers]) / median(got[1]):.2f}× of one worker's")
+    p1, w1 = median(parent[1]), median(rest[1])
+    pn, wn = median(parent[workers]), median(rest[workers])
+    # Idle cores: with one worker the ingest process and the worker overlap on two cores; with
+    # more, all their CPU shares the cores (start-up and the cross-year pass are left out).
+    cores = min(workers, os.cpu_count() or 1)
+    predicted = max(p1, w1) / max(pn, (pn + wn) / cores)
+    print(f"  wall speed-up {speed:.2f}× from 1 to {workers} workers (target ≥ 1.8× on an idle machine; "
+          f"this machine's load shares the cores); CPU {median(got[workers]) / median(got[1]):.2f}× of one worker's")
+    print(f"  from the CPU figures, on {cores} idle cores: {predicted:.2f}× "
+          f"(ingest process {pn * 1000:.2f} ms a report against {wn * 1000:.2f} ms in the workers)")
+
+
+def many(tmp: Path, n: int, workers: int, samples: int) -> None:
+    """Ingest of ``n`` generated reports (txt, html and md in turn, written by tests/synth.py as
+    the 10,000-report test writes them) into a fresh corpus, printing memory as it goes."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from timing import line, machine
+
+    from tests.synth import draw, write_reports
+
+    src = tmp / "many"
+    src.mkdir()
+    rng = random.Random(20)
+    t = time.perf_counter()
+    forms = ("txt", "html", "md")
+    for start in range(0, n, 10_000):  # in slices, so the drawn truth is never all held at once
+        write_reports(src, {f"r{i:06d}.{forms[i % 3]}": draw(rng) for i in range(start, min(n, start + 10_000))},
+                      workers)
+    print(machine())
+    print(f"{n:,} generated reports written in {time.perf_counter() - t:.0f} s; ingesting with {workers} worker(s)",
+          flush=True)
+    whole, last, _ = _measured(src, tmp / "many.db", workers, every=max(1, n // samples))
+    db_mb = sum(p.stat().st_size for p in tmp.glob("many.db*")) / 1048576
+    print(line(f"ingest {n:,} reports, all processes", [whole.per(n)], per="a report", rate="reports"))
+    print(f"  ingest process: {last['ingest_cpu'] * 1000 / n:.2f} ms CPU a report in ingest(), peak resident "
+          f"{last['parent_hwm'] / 1024:.0f} MB; largest worker peak {last['workers_hwm'] / 1024:.0f} MB; "
+          f"added {last['added']:,}, failed {last['failed']}; corpus {db_mb:,.0f} MB")
 
 
 def main() -> int:
@@ -223,10 +373,16 @@ def main() -> int:
     ap.add_argument("--dask", action="store_true", help="also run the txt form on a Dask LocalCluster")
     ap.add_argument("--scaling", type=int, default=0, metavar="N",
                     help="only compare 1 worker with --workers on N generated texts (CPU and wall, timing.py)")
+    ap.add_argument("--many", type=int, default=0, metavar="N",
+                    help="only ingest N generated reports with --workers, printing memory as it goes")
+    ap.add_argument("--samples", type=int, default=10, help="memory lines printed by --many")
     args = ap.parse_args()
-    if args.scaling:
+    if args.scaling or args.many:
         with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp_name:
-            scaling(Path(tmp_name), args.scaling, args.runs, args.workers)
+            if args.scaling:
+                scaling(Path(tmp_name), args.scaling, args.runs, args.workers)
+            else:
+                many(Path(tmp_name), args.many, args.workers, args.samples)
         return 0
     print(f"cpu cores: {os.cpu_count()}, workers: {args.workers}, runs per form: {args.runs} (medians)")
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp_name:
