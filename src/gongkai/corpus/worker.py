@@ -83,9 +83,11 @@ def ingest_files(items: list[Item]) -> list[dict]:
             continue
         result = process(item.path, data, run.timeout)
         writes.append(partial(store_result, store, run, item, sha, len(data), result))
-    # On PostgreSQL each report keeps its own transaction: writers on several connections must not
-    # lock agencies in two orders.
-    with _write_lock or nullcontext(), store.transaction() if store.dialect == "sqlite" else nullcontext():
+    if store.dialect != "sqlite":
+        # PostgreSQL takes writers at once; each report keeps its own transaction, so writers on
+        # several connections never lock agencies in two orders.
+        return [write() for write in writes]
+    with _write_lock or nullcontext(), store.transaction():
         return [write() for write in writes]
 
 
