@@ -3,6 +3,7 @@ coverage, and clerk isolation: a clerk cannot read or change another body's regi
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from gk_web_support import client_for, django_env, seed, world  # noqa: F401 - fixtures
@@ -101,7 +102,7 @@ def test_site_options_are_cached_and_a_change_in_another_process_applies_at_once
     assert _upload(c, "/api/parse", seed("000")).status_code == 200
 
 
-def test_parse_read_in_a_child_answers_the_same_bytes_as_in_process(django_env, tmp_path):
+def test_parse_and_check_read_in_a_child_answer_the_same_bytes_as_in_process(django_env, tmp_path):
     """The read child sends back the API's JSON bytes (web/answer.py), not the report to serialise."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from gk_web_support import EXAMPLES
@@ -116,17 +117,18 @@ def test_parse_read_in_a_child_answers_the_same_bytes_as_in_process(django_env, 
     def answers() -> list[tuple[int, bytes]]:
         c = client_for(None)
         out = []
-        for previous in (None, last, b"MZ", "这不是年度报告。".encode()):
+        for url, previous in itertools.product(("/api/parse", "/api/check"),
+                                               (None, last, b"MZ", "这不是年度报告。".encode())):
             with open(this, "rb") as fh:
                 data = {"file": fh}
                 if isinstance(previous, bytes):
                     data["previous"] = SimpleUploadedFile("p.exe" if previous == b"MZ" else "p.txt", previous)
-                    r = c.post("/api/parse", data)
+                    r = c.post(url, data)
                 elif previous is not None:
                     with open(previous, "rb") as prev:
-                        r = c.post("/api/parse", {**data, "previous": prev})
+                        r = c.post(url, {**data, "previous": prev})
                 else:
-                    r = c.post("/api/parse", data)
+                    r = c.post(url, data)
             out.append((r.status_code, r.content))
         return out
 
@@ -137,10 +139,15 @@ def test_parse_read_in_a_child_answers_the_same_bytes_as_in_process(django_env, 
     finally:
         isolate.disable()
     assert in_child == in_process
-    assert [status for status, _ in in_child] == [200, 200, 400, 400]
-    assert json.loads(in_child[0][1]) != json.loads(in_child[1][1])  # last year's report left its note
-    assert json.loads(in_child[2][1])["error"].startswith("p.exe：上年报告无法读取：不支持的文件类型“.exe”")
-    assert json.loads(in_child[3][1])["error"].startswith("p.txt：上年报告无法读取：")
+    assert [status for status, _ in in_child] == [200, 200, 400, 400] * 2
+    parsed, with_last, checked, checked_with_last = (json.loads(in_child[i][1]) for i in (0, 1, 4, 5))
+    assert parsed["findings"] == [] and checked["findings"]
+    assert any("不是同一机关" in n for n in with_last["notes"]) and not any("不是同一机关" in n for n in parsed["notes"])
+    assert any("不是同一机关" in n for n in checked_with_last["notes"])
+    for i in (2, 6):
+        assert json.loads(in_child[i][1])["error"].startswith("p.exe：上年报告无法读取：不支持的文件类型“.exe”")
+    for i in (3, 7):
+        assert json.loads(in_child[i][1])["error"].startswith("p.txt：上年报告无法读取：")
 
 
 NEW = {"applicant_type": "natural_person", "applicant_name": "张三", "id_number": "320802199001011234",

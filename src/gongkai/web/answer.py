@@ -1,4 +1,4 @@
-"""The ``POST /api/parse`` answer, made where the upload is read: in the server's read child
+"""The ``POST /api/parse`` and ``/api/check`` answers, made where the upload is read: in the server's read child
 (``gongkai.isolate``), which sends back only the JSON bytes the API returns.  Sending the
 ``Report`` (and the ``Document`` it was read from) back pickled, for the server to turn into
 JSON, cost more CPU than the rest of the server's work on a request (bench/serve_overhead.py).
@@ -50,11 +50,17 @@ def previous_report(data: bytes, name: str) -> Report:
         raise GongkaiError(f"上年报告无法读取：{exc.message}", name) from None
 
 
-def parse_json(data: bytes, name: str, previous: tuple[bytes, str] | None = None) -> bytes:
-    """The report in an upload as ``/api/parse`` answers it; last year's report (``previous``:
-    its bytes and name), when given, first cuts the digits this year's page ran together and
-    ``notes`` say when it could not."""
+def report_json(data: bytes, name: str, previous: tuple[bytes, str] | None = None, check: bool = False) -> bytes:
+    """The report in an upload as ``/api/parse`` answers it (with ``check``: with its findings, as
+    ``/api/check`` does); last year's report (``previous``: its bytes and name), when given, first
+    cuts the digits this year's page ran together, ``notes`` say when it could not, and the
+    checker's cross-year rules compare the two."""
     report = one_report(data, name)
-    if previous is not None:
-        report.notes += use_previous(report, previous_report(*previous))[0]
+    last = previous_report(*previous) if previous is not None else None
+    if last is not None:
+        report.notes += use_previous(report, last)[0]
+    if check:
+        from gongkai.check import check_report
+
+        report.findings = check_report(report, last)
     return dumps(report.to_dict())

@@ -17,7 +17,6 @@ from gongkai.errors import GongkaiError
 from gongkai.safeload import load_json
 from gongkai.web import regsvc
 from gongkai.web.access import body_view, login_needed, login_or_anonymous, readable_bodies, sees_personal_data
-from gongkai.web.answer import use_previous
 from gongkai.web.errors import json_error, json_response
 from gongkai.web.registers import open_register, today
 
@@ -42,30 +41,17 @@ def _upload(request):
     return files[0]
 
 
-def _parse(request):
-    """The uploaded report and last year's (``previous``, optional); last year's figures cut
-    run-together digits as ``gongkai parse/check --previous`` do, or ``notes`` say why not."""
-    from gongkai.web.reportview import load_upload, parse_previous
-
-    report = load_upload(_upload(request), request)
-    previous = parse_previous(request.FILES.get("previous"), request)
-    if previous is not None:
-        report.notes += use_previous(report, previous)[0]
-    return report, previous
-
-
-@csrf_exempt
-@require_http_methods(["POST"])
-@login_or_anonymous(api=True)
-def parse(request):
-    """Read (in a read child when the server isolates reads) and answered there as JSON bytes:
-    the server passes them on without building the report again (``web/answer.py``)."""
+def _report(request, check: bool) -> HttpResponse:
+    """The uploaded report (with its findings when ``check``), read — in a read child when the server
+    isolates reads — and answered there as the JSON bytes sent here (``web/answer.py``); last year's
+    report (``previous``, optional) cuts run-together digits as ``gongkai parse/check --previous`` do,
+    or ``notes`` say why not."""
     from gongkai.web.reportview import client_gone, previous_upload, read_upload
 
     try:
         upload = _upload(request)
-        args = (read_upload(upload), upload.name, previous_upload(request.FILES.get("previous")))
-        data = isolate.run("gongkai.web.answer:parse_json", args, upload.name, client_gone(request))
+        args = (read_upload(upload), upload.name, previous_upload(request.FILES.get("previous")), check)
+        data = isolate.run("gongkai.web.answer:report_json", args, upload.name, client_gone(request))
     except GongkaiError as exc:
         return _error(str(exc))
     return HttpResponse(data, content_type="application/json")
@@ -74,15 +60,15 @@ def parse(request):
 @csrf_exempt
 @require_http_methods(["POST"])
 @login_or_anonymous(api=True)
-def check(request):
-    from gongkai.check import check_report
+def parse(request):
+    return _report(request, check=False)
 
-    try:
-        report, previous = _parse(request)
-    except GongkaiError as exc:
-        return _error(str(exc))
-    report.findings = check_report(report, previous)
-    return json_response(report.to_dict())
+
+@csrf_exempt
+@require_http_methods(["POST"])
+@login_or_anonymous(api=True)
+def check(request):
+    return _report(request, check=True)
 
 
 @require_http_methods(["GET"])
