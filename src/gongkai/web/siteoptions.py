@@ -19,6 +19,7 @@ signal: change the options through the model (as the admin page does).
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import time
@@ -32,6 +33,7 @@ from django.db.models.signals import post_delete, post_save
 from gongkai.web.models import SiteOption
 
 MAX_AGE_SECONDS = 5.0
+log = logging.getLogger("gongkai.web")
 
 
 class Options(NamedTuple):
@@ -82,6 +84,8 @@ def _bump() -> None:
     try:
         tmp.write_bytes(secrets.token_hex(16).encode())
         os.replace(tmp, path)
+    except OSError as exc:  # the change is saved: other processes see it within MAX_AGE_SECONDS
+        log.warning("站点设置已保存，但无法写入 %s（%s）：其他服务进程最迟 %.0f 秒后生效。", path, exc, MAX_AGE_SECONDS)
     finally:
         tmp.unlink(missing_ok=True)
 
