@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gongkai import records
 from gongkai.errors import GongkaiError
 from gongkai.settings import VARIABLES, Settings, from_environ
 
@@ -22,7 +23,7 @@ def test_the_docs_table_lists_exactly_the_variables():
     table = text.split("## 环境变量", 1)[1].split("\n## ", 1)[0]
     documented = re.findall(r"^\| `(GONGKAI_[A-Z_]+)` \|", table, re.M)
     assert sorted(documented) == sorted(VARIABLES)
-    assert {attribute for attribute, _ in VARIABLES.values()} == set(Settings.__dataclass_fields__)
+    assert {attribute for attribute, _ in VARIABLES.values()} == set(records.fields(Settings))
 
 
 def _environment_reads(tree: ast.AST) -> list[str]:

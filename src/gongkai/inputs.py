@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from gongkai.records import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class InputForm:
     """A form of input the one loader (``gongkai.load``) reads."""
 

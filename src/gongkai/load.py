@@ -24,7 +24,6 @@ The module is also the function: ``gongkai.load(path)`` is ``load(path)``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +34,7 @@ from gongkai.errors import NotAReport, SourceError, UnreadableFile
 from gongkai.inputs import FORMS_ZH, suffixes
 from gongkai.model import SCHEMA, Report
 from gongkai.read import MAX_TEXT_BYTES, Document, detect_form, file_bytes, read_bytes
+from gongkai.records import record
 
 if TYPE_CHECKING:
     from gongkai.source.load import ReportSource
@@ -47,7 +47,7 @@ JSON_SUFFIXES = suffixes("json")
 _JSON_START = regex.compile(rb'^(?:\xef\xbb\xbf)?\s*\{\s*"')
 
 
-@dataclass
+@record
 class Loaded:
     """What one input held: its reports, its form, and the document as read (published forms)."""
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
 from gongkai import regex
+from gongkai.records import field, record
 
 SCHEMA = "gongkai.report/1"
 TABLES = ("table2", "table3", "table4")
@@ -29,7 +29,7 @@ Table = dict[str, dict[str, Value]]
 _WHERE_PART = regex.compile(r"(page|line|column|char|table|row|cell) (\d+)")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Where:
     """Where a piece of text stood in its source file.  All numbers are 1-based."""
 
@@ -120,7 +120,7 @@ def at_row(row: int) -> Where:
     return Where(row=row)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class CellInfo:
     raw: str
     where: Where | None = None
@@ -159,7 +159,7 @@ BASIS = {
 }
 
 
-@dataclass
+@record
 class Ambiguity:
     """Digits printed without separators that do not fix their cells: the cells stay null.
 
@@ -204,7 +204,7 @@ def _piece_value(piece: str) -> Value:
             return None
 
 
-@dataclass
+@record
 class Section:
     no: int
     title: str
@@ -218,7 +218,7 @@ class Section:
         return d
 
 
-@dataclass
+@record
 class Finding:
     rule: str
     severity: str  # error | warning | notice
@@ -242,7 +242,7 @@ class Finding:
                    d.get("quote"))
 
 
-@dataclass
+@record
 class Figure:
     """A number the narrative states, with what it counts (the narrative reader's output).
 
@@ -289,7 +289,7 @@ class Figure:
             raise ValueError(f"正文数字（figures）中有一项不完整或数值无效：{str(d)[:80]}") from None
 
 
-@dataclass
+@record
 class ExtraRow:
     """A row the format does not have, kept as printed (for ROW-EXTRA)."""
 
@@ -303,7 +303,7 @@ class ExtraRow:
                 "where": str(self.where) if self.where else None}
 
 
-@dataclass
+@record
 class LabelUse:
     """A printed label that differs from the official one (for LABEL-NONSTANDARD)."""
 
@@ -318,7 +318,7 @@ class LabelUse:
                 "where": str(self.where) if self.where else None}
 
 
-@dataclass
+@record
 class Source:
     name: str = ""
     sha256: str = ""
@@ -350,7 +350,7 @@ def _value_from_json(v: Any) -> Value:
     raise ValueError(f"not a cell value: {v!r}")
 
 
-@dataclass(repr=False)  # the generated repr prints every cell; this one fits a line
+@record(repr=False)  # the generated repr prints every cell; this one fits a line
 class Report:
     source: Source = field(default_factory=Source)
     title: str | None = None

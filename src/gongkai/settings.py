@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError
+from gongkai.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Settings:
     # -- the command line
     debug: bool = False  # GONGKAI_DEBUG: an internal error shows its traceback

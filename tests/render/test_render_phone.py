@@ -4,11 +4,11 @@ table's own box scrolls sideways."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
+from gongkai import records
 from gongkai.check import check_report
 from gongkai.compare import Side, compare
 from gongkai.load import load, load_source
@@ -57,6 +57,6 @@ def test_the_index_has_an_ocr_column_only_when_a_report_was_scanned():
     assert "识别方式" not in _pages()["index"]  # an empty column squeezed the others on a phone
     scanned = load(str(next((ROOT / "examples").glob("003_*.txt"))))
     info = scanned.cells["table3.granted.total"]
-    scanned.cells["table3.granted.total"] = dataclasses.replace(info, confidence=0.98)
+    scanned.cells["table3.granted.total"] = records.replace(info, confidence=0.98)
     page = render_index([("003.html", "003.txt", scanned, [])], [])
     assert "<th>识别方式</th>" in page and "<td>OCR 识别</td>" in page

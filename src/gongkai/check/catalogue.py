@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -12,12 +11,13 @@ from gongkai import regex
 from gongkai.format.names import cell_label as cell_zh  # noqa: F401 - rules name cells through these
 from gongkai.format.names import column_label, row_label, table_name  # noqa: F401
 from gongkai.model import Finding, Report, Where
+from gongkai.records import record
 from gongkai.shipped import shipped_data
 
 SEVERITIES = ("error", "warning", "notice")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     id: str
     severity: str

@@ -17,7 +17,6 @@ error, said to be OCR's or the report's.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from gongkai.check.catalogue import data, finding
@@ -25,6 +24,7 @@ from gongkai.check.shape import outcome_rows
 from gongkai.format import FORMAT
 from gongkai.format.names import cell_label
 from gongkai.model import Finding, Report
+from gongkai.records import record, replace
 
 # A sum: cells with their signs; it holds when the signed values add up to 0.
 Equation = tuple[tuple[str, int], ...]
@@ -62,7 +62,7 @@ def _residual(report: Report, eq: Equation) -> int | None:
     return total
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suspect:
     cell: str
     read: int

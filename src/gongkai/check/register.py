@@ -10,22 +10,22 @@ they contradict (``check_report(report, register=facts)``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from gongkai.check.catalogue import finding, rules
 from gongkai.extract.narrative import narrative_of
 from gongkai.model import Finding, Report
+from gongkai.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Late:
     ref: str
     due: date
     replied: date | None   # None: not answered by 31 December
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RegisterFacts:
     year: int
     late: tuple[Late, ...]

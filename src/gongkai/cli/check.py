@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 from gongkai.cli import jobs
 from gongkai.errors import GongkaiError
 from gongkai.inputs import FORMS_ZH
+from gongkai.records import field, record
 
 
 def add_parser(sub) -> None:
@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     p.set_defaults(handler=run)
 
 
-@dataclass
+@record
 class _Run:
     """What every file of a run is checked with (in a worker too)."""
 
@@ -45,7 +45,7 @@ class _Run:
     one_file: bool
 
 
-@dataclass
+@record
 class _Done:
     """One file checked: what the run's summary and the HTML index need of it."""
 

@@ -8,12 +8,12 @@ import json
 import os
 import sys
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass
 from typing import Any
 
 from gongkai.cli import jobs
 from gongkai.errors import GongkaiError
 from gongkai.inputs import FORMS_ZH
+from gongkai.records import record
 
 
 def add_parser(sub) -> None:
@@ -37,7 +37,7 @@ def add_parser(sub) -> None:
     p.set_defaults(handler=run)
 
 
-@dataclass
+@record
 class _Run:
     """What every file of a run is read with (in a worker too)."""
 

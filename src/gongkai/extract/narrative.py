@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from gongkai import regex
 from gongkai.model import Figure, Report
+from gongkai.records import field, record
 from gongkai.shipped import shipped_data
 
 _SENTENCE = regex.compile(r"[^。！？!?\n]+[。！？!?]*")
@@ -44,7 +44,7 @@ _REQUESTS_SECTION = 3  # 三、收到和处理政府信息公开申请情况: ev
 
 # -- the phrasings, compiled once ------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Metric:
     """What a figure can count (one entry of ``metrics`` in phrasings.yaml)."""
 
@@ -64,7 +64,7 @@ class Metric:
     instead: tuple[dict, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Phrasings:
     metrics: dict[str, Metric]
     labels: re.Pattern           # every metric's label phrasing, one named group per metric
@@ -177,13 +177,13 @@ def phrasings() -> Phrasings:
 
 # -- what the reader returns --------------------------------------------------------------------
 
-@dataclass(slots=True)
+@record(slots=True)
 class Sentence:
     section: int   # 0: the preamble
     text: str
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Found:
     """A figure with what the rules need beyond ``Figure``: where it stands in its sentence."""
 
@@ -208,7 +208,7 @@ class Found:
         return Decimal(self.figure.value) * factor
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Breakdown:
     whole: int | None     # index of the stated whole; None: the requests answered (not printed)
     parts: list[int]
@@ -216,7 +216,7 @@ class Breakdown:
     marker: str
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Share:
     percent: int                  # index of the % figure
     part: int | None              # the figure it is a share of, when stated just before it
@@ -224,7 +224,7 @@ class Share:
     candidates: list[Decimal]     # possible parts when none is stated (sums of breakdown parts)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Claim:
     kind: str        # all_upheld | none_corrected | on_time
     sentence: int
@@ -232,14 +232,14 @@ class Claim:
     groups: tuple[str, ...]   # table-4 groups the sentence names (empty: not said)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Plan:
     year: int
     sentence: int
     text: str
 
 
-@dataclass
+@record
 class Narrative:
     sentences: list[Sentence] = field(default_factory=list)
     found: list[Found] = field(default_factory=list)

@@ -28,7 +28,6 @@ the same way (``read_fused``), with the table's cells printed apart as known val
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -38,6 +37,7 @@ from gongkai.format import FORMAT
 from gongkai.format.places import same_body
 from gongkai.model import Ambiguity, CellInfo, ExtraRow, LabelUse, Report, Value, Where, at_char
 from gongkai.read.document import Run, RunTable
+from gongkai.records import record
 
 _UNITS = "万元个件条项次"
 _BLANKS = "/"
@@ -45,7 +45,7 @@ _GROUP_BASIS = {"table3": "row-total", "table4": "table4-total"}
 _SHOWN = 6  # candidate cuts quoted in a note
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Ways:
     """What a row's printed digits allow on their own."""
 
@@ -55,7 +55,7 @@ class Ways:
     blanks: bool = False                                # blank marks ("/") among digits that must be cut
 
 
-@dataclass
+@record
 class _Row:
     """One printed row and what its own constraints allow."""
 

@@ -22,12 +22,12 @@ gives it the same value.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from gongkai import regex
 from gongkai.model import Value
+from gongkai.records import record
 
 INT, SIGNED, DECIMAL = "int", "signed", "decimal"
 _PIECE = {
@@ -48,7 +48,7 @@ class TooComplex(Exception):
     """The joint system has more partial-sum states than ``STATE_LIMIT``."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Layout:
     """The cells of a row: each one's kind, and the groups ``(first, total)`` whose cells
     ``first … total-1`` add up to cell ``total``."""
@@ -279,7 +279,7 @@ def splits(text: str, layout: Layout, use_groups: bool = True, budget: int = BUD
 
 # -- a whole table -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Equation:
     """``sum(coefficient * cell) == const``; ``basis`` names it (``model.BASIS``)."""
 
@@ -288,7 +288,7 @@ class Equation:
     basis: str
 
 
-@dataclass
+@record
 class Unknown:
     """A row whose cut is not known: its cells and the ways its own constraints allow."""
 

@@ -15,7 +15,6 @@ Where the number of values does not fit, the rules are:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from gongkai import regex
@@ -24,6 +23,7 @@ from gongkai.format import FORMAT
 from gongkai.format import labels as L
 from gongkai.model import CellInfo, ExtraRow, LabelUse, Report, Where
 from gongkai.read.document import Grid, GridCell
+from gongkai.records import record
 
 _FUSED = regex.compile(r"^(.*?[^\d\s.,])\s*(\d+)$")
 _SPACED_NUMBERS = regex.compile(r"^\d+(?:\s+\d+)+$")
@@ -32,7 +32,7 @@ T4_WIDTH = len(FORMAT.table4_cell_order)
 T3_WIDTH = len(FORMAT.table3_columns)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Piece:
     """One cell of a row as the extractor sees it."""
 
@@ -42,7 +42,7 @@ class Piece:
     confidence: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Fused:
     """A row whose numbers a text export ran together (``12030001 5`` for seven cells): its cells
     are written null here and cut afterwards, with the whole table's sums (``recover.read_fused``)."""

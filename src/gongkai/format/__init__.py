@@ -6,15 +6,15 @@ this module; nothing else in the code base spells out the format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 
+from gongkai.records import field, record
 from gongkai.shipped import shipped_data
 
 VERSIONS = ("2019", "2021")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Column:
     id: str
     label: str
@@ -24,7 +24,7 @@ class Column:
     short: str = ""  # the narrow views' form of a long label ("" when the label is short)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Row:
     id: str
     label: str
@@ -34,7 +34,7 @@ class Row:
     short: str = ""  # the narrow views' form of a long label ("" when the label is short)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Table2Group:
     id: str
     label: str
@@ -42,7 +42,7 @@ class Table2Group:
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SectionSpec:
     no: int
     title: str
@@ -50,7 +50,7 @@ class SectionSpec:
     variants: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Table4Group:
     id: str
     label: str
@@ -67,7 +67,7 @@ def _row(d: dict) -> Row:
                d.get("short", ""))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NationalFormat:
     tables: dict[str, tuple[str, str]]  # table2 -> (表二, 主动公开政府信息情况)
     sections: tuple[SectionSpec, ...]

@@ -9,11 +9,12 @@ are looked up in a dictionary; only when that fails is a fuzzy match tried.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections import Counter
 from functools import cache, lru_cache
 
 from gongkai import regex
 from gongkai.format import FORMAT
+from gongkai.records import record
 
 _DROP = dict.fromkeys(map(ord, " \t\r\n\u3000\u00a0\"'“”‘’「」、，,。.．:：;；·*_#`"), None)
 _NUMBERING = regex.compile(
@@ -58,7 +59,7 @@ def keyed(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(key), tuple(index)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LabelMatch:
     key: str        # e.g. "table3:denied.state_secret" or "table2:art20_1.rules"
     official: str   # the official label
@@ -79,6 +80,7 @@ class LabelIndex:
         self._keys = list(self._exact)
         self._cutoff = cutoff
         self._seen: dict[tuple[str, bool], LabelMatch | None] = {}  # the same labels recur in every report
+        self._counts: list[tuple[int, Counter[str]]] | None = None  # each key's characters (_may_reach)
 
     def match(self, text: str, fuzzy: bool = True) -> LabelMatch | None:
         try:
@@ -89,6 +91,21 @@ class LabelIndex:
         if len(self._seen) < 65536:
             self._seen[text, fuzzy] = hit
         return hit
+
+    def _may_reach(self, k: str) -> bool:
+        """Whether any key could score the cutoff against ``k``.  ``fuzz.ratio`` is 200 × the
+        longest common subsequence / (the two lengths), and that subsequence is at most the
+        characters the two strings share: when no key shares enough, the answer (no match) is
+        known without rapidfuzz (most section headings are tested against the table-3 rows)."""
+        if self._counts is None:
+            self._counts = [(len(key), Counter(key)) for key in self._keys]
+        mine = Counter(k).items()
+        margin = self._cutoff - 1e-3  # below the cutoff by more than any rounding of the score
+        for size, counts in self._counts:
+            shared = sum(min(n, counts[ch]) for ch, n in mine)
+            if 200 * shared >= margin * (len(k) + size):
+                return True
+        return False
 
     def _match(self, text: str, fuzzy: bool) -> LabelMatch | None:
         k = label_key(text)
@@ -104,6 +121,8 @@ class LabelIndex:
         if len(prefixed) == 1:
             ident, official, _ = self._exact[next(iter(prefixed.values()))]
             return LabelMatch(ident, official, True, 99.0)
+        if not self._may_reach(k):
+            return None
         from rapidfuzz import fuzz, process  # imported on the first fuzzy match: 15 ms of start-up
 
         best = process.extractOne(k, self._keys, scorer=fuzz.ratio, score_cutoff=self._cutoff)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 from gongkai import regex
 from gongkai.errors import GongkaiError
+from gongkai.records import record
 
 _PROVINCE_SUFFIX = regex.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 _CITY_SUFFIX = regex.compile(r"(市|地区|盟|(?:[\u4e00-\u9fff]{1,6}族)+自治州|自治州)$")
@@ -30,7 +30,7 @@ _TOWN = regex.compile(r"^([\u4e00-\u9fff]{1,12}?(镇|乡|街道|苏木|民族乡
 _REPORT_TAIL = regex.compile(r"(?:(?:19|20)\d{2}\s*年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告.*$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Division:
     code: str  # six digits: 640000 province, 640300 city, 640303 county
     name: str

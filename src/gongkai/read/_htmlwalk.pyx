@@ -8,8 +8,6 @@ The rules (which tags are blocks, what marks a report table) come from ``htmlrul
 require this walk and the Python one to give identical blocks.  The tree is only read here.
 """
 
-import dataclasses
-
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdlib cimport free, realloc
 from libc.string cimport memcpy, strcmp, strlen
@@ -38,12 +36,12 @@ import_lxml__etree()
 LXML_VERSION = LXML_VERSION_STRING.decode()  # lxml whose C structures this module was compiled against
 SOURCE_SHA256 = GONGKAI_PYX_SHA256.decode()  # sha256 of this file at build time (set by setup.py)
 
-# GridCells and Paragraphs are made without running their dataclass __init__ (Python code, most of
+# GridCells and Paragraphs are made without running their record __init__ (Python code, most of
 # the walk's time): allocated, then their fields set through the class's own slot descriptors.  That
 # is only the same thing while the classes are plain field holders, so the module refuses to load
 # otherwise (html.py then walks in Python).
-if tuple(f.name for f in dataclasses.fields(GridCell)) != ("text", "where", "covered", "origin", "confidence") \
-        or tuple(f.name for f in dataclasses.fields(Paragraph)) != ("text", "where", "heading") \
+if GridCell.__match_args__ != ("text", "where", "covered", "origin", "confidence") \
+        or Paragraph.__match_args__ != ("text", "where", "heading") \
         or hasattr(GridCell, "__post_init__") or hasattr(Paragraph, "__post_init__") \
         or not hasattr(GridCell, "__slots__"):
     raise ImportError("GridCell or Paragraph changed: _htmlwalk.pyx must be updated")

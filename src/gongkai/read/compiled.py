@@ -26,6 +26,8 @@ def load(name: str) -> tuple[ModuleType | None, str]:
         module = importlib.import_module(f"gongkai.read.{name}")
     except ImportError as exc:
         return None, f"Python（未编译 C 加速模块：{exc}）"
+    except Exception as exc:  # noqa: BLE001 - a build older than the classes it checks: never break reading
+        return None, f"Python（C 加速模块无法载入，请重新运行 pip install -e .：{type(exc).__name__}：{exc}）"
     source = Path(__file__).with_name(f"{name}.pyx")
     if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != module.SOURCE_SHA256:
         # A source tree whose .pyx changed since the last build: the compiled module is stale.

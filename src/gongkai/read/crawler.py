@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from gongkai import regex
@@ -32,6 +31,7 @@ from gongkai.format import FORMAT
 from gongkai.format import labels as L
 from gongkai.model import Where, at_char
 from gongkai.read.document import Document, Paragraph, Run, RunTable
+from gongkai.records import record
 
 # -- detection ---------------------------------------------------------------------------------
 
@@ -138,7 +138,7 @@ class _Body:
 
 # -- sections ----------------------------------------------------------------------------------
 
-@dataclass
+@record
 class _Heading:
     no: int
     start: int  # of its numeral
@@ -296,7 +296,7 @@ _MAX_LABEL_TEXT = 220  # characters between two runs of a table (headers and lab
 _PROSE = regex.compile(r"[。；;！？]")
 
 
-@dataclass
+@record
 class _Rows:
     runs: list[Run]
     extra: list[Run]

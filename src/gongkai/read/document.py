@@ -9,12 +9,11 @@ emit the cells they find on each line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from gongkai.model import Where
+from gongkai.records import field, record
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class GridCell:
     text: str
     where: Where | None = None
@@ -23,14 +22,14 @@ class GridCell:
     confidence: float | None = None  # OCR confidence
 
 
-@dataclass
+@record
 class Paragraph:
     text: str
     where: Where | None = None
     heading: bool = False  # marked as a heading by the source (<h2>, "## ", Word style)
 
 
-@dataclass
+@record
 class Grid:
     rows: list[list[GridCell]]
     where: Where | None = None
@@ -38,7 +37,7 @@ class Grid:
     loose: bool = False  # a line of prose that only looked like a row (text split at spaces)
 
 
-@dataclass
+@record
 class Run:
     """One row of a table whose cells a crawler ran together: its label as printed and its
     digits as printed (spaces kept: they may separate cells, or be padding)."""
@@ -50,7 +49,7 @@ class Run:
     label_where: Where | None = None
 
 
-@dataclass
+@record
 class RunTable:
     """A table read from flattened text (``read/crawler.py``): rows named by the format's label
     sequence, cells still to be recovered from the digits (``extract/recover.py``)."""
@@ -66,7 +65,7 @@ class RunTable:
 Block = Paragraph | Grid | RunTable
 
 
-@dataclass
+@record
 class Document:
     name: str
     form: str  # txt | md | html | docx | doc | pdf

@@ -11,17 +11,17 @@ The package is also the function: ``gongkai.render(report, "docx", path=None)``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from gongkai._callable import make_callable
+from gongkai.records import record
 
 if TYPE_CHECKING:
     from gongkai.model import Report
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OutputForm:
     """A form ``render`` writes a report in."""
 
