@@ -148,7 +148,6 @@ def test_read_binary_recognition_holds_the_shared_memory_slot(monkeypatch):
     """Ingest's workers share a semaphore sized by memory: a page is recognised only while one
     of its slots is held."""
     import threading
-    from types import SimpleNamespace
 
     from PIL import Image
 
@@ -157,11 +156,35 @@ def test_read_binary_recognition_holds_the_shared_memory_slot(monkeypatch):
     slots = threading.BoundedSemaphore(1)
     held = []
 
-    def engine(image):
+    def read_words(picture):
         held.append(not slots.acquire(blocking=False))  # taken by the recognition itself
-        return SimpleNamespace(word_results=())
+        return [], False
 
-    monkeypatch.setattr(ocr, "_get_engine", lambda: engine)
+    monkeypatch.setattr(ocr, "_read_words", read_words)
     monkeypatch.setattr(ocr, "_slots", slots)
     assert ocr.recognise(Image.new("L", (200, 300), 255), 200 / 72) == ([], [])
     assert held == [True] and slots.acquire(blocking=False)  # released afterwards
+
+
+@pytest.fixture(scope="module")
+def preamble_lines():
+    """Three lines of the Huai'an report's preamble at 200 dpi, as a scanner gives them."""
+    from tests.conftest import EXAMPLES
+
+    pdf = pdfium.PdfDocument(str(EXAMPLES / "huaian-city-2024.pdf"))
+    page = pdf[0].render(scale=SCAN_DPI / 72, grayscale=True).to_pil()
+    return page.crop((0, 740, page.width, 975))
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("turn", [0, 180])
+def test_read_binary_ocr_lines_are_read_the_right_way_up(preamble_lines, turn):
+    """RapidOCR's line classifier called the second line upside down (score 0.93) and turned it,
+    which read it as “（《 》 ）（ ）《”.  Orientation is now decided for the page from its widest
+    lines: this line reads right, and the lines of a page scanned upside down read in order."""
+    png = io.BytesIO()
+    preamble_lines.rotate(turn).save(png, "PNG", dpi=(SCAN_DPI, SCAN_DPI))
+    doc = read_bytes(png.getvalue(), "preamble.png")
+    assert "".join(b.text for b in doc.blocks) == (
+        "本报告由淮安市人民政府办公室根据《中华人民共和国政府信息公开条例》（国令第711号）"
+        "（以下简称《条例》）规定编制。报告所列统计期限自2024年1月1日至2024年12月31日。")

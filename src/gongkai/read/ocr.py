@@ -23,6 +23,8 @@ A4_WIDTH_IN = 8.27
 MIN_LINE_PT = 14.0     # a ruling is at least this long (longer than any character stroke)
 MAX_SIDE = 4000        # pixels; A4 at 200 dpi is 2339
 DET_SIDE = 1600        # pixels: the longest side text detection sees (A4 at ~137 dpi)
+REC_MIN_WIDTH = 128    # pixels at the recogniser's 48 high: a narrower line is padded to this
+ORIENTATION_LINES = 16  # the widest lines of a page whose orientation says if it is upside down
 MIN_SKEW, MAX_SKEW = 0.1, 5.0  # degrees; less is noise, more is not a skewed scan
 
 _engine = None
@@ -89,7 +91,26 @@ def _get_engine():
                                        "Det.limit_type": "max", "Det.limit_side_len": DET_SIDE,
                                        "EngineConfig.onnxruntime.intra_op_num_threads": 1,
                                        "EngineConfig.onnxruntime.inter_op_num_threads": 1})
+            detector = _engine._load_det_model()
+            detector.session.session = _detection_session(detector.session.session._model_path)
         return _engine
+
+
+def _detection_session(model_path: str):
+    """The text detector's onnxruntime session, planned for memory: a page's detection peaks at
+    about 300 MB of intermediate tensors (RapidOCR's session: 380 MB) without onnxruntime's NCHWc
+    layout (reordered copies of the large early tensors; the same CPU time here) and without the
+    memory pattern (one block sized for every tensor of the run).  Its probabilities differ from
+    RapidOCR's session's by at most 5e-5, which moved no text box on any page of bench/ocr.py."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 4
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.enable_cpu_mem_arena = False
+    options.enable_mem_pattern = False
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    return ort.InferenceSession(model_path, options, providers=["CPUExecutionProvider"])
 
 
 def rulings(gray, scale: float) -> list[Segment]:
@@ -146,12 +167,16 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
         # Straighten first: rulings must be level for the grid, and text lines for OCR.
         image = image.convert("L").rotate(-angle, resample=3, expand=False, fillcolor=255)
         gray = np.array(image)
-    segments = rulings(gray, scale)
-    engine = _get_engine()
+    picture = gray if image.mode in ("L", "1") else np.array(image.convert("RGB"))  # grey: one channel
+    del image
     with OCR_LOCK, (_slots if _slots is not None else nullcontext()):
-        result = engine(np.array(image.convert("RGB")))
+        words, turned = _read_words(picture)
+    del picture
+    if turned:  # the page was upside down: the words are placed on it turned the right way up
+        gray = np.ascontiguousarray(gray[::-1, ::-1])
+    segments = rulings(gray, scale)
     glyphs: list[Glyph] = []
-    for text, score, box in _words(result.word_results):
+    for text, score, box in words:
         text = (text or "").strip()
         if text:
             xs = [p[0] for p in box]
@@ -160,6 +185,132 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
             top, bottom = min(ys) / scale, max(ys) / scale
             glyphs.append(Glyph(text, x0, top, x1, bottom, bottom - top, float(score)))
     return glyphs, [s for s in segments if not any(_within(s, g) for g in glyphs)]
+
+
+def _read_words(picture, turned: bool = False):
+    """(text, score, box) of every character read on a page picture (grey H×W, or RGB), and
+    whether the page was read turned by 180° (it was upside down).
+
+    RapidOCR's steps, models and post-processing, driven here for cost: the page stays grey (one
+    channel, not three copies of it); inputs are normalised through a 256-entry table (the same
+    float32 values RapidOCR computes, without its float64 temporaries of the page's size); and each
+    line is recognised alone at its own width (at least REC_MIN_WIDTH).  RapidOCR pads every line
+    of a batch of six to the widest and to at least 320 pixels: a table cell of one digit, about 40
+    pixels wide at the recogniser's height, cost eight times its size, and what was read depended
+    on which lines shared its batch.  Narrower than 128 pixels, one digit alone is misread (0 as O
+    or blank); at 128 and more every cell of every scan in bench/ocr.py reads as before.
+
+    Orientation is decided for the page, not for each line: RapidOCR turned any line its
+    classifier called upside down (score > 0.9), which on upright pages turned two lines of 1,557
+    (a preamble line read as “（《国》）（国）《国”, a column head 企业 read as 不), and on an
+    upside-down page left the lines in reverse order.  Here the widest lines are classified; if
+    most are upside down, the whole page is turned and read again.
+    """
+    import copy
+
+    from rapidocr.ch_ppocr_cls import TextClsOutput
+    from rapidocr.ch_ppocr_det import TextDetOutput
+    from rapidocr.utils.process_img import apply_vertical_padding, get_rotate_crop_image, resize_image_within_bounds
+
+    engine = _get_engine()
+    if engine.cfg.Global.use_preprocess_img:
+        img, ratio_h, ratio_w = resize_image_within_bounds(picture, engine.min_side_len, engine.max_side_len)
+    else:
+        img, ratio_h, ratio_w = picture, 1.0, 1.0
+    op_record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
+    img, op_record = apply_vertical_padding(img, op_record, engine.width_height_ratio, engine.min_height)
+    boxes, scores = _detect(engine._load_det_model(), img)
+    if boxes is None:
+        return [], turned
+    crops = [get_rotate_crop_image(img, copy.deepcopy(box)) for box in boxes]
+    del img
+    if engine.use_cls and not turned and _upside_down(engine._load_cls_model(), crops):
+        import numpy as np
+
+        return _read_words(np.ascontiguousarray(picture[::-1, ::-1]), turned=True)
+    rec_res = _recognise_lines(engine._load_rec_model(), crops)
+    result = engine.build_final_output(picture, TextDetOutput(boxes=boxes, scores=scores), TextClsOutput(),
+                                       rec_res, crops, op_record)
+    return list(_words(getattr(result, "word_results", None))), turned
+
+
+def _upside_down(classifier, crops) -> bool:
+    """Do most of the widest lines read upside down (the classifier sure of it)?"""
+    widest = sorted(crops, key=lambda c: c.shape[1] / c.shape[0], reverse=True)[:ORIENTATION_LINES]
+    got = classifier([_three(c) for c in widest]).cls_res
+    return sum("180" in label and score > classifier.cls_thresh for label, score in got) * 2 > len(got)
+
+
+def _three(img):
+    """A grey picture as the three equal channels the models take (colour ones as they are)."""
+    import numpy as np
+
+    return np.repeat(img[:, :, None], 3, axis=2) if img.ndim == 2 else img
+
+
+_luts: dict = {}
+
+
+def _lut(key, make):
+    table = _luts.get(key)
+    if table is None:
+        table = _luts[key] = make()
+    return table
+
+
+def _detect(detector, img):
+    """Text boxes of ``img`` (sorted as RapidOCR sorts them), or (None, None) when there are none."""
+    import numpy as np
+
+    h, w = img.shape[:2]
+    small = detector.get_preprocess().resize(img)
+    if small is None:
+        return None, None
+    # DetPreProcess.normalize: (v * (1/255) in float32 - mean) / std in float64, then float32.
+    mean, std = np.asarray(detector.mean, dtype=np.float64), np.asarray(detector.std, dtype=np.float64)
+    lut = _lut(("det", tuple(mean), tuple(std)),
+               lambda: ((np.arange(256).astype("float32")[:, None] * (1 / 255.0) - mean) / std).astype(np.float32))
+    x = np.empty((1, 3, *small.shape[:2]), dtype=np.float32)
+    for c in range(3):
+        x[0, c] = lut[:, c][small if small.ndim == 2 else small[:, :, c]]
+    del small
+    preds = detector.session(x)
+    del x
+    boxes, scores = detector.postprocess_op(preds, (h, w))
+    if len(boxes) < 1:
+        return None, None
+    return detector.sorted_boxes(boxes), scores
+
+
+def _recognise_lines(recogniser, lines):
+    """TextRecognizer's output for ``lines``, each recognised alone at its own width (see
+    _read_words): resized to the model's height, normalised as TextRecognizer.resize_norm_img
+    does (float32: v / 255, - 0.5, / 0.5), no padding."""
+    import math
+
+    import cv2
+    import numpy as np
+    from rapidocr.ch_ppocr_rec import TextRecOutput
+
+    _, height, _ = recogniser.rec_image_shape
+    lut = _lut("rec", lambda: ((np.arange(256).astype("float32") / 255 - 0.5) / 0.5).astype(np.float32))
+    txts, scores, words = [], [], []
+    for line in lines:
+        h, w = line.shape[:2]
+        ratio = w / float(h)
+        width = max(int(height * ratio), REC_MIN_WIDTH)
+        own = min(width, int(math.ceil(height * ratio)))
+        resized = cv2.resize(line, (own, height))
+        x = np.zeros((1, 3, height, width), dtype=np.float32)
+        for c in range(3):
+            x[0, c, :, :own] = lut[resized if resized.ndim == 2 else resized[:, :, c]]
+        preds = recogniser.session(x)
+        (text, score), = (got := recogniser.postprocess_op(preds, True, wh_ratio_list=[ratio],
+                                                           max_wh_ratio=width / height))[0]
+        txts.append(text)
+        scores.append(score)
+        words.append(got[1][0])
+    return TextRecOutput(imgs=lines, txts=tuple(txts), scores=scores, word_results=tuple(words))
 
 
 def _words(word_results):

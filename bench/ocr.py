@@ -1,0 +1,251 @@
+"""OCR: CPU time and peak memory a scanned page costs, and proof that what is read does not change.
+
+    python bench/ocr.py [--before REV] [--rounds 3] [--no-accuracy] [--no-speed] [--keep DIR]
+
+Inputs (made here, as the tests make them): the three published PDFs in examples/ rendered at
+200 dpi in grey and wrapped as image-only PDFs (a scanner's output), page 4 of the Huai'an report
+alone (the densest table page: 140 text boxes), the bench's generated report as such a scan, its
+last page as a poor photo (turned 2.5°, blurred, JPEG), and the OCR test's scan of the Huai'an
+report with a 6 pasted over a 9.
+
+- **Speed** (page 4 and the generated scan): each reading runs in a fresh child process that first
+  reads a small image (the models are loaded), then the input; its CPU time for the input alone
+  (``time.process_time``, the child's own threads included) per page and its own peak resident
+  memory (``VmHWM`` from /proc) are printed.  With ``--before REV`` the same children run the code
+  of that revision (``git archive``), alternating with the working tree's, round by round.
+- **Accuracy**: every input read once by each side, then checked; the report (every cell's value,
+  raw text and OCR confidence, the narrative, the notes) and the findings are compared.  The
+  figures of the bench mean nothing unless this says "identical" (or names what changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
+
+from timing import Sample, line, machine, median  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
+REAL_PDFS = ["huaian-city-2024.pdf", "hongze-district-2023.pdf", "hongze-district-2024.pdf"]
+DPI = 200
+
+
+def _hwm_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for row in fh:
+            if row.startswith("VmHWM:"):
+                return int(row.split()[1]) / 1024
+    return 0.0
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+def _images(pdf_bytes: bytes, pages: list[int] | None = None) -> list:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    numbers = pages or list(range(1, len(pdf) + 1))
+    return [pdf[n - 1].render(scale=DPI / 72, grayscale=True).to_pil() for n in numbers]
+
+
+def _scan_pdf(images: list, out: Path) -> Path:
+    images[0].save(out, "PDF", resolution=DPI, save_all=True, append_images=images[1:])
+    return out
+
+
+def make_inputs(work: Path) -> dict[str, Path]:
+    """name -> file; every one a scan read by OCR."""
+    from PIL import ImageFilter
+    from read_pdf import _generated  # the bench's generated report (python-docx + LibreOffice)
+
+    inputs: dict[str, Path] = {}
+    for pdf in REAL_PDFS:
+        inputs[pdf.replace(".pdf", "-scan.pdf")] = _scan_pdf(_images((EXAMPLES / pdf).read_bytes()),
+                                                              work / pdf.replace(".pdf", "-scan.pdf"))
+    inputs["huaian-page4-scan.pdf"] = _scan_pdf(_images((EXAMPLES / REAL_PDFS[0]).read_bytes(), [4]),
+                                                work / "huaian-page4-scan.pdf")
+    _, pdf_path, scan = _generated(work)
+    inputs["generated-scan.pdf"] = scan
+    page = _images(pdf_path.read_bytes())[-1]
+    photo = page.rotate(2.5, resample=3, fillcolor=255).filter(ImageFilter.GaussianBlur(0.7))
+    jpeg = io.BytesIO()
+    photo.save(jpeg, "JPEG", quality=60, dpi=(DPI, DPI))
+    inputs["generated-photo.jpg"] = work / "generated-photo.jpg"
+    inputs["generated-photo.jpg"].write_bytes(jpeg.getvalue())
+    if shutil.which("pdftoppm"):
+        from tests.read_binary.test_read_binary_scanned_example import _scan
+
+        inputs["huaian-smudged-scan.pdf"] = work / "huaian-smudged-scan.pdf"
+        _scan(EXAMPLES / REAL_PDFS[0], {1: (0, 0.35), 4: (0, 1), 5: (0, 0.56)}, inputs["huaian-smudged-scan.pdf"])
+    return inputs
+
+
+def _warm_image(work: Path) -> Path:
+    """The top of the Huai'an report's first page: a few lines, so every model is loaded."""
+    image = _images((EXAMPLES / REAL_PDFS[0]).read_bytes(), [1])[0]
+    out = work / "warm.png"
+    image.crop((0, 0, image.width, image.height // 6)).save(out, dpi=(DPI, DPI))
+    return out
+
+
+def checkout(rev: str, work: Path) -> Path:
+    """The ``src`` of revision ``rev``, with this tree's compiled modules (built from the same .pyx)."""
+    dest = work / f"rev-{rev}"
+    dest.mkdir()
+    archive = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    for so in (ROOT / "src").rglob("*.so"):
+        target = dest / so.relative_to(ROOT)
+        if not target.exists() and target.with_name(so.name.split(".")[0] + ".pyx").exists():
+            shutil.copy2(so, target)
+    return dest / "src"
+
+
+def _pages(path: str) -> int:
+    if not path.endswith(".pdf"):
+        return 1
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+# --- children -----------------------------------------------------------------------------------
+
+def _child_time(warm: str, path: str) -> None:
+    from gongkai.load import load
+    from gongkai.read import read_bytes
+
+    read_bytes(Path(warm).read_bytes(), Path(warm).name)  # not a report: only read
+    data = Path(path).read_bytes()
+    cpu, wall = time.process_time(), time.perf_counter()
+    report = load(data, Path(path).name)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(json.dumps({"cpu": cpu, "wall": wall, "pages": _pages(path), "cells": len(report.cells), "hwm": _hwm_mb()}))
+
+
+def _child_dump(path: str, out: str) -> None:
+    from gongkai.check import check_report
+    from gongkai.load import load
+
+    report = load(Path(path).read_bytes(), Path(path).name)
+    d = report.to_dict()
+    d["findings"] = [f.to_dict() if hasattr(f, "to_dict") else vars(f) for f in check_report(report)]
+    Path(out).write_text(json.dumps(d, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
+def run_child(src: Path, *args: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run([sys.executable, __file__, "--child", *args], env=env, cwd=str(ROOT),
+                          capture_output=True, timeout=3600)
+    if done.returncode:
+        raise SystemExit(f"child failed: {args}\n{done.stderr.decode()[-3000:]}")
+    lines = done.stdout.decode().strip().splitlines()
+    return json.loads(lines[-1]) if lines else {}
+
+
+# --- comparison ---------------------------------------------------------------------------------
+
+def compare(a: dict, b: dict) -> list[str]:
+    """What differs between two dumps, cell by cell and finding by finding."""
+    out = []
+    ca, cb = a.pop("cells", {}), b.pop("cells", {})
+    conf = []
+    for key in sorted(set(ca) | set(cb)):
+        x, y = ca.get(key, {}), cb.get(key, {})
+        if {k: v for k, v in x.items() if k != "confidence"} != {k: v for k, v in y.items() if k != "confidence"}:
+            out.append(f"cell {key}: {x} → {y}")
+        elif x.get("confidence") != y.get("confidence"):
+            conf.append(abs((x.get("confidence") or 0) - (y.get("confidence") or 0)))
+    if conf:
+        out.append(f"(confidence only: {len(conf)} cells, at most {max(conf):.3f} apart)")
+    fa, fb = a.pop("findings", []), b.pop("findings", [])
+    for f in fa:
+        if f not in fb:
+            out.append(f"finding gone: {f}")
+    for f in fb:
+        if f not in fa:
+            out.append(f"finding new: {f}")
+    for key in sorted(set(a) | set(b)):
+        if key != "source" and a.get(key) != b.get(key):
+            out.append(f"{key}: {json.dumps(a.get(key), ensure_ascii=False)[:400]} → "
+                       f"{json.dumps(b.get(key), ensure_ascii=False)[:400]}")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--before", help="a git revision to measure beside the working tree")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--no-accuracy", action="store_true")
+    ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--only", help="comma-separated input names")
+    ap.add_argument("--keep", help="make the inputs in this directory and keep them (and the dumps)")
+    ap.add_argument("--reuse-before", action="store_true",
+                    help="with --keep: compare with the before side's reports kept from an earlier run")
+    ap.add_argument("--child", nargs="*")
+    args = ap.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        _child_time(*rest) if kind == "time" else _child_dump(*rest)
+        return
+    print(machine())
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(args.keep) if args.keep else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        inputs = make_inputs(work)
+        if args.only:
+            inputs = {k: v for k, v in inputs.items() if k in args.only.split(",")}
+        warm = _warm_image(work)
+        sides = {"after": ROOT / "src"}
+        if args.before:
+            sides = {f"before ({args.before})": checkout(args.before, Path(tmp)), **sides}
+        if not args.no_speed:
+            for name in ("huaian-page4-scan.pdf", "generated-scan.pdf"):
+                if name not in inputs:
+                    continue
+                got: dict[str, list[Sample]] = {side: [] for side in sides}
+                for _ in range(args.rounds):
+                    for side, src in sides.items():
+                        r = run_child(src, "time", str(warm), str(inputs[name]))
+                        got[side].append(Sample(r["cpu"] / r["pages"], r["wall"] / r["pages"], r["hwm"]))
+                print(f"{name}:")
+                for side, samples in got.items():
+                    print(line(f"  {side}", samples, per="a page", rate="pages"))
+                if len(sides) == 2:
+                    b, a = got.values()
+                    print(f"  after / before: CPU {median(a) / median(b):.2f}×, "
+                          f"peak {max(s.peak_mb for s in a) / max(s.peak_mb for s in b):.2f}×")
+        if not args.no_accuracy:
+            for name, path in inputs.items():
+                dumps = {}
+                for side, src in sides.items():
+                    out = work / f"{name}.{side.split()[0]}.json"
+                    if not (args.reuse_before and side != "after" and out.exists()):
+                        run_child(src, "dump", str(path), str(out))
+                    dumps[side] = json.loads(out.read_text(encoding="utf-8"))
+                if len(dumps) == 2:
+                    diff = compare(*dumps.values())
+                    print(f"{name}: " + ("identical" if not diff else "DIFFERS"))
+                    for d in diff:
+                        print("   ", d)
+                else:
+                    print(f"{name}: read ({len(next(iter(dumps.values())).get('cells', {}))} cells)")
+
+
+if __name__ == "__main__":
+    main()
