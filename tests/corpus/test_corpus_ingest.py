@@ -210,7 +210,7 @@ def _ocr_slots() -> int:
 def test_scanned_pages_at_once_are_bounded_by_memory_not_cores(monkeypatch):
     from gongkai.read import ocr
 
-    assert [ocr.slots_for_memory(mb) for mb in (100, 1300, 6100)] == [1, 2, 10]
+    assert [ocr.slots_for_memory(mb) for mb in (100, 1300, 6100)] == [1, 3, 15]
     monkeypatch.setattr(ingest_mod, "ocr_slots_for_memory", lambda: 1)  # memory for one page
     pool = ingest_mod._local_pool(2)
     try:

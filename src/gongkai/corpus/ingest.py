@@ -83,8 +83,8 @@ def _local_pool(workers: int, run: Run | None = None) -> ProcessPoolExecutor:
     # Workers fork from a server that has already imported the parser and the checker: quick
     # start, and no time limit can strike half-way through an import.
     ctx.set_forkserver_preload(["gongkai.corpus.worker", *PRELOAD])
-    # Scanned pages are recognised by at most as many workers at once as memory allows (about
-    # 600 MB a page), however many cores there are.
+    # Scanned pages are recognised by at most as many workers at once as memory allows
+    # (ocr.PAGE_PEAK_MB a page), however many cores there are.
     slots = ctx.BoundedSemaphore(min(workers, ocr_slots_for_memory()))
     # One lock per pool: a worker killed while holding it goes with its pool.
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_CHILD,

@@ -33,9 +33,10 @@ _lock = threading.Lock()
 # thread-safe (the server runs reads in single-threaded children anyway, see gongkai/isolate.py).
 OCR_LOCK = threading.Lock()
 # Recognitions at once across processes, bounded by memory rather than by cores: a page's
-# recognition peaks at about PAGE_PEAK_MB above the reader's own memory, so ingest gives its
-# workers a shared semaphore of ``slots_for_memory()`` (set_slots); None elsewhere.
-PAGE_PEAK_MB = 600
+# recognition peaks at about PAGE_PEAK_MB above the reader's own memory (its models loaded:
+# ~170 MB; detection's tensors then add ~310 MB: bench/ocr.py), so ingest gives its workers a
+# shared semaphore of ``slots_for_memory()`` (set_slots); None elsewhere.
+PAGE_PEAK_MB = 400
 _slots = None
 
 
@@ -82,7 +83,9 @@ def _get_engine():
             # strokes of 9 pt table text at 200 dpi (当理由 read as 甲宗); keep full resolution for
             # recognition.  Detection (where the lines are) needs far less: it sees the page at
             # most DET_SIDE pixels long (half the work and ~350 MB less than a 200 dpi page); the
-            # lines it finds are cut from the full-resolution page for recognition.
+            # lines it finds are cut from the full-resolution page for recognition.  Less than
+            # 1600 loses lines: at 1280 the titles of both Hongze reports came apart (no title, no
+            # agency); at 1024, sections and cells (bench/ocr.py).
             # One thread per model: a page's CPU time drops by a third (onnxruntime's threads spin
             # while they wait) and the results are the same; pages and files are read in parallel
             # by processes (ingest, the server's read children, parse/check --jobs).
@@ -252,6 +255,7 @@ _luts: dict = {}
 
 
 def _lut(key, make):
+    """A normalisation table (256 float32 values, one per grey level), made once."""
     table = _luts.get(key)
     if table is None:
         table = _luts[key] = make()
@@ -285,7 +289,7 @@ def _detect(detector, img):
 def _recognise_lines(recogniser, lines):
     """TextRecognizer's output for ``lines``, each recognised alone at its own width (see
     _read_words): resized to the model's height, normalised as TextRecognizer.resize_norm_img
-    does (float32: v / 255, - 0.5, / 0.5), no padding."""
+    does (float32: v / 255, - 0.5, / 0.5), padded with zeros to REC_MIN_WIDTH if narrower."""
     import math
 
     import cv2
@@ -304,12 +308,11 @@ def _recognise_lines(recogniser, lines):
         x = np.zeros((1, 3, height, width), dtype=np.float32)
         for c in range(3):
             x[0, c, :, :own] = lut[resized if resized.ndim == 2 else resized[:, :, c]]
-        preds = recogniser.session(x)
-        (text, score), = (got := recogniser.postprocess_op(preds, True, wh_ratio_list=[ratio],
-                                                           max_wh_ratio=width / height))[0]
+        [(text, score)], [word] = recogniser.postprocess_op(recogniser.session(x), True, wh_ratio_list=[ratio],
+                                                            max_wh_ratio=width / height)
         txts.append(text)
         scores.append(score)
-        words.append(got[1][0])
+        words.append(word)
     return TextRecOutput(imgs=lines, txts=tuple(txts), scores=scores, word_results=tuple(words))
 
 
