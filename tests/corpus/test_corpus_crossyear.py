@@ -118,3 +118,20 @@ def test_last_years_items_cut_this_years_run_together_digits_in_the_corpus(tmp_p
                      ("table2.art20_5.licensing.decisions", None, None, "246;46;6"),
                      ("table2.art20_5.licensing.prev_items", 49, "items-chain", None)]
     assert rules == [("CELL-AMBIGUOUS",)]
+
+
+def test_a_pool_broken_in_the_cross_year_pass_leaves_the_pass_done_here(tmp_path, monkeypatch):
+    """The workers compare what is due; a worker that dies there costs nothing: the ingest
+    process compares what is still due itself."""
+    import gk_corpus_helpers
+
+    import gongkai.corpus.ingest as ingest_mod
+    from gongkai.corpus.store import Store
+
+    last, this = two_years(tmp_path / "in")
+    db = str(tmp_path / "c.db")
+    monkeypatch.setattr(ingest_mod, "cross_year", gk_corpus_helpers.die)
+    with Store(db) as store:
+        summary = ingest_mod.ingest([str(last), str(this)], store, workers=2)
+    assert (summary.added, summary.crashes, summary.cross_year) == (2, 1, 1)
+    assert _cross_year(db)[0] == EXPECTED

@@ -1,8 +1,9 @@
 """Cross-year checks in the corpus: each report against the same body's report of the year
 before (CARRY-OVER, IN-FORCE, ITEMS-CHAIN, COPY, TEXT-COPIED).
 
-A worker sees one file, not the rest of the corpus, so these rules run after the parse, in the
-parent, as a pass over the store.  The pass compares each report with the last-year report it
+A worker sees one file, not the rest of the corpus, so these rules run after the parse, as a
+pass over the store: the ingest process lists what is due (``due``) and its workers compare
+(``compare``, a chunk a task), or it compares them itself (``run``).  The pass compares each report with the last-year report it
 should be compared with now and redoes only those for which that differs from the one it was
 last compared with (``documents.previous_id``; the store resets it when either report is
 parsed again).  Its findings carry the same ``previous_id`` and are replaced, never added
@@ -12,10 +13,15 @@ next-year report's cross-year findings with it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
 from gongkai.check import check_cross_year, check_report
 from gongkai.corpus.store import Store
 from gongkai.extract.recover import refine
 from gongkai.format.places import identity
+from gongkai.model import Finding, Report
 
 
 def due(store: Store) -> list[tuple[int, int | None, int | None]]:
@@ -23,16 +29,15 @@ def due(store: Store) -> list[tuple[int, int | None, int | None]]:
     report whose cross-year findings are out of date."""
     # One body, however its name was printed: paired by its identity (division code and body),
     # not by the name's spelling (洪泽区人民政府 2023, 淮安市洪泽区人民政府 2024).
-    rows = [(r.id, identity(r.code, r.unit, r.agency_key), r.year, r.sha256, r.previous_id)
-            for r in store.reports() if r.agency_key is not None and r.year is not None]
     # Of several stored reports of one body and year (e.g. the same report as PDF and as a web
     # page), the one with the least content hash: the choice does not depend on ingest order.
+    # The reports are streamed twice rather than held: a corpus can have a million.
     first: dict[tuple[str | None, int], tuple[str, int]] = {}
-    for doc_id, key, year, sha, _ in rows:
+    for doc_id, key, year, sha, _ in _bodies(store):
         if (key, year) not in first or sha < first[(key, year)][0]:
             first[(key, year)] = (sha, doc_id)
     out: list[tuple[int, int | None, int | None]] = []
-    for doc_id, key, year, _, done in rows:
+    for doc_id, key, year, _, done in _bodies(store):
         last_year = first.get((key, year - 1))
         previous = last_year[1] if last_year else None
         if previous != done:
@@ -42,21 +47,49 @@ def due(store: Store) -> list[tuple[int, int | None, int | None]]:
     return out
 
 
+def _bodies(store: Store) -> Iterator[tuple[int, str | None, int, str, int | None]]:
+    """(id, body identity, year, sha256, last compared with) of the readable placed reports."""
+    for doc_id, code, unit, agency_key, year, sha, previous_id in store.report_bodies():
+        yield doc_id, identity(code, unit, agency_key), year, sha, previous_id
+
+
+CHUNK = 16  # reports compared and then written together
+
+
 def run(store: Store) -> int:
-    """Bring every report's cross-year findings up to date; the number of reports compared with
-    a last-year report.  Digits a flattened page ran together that last year's figures cut one
-    way are fixed first (``recover.refine``; undone when the last-year report changes)."""
-    compared = 0
-    for doc_id, previous_id, done in due(store):
-        findings = []
-        if previous_id is not None or done is not None:
-            report = store.load_report(doc_id)
-            previous = store.load_report(previous_id) if previous_id is not None else None
-            if report is not None and report.ambiguous and refine(report, previous):
-                report.findings = check_report(report)
-                store.replace_report(doc_id, report)
-            if previous is not None and report is not None:
-                findings = check_cross_year(report, previous)
-                compared += 1
-        store.save_cross_year(doc_id, previous_id, findings)
-    return compared
+    """Bring every report's cross-year findings up to date, here; the number of reports compared
+    with a last-year report.  (Ingest shares ``due(store)`` out to its workers: ``compare``.)"""
+    items = due(store)
+    return sum(compare(store, items[i:i + CHUNK]) for i in range(0, len(items), CHUNK))
+
+
+def compare(store: Store, items: list[tuple[int, int | None, int | None]],
+            lock: AbstractContextManager[Any] | None = None) -> int:
+    """Compare each of ``items`` (from ``due``) and store its findings; how many had a last-year
+    report.  Digits a flattened page ran together that last year's figures cut one way are fixed
+    first (``recover.refine``; undone when the last-year report changes).  Everything is worked
+    out before anything is written, so a writer's turn (``lock``: an ingest pool's) is short."""
+    done = [_compared(store, *item) for item in items]
+    with lock or nullcontext(), store.transaction() if store.dialect == "sqlite" else nullcontext():
+        for (doc_id, previous_id, _), (refined, findings, _) in zip(items, done, strict=True):
+            if refined is not None:
+                store.replace_report(doc_id, refined)
+            store.save_cross_year(doc_id, previous_id, findings)
+    return sum(1 for *_, compared in done if compared)
+
+
+def _compared(store: Store, doc_id: int, previous_id: int | None,
+              done: int | None) -> tuple[Report | None, list[Finding], bool]:
+    """(the report refined by last year's figures, or None; its cross-year findings; whether it
+    was compared with a last-year report)."""
+    if previous_id is None and done is None:
+        return None, [], False
+    report = store.load_report(doc_id)
+    previous = store.load_report(previous_id) if previous_id is not None else None
+    refined = None
+    if report is not None and report.ambiguous and refine(report, previous):
+        report.findings = check_report(report)
+        refined = report
+    if previous is None or report is None:
+        return refined, [], False
+    return refined, check_cross_year(report, previous), True

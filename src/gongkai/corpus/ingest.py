@@ -11,7 +11,8 @@ the workers see neither the files nor the store: this process reads, skips and s
 workers get bytes and return plain results.  A worker that dies takes its in-flight files with
 it: each is rerun alone in a fresh pool, and only one that kills a worker by itself is recorded
 as a failure, so the batch always finishes.  The cross-year rules, which need the same body's
-report of the year before, run after the parse as a pass over the store (``crossyear``).
+report of the year before, run after the parse as a pass over the store (``crossyear``): this
+process lists what is due, the workers compare, a chunk a task.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from gongkai.corpus.store import Store
 from gongkai.corpus.worker import (
     PRELOAD,
     Run,
+    cross_year,
     ingest_files,
     process,
     record_seen,
@@ -158,9 +160,9 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
             batch.add(item)
         batch.flush()
         batch.drain(0)
+        batch.summary.cross_year = batch.cross_year()
     finally:
         batch.pool.shutdown(wait=True, cancel_futures=True)
-    batch.summary.cross_year = crossyear.run(store)
     return batch.summary
 
 
@@ -304,6 +306,29 @@ class _Batch:
                     self._count(item, outcome)
             if broken:
                 self._crashed(broken)
+
+    def cross_year(self) -> int:
+        """The cross-year pass over the store: what is due is compared by the workers, a chunk a
+        task (on a cluster, here).  If the pool breaks, what is still due is compared here."""
+        if self.dask:
+            return crossyear.run(self.store)
+        items = crossyear.due(self.store)
+        compared = 0
+        in_flight: set[Any] = set()
+        try:
+            for i in range(0, len(items), crossyear.CHUNK):
+                in_flight.add(self.pool.submit(cross_year, items[i:i + crossyear.CHUNK]))
+                while len(in_flight) > (0 if i + crossyear.CHUNK >= len(items) else self.window):
+                    done, in_flight = wait(in_flight, timeout=self._stall(crossyear.CHUNK), return_when=FIRST_COMPLETED)
+                    if not done:
+                        raise FutureTimeout()
+                    compared += sum(f.result() for f in done)
+        except (BrokenProcessPool, FutureTimeout):
+            self.summary.crashes += 1
+            _discard(self.pool)
+            self.pool = _local_pool(self.workers, self.run)
+            compared += crossyear.run(self.store)
+        return compared
 
     def _crashed(self, suspects: list[_Job]) -> None:
         """A worker died (or the pool stopped answering) and took the pool with it.  Every file

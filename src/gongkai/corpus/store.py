@@ -451,6 +451,14 @@ class Store(Database):
             yield StoredFinding(*row)
 
     # -- the cross-year pass (corpus/crossyear.py) -------------------------------------------
+    def report_bodies(self) -> Iterator[tuple[int, str | None, str | None, str, int, str, int | None]]:
+        """(id, division code, unit, agency key, year, sha256, previous_id) of the readable reports
+        with a body and a year; streamed."""
+        yield from self.iterate(
+            "SELECT d.id, a.code, a.unit, d.agency_key, d.year, d.sha256, d.previous_id FROM documents d"
+            " LEFT JOIN agencies a ON a.agency_key = d.agency_key"
+            " WHERE d.status = 'ok' AND d.agency_key IS NOT NULL AND d.year IS NOT NULL ORDER BY d.id")
+
     def compared_unreadable(self) -> list[tuple[int, int]]:
         """(id, last-year report id) of files no longer readable that still hold cross-year findings."""
         return [(int(i), int(p)) for i, p in self.query(

@@ -91,6 +91,14 @@ def ingest_files(items: list[Item]) -> list[dict]:
         return [write() for write in writes]
 
 
+def cross_year(items: list[tuple[int, int | None, int | None]]) -> int:
+    """``crossyear.compare`` of a chunk of what is due, in this worker; how many were compared."""
+    from gongkai.corpus import crossyear
+
+    assert _store is not None, "cross_year runs in a worker started by start()"
+    return crossyear.compare(_store, items, _write_lock if _store.dialect == "sqlite" else None)
+
+
 # -- deciding and storing (a local worker, or the ingest process for a Dask cluster) --------------
 def outcome(kind: str, doc_id: int | None = None, form: str | None = None, reason: str | None = None) -> dict:
     """What a file came to.  ``kind``: added | updated (parsed or failed: ``reason``) | unchanged
