@@ -229,3 +229,17 @@ def test_two_connections_opening_a_new_corpus_at_once_both_open(tmp_path, monkey
                         real(self, sql, params))  # as if it looked before the other added them
     with Store(db) as store:
         assert store.query("SELECT COUNT(*) FROM cells")[0][0] == 0
+
+
+def test_a_fifo_among_the_files_is_listed_not_waited_on(tmp_path):
+    """A named pipe is refused unread; it was then opened to hash it for the failure's record,
+    which waits for a writer forever (the pool's watchdog took it for a stuck worker)."""
+    import os
+
+    generate(tmp_path / "in", 1, seed=21)
+    os.mkfifo(tmp_path / "in" / "pipe.txt")
+    with Store(str(tmp_path / "c.db")) as store:
+        summary = ingest([str(tmp_path / "in")], store, workers=1, timeout=2)
+    assert (summary.added, summary.crashes) == (1, 0)
+    assert summary.failed == [(str(tmp_path / "in" / "pipe.txt"),
+                               "无法读取文件：这是一个命名管道（FIFO），不是普通文件，已拒绝读取。")]

@@ -5,8 +5,8 @@ It never raises: a failure comes back as a result with the Chinese reason, so on
 cannot stop a batch.  The result holds plain picklable data ready for the store.
 
 A local pool's worker sees the files and the store, so it does the whole of a file
-(``ingest_files``): it reads and hashes it, skips content already stored, parses and checks it and
-stores the result in its own transaction.  The ingest process then only hands out paths and
+(``ingest_files``, several a task): it reads and hashes each, skips content already stored,
+parses and checks it, and stores the task's results together.  The ingest process then only hands out paths and
 counts outcomes: a single writer was the bound on how much a second core could add (it spent
 2.7–3.3 ms of CPU a report against 4.5 ms in a worker).  A Dask worker sees neither the files
 nor the store: there the ingest process reads, skips and stores (``seen``,
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -150,11 +151,14 @@ def record_unreadable(store: Store, run: Run, item: Item, reason: str, data: byt
         key = f"{item.archive}!{item.member.filename}:{item.member.CRC}:{item.member.file_size}"
         sha = hashlib.sha256(key.encode("utf-8")).hexdigest()
     else:
+        # Only a regular file is hashed: opening a named pipe waits for a writer, /dev/zero never ends.
+        if not os.path.isfile(item.path):
+            return outcome("unreadable", reason=reason)  # nothing on disk to keep; listed for this run
         try:
             with open(item.path, "rb") as f:
                 sha = hashlib.file_digest(f, "sha256").hexdigest()
         except OSError:
-            return outcome("unreadable", reason=reason)  # nothing on disk to keep; listed for this run
+            return outcome("unreadable", reason=reason)
     store.save(sha256=sha, name=item.name, path=item.path, size=len(data or b""), parser_version=run.parser_version,
                result={"reason": reason, "form": form}, placement=None, ingested_at=run.started)
     return outcome("unreadable", reason=reason)
