@@ -152,11 +152,14 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
            on_progress: Callable[[int, int, str], None] | None = None) -> Summary:
     """Parse, check and store every report under ``paths`` (files, directories, ZIP archives);
     then run the cross-year rules over the store.  ``on_progress(done, total, path)``."""
-    items = list(iter_items(paths))
-    run = Run(str(store.url), datetime.now(OFFICE_TZ).isoformat(timespec="microseconds"), PARSER_VERSION, reparse, retry_failed, timeout)
-    batch = _Batch(store, run, len(items), workers or os.cpu_count() or 1, cluster, on_progress)
+    # The files are walked twice, to count them and to hand them out, rather than held: memory
+    # stays flat however many there are.
+    total = sum(1 for _ in iter_items(paths))
+    run = Run(str(store.url), datetime.now(OFFICE_TZ).isoformat(timespec="microseconds"), PARSER_VERSION,
+              reparse, retry_failed, timeout)
+    batch = _Batch(store, run, total, workers or os.cpu_count() or 1, cluster, on_progress)
     try:
-        for item in items:
+        for item in iter_items(paths):
             batch.add(item)
         batch.flush()
         batch.drain(0)
