@@ -48,7 +48,7 @@ from gongkai.db import OFFICE_TZ
 from gongkai.read.ocr import slots_for_memory as ocr_slots_for_memory
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; OCR of a long scan can need this much
-TASKS_PER_CHILD = 200  # recycle workers to bound leaks in third-party parsers
+TASKS_PER_CHILD = 200  # tasks (up to CHUNK files each): recycle workers to bound leaks in third-party parsers
 AHEAD = 4  # local tasks in flight per worker
 CHUNK = 8  # files a local task at most
 MAX_INFLIGHT_BYTES = 256 * 1024 * 1024  # file bytes held for unfinished Dask tasks (PDFs can be large)
