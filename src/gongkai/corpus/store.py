@@ -41,16 +41,19 @@ FIGURE_COLUMNS = ("seq", "section", "sentence", "text", "value", "unit", "counts
                   "scope", "year", "part_of")
 
 
-def cell_rows(report: Report) -> list[tuple]:
+def cell_rows(report: Report, written: dict[str, dict] | None = None) -> list[tuple]:
     """(cell id, value, raw, place, inferred, OCR confidence, basis, candidates) of every cell,
-    as the store keeps them."""
+    as the store keeps them.  ``written``: the report's ``to_dict()["cells"]`` when it is at hand,
+    whose positions are already written out (a few µs each, ~200 a report)."""
     open_values = report.candidate_values()
     rows = []
     for cell_id, value in report.iter_cells():
         info = report.cells.get(cell_id)
         candidates = open_values.get(cell_id)
-        rows.append((cell_id, value, info.raw if info and info.raw != "" else None,
-                     str(info.where) if info and info.where else None, 1 if info and info.inferred else 0,
+        place = None
+        if info and info.where:
+            place = written[cell_id]["where"] if written is not None else str(info.where)
+        rows.append((cell_id, value, info.raw if info and info.raw != "" else None, place, 1 if info and info.inferred else 0,
                      info.confidence if info else None, ";".join(info.basis) if info and info.basis else None,
                      ";".join(candidates) if candidates else None))
     return rows

@@ -246,8 +246,8 @@ def _process(name: str, data: bytes) -> dict:
         checked = True
     except Exception as exc:  # noqa: BLE001 - keep the parse even when a rule breaks
         report.notes.append(f"检查未完成（{type(exc).__name__}：{exc}）。")
-    cells = cell_rows(report)
     d = report.to_dict()
+    cells = cell_rows(report, d["cells"])
     # Serialised here, in parallel, rather than in the single parent that writes the store.
     # A report JSON keeps the form of the file it was read from; the corpus records what it was given.
     form = loaded.form if loaded.form in ("json", "yaml") else report.source.form or form
