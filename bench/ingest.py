@@ -38,7 +38,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the report generator lives in tests/synth.py
 
-_CHILD = r"""
+# A process's /proc status, for the measuring children below.
+_STATUS = r"""
+def status(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return dict(line.split(":", 1) for line in f if ":" in line)
+    except OSError:
+        return {}
+"""
+
+_CHILD = _STATUS + r"""
 import json, os, resource, sys, threading, time
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.store import Store
@@ -48,12 +58,6 @@ from gongkai.corpus.store import Store
 peak = {"kb": 0}
 stop = threading.Event()
 
-def status(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            return dict(line.split(":", 1) for line in f if ":" in line)
-    except OSError:
-        return {}
 
 def watch():
     me = os.getpid()
@@ -187,7 +191,7 @@ def bench_export(db: Path, tmp: Path) -> tuple[float, int]:
 # One measured ingest (``--scaling``, ``--many``): ingest() in this child, whose own CPU and the
 # kernel's peak resident set (VmHWM) of it and of each worker are printed as JSON lines; with
 # EVERY > 0, a line each EVERY files too, so flat memory can be seen while the run goes on.
-_MEASURED = r"""
+_MEASURED = _STATUS + r"""
 import json, os, sys, time
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.store import Store
@@ -195,12 +199,6 @@ from gongkai.corpus.store import Store
 src, db, workers, every = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 me = os.getpid()
 
-def status(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            return dict(line.split(":", 1) for line in f if ":" in line)
-    except OSError:
-        return {}
 
 def kb(st, key):
     return int(st.get(key, "0 kB").split()[0])
