@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from gongkai import regex
+from gongkai.shipped import CompiledCache
 from tests.conftest import seed
 
 
@@ -19,15 +20,11 @@ from tests.conftest import seed
 def fresh(tmp_path, monkeypatch):
     """The module as in a new process, its cache in ``tmp_path``."""
     monkeypatch.setenv("GONGKAI_CACHE", str(tmp_path))
-    monkeypatch.setattr(regex, "_entries", None)
-    monkeypatch.setattr(regex, "_file", None)
-    monkeypatch.setattr(regex, "_new", {})
-    monkeypatch.setattr(regex, "_used", set())
+    monkeypatch.setattr(regex, "_CACHE", CompiledCache("regex", regex._TAG))
 
     def again():  # another process: what the last one saved, read back
-        regex._save()
-        monkeypatch.setattr(regex, "_entries", None)
-        monkeypatch.setattr(regex, "_new", {})
+        regex._CACHE.save()
+        monkeypatch.setattr(regex, "_CACHE", CompiledCache("regex", regex._TAG))
 
     return again
 
@@ -41,7 +38,7 @@ def test_cached_patterns_are_the_patterns_re_compiles(fresh, tmp_path):
     fresh()
     (entry,) = tmp_path.glob("regex.*.marshal")
     again = [regex.compile(p, f) for p, f in PATTERNS]
-    assert regex._new == {}  # all from the cache
+    assert regex._CACHE.new == {}  # all from the cache
     for (p, f), one, two in zip(PATTERNS, first, again, strict=True):
         assert one == two == re.compile(p, f)  # equal code, flags and pattern
         assert (two.groupindex, two.groups, two.flags) == (re.compile(p, f).groupindex, re.compile(p, f).groups,
@@ -57,10 +54,15 @@ def test_every_pattern_a_parse_and_a_check_cache_is_what_re_compiles(tmp_path):
         subprocess.run([sys.executable, "-m", "gongkai", command, str(seed("000"))], env=env, capture_output=True,
                        timeout=120, check=False)
     (entry,) = tmp_path.glob("regex.*.marshal")
-    entries = regex._read(entry)
+    entries = regex._CACHE._read(entry)
     assert len(entries) > 100
     for (pattern, flags), args in entries.items():
-        assert re.compile(pattern, flags) == regex._sre.compile(pattern, *args), pattern
+        if isinstance(pattern, str) and isinstance(flags, str):  # a derived pattern: (what made it, from what)
+            from gongkai.extract.narrative import _led
+
+            assert pattern == "gongkai.extract.narrative._led" and args == _led(flags)
+        else:
+            assert re.compile(pattern, flags) == regex._sre.compile(pattern, *args), pattern
 
 
 def test_a_damaged_cache_or_entry_compiles_afresh(fresh, tmp_path):
@@ -71,24 +73,35 @@ def test_a_damaged_cache_or_entry_compiles_afresh(fresh, tmp_path):
     whole = entry.read_bytes()
     for damaged in (whole[:len(whole) // 2], whole[:40] + bytes([whole[40] ^ 1]) + whole[41:], b""):
         entry.write_bytes(damaged)
-        assert regex._read(entry) == {}
+        assert regex._CACHE._read(entry) == {}
         assert regex.compile(pattern) == re.compile(pattern)
         fresh()
-        assert regex._read(entry)  # written whole again
-    regex._entries = {(pattern, 0): (0, [1, 2, 3], 0, {}, (None,))}  # invalid code: _sre refuses it
+        assert regex._CACHE._read(entry)  # written whole again
+    regex._CACHE.entries = {(pattern, 0): (0, [1, 2, 3], 0, {}, (None,))}  # invalid code: _sre refuses it
     assert regex.compile(pattern) == re.compile(pattern)
-    regex._entries = {(pattern, 0): "not the arguments"}
+    regex._CACHE.entries = {(pattern, 0): "not the arguments"}
     assert regex.compile(pattern) == re.compile(pattern)
 
 
 def test_no_cache_when_it_is_off_or_cannot_be_written(fresh, tmp_path, monkeypatch):
     monkeypatch.setenv("GONGKAI_CACHE", "0")
     assert regex.compile(PATTERNS[0][0]) == re.compile(PATTERNS[0][0])
-    assert regex._file is None and regex._new == {}
+    assert regex._CACHE.file is None and regex._CACHE.new == {}
     blocked = tmp_path / "file"
     blocked.write_text("not a directory")
     monkeypatch.setenv("GONGKAI_CACHE", str(blocked / "cache"))
-    regex._entries = None
+    regex._CACHE.entries = None
     assert regex.compile(PATTERNS[0][0]) == re.compile(PATTERNS[0][0])
-    regex._save()  # nothing written, nothing raised
+    regex._CACHE.save()  # nothing written, nothing raised
     assert blocked.read_text() == "not a directory"
+
+
+def test_a_derived_pattern_is_remembered(fresh):
+    from gongkai.extract.narrative import _led
+
+    alternatives = "(?P<m0>上年结转)|(?P<m1>不予公开)|(?P<m2>[本当]年新收)"
+    made = regex.derived(_led, alternatives)
+    assert made == _led(alternatives) and made.startswith("(?=[")
+    fresh()
+    assert regex._CACHE.get(("gongkai.extract.narrative._led", alternatives)) == made
+    assert regex.derived(_led, alternatives) == made and regex._CACHE.new == {}  # from the cache

@@ -1,5 +1,3 @@
-import sys
+from gongkai.cli import console
 
-from gongkai.cli import main
-
-sys.exit(main())
+console()

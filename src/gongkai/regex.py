@@ -15,21 +15,20 @@ patterns compare equal only when their code is the same, and ``tests/test_regex.
 every cached one against ``re.compile``.
 
 Safety: the cache file is named by the Python version and ``_sre``'s code version, is read only
-when its CRC-32 matches (``gongkai.shipped.read_cache``), and ``_sre.compile`` validates the code it is given.  A missing, cut,
+when its CRC-32 matches, and ``_sre.compile`` validates the code it is given.  A missing, cut,
 damaged or foreign file, an entry that does not load, or a Python whose ``re`` internals are
 not these, simply compiles with ``re`` as before: the cache changes how fast, never what.
-New entries are written once, when the process ends (merged with what other processes wrote,
-replaced atomically); a cache grown past ``MAX_ENTRIES`` keeps only what this run used.
+New entries are written once, when the process ends (``gongkai.shipped.CompiledCache``).
 """
 
 from __future__ import annotations
 
-import atexit
-import marshal
 import re
 import sys
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, AnyStr
+
+from gongkai.shipped import CompiledCache
 
 try:  # CPython's regular-expression compiler (Python 3.11 and later)
     import _sre  # type: ignore[import-not-found]
@@ -37,13 +36,8 @@ try:  # CPython's regular-expression compiler (Python 3.11 and later)
 except ImportError:  # pragma: no cover - another implementation: re.compile every time
     _sre = None
 
-MAX_ENTRIES = 4096
 _TAG = f"{sys.implementation.cache_tag}-{'.'.join(map(str, sys.version_info[:3]))}-sre{getattr(_sre, 'MAGIC', 0)}"
-
-_entries: dict[tuple[Any, int], tuple] | None = None  # loaded on the first compile
-_file: Path | None = None  # where they are kept (None: caching is off)
-_new: dict[tuple[Any, int], tuple] = {}  # compiled by this process, to be written
-_used: set[tuple[Any, int]] = set()
+_CACHE = CompiledCache("regex", _TAG)  # (pattern, flags) -> the arguments of _sre.compile
 
 
 def compile(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
@@ -52,17 +46,26 @@ def compile(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     if _sre is None or flags & re.DEBUG:
         return re.compile(pattern, flags)
     key = (pattern, flags)
-    entries = _entries if _entries is not None else _load()
-    found = entries.get(key)
+    found = _CACHE.get(key)
     if found is not None:
         try:
-            compiled = _sre.compile(pattern, *found)
+            return _sre.compile(pattern, *found)
         except Exception:  # noqa: BLE001 - a damaged entry (invalid code, wrong shape): compile afresh
             pass
-        else:
-            _used.add(key)
-            return compiled
     return _fresh(pattern, flags, key)
+
+
+def derived(make: Callable[[str], str], pattern: str) -> str:
+    """``make(pattern)``: a pattern made from another by a function of it alone (the narrative's
+    alternatives led by a test of their first characters, which takes parsing them), remembered
+    in the same cache."""
+    key = (f"{make.__module__}.{make.__qualname__}", pattern)
+    found = _CACHE.get(key)
+    if isinstance(found, str):
+        return found
+    made = make(pattern)
+    _CACHE.put(key, made)
+    return made
 
 
 def _fresh(pattern: AnyStr, flags: int, key: tuple[Any, int]) -> re.Pattern[AnyStr]:
@@ -82,44 +85,5 @@ def _fresh(pattern: AnyStr, flags: int, key: tuple[Any, int]) -> re.Pattern[AnyS
         raise
     except Exception:  # noqa: BLE001 - internals not as expected (another Python): no cache
         return re.compile(pattern, flags)
-    if _file is not None:
-        if not _new:
-            atexit.register(_save)
-        _new[key] = args
-        _used.add(key)
+    _CACHE.put(key, args)
     return compiled
-
-
-def _read(path: Path) -> dict:
-    from gongkai.shipped import read_cache
-
-    blob = read_cache(path)
-    try:
-        entries = marshal.loads(blob) if blob is not None else None
-    except (EOFError, ValueError, TypeError):
-        entries = None
-    return entries if isinstance(entries, dict) else {}  # none yet, or damaged: compiled afresh
-
-
-def _load() -> dict:
-    from gongkai.shipped import cache_dir
-
-    global _entries, _file
-    folder = cache_dir()
-    _file = None if folder is None else folder / f"regex.{_TAG}.marshal"
-    _entries = {} if _file is None else _read(_file)
-    return _entries
-
-
-def _save() -> None:
-    """Write this process's new patterns into the cache (at exit)."""
-    from gongkai.shipped import write_cache
-
-    path = _file
-    if path is None or not _new:
-        return
-    merged = {**_read(path), **_new}  # another process may have written since this one read
-    if len(merged) > MAX_ENTRIES:
-        merged = {key: args for key, args in merged.items() if key in _used}
-    write_cache(path, marshal.dumps(merged))
-    _new.clear()

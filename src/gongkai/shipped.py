@@ -94,3 +94,64 @@ def write_cache(path: Path, blob: bytes) -> None:
             tmp.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only or full disk: the next run parses the YAML again
+
+
+class CompiledCache:
+    """What gongkai compiles from its own code on every run (``regex``: the regular expressions'
+    ``_sre`` code), kept per machine: a dict in one cache
+    file named ``name.tag.marshal`` (``tag``: whatever the values depend on, e.g. the Python
+    version), read on the first ``get``, its new entries written when the process ends (merged
+    with what other processes wrote since; grown past ``MAX_ENTRIES``, only what this run used is
+    kept)."""
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self, name: str, tag: str) -> None:
+        self.name, self.tag = name, tag
+        self.entries: dict | None = None  # loaded on the first get
+        self.file: Path | None = None  # None: caching is off
+        self.new: dict = {}  # made by this process, to be written
+        self.used: set = set()
+
+    def get(self, key: Any) -> Any:
+        if self.entries is None:
+            folder = cache_dir()
+            self.file = None if folder is None else folder / f"{self.name}.{self.tag}.marshal"
+            self.entries = {} if self.file is None else self._read(self.file)
+        found = self.entries.get(key)
+        if found is not None:
+            self.used.add(key)
+        return found
+
+    def put(self, key: Any, value: Any) -> None:
+        if self.file is None:
+            return
+        if not self.new:
+            import atexit
+
+            atexit.register(self.save)
+        self.new[key] = value
+        self.used.add(key)
+
+    def _read(self, path: Path) -> dict:
+        blob = read_cache(path)
+        try:
+            entries = marshal.loads(blob) if blob is not None else None
+        except (EOFError, ValueError, TypeError):
+            entries = None
+        return entries if isinstance(entries, dict) else {}  # none yet, or damaged: made afresh
+
+    def save(self) -> None:
+        """Write this process's new entries (at exit)."""
+        if self.file is None or not self.new:
+            return
+        merged = {**self._read(self.file), **self.new}  # another process may have written since
+        if len(merged) > self.MAX_ENTRIES:
+            merged = {key: value for key, value in merged.items() if key in self.used}
+        try:
+            blob = marshal.dumps(merged)
+        except ValueError:  # a value marshal cannot keep: nothing is written
+            return
+        write_cache(self.file, blob)
+        self.new.clear()
+

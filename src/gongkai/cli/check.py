@@ -75,6 +75,7 @@ def run(args) -> int:
     if args.html and len(files) > 1:
         _html_dir(args.html)
     context = _Run(previous, args.previous or "", args.register, args.db, args.json, args.html, len(files) == 1)
+    jobs.settle("gongkai.extract", "gongkai.check")
     failures = errors = 0
     pages: list = []
     unread: list[str] = []

@@ -61,6 +61,7 @@ def run(args) -> int:
     lines = len(files) > 1 or any(os.path.isdir(p) for p in args.paths)
     context = _Run(bool(args.json or (args.output and not args.csv) or lines), args.csv, lines, previous,
                    args.previous or "")
+    jobs.settle("gongkai.extract")
     failures = incomplete = read = 0
     with _output(args.output):
         if args.csv:

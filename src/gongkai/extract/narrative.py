@@ -128,12 +128,16 @@ def _first_chars(items) -> tuple[set[str], bool] | None:
 def _prefiltered(alternatives: list[str]) -> re.Pattern:
     """One pattern for all alternatives, led by a test of the characters they can start with
     (most positions of a label start none of them: the test saves trying each alternative)."""
-    pattern = "|".join(alternatives)
+    return regex.compile(regex.derived(_led, "|".join(alternatives)))
+
+
+def _led(pattern: str) -> str:
+    """``pattern`` led by the test of its first characters (parsing it is why it is remembered)."""
     from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, not in typeshed (3.11+)
     first = _first_chars(sre_parse.parse(pattern))
     if first is None or first[1]:
-        return regex.compile(pattern)
-    return regex.compile("(?=[" + "".join(sorted(re.escape(c) for c in first[0])) + "])(?:" + pattern + ")")
+        return pattern
+    return "(?=[" + "".join(sorted(re.escape(c) for c in first[0])) + "])(?:" + pattern + ")"
 
 
 def _rx(pattern: str | None) -> re.Pattern | None:

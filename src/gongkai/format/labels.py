@@ -102,6 +102,8 @@ class LabelIndex:
         mine = Counter(k).items()
         margin = self._cutoff - 1e-3  # below the cutoff by more than any rounding of the score
         for size, counts in self._counts:
+            if 200 * min(size, len(k)) < margin * (len(k) + size):
+                continue  # the lengths alone keep it under the cutoff
             shared = sum(min(n, counts[ch]) for ch, n in mine)
             if 200 * shared >= margin * (len(k) + size):
                 return True
