@@ -188,7 +188,7 @@ class _Batch:
         self.placements: dict[str | None, dict] = {}  # a cluster's: one lookup per agency per run
         # Documents stored by this run have larger ids (a crash rerun of a file stored just before
         # the crash counts it as added, not as met again).
-        self.first_id = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM documents"))
+        self.first_id = store.last_document_id()
         self.summary = Summary()
         self.done = 0
         self.progress = on_progress or (lambda done, total, path: None)

@@ -263,6 +263,10 @@ class Store(Database):
                 sha256=sha256, name=name, path=path, size=size, parser_version=parser_version, result=result,
                 placement=placement, is_new=known is None, ingested_at=run)
 
+    def last_document_id(self) -> int:
+        """The largest document id so far (0 in an empty corpus)."""
+        return int(self.scalar("SELECT COALESCE(MAX(id), 0) FROM documents"))
+
     def add_path(self, document_id: int, path: str) -> None:
         self.execute("INSERT INTO document_paths (document_id, path) VALUES (?, ?) ON CONFLICT DO NOTHING",
                      (document_id, path))
