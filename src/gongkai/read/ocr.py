@@ -23,7 +23,7 @@ A4_WIDTH_IN = 8.27
 MIN_LINE_PT = 14.0     # a ruling is at least this long (longer than any character stroke)
 MAX_SIDE = 4000        # pixels; A4 at 200 dpi is 2339
 DET_SIDE = 1600        # pixels: the longest side text detection sees (A4 at ~137 dpi)
-REC_MIN_WIDTH = 128    # pixels at the recogniser's 48 high: a narrower line is padded to this
+REC_MIN_WIDTH = 96     # pixels at the recogniser's 48 high: a narrower line is padded to this
 ORIENTATION_LINES = 16  # the widest lines of a page whose orientation says if it is upside down
 MIN_SKEW, MAX_SKEW = 0.1, 5.0  # degrees; less is noise, more is not a skewed scan
 
@@ -200,8 +200,9 @@ def _read_words(picture, turned: bool = False):
     line is recognised alone at its own width (at least REC_MIN_WIDTH).  RapidOCR pads every line
     of a batch of six to the widest and to at least 320 pixels: a table cell of one digit, about 40
     pixels wide at the recogniser's height, cost eight times its size, and what was read depended
-    on which lines shared its batch.  Narrower than 128 pixels, one digit alone is misread (0 as O
-    or blank); at 128 and more every cell of every scan in bench/ocr.py reads as before.
+    on which lines shared its batch.  At its own width (about 40 pixels) or padded to 48, one digit
+    alone is misread (0 as O or nothing); padded to 64 or more every cell of every scan in
+    bench/ocr.py reads as before; REC_MIN_WIDTH keeps a margin above that.
 
     Orientation is decided for the page, not for each line: RapidOCR turned any line its
     classifier called upside down (score > 0.9), which on upright pages turned two lines of 1,557
