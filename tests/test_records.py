@@ -88,3 +88,25 @@ def test_fields_are_inherited_and_a_required_field_cannot_follow_a_default():
         class Wrong:
             a: int = 0
             b: int
+
+
+def test_init_code_comes_from_the_cache_only_when_this_user_alone_can_write_it(tmp_path, monkeypatch):
+    from gongkai.shipped import CompiledCache
+
+    monkeypatch.setenv("GONGKAI_CACHE", str(tmp_path))
+
+    def run():  # a new process: a fresh cache object, a class made and instantiated
+        cache = CompiledCache("records", "test", owner_only=True)
+        monkeypatch.setattr(records, "code_cache", cache)
+        made = records.record(type("Point", (), {"__annotations__": {"x": "int", "y": "int"}, "y": 0}))
+        assert made(1).x == 1 and made(1, 2) == made(x=1, y=2) and repr(made(1)) == "Point(x=1, y=0)"
+        compiled = dict(cache.new)
+        cache.save()
+        return compiled
+
+    assert run()  # compiled, and kept
+    (entry,) = tmp_path.glob("records.test.marshal")
+    assert oct(entry.stat().st_mode & 0o777) == "0o600"
+    assert run() == {}  # the code came from the cache
+    entry.chmod(0o664)  # another user could have written it: not read, compiled afresh
+    assert run()

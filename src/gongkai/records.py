@@ -6,8 +6,10 @@ and imports ``inspect`` (and with it ``ast``, ``dis`` and ``tokenize``).  For th
 that ``gongkai parse one.txt`` defines (the model, the format, the document, the extractors)
 that was about 2 million instructions a class, a quarter of the command's own start-up.
 ``record`` compiles only ``__init__`` (it is called for every cell and run of a report, so it
-stays straight-line code); equality, hashing, ``repr`` and the frozen guard are shared functions
-reading the class's field names.
+stays straight-line code), when the class is first instantiated, from a per-machine cache of the
+compiled code (``code_cache``, a ``gongkai.shipped.CompiledCache`` read only when this user alone
+can write it); equality, hashing, ``repr`` and the frozen guard are shared functions reading the
+class's field names.
 
 It takes the parts of ``dataclass`` that gongkai uses, with the same meaning: ``frozen``,
 ``slots``, ``eq``, ``repr``, defaults and ``field(default_factory=…, compare=…, repr=…)``, fields
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
+from types import CodeType
 from typing import Any, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T")
@@ -143,6 +146,9 @@ def _make(cls: type, frozen: bool, slots: bool, eq: bool, show: bool) -> type:
     for spec in _own_fields(cls):
         specs[spec.name] = spec
     names = tuple(specs)
+    defaulted = [s.default is not _MISSING or s.default_factory is not _MISSING for s in specs.values()]
+    if any(later < earlier for earlier, later in zip(defaulted, defaulted[1:], strict=False)):
+        raise TypeError(f"{cls.__qualname__}: a field without a default follows one with a default")
     own = cls.__dict__
     for spec in specs.values():  # as dataclass: a plain default stays a class attribute
         if spec.name in own and (slots or isinstance(own[spec.name], Field)):
@@ -157,8 +163,9 @@ def _make(cls: type, frozen: bool, slots: bool, eq: bool, show: bool) -> type:
     }
     for key, value in attributes.items():
         setattr(cls, key, value)
+    holder: list = [cls, frozen]
     if "__init__" not in own:
-        cls.__init__ = _init(cls, specs, frozen)  # type: ignore[misc]
+        cls.__init__ = _first_init(holder)  # type: ignore[misc]
     if show and "__repr__" not in own:
         cls.__repr__ = _repr  # type: ignore[assignment]
     explicit_hash = "__hash__" in own and not (own["__hash__"] is None and "__eq__" in own)
@@ -176,14 +183,26 @@ def _make(cls: type, frozen: bool, slots: bool, eq: bool, show: bool) -> type:
         cls = _slotted(cls, names)
     if frozen:
         cls.__record_class__ = cls  # type: ignore[attr-defined]
+    holder[0] = cls
     return cls
+
+
+def _first_init(holder: list) -> Callable[..., None]:
+    """An ``__init__`` that writes the real one when the class is first instantiated (a third
+    of the records a run defines are never made), puts it in its place and runs it."""
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        cls, frozen = holder
+        init = _init(cls, cls.__record_specs__, frozen)
+        cls.__init__ = init
+        init(self, *args, **kwargs)
+
+    return __init__
 
 
 def _init(cls: type, specs: dict[str, Field], frozen: bool) -> Callable[..., None]:
     """``__init__``, written out: one assignment a field (a record is built for every cell)."""
     params, lines = [], []
     scope: dict[str, Any] = {"_MISSING": _MISSING, "_setattr": object.__setattr__}
-    seen_default = False
     for name, spec in specs.items():
         if spec.default is not _MISSING:
             scope[f"_d_{name}"] = spec.default
@@ -194,19 +213,41 @@ def _init(cls: type, specs: dict[str, Field], frozen: bool) -> Callable[..., Non
             params.append(f"{name}=_MISSING")
             value = f"_f_{name}() if {name} is _MISSING else {name}"
         else:
-            if seen_default:
-                raise TypeError(f"non-default argument {name!r} follows default argument")
             params.append(name)
             value = name
-        seen_default = seen_default or spec.default is not _MISSING or spec.default_factory is not _MISSING
         lines.append(f"    _setattr(self, {name!r}, {value})" if frozen else f"    self.{name} = {value}")
     if hasattr(cls, "__post_init__"):
         lines.append("    self.__post_init__()")
     source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(lines) or "    pass") + "\n"
-    exec(compile(source, f"<record {cls.__module__}.{cls.__qualname__}>", "exec"), scope)
+    exec(_code(source, f"<record {cls.__module__}.{cls.__qualname__}>"), scope)
     init = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
+
+
+# Compiled ``__init__`` code, kept per machine (``gongkai.shipped`` sets it when it is imported:
+# this module imports nothing of gongkai's, for ``gongkai.settings`` is made of records).
+code_cache: Any = None
+_looking = False
+
+
+def _code(source: str, filename: str) -> CodeType:
+    """``compile(source)``, from the machine's cache when it holds it (the same text, the same
+    Python: the same code)."""
+    global _looking
+    key, cache = (filename, source), None if _looking else code_cache
+    if cache is not None:
+        _looking = True  # finding the cache folder makes a record (the settings): compiled plainly
+        try:
+            found = cache.get(key)
+        finally:
+            _looking = False
+        if isinstance(found, CodeType):
+            return found
+    code = compile(source, filename, "exec")
+    if cache is not None:
+        cache.put(key, code)
+    return code
 
 
 def _slotted(cls: type, names: tuple[str, ...]) -> type:

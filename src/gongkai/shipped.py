@@ -22,6 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gongkai import records
+
 # marshal's format is fixed per Python version; a cache entry also names this module's format.
 _TAG = f"py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}-c"  # -c: after a CRC-32
 
@@ -88,7 +90,8 @@ def write_cache(path: Path, blob: bytes) -> None:
         # Written beside and renamed: a reader never sees half a file, two writers do not mix.
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            tmp.write_bytes(blob)
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+                out.write(blob)  # readable and writable by this user only, whatever the umask
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
@@ -98,16 +101,17 @@ def write_cache(path: Path, blob: bytes) -> None:
 
 class CompiledCache:
     """What gongkai compiles from its own code on every run (``regex``: the regular expressions'
-    ``_sre`` code), kept per machine: a dict in one cache
+    ``_sre`` code; ``records``: the records' ``__init__``), kept per machine: a dict in one cache
     file named ``name.tag.marshal`` (``tag``: whatever the values depend on, e.g. the Python
     version), read on the first ``get``, its new entries written when the process ends (merged
     with what other processes wrote since; grown past ``MAX_ENTRIES``, only what this run used is
-    kept)."""
+    kept).  With ``owner_only`` (values that run as code), a file or folder another user could
+    write is not read."""
 
     MAX_ENTRIES = 4096
 
-    def __init__(self, name: str, tag: str) -> None:
-        self.name, self.tag = name, tag
+    def __init__(self, name: str, tag: str, owner_only: bool = False) -> None:
+        self.name, self.tag, self.owner_only = name, tag, owner_only
         self.entries: dict | None = None  # loaded on the first get
         self.file: Path | None = None  # None: caching is off
         self.new: dict = {}  # made by this process, to be written
@@ -134,6 +138,8 @@ class CompiledCache:
         self.used.add(key)
 
     def _read(self, path: Path) -> dict:
+        if self.owner_only and not _owned(path):
+            return {}
         blob = read_cache(path)
         try:
             entries = marshal.loads(blob) if blob is not None else None
@@ -155,3 +161,15 @@ class CompiledCache:
         write_cache(self.file, blob)
         self.new.clear()
 
+
+def _owned(path: Path) -> bool:
+    """The file and its folder belong to this user, and no one else may write them."""
+    try:
+        return all(st.st_uid == os.geteuid() and not st.st_mode & 0o022 for st in (path.stat(), path.parent.stat()))
+    except OSError:
+        return False
+
+
+# The records' compiled __init__ (gongkai.records cannot import this module: settings is made of records).
+records.code_cache = CompiledCache("records", f"{sys.implementation.cache_tag}-{'.'.join(map(str, sys.version_info[:3]))}-m{marshal.version}",
+                                   owner_only=True)
