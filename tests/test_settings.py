@@ -85,3 +85,17 @@ def test_gongkai_actor_is_who_the_register_and_log_commands_record(monkeypatch):
     assert default_actor("未署名") == "张三"
     monkeypatch.delenv("GONGKAI_ACTOR")
     assert default_actor("未署名") not in ("", "张三")
+
+
+def test_the_cache_folder_is_read_alone_as_the_settings_read_it(monkeypatch, tmp_path):
+    from gongkai.settings import cache_dir, current
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for value in (None, "", "  ", "0", "off", str(tmp_path / "c"), "~/c"):
+        if value is None:
+            monkeypatch.delenv("GONGKAI_CACHE", raising=False)
+        else:
+            monkeypatch.setenv("GONGKAI_CACHE", value)
+        assert cache_dir() == current().cache_dir()
+    monkeypatch.setenv("GONGKAI_CACHE", str(tmp_path / "c"))
+    assert cache_dir() == tmp_path / "c"

@@ -73,12 +73,24 @@ class Settings:
 
     def cache_dir(self) -> Path | None:
         """The cache of parsed data files (gongkai.shipped); None when GONGKAI_CACHE turns it off."""
-        if self.cache is None:  # XDG's cache home (named here: a parse needs no database layer)
-            base = Path(os.environ.get("XDG_CACHE_HOME") or Path("~/.cache").expanduser())
-            return base / "gongkai" if base.is_absolute() else None  # no home directory: no cache
-        if self.cache.lower() in _FALSE:
-            return None
-        return Path(self.cache).expanduser()
+        return _cache_dir(self.cache)
+
+
+def _cache_dir(cache: str | None) -> Path | None:
+    if cache is None:  # XDG's cache home (named here: a parse needs no database layer)
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path("~/.cache").expanduser())
+        return base / "gongkai" if base.is_absolute() else None  # no home directory: no cache
+    if cache.lower() in _FALSE:
+        return None
+    return Path(cache).expanduser()
+
+
+def cache_dir() -> Path | None:
+    """``current().cache_dir()``, reading GONGKAI_CACHE alone: the caches are opened before
+    anything else, and a text parse needs no other setting (building them all at start-up was
+    eighteen variables read and a record made for one)."""
+    raw = os.environ.get("GONGKAI_CACHE")
+    return _cache_dir(_text("GONGKAI_CACHE", raw) if raw else None)
 
 
 def default_actor(fallback: str) -> str:
@@ -183,4 +195,4 @@ def _cached(_key: tuple) -> Settings:
     return from_environ(os.environ)
 
 
-__all__ = ["Settings", "VARIABLES", "current", "default_actor", "from_environ"]
+__all__ = ["Settings", "VARIABLES", "cache_dir", "current", "default_actor", "from_environ"]

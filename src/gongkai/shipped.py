@@ -29,14 +29,10 @@ _TAG = f"py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}-c"  # -
 
 
 def cache_dir() -> Path | None:
-    """Where compiled data is kept; None when caching is off or the setting is unusable."""
-    from gongkai.errors import GongkaiError
-    from gongkai.settings import current
+    """Where compiled data is kept; None when caching is off."""
+    from gongkai.settings import cache_dir
 
-    try:
-        return current().cache_dir()
-    except GongkaiError:
-        return None
+    return cache_dir()
 
 
 def parse_yaml(text: str) -> Any:
