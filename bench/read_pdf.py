@@ -7,7 +7,7 @@
   pypdfium2's own text extraction of the same pages (open, load each page, its text page,
   ``get_text_range``: the least any reader of the text layer does).  Per page, CPU medians; the
   target is gongkai ≥ 0.5× the floor's rate, i.e. at most twice its time.
-- **DOCX** (one core) and **OCR** (the image-only PDF, all cores onnxruntime takes), each in a
+- **DOCX** (pinned to one core) and **OCR** (the image-only PDF; onnxruntime runs one thread per model), each in a
   fresh child: CPU and wall time per page and the child's peak resident memory (the OCR targets:
   ≤ 2 s CPU and ≤ 400 MB a page at 200 dpi).
 
@@ -115,7 +115,7 @@ def per_page(kind: str, files: list[Path], pages: int, runs: int, one_core: bool
     for _ in range(runs):
         full, _ = child([*base, "--runs", "2", *map(str, files)], cwd=str(ROOT), timeout=3600)
         samples.append(Sample((full.cpu - warm.cpu) / pages, (full.wall - warm.wall) / pages, full.peak_mb))
-    print(line(f"{kind} ({pages} pages, {'one core' if one_core else 'all cores'})", samples, per="a page",
+    print(line(f"{kind} ({pages} pages, {'pinned to one core' if one_core else 'not pinned'})", samples, per="a page",
                rate="pages"))
 
 
