@@ -103,3 +103,20 @@ def test_a_worker_dying_while_results_are_being_written(capsys):
         if result == "+b":
             time.sleep(1.5)
     assert got == ["+a", "+b", "crashed kill", *("+" + f for f in "cdefghi")]
+
+
+def test_the_collector_paused_for_the_start_up_runs_again_for_the_work(tmp_path, capsys):
+    import gc
+
+    from gongkai.cli import main
+    from tests.conftest import seed
+
+    try:
+        for argv in (["parse", str(seed("000")), "--json"], ["check", str(seed("000"))],
+                     ["failures", "--db", str(tmp_path / "none.db")]):
+            gc.disable()  # as cli.console starts a command
+            main(argv)
+            assert gc.isenabled(), argv
+    finally:
+        gc.enable()
+    capsys.readouterr()

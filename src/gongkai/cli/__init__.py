@@ -252,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    if not getattr(args, "settles", False):
+        gc.enable()  # (paused by console() for the start-up; parse and check resume it in jobs.settle)
     try:
         return int(args.handler(args) or 0)
     except GongkaiError as exc:
@@ -271,11 +273,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def console() -> NoReturn:
-    """The ``gongkai`` program (the console script, ``python -m gongkai``): ``main()``, then the
-    exit without the interpreter's last full garbage collection.  The process ends: nothing it
+    """The ``gongkai`` program (the console script, ``python -m gongkai``): ``main()`` with the
+    garbage collector paused while the command starts (its imports make only long-lived objects;
+    it runs again before the command's work: ``main``, ``cli.jobs.settle``), then the exit without
+    the interpreter's last full garbage collection.  The process ends: nothing it
     holds needs collecting, and scanning all of it again was 5 % of ``gongkai parse one.txt``'s
     instructions (``gc.freeze``; ``atexit`` handlers and the flushing of the output still run)."""
-    code = main()
+    gc.disable()  # start-up makes long-lived objects only: resumed before the command's work
+    try:
+        code = main()
+    finally:
+        gc.enable()
     gc.freeze()
     sys.exit(code)
 

@@ -29,7 +29,7 @@ def add_parser(sub) -> None:
     p.add_argument("--json", action="store_true", help="输出附带检查结果的报告 JSON（多个文件时为 JSON Lines）")
     p.add_argument("--html", metavar="输出", help="写出独立的 HTML 检查页面；多个文件时为目录，每份报告一页")
     jobs.add_option(p)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, settles=True)  # run() calls jobs.settle
 
 
 @record
@@ -66,6 +66,7 @@ def run(args) -> int:
     if not files:
         raise GongkaiError("没有找到可读取的报告文件。", " ".join(args.paths))
     workers = jobs.count(args.jobs)
+    jobs.settle("gongkai.extract", "gongkai.check")
     previous = None
     if args.previous:
         previous_reports = load_all(args.previous)
@@ -75,7 +76,6 @@ def run(args) -> int:
     if args.html and len(files) > 1:
         _html_dir(args.html)
     context = _Run(previous, args.previous or "", args.register, args.db, args.json, args.html, len(files) == 1)
-    jobs.settle("gongkai.extract", "gongkai.check")
     failures = errors = 0
     pages: list = []
     unread: list[str] = []

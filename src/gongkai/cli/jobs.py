@@ -49,13 +49,15 @@ def settle(*modules: str) -> None:
     """Import the modules every file of the run needs, then (once a process) keep all that
     start-up made out of the garbage collector's passes (``gc.freeze``): modules, classes and
     functions are never garbage, and scanning them again at each full collection was 6 % of
-    ``gongkai parse one.txt``'s instructions.  Forked workers leave those pages shared, too."""
+    ``gongkai parse one.txt``'s instructions.  Forked workers leave those pages shared, too.
+    The collector, paused for the start-up by ``cli.console``, runs again from here on."""
     global _settled
     for name in modules:
         importlib.import_module(name)
     if not _settled:
         _settled = True
         gc.freeze()
+    gc.enable()
 
 
 def count(jobs: int | None) -> int:

@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
     p.add_argument("--previous", metavar="上年报告",
                    help="同一机关上一年度的报告：连在一起印出、无法唯一拆开的数字，按上年的现行有效件数和结转数再拆")
     jobs.add_option(p)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, settles=True)  # run() calls jobs.settle
 
 
 @record
@@ -56,12 +56,12 @@ def run(args) -> int:
     if not files:
         raise GongkaiError("没有找到可读取的报告文件。", " ".join(args.paths))
     workers = jobs.count(args.jobs)
+    jobs.settle("gongkai.extract")
     previous = load(args.previous) if args.previous else None
     # Several files, or a directory (however many files it holds), give one report per line.
     lines = len(files) > 1 or any(os.path.isdir(p) for p in args.paths)
     context = _Run(bool(args.json or (args.output and not args.csv) or lines), args.csv, lines, previous,
                    args.previous or "")
-    jobs.settle("gongkai.extract")
     failures = incomplete = read = 0
     with _output(args.output):
         if args.csv:
