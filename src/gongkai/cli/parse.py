@@ -3,7 +3,6 @@ one CSV row per cell."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
@@ -65,6 +64,8 @@ def run(args) -> int:
     failures = incomplete = read = 0
     with _output(args.output):
         if args.csv:
+            import csv
+
             from gongkai.render.cells import HEADER
 
             csv.writer(sys.stdout).writerow(HEADER)
@@ -107,6 +108,8 @@ def _parse_file(run: _Run, path: str) -> tuple[int, int, int]:
         for note in report.notes:
             print(f"gongkai：{path}：{note}", file=sys.stderr)
         if run.csv:
+            import csv
+
             from gongkai.render.cells import cell_rows
 
             csv.writer(out).writerows(cell_rows(report, path))
