@@ -13,6 +13,7 @@ next-year report's cross-year findings with it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -31,15 +32,14 @@ def due(store: Store) -> list[tuple[int, int | None, int | None]]:
     # not by the name's spelling (洪泽区人民政府 2023, 淮安市洪泽区人民政府 2024).
     # Of several stored reports of one body and year (e.g. the same report as PDF and as a web
     # page), the one with the least content hash: the choice does not depend on ingest order.
-    # The reports are streamed twice rather than held: a corpus can have a million.
-    first: dict[tuple[str | None, int], tuple[str, int]] = {}
-    for doc_id, key, year, sha, _ in _bodies(store):
-        if (key, year) not in first or sha < first[(key, year)][0]:
-            first[(key, year)] = (sha, doc_id)
+    # The reports are streamed twice rather than held (a corpus can have a million); what is
+    # kept is one id per body and year.
+    first: dict[tuple[str | None, int], int] = {}
+    for doc_id, key, year, _ in _bodies(store, "sha256"):
+        first.setdefault((key, year), doc_id)  # in content-hash order: the first is the least
     out: list[tuple[int, int | None, int | None]] = []
-    for doc_id, key, year, _, done in _bodies(store):
-        last_year = first.get((key, year - 1))
-        previous = last_year[1] if last_year else None
+    for doc_id, key, year, done in _bodies(store, "id"):
+        previous = first.get((key, year - 1))
         if previous != done:
             out.append((doc_id, previous, done))
     # Reports that are no longer 'ok' (now failed) keep no cross-year results.
@@ -47,10 +47,11 @@ def due(store: Store) -> list[tuple[int, int | None, int | None]]:
     return out
 
 
-def _bodies(store: Store) -> Iterator[tuple[int, str | None, int, str, int | None]]:
-    """(id, body identity, year, sha256, last compared with) of the readable placed reports."""
-    for doc_id, code, unit, agency_key, year, sha, previous_id in store.report_bodies():
-        yield doc_id, identity(code, unit, agency_key), year, sha, previous_id
+def _bodies(store: Store, order: str) -> Iterator[tuple[int, str | None, int, int | None]]:
+    """(id, body identity, year, last compared with) of the readable placed reports, by ``order``."""
+    for doc_id, code, unit, agency_key, year, previous_id in store.report_bodies(order):
+        key = identity(code, unit, agency_key)
+        yield doc_id, sys.intern(key) if key else key, year, previous_id
 
 
 CHUNK = 16  # reports compared and then written together

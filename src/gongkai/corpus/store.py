@@ -458,13 +458,15 @@ class Store(Database):
             yield StoredFinding(*row)
 
     # -- the cross-year pass (corpus/crossyear.py) -------------------------------------------
-    def report_bodies(self) -> Iterator[tuple[int, str | None, str | None, str, int, str, int | None]]:
-        """(id, division code, unit, agency key, year, sha256, previous_id) of the readable reports
-        with a body and a year; streamed."""
+    def report_bodies(self, order: str = "id") -> Iterator[tuple[int, str | None, str | None, str, int, int | None]]:
+        """(id, division code, unit, agency key, year, previous_id) of the readable reports with a
+        body and a year, by id or by content hash (``order``: id | sha256); streamed."""
+        # Hashes in code-point order on both (PostgreSQL would otherwise use the database's collation).
+        by = {"id": "d.id", "sha256": 'd.sha256 COLLATE "C"' if self.dialect == "postgresql" else "d.sha256"}[order]
         yield from self.iterate(
-            "SELECT d.id, a.code, a.unit, d.agency_key, d.year, d.sha256, d.previous_id FROM documents d"
+            "SELECT d.id, a.code, a.unit, d.agency_key, d.year, d.previous_id FROM documents d"
             " LEFT JOIN agencies a ON a.agency_key = d.agency_key"
-            " WHERE d.status = 'ok' AND d.agency_key IS NOT NULL AND d.year IS NOT NULL ORDER BY d.id")
+            f" WHERE d.status = 'ok' AND d.agency_key IS NOT NULL AND d.year IS NOT NULL ORDER BY {by}")
 
     def compared_unreadable(self) -> list[tuple[int, int]]:
         """(id, last-year report id) of files no longer readable that still hold cross-year findings."""
