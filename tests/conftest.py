@@ -6,6 +6,18 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 
+@pytest.fixture(autouse=True)
+def _collector_as_found():
+    """A command run in process (``cli.main``: parse and check freeze the garbage collector's
+    view of the start-up, ``cli.jobs.settle``) must not leave the test process's objects frozen:
+    they would never be collected, and native bindings complain of leaks at the exit."""
+    yield
+    import gc
+
+    gc.unfreeze()
+    gc.enable()
+
+
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES

@@ -60,6 +60,11 @@ def settle(*modules: str) -> None:
     gc.enable()
 
 
+def settled() -> bool:
+    """Has this process settled (``settle``): a ``parse`` or ``check`` run."""
+    return _settled
+
+
 def count(jobs: int | None) -> int:
     """The number of workers: ``--jobs``, else the cores this process may use."""
     if jobs is not None:
