@@ -27,3 +27,9 @@ def _uses() -> None:
         assert_type(register.count(), int)
     with gongkai.Log("registers.db") as log:
         assert_type(log.count(), int)
+    comparison = gongkai.compare("2023.pdf", report)
+    assert_type(comparison, gongkai.Comparison)
+    with gongkai.Corpus("corpus.db") as corpus:
+        assert_type(corpus.count(), int)
+        assert_type(corpus.reports(agency="淮安市人民政府", year=2024), list[Report])
+        assert_type(corpus.compare(1, "#2"), gongkai.Comparison)

@@ -14,6 +14,16 @@ The Python API is the same code the ``gongkai`` command and the web application 
     gongkai.render(report, "docx", path="report.docx")  # "html", "pdf", "md"; no path: the bytes
     reports = gongkai.load_all("parsed.jsonl")  # a file may hold several (JSON Lines)
 
+    comparison = gongkai.compare("2023.pdf", "2024.pdf")  # files or Reports: what ``gongkai compare`` prints
+    comparison.cell_diffs, comparison.continuity_note, comparison.sections, comparison.to_dict()
+
+    with gongkai.Corpus("corpus.db") as corpus:      # an ingested corpus (SQLite path or postgresql://…)
+        corpus.ingest(["reports/"])                   # gongkai ingest
+        corpus.count(), corpus.reports(agency="淮安市洪泽区人民政府", year=2024), corpus.report(12)
+        corpus.findings(12), corpus.failures()        # per report; files that could not be read
+        corpus.compare(11, 12)                        # gongkai compare 11 12 (numbers, files or Reports)
+        corpus.stats("county"), corpus.rollup("同心县", 2023)   # gongkai stats / rollup --region --year
+
     with gongkai.Register("registers.db") as register:  # 依申请公开台账 (SQLite path or postgresql://…)
         register.count()
     with gongkai.Log("registers.db") as log:            # 主动公开台账
@@ -36,6 +46,8 @@ from gongkai.errors import GongkaiError, MissingDependency, NotAReport, SourceEr
 if TYPE_CHECKING:
     from gongkai.check import Findings
     from gongkai.check import check_report as check
+    from gongkai.compare import Comparison, compare
+    from gongkai.corpus.library import Corpus
     from gongkai.load import load, load_all
     from gongkai.log.store import DisclosureLog as Log
     from gongkai.model import Finding, Report
@@ -81,6 +93,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "load_all": ("gongkai.load", "load_all"),
     "check": ("gongkai.check", None),
     "render": ("gongkai.render", None),
+    "compare": ("gongkai.compare", None),
+    "Comparison": ("gongkai.compare", "Comparison"),
+    "Corpus": ("gongkai.corpus.library", "Corpus"),
     "Report": ("gongkai.model", "Report"),
     "Finding": ("gongkai.model", "Finding"),
     "Findings": ("gongkai.check", "Findings"),
@@ -102,5 +117,5 @@ def __dir__() -> list[str]:
 
 
 __all__ = ["GongkaiError", "MissingDependency", "NotAReport", "PARSER_VERSION", "SourceError", "UnreadableFile",
-           "__version__", "check", "load", "load_all", "parse", "render", "Finding", "Findings", "Log", "Register",
-           "Report"]
+           "__version__", "check", "compare", "load", "load_all", "parse", "render", "Comparison", "Corpus", "Finding",
+           "Findings", "Log", "Register", "Report"]

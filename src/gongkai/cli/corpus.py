@@ -264,7 +264,7 @@ def run_compare(args) -> int:
     import os
 
     from gongkai.cli.corpusview import print_comparison
-    from gongkai.compare import compare
+    from gongkai.comparison import compare
     from gongkai.corpus.compare import load_side
     from gongkai.render.compare import compare_html
 

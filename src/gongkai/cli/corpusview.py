@@ -8,9 +8,9 @@ import sys
 from rich.markup import escape
 
 from gongkai.cli.terminal import console, narrow_table, print_tables
-from gongkai.compare import Comparison
-from gongkai.compare import delta as _delta
-from gongkai.compare import show_value as _show
+from gongkai.comparison import Comparison
+from gongkai.comparison import delta as _delta
+from gongkai.comparison import show_value as _show
 from gongkai.corpus.rollup import Rollup
 from gongkai.corpus.stats import METRICS, StatsTable, short_name
 from gongkai.format.names import cell_short, column_label

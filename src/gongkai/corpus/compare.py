@@ -1,11 +1,11 @@
-"""A side of a comparison (``gongkai.compare``): a report file, or a report in the corpus by
+"""A side of a comparison (``gongkai.comparison``): a report file, or a report in the corpus by
 its number (``12`` or ``#12``)."""
 
 from __future__ import annotations
 
 import os
 
-from gongkai.compare import Side
+from gongkai.comparison import Side
 from gongkai.errors import GongkaiError
 
 

@@ -67,7 +67,7 @@ def full_name(d: Division) -> str:
     return "".join(dict.fromkeys(x for x in (d.province, d.city, d.county) if x))
 
 
-def _prefix(d: Division) -> str:
+def prefix(d: Division) -> str:
     """The code prefix shared by every division under ``d``."""
     return {"province": d.code[:2], "city": d.code[:4]}.get(d.level, d.code)
 
@@ -89,7 +89,7 @@ class Selection:
 
 def select(store: Store, region: Division, year: int) -> Selection:
     # By body, the least content hash first: the one counted of several reports of one body.
-    rows = sorted(store.reports(_prefix(region), year), key=lambda r: (r.agency_key or "", r.sha256))
+    rows = sorted(store.reports(prefix(region), year), key=lambda r: (r.agency_key or "", r.sha256))
     parts, own, lower, duplicates = [], None, [], []
     seen: set[str] = set()
     for r in rows:

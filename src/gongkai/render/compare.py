@@ -1,4 +1,4 @@
-"""The comparison of two reports (``gongkai.compare``) as a self-contained HTML page:
+"""The comparison of two reports (``gongkai.comparison``) as a self-contained HTML page:
 table differences, the carry-over continuity, and each section's text side by side with the
 copied passages highlighted.  Every text is escaped here."""
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import html
 
-from gongkai.compare import MAX_SECTION_CHARS, MIN_PASSAGE, Comparison
-from gongkai.compare import delta as _delta
-from gongkai.compare import show_value as _show
+from gongkai.comparison import MAX_SECTION_CHARS, MIN_PASSAGE, Comparison
+from gongkai.comparison import delta as _delta
+from gongkai.comparison import show_value as _show
 from gongkai.format.names import cell_label, column_label
 from gongkai.render.marks import legend, mark
 

@@ -213,7 +213,7 @@ def _document_id(value) -> int:
 
 def compare_html(a, b) -> str:
     """The corpus's own comparison page (all text escaped there) of two stored reports."""
-    from gongkai.compare import compare
+    from gongkai.comparison import compare
     from gongkai.corpus.compare import load_side
     from gongkai.render.compare import compare_html
 
@@ -267,7 +267,7 @@ def _rollup(year, region: str):
 def rollup_context(year, region: str) -> dict:
     """Tables 2, 3 and 4 summed over a region's reports of one year (blank ≠ 0), each sum that
     some reports do not enter marked partial, with whose; compared with the region's own report."""
-    from gongkai.compare import show_value
+    from gongkai.comparison import show_value
     from gongkai.corpus.region import full_name
     from gongkai.errors import GongkaiError
     from gongkai.format.names import cell_label, format_order, table_name, table_title
@@ -299,26 +299,11 @@ def rollup_context(year, region: str) -> dict:
 
 
 def compare_json(a, b) -> dict:
-    from gongkai.compare import MISSING, compare
+    from gongkai.comparison import compare
     from gongkai.corpus.compare import load_side
-    from gongkai.format.names import cell_label, column_label
 
-    c = compare(load_side(str(_document_id(a)), settings.CORPUS_URL), load_side(str(_document_id(b)), settings.CORPUS_URL))
-
-    def v(x):
-        return "missing" if x is MISSING else (float(x) if x is not None and not isinstance(x, int) else x)
-
-    return {"a": {"label": c.a.label, "agency": c.a.report.agency, "year": c.a.report.year},
-            "b": {"label": c.b.label, "agency": c.b.report.agency, "year": c.b.report.year},
-            "cells_equal": c.cells_equal,
-            "cell_differences": [{"cell": cell, "label": cell_label(cell, c.b.report.format or c.a.report.format),
-                                  "a": v(x), "b": v(y)} for cell, x, y in c.cell_diffs],
-            "continuity_note": c.continuity_note,
-            "continuity": None if c.continuity is None else [
-                {"column": col, "label": column_label("table3", "", col), "carried_forward": v(f), "carried_over": v(o),
-                 "ok": ok} for col, f, o, ok in c.continuity],
-            "sections": [{"no": s.no, "title": s.title, "similarity": s.similarity, "copied_share": s.copied_share,
-                          "passages": s.passages} for s in c.sections]}
+    return compare(load_side(str(_document_id(a)), settings.CORPUS_URL),
+                   load_side(str(_document_id(b)), settings.CORPUS_URL)).to_dict()
 
 
 def rollup_json(year, region: str) -> dict:

@@ -1,0 +1,214 @@
+"""``gongkai.Corpus``: an ingested corpus as the Python API sees it (``import gongkai``).
+
+A thin face over what the corpus commands run — ``Store`` (the database), ``ingest``,
+``region.load`` (a report by number), ``region.select`` + ``rollup`` (``gongkai rollup
+--region``), ``stats.compute`` (``gongkai stats``), ``export`` and ``compare`` — so that a
+researcher in Python gets exactly the figures the command line prints::
+
+    with gongkai.Corpus("corpus.db") as corpus:      # SQLite path, sqlite:///…, postgresql://…
+        corpus.ingest(["reports/"])                  # gongkai ingest
+        corpus.count()                               # readable reports
+        corpus.reports(agency="淮安市洪泽区人民政府", year=2024)   # -> [Report]
+        corpus.report(12)                            # report number 12 (gongkai compare 12 …)
+        corpus.compare(11, 12)                       # gongkai compare 11 12
+        corpus.stats("county")                       # gongkai stats --level county
+        corpus.rollup("同心县", 2023)                 # gongkai rollup --region 同心县 --year 2023
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from gongkai.corpus.store import Failure, Store, StoredFinding, StoredReport
+from gongkai.format.places import identity
+
+if TYPE_CHECKING:
+    from gongkai.comparison import Comparison, Side
+    from gongkai.corpus.ingest import Summary
+    from gongkai.corpus.region import Selection
+    from gongkai.corpus.rollup import Rollup
+    from gongkai.corpus.stats import StatsTable
+    from gongkai.model import Report
+
+
+class Corpus:
+    """An ingested corpus (``gongkai ingest``'s database).  ``url``: a SQLite file path,
+    ``sqlite:///…``, ``postgresql://…``, or None for the default (``GONGKAI_CORPUS_URL``, else
+    the user's data directory).  ``create=False`` (the default) refuses a SQLite file that does
+    not exist, as the reading commands do; ``create=True`` makes a new empty corpus there."""
+
+    def __init__(self, url: str | os.PathLike[str] | None = None, create: bool = False) -> None:
+        self.store = Store(os.fspath(url) if url is not None else None, create=create)
+
+    @property
+    def url(self) -> str:
+        """The database: a SQLite file path as given, or the PostgreSQL address."""
+        return str(self.store.url)
+
+    def __repr__(self) -> str:
+        return f"<Corpus {self.url}>"
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- filling it -----------------------------------------------------------------------
+    def ingest(self, paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *, workers: int | None = None,
+               timeout: float | None = None, reparse: bool = False, retry_failed: bool = False,
+               on_progress: Callable[[int, int, str], None] | None = None) -> Summary:
+        """Parse, check and store the reports under ``paths`` (files, directories, ZIP archives),
+        then compare each with its body's report of the year before — ``gongkai ingest``.  The
+        ``Summary`` counts added / updated / unchanged files and lists ``failed`` (path, reason)."""
+        from gongkai.corpus.ingest import DEFAULT_TIMEOUT, ingest
+
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        return ingest([os.fspath(p) for p in paths], self.store, workers=workers, timeout=timeout or DEFAULT_TIMEOUT,
+                      reparse=reparse, retry_failed=retry_failed, on_progress=on_progress)
+
+    # -- what it holds --------------------------------------------------------------------
+    def count(self) -> int:
+        """How many readable reports it holds (files that could not be read: ``failures()``)."""
+        return self.store.counts().get("ok", 0)
+
+    def documents(self, region: str = "", year: int | None = None) -> list[StoredReport]:
+        """The readable reports' provenance and placement (``id`` is the report's number), in a
+        division (code prefix ``3208`` or a name: 淮安市) and year when given, by number."""
+        return self.store.reports(_prefix(region), year)
+
+    def reports(self, agency: str | None = None, year: int | None = None, region: str = "") -> list[Report]:
+        """The stored reports (as ``Report``) of a body (as a report names it: 同心县 is
+        同心县人民政府), a year and a division when given, by number.  Of one body and year there
+        can be several (the same report as PDF and as web page)."""
+        body = self._identity(agency) if agency is not None else None
+        return [self.report(r.id) for r in self.documents(region, year)
+                if body is None or identity(r.code, r.unit, r.agency_key) == body]
+
+    def _identity(self, agency: str) -> str | None:
+        """Which body ``agency`` names, placed as ``gongkai place`` shows it (a stored placement,
+        a user's correction included, else the automatic one): 洪泽区人民政府 and
+        淮安市洪泽区人民政府 are one body."""
+        from gongkai.extract.meta import as_body
+        from gongkai.format.places import normalise, place
+
+        name = as_body(normalise(agency)) or agency
+        found = self.store.placement(normalise(name)) or place(name)
+        return identity(found["code"], found["unit"], normalise(name))
+
+    def report(self, number: int | str) -> Report:
+        """Report ``number`` (``12`` or ``"#12"``: the number ``gongkai export``'s report_id column
+        and ``gongkai failures`` show).  A Chinese ``GongkaiError`` when there is none."""
+        from gongkai.corpus import region
+
+        return region.load(self.store, _number(number), str(number))[1]
+
+    def failures(self) -> list[Failure]:
+        """The files that could not be read, and why (``gongkai failures``)."""
+        return self.store.failures()
+
+    def findings(self, number: int | str | None = None) -> list[StoredFinding]:
+        """The findings of every report (or of report ``number``): its own checks, then the
+        cross-year ones (``previous_id`` names the last-year report they were made with)."""
+        wanted = None if number is None else _number(number)
+        return [f for f in self.store.findings() if wanted is None or f.document_id == wanted]
+
+    # -- what the commands show -----------------------------------------------------------
+    def compare(self, a: int | str | os.PathLike[str] | Report | Side,
+                b: int | str | os.PathLike[str] | Report | Side) -> Comparison:
+        """``gongkai compare A B --db …``: a side is a report number (``12``, ``"#12"``), a report
+        file, a ``Report`` or a ``Side``."""
+        from gongkai.comparison import compare
+
+        return compare(self._side(a), self._side(b))
+
+    def _side(self, side: int | str | os.PathLike[str] | Report | Side) -> Report | Side:
+        from gongkai.comparison import Side
+        from gongkai.model import Report
+
+        if isinstance(side, (Report, Side)):
+            return side
+        if isinstance(side, int) or (isinstance(side, str) and not os.path.exists(side)):
+            from gongkai.corpus import region
+            from gongkai.errors import GongkaiError
+
+            number = side if isinstance(side, int) else region.report_id(side)
+            if number is None:  # as gongkai compare says it
+                raise GongkaiError("既不是存在的文件，也不是语料库中的报告编号（如 12 或 #12）。", str(side))
+            return Side(*region.load(self.store, number, str(side)))
+        from gongkai.load import load
+
+        return Side(str(side), load(side))
+
+    def stats(self, level: str = "city", region: str = "") -> StatsTable:
+        """``gongkai stats --level …``: one row per division at ``level`` (province | city |
+        county) and year, in a division when given.  Each figure says on how many reports it
+        rests (``row.based_on``); a blank never counts as 0."""
+        from gongkai.corpus.stats import compute
+
+        if level not in ("province", "city", "county"):
+            from gongkai.errors import GongkaiError
+
+            raise GongkaiError("level 只能是 province、city 或 county。", level)
+        return compute(self.store, level, _prefix(region))
+
+    def rollup(self, region: str, year: int) -> Rollup:
+        """``gongkai rollup --region … --year …``: the tables of the towns' and departments'
+        reports of a division and year summed (blank ≠ 0, partial sums say whose are missing)
+        and compared with the division's own 人民政府 report when the corpus holds it."""
+        from gongkai.corpus.rollup import rollup
+
+        chosen = self.selection(region, year)
+        return rollup(chosen.parts, chosen.own)
+
+    def selection(self, region: str, year: int) -> Selection:
+        """Which reports ``rollup(region, year)`` adds, which one it compares with, and which it
+        leaves out (lower governments' whole-area reports, a body's second report)."""
+        from gongkai.corpus import region as regions
+        from gongkai.errors import GongkaiError
+
+        try:
+            return regions.select(self.store, regions.resolve(region), year)
+        except GongkaiError as exc:  # its place names the command's option (--region …), not the argument
+            raise GongkaiError(exc.message, region) from None
+
+    def export(self, to: str, output: str | os.PathLike[str]) -> list[tuple[str, int]]:
+        """``gongkai export --to csv|xlsx|parquet -o output``: (file, rows) written."""
+        from gongkai.corpus.export import export
+
+        return export(self.store, to, os.fspath(output))
+
+    def __iter__(self) -> Iterator[Report]:
+        """Every readable report, by number."""
+        for r in self.documents():
+            yield self.report(r.id)
+
+    def __len__(self) -> int:
+        return self.count()
+
+
+def _number(number: int | str) -> int:
+    from gongkai.corpus.region import report_id
+    from gongkai.errors import GongkaiError
+
+    found = number if isinstance(number, int) else report_id(number)
+    if found is None:
+        raise GongkaiError("不是语料库中的报告编号（如 12 或 #12）。", str(number))
+    return found
+
+
+def _prefix(region: str) -> str:
+    """A division's code prefix (``3208``) from its code or its name; "" stays "" (all)."""
+    if not region or region.isdigit() and len(region) < 6:
+        return region
+    from gongkai.corpus.region import prefix, resolve
+
+    return prefix(resolve(region))
+
+

@@ -1,0 +1,113 @@
+"""The researcher's Python face: ``gongkai.compare`` and ``gongkai.Corpus`` give what the
+``compare``, ``ingest``, ``stats`` and ``rollup`` commands print, on the repository's examples."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import gongkai
+from gongkai.cli import main
+from tests.conftest import EXAMPLES
+from tests.synth import draw, render
+
+HONGZE_2023, HONGZE_2024, HUAIAN_2024 = (EXAMPLES / f"{n}.pdf" for n in (
+    "hongze-district-2023", "hongze-district-2024", "huaian-city-2024"))
+CONTINUITY = "2024 年表三“二、上年结转”与 2023 年表三“四、结转下年度继续办理”逐列一致。"
+PARTS = ("淮安市洪泽区教育局", "淮安市洪泽区民政局")  # two departments of the district, 2024
+
+
+def test_compare_two_years_of_a_body_as_the_command_does(capsys):
+    c = gongkai.compare(HONGZE_2023, HONGZE_2024)
+    assert isinstance(c, gongkai.Comparison)
+    assert (c.a.label, c.b.label) == (str(HONGZE_2023), str(HONGZE_2024))
+    assert (c.cells_equal, len(c.cell_diffs)) == (156, 30)
+    assert c.cell_diffs[:3] == [("table2.art20_1.normative_docs.made", 0, 3),
+                                ("table2.art20_1.normative_docs.repealed", 5, 0),
+                                ("table2.art20_1.normative_docs.in_force", 5, 8)]
+    assert c.continuity_note == CONTINUITY
+    assert c.continuity is not None and [row[0] for row in c.continuity if row[3]] == [
+        "natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"]
+    assert [(s.no, len(s.passages)) for s in c.sections] == [(1, 7), (2, 0), (3, 0), (4, 0), (5, 2), (6, 1)]
+    assert round(c.sections[5].copied_share or 0, 3) == 0.918
+    assert repr(c) == (f"<Comparison A={HONGZE_2023} B={HONGZE_2024} cells equal=156 differ=30 continuity=ok>")
+    d = c.to_dict()
+    assert d["cell_differences"][0] == {"cell": "table2.art20_1.normative_docs.made",
+                                        "label": "表二“行政规范性文件”行“本年制发件数”列", "a": 0, "b": 3}
+    # Reports already read give the same comparison, labelled by their file names.
+    same = gongkai.compare(gongkai.parse(HONGZE_2023), gongkai.parse(HONGZE_2024))
+    assert (same.a.label, same.cell_diffs, same.continuity_note) == ("hongze-district-2023.pdf", c.cell_diffs, CONTINUITY)
+    assert main(["compare", str(HONGZE_2023), str(HONGZE_2024)]) == 0
+    assert "统计表：156 格相同，30 格不同。" in capsys.readouterr().out
+    with pytest.raises(gongkai.GongkaiError, match="文件不存在"):
+        gongkai.compare(HONGZE_2023, EXAMPLES / "none.pdf")
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("library")
+    rng = random.Random(7)
+    parts = [draw(rng, year=2024, agency=agency) for agency in PARTS]
+    for i, s in enumerate(parts):
+        (tmp / f"part{i}.txt").write_bytes(render(s, "txt"))
+    (tmp / "junk.txt").write_text("会议通知：请各单位按时参加。", encoding="utf-8")
+    db = tmp / "corpus.db"
+    with gongkai.Corpus(db, create=True) as corpus:
+        summary = corpus.ingest([HONGZE_2023, HONGZE_2024, HUAIAN_2024, tmp], workers=1)
+    assert (summary.added, len(summary.failed), summary.cross_year) == (5, 1, 1)
+    return db, parts
+
+
+def test_a_corpus_in_python_holds_what_the_commands_show(corpus_db):
+    db, parts = corpus_db
+    with gongkai.Corpus(db) as corpus:
+        assert corpus.count() == 5 == len(corpus)
+        numbers = {d.name: d.id for d in corpus.documents()}
+        assert sorted(numbers) == ["hongze-district-2023.pdf", "hongze-district-2024.pdf", "huaian-city-2024.pdf",
+                                   "part0.txt", "part1.txt"]
+        # One body under its two names (洪泽区人民政府 in 2023, 淮安市洪泽区人民政府 in 2024).
+        hongze = corpus.reports(agency="洪泽区人民政府")
+        assert [(r.agency, r.year) for r in hongze] == [("洪泽区人民政府", 2023), ("淮安市洪泽区人民政府", 2024)]
+        assert [r.source.name for r in corpus.reports(agency="淮安市洪泽区人民政府", year=2024)] == [
+            "hongze-district-2024.pdf"]
+        assert sorted(r.agency for r in corpus.reports(region="洪泽区", year=2024)) == sorted(
+            ["淮安市洪泽区人民政府", *PARTS])
+        huaian = corpus.report(f"#{numbers['huaian-city-2024.pdf']}")
+        assert (huaian.agency, huaian.value("table3.granted.total")) == ("淮安市人民政府", 1362)
+        assert [f.rule for f in corpus.findings(numbers["hongze-district-2023.pdf"])] == [
+            "LABEL-NONSTANDARD", "FORMAT-LAYOUT", "T4-TOTAL", "T4-TOTAL", "LAST-YEAR"]
+        assert [(f.name, f.reason is not None) for f in corpus.failures()] == [("junk.txt", True)]
+        c = corpus.compare(numbers["hongze-district-2023.pdf"], f"#{numbers['hongze-district-2024.pdf']}")
+        assert (c.a.label, c.cells_equal, len(c.cell_diffs), c.continuity_note) == (
+            f"#{numbers['hongze-district-2023.pdf']} 洪泽区人民政府", 156, 30, CONTINUITY)
+        with pytest.raises(gongkai.GongkaiError, match="语料库中没有这个编号的已解析报告"):
+            corpus.report(999)
+        with pytest.raises(gongkai.GongkaiError, match="既不是存在的文件，也不是语料库中的报告编号"):
+            corpus.compare("no-such.pdf", 1)
+        assert corpus.compare(HONGZE_2023, "#1").a.label == str(HONGZE_2023)  # a file beside a number
+
+        rows = {(r.code, r.year): r for r in corpus.stats("county").rows}
+        assert sorted(rows) == [("320800", 2024), ("320813", 2023), ("320813", 2024)]
+        district = rows[("320813", 2024)]
+        received = 95 + sum(s.cells["table3.new_received.total"] for s in parts)
+        assert district.values["reports"] == 3 and district.values["received"] == received
+        assert rows[("320813", 2023)].values["received"] == 21
+
+        total = corpus.rollup("洪泽区", 2024)
+        assert (sorted(total.names), total.against_name) == (sorted(PARTS), "淮安市洪泽区人民政府")
+        chosen = corpus.selection("洪泽区", 2024)
+        assert chosen.own is not None and chosen.own[0] == f"#{numbers['hongze-district-2024.pdf']} 淮安市洪泽区人民政府"
+        cell = "table3.new_received.total"
+        assert total.cells[cell].value == sum(s.cells[cell] for s in parts)
+        summed = sum(s.cells[cell] for s in parts)
+        assert summed != 95 and (cell, summed, 95) in [d[:3] for d in total.differences]  # the district's own: 95
+        with pytest.raises(gongkai.GongkaiError) as refused:
+            corpus.rollup("淮安市", 2023)
+        assert str(refused.value).startswith("淮安市：语料库中没有 江苏省淮安市（320800）2023 年度可相加的报告")
+
+
+def test_a_missing_corpus_is_refused_in_chinese(tmp_path):
+    with pytest.raises(gongkai.GongkaiError, match="语料库不存在。请先用 gongkai ingest 建立语料库"):
+        gongkai.Corpus(tmp_path / "none.db")
+    assert not (tmp_path / "none.db").exists()
