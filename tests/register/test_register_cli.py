@@ -92,12 +92,32 @@ def test_fee_notice_uses_the_month_so_far(capsys, db_url):
         run(capsys, "register", "add", "--type", "商业企业", "--name", "某公司", "--channel", "当面",
             "--content", "x", "--date", day, "--pieces", "6", *db)
     code, out, _ = run(capsys, "register", "fee", "2025-000002", "--date", "2025-03-11", "--basis", "按件",
-                       "--units", "6", *db)
+                       "--units", "6", "--payment", "银行转账", *db)
     # 6 earlier pieces this month; this request's 6 are pieces 7–12: 11 and 12 at 100 each.
     assert code == 0 and "信息处理费：200元" in out
     code, _, err = run(capsys, "register", "fee", "2025-000001", "--date", "2025-03-11", "--basis", "pieces",
-                       "--units", "6", *db)
+                       "--units", "6", "--payment", "银行转账", *db)
     assert code == 1 and "不收费" in err
+
+
+def test_a_fee_notice_that_cannot_say_how_to_pay_is_not_recorded(capsys, db_url, tmp_path):
+    """条例第四十二条, 国办函〔2020〕109号: the notice states the 缴纳方式.  Without --payment and
+    without the setting nothing is recorded (so the clerk can simply run it again with it)."""
+    db = ["--db", db_url]
+    run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "x",
+        "--date", "2025-03-03", *db)
+    fee = ["register", "fee", "2025-000001", "--date", "2025-03-11", "--basis", "按量", "--units", "40",
+           "--letter", str(tmp_path / "f.docx"), *db]
+    code, out, err = run(capsys, *fee)
+    assert (code, out) == (1, "")
+    assert err == ("gongkai：发出收费通知须填写“缴纳方式”（条例第四十二条、国办函〔2020〕109号）：请用 --payment 填写，"
+                   "或由管理员在台账设置 fee_payment_method 中统一填写。本次未登记任何事项\n")
+    assert not (tmp_path / "f.docx").exists()
+    assert "发出收费通知" not in run(capsys, "register", "show", "2025-000001", *db)[1]
+    code, out, err = run(capsys, *fee, "--payment", "银行转账至某县财政局非税收入专户")
+    assert code == 0 and "信息处理费：100元" in out and "已生成收费通知书" in out
+    from docx import Document
+    assert "缴纳方式：银行转账至某县财政局非税收入专户。" in [p.text for p in Document(tmp_path / "f.docx").paragraphs]
 
 
 @pytest.mark.parametrize("argv, code, words", [

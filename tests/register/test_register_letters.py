@@ -10,8 +10,9 @@ from docx import Document
 
 from gongkai.errors import GongkaiError
 from gongkai.register import letters as L
+from gongkai.register.events import MissingValue
 from gongkai.register.letter_layout import build, document_text, title_lines, width
-from gongkai.register.store import Applicant, NewRequest, Register
+from gongkai.register.store import Applicant, ImportedStep, NewRequest, Register
 from gongkai.register.vocab import outcomes
 
 AGENCY = "某市某区人民政府办公室"
@@ -104,15 +105,42 @@ def test_letters_refuse_what_they_cannot_say(reg, settings):
         reg.record(ref, "extended", date(2025, 10, 9), "王", workdays=10)
     with pytest.raises(GongkaiError, match="延期答复告知书须写明理由"):    # and by the letter itself
         L.render(dict(L.SAMPLE, kind="extension", date=date(2025, 10, 9), reason=""))
-    reg.record(ref, "fee_notice", date(2025, 10, 10), "王", amount=100, basis="pages", units=40)
-    with pytest.raises(GongkaiError, match="收费通知书须写明缴纳方式"):
-        L.letter_docx(reg, ref, "fee")
+    with pytest.raises(MissingValue, match="^发出收费通知须填写“缴纳方式”（条例第四十二条、国办函〔2020〕109号）"
+                                           "（或由管理员在台账设置 fee_payment_method 中统一填写）$"):
+        reg.record(ref, "fee_notice", date(2025, 10, 10), "王", basis="pages", units=40)
+    assert [e.kind for e in reg.history(ref)] == ["registered"]     # nothing recorded
     reg.settings = settings.replace(agency=AGENCY, fee_payment_method="通过非税收入收缴系统缴入国库")
-    assert "缴纳方式：通过非税收入收缴系统缴入国库。" in letter(reg, ref, "fee")
+    reg.record(ref, "fee_notice", date(2025, 10, 10), "王", basis="pages", units=40)
+    assert reg.history(ref)[-1].data["payment"] == "通过非税收入收缴系统缴入国库"   # stored with the notice
+    reg.settings = settings.replace(agency=AGENCY, fee_payment_method="到区财政局窗口缴纳")
+    assert "缴纳方式：通过非税收入收缴系统缴入国库。" in letter(reg, ref, "fee")   # the notice as it went out
     with pytest.raises(GongkaiError, match="没有“补正告知书”对应的办理记录"):
         L.letter_docx(reg, ref, "correction")
     with pytest.raises(GongkaiError, match="没有“memo”这种文书"):
         L.letter_docx(reg, ref, "memo")
+
+
+def test_an_imported_fee_notice_without_payment_is_kept_and_completed_by_a_correction(reg):
+    """A notice kept elsewhere before (an import) may lack the 缴纳方式: it is recorded as it was
+    (nothing invented from today's setting); its letter is refused, saying how to correct it; a
+    correction (更正, with who/when/why) supplies it and the letter uses it."""
+    reg.settings = reg.settings.replace(fee_payment_method="到区财政局窗口缴纳")
+    [ref] = reg.import_requests([("第2行", [
+        ImportedStep("registered", date(2025, 9, 26), {"applicant_type": "自然人", "name": "张三",
+                                                       "channel": "当面", "content": "某项目批复"}),
+        ImportedStep("fee_notice", date(2025, 10, 10), {"basis": "按量", "units": 40}, keep={"amount": 100})])], "王")
+    notice = reg.history(ref)[-1]
+    assert notice.kind == "fee_notice" and "payment" not in notice.data
+    with pytest.raises(GongkaiError) as refused:
+        L.letter_docx(reg, ref, "fee")
+    assert refused.value.message == (
+        "政府信息公开信息处理费收费通知书须写明缴纳方式，但这件申请的记录中没有（该收费通知是在记录缴纳方式之前登记或导入的；"
+        "请更正该条办理记录补记缴纳方式（命令行：gongkai register amend 编号 --event 序号 --field payment --value 缴纳方式 "
+        "--reason 理由；网页：“更正、作废、送达”中的“更正”））")
+    reg.amend(ref, "payment", "银行转账至某区财政局非税收入专户", "导入的台账未记缴纳方式，据通知书存档补记", "李",
+              event=notice.id)
+    assert "缴纳方式：银行转账至某区财政局非税收入专户。" in letter(reg, ref, "fee")
+    assert letter(reg, ref, "fee")[-1] == "2025年10月10日"      # still dated by the notice
 
 
 def _prepare(reg, ref, outcome):

@@ -68,7 +68,8 @@ def test_history_drives_state_outcome_and_due(reg):
     ([("correction_requested", date(2025, 9, 24), {"until": "2025-10-20", "items": "x"})], "replied",
      date(2025, 10, 20), {"outcome": "other.no_correction"}, "期满前"),
     ([], "replied", date(2025, 10, 1), {"outcome": "other.no_fee"}, "收费通知"),
-    ([("fee_notice", date(2025, 9, 24), {"basis": "pages", "units": 60})], "replied", date(2025, 10, 1),
+    ([("fee_notice", date(2025, 9, 24), {"basis": "pages", "units": 60, "payment": "银行转账"})], "replied",
+     date(2025, 10, 1),
      {"outcome": "other.no_fee"}, "缴费期限至"),
     ([], "replied", date(2025, 10, 1), {"outcome": "unable.unclear"}, "须先有补正"),
     ([], "replied", date(2025, 9, 21), {"outcome": "granted"}, "早于收到申请"),
@@ -221,9 +222,10 @@ def test_fee_counts_the_pieces_earlier_in_the_month(reg):
     ref = reg.add(NewRequest(a, "in_person", "z", date(2025, 3, 31), pieces=2), "a")
     reg.add(NewRequest(a, "in_person", "april", date(2025, 4, 1), pieces=9), "a")
     reg.add(NewRequest(person("李四", "9"), "in_person", "other person", date(2025, 3, 5), pieces=9), "a")
-    reg.record(ref, "fee_notice", date(2025, 4, 2), "a", basis="按件", units=2)
+    reg.record(ref, "fee_notice", date(2025, 4, 2), "a", basis="按件", units=2, payment="银行转账")
     # 11 pieces earlier in March: this request's 2 are the 12th and 13th, 100 each
-    assert reg.get(ref).history[-1].data == {"basis": "pieces", "units": 2, "earlier": 11, "amount": 200}
+    assert reg.get(ref).history[-1].data == {"basis": "pieces", "units": 2, "earlier": 11, "amount": 200,
+                                             "payment": "银行转账"}
 
 
 def test_bad_requests_are_refused_in_chinese(reg):

@@ -447,6 +447,15 @@ def test_every_action_on_the_request_page_and_its_letter(django_env, world):
         ({"kind": "replied", "on": "2026-01-26", "outcome": "granted"}, "reply", "公开"),
     ]
     for data, letter, word in steps:
+        if data["kind"] == "fee_notice":   # a notice that cannot say how to pay is not recorded
+            form = re.search(r'data-action="fee_notice".*?</form>', c.get(f"/register/{a.pk}/r/{ref}/").content.decode(),
+                             re.S)
+            assert form and '<input name="payment" maxlength="400" required>' in form.group(0)
+            page = c.post(f"/register/{a.pk}/r/{ref}/event", {**data, "payment": "", "csrfmiddlewaretoken": token},
+                          follow=True).content.decode()
+            assert re.findall(r'class="error">([^<]+)', page)[0] == (
+                "未能登记：发出收费通知须填写“缴纳方式”（条例第四十二条、国办函〔2020〕109号）"
+                "（或由管理员在台账设置 fee_payment_method 中统一填写）")
         page = c.post(f"/register/{a.pk}/r/{ref}/event", {**data, "csrfmiddlewaretoken": token},
                       follow=True).content.decode()
         assert "未能登记" not in page, (data, re.findall(r'class="error">([^<]+)', page))

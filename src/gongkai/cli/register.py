@@ -88,7 +88,7 @@ def _step_parser(rs, k) -> None:
     if k.id != "registered":
         p.add_argument("ref", metavar="编号", help="申请编号")
     for f in k.entered:
-        text = f.label + ("（必填）" if f.required else "") + (f"：{f.help}" if f.help else "")
+        text = f.label + ("（必填）" if f.required and f.default is None else "") + (f"：{f.help}" if f.help else "")
         if f.positional:
             p.add_argument(f.name, metavar=f.label, help=text)
         else:
@@ -268,9 +268,19 @@ def _print_case(reg, ref: str, case) -> None:
 
 # -- recording a step ----------------------------------------------------------------------
 def _step(args) -> int:
-    from gongkai.register.events import kinds
+    from gongkai.register.events import MissingValue, kinds
     k = kinds()[args.step]
     values = {f.name: getattr(args, f.name) for f in k.entered}
+    try:
+        return _record_step(args, k, values)
+    except MissingValue as exc:   # say which option gives it
+        how = f"请用 {exc.field.option} 填写" if not exc.field.positional else f"请给出{exc.field.label}"
+        if exc.setting:
+            how += f"，或由管理员在台账设置 {exc.setting} 中统一填写"
+        raise GongkaiError(f"{exc.what}：{how}。本次未登记任何事项") from None
+
+
+def _record_step(args, k, values: dict) -> int:
     with _open(args) as reg:
         if k.id == "registered":
             ref = reg.add(values, actor(args), on=args.date, ref=args.ref)

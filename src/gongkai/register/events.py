@@ -33,12 +33,22 @@ class Event:
     id: int = 0
 
 
+class MissingValue(GongkaiError):
+    """A step lacks a value it must have: ``what`` says which (the CLI adds the option of
+    ``field``); ``setting``: the register setting that may give it for every step instead."""
+
+    def __init__(self, what: str, field: Field, setting: str | None = None):
+        super().__init__(what + (f"（或由管理员在台账设置 {setting} 中统一填写）" if setting else ""))
+        self.what, self.field, self.setting = what, field, setting
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
     type: str
     label: str
     required: bool = False
+    for_letter: bool = False   # required for the step's letter: of a step recorded now, not of an imported one
     required_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
     default: Any = None
     private: bool = False
@@ -79,16 +89,19 @@ class Kind:
     def entered(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if not f.computed)
 
-    def clean(self, values: Mapping[str, Any], settings: Settings | None = None) -> dict[str, Any]:
+    def clean(self, values: Mapping[str, Any], settings: Settings | None = None,
+              imported: bool = False) -> dict[str, Any]:
         """The stored data of this step from what a user entered (strings or typed values):
-        unknown fields refused, each value checked and normalised, defaults filled in."""
+        unknown fields refused, each value checked and normalised, defaults filled in.
+        ``imported``: a step kept elsewhere before (an import) — a field required only for its
+        letter (``for_letter``) may be absent then, and is not filled from a setting."""
         unknown = sorted(k for k, v in values.items() if self.field(k) is None and v not in (None, ""))
         if unknown:
             raise GongkaiError(f"“{self.label}”没有“{unknown[0]}”这一项（可填：{'、'.join(f.name for f in self.entered) or '无'}）")
         out: dict[str, Any] = {}
         for f in self.entered:
             value = values.get(f.name)
-            if value in (None, ""):
+            if value in (None, "") and not (imported and f.for_letter):
                 value = _default(f, settings)
             if value in (None, ""):
                 continue
@@ -96,8 +109,10 @@ class Kind:
             if parsed is not None:
                 out[f.name] = parsed
         for f in self.entered:
-            if f.name not in out and _needed(f, out):
-                raise GongkaiError(f"{self.label}须填写“{f.label}”" + (f"（{self.article}）" if self.article else ""))
+            if f.name not in out and _needed(f, out, imported):
+                setting = f.default[len("setting:"):] if str(f.default).startswith("setting:") else None
+                raise MissingValue(f"{self.label}须填写“{f.label}”" + (f"（{self.article}）" if self.article else ""),
+                                   f, setting)
         return out
 
 
@@ -107,7 +122,9 @@ def _default(f: Field, settings: Settings | None) -> Any:
     return f.default
 
 
-def _needed(f: Field, data: Mapping[str, Any]) -> bool:
+def _needed(f: Field, data: Mapping[str, Any], imported: bool = False) -> bool:
+    if imported and f.for_letter:
+        return False
     if f.required:
         return True
     for other, values in f.required_when:
@@ -216,7 +233,7 @@ def kinds() -> dict[str, Kind]:
 def _field(name: str, f: dict) -> Field:
     when = tuple((other, ("any",) if values == "any" else tuple(str(v) for v in values))
                  for other, values in (f.get("required_when") or {}).items())
-    return Field(name, f["type"], f["label"], bool(f.get("required")), when, f.get("default"),
+    return Field(name, f["type"], f["label"], bool(f.get("required")), bool(f.get("for_letter")), when, f.get("default"),
                  bool(f.get("private")), f.get("choices"), f.get("flag"), bool(f.get("positional")),
                  bool(f.get("computed")), f.get("help", ""))
 

@@ -466,7 +466,7 @@ def context_for(register, ref: str, kind: str, nth: int | None = None) -> dict[s
         ctx["party_name"] = d.get("name")
     elif kind == "fee":
         ctx["fee_basis"] = d.get("basis", "pieces")
-        ctx["payment"] = d.get("payment") or getattr(s, "fee_payment_method", "")
+        ctx["payment"] = d.get("payment")   # as the notice said it (the setting is stored when recorded)
     elif kind == "withdrawal":
         ctx["withdrawn"] = ev.on
     elif kind == "reply":

@@ -210,7 +210,8 @@ class Register:
     def _record(self, ref: str, kind_id: str, on: date | None, actor: str, values: Mapping[str, Any]) -> Case:
         rid = self._locked(ref)
         history = self._history(rid)
-        new = self._step(history, ImportedStep(kind_id, on, dict(values)), (actor, now_stamp()))
+        new = self._step(history, ImportedStep(kind_id, on, dict(values), imported=False),
+                         (actor, now_stamp()))
         self._check(history + [new])
         self._insert(rid, new)
         return self._refresh(rid)
@@ -224,7 +225,8 @@ class Register:
         on = st.on or (self.today() if k.dated_today else None)
         if on is None:
             raise GongkaiError(f"{k.label}须填写日期")
-        data = k.clean({key: v for key, v in st.values.items() if v is not None}, self.settings)
+        data = k.clean({key: v for key, v in st.values.items() if v is not None}, self.settings,
+                       imported=st.imported)
         if not (st.keep and k.id == "fee_notice"):   # an imported fee stands as it was charged
             data = self._prepare(k.id, history, on, data)
         if st.keep:   # imported: the computed values and 文号 as they were
@@ -533,6 +535,7 @@ class ImportedStep:
     actor: str = ""
     recorded_at: str = ""
     keep: dict[str, Any] | None = None
+    imported: bool = True   # read from records kept before; False: a step recorded now
 
     def recorded(self, importer: str) -> tuple[str, str]:
         return (self.actor or importer, self.recorded_at or now_stamp())

@@ -94,7 +94,8 @@ def form_fields(k, settings=None) -> list[dict]:
         default = f.default
         if isinstance(default, str) and default.startswith("setting:"):
             default = getattr(settings, default[len("setting:"):], "") if settings is not None else ""
-        item = {"name": f.name, "label": f.label, "type": f.type, "required": f.required, "help": f.help,
+        required = f.required and default in (None, "")   # a default (a setting) is filled in
+        item = {"name": f.name, "label": f.label, "type": f.type, "required": required, "help": f.help,
                 "default": default}
         if f.type == "choice":
             item["choices"] = list(choices(f.choices or "").items())
