@@ -218,16 +218,40 @@ def _renamed_header(member: str):
     # was "无法解压（BadZipFile）"
     (_renamed_header("word/styles.xml"), "Word 文件中的部件 word/styles.xml 的文件头已损坏（与目录记录不符），已拒绝读取。"
                                          "请重新下载原文件。"),
-    # was "无法读取 Word 文件：KeyError。"
-    (_without("word/settings.xml"), "Word 文件缺少部件 word/settings.xml，文件已损坏或不完整。请重新下载原文件。"),
+    # was "无法读取 Word 文件：KeyError。" (an optional part such as word/settings.xml is read without: below)
+    (_without("[Content_Types].xml"), "Word 文件缺少部件 [Content_Types].xml，文件已损坏或不完整。请重新下载原文件。"),
+    (_without("_rels/.rels"), "Word 文件缺少部件 _rels/.rels，文件已损坏或不完整。请重新下载原文件。"),
     # was "无法读取 Word 文件：XMLSyntaxError。"
     (_broken_xml("word/styles.xml"), "Word 文件中的部件 word/styles.xml 已损坏（第 2 行第 27 列不是正确的 XML）。"
                                      "请重新下载原文件。"),
-], ids=["bzip2-junk", "unknown-method", "header-name", "missing-part", "broken-xml"])
+], ids=["bzip2-junk", "unknown-method", "header-name", "missing-types", "missing-package-rels", "broken-xml"])
 def test_a_damaged_docx_is_refused_in_chinese_naming_the_part(damage, message):
     with pytest.raises(UnreadableFile) as info:
         load(damage(_small_docx()), "报告.docx")
     assert (info.value.path, info.value.message) == ("报告.docx", message)
+
+
+def test_a_docx_missing_only_optional_parts_is_read_with_a_note():
+    """A CMS export left out styles, settings, numbering, theme, fonts, footer and docProps but
+    kept the relationships naming them: python-docx refused it ("缺少部件 word/styles.xml")."""
+    from gongkai.render import render
+    from tests.conftest import EXAMPLES
+
+    whole = render(load(EXAMPLES / "huaian-city-2024.pdf"), "docx")
+    optional = ("word/styles.xml", "word/stylesWithEffects.xml", "word/settings.xml", "word/webSettings.xml",
+                "word/fontTable.xml", "word/theme/theme1.xml", "word/numbering.xml", "word/footer1.xml",
+                "docProps/core.xml", "docProps/app.xml", "docProps/thumbnail.jpeg")
+    members = [(i, zipfile.ZipFile(io.BytesIO(whole)).read(i)) for i in zipfile.ZipFile(io.BytesIO(whole)).infolist()]
+    assert set(optional) < {i.filename for i, _ in members}
+    bare = load(_zipped([(i, b) for i, b in members if i.filename not in optional]), "报告.docx")
+    full = load(whole, "报告.docx")
+    assert dict(bare.iter_cells()) == dict(full.iter_cells()) and len(dict(full.iter_cells())) == 200
+    assert (bare.agency, bare.year, bare.value("table3.granted.total")) == ("淮安市人民政府", 2024, 1362)
+    assert [s.text for s in bare.sections] == [s.text for s in full.sections]
+    assert bare.notes == full.notes + [
+        "Word 文件缺少可选部件 docProps/app.xml、docProps/core.xml、docProps/thumbnail.jpeg、word/fontTable.xml、"
+        "word/footer1.xml、word/numbering.xml、word/settings.xml、word/styles.xml、word/stylesWithEffects.xml、"
+        "word/theme/theme1.xml、word/webSettings.xml（样式、设置、属性等，不含正文），已按正文读取。"]
 
 
 def test_a_register_workbook_that_is_not_a_zip_is_refused_without_python_words(tmp_path):

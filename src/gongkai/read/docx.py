@@ -3,13 +3,22 @@
 Merged cells come from the XML itself (``w:gridSpan`` across, ``w:vMerge`` down), so the grid
 is exact.  The package is checked before python-docx opens it: a DOCX is a ZIP file, and a
 ZIP bomb must be refused from its directory, not discovered by inflating it.
+
+A package needs ``[Content_Types].xml``, ``_rels/.rels`` and ``word/document.xml``; every other
+part (styles, settings, numbering, theme, fonts, docProps, headers, footers, custom XML…) is
+optional for reading the text and tables.  Programs that write DOCX (CMS exports, converters)
+sometimes leave such a part out but keep the relationship that names it, which python-docx
+refuses; the relationships to missing parts are then dropped and the document is read, with a
+note naming what was missing.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
+from urllib.parse import unquote
 
 from gongkai import regex
 from gongkai.errors import UnreadableFile
@@ -211,6 +220,56 @@ def _style_names(package) -> dict[str, str]:
 
 
 _MISSING_PART = regex.compile(r"no item named '([^']+)'")
+REQUIRED_PARTS = ("[Content_Types].xml", "_rels/.rels", "word/document.xml")
+
+
+def _xml_parser():
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def _rels_source_dir(rels: str) -> str:
+    """The folder a relationships part's relative targets start from: ``word/_rels/document.xml.rels``
+    -> ``word``; ``_rels/.rels`` -> the package root."""
+    return posixpath.dirname(posixpath.dirname(rels))
+
+
+def _without_dangling(z: zipfile.ZipFile) -> tuple[bytes, list[str]] | None:
+    """The package again without the relationships whose (internal) target part is not in it,
+    and the missing parts' names; None when no relationship dangles."""
+    from lxml import etree
+
+    names = set(z.namelist())
+    fixed: dict[str, bytes] = {}
+    missing: list[str] = []
+    for part in sorted(names):
+        if not part.endswith(".rels"):
+            continue
+        try:
+            root = etree.fromstring(z.read(part), _xml_parser())
+        except etree.XMLSyntaxError:
+            return None  # damaged, not incomplete: refused as such
+        dropped = False
+        for rel in list(root):
+            target = unquote(rel.get("Target") or "")
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            where = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join(_rels_source_dir(part), target))
+            if where not in names:
+                root.remove(rel)
+                dropped = True
+                missing.append(where)
+        if dropped:
+            fixed[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if not fixed:
+        return None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as repaired:
+        for info in z.infolist():
+            repaired.writestr(info, fixed.get(info.filename) or z.read(info))
+    return out.getvalue(), sorted(set(missing))
 
 
 def _broken_package(z: zipfile.ZipFile, exc: Exception, name: str) -> UnreadableFile:
@@ -219,10 +278,10 @@ def _broken_package(z: zipfile.ZipFile, exc: Exception, name: str) -> Unreadable
     from lxml import etree
 
     missing = _MISSING_PART.search(str(exc)) if isinstance(exc, KeyError) else None
-    if missing:
-        return UnreadableFile(f"Word 文件缺少部件 {missing.group(1)}，文件已损坏或不完整。"
-                              "请重新下载原文件。", name)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    if missing or "_rels/.rels" not in z.namelist():
+        part = missing.group(1) if missing else "_rels/.rels"
+        return UnreadableFile(f"Word 文件缺少部件 {part}，文件已损坏或不完整。请重新下载原文件。", name)
+    parser = _xml_parser()
     for part in z.namelist():
         if part.endswith((".xml", ".rels")):
             try:
@@ -239,11 +298,23 @@ def read_docx(data: bytes, name: str, form: str = "docx") -> Document:
     z = check_package(data, name)
     import docx  # python-docx; imported here so text parsing stays light
 
+    left_out: list[str] = []
     try:
         package = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many types for broken packages
-        raise _broken_package(z, exc, name) from None
+        missing = _MISSING_PART.search(str(exc)) if isinstance(exc, KeyError) else None
+        repaired = _without_dangling(z) if missing and missing.group(1) not in REQUIRED_PARTS else None
+        if repaired is None:
+            raise _broken_package(z, exc, name) from None
+        try:
+            package = docx.Document(io.BytesIO(repaired[0]))
+        except Exception as again:  # noqa: BLE001 - as above
+            raise _broken_package(z, again, name) from None
+        left_out = repaired[1]
     doc = Document(name=name, form=form)
+    if left_out:
+        doc.notes.append(f"Word 文件缺少可选部件 {'、'.join(left_out)}（样式、设置、属性等，不含正文），"
+                         "已按正文读取。")
     title = (package.core_properties.title or "").strip()
     if title:
         doc.title_hint = title
