@@ -95,21 +95,37 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """waitress serving the app on loopback in a daemon thread."""
+    """waitress serving the app (gongkai's unless ``application`` is given) on loopback in a
+    daemon thread."""
 
-    def __init__(self):
+    CLOSE_SECONDS = 30.0
+
+    def __init__(self, application=None):
         from waitress.server import create_server
 
-        from gongkai.web.wsgi import application
+        if application is None:
+            from gongkai.web.wsgi import application
 
         self.port = free_port()
         self.server = create_server(application, host="127.0.0.1", port=self.port, threads=4)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self.server.run, daemon=True, name=f"waitress:{self.port}")
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"
 
     def close(self) -> None:
-        self.server.close()
+        """Stop serving and wait for the loop's thread to end.  The sockets are closed by the loop's
+        own thread, between two polls (a thunk given to waitress's trigger): closed from here while
+        the loop was between listing its sockets and ``select()``, select raised EBADF in the
+        daemon thread (PytestUnhandledThreadExceptionWarning, intermittently)."""
+        from waitress import wasyncore
+
+        if self.thread.is_alive():
+            self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+            self.thread.join(self.CLOSE_SECONDS)
+            assert not self.thread.is_alive(), f"waitress on port {self.port} did not stop"
+        else:
+            wasyncore.close_all(self.server._map)
+        self.server.task_dispatcher.shutdown()
 
 
 def seed(prefix: str) -> Path:
