@@ -28,16 +28,16 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "scripts"), str(ROOT)]
 
+import serverproc  # noqa: E402  (scripts/: the gongkai serve child process)
 from timing import Sample, alternate, line, machine, median, ratio  # noqa: E402
-from web import free_port, multipart  # noqa: E402  (bench/web.py: the loopback server's helpers)
+from web import multipart  # noqa: E402  (bench/web.py: the loopback server's helpers)
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -72,23 +72,8 @@ def _post(base: str, body: bytes, ctype: str) -> dict:
     return json.loads(_post_raw(base, body, ctype))
 
 
-def _wait_up(proc: subprocess.Popen, url: str) -> None:
-    deadline = time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise SystemExit("bench: the server did not start") from None
-            time.sleep(0.2)
-
-
 def _start(home: Path, read_workers: int | None) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+    port = serverproc.free_port()
     env = {**os.environ, "GONGKAI_WEB_HOME": str(home)}
     subprocess.run([sys.executable, "-c", "from gongkai.cli.serve import setup; setup(None)"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
@@ -96,7 +81,10 @@ def _start(home: Path, read_workers: int | None) -> tuple[subprocess.Popen, str]
     server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--host", "127.0.0.1", "--port", str(port),
                                *workers], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    _wait_up(server, f"{base}/check/")
+    try:
+        serverproc.wait_up(server, f"{base}/check/")
+    except serverproc.ServerDidNotStart:
+        raise SystemExit("bench: the server did not start") from None
     return server, base
 
 
@@ -136,10 +124,10 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
     for _ in range(5):  # warm: every read worker has imported what the file needs
         _post(base, body, ctype)
     answer = len(json.dumps(expected, ensure_ascii=False).encode())
-    port = free_port()
+    port = serverproc.free_port()
     trivial = subprocess.Popen([sys.executable, "-c", _TRIVIAL, str(port), str(answer)])
     try:
-        _wait_up(trivial, f"http://127.0.0.1:{port}/")
+        serverproc.wait_up(trivial, f"http://127.0.0.1:{port}/")
 
         children: list[float] = []
 
@@ -162,8 +150,7 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
         floor()
         got = alternate({"server": served, "floor": floor, "http": http}, rounds)
     finally:
-        trivial.terminate()
-        trivial.wait(timeout=10)
+        serverproc.stop(trivial, seconds=10)
     print(f"{path.name} ({len(data):,} bytes, answer {answer:,} bytes), {n} requests a round, one client")
     print(line("  server CPU per POST /api/parse", got["server"], per="a request")
           + f"  (read children {statistics.median(children) * 1000:.1f} ms of it)")
@@ -225,11 +212,7 @@ def main() -> int:
                 for clients in (int(c) for c in args.clients.split(",")):
                     throughput(base, path, clients, args.seconds)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            serverproc.stop(server, seconds=10)
     print(machine())
     return 0
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,12 +32,9 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+import serverproc  # noqa: E402  (scripts/: the gongkai serve child process)
 
 
 def _tree(pid: int) -> list[int]:
@@ -105,7 +101,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-pdf-") as tmp:
         env = {**os.environ, "GONGKAI_WEB_HOME": tmp}
         env.pop("GONGKAI_WEB_DB", None)
-        port = free_port()
+        port = serverproc.free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--host", "127.0.0.1", "--port",
                                    str(port), "--threads", str(args.threads)]
@@ -119,16 +115,11 @@ def main() -> int:
         lock = threading.Lock()
         stop = threading.Event()
         try:
-            started = time.monotonic()
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/check/", timeout=5).read()
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() - started > 120:
-                        print(f"bench: the server did not start: {server.stderr.read()}", file=sys.stderr)
-                        return 1
-                    time.sleep(0.3)
+            try:
+                serverproc.wait_up(server, f"{base}/check/")
+            except serverproc.ServerDidNotStart as exc:
+                print(f"bench: {exc}", file=sys.stderr)
+                return 1
 
             def post() -> dict:
                 req = urllib.request.Request(f"{base}/api/parse", data=body, headers={"Content-Type": ctype})
@@ -182,12 +173,7 @@ def main() -> int:
             cpu = tree_cpu(server.pid) - cpu0 if alive else 0.0
         finally:
             stop.set()
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            serverproc.stop(server)
 
     ms = sorted(x * 1000 for x in latencies)
     mb = 1 / 1048576

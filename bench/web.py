@@ -23,7 +23,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,12 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Bench-Password-2026!"
+sys.path.insert(0, str(ROOT / "scripts"))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+import serverproc  # noqa: E402  (scripts/: the gongkai serve child process)
 
 
 def prepare(home: Path, n: int) -> tuple[int, str]:
@@ -138,21 +134,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-web-") as tmp:
         home = Path(tmp)
         body_id, token = prepare(home, args.requests)
-        port = free_port()
+        port = serverproc.free_port()
         env = {**os.environ, "GONGKAI_WEB_HOME": str(home)}
         server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--host", "127.0.0.1",
                                    "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.time() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/check/", timeout=2).read()
-                    break
-                except OSError:
-                    if time.time() > deadline or server.poll() is not None:
-                        raise SystemExit("bench: the server did not start") from None
-                    time.sleep(0.2)
+            try:
+                serverproc.wait_up(server, f"{base}/check/", seconds=60)
+            except serverproc.ServerDidNotStart:
+                raise SystemExit("bench: the server did not start") from None
             body, ctype = multipart(seed)
 
             def check_call():
@@ -188,11 +179,7 @@ def main() -> int:
             run(f"GET 台账 list page ({args.requests:,} requests)", page_call, args.clients, args.seconds)
             run(f"GET /api/bodies/{{id}}/requests ({args.requests:,} requests)", api_call, args.clients, args.seconds)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            serverproc.stop(server, seconds=10)
     return 0
 
 

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,8 @@ import urllib.request
 import uuid
 import zipfile
 from pathlib import Path
+
+import serverproc  # beside this file: the gongkai serve child process (also used by bench/)
 
 STEP_SECONDS = 300
 
@@ -203,22 +204,15 @@ class Smoke:
         print("smoke: ok a clerk logs in and opens the 台账 pages (list, table 3, log)")
 
     def serve_one_request(self, pdf: Path, parsed: dict) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = serverproc.free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen([self.gongkai, "serve", "--port", str(port)], env=self.env, cwd=self.tmp,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/check/", timeout=5).read()
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise SmokeFailure(f"gongkai serve did not start: {server.stderr.read()}") from None
-                    time.sleep(0.3)
+            try:
+                serverproc.wait_up(server, f"{base}/check/")
+            except serverproc.ServerDidNotStart as exc:
+                raise SmokeFailure(str(exc)) from None
             boundary = uuid.uuid4().hex
             body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{pdf.name}\"\r\n"
                     "Content-Type: application/pdf\r\n\r\n").encode() + pdf.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
@@ -232,12 +226,7 @@ class Smoke:
             print("smoke: ok gongkai serve + POST /api/parse (same table 3 as gongkai parse)")
             self.clerk_opens_the_register(base)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=20)
+            serverproc.stop(server)
 
 
 if __name__ == "__main__":
