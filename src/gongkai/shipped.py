@@ -13,7 +13,6 @@ comes from the YAML as before: the cache changes how fast, never what.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import records
+from gongkai.digest import sha256
 
 # marshal's format is fixed per Python version; a cache entry also names this module's format.
 _TAG = f"py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}-c"  # -c: after a CRC-32
@@ -47,7 +47,7 @@ def shipped_data(package: str, *parts: str) -> Any:
     folder = cache_dir()
     if folder is None:
         return parse_yaml(raw.decode("utf-8"))
-    digest = hashlib.sha256(raw).hexdigest()[:32]
+    digest = sha256(raw)[:32]
     path = folder / f"{parts[-1]}.{digest}.{_TAG}.marshal"
     blob = read_cache(path)
     if blob is not None:

@@ -7,12 +7,12 @@ modules and are imported only when such a file arrives, so text parsing stays li
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
 
 from gongkai import regex
+from gongkai.digest import sha256
 from gongkai.errors import UnreadableFile
 from gongkai.files import read_regular
 from gongkai.inputs import INPUT_FORMS, suffixes
@@ -121,7 +121,7 @@ def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
         raise UnreadableFile("这是 ZIP 压缩包，请解压后再读取其中的报告文件。", name)
     else:  # pragma: no cover - detect_form returns only the forms above
         raise UnreadableFile(f"不支持的文件类型：{form}", name)
-    doc.sha256 = hashlib.sha256(data).hexdigest()
+    doc.sha256 = sha256(data)
     return doc
 
 

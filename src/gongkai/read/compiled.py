@@ -10,10 +10,11 @@ and tested: CI must run the compiled ones).
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from pathlib import Path
 from types import ModuleType
+
+from gongkai.digest import sha256
 
 
 def load(name: str) -> tuple[ModuleType | None, str]:
@@ -29,7 +30,7 @@ def load(name: str) -> tuple[ModuleType | None, str]:
     except Exception as exc:  # noqa: BLE001 - a build older than the classes it checks: never break reading
         return None, f"Python（C 加速模块无法载入，请重新运行 pip install -e .：{type(exc).__name__}：{exc}）"
     source = Path(__file__).with_name(f"{name}.pyx")
-    if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != module.SOURCE_SHA256:
+    if source.exists() and sha256(source.read_bytes()) != module.SOURCE_SHA256:
         # A source tree whose .pyx changed since the last build: the compiled module is stale.
         return None, f"Python（{name}.pyx 在编译后被修改，请重新运行 pip install -e .）"
     return module, f"C（{name}）"
