@@ -143,7 +143,7 @@ def test_the_web_imports_nothing_from_the_command_line():
 # docs/architecture.md, "Layers": each package (or top-level module) and its layer, lowest first.
 # A module may import its own layer and the layers below; never a layer above.
 LAYERS: list[set[str]] = [
-    {"errors", "_callable", "files", "safeload", "shipped", "regex", "records", "isolate", "inputs", "settings", "db",
+    {"errors", "_callable", "files", "digest", "safeload", "shipped", "regex", "records", "isolate", "inputs", "settings", "db",
      "workdays"},  # foundation
     {"format", "model", "reportschema"},  # the national format and the report model
     {"read"},  # bytes -> Document

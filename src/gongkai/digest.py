@@ -34,7 +34,7 @@ def _builtin_sha256() -> Callable | None:
         if sys.version_info >= (3, 12):
             from _sha2 import sha256  # type: ignore[import-not-found]
         else:
-            from _sha256 import sha256  # type: ignore[import-not-found,no-redef]
+            from _sha256 import sha256  # type: ignore[import-not-found]
     except ImportError:  # pragma: no cover - a Python built without it
         return None
     return sha256

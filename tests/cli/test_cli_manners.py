@@ -110,7 +110,7 @@ def _subcommands(parser, name="gongkai"):
 
 
 def test_every_help_is_chinese_and_every_command_described(monkeypatch):
-    from gongkai.cli import build_parser
+    from gongkai.cli.parser import build_parser
 
     monkeypatch.setenv("COLUMNS", "80")
     commands = list(_subcommands(build_parser()))
@@ -133,7 +133,7 @@ def test_every_help_is_chinese_and_every_command_described(monkeypatch):
 def test_a_command_builds_its_own_parser_alone_and_the_same(monkeypatch):
     """Start-up builds only the invoked subcommand's parser: COMMANDS names the module of every
     subcommand, and each subcommand's parser (help included) is the same built alone."""
-    from gongkai.cli import COMMANDS, build_parser
+    from gongkai.cli.parser import COMMANDS, build_parser
 
     monkeypatch.setenv("COLUMNS", "80")
     everything = dict(_subcommands(build_parser()))
@@ -282,7 +282,8 @@ def test_version_and_register_start_without_the_docx_library():
     python-docx (it is for the letters): start-up is a few imports, not a third of a second."""
     code = """if True:
         import contextlib, io, sys
-        from gongkai.cli import build_parser, main
+        from gongkai.cli import main
+        from gongkai.cli.parser import build_parser
         out = io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
             main(["--version"])

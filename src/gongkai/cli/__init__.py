@@ -1,257 +1,28 @@
 """The ``gongkai`` command.  Each subcommand lives in its own module with ``add_parser``;
-the heavy imports happen inside the handlers so that ``gongkai parse`` starts fast."""
+the heavy imports happen inside the handlers so that ``gongkai parse`` starts fast.  The
+command's argparse parser (Chinese words, help wrapped by terminal columns) is built by
+``cli.parser``, only when needed: the ordinary command lines of ``parse`` and ``check`` are
+read by ``cli.quick`` without argparse."""
 
 from __future__ import annotations
 
-import argparse
 import gc
-import importlib
-import re
 import sys
-import unicodedata
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from gongkai import __version__
+from gongkai.cli import quick
 from gongkai.errors import GongkaiError
-
-# Subcommand modules, in the order of ``gongkai --help``.
-COMMAND_MODULES = ["parse", "check", "corpus", "build", "register", "log", "serve"]
-# The module that registers each subcommand: a run builds the parser of its own subcommand only
-# (building all of them is a third of a short command's start-up).  tests/cli checks this table
-# against what the modules register.
-COMMANDS = {
-    "parse": "parse", "check": "check",
-    "ingest": "corpus", "failures": "corpus", "place": "corpus", "export": "corpus", "compare": "corpus",
-    "rollup": "corpus", "stats": "corpus",
-    "new": "build", "build": "build",
-    "register": "register", "deadline": "register", "fee": "register",
-    "log": "log",
-    "serve": "serve", "users": "serve",
-}
-
-# argparse's own error messages (Python 3.11), whole sentences, in the order they are tried; a
-# word-for-word swap left "one of the 参数s --pieces --pages is required".
-_ARGPARSE_ZH = [
-    (r"^the following arguments are required: (.*)$", lambda m: f"缺少必需的参数：{_listed(m[1])}"),
-    (r"^one of the arguments (.*) is required$", lambda m: f"须给出 {_listed(m[1])} 之一"),
-    (r"^unrecognized arguments: (.*)$", lambda m: f"无法识别的参数：{m[1]}"),
-    (r"^argument (\S+): not allowed with argument (\S+)$", lambda m: f"参数 {m[1]} 不能与 {m[2]} 同时使用"),
-    (r"^ambiguous option: (\S+) could match (.*)$", lambda m: f"选项 {m[1]} 不明确，可能是：{_listed(m[2])}"),
-    (r"^argument (\S+): ", lambda m: f"参数 {m[1]}："),
-    (r"invalid choice: (.*) \(choose from (.*)\)$", lambda m: f"“{_bare(m[1])}”不是可选的值（可选：{_listed(m[2])}）"),
-    (r"invalid int value: (.*)$", lambda m: f"“{_bare(m[1])}”不是整数"),
-    (r"invalid float value: (.*)$", lambda m: f"“{_bare(m[1])}”不是数字"),
-    (r"invalid \S+ value: (.*)$", lambda m: f"无效的值“{_bare(m[1])}”"),
-    (r"expected one argument$", lambda m: "该选项需要一个值"),
-    (r"expected at most one argument$", lambda m: "该选项最多取一个值"),
-    (r"expected at least one argument$", lambda m: "该选项至少需要一个值"),
-    (r"expected (\d+) arguments?$", lambda m: f"该选项需要 {m[1]} 个值"),
-    (r"ignored explicit argument (.*)$", lambda m: f"该选项不取值，“{_bare(m[1])}”被忽略"),
-]
-
-
-def _listed(names: str) -> str:
-    """argparse's "--a --b" or "'x', 'y'" as a Chinese list: --a、--b."""
-    return "、".join(n.strip(" '") for n in re.split(r",\s*|\s+(?=-)", names) if n.strip(" '"))
-
-
-def _bare(value: str) -> str:
-    """A value argparse printed as a Python repr ('x'), as the user typed it."""
-    return value[1:-1] if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"" else value
-
-
-def _argparse_zh(message: str) -> str:
-    for pattern, zh in _ARGPARSE_ZH:
-        message = re.sub(pattern, zh, message)
-    return message
-
-
-_NO_LINE_START = "，。、；：？！）》」』”’…—%"
-
-
-def _cells(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-
-
-def wrap_cells(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` terminal columns (a Chinese character takes two).  A break
-    falls between Chinese characters or at a space; a Latin word or number is not cut, and a
-    closing mark (，。）…) never opens a line: the characters before it move down with it."""
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        line, used = "", 0
-        for ch in paragraph:
-            w = _cells(ch)
-            if used + w > width and line:
-                carry = _carry(line, ch)
-                lines.append(line[:len(line) - len(carry)].rstrip())
-                line = carry.lstrip(" ")
-                used = sum(map(_cells, line))
-                if ch == " " and not line:
-                    continue
-            line += ch
-            used += w
-        lines.append(line.rstrip())
-    return lines
-
-
-def _carry(line: str, ch: str) -> str:
-    """The end of ``line`` that must move to the next line with ``ch``."""
-    n = 0
-    if ch.isascii() and not ch.isspace():  # a Latin word or number stays whole
-        while n < len(line) and line[-1 - n].isascii() and not line[-1 - n].isspace():
-            n += 1
-    elif ch in _NO_LINE_START:
-        n = 1
-        while n < len(line) and line[-n] in _NO_LINE_START:
-            n += 1
-        if line[-n].isascii():  # …1.00）: the number moves too
-            while n < len(line) and line[-1 - n].isascii() and not line[-1 - n].isspace():
-                n += 1
-    return line[len(line) - n:] if 0 < n < len(line) and n <= 24 else ""
-
-
-class ChineseHelpFormatter(argparse.HelpFormatter):
-    """Chinese words for argparse's own (用法), and lines wrapped by terminal columns."""
-
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:
-        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
-
-    _extra = 0  # columns the current option's invocation takes beyond its length in characters
-
-    def _format_usage(self, usage, actions, groups, prefix) -> str:
-        text = super()._format_usage(usage, actions, groups, prefix)
-        width = self._width - self._current_indent
-        if all(sum(map(_cells, line)) <= width for line in text.split("\n")):
-            return text
-        # argparse counted characters, not columns: wrap again at spaces, under the command.
-        words = text.split()
-        lead = f"{words[0]} {words[1]}" if len(words) > 1 else words[0]
-        indent = " " * (sum(map(_cells, lead)) + 1)
-        lines, current = [], lead
-        for word in words[2:]:
-            if sum(map(_cells, f"{current} {word}")) > width:
-                lines.append(current)
-                current = indent + word
-            else:
-                current = f"{current} {word}"
-        lines.append(current)
-        return "\n".join(lines) + "\n\n"
-
-    def _format_action(self, action) -> str:
-        invocation = self._format_action_invocation(action)
-        self._extra = sum(map(_cells, invocation)) - len(invocation)
-        try:
-            return super()._format_action(action)
-        finally:
-            self._extra = 0
-
-    def _split_lines(self, text: str, width: int) -> list[str]:
-        return wrap_cells(" ".join(text.split()), max(width - self._extra, 20))
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        return "\n".join(indent + line for line in wrap_cells(" ".join(text.split()), width))
-
-
-class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse with every word it prints itself in Chinese (用法、位置参数、选项、-h)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
-        kwargs["add_help"] = False
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "位置参数"
-        self._optionals.title = "选项"
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助信息并退出")
-
-    def error(self, message: str) -> NoReturn:  # pragma: no cover - exercised through main()
-        message = _argparse_zh(message)
-        self.print_usage(sys.stderr)
-        self.exit(2, f"gongkai：用法错误：{message}\n")
-
-    # Arguments no (sub)command knows are refused by the command they were given to, with its
-    # usage (argparse refuses them at the top: "用法：gongkai [-h] [--version] 命令 ...", which
-    # says nothing of the options `gongkai register template export` has).
-    _entered: list[ChineseArgumentParser] = []
-
-    def parse_known_args(self, args=None, namespace=None):
-        ChineseArgumentParser._entered.append(self)
-        return super().parse_known_args(args, namespace)
-
-    def parse_args(self, args=None, namespace=None):
-        ChineseArgumentParser._entered = []
-        parsed, extra = self.parse_known_args(args, namespace)
-        if extra:
-            ChineseArgumentParser._entered[-1].error(f"无法识别的参数：{' '.join(extra)}")
-        return parsed
-
-
-def build_parser(command: str | None = None, everything: bool = True) -> argparse.ArgumentParser:
-    """The command's parser: with ``command`` (a known subcommand), only its module's
-    subcommands are built; otherwise all of them (``gongkai --help``, a mistyped command), or
-    none when ``everything`` is false (``gongkai --version`` prints no command)."""
-    parser = ChineseArgumentParser(
-        prog="gongkai",
-        description="政府信息公开工作年度报告：读取、检查、编制、台账。",
-    )
-    parser.add_argument("--version", action="version", version=f"gongkai {__version__}", help="显示版本号并退出")
-    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
-    modules = [COMMANDS[command]] if command in COMMANDS else COMMAND_MODULES if everything else []
-    for name in modules:
-        importlib.import_module(f"gongkai.cli.{name}").add_parser(sub)
-    _describe(parser)
-    return parser
-
-
-# The value an option takes, in words, for options their module gave no metavar (argparse
-# would print the option's name in capitals: --date DATE).
-_METAVARS = {
-    "type": "类型", "name": "名称", "id_number": "证件号码", "phone": "电话", "email": "电子邮箱",
-    "address": "地址", "channel": "渠道", "content": "内容", "date": "日期", "received": "日期",
-    "pieces": "件数", "pages": "页数", "ref": "编号", "year": "年度", "today": "日期", "within": "工作日数",
-    "until": "日期", "items": "事项", "workdays": "工作日数", "reason": "理由", "paid": "日期",
-    "outcome": "结果", "note": "说明", "cell": "单元格", "agency": "机关名称", "notice": "通知",
-    "holidays": "日期", "earlier": "件数", "host": "地址", "port": "端口", "threads": "线程数", "label": "名称",
-}
-# Positional arguments a module left with an English name (usage and "缺少必需的参数" print it).
-_POSITIONALS = {"ref": "编号", "kind": "文书种类", "letter": "文书种类", "dir": "文件夹", "date": "提交日期"}
-
-
-def _describe(parser: argparse.ArgumentParser) -> None:
-    """Every (sub)command's ``--help`` opens with a description (its one-line help where the
-    module gave no longer one), and names each option's value in Chinese."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            helps = {a.dest: a.help for a in action._choices_actions}
-            for name, sub in action.choices.items():
-                if not sub.description and (help_text := helps.get(name)):
-                    sub.description = help_text + "。"
-                _describe(sub)
-        elif (action.option_strings and action.metavar is None and action.choices is None
-              and action.nargs != 0 and action.dest in _METAVARS):
-            action.metavar = _METAVARS[action.dest]
-        elif not action.option_strings and action.metavar is None and action.dest in _POSITIONALS:
-            action.metavar = _POSITIONALS[action.dest]
-
-
-def _command(argv: list[str]) -> str | None:
-    """The subcommand named on the command line (the top level has only flags before it)."""
-    return next((a for a in argv if not a.startswith("-")), None)
-
-
-def _version_only(argv: list[str]) -> bool:
-    """``gongkai --version`` (no command, no help): building every command's parser would
-    import the letters' DOCX library and more, ten times the version's own cost."""
-    return "--version" in argv and not {"-h", "--help"} & set(argv) and _command(argv) is None
 
 
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
-    parser = build_parser(_command(words), everything=not _version_only(words))
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return 2
+    args: Any = quick.read(words)
+    if args is None:
+        from gongkai.cli.parser import read_command_line
+
+        args = read_command_line(words)
+        if args is None:  # no command: the help was printed
+            return 2
     if not getattr(args, "settles", False):
         gc.enable()  # (paused by console() for the start-up; parse and check resume it in jobs.settle)
     try:

@@ -30,7 +30,7 @@ def console(stderr: bool = False) -> Console:
 def print_wrapped(out: Console, text: str, first: str = "", indent: str = "", style: str = "") -> None:
     """Plain text wrapped by terminal columns at any character (rich breaks only at spaces,
     which leaves ragged lines in Chinese), each line after the first indented."""
-    from gongkai.cli import wrap_cells
+    from gongkai.cli.columns import wrap_cells
 
     for n, line in enumerate(wrap_cells(text, max(out.width - max(len(first), len(indent)), 20))):
         lead = first if n == 0 else indent
