@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import importlib
 import os
-import queue
+import pickle
+import select
 import socket
 import subprocess
 import sys
@@ -47,6 +48,7 @@ WAIT_SECONDS = 120          # the longest a request waits for a free child befor
 TASKS_PER_CHILD = 5000      # reads before a child is replaced whatever its memory (slow leaks)
 MAX_CHILD_MB = 1024         # a child resident in more than this after a read is replaced
 POLL_SECONDS = 0.25         # how often a waiting thread looks at its client
+_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 class Busy(GongkaiError):
@@ -73,17 +75,31 @@ class Child:
             theirs.close()
         self.conn = Connection(ours.detach())
         self.tasks = 0
+        self._poller: select.poll | None = None
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
     def resident_mb(self) -> float:
-        """The child's resident memory (0 where /proc cannot tell)."""
+        """The child's resident memory (0 where /proc cannot tell).  Read with ``os.open``/``os.read``:
+        it is asked after every read, and Python's text files cost three times as much."""
         try:
-            with open(f"/proc/{self.proc.pid}/statm") as fh:
-                return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+            fd = os.open(f"/proc/{self.proc.pid}/statm", os.O_RDONLY)
+            try:
+                return int(os.read(fd, 256).split()[1]) * _PAGE / 2**20
+            finally:
+                os.close(fd)
         except (OSError, ValueError, IndexError):
             return 0.0
+
+    def readable(self, seconds: float) -> bool:
+        """Has the child answered (or hung up) within ``seconds``?  One ``poll`` on a poller made
+        once (``Connection.poll`` builds a selector on every call)."""
+        poller = self._poller
+        if poller is None:
+            poller = self._poller = select.poll()
+            poller.register(self.conn.fileno(), select.POLLIN)
+        return bool(poller.poll(seconds * 1000))
 
     def spent(self) -> bool:
         """Should the child be replaced rather than given another read?"""
@@ -106,61 +122,78 @@ class Child:
 
 
 class Pool:
-    """At most ``size`` children, shared by every thread of the process."""
+    """At most ``size`` children, shared by every thread of the process.
+
+    One condition guards the count of reads in progress and the idle children (a list, the last
+    given back taken first: its memory is the warmest); a free slot is taken without waiting."""
 
     def __init__(self, size: int):
         self.size = max(1, size)
-        self._slots = threading.BoundedSemaphore(self.size)
-        self._idle: queue.LifoQueue[Child] = queue.LifoQueue()
+        self._lock = threading.Condition(threading.Lock())
+        self._busy = 0
+        self._idle: list[Child] = []
         self._closed = False
 
     def call(self, target: str, args: tuple, name: str, cancelled: Callable[[], bool] | None = None) -> Any:
         """``target`` ("module:function") called with ``args`` in a child; its result or its
         GongkaiError, as if it had run here."""
-        if not self._slots.acquire(timeout=WAIT_SECONDS):
-            raise Busy("服务器正忙（同时读取的文件过多），请稍后再试。", name)
-        child = None
+        child = self._take(name)
+        kept: Child | None = None  # the child, given back idle once it has answered
         try:
-            child = self._take()
             child.tasks += 1
             try:
-                child.conn.send((target, args))
+                # pickle.dumps, not Connection.send: the same bytes the child's Connection.recv
+                # loads, without multiprocessing's pickler set up for every message
+                child.conn.send_bytes(pickle.dumps((target, args), pickle.HIGHEST_PROTOCOL))
                 answer = self._wait(child, name, cancelled)
             except (EOFError, OSError, BrokenPipeError):  # the child died: a crash in native code
                 child.kill()
-                child = None
                 raise UnreadableFile("读取此文件时读取程序意外退出（文件可能已损坏或含有读取程序无法处理的内容）。"
                                      "服务器未受影响；请检查文件或换一种格式（如 DOCX、HTML）再试。", name) from None
             except BaseException:
                 child.kill()
-                child = None
                 raise
+            kept = child
         finally:
-            if child is not None:
-                self._give_back(child)
-            self._slots.release()
+            self._give_back(kept)
         return _unpack(answer)
 
-    def _take(self) -> Child:
-        while True:
-            try:
-                child = self._idle.get_nowait()
-            except queue.Empty:
-                return Child()
-            if child.alive():
-                return child
-            child.kill()
+    def _take(self, name: str) -> Child:
+        """A slot and a living child for it (a fresh one when none is idle); Busy after
+        ``WAIT_SECONDS`` without a free slot."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: self._busy < self.size, WAIT_SECONDS):
+                raise Busy("服务器正忙（同时读取的文件过多），请稍后再试。", name)
+            self._busy += 1
+            idle = self._idle
+        try:
+            while True:
+                with self._lock:
+                    child = idle.pop() if idle else None
+                if child is None:
+                    return Child()
+                if child.alive():
+                    return child
+                child.kill()
+        except BaseException:
+            self._give_back(None)
+            raise
 
-    def _give_back(self, child: Child) -> None:
-        if self._closed or child.spent():
+    def _give_back(self, child: Child | None) -> None:
+        """The slot back, and the child to the idle ones unless it is spent (or the pool closed)."""
+        if child is not None and (self._closed or child.spent()):
             child.close()
-        else:
-            self._idle.put(child)
+            child = None
+        with self._lock:
+            self._busy -= 1
+            if child is not None:
+                self._idle.append(child)
+            self._lock.notify()
 
     @staticmethod
     def _wait(child: Child, name: str, cancelled: Callable[[], bool] | None):
         deadline = time.monotonic() + READ_SECONDS
-        while not child.conn.poll(POLL_SECONDS):
+        while not child.readable(POLL_SECONDS):
             if cancelled is not None and cancelled():
                 raise Cancelled("客户端已断开，读取已停止。", name)
             if time.monotonic() > deadline:
@@ -171,11 +204,10 @@ class Pool:
 
     def close(self) -> None:
         self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().close()
-            except queue.Empty:
-                return
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for child in idle:
+            child.close()
 
 
 def _unpack(answer):

@@ -41,11 +41,13 @@ def _upload(request):
     return files[0]
 
 
-def _report(request, check: bool) -> HttpResponse:
-    """The uploaded report (with its findings when ``check``), read — in a read child when the server
-    isolates reads — and answered there as the JSON bytes sent here (``web/answer.py``); last year's
-    report (``previous``, optional) cuts run-together digits as ``gongkai parse/check --previous`` do,
-    or ``notes`` say why not."""
+def report_answer(request, check: bool) -> HttpResponse:
+    """``POST /api/parse`` (``check``: ``/api/check``) once the caller may use it: the uploaded report
+    (with its findings when ``check``), read — in a read child when the server isolates reads — and
+    answered there as the JSON bytes sent here (``web/answer.py``); last year's report (``previous``,
+    optional) cuts run-together digits as ``gongkai parse/check --previous`` do, or ``notes`` say why
+    not.  Reached through the views below, or — for a call without a cookie or a token — straight
+    from the front handler (``web/front.py``), which skips the middleware and the URL resolver."""
     from gongkai.web.reportview import client_gone, previous_upload, read_upload
 
     try:
@@ -61,14 +63,14 @@ def _report(request, check: bool) -> HttpResponse:
 @require_http_methods(["POST"])
 @login_or_anonymous(api=True)
 def parse(request):
-    return _report(request, check=False)
+    return report_answer(request, check=False)
 
 
 @csrf_exempt
 @require_http_methods(["POST"])
 @login_or_anonymous(api=True)
 def check(request):
-    return _report(request, check=True)
+    return report_answer(request, check=True)
 
 
 @require_http_methods(["GET"])

@@ -7,6 +7,7 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from gongkai.errors import GongkaiError, NotFound
@@ -45,23 +46,32 @@ class FriendlyErrorsMiddleware:
         return response
 
     def process_exception(self, request, exc):
-        from django.conf import settings
+        return exception_response(request, exc)
 
-        if isinstance(exc, Busy):  # every read child busy for minutes: try again later
-            return respond(request, 503, str(exc))
-        if isinstance(exc, NotFound):  # an unknown register reference
-            return respond(request, 404, str(exc))
-        if isinstance(exc, GongkaiError):
-            return respond(request, 400, str(exc))
-        if isinstance(exc, Http404):       # a view's own "not found" keeps its Chinese reason
-            return respond(request, 404, str(exc) or "没有找到该页面。")
-        if isinstance(exc, (RequestDataTooBig, TooManyFilesSent)):
-            return respond(request, 413, f"上传内容过大或文件过多（单次不超过 {settings.MAX_UPLOAD_MB} MB、"
-                                         f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件）。")
-        if settings.DEBUG:
-            return None
-        log.exception("内部错误：%s", request.path)
-        return respond(request, 500, f"服务器内部错误（{type(exc).__name__}）。请把操作步骤和所用文件报告给管理员。")
+
+def exception_response(request, exc: Exception):
+    """The answer to an exception raised while answering ``request``: a Chinese message with its
+    status, or None (DEBUG) to let Django show its own page.  One function for the middleware
+    above and for the API's front handler (``web/front.py``)."""
+    from django.conf import settings
+
+    if isinstance(exc, Busy):  # every read child busy for minutes: try again later
+        return respond(request, 503, str(exc))
+    if isinstance(exc, NotFound):  # an unknown register reference
+        return respond(request, 404, str(exc))
+    if isinstance(exc, GongkaiError):
+        return respond(request, 400, str(exc))
+    if isinstance(exc, Http404):       # a view's own "not found" keeps its Chinese reason
+        return respond(request, 404, str(exc) or "没有找到该页面。")
+    if isinstance(exc, (RequestDataTooBig, TooManyFilesSent)):
+        return respond(request, 413, f"上传内容过大或文件过多（单次不超过 {settings.MAX_UPLOAD_MB} MB、"
+                                     f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件）。")
+    if isinstance(exc, MultiPartParserError):  # a damaged upload is the sender's fault, not a server error
+        return respond(request, 400, "上传内容无效：不是完整有效的 multipart/form-data 表单（分隔符、段落标头或编码有误）。")
+    if settings.DEBUG:
+        return None
+    log.exception("内部错误：%s", request.path)
+    return respond(request, 500, f"服务器内部错误（{type(exc).__name__}）。请把操作步骤和所用文件报告给管理员。")
 
 
 def bad_request(request, exception=None):

@@ -1,0 +1,163 @@
+"""``POST /api/parse`` and ``/api/check`` answered in front of Django's middleware (web/front.py):
+the same status, headers (in order) and body as Django's full chain gives, for every kind of call."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from gk_web_support import EXAMPLES, client_for, django_env, seed  # noqa: F401 - fixtures
+
+SEED = seed("000").read_bytes()
+CRAWLER = (EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt").read_bytes()
+
+
+def _environ(body: bytes, ctype: str = MULTIPART_CONTENT, path: str = "/api/parse", method: str = "POST",
+             **headers: str) -> dict:
+    return {"REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1:8000",
+            "SERVER_PROTOCOL": "HTTP/1.1", "CONTENT_TYPE": ctype, "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False,
+            "REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "curl/8.5.0", **headers}
+
+
+def _call(app, environ: dict) -> tuple[str, list, bytes]:
+    got: dict = {}
+
+    def start_response(status, headers, exc_info=None):
+        got["status"], got["headers"] = status, headers
+
+    answer = app(environ, start_response)
+    try:
+        body = b"".join(answer)
+    finally:
+        answer.close()
+    return got["status"], got["headers"], body
+
+
+def _form(**fields) -> bytes:
+    return encode_multipart(BOUNDARY, fields)
+
+
+@pytest.fixture
+def both(django_env, monkeypatch):
+    """Call both handlers with the same request; how many calls went through Django's chain."""
+    from gongkai.web.wsgi import application
+
+    assert application.active  # settings.MIDDLEWARE is the chain front.py was checked against
+    django = application.django
+    full = django._middleware_chain
+    through_django: list[str] = []  # of the calls made to the front
+    in_front = [False]
+
+    def counted(request):
+        if in_front[0]:
+            through_django.append(request.path)
+        return full(request)
+
+    monkeypatch.setattr(django, "_middleware_chain", counted)
+
+    def call(body: bytes, **kw) -> tuple[str, list, bytes]:
+        in_front[0] = True
+        try:
+            front = _call(application, _environ(body, **kw))
+        finally:
+            in_front[0] = False
+        assert _call(django, _environ(body, **kw)) == front  # status, headers in order, body bytes
+        return front
+
+    call.through_django = through_django  # type: ignore[attr-defined]
+    return call
+
+
+def _status(answer) -> tuple[str, dict]:
+    import json
+
+    return answer[0], json.loads(answer[2])
+
+
+def test_plain_calls_are_answered_in_front_exactly_as_django_answers_them(both):
+    good = both(_form(file=SimpleUploadedFile("a.txt", SEED)))
+    assert good[0] == "200 OK" and _status(good)[1]["agency"] == "吴忠市红寺堡区红寺堡镇人民政府"
+    assert [k for k, _ in good[1]] == ["Content-Type", "X-Frame-Options", "Content-Length", "Vary",
+                                      "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy"]
+    checked = both(_form(file=SimpleUploadedFile("a.txt", CRAWLER), previous=SimpleUploadedFile("p.txt", SEED)),
+                   path="/api/check")
+    assert checked[0] == "200 OK" and _status(checked)[1]["findings"]
+    refused = {
+        "no file": _form(),
+        "two files": _form(file=[SimpleUploadedFile("a.txt", SEED), SimpleUploadedFile("b.txt", SEED)]),
+        "exe": _form(file=SimpleUploadedFile("x.exe", b"MZ\x00\x01")),
+        "empty": _form(file=SimpleUploadedFile("x.txt", b"")),
+        "not a report": _form(file=SimpleUploadedFile("x.txt", "这不是年度报告。".encode())),
+        "bad previous": _form(file=SimpleUploadedFile("a.txt", SEED), previous=SimpleUploadedFile("p.exe", b"MZ")),
+        "damaged base64": (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+                           f"Content-Transfer-Encoding: base64\r\n\r\n!!!\r\n--{BOUNDARY}--\r\n").encode(),
+        "header too long": f"--{BOUNDARY}\r\nA: {'b' * 20000}\r\n\r\nx\r\n--{BOUNDARY}--\r\n".encode(),
+    }
+    for why, body in refused.items():
+        status, answer = _status(both(body))
+        assert status == "400 Bad Request" and answer["error"], why
+    assert _status(both(b"garbage", ctype="multipart/form-data")) == ("400 Bad Request", {  # no boundary
+        "error": "上传内容无效：不是完整有效的 multipart/form-data 表单（分隔符、段落标头或编码有误）。"})
+    many = _form(file=[SimpleUploadedFile(f"{n}.txt", b"x") for n in range(51)])
+    assert _status(both(many))[0] == "413 Request Entity Too Large"
+    assert both.through_django == []  # all answered in front
+
+
+def test_other_calls_go_through_djangos_chain_unchanged(both, django_env):
+    form = _form(file=SimpleUploadedFile("a.txt", SEED))
+    assert _status(both(form, method="GET"))[0] == "405 Method Not Allowed"
+    assert both(form, HTTP_HOST="evil.example")[0] == "400 Bad Request"
+    assert _status(both(form, HTTP_AUTHORIZATION="Bearer nonsense")) == ("401 Unauthorized",
+                                                                         {"error": "API 令牌无效或已停用。"})
+    with_cookie = both(form, HTTP_COOKIE="sessionid=nonsense")
+    assert with_cookie[0] == "200 OK"
+    assert ("Set-Cookie", ' sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax') \
+        in with_cookie[1]  # Django's session middleware drops the unknown session
+    assert both(form, path="/api/parse/")[0] == "404 Not Found"
+    assert both.through_django == ["/api/parse"] * 4 + ["/api/parse/"]
+
+
+def test_a_switched_off_anonymous_api_and_a_server_error_are_the_same_in_front(both, django_env, monkeypatch):
+    from gongkai import isolate
+    from gongkai.web.models import SiteOption
+
+    form = _form(file=SimpleUploadedFile("a.txt", SEED))
+    opt = SiteOption.current()
+    opt.anonymous_api = False
+    opt.save()
+    try:
+        assert _status(both(form)) == ("401 Unauthorized", {"error": "管理员已关闭匿名使用，请先登录。"})
+    finally:
+        opt.anonymous_api = True
+        opt.save()
+    assert both.through_django == ["/api/parse"]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr(isolate, "run", broken)
+    assert _status(both(form)) == ("500 Internal Server Error", {
+        "error": "服务器内部错误（RuntimeError）。请把操作步骤和所用文件报告给管理员。"})
+    assert both.through_django == ["/api/parse"]  # the error was answered in front
+
+
+def test_a_damaged_multipart_body_is_a_400_not_a_server_error(django_env):
+    """Django's multipart parser refuses a damaged body with MultiPartParserError, which the API
+    answered as an internal error (500, logged with a traceback).  (A page's CSRF check reads the
+    form first, where Django answers 400 itself.)"""
+    body = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+            f"Content-Transfer-Encoding: base64\r\n\r\n!!!\r\n--{BOUNDARY}--\r\n").encode()
+    c = client_for(None)
+    r = c.generic("POST", "/api/parse", body, content_type=MULTIPART_CONTENT)
+    assert (r.status_code, r.json()) == (400, {
+        "error": "上传内容无效：不是完整有效的 multipart/form-data 表单（分隔符、段落标头或编码有误）。"})
+    c.get("/check/")
+    r = c.generic("POST", "/check/", body, content_type=MULTIPART_CONTENT,
+                  HTTP_X_CSRFTOKEN=c.cookies["csrftoken"].value)
+    assert r.status_code == 400
