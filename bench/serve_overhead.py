@@ -1,7 +1,7 @@
 """The server's CPU per ``POST /api/parse`` against the parse itself, text and PDF (loopback only).
 
     python bench/serve_overhead.py [--requests 100] [--rounds 5] [--clients 1,2,4] [--seconds 5]
-                                   [--read-workers N]
+                                   [--read-workers N] [--before DIR] [--text-only]
 
 Starts ``gongkai serve`` (waitress; uploads read in its child processes, the thread-safety fix
 of the integrity issue; ``--read-workers 0`` reads in the server's threads instead) on a free
@@ -15,6 +15,10 @@ server's own share, which no change in gongkai can remove).  Printed per request
 figures, their ratio and the difference, the server's overhead (target: ≤ 1 ms of CPU beyond
 the parse).  Then 1, 2, 4… clients (``--clients``) for ``--seconds`` each give the throughput.
 Every answer must be 200 and the same report.
+
+``--before DIR`` (a checkout of earlier code, e.g. ``git archive REV src | tar -x -C DIR``; this
+tree's compiled readers are copied in if it has none) starts a second server from ``DIR/src`` and
+measures it in the same alternating rounds: before/after figures of one sitting, under one load.
 """
 
 from __future__ import annotations
@@ -72,9 +76,12 @@ def _post(base: str, body: bytes, ctype: str) -> dict:
     return json.loads(_post_raw(base, body, ctype))
 
 
-def _start(home: Path, read_workers: int | None) -> tuple[subprocess.Popen, str]:
+def _start(home: Path, read_workers: int | None, code: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """``gongkai serve`` on a free port (from ``code``, a checkout's ``src``, when given)."""
     port = serverproc.free_port()
     env = {**os.environ, "GONGKAI_WEB_HOME": str(home)}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     subprocess.run([sys.executable, "-c", "from gongkai.cli.serve import setup; setup(None)"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     workers = [] if read_workers is None else ["--read-workers", str(read_workers)]
@@ -115,7 +122,8 @@ def _cpu_of(proc: subprocess.Popen, n: int, call: Callable[[], object]) -> Sampl
     return Sample(own2 - own + kids2 - kids, time.perf_counter() - wall).per(n)
 
 
-def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: int) -> None:
+def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: int,
+             before: tuple[subprocess.Popen, str] | None = None) -> None:
     from gongkai.load import load_input
 
     data = path.read_bytes()
@@ -147,13 +155,30 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
                 json.dumps(load_input(data, path.name).reports[0].to_dict(), ensure_ascii=False, default=str)
             return Sample(time.process_time() - cpu, time.perf_counter() - wall).per(n)
 
+        jobs: dict[str, Callable[[], Sample]] = {"server": served, "floor": floor, "http": http}
+        if before is not None:
+            old, old_base = before
+            assert _post(old_base, body, ctype)["cells"] == expected["cells"]
+            for _ in range(5):
+                _post(old_base, body, ctype)
+
+            def served_before() -> Sample:
+                got: list[dict] = []
+                sample = _cpu_of(old, n, lambda: got.append(_post(old_base, body, ctype)))
+                assert all(g["cells"] == expected["cells"] for g in got)
+                return sample
+
+            jobs["before"] = served_before
+
         floor()
-        got = alternate({"server": served, "floor": floor, "http": http}, rounds)
+        got = alternate(jobs, rounds)
     finally:
         serverproc.stop(trivial, seconds=10)
     print(f"{path.name} ({len(data):,} bytes, answer {answer:,} bytes), {n} requests a round, one client")
     print(line("  server CPU per POST /api/parse", got["server"], per="a request")
-          + f"  (read children {statistics.median(children) * 1000:.1f} ms of it)")
+          + f"  (read children {statistics.median(children) * 1000:.2f} ms of it)")
+    if "before" in got:
+        print(line("  before: the same, the --before server", got["before"], per="a request"))
     print(line("  floor: the parse in process", got["floor"], per="a parse"))
     print(line("  HTTP alone (waitress, trivial app)", got["http"], per="a request"))
     extra = (median(got["server"]) - median(got["floor"])) * 1000
@@ -161,6 +186,9 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
     print("  " + ratio("server / floor", got["server"], got["floor"])
           + f"  overhead {extra:.2f} ms CPU a request (HTTP alone {http_ms:.2f} ms, Django and the read child "
             f"{extra - http_ms:.2f} ms)  target ≤ 1 ms: {'met' if extra <= 1 else 'NOT met'}")
+    if "before" in got:
+        was = (median(got["before"]) - median(got["floor"])) * 1000
+        print("  " + ratio("before / floor", got["before"], got["floor"]) + f"  overhead before {was:.2f} ms CPU a request")
 
 
 def throughput(base: str, path: Path, clients: int, seconds: float) -> None:
@@ -191,6 +219,17 @@ def throughput(base: str, path: Path, clients: int, seconds: float) -> None:
           f"({done[0]} in {wall:.1f} s, {errors[0]} errors)")
 
 
+def _compiled_into(checkout: Path) -> None:
+    """This tree's compiled readers copied into a checkout that has none (an archive of the
+    sources): without them it would read PDFs in Python, which is not what that code did."""
+    import shutil
+
+    for so in (ROOT / "src").rglob("*.so"):
+        target = checkout / so.relative_to(ROOT)
+        if target.parent.is_dir() and not target.exists():
+            shutil.copy2(so, target)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, default=100)
@@ -199,20 +238,30 @@ def main() -> int:
     ap.add_argument("--clients", default="1,2,4", help="client counts for the throughput, comma-separated")
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--read-workers", type=int, help="gongkai serve --read-workers (default: its own)")
+    ap.add_argument("--before", type=Path, metavar="DIR", help="a checkout of earlier code, measured alongside")
+    ap.add_argument("--text-only", action="store_true", help="only the text report (no PDF)")
     args = ap.parse_args()
     text = next((ROOT / "examples").glob("000_*.txt"))
     pdf = ROOT / "examples" / "huaian-city-2024.pdf"
     print(machine())
-    with tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-") as tmp:
+    if args.before is not None:
+        _compiled_into(args.before)
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-") as tmp, \
+            tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-before-") as tmp_before:
         os.environ["GONGKAI_WEB_HOME"] = tmp
-        server, base = _start(Path(tmp), args.read_workers)
+        servers = [_start(Path(tmp), args.read_workers)]
         try:
-            for path, n in ((text, args.requests), (pdf, args.pdf_requests)):
-                overhead(server, base, path, n, args.rounds)
-                for clients in (int(c) for c in args.clients.split(",")):
+            if args.before is not None:
+                servers.append(_start(Path(tmp_before), args.read_workers, args.before / "src"))
+            server, base = servers[0]
+            inputs = [(text, args.requests)] + ([] if args.text_only else [(pdf, args.pdf_requests)])
+            for path, n in inputs:
+                overhead(server, base, path, n, args.rounds, servers[1] if len(servers) > 1 else None)
+                for clients in (int(c) for c in args.clients.split(",") if c):
                     throughput(base, path, clients, args.seconds)
         finally:
-            serverproc.stop(server, seconds=10)
+            for proc, _ in servers:
+                serverproc.stop(proc, seconds=10)
     print(machine())
     return 0
 
