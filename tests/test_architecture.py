@@ -146,7 +146,7 @@ LAYERS: list[set[str]] = [
     {"errors", "_callable", "files", "digest", "safeload", "shipped", "regex", "records", "isolate", "inputs", "settings", "db",
      "workdays"},  # foundation
     {"format", "model", "reportschema"},  # the national format and the report model
-    {"read"},  # bytes -> Document
+    {"read", "sheets"},  # bytes -> Document; the rows of a user's CSV/XLSX table (bounded like read/)
     {"extract"},  # Document -> Report
     {"check", "comparison"},  # Report -> Findings; two Reports -> their differences
     {"render"},  # Report -> files and pages people read

@@ -18,18 +18,14 @@ transaction.
 
 from __future__ import annotations
 
-import csv
-import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import GongkaiError, UnreadableFile
+from gongkai.errors import GongkaiError
 from gongkai.log.store import (
     AttributeChange,
     Change,
@@ -58,11 +54,10 @@ from gongkai.log.vocab import (
     review_steps,
 )
 from gongkai.register.events import parse_date as read_date
-from gongkai.register.exchange import csv_text
+from gongkai.sheets import Table, read_table, text, write_tables
 from gongkai.shipped import shipped_data
 
 _IN_FORCE_WORDS = {"", "有效", "现行有效", "在用"}
-MAX_ROWS = 200_000
 
 
 def parse_date(value: Any, what: str) -> date | None:
@@ -84,86 +79,21 @@ def required_date(value: Any, what: str) -> date:
     return day
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-# -- reading files -------------------------------------------------------------------------
-def read_rows(path: Path, marker: tuple[str, ...] = ()) -> tuple[list[str], int, list[tuple[int, list[Any]]]]:
-    """Header, its line, and (line, cells) for every non-empty row after it, lines numbered as the user sees
-    them.  The header is the first row holding every name in ``marker`` (a title row such as
-    “某某局主动公开台账” above it is skipped), else the first non-empty row."""
-    if not path.exists():
-        raise UnreadableFile("文件不存在", str(path))
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _read_xlsx(path)
-    elif suffix in (".csv", ".txt"):
-        rows = _read_csv(path)
-    else:
-        raise UnreadableFile("只能导入 .csv 或 .xlsx 文件", str(path))
-    rows = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]
-    if not rows:
-        raise UnreadableFile("文件是空的，没有表头", str(path))
-    if len(rows) > MAX_ROWS:
-        raise UnreadableFile(f"文件超过 {MAX_ROWS} 行，请分批导入", str(path))
-    at = 0
-    if marker:
-        wanted = {norm(m) for m in marker}
-        at = next((i for i, (_n, cells) in enumerate(rows[:10]) if wanted <= {norm(_text(c)) for c in cells}), 0)
-    (line, header), body = rows[at], rows[at + 1:]
-    return [_text(h) for h in header], line, body
-
-
-def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
-    reader = csv.reader(io.StringIO(csv_text(path), newline=""))
-    out, start = [], 1
-    try:
-        for cells in reader:
-            out.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error:  # a NUL byte, an unclosed quote at the end, a field past the size limit
-        raise UnreadableFile("CSV 格式错误（有无法解析的字符、未闭合的引号或过长的字段）", str(path),
-                             f"第{reader.line_num}行") from None
-    return out
-
-
-def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    from gongkai.read.limits import checked_package
-
-    package = checked_package(path)  # a ZIP bomb is refused before openpyxl inflates anything
-    try:
-        wb = load_workbook(package, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise UnreadableFile("无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式的工作簿。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。", str(path)) from None
-    try:
-        ws = wb.worksheets[0]
-        return [(n, list(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
-    finally:
-        wb.close()
-
-
-def _header_map(header: list[str], columns: dict[str, tuple[str, ...]], path: str) -> dict[str, int]:
+def _header_map(table: Table, columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
     """field -> column index, from the header names (spaces and bracket widths ignored)."""
     by_name = {}
     for key, names in columns.items():
         for name in names:
             by_name[norm(name)] = key
     found: dict[str, int] = {}
-    for i, h in enumerate(header):
+    for i, h in enumerate(table.header):
         column = by_name.get(norm(h))
         if column is None:
             if h and norm(h) not in ignored_columns():
-                raise GongkaiError(f"无法识别的列名“{h}”", path, "第1行")
+                raise table.error(f"无法识别的列名“{h}”", table.header_line)
             continue
         if column in found:
-            raise GongkaiError(f"列“{h}”重复", path, "第1行")
+            raise table.error(f"列“{h}”重复", table.header_line)
         found[column] = i
     return found
 
@@ -181,31 +111,31 @@ def _doc_fields(cells: list[Any], cols: dict[str, int]) -> dict[str, Any]:
 
 
 def _parse_document(f: dict[str, Any]) -> NewItem:
-    title = _text(f.get("title"))
+    title = text(f.get("title"))
     if not title:
         raise GongkaiError("缺少标题")
-    kind_text = _text(f.get("kind"))
+    kind_text = text(f.get("kind"))
     if not kind_text:
         raise GongkaiError("缺少类别（规章、行政规范性文件或其他）")
     kind = resolve(kinds(), kind_text, "类别")
     made = parse_date(f.get("made_on"), "形成日期")
     if made is None:
         raise GongkaiError("缺少形成日期")
-    attr_text = _text(f.get("attribute"))
+    attr_text = text(f.get("attribute"))
     if not attr_text:
         raise GongkaiError("缺少公开属性（主动公开、依申请公开或不予公开）")
-    item = NewItem(title, kind, made, resolve(attributes(), attr_text, "公开属性"), _text(f.get("attribute_reason")),
-                   _text(f.get("doc_no")), _text(f.get("ref")) or None, existing=_yes(f.get("existing"), "存量"))
+    item = NewItem(title, kind, made, resolve(attributes(), attr_text, "公开属性"), text(f.get("attribute_reason")),
+                   text(f.get("doc_no")), text(f.get("ref")) or None, existing=_yes(f.get("existing"), "存量"))
     for step, term in review_steps().items():
-        who, on = _text(f.get(f"{step}_by")), parse_date(f.get(f"{step}_on"), f"{term.label}日期")
+        who, on = text(f.get(f"{step}_by")), parse_date(f.get(f"{step}_on"), f"{term.label}日期")
         if who or on:
             if not (who and on):
                 raise GongkaiError(f"{term.label}人和{term.label}日期须同时填写")
             item.reviews.append(Review(step, who, on))
-    changed = _text(f.get("changed_on"))
+    changed = text(f.get("changed_on"))
     for part in [p for p in re.split(r"[；;,，、\s]+", changed) if p]:
         item.changes.append(Change(required_date(part, "变更日期")))
-    ended_text = _text(f.get("ended"))
+    ended_text = text(f.get("ended"))
     ended_on = parse_date(f.get("ended_on"), "废止失效日期")
     if ended_text not in _IN_FORCE_WORDS:
         item.ended_kind = resolve(endings(), ended_text, "废止或失效")
@@ -218,7 +148,7 @@ def _parse_document(f: dict[str, Any]) -> NewItem:
 
 
 def _parse_publication(f: dict[str, Any]) -> Publication | None:
-    ch, col, on, url = _text(f.get("channel")), _text(f.get("column")), f.get("published_on"), _text(f.get("url"))
+    ch, col, on, url = text(f.get("channel")), text(f.get("column")), f.get("published_on"), text(f.get("url"))
     day = parse_date(on, "公开日期")
     if not ch and not col and day is None:
         if url:
@@ -262,32 +192,28 @@ def _add_publication(group: _Group, pub: Publication, line: int) -> None:
 
 def _continue(groups: dict[tuple, _Group], last_key: tuple | None, f: dict[str, Any], line: int) -> None:
     pub = _parse_publication(f)
-    if pub is None:  # pragma: no cover - read_rows drops empty rows
+    if pub is None:  # pragma: no cover - read_table drops empty rows
         raise GongkaiError("空行")
     if last_key is None:
         raise GongkaiError("只有公开记录，没有文件信息，且上一行不是有效的文件（请填写标题、类别、形成日期、公开属性）")
     _add_publication(groups[last_key], pub, line)
 
 
-def parse_documents(path: Path) -> list[tuple[str, NewItem]]:
+def parse_documents(table: Table) -> list[tuple[str, NewItem]]:
     """Items read from a list, each with the lines it came from; all problems or none."""
-    header, header_line, rows = read_rows(path, ("标题",))
-    try:
-        cols = _header_map(header, {k: names for k, (names, _req) in document_columns().items()}, str(path))
-    except GongkaiError as exc:
-        raise GongkaiError(exc.message, str(path), f"第{header_line}行") from None
+    cols = _header_map(table, {k: names for k, (names, _req) in document_columns().items()})
     missing = [names[0] for k, (names, req) in document_columns().items() if req and k not in cols]
     if missing:
-        raise GongkaiError(f"缺少必需的列：{'、'.join(missing)}", str(path), f"第{header_line}行")
+        raise table.error(f"缺少必需的列：{'、'.join(missing)}", table.header_line)
     groups: dict[tuple, _Group] = {}
     order: list[tuple] = []
     problems: list[str] = []
     doc_keys = [k for k in cols if k not in _PUBLICATION_KEYS]
     last_key: tuple | None = None
-    for line, cells in rows:
+    for line, cells in table.rows:
         f = _doc_fields(cells, cols)
         try:
-            if not any(_text(f.get(k)) for k in doc_keys):
+            if not any(text(f.get(k)) for k in doc_keys):
                 # Only publication cells: the document of the row above (merged cells in Excel).
                 _continue(groups, last_key, f, line)
                 continue
@@ -315,7 +241,7 @@ def parse_documents(path: Path) -> list[tuple[str, NewItem]]:
         except GongkaiError as exc:
             problems.append(f"第{line}行：{exc.message}")
     if problems:
-        raise ImportRejected(problems, str(path))
+        raise ImportRejected(problems, table.path, table.where())
     out = []
     for key in order:
         g = groups[key]
@@ -332,19 +258,18 @@ def import_documents(log: DisclosureLog, path: Path, actor: str) -> list[str]:
 def import_file(log: DisclosureLog, path: Path, actor: str) -> tuple[list[str], int]:
     """A document list (one row per publication) or an export (one entry a row, with the monthly
     figures): the numbers of the items added and the number of figures."""
-    path = Path(path)
-    header, header_line, rows = read_rows(path, ("标题",))
+    table = read_table(path, ("标题",), norm)
     figures_: list[FigureEntry] = []
-    if "事项" in header:
-        items, figures_ = parse_entries(header, header_line, rows, str(path))
+    if "事项" in table.header:
+        items, figures_ = parse_entries(table)
     else:
-        items = parse_documents(path)
+        items = parse_documents(table)
     if not items and not figures_:
-        raise GongkaiError("文件中没有数据行", str(path))
+        raise table.error("文件中没有数据行")
     try:
         return log.import_items(items, actor, figures=figures_), len(figures_)
     except ImportRejected as exc:
-        raise ImportRejected(exc.problems, str(path)) from None
+        raise ImportRejected(exc.problems, table.path, table.where()) from None
 
 
 # -- the log's own export: one entry a row ------------------------------------------------------
@@ -403,28 +328,27 @@ def entry_rows(log: DisclosureLog) -> tuple[list[str], list[list[Any]]]:
     return list(cols.values()), rows
 
 
-def parse_entries(header: list[str], header_line: int, rows: list[tuple[int, list[Any]]],
-                  path: str) -> tuple[list[tuple[str, NewItem]], list[FigureEntry]]:
+def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureEntry]]:
     """Items and monthly figures from the entry format; every bad row reported by its line."""
     known = {h: k for k, h in entry_columns().items()}
-    unknown = [h for h in header if h and h not in known]
+    unknown = [h for h in table.header if h and h not in known]
     if unknown:
-        raise GongkaiError(f"无法识别的列名“{unknown[0]}”", path, f"第{header_line}行")
-    keys = [known.get(h) for h in header]
+        raise table.error(f"无法识别的列名“{unknown[0]}”", table.header_line)
+    keys = [known.get(h) for h in table.header]
     by_label = {spec["label"]: sid for sid, spec in steps().items()}
     items: dict[str, tuple[list[int], NewItem]] = {}
     figs: list[FigureEntry] = []
     problems: list[str] = []
-    for line, cells in rows:
+    for line, cells in table.rows:
         f = {k: c for k, c in zip(keys, cells) if k}
         try:
-            step = by_label.get(_text(f.get("step_kind")))
+            step = by_label.get(text(f.get("step_kind")))
             if step is None:
-                raise GongkaiError(f"“事项”“{_text(f.get('step_kind'))}”无法识别，应为：{'、'.join(by_label)}")
+                raise GongkaiError(f"“事项”“{text(f.get('step_kind'))}”无法识别，应为：{'、'.join(by_label)}")
             if step == "figure":
                 figs.append(_figure_entry(f, line))
                 continue
-            ref = _text(f.get("ref"))
+            ref = text(f.get("ref"))
             if not ref:
                 raise GongkaiError("缺少台账编号")
             if step == "registered":
@@ -439,81 +363,78 @@ def parse_entries(header: list[str], header_line: int, rows: list[tuple[int, lis
         except GongkaiError as exc:
             problems.append(f"第{line}行：{exc.message}")
     if problems:
-        raise ImportRejected(problems, path)
+        raise ImportRejected(problems, table.path, table.where())
     return [(f"第{'、'.join(str(n) for n in lines)}行", item) for lines, item in items.values()], figs
 
 
 def _recorded(f: dict[str, Any]) -> tuple[str, str]:
-    return _text(f.get("actor")), _text(f.get("recorded_at"))
+    return text(f.get("actor")), text(f.get("recorded_at"))
 
 
 def _registered(f: dict[str, Any], ref: str) -> NewItem:
-    title = _text(f.get("title"))
+    title = text(f.get("title"))
     if not title:
         raise GongkaiError("缺少标题")
     actor, recorded = _recorded(f)
-    return NewItem(title, resolve(kinds(), _text(f.get("kind")), "类别"), required_date(f.get("on"), "形成日期"),
-                   resolve(attributes(), _text(f.get("attribute")), "公开属性"), _text(f.get("reason")),
-                   _text(f.get("doc_no")), ref, existing=_yes(f.get("existing"), "存量"), created_by=actor,
+    return NewItem(title, resolve(kinds(), text(f.get("kind")), "类别"), required_date(f.get("on"), "形成日期"),
+                   resolve(attributes(), text(f.get("attribute")), "公开属性"), text(f.get("reason")),
+                   text(f.get("doc_no")), ref, existing=_yes(f.get("existing"), "存量"), created_by=actor,
                    created_at=recorded)
 
 
 def _yes(value: Any, what: str) -> bool:
-    text = _text(value)
-    if text in ("", "否"):
+    written = text(value)
+    if written in ("", "否"):
         return False
-    if text == "是":
+    if written == "是":
         return True
-    raise GongkaiError(f"“{what}”应填“是”或留空，而不是“{text}”")
+    raise GongkaiError(f"“{what}”应填“是”或留空，而不是“{written}”")
 
 
 def _add_entry(item: NewItem, step: str, f: dict[str, Any]) -> None:
     on = required_date(f.get("on"), "日期")
     actor, recorded = _recorded(f)
     if step == "reviewed":
-        item.reviews.append(Review(resolve(review_steps(), _text(f.get("step")), "审核环节"), _text(f.get("person")),
+        item.reviews.append(Review(resolve(review_steps(), text(f.get("step")), "审核环节"), text(f.get("person")),
                                    on, actor, recorded))
     elif step == "adjusted":
-        item.attribute_changes.append(AttributeChange(on, "", "", resolve(attributes(), _text(f.get("attribute")),
-                                                                          "公开属性"), _text(f.get("reason")),
+        item.attribute_changes.append(AttributeChange(on, "", "", resolve(attributes(), text(f.get("attribute")),
+                                                                          "公开属性"), text(f.get("reason")),
                                                       actor, recorded))
     elif step == "changed":
-        item.changes.append(Change(on, _text(f.get("note")), actor, recorded))
+        item.changes.append(Change(on, text(f.get("note")), actor, recorded))
     elif step == "published":
-        cid, column = resolve_channel(_text(f.get("channel")), _text(f.get("column")))
-        item.publications.append(Publication(cid, column, on, _text(f.get("url")), actor, recorded))
+        cid, column = resolve_channel(text(f.get("channel")), text(f.get("column")))
+        item.publications.append(Publication(cid, column, on, text(f.get("url")), actor, recorded))
     elif step == "ended":
         if item.ended_kind:
             raise GongkaiError("废止或失效只能登记一次")
-        item.ended_kind = resolve(endings(), _text(f.get("ending")), "废止或失效")
-        item.ended_on, item.ended_note, item.ended_by, item.ended_at = on, _text(f.get("note")), actor, recorded
+        item.ended_kind = resolve(endings(), text(f.get("ending")), "废止或失效")
+        item.ended_on, item.ended_note, item.ended_by, item.ended_at = on, text(f.get("note")), actor, recorded
 
 
 def _figure_entry(f: dict[str, Any], line: int) -> FigureEntry:
     year, month = _int(f.get("year"), "年度"), _int(f.get("month"), "月份")
-    row = resolve(figures(), _text(f.get("row")), "表二项目")
+    row = resolve(figures(), text(f.get("row")), "表二项目")
     actor, recorded = _recorded(f)
-    return FigureEntry(f"第{line}行", year, month, row, _text(f.get("value")), actor, recorded)
+    return FigureEntry(f"第{line}行", year, month, row, text(f.get("value")), actor, recorded)
 
 
 # -- monthly figures ---------------------------------------------------------------------------
-def parse_figures(path: Path) -> list[tuple[str, int, int, str, Any]]:
-    header, header_line, rows = read_rows(path, ("月份",))
+def parse_figures(table: Table) -> list[tuple[str, int, int, str, Any]]:
+    """The monthly figures of a table (月份, 年度 and the table-2 rows as columns); all problems or none."""
     columns: dict[str, tuple[str, ...]] = dict(figure_columns())
     for rid, term in figures().items():
         columns[rid] = (term.label, *term.aliases)
-    try:
-        cols = _header_map(header, columns, str(path))
-    except GongkaiError as exc:
-        raise GongkaiError(exc.message, str(path), f"第{header_line}行") from None
+    cols = _header_map(table, columns)
     missing = [columns[k][0] for k in ("year", "month") if k not in cols]
     if missing:
-        raise GongkaiError(f"缺少必需的列：{'、'.join(missing)}", str(path), f"第{header_line}行")
+        raise table.error(f"缺少必需的列：{'、'.join(missing)}", table.header_line)
     if not any(k in cols for k in figures()):
-        raise GongkaiError("没有任何数据列（行政许可、行政处罚、行政强制、行政事业性收费）", str(path), f"第{header_line}行")
+        raise table.error("没有任何数据列（行政许可、行政处罚、行政强制、行政事业性收费）", table.header_line)
     entries, problems = [], []
     seen: dict[tuple[int, int], int] = {}  # (year, month) -> the line that gave it
-    for line, cells in rows:
+    for line, cells in table.rows:
         f = _doc_fields(cells, cols)
         try:
             year, month = _int(f.get("year"), "年度"), _int(f.get("month"), "月份")
@@ -521,33 +442,34 @@ def parse_figures(path: Path) -> list[tuple[str, int, int, str, Any]]:
                 raise GongkaiError(f"{year}年{month}月已在第{seen[(year, month)]}行填写")
             seen[(year, month)] = line
             for rid in figures():
-                value = _text(f.get(rid)) if rid in f else ""
+                value = text(f.get(rid)) if rid in f else ""
                 if value:
                     check_figure(year, month, rid, value)
                     entries.append((f"第{line}行", year, month, rid, value))
         except GongkaiError as exc:
             problems.append(f"第{line}行：{exc.message}")
     if problems:
-        raise ImportRejected(problems, str(path))
+        raise ImportRejected(problems, table.path, table.where())
     return entries
 
 
 def _int(value: Any, what: str) -> int:
-    text = _text(value)
-    text = text[:-1] if text.endswith(("年", "月")) else text
-    if not text.isdigit():
-        raise GongkaiError(f"{what}“{_text(value)}”不是数字")
-    return int(text)
+    written = text(value)
+    digits = written[:-1] if written.endswith(("年", "月")) else written
+    if not digits.isdigit():
+        raise GongkaiError(f"{what}“{written}”不是数字")
+    return int(digits)
 
 
 def import_figures(log: DisclosureLog, path: Path, actor: str) -> int:
-    entries = parse_figures(path)
+    table = read_table(path, ("月份",), norm)
+    entries = parse_figures(table)
     if not entries:
-        raise GongkaiError("文件中没有任何填写的数值", str(path))
+        raise table.error("文件中没有任何填写的数值")
     try:
         return log.import_figures(entries, actor)
     except ImportRejected as exc:
-        raise ImportRejected(exc.problems, str(path)) from None
+        raise ImportRejected(exc.problems, table.path, table.where()) from None
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -583,43 +505,15 @@ def export_rows(items: list[Item]) -> list[list[Any]]:
 
 
 def export_documents(log: DisclosureLog, path: Path) -> int:
-    """Write every entry of the log and every monthly figure to ``path`` (.csv or .xlsx) through
-    a temporary file; returns the rows written."""
-    from gongkai.register.exchange import append_text_row
-
+    """Write every entry of the log and every monthly figure to ``path``: a .csv the entries, a
+    .xlsx the entries and a second sheet, 文件一览, in the list layout; returns the rows written."""
     header, rows = entry_rows(log)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise GongkaiError("只能导出为 .csv 或 .xlsx 文件", str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        if suffix == ".csv":
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
-                w = csv.writer(fh)
-                w.writerow(header)
-                w.writerows(rows)
-        else:
-            from openpyxl import Workbook
-
-            wb = Workbook()
-            ws = wb.active
-            ws.title = "台账记录"
-            ws.append(header)
-            for row in rows:
-                append_text_row(ws, row)
-            listing = wb.create_sheet("文件一览")
-            listing.append(export_header())
-            for row in export_rows(log.items()):
-                append_text_row(listing, row)
-            wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    tables = [("台账记录", header, rows)]
+    if Path(path).suffix.lower() == ".xlsx":
+        tables.append(("文件一览", export_header(), export_rows(log.items())))
+    write_tables(path, tables)
     return len(rows)
 
 
-__all__ = ["parse_documents", "import_documents", "import_file", "entry_rows", "parse_entries", "parse_figures", "import_figures", "export_documents",
-           "export_rows", "export_header", "read_rows", "parse_date"]
+__all__ = ["parse_documents", "import_documents", "import_file", "entry_rows", "parse_entries", "parse_figures",
+           "import_figures", "export_documents", "export_rows", "export_header", "parse_date"]

@@ -710,11 +710,11 @@ def _where_items(f: ItemFilter) -> tuple[str, tuple]:
 class ImportRejected(GongkaiError):
     """An import with bad rows: every problem listed, nothing written."""
 
-    def __init__(self, problems: list[str], path: str | None = None):
+    def __init__(self, problems: list[str], path: str | None = None, place: str | None = None):
         self.problems = problems
         shown = problems[:50]
         more = f"\n……另有 {len(problems) - 50} 处问题" if len(problems) > 50 else ""
-        super().__init__(f"有 {len(problems)} 处问题，未导入任何内容：\n" + "\n".join(shown) + more, path)
+        super().__init__(f"有 {len(problems)} 处问题，未导入任何内容：\n" + "\n".join(shown) + more, path, place)
 
 
 def check_figure(year: int, month: int, row: str, value: Any) -> Decimal:

@@ -17,21 +17,20 @@ and nothing is written.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import GongkaiError, UnreadableFile
+from gongkai.errors import GongkaiError
 from gongkai.register.events import Event, kind, kinds, parse_date, shown
 from gongkai.register.settings import load_data
 from gongkai.register.store import ImportedStep, Register, Request
 from gongkai.register.vocab import outcomes, state_labels
+from gongkai.sheets import Table, read_table, write_tables
 
-__all__ = ["export_file", "export_rows", "import_file", "parse_date", "read_rows"]
+__all__ = ["export_file", "export_rows", "import_file", "parse_date"]
 
 FIXED = [("编号", "ref"), ("序号", "seq"), ("事项", "kind"), ("日期", "on")]
 RECORDED = [("经办人", "actor"), ("登记时间", "recorded_at")]
@@ -62,59 +61,6 @@ def columns() -> dict[str, str]:
     return dict(load_data("events.yaml")["columns"])
 
 
-# -- reading files -------------------------------------------------------------------------
-def read_rows(path: Path) -> tuple[list[str], list[tuple[str, list[Any]]]]:
-    """Header and (place, cells) for every non-empty row; place is 第N行 as the user sees it."""
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise UnreadableFile("文件不存在", str(path))
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise UnreadableFile("只能导入 .csv 或 .xlsx 文件", str(path))
-
-
-def csv_text(path: Path) -> str:
-    """A CSV file's text: UTF-8 (with or without BOM) as Excel and WPS save it, else GB18030."""
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    # hardly reached: gb18030 decodes nearly any byte string
-    raise UnreadableFile("无法识别文件编码（应为 UTF-8 或 GB18030）", str(path))
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[str, list[Any]]]]:
-    rows = list(csv.reader(io.StringIO(csv_text(path), newline="")))
-    if not rows:
-        raise UnreadableFile("文件是空的", str(path))
-    return rows[0], [(f"第{i}行", r) for i, r in enumerate(rows[1:], 2) if any(c.strip() for c in r)]
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[str, list[Any]]]]:
-    import openpyxl
-
-    from gongkai.read.limits import checked_package
-
-    package = checked_package(path)  # a ZIP bomb is refused before openpyxl inflates anything
-    try:
-        wb = openpyxl.load_workbook(package, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise UnreadableFile("无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式的工作簿。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。", str(path)) from None
-    ws = wb.worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    wb.close()
-    if not rows:
-        raise UnreadableFile("工作表是空的", str(path))
-    header = ["" if c is None else str(c) for c in rows[0]]
-    out = [(f"第{i}行", ["" if c is None else c for c in r]) for i, r in enumerate(rows[1:], 2)
-           if any(c not in (None, "") for c in r)]
-    return header, out
-
-
 def _cell(value: Any) -> Any:
     if isinstance(value, (date, datetime, int)):
         return value
@@ -125,25 +71,24 @@ def _cell(value: Any) -> Any:
 
 # -- import --------------------------------------------------------------------------------
 def import_file(register: Register, path: Path, actor: str) -> list[str]:
-    path = Path(path)
-    header, rows = read_rows(path)
-    keys = _header_keys(header, str(path))
-    if not rows:
-        raise GongkaiError("文件中没有数据行", str(path))
-    records = [(place, {k: _cell(c) for k, c in zip(keys, cells) if k}) for place, cells in rows]
+    table = read_table(path)
+    keys = _header_keys(table)
+    if not table.rows:
+        raise table.error("文件中没有数据行")
+    records = [(f"第{n}行", {k: _cell(c) for k, c in zip(keys, cells) if k}) for n, cells in table.rows]
     step_format = "kind" in keys
-    parsed = _step_requests(records, str(path)) if step_format else _list_requests(records, register, str(path))
+    parsed = _step_requests(records, table) if step_format else _list_requests(records, register, table)
     if step_format:
-        _check(register, parsed, str(path))
+        _check(register, parsed, table)
     try:
         return register.import_requests(((p.place, p.steps) for p in parsed), actor)
     except GongkaiError as exc:  # steps the rules refuse: nothing was written
-        raise GongkaiError(exc.message, str(path)) from exc
+        raise table.error(exc.message) from exc
 
 
-def _header_keys(header: list[str], source: str) -> list[str | None]:
+def _header_keys(table: Table) -> list[str | None]:
     """Each header's key; an unknown one is refused by name."""
-    names = [str(h).strip() for h in header]
+    names = table.header
     if "事项" in names and "序号" in names:
         known = {h: k for h, k in FIXED + RECORDED} | {h: k for k, h in columns().items()}
         ignored = {h for h, _ in DERIVED}
@@ -152,13 +97,13 @@ def _header_keys(header: list[str], source: str) -> list[str | None]:
         ignored = LIST_IGNORED
     unknown = [h for h in names if h and h not in known and h not in ignored]
     if unknown:
-        raise GongkaiError(f"表头中有无法识别的列：{'、'.join(f'“{h}”' for h in unknown)}（未导入任何数据；"
-                           f"可用的列见 docs/register.md）", source, "第1行")
+        raise table.error(f"表头中有无法识别的列：{'、'.join(f'“{h}”' for h in unknown)}（未导入任何数据；"
+                          f"可用的列见 docs/register.md）", table.header_line)
     keys = [known.get(h) for h in names]
     if "kind" not in keys:
         missing = [h for h, k in LIST_REQUEST if k in LIST_REQUIRED and k not in keys]
         if missing:
-            raise GongkaiError(f"表头缺少必需的列：{'、'.join(missing)}", source, "第1行")
+            raise table.error(f"表头缺少必需的列：{'、'.join(missing)}", table.header_line)
     return keys
 
 
@@ -172,13 +117,14 @@ class Parsed:
         return self.steps[0].ref if self.steps else None
 
 
-def _fail(errors: list[str], source: str | None = None) -> None:
+def _fail(errors: list[str], table: Table | None = None) -> None:
     if errors:
         shown_ = "\n".join(errors[:30]) + (f"\n……另有 {len(errors) - 30} 行有误" if len(errors) > 30 else "")
-        raise GongkaiError(f"有 {len(errors)} 行数据有误，未导入任何数据：\n{shown_}", source)
+        message = f"有 {len(errors)} 行数据有误，未导入任何数据：\n{shown_}"
+        raise table.error(message) if table else GongkaiError(message)
 
 
-def _step_requests(records: list[tuple[str, dict[str, Any]]], source: str) -> list[Parsed]:
+def _step_requests(records: list[tuple[str, dict[str, Any]]], table: Table) -> list[Parsed]:
     by_label = {k.label: k.id for k in kinds().values()} | {k.id: k.id for k in kinds().values()}
     out: dict[str, Parsed] = {}
     errors: list[str] = []
@@ -195,7 +141,7 @@ def _step_requests(records: list[tuple[str, dict[str, Any]]], source: str) -> li
             parsed.steps.append(_imported(kid, v, ref))
         except GongkaiError as exc:
             errors.append(f"{place}：{exc.message}")
-    _fail(errors, source)
+    _fail(errors, table)
     return list(out.values())
 
 
@@ -239,7 +185,7 @@ def _number(value: Any) -> int:
         raise GongkaiError(f"“{value}”不是整数") from None
 
 
-def _check(register: Register, parsed: list[Parsed], source: str) -> None:
+def _check(register: Register, parsed: list[Parsed], table: Table) -> None:
     """Every request checked with the register's rules before anything is written."""
     errors = []
     for p in parsed:
@@ -250,11 +196,11 @@ def _check(register: Register, parsed: list[Parsed], source: str) -> None:
             register.check_steps(p.steps)
         except GongkaiError as exc:
             errors.append(f"{p.place}：{exc.message}")
-    _fail(errors, source)
+    _fail(errors, table)
 
 
 # -- the list format -----------------------------------------------------------------------------
-def _list_requests(records: list[tuple[str, dict[str, Any]]], register: Register, source: str) -> list[Parsed]:
+def _list_requests(records: list[tuple[str, dict[str, Any]]], register: Register, table: Table) -> list[Parsed]:
     errors: list[str] = []
     out: list[Parsed] = []
     seen: dict[str, str] = {}
@@ -271,11 +217,11 @@ def _list_requests(records: list[tuple[str, dict[str, Any]]], register: Register
             seen[parsed.ref] = place
         out.append(parsed)
     try:
-        _check(register, out, source)
+        _check(register, out, table)
     except GongkaiError as exc:   # rule errors and format errors reported together, by line
         errors += exc.message.split("\n")[1:]
     errors.sort(key=lambda e: int(e[1:e.index("行")]) if e.startswith("第") and "行" in e else 0)
-    _fail(errors, source)
+    _fail(errors, table)
     return out
 
 
@@ -401,44 +347,11 @@ def summary_rows(register: Register, year: int | None = None) -> tuple[list[str]
 
 
 def export_file(register: Register, path: Path, with_contact: bool = False, year: int | None = None) -> int:
-    path = Path(path)
+    """Write the register (the requests received in ``year``) to ``path``: .csv the steps, .xlsx the
+    steps and a second sheet, 申请一览, one request a row."""
     header, rows = export_rows(register, with_contact, year)
-    n = len({r[0] for r in rows})
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix.lower() == ".xlsx":
-            _write_xlsx(path, header, rows, summary_rows(register, year))
-        elif path.suffix.lower() == ".csv":
-            with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it right
-                w = csv.writer(fh)
-                w.writerow(header)
-                w.writerows(rows)
-        else:
-            raise GongkaiError("只能导出为 .csv 或 .xlsx 文件", str(path))
-    except OSError as exc:
-        raise GongkaiError(f"无法写入文件（{exc.strerror}）", str(path)) from exc
-    return n
-
-
-def append_text_row(ws, row: list[Any]) -> None:
-    """Append a row to an openpyxl sheet keeping text as text: openpyxl takes a string starting
-    with “=” for a formula, which Excel would compute and a re-import would read back empty."""
-    ws.append(row)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
-
-
-def _write_xlsx(path: Path, header: list[str], rows: list[list[Any]], summary) -> None:
-    import openpyxl
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "办理记录"
-    ws.append(header)
-    for r in rows:
-        append_text_row(ws, r)
-    ws2 = wb.create_sheet("申请一览")
-    ws2.append(summary[0])
-    for r in summary[1]:
-        append_text_row(ws2, r)
-    wb.save(str(path))
+    tables = [("办理记录", header, rows)]
+    if Path(path).suffix.lower() == ".xlsx":
+        tables.append(("申请一览", *summary_rows(register, year)))
+    write_tables(path, tables)
+    return len({r[0] for r in rows})

@@ -231,7 +231,7 @@ def rows_from_upload(upload) -> list[list]:
     import tempfile
     from pathlib import Path
 
-    from gongkai.register.exchange import read_rows
+    from gongkai.sheets import read_table
 
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in (".csv", ".xlsx", ".txt"):
@@ -241,8 +241,8 @@ def rows_from_upload(upload) -> list[list]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"roster{suffix}"
         path.write_bytes(upload.read())
-        header, rows = read_rows(path)
-    return [header] + [r for _place, r in rows]
+        table = read_table(path)
+    return [table.header] + [r for _line, r in table.rows]
 
 
 # -- export ----------------------------------------------------------------------------------
