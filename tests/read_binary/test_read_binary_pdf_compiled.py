@@ -98,6 +98,8 @@ def _layouts_alike(glyphs, segments) -> int:
 
     from gongkai.read import layout
 
+    made = layout._compiled().find_tables(segments)
+    assert made is None or made == layout.python_find_tables(segments)
     tables = [t for t in layout.find_tables(segments) if t.n_cols >= 2 and t.n_rows >= 1]
     twins = copy.deepcopy(tables)
     outside = layout.fill_tables(tables, glyphs)
@@ -144,3 +146,41 @@ def test_recognised_text_groups_alike():
     assert _layouts_alike(glyphs + [Glyph("x", float("nan"), 100, 9, 111, 11.0)], segments) > 3
     # an infinite top and bottom: a NaN centre, also handed over
     assert _layouts_alike(glyphs + [Glyph("y", 9, float("inf"), 20, float("-inf"), 11.0)], segments) > 3
+
+
+def test_random_rulings_make_the_same_tables():
+    """The compiled find_tables against the Python one on random rulings: snapped and joined pieces,
+    reversed ends, -0.0, near misses of every tolerance, whole grids with merged cells; what it
+    does not take (NaN, infinities, ints, numpy floats) is handed to the Python code."""
+    import math
+    import random
+
+    from gongkai.read import layout
+    from gongkai.read.layout import Segment
+
+    compiled = layout._compiled()
+    rng = random.Random(11)
+    made = {0: 0, 1: 0, 2: 0}
+    for _ in range(1500):
+        step = rng.choice([1.0, 0.5, 3.0, 10.0, 0.1])
+        segments = []
+        for _ in range(rng.randint(0, 30)):
+            pos = round(rng.uniform(0, 200) / step) * step + rng.choice([0.0, 0.0, 1e-9, -0.0, rng.uniform(-2.5, 2.5)])
+            a = round(rng.uniform(0, 200) / step) * step
+            segments.append(Segment(rng.choice("hv") if rng.random() < 0.97 else "x", pos,
+                                    -0.0 if rng.random() < 0.02 else a, a + rng.choice([1, -1]) * rng.uniform(0, 150)))
+        if rng.random() < 0.3:  # a grid whose cells merge where a piece is left out
+            xs = sorted(rng.sample(range(0, 300, 7), rng.randint(2, 9)))
+            ys = sorted(rng.sample(range(0, 300, 5), rng.randint(2, 9)))
+            segments += [Segment("v", x + rng.choice([0.0, 0.3]), float(y0), float(y1))
+                         for x in xs for y0, y1 in zip(ys, ys[1:]) if rng.random() < 0.85]
+            segments += [Segment("h", float(y), x0 - rng.choice([0.0, 0.5]), float(x1))
+                         for y in ys for x0, x1 in zip(xs, xs[1:]) if rng.random() < 0.85]
+            rng.shuffle(segments)
+        tables = compiled.find_tables(segments)
+        assert tables == layout.python_find_tables(segments), segments
+        assert all(type(v) is float for t in tables for v in t.xs + t.ys)
+        made[min(len(tables), 2)] += 1
+    assert min(made.values()) > 100  # none, one and several tables were made
+    for odd in (math.nan, math.inf, 1):
+        assert compiled.find_tables([Segment("h", 10.0, 0.0, 50.0), Segment("v", odd, 0.0, 50.0)]) is None

@@ -1,8 +1,9 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=False
 """``pdfpage.PageReader``'s glyph loop and ruling walk in C: the same calls into PDFium, the same
 arithmetic, the same ``Glyph`` and ``Segment`` values, without four ctypes calls per character;
-and ``layout.group_lines`` / ``fill_tables`` (PDF and OCR pages alike): the same ``Line`` values
-and cell texts, sorted in C (they were the next largest share of reading a text PDF).
+and ``layout.find_tables`` / ``group_lines`` / ``fill_tables`` (PDF and OCR pages alike): the same
+tables, ``Line`` values and cell texts, computed in C (they were the next largest shares of reading
+a text PDF).
 
 Why: through ctypes, a page's ~3,000 characters cost four foreign calls each plus the Python
 around them: the glyph loop alone was 40% of reading a text PDF, several times PDFium's own work.
@@ -26,6 +27,7 @@ import pypdfium2.raw as R
 from cpython.unicode cimport Py_UNICODE_ISSPACE
 from libc.math cimport fabs
 from libc.stdint cimport uintptr_t
+from cpython.ref cimport PyObject
 from libc.stdlib cimport free, realloc
 
 from gongkai.read.layout import Glyph, Segment
@@ -41,7 +43,7 @@ cdef extern from *:
 SOURCE_SHA256 = GONGKAI_PYX_SHA256.decode()  # sha256 of this file at build time (set by setup.py)
 
 # Glyphs and Segments are made without running their dataclass __init__ (Python code): allocated,
-# then their fields set through the class's slot descriptors.  That is only the same thing while
+# then their fields written into their slots.  That is only the same thing while
 # they are plain slotted field holders, so the module refuses to load otherwise (pdfpage.py then
 # reads in Python).
 _GLYPH_FIELDS = ("text", "x0", "top", "x1", "bottom", "size", "confidence", "space_before")
@@ -56,12 +58,33 @@ cdef extern from *:
     static PyObject* gk_alloc(PyObject* type) {
         return ((PyTypeObject*) type)->tp_alloc((PyTypeObject*) type, 0);
     }
-    static int gk_set(PyObject* descriptor, PyObject* obj, PyObject* value) {
-        return Py_TYPE(descriptor)->tp_descr_set(descriptor, obj, value);
-    }
     """
     object gk_alloc(object type)
-    int gk_set(object descriptor, object obj, object value) except -1
+
+# Slots read and written at their offsets (a Glyph's fields are read several times each while lines
+# and cells are made; attribute lookup was a third of that work).  Reading: only objects whose type
+# is exactly Glyph, with the offsets of its own slot descriptors (plain object slots, checked);
+# anything else goes through getattr.
+cdef extern from *:
+    """
+    #include <structmember.h>
+    static Py_ssize_t gk_offset(PyObject* descriptor) {
+        if (Py_TYPE(descriptor) != &PyMemberDescr_Type) return -1;
+        PyMemberDef* member = ((PyMemberDescrObject*) descriptor)->d_member;
+        return member->type == T_OBJECT_EX ? member->offset : -1;
+    }
+    static PyObject* gk_slot(PyObject* obj, Py_ssize_t offset) {
+        return *(PyObject**) ((char*) obj + offset);
+    }
+    /* a fresh object's empty slot (tp_alloc zeroed it) takes a new reference to value */
+    static void gk_fill(PyObject* obj, Py_ssize_t offset, PyObject* value) {
+        Py_INCREF(value);
+        *(PyObject**) ((char*) obj + offset) = value;
+    }
+    """
+    Py_ssize_t gk_offset(object descriptor)
+    PyObject* gk_slot(object obj, Py_ssize_t offset)
+    void gk_fill(object obj, Py_ssize_t offset, object value)
 
 _G = tuple(Glyph.__dict__[name] for name in _GLYPH_FIELDS)
 _S = tuple(Segment.__dict__[name] for name in ("orient", "pos", "a", "b"))
@@ -69,27 +92,44 @@ cdef object G_TEXT = _G[0], G_X0 = _G[1], G_TOP = _G[2], G_X1 = _G[3], G_BOTTOM 
 cdef object G_CONF = _G[6], G_SPACE = _G[7]
 cdef object S_ORIENT = _S[0], S_POS = _S[1], S_A = _S[2], S_B = _S[3]
 cdef str H = "h", V = "v"
+cdef object GLYPH = Glyph, SEGMENT = Segment
+cdef Py_ssize_t O_TEXT = gk_offset(G_TEXT), O_X0 = gk_offset(G_X0), O_TOP = gk_offset(G_TOP)
+cdef Py_ssize_t O_X1 = gk_offset(G_X1), O_BOTTOM = gk_offset(G_BOTTOM), O_SIZE = gk_offset(G_SIZE)
+cdef Py_ssize_t O_CONF = gk_offset(G_CONF), O_SPACE = gk_offset(G_SPACE)
+cdef Py_ssize_t O_ORIENT = gk_offset(S_ORIENT), O_POS = gk_offset(S_POS), O_A = gk_offset(S_A), O_B = gk_offset(S_B)
+if min(O_TEXT, O_X0, O_TOP, O_X1, O_BOTTOM, O_SIZE, O_CONF, O_SPACE, O_ORIENT, O_POS, O_A, O_B) < 0:
+    raise ImportError("Glyph or Segment slots changed: _pdfpage.pyx must be updated")
+
+
+cdef inline object _field(object obj, object kind, Py_ssize_t offset, str name):
+    """obj.<name>: from the slot when obj is exactly ``kind`` and the slot is set, else getattr."""
+    cdef PyObject* value
+    if type(obj) is kind:
+        value = gk_slot(obj, offset)
+        if value is not NULL:
+            return <object> value
+    return getattr(obj, name)
 
 
 cdef object _glyph(str text, double x0, double top, double x1, double bottom, double size, bint space):
-    g = gk_alloc(Glyph)
-    gk_set(G_TEXT, g, text)
-    gk_set(G_X0, g, x0)
-    gk_set(G_TOP, g, top)
-    gk_set(G_X1, g, x1)
-    gk_set(G_BOTTOM, g, bottom)
-    gk_set(G_SIZE, g, size)
-    gk_set(G_CONF, g, None)
-    gk_set(G_SPACE, g, space)
+    g = gk_alloc(GLYPH)
+    gk_fill(g, O_TEXT, text)
+    gk_fill(g, O_X0, x0)
+    gk_fill(g, O_TOP, top)
+    gk_fill(g, O_X1, x1)
+    gk_fill(g, O_BOTTOM, bottom)
+    gk_fill(g, O_SIZE, size)
+    gk_fill(g, O_CONF, None)
+    gk_fill(g, O_SPACE, space)
     return g
 
 
 cdef object _segment(str orient, double pos, double a, double b):
-    s = gk_alloc(Segment)
-    gk_set(S_ORIENT, s, orient)
-    gk_set(S_POS, s, pos)
-    gk_set(S_A, s, a)
-    gk_set(S_B, s, b)
+    s = gk_alloc(SEGMENT)
+    gk_fill(s, O_ORIENT, orient)
+    gk_fill(s, O_POS, pos)
+    gk_fill(s, O_A, a)
+    gk_fill(s, O_B, b)
     return s
 
 
@@ -487,21 +527,22 @@ cdef str _line_text(list gl, Box* boxes, Py_ssize_t n):
     cdef double gap, size
     cdef str prev_text, text
     cdef Py_UCS4 last, first
-    prev = gl[0]
-    prev_text = prev.text
+    prev_text = _field(gl[0], GLYPH, O_TEXT, "text")
+    if n == 1:
+        return "".join([prev_text])
     parts = [prev_text]
     for k in range(1, n):
         g = gl[k]
-        text = g.text
-        gap = boxes[k].x0 - (<double> prev.x1)
+        text = _field(g, GLYPH, O_TEXT, "text")
+        gap = boxes[k].x0 - boxes[k - 1].x1
         size = pmax(pmax(pmax(boxes[k - 1].size, boxes[k].size), boxes[k - 1].bottom - boxes[k - 1].top), 1.0)
         last = prev_text[len(prev_text) - 1]
         first = text[0]
         if gap > 0.6 * size or (gap > 0.2 * size and _word(last) and _word(first)) \
-                or (g.space_before and (last < 128 or first < 128)):
+                or (_field(g, GLYPH, O_SPACE, "space_before") and (last < 128 or first < 128)):
             parts.append(" ")
         parts.append(text)
-        prev, prev_text = g, text
+        prev_text = text
     return "".join(parts)
 
 
@@ -511,17 +552,27 @@ cdef object _line(list glyphs, Box* boxes, Py_ssize_t n):
     cdef double x0, top, x1, bottom
     gl = [glyphs[boxes[k].index] for k in range(n)]
     text = _line_text(gl, boxes, n)
-    confs = [g.confidence for g in gl if g.confidence is not None]
+    confs = _confidences(gl)
     # Latin fonts have taller boxes than CJK ones: a mixed line takes its CJK glyphs' size.
-    sizes = sorted([boxes[k].size for k in range(n) if not (<str> gl[k].text).isascii()]) \
+    sizes = sorted([boxes[k].size for k in range(n) if not (<str> _field(gl[k], GLYPH, O_TEXT, "text")).isascii()]) \
         or sorted([boxes[k].size for k in range(n)])
-    x0, top, x1, bottom = boxes[0].x0, boxes[0].top, <double> gl[0].x1, boxes[0].bottom
+    x0, top, x1, bottom = boxes[0].x0, boxes[0].top, boxes[0].x1, boxes[0].bottom
     for k in range(1, n):
         x0 = pmin(x0, boxes[k].x0)
         top = pmin(top, boxes[k].top)
-        x1 = pmax(x1, <double> gl[k].x1)
+        x1 = pmax(x1, boxes[k].x1)
         bottom = pmax(bottom, boxes[k].bottom)
     return Line(gl, text, x0, top, x1, bottom, sizes[len(sizes) // 2], min(confs) if confs else None)
+
+
+cdef list _confidences(list gl):
+    """[g.confidence for g in gl if g.confidence is not None]"""
+    cdef list out = []
+    for g in gl:
+        conf = _field(g, GLYPH, O_CONF, "confidence")
+        if conf is not None:
+            out.append(conf)
+    return out
 
 
 cdef str _cell_text(list glyphs, Box* boxes, Py_ssize_t n, str text):
@@ -541,24 +592,30 @@ def group_lines(list glyphs):
 cdef object _group(list glyphs, bint text_only):
     """group_lines; with ``text_only`` the cell's text (join_cell_lines of the lines) instead."""
     cdef Py_ssize_t n = len(glyphs), k, start, line_start
-    cdef Box* boxes
+    cdef Box few[16]  # most cells hold a few glyphs: no allocation for them
+    cdef Box* boxes = few
     cdef double gt, gb, cy, height, overlap, flat, top = 0.0, bottom = 0.0
     cdef list out = []
     cdef str text = ""
     if n == 0:
         return text if text_only else out
-    boxes = <Box*> malloc(n * sizeof(Box))
-    if boxes == NULL:
-        raise MemoryError()
+    if n > 16:
+        boxes = <Box*> malloc(n * sizeof(Box))
+        if boxes == NULL:
+            raise MemoryError()
     try:
         for k in range(n):
             g = glyphs[k]
-            boxes[k].x0, boxes[k].top, boxes[k].bottom, boxes[k].size = g.x0, g.top, g.bottom, g.size
+            boxes[k].x0 = _field(g, GLYPH, O_X0, "x0")
+            boxes[k].top = _field(g, GLYPH, O_TOP, "top")
+            boxes[k].bottom = _field(g, GLYPH, O_BOTTOM, "bottom")
+            boxes[k].size = _field(g, GLYPH, O_SIZE, "size")
+            boxes[k].x1 = _field(g, GLYPH, O_X1, "x1")
             boxes[k].cy = (boxes[k].top + boxes[k].bottom) / 2
             boxes[k].index = k
             # cy too: an infinite top and bottom make a NaN centre (qsort needs a consistent order)
             if isnan(boxes[k].x0) or isnan(boxes[k].top) or isnan(boxes[k].bottom) or isnan(boxes[k].size) \
-                    or isnan(<double> g.x1) or isnan(boxes[k].cy):
+                    or isnan(boxes[k].x1) or isnan(boxes[k].cy):
                 return None
         qsort(boxes, n, sizeof(Box), _by_reading)
         line_start = 0
@@ -591,7 +648,8 @@ cdef object _group(list glyphs, bint text_only):
         out.append(_line(glyphs, boxes + line_start, n - line_start))
         return out
     finally:
-        free(boxes)
+        if boxes != few:
+            free(boxes)
 
 
 cdef Py_ssize_t _index(const double* values, Py_ssize_t n, double v) noexcept:
@@ -657,8 +715,12 @@ def fill_tables(list tables, list glyphs):
             origins.append(table.origin)
         outside = []
         per_cell = {}
+        # each elementary cell's list of glyphs, found once: its merged cell's list in per_cell
+        lists = [[None] * ((n_xs[t] - 1) * (n_ys[t] - 1)) if n_xs[t] > 1 and n_ys[t] > 1 else []
+                 for t in range(n_tables)]
         for g in glyphs:
-            gx0, gx1, gt, gb = g.x0, g.x1, g.top, g.bottom
+            gx0, gx1 = _field(g, GLYPH, O_X0, "x0"), _field(g, GLYPH, O_X1, "x1")
+            gt, gb = _field(g, GLYPH, O_TOP, "top"), _field(g, GLYPH, O_BOTTOM, "bottom")
             cx, cy = (gx0 + gx1) / 2, (gt + gb) / 2
             placed = False
             for t in range(n_tables):
@@ -666,12 +728,15 @@ def fill_tables(list tables, list glyphs):
                     r = _index(ys[t], n_ys[t], cy)
                     c = _index(xs[t], n_xs[t], cx)
                     if r >= 0 and c >= 0:
-                        key = (t, *origins[t][(r, c)])
-                        cell = per_cell.get(key)
+                        cells = <list> lists[t]
+                        cell = cells[r * (n_xs[t] - 1) + c]
                         if cell is None:
-                            per_cell[key] = [g]
-                        else:
-                            cell.append(g)
+                            key = (t, *origins[t][(r, c)])
+                            cell = per_cell.get(key)
+                            if cell is None:
+                                cell = per_cell[key] = []
+                            cells[r * (n_xs[t] - 1) + c] = cell
+                        (<list> cell).append(g)
                         placed = True
                     break
             if not placed:
@@ -681,7 +746,7 @@ def fill_tables(list tables, list glyphs):
             text = _group(gl, True)
             if text is None:
                 return None
-            texts[key] = (text, [g.confidence for g in gl if g.confidence is not None])
+            texts[key] = (text, _confidences(gl))
         for (t, r, c), (text, confs) in texts.items():
             tables[t].texts[(r, c)] = text
             if confs:
@@ -692,3 +757,356 @@ def fill_tables(list tables, list glyphs):
             free(xs[t])
             free(ys[t])
         _free(bbox, xs, ys, n_xs, n_ys)
+
+
+# -- layout.find_tables' ruling work (_merge, _components, _table) ---------------------------------
+# The same rulings, tables, grid positions and merged cells as the Python code: stable sorts (ties
+# keep their input order, by an index), Python's own ``sum`` for a snapped ruling's position (its
+# summation differs between Python versions), the same sums of covered lengths in the same order,
+# and ``min``/``max`` with Python's rule.  Only finite ``float`` values are taken: anything else
+# (a NaN, an infinity, an int or a numpy float from OCR) goes to the Python code (None is returned).
+
+from gongkai.read.layout import SNAP as _SNAP, JOIN as _JOIN, TOUCH as _TOUCH, MIN_CELL as _MIN_CELL, \
+    COVER as _COVER, TableLayout
+
+from libc.math cimport isfinite
+
+cdef double SNAP = _SNAP, JOIN = _JOIN, TOUCH = _TOUCH, MIN_CELL = _MIN_CELL, COVER = _COVER
+
+
+cdef struct Rule:
+    double pos, a, b
+    Py_ssize_t index   # input order: the stable sorts' tie-break
+    int h              # 1 horizontal, 0 vertical
+
+
+cdef struct Val:
+    double v
+    Py_ssize_t index
+
+
+cdef int _rule_by_pos(const void* x, const void* y) noexcept nogil:
+    cdef const Rule* p = <const Rule*> x
+    cdef const Rule* q = <const Rule*> y
+    if p.pos != q.pos:
+        return -1 if p.pos < q.pos else 1
+    return -1 if p.index < q.index else (1 if p.index > q.index else 0)
+
+
+cdef int _rule_by_span(const void* x, const void* y) noexcept nogil:
+    # sorted((min(a, b), max(a, b)) ...): a and b are stored as that pair
+    cdef const Rule* p = <const Rule*> x
+    cdef const Rule* q = <const Rule*> y
+    if p.a != q.a:
+        return -1 if p.a < q.a else 1
+    if p.b != q.b:
+        return -1 if p.b < q.b else 1
+    return -1 if p.index < q.index else (1 if p.index > q.index else 0)
+
+
+cdef int _by_value(const void* x, const void* y) noexcept nogil:
+    cdef const Val* p = <const Val*> x
+    cdef const Val* q = <const Val*> y
+    if p.v != q.v:
+        return -1 if p.v < q.v else 1
+    return -1 if p.index < q.index else (1 if p.index > q.index else 0)
+
+
+cdef inline Py_ssize_t _root(Py_ssize_t* parent, Py_ssize_t k) noexcept nogil:
+    while parent[k] != k:
+        parent[k] = parent[parent[k]]
+        k = parent[k]
+    return k
+
+
+cdef Py_ssize_t _merge(Rule* rules, Py_ssize_t n, Rule* out, int h) except -1:
+    """layout._merge for one orientation: rules[0:n] (sorted here) into out; the count made."""
+    cdef Py_ssize_t i = 0, j, k, made = 0
+    cdef double pos, a, b
+    qsort(rules, n, sizeof(Rule), _rule_by_pos)
+    while i < n:
+        j = i + 1  # the cluster: each next ruling within SNAP of the one before it
+        while j < n and rules[j].pos - rules[j - 1].pos <= SNAP:
+            j += 1
+        pos = sum([rules[k].pos for k in range(i, j)]) / (j - i)
+        qsort(rules + i, j - i, sizeof(Rule), _rule_by_span)
+        a, b = rules[i].a, rules[i].b
+        for k in range(i + 1, j):
+            if rules[k].a <= b + JOIN:
+                b = pmax(b, rules[k].b)
+            else:
+                out[made].pos, out[made].a, out[made].b, out[made].h = pos, a, b, h
+                made += 1
+                a, b = rules[k].a, rules[k].b
+        out[made].pos, out[made].a, out[made].b, out[made].h = pos, a, b, h
+        made += 1
+        i = j
+    return made
+
+
+cdef bint _covered(Rule* rules, Py_ssize_t n, double pos, double a, double b) noexcept:
+    """layout._covered (and _covered_by over _near's rulings: the same sum in the same order)."""
+    cdef double length = b - a, covered = 0.0, overlap
+    cdef Py_ssize_t k
+    if length <= 0:
+        return True
+    for k in range(n):
+        if fabs(rules[k].pos - pos) <= MIN_CELL + 0.5:
+            overlap = (rules[k].b if rules[k].b < b else b) - (rules[k].a if rules[k].a > a else a)
+            if overlap > 0.0:
+                covered += overlap
+    return covered >= COVER * length
+
+
+cdef list _positions(Val* values, Py_ssize_t n):
+    """layout._positions"""
+    cdef Py_ssize_t k
+    cdef list out = []
+    cdef double last = 0.0
+    qsort(values, n, sizeof(Val), _by_value)
+    for k in range(n):
+        if out and values[k].v - last < MIN_CELL:
+            continue
+        last = values[k].v
+        out.append(last)
+    return out
+
+
+cdef object _table(Rule* group, Py_ssize_t n):
+    """layout._table over one group of merged rulings (in their order)."""
+    cdef Py_ssize_t k, n_h = 0, n_v = 0, rows, cols, r, c, ra, rb, cells, root
+    cdef double left, right, top, bottom
+    cdef Rule* hs = NULL
+    cdef Rule* vs = NULL
+    cdef Val* values = NULL
+    cdef Py_ssize_t* parent = NULL
+    cdef Py_ssize_t* left_col = NULL
+    cdef double* xs
+    cdef double* ys
+    cdef bint open_top, open_bottom
+    for k in range(n):
+        if group[k].h:
+            n_h += 1
+        else:
+            n_v += 1
+    if n_v < 2 and n_h < 2:
+        return None
+    hs = <Rule*> malloc((n_h + 2) * sizeof(Rule))
+    vs = <Rule*> malloc((n_v + 2) * sizeof(Rule))
+    values = <Val*> malloc((n + 2) * sizeof(Val))
+    try:
+        if hs == NULL or vs == NULL or values == NULL:
+            raise MemoryError()
+        n_h = n_v = 0
+        for k in range(n):
+            if group[k].h:
+                hs[n_h] = group[k]
+                n_h += 1
+            else:
+                vs[n_v] = group[k]
+                n_v += 1
+        # min([v.pos for v in vs] + [h.a for h in hs]) and the like, in that order
+        left, right = (vs[0].pos, vs[0].pos) if n_v else (hs[0].a, hs[0].b)
+        for k in range(n_v):
+            left, right = pmin(left, vs[k].pos), pmax(right, vs[k].pos)
+        for k in range(n_h):
+            left, right = pmin(left, hs[k].a), pmax(right, hs[k].b)
+        top, bottom = (hs[0].pos, hs[0].pos) if n_h else (vs[0].a, vs[0].b)
+        for k in range(n_h):
+            top, bottom = pmin(top, hs[k].pos), pmax(bottom, hs[k].pos)
+        for k in range(n_v):
+            top, bottom = pmin(top, vs[k].a), pmax(bottom, vs[k].b)
+        if right - left < 2 * MIN_CELL or bottom - top < 2 * MIN_CELL:
+            return None
+        values[0].v, values[1].v = left, right
+        for k in range(n_v):
+            values[k + 2].v = vs[k].pos
+        for k in range(n_v + 2):
+            values[k].index = k
+        x_list = _positions(values, n_v + 2)
+        values[0].v, values[1].v = top, bottom
+        for k in range(n_h):
+            values[k + 2].v = hs[k].pos
+        for k in range(n_h + 2):
+            values[k].index = k
+        y_list = _positions(values, n_h + 2)
+        x_list[0], x_list[len(x_list) - 1] = left, right
+        y_list[0], y_list[len(y_list) - 1] = top, bottom
+        open_top = not _covered(hs, n_h, top, left, right)
+        open_bottom = not _covered(hs, n_h, bottom, left, right)
+        # The outer frame is closed even where a page break left it open.
+        hs[n_h].pos, hs[n_h].a, hs[n_h].b = top, left, right
+        hs[n_h + 1].pos, hs[n_h + 1].a, hs[n_h + 1].b = bottom, left, right
+        vs[n_v].pos, vs[n_v].a, vs[n_v].b = left, top, bottom
+        vs[n_v + 1].pos, vs[n_v + 1].a, vs[n_v + 1].b = right, top, bottom
+        n_h += 2
+        n_v += 2
+        rows, cols = len(y_list) - 1, len(x_list) - 1
+        cells = rows * cols
+        free(values)
+        values = NULL
+        xs, ys = _doubles(x_list), NULL
+        try:
+            ys = _doubles(y_list)
+            parent = <Py_ssize_t*> malloc(cells * sizeof(Py_ssize_t) + 1)
+            left_col = <Py_ssize_t*> malloc(cells * sizeof(Py_ssize_t) + 1)
+            if parent == NULL or left_col == NULL:
+                raise MemoryError()
+            for k in range(cells):
+                parent[k] = k
+            # A set's root is its smallest number (the union keeps the smaller root).
+            for c in range(1, cols):
+                for r in range(rows):
+                    if not _covered(vs, n_v, xs[c], ys[r], ys[r + 1]):
+                        ra, rb = _root(parent, r * cols + c - 1), _root(parent, r * cols + c)
+                        if ra != rb:
+                            parent[ra if ra > rb else rb] = rb if ra > rb else ra
+            for r in range(1, rows):
+                for c in range(cols):
+                    if not _covered(hs, n_h, ys[r], xs[c], xs[c + 1]):
+                        ra, rb = _root(parent, (r - 1) * cols + c), _root(parent, r * cols + c)
+                        if ra != rb:
+                            parent[ra if ra > rb else rb] = rb if ra > rb else ra
+            # A merged cell is anchored at its top row's and its leftmost column's corner.
+            for k in range(cells):
+                left_col[k] = k % cols
+            for k in range(cells):
+                root = _root(parent, k)
+                if root != k and k % cols < left_col[root]:
+                    left_col[root] = k % cols
+            origin = {}
+            for k in range(cells):
+                root = _root(parent, k)
+                origin[(k // cols, k % cols)] = (root // cols, left_col[root])
+        finally:
+            free(xs)
+            free(ys)
+        return TableLayout(x_list, y_list, origin, open_top=open_top, open_bottom=open_bottom)
+    finally:
+        free(hs)
+        free(vs)
+        free(values)
+        free(parent)
+        free(left_col)
+
+
+def find_tables(list segments):
+    """layout.find_tables before its final sort (the tables in the order of their rulings), or
+    None when a ruling is not made of finite floats (the Python code decides then)."""
+    cdef Py_ssize_t n = len(segments), k, n_h = 0, n_v = 0, m, i, j, lo, hi, mid, g, groups
+    cdef Rule* rules = NULL
+    cdef Rule* merged = NULL
+    cdef Rule* group = NULL
+    cdef Val* vpos = NULL
+    cdef Py_ssize_t* parent = NULL
+    cdef Py_ssize_t* first = NULL
+    cdef double x, y
+    tables = []
+    rules = <Rule*> malloc((n + 1) * sizeof(Rule))
+    merged = <Rule*> malloc((n + 1) * sizeof(Rule))
+    try:
+        if rules == NULL or merged == NULL:
+            raise MemoryError()
+        for k in range(n):
+            s = segments[k]
+            orient, p, a, b = s.orient, s.pos, s.a, s.b
+            if type(p) is not float or type(a) is not float or type(b) is not float:
+                return None
+            if not (isfinite(p) and isfinite(a) and isfinite(b)):
+                return None
+            if orient == H:
+                rules[n_h].h = 1
+            elif orient == V:
+                rules[n_h].h = 0
+            else:
+                continue  # neither: _merge drops it
+            x, y = a, b
+            rules[n_h].pos, rules[n_h].a, rules[n_h].b = p, pmin(x, y), pmax(x, y)
+            rules[n_h].index = k
+            n_h += 1
+        # horizontal rulings first, then vertical ones, as _merge makes them
+        m = 0
+        for k in range(n_h):
+            if rules[k].h:
+                merged[m] = rules[k]
+                m += 1
+        n_v = n_h - m
+        j = m
+        for k in range(n_h):
+            if not rules[k].h:
+                merged[j] = rules[k]
+                j += 1
+        n_h = m
+        # rules <- merged's input, merged <- the merged rulings
+        for k in range(n_h + n_v):
+            rules[k] = merged[k]
+        m = _merge(rules, n_h, merged, 1)
+        m += _merge(rules + n_h, n_v, merged + m, 0)
+        for k in range(m):
+            merged[k].index = k
+        # _components: rulings that meet are one table
+        parent = <Py_ssize_t*> malloc((m + 2) * sizeof(Py_ssize_t))
+        first = <Py_ssize_t*> malloc((m + 1) * sizeof(Py_ssize_t))
+        vpos = <Val*> malloc((m + 1) * sizeof(Val))
+        group = <Rule*> malloc((m + 1) * sizeof(Rule))
+        if parent == NULL or first == NULL or vpos == NULL or group == NULL:
+            raise MemoryError()
+        n_v = 0
+        for k in range(m):
+            parent[k] = k
+            if not merged[k].h:
+                vpos[n_v].v, vpos[n_v].index = merged[k].pos, k
+                n_v += 1
+        qsort(vpos, n_v, sizeof(Val), _by_value)
+        for i in range(m):
+            if not merged[i].h:
+                continue
+            x = merged[i].a - TOUCH  # bisect_left
+            lo, hi = 0, n_v
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if vpos[mid].v < x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            y = merged[i].b + TOUCH
+            while lo < n_v and vpos[lo].v <= y:
+                j = vpos[lo].index
+                if merged[j].a - TOUCH <= merged[i].pos <= merged[j].b + TOUCH:
+                    parent[_root(parent, i)] = _root(parent, j)
+                lo += 1
+        # the groups in the order of their first ruling, each in the rulings' order: the group
+        # numbers by first appearance (first[root]), then a counting sort of the rulings by group
+        for k in range(m):
+            first[k] = -1
+        groups = 0
+        for k in range(m):
+            g = _root(parent, k)
+            if first[g] < 0:
+                first[g] = groups
+                groups += 1
+            vpos[k].index = first[g]  # reused: each ruling's group number
+        for g in range(groups + 1):
+            parent[g] = 0  # reused: where each group starts in ``group``
+        for k in range(m):
+            parent[vpos[k].index + 1] += 1
+        for g in range(groups):
+            parent[g + 1] += parent[g]
+        for g in range(groups):
+            first[g] = parent[g]  # reused: the next free place of each group
+        for k in range(m):
+            g = vpos[k].index
+            group[first[g]] = merged[k]
+            first[g] += 1
+        for g in range(groups):
+            table = _table(group + parent[g], parent[g + 1] - parent[g])
+            if table is not None:
+                tables.append(table)
+        return tables
+    finally:
+        free(rules)
+        free(merged)
+        free(group)
+        free(vpos)
+        free(parent)
+        free(first)

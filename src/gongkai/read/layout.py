@@ -251,12 +251,21 @@ def _table(group: list[Segment]) -> TableLayout | None:
 
 
 def find_tables(segments: list[Segment]) -> list[TableLayout]:
+    compiled = _compiled()
+    tables = compiled.find_tables(segments) if compiled is not None else None
+    if tables is None:  # not compiled, or a ruling that is not a finite float
+        tables = python_find_tables(segments)
+    tables.sort(key=lambda t: (t.ys[0], t.xs[0]))
+    return tables
+
+
+def python_find_tables(segments: list[Segment]) -> list[TableLayout]:
+    """find_tables in Python, before its sort: the fallback and the reference of the compiled one."""
     tables = []
     for group in _components(_merge(segments)):
         t = _table(group)
         if t is not None:
             tables.append(t)
-    tables.sort(key=lambda t: (t.ys[0], t.xs[0]))
     return tables
 
 

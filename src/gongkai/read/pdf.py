@@ -65,7 +65,7 @@ def _read_pdf(data: bytes, name: str) -> Document:
     pdf = open_pdf(data, name)
     doc = Document(name=name, form="pdf")
     try:
-        title = (pdf.get_metadata_dict().get("Title") or "").strip()
+        title = (pdf.get_metadata_value("Title") or "").strip()  # the one key used (not all eight)
     except pdfium.PdfiumError:
         title = ""
     doc.title_hint = title or None
