@@ -59,10 +59,12 @@ def make_body(name: str | None = None, region: str = "320812"):
     return Body.objects.create(name=name or f"测试机关{uuid.uuid4().hex[:8]}", region_code=region)
 
 
-def make_user(role: str, body=None, region: str = ""):
+def make_user(role: str, body=None, region: str = "", username: str | None = None):
+    """A user of ``role`` (``username``: a real-looking login for the pictures of the docs; unique
+    in the test process)."""
     from gongkai.cli.serve import create_user
 
-    return create_user(f"{role}-{uuid.uuid4().hex[:8]}", role, body.name if body else None, region or None,
+    return create_user(username or f"{role}-{uuid.uuid4().hex[:8]}", role, body.name if body else None, region or None,
                        password=PASSWORD)
 
 
@@ -183,6 +185,19 @@ def loopback_only(pg) -> list[str]:
 
 
 @contextmanager
+def office_settings(agency: str, review_body: str, court: str):
+    """A site settings file naming a real office's letterhead and review bodies, in force while in
+    use: the pictures of the docs show a configured office, not the placeholder warning (which
+    would also show the test's temporary path)."""
+    path = home() / f"register-{uuid.uuid4().hex[:8]}.yaml"
+    path.write_text(f"agency: {agency}\nreview_body: {review_body}\ncourt: {court}\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GONGKAI_REGISTER_SETTINGS", str(path))
+        yield path
+    path.unlink()
+
+
+@contextmanager
 def corpus_of(folder: Path, paths: list[str]):
     """A corpus of its own (in ``folder``) holding ``paths``, as the web's corpus while in use."""
     from django.conf import settings
@@ -204,8 +219,8 @@ def corpus_of(folder: Path, paths: list[str]):
 def huaian_reports(folder: Path, reports: list[tuple[str, object]], year: int) -> list[str]:
     """Write synthetic reports (agency, date signed) of ``year`` into ``folder``; their paths."""
     paths = []
-    for i, (name, signed) in enumerate(reports):
-        path = folder / f"huaian-{i}.txt"
+    for name, signed in reports:
+        path = folder / f"{name}{year}年政府信息公开工作年度报告.txt"  # as an office names it
         path.write_text(synthetic_report(name, year, signed), encoding="utf-8")
         paths.append(str(path))
     return paths

@@ -9,7 +9,17 @@ import os
 from pathlib import Path
 
 import pytest
-from gk_web_support import IMAGES, PASSWORD, TIMEOUT_MS, browser, django_env, live, loopback_only, world  # noqa: F401
+from gk_web_support import (  # noqa: F401
+    IMAGES,
+    PASSWORD,
+    TIMEOUT_MS,
+    browser,
+    django_env,
+    live,
+    loopback_only,
+    office_settings,
+    world,
+)
 
 pytestmark = pytest.mark.browser
 # Playwright's sync API keeps an asyncio loop in this thread; the test's own ORM calls (making
@@ -36,7 +46,8 @@ def named(world):
     a.name, clerk.username = "淮安市清江浦区人民政府办公室", "zhangwei"
     a.save()
     clerk.save()
-    yield world
+    with office_settings(a.name, "淮安市清江浦区人民政府", "淮安市清江浦区人民法院"):
+        yield world
     a.name, clerk.username = old
     a.save()
     clerk.save()

@@ -34,6 +34,7 @@ from gk_web_support import (  # noqa: F401
     loopback_only,
     make_body,
     make_user,
+    office_settings,
     seed,
     synthetic_report,
 )
@@ -53,7 +54,10 @@ ROSTER = ["淮安市清江浦区住房和城乡建设局", "淮安市清江浦�
 def people(django_env):
     """A clerk of a real-looking body, a supervisor of 淮安市, for the whole module."""
     body = make_body("淮安市清江浦区人民政府办公室", "320812")
-    yield {"body": body, "clerk": make_user("clerk", body), "supervisor": make_user("supervisor", region="320800")}
+    # Logins as an office gives them (pinyin of the person's name): the pictures in the docs show them.
+    with office_settings(body.name, "淮安市清江浦区人民政府", "淮安市清江浦区人民法院"):
+        yield {"body": body, "clerk": make_user("clerk", body, username="wangfang"),
+               "supervisor": make_user("supervisor", region="320800", username="lijing")}
     body.name = f"{body.name}（测试{body.pk}）"      # the name is free again for other modules' pictures
     body.save()
 
