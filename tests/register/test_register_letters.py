@@ -120,6 +120,36 @@ def test_letters_refuse_what_they_cannot_say(reg, settings):
         L.letter_docx(reg, ref, "memo")
 
 
+@pytest.mark.parametrize("values, missing", [
+    ({"outcome": "partial"}, "答复要点”（办理结果为“（二）部分公开”时"),
+    ({"outcome": "not_processed.publication"}, "答复要点”（办理结果为“（五）不予处理3.要求提供公开出版物”时"),
+    ({"outcome": "other.other"}, "答复要点”（办理结果为“（六）其他处理3.其他”时"),
+    ({"outcome": "granted", "ground": "1"}, "答复要点”（所依据的第三十六条的一项为“第（一）项”时"),
+])
+def test_a_reply_whose_letter_would_lack_its_point_is_not_recorded(reg, values, missing):
+    """Art. 37 (the reasons for what is withheld), Art. 36 (一) and 39 ¶2 (where to obtain it):
+    the letter states the 答复要点; a reply without it was recorded and only its letter refused."""
+    ref = new(reg)
+    with pytest.raises(MissingValue) as refused:
+        reg.record(ref, "replied", date(2025, 11, 10), "王", **values)
+    assert refused.value.message == f"答复须填写“{missing}；条例第三十六条至第三十九条）"
+    assert [e.kind for e in reg.history(ref)] == ["registered"]
+    reg.record(ref, "replied", date(2025, 11, 10), "王", **values, note="获取方式见附件")
+    assert letter(reg, ref, "reply")[-1] == "2025年11月10日"
+
+
+def test_an_imported_reply_without_its_point_is_kept_and_completed_by_a_correction(reg):
+    [ref] = reg.import_requests([("第2行", [
+        ImportedStep("registered", date(2025, 9, 26), {"applicant_type": "自然人", "name": "张三",
+                                                       "channel": "当面", "content": "某项目批复"}),
+        ImportedStep("replied", date(2025, 10, 10), {"outcome": "部分公开"})])], "王")
+    with pytest.raises(GongkaiError, match="请更正该条答复补记答复要点（命令行：gongkai register amend 编号 --event 序号 "
+                                           "--field note --value 答复要点 --reason 理由"):
+        L.letter_docx(reg, ref, "reply")
+    reg.amend(ref, "note", "涉及第三方个人信息的部分不予公开", "导入的台账未记答复要点，据答复书存档补记", "李", event=2)
+    assert letter(reg, ref, "reply")[3].endswith("对不予公开的内容说明理由如下：涉及第三方个人信息的部分不予公开。")
+
+
 def test_an_imported_fee_notice_without_payment_is_kept_and_completed_by_a_correction(reg):
     """A notice kept elsewhere before (an import) may lack the 缴纳方式: it is recorded as it was
     (nothing invented from today's setting); its letter is refused, saying how to correct it; a
@@ -194,9 +224,10 @@ def test_the_note_is_joined_as_a_sentence(reg, outcome, sentence):
 
 def test_not_held_names_one_ground(reg):
     ref = new(reg)
-    reg.record(ref, "replied", date(2025, 11, 10), "王", outcome="unable.not_held")
-    with pytest.raises(GongkaiError, match=r"第三十六条第（四）项或第（五）项之一（只能一项）"):
-        L.letter_docx(reg, ref, "reply")
+    with pytest.raises(MissingValue, match="^答复须填写“所依据的第三十六条的一项”（办理结果为“（四）无法提供1.本机关不掌握相关"
+                                           "政府信息”时；条例第三十六条至第三十九条）$"):
+        reg.record(ref, "replied", date(2025, 11, 10), "王", outcome="unable.not_held")   # its letter could not
+    assert [e.kind for e in reg.history(ref)] == ["registered"]
     ref4 = new(reg)
     reg.record(ref4, "replied", date(2025, 11, 10), "王", outcome="unable.not_held", ground="4")
     p = letter(reg, ref4, "reply")

@@ -76,13 +76,17 @@ def test_history_drives_state_outcome_and_due(reg):
     ([("consultation_started", date(2025, 9, 24), {})], "replied", date(2025, 10, 1),
      {"outcome": "granted"}, "征求意见尚未结束"),
     ([("replied", date(2025, 9, 24), {"outcome": "granted"})], "replied", date(2025, 9, 25),
-     {"outcome": "partial"}, "已于 2025-09-24 办结"),
+     {"outcome": "partial", "note": "个人信息已作区分处理"}, "已于 2025-09-24 办结"),
     # entered late, an earlier step is judged where it belongs: an extension before an existing reply
     ([("replied", date(2025, 10, 20), {"outcome": "granted"})], "extended", date(2025, 10, 1),
      {"workdays": 5, "reason": "r"}, None),
-    # … and a reply dated before a later step already recorded is refused, naming the conflict
+    # … and a reply dated before a later step already recorded is refused, naming the conflict as
+    # the step recorded (it read as if the extension were being recorded)
     ([("extended", date(2025, 10, 1), {"workdays": 5, "reason": "r"})], "replied", date(2025, 9, 30),
-     {"outcome": "granted"}, "已于 2025-09-30 办结，不能再延期答复（2025-10-01）"),
+     {"outcome": "granted"}, "^登记答复（2025-09-30）后，已登记的第2条“延期答复”（2025-10-01）就不能成立："
+                             "该申请已于 2025-09-30 办结，不能再延期答复（2025-10-01）$"),
+    ([("replied", date(2025, 10, 1), {"outcome": "granted"})], "withdrawn", date(2025, 9, 25), {"how": "电话"},
+     "^登记撤回申请（2025-09-25）后，已登记的第2条“答复”（2025-10-01）就不能成立：该申请已于 2025-09-25 办结"),
     ([], "archived", date(2025, 9, 24), {}, "尚未办结"),
     ([], "replied", date(2099, 1, 1), {"outcome": "granted"}, "晚于今天"),
     ([], "replied", date(2025, 10, 1), {"outcome": "unable.not_held", "ground": "2"}, "不适用"),
@@ -307,7 +311,7 @@ def test_an_estimated_due_date_is_computed_again_on_opening(reg, db_url, setting
 
 def test_request_open_for_years_can_be_replied_and_carries_over(reg):
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2021, 3, 1)), "a")
-    case = reg.record(ref, "replied", date(2025, 3, 3), "a", outcome="unable.not_held")
+    case = reg.record(ref, "replied", date(2025, 3, 3), "a", outcome="unable.not_held", ground="4")
     assert case.clock.late and case.outcome == "unable.not_held"
     from gongkai.register.table3 import compute
     for y in (2021, 2022, 2023, 2024):

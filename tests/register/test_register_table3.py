@@ -98,7 +98,7 @@ def test_small_register_exact_cells(db_url, cal, settings):
     b = reg.add(NewRequest(firm, "in_person", "b", date(2025, 3, 3)), "x")      # granted in 2025
     c = reg.add(NewRequest(p, "in_person", "c", date(2025, 12, 29)), "x")       # open at year end
     reg.add(NewRequest(firm, "in_person", "d", date(2026, 1, 5)), "x")          # not in 2025 at all
-    reg.record(a, "replied", date(2025, 1, 10), "x", outcome="partial")
+    reg.record(a, "replied", date(2025, 1, 10), "x", outcome="partial", note="个人信息已作区分处理")
     reg.record(b, "replied", date(2025, 3, 4), "x", outcome="granted")
     reg.record(c, "replied", date(2026, 1, 6), "x", outcome="not_processed.repeat")
     t = compute(reg.db, 2025).table3

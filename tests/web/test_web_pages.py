@@ -363,7 +363,7 @@ def test_draft_takes_table3_from_the_register(django_env, world):
         ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
         if i == 0:
             c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "replied", "on": "2025-03-20", "outcome": "partial",
-                                                       "csrfmiddlewaretoken": token})
+                                                       "note": "涉及个人信息的部分不予公开", "csrfmiddlewaretoken": token})
     # the disclosure log kept in the body's store: two normative documents made in 2025, one in force
     from datetime import date
 

@@ -117,11 +117,20 @@ def derive(received: date, events: list[Event], cal: Calendar, s: Settings) -> C
 
 
 # -- the rules ---------------------------------------------------------------------------------
-def check_history(received: date, events: list[Event], cal: Calendar, s: Settings) -> None:
-    """Raise :class:`RuleError` (in Chinese) unless every step may follow the ones before it."""
+def check_history(received: date, events: list[Event], cal: Calendar, s: Settings,
+                  new: Event | None = None) -> None:
+    """Raise :class:`RuleError` (in Chinese) unless every step may follow the ones before it.
+    ``new``: the step being recorded — when an earlier-dated new step makes a step already
+    recorded impossible, the message says which, rather than seem to be about the later one."""
     f = _Facts(received)
     for e in sorted(_steps(events), key=lambda e: (e.on, e.id)):
-        _check_step(f, e, cal, s)
+        try:
+            _check_step(f, e, cal, s)
+        except RuleError as exc:
+            if new is None or e.id == new.id:
+                raise
+            raise RuleError(f"登记{kinds()[new.kind].label}（{new.on.isoformat()}）后，已登记的第{e.id}条"
+                            f"“{kinds()[e.kind].label}”（{e.on.isoformat()}）就不能成立：{exc.message}") from None
         f.add(e)
 
 

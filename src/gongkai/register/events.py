@@ -109,11 +109,20 @@ class Kind:
             if parsed is not None:
                 out[f.name] = parsed
         for f in self.entered:
-            if f.name not in out and _needed(f, out, imported):
+            if f.name not in out and (when := _needed(f, out, imported)) is not None:
                 setting = f.default[len("setting:"):] if str(f.default).startswith("setting:") else None
-                raise MissingValue(f"{self.label}须填写“{f.label}”" + (f"（{self.article}）" if self.article else ""),
-                                   f, setting)
+                why = "；".join(x for x in (self._condition(when, out), self.article) if x)
+                raise MissingValue(f"{self.label}须填写“{f.label}”" + (f"（{why}）" if why else ""), f, setting)
         return out
+
+    def _condition(self, other: str, data: Mapping[str, Any]) -> str:
+        """“办理结果为“部分公开”时”: the value of ``other`` that made a field required."""
+        f = self.field(other) if other else None
+        if f is None:
+            return ""
+        label = shown(f, data[other]).split("：")[0]
+        cut = label.rfind("（")   # （二）部分公开（区分处理的，…） → （二）部分公开
+        return f"{f.label}为“{label[:cut] if cut > 0 and label.endswith('）') else label}”时"
 
 
 def _default(f: Field, settings: Settings | None) -> Any:
@@ -122,16 +131,17 @@ def _default(f: Field, settings: Settings | None) -> Any:
     return f.default
 
 
-def _needed(f: Field, data: Mapping[str, Any], imported: bool = False) -> bool:
+def _needed(f: Field, data: Mapping[str, Any], imported: bool = False) -> str | None:
+    """Whether ``f`` must be given: None if not; "" if always; else the field whose value requires it."""
     if imported and f.for_letter:
-        return False
+        return None
     if f.required:
-        return True
+        return ""
     for other, values in f.required_when:
         have = data.get(other)
         if have not in (None, "") and (values == ("any",) or str(have) in values):
-            return True
-    return False
+            return other
+    return None
 
 
 # -- values ------------------------------------------------------------------------------------

@@ -153,7 +153,8 @@ def letter_for(ctx: dict[str, Any]) -> str:
     ground = str(ctx.get("ground") or rule.get("default_ground") or "")
     if ground not in grounds:
         items = "或".join(f"第（{_CN_ITEM[g]}）项" for g in grounds)
-        raise GongkaiError(f"答复须写明所依据的《条例》第三十六条{items}之一（只能一项），请在答复中选择")
+        raise GongkaiError(f"答复须写明所依据的《条例》第三十六条{items}之一（只能一项）；请更正该条答复补记"
+                           f"（命令行：gongkai register amend 编号 --event 序号 --field ground --value 项号 --reason 理由）")
     return grounds[ground]
 
 

@@ -212,7 +212,7 @@ class Register:
         history = self._history(rid)
         new = self._step(history, ImportedStep(kind_id, on, dict(values), imported=False),
                          (actor, now_stamp()))
-        self._check(history + [new])
+        self._check(history + [new], new)
         self._insert(rid, new)
         return self._refresh(rid)
 
@@ -270,11 +270,11 @@ class Register:
         self._set_counter("doc", year, n)
         return self.settings.doc_number_format.format(year=year, n=n)
 
-    def _check(self, history: list[Event]) -> None:
+    def _check(self, history: list[Event], new: Event | None = None) -> None:
         steps = effective(history)
         reg = next(e for e in steps if e.kind == "registered")
         self._check_registration(reg.on, reg.data)
-        check_history(received_on(reg), steps, self.calendar, self.settings)
+        check_history(received_on(reg), steps, self.calendar, self.settings, new)
 
     def _insert(self, rid: int, e: Event) -> None:
         self.db.execute("INSERT INTO events (request_id, seq, kind, on_date, data, actor, recorded_at) "
