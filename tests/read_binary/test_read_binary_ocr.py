@@ -156,9 +156,9 @@ def test_read_binary_recognition_holds_the_shared_memory_slot(monkeypatch):
     slots = threading.BoundedSemaphore(1)
     held = []
 
-    def read_words(picture):
+    def read_words(picture, gray, scale, binary=None):
         held.append(not slots.acquire(blocking=False))  # taken by the recognition itself
-        return [], False
+        return [], []
 
     monkeypatch.setattr(ocr, "_read_words", read_words)
     monkeypatch.setattr(ocr, "_slots", slots)
@@ -188,3 +188,77 @@ def test_read_binary_ocr_lines_are_read_the_right_way_up(preamble_lines, turn):
     assert "".join(b.text for b in doc.blocks) == (
         "本报告由淮安市人民政府办公室根据《中华人民共和国政府信息公开条例》（国令第711号）"
         "（以下简称《条例》）规定编制。报告所列统计期限自2024年1月1日至2024年12月31日。")
+
+
+def _chars(g, x0, y0, n=1, w=24, h=20):
+    """n "characters" on the grey page g: hollow boxes of 3-pixel strokes (shorter than rulings)."""
+    for i in range(n):
+        x = x0 + i * (w + 4)
+        g[y0:y0 + h, x:x + w] = 0
+        g[y0 + 3:y0 + h - 3, x + 3:x + w - 3] = 255
+
+
+def _ruled_page():
+    """A 200 dpi page: a heading above a 3×3 table whose cells hold "characters" (hollow boxes
+    drawn with 3-pixel strokes) in the ways a scan gives them."""
+    import numpy as np
+
+    g = np.full((1000, 1000), 255, np.uint8)
+    for y in (200, 300, 400, 500):
+        g[y - 1:y + 2, 100:901] = 0
+    for x in (100, 367, 633, 900):
+        g[199:502, x - 1:x + 2] = 0
+
+    def chars(x0, y0, n=1, w=24, h=20):
+        _chars(g, x0, y0, n, w, h)
+
+    chars(300, 100, 10, 30, 30)   # a heading above the table
+    chars(150, 240, 2)            # cell (0, 0): one line
+    chars(400, 225, 4)            # cell (0, 1): two lines
+    chars(400, 265, 3)
+    chars(640, 245, 1)            # cell (0, 2): a character and a dash as long as a ruling
+    g[255:258, 680:760] = 0
+    chars(101, 330, 2)            # cell (1, 0): touches its left ruling
+    g[350, 500] = 0               # cell (1, 1): a speck of scanning noise
+    g[348:352, 700:760] = 0       # cell (1, 2): a bar too thin for a line of text
+    return g
+
+
+@pytest.mark.ocr
+def test_read_binary_ocr_table_cells_are_cut_by_their_ink_and_unclear_cells_detected():
+    """Lines inside a clear cell are cut from the page by the ink's profile (each as the box the
+    text detector would give: its ink and 5 pixels around), so detection runs only on the band
+    above the table and on the cells that are not clear: ink touching a ruling (read with the
+    ruling and what crosses it) and a line too thin to be text.  The dash as long as a ruling
+    stays part of its line; the speck and the blank cells give nothing."""
+    from gongkai.read import ocr
+
+    segments, plan = ocr._plan(_ruled_page(), SCAN_DPI / 72)
+    assert len(segments) == 10  # 8 rulings, and the dash and the bar are as long as rulings
+    assert [[tuple(p) for p in box.astype(int).tolist()] for box in plan.lines] == [
+        [(145, 235), (207, 235), (207, 265), (145, 265)],
+        [(395, 220), (513, 220), (513, 250), (395, 250)],
+        [(395, 260), (485, 260), (485, 290), (395, 290)],
+        [(635, 240), (765, 240), (765, 270), (635, 270)],
+    ]
+    assert plan.regions == [(99, 300, 368, 400), (637, 303, 901, 397), (0, 100, 1000, 130)]
+
+
+@pytest.mark.ocr
+def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
+    """No table, a table with text beside it, or more than one line of text in a band outside the
+    tables: the page is detected whole (ocrgrid.BAND_GAP_PT says why)."""
+    import numpy as np
+
+    from gongkai.read import ocr
+
+    page = _ruled_page()
+    assert ocr._plan(page[:190], SCAN_DPI / 72)[1] is None  # the heading alone: no table
+    _chars(page, 300, 900, 10)  # a line of text below the table (a page number): one line, a band
+    assert ocr._plan(page, SCAN_DPI / 72)[1].regions[-1] == (0, 900, 1000, 920)
+    _chars(page, 300, 940, 10)  # two lines: the detector sees the page whole
+    assert ocr._plan(page, SCAN_DPI / 72)[1] is None
+    page = _ruled_page()
+    _chars(page, 930, 300)  # a character beside the table: it would be in no band
+    assert ocr._plan(page, SCAN_DPI / 72)[1] is None
+    assert ocr._plan(np.full((1000, 1000), 255, np.uint8), SCAN_DPI / 72) == ([], None)

@@ -34,8 +34,9 @@ _lock = threading.Lock()
 OCR_LOCK = threading.Lock()
 # Recognitions at once across processes, bounded by memory rather than by cores: a page's
 # recognition peaks at about PAGE_PEAK_MB above the reader's own memory (its models loaded:
-# ~170 MB; detection's tensors then add ~250 MB: bench/ocr.py), so ingest gives its workers a
-# shared semaphore of ``slots_for_memory()`` (set_slots); None elsewhere.
+# ~160 MB; a page detected whole then adds ~330 MB of the detector's tensors, a table page read
+# cell by cell ~90 MB: bench/ocr.py), so ingest gives its workers a shared semaphore of
+# ``slots_for_memory()`` (set_slots); None elsewhere.
 PAGE_PEAK_MB = 400
 _slots = None
 
@@ -130,14 +131,27 @@ def _detection_run(detector, x):
 
 def rulings(gray, scale: float) -> list[Segment]:
     """Horizontal and vertical table rulings of a grayscale page image, in points."""
+    return _rulings(_binary(gray), scale)[0]
+
+
+def _binary(gray):
+    """The page's ink: 255 where a pixel is darker than its surroundings."""
     import cv2
 
-    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+
+
+def _rulings(binary, scale: float):
+    """The rulings of a page's ink (see rulings) and the mask of their pixels."""
+    import cv2
+
     length = max(int(MIN_LINE_PT * scale), 10)
     out: list[Segment] = []
+    masks = None
     for orient, kernel in (("h", (length, 1)), ("v", (1, length))):
         mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
         mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))  # bridge 1-px gaps
+        masks = mask if masks is None else cv2.bitwise_or(masks, mask)
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         for i in range(1, n):
             x, y, w, h, _area = stats[i]
@@ -145,16 +159,17 @@ def rulings(gray, scale: float) -> list[Segment]:
                 out.append(Segment("h", (y + h / 2) / scale, x / scale, (x + w) / scale))
             elif orient == "v" and h >= length and w <= max(12, h // 20):
                 out.append(Segment("v", (x + w / 2) / scale, y / scale, (y + h) / scale))
-    return out
+    return out, masks
 
 
-def skew(gray, scale: float) -> float:
+def skew(gray, scale: float, binary=None) -> float:
     """Skew of a scanned page in degrees (positive: turned anticlockwise), from its long
-    horizontal rulings; 0 when there are none to measure."""
+    horizontal rulings; 0 when there are none to measure.  ``binary``: _binary(gray) if made."""
     import cv2
     import numpy as np
 
-    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    if binary is None:
+        binary = _binary(gray)
     length = max(int(MIN_LINE_PT * scale), 10)
     mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (length // 2, 3)))
@@ -177,19 +192,18 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
     import numpy as np
 
     gray = np.array(image.convert("L"))
-    angle = skew(gray, scale)
+    binary = _binary(gray)
+    angle = skew(gray, scale, binary)
     if MIN_SKEW <= abs(angle) <= MAX_SKEW:
         # Straighten first: rulings must be level for the grid, and text lines for OCR.
         image = image.convert("L").rotate(-angle, resample=3, expand=False, fillcolor=255)
         gray = np.array(image)
+        binary = None
     picture = gray if image.mode in ("L", "1") else np.array(image.convert("RGB"))  # grey: one channel
     del image
     with OCR_LOCK, (_slots if _slots is not None else nullcontext()):
-        words, turned = _read_words(picture)
-    del picture
-    if turned:  # the page was upside down: the words are placed on it turned the right way up
-        gray = np.ascontiguousarray(gray[::-1, ::-1])
-    segments = rulings(gray, scale)
+        words, segments = _read_words(picture, gray, scale, binary)
+    del picture, gray, binary
     glyphs: list[Glyph] = []
     for text, score, box in words:
         text = (text or "").strip()
@@ -202,9 +216,13 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
     return glyphs, [s for s in segments if not any(_within(s, g) for g in glyphs)]
 
 
-def _read_words(picture, turned: bool = False):
-    """(text, score, box) of every character read on a page picture (grey H×W, or RGB), and
-    whether the page was read turned by 180° (it was upside down).
+def _read_words(picture, gray, scale: float, binary=None, turned: bool = False):
+    """(text, score, box) of every character read on a page picture (grey H×W, or RGB; ``gray``
+    is its grey, ``binary`` its _binary if made), and the page's rulings (points) as read: turned
+    by 180° if it was upside down.
+
+    Where the rulings make tables whose every cell is clear (ocrgrid.plan), the cells' lines are
+    cut from the page directly, and text detection sees only the bands outside those tables.
 
     RapidOCR's steps, models and post-processing, driven here for cost: the page stays grey (one
     channel, not three copies of it); inputs are normalised through a 256-entry table (the same
@@ -222,32 +240,54 @@ def _read_words(picture, turned: bool = False):
     upside-down page left the lines in reverse order.  Here the widest lines are classified; if
     most are upside down, the whole page is turned and read again.
     """
-    import copy
-
+    import numpy as np
     from rapidocr.ch_ppocr_cls import TextClsOutput
     from rapidocr.ch_ppocr_det import TextDetOutput
     from rapidocr.utils.process_img import apply_vertical_padding, get_rotate_crop_image, resize_image_within_bounds
 
     engine = _get_engine()
+    segments, plan = _plan(gray, scale, binary)
+    del binary
     if engine.cfg.Global.use_preprocess_img:
         img, ratio_h, ratio_w = resize_image_within_bounds(picture, engine.min_side_len, engine.max_side_len)
     else:
         img, ratio_h, ratio_w = picture, 1.0, 1.0
     op_record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
     img, op_record = apply_vertical_padding(img, op_record, engine.width_height_ratio, engine.min_height)
-    boxes, scores = _detect(engine._load_det_model(), img)
+    if img.shape[:2] != gray.shape[:2]:  # resized or padded: the plan's pixels are not the picture's
+        plan = None
+    detector = engine._load_det_model()
+    if plan is None:
+        boxes, scores = _detect(detector, img)
+    else:
+        boxes, scores = _detect_regions(detector, img, plan.regions)
+        boxes += plan.lines
+        scores += [1.0] * len(plan.lines)
+        boxes = detector.sorted_boxes(np.array(boxes, dtype=np.float32)) if boxes else None
     if boxes is None:
-        return [], turned
-    crops = [get_rotate_crop_image(img, copy.deepcopy(box)) for box in boxes]
+        return [], segments
+    crops = [get_rotate_crop_image(img, box.copy()) for box in boxes]
     del img
     if engine.use_cls and not turned and _upside_down(engine._load_cls_model(), crops):
-        import numpy as np
-
-        return _read_words(np.ascontiguousarray(picture[::-1, ::-1]), turned=True)
+        return _read_words(np.ascontiguousarray(picture[::-1, ::-1]), np.ascontiguousarray(gray[::-1, ::-1]),
+                           scale, turned=True)
     rec_res = _recognise_lines(engine._load_rec_model(), crops)
     result = engine.build_final_output(picture, TextDetOutput(boxes=boxes, scores=scores), TextClsOutput(),
                                        rec_res, crops, op_record)
-    return list(_words(getattr(result, "word_results", None))), turned
+    return list(_words(getattr(result, "word_results", None))), segments
+
+
+def _plan(gray, scale: float, binary=None):
+    """The rulings (points) of a page's grey image and where its text is to be read (ocrgrid.plan:
+    None when every line must be found by detection).  ``binary``: _binary(gray) if made."""
+    from gongkai.read import ocrgrid
+
+    if binary is None:
+        binary = _binary(gray)
+    segments, masks = _rulings(binary, scale)
+    ink = binary.copy()
+    ink[masks > 0] = 0  # the text's ink alone (and strokes as long as rulings: ocrgrid puts them back)
+    return segments, ocrgrid.plan(binary, ink, segments, scale)
 
 
 def _upside_down(classifier, crops) -> bool:
@@ -275,14 +315,19 @@ def _lut(key, make):
     return table
 
 
-def _detect(detector, img):
-    """Text boxes of ``img`` (sorted as RapidOCR sorts them), or (None, None) when there are none."""
+def _detect(detector, img, ratio: float | None = None):
+    """Text boxes of ``img`` (sorted as RapidOCR sorts them), or (None, None) when there are none;
+    ``img`` is shrunk by ``ratio`` if given, else as RapidOCR does (to at most DET_SIDE)."""
+    import cv2
     import numpy as np
 
     h, w = img.shape[:2]
-    small = detector.get_preprocess().resize(img)
-    if small is None:
-        return None, None
+    if ratio is None:
+        small = detector.get_preprocess().resize(img)
+        if small is None:
+            return None, None
+    else:  # DetPreProcess.resize with the ratio given
+        small = cv2.resize(img, (max(round(int(w * ratio) / 32) * 32, 32), max(round(int(h * ratio) / 32) * 32, 32)))
     # DetPreProcess.normalize: (v * (1/255) in float32 - mean) / std in float64, then float32.
     mean, std = np.asarray(detector.mean, dtype=np.float64), np.asarray(detector.std, dtype=np.float64)
     lut = _lut(("det", tuple(mean), tuple(std)),
@@ -297,6 +342,31 @@ def _detect(detector, img):
     if len(boxes) < 1:
         return None, None
     return detector.sorted_boxes(boxes), scores
+
+
+def _detect_regions(detector, img, regions):
+    """Text boxes (page pixels) and scores in the rectangles (left, top, right, bottom) of ``img``:
+    each is detected alone at the scale the whole page would be (DET_SIDE), framed in white."""
+    import numpy as np
+
+    from gongkai.read.ocrgrid import BAND_PAD
+
+    h, w = img.shape[:2]
+    ratio = min(1.0, DET_SIDE / max(h, w))
+    boxes: list = []
+    scores: list = []
+    for left, top, right, bottom in regions:
+        region = np.full((bottom - top + 2 * BAND_PAD, right - left + 2 * BAND_PAD, *img.shape[2:]), 255,
+                         dtype=img.dtype)
+        region[BAND_PAD:BAND_PAD + bottom - top, BAND_PAD:BAND_PAD + right - left] = img[top:bottom, left:right]
+        found, got = _detect(detector, region, ratio)
+        if found is not None:
+            for box in found:
+                box[:, 0] = np.clip(box[:, 0] + (left - BAND_PAD), 0, w)
+                box[:, 1] = np.clip(box[:, 1] + (top - BAND_PAD), 0, h)
+            boxes += list(found)
+            scores += list(got)
+    return boxes, scores
 
 
 def _recognise_lines(recogniser, lines):

@@ -1,0 +1,219 @@
+"""Which parts of a scanned page OCR must search for text, and which it can cut out directly.
+
+A table's rulings are visible in the scan (``ocr.rulings``), so its cells are known before any
+text is: inside a cell, the ink's horizontal profile gives the cell's lines, and each line's box
+(its ink with the margin the detector leaves) is cut from the page and read by the recogniser
+without the detector.  Text detection (the costliest step: ~1.1 s of CPU and ~330 MB for a whole
+page at 200 dpi) then runs only on what is left: the bands of the page above, between and below
+such tables, and the cells that are not clear, each at the scale it would see the whole page.
+
+Nothing is guessed.  A cell whose ink touches its rulings (text crossing into the next cell, a
+character's stroke taken for a ruling) is detected with its rulings and with whatever ink
+crosses them; a cell with a line less than MIN_LINE_PT high (a speck, a lone "一" or "二" whose
+strokes the profile cuts apart, vertical text: one character a "line") is detected; a table with
+ink beside it is left to the detector whole (its text would be in no band).  Regions that meet
+become one, so no text is read twice or cut in two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gongkai.read.layout import Segment, TableLayout, find_tables
+
+GRID_MIN_WIDTH = 0.4   # share of the page's width a table must span to be read cell by cell
+# Text outside the tables is detected in bands only where each band is one line (a section's
+# title, a page number).  The detector sees a band without the rest of the page (it pools over
+# its whole input), so its boxes come out a few pixels apart from the whole page's, and on a band
+# of several lines it joined a title to the line under it (the generated report's section 4);
+# the layout measures paragraphs and titles from those boxes (assemble._body_metrics: the body's
+# size and text edges), which moved paragraph breaks and spaces in the narrative (Hongze 2023:
+# section 6's title joined to section 5).  A page with more text outside its tables is detected
+# whole, as before.
+BAND_GAP_PT = 4.0      # points of blank rows that part two lines of text in a band
+RULING_CLEAR = 3       # pixels: a cell's text lies at least this far inside the ruling's centre
+EDGE = 2               # pixels: ink this close to the cleared edge touches the ruling
+SPECK = 3              # pixels: a dot of at most this many (within 2×2) is scanning noise
+LINE_GAP = 2           # blank pixel rows within a line (a comma below its line) no wider than this
+MIN_LINE_PT = 3.5      # points: a cell line's ink is at least this high (10.5 pt digits: ~6.5)
+LINE_MARGIN_PT = 1.8   # points of space around a line's ink in its box, as the detector leaves (5 px at 200 dpi)
+BLANK_INK = 20         # pixels of ink below which a band or strip is empty
+BAND_PAD = 16          # pixels of white around a region given to the detector
+
+
+@dataclass
+class Plan:
+    """Text lines cut from table cells (quads in the page's pixels, as the detector gives them)
+    and the rectangles (left, top, right, bottom; pixels) the detector must still search: the
+    full-width bands outside the tables, and table cells whose lines the profile does not give."""
+
+    lines: list = field(default_factory=list)
+    regions: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
+    """The plan for a page whose dark pixels (uint8, nonzero where dark) and ink (the same without
+    the rulings' pixels) are given, or None when no table can be read cell by cell (the page is
+    detected whole, as before)."""
+    import numpy as np
+
+    height, width = ink.shape
+    lines: list = []
+    regions: list[list[int]] = []
+    covered: list[tuple[int, int]] = []
+    for table in find_tables(segments):
+        x0, y0, x1, y1 = (round(v * scale) for v in table.bbox)
+        if table.n_cols < 2 or x1 - x0 < GRID_MIN_WIDTH * width:
+            continue
+        top, bottom = max(y0 - RULING_CLEAR, 0), min(y1 + RULING_CLEAR + 1, height)
+        beside = int(np.count_nonzero(ink[top:bottom, :max(x0 - RULING_CLEAR, 0)])) \
+            + int(np.count_nonzero(ink[top:bottom, x1 + RULING_CLEAR + 1:]))
+        if beside >= BLANK_INK:
+            continue
+        got, unclear = _table_lines(dark, ink, table, scale)
+        lines += got
+        regions += unclear
+        covered.append((top, bottom))
+    if not covered:
+        return None
+    bands = []
+    start = 0
+    for top, bottom in sorted(covered) + [(height, height)]:
+        if top > start and np.count_nonzero(ink[start:top]) >= BLANK_INK:
+            inked = np.flatnonzero(np.count_nonzero(ink[start:top], axis=1))
+            if (np.diff(inked) > BAND_GAP_PT * scale).any():
+                return None  # more than one line of text outside the tables: see BAND_GAP_PT
+            bands.append([0, start + int(inked[0]), width, start + int(inked[-1]) + 1])  # the detector adds white
+        start = max(start, bottom)
+    regions += bands
+    lines, regions = _settle(ink, lines, regions)
+    return Plan(lines, [(a, b, c, d) for a, b, c, d in regions])
+
+
+def _settle(ink, lines: list, regions: list[list[int]]) -> tuple[list, list[list[int]]]:
+    """Regions that cut no ink and overlap nothing: each grows over the ink crossing its edge (a
+    character touching a ruling is read whole), overlapping regions become one, and a line cut
+    from a cell that a region reaches is left to that region (read once, by the detector)."""
+    import cv2
+
+    boxes = None
+    changed = True
+    while changed:
+        changed = False
+        for region in regions:
+            if boxes is None:
+                _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+                boxes = stats[1:, :4].copy()
+                boxes[:, 2:] += boxes[:, :2]  # x0, y0, x1, y1
+            left, top, right, bottom = region
+            meets = (boxes[:, 0] < right) & (boxes[:, 2] > left) & (boxes[:, 1] < bottom) & (boxes[:, 3] > top)
+            crossing = boxes[meets & ((boxes[:, 0] < left) | (boxes[:, 2] > right) | (boxes[:, 1] < top)
+                                      | (boxes[:, 3] > bottom))]
+            if len(crossing):
+                region[:] = [min(left, int(crossing[:, 0].min())), min(top, int(crossing[:, 1].min())),
+                             max(right, int(crossing[:, 2].max())), max(bottom, int(crossing[:, 3].max()))]
+                changed = True
+        merged: list[list[int]] = []
+        for region in regions:
+            for other in merged:
+                if _overlap(region, other, touching=True):
+                    other[:] = [min(region[0], other[0]), min(region[1], other[1]),
+                                max(region[2], other[2]), max(region[3], other[3])]
+                    changed = True
+                    break
+            else:
+                merged.append(region)
+        regions = merged
+        kept = []
+        for line in lines:
+            box = [int(line[0, 0]), int(line[0, 1]), int(line[2, 0]), int(line[2, 1])]
+            inside = next((r for r in regions if _overlap(box, r)), None)
+            if inside is None:
+                kept.append(line)
+            else:
+                inside[:] = [min(box[0], inside[0]), min(box[1], inside[1]),
+                             max(box[2], inside[2]), max(box[3], inside[3])]
+                changed = True
+        lines = kept
+    return lines, regions
+
+
+def _overlap(a, b, touching: bool = False) -> bool:
+    """Do rectangles a and b overlap (or share an edge: neighbouring cells whose ink touches the
+    ruling between them, which may be a character's stroke taken for a ruling)?"""
+    if touching:
+        return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _table_lines(dark, ink, table: TableLayout, scale: float) -> tuple[list, list[list[int]]]:
+    """The line boxes of the cells of ``table``, and the cells (pixel rectangles: left, top,
+    right, bottom) whose lines the detector must find."""
+    import cv2
+    import numpy as np
+
+    min_line = MIN_LINE_PT * scale
+    margin = LINE_MARGIN_PT * scale
+    out: list = []
+    regions: list[list[int]] = []
+    for (r, c), origin in table.origin.items():
+        if origin != (r, c):
+            continue
+        r2, c2 = r, c
+        while r2 + 1 < table.n_rows and table.origin[(r2 + 1, c)] == origin:
+            r2 += 1
+        while c2 + 1 < table.n_cols and table.origin[(r, c2 + 1)] == origin:
+            c2 += 1
+        left, right = round(table.xs[c] * scale) + RULING_CLEAR, round(table.xs[c2 + 1] * scale) - RULING_CLEAR
+        top, bottom = round(table.ys[r] * scale) + RULING_CLEAR, round(table.ys[r2 + 1] * scale) - RULING_CLEAR
+        if right - left <= 2 * EDGE or bottom - top <= 2 * EDGE:
+            continue  # no room for text between the rulings
+        cell = ink[top:bottom, left:right]
+        # Long strokes inside the cell ("——", a heavy face's strokes) were taken for rulings:
+        # what was taken out but does not reach the cell's edge is the cell's text.
+        strokes = (dark[top:bottom, left:right] > 0) & (cell == 0)
+        if strokes.any():
+            n, labels, stats, _ = cv2.connectedComponentsWithStats(strokes.view(np.uint8), connectivity=8)
+            x, y, w, h = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
+            inner = np.flatnonzero((x >= EDGE) & (y >= EDGE) & (x + w <= cell.shape[1] - EDGE)
+                                   & (y + h <= cell.shape[0] - EDGE))
+            inner = inner[inner > 0]
+            if len(inner):
+                cell = cell.copy()
+                cell[np.isin(labels, inner)] = 255
+        if not cell.any():
+            continue
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(cell, connectivity=8)
+        specks = [i for i in range(1, n) if stats[i, 4] <= SPECK and max(stats[i, 2], stats[i, 3]) <= 2]
+        if specks:  # scanning noise, which the detector passes over too
+            cell = cell.copy()
+            cell[np.isin(labels, specks)] = 0
+        rows = np.count_nonzero(cell, axis=1)
+        if not rows.any():
+            continue
+        cols = np.count_nonzero(cell, axis=0)
+        if rows[:EDGE].any() or rows[-EDGE:].any() or cols[:EDGE].any() or cols[-EDGE:].any():
+            # Ink touches a ruling: the detector reads the cell with its rulings and whatever
+            # crosses them (_settle).
+            regions.append([left - RULING_CLEAR, top - RULING_CLEAR, right + RULING_CLEAR, bottom + RULING_CLEAR])
+            continue
+        inked = np.flatnonzero(rows)
+        breaks = np.flatnonzero(np.diff(inked) > LINE_GAP)
+        starts = np.concatenate(([inked[0]], inked[breaks + 1]))
+        ends = np.concatenate((inked[breaks], [inked[-1]]))
+        first = len(out)
+        for a, b in zip(starts.tolist(), ends.tolist()):
+            if b - a + 1 < min_line:
+                # A speck, a character the profile cut apart, or vertical text (one character
+                # a "line"): the detector finds this cell's lines.
+                regions.append([left, top, right, bottom])
+                del out[first:]
+                break
+            xs = np.flatnonzero(np.count_nonzero(cell[a:b + 1], axis=0))
+            bx0 = max(left + xs[0] - margin, left - RULING_CLEAR + 1)
+            bx1 = min(left + xs[-1] + 1 + margin, right + RULING_CLEAR - 1)
+            by0 = max(top + a - margin, top - RULING_CLEAR + 1)
+            by1 = min(top + b + 1 + margin, bottom + RULING_CLEAR - 1)
+            bx0, by0, bx1, by1 = round(bx0), round(by0), round(bx1), round(by1)  # as the detector's
+            out.append(np.array([[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]], dtype=np.float32))
+    return out, regions
