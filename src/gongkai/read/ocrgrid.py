@@ -87,7 +87,11 @@ def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
         start = max(start, bottom)
     regions += bands
     lines, regions = _settle(ink, lines, regions)
-    return Plan(lines, [(a, b, c, d) for a, b, c, d in regions])
+    for box in lines:  # a table at the page's edge: nothing outside the page
+        np.clip(box[:, 0], 0, width, out=box[:, 0])
+        np.clip(box[:, 1], 0, height, out=box[:, 1])
+    regions = [[max(a, 0), max(b, 0), min(c, width), min(d, height)] for a, b, c, d in regions]
+    return Plan(lines, [(a, b, c, d) for a, b, c, d in regions if c > a and d > b])
 
 
 def _settle(ink, lines: list, regions: list[list[int]]) -> tuple[list, list[list[int]]]:
