@@ -11,7 +11,7 @@ def _no_login_failures():
     yield
     from django.conf import settings
 
-    if settings.configured and "axes" in settings.INSTALLED_APPS:
+    if settings.configured and any(app == "axes" or app.endswith(".AxesConfig") for app in settings.INSTALLED_APPS):
         from axes.utils import reset
 
         reset()

@@ -1,3 +1,8 @@
+"""The administrator's pages (Django's admin), in Chinese: our models' labels, django-axes'
+through ``locale/`` and the columns below; phone layout in ``static/web/admin.css``."""
+
+import axes.admin  # registers django-axes' pages now, so that the one below can replace it
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
@@ -14,15 +19,31 @@ class BodyAdmin(admin.ModelAdmin):
     search_fields = ("name", "region_code")
 
 
+class _OfAUser(admin.ModelAdmin):
+    """A model with a ``user`` field, which has no Chinese name of its own (a migration for a
+    label is not worth it): named 用户 in the list and the form."""
+
+    @admin.display(description="用户", ordering="user__username")
+    def login(self, obj) -> str:
+        return obj.user.username
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "user" and field is not None:
+            field.label = "用户"
+        return field
+
+
 @admin.register(UserProfile)
-class UserProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "role", "body", "region_code")
+class UserProfileAdmin(_OfAUser):
+    list_display = ("login", "role", "body", "region_code")
     list_filter = ("role",)
+    search_fields = ("user__username", "body__name", "region_code")
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "label", "created_at")
+class ApiTokenAdmin(_OfAUser):
+    list_display = ("login", "label", "created_at")
     readonly_fields = ("digest",)
 
 
@@ -44,8 +65,37 @@ class ProfileInline(admin.StackedInline):
 
 class UserWithRoleAdmin(UserAdmin):
     inlines = [ProfileInline]
-    list_display = ("username", "is_active", "is_superuser", "last_login")
+    list_display = ("username", "role", "body", "is_active", "last_login")
+    list_select_related = ("profile", "profile__body")
+
+    @admin.display(description="角色", ordering="profile__role")
+    def role(self, user: User) -> str:
+        profile = getattr(user, "profile", None)
+        return profile.get_role_display() if profile else "（未分配）"
+
+    @admin.display(description="所属机关或地区")
+    def body(self, user: User) -> str:
+        profile = getattr(user, "profile", None)
+        if profile is None:
+            return ""
+        return profile.body.name if profile.body else profile.region_code or ""
 
 
 admin.site.unregister(User)
 admin.site.register(User, UserWithRoleAdmin)
+
+
+class AttemptAdmin(axes.admin.AccessAttemptAdmin):
+    """django-axes' page of failed-login counts, its computed columns named in Chinese."""
+
+    @admin.display(description="状态")
+    def status(self, obj: AccessAttempt) -> str:
+        return super().status(obj)
+
+    @admin.display(description="过期时间")
+    def expiration(self, obj: AccessAttempt):
+        return super().expiration(obj)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, AttemptAdmin)

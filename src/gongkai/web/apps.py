@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 
 
@@ -9,3 +10,9 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from gongkai.web import siteoptions  # noqa: F401 - connects the site options' change signals
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes (login throttling) under a Chinese name in the admin."""
+
+    verbose_name = "登录保护"

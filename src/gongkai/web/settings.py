@@ -66,14 +66,14 @@ DEBUG = _SITE.web_debug
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", *_SITE.web_hosts]
 
 INSTALLED_APPS = [
+    "gongkai.web.apps.WebConfig",  # first: its templates/admin/ override the admin's (phone CSS)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "gongkai.web.apps.WebConfig",
-    "axes",
+    "gongkai.web.apps.AxesConfig",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -131,6 +131,8 @@ LOGOUT_REDIRECT_URL = "/login/"
 # One language: every page, message and the admin in Chinese, whatever the browser asks for (no
 # LocaleMiddleware: negotiating a language cost a tenth of the server's work on an API call).
 LANGUAGE_CODE = "zh-hans"
+# Chinese for what Django's and django-axes' own catalogs leave in English in the admin.
+LOCALE_PATHS = [str(Path(__file__).resolve().parent / "locale")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
