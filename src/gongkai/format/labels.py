@@ -22,16 +22,34 @@ _NUMBERING = regex.compile(
 )
 
 
+# The full-width punctuation of nearly every Chinese sentence, and what NFKC makes of each (one
+# ASCII character: its compatibility decomposition).  Replaced before NFKC, they leave most text
+# already normal, which NFKC sees at once; for a few commas it decomposed and recomposed the whole
+# paragraph, about 1,000 instructions a character (5 M of ``gongkai parse one.txt``).  Replacing
+# a character by its decomposition does not change what NFKC makes of the text.
+_WIDE = (("，", ","), ("（", "("), ("）", ")"), ("：", ":"), ("；", ";"), ("！", "!"), ("？", "?"), ("％", "%"),
+         ("\u3000", " "))
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster on Chinese text."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for wide, narrow in _WIDE:
+        text = text.replace(wide, narrow)
+    return unicodedata.normalize("NFKC", text)
+
+
 @lru_cache(maxsize=16384)
 def squeeze(text: str) -> str:
     """NFKC and no whitespace: the form in which labels are compared and shown in notes."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return "".join(nfkc(text).split())
 
 
 @lru_cache(maxsize=16384)
 def label_key(text: str) -> str:
     """The comparison key of a label: numbering stripped, punctuation and spaces removed."""
-    s = unicodedata.normalize("NFKC", text)
+    s = nfkc(text)
     s = "".join(s.split())
     while True:
         stripped = _NUMBERING.sub("", s, count=1)
@@ -182,7 +200,7 @@ _STRICT_DROP = dict.fromkeys(map(ord, " \t\r\n\u3000\u00a0\"'“”‘’「」*
 @lru_cache(maxsize=16384)
 def strict_key(text: str) -> str:
     """Like ``label_key`` but keeping list punctuation: tells an official label from a variant."""
-    s = "".join(unicodedata.normalize("NFKC", text).split())
+    s = "".join(nfkc(text).split())
     while True:
         stripped = _NUMBERING.sub("", s, count=1)
         if stripped == s:
