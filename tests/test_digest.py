@@ -18,3 +18,9 @@ def test_the_builtin_module_and_hashlib_give_the_same_digests(monkeypatch):
     assert [digest.sha256(data) for data in samples] == expected  # hashlib loaded (as in a server)
     monkeypatch.delitem(sys.modules, "hashlib")  # a short run: the builtin module for small data
     assert [digest.sha256(data) for data in samples] == expected
+
+
+def test_a_content_key_is_blake2b_128():
+    for data in (b"", b"abc", "national: 全国统一格式".encode() * 500):
+        assert digest.content_key(data) == hashlib.blake2b(data, digest_size=16).hexdigest()
+    assert digest.content_key(b"a") != digest.content_key(b"b")

@@ -28,6 +28,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def content_key(data: bytes) -> str:
+    """32 hexadecimal digits naming ``data`` (a cache entry made from it): BLAKE2b-128, three
+    times faster than SHA-256 in CPython's own modules (the package's data files are hashed at
+    every start)."""
+    try:
+        from _blake2 import blake2b  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    return blake2b(data, digest_size=16).hexdigest()
+
+
 def _builtin_sha256() -> Callable | None:
     # Named by version: a failed import searches every folder of sys.path (1 M instructions).
     try:

@@ -4,7 +4,7 @@ from a cache of their parsed contents when one is there.
 Importing PyYAML and parsing ``national.yaml`` and ``phrasings.yaml`` was a fifth of the CPU
 time of ``gongkai parse one.txt``.  The first run on a machine parses a file and keeps its data
 in the user's cache directory (``GONGKAI_CACHE``, default ``~/.cache/gongkai``) as ``marshal``
-bytes; later runs read those back and never import PyYAML.  A cache entry is named by the SHA-256
+bytes; later runs read those back and never import PyYAML.  A cache entry is named by a BLAKE2b digest
 of the YAML file and the Python version (marshal's format), so an edited data file, another
 gongkai or another Python simply misses and parses the YAML again.  Whatever goes wrong with
 the cache (no home directory, a read-only disk, a damaged file, ``GONGKAI_CACHE=0``), the data
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import records
-from gongkai.digest import sha256
+from gongkai.digest import content_key
 
 # marshal's format is fixed per Python version; a cache entry also names this module's format.
 _TAG = f"py{sys.version_info[0]}{sys.version_info[1]}-m{marshal.version}-c"  # -c: after a CRC-32
@@ -47,7 +47,7 @@ def shipped_data(package: str, *parts: str) -> Any:
     folder = cache_dir()
     if folder is None:
         return parse_yaml(raw.decode("utf-8"))
-    digest = sha256(raw)[:32]
+    digest = content_key(raw)
     path = folder / f"{parts[-1]}.{digest}.{_TAG}.marshal"
     blob = read_cache(path)
     if blob is not None:
