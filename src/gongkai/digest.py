@@ -33,7 +33,7 @@ def content_key(data: bytes) -> str:
     times faster than SHA-256 in CPython's own modules (the package's data files are hashed at
     every start)."""
     try:
-        from _blake2 import blake2b  # type: ignore[import-not-found]
+        from _blake2 import blake2b
     except ImportError:  # pragma: no cover - a Python built without it
         from hashlib import blake2b
     return blake2b(data, digest_size=16).hexdigest()
