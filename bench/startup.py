@@ -4,8 +4,11 @@
 
 Each command runs in a fresh process, in alternating rounds with the floor (``python -c pass``,
 the interpreter's own start, measured in the same run); CPU time is the child's user + system
-time.  Byte-code is compiled and the format cache written by a first, unmeasured run of each
-command, as on an installed system.  ``--callgrind`` also counts the instructions of one run of
+time.  gongkai runs as a user runs it: the console script pip installed beside this Python
+(``python -c "from gongkai.cli import console; console()"`` when there is none).  Byte-code is
+compiled and the caches written (in a fresh ``GONGKAI_CACHE`` of this run, as on a user's
+machine: the shared one of a development machine holds the patterns of every version tried) by a
+first, unmeasured run of each command, as on an installed system.  ``--callgrind`` also counts the instructions of one run of
 each under valgrind (independent of the machine's load), and gongkai's own share (over the
 floor) against the target's.  Target: ``parse one.txt --json`` ≤ 45 ms CPU when the floor was
 8 ms, i.e. 37 ms of gongkai's own; on this machine, whose floor is ~143 M instructions in ~50 ms,
@@ -29,8 +32,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from timing import alternate, child, line, machine, median, ratio  # noqa: E402
 
 SEED = next((ROOT / "examples").glob("000_*.txt"))
-GONGKAI = [sys.executable, "-c", "from gongkai.cli import console; console()"]  # as the console script
+SCRIPT = Path(sys.executable).with_name("gongkai")  # the console script pip wrote
+GONGKAI = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-c", "from gongkai.cli import console; console()"]
 
+OWN_MS = 45 - 8  # the target's CPU over the floor
 OWN_BUDGET = 110e6  # instructions over the floor: the target's 37 ms of gongkai's own, at this machine's rate
 
 COMMANDS = {
@@ -56,7 +61,9 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=15)
     ap.add_argument("--callgrind", action="store_true", help="also count instructions under valgrind")
     args = ap.parse_args()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cache = tempfile.TemporaryDirectory(prefix="gongkai-bench-cache-")
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "GONGKAI_CACHE": cache.name}
+    print(f"gongkai runs as: {' '.join(GONGKAI)}")
     for cmd in COMMANDS.values():  # byte-code and caches, as after installation
         child(cmd, env=env, check=False)
     jobs = {name: (lambda cmd=cmd: child(cmd, env=env, check=False)[0]) for name, cmd in COMMANDS.items()}
@@ -70,9 +77,10 @@ def main() -> int:
         if "floor" not in name:
             own = (median(samples) - median(floor)) * 1000
             print(ratio(f"{name} / floor", samples, floor) + f"  gongkai's own CPU {own:.1f} ms")
-    cpu = median(parse) * 1000
-    print(f"target: parse one.txt --json ≤ 45 ms CPU: {'met' if cpu <= 45 else 'NOT met'} ({cpu:.1f} ms on this "
-          f"machine now; the floor here is {median(floor) * 1000:.1f} ms, 8 ms when the target was set)")
+    own = (median(parse) - median(floor)) * 1000
+    print(f"target: parse one.txt --json ≤ 45 ms CPU where the floor took 8 ms, i.e. gongkai's own ≤ {OWN_MS:.0f} ms: "
+          f"{'met' if own <= OWN_MS else 'NOT met'} ({own:.1f} ms of its own here, where the floor takes "
+          f"{median(floor) * 1000:.1f} ms)")
     if args.callgrind:
         counts = {name: instructions(cmd, env) for name, cmd in COMMANDS.items()}
         base = counts["python -c pass (floor)"]
@@ -85,6 +93,7 @@ def main() -> int:
             own = parse_n - base
             print(f"target in instructions: parse one.txt --json ≤ {OWN_BUDGET / 1e6:.0f} M over the floor: "
                   f"{'met' if own <= OWN_BUDGET else 'NOT met'} ({own / 1e6:,.0f} M)")
+    cache.cleanup()
     return 0
 
 
