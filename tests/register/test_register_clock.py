@@ -129,6 +129,11 @@ def test_fee_payment_deadline(cal, settings):
     # 4 Apr 清明 off; 7, 8 → 20.
     c = due(cal, settings, date(2025, 3, 3), ("fee_notice", date(2025, 3, 10), {"amount": 300}))
     assert c.fee_pay_until == date(2025, 4, 8)
+    assert c.warnings == ["收费通知尚未登记送达日期，缴费期限暂按通知日期起算；送达后请登记（gongkai register deliver）"]
+    # once paid, the notice's delivery no longer matters: the warning was shown on every later step
+    paid = due(cal, settings, date(2025, 3, 3), ("fee_notice", date(2025, 3, 10), {"amount": 300}),
+               ("fee_paid", date(2025, 3, 21), {}))
+    assert (paid.fee_pay_until, paid.warnings) == (None, [])
 
 
 def test_article_35_sets_a_later_deadline(cal, settings):

@@ -41,6 +41,9 @@ from gongkai.workdays.calendar import ASSUMED_BASIS
 _MAX_DAYS = 10 * 366
 
 
+FEE_NOT_DELIVERED = "收费通知尚未登记送达日期，缴费期限暂按通知日期起算；送达后请登记（gongkai register deliver）"
+
+
 @dataclass
 class LedgerDay:
     day: date
@@ -300,15 +303,15 @@ class _Walk:
         start = date.fromisoformat(delivered) if delivered else e.on
         c.fee_pay_until = self.cal.add_workdays(start, s.fee_payment_workdays)[0]
         if not delivered:
-            c.warnings.append("收费通知尚未登记送达日期，缴费期限暂按通知日期起算；"
-                              "送达后请登记（gongkai register deliver）")
+            c.warnings.append(FEE_NOT_DELIVERED)
         self.fee_wait = s.fee_wait_pauses_deadline
         how = "缴费等待期间不计入答复期限（本机关设置）" if self.fee_wait else "答复期限照常计算（本机关设置）"
         return f"发出收费通知，金额{e.data.get('amount', '')}元，缴费期限至{c.fee_pay_until.isoformat()}；{how}"
 
     def fee_paid(self, e: Event) -> str:
         self.fee_wait = False
-        self.c.fee_pay_until = None
+        self.c.fee_pay_until = None   # paid: the payment period, and so the notice's delivery, no longer matter
+        self.c.warnings = [w for w in self.c.warnings if w != FEE_NOT_DELIVERED]
         return "申请人已缴费" + ("，次日起恢复计算" if self.s.fee_wait_pauses_deadline else "")
 
     def conclude(self, e: Event) -> str:
