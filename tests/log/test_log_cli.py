@@ -214,3 +214,20 @@ def test_every_declared_entry_is_a_command_with_its_declared_options(capsys):
         for name in spec.get("options") or {}:
             assert f"--{name.replace('_', '-')}" in out, (spec["command"], name)
         assert ("位置参数" in out) == bool(spec.get("ref")), spec["command"]   # the item's 台账编号
+
+
+def test_the_log_counts_from_the_offices_today_and_records_nothing_after_it(capsys, db_url, monkeypatch):
+    """The log's today is the register's (GONGKAI_TODAY, else the date in Asia/Shanghai): `log due`
+    counted from the machine's date, and a mistyped year (2052 for 2025) was recorded as a fact."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2025-12-31")
+    db = ("--db", db_url)
+    code, _, err = run(capsys, "log", "add", *db, "--title", "某通知", "--kind", "其他", "--made", "2052-03-01")
+    assert (code, err) == (1, "gongkai：形成日期 2052-03-01 晚于今天（2025-12-31），不能登记将来的事项\n")
+    run(capsys, "log", "add", *db, "--title", "某通知", "--kind", "其他", "--made", "2025-12-01", "--draft-by", "甲",
+        "--draft-on", "2025-12-01", "--check-by", "乙", "--check-on", "2025-12-01", "--sign-by", "丙",
+        "--sign-on", "2025-12-01")
+    code, _, err = run(capsys, "log", "publish", "D2025-000001", *db, "--channel", "公开栏", "--on", "2052-12-02")
+    assert (code, err) == (1, "gongkai：公开日期 2052-12-02 晚于今天（2025-12-31），不能登记将来的事项\n")
+    code, out, err = run(capsys, "log", "due", *db)
+    assert out == "D2025-000001\t已逾期未公开\t期限2025-12-29\t形成2025-12-01，逾期2个工作日\t某通知\n"
+    assert err == "gongkai：共 1 条（以 2025-12-31 为准）。\n"

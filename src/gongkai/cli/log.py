@@ -188,7 +188,7 @@ def run_add(args) -> int:
 def _obligations(log, item):
     from gongkai.log.store import obligations
 
-    return [o for o in obligations(item, log.calendar, date.today()) if o.status in ("pending", "overdue")]
+    return [o for o in obligations(item, log.calendar, log.today()) if o.status in ("pending", "overdue")]
 
 
 def run_review(args) -> int:
@@ -285,8 +285,8 @@ def run_show(args) -> int:
 
 
 def run_due(args) -> int:
-    as_of = _date(args.on, "日期") or date.today()
     with _open(args) as log:
+        as_of = _date(args.on, "日期") or log.today()
         if args.late:
             if not args.year:
                 raise GongkaiError("--late 须同时指定 --year 年度")

@@ -17,7 +17,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,14 @@ OFFICE_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 def now_stamp() -> str:
     """The moment of a write, in office time (Asia/Shanghai), ISO 8601 with its offset."""
     return datetime.now(OFFICE_TZ).isoformat(timespec="seconds")
+
+
+def office_today() -> date:
+    """Today in the office's time zone, or the fixed GONGKAI_TODAY (demonstrations, tests): the
+    registers record nothing dated after it."""
+    from gongkai.settings import current
+
+    return current().today or datetime.now(OFFICE_TZ).date()
 
 
 def office_time(stamp: str) -> str:

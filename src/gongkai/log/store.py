@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from gongkai.db import now_stamp, open_registers
+from gongkai.db import now_stamp, office_today, open_registers
 from gongkai.errors import GongkaiError, NotFound
 from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps
 from gongkai.workdays import Calendar, load_calendar
@@ -369,9 +369,24 @@ def obligations(item: Item, calendar: Calendar, as_of: date, limit: int = 20) ->
 
 # -- the log --------------------------------------------------------------------------------
 class DisclosureLog:
-    def __init__(self, url: str | None = None, calendar: Calendar | None = None):
+    def __init__(self, url: str | None = None, calendar: Calendar | None = None,
+                 today: Callable[[], date] | date | None = None):
+        """``today``: the office's date (a date or a function giving it), after which nothing may be
+        dated; default the date in Asia/Shanghai (or GONGKAI_TODAY), as in the request register."""
         self.db = open_registers(url)
         self.calendar = calendar or load_calendar(self.db)
+        self._today = today
+
+    def today(self) -> date:
+        t = self._today
+        return t() if callable(t) else (t or office_today())
+
+    def _not_future(self, *dated: tuple[str, date | None]) -> None:
+        """A typed year (2052 for 2025) must not enter the log as a fact: nothing after today."""
+        today = self.today()
+        for what, day in dated:
+            if day is not None and day > today:
+                raise GongkaiError(f"{what} {day.isoformat()} 晚于今天（{today.isoformat()}），不能登记将来的事项")
 
     def close(self) -> None:
         self.db.close()
@@ -389,6 +404,11 @@ class DisclosureLog:
 
     def _add(self, new: NewItem, actor: str, imported: bool = False) -> str:
         check_item(new, imported)
+        steps = review_steps()
+        self._not_future(("形成日期", new.made_on),
+                         *((f"{steps[r.step].label if r.step in steps else '审核'}日期", r.on) for r in new.reviews),
+                         *(("变更日期", c.on) for c in new.changes), *(("公开日期", p.on) for p in new.publications),
+                         *(("调整日期", a.on) for a in new.attribute_changes), ("废止或失效日期", new.ended_on))
         if new.ref and self.db.query("SELECT 1 FROM disclosure_items WHERE ref = ?", (new.ref,)):
             raise GongkaiError(f"台账编号 {new.ref} 已存在")
         if new.doc_no.strip():
@@ -469,6 +489,7 @@ class DisclosureLog:
         with self.db.transaction():
             item = self._locked(ref)
             _check_reviews([*item.reviews.values(), Review(step, person, on)], item.made_on)
+            self._not_future((f"{review_steps()[step].label}日期", on))
             self._insert_review(item.id, Review(step, person, on), actor, now_stamp())
             return self._locked(ref)
 
@@ -479,6 +500,7 @@ class DisclosureLog:
             if any(c.on == on for c in item.changes):
                 raise GongkaiError(f"{on} 的变更已登记")
             _check_change(item, on)
+            self._not_future(("变更日期", on))
             self._insert_change(item.id, Change(on, note), actor, now_stamp())
             return self._locked(ref)
 
@@ -493,6 +515,7 @@ class DisclosureLog:
                 raise GongkaiError(f"该条目 {on} 在“{_where(pub)}”的公开已登记")
             signed = item.reviews.get("sign")
             _check_publication(item, signed.on if signed else None, pub, require_review=not item.existing)
+            self._not_future(("公开日期", on))
             self._insert_publication(item.id, pub, actor, now_stamp())
             return self._locked(ref)
 
@@ -504,6 +527,7 @@ class DisclosureLog:
                 raise GongkaiError(f"该条目已于 {item.ended_on} {_ending(item)}，不能调整公开属性")
             last = max((a.on for a in item.attribute_changes), default=None)
             check_adjustment(item.kind, item.made_on, item.attribute, last, attribute, reason, on, item.publications)
+            self._not_future(("调整日期", on))
             self._insert_adjustment(item.id, AttributeChange(on, item.attribute, item.attribute_reason, attribute,
                                                              reason.strip()), actor, now_stamp())
             return self._locked(ref)
@@ -515,6 +539,7 @@ class DisclosureLog:
             if item.ended_on is not None:
                 raise GongkaiError(f"该条目已于 {item.ended_on} {_ending(item)}，不能再次登记")
             _check_end(item, kind, on)
+            self._not_future((f"{endings()[kind].label}日期", on))
             later = [c.on for c in item.changes if c.on >= on] + [p.on for p in item.publications if p.on >= on]
             if later:
                 raise GongkaiError(f"{endings()[kind].label}日期 {on} 之后（含当日）还有变更或公开记录（{max(later)}）")

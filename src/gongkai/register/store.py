@@ -17,10 +17,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from gongkai.db import OFFICE_TZ, now_stamp, open_registers
+from gongkai.db import now_stamp, office_today, open_registers
 from gongkai.errors import GongkaiError, NotFound
 from gongkai.register.case import Case, RuleError, check_history, derive
 from gongkai.register.clock import receipt_date
@@ -88,13 +88,6 @@ class Request:
     due_assumed: bool = False  # the due date ran past the known holiday calendar
     late: bool = False         # answered late, or a due date passed unanswered
     history: list[Event] = field(default_factory=list)   # every step as recorded, in number order
-
-
-def office_today() -> date:
-    """Today in the office's time zone, or the fixed GONGKAI_TODAY (demonstrations, tests)."""
-    from gongkai.settings import current
-
-    return current().today or datetime.now(OFFICE_TZ).date()
 
 
 def registration(history: Iterable[Event]) -> Event:
