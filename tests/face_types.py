@@ -33,3 +33,4 @@ def _uses() -> None:
         assert_type(corpus.count(), int)
         assert_type(corpus.reports(agency="淮安市人民政府", year=2024), list[Report])
         assert_type(corpus.compare(1, "#2"), gongkai.Comparison)
+    assert_type(gongkai.rollup(["towns/", report], against="county.pdf"), gongkai.Rollup)

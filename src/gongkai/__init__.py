@@ -24,6 +24,9 @@ The Python API is the same code the ``gongkai`` command and the web application 
         corpus.compare(11, 12)                        # gongkai compare 11 12 (numbers, files or Reports)
         corpus.stats("county"), corpus.rollup("同心县", 2023)   # gongkai stats / rollup --region --year
 
+    total = gongkai.rollup(["towns/"], against="county.pdf")  # gongkai rollup towns/ --against county.pdf
+    total.cells["table3.new_received.total"].value, total.differences, total.unread
+
     with gongkai.Register("registers.db") as register:  # 依申请公开台账 (SQLite path or postgresql://…)
         register.count()
     with gongkai.Log("registers.db") as log:            # 主动公开台账
@@ -39,6 +42,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError, MissingDependency, NotAReport, SourceError, UnreadableFile
@@ -48,6 +52,7 @@ if TYPE_CHECKING:
     from gongkai.check import check_report as check
     from gongkai.compare import Comparison, compare
     from gongkai.corpus.library import Corpus
+    from gongkai.corpus.rollup import Rollup
     from gongkai.load import load, load_all
     from gongkai.log.store import DisclosureLog as Log
     from gongkai.model import Finding, Report
@@ -87,6 +92,35 @@ def parse(source: str | os.PathLike | bytes, name: str | None = None,
     return report
 
 
+def rollup(reports: Iterable[Report | str | os.PathLike], against: Report | str | os.PathLike | None = None) -> Rollup:
+    """The tables of ``reports`` summed (``gongkai rollup A B … --against C``): each a ``Report``,
+    a report file, or a directory of them.  A blank is never read as 0: a sum some reports do
+    not enter is partial and says whose are missing (``rollup.cells[cell id]``); files that could
+    not be read are listed in ``rollup.unread`` (path, reason), not added.  With ``against`` (the
+    region's own report, or its file) ``rollup.differences`` compares the sums with it.  A
+    region's reports in an ingested corpus: ``gongkai.Corpus(…).rollup(region, year)``."""
+    from gongkai.corpus.rollup import load_reports
+    from gongkai.corpus.rollup import rollup as sum_reports
+    from gongkai.load import load
+
+    given: list[tuple[str, Report]] = []
+    paths: list[str] = []
+    for item in reports:
+        if isinstance(item, (str, os.PathLike)):
+            paths.append(os.fspath(item))
+        else:
+            given.append((item.source.name or item.agency or "（未命名报告）", item))
+    unread: list[tuple[str, str]] = []
+    if paths:
+        found, unread = load_reports(paths)
+        given += found
+    side = None
+    if against is not None:
+        side = (os.fspath(against), load(against)) if isinstance(against, (str, os.PathLike)) else \
+            (against.source.name or against.agency or "（本级报告）", against)
+    return sum_reports(given, side, unread)
+
+
 # name -> (module, attribute); attribute None: the module itself (a callable package).
 _LAZY: dict[str, tuple[str, str | None]] = {
     "load": ("gongkai.load", None),
@@ -96,6 +130,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "compare": ("gongkai.compare", None),
     "Comparison": ("gongkai.compare", "Comparison"),
     "Corpus": ("gongkai.corpus.library", "Corpus"),
+    "Rollup": ("gongkai.corpus.rollup", "Rollup"),
     "Report": ("gongkai.model", "Report"),
     "Finding": ("gongkai.model", "Finding"),
     "Findings": ("gongkai.check", "Findings"),
@@ -117,5 +152,5 @@ def __dir__() -> list[str]:
 
 
 __all__ = ["GongkaiError", "MissingDependency", "NotAReport", "PARSER_VERSION", "SourceError", "UnreadableFile",
-           "__version__", "check", "compare", "load", "load_all", "parse", "render", "Comparison", "Corpus", "Finding",
-           "Findings", "Log", "Register", "Report"]
+           "__version__", "check", "compare", "load", "load_all", "parse", "render", "rollup", "Comparison", "Corpus",
+           "Finding", "Findings", "Log", "Register", "Report", "Rollup"]

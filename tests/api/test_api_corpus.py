@@ -111,3 +111,20 @@ def test_a_missing_corpus_is_refused_in_chinese(tmp_path):
     with pytest.raises(gongkai.GongkaiError, match="语料库不存在。请先用 gongkai ingest 建立语料库"):
         gongkai.Corpus(tmp_path / "none.db")
     assert not (tmp_path / "none.db").exists()
+
+
+def test_rollup_of_files_and_reports_as_the_command_does(corpus_db):
+    db, parts = corpus_db
+    folder = db.parent  # part0.txt, part1.txt and junk.txt, as ingested
+    total = gongkai.rollup([folder], against=HONGZE_2024)
+    assert isinstance(total, gongkai.Rollup)
+    assert (sorted(total.names), total.against_name) == (sorted(PARTS), "淮安市洪泽区人民政府")
+    assert [(p.rsplit("/", 1)[-1], bool(reason)) for p, reason in total.unread] == [("junk.txt", True)]
+    cell = "table3.new_received.total"
+    summed = sum(s.cells[cell] for s in parts)
+    assert total.cells[cell].value == summed and (cell, summed, 95) in [d[:3] for d in total.differences]
+    # Reports already read, and a file beside them, give the same sums.
+    again = gongkai.rollup([gongkai.parse(folder / "part0.txt"), folder / "part1.txt"],
+                           against=gongkai.parse(HONGZE_2024))
+    assert {c: s.value for c, s in again.cells.items()} == {c: s.value for c, s in total.cells.items()}
+    assert again.unread == [] and again.against_name == "淮安市洪泽区人民政府"
