@@ -116,8 +116,7 @@ class Corpus:
     def findings(self, number: int | str | None = None) -> list[StoredFinding]:
         """The findings of every report (or of report ``number``): its own checks, then the
         cross-year ones (``previous_id`` names the last-year report they were made with)."""
-        wanted = None if number is None else _number(number)
-        return [f for f in self.store.findings() if wanted is None or f.document_id == wanted]
+        return list(self.store.findings(None if number is None else _number(number)))
 
     # -- what the commands show -----------------------------------------------------------
     def compare(self, a: int | str | os.PathLike[str] | Report | Side,
