@@ -95,6 +95,25 @@ def test_xlsx_with_real_dates_and_missing_header(reg, tmp_path):
         import_file(reg, tmp_path / "bad.xlsx", "导入")
 
 
+def test_a_kept_register_under_a_title_row_imports_without_inventing_numbers(reg, settings, tmp_path):
+    """A body's own Excel 台账 has a title row above the header (skipped, as the log does); its
+    replies had no 文号 in the file, so they get none — they took the office's next numbers, a
+    fact they never carried, and the office's next real letter skipped those numbers."""
+    reg.settings = settings.replace(doc_number_format="某政公开〔{year}〕{n}号")
+    wb = openpyxl.Workbook()
+    wb.active.title = "2025年台账"
+    wb.active.append(["某县某局2025年依申请公开台账"])
+    wb.active.append(["编号", "申请人类型", "申请人", "提交方式", "申请内容", "提交日期", "办理结果", "答复日期"])
+    wb.active.append(["YS-01", "自然人", "张三", "当面", "某文件", date(2025, 3, 3), "予以公开", date(2025, 3, 20)])
+    wb.save(tmp_path / "kept.xlsx")
+    assert import_file(reg, tmp_path / "kept.xlsx", "导入") == ["YS-01"]
+    assert "doc_number" not in reg.history("YS-01")[1].data
+    ref = reg.add({"applicant_type": "自然人", "name": "李四", "channel": "当面", "content": "x"}, "王",
+                  on=date(2025, 4, 1))
+    reg.record(ref, "extended", date(2025, 4, 10), "王", reason="档案多")
+    assert reg.history(ref)[-1].data["doc_number"] == "某政公开〔2025〕1号"
+
+
 def test_existing_ref_is_refused(reg, tmp_path):
     path = tmp_path / "a.csv"
     path.write_text(HEADER + "C-1,自然人,张三,当面,某文件,2025-09-26,,,\n", encoding="utf-8")

@@ -71,7 +71,7 @@ def _cell(value: Any) -> Any:
 
 # -- import --------------------------------------------------------------------------------
 def import_file(register: Register, path: Path, actor: str) -> list[str]:
-    table = read_table(path)
+    table = read_table(path, ("申请人类型",))   # both formats have it: a title row above is skipped
     keys = _header_keys(table)
     if not table.rows:
         raise table.error("文件中没有数据行")

@@ -224,7 +224,8 @@ class Register:
             data = self._prepare(k.id, history, on, data)
         if st.keep:   # imported: the computed values and 文号 as they were
             data.update({key: v for key, v in st.keep.items() if v not in (None, "")})
-        elif k.numbered and self.settings.doc_number_format:
+        if k.numbered and self.settings.doc_number_format and not st.imported:   # an imported letter keeps
+            # the 文号 it had, or none: a number it never carried is not invented
             data["doc_number"] = self._doc_number(on.year)
         self._not_future(on, k.label)
         return Event(k.id, on, data, recorded[0], recorded[1], max(e.id for e in history) + 1)
