@@ -87,12 +87,14 @@ def test_read_table_finds_the_header_under_a_title_and_drops_empty_rows(tmp_path
 
 
 def test_write_tables_keeps_text_as_text_and_reads_back(tmp_path):
-    rows = [["=1+1", "2025-000001", 3, "申请人"]]
+    # a vertical tab pasted from Word made the Excel export an internal error (openpyxl refuses it)
+    rows = [["=1+1", "2025-000001", 3, "申请人", "某文件\x0b第二行\x01", "字面的_x0041_与_x005F_"]]
     for name in ("out.xlsx", "out.csv"):
-        sheets.write_tables(tmp_path / name, [("办理记录", ["a", "b", "c", "d"], rows), ("一览", ["x"], [["y"]])])
+        sheets.write_tables(tmp_path / name, [("办理记录", ["a", "b", "c", "d", "e", "f"], rows), ("一览", ["x"], [["y"]])])
         t = sheets.read_table(tmp_path / name)
-        assert t.header == ["a", "b", "c", "d"]
-        assert [sheets.text(c) for c in t.rows[0][1]] == ["=1+1", "2025-000001", "3", "申请人"]
+        assert t.header == ["a", "b", "c", "d", "e", "f"]
+        assert [sheets.text(c) for c in t.rows[0][1]] == ["=1+1", "2025-000001", "3", "申请人", "某文件\x0b第二行\x01",
+                                                          "字面的_x0041_与_x005F_"]
     assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == ["办理记录", "一览"]
     with pytest.raises(Exception, match="只能导出为 .csv 或 .xlsx 文件"):
         sheets.write_tables(tmp_path / "out.ods", [("办理记录", ["a"], [])])

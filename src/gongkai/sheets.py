@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +149,7 @@ def _xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
     filled = 0
     try:
         for n, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), 1):
-            cells = _trimmed(list(row))
+            cells = _trimmed([_unescape(c) for c in row])
             filled += bool(cells)
             _count(filled, len(cells), path, where, n)
             out.append((n, cells))
@@ -204,8 +205,29 @@ def _workbook(tables: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
 
 def _append_text_row(ws, row: list[Any]) -> None:
     """Append a row keeping text as text: openpyxl takes a string starting with “=” for a
-    formula, which Excel would compute and a re-import would read back empty."""
-    ws.append(row)
+    formula, which Excel would compute and a re-import would read back empty; and a control
+    character (a vertical tab pasted from Word) is written as OOXML's _x000B_, as Excel does —
+    openpyxl refused the whole export."""
+    ws.append([_escape(v) if isinstance(v, str) else v for v in row])
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith("="):
             cell.data_type = "s"
+
+
+# OOXML writes a character XML cannot hold as _xHHHH_, and a literal “_xHHHH_” with its underscore
+# so written (_x005F_xHHHH_): Excel reads both back; openpyxl leaves them as they are, so we do.
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _escape(value: str) -> str:
+    if "_x" not in value and not _UNWRITABLE.search(value):
+        return value
+    value = _ESCAPED.sub(lambda m: "_x005F" + m.group(0), value)
+    return _UNWRITABLE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
+
+
+def _unescape(value: Any) -> Any:
+    if isinstance(value, str) and "_x" in value:
+        return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
