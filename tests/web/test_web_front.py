@@ -147,6 +147,21 @@ def test_a_switched_off_anonymous_api_and_a_server_error_are_the_same_in_front(b
     assert both.through_django == ["/api/parse"]  # the error was answered in front
 
 
+def test_every_read_child_busy_is_a_503_to_try_again_not_a_400(both, django_env, monkeypatch):
+    """An upload refused because the server was busy was answered 400 (the client's fault)."""
+    from gongkai import isolate
+
+    def busy(*args, **kwargs):
+        raise isolate.Busy("服务器正忙（同时读取的文件过多），请稍后再试。", args[2])
+
+    monkeypatch.setattr(isolate, "run", busy)
+    assert _status(both(_form(file=SimpleUploadedFile("a.txt", SEED)), path="/api/check")) == (
+        "503 Service Unavailable", {"error": "a.txt：服务器正忙（同时读取的文件过多），请稍后再试。"})
+    from gongkai.web.openapi import document
+
+    assert "503" in document()["paths"]["/api/check"]["post"]["responses"]
+
+
 def test_a_damaged_multipart_body_is_a_400_not_a_server_error(django_env):
     """Django's multipart parser refuses a damaged body with MultiPartParserError, which the API
     answered as an internal error (500, logged with a traceback).  (A page's CSRF check reads the

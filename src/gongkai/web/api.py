@@ -54,6 +54,8 @@ def report_answer(request, check: bool) -> HttpResponse:
         upload = _upload(request)
         args = (read_upload(upload), upload.name, previous_upload(request.FILES.get("previous")), check)
         data = isolate.run("gongkai.web.answer:report_json", args, upload.name, client_gone(request))
+    except isolate.Busy:
+        raise  # 503 (errors.exception_response): the upload is fine, the server is busy — try again
     except GongkaiError as exc:
         return _error(str(exc))
     return HttpResponse(data, content_type="application/json")

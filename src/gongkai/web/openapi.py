@@ -247,6 +247,7 @@ ERRORS = {
             "headers": {"Allow": {"schema": STR, "description": "可用的方法"}}},
 }
 UPLOAD_ERRORS = {"413": _json(ref("Error"), "上传内容过大或文件过多")}
+READ_ERRORS = {**UPLOAD_ERRORS, "503": _json(ref("Error"), "服务器正忙（同时读取的文件过多），请稍后再试")}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BUILT = {DOCX: {"schema": {"type": "string", "format": "binary"}},
          "application/pdf": {"schema": {"type": "string", "format": "binary"}},
@@ -298,11 +299,11 @@ def document() -> dict:
             "/api/parse": {"post": _op("解析一份报告，返回报告 JSON（不保存）；可另附 previous（上年度报告）"
                                        "拆分连写的数字", _json(ref("Report"), "报告 JSON"),
                                        body=_UPLOAD, body_type="multipart/form-data", secured=False,
-                                       more=UPLOAD_ERRORS)},
+                                       more=READ_ERRORS)},
             "/api/check": {"post": _op("解析并检查一份报告，返回带检查结果的报告 JSON（不保存）；可另附 previous"
                                        "（上年度报告）以运行跨年度规则", _json(ref("Report"), "带 findings 的报告 JSON"),
                                        body=_UPLOAD, body_type="multipart/form-data", secured=False,
-                                       more=UPLOAD_ERRORS)},
+                                       more=READ_ERRORS)},
             "/api/openapi.json": {"get": {"summary": "本说明", "security": [{}], "responses": {
                 "200": _json({"type": "object"}, "OpenAPI 3.1 文档"), "405": ERRORS["405"]}}},
             "/api/bodies": {"get": _op("当前用户可查看的机关", _json(ref("BodyList"), "机关列表"))},
