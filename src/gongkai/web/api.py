@@ -34,25 +34,27 @@ def _json_body(request) -> dict:
     return request.POST.dict()
 
 
-def _upload(request):
-    files = request.FILES.getlist("file")
-    if len(files) != 1:
+def _upload(files):
+    given = files.getlist("file")
+    if len(given) != 1:
         raise GongkaiError("请用 multipart/form-data 上传一个名为 file 的文件")
-    return files[0]
+    return given[0]
 
 
-def report_answer(request, check: bool) -> HttpResponse:
+def report_answer(request, check: bool, files=None) -> HttpResponse:
     """``POST /api/parse`` (``check``: ``/api/check``) once the caller may use it: the uploaded report
     (with its findings when ``check``), read — in a read child when the server isolates reads — and
     answered there as the JSON bytes sent here (``web/answer.py``); last year's report (``previous``,
     optional) cuts run-together digits as ``gongkai parse/check --previous`` do, or ``notes`` say why
     not.  Reached through the views below, or — for a call without a cookie or a token — straight
-    from the front handler (``web/front.py``), which skips the middleware and the URL resolver."""
+    from the front handler (``web/front.py``), which skips the middleware and the URL resolver and
+    may have read the upload (``files``) itself (``web/multipart.py``)."""
     from gongkai.web.reportview import client_gone, previous_upload, read_upload
 
+    files = request.FILES if files is None else files
     try:
-        upload = _upload(request)
-        args = (read_upload(upload), upload.name, previous_upload(request.FILES.get("previous")), check)
+        upload = _upload(files)
+        args = (read_upload(upload), upload.name, previous_upload(files.get("previous")), check)
         data = isolate.run("gongkai.web.answer:report_json", args, upload.name, client_gone(request))
     except isolate.Busy:
         raise  # 503 (errors.exception_response): the upload is fine, the server is busy — try again

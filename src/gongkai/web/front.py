@@ -6,7 +6,8 @@ and its resolver cost more CPU than everything else the server does for it but H
 (docs/architecture.md "Speed", bench/serve_overhead.py).  ``FrontHandler`` is Django's own
 ``WSGIHandler`` (request object, signals, WSGI response, error logging: Django's code) whose
 middleware chain is replaced by ``_chain``: a plain call is answered by the endpoint itself
-(``api.report_answer``) and finished by the same middleware methods Django would run on its
+(``api.report_answer``; the upload in its common shape read by ``multipart.uploads``, any other
+body by Django's parser) and finished by the same middleware methods Django would run on its
 response; every other request goes through Django's full chain unchanged.
 
 A call is plain when it is a POST to one of the two paths with no cookie and no
@@ -43,7 +44,7 @@ from django.middleware.common import CommonMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.utils.cache import patch_vary_headers
 
-from gongkai.web import api
+from gongkai.web import api, multipart
 from gongkai.web.access import anonymous_allowed
 from gongkai.web.errors import exception_response
 
@@ -87,7 +88,10 @@ class FrontHandler(WSGIHandler):
             return self.django._middleware_chain(request)
         request.user = AnonymousUser()
         try:
-            response = api.report_answer(request, check)
+            files = None  # the upload in its common shape, read without Django's multipart parser
+            if multipart.plain_shape(request):
+                files = multipart.uploads(request.body, request.content_params["boundary"])
+            response = api.report_answer(request, check, files)  # files None: request.FILES, Django's parser
         except Exception as exc:  # noqa: BLE001 - answered as Django's chain answers it
             response = exception_response(request, exc) or response_for_exception(request, exc)
         response = self._xframe.process_response(request, response)

@@ -1,0 +1,84 @@
+"""The report upload of ``POST /api/parse`` and ``/api/check`` in its common shape, read without
+Django's multipart parser.
+
+Django's parser (a stream of generators, every part's headers through ``email``) was the largest
+cost of the server's own work on an API call: about half of it (bench/serve_overhead.py,
+docs/architecture.md "Speed").  ``uploads`` reads only the shape every client sends — curl,
+browsers, Python's requests, Django's test client: one ``file`` part and at most one ``previous``
+part, each with a ``Content-Disposition: form-data`` header naming a plain file and at most a bare
+``Content-Type``, each part's data ended by CRLF and the boundary, the closing boundary last — and
+answers None for anything else (another header, another field, a quoted or encoded name, a name
+Django would change, an empty file, a boundary inside the data not preceded by CRLF, a preamble or
+an epilogue, a body over the upload limits, other upload handlers), which the caller then hands to
+Django's parser as usual.  So every body this reads is one Django reads the same way (held by
+``tests/web/test_web_multipart.py`` on thousands of generated and damaged bodies), and every
+other body gets Django's answer: its limits, its errors.
+"""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+from django.conf import settings
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.utils.datastructures import MultiValueDict
+
+FIELDS = (b"file", b"previous")
+_DEFAULT_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
+                     "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+# A part's headers, with the CRLF before them and the blank line after, within 1,024 bytes: as
+# Django's parser (``MAX_TOTAL_HEADER_SIZE``; it refuses longer ones, so they go to it).
+_MAX_HEAD = 1024 - 2
+_TOKEN = rb"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*"
+_HEAD = re.compile(rb'(?i:content-disposition): form-data; name="(file|previous)"; filename="([^"\\;&/\x00-\x1f\x7f]+)"'
+                   rb"(?:\r\n(?i:content-type): (" + _TOKEN + rb"/" + _TOKEN + rb"))?")
+_BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=?]{1,70}")  # RFC 2046's characters, no space
+
+
+def plain_shape(request) -> bool:
+    """Can the body be in the shape ``uploads`` reads (before reading it)?"""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    limit = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    return (request.content_type == "multipart/form-data" and 0 < length <= limit
+            and length <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or limit)
+            and (settings.DATA_UPLOAD_MAX_NUMBER_FILES or 2) >= 2
+            and list(settings.FILE_UPLOAD_HANDLERS) == _DEFAULT_HANDLERS
+            and bool(_BOUNDARY.fullmatch(request.content_params.get("boundary", ""))))
+
+
+def uploads(body: bytes, boundary: str) -> MultiValueDict | None:
+    """The files of a body in the plain shape, as Django's parser gives them; None for any other body."""
+    delim = b"--" + boundary.encode("ascii")
+    if not body.startswith(delim + b"\r\n"):
+        return None
+    files: MultiValueDict = MultiValueDict()
+    pos = len(delim) + 2
+    while True:
+        head_end = body.find(b"\r\n\r\n", pos, pos + _MAX_HEAD)
+        head = _HEAD.fullmatch(body, pos, head_end) if head_end >= 0 else None
+        if head is None:
+            return None
+        field, raw_name, content_type = head.groups()
+        start = head_end + 4
+        end = body.find(delim, start)  # Django's parser also ends the data at the first boundary
+        if end - 2 <= start or body[end - 2:end] != b"\r\n" or field.decode() in files:
+            return None
+        try:
+            name = raw_name.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if not name.isprintable() or name in (".", ".."):
+            return None  # Django's parser drops or changes such names
+        data = body[start:end - 2]
+        files.appendlist(field.decode(), InMemoryUploadedFile(
+            BytesIO(data), field.decode(), name, (content_type or b"").decode("ascii").lower(), len(data), None, {}))
+        pos = end + len(delim)
+        if len(body) - pos <= 4 and body[pos:] in (b"--", b"--\r\n"):
+            return files if "file" in files else None
+        if not body.startswith(b"\r\n", pos) or len(files) == len(FIELDS):
+            return None
+        pos += 2
