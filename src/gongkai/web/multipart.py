@@ -11,7 +11,7 @@ answers None for anything else (another header, another field, a quoted or encod
 Django would change, an empty file, a boundary inside the data not preceded by CRLF, a preamble or
 an epilogue, a body over the upload limits, other upload handlers), which the caller then hands to
 Django's parser as usual.  So every body this reads is one Django reads the same way (held by
-``tests/web/test_web_multipart.py`` on thousands of generated and damaged bodies), and every
+``tests/web/test_web_multipart.py`` on 1,500 generated and damaged bodies), and every
 other body gets Django's answer: its limits, its errors.
 """
 
