@@ -155,19 +155,21 @@ def current_umask() -> int:
     return mask
 
 
-def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    """Write an ordinary file (a built report) atomically, with the mode the umask gives.
+def write_atomic(path: str | os.PathLike, data: bytes, private: bool = False) -> Path:
+    """Write an ordinary file (a built report) atomically, with the mode the umask gives
+    (``private``: owner-only, 0600 from the first byte — an export holding personal data).
 
     The bytes go to a temporary file beside the target and replace it in one rename, so a failure
     never leaves half a file behind.
     """
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)   # 0600
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.chmod(tmp, 0o666 & ~current_umask())
+        if not private:
+            os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -164,9 +164,11 @@ def _xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list[Any]]]]:
 
 
 # -- writing -------------------------------------------------------------------------------------
-def write_tables(path: str | Path, tables: list[tuple[str, list[str], list[list[Any]]]]) -> Path:
+def write_tables(path: str | Path, tables: list[tuple[str, list[str], list[list[Any]]]],
+                 private: bool = False) -> Path:
     """Write ``tables`` — (sheet title, header, rows) — to ``path``: a .csv holds the first, a
-    .xlsx all of them.  Atomic; the mode follows the umask."""
+    .xlsx all of them.  Atomic; the mode follows the umask, or is owner-only (0600) when
+    ``private`` (the tables hold personal data: applicants' ID numbers, phones, addresses)."""
     from gongkai.files import write_atomic
 
     path = Path(path)
@@ -183,7 +185,7 @@ def write_tables(path: str | Path, tables: list[tuple[str, list[str], list[list[
     else:
         data = _workbook(tables)
     try:
-        return write_atomic(path, data)
+        return write_atomic(path, data, private=private)
     except OSError as exc:
         raise GongkaiError(f"无法写入文件（{exc.strerror}）", str(path)) from exc
 

@@ -1,5 +1,7 @@
 """The CLI: gongkai deadline, gongkai fee and gongkai register …, as a clerk types them."""
 
+import os
+import stat
 
 import pytest
 
@@ -84,6 +86,14 @@ def test_register_workflow(capsys, db_url, tmp_path):
     assert out.splitlines() == ["2025-000001\t2025-09-26\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）"]
     code, out, _ = run(capsys, "register", "export", str(tmp_path / "x.csv"), *db)
     assert code == 0 and "13912345678" not in (tmp_path / "x.csv").read_text(encoding="utf-8-sig")
+    old = os.umask(0o022)
+    try:   # with the contact details the file is the owner's alone (it was readable by every user)
+        assert run(capsys, "register", "export", str(tmp_path / "c.xlsx"), "--with-contact", *db)[0] == 0
+        run(capsys, "register", "export", str(tmp_path / "x.xlsx"), *db)
+    finally:
+        os.umask(old)
+    assert (stat.S_IMODE((tmp_path / "c.xlsx").stat().st_mode), stat.S_IMODE((tmp_path / "x.xlsx").stat().st_mode)) == (
+        0o600, 0o644)
 
 
 def test_fee_notice_uses_the_month_so_far(capsys, db_url):

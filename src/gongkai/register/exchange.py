@@ -353,5 +353,5 @@ def export_file(register: Register, path: Path, with_contact: bool = False, year
     tables = [("办理记录", header, rows)]
     if Path(path).suffix.lower() == ".xlsx":
         tables.append(("申请一览", *summary_rows(register, year)))
-    write_tables(path, tables)
+    write_tables(path, tables, private=with_contact)   # ID numbers, phones: owner-only
     return len({r[0] for r in rows})
