@@ -4,11 +4,12 @@
 
 Inputs (made here, as the tests make them): the three published PDFs in examples/ rendered at
 200 dpi in grey and wrapped as image-only PDFs (a scanner's output), page 4 of the Huai'an report
-alone (the densest table page: 140 text boxes), the bench's generated report as such a scan, its
+alone (the densest table page: 140 text boxes), page 3 of Hongze 2023 (a table page too) and page
+1 of Huai'an (narrative) alone, the bench's generated report as such a scan, its
 last page as a poor photo (turned 2.5°, blurred, JPEG), and the OCR test's scan of the Huai'an
 report with a 6 pasted over a 9.
 
-- **Speed** (page 4 and the generated scan): each reading runs in a fresh child process that first
+- **Speed** (the single pages and the generated scan: SPEED): each reading runs in a fresh child process that first
   reads a small image (the models are loaded), then the input; its CPU time for the input alone
   (``time.process_time``, the child's own threads included) per page and its own peak resident
   memory (``VmHWM`` from /proc) are printed.  With ``--before REV`` the same children run the code
@@ -39,6 +40,9 @@ from timing import Sample, line, machine, median  # noqa: E402
 EXAMPLES = ROOT / "examples"
 REAL_PDFS = ["huaian-city-2024.pdf", "hongze-district-2023.pdf", "hongze-district-2024.pdf"]
 DPI = 200
+# Timed: two table pages (read cell by cell), a page of narrative and the generated scan (detected
+# whole: no table, or several lines of text outside the tables).
+SPEED = ["huaian-page4-scan.pdf", "hongze-2023-page3-scan.pdf", "huaian-page1-scan.pdf", "generated-scan.pdf"]
 
 
 def _hwm_mb() -> float:
@@ -75,6 +79,10 @@ def make_inputs(work: Path) -> dict[str, Path]:
                                                               work / pdf.replace(".pdf", "-scan.pdf"))
     inputs["huaian-page4-scan.pdf"] = _scan_pdf(_images((EXAMPLES / REAL_PDFS[0]).read_bytes(), [4]),
                                                 work / "huaian-page4-scan.pdf")
+    inputs["huaian-page1-scan.pdf"] = _scan_pdf(_images((EXAMPLES / REAL_PDFS[0]).read_bytes(), [1]),
+                                                work / "huaian-page1-scan.pdf")
+    inputs["hongze-2023-page3-scan.pdf"] = _scan_pdf(_images((EXAMPLES / REAL_PDFS[1]).read_bytes(), [3]),
+                                                     work / "hongze-2023-page3-scan.pdf")
     _, pdf_path, scan = _generated(work)
     inputs["generated-scan.pdf"] = scan
     page = _images(pdf_path.read_bytes())[-1]
@@ -218,7 +226,7 @@ def main() -> None:
         if args.before:
             sides = {f"before ({args.before})": checkout(args.before, Path(tmp)), **sides}
         if not args.no_speed:
-            for name in ("huaian-page4-scan.pdf", "generated-scan.pdf"):
+            for name in SPEED:
                 if name not in inputs:
                     continue
                 got: dict[str, list[Sample]] = {side: [] for side in sides}

@@ -105,6 +105,8 @@ def _settle(ink, lines: list, regions: list[list[int]]) -> tuple[list, list[list
     while changed:
         changed = False
         for region in regions:
+            if not _ink_around(ink, region):
+                continue  # nothing crosses its edge (a crossing component has ink right outside)
             if boxes is None:
                 _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
                 boxes = stats[1:, :4].copy()
@@ -140,6 +142,16 @@ def _settle(ink, lines: list, regions: list[list[int]]) -> tuple[list, list[list
                 changed = True
         lines = kept
     return lines, regions
+
+
+def _ink_around(ink, region) -> bool:
+    """Is there ink in the one-pixel ring just outside ``region`` (within the page)?"""
+    height, width = ink.shape
+    left, top, right, bottom = region
+    x0, x1 = max(left - 1, 0), min(right + 1, width)
+    y0, y1 = max(top - 1, 0), min(bottom + 1, height)
+    return bool((top >= 1 and ink[top - 1, x0:x1].any()) or (bottom < height and ink[bottom, x0:x1].any())
+                or (left >= 1 and ink[y0:y1, left - 1].any()) or (right < width and ink[y0:y1, right].any()))
 
 
 def _overlap(a, b, touching: bool = False) -> bool:
