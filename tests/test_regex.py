@@ -62,7 +62,8 @@ def test_every_pattern_a_parse_and_a_check_cache_is_what_re_compiles(tmp_path):
 
             assert pattern == "gongkai.extract.narrative._led" and args == _led(flags)
         else:
-            assert re.compile(pattern, flags) == regex._sre.compile(pattern, *args), pattern
+            assert isinstance(args[1], bytes)  # the code packed (marshal reads it at once)
+            assert re.compile(pattern, flags) == regex._sre.compile(pattern, *regex._unpacked(args)), pattern
 
 
 def test_a_damaged_cache_or_entry_compiles_afresh(fresh, tmp_path):
@@ -105,3 +106,26 @@ def test_a_derived_pattern_is_remembered(fresh):
     fresh()
     assert regex._CACHE.get(("gongkai.extract.narrative._led", alternatives)) == made
     assert regex.derived(_led, alternatives) == made and regex._CACHE.new == {}  # from the cache
+
+
+def test_patterns_a_module_compiles_at_its_top_level_come_from_the_cache(fresh, tmp_path, monkeypatch):
+    """``cached_imports`` (the command runs in it) serves the patterns of modules imported in
+    the block, but never one compiled inside a function (it may be built from a user's input)."""
+    (tmp_path / "gk_patterns_demo.py").write_text(
+        "import re\nTOP = re.compile(r'[\\u4e00-\\u9fff]+年')\n"
+        "def later(word):\n    return re.compile(re.escape(word) + '局')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    original = re._compile
+    for run in ("first", "again"):
+        monkeypatch.delitem(sys.modules, "gk_patterns_demo", raising=False)
+        with regex.cached_imports():
+            with regex.cached_imports():  # nested: the same service, undone once
+                import gk_patterns_demo
+            assert gk_patterns_demo.later("某某") == re.compile("某某局")
+        assert re._compile is original
+        assert gk_patterns_demo.TOP == re.compile(r"[\u4e00-\u9fff]+年")
+        if run == "first":
+            assert set(regex._CACHE.new) == {(r"[\u4e00-\u9fff]+年", 0)}  # not the one made of a word
+            fresh()
+        else:
+            assert regex._CACHE.new == {} and regex._CACHE.used == {(r"[\u4e00-\u9fff]+年", 0)}

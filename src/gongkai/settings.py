@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
 from gongkai.records import record
+
+if TYPE_CHECKING:  # datetime is imported where a date is read (start-up: the caches need no date)
+    from datetime import date
 
 
 @record(frozen=True)
@@ -142,6 +144,8 @@ def _megabytes(name: str, value: str) -> int:
 
 
 def _date(name: str, value: str) -> date | None:
+    from datetime import date
+
     if not value.strip():
         return None
     try:

@@ -8,12 +8,12 @@ white rectangles, which are not borders.
 from __future__ import annotations
 
 import ctypes
-import re
 import unicodedata
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
 
+from gongkai import regex
 from gongkai.read.compiled import load
 from gongkai.read.layout import Glyph, Segment
 
@@ -229,5 +229,5 @@ def usable_text(glyphs: list[Glyph]) -> float:
 
 
 # ASCII, CJK, CJK punctuation, full-width forms, general punctuation, CJK extension A, circled numbers
-_USABLE = re.compile("[\x21-\x7e\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\u3400-\u4dbf"
+_USABLE = regex.compile("[\x21-\x7e\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\u3400-\u4dbf"
                      "\u2460-\u24ff]")
