@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from gongkai import regex
@@ -10,6 +9,7 @@ from gongkai import regex
 _CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
               "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _TITLE_YEAR = regex.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*度?")
+_TITLE_NOISE = regex.compile(r"^[#\s*]+|关于|[《》“”\"']")  # before the body's name in a title
 _REPORT_WORD = regex.compile(r"政府信息公开\s*工作\s*年\s*度\s*报\s*告|信息公开.{0,6}年度报告|年度报告")
 _DATE = regex.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*([0-9一二三四五六七八九十]{1,3})\s*月\s*"
                    r"([0-9一二三四五六七八九十]{1,3})\s*日")
@@ -69,7 +69,7 @@ def title_agency(title: str) -> str | None:
     m = _REPORT_WORD.search(title)
     head = title[: m.start()] if m else title
     head = _TITLE_YEAR.sub(" ", head)
-    head = re.sub(r"^[#\s*]+|关于|[《》“”\"']", "", head)
+    head = _TITLE_NOISE.sub("", head)
     head = "".join(head.split())
     return head or None
 

@@ -25,6 +25,8 @@ MAX_BINARY_BYTES = 200 * 1024 * 1024
 _HTML_START = regex.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body|<meta|<table|<div|<p[ >])",
                          re.I)
 
+_MIME = regex.compile(rb"^\s*(?:[\w-]+:[^\r\n]*\r?\n)*?MIME-Version:\s*1\.0", re.I)  # a saved web archive (mht)
+
 # A page saved under its server-side name is HTML (a directory walk does not pick these up).
 _SERVER_PAGE_SUFFIXES = (".jhtml", ".jsp", ".asp", ".aspx", ".php")
 
@@ -44,7 +46,7 @@ def detect_form(data: bytes, name: str) -> str:
         return "wps" if ext == "wps" else "doc"
     if head.lstrip().startswith(b"{\\rtf"):  # RTF, often published with a .doc name
         return "rtf"
-    if suffix in suffixes("mht") or re.match(rb"^\s*(?:[\w-]+:[^\r\n]*\r?\n)*?MIME-Version:\s*1\.0", head, re.I):
+    if suffix in suffixes("mht") or _MIME.match(head):
         return "mht"  # Word's "single file web page", also published as .doc
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
