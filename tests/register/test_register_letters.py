@@ -138,6 +138,24 @@ def test_a_reply_whose_letter_would_lack_its_point_is_not_recorded(reg, values, 
     assert letter(reg, ref, "reply")[-1] == "2025年11月10日"
 
 
+def test_a_correction_cannot_leave_a_reply_without_what_its_letter_needs(capsys, db_url, reg):
+    """Correcting a reply's outcome to 部分公开 left it without the reasons its letter states
+    (the letter was then refused); the note is corrected first, then the outcome."""
+    from gongkai.cli import main
+
+    ref = new(reg)
+    reg.record(ref, "replied", date(2025, 11, 10), "王", outcome="granted")
+    amend = ["register", "amend", ref, "--event", "2", "--reason", "结果登记错误", "--db", db_url]
+    assert main([*amend, "--field", "outcome", "--value", "部分公开"]) == 1
+    assert capsys.readouterr().err == (
+        "gongkai：更正后，答复须填写“答复要点”（办理结果为“（二）部分公开”时；条例第三十六条至第三十九条）；"
+        "请先更正“答复要点”（项目 note），再更正这一项。本次未登记任何事项\n")
+    assert main([*amend, "--field", "note", "--value", "涉及第三方个人信息的部分不予公开"]) == 0
+    assert main([*amend, "--field", "outcome", "--value", "部分公开"]) == 0
+    assert letter(reg, ref, "reply")[0] == "政府信息公开申请答复书（部分公开）"
+    assert [e.kind for e in reg.history(ref)] == ["registered", "replied", "amended", "amended"]
+
+
 def test_an_imported_reply_without_its_point_is_kept_and_completed_by_a_correction(reg):
     [ref] = reg.import_requests([("第2行", [
         ImportedStep("registered", date(2025, 9, 26), {"applicant_type": "自然人", "name": "张三",

@@ -146,11 +146,11 @@ def test_corrections_and_voids_keep_the_old_values(reg):
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 26)), "a")
     reg.record(ref, "replied", date(2025, 10, 9), "a", outcome="granted")
     reg.amend(ref, "applicant_type", "商业企业", "登记时选错", "b")
-    reg.amend(ref, "outcome", "部分公开", "结果录错", "b", event=2)
+    reg.amend(ref, "outcome", "属于四类过程性信息", "结果录错", "b", event=2)
     req = reg.get(ref)
-    assert (req.applicant.type, req.outcome) == ("commercial", "partial")
+    assert (req.applicant.type, req.outcome) == ("commercial", "denied.process_info")
     from gongkai.register.table3 import compute
-    assert compute(reg.db, 2025).table3["partial"]["commercial"] == 1
+    assert compute(reg.db, 2025).table3["denied.process_info"]["commercial"] == 1
     reg.void(ref, 2, "答复日期录错，重新登记", "b")
     assert reg.get(ref).state == "registered" and reg.get(ref).outcome is None
     reg.record(ref, "replied", date(2025, 10, 10), "c", outcome="granted", ground="2")

@@ -273,7 +273,9 @@ def _step(args) -> int:
     values = {f.name: getattr(args, f.name) for f in k.entered}
     try:
         return _record_step(args, k, values)
-    except MissingValue as exc:   # say which option gives it
+    except MissingValue as exc:   # say which option gives it (a field of this command's step)
+        if exc.field not in k.entered:
+            raise GongkaiError(f"{exc.message}。本次未登记任何事项") from None
         how = f"请用 {exc.field.option} 填写" if not exc.field.positional else f"请给出{exc.field.label}"
         if exc.setting:
             how += f"，或由管理员在台账设置 {exc.setting} 中统一填写"

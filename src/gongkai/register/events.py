@@ -115,6 +115,19 @@ class Kind:
                 raise MissingValue(f"{self.label}须填写“{f.label}”" + (f"（{why}）" if why else ""), f, setting)
         return out
 
+    def check_amended(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
+        """A correction (更正) may not leave this step without a value its corrected content
+        requires (a reply corrected to 部分公开 needs its 答复要点): that value is corrected first.
+        A value already missing before (an imported step) is not the correction's doing."""
+        for f in self.entered:
+            if after.get(f.name) not in (None, "") or (when := _needed(f, after)) is None:
+                continue
+            if before.get(f.name) in (None, "") and _needed(f, before) is not None:
+                continue
+            why = "；".join(x for x in (self._condition(when, after), self.article) if x)
+            raise MissingValue(f"更正后，{self.label}须填写“{f.label}”" + (f"（{why}）" if why else "")
+                               + f"；请先更正“{f.label}”（项目 {f.name}），再更正这一项", f)
+
     def _condition(self, other: str, data: Mapping[str, Any]) -> str:
         """“办理结果为“部分公开”时”: the value of ``other`` that made a field required."""
         f = self.field(other) if other else None

@@ -556,6 +556,8 @@ def _amendment(target: Event, data: dict[str, Any], steps: list[Event]) -> dict[
     value = parse_value(f, data["value"])
     if value == old:
         raise GongkaiError(f"“{f.label}”已经是“{value}”，无需更正")
+    if f.name != "on":
+        kinds()[target.kind].check_amended(current.data, {**current.data, f.name: value})
     out = {**data, "field": f.name, "value": value}
     if old not in (None, ""):
         out["old"] = old
