@@ -59,7 +59,7 @@ def test_the_same_bounds_on_rows_and_columns(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(sheets, "MAX_COLUMNS", 4)
     path = tmp_path / "宽.csv"
     path.write_text("申请人类型,申请人\n" + ",".join("x" * 5) + "\n", encoding="gb18030")
-    assert refusals(capsys, tmp_path, path) == {f"gongkai：{path}：第2行超过 4 列，不是台账的表格\n"}
+    assert refusals(capsys, tmp_path, path) == {f"gongkai：{path}：第2行超过 4 列（台账和名单都不会这样宽），请检查是否选错了文件\n"}
 
 
 def test_problems_in_a_workbook_name_its_sheet_and_row(capsys, tmp_path):

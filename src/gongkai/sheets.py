@@ -97,7 +97,7 @@ def _count(n_rows: int, width: int, path: Path, where: str | None, line: int) ->
     if n_rows > MAX_ROWS:
         raise UnreadableFile(f"文件超过 {MAX_ROWS} 行，请分批导入", str(path), where)
     if width > MAX_COLUMNS:
-        raise UnreadableFile(f"第{line}行超过 {MAX_COLUMNS} 列，不是台账的表格", str(path), where)
+        raise UnreadableFile(f"第{line}行超过 {MAX_COLUMNS} 列（台账和名单都不会这样宽），请检查是否选错了文件", str(path), where)
 
 
 # -- CSV -----------------------------------------------------------------------------------------
