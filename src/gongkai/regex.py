@@ -38,12 +38,13 @@ try:  # CPython's regular-expression compiler (Python 3.11 and later)
 except ImportError:  # pragma: no cover - another implementation: re.compile every time
     _sre = None
 
-# A pattern's code is kept as the bytes of an array of _sre's words: marshal reads bytes at once
-# (a list of the ~27,000 integers of every cached pattern took it 3 M instructions at each start),
-# and only the patterns a run uses are turned back into lists.
+# A pattern's code is kept as the bytes of an array of _sre's words (in this machine's byte order,
+# named in the file's tag): marshal reads bytes at once, where it made an object of each of the
+# ~27,000 integers of every cached pattern at each start; only the patterns a run uses are turned
+# back into lists.
 _WORD = next((t for t in "IL" if _sre is not None and array(t).itemsize == _sre.CODESIZE), None)
 _TAG = (f"{sys.implementation.cache_tag}-{'.'.join(map(str, sys.version_info[:3]))}-sre{getattr(_sre, 'MAGIC', 0)}"
-        f"-{_WORD or 'list'}")
+        f"-{_WORD or 'list'}{sys.byteorder[0]}")
 _CACHE = CompiledCache("regex", _TAG)  # (pattern, flags) -> the arguments of _sre.compile (code packed)
 
 

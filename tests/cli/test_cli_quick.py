@@ -74,7 +74,13 @@ def test_a_command_declaring_more_than_the_reader_knows_is_left_to_argparse():
         p.add_argument("paths", nargs="+")
         p.add_argument("--mode", choices=["a", "b"])
 
+    def with_a_group(sub):
+        p = sub.add_parser("demo", help="示例")
+        p.add_argument("paths", nargs="+")
+        p.add_argument_group("输出").add_argument("--json", action="store_true")
+
     assert quick.namespace(["demo", "a.txt"], add_parser) is None
+    assert quick.namespace(["demo", "a.txt"], with_a_group) is None  # a call the recorder does not take
 
 
 def test_parse_one_file_imports_neither_argparse_nor_openssl():

@@ -105,7 +105,10 @@ class _Recorder:
 def declared(add_parser: Any, name: str) -> _Command:
     """The command ``name`` as ``add_parser`` declares it (``Unsupported`` if it cannot be read here)."""
     recorder = _Recorder()
-    add_parser(recorder)
+    try:
+        add_parser(recorder)
+    except (AttributeError, TypeError) as exc:  # a call the recorder does not take (add_argument_group …)
+        raise Unsupported(f"{name}: {exc}") from None
     command = recorder.commands.get(name)
     if command is None or command.positional is None:
         raise Unsupported(name)
