@@ -199,6 +199,7 @@ def _prepare(reg, ref, outcome):
     if outcome == "other.no_fee":
         reg.record(ref, "fee_notice", date(2025, 9, 29), "王", amount=100, basis="pages", units=40,
                    payment="银行转账")
+        reg.record(ref, "delivered", date(2025, 9, 30), "王", event=2, method="邮寄")
 
 
 @pytest.mark.parametrize("outcome", list(outcomes()))
@@ -284,6 +285,10 @@ def test_an_organisation_is_addressed_by_its_name(reg):
 def test_no_fee_counts_from_delivery_when_known(reg):
     ref = new(reg)
     reg.record(ref, "fee_notice", date(2025, 9, 29), "王", basis="pages", units=40, payment="银行转账")
+    # the period runs from the applicant's receipt of the notice: unknown, no 逾期未缴费 (it was
+    # accepted, counted from the notice's own date, so possibly before the period had run out)
+    with pytest.raises(GongkaiError, match="^以“逾期未缴费”答复，须先登记该收费通知的送达"):
+        reg.record(ref, "replied", date(2025, 11, 20), "王", outcome="other.no_fee")
     reg.record(ref, "delivered", date(2025, 10, 9), "王", event=2, method="邮寄")   # 送达 of step 2
     reg.record(ref, "replied", date(2025, 11, 20), "王", outcome="other.no_fee")
     # 20 working days from the day after delivery (Thu 9 Oct 2025): 10 → 1, 11 (调休) → 2, 13–17 → 7,

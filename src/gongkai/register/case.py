@@ -131,7 +131,19 @@ def check_history(received: date, events: list[Event], cal: Calendar, s: Setting
                 raise
             raise RuleError(f"登记{kinds()[new.kind].label}（{new.on.isoformat()}）后，已登记的第{e.id}条"
                             f"“{kinds()[e.kind].label}”（{e.on.isoformat()}）就不能成立：{exc.message}") from None
+        if new is not None and e.id == new.id:
+            _check_recorded(f, e)
         f.add(e)
+
+
+def _check_recorded(f: _Facts, e: Event) -> None:
+    """What a step recorded now must also have (a step imported from earlier records may lack it)."""
+    if e.kind == "replied" and e.data.get("outcome") == "other.no_fee":
+        notice = next((x for x in reversed(f.history) if x.kind == "fee_notice"), None)
+        if notice is not None and not notice.data.get("delivered_on"):
+            raise RuleError("以“逾期未缴费”答复，须先登记该收费通知的送达（命令行 gongkai register deliver；网页"
+                            "“更正、作废、送达”）：缴费期限自申请人收到收费通知次日起算（国办函〔2020〕109号），"
+                            "不知送达日期就无从判断是否已经逾期")
 
 
 def _check_step(f: _Facts, e: Event, cal: Calendar, s: Settings) -> None:
