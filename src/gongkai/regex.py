@@ -113,7 +113,7 @@ def cached_imports() -> Iterator[None]:
     gettext, rich's, fractions'), come from the cache as well.  Only calls made by a module's
     top-level code are served: a pattern compiled inside a function may be built from a
     user's input, and ``re`` compiles it as always.  ``re``'s own function is put back when the
-    block ends.  (``cli.console`` runs every command in such a block: 1.8 M instructions of
+    block ends.  (``cli.console`` runs parse and check in such a block: 1.8 M instructions of
     ``gongkai parse one.txt``'s start-up, 9 M of ``gongkai check one.txt``'s.)"""
     original = getattr(re, "_compile", None)
     if _sre is None or original is None or getattr(original, "_gongkai", False):

@@ -51,12 +51,14 @@ def console() -> NoReturn:
     collection: they hold only plain Python objects, and scanning all of them again was 5 % of
     ``gongkai parse one.txt``'s instructions (``gc.freeze``; ``atexit`` handlers and the flushing of
     the output still run).  Other commands may hold native objects whose bindings check at exit
-    that they were collected (DuckDB's printed "nanobind: leaked …" after every export).  A
-    command runs in ``regex.cached_imports()``: the patterns the modules it imports compile at
+    that they were collected (DuckDB's printed "nanobind: leaked …" after every export).  Parse
+    and check run in ``regex.cached_imports()``: the patterns the modules they import compile at
     their top level come from the cache of compiled patterns."""
     gc.disable()  # start-up makes long-lived objects only: resumed before the command's work
     try:
-        if sys.argv[1:2] and not sys.argv[1].startswith("-"):  # a command (not --version or --help alone)
+        # parse and check (the commands run a file at a time, whose start-up counts; not the
+        # server, whose dependencies' patterns would only swell the cache every parse reads)
+        if sys.argv[1:2] and sys.argv[1] in quick.COMMANDS:
             from gongkai import regex
 
             with regex.cached_imports():  # the patterns json, gettext, rich … compile as they are imported
