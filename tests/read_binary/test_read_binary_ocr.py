@@ -246,8 +246,9 @@ def test_read_binary_ocr_table_cells_are_cut_by_their_ink_and_unclear_cells_dete
 
 @pytest.mark.ocr
 def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
-    """No table, a table with text beside it, or more than one line of text in a band outside the
-    tables: the page is detected whole (ocrgrid.BAND_GAP_PT says why)."""
+    """No table, a table mostly in unclear cells, a table with text beside it, or more than one
+    line of text in a band outside the tables: the page is detected whole (ocrgrid.BAND_GAP_PT
+    says why)."""
     import numpy as np
 
     from gongkai.read import ocr
@@ -257,6 +258,11 @@ def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
     _chars(page, 300, 900, 10)  # a line of text below the table (a page number): one line, a band
     assert ocr._plan(page, SCAN_DPI / 72)[1].regions[-1] == (0, 900, 1000, 920)
     _chars(page, 300, 940, 10)  # two lines: the detector sees the page whole
+    assert ocr._plan(page, SCAN_DPI / 72)[1] is None
+    page = _ruled_page()
+    for y in (250, 350, 450):  # most cells unclear (here: a line too thin for text in each)
+        for x in (150, 400, 700):
+            page[y:y + 4, x:x + 30] = 0
     assert ocr._plan(page, SCAN_DPI / 72)[1] is None
     page = _ruled_page()
     _chars(page, 930, 300)  # a character beside the table: it would be in no band
