@@ -6,8 +6,8 @@ Inputs (made here, as the tests make them): the three published PDFs in examples
 200 dpi in grey and wrapped as image-only PDFs (a scanner's output), page 4 of the Huai'an report
 alone (the densest table page: 140 text boxes), page 3 of Hongze 2023 (a table page too) and page
 1 of Huai'an (narrative) alone, the bench's generated report as such a scan, its
-last page as a poor photo (turned 2.5°, blurred, JPEG), and the OCR test's scan of the Huai'an
-report with a 6 pasted over a 9.
+last page as a poor photo (turned 2.5°, blurred, JPEG), page 4 of Huai'an as a noisy scan (grey
+paper, noise, specks), and the OCR test's scan of the Huai'an report with a 6 pasted over a 9.
 
 - **Speed** (the single pages and the generated scan: SPEED): each reading runs in a fresh child process that first
   reads a small image (the models are loaded), then the input; its CPU time for the input alone
@@ -91,12 +91,27 @@ def make_inputs(work: Path) -> dict[str, Path]:
     photo.save(jpeg, "JPEG", quality=60, dpi=(DPI, DPI))
     inputs["generated-photo.jpg"] = work / "generated-photo.jpg"
     inputs["generated-photo.jpg"].write_bytes(jpeg.getvalue())
+    inputs["huaian-page4-noisy.png"] = _noisy(_images((EXAMPLES / REAL_PDFS[0]).read_bytes(), [4])[0],
+                                              work / "huaian-page4-noisy.png")
     if shutil.which("pdftoppm"):
         from tests.read_binary.test_read_binary_scanned_example import _scan
 
         inputs["huaian-smudged-scan.pdf"] = work / "huaian-smudged-scan.pdf"
         _scan(EXAMPLES / REAL_PDFS[0], {1: (0, 0.35), 4: (0, 1), 5: (0, 0.56)}, inputs["huaian-smudged-scan.pdf"])
     return inputs
+
+
+def _noisy(page, out: Path) -> Path:
+    """A poor scan of ``page``: turned 0.6°, blurred, grey paper, noise of 5 grey levels, specks."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(3)
+    a = np.array(page.rotate(0.6, resample=3, fillcolor=255).filter(ImageFilter.GaussianBlur(0.8)), dtype=np.float32)
+    a = a * 0.85 + 25 + rng.normal(0, 5, a.shape)
+    a[rng.random(a.shape) < 0.0008] = 40
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(out, dpi=(DPI, DPI))
+    return out
 
 
 def _warm_image(work: Path) -> Path:
