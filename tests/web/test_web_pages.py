@@ -456,6 +456,12 @@ def test_every_action_on_the_request_page_and_its_letter(django_env, world):
             assert re.findall(r'class="error">([^<]+)', page)[0] == (
                 "未能登记：发出收费通知须填写“缴纳方式”（条例第四十二条、国办函〔2020〕109号）"
                 "（或由管理员在台账设置 fee_payment_method 中统一填写）")
+            # the refused form comes back as the clerk filled it in: nothing typed is lost
+            again = re.search(r'<form[^>]*data-action="fee_notice" id="refused".*?</form>', page, re.S)
+            assert again, "the refused form is marked"
+            assert 'name="on" value="2026-01-21"' in again.group(0)
+            assert '<option value="pages" selected>' in again.group(0)
+            assert '<input type="number" name="units" min="1" value="150"' in again.group(0)
         page = c.post(f"/register/{a.pk}/r/{ref}/event", {**data, "csrfmiddlewaretoken": token},
                       follow=True).content.decode()
         assert "未能登记" not in page, (data, re.findall(r'class="error">([^<]+)', page))

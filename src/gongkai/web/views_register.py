@@ -43,6 +43,11 @@ def _page(request) -> int:
 @require_http_methods(["GET"])
 @body_view()
 def register_list(request, body):
+    return _list_page(request, body)
+
+
+def _list_page(request, body, typed=None):
+    """The register's list; ``typed``: what the clerk entered in a registration just refused."""
     reg = open_register(body)
     flt = request.GET.get("filter", "all")
     if flt not in regsvc.FILTERS:
@@ -55,7 +60,7 @@ def register_list(request, body):
     return render(request, "web/register_list.html", {
         "body": body, "rows": rows, "total": total, "counts": counts, "filter": flt, "filters": regsvc.FILTERS,
         "q": q, "page": page, "pages": pages, "today": day, "writable": can_write(request.user, body),
-        "registration": form_fields(kinds()["registered"]),
+        "registration": form_fields(kinds()["registered"], typed=typed), "typed_on": (typed or {}).get("on"),
         "year": day.year, "qs": f"filter={flt}&q={quote(q)}", "assumed": any(r.due_assumed for r in rows),
     })
 
@@ -68,7 +73,7 @@ def register_new(request, body):
         ref = regsvc.new_request(reg, request.POST, request.user.username)
     except GongkaiError as exc:
         messages.error(request, f"未能登记：{exc.message}")
-        return redirect(f"/register/{body.pk}/")
+        return _list_page(request, body, typed=request.POST)  # the form again, as the clerk filled it in
     messages.success(request, f"已登记申请 {ref}。")
     return redirect(f"/register/{body.pk}/r/{ref}/")
 
@@ -76,36 +81,51 @@ def register_new(request, body):
 @require_http_methods(["GET"])
 @body_view()
 def request_page(request, body, ref):
+    return _request_page(request, body, ref)
+
+
+def _request_page(request, body, ref, typed=None):
+    """A request's page; ``typed``: what the clerk entered in a step just refused (its form is
+    shown again as filled in, so nothing typed is lost)."""
     reg = open_register(body)
     detail = regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body))
+    refused = (typed or {}).get("kind")
+
+    def form(k: str) -> dict:
+        return action_form(kinds()[k], reg.settings, typed if k == refused else None)
+
     return render(request, "web/register_request.html", {
         "body": body, "r": detail, "writable": can_write(request.user, body), "today": today(),
-        "actions": [action_form(kinds()[k], reg.settings) for k in regsvc.ACTIONS if k in detail["offered"]],
-        "corrections": [action_form(kinds()[k], reg.settings) for k in regsvc.CORRECTIONS],
+        "actions": [form(k) for k in regsvc.ACTIONS if k in detail["offered"]],
+        "corrections": [form(k) for k in regsvc.CORRECTIONS],
+        "correction_refused": refused in regsvc.CORRECTIONS,
         "personal": sees_personal_data(request.user, body),
         "letter_warning": unset_office_settings(reg.settings),
     })
 
 
-def form_fields(k, settings=None) -> list[dict]:
-    """The inputs of a step's form, from its declaration (events.yaml)."""
+def form_fields(k, settings=None, typed=None) -> list[dict]:
+    """The inputs of a step's form, from its declaration (events.yaml); ``typed``: the values
+    the clerk entered (a refused step's form shown again), else the defaults."""
     out = []
     for f in k.entered:
         default = f.default
         if isinstance(default, str) and default.startswith("setting:"):
             default = getattr(settings, default[len("setting:"):], "") if settings is not None else ""
         required = f.required and default in (None, "")   # a default (a setting) is filled in
+        value = typed.get(f.name, "") if typed is not None else ("" if default is None else default)
         item = {"name": f.name, "label": f.label, "type": f.type, "required": required, "help": f.help,
-                "default": default}
+                "value": value}
         if f.type == "choice":
             item["choices"] = list(choices(f.choices or "").items())
         out.append(item)
     return out
 
 
-def action_form(k, settings=None) -> dict:
+def action_form(k, settings=None, typed=None) -> dict:
     return {"kind": k.id, "label": k.label, "help": k.help, "dated_today": k.dated_today,
-            "fields": form_fields(k, settings)}
+            "fields": form_fields(k, settings, typed), "refused": typed is not None,
+            "typed_on": (typed or {}).get("on")}
 
 
 @require_POST
@@ -117,6 +137,7 @@ def request_event(request, body, ref):
         messages.success(request, f"已登记：{regsvc.ACTIONS.get(request.POST.get('kind'), '')}。")
     except GongkaiError as exc:
         messages.error(request, f"未能登记：{exc.message}")
+        return _request_page(request, body, ref, typed=request.POST)  # the form again, as filled in
     return redirect(f"/register/{body.pk}/r/{ref}/")
 
 
