@@ -306,6 +306,11 @@ def test_roster_entries_are_checked_and_a_bad_list_imports_nothing(roster, world
     r = c.post("/roster/import", {"file": SimpleUploadedFile("名录.csv", data), "csrfmiddlewaretoken": token},
                follow=True)
     assert "已导入名录 1 个机关（新增 1 个，更新 0 个）" in r.content.decode()
+    # an unreadable upload is named by the name it was uploaded under, not the server's temporary file
+    r = c.post("/roster/import", {"file": SimpleUploadedFile("名录.xlsx", b"not a workbook"),
+                                  "csrfmiddlewaretoken": token}, follow=True)
+    error = re.findall(r'class="error">([^<]+)', r.content.decode())[0]
+    assert error.startswith("未能导入名录：名录.xlsx：") and "tmp" not in error, error
     entry = RosterEntry.objects.get(name="淮安市清江浦区审计局")
     assert (entry.kind, entry.aliases, entry.region_code) == ("department", "清江浦区审计局", "320812")
     r = c.post("/roster/add", {"name": "淮安市清江浦区审计局", "region_code": "320812", "kind": "人民政府",

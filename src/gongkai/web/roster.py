@@ -241,7 +241,11 @@ def rows_from_upload(upload) -> list[list]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"roster{suffix}"
         path.write_bytes(upload.read())
-        table = read_table(path)
+        try:
+            table = read_table(path)
+        except GongkaiError as exc:
+            exc.path = upload.name  # the file as the supervisor knows it, not the server's temporary copy
+            raise
     return [table.header] + [r for _line, r in table.rows]
 
 
