@@ -129,7 +129,11 @@ def test_a_misspelt_column_is_refused_by_name_and_nothing_is_imported(reg, tmp_p
                     "自然人,张三,邮寄,某文件,2025-09-26,2025-10-09,2025-10-10\n", encoding="utf-8")
     with pytest.raises(GongkaiError) as err:
         import_file(reg, path, "导入")
-    assert err.value.message == ("表头中有无法识别的列：“签收日朗”（未导入任何数据；可用的列见 docs/register.md）")
+    assert err.value.message == ("表头中有无法识别的列：“签收日朗”（未导入任何数据；可用的列：编号、申请人类型、申请人、"
+                                 "提交方式、申请内容、件数、提交日期、签收或确认日期、证件号码、联系电话、电子邮箱、通信地址、"
+                                 "补正告知日期、补正期限、补正事项、收到补正日期、征求意见日期、收到意见日期、延期日期、"
+                                 "延期工作日、延期理由、收费通知日期、收费方式、件数或页数、收费金额、缴费日期、办理结果、"
+                                 "答复日期、撤回日期、归档日期）")
     assert err.value.place == "第1行" and reg.count() == 0
 
 

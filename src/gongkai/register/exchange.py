@@ -97,8 +97,10 @@ def _header_keys(table: Table) -> list[str | None]:
         ignored = LIST_IGNORED
     unknown = [h for h in names if h and h not in known and h not in ignored]
     if unknown:
+        # the columns named here, not in a document a wheel's user does not have
+        usable = [h for h in dict.fromkeys(known) if h not in LIST_ALIASES]
         raise table.error(f"表头中有无法识别的列：{'、'.join(f'“{h}”' for h in unknown)}（未导入任何数据；"
-                          f"可用的列见 docs/register.md）", table.header_line)
+                          f"可用的列：{'、'.join(usable)}）", table.header_line)
     keys = [known.get(h) for h in names]
     if "kind" not in keys:
         missing = [h for h, k in LIST_REQUEST if k in LIST_REQUIRED and k not in keys]
