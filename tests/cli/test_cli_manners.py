@@ -126,8 +126,27 @@ def test_every_help_is_chinese_and_every_command_described(monkeypatch):
                        if not a.option_strings and not isinstance(a, argparse._SubParsersAction)]
         # compare's A and B name the sides in its output, FILE.docx a file; ref, kind, dir, date were English
         assert not [p for p in positionals if p.isascii() and not re.fullmatch(r"[AB]|FILE\.[\w.|]+", p)], (name, positionals)
+        # Chinese headings close with a full-width colon; help texts start in one column, counted
+        # in terminal columns (a Chinese metavar takes two a character)
+        assert not re.search(r"^ *[^\x00-\x7f][^\n]*:$", text, flags=re.M), (name, text)
+        starts = {cell_len(m[1]) for m in re.finditer(r"^(  \S.*?  +)\S", text, flags=re.M)}
+        assert len(starts) <= 1, (name, starts, text)
     top = build_parser().format_help()
-    assert "选项:" in top and "显示本帮助信息并退出" in top
+    assert "\n选项：\n" in top and "显示本帮助信息并退出" in top
+
+
+def test_register_reply_help_is_aligned_by_columns(monkeypatch, capsys):
+    from gongkai.cli import main
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main(["register", "reply", "--help"])
+    out = capsys.readouterr().out
+    assert widest(out) <= 80
+    assert "\n位置参数：\n  编号                  申请编号\n" in out
+    assert "\n  --outcome 办理结果    办理结果（必填）" in out
+    assert "\n  --body 负责公开的行政机关\n                        负责公开的行政机关：" in out
+    assert "[--body-contact 该机关的联系方式]" in out   # an option stays with its value in the usage
 
 
 def test_a_command_builds_its_own_parser_alone_and_the_same(monkeypatch):

@@ -78,13 +78,24 @@ def _argparse_zh(message: str) -> str:
     return message
 
 
+def _usage_words(text: str) -> list[str]:
+    """The usage's words, an option kept with its value (``--kind 类别``, ``[--date 日期]``)."""
+    words: list[str] = []
+    depth = 0
+    for word in text.split():
+        if words and (depth > 0 or (words[-1].startswith("-") and not word.startswith(("-", "[")))):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+        depth += word.count("[") - word.count("]")
+    return words
+
+
 class ChineseHelpFormatter(argparse.HelpFormatter):
     """Chinese words for argparse's own (用法), and lines wrapped by terminal columns."""
 
     def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
-
-    _extra = 0  # columns the current option's invocation takes beyond its length in characters
 
     def _format_usage(self, usage, actions, groups, prefix) -> str:
         text = super()._format_usage(usage, actions, groups, prefix)
@@ -92,7 +103,7 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         if all(columns_of(line) <= width for line in text.split("\n")):
             return text
         # argparse counted characters, not columns: wrap again at spaces, under the command.
-        words = text.split()
+        words = _usage_words(text)
         lead = f"{words[0]} {words[1]}" if len(words) > 1 else words[0]
         indent = " " * (columns_of(lead) + 1)
         lines, current = [], lead
@@ -105,16 +116,52 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         lines.append(current)
         return "\n".join(lines) + "\n\n"
 
+    _headings: set[str]
+
+    def start_section(self, heading) -> None:
+        # argparse closes a heading with an ASCII colon; a Chinese heading takes the full-width one
+        if heading and not heading.isascii():
+            self.__dict__.setdefault("_headings", set()).add(heading)
+        super().start_section(heading)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for heading in self.__dict__.get("_headings", ()):
+            text = re.sub(rf"^( *){re.escape(heading)}:$", rf"\g<1>{heading}：", text, flags=re.M)
+        return text
+
+    def add_argument(self, action) -> None:
+        # argparse measures an option's invocation in characters; a Chinese metavar takes two columns each
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            widest = max(columns_of(self._format_action_invocation(a))
+                         for a in [action, *self._iter_indented_subactions(action)])
+            self._action_max_length = max(self._action_max_length, widest + self._current_indent)
+
     def _format_action(self, action) -> str:
+        """argparse's own layout of an option and its help, measured in terminal columns."""
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
         invocation = self._format_action_invocation(action)
-        self._extra = columns_of(invocation) - len(invocation)
-        try:
-            return super()._format_action(action)
-        finally:
-            self._extra = 0
+        indent = " " * self._current_indent
+        if not action.help:
+            parts = [f"{indent}{invocation}\n"]
+        else:
+            same_line = columns_of(invocation) <= action_width
+            pad = " " * (action_width - columns_of(invocation) + 2) if same_line else "\n" + " " * help_position
+            parts = [f"{indent}{invocation}"]
+            lines = self._split_lines(self._expand_help(action), help_width) if action.help.strip() else []
+            if lines:
+                parts.append(f"{pad}{lines[0]}\n")
+                parts.extend(f"{' ' * help_position}{line}\n" for line in lines[1:])
+            else:
+                parts.append("\n")
+        parts.extend(self._format_action(sub) for sub in self._iter_indented_subactions(action))
+        return self._join_parts(parts)
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        return wrap_cells(" ".join(text.split()), max(width - self._extra, 20))
+        return wrap_cells(" ".join(text.split()), max(width, 20))
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         return "\n".join(indent + line for line in wrap_cells(" ".join(text.split()), width))
