@@ -231,3 +231,26 @@ def test_the_log_counts_from_the_offices_today_and_records_nothing_after_it(caps
     code, out, err = run(capsys, "log", "due", *db)
     assert out == "D2025-000001\t已逾期未公开\t期限2025-12-29\t形成2025-12-01，逾期2个工作日\t某通知\n"
     assert err == "gongkai：共 1 条（以 2025-12-31 为准）。\n"
+
+
+def test_a_unique_beginning_of_a_choice_is_enough_and_recorded_whole(capsys, db_url):
+    db = ("--db", db_url)
+    code, out, _ = run(capsys, "log", "add", *db, "--title", "某通知", "--kind", "其", "--made", "2025-03-03",
+                       "--attribute", "主动")
+    assert code == 0
+    for step, who in (("拟", "甲"), ("核", "乙"), ("审签", "丙")):   # 审 alone: 审签 or 审核 (核稿)
+        assert run(capsys, "log", "review", "D2025-000001", *db, "--step", step, "--by", who, "--on", "2025-03-03")[0] == 0
+    import pytest
+
+    with pytest.raises(SystemExit) as exit_:   # 政府网站, 政府公报 and 政府信息查阅点 (查阅点) all begin so
+        main(["log", "publish", "D2025-000001", *db, "--channel", "政府", "--on", "2025-03-04"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "gongkai：用法错误：参数 --channel：渠道“政府”不明确，以它开头的有：政府网站、政府公报、查阅点；请多写几个字")
+    code, out, _ = run(capsys, "log", "publish", "D2025-000001", *db, "--channel", "政府网", "--column", "政策文件",
+                       "--on", "2025-03-04")
+    assert (code, out) == (0, "gongkai：已登记 D2025-000001 于 2025-03-04 公开。\n")
+    code, out, _ = run(capsys, "log", "list", *db, "--json", "--kind", "其")
+    [item] = json.loads(out)
+    assert (item["kind"], item["attribute"], list(item["reviews"]), item["publications"][0]["channel"]) == (
+        "other", "active", ["draft", "check", "sign"], "website")

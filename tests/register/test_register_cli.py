@@ -210,3 +210,26 @@ def test_an_excel_file_that_is_not_a_workbook_is_refused_in_chinese(capsys, db_u
         code, _, err = run(capsys, *argv, "--db", db_url)
         assert (code, err) == (1, f"gongkai：{path}：无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式的工作簿。"
                                   "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。\n")
+
+
+def test_a_unique_beginning_of_a_choice_is_enough_and_recorded_whole(capsys, db_url):
+    run(capsys, "register", "add", "--type", "自然", "--name", "张三", "--channel", "互联", "--content", "x",
+        "--date", "2025-09-26", "--db", db_url)
+    code, out, err = run(capsys, "register", "reply", "2025-000001", "--date", "2025-10-10", "--outcome", "本机关不掌握",
+                         "--ground", "第（四）", "--db", db_url)
+    assert (code, out) == (0, "2025-000001：已答复，（四）无法提供1.本机关不掌握相关政府信息\n")
+    from gongkai.register.store import Register
+
+    with Register(db_url) as reg:
+        req = reg.get("2025-000001")
+    assert (req.applicant.type, req.channel) == ("natural_person", "internet")
+    assert (req.history[-1].data["outcome"], req.history[-1].data["ground"]) == ("unable.not_held", "4")
+    with pytest.raises(SystemExit) as exit_:   # a beginning several outcomes share stays refused, naming them
+        main(["register", "reply", "2025-000001", "--date", "2025-10-10", "--outcome", "属于", "--db", db_url])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "gongkai：用法错误：参数 --outcome：办理结果“属于”不明确，以它开头的有：属于国家秘密、属于三类内部事务信息、"
+        "属于四类过程性信息、属于行政执法案卷、属于行政查询事项；请多写几个字")
+    code, _, err = run(capsys, "register", "add", "--type", "自然人", "--name", "李四", "--channel", "信函",
+                       "--content", "y", "--date", "2025-09-26", "--db", db_url)
+    assert code == 1 and err.startswith("gongkai：无法识别的提交方式“信函”（可用：“当面提交”、")

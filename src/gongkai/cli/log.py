@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from gongkai.cli.choices import PREFIX_HELP, prefix_type
 from gongkai.errors import GongkaiError
 from gongkai.settings import current, default_actor
 
@@ -59,16 +60,30 @@ def _entry_commands(entry) -> None:
             if o.get("type") == "flag":
                 c.add_argument(flag, dest=name, action="store_true", help=o.get("help"))
                 continue
+            if o.get("choices"):
+                c.add_argument(flag, dest=name, metavar=o.get("label"), required=bool(o.get("required")),
+                               default=o.get("default"), help=f"{o.get('help') or o.get('label')}；{PREFIX_HELP}",
+                               type=_choice(o["choices"], o.get("label")))
+                continue
             c.add_argument(flag, dest=name, metavar=o.get("label"), help=o.get("help"), required=bool(o.get("required")),
                            default=o.get("default"), type=int if o.get("type") == "int" else None)
         c.set_defaults(handler=handlers[sid])
+
+
+def _choice(vocabulary: str, what: str):
+    """An option's value from a vocabulary of the log: a unique beginning of a name is expanded."""
+    def names():
+        from gongkai.log import vocab
+
+        return {tid: [t.label, *t.aliases] for tid, t in getattr(vocab, vocabulary)().items()}
+    return prefix_type(names, what)
 
 
 def _other_commands(cmd) -> None:
     """Reading, the exchange files and table 2."""
     c = cmd("list", "列出台账条目")
     c.add_argument("--year", type=int, metavar="年度", help="只列该年形成的条目")
-    c.add_argument("--kind", metavar="类别")
+    c.add_argument("--kind", metavar="类别", type=_choice("kinds", "类别"), help=f"只列该类别的条目；{PREFIX_HELP}")
     c.add_argument("--in-force-on", metavar="日期", help="只列该日现行有效的条目")
     c.add_argument("--json", action="store_true", help="输出 JSON")
     c.set_defaults(handler=run_list)

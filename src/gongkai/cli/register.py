@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from functools import partial
 from pathlib import Path
 
+from gongkai.cli.choices import PREFIX_HELP, prefix_type
 from gongkai.errors import GongkaiError
 from gongkai.settings import current, default_actor
 
@@ -83,6 +85,7 @@ def add_parser(sub) -> None:
 
 
 def _step_parser(rs, k) -> None:
+    from gongkai.register.events import choice_names
     from gongkai.register.letters import KIND_LABELS
     p = rs.add_parser(k.command, help=k.help, description=k.help + (f"（{k.article}）" if k.article else ""))
     if k.id != "registered":
@@ -91,6 +94,9 @@ def _step_parser(rs, k) -> None:
         text = f.label + ("（必填）" if f.required and f.default is None else "") + (f"：{f.help}" if f.help else "")
         if f.positional:
             p.add_argument(f.name, metavar=f.label, help=text)
+        elif f.type == "choice":
+            p.add_argument(f.option, dest=f.name, metavar=f.label, help=f"{text}；{PREFIX_HELP}",
+                           type=prefix_type(partial(choice_names, f.choices), f.label))
         else:
             p.add_argument(f.option, dest=f.name, metavar=f.label, help=text)
     when = "提交日期" if k.id == "registered" else f"{k.label}的日期" + ("（默认今天）" if k.dated_today else "")
@@ -208,9 +214,11 @@ def _calendar_parsers(rs, reg) -> None:
 
 
 def _calculator_parsers(sub) -> None:
+    from gongkai.register.events import choice_names
     p = sub.add_parser("deadline", help="计算答复期限（ISO 日期）并列出逐日计算过程")
     p.add_argument("date", type=_day, help="提交日期")
-    p.add_argument("--channel", default="当面", help="提交方式（默认当面）")
+    p.add_argument("--channel", default="当面", help=f"提交方式（默认当面）；{PREFIX_HELP}",
+                   type=prefix_type(partial(choice_names, "channels"), "提交方式"))
     p.add_argument("--received", type=_day, help="签收或确认日期（邮寄、平信、互联网、传真）")
     p.add_argument("--extend", nargs="?", type=_positive, const=20, metavar="N", help="延期 N 个工作日（默认 20）")
     _common(p)

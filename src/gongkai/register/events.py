@@ -211,6 +211,20 @@ def choices(name: str) -> dict[str, str]:
     return dict(_spec()["choices"][name])
 
 
+def choice_names(name: str) -> dict[str, list[str]]:
+    """id -> every name a clerk may write for it (the label first) of a named vocabulary."""
+    from gongkai.register.vocab import _outcome_names, applicant_types, channels
+
+    if name == "channels":
+        return {k: [c.label, *c.aliases] for k, c in channels().items()}
+    if name == "outcomes":
+        return dict(_outcome_names())
+    if name == "applicant_types":
+        return {k: [v] for k, v in applicant_types().items()}
+    aliases = _spec().get("aliases", {}).get(name, {})
+    return {k: [v, v.split("：")[0], *(a for a, t in aliases.items() if t == k)] for k, v in choices(name).items()}
+
+
 def choice_id(name: str, value: Any, what: str) -> str:
     from gongkai.register.vocab import applicant_type_id, channel_id, outcome_id
 

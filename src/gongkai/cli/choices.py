@@ -1,0 +1,33 @@
+"""A choice option's value written by its beginning (``--outcome 本机关不掌握``): the CLI expands a
+unique beginning of a label to the whole label before the register or the log reads it, so the
+record holds the full value; a beginning that fits several is refused naming them."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping, Sequence
+
+# Said in the help of every such option.
+PREFIX_HELP = "写出开头几个字即可（须只对应一项）"
+
+
+def expand(text: str, names: Mapping[str, Sequence[str]], what: str) -> str:
+    """``text`` itself when it is an id or a name (label or alias) of ``names`` (id -> names,
+    the label first), or when no name begins with it (the register's or the log's own message
+    then says it is unknown); the label of the one choice a name of which begins with it."""
+    key = text.strip()
+    if not key or any(key == tid or key in ns for tid, ns in names.items()):
+        return text
+    fits = [ns[0] for tid, ns in names.items() if any(n.startswith(key) for n in ns)]
+    if len(fits) > 1:
+        raise argparse.ArgumentTypeError(
+            f"{what}“{key}”不明确，以它开头的有：{'、'.join(fits)}；请多写几个字")
+    return fits[0] if fits else text
+
+
+def prefix_type(names: Callable[[], Mapping[str, Sequence[str]]], what: str) -> Callable[[str], str]:
+    """An argparse ``type`` expanding a unique beginning (the vocabulary read only when the option
+    is given)."""
+    def convert(text: str) -> str:
+        return expand(text, names(), what)
+    return convert
