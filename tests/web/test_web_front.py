@@ -35,7 +35,8 @@ def _call(app, environ: dict) -> tuple[str, list, bytes]:
     try:
         body = b"".join(answer)
     finally:
-        answer.close()
+        if hasattr(answer, "close"):  # WSGI: close() if the iterable has one
+            answer.close()
     return got["status"], got["headers"], body
 
 
@@ -45,21 +46,39 @@ def _form(**fields) -> bytes:
 
 @pytest.fixture
 def both(django_env, monkeypatch):
-    """Call both handlers with the same request; how many calls went through Django's chain."""
+    """Call both handlers with the same request; which calls went through Django's chain, which
+    through Django's WSGI handler (not answered lean), how often the endpoint ran, and whether a
+    database connection was opened, for the calls made to the front."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db.backends.signals import connection_created
+
+    from gongkai.web import api, siteoptions
     from gongkai.web.wsgi import application
 
-    assert application.active  # settings.MIDDLEWARE is the chain front.py was checked against
+    assert application.active and application.lean  # settings.MIDDLEWARE is the chain front.py was checked against
+    siteoptions.current()  # creates the row: a new stamp, read again below
+    assert siteoptions.current() == siteoptions.cached()  # fresh, as in a server answering calls
     django = application.django
-    full = django._middleware_chain
-    through_django: list[str] = []  # of the calls made to the front
+    full, handle, report_json = django._middleware_chain, WSGIHandler.__call__, api.report_json
+    seen: dict[str, list] = {"chain": [], "handler": [], "endpoint": [], "connections": []}
     in_front = [False]
 
-    def counted(request):
-        if in_front[0]:
-            through_django.append(request.path)
-        return full(request)
+    def counting(kind, real):
+        def counted(*args, **kwargs):
+            if in_front[0]:
+                seen[kind].append(args[-1].path if kind == "chain" else None)
+            return real(*args, **kwargs)
+        return counted
 
-    monkeypatch.setattr(django, "_middleware_chain", counted)
+    monkeypatch.setattr(django, "_middleware_chain", counting("chain", full))
+    monkeypatch.setattr(WSGIHandler, "__call__", counting("handler", handle))
+    monkeypatch.setattr(api, "report_json", counting("endpoint", report_json))
+
+    def connected(sender, connection, **kwargs):
+        if in_front[0]:
+            seen["connections"].append(connection.alias)
+
+    connection_created.connect(connected)
 
     def call(body: bytes, **kw) -> tuple[str, list, bytes]:
         in_front[0] = True
@@ -70,8 +89,10 @@ def both(django_env, monkeypatch):
         assert _call(django, _environ(body, **kw)) == front  # status, headers in order, body bytes
         return front
 
-    call.through_django = through_django  # type: ignore[attr-defined]
-    return call
+    call.through_django = seen["chain"]  # type: ignore[attr-defined]
+    call.seen = seen  # type: ignore[attr-defined]
+    yield call
+    connection_created.disconnect(connected)
 
 
 def _status(answer) -> tuple[str, dict]:
@@ -107,6 +128,30 @@ def test_plain_calls_are_answered_in_front_exactly_as_django_answers_them(both):
     many = _form(file=[SimpleUploadedFile(f"{n}.txt", b"x") for n in range(51)])
     assert _status(both(many))[0] == "413 Request Entity Too Large"
     assert both.through_django == []  # all answered in front
+    # The good calls were answered at the WSGI level, every other one by Django's handler (its
+    # signals and 4xx logging), with the endpoint run once at most: for the 2 good calls and the 6
+    # refused ones whose form could be read (not the 4 damaged or too large forms); and no call
+    # opened a database connection.
+    assert len(both.seen["handler"]) == len(refused) + 2 and len(both.seen["endpoint"]) == 8
+    assert both.seen["connections"] == []
+
+
+def test_the_lean_answer_is_djangos_behind_https_and_with_options_changed(both, django_env):
+    """The lean answer's headers follow the request's scheme (judged apart) and a changed setting;
+    a stale site option sends the call through Django (it reads the row)."""
+    from django.test import override_settings
+
+    from gongkai.web import siteoptions
+
+    form = _form(file=SimpleUploadedFile("a.txt", SEED))
+    with override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"), X_FRAME_OPTIONS="DENY"):
+        for proto in ("https", "http"):
+            status, headers, _ = both(form, HTTP_X_FORWARDED_PROTO=proto)
+            assert status == "200 OK" and ("X-Frame-Options", "DENY") in headers
+    assert both.seen["handler"] == [] and both.seen["connections"] == []
+    siteoptions._cached = None
+    assert both(form)[0] == "200 OK"
+    assert len(both.seen["handler"]) == 1 and both.seen["connections"] == ["default"]
 
 
 def test_other_calls_go_through_djangos_chain_unchanged(both, django_env):

@@ -35,7 +35,7 @@ def _both(body: bytes, boundary: str = BOUNDARY):
     from gongkai.web import multipart
 
     request = _request(body, boundary)
-    ours = multipart.uploads(request.body, boundary) if multipart.plain_shape(request) else None
+    ours = multipart.uploads(request.body, boundary) if multipart.plain_boundary(request.META) == boundary else None
     try:
         theirs = _request(body, boundary)
         django = _files(theirs.FILES) if not theirs.POST else ("fields", dict(theirs.POST))
@@ -115,8 +115,8 @@ def test_a_body_over_the_upload_limits_is_left_to_django(django_env):
     from gongkai.web import multipart
 
     body = _body([_part("file", "a.txt", b"x" * 5000, "text/plain")])
-    assert multipart.plain_shape(_request(body, BOUNDARY))
+    assert multipart.plain_boundary(_request(body, BOUNDARY).META) == BOUNDARY
     for changed in ({"FILE_UPLOAD_MAX_MEMORY_SIZE": 4000}, {"DATA_UPLOAD_MAX_MEMORY_SIZE": 4000},
                     {"FILE_UPLOAD_HANDLERS": ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]}):
         with override_settings(**changed):
-            assert not multipart.plain_shape(_request(body, BOUNDARY)), changed
+            assert multipart.plain_boundary(_request(body, BOUNDARY).META) is None, changed

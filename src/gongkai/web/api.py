@@ -41,21 +41,32 @@ def _upload(files):
     return given[0]
 
 
-def report_answer(request, check: bool, files=None) -> HttpResponse:
-    """``POST /api/parse`` (``check``: ``/api/check``) once the caller may use it: the uploaded report
-    (with its findings when ``check``), read — in a read child when the server isolates reads — and
-    answered there as the JSON bytes sent here (``web/answer.py``); last year's report (``previous``,
-    optional) cuts run-together digits as ``gongkai parse/check --previous`` do, or ``notes`` say why
-    not.  Reached through the views below, or — for a call without a cookie or a token — straight
-    from the front handler (``web/front.py``), which skips the middleware and the URL resolver and
-    may have read the upload (``files``) itself (``web/multipart.py``)."""
-    from gongkai.web.reportview import client_gone, previous_upload, read_upload
+def report_json(files, check: bool, gone=None) -> bytes:
+    """The JSON bytes of ``POST /api/parse`` (``check``: ``/api/check``) for the uploaded ``files``:
+    the report (with its findings when ``check``), read — in a read child when the server isolates
+    reads — and answered there as the JSON bytes sent here (``web/answer.py``); last year's report
+    (``previous``, optional) cuts run-together digits as ``gongkai parse/check --previous`` do, or
+    ``notes`` say why not.  ``gone``: a callable telling whether the client has gone away.
+    GongkaiError for a bad upload; ``isolate.Busy`` (a 503) when every read child stayed busy."""
+    from gongkai.web.reportview import previous_upload, read_upload
 
-    files = request.FILES if files is None else files
+    upload = _upload(files)
+    args = (read_upload(upload), upload.name, previous_upload(files.get("previous")), check)
+    return isolate.run("gongkai.web.answer:report_json", args, upload.name, gone)
+
+
+def report_answer(request, check: bool, files=None, raised: Exception | None = None) -> HttpResponse:
+    """The answer to ``POST /api/parse`` or ``/api/check`` once the caller may use it (``report_json``).
+    Reached through the views below, or — for a call without a cookie or a token — straight from
+    the front handler (``web/front.py``), which skips the middleware and the URL resolver, may have
+    read the upload (``files``) itself (``web/multipart.py``), and may already have tried to answer
+    and met an exception (``raised``: answered here as if it had been raised here)."""
+    from gongkai.web.reportview import client_gone
+
     try:
-        upload = _upload(files)
-        args = (read_upload(upload), upload.name, previous_upload(files.get("previous")), check)
-        data = isolate.run("gongkai.web.answer:report_json", args, upload.name, client_gone(request))
+        if raised is not None:
+            raise raised
+        data = report_json(request.FILES if files is None else files, check, client_gone(request))
     except isolate.Busy:
         raise  # 503 (errors.exception_response): the upload is fine, the server is busy — try again
     except GongkaiError as exc:

@@ -23,6 +23,7 @@ from io import BytesIO
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import parse_header_parameters
 
 FIELDS = (b"file", b"previous")
 _DEFAULT_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -36,18 +37,23 @@ _HEAD = re.compile(rb'(?i:content-disposition): form-data; name="(file|previous)
 _BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=?]{1,70}")  # RFC 2046's characters, no space
 
 
-def plain_shape(request) -> bool:
-    """Can the body be in the shape ``uploads`` reads (before reading it)?"""
+def plain_boundary(meta) -> str | None:
+    """The boundary of a body that can be in the shape ``uploads`` reads (known before reading it,
+    from the request's WSGI environ ``meta``), or None."""
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        length = int(meta.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return False
+        return None
+    content_type, params = parse_header_parameters(meta.get("CONTENT_TYPE", ""))  # as WSGIRequest
     limit = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
-    return (request.content_type == "multipart/form-data" and 0 < length <= limit
+    boundary = params.get("boundary", "")
+    if (content_type == "multipart/form-data" and 0 < length <= limit
             and length <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or limit)
             and (settings.DATA_UPLOAD_MAX_NUMBER_FILES or 2) >= 2
             and list(settings.FILE_UPLOAD_HANDLERS) == _DEFAULT_HANDLERS
-            and bool(_BOUNDARY.fullmatch(request.content_params.get("boundary", ""))))
+            and _BOUNDARY.fullmatch(boundary)):
+        return boundary
+    return None
 
 
 def uploads(body: bytes, boundary: str) -> MultiValueDict | None:

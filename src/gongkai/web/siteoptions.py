@@ -82,6 +82,16 @@ def current() -> Options:
     return got.options
 
 
+def cached() -> Options | None:
+    """The site options in force if the cached copy is still good, else None — without touching
+    the database (the front's lean answer, web/front.py, opens no connection: nothing would close
+    it); ``current()`` reads the row again."""
+    got = _cached
+    if got is None or got.token != _token() or time.monotonic() - got.read_at > MAX_AGE_SECONDS:
+        return None
+    return got.options
+
+
 def _bump() -> None:
     """A new token in the stamp (atomically replaced, so a reader sees the old or the new one)."""
     global _cached
