@@ -1,5 +1,6 @@
 """The CLI: gongkai deadline, gongkai fee and gongkai register …, as a clerk types them."""
 
+import json
 import os
 import stat
 
@@ -233,3 +234,35 @@ def test_a_unique_beginning_of_a_choice_is_enough_and_recorded_whole(capsys, db_
     code, _, err = run(capsys, "register", "add", "--type", "自然人", "--name", "李四", "--channel", "信函",
                        "--content", "y", "--date", "2025-09-26", "--db", db_url)
     assert code == 1 and err.startswith("gongkai：无法识别的提交方式“信函”（可用：“当面提交”、")
+
+
+def test_the_register_and_the_log_spell_date_actor_and_today_alike(capsys, db_url, monkeypatch):
+    """A step's date is --date, who records it --actor, the day `due` counts from --today, in both
+    registers; the first spellings of each (register --by, log --on/--made, log due --on) stay."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2025-03-20")
+    monkeypatch.setenv("COLUMNS", "80")
+    db = ("--db", db_url)
+    assert run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "x",
+               "--on", "2025-03-03", "--actor", "李会计", *db)[0] == 0
+    assert run(capsys, "register", "reply", "2025-000001", "--date", "2025-03-04", "--outcome", "予以公开",
+               "--ground", "2", "--by", "王科长", *db)[0] == 0
+    out = run(capsys, "register", "show", "2025-000001", *db)[1]
+    assert "登记：李会计，" in out and "  2. 2025-03-04 答复（" in out and "；经办：王科长，" in out
+    for made in ("--date", "--made", "--on"):
+        assert run(capsys, "log", "add", "--title", f"通知{made}", "--kind", "其他", made, "2025-03-03", "--existing",
+                   "--actor", "小王", *db)[0] == 0
+    for i, on in enumerate(("--date", "--on"), 1):
+        assert run(capsys, "log", "publish", f"D2025-00000{i}", "--channel", "公开栏", on, "2025-03-05", *db)[0] == 0
+    out = run(capsys, "log", "list", "--json", *db)[1]
+    assert [(i["made_on"], [p["on"] for p in i["publications"]]) for i in json.loads(out)] == [
+        ("2025-03-03", ["2025-03-05"]), ("2025-03-03", ["2025-03-05"]), ("2025-03-03", [])]
+    assert run(capsys, "register", "due", "--on", "2025-03-10", *db)[2] == "共 0 件需要处理（截至 2025-03-10）\n"
+    assert run(capsys, "log", "due", "--today", "2025-03-10", *db)[2] == "gongkai：共 0 条（以 2025-03-10 为准）。\n"
+    with pytest.raises(SystemExit):
+        main(["register", "reply", "--help"])
+    help_text = capsys.readouterr().out
+    assert "\n  --date 日期           答复的日期；也可写 --on\n" in help_text
+    assert "\n  --actor 经办人        经办人（默认环境变量 GONGKAI_ACTOR，否则当前登录名）；\n" in help_text
+    with pytest.raises(SystemExit):
+        main(["log", "add", "--help"])
+    assert "\n  --date 日期           形成（制发）日期，如 2025-03-01；也可写 --made、--on\n" in capsys.readouterr().out

@@ -56,16 +56,17 @@ def _entry_commands(entry) -> None:
         if spec.get("ref"):
             c.add_argument("ref", metavar="台账编号")
         for name, o in (spec.get("options") or {}).items():
-            flag = "--" + str(name).replace("_", "-")
+            flags = o.get("flags") or ["--" + str(name).replace("_", "-")]
             if o.get("type") == "flag":
-                c.add_argument(flag, dest=name, action="store_true", help=o.get("help"))
+                c.add_argument(*flags, dest=name, action="store_true", help=o.get("help"))
                 continue
             if o.get("choices"):
-                c.add_argument(flag, dest=name, metavar=o.get("label"), required=bool(o.get("required")),
+                c.add_argument(*flags, dest=name, metavar=o.get("label"), required=bool(o.get("required")),
                                default=o.get("default"), help=f"{o.get('help') or o.get('label')}；{PREFIX_HELP}",
                                type=_choice(o["choices"], o.get("label")))
                 continue
-            c.add_argument(flag, dest=name, metavar=o.get("label"), help=o.get("help"), required=bool(o.get("required")),
+            c.add_argument(*flags, dest=name, metavar=o.get("label"), help=o.get("help"),
+                           required=bool(o.get("required")),
                            default=o.get("default"), type=int if o.get("type") == "int" else None)
         c.set_defaults(handler=handlers[sid])
 
@@ -93,7 +94,8 @@ def _other_commands(cmd) -> None:
     c.set_defaults(handler=run_show)
 
     c = cmd("due", "公开时限（条例第二十六条：形成或变更之日起二十个工作日）：待公开、已逾期、逾期公开")
-    c.add_argument("--on", metavar="日期", help="以该日为准（默认今天）")
+    c.add_argument("--today", "--on", dest="on", metavar="日期",
+                   help="以该日为今天（默认今天）")
     c.add_argument("--since", metavar="日期", help="只看该日以后形成或变更的（默认一年前）")
     c.add_argument("--late", action="store_true", help="列出 --year 年度内逾期公开的条目")
     c.add_argument("--year", type=int, metavar="年度")

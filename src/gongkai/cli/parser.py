@@ -138,6 +138,28 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
                          for a in [action, *self._iter_indented_subactions(action)])
             self._action_max_length = max(self._action_max_length, widest + self._current_indent)
 
+    @staticmethod
+    def _other_spellings(action) -> list[str]:
+        """An option's long spellings after its first (``--on`` of ``--date``): the help names
+        them, the invocation column only the first."""
+        return [s for s in action.option_strings if s.startswith("--")][1:]
+
+    def _format_action_invocation(self, action) -> str:
+        others = self._other_spellings(action)
+        if not others:
+            return super()._format_action_invocation(action)
+        shown = [s for s in action.option_strings if s not in others]
+        if action.nargs == 0:
+            return ", ".join(shown)
+        value = self._format_args(action, self._get_default_metavar_for_optional(action))
+        return ", ".join(f"{s} {value}" for s in shown)
+
+    def _expand_help(self, action) -> str:
+        text = super()._expand_help(action) if action.help else ""
+        if others := [o for o in self._other_spellings(action) if o not in text]:
+            text += ("；" if text else "") + f"也可写 {'、'.join(others)}"
+        return text
+
     def _format_action(self, action) -> str:
         """argparse's own layout of an option and its help, measured in terminal columns."""
         help_position = min(self._action_max_length + 2, self._max_help_position)
@@ -145,13 +167,14 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         action_width = help_position - self._current_indent - 2
         invocation = self._format_action_invocation(action)
         indent = " " * self._current_indent
-        if not action.help:
+        help_text = self._expand_help(action) if action.help is not None or self._other_spellings(action) else ""
+        if not help_text.strip():
             parts = [f"{indent}{invocation}\n"]
         else:
             same_line = columns_of(invocation) <= action_width
             pad = " " * (action_width - columns_of(invocation) + 2) if same_line else "\n" + " " * help_position
             parts = [f"{indent}{invocation}"]
-            lines = self._split_lines(self._expand_help(action), help_width) if action.help.strip() else []
+            lines = self._split_lines(help_text, help_width)
             if lines:
                 parts.append(f"{pad}{lines[0]}\n")
                 parts.extend(f"{' ' * help_position}{line}\n" for line in lines[1:])

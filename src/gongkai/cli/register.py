@@ -58,9 +58,10 @@ def _common(p: argparse.ArgumentParser, actor: bool = False) -> None:
 
 
 def add_actor(p: argparse.ArgumentParser) -> None:
-    """``--by``: who records (the register and the log alike)."""
-    p.add_argument("--by", "--actor", dest="by", metavar="经办人",
-                   help="经办人（--actor 同义，与 gongkai log 一致；默认环境变量 GONGKAI_ACTOR，否则当前登录名）")
+    """``--actor`` (as ``gongkai log`` spells it; ``--by``, the register's first spelling, stays
+    accepted): who records."""
+    p.add_argument("--actor", "--by", dest="by", metavar="经办人",
+                   help="经办人（默认环境变量 GONGKAI_ACTOR，否则当前登录名）")
 
 
 def actor(args) -> str:
@@ -100,7 +101,8 @@ def _step_parser(rs, k) -> None:
         else:
             p.add_argument(f.option, dest=f.name, metavar=f.label, help=text)
     when = "提交日期" if k.id == "registered" else f"{k.label}的日期" + ("（默认今天）" if k.dated_today else "")
-    p.add_argument("--date", type=_day, required=not k.dated_today, help=when)
+    p.add_argument("--date", "--on", dest="date", metavar="日期", type=_day, required=not k.dated_today,
+                   help=when)
     if k.id == "registered":
         p.add_argument("--ref", help="申请编号（默认自动编号：年份-序号）")
     if k.letter:
@@ -130,7 +132,8 @@ def _reading_parsers(rs) -> None:
     p.set_defaults(handler=_show)
 
     p = rs.add_parser("due", help="即将到期和已超期的申请")
-    p.add_argument("--today", type=_day, help="以该日为今天（默认今天）")
+    p.add_argument("--today", "--on", dest="today", metavar="日期", type=_day,
+                   help="以该日为今天（默认今天）")
     p.add_argument("--within", type=_nonneg, help="几个工作日内到期算“即将到期”（默认见设置）")
     _common(p)
     p.set_defaults(handler=_due)
