@@ -254,3 +254,22 @@ def test_a_unique_beginning_of_a_choice_is_enough_and_recorded_whole(capsys, db_
     [item] = json.loads(out)
     assert (item["kind"], item["attribute"], list(item["reviews"]), item["publications"][0]["channel"]) == (
         "other", "active", ["draft", "check", "sign"], "website")
+
+
+def test_a_month_still_running_takes_no_figures(capsys, db_url, tmp_path, monkeypatch):
+    """A monthly figure is a fact once the month is over (the office's today): the month running
+    and months to come are refused, by the command and by an import (nothing of its file)."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-03")
+    db = ("--db", db_url)
+    code, _, err = run(capsys, "log", "figures", *db, "--year", "2026", "--month", "12", "--licensing", "5")
+    assert (code, err) == (1, "gongkai：2026年12月尚未结束（今天是 2026-12-03），该月的数值自 2027-01-01 起才能录入\n")
+    code, out, _ = run(capsys, "log", "figures", *db, "--year", "2026", "--month", "11", "--licensing", "5")
+    assert (code, out) == (0, "gongkai：已录入 2026年11月的 1 项数据。\n")
+    figs = tmp_path / "月度.csv"
+    figs.write_text("年度,月份,行政许可\n2026,10,3\n2027,1,2\n", encoding="utf-8")
+    code, _, err = run(capsys, "log", "import", str(figs), "--figures", *db)
+    assert code == 1
+    assert err.startswith(f"gongkai：{figs}：有 1 处问题，未导入任何内容")
+    assert "第3行：2027年1月尚未结束（今天是 2026-12-03），该月的数值自 2027-02-01 起才能录入" in err
+    code, out, _ = run(capsys, "log", "figures", *db, "--year", "2026")
+    assert [line.split("\t")[1] for line in out.splitlines()[10:12]] == ["", "5"]   # October not imported

@@ -366,6 +366,7 @@ def run_figures(args) -> int:
         if given:
             if not args.month:
                 raise GongkaiError("录入月度数据须指定 --month 月份")
+            log.check_month_ended(args.year, args.month)   # said plainly, before any figure's own check
             entries = [(f"{args.year}年{args.month}月", args.year, args.month, k, v) for k, v in given.items()]
             log.import_figures(entries, _actor(args))
             print(f"gongkai：已录入 {args.year}年{args.month}月的 {len(entries)} 项数据。")

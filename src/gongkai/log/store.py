@@ -388,6 +388,15 @@ class DisclosureLog:
             if day is not None and day > today:
                 raise GongkaiError(f"{what} {day.isoformat()} 晚于今天（{today.isoformat()}），不能登记将来的事项")
 
+    def check_month_ended(self, year: int, month: int) -> None:
+        """A month's figure is a fact only once the month is over: none for a month still running
+        (or to come) by the office's today."""
+        next_month = date(year + month // 12, month % 12 + 1, 1)
+        today = self.today()
+        if today < next_month:
+            raise GongkaiError(f"{year}年{month}月尚未结束（今天是 {today.isoformat()}），该月的数值自 "
+                               f"{next_month.isoformat()} 起才能录入")
+
     def close(self) -> None:
         self.db.close()
 
@@ -573,6 +582,7 @@ class DisclosureLog:
 
     def _set_figure(self, e: FigureEntry, actor: str) -> Decimal:
         number = check_figure(e.year, e.month, e.row, e.value)
+        self.check_month_ended(int(e.year), int(e.month))
         self.db.execute("INSERT INTO disclosure_figures (year, month, row_id, value, actor, recorded_at) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
                         (e.year, e.month, e.row, str(number), e.actor or actor, e.recorded_at or now_stamp()))
