@@ -181,7 +181,9 @@ def check(data: Any, name: str, place: str | None = None) -> None:
         return
     listed = "；".join(_message(e) for e in errors[:MAX_ERRORS])
     more = f"（另有 {len(errors) - MAX_ERRORS} 处）" if len(errors) > MAX_ERRORS else ""
-    raise NotAReport(f"报告 JSON 不符合 docs/report.schema.json：{listed}{more}。", name, place)
+    # the schema is named by what prints it: a wheel's user has no docs/report.schema.json
+    raise NotAReport(f"报告 JSON 不符合其格式（JSON Schema 由 python -m gongkai.reportschema 输出）：{listed}{more}。",
+                     name, place)
 
 
 if __name__ == "__main__":  # python -m gongkai.reportschema > docs/report.schema.json

@@ -131,6 +131,7 @@ def test_every_help_is_chinese_and_every_command_described(monkeypatch):
         assert not re.search(r"^ *[^\x00-\x7f][^\n]*:$", text, flags=re.M), (name, text)
         starts = {cell_len(m[1]) for m in re.finditer(r"^(  \S.*?  +)\S", text, flags=re.M)}
         assert len(starts) <= 1, (name, starts, text)
+        assert "docs/" not in text, name   # an installed wheel has no docs/: the help says it in place
     top = build_parser().format_help()
     assert "\n选项：\n" in top and "显示本帮助信息并退出" in top
 
@@ -352,3 +353,28 @@ def test_an_unknown_option_is_refused_with_its_commands_usage(capsys):
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("用法：gongkai register template export [-h]")
     assert err[-1] == "gongkai：用法错误：无法识别的参数：-o x.docx"
+
+
+def test_a_wheels_user_is_told_in_place_not_sent_to_docs(tmp_path, monkeypatch, capsys):
+    """`serve --help` names the settings that matter, `new` writes how to fill the file into it,
+    and a report JSON that does not fit its schema names what prints the schema."""
+    from gongkai.cli import main
+    from gongkai.cli.columns import wrap_cells
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    serve = capsys.readouterr().out.replace("\n", "")
+    for variable in ("GONGKAI_WEB_HOME", "GONGKAI_WEB_HOSTS", "GONGKAI_WEB_SECURE", "GONGKAI_WEB_ORIGINS",
+                     "GONGKAI_WEB_MAX_UPLOAD_MB", "GONGKAI_WEB_SECRET_KEY", "GONGKAI_CORPUS_URL"):
+        assert variable in serve
+    source = tmp_path / "s.yaml"
+    assert main(["new", "--agency", "某县人民政府", "--year", "2025", "-o", str(source)]) == 0
+    assert source.read_text(encoding="utf-8").splitlines()[:4] == [
+        "# 政府信息公开工作年度报告 源文件（gongkai）",
+        "# 统计表每行的注释是该行在报告表格中的名称和各列；只改数值，不改编号（冒号前的部分）。",
+        "# 未填报（空白）写 null，不要写 0；数字 0 表示“零件”。总计照实填写，不会自动求和。",
+        "# 各部分的 text 用 Markdown，一行是一段。检查：gongkai check 本文件；生成正式报告：gongkai build 本文件 --to docx|html|pdf|md"]
+    assert "docs/" not in source.read_text(encoding="utf-8")
+    # an opening bracket never ends a help line (it went down alone: “…库名（” / “默认…”)
+    assert wrap_cells("一二三四五六七八九十一二三四五六七八九（十", 40) == ["一二三四五六七八九十一二三四五六七八九", "（十"]

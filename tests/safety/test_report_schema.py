@@ -65,7 +65,7 @@ def _with(parsed: dict, path: str, raw_value: str) -> str:
 def test_wrong_fields_are_refused_by_name(tmp_path, parsed, path, raw, message):
     p, _, file = _check(tmp_path, _with(parsed, path, raw))
     assert p.returncode == 1 and "Traceback" not in p.stderr  # before: exit 70, or NaN printed as JSON
-    assert p.stderr.splitlines()[0] == f"gongkai：{file}：第1行：报告 JSON 不符合 docs/report.schema.json：{message}。"
+    assert p.stderr.splitlines()[0] == f"gongkai：{file}：第1行：报告 JSON 不符合其格式（JSON Schema 由 python -m gongkai.reportschema 输出）：{message}。"
 
 
 def test_a_huge_format_string_is_refused_at_once(tmp_path, parsed):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 _NO_LINE_START = "，。、；：？！）》」』”’…—%"
+_NO_LINE_END = "（《「『“‘"
 
 
 def _cells(ch: str) -> int:
@@ -18,8 +19,9 @@ def columns_of(text: str) -> int:
 
 def wrap_cells(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` terminal columns (a Chinese character takes two).  A break
-    falls between Chinese characters or at a space; a Latin word or number is not cut, and a
-    closing mark (，。）…) never opens a line: the characters before it move down with it."""
+    falls between Chinese characters or at a space; a Latin word or number is not cut, a
+    closing mark (，。）…) never opens a line (the characters before it move down with it) and an
+    opening mark (（《“…) never ends one."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line, used = "", 0
@@ -51,4 +53,6 @@ def _carry(line: str, ch: str) -> str:
         if line[-n].isascii():  # …1.00）: the number moves too
             while n < len(line) and line[-1 - n].isascii() and not line[-1 - n].isspace():
                 n += 1
+    while n < len(line) - 1 and line[-1 - n] in _NO_LINE_END:   # an opening mark goes down with what it opens
+        n += 1
     return line[len(line) - n:] if 0 < n < len(line) and n <= 24 else ""

@@ -65,10 +65,16 @@ def _place_parser(sub) -> None:
 
 def _export_parser(sub) -> None:
     p = sub.add_parser("export", help="导出语料库数据集（长表、宽表、检查发现）",
-                       description="把语料库导出为数据集：reports（每份报告一行，每个单元格一列）、"
-                                   "cells（每个单元格一行，含中文标签、原文、位置、是否推断、OCR 置信度）、"
-                                   "findings（检查发现）、failures（未能读取的文件）。"
-                                   "件数为整数，金额（万元）为小数；空格为空值，不按 0 计。各列的说明见 docs/dataset.md。")
+                       description="把语料库导出为数据集，五张表（Excel 中为五个工作表）："
+                                   "reports 报告（每份报告一行：report_id、sha256、文件名、机关、年度、格式版本、"
+                                   "落款日期、所在地区，及每个单元格一列，列名为单元格编号，如 table3.granted.total）；"
+                                   "cells 单元格（每个单元格一行：cell_id、中文标签 label、件数 value 或金额 amount、"
+                                   "原文 raw、位置 where、是否推断 inferred 及依据 basis、OCR 置信度 confidence）；"
+                                   "figures 正文数字（正文所述的数字：句子、数值、单位、所对应的表格单元格）；"
+                                   "findings 检查发现（规则、严重程度、涉及的单元格、说明）；"
+                                   "failures 失败文件（未能读取的文件及原因）。"
+                                   "件数为整数，金额（万元）为小数；空格为空值，不按 0 计。"
+                                   "单元格编号与 gongkai parse --json 输出的相同。")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
     p.add_argument("--to", required=True, choices=["csv", "xlsx", "parquet"], metavar="csv|xlsx|parquet")
     p.add_argument("-o", "--output", required=True, metavar="输出",

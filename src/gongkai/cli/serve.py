@@ -26,7 +26,13 @@ WAITRESS_OPTIONS = {"ident": "gongkai", "max_request_body_size": 64 * 1024 * 102
 def add_parser(sub) -> None:
     p = sub.add_parser("serve", help="启动网页应用（检查、编制、台账、汇总，以及 JSON API）",
                        description="启动网页应用。默认只监听本机（127.0.0.1:8000），数据库为用户数据目录下的 SQLite；"
-                                   "--db postgresql://用户:密码@主机/库名 使用 PostgreSQL。每次启动时自动升级数据库结构。")
+                                   "--db postgresql://用户:密码@主机/库名 使用 PostgreSQL。每次启动时自动升级数据库结构。",
+                       epilog="其他设置用环境变量：GONGKAI_WEB_HOME 网页数据目录（密钥、SQLite 数据库、各机关的台账）；"
+                              "GONGKAI_WEB_HOSTS 除本机外允许访问的主机名，逗号分隔（--host 指定的地址也会加入）；"
+                              "GONGKAI_WEB_SECURE=1 在 HTTPS 反向代理之后；GONGKAI_WEB_ORIGINS CSRF 可信来源，"
+                              "如 https://gongkai.example.gov.cn；GONGKAI_WEB_MAX_UPLOAD_MB 单个上传文件的上限（默认 20）；"
+                              "GONGKAI_WEB_SECRET_KEY 密钥（默认首次启动时生成并保存在网页数据目录）；"
+                              "GONGKAI_CORPUS_URL 语料库数据库（“汇总”页面）；GONGKAI_TODAY 固定“今天”（仅用于演示）。")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对局域网开放用 0.0.0.0）")
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     _db_arg(p)
@@ -60,7 +66,7 @@ def add_parser(sub) -> None:
 def _db_arg(p) -> None:
     p.add_argument("--db", metavar="URL", help="网页应用的数据库（账户、机关、“编制”中的报告；不是台账或语料库）："
                                                "sqlite:///文件路径 或 postgresql://用户:密码@主机:端口/库名"
-                                               "（默认：GONGKAI_WEB_DB，否则网页数据目录下的 web.sqlite3；见 docs/settings.md）")
+                                               "（默认：GONGKAI_WEB_DB，否则网页数据目录下的 web.sqlite3）")
 
 
 def setup(db: str | None) -> None:
