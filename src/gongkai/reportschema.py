@@ -64,7 +64,8 @@ def schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "gongkai 报告 JSON（政府信息公开工作年度报告）",
-        "description": "docs/schema.md 所述的报告 JSON。单元格编号见 docs/schema.md；null 表示空白。",
+        "description": "gongkai parse --json 输出的报告 JSON。表格按 行编号 → 列编号 → 数值，单元格编号为 表.行.列，"
+                       "如 table3.granted.total；null 表示空白，0 表示零。",
         "type": "object",
         "required": ["schema"],
         "properties": {
@@ -83,7 +84,7 @@ def schema() -> dict:
                 "type": "object", "required": ["no"], "properties": {
                     "no": {"type": "integer", "minimum": 0, "maximum": 20}, "title": {"type": "string", "maxLength": 500},
                     "text": text, "where": {"type": ["string", "null"], "maxLength": 200}}}},
-            "table2": _table(t2, "表二 主动公开政府信息情况（行：组.行，列见 docs/schema.md）"),
+            "table2": _table(t2, "表二 主动公开政府信息情况（行：组.行，如 art20_1.rules；列如 made、repealed、in_force）"),
             "table3": _table(t3, "表三 收到和处理政府信息公开申请情况"),
             "table4": _table(t4, "表四 政府信息公开行政复议、行政诉讼情况"),
             "cells": {"type": "object", "additionalProperties": {"type": "object", "properties": {

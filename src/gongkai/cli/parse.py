@@ -19,7 +19,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("parse", help="读取报告，输出结构化数据（JSON / CSV）",
                        description=f"读取年度报告（{FORMS_ZH}），输出结构化数据。"
                                    "一个文件：在终端显示标题、机关和三张统计表（按全国统一格式的行列，中文标签）；"
-                                   "加 --json 或 -o 时输出 schema.md 所述的 JSON。"
+                                   "加 --json 或 -o 时输出报告 JSON（单元格编号如 table3.granted.total，空白为 null）。"
                                    "多个文件或目录：输出 JSON Lines（每行一份报告），最后在标准错误输出一行汇总。"
                                    "--csv：每个单元格一行。")
     p.add_argument("paths", nargs="+", metavar="文件或目录")

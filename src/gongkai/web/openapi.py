@@ -81,10 +81,10 @@ SCHEMAS: dict[str, Schema] = {
                     "message": STR, "cells": arr({**STR, "description": "单元格编号，如 table3.granted.total"}),
                     "where": STR, "quote": STR}, optional=("where", "quote")),
     "CellInfo": obj({"raw": {**STR, "description": "原文"}, "where": null(STR), "inferred": BOOL,
-                     "basis": arr({**STR, "description": "推断值由哪些关系确定，如 row-total（docs/schema.md）"}),
+                     "basis": arr({**STR, "description": "推断值由哪些关系确定，如 row-total（行合计）、digit-count（位数）"}),
                      "confidence": {**NUM, "description": "OCR 置信度"}}, optional=("inferred", "basis", "confidence")),
     "Section": obj({"no": INT, "title": STR, "text": STR, "where": STR}, optional=("where",)),
-    "Table": mapping(mapping(VALUE), "行编号 → 列编号 → 数值（空白为 null）；见 schema.md"),
+    "Table": mapping(mapping(VALUE), "行编号 → 列编号 → 数值（空白为 null），如 granted → total"),
     # "Report", the report JSON: report_schema() below (the published docs/report.schema.json)
     "NotReady": obj({"error": STR, "findings": arr(ref("Finding"))},
                     description="报告尚不能导出：错误、空白单元格或【待办】提示文字"),
