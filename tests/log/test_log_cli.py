@@ -263,6 +263,8 @@ def test_a_month_still_running_takes_no_figures(capsys, db_url, tmp_path, monkey
     db = ("--db", db_url)
     code, _, err = run(capsys, "log", "figures", *db, "--year", "2026", "--month", "12", "--licensing", "5")
     assert (code, err) == (1, "gongkai：2026年12月尚未结束（今天是 2026-12-03），该月的数值自 2027-01-01 起才能录入\n")
+    code, _, err = run(capsys, "log", "figures", *db, "--year", "2026", "--month", "13", "--licensing", "5")
+    assert (code, err.splitlines()[-1]) == (1, "2026年13月：月份“13”应为 1 至 12")   # not a month at all
     code, out, _ = run(capsys, "log", "figures", *db, "--year", "2026", "--month", "11", "--licensing", "5")
     assert (code, out) == (0, "gongkai：已录入 2026年11月的 1 项数据。\n")
     figs = tmp_path / "月度.csv"

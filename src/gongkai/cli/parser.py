@@ -116,17 +116,19 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         lines.append(current)
         return "\n".join(lines) + "\n\n"
 
-    _headings: set[str]
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._headings: set[str] = set()
 
     def start_section(self, heading) -> None:
         # argparse closes a heading with an ASCII colon; a Chinese heading takes the full-width one
         if heading and not heading.isascii():
-            self.__dict__.setdefault("_headings", set()).add(heading)
+            self._headings.add(heading)
         super().start_section(heading)
 
     def format_help(self) -> str:
         text = super().format_help()
-        for heading in self.__dict__.get("_headings", ()):
+        for heading in self._headings:
             text = re.sub(rf"^( *){re.escape(heading)}:$", rf"\g<1>{heading}：", text, flags=re.M)
         return text
 
@@ -173,13 +175,8 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         else:
             same_line = columns_of(invocation) <= action_width
             pad = " " * (action_width - columns_of(invocation) + 2) if same_line else "\n" + " " * help_position
-            parts = [f"{indent}{invocation}"]
-            lines = self._split_lines(help_text, help_width)
-            if lines:
-                parts.append(f"{pad}{lines[0]}\n")
-                parts.extend(f"{' ' * help_position}{line}\n" for line in lines[1:])
-            else:
-                parts.append("\n")
+            first, *rest = self._split_lines(help_text, help_width)
+            parts = [f"{indent}{invocation}{pad}{first}\n", *(f"{' ' * help_position}{line}\n" for line in rest)]
         parts.extend(self._format_action(sub) for sub in self._iter_indented_subactions(action))
         return self._join_parts(parts)
 

@@ -391,6 +391,8 @@ class DisclosureLog:
     def check_month_ended(self, year: int, month: int) -> None:
         """A month's figure is a fact only once the month is over: none for a month still running
         (or to come) by the office's today."""
+        if not (1 <= month <= 12 and 1 <= year < 9999):
+            return   # not a month at all: check_figure says so
         next_month = date(year + month // 12, month % 12 + 1, 1)
         today = self.today()
         if today < next_month:
