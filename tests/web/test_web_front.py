@@ -221,3 +221,26 @@ def test_a_damaged_multipart_body_is_a_400_not_a_server_error(django_env):
     r = c.generic("POST", "/check/", body, content_type=MULTIPART_CONTENT,
                   HTTP_X_CSRFTOKEN=c.cookies["csrftoken"].value)
     assert r.status_code == 400
+
+
+def test_the_lean_answer_carries_hsts_exactly_when_django_does(django_env, monkeypatch):
+    """Behind an HTTPS proxy with HSTS on (GONGKAI_WEB_SECURE), the lean answer's headers are judged
+    per scheme: HSTS on the HTTPS call only, as Django's chain sends it."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import override_settings
+
+    from gongkai.web import siteoptions
+    from gongkai.web.front import FrontHandler
+
+    form = _form(file=SimpleUploadedFile("a.txt", SEED))
+    with override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"), SECURE_HSTS_SECONDS=3600):
+        django, front = WSGIHandler(), FrontHandler(WSGIHandler())  # their middleware read the settings
+        siteoptions.current()
+        handled, handle = [], WSGIHandler.__call__
+        monkeypatch.setattr(WSGIHandler, "__call__", lambda self, *a: handled.append(self) or handle(self, *a))
+        for proto in ("https", "http", "https"):
+            answer = _call(front, _environ(form, HTTP_X_FORWARDED_PROTO=proto))
+            assert answer == _call(django, _environ(form, HTTP_X_FORWARDED_PROTO=proto))
+            assert answer[0] == "200 OK"
+            assert (("Strict-Transport-Security", "max-age=3600") in answer[1]) == (proto == "https")
+        assert front not in handled and handled == [django] * 3  # the front answered lean, both schemes

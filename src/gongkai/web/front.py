@@ -140,7 +140,7 @@ class FrontHandler(WSGIHandler):
         # BaseHandler.get_response (URL conf, closers, logging of 4xx/5xx) calls this.
         self._middleware_chain = self._chain
         self._settled()
-        setting_changed.connect(self._settled, weak=False)  # tests' override_settings
+        setting_changed.connect(self._settled)  # tests' override_settings
 
     def _settled(self, **kwargs) -> None:
         """What the settings decide, read again when one changes."""
