@@ -120,3 +120,23 @@ def test_a_body_over_the_upload_limits_is_left_to_django(django_env):
                     {"FILE_UPLOAD_HANDLERS": ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]}):
         with override_settings(**changed):
             assert multipart.plain_boundary(_request(body, BOUNDARY).META) is None, changed
+
+
+def test_the_content_type_is_read_as_django_reads_it():
+    """The common ``multipart/form-data; boundary=…`` is matched at once; every header, matched or
+    not, gives what Django's ``parse_header_parameters`` gives."""
+    from django.utils.http import parse_header_parameters
+
+    from gongkai.web.multipart import _PLAIN_CONTENT_TYPE, content_type_of
+
+    values = [f"{kind};{space}{key}={boundary}{tail}"
+              for kind in ("multipart/form-data", "Multipart/Form-Data", "multipart/mixed", "text/plain")
+              for space in ("", " ", "  ")
+              for key in ("boundary", "Boundary", "boundary*", "charset")
+              for boundary in ("------------------------d74496d66958873e", "----WebKitFormBoundary7MA4YWxkTrZu0gW",
+                               "a=b'c(d)+e_f,g-h.i/j:k?l", '"quoted"', "x" * 70, "x" * 71, "", "a b", "é")
+              for tail in ("", " ", "; charset=utf-8", ";")]
+    matched = [v for v in values if _PLAIN_CONTENT_TYPE.fullmatch(v)]
+    assert len(matched) == 2 * 2 * 2 * 4 and len(values) - len(matched) > 1500
+    for value in values:
+        assert content_type_of(value) == parse_header_parameters(value), value
