@@ -148,6 +148,10 @@ def test_register_reply_help_is_aligned_by_columns(monkeypatch, capsys):
     assert "\n  --outcome 办理结果    办理结果（必填）" in out
     assert "\n  --body 负责公开的行政机关\n                        负责公开的行政机关：" in out
     assert "[--body-contact 该机关的联系方式]" in out   # an option stays with its value in the usage
+    with pytest.raises(SystemExit):
+        main(["register", "--help"])
+    out = capsys.readouterr().out   # the longest subcommand stays on its help's line
+    assert "\n    corrected  收到补正后的申请（答复期限自次日起重新计算）\n" in out
 
 
 def test_a_command_builds_its_own_parser_alone_and_the_same(monkeypatch):

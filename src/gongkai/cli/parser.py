@@ -133,12 +133,14 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         return text
 
     def add_argument(self, action) -> None:
-        # argparse measures an option's invocation in characters; a Chinese metavar takes two columns each
+        # argparse measures an option's invocation in characters (a Chinese metavar takes two
+        # columns each), and a subcommand's at its parent's indent (the longest name went down a line)
         super().add_argument(action)
         if action.help is not argparse.SUPPRESS:
-            widest = max(columns_of(self._format_action_invocation(a))
-                         for a in [action, *self._iter_indented_subactions(action)])
-            self._action_max_length = max(self._action_max_length, widest + self._current_indent)
+            widest = max([columns_of(self._format_action_invocation(action)) + self._current_indent,
+                          *(columns_of(self._format_action_invocation(sub)) + self._current_indent   # indented here
+                            for sub in self._iter_indented_subactions(action))])
+            self._action_max_length = max(self._action_max_length, widest)
 
     @staticmethod
     def _other_spellings(action) -> list[str]:
