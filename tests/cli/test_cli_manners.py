@@ -148,6 +148,10 @@ def test_register_reply_help_is_aligned_by_columns(monkeypatch, capsys):
     assert "\n  --outcome 办理结果    办理结果（必填）" in out
     assert "\n  --body 负责公开的行政机关\n                        负责公开的行政机关：" in out
     assert "[--body-contact 该机关的联系方式]" in out   # an option stays with its value in the usage
+    from gongkai.cli.parser import _usage_words
+
+    assert _usage_words("用法：gongkai fee [-h] (--pieces 件数 | --pages 页数) [--extend [N]] --kind 类别 编号") == [
+        "用法：gongkai", "fee", "[-h]", "(--pieces 件数 | --pages 页数)", "[--extend [N]]", "--kind 类别", "编号"]
     with pytest.raises(SystemExit):
         main(["register", "--help"])
     out = capsys.readouterr().out   # the longest subcommand stays on its help's line

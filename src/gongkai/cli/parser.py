@@ -79,7 +79,8 @@ def _argparse_zh(message: str) -> str:
 
 
 def _usage_words(text: str) -> list[str]:
-    """The usage's words, an option kept with its value (``--kind 类别``, ``[--date 日期]``)."""
+    """The usage's words, an option kept with its value (``--kind 类别``, ``[--date 日期]``,
+    ``(--pieces 件数 | --pages 页数)``)."""
     words: list[str] = []
     depth = 0
     for word in text.split():
@@ -87,7 +88,7 @@ def _usage_words(text: str) -> list[str]:
             words[-1] += " " + word
         else:
             words.append(word)
-        depth += word.count("[") - word.count("]")
+        depth += word.count("[") + word.count("(") - word.count("]") - word.count(")")
     return words
 
 
