@@ -84,7 +84,8 @@ def _usage_words(text: str) -> list[str]:
     words: list[str] = []
     depth = 0
     for word in text.split():
-        if words and (depth > 0 or (words[-1].startswith("-") and not word.startswith(("-", "[")))):
+        bare_option = words and words[-1].startswith("-") and " " not in words[-1]
+        if words and (depth > 0 or (bare_option and not word.startswith(("-", "[", "(")))):
             words[-1] += " " + word
         else:
             words.append(word)
