@@ -169,8 +169,9 @@ class FrontHandler(WSGIHandler):
             secure = self._verdicts[facts]
         except KeyError:  # (another thread may clear them: hence no `in` first)
             secure = self._judge(facts, environ)
+        ok = self._ok_headers.get(secure) if secure is not None else None  # (None if the settings just changed)
         options = siteoptions.cached()
-        if secure is None or options is None or not options.anonymous_api:
+        if ok is None or options is None or not options.anonymous_api:
             return None
         keys = tuple(key for s in (signals.request_started, signals.request_finished) for key, *_ in s.receivers)
         if keys != self._receiver_keys:
@@ -194,7 +195,7 @@ class FrontHandler(WSGIHandler):
         except Exception as exc:  # noqa: BLE001 - answered by Django's path (api.report_answer)
             environ[_RAISED] = exc
             return None
-        headers, length_at = self._ok_headers[secure]
+        headers, length_at = ok
         headers = headers.copy()
         headers[length_at] = ("Content-Length", str(len(data)))
         return headers, data
