@@ -18,6 +18,9 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     for var in ("GONGKAI_WORKDAYS", "GONGKAI_REGISTER_SETTINGS", "GONGKAI_DISCLOSURE_VOCAB", "GONGKAI_DB"):
         monkeypatch.delenv(var, raising=False)
+    # The log records nothing dated after the office's today: the tests' today is fixed (after every
+    # date they enter), never the machine's clock nor a GONGKAI_TODAY another test file left set.
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-03")
 
 
 @pytest.fixture
