@@ -997,6 +997,7 @@ def find_tables(list segments):
     cdef Rule* rules = NULL
     cdef Rule* merged = NULL
     cdef Rule* group = NULL
+    cdef Rule* rule
     cdef Val* vpos = NULL
     cdef Py_ssize_t* parent = NULL
     cdef Py_ssize_t* first = NULL
@@ -1007,6 +1008,8 @@ def find_tables(list segments):
     try:
         if rules == NULL or merged == NULL:
             raise MemoryError()
+        # horizontal rulings first (in rules), then vertical ones (gathered in merged, then moved
+        # after them), as _merge makes them; each keeps its input position for the stable sorts
         for k in range(n):
             s = segments[k]
             orient, p, a, b = s.orient, s.pos, s.a, s.b
@@ -1015,31 +1018,17 @@ def find_tables(list segments):
             if not (isfinite(p) and isfinite(a) and isfinite(b)):
                 return None
             if orient == H:
-                rules[n_h].h = 1
+                rule = &rules[n_h]
+                n_h += 1
             elif orient == V:
-                rules[n_h].h = 0
+                rule = &merged[n_v]
+                n_v += 1
             else:
                 continue  # neither: _merge drops it
             x, y = a, b
-            rules[n_h].pos, rules[n_h].a, rules[n_h].b = p, pmin(x, y), pmax(x, y)
-            rules[n_h].index = k
-            n_h += 1
-        # horizontal rulings first, then vertical ones, as _merge makes them
-        m = 0
-        for k in range(n_h):
-            if rules[k].h:
-                merged[m] = rules[k]
-                m += 1
-        n_v = n_h - m
-        j = m
-        for k in range(n_h):
-            if not rules[k].h:
-                merged[j] = rules[k]
-                j += 1
-        n_h = m
-        # rules <- merged's input, merged <- the merged rulings
-        for k in range(n_h + n_v):
-            rules[k] = merged[k]
+            rule.pos, rule.a, rule.b, rule.index = p, pmin(x, y), pmax(x, y), k
+        for k in range(n_v):
+            rules[n_h + k] = merged[k]
         m = _merge(rules, n_h, merged, 1)
         m += _merge(rules + n_h, n_v, merged + m, 0)
         for k in range(m):
