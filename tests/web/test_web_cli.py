@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 
-from gk_web_support import free_port
+from gk_web_support import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import serverproc  # (scripts/: the gongkai serve child process, as smoke.py and bench/ start it)
 
 
 def _run(args, env, stdin=None):
@@ -45,18 +47,13 @@ def test_users_commands_explain_mistakes_in_chinese(tmp_path):
 
 def test_serve_migrates_and_serves_pages_and_vendored_htmx(tmp_path):
     env = _env(tmp_path)
-    port = free_port()
+    port = serverproc.free_port()
     server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                page = urllib.request.urlopen(f"{base}/check/", timeout=2).read().decode()
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read()
-                time.sleep(0.2)
+        serverproc.wait_up(server, f"{base}/check/", seconds=60)
+        page = urllib.request.urlopen(f"{base}/check/", timeout=5).read().decode()
         assert "检查年度报告" in page and "/static/vendor/htmx/htmx.min.js" in page
         js = urllib.request.urlopen(f"{base}/static/vendor/htmx/htmx.min.js", timeout=5).read()
         assert b"htmx" in js and len(js) > 40_000
@@ -66,6 +63,5 @@ def test_serve_migrates_and_serves_pages_and_vendored_htmx(tmp_path):
         # every script and style comes from this server (the CSRF token is random, so no substring tests)
         assert not re.search(r'(src|href)="(https?:)?//', page)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        serverproc.stop(server, seconds=10)
     assert "127.0.0.1" in server.stdout.read()

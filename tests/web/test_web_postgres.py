@@ -9,12 +9,14 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
-from gk_web_support import ROOT, free_port
+from gk_web_support import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import serverproc  # (scripts/: the gongkai serve child process, as smoke.py and bench/ start it)
 
 
 def _cluster_class():
@@ -63,18 +65,12 @@ def test_serve_on_postgresql(pg_url, tmp_path):
     ta = _gongkai("users", *db, "token", "clerk-a", env=env).strip()
     tb = _gongkai("users", *db, "token", "clerk-b", env=env).strip()
     assert not (tmp_path / "web.sqlite3").exists()      # nothing went to SQLite
-    port = free_port()
+    port = serverproc.free_port()
     server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", *db, "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/check/", timeout=2).read()
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read()
-                time.sleep(0.2)
+        serverproc.wait_up(server, f"{base}/check/", seconds=60)
         status, bodies = _call(f"{base}/api/bodies", ta)
         assert status == 200 and [b["name"] for b in bodies["bodies"]] == ["甲局"]
         a_id = bodies["bodies"][0]["id"]
@@ -94,8 +90,7 @@ def test_serve_on_postgresql(pg_url, tmp_path):
         assert _call(f"{base}/api/bodies/{b_id}/requests", ta)[0] == 403
         assert _call(f"{base}/api/bodies/{b_id}/requests", ta, new)[0] == 403
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        serverproc.stop(server, seconds=10)
     import psycopg
 
     with psycopg.connect(pg_url) as conn:
