@@ -2,6 +2,9 @@ from pathlib import Path
 
 import pytest
 
+# tests/envguard.py: no test leaves a GONGKAI_* variable changed for the tests after it.
+pytest_plugins = ["pytester", "tests.envguard"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 

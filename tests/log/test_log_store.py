@@ -141,3 +141,13 @@ def test_the_log_on_postgresql(pg_url, cal, tmp_path):
     reg = Register(pg_url, calendar=cal, settings=shipped_settings())
     assert reg.db.schema_version() == max(register_versions(tmp_path))
     reg.close()
+
+
+def test_on_a_fixed_office_day_entries_are_stamped_on_that_day(db_url, cal):
+    """The log given a fixed today (the web's, in a demonstration) stamps its entries on that day,
+    not on the machine's date (the log's tests fix GONGKAI_TODAY at 2026-12-03: given a date,
+    the log follows it)."""
+    with DisclosureLog(db_url, calendar=cal, today=date(2026, 3, 10)) as log:
+        log.add(signed("通知", date(2026, 3, 9)), "c")
+        item = log.items()[0]
+    assert item.created_at[:10] == item.reviews["sign"].recorded_at[:10] == "2026-03-10"

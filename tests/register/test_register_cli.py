@@ -266,3 +266,34 @@ def test_the_register_and_the_log_spell_date_actor_and_today_alike(capsys, db_ur
     with pytest.raises(SystemExit):
         main(["log", "add", "--help"])
     assert "\n  --date 日期           形成（制发）日期，如 2025-03-01；也可写 --made、--on\n" in capsys.readouterr().out
+
+
+def test_amend_and_list_take_an_outcome_by_its_unique_beginning_like_every_choice(capsys, db_url):
+    """``amend --field outcome --value`` expanded no beginning; ``list --outcome`` matched any
+    part of a group's label (``不予`` gave whichever group came first, ``公开`` gave 不予公开)."""
+    db = ("--db", db_url)
+    for name in ("张三", "李四"):
+        run(capsys, "register", "add", "--type", "自然人", "--name", name, "--channel", "当面", "--content", "x",
+            "--date", "2025-09-26", *db)
+    run(capsys, "register", "reply", "2025-000001", "--date", "2025-10-10", "--outcome", "属于国家", *db)
+    run(capsys, "register", "reply", "2025-000002", "--date", "2025-10-10", "--outcome", "重复", *db)
+    code, out, _ = run(capsys, "register", "amend", "2025-000001", "--event", "2", "--field", "outcome",
+                       "--value", "属于四类", "--reason", "选错了", *db)
+    assert (code, out) == (0, "2025-000001：已答复，（三）不予公开6.属于四类过程性信息\n")
+    code, _, err = run(capsys, "register", "amend", "2025-000001", "--event", "2", "--field", "outcome",
+                       "--value", "属于", "--reason", "选错了", *db)
+    assert (code, err) == (1, "gongkai：办理结果“属于”不明确，以它开头的有：属于国家秘密、属于三类内部事务信息、属于四类过程性信息、"
+                              "属于行政执法案卷、属于行政查询事项；请多写几个字。本次未登记任何事项\n")
+
+    def listed(outcome):
+        out = run(capsys, "register", "list", "--outcome", outcome, *db)[1]
+        return [line.split("\t")[0] for line in out.splitlines() if line.startswith("2025-")]
+
+    assert listed("不予公") == listed("（三）") == listed("denied") == ["2025-000001"]   # a group, or its rows' group
+    assert listed("重复") == listed("不予处理") == ["2025-000002"]
+    assert listed("公开") == []   # 予以公开 (an exact name), not any label holding 公开
+    with pytest.raises(SystemExit) as exit_:
+        main(["register", "list", "--outcome", "不予", *db])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "gongkai：用法错误：参数 --outcome：办理结果“不予”不明确，以它开头的有：不予公开、不予处理；请多写几个字")

@@ -332,3 +332,20 @@ def test_requests_page_by_limit_and_offset(reg):
     assert [r.ref for r in reg.requests(RequestFilter(content="事项1"))] == [refs[1]]
     assert [r.ref for r in reg.requests(RequestFilter(received_from=date(2025, 9, 4)))] == refs[3:]
     assert len(reg.requests()) == 5
+
+
+def test_on_a_fixed_office_day_steps_are_stamped_on_that_day_not_late(db_url, cal, settings, monkeypatch):
+    """A register whose today is fixed (the web's GONGKAI_TODAY in a demonstration, the README's
+    pictures) stamps what is recorded now on that day: stamped with the machine's date, a step of
+    that day read “补录，晚290天”."""
+    from gongkai.register.history import history_rows
+
+    with Register(db_url, calendar=cal, settings=settings, today=date(2026, 3, 10)) as r:
+        ref = r.add(NewRequest(person(), "in_person", "x", date(2026, 3, 10)), "王办事员")
+        r.record(ref, "replied", date(2026, 3, 10), "王办事员", outcome="granted")
+        rows = history_rows(r.history(ref), personal=False)
+    assert [(row["recorded_at"][:10], row["late_entry_days"]) for row in rows] == [("2026-03-10", 0)] * 2
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-03-11")    # the same, fixed by the environment
+    with Register(db_url, calendar=cal, settings=settings) as r:
+        r.record(ref, "archived", date(2026, 3, 11), "王办事员")
+        assert r.history(ref)[-1].recorded_at[:10] == "2026-03-11"

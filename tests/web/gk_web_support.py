@@ -19,29 +19,49 @@ EXAMPLES = ROOT / "examples"
 PASSWORD = "Gongkai-Test-2026!"
 TODAY = "2026-03-10"
 
-_HOME = None
+_HOME: str | None = None
+_READY = False
+
+
+def site_environ() -> dict[str, str]:
+    """The environment the test site is configured from (its own home, corpus and settings file,
+    today fixed).  Django reads it once, in ``django_ready``; it is set in os.environ only
+    meanwhile: left set, it changed the date and files of every later test of the same process
+    (tests/conftest.py fails a test that leaves a GONGKAI_* variable changed).  A child process
+    that must reach the test site gets it in its environment."""
+    global _HOME
+    if _HOME is None:
+        _HOME = tempfile.mkdtemp(prefix="gongkai-web-test-")
+    return {"GONGKAI_WEB_HOME": _HOME, "GONGKAI_CORPUS_URL": str(Path(_HOME) / "corpus.sqlite3"),
+            "GONGKAI_TODAY": TODAY, "GONGKAI_WEB_HOSTS": "testserver",
+            # register settings: the shipped ones, never a site file of this machine
+            "GONGKAI_REGISTER_SETTINGS": str(Path(_HOME) / "no-site-settings.yaml")}
+
+
+def site_process_environ() -> dict[str, str]:
+    """os.environ for a child process working on the test site (no GONGKAI_WEB_DB of the caller)."""
+    env = {**os.environ, **site_environ()}
+    env.pop("GONGKAI_WEB_DB", None)
+    return env
 
 
 def django_ready() -> None:
     """Configure Django once, in a temporary home, and migrate."""
-    global _HOME
-    if _HOME is None:
-        _HOME = tempfile.mkdtemp(prefix="gongkai-web-test-")
-        os.environ["GONGKAI_WEB_HOME"] = _HOME
-        os.environ["GONGKAI_CORPUS_URL"] = str(Path(_HOME) / "corpus.sqlite3")
-        os.environ.pop("GONGKAI_WEB_DB", None)
-        os.environ["GONGKAI_TODAY"] = TODAY
-        os.environ["GONGKAI_WEB_HOSTS"] = "testserver"
-        # register settings: the shipped ones, never a site file of this machine
-        os.environ["GONGKAI_REGISTER_SETTINGS"] = str(Path(_HOME) / "no-site-settings.yaml")
+    global _READY
+    if not _READY:
         from gongkai.cli.serve import setup
 
-        setup(None)
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in site_environ().items():
+                patch.setenv(name, value)
+            patch.delenv("GONGKAI_WEB_DB", raising=False)
+            setup(None)
+        _READY = True
 
 
 def home() -> Path:
     django_ready()
-    return Path(_HOME)
+    return Path(_HOME or "")
 
 
 @pytest.fixture(scope="session")
@@ -189,12 +209,26 @@ def office_settings(agency: str, review_body: str, court: str):
     """A site settings file naming a real office's letterhead and review bodies, in force while in
     use: the pictures of the docs show a configured office, not the placeholder warning (which
     would also show the test's temporary path)."""
-    path = home() / f"register-{uuid.uuid4().hex[:8]}.yaml"
-    path.write_text(f"agency: {agency}\nreview_body: {review_body}\ncourt: {court}\n", encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GONGKAI_REGISTER_SETTINGS", str(path))
+    with site_settings_file(f"agency: {agency}\nreview_body: {review_body}\ncourt: {court}\n") as path:
         yield path
-    path.unlink()
+
+
+@contextmanager
+def site_settings_file(text: str = "", path: Path | None = None):
+    """The web's register settings file (Django's REGISTER_SETTINGS) is ``path`` (default a new
+    file in the site's home), holding ``text`` if given, while in use."""
+    from django.conf import settings
+
+    path = path or home() / f"register-{uuid.uuid4().hex[:8]}.yaml"
+    if text:
+        path.write_text(text, encoding="utf-8")
+    old = settings.REGISTER_SETTINGS
+    settings.REGISTER_SETTINGS = path
+    try:
+        yield path
+    finally:
+        settings.REGISTER_SETTINGS = old
+        path.unlink(missing_ok=True)
 
 
 @contextmanager

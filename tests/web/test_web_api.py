@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from gk_web_support import client_for, django_env, seed, world  # noqa: F401 - fixtures
+from gk_web_support import client_for, django_env, seed, site_process_environ, world  # noqa: F401 - fixtures
 
 
 def _upload(c, url, path, **extra):
@@ -71,13 +71,12 @@ def test_anonymous_api_can_be_switched_off(django_env, world):
 def _options_saved_by_another_process(anonymous_api: bool) -> None:
     """An administrator's change made by another process sharing the database (as a second server
     process, or the admin page served by one, would)."""
-    import os
     import subprocess
     import sys
 
     code = ("from gongkai.web import setup; setup(); from gongkai.web.models import SiteOption; "
             f"o = SiteOption.current(); o.anonymous_api = {anonymous_api}; o.save()")
-    subprocess.run([sys.executable, "-c", code], env=os.environ.copy(), check=True, timeout=120)
+    subprocess.run([sys.executable, "-c", code], env=site_process_environ(), check=True, timeout=120)
 
 
 def test_site_options_are_cached_and_a_change_in_another_process_applies_at_once(django_env, monkeypatch):

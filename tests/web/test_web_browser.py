@@ -70,9 +70,10 @@ def _cell(page, cell_id: str) -> str:
     return page.locator(f'[id="cell-{cell_id}"]').inner_text().strip()
 
 
-def test_register_request_extend_reply_and_table3_changes(live, page, named):
+def test_register_request_extend_reply_and_table3_changes(live, page, named, django_env, monkeypatch):
     world = named
     a = world["a"]
+    monkeypatch.setattr(django_env, "TODAY", "2026-02-16")   # the clerk registers the request the day it came
     login(page, live, world["clerk_a"])
     page.goto(f"{live.url}/register/{a.pk}/table3/?year=2026")
     before = int(_cell(page, "table3.granted.natural_person"))
@@ -88,6 +89,8 @@ def test_register_request_extend_reply_and_table3_changes(live, page, named):
     form.locator("button[type=submit]").click()
     page.wait_for_selector("text=已登记申请")
     due_before = page.locator("#due").inner_text()
+    monkeypatch.setattr(django_env, "TODAY", "2026-03-10")   # and extends the time limit on 10 March
+    page.reload()
     ext = page.locator('form[data-action="extended"]')
     ext.locator("input[name=on]").fill("2026-03-10")
     ext.locator("input[name=workdays]").fill("15")
@@ -99,6 +102,10 @@ def test_register_request_extend_reply_and_table3_changes(live, page, named):
     with page.expect_download() as dl:
         page.click("#letters a[href$='/letter/extension']")
     assert Path(dl.value.path()).read_bytes()[:2] == b"PK"
+    # each step stamped on the site's day it was recorded (not the machine's date): none entered late
+    history = page.locator("#events").inner_text()
+    assert "经办：zhangwei，登记于 2026-02-16 " in history and "经办：zhangwei，登记于 2026-03-10 " in history
+    assert "补录" not in history
     shot(page, "register-request")
     reply = page.locator('form[data-action="replied"]')
     reply.locator("input[name=on]").fill("2026-03-10")

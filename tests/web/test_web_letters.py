@@ -121,7 +121,7 @@ def test_the_request_page_warns_while_letters_name_the_placeholder_review_body(d
                                                                                monkeypatch):
     # the web signs with the body's name, but 本级人民政府 (the shipped review body) went out unsaid
     site = tmp_path / "register.yaml"
-    monkeypatch.setenv("GONGKAI_REGISTER_SETTINGS", str(site))
+    monkeypatch.setattr(django_env, "REGISTER_SETTINGS", site)   # the site's settings file
     a = world["a"]
     c = client_for(world["clerk_a"])
     ref = _granted_request(c, a, _csrf(c, f"/register/{a.pk}/"))

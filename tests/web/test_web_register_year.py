@@ -201,7 +201,7 @@ def letter_texts(reg, ref: str) -> dict[str, list[str]]:
 
 
 def test_a_year_through_the_cli_and_through_the_web_gives_the_same_register(live, browser, world, tmp_path,
-                                                                            monkeypatch):
+                                                                            monkeypatch, django_env):
     from gongkai.register import Register
     from gongkai.register.table3 import compute
     from gongkai.web.registers import open_register
@@ -209,7 +209,8 @@ def test_a_year_through_the_cli_and_through_the_web_gives_the_same_register(live
     body = world["a"]
     site = tmp_path / "register.yaml"          # the CLI's office: the same agency as the web's body
     site.write_text(f"agency: {body.name}\n", encoding="utf-8")
-    monkeypatch.setenv("GONGKAI_REGISTER_SETTINGS", str(site))
+    monkeypatch.setenv("GONGKAI_REGISTER_SETTINGS", str(site))   # the CLI's
+    monkeypatch.setattr(django_env, "REGISTER_SETTINGS", site)   # the web's
     monkeypatch.setenv("GONGKAI_TODAY", TODAY)
     db = str(tmp_path / "cli.db")
     cli_refs = walk_cli(db)

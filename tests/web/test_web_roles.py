@@ -504,7 +504,7 @@ def test_clerk_keeps_the_register_through_the_year_into_table3(live, page, peopl
 
 
 # -- everywhere: nothing scrolls sideways on a phone ------------------------------------------------
-def test_every_page_fits_a_phone(live, browser, people, corpus):
+def test_every_page_fits_a_phone(live, browser, people, corpus, django_env, monkeypatch):
     """Every page a clerk and a supervisor open, at 390 px: the page never scrolls sideways."""
     from gongkai.web import drafts, regsvc
     from gongkai.web.models import ReportDraft
@@ -518,9 +518,11 @@ def test_every_page_fits_a_phone(live, browser, people, corpus):
     pg = ctx.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
     pg.size = "phone"
+    monkeypatch.setattr(django_env, "TODAY", "2026-02-16")   # registered the day it came (not 补录)
     ref = regsvc.new_request(open_register(body), {"applicant_type": "natural_person", "applicant_name": "王五",
                                                    "channel": "internet", "content": "本街道2025年老旧小区改造资金使用情况",
                                                    "submitted_on": "2026-02-16"}, "测试")
+    monkeypatch.undo()
     visit(pg, f"{live.url}/login/")
     visit(pg, f"{live.url}/check/")
     login(pg, live, people["clerk"])

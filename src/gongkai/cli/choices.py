@@ -14,15 +14,19 @@ PREFIX_HELP = "写出开头几个字即可（须只对应一项）"
 def expand(text: str, names: Mapping[str, Sequence[str]], what: str) -> str:
     """``text`` itself when it is an id or a name (label or alias) of ``names`` (id -> names,
     the label first), or when no name begins with it (the register's or the log's own message
-    then says it is unknown); the label of the one choice a name of which begins with it."""
+    then says it is unknown); the label of the one choice a name of which begins with it — or
+    of the group when the choices it fits are a group and members of it (ids ``g`` and ``g.*``)."""
     key = text.strip()
     if not key or any(key == tid or key in ns for tid, ns in names.items()):
         return text
-    fits = [ns[0] for tid, ns in names.items() if any(n.startswith(key) for n in ns)]
+    fits = {tid: ns[0] for tid, ns in names.items() if any(n.startswith(key) for n in ns)}
+    groups = [tid for tid in fits if all(other == tid or other.startswith(f"{tid}.") for other in fits)]
+    if groups:   # a group (``denied``) and members of it (``denied.state_secret``): the group
+        return fits[groups[0]]
     if len(fits) > 1:
         raise argparse.ArgumentTypeError(
-            f"{what}“{key}”不明确，以它开头的有：{'、'.join(fits)}；请多写几个字")
-    return fits[0] if fits else text
+            f"{what}“{key}”不明确，以它开头的有：{'、'.join(fits.values())}；请多写几个字")
+    return text
 
 
 def prefix_type(names: Callable[[], Mapping[str, Sequence[str]]], what: str) -> Callable[[str], str]:

@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from gongkai.cli.choices import PREFIX_HELP, prefix_type
+from gongkai.cli.choices import PREFIX_HELP, expand, prefix_type
 from gongkai.errors import GongkaiError
 from gongkai.settings import current, default_actor
 
@@ -111,6 +111,11 @@ def _step_parser(rs, k) -> None:
     p.set_defaults(handler=_step, step=k.id)
 
 
+def _outcome_filter_names() -> dict[str, list[str]]:
+    from gongkai.register.vocab import outcome_filter_names  # read only when --outcome is given
+    return outcome_filter_names()
+
+
 def _reading_parsers(rs) -> None:
     p = rs.add_parser("list", help="列出申请（不显示联系方式），可按年份、申请人、内容、结果、日期筛选")
     p.add_argument("--year", type=int, help="只列出该年收到的申请")
@@ -120,7 +125,8 @@ def _reading_parsers(rs) -> None:
     p.add_argument("--late", action="store_true", help="只列出逾期的申请（逾期答复或已超期）")
     p.add_argument("--applicant", metavar="姓名", help="申请人姓名或名称包含")
     p.add_argument("--content", metavar="文字", help="申请内容包含")
-    p.add_argument("--outcome", metavar="结果", help="办理结果（表三的行或其类别，如 denied、不予公开）")
+    p.add_argument("--outcome", metavar="结果", help=f"办理结果（表三的行或其类别，如 denied、不予公开）；{PREFIX_HELP}",
+                   type=prefix_type(_outcome_filter_names, "办理结果"))
     p.add_argument("--voided", action="store_true", help="包括作废的登记")
     _common(p)
     p.set_defaults(handler=_list)
@@ -301,12 +307,32 @@ def _record_step(args, k, values: dict) -> int:
             _registration_notes(reg, ref)
         else:
             ref = args.ref
+            if k.id == "amended":
+                values = _amended_value(reg, ref, values)
             case = reg.record(ref, k.id, args.date, actor(args), **values)
             _step_notes(reg, ref)
         _print_case(reg, ref, case)
         if k.letter:
             _letter_out(reg, ref, k.letter, args.letter)
     return 0
+
+
+def _amended_value(reg, ref: str, values: dict) -> dict:
+    """``amend --value`` of a choice field (``--field outcome``) may be written by its beginning,
+    as every choice option is: the beginning is expanded against the field of the step amended."""
+    from gongkai.register.events import amendable, choice_names
+    try:
+        n = int(values.get("event") or 1)
+    except (TypeError, ValueError):
+        return values     # the register says what is wrong with it
+    target = next((e for e in reg.history(ref) if e.id == n), None)
+    f = amendable(target, str(values.get("field") or "")) if target else None
+    if f is None or f.type != "choice" or not f.choices or not values.get("value"):
+        return values
+    try:
+        return {**values, "value": expand(values["value"], choice_names(f.choices), f.label)}
+    except argparse.ArgumentTypeError as exc:
+        raise GongkaiError(f"{exc}。本次未登记任何事项") from None
 
 
 def _registration_notes(reg, ref: str) -> None:

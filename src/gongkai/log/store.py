@@ -372,14 +372,19 @@ class DisclosureLog:
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
                  today: Callable[[], date] | date | None = None):
         """``today``: the office's date (a date or a function giving it), after which nothing may be
-        dated; default the date in Asia/Shanghai (or GONGKAI_TODAY), as in the request register."""
+        dated; default the date in Asia/Shanghai (or GONGKAI_TODAY), as in the request register.
+        A date given fixes the day of the records' stamps too (``stamp``)."""
         self.db = open_registers(url)
         self.calendar = calendar or load_calendar(self.db)
-        self._today = today
+        self.office_day = today
 
     def today(self) -> date:
-        t = self._today
+        t = self.office_day
         return t() if callable(t) else (t or office_today())
+
+    def stamp(self) -> str:
+        """When an entry is recorded now: the office's time, on its day when that day is fixed."""
+        return now_stamp(self.office_day if isinstance(self.office_day, date) else None)
 
     def _not_future(self, *dated: tuple[str, date | None]) -> None:
         """A typed year (2052 for 2025) must not enter the log as a fact: nothing after today."""
@@ -426,7 +431,7 @@ class DisclosureLog:
             hit = self.db.query("SELECT ref FROM disclosure_items WHERE doc_no = ?", (new.doc_no.strip(),))
             if hit:
                 raise GongkaiError(f"文号 {new.doc_no.strip()} 已在台账中（编号 {hit[0][0]}）")
-        stamp = now_stamp()
+        stamp = self.stamp()
 
         def who(entry) -> tuple[str, str]:   # an imported entry keeps its recording
             return (entry.actor or actor, entry.recorded_at or stamp)
@@ -501,7 +506,7 @@ class DisclosureLog:
             item = self._locked(ref)
             _check_reviews([*item.reviews.values(), Review(step, person, on)], item.made_on)
             self._not_future((f"{review_steps()[step].label}日期", on))
-            self._insert_review(item.id, Review(step, person, on), actor, now_stamp())
+            self._insert_review(item.id, Review(step, person, on), actor, self.stamp())
             return self._locked(ref)
 
     def change(self, ref: str, on: date, note: str, actor: str) -> Item:
@@ -512,7 +517,7 @@ class DisclosureLog:
                 raise GongkaiError(f"{on} 的变更已登记")
             _check_change(item, on)
             self._not_future(("变更日期", on))
-            self._insert_change(item.id, Change(on, note), actor, now_stamp())
+            self._insert_change(item.id, Change(on, note), actor, self.stamp())
             return self._locked(ref)
 
     def publish(self, ref: str, channel: str, column: str, on: date, actor: str, url: str = "") -> Item:
@@ -527,7 +532,7 @@ class DisclosureLog:
             signed = item.reviews.get("sign")
             _check_publication(item, signed.on if signed else None, pub, require_review=not item.existing)
             self._not_future(("公开日期", on))
-            self._insert_publication(item.id, pub, actor, now_stamp())
+            self._insert_publication(item.id, pub, actor, self.stamp())
             return self._locked(ref)
 
     def set_attribute(self, ref: str, attribute: str, reason: str, on: date, actor: str) -> Item:
@@ -540,7 +545,7 @@ class DisclosureLog:
             check_adjustment(item.kind, item.made_on, item.attribute, last, attribute, reason, on, item.publications)
             self._not_future(("调整日期", on))
             self._insert_adjustment(item.id, AttributeChange(on, item.attribute, item.attribute_reason, attribute,
-                                                             reason.strip()), actor, now_stamp())
+                                                             reason.strip()), actor, self.stamp())
             return self._locked(ref)
 
     def end(self, ref: str, kind: str, on: date, actor: str, note: str = "") -> Item:
@@ -554,7 +559,7 @@ class DisclosureLog:
             later = [c.on for c in item.changes if c.on >= on] + [p.on for p in item.publications if p.on >= on]
             if later:
                 raise GongkaiError(f"{endings()[kind].label}日期 {on} 之后（含当日）还有变更或公开记录（{max(later)}）")
-            self._insert_end(item.id, kind, on, note, actor, now_stamp())
+            self._insert_end(item.id, kind, on, note, actor, self.stamp())
             return self._locked(ref)
 
     def import_items(self, items: Iterable[tuple[str, NewItem]], actor: str,
@@ -587,7 +592,7 @@ class DisclosureLog:
         self.check_month_ended(int(e.year), int(e.month))
         self.db.execute("INSERT INTO disclosure_figures (year, month, row_id, value, actor, recorded_at) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
-                        (e.year, e.month, e.row, str(number), e.actor or actor, e.recorded_at or now_stamp()))
+                        (e.year, e.month, e.row, str(number), e.actor or actor, e.recorded_at or self.stamp()))
         return number
 
     def _figures(self, entries: Iterable[FigureEntry], actor: str) -> list[str]:

@@ -213,12 +213,12 @@ def choices(name: str) -> dict[str, str]:
 
 def choice_names(name: str) -> dict[str, list[str]]:
     """id -> every name a clerk may write for it (the label first) of a named vocabulary."""
-    from gongkai.register.vocab import _outcome_names, applicant_types, channels
+    from gongkai.register.vocab import applicant_types, channels, outcome_names
 
     if name == "channels":
         return {k: [c.label, *c.aliases] for k, c in channels().items()}
     if name == "outcomes":
-        return dict(_outcome_names())
+        return dict(outcome_names())
     if name == "applicant_types":
         return {k: [v] for k, v in applicant_types().items()}
     aliases = _spec().get("aliases", {}).get(name, {})

@@ -528,10 +528,11 @@ def write_letter(register, ref: str, kind: str, path: Path, nth: int | None = No
     return path
 
 
-def unset_office_settings(settings) -> str:
+def unset_office_settings(settings, site: Path | None = None) -> str:
     """A sentence naming the letter settings still at the shipped placeholders ("" when none):
     a letter signed 本机关, or sending the applicant to 本级人民政府 for review (wrong for a town
-    or a government itself), is not fit to send."""
+    or a government itself), is not fit to send.  ``site``: the settings file to name (default
+    the one the environment names)."""
     from gongkai.register.settings import shipped_settings, site_settings_path
 
     shipped = shipped_settings()
@@ -539,7 +540,7 @@ def unset_office_settings(settings) -> str:
              if getattr(settings, key) == getattr(shipped, key)]
     if not unset:
         return ""
-    return (f"文书中的{'、'.join(unset)}是默认设置，发出前请在设置文件 {site_settings_path()} 中写明本机关的"
+    return (f"文书中的{'、'.join(unset)}是默认设置，发出前请在设置文件 {site or site_settings_path()} 中写明本机关的"
             "实际情况（如 agency: 某县某某局，review_body: 某县人民政府）。")
 
 

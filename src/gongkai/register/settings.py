@@ -79,8 +79,10 @@ def _cached(site: str, mtime: float) -> Settings:
     return _build(values, site if mtime else "settings.yaml")
 
 
-def load_settings() -> Settings:
-    path = site_settings_path()
+def load_settings(site: Path | None = None) -> Settings:
+    """The shipped settings with the site file's (``site``, default GONGKAI_REGISTER_SETTINGS or
+    the configuration folder's register.yaml), read again when the file changes."""
+    path = site or site_settings_path()
     mtime = path.stat().st_mtime if path.exists() else 0.0
     return _cached(str(path), mtime)
 

@@ -110,11 +110,12 @@ class Register:
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
                  settings: Settings | None = None, today: Callable[[], date] | date | None = None):
         """``today``: the office's date (a date or a function giving it), after which no step may
-        be dated; default the date in Asia/Shanghai."""
+        be dated; default the date in Asia/Shanghai (or GONGKAI_TODAY).  A date given fixes the
+        day of the records' stamps too (``stamp``)."""
         self.db = open_registers(url)
         self.calendar = calendar or load_calendar(self.db)
         self.settings = settings or load_settings()
-        self._today = today
+        self.office_day = today
         self._defer = False
         self._refresh_missing()
 
@@ -128,8 +129,12 @@ class Register:
         self.close()
 
     def today(self) -> date:
-        t = self._today
+        t = self.office_day
         return t() if callable(t) else (t or office_today())
+
+    def stamp(self) -> str:
+        """When a step is recorded now: the office's time, on its day when that day is fixed."""
+        return now_stamp(self.office_day if isinstance(self.office_day, date) else None)
 
     # -- writing -----------------------------------------------------------------------
     def add(self, new: NewRequest | Mapping[str, Any], actor: str, on: date | None = None,
@@ -153,7 +158,7 @@ class Register:
         if ref and self.db.scalar("SELECT 1 FROM requests WHERE ref = ?", (ref,)):
             raise GongkaiError(f"申请编号 {ref} 已存在")
         ref = ref or self._next_ref(received.year)
-        by, stamp = recorded or (actor, now_stamp())
+        by, stamp = recorded or (actor, self.stamp())
         rid = self.db.insert("INSERT INTO requests (ref, created_by, created_at) VALUES (?, ?, ?)", (ref, by, stamp))
         self._insert(rid, Event("registered", on, data, by, stamp, 1))
         if not self._defer:
@@ -204,7 +209,7 @@ class Register:
         rid = self._locked(ref)
         history = self._history(rid)
         new = self._step(history, ImportedStep(kind_id, on, dict(values), imported=False),
-                         (actor, now_stamp()))
+                         (actor, self.stamp()))
         self._check(history + [new], new)
         self._insert(rid, new)
         return self._refresh(rid)
@@ -360,11 +365,11 @@ class Register:
         """One request and all its steps: checked once as a whole, written, derived once."""
         first, rest = steps[0], steps[1:]
         with self._deferred():
-            ref = self._add(first.values, actor, first.on, first.ref, first.recorded(actor))
+            ref = self._add(first.values, actor, first.on, first.ref, first.recorded(actor, self.stamp()))
         rid = self._locked(ref)
         history = self._history(rid)
         for st in rest:
-            history.append(self._step(history, st, st.recorded(actor)))
+            history.append(self._step(history, st, st.recorded(actor, self.stamp())))
         self._check(history)
         for e in history[1:]:
             self._insert(rid, e)
@@ -531,8 +536,9 @@ class ImportedStep:
     keep: dict[str, Any] | None = None
     imported: bool = True   # read from records kept before; False: a step recorded now
 
-    def recorded(self, importer: str) -> tuple[str, str]:
-        return (self.actor or importer, self.recorded_at or now_stamp())
+    def recorded(self, importer: str, stamp: str) -> tuple[str, str]:
+        """Who recorded it and when: as the file says, else the importer, now (``stamp``)."""
+        return (self.actor or importer, self.recorded_at or stamp)
 
 
 def _target(history: list[Event], n: int, kind_id: str) -> Event:

@@ -88,7 +88,9 @@ def applicant_type_id(text: str, source: str | None = None, place: str | None = 
 
 
 @cache
-def _outcome_names() -> dict[str, list[str]]:
+def outcome_names() -> dict[str, list[str]]:
+    """Outcome id -> every name a clerk may write for it (its own words first, the national
+    format's label and variants, vocab.yaml's aliases)."""
     names = {}
     for rid, label in outcomes().items():
         row = FORMAT.table3_rows[rid]
@@ -97,18 +99,27 @@ def _outcome_names() -> dict[str, list[str]]:
     return names
 
 
+@cache
+def outcome_group_names() -> dict[str, list[str]]:
+    """The groups of outcomes a filter may name: ``denied`` -> [不予公开, （三）不予公开] …"""
+    groups: dict[str, list[str]] = {}
+    for rid in outcomes():
+        if "." in rid:
+            group = FORMAT.table3_rows[rid].group or ""
+            groups.setdefault(rid.split(".")[0], [group.split("）", 1)[-1], group])   # （三）不予公开
+    return groups
+
+
+def outcome_filter_names() -> dict[str, list[str]]:
+    """What ``register list --outcome`` may name: a group of outcomes or one outcome."""
+    return {**outcome_group_names(), **outcome_names()}
+
+
 def outcome_id(text: str, source: str | None = None, place: str | None = None) -> str:
-    return _match(text, _outcome_names(), "办理结果", source, place)
+    return _match(text, outcome_names(), "办理结果", source, place)
 
 
 def outcome_group(text: str) -> str:
-    """An outcome row id, or a group of them (``denied``, 不予公开 …) for filters."""
-    key = text.strip()
-    groups = {rid.split(".")[0] for rid in outcomes() if "." in rid}
-    if key in groups:
-        return key
-    labels = {FORMAT.table3_rows[rid].group: rid.split(".")[0] for rid in outcomes() if "." in rid}
-    for group, gid in labels.items():
-        if group and key and key in group:
-            return gid
-    return outcome_id(key, None, "--outcome")
+    """An outcome id, or a group's (``denied``), for filters: named by its id or one of its
+    names, exactly (the CLI expands a unique beginning first, as for every choice)."""
+    return _match(text, outcome_filter_names(), "办理结果", None, "--outcome")

@@ -56,10 +56,9 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
     """Values the body's own records give for ``year`` (2021 format): table 3 from the request
     register when it holds any request, table 2 from the disclosure log when it holds any entry.
     Returns (cell -> (value, kind, note), messages, section 一 statistics text)."""
-    from gongkai.log.store import DisclosureLog
     from gongkai.log.year import year_report
     from gongkai.register.table3 import compute
-    from gongkai.web.registers import open_register, register_url
+    from gongkai.web.registers import open_log, open_register
 
     if version != "2021":
         return {}, [], ""
@@ -71,7 +70,7 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
             out[cell] = (value, "register", f"由依申请公开台账计算（截至{year}年12月31日）")
         messages.append("表三由依申请公开台账计算")
     text = ""
-    with DisclosureLog(register_url(body.pk)) as log:
+    with open_log(body) as log:
         if log.records():
             report = year_report(log, year, body.name)
             for cell, value in report.iter_cells():

@@ -13,7 +13,9 @@ same due dates.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -21,6 +23,9 @@ from django.conf import settings
 from gongkai.register import Register
 from gongkai.register.settings import load_settings
 from gongkai.web.sql import create_schema
+
+if TYPE_CHECKING:
+    from gongkai.log.store import DisclosureLog
 
 _local = threading.local()
 
@@ -30,6 +35,13 @@ def today() -> date:
     from django.utils import timezone
 
     return date.fromisoformat(settings.TODAY) if settings.TODAY else timezone.localdate()
+
+
+def office_day() -> date | Callable[[], date]:
+    """What a register or log of the site takes as its ``today``: the fixed day (which also
+    dates the records' stamps) when the site has one, else the clock.  Taken from Django's
+    settings, read once when the site started, never again from the environment."""
+    return date.fromisoformat(settings.TODAY) if settings.TODAY else today
 
 
 def register_url(body_id: int) -> str:
@@ -90,11 +102,20 @@ def open_register(body) -> Register:
     reg = cache.get(body.pk)
     calendar = site_calendar()
     if reg is None:
-        reg = Register(register_url(body.pk), calendar=calendar, today=today)
+        reg = Register(register_url(body.pk), calendar=calendar, today=office_day())
         cache[body.pk] = reg
     reg.calendar = calendar
-    reg.settings = load_settings().replace(agency=body.name)
+    reg.office_day = office_day()
+    reg.settings = load_settings(settings.REGISTER_SETTINGS).replace(agency=body.name)
     return reg
+
+
+def open_log(body) -> DisclosureLog:
+    """A body's proactive-disclosure log (in the store of its request register), counting on
+    the site's calendar and day."""
+    from gongkai.log.store import DisclosureLog
+
+    return DisclosureLog(register_url(body.pk), calendar=site_calendar(), today=office_day())
 
 
 def close_all() -> None:

@@ -323,10 +323,9 @@ def due_notice(user) -> tuple[str, str] | None:
     """After a clerk signs in: (message, page) when the body's request register has requests
     overdue or due within the settings' due_soon_workdays, or its proactive-disclosure log has
     items not published in time; None otherwise (and for other roles)."""
-    from gongkai.log.store import DisclosureLog
     from gongkai.web.access import profile, role
     from gongkai.web.models import Role
-    from gongkai.web.registers import open_register, register_url, site_calendar, today
+    from gongkai.web.registers import open_log, open_register, today
 
     p = profile(user)
     if role(user) != Role.CLERK or p is None or p.body is None:
@@ -335,7 +334,7 @@ def due_notice(user) -> tuple[str, str] | None:
     try:
         reg = open_register(p.body)
         n = counts(reg, day)
-        with DisclosureLog(register_url(p.body.pk), calendar=site_calendar()) as log:
+        with open_log(p.body) as log:
             unpublished = sum(o.status == "overdue" for o in log.obligations(day, day - timedelta(days=365)))
     except GongkaiError:      # a store that cannot be read must not stop the login; its page says why
         return None
@@ -360,13 +359,13 @@ def log_overview(body, today: date) -> dict[str, Any]:
     overdue, and the year's table-2 rows that come from the log.  Read-only: the log is kept
     with ``gongkai log`` (or imported), in the same store as the body's request register."""
     from gongkai.format.names import column_label, row_label
-    from gongkai.log.store import DisclosureLog, obligations
+    from gongkai.log.store import obligations
     from gongkai.log.vocab import attributes, channels, endings
     from gongkai.log.vocab import kinds as log_kinds
     from gongkai.log.year import VERSION, table2
-    from gongkai.web.registers import register_url, site_calendar
+    from gongkai.web.registers import open_log
 
-    with DisclosureLog(register_url(body.pk), calendar=site_calendar()) as log:
+    with open_log(body) as log:
         items = sorted(log.items(), key=lambda i: (i.made_on, i.id), reverse=True)
         rows, counts_ = [], {"pending": 0, "overdue": 0, "late": 0}
         chans = channels()

@@ -163,6 +163,7 @@ UPLOAD_SUFFIXES = tuple(sorted(REPORT_SUFFIXES))  # every form the one loader re
 
 CORPUS_URL = _SITE.corpus_url
 REGISTER_DIR = HOME / "registers"
+REGISTER_SETTINGS = _SITE.register_settings_path()  # the office's register settings file (letters)
 TODAY = _SITE.today.isoformat() if _SITE.today else None  # fixed date (tests, demonstrations)
 
 LOGGING = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings as site
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -100,7 +101,7 @@ def _request_page(request, body, ref, typed=None):
         "corrections": [form(k) for k in regsvc.CORRECTIONS],
         "correction_refused": refused in regsvc.CORRECTIONS,
         "personal": sees_personal_data(request.user, body),
-        "letter_warning": unset_office_settings(reg.settings),
+        "letter_warning": unset_office_settings(reg.settings, site.REGISTER_SETTINGS),
     })
 
 
