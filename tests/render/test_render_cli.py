@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from gongkai.cli import main
 from gongkai.format import FORMAT
 from gongkai.load import load, load_source
@@ -265,3 +267,36 @@ def test_new_from_another_bodys_or_years_report_carries_nothing(tmp_path, capsys
     # The same body however printed is the same body: 淮安市人民政府 = 淮安市政府.
     assert main(["new", "--from", str(huaian), "--agency", "淮安市政府", "-o", str(out)]) == 0
     assert carried_over(load_source(out).report) == [103, 0, 0, 0, 0, 0, 103]
+
+
+@pytest.mark.parametrize("last_agency, agency", [
+    ("淮安市清江浦区人民政府办公室", "江苏省淮安市  清江浦区人民政府办公室"),                # province, spaces
+    ("淮安市清江浦区清河街道办事处", "清江浦区清河街道（办事处）"),                        # short, full-width brackets
+    ("淮安市清江浦区人民政府办公室（淮安市清江浦区外事办公室）", "淮安市清江浦区人民政府办公室"),  # a second name
+    ("淮安市清江浦区教育局", "淮安市清江浦区教育局关于2024年度政府信息公开工作年度报告"),    # a title run on
+])
+def test_new_from_this_bodys_report_however_its_name_is_printed(tmp_path, capsys, last_agency, agency):
+    """``new --from`` refused a body's own last report when the names were printed differently
+    (a bracketed end, a title beginning 关于…)."""
+    last = load_source(EXAMPLE).report
+    last.agency = last_agency
+    path = tmp_path / "2024.json"
+    path.write_text(last.to_json(), encoding="utf-8")
+    out = tmp_path / "s.yaml"
+    assert main(["new", "--from", str(path), "--agency", agency, "-o", str(out)]) == 0, capsys.readouterr().err
+    assert carried_over(load_source(out).report) == [2, 0, 0, 0, 1, 0, 3]
+
+
+@pytest.mark.parametrize("last_agency, agency", [
+    ("淮安市清江浦区教育局", "淮安市清江浦区教育体育局"), ("淮安市清江浦区教育局", "淮安市洪泽区教育局"),
+    ("某某局（甲）", "某某局（乙）"),
+])
+def test_new_from_another_bodys_report_is_refused_whatever_is_alike(tmp_path, capsys, last_agency, agency):
+    last = load_source(EXAMPLE).report
+    last.agency = last_agency
+    path = tmp_path / "2024.json"
+    path.write_text(last.to_json(), encoding="utf-8")
+    assert main(["new", "--from", str(path), "--agency", agency, "-o", str(tmp_path / "s.yaml")]) == 1
+    assert capsys.readouterr().err == (
+        f"gongkai：上年报告（2024.json）的机关是“{last_agency}”，本报告的机关是“{agency}”，不是同一机关。"
+        "未生成源文件：请用 --from 指定本机关上一年度的报告，或不用 --from、逐项填写。\n")

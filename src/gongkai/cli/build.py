@@ -104,12 +104,12 @@ def run_new(args) -> int:
 def _refuse_another_bodys(last, agency: str, year: int, name: str) -> None:
     """Another body's report, or one not of the year before, must not give this report its
     上年结转 and 现行有效件数 (the web's draft from an upload carries nothing in that case too)."""
-    from gongkai.extract.recover import previous_problems
+    from gongkai.extract.recover import previous_mismatches
     from gongkai.model import Report
 
-    problems = previous_problems(Report(agency=agency, year=year), last, Path(name).name)
-    if problems:
-        said = "；".join(p.split("；")[0] for p in problems)  # the why, without check's consequence
+    problems = previous_mismatches(Report(agency=agency, year=year), last, Path(name).name)
+    if problems:   # the why of each (what it means for a check's comparison does not apply here)
+        said = "；".join(why for why, _meaning in problems)
         raise GongkaiError(f"{said}。未生成源文件：请用 --from 指定本机关上一年度的报告，或不用 --from、逐项填写。")
 
 

@@ -449,17 +449,23 @@ def _zh(where: Where | None) -> str:
 CROSS_YEAR = frozenset({"in-force", "items-chain", "carry-over"})
 
 
-def previous_problems(report: Report, previous: Report, name: str = "上年报告") -> list[str]:
-    """Why ``previous`` (named ``name``) is not this body's report of the year before, in
-    Chinese; [] when it is (bodies compared by division and body, not spelling)."""
+def previous_mismatches(report: Report, previous: Report, name: str = "上年报告") -> list[tuple[str, str]]:
+    """Why ``previous`` (named ``name``) is not this body's report of the year before, each as
+    (why, what that means for the cross-year comparison), in Chinese; [] when it is (bodies
+    compared by division and body, not spelling: ``places.same_body``)."""
     problems = []
     if same_body(previous.agency, report.agency) is False:
-        problems.append(f"上年报告（{name}）的机关是“{previous.agency}”，本报告的机关是“{report.agency}”，"
-                        "不是同一机关；跨年度比较（上年结转、现行有效件数、正文雷同）的结果不适用")
+        problems.append((f"上年报告（{name}）的机关是“{previous.agency}”，本报告的机关是“{report.agency}”，不是同一机关",
+                         "跨年度比较（上年结转、现行有效件数、正文雷同）的结果不适用"))
     if previous.year and report.year and previous.year != report.year - 1:
-        problems.append(f"上年报告（{name}）的年度为 {previous.year} 年，不是 {report.year - 1} 年；"
-                        "跨年度比较的结果仅供参考")
+        problems.append((f"上年报告（{name}）的年度为 {previous.year} 年，不是 {report.year - 1} 年",
+                         "跨年度比较的结果仅供参考"))
     return problems
+
+
+def previous_problems(report: Report, previous: Report, name: str = "上年报告") -> list[str]:
+    """``previous_mismatches`` as sentences: why, and what it means for the comparison."""
+    return [f"{why}；{meaning}" for why, meaning in previous_mismatches(report, previous, name)]
 
 
 def use_previous(report: Report, previous: Report, name: str = "上年报告") -> list[str]:
@@ -553,5 +559,5 @@ def _write_refined(report: Report, amb: Ambiguity, ways: list[list[str]], used: 
     return fixed
 
 
-__all__ = ["ambiguity_note", "cross_year_equations", "previous_problems", "read_fused", "read_table", "refine",
-           "table3_equations", "use_previous"]
+__all__ = ["ambiguity_note", "cross_year_equations", "previous_mismatches", "previous_problems", "read_fused",
+           "read_table", "refine", "table3_equations", "use_previous"]

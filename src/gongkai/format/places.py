@@ -27,7 +27,10 @@ _GOVERNMENT = regex.compile(r"^(人民政府|政府|人民政府办公室|政府
 # reports instead of it: 平潭综合实验区 is 平潭县 (350128), its 管委会 the county's government.
 _ZONES = {"平潭综合实验区": "350128"}
 _TOWN = regex.compile(r"^([\u4e00-\u9fff]{1,12}?(镇|乡|街道|苏木|民族乡))(人民政府|政府|办事处|街道办事处)?$")
-_REPORT_TAIL = regex.compile(r"(?:(?:19|20)\d{2}\s*年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告.*$")
+# A report's title run on after the name: 2024年政府信息公开工作年度报告, 关于2024年度政府信息公开…
+_REPORT_TAIL = regex.compile(r"(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告.*$")
+# A bracketed end of a (normalised) name: the body's second name (一个机构两块牌子), （筹）, （办事处）.
+_BRACKETED_END = regex.compile(r"\([^()]*\)$")
 
 
 @record(frozen=True)
@@ -170,11 +173,24 @@ def identity(code: str | None, unit: str | None, agency_key: str | None) -> str 
 
 
 def same_body(a: str | None, b: str | None) -> bool | None:
-    """Do two agency names name one body?  None when either name is missing."""
+    """Do two agency names name one body (however printed: with or without the province and
+    city, spaces, full- or half-width brackets, a report title run on)?  A bracketed end that only
+    one of the names has does not make another body: 清河街道（办事处） is 清河街道办事处, 某局（某办公室）
+    is 某局.  None when either name is missing."""
     if not a or not b:
         return None
-    pa, pb = place(a), place(b)
-    return identity(pa["code"], pa["unit"], pa["agency_key"]) == identity(pb["code"], pb["unit"], pb["agency_key"])
+    ka, kb = normalise(a), normalise(b)
+    if _body(ka) == _body(kb):
+        return True
+    ba, bb = _BRACKETED_END.sub("", ka), _BRACKETED_END.sub("", kb)
+    if (ba != ka) == (bb != kb):   # both bracketed (differently), or neither: the names decide
+        return False
+    return bool(ba and bb) and _body(ba) == _body(bb)
+
+
+def _body(key: str) -> str | None:
+    p = place(key)
+    return identity(p["code"], p["unit"], p["agency_key"])
 
 
 def corrected(agency_key: str, name: str, code: str, unit: str | None) -> dict:
