@@ -2,6 +2,7 @@
 
     python bench/serve_overhead.py [--requests 100] [--rounds 5] [--clients 1,2,4] [--seconds 5]
                                    [--read-workers N] [--before DIR] [--text-only]
+                                   [--connections new,keep] [--callgrind]
 
 Starts ``gongkai serve`` (waitress; uploads read in its child processes, the thread-safety fix
 of the integrity issue; ``--read-workers 0`` reads in the server's threads instead) on a free
@@ -16,6 +17,16 @@ figures, their ratio and the difference, the server's overhead (target: ≤ 1 ms
 the parse).  Then 1, 2, 4… clients (``--clients``) for ``--seconds`` each give the throughput.
 Every answer must be 200 and the same report.
 
+Both ways a client connects are measured (``--connections``): ``new``, a new connection for every
+request (curl, urllib: ``Connection: close``), and ``keep``, one HTTP/1.1 connection kept open
+for all of a client's requests (requests.Session, httpx.Client, browsers).  Most of the HTTP
+server's own work is per connection, so the two differ by about that.
+
+``--callgrind`` counts instructions instead, which the load does not change: the server runs
+under valgrind (``--trace-children=yes``: its read child too), and after warm-up requests the
+counters of the server process and of its child are zeroed, ``--requests`` requests are made each
+way, and the counters dumped; printed per request, for each process.
+
 ``--before DIR`` (a checkout of earlier code, e.g. ``git archive REV src | tar -x -C DIR``; this
 tree's compiled readers are copied in if it has none) starts a second server from ``DIR/src`` and
 measures it in the same alternating rounds: before/after figures of one sitting, under one load.
@@ -24,8 +35,10 @@ measures it in the same alternating rounds: before/after figures of one sitting,
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -66,18 +79,42 @@ def _tree_cpu(root: int) -> tuple[float, float]:
 
 
 def _post_raw(base: str, body: bytes, ctype: str) -> bytes:
+    """POST on a new connection, closed after the answer (urllib sends ``Connection: close``)."""
     req = urllib.request.Request(f"{base}/api/parse", data=body, headers={"Content-Type": ctype})
     with urllib.request.urlopen(req, timeout=120) as r:
         assert r.status == 200
         return r.read()
 
 
-def _post(base: str, body: bytes, ctype: str) -> dict:
-    return json.loads(_post_raw(base, body, ctype))
+_kept = threading.local()  # each client thread's open connections, by server
 
 
-def _start(home: Path, read_workers: int | None, code: Path | None = None) -> tuple[subprocess.Popen, str]:
-    """``gongkai serve`` on a free port (from ``code``, a checkout's ``src``, when given)."""
+def _post_kept(base: str, body: bytes, ctype: str) -> bytes:
+    """POST on this thread's HTTP/1.1 connection to ``base``, kept open between requests."""
+    conns = _kept.__dict__.setdefault("conns", {})
+    conn = conns.get(base)
+    if conn is None:
+        host, port = base.removeprefix("http://").split(":")
+        conn = conns[base] = http.client.HTTPConnection(host, int(port), timeout=120)
+    conn.request("POST", "/api/parse", body=body, headers={"Content-Type": ctype})
+    r = conn.getresponse()
+    data = r.read()
+    assert r.status == 200 and not r.will_close, (r.status, r.getheaders())
+    return data
+
+
+POSTS: dict[str, Callable[[str, bytes, str], bytes]] = {"new": _post_raw, "keep": _post_kept}
+WAYS = {"new": "a new connection each", "keep": "one connection kept open"}
+
+
+def _post(base: str, body: bytes, ctype: str, way: str = "new") -> dict:
+    return json.loads(POSTS[way](base, body, ctype))
+
+
+def _start(home: Path, read_workers: int | None, code: Path | None = None,
+           wrap: list[str] | None = None) -> tuple[subprocess.Popen, str]:
+    """``gongkai serve`` on a free port (from ``code``, a checkout's ``src``, when given; run by
+    ``wrap``, e.g. valgrind, when given)."""
     port = serverproc.free_port()
     env = {**os.environ, "GONGKAI_WEB_HOME": str(home)}
     if code is not None:
@@ -85,11 +122,11 @@ def _start(home: Path, read_workers: int | None, code: Path | None = None) -> tu
     subprocess.run([sys.executable, "-c", "from gongkai.cli.serve import setup; setup(None)"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     workers = [] if read_workers is None else ["--read-workers", str(read_workers)]
-    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--host", "127.0.0.1", "--port", str(port),
-                               *workers], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([*(wrap or []), sys.executable, "-m", "gongkai", "serve", "--host", "127.0.0.1",
+                               "--port", str(port), *workers], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        serverproc.wait_up(server, f"{base}/check/")
+        serverproc.wait_up(server, f"{base}/check/", seconds=900 if wrap else 120)
     except serverproc.ServerDidNotStart:
         raise SystemExit("bench: the server did not start") from None
     return server, base
@@ -122,32 +159,36 @@ def _cpu_of(proc: subprocess.Popen, n: int, call: Callable[[], object]) -> Sampl
     return Sample(own2 - own + kids2 - kids, time.perf_counter() - wall).per(n)
 
 
-def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: int,
+def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: int, ways: list[str],
              before: tuple[subprocess.Popen, str] | None = None) -> None:
     from gongkai.load import load_input
 
     data = path.read_bytes()
     body, ctype = multipart(path)
     expected = _post(base, body, ctype)
-    for _ in range(5):  # warm: every read worker has imported what the file needs
-        _post(base, body, ctype)
+    for way in ways:
+        for _ in range(5):  # warm: every read worker has imported what the file needs
+            _post(base, body, ctype, way)
     answer = len(json.dumps(expected, ensure_ascii=False).encode())
     port = serverproc.free_port()
     trivial = subprocess.Popen([sys.executable, "-c", _TRIVIAL, str(port), str(answer)])
     try:
         serverproc.wait_up(trivial, f"http://127.0.0.1:{port}/")
 
-        children: list[float] = []
+        children: dict[str, list[float]] = {way: [] for way in ways}
 
-        def served() -> Sample:
-            got: list[dict] = []
-            sample = _cpu_of(server, n, lambda: got.append(_post(base, body, ctype)))
-            children.append(_children_cpu[-1])
-            assert all(g["cells"] == expected["cells"] for g in got)
-            return sample
+        def served(proc: subprocess.Popen, url: str, way: str, kids: list[float] | None = None) -> Callable[[], Sample]:
+            def job() -> Sample:
+                got: list[dict] = []
+                sample = _cpu_of(proc, n, lambda: got.append(_post(url, body, ctype, way)))
+                if kids is not None:
+                    kids.append(_children_cpu[-1])
+                assert all(g["cells"] == expected["cells"] for g in got)
+                return sample
+            return job
 
-        def http() -> Sample:
-            return _cpu_of(trivial, n, lambda: _post_raw(f"http://127.0.0.1:{port}", body, ctype))
+        def http(way: str) -> Callable[[], Sample]:
+            return lambda: _cpu_of(trivial, n, lambda: POSTS[way](f"http://127.0.0.1:{port}", body, ctype))
 
         def floor() -> Sample:
             cpu, wall = time.process_time(), time.perf_counter()
@@ -155,43 +196,113 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
                 json.dumps(load_input(data, path.name).reports[0].to_dict(), ensure_ascii=False, default=str)
             return Sample(time.process_time() - cpu, time.perf_counter() - wall).per(n)
 
-        jobs: dict[str, Callable[[], Sample]] = {"server": served, "floor": floor, "http": http}
+        jobs: dict[str, Callable[[], Sample]] = {"floor": floor}
+        for way in ways:
+            jobs[f"server {way}"] = served(server, base, way, children[way])
+            jobs[f"http {way}"] = http(way)
         if before is not None:
             old, old_base = before
             assert _post(old_base, body, ctype)["cells"] == expected["cells"]
-            for _ in range(5):
-                _post(old_base, body, ctype)
-
-            def served_before() -> Sample:
-                got: list[dict] = []
-                sample = _cpu_of(old, n, lambda: got.append(_post(old_base, body, ctype)))
-                assert all(g["cells"] == expected["cells"] for g in got)
-                return sample
-
-            jobs["before"] = served_before
+            for way in ways:
+                for _ in range(5):
+                    _post(old_base, body, ctype, way)
+                jobs[f"before {way}"] = served(old, old_base, way)
 
         floor()
         got = alternate(jobs, rounds)
     finally:
         serverproc.stop(trivial, seconds=10)
     print(f"{path.name} ({len(data):,} bytes, answer {answer:,} bytes), {n} requests a round, one client")
-    print(line("  server CPU per POST /api/parse", got["server"], per="a request")
-          + f"  (read children {statistics.median(children) * 1000:.2f} ms of it)")
-    if "before" in got:
-        print(line("  before: the same, the --before server", got["before"], per="a request"))
     print(line("  floor: the parse in process", got["floor"], per="a parse"))
-    print(line("  HTTP alone (waitress, trivial app)", got["http"], per="a request"))
-    extra = (median(got["server"]) - median(got["floor"])) * 1000
-    http_ms = median(got["http"]) * 1000
-    print("  " + ratio("server / floor", got["server"], got["floor"])
-          + f"  overhead {extra:.2f} ms CPU a request (HTTP alone {http_ms:.2f} ms, Django and the read child "
-            f"{extra - http_ms:.2f} ms)  target ≤ 1 ms: {'met' if extra <= 1 else 'NOT met'}")
-    if "before" in got:
-        was = (median(got["before"]) - median(got["floor"])) * 1000
-        print("  " + ratio("before / floor", got["before"], got["floor"]) + f"  overhead before {was:.2f} ms CPU a request")
+    for way in ways:
+        print(f"  -- {WAYS[way]}")
+        print(line("  server CPU per POST /api/parse", got[f"server {way}"], per="a request")
+              + f"  (read children {statistics.median(children[way]) * 1000:.2f} ms of it)")
+        if before is not None:
+            print(line("  before: the same, the --before server", got[f"before {way}"], per="a request"))
+        print(line("  HTTP alone (waitress, trivial app)", got[f"http {way}"], per="a request"))
+        extra = (median(got[f"server {way}"]) - median(got["floor"])) * 1000
+        http_ms = median(got[f"http {way}"]) * 1000
+        print("  " + ratio("server / floor", got[f"server {way}"], got["floor"])
+              + f"  overhead {extra:.2f} ms CPU a request (HTTP alone {http_ms:.2f} ms, Django and the read child "
+                f"{extra - http_ms:.2f} ms)  target ≤ 1 ms: {'met' if extra <= 1 else 'NOT met'}")
+        if before is not None:
+            was = (median(got[f"before {way}"]) - median(got["floor"])) * 1000
+            print("  " + ratio("before / floor", got[f"before {way}"], got["floor"])
+                  + f"  overhead before {was:.2f} ms CPU a request")
 
 
-def throughput(base: str, path: Path, clients: int, seconds: float) -> None:
+def _descendants(pid: int) -> list[int]:
+    kids: list[int] = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                raw = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(raw[raw.rindex(")") + 2:].split()[1]) == pid:
+                kids += [int(entry), *_descendants(int(entry))]
+    return kids
+
+
+def _callgrind_total(pid: int, out: Path) -> int:
+    """Dump ``pid``'s counters (callgrind_control) and return the instructions since the last zeroing."""
+    before = set(out.parent.glob(f"{out.name}.{pid}.*"))
+    subprocess.run(["callgrind_control", "-d", str(pid)], check=True, capture_output=True, timeout=600)
+    deadline = time.monotonic() + 600
+    while True:
+        for dump in set(out.parent.glob(f"{out.name}.{pid}.*")) - before:
+            summary = re.search(rb"^summary: (\d+)", dump.read_bytes(), re.M)
+            if summary:
+                return int(summary.group(1))
+        if time.monotonic() > deadline:
+            raise SystemExit("bench: callgrind wrote no dump")
+        time.sleep(0.5)
+
+
+def _counted(root: int, out: Path, n: int, post: Callable[[], object]) -> list[float]:
+    """Instructions per call of ``post`` in process ``root`` and in each of its descendants."""
+    pids = [root, *_descendants(root)]
+    for pid in pids:
+        subprocess.run(["callgrind_control", "-z", str(pid)], check=True, capture_output=True, timeout=600)
+    for _ in range(n):
+        post()
+    return [_callgrind_total(pid, out) / n for pid in pids]
+
+
+def instructions(path: Path, n: int, ways: list[str], read_workers: int | None) -> None:
+    """Instructions per request of the server process and of its read children, and of waitress
+    alone answering the trivial app, each way of connecting."""
+    body, ctype = multipart(path)
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-cg-") as tmp:
+        out = Path(tmp) / "cg"
+        valgrind = ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}.%p"]
+        server, base = _start(Path(tmp), read_workers, wrap=valgrind)
+        port = serverproc.free_port()
+        trivial = None
+        try:
+            answer = len(POSTS["new"](base, body, ctype))
+            trivial = subprocess.Popen([*valgrind, sys.executable, "-c", _TRIVIAL, str(port), str(answer)],
+                                       stderr=subprocess.DEVNULL)
+            serverproc.wait_up(trivial, f"http://127.0.0.1:{port}/", seconds=900)
+            http = f"http://127.0.0.1:{port}"
+            for way in ways:
+                for _ in range(10):
+                    _post(base, body, ctype, way)
+                    POSTS[way](http, body, ctype)
+            print(f"{path.name}: instructions a request (callgrind; {n} requests after 10 warm-up ones each way)")
+            for way in ways:
+                served = _counted(server.pid, out, n, lambda w=way: _post(base, body, ctype, w))
+                alone = _counted(trivial.pid, out, n, lambda w=way: POSTS[w](http, body, ctype))
+                print(f"  {WAYS[way]:26} server process {served[0] / 1e6:.3f} M (waitress alone {alone[0] / 1e6:.3f} M, "
+                      f"gongkai's own {(served[0] - alone[0]) / 1e6:.3f} M), read children {sum(served[1:]) / 1e6:.3f} M")
+        finally:
+            serverproc.stop(server, seconds=60)
+            if trivial is not None:
+                serverproc.stop(trivial, seconds=60)
+
+
+def throughput(base: str, path: Path, clients: int, seconds: float, way: str) -> None:
     body, ctype = multipart(path)
     done, errors = [0], [0]
     lock = threading.Lock()
@@ -200,7 +311,7 @@ def throughput(base: str, path: Path, clients: int, seconds: float) -> None:
     def client() -> None:
         while time.perf_counter() < stop:
             try:
-                _post(base, body, ctype)
+                _post(base, body, ctype, way)
             except Exception:  # noqa: BLE001 - counted
                 with lock:
                     errors[0] += 1
@@ -215,8 +326,8 @@ def throughput(base: str, path: Path, clients: int, seconds: float) -> None:
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    print(f"  throughput: {done[0] / wall:.1f} requests/s with {clients} client{'s' if clients > 1 else ''} "
-          f"({done[0]} in {wall:.1f} s, {errors[0]} errors)")
+    print(f"  throughput: {done[0] / wall:.1f} requests/s with {clients} client{'s' if clients > 1 else ''}, "
+          f"{WAYS[way]} ({done[0]} in {wall:.1f} s, {errors[0]} errors)")
 
 
 def _compiled_into(checkout: Path) -> None:
@@ -240,10 +351,19 @@ def main() -> int:
     ap.add_argument("--read-workers", type=int, help="gongkai serve --read-workers (default: its own)")
     ap.add_argument("--before", type=Path, metavar="DIR", help="a checkout of earlier code, measured alongside")
     ap.add_argument("--text-only", action="store_true", help="only the text report (no PDF)")
+    ap.add_argument("--connections", default="new,keep",
+                    help="new (a connection per request), keep (one kept open), or both: new,keep")
+    ap.add_argument("--callgrind", action="store_true", help="instructions a request (valgrind) instead of CPU")
     args = ap.parse_args()
+    ways = [w for w in args.connections.split(",") if w]
+    if not ways or set(ways) - set(WAYS):
+        ap.error("--connections: new, keep or new,keep")
     text = next((ROOT / "examples").glob("000_*.txt"))
     pdf = ROOT / "examples" / "huaian-city-2024.pdf"
     print(machine())
+    if args.callgrind:
+        instructions(text, min(args.requests, 100), ways, args.read_workers)
+        return 0
     if args.before is not None:
         _compiled_into(args.before)
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-") as tmp, \
@@ -256,9 +376,10 @@ def main() -> int:
             server, base = servers[0]
             inputs = [(text, args.requests)] + ([] if args.text_only else [(pdf, args.pdf_requests)])
             for path, n in inputs:
-                overhead(server, base, path, n, args.rounds, servers[1] if len(servers) > 1 else None)
-                for clients in (int(c) for c in args.clients.split(",") if c):
-                    throughput(base, path, clients, args.seconds)
+                overhead(server, base, path, n, args.rounds, ways, servers[1] if len(servers) > 1 else None)
+                for way in ways:
+                    for clients in (int(c) for c in args.clients.split(",") if c):
+                        throughput(base, path, clients, args.seconds, way)
         finally:
             for proc, _ in servers:
                 serverproc.stop(proc, seconds=10)

@@ -118,18 +118,18 @@ def free_port() -> int:
 
 class LiveServer:
     """waitress serving the app (gongkai's unless ``application`` is given) on loopback in a
-    daemon thread."""
+    daemon thread; ``options``: more of waitress's adjustments."""
 
     CLOSE_SECONDS = 30.0
 
-    def __init__(self, application=None):
+    def __init__(self, application=None, **options):
         from waitress.server import create_server
 
         if application is None:
             from gongkai.web.wsgi import application
 
         self.port = free_port()
-        self.server = create_server(application, host="127.0.0.1", port=self.port, threads=4)
+        self.server = create_server(application, host="127.0.0.1", port=self.port, **{"threads": 4, **options})
         self.thread = threading.Thread(target=self.server.run, daemon=True, name=f"waitress:{self.port}")
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"
