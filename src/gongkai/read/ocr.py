@@ -14,7 +14,7 @@ import threading
 from contextlib import nullcontext
 
 from gongkai.errors import MissingDependency, UnreadableFile
-from gongkai.read import limits
+from gongkai.read import limits, ocrwords
 from gongkai.read.document import Document
 from gongkai.read.layout import Glyph, Segment
 
@@ -247,8 +247,6 @@ def _read_words(picture, gray, scale: float, binary=None, turned: bool = False):
     most are upside down, the whole page is turned and read again.
     """
     import numpy as np
-    from rapidocr.ch_ppocr_cls import TextClsOutput
-    from rapidocr.ch_ppocr_det import TextDetOutput
     from rapidocr.utils.process_img import apply_vertical_padding, get_rotate_crop_image, resize_image_within_bounds
 
     engine = _get_engine()
@@ -278,9 +276,8 @@ def _read_words(picture, gray, scale: float, binary=None, turned: bool = False):
         return _read_words(np.ascontiguousarray(picture[::-1, ::-1]), np.ascontiguousarray(gray[::-1, ::-1]),
                            scale, turned=True)
     rec_res = _recognise_lines(engine._load_rec_model(), crops)
-    result = engine.build_final_output(picture, TextDetOutput(boxes=boxes, scores=scores), TextClsOutput(),
-                                       rec_res, crops, op_record)
-    return list(_words(getattr(result, "word_results", None))), segments
+    return ocrwords.words(engine, picture.shape, boxes, scores, rec_res, [c.shape[:2] for c in crops],
+                          op_record), segments
 
 
 def _plan(gray, scale: float, binary=None):
@@ -403,18 +400,6 @@ def _recognise_lines(recogniser, lines):
         scores.append(score)
         words.append(word)
     return TextRecOutput(imgs=lines, txts=tuple(txts), scores=scores, word_results=tuple(words))
-
-
-def _words(word_results):
-    """(text, score, box) of every recognised character.  RapidOCR's lines are groups of such
-    triples, but a page where it finds nothing (a noisy scan) gives one bare empty triple,
-    ``('', 1.0, None)``, in place of a group: skipped, like any malformed entry."""
-    for line in word_results or ():
-        if not isinstance(line, (list, tuple)):
-            continue
-        for word in line:
-            if isinstance(word, (list, tuple)) and len(word) == 3 and word[2] is not None and len(word[2]) >= 1:
-                yield word
 
 
 def _within(s: Segment, g: Glyph) -> bool:

@@ -1,0 +1,205 @@
+"""Every recognised character's box on the page, as RapidOCR computes it, at a fraction of its cost.
+
+gongkai places each character in its table cell by its box, so RapidOCR's ``return_word_box`` is
+on: ``RapidOCR.build_final_output`` maps the boxes back to the page, resizes every cut line to the
+size it already has (only its shape is used), and ``CalRecBoxes`` gives each character a box from
+its CTC column — through ``copy.deepcopy`` of every box list and ``order_points``, a dozen numpy
+calls on four points, for every box (0.1–0.25 s a table page; more than the boxes are worth).
+``words`` gives the same (text, score, box) triples: the same arithmetic in the same order on
+Python floats (no step is reassociated, so every rounding is the one RapidOCR's makes), the
+perspective back to the page with the same ``np.dot`` for each point (a matrix product over all
+points could round differently in the last bit, and ``int`` would then move a box by a pixel),
+and ``order_points`` ported branch for branch (the same points, the same ties).  What it skips
+is work whose result is not used: the resized copies of the lines, the deep copies, the
+``RapidOCROutput`` around the result.  ``tests/read_binary/test_read_binary_ocr_words.py`` holds
+it to RapidOCR's own output on real lines and on random quadrilaterals.
+"""
+
+from __future__ import annotations
+
+Box = list[list[int]]
+
+
+def words(engine, page_shape, boxes, scores, rec, crop_shapes, op_record) -> list[tuple[str, float, Box]]:
+    """(text, score, box) of every word RapidOCR's ``build_final_output`` gives for these lines
+    (``word_results``, flattened): ``boxes`` are the lines' boxes in the picture the detector saw
+    (a numpy array, changed here as RapidOCR changes it), ``rec`` the recogniser's output for the
+    lines cut from it (TextRecOutput with word_results), ``crop_shapes`` the cut lines' (h, w)."""
+    from rapidocr.utils.process_img import map_boxes_to_original
+
+    if boxes is None:
+        return []
+    ori_h, ori_w = page_shape[:2]
+    boxes = map_boxes_to_original(boxes, op_record, ori_h, ori_w)
+    ratio_h, ratio_w = op_record["preprocess"]["ratio_h"], op_record["preprocess"]["ratio_w"]
+    valid = [i for i, t in enumerate(rec.txts) if t.strip()]  # RapidOCR drops lines read as nothing
+    text_score = engine.text_score
+    out: list[tuple[str, float, Box]] = []
+    kept: list[list] = []
+    line_scores = []
+    for i in valid:
+        h, w = crop_shapes[i]
+        h, w = round(h * ratio_h), round(w * ratio_w)  # map_img_to_original's size, without the copy
+        line = []
+        if h * w:
+            line = [(t, c, b) for t, c, b in _line_words(rec.txts[i], rec.word_results[i], h, w, boxes[i])
+                    if b is not None]
+        if line:
+            kept.append(line)
+        line_scores.append(rec.scores[i])
+    # RapidOCR's filter_by_text_score pairs the i-th line's score with the i-th non-empty list of
+    # words (the two lists fall out of step only if a line had no word, which a non-blank text
+    # always has): kept as it is.
+    for i, score in enumerate(line_scores):
+        if score < text_score:
+            continue
+        if i < len(kept) and kept[i]:
+            out += kept[i]
+    return out
+
+
+def _line_words(text: str, info, h: int, w: int, box) -> list:
+    """CalRecBoxes for one line: its words' (text, confidence, page box)."""
+    from rapidocr.cal_rec_boxes.main import CalRecBoxes, Direction
+
+    contents, cells, confs = _crop_boxes(text, info, w, h)
+    _adjust_overlap(cells)
+    direction = CalRecBoxes.get_box_direction(box)
+    if direction is Direction.VERTICAL:  # vertical text: RapidOCR's own rotation, as rare as it is
+        import copy
+
+        page = CalRecBoxes().reverse_rotate_crop_image(copy.deepcopy(box), cells, direction)
+    else:
+        page = _to_page(box, cells)
+    return list(zip(contents, confs, page))
+
+
+def _crop_boxes(text: str, info, w: int, h: int) -> tuple[list[str], list, list[float]]:
+    """CalRecBoxes.cal_ocr_word_box (single-character boxes off): the words and their boxes in
+    the cut line (w × h), from the CTC columns of ``info`` (a WordInfo)."""
+    from rapidocr.ch_ppocr_rec.typings import WordType
+
+    if not text or info.line_txt_len == 0:
+        return [], [], []
+    x0, y0, x1, y1 = 0.0, 0.0, float(w), float(h)  # quads_to_rect_bbox of the line's own rectangle
+    avg_col_width = (x1 - x0) / info.line_txt_len
+    all_en_num = all(v is WordType.EN_NUM for v in info.word_types)
+    line_cols: list = []
+    char_widths = []
+    contents: list[str] = []
+    for word, cols in zip(info.words, info.word_cols):
+        if all_en_num:
+            line_cols.append(cols)
+            contents.append("".join(word))
+        else:
+            line_cols.extend(cols)
+            contents.extend(word)
+        if len(cols) == 1:
+            continue
+        char_widths.append((cols[-1] - cols[0]) * avg_col_width / (len(cols) - 1))
+    if char_widths:
+        avg_char_width = sum(char_widths) / len(char_widths)
+    else:
+        avg_char_width = (x1 - x0) / len(text)
+    if all_en_num:
+        cells = []
+        for cols in line_cols:
+            chars = _cells(cols, avg_char_width, avg_col_width, x0, y0, x1, y1)
+            xs = [p[0] for c in chars for p in c]
+            ys = [p[1] for c in chars for p in c]
+            a, b, c, d = float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))
+            cells.append([[a, b], [c, b], [c, d], [a, d]])
+    else:
+        cells = _cells(line_cols, avg_char_width, avg_col_width, x0, y0, x1, y1)
+    return contents, cells, info.confs
+
+
+def _cells(cols, avg_char_width: float, avg_col_width: float, x0: float, y0: float, x1: float, y1: float) -> list:
+    """CalRecBoxes.calc_box: a box centred on each CTC column, sorted by left edge (stably)."""
+    out = []
+    half = avg_char_width / 2
+    for col in cols:
+        centre = (col + 0.5) * avg_col_width
+        left = max(int(centre - half), 0) + x0
+        right = min(int(centre + half), x1 - x0) + x0
+        out.append([[left, y0], [right, y0], [right, y1], [left, y1]])
+    out.sort(key=lambda cell: cell[0][0])
+    return out
+
+
+def _adjust_overlap(cells: list) -> None:
+    """CalRecBoxes.adjust_box_overlap, in place: overlapping neighbours meet halfway."""
+    for cur, nxt in zip(cells, cells[1:]):
+        if cur[1][0] > nxt[0][0]:
+            distance = abs(cur[1][0] - nxt[0][0])
+            cur[1][0] -= distance / 2
+            cur[2][0] -= distance / 2
+            nxt[0][0] += distance - distance / 2
+            nxt[3][0] += distance - distance / 2
+
+
+def _to_page(box, cells: list) -> list[Box]:
+    """CalRecBoxes.reverse_rotate_crop_image for a horizontal line: each box's points taken back
+    through the inverse of the perspective get_rotate_crop_image cut the line with."""
+    import cv2
+    import numpy as np
+
+    points = box.copy()
+    left = int(np.min(points[:, 0]))
+    top = int(np.min(points[:, 1]))
+    points[:, 0] = points[:, 0] - left
+    points[:, 1] = points[:, 1] - top
+    width = int(np.linalg.norm(points[0] - points[1]))
+    height = int(np.linalg.norm(points[0] - points[3]))
+    square = np.array([[0, 0], [width, 0], [width, height], [0, height]]).astype(np.float32)
+    _, inverse = cv2.invert(cv2.getPerspectiveTransform(points, square))
+    (sx, a, b), (c, sy, d), (e, f, one) = inverse.tolist()
+    if a == b == c == d == e == f == 0 and one == 1:
+        # A level box (nearly every line): the product is a scaling whatever order the sum of
+        # its terms is taken in (adding exact zeros rounds nothing), and z is exactly 1.
+        return [order_points([[int(sx * x + left), int(sy * y + top)] for x, y in cell]) for cell in cells]
+    dot = np.dot
+    out = []
+    for cell in cells:
+        mapped = []
+        for point in cell:
+            x, y, z = dot(inverse, np.array(point + [1]))
+            mapped.append([int(x / z + left), int(y / z + top)])
+        out.append(order_points(mapped))
+    return out
+
+
+def order_points(points: Box) -> Box:
+    """CalRecBoxes.order_points on four integer points, without numpy: top-left, top-right,
+    bottom-right, bottom-left, chosen by the same rules (and the same first match on ties)."""
+    (a, b), (c, d), (e, f), (g, h) = points
+    if a == g < c == e and b == d < f == h:  # already a level rectangle in this order: kept (as the rules keep it)
+        return [[int(a), int(b)], [int(c), int(d)], [int(e), int(f)], [int(g), int(h)]]
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    cx, cy = sum(xs) / 4, sum(ys) / 4  # exact, as np.mean of four small integers is
+
+    def first(candidates, key, pick):
+        best = pick(key(p) for p in candidates)
+        return next(p for p in candidates if key(p) == best)
+
+    def x(p):
+        return p[0]
+
+    def y(p):
+        return p[1]
+
+    if any(v == cx for v in xs) and any(v == cy for v in ys):  # a diamond
+        ordered = [first(points, x, min), first(points, y, min), first(points, x, max), first(points, y, max)]
+    elif all(v == cx for v in xs):  # all on one vertical line: by height (equal heights: equal points)
+        ordered = sorted(points, key=y)
+    elif any(v == cx for v in xs) and all(v != cy for v in ys):  # top two, then bottom two
+        upper = [p for p in points if p[1] < cy]
+        lower = [p for p in points if p[1] > cy]
+        ordered = [first(upper, x, min), first(upper, x, max), first(lower, x, max), first(lower, x, min)]
+    else:  # left two, then right two
+        west = [p for p in points if p[0] < cx]
+        east = [p for p in points if p[0] > cx]
+        ordered = [first(west, y, min), first(east, y, min), first(east, y, max), first(west, y, max)]
+    return [[int(p[0]), int(p[1])] for p in ordered]
+
