@@ -132,3 +132,33 @@ def test_the_request_page_warns_while_letters_name_the_placeholder_review_body(d
     site.write_text("review_body: 某县人民政府\n", encoding="utf-8")
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
     assert "letter-warning" not in page and "/letter/reply" in page
+
+
+def test_a_body_whose_kind_and_place_tell_its_review_body_gets_it_and_is_told_so(django_env, world, tmp_path,
+                                                                                monkeypatch):
+    """A site left at the shipped 本级人民政府: a town's letters sent applicants there (wrong: the
+    county's government reviews a town).  The body's name tells the review body where the law
+    does (行政复议法第二十四条); the page says so, and the site's own setting still wins."""
+    site = tmp_path / "register.yaml"
+    monkeypatch.setattr(django_env, "REGISTER_SETTINGS", site)
+    from gongkai.web.models import Body
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    ref = _granted_request(c, a, _csrf(c, f"/register/{a.pk}/"))
+    Body.objects.filter(pk=a.pk).update(name="淮安市清江浦区清河街道办事处")
+    try:
+        page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+        assert "letter-warning" not in page
+        assert ('<p class="hint" id="review-body-note">文书中的行政复议机关按本机关的类型和所在区划确定为'
+                "“淮安市清江浦区人民政府”（《中华人民共和国行政复议法》第二十四条）；如不对，请在设置文件 "
+                f"{site} 中写明 review_body。</p>") in page
+        letter = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/reply").content)
+        assert any("六十日内向淮安市清江浦区人民政府申请行政复议" in p for p in letter)
+        site.write_text("review_body: 淮安市清江浦区人民政府（复议局）\n", encoding="utf-8")
+        page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+        assert "review-body-note" not in page and "letter-warning" not in page
+        letter = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/reply").content)
+        assert any("六十日内向淮安市清江浦区人民政府（复议局）申请行政复议" in p for p in letter)
+    finally:
+        Body.objects.filter(pk=a.pk).update(name=a.name)   # the name is free again for other tests

@@ -243,8 +243,11 @@ def _calculator_parsers(sub) -> None:
 
 # -- helpers -----------------------------------------------------------------------------
 def _open(args):
+    from gongkai.register.office import office_settings
     from gongkai.register.store import Register
-    return Register(args.db)
+    reg = Register(args.db)
+    reg.settings = office_settings(reg.settings, reg.settings.agency)   # the review body its name tells
+    return reg
 
 
 def _letter_out(reg, ref: str, kind: str, path: str | None) -> None:
@@ -261,9 +264,14 @@ def _letter_out(reg, ref: str, kind: str, path: str | None) -> None:
 
 def _warn_unset(reg) -> None:
     from gongkai.register.letters import unset_office_settings
+    from gongkai.register.office import review_body_note, told_review_body
+    from gongkai.register.settings import load_settings, site_settings_path
     warning = unset_office_settings(reg.settings)
     if warning:
         print(f"gongkai：注意：{warning}", file=sys.stderr)
+    told = told_review_body(load_settings(), reg.settings.agency)
+    if told:
+        print(f"gongkai：{review_body_note(told, site_settings_path())}", file=sys.stderr)
 
 
 def _print_case(reg, ref: str, case) -> None:

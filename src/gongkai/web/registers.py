@@ -21,6 +21,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 
 from gongkai.register import Register
+from gongkai.register.office import office_settings
 from gongkai.register.settings import load_settings
 from gongkai.web.sql import create_schema
 
@@ -106,7 +107,7 @@ def open_register(body) -> Register:
         cache[body.pk] = reg
     reg.calendar = calendar
     reg.office_day = office_day()
-    reg.settings = load_settings(settings.REGISTER_SETTINGS).replace(agency=body.name)
+    reg.settings = office_settings(load_settings(settings.REGISTER_SETTINGS), body.name)
     return reg
 
 

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.errors import GongkaiError
 from gongkai.register.events import choices, kinds
 from gongkai.register.letters import unset_office_settings
+from gongkai.register.office import review_body_note, told_review_body
+from gongkai.register.settings import load_settings
 from gongkai.web import regsvc
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data
 from gongkai.web.models import Role
@@ -102,7 +104,14 @@ def _request_page(request, body, ref, typed=None):
         "correction_refused": refused in regsvc.CORRECTIONS,
         "personal": sees_personal_data(request.user, body),
         "letter_warning": unset_office_settings(reg.settings, site.REGISTER_SETTINGS),
+        "review_body_note": _review_body_note(body),
     })
+
+
+def _review_body_note(body) -> str:
+    """Said when the letters' review body was told from the body's name (register/office.py)."""
+    told = told_review_body(load_settings(site.REGISTER_SETTINGS), body.name)
+    return review_body_note(told, site.REGISTER_SETTINGS) if told else ""
 
 
 def form_fields(k, settings=None, typed=None) -> list[dict]:
