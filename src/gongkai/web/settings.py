@@ -168,7 +168,11 @@ TODAY = _SITE.today.isoformat() if _SITE.today else None  # fixed date (tests, d
 
 LOGGING = {
     "version": 1, "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+    "filters": {"axes_in_chinese": {"()": "gongkai.web.logs.AxesInChinese"}},
+    "handlers": {"console": {"class": "logging.StreamHandler"},
+                 "axes": {"class": "logging.StreamHandler", "filters": ["axes_in_chinese"]}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"},
+                # wrong passwords and lockouts in Chinese; its routine INFO lines quiet (web/logs.py)
+                "axes": {"handlers": ["axes"], "level": "WARNING", "propagate": False}},
 }
 CSRF_FAILURE_VIEW = "gongkai.web.errors.csrf_failure"
