@@ -69,7 +69,10 @@ def _government(d: Division) -> str:
 def told_review_body(site: Settings, agency: str) -> str | None:
     """The review body told from ``agency`` when the site's settings leave the shipped
     placeholder (a site's own review_body always wins); None otherwise."""
-    return review_body_of(agency) if site.review_body == shipped_settings().review_body else None
+    shipped = shipped_settings()
+    if site.review_body != shipped.review_body or not agency or agency == shipped.agency:
+        return None   # the site's own, or no office named (本机关): nothing to tell it from
+    return review_body_of(agency)
 
 
 def office_settings(site: Settings, agency: str) -> Settings:
