@@ -270,14 +270,14 @@ def _counted(root: int, out: Path, n: int, post: Callable[[], object]) -> list[f
     return [_callgrind_total(pid, out) / n for pid in pids]
 
 
-def instructions(path: Path, n: int, ways: list[str], read_workers: int | None) -> None:
+def instructions(path: Path, n: int, ways: list[str], read_workers: int | None, code: Path | None = None) -> None:
     """Instructions per request of the server process and of its read children, and of waitress
-    alone answering the trivial app, each way of connecting."""
+    alone answering the trivial app, each way of connecting (``code``: a checkout's ``src``)."""
     body, ctype = multipart(path)
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-cg-") as tmp:
         out = Path(tmp) / "cg"
         valgrind = ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}.%p"]
-        server, base = _start(Path(tmp), read_workers, wrap=valgrind)
+        server, base = _start(Path(tmp), read_workers, code, wrap=valgrind)
         port = serverproc.free_port()
         trivial = None
         try:
@@ -290,7 +290,8 @@ def instructions(path: Path, n: int, ways: list[str], read_workers: int | None) 
                 for _ in range(10):
                     _post(base, body, ctype, way)
                     POSTS[way](http, body, ctype)
-            print(f"{path.name}: instructions a request (callgrind; {n} requests after 10 warm-up ones each way)")
+            print(f"{path.name}: instructions a request (callgrind; {n} requests after 10 warm-up ones each way)"
+                  + (f", the server from {code}" if code else ""))
             for way in ways:
                 served = _counted(server.pid, out, n, lambda w=way: _post(base, body, ctype, w))
                 alone = _counted(trivial.pid, out, n, lambda w=way: POSTS[w](http, body, ctype))
@@ -361,11 +362,13 @@ def main() -> int:
     text = next((ROOT / "examples").glob("000_*.txt"))
     pdf = ROOT / "examples" / "huaian-city-2024.pdf"
     print(machine())
-    if args.callgrind:
-        instructions(text, min(args.requests, 100), ways, args.read_workers)
-        return 0
     if args.before is not None:
         _compiled_into(args.before)
+    if args.callgrind:
+        instructions(text, min(args.requests, 100), ways, args.read_workers)
+        if args.before is not None:
+            instructions(text, min(args.requests, 100), ways, args.read_workers, args.before / "src")
+        return 0
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-") as tmp, \
             tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-before-") as tmp_before:
         os.environ["GONGKAI_WEB_HOME"] = tmp

@@ -87,3 +87,31 @@ def test_a_child_is_replaced_when_its_memory_passes_the_bound_not_after_a_few_re
     monkeypatch.setattr(isolate, "MAX_CHILD_MB", 1)  # every child is resident in more than 1 MB
     after = [pool.call("os:getpid", (), "x") for _ in range(3)]
     assert after[0] in pids and len(set(after)) == 3  # each replaced after its read
+
+
+def test_a_child_that_died_while_idle_is_replaced_and_the_read_still_answered(pool):
+    import os
+    import signal
+
+    pid = pool.call("os:getpid", (), "x")
+    os.kill(pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would, between two reads
+    deadline = time.monotonic() + 30
+    while pool._idle[0].proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.call("operator:add", (1, 2), "x") == 3
+    assert pool.call("os:getpid", (), "x") != pid
+
+
+def test_messages_larger_than_the_read_buffer_cross_whole(pool):
+    big = bytes(range(256)) * 4096  # 1 MiB: past isolate._BUFFER both ways
+    assert pool.call("builtins:len", (big,), "x") == len(big)
+    assert pool.call("builtins:bytes", (big,), "x") == big  # bytes answered raw
+    assert pool.call("operator:mul", ("公开", 300_000), "x") == "公开" * 300_000  # pickled
+    assert pool.call("builtins:bytes", (b"",), "x") == b""
+
+
+def test_an_answer_that_cannot_cross_is_a_server_error_not_a_crashed_reader(pool):
+    with pytest.raises(RuntimeError) as info:
+        pool.call("threading:Lock", (), "x")
+    assert str(info.value) == "TypeError：cannot pickle '_thread.lock' object"
+    assert pool.call("operator:add", (1, 2), "x") == 3  # the same child goes on
