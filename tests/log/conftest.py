@@ -19,7 +19,7 @@ def _isolated_home(tmp_path, monkeypatch):
     for var in ("GONGKAI_WORKDAYS", "GONGKAI_REGISTER_SETTINGS", "GONGKAI_DISCLOSURE_VOCAB", "GONGKAI_DB"):
         monkeypatch.delenv(var, raising=False)
     # The log records nothing dated after the office's today: the tests' today is fixed (after every
-    # date they enter), never the machine's clock nor a GONGKAI_TODAY another test file left set.
+    # date they enter), never the machine's clock (tests/envguard.py keeps other tests from leaving one set).
     monkeypatch.setenv("GONGKAI_TODAY", "2026-12-03")
 
 
