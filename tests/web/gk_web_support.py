@@ -27,7 +27,7 @@ def site_environ() -> dict[str, str]:
     """The environment the test site is configured from (its own home, corpus and settings file,
     today fixed).  Django reads it once, in ``django_ready``; it is set in os.environ only
     meanwhile: left set, it changed the date and files of every later test of the same process
-    (tests/conftest.py fails a test that leaves a GONGKAI_* variable changed).  A child process
+    (tests/envguard.py fails a test that leaves a GONGKAI_* variable changed).  A child process
     that must reach the test site gets it in its environment."""
     global _HOME
     if _HOME is None:
@@ -209,26 +209,17 @@ def office_settings(agency: str, review_body: str, court: str):
     """A site settings file naming a real office's letterhead and review bodies, in force while in
     use: the pictures of the docs show a configured office, not the placeholder warning (which
     would also show the test's temporary path)."""
-    with site_settings_file(f"agency: {agency}\nreview_body: {review_body}\ncourt: {court}\n") as path:
-        yield path
-
-
-@contextmanager
-def site_settings_file(text: str = "", path: Path | None = None):
-    """The web's register settings file (Django's REGISTER_SETTINGS) is ``path`` (default a new
-    file in the site's home), holding ``text`` if given, while in use."""
     from django.conf import settings
 
-    path = path or home() / f"register-{uuid.uuid4().hex[:8]}.yaml"
-    if text:
-        path.write_text(text, encoding="utf-8")
-    old = settings.REGISTER_SETTINGS
+    path = home() / f"register-{uuid.uuid4().hex[:8]}.yaml"
+    path.write_text(f"agency: {agency}\nreview_body: {review_body}\ncourt: {court}\n", encoding="utf-8")
+    old = settings.REGISTER_SETTINGS   # the web's settings file (read once from the environment)
     settings.REGISTER_SETTINGS = path
     try:
         yield path
     finally:
         settings.REGISTER_SETTINGS = old
-        path.unlink(missing_ok=True)
+        path.unlink()
 
 
 @contextmanager

@@ -23,8 +23,8 @@ def test_wrong_passwords_and_a_lockout_are_said_in_chinese_in_the_terminal(djang
     finally:
         handler.setStream(old)
     assert terminal.getvalue().splitlines() == [
-        "gongkai：登录失败（密码错误），已记录；详见管理页面“登录保护”",
-        *["gongkai：再次登录失败（密码错误），已记录；详见管理页面“登录保护”"] * (django_env.AXES_FAILURE_LIMIT - 1),
+        "gongkai：登录失败，已记录；详见管理页面“登录保护”",
+        *["gongkai：再次登录失败，已记录；详见管理页面“登录保护”"] * (django_env.AXES_FAILURE_LIMIT - 1),
         "gongkai：同一账户或同一地址多次登录失败，已暂停其登录 15 分钟；详见管理页面“登录保护”（可在那里解除）",
     ]
     assert c.post("/login/", {"username": user.username, "password": PASSWORD}).status_code == 429

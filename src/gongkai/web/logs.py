@@ -16,9 +16,9 @@ import logging
 WHERE = "详见管理页面“登录保护”"
 
 _SAID = {
-    "AXES: New login failure by %s. Created new record in the database.": "gongkai：登录失败（密码错误），已记录；" + WHERE,
+    "AXES: New login failure by %s. Created new record in the database.": "gongkai：登录失败，已记录；" + WHERE,
     "AXES: Repeated login failure by %s. Updated existing record in the database.":
-        "gongkai：再次登录失败（密码错误），已记录；" + WHERE,
+        "gongkai：再次登录失败，已记录；" + WHERE,
     "AXES: Locking out %s after repeated login failures.":
         "gongkai：同一账户或同一地址多次登录失败，已暂停其登录{minutes}；" + WHERE + "（可在那里解除）",
 }
