@@ -227,8 +227,8 @@ def _ruled_page():
 @pytest.mark.ocr
 def test_read_binary_ocr_table_cells_are_cut_by_their_ink_and_unclear_cells_detected():
     """Lines inside a clear cell are cut from the page by the ink's profile (each as the box the
-    text detector would give: its ink and 5 pixels around), so detection runs only on the band
-    above the table and on the cells that are not clear: ink touching a ruling (read with the
+    text detector would give: its ink and 5 pixels around), and so is the heading above the
+    table, so detection runs only on the cells that are not clear: ink touching a ruling (read with the
     ruling and what crosses it) and a line too thin to be text.  The dash as long as a ruling
     stays part of its line; the speck and the blank cells give nothing."""
     from gongkai.read import ocr
@@ -240,25 +240,31 @@ def test_read_binary_ocr_table_cells_are_cut_by_their_ink_and_unclear_cells_dete
         [(395, 220), (513, 220), (513, 250), (395, 250)],
         [(395, 260), (485, 260), (485, 290), (395, 290)],
         [(635, 240), (765, 240), (765, 270), (635, 270)],
+        [(296, 96), (640, 96), (640, 134), (296, 134)],  # the heading, cut by its ink too
     ]
-    assert plan.regions == [(99, 300, 368, 400), (637, 303, 901, 397), (0, 100, 1000, 130)]
+    assert plan.regions == [(99, 300, 368, 400), (637, 303, 901, 397)]
 
 
 @pytest.mark.ocr
 def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
-    """No table, a table mostly in unclear cells, a table with text beside it, or more than one
-    line of text in a band outside the tables: the page is detected whole (ocrgrid.BAND_GAP_PT
-    says why)."""
+    """A table mostly in unclear cells, a table with text beside it, or a noisy scan (dust in the
+    bands): the page is detected whole.  A page without a table, or with several lines of text
+    outside its tables, is read by its ink lines."""
     import numpy as np
 
-    from gongkai.read import ocr
+    from gongkai.read import ocr, ocrgrid
 
     page = _ruled_page()
-    assert ocr._plan(page[:190], SCAN_DPI / 72)[1] is None  # the heading alone: no table
-    _chars(page, 300, 900, 10)  # a line of text below the table (a page number): one line, a band
-    assert ocr._plan(page, SCAN_DPI / 72)[1].regions[-1] == (0, 900, 1000, 920)
-    _chars(page, 300, 940, 10)  # two lines: the detector sees the page whole
-    assert ocr._plan(page, SCAN_DPI / 72)[1] is None
+    heading = ocr._plan(page[:190], SCAN_DPI / 72)[1]  # the heading alone: no table, one line
+    assert heading.regions == [] and [box[0].tolist() + box[2].tolist() for box in heading.lines] == \
+        [[296, 96, 640, 134]]
+    _chars(page, 300, 900, 10)  # two lines below the table: each cut by its ink
+    _chars(page, 300, 940, 10)
+    assert [box[0].tolist() for box in ocr._plan(page, SCAN_DPI / 72)[1].lines[-2:]] == [[296, 896], [296, 936]]
+    dusty = page.copy()
+    rng = np.random.default_rng(1)
+    dusty[rng.integers(0, 1000, 300), rng.integers(0, 1000, 300)] = 0  # 300 specks a million pixels
+    assert ocr._plan(dusty, SCAN_DPI / 72)[1] is None
     page = _ruled_page()
     for y in (250, 350, 450):  # most cells unclear (here: a line too thin for text in each)
         for x in (150, 400, 700):
@@ -267,4 +273,44 @@ def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
     page = _ruled_page()
     _chars(page, 930, 300)  # a character beside the table: it would be in no band
     assert ocr._plan(page, SCAN_DPI / 72)[1] is None
-    assert ocr._plan(np.full((1000, 1000), 255, np.uint8), SCAN_DPI / 72) == ([], None)
+    assert ocr._plan(np.full((1000, 1000), 255, np.uint8), SCAN_DPI / 72) == ([], ocrgrid.Plan())
+
+
+@pytest.mark.ocr
+def test_read_binary_ocr_lines_outside_tables_cut_by_their_ink_and_unclear_lines_detected():
+    """Text outside the tables: each line, and each part of a line set apart as the detector sets
+    its boxes apart (2.2 line heights or more), is cut by its ink with 1.5 pt around it; what
+    the detector could read otherwise is left to it: a gap between 1.2 and 2.2 heights, two
+    lines joined by a stroke, an underline, vertical text, a line climbing 6 pixels (skew left
+    over).  A lone speck is dust."""
+    import numpy as np
+
+    from gongkai.read import ocr, ocrgrid
+
+    g = np.full((1000, 1000), 255, np.uint8)
+    _chars(g, 100, 100, 10)
+    _chars(g, 100, 140, 10)                         # two lines
+    _chars(g, 100, 200, 5)
+    _chars(g, 700, 200, 2)                          # a part far to the right (a page number)
+    _chars(g, 100, 260, 5)
+    _chars(g, 266, 260, 3)                          # a gap of 1.5 lines
+    _chars(g, 100, 320, 10)
+    _chars(g, 100, 342, 10)
+    g[330:352, 500:503] = 0                         # two lines joined by a stroke
+    _chars(g, 100, 400, 10)
+    g[420:423, 100:380] = 0                         # underlined
+    for k in range(4):
+        _chars(g, 800, 500 + 25 * k)                # vertical text
+    for k in range(20):
+        _chars(g, 100 + 28 * k, 600 + (k * 6) // 19)  # climbing
+    g[700, 500] = 0                                 # a speck
+    dark = ocr._binary(g)
+    segments, masks = ocr._rulings(dark, SCAN_DPI / 72)
+    ink = dark.copy()
+    ink[masks > 0] = 0
+    lines, regions, specks, _ = ocrgrid._band_lines(dark, ink, 0, 1000, SCAN_DPI / 72)
+    assert [box[0].tolist() + box[2].tolist() for box in lines] == [
+        [96, 96, 380, 124], [96, 136, 380, 164], [96, 196, 240, 224], [696, 196, 756, 224]]
+    assert regions == [[96, 256, 350, 284], [96, 316, 507, 366], [96, 396, 384, 427], [96, 596, 660, 630],
+                       [796, 571, 828, 599], [796, 546, 828, 574], [796, 521, 828, 549], [796, 496, 828, 524]]
+    assert specks == 1

@@ -45,6 +45,17 @@ MIN_LINE_PT = 3.5      # points: a cell line's ink is at least this high (10.5 p
 LINE_MARGIN_PT = 1.8   # points of space around a line's ink in its box, as the detector leaves (5 px at 200 dpi)
 BLANK_INK = 20         # pixels of ink below which a band or strip is empty
 BAND_PAD = 16          # pixels of white around a region given to the detector
+# Lines outside the tables (_band_lines).
+BAND_MARGIN_PT = 1.5   # points of space around a line's ink in its box (see _band_lines)
+MAX_LINE_PT = 40.0     # points: a line's ink is at most this high (a 36 pt title; more: lines touching, a seal)
+JOIN_GAP = 1.2         # line heights: a blank this narrow between inks is inside one detector box
+SPLIT_GAP = 2.2        # line heights: one this wide parts two boxes (between the two: unclear)
+TALL_SHARE = 0.25      # share of a line's characters whose ink spans most of its height (fewer: lines touching)
+LEVEL_PX = 3           # pixels a line's characters may climb from one end to the other
+LEVEL_FULL = 0.7       # share of a line's height a character's ink spans (not punctuation)
+NARROW = 1.6           # line heights: a piece narrower than this is one or two characters
+STROKE = 1.3          # line heights: a stroke longer than this is no character's
+NOISE_SPECKS = 60      # specks of dust a million pixels above which a page is detected whole
 
 
 @dataclass
@@ -59,8 +70,9 @@ class Plan:
 
 def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
     """The plan for a page whose dark pixels (uint8, nonzero where dark) and ink (the same without
-    the rulings' pixels) are given, or None when no table can be read cell by cell (the page is
-    detected whole, as before)."""
+    the rulings' pixels) are given, or None when the page is to be detected whole, as before: a
+    table with ink beside it or mostly in unclear cells, a noisy scan, a page most of whose text
+    is not clear."""
     import numpy as np
 
     height, width = ink.shape
@@ -70,36 +82,165 @@ def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
     for table in find_tables(segments):
         x0, y0, x1, y1 = (round(v * scale) for v in table.bbox)
         if table.n_cols < 2 or x1 - x0 < GRID_MIN_WIDTH * width:
-            continue
+            continue  # a frame, a boxed paragraph: its rulings make its lines unclear (_band_lines)
         top, bottom = max(y0 - RULING_CLEAR, 0), min(y1 + RULING_CLEAR + 1, height)
         beside = int(np.count_nonzero(ink[top:bottom, :max(x0 - RULING_CLEAR, 0)])) \
             + int(np.count_nonzero(ink[top:bottom, x1 + RULING_CLEAR + 1:]))
         if beside >= BLANK_INK:
-            continue
+            return None  # text beside a table (or dust) would be in no band and no cell
         got, unclear = _table_lines(dark, ink, table, scale)
         if sum((r[2] - r[0]) * (r[3] - r[1]) for r in unclear) > UNCLEAR * (x1 - x0) * (y1 - y0):
             return None  # a noisy or cramped table: little to gain, and read as before
         lines += got
         regions += unclear
         covered.append((top, bottom))
-    if not covered:
-        return None
-    bands = []
     start = 0
+    specks = 0
+    inked = unclear_area = 0
     for top, bottom in sorted(covered) + [(height, height)]:
-        if top > start and np.count_nonzero(ink[start:top]) >= BLANK_INK:
-            inked = np.flatnonzero(np.count_nonzero(ink[start:top], axis=1))
-            if (np.diff(inked) > BAND_GAP_PT * scale).any():
-                return None  # more than one line of text outside the tables: see BAND_GAP_PT
-            bands.append([0, start + int(inked[0]), width, start + int(inked[-1]) + 1])  # the detector adds white
+        if top > start:
+            got, unclear, band_specks, band_ink = _band_lines(dark, ink, start, top, scale)
+            lines += got
+            regions += unclear
+            specks += band_specks
+            inked += band_ink
+            unclear_area += sum((r[2] - r[0]) * (r[3] - r[1]) for r in unclear)
         start = max(start, bottom)
-    regions += bands
+    if specks > NOISE_SPECKS * height * width / 1e6:
+        return None  # a noisy scan: dust in the bands (see the module's docstring)
+    if unclear_area > UNCLEAR * max(inked, 1):
+        return None  # most of the text outside the tables is unclear: the detector sees it whole
     lines, regions = _settle(ink, lines, regions)
     for box in lines:  # a table at the page's edge: nothing outside the page
         np.clip(box[:, 0], 0, width, out=box[:, 0])
         np.clip(box[:, 1], 0, height, out=box[:, 1])
     regions = [[max(a, 0), max(b, 0), min(c, width), min(d, height)] for a, b, c, d in regions]
     return Plan(lines, [(a, b, c, d) for a, b, c, d in regions if c > a and d > b])
+
+
+def _band_lines(dark, ink, top: int, bottom: int, scale: float) -> tuple[list, list[list[int]], int, int]:
+    """The text lines of the full-width band of rows ``top:bottom`` outside the tables, found by
+    their ink, as (line boxes, rectangles the detector must search, specks of dust, the area of
+    the band's lines in pixels).
+
+    Lines are the runs of inked rows (blank rows of at most LINE_GAP inside one); within a line,
+    the detector's boxes part where the blank between two inks is wider than SPLIT_GAP times the
+    line's height and hold together narrower than JOIN_GAP (measured on the published reports and
+    on lines pasted at every gap and size: it parts at 1.3–1.8 heights), so each part is a box.
+    A line is unclear, and detected, when it is too low (a speck, an underline, a character cut
+    apart) or too high (two lines touching, a seal, a picture) for one line of text, when few of
+    its characters span most of its height (two lines joined by one stroke: each character
+    spans only its own line), when it holds
+    a stroke as long as a ruling (an underline, a frame; a heavy title's strokes too: detected, as
+    before), when one of its gaps is between JOIN_GAP and SPLIT_GAP (the detector could go either
+    way), when it is not level (skew left over: its ink climbs more than LEVEL_PX from one end to
+    the other), when its box would reach another line's ink, or when it is one narrow piece over
+    or under another such (vertical text: one character a "line")."""
+    import cv2
+    import numpy as np
+
+    band = dark[top:bottom]
+    area = 0
+    if np.count_nonzero(band) < BLANK_INK:
+        return [], [], 0, 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+    speck = (stats[:, 4] <= SPECK) & (np.maximum(stats[:, 2], stats[:, 3]) <= 2)
+    speck[0] = False
+    specks = int(np.count_nonzero(speck))
+    if specks:  # scanning noise, which the detector passes over too
+        band = np.where(speck[labels], 0, band).astype(np.uint8)
+    rows = np.count_nonzero(band, axis=1)
+    inked = np.flatnonzero(rows)
+    if not len(inked):
+        return [], [], specks, 0
+    stats[0] = 0  # the background
+    tops, bottoms = stats[:, 1], stats[:, 1] + stats[:, 3] - 1
+    breaks = np.flatnonzero(np.diff(inked) > LINE_GAP)
+    starts = np.concatenate(([inked[0]], inked[breaks + 1])).tolist()
+    ends = np.concatenate((inked[breaks], [inked[-1]])).tolist()
+    margin = BAND_MARGIN_PT * scale
+    min_line, max_line = MIN_LINE_PT * scale, MAX_LINE_PT * scale
+    strokes = dark[top:bottom] > ink[top:bottom]  # pixels taken for rulings
+    lines: list = []
+    regions: list[list[int]] = []
+    singles: list[tuple[int, int, int, int, int]] = []  # (run, a, b, x0, x1) of one-piece narrow runs
+    for k, (a, b) in enumerate(zip(starts, ends)):
+        h = b - a + 1
+        run = band[a:b + 1]
+        cols = np.flatnonzero(np.count_nonzero(run, axis=0))
+        area += h * int(cols[-1] - cols[0] + 1)
+        rect = [round(cols[0] - margin), round(top + a - margin), round(cols[-1] + 1 + margin), round(top + b + 1 + margin)]
+        above = a - ends[k - 1] - 1 if k else a
+        below = starts[k + 1] - b - 1 if k + 1 < len(starts) else len(rows) - 1 - b
+        inside = (tops >= a) & (bottoms <= b) & (np.maximum(stats[:, 2], stats[:, 3]) >= 0.3 * h)
+        tall = np.count_nonzero(stats[inside, 3] >= 0.6 * h)
+        clear = (min_line <= h <= max_line and min(above, below) >= margin
+                 and tall >= max(1, TALL_SHARE * np.count_nonzero(inside))
+                 and not _long_stroke(strokes[a:b + 1], h))
+        pieces: list[tuple[int, int]] = []
+        if clear:
+            gaps = np.diff(cols) - 1
+            if ((gaps > JOIN_GAP * h) & (gaps < SPLIT_GAP * h)).any():
+                clear = False
+            else:
+                cut = np.flatnonzero(gaps >= SPLIT_GAP * h).tolist()
+                firsts = [int(cols[0])] + [int(cols[i + 1]) for i in cut]
+                lasts = [int(cols[i]) for i in cut] + [int(cols[-1])]
+                pieces = list(zip(firsts, lasts))
+                clear = all(_level(run[:, x0:x1 + 1]) for x0, x1 in pieces)
+        if not clear:
+            regions.append(rect)
+            continue
+        if len(pieces) == 1 and pieces[0][1] - pieces[0][0] + 1 < NARROW * h:
+            singles.append((len(lines), a, b, *pieces[0]))
+        for x0, x1 in pieces:
+            bx0, by0 = round(x0 - margin), round(top + a - margin)
+            bx1, by1 = round(x1 + 1 + margin), round(top + b + 1 + margin)
+            lines.append(np.array([[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]], dtype=np.float32))
+    # Vertical text: narrow pieces stacked closer than a line's height are one column of characters.
+    stacked: set[int] = set()
+    for (i, a, b, x0, x1), (j, a2, b2, x2, x3) in zip(singles, singles[1:]):
+        if j == i + 1 and a2 - b - 1 < (b - a + 1) and x0 <= x3 and x2 <= x1:
+            stacked |= {i, j}
+    for i in sorted(stacked, reverse=True):
+        box = lines.pop(i)
+        regions.append([int(box[0, 0]), int(box[0, 1]), int(box[2, 0]), int(box[2, 1])])
+    return lines, regions, specks, area
+
+
+def _long_stroke(strokes, h: int) -> bool:
+    """Is a stroke taken for a ruling in these rows of a line longer than a character (an
+    underline, a frame)?  A character's own strokes (一, a heavy face) are at most about its
+    height long."""
+    import cv2
+    import numpy as np
+
+    if not strokes.any():
+        return False
+    _, _, stats, _ = cv2.connectedComponentsWithStats(strokes.view(np.uint8), connectivity=8)
+    return bool((stats[1:, 2] > STROKE * h).any())
+
+
+def _level(piece) -> bool:
+    """Is this piece of a line (its rows of ink) level?  The middles of its characters' ink (pieces
+    a line's height wide, at least LEVEL_FULL of it high: not punctuation) at its two ends are
+    at most LEVEL_PX apart."""
+    import numpy as np
+
+    h, w = piece.shape
+    if w < 4 * h:
+        return True  # too short to climb
+    middles = []
+    for x in range(0, w - h + 1, h):
+        ys = np.flatnonzero(np.count_nonzero(piece[:, x:x + h], axis=1))
+        if len(ys) and ys[-1] - ys[0] + 1 >= LEVEL_FULL * h:
+            middles.append((x, (ys[0] + ys[-1]) / 2))
+    if len(middles) < 4:
+        return True
+    third = len(middles) // 3
+    first = sorted(m for _, m in middles[:third])[third // 2]
+    last = sorted(m for _, m in middles[-third:])[third // 2]
+    return abs(first - last) <= LEVEL_PX
 
 
 def _settle(ink, lines: list, regions: list[list[int]]) -> tuple[list, list[list[int]]]:
