@@ -34,9 +34,9 @@ _lock = threading.Lock()
 OCR_LOCK = threading.Lock()
 # Recognitions at once across processes, bounded by memory rather than by cores: a page's
 # recognition peaks at about PAGE_PEAK_MB above the reader's own memory (its models loaded:
-# ~160 MB; a page detected whole then adds ~330 MB of the detector's tensors, a table page read
-# cell by cell ~90 MB: bench/ocr.py), so ingest gives its workers a shared semaphore of
-# ``slots_for_memory()`` (set_slots); None elsewhere.
+# ~160 MB; a page detected whole — a noisy scan, a table with text beside it — still adds ~330 MB
+# of the detector's tensors, a page read by its ink lines ~90 MB: bench/ocr.py), so ingest gives
+# its workers a shared semaphore of ``slots_for_memory()`` (set_slots); None elsewhere.
 PAGE_PEAK_MB = 400
 _slots = None
 
@@ -227,8 +227,10 @@ def _read_words(picture, gray, scale: float, binary=None, turned: bool = False):
     is its grey, ``binary`` its _binary if made), and the page's rulings (points) as read: turned
     by 180° if it was upside down.
 
-    Where the rulings make tables whose every cell is clear (ocrgrid.plan), the cells' lines are
-    cut from the page directly, and text detection sees only the bands outside those tables.
+    The page's lines are cut from it by their ink where they are clear (ocrgrid.plan: the
+    tables' cells, and the text outside the tables line by line), and text detection sees only
+    the regions that are not; a page ocrgrid cannot plan (a noisy scan, a table with text beside
+    it, mostly unclear text) is detected whole.
 
     RapidOCR's steps, models and post-processing, driven here for cost: the page stays grey (one
     channel, not three copies of it); inputs are normalised through a 256-entry table (the same
@@ -282,7 +284,7 @@ def _read_words(picture, gray, scale: float, binary=None, turned: bool = False):
 
 def _plan(gray, scale: float, binary=None):
     """The rulings (points) of a page's grey image and where its text is to be read (ocrgrid.plan:
-    None when every line must be found by detection).  ``binary``: _binary(gray) if made."""
+    None when the page is detected whole).  ``binary``: _binary(gray) if made."""
     from gongkai.read import ocrgrid
 
     if binary is None:

@@ -3,21 +3,35 @@
 A table's rulings are visible in the scan (``ocr.rulings``), so its cells are known before any
 text is: inside a cell, the ink's horizontal profile gives the cell's lines, and each line's box
 (its ink with the margin the detector leaves) is cut from the page and read by the recogniser
-without the detector.  Text detection (the costliest step: ~1.1 s of CPU and ~330 MB for a whole
-page at 200 dpi) then runs only on what is left: the bands of the page above, between and below
-such tables, and the cells that are not clear, each at the scale it would see the whole page.
+without the detector.  Outside the tables — the bands of the page above, between and below them,
+or the whole of a page without a table — the lines are found the same way (_band_lines): the
+runs of inked rows are the lines, and a line's pieces set as far apart as the detector sets its
+boxes apart (a page number beside the text, columns) are cut one by one.  Text detection (the
+costliest step: ~1.1 s of CPU and ~330 MB for a whole page at 200 dpi) runs only on what is not
+clear, each region at the scale it would see the whole page; a page whose every line is clear
+never allocates the detector's tensors.
 
 Nothing is guessed.  A cell whose ink touches its rulings (text crossing into the next cell, a
 character's stroke taken for a ruling) is detected with its rulings and with whatever ink
 crosses them; a cell with a line less than MIN_LINE_PT high (a speck, a lone "一" or "二" whose
-strokes the profile cuts apart, vertical text: one character a "line") is detected; a table with
-ink beside it is left to the detector whole (its text would be in no band).  Regions that meet
-become one, so no text is read twice or cut in two.  A page with a table more than UNCLEAR of
-whose area is in unclear cells, or with more than one line of text in a band outside its tables
-(BAND_GAP_PT), is detected whole.  So is a noisy scan, by these rules: dust beside a table or in
-a band, or in the cells.  (Reading noisy pages cell by cell, with dust taken out, was tried: page
-4 with noise of 3 and 5 grey levels and specks read some rows better and others worse than
-detection did — not the same, so not done.)
+strokes the profile cuts apart, vertical text: one character a "line") is detected.  Outside the
+tables a line is detected when it is too low or too high for a line of text, when two lines
+touch, when it holds a stroke longer than a character (an underline, a frame), when a gap in it
+could go either way, when it climbs (skew left over), when its box would reach another line, or
+when it is a column of single characters (_band_lines says how each is seen).  Regions that meet
+become one, so no text is read twice or cut in two.  A page is detected whole, as before, when a
+table has ink beside it (that text would be in no band and no cell), when a table has more than
+UNCLEAR of its area in unclear cells, when more than UNCLEAR of the text outside the tables is
+unclear, or when it is a noisy scan (more than NOISE_SPECKS specks of dust a million pixels
+outside the tables; clean scans of the published reports have 8–25).  (Reading noisy pages cell
+by cell, with dust taken out, was tried: page 4 with noise of 3 and 5 grey levels and specks read
+some rows better and others worse than detection did — not the same, so not done.)
+
+Until 3 December (fifth session) the text outside the tables was detected in bands, and only
+where each band was one line: the detector sees a band without the rest of the page (it pools
+over its whole input), so its boxes came out a few pixels apart from the whole page's, and on a
+band of several lines it joined a title to the line under it.  Boxes cut from the ink do not
+depend on their neighbours.
 """
 
 from __future__ import annotations
@@ -27,26 +41,17 @@ from dataclasses import dataclass, field
 from gongkai.read.layout import Segment, TableLayout, find_tables
 
 GRID_MIN_WIDTH = 0.4   # share of the page's width a table must span to be read cell by cell
-# Text outside the tables is detected in bands only where each band is one line (a section's
-# title, a page number).  The detector sees a band without the rest of the page (it pools over
-# its whole input), so its boxes come out a few pixels apart from the whole page's, and on a band
-# of several lines it joined a title to the line under it (the generated report's section 4);
-# the layout measures paragraphs and titles from those boxes (assemble._body_metrics: the body's
-# size and text edges), which moved paragraph breaks and spaces in the narrative (Hongze 2023:
-# section 6's title joined to section 5).  A page with more text outside its tables is detected
-# whole, as before.
-BAND_GAP_PT = 4.0      # points of blank rows that part two lines of text in a band
 RULING_CLEAR = 3       # pixels: a cell's text lies at least this far inside the ruling's centre
 EDGE = 2               # pixels: ink this close to the cleared edge touches the ruling
 SPECK = 3              # pixels: a dot of at most this many (within 2×2) is scanning noise
-UNCLEAR = 0.6          # share of a table's area in unclear cells above which the page is detected whole
+UNCLEAR = 0.6          # share of a table's area (or of the text outside tables) unclear above which the page is detected whole
 LINE_GAP = 2           # blank pixel rows within a line (a comma below its line) no wider than this
 MIN_LINE_PT = 3.5      # points: a cell line's ink is at least this high (10.5 pt digits: ~6.5)
 LINE_MARGIN_PT = 1.8   # points of space around a line's ink in its box, as the detector leaves (5 px at 200 dpi)
 BLANK_INK = 20         # pixels of ink below which a band or strip is empty
 BAND_PAD = 16          # pixels of white around a region given to the detector
 # Lines outside the tables (_band_lines).
-BAND_MARGIN_PT = 1.5   # points of space around a line's ink in its box (see _band_lines)
+BAND_MARGIN_PT = 1.5   # points of space around a line's ink in its box (4 px at 200 dpi; see _band_lines)
 MAX_LINE_PT = 40.0     # points: a line's ink is at most this high (a 36 pt title; more: lines touching, a seal)
 JOIN_GAP = 1.2         # line heights: a blank this narrow between inks is inside one detector box
 SPLIT_GAP = 2.2        # line heights: one this wide parts two boxes (between the two: unclear)
@@ -54,7 +59,7 @@ TALL_SHARE = 0.25      # share of a line's characters whose ink spans most of it
 LEVEL_PX = 3           # pixels a line's characters may climb from one end to the other
 LEVEL_FULL = 0.7       # share of a line's height a character's ink spans (not punctuation)
 NARROW = 1.6           # line heights: a piece narrower than this is one or two characters
-STROKE = 1.3          # line heights: a stroke longer than this is no character's
+STROKE = 1.3           # line heights: a stroke longer than this is no character's
 NOISE_SPECKS = 60      # specks of dust a million pixels above which a page is detected whole
 
 
@@ -123,19 +128,29 @@ def _band_lines(dark, ink, top: int, bottom: int, scale: float) -> tuple[list, l
     their ink, as (line boxes, rectangles the detector must search, specks of dust, the area of
     the band's lines in pixels).
 
-    Lines are the runs of inked rows (blank rows of at most LINE_GAP inside one); within a line,
-    the detector's boxes part where the blank between two inks is wider than SPLIT_GAP times the
-    line's height and hold together narrower than JOIN_GAP (measured on the published reports and
-    on lines pasted at every gap and size: it parts at 1.3–1.8 heights), so each part is a box.
+    Lines are the runs of inked rows (blank rows of at most LINE_GAP inside one; specks of dust
+    left out).  Within a line the detector's boxes part where the blank between two inks is
+    SPLIT_GAP times the line's height or more and hold together where it is narrower than
+    JOIN_GAP (measured: on the published reports it joined blanks of up to 1.09 heights; on
+    lines pasted at every gap, at 9, 16 and 32 pt sizes, it parted them from 1.3–1.8 heights), so
+    each part is a box: its ink and BAND_MARGIN_PT around it.
+
     A line is unclear, and detected, when it is too low (a speck, an underline, a character cut
-    apart) or too high (two lines touching, a seal, a picture) for one line of text, when few of
-    its characters span most of its height (two lines joined by one stroke: each character
-    spans only its own line), when it holds
-    a stroke as long as a ruling (an underline, a frame; a heavy title's strokes too: detected, as
-    before), when one of its gaps is between JOIN_GAP and SPLIT_GAP (the detector could go either
-    way), when it is not level (skew left over: its ink climbs more than LEVEL_PX from one end to
-    the other), when its box would reach another line's ink, or when it is one narrow piece over
-    or under another such (vertical text: one character a "line")."""
+    apart) or too high (a seal, a picture) for one line of text; when fewer than TALL_SHARE of its
+    characters span most of its height (two lines joined by a stroke: each character spans only
+    its own line; on the published reports a line's share is at least a third); when it holds a
+    stroke taken for a ruling that is longer than a character (an underline, a frame; a heavy
+    face's strokes are shorter); when one of its gaps is between JOIN_GAP and SPLIT_GAP (the
+    detector could go either way); when it is not level (skew left over: its characters climb
+    more than LEVEL_PX from one end to the other); when its box would reach the next line's ink;
+    or when it is one narrow piece over or under another such (vertical text).
+
+    The margin: the detector's boxes hug large text (16 pt body text: 0–1 px above and below the
+    ink at 200 dpi, 1–3 px beside it) and leave more around small text (9–12 pt: 5–7 px) and short
+    lines; no fixed margin gives its boxes.  What is read from a long line can change with a
+    pixel of its box (a ‘ read or not): on the published reports' narrative pages, 3 and 5 px
+    lost a character on one line each, 4 px (BAND_MARGIN_PT) none; the layout then differs from
+    the detector's only where it is closer to the text layer (assemble: sizes and gaps)."""
     import cv2
     import numpy as np
 
@@ -199,7 +214,7 @@ def _band_lines(dark, ink, top: int, bottom: int, scale: float) -> tuple[list, l
             lines.append(np.array([[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]], dtype=np.float32))
     # Vertical text: narrow pieces stacked closer than a line's height are one column of characters.
     stacked: set[int] = set()
-    for (i, a, b, x0, x1), (j, a2, b2, x2, x3) in zip(singles, singles[1:]):
+    for (i, a, b, x0, x1), (j, a2, _b2, x2, x3) in zip(singles, singles[1:]):
         if j == i + 1 and a2 - b - 1 < (b - a + 1) and x0 <= x3 and x2 <= x1:
             stacked |= {i, j}
     for i in sorted(stacked, reverse=True):
