@@ -131,3 +131,32 @@ def test_read_binary_borderless_rows_from_gaps():
     assert row_words(line("全年共受理申请", "3119", "件。")) is None  # words after the number
     assert row_words(line("2024年，全市共受理申请3119件", gap=2)) is None  # prose, no column gaps
     assert row_words(line("2024")) is None
+
+
+def test_read_binary_scanned_pages_measured_two_ways_keep_their_paragraphs():
+    """A scanned report's line sizes are the heights of its lines' boxes, which depend on how the
+    lines were found: boxes cut from the ink (ocrgrid) make 16 pt text 18.4 pt high, the text
+    detector's 15.8 pt, and one report may have pages of both kinds (a noisy page is detected
+    whole).  Each scanned page with enough text has its own body size, so the indented first
+    lines of both pages start paragraphs (with one body size for the report, the page in the
+    minority lost its paragraph breaks)."""
+
+    def line(char, n, x, y, height):
+        return [Glyph(char, x + i * 16, y, x + (i + 1) * 16, y + height, height) for i in range(n)]
+
+    def page(number, height, paragraphs):
+        glyphs, y = [], 150.0
+        for char, lengths in paragraphs:
+            for k, n in enumerate(lengths):
+                glyphs += line(char, n, 132 if k == 0 else 100, y, height)
+                y += 28
+        layout = PageLayout(number, 595, 842, [], group_lines(glyphs))
+        layout.scanned = True
+        return layout
+
+    cut = page(1, 18.4, [("甲", (23, 25, 25)), ("乙", (23, 25))])
+    detected = page(2, 15.8, [("丙", (23, 25, 25)), ("丁", (23, 25, 10))])
+    for pages in ([cut, detected], [detected, cut]):
+        doc = build_document(Document("scan.pdf", "pdf"), pages)
+        assert [b.text[0] + str(len(b.text)) for b in doc.blocks] == (
+            ["甲73", "乙48", "丙73", "丁58"] if pages[0] is cut else ["丙73", "丁58", "甲73", "乙48"])

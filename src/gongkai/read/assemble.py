@@ -34,15 +34,16 @@ class PageLayout:
     height: float
     tables: list[TableLayout] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
+    scanned: bool = False  # read by OCR: its sizes are its lines' box heights (see _body_metrics)
 
 
 def page_layout(number: int, width: float, height: float, glyphs: list[Glyph],
-                segments: list[Segment]) -> PageLayout:
-    """One page (of a PDF, or recognised by OCR) from its glyph boxes and ruling lines."""
+                segments: list[Segment], scanned: bool = False) -> PageLayout:
+    """One page (of a PDF, or recognised by OCR: ``scanned``) from its glyph boxes and ruling lines."""
     # A one-column "table" is a boxed paragraph or a background frame: its text stays prose.
     tables = [t for t in find_tables(segments) if t.n_cols >= 2 and t.n_rows >= 1]
     outside = fill_tables(tables, glyphs)
-    return PageLayout(number, width, height, tables, group_lines(outside))
+    return PageLayout(number, width, height, tables, group_lines(outside), scanned)
 
 
 def is_page_number(text: str) -> bool:
@@ -197,20 +198,39 @@ def row_words(line: Line) -> list[str] | None:
     return words
 
 
-def _body_metrics(pages: list[PageLayout], drop) -> tuple[float, float, float]:
-    """Body font size, left and right text edges (most common values)."""
+PAGE_BODY_CHARS = 100  # characters of text a scanned page needs to have a body size of its own
+
+
+def _body_size(sizes: Counter[float], default: float = 12.0) -> float:
+    return sizes.most_common(1)[0][0] if sizes else default
+
+
+def _body_metrics(pages: list[PageLayout], drop) -> tuple[list[float], float, float]:
+    """Body font size of each page, left and right text edges (most common values).
+
+    A scanned page's sizes are the heights of its lines' boxes, and those depend on how the lines
+    were found: the text detector's boxes hug large text and pad small text, boxes cut from the
+    ink (ocrgrid) have a fixed margin — 16 pt text is 15.8 pt high on a page detected whole and
+    18.4 pt on one read by its ink lines, and one report may have pages of both kinds (a noisy
+    page is detected whole).  So a scanned page with PAGE_BODY_CHARS characters of text or more
+    has its own body size; every other page (and every page of a text PDF) the document's."""
     sizes: Counter[float] = Counter()
+    page_sizes: list[Counter[float]] = []
     lefts: Counter[int] = Counter()
     rights: Counter[int] = Counter()
     for pi, page in enumerate(pages):
+        mine: Counter[float] = Counter()
         for li, line in enumerate(page.lines):
-            if (pi, li) in drop:
-                continue
-            sizes[round(line.size * 2) / 2] += len(line.text)
-    body = sizes.most_common(1)[0][0] if sizes else 12.0
+            if (pi, li) not in drop:
+                mine[round(line.size * 2) / 2] += len(line.text)
+        sizes.update(mine)
+        page_sizes.append(mine)
+    body = _body_size(sizes)
+    bodies = [_body_size(mine) if page.scanned and mine.total() >= PAGE_BODY_CHARS else body
+              for page, mine in zip(pages, page_sizes)]
     for pi, page in enumerate(pages):
         for li, line in enumerate(page.lines):
-            if (pi, li) not in drop and abs(line.size - body) <= 1:
+            if (pi, li) not in drop and abs(line.size - bodies[pi]) <= 1:
                 lefts[round(line.x0)] += 1
                 rights[round(line.x1)] += 1
     left = float(lefts.most_common(1)[0][0]) if lefts else 0.0
@@ -218,10 +238,10 @@ def _body_metrics(pages: list[PageLayout], drop) -> tuple[float, float, float]:
     # narrow a one would glue headings to paragraphs.  So take the widest credible edge.
     xs = sorted(x for x, n in rights.items() for _ in range(n))
     right = float(max([rights.most_common(1)[0][0], xs[int(0.95 * (len(xs) - 1))]] if xs else [0]))
-    for page in pages:
+    for pi, page in enumerate(pages):
         for table in page.tables:
-            right = max(right, table.xs[-1] - body)
-    return body, left, right
+            right = max(right, table.xs[-1] - bodies[pi])
+    return bodies, left, right
 
 
 def build_document(doc: Document, pages: list[PageLayout]) -> Document:
@@ -243,7 +263,7 @@ class _Assembler:
         self.doc = doc
         self.pages = pages
         self.drop = _furniture(pages)
-        self.body, self.left, self.right = _body_metrics(pages, self.drop)
+        self.bodies, self.left, self.right = _body_metrics(pages, self.drop)
         self.para: list[str] = []
         self.para_where: Where | None = None
         self.prev: Line | None = None
@@ -314,7 +334,7 @@ class _Assembler:
         if cells is not None:
             self._borderless_row(pi, page, line_no, cells)
             return
-        if self._starts_paragraph(line):
+        if self._starts_paragraph(line, self.bodies[pi]):
             self._flush()
             self.para_where = Where(page=page.number, line=line_no)
         self.para.append(text)
@@ -333,16 +353,16 @@ class _Assembler:
             self.doc.blocks.append(Grid([row], Where(page=page.number, line=line_no), exact=False, loose=True))
         self.last_row_line = (pi, line_no)
 
-    def _starts_paragraph(self, line: Line) -> bool:
+    def _starts_paragraph(self, line: Line, body: float) -> bool:
         prev = self.prev
         if prev is None:
             return True
         unit = max(line.size, 1.0)
-        big = self.body * 1.15
+        big = body * 1.15
         if line.size > big and prev.size > big and abs(line.size - prev.size) <= 0.15 * line.size:
             return False  # a title wrapped over several centred lines
         return (abs(line.size - prev.size) > 0.15 * max(line.size, prev.size)  # another font size
-                or (line.x0 > self.left + 1.2 * unit and abs(line.size - self.body) <= 1)  # indented
+                or (line.x0 > self.left + 1.2 * unit and abs(line.size - body) <= 1)  # indented
                 or prev.x1 < self.right - 1.5 * unit  # the line before ended short
                 or bool(prev.glyphs and line.top - prev.bottom > 1.5 * unit))  # a gap above
 

@@ -460,7 +460,7 @@ def read_image(data: bytes, name: str) -> Document:
             deadline.check(f"第{number}页")
             scale = _dpi(frame) / 72
             glyphs, segments = recognise(frame.copy(), scale)
-            pages.append(page_layout(number, frame.width / scale, frame.height / scale, glyphs, segments))
+            pages.append(page_layout(number, frame.width / scale, frame.height / scale, glyphs, segments, scanned=True))
     except (OSError, SyntaxError, ValueError):
         raise UnreadableFile("图片文件已损坏或不完整，无法读取。", name) from None
     doc.notes.append("报告是图片，已用 OCR 识别；识别出的数字带置信度，请对照原件核对。")

@@ -215,4 +215,4 @@ def _ocr_page(page, reader: PageReader, number: int, name: str) -> PageLayout:
 
     image, scale = _page_image(page, reader, name, number)
     glyphs, segments = ocr.recognise(image, scale)
-    return page_layout(number, reader.width, reader.height, glyphs, segments)
+    return page_layout(number, reader.width, reader.height, glyphs, segments, scanned=True)
