@@ -22,6 +22,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.signals import setting_changed
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import parse_header_parameters
 
@@ -48,6 +49,29 @@ def content_type_of(value: str) -> tuple[str, dict]:
     return parse_header_parameters(value)
 
 
+_limit: int | None = None  # the largest body read here (0: none); None: read the settings again
+
+
+def _body_limit() -> int:
+    """The largest body ``uploads`` may read under the upload settings: read once, and again after
+    a setting changed (tests' ``override_settings``), not on every request."""
+    global _limit
+    if _limit is None:
+        limit = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        usable = ((settings.DATA_UPLOAD_MAX_NUMBER_FILES or 2) >= 2
+                  and list(settings.FILE_UPLOAD_HANDLERS) == _DEFAULT_HANDLERS)
+        _limit = min(limit, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or limit) if usable else 0
+    return _limit
+
+
+def _forget_limit(**kwargs) -> None:
+    global _limit
+    _limit = None
+
+
+setting_changed.connect(_forget_limit, dispatch_uid="gongkai-multipart-limits")
+
+
 def plain_boundary(meta) -> str | None:
     """The boundary of a body that can be in the shape ``uploads`` reads (known before reading it,
     from the request's WSGI environ ``meta``), or None."""
@@ -56,13 +80,9 @@ def plain_boundary(meta) -> str | None:
     except ValueError:
         return None
     content_type, params = content_type_of(meta.get("CONTENT_TYPE", ""))
-    limit = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    limit = _body_limit()
     boundary = params.get("boundary", "")
-    if (content_type == "multipart/form-data" and 0 < length <= limit
-            and length <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or limit)
-            and (settings.DATA_UPLOAD_MAX_NUMBER_FILES or 2) >= 2
-            and list(settings.FILE_UPLOAD_HANDLERS) == _DEFAULT_HANDLERS
-            and _BOUNDARY.fullmatch(boundary)):
+    if content_type == "multipart/form-data" and 0 < length <= limit and _BOUNDARY.fullmatch(boundary):
         return boundary
     return None
 
