@@ -282,7 +282,7 @@ def test_read_binary_ocr_lines_outside_tables_cut_by_their_ink_and_unclear_lines
     its boxes apart (2.2 line heights or more), is cut by its ink with 1.5 pt around it; what
     the detector could read otherwise is left to it: a gap between 1.2 and 2.2 heights, two
     lines joined by a stroke, an underline, vertical text, a line climbing 6 pixels (skew left
-    over).  A lone speck is dust."""
+    over), and a page whose long lines climb 0.2° (detected whole).  A lone speck is dust."""
     import numpy as np
 
     from gongkai.read import ocr, ocrgrid
@@ -308,9 +308,16 @@ def test_read_binary_ocr_lines_outside_tables_cut_by_their_ink_and_unclear_lines
     segments, masks = ocr._rulings(dark, SCAN_DPI / 72)
     ink = dark.copy()
     ink[masks > 0] = 0
-    lines, regions, specks, _ = ocrgrid._band_lines(dark, ink, 0, 1000, SCAN_DPI / 72)
+    lines, regions, specks, _, _ = ocrgrid._band_lines(dark, ink, 0, 1000, SCAN_DPI / 72)
     assert [box[0].tolist() + box[2].tolist() for box in lines] == [
         [96, 96, 380, 124], [96, 136, 380, 164], [96, 196, 240, 224], [696, 196, 756, 224]]
     assert regions == [[96, 256, 350, 284], [96, 316, 507, 366], [96, 396, 384, 427], [96, 596, 660, 630],
                        [796, 571, 828, 599], [796, 546, 828, 574], [796, 521, 828, 549], [796, 496, 828, 524]]
     assert specks == 1
+    for climb, cut in ((0, 4), (3, None)):  # four long lines, level or each climbing 2 px (0.2°)
+        page = np.full((1000, 1000), 255, np.uint8)
+        for y in (100, 200, 300, 400):
+            for k in range(20):
+                _chars(page, 100 + 28 * k, y + climb - (k * climb) // 20)
+        plan = ocr._plan(page, SCAN_DPI / 72)[1]
+        assert (plan and len(plan.lines)) == cut  # a page turned a little is detected whole

@@ -22,8 +22,9 @@ when it is a column of single characters (_band_lines says how each is seen).  R
 become one, so no text is read twice or cut in two.  A page is detected whole, as before, when a
 table has ink beside it (that text would be in no band and no cell), when a table has more than
 UNCLEAR of its area in unclear cells, when more than UNCLEAR of the text outside the tables is
-unclear, or when it is a noisy scan (more than NOISE_SPECKS specks of dust a million pixels
-outside the tables; clean scans of the published reports have 8–25).  (Reading noisy pages cell
+unclear, when its lines climb (a page turned by PAGE_SKEW_DEG or more, which only pages with
+rulings are straightened for), or when it is a noisy scan (more than NOISE_SPECKS specks of dust
+a million pixels outside the tables; clean scans of the published reports have 8–25).  (Reading noisy pages cell
 by cell, with dust taken out, was tried: page 4 with noise of 3 and 5 grey levels and specks read
 some rows better and others worse than detection did — not the same, so not done.)
 
@@ -36,6 +37,7 @@ depend on their neighbours.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from gongkai.read.layout import Segment, TableLayout, find_tables
@@ -57,6 +59,8 @@ JOIN_GAP = 1.2         # line heights: a blank this narrow between inks is insid
 SPLIT_GAP = 2.2        # line heights: one this wide parts two boxes (between the two: unclear)
 TALL_SHARE = 0.25      # share of a line's characters whose ink spans most of its height (fewer: lines touching)
 LEVEL_PX = 3           # pixels a line's characters may climb from one end to the other
+PAGE_SKEW_DEG = 0.1    # degrees the page's long lines may climb, by their median (as ocr.MIN_SKEW)
+SLOPE_LINE = 5         # line heights: a line whose thirds are this far apart tells the page's slope
 LEVEL_FULL = 0.7       # share of a line's height a character's ink spans (not punctuation)
 NARROW = 1.6           # line heights: a piece narrower than this is one or two characters
 STROKE = 1.3           # line heights: a stroke longer than this is no character's
@@ -102,17 +106,21 @@ def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
     start = 0
     specks = 0
     inked = unclear_area = 0
+    slopes: list[float] = []
     for top, bottom in sorted(covered) + [(height, height)]:
         if top > start:
-            got, unclear, band_specks, band_ink = _band_lines(dark, ink, start, top, scale)
+            got, unclear, band_specks, band_ink, band_slopes = _band_lines(dark, ink, start, top, scale)
             lines += got
             regions += unclear
             specks += band_specks
             inked += band_ink
+            slopes += band_slopes
             unclear_area += sum((r[2] - r[0]) * (r[3] - r[1]) for r in unclear)
         start = max(start, bottom)
     if specks > NOISE_SPECKS * height * width / 1e6:
         return None  # a noisy scan: dust in the bands (see the module's docstring)
+    if len(slopes) >= 3 and abs(sorted(slopes)[len(slopes) // 2]) > math.tan(math.radians(PAGE_SKEW_DEG)):
+        return None  # its lines climb: a page turned a little, which the detector's turned boxes follow
     if unclear_area > UNCLEAR * max(inked, 1):
         return None  # most of the text outside the tables is unclear: the detector sees it whole
     lines, regions = _settle(ink, lines, regions)
@@ -123,10 +131,11 @@ def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
     return Plan(lines, [(a, b, c, d) for a, b, c, d in regions if c > a and d > b])
 
 
-def _band_lines(dark, ink, top: int, bottom: int, scale: float) -> tuple[list, list[list[int]], int, int]:
+def _band_lines(dark, ink, top: int, bottom: int,
+                scale: float) -> tuple[list, list[list[int]], int, int, list[float]]:
     """The text lines of the full-width band of rows ``top:bottom`` outside the tables, found by
     their ink, as (line boxes, rectangles the detector must search, specks of dust, the area of
-    the band's lines in pixels).
+    the band's lines in pixels, the slopes of its long clear lines).
 
     Lines are the runs of inked rows (blank rows of at most LINE_GAP inside one; specks of dust
     left out).  Within a line the detector's boxes part where the blank between two inks is
@@ -142,7 +151,10 @@ def _band_lines(dark, ink, top: int, bottom: int, scale: float) -> tuple[list, l
     stroke taken for a ruling that is longer than a character (an underline, a frame; a heavy
     face's strokes are shorter); when one of its gaps is between JOIN_GAP and SPLIT_GAP (the
     detector could go either way); when it is not level (skew left over: its characters climb
-    more than LEVEL_PX from one end to the other); when its box would reach the next line's ink;
+    more than LEVEL_PX from one end to the other; and when the page's long lines climb by more
+    than PAGE_SKEW_DEG, by their median, plan detects the page whole: on page 1 and 2 of Huai'an
+    turned 0.15°, not straightened since it has no rulings, a “（” cut level was read “(”); when
+    its box would reach the next line's ink;
     or when it is one narrow piece over or under another such (vertical text).
 
     The margin: the detector's boxes hug large text (16 pt body text: 0–1 px above and below the
@@ -157,7 +169,7 @@ def _band_lines(dark, ink, top: int, bottom: int, scale: float) -> tuple[list, l
     band = dark[top:bottom]
     area = 0
     if np.count_nonzero(band) < BLANK_INK:
-        return [], [], 0, 0
+        return [], [], 0, 0, []
     n, labels, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
     speck = (stats[:, 4] <= SPECK) & (np.maximum(stats[:, 2], stats[:, 3]) <= 2)
     speck[0] = False
@@ -167,7 +179,7 @@ def _band_lines(dark, ink, top: int, bottom: int, scale: float) -> tuple[list, l
     rows = np.count_nonzero(band, axis=1)
     inked = np.flatnonzero(rows)
     if not len(inked):
-        return [], [], specks, 0
+        return [], [], specks, 0, []
     stats[0] = 0  # the background
     tops, bottoms = stats[:, 1], stats[:, 1] + stats[:, 3] - 1
     breaks = np.flatnonzero(np.diff(inked) > LINE_GAP)
@@ -178,6 +190,7 @@ def _band_lines(dark, ink, top: int, bottom: int, scale: float) -> tuple[list, l
     strokes = dark[top:bottom] > ink[top:bottom]  # pixels taken for rulings
     lines: list = []
     regions: list[list[int]] = []
+    slopes: list[float] = []
     singles: list[tuple[int, int, int, int, int]] = []  # (run, a, b, x0, x1) of one-piece narrow runs
     for k, (a, b) in enumerate(zip(starts, ends)):
         h = b - a + 1
@@ -202,7 +215,9 @@ def _band_lines(dark, ink, top: int, bottom: int, scale: float) -> tuple[list, l
                 firsts = [int(cols[0])] + [int(cols[i + 1]) for i in cut]
                 lasts = [int(cols[i]) for i in cut] + [int(cols[-1])]
                 pieces = list(zip(firsts, lasts))
-                clear = all(_level(run[:, x0:x1 + 1]) for x0, x1 in pieces)
+                climbs = [_climb(run[:, x0:x1 + 1]) for x0, x1 in pieces]
+                clear = all(abs(c) <= LEVEL_PX for c, _ in climbs)
+                slopes += [c / across for c, across in climbs if across >= SLOPE_LINE * h]
         if not clear:
             regions.append(rect)
             continue
@@ -220,7 +235,7 @@ def _band_lines(dark, ink, top: int, bottom: int, scale: float) -> tuple[list, l
     for i in sorted(stacked, reverse=True):
         box = lines.pop(i)
         regions.append([int(box[0, 0]), int(box[0, 1]), int(box[2, 0]), int(box[2, 1])])
-    return lines, regions, specks, area
+    return lines, regions, specks, area, slopes
 
 
 def _long_stroke(strokes, h: int) -> bool:
@@ -236,26 +251,28 @@ def _long_stroke(strokes, h: int) -> bool:
     return bool((stats[1:, 2] > STROKE * h).any())
 
 
-def _level(piece) -> bool:
-    """Is this piece of a line (its rows of ink) level?  The middles of its characters' ink (pieces
-    a line's height wide, at least LEVEL_FULL of it high: not punctuation) at its two ends are
-    at most LEVEL_PX apart."""
+def _climb(piece) -> tuple[float, float]:
+    """How many pixels this piece of a line (its rows of ink) climbs from its left end to its right
+    (positive: the right end is higher), and over how many pixels across: the middles of its
+    characters' ink (pieces a line's height wide, at least LEVEL_FULL of it high: not
+    punctuation), the median of the first third's against the last third's; (0, 0) for a piece
+    too short to tell."""
     import numpy as np
 
     h, w = piece.shape
     if w < 4 * h:
-        return True  # too short to climb
+        return 0.0, 0.0
     middles = []
     for x in range(0, w - h + 1, h):
         ys = np.flatnonzero(np.count_nonzero(piece[:, x:x + h], axis=1))
         if len(ys) and ys[-1] - ys[0] + 1 >= LEVEL_FULL * h:
             middles.append((x, (ys[0] + ys[-1]) / 2))
     if len(middles) < 4:
-        return True
+        return 0.0, 0.0
     third = len(middles) // 3
-    first = sorted(m for _, m in middles[:third])[third // 2]
-    last = sorted(m for _, m in middles[-third:])[third // 2]
-    return abs(first - last) <= LEVEL_PX
+    first, last = middles[:third], middles[-third:]
+    climb = sorted(m for _, m in first)[third // 2] - sorted(m for _, m in last)[third // 2]
+    return float(climb), float(sorted(x for x, _ in last)[third // 2] - sorted(x for x, _ in first)[third // 2])
 
 
 def _settle(ink, lines: list, regions: list[list[int]]) -> tuple[list, list[list[int]]]:
