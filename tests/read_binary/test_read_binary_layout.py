@@ -137,9 +137,11 @@ def test_read_binary_scanned_pages_measured_two_ways_keep_their_paragraphs():
     """A scanned report's line sizes are the heights of its lines' boxes, which depend on how the
     lines were found: boxes cut from the ink (ocrgrid) make 16 pt text 18.4 pt high, the text
     detector's 15.8 pt, and one report may have pages of both kinds (a noisy page is detected
-    whole).  Each scanned page with enough text has its own body size, so the indented first
-    lines of both pages start paragraphs (with one body size for the report, the page in the
-    minority lost its paragraph breaks)."""
+    whole), and on one page the few lines the detector found among lines cut from the ink.  Each
+    scanned page with enough text has its own body size, so the indented first lines of both
+    pages start paragraphs (with one body size for the report, the page in the minority lost its
+    paragraph breaks), and a scanned line's size is compared with some room (SCANNED_NEAR_BODY,
+    SCANNED_SIZE_CHANGE)."""
 
     def line(char, n, x, y, height):
         return [Glyph(char, x + i * 16, y, x + (i + 1) * 16, y + height, height) for i in range(n)]
@@ -160,3 +162,10 @@ def test_read_binary_scanned_pages_measured_two_ways_keep_their_paragraphs():
         doc = build_document(Document("scan.pdf", "pdf"), pages)
         assert [b.text[0] + str(len(b.text)) for b in doc.blocks] == (
             ["甲73", "乙48", "丙73", "丁58"] if pages[0] is cut else ["丙73", "丁58", "甲73", "乙48"])
+    # On one page, lines the detector found (an underlined line, a turned box: 15.6 and 21 pt
+    # high) among lines cut from the ink (18.4): neither a size change nor a missed indent.
+    mixed = page(1, 18.4, [("甲", (23, 25, 25, 25)), ("乙", (23, 25, 25))])
+    for k, height in ((2, 15.6), (4, 15.6), (6, 21.0)):
+        mixed.lines[k].size = height
+    doc = build_document(Document("scan.pdf", "pdf"), [mixed])
+    assert [b.text[0] + str(len(b.text)) for b in doc.blocks] == ["甲98", "乙73"]

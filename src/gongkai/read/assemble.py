@@ -199,6 +199,12 @@ def row_words(line: Line) -> list[str] | None:
 
 
 PAGE_BODY_CHARS = 100  # characters of text a scanned page needs to have a body size of its own
+# On a scanned page a line's size is its box's height, which moves by 15–20% with how the box
+# was found (cut from the ink, detected alone or with the page, turned): body text is what lies
+# within SCANNED_NEAR_BODY of the page's body size, and a size change starts a paragraph only
+# beyond SCANNED_SIZE_CHANGE (a title is 25–30% larger than the body; a text PDF: 1 pt and 15%).
+SCANNED_NEAR_BODY = 0.2
+SCANNED_SIZE_CHANGE = 0.2
 
 
 def _body_size(sizes: Counter[float], default: float = 12.0) -> float:
@@ -229,8 +235,9 @@ def _body_metrics(pages: list[PageLayout], drop) -> tuple[list[float], float, fl
     bodies = [_body_size(mine) if page.scanned and mine.total() >= PAGE_BODY_CHARS else body
               for page, mine in zip(pages, page_sizes)]
     for pi, page in enumerate(pages):
+        near = max(1.0, SCANNED_NEAR_BODY * bodies[pi]) if page.scanned else 1.0
         for li, line in enumerate(page.lines):
-            if (pi, li) not in drop and abs(line.size - bodies[pi]) <= 1:
+            if (pi, li) not in drop and abs(line.size - bodies[pi]) <= near:
                 lefts[round(line.x0)] += 1
                 rights[round(line.x1)] += 1
     left = float(lefts.most_common(1)[0][0]) if lefts else 0.0
@@ -334,7 +341,7 @@ class _Assembler:
         if cells is not None:
             self._borderless_row(pi, page, line_no, cells)
             return
-        if self._starts_paragraph(line, self.bodies[pi]):
+        if self._starts_paragraph(line, pi):
             self._flush()
             self.para_where = Where(page=page.number, line=line_no)
         self.para.append(text)
@@ -353,16 +360,19 @@ class _Assembler:
             self.doc.blocks.append(Grid([row], Where(page=page.number, line=line_no), exact=False, loose=True))
         self.last_row_line = (pi, line_no)
 
-    def _starts_paragraph(self, line: Line, body: float) -> bool:
+    def _starts_paragraph(self, line: Line, pi: int) -> bool:
         prev = self.prev
         if prev is None:
             return True
+        body = self.bodies[pi]
         unit = max(line.size, 1.0)
         big = body * 1.15
         if line.size > big and prev.size > big and abs(line.size - prev.size) <= 0.15 * line.size:
             return False  # a title wrapped over several centred lines
-        return (abs(line.size - prev.size) > 0.15 * max(line.size, prev.size)  # another font size
-                or (line.x0 > self.left + 1.2 * unit and abs(line.size - body) <= 1)  # indented
+        change, near = (SCANNED_SIZE_CHANGE, max(1.0, SCANNED_NEAR_BODY * body)) if self.pages[pi].scanned \
+            else (0.15, 1.0)
+        return (abs(line.size - prev.size) > change * max(line.size, prev.size)  # another font size
+                or (line.x0 > self.left + 1.2 * unit and abs(line.size - body) <= near)  # indented
                 or prev.x1 < self.right - 1.5 * unit  # the line before ended short
                 or bool(prev.glyphs and line.top - prev.bottom > 1.5 * unit))  # a gap above
 
