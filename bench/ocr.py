@@ -41,8 +41,8 @@ from timing import Sample, line, machine, median  # noqa: E402
 EXAMPLES = ROOT / "examples"
 REAL_PDFS = ["huaian-city-2024.pdf", "hongze-district-2023.pdf", "hongze-district-2024.pdf"]
 DPI = 200
-# Timed: two table pages (read cell by cell), a page of narrative and the generated scan (detected
-# whole: no table, or several lines of text outside the tables).
+# Timed: two table pages (read cell by cell), a page of narrative (read by its ink lines) and the
+# generated scan (detected whole: its tables' text touches their rulings in most cells).
 SPEED = ["huaian-page4-scan.pdf", "hongze-2023-page3-scan.pdf", "huaian-page1-scan.pdf", "generated-scan.pdf"]
 
 

@@ -211,6 +211,11 @@ def _body_size(sizes: Counter[float], default: float = 12.0) -> float:
     return sizes.most_common(1)[0][0] if sizes else default
 
 
+def _near_body(page: PageLayout, body: float) -> float:
+    """How far (points) from the page's body size a line is still body text."""
+    return max(1.0, SCANNED_NEAR_BODY * body) if page.scanned else 1.0
+
+
 def _body_metrics(pages: list[PageLayout], drop) -> tuple[list[float], float, float]:
     """Body font size of each page, left and right text edges (most common values).
 
@@ -235,7 +240,7 @@ def _body_metrics(pages: list[PageLayout], drop) -> tuple[list[float], float, fl
     bodies = [_body_size(mine) if page.scanned and mine.total() >= PAGE_BODY_CHARS else body
               for page, mine in zip(pages, page_sizes)]
     for pi, page in enumerate(pages):
-        near = max(1.0, SCANNED_NEAR_BODY * bodies[pi]) if page.scanned else 1.0
+        near = _near_body(page, bodies[pi])
         for li, line in enumerate(page.lines):
             if (pi, li) not in drop and abs(line.size - bodies[pi]) <= near:
                 lefts[round(line.x0)] += 1
@@ -369,8 +374,8 @@ class _Assembler:
         big = body * 1.15
         if line.size > big and prev.size > big and abs(line.size - prev.size) <= 0.15 * line.size:
             return False  # a title wrapped over several centred lines
-        change, near = (SCANNED_SIZE_CHANGE, max(1.0, SCANNED_NEAR_BODY * body)) if self.pages[pi].scanned \
-            else (0.15, 1.0)
+        change = SCANNED_SIZE_CHANGE if self.pages[pi].scanned else 0.15
+        near = _near_body(self.pages[pi], body)
         return (abs(line.size - prev.size) > change * max(line.size, prev.size)  # another font size
                 or (line.x0 > self.left + 1.2 * unit and abs(line.size - body) <= near)  # indented
                 or prev.x1 < self.right - 1.5 * unit  # the line before ended short
