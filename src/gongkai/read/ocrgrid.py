@@ -152,8 +152,8 @@ def _band_lines(dark, ink, top: int, bottom: int,
     face's strokes are shorter); when one of its gaps is between JOIN_GAP and SPLIT_GAP (the
     detector could go either way); when it is not level (skew left over: its characters climb
     more than LEVEL_PX from one end to the other; and when the page's long lines climb by more
-    than PAGE_SKEW_DEG, by their median, plan detects the page whole: on page 1 and 2 of Huai'an
-    turned 0.15°, not straightened since it has no rulings, a “（” cut level was read “(”); when
+    than PAGE_SKEW_DEG, by their median, plan detects the page whole: on page 2 of Huai'an turned
+    0.15°, not straightened since it has no rulings, a “（” cut level was read “(”); when
     its box would reach the next line's ink;
     or when it is one narrow piece over or under another such (vertical text).
 
