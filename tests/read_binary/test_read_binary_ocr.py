@@ -321,3 +321,35 @@ def test_read_binary_ocr_lines_outside_tables_cut_by_their_ink_and_unclear_lines
                 _chars(page, 100 + 28 * k, y + climb - (k * climb) // 20)
         plan = ocr._plan(page, SCAN_DPI / 72)[1]
         assert (plan and len(plan.lines)) == cut  # a page turned a little is detected whole
+
+
+@pytest.mark.ocr
+def test_read_binary_ocr_components_found_band_by_band_are_the_whole_masks():
+    """Rulings and skew label only the rows (or columns) that hold ink: the components, their
+    stats and their pixels are those of the whole mask (8-connected: diagonal neighbours too)."""
+    import cv2
+    import numpy as np
+
+    from gongkai.read import ocr
+
+    rng = np.random.default_rng(2)
+    for _ in range(40):
+        mask = np.zeros((120, 160), np.uint8)
+        for _ in range(rng.integers(0, 12)):
+            y, x = rng.integers(0, 118), rng.integers(0, 158)
+            mask[y:y + rng.integers(1, 30), x:x + rng.integers(1, 40)] = 255
+        mask[rng.random(mask.shape) < 0.01] = 255
+        mask[0, 0] = mask[-1, -1] = mask[60, 80] = mask[61, 81] = 255  # edges, and a diagonal step
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        whole = sorted(stats[1:].tolist())
+        for by_rows in (True, False):
+            found = []
+            for start, band_labels, band_stats in ocr._components(mask, by_rows):
+                for i, (x, y, w, h, area) in enumerate(band_stats, start=1):
+                    ys, xs = np.nonzero(band_labels == i)
+                    ys, xs = (ys + start, xs) if by_rows else (ys, xs + start)
+                    assert (xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1, len(xs)) == (x, y, w, h, area)
+                    assert len(set(labels[ys, xs].tolist())) == 1  # one component of the whole mask
+                    found.append([x, y, w, h, area])
+            assert sorted(found) == whole
+    assert list(ocr._components(np.zeros((5, 5), np.uint8), True)) == []
