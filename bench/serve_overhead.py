@@ -59,19 +59,24 @@ from web import multipart  # noqa: E402  (bench/web.py: the loopback server's he
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _tree_cpu(root: int) -> tuple[float, float]:
-    """CPU seconds (user + system) of a process, and of its descendants: the living ones and those
-    it has reaped (a read child replaced after its 5,000th read takes its CPU with it otherwise)."""
-    stats: dict[int, tuple[int, float, float]] = {}
+def _processes() -> dict[int, list[str]]:
+    """Every process's /proc/PID/stat fields after its name (field 3 onwards: state, ppid, …)."""
+    stats: dict[int, list[str]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 raw = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            fields = raw[raw.rindex(")") + 2:].split()
-            stats[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK,
-                                 (int(fields[13]) + int(fields[14])) / TICK)
+            stats[int(entry)] = raw[raw.rindex(")") + 2:].split()
+    return stats
+
+
+def _tree_cpu(root: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of a process, and of its descendants: the living ones and those
+    it has reaped (a read child replaced after its 5,000th read takes its CPU with it otherwise)."""
+    stats = {pid: (int(f[1]), (int(f[11]) + int(f[12])) / TICK, (int(f[13]) + int(f[14])) / TICK)
+             for pid, f in _processes().items()}
     own, total, todo = stats.get(root, (0, 0.0, 0.0))[1], 0.0, [root]
     while todo:
         pid = todo.pop()
@@ -244,16 +249,13 @@ def _split(samples: list[Sample], children: list[float]) -> str:
             f"read children {statistics.median(children) * 1000:.2f} ms)")
 
 
-def _descendants(pid: int) -> list[int]:
-    kids: list[int] = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                raw = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(raw[raw.rindex(")") + 2:].split()[1]) == pid:
-                kids += [int(entry), *_descendants(int(entry))]
+def _descendants(root: int) -> list[int]:
+    parents = {pid: int(f[1]) for pid, f in _processes().items()}
+    kids, todo = [], [root]
+    while todo:
+        found = [pid for pid, ppid in parents.items() if ppid == todo.pop()]
+        kids += found
+        todo += found
     return kids
 
 
