@@ -204,7 +204,11 @@ class Pool:
         except OSError:
             child.kill()
             child = Child()
-            child.send(request)
+            try:
+                child.send(request)
+            except BaseException:
+                child.kill()  # (the caller kills the first one again: harmless)
+                raise
         child.tasks += 1
         return child
 
