@@ -153,6 +153,19 @@ def test_same_content_twice_is_one_report_with_both_paths(tmp_path):
     assert sorted(p for (p,) in paths) == sorted([str(tmp_path / "a" / first), str(tmp_path / "b" / "copy.txt")])
 
 
+def test_content_met_twice_in_a_run_is_named_by_its_smallest_path_whichever_worker_stored_it_first(tmp_path):
+    # Two workers met the same content at b/copy.txt and a/x.txt; which stores first depends on timing
+    # (the test above failed when b's worker won: the document was named copy.txt).
+    failed = {"form": "txt", "reason": "不是年度报告"}
+    with Store(str(tmp_path / "c.db")) as store:
+        for name, path in (("copy.txt", "/in/b/copy.txt"), ("x.txt", "/in/a/x.txt"), ("z.txt", "/in/c/z.txt")):
+            store.record(sha256="ab" * 32, name=name, path=path, size=3, parser_version="1", result=failed,
+                         placement=None, run="2026-12-03T18:00:00.000001+08:00")
+    assert _rows(str(tmp_path / "c.db"), "SELECT name, path FROM documents") == [("x.txt", "/in/a/x.txt")]
+    assert sorted(p for (p,) in _rows(str(tmp_path / "c.db"), "SELECT path FROM document_paths")) == [
+        "/in/a/x.txt", "/in/b/copy.txt", "/in/c/z.txt"]
+
+
 def test_parser_upgrade_redoes_what_was_parsed_by_the_old_version(tmp_path, monkeypatch):
     generate(tmp_path / "in", 6, seed=13)
     db = str(tmp_path / "c.db")

@@ -251,13 +251,18 @@ class Store(Database):
                placement: dict | None, run: str) -> tuple[str, int]:
         """``save`` a processed file as ingest run ``run`` (its start, the ``ingested_at`` of what
         it stores) unless this run has stored the same content already (another worker parsed a
-        copy of it meanwhile): then only its path is added.  (added | updated | again, the id)."""
+        copy of it meanwhile): then its path is added, and the document keeps the smallest of the
+        paths its run met it at as its ``path`` and ``name`` — which worker stores a content first
+        depends on timing, and the same files must give the same dataset with any number of
+        workers.  (added | updated | again, the id)."""
         with self.transaction():
             if self.dialect == "postgresql":  # writers on several connections: one at a time per content
                 self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (sha256,))
             known = self.known(sha256)
             if known is not None and known.ingested_at == run:
                 self.add_path(known.id, path)
+                self.execute("UPDATE documents SET name = ?, path = ? WHERE id = ? AND path > ?",
+                             (name, path, known.id, path))
                 return "again", known.id
             return ("added" if known is None else "updated"), self.save(
                 sha256=sha256, name=name, path=path, size=size, parser_version=parser_version, result=result,
