@@ -243,14 +243,12 @@ DOCX_BATCH = 50
 PDF_BATCH = 100
 
 
-def convert_batch(sources: list[Path], outdir: Path, attempts: int = 4) -> None:
+def convert_batch(sources: list[Path], outdir: Path, attempts: int = 3) -> None:
     """DOCX -> PDF with one LibreOffice start, again for what a start left undone.
 
     A LibreOffice batch now and then ends early without a word (seen here after 246 of 300
     files); the files it did not write are converted again, with the one before them, which it
-    may have left half-written — removed first, so that no start has to write over what a killed
-    one left (once in CI, after a start was killed, the next two starts' export of one file
-    failed: “SfxBaseModel::impl_store … Class:Abort Code:27”; not reproduced in a dozen runs)."""
+    may have left half-written."""
     from gongkai.errors import GongkaiError
     from gongkai.render.pdf import TIMEOUT_S, convert_to_pdf
 
@@ -266,8 +264,6 @@ def convert_batch(sources: list[Path], outdir: Path, attempts: int = 4) -> None:
                 for s in pending]
         first = done.index(False) if False in done else len(done)
         pending = [s for i, s in enumerate(pending) if not done[i] or i == first - 1]
-        for s in pending:
-            (outdir / (s.stem + ".pdf")).unlink(missing_ok=True)
 
 
 def _write_batch(directory: str, batch: list[tuple[str, Synthetic]]) -> None:

@@ -10,10 +10,12 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from gongkai.errors import GongkaiError, MissingDependency
 
 TIMEOUT_S = 180
+PROFILE_PREFIX = "gongkai-lo-"
 
 
 def soffice() -> str:
@@ -29,7 +31,9 @@ def convert_to_pdf(docx_files: list[Path], outdir: Path, timeout: int = TIMEOUT_
     """Convert several DOCX files in one LibreOffice start (much cheaper than one each)."""
     program = soffice()
     outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="gongkai-lo-") as profile:
+    for f in docx_files:
+        _remove_stale_lock(outdir / (Path(f).stem + ".pdf"))
+    with tempfile.TemporaryDirectory(prefix=PROFILE_PREFIX) as profile:
         cmd = [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docx_files)]
         try:
@@ -42,6 +46,24 @@ def convert_to_pdf(docx_files: list[Path], outdir: Path, timeout: int = TIMEOUT_
         detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["无输出"]
         raise GongkaiError(f"LibreOffice 未能生成 PDF（{detail[0]}）。", str(missing[0]))
     return outputs
+
+
+def _remove_stale_lock(output: Path) -> None:
+    """Remove the lock file a killed start of ours left on ``output``.
+
+    LibreOffice locks the file it stores (``.~lock.NAME#``, whose last field is the holder's
+    profile URL) and removes the lock when done; a start killed mid-store leaves it, and every
+    later start then fails to store that file (“SfxBaseModel::impl_store … Class:Abort Code:27”).
+    Only a lock held by one of our private profiles that no longer exists is removed: that
+    holder is gone for certain, while another program's lock is left alone."""
+    lock = output.with_name(f".~lock.{output.name}#")
+    try:
+        fields = lock.read_text(encoding="utf-8", errors="replace").strip().rstrip(";").split(",")
+    except OSError:
+        return
+    profile = Path(unquote(urlparse(fields[-1]).path)) if fields[-1].startswith("file:") else None
+    if profile and profile.name.startswith(PROFILE_PREFIX) and not profile.exists():
+        lock.unlink(missing_ok=True)
 
 
 def render_pdf(docx: bytes) -> bytes:
