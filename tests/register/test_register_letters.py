@@ -506,3 +506,24 @@ def test_a_due_date_past_the_published_holidays_is_said_to_be_an_estimate(db_url
         "征求第三方和其他机关意见所需时间不计算在答复期限内。")
     assert "推算" not in "".join(letter(reg, new(reg, received=date(2025, 9, 26)), "receipt"))
     reg.close()
+
+
+def test_a_second_extension_takes_what_remains_of_the_twenty_days(reg):
+    """条例第三十三条: 20 working days of extension in all.  After 15, an extension recorded
+    without its days extends by the 5 left (its letter says 5 and the new due date); after
+    20, one more is refused, saying why, and nothing is recorded."""
+    ref = new(reg)                                    # received Fri 26 Sep 2025: due 30 Oct
+    reg.record(ref, "extended", date(2025, 10, 20), "王", workdays=15, reason="需要调取档案。")
+    assert reg.get(ref).due_on == date(2025, 11, 20)  # 31 Oct, 3–7, 10–14, 17–20 Nov: 15
+    reg.record(ref, "extended", date(2025, 10, 21), "王", reason="还需会商。")
+    assert reg.history(ref)[-1].data["workdays"] == 5
+    assert reg.get(ref).due_on == date(2025, 11, 27)  # 21, 24–27 Nov: 5 more
+    assert letter(reg, ref, "extension")[3] == (
+        "因还需会商，本机关无法在规定期限内作出答复。经本机关政府信息公开工作机构负责人同意，"
+        "根据《中华人民共和国政府信息公开条例》第三十三条第二款，答复期限延长5个工作日，"
+        "本机关将于2025年11月27日前作出答复。")
+    assert letter(reg, ref, "extension", nth=1)[3].endswith("答复期限延长15个工作日，本机关将于2025年11月20日前作出答复。")
+    for days in ({}, {"workdays": 1}):
+        with pytest.raises(GongkaiError, match="^已延期20个工作日，达到条例第三十三条规定的最长延期（20个工作日），不能再延期$"):
+            reg.record(ref, "extended", date(2025, 10, 22), "王", reason="r", **days)
+    assert [e.kind for e in reg.history(ref)] == ["registered", "extended", "extended"]

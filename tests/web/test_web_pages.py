@@ -124,13 +124,40 @@ def test_register_pages_actions_letters_and_table3(django_env, world):
     # a rule the register refuses comes back as a Chinese message on the page
     r = c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "extended", "on": "2026-03-10", "workdays": "5",
                                                    "reason": "需要调取档案", "csrfmiddlewaretoken": token}, follow=True)
-    assert "未能登记" in r.content.decode() and "延长的期限最长不得超过" in r.content.decode()
+    assert "未能登记：已延期20个工作日，达到条例第三十三条规定的最长延期（20个工作日），不能再延期" in r.content.decode()
     t = c.get(f"/register/{a.pk}/table3/?year=2026").content.decode()
     assert 'id="table3"' in t
     c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "replied", "on": "2026-03-10", "outcome": "granted",
                                                "csrfmiddlewaretoken": token})
     lst = c.get(f"/register/{a.pk}/?filter=closed").content.decode()
     assert ref in lst
+
+
+def test_an_extension_offers_what_remains_of_the_twenty_days(django_env, world):
+    """After 15 days of extension the form fills in the 5 left; after 20 the step is not
+    offered, and the page says why (条例第三十三条)."""
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "赵六",
+                                         "channel": "in_person", "content": "某文件", "submitted_on": "2026-03-02",
+                                         "csrfmiddlewaretoken": token})
+    url = r["Location"]
+
+    def workdays_field(page):
+        form = re.search(r'<form[^>]*data-action="extended".*?</form>', page, re.S)
+        return form and re.search(r'<input type="number" name="workdays"[^>]*>', form.group(0)).group(0)
+
+    assert 'value="20"' in workdays_field(c.get(url).content.decode())
+    c.post(url + "event", {"kind": "extended", "on": "2026-03-03", "workdays": "15", "reason": "需要调取档案",
+                           "csrfmiddlewaretoken": token})
+    assert 'value="5"' in workdays_field(c.get(url).content.decode())
+    c.post(url + "event", {"kind": "extended", "on": "2026-03-04", "workdays": "5", "reason": "还需会商",
+                           "csrfmiddlewaretoken": token})
+    page = c.get(url).content.decode()
+    assert workdays_field(page) is None and 'data-action="replied"' in page
+    assert re.findall(r'<p class="hint" data-withheld="[^"]*">([^<]*)</p>', page) == [
+        "延期答复：已延期20个工作日，达到条例第三十三条规定的最长延期（20个工作日），不能再延期"]
 
 
 def test_due_marks_in_the_list(django_env, world):

@@ -88,6 +88,15 @@ def facts(received: date, events: list[Event]) -> _Facts:
     return f
 
 
+def extension_refused(extended: int, s: Settings) -> str:
+    """Why no extension (延期答复) may be added once ``extended`` working days have been (else ""):
+    条例第三十三条 allows ``max_extension_workdays`` (20) in all, however many extensions make them up."""
+    if extended < s.max_extension_workdays:
+        return ""
+    return (f"已延期{extended}个工作日，达到条例第三十三条规定的最长延期（{s.max_extension_workdays}个工作日），"
+            "不能再延期")
+
+
 def outcome_of(e: Event) -> str:
     return WITHDRAWN_OUTCOME if e.kind == "withdrawn" else e.data["outcome"]
 
@@ -185,9 +194,11 @@ def _extended(f: _Facts, e: Event, cal: Calendar, s: Settings) -> None:
     n = e.data.get("workdays")
     if not isinstance(n, int) or n <= 0:
         raise RuleError("延期的工作日数应为正整数")
+    if why := extension_refused(f.extended, s):
+        raise RuleError(why)
     if f.extended + n > s.max_extension_workdays:
-        raise RuleError(f"延长的期限最长不得超过{s.max_extension_workdays}个工作日（条例第三十三条），"
-                        f"已延期{f.extended}个工作日")
+        raise RuleError(f"延长的期限合计最长不得超过{s.max_extension_workdays}个工作日（条例第三十三条），"
+                        f"已延期{f.extended}个工作日，最多还能延长{s.max_extension_workdays - f.extended}个工作日")
 
 
 def _later_deadline(f: _Facts, e: Event, cal: Calendar, s: Settings) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from gongkai.db import now_stamp, office_today, open_registers
 from gongkai.errors import GongkaiError, NotFound
-from gongkai.register.case import Case, RuleError, check_history, derive
+from gongkai.register.case import Case, RuleError, check_history, derive, extension_refused, facts
 from gongkai.register.clock import receipt_date
 from gongkai.register.events import Event, amendable, effective, kind, kinds, parse_value
 from gongkai.register.filters import RequestFilter, where
@@ -223,8 +223,10 @@ class Register:
         on = st.on or (self.today() if k.dated_today else None)
         if on is None:
             raise GongkaiError(f"{k.label}须填写日期")
-        data = k.clean({key: v for key, v in st.values.items() if v is not None}, self.settings,
-                       imported=st.imported)
+        values = {key: v for key, v in st.values.items() if v is not None}
+        if k.id == "extended" and not st.imported and values.get("workdays") in (None, ""):
+            values["workdays"] = self._extension_default(history)
+        data = k.clean(values, self.settings, imported=st.imported)
         if not (st.keep and k.id == "fee_notice"):   # an imported fee stands as it was charged
             data = self._prepare(k.id, history, on, data)
         if st.keep:   # imported: the computed values and 文号 as they were
@@ -234,6 +236,14 @@ class Register:
             data["doc_number"] = self._doc_number(on.year)
         self._not_future(on, k.label)
         return Event(k.id, on, data, recorded[0], recorded[1], max(e.id for e in history) + 1)
+
+    def _extension_default(self, history: list[Event]) -> int:
+        """An extension recorded without its length extends by what 条例第三十三条 still allows
+        (20 working days less those extended before); none left: refused, saying why."""
+        extended = facts(received_on(registration(history)), effective(history)).extended
+        if why := extension_refused(extended, self.settings):
+            raise RuleError(why)
+        return self.settings.max_extension_workdays - extended
 
     def _prepare(self, kind_id: str, history: list[Event], on: date, data: dict[str, Any]) -> dict[str, Any]:
         """Values a step takes from the history: the fee from the tiers, the corrected field's

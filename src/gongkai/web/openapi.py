@@ -134,6 +134,8 @@ SCHEMAS: dict[str, Schema] = {
         "letters": arr(obj({"kind": STR, "n": null({**INT, "description": "同种文书的第几份（只有一份时为 null）"}),
                             "label": STR, "on": {**DATE, "description": "文书日期（其所依据的办理事项之日）"}})),
         "offered": arr(STR),
+        "extension_left": {**INT, "description": "还可延期的工作日数（条例第三十三条：多次延期合计最长20个工作日）"},
+        "withheld": mapping(STR, "按办理状态本可进行、但办理记录不允许的事项及原因（如延期已满20个工作日）"),
     }),
     # -- 编制 --------------------------------------------------------------------------------
     "NewDraft": obj({"year": INT, "format": {"enum": ["2021", "2019"]},

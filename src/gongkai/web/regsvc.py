@@ -10,6 +10,7 @@ from typing import Any
 
 from gongkai.errors import GongkaiError
 from gongkai.register import Register, letters
+from gongkai.register.case import extension_refused, facts
 from gongkai.register.clock import calendar_warning
 from gongkai.register.events import Kind, kinds, parse_date
 from gongkai.register.filters import RequestFilter
@@ -170,6 +171,8 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
     applicant = ({"type": a.type, "name": a.name, "id_number": a.id_number, "phone": a.phone, "email": a.email,
                   "address": a.address} if personal else {"type": a.type, "name": a.masked_name()})
     steps = [e for e in req.events if e.kind != "registered"]
+    extended = facts(req.received_on, req.events).extended
+    left = max(0, reg.settings.max_extension_workdays - extended)   # 条例第三十三条: 20 in all
     letter_list = [{"kind": "receipt", "n": None, "label": letters.KIND_LABELS["receipt"], "on": req.received_on.isoformat()}]
     seen: dict[str, int] = {}
     for e in steps:   # one letter per letter-bearing step
@@ -205,19 +208,31 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
         "history": history_rows(req.history, personal),
         "ledger": c.render(warnings=False),   # the warnings are their own field
         "letters": letter_list,
-        "offered": sorted(offered_actions(req.state, [e.kind for e in steps])),
+        "offered": sorted(offered_actions(req.state, [e.kind for e in steps], left)),
+        "extension_left": left,
+        "withheld": withheld_actions(req.state, extended, reg.settings),
     }
 
 
-def offered_actions(state: str, done: list[str]) -> set[str]:
+def offered_actions(state: str, done: list[str], extension_left: int) -> set[str]:
     """The statutory steps that make sense now (the register still checks each one): those
-    whose declaration offers them in this state, less the once-only steps already taken."""
+    whose declaration offers them in this state, less the once-only steps already taken and an
+    extension when 条例第三十三条's 20 working days are used up (``extension_left``)."""
     out = {kid for kid in ACTIONS if state in kinds()[kid].offered_in}
     if {"correction_requested", "consultation_started", "extended"} & set(done):
         out.discard("correction_requested")
     if "fee_notice" in done:
         out.discard("fee_notice")
+    if extension_left <= 0:
+        out.discard("extended")
     return out
+
+
+def withheld_actions(state: str, extended: int, settings) -> dict[str, str]:
+    """Steps the state would offer but the history rules out, with why (said on the page):
+    an extension once ``extended`` working days reach 条例第三十三条's limit."""
+    why = extension_refused(extended, settings)
+    return {"extended": why} if why and state in kinds()["extended"].offered_in else {}
 
 
 def template_dirs(body_id: int) -> list[Path]:

@@ -94,12 +94,16 @@ def _request_page(request, body, ref, typed=None):
     detail = regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body))
     refused = (typed or {}).get("kind")
 
+    # an extension's days default to what 条例第三十三条 still allows, not the whole 20
+    defaults = {"extended": {"workdays": detail["extension_left"]}}
+
     def form(k: str) -> dict:
-        return action_form(kinds()[k], reg.settings, typed if k == refused else None)
+        return action_form(kinds()[k], reg.settings, typed if k == refused else None, defaults.get(k))
 
     return render(request, "web/register_request.html", {
         "body": body, "r": detail, "writable": can_write(request.user, body), "today": today(),
         "actions": [form(k) for k in regsvc.ACTIONS if k in detail["offered"]],
+        "withheld": [(regsvc.ACTIONS[k], why) for k, why in detail["withheld"].items()],
         "corrections": [form(k) for k in regsvc.CORRECTIONS],
         "correction_refused": refused in regsvc.CORRECTIONS,
         "personal": sees_personal_data(request.user, body),
@@ -114,12 +118,13 @@ def _review_body_note(body) -> str:
     return review_body_note(told, site.REGISTER_SETTINGS) if told else ""
 
 
-def form_fields(k, settings=None, typed=None) -> list[dict]:
+def form_fields(k, settings=None, typed=None, defaults=None) -> list[dict]:
     """The inputs of a step's form, from its declaration (events.yaml); ``typed``: the values
-    the clerk entered (a refused step's form shown again), else the defaults."""
+    the clerk entered (a refused step's form shown again), else the defaults (``defaults``:
+    those the request's history gives, before the declaration's)."""
     out = []
     for f in k.entered:
-        default = f.default
+        default = (defaults or {}).get(f.name, f.default)
         if isinstance(default, str) and default.startswith("setting:"):
             default = getattr(settings, default[len("setting:"):], "") if settings is not None else ""
         required = f.required and default in (None, "")   # a default (a setting) is filled in
@@ -132,9 +137,9 @@ def form_fields(k, settings=None, typed=None) -> list[dict]:
     return out
 
 
-def action_form(k, settings=None, typed=None) -> dict:
+def action_form(k, settings=None, typed=None, defaults=None) -> dict:
     return {"kind": k.id, "label": k.label, "help": k.help, "dated_today": k.dated_today,
-            "fields": form_fields(k, settings, typed), "refused": typed is not None,
+            "fields": form_fields(k, settings, typed, defaults), "refused": typed is not None,
             "typed_on": (typed or {}).get("on")}
 
 
