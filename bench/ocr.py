@@ -15,6 +15,11 @@ paper, noise, specks), and the OCR test's scan of the Huai'an report with a 6 pa
   threads included) per page and its peak resident memory while reading the input (``VmHWM`` from
   /proc, reset after the warm-up) are printed.  With ``--before REV`` the same children run the
   code of that revision (``git archive``), alternating with the working tree's, round by round.
+- **A fresh process** (``FRESH``, page 4 of Huai'an): what a reading process pays once — importing
+  the OCR stack and making the models' sessions — with its first page: the CPU of a child that
+  reads the page and exits (nothing warmed), and of ``gongkai parse page.pdf --json`` end to end
+  (the console's own code path, run as ``python -c "from gongkai.cli import console; console()"``
+  so that both sides start alike), each side in turn, ``--fresh-rounds`` times.
 - **Accuracy**: every input read once by each side, then checked; the report (every cell's value,
   raw text and OCR confidence, the narrative, the notes) and the findings are compared.  The
   figures of the bench mean nothing unless this says "identical" (or names what changed).
@@ -36,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
-from timing import Sample, line, machine, median  # noqa: E402
+from timing import Sample, child, line, machine, median  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 REAL_PDFS = ["huaian-city-2024.pdf", "hongze-district-2023.pdf", "hongze-district-2024.pdf"]
@@ -44,6 +49,7 @@ DPI = 200
 # Timed: two table pages (read cell by cell), a page of narrative (read by its ink lines) and the
 # generated scan (detected whole: its tables' text touches their rulings in most cells).
 SPEED = ["huaian-page4-scan.pdf", "hongze-2023-page3-scan.pdf", "huaian-page1-scan.pdf", "generated-scan.pdf"]
+FRESH = "huaian-page4-scan.pdf"
 
 
 def _hwm_mb() -> float:
@@ -165,7 +171,9 @@ def _warm_detector(warm: str) -> None:
 
     from gongkai.read import ocr
 
-    ocr._detect(ocr._get_engine()._load_det_model(), np.array(Image.open(warm).convert("L")))
+    # (the code before 3 December evening made the detector through RapidOCR's engine: --before)
+    detector = ocr._detector() if hasattr(ocr, "_detector") else ocr._get_engine()._load_det_model()
+    ocr._detect(detector, np.array(Image.open(warm).convert("L")))
     try:
         Path("/proc/self/clear_refs").write_text("5")
     except OSError:
@@ -183,6 +191,33 @@ def _child_time(warm: str, path: str) -> None:
     report = load(data, Path(path).name)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     print(json.dumps({"cpu": cpu, "wall": wall, "pages": _pages(path), "cells": len(report.cells), "hwm": _hwm_mb()}))
+
+
+def _child_cold(path: str) -> None:
+    """Read one file in this fresh process, nothing warmed first (the process's CPU is measured)."""
+    from gongkai.load import load
+
+    load(Path(path).read_bytes(), Path(path).name)
+
+
+def fresh(sides: dict[str, Path], path: Path, rounds: int) -> None:
+    """CPU of a fresh process reading its first page, and of ``gongkai parse --json`` of it."""
+    kinds = {"first page in a fresh process": [sys.executable, __file__, "--child", "cold", str(path)],
+             "gongkai parse page.pdf --json": [sys.executable, "-c", "from gongkai.cli import console; console()",
+                                               "parse", str(path), "--json"]}
+    got: dict[tuple[str, str], list[Sample]] = {(k, side): [] for k in kinds for side in sides}
+    for _ in range(rounds):
+        for kind, cmd in kinds.items():
+            for side, src in sides.items():
+                env = {**os.environ, "PYTHONPATH": str(src)}
+                got[kind, side].append(child(cmd, env=env, cwd=str(ROOT), timeout=600)[0])
+    for kind in kinds:
+        print(f"{path.name}, {kind}:")
+        for side in sides:
+            print(line(f"  {side}", got[kind, side]))
+        if len(sides) == 2:
+            b, a = (got[kind, side] for side in sides)
+            print(f"  after / before: CPU {median(a) / median(b):.2f}× ({median(a) - median(b):+.2f} s)")
 
 
 def _child_dump(path: str, out: str) -> None:
@@ -240,6 +275,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-accuracy", action="store_true")
     ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--no-fresh", action="store_true", help="skip the fresh processes' figures")
+    ap.add_argument("--fresh-rounds", type=int, default=5)
     ap.add_argument("--only", help="comma-separated input names")
     ap.add_argument("--keep", help="make the inputs in this directory and keep them (and the dumps)")
     ap.add_argument("--reuse-before", action="store_true",
@@ -248,7 +285,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.child:
         kind, *rest = args.child
-        _child_time(*rest) if kind == "time" else _child_dump(*rest)
+        {"time": _child_time, "cold": _child_cold, "dump": _child_dump}[kind](*rest)
         return
     print(machine())
     with tempfile.TemporaryDirectory() as tmp:
@@ -277,6 +314,8 @@ def main() -> None:
                     b, a = got.values()
                     print(f"  after / before: CPU {median(a) / median(b):.2f}×, "
                           f"peak {max(s.peak_mb for s in a) / max(s.peak_mb for s in b):.2f}×")
+        if not args.no_fresh and FRESH in inputs:
+            fresh(sides, inputs[FRESH], args.fresh_rounds)
         if not args.no_accuracy:
             for name, path in inputs.items():
                 dumps = {}

@@ -23,9 +23,9 @@ def lines():
     """The lines of a band of table 3 on page 4 of the Huai'an report (numbers and Chinese labels),
     as ocrgrid cuts them from the cells, recognised: (boxes, crops, recogniser output)."""
     import numpy as np
-    from rapidocr.utils.process_img import get_rotate_crop_image
 
     from gongkai.read import ocr
+    from gongkai.read.ocrengine import get_rotate_crop_image
     from tests.conftest import EXAMPLES
 
     pdf = pdfium.PdfDocument(str(EXAMPLES / "huaian-city-2024.pdf"))
@@ -33,38 +33,56 @@ def lines():
     _, plan = ocr._plan(gray, SCAN_DPI / 72)
     boxes = [b for b in plan.lines if 1100 <= b[0, 1] <= 1400]  # the column heads and two rows
     crops = [get_rotate_crop_image(gray, b.copy()) for b in boxes]
-    rec = ocr._recognise_lines(ocr._get_engine()._load_rec_model(), crops)
+    rec = ocr._recognise_lines(crops)
     assert len(boxes) >= 20 and any(t.isdigit() for t in rec.txts) and any("公开" in t for t in rec.txts)
     return np.array(boxes, dtype=np.float32), crops, rec
 
 
-def _both(boxes, crops, rec, page_shape=(2339, 1654)):
+@pytest.fixture(scope="module")
+def rapid():
+    """RapidOCR's engine (the reference) returning word boxes."""
+    from rapidocr import RapidOCR
+
+    return RapidOCR(params={"Global.log_level": "error", "Global.return_word_box": True})
+
+
+def _theirs(rec, crops):
+    """gongkai's reading of the lines as RapidOCR's TextRecOutput (its WordInfo, its WordType)."""
+    from rapidocr.ch_ppocr_rec import TextRecOutput
+    from rapidocr.ch_ppocr_rec.typings import WordInfo, WordType
+
+    infos = tuple(WordInfo(words=copy.deepcopy(w.words), word_cols=copy.deepcopy(w.word_cols),
+                           word_types=[WordType(t) for t in w.word_types], line_txt_len=w.line_txt_len,
+                           confs=list(w.confs)) for w in rec.word_results)
+    return TextRecOutput(imgs=list(crops), txts=tuple(rec.txts), scores=list(rec.scores), word_results=infos)
+
+
+def _both(rapid, boxes, crops, rec, page_shape=(2339, 1654)):
     import numpy as np
     from rapidocr.ch_ppocr_cls import TextClsOutput
     from rapidocr.ch_ppocr_det import TextDetOutput
 
-    from gongkai.read import ocr, ocrwords
+    from gongkai.read import ocrwords
 
-    engine = ocr._get_engine()
     record = {"preprocess": {"ratio_h": 1.0, "ratio_w": 1.0}}
     scores = [1.0] * len(boxes)
-    ours = ocrwords.words(engine, page_shape, boxes.copy(), scores, copy.deepcopy(rec),
-                          [c.shape[:2] for c in crops], copy.deepcopy(record))
-    theirs = engine.build_final_output(np.zeros(page_shape, np.uint8), TextDetOutput(boxes=boxes.copy(), scores=scores),
-                                       TextClsOutput(), copy.deepcopy(rec), list(crops), copy.deepcopy(record))
+    ours = ocrwords.words(page_shape, boxes.copy(), scores, copy.deepcopy(rec), [c.shape[:2] for c in crops],
+                          copy.deepcopy(record))
+    theirs = rapid.build_final_output(np.zeros(page_shape, np.uint8), TextDetOutput(boxes=boxes.copy(), scores=scores),
+                                      TextClsOutput(), _theirs(rec, crops), list(crops), copy.deepcopy(record))
     return ours, _flat(theirs.word_results)
 
 
 @pytest.mark.ocr
-def test_read_binary_ocr_word_boxes_are_rapidocrs_on_level_lines(lines):
+def test_read_binary_ocr_word_boxes_are_rapidocrs_on_level_lines(rapid, lines):
     boxes, crops, rec = lines
-    ours, theirs = _both(boxes, crops, rec)
+    ours, theirs = _both(rapid, boxes, crops, rec)
     assert len(ours) >= 40 and ours == theirs
     assert all(type(a) is type(b) for o, t in zip(ours, theirs) for p, q in zip(o[2], t[2]) for a, b in zip(p, q))
 
 
 @pytest.mark.ocr
-def test_read_binary_ocr_word_boxes_are_rapidocrs_on_turned_and_vertical_lines(lines):
+def test_read_binary_ocr_word_boxes_are_rapidocrs_on_turned_and_vertical_lines(rapid, lines):
     """The detector's boxes may be slightly turned (the page's perspective is then inverted
     point by point, as RapidOCR does) or taller than wide (vertical text: RapidOCR's rotation)."""
     import numpy as np
@@ -72,11 +90,11 @@ def test_read_binary_ocr_word_boxes_are_rapidocrs_on_turned_and_vertical_lines(l
     boxes, crops, rec = lines
     rng = np.random.default_rng(5)
     turned = boxes + rng.uniform(-3, 3, boxes.shape).astype(np.float32)
-    ours, theirs = _both(turned, crops, rec)
+    ours, theirs = _both(rapid, turned, crops, rec)
     assert len(ours) >= 40 and ours == theirs
     tall = boxes.copy()
     tall[:, 2:, 1] += 400  # taller than wide: read as vertical
-    ours, theirs = _both(tall, crops, rec)
+    ours, theirs = _both(rapid, tall, crops, rec)
     assert len(ours) >= 40 and ours == theirs
 
 

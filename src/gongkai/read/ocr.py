@@ -14,7 +14,7 @@ import threading
 from contextlib import nullcontext
 
 from gongkai.errors import MissingDependency, UnreadableFile
-from gongkai.read import limits, ocrwords
+from gongkai.read import limits, ocrengine, ocrwords
 from gongkai.read.document import Document
 from gongkai.read.layout import Glyph, Segment
 
@@ -27,10 +27,11 @@ REC_MIN_WIDTH = 96     # pixels at the recogniser's 48 high: a narrower line is 
 ORIENTATION_LINES = 16  # the widest lines of a page whose orientation says if it is upside down
 MIN_SKEW, MAX_SKEW = 0.1, 5.0  # degrees; less is noise, more is not a skewed scan
 
-_engine = None
+_det = None
 _lock = threading.Lock()
-# One recognition at a time per process: RapidOCR's engine object is shared and not documented as
-# thread-safe (the server runs reads in single-threaded children anyway, see gongkai/isolate.py).
+# One recognition at a time per process: the models' sessions are shared, and onnxruntime's
+# arena shrinking after a page is not meant to race another run (the server runs reads in
+# single-threaded children anyway, see gongkai/isolate.py).
 OCR_LOCK = threading.Lock()
 # Recognitions at once across processes, bounded by memory rather than by cores: a page's
 # recognition peaks at about PAGE_PEAK_MB above the reader's own memory (its models loaded:
@@ -74,49 +75,20 @@ def available() -> bool:
     return all(find_spec(m) is not None for m in ("rapidocr", "cv2", "onnxruntime"))
 
 
-def _get_engine():
-    global _engine
-    with _lock:
-        if _engine is None:
-            from rapidocr import RapidOCR
+def _detector():
+    """The text detector (ocrengine.Detector), made once a process.
 
-            # max_side_len: RapidOCR shrinks larger images to 2000 px by default, which loses the
-            # strokes of 9 pt table text at 200 dpi (当理由 read as 甲宗); keep full resolution for
-            # recognition.  Detection (where the lines are) needs far less: it sees the page at
-            # most DET_SIDE pixels long (half the work and ~350 MB less than a 200 dpi page); the
-            # lines it finds are cut from the full-resolution page for recognition.  Less than
-            # 1600 loses lines: at 1280 the titles of both Hongze reports came apart (no title, no
-            # agency); at 1024, sections and cells (bench/ocr.py).
-            # One thread per model: a page's CPU time drops by a third (onnxruntime's threads spin
-            # while they wait) and the results are the same; pages and files are read in parallel
-            # by processes (ingest, the server's read children, parse/check --jobs).
-            _engine = RapidOCR(params={"Global.log_level": "error", "Global.return_word_box": True,
-                                       "Global.max_side_len": MAX_SIDE,
-                                       "Det.limit_type": "max", "Det.limit_side_len": DET_SIDE,
-                                       "EngineConfig.onnxruntime.intra_op_num_threads": 1,
-                                       "EngineConfig.onnxruntime.inter_op_num_threads": 1})
-            detector = _engine._load_det_model()
-            detector.session.session = _detection_session(detector.session.session._model_path)
-        return _engine
-
-
-def _detection_session(model_path: str):
-    """The text detector's onnxruntime session (the same graph and results as RapidOCR's), planned
-    for a page at a time: tensors come from onnxruntime's arena instead of one malloc each (RapidOCR
-    turns the arena off), without the memory pattern (one block sized for every tensor of the run),
-    and the arena is handed back after each page (_detection_run).  Page 4 of the Huai'an report:
-    about 1.1 s of CPU and 250 MB of tensors instead of 1.7 s and 350 MB (the page faults of a
-    fresh allocation for every tensor were a third of the time); what stays resident between pages
-    is the model alone."""
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.log_severity_level = 4
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
-    options.enable_cpu_mem_arena = True
-    options.enable_mem_pattern = False
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(model_path, options, providers=["CPUExecutionProvider"])
+    Detection (where the lines are) sees the page at most DET_SIDE pixels long (half the work and
+    ~350 MB less than a 200 dpi page); the lines it finds are cut from the full-resolution page
+    for recognition (MAX_SIDE: RapidOCR's default of 2000 px loses the strokes of 9 pt table text
+    at 200 dpi, 当理由 read as 甲宗).  Less than 1600 loses lines: at 1280 the titles of both Hongze
+    reports came apart (no title, no agency); at 1024, sections and cells (bench/ocr.py)."""
+    global _det
+    if _det is None:
+        with _lock:
+            if _det is None:
+                _det = ocrengine.Detector(DET_SIDE)
+    return _det
 
 
 def _detection_run(detector, x):
@@ -125,7 +97,7 @@ def _detection_run(detector, x):
 
     run = ort.RunOptions()
     run.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
-    session = detector.session.session
+    session = detector.session
     return session.run(None, {session.get_inputs()[0].name: x}, run)[0]
 
 
@@ -272,20 +244,18 @@ def _read_words(picture, gray, scale: float, binary=None, turned: bool = False):
     most are upside down, the whole page is turned and read again.
     """
     import numpy as np
-    from rapidocr.utils.process_img import apply_vertical_padding, get_rotate_crop_image, resize_image_within_bounds
 
-    engine = _get_engine()
+    from gongkai.read.ocrengine import get_rotate_crop_image
+
     segments, plan = _plan(gray, scale, binary)
     del binary
-    if engine.cfg.Global.use_preprocess_img:
-        img, ratio_h, ratio_w = resize_image_within_bounds(picture, engine.min_side_len, engine.max_side_len)
-    else:
-        img, ratio_h, ratio_w = picture, 1.0, 1.0
+    img, ratio_h, ratio_w = ocrengine.resize_image_within_bounds(picture, ocrengine.MIN_SIDE_LEN, MAX_SIDE)
     op_record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
-    img, op_record = apply_vertical_padding(img, op_record, engine.width_height_ratio, engine.min_height)
+    img, op_record = ocrengine.apply_vertical_padding(img, op_record, ocrengine.WIDTH_HEIGHT_RATIO,
+                                                      ocrengine.MIN_HEIGHT)
     if img.shape[:2] != gray.shape[:2]:  # resized or padded: the plan's pixels are not the picture's
         plan = None
-    detector = engine._load_det_model()
+    detector = _detector()
     if plan is None:
         boxes, scores = _detect(detector, img)
     else:
@@ -297,12 +267,11 @@ def _read_words(picture, gray, scale: float, binary=None, turned: bool = False):
         return [], segments
     crops = [get_rotate_crop_image(img, box.copy()) for box in boxes]
     del img
-    if engine.use_cls and not turned and _upside_down(engine._load_cls_model(), crops):
+    if not turned and _upside_down(crops):
         return _read_words(np.ascontiguousarray(picture[::-1, ::-1]), np.ascontiguousarray(gray[::-1, ::-1]),
                            scale, turned=True)
-    rec_res = _recognise_lines(engine._load_rec_model(), crops)
-    return ocrwords.words(engine, picture.shape, boxes, scores, rec_res, [c.shape[:2] for c in crops],
-                          op_record), segments
+    rec_res = _recognise_lines(crops)
+    return ocrwords.words(picture.shape, boxes, scores, rec_res, [c.shape[:2] for c in crops], op_record), segments
 
 
 def _plan(gray, scale: float, binary=None):
@@ -318,11 +287,11 @@ def _plan(gray, scale: float, binary=None):
     return segments, ocrgrid.plan(binary, ink, segments, scale)
 
 
-def _upside_down(classifier, crops) -> bool:
+def _upside_down(crops) -> bool:
     """Do most of the widest lines read upside down (the classifier sure of it)?"""
     widest = sorted(crops, key=lambda c: c.shape[1] / c.shape[0], reverse=True)[:ORIENTATION_LINES]
-    got = classifier([_three(c) for c in widest]).cls_res
-    return sum("180" in label and score > classifier.cls_thresh for label, score in got) * 2 > len(got)
+    got = ocrengine.classify([_three(c) for c in widest])
+    return sum("180" in label and score > ocrengine.CLS_THRESH for label, score in got) * 2 > len(got)
 
 
 def _three(img):
@@ -351,7 +320,7 @@ def _detect(detector, img, ratio: float | None = None):
 
     h, w = img.shape[:2]
     if ratio is None:
-        small = detector.get_preprocess().resize(img)
+        small = detector.resize(img)
         if small is None:
             return None, None
     else:  # DetPreProcess.resize with the ratio given
@@ -366,7 +335,7 @@ def _detect(detector, img, ratio: float | None = None):
     del small
     preds = _detection_run(detector, x)
     del x
-    boxes, scores = detector.postprocess_op(preds, (h, w))
+    boxes, scores = detector.postprocess(preds, (h, w))
     if len(boxes) < 1:
         return None, None
     return detector.sorted_boxes(boxes), scores
@@ -397,23 +366,22 @@ def _detect_regions(detector, img, regions):
     return boxes, scores
 
 
-def _recognise_lines(recogniser, lines):
-    """TextRecognizer's output for ``lines``, each recognised alone at its own width (see
-    _read_words): resized to the model's height, normalised as TextRecognizer.resize_norm_img
+def _recognise_lines(lines):
+    """The recogniser's reading of ``lines`` (ocrengine.Lines), each recognised alone at its own
+    width (see _read_words): resized to the model's height, normalised as TextRecognizer.resize_norm_img
     does (float32: v / 255, - 0.5, / 0.5), padded with zeros to REC_MIN_WIDTH if narrower, and
-    decoded by its CTCLabelDecode (each step's best character and its probability: the value at
-    the argmax, which is the maximum ``CTCLabelDecode.__call__`` takes in a second pass)."""
+    decoded as its CTCLabelDecode decodes (each step's best character and its probability: the
+    value at the argmax, which is the maximum ``CTCLabelDecode.__call__`` takes in a second pass)."""
     import math
 
     import cv2
     import numpy as np
-    from rapidocr.ch_ppocr_rec import TextRecOutput
 
-    _, height, _ = recogniser.rec_image_shape
+    _, height, _ = ocrengine.REC_SHAPE
     lut = _lut("rec", lambda: ((np.arange(256).astype("float32") / 255 - 0.5) / 0.5).astype(np.float32))
-    session = recogniser.session.session  # onnxruntime's, called as RapidOCR's OrtInferSession calls it
+    session = ocrengine.session("rec")
     name = session.get_inputs()[0].name
-    decode = recogniser.postprocess_op.decode
+    decode = ocrengine.decode_line
     txts, scores, words = [], [], []
     for line in lines:
         h, w = line.shape[:2]
@@ -427,14 +395,13 @@ def _recognise_lines(recogniser, lines):
         else:
             for c in range(3):
                 x[0, c, :, :own] = lut[resized[:, :, c]]
-        preds = session.run(None, {name: x})[0]
-        best = preds.argmax(axis=2)
-        [(text, score)], [word] = decode(best, np.take_along_axis(preds, best[:, :, None], axis=2)[:, :, 0], True,
-                                         [ratio], width / height, remove_duplicate=True)
+        preds = session.run(None, {name: x})[0][0]
+        best = preds.argmax(axis=1)
+        (text, score), word = decode(best, np.take_along_axis(preds, best[:, None], axis=1)[:, 0], ratio, width / height)
         txts.append(text)
         scores.append(score)
         words.append(word)
-    return TextRecOutput(imgs=lines, txts=tuple(txts), scores=scores, word_results=tuple(words))
+    return ocrengine.Lines(tuple(txts), scores, tuple(words))
 
 
 def _within(s: Segment, g: Glyph) -> bool:

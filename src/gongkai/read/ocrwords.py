@@ -18,15 +18,17 @@ it to RapidOCR's own output on real lines and on random quadrilaterals.
 
 from __future__ import annotations
 
+from gongkai.read.ocrengine import EN_NUM, TEXT_SCORE
+
 Box = list[list[int]]
 
 
-def words(engine, page_shape, boxes, scores, rec, crop_shapes, op_record) -> list[tuple[str, float, Box]]:
+def words(page_shape, boxes, scores, rec, crop_shapes, op_record) -> list[tuple[str, float, Box]]:
     """(text, score, box) of every word RapidOCR's ``build_final_output`` gives for these lines
     (``word_results``, flattened): ``boxes`` are the lines' boxes in the picture the detector saw
     (a numpy array, changed here as RapidOCR changes it), ``rec`` the recogniser's output for the
-    lines cut from it (TextRecOutput with word_results), ``crop_shapes`` the cut lines' (h, w)."""
-    from rapidocr.utils.process_img import map_boxes_to_original
+    lines cut from it (ocrengine.Lines), ``crop_shapes`` the cut lines' (h, w)."""
+    from gongkai.read.ocrengine import map_boxes_to_original
 
     if boxes is None:
         return []
@@ -34,7 +36,7 @@ def words(engine, page_shape, boxes, scores, rec, crop_shapes, op_record) -> lis
     boxes = map_boxes_to_original(boxes, op_record, ori_h, ori_w)
     ratio_h, ratio_w = op_record["preprocess"]["ratio_h"], op_record["preprocess"]["ratio_w"]
     valid = [i for i, t in enumerate(rec.txts) if t.strip()]  # RapidOCR drops lines read as nothing
-    text_score = engine.text_score
+    text_score = TEXT_SCORE
     out: list[tuple[str, float, Box]] = []
     kept: list[list] = []
     line_scores = []
@@ -61,30 +63,30 @@ def words(engine, page_shape, boxes, scores, rec, crop_shapes, op_record) -> lis
 
 def _line_words(text: str, info, h: int, w: int, box) -> list:
     """CalRecBoxes for one line: its words' (text, confidence, page box)."""
-    from rapidocr.cal_rec_boxes.main import CalRecBoxes, Direction
-
     contents, cells, confs = _crop_boxes(text, info, w, h)
     _adjust_overlap(cells)
-    direction = CalRecBoxes.get_box_direction(box)
-    if direction is Direction.VERTICAL:  # vertical text: RapidOCR's own rotation, as rare as it is
-        import copy
+    return list(zip(contents, confs, _to_page(box, cells, _vertical(box))))
 
-        page = CalRecBoxes().reverse_rotate_crop_image(copy.deepcopy(box), cells, direction)
-    else:
-        page = _to_page(box, cells)
-    return list(zip(contents, confs, page))
+
+def _vertical(box) -> bool:
+    """CalRecBoxes.get_box_direction: is the line's box (float32 points) 1.5 times as tall as wide?"""
+    import numpy as np
+
+    norm = np.linalg.norm
+    edges = [float(norm(box[0] - box[1])), float(norm(box[1] - box[2])),
+             float(norm(box[2] - box[3])), float(norm(box[3] - box[0]))]
+    width, height = max(edges[0], edges[2]), max(edges[1], edges[3])
+    return width < 1e-6 or round(height / width, 2) >= 1.5
 
 
 def _crop_boxes(text: str, info, w: int, h: int) -> tuple[list[str], list, list[float]]:
     """CalRecBoxes.cal_ocr_word_box (single-character boxes off): the words and their boxes in
     the cut line (w × h), from the CTC columns of ``info`` (a WordInfo)."""
-    from rapidocr.ch_ppocr_rec.typings import WordType
-
     if not text or info.line_txt_len == 0:
         return [], [], []
     x0, y0, x1, y1 = 0.0, 0.0, float(w), float(h)  # quads_to_rect_bbox of the line's own rectangle
     avg_col_width = (x1 - x0) / info.line_txt_len
-    all_en_num = all(v is WordType.EN_NUM for v in info.word_types)
+    all_en_num = all(v == EN_NUM for v in info.word_types)
     line_cols: list = []
     char_widths = []
     contents: list[str] = []
@@ -139,9 +141,12 @@ def _adjust_overlap(cells: list) -> None:
             nxt[3][0] += distance - distance / 2
 
 
-def _to_page(box, cells: list) -> list[Box]:
-    """CalRecBoxes.reverse_rotate_crop_image for a horizontal line: each box's points taken back
-    through the inverse of the perspective get_rotate_crop_image cut the line with."""
+def _to_page(box, cells: list, vertical: bool = False) -> list[Box]:
+    """CalRecBoxes.reverse_rotate_crop_image: each box's points taken back through the inverse of
+    the perspective get_rotate_crop_image cut the line with (for a ``vertical`` line, turned back
+    a quarter first, as get_rotate_crop_image turned it)."""
+    import math
+
     import cv2
     import numpy as np
 
@@ -155,7 +160,7 @@ def _to_page(box, cells: list) -> list[Box]:
     square = np.array([[0, 0], [width, 0], [width, height], [0, height]]).astype(np.float32)
     _, inverse = cv2.invert(cv2.getPerspectiveTransform(points, square))
     (sx, a, b), (c, sy, d), (e, f, one) = inverse.tolist()
-    if a == b == c == d == e == f == 0 and one == 1:
+    if a == b == c == d == e == f == 0 and one == 1 and not vertical:
         # A level box (nearly every line): the product is a scaling whatever order the sum of
         # its terms is taken in (adding exact zeros rounds nothing), and z is exactly 1.
         return [order_points([[int(sx * x + left), int(sy * y + top)] for x, y in cell]) for cell in cells]
@@ -164,6 +169,12 @@ def _to_page(box, cells: list) -> list[Box]:
     for cell in cells:
         mapped = []
         for point in cell:
+            if vertical:  # CalRecBoxes.s_rotate by -90° about (0, 0), on numpy scalars as there
+                angle = math.radians(-90)
+                vx, vy = np.array(point[0]), np.array(point[1])
+                turned = [(vx - 0) * math.cos(angle) + (vy - 0) * math.sin(angle) + 0,
+                          (vy - 0) * math.cos(angle) - (vx - 0) * math.sin(angle) + 0]
+                point = [turned[0] + width, turned[1]]
             x, y, z = dot(inverse, np.array(point + [1]))
             mapped.append([int(x / z + left), int(y / z + top)])
         out.append(order_points(mapped))
