@@ -139,18 +139,19 @@ def _start(home: Path, read_workers: int | None, code: Path | None = None,
     return server, base
 
 
-# waitress with the options `gongkai serve` gives it, serving an app that does nothing but read the
-# body and answer as many bytes as the server's answer: the HTTP server's own CPU per request.
+# waitress as `gongkai serve` runs it (its options, cli/httpserver.py's channel), serving an app that
+# does nothing but read the body and answer as many bytes as the server's answer: the HTTP server's
+# own CPU per request.
 _TRIVIAL = """
 import sys
-from waitress import serve
 answer = b"x" * int(sys.argv[2])
 def app(environ, start_response):
     environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(answer)))])
     return [answer]
+from gongkai.cli.httpserver import create_server
 from gongkai.cli.serve import WAITRESS_OPTIONS
-serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, **WAITRESS_OPTIONS)
+create_server(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, **WAITRESS_OPTIONS).run()
 """
 
 

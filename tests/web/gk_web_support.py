@@ -123,7 +123,7 @@ class LiveServer:
     CLOSE_SECONDS = 30.0
 
     def __init__(self, application=None, **options):
-        from waitress.server import create_server
+        from gongkai.cli.httpserver import create_server  # waitress as `gongkai serve` builds it
 
         if application is None:
             from gongkai.web.wsgi import application

@@ -22,8 +22,7 @@ LIMIT = 256 * 1024  # waitress's max_request_body_size for these tests (gongkai 
 def server(django_env):
     from gongkai.cli.serve import WAITRESS_OPTIONS
 
-    options = {k: v for k, v in WAITRESS_OPTIONS.items() if not k.startswith("_")}  # `serve`'s own: logging
-    live = LiveServer(**{**options, "max_request_body_size": LIMIT})
+    live = LiveServer(**{**WAITRESS_OPTIONS, "max_request_body_size": LIMIT})
     yield live
     live.close()
 

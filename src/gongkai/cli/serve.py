@@ -19,8 +19,9 @@ ROLES = {"clerk": "机关经办人", "supervisor": "地区监督人员", "admin"
 # (waitress.client_disconnected), so its read is stopped instead of finished for nobody.
 # recv_bytes: an upload is read from the socket 64 KB at a time, not 8 KB: half waitress's CPU
 # for a 400 KB PDF (the request body's bound is max_request_body_size, unchanged).
+# The server is built by cli/httpserver.py (waitress's, with a channel that does not spin).
 WAITRESS_OPTIONS = {"ident": "gongkai", "max_request_body_size": 64 * 1024 * 1024, "channel_request_lookahead": 1,
-                    "recv_bytes": 65536, "_quiet": True}
+                    "recv_bytes": 65536}
 
 
 def add_parser(sub) -> None:
@@ -155,7 +156,7 @@ def run(args) -> int:
     where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"PostgreSQL {db['HOST']}/{db['NAME']}"
     print(f"gongkai：网页应用 http://{args.host}:{args.port}/ （数据库：{where}；按 Ctrl+C 停止）", flush=True)
     try:
-        from waitress import serve
+        from gongkai.cli.httpserver import create_server
     except ImportError:
         print("gongkai：注意：未安装 waitress，改用 Django 开发服务器（仅供试用，不宜对外提供服务）。"
               "安装：pip install 'gongkai[web]'", file=sys.stderr)
@@ -169,7 +170,8 @@ def run(args) -> int:
     if args.read_workers != 0:  # uploaded files are read in child processes (gongkai/isolate.py)
         isolate.enable(args.read_workers)
     try:
-        serve(application, host=args.host, port=args.port, threads=max(1, args.threads), **WAITRESS_OPTIONS)
+        create_server(application, host=args.host, port=args.port, threads=max(1, args.threads),
+                      **WAITRESS_OPTIONS).run()
     finally:
         isolate.disable()
     return 0

@@ -1,0 +1,82 @@
+"""waitress as ``gongkai serve`` runs it: waitress's own server, with a channel that does not spin.
+
+waitress (pinned at 3.0.2) runs one loop thread that ``select``s on every connection, and worker
+threads that run the application.  A worker writes its answer with ``HTTPChannel.write_soon``,
+which — holding the channel's ``outbuf_lock`` — appends the bytes to the out-buffer, adds them to
+``total_outbufs_len`` and, since ``send_bytes`` is 1, sends them itself at once.  ``send()``
+releases the GIL; the client has the whole answer before the worker takes the GIL back to
+subtract what it sent.  A client on a kept-open connection sends its next request at once; the loop
+thread wakes to read it and, until the worker runs again, sees a ``total_outbufs_len`` of bytes
+already sent: ``writable()`` says yes, ``select`` returns at once (the socket is writable),
+``handle_write`` finds a task on the channel and only *tries* the lock the worker still holds, and
+the loop goes round again — and, holding the GIL between ``select``s, delays the very worker it
+waits for (up to the interpreter's 5 ms switch interval).  Counted under ``gongkai serve``'s app
+(docs/architecture.md "Speed" → The server): ~40–110 ``handle_write`` calls a request kept open,
+in bursts of 200–500.  A new connection each request rarely meets it (the client closes instead).
+
+``channel_request_lookahead=1`` (``cli/serve.py``) is not the cause and stays: it is how
+``waitress.client_disconnected`` sees a client that went away, which stops its read (``isolate``).
+
+``SteadyChannel`` keeps the loop out of that window: while another thread is in ``_flush_some``
+(a task sending its answer; the accounting follows the send) ``writable()`` says no and notes it,
+and that thread, once its accounting is done, pulls the loop's trigger if the loop passed the
+channel over (a flag each side sets before reading the other's: one of them sees the other).  The
+loop then looks again — to send what is left, or to read the next request or the client's going
+away (``readable()`` too said no while the count was stale).  Otherwise it is waitress's channel,
+except that it is not writable while a task runs and has written less than ``send_bytes``, which
+``handle_write`` would not send (the task pulls the trigger when it ends; ``send_bytes`` is 1 here).
+Looking at the out-buffer's lock instead was tried: a task also holds it while it pulls the trigger
+before waiting for the loop to drain the buffer (over the high watermark), so the loop, woken, saw
+it held, slept, and the task waited for the loop's 1 s timeout — a slow reader of a large answer
+took 4–6 s instead of 0.3 s (tests/web/test_web_httpserver.py).
+``tests/web/test_web_httpserver.py`` fails if the waitress code this relies on changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer
+from waitress.server import create_server as waitress_server
+
+
+class SteadyChannel(HTTPChannel):
+    """waitress's channel, not writable while another thread is between a send and its accounting."""
+
+    _sending = False  # a thread is in _flush_some (set and read under the GIL: each store is atomic)
+    _passed_over = False  # the loop found it so and left the socket out of its select
+
+    def writable(self) -> bool:
+        if self.will_close or self.close_when_flushed:
+            return True  # handle_write closes (after a last flush)
+        if not self.total_outbufs_len:
+            return False
+        if self.requests and self.total_outbufs_len < self.adj.send_bytes:
+            return False  # handle_write would not send; the task pulls the trigger when it ends
+        self._passed_over = True  # before reading _sending: the sender reads it after clearing _sending
+        if self._sending:
+            return False  # the count is stale (sent, not yet subtracted); the sender wakes the loop
+        self._passed_over = False
+        return True
+
+    def _flush_some(self, do_close: bool = True) -> bool:
+        self._sending = True
+        try:
+            return super()._flush_some(do_close)
+        finally:
+            self._sending = False
+            if self._passed_over:
+                self._passed_over = False
+                self.server.pull_trigger()
+
+
+def create_server(application: Any, **options: Any) -> Any:
+    """``waitress.server.create_server`` with its connections made ``SteadyChannel``s (every
+    listening socket's, when a host name gives several)."""
+    sockets: dict = {}
+    server = waitress_server(application, map=sockets, **options)
+    for listener in sockets.values():
+        if isinstance(listener, BaseWSGIServer):
+            listener.channel_class = SteadyChannel
+    return server

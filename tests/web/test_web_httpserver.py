@@ -1,0 +1,251 @@
+"""waitress as ``gongkai serve`` runs it (cli/httpserver.py): a kept-open connection costs its loop
+no spin, while answers of every size still reach fast and slow readers whole, pipelined requests
+are answered in order, and a client that goes away still stops its read in the child."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import inspect
+import itertools
+import socket
+import threading
+import time
+import types
+
+import pytest
+from gk_web_support import LiveServer
+from waitress import channel
+
+from gongkai import isolate
+from gongkai.cli.httpserver import SteadyChannel
+from gongkai.cli.serve import WAITRESS_OPTIONS
+
+# SteadyChannel.writable mirrors when these decide to send, close or pull the loop's trigger:
+# if waitress changes them, read cli/httpserver.py's reasoning again against the new code.
+RELIED_ON = {"writable": "d0cbd4ae1b3ba2a3", "handle_write": "6c900f395b306f09",
+             "_flush_some_if_lockable": "51e124355e631f49", "_flush_some": "fe7a9a752a419402",
+             "write_soon": "20eedb92a8237c47", "_flush_outbufs_below_high_watermark": "27a2b75117abd0d7",
+             "service": "f73afa13748e1128"}
+
+# A wake-up the loop missed would wait for its select's timeout: 1 s by default, made a failure here
+# (with a lock-based first try of SteadyChannel, the slow reader's test timed out).
+OPTIONS = {**WAITRESS_OPTIONS, "asyncore_loop_timeout": 120}
+
+
+def test_the_waitress_code_the_channel_relies_on_is_unchanged():
+    got = {name: hashlib.sha256(inspect.getsource(getattr(channel.HTTPChannel, name)).encode()).hexdigest()[:16]
+           for name in RELIED_ON}
+    assert got == RELIED_ON
+
+
+def _channel(requests: int, total: int, send_bytes: int, will_close: bool, close_when_flushed: bool):
+    ch = SteadyChannel.__new__(SteadyChannel)
+    ch.adj = types.SimpleNamespace(send_bytes=send_bytes, outbuf_high_watermark=1 << 24)
+    ch.outbuf_lock = threading.Condition()
+    ch.requests = [object()] * requests
+    ch.total_outbufs_len, ch.will_close, ch.close_when_flushed = total, will_close, close_when_flushed
+    ch.server = types.SimpleNamespace(pulled=0)
+    ch.server.pull_trigger = lambda: setattr(ch.server, "pulled", ch.server.pulled + 1)
+    return ch
+
+
+def _acts(ch) -> bool:
+    """Whether waitress's own handle_write would send or close on this channel (a flush of an
+    empty out-buffer sends nothing)."""
+    acted: list[str] = []
+    ch._flush_some = lambda do_close=True: ch.total_outbufs_len and acted.append("send")
+    ch.handle_close = lambda: acted.append("close")
+    channel.HTTPChannel.handle_write(ch)
+    return bool(acted)
+
+
+# every state a channel can be in: close_when_flushed is set only with the requests emptied
+# (HTTPChannel.service), and received() adds none once it is set
+STATES = [(r, t, s, wc, cwf) for r, t, s, wc, cwf in itertools.product(
+    (0, 1, 2), (0, 1, 17_999, 18_000, 1 << 20), (1, 18_000), (False, True), (False, True)) if not (cwf and r)]
+
+
+def _held(ch) -> None:
+    holder = threading.Thread(target=ch.outbuf_lock.acquire)  # a task's thread, holding it still
+    holder.start()
+    holder.join()
+
+
+def test_the_channel_is_writable_when_waitress_would_send_or_close_and_not_while_a_task_sends():
+    for state in STATES:
+        ch = _channel(*state)
+        assert SteadyChannel.writable(ch) == _acts(ch) and not ch._passed_over, state
+        ch = _channel(*state)
+        _held(ch)  # a task appends or waits: the loop may poll (waitress's own behaviour), never miss
+        assert SteadyChannel.writable(ch) >= _acts(ch), state
+        ch = _channel(*state)
+        _held(ch)
+        ch._sending = True  # a task between its send and its accounting: only closing is looked at
+        closing = state[3] or state[4]
+        assert (SteadyChannel.writable(ch), ch._passed_over) == (closing, not closing and bool(state[1]) and
+                                                                 not (state[0] and state[1] < state[2])), state
+
+
+def test_a_task_that_sent_wakes_the_loop_that_passed_its_channel_over():
+    from waitress.buffers import OverflowableBuffer
+
+    for looked_meanwhile in (False, True):
+        ch = _channel(1, 0, 1, False, False)
+        ch.outbufs = [OverflowableBuffer(1 << 20)]
+        ch.outbufs[0].append(b"x" * 1000)
+        ch.total_outbufs_len, ch.sendbuf_len = 1000, 65536
+        seen: list[bool] = []
+
+        def send(data, do_close=True, ch=ch, seen=seen, looked=looked_meanwhile):
+            if looked:  # the loop runs while send() has released the GIL
+                seen.append(SteadyChannel.writable(ch))
+            return len(data)
+
+        ch.send = send
+        assert SteadyChannel._flush_some(ch) is True
+        assert (seen, ch.server.pulled, ch.total_outbufs_len, ch._sending, ch._passed_over) == \
+            ([False] if looked_meanwhile else [], int(looked_meanwhile), 0, False, False)
+
+
+def _answer_app(size: int, chunks: int = 1):
+    body = bytes(range(256)) * (size // 256 // chunks)
+
+    def app(environ, start_response):
+        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", str(len(body) * chunks))])
+        return [body] * chunks
+    return app, body * chunks
+
+
+@pytest.fixture
+def spins(monkeypatch) -> list[int]:
+    """The loop's handle_write calls.  A task's send is followed by 20 ms without the GIL, as when
+    the loop thread (woken by the client's next request) and other threads take it first — the
+    window in which waitress's own channel saw bytes already sent as waiting and spun."""
+    calls = [0]
+    handle_write, send = channel.HTTPChannel.handle_write, channel.HTTPChannel.send
+
+    def counted(self):
+        calls[0] += 1
+        return handle_write(self)
+
+    def slow_send(self, data, do_close=True):
+        sent = send(self, data, do_close)
+        if threading.current_thread().name.startswith("waitress-"):  # a worker thread (the loop's is "waitress:PORT")
+            time.sleep(0.02)
+        return sent
+
+    monkeypatch.setattr(channel.HTTPChannel, "handle_write", counted)
+    monkeypatch.setattr(channel.HTTPChannel, "send", slow_send)
+    return calls
+
+
+def test_a_kept_open_connection_costs_the_loop_no_spin(spins):
+    app, answer = _answer_app(16 * 1024)
+    server = LiveServer(app, **OPTIONS)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        for _ in range(10):
+            conn.request("POST", "/", body=b"x" * 7000)
+            reply = conn.getresponse()
+            assert (reply.status, reply.read(), reply.will_close) == (200, answer, False)
+        conn.close()
+    finally:
+        server.close()
+    assert spins[0] <= 2  # waitress's own channel: 300-1,500 (each a select that returned at once)
+
+
+def test_pipelined_requests_get_their_answers_whole_and_in_order(spins):
+    app, answer = _answer_app(16 * 1024)
+    server = LiveServer(app, **OPTIONS)
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+            one = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+            sock.sendall(one * 5)
+            data = b""
+            while data.count(answer) < 5:
+                more = sock.recv(1 << 20)
+                assert more, data[:200]
+                data += more
+    finally:
+        server.close()
+    answers = []
+    while data:
+        head, data = data.split(b"\r\n\r\n", 1)
+        answers.append((head.split(b"\r\n")[0], data[:len(answer)]))
+        data = data[len(answer):]
+    assert answers == [(b"HTTP/1.1 200 OK", answer)] * 5
+    assert spins[0] <= 10
+
+
+def test_a_slow_reader_gets_a_large_answer_whole_and_does_not_hold_up_others():
+    """2 MB written in 64 KB chunks through a 32 KB send buffer, the out-buffer's high watermark at
+    256 KB: the task waits for the loop to send (waitress's watermark wait, the out-buffer's lock
+    released) while the reader takes its time, and another client is answered meanwhile."""
+    big, big_answer = _answer_app(2 << 20, chunks=32)
+    small, small_answer = _answer_app(1024)
+
+    def app(environ, start_response):
+        return (big if environ["PATH_INFO"] == "/big" else small)(environ, start_response)
+
+    buffers = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1), (socket.SOL_SOCKET, socket.SO_SNDBUF, 32 * 1024)]
+    server = LiveServer(app, **{**OPTIONS, "outbuf_high_watermark": 256 * 1024})
+    server.server.adj.socket_options = buffers  # set on each accepted connection (not an adjustment one can pass)
+    try:
+        slow = socket.socket()
+        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * 1024)
+        slow.settimeout(20)
+        slow.connect(("127.0.0.1", server.port))
+        slow.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        got = slow.recv(4096)
+        other = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        for _ in range(5):  # answered while the slow reader has most of its answer still to read
+            other.request("GET", "/small")
+            assert other.getresponse().read() == small_answer
+        other.close()
+        while len(got) < len(big_answer) + 50 and (more := slow.recv(64 * 1024)):
+            got += more
+            time.sleep(0.001)
+        slow.close()
+    finally:
+        server.close()
+    assert got.split(b"\r\n\r\n", 1)[1] == big_answer
+
+
+def test_a_client_that_goes_away_on_a_kept_open_connection_stops_its_read_in_the_child():
+    pool = isolate.Pool(1)
+    outcome: list[tuple[str, float]] = []
+    small, small_answer = _answer_app(1024)
+
+    def app(environ, start_response):
+        if environ["PATH_INFO"] != "/slow":
+            return small(environ, start_response)
+        started = time.monotonic()
+        try:
+            pool.call("time:sleep", (60,), "slow.pdf", cancelled=environ["waitress.client_disconnected"])
+            outcome.append(("finished", time.monotonic() - started))
+        except isolate.Cancelled:
+            outcome.append(("stopped", time.monotonic() - started))
+        start_response("200 OK", [("Content-Length", "0")])
+        return [b""]
+
+    server = LiveServer(app, **OPTIONS)
+    try:
+        assert pool.call("operator:add", (1, 2), "x") == 3  # the child is up
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port)
+            conn.sock = sock
+            for _ in range(3):  # answers written on this connection before
+                conn.request("GET", "/")
+                assert conn.getresponse().read() == small_answer
+            conn.request("GET", "/slow")
+            time.sleep(0.5)  # the read has started in the child
+        deadline = time.monotonic() + 20
+        while not outcome and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        server.close()
+        pool.close()
+    assert outcome and outcome[0][0] == "stopped" and outcome[0][1] < 5, outcome
+
