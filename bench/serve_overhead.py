@@ -2,7 +2,7 @@
 
     python bench/serve_overhead.py [--requests 100] [--rounds 5] [--clients 1,2,4] [--seconds 5]
                                    [--read-workers N] [--before DIR] [--text-only]
-                                   [--connections new,keep] [--callgrind]
+                                   [--connections new,keep] [--callgrind] [--syscalls]
 
 Starts ``gongkai serve`` (waitress; uploads read in its child processes, the thread-safety fix
 of the integrity issue; ``--read-workers 0`` reads in the server's threads instead) on a free
@@ -25,7 +25,8 @@ server's own work is per connection, so the two differ by about that.
 ``--callgrind`` counts instructions instead, which the load does not change: the server runs
 under valgrind (``--trace-children=yes``: its read child too), and after warm-up requests the
 counters of the server process and of its child are zeroed, ``--requests`` requests are made each
-way, and the counters dumped; printed per request, for each process.
+way, and the counters dumped; printed per request, for each process.  ``--syscalls`` counts the
+server process's system calls a request (strace), each way.
 
 ``--before DIR`` (a checkout of earlier code, e.g. ``git archive REV src | tar -x -C DIR``; this
 tree's compiled readers are copied in if it has none) starts a second server from ``DIR/src`` and
@@ -332,6 +333,51 @@ def instructions(path: Path, n: int, ways: list[str], read_workers: int | None, 
                 serverproc.stop(trivial, seconds=60)
 
 
+def _strace_counts(out: Path) -> dict[str, int]:
+    """System call counts from ``strace -c``'s table."""
+    counts = {}
+    for row in out.read_text().splitlines():
+        f = row.split()
+        if len(f) >= 5 and f[0][0].isdigit() and f[-1] != "total":
+            counts[f[-1]] = int(f[3])
+    return counts
+
+
+def syscalls(path: Path, n: int, ways: list[str], read_workers: int | None, code: Path | None = None) -> None:
+    """System calls a request of the server process's threads (strace -c -f; not its read children),
+    each way of connecting (``code``: a checkout's ``src``).  A kept-open connection on which the
+    loop spins shows as selects (and the futexes of the GIL's hand-offs) far above one or two a request."""
+    import signal
+
+    body, ctype = multipart(path)
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-st-") as tmp:
+        server, base = _start(Path(tmp), read_workers, code)
+        try:
+            for way in ways:
+                for _ in range(10):
+                    _post(base, body, ctype, way)
+            print(f"{path.name}: system calls a request of the server process (strace -c -f; {n} requests each way)"
+                  + (f", the server from {code}" if code else ""))
+            for way in ways:
+                out = Path(tmp) / f"strace-{way}"
+                tracer = subprocess.Popen(["strace", "-c", "-f", "-o", str(out), "-p", str(server.pid)],
+                                          stderr=subprocess.DEVNULL)
+                time.sleep(1.0)  # attached to every thread (the idle loop's select wakes once a second)
+                for _ in range(n):
+                    _post(base, body, ctype, way)
+                tracer.send_signal(signal.SIGINT)
+                tracer.wait(60)
+                counts = _strace_counts(out)
+                total = sum(counts.values())
+                selects = counts.get("select", 0) + counts.get("pselect6", 0)  # Python's select.select
+                print(f"  {WAYS[way]:26} select {selects / n:.1f}, futex {counts.get('futex', 0) / n:.1f}, "
+                      f"all {total / n:.1f} a request; others: "
+                      + ", ".join(f"{k} {v / n:.1f}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])
+                                  if k not in ("select", "pselect6", "futex") and v >= n / 10))
+        finally:
+            serverproc.stop(server, seconds=60)
+
+
 def throughput(base: str, path: Path, clients: int, seconds: float, way: str) -> None:
     body, ctype = multipart(path)
     done, errors = [0], [0]
@@ -384,6 +430,7 @@ def main() -> int:
     ap.add_argument("--connections", default="new,keep",
                     help="new (a connection per request), keep (one kept open), or both: new,keep")
     ap.add_argument("--callgrind", action="store_true", help="instructions a request (valgrind) instead of CPU")
+    ap.add_argument("--syscalls", action="store_true", help="system calls a request of the server process (strace)")
     args = ap.parse_args()
     ways = [w for w in args.connections.split(",") if w]
     if not ways or set(ways) - set(WAYS):
@@ -393,6 +440,11 @@ def main() -> int:
     print(machine())
     if args.before is not None:
         _compiled_into(args.before)
+    if args.syscalls:
+        syscalls(text, args.requests, ways, args.read_workers)
+        if args.before is not None:
+            syscalls(text, args.requests, ways, args.read_workers, args.before / "src")
+        return 0
     if args.callgrind:
         instructions(text, min(args.requests, 100), ways, args.read_workers)
         if args.before is not None:
