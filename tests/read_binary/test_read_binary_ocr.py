@@ -247,9 +247,11 @@ def test_read_binary_ocr_table_cells_are_cut_by_their_ink_and_unclear_cells_dete
 
 @pytest.mark.ocr
 def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
-    """A table mostly in unclear cells, a table with text beside it, or a noisy scan (dust in the
-    bands): the page is detected whole.  A page without a table, or with several lines of text
-    outside its tables, is read by its ink lines."""
+    """A table with text beside it, or a noisy scan (dust in the bands): the page is detected
+    whole.  A table mostly in unclear cells (cramped: text touching its rulings) is detected as
+    one region, its rulings and 3 pixels around, and the rest of the page is read by its ink lines
+    (until the sixth session the page was detected whole).  A page without a table, or with
+    several lines of text outside its tables, is read by its ink lines."""
     import numpy as np
 
     from gongkai.read import ocr, ocrgrid
@@ -269,7 +271,9 @@ def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
     for y in (250, 350, 450):  # most cells unclear (here: a line too thin for text in each)
         for x in (150, 400, 700):
             page[y:y + 4, x:x + 30] = 0
-    assert ocr._plan(page, SCAN_DPI / 72)[1] is None
+    cramped = ocr._plan(page, SCAN_DPI / 72)[1]
+    assert cramped.regions == [(96, 196, 908, 508)]  # the table as one region, not its cells
+    assert [box[0].tolist() + box[2].tolist() for box in cramped.lines] == [[296, 96, 640, 134]]  # the heading
     page = _ruled_page()
     _chars(page, 930, 300)  # a character beside the table: it would be in no band
     assert ocr._plan(page, SCAN_DPI / 72)[1] is None

@@ -224,8 +224,9 @@ def _read_words(picture, gray, scale: float, binary=None, turned: bool = False):
 
     The page's lines are cut from it by their ink where they are clear (ocrgrid.plan: the
     tables' cells, and the text outside the tables line by line), and text detection sees only
-    the regions that are not; a page ocrgrid cannot plan (a noisy scan, a table with text beside
-    it, mostly unclear text) is detected whole.
+    the regions that are not (a table mostly in unclear cells is one such region); a page
+    ocrgrid cannot plan (a noisy scan, a table with text beside it, mostly unclear text outside
+    the tables, a page turned a little) is detected whole.
 
     RapidOCR's steps, models and post-processing, driven here for cost: the page stays grey (one
     channel, not three copies of it); inputs are normalised through a 256-entry table (the same
