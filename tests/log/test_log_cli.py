@@ -101,7 +101,7 @@ def test_import_export_and_figures_through_the_cli(capsys, db_url, tmp_path):
     assert code == 0 and "导入 3 个月度数值" in out
     code, out, _ = run(capsys, "log", "figures", *db, "--year", "2025")
     lines = out.splitlines()
-    assert lines[1].split("\t")[:3] == ["1", "3", "1"] and lines[2].split("\t")[:3] == ["2", "4", ""]
+    assert lines[1].split("\t")[:3] == ["1", "3", "1"] and lines[2].split("\t")[:3] == ["2", "4", "—"]   # a blank shows as —, not 0
 
 
 def test_new_takes_the_log_and_the_register_as_sources(capsys, db_url, tmp_path, cal):
@@ -274,4 +274,4 @@ def test_a_month_still_running_takes_no_figures(capsys, db_url, tmp_path, monkey
     assert err.startswith(f"gongkai：{figs}：有 1 处问题，未导入任何内容")
     assert "第3行：2027年1月尚未结束（今天是 2026-12-03），该月的数值自 2027-02-01 起才能录入" in err
     code, out, _ = run(capsys, "log", "figures", *db, "--year", "2026")
-    assert [line.split("\t")[1] for line in out.splitlines()[10:12]] == ["", "5"]   # October not imported
+    assert [line.split("\t")[1] for line in out.splitlines()[10:12]] == ["—", "5"]   # October not imported

@@ -65,7 +65,10 @@ def test_register_workflow(capsys, db_url, tmp_path):
     assert code == 0 and "2025-000001：已登记，答复期限 2025-10-30" in out and (tmp_path / "r.docx").exists()
     code, out, _ = run(capsys, "register", "list", *db)
     assert "张*" in out and "张三" not in out and "13912345678" not in out
-    assert "13912345678" in run(capsys, "register", "show", "2025-000001", "--contact", *db)[1]
+    shown = run(capsys, "register", "show", "2025-000001", "--contact", *db)[1].splitlines()
+    assert shown[2:6] == ["证件号码：—", "联系电话：13912345678", "电子邮箱：—", "通信地址：—"]   # blanks alike
+    row = out.splitlines()[1].split("\t")
+    assert (row[6], row[8]) == ("—", "—")   # not replied: no 答复日期, no 办理结果
     assert "13912345678" not in run(capsys, "register", "show", "2025-000001", *db)[1]
     code, out, _ = run(capsys, "register", "extend", "2025-000001", "--date", "2025-10-20", "--reason", "档案多", *db)
     assert "答复期限 2025-11-27" in out

@@ -491,7 +491,7 @@ def test_cli_withdrawal_letter_with_its_number_and_delivery(capsys, db_url, tmp_
     assert "  3. 2025-10-09 撤回申请（撤回方式：电话；说明：申请人已自行取得；文号：某政公开〔2025〕2号）；经办：" in out
     assert "  4. 2025-10-10 送达（第3条“撤回申请”；送达方式：邮寄送达）；经办：" in out
     code, out, _ = run("register", "list")
-    assert out.splitlines()[1] == "2025-000001\t2025-09-26\t自然人\t张*\t已撤回\t\t2025-10-09\t按时\t（六）其他处理3.其他"
+    assert out.splitlines()[1] == "2025-000001\t2025-09-26\t自然人\t张*\t已撤回\t—\t2025-10-09\t按时\t（六）其他处理3.其他"
 
 
 def test_a_due_date_past_the_published_holidays_is_said_to_be_an_estimate(db_url, cal, settings):

@@ -160,6 +160,27 @@ def test_an_extension_offers_what_remains_of_the_twenty_days(django_env, world):
         "延期答复：已延期20个工作日，达到条例第三十三条规定的最长延期（20个工作日），不能再延期"]
 
 
+def test_blank_fields_of_a_request_show_alike(django_env, world):
+    """Every field a clerk left blank reads “—” on the request page, in the list and in a
+    correction of it — not “—” here, nothing there; a blank is never filled in."""
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "name": "钱七", "phone": "13900000000",
+                                         "channel": "in_person", "content": "某批复", "on": "2026-03-02",
+                                         "csrfmiddlewaretoken": token})
+    url = r["Location"]
+    page = c.get(url).content.decode()
+    facts = dict(re.findall(r'<th>([^<]+)</th><td id="(?:id-number|phone|email|address)">([^<]*)</td>', page))
+    assert facts == {"证件号码": "—", "联系电话": "13900000000", "电子邮箱": "—", "通信地址": "—"}
+    listed = c.get(f"/register/{a.pk}/").content.decode()
+    row = re.search(r'<tr class="[^"]*"><td class="ref"><a href="' + re.escape(url) + '">.*?</tr>', listed, re.S)
+    assert re.search(r'<td data-label="办结">([^<]*)</td>', row.group(0)).group(1) == "—"
+    c.post(url + "event", {"kind": "amended", "event": "1", "field": "email", "value": "q@example.cn",
+                           "reason": "补记", "csrfmiddlewaretoken": token})
+    assert "第1条“登记申请”的电子邮箱：“—”改为“q@example.cn”" in c.get(url).content.decode()
+
+
 def test_due_marks_in_the_list(django_env, world):
     a = world["a"]
     c = client_for(world["clerk_a"])
@@ -767,6 +788,9 @@ def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
     assert "政府网站/政策文件 2026-03-02" in rows[late] and "某发〔2026〕1号" in rows[late]
     assert '2026-03-30 <span class="mark soon">待公开</span>' in rows[waiting]
     assert "（存量）" in rows[old] and "时限" in rows[old] and "mark" not in rows[old].split('data-label="时限">')[1]
+    # blanks show as every page shows them (—): not published, no duty to publish, not repealed
+    cells = dict(re.findall(r'<td data-label="(公开|时限|废止)">([^<]*)</td>', rows[old]))
+    assert cells == {"公开": "—", "时限": "—", "废止": "—"}
     assert '<span class="mark overdue">已逾期未公开 0</span> <span class="mark soon">待公开 1</span>' in html
     assert '<span class="mark late">2026年逾期公开 1</span>' in html
     assert "<th>行政许可</th><td>本年处理决定数量：12</td>" in html

@@ -153,10 +153,11 @@ def _label(terms: dict, key: str | None) -> str:
 
 
 def _print_item(item) -> None:
+    from gongkai.format.text import shown_or_blank as blank
     from gongkai.log.vocab import attributes, channels, endings, kinds, review_steps
 
     print(f"{item.ref}  {item.title}")
-    print(f"  文号：{item.doc_no or '（无）'}  类别：{_label(kinds(), item.kind)}  形成日期：{item.made_on}"
+    print(f"  文号：{blank(item.doc_no)}  类别：{_label(kinds(), item.kind)}  形成日期：{item.made_on}"
           + ("  存量文件（不要求审核记录）" if item.existing else ""))
     attr = _label(attributes(), item.attribute)
     print(f"  公开属性：{attr}" + (f"（理由：{item.attribute_reason}）" if item.attribute_reason else ""))
@@ -262,6 +263,7 @@ def run_repeal(args) -> int:
 
 # -- reading ----------------------------------------------------------------------------------
 def run_list(args) -> int:
+    from gongkai.format.text import shown_or_blank as blank
     from gongkai.log.store import ItemFilter
     from gongkai.log.vocab import attributes, kinds, resolve
 
@@ -277,7 +279,7 @@ def run_list(args) -> int:
     for i in items:
         status = f"{'废止' if i.ended_kind == 'repealed' else '失效'}{i.ended_on}" if i.ended_on else "有效"
         print(f"{i.ref}\t{i.made_on}\t{_label(kinds(), i.kind)}\t{_label(attributes(), i.attribute)}\t"
-              f"{i.doc_no or '-'}\t{i.title}\t公开{len(i.publications)}处\t{status}")
+              f"{blank(i.doc_no)}\t{i.title}\t公开{len(i.publications)}处\t{status}")
     print(f"gongkai：共 {len(items)} 条。", file=sys.stderr)
     return 0
 
@@ -357,6 +359,7 @@ def run_export(args) -> int:
 
 
 def run_figures(args) -> int:
+    from gongkai.format.text import shown_or_blank as blank
     from gongkai.log.vocab import figures
 
     given = {"art20_5.licensing": args.licensing, "art20_6.penalty": args.penalty,
@@ -375,13 +378,14 @@ def run_figures(args) -> int:
     terms = figures()
     print("月份\t" + "\t".join(f"{t.label}（{t.get('unit')}）" for t in terms.values()))
     for m in range(1, 13):
-        print(f"{m}\t" + "\t".join(str(monthly.get(k, {}).get(m, "")) for k in terms))
+        print(f"{m}\t" + "\t".join(blank(monthly.get(k, {}).get(m)) for k in terms))
     return 0
 
 
 def run_table2(args) -> int:
     from gongkai.format import FORMAT
     from gongkai.format.text import format_value
+    from gongkai.format.text import shown_or_blank as blank
     from gongkai.log.vocab import channels
     from gongkai.log.year import section1, year_report
 
@@ -397,7 +401,7 @@ def run_table2(args) -> int:
         for row in group.rows:
             values = (report.table2 or {}).get(f"{group.id}.{row.id}", {})
             print(f"  {row.label}\t" + "\t".join(
-                "（空白）" if values.get(c.id) is None else format_value(values.get(c.id)) for c in group.columns))
+                blank(format_value(values.get(c.id))) for c in group.columns))
     print()
     print("第一部分 主动公开统计（按渠道和栏目）")
     chans = channels()

@@ -373,6 +373,7 @@ def _step_notes(reg, ref: str) -> None:
 
 # -- reading ---------------------------------------------------------------------------------
 def _list(args) -> int:
+    from gongkai.format.text import shown_or_blank as blank
     from gongkai.register.filters import RequestFilter
     from gongkai.register.vocab import applicant_types, outcome_group, state_labels
     flt = RequestFilter(year=args.year, received_from=args.since, received_to=args.until,
@@ -386,8 +387,7 @@ def _list(args) -> int:
     for r in reqs:
         print("\t".join([r.ref, r.received_on.isoformat(), applicant_types()[r.applicant.type],
                          r.applicant.masked_name(), state_labels()[r.state], _due_text(r),
-                         r.concluded_on.isoformat() if r.concluded_on else "", _timeliness(r, today),
-                         _status(r) if r.outcome else ""]))
+                         blank(r.concluded_on), blank(_timeliness(r, today)), blank(_status(r) if r.outcome else "")]))
     print(f"共 {len(reqs)} 件", file=sys.stderr)
     if any(r.due_assumed and not r.outcome for r in reqs):
         from gongkai.workdays.calendar import ASSUMED_BASIS
@@ -398,8 +398,9 @@ def _list(args) -> int:
 
 
 def _due_text(r) -> str:
+    from gongkai.format.text import BLANK
     if not r.due_on:
-        return "暂停计算" if not r.concluded_on else ""
+        return "暂停计算" if not r.concluded_on else BLANK
     return r.due_on.isoformat() + ("（推算）" if r.due_assumed and not r.concluded_on else "")
 
 
@@ -415,6 +416,7 @@ def _timeliness(r, today: date) -> str:
 
 def _show(args) -> int:
     from gongkai.db import office_time
+    from gongkai.format.text import shown_or_blank as blank
     from gongkai.register.history import history_lines
     from gongkai.register.vocab import applicant_types, channels, outcomes, state_labels
     with _open(args) as reg:
@@ -424,7 +426,8 @@ def _show(args) -> int:
     print(f"编号：{r.ref}" + ("（已作废）" if r.state == "voided" else ""))
     print(f"申请人：{a.name if args.contact else a.masked_name()}（{applicant_types()[a.type]}）")
     if args.contact:
-        print(f"证件号码：{a.id_number}\n联系电话：{a.phone}\n电子邮箱：{a.email}\n通信地址：{a.address}")
+        print(f"证件号码：{blank(a.id_number)}\n联系电话：{blank(a.phone)}\n电子邮箱：{blank(a.email)}\n"
+              f"通信地址：{blank(a.address)}")
     print(f"提交方式：{channels()[r.channel].label}；提交日期：{r.submitted_on.isoformat()}；"
           f"收到日期：{r.received_on.isoformat()}；件数：{r.pieces}")
     print(f"申请内容：{r.content}")

@@ -8,6 +8,18 @@ from decimal import Decimal
 from gongkai import regex
 from gongkai.model import Value
 
+# What a register's or log's view (web page, terminal) shows for a field left blank, the same
+# everywhere — the dash national statistical tables print for "no figure".  A blank is never shown
+# as 0, "无" or nothing at all; files meant to be read back (CSV, XLSX, JSON) keep it empty.
+BLANK = "—"
+
+
+def shown_or_blank(value: object) -> str:
+    """``value`` as a view shows it, or :data:`BLANK` when it is None or empty text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return BLANK
+    return str(value)
+
 
 def format_value(value: Value) -> str:
     """A cell value as printed: blank stays blank, decimals in plain notation."""

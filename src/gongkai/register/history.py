@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from gongkai.db import office_time
+from gongkai.format.text import shown_or_blank
 from gongkai.register.events import Event, Field, amendable, kinds, shown
 
 LATE_ENTRY_DAYS = 3   # recorded more than this many days after its date: marked 补录
@@ -56,7 +57,7 @@ def _amendment(e: Event, by_id: dict[int, Event], personal: bool) -> list[str]:
         change = "（个人信息，不显示）"
     else:
         old = shown(f, e.data.get("old")) if f else e.data.get("old")
-        change = f"“{old or '（空）'}”改为“{shown(f, e.data['value']) if f else e.data['value']}”"
+        change = f"“{shown_or_blank(old)}”改为“{shown(f, e.data['value']) if f else e.data['value']}”"
     where = f"第{e.data.get('event')}条" + (f"“{kinds()[target.kind].label}”" if target else "")
     return [f"{where}的{label}：{change}", f"理由：{e.data.get('reason', '')}"]
 

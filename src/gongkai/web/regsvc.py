@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError
+from gongkai.format.text import format_value, shown_or_blank
 from gongkai.register import Register, letters
 from gongkai.register.case import extension_refused, facts
 from gongkai.register.clock import calendar_warning
@@ -404,7 +405,7 @@ def log_overview(body, today: date) -> dict[str, Any]:
                 "assumed": bool(last and last.assumed and last.status in ("pending", "overdue"))})
         t2, notes = table2(log, today.year)
         year_rows = [(row_label("table2", key, VERSION),    # a blank stays blank (—), never 0
-                      [(column_label("table2", key, col, VERSION, short=True), "—" if v is None else v)
+                      [(column_label("table2", key, col, VERSION, short=True), shown_or_blank(format_value(v)))
                        for col, v in cells.items()]) for key, cells in t2.items()]
     return {"rows": rows[:LOG_PAGE_SIZE], "total": len(rows), "counts": counts_, "year": today.year,
             "table2": year_rows, "notes": notes}

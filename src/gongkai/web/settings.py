@@ -97,7 +97,7 @@ TEMPLATES = [{
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
         "gongkai.web.access.nav_context",
-    ]},
+    ], "builtins": ["gongkai.web.viewfilters"]},
 }]
 WSGI_APPLICATION = "gongkai.web.wsgi.application"
 DATABASES = {"default": database_from_url(_SITE.web_db, HOME)}
