@@ -247,11 +247,12 @@ def test_read_binary_ocr_table_cells_are_cut_by_their_ink_and_unclear_cells_dete
 
 @pytest.mark.ocr
 def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
-    """A table with text beside it, or a noisy scan (dust in the bands): the page is detected
-    whole.  A table mostly in unclear cells (cramped: text touching its rulings) is detected as
-    one region, its rulings and 3 pixels around, and the rest of the page is read by its ink lines
-    (until the sixth session the page was detected whole).  A page without a table, or with
-    several lines of text outside its tables, is read by its ink lines."""
+    """Ink crossing a table's outer ruling, or a noisy scan (dust in the bands): the page is
+    detected whole.  A table mostly in unclear cells (cramped: text touching its rulings) is
+    detected as one region, its rulings and 3 pixels around, and so is the margin beside a table
+    that holds ink; the rest of the page is read by its ink lines and cells (until the sixth
+    session such pages were detected whole).  A page without a table, or with several lines of
+    text outside its tables, is read by its ink lines."""
     import numpy as np
 
     from gongkai.read import ocr, ocrgrid
@@ -275,7 +276,12 @@ def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
     assert cramped.regions == [(96, 196, 908, 508)]  # the table as one region, not its cells
     assert [box[0].tolist() + box[2].tolist() for box in cramped.lines] == [[296, 96, 640, 134]]  # the heading
     page = _ruled_page()
-    _chars(page, 930, 300)  # a character beside the table: it would be in no band
+    _chars(page, 930, 300)  # a character beside the table: it would be in no band and no cell
+    assert ocr._plan(page, SCAN_DPI / 72)[1].regions == [(908, 196, 1000, 508), (99, 300, 368, 400),
+                                                          (637, 303, 901, 397)]
+    page = _ruled_page()
+    _chars(page, 885, 420, w=30)  # a character over the table's right ruling
+    page[199:502, 899:902] = 0
     assert ocr._plan(page, SCAN_DPI / 72)[1] is None
     assert ocr._plan(np.full((1000, 1000), 255, np.uint8), SCAN_DPI / 72) == ([], ocrgrid.Plan())
 

@@ -21,10 +21,11 @@ could go either way, when it climbs (skew left over), when its box would reach a
 when it is a column of single characters (_band_lines says how each is seen).  Regions that meet
 become one, so no text is read twice or cut in two.  A table with more than UNCLEAR of its area
 in unclear cells (a cramped table: its text touches the rulings) is one region, detected whole at
-the page's scale while the rest of the page is read by its lines (until the sixth session the
-page was detected whole; the detector's region of a fifth of the page costs a fifth of its
-memory).  A page is detected whole, as before, when a
-table has ink beside it (that text would be in no band and no cell), when more than UNCLEAR of the text outside the tables is
+the page's scale while the rest of the page is read by its lines, and so is the margin beside a
+table that holds ink (a note, a page number: in no band and no cell); until the sixth session both
+made the page detected whole (the detector's memory grows with the area it sees).  A page is
+detected whole, as before, when ink crosses a table's outer ruling (a seal over its edge: the
+rulings' mask would cut it in two), when more than UNCLEAR of the text outside the tables is
 unclear, when its lines climb (a page turned by PAGE_SKEW_DEG or more, which only pages with
 rulings are straightened for), or when it is a noisy scan (more than NOISE_SPECKS specks of dust
 a million pixels outside the tables; clean scans of the published reports have 8–25).  (Reading noisy pages cell
@@ -82,9 +83,11 @@ class Plan:
 
 def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
     """The plan for a page whose dark pixels (uint8, nonzero where dark) and ink (the same without
-    the rulings' pixels) are given, or None when the page is to be detected whole, as before: a
-    table with ink beside it, a noisy scan, a page most of whose text outside the tables is not
-    clear.  A table mostly in unclear cells is one region (its rulings and RULING_CLEAR around)."""
+    the rulings' pixels) are given, or None when the page is to be detected whole, as before: ink
+    crossing a table's outer ruling, a noisy scan, a page most of whose text outside the tables is
+    not clear, a page turned a little.
+    A table mostly in unclear cells is one region (its rulings and RULING_CLEAR around), and so
+    is the margin beside a table that holds ink."""
     import numpy as np
 
     height, width = ink.shape
@@ -96,10 +99,16 @@ def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
         if table.n_cols < 2 or x1 - x0 < GRID_MIN_WIDTH * width:
             continue  # a frame, a boxed paragraph: its rulings make its lines unclear (_band_lines)
         top, bottom = max(y0 - RULING_CLEAR, 0), min(y1 + RULING_CLEAR + 1, height)
-        beside = int(np.count_nonzero(ink[top:bottom, :max(x0 - RULING_CLEAR, 0)])) \
-            + int(np.count_nonzero(ink[top:bottom, x1 + RULING_CLEAR + 1:]))
-        if beside >= BLANK_INK:
-            return None  # text beside a table (or dust) would be in no band and no cell
+        for left, right, near in ((0, max(x0 - RULING_CLEAR, 0), slice(-EDGE, None)),
+                                  (min(x1 + RULING_CLEAR + 1, width), width, slice(0, EDGE))):
+            margin = ink[top:bottom, left:right]
+            if np.count_nonzero(margin) < BLANK_INK:
+                continue
+            if margin[:, near].any():
+                return None  # ink crossing the table's outer ruling (a seal over its edge): read whole
+            # Ink beside the table (a note, a page number) is in no band and no cell: the detector
+            # reads the margin beside the table (until the sixth session, the page).
+            regions.append([left, top, right, bottom])
         got, unclear = _table_lines(dark, ink, table, scale)
         if sum((r[2] - r[0]) * (r[3] - r[1]) for r in unclear) > UNCLEAR * (x1 - x0) * (y1 - y0):
             # A cramped (or noisy) table: the detector reads it whole, as it did the page; its
