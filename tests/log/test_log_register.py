@@ -160,3 +160,40 @@ def test_duplicate_document_number_is_refused(log):
     with pytest.raises(GongkaiError, match="文号 某发〔2025〕1号 已在台账中"):
         log.add(NewItem("另一个", "normative_docs", date(2025, 2, 2), doc_no="某发〔2025〕1号"), "c")
     assert log.count() == 1
+
+
+def test_a_log_opened_with_its_own_vocabulary_uses_it_while_open(db_url, cal, tmp_path):
+    """The web names the site's vocabulary in its settings (read once), not in the environment:
+    a log opened with ``vocab`` uses that file while it is open, and nothing after it."""
+    from gongkai.log.store import DisclosureLog
+    from gongkai.log.vocab import channels
+
+    site = tmp_path / "words.yaml"
+    site.write_text("channels:\n  hall:\n    label: 便民服务大厅\n    columns: []\n", encoding="utf-8")
+    chain = [Review(step, "甲", date(2025, 3, 10)) for step in ("draft", "check", "sign")]
+    with DisclosureLog(db_url, calendar=cal, vocab=site) as log:
+        ref = log.add(NewItem("通知", "other", date(2025, 3, 10), reviews=chain), "c")
+        log.publish(ref, "便民服务大厅", "", date(2025, 3, 12), "c")
+        assert channels()["hall"].label == "便民服务大厅"
+    assert "hall" not in channels()          # GONGKAI_DISCLOSURE_VOCAB (unset) again
+    with DisclosureLog(db_url, calendar=cal) as log, pytest.raises(GongkaiError, match="公开渠道“便民服务大厅”无法识别"):
+        log.publish(ref, "便民服务大厅", "", date(2025, 3, 13), "c")
+
+
+@pytest.mark.parametrize("today, made, hint", [
+    (date(2025, 12, 31), date(2025, 12, 30), False),   # the log's year: this year's document
+    (date(2026, 1, 5), date(2025, 12, 30), True),      # a new year: last year's, the 存量 hint
+])
+def test_an_unsigned_publication_judges_last_years_documents_by_the_logs_own_year(db_url, cal, monkeypatch,
+                                                                                   today, made, hint):
+    """Whether a document is an earlier year's (the refusal then names 存量) is judged by the log's
+    today (``DisclosureLog(today=…)``, the web's fixed day), not the clock or GONGKAI_TODAY."""
+    from gongkai.log.store import DisclosureLog
+
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-01-05" if not hint else "2025-12-31")   # the other year
+    with DisclosureLog(db_url, calendar=cal, today=today) as log:
+        ref = log.add(NewItem("通知", "other", made), "c")
+        with pytest.raises(GongkaiError) as refused:
+            log.publish(ref, "政府网站", "通知公告", today, "c")
+    assert ("以前年度的存量文件" in refused.value.message) is hint
+    assert refused.value.message.startswith("尚未审签，不能公开（拟稿 → 核稿 → 审签 完成后才能公开）")

@@ -34,8 +34,10 @@ def site_environ() -> dict[str, str]:
         _HOME = tempfile.mkdtemp(prefix="gongkai-web-test-")
     return {"GONGKAI_WEB_HOME": _HOME, "GONGKAI_CORPUS_URL": str(Path(_HOME) / "corpus.sqlite3"),
             "GONGKAI_TODAY": TODAY, "GONGKAI_WEB_HOSTS": "testserver",
-            # register settings: the shipped ones, never a site file of this machine
-            "GONGKAI_REGISTER_SETTINGS": str(Path(_HOME) / "no-site-settings.yaml")}
+            # register settings, letter templates, log words: the shipped ones, never this machine's
+            "GONGKAI_REGISTER_SETTINGS": str(Path(_HOME) / "no-site-settings.yaml"),
+            "GONGKAI_LETTER_TEMPLATES": str(Path(_HOME) / "letters"),
+            "GONGKAI_DISCLOSURE_VOCAB": str(Path(_HOME) / "no-site-vocab.yaml")}
 
 
 def site_process_environ() -> dict[str, str]:

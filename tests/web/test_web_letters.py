@@ -44,7 +44,7 @@ def _paras(data: bytes) -> list[str]:
 
 
 def test_each_body_uses_its_own_checked_templates(django_env, world, tmp_path, monkeypatch):
-    monkeypatch.setenv("GONGKAI_LETTER_TEMPLATES", str(tmp_path / "letters"))
+    monkeypatch.setattr(django_env, "LETTER_TEMPLATES", tmp_path / "letters")   # the site's setting, read once
     a, b = world["a"], world["b"]
     ca, cb = client_for(world["clerk_a"]), client_for(world["clerk_b"])
     ta, tb = _csrf(ca, f"/register/{a.pk}/templates/"), _csrf(cb, f"/register/{b.pk}/templates/")
@@ -66,6 +66,8 @@ def test_each_body_uses_its_own_checked_templates(django_env, world, tmp_path, m
     assert "已启用本机关的“政府信息公开申请答复书（予以公开）”模板" in page
     assert page.count("<td>本机关模板</td>") == 1
     assert _paras(ca.get(f"/register/{a.pk}/templates/granted.docx").content)[0] == "甲机关版头"
+    # kept in the folder of the site's setting (not wherever GONGKAI_LETTER_TEMPLATES says now)
+    assert _paras((tmp_path / "letters" / f"body-{a.pk}" / "granted.docx").read_bytes())[0] == "甲机关版头"
     # the supervisor may look but not replace
     s = client_for(world["supervisor"])
     ts = _csrf(s, f"/register/{a.pk}/templates/")
@@ -95,7 +97,7 @@ def test_letter_as_pdf(django_env, world):
 
 
 def test_two_consultations_give_two_letters(django_env, world, monkeypatch, tmp_path):
-    monkeypatch.setenv("GONGKAI_LETTER_TEMPLATES", str(tmp_path / "letters"))
+    monkeypatch.setattr(django_env, "LETTER_TEMPLATES", tmp_path / "letters")   # the site's setting, read once
     a = world["a"]
     c = client_for(world["clerk_a"])
     token = _csrf(c, f"/register/{a.pk}/")

@@ -763,6 +763,26 @@ def test_a_clerk_is_told_at_login_what_is_overdue_or_due_soon(django_env, world)
     assert f"台账提醒（{world['b'].name}）：主动公开 1 件已逾期未公开。" in r.content.decode()
 
 
+def test_the_log_page_reads_the_sites_vocabulary_from_its_settings(django_env, world, tmp_path, monkeypatch):
+    """The site's log vocabulary is the setting DISCLOSURE_VOCAB (read once when the site is
+    configured), not whatever GONGKAI_DISCLOSURE_VOCAB says while a page is drawn."""
+    from datetime import date
+
+    from gongkai.log.store import DisclosureLog, NewItem
+    from gongkai.web.registers import register_url
+
+    site = tmp_path / "words.yaml"
+    site.write_text("channels:\n  hall:\n    label: 便民服务大厅\n    columns: []\n", encoding="utf-8")
+    monkeypatch.setattr(django_env, "DISCLOSURE_VOCAB", site)
+    a = world["a"]
+    with DisclosureLog(register_url(a.pk), vocab=site) as log:
+        ref = log.add(NewItem("旧办法", "other", date(2019, 5, 1), existing=True), "clerk")
+        log.publish(ref, "便民服务大厅", "", date(2019, 5, 6), "clerk")
+    html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/").content.decode()
+    row = re.search(r'<td class="ref">' + ref + '</td>.*?</tr>', html, re.S).group(0)
+    assert '<td data-label="公开">便民服务大厅 2019-05-06</td>' in row
+
+
 def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
     # kept with gongkai log in the body's store; the page lists each item with its duty to publish
     from datetime import date

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from gongkai.db import now_stamp, office_today, open_registers
 from gongkai.errors import GongkaiError, NotFound
-from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps
+from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps, site_file
 from gongkai.workdays import Calendar, load_calendar
 
 
@@ -165,12 +167,13 @@ def _item(row: tuple) -> Item:
 
 
 # -- rules ----------------------------------------------------------------------------------
-def check_item(new: NewItem, imported: bool = False) -> None:
+def check_item(new: NewItem, imported: bool = False, this_year: int | None = None) -> None:
     """Everything that must hold for an item and its history, whichever way it is entered.
 
     ``imported``: a record from a body's existing list.  Its publications are history, so a
     publication without a recorded 审签 is accepted (many lists do not carry the review chain);
-    a new publication entered in the log always needs the 审签 first."""
+    a new publication entered in the log always needs the 审签 first.  ``this_year``: the log's
+    own year (``DisclosureLog.today``), which tells an earlier year's document (存量) in a refusal."""
     if not new.title.strip():
         raise GongkaiError("缺少标题")
     if new.kind not in kinds():
@@ -194,7 +197,7 @@ def check_item(new: NewItem, imported: bool = False) -> None:
     for i, pub in enumerate(new.publications):
         if any((p.channel, p.column, p.on) == (pub.channel, pub.column, pub.on) for p in new.publications[:i]):
             raise GongkaiError(f"{pub.on} 在“{_where(pub)}”的公开重复")
-        _check_publication(new, signed, pub, require_review=not (imported or new.existing))
+        _check_publication(new, signed, pub, this_year, require_review=not (imported or new.existing))
     if new.ended_kind is not None or new.ended_on is not None:
         _check_end(new, new.ended_kind, new.ended_on)
 
@@ -269,13 +272,13 @@ def _check_change(new: NewItem | Item, on: date) -> None:
         raise GongkaiError(f"变更日期 {on} 不能晚于废止/失效日期 {new.ended_on}")
 
 
-def _check_publication(new: NewItem | Item, signed: date | None, pub: Publication,
+def _check_publication(new: NewItem | Item, signed: date | None, pub: Publication, this_year: int | None,
                        require_review: bool = True) -> None:
     attribute = new.attribute_on(pub.on)   # the attribute of the publication's day
     if attribute != "active":
         raise GongkaiError(f"{pub.on} 公开属性为“{attributes()[attribute].label}”，不能登记主动公开")
     if signed is None and require_review:
-        earlier = new.made_on.year < int(now_stamp()[:4])   # this year in office time
+        earlier = this_year is not None and new.made_on.year < this_year   # the log's year, not the clock's
         raise GongkaiError("尚未审签，不能公开（拟稿 → 核稿 → 审签 完成后才能公开）" + (
             "；以前年度的存量文件仅为统计现行有效件数而登记时，登记时注明“存量”（gongkai log add --existing）"
             if earlier else ""))
@@ -370,13 +373,17 @@ def obligations(item: Item, calendar: Calendar, as_of: date, limit: int = 20) ->
 # -- the log --------------------------------------------------------------------------------
 class DisclosureLog:
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
-                 today: Callable[[], date] | date | None = None):
+                 today: Callable[[], date] | date | None = None, vocab: Path | None = None):
         """``today``: the office's date (a date or a function giving it), after which nothing may be
         dated; default the date in Asia/Shanghai (or GONGKAI_TODAY), as in the request register.
-        A date given fixes the day of the records' stamps too (``stamp``)."""
+        A date given fixes the day of the records' stamps too (``stamp``).  ``vocab``: the site's
+        vocabulary file (channels, columns), in force while the log is open in a ``with`` block;
+        default GONGKAI_DISCLOSURE_VOCAB."""
         self.db = open_registers(url)
         self.calendar = calendar or load_calendar(self.db)
         self.office_day = today
+        self.vocab = vocab
+        self._vocab_scopes: list[ExitStack] = []
 
     def today(self) -> date:
         t = self.office_day
@@ -408,10 +415,18 @@ class DisclosureLog:
         self.db.close()
 
     def __enter__(self) -> DisclosureLog:
+        scope = ExitStack()
+        if self.vocab is not None:
+            scope.enter_context(site_file(self.vocab))
+        self._vocab_scopes.append(scope)
         return self
 
     def __exit__(self, *exc) -> None:
-        self.close()
+        try:
+            self.close()
+        finally:
+            if self._vocab_scopes:
+                self._vocab_scopes.pop().close()
 
     # -- writing ---------------------------------------------------------------------------
     def add(self, new: NewItem, actor: str) -> str:
@@ -419,7 +434,7 @@ class DisclosureLog:
             return self._add(new, actor)
 
     def _add(self, new: NewItem, actor: str, imported: bool = False) -> str:
-        check_item(new, imported)
+        check_item(new, imported, self.today().year)
         steps = review_steps()
         self._not_future(("形成日期", new.made_on),
                          *((f"{steps[r.step].label if r.step in steps else '审核'}日期", r.on) for r in new.reviews),
@@ -530,7 +545,8 @@ class DisclosureLog:
             if any((p.channel, p.column, p.on) == (cid, col, on) for p in item.publications):
                 raise GongkaiError(f"该条目 {on} 在“{_where(pub)}”的公开已登记")
             signed = item.reviews.get("sign")
-            _check_publication(item, signed.on if signed else None, pub, require_review=not item.existing)
+            _check_publication(item, signed.on if signed else None, pub, self.today().year,
+                               require_review=not item.existing)
             self._not_future(("公开日期", on))
             self._insert_publication(item.id, pub, actor, self.stamp())
             return self._locked(ref)

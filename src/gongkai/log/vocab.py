@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -37,8 +40,25 @@ class Channel:
     columns: tuple[str, ...]
 
 
+# The site file an application names for itself (the web: Django's DISCLOSURE_VOCAB, read once
+# when it is configured), in force while a log opened with it is open (``DisclosureLog(vocab=…)``);
+# otherwise GONGKAI_DISCLOSURE_VOCAB through the settings module.  A context variable: each
+# request thread of the server has its own, and nothing is left behind for later callers.
+_SITE_FILE: ContextVar[Path | None] = ContextVar("gongkai_log_site_vocab", default=None)
+
+
+@contextmanager
+def site_file(path: Path | None) -> Iterator[None]:
+    """Look terms up in ``path`` (None: the setting) until the block ends."""
+    token = _SITE_FILE.set(path)
+    try:
+        yield
+    finally:
+        _SITE_FILE.reset(token)
+
+
 def site_vocab_path() -> Path:
-    return current().disclosure_vocab_path()
+    return _SITE_FILE.get() or current().disclosure_vocab_path()
 
 
 def _shipped() -> dict:

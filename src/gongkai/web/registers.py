@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
@@ -116,7 +117,8 @@ def open_log(body) -> DisclosureLog:
     the site's calendar and day."""
     from gongkai.log.store import DisclosureLog
 
-    return DisclosureLog(register_url(body.pk), calendar=site_calendar(), today=office_day())
+    return DisclosureLog(register_url(body.pk), calendar=site_calendar(), today=office_day(),
+                         vocab=Path(settings.DISCLOSURE_VOCAB))
 
 
 def close_all() -> None:

@@ -237,8 +237,11 @@ def withheld_actions(state: str, extended: int, settings) -> dict[str, str]:
 
 
 def template_dirs(body_id: int) -> list[Path]:
-    """Where a body's letter templates are looked for: its own folder, then the site's."""
-    site = letters.office_template_dir()
+    """Where a body's letter templates are looked for: its own folder, then the site's (the
+    setting LETTER_TEMPLATES, read once when the site is configured)."""
+    from django.conf import settings
+
+    site = Path(settings.LETTER_TEMPLATES)
     return [site / f"body-{int(body_id)}", site]
 
 

@@ -164,6 +164,8 @@ UPLOAD_SUFFIXES = tuple(sorted(REPORT_SUFFIXES))  # every form the one loader re
 CORPUS_URL = _SITE.corpus_url
 REGISTER_DIR = HOME / "registers"
 REGISTER_SETTINGS = _SITE.register_settings_path()  # the office's register settings file (letters)
+LETTER_TEMPLATES = _SITE.letter_templates_dir()    # the site's letter templates; a body's own in body-<id>/
+DISCLOSURE_VOCAB = _SITE.disclosure_vocab_path()   # the site's words of the proactive-disclosure log
 TODAY = _SITE.today.isoformat() if _SITE.today else None  # fixed date (tests, demonstrations)
 
 LOGGING = {
