@@ -27,7 +27,25 @@ def test_wrong_passwords_and_a_lockout_are_said_in_chinese_in_the_terminal(djang
         *["gongkai：再次登录失败，已记录；详见管理页面“登录保护”"] * (django_env.AXES_FAILURE_LIMIT - 1),
         "gongkai：同一账户或同一地址多次登录失败，已暂停其登录 15 分钟；详见管理页面“登录保护”（可在那里解除）",
     ]
-    assert c.post("/login/", {"username": user.username, "password": PASSWORD}).status_code == 429
+    # attempts while locked out are refused unchecked — said so, not as one more wrong password
+    terminal = io.StringIO()
+    old = handler.setStream(terminal)
+    try:
+        assert c.post("/login/", {"username": user.username, "password": PASSWORD}).status_code == 429
+        assert c.post("/login/", {"username": user.username, "password": "wrong"}).status_code == 429
+    finally:
+        handler.setStream(old)
+    assert terminal.getvalue().splitlines() == [
+        "gongkai：登录被拒绝：该账户或地址正暂停登录（多次登录失败），未核对密码；暂停 15 分钟自这次尝试起重新计算；"
+        "详见管理页面“登录保护”（可在那里解除）"] * 2
+    # a wrong password from an address not locked, for another account, is a plain failure again
+    terminal = io.StringIO()
+    old = handler.setStream(terminal)
+    try:
+        Client(REMOTE_ADDR="10.0.0.9").post("/login/", {"username": world["clerk_b"].username, "password": "wrong"})
+    finally:
+        handler.setStream(old)
+    assert terminal.getvalue().splitlines() == ["gongkai：登录失败，已记录；详见管理页面“登录保护”"]
 
 
 def test_the_admins_cleaning_of_expired_attempts_works_and_answers_in_chinese(django_env, world):

@@ -118,7 +118,8 @@ LOGIN_URL = "/login/"
 # as many failures whatever the names tried (password spraying), for AXES_COOLOFF_TIME.  The login
 # view serialises attempts on the account and the address (views_main.LoginView), so concurrent
 # wrong passwords cannot all be checked before the lock is recorded.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# (loginguard.AxesBackend is axes' own, telling the log an attempt was refused while locked out)
+AUTHENTICATION_BACKENDS = ["gongkai.web.loginguard.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
