@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -269,6 +270,33 @@ def test_the_register_and_the_log_spell_date_actor_and_today_alike(capsys, db_ur
     with pytest.raises(SystemExit):
         main(["log", "add", "--help"])
     assert "\n  --date 日期           形成（制发）日期，如 2025-03-01；也可写 --made、--on\n" in capsys.readouterr().out
+
+
+def test_the_register_and_the_log_spell_a_date_range_alike(capsys, db_url, monkeypatch):
+    """A date range is --since/--until in both registers (register list had --from/--to, log due
+    --since); the old spellings stay and the help names them."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2025-03-20")
+    monkeypatch.setenv("COLUMNS", "80")
+    db = ("--db", db_url)
+    for day in ("2025-03-03", "2025-03-10", "2025-03-17"):
+        assert run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "x",
+                   "--date", day, *db)[0] == 0
+    for since, until in (("--since", "--until"), ("--from", "--to")):
+        out = run(capsys, "register", "list", since, "2025-03-04", until, "2025-03-16", *db)[1]
+        assert [line.split("\t")[:2] for line in out.splitlines()[1:]] == [["2025-000002", "2025-03-10"]]
+    assert run(capsys, "log", "add", "--title", "通知", "--kind", "其他", "--date", "2025-03-03", *db)[0] == 0
+    for since in ("--since", "--from"):
+        assert run(capsys, "log", "due", "--today", "2025-03-10", since, "2025-03-04", *db)[2] == \
+            "gongkai：共 0 条（以 2025-03-10 为准）。\n"        # made before the 4th: not looked at
+    assert run(capsys, "log", "due", "--today", "2025-03-10", "--since", "2025-03-01", *db)[1].startswith("D2025-000001\t")
+    with pytest.raises(SystemExit):
+        main(["register", "list", "--help"])
+    help_text = capsys.readouterr().out
+    assert re.search(r"\n  --since 日期 +收到日期不早于该日；也可写 --from\n", help_text)
+    assert re.search(r"\n  --until 日期 +收到日期不晚于该日；也可写 --to\n", help_text)
+    with pytest.raises(SystemExit):
+        main(["log", "due", "--help"])
+    assert re.search(r"\n  --since 日期 +只看该日以后形成或变更的（默认一年前）；也可写 --from\n", capsys.readouterr().out)
 
 
 def test_amend_and_list_take_an_outcome_by_its_unique_beginning_like_every_choice(capsys, db_url):

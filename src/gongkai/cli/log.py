@@ -96,7 +96,7 @@ def _other_commands(cmd) -> None:
     c = cmd("due", "公开时限（条例第二十六条：形成或变更之日起二十个工作日）：待公开、已逾期、逾期公开")
     c.add_argument("--today", "--on", dest="on", metavar="日期",
                    help="以该日为今天（默认今天）")
-    c.add_argument("--since", metavar="日期", help="只看该日以后形成或变更的（默认一年前）")
+    c.add_argument("--since", "--from", dest="since", metavar="日期", help="只看该日以后形成或变更的（默认一年前）")
     c.add_argument("--late", action="store_true", help="列出 --year 年度内逾期公开的条目")
     c.add_argument("--year", type=int, metavar="年度")
     c.add_argument("--json", action="store_true", help="输出 JSON")

@@ -119,8 +119,9 @@ def _outcome_filter_names() -> dict[str, list[str]]:
 def _reading_parsers(rs) -> None:
     p = rs.add_parser("list", help="列出申请（不显示联系方式），可按年份、申请人、内容、结果、日期筛选")
     p.add_argument("--year", type=int, help="只列出该年收到的申请")
-    p.add_argument("--from", dest="since", type=_day, metavar="日期", help="收到日期不早于")
-    p.add_argument("--to", dest="until", type=_day, metavar="日期", help="收到日期不晚于")
+    # a date range is --since/--until in the register and the log alike (--from/--to: the first spelling)
+    p.add_argument("--since", "--from", dest="since", type=_day, metavar="日期", help="收到日期不早于该日")
+    p.add_argument("--until", "--to", dest="until", type=_day, metavar="日期", help="收到日期不晚于该日")
     p.add_argument("--open", action="store_true", help="只列出未办结的申请")
     p.add_argument("--late", action="store_true", help="只列出逾期的申请（逾期答复或已超期）")
     p.add_argument("--applicant", metavar="姓名", help="申请人姓名或名称包含")
