@@ -54,35 +54,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "scripts"), str(ROOT)]
 
 import serverproc  # noqa: E402  (scripts/: the gongkai serve child process)
+from proctree import descendants, processes  # noqa: E402  (scripts/: the processes below one)
 from timing import Sample, alternate, line, machine, median, ratio  # noqa: E402
 from web import multipart  # noqa: E402  (bench/web.py: the loopback server's helpers)
 
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _processes() -> dict[int, list[str]]:
-    """Every process's /proc/PID/stat fields after its name (field 3 onwards: state, ppid, …)."""
-    stats: dict[int, list[str]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                raw = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            stats[int(entry)] = raw[raw.rindex(")") + 2:].split()
-    return stats
-
-
 def _tree_cpu(root: int) -> tuple[float, float]:
     """CPU seconds (user + system) of a process, and of its descendants: the living ones and those
     it has reaped (a read child replaced after its 5,000th read takes its CPU with it otherwise)."""
-    stats = {pid: (int(f[1]), (int(f[11]) + int(f[12])) / TICK, (int(f[13]) + int(f[14])) / TICK)
-             for pid, f in _processes().items()}
-    own, total, todo = stats.get(root, (0, 0.0, 0.0))[1], 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        total += sum(stats.get(pid, (0, 0.0, 0.0))[1:])
-        todo += [p for p, (ppid, *_) in stats.items() if ppid == pid]
+    stats = processes()
+    ticks = {pid: ((int(f[11]) + int(f[12])) / TICK, (int(f[13]) + int(f[14])) / TICK) for pid, f in stats.items()}
+    own = ticks.get(root, (0.0, 0.0))[0]
+    total = sum(sum(ticks.get(pid, (0.0, 0.0))) for pid in (root, *descendants(root, stats)))
     return own, total - own
 
 
@@ -264,17 +249,6 @@ def _rotated(jobs: dict[str, Callable[[], Sample]], rounds: int) -> dict[str, li
     return got
 
 
-def _descendants(root: int) -> list[int]:
-    parents = {pid: int(f[1]) for pid, f in _processes().items()}
-    kids, todo = [], [root]
-    while todo:
-        parent = todo.pop()
-        found = [pid for pid, ppid in parents.items() if ppid == parent]
-        kids += found
-        todo += found
-    return kids
-
-
 def _callgrind_total(pid: int, out: Path) -> int:
     """Dump ``pid``'s counters (callgrind_control) and return the instructions since the last zeroing."""
     before = set(out.parent.glob(f"{out.name}.{pid}.*"))
@@ -292,7 +266,7 @@ def _callgrind_total(pid: int, out: Path) -> int:
 
 def _counted(root: int, out: Path, n: int, post: Callable[[], object]) -> list[float]:
     """Instructions per call of ``post`` in process ``root`` and in each of its descendants."""
-    pids = [root, *_descendants(root)]
+    pids = [root, *descendants(root)]
     for pid in pids:
         subprocess.run(["callgrind_control", "-z", str(pid)], check=True, capture_output=True, timeout=600)
     for _ in range(n):

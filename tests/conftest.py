@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,10 @@ pytest_plugins = ["pytester", "tests.envguard"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# scripts/: the helpers the bench scripts, the smoke pass and the tests share (serverproc: a
+# ``gongkai serve`` child process; proctree: the processes below one), standard library only
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.append(str(ROOT / "scripts"))
 
 
 @pytest.fixture(autouse=True)
@@ -51,16 +56,21 @@ def pytest_unconfigure(config):
     import faulthandler
     import os
     import signal
-    import sys
     import threading
     import time
+
+    import proctree
 
     err = sys.__stderr__
     blocking = [t.name for t in threading.enumerate()
                 if t is not threading.main_thread() and t.is_alive() and not t.daemon]
     if blocking:
         err.write(f"\nconftest: threads still running after the tests: {', '.join(blocking)}\n")
-    for pid, cmdline in _descendants(os.getpid()):
+    stats = proctree.processes()
+    for pid in proctree.descendants(os.getpid(), stats):
+        if stats[pid][0] == "Z":
+            continue  # a zombie holds no pipe
+        cmdline = proctree.command_line(pid)
         if any(h in cmdline for h in _MULTIPROCESSING_HELPERS):
             continue  # they end by themselves when this process exits
         err.write(f"conftest: child process left running, killed: {pid} {cmdline[:160]!r}\n")
@@ -82,32 +92,3 @@ def pytest_unconfigure(config):
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return  # a worker of ``pytest -n``: it lives on until the controller ends it, which watches itself
     threading.Thread(target=watchdog, name="exit-watchdog", daemon=True).start()
-
-
-def _descendants(root: int) -> list[tuple[int, bytes]]:
-    """(pid, command line) of every live descendant of ``root``, from /proc."""
-    import os
-
-    parents: dict[int, int] = {}
-    cmdlines: dict[int, bytes] = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            if fields[0] == "Z":  # a zombie holds no pipe
-                continue
-            with open(f"/proc/{name}/cmdline", "rb") as f:
-                cmdlines[int(name)] = f.read().replace(b"\0", b" ").strip()
-            parents[int(name)] = int(fields[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    out, frontier = [], [root]
-    while frontier:
-        pid = frontier.pop()
-        for child, parent in parents.items():
-            if parent == pid:
-                out.append((child, cmdlines[child]))
-                frontier.append(child)
-    return out

@@ -8,30 +8,13 @@ import signal
 import threading
 import time
 
+import proctree  # scripts/ (tests/conftest.py puts it on sys.path): the processes below this one
 from gk_corpus_helpers import generate
 
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.store import Store
 
 N = 300
-
-
-def _descendants(root: int) -> list[int]:
-    parents = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    parents[int(name)] = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    out, frontier = [], [root]
-    while frontier:
-        pid = frontier.pop()
-        kids = [p for p, pp in parents.items() if pp == pid]
-        out += kids
-        frontier += kids
-    return out
 
 
 def test_a_killed_worker_loses_nothing(tmp_path):
@@ -53,7 +36,8 @@ def test_a_killed_worker_loses_nothing(tmp_path):
         while killed is None and time.monotonic() < deadline and thread.is_alive():
             if watch.query("SELECT COUNT(*) FROM documents")[0][0] >= N // 4:
                 # The pool's workers are the grandchildren (children of the forkserver).
-                workers = [p for p in _descendants(os.getpid()) if p not in _children(os.getpid())]
+                stats = proctree.processes()
+                workers = [p for p in proctree.descendants(os.getpid(), stats) if int(stats[p][1]) != os.getpid()]
                 if workers:
                     killed = workers[0]
                     os.kill(killed, signal.SIGKILL)
@@ -69,18 +53,6 @@ def test_a_killed_worker_loses_nothing(tmp_path):
         assert store.query("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM documents WHERE status = 'ok'") == [(N, N)]
         names = {n for (n,) in store.query("SELECT name FROM documents")}
     assert names == set(truth)
-
-
-def _children(pid: int) -> list[int]:
-    return [p for p in _descendants(pid) if _ppid(p) == pid]
-
-
-def _ppid(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return int(f.read().rsplit(")", 1)[1].split()[1])
-    except OSError:
-        return None
 
 
 def test_a_discarded_pool_does_not_block_interpreter_exit():

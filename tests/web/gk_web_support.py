@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 import threading
 import uuid
@@ -13,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import serverproc  # scripts/ (on sys.path by tests/conftest.py): a free loopback port, as smoke.py takes one
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -112,12 +112,6 @@ def client_for(user):
     return c
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LiveServer:
     """waitress serving the app (gongkai's unless ``application`` is given) on loopback in a
     daemon thread; ``options``: more of waitress's adjustments."""
@@ -130,7 +124,7 @@ class LiveServer:
         if application is None:
             from gongkai.web.wsgi import application
 
-        self.port = free_port()
+        self.port = serverproc.free_port()
         self.server = create_server(application, host="127.0.0.1", port=self.port, **{"threads": 4, **options})
         self.thread = threading.Thread(target=self.server.run, daemon=True, name=f"waitress:{self.port}")
         self.thread.start()

@@ -133,16 +133,22 @@ def test_register_pages_actions_letters_and_table3(django_env, world):
     assert ref in lst
 
 
-def test_an_extension_offers_what_remains_of_the_twenty_days(django_env, world):
-    """After 15 days of extension the form fills in the 5 left; after 20 the step is not
-    offered, and the page says why (条例第三十三条)."""
+def _new_request(world, **fields):
+    """Body A's clerk registers a request received 2026-03-02 (``fields``: the form's, e.g. ``name``);
+    returns the clerk's client, the CSRF token and the request page's path."""
     a = world["a"]
     c = client_for(world["clerk_a"])
     token = _csrf(c, f"/register/{a.pk}/")
-    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "赵六",
-                                         "channel": "in_person", "content": "某文件", "submitted_on": "2026-03-02",
-                                         "csrfmiddlewaretoken": token})
-    url = r["Location"]
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "channel": "in_person",
+                                         "content": "某文件", "on": "2026-03-02", **fields, "csrfmiddlewaretoken": token})
+    assert r.status_code == 302, r.content.decode()[-500:]
+    return c, token, r["Location"]
+
+
+def test_an_extension_offers_what_remains_of_the_twenty_days(django_env, world):
+    """After 15 days of extension the form fills in the 5 left; after 20 the step is not
+    offered, and the page says why (条例第三十三条)."""
+    c, token, url = _new_request(world, name="赵六")
 
     def workdays_field(page):
         form = re.search(r'<form[^>]*data-action="extended".*?</form>', page, re.S)
@@ -164,12 +170,7 @@ def test_blank_fields_of_a_request_show_alike(django_env, world):
     """Every field a clerk left blank reads “—” on the request page, in the list and in a
     correction of it — not “—” here, nothing there; a blank is never filled in."""
     a = world["a"]
-    c = client_for(world["clerk_a"])
-    token = _csrf(c, f"/register/{a.pk}/")
-    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "name": "钱七", "phone": "13900000000",
-                                         "channel": "in_person", "content": "某批复", "on": "2026-03-02",
-                                         "csrfmiddlewaretoken": token})
-    url = r["Location"]
+    c, token, url = _new_request(world, name="钱七", phone="13900000000")
     page = c.get(url).content.decode()
     facts = dict(re.findall(r'<th>([^<]+)</th><td id="(?:id-number|phone|email|address)">([^<]*)</td>', page))
     assert facts == {"证件号码": "—", "联系电话": "13900000000", "电子邮箱": "—", "通信地址": "—"}
