@@ -180,6 +180,13 @@ def test_blank_fields_of_a_request_show_alike(django_env, world):
     c.post(url + "event", {"kind": "amended", "event": "1", "field": "email", "value": "q@example.cn",
                            "reason": "补记", "csrfmiddlewaretoken": token})
     assert "第1条“登记申请”的电子邮箱：“—”改为“q@example.cn”" in c.get(url).content.decode()
+    # withdrawn while awaiting its 补正: concluded with no due date — “—”, not “暂停计算” (as register list)
+    for step in ({"kind": "correction_requested", "on": "2026-03-03", "items": "请写明文号"},
+                 {"kind": "withdrawn", "on": "2026-03-04"}):
+        assert c.post(url + "event", {**step, "csrfmiddlewaretoken": token}).status_code == 302
+    listed = c.get(f"/register/{a.pk}/").content.decode()
+    row = re.search(r'<tr class="[^"]*"><td class="ref"><a href="' + re.escape(url) + '">.*?</tr>', listed, re.S)
+    assert re.search(r'<td data-label="期限">([^<]*)', row.group(0)).group(1).strip() == "—"
 
 
 def test_due_marks_in_the_list(django_env, world):

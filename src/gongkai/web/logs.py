@@ -11,9 +11,9 @@ line this table does not know is passed on as written, never dropped.
 An attempt made while the account or address is locked is refused by axes' backend before any
 password is checked, yet axes logs it as one more failure ("Repeated login failure", then
 "Locking out" again: with AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT, its default, the
-attempt is recorded and the pause counts again from it).  ``web/loginguard.AxesBackend``
-notes that refusal (``note_refusal``) for the filter, which says it as one line of its own — refused because locked, not a wrong
-password — and leaves out the repeated lockout line that line already says.
+attempt is recorded and the pause counts again from it).  ``web/loginguard.AxesBackend`` notes
+that refusal (``note_refusal``) for the filter, which says it as one line of its own — refused
+because locked, not a wrong password — and leaves out the repeated lockout line it already says.
 """
 
 from __future__ import annotations
