@@ -1,6 +1,7 @@
 """Each character's box on an OCR'd page (ocrwords) is exactly the one RapidOCR's own
 ``build_final_output`` gives, on real recognised lines: level boxes (lines cut from table cells),
-turned and vertical ones; and its ``order_points`` port agrees with RapidOCR's on any four points."""
+turned and vertical ones; and its ``order_points`` port agrees with RapidOCR's on any four points.
+A word's confidence is its weakest character's (RapidOCR's is the k-th character's: tested apart)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,25 @@ def _both(rapid, boxes, crops, rec, page_shape=(2339, 1654)):
                           copy.deepcopy(record))
     theirs = rapid.build_final_output(np.zeros(page_shape, np.uint8), TextDetOutput(boxes=boxes.copy(), scores=scores),
                                       TextClsOutput(), _theirs(rec, crops), list(crops), copy.deepcopy(record))
-    return ours, _flat(theirs.word_results)
+    theirs = _flat(theirs.word_results)
+    assert [o[1] for o in ours] == _weakest(rec, [len(t[0]) for t in theirs])
+    return [(t, b) for t, _, b in ours], [(t, b) for t, _, b in theirs]
+
+
+def _weakest(rec, lengths):
+    """The confidence each word must have: the weakest of its characters' (spaces skipped), the
+    characters taken line by line in the order the words come."""
+    out, it = [], iter(lengths)
+    for text, info in zip(rec.txts, rec.word_results):
+        if not text or info.line_txt_len == 0:
+            continue
+        confs = [c for c, ch in zip(info.confs, text) if not ch.isspace()]
+        at = 0
+        for _ in range(len(info.words) if all(t == "en&num" for t in info.word_types) else len(confs)):
+            n = next(it)
+            out.append(min(confs[at:at + n]))
+            at += n
+    return out
 
 
 @pytest.mark.ocr
@@ -78,7 +97,7 @@ def test_read_binary_ocr_word_boxes_are_rapidocrs_on_level_lines(rapid, lines):
     boxes, crops, rec = lines
     ours, theirs = _both(rapid, boxes, crops, rec)
     assert len(ours) >= 40 and ours == theirs
-    assert all(type(a) is type(b) for o, t in zip(ours, theirs) for p, q in zip(o[2], t[2]) for a, b in zip(p, q))
+    assert all(type(a) is type(b) for o, t in zip(ours, theirs) for p, q in zip(o[1], t[1]) for a, b in zip(p, q))
 
 
 @pytest.mark.ocr
@@ -115,3 +134,21 @@ def test_read_binary_ocr_order_points_is_rapidocrs():
         cases.append([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
     for points in cases:
         assert order_points(copy.deepcopy(points)) == CalRecBoxes.order_points(copy.deepcopy(points)), points
+
+
+def test_read_binary_ocr_a_words_confidence_is_its_weakest_characters():
+    """RapidOCR pairs the k-th word with the line's k-th character's confidence: “1234” got its
+    first digit's, and after a space every character got its neighbour's."""
+    from gongkai.read import ocrwords
+    from gongkai.read.ocrengine import CN, EN_NUM, WordInfo
+
+    numbers = WordInfo(words=[list("12"), list("345")], word_cols=[[2, 5], [12, 15, 18]],
+                       word_types=[EN_NUM, EN_NUM], line_txt_len=24.0,
+                       confs=[0.99, 0.81, 0.5, 0.97, 0.62, 0.93])
+    contents, _, confs = ocrwords._crop_boxes("12 345", numbers, 96, 48)
+    assert (contents, confs) == (["12", "345"], [0.81, 0.62])
+    mixed = WordInfo(words=[["共"], list("12"), ["件"], list("公开")], word_cols=[[1], [4, 6], [9], [14, 17]],
+                     word_types=[CN, EN_NUM, CN, CN], line_txt_len=24.0,
+                     confs=[0.98, 0.91, 0.72, 0.99, 0.4, 0.95, 0.88])
+    contents, _, confs = ocrwords._crop_boxes("共12件 公开", mixed, 240, 48)
+    assert (contents, confs) == (list("共12件公开"), [0.98, 0.91, 0.72, 0.99, 0.95, 0.88])

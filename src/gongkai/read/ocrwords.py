@@ -14,6 +14,12 @@ for branch (the same points, the same ties).  What it skips
 is work whose result is not used: the resized copies of the lines, the deep copies, the
 ``RapidOCROutput`` around the result.  ``tests/read_binary/test_read_binary_ocr_words.py`` holds
 it to RapidOCR's own output on real lines and on random quadrilaterals.
+
+One thing differs on purpose: a word's confidence.  RapidOCR pairs the k-th word with the line's
+k-th character's confidence — a number read as one word (“1234”) gets its first digit's, and on a
+line with a space every character after it gets its neighbour's.  Here each character gets its own
+and a word its weakest character's (``_word_confidences``), so a cell's confidence, the weakest of
+its characters', is what ``ocrcheck`` should judge.
 """
 
 from __future__ import annotations
@@ -114,7 +120,26 @@ def _crop_boxes(text: str, info, w: int, h: int) -> tuple[list[str], list, list[
             cells.append([[a, b], [c, b], [c, d], [a, d]])
     else:
         cells = _cells(line_cols, avg_char_width, avg_col_width, x0, y0, x1, y1)
-    return contents, cells, info.confs
+    return contents, cells, _word_confidences(text, info, all_en_num)
+
+
+def _word_confidences(text: str, info, whole_words: bool) -> list[float]:
+    """Each content's confidence: a character's own (``info.confs`` has one for each character of
+    ``text``, spaces too), a word's (``whole_words``) its weakest character's."""
+    confs = info.confs
+    kept = [i for i, char in enumerate(text) if not char.isspace()]  # the words' characters, in order
+    if len(confs) != len(text) or len(kept) != sum(len(word) for word in info.words):
+        return confs  # not one confidence a character (never seen): RapidOCR's pairing
+    out: list[float] = []
+    at = 0
+    for word in info.words:
+        own = [confs[i] for i in kept[at:at + len(word)]]
+        at += len(word)
+        if whole_words:
+            out.append(min(own))
+        else:
+            out.extend(own)
+    return out
 
 
 def _cells(cols, avg_char_width: float, avg_col_width: float, x0: float, y0: float, x1: float, y1: float) -> list:
