@@ -21,21 +21,31 @@ from gongkai import isolate
 from gongkai.cli.httpserver import SteadyChannel
 from gongkai.cli.serve import WAITRESS_OPTIONS
 
-# SteadyChannel.writable mirrors when these decide to send, close or pull the loop's trigger:
-# if waitress changes them, read cli/httpserver.py's reasoning again against the new code.
-RELIED_ON = {"writable": "d0cbd4ae1b3ba2a3", "handle_write": "6c900f395b306f09",
-             "_flush_some_if_lockable": "51e124355e631f49", "_flush_some": "fe7a9a752a419402",
-             "write_soon": "20eedb92a8237c47", "_flush_outbufs_below_high_watermark": "27a2b75117abd0d7",
-             "service": "f73afa13748e1128"}
-
+# What cli/httpserver.py's reasoning rests on: when waitress's channel sends, closes, reads and pulls
+# the loop's trigger; that the loop asks readable() of each channel before each select; how a
+# listener makes its channels and pulls the trigger.  If waitress changes them, read the reasoning
+# again against the new code.
+RELIED_ON = {"HTTPChannel.writable": "d0cbd4ae1b3ba2a3", "HTTPChannel.handle_write": "6c900f395b306f09",
+             "HTTPChannel.readable": "e4722238ce60c915",
+             "HTTPChannel._flush_some_if_lockable": "51e124355e631f49", "HTTPChannel._flush_some": "fe7a9a752a419402",
+             "HTTPChannel.write_soon": "20eedb92a8237c47",
+             "HTTPChannel._flush_outbufs_below_high_watermark": "27a2b75117abd0d7",
+             "HTTPChannel.service": "f73afa13748e1128", "wasyncore.poll": "526c57a46ca9c6ba",
+             "wasyncore.poll2": "f2ea2bd150ff2600", "BaseWSGIServer.pull_trigger": "bf12fa7216edc247",
+             "BaseWSGIServer.handle_accept": "69bfcf0fc140592a"}
 # A wake-up the loop missed would wait for its select's timeout: 1 s by default, made a failure here
 # (with a lock-based first try of SteadyChannel, the slow reader's test timed out).
 OPTIONS = {**WAITRESS_OPTIONS, "asyncore_loop_timeout": 120}
 
 
 def test_the_waitress_code_the_channel_relies_on_is_unchanged():
-    got = {name: hashlib.sha256(inspect.getsource(getattr(channel.HTTPChannel, name)).encode()).hexdigest()[:16]
-           for name in RELIED_ON}
+    from waitress import server, wasyncore
+
+    where = {"HTTPChannel": channel.HTTPChannel, "wasyncore": wasyncore, "BaseWSGIServer": server.BaseWSGIServer}
+    got = {}
+    for name in RELIED_ON:
+        owner, attr = name.split(".")
+        got[name] = hashlib.sha256(inspect.getsource(getattr(where[owner], attr)).encode()).hexdigest()[:16]
     assert got == RELIED_ON
 
 
@@ -154,6 +164,37 @@ def test_a_kept_open_connection_costs_the_loop_no_spin(spins):
     finally:
         server.close()
     assert spins[0] <= 2  # waitress's own channel: 300-1,500 (each a select that returned at once)
+
+
+def test_the_loop_is_woken_at_a_tasks_end_only_when_it_has_something_to_do(monkeypatch):
+    """Kept open, the answer sent: the loop's select already waits for the next request (waitress
+    woke it after every task).  With ``Connection: close`` it must close: woken."""
+    from waitress import trigger
+
+    pulls = [0]
+    pull = trigger.trigger.pull_trigger
+
+    def counted(self, thunk=None):
+        pulls[0] += 1
+        return pull(self, thunk)
+
+    monkeypatch.setattr(trigger.trigger, "pull_trigger", counted)
+    app, answer = _answer_app(16 * 1024)
+    server = LiveServer(app, **OPTIONS)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        for _ in range(10):
+            conn.request("POST", "/", body=b"x" * 7000)
+            assert conn.getresponse().read() == answer
+        kept_open, pulls[0] = pulls[0], 0
+        for _ in range(3):
+            conn.request("POST", "/", body=b"x", headers={"Connection": "close"})
+            reply = conn.getresponse()
+            assert (reply.read(), reply.will_close) == (answer, True)
+            conn.close()
+    finally:
+        server.close()
+    assert kept_open == 0 and pulls[0] >= 3  # (more when the loop passed a sending channel over)
 
 
 def test_pipelined_requests_get_their_answers_whole_and_in_order(spins):

@@ -29,11 +29,21 @@ Looking at the out-buffer's lock instead was tried: a task also holds it while i
 before waiting for the loop to drain the buffer (over the high watermark), so the loop, woken, saw
 it held, slept, and the task waited for the loop's 1 s timeout — a slow reader of a large answer
 took 4–6 s instead of 0.3 s (tests/web/test_web_httpserver.py).
+
+The loop is also not woken for nothing at a task's end: waitress's ``service`` pulls the trigger
+after every task so that the loop looks at the channel again, though on a kept-open connection
+whose answer is sent the loop's ``select`` already waits for the client's next request — a second
+wake of the loop a request (``select``, the trigger's ``write`` and ``read``, GIL hand-offs: 25 → 16
+system calls a request).  The listeners' ``pull_trigger`` (waitress's channels call it, and only
+they) asks the channel a worker is serving whether the loop already waits for all it needs
+(``loop_is_watching``: the loop's last ``readable()`` was yes, and it still is; nothing to send or
+close) and pulls the trigger otherwise.
 ``tests/web/test_web_httpserver.py`` fails if the waitress code this relies on changes.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from waitress.channel import HTTPChannel
@@ -46,6 +56,23 @@ class SteadyChannel(HTTPChannel):
 
     _sending = False  # a thread is in _flush_some (set and read under the GIL: each store is atomic)
     _passed_over = False  # the loop found it so and left the socket out of its select
+    _read_watched = False  # the loop's last readable(), called before each select: it waits for this socket's data
+
+    def readable(self) -> bool:
+        self._read_watched = watched = HTTPChannel.readable(self)
+        return watched
+
+    def service(self) -> None:  # in a worker thread
+        _serving.channel = self
+        try:
+            super().service()
+        finally:
+            _serving.channel = None
+
+    def loop_is_watching(self) -> bool:
+        """Whether the loop's select already waits for all this channel needs: its next bytes in,
+        nothing to send, nothing to close (waitress's readable() says no when closing)."""
+        return self._read_watched and HTTPChannel.readable(self) and not self.total_outbufs_len
 
     def writable(self) -> bool:
         if self.will_close or self.close_when_flushed:
@@ -71,12 +98,27 @@ class SteadyChannel(HTTPChannel):
                 self.server.pull_trigger()
 
 
+_serving = threading.local()  # the channel a worker thread is serving
+
+
+def _trigger(server: Any) -> Any:
+    """The listener's ``pull_trigger``: not when the channel being served needs no look from the loop."""
+    pull = server.trigger.pull_trigger
+
+    def pull_trigger() -> None:
+        channel = getattr(_serving, "channel", None)
+        if channel is None or not channel.loop_is_watching():
+            pull()
+    return pull_trigger
+
+
 def create_server(application: Any, **options: Any) -> Any:
-    """``waitress.server.create_server`` with its connections made ``SteadyChannel``s (every
-    listening socket's, when a host name gives several)."""
+    """``waitress.server.create_server`` with its connections made ``SteadyChannel``s and its
+    trigger pulled only when needed (every listening socket's, when a host name gives several)."""
     sockets: dict = {}
     server = waitress_server(application, map=sockets, **options)
     for listener in sockets.values():
         if isinstance(listener, BaseWSGIServer):
             listener.channel_class = SteadyChannel
+            listener.pull_trigger = _trigger(listener)
     return server
