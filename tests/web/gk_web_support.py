@@ -125,7 +125,10 @@ class LiveServer:
             from gongkai.web.wsgi import application
 
         self.port = serverproc.free_port()
-        self.server = create_server(application, host="127.0.0.1", port=self.port, **{"threads": 4, **options})
+        # the loop's select timeout (1 s in `gongkai serve`) made long: a wake-up the loop missed
+        # (cli/httpserver.py) hangs the test instead of passing unseen a second later
+        self.server = create_server(application, host="127.0.0.1", port=self.port,
+                                    **{"threads": 4, "asyncore_loop_timeout": 120, **options})
         self.thread = threading.Thread(target=self.server.run, daemon=True, name=f"waitress:{self.port}")
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"

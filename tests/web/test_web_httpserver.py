@@ -33,9 +33,8 @@ RELIED_ON = {"HTTPChannel.writable": "d0cbd4ae1b3ba2a3", "HTTPChannel.handle_wri
              "HTTPChannel.service": "f73afa13748e1128", "wasyncore.poll": "526c57a46ca9c6ba",
              "wasyncore.poll2": "f2ea2bd150ff2600", "BaseWSGIServer.pull_trigger": "bf12fa7216edc247",
              "BaseWSGIServer.handle_accept": "69bfcf0fc140592a"}
-# A wake-up the loop missed would wait for its select's timeout: 1 s by default, made a failure here
-# (with a lock-based first try of SteadyChannel, the slow reader's test timed out).
-OPTIONS = {**WAITRESS_OPTIONS, "asyncore_loop_timeout": 120}
+# LiveServer runs the loop with a 120 s select timeout: a wake-up the loop missed fails a test instead
+# of costing a second unseen (with a lock-based first try of SteadyChannel, the slow reader's test hung).
 
 
 def test_the_waitress_code_the_channel_relies_on_is_unchanged():
@@ -153,7 +152,7 @@ def spins(monkeypatch) -> list[int]:
 
 def test_a_kept_open_connection_costs_the_loop_no_spin(spins):
     app, answer = _answer_app(16 * 1024)
-    server = LiveServer(app, **OPTIONS)
+    server = LiveServer(app, **WAITRESS_OPTIONS)
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         for _ in range(10):
@@ -180,7 +179,7 @@ def test_the_loop_is_woken_at_a_tasks_end_only_when_it_has_something_to_do(monke
 
     monkeypatch.setattr(trigger.trigger, "pull_trigger", counted)
     app, answer = _answer_app(16 * 1024)
-    server = LiveServer(app, **OPTIONS)
+    server = LiveServer(app, **WAITRESS_OPTIONS)
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         for _ in range(10):
@@ -199,7 +198,7 @@ def test_the_loop_is_woken_at_a_tasks_end_only_when_it_has_something_to_do(monke
 
 def test_pipelined_requests_get_their_answers_whole_and_in_order(spins):
     app, answer = _answer_app(16 * 1024)
-    server = LiveServer(app, **OPTIONS)
+    server = LiveServer(app, **WAITRESS_OPTIONS)
     try:
         with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
             one = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
@@ -231,7 +230,7 @@ def test_a_slow_reader_gets_a_large_answer_whole_and_does_not_hold_up_others():
         return (big if environ["PATH_INFO"] == "/big" else small)(environ, start_response)
 
     buffers = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1), (socket.SOL_SOCKET, socket.SO_SNDBUF, 32 * 1024)]
-    server = LiveServer(app, **{**OPTIONS, "outbuf_high_watermark": 256 * 1024})
+    server = LiveServer(app, **{**WAITRESS_OPTIONS, "outbuf_high_watermark": 256 * 1024})
     server.server.adj.socket_options = buffers  # set on each accepted connection (not an adjustment one can pass)
     try:
         slow = socket.socket()
@@ -271,7 +270,7 @@ def test_a_client_that_goes_away_on_a_kept_open_connection_stops_its_read_in_the
         start_response("200 OK", [("Content-Length", "0")])
         return [b""]
 
-    server = LiveServer(app, **OPTIONS)
+    server = LiveServer(app, **WAITRESS_OPTIONS)
     try:
         assert pool.call("operator:add", (1, 2), "x") == 3  # the child is up
         with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:

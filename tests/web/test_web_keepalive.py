@@ -22,8 +22,7 @@ LIMIT = 256 * 1024  # waitress's max_request_body_size for these tests (gongkai 
 def server(django_env):
     from gongkai.cli.serve import WAITRESS_OPTIONS
 
-    # asyncore_loop_timeout: a wake-up the loop missed would wait 1 s for its select's timeout; a failure here
-    live = LiveServer(**{**WAITRESS_OPTIONS, "max_request_body_size": LIMIT, "asyncore_loop_timeout": 120})
+    live = LiveServer(**{**WAITRESS_OPTIONS, "max_request_body_size": LIMIT})
     yield live
     live.close()
 
