@@ -150,16 +150,21 @@ def spins(monkeypatch) -> list[int]:
     return calls
 
 
+def _kept_open(port: int, answer: bytes, requests: int = 10) -> http.client.HTTPConnection:
+    """``requests`` POSTs on one connection, each answered whole with the connection kept open."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(requests):
+        conn.request("POST", "/", body=b"x" * 7000)
+        reply = conn.getresponse()
+        assert (reply.status, reply.read(), reply.will_close) == (200, answer, False)
+    return conn
+
+
 def test_a_kept_open_connection_costs_the_loop_no_spin(spins):
     app, answer = _answer_app(16 * 1024)
     server = LiveServer(app, **WAITRESS_OPTIONS)
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        for _ in range(10):
-            conn.request("POST", "/", body=b"x" * 7000)
-            reply = conn.getresponse()
-            assert (reply.status, reply.read(), reply.will_close) == (200, answer, False)
-        conn.close()
+        _kept_open(server.port, answer).close()
     finally:
         server.close()
     assert spins[0] <= 2  # waitress's own channel: 300-1,500 (each a select that returned at once)
@@ -181,10 +186,7 @@ def test_the_loop_is_woken_at_a_tasks_end_only_when_it_has_something_to_do(monke
     app, answer = _answer_app(16 * 1024)
     server = LiveServer(app, **WAITRESS_OPTIONS)
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        for _ in range(10):
-            conn.request("POST", "/", body=b"x" * 7000)
-            assert conn.getresponse().read() == answer
+        conn = _kept_open(server.port, answer)
         kept_open, pulls[0] = pulls[0], 0
         for _ in range(3):
             conn.request("POST", "/", body=b"x", headers={"Connection": "close"})
