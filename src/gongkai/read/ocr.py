@@ -35,7 +35,7 @@ _lock = threading.Lock()
 OCR_LOCK = threading.Lock()
 # Recognitions at once across processes, bounded by memory rather than by cores: a page's
 # recognition peaks at about PAGE_PEAK_MB above the reader's own memory (its models loaded:
-# ~160 MB; a page detected whole — a noisy scan, a table with text beside it — still adds ~330 MB
+# ~160 MB; a page detected whole — a noisy scan, a page turned a little — still adds ~330 MB
 # of the detector's tensors, a page read by its ink lines ~90 MB: bench/ocr.py), so ingest gives
 # its workers a shared semaphore of ``slots_for_memory()`` (set_slots); None elsewhere.
 PAGE_PEAK_MB = 400
