@@ -33,13 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "src")]
 
-
-def _hwm_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for row in fh:
-            if row.startswith("VmHWM:"):
-                return int(row.split()[1]) / 1024
-    return 0.0
+import ocr as bench_ocr  # noqa: E402  (bench/ocr.py: the same scans, the peak read from /proc)
 
 
 def _reset_peak() -> None:
@@ -96,9 +90,9 @@ def _child_memory(warm: str, path: str, number: str, rows: str, overlap: str) ->
     x = _detector_input(dict(pages(Path(path)))[int(number)])
     run = strips_run(int(rows), int(overlap)) if int(rows) else ocr._detection_run
     _reset_peak()
-    base = _hwm_mb()
+    base = bench_ocr._hwm_mb()
     run(ocr._detector(), x)
-    print(f"{_hwm_mb() - base:.0f}")
+    print(f"{bench_ocr._hwm_mb() - base:.0f}")
 
 
 def _added_mb(*args: str) -> str:
@@ -134,7 +128,6 @@ def main() -> None:
         _child_memory(*args.child)
         return
     import numpy as np
-    import ocr as bench_ocr  # bench/ocr.py: the same scans
     from PIL import Image
 
     from gongkai.read import ocr, ocrgrid
