@@ -21,7 +21,8 @@ table and as a noisy scan (grey paper, noise, specks), and the OCR test's scan o
   (the console's own code path, run as ``python -c "from gongkai.cli import console; console()"``
   so that both sides start alike), each side in turn, ``--fresh-rounds`` times.
 - **Accuracy**: every input read once by each side, then checked; the report (every cell's value,
-  raw text and OCR confidence, the narrative, the notes) and the findings are compared.  The
+  raw text and OCR confidence, the narrative, the notes), the findings, and every character OCR
+  read (its text, score to the last digit and box: ``ocr._read_words``) are compared.  The
   figures of the bench mean nothing unless this says "identical" (or names what changed).
 """
 
@@ -228,7 +229,10 @@ def fresh(sides: dict[str, Path], path: Path, rounds: int) -> None:
         for kind, cmd in kinds.items():
             for side, src in sides.items():
                 env = {**os.environ, "PYTHONPATH": str(src)}
-                got[kind, side].append(child(cmd, env=env, cwd=str(ROOT), timeout=600)[0])
+                sample, done = child(cmd, env=env, cwd=str(ROOT), timeout=600, check=False)
+                if done.returncode not in (0, 3):  # 3: a report cut short (one page of it), said and output
+                    raise SystemExit(f"{side} failed: {cmd}\n{done.stderr.decode()[-3000:]}")
+                got[kind, side].append(sample)
     for kind in kinds:
         print(f"{path.name}, {kind}:")
         for side in sides:
@@ -241,9 +245,21 @@ def fresh(sides: dict[str, Path], path: Path, rounds: int) -> None:
 def _child_dump(path: str, out: str) -> None:
     from gongkai.check import check_report
     from gongkai.load import load
+    from gongkai.read import ocr
 
+    pages = []
+    read_words = ocr._read_words
+
+    def spy(*args, **kwargs):  # every character OCR read: its text, score and box, exactly
+        words, segments = got = read_words(*args, **kwargs)
+        pages.append([[[t, repr(float(s)), [[int(v) for v in p] for p in box]] for t, s, box in words],
+                      [repr(seg) for seg in segments]])
+        return got
+
+    ocr._read_words = spy
     report = load(Path(path).read_bytes(), Path(path).name)
     d = report.to_dict()
+    d["ocr words"] = pages
     d["findings"] = [f.to_dict() if hasattr(f, "to_dict") else vars(f) for f in check_report(report)]
     Path(out).write_text(json.dumps(d, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
 
@@ -316,6 +332,9 @@ def main() -> None:
         sides = {"after": ROOT / "src"}
         if args.before:
             sides = {f"before ({args.before})": checkout(args.before, Path(tmp)), **sides}
+        for src in sides.values():  # byte-code written beforehand, as an installation has it: a fresh
+            # process does not compile gongkai's modules (nor one side more of them than the other)
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True, capture_output=True)
         if not args.no_speed:
             for name in SPEED:
                 if name not in inputs:

@@ -106,9 +106,9 @@ def test_read_binary_ocr_engine_refuses_a_model_that_is_not_rapidocrs(monkeypatc
     (tmp_path / ocrengine.MODELS["cls"][0]).write_bytes(b"not a model")
     monkeypatch.setattr(ocrengine, "models_dir", lambda: tmp_path)
     with pytest.raises(MissingDependency, match="不一致"):
-        ocrengine.model_bytes("cls")
+        ocrengine.model_path("cls")
     with pytest.raises(MissingDependency, match="找不到 OCR 模型"):
-        ocrengine.model_bytes("det")
+        ocrengine.model_path("det")
 
 
 def test_read_binary_ocr_engine_picture_steps_are_rapidocrs():
@@ -190,3 +190,42 @@ def test_read_binary_ocr_engine_decoding_is_rapidocrs(rapid, band):
              their_info.confs)
         texts.append(ours[0])
     assert len(texts) >= 6 and any("淮安" in t for t in texts) and texts[-1] == ""
+
+
+def test_read_binary_ocr_engine_a_line_read_before_is_not_run_again(band, monkeypatch):
+    """The recogniser runs once for a line whose input repeats pixel for pixel, and what it read
+    is what a run gives; its word columns still follow the line's own shape."""
+    import numpy as np
+
+    from gongkai.read import ocr, ocrengine
+
+    boxes, _ = ocr._detect(ocr._detector(), band)
+    crops = [ocrengine.get_rotate_crop_image(band, b.copy()) for b in boxes[:3]]
+    fresh = ocr._recognise_lines(crops)  # the memo may hold them already: compare with a cleared one too
+    monkeypatch.setattr(ocr, "_seen", {})
+    runs = []
+    real = ocrengine.session("rec")
+
+    class Counting:
+        def get_inputs(self):
+            return real.get_inputs()
+
+        def run(self, *args):
+            runs.append(args[1]["x"].shape)
+            return real.run(*args)
+
+    monkeypatch.setattr(ocrengine, "session", lambda kind: Counting() if kind == "rec" else real)
+    twice = crops + [c.copy() for c in crops]
+    got = ocr._recognise_lines(twice)
+    assert len(runs) == 3
+    assert got.txts == fresh.txts * 2 and got.scores == fresh.scores * 2
+    assert [w.confs for w in got.word_results] == [w.confs for w in fresh.word_results] * 2
+    wider = np.ascontiguousarray(np.pad(crops[0], ((0, 0), (0, 1)), mode="edge"))  # resized alike or not: read right
+    again = ocr._recognise_lines([wider])
+    monkeypatch.setattr(ocr, "_seen", {})
+    assert _vars_of(again) == _vars_of(ocr._recognise_lines([wider]))
+
+
+def _vars_of(lines):
+    return lines.txts, lines.scores, [(w.words, w.word_cols, w.word_types, w.line_txt_len, w.confs)
+                                      for w in lines.word_results]

@@ -367,17 +367,32 @@ def _detect_regions(detector, img, regions):
     return boxes, scores
 
 
+# What the recogniser gave for a line's input (each step's best class and its probability), by
+# that input: its width and the resized line's pixels (their BLAKE2b-256 digest).  A line whose
+# input is pixel for pixel one already read gives the same output from the same model, so it is
+# not run again — the cells of a table page rendered from a PDF repeat (page 4 of the Huai'an
+# report: 64 of 136 lines, 6,205 of 20,951 px); on a paper scan they hardly ever do.  Kept for
+# the process (the same digits recur from page to page), at most _SEEN_MAX_STEPS of the model's
+# output steps (8 px of line each; ~70 bytes a step as Python numbers: ~7 MB).
+_seen: dict = {}
+_SEEN_MAX_STEPS = 100_000
+_seen_steps = 0
+
+
 def _recognise_lines(lines):
     """The recogniser's reading of ``lines`` (ocrengine.Lines), each recognised alone at its own
     width (see _read_words): resized to the model's height, normalised as TextRecognizer.resize_norm_img
     does (float32: v / 255, - 0.5, / 0.5), padded with zeros to REC_MIN_WIDTH if narrower, and
     decoded as its CTCLabelDecode decodes (each step's best character and its probability: the
-    value at the argmax, which is the maximum ``CTCLabelDecode.__call__`` takes in a second pass)."""
+    value at the argmax, which is the maximum ``CTCLabelDecode.__call__`` takes in a second pass).
+    A line whose input was read before is not run again (_seen)."""
     import math
+    from hashlib import blake2b
 
     import cv2
     import numpy as np
 
+    global _seen_steps
     _, height, _ = ocrengine.REC_SHAPE
     lut = _lut("rec", lambda: ((np.arange(256).astype("float32") / 255 - 0.5) / 0.5).astype(np.float32))
     session = ocrengine.session("rec")
@@ -390,15 +405,27 @@ def _recognise_lines(lines):
         width = max(int(height * ratio), REC_MIN_WIDTH)
         own = min(width, int(math.ceil(height * ratio)))
         resized = cv2.resize(line, (own, height))
-        x = np.zeros((1, 3, height, width), dtype=np.float32)
-        if resized.ndim == 2:
-            x[0, :, :, :own] = lut[resized]  # a grey line: the same values in the three channels
-        else:
-            for c in range(3):
-                x[0, c, :, :own] = lut[resized[:, :, c]]
-        preds = session.run(None, {name: x})[0][0]
-        best = preds.argmax(axis=1)
-        (text, score), word = decode(best, np.take_along_axis(preds, best[:, None], axis=1)[:, 0], ratio, width / height)
+        key = (width, resized.shape, resized.dtype.str, blake2b(resized.tobytes(), digest_size=32).digest())
+        got = _seen.get(key)
+        if got is None:
+            x = np.zeros((1, 3, height, width), dtype=np.float32)
+            if resized.ndim == 2:
+                x[0, :, :, :own] = lut[resized]  # a grey line: the same values in the three channels
+            else:
+                for c in range(3):
+                    x[0, c, :, :own] = lut[resized[:, :, c]]
+            preds = session.run(None, {name: x})[0][0]
+            best = preds.argmax(axis=1)
+            # Kept as Python numbers, not small numpy arrays: their buffers, malloc'ed between the
+            # model's large outputs, would pin the heap (page 4: 74 MB more resident).
+            got = tuple(best.tolist()), tuple(np.take_along_axis(preds, best[:, None], axis=1)[:, 0].tolist())
+            if _seen_steps + len(best) > _SEEN_MAX_STEPS:
+                _seen.clear()
+                _seen_steps = 0
+            _seen[key] = got
+            _seen_steps += len(best)
+        (text, score), word = decode(np.array(got[0], dtype=np.int64), np.array(got[1], dtype=np.float32), ratio,
+                                     width / height)
         txts.append(text)
         scores.append(score)
         words.append(word)
