@@ -198,6 +198,26 @@ def test_the_loop_is_woken_at_a_tasks_end_only_when_it_has_something_to_do(monke
     assert kept_open == 0 and pulls[0] >= 3  # (more when the loop passed a sending channel over)
 
 
+def test_expect_100_continue_on_a_kept_open_connection():
+    """curl sends ``Expect: 100-continue`` before a body over 1 KB and waits for the go-ahead."""
+    app, answer = _answer_app(16 * 1024)
+    server = LiveServer(app, **WAITRESS_OPTIONS)
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+            for _ in range(3):
+                sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n")
+                assert sock.recv(1024) == b"HTTP/1.1 100 Continue\r\n\r\n"
+                sock.sendall(b"x" * 5000)
+                data = b""
+                while not data.endswith(answer):
+                    more = sock.recv(1 << 20)
+                    assert more, data[:200]
+                    data += more
+                assert data.startswith(b"HTTP/1.1 200 OK\r\n") and data.split(b"\r\n\r\n", 1)[1] == answer
+    finally:
+        server.close()
+
+
 def test_pipelined_requests_get_their_answers_whole_and_in_order(spins):
     app, answer = _answer_app(16 * 1024)
     server = LiveServer(app, **WAITRESS_OPTIONS)
