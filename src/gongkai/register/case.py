@@ -62,12 +62,12 @@ class _Facts:
         elif k == "corrected":
             self.awaiting_correction, self.corrected = False, True
         elif k == "consultation_started":
-            self.consulting.add(e.data.get("party", "third_party"))
+            self.consulting.add(e.data.get("party") or "")
         elif k == "consultation_ended":
             party = e.data.get("party")
             self.consulting = self.consulting - {party} if party else set()
         elif k == "extended":
-            self.extended += int(e.data.get("workdays", 0))
+            self.extended += int(e.data.get("workdays") or 0)   # a missing one is refused by _extended
         elif k in ("fee_notice", "fee_paid"):
             self.fee_noticed = True
             self.fee_paid = self.fee_paid or k == "fee_paid"

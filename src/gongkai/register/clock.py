@@ -261,7 +261,7 @@ class _Walk:
         return "收到补正后的申请：答复期限自次日起重新计算20个工作日（条例第三十条）"
 
     def pause_for_consultation(self, e: Event) -> str:
-        party = e.data.get("party", "third_party")
+        party = e.data.get("party") or ""   # an imported list may not say whom: not guessed
         self.consulting.add(party)
         sent = date.fromisoformat(e.data["delivered_on"]) if e.data.get("delivered_on") else e.on
         self.c.consultation_reply_by = self.cal.add_workdays(sent, self.s.consultation_reply_workdays)[0]
@@ -275,7 +275,9 @@ class _Walk:
         return "收到意见（或意见期满），次日起恢复计算"
 
     def extend(self, e: Event) -> str:
-        n = int(e.data.get("workdays", self.s.max_extension_workdays))
+        n = e.data.get("workdays")
+        if not isinstance(n, int):   # every way in refuses it (case._extended, the import): no length is assumed
+            raise GongkaiError(f"第{e.id}条“延期答复”没有登记延长的工作日数，无法计算答复期限")
         if self._after_due(e.on, "延期决定"):
             return f"逾期后决定延期{n}个工作日（条例第三十三条第二款要求在答复期限内决定），不改变答复期限"
         self.extended += n

@@ -57,6 +57,7 @@ class Field:
     positional: bool = False
     computed: bool = False
     help: str = ""
+    imported_default: bool = False   # a blank in a record imported from a 台账 means the default too
 
     @property
     def option(self) -> str:
@@ -93,15 +94,16 @@ class Kind:
               imported: bool = False) -> dict[str, Any]:
         """The stored data of this step from what a user entered (strings or typed values):
         unknown fields refused, each value checked and normalised, defaults filled in.
-        ``imported``: a step kept elsewhere before (an import) — a field required only for its
-        letter (``for_letter``) may be absent then, and is not filled from a setting."""
+        ``imported``: a step kept elsewhere before (an import) — no default is filled in (a blank
+        is not known to mean it: never invent a number), unless the field says a blank means it
+        (``imported_default``); a field required only for its letter (``for_letter``) may be absent."""
         unknown = sorted(k for k, v in values.items() if self.field(k) is None and v not in (None, ""))
         if unknown:
             raise GongkaiError(f"“{self.label}”没有“{unknown[0]}”这一项（可填：{'、'.join(f.name for f in self.entered) or '无'}）")
         out: dict[str, Any] = {}
         for f in self.entered:
             value = values.get(f.name)
-            if value in (None, "") and not (imported and f.for_letter):
+            if value in (None, "") and (not imported or f.imported_default):
                 value = _default(f, settings)
             if value in (None, ""):
                 continue
@@ -110,7 +112,7 @@ class Kind:
                 out[f.name] = parsed
         for f in self.entered:
             if f.name not in out and (when := _needed(f, out, imported)) is not None:
-                setting = f.default[len("setting:"):] if str(f.default).startswith("setting:") else None
+                setting = f.default[len("setting:"):] if str(f.default).startswith("setting:") and not imported else None
                 why = "；".join(x for x in (self._condition(when, out), self.article) if x)
                 raise MissingValue(f"{self.label}须填写“{f.label}”" + (f"（{why}）" if why else ""), f, setting)
         return out
@@ -272,7 +274,7 @@ def _field(name: str, f: dict) -> Field:
                  for other, values in (f.get("required_when") or {}).items())
     return Field(name, f["type"], f["label"], bool(f.get("required")), bool(f.get("for_letter")), when, f.get("default"),
                  bool(f.get("private")), f.get("choices"), f.get("flag"), bool(f.get("positional")),
-                 bool(f.get("computed")), f.get("help", ""))
+                 bool(f.get("computed")), f.get("help", ""), bool(f.get("imported_default")))
 
 
 def kind(kid: str) -> Kind:

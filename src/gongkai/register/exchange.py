@@ -140,7 +140,11 @@ def _step_requests(records: list[tuple[str, dict[str, Any]]], table: Table) -> l
                 raise GongkaiError(f"“事项”“{v.get('kind')}”无法识别")
             parsed = out.setdefault(ref, Parsed(place))
             _check_seq(parsed, v.get("seq"), kid)
-            parsed.steps.append(_imported(kid, v, ref))
+            try:
+                parsed.steps.append(_imported(kid, v, ref))
+            except GongkaiError:   # numbered all the same: the steps after it are not misreported
+                parsed.steps.append(ImportedStep(kid, None, {}))
+                raise
         except GongkaiError as exc:
             errors.append(f"{place}：{exc.message}")
     _fail(errors, table)
@@ -166,6 +170,7 @@ def _imported(kid: str, v: dict[str, Any], ref: str) -> ImportedStep:
     except ValueError:
         raise GongkaiError(f"“日期”“{v.get('on')}”无法识别（应为 2025-09-26）") from None
     values = {f.name: _entered(f.name, v.get(f.name)) for f in k.entered if v.get(f.name) not in (None, "")}
+    _refuse_blank(kid, values)
     # computed values stand as recorded (a fee as charged); a correction's old value is not read:
     # the register takes it again from the history, typed as its field (a file has only text)
     keep = {f.name: _number(v[f.name]) if f.type == "int" else str(v[f.name])
@@ -174,6 +179,18 @@ def _imported(kid: str, v: dict[str, Any], ref: str) -> ImportedStep:
         keep["doc_number"] = str(v["doc_number"])
     return ImportedStep(kid, on, values, ref if kid == "registered" else None, str(v.get("actor") or ""),
                         str(v.get("recorded_at") or ""), keep)
+
+
+def _refuse_blank(kid: str, values: dict[str, Any]) -> None:
+    """A step the register cannot hold without a value (an extension's days) whose file left it
+    blank: refused by its column.  The default a form offers is not filled in — the 台账 did not
+    say it (an extension of “20” days when the notice said 10 would misstate the deadline)."""
+    k = kind(kid)
+    for f in k.entered:
+        if (f.required and f.default is not None and not f.imported_default and not f.for_letter
+                and values.get(f.name) in (None, "")):
+            raise GongkaiError(f"“{columns()[f.name]}”为空：{k.label}须填写{f.label}（导入时不按默认值补；"
+                               "请按原始记录填写）")
 
 
 def _entered(name: str, value: Any) -> Any:
@@ -240,6 +257,8 @@ def _list_row(v: dict[str, Any], register: Register) -> list[ImportedStep]:
             del reg_values["receipt_on"]   # lists often repeat the submission day for 当面
     first = ImportedStep("registered", day("submitted"), reg_values, str(v.get("ref") or "") or None)
     steps = [s for s in _list_steps(v, day, register) if s.on is not None]
+    for s in steps:
+        _refuse_blank(s.kind, s.values)
     steps.sort(key=lambda s: s.on or date.min)  # every one has a date; same-day steps keep the column order
     return [first, *steps]
 
@@ -268,8 +287,9 @@ def _list_steps(v: dict[str, Any], day, register: Register) -> list[ImportedStep
         ImportedStep("correction_requested", day("correction_requested"),
                      {"items": get("correction_items") or "（未注明）", "until": day("correction_until")}),
         ImportedStep("corrected", day("corrected"), {}),
-        ImportedStep("consultation_started", day("consultation_started"), {"party": "third_party"}),
-        ImportedStep("consultation_ended", day("consultation_ended"), {"party": "third_party"}),
+        # a list does not say whom it consulted (第三方 or 其他机关): left unknown
+        ImportedStep("consultation_started", day("consultation_started"), {}),
+        ImportedStep("consultation_ended", day("consultation_ended"), {}),
         ImportedStep("extended", day("extended"), {"workdays": get("extended_workdays"),
                                                     "reason": get("extended_reason") or "（未注明）"}),
         _list_fee(v, day),
@@ -288,11 +308,11 @@ def _list_fee(v: dict[str, Any], day) -> ImportedStep:
     on = day("fee_notice")
     if on is None:
         return ImportedStep("fee_notice", None, {})
-    amount = v.get("fee_amount")
-    if amount in (None, ""):
-        raise GongkaiError("有收费通知日期时须填写收费金额")
-    values = {"basis": v.get("fee_basis") or "按件", "units": v.get("fee_units") or 1}
-    return ImportedStep("fee_notice", on, values, keep={"amount": _number(amount), "earlier": 0})
+    missing = [h for h, k in LIST_STEPS if k in ("fee_basis", "fee_units", "fee_amount") and v.get(k) in (None, "")]
+    if missing:   # as charged: none of them is guessed (本月此前件数 is not known: not kept)
+        raise GongkaiError(f"有收费通知日期时须填写{'、'.join(f'“{h}”' for h in missing)}")
+    values = {"basis": v.get("fee_basis"), "units": v.get("fee_units")}
+    return ImportedStep("fee_notice", on, values, keep={"amount": _number(v.get("fee_amount"))})
 
 
 # -- export --------------------------------------------------------------------------------
