@@ -58,6 +58,17 @@ def test_legacy_csv_in_gb18030_with_chinese_labels(reg, tmp_path):
     assert t["granted"]["natural_person"] == 1 and t["carried_forward"]["commercial"] == 1
 
 
+def test_the_former_label_of_the_id_number_is_read_as_its_column(reg, tmp_path):
+    """The form said 身份证明号码 (now 证件号码, as the page, the CLI and exports): a 台账 kept
+    with the old head, or 身份证号码, still imports into that field."""
+    for n, head in enumerate(("身份证明号码", "身份证号码")):
+        path = tmp_path / f"ids{n}.csv"
+        path.write_text(f"编号,申请人类型,申请人,提交方式,申请内容,提交日期,{head}\n"
+                        f"I-{n},自然人,张三,当面,某文件,2025-09-26,11010119900101123{n}\n", encoding="utf-8")
+        assert import_file(reg, path, "导入") == [f"I-{n}"]
+        assert reg.get(f"I-{n}").applicant.id_number == f"11010119900101123{n}"
+
+
 def test_bad_rows_are_reported_by_line_and_nothing_is_imported(reg, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(HEADER +

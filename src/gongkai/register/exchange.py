@@ -51,7 +51,9 @@ LIST_STEPS = [
     ("归档日期", "archived")]
 LIST_IGNORED = {"收到日期", "办理状态", "答复期限", "是否逾期"}
 LIST_ALIASES = {"申请人姓名或名称": "name", "申请人姓名": "name", "申请时间": "submitted", "申请日期": "submitted",
-                "受理日期": "receipt_on", "处理结果": "outcome", "答复时间": "replied", "申请编号": "ref"}
+                "受理日期": "receipt_on", "处理结果": "outcome", "答复时间": "replied", "申请编号": "ref",
+                # the registration form's former label (now 证件号码 everywhere), and the common one
+                "身份证明号码": "id_number", "身份证号码": "id_number"}
 LIST_REQUIRED = ("applicant_type", "name", "channel", "content", "submitted")
 
 
