@@ -247,12 +247,12 @@ def test_read_binary_ocr_table_cells_are_cut_by_their_ink_and_unclear_cells_dete
 
 @pytest.mark.ocr
 def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
-    """Ink crossing a table's outer ruling, or a noisy scan (dust in the bands): the page is
-    detected whole.  A table mostly in unclear cells (cramped: text touching its rulings) is
-    detected as one region, its rulings and 3 pixels around, and so is the margin beside a table
-    that holds ink; the rest of the page is read by its ink lines and cells (until the sixth
-    session such pages were detected whole).  A page without a table, or with several lines of
-    text outside its tables, is read by its ink lines."""
+    """A noisy scan (dust in the bands): the page is detected whole.  A table mostly in unclear
+    cells (cramped: text touching its rulings) is detected as one region, its rulings and 3 pixels
+    around, and so is the margin beside a table that holds ink, or the table's rows across the
+    page when that ink crosses the table's outer ruling; the rest of the page is read by its ink
+    lines and cells (until the sixth session such pages were detected whole).  A page without a
+    table, or with several lines of text outside its tables, is read by its ink lines."""
     import numpy as np
 
     from gongkai.read import ocr, ocrgrid
@@ -280,9 +280,10 @@ def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
     assert ocr._plan(page, SCAN_DPI / 72)[1].regions == [(908, 196, 1000, 508), (99, 300, 368, 400),
                                                           (637, 303, 901, 397)]
     page = _ruled_page()
-    _chars(page, 885, 420, w=30)  # a character over the table's right ruling
+    _chars(page, 885, 420, w=30)  # a character over the table's right ruling: the table's rows across the page
     page[199:502, 899:902] = 0
-    assert ocr._plan(page, SCAN_DPI / 72)[1] is None
+    crossing = ocr._plan(page, SCAN_DPI / 72)[1]
+    assert crossing.regions == [(0, 196, 1000, 508)] and len(crossing.lines) == 1  # and the heading
     assert ocr._plan(np.full((1000, 1000), 255, np.uint8), SCAN_DPI / 72) == ([], ocrgrid.Plan())
 
 

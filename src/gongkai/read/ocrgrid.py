@@ -22,10 +22,11 @@ when it is a column of single characters (_band_lines says how each is seen).  R
 become one, so no text is read twice or cut in two.  A table with more than UNCLEAR of its area
 in unclear cells (a cramped table: its text touches the rulings) is one region, detected whole at
 the page's scale while the rest of the page is read by its lines, and so is the margin beside a
-table that holds ink (a note, a page number: in no band and no cell); until the sixth session both
-made the page detected whole (the detector's memory grows with the area it sees).  A page is
-detected whole, as before, when ink crosses a table's outer ruling (a seal over its edge: the
-rulings' mask would cut it in two), when more than UNCLEAR of the text outside the tables is
+table that holds ink (a note, a page number: in no band and no cell), or the table's rows across
+the page when that ink crosses its outer ruling (a seal over its edge, which the rulings' mask
+cuts in two); until the sixth session these made the page detected whole (the detector's memory
+grows with the area it sees).  A page is detected whole, as before, when more than UNCLEAR of the
+text outside the tables is
 unclear, when its lines climb (a page turned by PAGE_SKEW_DEG or more, which only pages with
 rulings are straightened for), or when it is a noisy scan (more than NOISE_SPECKS specks of dust
 a million pixels outside the tables; clean scans of the published reports have 8–25).  (Reading noisy pages cell
@@ -83,11 +84,11 @@ class Plan:
 
 def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
     """The plan for a page whose dark pixels (uint8, nonzero where dark) and ink (the same without
-    the rulings' pixels) are given, or None when the page is to be detected whole, as before: ink
-    crossing a table's outer ruling, a noisy scan, a page most of whose text outside the tables is
-    not clear, a page turned a little.
+    the rulings' pixels) are given, or None when the page is to be detected whole, as before: a
+    noisy scan, a page most of whose text outside the tables is not clear, a page turned a little.
     A table mostly in unclear cells is one region (its rulings and RULING_CLEAR around), and so
-    is the margin beside a table that holds ink."""
+    is the margin beside a table that holds ink (the table's rows across the page when the ink
+    crosses its outer ruling)."""
     import numpy as np
 
     height, width = ink.shape
@@ -99,16 +100,20 @@ def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
         if table.n_cols < 2 or x1 - x0 < GRID_MIN_WIDTH * width:
             continue  # a frame, a boxed paragraph: its rulings make its lines unclear (_band_lines)
         top, bottom = max(y0 - RULING_CLEAR, 0), min(y1 + RULING_CLEAR + 1, height)
-        for left, right, near in ((0, max(x0 - RULING_CLEAR, 0), slice(-EDGE, None)),
-                                  (min(x1 + RULING_CLEAR + 1, width), width, slice(0, EDGE))):
+        # Each margin, and the columns around the table's outer ruling that neither it nor a cell
+        # holds (the ruling's mask takes the strokes on the ruling: ink left here crosses it).
+        for left, right, near in ((0, max(x0 - RULING_CLEAR, 0), (x0 - RULING_CLEAR - EDGE, x0 + RULING_CLEAR)),
+                                  (min(x1 + RULING_CLEAR + 1, width), width,
+                                   (x1 - RULING_CLEAR, x1 + RULING_CLEAR + 1 + EDGE))):
             margin = ink[top:bottom, left:right]
             if np.count_nonzero(margin) < BLANK_INK:
                 continue
-            if margin[:, near].any():
-                return None  # ink crossing the table's outer ruling (a seal over its edge): read whole
+            crossing = ink[top:bottom, max(near[0], 0):max(near[1], 0)].any()
             # Ink beside the table (a note, a page number) is in no band and no cell: the detector
-            # reads the margin beside the table (until the sixth session, the page).
-            regions.append([left, top, right, bottom])
+            # reads the margin beside the table; ink crossing its outer ruling (a seal over its
+            # edge), which the rulings' mask cuts in two, it reads with the table: the table's rows
+            # across the page.  (Until the sixth session: the page.)
+            regions.append([0, top, width, bottom] if crossing else [left, top, right, bottom])
         got, unclear = _table_lines(dark, ink, table, scale)
         if sum((r[2] - r[0]) * (r[3] - r[1]) for r in unclear) > UNCLEAR * (x1 - x0) * (y1 - y0):
             # A cramped (or noisy) table: the detector reads it whole, as it did the page; its
