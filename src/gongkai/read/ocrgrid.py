@@ -26,12 +26,12 @@ table that holds ink (a note, a page number: in no band and no cell), or the tab
 the page when that ink crosses its outer ruling (a seal over its edge, which the rulings' mask
 cuts in two); until the sixth session these made the page detected whole (the detector's memory
 grows with the area it sees).  A page is detected whole, as before, when more than UNCLEAR of the
-text outside the tables is
-unclear, when its lines climb (a page turned by PAGE_SKEW_DEG or more, which only pages with
-rulings are straightened for), or when it is a noisy scan (more than NOISE_SPECKS specks of dust
-a million pixels outside the tables; clean scans of the published reports have 8–25).  (Reading noisy pages cell
-by cell, with dust taken out, was tried: page 4 with noise of 3 and 5 grey levels and specks read
-some rows better and others worse than detection did — not the same, so not done.)
+text outside the tables is unclear, when its lines climb (a page turned by PAGE_SKEW_DEG or more,
+which only pages with rulings are straightened for), or when it is a noisy scan (more than
+NOISE_SPECKS specks of dust a million pixels outside the tables; clean scans of the published
+reports have 8–25).  (Reading noisy pages cell by cell, with dust taken out, was tried: page 4 with
+noise of 3 and 5 grey levels and specks read some rows better and others worse than detection
+did — not the same, so not done.)
 
 Until 3 December (fifth session) the text outside the tables was detected in bands, and only
 where each band was one line: the detector sees a band without the rest of the page (it pools
