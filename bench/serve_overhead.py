@@ -2,7 +2,7 @@
 
     python bench/serve_overhead.py [--requests 100] [--rounds 5] [--clients 1,2,4] [--seconds 5]
                                    [--read-workers N] [--before DIR] [--text-only]
-                                   [--connections new,keep] [--callgrind] [--syscalls]
+                                   [--connections new,keep] [--callgrind] [--syscalls] [--loop-counts]
 
 Starts ``gongkai serve`` (waitress; uploads read in its child processes, the thread-safety fix
 of the integrity issue; ``--read-workers 0`` reads in the server's threads instead) on a free
@@ -26,7 +26,9 @@ server's own work is per connection, so the two differ by about that.
 under valgrind (``--trace-children=yes``: its read child too), and after warm-up requests the
 counters of the server process and of its child are zeroed, ``--requests`` requests are made each
 way, and the counters dumped; printed per request, for each process.  ``--syscalls`` counts the
-server process's system calls a request (strace), each way.
+server process's system calls a request (strace), each way; ``--loop-counts`` counts waitress's
+``handle_write`` calls and trigger pulls a request in this process, with waitress's own channel and
+with ``gongkai serve``'s (cli/httpserver.py: the spin on kept-open connections, and its fix).
 
 ``--before DIR`` (a checkout of earlier code, e.g. ``git archive REV src | tar -x -C DIR``; this
 tree's compiled readers are copied in if it has none) starts a second server from ``DIR/src`` and
@@ -352,6 +354,62 @@ def syscalls(path: Path, n: int, ways: list[str], read_workers: int | None, code
             serverproc.stop(server, seconds=60)
 
 
+def loop_counts(path: Path, n: int, ways: list[str]) -> None:
+    """waitress's loop at work, counted in this process (gongkai's app, a read child): its
+    ``handle_write`` calls and trigger pulls a request, with waitress's own channel and with
+    ``gongkai serve``'s (cli/httpserver.py), each way of connecting."""
+    from waitress import channel, trigger, wasyncore
+    from waitress.server import create_server as waitress_server
+
+    from gongkai import isolate
+    from gongkai.cli import httpserver
+    from gongkai.cli.serve import WAITRESS_OPTIONS, setup
+
+    body, ctype = multipart(path)
+    counts = {"handle_write": 0, "trigger": 0}
+    handle_write, pull = channel.HTTPChannel.handle_write, trigger.trigger.pull_trigger
+
+    def counted_write(self):
+        counts["handle_write"] += 1
+        return handle_write(self)
+
+    def counted_pull(self, thunk=None):
+        counts["trigger"] += 1
+        return pull(self, thunk)
+
+    channel.HTTPChannel.handle_write = counted_write
+    trigger.trigger.pull_trigger = counted_pull
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-serve-loop-") as tmp:
+        os.environ["GONGKAI_WEB_HOME"] = tmp
+        setup(None)
+        from gongkai.web.wsgi import application
+
+        isolate.enable(1)
+        try:
+            print(f"{path.name}: waitress's loop a request, in process ({n} requests after 20, one client)")
+            for name, make in (("waitress's channel", waitress_server), ("gongkai serve's", httpserver.create_server)):
+                server = make(application, host="127.0.0.1", port=0, threads=8, **WAITRESS_OPTIONS)
+                loop = threading.Thread(target=server.run, daemon=True)
+                loop.start()
+                base = f"http://127.0.0.1:{server.effective_port}"
+                try:
+                    for way in ways:
+                        for _ in range(20):
+                            _post(base, body, ctype, way)
+                        counts.update(handle_write=0, trigger=0)
+                        for _ in range(n):
+                            _post(base, body, ctype, way)
+                        print(f"  {name:20} {WAYS[way]:26} handle_write {counts['handle_write'] / n:6.1f}, "
+                              f"trigger pulled {counts['trigger'] / n:4.1f}")
+                        _kept.__dict__.get("conns", {}).pop(base, None)
+                finally:  # closed by its own loop thread, between two polls (as the tests' LiveServer does)
+                    server.trigger.pull_trigger(lambda s=server: wasyncore.close_all(s._map))
+                    loop.join(30)
+                    server.task_dispatcher.shutdown()
+        finally:
+            isolate.disable()
+
+
 def throughput(base: str, path: Path, clients: int, seconds: float, way: str) -> None:
     body, ctype = multipart(path)
     done, errors = [0], [0]
@@ -405,6 +463,8 @@ def main() -> int:
                     help="new (a connection per request), keep (one kept open), or both: new,keep")
     ap.add_argument("--callgrind", action="store_true", help="instructions a request (valgrind) instead of CPU")
     ap.add_argument("--syscalls", action="store_true", help="system calls a request of the server process (strace)")
+    ap.add_argument("--loop-counts", action="store_true",
+                    help="waitress's handle_write calls and trigger pulls a request, in process, both channels")
     args = ap.parse_args()
     ways = [w for w in args.connections.split(",") if w]
     if not ways or set(ways) - set(WAYS):
@@ -414,6 +474,9 @@ def main() -> int:
     print(machine())
     if args.before is not None:
         _compiled_into(args.before)
+    if args.loop_counts:
+        loop_counts(text, args.requests, ways)
+        return 0
     if args.syscalls:
         syscalls(text, args.requests, ways, args.read_workers)
         if args.before is not None:
