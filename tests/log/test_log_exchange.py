@@ -196,8 +196,9 @@ def test_import_monthly_figures(log, tmp_path):
     assert got["art20_6.penalty"] == {"decisions": 11}
     assert got["art20_6.coercion"] == {"decisions": 0}            # entered as 0: a real zero
     assert got["art20_8.admin_fees"] == {"amount": Decimal("81.00")}  # 78 + 12 × 0.25
-    assert notes[2:] == ["行政处罚：2025年缺 7 月的数据，合计只含已录入月份"]
-    assert notes[0].startswith("规章：台账中没有任何记录") and notes[1].startswith("行政规范性文件：台账中没有任何记录")
+    assert notes == ["规章、行政规范性文件：台账中没有2025年底以前制发的任何文件，表二这2行留空（没有登记不等于没有制发）；请先登记或导入文件清单（以前年度制发、仍现行有效的作为存量文件登记）",
+                     "行政处罚：2025年缺 7 月的数据，合计只含已录入月份"]
+    assert got["art20_1.rules"] == {"made": None, "repealed": None, "in_force": None}   # no document: unknown
 
 
 def test_bad_figures_rows_are_reported_and_nothing_is_kept(log, tmp_path):

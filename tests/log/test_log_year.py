@@ -151,6 +151,24 @@ def test_last_years_printed_figure_that_disagrees_is_flagged(log, docs, db_url):
         f"表二“行政规范性文件”行“现行有效件数”列：上年报告印的是 {printed}，台账上年末 {printed - 3}"]
 
 
+def test_a_log_with_no_documents_says_nothing_of_table2s_rules(log, db_url):
+    """A log nobody filled in counted 0 规章 and 0 规范性文件 (with a note): an invented zero.
+    Blank, with the reason, in table 2, the year's report and the drafted source; once the log
+    holds a document, a kind with none is a true 0."""
+    rows, notes = table2(log, YEAR)
+    assert rows["art20_1.rules"] == rows["art20_1.normative_docs"] == {"made": None, "repealed": None, "in_force": None}
+    assert notes[0] == ("规章、行政规范性文件：台账中没有2025年底以前制发的任何文件，表二这2行留空（没有登记不等于没有制发）；"
+                        "请先登记或导入文件清单（以前年度制发、仍现行有效的作为存量文件登记）")
+    assert year_report(log, YEAR).value("table2.art20_1.rules.made") is None
+    text, messages = scaffold_from_log("测试局", YEAR, "2021", None, None, db_url)
+    assert "art20_1.rules: {made: null, repealed: null, in_force: null}" in text
+    assert "上年末" not in text and messages[1] == notes[0]
+    log.add(NewItem("关于公布办事指南的通知", "other", date(YEAR, 3, 2)), "c")
+    rows, notes = table2(log, YEAR)
+    assert rows["art20_1.rules"] == {"made": 0, "repealed": 0, "in_force": 0}
+    assert notes[0] == "规章：台账中没有任何规章，表二按 0 件计算；如本机关有现行有效的规章，请先导入文件清单"
+
+
 def test_monthly_figures_sum_to_the_year(log):
     rng = random.Random(3)
     licensing = {m: rng.randrange(0, 40) for m in range(1, 13)}
@@ -168,8 +186,7 @@ def test_monthly_figures_sum_to_the_year(log):
     assert rows["art20_6.penalty"] == {"decisions": sum(penalty.values())}
     assert rows["art20_6.coercion"] == {"decisions": None}
     assert rows["art20_8.admin_fees"] == {"amount": sum(fees.values(), Decimal(0))}
-    assert notes == ["规章：台账中没有任何记录，表二按 0 件计算；如本机关有现行有效的规章，请先导入文件清单",
-                     "行政规范性文件：台账中没有任何记录，表二按 0 件计算；如本机关有现行有效的行政规范性文件，请先导入文件清单",
+    assert notes == ["规章、行政规范性文件：台账中没有2025年底以前制发的任何文件，表二这2行留空（没有登记不等于没有制发）；请先登记或导入文件清单（以前年度制发、仍现行有效的作为存量文件登记）",
                      "行政处罚：2025年缺 7 月的数据，合计只含已录入月份", "行政强制：2025年没有录入任何月份，表二此格留空"]
     assert log.db.query("SELECT COUNT(*) FROM disclosure_figures WHERE row_id = 'art20_5.licensing'")[0][0] == 13
 

@@ -804,6 +804,11 @@ def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
     from gongkai.web.registers import register_url
 
     a = world["a"]
+    # a log nobody filled in says nothing of how many rules were made: blank with the reason, not 0
+    html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/").content.decode()
+    assert "<th>规章</th><td>本年制发件数：—</td><td>本年废止件数：—</td><td>现行有效件数：—</td>" in html
+    assert ('<p class="hint">规章、行政规范性文件：台账中没有2026年底以前制发的任何文件，表二这2行留空（没有登记不等于没有制发）；'
+            in html)
     chain = [Review("draft", "甲", date(2026, 1, 20)), Review("check", "乙", date(2026, 1, 22)),
              Review("sign", "丙", date(2026, 1, 26))]
     with DisclosureLog(register_url(a.pk)) as log:

@@ -52,7 +52,7 @@ def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | N
     messages = []
     for cell, value in report.iter_cells():
         note = LOG_NOTE if value is not None else BLANK_NOTE
-        if cell.endswith(".in_force"):
+        if cell.endswith(".in_force") and value is not None:   # a blank one has no sum to explain
             row = cell[len("table2."):-len(".in_force")]
             printed = prefill.values.get(cell)
             start = last_end.get(row)

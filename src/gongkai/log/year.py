@@ -8,6 +8,11 @@ Table 2, rows ``art20_1.*`` (规章, 行政规范性文件), for year Y with las
 
 Since an item's end is never before it was made, in_force(Y) = in_force(Y−1) + made(Y) −
 repealed(Y) holds for every year by construction, and this year's end is next year's start.
+
+A log that holds no item made by L (none at all, or begun after Y) says nothing of Y: the three
+counts are blank (null) with the reason in the notes, never 0 — nobody registering documents is
+not a body making none.  Once it holds any, a kind with none is a true 0 (noted: 存量 documents
+must be entered for 现行有效件数 to be right).
 The other rows (行政许可, 行政处罚, 行政强制, 行政事业性收费 in 万元) are the sums of the latest
 monthly entries; a row with no month entered stays blank (null), never 0.
 """
@@ -38,13 +43,23 @@ def in_force(log: DisclosureLog, kind: str, on: date) -> int:
     return log.count(ItemFilter(kind, in_force_on=on))
 
 
+def covers(log: DisclosureLog, year: int) -> bool:
+    """Whether the log says anything of ``year``: it holds an item made by the year's end."""
+    return log.count(ItemFilter(made_to=_bounds(year)[1])) > 0
+
+
 def normative_rows(log: DisclosureLog, year: int) -> dict[str, dict[str, Value]]:
-    """``art20_1.rules`` and ``art20_1.normative_docs`` -> made / repealed / in_force."""
+    """``art20_1.rules`` and ``art20_1.normative_docs`` -> made / repealed / in_force (all None
+    when the log does not cover the year)."""
     first, last = _bounds(year)
+    known = covers(log, year)
     out: dict[str, dict[str, Value]] = {}
     for kid, term in kinds().items():
         row = term.get("table2_row")
         if not row:
+            continue
+        if not known:
+            out[row] = {"made": None, "repealed": None, "in_force": None}
             continue
         made = log.count(ItemFilter(kid, made_from=first, made_to=last))
         ended = log.count(ItemFilter(kid, ended_from=first, ended_to=last))
@@ -120,9 +135,14 @@ def table2(log: DisclosureLog, year: int) -> tuple[dict[str, dict[str, int | Dec
     rows = normative_rows(log, year)
     other, notes = figure_rows(log, year)
     rows.update(other)
-    empty = [f"{term.label}：台账中没有任何记录，表二按 0 件计算；如本机关有现行有效的{term.label}，请先导入文件清单"
-             for kid, term in kinds().items()
-             if term.get("table2_row") and not log.count(ItemFilter(kid))]
+    counted = [(kid, term) for kid, term in kinds().items() if term.get("table2_row")]
+    if not covers(log, year):
+        labels = "、".join(term.label for _, term in counted)
+        empty = [f"{labels}：台账中没有{year}年底以前制发的任何文件，表二这{len(counted)}行留空（没有登记不等于没有制发）；"
+                 f"请先登记或导入文件清单（以前年度制发、仍现行有效的作为存量文件登记）"]
+    else:
+        empty = [f"{term.label}：台账中没有任何{term.label}，表二按 0 件计算；如本机关有现行有效的{term.label}，请先导入文件清单"
+                 for kid, term in counted if not log.count(ItemFilter(kid))]
     notes = empty + notes
     ordered = {f"{g.id}.{r.id}": rows[f"{g.id}.{r.id}"] for g, r in FORMAT.table2_rows(VERSION)
                if f"{g.id}.{r.id}" in rows}
