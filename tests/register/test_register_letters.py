@@ -191,6 +191,26 @@ def test_an_imported_fee_notice_without_payment_is_kept_and_completed_by_a_corre
     assert letter(reg, ref, "fee")[-1] == "2025年10月10日"      # still dated by the notice
 
 
+def test_an_imported_fee_notice_without_its_earlier_count_shows_no_calculation_it_cannot_give(reg):
+    """A list's fee notice does not say how many requests the applicant made earlier in the month
+    (was kept as 0): the letter's calculation from this notice's 12 件 alone gives 200 元; charged
+    1900 元 (25 earlier), the letter would contradict itself — it is refused, saying why."""
+    steps = [ImportedStep("registered", date(2025, 9, 26), {"applicant_type": "自然人", "name": "张三",
+                                                            "channel": "当面", "content": "某项目批复"}),
+             ImportedStep("fee_notice", date(2025, 10, 10), {"basis": "按件", "units": 12, "payment": "到窗口缴纳"},
+                          keep={"amount": 1900})]
+    [ref] = reg.import_requests([("第2行", steps)], "王")
+    assert "earlier" not in reg.history(ref)[-1].data
+    with pytest.raises(GongkaiError) as refused:
+        L.letter_docx(reg, ref, "fee")
+    assert refused.value.message == (
+        "政府信息公开信息处理费收费通知书须写明收费计算，但这件申请的记录中没有（该收费通知是导入的，台账中没有本月此前已申请的件数，"
+        "按本次件数算出的金额与所收金额不符，写不出计算过程；请以当时发出的通知书为准）")
+    steps[0].ref, steps[-1].keep = "B-2", {"amount": 200}    # what 12 件 alone give: the calculation stands
+    reg.import_requests([("第3行", steps)], "王")
+    assert "计算如下：第11至12件，每件100元，计200元。合计200元。" in "".join(letter(reg, "B-2", "fee"))
+
+
 def _prepare(reg, ref, outcome):
     if outcome in ("other.no_correction", "unable.unclear"):
         reg.record(ref, "correction_requested", date(2025, 9, 29), "王", until=date(2025, 10, 20), items="文号")

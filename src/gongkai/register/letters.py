@@ -219,6 +219,8 @@ def _fee(ctx: dict[str, Any]) -> dict[str, str]:
     earlier = int(ctx.get("earlier") or 0)
     unit = "件" if basis == "pieces" else "页"
     lines = [line for line in breakdown(basis, units, earlier) if line.rate] if units else []
+    if ctx.get("earlier") is None and str(sum(line.amount for line in lines)) != str(ctx.get("amount")):
+        lines = []   # imported without 本月此前件数: no calculation that does not give the amount charged
     detail = "；".join(f"第{line.first}至{line.last}{unit}，每{unit}{line.rate}元，计{line.amount}元" for line in lines)
     if basis == "pieces" and earlier:
         detail = f"本月此前已申请{earlier}件，本次{units}件，累计计算：" + detail
