@@ -51,6 +51,14 @@ def test_extension_counts_on_from_the_original_due_date(cal, settings):
     assert c.ledger[-1].day == date(2025, 11, 27) and c.ledger[-1].count == 40
 
 
+def test_an_extension_without_its_days_gives_no_due_date(cal, settings):
+    # the clock took a missing length as 20 (27 Nov above): a date from a guessed number
+    from gongkai.errors import GongkaiError
+
+    with pytest.raises(GongkaiError, match="^第1条“延期答复”没有登记延长的工作日数，无法计算答复期限$"):
+        due(cal, settings, date(2025, 9, 26), ("extended", date(2025, 10, 20), {"reason": "档案多"}))
+
+
 def test_national_day_2026_with_extension(cal, settings):
     # Fri 18 Sep 2026: 20 Sep (Sun 调休) → 1; 21–24 → 5; 25 Sep (中秋) off; 28–30 → 8;
     # 1–7 Oct off; 8, 9 → 10; 10 Oct (Sat 调休) → 11; 12–16 → 16; 19–22 → 20.
