@@ -159,17 +159,24 @@ def test_add_after_an_import_of_numbered_requests_never_collides(reg, tmp_path):
     assert new == ["2025-000003", "2025-000004"]
 
 
+def _refused(register, path, text: str | None = None) -> GongkaiError:
+    """The error importing ``path`` (written with ``text`` first) raises."""
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(GongkaiError) as err:
+        import_file(register, path, "导入")
+    return err.value
+
+
 def test_an_imported_extension_with_blank_days_is_refused_not_taken_as_20(reg, cal, settings, tmp_path):
     """A 台账 row whose 延期工作日 is blank was stored as 20 days (the form's default) — an
     invented number that moved the due date.  Refused by row and column; nothing imported."""
     path = tmp_path / "ext.csv"
-    path.write_text("申请人类型,申请人,提交方式,申请内容,提交日期,延期日期,延期工作日,延期理由\n"
-                    "自然人,李四,当面,某文件,2025-03-04,2025-03-20,10,需要调档\n"
-                    "自然人,张三,当面,某文件,2025-03-03,2025-03-20,,需要调档\n", encoding="utf-8")
-    with pytest.raises(GongkaiError) as err:
-        import_file(reg, path, "导入")
-    assert err.value.path == str(path)
-    assert err.value.message == ("有 1 行数据有误，未导入任何数据：\n第3行：“延期工作日”为空：延期答复须填写延长的工作日数"
+    err = _refused(reg, path, "申请人类型,申请人,提交方式,申请内容,提交日期,延期日期,延期工作日,延期理由\n"
+                              "自然人,李四,当面,某文件,2025-03-04,2025-03-20,10,需要调档\n"
+                              "自然人,张三,当面,某文件,2025-03-03,2025-03-20,,需要调档\n")
+    assert err.path == str(path)
+    assert err.message == ("有 1 行数据有误，未导入任何数据：\n第3行：“延期工作日”为空：延期答复须填写延长的工作日数"
                                  "（导入时不按默认值补；请按原始记录填写）")
     assert reg.count() == 0
     # the step format alike: the row of the step itself is named, the steps after it are not misreported
@@ -186,9 +193,7 @@ def test_an_imported_extension_with_blank_days_is_refused_not_taken_as_20(reg, c
         wb.active.append(row)
     wb.save(steps)
     other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings)
-    with pytest.raises(GongkaiError) as err:
-        import_file(other, steps, "导入")
-    assert err.value.message == ("有 1 行数据有误，未导入任何数据：\n第3行：“延期工作日”为空：延期答复须填写延长的工作日数"
+    assert _refused(other, steps).message == ("有 1 行数据有误，未导入任何数据：\n第3行：“延期工作日”为空：延期答复须填写延长的工作日数"
                                  "（导入时不按默认值补；请按原始记录填写）")
     assert other.count() == 0
     other.close()
@@ -198,12 +203,10 @@ def test_a_list_import_guesses_neither_whom_it_consulted_nor_a_fee(reg, cal, set
     """A list says when a consultation was sent, not to whom (was stored as 第三方); a fee notice
     without its basis and units was stored as 按件, 1 件, 本月此前 0 件."""
     path = tmp_path / "list.csv"
-    path.write_text("编号,申请人类型,申请人,提交方式,申请内容,提交日期,征求意见日期,收到意见日期,收费通知日期,收费金额\n"
-                    "L-1,自然人,张三,当面,某文件,2025-03-03,2025-03-05,2025-03-10,,\n"
-                    "L-2,自然人,李四,当面,某文件,2025-03-03,,,2025-03-06,100\n", encoding="utf-8")
-    with pytest.raises(GongkaiError) as err:
-        import_file(reg, path, "导入")
-    assert err.value.message == "有 1 行数据有误，未导入任何数据：\n第3行：有收费通知日期时须填写“收费方式”、“件数或页数”"
+    err = _refused(reg, path, "编号,申请人类型,申请人,提交方式,申请内容,提交日期,征求意见日期,收到意见日期,收费通知日期,收费金额\n"
+                              "L-1,自然人,张三,当面,某文件,2025-03-03,2025-03-05,2025-03-10,,\n"
+                              "L-2,自然人,李四,当面,某文件,2025-03-03,,,2025-03-06,100\n")
+    assert err.message == "有 1 行数据有误，未导入任何数据：\n第3行：有收费通知日期时须填写“收费方式”、“件数或页数”"
     path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8")
     assert import_file(reg, path, "导入") == ["L-1"]
     started = reg.history("L-1")[1]

@@ -13,6 +13,7 @@ A log that holds no item made by L (none at all, or begun after Y) says nothing 
 counts are blank (null) with the reason in the notes, never 0 — nobody registering documents is
 not a body making none.  Once it holds any, a kind with none is a true 0 (noted: 存量 documents
 must be entered for 现行有效件数 to be right).
+
 The other rows (行政许可, 行政处罚, 行政强制, 行政事业性收费 in 万元) are the sums of the latest
 monthly entries; a row with no month entered stays blank (null), never 0.
 """
