@@ -83,7 +83,8 @@ def test_read_binary_ocr_engine_constants_are_rapidocrs(rapid):
         assert {entry["SHA256"] for entry in _entries(OmegaConf.to_container(InferSession.model_info["onnxruntime"]))
                 if str(entry["model_dir"]).endswith("/" + name)} == {digest}
     options = rec.session.session.get_session_options()
-    ours = ocrengine.session("rec").get_session_options()
+    ours, providers = ocrengine._options("rec")  # as made afresh (from the cache: optimised already)
+    assert providers == [("CPUExecutionProvider", {"arena_extend_strategy": "kSameAsRequested"})]
     for option in ("enable_cpu_mem_arena", "enable_mem_pattern", "graph_optimization_level", "intra_op_num_threads",
                    "inter_op_num_threads", "execution_mode"):
         assert getattr(ours, option) == getattr(options, option), option
@@ -229,3 +230,51 @@ def test_read_binary_ocr_engine_a_line_read_before_is_not_run_again(band, monkey
 def _vars_of(lines):
     return lines.txts, lines.scores, [(w.words, w.word_cols, w.word_types, w.line_txt_len, w.confs)
                                       for w in lines.word_results]
+
+
+def test_read_binary_ocr_engine_optimised_graph_kept_and_checked(monkeypatch, tmp_path):
+    """A model's optimised graph is kept in the cache and the next session is made from it, with
+    the same outputs; a kept graph that is damaged, or that others could write, is not used."""
+    import os
+
+    import numpy as np
+    import onnxruntime as ort
+
+    from gongkai.read import ocrengine
+
+    monkeypatch.setenv("GONGKAI_CACHE", str(tmp_path / "cache"))
+    rng = np.random.default_rng(3)
+    inputs = {"cls": rng.uniform(-1, 1, (2, 3, 48, 192)).astype(np.float32),
+              "rec": rng.uniform(-1, 1, (1, 3, 48, 160)).astype(np.float32)}
+
+    def made(kind):
+        monkeypatch.setattr(ocrengine, "_sessions", {})
+        got = ocrengine.session(kind)
+        return got, got.run(None, {"x": inputs[kind]})[0]
+
+    def kept(kind):
+        return sorted(p.name for p in (tmp_path / "cache").glob(f"ocr-{kind}.*.onnx"))
+
+    disabled = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    for kind in ("cls", "rec"):
+        first, out = made(kind)
+        assert first.get_session_options().graph_optimization_level != disabled and len(kept(kind)) == 1
+        again, out_again = made(kind)
+        assert again.get_session_options().graph_optimization_level == disabled
+        assert np.array_equal(out, out_again)
+    [name] = kept("cls")
+    path = tmp_path / "cache" / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))  # damaged: its CRC-32 no longer matches its name
+    session, _ = made("cls")
+    assert session.get_session_options().graph_optimization_level != disabled
+    [name] = kept("cls")  # written again (onnxruntime's serialisation may differ: named by its own CRC)
+    assert (tmp_path / "cache" / name).read_bytes() != bytes(data)
+    assert made("cls")[0].get_session_options().graph_optimization_level == disabled
+    os.chmod(tmp_path / "cache" / name, 0o666)  # writable by others: not read (and written again, private)
+    session, _ = made("cls")
+    assert session.get_session_options().graph_optimization_level != disabled
+    [name] = kept("cls")
+    assert os.stat(tmp_path / "cache" / name).st_mode & 0o777 == 0o600
+    monkeypatch.setattr(ocrengine, "_sessions", {})
