@@ -277,4 +277,8 @@ def test_read_binary_ocr_engine_optimised_graph_kept_and_checked(monkeypatch, tm
     assert session.get_session_options().graph_optimization_level != disabled
     [name] = kept("cls")
     assert os.stat(tmp_path / "cache" / name).st_mode & 0o777 == 0o600
+    os.chmod(tmp_path / "cache", 0o777)  # a folder others could write: nothing kept there, nothing read
+    (tmp_path / "cache" / name).unlink()
+    session, _ = made("cls")
+    assert session.get_session_options().graph_optimization_level != disabled and kept("cls") == []
     monkeypatch.setattr(ocrengine, "_sessions", {})

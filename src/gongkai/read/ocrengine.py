@@ -141,6 +141,9 @@ def _make_session(kind: str):
             from gongkai.files import private_dir
 
             private_dir(folder)
+            st = os.stat(folder)
+            if st.st_uid != os.geteuid() or st.st_mode & 0o022:  # a graph kept there would never be read
+                raise PermissionError(folder)
             options, providers = _options(kind)
             options.optimized_model_filepath = str(tmp)
             made = ort.InferenceSession(path, options, providers=providers)
