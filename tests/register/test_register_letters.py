@@ -547,3 +547,33 @@ def test_a_second_extension_takes_what_remains_of_the_twenty_days(reg):
         with pytest.raises(GongkaiError, match="^已延期20个工作日，达到条例第三十三条规定的最长延期（20个工作日），不能再延期$"):
             reg.record(ref, "extended", date(2025, 10, 22), "王", reason="r", **days)
     assert [e.kind for e in reg.history(ref)] == ["registered", "extended", "extended"]
+
+
+def test_a_correction_keeps_the_deadline_its_letter_told(reg):
+    """A 补正告知 recorded without its 补正期限 keeps the date worked out that day (15 working days):
+    a later change of the setting must not move a date already told to the applicant."""
+    ref = new(reg)
+    reg.record(ref, "correction_requested", date(2025, 9, 29), "王", items="文号")
+    assert reg.history(ref)[-1].data["until"] == "2025-10-27"
+    told = letter(reg, ref, "correction")
+    reg.settings = reg.settings.replace(correction_period_workdays=30)
+    assert letter(reg, ref, "correction") == told
+    assert "请您于2025年10月27日前向本机关提交补正后的申请。" in "".join(told)
+    assert "补正期限至2025-10-27；" in reg.case(ref).clock.render(warnings=False)
+
+
+def test_an_imported_correction_without_its_deadline_is_not_guessed_into_a_letter(reg):
+    """A 台账 row that left 补正期限 blank: the register works the date out from today's setting
+    to run its clock and says so; the letters refuse to state it until a correction supplies it."""
+    [ref] = reg.import_requests([("第2行", [
+        ImportedStep("registered", date(2025, 9, 26), {"applicant_type": "自然人", "name": "张三",
+                                                       "channel": "当面", "content": "某项目批复"}),
+        ImportedStep("correction_requested", date(2025, 9, 29), {"items": "文号"})])], "王")
+    assert "until" not in reg.history(ref)[-1].data
+    assert "补正期限至2025-10-27（未登记补正期限，按现行设置15个工作日推算）；" in reg.case(ref).clock.render(warnings=False)
+    with pytest.raises(GongkaiError) as refused:
+        L.letter_docx(reg, ref, "correction")
+    assert refused.value.message.startswith("政府信息公开申请补正告知书须写明期限，但这件申请的记录中没有（该补正告知是导入的或旧的记录")
+    reg.amend(ref, "until", "2025-10-20", "导入的台账未记补正期限，据告知书存档补记", "李", event=2)
+    assert "请您于2025年10月20日前向本机关提交补正后的申请。" in "".join(letter(reg, ref, "correction"))
+    assert "补正期限至2025-10-20；" in reg.case(ref).clock.render(warnings=False)

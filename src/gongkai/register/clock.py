@@ -72,6 +72,7 @@ class Clock:
     warnings: list[str]
     assumed: bool                    # a day beyond the known calendar was needed
     correction_until: date | None = None
+    correction_until_inferred: bool = False   # not recorded: worked out from today's setting
     fee_pay_until: date | None = None
     consultation_reply_by: date | None = None
     fixed_due: date | None = None    # Art. 35
@@ -250,10 +251,17 @@ class _Walk:
             c.warnings.append(f"补正告知于收到申请后第{used}个工作日发出，"
                               f"超过条例第三十条规定的{s.correction_notice_workdays}个工作日")
         until = e.data.get("until")
+        # A step recorded since the 补正期限 is kept always has it; one imported from a 台账 that left
+        # it blank (or recorded before) does not: the date is then worked out from today's setting
+        # and said to be so, never written into a letter (letters.context_for).
         c.correction_until = date.fromisoformat(until) if until else \
             self.cal.add_workdays(e.on, s.correction_period_workdays)[0]
+        c.correction_until_inferred = not until
         self.awaiting = True
-        return f"发出补正告知书，补正期限至{c.correction_until.isoformat()}；答复期限停止计算，待收到补正后重新计算"
+        inferred = (f"（未登记补正期限，按现行设置{s.correction_period_workdays}个工作日推算）"
+                    if c.correction_until_inferred else "")
+        return (f"发出补正告知书，补正期限至{c.correction_until.isoformat()}{inferred}；"
+                "答复期限停止计算，待收到补正后重新计算")
 
     def restart(self, e: Event) -> str:
         self.awaiting = False

@@ -460,7 +460,7 @@ def context_for(register, ref: str, kind: str, nth: int | None = None) -> dict[s
     ctx.update({k: v for k, v in d.items() if k not in ctx})
     ctx.update(date=ev.on, doc_number=d.get("doc_number"), note=d.get("note"))
     if kind == "correction":
-        ctx["until"] = clock.correction_until or _d(d.get("until"))
+        ctx["until"] = _d(d.get("until"))   # as recorded; one never recorded is not guessed into a letter
     elif kind == "extension":
         ctx["due"], ctx["due_note"] = clock.due, DUE_ESTIMATED if clock.assumed else ""
     elif kind == "later_deadline":
@@ -486,7 +486,7 @@ def _reply_context(ctx: dict[str, Any], req, ev: Event, cal, s) -> None:
     corr = _event(req.events, "correction_requested", None)
     if corr is not None:
         ctx["correction_date"] = corr.on
-        ctx["until"] = compute_clock(req.received_on, _before(req.events, corr), cal, s).correction_until
+        ctx["until"] = _d(corr.data.get("until"))   # as recorded (see the correction letter)
     done = _event(req.events, "corrected", None)
     if done is not None:
         ctx["corrected_date"] = done.on

@@ -226,6 +226,10 @@ class Register:
         values = {key: v for key, v in st.values.items() if v is not None}
         if k.id == "extended" and not st.imported and values.get("workdays") in (None, ""):
             values["workdays"] = self._extension_default(history)
+        if k.id == "correction_requested" and not st.imported and values.get("until") in (None, ""):
+            # the 补正期限 the letter states, kept: a later change of the setting or of the holiday
+            # calendar must not move a date already told to the applicant
+            values["until"] = self.calendar.add_workdays(on, self.settings.correction_period_workdays)[0]
         data = k.clean(values, self.settings, imported=st.imported)
         if not (st.keep and k.id == "fee_notice"):   # an imported fee stands as it was charged
             data = self._prepare(k.id, history, on, data)
