@@ -192,6 +192,9 @@ def test_blank_fields_of_a_request_show_alike(django_env, world):
     listed = c.get(f"/register/{a.pk}/").content.decode()
     row = re.search(r'<tr class="[^"]*"><td class="ref"><a href="' + re.escape(url) + '">.*?</tr>', listed, re.S)
     assert re.search(r'<td data-label="期限">([^<]*)', row.group(0)).group(1).strip() == "—"
+    page = c.get(url).content.decode()   # the request page and its ledger say it ended, not that it waits
+    assert re.search(r'<td id="due">([^<]*)</td>', page).group(1) == "—（2026-03-04办结时暂停计算，已计 1 个工作日）"
+    assert "答复期限：无（2026-03-04办结时暂停计算，已计1个工作日）" in page
 
 
 def test_due_marks_in_the_list(django_env, world):

@@ -108,6 +108,8 @@ class Clock:
             lines.append(f"答复期限：{self.fixed_due.isoformat()}（依条例第三十五条确定的合理期限）")
         elif self.due:
             lines.append(f"答复期限：{self.due.isoformat()}")
+        elif self.concluded_on:   # ended while the clock stood still (withdrawn awaiting its 补正)
+            lines.append(f"答复期限：无（{self.concluded_on.isoformat()}办结时暂停计算，已计{self.counted}个工作日）")
         else:
             lines.append(f"答复期限：暂停计算（已计{self.counted}个工作日，尚余{self.limit - self.counted}个）")
         lines += [f"注意：{w}" for w in self.warnings] if warnings else []
