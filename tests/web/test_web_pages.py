@@ -158,6 +158,7 @@ def test_an_extension_offers_what_remains_of_the_twenty_days(django_env, world):
     c.post(url + "event", {"kind": "extended", "on": "2026-03-03", "workdays": "15", "reason": "需要调取档案",
                            "csrfmiddlewaretoken": token})
     assert 'value="5"' in workdays_field(c.get(url).content.decode())
+    assert 'max="5"' in workdays_field(c.get(url).content.decode())   # the browser stops a 6 before sending it
     c.post(url + "event", {"kind": "extended", "on": "2026-03-04", "workdays": "5", "reason": "还需会商",
                            "csrfmiddlewaretoken": token})
     page = c.get(url).content.decode()

@@ -98,7 +98,8 @@ def _request_page(request, body, ref, typed=None):
     defaults = {"extended": {"workdays": detail["extension_left"]}}
 
     def form(k: str) -> dict:
-        return action_form(kinds()[k], reg.settings, typed if k == refused else None, defaults.get(k))
+        return action_form(kinds()[k], reg.settings, typed if k == refused else None, defaults.get(k),
+                           defaults.get(k))   # and no more than that: the browser stops a larger number
 
     return render(request, "web/register_request.html", {
         "body": body, "r": detail, "writable": can_write(request.user, body), "today": today(),
@@ -118,10 +119,11 @@ def _review_body_note(body) -> str:
     return review_body_note(told, site.REGISTER_SETTINGS) if told else ""
 
 
-def form_fields(k, settings=None, typed=None, defaults=None) -> list[dict]:
+def form_fields(k, settings=None, typed=None, defaults=None, maxima=None) -> list[dict]:
     """The inputs of a step's form, from its declaration (events.yaml); ``typed``: the values
     the clerk entered (a refused step's form shown again), else the defaults (``defaults``:
-    those the request's history gives, before the declaration's)."""
+    those the request's history gives, before the declaration's); ``maxima``: the largest number
+    a field may take (the register refuses more in any case)."""
     out = []
     for f in k.entered:
         default = (defaults or {}).get(f.name, f.default)
@@ -130,16 +132,16 @@ def form_fields(k, settings=None, typed=None, defaults=None) -> list[dict]:
         required = f.required and default in (None, "")   # a default (a setting) is filled in
         value = typed.get(f.name, "") if typed is not None else ("" if default is None else default)
         item = {"name": f.name, "label": f.label, "type": f.type, "required": required, "help": f.help,
-                "value": value}
+                "value": value, "max": (maxima or {}).get(f.name)}
         if f.type == "choice":
             item["choices"] = list(choices(f.choices or "").items())
         out.append(item)
     return out
 
 
-def action_form(k, settings=None, typed=None, defaults=None) -> dict:
+def action_form(k, settings=None, typed=None, defaults=None, maxima=None) -> dict:
     return {"kind": k.id, "label": k.label, "help": k.help, "dated_today": k.dated_today,
-            "fields": form_fields(k, settings, typed, defaults), "refused": typed is not None,
+            "fields": form_fields(k, settings, typed, defaults, maxima), "refused": typed is not None,
             "typed_on": (typed or {}).get("on")}
 
 
