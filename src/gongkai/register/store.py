@@ -224,12 +224,8 @@ class Register:
         if on is None:
             raise GongkaiError(f"{k.label}须填写日期")
         values = {key: v for key, v in st.values.items() if v is not None}
-        if k.id == "extended" and not st.imported and values.get("workdays") in (None, ""):
-            values["workdays"] = self._extension_default(history)
-        if k.id == "correction_requested" and not st.imported and values.get("until") in (None, ""):
-            # the 补正期限 the letter states, kept: a later change of the setting or of the holiday
-            # calendar must not move a date already told to the applicant
-            values["until"] = self.calendar.add_workdays(on, self.settings.correction_period_workdays)[0]
+        if not st.imported:
+            values.update(self._worked_out(k.id, history, on, values))
         data = k.clean(values, self.settings, imported=st.imported)
         if not (st.keep and k.id == "fee_notice"):   # an imported fee stands as it was charged
             data = self._prepare(k.id, history, on, data)
@@ -241,13 +237,21 @@ class Register:
         self._not_future(on, k.label)
         return Event(k.id, on, data, recorded[0], recorded[1], max(e.id for e in history) + 1)
 
-    def _extension_default(self, history: list[Event]) -> int:
-        """An extension recorded without its length extends by what 条例第三十三条 still allows
-        (20 working days less those extended before); none left: refused, saying why."""
-        extended = facts(received_on(registration(history)), effective(history)).extended
-        if why := extension_refused(extended, self.settings):
-            raise RuleError(why)
-        return self.settings.max_extension_workdays - extended
+    def _worked_out(self, kind_id: str, history: list[Event], on: date, values: dict[str, Any]) -> dict[str, Any]:
+        """What a step recorded now (never an imported one: its blanks stay blank) takes, when left
+        blank, from the request's history and the calendar, stored with it:
+        - an extension's length: what 条例第三十三条 still allows (20 working days less those
+          extended before); none left: refused, saying why;
+        - a 补正告知's 补正期限: the date its letter states, kept, so that a later change of the
+          setting or of the holiday calendar never moves a date already told to the applicant."""
+        if kind_id == "extended" and values.get("workdays") in (None, ""):
+            extended = facts(received_on(registration(history)), effective(history)).extended
+            if why := extension_refused(extended, self.settings):
+                raise RuleError(why)
+            return {"workdays": self.settings.max_extension_workdays - extended}
+        if kind_id == "correction_requested" and values.get("until") in (None, ""):
+            return {"until": self.calendar.add_workdays(on, self.settings.correction_period_workdays)[0]}
+        return {}
 
     def _prepare(self, kind_id: str, history: list[Event], on: date, data: dict[str, Any]) -> dict[str, Any]:
         """Values a step takes from the history: the fee from the tiers, the corrected field's
