@@ -129,3 +129,15 @@ def test_patterns_a_module_compiles_at_its_top_level_come_from_the_cache(fresh, 
             fresh()
         else:
             assert regex._CACHE.new == {} and regex._CACHE.used == {(r"[\u4e00-\u9fff]+年", 0)}
+
+
+def test_a_pattern_pickles_inside_the_block_and_loads_outside_it():
+    """A worker of ``gongkai check DIR --html`` sends its reports back pickled, and a report may
+    hold a compiled pattern: pickling one named ``re._compile``, which was a closure that pickle
+    could not find (the command stopped with an internal error)."""
+    import pickle
+
+    with regex.cached_imports():
+        sent = pickle.dumps(re.compile("[0-9]+件"))
+        assert pickle.loads(sent) == re.compile("[0-9]+件")
+    assert pickle.loads(sent) == re.compile("[0-9]+件")

@@ -106,6 +106,28 @@ def _fresh(pattern: AnyStr, flags: int, key: tuple[Any, int]) -> re.Pattern[AnyS
     return compiled
 
 
+# re's own compile-with-cache function, as it was when this module was imported (before any block).
+_RE_COMPILE = getattr(re, "_compile", None)
+
+
+def _through_cache(pattern: Any, flags: Any) -> Any:
+    """``re._compile`` while ``cached_imports`` runs.  A module-level function, not a closure: a
+    compiled pattern pickles as ``re._compile(pattern, flags)`` naming whatever ``re._compile`` is
+    then, so a report holding a pattern that a worker process sends back (``gongkai check DIR
+    --html``) must name a function that pickle can find and that works outside the block too."""
+    try:
+        caller = sys._getframe(2).f_code.co_name  # 0: here, 1: re.compile (re.match, …), 2: its caller
+    except ValueError:  # called from the outermost frame
+        caller = None
+    if caller == "<module>" and isinstance(pattern, (str, bytes)) and re._compile is _through_cache:  # type: ignore[attr-defined]
+        return compile(pattern, flags)
+    assert _RE_COMPILE is not None
+    return _RE_COMPILE(pattern, flags)
+
+
+_through_cache._gongkai = True  # type: ignore[attr-defined]
+
+
 @contextmanager
 def cached_imports() -> Iterator[None]:
     """While the block runs, the patterns that modules of the standard library or of a
@@ -116,21 +138,10 @@ def cached_imports() -> Iterator[None]:
     block ends.  (``cli.console`` runs parse and check in such a block: 1.8 M instructions of
     ``gongkai parse one.txt``'s start-up, 9 M of ``gongkai check one.txt``'s.)"""
     original = getattr(re, "_compile", None)
-    if _sre is None or original is None or getattr(original, "_gongkai", False):
+    if _sre is None or original is None or original is not _RE_COMPILE or getattr(original, "_gongkai", False):
         yield  # no cache here, or already served (a nested block)
         return
-
-    def through_cache(pattern: Any, flags: Any) -> Any:
-        try:
-            caller = sys._getframe(2).f_code.co_name  # 0: here, 1: re.compile (re.match, …), 2: its caller
-        except ValueError:  # called from the outermost frame
-            caller = None
-        if caller == "<module>" and isinstance(pattern, (str, bytes)):
-            return compile(pattern, flags)
-        return original(pattern, flags)
-
-    through_cache._gongkai = True  # type: ignore[attr-defined]
-    re._compile = through_cache  # type: ignore[attr-defined]
+    re._compile = _through_cache  # type: ignore[attr-defined]
     try:
         yield
     finally:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -108,10 +111,15 @@ def test_html_review_page_links_findings_to_highlighted_cells(tmp_path, capsys):
     assert "金积镇" in page and re.search(r"警告 10 项", page)
 
 
-def test_html_for_several_files_goes_to_a_directory(tmp_path, capsys):
+def test_html_for_several_files_goes_to_a_directory(tmp_path):
+    """Run as a user runs it (the console script, two worker processes): the workers' reports
+    came back pickled, and a pattern in one stopped the command with an internal error."""
     out = tmp_path / "pages"
-    assert main(["check", seed_path("003"), seed_path("004"), "--html", str(out)]) == 1
-    capsys.readouterr()
+    env = {**os.environ, "GONGKAI_CACHE": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "gongkai", "check", seed_path("003"), seed_path("004"),
+                           "--html", str(out), "-j", "2"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr  # 003 has errors
+    assert "内部错误" not in done.stderr and "已写出 2 个检查页面和目录页" in done.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [next(EXAMPLES.glob("003_*.txt")).stem + ".html", next(EXAMPLES.glob("004_*.txt")).stem + ".html",
          "index.html"])
