@@ -334,7 +334,21 @@ def test_period_fires_on_sentence_and_title(consistent):
     found = only(check_report(report), "PERIOD")
     assert [(f.severity, f.quote) for f in found] == [
         ("error", "某某县人民政府2020年政府信息公开工作年度报告"),
-        ("error", "本报告统计期限自2021年1月1日起至2021年12月30日止。")]
+        ("warning", "本报告统计期限自2021年1月1日起至2021年12月30日止。")]
+
+
+def test_a_period_that_is_part_of_the_year_is_a_warning_that_asks(consistent):
+    """ptzhsyqlyy-2019 (a 2019 report of a department reorganised that year) counts from
+    2019-09-01: an error saying "correct it to 1 January" was false for a body set up mid-year."""
+    report = consistent("2019")
+    report.year, report.title = 2019, "某某局2019年政府信息公开工作年度报告"
+    report.preamble = "本报告中所列数据的统计期限为2019年9月1日至2019年12月31日。"
+    found = only(check_report(report), "PERIOD")
+    assert [(f.severity, f.message) for f in found] == [(
+        "warning", "统计期限写为“统计期限为2019年9月1日至2019年12月31日”只是 2019 年的一部分。如本机关是年中成立或"
+                   "调整的，请在报告中写明成立（调整）日期；否则统计期限应为 2019 年 1 月 1 日至 2019 年 12 月 31 日，请更正。")]
+    report.preamble = "本报告中所列数据的统计期限为2018年9月1日至2019年12月31日。"  # beyond the year: an error
+    assert [f.severity for f in only(check_report(report), "PERIOD")] == ["error"]
 
 
 def test_period_silent_with_short_end_date(consistent):

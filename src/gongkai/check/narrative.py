@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from gongkai.check import figures
-from gongkai.check.catalogue import compiled, data, finding
+from gongkai.check.catalogue import compiled, data, finding, rules
 from gongkai.extract.narrative import narrative_of
 from gongkai.model import Finding, Report, Section
 
@@ -36,9 +36,24 @@ def period(report: Report) -> Iterator[Finding]:
             y1, y2 = int(m.group("y1")), int(m.group("y2") or m.group("y1"))
             start = (y1, int(m.group("m1")), int(m.group("d1")))
             end = (y2, int(m.group("m2")), int(m.group("d2")))
-            if start != (year, 1, 1) or end != (year, 12, 31):
-                yield finding(report, "PERIOD", quote=sentence, year=year,
-                              detail=f"统计期限写为“{m.group(0)}”。")
+            if start == (year, 1, 1) and end == (year, 12, 31):
+                continue
+            detail = f"统计期限写为“{m.group(0)}”"
+            if _within_year(start, end, year):  # part of the year: a body set up mid-year, or a slip
+                extra = rules()["PERIOD"].extra
+                yield finding(report, "PERIOD", quote=sentence, year=year, detail=detail,
+                              severity=extra["part_severity"], template=extra["part_message"])
+            else:
+                yield finding(report, "PERIOD", quote=sentence, year=year, detail=detail + "。")
+
+
+def _within_year(start: tuple[int, int, int], end: tuple[int, int, int], year: int) -> bool:
+    """A real span of dates inside ``year`` (not a misprinted date or a reversed span)."""
+    try:
+        first, last = date(*start), date(*end)
+    except ValueError:
+        return False
+    return first.year == last.year == year and first < last
 
 
 def body_of(agency: str | None) -> dict:
