@@ -112,3 +112,25 @@ def test_cli_writes_csv_and_valid_svg(corpus, capsys):
     bars = root.findall("s:rect/s:title", ns)
     assert sorted(b.text for b in bars) == sorted(f"{name} {year}：1份" for name in ("利通区", "同心县", "沙坡头区")
                                                   for year in (2022, 2023))
+
+
+def test_a_body_and_year_met_twice_counts_once(tmp_path, capsys):
+    """The same report ingested as two files (a crawl keeps the web page and its attachment;
+    a repost differs by a byte) counted its figures twice: 2 reports and twice its 本年新收."""
+    rng = random.Random(7)
+    s = draw(rng, year=2023, agency="吴忠市利通区金积镇人民政府")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.html").write_bytes(render(s, "html"))
+    (tmp_path / "in" / "b.html").write_bytes(render(s, "html") + b"\n<!-- repost -->")
+    db = str(tmp_path / "c.db")
+    with Store(db) as store:
+        assert ingest([str(tmp_path / "in")], store, workers=1).added == 2
+        table = compute(store, "county")
+        kept = min(store.reports(), key=lambda r: r.sha256)
+        other = max(store.reports(), key=lambda r: r.sha256)
+    assert [(r.region, r.year, r.values["reports"], r.values["received"]) for r in table.rows] == [
+        ("宁夏回族自治区吴忠市利通区", 2023, 1, s.cells["table3.new_received.total"])]
+    assert table.duplicates == [f"#{other.id} 吴忠市利通区金积镇人民政府 2023"] and kept.id != other.id
+    assert main(["stats", "--db", db, "--level", "county"]) == 0
+    out = "".join(capsys.readouterr().out.split())
+    assert f"未计入（同一机关同一年度的另一份报告）：#{other.id}吴忠市利通区金积镇人民政府2023" in out

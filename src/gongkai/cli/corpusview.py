@@ -136,6 +136,8 @@ def print_stats(table: StatsTable) -> None:
     out.print("各列：" + "；".join(f"{_HEADS[k].replace(chr(10), '')}＝{head}（{unit}）" for k, head, unit, _ in METRICS) + "。")
     out.print(f"比例只计入相关各格都有数字的报告；空格不按 0 计。标 {PARTIAL} 的数字只依据该地区的部分报告"
               "（--csv 的 *_reports 列是所依据的份数）。")
+    if table.duplicates:
+        out.print(f"未计入（同一机关同一年度的另一份报告）：{escape('、'.join(table.duplicates))}")
     if table.rules:
         about = catalogue()
         t = narrow_table(title="检查发现（按规则）")

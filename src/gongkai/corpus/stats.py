@@ -84,6 +84,8 @@ class StatsTable:
     rows: list[StatRow]
     rules: dict[str, int]  # finding rule -> count over the whole corpus
     rules_by_row: dict[tuple[str, int | None], dict[str, int]]
+    # Further reports of a body and year already counted ("#7 某某局 2024"), not counted again.
+    duplicates: list[str] = field(default_factory=list)
 
 
 def _region(level: str, code, province, city, county) -> tuple[str, str | None]:
@@ -109,7 +111,16 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
     """The statistics of the reports placed in ``region`` (a division code prefix such as
     ``3208``; "" for the whole corpus), one row per division at ``level`` and year."""
     docs: dict[int, tuple[str, str | None, int | None, dict[str, Any]]] = {}  # id -> (region, code, year, cells)
-    for r in store.reports(region):
+    duplicates: list[str] = []
+    counted: set[tuple[str, int | None]] = set()
+    # One report a body and year (the same report met twice — the web page and its PDF, a
+    # repost — would count its figures twice): the least content hash, as `rollup --region`.
+    for r in sorted(store.reports(region), key=lambda r: (r.agency_key or "", r.year or 0, r.sha256, r.id)):
+        if r.agency_key:
+            if (r.agency_key, r.year) in counted:
+                duplicates.append(f"#{r.id} {r.agency} {r.year or ''}".strip())
+                continue
+            counted.add((r.agency_key, r.year))
         name, code = _region(level, r.code, r.province, r.city, r.county)
         docs[r.id] = (name, code, r.year, {})
     for doc_id, cell_id, value in store.cell_values(sorted(set(_NEEDED.values()))):
@@ -117,6 +128,8 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
             docs[doc_id][3][cell_id] = value
     findings: dict[int, dict[str, int]] = {}
     for doc_id, counts in store.finding_counts().items():
+        if doc_id not in docs:
+            continue
         for (rule, _severity), n in counts.items():
             by_rule = findings.setdefault(doc_id, {})
             by_rule[rule] = by_rule.get(rule, 0) + n
@@ -164,7 +177,8 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
         rules_by_row[(region, year)] = g["rules"]
         for rule, n in g["rules"].items():
             rules[rule] = rules.get(rule, 0) + n
-    return StatsTable(level, rows, dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))), rules_by_row)
+    return StatsTable(level, rows, dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))), rules_by_row,
+                      sorted(duplicates, key=lambda d: int(d[1:].split(" ")[0])))
 
 def _csv_number(value: float | None) -> str | float:
     return "" if value is None else round(value, 6)

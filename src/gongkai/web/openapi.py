@@ -152,6 +152,7 @@ SCHEMAS: dict[str, Schema] = {
                          "values": mapping(null(NUM), "指标 → 数值（无数据为 null）"),
                          "based_on": mapping(INT, "指标 → 所依据的报告份数")})),
         "findings_by_rule": mapping(INT, "规则 → 条数"),
+        "duplicates": {**arr(STR), "description": "未计入的报告（同一机关同一年度的另一份，如“#7 某某局 2024”）"},
     }),
     "Comparison": obj({
         "a": obj({"label": STR, "agency": null(STR), "year": null(INT)}),

@@ -108,7 +108,7 @@ def page_context(level: str, region: str) -> dict:
         "partial_mark": PARTIAL[0],
         "rules": [(rule, n, catalogue[rule].about if rule in catalogue else "") for rule, n in table.rules.items()],
         "years": years, "agencies": agencies, "documents": documents, "charts": charts,
-        "truncated": len(agencies) >= MAX_AGENCIES,
+        "truncated": len(agencies) >= MAX_AGENCIES, "duplicates": table.duplicates,
     }
 
 
@@ -129,7 +129,7 @@ def stats_json(level: str | None, region: str | None = "") -> dict:
     return {"level": level, "region": region, "counts": by_status,
             "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on}
                      for r in table.rows],
-            "findings_by_rule": table.rules}
+            "findings_by_rule": table.rules, "duplicates": table.duplicates}
 
 
 def report_context(doc_id) -> dict:
