@@ -125,7 +125,7 @@ def test_the_log_on_postgresql(pg_url, cal, tmp_path):
                        encoding="utf-8")
         with pytest.raises(ImportRejected) as exc:
             import_documents(log, bad, "c")
-        assert exc.value.problems == ["第3行：形成日期“2024-01-32”不是有效日期（应写成 2025-03-01）"]
+        assert exc.value.problems == ["第3行：形成日期“2024-01-32”不是有效日期（请写成 2025-09-26 或 2025年9月26日）"]
         clash = tmp_path / "clash.csv"
         clash.write_text("标题,文号,类别,形成日期,公开属性\n好,,其他,2024-01-02,主动公开\n"
                          "同号,某〔2024〕1号,行政规范性文件,2024-01-03,主动公开\n", encoding="utf-8")

@@ -279,6 +279,34 @@ def test_draft_starts_blank_refuses_export_until_complete(django_env, world):
     assert r["Content-Security-Policy"].startswith("default-src 'none'")
 
 
+def test_a_date_is_taken_year_first_as_typed_and_a_month_first_one_refused(django_env, world):
+    """The date fields are text (any browser language shows them alike): 2026年3月3日 is taken as
+    typed, 03/04/2026 refused naming both ways to write it, the typed text shown again."""
+    from gongkai.web.drafts import get, report_of
+
+    c, token, url = _new_request(world, name="钱七", on="2026年3月2日")
+    page = c.get(url).content.decode()
+    assert "2026-03-02 / 2026-03-02" in page
+    c.post(url + "event", {"kind": "extended", "on": "2026年3月3日", "workdays": "10", "reason": "需要调取档案",
+                           "csrfmiddlewaretoken": token})
+    html = c.post(url + "event", {"kind": "replied", "on": "03/04/2026", "outcome": "granted",
+                                  "csrfmiddlewaretoken": token}, follow=True).content.decode()
+    assert "日期“03/04/2026”不是有效日期，请写成 2025-09-26 或 2025年9月26日" in html
+    assert 'name="on" autocomplete="off" maxlength="20" placeholder="年-月-日"' in html and \
+        'value="03/04/2026"' in html
+    history = c.get(url).content.decode()
+    assert "2026-03-03 延期答复" in history and "答复（" not in history
+    # the report's 落款日期 likewise
+    a = world["a"]
+    c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
+    c.post(f"/draft/{a.pk}/2025/", {"published": "2026年1月20日", "csrfmiddlewaretoken": token})
+    assert str(report_of(get(a, 2025)).published) == "2026-01-20"
+    html = c.post(f"/draft/{a.pk}/2025/", {"published": "01/21/2026", "csrfmiddlewaretoken": token},
+                  follow=True).content.decode()
+    assert "落款日期“01/21/2026”无效，请写成 2025-09-26 或 2025年9月26日" in html
+    assert str(report_of(get(a, 2025)).published) == "2026-01-20"
+
+
 def test_draft_prefill_shows_where_each_value_came_from(django_env, world):
     from gongkai.web.drafts import get, report_of
 
@@ -524,7 +552,7 @@ def test_every_action_on_the_request_page_and_its_letter(django_env, world):
             # the refused form comes back as the clerk filled it in: nothing typed is lost
             again = re.search(r'<form[^>]*data-action="fee_notice" id="refused".*?</form>', page, re.S)
             assert again, "the refused form is marked"
-            assert 'name="on" value="2026-01-21"' in again.group(0)
+            assert re.search(r'<input type="text" class="date" name="on" [^>]*value="2026-01-21"', again.group(0))
             assert '<option value="pages" selected>' in again.group(0)
             assert '<input type="number" name="units" min="1" value="150"' in again.group(0)
         page = c.post(f"/register/{a.pk}/r/{ref}/event", {**data, "csrfmiddlewaretoken": token},

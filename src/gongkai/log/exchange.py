@@ -53,6 +53,7 @@ from gongkai.log.vocab import (
     resolve_channel,
     review_steps,
 )
+from gongkai.register.events import DATE_HINT
 from gongkai.register.events import parse_date as read_date
 from gongkai.sheets import Table, read_table, text, write_tables
 from gongkai.shipped import shipped_data
@@ -68,7 +69,7 @@ def parse_date(value: Any, what: str) -> date | None:
     try:
         return read_date(value)
     except ValueError:
-        raise GongkaiError(f"{what}“{value}”不是有效日期（应写成 2025-03-01）") from None
+        raise GongkaiError(f"{what}“{value}”不是有效日期（{DATE_HINT}）") from None
 
 
 def required_date(value: Any, what: str) -> date:

@@ -18,6 +18,8 @@ from gongkai.errors import GongkaiError
 from gongkai.register.settings import Settings, load_data
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# How a refused date is to be written: said in every message about one (CLI, web, imports).
+DATE_HINT = "请写成 2025-09-26 或 2025年9月26日"
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ def parse_value(f: Field, value: Any) -> Any:
         try:
             day = parse_date(value)
         except ValueError:
-            raise GongkaiError(f"{f.label}“{value}”不是有效日期，请写成 2025-09-26") from None
+            raise GongkaiError(f"{f.label}“{value}”不是有效日期，{DATE_HINT}") from None
         return day.isoformat() if day else None
     if f.type in ("int", "event"):
         return _positive(f, value)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError
@@ -13,6 +12,7 @@ from django.http import Http404
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT, VERSIONS
 from gongkai.model import Report
+from gongkai.register.events import DATE_HINT, parse_date
 from gongkai.web.models import ReportDraft
 
 
@@ -193,9 +193,9 @@ def save_form(draft: ReportDraft, post, actor: str) -> tuple[dict[str, tuple[str
     if "published" in post:
         text = post["published"].strip()
         try:
-            report.published = date.fromisoformat(text) if text else None
+            report.published = parse_date(text)
         except ValueError:
-            errors.append(f"落款日期“{text}”无效")
+            errors.append(f"落款日期“{text}”无效，{DATE_HINT}")
     draft.data = report.to_dict()
     draft.sources = sources
     draft.updated_by = actor

@@ -13,7 +13,7 @@ from gongkai.format.text import format_value, shown_or_blank
 from gongkai.register import Register, letters
 from gongkai.register.case import extension_refused, facts
 from gongkai.register.clock import calendar_warning
-from gongkai.register.events import Kind, kinds, parse_date
+from gongkai.register.events import DATE_HINT, Kind, kinds, parse_date
 from gongkai.register.filters import RequestFilter
 from gongkai.register.vocab import applicant_types, channels, outcomes, state_labels
 
@@ -118,7 +118,7 @@ def _date(value: Any, what: str, required: bool = True) -> date | None:
     try:
         return parse_date(value)
     except ValueError:
-        raise GongkaiError(f"{what}“{value}”不是有效日期，请写成 2027-01-05") from None
+        raise GongkaiError(f"{what}“{value}”不是有效日期，{DATE_HINT}") from None
 
 
 def _int(value: Any, what: str, default: int | None = None) -> int:

@@ -129,8 +129,46 @@
     }
   }
 
+  /* Date fields are text (date_input.html), so a Chinese clerk sees 2025-09-26 in any browser;
+     日历 opens the browser's own calendar and writes the chosen day back as YYYY-MM-DD. */
+  var DATE = /^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$/;
+  function iso(text) {
+    var m = DATE.exec(text);
+    if (!m) return "";
+    return m[1] + "-" + ("0" + m[2]).slice(-2) + "-" + ("0" + m[3]).slice(-2);
+  }
+  function setupDates(root) {
+    root.querySelectorAll("input.date").forEach(function (field) {
+      if (field.dataset.picker) return;
+      var native = document.createElement("input");
+      native.type = "date";
+      if (native.type !== "date" || typeof native.showPicker !== "function") return;
+      field.dataset.picker = "1";
+      native.className = "date-native";
+      native.tabIndex = -1;
+      native.setAttribute("aria-hidden", "true");
+      if (field.dataset.max) native.max = field.dataset.max;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "pick secondary";
+      button.textContent = "日历";
+      button.title = "从日历中选择日期";
+      button.addEventListener("click", function () {
+        native.value = iso(field.value);
+        try { native.showPicker(); } catch (e) { field.focus(); }
+      });
+      native.addEventListener("change", function () {
+        if (!native.value) return;
+        field.value = native.value;
+        field.dispatchEvent(new Event("input", {bubbles: true}));
+      });
+      field.after(native, button);
+    });
+  }
+
   function init(root) {
     setupDrop(root);
+    setupDates(root);
     if (document.querySelector(".grid")) checkGrid();
   }
   document.addEventListener("input", function (e) { if (e.target.closest(".grid")) checkGrid(); });
