@@ -68,6 +68,10 @@ def test_region_filter_reaches_every_panel(corpus, world):
         assert reports == len(_docs(corpus, prefix))
     html = c.get("/survey/?region=3208").content.decode()
     assert "只含地区 <strong>3208（江苏省淮安市）</strong> 的报告" in html
+    # Each chart fits a 390 px phone at its own size: one 600 px wide was shrunk to half, its
+    # labels to an unreadable 6 px.
+    widths = [int(w) for w in re.findall(r'<svg [^>]*width="(\d+)"', html.split('id="charts"')[1])]
+    assert len(widths) == 9 and max(widths) <= 370, widths
     # the same filter in the API
     d = c.get("/api/corpus/stats?region=3208&level=county").json()
     assert d["findings_by_rule"] == dict(sorted(_rule_counts(corpus, "3208").items(), key=lambda kv: (-kv[1], kv[0])))

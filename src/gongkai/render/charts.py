@@ -17,16 +17,23 @@ def _width(text: str) -> float:
     return sum(12 if ord(ch) > 0x2E80 else 8.5 if ch.isupper() or ch.isdigit() else 7 for ch in text)
 
 
+# The web's charts are drawn to fit a phone's screen (390 px, less the page's margins): one
+# twice as wide was shrunk to half on a phone, and its 12 px labels to an unreadable 6 px.
+PHONE_FIT = 360
+
+
 def hbar_chart(title: str, items: list[tuple[str, float | None]], unit: str = "",
-               fmt: str = "{:,.0f}") -> str:
-    """Horizontal bars, one per labelled value, sorted as given."""
+               fmt: str = "{:,.0f}", fit: int | None = None) -> str:
+    """Horizontal bars, one per labelled value, sorted as given: 420 px of bars, or (``fit``)
+    as many as leave the whole chart that wide (at least 120)."""
     row_h, top, pad = 22, 40, 10
     label_w = min(320, max([_width(label) for label, _ in items] + [60]) + pad)
-    bar_w = 420
     values = [v for _, v in items if v is not None]
     vmax = max(values) if values else 0
     height = top + row_h * max(1, len(items)) + 30
-    width = label_w + bar_w + 120
+    value_w = max([_width(fmt.format(v) + unit) for v in values] + [_width("无数据")]) + 4 + pad
+    bar_w = 420 if fit is None else max(120, fit - label_w - value_w)
+    width = max(round(label_w + bar_w + value_w), round(_width(title) * 15 / 12) + 2 * pad)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" font-family="{FONT}" '
            f'font-size="12">',

@@ -81,7 +81,7 @@ def page_context(level: str, region: str) -> dict:
     """Every panel of the page over the same reports: those placed in ``region``."""
     from gongkai.check import rules as rule_catalogue
     from gongkai.corpus.stats import METRICS, chart_items, compute, short_name
-    from gongkai.render.charts import hbar_chart
+    from gongkai.render.charts import PHONE_FIT, hbar_chart
     from gongkai.render.marks import PARTIAL
 
     level, region = clean_level(level), clean_region(region)
@@ -94,9 +94,10 @@ def page_context(level: str, region: str) -> dict:
     for key, head, unit, fmt in METRICS:
         items = chart_items(table, key)
         if items:
-            charts.append(mark_safe(hbar_chart(head, items, unit, fmt)))
+            charts.append(mark_safe(hbar_chart(head, items, unit, fmt, fit=PHONE_FIT)))
     if table.rules:
-        charts.insert(0, mark_safe(hbar_chart("检查发现（按规则）", list(table.rules.items()), "条")))
+        charts.insert(0, mark_safe(hbar_chart("检查发现（按规则）", list(table.rules.items()), "条",
+                                              fit=PHONE_FIT)))
     catalogue = rule_catalogue()
     return {
         "level": level, "level_label": LEVELS[level], "levels": LEVELS, "region": region,
