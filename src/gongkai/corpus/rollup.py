@@ -50,6 +50,15 @@ class Rollup:
     against_name: str | None = None
     differences: list[tuple[str, object, object, str]] = field(default_factory=list)  # cell, sum, county, status
 
+    def __repr__(self) -> str:  # the cells are hundreds: count them (a notebook printed them all)
+        partial = sum(1 for s in self.cells.values() if s.status == "partial")
+        blank = sum(1 for s in self.cells.values() if s.status == "blank")
+        years = "/".join(sorted({str(y) for y in self.years if y is not None})) or "?"
+        against = f" against={self.against_name or '?'} differences={len(self.differences)}" \
+            if self.against is not None else ""
+        return (f"<Rollup reports={len(self.names)} year={years} cells={len(self.cells)} partial={partial} "
+                f"blank={blank}{against} unread={len(self.unread)}>")
+
     def common_format(self) -> str:
         """The format version most of the reports use (the sums are laid out in it)."""
         known = [f for f in self.formats if f in ("2019", "2021")]
