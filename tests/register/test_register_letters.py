@@ -236,7 +236,9 @@ def test_every_outcome_has_its_letter(reg, outcome):
     assert name == f"{ref}-{spec['title']}.docx"
     assert p[0] == "\n".join(title_lines(spec["title"])) and p[1] == "张三："
     assert p[2] == OPENING.format(ref=ref)
-    assert p[-2:] == [AGENCY, "2025年11月10日"] and p[-3] == REMEDY
+    # a 不再处理告知书 is not an 答复书: its remedy clause names it
+    remedy = REMEDY.replace("答复", "告知") if "告知书" in spec["title"] else REMEDY
+    assert p[-2:] == [AGENCY, "2025年11月10日"] and p[-3] == remedy
     text = "".join(p)
     assert spec["basis"].split("{")[0] in text and "您（单位）" not in text
     assert "（四）、（五）" not in text and "第（四）项、第（五）项" not in text

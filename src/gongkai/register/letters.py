@@ -199,7 +199,8 @@ def fields(letter: str, ctx: dict[str, Any]) -> dict[str, str]:
     if "workdays" in ctx and ctx["workdays"] is not None:
         v["workdays"] = str(int(ctx["workdays"]))
     v["basis"] = s["basis"].format(**v) if s.get("basis") else ""
-    remedy = data["common"]["remedy"].format(review_body=clean(ctx.get("review_body")), court=clean(ctx.get("court")))
+    remedy = data["common"]["remedy"].format(review_body=clean(ctx.get("review_body")), court=clean(ctx.get("court")),
+                                             document=s.get("document", data["common"]["document"]))
     v["remedy"] = remedy if s.get("remedy") == "required" else ""
     title = s["title"]
     for part in s.get("required", []):
