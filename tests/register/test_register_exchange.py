@@ -8,7 +8,7 @@ import pytest
 from gk_register_sample import generate
 
 from gongkai.errors import GongkaiError
-from gongkai.register.exchange import export_file, export_rows, import_file
+from gongkai.register.exchange import export_file, export_rows, import_file, summary_rows
 from gongkai.register.store import Register
 from gongkai.register.table3 import compute
 
@@ -219,3 +219,22 @@ def test_a_list_import_guesses_neither_whom_it_consulted_nor_a_fee(reg, cal, set
     assert import_file(other, out, "导入") == ["L-1"]
     assert export_rows(other) == export_rows(reg)
     other.close()
+
+
+def test_the_export_says_a_request_open_past_its_due_date_is_overdue(db_url, cal, settings):
+    """是否逾期 of a request still unanswered past its due date is not blank, as if it were on time: the
+    export says 已超期 as of its day (both sheets); answered late stays 逾期, on time blank."""
+    with Register(db_url, calendar=cal, settings=settings, today=date(2026, 1, 29)) as r:
+        late = r.add({"applicant_type": "natural_person", "name": "杨丽", "channel": "in_person",
+                      "content": "2024年度财政预算执行情况"}, "刘芳", on=date(2025, 6, 3))
+        r.record(late, "replied", date(2025, 7, 30), "刘芳", outcome="granted", ground="2")
+        open_ = r.add({"applicant_type": "natural_person", "name": "张伟", "channel": "in_person",
+                       "content": "农村危房改造补助资金发放名单"}, "刘芳", on=date(2025, 12, 22))   # due 2026-01-20
+        soon = r.add({"applicant_type": "natural_person", "name": "白雪梅", "channel": "in_person",
+                      "content": "人居环境整治项目验收资料"}, "刘芳", on=date(2026, 1, 26))
+        header, rows = summary_rows(r)
+        marks = {row[0]: row[header.index("是否逾期")] for row in rows}
+        assert marks == {late: "逾期", open_: "已超期（截至2026-01-29）", soon: ""}
+        header, rows = export_rows(r)
+        steps = {row[0]: row[header.index("是否逾期")] for row in rows if row[1] == 1}
+        assert steps == marks

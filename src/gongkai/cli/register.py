@@ -388,7 +388,7 @@ def _list(args) -> int:
     for r in reqs:
         print("\t".join([r.ref, r.received_on.isoformat(), applicant_types()[r.applicant.type],
                          r.applicant.masked_name(), state_labels()[r.state], _due_text(r),
-                         blank(r.concluded_on), blank(_timeliness(r, today)), blank(_status(r) if r.outcome else "")]))
+                         blank(r.concluded_on), blank(r.timeliness(today)), blank(_status(r) if r.outcome else "")]))
     print(f"共 {len(reqs)} 件", file=sys.stderr)
     if any(r.due_assumed and not r.outcome for r in reqs):
         from gongkai.workdays.calendar import ASSUMED_BASIS
@@ -403,16 +403,6 @@ def _due_text(r) -> str:
     if not r.due_on:
         return "暂停计算" if not r.concluded_on else BLANK
     return r.due_on.isoformat() + ("（推算）" if r.due_assumed and not r.concluded_on else "")
-
-
-def _timeliness(r, today: date) -> str:
-    if r.state == "voided":
-        return "作废"
-    if r.late:
-        return "逾期"
-    if r.concluded_on:
-        return "按时"
-    return "已超期" if r.due_on and r.due_on < today else ""
 
 
 def _show(args) -> int:

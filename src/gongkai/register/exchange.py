@@ -325,14 +325,14 @@ def export_rows(register: Register, with_contact: bool = False, year: int | None
     names = [n for n in columns() if with_contact or n not in PRIVATE]
     header = [h for h, _ in FIXED] + [columns()[n] for n in names] + [h for h, _ in RECORDED] + [h for h, _ in DERIVED]
     reqs = register.with_history(register.requests(RequestFilter(year=year, voided=True)))
-    rows = []
+    rows, today = [], register.today()
     for req in reqs:
         for e in req.history:
-            rows.append(_step_row(req, e, names, with_contact))
+            rows.append(_step_row(req, e, names, with_contact, today))
     return header, rows
 
 
-def _step_row(req: Request, e: Event, names: list[str], with_contact: bool) -> list[Any]:
+def _step_row(req: Request, e: Event, names: list[str], with_contact: bool, today: date) -> list[Any]:
     k = kinds()[e.kind]
     row: list[Any] = [req.ref, e.id, k.label, e.on.isoformat()]
     private_change = e.kind == "amended" and e.data.get("field") in PRIVATE and not with_contact
@@ -348,10 +348,17 @@ def _step_row(req: Request, e: Event, names: list[str], with_contact: bool) -> l
     row += [e.actor, e.recorded_at]
     if e.kind == "registered":
         row += [req.received_on.isoformat(), state_labels().get(req.state, req.state),
-                req.due_on.isoformat() if req.due_on else "", "逾期" if req.late else ""]
+                req.due_on.isoformat() if req.due_on else "", late_mark(req, today)]
     else:
         row += ["", "", "", ""]
     return row
+
+
+def late_mark(req: Request, today: date) -> str:
+    """是否逾期 for people: 逾期 (answered late, or a due date passed unanswered), or a request still
+    open past its due date on the day of the export — not left blank as if on time."""
+    t = req.timeliness(today)
+    return "逾期" if t == "逾期" else f"已超期（截至{today.isoformat()}）" if t == "已超期" else ""
 
 
 def summary_rows(register: Register, year: int | None = None) -> tuple[list[str], list[list[Any]]]:
@@ -361,12 +368,12 @@ def summary_rows(register: Register, year: int | None = None) -> tuple[list[str]
 
     header = ["编号", "申请人类型", "申请人", "提交方式", "申请内容", "提交日期", "收到日期", "办理状态", "答复期限",
               "办结日期", "办理结果", "是否逾期"]
-    rows = []
+    rows, today = [], register.today()
     for r in register.requests(RequestFilter(year=year, voided=True)):
         rows.append([r.ref, applicant_types()[r.applicant.type], r.applicant.masked_name(), channels()[r.channel].label,
                      r.content, r.submitted_on.isoformat(), r.received_on.isoformat(), state_labels()[r.state],
                      r.due_on.isoformat() if r.due_on else "", r.concluded_on.isoformat() if r.concluded_on else "",
-                     outcomes().get(r.outcome or "", ""), "逾期" if r.late else ""])
+                     outcomes().get(r.outcome or "", ""), late_mark(r, today)])
     return header, rows
 
 

@@ -89,6 +89,17 @@ class Request:
     late: bool = False         # answered late, or a due date passed unanswered
     history: list[Event] = field(default_factory=list)   # every step as recorded, in number order
 
+    def timeliness(self, today: date) -> str:
+        """作废, 逾期 (answered late, or a due date passed unanswered), 按时, 已超期 (open past its
+        due date on ``today``), or blank (open, not yet due): how lists and exports say it."""
+        if self.state == "voided":
+            return "作废"
+        if self.late:
+            return "逾期"
+        if self.concluded_on:
+            return "按时"
+        return "已超期" if self.due_on and self.due_on < today else ""
+
 
 def registration(history: Iterable[Event]) -> Event:
     """The effective registration step of a history."""
