@@ -123,6 +123,13 @@ def test_a_jpg_named_pdf_is_named_for_what_it_is(tmp_path):
     with pytest.raises(UnreadableFile) as info:
         load(junk)
     assert info.value.message.startswith("文件扩展名是 .pdf，但内容不是 PDF（没有 %PDF 文件头）")
+    # The same for Word's names: random bytes named .docx were "not a text file" (a puzzle).
+    junk = tmp_path / "报告.docx"
+    junk.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(UnreadableFile) as info:
+        load(junk)
+    assert info.value.message == ("文件扩展名是 .docx，但内容不是 Word 文件（没有 .docx 的 ZIP 文件头），文件可能已损坏、"
+                                  "只下载了一部分，或是其他格式改了扩展名。")
 
 
 @pytest.mark.ocr

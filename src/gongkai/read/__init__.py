@@ -61,17 +61,25 @@ _IMAGE_KINDS = ((b"\xff\xd8\xff", "JPEG 图片", ".jpg"), (b"\x89PNG", "PNG 图�
                 (b"II*\x00", "TIFF 图片", ".tif"), (b"MM\x00*", "TIFF 图片", ".tif"))
 
 
-def _not_a_pdf(data: bytes, name: str, form: str) -> None:
-    """A file named .pdf whose bytes are a picture or binary junk: say what it is, at once
-    (not after a minute of OCR on a photo, nor as a "not a text file" puzzle)."""
+# What a file's name promises, for the refusal of one whose bytes are something else:
+# suffix -> (the form in words, the mark its bytes lack).
+_PROMISED = {".pdf": ("PDF", "没有 %PDF 文件头"), ".docx": ("Word 文件", "没有 .docx 的 ZIP 文件头"),
+             ".doc": ("Word 文件", "没有 .doc 的文件头"), ".wps": ("WPS 文件", "没有 .wps 的文件头")}
+
+
+def _not_what_its_name_says(data: bytes, name: str, form: str) -> None:
+    """A file named .pdf (.docx, .doc, .wps) whose bytes are a picture or binary junk: say what
+    it is, at once (not after a minute of OCR on a photo, nor as a "not a text file" puzzle)."""
+    suffix = Path(name).suffix.lower()
+    what, lacks = _PROMISED[suffix]
     if form == "image":
         kind, ext = next(((k, e) for magic, k, e in _IMAGE_KINDS if data.startswith(magic)), ("图片", ".jpg"))
-        raise UnreadableFile(f"文件扩展名是 .pdf，但内容是{' ' if kind[0].isascii() else ''}{kind}，不是 PDF。"
+        raise UnreadableFile(f"文件扩展名是 {suffix}，但内容是{' ' if kind[0].isascii() else ''}{kind}，不是 {what}。"
                              "如果这是报告的扫描图片，"
                              f"请把扩展名改为 {ext} 后再读取（将用 OCR 识别）。", name)
     head = data[:4096]
     if sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100:
-        raise UnreadableFile("文件扩展名是 .pdf，但内容不是 PDF（没有 %PDF 文件头），文件可能已损坏、"
+        raise UnreadableFile(f"文件扩展名是 {suffix}，但内容不是 {what}（{lacks}），文件可能已损坏、"
                              "只下载了一部分，或是其他格式改了扩展名。", name)
 
 
@@ -79,8 +87,8 @@ def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
     if not data.strip():
         raise UnreadableFile("文件为空。", name)
     form = form or detect_form(data, name)
-    if form in ("image", "txt") and Path(name).suffix.lower() == ".pdf":
-        _not_a_pdf(data, name, form)
+    if form in ("image", "txt") and Path(name).suffix.lower() in _PROMISED:
+        _not_what_its_name_says(data, name, form)
     limit = MAX_TEXT_BYTES if form in ("txt", "md", "html") else MAX_BINARY_BYTES
     if len(data) > limit:
         raise UnreadableFile(
