@@ -27,3 +27,20 @@ def test_a_tables_heading_and_lead_in_stay_with_it():
     [heading] = [n for n, text in enumerate(pages) if "四、政府信息公开行政复议、行政诉讼情况" in text]
     [table] = [n for n, text in enumerate(pages) if "复议后起诉" in text]
     assert heading == table
+
+
+@pytest.mark.libreoffice
+def test_no_blank_page_when_a_table_ends_at_the_foot_of_a_page():
+    # A town's 2025 report built from its registers (gongkai new --log, then filled in): table 2
+    # ended at the foot of page 1, the empty paragraph after it went onto page 2, and section 三,
+    # which starts a new page, came on page 3 — page 2 was printed blank.
+    import pypdfium2 as pdfium
+
+    from gongkai.render import render
+
+    report = load_source(Path(__file__).with_name("town-2025.yaml")).report
+    pdf = pdfium.PdfDocument(render(report, "pdf"))
+    pages = [page.get_textpage().get_text_range() for page in pdf]
+    blank = [n for n, text in enumerate(pages, 1) if text.replace("—", "").strip() == str(n)]
+    assert blank == []
+    assert len(pages) == 3 and "行政事业性收费" in pages[0] and pages[1].lstrip().startswith("三、收到和处理政府信息公开申请情况")

@@ -19,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from gongkai.format.text import clean_text
 from gongkai.model import Report
@@ -35,6 +36,7 @@ class _Writer:
         self.doc = Document()
         self.style = common.style()
         self.sizes = self.style["sizes_pt"]
+        self.after_table: Paragraph | None = None   # the gap after the last table, while nothing follows it
         self._page()
         self._defaults()
 
@@ -113,6 +115,11 @@ class _Writer:
         self.run(p, " —", "body", size)
 
     def heading(self, text: str, new_page: bool = False) -> None:
+        if new_page and self.after_table is not None and self.doc.paragraphs[-1]._p is self.after_table._p:
+            # a table ending at the foot of a page would push its gap onto a page of its own,
+            # left blank before the new page
+            self.after_table._p.getparent().remove(self.after_table._p)
+        self.after_table = None
         p = self.paragraph(WD_ALIGN_PARAGRAPH.LEFT)
         p.paragraph_format.page_break_before = new_page
         p.style = self.doc.styles["Heading 1"]
@@ -162,7 +169,9 @@ class _Writer:
             sect_pr.addprevious(tbl)
         else:
             body.append(tbl)
-        self.paragraph(indent=False)  # Word needs a paragraph between a table and what follows
+        # A gap after the table (and Word wants a paragraph between a table and what follows);
+        # dropped before a heading that starts a new page (heading()).
+        self.after_table = self.paragraph(indent=False)
 
     def save(self) -> bytes:
         out = io.BytesIO()
