@@ -64,9 +64,12 @@ def files_under(directory: str | Path) -> Iterator[str]:
 
 
 def expand(paths: list[str]) -> Iterator[str]:
-    """The report files the user named: files as given, directories walked for report names."""
+    """The report files the user named: files as given, directories walked for report names —
+    and for ZIP archives, which the loader refuses by name (``gongkai ingest`` reads their
+    members): a ZIP of reports in the folder is listed as not read, not passed over in silence."""
     for path in paths:
         if Path(path).is_dir():
-            yield from (f for f in files_under(path) if is_report_name(os.path.basename(f)))
+            yield from (f for f in files_under(path)
+                        if is_report_name(name := os.path.basename(f)) or name.lower().endswith(".zip"))
         else:
             yield path

@@ -5,6 +5,7 @@ from the sums; inferred and OCR values marked in the terminal and the HTML revie
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 from gongkai.check import check_report
@@ -102,11 +103,19 @@ def test_check_directory_html_writes_an_index_page(tmp_path, capsys):
     for name in ("hongze-district-2023.pdf", "huaian-city-2024.pdf"):
         (src / name).write_bytes((EXAMPLES / name).read_bytes())
     (src / "empty.txt").write_bytes(b"")
+    # A ZIP of reports in the folder was passed over in silence (neither checked nor listed).
+    with zipfile.ZipFile(src / "乡镇报告.zip", "w") as zf:
+        zf.writestr("a.txt", (EXAMPLES / "000_a0c7fabfdf456585.txt").read_bytes())
     out = tmp_path / "pages"
     assert main(["check", str(src), "--html", str(out)]) == 1
-    assert "已写出 2 个检查页面和目录页" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "已写出 2 个检查页面和目录页" in err and "2 个文件未能读取（共 4 个）" in err
+    zipped = f"{src / '乡镇报告.zip'}：这是 ZIP 压缩包，请解压后再读取其中的报告文件（gongkai ingest 可直接读取 ZIP 压缩包）。"
+    assert f"gongkai：{zipped}" in err.splitlines()
     index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', index)
     assert links == [("hongze-district-2023.html", "洪泽区人民政府"), ("huaian-city-2024.html", "淮安市人民政府")]
     assert all((out / href).is_file() for href, _ in links)
-    assert "未能读取的文件（1 个）" in index and "empty.txt" in index
+    # The index says why each file was not read, as the terminal does (it named the files alone).
+    assert "未能读取的文件（2 个）" in index and f"<li>{src / 'empty.txt'}：文件为空。</li>" in index
+    assert f"<li>{zipped}</li>" in index

@@ -51,7 +51,7 @@ class _Done:
 
     failures: int = 0
     errors: int = 0
-    unread: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # "file：why it could not be read"
     pages: list = field(default_factory=list)  # (path, report, findings) when an index is written
     html_dir: str | None = None
 
@@ -105,7 +105,7 @@ def _check_file(run: _Run, path: str) -> _Done:
         reports = load_all(path)
     except GongkaiError as exc:
         print(f"gongkai：{exc}", file=sys.stderr)
-        return _Done(failures=1, unread=[path])
+        return _Done(failures=1, unread=[str(exc)])  # the index says why, as the terminal does
     single = run.one_file and len(reports) == 1
     html_dir = run.html if run.html and not single else None
     if html_dir and run.one_file:

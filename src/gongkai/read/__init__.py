@@ -128,7 +128,7 @@ def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
 
         doc = read_image(data, name)
     elif form == "zip":
-        raise UnreadableFile("这是 ZIP 压缩包，请解压后再读取其中的报告文件。", name)
+        raise UnreadableFile("这是 ZIP 压缩包，请解压后再读取其中的报告文件（gongkai ingest 可直接读取 ZIP 压缩包）。", name)
     else:  # pragma: no cover - detect_form returns only the forms above
         raise UnreadableFile(f"不支持的文件类型：{form}", name)
     doc.sha256 = sha256(data)
