@@ -111,6 +111,12 @@ def test_a_missing_corpus_is_refused_in_chinese(tmp_path):
     with pytest.raises(gongkai.GongkaiError, match="语料库不存在。请先用 gongkai ingest 建立语料库"):
         gongkai.Corpus(tmp_path / "none.db")
     assert not (tmp_path / "none.db").exists()
+    # A report file given for the corpus: SQLite's English ("file is not a database") was shown.
+    wrong = tmp_path / "报告.txt"
+    wrong.write_text("某某县人民政府2024年政府信息公开工作年度报告\n" * 200, encoding="utf-8")
+    with pytest.raises(gongkai.GongkaiError) as refused:
+        gongkai.Corpus(wrong)
+    assert str(refused.value) == f"{wrong}：无法打开语料库数据库（这不是数据库文件，可能指错了文件）"
 
 
 def test_rollup_of_files_and_reports_as_the_command_does(corpus_db):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+
 from gongkai.cli import main
 from gongkai.corpus.rollup import rollup
 from gongkai.load import load
@@ -85,6 +87,12 @@ def test_rollup_of_unreadable_file_is_listed(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "合计 3 份报告" in captured.out
     assert "empty.txt：文件为空。（未计入合计）" in captured.err
+    # Nothing readable: the refusal names the files and why (from Python nothing else did).
+    import gongkai
+
+    with pytest.raises(gongkai.GongkaiError) as refused:
+        gongkai.rollup([tmp_path / "towns" / "empty.txt"])
+    assert str(refused.value) == f"没有可以相加的报告。未能读取的文件：{tmp_path / 'towns' / 'empty.txt'}：文件为空。"
 
 
 def test_digits_run_together_make_a_partial_sum_naming_the_report():

@@ -116,8 +116,9 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
     if against is not None:  # the county's own report may sit in the same folder: never add it to itself
         sha = against[1].source.sha256
         reports = [(p, r) for p, r in reports if not sha or r.source.sha256 != sha]
-    if not reports:
-        raise GongkaiError("没有可以相加的报告。")
+    if not reports:  # say why: from Python nothing else tells which files were not read
+        why = "".join(f"{path}：{reason.rstrip('。')}。" for path, reason in unread or [])
+        raise GongkaiError("没有可以相加的报告。" + (f"未能读取的文件：{why}" if why else ""))
     ids: list[str] = []
     for _, r in reports:
         ids += [c for c, _ in r.iter_cells()]

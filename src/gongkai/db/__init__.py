@@ -80,6 +80,23 @@ def describe(url: str | None, default: Path | None = None) -> str:
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", str(url))
 
 
+
+# SQLite's own words for why a file does not open, as a user is told them (a report file given
+# as --db said "file is not a database").
+_SQLITE_REASONS = {
+    "file is not a database": "这不是数据库文件，可能指错了文件",
+    "database disk image is malformed": "数据库文件已损坏",
+    "unable to open database file": "无法打开该文件：所在目录不存在或没有权限",
+    "attempt to write a readonly database": "数据库文件是只读的",
+    "database is locked": "数据库被其他程序长时间占用",
+}
+
+
+def _sqlite_reason(exc: Exception) -> str:
+    """Why SQLite could not open a file, in Chinese when SQLite's words are known."""
+    text = str(exc)
+    return next((zh for en, zh in _SQLITE_REASONS.items() if en in text), text)
+
 class Database:
     """A connection, its dialect, transactions and the migrations of its components."""
 
@@ -127,10 +144,10 @@ class Database:
                 return conn
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == 99:
-                    raise GongkaiError(f"无法打开{self.what}数据库（{exc}）", str(path)) from exc
+                    raise GongkaiError(f"无法打开{self.what}数据库（{_sqlite_reason(exc)}）", str(path)) from exc
                 time.sleep(0.1)
             except (sqlite3.DatabaseError, OSError) as exc:
-                raise GongkaiError(f"无法打开{self.what}数据库（{exc}）", str(path)) from exc
+                raise GongkaiError(f"无法打开{self.what}数据库（{_sqlite_reason(exc)}）", str(path)) from exc
         raise AssertionError("unreachable")
 
     def _connect_pg(self, url: str):
