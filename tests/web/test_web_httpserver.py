@@ -344,3 +344,87 @@ def test_a_client_that_goes_away_stops_its_read_in_the_child():
         pool.close()
     assert [how for how, _ in outcome] == ["stopped", "stopped"] and max(t for _, t in outcome) < 5, outcome
 
+
+
+def _wire_app(environ, start_response):
+    """Answers of every shape a task writes: a body, none (HEAD, 204, 304), too much for its
+    Content-Length, chunked, the write() callable, a file wrapper."""
+    path = environ["PATH_INFO"]
+    environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    body = bytes(range(256)) * 64
+    if path == "/204":
+        start_response("204 No Content", [])
+        return [b""]
+    if path == "/304":
+        start_response("304 Not Modified", [("ETag", '"x"')])
+        return [b""]
+    if path == "/excess":
+        start_response("200 OK", [("Content-Length", "10")])
+        return [body]
+    if path == "/chunked":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return iter([b"one", b"", body])
+    if path == "/write":
+        write = start_response("200 OK", [("Content-Length", str(len(body) + 5))])
+        write(b"first")
+        return [body]
+    if path == "/file":
+        import io
+
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return environ["wsgi.file_wrapper"](io.BytesIO(body))
+    if path == "/empty":
+        start_response("200 OK", [("Content-Length", "0")])
+        return []
+    start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    """The bytes a server sends for one request, read to the close, without the Date header."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        data = b""
+        while more := sock.recv(1 << 20):
+            data += more
+    head, sep, rest = data.partition(b"\r\n\r\n")
+    return b"\r\n".join(h for h in head.split(b"\r\n") if not h.startswith(b"Date: ")) + sep + rest
+
+
+def test_the_header_goes_out_with_the_body_and_the_bytes_are_waitresss_own(monkeypatch):
+    """One send a kept-open answer (header and body, not two); for every shape of answer the bytes on
+    the wire are those of waitress's own task, in the same order (the Date header aside)."""
+    from waitress.task import WSGITask
+
+    sends = [0]
+    send = channel.HTTPChannel.send
+
+    def counted(self, data, do_close=True):
+        sends[0] += 1
+        return send(self, data, do_close)
+
+    class WaitressTask(SteadyChannel):
+        task_class = WSGITask
+
+    ours = LiveServer(_wire_app, **WAITRESS_OPTIONS)
+    theirs = LiveServer(_wire_app, **WAITRESS_OPTIONS)
+    theirs.server.channel_class = WaitressTask
+    try:
+        monkeypatch.setattr(channel.HTTPChannel, "send", counted)
+        conn = http.client.HTTPConnection("127.0.0.1", ours.port, timeout=30)
+        for _ in range(5):
+            conn.request("POST", "/", body=b"x" * 7000)
+            reply = conn.getresponse()
+            assert (reply.status, len(reply.read()), reply.will_close) == (200, 16384, False)
+        conn.close()
+        assert sends[0] == 5
+        monkeypatch.undo()
+        for path in ("/", "/204", "/304", "/excess", "/chunked", "/write", "/file", "/empty"):
+            for method, version in (("GET", "1.1"), ("HEAD", "1.1"), ("GET", "1.0")):
+                request = f"{method} {path} HTTP/{version}\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+                got = _raw(ours.port, request)
+                assert got == _raw(theirs.port, request) and got.startswith(f"HTTP/{version} ".encode()), \
+                    (method, path, version)
+    finally:
+        ours.close()
+        theirs.close()

@@ -38,6 +38,15 @@ system calls a request).  The listeners' ``pull_trigger`` (waitress's channels c
 they) asks the channel a worker is serving whether the loop already waits for all it needs
 (``loop_is_watching``: the loop's last ``readable()`` was yes, and it still is; nothing to send or
 close) and pulls the trigger otherwise.
+An answer's header goes out with its body, in one ``send``: waitress's task writes the header
+(``write_soon``) and then the body's first bytes, two sends — two TCP segments, the client woken
+for the header alone, and on loopback the worker often preempted by that client between the two.
+``OneSendTask`` holds the header in the channel (``SteadyChannel._held``) for the first body bytes
+of the same ``write`` call; a ``write`` that adds no body (HEAD, 204, 304, an empty answer, a file
+wrapper's header) sends the header alone at its end, as before.  The bytes on the wire are the
+same, in the same order; nothing is held beyond the ``write`` call, so pipelined answers are not
+delayed (which ``send_bytes`` over 1 would do).
+
 ``tests/web/test_web_httpserver.py`` fails if the waitress code this relies on changes.
 """
 
@@ -46,9 +55,29 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from waitress.channel import HTTPChannel
+from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.server import BaseWSGIServer
 from waitress.server import create_server as waitress_server
+from waitress.task import WSGITask
+
+
+class OneSendTask(WSGITask):
+    """waitress's task, whose header is sent with the body's first bytes (the docstring above)."""
+
+    def write(self, data) -> None:
+        if self.wrote_header:
+            super().write(data)
+            return
+        channel = self.channel
+        channel._held = []  # write_soon keeps the header for the body that follows in this call
+        try:
+            super().write(data)
+        except BaseException:
+            channel._held = None
+            raise
+        held, channel._held = channel._held, None
+        if held:  # no body followed (HEAD, 204, 304, nothing yet): the header alone, as waitress sends it
+            channel.write_soon(held[0])
 
 
 class SteadyChannel(HTTPChannel):
@@ -57,6 +86,20 @@ class SteadyChannel(HTTPChannel):
     _sending = False  # a thread is in _flush_some (set and read under the GIL: each store is atomic)
     _passed_over = False  # the loop found it so and left the socket out of its select
     _read_watched = False  # the loop's last readable(), called before each select: it waits for this socket's data
+    _held: list | None = None  # OneSendTask.write is running: the header, kept for the body
+    task_class = OneSendTask
+
+    def write_soon(self, data):  # in a worker thread
+        held = self._held
+        if held is not None and data:
+            if not held:  # the header
+                if not self.connected:
+                    raise ClientDisconnected
+                held.append(data)
+                return len(data)
+            self._held = None
+            data = held[0] + data
+        return super().write_soon(data)
 
     def readable(self) -> bool:
         self._read_watched = watched = HTTPChannel.readable(self)
