@@ -2,7 +2,8 @@
 
     python bench/serve_overhead.py [--requests 100] [--rounds 5] [--clients 1,2,4] [--seconds 5]
                                    [--read-workers N] [--before DIR] [--text-only]
-                                   [--connections new,keep] [--callgrind] [--syscalls] [--loop-counts]
+                                   [--connections new,keep] [--asleep] [--callgrind] [--syscalls]
+                                   [--loop-counts]
 
 Starts ``gongkai serve`` (waitress; uploads read in its child processes, the thread-safety fix
 of the integrity issue; ``--read-workers 0`` reads in the server's threads instead) on a free
@@ -29,6 +30,14 @@ way, and the counters dumped; printed per request, for each process.  ``--syscal
 server process's system calls a request (strace), each way; ``--loop-counts`` counts waitress's
 ``handle_write`` calls and trigger pulls a request in this process, with waitress's own channel and
 with ``gongkai serve``'s (cli/httpserver.py: the spin on kept-open connections, and its fix).
+
+``--asleep`` adds two references that pay what this machine charges a process for sleeping between
+bursts of work (docs/architecture.md "Speed" → The server: on this VM the same work costs more CPU
+the longer the process slept before it): the parse in process with a sleep before each as long as the
+read child waits between its parses in the server (the server's wall time a request less the
+parse's), and waitress alone with the trivial app sleeping as long as a parse before answering.
+Against them, the server's own excess is printed apart from the machine's wake-up cost; the target is
+still judged against the floor that never sleeps.
 
 ``--before DIR`` (a checkout of earlier code, e.g. ``git archive REV src | tar -x -C DIR``; this
 tree's compiled readers are copied in if it has none) starts a second server from ``DIR/src`` and
@@ -131,10 +140,13 @@ def _start(home: Path, read_workers: int | None, code: Path | None = None,
 # does nothing but read the body and answer as many bytes as the server's answer: the HTTP server's
 # own CPU per request.
 _TRIVIAL = """
-import sys
+import sys, time
 answer = b"x" * int(sys.argv[2])
+delay = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0  # --asleep: as long as a parse
 def app(environ, start_response):
     environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    if delay:
+        time.sleep(delay)
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(answer)))])
     return [answer]
 from gongkai.cli.httpserver import create_server
@@ -156,7 +168,7 @@ def _cpu_of(proc: subprocess.Popen, n: int, call: Callable[[], object]) -> Sampl
 
 
 def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: int, ways: list[str],
-             before: tuple[subprocess.Popen, str] | None = None) -> None:
+             before: tuple[subprocess.Popen, str] | None = None, asleep: bool = False) -> None:
     from gongkai.load import load_input
 
     data = path.read_bytes()
@@ -168,6 +180,7 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
     answer = len(json.dumps(expected, ensure_ascii=False).encode())
     port = serverproc.free_port()
     trivial = subprocess.Popen([sys.executable, "-c", _TRIVIAL, str(port), str(answer)])
+    waiting = None  # --asleep: the trivial app sleeping as long as a parse
     try:
         serverproc.wait_up(trivial, f"http://127.0.0.1:{port}/")
 
@@ -196,6 +209,13 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
         for way in ways:
             jobs[f"server {way}"] = served(server, base, way, children[way])
             jobs[f"http {way}"] = http(way)
+        if asleep:
+            def parse() -> Sample:
+                cpu, wall = time.process_time(), time.perf_counter()
+                json.dumps(load_input(data, path.name).reports[0].to_dict(), ensure_ascii=False, default=str)
+                return Sample(time.process_time() - cpu, time.perf_counter() - wall)
+
+            waiting = _asleep_jobs(jobs, parse, ways, n, lambda url, way: POSTS[way](url, body, ctype), base, answer)
         if before is not None:
             old, old_base = before
             assert _post(old_base, body, ctype)["cells"] == expected["cells"]
@@ -209,6 +229,8 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
         got = _rotated(jobs, rounds)
     finally:
         serverproc.stop(trivial, seconds=10)
+        if waiting is not None:
+            serverproc.stop(waiting, seconds=10)
     print(f"{path.name} ({len(data):,} bytes, answer {answer:,} bytes), {n} requests a round, one client")
     print(line("  floor: the parse in process", got["floor"], per="a parse"))
     for way in ways:
@@ -228,6 +250,52 @@ def overhead(server: subprocess.Popen, base: str, path: Path, n: int, rounds: in
             was = (median(got[f"before {way}"]) - median(got["floor"])) * 1000
             print("  " + ratio("before / floor", got[f"before {way}"], got["floor"])
                   + f"  overhead before {was:.2f} ms CPU a request")
+        if asleep:
+            _print_asleep(got, children[way], way)
+
+
+def _asleep_jobs(jobs: dict[str, Callable[[], Sample]], parse: Callable[[], Sample], ways: list[str], n: int,
+                 post: Callable[[str, str], object], base: str, answer: int) -> subprocess.Popen:
+    """Add ``--asleep``'s jobs: per way, the parse in process (``parse``: one, timed) sleeping before
+    each as long as the read child waits between parses (the server's wall a request less the
+    parse's), and waitress alone whose app sleeps as long as a parse.  Returns that server (to stop)."""
+    parse_wall = min(parse().wall for _ in range(20))
+    port = serverproc.free_port()
+    waiting = subprocess.Popen([sys.executable, "-c", _TRIVIAL, str(port), str(answer), str(parse_wall)])
+    url = f"http://127.0.0.1:{port}"
+    serverproc.wait_up(waiting, f"{url}/")
+    for way in ways:
+        start = time.perf_counter()
+        for _ in range(20):
+            post(base, way)
+        gap = _gaps[way] = max(0.0, (time.perf_counter() - start) / 20 - parse_wall)
+
+        def asleep(gap: float = gap) -> Sample:
+            cpu = wall = 0.0
+            for _ in range(n):
+                time.sleep(gap)
+                one = parse()
+                cpu, wall = cpu + one.cpu, wall + one.wall
+            return Sample(cpu, wall).per(n)
+
+        jobs[f"floor asleep {way}"] = asleep
+        jobs[f"http waiting {way}"] = lambda way=way: _cpu_of(waiting, n, lambda: post(url, way))
+    return waiting
+
+
+_gaps: dict[str, float] = {}  # --asleep: the read child's wait between parses, by way
+
+
+def _print_asleep(got: dict[str, list[Sample]], children: list[float], way: str) -> None:
+    """The server against references that sleep as its processes do (``--asleep``)."""
+    own = statistics.median(s.cpu - kids for s, kids in zip(got[f"server {way}"], children))
+    kids, asleep, waiting = statistics.median(children), median(got[f"floor asleep {way}"]), median(got[f"http waiting {way}"])
+    extra = median(got[f"server {way}"]) - asleep
+    print(f"  asleep: the parse sleeping {_gaps[way] * 1000:.1f} ms before each {asleep * 1000:.2f} ms (read children "
+          f"{(kids - asleep) * 1000:+.2f} ms over it); waitress alone, its app sleeping as long as a parse, "
+          f"{waiting * 1000:.2f} ms (server process {(own - waiting) * 1000:+.2f} ms over it)")
+    print(f"  overhead over the sleeping parse {extra * 1000:.2f} ms CPU a request (HTTP alone, sleeping "
+          f"{waiting * 1000:.2f} ms, Django and the read child {(extra - waiting) * 1000:.2f} ms)")
 
 
 def _split(samples: list[Sample], children: list[float]) -> str:
@@ -461,6 +529,8 @@ def main() -> int:
     ap.add_argument("--text-only", action="store_true", help="only the text report (no PDF)")
     ap.add_argument("--connections", default="new,keep",
                     help="new (a connection per request), keep (one kept open), or both: new,keep")
+    ap.add_argument("--asleep", action="store_true",
+                    help="also the parse and waitress alone sleeping as the server's processes do (wake-up cost)")
     ap.add_argument("--callgrind", action="store_true", help="instructions a request (valgrind) instead of CPU")
     ap.add_argument("--syscalls", action="store_true", help="system calls a request of the server process (strace)")
     ap.add_argument("--loop-counts", action="store_true",
@@ -497,7 +567,8 @@ def main() -> int:
             server, base = servers[0]
             inputs = [(text, args.requests)] + ([] if args.text_only else [(pdf, args.pdf_requests)])
             for path, n in inputs:
-                overhead(server, base, path, n, args.rounds, ways, servers[1] if len(servers) > 1 else None)
+                overhead(server, base, path, n, args.rounds, ways, servers[1] if len(servers) > 1 else None,
+                         args.asleep)
                 for way in ways:
                     for clients in (int(c) for c in args.clients.split(",") if c):
                         throughput(base, path, clients, args.seconds, way)
