@@ -204,6 +204,25 @@ def test_supervisor_uploads_reports_into_the_corpus(corpus, world):
     with _store(corpus) as store:
         path = store.query("SELECT path FROM documents WHERE agency = '淮安市清江浦区水利局'")[0][0]
     assert path.endswith("水利局2025年报.txt") and "corpus-uploads" in path
+    # A ZIP of reports is imported as `gongkai ingest` imports it, and a file of a wrong type
+    # is refused by itself: it refused the whole upload (the ZIP too), naming only itself.
+    import io
+    import zipfile
+
+    pack = io.BytesIO()
+    with zipfile.ZipFile(pack, "w") as zf:
+        zf.writestr("农业农村局2025年报.txt", synthetic_report("淮安市清江浦区农业农村局", YEAR, date(2026, 1, 26)))
+    r = c.post("/survey/upload", {"file": [SimpleUploadedFile("各局.zip", pack.getvalue()),
+                                           SimpleUploadedFile("名单.xls", b"\xd0\xcf\x11\xe0")],
+                                  "region": "3208", "csrfmiddlewaretoken": token}, follow=True)
+    html = r.content.decode()
+    assert "已导入语料库：新增 1 份，更新 0 份" in html
+    assert "未能导入：名单.xls：不支持的文件类型“.xls”" in html
+    assert "淮安市清江浦区农业农村局" in html.split('id="matrix"')[1].split("</table>")[0]
+    with _store(corpus) as store:
+        path = store.query("SELECT path FROM documents WHERE agency = '淮安市清江浦区农业农村局'")[0][0]
+        store.execute("DELETE FROM documents WHERE agency = '淮安市清江浦区农业农村局'")
+    assert path.endswith("各局.zip!农业农村局2025年报.txt")
     # a clerk may not
     clerk = client_for(world["clerk_a"])
     clerk.get("/survey/")

@@ -111,14 +111,17 @@ def source_blocks(doc, prefix: str, marked: set[str]) -> list[dict]:
     return out
 
 
-def read_upload(upload) -> bytes:
+def read_upload(upload, archives: bool = False) -> bytes:
+    """An uploaded file's bytes, refused by name and size first; ``archives``: a ZIP of reports
+    is taken too (the corpus upload: ``gongkai ingest`` reads its members)."""
     name = upload.name or ""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in settings.UPLOAD_SUFFIXES:
+    if suffix not in settings.UPLOAD_SUFFIXES and not (archives and suffix == ".zip"):
         from gongkai.load import FORMS_ZH
 
         # the same words as the upload pages' own hint, so the two never disagree
-        raise GongkaiError(f"不支持的文件类型“{suffix or '（无扩展名）'}”：请上传 {FORMS_ZH}。", name)
+        forms = FORMS_ZH + ("，或这些文件的 ZIP 压缩包" if archives else "")
+        raise GongkaiError(f"不支持的文件类型“{suffix or '（无扩展名）'}”：请上传 {forms}。", name)
     if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
         raise GongkaiError(f"文件过大（{upload.size / 1048576:.1f} MB），单个文件不超过 {settings.MAX_UPLOAD_MB} MB。",
                            name)

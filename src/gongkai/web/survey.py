@@ -6,9 +6,14 @@ supervisor's page starts filtered to its region."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import Http404
 from django.utils.safestring import mark_safe
+
+if TYPE_CHECKING:
+    from gongkai.corpus.ingest import Summary
 
 LEVELS = {"province": "省", "city": "市", "county": "县"}
 MAX_AGENCIES = 300
@@ -167,9 +172,11 @@ def report_context(doc_id) -> dict:
             "report_json": report.to_json() if report is not None else ""}
 
 
-def ingest_uploads(files, actor: str):
-    """Keep uploaded reports under the site's home and ingest them into the corpus (each file
-    parsed in a child process with the corpus's time limit, as ``gongkai ingest`` does)."""
+def ingest_uploads(files, actor: str) -> tuple[Summary, list[str]]:
+    """Keep uploaded reports (and ZIPs of them) under the site's home and ingest them into the
+    corpus (each file parsed in a child process with the corpus's time limit, as ``gongkai
+    ingest`` does): the ingest's summary, and why each refused upload was refused.  One refused
+    file (a wrong type, too large) no longer stops the others: nothing was imported then."""
     import os
     import secrets
     from datetime import datetime
@@ -181,10 +188,15 @@ def ingest_uploads(files, actor: str):
     if not files:
         raise GongkaiError("请选择至少一个报告文件。")
     folder = settings.HOME / "corpus-uploads" / f"{datetime.now():%Y%m%d-%H%M%S}-{actor[:40]}-{secrets.token_hex(3)}"
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
+    paths: list[str] = []
+    refused: list[str] = []
     for upload in files:
-        data = read_upload(upload)
+        try:
+            data = read_upload(upload, archives=True)
+        except GongkaiError as exc:
+            refused.append(str(exc))
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
         name = os.path.basename(upload.name.replace("\\", "/")) or "report"
         target = folder / name
         n = 1
@@ -193,8 +205,10 @@ def ingest_uploads(files, actor: str):
             target = folder / f"{target.stem}-{n}{target.suffix}"
         target.write_bytes(data)
         paths.append(str(target))
+    if not paths:
+        raise GongkaiError("；".join(refused))
     with _store() as store:
-        return ingest(paths, store, workers=1)
+        return ingest(paths, store, workers=1), refused
 
 
 def documents_list(store, region: str = "", limit: int = 1000) -> list[tuple[int, str, int]]:

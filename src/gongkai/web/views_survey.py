@@ -52,10 +52,12 @@ def survey_upload(request):
                       status=403)
     back = "/survey/?" + urlencode({"region": survey.clean_region(request.POST.get("region"))})
     try:
-        summary = survey.ingest_uploads(request.FILES.getlist("file"), request.user.username)
+        summary, refused = survey.ingest_uploads(request.FILES.getlist("file"), request.user.username)
     except GongkaiError as exc:
         messages.error(request, f"未能导入：{exc}")
         return redirect(back)
+    for why in refused:
+        messages.error(request, f"未能导入：{why}")
     text = f"已导入语料库：新增 {summary.added} 份，更新 {summary.updated} 份"
     if summary.unchanged:
         text += f"，{summary.unchanged} 份已在库中"
