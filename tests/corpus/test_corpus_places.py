@@ -48,10 +48,10 @@ def test_correction_is_kept_across_reingest(tmp_path, capsys):
     seed = str(SEEDS[3])  # 同心县, placed automatically in 吴忠市
     assert main(["ingest", seed, "--db", db, "-q"]) == 0
     assert main(["place", "同心县", "--db", db]) == 0
-    assert "宁夏回族自治区 › 吴忠市 › 同心县  代码 640324  层级 county  自动" in capsys.readouterr().out
+    assert "宁夏回族自治区 › 吴忠市 › 同心县  代码 640324  层级 县级  自动" in capsys.readouterr().out
     # A user moves the body to a town-level code (12 digits) with a unit name.
     assert main(["place", "同心县", "--code", "640324100000", "--unit", "豫海镇", "--db", db]) == 0
-    assert "豫海镇  代码 640324100000  层级 town  人工更正" in capsys.readouterr().out
+    assert "豫海镇  代码 640324100000  层级 乡镇  人工更正" in capsys.readouterr().out
     assert main(["ingest", seed, "--db", db, "-q", "--reparse"]) == 0
     capsys.readouterr()
     con = sqlite3.connect(db)

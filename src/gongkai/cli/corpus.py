@@ -228,7 +228,7 @@ def run_failures(args) -> int:
 
 def run_place(args) -> int:
     from gongkai.extract.meta import as_body
-    from gongkai.format.places import corrected, normalise, place
+    from gongkai.format.places import LEVEL_NAMES, corrected, normalise, place
 
     name = as_body(normalise(args.agency))  # 同心县 is the body 同心县人民政府, as the reports name it
     key = normalise(name) if name else ""
@@ -249,7 +249,8 @@ def run_place(args) -> int:
     path = " › ".join(x for x in (p.get("province"), p.get("city"), p.get("county"), p.get("unit")) if x)
     kind = p.get("source") or ""
     source = {"user": "人工更正", "auto": "自动"}.get(kind, kind)
-    print(f"{args.agency}：{path or '（未定位）'}  代码 {p.get('code') or '—'}  层级 {p.get('level') or '—'}  {source}")
+    level = LEVEL_NAMES.get(p.get("level") or "", p.get("level") or "—")
+    print(f"{args.agency}：{path or '（未定位）'}  代码 {p.get('code') or '—'}  层级 {level}  {source}")
     if p.get("note"):
         print(p["note"])
     return 0
