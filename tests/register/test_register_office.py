@@ -56,6 +56,6 @@ def test_the_cli_letters_name_the_review_body_the_offices_name_tells(tmp_path, m
                  "--letter", str(out), *db]) == 0
     assert capsys.readouterr().err == (
         "gongkai：文书中的行政复议机关按本机关的类型和所在区划确定为“淮安市洪泽区人民政府”（《中华人民共和国行政复议法》"
-        f"第二十四条）；如不对，请在设置文件 {site} 中写明 review_body。\n")
+        f"第二十四条）；如不对，请在设置文件 {site} 中写明 review_body（行政复议机关）。\n")
     text = "".join(p.text for p in Document(str(out)).paragraphs)
     assert "六十日内向淮安市洪泽区人民政府申请行政复议" in text and "本级人民政府" not in text

@@ -166,6 +166,27 @@ def test_corrections_and_voids_keep_the_old_values(reg):
         reg.amend(ref, "on", "2025-09-01", "x", "b", event=6)
 
 
+def test_a_correction_names_the_item_as_the_clerk_knows_it(reg):
+    """The web's 更正 form and the CLI take the item's Chinese name (label or export column), stored
+    as its id; an unknown one is refused listing what may be corrected, in Chinese."""
+    ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 26)), "a")
+    reg.record(ref, "replied", date(2025, 10, 9), "a", outcome="granted")
+    reg.amend(ref, "申请人姓名或名称", "李秀瑛", "登记时姓名录入错误", "b")
+    reg.amend(ref, "联系电话", "13709531234", "申请人来电告知新号码", "b")
+    reg.amend(ref, "日期", "2025-10-10", "答复日期录错", "b", event=2)
+    reg.amend(ref, "办理结果", "属于四类过程性信息", "结果录错", "b", event=2)
+    req = reg.get(ref)
+    assert [e.data["field"] for e in req.history if e.kind == "amended"] == ["name", "phone", "on", "outcome"]
+    assert (req.applicant.name, req.concluded_on, req.outcome) == ("李秀瑛", date(2025, 10, 10), "denied.process_info")
+    reg.amend(ref, "姓名或名称", "李秀英", "更正有误，以身份证为准", "b")     # the export's column names it too
+    assert reg.get(ref).applicant.name == "李秀英"
+    with pytest.raises(GongkaiError) as refused:
+        reg.amend(ref, "姓名", "李", "x", "b")
+    assert refused.value.message == (
+        "第1条“登记申请”没有可更正的“姓名”（可更正：日期、申请人类型、申请人姓名或名称、证件号码、联系电话、电子邮箱、"
+        "通信地址、提交方式、申请公开的政府信息、件数、签收或确认日期）")
+
+
 def test_a_registration_voided_as_a_mistake_leaves_table3(reg):
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 26)), "a")
     reg.void(ref, 1, "重复登记", "b")

@@ -153,8 +153,8 @@ def test_a_body_whose_kind_and_place_tell_its_review_body_gets_it_and_is_told_so
         page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
         assert "letter-warning" not in page
         assert ('<p class="hint" id="review-body-note">文书中的行政复议机关按本机关的类型和所在区划确定为'
-                "“淮安市清江浦区人民政府”（《中华人民共和国行政复议法》第二十四条）；如不对，请在设置文件 "
-                f"{site} 中写明 review_body。</p>") in page
+                "“淮安市清江浦区人民政府”（《中华人民共和国行政复议法》第二十四条）；如不对，请系统管理员在服务器的设置文件 "
+                f"{site} 中写明 review_body（行政复议机关）。</p>") in page
         letter = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/reply").content)
         assert any("六十日内向淮安市清江浦区人民政府申请行政复议" in p for p in letter)
         site.write_text("review_body: 淮安市清江浦区人民政府（复议局）\n", encoding="utf-8")

@@ -324,8 +324,16 @@ def amend(step: Event, name: str, value: Any) -> Event:
 
 
 def amendable(step: Event, name: str) -> Field | None:
-    """The field ``name`` of ``step`` that may be corrected (``on``: the step's date)."""
-    if name == "on":
+    """The field of ``step`` that may be corrected, named by its id, its label or its column in
+    the exports (申请人姓名或名称, 姓名或名称 or name; 日期 or on: the step's date)."""
+    name = str(name).strip()
+    if name in ("on", "日期"):
         return Field("on", "date", "日期", required=True)
-    f = kinds()[step.kind].field(name)
+    heads = _spec()["columns"]
+    f = next((f for f in kinds()[step.kind].fields if name in (f.name, f.label, heads.get(f.name))), None)
     return f if f is not None and not f.computed else None
+
+
+def amendable_names(step: Event) -> list[str]:
+    """What may be corrected in ``step``, as a clerk names it (for messages)."""
+    return ["日期", *(f.label for f in kinds()[step.kind].entered)]

@@ -82,7 +82,9 @@ def office_settings(site: Settings, agency: str) -> Settings:
     return site.replace(agency=agency, **({"review_body": told} if told else {}))
 
 
-def review_body_note(told: str, settings_file: object) -> str:
-    """What a clerk is told when the review body was told from the body (CLI and web alike)."""
+def review_body_note(told: str, settings_file: object, web: bool = False) -> str:
+    """What a clerk is told when the review body was told from the body: at the command line, the
+    settings file to correct it in; in the web (whose clerk cannot edit the server's files), whom to ask."""
+    who = "请系统管理员在服务器的" if web else "请在"
     return (f"文书中的行政复议机关按本机关的类型和所在区划确定为“{told}”（{LAW}）；"
-            f"如不对，请在设置文件 {settings_file} 中写明 review_body。")
+            f"如不对，{who}设置文件 {settings_file} 中写明 review_body（行政复议机关）。")

@@ -24,7 +24,7 @@ from gongkai.db import now_stamp, office_today, open_registers
 from gongkai.errors import GongkaiError, NotFound
 from gongkai.register.case import Case, RuleError, check_history, derive, extension_refused, facts
 from gongkai.register.clock import receipt_date
-from gongkai.register.events import Event, amendable, effective, kind, kinds, parse_value
+from gongkai.register.events import Event, amendable, amendable_names, effective, kind, kinds, parse_value
 from gongkai.register.filters import RequestFilter, where
 from gongkai.register.settings import Settings, load_settings
 from gongkai.register.vocab import channels
@@ -585,7 +585,7 @@ def _amendment(target: Event, data: dict[str, Any], steps: list[Event]) -> dict[
     f = amendable(target, data["field"])
     if f is None:
         raise GongkaiError(f"第{target.id}条“{kinds()[target.kind].label}”没有可更正的“{data['field']}”"
-                           f"（可更正：on、{'、'.join(x.name for x in kinds()[target.kind].entered)}）")
+                           f"（可更正：{'、'.join(amendable_names(target))}）")
     current = next(e for e in steps if e.id == target.id)
     old = current.on.isoformat() if f.name == "on" else current.data.get(f.name)
     value = parse_value(f, data["value"])

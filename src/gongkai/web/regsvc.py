@@ -375,8 +375,8 @@ LOG_PAGE_SIZE = 200
 def log_overview(body, today: date) -> dict[str, Any]:
     """A body's proactive-disclosure log as the page shows it (newest first): each item with its
     publications and the state of its latest duty to publish (Art. 26), the duties pending or
-    overdue, and the year's table-2 rows that come from the log.  Read-only: the log is kept
-    with ``gongkai log`` (or imported), in the same store as the body's request register."""
+    overdue, and the year's table-2 rows that come from the log (kept in the same store as the
+    body's request register: imported on the page, or with ``gongkai log``)."""
     from gongkai.format.names import column_label, row_label
     from gongkai.log.store import obligations
     from gongkai.log.vocab import attributes, channels, endings

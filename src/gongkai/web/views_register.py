@@ -15,7 +15,7 @@ from gongkai.register.events import choices, kinds
 from gongkai.register.letters import unset_office_settings
 from gongkai.register.office import review_body_note, told_review_body
 from gongkai.register.settings import load_settings
-from gongkai.web import regsvc
+from gongkai.web import regfiles, regsvc
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data
 from gongkai.web.models import Role
 from gongkai.web.registers import open_register, today
@@ -65,6 +65,7 @@ def _list_page(request, body, typed=None):
         "q": q, "page": page, "pages": pages, "today": day, "writable": can_write(request.user, body),
         "registration": form_fields(kinds()["registered"], typed=typed), "typed_on": (typed or {}).get("on"),
         "year": day.year, "qs": f"filter={flt}&q={quote(q)}", "assumed": any(r.due_assumed for r in rows),
+        "personal": sees_personal_data(request.user, body),
     })
 
 
@@ -116,7 +117,7 @@ def _request_page(request, body, ref, typed=None):
 def _review_body_note(body) -> str:
     """Said when the letters' review body was told from the body's name (register/office.py)."""
     told = told_review_body(load_settings(site.REGISTER_SETTINGS), body.name)
-    return review_body_note(told, site.REGISTER_SETTINGS) if told else ""
+    return review_body_note(told, site.REGISTER_SETTINGS, web=True) if told else ""
 
 
 def form_fields(k, settings=None, typed=None, defaults=None, maxima=None) -> list[dict]:
@@ -208,10 +209,8 @@ def register_template_file(request, body, letter):
 
 
 def docx_response(name: str, data: bytes, content_type: str | None = None) -> HttpResponse:
-    resp = HttpResponse(data, content_type=content_type or
-                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return resp
+    return file_response(name, data, content_type or
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 @require_http_methods(["GET"])
@@ -261,6 +260,92 @@ def register_calendar(request):
 @require_http_methods(["GET"])
 @body_view()
 def register_log(request, body):
-    """主动公开台账: the body's proactive-disclosure log, read-only (kept with ``gongkai log``)."""
+    """主动公开台账: the body's proactive-disclosure log, its duties and table 2; kept by importing
+    its document list and monthly figures here (or with ``gongkai log``)."""
     return render(request, "web/register_log.html", {"body": body, "today": today(),
+                                                     "writable": can_write(request.user, body),
                                                      **regsvc.log_overview(body, today())})
+
+
+# -- the registers' files: import an upload, download an export (web/regfiles.py) -------------------
+MAX_IMPORT_MB = 64   # sheets.read_table's own bound on a file
+
+
+def _upload(request) -> tuple[str, bytes]:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise GongkaiError("请选择要导入的 CSV 或 Excel（.xlsx）文件")
+    if upload.size > MAX_IMPORT_MB * 1024 * 1024:
+        raise GongkaiError(f"“{upload.name}”超过 {MAX_IMPORT_MB} MB")
+    return upload.name, upload.read()
+
+
+def _refused(request, what: str, exc: GongkaiError) -> None:
+    """A refused import: every problem its own line (nothing was imported)."""
+    first, *rest = str(exc).split("\n")
+    messages.error(request, f"未能导入{what}：{first}")
+    for line in rest[:50]:
+        messages.error(request, line)
+
+
+@require_POST
+@body_view(write=True)
+def register_import(request, body):
+    try:
+        refs = regfiles.import_requests(open_register(body), *_upload(request), request.user.username)
+    except GongkaiError as exc:
+        _refused(request, "台账", exc)
+        return redirect(f"/register/{body.pk}/#files")
+    span = f"（{refs[0]} 至 {refs[-1]}）" if len(refs) > 1 else (f"（{refs[0]}）" if refs else "")
+    messages.success(request, f"已导入 {len(refs)} 件申请{span}。")
+    return redirect(f"/register/{body.pk}/")
+
+
+@require_http_methods(["GET"])
+@body_view()
+def register_export(request, body, form):
+    if not sees_personal_data(request.user, body):
+        return render(request, "web/error.html", {"message": "台账含申请人个人信息，只有本机关经办人可以导出。"},
+                      status=403)
+    try:
+        name, data = regfiles.export_requests(open_register(body), form, request.GET.get("contact") == "1",
+                                              body.name, today())
+    except GongkaiError as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=404)
+    return file_response(name, data, regfiles.CONTENT_TYPES[form])
+
+
+@require_POST
+@body_view(write=True)
+def log_import(request, body):
+    from gongkai.web.registers import open_log
+
+    figures = request.POST.get("what") == "figures"
+    try:
+        with open_log(body) as log:
+            refs, n = regfiles.import_log(log, *_upload(request), request.user.username, figures=figures)
+    except GongkaiError as exc:
+        _refused(request, "月度数据" if figures else "主动公开台账", exc)
+        return redirect(f"/register/{body.pk}/log/#files")
+    messages.success(request, f"已导入 {n} 个月度数据。" if figures else
+                     f"已导入 {len(refs)} 件文件和信息" + (f"、{n} 个月度数据" if n else "") + "。")
+    return redirect(f"/register/{body.pk}/log/")
+
+
+@require_http_methods(["GET"])
+@body_view()
+def log_export(request, body, form):
+    from gongkai.web.registers import open_log
+
+    try:
+        with open_log(body) as log:
+            name, data = regfiles.export_log(log, form, body.name, today())
+    except GongkaiError as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=404)
+    return file_response(name, data, regfiles.CONTENT_TYPES[form])
+
+
+def file_response(name: str, data: bytes, content_type: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=content_type)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp

@@ -1,0 +1,86 @@
+"""The registers' files in the web (web/regfiles.py): a clerk imports the 台账 kept before and
+exports a copy that imports back — the same files and checks as `gongkai register/log import/export`."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from gk_web_support import client_for, django_env, world  # noqa: F401 - fixtures
+
+LIST = ("编号,申请人类型,申请人,提交方式,申请内容,提交日期,办理结果,答复日期\n"
+        "2026-000101,自然人,张伟,当面,本镇2025年农村危房改造补助资金发放名单,2026-01-20,予以公开,2026-02-14\n"
+        "2026-000102,商业企业,宁夏某某建筑工程有限公司,当面,丁塘镇2025年农村道路建设项目中标结果,2026-02-24,,\n")
+
+
+def _csrf(c, url: str) -> str:
+    assert c.get(url).status_code == 200, url
+    return c.cookies["csrftoken"].value
+
+
+def _upload(c, url: str, token: str, name: str, data: bytes, **fields) -> str:
+    r = c.post(url, {"file": SimpleUploadedFile(name, data), "csrfmiddlewaretoken": token, **fields}, follow=True)
+    assert r.status_code == 200
+    return r.content.decode()
+
+
+def _sheet(data: bytes) -> list[tuple]:
+    return [tuple(row) for row in openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True)]
+
+
+def test_a_clerk_imports_the_old_register_and_its_export_imports_back_elsewhere(django_env, world):
+    a, b = world["a"], world["b"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    # a file with a mistake: every problem named by its row, nothing imported
+    bad = LIST.replace("2026-01-20", "01/20/2026").replace("商业企业", "法人")
+    page = _upload(c, f"/register/{a.pk}/import", token, "台账.csv", bad.encode("utf-8"))
+    assert "未能导入台账：台账.csv：" in page and "第2行" in page and "第3行" in page and "01/20/2026" in page
+    assert "没有符合条件的申请" in page
+    # the list kept before, in GB18030 as Excel saves it
+    page = _upload(c, f"/register/{a.pk}/import", token, "台账.csv", LIST.encode("gb18030"))
+    assert "已导入 2 件申请（2026-000101 至 2026-000102）。" in page
+    assert "2026-000101" in page and "2026-000102" in page
+    # the export, with contact details, is the gongkai export and imports into another body's register
+    r = c.get(f"/register/{a.pk}/export.xlsx?contact=1")
+    assert r.status_code == 200 and r["Content-Disposition"].endswith(".xlsx")
+    exported = r.content
+    rows = _sheet(exported)
+    assert rows[0][:4] == ("编号", "序号", "事项", "日期") and [r[:3] for r in rows[1:]] == [
+        ("2026-000101", 1, "登记申请"), ("2026-000101", 2, "答复"), ("2026-000102", 1, "登记申请")]
+    cb = client_for(world["clerk_b"])
+    page = _upload(cb, f"/register/{b.pk}/import", _csrf(cb, f"/register/{b.pk}/"), "导出.xlsx", exported)
+    assert "已导入 2 件申请（2026-000101 至 2026-000102）。" in page
+    assert _sheet(cb.get(f"/register/{b.pk}/export.xlsx?contact=1").content) == rows
+    assert cb.get(f"/register/{b.pk}/export.csv").content.decode("utf-8-sig").startswith("编号,序号,事项,日期,")
+    # applicants' names are the body's own clerks' to export; nobody else's to import into
+    assert client_for(world["supervisor"]).get(f"/register/{a.pk}/export.xlsx").status_code == 403
+    other = cb.post(f"/register/{a.pk}/import", {"file": SimpleUploadedFile("x.csv", LIST.encode()),
+                                                 "csrfmiddlewaretoken": cb.cookies["csrftoken"].value})
+    assert other.status_code == 403 and "2026-000101" not in other.content.decode()
+
+
+def test_a_clerk_imports_the_log_and_its_monthly_figures(django_env, world):
+    a, b = world["a"], world["b"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/log/")
+    docs = ("标题,文号,类别,形成日期,公开属性,公开渠道,栏目,公开日期,存量\n"
+            "同心县丁塘镇村规民约管理办法,丁政发〔2019〕12号,行政规范性文件,2019-05-10,主动公开,,,,是\n"
+            "丁塘镇关于印发农村人居环境整治考核办法的通知,丁政发〔2026〕5号,行政规范性文件,2026-01-05,主动公开,"
+            "政府网站,政策文件,2026-01-12,\n")
+    page = _upload(c, f"/register/{a.pk}/log/import", token, "文件清单.csv", docs.encode("utf-8"), what="documents")
+    assert "已导入 2 件文件和信息。" in page and "丁塘镇关于印发农村人居环境整治考核办法的通知" in page
+    figures = "年度,月份,行政许可,行政处罚\n2026,1,4,1\n2026,2,5,二\n"
+    page = _upload(c, f"/register/{a.pk}/log/import", token, "月度.csv", figures.encode("utf-8"), what="figures")
+    assert "未能导入月度数据：月度.csv：" in page and "第3行" in page
+    page = _upload(c, f"/register/{a.pk}/log/import", token, "月度.csv", figures.replace("二", "2").encode(),
+                   what="figures")
+    assert "已导入 4 个月度数据。" in page
+    # the export holds every entry and figure and imports into another body's log as it was
+    exported = c.get(f"/register/{a.pk}/log/export.csv").content
+    cb = client_for(world["clerk_b"])
+    page = _upload(cb, f"/register/{b.pk}/log/import", _csrf(cb, f"/register/{b.pk}/log/"), "导出.csv", exported,
+                   what="documents")
+    assert "已导入 2 件文件和信息、4 个月度数据。" in page
+    assert cb.get(f"/register/{b.pk}/log/export.csv").content == exported
