@@ -7,7 +7,9 @@ Inputs (made here, as the tests make them): the three published PDFs in examples
 alone (the densest table page: 140 text boxes), page 3 of Hongze 2023 (a table page too) and page
 1 of Huai'an (narrative) alone, the bench's generated report as such a scan, its
 last page as a poor photo (turned 2.5°, blurred, JPEG), page 4 of Huai'an with notes beside a
-table and over another's edge, and as a noisy scan (grey paper, noise, specks), and the OCR test's scan of the Huai'an report with a 6 pasted over a 9.
+table and over another's edge, and as a noisy scan (grey paper, noise, specks), page 1 of Huai'an
+turned 0.4° and 1.2° (a narrative page fed askew: no rulings), and the OCR test's scan of the
+Huai'an report with a 6 pasted over a 9.
 
 - **Speed** (the single pages and the generated scan: SPEED): each reading runs in a fresh child
   process that first reads a small image and runs the detector once (the models are loaded and
@@ -49,10 +51,11 @@ REAL_PDFS = ["huaian-city-2024.pdf", "hongze-district-2023.pdf", "hongze-distric
 DPI = 200
 # Timed: two table pages (read cell by cell), a page of narrative (read by its ink lines), the
 # generated scan (its cramped tables, text touching the rulings in most cells, detected as regions;
-# until the sixth session the pages were detected whole) and a table page with notes beside a table
-# and over another's edge.
+# until the sixth session the pages were detected whole), a table page with notes beside a table
+# and over another's edge, and (seventh session) the noisy scan and the narrative page turned 0.4°
+# and 1.2° (until then detected whole).
 SPEED = ["huaian-page4-scan.pdf", "hongze-2023-page3-scan.pdf", "huaian-page1-scan.pdf", "generated-scan.pdf",
-         "huaian-page4-beside.png"]
+         "huaian-page4-beside.png", "huaian-page4-noisy.png", "huaian-page1-turned-0.4.png", "huaian-page1-turned-1.2.png"]
 FRESH = "huaian-page4-scan.pdf"
 
 
@@ -106,6 +109,11 @@ def make_inputs(work: Path) -> dict[str, Path]:
                                                 work / "huaian-page4-beside.png")
     inputs["huaian-page4-noisy.png"] = _noisy(_images((EXAMPLES / REAL_PDFS[0]).read_bytes(), [4])[0],
                                               work / "huaian-page4-noisy.png")
+    narrative = _images((EXAMPLES / REAL_PDFS[0]).read_bytes(), [1])[0]
+    for turn in ("0.4", "1.2"):  # as a scanner feeds a page a little askew: no rulings to straighten it by
+        inputs[f"huaian-page1-turned-{turn}.png"] = work / f"huaian-page1-turned-{turn}.png"
+        narrative.rotate(float(turn), resample=3, fillcolor=255).save(inputs[f"huaian-page1-turned-{turn}.png"],
+                                                                       dpi=(DPI, DPI))
     if shutil.which("pdftoppm"):
         from tests.read_binary.test_read_binary_scanned_example import _scan
 

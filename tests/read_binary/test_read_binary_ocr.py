@@ -156,7 +156,7 @@ def test_read_binary_recognition_holds_the_shared_memory_slot(monkeypatch):
     slots = threading.BoundedSemaphore(1)
     held = []
 
-    def read_words(picture, gray, scale, binary=None):
+    def read_words(picture, gray, scale, binary=None, **kwargs):
         held.append(not slots.acquire(blocking=False))  # taken by the recognition itself
         return [], []
 
@@ -247,7 +247,8 @@ def test_read_binary_ocr_table_cells_are_cut_by_their_ink_and_unclear_cells_dete
 
 @pytest.mark.ocr
 def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
-    """A noisy scan (dust in the bands): the page is detected whole.  A table mostly in unclear
+    """A scan whose dust its median keeps (2×2 specks in the bands): the page is detected whole
+    (test_read_binary_ocr_noisy_scan_planned_on_its_median: specks the median takes out).  A table mostly in unclear
     cells (cramped: text touching its rulings) is detected as one region, its rulings and 3 pixels
     around, and so is the margin beside a table that holds ink, or the table's rows across the
     page when that ink crosses the table's outer ruling; the rest of the page is read by its ink
@@ -264,9 +265,11 @@ def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
     _chars(page, 300, 900, 10)  # two lines below the table: each cut by its ink
     _chars(page, 300, 940, 10)
     assert [box[0].tolist() for box in ocr._plan(page, SCAN_DPI / 72)[1].lines[-2:]] == [[296, 896], [296, 936]]
-    dusty = page.copy()
     rng = np.random.default_rng(1)
-    dusty[rng.integers(0, 1000, 300), rng.integers(0, 1000, 300)] = 0  # 300 specks a million pixels
+    dusty = page.copy()  # 2×2 dust the median keeps: detected whole
+    ys, xs = rng.integers(0, 998, 300), rng.integers(0, 998, 300)
+    for dy, dx in ((0, 0), (0, 1), (1, 0), (1, 1)):
+        dusty[ys + dy, xs + dx] = 0
     assert ocr._plan(dusty, SCAN_DPI / 72)[1] is None
     page = _ruled_page()
     for y in (250, 350, 450):  # most cells unclear (here: a line too thin for text in each)
@@ -285,6 +288,57 @@ def test_read_binary_ocr_page_without_a_clear_grid_is_detected_whole():
     crossing = ocr._plan(page, SCAN_DPI / 72)[1]
     assert crossing.regions == [(0, 196, 1000, 508)] and len(crossing.lines) == 1  # and the heading
     assert ocr._plan(np.full((1000, 1000), 255, np.uint8), SCAN_DPI / 72) == ([], ocrgrid.Plan())
+
+
+@pytest.mark.ocr
+def test_read_binary_ocr_noisy_scan_planned_on_its_median():
+    """A noisy scan (300 specks of one pixel a million, grey paper with grain) is planned on its
+    3×3 median: the clean page's lines and regions, each cell line cut with 3.5 pt (10 px) around
+    its ink instead of 5 px, and short of the ink of the lines above and below it in its cell
+    (two lines 8 px apart)."""
+    import numpy as np
+
+    from gongkai.read import ocr, ocrgrid
+
+    page = _ruled_page()
+    _chars(page, 400, 320, 3)  # cell (1, 1): two lines 8 px apart
+    _chars(page, 400, 348, 3)
+    clean = ocr._plan(page, SCAN_DPI / 72)[1]
+    assert [box[0].tolist() + box[2].tolist() for box in clean.lines][4:6] == [[395, 315, 485, 345], [395, 343, 485, 373]]
+    rng = np.random.default_rng(1)
+    noisy = np.clip(page * 0.85 + 25 + rng.normal(0, 3, page.shape), 0, 255).astype(np.uint8)
+    noisy[rng.integers(0, 1000, 300), rng.integers(0, 1000, 300)] = 40
+    binary = ocr._binary(noisy)
+    segments, masks = ocr._rulings(binary, SCAN_DPI / 72)
+    assert ocrgrid.plan(binary, ocr._ink(binary, masks), segments, SCAN_DPI / 72) == ocrgrid.Whole(ocrgrid.NOISY)
+    plan = ocr._plan(noisy, SCAN_DPI / 72)[1]
+    assert [box[0].tolist() + box[2].tolist() for box in plan.lines] == [
+        [140, 230, 212, 270], [390, 215, 518, 255], [390, 255, 490, 295], [635, 235, 770, 275], [390, 310, 490, 348],
+        [390, 340, 490, 378], [296, 96, 640, 134]]
+    assert plan.regions == clean.regions == [(99, 300, 368, 400), (637, 303, 901, 397)]
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("turn", [0.4, -1.2])
+def test_read_binary_ocr_page_without_rulings_straightened_by_its_text(turn):
+    """A page without rulings turned a little (as a scanner feeds it) has its skew measured from
+    its text's rows, within 0.05°, and once turned back is planned line by line (until the seventh
+    session it was detected whole); a level page measures less than MIN_SKEW (not turned)."""
+    import numpy as np
+    from PIL import Image
+
+    from gongkai.read import ocr
+
+    g = np.full((1000, 1000), 255, np.uint8)
+    for y in range(100, 900, 60):
+        _chars(g, 100, y, 28)
+    assert abs(ocr.text_skew(ocr._binary(g))) < ocr.MIN_SKEW and ocr._ruling_skew(g, SCAN_DPI / 72) is None
+    turned = Image.fromarray(g).rotate(turn, resample=3, fillcolor=255)
+    assert ocr._plan(np.array(turned), SCAN_DPI / 72)[1] is None
+    angle = ocr.text_skew(ocr._binary(np.array(turned)))
+    assert abs(angle - turn) <= 0.05
+    level = np.array(turned.rotate(-angle, resample=3, fillcolor=255))
+    assert len(ocr._plan(level, SCAN_DPI / 72)[1].lines) == 14
 
 
 @pytest.mark.ocr

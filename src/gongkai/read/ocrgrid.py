@@ -69,7 +69,9 @@ SLOPE_LINE = 5         # line heights: a line whose thirds are this far apart te
 LEVEL_FULL = 0.7       # share of a line's height a character's ink spans (not punctuation)
 NARROW = 1.6           # line heights: a piece narrower than this is one or two characters
 STROKE = 1.3           # line heights: a stroke longer than this is no character's
-NOISE_SPECKS = 60      # specks of dust a million pixels above which a page is detected whole
+NOISE_SPECKS = 60      # specks of dust a million pixels above which a page is noisy (ocr._plan cleans it)
+NOISY_MARGIN_PT = 3.5  # points around a cell line's ink on a noisy scan (10 px at 200 dpi; see ocr._plan)
+NOISY_REGIONS = 0.08   # share of a noisy scan's page its cleaned plan may leave to the detector
 
 
 @dataclass
@@ -82,13 +84,28 @@ class Plan:
     regions: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
-def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
+@dataclass
+class Whole:
+    """Why a page is to be detected whole: ``reason`` is NOISY, TURNED or UNCLEAR; ``slope`` is
+    the median slope of its long lines (pixels down per pixel across: negative when the text
+    climbs to the right)."""
+
+    reason: str
+    slope: float = 0.0
+
+
+NOISY, TURNED, UNCLEAR_TEXT = "noisy", "turned", "unclear"
+
+
+def plan(dark, ink, segments: list[Segment], scale: float, noisy: bool = False) -> Plan | Whole:
     """The plan for a page whose dark pixels (uint8, nonzero where dark) and ink (the same without
-    the rulings' pixels) are given, or None when the page is to be detected whole, as before: a
-    noisy scan, a page most of whose text outside the tables is not clear, a page turned a little.
+    the rulings' pixels) are given, or why the page is to be detected whole (Whole): a noisy scan,
+    a page turned a little, a page most of whose text outside the tables is not clear.
     A table mostly in unclear cells is one region (its rulings and RULING_CLEAR around), and so
     is the margin beside a table that holds ink (the table's rows across the page when the ink
-    crosses its outer ruling)."""
+    crosses its outer ruling).  ``noisy``: the page is a noisy scan planned on its cleaned binary
+    (ocr._plan_page): its cells' lines are cut with NOISY_MARGIN_PT around their ink, each box
+    short of the ink of the lines above and below it in its cell."""
     import numpy as np
 
     height, width = ink.shape
@@ -114,7 +131,7 @@ def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
             # edge), which the rulings' mask cuts in two, it reads with the table: the table's rows
             # across the page.  (Until the sixth session: the page.)
             regions.append([0, top, width, bottom] if crossing else [left, top, right, bottom])
-        got, unclear = _table_lines(dark, ink, table, scale)
+        got, unclear = _table_lines(dark, ink, table, scale, noisy)
         if sum((r[2] - r[0]) * (r[3] - r[1]) for r in unclear) > UNCLEAR * (x1 - x0) * (y1 - y0):
             # A cramped (or noisy) table: the detector reads it whole, as it did the page; its
             # boxes there gave the same texts as the whole page's on every scan of bench/ocr.py.
@@ -138,11 +155,12 @@ def plan(dark, ink, segments: list[Segment], scale: float) -> Plan | None:
             unclear_area += sum((r[2] - r[0]) * (r[3] - r[1]) for r in unclear)
         start = max(start, bottom)
     if specks > NOISE_SPECKS * height * width / 1e6:
-        return None  # a noisy scan: dust in the bands (see the module's docstring)
-    if len(slopes) >= 3 and abs(sorted(slopes)[len(slopes) // 2]) > math.tan(math.radians(PAGE_SKEW_DEG)):
-        return None  # its lines climb: a page turned a little, which the detector's turned boxes follow
+        return Whole(NOISY)  # dust in the bands (see the module's docstring)
+    slope = sorted(slopes)[len(slopes) // 2] if len(slopes) >= 3 else 0.0
+    if abs(slope) > math.tan(math.radians(PAGE_SKEW_DEG)):
+        return Whole(TURNED, -slope)  # its lines climb: a page turned a little
     if unclear_area > UNCLEAR * max(inked, 1):
-        return None  # most of the text outside the tables is unclear: the detector sees it whole
+        return Whole(UNCLEAR_TEXT)  # most of the text outside the tables is unclear
     lines, regions = _settle(ink, lines, regions)
     for box in lines:  # a table at the page's edge: nothing outside the page
         np.clip(box[:, 0], 0, width, out=box[:, 0])
@@ -363,14 +381,16 @@ def _overlap(a, b, touching: bool = False) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _table_lines(dark, ink, table: TableLayout, scale: float) -> tuple[list, list[list[int]]]:
-    """The line boxes of the cells of ``table``, and the cells (pixel rectangles: left, top,
-    right, bottom) whose lines the detector must find."""
+def _table_lines(dark, ink, table: TableLayout, scale: float,
+                 noisy: bool = False) -> tuple[list, list[list[int]]]:
+    """The line boxes of the cells of ``table`` (each its ink and LINE_MARGIN_PT around it within
+    the cell's rulings; ``noisy``: NOISY_MARGIN_PT, short of the next lines' ink), and the cells
+    (pixel rectangles: left, top, right, bottom) whose lines the detector must find."""
     import cv2
     import numpy as np
 
     min_line = MIN_LINE_PT * scale
-    margin = LINE_MARGIN_PT * scale
+    margin = (NOISY_MARGIN_PT if noisy else LINE_MARGIN_PT) * scale
     out: list = []
     regions: list[list[int]] = []
     for (r, c), origin in table.origin.items():
@@ -419,7 +439,8 @@ def _table_lines(dark, ink, table: TableLayout, scale: float) -> tuple[list, lis
         starts = np.concatenate(([inked[0]], inked[breaks + 1]))
         ends = np.concatenate((inked[breaks], [inked[-1]]))
         first = len(out)
-        for a, b in zip(starts.tolist(), ends.tolist()):
+        starts, ends = starts.tolist(), ends.tolist()
+        for k, (a, b) in enumerate(zip(starts, ends)):
             if b - a + 1 < min_line:
                 # A speck, a character the profile cut apart, or vertical text (one character
                 # a "line"): the detector finds this cell's lines.
@@ -431,6 +452,9 @@ def _table_lines(dark, ink, table: TableLayout, scale: float) -> tuple[list, lis
             bx1 = min(left + xs[-1] + 1 + margin, right + RULING_CLEAR - 1)
             by0 = max(top + a - margin, top - RULING_CLEAR + 1)
             by1 = min(top + b + 1 + margin, bottom + RULING_CLEAR - 1)
+            if noisy:  # a box this wide would take in the neighbouring lines' strokes
+                by0 = max(by0, top + ends[k - 1] + 1) if k else by0
+                by1 = min(by1, top + starts[k + 1]) if k + 1 < len(starts) else by1
             bx0, by0, bx1, by1 = round(bx0), round(by0), round(bx1), round(by1)  # as the detector's
             out.append(np.array([[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]], dtype=np.float32))
     return out, regions
