@@ -27,6 +27,7 @@ DET_SIDE = 1600        # pixels: the longest side text detection sees (A4 at ~13
 REC_MIN_WIDTH = 96     # pixels at the recogniser's 48 high: a narrower line is padded to this
 ORIENTATION_LINES = 16  # the widest lines of a page whose orientation says if it is upside down
 MIN_SKEW, MAX_SKEW = 0.1, 5.0  # degrees; less is noise, more is not a skewed scan
+TEXT_SKEW_PIXELS = 400_000  # ink pixels text_skew weighs at most (a text page at 200 dpi: 100–250 thousand)
 
 _det = None
 _lock = threading.Lock()
@@ -36,9 +37,10 @@ _lock = threading.Lock()
 OCR_LOCK = threading.Lock()
 # Recognitions at once across processes, bounded by memory rather than by cores: a page's
 # recognition peaks at about PAGE_PEAK_MB above the reader's own memory (its models loaded:
-# ~160 MB; a page detected whole — a noisy scan, a page turned a little — still adds ~330 MB
-# of the detector's tensors, a page read by its ink lines ~90 MB: bench/ocr.py), so ingest gives
-# its workers a shared semaphore of ``slots_for_memory()`` (set_slots); None elsewhere.
+# ~160 MB; a page detected whole — a scan too noisy to plan on its median, text outside the
+# tables mostly unclear — still adds ~330 MB of the detector's tensors, a page read by its ink
+# lines ~90 MB: bench/ocr.py), so ingest gives its workers a shared semaphore of
+# ``slots_for_memory()`` (set_slots); None elsewhere.
 PAGE_PEAK_MB = 400
 _slots = None
 
@@ -340,7 +342,8 @@ def text_skew(binary) -> float:
     ys, xs = np.nonzero(binary)
     if len(ys) < 100:
         return 0.0
-    ys, xs = ys.astype(np.float32), xs.astype(np.float32)
+    thin = -(-len(ys) // TEXT_SKEW_PIXELS)  # a page of ink (a photo, a dark scan): every thin-th pixel
+    ys, xs = ys[::thin].astype(np.float32), xs[::thin].astype(np.float32)
 
     def sharpness(angle: float, every: int) -> float:
         rows = ys[::every] + xs[::every] * np.float32(math.tan(math.radians(angle)))

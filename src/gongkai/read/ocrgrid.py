@@ -26,12 +26,15 @@ table that holds ink (a note, a page number: in no band and no cell), or the tab
 the page when that ink crosses its outer ruling (a seal over its edge, which the rulings' mask
 cuts in two); until the sixth session these made the page detected whole (the detector's memory
 grows with the area it sees).  A page is detected whole, as before, when more than UNCLEAR of the
-text outside the tables is unclear, when its lines climb (a page turned by PAGE_SKEW_DEG or more,
-which only pages with rulings are straightened for), or when it is a noisy scan (more than
-NOISE_SPECKS specks of dust a million pixels outside the tables; clean scans of the published
-reports have 8–25).  (Reading noisy pages cell by cell, with dust taken out, was tried: page 4 with
-noise of 3 and 5 grey levels and specks read some rows better and others worse than detection
-did — not the same, so not done.)
+text outside the tables is unclear (the unclear lines as regions were tried, seventh session: on
+page 1 of Huai'an with every line underlined they cover 30% of the page, but the lines the
+detector boxed in them, each alone, broke the preamble inside “电子邮箱” and ran the heading
+“一、总体情况” into its tail: no section was found), when its lines
+climb (PAGE_SKEW_DEG or more: ocr.recognise straightens a page by its rulings, or by its text
+when it has none, so this is skew left over), or when it is a noisy scan (more than NOISE_SPECKS
+specks of dust a million pixels outside the tables; clean scans of the published reports have
+8–25) — which ocr._plan_page then plans again on its median (noisy=True), and detects whole only
+if that plan still leaves more than NOISY_REGIONS of the page to the detector.
 
 Until 3 December (fifth session) the text outside the tables was detected in bands, and only
 where each band was one line: the detector sees a band without the rest of the page (it pools
@@ -86,12 +89,9 @@ class Plan:
 
 @dataclass
 class Whole:
-    """Why a page is to be detected whole: ``reason`` is NOISY, TURNED or UNCLEAR; ``slope`` is
-    the median slope of its long lines (pixels down per pixel across: negative when the text
-    climbs to the right)."""
+    """Why a page is to be detected whole: ``reason`` is NOISY, TURNED or UNCLEAR_TEXT."""
 
     reason: str
-    slope: float = 0.0
 
 
 NOISY, TURNED, UNCLEAR_TEXT = "noisy", "turned", "unclear"
@@ -156,9 +156,8 @@ def plan(dark, ink, segments: list[Segment], scale: float, noisy: bool = False) 
         start = max(start, bottom)
     if specks > NOISE_SPECKS * height * width / 1e6:
         return Whole(NOISY)  # dust in the bands (see the module's docstring)
-    slope = sorted(slopes)[len(slopes) // 2] if len(slopes) >= 3 else 0.0
-    if abs(slope) > math.tan(math.radians(PAGE_SKEW_DEG)):
-        return Whole(TURNED, -slope)  # its lines climb: a page turned a little
+    if len(slopes) >= 3 and abs(sorted(slopes)[len(slopes) // 2]) > math.tan(math.radians(PAGE_SKEW_DEG)):
+        return Whole(TURNED)  # its lines climb: skew left over, which the detector's turned boxes follow
     if unclear_area > UNCLEAR * max(inked, 1):
         return Whole(UNCLEAR_TEXT)  # most of the text outside the tables is unclear
     lines, regions = _settle(ink, lines, regions)
@@ -191,7 +190,7 @@ def _band_lines(dark, ink, top: int, bottom: int,
     detector could go either way); when it is not level (skew left over: its characters climb
     more than LEVEL_PX from one end to the other; and when the page's long lines climb by more
     than PAGE_SKEW_DEG, by their median, plan detects the page whole: on page 2 of Huai'an turned
-    0.15°, not straightened since it has no rulings, a “（” cut level was read “(”); when
+    0.15°, then not straightened since it has no rulings, a “（” cut level was read “(”); when
     its box would reach the next line's ink;
     or when it is one narrow piece over or under another such (vertical text).
 
