@@ -90,8 +90,13 @@ def test_a_corpus_in_python_holds_what_the_commands_show(corpus_db):
         rows = {(r.code, r.year): r for r in corpus.stats("county").rows}
         assert sorted(rows) == [("320800", 2024), ("320813", 2023), ("320813", 2024)]
         district = rows[("320813", 2024)]
-        received = 95 + sum(s.cells["table3.new_received.total"] for s in parts)
-        assert district.values["reports"] == 3 and district.values["received"] == received
+        # The district government's report is the whole district's (as the roll-up by region
+        # takes it): its two departments' requests are in its 95 — adding them counted them twice.
+        assert (district.values["reports"], district.values["received"], district.covered) == (3, 95, 2)
+        assert district.partial("received") == ""
+        assert corpus.stats("county").covered == [
+            f"#{numbers[f'part{i}.txt']} {parts[i].agency} 2024（已含在 #{numbers['hongze-district-2024.pdf']} "
+            "淮安市洪泽区人民政府 的全地区报告中）" for i in (0, 1)]
         assert rows[("320813", 2023)].values["received"] == 21
 
         total = corpus.rollup("洪泽区", 2024)

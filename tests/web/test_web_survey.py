@@ -66,6 +66,10 @@ def test_region_filter_reaches_every_panel(corpus, world):
         assert elsewhere not in stats and elsewhere not in charts and elsewhere not in matrix
         reports = sum(int(n) for n in re.findall(r"<tr><td>[^<]*</td><td>\d*</td><td class=\"num\">(\d+)<", stats))
         assert reports == len(_docs(corpus, prefix))
+    html = c.get("/survey/?region=64").content.decode()
+    # 吴忠市 2021: 红寺堡镇's report has no table 3 — 本年新收 rests on 1 of the 2 reports, and says so
+    assert '<td class="num partial" title="只依据 1/2 份报告">' in html.split('id="stats"')[1].split("</table>")[0]
+    assert "标 + 的数字只依据部分报告" in html and "（1/2份）" in html.split('id="charts"')[1]
     html = c.get("/survey/?region=3208").content.decode()
     assert "只含地区 <strong>3208（江苏省淮安市）</strong> 的报告" in html
     # Each chart fits a 390 px phone at its own size: one 600 px wide was shrunk to half, its
@@ -180,10 +184,15 @@ def test_rollup_marks_each_partial_sum_and_names_whom_it_lacks(django_env, world
     assert (f"合计与本级报告 {d['region']['own_report']} 有 {len(differences)} 格不同" in html
             and f'<tr><td>表三“（一）予以公开”行“总计”列</td><td class="num">{granted}</td>'
                 f'<td class="num">{own.value("table3.granted.total")}</td><td>不一致</td></tr>' in html)
-    # The region's statistics: 本年新收 rests on the reports that print it, and says so.
+    # The region's statistics: the 区人民政府's report is the whole district's, so its three
+    # departments are counted as reports but not added again (the sum counted their requests
+    # twice, and the 教育局's blank made it look partial).
     stats = html.split('id="stats"')[1].split("</table>")[0]
-    assert '<td class="num partial" title="只依据 3/4 份报告">' in stats
-    assert "标 + 的数字只依据部分报告" in html and "（3/4份）" in html.split('id="charts"')[1]
+    received = own.value("table3.new_received.total")
+    assert f'<tr><td>淮安市</td><td>2024</td><td class="num">4</td><td class="num">{received}</td>' in stats
+    assert 'title="只依据' not in stats
+    covered = html.split('id="stats-covered"')[1].split("</p>")[0]
+    assert covered.count("的全地区报告中）") == 3 and "淮安市清江浦区教育局 2024（已含在 #" in covered
 
 
 def test_supervisor_uploads_reports_into_the_corpus(corpus, world):

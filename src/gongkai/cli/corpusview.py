@@ -138,6 +138,8 @@ def print_stats(table: StatsTable) -> None:
               "（--csv 的 *_reports 列是所依据的份数）。")
     if table.duplicates:
         out.print(f"未计入（同一机关同一年度的另一份报告）：{escape('、'.join(table.duplicates))}")
+    if table.covered:
+        out.print(f"计入份数和检查发现、未加入数字（人民政府的报告是全地区的数字）：{escape('；'.join(table.covered))}")
     if table.rules:
         about = catalogue()
         t = narrow_table(title="检查发现（按规则）")

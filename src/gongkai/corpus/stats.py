@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gongkai.corpus.store import Store
+    from gongkai.corpus.store import Store, StoredReport
 
 _NEEDED = {
     "received": "table3.new_received.total",
@@ -68,11 +68,14 @@ class StatRow:
     year: int | None
     values: dict[str, float | None] = field(default_factory=dict)
     based_on: dict[str, int] = field(default_factory=dict)  # metric -> reports it rests on
+    covered: int = 0  # reports whose figures a 人民政府's whole-area report of the row already holds
 
     def partial(self, key: str) -> str:
-        """``3/5`` when the figure rests on 3 of the row's 5 reports (the others left a number
-        it needs blank or undecided); "" when on all of them, or when there is no figure."""
+        """``3/5`` when the figure rests on 3 of the row's 5 summed reports (the others left a
+        number it needs blank or undecided); "" when on all of them, or when there is no figure."""
         based, reports = self.based_on.get(key), self.values.get("reports")
+        if reports:
+            reports -= self.covered
         if based is None or self.values.get(key) is None or not reports or based >= reports:
             return ""
         return f"{based}/{reports}"
@@ -86,6 +89,9 @@ class StatsTable:
     rules_by_row: dict[tuple[str, int | None], dict[str, int]]
     # Further reports of a body and year already counted ("#7 某某局 2024"), not counted again.
     duplicates: list[str] = field(default_factory=list)
+    # Reports counted, but not summed into the figures: a 人民政府's report of their area in the
+    # same row already holds them ("#12 某某镇人民政府 2024（已含在 #9 某某县人民政府 的全地区报告中）").
+    covered: list[str] = field(default_factory=list)
 
 
 def _region(level: str, code, province, city, county) -> tuple[str, str | None]:
@@ -113,6 +119,7 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
     docs: dict[int, tuple[str, str | None, int | None, dict[str, Any]]] = {}  # id -> (region, code, year, cells)
     duplicates: list[str] = []
     counted: set[tuple[str, int | None]] = set()
+    kept: list[StoredReport] = []
     # One report a body and year (the same report met twice — the web page and its PDF, a
     # repost — would count its figures twice): the least content hash, as `rollup --region`.
     for r in sorted(store.reports(region), key=lambda r: (r.agency_key or "", r.year or 0, r.sha256, r.id)):
@@ -123,6 +130,8 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
             counted.add((r.agency_key, r.year))
         name, code = _region(level, r.code, r.province, r.city, r.county)
         docs[r.id] = (name, code, r.year, {})
+        kept.append(r)
+    covered = _covered(kept, {i: (d[0], d[2]) for i, d in docs.items()})
     for doc_id, cell_id, value in store.cell_values(sorted(set(_NEEDED.values()))):
         if doc_id in docs:
             docs[doc_id][3][cell_id] = value
@@ -139,9 +148,15 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
         g = groups.setdefault((region, year), {"code": rcode, "reports": 0, "received": _Ratio(),
                                                "granted": _Ratio(), "not_held": _Ratio(), "reviews": _Ratio(),
                                                "lawsuits": _Ratio(), "corrected": _Ratio(), "findings": 0,
-                                               "rules": {}})
+                                               "rules": {}, "covered": 0})
         v: dict[str, Any] = {k: cells.get(c) for k, c in _NEEDED.items()}  # numbers as stored, or None
         g["reports"] += 1
+        for rule, n in findings.get(doc_id, {}).items():
+            g["rules"][rule] = g["rules"].get(rule, 0) + n
+            g["findings"] += n
+        if doc_id in covered:  # its figures are in the whole-area report of the row: not summed again
+            g["covered"] += 1
+            continue
         g["received"].add(v["received"], 1 if v["received"] is not None else None)
         g["granted"].add(v["granted"], v["handled"])
         g["not_held"].add(v["not_held"], v["handled"])
@@ -151,15 +166,12 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
         parts = [(v[f"{x}.corrected"], v[f"{x}.total"], v[f"{x}.pending"]) for x in _GROUPS]
         if all(p is not None for trio in parts for p in trio):
             g["corrected"].add(sum(p[0] for p in parts), sum(p[1] - p[2] for p in parts))
-        for rule, n in findings.get(doc_id, {}).items():
-            g["rules"][rule] = g["rules"].get(rule, 0) + n
-            g["findings"] += n
 
     rows: list[StatRow] = []
     rules: dict[str, int] = {}
     rules_by_row: dict[tuple[str, int | None], dict[str, int]] = {}
     for (region, year), g in sorted(groups.items(), key=lambda kv: (kv[1]["code"] or "999999", kv[0][1] or 0)):
-        row = StatRow(region, g["code"], year)
+        row = StatRow(region, g["code"], year, covered=g["covered"])
         row.values = {
             "reports": g["reports"],
             "received": g["received"].num if g["received"].n else None,
@@ -178,7 +190,34 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
         for rule, n in g["rules"].items():
             rules[rule] = rules.get(rule, 0) + n
     return StatsTable(level, rows, dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))), rules_by_row,
-                      sorted(duplicates, key=lambda d: int(d[1:].split(" ")[0])))
+                      sorted(duplicates, key=lambda d: int(d[1:].split(" ")[0])),
+                      [text for _, text in sorted(covered.items())])
+
+
+def _area(r: StoredReport) -> str | None:
+    """The code prefix of the area whose whole figures ``r`` reports: a 人民政府 placed at a
+    division (not its 办公室, nor a 管委会办公室, which report for themselves); else None."""
+    code = r.code
+    if r.unit is not None or not code or len(code) != 6 or not (r.agency or "").endswith(("政府", "行政公署")):
+        return None
+    return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+
+
+def _covered(reports: list[StoredReport], rows: dict[int, tuple[str, int | None]]) -> dict[int, str]:
+    """The reports whose figures a whole-area report in their row already holds: a 人民政府's own
+    report (a body placed at a division, with no unit) speaks for its whole area, as the roll-up
+    by region takes it — its towns' and departments' reports, and a lower 人民政府's, are in it,
+    and adding them counted their requests twice."""
+    out: dict[int, str] = {}
+    governments = [(r, area) for r in reports if (area := _area(r))]
+    for r in reports:
+        own = _area(r)
+        for g, area in governments:
+            if (g.id != r.id and rows[g.id] == rows[r.id] and area and (r.code or "").startswith(area)
+                    and (own is None or len(own) > len(area))):
+                out[r.id] = f"#{r.id} {r.agency} {r.year or ''}（已含在 #{g.id} {g.agency} 的全地区报告中）"
+                break
+    return out
 
 def _csv_number(value: float | None) -> str | float:
     return "" if value is None else round(value, 6)

@@ -153,6 +153,7 @@ SCHEMAS: dict[str, Schema] = {
                          "based_on": mapping(INT, "指标 → 所依据的报告份数")})),
         "findings_by_rule": mapping(INT, "规则 → 条数"),
         "duplicates": {**arr(STR), "description": "未计入的报告（同一机关同一年度的另一份，如“#7 某某局 2024”）"},
+        "covered": {**arr(STR), "description": "计入份数、未加入数字的报告：同一行中人民政府的全地区报告已含其数字"},
     }),
     "Comparison": obj({
         "a": obj({"label": STR, "agency": null(STR), "year": null(INT)}),

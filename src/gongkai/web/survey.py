@@ -115,6 +115,7 @@ def page_context(level: str, region: str) -> dict:
         "rules": [(rule, n, catalogue[rule].about if rule in catalogue else "") for rule, n in table.rules.items()],
         "years": years, "agencies": agencies, "documents": documents, "charts": charts,
         "truncated": len(agencies) >= MAX_AGENCIES, "duplicates": table.duplicates,
+        "covered": table.covered,
     }
 
 
@@ -135,7 +136,8 @@ def stats_json(level: str | None, region: str | None = "") -> dict:
     return {"level": level, "region": region, "counts": by_status,
             "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on}
                      for r in table.rows],
-            "findings_by_rule": table.rules, "duplicates": table.duplicates}
+            "findings_by_rule": table.rules, "duplicates": table.duplicates,
+            "covered": table.covered}
 
 
 def report_context(doc_id) -> dict:
