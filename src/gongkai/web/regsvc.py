@@ -372,11 +372,12 @@ def due_notice(user) -> tuple[str, str] | None:
 LOG_PAGE_SIZE = 200
 
 
-def log_overview(body, today: date) -> dict[str, Any]:
+def log_overview(body, today: date, year: int | None = None) -> dict[str, Any]:
     """A body's proactive-disclosure log as the page shows it (newest first): each item with its
     publications and the state of its latest duty to publish (Art. 26), the duties pending or
     overdue, and the year's table-2 rows that come from the log (kept in the same store as the
-    body's request register: imported on the page, or with ``gongkai log``)."""
+    body's request register: imported on the page, or with ``gongkai log``); ``year``: the year
+    of table 2 and of the late publications counted (default this year)."""
     from gongkai.format.names import column_label, row_label
     from gongkai.log.store import obligations
     from gongkai.log.vocab import attributes, channels, endings
@@ -384,6 +385,7 @@ def log_overview(body, today: date) -> dict[str, Any]:
     from gongkai.log.year import VERSION, table2
     from gongkai.web.registers import open_log
 
+    year = year or today.year
     with open_log(body) as log:
         items = sorted(log.items(), key=lambda i: (i.made_on, i.id), reverse=True)
         rows, counts_ = [], {"pending": 0, "overdue": 0, "late": 0}
@@ -391,7 +393,7 @@ def log_overview(body, today: date) -> dict[str, Any]:
         for item in items:
             duties = obligations(item, log.calendar, today)
             for ob in duties:
-                if ob.status in counts_ and (ob.status != "late" or ob.start.year == today.year):
+                if ob.status in counts_ and (ob.status != "late" or ob.start.year == year):
                     counts_[ob.status] += 1
             last = duties[-1] if duties else None
             rows.append({
@@ -406,9 +408,9 @@ def log_overview(body, today: date) -> dict[str, Any]:
                 "duty": last.status_zh if last else "", "due": last.due if last else None,
                 "mark": {"overdue": "overdue", "pending": "soon", "late": "late"}.get(last.status, "") if last else "",
                 "assumed": bool(last and last.assumed and last.status in ("pending", "overdue"))})
-        t2, notes = table2(log, today.year)
+        t2, notes = table2(log, year)
         year_rows = [(row_label("table2", key, VERSION),    # a blank stays blank (—), never 0
                       [(column_label("table2", key, col, VERSION, short=True), shown_or_blank(format_value(v)))
                        for col, v in cells.items()]) for key, cells in t2.items()]
-    return {"rows": rows[:LOG_PAGE_SIZE], "total": len(rows), "counts": counts_, "year": today.year,
+    return {"rows": rows[:LOG_PAGE_SIZE], "total": len(rows), "counts": counts_, "year": year,
             "table2": year_rows, "notes": notes}

@@ -219,10 +219,7 @@ def register_table3(request, body):
     from gongkai.web.reportview import tables_html
 
     day = today()
-    try:
-        year = int(request.GET.get("year", day.year))
-    except ValueError:
-        year = day.year
+    year = _year(request, day)
     report = regsvc.table3(open_register(body), year, body.name)
     from gongkai.check import check_report
 
@@ -262,9 +259,20 @@ def register_calendar(request):
 def register_log(request, body):
     """主动公开台账: the body's proactive-disclosure log, its duties and table 2; kept by importing
     its document list and monthly figures here (or with ``gongkai log``)."""
-    return render(request, "web/register_log.html", {"body": body, "today": today(),
+    day = today()
+    return render(request, "web/register_log.html", {"body": body, "today": day,
                                                      "writable": can_write(request.user, body),
-                                                     **regsvc.log_overview(body, today())})
+                                                     "years": list(range(day.year - 4, day.year + 1)),
+                                                     **regsvc.log_overview(body, day, _year(request, day))})
+
+
+def _year(request, day) -> int:
+    """The year a page asks for (?year=), else this year."""
+    try:
+        year = int(request.GET.get("year", day.year))
+    except ValueError:
+        return day.year
+    return year if 1990 <= year <= day.year + 1 else day.year
 
 
 # -- the registers' files: import an upload, download an export (web/regfiles.py) -------------------
