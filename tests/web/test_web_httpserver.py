@@ -32,15 +32,16 @@ RELIED_ON = {"HTTPChannel.writable": "d0cbd4ae1b3ba2a3", "HTTPChannel.handle_wri
              "HTTPChannel._flush_outbufs_below_high_watermark": "27a2b75117abd0d7",
              "HTTPChannel.service": "f73afa13748e1128", "wasyncore.poll": "526c57a46ca9c6ba",
              "wasyncore.poll2": "f2ea2bd150ff2600", "BaseWSGIServer.pull_trigger": "bf12fa7216edc247",
-             "BaseWSGIServer.handle_accept": "69bfcf0fc140592a"}
+             "BaseWSGIServer.handle_accept": "69bfcf0fc140592a", "Task.write": "f9a97135b3b5d691"}
 # LiveServer runs the loop with a 120 s select timeout: a wake-up the loop missed fails a test instead
 # of costing a second unseen (with a lock-based first try of SteadyChannel, the slow reader's test hung).
 
 
 def test_the_waitress_code_the_channel_relies_on_is_unchanged():
-    from waitress import server, wasyncore
+    from waitress import server, task, wasyncore
 
-    where = {"HTTPChannel": channel.HTTPChannel, "wasyncore": wasyncore, "BaseWSGIServer": server.BaseWSGIServer}
+    where = {"HTTPChannel": channel.HTTPChannel, "wasyncore": wasyncore, "BaseWSGIServer": server.BaseWSGIServer,
+             "Task": task.Task}
     got = {}
     for name in RELIED_ON:
         owner, attr = name.split(".")
