@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _text() -> bytes:
-    sys.path[:0] = [str(ROOT / "tests" / "web")]
+    sys.path[:0] = [str(ROOT / "tests" / "web"), str(ROOT / "scripts")]  # (gk_web_support imports serverproc)
     from gk_web_support import seed  # the 7 KB text report of the other server benches
 
     return seed("000").read_bytes()
