@@ -374,6 +374,9 @@ def _wire_app(environ, start_response):
 
         start_response("200 OK", [("Content-Length", str(len(body)))])
         return environ["wsgi.file_wrapper"](io.BytesIO(body))
+    if path == "/large":  # over JOIN_AT_MOST: header and body apart
+        start_response("200 OK", [("Content-Length", str(len(body) * 8))])
+        return [body * 8]
     if path == "/empty":
         start_response("200 OK", [("Content-Length", "0")])
         return []
@@ -420,7 +423,7 @@ def test_the_header_goes_out_with_the_body_and_the_bytes_are_waitresss_own(monke
         conn.close()
         assert sends[0] == 5
         monkeypatch.undo()
-        for path in ("/", "/204", "/304", "/excess", "/chunked", "/write", "/file", "/empty"):
+        for path in ("/", "/204", "/304", "/excess", "/chunked", "/write", "/file", "/large", "/empty"):
             for method, version in (("GET", "1.1"), ("HEAD", "1.1"), ("GET", "1.0")):
                 request = f"{method} {path} HTTP/{version}\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
                 got = _raw(ours.port, request)

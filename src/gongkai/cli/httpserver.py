@@ -45,7 +45,8 @@ for the header alone, and on loopback the worker often preempted by that client 
 of the same ``write`` call; a ``write`` that adds no body (HEAD, 204, 304, an empty answer, a file
 wrapper's header) sends the header alone at its end, as before.  The bytes on the wire are the
 same, in the same order; nothing is held beyond the ``write`` call, so pipelined answers are not
-delayed (which ``send_bytes`` over 1 would do).
+delayed (which ``send_bytes`` over 1 would do).  A body over ``JOIN_AT_MOST`` is not joined to its
+header (waitress copies it twice already; a third copy would cost more than the send it saves).
 
 ``tests/web/test_web_httpserver.py`` fails if the waitress code this relies on changes.
 """
@@ -59,6 +60,8 @@ from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.server import BaseWSGIServer
 from waitress.server import create_server as waitress_server
 from waitress.task import WSGITask
+
+JOIN_AT_MOST = 64 * 1024  # a body up to this size is sent with its header
 
 
 class OneSendTask(WSGITask):
@@ -98,7 +101,10 @@ class SteadyChannel(HTTPChannel):
                 held.append(data)
                 return len(data)
             self._held = None
-            data = held[0] + data
+            if len(data) > JOIN_AT_MOST:
+                super().write_soon(held[0])
+            else:
+                data = held[0] + data
         return super().write_soon(data)
 
     def readable(self) -> bool:
