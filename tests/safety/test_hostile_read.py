@@ -270,3 +270,12 @@ def test_a_register_workbook_that_is_not_a_zip_is_refused_without_python_words(t
         checked_package(book)  # was "…无法打开（BadZipFile）。…"
     assert (info.value.path, info.value.message) == (
         str(book), "Excel 文件已损坏或不完整，无法打开（不是 ZIP 格式的包）。请重新下载原文件。")
+
+
+def test_a_text_file_too_large_is_refused_by_name_and_size(monkeypatch):
+    import gongkai.read as read
+
+    monkeypatch.setattr(read, "MAX_TEXT_BYTES", 1024 * 1024)
+    with pytest.raises(UnreadableFile) as info:
+        read.read_bytes(b"a" * (3 * 1024 * 1024 // 2), "huge.txt")
+    assert str(info.value) == "huge.txt：文件过大（1.5 MB），超过 TXT 报告的上限 1 MB，不像是一份年度报告。"

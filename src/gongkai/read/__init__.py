@@ -92,7 +92,7 @@ def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
     limit = MAX_TEXT_BYTES if form in ("txt", "md", "html") else MAX_BINARY_BYTES
     if len(data) > limit:
         raise UnreadableFile(
-            f"文件过大（{len(data) / 1048576:.1f} MB），超过{form.upper()}报告的上限 {limit // 1048576} MB，"
+            f"文件过大（{len(data) / 1048576:.1f} MB），超过 {form.upper()} 报告的上限 {limit // 1048576} MB，"
             "不像是一份年度报告。", name)
     if form in ("txt", "md"):
         from gongkai.read.crawler import looks_flattened, read_crawler
