@@ -328,3 +328,16 @@ def test_amend_and_list_take_an_outcome_by_its_unique_beginning_like_every_choic
     assert exit_.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
         "gongkai：用法错误：参数 --outcome：办理结果“不予”不明确，以它开头的有：不予公开、不予处理；请多写几个字")
+
+
+def test_help_names_a_short_choice_and_a_date_is_refused_with_both_spellings(capsys):
+    """--help alone tells a clerk what --type takes (the refusal was the only place it was said);
+    a month-first date is refused naming both ways to write one."""
+    with pytest.raises(SystemExit):
+        main(["register", "add", "--help"])
+    out = "".join(capsys.readouterr().out.split())
+    assert "申请人类型（必填）；可选：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他；写出开头几个字即可" in out
+    with pytest.raises(SystemExit) as refused:
+        main(["register", "add", "--type", "自然人", "--date", "01/20/2025"])
+    assert refused.value.code == 2
+    assert "日期“01/20/2025”无法识别，请写成 2025-09-26 或 2025年9月26日" in capsys.readouterr().err

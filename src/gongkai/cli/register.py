@@ -20,13 +20,13 @@ from gongkai.settings import current, default_actor
 
 
 def _day(text: str) -> date:
-    from gongkai.register.events import parse_date
+    from gongkai.register.events import DATE_HINT, parse_date
     try:
         d = parse_date(text)
     except ValueError:
         d = None
     if d is None:
-        raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，应写成 2025-09-26")
+        raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，{DATE_HINT}")
     return d
 
 
@@ -85,6 +85,15 @@ def add_parser(sub) -> None:
     _calculator_parsers(sub)
 
 
+def _listed(vocabulary: str | None) -> str:
+    """A short vocabulary's labels for --help (可选：自然人、商业企业、…), so the clerk needs no
+    refusal to learn them; a long one (the outcomes: table 3's rows) is named by the refusal."""
+    from gongkai.register.events import choices
+
+    labels = list(choices(vocabulary or "").values())
+    return f"；可选：{'、'.join(labels)}" if len(labels) <= 8 else ""
+
+
 def _step_parser(rs, k) -> None:
     from gongkai.register.events import choice_names
     from gongkai.register.letters import KIND_LABELS
@@ -96,7 +105,7 @@ def _step_parser(rs, k) -> None:
         if f.positional:
             p.add_argument(f.name, metavar=f.label, help=text)
         elif f.type == "choice":
-            p.add_argument(f.option, dest=f.name, metavar=f.label, help=f"{text}；{PREFIX_HELP}",
+            p.add_argument(f.option, dest=f.name, metavar=f.label, help=f"{text}{_listed(f.choices)}；{PREFIX_HELP}",
                            type=prefix_type(partial(choice_names, f.choices), f.label))
         else:
             p.add_argument(f.option, dest=f.name, metavar=f.label, help=text)
