@@ -323,7 +323,8 @@ def test_read_binary_ocr_noisy_scan_planned_on_its_median():
 def test_read_binary_ocr_page_without_rulings_straightened_by_its_text(turn):
     """A page without rulings turned a little (as a scanner feeds it) has its skew measured from
     its text's rows, within 0.05°, and once turned back is planned line by line (until the seventh
-    session it was detected whole); a level page measures less than MIN_SKEW (not turned)."""
+    session it was detected whole); a level page measures less than MIN_SKEW (not turned), and a
+    page of a few short lines 0 (they tell no angle)."""
     import numpy as np
     from PIL import Image
 
@@ -333,6 +334,10 @@ def test_read_binary_ocr_page_without_rulings_straightened_by_its_text(turn):
     for y in range(100, 900, 60):
         _chars(g, 100, y, 28)
     assert abs(ocr.text_skew(ocr._binary(g))) < ocr.MIN_SKEW and ocr._ruling_skew(g, SCAN_DPI / 72) is None
+    few = np.full((1000, 1000), 255, np.uint8)  # a signature and a date: no line across the page tells
+    _chars(few, 600, 700, 6)
+    _chars(few, 640, 760, 5)
+    assert ocr.text_skew(ocr._binary(np.array(Image.fromarray(few).rotate(turn, resample=3, fillcolor=255)))) == 0.0
     turned = Image.fromarray(g).rotate(turn, resample=3, fillcolor=255)
     assert ocr._plan(np.array(turned), SCAN_DPI / 72)[1] is None
     angle = ocr.text_skew(ocr._binary(np.array(turned)))
