@@ -308,12 +308,14 @@ def _plan_page(gray, scale: float, binary=None):
     page's own and every line is cut from the page as it is (cut from the median or a blurred
     page, rows read worse).  A cell's line is cut with NOISY_MARGIN_PT around its ink instead of
     LINE_MARGIN_PT (and short of the ink of the lines above and below it in its cell): in a box
-    this tight a noisy, blurred “1” was read “一” or “二” (its detector box, wider, read it right).  The cleaned plan is used only when it leaves at most
-    NOISY_REGIONS of the page to the detector: noisier pages (noise of 8 grey levels) left
-    whole tables and margins as regions, and those read worse than the whole page detected.
-    Measured on page 4 of the Huai'an report made noisy as bench/ocr.py makes it (grey paper,
-    noise of 3 and 5 grey levels, specks, turned 0.6°; four seeds each): every cell as the clean
-    page reads it on all eight, where the whole page detected misread 0–9 cells a page."""
+    this tight a noisy, blurred “1” was read “一” or “二” (its detector box, wider, read it
+    right).  The cleaned plan is used only when it leaves at most NOISY_REGIONS of the page to
+    the detector: noisier pages (noise of 8 grey levels) left whole tables and margins as
+    regions, and those read worse than the whole page detected.  Measured on page 4 of the
+    Huai'an report made noisy as bench/ocr.py makes it (grey paper, noise of 3 and 5 grey
+    levels, specks, turned 0.6°; four seeds each), against its clean reading: 5 cells wrong in
+    all (one row, on one page, misread the same way detected whole), where the whole page
+    detected misread 24 (0–9 a page; docs/architecture.md, Speed → OCR)."""
     from gongkai.read import ocrgrid
 
     if binary is None:
@@ -335,11 +337,10 @@ def text_skew(binary) -> float:
     """Skew of a page in degrees (positive: turned anticlockwise) from its text: the angle at
     which the rows of its ink are sharpest (the sum of squares of the counts of ink pixels a row,
     the rows taken along the angle), searched within MAX_SKEW in steps of 0.25° (on every eighth
-    ink pixel), then 0.05° and 0.01° around the best (on all).  ~30–50 ms a page at 200 dpi;
-    within 0.07° of the turn (most within 0.03°) on every page of the published reports turned
-    0.15–2.5°; 0 unless three of
-    its lines, at that angle, span TEXT_SKEW_LINE of the page's width.  For pages without long
-    rulings (recognise)."""
+    ink pixel), then 0.05° and 0.01° around the best (on all, at most TEXT_SKEW_PIXELS).  ~30–50
+    ms a page at 200 dpi; within 0.07° of the turn (most within 0.03°) on every page of the
+    published reports turned 0.15–2.5°; 0 unless three of its lines, at that angle, span
+    TEXT_SKEW_LINE of the page's width.  For pages without long rulings (recognise)."""
     import numpy as np
 
     ys, xs = np.nonzero(binary)

@@ -29,12 +29,12 @@ grows with the area it sees).  A page is detected whole, as before, when more th
 text outside the tables is unclear (the unclear lines as regions were tried, seventh session: on
 page 1 of Huai'an with every line underlined they cover 30% of the page, but the lines the
 detector boxed in them, each alone, broke the preamble inside “电子邮箱” and ran the heading
-“一、总体情况” into its tail: no section was found), when its lines
-climb (PAGE_SKEW_DEG or more: ocr.recognise straightens a page by its rulings, or by its text
-when it has none, so this is skew left over), or when it is a noisy scan (more than NOISE_SPECKS
-specks of dust a million pixels outside the tables; clean scans of the published reports have
-8–25) — which ocr._plan_page then plans again on its median (noisy=True), and detects whole only
-if that plan still leaves more than NOISY_REGIONS of the page to the detector.
+“一、总体情况” into its tail: no section was found), when its lines climb (PAGE_SKEW_DEG or
+more: ocr.recognise straightens a page by its rulings, or by its text when it has none, so this
+is skew left over), or when it is a noisy scan (more than NOISE_SPECKS specks of dust a million
+pixels outside the tables; clean scans of the published reports have 8–25) — which
+ocr._plan_page then plans again on its median (noisy=True), and detects whole only if that plan
+still leaves more than NOISY_REGIONS of the page to the detector.
 
 Until 3 December (fifth session) the text outside the tables was detected in bands, and only
 where each band was one line: the detector sees a band without the rest of the page (it pools
@@ -72,8 +72,8 @@ SLOPE_LINE = 5         # line heights: a line whose thirds are this far apart te
 LEVEL_FULL = 0.7       # share of a line's height a character's ink spans (not punctuation)
 NARROW = 1.6           # line heights: a piece narrower than this is one or two characters
 STROKE = 1.3           # line heights: a stroke longer than this is no character's
-NOISE_SPECKS = 60      # specks of dust a million pixels above which a page is noisy (ocr._plan cleans it)
-NOISY_MARGIN_PT = 3.5  # points around a cell line's ink on a noisy scan (10 px at 200 dpi; see ocr._plan)
+NOISE_SPECKS = 60      # specks of dust a million pixels above which a page is noisy (ocr._plan_page cleans it)
+NOISY_MARGIN_PT = 3.5  # points around a cell line's ink on a noisy scan (10 px at 200 dpi; see ocr._plan_page)
 NOISY_REGIONS = 0.08   # share of a noisy scan's page its cleaned plan may leave to the detector
 
 
