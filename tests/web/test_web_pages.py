@@ -377,6 +377,9 @@ def test_check_page_shows_a_pdf_as_read_with_findings_pointing_into_it(django_en
     pages = {int(m) for m in re.findall(r"r1-src-page-(\d+)-", " ".join(targets))}
     shown = {int(m) for m in re.findall(r'id="r1-page-(\d+)"', html)}
     assert shown == pages and 'src="data:image/png;base64,' in html
+    # Each finding names what it is about: the misprinted label is the row's, not its “自然人” cell
+    names = re.findall(r'<span class="cell-name">（([^）]*(?:）[^）]*)*?)）</span>', html)
+    assert names[:2] == ["表三“（三）不予公开—2.其他法律行政法规禁止公开”行", "表三“（六）其他处理”行"], names
 
 
 def test_survey_compare_and_rollup(django_env, world):

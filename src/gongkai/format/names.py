@@ -107,6 +107,24 @@ def cell_label(cell_id: str, version: str | None = None) -> str:
     return f"{table_name(table)}“{rl}”行“{cl}”列"
 
 
+def cells_label(cell_ids: list[str], version: str | None = None) -> str:
+    """What a finding's cells are, named as a whole: one cell by ``cell_label``; a row's cells
+    as the row (表三“一、本年新收政府信息公开申请数量”行 — a label or a row total is about the
+    row, and naming its first cell, “自然人”列, pointed at a cell that was not wrong); a
+    column's cells as the column; else the first cell and 等."""
+    if not cell_ids:
+        return ""
+    if len(cell_ids) == 1:
+        return cell_label(cell_ids[0], version)
+    parts = [split_cell_id(c) for c in cell_ids]
+    table, row, column = parts[0]
+    if all(p[0] == table and p[1] == row for p in parts):
+        return f"{table_name(table)}“{row_label(table, row, version)}”" + ("" if table == "table4" else "行")
+    if table == "table3" and all(p[0] == table and p[2] == column for p in parts):
+        return f"{table_name(table)}“{column_label(table, row, column, version)}”列"
+    return cell_label(cell_ids[0], version) + "等"
+
+
 def cell_short(cell_id: str, version: str | None = None) -> str:
     """``table3.denied.state_secret.total`` -> 表三 （三）不予公开—1.属于国家秘密｜总计: a cell
     named in one line of a narrow table."""
@@ -131,4 +149,4 @@ def format_order(cell_id: str) -> tuple[int, str]:
     return (_order().get(cell_id, len(_order())), cell_id)
 
 
-__all__ = ["cell_label", "cell_short", "column_label", "format_order", "row_group", "row_label", "table_name", "table_title"]
+__all__ = ["cell_label", "cell_short", "cells_label", "column_label", "format_order", "row_group", "row_label", "table_name", "table_title"]

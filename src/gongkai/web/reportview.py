@@ -172,12 +172,13 @@ _LINE = re.compile(r"line (\d+)|^第(\d+)行")
 
 def finding_rows(report, findings, prefix: str) -> list[dict]:
     from gongkai.check.catalogue import data
-    from gongkai.format.names import cell_label
+    from gongkai.format.names import cells_label
 
     names = data()["severities"]
     rows = []
     for n, f in enumerate(findings, 1):
-        cell = next((c for c in f.cells if report.has_cell(c) and report.table(c.split(".", 1)[0]) is not None), None)
+        held = [c for c in f.cells if report.has_cell(c) and report.table(c.split(".", 1)[0]) is not None]
+        cell = held[0] if held else None
         info = report.cells.get(cell) if cell else None
         where = f.where or (info.where.zh() if info and info.where else "")
         raw_where = str(info.where) if info and info.where else (f.where or "")
@@ -186,7 +187,7 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
             "source_anchor": f"{prefix}src-{where_slug(info.where)}" if info and info.where else "",
             "n": n, "rule": f.rule, "severity": f.severity, "severity_label": names[f.severity],
             "message": f.message, "quote": f.quote, "where": where,
-            "cell": cell, "cell_label": cell_label(cell, report.format) if cell else "",
+            "cell": cell, "cell_label": cells_label(held, report.format),
             "cell_anchor": f"{prefix}cell-{cell}" if cell else "",
             "line": int(m.group(1) or m.group(2)) if m else None,
         })
