@@ -130,6 +130,9 @@ def test_new_takes_the_log_and_the_register_as_sources(capsys, db_url, tmp_path,
     assert data["table3"]["carried_forward"]["commercial"] == 1
     assert data["sections"][0]["text"].startswith("2024年，本机关主动公开政府信息1条，各渠道公开1条次：通过政府网站公开1条次"
                                                   "（其中政策文件栏目1条次）。")
+    # section 三 opens with table 3 in words, every figure the table's own
+    assert data["sections"][2]["text"].startswith("2024年，本机关新收政府信息公开申请2件，上年结转0件。本年办结1件，其中予以公开1件。"
+                                                  "结转下年度继续办理1件。\n\n【待办】")
     report = load_source(str(out_path)).report   # the source loads as a report
     assert report.value("table2.art20_1.normative_docs.in_force") == 1 and report.year == 2024
     # Next year from this one: without the records, last year's 结转 and 现行有效件数 are carried;

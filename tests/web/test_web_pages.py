@@ -482,6 +482,8 @@ def test_draft_takes_table3_from_the_register(django_env, world):
     assert [report.value(f"table2.art20_1.normative_docs.{c}") for c in ("made", "repealed", "in_force")] == [2, 1, 1]
     assert report.value("table2.art20_5.licensing.decisions") is None      # no figure entered in the log
     assert report.section(1).text.startswith("2025年，本机关主动公开台账中没有登记公开记录。\n\n【待办】")
+    assert report.section(3).text.startswith("2025年，本机关新收政府信息公开申请2件，上年结转0件。本年办结1件，"
+                                             "其中部分公开1件。结转下年度继续办理1件。\n\n【待办】")
     assert re.search(r'<td class="src-register" title="依申请公开台账：由依申请公开台账计算（截至2025年12月31日）">'
                      r'<input id="in-table3.new_received.legal_service" [^>]*value="2"', html)
     assert re.search(r'<td class="src-log" [^>]*><input id="in-table2.art20_1.normative_docs.made" [^>]*value="2"', html)

@@ -18,6 +18,7 @@ from gongkai.log.store import DisclosureLog
 from gongkai.log.vocab import kinds
 from gongkai.log.year import VERSION, in_force, year_report
 from gongkai.model import Report
+from gongkai.register.table3 import statement
 from gongkai.settings import current
 from gongkai.source.scaffold import Prefill, skeleton, write_source
 
@@ -73,6 +74,9 @@ def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | N
     draft = skeleton(agency, year, version, prefill)
     first = next(s for s in draft.sections if s.no == FORMAT.sections[0].no)
     first.text = f"{report.sections[0].text}\n\n{first.text}"
+    if table3 is not None and (said := statement(table3)):   # 三 opens with table 3's figures in words
+        third = next(s for s in draft.sections if s.no == 3)
+        third.text = f"{said}\n\n{third.text}"
     header = [f"# 表二和第一部分的公开统计取自主动公开台账（{year}年）"]
     if table3 is not None:
         header.append(f"# 表三取自依申请公开台账（截至{year}年12月31日）")

@@ -74,3 +74,29 @@ def drill(db, year: int, cell: str) -> list[str]:
         raise GongkaiError(f"表三没有“{column}”这一列")
     flt = cell_filter(year, row)
     return refs(db, replace(flt, applicant_type=column) if column != "total" else flt)
+
+
+# The outcome groups of table 3 as a report's text names them: a group is its row, or the rows
+# numbered under it (denied.* …).
+OUTCOME_GROUPS = [("granted", "予以公开"), ("partial", "部分公开"), ("denied", "不予公开"), ("unable", "无法提供"),
+                  ("not_processed", "不予处理"), ("other", "其他处理")]
+
+
+def statement(report: Report) -> str:
+    """Table 3 as the sentence that opens a report's section 三: every figure is the table's own
+    总计 column or a sum of its rows; "" when a figure it needs is blank (nothing is made up)."""
+    t, year = report.table3 or {}, report.year
+
+    def total(*prefixes: str) -> int | None:
+        values = [cells.get("total") for row, cells in t.items()
+                  if any(row == p or row.startswith(p + ".") for p in prefixes)]
+        return None if not values or None in values else int(sum(v for v in values if v is not None))
+
+    new, carried, done, forward = (total(r) for r in ("new_received", "carried_over", "total", "carried_forward"))
+    groups = [(label, total(row)) for row, label in OUTCOME_GROUPS]
+    if None in (new, carried, done, forward) or any(n is None for _, n in groups):
+        return ""
+    parts = "，".join(f"{label}{n}件" for label, n in groups if n)
+    # one sentence each: 其中 lists the parts of 办结 alone (the narrative rules sum a 其中 to its full stop)
+    return (f"{year}年，本机关新收政府信息公开申请{new}件，上年结转{carried}件。本年办结{done}件"
+            + (f"，其中{parts}" if parts else "") + f"。结转下年度继续办理{forward}件。")

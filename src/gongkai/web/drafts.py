@@ -52,33 +52,36 @@ def _shown(value) -> str:
 SOURCE_KINDS = {"previous": "上年报告", "register": "依申请公开台账", "log": "主动公开台账"}
 
 
-def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str], str]:
+def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str], dict[int, str]]:
     """Values the body's own records give for ``year`` (2021 format): table 3 from the request
     register when it holds any request, table 2 from the disclosure log when it holds any entry.
-    Returns (cell -> (value, kind, note), messages, section 一 statistics text)."""
+    Returns (cell -> (value, kind, note), messages, section number -> the records' figures in
+    words: 一 the log's publication statistics, 三 table 3)."""
     from gongkai.log.year import year_report
-    from gongkai.register.table3 import compute
+    from gongkai.register.table3 import compute, statement
     from gongkai.web.registers import open_log, open_register
 
     if version != "2021":
-        return {}, [], ""
+        return {}, [], {}
     out: dict[str, tuple] = {}
     messages = []
+    texts: dict[int, str] = {}
     reg = open_register(body)
     if reg.count():
-        for cell, value in compute(reg.db, year, body.name).iter_cells():
+        table3 = compute(reg.db, year, body.name)
+        for cell, value in table3.iter_cells():
             out[cell] = (value, "register", f"由依申请公开台账计算（截至{year}年12月31日）")
+        texts[3] = statement(table3)
         messages.append("表三由依申请公开台账计算")
-    text = ""
     with open_log(body) as log:
         if log.records():
             report = year_report(log, year, body.name)
             for cell, value in report.iter_cells():
                 if value is not None:
                     out[cell] = (value, "log", f"由主动公开台账计算（截至{year}年12月31日）")
-            text = report.sections[0].text
+            texts[1] = report.sections[0].text
             messages.append("表二和第一部分的公开统计由主动公开台账计算")
-    return out, messages, text
+    return out, messages, texts
 
 
 def previous_problems(body, year, previous: Report, name: str) -> list[str]:
@@ -112,14 +115,15 @@ def create(body, year, version: str, actor: str, prefill: bool = True, previous:
     cells = {cell: {"kind": "previous", "note": p.comments.get(cell, ""), "value": _shown(v)}
              for cell, v in p.values.items()}
     origins = {"previous": name or "上年度报告"} if previous is not None else {}
-    records, messages, section1 = _records(body, year, version) if prefill else ({}, [], "")
+    records, messages, texts = _records(body, year, version) if prefill else ({}, [], {})
     for cell, (value, kind, note) in records.items():
         p.values[cell] = value
         cells[cell] = {"kind": kind, "note": note, "value": _shown(value)}
         origins[kind] = note
     report = skeleton(body.name, year, version, p)
-    if section1 and (first := report.section(1)) is not None:  # the skeleton has every section
-        first.text = f"{section1}\n\n{first.text}"
+    for no, said in texts.items():
+        if said and (section := report.section(no)) is not None:  # the skeleton has every section
+            section.text = f"{said}\n\n{section.text}"
     try:
         draft = ReportDraft.objects.create(body=body, year=year, format=version, data=report.to_dict(),
                                            sources={"cells": cells, "origins": origins}, updated_by=actor)
