@@ -147,10 +147,14 @@ def test_rollup_marks_each_partial_sum_and_names_whom_it_lacks(django_env, world
     paths = huaian_reports(tmp_path, [("淮安市清江浦区住房和城乡建设局", date(2025, 1, 15)),
                                       ("淮安市清江浦区人民政府", date(2025, 3, 20))], 2024)
     approval, own = load(str(crawler)), load(paths[1])
-    with corpus_of(tmp_path, [*paths, str(blank), str(crawler)]):
+    with corpus_of(tmp_path, [*paths, str(blank), str(crawler)]) as url:
         c = client_for(world["supervisor"])
         html = c.get("/survey/?region=320812&rollup_year=2024").content.decode()
         d = c.get("/api/corpus/rollup?year=2024&region=320812").json()
+        # the crawler text's own page: its tables' marks are explained, as on the check page
+        page = c.get(f"/survey/report/{_docs(url, '3208')['淮安市清江浦区行政审批局']}/").content.decode()
+    legend = page.split('<p class="legend">')[1].split("</p>")[0]
+    assert "无法确定" in legend and '<sup class="mark">#</sup>' in legend
 
     def cell(cell_id):
         m = re.search(rf'<td id="cell-{re.escape(cell_id)}" class="([^"]*)"(?: title="([^"]*)")?>(.*?)</td>', html)

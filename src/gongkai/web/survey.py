@@ -146,6 +146,7 @@ def report_context(doc_id) -> dict:
     from gongkai.check.catalogue import data as catalogue
     from gongkai.format.names import cell_label
     from gongkai.model import Finding
+    from gongkai.render import review
     from gongkai.web.reportview import tables_html
 
     doc_id = _document_id(doc_id)
@@ -171,6 +172,8 @@ def report_context(doc_id) -> dict:
             "findings_json": [{**f.to_dict(), "previous_id": prev} for f, prev in found],
             "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "notice")},
             "tables": tables_html(report, findings) if report is not None else {},
+            # what the tables' marks (* inferred, # undecided, ~ OCR) mean, as on the check page
+            "legend": mark_safe(review.legend_html(report, review.cell_marks(findings))) if report is not None else "",
             "report_json": report.to_json() if report is not None else ""}
 
 
