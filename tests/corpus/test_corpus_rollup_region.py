@@ -174,3 +174,26 @@ def test_nothing_to_sum_names_what_the_corpus_holds(tmp_path, capsys):
         "gongkai：--region 640300：语料库中没有 宁夏回族自治区吴忠市（640300）2023 年度可相加的报告（乡镇、部门的报告）；"
         f"有本级报告 #{ids['city']} 吴忠市人民政府；下级人民政府的本级报告 #{ids['county']} {COUNTY}人民政府"
         "（不相加：计入会与其乡镇、部门重复）。")
+
+
+def test_the_governments_office_is_a_part_not_the_region_s_own_report(tmp_path):
+    """The 县人民政府办公室 is placed at the county, like the 县人民政府: it was taken for the
+    county's own report and, sorted after it, replaced it — the government's report was
+    neither compared nor listed, and the office's figures were not added."""
+    from gongkai.corpus.region import resolve, select
+    from gongkai.corpus.store import Store
+
+    rng = random.Random(5)
+    src = tmp_path / "in"
+    src.mkdir()
+    office = draw(rng, year=2023, agency=COUNTY + "人民政府办公室")
+    _write(src, "office", office)
+    _write(src, "edu", draw(rng, year=2023, agency=COUNTY + "教育局"))
+    _write(src, "gov", draw(rng, year=2023, agency=COUNTY + "人民政府"))
+    ids = _ingest(src, str(tmp_path / "c.db"), workers=1)
+    with Store(str(tmp_path / "c.db")) as store:
+        chosen = select(store, resolve("640324"), 2023)
+    assert chosen.own is not None and chosen.own[0] == f"#{ids['gov']} 吴忠市同心县人民政府"
+    assert sorted(label for label, _ in chosen.parts) == sorted(
+        [f"#{ids['office']} 吴忠市同心县人民政府办公室", f"#{ids['edu']} 吴忠市同心县教育局"])
+    assert (chosen.lower, chosen.duplicates) == ([], [])

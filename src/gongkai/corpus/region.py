@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from gongkai.corpus.store import Store
 from gongkai.errors import GongkaiError
-from gongkai.format.places import Division, division, place
+from gongkai.format.places import Division, division, place, speaks_for_area
 from gongkai.model import Report
 
 _ID = re.compile(r"#?(\d+)")
@@ -98,11 +98,14 @@ def select(store: Store, region: Division, year: int) -> Selection:
             duplicates.append(label)
             continue
         seen.add(r.agency_key or "")
-        if r.unit is None and r.code == region.code:
+        if speaks_for_area(r.agency, r.unit) and r.code == region.code:
+            if own is not None:  # a second whole-area report of the region (another name): not lost
+                duplicates.append(label)
+                continue
             own = (r.id, label)
-        elif r.unit is None:
+        elif speaks_for_area(r.agency, r.unit):
             lower.append(label)
-        else:
+        else:  # towns, departments — and the government's 办公室, which reports for itself
             parts.append(r.id)
     if not parts:  # say what the corpus does hold for the region and year, and why it is not summed
         found = ([f"本级报告 {own[1]}"] if own else []) + (

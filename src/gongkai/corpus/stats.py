@@ -197,8 +197,10 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
 def _area(r: StoredReport) -> str | None:
     """The code prefix of the area whose whole figures ``r`` reports: a 人民政府 placed at a
     division (not its 办公室, nor a 管委会办公室, which report for themselves); else None."""
+    from gongkai.format.places import speaks_for_area
+
     code = r.code
-    if r.unit is not None or not code or len(code) != 6 or not (r.agency or "").endswith(("政府", "行政公署")):
+    if not code or len(code) != 6 or not speaks_for_area(r.agency, r.unit):
         return None
     return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
 
