@@ -206,16 +206,19 @@ def test_supervisor_uploads_reports_into_the_corpus(corpus, world):
     c = client_for(world["supervisor"])
     c.get("/survey/")
     token = c.cookies["csrftoken"].value
-    r = c.post("/survey/upload", {"file": [SimpleUploadedFile("水利局2025年报.txt", report),
-                                           SimpleUploadedFile("空.txt", b"   \n")],
-                                  "region": "3208", "csrfmiddlewaretoken": token}, follow=True)
-    html = r.content.decode()
-    assert "已导入语料库：新增 1 份，更新 0 份" in html
+    def upload(files: list, body: str) -> tuple[str, str]:
+        """The page after uploading ``files``, and where the corpus keeps ``body``'s report."""
+        html = c.post("/survey/upload", {"file": files, "region": "3208", "csrfmiddlewaretoken": token},
+                      follow=True).content.decode()
+        assert "已导入语料库：新增 1 份，更新 0 份" in html
+        assert body in html.split('id="matrix"')[1].split("</table>")[0]
+        with _store(corpus) as store:
+            return html, store.query("SELECT path FROM documents WHERE agency = ?", (body,))[0][0]
+
+    html, path = upload([SimpleUploadedFile("水利局2025年报.txt", report), SimpleUploadedFile("空.txt", b"   \n")],
+                        "淮安市清江浦区水利局")
     assert "空.txt：未能读取" in html
-    assert "淮安市清江浦区水利局" in html.split('id="matrix"')[1].split("</table>")[0]
     # kept under the site's home, as its provenance says
-    with _store(corpus) as store:
-        path = store.query("SELECT path FROM documents WHERE agency = '淮安市清江浦区水利局'")[0][0]
     assert path.endswith("水利局2025年报.txt") and "corpus-uploads" in path
     # A ZIP of reports is imported as `gongkai ingest` imports it, and a file of a wrong type
     # is refused by itself: it refused the whole upload (the ZIP too), naming only itself.
@@ -225,17 +228,12 @@ def test_supervisor_uploads_reports_into_the_corpus(corpus, world):
     pack = io.BytesIO()
     with zipfile.ZipFile(pack, "w") as zf:
         zf.writestr("农业农村局2025年报.txt", synthetic_report("淮安市清江浦区农业农村局", YEAR, date(2026, 1, 26)))
-    r = c.post("/survey/upload", {"file": [SimpleUploadedFile("各局.zip", pack.getvalue()),
-                                           SimpleUploadedFile("名单.xls", b"\xd0\xcf\x11\xe0")],
-                                  "region": "3208", "csrfmiddlewaretoken": token}, follow=True)
-    html = r.content.decode()
-    assert "已导入语料库：新增 1 份，更新 0 份" in html
+    html, path = upload([SimpleUploadedFile("各局.zip", pack.getvalue()),
+                         SimpleUploadedFile("名单.xls", b"\xd0\xcf\x11\xe0")], "淮安市清江浦区农业农村局")
     assert "未能导入：名单.xls：不支持的文件类型“.xls”" in html
-    assert "淮安市清江浦区农业农村局" in html.split('id="matrix"')[1].split("</table>")[0]
-    with _store(corpus) as store:
-        path = store.query("SELECT path FROM documents WHERE agency = '淮安市清江浦区农业农村局'")[0][0]
-        store.execute("DELETE FROM documents WHERE agency = '淮安市清江浦区农业农村局'")
     assert path.endswith("各局.zip!农业农村局2025年报.txt")
+    with _store(corpus) as store:
+        store.execute("DELETE FROM documents WHERE agency = '淮安市清江浦区农业农村局'")
     # a clerk may not
     clerk = client_for(world["clerk_a"])
     clerk.get("/survey/")
