@@ -211,12 +211,14 @@ def _covered(reports: list[StoredReport], rows: dict[int, tuple[str, int | None]
     by region takes it — its towns' and departments' reports, and a lower 人民政府's, are in it,
     and adding them counted their requests twice."""
     out: dict[int, str] = {}
-    governments = [(r, area) for r in reports if (area := _area(r))]
+    governments: dict[tuple[str, int | None], list[tuple[StoredReport, str]]] = {}  # row -> its governments
+    for r in reports:
+        if area := _area(r):
+            governments.setdefault(rows[r.id], []).append((r, area))
     for r in reports:
         own = _area(r)
-        for g, area in governments:
-            if (g.id != r.id and rows[g.id] == rows[r.id] and area and (r.code or "").startswith(area)
-                    and (own is None or len(own) > len(area))):
+        for g, area in governments.get(rows[r.id], ()):
+            if g.id != r.id and (r.code or "").startswith(area) and (own is None or len(own) > len(area)):
                 out[r.id] = f"#{r.id} {r.agency} {r.year or ''}（已含在 #{g.id} {g.agency} 的全地区报告中）"
                 break
     return out
