@@ -27,6 +27,12 @@ _GOVERNMENT = regex.compile(r"^(人民政府|政府|人民政府办公室|政府
 # reports instead of it: 平潭综合实验区 is 平潭县 (350128), its 管委会 the county's government.
 _ZONES = {"平潭综合实验区": "350128"}
 
+_TOWN = regex.compile(r"^([\u4e00-\u9fff]{1,12}?(镇|乡|街道|苏木|民族乡))(人民政府|政府|办事处|街道办事处)?$")
+# A report's title run on after the name: 2024年政府信息公开工作年度报告, 关于2024年度政府信息公开…
+_REPORT_TAIL = regex.compile(r"(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告.*$")
+# A bracketed end of a (normalised) name: the body's second name (一个机构两块牌子), （筹）, （办事处）.
+_BRACKETED_END = regex.compile(r"\([^()]*\)$")
+
 # The bodies placed at a division (no unit) whose reports are the division's whole area's: its
 # government (人民政府, 行政公署, a zone's 管委会).  Its 办公室/办公厅, placed there too, reports
 # for itself — a department's report, not the area's.
@@ -40,11 +46,6 @@ def speaks_for_area(agency: str | None, unit: str | None) -> bool:
 
 # A placement's level as a user reads it (``gongkai place`` printed "层级 department").
 LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级", "town": "乡镇", "department": "部门"}
-_TOWN = regex.compile(r"^([\u4e00-\u9fff]{1,12}?(镇|乡|街道|苏木|民族乡))(人民政府|政府|办事处|街道办事处)?$")
-# A report's title run on after the name: 2024年政府信息公开工作年度报告, 关于2024年度政府信息公开…
-_REPORT_TAIL = regex.compile(r"(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告.*$")
-# A bracketed end of a (normalised) name: the body's second name (一个机构两块牌子), （筹）, （办事处）.
-_BRACKETED_END = regex.compile(r"\([^()]*\)$")
 
 
 @record(frozen=True)
