@@ -152,7 +152,8 @@ def request_event(request, body, ref):
     reg = open_register(body)
     try:
         regsvc.record_action(reg, ref, request.POST, request.user.username)
-        messages.success(request, f"已登记：{regsvc.ACTIONS.get(request.POST.get('kind'), '')}。")
+        kind = request.POST.get("kind", "")
+        messages.success(request, f"已登记：{regsvc.ACTIONS.get(kind) or regsvc.CORRECTIONS.get(kind, '')}。")
     except GongkaiError as exc:
         messages.error(request, f"未能登记：{exc.message}")
         return _request_page(request, body, ref, typed=request.POST)  # the form again, as filled in
