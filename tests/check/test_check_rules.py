@@ -387,6 +387,13 @@ def test_fee_statement(consistent):
     report.sections[5].text = "本年行政事业性收费金额见表二。"  # not the 信息处理费
     assert len(only(check_report(report), "FEE-STATEMENT")) == 1
     assert only(check_report(consistent("2021")), "FEE-STATEMENT") == []
+    # A 2019 or 2020 report: the fee measures (国办函〔2020〕109号) governed fees from 2021 on;
+    # telling ptzhsyqgwh-2019 to state its fees under them was not true.
+    for year in (2019, 2020):
+        report = consistent("2019")
+        report.year = year
+        report.sections[5].text = "无其他需要报告的事项。"
+        assert only(check_report(report), "FEE-STATEMENT") == []
 
 
 def test_last_year(consistent):

@@ -87,6 +87,8 @@ def _silent(report: Report, number: int, words: list[str]) -> Section | None:
 
 
 def fee_statement(report: Report) -> Iterator[Finding]:
+    if report.year is not None and report.year < data()["fee_from_year"]:
+        return
     if (section := _silent(report, 6, data()["fee_words"])) is not None:
         yield finding(report, "FEE-STATEMENT", where=section.where)
 
