@@ -232,6 +232,93 @@ def _vars_of(lines):
                                       for w in lines.word_results]
 
 
+def _counting_rec(monkeypatch, runs: list) -> None:
+    """The recogniser's session, noting the shape of every input it is run on in ``runs``."""
+    from gongkai.read import ocrengine
+
+    real = ocrengine.session("rec")
+    session = ocrengine.session
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def run(self, *args):
+            runs.append(args[1]["x"].shape)
+            return real.run(*args)
+
+    monkeypatch.setattr(ocrengine, "session", lambda kind: Counting() if kind == "rec" else session(kind))
+
+
+@pytest.fixture(scope="module")
+def numbers():
+    """Eleven different lines of page 4 of the Huai'an report that the recogniser reads padded to
+    REC_MIN_WIDTH (cells of one number, as ocrgrid cuts them at 200 dpi)."""
+    import numpy as np
+
+    from gongkai.read import ocr
+    from gongkai.read.ocrengine import REC_SHAPE, get_rotate_crop_image
+    from tests.conftest import EXAMPLES
+
+    pdf = pdfium.PdfDocument(str(EXAMPLES / "huaian-city-2024.pdf"))
+    gray = np.array(pdf[3].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L"))
+    _, plan = ocr._plan(gray, SCAN_DPI / 72)
+    crops, kept = [], set()
+    for box in plan.lines:
+        crop = get_rotate_crop_image(gray, box.copy())
+        if int(REC_SHAPE[1] * crop.shape[1] / crop.shape[0]) < ocr.REC_MIN_WIDTH and crop.tobytes() not in kept:
+            kept.add(crop.tobytes())
+            crops.append(crop)
+    assert len(crops) >= 11
+    return crops[:11]
+
+
+def test_read_binary_ocr_engine_narrow_lines_read_in_batches_alike(numbers, monkeypatch):
+    """Lines of REC_MIN_WIDTH are read REC_BATCH at a time (eleven: batches of six and five);
+    a line's reading is the same in any batch, alone (beside a copy of itself) or among others
+    in any order — it depends on its pixels alone; and it differs from a run of the line by
+    itself only in the order products are summed: the same text, and every character's stored
+    confidence within one unit of its fifth decimal (the ruling in docs/architecture.md)."""
+    import numpy as np
+
+    from gongkai.read import ocr, ocrengine
+
+    monkeypatch.setattr(ocr, "_seen", {})
+    runs: list = []
+    _counting_rec(monkeypatch, runs)
+    together = ocr._recognise_lines(numbers)
+    assert ocr.REC_BATCH == 8 and sorted(shape[0] for shape in runs) == [5, 6]
+    assert all(shape[1:] == (3, 48, ocr.REC_MIN_WIDTH) for shape in runs)
+    assert {"总计", "其他", "53", "0", "61"} <= set(together.txts)  # labels and numbers of table 3
+    monkeypatch.setattr(ocr, "_seen", {})
+    backwards = ocr._recognise_lines(numbers[::-1])
+    assert [list(v) for v in _vars_of(backwards)] == [list(v)[::-1] for v in _vars_of(together)]
+    session = ocrengine.session("rec")
+    for i, line in enumerate(numbers):
+        monkeypatch.setattr(ocr, "_seen", {})
+        del runs[:]
+        alone = ocr._recognise_lines([line])
+        assert [shape[0] for shape in runs] == [2]
+        assert [v[0] for v in _vars_of(alone)] == [v[i] for v in _vars_of(together)]
+        x = ocr._rec_input(*_resized(line), ocr.REC_MIN_WIDTH)[None]
+        preds = session.run(None, {"x": x})[0][0]
+        best = preds.argmax(axis=1)
+        (text, _), info = ocrengine.decode_line(best, preds.max(axis=1), line.shape[1] / line.shape[0],
+                                                ocr.REC_MIN_WIDTH / 48)
+        assert text == together.txts[i] and info.words == together.word_results[i].words
+        assert np.allclose(info.confs, together.word_results[i].confs, rtol=0, atol=1.000001e-5)
+
+
+def _resized(line):
+    """A line resized to the recogniser's height as _recognise_lines resizes it, and its own width."""
+    import math
+
+    import cv2
+
+    own = int(math.ceil(48 * line.shape[1] / line.shape[0]))
+    return cv2.resize(line, (own, 48)), own
+
+
 def test_read_binary_ocr_engine_optimised_graph_kept_and_checked(monkeypatch, tmp_path):
     """A model's optimised graph is kept in the cache and the next session is made from it, with
     the same outputs; a kept graph that is damaged, or that others could write, is not used."""

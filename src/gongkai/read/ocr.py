@@ -107,7 +107,27 @@ def _detection_run(detector, x):
 
 def rulings(gray, scale: float) -> list[Segment]:
     """Horizontal and vertical table rulings of a grayscale page image, in points."""
+    _one_opencv_thread()
     return _rulings(_binary(gray), scale)[0]
+
+
+_opencv_threads_set = False
+
+
+def _one_opencv_thread() -> None:
+    """OpenCV's work on a page done in the calling thread alone, once set for the process.  By
+    default OpenCV splits each call among a pool of one thread per core; on a page's steps (the
+    threshold, the rulings' openings, the cut lines' warps, the detector's resizing) that costs
+    more CPU in all than one thread does — the pool's hand-offs — for the same pixels (each is
+    computed alike in any stripe): page 4 of the Huai'an report's work outside the models 275 →
+    205–245 ms of CPU (medians of 9, load 8).  Pages are read in parallel by processes, not by
+    OpenCV's threads, and the models' sessions run on one thread each for the same reason."""
+    global _opencv_threads_set
+    if not _opencv_threads_set:
+        import cv2
+
+        cv2.setNumThreads(1)
+        _opencv_threads_set = True
 
 
 def _binary(gray):
@@ -201,6 +221,7 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
     """OCR one page image (PIL) rendered at ``scale`` pixels per point."""
     import numpy as np
 
+    _one_opencv_thread()
     gray = np.array(image.convert("L"))
     binary = _binary(gray)
     angle = _ruling_skew(gray, scale, binary)
@@ -472,28 +493,36 @@ def _detect_regions(detector, img, regions):
 _seen: dict = {}
 _SEEN_MAX_STEPS = 100_000
 _seen_steps = 0
+# Lines padded to REC_MIN_WIDTH (a table's numbers: 877 of the 1,307 lines of bench/ocr.py's
+# published and generated scans) are read REC_BATCH at a time, in one run of the model: the same
+# instructions (callgrind), ~10% less CPU (the model's weights are fetched once for the batch).  A
+# batch sums some products in another order than a run of one line: the probabilities differ by at
+# most ~3×10⁻⁶ (a stored confidence, rounded to 5 decimals, by at most 1×10⁻⁵), and in a batch of
+# two or more a line's output is the same whatever its batch holds (its size, the other lines,
+# its place: tested), so a lone narrow line is read beside a copy of itself — what is read from a
+# line depends on its pixels alone, never on the page or the process's past.  Wider lines are
+# read alone: they rarely share a width, and their call's overhead is a smaller part of them.
+REC_BATCH = 8
 
 
 def _recognise_lines(lines):
-    """The recogniser's reading of ``lines`` (ocrengine.Lines), each recognised alone at its own
-    width (see _read_words): resized to the model's height, normalised as TextRecognizer.resize_norm_img
+    """The recogniser's reading of ``lines`` (ocrengine.Lines), each at its own width (see
+    _read_words): resized to the model's height, normalised as TextRecognizer.resize_norm_img
     does (float32: v / 255, - 0.5, / 0.5), padded with zeros to REC_MIN_WIDTH if narrower, and
     decoded as its CTCLabelDecode decodes (each step's best character and its probability: the
     value at the argmax, which is the maximum ``CTCLabelDecode.__call__`` takes in a second pass).
-    A line whose input was read before is not run again (_seen)."""
+    A line whose input was read before is not run again (_seen); lines of REC_MIN_WIDTH are read
+    in batches (REC_BATCH)."""
     import math
     from hashlib import blake2b
 
     import cv2
     import numpy as np
 
-    global _seen_steps
     _, height, _ = ocrengine.REC_SHAPE
-    lut = _lut("rec", lambda: ((np.arange(256).astype("float32") / 255 - 0.5) / 0.5).astype(np.float32))
-    session = ocrengine.session("rec")
-    name = session.get_inputs()[0].name
-    decode = ocrengine.decode_line
-    txts, scores, words = [], [], []
+    keys = []
+    todo: dict = {}  # key -> (resized line, its own width) of a line not read before (one per input)
+    got: dict = {}   # key -> what the model gave for it (kept here too: _seen may be cleared)
     for line in lines:
         h, w = line.shape[:2]
         ratio = w / float(h)
@@ -501,30 +530,72 @@ def _recognise_lines(lines):
         own = min(width, int(math.ceil(height * ratio)))
         resized = cv2.resize(line, (own, height))
         key = (width, resized.shape, resized.dtype.str, blake2b(resized.tobytes(), digest_size=32).digest())
-        got = _seen.get(key)
-        if got is None:
-            x = np.zeros((1, 3, height, width), dtype=np.float32)
-            if resized.ndim == 2:
-                x[0, :, :, :own] = lut[resized]  # a grey line: the same values in the three channels
-            else:
-                for c in range(3):
-                    x[0, c, :, :own] = lut[resized[:, :, c]]
-            preds = session.run(None, {name: x})[0][0]
-            best = preds.argmax(axis=1)
-            # Kept as Python numbers, not small numpy arrays: their buffers, malloc'ed between the
-            # model's large outputs, would pin the heap (page 4: 74 MB more resident).
-            got = tuple(best.tolist()), tuple(np.take_along_axis(preds, best[:, None], axis=1)[:, 0].tolist())
-            if _seen_steps + len(best) > _SEEN_MAX_STEPS:
-                _seen.clear()
-                _seen_steps = 0
-            _seen[key] = got
-            _seen_steps += len(best)
-        (text, score), word = decode(np.array(got[0], dtype=np.int64), np.array(got[1], dtype=np.float32), ratio,
+        keys.append((key, ratio, width))
+        if key in got or key in todo:
+            continue
+        seen = _seen.get(key)
+        if seen is not None:
+            got[key] = seen
+        else:
+            todo[key] = resized, own
+    narrow = [key for key in todo if key[0] == REC_MIN_WIDTH]
+    batches = [[key] for key in todo if key[0] != REC_MIN_WIDTH]
+    if narrow:
+        count = -(-len(narrow) // REC_BATCH)  # as few batches as may be, of sizes that differ by one at most
+        batches += [narrow[i::count] for i in range(count)]
+    for batch in batches:
+        _run_rec(batch, todo, got)
+    decode = ocrengine.decode_line
+    txts, scores, words = [], [], []
+    for key, ratio, width in keys:
+        best, probs = got[key]
+        (text, score), word = decode(np.array(best, dtype=np.int64), np.array(probs, dtype=np.float32), ratio,
                                      width / height)
         txts.append(text)
         scores.append(score)
         words.append(word)
     return ocrengine.Lines(tuple(txts), scores, tuple(words))
+
+
+def _rec_input(resized, own: int, width: int):
+    """The model's input for one line (``resized`` to its height, ``own`` pixels wide): its values
+    normalised through a table, in three channels, padded with zeros to ``width``."""
+    import numpy as np
+
+    _, height, _ = ocrengine.REC_SHAPE
+    lut = _lut("rec", lambda: ((np.arange(256).astype("float32") / 255 - 0.5) / 0.5).astype(np.float32))
+    x = np.zeros((3, height, width), dtype=np.float32)
+    if resized.ndim == 2:
+        x[:, :, :own] = lut[resized]  # a grey line: the same values in the three channels
+    else:
+        for c in range(3):
+            x[c, :, :own] = lut[resized[:, :, c]]
+    return x
+
+
+def _run_rec(batch: list, lines: dict, got: dict) -> None:
+    """Run the recogniser once on the lines ``batch`` names (keys of ``lines``: (resized line, its
+    own width); all of one width, the key's first item; a lone line of REC_MIN_WIDTH beside a copy
+    of itself: see REC_BATCH) and keep each one's steps' best classes and their probabilities in
+    ``got`` and _seen."""
+    import numpy as np
+
+    global _seen_steps
+    session = ocrengine.session("rec")
+    rows = [_rec_input(lines[key][0], lines[key][1], key[0]) for key in batch]
+    if len(rows) == 1 and batch[0][0] == REC_MIN_WIDTH:
+        rows = rows * 2
+    preds = session.run(None, {session.get_inputs()[0].name: np.stack(rows)})[0]
+    for key, out in zip(batch, preds):
+        best = out.argmax(axis=1)
+        # Kept as Python numbers, not small numpy arrays: their buffers, malloc'ed between the
+        # model's large outputs, would pin the heap (page 4: 74 MB more resident).
+        steps = got[key] = tuple(best.tolist()), tuple(np.take_along_axis(out, best[:, None], axis=1)[:, 0].tolist())
+        if _seen_steps + len(best) > _SEEN_MAX_STEPS:
+            _seen.clear()
+            _seen_steps = 0
+        _seen[key] = steps
+        _seen_steps += len(best)
 
 
 def _within(s: Segment, g: Glyph) -> bool:
