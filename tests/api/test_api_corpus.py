@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import csv
 import random
 
 import pytest
 
 import gongkai
 from gongkai.cli import main
+from gongkai.corpus.stats import write_csv
 from tests.conftest import EXAMPLES
 from tests.synth import draw, render
 
@@ -94,6 +96,11 @@ def test_a_corpus_in_python_holds_what_the_commands_show(corpus_db):
         # takes it): its two departments' requests are in its 95 — adding them counted them twice.
         assert (district.values["reports"], district.values["received"], district.covered) == (3, 95, 2)
         assert district.partial("received") == ""
+        out = db.parent / "stats.csv"
+        write_csv(corpus.stats("county"), str(out))
+        row = next(r for r in csv.DictReader(open(out, encoding="utf-8-sig")) if r["region_code"] == "320813"
+                   and r["year"] == "2024")
+        assert (row["reports"], row["received"], row["received_reports"], row["covered_reports"]) == ("3", "95", "1", "2")
         assert corpus.stats("county").covered == [
             f"#{numbers[f'part{i}.txt']} {parts[i].agency} 2024（已含在 #{numbers['hongze-district-2024.pdf']} "
             "淮安市洪泽区人民政府 的全地区报告中）" for i in (0, 1)]

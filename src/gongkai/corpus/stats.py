@@ -232,12 +232,14 @@ def write_csv(table: StatsTable, path: str) -> None:
         w = csv.writer(f)
         w.writerow(["region", "region_code", "year"] + [k for k, _, _, _ in METRICS]
                    + [f"{k}_reports" for k in ("received", "granted_share", "not_held_share", "reviews_per_100",
-                                               "lawsuits_per_100", "correction_rate")])
+                                               "lawsuits_per_100", "correction_rate")]
+                   + ["covered_reports"])  # counted in reports, figures held by the row's whole-area report
         for row in table.rows:
             w.writerow([row.region, row.code or "", row.year or ""]
                        + [_csv_number(row.values[k]) for k, _, _, _ in METRICS]
                        + [row.based_on[k] for k in ("received", "granted_share", "not_held_share",
-                                                    "reviews_per_100", "lawsuits_per_100", "correction_rate")])
+                                                    "reviews_per_100", "lawsuits_per_100", "correction_rate")]
+                       + [row.covered])
 
 
 def chart_items(table: StatsTable, key: str) -> list[tuple[str, float | None]]:
