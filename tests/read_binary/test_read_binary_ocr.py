@@ -295,7 +295,7 @@ def test_read_binary_ocr_noisy_scan_planned_on_its_median():
     """A noisy scan (300 specks of one pixel a million, grey paper with grain) is planned on its
     3×3 median: the clean page's lines and regions, each cell line cut with 3.5 pt (10 px) around
     its ink instead of 5 px, and short of the ink of the lines above and below it in its cell
-    (two lines 8 px apart)."""
+    (two lines 8 px apart).  Ink beside a table makes such a page detected whole."""
     import numpy as np
 
     from gongkai.read import ocr, ocrgrid
@@ -316,6 +316,8 @@ def test_read_binary_ocr_noisy_scan_planned_on_its_median():
         [140, 230, 212, 270], [390, 215, 518, 255], [390, 255, 490, 295], [635, 235, 770, 275], [390, 310, 490, 348],
         [390, 340, 490, 378], [296, 96, 640, 134]]
     assert plan.regions == clean.regions == [(99, 300, 368, 400), (637, 303, 901, 397)]
+    _chars(noisy, 930, 300)  # ink beside the table: on a noisy scan as likely dust as a note
+    assert ocr._plan(noisy, SCAN_DPI / 72)[1] is None
 
 
 @pytest.mark.ocr
