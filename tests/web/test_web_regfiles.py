@@ -88,3 +88,32 @@ def test_a_clerk_imports_the_log_and_its_monthly_figures(django_env, world):
                    what="documents")
     assert "已导入 2 件文件和信息、4 个月度数据。" in page
     assert cb.get(f"/register/{b.pk}/log/export.csv").content == exported
+
+
+def test_a_clerk_keeps_the_log_on_its_page(django_env, world):
+    """Registered, reviewed and published in the browser, with the CLI's checks: a publication
+    before its 审签 is refused (the form comes back as typed), a late one is said and kept."""
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    url = f"/register/{a.pk}/log/"
+    token = _csrf(c, url)
+
+    def post(**fields) -> str:
+        r = c.post(url + "event", {**fields, "csrfmiddlewaretoken": token}, follow=True)
+        assert r.status_code == 200
+        return r.content.decode()
+
+    page = post(what="add", title="丁塘镇关于印发农村人居环境整治考核办法的通知", doc_no="丁政发〔2026〕5号",
+                kind="normative_docs", made_on="2026年1月5日", attribute="active", draft_by="李明",
+                draft_on="2026-01-05", existing="0")
+    assert "已登记 D2026-000001。" in page and "丁政发〔2026〕5号" in page
+    page = post(what="publish", ref="D2026-000001", channel="website", column="政策文件", on="2026-02-12")
+    assert "未能公开：" in page and 'class="refused" id="refused" data-log="publish"' in page
+    assert 'value="2026-02-12"' in page
+    assert "已登记 D2026-000001 的核稿。" in post(what="review", ref="D2026-000001", step="check", by="王芳",
+                                                on="2026-01-05")
+    post(what="review", ref="D2026-000001", step="sign", by="马镇长", on="2026-01-05")   # 审签 = 成文日期
+    page = post(what="publish", ref="D2026-000001", channel="website", column="政策文件", on="2026-02-12")
+    assert "已登记 D2026-000001 于 2026-02-12 公开。超过公开时限 2026-02-02（逾期 8 个工作日），逾期记录保留。" in page
+    page = post(what="add", title="", kind="other", made_on="2026-01-05")
+    assert "未能登记：请填写标题" in page

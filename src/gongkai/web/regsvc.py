@@ -414,3 +414,98 @@ def log_overview(body, today: date, year: int | None = None) -> dict[str, Any]:
                        for col, v in cells.items()]) for key, cells in t2.items()]
     return {"rows": rows[:LOG_PAGE_SIZE], "total": len(rows), "counts": counts_, "year": year,
             "table2": year_rows, "notes": notes}
+
+
+# -- the 主动公开台账 kept in the browser: register an item, its review steps, its publication -----
+LOG_ACTIONS = {"add": "登记", "review": "审核", "publish": "公开"}
+
+
+def log_forms(items: list[tuple[str, str]], typed=None) -> list[dict[str, Any]]:
+    """The log page's forms (web/register_fields.html), ``items`` the (ref, title) offered to review
+    or publish; ``typed``: a refused form's entries, shown again as typed."""
+    from gongkai.log.vocab import attributes, channels, kinds, review_steps
+
+    def labels(terms) -> list[tuple[str, str]]:
+        return [(k, t.label) for k, t in terms.items()]
+
+    def f(name, label, type_="text", required=False, choices=None, help_="", value=""):
+        return {"name": name, "label": label, "type": type_, "required": required, "choices": choices or [],
+                "help": help_, "value": value, "max": None}
+
+    refs = [(ref, f"{ref} {title[:30]}") for ref, title in items]
+    columns = "、".join(sorted({c for ch in channels().values() for c in ch.columns}))
+    forms = [
+        ("add", "登记", "登记一件文件或信息（形成日期起二十个工作日内公开，条例第二十六条）", [
+            f("title", "标题", required=True), f("doc_no", "文号"),
+            f("kind", "类别", "choice", True, labels(kinds())),
+            f("made_on", "形成日期", "date", True),
+            f("attribute", "公开属性", "choice", True, labels(attributes()), value="active"),
+            f("reason", "理由", help_="公开属性不是主动公开时必填"),
+            *[x for k, t in review_steps().items()
+              for x in (f(f"{k}_by", f"{t.label}人", help_="可以后再登记"), f(f"{k}_on", f"{t.label}日期", "date"))],
+            f("existing", "存量文件", "choice", True, [("0", "否"), ("1", "是")], "以前年度制发、只为统计现行有效件数而登记", "0")]),
+        ("review", "审核", "登记审核环节（拟稿 → 核稿 → 审签）", [
+            f("ref", "条目", "choice", True, refs), f("step", "环节", "choice", True, labels(review_steps())),
+            f("by", "姓名", required=True), f("on", "日期", "date", True)]),
+        ("publish", "公开", "登记公开（须先审签；存量文件除外）", [
+            f("ref", "条目", "choice", True, refs), f("channel", "公开渠道", "choice", True, labels(channels())),
+            f("column", "栏目", help_=f"政府网站须写栏目：{columns}" if columns else ""),
+            f("on", "公开日期", "date", True), f("url", "网址")]),
+    ]
+    out = []
+    for what, label, help_, fields in forms:
+        refused = typed is not None and typed.get("what") == what
+        if refused:
+            for x in fields:
+                x["value"] = typed.get(x["name"], "")
+        out.append({"what": what, "label": label, "help": help_, "fields": fields, "refused": refused})
+    return out
+
+
+def log_action(log, data, actor: str) -> str:
+    """One step of the log entered in the web (the same checks as ``gongkai log add/review/
+    publish``); what was recorded, in words."""
+    from gongkai.log.exchange import required_date
+    from gongkai.log.store import NewItem, Review
+    from gongkai.log.vocab import attributes, kinds, resolve, review_steps
+
+    def text(name: str) -> str:
+        return str(data.get(name) or "").strip()
+
+    def needed(name: str, what: str) -> str:
+        if not text(name):
+            raise GongkaiError(f"请填写{what}")
+        return text(name)
+
+    what = data.get("what")
+    if what == "add":
+        reviews = []
+        for step, term in review_steps().items():
+            who, on = text(f"{step}_by"), text(f"{step}_on")
+            if who or on:
+                if not (who and on):
+                    raise GongkaiError(f"{term.label}人和{term.label}日期须同时填写")
+                reviews.append(Review(step, who, required_date(on, f"{term.label}日期")))
+        new = NewItem(needed("title", "标题"), resolve(kinds(), needed("kind", "类别"), "类别"),
+                      required_date(text("made_on"), "形成日期"),
+                      resolve(attributes(), text("attribute") or "active", "公开属性"), text("reason"),
+                      text("doc_no"), None, reviews, existing=text("existing") == "1")
+        return f"已登记 {log.add(new, actor)}。"
+    ref = needed("ref", "台账编号")
+    if what == "review":
+        step = resolve(review_steps(), needed("step", "审核环节"), "审核环节")
+        log.review(ref, step, needed("by", "姓名"), required_date(text("on"), "日期"), actor)
+        return f"已登记 {ref} 的{review_steps()[step].label}。"
+    if what == "publish":
+        day = required_date(text("on"), "公开日期")
+        item = log.publish(ref, needed("channel", "公开渠道"), text("column"), day, actor, text("url"))
+        late = [ob for ob in obligations_of(log, item, day) if ob.published_on == day and ob.status == "late"]
+        return f"已登记 {ref} 于 {day} 公开。" + (
+            f"超过公开时限 {late[0].due}（逾期 {late[0].late_workdays} 个工作日），逾期记录保留。" if late else "")
+    raise GongkaiError("没有这种操作")
+
+
+def obligations_of(log, item, day: date):
+    from gongkai.log.store import obligations
+
+    return obligations(item, log.calendar, day)

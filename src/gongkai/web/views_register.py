@@ -258,13 +258,35 @@ def register_calendar(request):
 @require_http_methods(["GET"])
 @body_view()
 def register_log(request, body):
+    return _log_page(request, body)
+
+
+@require_POST
+@body_view(write=True)
+def log_event(request, body):
+    """A step of the log entered on its page; a refused one shows its form again as typed."""
+    from gongkai.web.registers import open_log
+
+    try:
+        with open_log(body) as log:
+            messages.success(request, regsvc.log_action(log, request.POST, request.user.username))
+    except GongkaiError as exc:
+        what = regsvc.LOG_ACTIONS.get(request.POST.get("what", ""), "")
+        messages.error(request, f"未能{what}：{exc.message}")
+        return _log_page(request, body, typed=request.POST)
+    return redirect(f"/register/{body.pk}/log/")
+
+
+def _log_page(request, body, typed=None):
     """主动公开台账: the body's proactive-disclosure log, its duties and table 2; kept by importing
     its document list and monthly figures here (or with ``gongkai log``)."""
     day = today()
+    overview = regsvc.log_overview(body, day, _year(request, day))
+    overview["forms"] = regsvc.log_forms([(r["ref"], r["title"]) for r in overview["rows"]], typed)
     return render(request, "web/register_log.html", {"body": body, "today": day,
                                                      "writable": can_write(request.user, body),
                                                      "years": list(range(day.year - 4, day.year + 1)),
-                                                     **regsvc.log_overview(body, day, _year(request, day))})
+                                                     **overview})
 
 
 def _year(request, day) -> int:
