@@ -119,3 +119,23 @@ def test_check_directory_html_writes_an_index_page(tmp_path, capsys):
     # The index says why each file was not read, as the terminal does (it named the files alone).
     assert "未能读取的文件（2 个）" in index and f"<li>{src / 'empty.txt'}：文件为空。</li>" in index
     assert f"<li>{zipped}</li>" in index
+
+
+def test_reports_sharing_a_name_get_a_page_each(tmp_path, capsys):
+    """报告.pdf and 报告.txt, x/报告.txt and y/报告.txt: every page was 报告.html — each overwrote the
+    one before, and the index linked all of them to the last."""
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    for name, seed in (("report.md", "002"), ("report.txt", "003"), ("sub/report.txt", "004")):
+        (src / name).write_bytes(next(EXAMPLES.glob(f"{seed}_*.txt")).read_bytes())
+    out = tmp_path / "pages"
+    main(["check", str(src), "--html", str(out)])
+    capsys.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "report.md.html", "report.txt-2.html",
+                                                     "report.txt.html"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    links = dict((agency, href) for href, agency in re.findall(r'<a href="([^"]+)">([^<]+)</a>', index))
+    assert links == {"吴忠市利通区金积镇人民政府": "report.md.html", "同心县人民政府": "report.txt.html",
+                     "吴忠市红寺堡区新庄集乡人民政府": "report.txt-2.html"}
+    for agency, href in links.items():
+        assert agency in (out / href).read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from typing import Any
 
 from gongkai.cli import jobs
@@ -43,6 +44,7 @@ class _Run:
     json: bool
     html: str | None
     one_file: bool
+    page_names: dict[str, str]  # input file -> its review page's name (without .html), unique in the folder
 
 
 @record
@@ -75,7 +77,8 @@ def run(args) -> int:
         previous = previous_reports[0]
     if args.html and len(files) > 1:
         _html_dir(args.html)
-    context = _Run(previous, args.previous or "", args.register, args.db, args.json, args.html, len(files) == 1)
+    context = _Run(previous, args.previous or "", args.register, args.db, args.json, args.html, len(files) == 1,
+                   _page_names(files))
     failures = errors = 0
     pages: list = []
     unread: list[str] = []
@@ -88,7 +91,7 @@ def run(args) -> int:
         html_dir = html_dir or done.html_dir
     if html_dir:
         index = os.path.join(html_dir, "index.html")
-        _write(index, _index_html(pages, unread))
+        _write(index, _index_html(context, pages, unread))
         print(f"gongkai：已写出 {len(pages)} 个检查页面和目录页 {index}。", file=sys.stderr)
     if failures:
         print(f"gongkai：{failures} 个文件未能读取（共 {len(files)} 个）。", file=sys.stderr)
@@ -124,7 +127,7 @@ def _check_file(run: _Run, path: str) -> _Done:
         else:
             _print_review(report, findings, name)
         if run.html:
-            _write_html(report, findings, name, os.path.join(html_dir, _page_name(name)) if html_dir else run.html)
+            _write_html(report, findings, name, os.path.join(html_dir, _page_name(run, name)) if html_dir else run.html)
         if html_dir:
             done.pages.append((name, report, findings))
     return done
@@ -153,9 +156,28 @@ def use_previous(report, previous, previous_name: str, path: str) -> None:
               file=sys.stderr)
 
 
-def _page_name(path: str) -> str:
+def _page_names(files: list[str]) -> dict[str, str]:
+    """Each file's review page name: its stem (报告.pdf → 报告), or, where two files of a folder
+    walk share a stem (a.pdf and a.txt, x/a.txt and y/a.txt), its file name, numbered if that
+    is shared too — one page overwrote the other, and the index linked both to the survivor."""
+    stems = Counter(os.path.splitext(os.path.basename(f))[0] for f in files)
+    names = {f: stem for f in files if stems[stem := os.path.splitext(os.path.basename(f))[0]] == 1}
+    used = set(names.values())
+    for f in files:
+        if f in names:
+            continue
+        name = unique = os.path.basename(f)
+        k = 2
+        while unique in used:
+            unique, k = f"{name}-{k}", k + 1
+        names[f] = unique
+        used.add(unique)
+    return names
+
+
+def _page_name(run: _Run, path: str) -> str:
     name, _, n = path.partition("#")
-    return os.path.splitext(os.path.basename(name))[0] + (f"-{n}" if n else "") + ".html"
+    return run.page_names.get(name, os.path.splitext(os.path.basename(name))[0]) + (f"-{n}" if n else "") + ".html"
 
 
 def _write_html(report, findings, path: str, out: str) -> None:
@@ -164,10 +186,11 @@ def _write_html(report, findings, path: str, out: str) -> None:
     _write(out, render_review(report, findings))
 
 
-def _index_html(pages: list, unread: list[str]) -> str:
+def _index_html(run: _Run, pages: list, unread: list[str]) -> str:
     from gongkai.render.review import render_index
 
-    return render_index([(_page_name(path), path, report, findings) for path, report, findings in pages], unread)
+    return render_index([(_page_name(run, path), path, report, findings) for path, report, findings in pages],
+                        unread)
 
 
 def _write(out: str, text: str) -> None:
