@@ -437,16 +437,21 @@ def test_cli_letters_and_office_templates(capsys, db_url, tmp_path, monkeypatch)
     code, out, err = run("register", "letter", "2025-000001", "reply", "--out", str(tmp_path / "x.docx"), *db)
     assert code == 1 and "没有“答复书”对应的办理记录" in err
     code, out, _ = run("register", "template", "export", str(tmp_path / "defaults"))
-    assert code == 0 and (tmp_path / "defaults" / "not_ours.docx").is_file()
-    doc = Document(str(tmp_path / "defaults" / "receipt.docx"))
+    # a clerk's folder says what each file is, in Chinese, after the name the commands take
+    assert code == 0 and (tmp_path / "defaults" / "not_ours-政府信息公开申请答复书（不属于本机关负责公开）.docx").is_file()
+    doc = Document(str(tmp_path / "defaults" / "receipt-政府信息公开申请登记回执.docx"))
     doc.paragraphs[-1]._p.getparent().remove(doc.paragraphs[-1]._p)          # the date dropped
     doc.save(str(tmp_path / "receipt.docx"))
     code, _, err = run("register", "template", "check", "receipt", str(tmp_path / "receipt.docx"))
     assert code == 1 and "缺少成文日期（办理事项的日期）（应包含“2025年11月10日”）" in err
     code, _, err = run("register", "template", "install", "receipt", str(tmp_path / "receipt.docx"))
     assert code == 1 and not (tmp_path / "office" / "receipt.docx").exists()
-    code, out, _ = run("register", "template", "install", "receipt", str(tmp_path / "defaults" / "receipt.docx"))
+    exported = tmp_path / "defaults" / "receipt-政府信息公开申请登记回执.docx"
+    code, out, _ = run("register", "template", "install", exported.name, str(exported))   # named by its file
     assert code == 0 and (tmp_path / "office" / "receipt.docx").is_file()
+    assert run("register", "template", "check", "登记回执", str(exported))[0] == 0          # or by its title
+    code, _, err = run("register", "template", "check", "答复书（不作为政府信息公开申请处理）", str(exported))
+    assert code == 1 and "是几种文书的名称（complaint、confirm），请写模板名" in err
     assert "receipt\t政府信息公开申请登记回执\t本机关模板" in run("register", "template", "list")[1]
     code, out, _ = run("register", "letter", "2025-000001", "receipt", "--out", str(tmp_path / "r.docx"), *db)
     p = [x.text for x in Document(str(tmp_path / "r.docx")).paragraphs]

@@ -180,11 +180,11 @@ def _letter_parsers(rs, reg) -> None:
     p.add_argument("dir")
     p.set_defaults(handler=_template_export)
     p = ts.add_parser("check", help="检查修改后的模板是否仍有全部必备内容（依据、救济途径等）")
-    p.add_argument("letter", help="模板名，如 granted、fee（见 template list）")
+    p.add_argument("letter", metavar="模板", help=LETTER_HELP)
     p.add_argument("file", metavar="FILE.docx")
     p.set_defaults(handler=_template_check)
     p = ts.add_parser("install", help="检查通过后启用为本机关的模板")
-    p.add_argument("letter")
+    p.add_argument("letter", metavar="模板", help=LETTER_HELP)
     p.add_argument("file", metavar="FILE.docx")
     p.set_defaults(handler=_template_install)
 
@@ -494,6 +494,9 @@ def _letter(args) -> int:
     return 0
 
 
+LETTER_HELP = "模板名（如 granted、fee）、导出的文件名（如 granted-政府信息公开申请答复书（予以公开）.docx）或文书名称；见 template list"
+
+
 def _template_list(args) -> int:
     from gongkai.register.letters import letter_ids, office_template_dir, spec
     folder = office_template_dir()
@@ -507,22 +510,23 @@ def _template_list(args) -> int:
 def _template_export(args) -> int:
     from pathlib import Path
 
-    from gongkai.register.letters import letter_ids, shipped_template
+    from gongkai.register.letters import letter_ids, shipped_template, template_file_name
     folder = Path(args.dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for letter in letter_ids():
-            (folder / f"{letter}.docx").write_bytes(shipped_template(letter))
+            (folder / template_file_name(letter)).write_bytes(shipped_template(letter))
     except OSError as exc:
         raise GongkaiError(f"无法写入模板（{exc.strerror}）", str(folder)) from exc
     print(f"已导出 {len(letter_ids())} 个默认模板：{folder}")
-    print("在 Word 中修改后，用 gongkai register template install 模板名 文件 启用。")
+    print("在 Word 中修改后，用 gongkai register template install 模板名 文件 启用（模板名即文件名开头的英文，"
+          "如 receipt；也可写文件名）。")
     return 0
 
 
 def _template_check(args) -> int:
-    from gongkai.register.letters import check_template
-    problems = check_template(args.letter, args.file)
+    from gongkai.register.letters import check_template, letter_named
+    problems = check_template(letter_named(args.letter), args.file)
     for p in problems:
         print(f"{args.file}：{p}", file=sys.stderr)
     if problems:
@@ -532,8 +536,8 @@ def _template_check(args) -> int:
 
 
 def _template_install(args) -> int:
-    from gongkai.register.letters import install_template
-    target = install_template(args.letter, args.file)
+    from gongkai.register.letters import install_template, letter_named
+    target = install_template(letter_named(args.letter), args.file)
     print(f"已启用本机关模板：{target}")
     return 0
 

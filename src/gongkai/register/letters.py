@@ -89,6 +89,30 @@ def letter_ids() -> list[str]:
     return list(letters_data()["letters"])
 
 
+def template_file_name(letter: str) -> str:
+    """A default template's file name when exported: its id, then its title (receipt-政府信息公开申请登记回执.docx),
+    so a clerk's folder says what each is."""
+    return f"{letter}-{spec(letter)['title']}.docx"
+
+
+def letter_named(name: str) -> str:
+    """The letter a clerk names: its id (receipt), the exported file's name or stem
+    (receipt-政府信息公开申请登记回执.docx) or its title when no other letter shares it."""
+    text = Path(str(name).strip()).name.removesuffix(".docx")
+    ids = letter_ids()
+    if text in ids:
+        return text
+    head = text.split("-", 1)[0]
+    if head in ids and text == template_file_name(head).removesuffix(".docx"):
+        return head
+    titled = [i for i in ids if spec(i)["title"] in (text, f"政府信息公开申请{text}")]
+    if len(titled) == 1:
+        return titled[0]
+    if titled:
+        raise GongkaiError(f"“{name}”是几种文书的名称（{'、'.join(titled)}），请写模板名")
+    raise GongkaiError(f"没有名为“{name}”的文书模板（可用：{'、'.join(ids)}，或文书名称；见 template list）")
+
+
 def spec(letter: str) -> dict:
     try:
         return letters_data()["letters"][letter]
