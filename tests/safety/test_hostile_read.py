@@ -279,3 +279,17 @@ def test_a_text_file_too_large_is_refused_by_name_and_size(monkeypatch):
     with pytest.raises(UnreadableFile) as info:
         read.read_bytes(b"a" * (3 * 1024 * 1024 // 2), "huge.txt")
     assert str(info.value) == "huge.txt：文件过大（1.5 MB），超过 TXT 报告的上限 1 MB，不像是一份年度报告。"
+
+
+def test_a_picture_without_the_ocr_extra_says_what_to_install(monkeypatch):
+    """Without Pillow (a base install) a scan was an internal error (ModuleNotFoundError: PIL)."""
+    import sys
+
+    from gongkai.errors import MissingDependency
+    from gongkai.read import read_bytes
+
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(MissingDependency) as info:
+        read_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64), "扫描件.png")
+    assert str(info.value) == ("扫描件.png：图片格式的报告需要 OCR 才能读取。"
+                               "请安装 OCR 组件：pip install 'gongkai[ocr]'（rapidocr 与 onnxruntime）。")
