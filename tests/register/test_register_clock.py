@@ -137,7 +137,10 @@ def test_fee_payment_deadline(cal, settings):
     # 4 Apr 清明 off; 7, 8 → 20.
     c = due(cal, settings, date(2025, 3, 3), ("fee_notice", date(2025, 3, 10), {"amount": 300}))
     assert c.fee_pay_until == date(2025, 4, 8)
-    assert c.warnings == ["收费通知尚未登记送达日期，缴费期限暂按通知日期起算；送达后请登记（gongkai register deliver）"]
+    # the step named by its number (here the first step given to the clock), how to record it said
+    # for the command line and the web alike
+    assert c.warnings == ["收费通知（第1条）尚未登记送达日期，缴费期限暂按通知日期起算；送达后请登记该通知的送达"
+                          "（gongkai register deliver 编号 1 --date 日期 --method 方式；网页：“更正、作废、送达”中的“送达”）"]
     # once paid, the notice's delivery no longer matters: the warning was shown on every later step
     paid = due(cal, settings, date(2025, 3, 3), ("fee_notice", date(2025, 3, 10), {"amount": 300}),
                ("fee_paid", date(2025, 3, 21), {}))

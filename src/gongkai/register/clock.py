@@ -41,7 +41,14 @@ from gongkai.workdays.calendar import ASSUMED_BASIS
 _MAX_DAYS = 10 * 366
 
 
-FEE_NOT_DELIVERED = "收费通知尚未登记送达日期，缴费期限暂按通知日期起算；送达后请登记（gongkai register deliver）"
+NOT_DELIVERED = "尚未登记送达日期"
+
+
+def fee_not_delivered(step: int) -> str:
+    """The warning while a fee notice's delivery is not recorded: which step, and how to record it
+    at the command line and in the web (the same warning is shown by both)."""
+    return (f"收费通知（第{step}条）{NOT_DELIVERED}，缴费期限暂按通知日期起算；送达后请登记该通知的送达"
+            f"（gongkai register deliver 编号 {step} --date 日期 --method 方式；网页：“更正、作废、送达”中的“送达”）")
 
 
 @dataclass
@@ -315,7 +322,7 @@ class _Walk:
         start = date.fromisoformat(delivered) if delivered else e.on
         c.fee_pay_until = self.cal.add_workdays(start, s.fee_payment_workdays)[0]
         if not delivered:
-            c.warnings.append(FEE_NOT_DELIVERED)
+            c.warnings.append(fee_not_delivered(e.id))
         self.fee_wait = s.fee_wait_pauses_deadline
         how = "缴费等待期间不计入答复期限（本机关设置）" if self.fee_wait else "答复期限照常计算（本机关设置）"
         return f"发出收费通知，金额{e.data.get('amount', '')}元，缴费期限至{c.fee_pay_until.isoformat()}；{how}"
@@ -323,7 +330,7 @@ class _Walk:
     def fee_paid(self, e: Event) -> str:
         self.fee_wait = False
         self.c.fee_pay_until = None   # paid: the payment period, and so the notice's delivery, no longer matter
-        self.c.warnings = [w for w in self.c.warnings if w != FEE_NOT_DELIVERED]
+        self.c.warnings = [w for w in self.c.warnings if NOT_DELIVERED not in w]
         return "申请人已缴费" + ("，次日起恢复计算" if self.s.fee_wait_pauses_deadline else "")
 
     def conclude(self, e: Event) -> str:
