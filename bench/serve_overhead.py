@@ -24,7 +24,8 @@ for all of a client's requests (requests.Session, httpx.Client, browsers).  Most
 server's own work is per connection, so the two differ by about that.
 
 ``--callgrind`` counts instructions instead, which the load does not change: the server runs
-under valgrind (``--trace-children=yes``: its read child too), and after warm-up requests the
+under valgrind (``--trace-children=yes``: its read child too; the site options read once, not every
+5 s of valgrind's slow wall time), and after warm-up requests the
 counters of the server process and of its child are zeroed, ``--requests`` requests are made each
 way, and the counters dumped; printed per request, for each process.  ``--syscalls`` counts the
 server process's system calls a request (strace), each way; ``--loop-counts`` counts waitress's
@@ -115,10 +116,27 @@ def _post(base: str, body: bytes, ctype: str, way: str = "new") -> dict:
     return json.loads(POSTS[way](base, body, ctype))
 
 
+# `gongkai serve` as under valgrind (--callgrind): the site options read again every 5 s of wall time
+# (siteoptions.MAX_AGE_SECONDS) would be, under valgrind's slowness, every ~20 requests — each through
+# Django's whole path and SQLite, ±0.1–0.4 M instructions a request from run to run; here they are read
+# once, so the counts are those of a request.
+_SERVE_COUNTED = """
+import gongkai.cli.httpserver as httpserver
+make = httpserver.create_server
+def create_server(*args, **kwargs):  # Django is set up by now: the options module can be imported
+    import gongkai.web.siteoptions as options
+    options.MAX_AGE_SECONDS = float("inf")
+    return make(*args, **kwargs)
+httpserver.create_server = create_server
+from gongkai.cli import console
+console()
+"""
+
+
 def _start(home: Path, read_workers: int | None, code: Path | None = None,
            wrap: list[str] | None = None) -> tuple[subprocess.Popen, str]:
     """``gongkai serve`` on a free port (from ``code``, a checkout's ``src``, when given; run by
-    ``wrap``, e.g. valgrind, when given)."""
+    ``wrap``, e.g. valgrind, when given, with the site options read once: ``_SERVE_COUNTED``)."""
     port = serverproc.free_port()
     env = {**os.environ, "GONGKAI_WEB_HOME": str(home)}
     if code is not None:
@@ -126,7 +144,8 @@ def _start(home: Path, read_workers: int | None, code: Path | None = None,
     subprocess.run([sys.executable, "-c", "from gongkai.cli.serve import setup; setup(None)"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     workers = [] if read_workers is None else ["--read-workers", str(read_workers)]
-    server = subprocess.Popen([*(wrap or []), sys.executable, "-m", "gongkai", "serve", "--host", "127.0.0.1",
+    program = ["-c", _SERVE_COUNTED] if wrap else ["-m", "gongkai"]
+    server = subprocess.Popen([*(wrap or []), sys.executable, *program, "serve", "--host", "127.0.0.1",
                                "--port", str(port), *workers], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
