@@ -149,8 +149,8 @@ def test_a_correction_cannot_leave_a_reply_without_what_its_letter_needs(capsys,
     assert main([*amend, "--field", "outcome", "--value", "部分公开"]) == 1
     assert capsys.readouterr().err == (
         "gongkai：更正后，答复须填写“答复要点”（办理结果为“（二）部分公开”时；条例第三十六条至第三十九条）；"
-        "请先更正“答复要点”（项目 note），再更正这一项。本次未登记任何事项\n")
-    assert main([*amend, "--field", "note", "--value", "涉及第三方个人信息的部分不予公开"]) == 0
+        "请先更正“答复要点”，再更正这一项。本次未登记任何事项\n")
+    assert main([*amend, "--field", "答复要点", "--value", "涉及第三方个人信息的部分不予公开"]) == 0   # as it says
     assert main([*amend, "--field", "outcome", "--value", "部分公开"]) == 0
     assert letter(reg, ref, "reply")[0] == "政府信息公开申请答复书（部分公开）"
     assert [e.kind for e in reg.history(ref)] == ["registered", "replied", "amended", "amended"]

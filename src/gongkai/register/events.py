@@ -130,7 +130,7 @@ class Kind:
                 continue
             why = "；".join(x for x in (self._condition(when, after), self.article) if x)
             raise MissingValue(f"更正后，{self.label}须填写“{f.label}”" + (f"（{why}）" if why else "")
-                               + f"；请先更正“{f.label}”（项目 {f.name}），再更正这一项", f)
+                               + f"；请先更正“{f.label}”，再更正这一项", f)   # the label is what amend takes
 
     def _condition(self, other: str, data: Mapping[str, Any]) -> str:
         """“办理结果为“部分公开”时”: the value of ``other`` that made a field required."""
