@@ -427,6 +427,11 @@ def test_carry_over(consistent):
     assert [(f.severity, f.cells) for f in found] == [("warning", ["table3.carried_over.natural_person"])]
     assert "上年报告“四、结转下年度继续办理”为 9" in found[0].message
     assert only(check_report(report), "CARRY-OVER") == []
+    # Another body's report given as last year's (hongze-2024 --previous huaian-city-2024): the
+    # command said the comparison did not apply, and then listed CARRY-OVER and IN-FORCE findings
+    # made with the other body's figures.
+    report.agency, previous.agency = "吴忠市同心县教育局", "吴忠市同心县人民政府"
+    assert [f.rule for f in check_report(report, previous) if f.rule in ("CARRY-OVER", "IN-FORCE", "COPY")] == []
 
 
 def test_in_force(consistent):

@@ -18,6 +18,7 @@ from gongkai.check import arithmetic, compare, completeness, narrative, ocr, str
 from gongkai.check.catalogue import SEVERITIES, rules
 from gongkai.check.register import RegisterFacts, claims_against
 from gongkai.extract.recover import use_previous
+from gongkai.format.places import same_body
 from gongkai.model import Finding, Report
 
 __all__ = ["Findings", "check_report", "check_cross_year", "has_errors", "blocking", "why_blocked", "rules",
@@ -51,7 +52,7 @@ class Findings(list[Finding]):
 def check_report(report: Report, previous: Report | None = None,
                  register: RegisterFacts | None = None) -> Findings:
     """Every finding of the rules on ``report``; with ``previous`` (last year's report of the
-    same body) also the cross-year rules; with ``register`` (``gongkai.register.register_facts``:
+    same body; none is made with another body's) also the cross-year rules; with ``register`` (``gongkai.register.register_facts``:
     the request register the report's table 3 comes from) the text's on-time claims against it.
 
     Digits run together that the report's own sums leave open are cut with ``previous``'s figures
@@ -65,7 +66,9 @@ def check_report(report: Report, previous: Report | None = None,
         findings.extend(rule(report))
     if register is not None:
         findings.extend(claims_against(report, register))
-    if previous is not None:
+    # Another body's report is no last year's: its 结转 and 现行有效 say nothing of this one's
+    # (the command says so; listing findings made with them contradicted it).
+    if previous is not None and same_body(previous.agency, report.agency) is not False:
         findings.extend(check_cross_year(report, previous))
     return Findings(ocr.qualify(report, findings))
 
