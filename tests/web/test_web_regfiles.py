@@ -4,6 +4,7 @@ exports a copy that imports back — the same files and checks as `gongkai regis
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,3 +118,10 @@ def test_a_clerk_keeps_the_log_on_its_page(django_env, world):
     assert "已登记 D2026-000001 于 2026-02-12 公开。超过公开时限 2026-02-02（逾期 8 个工作日），逾期记录保留。" in page
     page = post(what="add", title="", kind="other", made_on="2026-01-05")
     assert "未能登记：请填写标题" in page
+    # a month's table-2 figures (February, the month before the site's day 2026-03-10, offered)
+    assert re.search(r'name="month" min="1"[^>]*value="2"', page)
+    assert "已录入 2026年2月的 2 项数据。" in post(what="figures", year="2026", month="2", **{
+        "art20_5.licensing": "6", "art20_8.admin_fees": "1.25"})
+    page = c.get(url + "?year=2026").content.decode()
+    assert "<th>行政许可</th><td>本年处理决定数量：6</td>" in page
+    assert "未能录入月度数据：" in post(what="figures", year="2026", month="3", **{"art20_6.penalty": "2"})

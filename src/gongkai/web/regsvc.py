@@ -417,13 +417,13 @@ def log_overview(body, today: date, year: int | None = None) -> dict[str, Any]:
 
 
 # -- the 主动公开台账 kept in the browser: register an item, its review steps, its publication -----
-LOG_ACTIONS = {"add": "登记", "review": "审核", "publish": "公开"}
+LOG_ACTIONS = {"add": "登记", "review": "审核", "publish": "公开", "figures": "录入月度数据"}
 
 
-def log_forms(items: list[tuple[str, str]], typed=None) -> list[dict[str, Any]]:
+def log_forms(items: list[tuple[str, str]], today: date, typed=None) -> list[dict[str, Any]]:
     """The log page's forms (web/register_fields.html), ``items`` the (ref, title) offered to review
     or publish; ``typed``: a refused form's entries, shown again as typed."""
-    from gongkai.log.vocab import attributes, channels, kinds, review_steps
+    from gongkai.log.vocab import attributes, channels, figures, kinds, review_steps
 
     def labels(terms) -> list[tuple[str, str]]:
         return [(k, t.label) for k, t in terms.items()]
@@ -433,6 +433,7 @@ def log_forms(items: list[tuple[str, str]], typed=None) -> list[dict[str, Any]]:
                 "help": help_, "value": value, "max": None}
 
     refs = [(ref, f"{ref} {title[:30]}") for ref, title in items]
+    last_month = today.replace(day=1) - timedelta(days=1)   # the month whose figures are entered now
     columns = "、".join(sorted({c for ch in channels().values() for c in ch.columns}))
     forms = [
         ("add", "登记", "登记一件文件或信息（形成日期起二十个工作日内公开，条例第二十六条）", [
@@ -451,6 +452,9 @@ def log_forms(items: list[tuple[str, str]], typed=None) -> list[dict[str, Any]]:
             f("ref", "条目", "choice", True, refs), f("channel", "公开渠道", "choice", True, labels(channels())),
             f("column", "栏目", help_=f"政府网站须写栏目：{columns}" if columns else ""),
             f("on", "公开日期", "date", True), f("url", "网址")]),
+        ("figures", "月度数据", "录入一个月的表二数据（不填的项保持原样；没有发生的请填 0）", [
+            f("year", "年度", "int", True, value=last_month.year), f("month", "月份", "int", True, value=last_month.month),
+            *[f(rid, f"{t.label}（{t.get('unit')}）") for rid, t in figures().items()]]),
     ]
     out = []
     for what, label, help_, fields in forms:
@@ -458,7 +462,8 @@ def log_forms(items: list[tuple[str, str]], typed=None) -> list[dict[str, Any]]:
         if refused:
             for x in fields:
                 x["value"] = typed.get(x["name"], "")
-        out.append({"what": what, "label": label, "help": help_, "fields": fields, "refused": refused})
+        out.append({"what": what, "label": label, "help": help_, "fields": fields, "refused": refused,
+                    "button": LOG_ACTIONS[what]})
     return out
 
 
@@ -491,6 +496,16 @@ def log_action(log, data, actor: str) -> str:
                       resolve(attributes(), text("attribute") or "active", "公开属性"), text("reason"),
                       text("doc_no"), None, reviews, existing=text("existing") == "1")
         return f"已登记 {log.add(new, actor)}。"
+    if what == "figures":
+        from gongkai.log.vocab import figures
+
+        year, month = _int(data.get("year"), "年度"), _int(data.get("month"), "月份")
+        given = {rid: text(rid) for rid in figures() if text(rid)}
+        if not given:
+            raise GongkaiError("请至少填写一项数据")
+        log.check_month_ended(year, month)
+        log.import_figures([(f"{year}年{month}月", year, month, rid, v) for rid, v in given.items()], actor)
+        return f"已录入 {year}年{month}月的 {len(given)} 项数据。"
     ref = needed("ref", "台账编号")
     if what == "review":
         step = resolve(review_steps(), needed("step", "审核环节"), "审核环节")
