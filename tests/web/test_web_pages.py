@@ -680,9 +680,13 @@ def test_check_page_with_last_years_report(django_env):
 
     c = client_for(None)
     token = _csrf(c)
+    with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh, open(EXAMPLES / "hongze-district-2023.pdf", "rb") as p:
+        html = c.post("/check/", {"file": fh, "previous": p, "csrfmiddlewaretoken": token}).content.decode()
+    assert "已与上年度报告（洪泽区人民政府 2023年度）比较。" in html  # 结转 and 现行有效 agree: no finding
+    # 淮安市's report is not 洪泽区's last year's: said, and no CARRY-OVER made with its figures
     with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh, open(EXAMPLES / "huaian-city-2024.pdf", "rb") as p:
         html = c.post("/check/", {"file": fh, "previous": p, "csrfmiddlewaretoken": token}).content.decode()
-    assert "已与上年度报告" in html and 'data-rule="CARRY-OVER"' in html
+    assert "不是同一机关" in html and "已与上年度报告" not in html and 'data-rule="CARRY-OVER"' not in html
 
 
 def test_small_things_users_hit(django_env, world):
