@@ -38,6 +38,7 @@ system calls a request).  The listeners' ``pull_trigger`` (waitress's channels c
 they) asks the channel a worker is serving whether the loop already waits for all it needs
 (``loop_is_watching``: the loop's last ``readable()`` was yes, and it still is; nothing to send or
 close) and pulls the trigger otherwise.
+
 An answer's header goes out with its body, in one ``send``: waitress's task writes the header
 (``write_soon``) and then the body's first bytes, two sends — two TCP segments, the client woken
 for the header alone, and on loopback the worker often preempted by that client between the two.
@@ -84,7 +85,8 @@ class OneSendTask(WSGITask):
 
 
 class SteadyChannel(HTTPChannel):
-    """waitress's channel, not writable while another thread is between a send and its accounting."""
+    """waitress's channel, not writable while another thread is between a send and its accounting;
+    its tasks send an answer's header with its body (``OneSendTask``)."""
 
     _sending = False  # a thread is in _flush_some (set and read under the GIL: each store is atomic)
     _passed_over = False  # the loop found it so and left the socket out of its select
