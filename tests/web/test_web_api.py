@@ -279,7 +279,8 @@ def test_check_with_last_years_report_runs_the_cross_year_rules(django_env):
         alone = {f["rule"] for f in c.post("/api/check", {"file": fh}).json()["findings"]}
     with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh, open(EXAMPLES / "huaian-city-2024.pdf", "rb") as prev:
         paired = {f["rule"] for f in c.post("/api/check", {"file": fh, "previous": prev}).json()["findings"]}
-    assert paired - alone == {"CARRY-OVER", "IN-FORCE"}      # huaian carried 103 forward, hongze took 0 over
+    # 淮安市's report is not 洪泽区's last year's: no cross-year finding is made with its figures (33719c5)
+    assert paired == alone
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh:
