@@ -70,6 +70,17 @@ def _cell(page, cell_id: str) -> str:
     return page.locator(f'[id="cell-{cell_id}"]').inner_text().strip()
 
 
+def _register(form, name: str, content: str, on: str | None = None) -> None:
+    """A natural person's request handed in at the counter, entered in the 登记新申请 form."""
+    form.locator("select[name=applicant_type]").select_option("natural_person")
+    form.locator("input[name=name]").fill(name)
+    form.locator("select[name=channel]").select_option("in_person")
+    if on is not None:
+        form.locator("input[name=on]").fill(on)
+    form.locator("textarea[name=content]").fill(content)
+    form.locator("button[type=submit]").click()
+
+
 def test_register_request_extend_reply_and_table3_changes(live, page, named, django_env, monkeypatch):
     world = named
     a = world["a"]
@@ -80,13 +91,7 @@ def test_register_request_extend_reply_and_table3_changes(live, page, named, dja
     new_before = int(_cell(page, "table3.new_received.total"))
     page.goto(f"{live.url}/register/")
     page.wait_for_url(f"**/register/{a.pk}/")
-    form = page.locator("#new-request")
-    form.locator("select[name=applicant_type]").select_option("natural_person")
-    form.locator("input[name=name]").fill("王五")
-    form.locator("select[name=channel]").select_option("in_person")
-    form.locator("input[name=on]").fill("2026-02-16")
-    form.locator("textarea[name=content]").fill("本街道2025年老旧小区改造资金使用情况")
-    form.locator("button[type=submit]").click()
+    _register(page.locator("#new-request"), "王五", "本街道2025年老旧小区改造资金使用情况", on="2026-02-16")
     page.wait_for_selector("text=已登记申请")
     due_before = page.locator("#due").inner_text()
     monkeypatch.setattr(django_env, "TODAY", "2026-03-10")   # and extends the time limit on 10 March
@@ -169,11 +174,7 @@ def test_dates_are_typed_and_shown_year_first_in_a_browser_of_any_language(live,
     assert on.evaluate("el => el.validity.patternMismatch") is True
     on.fill("2026年2月9日")
     assert on.evaluate("el => el.checkValidity()") is True
-    form.locator("select[name=applicant_type]").select_option("natural_person")
-    form.locator("input[name=name]").fill("赵敏")
-    form.locator("select[name=channel]").select_option("in_person")
-    form.locator("textarea[name=content]").fill("本镇2025年高标准农田建设项目验收报告")
-    form.locator("button[type=submit]").click()
+    _register(form, "赵敏", "本镇2025年高标准农田建设项目验收报告")   # the date as typed above
     page.wait_for_selector("text=已登记申请")
     assert "2026-02-09 / 2026-02-09" in page.locator("table").first.inner_text()
     reply = page.locator('form[data-action="replied"]')
