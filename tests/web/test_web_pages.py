@@ -699,6 +699,10 @@ def test_small_things_users_hit(django_env, world):
     assert f"上传一份或多份年度报告（{FORMS_ZH}，" in page
     r = anon.post("/check/", {"file": SimpleUploadedFile("a.exe", b"MZ"), "csrfmiddlewaretoken": token})
     assert f"不支持的文件类型“.exe”：请上传 {FORMS_ZH}。" in r.content.decode()
+    # a ZIP of reports (as subordinates send them): where it can be taken, not only "unsupported"
+    r = anon.post("/check/", {"file": SimpleUploadedFile("各乡镇.zip", b"PK\x03\x04"), "csrfmiddlewaretoken": token})
+    assert ("这是 ZIP 压缩包：请解压后上传其中的报告文件（“汇总”页的“导入报告到语料库”可直接导入 ZIP 压缩包）。"
+            in r.content.decode() and "各乡镇.zip" in r.content.decode())
     # several files: a summary at the top, one row per file, failures included
     with open(seed("000"), "rb") as f0, open(seed("001"), "rb") as f1:
         html = anon.post("/check/", {"file": [f0, f1, SimpleUploadedFile("b.exe", b"MZ")],

@@ -116,6 +116,9 @@ def read_upload(upload, archives: bool = False) -> bytes:
     is taken too (the corpus upload: ``gongkai ingest`` reads its members)."""
     name = upload.name or ""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix == ".zip" and not archives:  # a supervisor's bundle of reports: say where it is taken
+        raise GongkaiError("这是 ZIP 压缩包：请解压后上传其中的报告文件（“汇总”页的“导入报告到语料库”可直接导入 ZIP 压缩包）。",
+                           name)
     if suffix not in settings.UPLOAD_SUFFIXES and not (archives and suffix == ".zip"):
         from gongkai.load import FORMS_ZH
 
