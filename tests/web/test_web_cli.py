@@ -65,3 +65,22 @@ def test_serve_migrates_and_serves_pages_and_vendored_htmx(tmp_path):
     finally:
         serverproc.stop(server, seconds=10)
     assert "127.0.0.1" in server.stdout.read()
+
+
+def test_serve_says_plainly_when_it_cannot_listen(tmp_path):
+    # a port another program holds was an internal error (OSError) after a line announcing the server
+    env = _env(tmp_path)
+    import socket
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        r = _run(["serve", "--port", str(port)], env)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and r.stdout == ""
+    assert r.stderr == (f"gongkai：端口 {port} 已被占用（127.0.0.1 上已有程序在该端口监听，可能是另一个 gongkai serve）："
+                        "请先停止它，或用 --port 另选一个端口。\n")
+    r = _run(["serve", "--host", "no-such-host.invalid", "--port", str(port)], env)
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr == ("gongkai：无法在地址“no-such-host.invalid”上监听：本机没有这个地址。"
+                        "请用 --host 指定本机的地址，如 127.0.0.1 或 0.0.0.0。\n")

@@ -6,7 +6,9 @@ development server is used and a note says so.  Migrations run on every start.
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import sys
 
 from gongkai.errors import GongkaiError, MissingDependency
@@ -154,10 +156,10 @@ def run(args) -> int:
 
     db = DATABASES["default"]
     where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"PostgreSQL {db['HOST']}/{db['NAME']}"
-    print(f"gongkai：网页应用 http://{args.host}:{args.port}/ （数据库：{where}；按 Ctrl+C 停止）", flush=True)
     try:
         from gongkai.cli.httpserver import create_server
     except ImportError:
+        print(f"gongkai：网页应用 http://{args.host}:{args.port}/ （数据库：{where}；按 Ctrl+C 停止）", flush=True)
         print("gongkai：注意：未安装 waitress，改用 Django 开发服务器（仅供试用，不宜对外提供服务）。"
               "安装：pip install 'gongkai[web]'", file=sys.stderr)
         from django.core.management import call_command
@@ -167,14 +169,34 @@ def run(args) -> int:
     from gongkai import isolate
     from gongkai.web.wsgi import application
 
+    # Bound before it is announced: a port another program holds is said plainly, not as an internal error
+    # after a line saying the application is there.
+    try:
+        server = create_server(application, host=args.host, port=args.port, threads=max(1, args.threads),
+                               **WAITRESS_OPTIONS)
+    except (OSError, ValueError) as exc:  # waitress: ValueError for a host name it cannot resolve
+        raise GongkaiError(_unbound(args.host, args.port, exc)) from None
+    print(f"gongkai：网页应用 http://{args.host}:{args.port}/ （数据库：{where}；按 Ctrl+C 停止）", flush=True)
     if args.read_workers != 0:  # uploaded files are read in child processes (gongkai/isolate.py)
         isolate.enable(args.read_workers)
     try:
-        create_server(application, host=args.host, port=args.port, threads=max(1, args.threads),
-                      **WAITRESS_OPTIONS).run()
+        server.run()
     finally:
         isolate.disable()
     return 0
+
+
+def _unbound(host: str, port: int, exc: OSError | ValueError) -> str:
+    """Why the server could not listen on host:port, in words a user can act on."""
+    if isinstance(exc, ValueError) or isinstance(exc, socket.gaierror) or exc.errno in (errno.EADDRNOTAVAIL,
+                                                                                           errno.EAFNOSUPPORT):
+        return f"无法在地址“{host}”上监听：本机没有这个地址。请用 --host 指定本机的地址，如 127.0.0.1 或 0.0.0.0。"
+    if exc.errno == errno.EADDRINUSE:
+        return (f"端口 {port} 已被占用（{host} 上已有程序在该端口监听，可能是另一个 gongkai serve）："
+                "请先停止它，或用 --port 另选一个端口。")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"无权在端口 {port} 上监听（1024 以下的端口须有系统管理员权限）：请用 --port 另选一个端口，如 8000。"
+    return f"无法在 {host}:{port} 上监听（{exc.strerror or exc}）。"
 
 
 def run_users(args) -> int:
