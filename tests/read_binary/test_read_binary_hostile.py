@@ -254,6 +254,20 @@ def test_read_binary_image_without_ocr_says_what_to_install(monkeypatch):
     assert isinstance(exc, MissingDependency) and "gongkai[ocr]" in exc.message
 
 
+def test_read_image_without_ocr_or_pillow_refuses_in_chinese(monkeypatch):
+    """read_image itself refuses before it imports Pillow (it raised ModuleNotFoundError)."""
+    import sys
+
+    from gongkai.read import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    monkeypatch.setitem(sys.modules, "PIL", None)  # `import PIL` now fails as if not installed
+    with pytest.raises(MissingDependency) as info:
+        ocr.read_image(b"\x89PNG\r\n\x1a\n", "scan.png")
+    assert (info.value.path, info.value.message) == (
+        "scan.png", "图片格式的报告需要 OCR 才能读取。请安装 OCR 组件：pip install 'gongkai[ocr]'（rapidocr 与 onnxruntime）。")
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_read_binary_corrupted_bytes_never_traceback(seed):
     """Random byte damage inside a real PDF: a report or a GongkaiError, nothing else."""

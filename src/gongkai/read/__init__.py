@@ -13,7 +13,7 @@ from pathlib import Path
 
 from gongkai import regex
 from gongkai.digest import sha256
-from gongkai.errors import MissingDependency, UnreadableFile
+from gongkai.errors import UnreadableFile
 from gongkai.files import read_regular
 from gongkai.inputs import INPUT_FORMS, suffixes
 from gongkai.read.document import Block, Document, Grid, GridCell, Paragraph, Run, RunTable
@@ -124,12 +124,8 @@ def read_bytes(data: bytes, name: str, form: str | None = None) -> Document:
 
         doc = read_legacy_word(data, name, form)
     elif form == "image":
-        from importlib.util import find_spec
+        from gongkai.read.ocr import read_image  # refuses first, in Chinese, without the OCR extra
 
-        from gongkai.read.ocr import INSTALL_HINT, available, read_image
-
-        if not available() or find_spec("PIL") is None:  # read_image opens the picture with Pillow first
-            raise MissingDependency("图片格式的报告需要 OCR 才能读取。" + INSTALL_HINT, name)
         doc = read_image(data, name)
     elif form == "zip":
         raise UnreadableFile("这是 ZIP 压缩包，请解压后再读取其中的报告文件（gongkai ingest 可直接读取 ZIP 压缩包）。", name)

@@ -626,6 +626,11 @@ def _dpi(frame) -> float:
 
 def read_image(data: bytes, name: str) -> Document:
     """A photographed or scanned report as PNG/JPEG/TIFF (several pages in one TIFF)."""
+    from importlib.util import find_spec
+
+    # Checked before Pillow is imported: without the extra there may be no Pillow either.
+    if not available() or find_spec("PIL") is None:
+        raise MissingDependency("图片格式的报告需要 OCR 才能读取。" + INSTALL_HINT, name)
     from PIL import Image, ImageSequence
 
     from gongkai.read.assemble import build_document, page_layout
@@ -639,8 +644,6 @@ def read_image(data: bytes, name: str) -> Document:
     if picture.width * picture.height > limits.MAX_IMAGE_PIXELS:
         raise UnreadableFile(f"图片有 {picture.width}×{picture.height} 像素，超过 "
                              f"{limits.MAX_IMAGE_PIXELS // 1_000_000} 百万像素的上限，已拒绝读取。", name)
-    if not available():
-        raise MissingDependency("图片格式的报告需要 OCR 才能读取。" + INSTALL_HINT, name)
     deadline = limits.Deadline(name)
     doc = Document(name=name, form="image")
     pages = []
