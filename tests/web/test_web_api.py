@@ -143,6 +143,9 @@ def test_parse_and_check_read_in_a_child_answer_the_same_bytes_as_in_process(dja
     assert parsed["findings"] == [] and checked["findings"]
     assert any("不是同一机关" in n for n in with_last["notes"]) and not any("不是同一机关" in n for n in parsed["notes"])
     assert any("不是同一机关" in n for n in checked_with_last["notes"])
+    # /api/check made no cross-year comparison and says so; /api/parse compares nothing
+    assert any("未与它做跨年度比较" in n for n in checked_with_last["notes"])
+    assert not any("跨年度比较" in n for n in with_last["notes"])
     for i in (2, 6):
         assert json.loads(in_child[i][1])["error"].startswith("p.exe：上年报告无法读取：不支持的文件类型“.exe”")
     for i in (3, 7):

@@ -108,8 +108,8 @@ def _refuse_another_bodys(last, agency: str, year: int, name: str) -> None:
     from gongkai.model import Report
 
     problems = previous_mismatches(Report(agency=agency, year=year), last, Path(name).name)
-    if problems:   # the why of each (what it means for a check's comparison does not apply here)
-        said = "；".join(why for why, _meaning in problems)
+    if problems:
+        said = "；".join(why for _kind, why in problems)
         raise GongkaiError(f"{said}。未生成源文件：请用 --from 指定本机关上一年度的报告，或不用 --from、逐项填写。")
 
 

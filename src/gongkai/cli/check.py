@@ -145,13 +145,14 @@ def _html_dir(path: str) -> None:
         raise GongkaiError("无法创建存放 HTML 检查页面的目录。", path) from None
 
 
-def use_previous(report, previous, previous_name: str, path: str) -> None:
+def use_previous(report, previous, previous_name: str, path: str, checking: bool = True) -> None:
     """Cut the digits a flattened page ran together with last year's figures, when ``previous``
-    is this body's report of the year before (``recover.use_previous``); says on stderr when not."""
+    is this body's report of the year before (``recover.use_previous``); says on stderr when not
+    (with ``checking``: also what that means for the cross-year comparison)."""
     from gongkai.extract.recover import use_previous as cut_with
 
     open_cells = any(report.undecided(a) for a in report.ambiguous)
-    for problem in cut_with(report, previous, previous_name):
+    for problem in cut_with(report, previous, previous_name, checking):
         print(f"gongkai：{path}：{problem}" + ("；未用上年报告的数字拆分连写的数字。" if open_cells else "。"),
               file=sys.stderr)
 

@@ -103,7 +103,8 @@ def _parse_file(run: _Run, path: str) -> tuple[int, int, int]:
         if run.previous is not None:
             from gongkai.cli.check import use_previous
 
-            use_previous(report, run.previous, run.previous_name, path)  # last year's figures cut run-together digits
+            # last year's figures cut run-together digits (parse compares nothing: checking=False)
+            use_previous(report, run.previous, run.previous_name, path, checking=False)
         incomplete += report.source.form != "yaml" and is_truncated(report)  # a source is not cut off
         for note in report.notes:
             print(f"gongkai：{path}：{note}", file=sys.stderr)

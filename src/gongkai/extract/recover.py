@@ -451,28 +451,41 @@ CROSS_YEAR = frozenset({"in-force", "items-chain", "carry-over"})
 
 def previous_mismatches(report: Report, previous: Report, name: str = "上年报告") -> list[tuple[str, str]]:
     """Why ``previous`` (named ``name``) is not this body's report of the year before, each as
-    (why, what that means for the cross-year comparison), in Chinese; [] when it is (bodies
-    compared by division and body, not spelling: ``places.same_body``)."""
+    (kind, why in Chinese) — kind ``"body"`` (another body's: ``places.same_body`` compares by
+    division and body, not spelling) or ``"year"`` (not the year before); [] when it is.  What a
+    mismatch means is the caller's to say: a check makes no cross-year comparison with another
+    body's report (``_CHECKED``), a build or a draft carries none of its figures."""
     problems = []
     if same_body(previous.agency, report.agency) is False:
-        problems.append((f"上年报告（{name}）的机关是“{previous.agency}”，本报告的机关是“{report.agency}”，不是同一机关",
-                         "跨年度比较（上年结转、现行有效件数、正文雷同）的结果不适用"))
+        problems.append(("body", f"上年报告（{name}）的机关是“{previous.agency}”，本报告的机关是“{report.agency}”，不是同一机关"))
     if previous.year and report.year and previous.year != report.year - 1:
-        problems.append((f"上年报告（{name}）的年度为 {previous.year} 年，不是 {report.year - 1} 年",
-                         "跨年度比较的结果仅供参考"))
+        problems.append(("year", f"上年报告（{name}）的年度为 {previous.year} 年，不是 {report.year - 1} 年"))
     return problems
 
 
-def previous_problems(report: Report, previous: Report, name: str = "上年报告") -> list[str]:
-    """``previous_mismatches`` as sentences: why, and what it means for the comparison."""
-    return [f"{why}；{meaning}" for why, meaning in previous_mismatches(report, previous, name)]
+# What a mismatch means for a check (``check.check_report``: no cross-year finding with another
+# body's report; with the same body's of another year the rules still run).
+_CHECKED = {"body": "未与它做跨年度比较（上年结转、现行有效件数、正文雷同）",
+           "year": "跨年度比较（上年结转、现行有效件数、正文雷同）仍与它做出，结果仅供参考"}
 
 
-def use_previous(report: Report, previous: Report, name: str = "上年报告") -> list[str]:
+def previous_problems(report: Report, previous: Report, name: str = "上年报告", checking: bool = False) -> list[str]:
+    """``previous_mismatches`` as one sentence ([] when none): why; with ``checking`` (a check
+    command or page, which compares the two years) also what that means for the comparison."""
+    found = previous_mismatches(report, previous, name)
+    if not found:
+        return []
+    kinds = {kind for kind, _why in found}
+    meaning = [_CHECKED["body" if "body" in kinds else "year"]] if checking else []
+    return ["；".join([why for _kind, why in found] + meaning)]
+
+
+def use_previous(report: Report, previous: Report, name: str = "上年报告", checking: bool = False) -> list[str]:
     """Cut the digits run together with last year's figures (``refine``) — only when ``previous``
     is this body's report of the year before: another body's 现行有效 or 结转 would fix cells by
-    figures that say nothing about them.  The problems that kept them unused ([] when used)."""
-    problems = previous_problems(report, previous, name)
+    figures that say nothing about them.  The problems that kept them unused ([] when used), as
+    ``previous_problems`` words them."""
+    problems = previous_problems(report, previous, name, checking)
     if not problems:
         refine(report, previous)
     return problems

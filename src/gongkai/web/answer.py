@@ -22,16 +22,17 @@ def dumps(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
 
 
-def use_previous(report: Report, previous: Report) -> tuple[list[str], list[str]]:
+def use_previous(report: Report, previous: Report, checking: bool = True) -> tuple[list[str], list[str]]:
     """Last year's report cuts the digits the page ran together when it is this body's report of
     the year before (``recover.use_previous``, as ``gongkai check --previous``): (why it was not
-    used, in sentences; the labels of the cells its figures decided)."""
+    used, in sentences — with ``checking``, also what that means for the cross-year comparison;
+    the labels of the cells its figures decided)."""
     from gongkai.extract.recover import CROSS_YEAR
     from gongkai.extract.recover import use_previous as cut_with
     from gongkai.format.names import cell_label, format_order
 
     open_cells = any(report.undecided(a) for a in report.ambiguous)
-    problems = cut_with(report, previous, previous.source.name or "上年报告")
+    problems = cut_with(report, previous, previous.source.name or "上年报告", checking)
     notes = [p + ("；未用上年报告的数字拆分连写的数字。" if open_cells else "。") for p in problems]
     cut = sorted((c for c, info in report.cells.items() if CROSS_YEAR & set(info.basis)), key=format_order)
     return notes, [cell_label(c, report.format) for c in cut]
@@ -58,7 +59,7 @@ def report_json(data: bytes, name: str, previous: tuple[bytes, str] | None = Non
     report = one_report(data, name)
     last = previous_report(*previous) if previous is not None else None
     if last is not None:
-        report.notes += use_previous(report, last)[0]
+        report.notes += use_previous(report, last, checking=check)[0]
     if check:
         from gongkai.check import check_report
 
