@@ -125,3 +125,44 @@ def test_a_clerk_keeps_the_log_on_its_page(django_env, world):
     page = c.get(url + "?year=2026").content.decode()
     assert "<th>行政许可</th><td>本年处理决定数量：6</td>" in page
     assert "未能录入月度数据：" in post(what="figures", year="2026", month="3", **{"art20_6.penalty": "2"})
+
+
+def test_a_clerk_changes_adjusts_and_repeals_on_the_log_page(django_env, world):
+    """变更, 调整公开属性 and 废止或失效 on the log's page: the CLI's checks and words, the log's own
+    entries (exported as `gongkai log export` writes them), shown in the item's row."""
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    url = f"/register/{a.pk}/log/"
+    token = _csrf(c, url)
+
+    def post(**fields) -> str:
+        r = c.post(url + "event", {**fields, "csrfmiddlewaretoken": token}, follow=True)
+        assert r.status_code == 200
+        return r.content.decode()
+
+    post(what="add", title="丁塘镇2025年困难群众救助对象名单", kind="other", made_on="2026-01-05",
+         attribute="on_request", reason="涉及个人隐私", draft_by="李明", draft_on="2026-01-05", check_by="王芳",
+         check_on="2026-01-05", sign_by="马镇长", sign_on="2026-01-05", existing="0")
+    page = post(what="attribute", ref="D2026-000001", to="withheld", reason="", on="2026-02-02")
+    assert "未能调整公开属性：公开属性为“不予公开”时须写明理由" in page
+    assert 'class="refused" id="refused" data-log="attribute"' in page and 'value="2026-02-02"' in page
+    page = post(what="attribute", ref="D2026-000001", to="active", reason="", on="2026-02-02")
+    assert ("已将 D2026-000001 的公开属性调整为“主动公开”（2026-02-02）。"
+            "应于 2026-03-06 前公开（自属性调整之日 2026-02-02 起二十个工作日）。<") in page
+    assert "<small class=\"adjusted\">（2026-02-02 由依申请公开调整）</small>" in page
+    page = post(what="change", ref="D2026-000001", on="2026-01-05", note="")
+    assert "未能登记变更：变更日期 2026-01-05 应晚于形成日期 2026-01-05" in page
+    page = post(what="change", ref="D2026-000001", on="2026-03-02", note="删去已脱贫人员")
+    assert ("已登记 D2026-000001 的变更（2026-03-02）。应于 2026-03-06 前公开（自属性调整之日 2026-02-02 起二十个"
+            "工作日）。应于 2026-03-30 前公开（自变更之日 2026-03-02 起二十个工作日）。<") in page
+    assert '<small class="changed">变更 2026-03-02</small>' in page
+    page = post(what="repeal", ref="D2026-000001", ending="expired", on="2026-03-05", note="名单有效期届满")
+    assert "已登记 D2026-000001 失效（2026-03-05）。" in page and '<td data-label="废止">失效 2026-03-05</td>' in page
+    assert 'data-log="publish"' in page and 'data-log="change"' not in page   # nothing left in force to change
+    assert "未能登记废止或失效：该条目已于 2026-03-05 失效，不能再次登记" in post(
+        what="repeal", ref="D2026-000001", ending="repealed", on="2026-03-06")
+    # the same entries as `gongkai log attribute/change/repeal` write, in the log's export
+    rows = c.get(url + "export.csv").content.decode("utf-8-sig").splitlines()
+    assert [r.split(",")[1:3] for r in rows[1:]] == [
+        ["登记", "2026-01-05"], ["审核", "2026-01-05"], ["审核", "2026-01-05"], ["审核", "2026-01-05"],
+        ["调整公开属性", "2026-02-02"], ["变更", "2026-03-02"], ["废止或失效", "2026-03-05"]]

@@ -400,6 +400,8 @@ def log_overview(body, today: date, year: int | None = None) -> dict[str, Any]:
                 "ref": item.ref, "title": item.title, "doc_no": item.doc_no,
                 "kind": log_kinds()[item.kind].label if item.kind in log_kinds() else item.kind,
                 "made_on": item.made_on, "attribute": attributes()[item.attribute].label,
+                "changed": "、".join(c.on.isoformat() for c in item.changes),
+                "adjusted": "；".join(f"{a.on} 由{attributes()[a.old_attribute].label}调整" for a in item.attribute_changes),
                 "existing": item.existing,
                 "published": "；".join(f"{chans[p.channel].label if p.channel in chans else p.channel}"
                                       f"{'/' + p.column if p.column else ''} {p.on.isoformat()}"
@@ -417,13 +419,18 @@ def log_overview(body, today: date, year: int | None = None) -> dict[str, Any]:
 
 
 # -- the 主动公开台账 kept in the browser: register an item, its review steps, its publication -----
-LOG_ACTIONS = {"add": "登记", "review": "审核", "publish": "公开", "figures": "录入月度数据"}
+LOG_ACTIONS = {"add": "登记", "review": "审核", "publish": "公开", "change": "登记变更", "attribute": "调整公开属性",
+               "repeal": "登记废止或失效", "figures": "录入月度数据"}
 
 
-def log_forms(items: list[tuple[str, str]], today: date, typed=None) -> list[dict[str, Any]]:
+def log_forms(items: list[tuple[str, str]], today: date, typed=None,
+              in_force: list[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
     """The log page's forms (web/register_fields.html), ``items`` the (ref, title) offered to review
-    or publish; ``typed``: a refused form's entries, shown again as typed."""
-    from gongkai.log.vocab import attributes, channels, figures, kinds, review_steps
+    or publish, ``in_force`` those still in force (offered to change, adjust or repeal; default
+    ``items``); ``typed``: a refused form's entries, shown again as typed.  变更, 调整公开属性 and
+    废止或失效 take their help from the log's own list of entries (log/data/steps.yaml)."""
+    from gongkai.log.exchange import steps
+    from gongkai.log.vocab import attributes, channels, endings, figures, kinds, review_steps
 
     def labels(terms) -> list[tuple[str, str]]:
         return [(k, t.label) for k, t in terms.items()]
@@ -433,6 +440,8 @@ def log_forms(items: list[tuple[str, str]], today: date, typed=None) -> list[dic
                 "help": help_, "value": value, "max": None}
 
     refs = [(ref, f"{ref} {title[:30]}") for ref, title in items]
+    open_refs = refs if in_force is None else [(ref, f"{ref} {title[:30]}") for ref, title in in_force]
+    declared = steps()
     last_month = today.replace(day=1) - timedelta(days=1)   # the month whose figures are entered now
     columns = "、".join(sorted({c for ch in channels().values() for c in ch.columns}))
     forms = [
@@ -452,12 +461,24 @@ def log_forms(items: list[tuple[str, str]], today: date, typed=None) -> list[dic
             f("ref", "条目", "choice", True, refs), f("channel", "公开渠道", "choice", True, labels(channels())),
             f("column", "栏目", help_=f"政府网站须写栏目：{columns}" if columns else ""),
             f("on", "公开日期", "date", True), f("url", "网址")]),
+        ("change", "变更", declared["changed"]["help"], [
+            f("ref", "条目", "choice", True, open_refs), f("on", "变更日期", "date", True), f("note", "说明")]),
+        ("attribute", "调整公开属性", declared["adjusted"]["help"], [
+            f("ref", "条目", "choice", True, open_refs), f("to", "调整为", "choice", True, labels(attributes())),
+            f("reason", "理由", help_="调整为依申请公开或不予公开时必填"),
+            f("on", "调整日期", "date", True, help_="调整为主动公开时自该日起计算二十个工作日")]),
+        ("repeal", "废止或失效", declared["ended"]["help"], [
+            f("ref", "条目", "choice", True, open_refs),
+            f("ending", "废止或失效", "choice", True, labels(endings()), value="repealed"),
+            f("on", "日期", "date", True, help_="当日起不再有效"), f("note", "说明")]),
         ("figures", "月度数据", "录入一个月的表二数据（不填的项保持原样；没有发生的请填 0）", [
             f("year", "年度", "int", True, value=last_month.year), f("month", "月份", "int", True, value=last_month.month),
             *[f(rid, f"{t.label}（{t.get('unit')}）") for rid, t in figures().items()]]),
     ]
     out = []
     for what, label, help_, fields in forms:
+        if any(x["name"] == "ref" and not x["choices"] for x in fields):
+            continue   # no item to act on (none yet, or none still in force): no empty choice offered
         refused = typed is not None and typed.get("what") == what
         if refused:
             for x in fields:
@@ -469,10 +490,10 @@ def log_forms(items: list[tuple[str, str]], today: date, typed=None) -> list[dic
 
 def log_action(log, data, actor: str) -> str:
     """One step of the log entered in the web (the same checks as ``gongkai log add/review/
-    publish``); what was recorded, in words."""
+    publish/change/attribute/repeal/figures``); what was recorded, in words."""
     from gongkai.log.exchange import required_date
     from gongkai.log.store import NewItem, Review
-    from gongkai.log.vocab import attributes, kinds, resolve, review_steps
+    from gongkai.log.vocab import attributes, endings, kinds, resolve, review_steps
 
     def text(name: str) -> str:
         return str(data.get(name) or "").strip()
@@ -517,7 +538,29 @@ def log_action(log, data, actor: str) -> str:
         late = [ob for ob in obligations_of(log, item, day) if ob.published_on == day and ob.status == "late"]
         return f"已登记 {ref} 于 {day} 公开。" + (
             f"超过公开时限 {late[0].due}（逾期 {late[0].late_workdays} 个工作日），逾期记录保留。" if late else "")
+    if what == "change":
+        day = required_date(text("on"), "变更日期")
+        item = log.change(ref, day, text("note"), actor)
+        return f"已登记 {ref} 的变更（{day}）。" + _duties_said(log, item)
+    if what == "attribute":
+        to = resolve(attributes(), needed("to", "调整后的公开属性"), "公开属性")
+        day = required_date(text("on"), "调整日期")
+        item = log.set_attribute(ref, to, text("reason"), day, actor)
+        return f"已将 {ref} 的公开属性调整为“{attributes()[to].label}”（{day}）。" + _duties_said(log, item)
+    if what == "repeal":
+        ending = resolve(endings(), needed("ending", "废止或失效"), "废止或失效")
+        day = required_date(text("on"), "日期")
+        log.end(ref, ending, day, actor, text("note"))
+        return f"已登记 {ref} {endings()[ending].label}（{day}）。"
     raise GongkaiError("没有这种操作")
+
+
+def _duties_said(log, item) -> str:
+    """The duties to publish still open after a step (as ``gongkai log change/attribute`` print them)."""
+    from gongkai.log.store import obligations
+
+    return "".join(f"应于 {ob.due} 前公开（自{ob.reason}之日 {ob.start} 起二十个工作日）。"
+                   for ob in obligations(item, log.calendar, log.today()) if ob.status in ("pending", "overdue"))
 
 
 def obligations_of(log, item, day: date):

@@ -282,7 +282,8 @@ def _log_page(request, body, typed=None):
     its document list and monthly figures here (or with ``gongkai log``)."""
     day = today()
     overview = regsvc.log_overview(body, day, _year(request, day))
-    overview["forms"] = regsvc.log_forms([(r["ref"], r["title"]) for r in overview["rows"]], day, typed)
+    overview["forms"] = regsvc.log_forms([(r["ref"], r["title"]) for r in overview["rows"]], day, typed,
+                                         [(r["ref"], r["title"]) for r in overview["rows"] if not r["ended"]])
     return render(request, "web/register_log.html", {"body": body, "today": day,
                                                      "writable": can_write(request.user, body),
                                                      "years": list(range(day.year - 4, day.year + 1)),
