@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 
@@ -108,3 +109,40 @@ def test_digits_run_together_make_a_partial_sum_naming_the_report():
     assert (cell.value, cell.numbers, cell.blank, cell.missing, cell.undecided, cell.status) == (
         reports[1][1].value(made), 1, [], [], ["平潭综合实验区行政审批局"], "partial")
     assert cell.note() == "平潭综合实验区行政审批局 数字连写无法确定"
+
+
+def test_a_report_whose_own_sums_fail_is_added_as_printed_and_named(tmp_path, capsys):
+    # 平潭 2024: 农业农村局's table 3 prints 总计 0 beside 自然人 3 (and 行政审批局's 行政复议 总计 0
+    # beside 结果维持 1), so the sum shows 自然人 31 but 总计 28.  The roll-up added them without a
+    # word; now every view says which report and which row, and adds the numbers as printed.
+    from tests.conftest import EXAMPLES
+
+    paths = [str(EXAMPLES / "crawler-text" / f"ptzhsyq{b}-2024.txt") for b in ("hzs", "nyn")]
+    total = rollup([(p, load(p)) for p in paths])
+    farm = "平潭综合实验区农业农村局"
+    assert [str(u) for u in total.unsound] == [
+        "平潭综合实验区行政审批局：表四“行政复议”：总计为 0，而结果维持、结果纠正、其他结果、尚未审结之和为 1，相差 1",
+        f"{farm}：表三“一、本年新收政府信息公开申请数量”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3",
+        f"{farm}：表三“（一）予以公开”行：总计为 0，而自然人与五类法人或其他组织之和为 1，相差 1",
+        f"{farm}：表三“（三）不予公开—4.保护第三方合法权益”行：总计为 0，而自然人与五类法人或其他组织之和为 2，相差 2",
+        f"{farm}：表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3"]
+    assert [u.rule for u in total.unsound] == ["T4-TOTAL"] + ["T3-ROWSUM"] * 4
+    person, whole = total.cells["table3.total.natural_person"], total.cells["table3.total.total"]
+    assert (person.value, person.unsound, whole.value, whole.unsound) == (31, [farm], 28, [farm])  # not corrected
+    assert whole.unsound_note() == f"{farm} 报告自身此处的合计不成立，按原样计入（未作更正）"
+    assert total.cells["table3.carried_over.total"].unsound == []
+    assert repr(total) == "<Rollup reports=2 year=2024 cells=200 partial=6 blank=0 unsound=5 unread=0>"
+    out = tmp_path / "sum.json"
+    assert main(["rollup", *paths, "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert re.search(r"\n  （七）总计 +31! +0! +0! +0! +0! +0! +28!\n", printed)
+    flat = printed.replace("\n", "")  # the terminal's width wraps the lines
+    assert "注意：2 份相加的报告自身的合计不成立（5 处），其数字按原样计入合计、未作更正；用到这些数字的合计标 !：" in flat
+    assert f"  {farm}：表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3。" in flat
+    d = json.loads(out.read_text(encoding="utf-8"))
+    assert d["unsound"][-1] == {"report": farm, "rule": "T3-ROWSUM", "cells": [
+        f"table3.total.{c}" for c in ("total", "natural_person", "commercial", "research", "social_org",
+                                     "legal_service", "other_org")],
+        "message": "表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3"}
+    assert d["coverage"]["table3.total.total"] == {"status": "complete", "numbers": 2, "blank": [], "missing": [],
+                                                   "undecided": [], "unsound": [farm]}

@@ -171,12 +171,24 @@ def test_rollup_marks_each_partial_sum_and_names_whom_it_lacks(django_env, world
         "num partial", "部分合计：淮安市清江浦区教育局 此格空白",
         f'{approval.value("table3.new_received.total")}<sup class="mark">+</sup>')
     assert cell("table3.granted.total") == ("num", None, str(approval.value("table3.granted.total")))
-    partial = len(d["coverage"])
+    partial = sum(c["status"] == "partial" for c in d["coverage"].values())
     assert f"{partial} 格是部分合计，标 +" in html and f"部分合计的 {partial} 格：缺哪些报告" in html
     assert ("<tr><td>表二“行政规范性文件”行“本年制发件数”列</td><td class=\"num\">0+</td>"
             "<td>淮安市清江浦区行政审批局 数字连写无法确定</td></tr>") in html
     assert d["coverage"][person] == {"status": "partial", "numbers": 2, "blank": ["淮安市清江浦区教育局"],
-                                     "missing": [], "undecided": []}
+                                     "missing": [], "undecided": [], "unsound": []}
+    # 行政审批局's own 行政复议 row does not add up (总计 0, its parts 1): added as printed, and the
+    # page, the sums over that row and the API say whose and which row (they added it without a word)
+    assert ('<div class="error" id="rollup-unsound"><p>1 份相加的报告自身的合计不成立（1 处），其数字按原样计入合计、'
+            "未作更正；用到这些数字的合计标 !：</p>\n<ul><li>淮安市清江浦区行政审批局：表四“行政复议”：总计为 0，"
+            "而结果维持、结果纠正、其他结果、尚未审结之和为 1，相差 1。</li></ul></div>") in html
+    assert cell("table4.review.total") == (
+        "num unsound", "含不平的报告：淮安市清江浦区行政审批局 报告自身此处的合计不成立，按原样计入（未作更正）",
+        f'{d["table4"]["review"]["total"]}<sup class="mark">!</sup>')
+    assert d["unsound"] == [{"report": "淮安市清江浦区行政审批局", "rule": "T4-TOTAL", "cells": [
+        f"table4.review.{c}" for c in ("total", "upheld", "corrected", "other", "pending")],
+        "message": "表四“行政复议”：总计为 0，而结果维持、结果纠正、其他结果、尚未审结之和为 1，相差 1"}]
+    assert d["coverage"]["table4.review.upheld"]["unsound"] == ["淮安市清江浦区行政审批局"]
     assert d["coverage"]["table2.art20_1.normative_docs.made"]["undecided"] == ["淮安市清江浦区行政审批局"]
     # the region's own report: compared, not added; a difference on a partial sum may be the gaps
     assert d["region"]["own_report"].endswith("淮安市清江浦区人民政府") and d["region"]["not_added"] == {

@@ -14,7 +14,7 @@ from gongkai.comparison import show_value as _show
 from gongkai.corpus.rollup import Rollup
 from gongkai.corpus.stats import METRICS, StatsTable, short_name
 from gongkai.format.names import cell_short, column_label
-from gongkai.render.marks import MARKS, mark
+from gongkai.render.marks import MARKS, UNSOUND, mark
 from gongkai.render.marks import PARTIAL as _PARTIAL
 
 MAX_DIFFS = 200
@@ -87,14 +87,18 @@ def print_rollup(r: Rollup) -> None:
         print(f"gongkai：{path}：{reason}（未计入合计）", file=sys.stderr)
     # The sums laid out as the format prints a report, a partial sum marked.
     total = Report(agency="合计", format=r.common_format())
-    partial = {}
+    partial, marks = [], {}
     for cell_id, s in r.cells.items():
         total.set_value(cell_id, s.value)
+        sign = (PARTIAL if s.status == "partial" else "") + (UNSOUND[0] if s.unsound else "")
+        if sign:
+            marks[cell_id] = sign
         if s.status == "partial":
-            partial[cell_id] = PARTIAL
-    print_tables(out, total, extra=partial, missing="各报告都没有此表")
+            partial.append(cell_id)
+    print_tables(out, total, extra=marks, missing="各报告都没有此表")
     out.print(f"{len(r.cells) - len(partial)} 格所有报告都有数字；{len(partial)} 格有报告留空、缺行或数字连写无法确定，"
               f"标 {PARTIAL}（空格不按 0 计，只加有数字的报告；哪些报告空缺见 --json）。")
+    print_unsound(out, r)
     if r.against is not None:
         if not r.differences:
             out.print(f"[green]与 {escape(r.against_name or '')} 自己的报告逐格一致。[/green]")
@@ -107,6 +111,18 @@ def print_rollup(r: Rollup) -> None:
             for c, a, b, st in r.differences:
                 t.add_row(cell_short(c, total.format), _show(a), _show(b), st)
             out.print(t)
+
+
+def print_unsound(out, r: Rollup) -> None:
+    """The summed reports' own sums that do not hold: which report, which row or column (the
+    sums are not corrected; a sum over a failing cell is marked)."""
+    if not r.unsound:
+        return
+    bodies = len(dict.fromkeys(u.report for u in r.unsound))
+    out.print(f"[red]注意：{bodies} 份相加的报告自身的合计不成立（{len(r.unsound)} 处），其数字按原样计入合计、未作更正；"
+              f"用到这些数字的合计标 {UNSOUND[0]}：[/red]")
+    for u in r.unsound:
+        out.print("  " + escape(str(u)) + "。")
 
 
 def _fmt(value, fmt: str) -> str:

@@ -6,6 +6,11 @@ there; the reports that left it blank ("", "/", "—"), lack the row, or ran its
 so that they cannot be cut one way (left null, CELL-AMBIGUOUS) are named, and the cell is
 marked *partial*.  A cell that no report fills stays blank (null).  A comparison with the
 county's report says whether a difference could be explained by those gaps.
+
+A report whose own sums do not hold (table 3's 总计 not its columns' sum, …: the checker's
+arithmetic rules) is added as printed — never "corrected" — and the roll-up says so: which
+report, which row or column (``Rollup.unsound``), and every sum over one of its failing cells
+names it (``CellSum.unsound``).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from gongkai.errors import GongkaiError
-from gongkai.model import Report
+from gongkai.model import Finding, Report
 
 ABSENT = "（无此格）"
 
@@ -26,6 +31,7 @@ class CellSum:
     blank: list[str] = field(default_factory=list)  # reports printing the row with this cell blank
     missing: list[str] = field(default_factory=list)  # reports lacking the row or table
     undecided: list[str] = field(default_factory=list)  # reports whose digits here cannot be cut one way
+    unsound: list[str] = field(default_factory=list)  # reports adding a number here whose own sum over it fails
 
     @property
     def status(self) -> str:
@@ -38,6 +44,25 @@ class CellSum:
         parts = [(self.blank, "此格空白"), (self.undecided, "数字连写无法确定"), (self.missing, "没有此行")]
         return "；".join(f"{'、'.join(names)} {why}" for names, why in parts if names)
 
+    def unsound_note(self) -> str:
+        """Whose own sums over this cell do not hold ("" when none): the sum has their numbers as printed."""
+        return f"{'、'.join(self.unsound)} {UNSOUND_WHY}" if self.unsound else ""
+
+
+UNSOUND_WHY = "报告自身此处的合计不成立，按原样计入（未作更正）"
+
+
+@dataclass
+class Unsound:
+    """One sum of a summed report's own tables that does not hold (an arithmetic finding)."""
+    report: str  # as ``Rollup.names`` names it
+    rule: str  # T3-IDENTITY, T3-TOTAL, T3-ROWSUM, T4-TOTAL
+    cells: list[str]
+    fact: str  # which row or column, and the figures, in Chinese
+
+    def __str__(self) -> str:
+        return f"{self.report}：{self.fact}"
+
 
 @dataclass
 class Rollup:
@@ -49,6 +74,7 @@ class Rollup:
     against: Report | None = None
     against_name: str | None = None
     differences: list[tuple[str, object, object, str]] = field(default_factory=list)  # cell, sum, county, status
+    unsound: list[Unsound] = field(default_factory=list)  # the summed reports' own sums that do not hold
 
     def __repr__(self) -> str:  # the cells are hundreds: count them (a notebook printed them all)
         partial = sum(1 for s in self.cells.values() if s.status == "partial")
@@ -57,7 +83,7 @@ class Rollup:
         against = f" against={self.against_name or '?'} differences={len(self.differences)}" \
             if self.against is not None else ""
         return (f"<Rollup reports={len(self.names)} year={years} cells={len(self.cells)} partial={partial} "
-                f"blank={blank}{against} unread={len(self.unread)}>")
+                f"blank={blank} unsound={len(self.unsound)}{against} unread={len(self.unread)}>")
 
     def common_format(self) -> str:
         """The format version most of the reports use (the sums are laid out in it)."""
@@ -79,8 +105,9 @@ class Rollup:
             "unread": [{"path": p, "reason": r} for p, r in self.unread],
             **tables,
             "coverage": {c: {"status": s.status, "numbers": s.numbers, "blank": s.blank, "missing": s.missing,
-                             "undecided": s.undecided}
-                         for c, s in self.cells.items() if s.status != "complete"},
+                             "undecided": s.undecided, "unsound": s.unsound}
+                         for c, s in self.cells.items() if s.status != "complete" or s.unsound},
+            "unsound": [{"report": u.report, "rule": u.rule, "cells": u.cells, "message": u.fact} for u in self.unsound],
             "against": None if self.against is None else {
                 "report": self.against_name,
                 "differences": [{"cell": c, "sum": _j(a), "report": _j(b), "status": st}
@@ -124,12 +151,15 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
         ids += [c for c, _ in r.iter_cells()]
     ids = list(dict.fromkeys(ids))
     open_cells = {id(r): {c for amb in r.ambiguous for c in r.undecided(amb)} for _, r in reports}
+    own_sums = {id(r): _own_sums_failing(r) for _, r in reports}
+    failing = {key: {c for f in found for c in f.cells} for key, found in own_sums.items()}
     cells: dict[str, CellSum] = {}
     for cell_id in ids:
         total, numbers = None, 0
         blank: list[str] = []
         missing: list[str] = []
         undecided: list[str] = []
+        wrong: list[str] = []
         for path, r in reports:
             label = r.agency or path
             if not r.has_cell(cell_id):
@@ -141,17 +171,28 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
                 continue
             total = v if total is None else total + v
             numbers += 1
-        cells[cell_id] = CellSum(total, numbers, blank, missing, undecided)
+            if cell_id in failing[id(r)]:
+                wrong.append(label)
+        cells[cell_id] = CellSum(total, numbers, blank, missing, undecided, wrong)
     if not any(s.numbers for s in cells.values()):
         raise GongkaiError(f"{len(reports)} 份报告的统计表中没有任何数字，没有可以相加的内容。")
     result = Rollup([r.agency or p for p, r in reports], [r.format or "?" for _, r in reports],
                     [r.year for _, r in reports], cells,
-                    list(unread or []))
+                    list(unread or []),
+                    unsound=[Unsound(r.agency or p, f.rule, f.cells, f.message.split("。")[0])  # the fact, not the advice
+                             for p, r in reports for f in own_sums[id(r)]])
     if against is not None:
         result.against_name = against[1].agency or against[0]
         result.against = against[1]
         result.differences = _differences(cells, against[1])
     return result
+
+
+def _own_sums_failing(report: Report) -> list[Finding]:
+    """The report's arithmetic findings (``check.arithmetic``): its own sums that do not hold."""
+    from gongkai.check.arithmetic import RULES
+
+    return [f for rule in RULES for f in rule(report)]
 
 
 def _differences(cells: dict[str, CellSum], county: Report) -> list[tuple[str, object, object, str]]:

@@ -18,7 +18,7 @@ from gongkai.check.catalogue import data, rules
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_label, table_name, table_title
 from gongkai.model import Finding, Report, split_cell_id
-from gongkai.render.marks import MARKS, PARTIAL, cell_kind, inferred_from, legend
+from gongkai.render.marks import MARKS, PARTIAL, UNSOUND, cell_kind, inferred_from, legend
 
 _RANK = {"error": 0, "warning": 1, "notice": 2}
 _SUMS = ("T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL")
@@ -84,7 +84,7 @@ def _th(text: str, key: str, marks: dict) -> str:
     return f"<th>{escape(text)}</th>"
 
 
-def _td(report: Report, cell_id: str, marks: dict, partial: dict[str, str]) -> str:
+def _td(report: Report, cell_id: str, marks: dict, sums: dict[str, list[tuple[str, str]]]) -> str:
     value = report.value(cell_id)
     info = report.cells.get(cell_id)
     if value is None:
@@ -109,10 +109,11 @@ def _td(report: Report, cell_id: str, marks: dict, partial: dict[str, str]) -> s
         classes.append(f"sev-{sev}")
         notes.append("、".join(f"问题{n}" for n in nums))
     sup = f'<sup class="mark">{escape(MARKS[kind][0])}</sup>' if kind else ""
-    if cell_id in partial:
-        classes.append("partial")
-        notes.append(f"{PARTIAL[1].split('：')[0]}：{partial[cell_id]}")
-        sup += f'<sup class="mark">{escape(PARTIAL[0])}</sup>'
+    for kind, note in sums.get(cell_id, ()):  # a roll-up's sum: partial, or adding a report that does not add up
+        sign, words = SUM_MARKS[kind]
+        classes.append(kind)
+        notes.append(f"{words.split('：')[0]}：{note}")
+        sup += f'<sup class="mark">{escape(sign)}</sup>'
     attrs = f' id="cell-{escape(cell_id)}" class="{" ".join(classes)}"'
     if notes:
         attrs += f' title="{escape("；".join(notes))}"'
@@ -127,7 +128,7 @@ def _ambiguity_note(report: Report, cell_id: str) -> str:
     return f"{MARKS['ambiguous'][1].split('：')[0]}：原文印作“{amb.raw}”" + (f"，可能是 {ways}" if ways else "")
 
 
-def _table2(report: Report, marks: dict, partial: dict[str, str]) -> str:
+def _table2(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]]) -> str:
     version = shape.version(report)
     out = ["<table>"]
     for group in FORMAT.table2[version]:
@@ -137,12 +138,12 @@ def _table2(report: Report, marks: dict, partial: dict[str, str]) -> str:
         for row in group.rows:
             key = f"{group.id}.{row.id}"
             out.append("<tr>" + _th(row.label, f"row:table2.{key}", marks)
-                       + "".join(_td(report, f"table2.{key}.{c.id}", marks, partial) for c in group.columns) + "</tr>")
+                       + "".join(_td(report, f"table2.{key}.{c.id}", marks, sums) for c in group.columns) + "</tr>")
     out.append("</table>")
     return "".join(out)
 
 
-def _table3(report: Report, marks: dict, partial: dict[str, str]) -> str:
+def _table3(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]]) -> str:
     version = shape.version(report)
     rows = list(FORMAT.table3_layout(shape.table3_layout(report)))
     rows += [r for r in (report.table3 or {}) if r not in rows]
@@ -151,17 +152,17 @@ def _table3(report: Report, marks: dict, partial: dict[str, str]) -> str:
            + "</tr>"]
     for row in rows:
         out.append("<tr>" + _th(row_label("table3", row, version), f"row:table3.{row}", marks)
-                   + "".join(_td(report, f"table3.{row}.{c}", marks, partial) for c in FORMAT.table3_column_ids) + "</tr>")
+                   + "".join(_td(report, f"table3.{row}.{c}", marks, sums) for c in FORMAT.table3_column_ids) + "</tr>")
     out.append("</table>")
     return "".join(out)
 
 
-def _table4(report: Report, marks: dict, partial: dict[str, str]) -> str:
+def _table4(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]]) -> str:
     out = ["<table><tr><th></th>"
            + "".join(_th(c.label, f"col:table4.{c.id}", marks) for c in FORMAT.table4_columns) + "</tr>"]
     for group in FORMAT.table4_groups:
         out.append("<tr>" + _th(row_label("table4", group.id), f"row:table4.{group.id}", marks)
-                   + "".join(_td(report, f"table4.{group.id}.{c}", marks, partial) for c in FORMAT.table4_column_ids)
+                   + "".join(_td(report, f"table4.{group.id}.{c}", marks, sums) for c in FORMAT.table4_column_ids)
                    + "</tr>")
     out.append("</table>")
     return "".join(out)
@@ -170,12 +171,15 @@ def _table4(report: Report, marks: dict, partial: dict[str, str]) -> str:
 _TABLES = {"table2": _table2, "table3": _table3, "table4": _table4}
 
 
-def table_html(report: Report, table: str, marks: dict, partial: dict[str, str] | None = None) -> str:
+SUM_MARKS = {"partial": PARTIAL, "unsound": UNSOUND}
+
+
+def table_html(report: Report, table: str, marks: dict, sums: dict[str, list[tuple[str, str]]] | None = None) -> str:
     """One statistics table as an HTML ``<table>`` in the official row order, each value cell
     anchored (``id="cell-…"``), coloured by the worst finding that blames it (``marks`` from
     ``cell_marks``) and marked when inferred or read by OCR; a sum over several reports marks
-    its ``partial`` cells (cell id -> which reports it lacks, from ``CellSum.note``)."""
-    return _TABLES[table](report, marks, partial or {})
+    its cells in ``sums`` (cell id -> [(``SUM_MARKS`` kind, whose: ``CellSum.note``/``unsound_note``)])."""
+    return _TABLES[table](report, marks, sums or {})
 
 
 def ocr_banner(report: Report) -> str:

@@ -145,16 +145,17 @@ def _prefix_ids(html: str, prefix: str) -> str:
     return html.replace(' id="cell-', f' id="{prefix}cell-')
 
 
-def tables_html(report, findings, prefix: str = "", partial: dict[str, str] | None = None) -> dict[str, str]:
+def tables_html(report, findings, prefix: str = "", sums: dict[str, list[tuple[str, str]]] | None = None
+                ) -> dict[str, str]:
     """table2/3/4 -> safe HTML (the checker's review tables; every value escaped there); a
-    roll-up's partial sums marked (``partial``: cell id -> the reports it lacks)."""
+    roll-up's sums marked (``sums``: cell id -> [(partial|unsound, whose)], ``review.table_html``)."""
     from gongkai.render import review
 
     marks = review.cell_marks(findings)
     out = {}
     for name in ("table2", "table3", "table4"):
         if report.table(name) is not None:
-            out[name] = mark_safe(_prefix_ids(review.table_html(report, name, marks, partial), prefix))
+            out[name] = mark_safe(_prefix_ids(review.table_html(report, name, marks, sums), prefix))
     return out
 
 

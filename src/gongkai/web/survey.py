@@ -292,7 +292,7 @@ def rollup_context(year, region: str) -> dict:
     from gongkai.errors import GongkaiError
     from gongkai.format.names import cell_label, format_order, table_name, table_title
     from gongkai.model import Report
-    from gongkai.render.marks import PARTIAL
+    from gongkai.render.marks import PARTIAL, UNSOUND
     from gongkai.web.reportview import tables_html
 
     try:
@@ -304,15 +304,24 @@ def rollup_context(year, region: str) -> dict:
         total.set_value(cell_id, cs.value)
     # A sum some reports do not enter (blank, no such row, digits not cut one way) says so, and whose.
     partial = {c: cs.note() for c, cs in r.cells.items() if cs.status == "partial"}
+    # A sum adding a number of a report whose own sum over it does not hold says whose (as printed, not corrected).
+    sums: dict[str, list[tuple[str, str]]] = {}
+    for c, cs in r.cells.items():
+        if c in partial:
+            sums.setdefault(c, []).append(("partial", partial[c]))
+        if cs.unsound:
+            sums.setdefault(c, []).append(("unsound", cs.unsound_note()))
     return {"rollup_year": selection.year, "rollup_region": f"{full_name(selection.region)}（{selection.region.code}）",
             "rollup_names": r.names, "rollup_own": selection.own[0] if selection.own else "",
             "rollup_lower": selection.lower, "rollup_duplicates": selection.duplicates,
             "rollup_differences": [(cell_label(c, total.format), show_value(a), show_value(b), status)
                                    for c, a, b, status in r.differences],
             "rollup_tables": [(f"{table_name(t)} {table_title(t)}", html)
-                              for t, html in tables_html(total, [], partial=partial).items()],
+                              for t, html in tables_html(total, [], sums=sums).items()],
             "rollup_formats": sorted(set(r.formats)) if len(set(r.formats)) > 1 else [],
             "rollup_partial": len(partial), "rollup_partial_mark": PARTIAL[0],
+            "rollup_unsound": [str(u) for u in r.unsound], "rollup_unsound_mark": UNSOUND[0],
+            "rollup_unsound_bodies": len(dict.fromkeys(u.report for u in r.unsound)),
             # the same, readable on a phone (no pointer to show a cell's title)
             "rollup_partial_cells": [(cell_label(c, total.format), "" if r.cells[c].value is None else r.cells[c].value,
                                       partial[c]) for c in sorted(partial, key=format_order)]}
