@@ -164,3 +164,43 @@ def test_a_body_whose_kind_and_place_tell_its_review_body_gets_it_and_is_told_so
         assert any("六十日内向淮安市清江浦区人民政府（复议局）申请行政复议" in p for p in letter)
     finally:
         Body.objects.filter(pk=a.pk).update(name=a.name)   # the name is free again for other tests
+
+
+def test_a_letters_delivery_is_recorded_on_the_request_page(django_env, world):
+    """送达 on the request page: the letter chosen from the request's letters (not a number read
+    off the history), the CLI's checks, the same step in the history, the letter marked delivered."""
+    import re
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "周八",
+                                         "channel": "in_person", "content": "某小区规划许可",
+                                         "submitted_on": "2026-01-05", "csrfmiddlewaretoken": token})
+    url = r["Location"]
+    c.post(url + "event", {"kind": "replied", "on": "2026-01-20", "outcome": "granted", "ground": "2",
+                           "note": "随本答复书提供规划许可证复印件", "csrfmiddlewaretoken": token})
+
+    def delivery_options(page: str) -> list[tuple[str, str]]:
+        form = page.split('data-correction="delivered"')[1].split("</form>")[0]
+        return re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', form)
+
+    page = c.get(url).content.decode()
+    assert "<label>所送达的文书\n<select name=\"event\" required>" in page
+    assert delivery_options(page) == [("1", "第1条 2026-01-05 登记回执（未登记送达）"),
+                                      ("2", "第2条 2026-01-20 答复书（未登记送达）")]
+    page = c.post(url + "event", {"kind": "delivered", "event": "2", "on": "2026-01-19", "method": "mail",
+                                  "csrfmiddlewaretoken": token}).content.decode()
+    assert "未能登记：送达日期 2026-01-19 早于文书日期 2026-01-20" in page
+    assert '<details id="corrections" open>' in page and 'value="2026-01-19"' in page
+    assert '<option value="mail" selected>邮寄送达</option>' in page
+    page = c.post(url + "event", {"kind": "delivered", "event": "2", "on": "2026-01-21", "method": "mail",
+                                  "note": "挂号信", "csrfmiddlewaretoken": token}, follow=True).content.decode()
+    assert "已登记：送达。" in page
+    assert '<li value="3" class="">2026-01-21 送达<br><small>第2条“答复”；送达方式：邮寄送达；说明：挂号信</small>' in page
+    assert '<small class="delivery">送达：2026-01-21 邮寄送达</small>' in page
+    assert '<small class="delivery">未登记送达</small>' in page   # the receipt
+    assert delivery_options(page) == [("1", "第1条 2026-01-05 登记回执（未登记送达）"),
+                                      ("2", "第2条 2026-01-20 答复书（已送达：2026-01-21 邮寄送达）")]
+    detail = c.get(f"/api/bodies/{a.pk}/requests/{url.rstrip('/').rsplit('/', 1)[1]}").json()
+    assert [(x["event"], x["delivered"]) for x in detail["letters"]] == [(1, ""), (2, "2026-01-21 邮寄送达")]

@@ -132,7 +132,10 @@ SCHEMAS: dict[str, Schema] = {
                            description="全部记录（只增不改）：办理事项、更正、作废，各自的登记人和登记时间")),
         "ledger": {**STR, "description": "逐日的答复期限计算"},
         "letters": arr(obj({"kind": STR, "n": null({**INT, "description": "同种文书的第几份（只有一份时为 null）"}),
-                            "label": STR, "on": {**DATE, "description": "文书日期（其所依据的办理事项之日）"}})),
+                            "label": STR, "on": {**DATE, "description": "文书日期（其所依据的办理事项之日）"},
+                            "event": {**INT, "description": "文书所依据的办理记录序号（登记送达时所指的序号）"},
+                            "delivered": {**STR, "description": "送达日期和方式（如“2026-01-21 直接送达”）；"
+                                                                 "未登记送达为空字符串"}})),
         "offered": arr(STR),
         "extension_left": {**INT, "description": "还可延期的工作日数（条例第三十三条：多次延期合计最长20个工作日）"},
         "withheld": mapping(STR, "按办理状态本可进行、但办理记录不允许的事项及原因（如延期已满20个工作日）"),

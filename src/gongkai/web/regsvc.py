@@ -13,7 +13,7 @@ from gongkai.format.text import format_value, shown_or_blank
 from gongkai.register import Register, letters
 from gongkai.register.case import extension_refused, facts
 from gongkai.register.clock import calendar_warning
-from gongkai.register.events import DATE_HINT, Kind, kinds, parse_date
+from gongkai.register.events import DATE_HINT, Kind, choices, kinds, parse_date
 from gongkai.register.filters import RequestFilter
 from gongkai.register.vocab import applicant_types, channels, outcomes, state_labels
 
@@ -174,14 +174,16 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
     steps = [e for e in req.events if e.kind != "registered"]
     extended = facts(req.received_on, req.events).extended
     left = max(0, reg.settings.max_extension_workdays - extended)   # 条例第三十三条: 20 in all
-    letter_list = [{"kind": "receipt", "n": None, "label": letters.KIND_LABELS["receipt"], "on": req.received_on.isoformat()}]
+    first = next(e for e in req.events if e.kind == "registered")
+    letter_list = [{"kind": "receipt", "n": None, "label": letters.KIND_LABELS["receipt"],
+                    "on": req.received_on.isoformat(), "event": first.id, "delivered": _delivery(first)}]
     seen: dict[str, int] = {}
     for e in steps:   # one letter per letter-bearing step
         kind = kinds()[e.kind].letter    # declared once: the step's letter (events.yaml)
         if kind:
             seen[kind] = seen.get(kind, 0) + 1
             letter_list.append({"kind": kind, "n": seen[kind], "label": letters.KIND_LABELS[kind],
-                                "on": e.on.isoformat()})
+                                "on": e.on.isoformat(), "event": e.id, "delivered": _delivery(e)})
     for item in letter_list:     # a kind that occurs once needs no number in its link
         if item["n"] and seen[item["kind"]] == 1:
             item["n"] = None
@@ -213,6 +215,22 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
         "extension_left": left,
         "withheld": withheld_actions(req.state, extended, reg.settings),
     }
+
+
+def _delivery(step) -> str:
+    """A letter's 送达 as the page says it (the last one recorded for its step), or blank."""
+    if not step.data.get("delivered_on"):
+        return ""
+    method = choices("delivery_methods").get(step.data.get("delivery_method") or "", "")
+    return f"{step.data['delivered_on']} {method}".strip()
+
+
+def delivery_choices(detail: dict[str, Any]) -> list[tuple[str, str]]:
+    """The steps whose letter a 送达 may name (the form's choice instead of a bare number), the
+    ones not yet delivered first."""
+    rows = [(str(x["event"]), f"第{x['event']}条 {x['on']} {x['label']}"
+             + (f"（已送达：{x['delivered']}）" if x["delivered"] else "（未登记送达）")) for x in detail["letters"]]
+    return sorted(rows, key=lambda r: "已送达" in r[1])
 
 
 def offered_actions(state: str, done: list[str], extension_left: int) -> set[str]:

@@ -102,11 +102,16 @@ def _request_page(request, body, ref, typed=None):
         return action_form(kinds()[k], reg.settings, typed if k == refused else None, defaults.get(k),
                            defaults.get(k))   # and no more than that: the browser stops a larger number
 
+    corrections = [form(k) for k in regsvc.CORRECTIONS]
+    for a in corrections:   # a 送达 names its letter from a list, not by a number read off the history
+        for f in a["fields"]:
+            if a["kind"] == "delivered" and f["name"] == "event":
+                f.update(type="choice", choices=regsvc.delivery_choices(detail), label="所送达的文书")
     return render(request, "web/register_request.html", {
         "body": body, "r": detail, "writable": can_write(request.user, body), "today": today(),
         "actions": [form(k) for k in regsvc.ACTIONS if k in detail["offered"]],
         "withheld": [(regsvc.ACTIONS[k], why) for k, why in detail["withheld"].items()],
-        "corrections": [form(k) for k in regsvc.CORRECTIONS],
+        "corrections": corrections,
         "correction_refused": refused in regsvc.CORRECTIONS,
         "personal": sees_personal_data(request.user, body),
         "letter_warning": unset_office_settings(reg.settings, site.REGISTER_SETTINGS),
