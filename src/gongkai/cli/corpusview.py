@@ -156,6 +156,9 @@ def print_stats(table: StatsTable) -> None:
         out.print(f"未计入（同一机关同一年度的另一份报告）：{escape('、'.join(table.duplicates))}")
     if table.covered:
         out.print(f"计入份数和检查发现、未加入数字（人民政府的报告是全地区的数字）：{escape('；'.join(table.covered))}")
+    if unsound := [u for row in table.rows for u in row.unsound]:
+        out.print("[red]注意：加入数字的报告中有报告自身的合计不成立，其数字按原样计入、未作更正：[/red]"
+                  + escape("；".join(unsound)) + "。")
     if table.rules:
         about = catalogue()
         t = narrow_table(title="检查发现（按规则）")

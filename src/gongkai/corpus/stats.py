@@ -69,6 +69,9 @@ class StatRow:
     values: dict[str, float | None] = field(default_factory=dict)
     based_on: dict[str, int] = field(default_factory=dict)  # metric -> reports it rests on
     covered: int = 0  # reports whose figures a 人民政府's whole-area report of the row already holds
+    # Summed reports whose own sums over a cell the figures use do not hold (added as printed):
+    # "#7 某某局 2024：表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3".
+    unsound: list[str] = field(default_factory=list)
 
     def partial(self, key: str) -> str:
         """``3/5`` when the figure rests on 3 of the row's 5 summed reports (the others left a
@@ -135,6 +138,7 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
     for doc_id, cell_id, value in store.cell_values(sorted(set(_NEEDED.values()))):
         if doc_id in docs:
             docs[doc_id][3][cell_id] = value
+    unsound = _unsound(store, set(docs) - set(covered))
     findings: dict[int, dict[str, int]] = {}
     for doc_id, counts in store.finding_counts().items():
         if doc_id not in docs:
@@ -148,7 +152,7 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
         g = groups.setdefault((region, year), {"code": rcode, "reports": 0, "received": _Ratio(),
                                                "granted": _Ratio(), "not_held": _Ratio(), "reviews": _Ratio(),
                                                "lawsuits": _Ratio(), "corrected": _Ratio(), "findings": 0,
-                                               "rules": {}, "covered": 0})
+                                               "rules": {}, "covered": 0, "unsound": []})
         v: dict[str, Any] = {k: cells.get(c) for k, c in _NEEDED.items()}  # numbers as stored, or None
         g["reports"] += 1
         for rule, n in findings.get(doc_id, {}).items():
@@ -157,6 +161,7 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
         if doc_id in covered:  # its figures are in the whole-area report of the row: not summed again
             g["covered"] += 1
             continue
+        g["unsound"] += unsound.get(doc_id, [])
         g["received"].add(v["received"], 1 if v["received"] is not None else None)
         g["granted"].add(v["granted"], v["handled"])
         g["not_held"].add(v["not_held"], v["handled"])
@@ -171,7 +176,7 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
     rules: dict[str, int] = {}
     rules_by_row: dict[tuple[str, int | None], dict[str, int]] = {}
     for (region, year), g in sorted(groups.items(), key=lambda kv: (kv[1]["code"] or "999999", kv[0][1] or 0)):
-        row = StatRow(region, g["code"], year, covered=g["covered"])
+        row = StatRow(region, g["code"], year, covered=g["covered"], unsound=g["unsound"])
         row.values = {
             "reports": g["reports"],
             "received": g["received"].num if g["received"].n else None,
@@ -192,6 +197,21 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
     return StatsTable(level, rows, dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))), rules_by_row,
                       sorted(duplicates, key=lambda d: int(d[1:].split(" ")[0])),
                       [text for _, text in sorted(covered.items())])
+
+
+ARITHMETIC = ("T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL")  # check.arithmetic's rules
+
+
+def _unsound(store: Store, summed: set[int]) -> dict[int, list[str]]:
+    """report id -> its own sums that fail over a cell the figures use, as "#id 机关 年度：which row,
+    the figures" (the finding's first sentence: the fact, not the advice to the clerk)."""
+    needed = set(_NEEDED.values())
+    out: dict[int, list[str]] = {}
+    for f in store.findings(rules=ARITHMETIC):
+        if f.document_id in summed and needed & set((f.cells or "").split(";")):
+            out.setdefault(f.document_id, []).append(
+                f"#{f.document_id} {f.agency or ''} {f.year or ''}".replace("  ", " ").strip() + "：" + f.message.split("。")[0])
+    return out
 
 
 def _area(r: StoredReport) -> str | None:
@@ -233,13 +253,14 @@ def write_csv(table: StatsTable, path: str) -> None:
         w.writerow(["region", "region_code", "year"] + [k for k, _, _, _ in METRICS]
                    + [f"{k}_reports" for k in ("received", "granted_share", "not_held_share", "reviews_per_100",
                                                "lawsuits_per_100", "correction_rate")]
-                   + ["covered_reports"])  # counted in reports, figures held by the row's whole-area report
+                   + ["covered_reports",  # counted in reports, figures held by the row's whole-area report
+                      "unsound_reports", "unsound"])  # summed reports whose own sums fail (added as printed), and where
         for row in table.rows:
             w.writerow([row.region, row.code or "", row.year or ""]
                        + [_csv_number(row.values[k]) for k, _, _, _ in METRICS]
                        + [row.based_on[k] for k in ("received", "granted_share", "not_held_share",
                                                     "reviews_per_100", "lawsuits_per_100", "correction_rate")]
-                       + [row.covered])
+                       + [row.covered, len({u.split("：")[0] for u in row.unsound}), "；".join(row.unsound)])
 
 
 def chart_items(table: StatsTable, key: str) -> list[tuple[str, float | None]]:

@@ -455,10 +455,13 @@ class Store(Database):
                 " FROM figures g JOIN documents d ON d.id = g.document_id WHERE d.status = 'ok' ORDER BY d.id, g.seq"):
             yield StoredFigure._make(_booleans(row, 12, 13))
 
-    def findings(self, document_id: int | None = None) -> Iterator[StoredFinding]:
-        """Every finding (of one report when ``document_id`` is given), by report (its own, then
-        the cross-year ones, in order); streamed."""
+    def findings(self, document_id: int | None = None, rules: Sequence[str] = ()) -> Iterator[StoredFinding]:
+        """Every finding (of one report when ``document_id`` is given; of ``rules`` only when
+        given), by report (its own, then the cross-year ones, in order); streamed."""
         where, params = ("", ()) if document_id is None else (" WHERE d.id = ?", (document_id,))
+        if rules:
+            where += (" AND" if where else " WHERE") + f" f.rule IN ({', '.join('?' for _ in rules)})"
+            params = (*params, *rules)
         for row in self.iterate(
                 "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
                 f" f.previous_id FROM findings f JOIN documents d ON d.id = f.document_id{where} ORDER BY d.id, f.seq",

@@ -115,7 +115,7 @@ def page_context(level: str, region: str) -> dict:
         "rules": [(rule, n, catalogue[rule].about if rule in catalogue else "") for rule, n in table.rules.items()],
         "years": years, "agencies": agencies, "documents": documents, "charts": charts,
         "truncated": len(agencies) >= MAX_AGENCIES, "duplicates": table.duplicates,
-        "covered": table.covered,
+        "covered": table.covered, "unsound": [u for r in table.rows for u in r.unsound],
     }
 
 
@@ -134,8 +134,8 @@ def stats_json(level: str | None, region: str | None = "") -> dict:
         table = compute(store, level, region)
         by_status = store.counts(region)
     return {"level": level, "region": region, "counts": by_status,
-            "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on}
-                     for r in table.rows],
+            "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on,
+                      "unsound": r.unsound} for r in table.rows],
             "findings_by_rule": table.rules, "duplicates": table.duplicates,
             "covered": table.covered}
 
