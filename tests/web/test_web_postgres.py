@@ -85,6 +85,15 @@ def test_serve_on_postgresql(pg_url, tmp_path):
         assert status == 201
         t3 = _call(f"{base}/api/bodies/{a_id}/table3/2026", ta)[1]["table3"]
         assert t3["granted"]["natural_person"] == 1
+        # a letter's 送达 is the same step and reads the same as on SQLite (test_web_letters.py)
+        status, _ = _call(f"{base}/api/bodies/{a_id}/requests/{ref}/events", ta,
+                          {"kind": "delivered", "event": 2, "on": "2026-03-10", "method": "mail"})
+        assert status == 201
+        detail = _call(f"{base}/api/bodies/{a_id}/requests/{ref}", ta)[1]
+        assert [(x["event"], x["delivered"]) for x in detail["letters"]] == [(1, ""), (2, "2026-03-10 邮寄送达")]
+        assert [(h["id"], h["label"], h["details"]) for h in detail["history"][1:]] == [
+            (2, "答复", ["办理结果：（一）予以公开"]), (3, "送达", ["第2条“答复”", "送达方式：邮寄送达"])]
+        _log_on_its_page(base, a_id, "clerk-a", pw.strip())
         # body b's register is another schema: empty, and a's clerk cannot reach it
         assert _call(f"{base}/api/bodies/{b_id}/requests", tb)[1]["total"] == 0
         assert _call(f"{base}/api/bodies/{b_id}/requests", ta)[0] == 403
@@ -98,5 +107,45 @@ def test_serve_on_postgresql(pg_url, tmp_path):
         assert schemas == {f"register_body_{a_id}", f"register_body_{b_id}"}
         n = conn.execute(f"SELECT COUNT(*) FROM register_body_{a_id}.requests").fetchone()[0]
         assert n == 1
+        log = f"register_body_{a_id}"
+        assert conn.execute(f"SELECT ref, ended_kind, ended_on FROM {log}.disclosure_items").fetchall() == [
+            ("D2026-000001", "expired", "2026-03-06")]
+        assert conn.execute(f"SELECT old_attribute, attribute, on_date FROM {log}.disclosure_attribute_changes"
+                            ).fetchall() == [("on_request", "active", "2026-03-03")]
+        assert conn.execute(f"SELECT changed_on, note FROM {log}.disclosure_changes").fetchall() == [
+            ("2026-03-05", "删去已脱贫人员")]
         # the site's holiday notices: one schema beside the bodies' (web/registers.site_calendar)
         assert conn.execute("SELECT COUNT(*) FROM register_calendar.workday_notices").fetchone()[0] == 0
+
+
+def _log_on_its_page(base: str, body_id: int, user: str, password: str) -> None:
+    """The 主动公开台账 kept on its page (a signed-in browser's form posts) on PostgreSQL: 变更,
+    调整公开属性 and 失效 said and shown as on SQLite (test_web_regfiles.py)."""
+    import http.cookiejar
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def post(path: str, **fields) -> str:
+        token = next(c.value for c in jar if c.name == "csrftoken")
+        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+        with browser.open(f"{base}{path}", data=data, timeout=30) as r:
+            return r.read().decode()
+
+    browser.open(f"{base}/login/", timeout=30).read()
+    post("/login/", username=user, password=password)
+    browser.open(f"{base}/register/{body_id}/log/", timeout=30).read()
+    event = f"/register/{body_id}/log/event"
+    post(event, what="add", title="丁塘镇2025年困难群众救助对象名单", kind="other", made_on="2026-03-02",
+         attribute="on_request", reason="涉及个人隐私", draft_by="李明", draft_on="2026-03-02", check_by="王芳",
+         check_on="2026-03-02", sign_by="马镇长", sign_on="2026-03-02", existing="0")
+    page = post(event, what="attribute", ref="D2026-000001", to="active", reason="", on="2026-03-03")
+    assert "已将 D2026-000001 的公开属性调整为“主动公开”（2026-03-03）。" in page
+    assert '<small class="adjusted">（2026-03-03 由依申请公开调整）</small>' in page
+    page = post(event, what="change", ref="D2026-000001", on="2026-03-05", note="删去已脱贫人员")
+    assert "已登记 D2026-000001 的变更（2026-03-05）。" in page and '<small class="changed">变更 2026-03-05</small>' in page
+    page = post(event, what="repeal", ref="D2026-000001", ending="expired", on="2026-03-06", note="")
+    assert "已登记 D2026-000001 失效（2026-03-06）。" in page and '<td data-label="废止">失效 2026-03-06</td>' in page
+    assert "未能登记废止或失效：该条目已于 2026-03-06 失效，不能再次登记" in post(
+        event, what="repeal", ref="D2026-000001", ending="repealed", on="2026-03-06")
