@@ -17,11 +17,16 @@ def _csrf(c, url):
     return c.cookies["csrftoken"].value
 
 
-def _granted_request(c, body, token) -> str:
+def _new_request(c, body, token) -> str:
+    """A request registered on the body's page; its page's address."""
     r = c.post(f"/register/{body.pk}/new", {"applicant_type": "natural_person", "applicant_name": "周八",
                                             "channel": "in_person", "content": "某小区规划许可",
                                             "submitted_on": "2026-01-05", "csrfmiddlewaretoken": token})
-    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    return r["Location"]
+
+
+def _granted_request(c, body, token) -> str:
+    ref = _new_request(c, body, token).rstrip("/").rsplit("/", 1)[1]
     c.post(f"/register/{body.pk}/r/{ref}/event", {"kind": "replied", "on": "2026-01-20", "outcome": "granted",
                                                   "csrfmiddlewaretoken": token})
     return ref
@@ -101,10 +106,7 @@ def test_two_consultations_give_two_letters(django_env, world, monkeypatch, tmp_
     a = world["a"]
     c = client_for(world["clerk_a"])
     token = _csrf(c, f"/register/{a.pk}/")
-    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "周八",
-                                         "channel": "in_person", "content": "某小区规划许可",
-                                         "submitted_on": "2026-01-05", "csrfmiddlewaretoken": token})
-    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    ref = _new_request(c, a, token).rstrip("/").rsplit("/", 1)[1]
     for kind, on, party, name in (("consultation_started", "2026-01-06", "third_party", "某开发公司"),
                                   ("consultation_ended", "2026-01-08", "third_party", ""),
                                   ("consultation_started", "2026-01-09", "other_body", "某区自然资源局")):
@@ -174,10 +176,7 @@ def test_a_letters_delivery_is_recorded_on_the_request_page(django_env, world):
     a = world["a"]
     c = client_for(world["clerk_a"])
     token = _csrf(c, f"/register/{a.pk}/")
-    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "周八",
-                                         "channel": "in_person", "content": "某小区规划许可",
-                                         "submitted_on": "2026-01-05", "csrfmiddlewaretoken": token})
-    url = r["Location"]
+    url = _new_request(c, a, token)
     c.post(url + "event", {"kind": "replied", "on": "2026-01-20", "outcome": "granted", "ground": "2",
                            "note": "随本答复书提供规划许可证复印件", "csrfmiddlewaretoken": token})
 

@@ -91,18 +91,24 @@ def test_a_clerk_imports_the_log_and_its_monthly_figures(django_env, world):
     assert cb.get(f"/register/{b.pk}/log/export.csv").content == exported
 
 
-def test_a_clerk_keeps_the_log_on_its_page(django_env, world):
-    """Registered, reviewed and published in the browser, with the CLI's checks: a publication
-    before its 审签 is refused (the form comes back as typed), a late one is said and kept."""
-    a = world["a"]
+def _log_page(world):
+    """Body a's clerk on the log page: the client, the page's address and a poster of its forms."""
     c = client_for(world["clerk_a"])
-    url = f"/register/{a.pk}/log/"
+    url = f"/register/{world['a'].pk}/log/"
     token = _csrf(c, url)
 
     def post(**fields) -> str:
         r = c.post(url + "event", {**fields, "csrfmiddlewaretoken": token}, follow=True)
         assert r.status_code == 200
         return r.content.decode()
+
+    return c, url, post
+
+
+def test_a_clerk_keeps_the_log_on_its_page(django_env, world):
+    """Registered, reviewed and published in the browser, with the CLI's checks: a publication
+    before its 审签 is refused (the form comes back as typed), a late one is said and kept."""
+    c, url, post = _log_page(world)
 
     page = post(what="add", title="丁塘镇关于印发农村人居环境整治考核办法的通知", doc_no="丁政发〔2026〕5号",
                 kind="normative_docs", made_on="2026年1月5日", attribute="active", draft_by="李明",
@@ -130,15 +136,7 @@ def test_a_clerk_keeps_the_log_on_its_page(django_env, world):
 def test_a_clerk_changes_adjusts_and_repeals_on_the_log_page(django_env, world):
     """变更, 调整公开属性 and 废止或失效 on the log's page: the CLI's checks and words, the log's own
     entries (exported as `gongkai log export` writes them), shown in the item's row."""
-    a = world["a"]
-    c = client_for(world["clerk_a"])
-    url = f"/register/{a.pk}/log/"
-    token = _csrf(c, url)
-
-    def post(**fields) -> str:
-        r = c.post(url + "event", {**fields, "csrfmiddlewaretoken": token}, follow=True)
-        assert r.status_code == 200
-        return r.content.decode()
+    c, url, post = _log_page(world)
 
     post(what="add", title="丁塘镇2025年困难群众救助对象名单", kind="other", made_on="2026-01-05",
          attribute="on_request", reason="涉及个人隐私", draft_by="李明", draft_on="2026-01-05", check_by="王芳",
