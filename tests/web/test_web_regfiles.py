@@ -156,7 +156,10 @@ def test_a_clerk_changes_adjusts_and_repeals_on_the_log_page(django_env, world):
     assert '<small class="changed">变更 2026-03-02</small>' in page
     page = post(what="repeal", ref="D2026-000001", ending="expired", on="2026-03-05", note="名单有效期届满")
     assert "已登记 D2026-000001 失效（2026-03-05）。" in page and '<td data-label="废止">失效 2026-03-05</td>' in page
-    assert 'data-log="publish"' in page and 'data-log="change"' not in page   # nothing left in force to change
+    # nothing left in force to adjust or end; a 变更 before the end may still be entered late
+    assert 'data-log="change"' in page and 'data-log="attribute"' not in page and 'data-log="repeal"' not in page
+    assert "未能登记变更：变更日期 2026-03-06 不能晚于废止/失效日期 2026-03-05" in post(
+        what="change", ref="D2026-000001", on="2026-03-06")
     assert "未能登记废止或失效：该条目已于 2026-03-05 失效，不能再次登记" in post(
         what="repeal", ref="D2026-000001", ending="repealed", on="2026-03-06")
     # the same entries as `gongkai log attribute/change/repeal` write, in the log's export

@@ -228,9 +228,9 @@ def _delivery(step) -> str:
 def delivery_choices(detail: dict[str, Any]) -> list[tuple[str, str]]:
     """The steps whose letter a 送达 may name (the form's choice instead of a bare number), the
     ones not yet delivered first."""
-    rows = [(str(x["event"]), f"第{x['event']}条 {x['on']} {x['label']}"
-             + (f"（已送达：{x['delivered']}）" if x["delivered"] else "（未登记送达）")) for x in detail["letters"]]
-    return sorted(rows, key=lambda r: "已送达" in r[1])
+    letters_ = sorted(detail["letters"], key=lambda x: bool(x["delivered"]))
+    return [(str(x["event"]), f"第{x['event']}条 {x['on']} {x['label']}"
+             + (f"（已送达：{x['delivered']}）" if x["delivered"] else "（未登记送达）")) for x in letters_]
 
 
 def offered_actions(state: str, done: list[str], extension_left: int) -> set[str]:
@@ -444,8 +444,8 @@ LOG_ACTIONS = {"add": "登记", "review": "审核", "publish": "公开", "change
 def log_forms(items: list[tuple[str, str]], today: date, typed=None,
               in_force: list[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
     """The log page's forms (web/register_fields.html), ``items`` the (ref, title) offered to review
-    or publish, ``in_force`` those still in force (offered to change, adjust or repeal; default
-    ``items``); ``typed``: a refused form's entries, shown again as typed.  变更, 调整公开属性 and
+    publish or change (a step before a 废止 may be entered late), ``in_force`` those still in force
+    (offered to adjust or repeal; default ``items``); ``typed``: a refused form's entries, shown again as typed.  变更, 调整公开属性 and
     废止或失效 take their help from the log's own list of entries (log/data/steps.yaml)."""
     from gongkai.log.exchange import steps
     from gongkai.log.vocab import attributes, channels, endings, figures, kinds, review_steps
@@ -480,7 +480,7 @@ def log_forms(items: list[tuple[str, str]], today: date, typed=None,
             f("column", "栏目", help_=f"政府网站须写栏目：{columns}" if columns else ""),
             f("on", "公开日期", "date", True), f("url", "网址")]),
         ("change", "变更", declared["changed"]["help"], [
-            f("ref", "条目", "choice", True, open_refs), f("on", "变更日期", "date", True), f("note", "说明")]),
+            f("ref", "条目", "choice", True, refs), f("on", "变更日期", "date", True), f("note", "说明")]),
         ("attribute", "调整公开属性", declared["adjusted"]["help"], [
             f("ref", "条目", "choice", True, open_refs), f("to", "调整为", "choice", True, labels(attributes())),
             f("reason", "理由", help_="调整为依申请公开或不予公开时必填"),
