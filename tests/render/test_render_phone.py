@@ -26,7 +26,9 @@ def _pages() -> dict[str, str]:
     findings = check_report(b)
     return {
         "review": render_review(b, findings),
-        "index": render_index([("004.html", "004.txt", b, findings), ("003.html", "003.txt", a, check_report(a))], []),
+        # a crawler's long file name: the index's file column made the table wider than a phone
+        "index": render_index([("004.html", "ptzhsyqnyn-2024-zhengfu-xinxi-gongkai-niandu-baogao.txt", b, findings),
+                               ("003.html", "003.txt", a, check_report(a))], []),
         "compare": compare_html(compare(Side("003.txt", a), Side("004.txt", b))),
         "report": render_html(load_source(ROOT / "examples" / "source-2024.yaml").report),
     }
@@ -49,8 +51,24 @@ def test_pages_fit_a_phone(tmp_path):
             # unreadable; a table wider than the screen must scroll in its box, not the page.
             seen[name] = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
             page.screenshot(path=str(tmp_path / f"{name}.png"))
+            if name == "index":  # one card per report: no box to swipe (the file name wraps)
+                boxes = page.evaluate("[...document.querySelectorAll('.wide')].map(e => e.scrollWidth - e.clientWidth)")
+            if name == "review":  # table 3 is wider than the phone: its 总计 and row labels stay in view
+                table3 = page.evaluate("""() => {
+                    const cell = document.getElementById('cell-table3.total.total');
+                    const label = cell.parentElement.firstElementChild;
+                    const box = cell.closest('.wide');
+                    const seen = () => { const b = box.getBoundingClientRect(), c = cell.getBoundingClientRect(),
+                                               l = label.getBoundingClientRect();
+                                         return c.left >= b.left && c.right <= b.right + 0.5 && l.left >= b.left - 0.5; };
+                    const unswiped = seen();
+                    box.scrollLeft = box.scrollWidth;
+                    return [box.scrollWidth > box.clientWidth, unswiped, seen()];
+                }""")
         browser.close()
     assert seen == {name: [390, 390] for name in seen}
+    assert boxes == [0]
+    assert table3 == [True, True, True]  # wider than its box, yet 总计 and the row's label are seen
 
 
 def test_the_index_has_an_ocr_column_only_when_a_report_was_scanned():

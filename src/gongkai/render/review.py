@@ -37,10 +37,21 @@ blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #bbb;c
 td.inferred{text-decoration:underline dotted #6a1b9a}td.doubtful{outline:2px dashed #6a1b9a;outline-offset:-3px}
 .ocr-banner{border:1px solid #6a1b9a;background:#f3e5f5;padding:.5em .8em}.legend{color:#444;font-size:.9em}
 .wide{overflow-x:auto;max-width:100%}.wide tr>:first-child{min-width:8em}
-@media (max-width:640px){body{margin:.6em}}
+td{background:#fff}.wide table.stat tr>:first-child{position:sticky;left:0;box-shadow:inset -1px 0 #999}
+.wide table.sums tr>:last-child{position:sticky;right:0;box-shadow:inset 1px 0 #999}
+@media (max-width:640px){body{margin:.6em}
+table.index thead{display:none}
+table.index,table.index tbody,table.index tr,table.index td{display:block;border:none;min-width:0}
+table.index tr{border:1px solid #999;border-radius:4px;margin:.5em 0;padding:.3em .5em}
+table.index td{display:inline-block;padding:.1em .7em .1em 0}table.index td.num{min-width:0}
+table.index td:first-child,table.index td.file{display:block}table.index td.file{overflow-wrap:anywhere;color:#555}
+table.index td[data-label]::before{content:attr(data-label) "：";color:#666;font-size:.85em}}
 """
 # A phone lays the page out at its own width (without this, at 980 px, shrunk to unreadable);
-# a table wider than the screen scrolls in its own box (.wide), the text does not.
+# a table wider than the screen scrolls in its own box (.wide), the text does not — its row
+# labels (``stat``) and its 总计 column (``sums``: tables 3 and 4) stay in view while it does.
+# The index becomes one card per report on a phone (its file names are long: the table was wider
+# than the screen).
 _HEAD = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">' \
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
 
@@ -130,7 +141,7 @@ def _ambiguity_note(report: Report, cell_id: str) -> str:
 
 def _table2(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]]) -> str:
     version = shape.version(report)
-    out = ["<table>"]
+    out = ['<table class="stat">']
     for group in FORMAT.table2[version]:
         out.append(f'<tr><th colspan="4">{escape(group.label)}</th></tr>')
         out.append("<tr><th>信息内容</th>" + "".join(_th(c.label, f"col:table2.{c.id}", marks)
@@ -147,7 +158,7 @@ def _table3(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]])
     version = shape.version(report)
     rows = list(FORMAT.table3_layout(shape.table3_layout(report)))
     rows += [r for r in (report.table3 or {}) if r not in rows]
-    out = ["<table><tr><th></th>"
+    out = ['<table class="stat sums"><tr><th></th>'
            + "".join(_th(column_label("table3", "", c), f"col:table3.{c}", marks) for c in FORMAT.table3_column_ids)
            + "</tr>"]
     for row in rows:
@@ -158,7 +169,7 @@ def _table3(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]])
 
 
 def _table4(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]]) -> str:
-    out = ["<table><tr><th></th>"
+    out = ['<table class="stat sums"><tr><th></th>'
            + "".join(_th(c.label, f"col:table4.{c.id}", marks) for c in FORMAT.table4_columns) + "</tr>"]
     for group in FORMAT.table4_groups:
         out.append("<tr>" + _th(row_label("table4", group.id), f"row:table4.{group.id}", marks)
@@ -268,12 +279,12 @@ def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: li
     order = sorted(pages, key=lambda p: tuple(-sum(f.severity == s for f in p[3]) for s in names) + (p[1],))
     ocr = any(report.ocr_read for _, _, report, _ in pages)  # the column only when a report was scanned
     for page, path, report, findings in order:
-        counts = "".join(f'<td class="num{" sev-" + s if any(f.severity == s for f in findings) else ""}">'
-                         f"{sum(f.severity == s for f in findings)}</td>" for s in names)
+        counts = "".join(f'<td class="num{" sev-" + s if any(f.severity == s for f in findings) else ""}" '
+                         f'data-label="{names[s]}">{sum(f.severity == s for f in findings)}</td>' for s in names)
         rows.append(f'<tr><td><a href="{escape(page)}">{escape(report.agency or "（未识别机关）")}</a></td>'
-                    f"<td>{report.year or ''}</td>{counts}"
+                    f'<td data-label="年度">{report.year or ""}</td>{counts}'
                     + (f"<td>{'OCR 识别' if report.ocr_read else ''}</td>" if ocr else "")
-                    + f"<td>{escape(os.path.basename(path))}</td></tr>")
+                    + f'<td class="file">{escape(os.path.basename(path))}</td></tr>')
     total = {s: sum(f.severity == s for p in pages for f in p[3]) for s in names}
     parts = [
         _HEAD,
@@ -281,9 +292,10 @@ def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: li
         f"<h1>检查结果目录（{len(pages)} 份报告）</h1>",
         '<p class="summary">' + "".join(f'<span class="tag sev-{s}">{names[s]} 共 {total[s]} 项</span>'
                                         for s in names) + "</p>",
-        '<div class="wide"><table><tr><th>机关（点击查看检查页面）</th><th>年度</th>'
+        '<div class="wide"><table class="index"><thead><tr><th>机关（点击查看检查页面）</th><th>年度</th>'
         + "".join(f"<th>{names[s]}</th>" for s in names)
-        + ("<th>识别方式</th>" if ocr else "") + "<th>文件</th></tr>" + "".join(rows) + "</table></div>",
+        + ("<th>识别方式</th>" if ocr else "") + "<th>文件</th></tr></thead><tbody>" + "".join(rows)
+        + "</tbody></table></div>",
     ]
     if unread:
         parts.append(f"<h2>未能读取的文件（{len(unread)} 个）</h2><ul>"
