@@ -214,5 +214,7 @@ def _differences(cells: dict[str, CellSum], county: Report) -> list[tuple[str, o
             status = "不一致（合计不完整，可能由空格造成）"
         else:
             status = "不一致"
+        if s is not None and s.unsound:  # the difference may be a summed report's own error
+            status += f"（{'、'.join(s.unsound)} 自身此处的合计不成立）"
         out.append((cell_id, summed, own, status))
     return out
