@@ -209,8 +209,8 @@ def _unsound(store: Store, summed: set[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for f in store.findings(rules=ARITHMETIC):
         if f.document_id in summed and needed & set((f.cells or "").split(";")):
-            out.setdefault(f.document_id, []).append(
-                f"#{f.document_id} {f.agency or ''} {f.year or ''}".replace("  ", " ").strip() + "：" + f.message.split("。")[0])
+            who = " ".join(str(part) for part in (f"#{f.document_id}", f.agency, f.year) if part)
+            out.setdefault(f.document_id, []).append(f"{who}：{f.message.split('。')[0]}")
     return out
 
 

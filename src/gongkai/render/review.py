@@ -120,9 +120,9 @@ def _td(report: Report, cell_id: str, marks: dict, sums: dict[str, list[tuple[st
         classes.append(f"sev-{sev}")
         notes.append("、".join(f"问题{n}" for n in nums))
     sup = f'<sup class="mark">{escape(MARKS[kind][0])}</sup>' if kind else ""
-    for kind, note in sums.get(cell_id, ()):  # a roll-up's sum: partial, or adding a report that does not add up
-        sign, words = SUM_MARKS[kind]
-        classes.append(kind)
+    for sum_kind, note in sums.get(cell_id, ()):  # a roll-up's sum: partial, or adding a report that does not add up
+        sign, words = SUM_MARKS[sum_kind]
+        classes.append(sum_kind)
         notes.append(f"{words.split('：')[0]}：{note}")
         sup += f'<sup class="mark">{escape(sign)}</sup>'
     attrs = f' id="cell-{escape(cell_id)}" class="{" ".join(classes)}"'
