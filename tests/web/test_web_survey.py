@@ -371,3 +371,20 @@ def test_roster_entries_are_checked_and_a_bad_list_imports_nothing(roster, world
     assert "已从名录中移除：淮安市清江浦区审计局" in r.content.decode()
     other = RosterEntry.objects.get(name="同心县人民政府")
     assert c.post(f"/roster/{other.pk}/remove", {"csrfmiddlewaretoken": token}).status_code == 403
+
+
+def test_stats_name_a_summed_report_whose_own_sums_fail(django_env, world, tmp_path):
+    # 平潭 2024 (no 人民政府 report: both are added): 农业农村局 prints 总计 0 beside 自然人 3 — the
+    # region's figures add it as printed, and the page and the API say whose and which rows
+    paths = [str(EXAMPLES / "crawler-text" / f"ptzhsyq{b}-2024.txt") for b in ("hzs", "nyn")]
+    with corpus_of(tmp_path, paths) as url:
+        c = client_for(world["supervisor"])
+        html = c.get("/survey/?region=3501&level=county").content.decode()
+        d = c.get("/api/corpus/stats?region=3501&level=county").json()
+        farm = _docs(url, "3501")["平潭综合实验区农业农村局"]
+    said = html.split('<p class="error" id="stats-unsound">')[1].split("</p>")[0]
+    assert said.startswith("加入数字的报告中有报告自身的合计不成立，其数字按原样计入、未作更正：")
+    assert (f"#{farm} 平潭综合实验区农业农村局 2024：表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，"
+            "相差 3") in said
+    [row] = d["rows"]
+    assert len(row["unsound"]) == 4 and row["values"]["received"] == 28
