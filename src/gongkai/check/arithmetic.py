@@ -98,3 +98,5 @@ def t4_total(report: Report) -> Iterator[Finding]:
 
 
 RULES = (t3_identity, t3_total, t3_rowsum, t4_total)
+# Their rule ids: a report's own sums that do not hold (the review page, the corpus's statistics).
+RULE_IDS = ("T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL")

@@ -199,15 +199,14 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
                       [text for _, text in sorted(covered.items())])
 
 
-ARITHMETIC = ("T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL")  # check.arithmetic's rules
-
-
 def _unsound(store: Store, summed: set[int]) -> dict[int, list[str]]:
     """report id -> its own sums that fail over a cell the figures use, as "#id 机关 年度：which row,
     the figures" (the finding's first sentence: the fact, not the advice to the clerk)."""
+    from gongkai.check.arithmetic import RULE_IDS
+
     needed = set(_NEEDED.values())
     out: dict[int, list[str]] = {}
-    for f in store.findings(rules=ARITHMETIC):
+    for f in store.findings(rules=RULE_IDS):
         if f.document_id in summed and needed & set((f.cells or "").split(";")):
             who = " ".join(str(part) for part in (f"#{f.document_id}", f.agency, f.year) if part)
             out.setdefault(f.document_id, []).append(f"{who}：{f.message.split('。')[0]}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from html import escape
 
-from gongkai.check import shape
+from gongkai.check import arithmetic, shape
 from gongkai.check.catalogue import data, rules
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_label, table_name, table_title
@@ -21,7 +21,6 @@ from gongkai.model import Finding, Report, split_cell_id
 from gongkai.render.marks import MARKS, PARTIAL, UNSOUND, cell_kind, inferred_from, legend
 
 _RANK = {"error": 0, "warning": 1, "notice": 2}
-_SUMS = ("T3-IDENTITY", "T3-TOTAL", "T3-ROWSUM", "T4-TOTAL")
 _LABELS = ("LABEL-NONSTANDARD", "FORMAT-LAYOUT")  # about the printed labels, not the numbers
 
 _STYLE = """
@@ -58,7 +57,7 @@ _HEAD = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">' \
 
 def at_fault(f: Finding) -> list[str]:
     """The cells a finding blames (see the module's docstring); labels as ``row:``/``col:`` keys."""
-    if f.rule in _SUMS:
+    if f.rule in arithmetic.RULE_IDS:
         return f.cells[:1]
     if f.rule in _LABELS and f.cells:
         parts = [split_cell_id(c) for c in f.cells]
