@@ -198,7 +198,7 @@ def test_previous_of_another_body_or_year_never_fixes_a_cell(tmp_path, capsys):
             (2023, "交通与建设局", "的机关是“平潭综合实验区交通与建设局”，本报告的机关是“平潭综合实验区行政审批局”，不是同一机关",
              "；未与它做跨年度比较（上年结转、现行有效件数、正文雷同）"),
             (2022, "行政审批局", "的年度为 2022 年，不是 2023 年",
-             "；跨年度比较（上年结转、现行有效件数、正文雷同）仍与它做出，结果仅供参考")):
+             "；上年结转、现行有效件数只能与上一年度的报告核对，未与它核对；正文雷同仍与它比较")):
         this, last = _pingtan_2024_and_last_year(tmp_path, year, body)
         for command in (["check", "--json"], ["parse", "--json"]):
             main([*command, this, "--previous", last])
@@ -209,6 +209,35 @@ def test_previous_of_another_body_or_year_never_fixes_a_cell(tmp_path, capsys):
             assert said in err.splitlines(), err
             if command[0] == "check":
                 assert "CELL-AMBIGUOUS" in {f["rule"] for f in d["findings"]}
+
+
+def test_previous_of_an_earlier_year_compares_only_the_text(tmp_path, capsys):
+    # A 2024 report's 上年结转 continues 2023's 结转下年度继续办理, not 2022's: with the same body's
+    # report of two years before (or of a later year) CARRY-OVER was still run ("仅供参考") and
+    # flagged a difference that says nothing.  Across a gap only the text is compared (COPY names
+    # the year it was compared with); with a later year's report nothing is.
+    this = str(EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt")
+    for year, rules, said in (
+            (2023, {"CARRY-OVER", "COPY", "TEXT-COPIED"}, None),
+            (2022, {"COPY", "TEXT-COPIED"}, "；上年结转、现行有效件数只能与上一年度的报告核对，未与它核对；正文雷同仍与它比较；未用上年报告的数字拆分连写的数字。"),
+            (2025, set(), "；未与它做跨年度比较（上年结转、现行有效件数、正文雷同）；未用上年报告的数字拆分连写的数字。")):
+        _this, last = _pingtan_2024_and_last_year(tmp_path, year)
+        text = Path(last).read_text(encoding="utf-8")
+        Path(last).write_text(text.replace("四、结转下年度继续办理0000000", "四、结转下年度继续办理1000001"), encoding="utf-8")
+        main(["check", "--json", this, "--previous", last])
+        out, err = capsys.readouterr()
+        found = [f for f in json.loads(out)["findings"] if f["rule"] in ("CARRY-OVER", "COPY", "TEXT-COPIED")]
+        assert {f["rule"] for f in found} == rules
+        prior = "上年报告" if year == 2023 else f" {year} 年度报告"
+        assert all(f"与{prior}相似度为" in f["message"] for f in found if f["rule"] == "COPY")
+        if said is None:
+            assert err == ""
+        else:
+            assert err.splitlines() == [f"gongkai：{this}：上年报告（{last}）的年度为 {year} 年，不是 2023 年{said}"]
+        import gongkai
+
+        assert [(f.rule, f.message) for f in gongkai.check(gongkai.parse(this), previous=gongkai.parse(last))
+                if f.rule in ("CARRY-OVER", "COPY", "TEXT-COPIED")] == [(f["rule"], f["message"]) for f in found]
 
 
 def test_library_check_with_previous_gives_the_commands_findings(tmp_path, capsys):

@@ -332,7 +332,7 @@ def test_sentences_with_figures_copied_from_last_years_report():
     [found] = [f for f in text_findings(this, last) if f.rule == "TEXT-COPIED"]
     assert found.quote == "2024年，我区在政府网站平台主动公开政府信息1136条。"
     assert found.message == ("这句正文与 2023 年度报告中的一句只改了年份，其中的数字（我区在政府网站平台主动公开政府信息1136条）"
-                             "也与上年相同。请确认这些是 2024 年度的数字，而不是照抄上年报告。")
+                             "也相同。请确认这些是 2024 年度的数字，而不是照抄 2023 年度报告。")
 
 
 # -- phrasings a consistent report uses raise nothing -----------------------------------------

@@ -44,14 +44,43 @@ def test_check_page_says_when_last_years_report_is_another_bodys(django_env):
 NORMATIVE = "table2.art20_1.normative_docs"
 
 
-def _pingtan(tmp_path, body: str = "行政审批局"):
+def _pingtan(tmp_path, body: str = "行政审批局", year: int = 2023):
     """行政审批局 2024 (行政规范性文件 printed 15621: six cuts) and a 2023 report made from it
     whose 现行有效 is 12, which leaves 15|6|21 only (12 + 15 − 6 = 21)."""
     this = EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt"
     text = this.read_text(encoding="utf-8").replace("行政规范性文件15621", "行政规范性文件0012")
     last = tmp_path / "last.txt"
-    last.write_text(text.replace("2024", "2023").replace("行政审批局", body), encoding="utf-8")
+    last.write_text(text.replace("2024", str(year)).replace("行政审批局", body)
+                    .replace("四、结转下年度继续办理0000000", "四、结转下年度继续办理1000001"), encoding="utf-8")
     return this, last
+
+
+def test_an_earlier_years_report_is_compared_by_its_text_only(django_env, tmp_path):
+    # The same body's report of 2022 is not 2024's last year's: its 结转下年度 (1) says nothing of
+    # 2024's 上年结转 (0). The page ran CARRY-OVER anyway ("仅供参考"); now it compares the text
+    # only, and says so.
+    this, last = _pingtan(tmp_path, year=2022)
+    c = client_for(None)
+    c.get("/check/")
+    with open(this, "rb") as f, open(last, "rb") as p:
+        html = c.post("/check/", {"file": [f], "previous": p, "csrfmiddlewaretoken": c.cookies["csrftoken"].value}
+                      ).content.decode()
+    assert ('<p class="error" role="alert">上年报告（last.txt）的年度为 2022 年，不是 2023 年；'
+            "上年结转、现行有效件数只能与上一年度的报告核对，未与它核对；正文雷同仍与它比较"
+            "；未用上年报告的数字拆分连写的数字。</p>") in html
+    assert ('<p class="meta">已与 2022 年度报告比较正文是否雷同；它不是上一年度的报告，'
+            "上年结转、现行有效件数未与它核对。</p>") in html
+    assert 'data-rule="CARRY-OVER"' not in html and 'data-rule="COPY"' in html
+    with open(this, "rb") as f, open(last, "rb") as p:
+        d = c.post("/api/check", {"file": f, "previous": p}).json()
+    assert "CARRY-OVER" not in {f["rule"] for f in d["findings"]}
+    assert "第一部分“总体情况”与 2022 年度报告相似度为 100%" in [f for f in d["findings"] if f["rule"] == "COPY"][0]["message"]
+    # the year before is compared in full: its 结转下年度 1 is not this year's 上年结转 0
+    this, last = _pingtan(tmp_path)
+    with open(this, "rb") as f, open(last, "rb") as p:
+        d = c.post("/api/check", {"file": f, "previous": p}).json()
+    assert [f["cells"] for f in d["findings"] if f["rule"] == "CARRY-OVER"] == [
+        ["table3.carried_over.natural_person"], ["table3.carried_over.total"]]
 
 
 def test_check_page_and_api_cut_run_together_digits_with_last_years_report(django_env, tmp_path):

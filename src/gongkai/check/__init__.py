@@ -17,8 +17,7 @@ from gongkai._callable import make_callable
 from gongkai.check import arithmetic, compare, completeness, narrative, ocr, structure
 from gongkai.check.catalogue import SEVERITIES, rules
 from gongkai.check.register import RegisterFacts, claims_against
-from gongkai.extract.recover import use_previous
-from gongkai.format.places import same_body
+from gongkai.extract.recover import cross_year_scope, use_previous
 from gongkai.model import Finding, Report
 
 __all__ = ["Findings", "check_report", "check_cross_year", "has_errors", "blocking", "why_blocked", "rules",
@@ -67,16 +66,20 @@ def check_report(report: Report, previous: Report | None = None,
     if register is not None:
         findings.extend(claims_against(report, register))
     # Another body's report is no last year's: its 结转 and 现行有效 say nothing of this one's
-    # (the command says so; listing findings made with them contradicted it).
-    if previous is not None and same_body(previous.agency, report.agency) is not False:
+    # (the command says so; listing findings made with them contradicted it); nor do this body's
+    # of an earlier year, of which only the text is compared (``recover.cross_year_scope``).
+    if previous is not None:
         findings.extend(check_cross_year(report, previous))
     return Findings(ocr.qualify(report, findings))
 
 
 def check_cross_year(report: Report, previous: Report) -> list[Finding]:
     """Only the rules that compare with last year's report (the corpus runs them on their own,
-    once both years are stored)."""
-    return [f for rule in _PAIRED for f in rule(report, previous)]
+    once both years are stored) — those that hold between the two (``recover.cross_year_scope``:
+    all with the year before, the text's with an earlier year, none with another body's)."""
+    scope = cross_year_scope(report, previous)
+    rules = _PAIRED if scope == "all" else compare.TEXT_RULES if scope == "text" else ()
+    return [f for rule in rules for f in rule(report, previous)]
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -78,8 +78,15 @@ def copy(report: Report, previous: Report) -> Iterator[Finding]:
         if ratio < spec["threshold"]:
             continue
         passages = copied_passages(a, b, spec["passages"], spec["min_passage"])
-        yield finding(report, "COPY", where=section.where, quote="\n".join(passages),
+        yield finding(report, "COPY", where=section.where, quote="\n".join(passages), prior=_prior(report, previous),
                       number=cn_number(section.no), title=section.title, ratio=round(ratio * 100), passages=len(passages))
+
+
+def _prior(report: Report, previous: Report) -> str:
+    """How a finding names the report compared with: 上年报告, or its year when it is an earlier one."""
+    if report.year and previous.year and previous.year != report.year - 1:
+        return f" {previous.year} 年度报告"  # 与 2022 年度报告
+    return "上年报告"
 
 
 def _years_as_words(text: str, year: int) -> str:
@@ -125,3 +132,6 @@ def _copied_figures(report: Report, previous: Report) -> Iterator[Finding]:
 
 
 RULES = (carry_over, in_force, items_chain, copy, copied_figures)
+# The rules that still hold with an earlier year's report than the one before (a copied passage
+# is copied from any year; the figures' chains continue the year before only).
+TEXT_RULES = (copy, copied_figures)

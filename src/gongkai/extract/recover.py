@@ -452,21 +452,34 @@ CROSS_YEAR = frozenset({"in-force", "items-chain", "carry-over"})
 def previous_mismatches(report: Report, previous: Report, name: str = "上年报告") -> list[tuple[str, str]]:
     """Why ``previous`` (named ``name``) is not this body's report of the year before, each as
     (kind, why in Chinese) — kind ``"body"`` (another body's: ``places.same_body`` compares by
-    division and body, not spelling) or ``"year"`` (not the year before); [] when it is.  What a
-    mismatch means is the caller's to say: a check makes no cross-year comparison with another
-    body's report (``_CHECKED``), a build or a draft carries none of its figures."""
+    division and body, not spelling), ``"earlier"`` (an earlier year than the one before) or
+    ``"later"`` (this year or a later one); [] when it is.  What a mismatch means is the caller's
+    to say: a check compares what ``cross_year_scope`` allows (``_CHECKED``), a build or a draft
+    carries none of its figures."""
     problems = []
     if same_body(previous.agency, report.agency) is False:
         problems.append(("body", f"上年报告（{name}）的机关是“{previous.agency}”，本报告的机关是“{report.agency}”，不是同一机关"))
     if previous.year and report.year and previous.year != report.year - 1:
-        problems.append(("year", f"上年报告（{name}）的年度为 {previous.year} 年，不是 {report.year - 1} 年"))
+        problems.append(("earlier" if previous.year < report.year - 1 else "later",
+                         f"上年报告（{name}）的年度为 {previous.year} 年，不是 {report.year - 1} 年"))
     return problems
 
 
-# What a mismatch means for a check (``check.check_report``: no cross-year finding with another
-# body's report; with the same body's of another year the rules still run).
-_CHECKED = {"body": "未与它做跨年度比较（上年结转、现行有效件数、正文雷同）",
-           "year": "跨年度比较（上年结转、现行有效件数、正文雷同）仍与它做出，结果仅供参考"}
+def cross_year_scope(report: Report, previous: Report) -> str | None:
+    """Which cross-year rules hold between ``report`` and ``previous``: ``"all"`` for this body's
+    report of the year before (or one whose year is not known); ``"text"`` for this body's report
+    of an earlier year — a report's 上年结转, 现行有效件数 and 上一年项目数量 continue the year
+    before's figures only, across a gap they say nothing, but a passage copied from any earlier
+    report is still copied; None for another body's report, or one of this year or later."""
+    kinds = {kind for kind, _why in previous_mismatches(report, previous)}
+    if not kinds:
+        return "all"
+    return "text" if kinds == {"earlier"} else None
+
+
+# What a mismatch means for a check (``check.check_report`` runs the rules ``cross_year_scope`` allows).
+_CHECKED = {None: "未与它做跨年度比较（上年结转、现行有效件数、正文雷同）",
+            "text": "上年结转、现行有效件数只能与上一年度的报告核对，未与它核对；正文雷同仍与它比较"}
 
 
 def previous_problems(report: Report, previous: Report, name: str = "上年报告", checking: bool = False) -> list[str]:
@@ -475,8 +488,7 @@ def previous_problems(report: Report, previous: Report, name: str = "上年报�
     found = previous_mismatches(report, previous, name)
     if not found:
         return []
-    kinds = {kind for kind, _why in found}
-    meaning = [_CHECKED["body" if "body" in kinds else "year"]] if checking else []
+    meaning = [_CHECKED[cross_year_scope(report, previous)]] if checking else []
     return ["；".join([why for _kind, why in found] + meaning)]
 
 

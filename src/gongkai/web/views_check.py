@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from gongkai.errors import GongkaiError
-from gongkai.format.places import same_body
+from gongkai.extract.recover import cross_year_scope
 from gongkai.web.access import login_or_anonymous
 from gongkai.web.reportview import check_upload_with_document, parse_previous, report_context
 
@@ -37,7 +37,7 @@ def check_page(request):
                 result = report_context(checked.report, checked.findings, checked.data, i, checked.document)
                 # Last year's report of another body or year: said, and its figures cut nothing.
                 result["previous_notes"] = checked.previous_notes
-                result["compared"] = previous is not None and same_body(previous.agency, checked.report.agency) is not False
+                result["compared"] = previous is not None and cross_year_scope(checked.report, previous)
                 result["cut_by_last_year"] = checked.cut_by_last_year
                 results.append(result)
             except GongkaiError as exc:
