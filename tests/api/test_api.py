@@ -45,7 +45,9 @@ def test_check_and_render_are_callable_whichever_way_they_were_imported(tmp_path
     this, previous = gongkai.load(seed("003")), gongkai.parse(seed("002").read_bytes(), "002.txt")
     # 金积镇's report is no last year's report of 同心县: no cross-year finding is made with it
     assert [f.rule for f in gongkai.check(this, previous=previous)] == ["TEXT-TABLE", "TEXT-TABLE", "LAST-YEAR"]
-    previous.agency = this.agency  # as the same body's: IN-FORCE, a cross-year rule, compares them
+    previous.agency = this.agency  # as the same body's report of the same year: still none
+    assert [f.rule for f in gongkai.check(this, previous=previous)] == ["TEXT-TABLE", "TEXT-TABLE", "LAST-YEAR"]
+    previous.year = this.year - 1  # as its report of the year before: IN-FORCE, a cross-year rule, compares them
     assert [f.rule for f in gongkai.check(this, previous=previous)] == [
         "TEXT-TABLE", "TEXT-TABLE", "LAST-YEAR", "IN-FORCE"]
     md = gongkai.render(report, "md")
