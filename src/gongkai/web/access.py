@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -75,7 +76,9 @@ def anonymous_allowed() -> bool:
 
 
 def nav_context(request: HttpRequest) -> dict:
-    user = request.user
+    # An error page for a request refused before AuthenticationMiddleware ran (a Host header not
+    # this site's: Django's 400) has no request.user: render it as for a visitor not signed in.
+    user = getattr(request, "user", None) or AnonymousUser()
     nav = [n for n in NAV if n[0] != "roster" or role(user) in ROSTER_ROLES]
     return {"nav": nav, "user_role": role(user), "user_role_label": dict(Role.choices).get(role(user), ""),
             "user_profile": profile(user)}

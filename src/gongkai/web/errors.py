@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -75,6 +75,9 @@ def exception_response(request, exc: Exception):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, DisallowedHost):  # a Host header not this site's (or none, as HTTP/1.0 may send)
+        return respond(request, 400, "请求无效：请求中的主机名（Host）不是本站的地址。"
+                                     "请用本站的网址访问；管理员可在 GONGKAI_WEB_HOSTS 中加入其他主机名。")
     return respond(request, 400, "请求无效。")
 
 
