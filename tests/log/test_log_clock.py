@@ -14,6 +14,7 @@ import pytest
 from gongkai.errors import GongkaiError
 from gongkai.log.store import DisclosureLog, NewItem, Review, obligations
 from gongkai.workdays import add_notice
+from gongkai.workdays.calendar import statutory_holidays
 
 
 def signed(title: str, made: date, kind: str = "other", **kw) -> NewItem:
@@ -124,7 +125,7 @@ def test_a_year_entered_in_the_database_calendar_is_used_and_unknown_years_are_m
         [ob] = obligations(lg.get(ref), lg.calendar, made)
         assert (ob.due, ob.assumed) == (date(2027, 1, 19), True)
         # A (hypothetical) notice making 1/1 and 1/4 holidays, entered in the database: one more day, certain.
-        add_notice(lg.db, 2027, {date(2027, 1, 1), date(2027, 1, 4)}, set(), "测试通知", "管理员")
+        add_notice(lg.db, 2027, set(statutory_holidays(2027)) | {date(2027, 1, 4)}, set(), "测试通知", "管理员")
     with DisclosureLog(db_url, today=made) as lg:
         [ob] = obligations(lg.get(ref), lg.calendar, made)
         assert (ob.due, ob.assumed) == (date(2027, 1, 20), False)

@@ -32,14 +32,19 @@ def test_deadline_calculator(capsys):
 
 def test_deadline_past_the_calendar_warns(capsys):
     code, out, _ = run(capsys, "deadline", "2026-12-21")
-    assert code == 0 and out.splitlines()[0] == "2027-01-19"
+    assert code == 0 and out.splitlines()[0] == "2027-01-19（推算）"   # the date itself says so
+    assert "答复期限：2027-01-19（推算）" in out
     assert "注意：" in out and "按周末和《全国年节及纪念日放假办法》规定的节日推算" in out and "2026-12-31" in out
     assert "2027-01-01 周五 节假日（推算：元旦） 不计（推算）" in out.replace("  ", " ")
 
 
 def test_calendar_add_then_deadline(capsys):
-    code, out, _ = run(capsys, "register", "calendar", "add", "--year", "2027", "--notice", "国办发明电〔2026〕测试号",
+    law = "2027-02-05..2027-02-08,2027-04-05,2027-05-01..2027-05-02,2027-06-09,2027-09-15,2027-10-01..2027-10-03"
+    code, _, err = run(capsys, "register", "calendar", "add", "--year", "2027", "--notice", "国办发明电〔2026〕测试号",
                        "--holidays", "2027-01-01")
+    assert code == 1 and "缺少《全国年节及纪念日放假办法》规定的节日：春节 2027-02-05、2027-02-08；清明节 2027-04-05；" in err
+    code, out, _ = run(capsys, "register", "calendar", "add", "--year", "2027", "--notice", "国办发明电〔2026〕测试号",
+                       "--holidays", "2027-01-01," + law)
     assert code == 0 and "已录入 2027 年" in out
     code, out, _ = run(capsys, "deadline", "2026-12-21")
     assert out.splitlines()[0] == "2027-01-19" and "注意：" not in out
@@ -172,10 +177,15 @@ def test_import_reports_lines(capsys, db_url, tmp_path):
 
 def test_list_marks_assumed_due_dates(capsys, db_url, monkeypatch):
     monkeypatch.setenv("GONGKAI_TODAY", "2026-12-31")
-    run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "x",
-        "--date", "2026-12-21", "--db", db_url)
+    code, out, _ = run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面",
+                       "--content", "x", "--date", "2026-12-21", "--db", db_url)
+    assert "2026-000001：已登记，答复期限 2027-01-19（推算）" in out
     code, out, err = run(capsys, "register", "list", "--db", db_url)
     assert "2027-01-19（推算）" in out and "calendar add" in err
+    code, out, err = run(capsys, "register", "correct", "2026-000001", "--date", "2026-12-31", "--items", "文号",
+                         "--db", db_url)
+    assert out == "2026-000001：待补正，期限暂停（已计8个工作日），补正期限 2027-01-22\n"
+    assert "注意：补正期限 2027-01-22 用到了尚未公布节假日安排的日期" in err
 
 
 def test_the_register_and_the_log_name_who_recorded_alike(capsys, db_url, monkeypatch):

@@ -168,6 +168,28 @@ def test_deadline_past_known_calendar_is_flagged_not_stated_as_certain(cal, sett
     assert not c.assumed and c.due == date(2027, 1, 19) and not c.warnings
 
 
+ESTIMATED = ("用到了尚未公布节假日安排的日期，按周末和《全国年节及纪念日放假办法》规定的节日推算"
+             "（调休和补假以国务院办公厅通知为准），可能与按公布的安排计算的不同")
+
+
+def test_periods_into_an_unknown_year_are_said_to_be_estimates(cal, settings):
+    # The 补正期限 (15 working days), a third party's 15 days and the 20 days to pay are told to
+    # people; counted over 2027 before its notice is entered they are estimates, and said to be —
+    # even while the answer's own clock is stopped (its due date then is no estimate yet).
+    # 21 Dec + 15: 22–25 → 4; 28–31 → 8; 1 Jan 元旦 by rule; 4–8 → 13; 11, 12 → 15.
+    c = due(cal, settings, date(2026, 12, 18), ("correction_requested", date(2026, 12, 21), {"items": "x"}))
+    assert (c.due, c.assumed, c.correction_until) == (None, False, date(2027, 1, 12))
+    assert c.warnings[0] == f"补正期限 2027-01-12 {ESTIMATED}"
+    assert "calendar add" in c.warnings[1]
+    c = due(cal, settings, date(2026, 12, 1), ("consultation_started", date(2026, 12, 14), {"party": "third_party"}),
+            ("fee_notice", date(2026, 12, 14), {"amount": 100, "delivered_on": "2026-12-15"}))
+    assert f"征求意见的答复期限 2027-01-05 {ESTIMATED}" in c.warnings   # 15–31 Dec → 13; 4, 5 Jan
+    assert f"缴费期限 2027-01-13 {ESTIMATED}" in c.warnings             # 16–31 Dec → 12; 4–8, 11–13 Jan
+    # inside the known calendar nothing is said
+    c = due(cal, settings, date(2026, 11, 2), ("correction_requested", date(2026, 11, 3), {"items": "x"}))
+    assert c.correction_until == date(2026, 11, 24) and c.warnings == []
+
+
 @pytest.mark.parametrize("channel, expected", [
     ("in_person", date(2025, 3, 3)),
     ("registered_mail", date(2025, 3, 5)),   # the day the body signed for it

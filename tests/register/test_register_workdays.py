@@ -73,30 +73,35 @@ def test_the_national_holidays_of_a_year_without_a_notice_follow_the_rule():
     assert statutory_holidays(2024) == {}    # before the 2024 revision took effect: not estimated
 
 
+# The days off 《全国年节及纪念日放假办法》 fixes in 2027: every notice of the year lists them.
+LAW_2027 = set(statutory_holidays(2027))
+
+
 def test_an_estimated_holiday_gives_way_to_the_notice(tmp_path):
     db = open_registers(str(tmp_path / "r.db"))
-    add_notice(db, 2027, {date(2027, 1, 1), date(2027, 1, 4)}, set(), "国办发明电〔2026〕测试号", "管理员")
+    add_notice(db, 2027, LAW_2027 | {date(2027, 1, 4)}, set(), "国办发明电〔2026〕测试号", "管理员")
     cal = load_calendar(db)
     assert cal.info(date(2027, 1, 4)) == DayInfo(date(2027, 1, 4), False, "节假日", False)
-    assert cal.info(date(2027, 10, 1)).kind == "工作日"   # the notice speaks for its whole year
+    assert cal.info(date(2027, 10, 1)) == DayInfo(date(2027, 10, 1), False, "节假日", False)
+    assert cal.info(date(2027, 10, 4)).kind == "工作日"   # the notice speaks for its whole year
     assert cal.info(date(2028, 10, 1)) == DayInfo(date(2028, 10, 1), False, "节假日（推算：国庆节）", True)
     db.close()
 
 
 def test_administrator_adds_a_year_every_user_of_the_database_sees_it(tmp_path):
     db = open_registers(str(tmp_path / "office.db"))
-    add_notice(db, 2027, {date(2027, 1, 1)}, {date(2027, 2, 6)}, "国办发明电〔2026〕测试号", "管理员")
+    add_notice(db, 2027, LAW_2027, {date(2027, 2, 13)}, "国办发明电〔2026〕测试号", "管理员")
     cal = load_calendar(open_registers(str(tmp_path / "office.db")))   # another connection: another clerk
     assert cal.last_known_day == date(2027, 12, 31)
     assert not cal.is_workday(date(2027, 1, 1))
-    assert cal.info(date(2027, 2, 6)).kind == "调休上班"
+    assert cal.info(date(2027, 2, 13)).kind == "调休上班"
     assert cal.overrides[2027].notice == "国办发明电〔2026〕测试号"
     # Dec 22–25 (4), Dec 28–31 (8), Jan 1 off, Jan 4–8 (13), 11–15 (18), 18 (19), 19 (20)
     assert cal.add_workdays(date(2026, 12, 21), 20) == (date(2027, 1, 19), False)
     # Entered again (a corrected notice): the latest entry is in force, the first one is kept.
-    add_notice(db, 2027, {date(2027, 1, 1), date(2027, 1, 4)}, set(), "国办发明电〔2026〕更正", "管理员")
+    add_notice(db, 2027, LAW_2027 | {date(2027, 1, 4)}, set(), "国办发明电〔2026〕更正", "管理员")
     assert [e.notice.notice for e in entries(db)] == ["国办发明电〔2026〕测试号", "国办发明电〔2026〕更正"]
-    assert load_calendar(db).overrides[2027].holidays == {date(2027, 1, 1), date(2027, 1, 4)}
+    assert load_calendar(db).overrides[2027].holidays == LAW_2027 | {date(2027, 1, 4)}
     with pytest.raises(Exception, match="append-only"):
         with db.transaction():
             db.execute("UPDATE workday_notices SET notice = 'x'")
@@ -113,7 +118,16 @@ def test_bad_notices_are_refused(tmp_path):
         add_notice(db, 2027, {date(2026, 5, 1)}, set(), "x", "管理员")
     with pytest.raises(GongkaiError, match="不能既是节假日又是调休上班日"):
         add_notice(db, 2027, {date(2027, 2, 6)}, {date(2027, 2, 6)}, "x", "管理员")
+    # a notice typed without a day the law itself gives off (a weekday left out, or made a 调休
+    # workday) is a mistake of entry: refused, naming the days; a weekend one may be left out
+    with pytest.raises(GongkaiError) as err:
+        add_notice(db, 2027, LAW_2027 - {date(2027, 2, 5), date(2027, 2, 6), date(2027, 2, 7), date(2027, 2, 8),
+                                         date(2027, 5, 1), date(2027, 10, 1)}, {date(2027, 5, 1)}, "x", "管理员")
+    assert str(err.value) == ("节假日安排：2027年：放假日期中缺少《全国年节及纪念日放假办法》规定的节日：春节 2027-02-05、"
+                              "2027-02-08；劳动节 2027-05-01；国庆节 2027-10-01。国务院办公厅的通知都包含这些日期，"
+                              "请按通知核对后重新录入（落在周末的可以不列）")
     assert entries(db) == []
+    add_notice(db, 2027, LAW_2027 - {date(2027, 2, 6), date(2027, 2, 7)}, set(), "x", "管理员")   # Sat, Sun
     with pytest.raises(GongkaiError, match="无法识别的日期") as err:
         read_table({"years": {2027: {"holidays": ["2027-13-01"]}}}, "workdays.yaml")
     assert "workdays.yaml" in str(err.value)

@@ -768,8 +768,15 @@ def test_calendar_page_an_administrator_enters_a_notice_every_body_counts_on_it(
     r = admin.post("/register/calendar/", {"year": "2027", "notice": "国办发明电〔2026〕测试号",
                                            "holidays": "2027-01-01 至 2027-01-03，2027-01-04",
                                            "workdays": "", "csrfmiddlewaretoken": token}, follow=True)
+    assert ("未能录入：放假日期中缺少《全国年节及纪念日放假办法》规定的节日：春节 2027-02-05、2027-02-08；清明节 2027-04-05；"
+            "端午节 2027-06-09；中秋节 2027-09-15；国庆节 2027-10-01。") in r.content.decode()
+    r = admin.post("/register/calendar/", {"year": "2027", "notice": "国办发明电〔2026〕测试号",
+                                           "holidays": "2027-01-01 至 2027-01-03，2027-01-04，2027-02-05..2027-02-08，"
+                                                       "2027-04-05，2027-05-01 至 2027-05-02，2027-06-09，2027-09-15，"
+                                                       "2027-10-01~2027-10-03",
+                                           "workdays": "", "csrfmiddlewaretoken": token}, follow=True)
     html = r.content.decode()
-    assert "已录入 2027 年节假日安排（国办发明电〔2026〕测试号；放假 4 天，调休上班 0 天）" in html
+    assert "已录入 2027 年节假日安排（国办发明电〔2026〕测试号；放假 16 天，调休上班 0 天）" in html
     assert f"重新计算了 {every} 件申请的期限" in html and "已知节假日安排截至 <strong>2027年12月31日</strong>" in html
     r = admin.post("/register/calendar/", {"year": "2027", "notice": "x", "holidays": "2027-02-30",
                                            "csrfmiddlewaretoken": token}, follow=True)

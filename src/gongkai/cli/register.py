@@ -293,9 +293,11 @@ def _print_case(reg, ref: str, case) -> None:
         if c.late:
             line += f"（逾期：答复期限 {c.missed.isoformat()}）"
     elif c.due:
-        line += f"，答复期限 {c.missed.isoformat()}" + ("（已逾期）" if c.late else "")
+        line += f"，答复期限 {c.due_text}" + ("（已逾期）" if c.late else "")
     else:
         line += f"，期限暂停（已计{c.counted}个工作日）"
+        if case.state == "awaiting_correction" and c.correction_until:
+            line += f"，补正期限 {c.correction_until.isoformat()}"
     print(line)
     for w in c.warnings:
         print(f"注意：{w}", file=sys.stderr)
@@ -639,7 +641,7 @@ def _deadline(args) -> int:
     clock = compute_clock(received, events, _calendar(args), load_settings())
     if clock.due is None:  # a registration always has a due date
         raise GongkaiError("无法计算答复期限。")
-    print(clock.due.isoformat())
+    print(clock.due_text)
     print(why)
     print(clock.render())
     return 0

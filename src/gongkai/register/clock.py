@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from gongkai.errors import GongkaiError
@@ -77,7 +77,7 @@ class Clock:
     running: bool
     ledger: list[LedgerDay]
     warnings: list[str]
-    assumed: bool                    # a day beyond the known calendar was needed
+    assumed: bool                    # a day beyond the known calendar was needed for the due date
     correction_until: date | None = None
     correction_until_inferred: bool = False   # not recorded: worked out from today's setting
     fee_pay_until: date | None = None
@@ -85,6 +85,15 @@ class Clock:
     fixed_due: date | None = None    # Art. 35
     concluded_on: date | None = None  # replied or withdrawn
     late_since: date | None = None   # the first due date passed unanswered; it stays
+    # periods other than the answer's (补正期限, the third party's 15 days, the payment period) whose
+    # end was counted over days of a year without a known arrangement: (what, end date)
+    assumed_periods: list[tuple[str, date]] = field(default_factory=list)
+
+    @property
+    def due_text(self) -> str:
+        """The due date as every message states it: marked 推算 when counted over assumed days."""
+        due = self.missed
+        return "" if due is None else due.isoformat() + ("（推算）" if self.assumed else "")
 
     @property
     def replied_on(self) -> date | None:
@@ -114,7 +123,7 @@ class Clock:
         if self.fixed_due:
             lines.append(f"答复期限：{self.fixed_due.isoformat()}（依条例第三十五条确定的合理期限）")
         elif self.due:
-            lines.append(f"答复期限：{self.due.isoformat()}")
+            lines.append(f"答复期限：{self.due.isoformat()}" + ("（推算）" if self.assumed else ""))
         elif self.concluded_on:   # ended while the clock stood still (withdrawn awaiting its 补正)
             lines.append(f"答复期限：无（{self.concluded_on.isoformat()}办结时暂停计算，已计{self.counted}个工作日）")
         else:
@@ -205,6 +214,12 @@ class _Walk:
                                "已登记，但不改变答复期限，该申请仍按逾期计")
         return True
 
+    def _period(self, what: str, start: date, end: date) -> None:
+        """Note a period's end counted (or, for a stored 补正期限, to be read) over days whose
+        arrangement is not known, so that it is never stated as certain without saying so."""
+        if self.cal.any_assumed(start, end):
+            self.c.assumed_periods.append((what, end))
+
     # -- days ----------------------------------------------------------------------------
     def receive(self, events: list[Event]) -> None:
         info = self.cal.info(self.c.received)
@@ -266,6 +281,7 @@ class _Walk:
         c.correction_until = date.fromisoformat(until) if until else \
             self.cal.add_workdays(e.on, s.correction_period_workdays)[0]
         c.correction_until_inferred = not until
+        self._period("补正期限", e.on, c.correction_until)
         self.awaiting = True
         inferred = (f"（未登记补正期限，按现行设置{s.correction_period_workdays}个工作日推算）"
                     if c.correction_until_inferred else "")
@@ -282,6 +298,7 @@ class _Walk:
         self.consulting.add(party)
         sent = date.fromisoformat(e.data["delivered_on"]) if e.data.get("delivered_on") else e.on
         self.c.consultation_reply_by = self.cal.add_workdays(sent, self.s.consultation_reply_workdays)[0]
+        self._period("征求意见的答复期限", sent, self.c.consultation_reply_by)
         return (f"书面征求{party_labels().get(party, party)}意见，所需时间不计入答复期限（条例第三十三条第三款）；"
                 f"对方应于{self.c.consultation_reply_by.isoformat()}前提出意见")
 
@@ -321,6 +338,7 @@ class _Walk:
         delivered = e.data.get("delivered_on")
         start = date.fromisoformat(delivered) if delivered else e.on
         c.fee_pay_until = self.cal.add_workdays(start, s.fee_payment_workdays)[0]
+        self._period("缴费期限", start, c.fee_pay_until)
         if not delivered:
             c.warnings.append(fee_not_delivered(e.id))
         self.fee_wait = s.fee_wait_pauses_deadline
@@ -350,7 +368,10 @@ class _Walk:
             for entry in c.ledger:
                 if entry.day == first_due:
                     entry.why = "原答复期限（延期前）" + (f"；{entry.why}" if entry.why else "")
-        if c.assumed:
+        for what, end in c.assumed_periods:
+            c.warnings.append(f"{what} {end.isoformat()} 用到了尚未公布节假日安排的日期，{ASSUMED_BASIS}，"
+                              "可能与按公布的安排计算的不同")
+        if c.assumed or c.assumed_periods:
             c.warnings.append(calendar_warning(self.cal))
         if c.late and (missed := c.late_since or c.due) is not None:  # late means a due date has passed
             when = f"于 {c.concluded_on.isoformat()} 办结" if c.concluded_on else "尚未办结"

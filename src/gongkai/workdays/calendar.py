@@ -114,6 +114,11 @@ class Calendar:
             counted += info.workday
         return day, assumed
 
+    def any_assumed(self, start: date, end: date) -> bool:
+        """Whether any day in (start, end] has to be judged without a known arrangement."""
+        return end > start and end > self.last_known_day and any(
+            self.info(start + timedelta(days=i)).assumed for i in range(1, (end - start).days + 1))
+
     def workdays_between(self, start: date, end: date) -> int:
         """Working days in (start, end]."""
         return sum(self.is_workday(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
@@ -217,6 +222,22 @@ def notice_from(year: int, entry: dict, source: str) -> YearNotice:
         raise GongkaiError(f"调休上班日 {weekday_work[0].isoformat()} 本来就是工作日（周一至周五）",
                            source, place)
     return YearNotice(year, str(entry.get("notice") or ""), frozenset(holidays), frozenset(workdays), source)
+
+
+def statutory_missing(year: int, holidays: set[date], workdays: set[date]) -> str:
+    """What a year's notice as entered leaves out of the days off that 《全国年节及纪念日放假办法》
+    itself fixes (a weekday not among its holidays, or any such day made a 调休 workday), in words;
+    "" when nothing.  Every notice gives those days off, so a gap is a mistake of entry."""
+    gaps: dict[str, list[list[date]]] = {}   # festival -> runs of days
+    for day, name in sorted(statutory_holidays(year).items()):
+        if day in workdays or (day.weekday() < 5 and day not in holidays):
+            runs = gaps.setdefault(name, [])
+            if runs and (day - runs[-1][-1]).days == 1:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+    return "；".join(name + " " + "、".join(r[0].isoformat() + (f" 至 {r[-1].isoformat()}" if len(r) > 1 else "")
+                                           for r in runs) for name, runs in gaps.items())
 
 
 def read_table(data: dict, source: str) -> dict[int, YearNotice]:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from gongkai.workdays.calendar import Calendar, YearNotice, notice_from, shipped_calendar
+from gongkai.errors import GongkaiError
+from gongkai.workdays.calendar import Calendar, YearNotice, notice_from, shipped_calendar, statutory_missing
 
 if TYPE_CHECKING:
     from gongkai.db import Database
@@ -55,6 +56,10 @@ def add_notice(db: Database, year: int, holidays: set[date], workdays: set[date]
 
     checked = notice_from(year, {"notice": notice, "holidays": sorted(holidays), "workdays": sorted(workdays)},
                           "节假日安排")
+    missing = statutory_missing(year, set(checked.holidays), set(checked.workdays))
+    if missing:
+        raise GongkaiError(f"放假日期中缺少《全国年节及纪念日放假办法》规定的节日：{missing}。国务院办公厅的通知"
+                           "都包含这些日期，请按通知核对后重新录入（落在周末的可以不列）", "节假日安排", f"{year}年")
     with db.transaction():
         db.execute("INSERT INTO workday_notices (year, notice, holidays, workdays, actor, recorded_at) "
                    "VALUES (?, ?, ?, ?, ?, ?)",
