@@ -111,6 +111,21 @@ def test_digits_run_together_make_a_partial_sum_naming_the_report():
     assert cell.note() == "平潭综合实验区行政审批局 数字连写无法确定"
 
 
+def test_a_failing_sum_marks_the_cell_the_crossing_sums_point_at():
+    # 洪泽区 2024 with one more 本年新收 自然人: its row sum and its column's 一＋二＝三（七）＋四
+    # fail; every other sum through the row holds, so that one cell is the one marked (the
+    # whole row and column were); 洪泽区 2023's 行政复议 总计 0 beside 10 and 1 can only be the 总计.
+    from tests.conftest import EXAMPLES
+
+    this, last = (load(str(EXAMPLES / f"hongze-district-{y}.pdf")) for y in (2024, 2023))
+    cell = "table3.new_received.natural_person"
+    this.set_value(cell, this.value(cell) + 1)
+    total = rollup([("a", this), ("b", last)])
+    assert sorted(c for c, s in total.cells.items() if s.unsound) == [
+        cell, "table4.litigation_after_review.total", "table4.litigation_after_review.upheld", "table4.review.total"]
+    assert [u.rule for u in total.unsound] == ["T3-IDENTITY", "T3-ROWSUM", "T4-TOTAL", "T4-TOTAL"]
+
+
 def test_a_report_whose_own_sums_fail_is_added_as_printed_and_named(tmp_path, capsys):
     # 平潭 2024: 农业农村局's table 3 prints 总计 0 beside 自然人 3 (and 行政审批局's 行政复议 总计 0
     # beside 结果维持 1), so the sum shows 自然人 31 but 总计 28.  The roll-up added them without a
@@ -135,9 +150,15 @@ def test_a_report_whose_own_sums_fail_is_added_as_printed_and_named(tmp_path, ca
     out = tmp_path / "sum.json"
     assert main(["rollup", *paths, "--json", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert re.search(r"\n  （七）总计 +31! +0! +0! +0! +0! +0! +28!\n", printed)
+    # Only the cells that may be the wrong ones are marked: not the zeros beside 自然人 3 (one
+    # correction of a 0 cannot make 3 + 0 + … = 0 hold); every column was marked, zeros too.
+    assert re.search(r"\n  （七）总计 +31! +0 +0 +0 +0 +0 +28!\n", printed)
+    assert sorted(c for c, s in total.cells.items() if s.unsound) == [
+        f"table3.{row}.{col}" for row in ("denied.third_party", "granted", "new_received", "total")
+        for col in ("natural_person", "total")] + ["table4.review.total", "table4.review.upheld"]
     flat = printed.replace("\n", "")  # the terminal's width wraps the lines
-    assert "注意：2 份相加的报告自身的合计不成立（5 处），其数字按原样计入合计、未作更正；用到这些数字的合计标 !：" in flat
+    assert ("注意：2 份相加的报告自身的合计不成立（5 处），其数字按原样计入合计、未作更正；用到这些数字的合计标 !"
+            "（只标可能有误的格：单改这一格（改后不小于 0）就能使不成立的合计成立；其中有的格不在任何成立的合计里时，只标这些）：") in flat
     assert f"  {farm}：表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3。" in flat
     d = json.loads(out.read_text(encoding="utf-8"))
     assert d["unsound"][-1] == {"report": farm, "rule": "T3-ROWSUM", "cells": [

@@ -180,7 +180,8 @@ def test_rollup_marks_each_partial_sum_and_names_whom_it_lacks(django_env, world
     # 行政审批局's own 行政复议 row does not add up (总计 0, its parts 1): added as printed, and the
     # page, the sums over that row and the API say whose and which row (they added it without a word)
     assert ('<div class="error" id="rollup-unsound"><p>1 份相加的报告自身的合计不成立（1 处），其数字按原样计入合计、'
-            "未作更正；用到这些数字的合计标 !：</p>\n<ul><li>淮安市清江浦区行政审批局：表四“行政复议”：总计为 0，"
+            "未作更正；用到这些数字的合计标 !（只标可能有误的格：单改这一格（改后不小于 0）就能使不成立的合计成立；"
+            "其中有的格不在任何成立的合计里时，只标这些）：</p>\n<ul><li>淮安市清江浦区行政审批局：表四“行政复议”：总计为 0，"
             "而结果维持、结果纠正、其他结果、尚未审结之和为 1，相差 1。</li></ul></div>") in html
     assert cell("table4.review.total") == (
         "num unsound", "含不平的报告：淮安市清江浦区行政审批局 报告自身此处的合计不成立，按原样计入（未作更正）",

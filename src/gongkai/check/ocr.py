@@ -95,6 +95,26 @@ def suspects(report: Report) -> list[Suspect]:
     return found
 
 
+def wrong_candidates(report: Report) -> set[str]:
+    """The cells of the report's failing sums that may be the wrong ones (what the roll-up marks
+    ``!``): per failing sum, each cell whose one correction, to a count of 0 or more, makes it
+    hold (a 0 among parts that already exceed the total would have to be negative), and of
+    those, when some lie in no holding sum, only these (a holding sum through a cell confirms
+    it as printed).  A failing sum whose every cell would need a negative count (not possible
+    with one correction) gives them all: which is wrong cannot be told."""
+    checked = [(eq, r) for eq in equations(report) if (r := _residual(report, eq)) is not None]
+    holding = {cell for eq, r in checked if r == 0 for cell, _ in eq}
+    out: set[str] = set()
+    for eq, r in checked:
+        if r == 0:
+            continue
+        # a cell of sign s fixes the sum when it becomes value - r * s, which must stay >= 0 (every
+        # cell of a checked sum is a count: see _residual)
+        fixing = [cell for cell, sign in eq if (report.value(cell) or 0) - r * sign >= 0] or [cell for cell, _ in eq]
+        out.update([cell for cell in fixing if cell not in holding] or fixing)
+    return out
+
+
 def qualify(report: Report, findings: list[Finding]) -> list[Finding]:
     """The findings of an OCR-read report, worded as possibly OCR's, and OCR-SUSPECT findings
     for the cells the sums point at.  A report not read by OCR is returned unchanged."""

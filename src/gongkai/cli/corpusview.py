@@ -14,7 +14,7 @@ from gongkai.comparison import show_value as _show
 from gongkai.corpus.rollup import Rollup
 from gongkai.corpus.stats import METRICS, StatsTable, short_name
 from gongkai.format.names import cell_short, column_label
-from gongkai.render.marks import MARKS, UNSOUND, mark
+from gongkai.render.marks import MARKS, UNSOUND, UNSOUND_WHERE, mark
 from gongkai.render.marks import PARTIAL as _PARTIAL
 
 MAX_DIFFS = 200
@@ -120,7 +120,7 @@ def print_unsound(out, r: Rollup) -> None:
         return
     bodies = len(dict.fromkeys(u.report for u in r.unsound))
     out.print(f"[red]注意：{bodies} 份相加的报告自身的合计不成立（{len(r.unsound)} 处），其数字按原样计入合计、未作更正；"
-              f"用到这些数字的合计标 {UNSOUND[0]}：[/red]")
+              f"用到这些数字的合计标 {UNSOUND[0]}（{UNSOUND_WHERE}）：[/red]")
     for u in r.unsound:
         out.print("  " + escape(str(u)) + "。")
 

@@ -9,8 +9,8 @@ county's report says whether a difference could be explained by those gaps.
 
 A report whose own sums do not hold (table 3's 总计 not its columns' sum, …: the checker's
 arithmetic rules) is added as printed — never "corrected" — and the roll-up says so: which
-report, which row or column (``Rollup.unsound``), and every sum over one of its failing cells
-names it (``CellSum.unsound``).
+report, which row or column (``Rollup.unsound``), and every sum over a cell of it that may be
+the wrong one names it (``CellSum.unsound``; ``check.ocr.wrong_candidates``).
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
     ids = list(dict.fromkeys(ids))
     open_cells = {id(r): {c for amb in r.ambiguous for c in r.undecided(amb)} for _, r in reports}
     own_sums = {id(r): _own_sums_failing(r) for _, r in reports}
-    failing = {key: {c for f in found for c in f.cells} for key, found in own_sums.items()}
+    failing = {id(r): _doubtful(r, own_sums[id(r)]) for _, r in reports}
     cells: dict[str, CellSum] = {}
     for cell_id in ids:
         total, numbers = None, 0
@@ -193,6 +193,16 @@ def _own_sums_failing(report: Report) -> list[Finding]:
     from gongkai.check.arithmetic import RULES
 
     return [f for rule in RULES for f in rule(report)]
+
+
+def _doubtful(report: Report, found: list[Finding]) -> set[str]:
+    """The cells of ``report``'s failing sums (``found``) that may be the wrong ones
+    (``check.ocr.wrong_candidates``; ``render.marks.UNSOUND_WHERE`` says which in words)."""
+    if not found:
+        return set()
+    from gongkai.check.ocr import wrong_candidates
+
+    return wrong_candidates(report)
 
 
 def _differences(cells: dict[str, CellSum], county: Report) -> list[tuple[str, object, object, str]]:

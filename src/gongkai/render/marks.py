@@ -21,7 +21,10 @@ MARKS = {
 # A sum over several reports (the roll-up) that some of them do not enter.
 PARTIAL = ("+", "部分合计：有报告此格空白、缺此行或数字无法确定，空白不按 0 计，合计只含填了数字的报告")
 # A sum over several reports that adds a number of a report whose own sum over it does not hold.
-UNSOUND = ("!", "含不平的报告：相加的报告中有报告自身此处的合计不成立，其数字按原样计入、未作更正")
+# Which cells of a failing sum are marked (``check.ocr.wrong_candidates``), as every view says it.
+UNSOUND_WHERE = ("只标可能有误的格：单改这一格（改后不小于 0）就能使不成立的合计成立；其中有的格不在任何成立的合计里时，"
+                 "只标这些")
+UNSOUND = ("!", f"含不平的报告：相加的报告中有报告自身经过此格的合计不成立，其数字按原样计入、未作更正（{UNSOUND_WHERE}）")
 
 
 def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str | None:

@@ -292,7 +292,7 @@ def rollup_context(year, region: str) -> dict:
     from gongkai.errors import GongkaiError
     from gongkai.format.names import cell_label, format_order, table_name, table_title
     from gongkai.model import Report
-    from gongkai.render.marks import PARTIAL, UNSOUND
+    from gongkai.render.marks import PARTIAL, UNSOUND, UNSOUND_WHERE
     from gongkai.web.reportview import tables_html
 
     try:
@@ -320,7 +320,7 @@ def rollup_context(year, region: str) -> dict:
                               for t, html in tables_html(total, [], sums=sums).items()],
             "rollup_formats": sorted(set(r.formats)) if len(set(r.formats)) > 1 else [],
             "rollup_partial": len(partial), "rollup_partial_mark": PARTIAL[0],
-            "rollup_unsound": [str(u) for u in r.unsound], "rollup_unsound_mark": UNSOUND[0],
+            "rollup_unsound": [str(u) for u in r.unsound], "rollup_unsound_mark": UNSOUND[0], "rollup_unsound_where": UNSOUND_WHERE,
             "rollup_unsound_bodies": len(dict.fromkeys(u.report for u in r.unsound)),
             # the same, readable on a phone (no pointer to show a cell's title)
             "rollup_partial_cells": [(cell_label(c, total.format), "" if r.cells[c].value is None else r.cells[c].value,
