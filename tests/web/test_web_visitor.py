@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 
 import pytest
 from gk_web_support import LiveServer, django_env  # noqa: F401 - fixtures
@@ -79,3 +80,76 @@ def test_a_host_not_this_sites_is_a_400_in_chinese_not_a_server_error(server):
     status, _, body = _exchange(server, b"POST /api/parse HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 0\r\n"
                                         b"Connection: close\r\n\r\n")
     assert (status, json.loads(body)) == ("HTTP/1.1 400 Bad Request", {"error": message})
+
+
+def _slow_connections(port: int, n: int) -> list[socket.socket]:
+    """``n`` connections that began a request and send its headers a byte at a time (slowloris)."""
+    socks = []
+    for _ in range(n):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(b"GET /check/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: ")
+        socks.append(s)
+    return socks
+
+
+def test_slow_senders_at_the_connection_limit_make_room_for_a_new_visitor(django_env):
+    """At waitress's connection limit the server stopped accepting: slow senders held everyone out
+    (a visitor's request timed out) for as long as they kept sending a byte now and then."""
+    import urllib.request
+
+    from gongkai.cli.serve import WAITRESS_OPTIONS
+
+    live = LiveServer(**{**WAITRESS_OPTIONS, "connection_limit": 10})
+    socks = _slow_connections(live.port, 12)
+    try:
+        time.sleep(1.5)  # past ROOM_AFTER
+        for s in socks[:10]:
+            s.sendall(b"a")  # still sending: waitress never closed them
+        with urllib.request.urlopen(f"{live.url}/check/", timeout=10) as answer:
+            assert answer.status == 200
+        assert sum(_closed(s, wait=0.2) for s in socks) >= 2  # the oldest made room (closed before the answer)
+    finally:
+        for s in socks:
+            s.close()
+        live.close()
+
+
+def _closed(s: socket.socket, wait: float = 5) -> bool:
+    s.settimeout(wait)
+    try:
+        return s.recv(1) == b""
+    except TimeoutError:
+        return False
+    except OSError:  # reset
+        return True
+
+
+def test_a_request_whose_headers_do_not_come_in_time_is_closed(django_env, monkeypatch):
+    """Below the limit too: headers trickling in past REQUEST_GRACE, a silent new connection, and a
+    body coming in under MIN_RATE are closed; a kept-open connection between requests is not."""
+    from gongkai.cli import httpserver
+    from gongkai.cli.serve import WAITRESS_OPTIONS
+
+    monkeypatch.setattr(httpserver, "REQUEST_GRACE", 1.0)
+    # the loop looks every second, as in gongkai serve (LiveServer's select waits 120 s by default)
+    live = LiveServer(**{**WAITRESS_OPTIONS, "cleanup_interval": 1, "asyncore_loop_timeout": 1})
+    slow = _slow_connections(live.port, 1)[0]
+    silent = socket.create_connection(("127.0.0.1", live.port), timeout=10)
+    body = socket.create_connection(("127.0.0.1", live.port), timeout=10)
+    body.sendall(b"POST /api/parse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nabc")
+    kept = socket.create_connection(("127.0.0.1", live.port), timeout=10)
+    kept.sendall(b"GET /check/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    try:
+        assert kept.recv(12) == b"HTTP/1.1 200"
+        started = time.monotonic()
+        slow.sendall(b"a")
+        assert (_closed(slow), _closed(silent), _closed(body)) == (True, True, True)
+        assert time.monotonic() - started < 5
+        kept.settimeout(0.5)
+        with pytest.raises(TimeoutError):  # an answered request's connection stays open (channel_timeout)
+            while kept.recv(65536):
+                pass
+    finally:
+        for s in (slow, silent, body, kept):
+            s.close()
+        live.close()
