@@ -584,3 +584,23 @@ def test_an_imported_correction_without_its_deadline_is_not_guessed_into_a_lette
     reg.amend(ref, "until", "2025-10-20", "导入的台账未记补正期限，据告知书存档补记", "李", event=2)
     assert "请您于2025年10月20日前向本机关提交补正后的申请。" in "".join(letter(reg, ref, "correction"))
     assert "补正期限至2025-10-20；" in reg.case(ref).clock.render(warnings=False)
+
+
+def test_a_mistyped_receipt_date_is_corrected_by_that_name_and_the_letters_follow(reg):
+    """收到日期 is what the request page and `show` call it: a correction naming it changes the
+    date that decides it (条例第三十一条) — the submission date in person, the 签收日期 by mail —
+    and the receipt printed again, the due date with it, says the corrected day."""
+    ref = new(reg, received=date(2025, 9, 25))
+    reg.amend(ref, "收到日期", "2025-09-26", "登记时日期录错（收件簿为26日）", "李")
+    assert reg.history(ref)[-1].data == {"event": 1, "field": "on", "value": "2025-09-26", "old": "2025-09-25",
+                                         "reason": "登记时日期录错（收件簿为26日）"}
+    assert letter(reg, ref, "receipt")[2] == (f"本机关已于2025年9月26日收到您提出的政府信息公开申请，申请编号为{ref}，"
+                                              "申请公开“2024年某道路改造项目立项批复”。")
+    mailed = reg.add(NewRequest(Applicant("natural_person", "李四", ""), "registered_mail", "x", date(2025, 9, 22),
+                                signed_on=date(2025, 9, 24)), "王")
+    reg.amend(mailed, "收到日期", "2025-09-26", "签收日期录错", "李")
+    req = reg.get(mailed)
+    assert (req.submitted_on, req.received_on) == (date(2025, 9, 22), date(2025, 9, 26))
+    assert reg.history(mailed)[-1].data["field"] == "receipt_on"
+    assert "本机关以2025年9月26日为收到申请之日，将自收到申请之日起20个工作日内（即2025年10月30日前）" in \
+        letter(reg, mailed, "receipt")[3]

@@ -183,7 +183,7 @@ def test_a_correction_names_the_item_as_the_clerk_knows_it(reg):
     with pytest.raises(GongkaiError) as refused:
         reg.amend(ref, "姓名", "李", "x", "b")
     assert refused.value.message == (
-        "第1条“登记申请”没有可更正的“姓名”（可更正：日期、申请人类型、申请人姓名或名称、证件号码、联系电话、电子邮箱、"
+        "第1条“登记申请”没有可更正的“姓名”（可更正：日期、提交日期、收到日期、申请人类型、申请人姓名或名称、证件号码、联系电话、电子邮箱、"
         "通信地址、提交方式、申请公开的政府信息、件数、签收或确认日期）")
 
 

@@ -327,6 +327,14 @@ def amendable(step: Event, name: str) -> Field | None:
     """The field of ``step`` that may be corrected, named by its id, its label or its column in
     the exports (申请人姓名或名称, 姓名或名称 or name; 日期 or on: the step's date)."""
     name = str(name).strip()
+    if step.kind == "registered" and name in RECEIPT_NAMES:
+        # 收到日期 is not a field of its own: it is the submission date (the step's date) or the
+        # 签收或确认日期, by the channel (条例第三十一条) — the one a correction of it changes
+        from gongkai.register.vocab import channels
+
+        channel = channels().get(str(step.data.get("channel") or ""))
+        name = "on" if name in ("提交日期", "submitted_on") or channel is None or channel.receipt == "submitted" \
+            else "receipt_on"
     if name in ("on", "日期"):
         return Field("on", "date", "日期", required=True)
     heads = _spec()["columns"]
@@ -334,6 +342,11 @@ def amendable(step: Event, name: str) -> Field | None:
     return f if f is not None and not f.computed else None
 
 
+# the registration's dates as the request page, `show` and the export name them
+RECEIPT_NAMES = ("收到日期", "received_on", "提交日期", "submitted_on")
+
+
 def amendable_names(step: Event) -> list[str]:
     """What may be corrected in ``step``, as a clerk names it (for messages)."""
-    return ["日期", *(f.label for f in kinds()[step.kind].entered)]
+    return ["日期", *(["提交日期", "收到日期"] if step.kind == "registered" else []),
+            *(f.label for f in kinds()[step.kind].entered)]

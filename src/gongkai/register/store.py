@@ -582,11 +582,11 @@ def _target(history: list[Event], n: int, kind_id: str) -> Event:
 
 
 def _amendment(target: Event, data: dict[str, Any], steps: list[Event]) -> dict[str, Any]:
-    f = amendable(target, data["field"])
+    current = next(e for e in steps if e.id == target.id)   # as corrected so far (its channel, for 收到日期)
+    f = amendable(current, data["field"])
     if f is None:
         raise GongkaiError(f"第{target.id}条“{kinds()[target.kind].label}”没有可更正的“{data['field']}”"
                            f"（可更正：{'、'.join(amendable_names(target))}）")
-    current = next(e for e in steps if e.id == target.id)
     old = current.on.isoformat() if f.name == "on" else current.data.get(f.name)
     value = parse_value(f, data["value"])
     if value == old:
