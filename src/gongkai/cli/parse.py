@@ -27,7 +27,7 @@ def add_parser(sub) -> None:
     out.add_argument("--json", action="store_true", help="输出 JSON（多个文件或目录时为 JSON Lines）")
     out.add_argument("--csv", action="store_true",
                      help="每个单元格一行：file, cell, label（中文标签）, value, raw, where, inferred（推断为 1）, "
-                          "confidence（OCR 置信度）")
+                          "basis（推断依据）, candidates（连写数字的可能取值）, confidence（OCR 置信度）")
     p.add_argument("-o", "--output", metavar="输出文件",
                    help="写入文件而不是标准输出（未加 --csv 时写 JSON / JSON Lines）")
     p.add_argument("--previous", metavar="上年报告",

@@ -188,7 +188,34 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         return wrap_cells(" ".join(text.split()), max(width, 20))
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        return "\n".join(indent + line for line in wrap_cells(" ".join(text.split()), width))
+        text, examples, commands = text.partition("示例：\n")  # examples: a command a line, as a shell takes it
+        lines = [indent + line for line in wrap_cells(" ".join(text.split()), width)] if text.strip() else []
+        if examples:
+            lines += ([""] if lines else []) + [indent + "示例："] + [
+                indent + "  " + line for command in commands.split("\n") for line in _shell_lines(command, width - 2)]
+        return "\n".join(lines)
+
+
+def _shell_lines(command: str, width: int) -> list[str]:
+    """``command`` in lines of at most ``width`` columns, broken before an option and continued
+    with a backslash, so that it can be copied into a shell as it is (a comment stays on its line)."""
+    command, _, comment = command.partition("  # ")
+    units: list[str] = []  # an option with its value is never cut
+    for word in command.split():
+        units[-1:] = [f"{units[-1]} {word}"] if units and not word.startswith("-") else [*units[-1:], word]
+    lines, current = [], ""
+    for word in units:
+        if current and columns_of(f"{current} {word} \\") > width:
+            lines.append(current + " \\")
+            current = "  " + word
+        else:
+            current = f"{current} {word}" if current else word
+    if comment:  # after one space: two would read as a column of the options' help
+        current = f"{current} # {comment}" if columns_of(f"{current} # {comment}") <= width else current
+        if not current.endswith(comment):
+            lines.append(current)
+            current = f"# {comment}"
+    return [*lines, current]
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -230,7 +257,7 @@ def build_parser(command: str | None = None, everything: bool = True) -> argpars
     none when ``everything`` is false (``gongkai --version`` prints no command)."""
     parser = ChineseArgumentParser(
         prog="gongkai",
-        description="政府信息公开工作年度报告：读取、检查、编制、台账。",
+        description="政府信息公开工作年度报告：读取、检查、编制、台账。每个命令的用法和示例：gongkai 命令 --help。",
     )
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
@@ -238,7 +265,48 @@ def build_parser(command: str | None = None, everything: bool = True) -> argpars
     for name in modules:
         importlib.import_module(f"gongkai.cli.{name}").add_parser(sub)
     _describe(parser)
+    _add_examples(parser)
     return parser
+
+
+# The examples each --help ends with: the first commands a new user types (file names are the
+# user's own).  tests/test_docs.py checks that the command takes every one of them.
+EXAMPLES: dict[str, list[str]] = {
+    "gongkai": ["gongkai parse 报告.pdf", "gongkai check 报告.pdf --html 审查.html",
+                "gongkai new --from 2024年报告.pdf -o 2025.yaml", "gongkai build 2025.yaml --to docx",
+                "gongkai deadline 2025-09-26"],
+    "parse": ["gongkai parse 报告.pdf  # 终端里看三张统计表",
+              "gongkai parse --json 报告.html -o 报告.json", "gongkai parse 报告目录/ > 报告.jsonl",
+              "gongkai parse --csv -o cells.csv 报告目录/"],
+    "check": ["gongkai check 报告.pdf", "gongkai check 2024年报告.pdf --previous 2023年报告.pdf --html 审查.html",
+              "gongkai check 报告目录/ --html 审查/  # 每份报告一页，另有目录页"],
+    "new": ["gongkai new --from 2024年报告.pdf -o 2025.yaml  # 本机关上一年度的报告",
+            "gongkai new --agency 某某县某某局 --year 2025 -o 2025.yaml"],
+    "build": ["gongkai build 2025.yaml --to docx", "gongkai build 2025.yaml --to pdf -o 2025年报.pdf"],
+    "register": ["gongkai register add --type 自然人 --name 张三 --channel 当面 --content 某项目的环评批复 "
+                 "--date 2025-09-26",
+                 "gongkai register reply 2025-000001 --outcome 予以公开 --ground 2 --date 2025-10-20 "
+                 "--letter 答复书.docx",
+                 "gongkai register due", "gongkai register table3 --year 2025"],
+    "log": ["gongkai log add --title 关于印发某办法的通知 --kind 规范性文件 --date 2025-03-01",
+            "gongkai log publish D2025-000001 --channel 政府网站 --column 政策文件 --date 2025-03-05",
+            "gongkai log table2 --year 2025"],
+    "ingest": ["gongkai ingest --db 语料库.db 报告目录/ 报告.zip", "gongkai failures --db 语料库.db"],
+    "export": ["gongkai export --db 语料库.db --to xlsx -o 数据集.xlsx"],
+    "compare": ["gongkai compare 2023年报告.pdf 2024年报告.pdf --html 比较.html"],
+    "deadline": ["gongkai deadline 2025-09-26", "gongkai deadline 2025-09-26 --channel 互联网 --received 2025-09-29"],
+    "fee": ["gongkai fee --pieces 35", "gongkai fee --pages 150"],
+    "serve": ["gongkai serve --port 8000  # 浏览器打开 http://127.0.0.1:8000/"],
+}
+
+
+def _add_examples(parser: argparse.ArgumentParser) -> None:
+    """Each --help ends with its command's examples, after what its module said there."""
+    for name, each in [("gongkai", parser), *(item for action in parser._actions
+                                              if isinstance(action, argparse._SubParsersAction)
+                                              for item in action.choices.items())]:
+        if name in EXAMPLES:
+            each.epilog = (f"{each.epilog}\n" if each.epilog else "") + "示例：\n" + "\n".join(EXAMPLES[name])
 
 
 # The value an option takes, in words, for options their module gave no metavar (argparse

@@ -87,11 +87,14 @@ def add_parser(sub) -> None:
 
 def _listed(vocabulary: str | None) -> str:
     """A short vocabulary's labels for --help (可选：自然人、商业企业、…), so the clerk needs no
-    refusal to learn them; a long one (the outcomes: table 3's rows) is named by the refusal."""
+    refusal to learn them; a long one (the outcomes: table 3's rows) by a few names a clerk writes and how
+    to see them all (a wrong beginning is refused listing them)."""
     from gongkai.register.events import choices
 
     labels = list(choices(vocabulary or "").values())
-    return f"；可选：{'、'.join(labels)}" if len(labels) <= 8 else ""
+    if len(labels) <= 8:
+        return f"；可选：{'、'.join(labels)}"
+    return f"；共 {len(labels)} 项（表三的各行），如 予以公开、部分公开、本机关不掌握，写错时列出全部"
 
 
 def _step_parser(rs, k) -> None:

@@ -1,0 +1,145 @@
+"""What README.md and docs/*.md show a user, checked against the code, so the two cannot drift.
+
+Every command line the documents show (``gongkai …`` in a code block or an inline code span, and
+the examples of ``gongkai … --help``) names subcommands and options the command has; the README's
+one-line Python example prints what the README says it prints; the modules and files
+docs/architecture.md names exist.  Placeholders (报告.pdf, REF, …) are not run; the commands that
+run on the shipped examples are run by scripts/smoke.sh and the tests of each command."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from functools import cache
+
+from tests.conftest import ROOT
+
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
+# an option as written in a synopsis: --db, --db=URL, [--until D], -o …
+OPTION = re.compile(r"(?:^|[\s\[(|])(--?[A-Za-z][\w-]*)")
+
+
+def _command_parts(line: str) -> Iterator[str]:
+    """The ``gongkai …`` commands of one shell line (a comment cut off; ``&&`` and ``;`` split)."""
+    line = re.sub(r"\s+#\s.*$", "", line).strip().removeprefix("$ ")
+    for part in re.split(r"\s*(?:&&|;)\s*", line):
+        if part.startswith("gongkai ") or part == "gongkai":
+            yield part
+
+
+def documented_commands() -> list[tuple[str, str]]:
+    """(where, command) for every gongkai command line of README.md and docs/*.md."""
+    found = []
+    for path in DOCS:
+        text = path.read_text(encoding="utf-8")
+        for block in FENCE.finditer(text):
+            if block[1] in ("python", "yaml", "json"):
+                continue
+            body = block[2].replace("\\\n", " ")  # a command continued on the next line
+            start = text.count("\n", 0, block.start()) + 2
+            for i, line in enumerate(body.splitlines()):
+                found += [(f"{path.name}:{start + i}", part) for part in _command_parts(line)]
+        outside = FENCE.sub(lambda m: "\n" * m[0].count("\n"), text)
+        for span in re.finditer(r"`(gongkai [^`]+)`", outside):
+            line_no = outside.count("\n", 0, span.start()) + 1
+            found += [(f"{path.name}:{line_no}", part) for part in _command_parts(span[1])]
+    return found
+
+
+@cache
+def _parser() -> argparse.ArgumentParser:
+    from gongkai.cli.parser import build_parser
+
+    return build_parser()
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    return next((dict(a.choices) for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {})
+
+
+def problems_of(command: str) -> list[str]:
+    """What in ``command`` the gongkai command does not have: an unknown subcommand or option."""
+    parser, path = _parser(), ["gongkai"]
+    words = command.split()[1:]
+    for word in words:
+        subs = _subparsers(parser)
+        if word in subs:
+            parser = subs[word]
+            path.append(word)
+        elif not word.startswith(("-", "[")):
+            if subs and len(path) == 1:
+                return [f"没有子命令“{word}”"]
+            break
+    known = parser._option_string_actions
+    return [f"{' '.join(path)} 没有选项 {opt}" for opt in OPTION.findall(command.split(" | ")[0])
+            if opt not in known and not re.fullmatch(r"-\d.*", opt)]
+
+
+def test_documents_show_commands():
+    commands = documented_commands()
+    where = {w.split(":")[0] for w, _ in commands}
+    assert len(commands) > 120 and {"README.md", "register.md", "disclosure.md", "web.md"} <= where
+
+
+def test_every_documented_command_has_its_subcommands_and_options():
+    wrong = [f"{where}：{command}：{problem}" for where, command in documented_commands()
+             for problem in problems_of(command)]
+    assert wrong == []
+
+
+def test_a_wrong_option_in_a_document_would_be_found():
+    assert problems_of("gongkai parse --jsn x.pdf") == ["gongkai parse 没有选项 --jsn"]
+    assert problems_of("gongkai registr due") == ["没有子命令“registr”"]
+    assert problems_of("gongkai register due [--today D] [--within N]") == []
+
+
+def _help_examples() -> list[tuple[str, str]]:
+    """The example lines of every (sub)command's --help."""
+    found, todo = [], [("gongkai", _parser())]
+    while todo:
+        name, parser = todo.pop()
+        for line in (parser.epilog or "").splitlines():
+            found += [(f"{name} --help", part) for part in _command_parts(line.strip())]
+        todo += [(f"{name} {sub}", p) for sub, p in _subparsers(parser).items()]
+    return found
+
+
+def test_the_help_shows_examples_that_the_command_takes():
+    examples = _help_examples()
+    assert {w for w, _ in examples} >= {"gongkai --help", "gongkai parse --help", "gongkai check --help",
+                                        "gongkai register --help", "gongkai log --help"}
+    assert [(w, c, p) for w, c in examples for p in problems_of(c)] == []
+
+
+def test_the_readmes_python_one_liner_prints_what_the_readme_shows():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r'`python -c "(.+?)"` 输出：\n\n```\n(.*?)```', readme, re.S)
+    assert shown, "README no longer shows the one-liner and its output"
+    p = subprocess.run([sys.executable, "-c", shown[1]], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert (p.returncode, p.stdout, p.stderr) == (0, shown[2], "")
+
+
+def _architecture_names() -> set[str]:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    return {name for name in re.findall(r"`([\w/]+(?:\.py|\.pyx|\.yaml|/))`", text) if not name.startswith("/")}
+
+
+def test_every_file_architecture_md_names_exists():
+    package = ROOT / "src" / "gongkai"
+    names = _architecture_names()
+    assert len(names) > 100
+    assert sorted(name for name in names if not any(
+        p.exists() for p in [package / name, *package.glob(f"*/{name}"), *package.glob(f"*/*/{name}"), ROOT / name,
+                             ROOT / "src" / name, ROOT / "bench" / name])) == []
+
+
+def test_parse_help_names_every_column_of_the_csv():
+    from gongkai.render.cells import HEADER
+
+    parse = _subparsers(_parser())["parse"]
+    csv_help = next(a.help for a in parse._actions if "--csv" in a.option_strings)
+    assert re.findall(r"(\w+)(?:（[^）]*）)?(?:, |$)", csv_help.split("：", 1)[1]) == HEADER
