@@ -141,7 +141,7 @@ def load_yaml_node(text: str, name: str, *, decimals: bool = False) -> tuple[Any
         raise DataError(f"YAML 格式错误：{exc}", name) from None
     except (ValueError, TypeError, OverflowError) as exc:  # a date like 2027-13-01, a 5,000-digit number
         hint = "；日期请写成 2027-01-01 的形式" if re.search(r"\b(month|day|year)\b", str(exc)) else ""
-        raise DataError(f"YAML 中有无效的值（{_short(exc)}）{hint}。", name) from None
+        raise DataError(f"YAML 中有无效的值（{_value_problem(exc)}）{hint}。", name) from None
     except RecursionError:  # pragma: no cover - the depth bound comes first
         raise DataError(f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）。", name) from None
     finally:
@@ -197,10 +197,11 @@ def load_json(text: str | bytes, name: str, *, parse_float: Callable[[str], Any]
     try:
         return json.loads(text, parse_float=number, parse_constant=_parse_constant)
     except json.JSONDecodeError as exc:
-        raise DataError(f"不是有效的 JSON：{exc.msg}。", name, f"第{exc.lineno}行第{exc.colno}列",
+        said = next((zh for en, zh in JSON_SYNTAX.items() if exc.msg.startswith(en)), exc.msg)
+        raise DataError(f"不是有效的 JSON：{said}。", name, f"第{exc.lineno}行第{exc.colno}列",
                         syntax=exc.msg) from None
     except ValueError as exc:  # an integer of more than 4,300 digits
-        raise DataError(f"JSON 中有无效的值（{_short(exc)}）。", name) from None
+        raise DataError(f"JSON 中有无效的值（{_value_problem(exc)}）。", name) from None
     except RecursionError:  # pragma: no cover - the depth bound comes first
         raise DataError(f"JSON 嵌套过深（超过 {MAX_DEPTH} 层）。", name) from None
 
@@ -234,6 +235,20 @@ def _utf8(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"文件应以 UTF-8 编码保存（第 {exc.start} 字节无法解码）。", name) from None
+
+
+# json's syntax messages (JSONDecodeError.msg, up to a quoted part) in Chinese
+JSON_SYNTAX = {"Expecting value": "此处应为一个值", "Expecting property name enclosed in double quotes":
+               "此处应为带双引号的字段名", "Expecting ':' delimiter": "此处应为冒号", "Expecting ',' delimiter":
+               "此处应为逗号", "Unterminated string starting at": "字符串没有结束的引号",
+               "Invalid control character at": "字符串中有控制字符", "Invalid \\escape": "无效的转义符",
+               "Invalid \\uXXXX escape": "无效的 \\u 转义符", "Extra data": "JSON 内容之后还有多余的内容"}
+
+
+def _value_problem(exc: Exception) -> str:
+    """A loaded value's problem: Python's words, but an integer too long to convert said in Chinese."""
+    digits = re.search(r"Exceeds the limit \((\d+) digits\) for integer string conversion", str(exc))
+    return f"数字超过 {digits[1]} 位" if digits else _short(exc)
 
 
 def _short(exc: Exception) -> str:

@@ -99,6 +99,7 @@ def test_non_finite_json_numbers_load_as_text_so_validators_name_the_field():
 
 
 def test_json_mistakes_name_the_place():
-    assert _refused(load_json, '{"a": 1,\n "b": }', "x.json")[0] == "x.json：第2行第7列：不是有效的 JSON：Expecting value。"
-    assert _refused(load_json, "1" * 5000, "x.json")[0].startswith("x.json：JSON 中有无效的值（Exceeds the limit")
+    assert _refused(load_json, '{"a": 1,\n "b": }', "x.json")[0] == "x.json：第2行第7列：不是有效的 JSON：此处应为一个值。"
+    assert _refused(load_json, "1" * 5000, "x.json")[0] == "x.json：JSON 中有无效的值（数字超过 4300 位）。"
+    assert _refused(load_json, '{"a" 1}', "x.json")[0] == "x.json：第1行第6列：不是有效的 JSON：此处应为冒号。"
     assert _refused(load_json, b"\xff\xfe{}", "x.json")[0] == "x.json：文件应以 UTF-8 编码保存（第 0 字节无法解码）。"

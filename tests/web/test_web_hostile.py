@@ -40,3 +40,32 @@ def test_deep_bodies_are_a_400_not_a_recursion_error(django_env, world):
                   **h).status_code == 201
     r = c.put(f"/api/bodies/{a.pk}/reports/2025", '{"a": ' * 50_000, content_type="application/json", **h)
     assert (r.status_code, r.json()) == (400, {"error": "2025.json：JSON 嵌套超过 64 层，不是有效的内容。"})
+
+
+def test_numbers_pages_and_years_a_visitor_makes_up_are_refused_in_chinese(django_env, world):
+    """A 10⁶-digit number was refused in Python's English; ?page=10**20 was a 500 (SQLite's offset
+    overflowed) and ?page=-3 page 1; a report year of 2025.5 made the report of 2025."""
+    a = world["a"]
+    c, h = _csrf_client(world["clerk_a"])
+    r = c.post(f"/api/bodies/{a.pk}/requests", b'{"x": ' + b"9" * 1_000_000 + b"}", content_type="application/json", **h)
+    assert (r.status_code, r.json()) == (400, {"error": "请求内容：JSON 中有无效的值（数字超过 4300 位）。"})
+    for page in ("99999999999999999999", "-3", "0", "1.5"):  # 10**20 > 2**63
+        r = c.get(f"/api/bodies/{a.pk}/requests?page={page}")
+        assert (r.status_code, r.json()) == (400, {"error": f"page 应为 1 至 1000000000 的整数，不能是“{page}”"})
+    assert c.get(f"/register/{a.pk}/?page=99999999999999999999999").status_code == 200  # the first page
+    for year in ("2025.5", "true", '"2025年"'):
+        r = c.post(f"/api/bodies/{a.pk}/reports", f'{{"year": {year}}}', content_type="application/json", **h)
+        assert (r.status_code, r.json()) == (400, {"error": f"报告年度“{json.loads(year)}”应为四位年份"})
+    assert c.get(f"/api/bodies/{a.pk}/reports").json() == {"reports": []}
+
+
+def test_a_form_of_ten_thousand_fields_is_a_413_in_chinese(django_env):
+    """Django's TooManyFieldsSent was a 500 naming the exception."""
+    from django.test import Client
+
+    body = "&".join(f"f{i}=x" for i in range(10_000))
+    r = Client().post("/api/parse", body, content_type="application/x-www-form-urlencoded")
+    assert (r.status_code, r.json()) == (413, {"error": "表单字段过多（单次不超过 1000 个）。"})
+    fields = "".join(f'--B\r\nContent-Disposition: form-data; name="f{i}"\r\n\r\nx\r\n' for i in range(10_000))
+    r = Client().post("/api/parse", fields + "--B--\r\n", content_type="multipart/form-data; boundary=B")
+    assert (r.status_code, r.json()) == (413, {"error": "表单字段过多（单次不超过 1000 个）。"})

@@ -96,11 +96,12 @@ def bodies(request):
 
 
 # -- register ----------------------------------------------------------------------------
+MAX_PAGE = 10**9  # past any register's last page; SQLite's offset overflows at 2**63
 def _page(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        raise GongkaiError("page 应为正整数") from None
+    text = request.GET.get("page", "1")
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE):  # -3 was page 1; 10**20 a 500
+        raise GongkaiError(f"page 应为 1 至 {MAX_PAGE} 的整数，不能是“{text[:20]}”")
+    return int(text)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,10 +17,10 @@ from gongkai.web.models import ReportDraft
 
 
 def _year(value) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise GongkaiError(f"报告年度“{value}”应为四位年份") from None
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not text.isdecimal():  # 2025.5 was made the report of 2025; true of 1
+        raise GongkaiError(f"报告年度“{value}”应为四位年份")
+    year = int(text)
     if not 1990 <= year <= 2100:
         raise GongkaiError(f"报告年度“{year}”不是有效的年份")
     return year

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFilesSent
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -66,6 +72,10 @@ def exception_response(request, exc: Exception):
     if isinstance(exc, (RequestDataTooBig, TooManyFilesSent)):
         return respond(request, 413, f"上传内容过大或文件过多（单次不超过 {settings.MAX_UPLOAD_MB} MB、"
                                      f"{settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件）。")
+    if isinstance(exc, TooManyFieldsSent):  # was a 500 naming the exception
+        return respond(request, 413, f"表单字段过多（单次不超过 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个）。")
+    if isinstance(exc, SuspiciousOperation):  # what Django itself answers with a 400
+        return respond(request, 400, "请求无效。")
     if isinstance(exc, MultiPartParserError):  # a damaged upload is the sender's fault, not a server error
         return respond(request, 400, "上传内容无效：不是完整有效的 multipart/form-data 表单（分隔符、段落标头或编码有误）。")
     if settings.DEBUG:

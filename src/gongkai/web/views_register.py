@@ -38,9 +38,10 @@ def register_home(request):
 
 def _page(request) -> int:
     try:
-        return max(1, int(request.GET.get("page", "1")))
+        page = int(request.GET.get("page", "1"))
     except ValueError:
         return 1
+    return page if 1 <= page <= 10**9 else 1  # ?page=10**20 overflowed SQLite's offset: a 500
 
 
 @require_http_methods(["GET"])
