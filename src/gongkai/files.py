@@ -6,6 +6,8 @@
   phones; the web's password hashes and sessions) and secrets are created 0600 (directories 0700)
   from the first instant: the file is born with that mode, there is no window where it is
   world-readable.  SQLite gives its -wal/-shm/-journal files the main file's mode.
+- ``os_problem`` / ``os_reason``: why the system refused a file, in Chinese (its own words are
+  English): what every command prints instead of ``Permission denied``.
 - ``write_atomic``: ordinary output (a built report meant for publication, a source file) is written
   atomically and follows the user's umask, like any file a program writes (``mkstemp`` alone would
   leave it 0600, unreadable to the colleague who publishes it).
@@ -13,6 +15,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -29,6 +32,39 @@ _KINDS = ((stat.S_ISDIR, "这是一个目录，不是文件"), (stat.S_ISFIFO, "
 
 def _not_regular(mode: int) -> str:
     return next((text for test, text in _KINDS if test(mode)), "这不是普通文件") + "，已拒绝读取。"
+
+
+# -- why the system refused ---------------------------------------------------------------------
+
+_OS_REASONS = {
+    errno.EROFS: "所在的文件系统是只读的", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出了磁盘配额",
+    errno.ENOENT: "文件或文件夹不存在", errno.ENOTDIR: "路径中有一级不是文件夹", errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENAMETOOLONG: "文件名过长", errno.ELOOP: "符号链接层数过多", errno.EMFILE: "同时打开的文件过多",
+    errno.EBUSY: "文件正被占用",
+}
+
+
+def os_problem(exc: OSError) -> tuple[str | None, str]:
+    """The path an ``OSError`` concerns and why, in Chinese.  A file refused while it was being
+    created is named by its folder, where the right is missing (a written file's temporary name,
+    ``.报告.md.x8f3k``, would tell the user nothing); a folder that could not be made because a
+    file has its name, by that file."""
+    name = os.fsdecode(exc.filename) if exc.filename is not None else None
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        if name is None or os.path.lexists(name):
+            return name, "没有权限读写这个文件或文件夹"
+        return os.path.dirname(os.path.abspath(name)), "没有在这个文件夹中新建文件的权限"
+    if exc.errno == errno.EEXIST and name is not None and not os.path.isdir(name):
+        return name, "这是一个文件，不是文件夹"
+    return name, _OS_REASONS.get(exc.errno or 0, f"系统错误（{exc.strerror or exc}）")
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in Chinese, for a message that names the file itself."""
+    name, why = os_problem(exc)
+    if name is not None and exc.errno == errno.EEXIST:
+        return f"{name} {why.removeprefix('这')}"  # the path's part that is a file
+    return why if name is None or exc.filename is None or name == os.fsdecode(exc.filename) else f"{name}：{why}"
 
 
 @overload
@@ -53,7 +89,7 @@ def read_regular(path: str | os.PathLike, max_bytes: int, *, missing_ok: bool = 
     except PermissionError:
         raise UnreadableFile("没有读取此文件的权限。", name) from None
     except OSError as exc:
-        raise UnreadableFile(f"无法打开文件（{exc.strerror}）。", name) from None
+        raise UnreadableFile(f"无法打开文件（{os_reason(exc)}）。", name) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -66,7 +102,7 @@ def read_regular(path: str | os.PathLike, max_bytes: int, *, missing_ok: bool = 
     except IsADirectoryError:
         raise UnreadableFile("这是一个目录，不是文件。", name) from None
     except OSError as exc:
-        raise UnreadableFile(f"无法读取文件（{exc.strerror}）。", name) from None
+        raise UnreadableFile(f"无法读取文件（{os_reason(exc)}）。", name) from None
     finally:
         os.close(fd)
     if len(data) > max_bytes:

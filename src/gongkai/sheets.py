@@ -187,7 +187,9 @@ def write_tables(path: str | Path, tables: list[tuple[str, list[str], list[list[
     try:
         return write_atomic(path, data, private=private)
     except OSError as exc:
-        raise GongkaiError(f"无法写入文件（{exc.strerror}）", str(path)) from exc
+        from gongkai.files import os_reason
+
+        raise GongkaiError(f"无法写入文件（{os_reason(exc)}）", str(path)) from exc
 
 
 def _workbook(tables: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:

@@ -35,6 +35,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file or folder the system refused: the user's to fix, not ours
+        if _debug():
+            raise
+        from gongkai.files import os_problem
+
+        name, why = os_problem(exc)
+        print(f"gongkai：{name}：{why}。" if name else f"gongkai：{why}。", file=sys.stderr)
+        return 1
     except Exception as exc:
         if _debug():
             raise

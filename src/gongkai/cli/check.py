@@ -203,7 +203,9 @@ def _write(out: str, text: str) -> None:
     except PermissionError:
         raise GongkaiError("无法写出 HTML 检查页面：没有写入权限。", out) from None
     except OSError as exc:
-        raise GongkaiError(f"无法写出 HTML 检查页面（错误号 {exc.errno}）。", out) from None
+        from gongkai.files import os_reason
+
+        raise GongkaiError(f"无法写出 HTML 检查页面（{os_reason(exc)}）。", out) from None
 
 
 def _print_review(report, findings, path: str) -> None:

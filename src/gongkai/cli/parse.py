@@ -142,7 +142,9 @@ def _open(path: str):
     try:
         return open(path, "w", encoding="utf-8", newline="")
     except OSError as exc:
-        raise GongkaiError(f"无法写入输出文件：{exc.strerror}", path) from None
+        from gongkai.files import os_reason
+
+        raise GongkaiError(f"无法写入输出文件：{os_reason(exc)}", path) from None
 
 
 def _summary(report, path: str) -> None:

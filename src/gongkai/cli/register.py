@@ -522,7 +522,9 @@ def _template_export(args) -> int:
         for letter in letter_ids():
             (folder / template_file_name(letter)).write_bytes(shipped_template(letter))
     except OSError as exc:
-        raise GongkaiError(f"无法写入模板（{exc.strerror}）", str(folder)) from exc
+        from gongkai.files import os_reason
+
+        raise GongkaiError(f"无法写入模板（{os_reason(exc)}）", str(folder)) from exc
     print(f"已导出 {len(letter_ids())} 个默认模板：{folder}")
     print("在 Word 中修改后，用 gongkai register template install 模板名 文件 启用（模板名即文件名开头的英文，"
           "如 receipt；也可写文件名）。")

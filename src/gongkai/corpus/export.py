@@ -184,7 +184,9 @@ def export(store: Store, to: str, output: str) -> list[tuple[str, int]]:
     try:
         os.makedirs(output, exist_ok=True)
     except OSError as exc:
-        raise GongkaiError(f"无法创建输出目录：{exc.strerror}", output) from None
+        from gongkai.files import os_reason
+
+        raise GongkaiError(f"无法创建输出目录：{os_reason(exc)}", output) from None
     if to == "csv":
         return [(p := os.path.join(output, f"{name}.csv"), _write_csv(p, cols, rows))
                 for name, cols, rows in _tables(store)]
@@ -250,7 +252,9 @@ def _export_xlsx(store: Store, output: str) -> list[tuple[str, int]]:
     try:
         wb.save(output)
     except OSError as exc:
-        raise GongkaiError(f"无法写出 XLSX 文件：{exc.strerror}", output) from None
+        from gongkai.files import os_reason
+
+        raise GongkaiError(f"无法写出 XLSX 文件：{os_reason(exc)}", output) from None
     return written
 
 

@@ -26,6 +26,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import FrameType
 from typing import Any
 
 from gongkai import PARSER_VERSION
@@ -45,6 +46,7 @@ from gongkai.corpus.worker import (
     store_result,
 )
 from gongkai.db import OFFICE_TZ
+from gongkai.errors import GongkaiError
 from gongkai.read.ocr import slots_for_memory as ocr_slots_for_memory
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; OCR of a long scan can need this much
@@ -91,6 +93,57 @@ def _local_pool(workers: int, run: Run | None = None) -> ProcessPoolExecutor:
     # One lock per pool: a worker killed while holding it goes with its pool.
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_CHILD,
                                initializer=start, initargs=(run, slots, ctx.Lock()))
+
+
+def main_script_problem() -> str | None:
+    """Why a local pool's workers would fail to start from this program, in Chinese; None if they start.
+
+    Workers that are not forked start by running the program's main script again (as
+    ``__mp_main__``; Python's multiprocessing, forkserver as spawn).  A user's script that ingests at
+    its top level — the Python API as README shows it, pasted into a file — would ingest again in
+    every worker, which Python refuses while a worker starts: every file would be recorded as a
+    worker's crash.  A script read from standard input cannot be run again at all.  So the call is
+    refused before any work, saying what to change.  The ``gongkai`` command, ``python -c``, an
+    interactive session and Jupyter run nothing again."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if path is None or name == "__main__" or (name or "").endswith(".__main__"):
+        return None  # nothing to run again, or a package's __main__ (not imported again by name)
+    guard = '`if __name__ == "__main__":`'
+    if not os.path.isfile(path):
+        return (f"从标准输入读入的脚本（python -）不能启动读取报告的工作进程：请把脚本存为文件，把调用放在 {guard} 之下"
+                "（或用 python -c）。")
+    frame: FrameType | None = sys._getframe()
+    line = None
+    while frame is not None:  # the statement of the script's top level that is running now
+        if frame.f_globals is vars(main) and frame.f_code.co_name == "<module>":
+            line = frame.f_lineno
+        frame = frame.f_back
+    if line is None or _under_main_guard(path, line):
+        return None
+    return (f"{path} 第{line}行在脚本顶层调用 ingest：读取报告的工作进程启动时会重新运行这个脚本，又一次调用它。"
+            f"请把这一行放在 {guard} 之下（Python 多进程的规则）。")
+
+
+def _under_main_guard(path: str, line: int) -> bool:
+    """Whether ``line`` of the script ``path`` is inside an ``if __name__ == "__main__":`` block."""
+    import ast
+
+    try:
+        tree = ast.parse(open(path, "rb").read())
+    except (OSError, SyntaxError, ValueError):
+        return True  # cannot tell: let the workers try
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.ops) == 1
+                and isinstance(node.test.ops[0], ast.Eq)
+                and {ast.dump(side) for side in (node.test.left, *node.test.comparators)}
+                == {ast.dump(ast.Name("__name__", ast.Load())), ast.dump(ast.Constant("__main__"))}
+                and node.body[0].lineno <= line <= (node.body[-1].end_lineno or line)):
+            return True
+    return False
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
@@ -152,6 +205,8 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
            on_progress: Callable[[int, int, str], None] | None = None) -> Summary:
     """Parse, check and store every report under ``paths`` (files, directories, ZIP archives);
     then run the cross-year rules over the store.  ``on_progress(done, total, path)``."""
+    if cluster is None and (problem := main_script_problem()):
+        raise GongkaiError(problem)
     # The files are walked twice, to count them and to hand them out, rather than held: memory
     # stays flat however many there are.
     total = sum(1 for _ in iter_items(paths))
@@ -219,7 +274,9 @@ class _Batch:
         try:
             data = item.read()
         except (OSError, ValueError, RuntimeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            from gongkai.files import os_reason
+
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             self._count(item, record_unreadable(self.store, self.run, item, f"无法读取文件：{reason}"))
             return
         job = _Job([item], hashlib.sha256(data).hexdigest(), len(data), data)

@@ -65,7 +65,10 @@ class Corpus:
                on_progress: Callable[[int, int, str], None] | None = None) -> Summary:
         """Parse, check and store the reports under ``paths`` (files, directories, ZIP archives),
         then compare each with its body's report of the year before — ``gongkai ingest``.  The
-        ``Summary`` counts added / updated / unchanged files and lists ``failed`` (path, reason)."""
+        ``Summary`` counts added / updated / unchanged files and lists ``failed`` (path, reason).
+        The files are read by worker processes, which start by running the main script again: in a
+        script file, call it under ``if __name__ == "__main__":`` (a call at the script's top level is
+        refused with a ``GongkaiError`` naming its line; Jupyter and ``python -c`` need nothing)."""
         from gongkai.corpus.ingest import DEFAULT_TIMEOUT, ingest
 
         if isinstance(paths, (str, os.PathLike)):

@@ -74,7 +74,9 @@ def ingest_files(items: list[Item]) -> list[dict]:
         try:
             data = item.read()
         except (OSError, ValueError, RuntimeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            from gongkai.files import os_reason
+
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             writes.append(partial(record_unreadable, store, run, item, f"无法读取文件：{reason}"))
             continue
         sha = hashlib.sha256(data).hexdigest()

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError, MissingDependency
-from gongkai.files import private_file
+from gongkai.files import os_reason, private_file
 
 _MIGRATION = re.compile(r"^(\d{4})_(\w+?)(?:\.(sqlite|postgresql))?\.sql$")
 # A migration that rebuilds a table (SQLite cannot drop a column used by a constraint) starts
@@ -147,7 +147,8 @@ class Database:
                     raise GongkaiError(f"无法打开{self.what}数据库（{_sqlite_reason(exc)}）", str(path)) from exc
                 time.sleep(0.1)
             except (sqlite3.DatabaseError, OSError) as exc:
-                raise GongkaiError(f"无法打开{self.what}数据库（{_sqlite_reason(exc)}）", str(path)) from exc
+                reason = os_reason(exc) if isinstance(exc, OSError) else _sqlite_reason(exc)
+                raise GongkaiError(f"无法打开{self.what}数据库（{reason}）", str(path)) from exc
         raise AssertionError("unreachable")
 
     def _connect_pg(self, url: str):

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError
-from gongkai.files import read_regular, write_atomic
+from gongkai.files import os_reason, read_regular, write_atomic
 from gongkai.register.clock import Event, compute_clock
 from gongkai.register.events import by_letter
 from gongkai.register.fees import BASES, breakdown
@@ -434,7 +434,7 @@ def install_template(letter: str, template: Path | str | bytes, template_dir: Pa
             target.replace(history / f"{letter}-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.docx")
         write_atomic(target, data)
     except OSError as exc:
-        raise GongkaiError(f"无法保存模板（{exc.strerror}）", str(target)) from exc
+        raise GongkaiError(f"无法保存模板（{os_reason(exc)}）", str(target)) from exc
     return target
 
 
@@ -551,7 +551,7 @@ def write_letter(register, ref: str, kind: str, path: Path, nth: int | None = No
     try:
         write_atomic(path, data)
     except OSError as exc:
-        raise GongkaiError(f"无法写入文书（{exc.strerror}）", str(path)) from exc
+        raise GongkaiError(f"无法写入文书（{os_reason(exc)}）", str(path)) from exc
     return path
 
 

@@ -1,0 +1,62 @@
+"""A file or folder the system refuses is the user's to fix: every command says which one and
+why in Chinese, and exits 1 — not "内部错误（PermissionError…）… 报告给维护者" (exit 70), nor the
+system's English (Permission denied, [Errno 20] Not a directory).  The tests run as root in CI,
+where no permission is refused: a file standing where a folder must be is refused to root too."""
+
+from __future__ import annotations
+
+import errno
+
+from gongkai.cli import main
+from gongkai.files import os_problem, os_reason
+from tests.conftest import EXAMPLES, seed
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().err
+
+
+def test_a_file_where_an_output_folder_must_be(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f").write_text("")
+    report = str(seed("003"))
+    assert _run(capsys, "build", str(EXAMPLES / "source-2024.yaml"), "--to", "md", "-o", "f/x.md") == (
+        1, "gongkai：f：这是一个文件，不是文件夹。\n")
+    assert _run(capsys, "new", "--agency", "某局", "--year", "2025", "-o", "f/2025.yaml") == (
+        1, "gongkai：f：这是一个文件，不是文件夹。\n")
+    code, err = _run(capsys, "compare", report, report, "--html", "f/x.html")
+    assert (code, err) == (1, "gongkai：f/x.html：路径中有一级不是文件夹。\n")
+    assert _run(capsys, "check", report, "--html", "f/x.html")[1].endswith(
+        "gongkai：f/x.html：无法写出 HTML 检查页面（路径中有一级不是文件夹）。\n")
+    assert _run(capsys, "parse", report, "-o", "f/x.json") == (
+        1, "gongkai：f/x.json：无法写入输出文件：路径中有一级不是文件夹\n")
+    assert _run(capsys, "ingest", "--db", "f/c.db", "-q", report) == (
+        1, "gongkai：f/c.db：无法打开语料库数据库（f 是一个文件，不是文件夹）\n")
+    assert _run(capsys, "register", "due", "--db", "f/r.db") == (
+        1, "gongkai：f/r.db：无法打开台账数据库（路径中有一级不是文件夹）\n")
+
+
+def test_a_refused_new_file_is_named_by_its_folder(tmp_path):
+    (tmp_path / "old.md").write_text("")
+    missing = PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".报告.md.x8f3k"))
+    assert os_problem(missing) == (str(tmp_path), "没有在这个文件夹中新建文件的权限")
+    assert os_reason(missing) == f"{tmp_path}：没有在这个文件夹中新建文件的权限"
+    there = PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "old.md"))
+    assert os_problem(there) == (str(tmp_path / "old.md"), "没有权限读写这个文件或文件夹")
+    assert os_reason(there) == "没有权限读写这个文件或文件夹"
+    assert os_problem(OSError(errno.EROFS, "Read-only file system", "/媒体/x")) == ("/媒体/x", "所在的文件系统是只读的")
+    assert os_problem(OSError(errno.ENOSPC, "No space left on device")) == (None, "磁盘空间不足")
+    assert os_problem(OSError(errno.EIO, "Input/output error", "x")) == ("x", "系统错误（Input/output error）")
+
+
+def test_a_refused_write_deep_in_a_command_is_said_the_same(tmp_path, monkeypatch, capsys):
+    import gongkai.files
+
+    def refuse(path, data, private=False):
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / f".{path}.tmp1"))
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(gongkai.files, "write_atomic", refuse)
+    assert _run(capsys, "build", str(EXAMPLES / "source-2024.yaml"), "--to", "md", "-o", "x.md") == (
+        1, f"gongkai：{tmp_path}：没有在这个文件夹中新建文件的权限。\n")
