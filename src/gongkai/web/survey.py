@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 LEVELS = {"province": "省", "city": "市", "county": "县"}
 MAX_AGENCIES = 300
+# Reports a ZIP uploaded on the page may hold: a city's reports of a year are a few hundred; each is
+# read in a child (tens of ms), so 20,000 tiny members kept the request going for minutes, for nobody.
+# `gongkai ingest` takes more (corpus/sources.MAX_MEMBERS).
+MAX_UPLOAD_MEMBERS = 2000
 STATUS = {"ok": "已读取", "failed": "未能读取", "unreadable": "无法读取", "not_a_report": "不是年度报告",
           "timeout": "超时"}
 
@@ -198,6 +202,8 @@ def ingest_uploads(files, actor: str) -> tuple[Summary, list[str]]:
     for upload in files:
         try:
             data = read_upload(upload, archives=True)
+            if upload.name.lower().endswith(".zip"):
+                refused.extend(_archive_left_out(upload.name, data))
         except GongkaiError as exc:
             refused.append(str(exc))
             continue
@@ -214,6 +220,32 @@ def ingest_uploads(files, actor: str) -> tuple[Summary, list[str]]:
         raise GongkaiError("；".join(refused))
     with _store() as store:
         return ingest(paths, store, workers=1), refused
+
+
+def _archive_left_out(name: str, data: bytes) -> list[str]:
+    """What of an uploaded ZIP is not ingested, said (a ZIP inside it, a spreadsheet: nothing was said
+    of them), or GongkaiError for a ZIP of more reports than the page takes."""
+    import io
+    import zipfile
+
+    from gongkai.errors import GongkaiError
+    from gongkai.inputs import is_report_name
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = [i.filename.rsplit("/", 1)[-1] for i in zf.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return []  # the ingest says it is damaged
+    shown = [n for n in names if n and not n.startswith(".")]
+    reports = sum(map(is_report_name, shown))
+    if reports > MAX_UPLOAD_MEMBERS:
+        raise GongkaiError(f"压缩包中有 {reports} 个报告文件，网页上一次最多导入 {MAX_UPLOAD_MEMBERS} 个："
+                           "请分成几个压缩包上传，或用命令 gongkai ingest 导入。", name)
+    other = [n for n in shown if not is_report_name(n)]
+    if not other:
+        return []
+    listed = "、".join(other[:10]) + (f" 等 {len(other)} 个" if len(other) > 10 else "")
+    return [f"{name} 中的 {listed}：不是可读取的报告文件（压缩包中的压缩包请先解压后上传）。"]
 
 
 def documents_list(store, region: str = "", limit: int = 1000) -> list[tuple[int, str, int]]:
