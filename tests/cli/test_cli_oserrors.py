@@ -60,3 +60,27 @@ def test_a_refused_write_deep_in_a_command_is_said_the_same(tmp_path, monkeypatc
     monkeypatch.setattr(gongkai.files, "write_atomic", refuse)
     assert _run(capsys, "build", str(EXAMPLES / "source-2024.yaml"), "--to", "md", "-o", "x.md") == (
         1, f"gongkai：{tmp_path}：没有在这个文件夹中新建文件的权限。\n")
+
+
+def test_a_postgresql_that_cannot_be_reached_is_said_in_chinese(capsys):
+    # the driver's own words (connection failed: … Is the server running on that host and
+    # accepting TCP/IP connections?) were printed as they were
+    assert _run(capsys, "register", "due", "--db", "postgresql://clerk:secret@127.0.0.1:1/gk") == (
+        1, "gongkai：postgresql://clerk:***@127.0.0.1:1/gk：无法连接 PostgreSQL 数据库"
+           "（连接被拒绝：该主机的该端口上没有运行 PostgreSQL，或它不接受网络连接）\n")
+    assert _run(capsys, "ingest", "--db", "postgresql://clerk@127.0.0.1:port/gk", str(seed("003"))) == (
+        1, "gongkai：postgresql://clerk@127.0.0.1:port/gk：无法连接 PostgreSQL 数据库"
+           "（数据库地址的写法不对，应为 postgresql://用户:密码@主机:端口/库名）\n")
+
+
+def test_what_postgresql_answers_is_said_in_chinese():
+    from gongkai.db import postgres_reason
+
+    server = 'connection failed: connection to server at "127.0.0.1", port 5432 failed: FATAL:  '
+    assert postgres_reason(Exception(server + 'password authentication failed for user "clerk"')) == (
+        "用户“clerk”的密码不对，或没有这个用户")
+    assert postgres_reason(Exception(server + 'database "gk" does not exist')) == "没有名为“gk”的数据库"
+    assert postgres_reason(Exception(server + 'role "clerk" does not exist')) == "没有用户“clerk”"
+    assert postgres_reason(Exception("failed to resolve host 'db.example': [Errno -2] Name or service not known")) == (
+        "找不到这个主机名")
+    assert postgres_reason(Exception("something new\n  on two lines")) == "something new on two lines"

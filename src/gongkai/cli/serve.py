@@ -89,7 +89,10 @@ def setup(db: str | None) -> None:
     try:
         call_command("migrate", interactive=False, verbosity=0)
     except OperationalError as exc:
-        raise GongkaiError(f"无法打开或升级网页应用数据库（{exc}）") from None
+        from gongkai.db import describe, postgres_reason
+
+        raise GongkaiError(f"无法打开或升级网页应用数据库（{postgres_reason(exc)}）",
+                           describe(os.environ.get("GONGKAI_WEB_DB")) or None) from None
 
 
 def _password(from_stdin: bool, user) -> str:

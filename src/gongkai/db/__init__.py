@@ -92,6 +92,33 @@ _SQLITE_REASONS = {
 }
 
 
+# libpq's words for why a connection failed, as a user is told them (the first that fits).
+_POSTGRES_REASONS = [
+    (r"Connection refused", "连接被拒绝：该主机的该端口上没有运行 PostgreSQL，或它不接受网络连接"),
+    (r"failed to resolve host|could not translate host name", "找不到这个主机名"),
+    (r"password authentication failed for user \"([^\"]*)\"", "用户“{0}”的密码不对，或没有这个用户"),
+    (r"no password supplied|fe_sendauth", "该数据库要求密码，地址中没有给出"),
+    (r"role \"([^\"]*)\" does not exist", "没有用户“{0}”"),
+    (r"database \"([^\"]*)\" does not exist", "没有名为“{0}”的数据库"),
+    (r"permission denied for database|not permitted to log in", "该用户没有连接这个数据库的权限"),
+    (r"timeout expired|timed out", "连接超时：主机没有应答"),
+    (r"No route to host|Network is unreachable", "无法到达该主机"),
+    (r"No such file or directory", "本机没有在这个套接字上运行的 PostgreSQL"),
+    (r"invalid (?:dsn|connection option|integer value|port)|missing \"=\"|invalid URI", "数据库地址的写法不对，"
+     "应为 postgresql://用户:密码@主机:端口/库名"),
+    (r"too many connections|remaining connection slots", "数据库的连接数已满"),
+]
+
+
+def postgres_reason(exc: Exception) -> str:
+    """Why PostgreSQL could not be reached, in Chinese when libpq's words are known (else its own, one line)."""
+    text = str(exc).strip()
+    for pattern, zh in _POSTGRES_REASONS:
+        if m := re.search(pattern, text):
+            return zh.format(*m.groups())
+    return " ".join(text.split())
+
+
 def _sqlite_reason(exc: Exception) -> str:
     """Why SQLite could not open a file, in Chinese when SQLite's words are known."""
     text = str(exc)
@@ -159,7 +186,7 @@ class Database:
         try:
             return psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
-            raise GongkaiError(f"无法连接 PostgreSQL 数据库（{str(exc).strip()}）", describe(url)) from exc
+            raise GongkaiError(f"无法连接 PostgreSQL 数据库（{postgres_reason(exc)}）", describe(url)) from exc
 
     def close(self) -> None:
         self._conn.close()
