@@ -846,7 +846,7 @@ def test_the_log_page_reads_the_sites_vocabulary_from_its_settings(django_env, w
         ref = log.add(NewItem("旧办法", "other", date(2019, 5, 1), existing=True), "clerk")
         log.publish(ref, "便民服务大厅", "", date(2019, 5, 6), "clerk")
     html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/").content.decode()
-    row = re.search(r'<td class="ref">' + ref + '</td>.*?</tr>', html, re.S).group(0)
+    row = re.search(r'<td class="ref"><a href="[^"]+">' + ref + '</a></td>.*?</tr>', html, re.S).group(0)
     assert '<td data-label="公开">便民服务大厅 2019-05-06</td>' in row
 
 
@@ -874,7 +874,7 @@ def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
         log.set_figure(2026, 1, "art20_5.licensing", "12", "clerk")
     assert f'href="/register/{a.pk}/log/">主动公开</a>' in client_for(world["supervisor"]).get("/register/").content.decode()
     html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/").content.decode()
-    rows = {m.group(1): m.group(0) for m in re.finditer(r'<td class="ref">([^<]+)</td>.*?</tr>', html, re.S)}
+    rows = {m.group(1): m.group(0) for m in re.finditer(r'<td class="ref"><a href="[^"]+">([^<]+)</a></td>.*?</tr>', html, re.S)}
     assert list(rows) == [waiting, late, old]                                         # newest first
     assert '2026-02-28 <span class="mark late">逾期公开</span>' in rows[late]
     assert "政府网站/政策文件 2026-03-02" in rows[late] and "某发〔2026〕1号" in rows[late]

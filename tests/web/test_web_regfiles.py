@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -167,3 +168,47 @@ def test_a_clerk_changes_adjusts_and_repeals_on_the_log_page(django_env, world):
     assert [r.split(",")[1:3] for r in rows[1:]] == [
         ["登记", "2026-01-05"], ["审核", "2026-01-05"], ["审核", "2026-01-05"], ["审核", "2026-01-05"],
         ["调整公开属性", "2026-02-02"], ["变更", "2026-03-02"], ["废止或失效", "2026-03-05"]]
+
+
+def test_any_item_of_a_large_log_is_found_and_acted_on_its_own_page_with_its_history(django_env, world):
+    """A log of more than a page (200 items): the oldest item is not listed nor offered in the
+    page's forms, but found by its 文号 or number; its own page lists every entry with who recorded
+    it and when (two clerks), and takes the steps on it, coming back to it."""
+    from datetime import date
+
+    from gongkai.log.store import DisclosureLog, NewItem
+    from gongkai.web.registers import register_url
+
+    a = world["a"]
+    with DisclosureLog(register_url(a.pk)) as log:
+        refs = log.import_items([(f"第{n}行", NewItem(f"公示{n}", "other", date(2025, 1, 1) + timedelta(days=n),
+                                                    doc_no=f"丁政告〔2025〕{n}号")) for n in range(1, 202)], "张会计")
+    oldest = refs[0]
+    c, url, post = _log_page(world)
+    page = c.get(url).content.decode()
+    assert f">{oldest}<" not in page and f'value="{oldest}"' not in page
+    assert "只列出最近的 200 件；其他条目请用上方“查找条目”按编号、标题或文号查找" in page
+    page = c.get(url + "?q=丁政告〔2025〕1号").content.decode()
+    assert "“丁政告〔2025〕1号”：找到 1 件。" in page   # not 10号, 100号: 〔2025〕1号 only
+    assert f'<a href="/register/{a.pk}/log/item/{oldest}/">{oldest}</a>' in page
+    assert f'<option value="{oldest}">' in page       # and offered in the page's forms
+    assert "没有找到“无此文件”。" in c.get(url + "?q=无此文件").content.decode()
+
+    item = f"{url}item/{oldest}/"
+    page = c.get(item).content.decode()
+    assert "<tr><th>标题</th><td>公示1</td></tr>" in page
+    assert ('<li value="1">2025-01-02 登记<br><small>标题：公示1；文号：丁政告〔2025〕1号；类别：其他；公开属性：主动公开'
+            '</small><br><small>经办：张会计，登记于 ') in page
+    r = c.post(url + "event", {"what": "review", "ref": oldest, "step": "draft", "by": "李明", "on": "2025-01-02",
+                               "back": "item", "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
+    assert r.status_code == 302 and r["Location"] == item
+    page = c.get(item).content.decode()
+    assert f"已登记 {oldest} 的拟稿。" in page
+    assert re.search(r'<li value="2">2025-01-02 审核<br><small>审核环节：拟稿；姓名：李明</small><br>'
+                     rf'<small>经办：{world["clerk_a"].username}，登记于 2026-03-10 \d\d:\d\d</small></li>', page)
+    r = c.post(url + "event", {"what": "attribute", "ref": oldest, "to": "withheld", "reason": "", "on": "2025-02-01",
+                               "back": "item", "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
+    page = r.content.decode()   # refused: the item's page again, the form as typed
+    assert r.status_code == 200 and "未能调整公开属性：公开属性为“不予公开”时须写明理由" in page
+    assert "<tr><th>标题</th><td>公示1</td></tr>" in page and 'class="refused" id="refused" data-log="attribute"' in page
+    assert c.get(f"{url}item/D1999-000001/").status_code == 404

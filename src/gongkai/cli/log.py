@@ -174,6 +174,12 @@ def _print_item(item) -> None:
         print(f"  公开：{p.on} {where}" + (f" {p.url}" if p.url else ""))
     if item.ended_on:
         print(f"  {_label(endings(), item.ended_kind)}：{item.ended_on}" + (f" {item.ended_note}" if item.ended_note else ""))
+    from gongkai.log.exchange import item_history
+
+    print("  登记记录：")
+    for h in item_history(item):
+        print(f"    {h['n']}. {h['on'] or '—'} {h['what']}（{h['detail'] or '—'}）；经办：{blank(h['actor'])}，"
+              f"登记于 {blank(h['recorded_at'])}")
 
 
 # -- writing ----------------------------------------------------------------------------------

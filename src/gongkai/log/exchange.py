@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -310,6 +310,35 @@ def _entries(item: Item) -> list[tuple[str, date | None, dict[str, Any], str, st
         out.append(("ended", item.ended_on, {"ending": _label(endings(), item.ended_kind), "note": item.ended_note},
                     item.ended_by, item.ended_at))
     return out
+
+
+def item_history(item: Item) -> list[dict[str, Any]]:
+    """Every entry of an item as people read it (``gongkai log show``, the web's item page): in
+    the order recorded (the registration first), each with its date, what it says, who recorded
+    it and when (office time) — the log's entries are facts added, never changed."""
+    from gongkai.db import office_time
+
+    cols = entry_columns()
+    entries = _entries(item)
+    order = [entries[0], *sorted(entries[1:], key=lambda e: _moment(e[4]))]
+    return [{"n": n, "what": steps()[step]["label"], "on": on.isoformat() if on else "",
+             "detail": "；".join(f"{cols.get(k, k)}：{v}" for k, v in values.items() if v not in (None, "")),
+             "actor": actor, "recorded_at": office_time(recorded) if recorded else ""}
+            for n, (step, on, values, actor, recorded) in enumerate(order, 1)]
+
+
+def _moment(stamp: str) -> tuple[int, str]:
+    """A stored time stamp for ordering (stamps of other offsets compared as instants; a blank or
+    unreadable one — an old import — last, as written)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return (1, str(stamp))
+    if moment.tzinfo is None:
+        return (0, moment.isoformat())
+    return (0, moment.astimezone(UTC).replace(tzinfo=None).isoformat())
 
 
 def entry_rows(log: DisclosureLog) -> tuple[list[str], list[list[Any]]]:

@@ -390,50 +390,82 @@ def due_notice(user) -> tuple[str, str] | None:
 LOG_PAGE_SIZE = 200
 
 
-def log_overview(body, today: date, year: int | None = None) -> dict[str, Any]:
+def log_overview(body, today: date, year: int | None = None, query: str = "") -> dict[str, Any]:
     """A body's proactive-disclosure log as the page shows it (newest first): each item with its
     publications and the state of its latest duty to publish (Art. 26), the duties pending or
     overdue, and the year's table-2 rows that come from the log (kept in the same store as the
     body's request register: imported on the page, or with ``gongkai log``); ``year``: the year
-    of table 2 and of the late publications counted (default this year)."""
+    of table 2 and of the late publications counted (default this year); ``query``: only the
+    items whose 编号, 标题 or 文号 contain it are listed (the counts and table 2 stay the whole log's)."""
     from gongkai.format.names import column_label, row_label
     from gongkai.log.store import obligations
-    from gongkai.log.vocab import attributes, channels, endings
-    from gongkai.log.vocab import kinds as log_kinds
     from gongkai.log.year import VERSION, table2
     from gongkai.web.registers import open_log
 
     year = year or today.year
+    query = query.strip()
     with open_log(body) as log:
         items = sorted(log.items(), key=lambda i: (i.made_on, i.id), reverse=True)
         rows, counts_ = [], {"pending": 0, "overdue": 0, "late": 0}
-        chans = channels()
         for item in items:
             duties = obligations(item, log.calendar, today)
             for ob in duties:
                 if ob.status in counts_ and (ob.status != "late" or ob.start.year == year):
                     counts_[ob.status] += 1
-            last = duties[-1] if duties else None
-            rows.append({
-                "ref": item.ref, "title": item.title, "doc_no": item.doc_no,
-                "kind": log_kinds()[item.kind].label if item.kind in log_kinds() else item.kind,
-                "made_on": item.made_on, "attribute": attributes()[item.attribute].label,
-                "changed": "、".join(c.on.isoformat() for c in item.changes),
-                "adjusted": "；".join(f"{a.on} 由{attributes()[a.old_attribute].label}调整" for a in item.attribute_changes),
-                "existing": item.existing,
-                "published": "；".join(f"{chans[p.channel].label if p.channel in chans else p.channel}"
-                                      f"{'/' + p.column if p.column else ''} {p.on.isoformat()}"
-                                      for p in item.publications),
-                "ended": f"{endings()[item.ended_kind].label} {item.ended_on}" if item.ended_kind else "",
-                "duty": last.status_zh if last else "", "due": last.due if last else None,
-                "mark": {"overdue": "overdue", "pending": "soon", "late": "late"}.get(last.status, "") if last else "",
-                "assumed": bool(last and last.assumed and last.status in ("pending", "overdue"))})
+            if not query or any(query.lower() in text.lower() for text in (item.ref, item.title, item.doc_no)):
+                rows.append(_log_row(item, duties))
         t2, notes = table2(log, year)
         year_rows = [(row_label("table2", key, VERSION),    # a blank stays blank (—), never 0
                       [(column_label("table2", key, col, VERSION, short=True), shown_or_blank(format_value(v)))
                        for col, v in cells.items()]) for key, cells in t2.items()]
-    return {"rows": rows[:LOG_PAGE_SIZE], "total": len(rows), "counts": counts_, "year": year,
-            "table2": year_rows, "notes": notes}
+    return {"rows": rows[:LOG_PAGE_SIZE], "total": len(items), "found": len(rows), "query": query,
+            "counts": counts_, "year": year, "table2": year_rows, "notes": notes}
+
+
+def _log_row(item, duties) -> dict[str, Any]:
+    """One item of the log as its row (the list) and its page show it."""
+    from gongkai.log.vocab import attributes, channels, endings
+    from gongkai.log.vocab import kinds as log_kinds
+
+    chans = channels()
+    last = duties[-1] if duties else None
+    return {
+        "ref": item.ref, "title": item.title, "doc_no": item.doc_no,
+        "kind": log_kinds()[item.kind].label if item.kind in log_kinds() else item.kind,
+        "made_on": item.made_on, "attribute": attributes()[item.attribute].label,
+        "changed": "、".join(c.on.isoformat() for c in item.changes),
+        "adjusted": "；".join(f"{a.on} 由{attributes()[a.old_attribute].label}调整" for a in item.attribute_changes),
+        "existing": item.existing,
+        "published": "；".join(f"{chans[p.channel].label if p.channel in chans else p.channel}"
+                              f"{'/' + p.column if p.column else ''} {p.on.isoformat()}"
+                              for p in item.publications),
+        "ended": f"{endings()[item.ended_kind].label} {item.ended_on}" if item.ended_kind else "",
+        "duty": last.status_zh if last else "", "due": last.due if last else None,
+        "mark": {"overdue": "overdue", "pending": "soon", "late": "late"}.get(last.status, "") if last else "",
+        "assumed": bool(last and last.assumed and last.status in ("pending", "overdue"))}
+
+
+ITEM_ACTIONS = ("review", "publish", "change", "attribute", "repeal")   # the forms an item's own page offers
+
+
+def log_item(body, ref: str, today: date, typed=None) -> dict[str, Any]:
+    """One item of the log on its own page: its facts, every duty to publish (Art. 26) with its
+    state, every entry with who recorded it and when (the history, as ``gongkai log show``
+    prints it), and the forms that act on it — reachable for any item, however large the log."""
+    from gongkai.log.exchange import item_history
+    from gongkai.log.store import obligations
+    from gongkai.web.registers import open_log
+
+    with open_log(body) as log:
+        item = log.get(ref)   # GongkaiError: no such item
+        duties = obligations(item, log.calendar, today)
+    forms = [f for f in log_forms([(item.ref, item.title)], today, typed,
+                                  [] if item.ended_kind else [(item.ref, item.title)])
+             if f["what"] in ITEM_ACTIONS]
+    return {"item": _log_row(item, duties), "history": item_history(item), "forms": forms,
+            "duties": [{"start": ob.start, "reason": ob.reason, "due": ob.due, "assumed": ob.assumed,
+                        "status": ob.status_zh, "published_on": ob.published_on, "late_workdays": ob.late_workdays}
+                       for ob in duties]}
 
 
 # -- the 主动公开台账 kept in the browser: register an item, its review steps, its publication -----

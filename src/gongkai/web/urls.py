@@ -57,6 +57,7 @@ urlpatterns = [
     path("register/<int:body_id>/import", views_register.register_import),
     path("register/<int:body_id>/export.<str:form>", views_register.register_export),
     path("register/<int:body_id>/log/event", views_register.log_event),
+    path("register/<int:body_id>/log/item/<str:ref>/", views_register.log_item),
     path("register/<int:body_id>/log/import", views_register.log_import),
     path("register/<int:body_id>/log/export.<str:form>", views_register.log_export),
     path("register/<int:body_id>/templates/", views_register.register_templates),

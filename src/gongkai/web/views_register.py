@@ -273,21 +273,42 @@ def log_event(request, body):
     """A step of the log entered on its page; a refused one shows its form again as typed."""
     from gongkai.web.registers import open_log
 
+    on_item = request.POST.get("back") == "item" and request.POST.get("ref")   # sent from the item's own page
     try:
         with open_log(body) as log:
             messages.success(request, regsvc.log_action(log, request.POST, request.user.username))
     except GongkaiError as exc:
         what = regsvc.LOG_ACTIONS.get(request.POST.get("what", ""), "")
         messages.error(request, f"未能{what}：{exc.message}")
+        if on_item:
+            return _log_item_page(request, body, str(on_item), typed=request.POST)
         return _log_page(request, body, typed=request.POST)
+    if on_item:
+        return redirect(f"/register/{body.pk}/log/item/{quote(str(on_item))}/")
     return redirect(f"/register/{body.pk}/log/")
+
+
+@require_http_methods(["GET"])
+@body_view()
+def log_item(request, body, ref):
+    return _log_item_page(request, body, ref)
+
+
+def _log_item_page(request, body, ref: str, typed=None):
+    """One item of the 主动公开台账: its facts, duties, every entry with who/when, and its forms."""
+    try:
+        page = regsvc.log_item(body, ref, today(), typed)
+    except GongkaiError as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=404)
+    return render(request, "web/register_log_item.html", {"body": body, "today": today(),
+                                                          "writable": can_write(request.user, body), **page})
 
 
 def _log_page(request, body, typed=None):
     """主动公开台账: the body's proactive-disclosure log, its duties and table 2; kept by importing
     its document list and monthly figures here (or with ``gongkai log``)."""
     day = today()
-    overview = regsvc.log_overview(body, day, _year(request, day))
+    overview = regsvc.log_overview(body, day, _year(request, day), request.GET.get("q", "")[:200])
     overview["forms"] = regsvc.log_forms([(r["ref"], r["title"]) for r in overview["rows"]], day, typed,
                                          [(r["ref"], r["title"]) for r in overview["rows"] if not r["ended"]])
     return render(request, "web/register_log.html", {"body": body, "today": day,
