@@ -320,7 +320,8 @@ def item_history(item: Item) -> list[dict[str, Any]]:
 
     cols = entry_columns()
     entries = _entries(item)
-    order = [entries[0], *sorted(entries[1:], key=lambda e: _moment(e[4]))]
+    # by the moment recorded (to the second); entries of the same second by their own date
+    order = [entries[0], *sorted(entries[1:], key=lambda e: (_moment(e[4]), e[1] or date.min))]
     return [{"n": n, "what": steps()[step]["label"], "on": on.isoformat() if on else "",
              "detail": "；".join(f"{cols.get(k, k)}：{v}" for k, v in values.items() if v not in (None, "")),
              "actor": actor, "recorded_at": office_time(recorded) if recorded else ""}
