@@ -249,6 +249,19 @@ def test_supervisor_reads_region_without_personal_data_and_cannot_write(django_e
     assert r.status_code == 200
     assert r.json()["applicant"] == {"type": "natural_person", "name": "张*"}
     assert "320802199001011234" not in s.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    # nor in the request's history: its registration said 申请人姓名或名称：张三 to supervisors and
+    # administrators, and a correction of the name said both names
+    from gongkai.web.registers import open_register
+
+    open_register(a).amend(ref, "name", "张三丰", "姓名登记有误", "clerk")
+    for who in (s, client_for(world["admin"])):
+        detail = who.get(f"/api/bodies/{a.pk}/requests/{ref}").json()
+        assert [h["details"] for h in detail["history"]][0][:2] == ["申请人类型：自然人", "申请人姓名或名称：张*"]
+        assert detail["history"][-1]["details"] == ["第1条“登记申请”的申请人姓名或名称：（个人信息，不显示）", "理由：姓名登记有误"]
+        page = who.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+        assert "张三" not in page and "张**" in page
+    own = ca.get(f"/api/bodies/{a.pk}/requests/{ref}").json()["history"]
+    assert own[-1]["details"] == ["第1条“登记申请”的申请人姓名或名称：“张三”改为“张三丰”", "理由：姓名登记有误"]
     assert s.get(f"/api/bodies/{a.pk}/requests/{ref}/letters/receipt").status_code == 403
     assert _json(s, f"/api/bodies/{a.pk}/requests/{ref}/events", {"kind": "extended", "on": "2026-03-20",
                                                                   "workdays": 5}, **hs).status_code == 403

@@ -11,11 +11,14 @@ from typing import Any
 from gongkai.db import office_time
 from gongkai.format.text import shown_or_blank
 from gongkai.register.events import Event, Field, amendable, kinds, shown
+from gongkai.register.store import Applicant
 
 LATE_ENTRY_DAYS = 3   # recorded more than this many days after its date: marked 补录
 
 
-def history_rows(history: list[Event], personal: bool) -> list[dict[str, Any]]:
+def history_rows(history: list[Event], personal: bool, mask_names: bool = False) -> list[dict[str, Any]]:
+    """``personal``: contact details shown; ``mask_names``: a natural person's name shown as the
+    register's lists show it to those who may not see it (张*: the web's supervisors, administrators)."""
     by_id = {e.id: e for e in history}
     voided = {e.data.get("event"): e for e in history if e.kind == "voided"}
     rows = []
@@ -26,7 +29,7 @@ def history_rows(history: list[Event], personal: bool) -> list[dict[str, Any]]:
         void = voided.get(e.id)
         rows.append({
             "id": e.id, "kind": e.kind, "label": k.label, "on": e.on.isoformat(),
-            "details": _details(e, by_id, personal), "actor": e.actor, "recorded_at": recorded,
+            "details": _details(e, by_id, personal, mask_names), "actor": e.actor, "recorded_at": recorded,
             "late_entry_days": max(0, (entered - e.on).days) if (entered - e.on).days > LATE_ENTRY_DAYS else 0,
             "voided_by": void.id if void else None, "void_reason": void.data.get("reason") if void else None,
             "doc_number": e.data.get("doc_number"),
@@ -34,13 +37,20 @@ def history_rows(history: list[Event], personal: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _details(e: Event, by_id: dict[int, Event], personal: bool) -> list[str]:
+def _a_persons_name(e: Event | None, field: str) -> bool:
+    return e is not None and e.kind == "registered" and field == "name" and e.data.get("applicant_type") == "natural_person"
+
+
+def _details(e: Event, by_id: dict[int, Event], personal: bool, mask_names: bool) -> list[str]:
     if e.kind == "amended":
-        return _amendment(e, by_id, personal)
+        return _amendment(e, by_id, personal, mask_names)
     out = []
     for f in kinds()[e.kind].fields:
         if f.name in e.data and (personal or not f.private) and f.name != "event":
-            out.append(f"{f.label}：{shown(f, e.data[f.name])}")
+            value = shown(f, e.data[f.name])
+            if mask_names and _a_persons_name(e, f.name):
+                value = Applicant("natural_person", value).masked_name()
+            out.append(f"{f.label}：{value}")
     if "event" in e.data:
         target = by_id.get(e.data["event"])
         out.insert(0, f"第{e.data['event']}条" + (f"“{kinds()[target.kind].label}”" if target else ""))
@@ -49,11 +59,11 @@ def _details(e: Event, by_id: dict[int, Event], personal: bool) -> list[str]:
     return out
 
 
-def _amendment(e: Event, by_id: dict[int, Event], personal: bool) -> list[str]:
+def _amendment(e: Event, by_id: dict[int, Event], personal: bool, mask_names: bool) -> list[str]:
     target = by_id.get(int(e.data.get("event") or 0))
     f: Field | None = amendable(target, e.data["field"]) if target else None
     label = f.label if f else e.data["field"]
-    if f is not None and f.private and not personal:
+    if (f is not None and f.private and not personal) or (mask_names and _a_persons_name(target, e.data["field"])):
         change = "（个人信息，不显示）"
     else:
         old = shown(f, e.data.get("old")) if f else e.data.get("old")

@@ -208,7 +208,7 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
         "due_assumed": bool(c.assumed and not case.concluded_on),
         "events": [{"id": e.id, "kind": e.kind, "label": kinds()[e.kind].label, "on": e.on.isoformat(),
                     "data": e.data, "actor": e.actor, "recorded_at": e.recorded_at} for e in steps],
-        "history": history_rows(req.history, personal),
+        "history": history_rows(req.history, personal, mask_names=not personal),
         "ledger": c.render(warnings=False),   # the warnings are their own field
         "letters": letter_list,
         "offered": sorted(offered_actions(req.state, [e.kind for e in steps], left)),
