@@ -4,12 +4,14 @@ before once both are stored, whatever the order they arrive in, and never twice.
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
 
 from gk_corpus_helpers import CARRY_OVER_FINDINGS as EXPECTED
 from gk_corpus_helpers import TWO_YEARS_AGENCY, two_years
 
 from gongkai.cli import main
+from gongkai.model import Finding
 
 
 def _cross_year(db):
@@ -135,3 +137,50 @@ def test_a_pool_broken_in_the_cross_year_pass_leaves_the_pass_done_here(tmp_path
         summary = ingest_mod.ingest([str(last), str(this)], store, workers=2)
     assert (summary.added, summary.crashes, summary.cross_year) == (2, 1, 1)
     assert _cross_year(db)[0] == EXPECTED
+
+
+def test_findings_keep_their_quote_in_the_store_and_the_export(tmp_path):
+    # COPY's copied passages and TEXT-COPIED's sentence are a finding's evidence; the store kept
+    # no quote, so the cross-year ones (kept only there) lost it, and the export had none at all.
+    import gongkai
+    from tests.conftest import EXAMPLES
+
+    this = EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt"
+    (tmp_path / "in").mkdir()
+    last = tmp_path / "in" / "ptzhsyqhzs-2023.txt"
+    last.write_text(this.read_text(encoding="utf-8").replace("2024", "2023"), encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    assert main(["ingest", str(this), str(last), "--db", db, "-q", "--workers", "1"]) == 0
+    assert main(["export", "--db", db, "--to", "csv", "-o", str(tmp_path / "out")]) == 0
+    exported = _csv(tmp_path / "out" / "findings.csv")
+    expected = gongkai.check(gongkai.parse(this), previous=gongkai.parse(last))
+    quoted = [(f.rule, f.quote) for f in expected if f.quote]
+    assert {rule for rule, _ in quoted} >= {"COPY", "TEXT-COPIED"}
+    assert [(r["rule"], r["quote"]) for r in exported if r["year"] == "2024" and r["quote"]] == quoted
+    corpus = gongkai.Corpus(db)
+    [number] = [r.id for r in corpus.documents(year=2024)]
+    assert [(f.rule, f.quote) for f in corpus.findings(number) if f.quote] == quoted
+    # --to jsonl: every report whole, read back by gongkai.load_all as the same Report — cells
+    # with raw, position, inferred; the open cuts of 15621; sections, figures, notes; findings
+    # own and cross-year (with their quotes and the last-year report's number)
+    out = tmp_path / "corpus.jsonl"
+    assert main(["export", "--db", db, "--to", "jsonl", "-o", str(out)]) == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    reloaded = gongkai.load_all(str(out))
+    assert [d["corpus"]["report_id"] for d in lines] == [r.id for r in corpus.documents()]
+    for d, report in zip(lines, reloaded, strict=True):
+        stored = corpus.report(d["corpus"]["report_id"])
+        cross = [f for f in corpus.findings(d["corpus"]["report_id"]) if f.previous_id is not None]
+        assert report.findings == stored.findings + [
+            Finding(f.rule, f.severity, f.message, f.cells.split(";") if f.cells else [], f.place, f.quote) for f in cross]
+        report.findings = stored.findings
+        assert report.to_dict() == stored.to_dict()
+        assert [f["previous_report_id"] for f in d["findings"] if "previous_report_id" in f] == [f.previous_id for f in cross]
+    this_year = next(d for d in lines if d["year"] == 2024)
+    assert this_year["corpus"] == {
+        "report_id": number, "sha256": this_year["source"]["sha256"], "name": "ptzhsyqhzs-2024.txt", "path": str(this),
+        "form": "txt", "parser_version": gongkai.PARSER_VERSION, "checked": True,
+        "previous_report_id": next(d["corpus"]["report_id"] for d in lines if d["year"] == 2023),
+        "placement": {"region_code": "350128", "province": "福建省", "city": "福州市", "county": "平潭县",
+                      "unit": "行政审批局", "level": "department", "placement": "auto"}}
+    assert reloaded[[d["year"] for d in lines].index(2024)].ambiguous[0].raw == "15621"

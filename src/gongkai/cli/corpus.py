@@ -74,11 +74,15 @@ def _export_parser(sub) -> None:
                                    "findings 检查发现（规则、严重程度、涉及的单元格、说明）；"
                                    "failures 失败文件（未能读取的文件及原因）。"
                                    "件数为整数，金额（万元）为小数；空格为空值，不按 0 计。"
-                                   "单元格编号与 gongkai parse --json 输出的相同。")
+                                   "单元格编号与 gongkai parse --json 输出的相同。"
+                                   "--to jsonl 则每份报告一行、完整无缺（与 gongkai parse --json 相同的报告 JSON，"
+                                   "含各单元格的原文、位置、推断依据、OCR 置信度、连写数字的各种拆法、正文、"
+                                   "检查发现及跨年度检查发现，另加 corpus：编号、来源文件、所在地区），"
+                                   "可用 gongkai.load_all 读回。")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
-    p.add_argument("--to", required=True, choices=["csv", "xlsx", "parquet"], metavar="csv|xlsx|parquet")
+    p.add_argument("--to", required=True, choices=["csv", "xlsx", "parquet", "jsonl"], metavar="csv|xlsx|parquet|jsonl")
     p.add_argument("-o", "--output", required=True, metavar="输出",
-                   help="csv/parquet：输出目录；xlsx：输出文件")
+                   help="csv/parquet：输出目录；xlsx、jsonl：输出文件")
     p.set_defaults(handler=run_export)
 
 

@@ -55,7 +55,7 @@ _FIGURE_COLUMNS = [
 _FINDING_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
     ("seq", "INTEGER"), ("rule", "VARCHAR"), ("severity", "VARCHAR"), ("cells", "VARCHAR"),
-    ("message", "VARCHAR"), ("where", "VARCHAR"), ("previous_report_id", "BIGINT"),
+    ("message", "VARCHAR"), ("where", "VARCHAR"), ("previous_report_id", "BIGINT"), ("quote", "VARCHAR"),
 ]
 _FAILURE_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("name", "VARCHAR"), ("path", "VARCHAR"),
@@ -181,6 +181,8 @@ def _write_csv(path: str, columns, rows) -> int:
 def export(store: Store, to: str, output: str) -> list[tuple[str, int]]:
     if to == "xlsx":
         return _export_xlsx(store, output)
+    if to == "jsonl":
+        return export_jsonl(store, output)
     try:
         os.makedirs(output, exist_ok=True)
     except OSError as exc:
@@ -193,6 +195,47 @@ def export(store: Store, to: str, output: str) -> list[tuple[str, int]]:
     if to == "parquet":
         return _export_parquet(store, output)
     raise GongkaiError(f"不支持的导出格式：{to}")
+
+
+def export_jsonl(store: Store, output: str) -> list[tuple[str, int]]:
+    """Every readable report whole, one JSON object a line (JSON Lines): the stored
+    ``Report.to_dict()`` — cells with raw text, position, inferred and its basis, OCR confidence;
+    the cuts of digits run together (``ambiguous``); the narrative's sections, figures, notes —
+    with its cross-year findings after its own (each with ``previous_report_id``), and under
+    ``corpus`` what the store knows of it (id, SHA-256, the path it was first seen at,
+    placement, parser version, the last-year report compared with).  ``gongkai.load_all`` reads it back into the same ``Report``s; failures are not in
+    it (the tables' ``failures``)."""
+    import json
+
+    cross = store.cross_year_findings()
+    meta = {r.id: r for r in store.reports()}
+    n = 0
+    try:
+        with open(output, "w", encoding="utf-8", newline="\n") as out:
+            for doc_id, text in store.report_jsons():
+                d = json.loads(text)
+                d["findings"] = d.get("findings", []) + [_cross_finding(f) for f in cross.get(doc_id, ())]
+                d["corpus"] = _corpus_facts(meta[doc_id]) if doc_id in meta else {"report_id": doc_id}
+                out.write(json.dumps(d, ensure_ascii=False) + "\n")
+                n += 1
+    except OSError as exc:
+        raise GongkaiError(f"无法写入输出文件：{exc.strerror}", output) from None
+    return [(output, n)]
+
+
+def _cross_finding(f) -> dict:
+    d = {"rule": f.rule, "severity": f.severity, "cells": [c for c in (f.cells or "").split(";") if c],
+         "message": f.message}
+    d.update({k: v for k, v in (("where", f.place), ("quote", f.quote)) if v})
+    d["previous_report_id"] = f.previous_id
+    return d
+
+
+def _corpus_facts(r) -> dict:
+    return {"report_id": r.id, "sha256": r.sha256, "name": r.name, "path": r.path, "form": r.form,
+            "parser_version": r.parser_version, "checked": r.checked, "previous_report_id": r.previous_id,
+            "placement": {"region_code": r.code, "province": r.province, "city": r.city, "county": r.county,
+                          "unit": r.unit, "level": r.level, "placement": r.placement}}
 
 
 def _export_parquet(store: Store, output: str) -> list[tuple[str, int]]:

@@ -181,7 +181,7 @@ class Corpus:
             raise GongkaiError(exc.message, region) from None
 
     def export(self, to: str, output: str | os.PathLike[str]) -> list[tuple[str, int]]:
-        """``gongkai export --to csv|xlsx|parquet -o output``: (file, rows) written."""
+        """``gongkai export --to csv|xlsx|parquet|jsonl -o output``: (file, rows) written."""
         from gongkai.corpus.export import export
 
         return export(self.store, to, os.fspath(output))

@@ -31,12 +31,15 @@ sqlite3.register_adapter(Decimal, str)
 # compared, NULL when not yet compared; findings: NULL for the report's own checks).
 # cells: confidence (OCR; NULL for text not read by OCR), basis (what fixed an inferred value,
 # ";"-separated model.BASIS ids), candidates (an ambiguous cell's possible values, ";"-separated).
+# findings: quote (Finding.quote: COPY's passages, a TEXT-* rule's sentence; the cross-year
+# findings live only here; NULL in rows stored before it, until PARSER_VERSION 7 re-parses them).
 _ADDED_COLUMNS = (("documents", "previous_id", "BIGINT"), ("findings", "previous_id", "BIGINT"),
-                  ("cells", "confidence", "REAL"), ("cells", "basis", "TEXT"), ("cells", "candidates", "TEXT"))
+                  ("cells", "confidence", "REAL"), ("cells", "basis", "TEXT"), ("cells", "candidates", "TEXT"),
+                  ("findings", "quote", "TEXT"))
 
 
 _CELL_COLUMNS = ("document_id", "cell_id", "value", "raw", "place", "inferred", "confidence", "basis", "candidates")
-_FINDING_COLUMNS = ("document_id", "seq", "rule", "severity", "cells", "message", "place")
+_FINDING_COLUMNS = ("document_id", "seq", "rule", "severity", "cells", "message", "place", "quote")
 FIGURE_COLUMNS = ("seq", "section", "sentence", "text", "value", "unit", "counts", "cells", "approx", "from_words",
                   "scope", "year", "part_of")
 
@@ -143,6 +146,7 @@ class StoredFinding(NamedTuple):
     message: str
     place: str | None
     previous_id: int | None
+    quote: str | None = None  # the passages or sentence it quotes (Finding.quote)
 
 
 class Known(NamedTuple):
@@ -197,7 +201,7 @@ def _region_year(region: str, year: int | None) -> tuple[str, list[Any]]:
 
 def _finding_row(document_id: int, seq: int, f: Finding) -> tuple:
     """A checked finding as the ``findings`` table keeps it (``_FINDING_COLUMNS``)."""
-    return document_id, seq, f.rule, f.severity, ";".join(f.cells), f.message, str(f.where) if f.where else None
+    return document_id, seq, f.rule, f.severity, ";".join(f.cells), f.message, str(f.where) if f.where else None, f.quote
 
 
 def default_url() -> str:
@@ -315,7 +319,7 @@ class Store(Database):
                              [(doc_id, *c) for c in result.get("cells", ())])
             self.insert_rows("findings", _FINDING_COLUMNS,
                              [(doc_id, i, f["rule"], f["severity"], ";".join(f.get("cells", ())), f["message"],
-                               f.get("where")) for i, f in enumerate(result.get("findings", ()))])
+                               f.get("where"), f.get("quote")) for i, f in enumerate(result.get("findings", ()))])
             self.insert_rows("figures", ("document_id", *FIGURE_COLUMNS),
                              [(doc_id, *f) for f in result.get("figures", ())])
             for p in (path, *extra_paths):
@@ -391,8 +395,8 @@ class Store(Database):
         out = dict(zip(keys, rows[0]))
         out["paths"] = [p for (p,) in self.query(
             "SELECT path FROM document_paths WHERE document_id = ? ORDER BY path", (document_id,))]
-        out["findings"] = [dict(zip(("rule", "severity", "cells", "message", "where", "previous_id"), f)) for f in self.query(
-            "SELECT rule, severity, cells, message, place, previous_id FROM findings WHERE document_id = ?"
+        out["findings"] = [dict(zip(("rule", "severity", "cells", "message", "where", "previous_id", "quote"), f)) for f in self.query(
+            "SELECT rule, severity, cells, message, place, previous_id, quote FROM findings WHERE document_id = ?"
             " ORDER BY previous_id IS NOT NULL, seq", (document_id,))]
         return out
 
@@ -464,9 +468,23 @@ class Store(Database):
             params = (*params, *rules)
         for row in self.iterate(
                 "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
-                f" f.previous_id FROM findings f JOIN documents d ON d.id = f.document_id{where} ORDER BY d.id, f.seq",
+                f" f.previous_id, f.quote FROM findings f JOIN documents d ON d.id = f.document_id{where} ORDER BY d.id, f.seq",
                 params):
             yield StoredFinding(*row)
+
+    def report_jsons(self) -> Iterator[tuple[int, str]]:
+        """(id, stored ``Report.to_dict()`` JSON) of the readable reports, by id; streamed."""
+        yield from self.iterate("SELECT id, report_json FROM documents WHERE status = 'ok' ORDER BY id")
+
+    def cross_year_findings(self) -> dict[int, list[StoredFinding]]:
+        """report id -> its cross-year findings (those with ``previous_id``), in order."""
+        out: dict[int, list[StoredFinding]] = {}
+        for row in self.query(
+                "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
+                " f.previous_id, f.quote FROM findings f JOIN documents d ON d.id = f.document_id"
+                " WHERE f.previous_id IS NOT NULL AND d.status = 'ok' ORDER BY d.id, f.seq"):
+            out.setdefault(row[0], []).append(StoredFinding(*row))
+        return out
 
     # -- the cross-year pass (corpus/crossyear.py) -------------------------------------------
     def report_bodies(self, order: str = "id") -> Iterator[tuple[int, str | None, str | None, str, int, int | None]]:

@@ -161,9 +161,9 @@ def report_context(doc_id) -> dict:
         report = store.load_report(doc_id)
     names = catalogue()["severities"]
     found = [(Finding(f["rule"], f["severity"], f["message"], [c for c in (f["cells"] or "").split(";") if c],
-                      f["where"]), f["previous_id"]) for f in doc["findings"]]
+                      f["where"], f["quote"]), f["previous_id"]) for f in doc["findings"]]
     rows_out = [{"rule": f.rule, "severity": f.severity, "severity_label": names.get(f.severity, f.severity),
-                 "message": f.message, "where": f.where or "", "previous": prev,
+                 "message": f.message, "where": f.where or "", "previous": prev, "quote": f.quote or "",
                  "cells": [cell_label(c, doc["format"]) for c in f.cells[:3]], "more": max(0, len(f.cells) - 3)}
                 for f, prev in found]
     findings = [f for f, _ in found]
