@@ -143,3 +143,15 @@ def test_parse_help_names_every_column_of_the_csv():
     parse = _subparsers(_parser())["parse"]
     csv_help = next(a.help for a in parse._actions if "--csv" in a.option_strings)
     assert re.findall(r"(\w+)(?:（[^）]*）)?(?:, |$)", csv_help.split("：", 1)[1]) == HEADER
+
+
+def test_the_deadline_ledger_of_the_readme_is_aligned_in_columns(capsys):
+    # the kind was padded by characters (工作日 + 3 spaces, 周末 + 4, 调休上班 + 2): the counts wandered
+    from gongkai.cli import main
+    from gongkai.cli.columns import columns_of
+
+    assert main(["deadline", "2025-09-26"]) == 0
+    days = [line for line in capsys.readouterr().out.splitlines() if line[:4] == "2025" and " 周" in line]
+    assert days[:3] == ["2025-09-26 周五 工作日    不计（收到申请，当日不计入）", "2025-09-27 周六 周末      不计（周末）",
+                        "2025-09-28 周日 调休上班  第1个工作日"]
+    assert len({columns_of(line[:line.index("第") if "第" in line else line.index("不计")]) for line in days}) == 1

@@ -24,6 +24,7 @@ Each step's effect is one method of :class:`_Walk`, named by the step's ``clock`
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,7 +61,9 @@ class LedgerDay:
     assumed: bool = False
 
     def line(self) -> str:
-        head = f"{self.day.isoformat()} 周{WEEKDAYS_ZH[self.day.weekday()]} {self.kind:<4}"
+        # the kind padded to four Chinese characters' width (8 terminal columns), so the counts align
+        pad = " " * max(0, 8 - sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in self.kind))
+        head = f"{self.day.isoformat()} 周{WEEKDAYS_ZH[self.day.weekday()]} {self.kind}{pad}"
         why = self.why or ("推算" if self.assumed else self.kind)   # the kind column already says how
         mid = f"第{self.count}个工作日" if self.count is not None else f"不计（{why}）"
         tail = f"  {self.why}" if self.count is not None and self.why else ""
