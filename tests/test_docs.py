@@ -155,3 +155,45 @@ def test_the_deadline_ledger_of_the_readme_is_aligned_in_columns(capsys):
     assert days[:3] == ["2025-09-26 周五 工作日    不计（收到申请，当日不计入）", "2025-09-27 周六 周末      不计（周末）",
                         "2025-09-28 周日 调休上班  第1个工作日"]
     assert len({columns_of(line[:line.index("第") if "第" in line else line.index("不计")]) for line in days}) == 1
+
+
+# The README's Python example, run statement by statement; an expression's repr is printed with its line.
+_RUN_EXAMPLE = r"""
+import ast, sys
+
+class Show(ast.NodeTransformer):  # every expression statement, in a with block too, prints its value
+    def visit_Expr(self, node):
+        call = ast.Call(ast.Name("_show", ast.Load()), [ast.Constant(node.lineno), node.value], [])
+        return ast.copy_location(ast.Expr(call), node)
+
+def _show(line, value):
+    if value is not None:
+        print(f"@{line}\t{value!r}")
+
+tree = ast.fix_missing_locations(Show().visit(ast.parse(sys.stdin.read())))
+exec(compile(tree, "README.md", "exec"), {"_show": _show})
+"""
+
+def _shown(comment: str) -> str | None:
+    """What a README comment says an expression gives: its leading repr, before the explanation."""
+    head = re.split("[：；]", comment)[0].strip()
+    return head if head[:1] in "<('[\"" or head.isdigit() or head.startswith(("PosixPath", "CellInfo")) else None
+
+
+def test_the_readmes_python_example_runs_and_gives_what_its_comments_show(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(import gongkai\n.*?)```", readme, re.S)[1]
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    done = subprocess.run([sys.executable, "-c", _RUN_EXAMPLE], input=block, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    printed = dict(re.findall(r"^@(\d+)\t(.*)$", done.stdout, re.M))
+    compared = 0
+    for number, line in enumerate(block.splitlines(), 1):
+        code, _, comment = line.partition("  # ")
+        if (shown := _shown(comment)) and code.strip() and str(number) in printed:
+            pattern = ".*".join(re.escape(part) for part in shown.split("…"))
+            assert re.fullmatch(pattern, printed[str(number)], re.S), (line, printed[str(number)])
+            compared += 1
+    assert compared == 10
+    assert (tmp_path / "年报.docx").stat().st_size > 10_000
