@@ -268,3 +268,36 @@ def test_blank_marks_are_cells_of_their_own():
     r = parse(variant("ptzhsyqjtj-2021", ("（一）予以公开3000003", "（一）予以公开30/00003")))
     assert r.table3["granted"] == dict.fromkeys(COLS)
     assert [(a.row, a.reason) for a in r.ambiguous] == [("granted", "blanks")]
+
+
+def test_a_page_number_left_in_the_text_is_never_a_cell():
+    # The text of a Word or PDF file put on a page keeps its page numbers ("-2-", "－2－", "— 2 —").
+    # Beside 行政许可 it was read as 行政许可 −2 (a count below zero), and "－2－0" ended the read
+    # with a ValueError; now a page number is furniture, and a token that is no count fills no
+    # count cell (null, its text kept) — the rows after it are read as before.
+    key, penalty = "table2.art20_5.licensing.decisions", "table2.art20_6.penalty.decisions"
+    for printed in ("行政许可 -2- 0第二十条", "行政许可0 -2- 第二十条", "行政许可0— 2 —第二十条", "行政许可－2－0第二十条",
+                    "行政许可-2-0第二十条"):
+        report = parse(variant("ptzhsyqjtj-2021", ("行政许可0第二十条", printed)))
+        assert (report.value(key), report.cells[key].raw, report.value(penalty)) == (0, "0", 2), printed
+    report = parse(variant("ptzhsyqjtj-2021", ("行政许可0第二十条", "行政许可 -2第二十条")))
+    assert (report.value(key), report.cells[key].raw, report.value(penalty)) == (None, "-2", 2)
+
+
+def test_column_heads_printed_between_a_label_and_its_number():
+    # The text of a PDF page runs 行政许可, then the column's head, then the number (洪泽区 2024,
+    # its table 2 as pdftotext gives it): the label is still the row's, the rows after it are read.
+    table2 = ("二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件0012"
+              "第二十条第（五）项信息内容本年处理决定数量行政许可0第二十条第（六）项信息内容本年处理决定数量行政处罚2行政强制0"
+              "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0")
+    text = variant("ptzhsyqjtj-2021", (table2, (
+        "二、主动公开政府信息情况 第二十条第（一）项 信息内容 本年制发件数 本年废止件数 现行有效件数 规章 0 0 0 "
+        "行政规范性文件 3 0 8 第二十条第（五）项 信息内容 行政许可 -2- 本年处理决定数量 9487 第二十条第（六）项 信息内容 "
+        "本年处理决定数量 行政处罚 2776 行政强制 84 第二十条第（八）项 信息内容 本年收费金额（单位：万元） 7545 行政事业性收费 ")))
+    report = parse(text)
+    assert [(c, v) for c, v in report.iter_cells() if c.startswith("table2")] == [
+        ("table2.art20_1.rules.made", 0), ("table2.art20_1.rules.repealed", 0), ("table2.art20_1.rules.in_force", 0),
+        ("table2.art20_1.normative_docs.made", 3), ("table2.art20_1.normative_docs.repealed", 0),
+        ("table2.art20_1.normative_docs.in_force", 8), ("table2.art20_5.licensing.decisions", 9487),
+        ("table2.art20_6.penalty.decisions", 2776), ("table2.art20_6.coercion.decisions", 84)]  # 收费 printed before its label
+    assert report.cells["table2.art20_5.licensing.decisions"].raw == "9487"

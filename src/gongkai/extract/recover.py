@@ -147,8 +147,10 @@ def row_cuts(text: str, layout: split.Layout) -> Ways:
     width = layout.width
     if not text:
         return Ways()
+    as_printed = split.tokens(text) == width and all(
+        tok in _BLANKS or split.printed(tok, kind) for tok, kind in zip(text.split(), layout.kinds))
     if any(ch in _BLANKS for ch in text):  # a blank mark ("/") is one cell: only a cut by tokens is sure
-        return Ways(forced=tuple(text.split())) if split.tokens(text) == width else Ways(blanks=True)
+        return Ways(forced=tuple(text.split())) if as_printed else Ways(blanks=True)
     if split.forced_by_count(text, width):
         digits = text.replace(" ", "")
         if len(digits) == width and digits.isdigit():  # one digit a cell
@@ -156,7 +158,7 @@ def row_cuts(text: str, layout: split.Layout) -> Ways:
         found = split.splits(text, layout, use_groups=False)
         if len(found) == 1:
             return Ways(forced=found[0])
-        if split.tokens(text) == width:  # as printed, even a "05"
+        if as_printed:  # as printed, even a "05" (never a "-2" where a count goes)
             return Ways(forced=tuple(text.split()))
     try:
         plain: tuple[tuple[str, ...], ...] | None = tuple(split.splits(text, layout, use_groups=False))

@@ -83,6 +83,19 @@ def _valid(piece: str, kind: str) -> bool:
     return _PIECE[kind].fullmatch(piece) is not None
 
 
+# A token that is a number of its cell's kind as printed (a leading zero allowed: "05"); a sign
+# only where the cell takes one (2019 table 2's 本年增/减): "-2" is no count, "-2-0" no number.
+_PRINTED = {
+    INT: regex.compile(r"\d+"),
+    SIGNED: regex.compile(r"[+\-]?\d+"),
+    DECIMAL: regex.compile(r"\d+(?:\.\d+)?"),
+}
+
+
+def printed(token: str, kind: str) -> bool:
+    return _PRINTED[kind].fullmatch(token) is not None
+
+
 @lru_cache(maxsize=4096)
 def atoms(text: str) -> int:
     """The most cells ``text`` can fill: its digits, not counting the decimals of a number."""

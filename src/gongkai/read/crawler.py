@@ -58,6 +58,10 @@ def looks_flattened(text: str) -> bool:
 _HALF: dict[int, int | str] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _HALF.update({0x3000: " ", 0xA0: " ", ord("\t"): " ", ord("\r"): " ", ord("\n"): " "})
 _BLANKED = regex.compile(r"<!--.{0,200}?-->|<!\[[^\]]{0,60}\]>|&nbsp;?|&ensp;|&emsp;", re.DOTALL)
+# A printed page's number kept in the text of a Word or PDF file put on a web page ("-2-", "－ 2 －",
+# "—2—"): page furniture, never a cell ("行政许可 -2- 9487" read 行政许可 −2).  Not after a digit
+# or dash (2024-01-05, 10-2-5), and spaced on both sides or on neither.
+_PAGE_NUMBER = regex.compile(r"(?<![\d\-－—–])[\-－—–]{1,2}(?:\d{1,3}|[ \u3000]\d{1,3}[ \u3000])[\-－—–]{1,2}")
 
 
 # A crawler's header line: ``标题: …``, ``【标题】…``, ``title: …`` (any short key), a Markdown
@@ -117,12 +121,17 @@ def _title_field(fields: dict[str, str]) -> str | None:
     return next((v for v in fields.values() if len(v) <= 120 and v.endswith("年度报告")), None)
 
 
+def _spaces(m: re.Match) -> str:
+    return " " * len(m.group())
+
+
 class _Body:
     """The body text, its normalised copy and positions (line, character) of offsets."""
 
     def __init__(self, lines: list[str], first_line: int):
         orig = "\n".join(lines)
-        self.orig = _BLANKED.sub(lambda m: " " * len(m.group()), orig)  # as printed, less Word's markup
+        # as printed, less Word's markup and page numbers
+        self.orig = _PAGE_NUMBER.sub(_spaces, _BLANKED.sub(_spaces, orig))
         self.norm = self.orig.translate(_HALF)
         self.first_line = first_line
         self.breaks = [m.start() for m in re.finditer("\n", orig)]
@@ -232,6 +241,23 @@ def _table2_forms() -> dict[str, tuple[str, ...]]:
     return {rid: _forms(*forms) for rid, forms in out.items()}
 
 
+@lru_cache(maxsize=1)
+def _table2_heads() -> tuple[str, ...]:
+    """Table 2's column heads (both versions) and 信息内容, keyed, longest first."""
+    heads = {"信息内容"} | {c.label for v in ("2021", "2019") for g in FORMAT.table2[v] for c in g.columns}
+    return tuple(sorted({k for h in heads if (k := L.keyed(h)[0])}, key=len, reverse=True))
+
+
+def _before_heads(text: str) -> int:
+    """Where the column heads printed after a row's label end ``text`` ("行政许可 本年处理决定数量"
+    before its number, as the text of a PDF page runs): the label then ends there."""
+    key, index = L.keyed(text)
+    n = len(key)
+    while n and (head := next((h for h in _table2_heads() if key.endswith(h, 0, n)), None)):
+        n -= len(head)
+    return len(text) if n == len(key) else (index[n - 1] + 1 if n else 0)
+
+
 def _forms(*labels: str) -> tuple[str, ...]:
     keys: list[str] = []
     for label in labels:
@@ -338,6 +364,10 @@ def _read_rows(body: _Body, start: int, stop: int, table: str) -> _Rows:
             break
         rows = order[last + 1:last + 5] if table == "table3" else order
         hit = _tail_match(text, rows, table)
+        label_end = m.start()
+        if hit is None and table == "table2" and (cut := _before_heads(text)) < len(text):
+            hit = _tail_match(text[:cut], rows, table)
+            label_end = text_start + cut
         digits = norm[m.start():run_end]
         if hit is None:
             short = L.squeeze(text)
@@ -347,7 +377,7 @@ def _read_rows(body: _Body, start: int, stop: int, table: str) -> _Rows:
         else:
             row, label_at = hit
             label_start = text_start + label_at
-            label = " ".join(body.text(label_start, m.start()).split())
+            label = " ".join(body.text(label_start, label_end).split())
             out.runs.append(Run(row, label, digits, body.where(m.start()), body.where(label_start)))
             out.texts.append((text_start, text, label_at))
             if table == "table3":
