@@ -84,3 +84,11 @@ def test_what_postgresql_answers_is_said_in_chinese():
     assert postgres_reason(Exception("failed to resolve host 'db.example': [Errno -2] Name or service not known")) == (
         "找不到这个主机名")
     assert postgres_reason(Exception("something new\n  on two lines")) == "something new on two lines"
+
+
+def test_a_default_database_that_cannot_be_made_says_how_to_put_it_elsewhere(tmp_path, monkeypatch, capsys):
+    (tmp_path / "home").write_text("")  # a home that is no folder: as read-only as it gets for root
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "share"))
+    assert _run(capsys, "register", "due") == (
+        1, f"gongkai：{tmp_path}/home/share/gongkai/gongkai.db：无法打开台账数据库（路径中有一级不是文件夹）"
+           "；可用 --db 指定别的数据库文件\n")

@@ -150,7 +150,12 @@ class Database:
             if not create and not path.is_file():
                 raise GongkaiError(f"{what}数据库不存在", str(path))
             self.path = str(path)
-            self._conn = self._connect_sqlite(path, durable, private)
+            try:
+                self._conn = self._connect_sqlite(path, durable, private)
+            except GongkaiError as exc:
+                if not raw:  # the default file, in the user's data folder (a read-only home)
+                    exc.message += "；可用 --db 指定别的数据库文件"
+                raise
         self.migrate()
 
     # -- connections -------------------------------------------------------------------
