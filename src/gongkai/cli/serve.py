@@ -90,9 +90,10 @@ def setup(db: str | None) -> None:
         call_command("migrate", interactive=False, verbosity=0)
     except OperationalError as exc:
         from gongkai.db import describe, postgres_reason
+        from gongkai.settings import current
 
         raise GongkaiError(f"无法打开或升级网页应用数据库（{postgres_reason(exc)}）",
-                           describe(os.environ.get("GONGKAI_WEB_DB")) or None) from None
+                           describe(current().web_db) or None) from None
 
 
 def _password(from_stdin: bool, user) -> str:
