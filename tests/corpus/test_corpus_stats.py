@@ -162,3 +162,29 @@ def test_a_summed_report_whose_own_sums_fail_is_named_in_the_table_and_the_csv(t
     printed = "".join(capsys.readouterr().out.split("\n"))
     assert "注意：加入数字的报告中有报告自身的合计不成立，其数字按原样计入、未作更正：" in printed
     assert "".join(unsound[3].split()) in "".join(printed.split())
+
+
+def test_one_body_over_the_years_shows_the_years_without_a_report(tmp_path, capsys):
+    # 行政审批局 published 2020 and 2024 (the corpus has no 2021–2023): --level body --agency gives
+    # its series, and the charts put 无报告 in the missing years' places — they were left out, the
+    # bars of 2020 and 2024 side by side as if consecutive (and never a 0 bar).
+    from tests.conftest import EXAMPLES
+
+    db = str(tmp_path / "c.db")
+    with Store(db) as store:
+        ingest([str(EXAMPLES / "crawler-text" / f"ptzhsyq{b}.txt") for b in ("hzs-2020", "hzs-2024", "jtj-2021")],
+               store, workers=1)
+        table = compute(store, "body", agency="行政审批局")
+    body = "平潭综合实验区行政审批局"
+    assert [(r.region, r.year, r.values["reports"], r.values["received"]) for r in table.rows] == [
+        (body, 2020, 1, 1), (body, 2024, 1, 28)]
+    assert chart_items(table, "received") == [(f"{body} 2020", 1), (f"{body} 2021", "无报告"),
+                                              (f"{body} 2022", "无报告"), (f"{body} 2023", "无报告"),
+                                              (f"{body} 2024", 28)]
+    assert main(["stats", "--db", db, "--level", "body", "--agency", "行政审批局", "--svg", str(tmp_path / "svg")]) == 0
+    printed = "".join(capsys.readouterr().out.split())
+    assert f"语料库中没有报告的年度（图表中标“无报告”，不当作0）：{body}2021、2022、2023。" in printed
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    root = ET.parse(tmp_path / "svg" / "received.svg").getroot()
+    assert [b.text for b in root.findall("s:rect/s:title", ns)] == [f"{body} 2020：1件", f"{body} 2024：28件"]
+    assert [t.text for t in root.findall("s:text", ns) if t.text == "无报告"] == ["无报告"] * 3

@@ -113,12 +113,15 @@ def _rollup_parser(sub) -> None:
 
 def _stats_parser(sub) -> None:
     p = sub.add_parser("stats", help="按地区和年度统计指标并画图（SVG）",
-                       description="按省、市或县级地区和年度统计语料库中的报告：报告份数、新收申请、予以公开占比、"
-                                   "本机关不掌握占比、每百件申请的复议和诉讼、纠错率、检查发现。"
-                                   "比例只计入相关各格都有数字的报告（空格不按 0 计）。可写出 CSV 和 SVG 图表。")
+                       description="按省、市或县级地区（或逐个机关）和年度统计语料库中的报告：报告份数、新收申请、"
+                                   "予以公开占比、本机关不掌握占比、每百件申请的复议和诉讼、纠错率、检查发现。"
+                                   "比例只计入相关各格都有数字的报告（空格不按 0 计）；首尾年度之间语料库中没有报告的"
+                                   "年度在图表中标“无报告”，不当作 0。可写出 CSV 和 SVG 图表。")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
-    p.add_argument("--level", choices=["province", "city", "county"], default="city",
-                   help="按哪一级地区汇总（默认 city）")
+    p.add_argument("--level", choices=["province", "city", "county", "body"], default="city",
+                   help="按哪一级地区汇总，body 为逐个机关（同一机关历年一组，看历年变化）（默认 city）")
+    p.add_argument("--agency", metavar="机关", default="",
+                   help="只统计这个机关的报告（名称或其一部分，如 行政审批局；写法不同的同一机关也算）")
     p.add_argument("--svg", metavar="目录", help="把图表写成 SVG 文件")
     p.add_argument("--csv", metavar="文件", help="把统计表写成 CSV")
     p.set_defaults(handler=run_stats)
@@ -386,7 +389,7 @@ def run_stats(args) -> int:
 
     with _store(args) as store:
         print(f"语料库 {_shown(store.path)}", file=sys.stderr)
-        table = compute(store, args.level)
+        table = compute(store, args.level, agency=args.agency)
     print_stats(table)
     if args.csv:
         write_csv(table, args.csv)

@@ -12,7 +12,7 @@ from gongkai.comparison import Comparison
 from gongkai.comparison import delta as _delta
 from gongkai.comparison import show_value as _show
 from gongkai.corpus.rollup import Rollup
-from gongkai.corpus.stats import METRICS, StatsTable, short_name
+from gongkai.corpus.stats import LEVELS, METRICS, NO_REPORT, StatsTable, missing_years, short_name
 from gongkai.format.names import cell_short, column_label
 from gongkai.render.marks import MARKS, UNSOUND, UNSOUND_WHERE, mark
 from gongkai.render.marks import PARTIAL as _PARTIAL
@@ -139,9 +139,8 @@ def print_stats(table: StatsTable) -> None:
     from gongkai.check import rules as catalogue
 
     out = console()
-    level = {"province": "省", "city": "市", "county": "县"}[table.level]
-    t = narrow_table(title=f"按地区（{level}级）和年度统计")
-    t.add_column("地区", overflow="fold", min_width=8)
+    t = narrow_table(title=f"按{LEVELS[table.level]}和年度统计")
+    t.add_column("机关" if table.level == "body" else "地区", overflow="fold", min_width=8)
     t.add_column("年度", no_wrap=True)
     for key, _, _, _ in METRICS:
         t.add_column(_HEADS[key], justify="right", no_wrap=True)
@@ -152,6 +151,9 @@ def print_stats(table: StatsTable) -> None:
     out.print("各列：" + "；".join(f"{_HEADS[k].replace(chr(10), '')}＝{head}（{unit}）" for k, head, unit, _ in METRICS) + "。")
     out.print(f"比例只计入相关各格都有数字的报告；空格不按 0 计。标 {PARTIAL} 的数字只依据该地区的部分报告"
               "（--csv 的 *_reports 列是所依据的份数）。")
+    if gaps := missing_years(table):
+        out.print(f"语料库中没有报告的年度（图表中标“{NO_REPORT}”，不当作 0）："
+                  + escape("；".join(f"{short_name(row)} {'、'.join(map(str, years))}" for row, years in gaps)) + "。")
     if table.duplicates:
         out.print(f"未计入（同一机关同一年度的另一份报告）：{escape('、'.join(table.duplicates))}")
     if table.covered:

@@ -148,17 +148,18 @@ class Corpus:
 
         return Side(str(side), load(side))
 
-    def stats(self, level: str = "city", region: str = "") -> StatsTable:
-        """``gongkai stats --level …``: one row per division at ``level`` (province | city |
-        county) and year, in a division when given.  Each figure says on how many reports it
-        rests (``row.based_on``); a blank never counts as 0."""
-        from gongkai.corpus.stats import compute
+    def stats(self, level: str = "city", region: str = "", agency: str = "") -> StatsTable:
+        """``gongkai stats --level … --agency …``: one row per division at ``level`` (province |
+        city | county) or per body (``body``: a body's years side by side) and year, in a division
+        and of a body when given.  Each figure says on how many reports it rests
+        (``row.based_on``); a blank never counts as 0."""
+        from gongkai.corpus.stats import LEVELS, compute
 
-        if level not in ("province", "city", "county"):
+        if level not in LEVELS:
             from gongkai.errors import GongkaiError
 
-            raise GongkaiError("level 只能是 province、city 或 county。", level)
-        return compute(self.store, level, _prefix(region))
+            raise GongkaiError("level 只能是 province、city、county 或 body。", level)
+        return compute(self.store, level, _prefix(region), agency)
 
     def rollup(self, region: str, year: int) -> Rollup:
         """``gongkai rollup --region … --year …``: the tables of the towns' and departments'

@@ -97,6 +97,12 @@ class StatsTable:
     covered: list[str] = field(default_factory=list)
 
 
+# The levels a table can be by, and how each is named: a division (its row sums the reports placed
+# in it) or one body (its row is that body's own report of the year: a series over the years).
+LEVELS = {"province": "省级地区", "city": "市级地区", "county": "县级地区", "body": "机关"}
+NO_REPORT = "无报告"  # a year inside a row's span with no report in the corpus: shown so, never 0
+
+
 def _region(level: str, code, province, city, county) -> tuple[str, str | None]:
     """(region name, region code): the body's division at ``level``, or the nearest above it."""
     if code is None:
@@ -109,29 +115,51 @@ def _region(level: str, code, province, city, county) -> tuple[str, str | None]:
 
 
 def short_name(row: StatRow) -> str:
-    """The region's own name without its parents (for narrow tables and chart labels)."""
+    """The region's own name without its parents (for narrow tables and chart labels); a body's
+    name as printed."""
     from gongkai.format.places import division
 
-    d = division(row.code) if row.code else None
+    d = division(row.code) if row.code and "/" not in row.code and row.code.isdigit() else None
     return d.name if d else row.region
 
 
-def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
+def missing_years(table: StatsTable) -> list[tuple[StatRow, list[int]]]:
+    """Each row's region (its first row) with the years between its first and last that have no
+    report in the corpus: a gap in a series, shown as such (a chart's 无报告), never as 0."""
+    years: dict[str, list[StatRow]] = {}
+    for row in table.rows:
+        if row.year is not None:
+            years.setdefault(row.region, []).append(row)
+    out = []
+    for rows in years.values():
+        have = {r.year for r in rows if r.year is not None}
+        gap = [y for y in range(min(have), max(have) + 1) if y not in have]
+        if gap:
+            out.append((rows[0], gap))
+    return out
+
+
+def compute(store: Store, level: str = "city", region: str = "", agency: str = "") -> StatsTable:
     """The statistics of the reports placed in ``region`` (a division code prefix such as
-    ``3208``; "" for the whole corpus), one row per division at ``level`` and year."""
+    ``3208``; "" for the whole corpus), one row per division at ``level`` and year — or, at
+    ``level="body"``, per body (by its identity: 洪泽区人民政府 and 淮安市洪泽区人民政府 are one) and
+    year.  ``agency``: only the reports of bodies that name (``places.same_body``) or whose name
+    contains it."""
     docs: dict[int, tuple[str, str | None, int | None, dict[str, Any]]] = {}  # id -> (region, code, year, cells)
     duplicates: list[str] = []
     counted: set[tuple[str, int | None]] = set()
     kept: list[StoredReport] = []
     # One report a body and year (the same report met twice — the web page and its PDF, a
     # repost — would count its figures twice): the least content hash, as `rollup --region`.
-    for r in sorted(store.reports(region), key=lambda r: (r.agency_key or "", r.year or 0, r.sha256, r.id)):
+    chosen = [r for r in store.reports(region) if not agency or _names(r, agency)]
+    bodies = _body_names(chosen) if level == "body" else {}
+    for r in sorted(chosen, key=lambda r: (r.agency_key or "", r.year or 0, r.sha256, r.id)):
         if r.agency_key:
             if (r.agency_key, r.year) in counted:
                 duplicates.append(f"#{r.id} {r.agency} {r.year or ''}".strip())
                 continue
             counted.add((r.agency_key, r.year))
-        name, code = _region(level, r.code, r.province, r.city, r.county)
+        name, code = bodies[r.id] if level == "body" else _region(level, r.code, r.province, r.city, r.county)
         docs[r.id] = (name, code, r.year, {})
         kept.append(r)
     covered = _covered(kept, {i: (d[0], d[2]) for i, d in docs.items()})
@@ -199,6 +227,24 @@ def compute(store: Store, level: str = "city", region: str = "") -> StatsTable:
                       [text for _, text in sorted(covered.items())])
 
 
+def _names(r: StoredReport, agency: str) -> bool:
+    from gongkai.format.places import same_body
+
+    return bool(r.agency) and (same_body(r.agency, agency) is True or "".join(agency.split()) in (r.agency or ""))
+
+
+def _body_names(reports: list[StoredReport]) -> dict[int, tuple[str, str | None]]:
+    """report id -> (its body's name, code): one body however its name was printed, named as in
+    its latest report; a body that could not be placed by its name as printed."""
+    from gongkai.format.places import identity
+
+    latest: dict[str, StoredReport] = {}
+    key = {r.id: identity(r.code, r.unit, r.agency_key) or r.agency or f"#{r.id}" for r in reports}
+    for r in sorted(reports, key=lambda r: (r.year or 0, r.id)):
+        latest[key[r.id]] = r
+    return {r.id: (latest[key[r.id]].agency or key[r.id], key[r.id]) for r in reports}
+
+
 def _unsound(store: Store, summed: set[int]) -> dict[int, list[str]]:
     """report id -> its own sums that fail over a cell the figures use, as "#id 机关 年度：which row,
     the figures" (the finding's first sentence: the fact, not the advice to the clerk)."""
@@ -262,11 +308,20 @@ def write_csv(table: StatsTable, path: str) -> None:
                        + [row.covered, len({u.split("：")[0] for u in row.unsound}), "；".join(row.unsound)])
 
 
-def chart_items(table: StatsTable, key: str) -> list[tuple[str, float | None]]:
+def chart_items(table: StatsTable, key: str) -> list[tuple[str, float | str | None]]:
     """(label, value) of one metric's bars: a figure resting on part of the region's reports
-    says on how many (``（3/5份）``), as the table does."""
-    return [(f"{short_name(r)} {r.year or ''}".strip() + (f"（{r.partial(key)}份）" if r.partial(key) else ""),
-             r.values[key]) for r in table.rows]
+    says on how many (``（3/5份）``), as the table does; a year with no report between a
+    region's first and last stands in its place as ``NO_REPORT`` (not a 0 bar, not left out)."""
+    gaps = {row.region: years for row, years in missing_years(table)}
+    items: list[tuple[str, float | str | None]] = []
+    for i, r in enumerate(table.rows):
+        items.append((f"{short_name(r)} {r.year or ''}".strip() + (f"（{r.partial(key)}份）" if r.partial(key) else ""),
+                      r.values[key]))
+        after = table.rows[i + 1] if i + 1 < len(table.rows) else None
+        if r.year is not None and r.region in gaps:
+            upto = after.year if after is not None and after.region == r.region and after.year else r.year
+            items += [(f"{short_name(r)} {y}", NO_REPORT) for y in gaps[r.region] if r.year < y < upto]
+    return items
 
 
 def write_svgs(table: StatsTable, directory: str) -> list[str]:
