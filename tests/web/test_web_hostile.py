@@ -69,3 +69,22 @@ def test_a_form_of_ten_thousand_fields_is_a_413_in_chinese(django_env):
     fields = "".join(f'--B\r\nContent-Disposition: form-data; name="f{i}"\r\n\r\nx\r\n' for i in range(10_000))
     r = Client().post("/api/parse", fields + "--B--\r\n", content_type="multipart/form-data; boundary=B")
     assert (r.status_code, r.json()) == (413, {"error": "表单字段过多（单次不超过 1000 个）。"})
+
+
+def test_what_is_missing_is_named_not_said_as_none_and_the_document_is_read_only(django_env, world):
+    """An API body without its year said 报告年度“None”; the OpenAPI document answered POST and DELETE."""
+    a = world["a"]
+    c, h = _csrf_client(world["clerk_a"])
+    r = c.post(f"/api/bodies/{a.pk}/reports", "{}", content_type="application/json", **h)
+    assert (r.status_code, r.json()) == (400, {"error": "请填写报告年度（year，四位年份）"})
+    assert c.post(f"/api/bodies/{a.pk}/reports", json.dumps({"year": 2025}), content_type="application/json",
+                  **h).status_code == 201
+    r = c.put(f"/api/bodies/{a.pk}/reports/2025", "{}", content_type="application/json", **h)
+    assert (r.status_code, r.json()) == (400, {"error": "2025.json：缺少 year（报告年度，四位年份）。"})
+    r = c.post(f"/api/bodies/{a.pk}/requests", json.dumps({"applicant_type": "natural_person", "applicant_name": "张三",
+               "channel": "in_person", "content": "某文件", "submitted_on": "2026-03-02"}), content_type="application/json", **h)
+    r = c.post(f"/api/bodies/{a.pk}/requests/{r.json()['ref']}/events", "{}", content_type="application/json", **h)
+    assert (r.status_code, r.json()) == (400, {"error": "请填写办理事项（kind）"})
+    for name, method in (("POST", c.post), ("DELETE", c.delete)):
+        r = method("/api/openapi.json", **h)
+        assert (r.status_code, r.json(), r["Allow"]) == (405, {"error": f"不支持此请求方法（{name}）；可用：GET。"}, "GET")

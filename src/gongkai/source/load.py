@@ -202,7 +202,9 @@ def source_from_yaml(text: str, name: str) -> ReportSource:
     if version not in VERSIONS:
         v.fail(f"format 应为 {' 或 '.join(VERSIONS)}，不能是“{version}”。", ("format",))
     year = data.get("year")
-    if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
+    if year is None:
+        v.fail("缺少 year（报告年度，四位年份）。", ("year",))  # said “不能是“None””
+    elif not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
         v.fail(f"year（报告年度）应为四位年份，不能是“{year}”。", ("year",))
     body_type = v.text(data.get("body_type"), ("body_type",)) or None
     if body_type and body_type not in body_types():

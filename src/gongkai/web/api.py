@@ -254,6 +254,7 @@ def corpus_rollup(request):
     return json_response(survey.rollup_json(request.GET.get("year"), region))
 
 
+@require_http_methods(["GET"])  # POST/PUT/DELETE answered the document
 def openapi(request):
     from gongkai.web.openapi import document
 

@@ -17,6 +17,8 @@ from gongkai.web.models import ReportDraft
 
 
 def _year(value) -> int:
+    if value is None or value == "":
+        raise GongkaiError("请填写报告年度（year，四位年份）")  # said “None”
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     if not text.isdecimal():  # 2025.5 was made the report of 2025; true of 1
         raise GongkaiError(f"报告年度“{value}”应为四位年份")

@@ -156,7 +156,7 @@ def record_action(reg: Register, ref: str, data, actor: str):
     kid = str(data.get("kind") or "")
     k = kinds().get(kid)
     if k is None or kid == "registered":
-        raise GongkaiError(f"未知的办理事项“{kid}”")
+        raise GongkaiError(f"未知的办理事项“{kid}”" if kid else "请填写办理事项（kind）")
     on = _date(data.get("on"), "办理日期", required=not k.dated_today)
     return reg.record(ref, kid, on, actor, **_values(k, data))
 
