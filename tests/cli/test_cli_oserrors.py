@@ -92,3 +92,17 @@ def test_a_default_database_that_cannot_be_made_says_how_to_put_it_elsewhere(tmp
     assert _run(capsys, "register", "due") == (
         1, f"gongkai：{tmp_path}/home/share/gongkai/gongkai.db：无法打开台账数据库（路径中有一级不是文件夹）"
            "；可用 --db 指定别的数据库文件\n")
+
+
+def test_a_password_asked_for_without_a_terminal_is_refused_in_chinese(tmp_path):
+    # getpass warned "GetPassWarning: Can not control echo on the terminal" and echoed the password
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GONGKAI_WEB_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "gongkai", "users", "--db", f"sqlite:///{tmp_path}/web.sqlite3", "add",
+                           "admin1", "--role", "admin"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert (done.returncode, done.stderr) == (1, "gongkai：没有终端，无法交互输入密码：请在终端中运行；在脚本中用 gongkai "
+                                                 "users add 用户名 --role … --password-stdin（从标准输入读取一行密码）。\n")

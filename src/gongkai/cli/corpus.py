@@ -80,7 +80,9 @@ def _export_parser(sub) -> None:
                                    "检查发现及跨年度检查发现，另加 corpus：编号、来源文件、所在地区），"
                                    "可用 gongkai.load_all 读回。")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
-    p.add_argument("--to", required=True, choices=["csv", "xlsx", "parquet", "jsonl"], metavar="csv|xlsx|parquet|jsonl")
+    p.add_argument("--to", required=True, choices=["csv", "xlsx", "parquet", "jsonl"], metavar="csv|xlsx|parquet|jsonl",
+                   help="csv：目录中五个 CSV 文件；xlsx：一个 Excel 文件；parquet：目录中五个 Parquet 文件"
+                        "（需要 corpus 组件）；jsonl：一个文件，每份报告一行")
     p.add_argument("-o", "--output", required=True, metavar="输出",
                    help="csv/parquet：输出目录；xlsx、jsonl：输出文件")
     p.set_defaults(handler=run_export)
@@ -119,7 +121,8 @@ def _stats_parser(sub) -> None:
                                    "年度在图表中标“无报告”，不当作 0。可写出 CSV 和 SVG 图表。")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
     p.add_argument("--level", choices=["province", "city", "county", "body"], default="city",
-                   help="按哪一级地区汇总，body 为逐个机关（同一机关历年一组，看历年变化）（默认 city）")
+                   help="按哪一级地区汇总：province 省级、city 市级、county 县级；body 为逐个机关（同一机关历年一组，看历年变化）"
+                        "（默认 city）")
     p.add_argument("--agency", metavar="机关", default="",
                    help="只统计这个机关的报告（名称或其一部分，如 行政审批局；写法不同的同一机关也算）")
     p.add_argument("--svg", metavar="目录", help="把图表写成 SVG 文件")

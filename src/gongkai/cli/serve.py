@@ -104,6 +104,9 @@ def _password(from_stdin: bool, user) -> str:
 
     if from_stdin:
         pw = sys.stdin.readline().rstrip("\n")
+    elif not sys.stdin.isatty():  # getpass would warn in English and echo what it reads
+        raise GongkaiError("没有终端，无法交互输入密码：请在终端中运行；在脚本中用 "
+                           "gongkai users add 用户名 --role … --password-stdin（从标准输入读取一行密码）。")
     else:
         pw = getpass.getpass("密码：")
         if getpass.getpass("再输入一次：") != pw:
