@@ -329,7 +329,7 @@ def test_version_and_register_start_without_the_docx_library():
     # argparse's own sentences, translated whole: a word swap printed "one of the 参数s --pieces --pages is required"
     (["fee"], "须给出 --pieces、--pages 之一"),
     (["fee", "--pieces", "3", "--pages", "4"], "参数 --pages 不能与 --pieces 同时使用"),
-    (["stats", "--level", "town"], "参数 --level：“town”不是可选的值（可选：province、city、county）"),
+    (["stats", "--level", "town"], "参数 --level：“town”不是可选的值（可选：province、city、county、body）"),
     (["log", "figures", "--year", "x"], "参数 --year：“x”不是整数"),
     (["fee", "--pieces", "1", "extra"], "无法识别的参数：extra"),
     (["deadline"], "缺少必需的参数：提交日期"),  # a positional named in English: "date"
