@@ -17,8 +17,8 @@ The Python API is the same code the ``gongkai`` command and the web application 
     comparison = gongkai.compare("2023.pdf", "2024.pdf")  # files or Reports: what ``gongkai compare`` prints
     comparison.cell_diffs, comparison.continuity_note, comparison.sections, comparison.to_dict()
 
-    with gongkai.Corpus("corpus.db") as corpus:      # an ingested corpus (SQLite path or postgresql://…)
-        corpus.ingest(["reports/"])                   # gongkai ingest
+    with gongkai.Corpus("corpus.db", create=True) as corpus:  # an ingested corpus (SQLite path or postgresql://…)
+        corpus.ingest(["reports/"])                   # gongkai ingest (in a script: under if __name__ == "__main__":)
         corpus.count(), corpus.reports(agency="淮安市洪泽区人民政府", year=2024), corpus.report(12)
         corpus.findings(12), corpus.failures()        # per report; files that could not be read
         corpus.compare(11, 12)                        # gongkai compare 11 12 (numbers, files or Reports)

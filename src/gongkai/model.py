@@ -352,6 +352,12 @@ def _value_from_json(v: Any) -> Value:
 
 @record(repr=False)  # the generated repr prints every cell; this one fits a line
 class Report:
+    """One annual report as data (``gongkai.parse`` gives it): title, agency, year, format
+    version, sections and tables 2–4.  ``value(cell_id)`` is a cell's value by the ids of
+    docs/schema.md (None: blank, never 0); ``cells[cell_id]`` its raw text, position, inferred
+    flag and OCR confidence; ``findings`` the checker's, ``notes`` what the reading noticed;
+    ``to_json()``/``from_json()`` the report JSON."""
+
     source: Source = field(default_factory=Source)
     title: str | None = None
     agency: str | None = None

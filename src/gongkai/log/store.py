@@ -372,6 +372,12 @@ def obligations(item: Item, calendar: Calendar, as_of: date, limit: int = 20) ->
 
 # -- the log --------------------------------------------------------------------------------
 class DisclosureLog:
+    """A body's proactive-disclosure log (主动公开台账, ``gongkai log``; ``gongkai.Log`` in the Python
+    API), in the same database as the request register: ``gongkai.Log(url)`` in a ``with`` block.
+    ``add`` registers a document or item, ``review``/``set_attribute``/``change``/``publish``/``end``
+    record its steps, ``set_figure`` a month's table-2 figure; ``get(ref)``, ``items(filter)``,
+    ``count(filter)`` and ``obligations(as_of)`` (the Art. 26 deadlines) read them (docs/disclosure.md)."""
+
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
                  today: Callable[[], date] | date | None = None, vocab: Path | None = None):
         """``today``: the office's date (a date or a function giving it), after which nothing may be

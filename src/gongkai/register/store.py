@@ -118,6 +118,13 @@ def applicant_of(reg: Event) -> Applicant:
 
 
 class Register:
+    """A body's request register (依申请公开台账, ``gongkai register``): ``gongkai.Register(url)``
+    with a SQLite file path or ``postgresql://…`` (None: ``GONGKAI_DB``, else the user's data folder),
+    in a ``with`` block.  ``add`` registers a request, ``record(ref, kind, on, actor, …)`` a step of
+    ``register/data/events.yaml`` (a reply, an extension …), ``amend``/``void`` correct one with the
+    reason; ``get(ref)``, ``case(ref)`` (its history, due date and ledger), ``requests(filter)`` and
+    ``count(filter)`` read them.  Nothing is ever changed or deleted (docs/register.md)."""
+
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
                  settings: Settings | None = None, today: Callable[[], date] | date | None = None):
         """``today``: the office's date (a date or a function giving it), after which no step may
