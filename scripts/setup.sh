@@ -21,4 +21,11 @@ if ((${#missing[@]})); then
   fi
 fi
 
-python3 -m pip install -q --disable-pip-version-check -e ".[${1:-test,ocr,web,corpus}]"
+# Debian's own Python refuses pip outside a virtual environment (PEP 668): say so, not pip's page of English.
+if python3 -c 'import os, sys, sysconfig; sys.exit(sys.prefix == sys.base_prefix and os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
+  python3 -m pip install -q --disable-pip-version-check -e ".[${1:-test,ocr,web,corpus}]"
+else
+  echo "setup: 这个 Python（$(command -v python3)）由系统管理，pip 不能往里安装。请先建一个虚拟环境再运行：" >&2
+  echo "  python3 -m venv .venv && . .venv/bin/activate && bash $0" >&2
+  exit 1
+fi
