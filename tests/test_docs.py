@@ -197,3 +197,14 @@ def test_the_readmes_python_example_runs_and_gives_what_its_comments_show(tmp_pa
             compared += 1
     assert compared == 10
     assert (tmp_path / "年报.docx").stat().st_size > 10_000
+
+
+def test_readmes_deadline_and_fee_print_what_their_comments_say(capsys):
+    from gongkai.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"^(gongkai (?:deadline|fee) [^#\n]*?)\s+# (\S+?)(?:，|\s|$)", readme, re.M)
+    assert [c.split()[1] for c, _ in shown] == ["deadline", "fee"]
+    for command, first_line in shown:
+        assert main(command.split()[1:]) == 0
+        assert capsys.readouterr().out.splitlines()[0].replace(" ", "") == first_line.replace(" ", ""), command
