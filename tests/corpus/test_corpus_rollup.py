@@ -11,6 +11,7 @@ import pytest
 from gongkai.cli import main
 from gongkai.corpus.rollup import rollup
 from gongkai.load import load
+from gongkai.model import Report
 from tests.synth import Synthetic, draw, render
 
 COUNTY = "吴忠市同心县"
@@ -167,3 +168,23 @@ def test_a_report_whose_own_sums_fail_is_added_as_printed_and_named(tmp_path, ca
         "message": "表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3"}
     assert d["coverage"]["table3.total.total"] == {"status": "complete", "numbers": 2, "blank": [], "missing": [],
                                                    "undecided": [], "unsound": [farm]}
+
+
+def test_a_sum_of_both_table3_layouts_shows_the_one_row_other_beside_its_three_rows(capsys):
+    # 洪泽区 prints （六）其他处理 as one row, 淮安市 as three: the sum's one-row （六） was printed
+    # after 四、结转下年度继续办理 (terminal and the web's table), with the same label as the heading.
+    from gongkai.render.review import table_html
+    from tests.conftest import EXAMPLES
+
+    paths = [str(EXAMPLES / f) for f in ("hongze-district-2023.pdf", "huaian-city-2024.pdf")]
+    assert main(["rollup", *paths]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    at = next(i for i, line in enumerate(lines) if line.startswith("3.其他 "))
+    assert [line.split(" ")[0] for line in lines[at + 1:at + 4]] == [
+        "（六）其他处理（印作一行的报告）", "（七）总计", "四、结转下年度继续办理"]
+    total = rollup([(p, load(p)) for p in paths])
+    sums = Report(agency="合计", format=total.common_format())
+    for cell, s in total.cells.items():
+        sums.set_value(cell, s.value)
+    heads = re.findall(r'id="cell-table3\.([^"]+)\.natural_person"', table_html(sums, "table3", {}))
+    assert heads[-6:] == ["other.no_correction", "other.no_fee", "other.other", "other", "total", "carried_forward"]

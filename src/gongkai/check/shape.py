@@ -27,6 +27,25 @@ def table3_layout(report: Report) -> str:
     return version(report)
 
 
+def shown_rows(report: Report) -> list[str]:
+    """Table 3's rows as a view prints them: its layout's, and any row of the other layout it
+    holds (a roll-up of reports printing （六）其他处理 as one row and as three) in its place in
+    the format's order, not after 四、结转下年度."""
+    rows = set(FORMAT.table3_layout(table3_layout(report))) | set(report.table3 or {})
+    return [r for r in FORMAT.table3_rows if r in rows] + sorted(r for r in rows if r not in FORMAT.table3_rows)
+
+
+# The one-row （六）其他处理 beside the three rows (a roll-up of both layouts) says whose it is.
+ONE_ROW_OTHER = "（印作一行的报告）"
+
+
+def row_note(report: Report, row: str) -> str:
+    """What a view adds to a row's label: ``ONE_ROW_OTHER`` for the one-row （六） shown beside
+    its three rows, else ""."""
+    rows = report.table3 or {}
+    return ONE_ROW_OTHER if row == SINGLE_OTHER and any(r.startswith(SPLIT_PREFIX) for r in rows) else ""
+
+
 def outcome_rows(report: Report) -> list[str]:
     """The rows whose sum is （七）总计, in the report's own layout."""
     layout = set(FORMAT.table3_layout(table3_layout(report)))

@@ -149,8 +149,7 @@ def _table2(report: Report, suspects: set[str], extra: dict[str, str]) -> list[T
 def _table3(report: Report, suspects: set[str], extra: dict[str, str]) -> list[Table]:
     from gongkai.check import shape
 
-    layout = list(FORMAT.table3_layout(shape.table3_layout(report)))
-    layout += [r for r in (report.table3 or {}) if r not in layout]
+    layout = shape.shown_rows(report)
     t = narrow_table(title=f"{table_name('table3')} {table_title('table3')}"
                            f"（商业企业至其他为法人或其他组织）")
     t.add_column("申请情况与办理结果", overflow="fold")
@@ -167,7 +166,7 @@ def _table3(report: Report, suspects: set[str], extra: dict[str, str]) -> list[T
             heading = group
             t.add_row("  " + group)
         indent = "    " if group else ("  " if heading and row != "carried_forward" else "")
-        t.add_row(indent + row_label("table3", row, short=True, grouped=False),
+        t.add_row(indent + row_label("table3", row, short=True, grouped=False) + shape.row_note(report, row),
                   *[value_text(report, f"table3.{row}.{c}", suspects, extra) for c in FORMAT.table3_column_ids])
     return [t]
 

@@ -155,13 +155,12 @@ def _table2(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]])
 
 def _table3(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]]) -> str:
     version = shape.version(report)
-    rows = list(FORMAT.table3_layout(shape.table3_layout(report)))
-    rows += [r for r in (report.table3 or {}) if r not in rows]
+    rows = shape.shown_rows(report)
     out = ['<table class="stat sums"><tr><th></th>'
            + "".join(_th(column_label("table3", "", c), f"col:table3.{c}", marks) for c in FORMAT.table3_column_ids)
            + "</tr>"]
     for row in rows:
-        out.append("<tr>" + _th(row_label("table3", row, version), f"row:table3.{row}", marks)
+        out.append("<tr>" + _th(row_label("table3", row, version) + shape.row_note(report, row), f"row:table3.{row}", marks)
                    + "".join(_td(report, f"table3.{row}.{c}", marks, sums) for c in FORMAT.table3_column_ids) + "</tr>")
     out.append("</table>")
     return "".join(out)
