@@ -208,3 +208,12 @@ def test_readmes_deadline_and_fee_print_what_their_comments_say(capsys):
     for command, first_line in shown:
         assert main(command.split()[1:]) == 0
         assert capsys.readouterr().out.splitlines()[0].replace(" ", "") == first_line.replace(" ", ""), command
+
+
+def test_every_link_of_the_documents_leads_to_a_file():
+    broken = []
+    for path in DOCS:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8")):
+            if not re.match(r"[a-z]+:", target) and not (path.parent / target).exists():
+                broken.append(f"{path.name}：{target}")
+    assert broken == []
