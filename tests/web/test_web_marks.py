@@ -55,16 +55,22 @@ def _pingtan(tmp_path, body: str = "行政审批局", year: int = 2023):
     return this, last
 
 
-def test_an_earlier_years_report_is_compared_by_its_text_only(django_env, tmp_path):
-    # The same body's report of 2022 is not 2024's last year's: its 结转下年度 (1) says nothing of
-    # 2024's 上年结转 (0). The page ran CARRY-OVER anyway ("仅供参考"); now it compares the text
-    # only, and says so.
-    this, last = _pingtan(tmp_path, year=2022)
+def _check_page(this, last):
+    """(the client, the check page for ``this`` with ``last`` as last year's report)."""
     c = client_for(None)
     c.get("/check/")
     with open(this, "rb") as f, open(last, "rb") as p:
         html = c.post("/check/", {"file": [f], "previous": p, "csrfmiddlewaretoken": c.cookies["csrftoken"].value}
                       ).content.decode()
+    return c, html
+
+
+def test_an_earlier_years_report_is_compared_by_its_text_only(django_env, tmp_path):
+    # The same body's report of 2022 is not 2024's last year's: its 结转下年度 (1) says nothing of
+    # 2024's 上年结转 (0). The page ran CARRY-OVER anyway ("仅供参考"); now it compares the text
+    # only, and says so.
+    this, last = _pingtan(tmp_path, year=2022)
+    c, html = _check_page(this, last)
     assert ('<p class="error" role="alert">上年报告（last.txt）的年度为 2022 年，不是 2023 年；'
             "上年结转、现行有效件数只能与上一年度的报告核对，未与它核对；正文雷同仍与它比较"
             "；未用上年报告的数字拆分连写的数字。</p>") in html
@@ -86,11 +92,7 @@ def test_an_earlier_years_report_is_compared_by_its_text_only(django_env, tmp_pa
 def test_check_page_and_api_cut_run_together_digits_with_last_years_report(django_env, tmp_path):
     # As `gongkai check --previous`: the same body's report of the year before decides 15621.
     this, last = _pingtan(tmp_path)
-    c = client_for(None)
-    c.get("/check/")
-    with open(this, "rb") as f, open(last, "rb") as p:
-        html = c.post("/check/", {"file": [f], "previous": p, "csrfmiddlewaretoken": c.cookies["csrftoken"].value}
-                      ).content.decode()
+    c, html = _check_page(this, last)
     cells = {col: re.search(rf'<td id="r1-cell-{NORMATIVE}.{col}" class="([^"]*)"[^>]*>([^<]*)', html).groups()
              for col in ("made", "repealed", "in_force")}
     assert cells == {"made": ("num inferred", "15"), "repealed": ("num inferred", "6"),
@@ -106,11 +108,7 @@ def test_check_page_and_api_cut_run_together_digits_with_last_years_report(djang
 
 def test_another_bodys_report_cuts_nothing_and_the_page_says_why(django_env, tmp_path):
     this, last = _pingtan(tmp_path, body="交通与建设局")
-    c = client_for(None)
-    c.get("/check/")
-    with open(this, "rb") as f, open(last, "rb") as p:
-        html = c.post("/check/", {"file": [f], "previous": p, "csrfmiddlewaretoken": c.cookies["csrftoken"].value}
-                      ).content.decode()
+    c, html = _check_page(this, last)
     assert ('<p class="error" role="alert">上年报告（last.txt）的机关是“平潭综合实验区交通与建设局”，'
             "本报告的机关是“平潭综合实验区行政审批局”，不是同一机关；未与它做跨年度比较（上年结转、现行有效件数、正文雷同）"
             "；未用上年报告的数字拆分连写的数字。</p>") in html
