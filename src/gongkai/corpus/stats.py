@@ -119,7 +119,7 @@ def short_name(row: StatRow) -> str:
     name as printed."""
     from gongkai.format.places import division
 
-    d = division(row.code) if row.code and "/" not in row.code and row.code.isdigit() else None
+    d = division(row.code) if row.code and row.code.isdigit() else None  # a body's code is its identity
     return d.name if d else row.region
 
 
