@@ -106,3 +106,16 @@ def test_a_password_asked_for_without_a_terminal_is_refused_in_chinese(tmp_path)
                           env=env, timeout=120)
     assert (done.returncode, done.stderr) == (1, "gongkai：没有终端，无法交互输入密码：请在终端中运行；在脚本中用 gongkai "
                                                  "users add 用户名 --role … --password-stdin（从标准输入读取一行密码）。\n")
+
+
+def test_the_web_whose_data_folder_cannot_be_made_says_which_variable_moves_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "f").write_text("")
+    env = {**os.environ, "GONGKAI_WEB_HOME": str(tmp_path / "f" / "web")}
+    done = subprocess.run([sys.executable, "-m", "gongkai", "users", "list"], capture_output=True, text=True,
+                          env=env, timeout=120, stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stderr) == (1, f"gongkai：{tmp_path}/f/web：无法建立网页应用的数据目录（路径中有一级不是文件夹）"
+                                                 "；可用环境变量 GONGKAI_WEB_HOME 指定别的目录\n")

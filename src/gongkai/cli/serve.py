@@ -82,7 +82,13 @@ def setup(db: str | None) -> None:
         raise MissingDependency("网页应用需要 Django：pip install 'gongkai[web]'") from exc
     from gongkai.web import setup as web_setup
 
-    web_setup()
+    try:
+        web_setup()
+    except OSError as exc:  # its data folder (under a read-only home, say)
+        from gongkai.files import os_problem
+
+        name, why = os_problem(exc)
+        raise GongkaiError(f"无法建立网页应用的数据目录（{why}）；可用环境变量 GONGKAI_WEB_HOME 指定别的目录", name) from None
     from django.core.management import call_command
     from django.db.utils import OperationalError
 
