@@ -278,3 +278,68 @@ def test_a_month_still_running_takes_no_figures(capsys, db_url, tmp_path, monkey
     assert "第3行：2027年1月尚未结束（今天是 2026-12-03），该月的数值自 2027-02-01 起才能录入" in err
     code, out, _ = run(capsys, "log", "figures", *db, "--year", "2026")
     assert [line.split("\t")[1] for line in out.splitlines()[10:12]] == ["—", "5"]   # October not imported
+
+
+def test_a_mistake_in_the_log_is_corrected_with_a_trace(capsys, db_url):
+    """A mistyped 形成日期, a publication recorded on the wrong item: amend and void, the original
+    entries kept and marked, table 2 and the duties following the corrected facts."""
+    db = ("--db", db_url)
+    run(capsys, "log", "add", *db, "--title", "某办法", "--kind", "规范性文件", "--made", "2025-03-10",
+        "--sign-by", "王五", "--sign-on", "2024-12-20", "--draft-by", "张三", "--draft-on", "2024-12-20",
+        "--check-by", "李四", "--check-on", "2024-12-20", "--actor", "甲")
+    run(capsys, "log", "add", *db, "--title", "另一事项", "--kind", "其他", "--made", "2025-03-01", "--actor", "甲")
+    run(capsys, "log", "publish", "D2025-000001", *db, "--channel", "政府网站", "--column", "政策文件",
+        "--on", "2025-03-12", "--actor", "甲")
+    code, out, err = run(capsys, "log", "amend", "D2025-000001", *db, "--entry", "1", "--field", "形成日期",
+                         "--value", "2024-12-30", "--reason", "录入笔误", "--actor", "乙")
+    assert code == 0, err
+    assert out.splitlines()[0] == ("gongkai：已更正 D2025-000001 第1条的形成日期：“2025-03-10” → “2024-12-30”"
+                                   "（原记录保留，见 gongkai log show D2025-000001）。")
+    # the publication belonged to the other item: void it here (entry 5), publish it there
+    code, out, err = run(capsys, "log", "void", "D2025-000001", *db, "--entry", "5", "--reason", "登记错条目",
+                         "--actor", "乙")
+    assert code == 0, err
+    assert out == "gongkai：已作废 D2025-000001 第5条（原记录保留，见 gongkai log show D2025-000001）。\n"
+    code, out, _ = run(capsys, "log", "show", "D2025-000001", *db)
+    lines = out.splitlines()
+    assert "  文号：—  类别：行政规范性文件  形成日期：2024-12-30" in lines
+    history = lines[lines.index("  登记记录：") + 1:]
+    assert history[0].startswith("    1. 2025-03-10 登记（标题：某办法；类别：行政规范性文件；公开属性：主动公开）"
+                                 "【已更正形成日期（见第6条）】；经办：甲，登记于 ")
+    assert history[4].startswith("    5. 2025-03-12 公开（公开渠道：政府网站；公开栏目：政策文件）【已作废（见第7条）】；经办：甲")
+    assert history[5].startswith("    6. 2026-12-03 更正（第1条的形成日期：“2025-03-10” → “2024-12-30”；理由：录入笔误）；经办：乙")
+    assert history[6].startswith("    7. 2026-12-03 作废（作废第5条；理由：登记错条目）；经办：乙")
+    code, out, _ = run(capsys, "log", "table2", *db, "--year", "2025", "--json")
+    assert json.loads(out)["table2"]["art20_1.normative_docs"] == {"made": 0, "repealed": 0, "in_force": 1}
+    code, out, _ = run(capsys, "log", "table2", *db, "--year", "2024", "--json")
+    assert json.loads(out)["table2"]["art20_1.normative_docs"] == {"made": 1, "repealed": 0, "in_force": 1}
+    code, out, _ = run(capsys, "log", "due", *db, "--on", "2025-03-12", "--since", "2024-01-01", "--json")
+    assert [(o["ref"], o["status"]) for o in json.loads(out)] == [("D2025-000001", "overdue"),
+                                                                   ("D2025-000002", "pending")]
+    # refusals: exact, Chinese, nothing written
+    for argv, said in (
+            (("amend", "D2025-000001", "--entry", "9", "--field", "标题", "--value", "x", "--reason", "r"),
+             "D2025-000001 没有第9条记录（共 7 条，见 gongkai log show D2025-000001）"),
+            (("amend", "D2025-000001", "--entry", "5", "--field", "公开日期", "--value", "2025-03-13", "--reason", "r"),
+             "第5条已作废（第7条），不能再更正或作废"),
+            (("void", "D2025-000001", "--entry", "6", "--reason", "r"),
+             "第6条是更正记录，不能更正或作废；如有误，请再次更正或作废原记录（第1条）"),
+            (("amend", "D2025-000001", "--entry", "2", "--field", "渠道", "--value", "x", "--reason", "r"),
+             "第2条（审核）没有可更正的“渠道”，可更正：姓名、审核日期"),
+            (("amend", "D2025-000001", "--entry", "1", "--field", "类别", "--value", "其他", "--reason", ""),
+             "须写明更正理由"),
+            (("amend", "D2025-000001", "--entry", "1", "--field", "公开属性", "--value", "不予公开", "--reason", "r"),
+             "更正后，行政规范性文件应当主动公开（条例第二十条第（一）项），公开属性不能是“不予公开”"),
+            (("amend", "D2025-000001", "--entry", "4", "--field", "审核日期", "--value", "2025-01-02", "--reason", "r"),
+             "更正后，审签日期 2025-01-02 晚于形成日期 2024-12-30（成文日期即签发日期，不能早于审签）"),
+            (("amend", "D2025-000002", "--entry", "1", "--field", "日期", "--value", "2027-01-02", "--reason", "r"),
+             "形成日期 2027-01-02 晚于今天（2026-12-03），不能登记将来的事项")):
+        code, out, err = run(capsys, "log", *argv, *db)
+        assert (code, err.strip()) == (1, f"gongkai：{said}"), argv
+    code, out, _ = run(capsys, "log", "void", "D2025-000002", *db, "--entry", "1", "--reason", "重复登记")
+    assert out == ("gongkai：已作废 D2025-000002 第1条（整个条目的登记作废，不再计入台账统计）"
+                   "（原记录保留，见 gongkai log show D2025-000002）。\n")
+    code, out, _ = run(capsys, "log", "list", *db, "--json")
+    assert [i["ref"] for i in json.loads(out)] == ["D2025-000001"]
+    code, out, err = run(capsys, "log", "publish", "D2025-000002", *db, "--channel", "公开栏", "--on", "2025-03-02")
+    assert (code, err.strip()) == (1, "gongkai：台账编号 D2025-000002 的登记已作废（第2条：重复登记），不能再登记或更正")

@@ -20,7 +20,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from gongkai.errors import GongkaiError
-from gongkai.log.exchange import export_documents, import_file
+from gongkai.log.correct import amendable, number_of, recorded_entries
+from gongkai.log.exchange import export_documents, import_file, item_history
 from gongkai.log.store import DisclosureLog, NewItem, Review
 from gongkai.log.vocab import channels
 from gongkai.log.year import section1, table2
@@ -54,11 +55,26 @@ def _walk(log: DisclosureLog, draw) -> None:
             _entry(log, ref, made, draw)
 
 
+# What a correction may say: dates, texts and the vocabularies' labels (most are refused for most
+# fields, as a clerk's would be).
+VALUES = st.sampled_from(["2023-02-01", "2024-06-03", "2025-01-02", "关于印发某办法的通知", "第1行\n第2行", "", "规章",
+                          "其他", "主动公开", "依申请公开", "政府网站", "政策文件", "政府公报", "失效", "是", "否"])
+
+
 def _entry(log: DisclosureLog, ref: str, made: date, draw) -> None:
-    what = draw(st.sampled_from(["review", "change", "attribute", "publish", "publish", "end"]))
+    what = draw(st.sampled_from(["review", "change", "attribute", "publish", "publish", "end", "amend", "void"]))
     on = _day(draw, made, 400)
     try:
-        if what == "review":
+        if what in ("amend", "void"):
+            item = log.get(ref)
+            entries = recorded_entries(item.recorded)
+            n = draw(st.integers(1, len(entries)))
+            if what == "void":
+                log.void(ref, n, draw(TEXT), "戊")
+            else:
+                fields = amendable(entries[n - 1].step) or ["title"]
+                log.amend(ref, n, draw(st.sampled_from(fields)), draw(VALUES), draw(TEXT), "戊")
+        elif what == "review":
             log.review(ref, draw(st.sampled_from(["draft", "check", "sign"])), draw(TEXT), made, "丙")
         elif what == "change":
             log.change(ref, on, draw(TEXT), "丙")
@@ -86,12 +102,25 @@ def _figures(log: DisclosureLog, draw) -> None:
 
 
 def _state(log: DisclosureLog) -> dict:
-    items = [{k: v for k, v in dataclasses.asdict(i).items() if k != "id"} for i in log.items()]
+    items = [_plain({f.name: getattr(i, f.name) for f in dataclasses.fields(i)
+                     if f.name not in ("id", "recorded", "corrections")}) for i in log.items()]
+    every = [log.get(ref) for (ref,) in log.db.query("SELECT ref FROM disclosure_items ORDER BY id")]
     years = (2023, 2024, 2025, 2026)
-    return {"items": items, "figures": log.figure_entries(), "table2": {y: table2(log, y) for y in years},
+    return {"items": items, "history": [(i.ref, i.voided, item_history(i)) for i in every], "figures": log.figure_entries(), "table2": {y: table2(log, y) for y in years},
             "section1": {y: section1(log, y).text() for y in years},
             "duties": [(o.item.ref, o.start, o.reason, o.due, o.status, o.late_workdays)
                        for o in log.obligations(date(2026, 6, 30))]}
+
+
+def _plain(value):
+    """Items' facts without the store's row ids (an import numbers its rows anew)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "id"}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _same(got: dict, want: dict, what: str) -> None:
@@ -110,7 +139,7 @@ def round_trip(tmp, cal, build) -> dict:
             export_documents(a, tmp / f"a{suffix}")
     for n, suffix in enumerate((".csv", ".xlsx")):
         with DisclosureLog(str(tmp / f"b{n}.db"), calendar=cal) as b:
-            if want["items"] or want["figures"]:
+            if want["history"] or want["figures"]:
                 import_file(b, tmp / f"a{suffix}", "导入员")
             _same(_state(b), want, suffix)
     return want
@@ -130,6 +159,8 @@ def test_export_then_import_gives_the_same_log(tmp_path_factory, cal, data):
 def test_a_log_with_every_kind_of_entry_round_trips(tmp_path, cal):
     def build(log: DisclosureLog) -> None:
         made = date(2025, 3, 3)
+        ticks = iter(range(10, 60))   # each write its own second: the entries' numbers are fixed
+        log.stamp = lambda: f"2026-12-03T09:00:{next(ticks)}+08:00"   # type: ignore[method-assign]
         chain = [Review("draft", "甲", made), Review("check", "乙", made), Review("sign", "丙", made)]
         a = log.add(NewItem("某办法", "normative_docs", made, doc_no="某政规〔2025〕1号", reviews=chain), "甲")
         log.publish(a, "政府网站", "政策文件", date(2025, 3, 5), "甲", "https://example.gov.cn/1")
@@ -144,6 +175,15 @@ def test_a_log_with_every_kind_of_entry_round_trips(tmp_path, cal):
         log.publish(b, "公开栏", "", date(2025, 5, 8), "甲")
         c = log.add(NewItem("旧规章", "rules", date(2019, 5, 1), existing=True), "甲")
         log.publish(c, "政府网站", "政策文件", date(2019, 5, 10), "甲")
+        # corrections: an amended title and 形成日期, a voided publication, a voided item
+        log.amend(a, 1, "标题", "某管理办法", "漏字", "乙")
+        log.amend(b, 1, "公开属性", "不予公开", "属性填错", "乙")   # before its adjustment: the chain follows
+        log.publish(a, "政府网站", "政策文件", date(2025, 3, 6), "甲")
+        recorded = log.get(a).recorded
+        twice = next(p for p in recorded.publications if p.on == date(2025, 3, 6))
+        log.void(a, number_of(recorded, twice, "published"), "重复登记", "乙")
+        d = log.add(NewItem("误登", "other", made), "甲")
+        log.void(d, 1, "误登", "乙")
         log.set_figure(2025, 1, "art20_5.licensing", "12", "戊")
         log.set_figure(2025, 1, "art20_5.licensing", "13", "戊")     # a correction: both stay on record
         log.set_figure(2025, 2, "art20_8.admin_fees", "1.25", "戊")
@@ -157,3 +197,15 @@ def test_a_log_with_every_kind_of_entry_round_trips(tmp_path, cal):
     assert t2["art20_1.rules"] == {"made": 0, "repealed": 0, "in_force": 1}
     assert t2["art20_1.normative_docs"] == {"made": 1, "repealed": 1, "in_force": 0}
     assert len(state["figures"]) == 5
+    history = {ref: (voided, [(h["n"], h["what"], h["detail"], h["mark"]) for h in entries])
+               for ref, voided, entries in state["history"]}
+    assert history["D2025-000001"][1][0] == (1, "登记", "标题：某办法；文号：某政规〔2025〕1号；类别：行政规范性文件；"
+                                              "公开属性：主动公开", "已更正标题（见第9条）")
+    assert history["D2025-000001"][1][8:] == [
+        (9, "更正", "第1条的标题：“某办法” → “某管理办法”；理由：漏字", ""),
+        (10, "公开", "公开渠道：政府网站；公开栏目：政策文件", "已作废（见第11条）"),
+        (11, "作废", "作废第10条；理由：重复登记", "")]
+    assert history["D2025-000002"][1][0][3] == "已更正公开属性（见第7条）"
+    assert history["D2025-000004"] == (True, [(1, "登记", "标题：误登；类别：其他；公开属性：主动公开", "已作废（见第2条）"),
+                                              (2, "作废", "作废第1条；理由：误登", "")])
+    assert [i["title"] for i in state["items"]] == ["旧规章", "某管理办法", "某事项"]

@@ -33,7 +33,7 @@ def test_log_and_register_share_one_database(db_url, cal, tmp_path):
     ours = register_versions(tmp_path)
     with DisclosureLog(db_url, calendar=cal) as log:
         log.add(signed("通知", date(2025, 3, 3)), "c")
-        assert log.db.applied_versions() == ours | {5001, 5002, 5003, 5004, 6001}
+        assert log.db.applied_versions() == ours | {5001, 5002, 5003, 5004, 5005, 6001}
     reg = Register(db_url, calendar=cal, settings=shipped_settings())
     assert reg.db.schema_version() == max(ours) and reg.count() == 0   # the register's block is unchanged
     reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 3, 4)), "c")
@@ -41,7 +41,7 @@ def test_log_and_register_share_one_database(db_url, cal, tmp_path):
     with DisclosureLog(db_url, calendar=cal) as log:
         assert log.count() == 1
         assert compute(log.db, 2025).table3["new_received"]["total"] == 1
-        assert log.db.query("SELECT COUNT(*) FROM schema_version")[0][0] == len(ours) + 5
+        assert log.db.query("SELECT COUNT(*) FROM schema_version")[0][0] == len(ours) + 6
 
 
 def _fake_package(root, name, files):
@@ -59,7 +59,7 @@ def test_a_lower_numbered_migration_added_later_is_still_applied(db_url, cal, tm
     monkeypatch.syspath_prepend(str(tmp_path))
     db = Database(db_url, ("gongkai.register", "gongkai.workdays", "gongkai.log", "later_component"))
     # Ordered by MAX(version) alone, 0999 < 5001 would have been skipped for ever.
-    assert db.applied_versions() == ours | {999, 5001, 5002, 5003, 5004, 6001}
+    assert db.applied_versions() == ours | {999, 5001, 5002, 5003, 5004, 5005, 6001}
     assert db.query("SELECT COUNT(*) FROM later_table")[0][0] == 0
     db.close()
 
@@ -101,7 +101,7 @@ def test_history_is_append_only_in_sqlite(log):
 
 def test_the_log_on_postgresql(pg_url, cal, tmp_path):
     with DisclosureLog(pg_url, calendar=cal) as log:
-        assert log.db.dialect == "postgresql" and log.db.applied_versions() == register_versions(tmp_path) | {5001, 5002, 5003, 5004, 6001}
+        assert log.db.dialect == "postgresql" and log.db.applied_versions() == register_versions(tmp_path) | {5001, 5002, 5003, 5004, 5005, 6001}
         a = log.add(signed("办法", date(2024, 3, 1), "normative_docs", doc_no="某〔2024〕1号"), "c")
         b = log.add(signed("细则", date(2023, 3, 1), "normative_docs"), "c")
         assert a == "D2024-000001" and b == "D2023-000002"
@@ -120,6 +120,16 @@ def test_the_log_on_postgresql(pg_url, cal, tmp_path):
                 log.db.execute("UPDATE disclosure_items SET existing = 1")
         assert normative_rows(log, 2024)["art20_1.normative_docs"] == {"made": 1, "repealed": 1, "in_force": 1}
         assert section1(log, 2024).by_column == {("website", "政策文件"): 1}
+        # corrections on PostgreSQL: the review voided is recorded again (no unique key), the title amended
+        c = log.add(signed("规定", date(2024, 5, 6), "other"), "c")
+        log.void(c, 4, "审签人登记错", "d")
+        item = log.review(c, "sign", "赵六", date(2024, 5, 6), "d")
+        assert item.reviews["sign"].person == "赵六" and len(item.recorded.reviews) == 4
+        item = log.amend(c, 1, "标题", "某规定", "漏字", "d")
+        assert (item.title, item.recorded.title, item.corrections[-1].old_value) == ("某规定", "规定", "规定")
+        with pytest.raises(Exception, match="append-only"):
+            with log.db.transaction():
+                log.db.execute("UPDATE disclosure_corrections SET reason = 'x'")
         bad = tmp_path / "bad.csv"
         bad.write_text("标题,类别,形成日期,公开属性\n好,其他,2024-01-02,主动公开\n坏,其他,2024-01-32,主动公开\n",
                        encoding="utf-8")
@@ -132,12 +142,12 @@ def test_the_log_on_postgresql(pg_url, cal, tmp_path):
         with pytest.raises(ImportRejected) as exc:   # found only when writing: rolled back on PostgreSQL too
             import_documents(log, clash, "c")
         assert exc.value.problems == ["第3行：文号 某〔2024〕1号 已在台账中（编号 D2024-000001）"]
-        assert log.count() == 2
+        assert log.count() == 3
         good = tmp_path / "good.csv"
         good.write_text("标题,类别,形成日期,公开属性\n好,其他,2024-01-02,主动公开\n又一,其他,2024-01-03,主动公开\n",
                         encoding="utf-8")
         assert len(import_documents(log, good, "c")) == 2
-        assert log.count() == 4
+        assert log.count() == 5
     reg = Register(pg_url, calendar=cal, settings=shipped_settings())
     assert reg.db.schema_version() == max(register_versions(tmp_path))
     reg.close()

@@ -50,7 +50,8 @@ def _entry_commands(entry) -> None:
     from gongkai.log.exchange import steps
 
     handlers = {"registered": run_add, "reviewed": run_review, "changed": run_change, "adjusted": run_attribute,
-                "published": run_publish, "ended": run_repeal, "figure": run_figures}
+                "published": run_publish, "ended": run_repeal, "figure": run_figures, "amended": run_amend,
+                "voided": run_void}
     for sid, spec in steps().items():
         c = entry(sid)
         if spec.get("ref"):
@@ -156,7 +157,7 @@ def _print_item(item) -> None:
     from gongkai.format.text import shown_or_blank as blank
     from gongkai.log.vocab import attributes, channels, endings, kinds, review_steps
 
-    print(f"{item.ref}  {item.title}")
+    print(f"{item.ref}  {item.title}" + ("  【登记已作废，不计入台账统计】" if item.voided else ""))
     print(f"  文号：{blank(item.doc_no)}  类别：{_label(kinds(), item.kind)}  形成日期：{item.made_on}"
           + ("  存量文件（不要求审核记录）" if item.existing else ""))
     attr = _label(attributes(), item.attribute)
@@ -178,7 +179,8 @@ def _print_item(item) -> None:
 
     print("  登记记录：")
     for h in item_history(item):
-        print(f"    {h['n']}. {h['on'] or '—'} {h['what']}（{h['detail'] or '—'}）；经办：{blank(h['actor'])}，"
+        mark = f"【{h['mark']}】" if h["mark"] else ""
+        print(f"    {h['n']}. {h['on'] or '—'} {h['what']}（{h['detail'] or '—'}）{mark}；经办：{blank(h['actor'])}，"
               f"登记于 {blank(h['recorded_at'])}")
 
 
@@ -264,6 +266,28 @@ def run_repeal(args) -> int:
     with _open(args) as log:
         log.end(args.ref, kind, _day(args.on, "日期"), _actor(args), args.note)
         print(f"gongkai：已登记 {args.ref} {'失效' if args.expired else '废止'}（{args.on}）。")
+    return 0
+
+
+def run_amend(args) -> int:
+    from gongkai.log.correct import field_label, field_named, shown
+
+    with _open(args) as log:
+        item = log.amend(args.ref, args.entry, args.field, args.value, args.reason, _actor(args))
+        fix = item.corrections[-1]
+        label = field_label(fix.step, field_named(fix.step, fix.field, args.entry))
+        print(f"gongkai：已更正 {args.ref} 第{args.entry}条的{label}：“{shown(fix.field, fix.old_value)}” → "
+              f"“{shown(fix.field, fix.value)}”（原记录保留，见 gongkai log show {args.ref}）。")
+        for ob in _obligations(log, item):
+            print(f"gongkai：应于 {ob.due} 前公开（自{ob.reason}之日 {ob.start} 起二十个工作日）。")
+    return 0
+
+
+def run_void(args) -> int:
+    with _open(args) as log:
+        item = log.void(args.ref, args.entry, args.reason, _actor(args))
+        whole = "（整个条目的登记作废，不再计入台账统计）" if item.voided else ""
+        print(f"gongkai：已作废 {args.ref} 第{args.entry}条{whole}（原记录保留，见 gongkai log show {args.ref}）。")
     return 0
 
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date
-from functools import cache
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError
+from gongkai.log.correct import Correction, canonical, field_label, field_named, number_of, recorded_entries, shown
+from gongkai.log.correct import apply as corrected
 from gongkai.log.store import (
     AttributeChange,
     Change,
@@ -44,6 +45,7 @@ from gongkai.log.vocab import (
     channels,
     document_columns,
     endings,
+    entry_columns,
     figure_columns,
     figures,
     ignored_columns,
@@ -52,11 +54,11 @@ from gongkai.log.vocab import (
     resolve,
     resolve_channel,
     review_steps,
+    steps,
 )
 from gongkai.register.events import DATE_HINT
 from gongkai.register.events import parse_date as read_date
 from gongkai.sheets import Table, read_table, text, write_tables
-from gongkai.shipped import shipped_data
 
 _IN_FORCE_WORDS = {"", "有效", "现行有效", "在用"}
 
@@ -274,79 +276,75 @@ def import_file(log: DisclosureLog, path: Path, actor: str) -> tuple[list[str], 
 
 
 # -- the log's own export: one entry a row ------------------------------------------------------
-@cache
-def steps() -> dict[str, dict]:
-    return shipped_data("gongkai.log", "data", "steps.yaml")["steps"]
-
-
-@cache
-def entry_columns() -> dict[str, str]:
-    """field -> header of the entry format."""
-    return dict(shipped_data("gongkai.log", "data", "steps.yaml")["columns"])
-
-
 def _label(terms: dict, key: str | None) -> str:
     return terms[key].label if key in terms else (key or "")
 
 
 def _entries(item: Item) -> list[tuple[str, date | None, dict[str, Any], str, str]]:
-    """(step, date, fields, actor, recorded_at) of every entry of an item, the registration first."""
-    first = item.attribute_changes[0] if item.attribute_changes else None
-    out: list[tuple[str, date | None, dict[str, Any], str, str]] = [
-        ("registered", item.made_on, {"title": item.title, "doc_no": item.doc_no, "kind": _label(kinds(), item.kind),
-                                      "attribute": _label(attributes(), first.old_attribute if first else item.attribute),
-                                      "reason": first.old_reason if first else item.attribute_reason,
-                                      "existing": "是" if item.existing else ""},
-         item.created_by, item.created_at)]
-    out += [("reviewed", r.on, {"step": _label(review_steps(), r.step), "person": r.person}, r.actor, r.recorded_at)
-            for r in item.reviews.values()]
-    out += [("adjusted", a.on, {"attribute": _label(attributes(), a.attribute), "reason": a.reason,
-                                "old_attribute": _label(attributes(), a.old_attribute), "old_reason": a.old_reason},
-             a.actor, a.recorded_at) for a in item.attribute_changes]
-    out += [("changed", c.on, {"note": c.note}, c.actor, c.recorded_at) for c in item.changes]
-    out += [("published", p.on, {"channel": _label(channels(), p.channel), "column": p.column, "url": p.url},
-             p.actor, p.recorded_at) for p in item.publications]
-    if item.ended_kind:
-        out.append(("ended", item.ended_on, {"ending": _label(endings(), item.ended_kind), "note": item.ended_note},
-                    item.ended_by, item.ended_at))
+    """(step, date, fields, actor, recorded_at) of every entry of an item as recorded, in the
+    order recorded (the registration first; corrections name their entry by its number)."""
+    raw = item.recorded or NewItem(item.title, item.kind, item.made_on)
+    out: list[tuple[str, date | None, dict[str, Any], str, str]] = []
+    for e in recorded_entries(raw):
+        o = e.obj
+        if e.step == "registered":
+            values = {"title": o.title, "doc_no": o.doc_no, "kind": _label(kinds(), o.kind),
+                      "attribute": _label(attributes(), o.attribute), "reason": o.attribute_reason,
+                      "existing": "是" if o.existing else ""}
+        elif e.step == "reviewed":
+            values = {"step": _label(review_steps(), o.step), "person": o.person}
+        elif e.step == "adjusted":
+            values = {"attribute": _label(attributes(), o.attribute), "reason": o.reason,
+                      "old_attribute": _label(attributes(), o.old_attribute), "old_reason": o.old_reason}
+        elif e.step == "changed":
+            values = {"note": o.note}
+        elif e.step == "published":
+            values = {"channel": _label(channels(), o.channel), "column": o.column, "url": o.url}
+        elif e.step == "ended":
+            values = {"ending": _label(endings(), o.ended_kind), "note": o.ended_note}
+        else:
+            values = {"entry": number_of(raw, o.entry, o.step), "reason": o.reason}
+            if e.step == "amended":
+                values.update(field=field_label(o.step, o.field), old_value=shown(o.field, o.old_value, ""),
+                              new_value=shown(o.field, o.value, ""))
+        out.append((e.step, e.on, values, e.actor, e.recorded_at))
     return out
 
 
 def item_history(item: Item) -> list[dict[str, Any]]:
     """Every entry of an item as people read it (``gongkai log show``, the web's item page): in
-    the order recorded (the registration first), each with its date, what it says, who recorded
-    it and when (office time) — the log's entries are facts added, never changed."""
+    the order recorded (the registration first), each with its number, date, what it says, who
+    recorded it and when (office time), and — for an entry corrected or voided since — which
+    later entry did it (``mark``): the log's entries are facts added, never changed."""
     from gongkai.db import office_time
 
     cols = entry_columns()
     entries = _entries(item)
-    # by the moment recorded (to the second); entries of the same second by their own date
-    order = [entries[0], *sorted(entries[1:], key=lambda e: (_moment(e[4]), e[1] or date.min))]
-    return [{"n": n, "what": steps()[step]["label"], "on": on.isoformat() if on else "",
-             "detail": "；".join(f"{cols.get(k, k)}：{v}" for k, v in values.items() if v not in (None, "")),
-             "actor": actor, "recorded_at": office_time(recorded) if recorded else ""}
-            for n, (step, on, values, actor, recorded) in enumerate(order, 1)]
-
-
-def _moment(stamp: str) -> tuple[int, str]:
-    """A stored time stamp for ordering (stamps of other offsets compared as instants; a blank or
-    unreadable one — an old import — last, as written)."""
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except (TypeError, ValueError):
-        return (1, str(stamp))
-    if moment.tzinfo is None:
-        return (0, moment.isoformat())
-    return (0, moment.astimezone(UTC).replace(tzinfo=None).isoformat())
+    marks: dict[int, list[str]] = {}
+    for n, (step, _on, values, _actor, _rec) in enumerate(entries, 1):
+        if step in ("amended", "voided"):
+            said = (f"已更正{values['field']}（见第{n}条）" if step == "amended" else f"已作废（见第{n}条）")
+            marks.setdefault(int(values["entry"]), []).append(said)
+    out = []
+    for n, (step, on, values, actor, recorded) in enumerate(entries, 1):
+        if step == "amended":
+            detail = (f"第{values['entry']}条的{values['field']}：“{values['old_value'] or '（空）'}” → "
+                      f"“{values['new_value'] or '（空）'}”；理由：{values['reason']}")
+        elif step == "voided":
+            detail = f"作废第{values['entry']}条；理由：{values['reason']}"
+        else:
+            detail = "；".join(f"{cols.get(k, k)}：{v}" for k, v in values.items() if v not in (None, ""))
+        out.append({"n": n, "what": steps()[step]["label"], "on": on.isoformat() if on else "", "detail": detail,
+                    "mark": "；".join(marks.get(n, [])), "actor": actor,
+                    "recorded_at": office_time(recorded) if recorded else ""})
+    return out
 
 
 def entry_rows(log: DisclosureLog) -> tuple[list[str], list[list[Any]]]:
     """The entry format: header and one row per entry of every item, then every monthly figure."""
     cols = entry_columns()
     rows = []
-    for item in sorted(log.items(), key=lambda i: i.id):   # as entered, so an import numbers them alike
+    for item in sorted(log.items(voided=True), key=lambda i: i.id):   # as entered, so an import numbers them alike
         for step, on, values, actor, recorded in _entries(item):
             row = {"ref": item.ref, "step_kind": steps()[step]["label"], "on": on.isoformat() if on else "",
                    **values, "actor": actor, "recorded_at": recorded}
@@ -368,6 +366,7 @@ def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureE
     keys = [known.get(h) for h in table.header]
     by_label = {spec["label"]: sid for sid, spec in steps().items()}
     items: dict[str, tuple[list[int], NewItem]] = {}
+    entries: dict[str, list[tuple[str, Any]]] = {}   # ref -> (kind, object) of each entry, numbered from 1
     figs: list[FigureEntry] = []
     problems: list[str] = []
     for line, cells in table.rows:
@@ -386,11 +385,17 @@ def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureE
                 if ref in items:
                     raise GongkaiError(f"台账编号 {ref} 已在第{items[ref][0][0]}行登记")
                 items[ref] = ([line], _registered(f, ref))
+                entries[ref] = [("registered", items[ref][1])]
                 continue
             if ref not in items:
                 raise GongkaiError(f"台账编号 {ref} 之前没有“登记”一行")
             items[ref][0].append(line)
-            _add_entry(items[ref][1], step, f)
+            item = items[ref][1]
+            if step in ("amended", "voided"):
+                item.corrections.append(_correction(item, entries[ref], step, f))
+                entries[ref].append((step, item.corrections[-1]))
+            else:
+                entries[ref].append((step, _add_entry(item, step, f)))
         except GongkaiError as exc:
             problems.append(f"第{line}行：{exc.message}")
     if problems:
@@ -422,26 +427,53 @@ def _yes(value: Any, what: str) -> bool:
     raise GongkaiError(f"“{what}”应填“是”或留空，而不是“{written}”")
 
 
-def _add_entry(item: NewItem, step: str, f: dict[str, Any]) -> None:
+def _add_entry(item: NewItem, step: str, f: dict[str, Any]) -> Any:
+    """Add an entry read from an export's row to its item; the entry's object."""
     on = required_date(f.get("on"), "日期")
     actor, recorded = _recorded(f)
     if step == "reviewed":
         item.reviews.append(Review(resolve(review_steps(), text(f.get("step")), "审核环节"), text(f.get("person")),
                                    on, actor, recorded))
-    elif step == "adjusted":
+        return item.reviews[-1]
+    if step == "adjusted":
         item.attribute_changes.append(AttributeChange(on, "", "", resolve(attributes(), text(f.get("attribute")),
                                                                           "公开属性"), text(f.get("reason")),
                                                       actor, recorded))
-    elif step == "changed":
+        return item.attribute_changes[-1]
+    if step == "changed":
         item.changes.append(Change(on, text(f.get("note")), actor, recorded))
-    elif step == "published":
+        return item.changes[-1]
+    if step == "published":
         cid, column = resolve_channel(text(f.get("channel")), text(f.get("column")))
         item.publications.append(Publication(cid, column, on, text(f.get("url")), actor, recorded))
-    elif step == "ended":
-        if item.ended_kind:
-            raise GongkaiError("废止或失效只能登记一次")
-        item.ended_kind = resolve(endings(), text(f.get("ending")), "废止或失效")
-        item.ended_on, item.ended_note, item.ended_by, item.ended_at = on, text(f.get("note")), actor, recorded
+        return item.publications[-1]
+    if item.ended_kind:   # ended
+        raise GongkaiError("废止或失效只能登记一次")
+    item.ended_kind = resolve(endings(), text(f.get("ending")), "废止或失效")
+    item.ended_on, item.ended_note, item.ended_by, item.ended_at = on, text(f.get("note")), actor, recorded
+    return item
+
+
+def _correction(item: NewItem, entries: list[tuple[str, Any]], step: str, f: dict[str, Any]) -> Correction:
+    """An amend or void read from an export's row: its entry named by its number among the item's
+    rows so far (as ``log show`` numbers them)."""
+    actor, recorded = _recorded(f)
+    n = _int(f.get("entry"), "所涉记录")
+    if not 1 <= n <= len(entries):
+        raise GongkaiError(f"所涉记录“{n}”不存在（台账编号 {item.ref} 此前共有 {len(entries)} 条记录）")
+    kind, obj = entries[n - 1]
+    if kind in ("amended", "voided"):
+        raise GongkaiError(f"所涉记录第{n}条是更正或作废记录，不能再更正或作废")
+    reason = text(f.get("reason"))
+    if not reason:
+        raise GongkaiError("缺少理由")
+    on = parse_date(f.get("on"), "日期")
+    if step == "voided":
+        return Correction("voided", kind, obj, reason=reason, on=on, actor=actor, recorded_at=recorded)
+    name = field_named(kind, text(f.get("field")), n)
+    _, _, copies = corrected(item, item.corrections)   # the entry as the corrections before this one left it
+    value = canonical(kind, name, text(f.get("new_value")), copies.get(id(obj), obj))
+    return Correction("amended", kind, obj, name, "", value, reason, on, actor, recorded)
 
 
 def _figure_entry(f: dict[str, Any], line: int) -> FigureEntry:

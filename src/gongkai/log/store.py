@@ -24,6 +24,8 @@ from typing import Any
 
 from gongkai.db import now_stamp, office_today, open_registers
 from gongkai.errors import GongkaiError, NotFound
+from gongkai.log import correct
+from gongkai.log.correct import Correction
 from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps, site_file
 from gongkai.workdays import Calendar, load_calendar
 
@@ -46,6 +48,7 @@ class Review:
     on: date
     actor: str = ""
     recorded_at: str = ""
+    id: int = 0   # the row (a correction names its entry by it)
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Change:
     note: str = ""
     actor: str = ""
     recorded_at: str = ""
+    id: int = 0
 
 
 @dataclass
@@ -64,6 +68,7 @@ class Publication:
     url: str = ""
     actor: str = ""
     recorded_at: str = ""
+    id: int = 0
 
 
 @dataclass
@@ -75,6 +80,7 @@ class AttributeChange:
     reason: str
     actor: str = ""
     recorded_at: str = ""
+    id: int = 0
 
 
 @dataclass
@@ -101,6 +107,9 @@ class NewItem:
     created_at: str = ""
     ended_by: str = ""
     ended_at: str = ""
+    # Corrections (更正, 作废) of the entries above, in the order recorded; each names its entry's
+    # object (from an export being imported, or as read from the store).
+    corrections: list[Correction] = field(default_factory=list)
 
     def attribute_on(self, day: date) -> str:
         return _attribute_on(self.attribute, self.attribute_changes, day)   # ``attribute``: as made
@@ -140,6 +149,12 @@ class Item:
     changes: list[Change] = field(default_factory=list)
     publications: list[Publication] = field(default_factory=list)
     attribute_changes: list[AttributeChange] = field(default_factory=list)
+    # Corrections: the facts above are the corrected ones; ``recorded`` is the item as its entries
+    # were recorded (with ``corrections``), for its 登记记录; ``voided``: the registration itself
+    # was voided (entered by mistake) — the item is left out of lists, figures and duties.
+    voided: bool = False
+    corrections: list[Correction] = field(default_factory=list)
+    recorded: NewItem | None = None
 
     def attribute_on(self, day: date) -> str:
         """The 公开属性 the item had on ``day`` (adjustments take effect on their day)."""
@@ -164,6 +179,28 @@ _ITEM_COLUMNS = ("id, ref, title, doc_no, kind, made_on, attribute, attribute_re
 def _item(row: tuple) -> Item:
     return Item(row[0], row[1], row[2], row[3], row[4], _day(row[5]), row[6], row[7], row[8], _d(row[9]),
                 row[10], row[11], row[12], row[13], row[14], bool(row[15]))
+
+
+def _as_corrected(item: Item, raw: NewItem) -> None:
+    """Fill ``item`` with its entries as recorded (``raw``) corrected by its corrections."""
+    first = raw.attribute_changes[0] if raw.attribute_changes else None
+    if first is not None:   # the attribute as registered (the item's columns hold the latest)
+        raw.attribute, raw.attribute_reason = first.old_attribute, first.old_reason
+    for name, attr in (("attribute", "attribute"), ("reason", "attribute_reason")):
+        amended = next((c for c in raw.corrections if c.kind == "amended" and c.step == "registered"
+                        and c.field == name), None)
+        if amended is not None:   # ... and before an amend of it, what the first amend says it was
+            setattr(raw, attr, amended.old_value)
+    new, voided, _ = correct.apply(raw, raw.corrections)
+    last = new.attribute_changes[-1] if new.attribute_changes else None
+    item.title, item.doc_no, item.kind, item.made_on = new.title, new.doc_no, new.kind, new.made_on
+    item.attribute, item.attribute_reason = (last.attribute, last.reason) if last else (new.attribute,
+                                                                                         new.attribute_reason)
+    item.existing, item.ended_kind, item.ended_on, item.ended_note = (new.existing, new.ended_kind, new.ended_on,
+                                                                      new.ended_note)
+    item.reviews = {r.step: r for r in new.reviews}
+    item.changes, item.publications, item.attribute_changes = new.changes, new.publications, new.attribute_changes
+    item.voided, item.corrections, item.recorded = voided, raw.corrections, raw
 
 
 # -- rules ----------------------------------------------------------------------------------
@@ -440,18 +477,20 @@ class DisclosureLog:
             return self._add(new, actor)
 
     def _add(self, new: NewItem, actor: str, imported: bool = False) -> str:
-        check_item(new, imported, self.today().year)
+        # an imported export's item carries its corrections: the rules hold for the corrected item
+        now, voided, _ = correct.apply(new, new.corrections)
+        if not voided:
+            check_item(now, imported, self.today().year)
         steps = review_steps()
-        self._not_future(("形成日期", new.made_on),
-                         *((f"{steps[r.step].label if r.step in steps else '审核'}日期", r.on) for r in new.reviews),
-                         *(("变更日期", c.on) for c in new.changes), *(("公开日期", p.on) for p in new.publications),
-                         *(("调整日期", a.on) for a in new.attribute_changes), ("废止或失效日期", new.ended_on))
+        self._not_future(("形成日期", now.made_on),
+                         *((f"{steps[r.step].label if r.step in steps else '审核'}日期", r.on) for r in now.reviews),
+                         *(("变更日期", c.on) for c in now.changes), *(("公开日期", p.on) for p in now.publications),
+                         *(("调整日期", a.on) for a in now.attribute_changes), ("废止或失效日期", now.ended_on))
         if new.ref and self.db.query("SELECT 1 FROM disclosure_items WHERE ref = ?", (new.ref,)):
             raise GongkaiError(f"台账编号 {new.ref} 已存在")
-        if new.doc_no.strip():
-            hit = self.db.query("SELECT ref FROM disclosure_items WHERE doc_no = ?", (new.doc_no.strip(),))
-            if hit:
-                raise GongkaiError(f"文号 {new.doc_no.strip()} 已在台账中（编号 {hit[0][0]}）")
+        holder = self._doc_no_holder(now.doc_no.strip()) if now.doc_no.strip() and not voided else None
+        if holder:
+            raise GongkaiError(f"文号 {now.doc_no.strip()} 已在台账中（编号 {holder}）")
         stamp = self.stamp()
 
         def who(entry) -> tuple[str, str]:   # an imported entry keeps its recording
@@ -466,21 +505,28 @@ class DisclosureLog:
         if not new.ref:  # the number follows the row id, so two clerks never draw the same one
             ref = self._free_ref(new.made_on.year, iid)
             self.db.execute("UPDATE disclosure_items SET ref = ? WHERE id = ?", (ref, iid))
+        rows: dict[int, int] = {id(new): iid}   # each entry's object -> its row, for the corrections
         for r in new.reviews:
-            self._insert_review(iid, r, *who(r))
+            rows[id(r)] = self._insert_review(iid, r, *who(r))
         for c in new.changes:
-            self._insert_change(iid, c, *who(c))
+            rows[id(c)] = self._insert_change(iid, c, *who(c))
         for p in new.publications:
-            self._insert_publication(iid, p, *who(p))
+            rows[id(p)] = self._insert_publication(iid, p, *who(p))
         current, reason = new.attribute, new.attribute_reason.strip()
         for a in new.attribute_changes:
-            self._insert_adjustment(iid, AttributeChange(a.on, current, reason, a.attribute, a.reason.strip()), *who(a))
+            rows[id(a)] = self._insert_adjustment(
+                iid, AttributeChange(a.on, current, reason, a.attribute, a.reason.strip()), *who(a))
             current, reason = a.attribute, a.reason.strip()
         if new.ended_kind:
             if new.ended_on is None:
                 raise GongkaiError("缺少废止失效日期")
             self._insert_end(iid, new.ended_kind, new.ended_on, new.ended_note, new.ended_by or actor,
                              new.ended_at or stamp)
+        for n, fix in enumerate(new.corrections):
+            if fix.kind == "amended":   # what it corrected: the field as the corrections before it left it
+                _, _, copies = correct.apply(new, new.corrections[:n])
+                fix.old_value = correct.current(fix.step, fix.field, copies.get(id(fix.entry), fix.entry))
+            self._insert_correction(iid, fix, rows[id(fix.entry)], *who(fix))
         return ref
 
     def _free_ref(self, year: int, iid: int) -> str:
@@ -490,36 +536,132 @@ class DisclosureLog:
             n += 1
         return f"D{year}-{n:06d}"
 
-    def _insert_adjustment(self, iid: int, a: AttributeChange, actor: str, stamp: str) -> None:
-        self.db.execute("INSERT INTO disclosure_attribute_changes (item_id, on_date, old_attribute, old_reason, "
+    def _insert_adjustment(self, iid: int, a: AttributeChange, actor: str, stamp: str) -> int:
+        rid = self.db.insert("INSERT INTO disclosure_attribute_changes (item_id, on_date, old_attribute, old_reason, "
                         "attribute, reason, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (iid, a.on.isoformat(), a.old_attribute, a.old_reason, a.attribute, a.reason, actor, stamp))
         self.db.execute("UPDATE disclosure_items SET attribute = ?, attribute_reason = ? WHERE id = ?",
                         (a.attribute, a.reason, iid))
+        return rid
 
     def _insert_end(self, iid: int, kind: str, on: date, note: str, actor: str, stamp: str) -> None:
         self.db.execute("UPDATE disclosure_items SET ended_kind = ?, ended_on = ?, ended_note = ?, ended_by = ?, "
                         "ended_at = ? WHERE id = ?", (kind, on.isoformat(), note, actor, stamp, iid))
 
-    def _insert_review(self, iid: int, r: Review, actor: str, stamp: str) -> None:
-        self.db.execute("INSERT INTO disclosure_reviews (item_id, step, person, on_date, actor, recorded_at) "
+    def _insert_review(self, iid: int, r: Review, actor: str, stamp: str) -> int:
+        return self.db.insert("INSERT INTO disclosure_reviews (item_id, step, person, on_date, actor, recorded_at) "
                         "VALUES (?, ?, ?, ?, ?, ?)", (iid, r.step, r.person.strip(), r.on.isoformat(), actor, stamp))
 
-    def _insert_change(self, iid: int, c: Change, actor: str, stamp: str) -> None:
-        self.db.execute("INSERT INTO disclosure_changes (item_id, changed_on, note, actor, recorded_at) "
+    def _insert_change(self, iid: int, c: Change, actor: str, stamp: str) -> int:
+        return self.db.insert("INSERT INTO disclosure_changes (item_id, changed_on, note, actor, recorded_at) "
                         "VALUES (?, ?, ?, ?, ?)", (iid, c.on.isoformat(), c.note, actor, stamp))
 
-    def _insert_publication(self, iid: int, p: Publication, actor: str, stamp: str) -> None:
-        self.db.execute("INSERT INTO disclosure_publications (item_id, channel, column_name, published_on, url, "
+    def _insert_publication(self, iid: int, p: Publication, actor: str, stamp: str) -> int:
+        return self.db.insert("INSERT INTO disclosure_publications (item_id, channel, column_name, published_on, url, "
                         "actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (iid, p.channel, p.column, p.on.isoformat(), p.url, actor, stamp))
 
     def _locked(self, ref: str) -> Item:
+        """The item, locked for this transaction; refused when its registration was voided."""
         rows = self.db.query(f"SELECT {_ITEM_COLUMNS} FROM disclosure_items WHERE ref = ?" + self.db.for_update,
                              (ref,))
         if not rows:
             raise NotFound(f"主动公开台账中没有编号为 {ref} 的条目")
-        return self._fill(_item(rows[0]))
+        item = self._fill(_item(rows[0]))
+        if item.voided:
+            void = next(c for c in item.corrections if c.kind == "voided" and c.step == "registered")
+            raise GongkaiError(f"台账编号 {ref} 的登记已作废（第{_number(item, void)}条：{void.reason}），"
+                               "不能再登记或更正")
+        return item
+
+    # -- corrections (更正, 作废) -------------------------------------------------------------
+    def amend(self, ref: str, entry: int, field_name: str, value: str, reason: str, actor: str) -> Item:
+        """Correct one field of entry ``entry`` (its number in the item's 登记记录); the entry
+        stays as recorded and the item is read with the correction."""
+        with self.db.transaction():
+            item = self._locked(ref)
+            step, obj = self._entry(item, entry)
+            name = correct.field_named(step, field_name, entry)
+            _, _, copies = correct.apply(item.recorded or NewItem("", "", item.made_on), item.corrections)
+            target = copies.get(id(obj), obj)
+            old = correct.current(step, name, target)
+            new_value = correct.canonical(step, name, value, target)
+            label = correct.field_label(step, name)
+            if new_value == old:
+                raise GongkaiError(f"第{entry}条的{label}已经是“{correct.shown(name, old)}”，无须更正")
+            c = Correction("amended", step, obj, name, old, new_value, _reason(reason, "更正"), self.today())
+            self._check_corrected(item, c)
+            if name == "on":
+                self._not_future((label, date.fromisoformat(new_value)))
+            if name == "doc_no" and new_value:
+                holder = self._doc_no_holder(new_value, item.id)
+                if holder:
+                    raise GongkaiError(f"文号 {new_value} 已在台账中（编号 {holder}）")
+            self._insert_correction(item.id, c, item.id if step in ("registered", "ended") else obj.id, actor,
+                                    self.stamp())
+            return self.get(ref)
+
+    def void(self, ref: str, entry: int, reason: str, actor: str) -> Item:
+        """Void entry ``entry`` (recorded by mistake, e.g. a publication of another item); 1 voids
+        the whole item (entered by mistake, or twice)."""
+        with self.db.transaction():
+            item = self._locked(ref)
+            step, obj = self._entry(item, entry)
+            c = Correction("voided", step, obj, reason=_reason(reason, "作废"), on=self.today())
+            self._check_corrected(item, c)
+            self._insert_correction(item.id, c, item.id if step in ("registered", "ended") else obj.id, actor,
+                                    self.stamp())
+            return self.get(ref)
+
+    def _entry(self, item: Item, n: int) -> tuple[str, Any]:
+        """(kind, object) of entry ``n`` of an item, refused when it is a correction or voided."""
+        entries = correct.recorded_entries(item.recorded) if item.recorded else []
+        if not 1 <= n <= len(entries):
+            raise GongkaiError(f"{item.ref} 没有第{n}条记录（共 {len(entries)} 条，见 gongkai log show {item.ref}）")
+        e = entries[n - 1]
+        if e.step in correct.CORRECTIONS:
+            target = correct.number_of(item.recorded, e.obj.entry, e.obj.step) if item.recorded else 0
+            raise GongkaiError(f"第{n}条是{'更正' if e.step == 'amended' else '作废'}记录，不能更正或作废；"
+                               f"如有误，请再次更正或作废原记录（第{target}条）")
+        void = next((c for c in item.corrections if c.kind == "voided" and c.entry is e.obj and c.step == e.step),
+                    None)
+        if void is not None:
+            raise GongkaiError(f"第{n}条已作废（第{_number(item, void)}条），不能再更正或作废")
+        return e.step, e.obj
+
+    def _check_corrected(self, item: Item, c: Correction) -> None:
+        """Everything that must hold for an item must hold after the correction too."""
+        raw = item.recorded
+        if raw is None:   # pragma: no cover - an item read from the store always has its record
+            return
+        new, voided, _ = correct.apply(raw, [*item.corrections, c])
+        if voided:
+            return
+        try:
+            # a publication needs the 审签 only where the item had it (an imported list may lack it)
+            check_item(new, imported="sign" not in item.reviews, this_year=self.today().year)
+            for p in new.publications:
+                resolve_channel(p.channel, p.column)
+        except GongkaiError as exc:
+            raise GongkaiError(f"{'更正' if c.kind == 'amended' else '作废'}后，{exc.message}") from None
+
+    def _insert_correction(self, iid: int, c: Correction, target: int, actor: str, stamp: str) -> None:
+        self.db.execute("INSERT INTO disclosure_corrections (item_id, kind, entry_kind, entry_id, field, old_value, "
+                        "value, reason, on_date, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (iid, c.kind, c.step, target, c.field, c.old_value, c.value, c.reason,
+                         (c.on or self.today()).isoformat(), c.actor or actor, c.recorded_at or stamp))
+
+    def _doc_no_holder(self, doc_no: str, other_than: int | None = None) -> str | None:
+        """The item (its number) whose 文号, as corrected, is ``doc_no``; voided items hold none."""
+        ids = [int(i) for (i,) in self.db.query(
+            "SELECT id FROM disclosure_items WHERE doc_no = ? UNION SELECT item_id FROM disclosure_corrections "
+            "WHERE field = 'doc_no' AND value = ?", (doc_no, doc_no)) if int(i) != other_than]
+        if not ids:
+            return None
+        marks = ", ".join("?" for _ in ids)
+        found = self._attach([_item(r) for r in self.db.query(
+            f"SELECT {_ITEM_COLUMNS} FROM disclosure_items WHERE id IN ({marks}) ORDER BY id", ids)])
+        return next((i.ref for i in found if not i.voided and i.doc_no == doc_no), None)
 
     def review(self, ref: str, step: str, person: str, on: date, actor: str) -> Item:
         """Record one step of 拟稿 → 核稿 → 审签."""
@@ -576,6 +718,8 @@ class DisclosureLog:
             item = self._locked(ref)
             if item.ended_on is not None:
                 raise GongkaiError(f"该条目已于 {item.ended_on} {_ending(item)}，不能再次登记")
+            if item.recorded is not None and item.recorded.ended_kind:   # its end was voided
+                raise GongkaiError("该条目的废止或失效登记已作废，不能再次登记废止或失效；请在台账中另行说明")
             _check_end(item, kind, on)
             self._not_future((f"{endings()[kind].label}日期", on))
             later = [c.on for c in item.changes if c.on >= on] + [p.on for p in item.publications if p.on >= on]
@@ -659,45 +803,75 @@ class DisclosureLog:
             raise NotFound(f"主动公开台账中没有编号为 {ref} 的条目")
         return self._fill(_item(rows[0]))
 
-    def items(self, flt: ItemFilter | None = None) -> list[Item]:
-        """Items matching a typed filter, with their reviews, changes, publications and
-        adjustments (five queries in all)."""
-        sql, params = _where_items(flt or ItemFilter())
-        return self._attach([_item(r) for r in self.db.query(
+    def items(self, flt: ItemFilter | None = None, voided: bool = False) -> list[Item]:
+        """Items matching a typed filter (as corrected; voided ones left out unless ``voided``),
+        with their reviews, changes, publications and adjustments."""
+        f = flt or ItemFilter()
+        sql, params = _where_items(f, _CORRECTED)
+        return [i for i in self._attach([_item(r) for r in self.db.query(
             f"SELECT {_ITEM_COLUMNS} FROM disclosure_items{sql} ORDER BY made_on, id", params)])
+            if (voided or not i.voided) and _matches(i, f)]
+
+    def _corrected_items(self) -> list[Item]:
+        """The items that have corrections, as corrected (voided ones left out)."""
+        return [i for i in self._attach([_item(r) for r in self.db.query(
+            f"SELECT {_ITEM_COLUMNS} FROM disclosure_items WHERE id IN (SELECT item_id FROM disclosure_corrections) "
+            "ORDER BY id")]) if not i.voided]
 
     def _attach(self, items: list[Item]) -> list[Item]:
+        """Each item's entries as recorded (``Item.recorded``) and, with its corrections applied,
+        as they stand (six queries in all)."""
         by_id = {i.id: i for i in items}
         if not by_id:
             return items
         one = len(by_id) == 1
         only = " WHERE item_id = ?" if one else ""
         params = tuple(by_id) if one else ()
-        for iid, step, person, on, actor, rec in self.db.query(
-                "SELECT item_id, step, person, on_date, actor, recorded_at FROM disclosure_reviews"
+        raw = {i.id: NewItem(i.title, i.kind, i.made_on, i.attribute, i.attribute_reason, i.doc_no, i.ref,
+                             ended_kind=i.ended_kind, ended_on=i.ended_on, ended_note=i.ended_note,
+                             existing=i.existing, created_by=i.created_by, created_at=i.created_at,
+                             ended_by=i.ended_by, ended_at=i.ended_at) for i in items}
+        for iid, step, person, on, actor, rec, rid in self.db.query(
+                "SELECT item_id, step, person, on_date, actor, recorded_at, id FROM disclosure_reviews"
                 f"{only} ORDER BY id", params):
-            if iid in by_id:
-                by_id[iid].reviews[step] = Review(step, person, _day(on), actor, rec)
-        for iid, on, note, actor, rec in self.db.query(
-                f"SELECT item_id, changed_on, note, actor, recorded_at FROM disclosure_changes{only} "
+            if iid in raw:
+                raw[iid].reviews.append(Review(step, person, _day(on), actor, rec, int(rid)))
+        for iid, on, note, actor, rec, rid in self.db.query(
+                f"SELECT item_id, changed_on, note, actor, recorded_at, id FROM disclosure_changes{only} "
                 "ORDER BY changed_on, id", params):
-            if iid in by_id:
-                by_id[iid].changes.append(Change(_day(on), note, actor, rec))
-        for iid, ch, col, on, url, actor, rec in self.db.query(
-                "SELECT item_id, channel, column_name, published_on, url, actor, recorded_at "
+            if iid in raw:
+                raw[iid].changes.append(Change(_day(on), note, actor, rec, int(rid)))
+        for iid, ch, col, on, url, actor, rec, rid in self.db.query(
+                "SELECT item_id, channel, column_name, published_on, url, actor, recorded_at, id "
                 f"FROM disclosure_publications{only} ORDER BY published_on, id", params):
-            if iid in by_id:
-                by_id[iid].publications.append(Publication(ch, col, _day(on), url, actor, rec))
-        for iid, on, old, old_reason, attr, reason, actor, rec in self.db.query(
-                "SELECT item_id, on_date, old_attribute, old_reason, attribute, reason, actor, recorded_at "
+            if iid in raw:
+                raw[iid].publications.append(Publication(ch, col, _day(on), url, actor, rec, int(rid)))
+        for iid, on, old, old_reason, attr, reason, actor, rec, rid in self.db.query(
+                "SELECT item_id, on_date, old_attribute, old_reason, attribute, reason, actor, recorded_at, id "
                 f"FROM disclosure_attribute_changes{only} ORDER BY id", params):
-            if iid in by_id:
-                by_id[iid].attribute_changes.append(AttributeChange(_day(on), old, old_reason, attr, reason, actor, rec))
+            if iid in raw:
+                raw[iid].attribute_changes.append(
+                    AttributeChange(_day(on), old, old_reason, attr, reason, actor, rec, int(rid)))
+        for iid, kind, entry_kind, entry_id, name, old, value, reason, on, actor, rec, cid in self.db.query(
+                "SELECT item_id, kind, entry_kind, entry_id, field, old_value, value, reason, on_date, actor, "
+                f"recorded_at, id FROM disclosure_corrections{only} ORDER BY id", params):
+            if iid in raw:
+                r = raw[iid]
+                target = r if entry_kind in ("registered", "ended") else next(
+                    (e for e in getattr(r, correct.LISTS[entry_kind]) if e.id == int(entry_id)), None)
+                if target is not None:
+                    r.corrections.append(Correction(kind, entry_kind, target, name, old, value, reason, _day(on),
+                                                    actor, rec, int(cid)))
+        for item in items:
+            _as_corrected(item, raw[item.id])
         return items
 
     def count(self, flt: ItemFilter | None = None) -> int:
-        sql, params = _where_items(flt or ItemFilter())
-        return int(self.db.scalar(f"SELECT COUNT(*) FROM disclosure_items{sql}", params))
+        """How many items match (as corrected; voided ones not counted)."""
+        f = flt or ItemFilter()
+        sql, params = _where_items(f, _PLAIN)
+        plain = int(self.db.scalar(f"SELECT COUNT(*) FROM disclosure_items{sql}", params))
+        return plain + sum(_matches(i, f) for i in self._corrected_items())
 
     def records(self) -> int:
         """Items and monthly figures entered, together (0: nothing to take a report from)."""
@@ -708,11 +882,16 @@ class DisclosureLog:
         """Publications dated from ``first`` to ``last``: per (channel, column), and the number of
         distinct items published (section 一)."""
         span = (first.isoformat(), last.isoformat())
+        plain = f"published_on >= ? AND published_on <= ? AND item_id NOT IN {_CORRECTED_IDS}"
         counted = {(ch, col): int(n) for ch, col, n in self.db.query(
-            "SELECT channel, column_name, COUNT(*) FROM disclosure_publications WHERE published_on >= ? "
-            "AND published_on <= ? GROUP BY channel, column_name", span)}
-        items = int(self.db.scalar("SELECT COUNT(DISTINCT item_id) FROM disclosure_publications "
-                                   "WHERE published_on >= ? AND published_on <= ?", span))
+            f"SELECT channel, column_name, COUNT(*) FROM disclosure_publications WHERE {plain} "
+            "GROUP BY channel, column_name", span)}
+        items = int(self.db.scalar(f"SELECT COUNT(DISTINCT item_id) FROM disclosure_publications WHERE {plain}", span))
+        for item in self._corrected_items():   # their publications as corrected
+            pubs = [p for p in item.publications if first <= p.on <= last]
+            for p in pubs:
+                counted[(p.channel, p.column)] = counted.get((p.channel, p.column), 0) + 1
+            items += bool(pubs)
         return counted, items
 
     def obligations(self, as_of: date, since: date | None = None) -> list[Obligation]:
@@ -755,8 +934,14 @@ class ItemFilter:
         return ItemFilter(kind, date(year, 1, 1), date(year, 12, 31))
 
 
-def _where_items(f: ItemFilter) -> tuple[str, tuple]:
-    """The one place that turns an item filter into SQL."""
+_CORRECTED_IDS = "(SELECT item_id FROM disclosure_corrections)"
+_CORRECTED, _PLAIN = "corrected", "plain"
+
+
+def _where_items(f: ItemFilter, corrected: str = _PLAIN) -> tuple[str, tuple]:
+    """The one place that turns an item filter into SQL.  An item's corrections may change the
+    facts filtered on: ``corrected`` takes every corrected item besides (for :func:`_matches` to
+    decide), ``plain`` none of them."""
     clauses: list[str] = []
     params: list[Any] = []
     for column, op, value in (("kind", "=", f.kind), ("made_on", ">=", f.made_from), ("made_on", "<=", f.made_to),
@@ -768,7 +953,29 @@ def _where_items(f: ItemFilter) -> tuple[str, tuple]:
     if f.in_force_on is not None:
         clauses.append("(ended_on IS NULL OR ended_on > ?)")
         params.append(f.in_force_on.isoformat())
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+    where = " AND ".join(clauses) or "1 = 1"
+    if corrected == _CORRECTED:
+        return (f" WHERE ({where}) OR id IN {_CORRECTED_IDS}" if clauses else ""), tuple(params)
+    return f" WHERE ({where}) AND id NOT IN {_CORRECTED_IDS}", tuple(params)
+
+
+def _matches(item: Item, f: ItemFilter) -> bool:
+    """``_where_items`` on an item as corrected."""
+    def within(day: date | None, first: date | None, last: date | None) -> bool:
+        return day is not None and (first is None or day >= first) and (last is None or day <= last)
+    return ((f.kind is None or item.kind == f.kind) and within(item.made_on, f.made_from, f.made_to)
+            and (f.ended_from is None and f.ended_to is None or within(item.ended_on, f.ended_from, f.ended_to))
+            and (f.in_force_on is None or item.in_force(f.in_force_on)))
+
+
+def _number(item: Item, c: Correction) -> int:
+    return correct.number_of(item.recorded, c, c.kind) if item.recorded else 0
+
+
+def _reason(text: str, what: str) -> str:
+    if not (text or "").strip():
+        raise GongkaiError(f"须写明{what}理由")
+    return text.strip()
 
 
 class ImportRejected(GongkaiError):

@@ -162,6 +162,23 @@ def figure_columns() -> dict[str, tuple[str, ...]]:
 _SPACE = re.compile(r"\s+")
 
 
+@cache
+def steps() -> dict[str, dict]:
+    """The log's entries as declared in data/steps.yaml (labels, commands, fields, what a
+    correction may change)."""
+    from gongkai.shipped import shipped_data
+
+    return shipped_data("gongkai.log", "data", "steps.yaml")["steps"]
+
+
+@cache
+def entry_columns() -> dict[str, str]:
+    """field -> header of the entry format (the log's own export)."""
+    from gongkai.shipped import shipped_data
+
+    return dict(shipped_data("gongkai.log", "data", "steps.yaml")["columns"])
+
+
 def norm(text: str) -> str:
     """Compare labels without spaces and with full-width brackets."""
     return _SPACE.sub("", str(text)).replace("(", "（").replace(")", "）")
