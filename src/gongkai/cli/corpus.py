@@ -393,6 +393,10 @@ def run_stats(args) -> int:
     with _store(args) as store:
         print(f"语料库 {_shown(store.path)}", file=sys.stderr)
         table = compute(store, args.level, agency=args.agency)
+        empty = not table.rows and not store.counts().get("ok")
+    if empty:  # a first user's stats before any ingest: say so, not an empty table
+        print("gongkai：语料库中还没有报告。先用 gongkai ingest 报告目录/ 导入。", file=sys.stderr)
+        return 1
     print_stats(table)
     if args.csv:
         write_csv(table, args.csv)

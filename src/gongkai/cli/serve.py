@@ -242,4 +242,7 @@ def run_users(args) -> int:
             p = getattr(user, "profile", None)
             print(f"账户 {user.username}\t{ROLES.get(role(user) or '', '未分配角色')}\t"
                   f"{p.body.name if p and p.body else ''}{p.region_code if p else ''}")
+        if not User.objects.exists():  # a new site: say how to begin, not nothing
+            print("gongkai：还没有账户。用 gongkai users add 用户名 --role admin 创建系统管理员，"
+                  "或 gongkai serve --create-admin 用户名。", file=sys.stderr)
     return 0

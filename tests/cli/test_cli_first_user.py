@@ -1,0 +1,26 @@
+"""What a new user meets before there is anything to work on: said, not an empty table."""
+
+from __future__ import annotations
+
+from gongkai.cli import main
+
+
+def test_stats_of_a_corpus_with_no_report_says_to_ingest_first(tmp_path, capsys):
+    db = str(tmp_path / "c.db")
+    assert main(["ingest", "--db", db, "-q", str(tmp_path / "nothing")]) == 1  # made, nothing in it
+    capsys.readouterr()
+    assert main(["stats", "--db", db]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err.splitlines()[-1]) == ("", "gongkai：语料库中还没有报告。先用 gongkai ingest 报告目录/ 导入。")
+
+
+def test_users_list_of_a_new_site_says_how_to_make_the_first_account(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GONGKAI_WEB_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "gongkai", "users", "list"], capture_output=True, text=True, env=env,
+                          timeout=120, stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0, "", "gongkai：还没有账户。用 gongkai users add 用户名 --role admin 创建系统管理员，或 gongkai serve --create-admin 用户名。\n")
