@@ -212,3 +212,56 @@ def test_any_item_of_a_large_log_is_found_and_acted_on_its_own_page_with_its_his
     assert r.status_code == 200 and "未能调整公开属性：公开属性为“不予公开”时须写明理由" in page
     assert "<tr><th>标题</th><td>公示1</td></tr>" in page and 'class="refused" id="refused" data-log="attribute"' in page
     assert c.get(f"{url}item/D1999-000001/").status_code == 404
+
+
+def test_a_clerk_corrects_and_voids_on_the_items_page_and_a_stale_choice_is_refused(django_env, world):
+    """更正 and 作废 on an item's own page, with the CLI's checks: the original entry stays, marked;
+    the facts and the history follow; a choice made on a page gone stale (another clerk's entry
+    since moved the numbers) is refused rather than applied to another entry."""
+    from datetime import date
+
+    from gongkai.log.store import DisclosureLog, NewItem, Review
+    from gongkai.web.registers import register_url
+
+    a = world["a"]
+    with DisclosureLog(register_url(a.pk), today=date(2026, 3, 10)) as log:   # the web's day
+        ref = log.add(NewItem("某通知", "other", date(2025, 3, 3), reviews=[
+            Review(s, "王", date(2025, 3, 3)) for s in ("draft", "check", "sign")]), "张会计")
+        log.publish(ref, "公开栏", "", date(2025, 3, 5), "张会计")
+        pub = log.get(ref).recorded.publications[0].id
+        item_id = log.get(ref).id
+    c, url, _ = _log_page(world)
+    item = f"{url}item/{ref}/"
+    page = c.get(item).content.decode()
+    assert f'<option value="1:registered:{item_id}:title">第1条 登记 2025-03-03 — 标题（现为 某通知）</option>' in page
+    assert f'<option value="5:published:{pub}">第5条 公开 2025-03-05</option>' in page
+
+    def post(**data):
+        return c.post(url + "event", {**data, "ref": ref, "back": "item",
+                                      "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
+
+    r = post(what="amend", target=f"1:registered:{item_id}:title", value="关于某事项的通知", reason="标题不全")
+    assert r.status_code == 302 and r["Location"] == item
+    page = c.get(item).content.decode()
+    assert "已更正 " + ref + " 第1条的标题：“某通知” → “关于某事项的通知”（原记录保留）。" in page
+    assert "<tr><th>标题</th><td>关于某事项的通知</td></tr>" in page
+    assert '2025-03-03 登记 <span class="mark late">已更正标题（见第6条）</span>' in page
+    assert "第1条的标题：“某通知” → “关于某事项的通知”；理由：标题不全" in page
+    r = post(what="amend", target=f"5:published:{pub}:on", value="2025-03-01", reason="日期错")   # the CLI's rules
+    page = r.content.decode()
+    assert r.status_code == 200 and "未能更正：更正后，公开日期 2025-03-01 早于形成日期 2025-03-03" in page
+    assert 'class="refused" id="refused" data-log="amend"' in page
+    # another clerk voids entry 5 meanwhile; a page still offering it as 5 is refused
+    with DisclosureLog(register_url(a.pk), today=date(2026, 3, 10)) as log:   # the web's day
+        log.void(ref, 5, "登记错条目", "李会计")
+    r = post(what="void", entry=f"5:published:{pub}", reason="登记错条目")
+    assert "未能作废：第5条已作废（第7条），不能再更正或作废" in r.content.decode()
+    r = post(what="void", entry=f"2:published:{pub}", reason="x")
+    assert (f"未能作废：{ref} 的登记记录在您打开页面后有了变动，第2条已不是您所选的记录；请核对最新的登记记录后重新选择"
+            in r.content.decode())
+    page = c.get(item).content.decode()
+    assert "<tr><th>公开</th><td>—</td></tr>" in page and f'value="5:published:{pub}"' not in page
+    r = post(what="void", entry=f"1:registered:{item_id}", reason="重复登记")
+    page = c.get(item).content.decode()
+    assert '<p class="refused" id="voided">该条目的登记已作废，不计入台账统计；登记记录保留如下。</p>' in page
+    assert 'data-log="amend"' not in page   # nothing more is recorded on a voided item

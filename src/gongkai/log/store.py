@@ -575,12 +575,14 @@ class DisclosureLog:
         return item
 
     # -- corrections (更正, 作废) -------------------------------------------------------------
-    def amend(self, ref: str, entry: int, field_name: str, value: str, reason: str, actor: str) -> Item:
+    def amend(self, ref: str, entry: int, field_name: str, value: str, reason: str, actor: str,
+              expect: tuple[str, int] | None = None) -> Item:
         """Correct one field of entry ``entry`` (its number in the item's 登记记录); the entry
-        stays as recorded and the item is read with the correction."""
+        stays as recorded and the item is read with the correction.  ``expect``: the entry's kind
+        and row as the clerk saw them (a form): refused if the number now names another entry."""
         with self.db.transaction():
             item = self._locked(ref)
-            step, obj = self._entry(item, entry)
+            step, obj = self._entry(item, entry, expect)
             name = correct.field_named(step, field_name, entry)
             _, _, copies = correct.apply(item.recorded or NewItem("", "", item.made_on), item.corrections)
             target = copies.get(id(obj), obj)
@@ -601,24 +603,29 @@ class DisclosureLog:
                                     self.stamp())
             return self.get(ref)
 
-    def void(self, ref: str, entry: int, reason: str, actor: str) -> Item:
+    def void(self, ref: str, entry: int, reason: str, actor: str, expect: tuple[str, int] | None = None) -> Item:
         """Void entry ``entry`` (recorded by mistake, e.g. a publication of another item); 1 voids
-        the whole item (entered by mistake, or twice)."""
+        the whole item (entered by mistake, or twice).  ``expect`` as for :meth:`amend`."""
         with self.db.transaction():
             item = self._locked(ref)
-            step, obj = self._entry(item, entry)
+            step, obj = self._entry(item, entry, expect)
             c = Correction("voided", step, obj, reason=_reason(reason, "作废"), on=self.today())
             self._check_corrected(item, c)
             self._insert_correction(item.id, c, item.id if step in ("registered", "ended") else obj.id, actor,
                                     self.stamp())
             return self.get(ref)
 
-    def _entry(self, item: Item, n: int) -> tuple[str, Any]:
-        """(kind, object) of entry ``n`` of an item, refused when it is a correction or voided."""
+    def _entry(self, item: Item, n: int, expect: tuple[str, int] | None = None) -> tuple[str, Any]:
+        """(kind, object) of entry ``n`` of an item, refused when it is a correction or voided, or
+        not the entry ``expect`` names (kind, row)."""
         entries = correct.recorded_entries(item.recorded) if item.recorded else []
         if not 1 <= n <= len(entries):
             raise GongkaiError(f"{item.ref} 没有第{n}条记录（共 {len(entries)} 条，见 gongkai log show {item.ref}）")
         e = entries[n - 1]
+        row = item.id if e.step in ("registered", "ended") else getattr(e.obj, "id", 0)
+        if expect is not None and expect != (e.step, row):
+            raise GongkaiError(f"{item.ref} 的登记记录在您打开页面后有了变动，第{n}条已不是您所选的记录；"
+                               "请核对最新的登记记录后重新选择")
         if e.step in correct.CORRECTIONS:
             target = correct.number_of(item.recorded, e.obj.entry, e.obj.step) if item.recorded else 0
             raise GongkaiError(f"第{n}条是{'更正' if e.step == 'amended' else '作废'}记录，不能更正或作废；"

@@ -459,18 +459,78 @@ def log_item(body, ref: str, today: date, typed=None) -> dict[str, Any]:
     with open_log(body) as log:
         item = log.get(ref)   # GongkaiError: no such item
         duties = obligations(item, log.calendar, today)
-    forms = [f for f in log_forms([(item.ref, item.title)], today, typed,
-                                  [] if item.ended_kind else [(item.ref, item.title)])
-             if f["what"] in ITEM_ACTIONS]
-    return {"item": _log_row(item, duties), "history": item_history(item), "forms": forms,
+    forms = [] if item.voided else [f for f in log_forms([(item.ref, item.title)], today, typed,
+                                                         [] if item.ended_kind else [(item.ref, item.title)])
+                                    if f["what"] in ITEM_ACTIONS] + correction_forms(item, typed)
+    return {"item": _log_row(item, duties), "history": item_history(item), "forms": forms, "voided": item.voided,
             "duties": [{"start": ob.start, "reason": ob.reason, "due": ob.due, "assumed": ob.assumed,
                         "status": ob.status_zh, "published_on": ob.published_on, "late_workdays": ob.late_workdays}
                        for ob in duties]}
 
 
+def correction_forms(item, typed=None) -> list[dict[str, Any]]:
+    """更正 and 作废 on an item's own page (``gongkai log amend/void``): each entry that may still be
+    corrected, named by its number in the 登记记录 and, to catch a page gone stale, by its row —
+    the field to amend chosen with its entry (第3条 公开 — 公开日期（现为 2025-03-12）)."""
+    from gongkai.log import correct
+
+    raw = item.recorded
+    voided = {(c.step, id(c.entry)) for c in item.corrections if c.kind == "voided"}
+    _, _, copies = correct.apply(raw, item.corrections)
+    targets, entries = [], []
+    declared = correct.steps()
+    for n, e in enumerate(correct.recorded_entries(raw), 1):
+        if e.step in correct.CORRECTIONS or (e.step, id(e.obj)) in voided:
+            continue
+        row = item.id if e.step in ("registered", "ended") else e.obj.id
+        what = declared[e.step]["label"] + (f" {e.on.isoformat()}" if e.on else "")
+        entries.append((f"{n}:{e.step}:{row}", f"第{n}条 {what}"))
+        now = copies.get(id(e.obj), e.obj)
+        for name in correct.amendable(e.step):
+            value = correct.shown(name, correct.current(e.step, name, now))
+            targets.append((f"{n}:{e.step}:{row}:{name}",
+                            f"第{n}条 {what} — {correct.field_label(e.step, name)}（现为 {value[:20]}）"))
+
+    def f(name, label, type_="text", required=False, choices=None, help_=""):
+        return {"name": name, "label": label, "type": type_, "required": required, "choices": choices or [],
+                "help": help_, "value": "", "max": None}
+
+    ref = f("ref", "条目", "choice", True, [(item.ref, f"{item.ref} {item.title[:30]}")])
+    forms = [
+        ("amend", "更正", "更正一条记录中的一项（序号即登记记录的序号；原记录保留并标明已更正）", [
+            dict(ref), f("target", "更正哪一项", "choice", True, targets),
+            f("value", "更正为", help_="日期写成 2025-03-01；类别、公开属性、渠道写名称"),
+            f("reason", "更正理由", required=True)]),
+        ("void", "作废", declared["voided"]["help"], [
+            dict(ref), f("entry", "作废哪一条", "choice", True, entries,
+                         help_="第1条即整个条目的登记：作废后该条目不再计入台账统计"),
+            f("reason", "作废理由", required=True)]),
+    ]
+    out = []
+    for what, label, help_, fields in forms:
+        refused = typed is not None and typed.get("what") == what
+        if refused:
+            for x in fields:
+                x["value"] = typed.get(x["name"], "")
+        out.append({"what": what, "label": label, "help": help_, "fields": fields, "refused": refused,
+                    "button": LOG_ACTIONS[what]})
+    return out
+
+
+def _target(text: str, parts: int) -> tuple[int, tuple[str, int], list[str]]:
+    """A correction form's choice: (entry number, (its kind, its row), the rest)."""
+    bits = text.split(":")
+    try:
+        if len(bits) != parts:
+            raise ValueError(text)
+        return int(bits[0]), (bits[1], int(bits[2])), bits[3:]
+    except ValueError:
+        raise GongkaiError("请从列表中选择要更正或作废的记录") from None
+
+
 # -- the 主动公开台账 kept in the browser: register an item, its review steps, its publication -----
 LOG_ACTIONS = {"add": "登记", "review": "审核", "publish": "公开", "change": "登记变更", "attribute": "调整公开属性",
-               "repeal": "登记废止或失效", "figures": "录入月度数据"}
+               "repeal": "登记废止或失效", "figures": "录入月度数据", "amend": "更正", "void": "作废"}
 
 
 def log_forms(items: list[tuple[str, str]], today: date, typed=None,
@@ -597,6 +657,18 @@ def log_action(log, data, actor: str) -> str:
         day = required_date(text("on"), "调整日期")
         item = log.set_attribute(ref, to, text("reason"), day, actor)
         return f"已将 {ref} 的公开属性调整为“{attributes()[to].label}”（{day}）。" + _duties_said(log, item)
+    if what == "amend":
+        from gongkai.log.correct import field_label, shown
+
+        n, expect, (name,) = _target(needed("target", "要更正的项目"), 4)
+        item = log.amend(ref, n, name, text("value"), needed("reason", "更正理由"), actor, expect)
+        fix = item.corrections[-1]
+        return (f"已更正 {ref} 第{n}条的{field_label(fix.step, fix.field)}：“{shown(fix.field, fix.old_value)}” → "
+                f"“{shown(fix.field, fix.value)}”（原记录保留）。" + _duties_said(log, item))
+    if what == "void":
+        n, expect, _ = _target(needed("entry", "要作废的记录"), 3)
+        item = log.void(ref, n, needed("reason", "作废理由"), actor, expect)
+        return f"已作废 {ref} 第{n}条" + ("（整个条目的登记作废，不再计入台账统计）" if item.voided else "") + "（原记录保留）。"
     if what == "repeal":
         ending = resolve(endings(), needed("ending", "废止或失效"), "废止或失效")
         day = required_date(text("on"), "日期")
