@@ -13,11 +13,11 @@ for pkg in "${system_packages[@]}"; do
 done
 if ((${#missing[@]})); then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    echo "setup: installing system packages: ${missing[*]}"
+    echo "setup: 安装系统包：${missing[*]}"
     apt-get update -q >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "setup: please install these Debian packages: ${missing[*]}" >&2
+    echo "setup: 请用管理员身份安装这些 Debian 包：sudo apt-get install ${missing[*]}" >&2
   fi
 fi
 
