@@ -99,7 +99,7 @@ def _other_commands(cmd) -> None:
                    help="以该日为今天（默认今天）")
     c.add_argument("--since", "--from", dest="since", metavar="日期", help="只看该日以后形成或变更的（默认一年前）")
     c.add_argument("--late", action="store_true", help="列出 --year 年度内逾期公开的条目")
-    c.add_argument("--year", type=int, metavar="年度")
+    c.add_argument("--year", type=int, metavar="年度", help="只看该年形成或变更的；与 --late 一起用（必填）：该年内逾期公开的")
     c.add_argument("--json", action="store_true", help="输出 JSON")
     c.set_defaults(handler=run_due)
 
@@ -114,8 +114,8 @@ def _other_commands(cmd) -> None:
     c.set_defaults(handler=run_export)
 
     c = cmd("table2", "年度表二（2021 版格式）和第一部分主动公开统计")
-    c.add_argument("--year", type=int, required=True, metavar="年度")
-    c.add_argument("--agency", metavar="机关名称")
+    c.add_argument("--year", type=int, required=True, metavar="年度", help="报告年度")
+    c.add_argument("--agency", metavar="机关名称", help="写入报告 JSON 的机关名称（与 --json 一起用）")
     c.add_argument("--json", action="store_true", help="输出报告 JSON（gongkai.report/1）")
     c.set_defaults(handler=run_table2)
 
