@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from gk_web_support import client_for, django_env, seed, world  # noqa: F401 - fixtures
+from gk_web_support import client_for, django_env, make_user, seed, world  # noqa: F401 - fixtures
 
 
 def _csrf(c, url="/check/"):
@@ -165,6 +165,37 @@ def test_an_extension_offers_what_remains_of_the_twenty_days(django_env, world):
     assert workdays_field(page) is None and 'data-action="replied"' in page
     assert re.findall(r'<p class="hint" data-withheld="[^"]*">([^<]*)</p>', page) == [
         "延期答复：已延期20个工作日，达到条例第三十三条规定的最长延期（20个工作日），不能再延期"]
+
+
+def test_two_clerks_at_once_a_stale_form_is_told_what_changed(django_env, world):
+    """Clerk A has the request page open (its forms carry the last entry A saw); clerk B records a
+    答复 meanwhile.  A's extension no longer fits: refused, and A is told what B recorded; A's
+    correction still fits: recorded after B's step, and A is told it follows B's."""
+    c, token, url = _new_request(world, name="赵六")
+    page = c.get(url).content.decode()
+    seen = re.search(r'name="seen" value="(\d+)"', page).group(1)
+    assert seen == "1"
+    other = make_user("clerk", world["a"])
+    b = client_for(other)
+    r = b.post(url + "event", {"kind": "replied", "on": "2026-03-03", "outcome": "granted", "seen": seen,
+                               "csrfmiddlewaretoken": _csrf(b, url)})
+    assert r.status_code == 302
+    page = c.post(url + "event", {"kind": "extended", "on": "2026-03-04", "workdays": "5", "reason": "需要调取档案",
+                                  "seen": seen, "csrfmiddlewaretoken": token}, follow=True).content.decode()
+    said = re.findall(r'class="error">([^<]+)', page)[0]
+    recorded = re.search(r"登记于 (2026-03-10 \d\d:\d\d)", said)
+    assert recorded and said == (
+        "未能登记：该申请已于 2026-03-03 办结，不能再延期答复（2026-03-04）"
+        f"（您打开本页后，此申请已有新的登记：第2条 答复（2026-03-03；{other.username}，登记于 "
+        f"{recorded.group(1)}）；请看下方最新的办理记录）")
+    assert 'name="seen" value="2"' in page   # the page shown again is the latest: its forms say so
+    page = c.post(url + "event", {"kind": "amended", "event": "1", "field": "content", "value": "某文件及附件",
+                                  "reason": "漏记附件", "seen": seen, "csrfmiddlewaretoken": token},
+                  follow=True).content.decode()
+    assert "已登记：更正。" in page
+    assert re.findall(r'class="warning">([^<]+)', page) == [
+        f"注意：您打开本页后，此申请另有登记：第2条 答复（2026-03-03；{other.username}，登记于 "
+        f"{recorded.group(1)}）。您的登记排在其后，请核对。"]
 
 
 def test_blank_fields_of_a_request_show_alike(django_env, world):

@@ -193,6 +193,18 @@ def test_any_item_of_a_large_log_is_found_and_acted_on_its_own_page_with_its_his
     assert f'<a href="/register/{a.pk}/log/item/{oldest}/">{oldest}</a>' in page
     assert f'<option value="{oldest}">' in page       # and offered in the page's forms
     assert "没有找到“无此文件”。" in c.get(url + "?q=无此文件").content.decode()
+    # a form sent while the search is shown: refused, the page comes back with the search (and its
+    # item still offered); recorded, back to the search
+    token = c.cookies["csrftoken"].value
+    assert '<input type="hidden" name="q" value="丁政告〔2025〕1号">' in page
+    r = c.post(url + "event", {"what": "change", "ref": oldest, "on": "", "q": "丁政告〔2025〕1号",
+                               "csrfmiddlewaretoken": token})
+    again = r.content.decode()
+    assert r.status_code == 200 and "未能登记变更：缺少变更日期" in again
+    assert "“丁政告〔2025〕1号”：找到 1 件。" in again and f'<option value="{oldest}" selected>' in again
+    r = c.post(url + "event", {"what": "change", "ref": oldest, "on": "2025-02-01", "q": "丁政告〔2025〕1号",
+                               "csrfmiddlewaretoken": token})
+    assert r.status_code == 302 and r["Location"] == url + "?q=%E4%B8%81%E6%94%BF%E5%91%8A%E3%80%942025%E3%80%951%E5%8F%B7"
 
     item = f"{url}item/{oldest}/"
     page = c.get(item).content.decode()

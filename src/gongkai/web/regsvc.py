@@ -161,6 +161,22 @@ def record_action(reg: Register, ref: str, data, actor: str):
     return reg.record(ref, kid, on, actor, **_values(k, data))
 
 
+def entered_since(reg: Register, ref: str, seen: Any, personal: bool, mine: bool = False) -> list[str]:
+    """What was recorded on a request after its page was loaded (``seen``: the last entry the page
+    showed, sent back by its form) by anyone — two clerks at once — leaving out, with ``mine``,
+    the newest (the entry just recorded from that form): each as 第5条 答复（2026-03-10；王会计，登记于 …）."""
+    from gongkai.register.history import history_rows
+
+    try:
+        last = int(str(seen))
+    except ValueError:
+        return []    # a form without it (the API, an old page): nothing to compare with
+    rows = history_rows(reg.get(ref).history, personal, mask_names=not personal)
+    newest = max(r["id"] for r in rows)
+    return [f"第{r['id']}条 {r['label']}（{r['on']}；{r['actor']}，登记于 {r['recorded_at']}）"
+            for r in rows if r["id"] > last and not (mine and r["id"] == newest)]
+
+
 def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict[str, Any]:
     from gongkai.register.history import history_rows
 
@@ -209,6 +225,7 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
         "events": [{"id": e.id, "kind": e.kind, "label": kinds()[e.kind].label, "on": e.on.isoformat(),
                     "data": e.data, "actor": e.actor, "recorded_at": e.recorded_at} for e in steps],
         "history": history_rows(req.history, personal, mask_names=not personal),
+        "seen": max(e.id for e in req.history),   # the page's forms say what their clerk saw (entered_since)
         "ledger": c.render(warnings=False),   # the warnings are their own field
         "letters": letter_list,
         "offered": sorted(offered_actions(req.state, [e.kind for e in steps], left)),

@@ -155,13 +155,26 @@ def action_form(k, settings=None, typed=None, defaults=None, maxima=None) -> dic
 @require_POST
 @body_view(write=True)
 def request_event(request, body, ref):
+    """One step from the request's page.  Two clerks may have the page open at once: the form
+    carries the last entry its clerk saw (``seen``), and what another clerk recorded since is said
+    — with a refusal (the step no longer fits, e.g. after a 答复) or beside the step recorded (it
+    follows theirs).  Nothing is lost or reordered: every step is appended in the order written."""
     reg = open_register(body)
+    seen, personal = request.POST.get("seen", ""), sees_personal_data(request.user, body)
     try:
         regsvc.record_action(reg, ref, request.POST, request.user.username)
         kind = request.POST.get("kind", "")
         messages.success(request, f"已登记：{regsvc.ACTIONS.get(kind) or regsvc.CORRECTIONS.get(kind, '')}。")
+        others = regsvc.entered_since(reg, ref, seen, personal, mine=True)
+        if others:
+            messages.warning(request, f"注意：您打开本页后，此申请另有登记：{'；'.join(others)}。您的登记排在其后，请核对。")
     except GongkaiError as exc:
-        messages.error(request, f"未能登记：{exc.message}")
+        try:
+            others = regsvc.entered_since(reg, ref, seen, personal)
+        except GongkaiError:   # no such request: the refusal says so
+            others = []
+        messages.error(request, f"未能登记：{exc.message}" + (
+            f"（您打开本页后，此申请已有新的登记：{'；'.join(others)}；请看下方最新的办理记录）" if others else ""))
         return _request_page(request, body, ref, typed=request.POST)  # the form again, as filled in
     return redirect(f"/register/{body.pk}/r/{ref}/")
 
@@ -274,6 +287,7 @@ def log_event(request, body):
     from gongkai.web.registers import open_log
 
     on_item = request.POST.get("back") == "item" and request.POST.get("ref")   # sent from the item's own page
+    query = str(request.POST.get("q") or "")[:200]   # sent while a search is shown: kept, refused or not
     try:
         with open_log(body) as log:
             messages.success(request, regsvc.log_action(log, request.POST, request.user.username))
@@ -282,10 +296,10 @@ def log_event(request, body):
         messages.error(request, f"未能{what}：{exc.message}")
         if on_item:
             return _log_item_page(request, body, str(on_item), typed=request.POST)
-        return _log_page(request, body, typed=request.POST)
+        return _log_page(request, body, typed=request.POST, query=query)
     if on_item:
         return redirect(f"/register/{body.pk}/log/item/{quote(str(on_item))}/")
-    return redirect(f"/register/{body.pk}/log/")
+    return redirect(f"/register/{body.pk}/log/" + (f"?q={quote(query)}" if query else ""))
 
 
 @require_http_methods(["GET"])
@@ -304,11 +318,12 @@ def _log_item_page(request, body, ref: str, typed=None):
                                                           "writable": can_write(request.user, body), **page})
 
 
-def _log_page(request, body, typed=None):
+def _log_page(request, body, typed=None, query: str | None = None):
     """主动公开台账: the body's proactive-disclosure log, its duties and table 2; kept by importing
     its document list and monthly figures here (or with ``gongkai log``)."""
     day = today()
-    overview = regsvc.log_overview(body, day, _year(request, day), request.GET.get("q", "")[:200])
+    query = request.GET.get("q", "")[:200] if query is None else query
+    overview = regsvc.log_overview(body, day, _year(request, day), query)
     overview["forms"] = regsvc.log_forms([(r["ref"], r["title"]) for r in overview["rows"]], day, typed,
                                          [(r["ref"], r["title"]) for r in overview["rows"] if not r["ended"]])
     return render(request, "web/register_log.html", {"body": body, "today": day,
