@@ -1,10 +1,14 @@
 """What README.md and docs/*.md show a user, checked against the code, so the two cannot drift.
 
-Every command line the documents show (``gongkai …`` in a code block or an inline code span, and
-the examples of ``gongkai … --help``) names subcommands and options the command has; the README's
-one-line Python example prints what the README says it prints; the modules and files
-docs/architecture.md names exist.  Placeholders (报告.pdf, REF, …) are not run; the commands that
-run on the shipped examples are run by scripts/smoke.sh and the tests of each command."""
+- every command line the documents show (``gongkai …`` in a code block or an inline code span),
+  and every example of ``gongkai … --help``, names subcommands and options the command has;
+- README's Python example runs as written, statement by statement, and gives the values its
+  comments show; its ``python -c`` one-liner prints the output README shows; its deadline and fee
+  lines print what their comments say;
+- every file docs/architecture.md names exists, and every relative link leads to a file.
+
+Placeholders (报告.pdf, REF, …) are not run; the commands that run on the shipped examples are run
+by scripts/smoke.sh and the tests of each command."""
 
 from __future__ import annotations
 
