@@ -24,3 +24,14 @@ def test_users_list_of_a_new_site_says_how_to_make_the_first_account(tmp_path):
                           timeout=120, stdin=subprocess.DEVNULL)
     assert (done.returncode, done.stdout, done.stderr) == (
         0, "", "gongkai：还没有账户。用 gongkai users add 用户名 --role admin 创建系统管理员，或 gongkai serve --create-admin 用户名。\n")
+
+
+def test_an_excel_register_given_to_parse_is_named_for_what_it_is(tmp_path, capsys):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["编号", "申请人"])
+    book.save(tmp_path / "台账.xlsx")
+    assert main(["parse", str(tmp_path / "台账.xlsx")]) == 1
+    assert capsys.readouterr().err == (f"gongkai：{tmp_path}/台账.xlsx：这是 Excel 工作簿，不是年度报告。"
+                                       "台账请用 gongkai register import 或 gongkai log import 导入。\n")

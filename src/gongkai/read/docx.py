@@ -40,7 +40,11 @@ def check_package(data: bytes, name: str) -> zipfile.ZipFile:
         z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise UnreadableFile("Word 文件（.docx）已损坏或不完整，无法打开。请重新下载原文件。", name) from None
-    if "word/document.xml" not in z.namelist():
+    names = z.namelist()
+    if "word/document.xml" not in names:
+        if "xl/workbook.xml" in names:  # a clerk's own 台账 handed to parse: say what it is and where it goes
+            raise UnreadableFile("这是 Excel 工作簿，不是年度报告。台账请用 gongkai register import 或 gongkai log import 导入。",
+                                 name)
         raise UnreadableFile("这个 ZIP 文件不是 Word 文档（缺少 word/document.xml）。", name)
     limits.check_zip(z, name, "Word 文件")
     return z
