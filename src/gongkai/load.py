@@ -130,7 +130,7 @@ def reports_from_json(text: str, name: str) -> list[Report]:
     from gongkai.safeload import DataError, load_json
 
     try:
-        return [_report(load_json(text, name, parse_float=Decimal), name, 1)]
+        return [report_from_data(load_json(text, name, parse_float=Decimal), name, 1)]
     except DataError as exc:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         if exc.syntax != "Extra data" or len(lines) < 2:
@@ -142,11 +142,13 @@ def reports_from_json(text: str, name: str) -> list[Report]:
         except DataError as exc:
             place = f"第{lineno}行" + (exc.place.removeprefix("第1行") if exc.place else "")
             raise NotAReport(exc.message, name, place) from None
-        reports.append(_report(data, name, lineno))
+        reports.append(report_from_data(data, name, lineno))
     return reports
 
 
-def _report(data: object, name: str, lineno: int) -> Report:
+def report_from_data(data: object, name: str, lineno: int) -> Report:
+    """A report JSON document as loaded (``safeload.load_json``) -> ``Report``, checked against
+    the schema; NotAReport naming line ``lineno`` of ``name`` when it is not one."""
     if not isinstance(data, dict):
         raise NotAReport(f"不是 gongkai 报告 JSON（应为 schema 为 {SCHEMA} 的 JSON 对象）。", name, f"第{lineno}行")
     if data.get("schema") == SCHEMA:  # checked against docs/report.schema.json before any rule sees it
@@ -156,7 +158,8 @@ def _report(data: object, name: str, lineno: int) -> Report:
     try:
         return Report.from_dict(data)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise NotAReport(f"不是 gongkai 报告 JSON（{exc}）。", name, f"第{lineno}行") from None
+        said = str(exc) if str(exc).startswith("不是 gongkai 报告 JSON") else f"不是 gongkai 报告 JSON（{exc}）"
+        raise NotAReport(f"{said}。", name, f"第{lineno}行") from None
 
 
 def _json_text(data: bytes, name: str) -> str:
@@ -178,4 +181,4 @@ def _yaml_text(data: bytes, name: str) -> str:
 make_callable(__name__, load)  # gongkai.load(path) is load(path)
 
 __all__ = ["FORMS_ZH", "Loaded", "input_form", "load", "load_all", "load_input", "load_source", "load_source_text",
-           "one", "reports_from_json"]
+           "one", "report_from_data", "reports_from_json"]

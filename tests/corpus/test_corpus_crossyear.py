@@ -177,10 +177,13 @@ def test_findings_keep_their_quote_in_the_store_and_the_export(tmp_path):
         assert report.to_dict() == stored.to_dict()
         assert [f["previous_report_id"] for f in d["findings"] if "previous_report_id" in f] == [f.previous_id for f in cross]
     this_year = next(d for d in lines if d["year"] == 2024)
+    last_year = next(d for d in lines if d["year"] == 2023)
     assert this_year["corpus"] == {
         "report_id": number, "sha256": this_year["source"]["sha256"], "name": "ptzhsyqhzs-2024.txt", "path": str(this),
-        "form": "txt", "parser_version": gongkai.PARSER_VERSION, "checked": True,
-        "previous_report_id": next(d["corpus"]["report_id"] for d in lines if d["year"] == 2023),
+        "paths": [str(this)], "size": this.stat().st_size, "form": "txt", "ingested_at": corpus.store.query(
+            "SELECT ingested_at FROM documents WHERE id = ?", (number,))[0][0],
+        "parser_version": gongkai.PARSER_VERSION, "checked": True,
+        "previous_report_id": last_year["corpus"]["report_id"], "previous_sha256": last_year["corpus"]["sha256"],
         "placement": {"region_code": "350128", "province": "福建省", "city": "福州市", "county": "平潭县",
-                      "unit": "行政审批局", "level": "department", "placement": "auto"}}
+                      "unit": "行政审批局", "level": "department", "placement": "auto", "note": None}}
     assert reloaded[[d["year"] for d in lines].index(2024)].ambiguous[0].raw == "15621"

@@ -32,7 +32,8 @@ def add_parser(sub) -> None:
 def _ingest_parser(sub) -> None:
     p = sub.add_parser("ingest", help="把报告批量读入语料库（可续传、按内容去重）",
                        description="读取文件、目录和 ZIP 压缩包中的年度报告，解析、检查后存入语料库。"
-                                   "未变化的文件不重复处理；中断后重新运行会从断点继续。")
+                                   "未变化的文件不重复处理；中断后重新运行会从断点继续。"
+                                   "语料库导出文件（gongkai export --to jsonl）照原样收回，不重新读取。")
     p.add_argument("paths", nargs="+", metavar="文件、目录或ZIP")
     p.add_argument("--db", metavar="地址", help=_DB_HELP)
     p.add_argument("-j", "--jobs", "--workers", dest="workers", type=int, metavar="进程数",
@@ -178,6 +179,8 @@ def run_ingest(args) -> int:
     forms = "，".join(f"{k} {v}" for k, v in sorted(summary.by_form.items()))
     print(f"新入库 {summary.added} 份，更新 {summary.updated} 份，未变化跳过 {summary.unchanged} 份，"
           f"失败 {len(summary.failed)} 份。" + (f"（本次处理：{forms}）" if forms else ""))
+    if summary.taken_back:
+        print(f"其中 {summary.taken_back} 份从语料库导出文件收回（原文件名、SHA-256、归属、单元格及其标记、检查发现均照原样，未重新读取）。")
     if summary.cross_year:
         print(f"跨年检查：{summary.cross_year} 份报告与本机关上年报告作了比较（上年结转、现行有效件数、正文雷同）。")
     if summary.crashes:

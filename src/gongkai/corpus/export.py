@@ -209,17 +209,20 @@ def export_jsonl(store: Store, output: str) -> list[tuple[str, int]]:
 
     cross = store.cross_year_findings()
     meta = {r.id: r for r in store.reports()}
+    more = store.provenance()
     n = 0
     try:
         with open(output, "w", encoding="utf-8", newline="\n") as out:
             for doc_id, text in store.report_jsons():
                 d = json.loads(text)
                 d["findings"] = d.get("findings", []) + [_cross_finding(f) for f in cross.get(doc_id, ())]
-                d["corpus"] = _corpus_facts(meta[doc_id]) if doc_id in meta else {"report_id": doc_id}
+                d["corpus"] = _corpus_facts(meta[doc_id], meta, more[doc_id]) if doc_id in meta else {"report_id": doc_id}
                 out.write(json.dumps(d, ensure_ascii=False) + "\n")
                 n += 1
     except OSError as exc:
-        raise GongkaiError(f"无法写入输出文件：{exc.strerror}", output) from None
+        from gongkai.files import os_reason
+
+        raise GongkaiError(f"无法写入输出文件：{os_reason(exc)}", output) from None
     return [(output, n)]
 
 
@@ -231,11 +234,16 @@ def _cross_finding(f) -> dict:
     return d
 
 
-def _corpus_facts(r) -> dict:
-    return {"report_id": r.id, "sha256": r.sha256, "name": r.name, "path": r.path, "form": r.form,
-            "parser_version": r.parser_version, "checked": r.checked, "previous_report_id": r.previous_id,
+def _corpus_facts(r, meta: dict, more: tuple) -> dict:
+    """The ``corpus`` object of a report's line: all the store knows of it that its JSON does not
+    hold (``reimport`` takes it back)."""
+    size, ingested_at, paths, note = more
+    previous = meta.get(r.previous_id)
+    return {"report_id": r.id, "sha256": r.sha256, "name": r.name, "path": r.path, "paths": paths, "size": size,
+            "form": r.form, "ingested_at": ingested_at, "parser_version": r.parser_version, "checked": r.checked,
+            "previous_report_id": r.previous_id, "previous_sha256": previous.sha256 if previous else None,
             "placement": {"region_code": r.code, "province": r.province, "city": r.city, "county": r.county,
-                          "unit": r.unit, "level": r.level, "placement": r.placement}}
+                          "unit": r.unit, "level": r.level, "placement": r.placement, "note": note}}
 
 
 def _export_parquet(store: Store, output: str) -> list[tuple[str, int]]:

@@ -30,7 +30,7 @@ from types import FrameType
 from typing import Any
 
 from gongkai import PARSER_VERSION
-from gongkai.corpus import crossyear
+from gongkai.corpus import crossyear, reimport
 from gongkai.corpus.sources import Item, iter_items
 from gongkai.corpus.store import Store
 from gongkai.corpus.worker import (
@@ -65,6 +65,7 @@ class Summary:
     by_form: dict[str, int] = field(default_factory=dict)
     crashes: int = 0  # times a worker died and the pool was rebuilt
     cross_year: int = 0  # reports (re)compared with the same body's report of the year before
+    taken_back: int = 0  # of added and updated: reports taken back from corpus exports (``reimport``)
 
     @property
     def done(self) -> int:
@@ -208,14 +209,24 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
     if cluster is None and (problem := main_script_problem()):
         raise GongkaiError(problem)
     # The files are walked twice, to count them and to hand them out, rather than held: memory
-    # stays flat however many there are.
-    total = sum(1 for _ in iter_items(paths))
+    # stays flat however many there are.  Corpus exports (JSON Lines) are taken back first, here,
+    # before the workers write.
+    exports: list[Item] = []
+    total = 0
+    for item in iter_items(paths):
+        if reimport.is_export(item):
+            exports.append(item)
+        else:
+            total += 1
     run = Run(str(store.url), datetime.now(OFFICE_TZ).isoformat(timespec="microseconds"), PARSER_VERSION,
               reparse, retry_failed, timeout)
-    batch = _Batch(store, run, total, workers or os.cpu_count() or 1, cluster, on_progress)
+    taken = _take_back(store, run, exports)
+    batch = _Batch(store, run, total, workers or os.cpu_count() or 1, cluster, on_progress, taken)
+    skip = {item.path for item in exports}
     try:
         for item in iter_items(paths):
-            batch.add(item)
+            if item.path not in skip:
+                batch.add(item)
         batch.flush()
         batch.drain(0)
         batch.summary.cross_year = batch.cross_year()
@@ -224,11 +235,35 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
     return batch.summary
 
 
+def _take_back(store: Store, run: Run, exports: list[Item]) -> Summary:
+    """Take back each corpus export whole; one that cannot be is a failure of the run, named with
+    its line, of which nothing is stored."""
+    summary = Summary()
+    for item in exports:
+        try:
+            added, updated, unchanged = reimport.take_back(store, item)
+        except GongkaiError as exc:
+            reason = "：".join(p for p in (exc.place, exc.message) if p)
+            summary.failed.append((item.path, record_unreadable(store, run, item, reason)["reason"]))
+            continue
+        except OSError as exc:
+            from gongkai.files import os_reason
+
+            reason = f"无法读取文件：{os_reason(exc)}"
+            summary.failed.append((item.path, record_unreadable(store, run, item, reason)["reason"]))
+            continue
+        summary.added += added
+        summary.updated += updated
+        summary.unchanged += unchanged
+        summary.taken_back += added + updated
+    return summary
+
+
 class _Batch:
     """One ingest run: the pool, the files in flight, what has been counted."""
 
     def __init__(self, store: Store, run: Run, total: int, workers: int, cluster: str | None,
-                 on_progress: Callable[[int, int, str], None] | None):
+                 on_progress: Callable[[int, int, str], None] | None, summary: Summary | None = None):
         self.store = store
         self.run = run
         self.total = total
@@ -244,7 +279,7 @@ class _Batch:
         # Documents stored by this run have larger ids (a crash rerun of a file stored just before
         # the crash counts it as added, not as met again).
         self.first_id = store.last_document_id()
-        self.summary = Summary()
+        self.summary = summary or Summary()
         self.done = 0
         self.progress = on_progress or (lambda done, total, path: None)
 

@@ -64,8 +64,9 @@ class Corpus:
                timeout: float | None = None, reparse: bool = False, retry_failed: bool = False,
                on_progress: Callable[[int, int, str], None] | None = None) -> Summary:
         """Parse, check and store the reports under ``paths`` (files, directories, ZIP archives),
-        then compare each with its body's report of the year before — ``gongkai ingest``.  The
-        ``Summary`` counts added / updated / unchanged files and lists ``failed`` (path, reason).
+        then compare each with its body's report of the year before — ``gongkai ingest``.  A
+        corpus's JSON Lines export (``export("jsonl", …)``) is taken back as it was (docs/dataset.md).
+        The ``Summary`` counts added / updated / unchanged reports and lists ``failed`` (path, reason).
         The files are read by worker processes, which start by running the main script again: in a
         script file, call it under ``if __name__ == "__main__":`` (a call at the script's top level is
         refused with a ``GongkaiError`` naming its line; Jupyter and ``python -c`` need nothing)."""

@@ -280,11 +280,12 @@ class Store(Database):
         self.execute("INSERT INTO document_paths (document_id, path) VALUES (?, ?) ON CONFLICT DO NOTHING",
                      (document_id, path))
 
-    def save(self, *, sha256: str, name: str, path: str, size: int, parser_version: str, result: dict,
+    def save(self, *, sha256: str, name: str, path: str, size: int | None, parser_version: str, result: dict,
              placement: dict | None, extra_paths: tuple[str, ...] = (), is_new: bool = False,
-             ingested_at: str | None = None) -> int:
+             ingested_at: str | None = None, doc_id: int | None = None) -> int:
         """Write one processed file (parsed or failed) and everything derived from it, atomically.
-        ``ingested_at``: the start of the ingest run that stores it (default: now)."""
+        ``ingested_at``: the start of the ingest run that stores it (default: now); ``doc_id``:
+        the number a new document takes (a report taken back from an export keeps its own)."""
         report = result.get("report")
         status = "ok" if report is not None else "failed"
         agency_key = placement["agency_key"] if placement else None
@@ -294,17 +295,18 @@ class Store(Database):
                report.get("published") if report else None,
                result.get("report_json") or (json.dumps(report, ensure_ascii=False) if report else None),
                ingested_at or now_stamp())
+        numbered = ("id, ", "?, ", (doc_id,)) if doc_id is not None else ("", "", ())
         with self.transaction():
             doc_id = self.execute(
-                "INSERT INTO documents (sha256, name, path, form, size, status, reason, parser_version, checked,"
-                " agency, agency_key, year, format, published, report_json, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                f"INSERT INTO documents ({numbered[0]}sha256, name, path, form, size, status, reason, parser_version,"
+                " checked, agency, agency_key, year, format, published, report_json, ingested_at)"
+                f" VALUES ({numbered[1]}?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (sha256) DO UPDATE SET name = excluded.name, path = excluded.path,"
                 " form = excluded.form, size = excluded.size, status = excluded.status, reason = excluded.reason,"
                 " parser_version = excluded.parser_version, checked = excluded.checked, agency = excluded.agency,"
                 " agency_key = excluded.agency_key, year = excluded.year, format = excluded.format,"
                 " published = excluded.published, report_json = excluded.report_json,"
-                " ingested_at = excluded.ingested_at RETURNING id", row).fetchone()[0]
+                " ingested_at = excluded.ingested_at RETURNING id", numbered[2] + row).fetchone()[0]
             if not is_new:  # a redone report replaces what its earlier parse left
                 self.execute("DELETE FROM cells WHERE document_id = ?", (doc_id,))
                 self.execute("DELETE FROM findings WHERE document_id = ?", (doc_id,))
@@ -475,6 +477,18 @@ class Store(Database):
     def report_jsons(self) -> Iterator[tuple[int, str]]:
         """(id, stored ``Report.to_dict()`` JSON) of the readable reports, by id; streamed."""
         yield from self.iterate("SELECT id, report_json FROM documents WHERE status = 'ok' ORDER BY id")
+
+    def provenance(self) -> dict[int, tuple[int | None, str, list[str], str | None]]:
+        """report id -> (file size, when ingested, every path it was seen at, its placement's
+        note) of the readable reports (what ``reports`` does not carry, for the JSON Lines export)."""
+        out: dict[int, tuple[int | None, str, list[str], str | None]] = {
+            int(i): (None if size is None else int(size), at, [], note) for i, size, at, note in self.query(
+                "SELECT d.id, d.size, d.ingested_at, a.note FROM documents d"
+                " LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.status = 'ok'")}
+        for i, path in self.query("SELECT document_id, path FROM document_paths ORDER BY document_id, path"):
+            if int(i) in out:
+                out[int(i)][2].append(path)
+        return out
 
     def cross_year_findings(self) -> dict[int, list[StoredFinding]]:
         """report id -> its cross-year findings (those with ``previous_id``), in order."""

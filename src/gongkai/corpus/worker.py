@@ -233,9 +233,12 @@ def _process(name: str, data: bytes) -> dict:
     form = _safe_form(input_form, data, name)
     try:
         loaded = load_input(data, name)
+        if len(loaded.reports) > 1:  # JSON Lines without the corpus objects of an export (``reimport``)
+            return {"form": form, "reason": f"此文件含 {len(loaded.reports)} 份报告（JSON Lines），但不是语料库导出文件"
+                                            "（gongkai export --to jsonl，每行带 corpus 对象），不能收回：请入库原文件。"}
         report = one(loaded.reports, name)
     except GongkaiError as exc:
-        return {"form": form, "reason": exc.message}
+        return {"form": form, "reason": "：".join(p for p in (exc.place, exc.message) if p)}
     except RecursionError:
         return {"form": form, "reason": "文件结构嵌套过深，无法读取。"}
     except MemoryError:

@@ -1,0 +1,169 @@
+"""A corpus's JSON Lines export taken back by ``gongkai ingest``: the same reports, every mark,
+finding and fact of provenance, into a fresh corpus or one that holds others; twice changes
+nothing; a bad line stores nothing and names the file and the line."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import gongkai
+from gongkai.cli import main
+from tests.conftest import EXAMPLES
+
+PLACED = "平潭综合实验区国有资产管理局"
+
+
+def _ingest(capsys, *args) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["ingest", *map(str, args), "-q", "--workers", "1"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _export(db, out: Path, to: str = "jsonl") -> Path:
+    assert main(["export", "--db", str(db), "--to", to, "-o", str(out)]) == 0
+    return out
+
+
+def _documents(db) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT name, status FROM documents ORDER BY id").fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """A corpus of the examples, a damaged PDF (a failure, numbered among the reports), last
+    year's copy of a crawler text (cross-year findings with quotes), an OCR-read report JSON
+    (confidence marks) and a user's placement; its JSON Lines export."""
+    tmp = tmp_path_factory.mktemp("reimport")
+    extra = tmp / "extra"
+    extra.mkdir()
+    (extra / "damaged.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00" * 64)
+    this = EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt"
+    (extra / "ptzhsyqhzs-2023.txt").write_text(this.read_text(encoding="utf-8").replace("2024", "2023"),
+                                               encoding="utf-8")
+    scanned = gongkai.parse(EXAMPLES / "002_baf857c2b18ba5b3.txt")
+    for cell_id, confidence in (("table3.granted.total", 0.8731), ("table2.art20_1.rules.made", 0.9412)):
+        scanned.cells[cell_id].confidence = confidence
+    scanned.agency = "吴忠市利通区扫描镇人民政府"
+    (extra / "scanned.json").write_text(json.dumps(scanned.to_dict(), ensure_ascii=False), encoding="utf-8")
+    db = tmp / "source.db"
+    assert main(["ingest", str(extra), str(EXAMPLES), "--db", str(db), "-q", "--workers", "1"]) == 1
+    assert main(["place", PLACED, "--code", "350128", "--unit", "国资局", "--db", str(db)]) == 0
+    return db, _export(db, tmp / "source.jsonl")
+
+
+def test_the_export_holds_what_must_come_back(exported):
+    # What the round trip below carries, present in the source (else it would prove nothing).
+    db, path = exported
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert _documents(db)[0] == ("damaged.pdf", "failed")
+    assert [d["corpus"]["report_id"] for d in lines] == list(range(2, 23))
+    scanned = next(d for d in lines if d["agency"] == "吴忠市利通区扫描镇人民政府")
+    assert {k: v["confidence"] for k, v in scanned["cells"].items() if "confidence" in v} == {
+        "table3.granted.total": 0.8731, "table2.art20_1.rules.made": 0.9412}
+    this_year = next(d for d in lines if d["corpus"]["name"] == "ptzhsyqhzs-2024.txt")
+    last_year = next(d for d in lines if d["corpus"]["name"] == "ptzhsyqhzs-2023.txt")
+    assert this_year["ambiguous"][0]["raw"] == "15621"
+    assert this_year["corpus"]["previous_sha256"] == last_year["corpus"]["sha256"]
+    cross = [(f["rule"], f["previous_report_id"]) for f in this_year["findings"] if "previous_report_id" in f]
+    assert cross == [("COPY", 2)] * 2 + [("TEXT-COPIED", 2)] * 7 and last_year["corpus"]["report_id"] == 2
+    assert all(f["quote"] for f in this_year["findings"] if "previous_report_id" in f)
+    placed = next(d for d in lines if d["agency"] == PLACED)["corpus"]["placement"]
+    assert (placed["region_code"], placed["unit"], placed["placement"]) == ("350128", "国资局", "user")
+
+
+def test_a_fresh_corpus_gets_the_same_reports_and_taking_back_twice_adds_nothing(exported, tmp_path, capsys):
+    db, path = exported
+    fresh = tmp_path / "fresh.db"
+    code, out, err = _ingest(capsys, path, "--db", fresh)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:2] == [
+        "新入库 21 份，更新 0 份，未变化跳过 0 份，失败 0 份。",
+        "其中 21 份从语料库导出文件收回（原文件名、SHA-256、归属、单元格及其标记、检查发现均照原样，未重新读取）。"]
+    # Byte for byte: the numbers too (kept: none was taken in the fresh corpus), provenance,
+    # placements, cells and their marks, findings own and cross-year with their quotes.
+    assert _export(fresh, tmp_path / "again.jsonl").read_bytes() == path.read_bytes()
+    source_csv, fresh_csv = _export(db, tmp_path / "a", "csv"), _export(fresh, tmp_path / "b", "csv")
+    for table in ("reports", "cells", "figures", "findings"):
+        assert (fresh_csv / f"{table}.csv").read_bytes() == (source_csv / f"{table}.csv").read_bytes(), table
+    with gongkai.Corpus(fresh) as corpus:
+        assert corpus.store.placement(PLACED)["source"] == "user"
+        assert corpus.failures() == []  # failures are the source's files; no report in the export
+    # Again, into the same corpus and into the one that made it: nothing added, nothing changed.
+    before = _documents(fresh)
+    code, out, _ = _ingest(capsys, path, "--db", fresh)
+    assert (code, out.splitlines()[0]) == (0, "新入库 0 份，更新 0 份，未变化跳过 21 份，失败 0 份。")
+    assert _documents(fresh) == before
+    code, out, _ = _ingest(capsys, path, "--db", db)
+    assert (code, out.splitlines()[0]) == (0, "新入库 0 份，更新 0 份，未变化跳过 21 份，失败 0 份。")
+    assert len(_documents(db)) == 22
+
+
+def test_a_corpus_whose_numbers_are_taken_numbers_them_and_keeps_the_cross_year_pairs(exported, tmp_path, capsys):
+    _, path = exported
+    other = tmp_path / "other.db"
+    first = tmp_path / "first.txt"  # a report the export does not hold
+    first.write_text((EXAMPLES / "crawler-text" / "ptzhsyqgwh-2019.txt").read_text(encoding="utf-8") + "\n",
+                     encoding="utf-8")
+    assert _ingest(capsys, first, "--db", other)[0] == 0
+    code, out, _ = _ingest(capsys, path, "--db", other)
+    assert (code, out.splitlines()[0]) == (0, "新入库 21 份，更新 0 份，未变化跳过 0 份，失败 0 份。")
+    source = {d["corpus"]["sha256"]: d for d in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+    taken = [json.loads(line) for line in _export(other, tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [d["corpus"]["report_id"] for d in taken] == list(range(1, 23))  # in the file's order after the first
+    number = {d["corpus"]["sha256"]: d["corpus"]["report_id"] for d in taken}
+    compared = 0
+    for d in taken[1:]:
+        s = source[d["corpus"]["sha256"]]
+        for line in (d, s):
+            line["corpus"].pop("report_id")
+            previous = line["corpus"].pop("previous_report_id")
+            for f in line["findings"]:
+                if "previous_report_id" in f:
+                    assert f.pop("previous_report_id") == previous
+        if d["corpus"]["previous_sha256"] is not None:
+            compared += 1
+            assert previous == number[d["corpus"]["previous_sha256"]]
+        assert d == s
+    assert compared == 2  # 洪泽区 2024 and 行政审批局 2024
+
+
+def test_a_bad_line_stores_nothing_and_names_the_file_and_the_line(exported, tmp_path, capsys):
+    _, path = exported
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "1-truncated.jsonl").write_text("".join(lines[:5]) + lines[5][:17], encoding="utf-8")
+    (bad / "2-older.jsonl").write_text(lines[0] + lines[1].replace('"parser_version": "8"', '"parser_version": "7"'),
+                                       encoding="utf-8")
+    (bad / "3-foreign.jsonl").write_text(lines[0] + '{"id": 7, "text": "另一个工具的记录"}\n', encoding="utf-8")
+    (bad / "4-other-tool.jsonl").write_text('{"id": 7, "text": "另一个工具的记录"}\n{"id": 8}\n', encoding="utf-8")
+    parsed = [json.loads(line) for line in lines[:2]]
+    for d in parsed:
+        del d["corpus"]
+    (bad / "5-parsed.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in parsed),
+                                        encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, out, err = _ingest(capsys, bad, "--db", db)
+    assert code == 1
+    assert out.splitlines()[0] == "新入库 0 份，更新 0 份，未变化跳过 0 份，失败 5 份。（本次处理：json 2）"
+    origin = json.loads(lines[1])["corpus"]["path"]
+    assert err.splitlines() == [
+        f"gongkai：{bad}/1-truncated.jsonl：第6行第12列：不是有效的 JSON：字符串没有结束的引号。",
+        f"gongkai：{bad}/2-older.jsonl：第2行：这份报告由第 7 版解析器读出，本程序的解析器是第 8 版，不能原样收回。"
+        f"请入库原文件（{origin}），由本版重新读取；或用第 7 版的 gongkai 收回这个文件。",
+        f"gongkai：{bad}/3-foreign.jsonl：第2行：不是语料库导出的报告（gongkai export --to jsonl 的每一行都带 corpus 对象）。"
+        "gongkai ingest 收回的 JSON Lines 只能是语料库导出文件。",
+        f"gongkai：{bad}/4-other-tool.jsonl：第1行：不是 gongkai 报告 JSON（schema 应为 gongkai.report/1）。",
+        f"gongkai：{bad}/5-parsed.jsonl：此文件含 2 份报告（JSON Lines），但不是语料库导出文件"
+        "（gongkai export --to jsonl，每行带 corpus 对象），不能收回：请入库原文件。"]
+    # The good lines before each bad one are not stored: only the five files, as failures.
+    assert _documents(db) == [(name, "failed") for name in sorted(p.name for p in bad.iterdir())]
