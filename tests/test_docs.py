@@ -19,6 +19,8 @@ import sys
 from collections.abc import Iterator
 from functools import cache
 
+import pytest
+
 from tests.conftest import ROOT
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -221,3 +223,30 @@ def test_every_link_of_the_documents_leads_to_a_file():
             if not re.match(r"[a-z]+:", target) and not (path.parent / target).exists():
                 broken.append(f"{path.name}：{target}")
     assert broken == []
+
+
+def _readme_commands(heading: str) -> list[str]:
+    """The command lines under ``# heading`` in README's 常用命令 block (continuations joined)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme.split(f"\n# {heading}\n", 1)[1].split("\n\n", 1)[0].replace("\\\n", " ")
+    return [c for line in part.splitlines() for c in _command_parts(line)]
+
+
+@pytest.mark.libreoffice  # the reply letter as PDF
+def test_readmes_register_and_log_commands_run_in_order_as_written(tmp_path, monkeypatch, capsys):
+    # They were a sketch: a letter for a reply never recorded, a correction of a request that did
+    # not exist, a log entry ending in … and published before its sign-off, two exports to one file.
+    import shlex
+
+    from gongkai.cli import main
+
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(variable, str(tmp_path / variable))
+    monkeypatch.chdir(tmp_path)
+    commands = _readme_commands("依申请公开台账") + _readme_commands("主动公开台账")
+    assert len(commands) >= 14
+    for command in commands:
+        if "…" in command:  # a notice's dates the user copies from the notice
+            continue
+        assert main(shlex.split(command)[1:]) == 0, (command, capsys.readouterr().err)
+    assert {p.name for p in tmp_path.iterdir()} >= {"答复书.pdf", "台账.xlsx", "主动公开台账.xlsx", "另一个库.db", "模板"}
