@@ -24,12 +24,15 @@ def page() -> str:
 def test_html_is_self_contained_with_scoped_headers_and_real_spans(page):
     assert not re.search(r"<(script|link|img|iframe|object)\b", page)
     assert not re.search(r"(src|href)\s*=|url\(|@import|https?://", page)
-    assert '<td class="note" rowspan="3" colspan="3">' in page
+    assert '<td class="note at0" rowspan="3" colspan="3">' in page
     assert '<th scope="colgroup" colspan="7">申请人情况</th>' in page
     assert '<th scope="col" rowspan="2">自然人</th>' in page
-    assert '<th scope="rowgroup" rowspan="22">三、本年度办理结果</th>' in page
-    assert '<th scope="rowgroup" rowspan="8">（三）不予公开</th>' in page
-    assert '<th scope="row" colspan="3">四、结转下年度继续办理</th>' in page
+    assert '<th scope="rowgroup" class="at0" rowspan="22">三、本年度办理结果</th>' in page
+    assert '<th scope="rowgroup" class="at1" rowspan="8">（三）不予公开</th>' in page
+    assert '<th scope="row" class="at0" colspan="3">四、结转下年度继续办理</th>' in page
+    # each table in a box of its own, named by its section's heading for a screen reader
+    assert ('<h2 id="h3">三、收到和处理政府信息公开申请情况</h2>\n'
+            '<div class="table-box" role="region" tabindex="0" aria-labelledby="h3"><table class="official table3">') in page
     assert '<td class="num" colspan="3">1268</td>' in page
     assert "@media print" in page and "size: A4" in page
 
@@ -51,6 +54,29 @@ def test_html_renders_in_headless_chromium(tmp_path, page):
                     html.as_uri()], check=True, capture_output=True, timeout=120)
     assert _png_size(png) == (1200, 2000)
     assert png.stat().st_size > 50_000  # a rendered page of text and tables, not a blank image
+
+
+def test_each_line_of_the_narrative_is_a_paragraph_with_its_indent():
+    """The clerk writes one paragraph a line; in one <p> with <br> every line after the first
+    lost its first-line indent.  Emphasis running over a line's end is closed and reopened."""
+    import io
+
+    import docx
+
+    from gongkai.render.docx import render_docx
+
+    report = load_source(ROOT / "examples" / "source-2024.yaml").report
+    report.sections[4].text = "（一）存在的主要问题\n一是**栏目\n更新**不及时。\n\n- 甲\n  乙"
+    page = render_html(report)
+    assert ('<h2 id="h5">五、存在的主要问题及改进情况</h2>\n<p>（一）存在的主要问题</p>\n'
+            "<p>一是<strong>栏目</strong></p>\n<p><strong>更新</strong>不及时。</p>\n<ul>\n<li>甲<br />\n乙</li>\n</ul>") in page
+    paragraphs = docx.Document(io.BytesIO(render_docx(report))).paragraphs
+    texts = [p.text for p in paragraphs]
+    start = texts.index("五、存在的主要问题及改进情况")
+    assert texts[start + 1:start + 6] == ["（一）存在的主要问题", "一是栏目", "更新不及时。", "• 甲", "乙"]
+    # the DOCX keeps a sub-heading with the paragraph after it
+    heading = paragraphs[texts.index("（一）主动公开")]
+    assert heading.paragraph_format.keep_with_next is True
 
 
 def test_narrative_markdown_loads_nothing_and_drops_nothing():
@@ -84,3 +110,9 @@ def test_html_prints_on_a4_with_table3_whole(tmp_path, page):
     table3 = [i for i, text in enumerate(pages) if "申请人情况" in text]
     assert len(table3) == 1
     assert "四、结转下年度继续办理" in pages[table3[0]] and "三、收到和处理政府信息公开申请情况" in pages[table3[0]]
+    # no sub-heading left alone at the foot of a page: （四）政府信息公开平台建设 was page 1's last line
+    subheadings = re.findall(r'<p class="subheading level3">(.*?)</p>', page)
+    assert len(subheadings) == 5
+    last_lines = [[x.strip() for x in text.splitlines() if x.strip() and not re.fullmatch(r"\s*—\s*\d+\s*—\s*", x)][-1]
+                  for text in pages if text.strip()]
+    assert not set(last_lines) & set(subheadings)

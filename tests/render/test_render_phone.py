@@ -51,6 +51,19 @@ def test_pages_fit_a_phone(tmp_path):
             # unreadable; a table wider than the screen must scroll in its box, not the page.
             seen[name] = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
             page.screenshot(path=str(tmp_path / f"{name}.png"))
+            if name == "report":  # squeezed to 390 px, table 3's labels broke out of their cells
+                overflowing = page.evaluate("""[...document.querySelectorAll('table.official th, table.official td')]
+                    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+                report3 = page.evaluate("""() => {
+                    const box = document.querySelector('table.table3').parentElement;
+                    const total = [...document.querySelectorAll('table.table3 td.num')][6];
+                    const labels = [...document.querySelectorAll('table.table3 th')].filter(
+                        e => ['（三）不予公开', '1.属于国家秘密'].includes(e.textContent));
+                    const inside = e => { const b = box.getBoundingClientRect(), r = e.getBoundingClientRect();
+                                          return r.left >= b.left - 0.5 && r.right <= b.right + 0.5; };
+                    box.scrollLeft = box.scrollWidth;
+                    return [box.scrollWidth > box.clientWidth, labels.length, ...labels.map(inside), inside(total)];
+                }""")
             if name == "index":  # one card per report: no box to swipe (the file name wraps)
                 boxes = page.evaluate("[...document.querySelectorAll('.wide')].map(e => e.scrollWidth - e.clientWidth)")
             if name == "review":  # table 3 is wider than the phone: its 总计 and row labels stay in view
@@ -69,6 +82,8 @@ def test_pages_fit_a_phone(tmp_path):
     assert seen == {name: [390, 390] for name in seen}
     assert boxes == [0]
     assert table3 == [True, True, True]  # wider than its box, yet 总计 and the row's label are seen
+    assert overflowing == []
+    assert report3 == [True, 2, True, True, True]  # swiped to 总计, the row labels are still seen
 
 
 def test_the_index_has_an_ocr_column_only_when_a_report_was_scanned():

@@ -141,7 +141,8 @@ class _Writer:
         for n, block in enumerate(blocks, 1):
             indent = block.kind in ("paragraph", "heading", "item")
             p = self.paragraph(indent=indent)
-            if keep_with_table and n == len(blocks):
+            # a sub-heading （一）主动公开 is never left alone at the foot of a page
+            if block.kind == "heading" or (keep_with_table and n == len(blocks)):
                 p.paragraph_format.keep_with_next = True
             if block.kind == "quote":
                 p.paragraph_format.left_indent = Pt(self.sizes["body"] * 2)

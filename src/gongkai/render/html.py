@@ -8,7 +8,7 @@ from importlib import resources
 
 from gongkai.model import Report
 from gongkai.render import common, fonts, narrative
-from gongkai.render.layout import FILLER, GROUP, NOTE, VALUE, TableLayout, layouts
+from gongkai.render.layout import FILLER, GROUP, LABEL, NOTE, VALUE, TableLayout, layouts
 
 
 def _css() -> str:
@@ -16,7 +16,14 @@ def _css() -> str:
     variables = [f"--font-{role}: {fonts.css_stack(role)};" for role in ("title", "heading", "body", "table")]
     variables += [f"--margin-{side}: {page[f'margin_{side}_cm']}cm;" for side in ("top", "bottom", "left", "right")]
     css = resources.files(__package__).joinpath("report.css").read_text(encoding="utf-8")
-    return ":root { " + " ".join(variables) + " }\n" + css
+    # Column widths as rules, not inline styles, so that the phone's rules in report.css can
+    # set table 3's label columns to the widths its sticky offsets assume.
+    cols = [f"table.{name} col:nth-child({i}) {{ width: {w * 100:.2f}%; }}"
+            for name in TABLES for i, w in enumerate(common.widths(name), 1)]
+    return ":root { " + " ".join(variables) + " }\n" + "\n".join(cols) + "\n" + css
+
+
+TABLES = ("table2", "table3", "table4")
 
 
 def _attrs(**attrs) -> str:
@@ -24,9 +31,7 @@ def _attrs(**attrs) -> str:
 
 
 def table_html(t: TableLayout) -> str:
-    out = [f'<table class="official {t.name}">', "<colgroup>"]
-    out += [f'<col style="width:{w * 100:.2f}%">' for w in common.widths(t.name)]
-    out.append("</colgroup>")
+    out = [f'<table class="official {t.name}">', "<colgroup>" + "<col>" * t.columns + "</colgroup>"]
     for r in range(t.rows):
         if r == 0 and t.header_rows:
             out.append("<thead>")
@@ -41,12 +46,13 @@ def table_html(t: TableLayout) -> str:
             if c.kind == VALUE:
                 out.append(f'<td class="num"{span}>{text}</td>')
             elif c.kind == NOTE:
-                out.append(f'<td class="note"{span}>{text}</td>')
+                out.append(f'<td class="note at0"{span}>{text}</td>')
             elif c.kind == FILLER:
                 out.append(f"<td{span}></td>")
             else:
-                cls = ' class="group"' if c.kind == GROUP else ""
-                out.append(f'<th scope="{c.scope}"{cls}{span}>{text}</th>')
+                # ``at0``…: the grid column a row label starts in (the phone keeps them in view)
+                cls = "group" if c.kind == GROUP else f"at{c.col}" if c.kind == LABEL else ""
+                out.append(f'<th scope="{c.scope}"{_attrs(**{"class": cls})}{span}>{text}</th>')
         out.append("</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
@@ -61,11 +67,13 @@ def render_html(report: Report) -> str:
         body.append(narrative.to_html(report.preamble))
     for section, table in common.outline(report):
         body.append(f'<section id="s{section.no}">')
-        body.append(f"<h2>{escape(common.section_heading(section.no, section.title))}</h2>")
+        body.append(f'<h2 id="h{section.no}">{escape(common.section_heading(section.no, section.title))}</h2>')
         if section.text:
             body.append(narrative.to_html(section.text))
         if table:
-            body.append(table_html(tables[table]))
+            # A box of its own: on a phone a wide table scrolls in it, not the page (report.css).
+            body.append(f'<div class="table-box" role="region" tabindex="0" aria-labelledby="h{section.no}">'
+                        f"{table_html(tables[table])}</div>")
         body.append("</section>")
     if report.agency:
         body.append(f'<p class="signature">{escape(report.agency)}</p>')

@@ -40,13 +40,60 @@ class Block:
 def to_html(text: str) -> str:
     """HTML of the narrative.  Markdown headings become bold paragraphs: inside a section they
     are sub-headings (（二）依申请公开), and a reader must not take them for section headings."""
-    tokens = _MD.parse(text)
+    tokens = _one_paragraph_a_line(_MD.parse(text))
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             if token.type == "heading_open":
                 token.attrSet("class", f"subheading level{token.tag[1]}")
             token.tag = "p"
     return _MD.renderer.render(tokens, _MD.options, {})
+
+
+def _closing(opening):
+    """The closing token of an inline opening one (``strong_open`` → ``strong_close``)."""
+    token = opening.copy()
+    token.type = opening.type.replace("_open", "_close")
+    token.nesting = -1
+    token.attrs = {}
+    return token
+
+
+def _one_paragraph_a_line(tokens: list) -> list:
+    """A paragraph's lines as paragraphs of their own, as the DOCX sets them (``_split``): each
+    line is a paragraph the clerk wrote, and gets its first-line indent (a ``<br>`` inside one
+    ``<p>`` left every line after the first flush left).  A tight list item's hidden paragraph
+    keeps its ``<br>``: it has no ``<p>`` to repeat."""
+    out: list = []
+    i = 0
+    while i < len(tokens):
+        opening = tokens[i]
+        if (opening.type == "paragraph_open" and not opening.hidden and i + 2 < len(tokens)
+                and any(c.type == "softbreak" for c in tokens[i + 1].children or [])):
+            inline, closing = tokens[i + 1], tokens[i + 2]
+            lines: list[list] = [[]]
+            open_marks: list = []  # emphasis or a link running over the break: closed and reopened
+            for child in inline.children:
+                if child.type == "softbreak":
+                    lines[-1] += [_closing(m) for m in reversed(open_marks)]
+                    lines.append([m.copy() for m in open_marks])
+                    continue
+                if child.nesting == 1:
+                    open_marks.append(child)
+                elif child.nesting == -1 and open_marks:
+                    open_marks.pop()
+                lines[-1].append(child)
+            for line in lines:
+                if not "".join(c.content for c in line).strip():
+                    continue
+                part = inline.copy()
+                part.children = line
+                part.content = "".join(c.content for c in line)
+                out += [opening.copy(), part, closing.copy()]
+            i += 3
+            continue
+        out.append(opening)
+        i += 1
+    return out
 
 
 _MD_HEADING = regex.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
