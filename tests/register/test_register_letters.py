@@ -453,9 +453,26 @@ def test_cli_letters_and_office_templates(capsys, db_url, tmp_path, monkeypatch)
     code, _, err = run("register", "template", "check", "答复书（不作为政府信息公开申请处理）", str(exported))
     assert code == 1 and "是几种文书的名称（complaint、confirm），请写模板名" in err
     assert "receipt\t政府信息公开申请登记回执\t本机关模板" in run("register", "template", "list")[1]
-    code, out, _ = run("register", "letter", "2025-000001", "receipt", "--out", str(tmp_path / "r.docx"), *db)
+    code, out, _ = run("register", "letter", "2025-000001", "receipt", "-o", str(tmp_path / "r.docx"), *db)   # = --out
     p = [x.text for x in Document(str(tmp_path / "r.docx")).paragraphs]
     assert code == 0 and p[1] == "某某律师事务所：" and p[-1] == "2025年9月26日" and "贵单位" in p[2]
+
+
+@pytest.mark.libreoffice
+def test_a_letter_of_two_pages_keeps_its_signature_with_its_text_and_numbers_its_pages():
+    """The 收费通知书 as shipped runs onto a second page: its last paragraph goes with the signature
+    and date (never those alone), and each page has its number (odd right, even left: — 1 —, — 2 —)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(L.to_pdf(L.render(dict(L.SAMPLE, kind="fee"))))
+    pages = [pg.get_textpage().get_text_range().splitlines() for pg in pdf]
+    assert len(pages) == 2 and pages[0][-1] == "— 1 —" and pages[1][-1] == "— 2 —"
+    assert pages[1][-3:-1] == ["某县人民政府办公室", "2025 年 11 月 10 日"]
+    assert pages[1][0].startswith("对收取信息处理费的决定有异议的") and len(pages[1]) == 7   # 4 lines of text
+    width = pdf[1].get_width()
+    numbers = [(pg.get_textpage(), pg.get_textpage().get_text_range().index("—")) for pg in pdf]
+    first, second = (tp.get_charbox(i)[0] / width for tp, i in numbers)
+    assert first > 0.7 and second < 0.3
 
 
 @pytest.mark.libreoffice

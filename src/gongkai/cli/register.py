@@ -169,7 +169,7 @@ def _letter_parsers(rs, reg) -> None:
     p.add_argument("kind", help="receipt 登记回执、correction 补正告知书、extension 延期答复告知书、"
                                 "later_deadline 延迟答复告知书、consultation 征求意见书、fee 收费通知书、reply 答复书、"
                                 "withdrawal 撤回确认书")
-    p.add_argument("--out", required=True, metavar="FILE.docx|FILE.pdf",
+    p.add_argument("-o", "--out", dest="out", required=True, metavar="FILE.docx|FILE.pdf",
                    help="文书写到这个文件：.docx（可在 Word 中修改）或 .pdf（需要 LibreOffice）")
     p.add_argument("--event", type=_positive, metavar="N", help="同类办理记录有多条时（如两次征求意见），按日期顺序取第 N 条（默认最后一条）")
     _common(p)
