@@ -6,7 +6,7 @@
 Starts ``gongkai serve`` (waitress, ``--threads`` request threads) in a child process on a free
 127.0.0.1 port with a fresh data directory; ``--clients`` client threads each POST the PDF to
 ``/api/parse`` ``--requests`` times (no account: the anonymous API).  Every answer must be 200
-with the same table 3 as the first; the server must still be alive at the end.  Prints the
+with the same cells as the first; the server must still be alive at the end.  Prints the
 throughput, p50/p99/max latency, and the server's memory (the ``gongkai serve`` process and its
 children together, sampled every half second): at start, after the first tenth of the requests,
 at the end, and the peak — flat memory means the end is close to the first tenth.
@@ -128,7 +128,7 @@ def main() -> int:
                         raise RuntimeError(f"HTTP {r.status}")
                     return json.loads(r.read())
 
-            expected = post()["table3"]
+            expected = post()["cells"]
             memory.append((0, tree_rss(server.pid)))
 
             def sampler():
@@ -142,8 +142,8 @@ def main() -> int:
                     t = time.perf_counter()
                     try:
                         answer = post()
-                        ok = answer.get("table3") == expected
-                        error = None if ok else "table 3 differs from the first answer"
+                        ok = answer.get("cells") == expected
+                        error = None if ok else "the cells differ from the first answer"
                     except urllib.error.HTTPError as exc:
                         error = f"HTTP {exc.code}: {exc.read()[:200]!r}"
                     except Exception as exc:  # noqa: BLE001 - counted and reported
