@@ -84,3 +84,73 @@ def test_serve_says_plainly_when_it_cannot_listen(tmp_path):
     assert r.returncode == 1 and r.stdout == ""
     assert r.stderr == ("gongkai：无法在地址“no-such-host.invalid”上监听：本机没有这个地址。"
                         "请用 --host 指定本机的地址，如 127.0.0.1 或 0.0.0.0。\n")
+
+
+def _descendants(pid: int) -> list[int]:
+    from gongkai.cli.serve import _descendants
+
+    return _descendants(pid)
+
+
+def test_serve_stopped_by_a_service_manager_leaves_no_process_behind(tmp_path):
+    """SIGTERM (systemd's stop, ``kill``) ended the server at once: a corpus upload's forkserver, its
+    resource tracker (and a worker, if stopped mid-ingest) were left running, orphaned, for good."""
+    import http.client
+    import io
+    import threading
+    import time
+    import urllib.parse
+    import zipfile
+
+    env = {**_env(tmp_path), "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    assert _run(["users", "add", "sup", "--role", "supervisor", "--region", "320800", "--password-stdin"], env,
+                "Abcdefgh-123\n").returncode == 0
+    port = serverproc.free_port()
+    said = tmp_path / "stderr.txt"  # a file, not a pipe: a child left behind would hold a pipe open
+    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=said.open("w"))
+    try:
+        serverproc.wait_up(server, f"http://127.0.0.1:{port}/check/", seconds=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        cookies: dict[str, str] = {}
+
+        def send(method, path, body=None, ctype=None):
+            headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+            if ctype:
+                headers |= {"Content-Type": ctype, "X-CSRFToken": cookies.get("csrftoken", "")}
+            conn.request(method, path, body, headers)
+            r = conn.getresponse()
+            r.read()
+            for line in r.headers.get_all("Set-Cookie") or []:
+                key, _, rest = line.partition("=")
+                cookies[key] = rest.split(";", 1)[0]
+            return r.status
+
+        send("GET", "/login/")
+        form = urllib.parse.urlencode({"username": "sup", "password": "Abcdefgh-123",
+                                       "csrfmiddlewaretoken": cookies["csrftoken"]})
+        assert send("POST", "/login/", form, "application/x-www-form-urlencoded") == 302
+        report = (ROOT / "examples" / "000_a0c7fabfdf456585.txt").read_bytes()
+        pack = io.BytesIO()
+        with zipfile.ZipFile(pack, "w") as zf:  # an ingest of some seconds: stopped while its worker reads
+            for i in range(400):
+                zf.writestr(f"{i}.txt", report.replace("红寺堡镇".encode(), f"第{i}镇".encode()))
+        upload = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.zip"\r\n\r\n' + pack.getvalue()
+                  + b"\r\n--B--\r\n")
+        threading.Thread(target=send, args=("POST", "/survey/upload", upload, "multipart/form-data; boundary=B"),
+                         daemon=True).start()
+        deadline = time.monotonic() + 60
+        while len(started := _descendants(server.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(started) >= 3  # the ingest's forkserver, resource tracker and worker at least
+        time.sleep(1)
+    finally:
+        serverproc.stop(server, seconds=30)
+    assert server.returncode == 0
+    text = said.read_text()
+    assert "gongkai：收到停止信号（SIGTERM），网页应用已停止。" in text and "Traceback" not in text, text
+    still = [pid for pid in started if os.path.exists(f"/proc/{pid}") and
+             open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
+    for pid in still:  # (before the fix) not left running on the machine
+        os.kill(pid, 9)
+    assert still == []
