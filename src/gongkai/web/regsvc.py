@@ -508,10 +508,7 @@ def correction_forms(item, typed=None) -> list[dict[str, Any]]:
             targets.append((f"{n}:{e.step}:{row}:{name}",
                             f"第{n}条 {what} — {correct.field_label(e.step, name)}（现为 {value[:20]}）"))
 
-    def f(name, label, type_="text", required=False, choices=None, help_=""):
-        return {"name": name, "label": label, "type": type_, "required": required, "choices": choices or [],
-                "help": help_, "value": "", "max": None}
-
+    f = _field
     ref = f("ref", "条目", "choice", True, [(item.ref, f"{item.ref} {item.title[:30]}")])
     forms = [
         ("amend", "更正", "更正一条记录中的一项（序号即登记记录的序号；原记录保留并标明已更正）", [
@@ -523,8 +520,22 @@ def correction_forms(item, typed=None) -> list[dict[str, Any]]:
                          help_="第1条即整个条目的登记：作废后该条目不再计入台账统计"),
             f("reason", "作废理由", required=True)]),
     ]
+    return _log_forms_shown(forms, typed)
+
+
+def _field(name, label, type_="text", required=False, choices=None, help_="", value=""):
+    """One field of a log form (web/register_fields.html)."""
+    return {"name": name, "label": label, "type": type_, "required": required, "choices": choices or [],
+            "help": help_, "value": value, "max": None}
+
+
+def _log_forms_shown(forms, typed) -> list[dict[str, Any]]:
+    """The log's forms as the page shows them: one acting on an item is left out when there is no item
+    to choose; a refused one (``typed``: what was sent) is filled in as typed."""
     out = []
     for what, label, help_, fields in forms:
+        if any(x["name"] == "ref" and not x["choices"] for x in fields):
+            continue   # no item to act on (none yet, or none still in force): no empty choice offered
         refused = typed is not None and typed.get("what") == what
         if refused:
             for x in fields:
@@ -562,10 +573,7 @@ def log_forms(items: list[tuple[str, str]], today: date, typed=None,
     def labels(terms) -> list[tuple[str, str]]:
         return [(k, t.label) for k, t in terms.items()]
 
-    def f(name, label, type_="text", required=False, choices=None, help_="", value=""):
-        return {"name": name, "label": label, "type": type_, "required": required, "choices": choices or [],
-                "help": help_, "value": value, "max": None}
-
+    f = _field
     refs = [(ref, f"{ref} {title[:30]}") for ref, title in items]
     open_refs = refs if in_force is None else [(ref, f"{ref} {title[:30]}") for ref, title in in_force]
     declared = steps()
@@ -602,17 +610,7 @@ def log_forms(items: list[tuple[str, str]], today: date, typed=None,
             f("year", "年度", "int", True, value=last_month.year), f("month", "月份", "int", True, value=last_month.month),
             *[f(rid, f"{t.label}（{t.get('unit')}）") for rid, t in figures().items()]]),
     ]
-    out = []
-    for what, label, help_, fields in forms:
-        if any(x["name"] == "ref" and not x["choices"] for x in fields):
-            continue   # no item to act on (none yet, or none still in force): no empty choice offered
-        refused = typed is not None and typed.get("what") == what
-        if refused:
-            for x in fields:
-                x["value"] = typed.get(x["name"], "")
-        out.append({"what": what, "label": label, "help": help_, "fields": fields, "refused": refused,
-                    "button": LOG_ACTIONS[what]})
-    return out
+    return _log_forms_shown(forms, typed)
 
 
 def log_action(log, data, actor: str) -> str:
