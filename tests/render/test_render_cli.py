@@ -130,6 +130,10 @@ def test_build_refuses_reminders_and_check_errors_unless_forced(tmp_path, capsys
     src.write_text(text, encoding="utf-8")
     assert main(["build", str(src), "--to", "md"]) == 0
     assert (tmp_path / "s.md").exists()
+    # built without its date (published: null): the report ends with the body's name alone, and says so
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "gongkai：注意：源文件没有落款日期（published），生成的报告末尾没有落款日期；正式发布前请在源文件中填写后重新生成。")
+    assert (tmp_path / "s.md").read_text(encoding="utf-8").endswith("本部分内容。\n\n某县人民政府\n")
 
     text = EXAMPLE.read_text(encoding="utf-8").replace(
         "new_received: {natural_person: 18,", "new_received: {natural_person: 19,")

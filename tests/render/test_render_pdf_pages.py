@@ -44,3 +44,19 @@ def test_no_blank_page_when_a_table_ends_at_the_foot_of_a_page():
     blank = [n for n, text in enumerate(pages, 1) if text.replace("—", "").strip() == str(n)]
     assert blank == []
     assert len(pages) == 3 and "行政事业性收费" in pages[0] and pages[1].lstrip().startswith("三、收到和处理政府信息公开申请情况")
+
+
+@pytest.mark.libreoffice
+def test_the_signature_and_date_stay_with_the_last_paragraph():
+    # 旅游与文化体育局 2019 rebuilt from the text a crawler kept: its date “2020年1月2日” was
+    # printed alone at the top of page 7, the body's name at the foot of page 6.
+    import pypdfium2 as pdfium
+
+    from gongkai.load import load
+    from gongkai.render import render
+
+    report = load(ROOT / "examples" / "crawler-text" / "ptzhsyqlyy-2019.txt")
+    pdf = pdfium.PdfDocument(render(report, "pdf"))
+    last = [line.strip() for line in pdf[len(pdf) - 1].get_textpage().get_text_range().splitlines() if line.strip()]
+    assert last == ["六、其他需要报告的事项", "本年度无收取信息处理费情况。", "平潭综合实验区旅游与文化体育局",
+                    "2020 年 1 月 2 日", "— 7 —"]

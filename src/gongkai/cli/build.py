@@ -163,7 +163,18 @@ def run_build(args) -> int:
     _write(out, render(report, args.to))
     print(f"gongkai：已生成 {out}")
     _say_unmarked(report)
+    _say_unsigned(report)
     return 0
+
+
+def _say_unsigned(report) -> None:
+    """A report ends with the body's name and the date it was written (落款); one the source
+    leaves out is printed blank, never guessed — and said here, since no rule checks it."""
+    missing = [what for what, value in (("机关名称（agency）", report.agency), ("落款日期（published）", report.published))
+               if not value]
+    if missing:
+        print(f"gongkai：注意：源文件没有{'和'.join(missing)}，生成的报告末尾没有{'和'.join(m[:4] for m in missing)}；"
+              "正式发布前请在源文件中填写后重新生成。", file=sys.stderr)
 
 
 _UNMARKED = {"inferred": "推断值（原文数字连写或错位，由表内合计或上年报告的数字确定）",

@@ -151,9 +151,15 @@ class _Writer:
                      italic=run.italic)
 
     def closing(self, lines: list[str]) -> None:
+        """The body's name over the date, right-aligned, kept on one page (the date was printed
+        alone at the top of a last page), and with the text's last line: GB/T 9704 leaves no
+        signature alone on a page."""
+        if lines and self.doc.paragraphs:
+            self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
         for i, line in enumerate(lines):
             p = self.paragraph(WD_ALIGN_PARAGRAPH.RIGHT, indent=False, space_before=28 if i == 0 else 0)
             p.paragraph_format.right_indent = Pt(self.sizes["body"] * 2)
+            p.paragraph_format.keep_with_next = i < len(lines) - 1 or None
             self.run(p, line, "body", self.sizes["signature"])
 
     # -- tables -------------------------------------------------------------------------
