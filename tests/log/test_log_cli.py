@@ -295,6 +295,9 @@ def test_a_mistake_in_the_log_is_corrected_with_a_trace(capsys, db_url):
     assert code == 0, err
     assert out.splitlines()[0] == ("gongkai：已更正 D2025-000001 第1条的形成日期：“2025-03-10” → “2024-12-30”"
                                    "（原记录保留，见 gongkai log show D2025-000001）。")
+    code, out, err = run(capsys, "log", "void", "D2025-000001", *db, "--entry", "4", "--reason", "r")   # its 审签
+    assert (code, err.strip()) == (1, "gongkai：作废后，尚未审签，不能公开（拟稿 → 核稿 → 审签 完成后才能公开）；审核人或日期"
+                                      "有误的，请更正该条（gongkai log amend）而不是作废")
     # the publication belonged to the other item: void it here (entry 5), publish it there
     code, out, err = run(capsys, "log", "void", "D2025-000001", *db, "--entry", "5", "--reason", "登记错条目",
                          "--actor", "乙")

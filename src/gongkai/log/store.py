@@ -646,11 +646,13 @@ class DisclosureLog:
             return
         try:
             # a publication needs the 审签 only where the item had it (an imported list may lack it)
-            check_item(new, imported="sign" not in item.reviews, this_year=self.today().year)
+            check_item(new, imported="sign" not in item.reviews)   # (no 存量 hint: the item is entered)
             for p in new.publications:
                 resolve_channel(p.channel, p.column)
         except GongkaiError as exc:
-            raise GongkaiError(f"{'更正' if c.kind == 'amended' else '作废'}后，{exc.message}") from None
+            hint = ("；审核人或日期有误的，请更正该条（gongkai log amend）而不是作废"
+                    if c.kind == "voided" and c.step == "reviewed" else "")
+            raise GongkaiError(f"{'更正' if c.kind == 'amended' else '作废'}后，{exc.message}{hint}") from None
 
     def _insert_correction(self, iid: int, c: Correction, target: int, actor: str, stamp: str) -> None:
         self.db.execute("INSERT INTO disclosure_corrections (item_id, kind, entry_kind, entry_id, field, old_value, "
