@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -56,7 +58,12 @@ def test_the_signature_and_date_stay_with_the_last_paragraph():
     from gongkai.render import render
 
     report = load(ROOT / "examples" / "crawler-text" / "ptzhsyqlyy-2019.txt")
-    pdf = pdfium.PdfDocument(render(report, "pdf"))
+    data = render(report, "pdf")
+    pdf = pdfium.PdfDocument(data)
     last = [line.strip() for line in pdf[len(pdf) - 1].get_textpage().get_text_range().splitlines() if line.strip()]
     assert last == ["六、其他需要报告的事项", "本年度无收取信息处理费情况。", "平潭综合实验区旅游与文化体育局",
                     "2020 年 1 月 2 日", "— 7 —"]
+    # every font embedded, the Chinese text in a CJK face (a reader without the fonts sees the same)
+    fonts = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True).stdout.decode().splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts)
+    assert {"NotoSerifCJK", "NotoSansCJK"} <= {re.sub(r"^[A-Z]{6}\+|jp-.*$", "", line.split()[0]) for line in fonts}
