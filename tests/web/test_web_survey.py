@@ -56,7 +56,7 @@ def test_region_filter_reaches_every_panel(corpus, world):
         html = c.get(f"/survey/?region={prefix}" if prefix == "64" else "/survey/").content.decode()
         assert f'value="{prefix}"' in html
         matrix = html.split('id="matrix"')[1].split("</table>")[0]
-        assert sorted(re.findall(r"<tr><th>([^<]+)</th><td>", matrix)) == sorted(_docs(corpus, prefix))
+        assert sorted(re.findall(r"<tr><th><a href=\"[^\"]*\">([^<]+)</a></th><td>", matrix)) == sorted(_docs(corpus, prefix))
         rules = html.split('id="rules"')[1].split("</table>")[0]
         shown = {r: int(n) for r, n in re.findall(r"<code>([A-Z0-9-]+)</code></td><td class=\"num\">(\d+)<", rules)}
         assert shown == _rule_counts(corpus, prefix)

@@ -72,6 +72,7 @@ class StatRow:
     # Summed reports whose own sums over a cell the figures use do not hold (added as printed):
     # "#7 某某局 2024：表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3".
     unsound: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)  # the reports counted in the row, by number
 
     def partial(self, key: str) -> str:
         """``3/5`` when the figure rests on 3 of the row's 5 summed reports (the others left a
@@ -139,19 +140,20 @@ def missing_years(table: StatsTable) -> list[tuple[StatRow, list[int]]]:
     return out
 
 
-def compute(store: Store, level: str = "city", region: str = "", agency: str = "") -> StatsTable:
+def compute(store: Store, level: str = "city", region: str = "", agency: str = "", body: str = "") -> StatsTable:
     """The statistics of the reports placed in ``region`` (a division code prefix such as
     ``3208``; "" for the whole corpus), one row per division at ``level`` and year — or, at
     ``level="body"``, per body (by its identity: 洪泽区人民政府 and 淮安市洪泽区人民政府 are one) and
     year.  ``agency``: only the reports of bodies that name (``places.same_body``) or whose name
-    contains it."""
+    contains it; ``body``: only the reports of the body of that identity (``body_key``)."""
     docs: dict[int, tuple[str, str | None, int | None, dict[str, Any]]] = {}  # id -> (region, code, year, cells)
     duplicates: list[str] = []
     counted: set[tuple[str, int | None]] = set()
     kept: list[StoredReport] = []
     # One report a body and year (the same report met twice — the web page and its PDF, a
     # repost — would count its figures twice): the least content hash, as `rollup --region`.
-    chosen = [r for r in store.reports(region) if not agency or _names(r, agency)]
+    chosen = [r for r in store.reports(region)
+              if (not agency or _names(r, agency)) and (not body or body_key(r.code, r.unit, r.agency_key, r.agency) == body)]
     bodies = _body_names(chosen) if level == "body" else {}
     for r in sorted(chosen, key=lambda r: (r.agency_key or "", r.year or 0, r.sha256, r.id)):
         if r.agency_key:
@@ -180,7 +182,8 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
         g = groups.setdefault((region, year), {"code": rcode, "reports": 0, "received": _Ratio(),
                                                "granted": _Ratio(), "not_held": _Ratio(), "reviews": _Ratio(),
                                                "lawsuits": _Ratio(), "corrected": _Ratio(), "findings": 0,
-                                               "rules": {}, "covered": 0, "unsound": []})
+                                               "rules": {}, "covered": 0, "unsound": [], "ids": []})
+        g["ids"].append(doc_id)
         v: dict[str, Any] = {k: cells.get(c) for k, c in _NEEDED.items()}  # numbers as stored, or None
         g["reports"] += 1
         for rule, n in findings.get(doc_id, {}).items():
@@ -204,7 +207,7 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
     rules: dict[str, int] = {}
     rules_by_row: dict[tuple[str, int | None], dict[str, int]] = {}
     for (region, year), g in sorted(groups.items(), key=lambda kv: (kv[1]["code"] or "999999", kv[0][1] or 0)):
-        row = StatRow(region, g["code"], year, covered=g["covered"], unsound=g["unsound"])
+        row = StatRow(region, g["code"], year, covered=g["covered"], unsound=g["unsound"], ids=sorted(g["ids"]))
         row.values = {
             "reports": g["reports"],
             "received": g["received"].num if g["received"].n else None,
@@ -233,13 +236,20 @@ def _names(r: StoredReport, agency: str) -> bool:
     return bool(r.agency) and (same_body(r.agency, agency) is True or "".join(agency.split()) in (r.agency or ""))
 
 
+def body_key(code: str | None, unit: str | None, agency_key: str | None, agency: str | None) -> str | None:
+    """Which body a report is of, as the statistics by body (and the web's 汇总) group and choose
+    bodies: its identity (``places.identity``: ``320813/`` for 洪泽区人民政府 however printed), or
+    its name as printed when it has neither a placement nor a name key."""
+    from gongkai.format.places import identity
+
+    return identity(code, unit, agency_key) or agency or None
+
+
 def _body_names(reports: list[StoredReport]) -> dict[int, tuple[str, str | None]]:
     """report id -> (its body's name, code): one body however its name was printed, named as in
     its latest report; a body that could not be placed by its name as printed."""
-    from gongkai.format.places import identity
-
     latest: dict[str, StoredReport] = {}
-    key = {r.id: identity(r.code, r.unit, r.agency_key) or r.agency or f"#{r.id}" for r in reports}
+    key = {r.id: body_key(r.code, r.unit, r.agency_key, r.agency) or f"#{r.id}" for r in reports}
     for r in sorted(reports, key=lambda r: (r.year or 0, r.id)):
         latest[key[r.id]] = r
     return {r.id: (latest[key[r.id]].agency or key[r.id], key[r.id]) for r in reports}

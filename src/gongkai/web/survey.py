@@ -21,6 +21,7 @@ MAX_AGENCIES = 300
 # read in a child (tens of ms), so 20,000 tiny members kept the request going for minutes, for nobody.
 # `gongkai ingest` takes more (corpus/sources.MAX_MEMBERS).
 MAX_UPLOAD_MEMBERS = 2000
+NO_DATA = "无数据"  # a report whose cells a figure needs are blank or undecided (as the charts say)
 STATUS = {"ok": "已读取", "failed": "未能读取", "unreadable": "无法读取", "not_a_report": "不是年度报告",
           "timeout": "超时"}
 
@@ -63,7 +64,7 @@ def region_name(region: str) -> str:
 
 def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
     """Agencies × years: for each agency and year, the report's status and its findings."""
-    from gongkai.format.places import identity
+    from gongkai.corpus.stats import body_key
 
     years: set[int] = set()
     agencies: dict[str, dict] = {}
@@ -72,8 +73,8 @@ def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
     placed = [d for d in store.summaries(region) if d["agency"] and d["year"] is not None]
     for d in sorted(placed, key=lambda d: (d["year"], d["agency"], d["id"])):
         years.add(int(d["year"]))
-        a = agencies.setdefault(identity(d["code"], d["unit"], d["agency_key"]) or d["agency"],
-                                {"name": d["agency"], "code": d["code"] or "", "years": {}})
+        key = body_key(d["code"], d["unit"], d["agency_key"], d["agency"]) or d["agency"]
+        a = agencies.setdefault(key, {"name": d["agency"], "code": d["code"] or "", "key": key, "years": {}})
         a["name"] = d["agency"]
         a["years"][int(d["year"])] = {"status": d["status"], "errors": int(d["errors"]), "warnings": int(d["warnings"]),
                                       "findings": int(d["errors"]) + int(d["warnings"]) + int(d["notices"]),
@@ -86,19 +87,21 @@ def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
     return ys, rows
 
 
-def page_context(level: str, region: str) -> dict:
-    """Every panel of the page over the same reports: those placed in ``region``."""
+def page_context(level: str, region: str, body: str | None = None) -> dict:
+    """Every panel of the page over the same reports: those placed in ``region``; and, when a
+    ``body`` is chosen (its ``stats.body_key``), that body's years side by side."""
     from gongkai.check import rules as rule_catalogue
     from gongkai.corpus.stats import METRICS, chart_items, compute, short_name
     from gongkai.render.charts import PHONE_FIT, hbar_chart
     from gongkai.render.marks import PARTIAL
 
-    level, region = clean_level(level), clean_region(region)
+    level, region, body = clean_level(level), clean_region(region), (body or "").strip()[:200]
     with _store() as store:
         by_status = store.counts(region)
         table = compute(store, level, region)
         years, agencies = matrix(store, region)
         documents = documents_list(store, region)
+        one = body_years(store, body, region) if body else None
     charts = []
     for key, head, unit, fmt in METRICS:
         items = chart_items(table, key)
@@ -119,8 +122,54 @@ def page_context(level: str, region: str) -> dict:
         "rules": [(rule, n, catalogue[rule].about if rule in catalogue else "") for rule, n in table.rules.items()],
         "years": years, "agencies": agencies, "documents": documents, "charts": charts,
         "truncated": len(agencies) >= MAX_AGENCIES, "duplicates": table.duplicates,
+        "bodies": sorted(((a["key"], a["name"]) for a in agencies), key=lambda kv: kv[1]), "body": body,
+        "one": one,
         "covered": table.covered, "unsound": [u for r in table.rows for u in r.unsound],
     }
+
+
+def body_years(store, body: str, region: str = "") -> dict:
+    """One body's years side by side (``gongkai stats --level body``): a column a year from its
+    first report to its last, a year without one shown as 无报告 (never 0); a row a figure; a
+    chart a figure, a bar a year.  ``error`` when the corpus (in ``region``) has no report of it."""
+    from gongkai.corpus.stats import METRICS, NO_REPORT, compute
+    from gongkai.render.charts import PHONE_FIT, hbar_chart
+
+    table = compute(store, "body", region, body=body)
+    rows = {r.year: r for r in table.rows if r.year is not None}
+    if not rows:
+        where = f"地区 {region} 中" if region else "语料库中"
+        return {"error": f"{where}没有这个机关的报告。"}
+    span = range(min(rows), max(rows) + 1)
+    name = next(r.region for r in table.rows)  # as its latest report names it
+    # A column a year with a report; a run of years without one, one column (narrow on a phone).
+    columns: list[dict] = []
+    for y in span:
+        if y in rows or not columns or columns[-1]["ids"]:
+            columns.append({"year": str(y), "years": [y], "ids": rows[y].ids if y in rows else []})
+        else:
+            columns[-1]["years"].append(y)
+            columns[-1]["year"] = f"{columns[-1]['years'][0]}–{y}"
+
+    def value(y: int, key: str) -> float | str:
+        """A year's figure, or why there is none: no report; the report's cells blank or
+        undecided (无数据); a ratio over 0 (—: no requests, or no review or lawsuit)."""
+        if y not in rows:
+            return NO_REPORT
+        v = rows[y].values[key]
+        return ("—" if rows[y].based_on.get(key) else NO_DATA) if v is None else v
+
+    figures = [{"head": head, "unit": unit, "cells": [v if isinstance(v := value(c["years"][0], key), str) else fmt.format(v)
+                                                      for c in columns]} for key, head, unit, fmt in METRICS]
+    charts = [mark_safe(hbar_chart(f"{head}（{unit}）", [(f"{y} 年", value(y, key)) for y in span], unit, fmt,
+                                   fit=PHONE_FIT))
+              for key, head, unit, fmt in METRICS[1:]  # 报告份数 is 1 a year: no chart
+              if any(not isinstance(value(y, key), str) for y in span)]
+    unsound = [u for r in table.rows for u in r.unsound]
+    return {"name": name, "columns": columns, "first": span[0], "last": span[-1], "figures": figures, "charts": charts,
+            "years": len(span), "missing": len(span) - len(rows),
+            "marks": {v for f in figures for v in f["cells"] if v in (NO_DATA, "—")}, "no_report": NO_REPORT, "no_data": NO_DATA,
+            "duplicates": table.duplicates, "unsound": unsound}
 
 
 def _stat(row, key: str, fmt: str) -> dict:

@@ -31,7 +31,7 @@ def can_add_to_corpus(user) -> bool:
 def survey_page(request):
     region = request.GET.get("region")
     region = survey.clean_region(default_region(request) if region is None else region)
-    ctx = survey.page_context(request.GET.get("level"), region)
+    ctx = survey.page_context(request.GET.get("level"), region, request.GET.get("body"))
     if request.GET.get("rollup_year"):
         ctx.update(survey.rollup_context(request.GET["rollup_year"], region))
     ctx["can_upload"] = can_add_to_corpus(request.user)

@@ -1,0 +1,145 @@
+"""汇总: one body's years side by side (``gongkai stats --level body --agency`` on the web) — a
+body chosen from the corpus's bodies, a column a year, a year without a report 无报告 (never 0),
+charts a bar a year; at 1280 and 390 px in a real browser."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from gk_web_support import (  # noqa: F401
+    IMAGES,
+    PASSWORD,
+    TIMEOUT_MS,
+    browser,
+    client_for,
+    corpus_of,
+    django_env,
+    live,
+    loopback_only,
+    world,
+)
+
+from tests.conftest import EXAMPLES
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop in this thread
+
+BODY = "平潭综合实验区交通与建设局"  # reports of 2021 and 2025 (crawler text): none of 2022–2024
+KEY = "350128/交通与建设局"
+CRAWLED = EXAMPLES / "crawler-text"
+
+
+@pytest.fixture(scope="module")
+def corpus(django_env, tmp_path_factory):
+    """The 交通与建设局's reports of 2021 and 2025, the 行政审批局's of 2020 and 2024."""
+    names = ["ptzhsyqjtj-2021.txt", "ptzhsyqjtj-2025.txt", "ptzhsyqhzs-2020.txt", "ptzhsyqhzs-2024.txt"]
+    with corpus_of(tmp_path_factory.mktemp("corpus"), [str(CRAWLED / n) for n in names]) as url:
+        yield url
+
+
+def _ids(url) -> dict[int, int]:
+    from gongkai.corpus.store import Store
+
+    with Store(url) as store:
+        return {r.year: r.id for r in store.reports() if r.agency == BODY}
+
+
+def _rows(table: str) -> list[list[str]]:
+    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+
+
+def test_a_body_is_chosen_and_its_years_stand_side_by_side(corpus, world):
+    c = client_for(world["supervisor"])
+    html = c.get("/survey/", {"region": "35"}).content.decode()
+    choice = html.split('id="body-choice"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"[^>]*>([^<]+)</option>', choice) == [
+        ("", "（不选：看地区汇总）"), (KEY, BODY), ("350128/行政审批局", "平潭综合实验区行政审批局")]
+    matrix = html.split('id="matrix"')[1].split("</table>")[0]
+    assert (f'<a href="?region=35&amp;level=city&amp;body=350128/%E4%BA%A4%E9%80%9A%E4%B8%8E%E5%BB%BA%E8%AE%BE%E5%B1%80'
+            f'#body">{BODY}</a>') in matrix
+    assert 'id="body-years"' not in html  # no body chosen: the region's page as before
+
+    html = c.get("/survey/", {"region": "35", "body": KEY}).content.decode()
+    section = html.split('<section id="body">')[1].split("</section>")[0]
+    assert f"<h2>{BODY}：各年度</h2>" in section
+    assert "5 个年度（2021–2025 年），其中 3 个年度语料库中没有报告，标“无报告”（不当作 0）。" in section
+    ids = _ids(corpus)
+    head = section.split('id="body-years"')[1].split("</tr>")[0]
+    assert re.findall(r"<th>(.*?)</th>", head) == ["项目", f'<a href="/survey/report/{ids[2021]}/">2021</a>',
+                                                   "2022–2024", f'<a href="/survey/report/{ids[2025]}/">2025</a>']
+    gap = ["无报告"]  # the years without a report, one column
+    # The reports' tables 3 and 4, by hand — 2021: 5 requests, 3 granted, 1 not held, no review or
+    # lawsuit (no rate of correction: nothing decided); 2025: 21 requests, 10 granted, 10 not held,
+    # 9 reviews decided, 1 corrected, no lawsuit
+    assert _rows(section.split('id="body-years"')[1].split("</table>")[0]) == [
+        ["项目", "2021", "2022–2024", "2025"],
+        ["报告份数（份）", "1", *gap, "1"],
+        ["本年新收申请（件）", "5", *gap, "21"],
+        ["予以公开占比（%）", "60.0", *gap, "47.6"],
+        ["本机关不掌握占比（%）", "20.0", *gap, "47.6"],
+        ["每百件申请的行政复议（件）", "0.00", *gap, "42.86"],
+        ["每百件申请的行政诉讼（件）", "0.00", *gap, "0.00"],
+        ["复议诉讼纠错率（%）", "—", *gap, "11.1"],
+        ["检查发现（条）", "0", *gap, "2"]]
+    assert '<p class="hint" id="body-marks">“—”：分母为 0（那一年没有申请，或复议、诉讼都是 0 件），比例无从计算。</p>' in section
+    charts = section.split('id="body-charts"')[1]
+    svgs = re.findall(r"<svg .*?</svg>", charts, re.S)
+    assert len(svgs) == 7  # every figure but 报告份数
+    received = svgs[0]
+    assert re.findall(r'text-anchor="end">([^<]+)<', received) == [f"{y} 年" for y in range(2021, 2026)]
+    assert re.findall(r'fill="#888">([^<]+)<', received) == ["无报告"] * 3  # a bar a year
+    assert len(re.findall("<rect x=", received)) == 2  # two bars, no 0 bar for a year without a report
+    assert max(int(w) for w in re.findall(r'<svg [^>]*width="(\d+)"', charts)) <= 370  # a 390 px phone
+
+    # A body the region does not hold: said so, the rest of the page as usual.
+    html = c.get("/survey/", {"region": "64", "body": KEY}).content.decode()
+    assert '<p class="error" role="alert" id="body-error">地区 64 中没有这个机关的报告。</p>' in html
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_body_view_in_a_browser(corpus, world, live, browser, width):
+    phone = width == 390
+    ctx = browser.new_context(viewport={"width": width, "height": 900 if not phone else 844}, locale="zh-CN",
+                              device_scale_factor=2 if phone else 1, is_mobile=phone, has_touch=phone)
+    pg = ctx.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    blocked = loopback_only(pg)
+    pg.goto(f"{live.url}/login/")
+    pg.fill("input[name=username]", world["supervisor"].username)
+    pg.fill("input[name=password]", PASSWORD)
+    pg.click("button[type=submit]")
+    pg.wait_for_url(lambda url: "/login/" not in url)
+    pg.goto(f"{live.url}/survey/?region=35")
+    pg.select_option("#body-choice", label=BODY)  # as a supervisor chooses it
+    pg.click("#survey-filter button")
+    pg.wait_for_selector("#body-years")
+    assert pg.locator("#body-years tr").nth(1).inner_text().split() == ["报告份数（份）", "1", "无报告", "1"]
+    # Nothing wider than the screen; the years table whole inside its box (no sideways scrolling
+    # to see a year), the charts each within the page.
+    inner, scroll = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+    assert max(inner, scroll) <= width
+    box, table = pg.evaluate("(() => { const t = document.querySelector('#body-years');"
+                             " return [t.parentElement.clientWidth, t.scrollWidth]; })()")
+    assert table <= box, (table, box)
+    right = pg.evaluate("Math.max(...[...document.querySelectorAll('#body-charts svg')]"
+                        ".map(s => s.getBoundingClientRect().right))")
+    assert right <= width
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(IMAGES / f"web-survey-body-page{'-phone' if phone else ''}.png"))
+    pg.locator("#body").screenshot(path=str(IMAGES / f"web-survey-body{'-phone' if phone else ''}.png"))
+    assert not blocked, blocked
+    ctx.close()
+
+
+def test_the_python_view_is_the_same(corpus):
+    from gongkai.corpus.stats import compute
+    from gongkai.corpus.store import Store
+
+    with Store(corpus) as store:
+        table = compute(store, "body", "", body=KEY)
+    assert [(r.region, r.year, r.values["received"], r.ids) for r in table.rows] == [
+        (BODY, 2021, 5, [_ids(corpus)[2021]]), (BODY, 2025, 21, [_ids(corpus)[2025]])]
+    assert Path(corpus).is_file()
