@@ -346,3 +346,21 @@ def test_a_mistake_in_the_log_is_corrected_with_a_trace(capsys, db_url):
     assert [i["ref"] for i in json.loads(out)] == ["D2025-000001"]
     code, out, err = run(capsys, "log", "publish", "D2025-000002", *db, "--channel", "公开栏", "--on", "2025-03-02")
     assert (code, err.strip()) == (1, "gongkai：台账编号 D2025-000002 的登记已作废（第2条：重复登记），不能再登记或更正")
+    # a 废止 recorded by mistake is voided; the item's real end is recorded later, and counts
+    run(capsys, "log", "repeal", "D2025-000001", *db, "--on", "2025-06-01")
+    code, out, err = run(capsys, "log", "void", "D2025-000001", *db, "--entry", "8", "--reason", "应为另一文件")
+    assert code == 0, err
+    code, out, _ = run(capsys, "log", "list", *db, "--in-force-on", "2025-06-15", "--json")
+    assert [i["ref"] for i in json.loads(out)] == ["D2025-000001"]
+    code, out, err = run(capsys, "log", "repeal", "D2025-000001", *db, "--on", "2025-07-01", "--expired")
+    assert code == 0, err
+    code, out, _ = run(capsys, "log", "show", "D2025-000001", *db)
+    assert "  失效：2025-07-01" in out.splitlines()
+    assert [line.split("；经办")[0] for line in out.splitlines() if line.startswith(("    8.", "    9.", "    10."))] == [
+        "    8. 2025-06-01 废止或失效（废止或失效：废止）【已作废（见第9条）】",
+        "    9. 2026-12-03 作废（作废第8条；理由：应为另一文件）",
+        "    10. 2025-07-01 废止或失效（废止或失效：失效）"]   # in the order recorded (stamps to the microsecond)
+    code, out, _ = run(capsys, "log", "list", *db, "--in-force-on", "2025-07-01", "--json")
+    assert json.loads(out) == []
+    code, out, err = run(capsys, "log", "repeal", "D2025-000001", *db, "--on", "2025-08-01")
+    assert (code, err.strip()) == (1, "gongkai：该条目已于 2025-07-01 失效，不能再次登记")

@@ -184,6 +184,10 @@ def test_a_log_with_every_kind_of_entry_round_trips(tmp_path, cal):
         log.void(a, number_of(recorded, twice, "published"), "重复登记", "乙")
         d = log.add(NewItem("误登", "other", made), "甲")
         log.void(d, 1, "误登", "乙")
+        e = log.add(NewItem("某通知", "other", made), "甲")
+        log.end(e, "repealed", date(2025, 6, 1), "丙")     # on the wrong item: voided, the real end later
+        log.void(e, 2, "登记错条目", "乙")
+        log.end(e, "expired", date(2025, 7, 1), "丙")
         log.set_figure(2025, 1, "art20_5.licensing", "12", "戊")
         log.set_figure(2025, 1, "art20_5.licensing", "13", "戊")     # a correction: both stay on record
         log.set_figure(2025, 2, "art20_8.admin_fees", "1.25", "戊")
@@ -208,4 +212,7 @@ def test_a_log_with_every_kind_of_entry_round_trips(tmp_path, cal):
     assert history["D2025-000002"][1][0][3] == "已更正公开属性（见第7条）"
     assert history["D2025-000004"] == (True, [(1, "登记", "标题：误登；类别：其他；公开属性：主动公开", "已作废（见第2条）"),
                                               (2, "作废", "作废第1条；理由：误登", "")])
-    assert [i["title"] for i in state["items"]] == ["旧规章", "某管理办法", "某事项"]
+    assert [i["title"] for i in state["items"]] == ["旧规章", "某管理办法", "某事项", "某通知"]
+    assert [(h[0], h[2], h[3]) for h in history["D2025-000005"][1][1:]] == [
+        (2, "废止或失效：废止", "已作废（见第3条）"), (3, "作废第2条；理由：登记错条目", ""), (4, "废止或失效：失效", "")]
+    assert state["items"][3]["ended_kind"] == "expired" and state["items"][3]["ended_on"] == date(2025, 7, 1)

@@ -236,7 +236,7 @@ def test_schema_version_and_reopen(db_url, cal, settings):
     r.close()
     r = Register(db_url, calendar=cal, settings=settings)  # no second migration, data kept
     assert r.db.schema_version() == 3 and r.count() == 1
-    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 5001, 5002, 5003, 5004, 5005, 6001]
+    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 5001, 5002, 5003, 5004, 5005, 5006, 6001]
     r.close()
 
 

@@ -35,11 +35,12 @@ PG_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 OFFICE_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
-def now_stamp(day: date | None = None) -> str:
+def now_stamp(day: date | None = None, precise: bool = False) -> str:
     """The moment of a write, in office time (Asia/Shanghai), ISO 8601 with its offset.  On a
     fixed office day (``day``, else GONGKAI_TODAY: demonstrations, tests) it is the time of day
     now on that day: a step recorded "today" must not read as recorded on another day (the
-    register would call it 补录, late by the days between)."""
+    register would call it 补录, late by the days between).  ``precise``: to the microsecond (the
+    log numbers an item's entries in the order recorded, across its tables)."""
     now = datetime.now(OFFICE_TZ)
     if day is None:
         from gongkai.settings import current
@@ -47,7 +48,7 @@ def now_stamp(day: date | None = None) -> str:
         day = current().today
     if day is not None:
         now = now.replace(year=day.year, month=day.month, day=day.day)
-    return now.isoformat(timespec="seconds")
+    return now.isoformat(timespec="microseconds" if precise else "seconds")
 
 
 def office_today() -> date:

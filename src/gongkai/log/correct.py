@@ -48,7 +48,8 @@ _ATTRS: dict[str, dict[str, str]] = {
     "published": {"channel": "channel", "column": "column", "on": "on", "url": "url"},
     "ended": {"on": "ended_on", "ending": "ended_kind", "note": "ended_note"},
 }
-LISTS = {"reviewed": "reviews", "adjusted": "attribute_changes", "changed": "changes", "published": "publications"}
+LISTS = {"reviewed": "reviews", "adjusted": "attribute_changes", "changed": "changes", "published": "publications",
+         "ended_again": "later_ends"}
 _RANK = {"registered": 0, "reviewed": 1, "adjusted": 2, "changed": 3, "published": 4, "ended": 5, "amended": 6,
          "voided": 6}
 CORRECTIONS = ("amended", "voided")
@@ -107,6 +108,7 @@ def recorded_entries(raw: NewItem) -> list[Entry]:
     rest += [Entry("published", p, p.on, p.actor, p.recorded_at) for p in raw.publications]
     if raw.ended_kind:
         rest.append(Entry("ended", raw, raw.ended_on, raw.ended_by, raw.ended_at))
+    rest += [Entry("ended", x, x.ended_on, x.actor, x.recorded_at) for x in raw.later_ends]
     rest += [Entry(c.kind, c, c.on, c.actor, c.recorded_at) for c in raw.corrections]
     rest.sort(key=lambda e: (moment(e.recorded_at), e.step in CORRECTIONS, e.on or date.min, _RANK[e.step],
                              getattr(e.obj, "id", 0)))
@@ -134,9 +136,11 @@ def apply(raw: NewItem, corrections: list[Correction]) -> tuple[NewItem, bool, d
 
     new = replace(raw, reviews=[copy(r) for r in raw.reviews], changes=[copy(c) for c in raw.changes],
                   publications=[copy(p) for p in raw.publications],
-                  attribute_changes=[copy(a) for a in raw.attribute_changes], corrections=[])
+                  attribute_changes=[copy(a) for a in raw.attribute_changes],
+                  later_ends=[copy(x) for x in raw.later_ends], corrections=[])
     copies[id(raw)] = new
     void = False
+    ends_void: set[int] = set()
     for c in corrections:
         target = copies.get(id(c.entry))
         if target is None:   # pragma: no cover - a correction always names an entry of its item
@@ -145,12 +149,18 @@ def apply(raw: NewItem, corrections: list[Correction]) -> tuple[NewItem, bool, d
             if c.step == "registered":
                 void = True
             elif c.step == "ended":
-                new.ended_kind, new.ended_on, new.ended_note = None, None, ""
+                ends_void.add(id(target))
             else:
                 entries = getattr(new, LISTS[c.step])
                 entries[:] = [e for e in entries if e is not target]
         else:
             setattr(target, _ATTRS[c.step][c.field], stored(c.field, c.value))
+    ends = ([new] if raw.ended_kind else []) + new.later_ends
+    live = [e for e in ends if id(e) not in ends_void]   # the end in force: the last not voided
+    last = live[-1] if live else None
+    if last is not new:
+        new.ended_kind, new.ended_on, new.ended_note = ((last.ended_kind, last.ended_on, last.ended_note) if last
+                                                        else (None, None, ""))
     new.changes.sort(key=lambda e: e.on)
     new.publications.sort(key=lambda e: e.on)
     running, why = new.attribute, new.attribute_reason
@@ -158,6 +168,18 @@ def apply(raw: NewItem, corrections: list[Correction]) -> tuple[NewItem, bool, d
         a.old_attribute, a.old_reason = running, why
         running, why = a.attribute, a.reason
     return new, void, copies
+
+
+def live_ends(raw: NewItem, corrections: list[Correction]) -> int:
+    """How many of an item's ends (废止/失效) are not voided (more than one: refused)."""
+    ends = ([raw] if raw.ended_kind else []) + list(raw.later_ends)
+    voided = {id(c.entry) for c in corrections if c.kind == "voided" and c.step == "ended"}
+    return sum(id(e) not in voided for e in ends)
+
+
+def row_of(item_id: int, obj: Any) -> int:
+    """The row a correction names for an entry: the item's own for its registration and first end."""
+    return int(getattr(obj, "id", item_id))
 
 
 def stored(name: str, value: str) -> Any:

@@ -31,6 +31,7 @@ from gongkai.log.store import (
     AttributeChange,
     Change,
     DisclosureLog,
+    End,
     FigureEntry,
     ImportRejected,
     Item,
@@ -447,8 +448,10 @@ def _add_entry(item: NewItem, step: str, f: dict[str, Any]) -> Any:
         cid, column = resolve_channel(text(f.get("channel")), text(f.get("column")))
         item.publications.append(Publication(cid, column, on, text(f.get("url")), actor, recorded))
         return item.publications[-1]
-    if item.ended_kind:   # ended
-        raise GongkaiError("废止或失效只能登记一次")
+    if item.ended_kind:   # ended again: allowed once the first is voided (the import checks that)
+        item.later_ends.append(End(resolve(endings(), text(f.get("ending")), "废止或失效"), on, text(f.get("note")),
+                                   actor, recorded))
+        return item.later_ends[-1]
     item.ended_kind = resolve(endings(), text(f.get("ending")), "废止或失效")
     item.ended_on, item.ended_note, item.ended_by, item.ended_at = on, text(f.get("note")), actor, recorded
     return item

@@ -84,6 +84,19 @@ class AttributeChange:
 
 
 @dataclass
+class End:
+    """废止 or 失效 recorded again after the item's first end was voided (its fields named as the
+    item's own, so a correction amends either alike)."""
+
+    ended_kind: str
+    ended_on: date
+    ended_note: str = ""
+    actor: str = ""
+    recorded_at: str = ""
+    id: int = 0
+
+
+@dataclass
 class NewItem:
     """What a clerk enters for a new item (or one row group of an imported list)."""
 
@@ -110,6 +123,7 @@ class NewItem:
     # Corrections (更正, 作废) of the entries above, in the order recorded; each names its entry's
     # object (from an export being imported, or as read from the store).
     corrections: list[Correction] = field(default_factory=list)
+    later_ends: list[End] = field(default_factory=list)   # ends recorded after the first was voided
 
     def attribute_on(self, day: date) -> str:
         return _attribute_on(self.attribute, self.attribute_changes, day)   # ``attribute``: as made
@@ -433,8 +447,9 @@ class DisclosureLog:
         return t() if callable(t) else (t or office_today())
 
     def stamp(self) -> str:
-        """When an entry is recorded now: the office's time, on its day when that day is fixed."""
-        return now_stamp(self.office_day if isinstance(self.office_day, date) else None)
+        """When an entry is recorded now: the office's time, on its day when that day is fixed; to the
+        microsecond, so that an item's entries number in the order recorded (log/correct.py)."""
+        return now_stamp(self.office_day if isinstance(self.office_day, date) else None, precise=True)
 
     def _not_future(self, *dated: tuple[str, date | None]) -> None:
         """A typed year (2052 for 2025) must not enter the log as a fact: nothing after today."""
@@ -479,6 +494,8 @@ class DisclosureLog:
     def _add(self, new: NewItem, actor: str, imported: bool = False) -> str:
         # an imported export's item carries its corrections: the rules hold for the corrected item
         now, voided, _ = correct.apply(new, new.corrections)
+        if correct.live_ends(new, new.corrections) > 1:
+            raise GongkaiError("废止或失效只能登记一次（此前的登记作废后才能再次登记）")
         if not voided:
             check_item(now, imported, self.today().year)
         steps = review_steps()
@@ -522,6 +539,8 @@ class DisclosureLog:
                 raise GongkaiError("缺少废止失效日期")
             self._insert_end(iid, new.ended_kind, new.ended_on, new.ended_note, new.ended_by or actor,
                              new.ended_at or stamp)
+        for x in new.later_ends:
+            rows[id(x)] = self._insert_end_again(iid, x, *who(x))
         for n, fix in enumerate(new.corrections):
             if fix.kind == "amended":   # what it corrected: the field as the corrections before it left it
                 _, _, copies = correct.apply(new, new.corrections[:n])
@@ -547,6 +566,11 @@ class DisclosureLog:
     def _insert_end(self, iid: int, kind: str, on: date, note: str, actor: str, stamp: str) -> None:
         self.db.execute("UPDATE disclosure_items SET ended_kind = ?, ended_on = ?, ended_note = ?, ended_by = ?, "
                         "ended_at = ? WHERE id = ?", (kind, on.isoformat(), note, actor, stamp, iid))
+
+    def _insert_end_again(self, iid: int, e: End, actor: str, stamp: str) -> int:
+        return self.db.insert("INSERT INTO disclosure_ends (item_id, ended_kind, ended_on, note, actor, recorded_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?)", (iid, e.ended_kind, e.ended_on.isoformat(), e.ended_note,
+                                                            actor, stamp))
 
     def _insert_review(self, iid: int, r: Review, actor: str, stamp: str) -> int:
         return self.db.insert("INSERT INTO disclosure_reviews (item_id, step, person, on_date, actor, recorded_at) "
@@ -599,8 +623,7 @@ class DisclosureLog:
                 holder = self._doc_no_holder(new_value, item.id)
                 if holder:
                     raise GongkaiError(f"文号 {new_value} 已在台账中（编号 {holder}）")
-            self._insert_correction(item.id, c, item.id if step in ("registered", "ended") else obj.id, actor,
-                                    self.stamp())
+            self._insert_correction(item.id, c, correct.row_of(item.id, obj), actor, self.stamp())
             return self.get(ref)
 
     def void(self, ref: str, entry: int, reason: str, actor: str, expect: tuple[str, int] | None = None) -> Item:
@@ -611,8 +634,7 @@ class DisclosureLog:
             step, obj = self._entry(item, entry, expect)
             c = Correction("voided", step, obj, reason=_reason(reason, "作废"), on=self.today())
             self._check_corrected(item, c)
-            self._insert_correction(item.id, c, item.id if step in ("registered", "ended") else obj.id, actor,
-                                    self.stamp())
+            self._insert_correction(item.id, c, correct.row_of(item.id, obj), actor, self.stamp())
             return self.get(ref)
 
     def _entry(self, item: Item, n: int, expect: tuple[str, int] | None = None) -> tuple[str, Any]:
@@ -622,7 +644,7 @@ class DisclosureLog:
         if not 1 <= n <= len(entries):
             raise GongkaiError(f"{item.ref} 没有第{n}条记录（共 {len(entries)} 条，见 gongkai log show {item.ref}）")
         e = entries[n - 1]
-        row = item.id if e.step in ("registered", "ended") else getattr(e.obj, "id", 0)
+        row = correct.row_of(item.id, e.obj)
         if expect is not None and expect != (e.step, row):
             raise GongkaiError(f"{item.ref} 的登记记录在您打开页面后有了变动，第{n}条已不是您所选的记录；"
                                "请核对最新的登记记录后重新选择")
@@ -655,9 +677,11 @@ class DisclosureLog:
             raise GongkaiError(f"{'更正' if c.kind == 'amended' else '作废'}后，{exc.message}{hint}") from None
 
     def _insert_correction(self, iid: int, c: Correction, target: int, actor: str, stamp: str) -> None:
+        # an end recorded again is a row of its own table: named apart from the item's first end
+        entry_kind = "ended_again" if isinstance(c.entry, End) else c.step
         self.db.execute("INSERT INTO disclosure_corrections (item_id, kind, entry_kind, entry_id, field, old_value, "
                         "value, reason, on_date, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (iid, c.kind, c.step, target, c.field, c.old_value, c.value, c.reason,
+                        (iid, c.kind, entry_kind, target, c.field, c.old_value, c.value, c.reason,
                          (c.on or self.today()).isoformat(), c.actor or actor, c.recorded_at or stamp))
 
     def _doc_no_holder(self, doc_no: str, other_than: int | None = None) -> str | None:
@@ -727,14 +751,15 @@ class DisclosureLog:
             item = self._locked(ref)
             if item.ended_on is not None:
                 raise GongkaiError(f"该条目已于 {item.ended_on} {_ending(item)}，不能再次登记")
-            if item.recorded is not None and item.recorded.ended_kind:   # its end was voided
-                raise GongkaiError("该条目的废止或失效登记已作废，不能再次登记废止或失效；请在台账中另行说明")
             _check_end(item, kind, on)
             self._not_future((f"{endings()[kind].label}日期", on))
             later = [c.on for c in item.changes if c.on >= on] + [p.on for p in item.publications if p.on >= on]
             if later:
                 raise GongkaiError(f"{endings()[kind].label}日期 {on} 之后（含当日）还有变更或公开记录（{max(later)}）")
-            self._insert_end(item.id, kind, on, note, actor, self.stamp())
+            if item.recorded is not None and item.recorded.ended_kind:   # the first end was voided
+                self._insert_end_again(item.id, End(kind, on, note), actor, self.stamp())
+            else:
+                self._insert_end(item.id, kind, on, note, actor, self.stamp())
             return self._locked(ref)
 
     def import_items(self, items: Iterable[tuple[str, NewItem]], actor: str,
@@ -829,7 +854,7 @@ class DisclosureLog:
 
     def _attach(self, items: list[Item]) -> list[Item]:
         """Each item's entries as recorded (``Item.recorded``) and, with its corrections applied,
-        as they stand (six queries in all)."""
+        as they stand (seven queries in all)."""
         by_id = {i.id: i for i in items}
         if not by_id:
             return items
@@ -861,15 +886,21 @@ class DisclosureLog:
             if iid in raw:
                 raw[iid].attribute_changes.append(
                     AttributeChange(_day(on), old, old_reason, attr, reason, actor, rec, int(rid)))
+        for iid, kind, on, note, actor, rec, rid in self.db.query(
+                f"SELECT item_id, ended_kind, ended_on, note, actor, recorded_at, id FROM disclosure_ends{only} "
+                "ORDER BY id", params):
+            if iid in raw:
+                raw[iid].later_ends.append(End(kind, _day(on), note, actor, rec, int(rid)))
         for iid, kind, entry_kind, entry_id, name, old, value, reason, on, actor, rec, cid in self.db.query(
                 "SELECT item_id, kind, entry_kind, entry_id, field, old_value, value, reason, on_date, actor, "
                 f"recorded_at, id FROM disclosure_corrections{only} ORDER BY id", params):
             if iid in raw:
                 r = raw[iid]
+                step = "ended" if entry_kind == "ended_again" else entry_kind
                 target = r if entry_kind in ("registered", "ended") else next(
                     (e for e in getattr(r, correct.LISTS[entry_kind]) if e.id == int(entry_id)), None)
                 if target is not None:
-                    r.corrections.append(Correction(kind, entry_kind, target, name, old, value, reason, _day(on),
+                    r.corrections.append(Correction(kind, step, target, name, old, value, reason, _day(on),
                                                     actor, rec, int(cid)))
         for item in items:
             _as_corrected(item, raw[item.id])

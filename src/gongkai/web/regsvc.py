@@ -499,7 +499,7 @@ def correction_forms(item, typed=None) -> list[dict[str, Any]]:
     for n, e in enumerate(correct.recorded_entries(raw), 1):
         if e.step in correct.CORRECTIONS or (e.step, id(e.obj)) in voided:
             continue
-        row = item.id if e.step in ("registered", "ended") else e.obj.id
+        row = correct.row_of(item.id, e.obj)
         what = declared[e.step]["label"] + (f" {e.on.isoformat()}" if e.on else "")
         entries.append((f"{n}:{e.step}:{row}", f"第{n}条 {what}"))
         now = copies.get(id(e.obj), e.obj)
