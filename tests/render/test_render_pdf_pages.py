@@ -49,7 +49,7 @@ def test_no_blank_page_when_a_table_ends_at_the_foot_of_a_page():
 
 
 @pytest.mark.libreoffice
-def test_the_signature_and_date_stay_with_the_last_paragraph():
+def test_the_signature_and_date_stay_with_the_last_paragraph(tmp_path):
     # 旅游与文化体育局 2019 rebuilt from the text a crawler kept: its date “2020年1月2日” was
     # printed alone at the top of page 7, the body's name at the foot of page 6.
     import pypdfium2 as pdfium
@@ -67,3 +67,11 @@ def test_the_signature_and_date_stay_with_the_last_paragraph():
     fonts = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True).stdout.decode().splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)
     assert {"NotoSerifCJK", "NotoSansCJK"} <= {re.sub(r"^[A-Z]{6}\+|jp-.*$", "", line.split()[0]) for line in fonts}
+    # tagged for a screen reader: headings, the tables' cells, the text's language
+    (tmp_path / "r.pdf").write_bytes(data)
+    info = subprocess.run(["pdfinfo", "-struct", str(tmp_path / "r.pdf")], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in subprocess.run(["pdfinfo", str(tmp_path / "r.pdf")], capture_output=True, text=True,
+                                                   check=True).stdout
+    tags = {line.split()[0].rstrip(":") for line in info.splitlines() if line.strip()}
+    assert {"H1", "Table", "TR", "TH", "TD"} <= tags
+    assert b"/Lang(zh-CN)" in data.replace(b" ", b"")
