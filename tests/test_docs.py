@@ -250,3 +250,17 @@ def test_readmes_register_and_log_commands_run_in_order_as_written(tmp_path, mon
             continue
         assert main(shlex.split(command)[1:]) == 0, (command, capsys.readouterr().err)
     assert {p.name for p in tmp_path.iterdir()} >= {"答复书.pdf", "台账.xlsx", "主动公开台账.xlsx", "另一个库.db", "模板"}
+
+
+def test_architecture_mds_layers_are_the_ones_the_import_test_holds_the_code_to():
+    from tests.test_architecture import LAYERS
+
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("| layer | packages | may import |", 1)[1].split("\n\n", 1)[0]
+    rows = [row.split("|")[2] for row in table.strip().splitlines()[1:]]
+    while any("(" in row for row in rows):  # what a package is said to be, in parentheses, names no package
+        rows = [re.sub(r"\([^()]*\)", "", row) for row in rows]
+    named = [{n.removesuffix(".py").rstrip("/").removeprefix("gongkai/") for n in re.findall(r"`([\w/.]+)`", row)}
+             for row in rows]
+    documented = set().union(*named) - {"__init__"}
+    assert documented == set().union(*LAYERS) - {"gongkai"}
