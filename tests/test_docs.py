@@ -151,11 +151,12 @@ def test_parse_help_names_every_column_of_the_csv():
     assert re.findall(r"(\w+)(?:（[^）]*）)?(?:, |$)", csv_help.split("：", 1)[1]) == HEADER
 
 
-def test_the_deadline_ledger_of_the_readme_is_aligned_in_columns(capsys):
+def test_the_deadline_ledger_of_the_readme_is_aligned_in_columns(tmp_path, monkeypatch, capsys):
     # the kind was padded by characters (工作日 + 3 spaces, 周末 + 4, 调休上班 + 2): the counts wandered
     from gongkai.cli import main
     from gongkai.cli.columns import columns_of
 
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # deadline reads the register's calendar: a new one
     assert main(["deadline", "2025-09-26"]) == 0
     days = [line for line in capsys.readouterr().out.splitlines() if line[:4] == "2025" and " 周" in line]
     assert days[:3] == ["2025-09-26 周五 工作日    不计（收到申请，当日不计入）", "2025-09-27 周六 周末      不计（周末）",
@@ -205,8 +206,10 @@ def test_the_readmes_python_example_runs_and_gives_what_its_comments_show(tmp_pa
     assert (tmp_path / "年报.docx").stat().st_size > 10_000
 
 
-def test_readmes_deadline_and_fee_print_what_their_comments_say(capsys):
+def test_readmes_deadline_and_fee_print_what_their_comments_say(tmp_path, monkeypatch, capsys):
     from gongkai.cli import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # deadline reads the register's calendar: a new one
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = re.findall(r"^(gongkai (?:deadline|fee) [^#\n]*?)\s+# (\S+?)(?:，|\s|$)", readme, re.M)
