@@ -119,8 +119,8 @@ def take_back(store: Store, item: Item) -> tuple[int, int, int]:
             last = store.known(last_sha) if last_sha else None
             if last is not None and last.status == "ok":
                 store.save_cross_year(doc_id, last.id, cross)
-        if keep_ids and store.dialect == "postgresql":  # numbers given: the sequence moves past them
-            store.execute("SELECT setval(pg_get_serial_sequence('documents', 'id'), (SELECT MAX(id) FROM documents))")
+        if keep_ids:  # numbers given: the sequence moves past them
+            store.move_id_sequence()
     added = sum(1 for line in wanted.values() if line.state == "new")
     return added, len(wanted) - added, len(lines) - len(wanted)
 
@@ -179,7 +179,7 @@ def _free(store: Store, ids: list[int]) -> bool:
         return False
     for start in range(0, len(ids), _ID_BATCH):
         chunk = ids[start:start + _ID_BATCH]
-        if store.query(f"SELECT 1 FROM documents WHERE id IN ({', '.join('?' for _ in chunk)}) LIMIT 1", chunk):
+        if store.ids_taken(chunk):
             return False
     return True
 

@@ -356,6 +356,16 @@ class Store(Database):
             self._auto_place(placement)
         self._placed.pop(placement["agency_key"], None)
 
+    def ids_taken(self, ids: list[int]) -> bool:
+        """Whether any of ``ids`` already numbers a document (an export's numbers kept when free)."""
+        return bool(self.query(f"SELECT 1 FROM documents WHERE id IN ({', '.join('?' for _ in ids)}) LIMIT 1", ids))
+
+    def move_id_sequence(self) -> None:
+        """After documents stored under numbers given: the next number is past them (PostgreSQL's
+        sequence does not see numbers given; SQLite's INTEGER PRIMARY KEY does)."""
+        if self.dialect == "postgresql":
+            self.execute("SELECT setval(pg_get_serial_sequence('documents', 'id'), (SELECT MAX(id) FROM documents))")
+
     def counts(self, region: str = "") -> dict[str, int]:
         """Documents by status; with a division code prefix, only the reports placed in it (a
         file that could not be read has no agency, so no region)."""
