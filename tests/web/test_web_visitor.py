@@ -9,7 +9,7 @@ import socket
 import time
 
 import pytest
-from gk_web_support import LiveServer, django_env  # noqa: F401 - fixtures
+from gk_web_support import LiveServer, django_env, world  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +153,21 @@ def test_a_request_whose_headers_do_not_come_in_time_is_closed(django_env, monke
         for s in (slow, silent, body, kept):
             s.close()
         live.close()
+
+
+def test_a_session_id_planted_before_signing_in_is_not_the_signed_in_session(django_env, world):
+    """Session fixation: a visitor's browser given a session id (by another site, a shared machine)
+    signs in; the id it had must not become a signed-in session an attacker could use."""
+    from django.test import Client
+    from gk_web_support import PASSWORD
+
+    victim = Client(enforce_csrf_checks=True)
+    victim.get("/login/")
+    victim.cookies["sessionid"] = "planted0planted0planted0planted0"
+    r = victim.post("/login/", {"username": world["clerk_a"].username, "password": PASSWORD,
+                                "csrfmiddlewaretoken": victim.cookies["csrftoken"].value})
+    assert r.status_code == 302 and victim.cookies["sessionid"].value != "planted0planted0planted0planted0"
+    attacker = Client()
+    attacker.cookies["sessionid"] = "planted0planted0planted0planted0"
+    assert attacker.get(f"/api/bodies/{world['a'].pk}/requests").status_code == 401
+    assert victim.get(f"/api/bodies/{world['a'].pk}/requests").status_code == 200
