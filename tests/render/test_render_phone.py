@@ -78,7 +78,13 @@ def test_pages_fit_a_phone(tmp_path):
                     box.scrollLeft = box.scrollWidth;
                     return [box.scrollWidth > box.clientWidth, unswiped, seen()];
                 }""")
+        # a narrow window or a tablet (641–767 px) squeezed table 3 as well: 三、 broke out of its column
+        page.set_viewport_size({"width": 700, "height": 844})
+        page.goto((tmp_path / "report.html").as_uri())
+        narrow = page.evaluate("""[document.documentElement.scrollWidth, [...document.querySelectorAll(
+            'table.official th, table.official td')].filter(e => e.scrollWidth > e.clientWidth + 1).length]""")
         browser.close()
+    assert narrow == [700, 0]
     assert seen == {name: [390, 390] for name in seen}
     assert boxes == [0]
     assert table3 == [True, True, True]  # wider than its box, yet 总计 and the row's label are seen
