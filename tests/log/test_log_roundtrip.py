@@ -72,8 +72,14 @@ def _entry(log: DisclosureLog, ref: str, made: date, draw) -> None:
             if what == "void":
                 log.void(ref, n, draw(TEXT), "戊")
             else:
-                fields = amendable(entries[n - 1].step) or ["title"]
-                log.amend(ref, n, draw(st.sampled_from(fields)), draw(VALUES), draw(TEXT), "戊")
+                name = draw(st.sampled_from(amendable(entries[n - 1].step) or ["title"]))
+                value = {"on": st.just(_day(draw, made - timedelta(days=10), 40).isoformat()),
+                         "kind": st.sampled_from(["规章", "行政规范性文件", "其他"]),
+                         "attribute": st.sampled_from(["主动公开", "依申请公开", "不予公开"]),
+                         "ending": st.sampled_from(["废止", "失效"]), "existing": st.sampled_from(["是", "否"]),
+                         "channel": st.sampled_from(["政府网站", "政府公报", "公开栏"]),
+                         "column": st.sampled_from(["政策文件", ""])}.get(name, VALUES)
+                log.amend(ref, n, name, draw(value), draw(TEXT), "戊")
         elif what == "review":
             log.review(ref, draw(st.sampled_from(["draft", "check", "sign"])), draw(TEXT), made, "丙")
         elif what == "change":
