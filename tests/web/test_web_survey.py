@@ -276,6 +276,29 @@ def test_supervisor_uploads_reports_into_the_corpus(corpus, world):
         store.execute("DELETE FROM documents WHERE agency = '淮安市清江浦区水利局'")
 
 
+def test_a_corpus_upload_stops_when_the_supervisor_has_left(corpus, world):
+    """A ZIP of up to 2,000 reports was ingested to its end for a visitor who had gone away."""
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pack = io.BytesIO()
+    with zipfile.ZipFile(pack, "w") as zf:
+        for i in range(10):
+            zf.writestr(f"{i}.txt", synthetic_report(f"淮安市清江浦区第{i}街道办事处", YEAR, date(2026, 1, 20)))
+    c = client_for(world["supervisor"])
+    c.get("/survey/")
+    html = c.post("/survey/upload", {"file": SimpleUploadedFile("街道.zip", pack.getvalue()),
+                                     "csrfmiddlewaretoken": c.cookies["csrftoken"].value},
+                  follow=True, **{"waitress.client_disconnected": lambda: True}).content.decode()
+    assert "未能导入：访客已离开，导入在第 1 个文件（共 10 个）后停止；已导入的报告保留在语料库中。" in html
+    with _store(corpus) as store:
+        stored = store.query("SELECT count(*) FROM documents WHERE agency LIKE '淮安市清江浦区第%街道办事处'")[0][0]
+        store.execute("DELETE FROM documents WHERE agency LIKE '淮安市清江浦区第%街道办事处'")
+    assert 1 <= stored < 10
+
+
 ROSTER = [("淮安市清江浦区住房和城乡建设局", "320812"), ("淮安市清江浦区教育局", "320812"),
           ("淮安市清江浦区人民政府", "320812"), ("淮安市清江浦区财政局", "320812"),
           ("淮安市清江浦区卫生健康委员会", "320812"), ("淮安市清江浦区长西街道办事处", "320812"),

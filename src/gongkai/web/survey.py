@@ -13,6 +13,8 @@ from django.http import Http404
 from django.utils.safestring import mark_safe
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from gongkai.corpus.ingest import Summary
 
 LEVELS = {"province": "省", "city": "市", "county": "县"}
@@ -230,11 +232,13 @@ def report_context(doc_id) -> dict:
             "report_json": report.to_json() if report is not None else ""}
 
 
-def ingest_uploads(files, actor: str) -> tuple[Summary, list[str]]:
+def ingest_uploads(files, actor: str, gone: Callable[[], bool] | None = None) -> tuple[Summary, list[str]]:
     """Keep uploaded reports (and ZIPs of them) under the site's home and ingest them into the
     corpus (each file parsed in a child process with the corpus's time limit, as ``gongkai
     ingest`` does): the ingest's summary, and why each refused upload was refused.  One refused
-    file (a wrong type, too large) no longer stops the others: nothing was imported then."""
+    file (a wrong type, too large) no longer stops the others: nothing was imported then.  ``gone``
+    (waitress's ``client_disconnected``): the visitor has left — the files not yet read are left
+    (those stored stay stored), instead of ingesting up to MAX_UPLOAD_MEMBERS files for nobody."""
     import os
     import secrets
     from datetime import datetime
@@ -267,8 +271,14 @@ def ingest_uploads(files, actor: str) -> tuple[Summary, list[str]]:
         paths.append(str(target))
     if not paths:
         raise GongkaiError("；".join(refused))
+    def stop_if_gone(done: int, total: int, path: str) -> None:
+        if gone is not None and gone():
+            from gongkai.isolate import Cancelled
+
+            raise Cancelled(f"访客已离开，导入在第 {done} 个文件（共 {total} 个）后停止；已导入的报告保留在语料库中。")
+
     with _store() as store:
-        return ingest(paths, store, workers=1), refused
+        return ingest(paths, store, workers=1, on_progress=stop_if_gone), refused
 
 
 def _archive_left_out(name: str, data: bytes) -> list[str]:

@@ -14,6 +14,7 @@ from gongkai.errors import GongkaiError
 from gongkai.web import survey
 from gongkai.web.access import login_needed, profile, role
 from gongkai.web.models import Role, region_prefix
+from gongkai.web.reportview import client_gone
 
 
 def default_region(request) -> str:
@@ -52,7 +53,8 @@ def survey_upload(request):
                       status=403)
     back = "/survey/?" + urlencode({"region": survey.clean_region(request.POST.get("region"))})
     try:
-        summary, refused = survey.ingest_uploads(request.FILES.getlist("file"), request.user.username)
+        summary, refused = survey.ingest_uploads(request.FILES.getlist("file"), request.user.username,
+                                                 client_gone(request))
     except GongkaiError as exc:
         messages.error(request, f"未能导入：{exc}")
         return redirect(back)
