@@ -426,7 +426,8 @@ class DisclosureLog:
     """A body's proactive-disclosure log (主动公开台账, ``gongkai log``; ``gongkai.Log`` in the Python
     API), in the same database as the request register: ``gongkai.Log(url)`` in a ``with`` block.
     ``add`` registers a document or item, ``review``/``set_attribute``/``change``/``publish``/``end``
-    record its steps, ``set_figure`` a month's table-2 figure; ``get(ref)``, ``items(filter)``,
+    record its steps, ``amend``/``void`` correct one (更正, 作废: a new entry, the first kept),
+    ``set_figure`` a month's table-2 figure; ``get(ref)``, ``items(filter)``,
     ``count(filter)`` and ``obligations(as_of)`` (the Art. 26 deadlines) read them (docs/disclosure.md)."""
 
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
