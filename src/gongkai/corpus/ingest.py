@@ -26,6 +26,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -134,7 +135,7 @@ def _under_main_guard(path: str, line: int) -> bool:
     import ast
 
     try:
-        tree = ast.parse(open(path, "rb").read())
+        tree = ast.parse(Path(path).read_bytes())
     except (OSError, SyntaxError, ValueError):
         return True  # cannot tell: let the workers try
     for node in ast.walk(tree):
