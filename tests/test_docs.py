@@ -80,9 +80,17 @@ def problems_of(command: str) -> list[str]:
             if subs and len(path) == 1:
                 return [f"没有子命令“{word}”"]
             break
-    known = parser._option_string_actions
-    return [f"{' '.join(path)} 没有选项 {opt}" for opt in OPTION.findall(command.split(" | ")[0])
-            if opt not in known and not re.fullmatch(r"-\d.*", opt)]
+    known, problems = parser._option_string_actions, []
+    for opt in OPTION.findall(command.split(" | ")[0]):
+        if opt not in known and not re.fullmatch(r"-\d.*", opt):
+            problems.append(f"{' '.join(path)} 没有选项 {opt}")
+        elif opt in known and opt.startswith("--") and opt != (first := _first_long(known[opt])):
+            problems.append(f"{' '.join(path)} 的 {opt} 是旧写法，文档写 {first}")  # --help lists the first
+    return problems
+
+
+def _first_long(action: argparse.Action) -> str:
+    return next(s for s in action.option_strings if s.startswith("--"))
 
 
 def test_documents_show_commands():
@@ -101,6 +109,7 @@ def test_a_wrong_option_in_a_document_would_be_found():
     assert problems_of("gongkai parse --jsn x.pdf") == ["gongkai parse 没有选项 --jsn"]
     assert problems_of("gongkai registr due") == ["没有子命令“registr”"]
     assert problems_of("gongkai register due [--today D] [--within N]") == []
+    assert problems_of("gongkai ingest 报告目录/ --workers 8") == ["gongkai ingest 的 --workers 是旧写法，文档写 --jobs"]
 
 
 def _help_examples() -> list[tuple[str, str]]:
