@@ -88,3 +88,21 @@ def test_what_is_missing_is_named_not_said_as_none_and_the_document_is_read_only
     for name, method in (("POST", c.post), ("DELETE", c.delete)):
         r = method("/api/openapi.json", **h)
         assert (r.status_code, r.json(), r["Allow"]) == (405, {"error": f"不支持此请求方法（{name}）；可用：GET。"}, "GET")
+
+
+def test_a_report_put_keeps_only_the_formats_cells_and_refuses_bytes_that_are_not_utf8(django_env, world):
+    """200,000 made-up cell ids were stored in the draft (the server's memory went past 600 MB); bytes
+    that are not UTF-8 were stored as U+FFFD in the report's text, without a word."""
+    a = world["a"]
+    c, h = _csrf_client(world["clerk_a"])
+    assert c.post(f"/api/bodies/{a.pk}/reports", json.dumps({"year": 2025}), content_type="application/json",
+                  **h).status_code == 201
+    report = c.get(f"/api/bodies/{a.pk}/reports/2025").json()
+    bogus = {**report, "cells": {**report["cells"], **{f"table3.bogus{i}.total": {"value": i} for i in range(5)}}}
+    r = c.put(f"/api/bodies/{a.pk}/reports/2025", json.dumps(bogus), content_type="application/json", **h)
+    assert (r.status_code, r.json()) == (400, {"error": "2025.json：报告 JSON 中有 2021 年版格式没有的单元格：table3.bogus0.total、"
+                                                         "table3.bogus1.total、table3.bogus2.total 等 5 个（单元格编号见 docs/schema.md）"})
+    text = json.dumps({**report, "preamble": "概述"}, ensure_ascii=False).encode().replace("概述".encode(), b"\xff\xfe")
+    r = c.put(f"/api/bodies/{a.pk}/reports/2025", text, content_type="application/json", **h)
+    assert r.status_code == 400 and r.json()["error"].startswith("2025.json：文件应以 UTF-8 编码保存（第 ")
+    assert c.get(f"/api/bodies/{a.pk}/reports/2025").json() == report  # unchanged

@@ -178,7 +178,10 @@ def report(request, body, year):
 
     draft = drafts.get(body, year)
     if request.method == "PUT":
-        drafts.save_report_json(draft, request.body.decode("utf-8", "replace"), request.user.username)
+        from gongkai.safeload import _utf8
+
+        # strictly: invalid bytes were stored as U+FFFD in the report's text, without a word
+        drafts.save_report_json(draft, _utf8(request.body, f"{draft.year}.json"), request.user.username)
     return json_response(drafts.report_of(draft).to_dict())
 
 

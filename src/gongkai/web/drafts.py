@@ -215,6 +215,11 @@ def save_report_json(draft: ReportDraft, text: str, actor: str) -> None:
     report = load_source_text(text, f"{draft.year}.json").report
     if report.year != draft.year:
         raise GongkaiError(f"报告 JSON 的年度（{report.year}）与地址中的年度（{draft.year}）不一致")
+    known = set(FORMAT.expected_cells(report.format))
+    unknown = [c for c in report.to_dict()["cells"] if c not in known]
+    if unknown:  # 200,000 made-up cell ids were kept in the draft (and its every page)
+        raise GongkaiError(f"报告 JSON 中有 {report.format} 年版格式没有的单元格：{'、'.join(unknown[:3])}"
+                           f"{f' 等 {len(unknown)} 个' if len(unknown) > 3 else ''}（单元格编号见 docs/schema.md）", f"{draft.year}.json")
     report.agency = draft.body.name
     draft.data = report.to_dict()
     draft.format = report.format or draft.format
