@@ -130,6 +130,7 @@ SCHEMAS: dict[str, Schema] = {
                             "voided_by": null({**INT, "description": "作废它的记录编号"}), "void_reason": null(STR),
                             "doc_number": null({**STR, "description": "文号"})},
                            description="全部记录（只增不改）：办理事项、更正、作废，各自的登记人和登记时间")),
+        "seen": {**INT, "description": "最后一条记录的编号：页面的表单带上它，提交时说明此后别人登记了什么"},
         "ledger": {**STR, "description": "逐日的答复期限计算"},
         "letters": arr(obj({"kind": STR, "n": null({**INT, "description": "同种文书的第几份（只有一份时为 null）"}),
                             "label": STR, "on": {**DATE, "description": "文书日期（其所依据的办理事项之日）"},
