@@ -221,3 +221,34 @@ def test_title_breaks_between_body_and_report_name_in_bold_and_pages_are_numbere
     title = title[title.rindex("<w:p>") if "<w:p>" in title else title.rindex("<w:p "):]
     assert "<w:b/>" in title and "<w:br/>" in title and "吴忠市红寺堡区红寺堡镇人民政府" in title
     assert any("PAGE" in f and 'w:fldCharType="begin"' in f and "— " in f for f in footers)
+
+
+@pytest.mark.parametrize(("agency", "name_right", "date_left"), [
+    # a name longer than the date: two characters from the margin, the date two characters right of its start
+    ("示例市示例区市场监督管理局", 2, 15.6 / 2.54 * 72 / 16 - 13),
+    # a short name: the date, longer than the name less two, ends near the margin and the name moves left
+    ("同心县人民政府", 5.1, 15.6 / 2.54 * 72 / 16 - 10.1),
+])
+def test_the_name_and_date_are_set_as_gb_t_9704_sets_them(agency, name_right, date_left):
+    # Both were right-aligned two characters from the margin: the date's start fell wherever its
+    # width put it, not two characters right of the name's start (7.3.5.2, no seal).
+    import io
+
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from gongkai.load import load_source
+    from gongkai.render.docx import render_docx
+    from gongkai.render.html import render_html
+
+    report = load_source(ROOT / "examples" / "source-2024.yaml").report
+    report.agency = agency
+    *_, name, when = docx.Document(io.BytesIO(render_docx(report))).paragraphs
+    assert (name.text, name.alignment, when.text, when.alignment) == (
+        agency, WD_ALIGN_PARAGRAPH.RIGHT, "2025年1月20日", WD_ALIGN_PARAGRAPH.LEFT)
+    assert round(name.paragraph_format.right_indent.pt / 16, 2) == name_right
+    assert round(when.paragraph_format.left_indent.pt / 16, 1) == round(date_left, 1)
+    assert name.paragraph_format.keep_with_next is True
+    # the page sets them as one block (report.css): the date two characters right of the name's start
+    assert (f'<div class="closing"><p class="signature">{agency}</p><p class="date">2025年1月20日</p></div>'
+            in render_html(report))

@@ -49,6 +49,25 @@ def date_zh(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def closing(report: Report) -> tuple[str, str]:
+    """The 落款: the body's name and the date, either "" when the report lacks it (a date is
+    never guessed).  GB/T 9704 7.3.5.2 (a document without a seal) sets the name two characters
+    from the right margin and the date on the next line starting two characters right of the
+    name's start; a date longer than that allows ends two characters from the margin and the
+    name moves left to keep the two-character step."""
+    return (report.agency or "").strip(), date_zh(report.published) if report.published else ""
+
+
+def name_indent(agency: str, when: str) -> float:
+    """The body name's right indent in characters under that rule, for a medium that cannot set
+    the two lines as one block (DOCX): the date's width is estimated on the wide side (digits
+    0.55, and a quarter character where digits meet 年月日, which Word and LibreOffice add)."""
+    digits = sum(c.isascii() for c in when)
+    meets = sum(a.isascii() != b.isascii() for a, b in zip(when, when[1:]))
+    width = len(when) - digits + 0.55 * digits + 0.25 * meets
+    return max(2.0, 4 + width - len(agency))
+
+
 def table_after(no: int) -> str | None:
     """The table printed at the end of section ``no``, if any."""
     return TABLE_SECTION.get(no)

@@ -150,17 +150,29 @@ class _Writer:
                 self.run(p, run.text, "body", self.sizes["body"], bold=run.bold or block.kind == "heading",
                      italic=run.italic)
 
-    def closing(self, lines: list[str]) -> None:
-        """The body's name over the date, right-aligned, kept on one page (the date was printed
-        alone at the top of a last page), and with the text's last line: GB/T 9704 leaves no
-        signature alone on a page."""
-        if lines and self.doc.paragraphs:
+    def closing(self, agency: str, when: str) -> None:
+        """The body's name over the date (``common.closing``): the name right-aligned, the date
+        starting two characters right of the name's start; kept together and with the text's
+        last paragraph (the date was printed alone at the top of a last page)."""
+        if not (agency or when):
+            return
+        if self.doc.paragraphs:
             self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
-        for i, line in enumerate(lines):
-            p = self.paragraph(WD_ALIGN_PARAGRAPH.RIGHT, indent=False, space_before=28 if i == 0 else 0)
-            p.paragraph_format.right_indent = Pt(self.sizes["body"] * 2)
-            p.paragraph_format.keep_with_next = i < len(lines) - 1 or None
-            self.run(p, line, "body", self.sizes["signature"])
+        size = self.sizes["signature"]
+        indent = common.name_indent(agency, when) if agency and when else 2
+        if agency:
+            p = self.paragraph(WD_ALIGN_PARAGRAPH.RIGHT, indent=False, space_before=28)
+            p.paragraph_format.right_indent = Pt(size * indent)
+            p.paragraph_format.keep_with_next = bool(when) or None
+            self.run(p, agency, "body", size)
+        if when:
+            p = self.paragraph(WD_ALIGN_PARAGRAPH.RIGHT if not agency else WD_ALIGN_PARAGRAPH.LEFT, indent=False,
+                               space_before=0 if agency else 28)
+            if agency:  # the name is Chinese characters, each one character wide: its start is exact
+                p.paragraph_format.left_indent = self.text_width - Pt(size * (indent + len(agency) - 2))
+            else:
+                p.paragraph_format.right_indent = Pt(size * 2)
+            self.run(p, when, "body", size)
 
     # -- tables -------------------------------------------------------------------------
     def table(self, layout: TableLayout) -> None:
@@ -264,6 +276,5 @@ def render_docx(report: Report, for_pdf: bool = False) -> bytes:
             w.narrative(section.text, keep_with_table=bool(table))
         if table:
             w.table(tables[table])
-    closing = [x for x in (report.agency, common.date_zh(report.published) if report.published else None) if x]
-    w.closing(closing)
+    w.closing(*common.closing(report))
     return w.save()

@@ -75,10 +75,10 @@ def render_html(report: Report) -> str:
             body.append(f'<div class="table-box" role="region" tabindex="0" aria-labelledby="h{section.no}">'
                         f"{table_html(tables[table])}</div>")
         body.append("</section>")
-    if report.agency:
-        body.append(f'<p class="signature">{escape(report.agency)}</p>')
-    if report.published:
-        body.append(f'<p class="date">{escape(common.date_zh(report.published))}</p>')
+    agency, when = common.closing(report)
+    if agency or when:  # one block: the date two characters right of the name's start (report.css)
+        body.append('<div class="closing">' + (f'<p class="signature">{escape(agency)}</p>' if agency else "")
+                    + (f'<p class="date">{escape(when)}</p>' if when else "") + "</div>")
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<meta name=\"generator\" content=\"gongkai\">\n<title>{escape(title)}</title>\n"
