@@ -235,6 +235,20 @@ def test_supervisor_uploads_reports_into_the_corpus(corpus, world):
     html, path = upload([SimpleUploadedFile("水利局2025年报.txt", report), SimpleUploadedFile("空.txt", b"   \n")],
                         "淮安市清江浦区水利局")
     assert "空.txt：未能读取" in html
+    # and stays listed on the page (it was said once, in a message gone at the next page)
+    page = c.get("/survey/").content.decode()
+    failures = page.split('<details id="failures">')[1].split("</details>")[0]
+    assert "<summary>语料库中未能读取的文件 1 个（不分地区：读不出机关，也就不知属于哪个地区）</summary>" in failures
+    assert re.findall(r"<li>([^<]+)</li>", failures) == ["空.txt：文件为空。"]
+    # A report of another region, uploaded on the page filtered to 3208: the page does not list it,
+    # and says so (18 of a ZIP of 20 were "added" while the page showed 3).
+    other = (EXAMPLES / "crawler-text" / "ptzhsyqgwh-2019.txt").read_bytes()
+    html = c.post("/survey/upload", {"file": [SimpleUploadedFile("管委会办公室2019.txt", other)], "region": "3208",
+                                     "csrfmiddlewaretoken": token}, follow=True).content.decode()
+    assert ('<li class="warning">其中不在地区 3208 的报告本页不列出：福建省福州市 1 份。<a href="/survey/?region=">看全部地区</a>'
+            '</li>') in html
+    with _store(corpus) as store:
+        store.execute("DELETE FROM documents WHERE agency = '平潭综合实验区管委会办公室'")
     # kept under the site's home, as its provenance says
     assert path.endswith("水利局2025年报.txt") and "corpus-uploads" in path
     # A ZIP of reports is imported as `gongkai ingest` imports it, and a file of a wrong type

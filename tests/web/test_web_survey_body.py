@@ -94,9 +94,12 @@ def test_a_body_is_chosen_and_its_years_stand_side_by_side(corpus, world):
     assert len(re.findall("<rect x=", received)) == 2  # two bars, no 0 bar for a year without a report
     assert max(int(w) for w in re.findall(r'<svg [^>]*width="(\d+)"', charts)) <= 370  # a 390 px phone
 
-    # A body the region does not hold: said so, the rest of the page as usual.
+    # A body the region does not hold: said so, the rest of the page as usual (and no 相加 of nothing:
+    # an empty year list and its button were offered).
     html = c.get("/survey/", {"region": "64", "body": KEY}).content.decode()
     assert '<p class="error" role="alert" id="body-error">地区 64 中没有这个机关的报告。</p>' in html
+    assert '<p class="hint" id="rollup-none">地区 64 在语料库中还没有报告，无从相加。</p>' in html
+    assert 'id="rollup-form"' not in html
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -135,11 +138,15 @@ def test_the_body_view_in_a_browser(corpus, world, live, browser, width):
 
 
 def test_the_python_view_is_the_same(corpus):
-    from gongkai.corpus.stats import compute
+    from gongkai.corpus.stats import chart_items, compute
     from gongkai.corpus.store import Store
 
     with Store(corpus) as store:
         table = compute(store, "body", "", body=KEY)
     assert [(r.region, r.year, r.values["received"], r.ids) for r in table.rows] == [
         (BODY, 2021, 5, [_ids(corpus)[2021]]), (BODY, 2025, 21, [_ids(corpus)[2025]])]
+    # a rate over 0 (2021: no review or lawsuit decided) is "—" in the charts too, not 无数据 (blank cells)
+    assert chart_items(table, "correction_rate") == [(f"{BODY} 2021", "—"), (f"{BODY} 2022", "无报告"),
+                                                     (f"{BODY} 2023", "无报告"), (f"{BODY} 2024", "无报告"),
+                                                     (f"{BODY} 2025", 100 / 9)]
     assert Path(corpus).is_file()

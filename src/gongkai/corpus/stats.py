@@ -74,6 +74,12 @@ class StatRow:
     unsound: list[str] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)  # the reports counted in the row, by number
 
+    def figure(self, key: str) -> float | str | None:
+        """The figure; ``NO_BASE`` for a ratio whose reports print its numbers but over 0 (no
+        requests, no review or lawsuit decided); None when no report prints them (blank, undecided)."""
+        value = self.values.get(key)
+        return NO_BASE if value is None and self.based_on.get(key) else value
+
     def partial(self, key: str) -> str:
         """``3/5`` when the figure rests on 3 of the row's 5 summed reports (the others left a
         number it needs blank or undecided); "" when on all of them, or when there is no figure."""
@@ -102,6 +108,7 @@ class StatsTable:
 # in it) or one body (its row is that body's own report of the year: a series over the years).
 LEVELS = {"province": "省级地区", "city": "市级地区", "county": "县级地区", "body": "机关"}
 NO_REPORT = "无报告"  # a year inside a row's span with no report in the corpus: shown so, never 0
+NO_BASE = "—"  # a ratio over 0 (a year without requests has no share granted): not 0, not a blank
 
 
 def _region(level: str, code, province, city, county) -> tuple[str, str | None]:
@@ -321,12 +328,13 @@ def write_csv(table: StatsTable, path: str) -> None:
 def chart_items(table: StatsTable, key: str) -> list[tuple[str, float | str | None]]:
     """(label, value) of one metric's bars: a figure resting on part of the region's reports
     says on how many (``（3/5份）``), as the table does; a year with no report between a
-    region's first and last stands in its place as ``NO_REPORT`` (not a 0 bar, not left out)."""
+    region's first and last stands in its place as ``NO_REPORT`` (not a 0 bar, not left out), a
+    ratio over 0 as ``NO_BASE``."""
     gaps = {row.region: years for row, years in missing_years(table)}
     items: list[tuple[str, float | str | None]] = []
     for i, r in enumerate(table.rows):
         items.append((f"{short_name(r)} {r.year or ''}".strip() + (f"（{r.partial(key)}份）" if r.partial(key) else ""),
-                      r.values[key]))
+                      r.figure(key)))
         after = table.rows[i + 1] if i + 1 < len(table.rows) else None
         if r.year is not None and r.region in gaps:
             upto = after.year if after is not None and after.region == r.region and after.year else r.year

@@ -439,6 +439,13 @@ class Store(Database):
         return [StoredReport._make(_booleans(row, 11))
                 for row in self.query(_REPORT_SELECT + where + " ORDER BY d.id", params)]
 
+    def reports_seen_under(self, folder: str) -> list[StoredReport]:
+        """The readable reports met at a path inside ``folder`` (an upload's folder), by id."""
+        like = folder.rstrip("/").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
+        return [StoredReport._make(_booleans(row, 11)) for row in self.query(
+            _REPORT_SELECT + " AND d.id IN (SELECT document_id FROM document_paths WHERE path LIKE ? ESCAPE '\\')"
+            " ORDER BY d.id", (like,))]
+
     def finding_counts(self) -> dict[int, dict[tuple[str, str], int]]:
         """report id -> (rule, severity) -> how many findings."""
         out: dict[int, dict[tuple[str, str], int]] = {}

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 LEVELS = {"province": "省", "city": "市", "county": "县"}
 MAX_AGENCIES = 300
+MAX_FAILURES = 200  # files the corpus could not read, listed on the page (`gongkai failures` lists all)
 # Reports a ZIP uploaded on the page may hold: a city's reports of a year are a few hundred; each is
 # read in a child (tens of ms), so 20,000 tiny members kept the request going for minutes, for nobody.
 # `gongkai ingest` takes more (corpus/sources.MAX_MEMBERS).
@@ -93,7 +94,7 @@ def page_context(level: str, region: str, body: str | None = None) -> dict:
     """Every panel of the page over the same reports: those placed in ``region``; and, when a
     ``body`` is chosen (its ``stats.body_key``), that body's years side by side."""
     from gongkai.check import rules as rule_catalogue
-    from gongkai.corpus.stats import METRICS, chart_items, compute, short_name
+    from gongkai.corpus.stats import METRICS, NO_BASE, chart_items, compute, short_name
     from gongkai.render.charts import PHONE_FIT, hbar_chart
     from gongkai.render.marks import PARTIAL
 
@@ -104,6 +105,7 @@ def page_context(level: str, region: str, body: str | None = None) -> dict:
         years, agencies = matrix(store, region)
         documents = documents_list(store, region)
         one = body_years(store, body, region) if body else None
+        failures = store.failures()
     charts = []
     for key, head, unit, fmt in METRICS:
         items = chart_items(table, key)
@@ -120,12 +122,12 @@ def page_context(level: str, region: str, body: str | None = None) -> dict:
         "metrics": [(k, h, u) for k, h, u, _ in METRICS],
         "rows": [{"region": short_name(r), "year": r.year, "values": [_stat(r, k, fmt) for k, _, _, fmt in METRICS]}
                  for r in table.rows],
-        "partial_mark": PARTIAL[0],
+        "partial_mark": PARTIAL[0], "no_base": NO_BASE,
         "rules": [(rule, n, catalogue[rule].about if rule in catalogue else "") for rule, n in table.rules.items()],
         "years": years, "agencies": agencies, "documents": documents, "charts": charts,
         "truncated": len(agencies) >= MAX_AGENCIES, "duplicates": table.duplicates,
         "bodies": sorted(((a["key"], a["name"]) for a in agencies), key=lambda kv: kv[1]), "body": body,
-        "one": one,
+        "one": one, "failures": [(f.name, f.reason) for f in failures[:MAX_FAILURES]], "failed": len(failures),
         "covered": table.covered, "unsound": [u for r in table.rows for u in r.unsound],
     }
 
@@ -134,7 +136,7 @@ def body_years(store, body: str, region: str = "") -> dict:
     """One body's years side by side (``gongkai stats --level body``): a column a year from its
     first report to its last, a year without one shown as 无报告 (never 0); a row a figure; a
     chart a figure, a bar a year.  ``error`` when the corpus (in ``region``) has no report of it."""
-    from gongkai.corpus.stats import METRICS, NO_REPORT, compute
+    from gongkai.corpus.stats import METRICS, NO_BASE, NO_REPORT, compute
     from gongkai.render.charts import PHONE_FIT, hbar_chart
 
     table = compute(store, "body", region, body=body)
@@ -158,8 +160,8 @@ def body_years(store, body: str, region: str = "") -> dict:
         undecided (无数据); a ratio over 0 (—: no requests, or no review or lawsuit)."""
         if y not in rows:
             return NO_REPORT
-        v = rows[y].values[key]
-        return ("—" if rows[y].based_on.get(key) else NO_DATA) if v is None else v
+        v = rows[y].figure(key)
+        return NO_DATA if v is None else v
 
     figures = [{"head": head, "unit": unit, "cells": [v if isinstance(v := value(c["years"][0], key), str) else fmt.format(v)
                                                       for c in columns]} for key, head, unit, fmt in METRICS]
@@ -170,15 +172,17 @@ def body_years(store, body: str, region: str = "") -> dict:
     unsound = [u for r in table.rows for u in r.unsound]
     return {"name": name, "columns": columns, "first": span[0], "last": span[-1], "figures": figures, "charts": charts,
             "years": len(span), "missing": len(span) - len(rows),
-            "marks": {v for f in figures for v in f["cells"] if v in (NO_DATA, "—")}, "no_report": NO_REPORT, "no_data": NO_DATA,
+            "marks": {v for f in figures for v in f["cells"] if v in (NO_DATA, NO_BASE)}, "no_report": NO_REPORT,
+            "no_data": NO_DATA, "no_base": NO_BASE,
             "duplicates": table.duplicates, "unsound": unsound}
 
 
 def _stat(row, key: str, fmt: str) -> dict:
     """One figure of the statistics table: its text, and (when some of the row's reports left a
     number it needs blank or undecided) on how many of them it rests — a partial figure."""
-    value = row.values[key]
-    return {"text": "" if value is None else fmt.format(value), "based": row.partial(key)}
+    value = row.figure(key)
+    return {"text": "" if value is None else value if isinstance(value, str) else fmt.format(value),
+            "based": row.partial(key)}
 
 
 def stats_json(level: str | None, region: str | None = "") -> dict:
@@ -232,11 +236,12 @@ def report_context(doc_id) -> dict:
             "report_json": report.to_json() if report is not None else ""}
 
 
-def ingest_uploads(files, actor: str, gone: Callable[[], bool] | None = None) -> tuple[Summary, list[str]]:
+def ingest_uploads(files, actor: str, gone: Callable[[], bool] | None = None) -> tuple[Summary, list[str], list]:
     """Keep uploaded reports (and ZIPs of them) under the site's home and ingest them into the
     corpus (each file parsed in a child process with the corpus's time limit, as ``gongkai
-    ingest`` does): the ingest's summary, and why each refused upload was refused.  One refused
-    file (a wrong type, too large) no longer stops the others: nothing was imported then.  ``gone``
+    ingest`` does): the ingest's summary, why each refused upload was refused, and the stored
+    reports of the upload (``StoredReport``: where each was placed).  One refused file (a wrong
+    type, too large) no longer stops the others: nothing was imported then.  ``gone``
     (waitress's ``client_disconnected``): the visitor has left — the files not yet read are left
     (those stored stay stored), instead of ingesting up to MAX_UPLOAD_MEMBERS files for nobody."""
     import os
@@ -278,7 +283,21 @@ def ingest_uploads(files, actor: str, gone: Callable[[], bool] | None = None) ->
             raise Cancelled(f"访客已离开，导入在第 {done} 个文件（共 {total} 个）后停止；已导入的报告保留在语料库中。")
 
     with _store() as store:
-        return ingest(paths, store, workers=1, on_progress=stop_if_gone), refused
+        summary = ingest(paths, store, workers=1, on_progress=stop_if_gone)
+        return summary, refused, store.reports_seen_under(str(folder))
+
+
+def elsewhere(reports: list, region: str) -> str:
+    """Of an upload's reports, those the page filtered to ``region`` does not list, said with
+    where they are ("宁夏回族自治区吴忠市 5 份、未能定位地区 1 份"); "" when none."""
+    if not region:
+        return ""
+    places: dict[str, int] = {}
+    for r in reports:
+        if not (r.code or "").startswith(region):
+            where = "".join(p for p in (r.province, r.city) if p) if r.code else "未能定位地区"
+            places[where] = places.get(where, 0) + 1
+    return "、".join(f"{where} {n} 份" for where, n in places.items())
 
 
 def _archive_left_out(name: str, data: bytes) -> list[str]:

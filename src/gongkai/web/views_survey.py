@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.errors import GongkaiError
@@ -51,10 +52,11 @@ def survey_upload(request):
     if not can_add_to_corpus(request.user):
         return render(request, "web/error.html", {"message": "只有地区监督人员和系统管理员可以向语料库导入报告。"},
                       status=403)
-    back = "/survey/?" + urlencode({"region": survey.clean_region(request.POST.get("region"))})
+    region = survey.clean_region(request.POST.get("region"))
+    back = "/survey/?" + urlencode({"region": region})
     try:
-        summary, refused = survey.ingest_uploads(request.FILES.getlist("file"), request.user.username,
-                                                 client_gone(request))
+        summary, refused, stored = survey.ingest_uploads(request.FILES.getlist("file"), request.user.username,
+                                                         client_gone(request))
     except GongkaiError as exc:
         messages.error(request, f"未能导入：{exc}")
         return redirect(back)
@@ -63,7 +65,12 @@ def survey_upload(request):
     text = f"已导入语料库：新增 {summary.added} 份，更新 {summary.updated} 份"
     if summary.unchanged:
         text += f"，{summary.unchanged} 份已在库中"
+    if summary.failed:
+        text += f"，{len(summary.failed)} 个文件未能读取（见下）"
     messages.success(request, text + "。")
+    if other := survey.elsewhere(stored, region):
+        messages.warning(request, format_html('其中不在地区 {} 的报告本页不列出：{}。<a href="/survey/?region=">看全部地区</a>',
+                                              region, other))
     for path, reason in summary.failed:
         messages.error(request, f"{path.rsplit('/', 1)[-1]}：未能读取（{reason}）")
     return redirect(back)
