@@ -7,11 +7,19 @@ from gongkai.cli import main
 
 def test_stats_of_a_corpus_with_no_report_says_to_ingest_first(tmp_path, capsys):
     db = str(tmp_path / "c.db")
-    assert main(["ingest", "--db", db, "-q", str(tmp_path / "nothing")]) == 1  # made, nothing in it
+    (tmp_path / "empty").mkdir()
+    assert main(["ingest", "--db", db, "-q", str(tmp_path / "empty")]) == 0  # made, nothing in it
     capsys.readouterr()
     assert main(["stats", "--db", db]) == 1
     out, err = capsys.readouterr()
     assert (out, err.splitlines()[-1]) == ("", "gongkai：语料库中还没有报告。先用 gongkai ingest 报告目录/ 导入。")
+
+
+def test_ingest_of_paths_that_do_not_exist_makes_no_corpus(tmp_path, capsys):
+    db = tmp_path / "c.db"
+    assert main(["ingest", "--db", str(db), "-q", str(tmp_path / "nothing"), "无此目录/"]) == 1
+    assert capsys.readouterr().err == f"gongkai：{tmp_path}/nothing、无此目录/：文件或文件夹不存在，未建立或改动语料库。\n"
+    assert not db.exists()
 
 
 def test_users_list_of_a_new_site_says_how_to_make_the_first_account(tmp_path):

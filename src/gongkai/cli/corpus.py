@@ -6,6 +6,7 @@ imports its work lazily so ``gongkai parse`` stays light.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -154,6 +155,10 @@ def run_ingest(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise GongkaiError("--jobs 至少为 1。")
+    missing = [path for path in args.paths if not os.path.exists(path)]
+    if missing and len(missing) == len(args.paths):
+        # Nothing to read: say so before a corpus is made (an empty one would be left behind).
+        raise GongkaiError("、".join(missing) + "：文件或文件夹不存在，未建立或改动语料库。")
     console = Console(stderr=True)
     with _store(args, create=True) as store:
         if args.quiet or not console.is_terminal:
