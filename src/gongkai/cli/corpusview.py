@@ -12,7 +12,7 @@ from gongkai.comparison import Comparison
 from gongkai.comparison import delta as _delta
 from gongkai.comparison import show_value as _show
 from gongkai.corpus.rollup import Rollup
-from gongkai.corpus.stats import LEVELS, METRICS, NO_REPORT, StatsTable, missing_years, short_name
+from gongkai.corpus.stats import LEVELS, METRICS, NO_BASE, NO_REPORT, StatsTable, missing_years, short_name
 from gongkai.format.names import cell_short, column_label
 from gongkai.render.marks import MARKS, UNSOUND, UNSOUND_WHERE, mark
 from gongkai.render.marks import PARTIAL as _PARTIAL
@@ -126,7 +126,7 @@ def print_unsound(out, r: Rollup) -> None:
 
 
 def _fmt(value, fmt: str) -> str:
-    return "" if value is None else fmt.format(value)
+    return "" if value is None else value if isinstance(value, str) else fmt.format(value)
 
 
 # Short column heads of the statistics table (the full heads are printed under it).
@@ -146,10 +146,11 @@ def print_stats(table: StatsTable) -> None:
         t.add_column(_HEADS[key], justify="right", no_wrap=True)
     for row in table.rows:
         t.add_row(escape(short_name(row)), str(row.year or ""),
-                  *[_fmt(row.values[k], f) + (PARTIAL if row.partial(k) else "") for k, _, _, f in METRICS])
+                  *[_fmt(row.figure(k), f) + (PARTIAL if row.partial(k) else "") for k, _, _, f in METRICS])
     out.print(t)
     out.print("各列：" + "；".join(f"{_HEADS[k].replace(chr(10), '')}＝{head}（{unit}）" for k, head, unit, _ in METRICS) + "。")
-    out.print(f"比例只计入相关各格都有数字的报告；空格不按 0 计。标 {PARTIAL} 的数字只依据该地区的部分报告"
+    out.print(f"比例只计入相关各格都有数字的报告；空格不按 0 计；{NO_BASE}：分母为 0（没有申请，或复议、诉讼都是 0 件），"
+              f"比例无从计算。标 {PARTIAL} 的数字只依据该地区的部分报告"
               "（--csv 的 *_reports 列是所依据的份数）。")
     if gaps := missing_years(table):
         out.print(f"语料库中没有报告的年度（图表中标“{NO_REPORT}”，不当作 0）："
