@@ -79,6 +79,26 @@ def test_each_line_of_the_narrative_is_a_paragraph_with_its_indent():
     assert heading.paragraph_format.keep_with_next is True
 
 
+def test_a_line_still_to_write_is_highlighted_never_filled():
+    """A draft previewed on the web or built with --force: its 【待办】 lines stood among the text
+    like any other line; they are highlighted (HTML class todo, DOCX yellow), word for word."""
+    import io
+
+    import docx
+    from docx.enum.text import WD_COLOR_INDEX
+
+    from gongkai.render.docx import render_docx
+
+    report = load_source(ROOT / "examples" / "source-2024.yaml").report
+    report.sections[5].text = "本年度未收取信息处理费。\n【待办】请说明其他需要报告的事项。"
+    page = render_html(report)
+    assert ('<h2 id="h6">六、其他需要报告的事项</h2>\n<p>本年度未收取信息处理费。</p>\n'
+            '<p class="todo">【待办】请说明其他需要报告的事项。</p>') in page
+    paragraphs = {p.text: p for p in docx.Document(io.BytesIO(render_docx(report))).paragraphs}
+    assert [r.font.highlight_color for r in paragraphs["【待办】请说明其他需要报告的事项。"].runs] == [WD_COLOR_INDEX.YELLOW]
+    assert [r.font.highlight_color for r in paragraphs["本年度未收取信息处理费。"].runs] == [None]
+
+
 def test_narrative_markdown_loads_nothing_and_drops_nothing():
     import io
 

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
@@ -146,9 +146,12 @@ class _Writer:
                 p.paragraph_format.keep_with_next = True
             if block.kind == "quote":
                 p.paragraph_format.left_indent = Pt(self.sizes["body"] * 2)
+            todo = narrative.is_todo(block.text)  # a line still to write: highlighted, as on the page
             for run in block.runs:
-                self.run(p, run.text, "body", self.sizes["body"], bold=run.bold or block.kind == "heading",
-                     italic=run.italic)
+                r = self.run(p, run.text, "body", self.sizes["body"], bold=run.bold or block.kind == "heading",
+                             italic=run.italic)
+                if todo:
+                    r.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
     def closing(self, agency: str, when: str) -> None:
         """The body's name over the date (``common.closing``): the name right-aligned, the date

@@ -41,12 +41,29 @@ def to_html(text: str) -> str:
     """HTML of the narrative.  Markdown headings become bold paragraphs: inside a section they
     are sub-headings (（二）依申请公开), and a reader must not take them for section headings."""
     tokens = _one_paragraph_a_line(_MD.parse(text))
-    for token in tokens:
+    for n, token in enumerate(tokens):
+        classes = []
+        if token.type == "heading_open":
+            classes.append(f"subheading level{token.tag[1]}")
+        if token.type in ("paragraph_open", "heading_open") and n + 1 < len(tokens) and is_todo(tokens[n + 1].content):
+            classes.append("todo")  # a line the clerk must still write (report.css)
+        if classes:
+            token.attrSet("class", " ".join(classes))
         if token.type in ("heading_open", "heading_close"):
-            if token.type == "heading_open":
-                token.attrSet("class", f"subheading level{token.tag[1]}")
             token.tag = "p"
     return _MD.renderer.render(tokens, _MD.options, {})
+
+
+def todo_marks() -> list[str]:
+    """The marks of a line a clerk must still write (【待办】): the checker's TEXT-PLACEHOLDER
+    marks.  A draft shown or built anyway shows such a line highlighted, never filled."""
+    from gongkai.check.catalogue import data
+
+    return list(data()["placeholder_marks"])
+
+
+def is_todo(text: str) -> bool:
+    return any(m in text for m in todo_marks())
 
 
 def _closing(opening):
