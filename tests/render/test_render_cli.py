@@ -304,3 +304,18 @@ def test_new_from_another_bodys_report_is_refused_whatever_is_alike(tmp_path, ca
     assert capsys.readouterr().err == (
         f"gongkai：上年报告（2024.json）的机关是“{last_agency}”，本报告的机关是“{agency}”，不是同一机关。"
         "未生成源文件：请用 --from 指定本机关上一年度的报告，或不用 --from、逐项填写。\n")
+
+
+def test_build_names_the_rows_the_format_has_not_and_leaves_them_out(tmp_path, capsys):
+    # 孝感市 2020 printed a row “其他主动公开文件” in table 2: the official tables have no place for it,
+    # so the built report went without it and nothing said its figures were not printed.
+    import json
+
+    report = load_source(EXAMPLE).report.to_dict()
+    report["extra_rows"] = [{"table": "table2", "label": "其他主动公开文件", "raw": ["12", "3", "40"], "where": None}]
+    src = tmp_path / "r.json"
+    src.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    assert main(["build", str(src), "--to", "md", "-o", str(tmp_path / "r.md")]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "gongkai：注意：表二中格式没有的行“其他主动公开文件”（原文：12 3 40）未印入生成的报告；如需说明，请写入正文。")
+    assert "其他主动公开文件" not in (tmp_path / "r.md").read_text(encoding="utf-8")

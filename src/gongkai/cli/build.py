@@ -164,7 +164,22 @@ def run_build(args) -> int:
     print(f"gongkai：已生成 {out}")
     _say_unmarked(report)
     _say_unsigned(report)
+    _say_left_out(report)
     return 0
+
+
+def _say_left_out(report) -> None:
+    """Rows the format does not have (ROW-EXTRA, kept as the original printed them) are not in the
+    official tables of the built report: said here, with their figures, so that none goes unseen."""
+    from gongkai.format.names import table_name
+
+    for extra in report.extra_rows:
+        figures = " ".join(x for x in extra.raw if x.strip())
+        print(f"gongkai：注意：{table_name(extra.table) if extra.table in _TABLES else extra.table}中格式没有的行"
+              f"“{extra.label}”（原文：{figures or '空白'}）未印入生成的报告；如需说明，请写入正文。", file=sys.stderr)
+
+
+_TABLES = ("table2", "table3", "table4")
 
 
 def _say_unsigned(report) -> None:
