@@ -151,10 +151,14 @@ def test_a_bad_line_stores_nothing_and_names_the_file_and_the_line(exported, tmp
         del d["corpus"]
     (bad / "5-parsed.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in parsed),
                                         encoding="utf-8")
+    placed = json.loads(lines[2])
+    placed["corpus"]["placement"].update(region_code="999999", placement="user")
+    (bad / "6-placed.jsonl").write_text(lines[0] + lines[1] + json.dumps(placed, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
     db = tmp_path / "c.db"
     code, out, err = _ingest(capsys, bad, "--db", db)
     assert code == 1
-    assert out.splitlines()[0] == "新入库 0 份，更新 0 份，未变化跳过 0 份，失败 5 份。（本次处理：json 2）"
+    assert out.splitlines()[0] == "新入库 0 份，更新 0 份，未变化跳过 0 份，失败 6 份。（本次处理：json 2）"
     origin = json.loads(lines[1])["corpus"]["path"]
     assert err.splitlines() == [
         f"gongkai：{bad}/1-truncated.jsonl：第6行第12列：不是有效的 JSON：字符串没有结束的引号。",
@@ -162,8 +166,9 @@ def test_a_bad_line_stores_nothing_and_names_the_file_and_the_line(exported, tmp
         f"请入库原文件（{origin}），由本版重新读取；或用第 7 版的 gongkai 收回这个文件。",
         f"gongkai：{bad}/3-foreign.jsonl：第2行：不是语料库导出的报告（gongkai export --to jsonl 的每一行都带 corpus 对象）。"
         "gongkai ingest 收回的 JSON Lines 只能是语料库导出文件。",
+        f"gongkai：{bad}/6-placed.jsonl：第3行：corpus.placement 中人工更正的区划代码“999999”不在全国行政区划代码表中。",  # the exports are taken back first
         f"gongkai：{bad}/4-other-tool.jsonl：第1行：不是 gongkai 报告 JSON（schema 应为 gongkai.report/1）。",
         f"gongkai：{bad}/5-parsed.jsonl：此文件含 2 份报告（JSON Lines），但不是语料库导出文件"
         "（gongkai export --to jsonl，每行带 corpus 对象），不能收回：请入库原文件。"]
-    # The good lines before each bad one are not stored: only the five files, as failures.
-    assert _documents(db) == [(name, "failed") for name in sorted(p.name for p in bad.iterdir())]
+    # The good lines before each bad one are not stored: only the six files, as failures.
+    assert sorted(_documents(db)) == [(name, "failed") for name in sorted(p.name for p in bad.iterdir())]

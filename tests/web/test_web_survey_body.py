@@ -102,6 +102,7 @@ def test_a_body_is_chosen_and_its_years_stand_side_by_side(corpus, world):
     assert 'id="rollup-form"' not in html
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_body_view_in_a_browser(corpus, world, live, browser, width):
     phone = width == 390

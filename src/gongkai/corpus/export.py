@@ -202,9 +202,10 @@ def export_jsonl(store: Store, output: str) -> list[tuple[str, int]]:
     ``Report.to_dict()`` — cells with raw text, position, inferred and its basis, OCR confidence;
     the cuts of digits run together (``ambiguous``); the narrative's sections, figures, notes —
     with its cross-year findings after its own (each with ``previous_report_id``), and under
-    ``corpus`` what the store knows of it (id, SHA-256, the path it was first seen at,
-    placement, parser version, the last-year report compared with).  ``gongkai.load_all`` reads
-    it back into the same ``Report``s; failures are not in it (the tables' ``failures``)."""
+    ``corpus`` what the store knows of it (id, SHA-256, the paths it was seen at, size, form,
+    when ingested, parser version, placement, the last-year report compared with).
+    ``gongkai.load_all`` reads it back into the same ``Report``s, ``gongkai ingest`` into a
+    corpus (``reimport``); failures are not in it (the tables' ``failures``)."""
     import json
 
     cross = store.cross_year_findings()

@@ -111,7 +111,12 @@ def take_back(store: Store, item: Item) -> tuple[int, int, int]:
             line = wanted.get(n)
             if line is None:
                 continue  # held by the corpus already with this parser version (or twice in the file)
-            doc_id, cross = _store_line(store, item, line, raw, keep_ids, placements)
+            try:
+                doc_id, cross = _store_line(store, item, line, raw, keep_ids, placements)
+            except GongkaiError as exc:  # e.g. a user's placement with a code not in the national table
+                raise type(exc)(exc.message, item.path, exc.place or f"第{n}行") from None
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a field of the wrong kind
+                raise NotAReport(f"内容不完整或类型不对（{type(exc).__name__}：{exc}）。", item.path, f"第{n}行") from None
             last_id, last_sha = line.previous
             if last_id is not None:
                 compared.append((doc_id, last_sha or sha_of.get(last_id), cross))
@@ -208,7 +213,7 @@ def _store_line(store: Store, item: Item, line: _Line, raw: bytes, keep_ids: boo
         raise NotAReport("跨年度检查发现缺少 rule、severity 或 message。", item.path, place_) from None
     result = {"form": corpus.get("form"), "checked": bool(corpus.get("checked")), "report_json": text,
               "report": {k: data.get(k) for k in ("agency", "year", "format", "published")},
-              "cells": cell_rows(report, data["cells"]), "findings": own, "figures": figure_rows(report)}
+              "cells": cell_rows(report, data.get("cells") or {}), "findings": own, "figures": figure_rows(report)}
     paths = corpus.get("paths")
     extra = tuple(p for p in paths if isinstance(p, str) and p != corpus["path"]) if isinstance(paths, list) else ()
     size = corpus.get("size")
@@ -231,10 +236,15 @@ def _placement(store: Store, agency: str | None, exported: dict, cache: dict[str
     fields = {k: exported.get(k) for k in _PLACED}
     if exported.get("placement") == "user" and key and fields["region_code"]:
         if store.correction(key) is None:
-            store.correct_placement(corrected(key, agency or "", fields["region_code"], fields["unit"]))
-        fix = store.correction(key)
-        assert fix is not None
-        out = corrected(key, agency or "", fix[0], fix[1])
+            try:
+                fix = corrected(key, agency or "", fields["region_code"], fields["unit"])
+            except GongkaiError:
+                raise NotAReport(f"corpus.placement 中人工更正的区划代码“{fields['region_code']}”不在全国行政区划代码表中。"
+                                 ) from None
+            store.correct_placement(fix)
+        stored = store.correction(key)
+        assert stored is not None
+        out = corrected(key, agency or "", stored[0], stored[1])
     else:
         auto = place(agency)
         if [auto.get("code"), *(auto.get(k) for k in _PLACED[1:])] == list(fields.values()):
