@@ -106,3 +106,17 @@ def test_a_report_put_keeps_only_the_formats_cells_and_refuses_bytes_that_are_no
     r = c.put(f"/api/bodies/{a.pk}/reports/2025", text, content_type="application/json", **h)
     assert r.status_code == 400 and r.json()["error"].startswith("2025.json：文件应以 UTF-8 编码保存（第 ")
     assert c.get(f"/api/bodies/{a.pk}/reports/2025").json() == report  # unchanged
+
+
+def test_control_characters_in_a_request_are_dropped_and_the_register_still_exports(django_env, world):
+    """A NUL or \\x01 in an applicant's name or the content (an API call, a paste) was stored; the
+    register's Excel export then failed with a 500 ever after (PostgreSQL refuses the NUL outright)."""
+    a = world["a"]
+    c, h = _csrf_client(world["clerk_a"])
+    r = c.post(f"/api/bodies/{a.pk}/requests", json.dumps({
+        "applicant_type": "natural_person", "applicant_name": "王\x00五\x0b", "channel": "in_person",
+        "content": "公开\x01某\x1f文件\ufffe", "submitted_on": "2026-03-02"}), content_type="application/json", **h)
+    assert r.status_code == 201
+    assert (r.json()["applicant"]["name"], r.json()["content"]) == ("王五", "公开某文件")
+    r = c.get(f"/register/{a.pk}/export.xlsx")
+    assert r.status_code == 200 and r.content[:2] == b"PK"

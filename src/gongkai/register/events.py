@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from gongkai.errors import GongkaiError
+from gongkai.format.text import clean_text
 from gongkai.register.settings import Settings, load_data
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -188,7 +189,9 @@ def parse_value(f: Field, value: Any) -> Any:
         return _positive(f, value)
     if f.type == "choice":
         return choice_id(f.choices or "", value, f.label)
-    text = str(value).strip()
+    # control characters dropped (as in every text we keep): a NUL or \x01 typed or pasted into a name
+    # was stored, and the register's Excel export failed on it ever after (PostgreSQL refuses a NUL)
+    text = clean_text(str(value)).strip()
     return text or None
 
 
