@@ -73,5 +73,7 @@ def test_the_signature_and_date_stay_with_the_last_paragraph(tmp_path):
     assert "Tagged:          yes" in subprocess.run(["pdfinfo", str(tmp_path / "r.pdf")], capture_output=True, text=True,
                                                    check=True).stdout
     tags = {line.split()[0].rstrip(":") for line in info.splitlines() if line.strip()}
-    assert {"H1", "Table", "TR", "TH", "TD"} <= tags
+    assert {"H1", "H2", "Table", "TR", "TH", "TD"} <= tags
+    # the title the one H1, the six sections H2 under it (as the HTML's h1/h2; Word's navigation pane)
+    assert [line.split()[0] for line in info.splitlines() if line.strip().startswith("H")] == ["H1"] + ["H2"] * 6
     assert b"/Lang(zh-CN)" in data.replace(b" ", b"")

@@ -90,10 +90,15 @@ class _Writer:
         """The title in the heavy title face, a line break between the body's name and the
         report's name (never a break inside a word)."""
         p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        # Heading 1, the sections Heading 2: the outline a reader navigates (Word's navigation
+        # pane, the tagged PDF's H1/H2), as the HTML's h1/h2; the style's own look is overridden.
+        p.style = self.doc.styles["Heading 1"]
         p.paragraph_format.line_spacing = Pt(self.sizes["title"] * 1.6)
+        p.paragraph_format.space_before = Pt(0)
         p.paragraph_format.space_after = Pt(self.sizes["title"])
         for n, line in enumerate(lines):
             run = self.run(p, line, "title", self.sizes["title"], bold=True)
+            run.font.color.rgb = RGBColor(0, 0, 0)
             if n < len(lines) - 1:
                 run.add_break()
 
@@ -122,14 +127,14 @@ class _Writer:
         self.after_table = None
         p = self.paragraph(WD_ALIGN_PARAGRAPH.LEFT)
         p.paragraph_format.page_break_before = new_page
-        p.style = self.doc.styles["Heading 1"]
+        p.style = self.doc.styles["Heading 2"]
         fmt = p.paragraph_format
         fmt.first_line_indent = Pt(self.sizes["body"] * self.style["indent_chars"])
         # Half a line above and below sets the heading apart for readers of the PDF, who
         # tell paragraphs apart by their gaps.
         fmt.space_before = fmt.space_after = Pt(self.sizes["body"] * 0.9)
         fmt.keep_with_next = True
-        # Heading 1 keeps the outline (navigation pane); its blue bold look is overridden.
+        # Heading 2 under the title (see title()); its blue bold look is overridden.
         run = self.run(p, text, "heading", self.sizes["heading"])
         run.bold = False
         run.font.color.rgb = RGBColor(0, 0, 0)
