@@ -54,6 +54,9 @@ def test_pages_fit_a_phone(tmp_path):
             if name == "report":  # squeezed to 390 px, table 3's labels broke out of their cells
                 overflowing = page.evaluate("""[...document.querySelectorAll('table.official th, table.official td')]
                     .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+                # table 2's labels and headers each on one line (行政规范性文件 left 件 alone on a second)
+                table2_lines = page.evaluate("""new Set([...document.querySelectorAll('table.table2 th')].map(
+                    e => Math.round(e.getBoundingClientRect().height))).size""")
                 report3 = page.evaluate("""() => {
                     const box = document.querySelector('table.table3').parentElement;
                     const total = [...document.querySelectorAll('table.table3 td.num')][6];
@@ -88,7 +91,7 @@ def test_pages_fit_a_phone(tmp_path):
     assert seen == {name: [390, 390] for name in seen}
     assert boxes == [0]
     assert table3 == [True, True, True]  # wider than its box, yet 总计 and the row's label are seen
-    assert overflowing == []
+    assert overflowing == [] and table2_lines == 1
     assert report3 == [True, 2, True, True, True]  # swiped to 总计, the row labels are still seen
 
 
