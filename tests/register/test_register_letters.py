@@ -7,11 +7,12 @@ from datetime import date
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from gongkai.errors import GongkaiError
 from gongkai.register import letters as L
 from gongkai.register.events import MissingValue
-from gongkai.register.letter_layout import build, document_text, title_lines, width
+from gongkai.register.letter_layout import build, document_text, line_count, title_lines, width
 from gongkai.register.store import Applicant, ImportedStep, NewRequest, Register
 from gongkai.register.vocab import outcomes
 
@@ -458,17 +459,43 @@ def test_cli_letters_and_office_templates(capsys, db_url, tmp_path, monkeypatch)
     assert code == 0 and p[1] == "某某律师事务所：" and p[-1] == "2025年9月26日" and "贵单位" in p[2]
 
 
+def _pitches(docx: bytes) -> tuple[str, int]:
+    doc = Document(io.BytesIO(docx))
+    grid = doc.sections[0]._sectPr.find(qn("w:docGrid")).get(qn("w:linePitch"))
+    return grid, doc.styles["正文"].paragraph_format.line_spacing.twips
+
+
+def test_a_letter_a_few_lines_too_long_is_fitted_by_its_line_pitch_only():
+    # GB/T 9704 7.3.5.4: the 收费通知书 (25 lines on the grid) is set 25.4 pt apart, not 28.95, and
+    # nothing else changes: 三号 characters, the same text; a letter that fits stays at 22 lines, and
+    # one far too long is not squeezed (two pages at the standard pitch)
+    fee = L.render(dict(L.SAMPLE, kind="fee"))
+    assert _pitches(fee) == ("508", 508)
+    assert Document(io.BytesIO(fee)).styles["正文"].font.size.pt == 16
+    assert _pitches(L.render(dict(L.SAMPLE, kind="reply", outcome="granted"))) == ("579", 579)
+    long = dict(L.SAMPLE, kind="reply", outcome="other.other", note="甲" * 300)
+    assert _pitches(L.render(long)) == ("579", 579)
+    assert line_count("本机关于2025年10月9日收到您提出的政府信息公开申请（申请编号：2025-0001），申请公开“某项目的立项批复”。",
+                      first_indent=2) == 3          # “复”。 goes down together; “（” never ends a line
+
+
 @pytest.mark.libreoffice
-def test_a_letter_of_two_pages_keeps_its_signature_with_its_text_and_numbers_its_pages():
-    """The 收费通知书 as shipped runs onto a second page: its last paragraph goes with the signature
-    and date (never those alone), and each page has its number (odd right, even left: — 1 —, — 2 —)."""
+def test_the_fee_notice_fits_one_page_and_a_long_reply_keeps_its_signature_with_its_text():
+    """The 收费通知书 as shipped is one page (its pitch tightened); a reply too long for that runs
+    onto a second page: its last paragraph goes with the signature and date (never those alone),
+    and each page has its number (odd right, even left: — 1 —, — 2 —)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(L.to_pdf(L.render(dict(L.SAMPLE, kind="fee"))))
+    (page,) = [pg.get_textpage().get_text_range().splitlines() for pg in pdf]
+    assert page[-3:] == ["某县人民政府办公室", "2025 年 11 月 10 日", "— 1 —"]
+    assert page[-7].startswith("对收取信息处理费的决定有异议的")     # the last paragraph whole, 4 lines
+    note = "该政府信息由多个部门的档案组成，本机关已逐一调取并核对。" * 10
+    pdf = pdfium.PdfDocument(L.to_pdf(L.render(dict(L.SAMPLE, kind="reply", outcome="other.other", note=note))))
     pages = [pg.get_textpage().get_text_range().splitlines() for pg in pdf]
     assert len(pages) == 2 and pages[0][-1] == "— 1 —" and pages[1][-1] == "— 2 —"
     assert pages[1][-3:-1] == ["某县人民政府办公室", "2025 年 11 月 10 日"]
-    assert pages[1][0].startswith("对收取信息处理费的决定有异议的") and len(pages[1]) == 7   # 4 lines of text
+    assert pages[1][0].startswith("如对本答复不服") and len(pages[1]) == 6     # 3 lines of text with it
     width = pdf[1].get_width()
     numbers = [(pg.get_textpage(), pg.get_textpage().get_text_range().index("—")) for pg in pdf]
     first, second = (tp.get_charbox(i)[0] / width for tp, i in numbers)

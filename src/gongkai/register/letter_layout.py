@@ -8,6 +8,14 @@ into lines of at most 18 characters and never inside brackets; page numbers 四�
 "— 1 —", 7 mm below the text block, odd pages right and even pages left, one character in; the
 文号, when the event has one, at the top right as in GB/T 9704's 信函格式.
 
+A letter that overflows its one page by a little (the 收费通知书 with its calculation) is fitted onto
+it as GB/T 9704 allows (5.2.2: 22 lines "特定情况可以作适当调整"; 7.3.5.4: where the space left cannot
+hold the signature and date, "可以采取调整行距、字距的措施解决"): :func:`fit_one_page` tightens every
+line pitch and paragraph space in the same proportion, down to ``MIN_PITCH`` (25 pt, 25.5 lines a
+page: the standard names no floor; 25 pt keeps more than half a character between lines), never the
+三号 characters nor the 28 a line, never dropping text.  A letter longer than that
+keeps the standard pitch and runs onto a second page, its last paragraph kept with the signature.
+
 The templates are generated (``python -m gongkai.register.letter_layout``) and shipped in
 ``data/letters/``; a test keeps them in step with ``letters.yaml``.  Every paragraph has a named
 style (公文标题, 文号, 称谓, 正文, 署名, 成文日期) so an office that edits a template in Word keeps
@@ -40,6 +48,8 @@ LINE_PITCH = 579                     # twips: 225 mm / 22 lines = 28.95 pt
 CONDENSE = -5
 BODY_PT, TITLE_PT, PAGE_NO_PT = 16, 22, 14   # 三号, 二号, 四号
 TITLE_LINE_CHARS = 18                # 156 mm hold 20 二号 characters; a full line looks crowded
+MIN_PITCH = 500                      # twips: 25 pt, the tightest pitch a letter is fitted with
+TEXT_HEIGHT = round(225 / 25.4 * 1440)   # twips: the text block's height (版心 225 mm)
 FOOTER_MM = 23                       # page number 7 mm below the text block (35 − 7 − line)
 
 # Font names written into the templates: what Word on an office's machine has.  For PDFs made
@@ -227,6 +237,104 @@ def build(spec: dict, common: dict) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return _fixed_stamps(out.getvalue())
+
+
+_NOT_FIRST = set("，。、；：？！）》”’」』…")   # never at a line's start (kinsoku)
+_NOT_LAST = set("（《“‘「『")                  # never at a line's end
+LATIN_EM = 0.56      # a digit or Latin letter of the PDF's face, in full-width characters (Word's: 0.5)
+AUTOSPACE = 0.25     # where CJK meets Latin, Word and LibreOffice set a quarter of a character
+
+
+def line_count(text: str, chars: float = CHARS, first_indent: float = 0) -> int:
+    """Lines a paragraph takes at ``chars`` full-width characters a line, reckoned on the safe side:
+    CJK one each, a Latin or digit run ``LATIN_EM`` a letter and never broken (letters.to_pdf keeps
+    numbers whole), ``AUTOSPACE`` where CJK meets Latin, and LibreOffice's kinsoku — a closing mark
+    takes the character before it to the next line, an opening mark goes with the one after it."""
+    tokens: list[str] = []
+    for ch in text:
+        if width(ch) == 0.5 and not ch.isspace() and tokens and width(tokens[-1][-1]) == 0.5 \
+                and not tokens[-1][-1].isspace():
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+
+    def size(tok: str) -> float:
+        return LATIN_EM * len(tok) if width(tok[0]) == 0.5 and not tok.isspace() else width(tok)
+
+    lines: list[list[str]] = [[]]
+    used = float(first_indent)
+    for tok in tokens:
+        line = lines[-1]
+        prev = line[-1] if line else None
+        gap = AUTOSPACE if prev and (width(prev[0]) == 0.5) != (width(tok[0]) == 0.5) else 0.0
+        if used + gap + size(tok) <= chars + 1e-9 or not line:
+            line.append(tok)
+            used += gap + size(tok)
+            continue
+        carried = [tok]
+        if tok in _NOT_FIRST and len(line) > 1:
+            carried.insert(0, line.pop())
+        while len(line) > 1 and line[-1] in _NOT_LAST:
+            carried.insert(0, line.pop())
+        lines.append(carried)
+        used = sum(size(t) for t in carried)
+    return len(lines)
+
+
+def _exact_styles(doc) -> list:
+    return [st for st in doc.styles if st.type == WD_STYLE_TYPE.PARAGRAPH and st.name in STYLES
+            and st.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY]
+
+
+def text_height(doc, grid: int = LINE_PITCH) -> int:
+    """The height in twips the body's paragraphs take on the page (one column, our styles), on a line
+    grid of ``grid`` twips: a line taller than the grid (the title's) takes two grid lines."""
+    total = 0
+    for p in doc.paragraphs:
+        f, st = p.paragraph_format, p.style
+        sf = st.paragraph_format if st is not None else None
+        pitch = (f.line_spacing or (sf.line_spacing if sf else None) or Twips(LINE_PITCH)).twips
+        before = (f.space_before if f.space_before is not None else (sf.space_before if sf else None)) or 0
+        after = (f.space_after if f.space_after is not None else (sf.space_after if sf else None)) or 0
+        size = (st.font.size.pt if st is not None and st.font.size else BODY_PT)
+        indent = 2 if st is not None and st.name == "正文" else 0
+        lines = sum(line_count(line, CHARS * BODY_PT / size, indent if i == 0 else 0)
+                    for i, line in enumerate(p.text.split("\n")))
+        pitch = -(-pitch // grid) * grid
+        total += int(before) // 635 + lines * pitch + int(after) // 635   # EMU -> twips
+    return total
+
+
+def fit_one_page(doc) -> int | None:
+    """Tighten the letter's line pitch so that it fits one page, when its text overflows by no more
+    than ``MIN_PITCH`` allows; returns the pitch set (twips), or None (it fits already, or it is a
+    letter of two pages).  Only the shipped layout's styles are touched: an office template laid
+    out otherwise is left as its office made it."""
+    styles = _exact_styles(doc)
+    body = next((st for st in styles if st.name == "正文"), None)
+    if body is None or body.paragraph_format.line_spacing.twips != LINE_PITCH:
+        return None
+    needed = text_height(doc)
+    if needed <= TEXT_HEIGHT:
+        return None
+    pitch = (LINE_PITCH * TEXT_HEIGHT) // needed - 2        # 2 twips to spare for rounding
+    if pitch < MIN_PITCH:
+        return None
+    scale = pitch / LINE_PITCH
+    for st in styles:
+        f = st.paragraph_format
+        if st.name == "页码":
+            continue
+        f.line_spacing = Twips(round(f.line_spacing.twips * scale))
+        for attr in ("space_before", "space_after"):
+            value = getattr(f, attr)
+            if value:
+                setattr(f, attr, Twips(round(value.twips * scale)))
+    for sect in doc.element.body.iter(qn("w:sectPr")):
+        grid = sect.find(qn("w:docGrid"))
+        if grid is not None:
+            grid.set(qn("w:linePitch"), str(pitch))
+    return pitch
 
 
 def _fixed_stamps(docx: bytes) -> bytes:

@@ -370,7 +370,9 @@ def _place_signature(doc, values: dict[str, str]) -> None:
 
 
 def render(ctx: dict[str, Any], template_dir: TemplateDirs = None) -> bytes:
-    """The letter for ``ctx`` (see ``CONTEXT``) as DOCX bytes."""
+    """The letter for ``ctx`` (see ``CONTEXT``) as DOCX bytes; one that overflows its page by a few
+    lines is fitted onto it (letter_layout.fit_one_page)."""
+    from gongkai.register.letter_layout import fit_one_page
     letter = letter_for(ctx)
     values = fields(letter, ctx)
     template, where = template_source(letter, template_dir)
@@ -379,6 +381,7 @@ def render(ctx: dict[str, Any], template_dir: TemplateDirs = None) -> bytes:
     if problems:
         raise GongkaiError(f"文书模板“{letter}.docx”不能使用：" + "；".join(problems), where)
     _place_signature(tpl.docx, values)
+    fit_one_page(tpl.docx)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
