@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from gk_web_support import client_for, corpus_of, django_env, huaian_reports, seed, synthetic_report, world  # noqa: F401
@@ -245,8 +246,20 @@ def test_supervisor_uploads_reports_into_the_corpus(corpus, world):
     other = (EXAMPLES / "crawler-text" / "ptzhsyqgwh-2019.txt").read_bytes()
     html = c.post("/survey/upload", {"file": [SimpleUploadedFile("管委会办公室2019.txt", other)], "region": "3208",
                                      "csrfmiddlewaretoken": token}, follow=True).content.decode()
-    assert ('<li class="warning">其中不在地区 3208 的报告本页不列出：福建省福州市 1 份。<a href="/survey/?region=">看全部地区</a>'
-            '</li>') in html
+    elsewhere = '<li class="warning">其中不在地区 3208 的报告本页不列出：福建省福州市 1 份。<a href="/survey/?region=">看全部地区</a></li>'
+    assert elsewhere in html
+    with _store(corpus) as store:
+        store.execute("DELETE FROM documents WHERE agency = '平潭综合实验区管委会办公室'")
+    # the same report in a corpus's export (gongkai export --to jsonl), taken back as it was: said alike
+    from gongkai.cli import main
+
+    folder = Path(corpus).parent / "export"
+    assert main(["ingest", str(EXAMPLES / "crawler-text" / "ptzhsyqgwh-2019.txt"), "--db", str(folder / "c.db"), "-q",
+                 "-j", "1"]) == 0
+    assert main(["export", "--db", str(folder / "c.db"), "--to", "jsonl", "-o", str(folder / "c.jsonl")]) == 0
+    html = c.post("/survey/upload", {"file": [SimpleUploadedFile("c.jsonl", (folder / "c.jsonl").read_bytes())],
+                                     "region": "3208", "csrfmiddlewaretoken": token}, follow=True).content.decode()
+    assert "已导入语料库：新增 1 份，更新 0 份。" in html and elsewhere in html
     with _store(corpus) as store:
         store.execute("DELETE FROM documents WHERE agency = '平潭综合实验区管委会办公室'")
     # kept under the site's home, as its provenance says

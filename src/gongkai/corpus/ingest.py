@@ -67,6 +67,7 @@ class Summary:
     crashes: int = 0  # times a worker died and the pool was rebuilt
     cross_year: int = 0  # reports (re)compared with the same body's report of the year before
     taken_back: int = 0  # of added and updated: reports taken back from corpus exports (``reimport``)
+    ids: list[int] = field(default_factory=list)  # the documents this run added or updated (read or failed)
 
     @property
     def done(self) -> int:
@@ -242,7 +243,7 @@ def _take_back(store: Store, run: Run, exports: list[Item]) -> Summary:
     summary = Summary()
     for item in exports:
         try:
-            added, updated, unchanged = reimport.take_back(store, item)
+            added, updated, unchanged, ids = reimport.take_back(store, item)
         except GongkaiError as exc:
             reason = "：".join(p for p in (exc.place, exc.message) if p)
             summary.failed.append((item.path, record_unreadable(store, run, item, reason)["reason"]))
@@ -257,6 +258,7 @@ def _take_back(store: Store, run: Run, exports: list[Item]) -> Summary:
         summary.updated += updated
         summary.unchanged += unchanged
         summary.taken_back += added + updated
+        summary.ids += ids
     return summary
 
 
@@ -336,6 +338,7 @@ class _Batch:
         elif kind == "unreadable":
             self.summary.failed.append((item.path, outcome["reason"]))
         elif kind in ("added", "updated"):
+            self.summary.ids.append(outcome["id"])
             form = outcome["form"] or "?"
             self.summary.by_form[form] = self.summary.by_form.get(form, 0) + 1
             if outcome["reason"] is not None:

@@ -97,15 +97,17 @@ class _Line:
         self.state = state
 
 
-def take_back(store: Store, item: Item) -> tuple[int, int, int]:
-    """Store every report of the export ``item``: (added, updated, unchanged).  GongkaiError
-    naming the line, with nothing stored, when a line cannot be taken back."""
+def take_back(store: Store, item: Item) -> tuple[int, int, int, list[int]]:
+    """Store every report of the export ``item``: (added, updated, unchanged, the numbers of the
+    reports added or updated).  GongkaiError naming the line, with nothing stored, when a line
+    cannot be taken back."""
     lines = _first_reading(store, item)
     sha_of = {line.report_id: line.sha256 for line in lines}
     wanted = {line.n: line for line in lines if line.state != "held"}
     keep_ids = _free(store, [line.report_id for line in lines if line.state == "new"])
     compared: list[tuple[int, str | None, list[Finding]]] = []
     placements: dict[str, dict] = {}
+    ids: list[int] = []
     with store.transaction():
         for n, raw in _lines(item):
             line = wanted.get(n)
@@ -117,6 +119,7 @@ def take_back(store: Store, item: Item) -> tuple[int, int, int]:
                 raise type(exc)(exc.message, item.path, exc.place or f"第{n}行") from None
             except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a field of the wrong kind
                 raise NotAReport(f"内容不完整或类型不对（{type(exc).__name__}：{exc}）。", item.path, f"第{n}行") from None
+            ids.append(doc_id)
             last_id, last_sha = line.previous
             if last_id is not None:
                 compared.append((doc_id, last_sha or sha_of.get(last_id), cross))
@@ -127,7 +130,7 @@ def take_back(store: Store, item: Item) -> tuple[int, int, int]:
         if keep_ids:  # numbers given: the sequence moves past them
             store.move_id_sequence()
     added = sum(1 for line in wanted.values() if line.state == "new")
-    return added, len(wanted) - added, len(lines) - len(wanted)
+    return added, len(wanted) - added, len(lines) - len(wanted), ids
 
 
 def _first_reading(store: Store, item: Item) -> list[_Line]:

@@ -439,12 +439,14 @@ class Store(Database):
         return [StoredReport._make(_booleans(row, 11))
                 for row in self.query(_REPORT_SELECT + where + " ORDER BY d.id", params)]
 
-    def reports_seen_under(self, folder: str) -> list[StoredReport]:
-        """The readable reports met at a path inside ``folder`` (an upload's folder), by id."""
-        like = folder.rstrip("/").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
-        return [StoredReport._make(_booleans(row, 11)) for row in self.query(
-            _REPORT_SELECT + " AND d.id IN (SELECT document_id FROM document_paths WHERE path LIKE ? ESCAPE '\\')"
-            " ORDER BY d.id", (like,))]
+    def reports_numbered(self, ids: Sequence[int]) -> list[StoredReport]:
+        """The readable reports of these numbers (e.g. ``Summary.ids``: what an ingest stored), by id."""
+        out: list[StoredReport] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            out += [StoredReport._make(_booleans(row, 11)) for row in self.query(
+                _REPORT_SELECT + f" AND d.id IN ({', '.join('?' for _ in chunk)})", chunk)]
+        return sorted(out, key=lambda r: r.id)
 
     def finding_counts(self) -> dict[int, dict[tuple[str, str], int]]:
         """report id -> (rule, severity) -> how many findings."""

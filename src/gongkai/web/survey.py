@@ -284,7 +284,7 @@ def ingest_uploads(files, actor: str, gone: Callable[[], bool] | None = None) ->
 
     with _store() as store:
         summary = ingest(paths, store, workers=1, on_progress=stop_if_gone)
-        return summary, refused, store.reports_seen_under(str(folder))
+        return summary, refused, store.reports_numbered(summary.ids)
 
 
 def elsewhere(reports: list, region: str) -> str:
