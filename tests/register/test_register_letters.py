@@ -2,6 +2,7 @@
 event; one Art. 36 ground; addressed by applicant type; an office's template checked."""
 
 import io
+import re
 import zipfile
 from datetime import date
 
@@ -486,8 +487,12 @@ def test_the_fee_notice_fits_one_page_and_a_long_reply_keeps_its_signature_with_
     and each page has its number (odd right, even left: — 1 —, — 2 —)."""
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(L.to_pdf(L.render(dict(L.SAMPLE, kind="fee"))))
+    data = L.to_pdf(L.render(dict(L.SAMPLE, kind="fee")))
+    pdf = pdfium.PdfDocument(data)
     (page,) = [pg.get_textpage().get_text_range().splitlines() for pg in pdf]
+    # tagged, and in Chinese: a screen reader picks its voice by the catalog's /Lang (was en-US)
+    catalog = data[data.index(b"/Type/Catalog"):].split(b"endobj")[0]
+    assert b"/StructTreeRoot" in catalog and re.search(rb"/Lang\s*\(([^)]*)\)", catalog).group(1) == b"zh-CN"
     assert page[-3:] == ["某县人民政府办公室", "2025 年 11 月 10 日", "— 1 —"]
     assert page[-7].startswith("对收取信息处理费的决定有异议的")     # the last paragraph whole, 4 lines
     note = "该政府信息由多个部门的档案组成，本机关已逐一调取并核对。" * 10

@@ -178,6 +178,9 @@ def _base(doc) -> None:
                 el = OxmlElement(tag)
                 rpr.append(el)
             el.set(qn("w:val"), str(BODY_PT * 2))
+        # The document's language, which LibreOffice writes as the tagged PDF's /Lang (a screen
+        # reader picks its voice by it): Chinese.  Latin text stays en-US by the Normal style.
+        rpr.find(qn("w:lang")).set(qn("w:val"), "zh-CN")
     doc.core_properties.language = "zh-CN"
     doc.core_properties.author = "gongkai"
     # Fixed stamps: regenerating the shipped templates changes their bytes only when they change.
