@@ -505,6 +505,10 @@ def test_the_fee_notice_fits_one_page_and_a_long_reply_keeps_its_signature_with_
     numbers = [(pg.get_textpage(), pg.get_textpage().get_text_range().index("—")) for pg in pdf]
     first, second = (tp.get_charbox(i)[0] / width for tp, i in numbers)
     assert first > 0.7 and second < 0.3
+    # GB/T 9704 7.5: “一字线上距版心下边缘7mm” — the text block ends 262 mm from the top (was 9.6 mm)
+    height = pdf[0].get_height()
+    below = {round((height - tp.get_charbox(i)[3]) / 72 * 25.4 - 262, 1) for tp, i in numbers}
+    assert len(below) == 1 and abs(below.pop() - 7) <= 0.3
 
 
 @pytest.mark.libreoffice

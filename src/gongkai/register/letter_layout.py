@@ -50,7 +50,8 @@ BODY_PT, TITLE_PT, PAGE_NO_PT = 16, 22, 14   # 三号, 二号, 四号
 TITLE_LINE_CHARS = 18                # 156 mm hold 20 二号 characters; a full line looks crowded
 MIN_PITCH = 500                      # twips: 25 pt, the tightest pitch a letter is fitted with
 TEXT_HEIGHT = round(225 / 25.4 * 1440)   # twips: the text block's height (版心 225 mm)
-FOOTER_MM = 23                       # page number 7 mm below the text block (35 − 7 − line)
+FOOTER_MM = 25.6                     # mm: the 一字线 of the page number 7 mm below the text block (its glyph
+                                     # sits 2.5 mm into the 四号 line; 35 − 7 + 2.5 − line 4.9 mm)
 
 # Font names written into the templates: what Word on an office's machine has.  For PDFs made
 # here, letters.to_pdf swaps each for the first installed font of its role (render/style.yaml).
