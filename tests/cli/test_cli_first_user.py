@@ -43,3 +43,14 @@ def test_an_excel_register_given_to_parse_is_named_for_what_it_is(tmp_path, caps
     assert main(["parse", str(tmp_path / "台账.xlsx")]) == 1
     assert capsys.readouterr().err == (f"gongkai：{tmp_path}/台账.xlsx：这是 Excel 工作簿，不是年度报告。"
                                        "台账请用 gongkai register import 或 gongkai log import 导入。\n")
+
+
+def test_reading_a_register_or_log_that_is_not_there_is_said_not_shown_empty(tmp_path, capsys):
+    db = tmp_path / "台帐.db"  # a mistyped name: 台帐 for 台账
+    assert main(["register", "table3", "--year", "2025", "--db", str(db)]) == 1
+    assert capsys.readouterr() == ("", f"gongkai：{db}：台账数据库不存在：还没有登记过申请？"
+                                       "先用 gongkai register add 登记，或用 --db 指定已有的台账\n")
+    assert main(["log", "table2", "--year", "2025", "--db", str(db)]) == 1
+    assert capsys.readouterr() == ("", f"gongkai：{db}：台账数据库不存在：还没有登记过文件？"
+                                       "先用 gongkai log add 登记，或用 --db 指定已有的台账\n")
+    assert not db.exists()

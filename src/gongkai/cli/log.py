@@ -126,10 +126,17 @@ def run_help(args) -> int:
 
 
 # -- helpers ----------------------------------------------------------------------------------
-def _open(args):
+def _open(args, create: bool = True):
+    """The log; ``create=False`` for a command that only reads it (a mistyped --db is said, not
+    shown as an empty log)."""
     from gongkai.log.store import DisclosureLog
 
-    return DisclosureLog(args.db or current().db)
+    try:
+        return DisclosureLog(args.db or current().db, create=create)
+    except GongkaiError as exc:
+        if not create and exc.message == "台账数据库不存在":
+            exc.message += "：还没有登记过文件？先用 gongkai log add 登记，或用 --db 指定已有的台账"
+        raise
 
 
 def _actor(args) -> str:
@@ -300,7 +307,7 @@ def run_list(args) -> int:
     flt = ItemFilter.year(args.year) if args.year else ItemFilter()
     flt = replace(flt, kind=resolve(kinds(), args.kind, "类别") if args.kind else None,
                   in_force_on=_day(args.in_force_on, "日期") if args.in_force_on else None)
-    with _open(args) as log:
+    with _open(args, create=False) as log:
         items = log.items(flt)
     if args.json:
         print(json.dumps([_item_json(i) for i in items], ensure_ascii=False, indent=2))
@@ -328,13 +335,13 @@ def _item_json(i) -> dict:
 
 
 def run_show(args) -> int:
-    with _open(args) as log:
+    with _open(args, create=False) as log:
         _print_item(log.get(args.ref))
     return 0
 
 
 def run_due(args) -> int:
-    with _open(args) as log:
+    with _open(args, create=False) as log:
         as_of = _date(args.on, "日期") or log.today()
         if args.late:
             if not args.year:
@@ -382,7 +389,7 @@ def run_export(args) -> int:
     path = Path(args.file)
     if path.exists() and not args.overwrite:
         raise GongkaiError("文件已存在，未覆盖。如确需替换请加 --overwrite。", str(path))
-    with _open(args) as log:
+    with _open(args, create=False) as log:
         n = export_documents(log, path)
     print(f"gongkai：已导出 {n} 行到 {path}。")
     return 0
@@ -419,7 +426,7 @@ def run_table2(args) -> int:
     from gongkai.log.vocab import channels
     from gongkai.log.year import section1, year_report
 
-    with _open(args) as log:
+    with _open(args, create=False) as log:
         report = year_report(log, args.year, args.agency)
         stats = section1(log, args.year)
     if args.json:

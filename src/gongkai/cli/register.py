@@ -256,10 +256,17 @@ def _calculator_parsers(sub) -> None:
 
 
 # -- helpers -----------------------------------------------------------------------------
-def _open(args):
+def _open(args, create: bool = True):
+    """The register; ``create=False`` for a command that only reads it: a mistyped --db (or no
+    register yet) is said, not shown as an empty register or a table 3 of zeros."""
     from gongkai.register.office import office_settings
     from gongkai.register.store import Register
-    reg = Register(args.db)
+    try:
+        reg = Register(args.db, create=create)
+    except GongkaiError as exc:
+        if not create and exc.message == "台账数据库不存在":
+            exc.message += "：还没有登记过申请？先用 gongkai register add 登记，或用 --db 指定已有的台账"
+        raise
     reg.settings = office_settings(reg.settings, reg.settings.agency)   # the review body its name tells
     return reg
 
@@ -396,7 +403,7 @@ def _list(args) -> int:
                         open=True if args.open else None, late=True if args.late else None,
                         applicant=args.applicant, content=args.content,
                         outcome=outcome_group(args.outcome) if args.outcome else None, voided=args.voided)
-    with _open(args) as reg:
+    with _open(args, create=False) as reg:
         reqs = reg.requests(flt)
         today = reg.today()
     print("编号\t收到日期\t申请人类型\t申请人\t状态\t答复期限\t答复日期\t是否按时\t办理结果")
@@ -425,7 +432,7 @@ def _show(args) -> int:
     from gongkai.format.text import shown_or_blank as blank
     from gongkai.register.history import history_lines
     from gongkai.register.vocab import applicant_types, channels, outcomes, state_labels
-    with _open(args) as reg:
+    with _open(args, create=False) as reg:
         r = reg.get(args.ref)
         case = reg.case(args.ref)
     a = r.applicant
@@ -450,7 +457,7 @@ def _show(args) -> int:
 
 def _due(args) -> int:
     from gongkai.register.vocab import state_labels
-    with _open(args) as reg:
+    with _open(args, create=False) as reg:
         today = args.today or reg.today()
         within = reg.settings.due_soon_workdays if args.within is None else args.within
         horizon, _ = reg.calendar.add_workdays(today, within)
@@ -481,7 +488,7 @@ def _due(args) -> int:
 
 def _late(args) -> int:
     from gongkai.register.filters import RequestFilter
-    with _open(args) as reg:
+    with _open(args, create=False) as reg:
         reqs = reg.requests(RequestFilter(concluded_year=args.year, late=True))
         rows = [(r, reg.calendar.workdays_between(r.due_on, r.concluded_on)) for r in reqs]
     print("编号\t收到日期\t答复期限\t办结日期\t逾期工作日\t办理结果")
@@ -493,7 +500,7 @@ def _late(args) -> int:
 
 def _letter(args) -> int:
     from gongkai.register.letters import KIND_LABELS, write_letter
-    with _open(args) as reg:
+    with _open(args, create=False) as reg:
         out = write_letter(reg, args.ref, args.kind, args.out, nth=args.event)
         print(f"已生成{KIND_LABELS.get(args.kind, args.kind)}：{out}")
         _warn_unset(reg)
@@ -552,7 +559,7 @@ def _template_install(args) -> int:
 
 def _export(args) -> int:
     from gongkai.register.exchange import export_file
-    with _open(args) as reg:
+    with _open(args, create=False) as reg:
         n = export_file(reg, args.file, args.with_contact, args.year)
     print(f"已导出 {n} 件申请：{args.file}")
     return 0
@@ -569,7 +576,7 @@ def _import(args) -> int:
 def _table3(args) -> int:
     from gongkai.format import FORMAT
     from gongkai.register.table3 import compute, drill
-    with _open(args) as reg:
+    with _open(args, create=False) as reg:
         if args.cell:
             refs = drill(reg.db, args.year, args.cell)
             late = 0

@@ -148,7 +148,8 @@ class Database:
             path = Path(raw) if raw else default_path
             if path is None:
                 raise GongkaiError(f"没有指定{what}数据库")
-            if not create and not path.is_file():
+            # (a path through a file, or a folder, is left to the opening to name)
+            if not create and not path.exists() and all(p.is_dir() for p in path.parents if p.exists()):
                 raise GongkaiError(f"{what}数据库不存在", str(path))
             self.path = str(path)
             try:
@@ -376,8 +377,10 @@ def _has_sql(text: str) -> bool:
 REGISTER_COMPONENTS = ("gongkai.register", "gongkai.workdays", "gongkai.log")
 
 
-def open_registers(url: str | None, components: Sequence[str] = REGISTER_COMPONENTS) -> Database:
-    """The registers' store at ``url`` (default: ``~/.local/share/gongkai/gongkai.db``)."""
+def open_registers(url: str | None, components: Sequence[str] = REGISTER_COMPONENTS, *,
+                   create: bool = True) -> Database:
+    """The registers' store at ``url`` (default: ``~/.local/share/gongkai/gongkai.db``);
+    ``create=False`` refuses a SQLite file that is not there."""
     from gongkai.db.paths import default_register_path
 
-    return Database(url, components, default_path=default_register_path(), what="台账")
+    return Database(url, components, default_path=default_register_path(), what="台账", create=create)

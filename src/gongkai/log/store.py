@@ -431,13 +431,15 @@ class DisclosureLog:
     ``count(filter)`` and ``obligations(as_of)`` (the Art. 26 deadlines) read them (docs/disclosure.md)."""
 
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
-                 today: Callable[[], date] | date | None = None, vocab: Path | None = None):
+                 today: Callable[[], date] | date | None = None, vocab: Path | None = None,
+                 create: bool = True):
         """``today``: the office's date (a date or a function giving it), after which nothing may be
         dated; default the date in Asia/Shanghai (or GONGKAI_TODAY), as in the request register.
         A date given fixes the day of the records' stamps too (``stamp``).  ``vocab``: the site's
         vocabulary file (channels, columns), in force while the log is open in a ``with`` block;
-        default GONGKAI_DISCLOSURE_VOCAB."""
-        self.db = open_registers(url)
+        default GONGKAI_DISCLOSURE_VOCAB.  ``create=False``: a SQLite file that is not there is
+        refused rather than started empty."""
+        self.db = open_registers(url, create=create)
         self.calendar = calendar or load_calendar(self.db)
         self.office_day = today
         self.vocab = vocab

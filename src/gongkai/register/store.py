@@ -126,11 +126,13 @@ class Register:
     ``count(filter)`` read them.  Nothing is ever changed or deleted (docs/register.md)."""
 
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
-                 settings: Settings | None = None, today: Callable[[], date] | date | None = None):
+                 settings: Settings | None = None, today: Callable[[], date] | date | None = None,
+                 create: bool = True):
         """``today``: the office's date (a date or a function giving it), after which no step may
         be dated; default the date in Asia/Shanghai (or GONGKAI_TODAY).  A date given fixes the
-        day of the records' stamps too (``stamp``)."""
-        self.db = open_registers(url)
+        day of the records' stamps too (``stamp``).  ``create=False``: a SQLite file that is not
+        there is refused rather than started empty (reading one must not show an empty register)."""
+        self.db = open_registers(url, create=create)
         self.calendar = calendar or load_calendar(self.db)
         self.settings = settings or load_settings()
         self.office_day = today
