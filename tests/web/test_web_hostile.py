@@ -102,6 +102,11 @@ def test_a_report_put_keeps_only_the_formats_cells_and_refuses_bytes_that_are_no
     r = c.put(f"/api/bodies/{a.pk}/reports/2025", json.dumps(bogus), content_type="application/json", **h)
     assert (r.status_code, r.json()) == (400, {"error": "2025.json：报告 JSON 中有 2021 年版格式没有的单元格：table3.bogus0.total、"
                                                          "table3.bogus1.total、table3.bogus2.total 等 5 个（单元格编号见 docs/schema.md）"})
+    one_row = {**report, "cells": {**report["cells"], "table3.other.natural_person": {"value": 1}}}
+    r = c.put(f"/api/bodies/{a.pk}/reports/2025", json.dumps(one_row), content_type="application/json", **h)
+    assert r.status_code == 200  # （六）其他处理 printed as one row (the 2019 layout) is the format's own
+    assert c.put(f"/api/bodies/{a.pk}/reports/2025", json.dumps(report), content_type="application/json",
+                 **h).status_code == 200
     text = json.dumps({**report, "preamble": "概述"}, ensure_ascii=False).encode().replace("概述".encode(), b"\xff\xfe")
     r = c.put(f"/api/bodies/{a.pk}/reports/2025", text, content_type="application/json", **h)
     assert r.status_code == 400 and r.json()["error"].startswith("2025.json：文件应以 UTF-8 编码保存（第 ")

@@ -215,10 +215,12 @@ def save_report_json(draft: ReportDraft, text: str, actor: str) -> None:
     report = load_source_text(text, f"{draft.year}.json").report
     if report.year != draft.year:
         raise GongkaiError(f"报告 JSON 的年度（{report.year}）与地址中的年度（{draft.year}）不一致")
-    known = set(FORMAT.expected_cells(report.format))
+    version = report.format or draft.format
+    # a report of either table-3 layout (（六）其他处理 printed as one row or as three) is the format's
+    known = {c for layout in VERSIONS for c in FORMAT.expected_cells(version, layout)}
     unknown = [c for c in report.to_dict()["cells"] if c not in known]
     if unknown:  # 200,000 made-up cell ids were kept in the draft (and its every page)
-        raise GongkaiError(f"报告 JSON 中有 {report.format} 年版格式没有的单元格：{'、'.join(unknown[:3])}"
+        raise GongkaiError(f"报告 JSON 中有 {version} 年版格式没有的单元格：{'、'.join(unknown[:3])}"
                            f"{f' 等 {len(unknown)} 个' if len(unknown) > 3 else ''}（单元格编号见 docs/schema.md）", f"{draft.year}.json")
     report.agency = draft.body.name
     draft.data = report.to_dict()
