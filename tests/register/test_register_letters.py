@@ -3,6 +3,7 @@ event; one Art. 36 ground; addressed by applicant type; an office's template che
 
 import io
 import re
+import subprocess
 import zipfile
 from datetime import date
 
@@ -493,6 +494,9 @@ def test_the_fee_notice_fits_one_page_and_a_long_reply_keeps_its_signature_with_
     # tagged, and in Chinese: a screen reader picks its voice by the catalog's /Lang (was en-US)
     catalog = data[data.index(b"/Type/Catalog"):].split(b"endobj")[0]
     assert b"/StructTreeRoot" in catalog and re.search(rb"/Lang\s*\(([^)]*)\)", catalog).group(1) == b"zh-CN"
+    # its title the one heading (H1, as a built report's), the rest paragraphs
+    info = subprocess.run(["pdfinfo", "-struct", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    assert [line.split()[0] for line in info.splitlines() if line.strip()[:1] == "H"] == ["H1"]
     assert page[-3:] == ["某县人民政府办公室", "2025 年 11 月 10 日", "— 1 —"]
     assert page[-7].startswith("对收取信息处理费的决定有异议的")     # the last paragraph whole, 4 lines
     note = "该政府信息由多个部门的档案组成，本机关已逐一调取并核对。" * 10

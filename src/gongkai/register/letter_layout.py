@@ -190,8 +190,13 @@ def _base(doc) -> None:
     doc.core_properties.revision = 1
     center, left, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
     body, latin = FONTS["body"], FONTS["latin"]
-    _style(doc, "公文标题", TITLE_PT, FONTS["title"], FONTS["title"], center, pitch=round(TITLE_PT * 1.5 * 20),
-           condense=0)
+    title = _style(doc, "公文标题", TITLE_PT, FONTS["title"], FONTS["title"], center, pitch=round(TITLE_PT * 1.5 * 20),
+                   condense=0)
+    # The title is the letter's heading (outline level 1): the tagged PDF's H1 a screen reader
+    # announces, and Word's navigation pane.
+    level = OxmlElement("w:outlineLvl")
+    level.set(qn("w:val"), "0")
+    title.element.get_or_add_pPr().append(level)
     # 信函格式: the 文号 at the top right of the text block, a line above the title.
     number = _style(doc, "文号", BODY_PT, body, latin, right)
     number.paragraph_format.space_after = Twips(LINE_PITCH)
