@@ -77,3 +77,21 @@ def test_the_signature_and_date_stay_with_the_last_paragraph(tmp_path):
     # the title the one H1, the six sections H2 under it (as the HTML's h1/h2; Word's navigation pane)
     assert [line.split()[0] for line in info.splitlines() if line.strip().startswith("H")] == ["H1"] + ["H2"] * 6
     assert b"/Lang(zh-CN)" in data.replace(b" ", b"")
+
+
+@pytest.mark.libreoffice
+def test_five_digit_figures_stay_whole_in_table_3():
+    # A city's 23456 applications: table 3's number columns (6.5% of the width) broke it as “2345 / 6”.
+    import pypdfium2 as pdfium
+
+    from gongkai.render import render
+
+    report = load_source(ROOT / "examples" / "source-2024.yaml").report
+    for column in ("natural_person", "total"):
+        report.set_value("table3.new_received." + column, 23456)
+    pdf = pdfium.PdfDocument(render(report, "pdf"))
+    [page] = [p.get_textpage().get_text_range() for p in pdf if "申请人情况" in p.get_textpage().get_text_range()]
+    row = next(line for line in page.splitlines() if line.startswith("一、本年新收"))
+    assert row.split()[-7:] == ["23456", "3", "0", "1", "2", "0", "23456"]
+    lines = page.splitlines()
+    assert ("科研", "机构") in zip(lines, lines[1:])  # a column head two characters a line, as before (not 科研机 / 构)

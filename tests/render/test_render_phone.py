@@ -30,8 +30,16 @@ def _pages() -> dict[str, str]:
         "index": render_index([("004.html", "ptzhsyqnyn-2024-zhengfu-xinxi-gongkai-niandu-baogao.txt", b, findings),
                                ("003.html", "003.txt", a, check_report(a))], []),
         "compare": compare_html(compare(Side("003.txt", a), Side("004.txt", b))),
-        "report": render_html(load_source(ROOT / "examples" / "source-2024.yaml").report),
+        "report": render_html(_big_city()),
     }
+
+
+def _big_city():
+    """The example with a city's five-digit figures in table 3 (they overflowed a phone's column)."""
+    report = load_source(ROOT / "examples" / "source-2024.yaml").report
+    for column in ("natural_person", "total"):
+        report.set_value("table3.new_received." + column, 23456)
+    return report
 
 
 @pytest.mark.browser
@@ -54,6 +62,10 @@ def test_pages_fit_a_phone(tmp_path):
             if name == "report":  # squeezed to 390 px, table 3's labels broke out of their cells
                 overflowing = page.evaluate("""[...document.querySelectorAll('table.official th, table.official td')]
                     .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+                # a figure on one line: 23456 wrapped as 2345 / 6
+                broken = page.evaluate("""[...document.querySelectorAll('table.official td.num')].filter(e => {
+                    const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length > 1;
+                    }).map(e => e.textContent)""")
                 # table 2's labels and headers each on one line (行政规范性文件 left 件 alone on a second)
                 table2_lines = page.evaluate("""new Set([...document.querySelectorAll('table.table2 th')].map(
                     e => Math.round(e.getBoundingClientRect().height))).size""")
@@ -91,7 +103,7 @@ def test_pages_fit_a_phone(tmp_path):
     assert seen == {name: [390, 390] for name in seen}
     assert boxes == [0]
     assert table3 == [True, True, True]  # wider than its box, yet 总计 and the row's label are seen
-    assert overflowing == [] and table2_lines == 1
+    assert overflowing == [] and table2_lines == 1 and broken == []
     assert report3 == [True, 2, True, True, True]  # swiped to 总计, the row labels are still seen
 
 
