@@ -24,6 +24,7 @@ def _css() -> str:
 
 
 TABLES = ("table2", "table3", "table4")
+SCROLLING = ("table3", "table4")  # wider than a phone (report.css)
 
 
 def _attrs(**attrs) -> str:
@@ -71,9 +72,10 @@ def render_html(report: Report) -> str:
         if section.text:
             body.append(narrative.to_html(section.text))
         if table:
-            # A box of its own: on a phone a wide table scrolls in it, not the page (report.css).
-            body.append(f'<div class="table-box" role="region" tabindex="0" aria-labelledby="h{section.no}">'
-                        f"{table_html(tables[table])}</div>")
+            # A box of its own: on a phone a wide table scrolls in it, not the page (report.css);
+            # one that can scroll is a named region a keyboard can reach (table 2 always fits).
+            region = f' role="region" tabindex="0" aria-labelledby="h{section.no}"' if table in SCROLLING else ""
+            body.append(f'<div class="table-box"{region}>{table_html(tables[table])}</div>')
         body.append("</section>")
     agency, when = common.closing(report)
     if agency or when:  # one block: the date two characters right of the name's start (report.css)
