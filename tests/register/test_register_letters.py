@@ -467,7 +467,7 @@ def _pitches(docx: bytes) -> tuple[str, int]:
     return grid, doc.styles["正文"].paragraph_format.line_spacing.twips
 
 
-def test_a_letter_a_few_lines_too_long_is_fitted_by_its_line_pitch_only():
+def test_a_letter_a_few_lines_too_long_is_fitted_by_its_line_pitch_only(tmp_path):
     # GB/T 9704 7.3.5.4: the 收费通知书 (25 lines on the grid) is set 25.4 pt apart, not 28.95, and
     # nothing else changes: 三号 characters, the same text; a letter that fits stays at 22 lines, and
     # one far too long is not squeezed (two pages at the standard pitch)
@@ -477,6 +477,10 @@ def test_a_letter_a_few_lines_too_long_is_fitted_by_its_line_pitch_only():
     assert _pitches(L.render(dict(L.SAMPLE, kind="reply", outcome="granted"))) == ("579", 579)
     long = dict(L.SAMPLE, kind="reply", outcome="other.other", note="甲" * 300)
     assert _pitches(L.render(long)) == ("579", 579)
+    own = Document(io.BytesIO(L.shipped_template("fee")))     # an office's, with a table it added:
+    own.add_table(rows=2, cols=2)                                # not measured, so not fitted
+    own.save(str(tmp_path / "fee.docx"))
+    assert _pitches(L.render(dict(L.SAMPLE, kind="fee"), template_dir=tmp_path)) == ("579", 579)
     assert line_count("本机关于2025年10月9日收到您提出的政府信息公开申请（申请编号：2025-0001），申请公开“某项目的立项批复”。",
                       first_indent=2) == 3          # “复”。 goes down together; “（” never ends a line
 

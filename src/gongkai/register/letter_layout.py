@@ -318,10 +318,15 @@ def fit_one_page(doc) -> int | None:
     """Tighten the letter's line pitch so that it fits one page, when its text overflows by no more
     than ``MIN_PITCH`` allows; returns the pitch set (twips), or None (it fits already, or it is a
     letter of two pages).  Only the shipped layout's styles are touched: an office template laid
-    out otherwise is left as its office made it."""
+    out otherwise, or holding what :func:`text_height` does not measure (a table, a picture, a
+    second section), is left as its office made it."""
     styles = _exact_styles(doc)
     body = next((st for st in styles if st.name == "正文"), None)
     if body is None or body.paragraph_format.line_spacing.twips != LINE_PITCH:
+        return None
+    xml = doc.element.body
+    if doc.tables or len(doc.sections) != 1 or xml.find(".//" + qn("w:drawing")) is not None \
+            or xml.find(".//" + qn("w:pict")) is not None:
         return None
     needed = text_height(doc)
     if needed <= TEXT_HEIGHT:
