@@ -481,6 +481,10 @@ def test_a_letter_a_few_lines_too_long_is_fitted_by_its_line_pitch_only(tmp_path
     own.add_table(rows=2, cols=2)                                # not measured, so not fitted
     own.save(str(tmp_path / "fee.docx"))
     assert _pitches(L.render(dict(L.SAMPLE, kind="fee"), template_dir=tmp_path)) == ("579", 579)
+    own = Document(io.BytesIO(L.shipped_template("fee")))     # or a paragraph of a style of its own
+    own.add_paragraph("附件：收费明细")
+    own.save(str(tmp_path / "fee.docx"))
+    assert _pitches(L.render(dict(L.SAMPLE, kind="fee"), template_dir=tmp_path)) == ("579", 579)
     assert line_count("本机关于2025年10月9日收到您提出的政府信息公开申请（申请编号：2025-0001），申请公开“某项目的立项批复”。",
                       first_indent=2) == 3          # “复”。 goes down together; “（” never ends a line
 

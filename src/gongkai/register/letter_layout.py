@@ -296,17 +296,17 @@ def _exact_styles(doc) -> list:
 
 
 def text_height(doc, grid: int = LINE_PITCH) -> int:
-    """The height in twips the body's paragraphs take on the page (one column, our styles), on a line
-    grid of ``grid`` twips: a line taller than the grid (the title's) takes two grid lines."""
+    """The height in twips the body's paragraphs take on the page (one column, each paragraph of one
+    of our exact-spaced styles), on a line grid of ``grid`` twips: a line taller than the grid (the
+    title's) takes two grid lines."""
     total = 0
     for p in doc.paragraphs:
-        f, st = p.paragraph_format, p.style
-        sf = st.paragraph_format if st is not None else None
-        pitch = (f.line_spacing or (sf.line_spacing if sf else None) or Twips(LINE_PITCH)).twips
-        before = (f.space_before if f.space_before is not None else (sf.space_before if sf else None)) or 0
-        after = (f.space_after if f.space_after is not None else (sf.space_after if sf else None)) or 0
-        size = (st.font.size.pt if st is not None and st.font.size else BODY_PT)
-        indent = 2 if st is not None and st.name == "正文" else 0
+        st = p.style     # one of ours, exact (fit_one_page checks): the style says it all
+        f = st.paragraph_format
+        pitch = f.line_spacing.twips
+        before, after = f.space_before or 0, f.space_after or 0
+        size = st.font.size.pt if st.font.size else BODY_PT
+        indent = 2 if st.name == "正文" else 0
         lines = sum(line_count(line, CHARS * BODY_PT / size, indent if i == 0 else 0)
                     for i, line in enumerate(p.text.split("\n")))
         pitch = -(-pitch // grid) * grid
@@ -318,8 +318,8 @@ def fit_one_page(doc) -> int | None:
     """Tighten the letter's line pitch so that it fits one page, when its text overflows by no more
     than ``MIN_PITCH`` allows; returns the pitch set (twips), or None (it fits already, or it is a
     letter of two pages).  Only the shipped layout's styles are touched: an office template laid
-    out otherwise, or holding what :func:`text_height` does not measure (a table, a picture, a
-    second section), is left as its office made it."""
+    out otherwise — a paragraph of another style or with its own spacing, a table, a picture, a
+    second section: what :func:`text_height` does not measure — is left as its office made it."""
     styles = _exact_styles(doc)
     body = next((st for st in styles if st.name == "正文"), None)
     if body is None or body.paragraph_format.line_spacing.twips != LINE_PITCH:
@@ -328,6 +328,10 @@ def fit_one_page(doc) -> int | None:
     if doc.tables or len(doc.sections) != 1 or xml.find(".//" + qn("w:drawing")) is not None \
             or xml.find(".//" + qn("w:pict")) is not None:
         return None
+    for p in doc.paragraphs:
+        f = p.paragraph_format
+        if p.style not in styles or any(v is not None for v in (f.line_spacing, f.space_before, f.space_after)):
+            return None
     needed = text_height(doc)
     if needed <= TEXT_HEIGHT:
         return None
