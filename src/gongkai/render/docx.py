@@ -58,6 +58,9 @@ class _Writer:
             rpr = rpr_default.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
             if rpr is not None:
                 fonts.set_docx_fonts(rpr, fonts.pick("body"), self.latin)
+                # The document's language, which LibreOffice writes as the tagged PDF's /Lang (a
+                # screen reader picks its voice by it): Chinese.  Latin runs stay en-US by Normal.
+                rpr.find(qn("w:lang")).set(qn("w:val"), "zh-CN")
         self.doc.core_properties.language = "zh-CN"
 
     @property
