@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+# Echoed text is cut after this many characters: a 404 for a 2,000-character URL is one line.
+SHOWN_MAX = 60
+
+
+def shown(text: object, limit: int = SHOWN_MAX) -> str:
+    """What a visitor typed (a reference or a name taken from a URL), fit to echo in a message:
+    control and format characters dropped (a NUL, an escape, a right-to-left override — the
+    message said "台账中没有编号为 \\u0000 的申请"), at most ``limit`` characters (then "…");
+    "（空）" when nothing printable is left."""
+    kept = "".join(c for c in str(text) if unicodedata.category(c) not in ("Cc", "Cf", "Cs")).strip()
+    if len(kept) > limit:
+        kept = kept[:limit] + "…"
+    return kept or "（空）"
+
 
 class GongkaiError(Exception):
     """A problem with the user's input, explained in Chinese.  Never shown as a traceback."""

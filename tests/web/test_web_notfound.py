@@ -30,3 +30,20 @@ def test_missing_objects_are_404_and_not_logged_as_errors(django_env, world, cap
     errors = [rec for rec in caplog.records if rec.levelno >= logging.ERROR]
     assert errors == [], [rec.getMessage() for rec in errors]
     assert not any(rec.exc_info for rec in caplog.records)  # no traceback logged for a 404
+
+
+def test_a_reference_from_the_url_is_echoed_without_control_characters(django_env, world):
+    """The 404 for ``/api/bodies/1/requests/%00`` said "台账中没有编号为 \\u0000 的申请": a NUL, an
+    escape sequence or a right-to-left override typed into the URL is dropped from the message
+    (errors.shown), and a 2,000-character reference is cut."""
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    said = {ref: c.get(f"/api/bodies/{a.pk}/requests/{ref}").json()["error"]
+            for ref in ("%00", "2099-%1B[2J7", "20%E2%80%AE99-1", "9" * 2000)}
+    assert said == {"%00": "台账中没有编号为 （空） 的申请", "2099-%1B[2J7": "台账中没有编号为 2099-[2J7 的申请",
+                    "20%E2%80%AE99-1": "台账中没有编号为 2099-1 的申请",
+                    "9" * 2000: f"台账中没有编号为 {'9' * 60}… 的申请"}
+    r = c.get(f"/register/{a.pk}/log/item/20%0799-1/")
+    assert r.status_code == 404 and "主动公开台账中没有编号为 2099-1 的条目" in r.content.decode()
+    r = c.get(f"/api/bodies/{a.pk}/requests/2099-1/letters/re%00ply")
+    assert r.json()["error"].startswith("没有“reply”这种文书")

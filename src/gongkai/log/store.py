@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.db import now_stamp, office_today, open_registers
-from gongkai.errors import GongkaiError, NotFound
+from gongkai.errors import GongkaiError, NotFound, shown
 from gongkai.log import correct
 from gongkai.log.correct import Correction
 from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps, site_file
@@ -593,7 +593,7 @@ class DisclosureLog:
         rows = self.db.query(f"SELECT {_ITEM_COLUMNS} FROM disclosure_items WHERE ref = ?" + self.db.for_update,
                              (ref,))
         if not rows:
-            raise NotFound(f"主动公开台账中没有编号为 {ref} 的条目")
+            raise NotFound(f"主动公开台账中没有编号为 {shown(ref)} 的条目")
         item = self._fill(_item(rows[0]))
         if item.voided:
             void = next(c for c in item.corrections if c.kind == "voided" and c.step == "registered")
@@ -837,7 +837,7 @@ class DisclosureLog:
     def get(self, ref: str) -> Item:
         rows = self.db.query(f"SELECT {_ITEM_COLUMNS} FROM disclosure_items WHERE ref = ?", (ref,))
         if not rows:
-            raise NotFound(f"主动公开台账中没有编号为 {ref} 的条目")
+            raise NotFound(f"主动公开台账中没有编号为 {shown(ref)} 的条目")
         return self._fill(_item(rows[0]))
 
     def items(self, flt: ItemFilter | None = None, voided: bool = False) -> list[Item]:

@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, shown
 from gongkai.files import os_reason, read_regular, write_atomic
 from gongkai.register.clock import Event, compute_clock
 from gongkai.register.events import by_letter
@@ -165,7 +165,7 @@ def letter_for(ctx: dict[str, Any]) -> str:
         return "consultation_other_body" if ctx.get("party") == "other_body" else "consultation_third_party"
     if kind != "reply":
         if kind not in KINDS:
-            raise GongkaiError(f"没有“{kind}”这种文书（可用：{'、'.join(KINDS)}）")
+            raise GongkaiError(f"没有“{shown(kind)}”这种文书（可用：{'、'.join(KINDS)}）")
         return kind
     outcome = ctx.get("outcome")
     rule = letters_data()["outcomes"].get(outcome)
@@ -464,7 +464,7 @@ def context_for(register, ref: str, kind: str, nth: int | None = None) -> dict[s
     """The context of one letter about request ``ref``: about the last event of its kind, or the
     ``nth`` (two consultations, say, have a letter each)."""
     if kind not in KINDS:
-        raise GongkaiError(f"没有“{kind}”这种文书（可用：{'、'.join(KINDS)}）")
+        raise GongkaiError(f"没有“{shown(kind)}”这种文书（可用：{'、'.join(KINDS)}）")
     req = register.get(ref)
     s = register.settings
     cal = register.calendar

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from gongkai.db import now_stamp, office_today, open_registers
-from gongkai.errors import GongkaiError, NotFound
+from gongkai.errors import GongkaiError, NotFound, shown
 from gongkai.register.case import Case, RuleError, check_history, derive, extension_refused, facts
 from gongkai.register.clock import receipt_date
 from gongkai.register.events import Event, amendable, amendable_names, effective, kind, kinds, parse_value
@@ -436,7 +436,7 @@ class Register:
     def _locked(self, ref: str) -> int:
         rid = self.db.scalar("SELECT id FROM requests WHERE ref = ?" + self.db.for_update, (ref,))
         if rid is None:
-            raise NotFound(f"台账中没有编号为 {ref} 的申请")
+            raise NotFound(f"台账中没有编号为 {shown(ref)} 的申请")
         return int(rid)
 
     def _history(self, rid: int) -> list[Event]:
@@ -454,7 +454,7 @@ class Register:
     def get(self, ref: str) -> Request:
         reqs = self.requests(RequestFilter(ref=ref, voided=True))
         if not reqs:
-            raise NotFound(f"台账中没有编号为 {ref} 的申请")
+            raise NotFound(f"台账中没有编号为 {shown(ref)} 的申请")
         return self._fill(reqs[0])
 
     def _fill(self, req: Request) -> Request:

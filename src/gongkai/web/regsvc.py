@@ -284,8 +284,6 @@ def letter_bytes(reg: Register, ref: str, kind: str, body_id: int, pdf: bool = F
                  nth: int | None = None) -> tuple[str, bytes]:
     """The letter's file name and DOCX (or PDF), dated by its event, from the body's templates;
     ``nth``: about the nth event of its kind (default the last)."""
-    if kind not in letters.KINDS:
-        raise GongkaiError(f"没有“{kind}”这种文书")
     name, data = letters.letter_docx(reg, ref, kind, nth, template_dir=template_dirs(body_id))
     if pdf:
         return name[:-len(".docx")] + ".pdf", letters.to_pdf(data)
