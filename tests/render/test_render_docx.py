@@ -252,3 +252,40 @@ def test_the_name_and_date_are_set_as_gb_t_9704_sets_them(agency, name_right, da
     # the page sets them as one block (report.css): the date two characters right of the name's start
     assert (f'<div class="closing"><p class="signature">{agency}</p><p class="date">2025年1月20日</p></div>'
             in render_html(report))
+
+
+def test_a_long_body_name_breaks_between_its_parts_never_inside_a_word():
+    """A name longer than the 20 二号 characters of a line broke where the line was full
+    (示例工作委员 / 会办公室); it breaks between its parts, the report's name on its own line,
+    in the DOCX and the HTML."""
+    import io
+    import zipfile
+
+    from gongkai.model import Report
+    from gongkai.render import common
+    from gongkai.render.docx import render_docx
+    from gongkai.render.html import render_html
+
+    agency = "宁夏回族自治区吴忠市红寺堡区示例工作委员会办公室"
+    report = Report(agency=agency, year=2024, format="2021", title=f"{agency}2024年政府信息公开工作年度报告")
+    assert common.title_chars() == 20
+    assert common.title_lines(report) == ["宁夏回族自治区吴忠市红寺堡区", "示例工作委员会办公室",
+                                          "2024年政府信息公开工作年度报告"]
+    assert common.break_name("内蒙古自治区锡林郭勒盟苏尼特右旗人民政府办公室", 20) == [
+        "内蒙古自治区锡林郭勒盟", "苏尼特右旗人民政府办公室"]
+    # a place's own 州/市 and words beginning with 市/县 are not broken
+    assert common.name_parts("杭州市市场监督管理局") == ["杭州市", "市场监督管理局"]
+    assert common.name_parts("某某县县级机关工作委员会") == ["某某县", "县级机关工作委员会"]
+    assert common.name_parts("中共某某市委机构编制委员会办公室") == ["中共某某市委机构编制委员会", "办公室"]
+    assert common.name_parts("杭州市住房和城乡建设局") == ["杭州市", "住房和城乡建设局"]
+    # a name that fits stays whole on its line; one part longer than a line is cut where it is full
+    assert common.break_name("吴忠市红寺堡区红寺堡镇人民政府", 20) == ["吴忠市红寺堡区红寺堡镇人民政府"]
+    assert common.break_name("甲乙丙丁戊己庚辛壬癸子丑", 5) == ["甲乙丙丁戊", "己庚辛壬癸", "子丑"]
+    with zipfile.ZipFile(io.BytesIO(render_docx(report))) as z:
+        body = z.read("word/document.xml").decode()
+    runs = body[body.index("宁夏"):body.index("年度报告")]
+    assert runs.count("<w:br/>") == 2 and "示例工作委员会办公室</w:t>" in runs
+    html = render_html(report)
+    assert ("<h1><span><span>宁夏回族自治区</span><span>吴忠市</span><span>红寺堡区</span></span>"
+            "<span><span>示例工作委员会</span><span>办公室</span></span>"
+            "<span><span>2024年政府信息公开工作年度报告</span></span></h1>") in html

@@ -28,17 +28,82 @@ def title(report: Report) -> str:
 
 _TITLE_SPLIT = regex.compile(r"(?:(?:19|20)\d{2}\s*年度?|[一二〇○零]{4}年度?)?\s*(?:关于)?政府信息公开(?:工作)?年度报告")
 
+# Where a body's name may break: after a place (省, 市, 县, 区…) or an organ (人民政府, 委员会,
+# 办公室, 局…) — not where the character begins a longer word (杭州市 is one place, 市场监督管理局,
+# 市委, 县级, 乡镇, 城乡建设 and 城市管理 are not places).
+_NAME_BREAK = regex.compile(
+    r"(?:特别行政区|自治区|自治州|自治县|自治旗|人民政府|人民代表大会常务委员会|委员会|办公厅|办公室|办事处"
+    r"|街道|地区|兵团|(?<!城)市|(?<!城)乡|州(?![市区县盟])|[省盟县区旗镇局厅]|中心|公司)"
+    r"(?![场政容民委级直属域村辖镇])")
+
+
+def title_chars() -> int:
+    """Title characters a line holds: the text block's width over 二号 (20 on A4's 156 mm)."""
+    page, size = style()["page"], style()["sizes_pt"]["title"]
+    width_pt = (page["width_cm"] - page["margin_left_cm"] - page["margin_right_cm"]) / 2.54 * 72
+    return int(width_pt // size)
+
+
+def text_width(text: str) -> float:
+    """Printed width in full-width characters: ASCII (digits, Latin) counts half."""
+    return sum(0.5 if ord(ch) < 0x80 else 1 for ch in text)
+
+
+def name_parts(name: str) -> list[str]:
+    """A body's name cut where a reader may break it: 宁夏回族自治区|吴忠市|红寺堡区|人民政府|办公室."""
+    parts, start = [], 0
+    for m in _NAME_BREAK.finditer(name):
+        if m.end() < len(name):
+            parts.append(name[start:m.end()])
+            start = m.end()
+    parts.append(name[start:])
+    return [p for p in parts if p]
+
+
+def break_name(name: str, limit: float) -> list[str]:
+    """A body's name in the fewest lines of at most ``limit`` characters, broken only between
+    its parts (:func:`name_parts`), the lines as even as they can be (a tie: the longer first).
+    A single part longer than a line (no place to break) is cut where the line is full."""
+    parts: list[str] = []
+    for part in name_parts(name):
+        while text_width(part) > limit:
+            cut = next(i for i in range(len(part), 0, -1) if text_width(part[:i]) <= limit)
+            parts.append(part[:cut])
+            part = part[cut:]
+        parts.append(part)
+    widths = [text_width(p) for p in parts]
+    n = len(parts)
+    # best[i] = (lines, widest line, cuts) for parts[i:]; the first line longest among equals
+    best: list[tuple[int, float, list[int]] | None] = [None] * n + [(0, 0.0, [])]
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, n + 1):
+            w = sum(widths[i:j])
+            rest = best[j]
+            if w > limit:
+                break
+            if rest is None:
+                continue
+            cand = (rest[0] + 1, max(w, rest[1]), [j, *rest[2]])
+            cur = best[i]
+            if cur is None or (cand[0], cand[1]) <= (cur[0], cur[1]):
+                best[i] = cand
+    cuts = [0, *best[0][2]] if best[0] else [0, n]
+    return ["".join(parts[a:b]) for a, b in zip(cuts, cuts[1:])]
+
 
 def title_lines(report: Report) -> list[str]:
-    """The title as it is set: the body's name, then “2024年政府信息公开工作年度报告”, so
-    that a long title breaks between them and never inside a word (工作年 / 度报告).  A title
-    without the report's name stays one line."""
+    """The title as it is set: the body's name, then “2024年政府信息公开工作年度报告” on a line
+    of its own, as published reports set it, so that a long title breaks between them and never
+    inside a word (工作年 / 度报告).  A name longer than a line (:func:`title_chars`) breaks
+    between its parts (:func:`break_name`: 宁夏回族自治区吴忠市 / 红寺堡区人民政府办公室), never
+    inside a word (工作委员 / 会).  A title without the report's name is broken the same way."""
     text = title(report).strip()
+    limit = title_chars()
     m = _TITLE_SPLIT.search(text)
     if not m or m.start() == 0:
-        return [text]
+        return break_name(text, limit)
     head, tail = text[:m.start()].strip(), text[m.start():].strip()
-    return [head, tail]
+    return [*break_name(head, limit), tail]
 
 
 def section_heading(no: int, text: str) -> str:

@@ -62,8 +62,11 @@ def table_html(t: TableLayout) -> str:
 def render_html(report: Report) -> str:
     title = common.title(report)
     tables = layouts(report)
-    # Each line of the title unbreakable: a narrow page breaks between them, never in a word.
-    body = ["<h1>" + "".join(f"<span>{escape(line)}</span>" for line in common.title_lines(report)) + "</h1>"]
+    # Each line of the title a block (the report's name on a line of its own, as on paper), each
+    # part of a line unbreakable: a narrow page breaks a long name between its parts, never in a word.
+    lines = ("".join(f"<span>{escape(part)}</span>" for part in common.name_parts(line))
+             for line in common.title_lines(report))
+    body = ["<h1>" + "".join(f"<span>{line}</span>" for line in lines) + "</h1>"]
     if report.preamble:
         body.append(narrative.to_html(report.preamble))
     for section, table in common.outline(report):
