@@ -189,6 +189,11 @@ def test_every_endpoint_answers_as_documented(doc, world):
         docs = store.query("SELECT id, year FROM documents WHERE status = 'ok' ORDER BY id")
     check("/api/corpus/stats", "get", sup.get("/api/corpus/stats?level=county&region=64"), 200)
     check("/api/corpus/stats", "get", sup.get("/api/corpus/stats?level=bogus"), 400)
+    by_body = check("/api/corpus/stats", "get", sup.get("/api/corpus/stats?level=body"), 200)
+    one = by_body["rows"][0]
+    body = check("/api/corpus/stats", "get", sup.get("/api/corpus/stats", {"level": "body", "body": one["code"]}), 200)
+    assert [r["code"] for r in body["rows"]] == [one["code"]] * len(body["rows"]) and one in body["rows"]
+    check("/api/corpus/stats", "get", sup.get("/api/corpus/stats", {"level": "body", "agency": "某某局"}), 404)
     check("/api/corpus/reports/{doc_id}", "get", sup.get(f"/api/corpus/reports/{docs[0][0]}"), 200)
     check("/api/corpus/reports/{doc_id}", "get", sup.get("/api/corpus/reports/999999"), 404)
     check("/api/corpus/compare", "get", sup.get(f"/api/corpus/compare?a={docs[0][0]}&b={docs[1][0]}"), 200)

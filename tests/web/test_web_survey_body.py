@@ -102,6 +102,36 @@ def test_a_body_is_chosen_and_its_years_stand_side_by_side(corpus, world):
     assert 'id="rollup-form"' not in html
 
 
+def test_the_api_gives_a_body_s_years(corpus, world):
+    """``/api/corpus/stats?level=body`` as ``gongkai stats --level body --agency``: a row a body and
+    year, its code the body's identity (``body=`` takes it back); an unknown body is a 404, named."""
+    c = client_for(world["supervisor"])
+    ids = _ids(corpus)
+
+    def rows(d):
+        return [(r["region"], r["code"], r["year"], r["values"]["received"], r["ids"]) for r in d["rows"]]
+
+    mine = [(BODY, KEY, 2021, 5, [ids[2021]]), (BODY, KEY, 2025, 21, [ids[2025]])]
+    d = c.get("/api/corpus/stats", {"level": "body", "agency": "交通与建设局"}).json()
+    assert (d["level"], d["agency"], d["body"], rows(d)) == ("body", "交通与建设局", "", mine)
+    assert d["rows"][0]["values"]["correction_rate"] is None  # 2021: no review or lawsuit decided, no rate
+    assert rows(c.get("/api/corpus/stats", {"level": "body", "body": KEY, "region": "35"}).json()) == mine
+    everyone = c.get("/api/corpus/stats", {"level": "body"}).json()
+    assert [(r["code"], r["year"]) for r in everyone["rows"]] == [
+        (KEY, 2021), (KEY, 2025), ("350128/行政审批局", 2020), ("350128/行政审批局", 2024)]
+    # one body's reports summed by division: the same figures under the division's name
+    d = c.get("/api/corpus/stats", {"level": "county", "body": KEY}).json()
+    assert [(r["year"], r["values"]["received"]) for r in d["rows"]] == [(2021, 5), (2025, 21)]
+    for query, said in [({"agency": "卫生健康委员会"}, "语料库中没有机关“卫生健康委员会”的报告。"),
+                        ({"body": KEY, "region": "64"}, f"地区 64 中没有机关“{KEY}”的报告。"),
+                        ({"agency": "卫健\x00委\x1b"}, "语料库中没有机关“卫健委”的报告。")]:
+        r = c.get("/api/corpus/stats", {"level": "body", **query})
+        assert (r.status_code, r.json()) == (404, {"error": said})
+    r = c.get("/api/corpus/stats", {"level": "agency"})
+    assert r.status_code == 400 and r.json()["error"] == (
+        "层级“agency”无效：应为 province（省）、city（市）、county（县）、body（机关）。")
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_body_view_in_a_browser(corpus, world, live, browser, width):

@@ -221,7 +221,8 @@ def report_build(request, body, year):
 def corpus_stats(request):
     from gongkai.web import survey
 
-    return json_response(survey.stats_json(request.GET.get("level"), request.GET.get("region")))
+    q = request.GET
+    return json_response(survey.stats_json(q.get("level"), q.get("region"), q.get("agency"), q.get("body")))
 
 
 @require_http_methods(["GET"])

@@ -150,9 +150,13 @@ SCHEMAS: dict[str, Schema] = {
     "DraftList": obj({"reports": arr(ref("DraftSummary"))}),
     # -- corpus ------------------------------------------------------------------------------
     "Stats": obj({
-        "level": {"enum": ["province", "city", "county"]}, "region": STR,
+        "level": {"enum": ["province", "city", "county", "body"]}, "region": STR,
+        "agency": {**STR, "description": "所限定的机关名称（未限定为空）"},
+        "body": {**STR, "description": "所限定的机关标识（未限定为空）"},
         "counts": mapping(INT, "按读取状态（ok、failed…）的报告份数"),
-        "rows": arr(obj({"region": STR, "code": null(STR), "year": null(INT),
+        "rows": arr(obj({"region": {**STR, "description": "地区名称；level=body 时为机关名称（按其最近一年报告的写法）"},
+                         "code": {**null(STR), "description": "地区代码；level=body 时为机关标识（body 参数可用）"},
+                         "year": null(INT), "ids": {**arr(INT), "description": "计入这一行的报告编号（/api/corpus/reports/{doc_id}）"},
                          "values": mapping(null(NUM), "指标 → 数值（无数据为 null）"),
                          "based_on": mapping(INT, "指标 → 所依据的报告份数"),
                          "unsound": {**arr(STR), "description": "加入数字、自身合计不成立的报告及哪一行（按原样计入，未作更正）"}})),
@@ -363,9 +367,15 @@ def document() -> dict:
             "/api/bodies/{body_id}/reports/{year}/from-register": {
                 "post": _op("按本机关台账重新计算该年度报告的表三（2021年版格式）", _json(ref("Report"), "更新后的报告 JSON"),
                             params=[_BODY, _YEAR])},
-            "/api/corpus/stats": {"get": _op("语料库统计", _json(ref("Stats"), "统计"), params=[
-                _query("level", "province|city|county（默认 city）", {"enum": ["province", "city", "county"]}),
-                _query("region", "地区代码前缀，如 3208", {"type": "string", "pattern": "^[0-9]{0,6}$"})])},
+            "/api/corpus/stats": {"get": _op("语料库统计（与 gongkai stats 相同）：按地区或逐个机关、按年度；"
+                                             "指定的机关在语料库（该地区）中没有报告时为 404", _json(ref("Stats"), "统计"), params=[
+                _query("level", "province|city|county 按省、市、县级地区；body 逐个机关（同一机关历年一组）（默认 city）",
+                       {"enum": ["province", "city", "county", "body"]}),
+                _query("region", "地区代码前缀，如 3208", {"type": "string", "pattern": "^[0-9]{0,6}$"}),
+                _query("agency", "只统计这个机关的报告：名称或其一部分，如 行政审批局（写法不同的同一机关也算）",
+                       {"type": "string", "maxLength": 200}),
+                _query("body", "只统计这个机关的报告：机关标识，即 level=body 时各行的 code（如 350128/交通与建设局）",
+                       {"type": "string", "maxLength": 200})])},
             "/api/corpus/reports/{doc_id}": {"get": _op("语料库中的一份报告及其检查结果（含跨年度检查）",
                                                         _json(ref("CorpusReport"), "报告"),
                                                         params=[_path("doc_id", "语料库报告编号")])},

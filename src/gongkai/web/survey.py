@@ -35,13 +35,14 @@ def _store():
     return Store(settings.CORPUS_URL)
 
 
-def clean_level(value: str | None) -> str:
-    """``province`` / ``city`` / ``county`` (default city); anything else is refused."""
-    from gongkai.errors import GongkaiError
+def clean_level(value: str | None, levels: dict[str, str] = LEVELS) -> str:
+    """``province`` / ``city`` / ``county`` (default city), or another of ``levels``; anything
+    else is refused."""
+    from gongkai.errors import GongkaiError, shown
 
     level = value or "city"
-    if level not in LEVELS:
-        raise GongkaiError(f"层级“{level}”无效：应为 {'、'.join(f'{k}（{v}）' for k, v in LEVELS.items())}。")
+    if level not in levels:
+        raise GongkaiError(f"层级“{shown(level)}”无效：应为 {'、'.join(f'{k}（{v}）' for k, v in levels.items())}。")
     return level
 
 
@@ -185,16 +186,26 @@ def _stat(row, key: str, fmt: str) -> dict:
             "based": row.partial(key)}
 
 
-def stats_json(level: str | None, region: str | None = "") -> dict:
+def stats_json(level: str | None, region: str | None = "", agency: str | None = "", body: str | None = "") -> dict:
+    """``/api/corpus/stats``: as ``gongkai stats --level … --agency …`` — by division, or by body
+    (``level=body``: a row a body and year, its ``code`` the body's identity); ``agency`` (a name
+    or part of one) or ``body`` (an identity, as the 汇总's body choice) keeps one body's reports.
+    A body the corpus (in ``region``) has no report of is a 404, named."""
+    from gongkai.corpus.stats import LEVELS as ALL_LEVELS
     from gongkai.corpus.stats import compute
+    from gongkai.errors import shown
 
-    level, region = clean_level(level), clean_region(region)
+    level, region = clean_level(level, {**LEVELS, "body": ALL_LEVELS["body"]}), clean_region(region)
+    agency, body = (agency or "").strip()[:200], (body or "").strip()[:200]
     with _store() as store:
-        table = compute(store, level, region)
+        table = compute(store, level, region, agency=agency, body=body)
         by_status = store.counts(region)
-    return {"level": level, "region": region, "counts": by_status,
+    if (agency or body) and not table.rows:
+        where = f"地区 {region} 中" if region else "语料库中"
+        raise Http404(f"{where}没有机关“{shown(agency or body)}”的报告。")
+    return {"level": level, "region": region, "agency": agency, "body": body, "counts": by_status,
             "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on,
-                      "unsound": r.unsound} for r in table.rows],
+                      "unsound": r.unsound, "ids": r.ids} for r in table.rows],
             "findings_by_rule": table.rules, "duplicates": table.duplicates,
             "covered": table.covered}
 
