@@ -388,6 +388,9 @@ def test_shipped_templates_match_the_wording_and_layout():
     styles = {s.name: s for s in doc.styles}
     assert styles["正文"].font.size.pt == 16 and styles["公文标题"].font.size.pt == 22
     assert styles["页码"].font.size.pt == 14
+    # 信函格式 (GB/T 9704 10.1 “相距二行”, read as two lines apart): one empty grid line between
+    # the 文号 and the title (docs/register.md says why not two)
+    assert styles["文号"].paragraph_format.space_after.twips == 579
     footer = "".join(t.text or "" for t in sec.footer._element.iter(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
     assert footer == "— 1 —"

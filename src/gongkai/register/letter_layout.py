@@ -197,7 +197,11 @@ def _base(doc) -> None:
     level = OxmlElement("w:outlineLvl")
     level.set(qn("w:val"), "0")
     title.element.get_or_add_pPr().append(level)
-    # 信函格式: the 文号 at the top right of the text block, a line above the title.
+    # 信函格式: the 文号 at the top right of the text block, one empty grid line above the title.
+    # GB/T 9704-2012 10.1 says of the title “与其上最后一个要素相距二行”.  Two readings: two lines
+    # apart (the title's first grid line two below the 文号's — as set here; printed, 19.5 mm from
+    # the 文号's glyphs to the title's, as from the title to the 称谓 that 7.3.3 puts 空一行 below
+    # it), or two empty lines (as 7.3.1's 空二行).  Not clear enough to change; see docs/register.md.
     number = _style(doc, "文号", BODY_PT, body, latin, right)
     number.paragraph_format.space_after = Twips(LINE_PITCH)
     _style(doc, "称谓", BODY_PT, body, latin, left, before_lines=1)
