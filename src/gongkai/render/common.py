@@ -88,7 +88,7 @@ def break_name(name: str, limit: float) -> list[str]:
             if cur is None or (cand[0], cand[1]) <= (cur[0], cur[1]):
                 best[i] = cand
     cuts = [0, *best[0][2]] if best[0] else [0, n]
-    return ["".join(parts[a:b]) for a, b in zip(cuts, cuts[1:])]
+    return ["".join(parts[a:b]) for a, b in zip(cuts, cuts[1:])] or [name]
 
 
 def title_lines(report: Report) -> list[str]:
