@@ -203,6 +203,39 @@ def loopback_only(pg) -> list[str]:
     return blocked
 
 
+DESK = {"width": 1360, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@contextmanager
+def browser_page(browser, viewport: dict[str, int] = DESK, *, phone: bool = False, **options):
+    """A page in a new browser context (Chinese, ``TIMEOUT_MS``): at a desk, or ``phone`` — a
+    touch screen at 2× (the viewport PHONE unless given); requests off loopback are refused and,
+    when the test ends well, asserted none; the context closed in any case.  ``options`` go to
+    Playwright's ``new_context`` (``locale="en-US"``, ``accept_downloads=True``…)."""
+    if phone:
+        viewport = PHONE if viewport is DESK else viewport
+        options = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True, **options}
+    ctx = browser.new_context(viewport=viewport, **{"locale": "zh-CN", **options})
+    try:
+        pg = ctx.new_page()
+        pg.set_default_timeout(TIMEOUT_MS)
+        blocked = loopback_only(pg)
+        yield pg
+        assert not blocked, blocked
+    finally:
+        ctx.close()
+
+
+def login(pg, live, user, admin: bool = False) -> None:
+    """Sign ``user`` in on the site's login page (``admin``: the admin's own) as a person does."""
+    pg.goto(f"{live.url}{'/admin/login/' if admin else '/login/'}")
+    pg.fill("input[name=username]", user.username)
+    pg.fill("input[name=password]", PASSWORD)
+    pg.click("input[type=submit]" if admin else "button[type=submit]")
+    pg.wait_for_url(lambda url: "/login/" not in url)
+
+
 @contextmanager
 def office_settings(agency: str, review_body: str, court: str):
     """A site settings file naming a real office's letterhead and review bodies, in force while in

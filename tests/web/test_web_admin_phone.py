@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 from gk_web_support import (  # noqa: F401
     IMAGES,
-    PASSWORD,
-    TIMEOUT_MS,
     browser,
+    browser_page,
     client_for,
     django_env,
     live,
-    loopback_only,
+    login,
     world,
 )
 
@@ -70,28 +69,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.mark.browser
 def test_the_admin_fits_a_phone(live, browser, world):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2,
-                              is_mobile=True, has_touch=True)
-    pg = ctx.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    blocked = loopback_only(pg)
-    pg.goto(f"{live.url}/admin/login/")
-    pg.fill("input[name=username]", world["admin"].username)
-    pg.fill("input[name=password]", PASSWORD)
-    pg.click("input[type=submit]")
-    pg.wait_for_url(lambda url: "/login/" not in url)
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    for name, path in (("index", "/admin/"), ("users", "/admin/auth/user/"),
-                       ("profiles", "/admin/gongkai_web/userprofile/")):
-        pg.goto(live.url + path)
-        pg.screenshot(path=str(IMAGES / f"admin-{name}-phone.png"), full_page=True)
-        inner, scroll = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
-        assert max(inner, scroll) == 390, f"{path}: the page is {max(inner, scroll)} px wide on a 390 px phone"
-    # The role column kept its words on one line (before: 机关经办人 one character a line).
-    lines = pg.evaluate("""() => [...document.querySelectorAll('#result_list td.field-role')].map(td => {
-        const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; })""")
-    assert len(lines) >= 3 and set(lines) == {1}, lines
-    box = pg.evaluate("getComputedStyle(document.querySelector('#changelist-form .results')).overflowX")
-    assert box == "auto"  # the wider table scrolls inside its own box
-    assert not blocked, blocked
-    ctx.close()
+    with browser_page(browser, phone=True) as pg:
+        login(pg, live, world["admin"], admin=True)
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        for name, path in (("index", "/admin/"), ("users", "/admin/auth/user/"),
+                           ("profiles", "/admin/gongkai_web/userprofile/")):
+            pg.goto(live.url + path)
+            pg.screenshot(path=str(IMAGES / f"admin-{name}-phone.png"), full_page=True)
+            inner, scroll = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+            assert max(inner, scroll) == 390, f"{path}: the page is {max(inner, scroll)} px wide on a 390 px phone"
+        # The role column kept its words on one line (before: 机关经办人 one character a line).
+        lines = pg.evaluate("""() => [...document.querySelectorAll('#result_list td.field-role')].map(td => {
+            const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; })""")
+        assert len(lines) >= 3 and set(lines) == {1}, lines
+        box = pg.evaluate("getComputedStyle(document.querySelector('#changelist-form .results')).overflowX")
+        assert box == "auto"  # the wider table scrolls inside its own box

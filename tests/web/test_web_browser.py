@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from gk_web_support import (  # noqa: F401
     IMAGES,
-    PASSWORD,
-    TIMEOUT_MS,
+    PHONE,
     browser,
+    browser_page,
     django_env,
     live,
-    loopback_only,
+    login,
     office_settings,
     world,
 )
@@ -29,13 +29,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN", accept_downloads=True)
-    pg = ctx.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    blocked = loopback_only(pg)
-    yield pg
-    assert not blocked, blocked
-    ctx.close()
+    with browser_page(browser, accept_downloads=True) as pg:
+        yield pg
 
 
 @pytest.fixture
@@ -56,14 +51,6 @@ def named(world):
 def shot(pg, name: str) -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(IMAGES / f"web-{name}.png"), full_page=False)
-
-
-def login(pg, live, user) -> None:
-    pg.goto(f"{live.url}/login/")
-    pg.fill("input[name=username]", user.username)
-    pg.fill("input[name=password]", PASSWORD)
-    pg.click("button[type=submit]")
-    pg.wait_for_url(lambda url: "/login/" not in url)
 
 
 def _cell(page, cell_id: str) -> str:
@@ -153,33 +140,28 @@ def test_dates_are_typed_and_shown_year_first_in_a_browser_of_any_language(live,
     register's date fields are text showing 2026-02-16, taking 2026年2月9日 as typed, with a 日历
     button whose day comes back year first."""
     monkeypatch.setattr(django_env, "TODAY", "2026-02-16")
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
-    page = ctx.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    blocked = loopback_only(page)
-    a = world["a"]
-    login(page, live, world["clerk_a"])
-    page.goto(f"{live.url}/register/{a.pk}/")
-    form = page.locator("#new-request")
-    on = form.locator("input[name=on]")
-    assert on.get_attribute("type") == "text" and on.input_value() == "2026-02-16"
-    # the calendar's day comes back year first
-    picker = on.locator("xpath=..")
-    picker.locator("button.pick").click()
-    picker.locator("input.date-native").evaluate(
-        "el => { el.value = '2026-02-03'; el.dispatchEvent(new Event('change', {bubbles: true})); }")
-    assert on.input_value() == "2026-02-03"
-    # a month-first day is not taken by the browser (the server refuses it too: test_web_pages)
-    on.fill("02/09/2026")
-    assert on.evaluate("el => el.validity.patternMismatch") is True
-    on.fill("2026年2月9日")
-    assert on.evaluate("el => el.checkValidity()") is True
-    _register(form, "赵敏", "本镇2025年高标准农田建设项目验收报告")   # the date as typed above
-    page.wait_for_selector("text=已登记申请")
-    assert "2026-02-09 / 2026-02-09" in page.locator("table").first.inner_text()
-    reply = page.locator('form[data-action="replied"]')
-    assert reply.locator("input[name=on]").input_value() == "2026-02-16"
-    page.screenshot(path=str(IMAGES / "web-date-phone.png"), full_page=False)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert not blocked, blocked
-    ctx.close()
+    with browser_page(browser, PHONE, locale="en-US") as page:
+        a = world["a"]
+        login(page, live, world["clerk_a"])
+        page.goto(f"{live.url}/register/{a.pk}/")
+        form = page.locator("#new-request")
+        on = form.locator("input[name=on]")
+        assert on.get_attribute("type") == "text" and on.input_value() == "2026-02-16"
+        # the calendar's day comes back year first
+        picker = on.locator("xpath=..")
+        picker.locator("button.pick").click()
+        picker.locator("input.date-native").evaluate(
+            "el => { el.value = '2026-02-03'; el.dispatchEvent(new Event('change', {bubbles: true})); }")
+        assert on.input_value() == "2026-02-03"
+        # a month-first day is not taken by the browser (the server refuses it too: test_web_pages)
+        on.fill("02/09/2026")
+        assert on.evaluate("el => el.validity.patternMismatch") is True
+        on.fill("2026年2月9日")
+        assert on.evaluate("el => el.checkValidity()") is True
+        _register(form, "赵敏", "本镇2025年高标准农田建设项目验收报告")   # the date as typed above
+        page.wait_for_selector("text=已登记申请")
+        assert "2026-02-09 / 2026-02-09" in page.locator("table").first.inner_text()
+        reply = page.locator('form[data-action="replied"]')
+        assert reply.locator("input[name=on]").input_value() == "2026-02-16"
+        page.screenshot(path=str(IMAGES / "web-date-phone.png"), full_page=False)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390

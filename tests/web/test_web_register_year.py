@@ -17,8 +17,7 @@ import re
 
 import pytest
 from docx import Document
-from gk_web_support import IMAGES, TIMEOUT_MS, browser, django_env, live, loopback_only, world  # noqa: F401
-from test_web_browser import login
+from gk_web_support import IMAGES, browser, browser_page, django_env, live, login, world  # noqa: F401
 
 from gongkai.cli import main
 from gongkai.register.events import kinds
@@ -150,13 +149,6 @@ def _registration(pg, reg: dict):
     return form
 
 
-def _context(browser, viewport):
-    ctx = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
-    pg = ctx.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    return ctx, pg, loopback_only(pg)
-
-
 def shot(pg, name: str) -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(IMAGES / f"web-year-{name}.png"), full_page=True)
@@ -218,25 +210,23 @@ def test_a_year_through_the_cli_and_through_the_web_gives_the_same_register(live
     _log_of_the_year(body)
     web_refs = []
     for viewport, part, name in ((DESK, YEAR[:ON_PHONE], "desk"), (PHONE, YEAR[ON_PHONE:], "phone")):
-        ctx, pg, blocked = _context(browser, viewport)
-        login(pg, live, world["clerk_a"])
-        web_refs += walk_web(pg, live, body, part)
-        shot(pg, f"request-{name}")
-        pg.goto(f"{live.url}/register/{body.pk}/")
-        _no_sideways_scroll(pg)
-        shot(pg, f"list-{name}")
-        pg.goto(f"{live.url}/register/{body.pk}/table3/?year=2025")
-        shot(pg, f"table3-{name}")
-        pg.goto(f"{live.url}/register/calendar/")
-        assert "2027 年起尚无通知：期限为推算。" in pg.locator("#estimate").inner_text()
-        _no_sideways_scroll(pg)
-        shot(pg, f"calendar-{name}")
-        pg.goto(f"{live.url}/register/{body.pk}/log/")
-        assert pg.locator("#log-items tr").count() == 4      # a header and three items
-        _no_sideways_scroll(pg)
-        shot(pg, f"log-{name}")
-        assert not blocked, blocked
-        ctx.close()
+        with browser_page(browser, viewport, accept_downloads=True) as pg:
+            login(pg, live, world["clerk_a"])
+            web_refs += walk_web(pg, live, body, part)
+            shot(pg, f"request-{name}")
+            pg.goto(f"{live.url}/register/{body.pk}/")
+            _no_sideways_scroll(pg)
+            shot(pg, f"list-{name}")
+            pg.goto(f"{live.url}/register/{body.pk}/table3/?year=2025")
+            shot(pg, f"table3-{name}")
+            pg.goto(f"{live.url}/register/calendar/")
+            assert "2027 年起尚无通知：期限为推算。" in pg.locator("#estimate").inner_text()
+            _no_sideways_scroll(pg)
+            shot(pg, f"calendar-{name}")
+            pg.goto(f"{live.url}/register/{body.pk}/log/")
+            assert pg.locator("#log-items tr").count() == 4      # a header and three items
+            _no_sideways_scroll(pg)
+            shot(pg, f"log-{name}")
     assert web_refs == cli_refs == [f"2025-{n:06d}" for n in range(1, len(YEAR) + 1)]
 
     cli, web = Register(db), open_register(body)
@@ -259,40 +249,36 @@ def test_a_year_through_the_cli_and_through_the_web_gives_the_same_register(live
 
     # what the pages show is what the CLI prints: the list's dates and states, table 3's cells
     printed = {line.split("\t")[0]: line.split("\t") for line in _cli("register", "list", "--db", db).splitlines()[1:]}
-    ctx, pg, blocked = _context(browser, DESK)
-    login(pg, live, world["clerk_a"])
-    pg.goto(f"{live.url}/register/{body.pk}/")
-    rows = pg.locator("#requests tr").all()[1:]
-    assert len(rows) == len(printed) == len(YEAR)
-    for row in rows:
-        cells = [c.inner_text().strip() for c in row.locator("td").all()]
-        cli_row = printed[cells[0]]
-        assert cells[5] == cli_row[1]                                     # received
-        assert cells[6].startswith(cli_row[5] or "暂停计算")               # due (then its mark)
-        assert cells[7].split(" ")[0] == cli_row[6]                       # concluded
-        assert cells[8] == cli_row[4]                                     # state
-    cli_t3 = __import__("json").loads(_cli("register", "table3", "--year", "2025", "--json", "--db", db))["table3"]
-    pg.goto(f"{live.url}/register/{body.pk}/table3/?year=2025")
-    for row, cols in cli_t3.items():
-        for col, value in cols.items():
-            assert pg.locator(f'[id="cell-table3.{row}.{col}"]').inner_text().strip() == str(value), (row, col)
-    # the letters a clerk downloads are the CLI's, word for word
-    pg.goto(f"{live.url}/register/{body.pk}/r/2025-000006/")
-    with pg.expect_download() as dl:
-        pg.click("#letters a[href$='/letter/reply']")
-    got = [p.text for p in Document(str(dl.value.path())).paragraphs]
-    out = tmp_path / "reply.docx"
-    _cli("register", "letter", "2025-000006", "reply", "--out", str(out), "--db", db)
-    assert got == [p.text for p in Document(str(out)).paragraphs]
-    assert "某县生态环境局" in "".join(got) and "0517-80000000" in "".join(got)
-    assert not blocked, blocked
-    ctx.close()
+    with browser_page(browser, DESK, accept_downloads=True) as pg:
+        login(pg, live, world["clerk_a"])
+        pg.goto(f"{live.url}/register/{body.pk}/")
+        rows = pg.locator("#requests tr").all()[1:]
+        assert len(rows) == len(printed) == len(YEAR)
+        for row in rows:
+            cells = [c.inner_text().strip() for c in row.locator("td").all()]
+            cli_row = printed[cells[0]]
+            assert cells[5] == cli_row[1]                                     # received
+            assert cells[6].startswith(cli_row[5] or "暂停计算")               # due (then its mark)
+            assert cells[7].split(" ")[0] == cli_row[6]                       # concluded
+            assert cells[8] == cli_row[4]                                     # state
+        cli_t3 = __import__("json").loads(_cli("register", "table3", "--year", "2025", "--json", "--db", db))["table3"]
+        pg.goto(f"{live.url}/register/{body.pk}/table3/?year=2025")
+        for row, cols in cli_t3.items():
+            for col, value in cols.items():
+                assert pg.locator(f'[id="cell-table3.{row}.{col}"]').inner_text().strip() == str(value), (row, col)
+        # the letters a clerk downloads are the CLI's, word for word
+        pg.goto(f"{live.url}/register/{body.pk}/r/2025-000006/")
+        with pg.expect_download() as dl:
+            pg.click("#letters a[href$='/letter/reply']")
+        got = [p.text for p in Document(str(dl.value.path())).paragraphs]
+        out = tmp_path / "reply.docx"
+        _cli("register", "letter", "2025-000006", "reply", "--out", str(out), "--db", db)
+        assert got == [p.text for p in Document(str(out)).paragraphs]
+        assert "某县生态环境局" in "".join(got) and "0517-80000000" in "".join(got)
     # the administrator's calendar page, where next year's notice is entered (looked at on a phone)
-    ctx, pg, blocked = _context(browser, PHONE)
-    login(pg, live, world["admin"])
-    pg.goto(f"{live.url}/register/calendar/")
-    assert pg.locator("#add-notice input[name=year]").input_value() == "2027"
-    _no_sideways_scroll(pg)
-    shot(pg, "calendar-admin-phone")
-    assert not blocked, blocked
-    ctx.close()
+    with browser_page(browser, PHONE, accept_downloads=True) as pg:
+        login(pg, live, world["admin"])
+        pg.goto(f"{live.url}/register/calendar/")
+        assert pg.locator("#add-notice input[name=year]").input_value() == "2027"
+        _no_sideways_scroll(pg)
+        shot(pg, "calendar-admin-phone")

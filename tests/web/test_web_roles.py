@@ -23,16 +23,15 @@ from pathlib import Path
 import pytest
 from gk_web_support import (  # noqa: F401
     IMAGES,
-    PASSWORD,
     ROOT,
-    TIMEOUT_MS,
     TODAY,
     browser,
+    browser_page,
     corpus_of,
     django_env,
     huaian_reports,
     live,
-    loopback_only,
+    login,
     make_body,
     make_user,
     office_settings,
@@ -89,16 +88,9 @@ def corpus(django_env, tmp_path_factory):
 @pytest.fixture(params=list(SIZES))
 def page(request, browser):
     size = request.param
-    ctx = browser.new_context(viewport=SIZES[size], locale="zh-CN", accept_downloads=True,
-                              device_scale_factor=2 if size == "phone" else 1,
-                              is_mobile=size == "phone", has_touch=size == "phone")
-    pg = ctx.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    blocked = loopback_only(pg)
-    pg.size = size
-    yield pg
-    assert not blocked, blocked
-    ctx.close()
+    with browser_page(browser, SIZES[size], phone=size == "phone", accept_downloads=True) as pg:
+        pg.size = size
+        yield pg
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -128,14 +120,6 @@ def visit(pg, url: str) -> int:
     if pg.size == "phone":
         fits(pg)
     return response.status if response else 0
-
-
-def login(pg, live, user) -> None:
-    visit(pg, f"{live.url}/login/")
-    pg.fill("input[name=username]", user.username)
-    pg.fill("input[name=password]", PASSWORD)
-    pg.click("button[type=submit]")
-    pg.wait_for_url(lambda url: "/login/" not in url)
 
 
 def texts(pg, selector: str) -> list[str]:
@@ -525,40 +509,34 @@ def test_every_page_fits_a_phone(live, browser, people, corpus, django_env, monk
     body = people["body"]
     if not ReportDraft.objects.filter(body=body, year=YEAR).exists():  # run alone: no earlier test made it
         drafts.create(body, YEAR, "2021", "测试", prefill=False)
-    ctx = browser.new_context(viewport=SIZES["phone"], locale="zh-CN", is_mobile=True, has_touch=True,
-                              device_scale_factor=2)
-    pg = ctx.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    pg.size = "phone"
-    monkeypatch.setattr(django_env, "TODAY", "2026-02-16")   # registered the day it came (not 补录)
-    ref = regsvc.new_request(open_register(body), {"applicant_type": "natural_person", "applicant_name": "王五",
-                                                   "channel": "internet", "content": "本街道2025年老旧小区改造资金使用情况",
-                                                   "submitted_on": "2026-02-16"}, "测试")
-    monkeypatch.undo()
-    visit(pg, f"{live.url}/login/")
-    visit(pg, f"{live.url}/check/")
-    login(pg, live, people["clerk"])
-    for url in ("/draft/", "/register/", f"/register/{body.pk}/", f"/register/{body.pk}/table3/?year=2026",
-                "/survey/", "/no-such-page/", "/register/calendar/", f"/register/{body.pk}/templates/",
-                f"/draft/{body.pk}/{YEAR}/preview", f"/register/{body.pk}/r/{ref}/"):
-        assert visit(pg, live.url + url) == (404 if url == "/no-such-page/" else 200), url
-    # the request page's forms: every field inside its card
-    cards = pg.locator(".actions form")
-    assert cards.count() >= 2
-    for i in range(cards.count()):
-        card = cards.nth(i).bounding_box()
-        for field in cards.nth(i).locator("select, input:not([type=hidden]):not([type=radio])").all():
-            box = field.bounding_box()
-            assert box["x"] + box["width"] <= card["x"] + card["width"] + 1, "a field sticks out of its card"
-    pg.locator('form[data-action="replied"]').scroll_into_view_if_needed()
-    shot(pg, "register-request")
-    ctx.close()
-    ctx = browser.new_context(viewport=SIZES["phone"], locale="zh-CN", is_mobile=True, has_touch=True)
-    pg = ctx.new_page()
-    pg.size = "phone"
-    login(pg, live, people["supervisor"])
-    for url in ("/survey/?region=3208&level=county", f"/roster/?year={YEAR}&status=missing", "/register/",
-                f"/survey/compare?a={_docs(corpus['url'], '3208')['淮安市清江浦区教育局']}"
-                f"&b={_docs(corpus['url'], '3208')['淮安市清江浦区人民政府']}"):
-        visit(pg, live.url + url)
-    ctx.close()
+    with browser_page(browser, phone=True) as pg:
+        pg.size = "phone"
+        monkeypatch.setattr(django_env, "TODAY", "2026-02-16")   # registered the day it came (not 补录)
+        ref = regsvc.new_request(open_register(body), {"applicant_type": "natural_person", "applicant_name": "王五",
+                                                       "channel": "internet", "content": "本街道2025年老旧小区改造资金使用情况",
+                                                       "submitted_on": "2026-02-16"}, "测试")
+        monkeypatch.undo()
+        visit(pg, f"{live.url}/login/")
+        visit(pg, f"{live.url}/check/")
+        login(pg, live, people["clerk"])
+        for url in ("/draft/", "/register/", f"/register/{body.pk}/", f"/register/{body.pk}/table3/?year=2026",
+                    "/survey/", "/no-such-page/", "/register/calendar/", f"/register/{body.pk}/templates/",
+                    f"/draft/{body.pk}/{YEAR}/preview", f"/register/{body.pk}/r/{ref}/"):
+            assert visit(pg, live.url + url) == (404 if url == "/no-such-page/" else 200), url
+        # the request page's forms: every field inside its card
+        cards = pg.locator(".actions form")
+        assert cards.count() >= 2
+        for i in range(cards.count()):
+            card = cards.nth(i).bounding_box()
+            for field in cards.nth(i).locator("select, input:not([type=hidden]):not([type=radio])").all():
+                box = field.bounding_box()
+                assert box["x"] + box["width"] <= card["x"] + card["width"] + 1, "a field sticks out of its card"
+        pg.locator('form[data-action="replied"]').scroll_into_view_if_needed()
+        shot(pg, "register-request")
+    with browser_page(browser, phone=True) as pg:
+        pg.size = "phone"
+        login(pg, live, people["supervisor"])
+        for url in ("/survey/?region=3208&level=county", f"/roster/?year={YEAR}&status=missing", "/register/",
+                    f"/survey/compare?a={_docs(corpus['url'], '3208')['淮安市清江浦区教育局']}"
+                    f"&b={_docs(corpus['url'], '3208')['淮安市清江浦区人民政府']}"):
+            visit(pg, live.url + url)

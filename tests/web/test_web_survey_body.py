@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from gk_web_support import (  # noqa: F401
     IMAGES,
-    PASSWORD,
-    TIMEOUT_MS,
+    PHONE,
     browser,
+    browser_page,
     client_for,
     corpus_of,
     django_env,
     live,
-    loopback_only,
+    login,
     world,
 )
 
@@ -136,36 +136,26 @@ def test_the_api_gives_a_body_s_years(corpus, world):
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_body_view_in_a_browser(corpus, world, live, browser, width):
     phone = width == 390
-    ctx = browser.new_context(viewport={"width": width, "height": 900 if not phone else 844}, locale="zh-CN",
-                              device_scale_factor=2 if phone else 1, is_mobile=phone, has_touch=phone)
-    pg = ctx.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    blocked = loopback_only(pg)
-    pg.goto(f"{live.url}/login/")
-    pg.fill("input[name=username]", world["supervisor"].username)
-    pg.fill("input[name=password]", PASSWORD)
-    pg.click("button[type=submit]")
-    pg.wait_for_url(lambda url: "/login/" not in url)
-    pg.goto(f"{live.url}/survey/?region=35")
-    pg.select_option("#body-choice", label=BODY)  # as a supervisor chooses it
-    pg.click("#survey-filter button")
-    pg.wait_for_selector("#body-years")
-    assert pg.locator("#body-years tr").nth(1).inner_text().split() == ["报告份数（份）", "1", "无报告", "1"]
-    # Nothing wider than the screen; the years table whole inside its box (no sideways scrolling
-    # to see a year), the charts each within the page.
-    inner, scroll = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
-    assert max(inner, scroll) <= width
-    box, table = pg.evaluate("(() => { const t = document.querySelector('#body-years');"
-                             " return [t.parentElement.clientWidth, t.scrollWidth]; })()")
-    assert table <= box, (table, box)
-    right = pg.evaluate("Math.max(...[...document.querySelectorAll('#body-charts svg')]"
-                        ".map(s => s.getBoundingClientRect().right))")
-    assert right <= width
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(IMAGES / f"web-survey-body-page{'-phone' if phone else ''}.png"))
-    pg.locator("#body").screenshot(path=str(IMAGES / f"web-survey-body{'-phone' if phone else ''}.png"))
-    assert not blocked, blocked
-    ctx.close()
+    with browser_page(browser, PHONE if phone else {"width": width, "height": 900}, phone=phone) as pg:
+        login(pg, live, world["supervisor"])
+        pg.goto(f"{live.url}/survey/?region=35")
+        pg.select_option("#body-choice", label=BODY)  # as a supervisor chooses it
+        pg.click("#survey-filter button")
+        pg.wait_for_selector("#body-years")
+        assert pg.locator("#body-years tr").nth(1).inner_text().split() == ["报告份数（份）", "1", "无报告", "1"]
+        # Nothing wider than the screen; the years table whole inside its box (no sideways scrolling
+        # to see a year), the charts each within the page.
+        inner, scroll = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+        assert max(inner, scroll) <= width
+        box, table = pg.evaluate("(() => { const t = document.querySelector('#body-years');"
+                                 " return [t.parentElement.clientWidth, t.scrollWidth]; })()")
+        assert table <= box, (table, box)
+        right = pg.evaluate("Math.max(...[...document.querySelectorAll('#body-charts svg')]"
+                            ".map(s => s.getBoundingClientRect().right))")
+        assert right <= width
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(IMAGES / f"web-survey-body-page{'-phone' if phone else ''}.png"))
+        pg.locator("#body").screenshot(path=str(IMAGES / f"web-survey-body{'-phone' if phone else ''}.png"))
 
 
 def test_the_python_view_is_the_same(corpus):
