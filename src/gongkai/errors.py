@@ -6,14 +6,22 @@ import unicodedata
 
 # Echoed text is cut after this many characters: a 404 for a 2,000-character URL is one line.
 SHOWN_MAX = 60
+UNSHOWN = "\ufffd"  # � stands where a character that cannot be shown was
 
 
 def shown(text: object, limit: int = SHOWN_MAX) -> str:
     """What a visitor typed (a reference or a name taken from a URL), fit to echo in a message:
-    control and format characters dropped (a NUL, an escape, a right-to-left override — the
-    message said "台账中没有编号为 \\u0000 的申请"), at most ``limit`` characters (then "…");
-    "（空）" when nothing printable is left."""
-    kept = "".join(c for c in str(text) if unicodedata.category(c) not in ("Cc", "Cf", "Cs")).strip()
+    each run of control or format characters (a NUL, an escape, a right-to-left override — the
+    message said "台账中没有编号为 \\u0000 的申请") one "�", so that the message neither carries
+    them nor hides that they were there; at most ``limit`` characters (then "…"); "（空）" when
+    nothing is left."""
+    out: list[str] = []
+    for c in str(text):
+        if unicodedata.category(c) not in ("Cc", "Cf", "Cs"):
+            out.append(c)
+        elif not out or out[-1] != UNSHOWN:
+            out.append(UNSHOWN)
+    kept = "".join(out).strip()
     if len(kept) > limit:
         kept = kept[:limit] + "…"
     return kept or "（空）"

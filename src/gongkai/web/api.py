@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from gongkai import isolate
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, shown
 from gongkai.safeload import load_json
 from gongkai.web import regsvc
 from gongkai.web.access import body_view, login_needed, login_or_anonymous, readable_bodies, sees_personal_data
@@ -100,7 +100,7 @@ MAX_PAGE = 10**9  # past any register's last page; SQLite's offset overflows at 
 def _page(request) -> int:
     text = request.GET.get("page", "1")
     if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE):  # -3 was page 1; 10**20 a 500
-        raise GongkaiError(f"page 应为 1 至 {MAX_PAGE} 的整数，不能是“{text[:20]}”")
+        raise GongkaiError(f"page 应为 1 至 {MAX_PAGE} 的整数，不能是“{shown(text, 20)}”")
     return int(text)
 
 

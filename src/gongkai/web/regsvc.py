@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, shown
 from gongkai.format.text import format_value, shown_or_blank
 from gongkai.register import Register, letters
 from gongkai.register.case import extension_refused, facts
@@ -84,7 +84,7 @@ def list_requests(reg: Register, today: date, flt: str = "all", page: int = 1, q
                   personal: bool = False) -> tuple[list[Row], int, dict[str, int]]:
     """One page of requests (newest first), the number matching, and counts per mark."""
     if flt not in FILTERS:
-        raise GongkaiError(f"未知的筛选条件“{flt}”")
+        raise GongkaiError(f"未知的筛选条件“{shown(flt)}”")
     soon = soon_limit(reg, today)
     query = _filter(flt, today, soon, q.strip())
     total = reg.count(query)

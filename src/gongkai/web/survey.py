@@ -12,6 +12,8 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.safestring import mark_safe
 
+from gongkai.errors import GongkaiError, shown
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -38,7 +40,6 @@ def _store():
 def clean_level(value: str | None, levels: dict[str, str] = LEVELS) -> str:
     """``province`` / ``city`` / ``county`` (default city), or another of ``levels``; anything
     else is refused."""
-    from gongkai.errors import GongkaiError, shown
 
     level = value or "city"
     if level not in levels:
@@ -48,11 +49,10 @@ def clean_level(value: str | None, levels: dict[str, str] = LEVELS) -> str:
 
 def clean_region(value: str | None) -> str:
     """A division code prefix (digits, at most 6: ``32``, ``3208``, ``320812``); "" for all."""
-    from gongkai.errors import GongkaiError
 
     text = (value or "").strip()
     if text and not (text.isdigit() and text.isascii() and len(text) <= 6):
-        raise GongkaiError(f"地区“{text}”无效：请填写行政区划代码的前几位数字，如 32（江苏省）、3208（淮安市）。")
+        raise GongkaiError(f"地区“{shown(text)}”无效：请填写行政区划代码的前几位数字，如 32（江苏省）、3208（淮安市）。")
     return text
 
 
@@ -193,7 +193,6 @@ def stats_json(level: str | None, region: str | None = "", agency: str | None = 
     A body the corpus (in ``region``) has no report of is a 404, named."""
     from gongkai.corpus.stats import LEVELS as ALL_LEVELS
     from gongkai.corpus.stats import compute
-    from gongkai.errors import shown
 
     level, region = clean_level(level, {**LEVELS, "body": ALL_LEVELS["body"]}), clean_region(region)
     agency, body = (agency or "").strip()[:200], (body or "").strip()[:200]
@@ -260,7 +259,6 @@ def ingest_uploads(files, actor: str, gone: Callable[[], bool] | None = None) ->
     from datetime import datetime
 
     from gongkai.corpus.ingest import ingest
-    from gongkai.errors import GongkaiError
     from gongkai.web.reportview import read_upload
 
     if not files:
@@ -317,7 +315,6 @@ def _archive_left_out(name: str, data: bytes) -> list[str]:
     import io
     import zipfile
 
-    from gongkai.errors import GongkaiError
     from gongkai.inputs import is_report_name
 
     try:
@@ -344,12 +341,10 @@ def documents_list(store, region: str = "", limit: int = 1000) -> list[tuple[int
 
 
 def _document_id(value) -> int:
-    from gongkai.errors import GongkaiError
-
     try:
         return int(str(value).lstrip("#"))
     except (TypeError, ValueError):
-        raise GongkaiError(f"报告编号“{value}”无效") from None
+        raise GongkaiError(f"报告编号“{shown(value)}”无效") from None
 
 
 def compare_html(a, b) -> str:
@@ -367,7 +362,6 @@ MAX_ROLLUP = 500
 
 def _division(region: str):
     """The division a code prefix names (``32`` a province, ``3208`` a city, ``320812`` a county)."""
-    from gongkai.errors import GongkaiError
     from gongkai.format.places import division
 
     if len(region) not in (2, 4, 6):
@@ -386,12 +380,11 @@ def _rollup(year, region: str):
     body counted once) and compared with the region's own report when the corpus has it."""
     from gongkai.corpus import region as regions
     from gongkai.corpus.rollup import rollup
-    from gongkai.errors import GongkaiError
 
     try:
         year = int(year)
     except (TypeError, ValueError):
-        raise GongkaiError(f"年度“{year}”无效") from None
+        raise GongkaiError(f"年度“{shown(year)}”无效") from None
     division = _division(region)
     with _store() as store:
         stored = len(store.reports(region, year))
@@ -410,7 +403,6 @@ def rollup_context(year, region: str) -> dict:
     some reports do not enter marked partial, with whose; compared with the region's own report."""
     from gongkai.comparison import show_value
     from gongkai.corpus.region import full_name
-    from gongkai.errors import GongkaiError
     from gongkai.format.names import cell_label, format_order, table_name, table_title
     from gongkai.model import Report
     from gongkai.render.marks import PARTIAL, UNSOUND, UNSOUND_WHERE

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, shown
 from gongkai.web import roster, survey
 from gongkai.web.access import profile, role
 from gongkai.web.errors import json_error, json_response
@@ -58,7 +58,7 @@ def _scope(request, allowed: str) -> tuple[str, int]:
         raise GongkaiError(f"地区 {region} 不在您监督的地区（{allowed}）内")
     text = request.GET.get("year") or str(today().year - 1)
     if not (text.isdigit() and 1990 <= int(text) <= 2100):
-        raise GongkaiError(f"报告年度“{text}”无效")
+        raise GongkaiError(f"报告年度“{shown(text)}”无效")
     return region, int(text)
 
 
@@ -82,7 +82,7 @@ def roster_page(request, allowed):
     region, year = _scope(request, allowed)
     which = request.GET.get("status", "")
     if which not in STATUS_FILTERS:
-        raise GongkaiError(f"状态“{which}”无效：应为 {'、'.join(k for k in STATUS_FILTERS if k)} 之一")
+        raise GongkaiError(f"状态“{shown(which)}”无效：应为 {'、'.join(k for k in STATUS_FILTERS if k)} 之一")
     rows = roster.status_rows(region, year, today())
     return render(request, "web/roster.html", {
         "region": region, "region_name": survey.region_name(region), "allowed": allowed, "year": year,
