@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gongkai.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_stats_of_a_corpus_with_no_report_says_to_ingest_first(tmp_path, capsys):
@@ -13,6 +17,16 @@ def test_stats_of_a_corpus_with_no_report_says_to_ingest_first(tmp_path, capsys)
     assert main(["stats", "--db", db]) == 1
     out, err = capsys.readouterr()
     assert (out, err.splitlines()[-1]) == ("", "gongkai：语料库中还没有报告。先用 gongkai ingest 报告目录/ 导入。")
+
+
+def test_stats_of_a_body_the_corpus_has_no_report_of_says_so(tmp_path, capsys):
+    db = str(tmp_path / "c.db")
+    assert main(["ingest", "--db", db, "-q", str(ROOT / "examples" / "crawler-text")]) == 0
+    capsys.readouterr()
+    for level in ("body", "county"):  # printed an empty table, exit 0
+        assert main(["stats", "--db", db, "--level", level, "--agency", "不存在的机关"]) == 1
+        out, err = capsys.readouterr()
+        assert (out, err.splitlines()[-1]) == ("", "gongkai：语料库中没有机关“不存在的机关”的报告。")
 
 
 def test_ingest_of_paths_that_do_not_exist_makes_no_corpus(tmp_path, capsys):

@@ -405,6 +405,9 @@ def run_stats(args) -> int:
     if empty:  # a first user's stats before any ingest: say so, not an empty table
         print("gongkai：语料库中还没有报告。先用 gongkai ingest 报告目录/ 导入。", file=sys.stderr)
         return 1
+    if args.agency and not table.rows:  # as /api/corpus/stats: named, not an empty table
+        print(f"gongkai：语料库中没有机关“{args.agency}”的报告。", file=sys.stderr)
+        return 1
     print_stats(table)
     if args.csv:
         write_csv(table, args.csv)
