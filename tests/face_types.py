@@ -6,7 +6,7 @@ they are the functions (the package's other names: ``from gongkai.check import F
 from __future__ import annotations
 
 from pathlib import Path
-from typing import assert_type
+from typing import Any, assert_type
 
 import gongkai
 from gongkai.check import Findings
@@ -33,4 +33,5 @@ def _uses() -> None:
         assert_type(corpus.count(), int)
         assert_type(corpus.reports(agency="淮安市人民政府", year=2024), list[Report])
         assert_type(corpus.compare(1, "#2"), gongkai.Comparison)
+        assert_type(corpus.stats("body", body="320813/").records(), list[dict[str, Any]])
     assert_type(gongkai.rollup(["towns/", report], against="county.pdf"), gongkai.Rollup)

@@ -2,8 +2,8 @@
 
 - every command line the documents show (``gongkai …`` in a code block or an inline code span),
   and every example of ``gongkai … --help``, names subcommands and options the command has;
-- README's Python example runs as written, statement by statement, and gives the values its
-  comments show; its ``python -c`` one-liner prints the output README shows; its deadline and fee
+- README's Python example, and docs/dataset.md's Python blocks, run as written, statement by
+  statement, and give the values their comments show; its ``python -c`` one-liner prints the output README shows; its deadline and fee
   lines print what their comments say;
 - every file docs/architecture.md names exists, and every relative link leads to a file.
 
@@ -196,11 +196,11 @@ def _shown(comment: str) -> str | None:
     return head if head[:1] in "<('[\"" or head.isdigit() or head.startswith(("PosixPath", "CellInfo")) else None
 
 
-def test_the_readmes_python_example_runs_and_gives_what_its_comments_show(tmp_path):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```python\n(import gongkai\n.*?)```", readme, re.S)[1]
-    (tmp_path / "examples").symlink_to(ROOT / "examples")
-    done = subprocess.run([sys.executable, "-c", _RUN_EXAMPLE], input=block, cwd=tmp_path, capture_output=True,
+def _run_python_example(block: str, cwd) -> int:
+    """Runs ``block`` statement by statement in ``cwd`` (with the repository's examples/ there) and
+    checks every value a line's comment shows; how many it checked."""
+    (cwd / "examples").symlink_to(ROOT / "examples")
+    done = subprocess.run([sys.executable, "-c", _RUN_EXAMPLE], input=block, cwd=cwd, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     printed = dict(re.findall(r"^@(\d+)\t(.*)$", done.stdout, re.M))
@@ -211,8 +211,24 @@ def test_the_readmes_python_example_runs_and_gives_what_its_comments_show(tmp_pa
             pattern = ".*".join(re.escape(part) for part in shown.split("…"))
             assert re.fullmatch(pattern, printed[str(number)], re.S), (line, printed[str(number)])
             compared += 1
-    assert compared == 10
+    return compared
+
+
+def test_the_readmes_python_example_runs_and_gives_what_its_comments_show(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(import gongkai\n.*?)```", readme, re.S)[1]
+    assert _run_python_example(block, tmp_path) == 10
     assert (tmp_path / "年报.docx").stat().st_size > 10_000
+
+
+def test_the_python_blocks_of_the_dataset_page_run_in_order_as_written(tmp_path):
+    # From Python (a corpus, pandas frames of its records, an export), then DuckDB and pandas on the export.
+    text = (ROOT / "docs" / "dataset.md").read_text(encoding="utf-8")
+    blocks = [m[2] for m in FENCE.finditer(text) if m[1] == "python"]
+    assert len(blocks) == 3 and blocks[0].startswith("import gongkai\n")
+    assert _run_python_example("".join(blocks), tmp_path) == 5
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{t}.{x}" for t in ("reports", "cells", "figures", "findings", "failures") for x in ("csv", "parquet"))
 
 
 def test_readmes_deadline_and_fee_print_what_their_comments_say(tmp_path, monkeypatch, capsys):

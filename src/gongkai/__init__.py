@@ -23,6 +23,7 @@ The Python API is the same code the ``gongkai`` command and the web application 
         corpus.findings(12), corpus.failures()        # per report; files that could not be read
         corpus.compare(11, 12)                        # gongkai compare 11 12 (numbers, files or Reports)
         corpus.stats("county"), corpus.rollup("同心县", 2023)   # gongkai stats / rollup --region --year
+        corpus.stats("body", agency="行政审批局").records()   # flat rows: pandas.DataFrame(…)
 
     total = gongkai.rollup(["towns/"], against="county.pdf")  # gongkai rollup towns/ --against county.pdf
     total.cells["table3.new_received.total"].value, total.differences, total.unread
@@ -34,7 +35,9 @@ The Python API is the same code the ``gongkai`` command and the web application 
 
 ``gongkai.load`` is the one loader (``gongkai.parse`` is the same function under the name of
 the ``gongkai parse`` command).  Bad input raises ``gongkai.GongkaiError`` — ``UnreadableFile``,
-``NotAReport``, ``SourceError`` or ``MissingDependency`` — whose message, in Chinese, names the
+``NotAReport``, ``SourceError``, ``MissingDependency``, ``NotFound`` (a report number, a body the
+corpus lacks; also a ``LookupError``) or ``BadArgument`` (a value the API does not take: an unknown
+cell id, output form or level; also a ``ValueError``) — whose message, in Chinese, names the
 file and the place.  ``import gongkai`` is light: each part is imported when first used.
 """
 
@@ -45,7 +48,15 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from gongkai.errors import GongkaiError, MissingDependency, NotAReport, SourceError, UnreadableFile
+from gongkai.errors import (
+    BadArgument,
+    GongkaiError,
+    MissingDependency,
+    NotAReport,
+    NotFound,
+    SourceError,
+    UnreadableFile,
+)
 
 if TYPE_CHECKING:
     from gongkai.check import Findings
@@ -151,6 +162,6 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-__all__ = ["GongkaiError", "MissingDependency", "NotAReport", "PARSER_VERSION", "SourceError", "UnreadableFile",
+__all__ = ["BadArgument", "GongkaiError", "MissingDependency", "NotAReport", "NotFound", "PARSER_VERSION", "SourceError", "UnreadableFile",
            "__version__", "check", "compare", "load", "load_all", "parse", "render", "rollup", "Comparison", "Corpus",
            "Finding", "Findings", "Log", "Register", "Report", "Rollup"]

@@ -45,8 +45,14 @@ class UnreadableFile(GongkaiError):
     """The file cannot be read at all (empty, binary junk, too large, broken)."""
 
 
-class NotFound(GongkaiError):
-    """Something the user named does not exist (an unknown register reference): 404 on the web."""
+class NotFound(GongkaiError, LookupError):
+    """Something the user named does not exist (an unknown register reference, a corpus report
+    number, a body the corpus has no report of): 404 on the web.  Also a ``LookupError``."""
+
+
+class BadArgument(GongkaiError, ValueError):
+    """A value the Python API does not take (an unknown output form, statistics level or cell
+    id), named in Chinese with what it takes.  Also a ``ValueError``."""
 
 
 class NotAReport(GongkaiError):

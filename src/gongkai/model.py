@@ -328,6 +328,13 @@ class Source:
         return {"name": self.name, "sha256": self.sha256, "form": self.form}
 
 
+@lru_cache(maxsize=1)
+def _known_cells() -> frozenset[str]:
+    from gongkai.format import FORMAT
+
+    return frozenset(FORMAT.all_cells)
+
+
 def split_cell_id(cell_id: str) -> tuple[str, str, str]:
     """``table3.denied.third_party.total`` -> ("table3", "denied.third_party", "total")."""
     table, rest = cell_id.split(".", 1)
@@ -387,11 +394,20 @@ class Report:
         return getattr(self, name)
 
     def value(self, cell_id: str) -> Value:
-        table, row, column = split_cell_id(cell_id)
-        t = self.table(table)
-        if t is None or row not in t:
-            return None
-        return t[row].get(column)
+        """The cell's value: a count (int), an amount (Decimal), or None when the report leaves
+        it blank or lacks its row or table.  An id the national format has no cell of (a typo:
+        ``table3.granted.totl``) is a ``BadArgument``, not a blank."""
+        found = None
+        if cell_id.count(".") >= 2:
+            table, row, column = split_cell_id(cell_id)
+            t = self.table(table) if table in TABLES else None
+            found = t[row].get(column) if t is not None and row in t else None
+        if found is None and cell_id not in _known_cells():
+            from gongkai.errors import BadArgument
+
+            raise BadArgument(f"国家格式中没有编号为“{cell_id}”的单元格（单元格编号见 docs/schema.md，"
+                              "如 table3.granted.total）。")
+        return found
 
     def has_cell(self, cell_id: str) -> bool:
         table, row, column = split_cell_id(cell_id)

@@ -54,8 +54,10 @@ def test_check_and_render_are_callable_whichever_way_they_were_imported(tmp_path
     assert md.startswith("# 吴忠市红寺堡区红寺堡镇人民政府".encode())
     out = gongkai.render(report, "md", path=tmp_path / "sub" / "r.md")
     assert out == tmp_path / "sub" / "r.md" and out.read_bytes() == md
-    with pytest.raises(ValueError, match="unknown form"):
+    with pytest.raises(gongkai.BadArgument) as refused:
         gongkai.render(report, "odt")
+    assert str(refused.value) == "不支持输出格式“odt”：可用 docx、pdf、html、md。"
+    assert isinstance(refused.value, ValueError)  # code that caught ValueError still does
     assert repr(report) == ("<Report 吴忠市红寺堡区红寺堡镇人民政府 2021 format=2021 source=000_a0c7fabfdf456585.txt "
                             "table2/table4 findings=0>")
 
@@ -79,3 +81,14 @@ def test_register_and_log_open_a_database(tmp_path):
         assert register.count() == 0
     with gongkai.Log(url) as log:
         assert log.count() == 0
+
+
+def test_a_cell_id_the_format_lacks_is_an_error_not_a_blank():
+    report = gongkai.load(seed("000"))
+    assert report.value("table3.granted.total") is None  # 2021 format, table 3 not printed: blank
+    assert report.value("table2.art20_1.normative_docs.made") == 0
+    for wrong in ("table3.granted.totl", "table3", "granted.total", ""):
+        with pytest.raises(gongkai.BadArgument) as refused:
+            report.value(wrong)
+        assert str(refused.value) == (f"国家格式中没有编号为“{wrong}”的单元格（单元格编号见 docs/schema.md，"
+                                      "如 table3.granted.total）。")

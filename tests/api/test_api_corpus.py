@@ -174,3 +174,87 @@ def test_a_script_that_ingests_at_its_top_level_is_told_how_to_guard_it(tmp_path
     script.write_text("import gongkai\nif __name__ == '__main__':\n" + textwrap.indent(body, "    "), encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (0, "1\n", "")
+
+
+def test_stats_of_one_body_and_flat_records_for_a_data_frame(corpus_db):
+    db, parts = corpus_db
+    with gongkai.Corpus(db) as corpus:
+        by_name = corpus.stats("body", agency="洪泽区人民政府")
+        assert [(r.region, r.code, r.year) for r in by_name.rows] == [
+            ("淮安市洪泽区人民政府", "320813/", 2023), ("淮安市洪泽区人民政府", "320813/", 2024)]
+        # body=: the identity a level="body" row names (as /api/corpus/stats?body= and the CLI's table)
+        by_identity = corpus.stats("body", body="320813/")
+        assert by_identity.records() == by_name.records()
+        records = by_identity.records()
+        assert [(r["year"], r["received"], r["reports"], r["report_ids"]) for r in records] == [
+            (2023, 21, 1, [r.id for r in corpus.documents(year=2023) if r.name == "hongze-district-2023.pdf"]),
+            (2024, 95, 1, [r.id for r in corpus.documents(year=2024) if r.name == "hongze-district-2024.pdf"])]
+        keys = list(records[0])
+        assert keys == ["region", "region_code", "year", "reports", "received", "granted_share", "not_held_share",
+                        "reviews_per_100", "lawsuits_per_100", "correction_rate", "findings", "received_reports",
+                        "granted_share_reports", "not_held_share_reports", "reviews_per_100_reports",
+                        "lawsuits_per_100_reports", "correction_rate_reports", "covered_reports", "unsound_reports",
+                        "unsound", "report_ids"]
+        assert all(list(r) == keys for r in corpus.stats("county").records())  # the same keys in every row
+        assert records[0]["correction_rate"] is None  # no review or lawsuit decided in 2023: no rate, not 0
+        pandas = pytest.importorskip("pandas")
+        frame = pandas.DataFrame(corpus.stats("county").records())
+        assert list(frame.columns) == keys and len(frame) == 3
+        assert frame.set_index(["region_code", "year"]).loc[("320813", 2024), "covered_reports"] == 2
+        # A body the corpus has no report of is said, as the command and the API say it — not an empty table.
+        for asked in ({"agency": "不存在局"}, {"body": "999999/"}):
+            with pytest.raises(gongkai.NotFound) as refused:
+                corpus.stats("body", **asked)
+            assert str(refused.value) == f"语料库中没有机关“{next(iter(asked.values()))}”的报告。"
+        with pytest.raises(gongkai.NotFound, match="^地区 洪泽区 中没有机关“淮安市人民政府”的报告。$"):
+            corpus.stats("body", region="洪泽区", agency="淮安市人民政府")
+        assert isinstance(refused.value, LookupError)
+
+
+def test_bad_arguments_are_chinese_errors_of_the_one_hierarchy(corpus_db):
+    db, _ = corpus_db
+    corpus = gongkai.Corpus(db)
+    with corpus:
+        refusals = {}
+        for call in (lambda: corpus.stats("town"), lambda: corpus.stats("county", region="火星"),
+                     lambda: corpus.findings(999), lambda: corpus.report(None), lambda: corpus.report(999),
+                     lambda: corpus.rollup("洪泽区", "二〇二四"), lambda: corpus.documents(region="火星"),
+                     lambda: corpus.report(1).value("table3.granted.totl")):
+            with pytest.raises(gongkai.GongkaiError) as refused:
+                call()
+            refusals[type(refused.value).__name__] = refusals.get(type(refused.value).__name__, []) + [str(refused.value)]
+        unknown_place = "火星：没有找到这个行政区划。请写区划代码（如 640324）或名称（如 同心县、吴忠市同心县）。"
+        assert refusals == {
+            "BadArgument": ["level 只能是 province、city、county、body，不能是“town”。",
+                            "None：不是语料库中的报告编号（如 12 或 #12）。", "二〇二四：年度应为整数，如 2024。",
+                            "国家格式中没有编号为“table3.granted.totl”的单元格（单元格编号见 docs/schema.md，"
+                            "如 table3.granted.total）。"],
+            "GongkaiError": [unknown_place, unknown_place],  # the argument named, not the command's --region
+            "NotFound": ["999：语料库中没有这个编号的报告（各报告的编号见 gongkai export 导出的 reports 表 report_id 列）。",
+                         "999：语料库中没有这个编号的已解析报告（各报告的编号见 gongkai export 导出的 reports 表"
+                         " report_id 列）。"]}
+        # a year as text (from a form, a file name) is the year: it said "no reports of 2024"
+        assert corpus.rollup("洪泽区", "2024").against_name == "淮安市洪泽区人民政府"
+    with pytest.raises(gongkai.GongkaiError, match="语料库已关闭"):  # was sqlite3.ProgrammingError
+        corpus.count()
+    corpus.close()  # closing twice does nothing
+
+
+def test_one_corpus_and_the_reader_are_safe_in_a_thread_pool(corpus_db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    db, _ = corpus_db
+    with gongkai.Corpus(db) as corpus:
+        numbers = [d.id for d in corpus.documents()]
+
+        def read(n):
+            return (corpus.report(n).to_json(), [f.rule for f in corpus.findings(n)],
+                    corpus.stats("body").records(), corpus.compare(numbers[0], n).to_dict())
+
+        alone = [read(n) for n in numbers]
+        with ThreadPoolExecutor(4) as pool:
+            assert list(pool.map(read, numbers * 3)) == alone * 3
+    files = [HONGZE_2023, HUAIAN_2024]  # PDFs: PDFium is not thread-safe, gongkai reads them in turn
+    alone = [gongkai.parse(f).to_json() for f in files]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda f: gongkai.parse(f).to_json(), files * 3)) == alone * 3

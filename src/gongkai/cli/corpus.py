@@ -396,7 +396,7 @@ def _print_selection(s, explicit_against: bool) -> None:
 
 def run_stats(args) -> int:
     from gongkai.cli.corpusview import print_stats
-    from gongkai.corpus.stats import compute, write_csv, write_svgs
+    from gongkai.corpus.stats import compute, unknown_body, write_csv, write_svgs
 
     with _store(args) as store:
         print(f"语料库 {_shown(store.path)}", file=sys.stderr)
@@ -406,7 +406,7 @@ def run_stats(args) -> int:
         print("gongkai：语料库中还没有报告。先用 gongkai ingest 报告目录/ 导入。", file=sys.stderr)
         return 1
     if args.agency and not table.rows:  # as /api/corpus/stats: named, not an empty table
-        print(f"gongkai：语料库中没有机关“{args.agency}”的报告。", file=sys.stderr)
+        print(f"gongkai：{unknown_body(args.agency).message}", file=sys.stderr)
         return 1
     print_stats(table)
     if args.csv:

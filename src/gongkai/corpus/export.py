@@ -19,11 +19,10 @@ import os
 import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
-from itertools import product
 from typing import TYPE_CHECKING
 
 from gongkai.errors import GongkaiError, MissingDependency
-from gongkai.format import FORMAT, VERSIONS
+from gongkai.format import FORMAT
 from gongkai.format.names import cell_label
 
 if TYPE_CHECKING:
@@ -65,13 +64,8 @@ _FAILURE_COLUMNS = [
 
 def cell_columns() -> list[tuple[str, str]]:
     """Every cell id of every format version and table-3 layout, in printed order, with its type."""
-    seen: dict[str, str] = {}
-    for version, layout in product(VERSIONS[::-1], VERSIONS[::-1]):
-        for cell_id in FORMAT.expected_cells(version, layout):
-            if cell_id not in seen:
-                seen[cell_id] = "DOUBLE" if _is_amount(version, cell_id) else "BIGINT"
-    # Grouped by table (stable: within a table, the 2021 cells in printed order, then 2019-only ones).
-    return sorted(seen.items(), key=lambda kv: kv[0].split(".", 1)[0])
+    return [(cell_id, "DOUBLE" if _is_amount(version, cell_id) else "BIGINT")
+            for cell_id, version in FORMAT.all_cells.items()]
 
 
 def _is_amount(version: str, cell_id: str) -> bool:

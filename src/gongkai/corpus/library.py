@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from gongkai.corpus.region import Selection
     from gongkai.corpus.rollup import Rollup
     from gongkai.corpus.stats import StatsTable
+    from gongkai.format.places import Division
     from gongkai.model import Report
 
 
@@ -40,18 +41,31 @@ class Corpus:
     not exist, as the reading commands do; ``create=True`` makes a new empty corpus there."""
 
     def __init__(self, url: str | os.PathLike[str] | None = None, create: bool = False) -> None:
-        self.store = Store(os.fspath(url) if url is not None else None, create=create)
+        self._store: Store | None = Store(os.fspath(url) if url is not None else None, create=create)
+        self._url = str(self._store.url)
+
+    @property
+    def store(self) -> Store:
+        """The database (``corpus/store.Store``); a ``GongkaiError`` once the corpus is closed."""
+        if self._store is None:
+            from gongkai.errors import GongkaiError
+
+            raise GongkaiError("语料库已关闭：请在 with 块之内使用，或重新打开 gongkai.Corpus(…)。", self._url)
+        return self._store
 
     @property
     def url(self) -> str:
         """The database: a SQLite file path as given, or the PostgreSQL address."""
-        return str(self.store.url)
+        return self._url
 
     def __repr__(self) -> str:
         return f"<Corpus {self.url}>"
 
     def close(self) -> None:
-        self.store.close()
+        """Closes the database; closing twice does nothing."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def __enter__(self) -> Corpus:
         return self
@@ -85,7 +99,7 @@ class Corpus:
     def documents(self, region: str = "", year: int | None = None) -> list[StoredReport]:
         """The readable reports' provenance and placement (``id`` is the report's number), in a
         division (code prefix ``3208`` or a name: 淮安市) and year when given, by number."""
-        return self.store.reports(_prefix(region), year)
+        return self.store.reports(_prefix(region), None if year is None else _year(year))
 
     def reports(self, agency: str | None = None, year: int | None = None, region: str = "") -> list[Report]:
         """The stored reports (as ``Report``) of a body (as a report names it: 同心县 is
@@ -120,7 +134,15 @@ class Corpus:
     def findings(self, number: int | str | None = None) -> list[StoredFinding]:
         """The findings of every report (or of report ``number``): its own checks, then the
         cross-year ones (``previous_id`` names the last-year report they were made with)."""
-        return list(self.store.findings(None if number is None else _number(number)))
+        if number is None:
+            return list(self.store.findings(None))
+        found = _number(number)
+        if self.store.document(found) is None:
+            from gongkai.errors import NotFound
+
+            raise NotFound("语料库中没有这个编号的报告（各报告的编号见 gongkai export 导出的 reports 表 report_id 列）。",
+                           str(number))
+        return list(self.store.findings(found))
 
     # -- what the commands show -----------------------------------------------------------
     def compare(self, a: int | str | os.PathLike[str] | Report | Side,
@@ -149,18 +171,26 @@ class Corpus:
 
         return Side(str(side), load(side))
 
-    def stats(self, level: str = "city", region: str = "", agency: str = "") -> StatsTable:
-        """``gongkai stats --level … --agency …``: one row per division at ``level`` (province |
-        city | county) or per body (``body``: a body's years side by side) and year, in a division
-        and of a body when given.  Each figure says on how many reports it rests
-        (``row.based_on``); a blank never counts as 0."""
-        from gongkai.corpus.stats import LEVELS, compute
+    def stats(self, level: str = "city", region: str = "", agency: str = "", body: str = "") -> StatsTable:
+        """``gongkai stats --level … --agency …`` (``/api/corpus/stats``): one row per division at
+        ``level`` (province | city | county) or per body (``body``: a body's years side by side)
+        and year, in a division (code prefix ``3208`` or a name) when given.  ``agency``: only the
+        bodies that name (however printed) or whose name contains it; ``body``: only the body of
+        that identity (a ``level="body"`` row's ``code``, e.g. ``"350128/交通与建设局"``).  A body
+        the corpus has no report of is a ``NotFound``.  Each figure says on how many reports it
+        rests (``row.based_on``); a blank never counts as 0.  ``table.records()``: flat rows (the
+        CSV's columns) for ``pandas.DataFrame``."""
+        from gongkai.corpus.stats import LEVELS, compute, unknown_body
 
         if level not in LEVELS:
-            from gongkai.errors import GongkaiError
+            from gongkai.errors import BadArgument, shown
 
-            raise GongkaiError("level 只能是 province、city、county 或 body。", level)
-        return compute(self.store, level, _prefix(region), agency)
+            raise BadArgument(f"level 只能是 {'、'.join(LEVELS)}，不能是“{shown(level)}”。")
+        chosen = _prefix(region)
+        table = compute(self.store, level, chosen, agency, body)
+        if (agency or body) and not table.rows:
+            raise unknown_body(agency or body, region)
+        return table
 
     def rollup(self, region: str, year: int) -> Rollup:
         """``gongkai rollup --region … --year …``: the tables of the towns' and departments'
@@ -177,10 +207,11 @@ class Corpus:
         from gongkai.corpus import region as regions
         from gongkai.errors import GongkaiError
 
+        division, year = _division(region), _year(year)
         try:
-            return regions.select(self.store, regions.resolve(region), year)
+            return regions.select(self.store, division, year)
         except GongkaiError as exc:  # its place names the command's option (--region …), not the argument
-            raise GongkaiError(exc.message, region) from None
+            raise type(exc)(exc.message, region) from None
 
     def export(self, to: str, output: str | os.PathLike[str]) -> list[tuple[str, int]]:
         """``gongkai export --to csv|xlsx|parquet|jsonl -o output``: (file, rows) written."""
@@ -199,20 +230,42 @@ class Corpus:
 
 def _number(number: int | str) -> int:
     from gongkai.corpus.region import report_id
+    from gongkai.errors import BadArgument, shown
+
+    found = number if isinstance(number, int) and not isinstance(number, bool) else \
+        report_id(number) if isinstance(number, str) else None
+    if found is None:
+        raise BadArgument("不是语料库中的报告编号（如 12 或 #12）。", shown(number))
+    return found
+
+
+def _year(year: int | str) -> int:
+    """A year as an int: ``2024`` or ``"2024"`` (as read from a form or a file name)."""
+    if isinstance(year, int) and not isinstance(year, bool):
+        return year
+    if isinstance(year, str) and year.strip().isascii() and year.strip().isdigit():
+        return int(year)
+    from gongkai.errors import BadArgument, shown
+
+    raise BadArgument("年度应为整数，如 2024。", shown(year))
+
+
+def _division(region: str) -> Division:
+    """The division ``region`` names (a six-digit code or a name); its Chinese error names the
+    argument (the command's says ``--region …``)."""
+    from gongkai.corpus.region import resolve
     from gongkai.errors import GongkaiError
 
-    found = number if isinstance(number, int) else report_id(number)
-    if found is None:
-        raise GongkaiError("不是语料库中的报告编号（如 12 或 #12）。", str(number))
-    return found
+    try:
+        return resolve(region)
+    except GongkaiError as exc:
+        raise type(exc)(exc.message, region) from None
 
 
 def _prefix(region: str) -> str:
     """A division's code prefix (``3208``) from its code or its name; "" stays "" (all)."""
     if not region or region.isdigit() and len(region) < 6:
         return region
-    from gongkai.corpus.region import prefix, resolve
+    from gongkai.corpus.region import prefix
 
-    return prefix(resolve(region))
-
-
+    return prefix(_division(region))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from gongkai.corpus.store import Store
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, NotFound
 from gongkai.format.places import Division, division, place, speaks_for_area
 from gongkai.model import Report
 
@@ -33,8 +33,8 @@ def load(store, document_id: int, arg: str | None = None) -> tuple[str, Report]:
     if report is None:
         doc = store.document(document_id)
         if doc is not None and doc["status"] == "failed":  # the number of a file that could not be read
-            raise GongkaiError(f"这个编号是未能读取的文件 {doc['name']}：{doc['reason']}", arg or f"#{document_id}")
-        raise GongkaiError("语料库中没有这个编号的已解析报告（各报告的编号见 gongkai export 导出的 reports 表"
+            raise NotFound(f"这个编号是未能读取的文件 {doc['name']}：{doc['reason']}", arg or f"#{document_id}")
+        raise NotFound("语料库中没有这个编号的已解析报告（各报告的编号见 gongkai export 导出的 reports 表"
                            " report_id 列）。", arg or f"#{document_id}")
     return f"#{document_id} {report.agency or ''}".strip(), report
 

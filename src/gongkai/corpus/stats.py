@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gongkai.corpus.store import Store, StoredReport
+    from gongkai.errors import NotFound
 
 _NEEDED = {
     "received": "table3.new_received.total",
@@ -42,6 +43,8 @@ METRICS = [
     ("correction_rate", "复议诉讼纠错率", "%", "{:.1f}"),
     ("findings", "检查发现", "条", "{:,.0f}"),
 ]
+# The metrics that rest on some of a row's reports (those that print the numbers they need).
+BASED_ON = ("received", "granted_share", "not_held_share", "reviews_per_100", "lawsuits_per_100", "correction_rate")
 
 
 class _Ratio:
@@ -102,6 +105,23 @@ class StatsTable:
     # Reports counted, but not summed into the figures: a 人民政府's report of their area in the
     # same row already holds them ("#12 某某镇人民政府 2024（已含在 #9 某某县人民政府 的全地区报告中）").
     covered: list[str] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        """One flat dict a row, with the same keys in every row (``pandas.DataFrame(table.records())``):
+        ``region``, ``region_code``, ``year``, each metric (``reports`` … ``findings``; None when no
+        report prints the numbers it needs, never 0), ``<metric>_reports`` (how many reports the
+        figure rests on), ``covered_reports``, ``unsound_reports``, ``unsound`` (the texts) and
+        ``report_ids`` (the reports counted in the row).  The CSV (``write_csv``) writes these
+        columns but ``report_ids``."""
+        out = []
+        for row in self.rows:
+            record: dict[str, Any] = {"region": row.region, "region_code": row.code, "year": row.year}
+            record.update((key, row.values.get(key)) for key, _, _, _ in METRICS)
+            record.update((f"{key}_reports", row.based_on.get(key, 0)) for key in BASED_ON)
+            record.update(covered_reports=row.covered, unsound_reports=len({u.split("：")[0] for u in row.unsound}),
+                          unsound=list(row.unsound), report_ids=list(row.ids))
+            out.append(record)
+        return out
 
 
 # The levels a table can be by, and how each is named: a division (its row sums the reports placed
@@ -237,6 +257,15 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
                       [text for _, text in sorted(covered.items())])
 
 
+def unknown_body(name: str, region: str = "") -> NotFound:
+    """The error of statistics asked for a body the corpus (in ``region``) has no report of — the
+    CLI's message, the API's 404, the library's ``NotFound`` — not an empty table."""
+    from gongkai.errors import NotFound, shown
+
+    where = f"地区 {shown(region)} 中" if region else "语料库中"
+    return NotFound(f"{where}没有机关“{shown(name)}”的报告。")
+
+
 def _names(r: StoredReport, agency: str) -> bool:
     from gongkai.format.places import same_body
 
@@ -305,24 +334,23 @@ def _covered(reports: list[StoredReport], rows: dict[int, tuple[str, int | None]
                 break
     return out
 
-def _csv_number(value: float | None) -> str | float:
-    return "" if value is None else round(value, 6)
-
-
 def write_csv(table: StatsTable, path: str) -> None:
+    """``table.records()`` as CSV (UTF-8 with a BOM for Excel): a blank figure an empty field,
+    ``unsound`` joined by "；", without ``report_ids``."""
+    records = table.records()
+    header = ["region", "region_code", "year", *(k for k, _, _, _ in METRICS), *(f"{k}_reports" for k in BASED_ON),
+              "covered_reports", "unsound_reports", "unsound"]
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["region", "region_code", "year"] + [k for k, _, _, _ in METRICS]
-                   + [f"{k}_reports" for k in ("received", "granted_share", "not_held_share", "reviews_per_100",
-                                               "lawsuits_per_100", "correction_rate")]
-                   + ["covered_reports",  # counted in reports, figures held by the row's whole-area report
-                      "unsound_reports", "unsound"])  # summed reports whose own sums fail (added as printed), and where
-        for row in table.rows:
-            w.writerow([row.region, row.code or "", row.year or ""]
-                       + [_csv_number(row.values[k]) for k, _, _, _ in METRICS]
-                       + [row.based_on[k] for k in ("received", "granted_share", "not_held_share",
-                                                    "reviews_per_100", "lawsuits_per_100", "correction_rate")]
-                       + [row.covered, len({u.split("：")[0] for u in row.unsound}), "；".join(row.unsound)])
+        w.writerow(header)
+        for record in records:
+            w.writerow([_csv_cell(record[key]) for key in header])
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "；".join(value)
+    return "" if value is None else round(value, 6) if isinstance(value, float) else value
 
 
 def chart_items(table: StatsTable, key: str) -> list[tuple[str, float | str | None]]:

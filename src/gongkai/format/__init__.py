@@ -130,6 +130,18 @@ class NationalFormat:
         cells += [f"table4.{g}.{c}" for g, c in self.table4_cell_order]
         return cells
 
+    @cached_property
+    def all_cells(self) -> dict[str, str]:
+        """Every cell id of every format version and table-3 layout (docs/schema.md), grouped by
+        table (the 2021 cells in printed order, then the 2019-only ones) -> the first version
+        that has it."""
+        seen: dict[str, str] = {}
+        for version in VERSIONS[::-1]:
+            for layout in VERSIONS[::-1]:
+                for cell_id in self.expected_cells(version, layout):
+                    seen.setdefault(cell_id, version)
+        return dict(sorted(seen.items(), key=lambda kv: kv[0].split(".", 1)[0]))
+
 
 def _load() -> NationalFormat:
     data = shipped_data(__package__, "national.yaml")

@@ -58,7 +58,9 @@ def render(report: Report, form: str, path: str | os.PathLike | None = None) -> 
 
 def _render(report: Report, form: str) -> bytes:
     if form not in FORMS:
-        raise ValueError(f"unknown form {form!r}; expected one of {', '.join(FORMS)}")
+        from gongkai.errors import BadArgument, shown
+
+        raise BadArgument(f"不支持输出格式“{shown(form)}”：可用 {'、'.join(FORMS)}。")
     if form == "html":
         from gongkai.render.html import render_html
 

@@ -192,7 +192,7 @@ def stats_json(level: str | None, region: str | None = "", agency: str | None = 
     or part of one) or ``body`` (an identity, as the 汇总's body choice) keeps one body's reports.
     A body the corpus (in ``region``) has no report of is a 404, named."""
     from gongkai.corpus.stats import LEVELS as ALL_LEVELS
-    from gongkai.corpus.stats import compute
+    from gongkai.corpus.stats import compute, unknown_body
 
     level, region = clean_level(level, {**LEVELS, "body": ALL_LEVELS["body"]}), clean_region(region)
     agency, body = (agency or "").strip()[:200], (body or "").strip()[:200]
@@ -200,8 +200,7 @@ def stats_json(level: str | None, region: str | None = "", agency: str | None = 
         table = compute(store, level, region, agency=agency, body=body)
         by_status = store.counts(region)
     if (agency or body) and not table.rows:
-        where = f"地区 {region} 中" if region else "语料库中"
-        raise Http404(f"{where}没有机关“{shown(agency or body)}”的报告。")
+        raise unknown_body(agency or body, region)  # a 404
     return {"level": level, "region": region, "agency": agency, "body": body, "counts": by_status,
             "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on,
                       "unsound": r.unsound, "ids": r.ids} for r in table.rows],
