@@ -321,8 +321,15 @@ class Database:
         blocks = {v // 1000 for v in known}
         newer = sorted(v for v in self.applied_versions() - known if v // 1000 in blocks)
         if newer:
-            raise GongkaiError(f"{self.what}数据库的结构版本（{newer[-1]}）比本程序新，请升级 gongkai",
-                               describe(self.url, Path(self.path)))
+            raise GongkaiError(self._too_new(newer[-1]), describe(self.url, Path(self.path)))
+
+    def _too_new(self, version: int) -> str:
+        """Why a database upgraded by a newer gongkai is refused, and what to do."""
+        by = (self.scalar("SELECT program FROM schema_version WHERE version = ?", (version,))
+              if "program" in self._version_columns() else None)   # recorded from 0.9.0 on
+        return (f"{self.what}数据库的结构版本（{version}）比本程序新（本程序是 {program()}）："
+                f"它已由{f' {by} ' if by else '更新版本的 gongkai '}升级过。请安装{f' {by} 或更新的版本' if by else '新版本'}；"
+                "已升级的数据库不能再由旧版本打开，如须退回旧版本，请恢复升级前的备份（见 docs/upgrade.md）")
 
     def _apply(self, migrations: list[tuple[int, str, str]], rebuilds: bool) -> None:
         sqlite_rebuild = rebuilds and self.dialect == "sqlite"
@@ -333,18 +340,39 @@ class Database:
                 if self.dialect == "postgresql":  # two processes opening a new store at once
                     self.execute("SELECT pg_advisory_xact_lock(7426001)")
                 applied = self.applied_versions()
+                self._record_program_column()
                 for version, name, sql in migrations:
                     if version in applied:
                         continue
                     for statement in _statements(sql):
                         self.execute(statement)
-                    self.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                                 (version, name, now_stamp()))
+                    self.execute("INSERT INTO schema_version (version, name, applied_at, program) VALUES (?, ?, ?, ?)",
+                                 (version, name, now_stamp(), program()))
                 if sqlite_rebuild and self.query("PRAGMA foreign_key_check"):
                     raise GongkaiError(f"{self.what}数据库迁移后外键不一致，未作任何修改", self.path)
         finally:
             if sqlite_rebuild:
                 self._conn.execute("PRAGMA foreign_keys=ON")
+
+
+    def _record_program_column(self) -> None:
+        """schema_version.program: which gongkai applied each migration (an older program reading the
+        database can then name the version to install).  Added by the first migration run of 0.9.0."""
+        if "program" not in self._version_columns():
+            self.execute("ALTER TABLE schema_version ADD COLUMN program TEXT")
+
+    def _version_columns(self) -> set[str]:
+        if self.dialect == "postgresql":
+            return {r[0] for r in self.query("SELECT column_name FROM information_schema.columns WHERE "
+                                             "table_name = 'schema_version' AND table_schema = current_schema()")}
+        return {r[1] for r in self.query("PRAGMA table_info(schema_version)")}
+
+
+def program() -> str:
+    """This program as a database records it: ``gongkai 0.9.0``."""
+    from gongkai import __version__
+
+    return f"gongkai {__version__}"
 
 
 def _statements(sql: str) -> list[str]:
