@@ -118,7 +118,7 @@ def test_html_for_several_files_goes_to_a_directory(tmp_path):
     env = {**os.environ, "GONGKAI_CACHE": str(tmp_path / "cache")}
     done = subprocess.run([sys.executable, "-m", "gongkai", "check", seed_path("003"), seed_path("004"),
                            "--html", str(out), "-j", "2"], env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 1, done.stderr  # 003 has errors
+    assert done.returncode == 0, done.stderr  # neither has an error (003's 27 against 30 is a warning)
     assert "内部错误" not in done.stderr and "已写出 2 个检查页面和目录页" in done.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [next(EXAMPLES.glob("003_*.txt")).stem + ".html", next(EXAMPLES.glob("004_*.txt")).stem + ".html",
@@ -159,7 +159,7 @@ def test_json_lines_from_parse(tmp_path, capsys):
     assert main(["check", "--json", str(lines), "--html", str(tmp_path / "pages")]) == 1  # 000 has errors
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [[f["rule"] for f in d["findings"]] for d in out] == [
-        ["SECTION-MISSING", "TABLE-MISSING", "TEXT-SUM", "LAST-YEAR"], ["TEXT-TABLE", "TEXT-TABLE", "LAST-YEAR"]]
+        ["SECTION-MISSING", "TABLE-MISSING", "TEXT-SUM", "LAST-YEAR"], ["TEXT-TABLE", "LAST-YEAR"]]
     assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["index.html", "two-1.html", "two-2.html"]
     assert main(["check", seed_path("003"), "--previous", str(lines)]) == 1
     assert "上年报告应为一份报告，此文件含 2 份" in capsys.readouterr().err

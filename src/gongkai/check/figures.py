@@ -28,6 +28,7 @@ from gongkai.check.catalogue import cell_zh, cn_number, finding, rules
 from gongkai.check.shape import version
 from gongkai.extract.narrative import Found, Metric, Narrative, clause_start, counts_name, narrative_of, phrasings
 from gongkai.format import FORMAT
+from gongkai.format.names import column_label, row_label, split_cell_id, table_name
 from gongkai.model import Finding, Report, Value
 
 
@@ -40,7 +41,13 @@ def _sum(report: Report, cells) -> Value:
 
 
 def _cells_zh(report: Report, cells: list[str]) -> str:
-    text = "与".join(cell_zh(c, version(report)) for c in cells)
+    v = version(report)
+    parts = [split_cell_id(c) for c in cells]
+    table, row, _ = parts[0]
+    if len(cells) > 1 and table == "table3" and all(p[0] == table and p[1] == row for p in parts):
+        columns = "、".join(f"“{column_label(table, row, p[2], v)}”" for p in parts)  # one row's columns
+        return f"{table_name(table)}“{row_label(table, row, v)}”行{columns}列之和"
+    text = "与".join(cell_zh(c, v) for c in cells)
     return text + "之和" if len(cells) > 1 else text
 
 
@@ -81,6 +88,8 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         key = (f.figure.counts, f.figure.sentence, stated)
         if key in seen:
             continue
+        if f.figure.scope and _sentence_states_table(narrative, f, table):
+            continue  # "全县共受理14件，县本级受理11项": the sentence gives the table's figure too
         seen.add(key)
         flagged.add(f.index)
         sentence = f.figure.sentence
@@ -111,6 +120,13 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         out.append(finding(report, rule_id, list(cells), quote=sentence, severity=severity, template=template,
                            **fields))
     return out, flagged
+
+
+def _sentence_states_table(narrative: Narrative, f: Found, table: Value) -> bool:
+    """Another figure of the sentence counts the same thing and equals the table: the scoped
+    figure is the sentence's own second scope, not a contradiction."""
+    return any(g.index != f.index and g.sentence == f.sentence and g.figure.counts == f.figure.counts
+               and not g.figure.approx and g.figure.value == table for g in narrative.found)
 
 
 def _says_so(narrative: Narrative, f: Found, extra: list[str]) -> bool:
