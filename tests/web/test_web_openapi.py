@@ -194,6 +194,12 @@ def test_every_endpoint_answers_as_documented(doc, world):
     body = check("/api/corpus/stats", "get", sup.get("/api/corpus/stats", {"level": "body", "body": one["code"]}), 200)
     assert [r["code"] for r in body["rows"]] == [one["code"]] * len(body["rows"]) and one in body["rows"]
     check("/api/corpus/stats", "get", sup.get("/api/corpus/stats", {"level": "body", "agency": "某某局"}), 404)
+    listed = check("/api/corpus/reports", "get", sup.get("/api/corpus/reports?page_size=1"), 200)
+    assert listed["next"].endswith("/api/corpus/reports?page_size=1&page=2") and listed["reports"][0]["url"]
+    check("/api/corpus/reports", "get", sup.get("/api/corpus/reports?format=csv"), 200)
+    check("/api/corpus/reports", "get", sup.get("/api/corpus/reports?page=0"), 400)
+    check("/api/corpus/tables/{table}.csv", "get", sup.get("/api/corpus/tables/figures.csv"), 200)
+    check("/api/corpus/tables/{table}.csv", "get", sup.get("/api/corpus/tables/x.csv"), 404)
     check("/api/corpus/reports/{doc_id}", "get", sup.get(f"/api/corpus/reports/{docs[0][0]}"), 200)
     check("/api/corpus/reports/{doc_id}", "get", sup.get("/api/corpus/reports/999999"), 404)
     check("/api/corpus/compare", "get", sup.get(f"/api/corpus/compare?a={docs[0][0]}&b={docs[1][0]}"), 200)

@@ -15,18 +15,19 @@ Blank cells are empty (CSV) / null (XLSX, Parquet): never 0.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from gongkai.errors import GongkaiError, MissingDependency
+from gongkai.errors import GongkaiError, MissingDependency, NotFound, shown
 from gongkai.format import FORMAT
 from gongkai.format.names import cell_label
 
 if TYPE_CHECKING:
-    from gongkai.corpus.store import Store
+    from gongkai.corpus.store import Store, StoredReport
 
 XLSX_MAX_ROWS = 1_048_575  # one header row
 
@@ -92,6 +93,18 @@ def _amount(v):
     return None if v is None else float(v)
 
 
+REPORT_META = [c for c, _ in _REPORT_META]  # the reports table's columns before the cells
+
+
+def report_meta(r: StoredReport, counts: dict[int, dict[tuple[str, str], int]]) -> list:
+    """A report's provenance, placement and findings (``counts``: ``Store.finding_counts()``), the
+    reports table's first columns (``REPORT_META``; ``/api/corpus/reports`` lists the same)."""
+    found = counts.get(r.id, {})
+    return [r.id, r.sha256, r.name, r.path, r.form, r.agency, r.agency_key, r.year, r.format, r.published, r.code,
+            r.province, r.city, r.county, r.unit, r.level, r.placement, r.parser_version, r.checked,
+            sum(found.values()), sum(n for (_, severity), n in found.items() if severity == "error")]
+
+
 def _report_rows(store: Store, cell_ids: list[str]) -> Iterator[list]:
     index = {c: i for i, c in enumerate(cell_ids)}
     counts = store.finding_counts()
@@ -103,10 +116,7 @@ def _report_rows(store: Store, cell_ids: list[str]) -> Iterator[list]:
             if pending[0] == r.id and pending[1] in index:
                 values[index[pending[1]]] = _num(pending[2])
             pending = next(cells, None)
-        found = counts.get(r.id, {})
-        yield [r.id, r.sha256, r.name, r.path, r.form, r.agency, r.agency_key, r.year, r.format, r.published, r.code,
-               r.province, r.city, r.county, r.unit, r.level, r.placement, r.parser_version, r.checked,
-               sum(found.values()), sum(n for (_, severity), n in found.items() if severity == "error")] + values
+        yield report_meta(r, counts) + values
     for _ in cells:  # finish the server-side cursor
         pass
 
@@ -140,15 +150,25 @@ def _failure_rows(store: Store) -> Iterator[list]:
     yield from (list(f) for f in store.failures())
 
 
+TABLES = ("reports", "cells", "figures", "findings", "failures")
+
+
+def table(store: Store, name: str) -> tuple[list[tuple[str, str]], Iterator[list]]:
+    """One table of the export (``TABLES``): its (column, type)s and its rows, streamed from the
+    store (the cells table holds ~200 rows a report)."""
+    if name == "reports":
+        cells = cell_columns()
+        return _REPORT_META + cells, _report_rows(store, [c for c, _ in cells])
+    rows = {"cells": (_CELL_COLUMNS, _cell_rows), "figures": (_FIGURE_COLUMNS, _figure_rows),
+            "findings": (_FINDING_COLUMNS, _finding_rows), "failures": (_FAILURE_COLUMNS, _failure_rows)}
+    if name not in rows:
+        raise NotFound(f"没有表“{shown(name)}”：可导出的表为 {'、'.join(TABLES)}。")
+    columns, make = rows[name]
+    return columns, make(store)
+
+
 def _tables(store: Store) -> list[tuple[str, list[tuple[str, str]], Iterator[list]]]:
-    cells = cell_columns()
-    return [
-        ("reports", _REPORT_META + cells, _report_rows(store, [c for c, _ in cells])),
-        ("cells", _CELL_COLUMNS, _cell_rows(store)),
-        ("figures", _FIGURE_COLUMNS, _figure_rows(store)),
-        ("findings", _FINDING_COLUMNS, _finding_rows(store)),
-        ("failures", _FAILURE_COLUMNS, _failure_rows(store)),
-    ]
+    return [(name, *table(store, name)) for name in TABLES]
 
 
 # -- writers ----------------------------------------------------------------------------------
@@ -160,15 +180,39 @@ def _csv_value(v):
     return v
 
 
+CSV_CHUNK = 64 * 1024  # characters of CSV text handed on at a time (a streamed answer's pieces)
+
+
+def csv_text(columns: Sequence[tuple[str, str]] | Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
+    """The CSV of a table as text in pieces of about ``CSV_CHUNK`` characters, the byte-order mark
+    first (Excel then opens Chinese text correctly; DuckDB and pandas skip it), RFC 4180 quoting,
+    booleans as true/false, None as an empty field: the file ``export --to csv`` writes and the
+    answer ``/api/corpus/tables/…`` streams, the rows never all held at once."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    out.write("\ufeff")
+    w.writerow([c if isinstance(c, str) else c[0] for c in columns])
+    for row in rows:
+        w.writerow([_csv_value(v) for v in row])
+        if out.tell() >= CSV_CHUNK:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
 def _write_csv(path: str, columns, rows) -> int:
     n = 0
-    # UTF-8 with BOM so that Excel opens Chinese text correctly; DuckDB and pandas skip the BOM.
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow([c for c, _ in columns])
+
+    def counted():
+        nonlocal n
         for row in rows:
-            w.writerow([_csv_value(v) for v in row])
             n += 1
+            yield row
+
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        for text in csv_text(columns, counted()):
+            f.write(text)
     return n
 
 

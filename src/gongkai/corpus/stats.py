@@ -179,8 +179,7 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
     kept: list[StoredReport] = []
     # One report a body and year (the same report met twice — the web page and its PDF, a
     # repost — would count its figures twice): the least content hash, as `rollup --region`.
-    chosen = [r for r in store.reports(region)
-              if (not agency or _names(r, agency)) and (not body or body_key(r.code, r.unit, r.agency_key, r.agency) == body)]
+    chosen = select(store, region, agency=agency, body=body)
     bodies = _body_names(chosen) if level == "body" else {}
     for r in sorted(chosen, key=lambda r: (r.agency_key or "", r.year or 0, r.sha256, r.id)):
         if r.agency_key:
@@ -266,7 +265,16 @@ def unknown_body(name: str, region: str = "") -> NotFound:
     return NotFound(f"{where}没有机关“{shown(name)}”的报告。")
 
 
-def _names(r: StoredReport, agency: str) -> bool:
+def select(store: Store, region: str = "", year: int | None = None, agency: str = "", body: str = "") -> list[StoredReport]:
+    """The readable reports in ``region`` (a code prefix) and ``year``, of the bodies ``agency``
+    names or whose name contains it, of the body of identity ``body`` (``body_key``), by number."""
+    return [r for r in store.reports(region, year)
+            if (not agency or matches_agency(r, agency)) and (not body or body_key(r.code, r.unit, r.agency_key, r.agency) == body)]
+
+
+def matches_agency(r: StoredReport, agency: str) -> bool:
+    """Whether ``r`` is of a body that ``agency`` names (however printed: ``places.same_body``) or whose
+    name contains it."""
     from gongkai.format.places import same_body
 
     return bool(r.agency) and (same_body(r.agency, agency) is True or "".join(agency.split()) in (r.agency or ""))

@@ -8,7 +8,7 @@ that off in the site options.
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -95,13 +95,70 @@ def bodies(request):
                                     for b in readable_bodies(request.user)]})
 
 
-# -- register ----------------------------------------------------------------------------
+# -- pages of a list ---------------------------------------------------------------------
 MAX_PAGE = 10**9  # past any register's last page; SQLite's offset overflows at 2**63
-def _page(request) -> int:
-    text = request.GET.get("page", "1")
-    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE):  # -3 was page 1; 10**20 a 500
-        raise GongkaiError(f"page 应为 1 至 {MAX_PAGE} 的整数，不能是“{shown(text, 20)}”")
+
+
+def _whole(request, name: str, low: int, high: int, default: int | None = None) -> int | None:
+    """The query value ``name`` as a whole number in [low, high], ``default`` when not given."""
+    text = request.GET.get(name)
+    if text is None or text == "":
+        return default
+    if not (text.isascii() and text.isdigit() and low <= int(text) <= high):  # -3 was page 1; 10**20 a 500
+        raise GongkaiError(f"{name} 应为 {low} 至 {high} 的整数，不能是“{shown(text, 20)}”")
     return int(text)
+
+
+def _page(request) -> int:
+    return _whole(request, "page", 1, MAX_PAGE, 1) or 1
+
+
+def _listed(request, data: dict, total: int, page: int, size: int) -> HttpResponse:
+    """A page of a list of ``total`` items, ``size`` a page, as JSON: ``total``, ``page_size``,
+    ``page``, ``pages``, ``next`` and ``previous`` (whole URLs: this request's with another page;
+    None past either end), then ``data``; the two links also in the ``Link`` header."""
+    pages = max(1, -(-total // size))
+
+    def at(n: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(n)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    links = {"next": at(page + 1) if page < pages else None,
+             "previous": at(min(page, pages + 1) - 1) if page > 1 else None}
+    response = json_response({"total": total, "page_size": size, "page": page, "pages": pages, **links, **data})
+    if header := ", ".join(f'<{url}>; rel="{rel}"' for rel, url in (("next", links["next"]), ("prev", links["previous"]))
+                           if url):
+        response["Link"] = header
+    return response
+
+
+def _wants_csv(request) -> bool:
+    form = request.GET.get("format", "json")
+    if form not in ("json", "csv"):
+        raise GongkaiError(f"format 应为 json 或 csv，不能是“{shown(form, 20)}”")
+    return form == "csv"
+
+
+def _csv_answer(name: str, chunks, closing=None) -> StreamingHttpResponse:
+    """CSV text sent as it is made (``export.csv_text``: pieces of 64 KB, never the whole table at
+    once), as the download ``name``; ``closing``: called when the answer is done or abandoned."""
+    class Stream:
+        def __iter__(self):
+            for text in chunks:
+                yield text.encode("utf-8")
+
+        def close(self) -> None:
+            if closing is not None:
+                closing()
+
+    response = StreamingHttpResponse(Stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# -- register ----------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,10 +168,10 @@ def requests_(request, body):
     if request.method == "POST":
         ref = regsvc.new_request(reg, _json_body(request), request.user.username)
         return json_response(regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body)), status=201)
-    rows, total, counts = regsvc.list_requests(reg, today(), request.GET.get("filter", "all"), _page(request),
+    page = _page(request)
+    rows, total, counts = regsvc.list_requests(reg, today(), request.GET.get("filter", "all"), page,
                                                request.GET.get("q", ""), sees_personal_data(request.user, body))
-    return json_response({"total": total, "page_size": regsvc.PAGE_SIZE, "counts": counts,
-                         "requests": [r.to_dict() for r in rows]})
+    return _listed(request, {"counts": counts, "requests": [r.to_dict() for r in rows]}, total, page, regsvc.PAGE_SIZE)
 
 
 @require_http_methods(["GET"])
@@ -225,6 +282,67 @@ def corpus_stats(request):
     return json_response(survey.stats_json(q.get("level"), q.get("region"), q.get("agency"), q.get("body")))
 
 
+CORPUS_PAGE, CORPUS_PAGE_MAX = 100, 1000
+
+
+def _corpus():
+    from django.conf import settings
+
+    from gongkai.corpus.store import Store
+
+    return Store(settings.CORPUS_URL)
+
+
+@require_http_methods(["GET"])
+@login_needed(api=True)
+def corpus_reports(request):
+    """The readable reports of the corpus, by number, in a region (code prefix) and year and of a
+    body when asked: a page of them as JSON (the columns of the export's reports table before
+    the cells, and each report's ``url``), or all of them as CSV (``format=csv``)."""
+    from gongkai.corpus.export import REPORT_META, csv_text, report_meta
+    from gongkai.corpus.stats import select
+    from gongkai.web.survey import clean_region
+
+    q = request.GET
+    region, year = clean_region(q.get("region")), _whole(request, "year", 1, 9999)
+    agency, body = (q.get("agency") or "").strip()[:200], (q.get("body") or "").strip()[:200]
+    as_csv, page = _wants_csv(request), _page(request)
+    size = _whole(request, "page_size", 1, CORPUS_PAGE_MAX, CORPUS_PAGE) or CORPUS_PAGE
+    with _corpus() as store:
+        chosen = select(store, region, year, agency, body)
+        counts = store.finding_counts()
+    url = request.build_absolute_uri("/api/corpus/reports/")
+
+    def rows(reports):
+        for r in reports:
+            yield [*report_meta(r, counts), f"{url}{r.id}"]
+
+    columns = [*REPORT_META, "url"]
+    if as_csv:
+        return _csv_answer("reports.csv", csv_text(columns, rows(chosen)))
+    shown_rows = chosen[(page - 1) * size:page * size]
+    return _listed(request, {"reports": [dict(zip(columns, row)) for row in rows(shown_rows)]}, len(chosen), page, size)
+
+
+@require_http_methods(["GET"])
+@login_needed(api=True)
+def corpus_table(request, table):
+    """A table of ``gongkai export --to csv`` (reports, cells, figures, findings, failures), the
+    same bytes, streamed as it is read from the corpus (the cells table holds ~200 rows a report)."""
+    from gongkai.corpus import export
+    from gongkai.errors import NotFound
+
+    if table not in export.TABLES:
+        raise NotFound(f"没有表“{shown(table)}”：可下载的表为 {'、'.join(f'{t}.csv' for t in export.TABLES)}。")
+    store = _corpus()
+    try:
+        columns, rows = export.table(store, table)
+    except BaseException:
+        store.close()
+        raise
+    return _csv_answer(f"{table}.csv", export.csv_text(columns, rows), store.close)
+
+
 @require_http_methods(["GET"])
 @login_needed(api=True)
 def corpus_report(request, doc_id):
@@ -246,6 +364,9 @@ def corpus_report(request, doc_id):
 def corpus_compare(request):
     from gongkai.web import survey
 
+    missing = [name for name in ("a", "b") if not request.GET.get(name)]
+    if missing:  # said “报告编号“None”无效”
+        raise GongkaiError(f"缺少参数 {'、'.join(missing)}：要比较的两份报告的编号，如 ?a=11&b=12")
     return json_response(survey.compare_json(request.GET.get("a"), request.GET.get("b")))
 
 
@@ -262,4 +383,6 @@ def corpus_rollup(request):
 def openapi(request):
     from gongkai.web.openapi import document
 
-    return json_response(document())
+    response = json_response(document())
+    response["Access-Control-Allow-Origin"] = "*"  # public: a client generator or viewer on another site reads it
+    return response

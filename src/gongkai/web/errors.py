@@ -23,9 +23,13 @@ log = logging.getLogger("django.request")
 
 
 def json_response(data, status: int = 200) -> JsonResponse:
-    """JSON as the API answers it: UTF-8 text as it is (no \\u escapes), dates and Decimals as text."""
-    return JsonResponse(data, status=status, safe=isinstance(data, dict),
-                        json_dumps_params={"ensure_ascii": False, "default": str})
+    """JSON as the API answers it: UTF-8 text as it is (no \\u escapes), dates and Decimals as text;
+    ``Cache-Control: private, no-cache`` (no shared cache keeps a user's data; a client asks again,
+    with the ETag ``ConditionalGetMiddleware`` gave it, and gets 304 when nothing changed)."""
+    response = JsonResponse(data, status=status, safe=isinstance(data, dict),
+                            json_dumps_params={"ensure_ascii": False, "default": str})
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def json_error(message: str, status: int = 400) -> JsonResponse:

@@ -73,6 +73,13 @@ def mapping(values: Schema, description: str = "") -> Schema:
 
 
 VALUE = null({"type": "number"})     # a cell: a count, an amount, or null (blank)
+URL: Schema = {"type": "string", "format": "uri"}
+# The fields of every page of a list (web/api._listed); the same links are in the Link header.
+PAGE: dict[str, Schema] = {
+    "total": {**INT, "description": "符合条件的总数"}, "page_size": {**INT, "description": "每页条数"},
+    "page": {**INT, "description": "本页页码，从 1 起"}, "pages": {**INT, "description": "总页数（至少 1）"},
+    "next": {**null(URL), "description": "下一页的完整地址（最后一页为 null）"},
+    "previous": {**null(URL), "description": "上一页的完整地址（第一页为 null）"}}
 SEVERITY: Schema = {"enum": ["error", "warning", "notice"]}
 
 SCHEMAS: dict[str, Schema] = {
@@ -107,8 +114,7 @@ SCHEMAS: dict[str, Schema] = {
                        "due_on": null(DATE), "concluded_on": null(DATE), "state": STR, "outcome": null(STR),
                        "mark": null({"enum": ["overdue", "soon", "done", "late"]}),
                        "due_assumed": {**BOOL, "description": "答复期限为推算：期间用到了尚未录入节假日安排的年份（按周末和法定节日推算）"}}),
-    "RequestList": obj({"total": INT, "page_size": INT, "counts": mapping(INT, "各标记的件数"),
-                        "requests": arr(ref("RequestRow"))}),
+    "RequestList": obj({**PAGE, "counts": mapping(INT, "各标记的件数"), "requests": arr(ref("RequestRow"))}),
     "RequestDetail": obj({
         "ref": STR,
         "applicant": obj({"type": STR, "name": STR, "id_number": STR, "phone": STR, "email": STR, "address": STR},
@@ -209,6 +215,16 @@ SCHEMAS: dict[str, Schema] = {
         "year": null(INT), "region_code": null(STR), "published": null(DATE),
         "counts": obj({"error": INT, "warning": INT, "notice": INT}),
         "findings": arr(ref("CorpusFinding")), "report": null(ref("Report"))}),
+    "CorpusReportRow": obj({
+        "report_id": INT, "sha256": STR, "name": {**STR, "description": "文件名"},
+        "path": {**STR, "description": "首次读到的位置（压缩包成员为 包.zip!成员）"}, "form": null(STR),
+        "agency": null(STR), "agency_key": null(STR), "year": null(INT), "format": null(STR), "published": null(DATE),
+        "region_code": null(STR), "province": null(STR), "city": null(STR), "county": null(STR), "unit": null(STR),
+        "level": null(STR), "placement": {**null(STR), "description": "auto（自动）或 user（gongkai place 更正）"},
+        "parser_version": STR, "checked": BOOL, "findings": INT, "errors": {**INT, "description": "错误级检查发现条数"},
+        "url": {**URL, "description": "这份报告及其检查结果（/api/corpus/reports/{doc_id}）"}},
+        description="与 gongkai export 的 reports 表各单元格列之前的列相同（docs/dataset.md），另加 url"),
+    "CorpusReportList": obj({**PAGE, "reports": arr(ref("CorpusReportRow"))}),
     "RosterBody": obj({
         "id": INT, "name": STR, "region_code": STR, "kind": {"enum": ["department", "government"]}, "year": INT,
         "deadline": {**DATE, "description": "《条例》第四十九条的公开期限"},
@@ -292,6 +308,7 @@ def _query(name: str, description: str, schema: Schema = STR, required: bool = F
 
 
 _SECURED: list[dict[str, list[str]]] = [{"session": []}, {"bearer": []}]
+PAGE_HEADERS = {"Link": {"schema": STR, "description": '下一页、上一页：<地址>; rel="next", <地址>; rel="prev"'}}
 _BODY = _path("body_id", "机关编号")
 _REF = _path("ref", "申请编号", STR)
 _YEAR = _path("year", "报告年度")
@@ -308,7 +325,9 @@ def document() -> dict:
         "info": {"title": "gongkai 政府信息公开 API", "version": __version__,
                  "description": "解析、检查年度报告；依申请公开台账；年度报告编制；语料库汇总；名录。"
                                 "登录会话（不安全方法须带 X-CSRFToken）或 Authorization: Bearer 令牌"
-                                "（gongkai users token 用户名 生成）。错误一律为 JSON：{\"error\": \"中文说明\"}。"},
+                                "（gongkai users token 用户名 生成）。错误一律为 JSON：{\"error\": \"中文说明\"}。"
+                                "列表分页：total、page、pages、next、previous（完整地址，另见 Link 头）。GET 的回答带 ETag，"
+                                "再次请求时带 If-None-Match，未变化则为 304；Cache-Control: private, no-cache。"},
         "components": {
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
                                 "bearer": {"type": "http", "scheme": "bearer"}},
@@ -327,7 +346,8 @@ def document() -> dict:
                 "200": _json({"type": "object"}, "OpenAPI 3.1 文档"), "405": ERRORS["405"]}}},
             "/api/bodies": {"get": _op("当前用户可查看的机关", _json(ref("BodyList"), "机关列表"))},
             "/api/bodies/{body_id}/requests": {
-                "get": _op("台账列表（新到旧，每页 50 件）", _json(ref("RequestList"), "一页申请"), params=[
+                "get": _op("台账列表（新到旧，每页 50 件；total、next、previous，另见 Link 头）",
+                           {**_json(ref("RequestList"), "一页申请"), "headers": PAGE_HEADERS}, params=[
                     _BODY, _query("filter", "all|open|soon|overdue|late|closed", {"enum": ["all", "open", "soon", "overdue",
                                                                                        "late", "closed"]}),
                     _query("page", "页码，从 1 起", INT), _query("q", "按编号或内容查找")]),
@@ -376,6 +396,23 @@ def document() -> dict:
                        {"type": "string", "maxLength": 200}),
                 _query("body", "只统计这个机关的报告：机关标识，即 level=body 时各行的 code（如 350128/交通与建设局）",
                        {"type": "string", "maxLength": 200})])},
+            "/api/corpus/reports": {"get": _op(
+                "语料库中的报告（按编号，可按地区、年度、机关筛选）：JSON 分页（total、next、previous，另见 Link 头）；"
+                "format=csv 时为全部符合条件的报告（CSV，带 BOM，边读边发）",
+                {"description": "一页报告，或 CSV", "headers": PAGE_HEADERS,
+                 "content": {"application/json": {"schema": ref("CorpusReportList")}, "text/csv": {"schema": STR}}},
+                params=[_query("region", "地区代码前缀，如 3208", {"type": "string", "pattern": "^[0-9]{0,6}$"}),
+                        _query("year", "报告年度", INT),
+                        _query("agency", "机关名称或其一部分（写法不同的同一机关也算）", {"type": "string", "maxLength": 200}),
+                        _query("body", "机关标识（/api/corpus/stats?level=body 各行的 code）", {"type": "string", "maxLength": 200}),
+                        _query("page", "页码，从 1 起", {**INT, "minimum": 1}),
+                        _query("page_size", "每页条数（默认 100，至多 1000）", {**INT, "minimum": 1, "maximum": 1000}),
+                        _query("format", "json（默认，分页）或 csv（全部）", {"enum": ["json", "csv"]})])},
+            "/api/corpus/tables/{table}.csv": {"get": _op(
+                "gongkai export --to csv 的一张表（与导出的文件逐字节相同），边读边发：reports、cells（每份报告约 200 行）、"
+                "figures、findings、failures；各列见 docs/dataset.md",
+                {"description": "CSV（UTF-8，带 BOM）", "content": {"text/csv": {"schema": STR}}},
+                params=[_path("table", "表名", {"enum": ["reports", "cells", "figures", "findings", "failures"]})])},
             "/api/corpus/reports/{doc_id}": {"get": _op("语料库中的一份报告及其检查结果（含跨年度检查）",
                                                         _json(ref("CorpusReport"), "报告"),
                                                         params=[_path("doc_id", "语料库报告编号")])},

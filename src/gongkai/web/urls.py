@@ -29,7 +29,9 @@ api_patterns = [
     path("bodies/<int:body_id>/reports/<int:year>/from-register", api.report_from_register),
     path("corpus/stats", api.corpus_stats),
     path("corpus/compare", api.corpus_compare),
+    path("corpus/reports", api.corpus_reports),
     path("corpus/reports/<int:doc_id>", api.corpus_report),
+    path("corpus/tables/<str:table>.csv", api.corpus_table),
     path("corpus/rollup", api.corpus_rollup),
     path("roster", views_roster.roster_api),
 ]

@@ -1,0 +1,138 @@
+"""The JSON API as a researcher's client uses it: the corpus's reports listed a page at a time
+(stable order, totals, next/previous links, filters) or whole as CSV, the export's tables streamed,
+ETag and 304, and the register's list paged the same way."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from gk_web_support import client_for, django_env, seed, world  # noqa: F401 - fixtures
+
+
+@pytest.fixture(scope="module")
+def corpus(django_env, tmp_path_factory):
+    """A corpus of three reports of its own (other tests fill the site's shared one)."""
+    from django.test import override_settings
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    url = str(tmp_path_factory.mktemp("api-corpus") / "corpus.db")
+    with Store(url) as store:
+        ingest([str(seed(p)) for p in ("000", "001", "002")], store, workers=1)
+        numbers = [r.id for r in store.reports()]
+    with override_settings(CORPUS_URL=url):
+        yield url, numbers
+
+
+def _get(c, url, status=200, **extra):
+    r = c.get(url, **extra)
+    assert r.status_code == status, (url, r.status_code, r.content[:300])
+    return r
+
+
+def test_the_corpus_reports_a_page_at_a_time_with_totals_and_links(corpus, world):
+    _, numbers = corpus
+    c = client_for(world["supervisor"])
+    first = _get(c, "/api/corpus/reports?page_size=2")
+    body = first.json()
+    base = "http://testserver/api/corpus/reports?page_size=2&page="
+    assert {k: body[k] for k in ("total", "page_size", "page", "pages", "next", "previous")} == {
+        "total": 3, "page_size": 2, "page": 1, "pages": 2, "next": base + "2", "previous": None}
+    assert first["Link"] == f'<{base}2>; rel="next"'
+    second = _get(c, body["next"]).json()
+    assert (second["page"], second["next"], second["previous"]) == (2, None, base + "1")
+    # pages follow one another in report number order: together the whole list, once each
+    listed = body["reports"] + second["reports"]
+    assert [r["report_id"] for r in listed] == sorted(numbers)
+    row = listed[0]
+    assert list(row) == ["report_id", "sha256", "name", "path", "form", "agency", "agency_key", "year", "format",
+                         "published", "region_code", "province", "city", "county", "unit", "level", "placement",
+                         "parser_version", "checked", "findings", "errors", "url"]
+    assert (row["name"], row["agency"], row["year"], row["region_code"], row["findings"], row["errors"]) == (
+        "000_a0c7fabfdf456585.txt", "吴忠市红寺堡区红寺堡镇人民政府", 2021, "640303", 4, 2)
+    report = _get(c, row["url"]).json()  # each row leads to the report with its findings
+    assert (report["id"], len(report["findings"])) == (row["report_id"], 4)
+    past = _get(c, "/api/corpus/reports?page_size=2&page=7").json()
+    assert (past["reports"], past["previous"], past["next"]) == ([], base + "2", None)
+    # filters: the same as /api/corpus/stats's
+    for query, names in (("year=2021", ["000_a0c7fabfdf456585.txt", "002_baf857c2b18ba5b3.txt"]),
+                         ("region=640302", ["002_baf857c2b18ba5b3.txt"]), ("agency=柔远镇", ["001_fb8decbe9b2e9cc0.txt"]),
+                         ("agency=没有这个局", [])):
+        found = _get(c, f"/api/corpus/reports?{query}").json()
+        assert ([r["name"] for r in found["reports"]], found["total"], found["pages"]) == (names, len(names), 1), query
+    for query, error in (("page_size=0", "page_size 应为 1 至 1000 的整数，不能是“0”"),
+                         ("page_size=1001", "page_size 应为 1 至 1000 的整数，不能是“1001”"),
+                         ("page=-1", "page 应为 1 至 1000000000 的整数，不能是“-1”"),
+                         ("year=二〇二一", "year 应为 1 至 9999 的整数，不能是“二〇二一”"),
+                         ("format=xml", "format 应为 json 或 csv，不能是“xml”")):
+        assert _get(c, f"/api/corpus/reports?{query}", 400).json() == {"error": error}
+    assert _get(client_for(None), "/api/corpus/reports", 401).json() == {"error": "请先登录。"}
+
+
+def test_the_corpus_as_csv_streamed_the_export_byte_for_byte(corpus, world, tmp_path, monkeypatch):
+    from gongkai.corpus import export
+    from gongkai.corpus.store import Store
+
+    url, numbers = corpus
+    c = client_for(world["supervisor"])
+    listed = _get(c, "/api/corpus/reports?format=csv&year=2021")
+    assert listed.streaming and listed["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(listed.streaming_content).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert text.startswith("\ufeffreport_id,sha256,") and [r["name"] for r in rows] == [
+        "000_a0c7fabfdf456585.txt", "002_baf857c2b18ba5b3.txt"]  # all of them, not a page
+    assert rows[0]["url"] == f"http://testserver/api/corpus/reports/{rows[0]['report_id']}"
+    with Store(url) as store:
+        written = dict(export.export(store, "csv", str(tmp_path)))
+    monkeypatch.setattr(export, "CSV_CHUNK", 4096)  # sent in pieces as it is read, never held whole
+    for table in export.TABLES:
+        answer = _get(c, f"/api/corpus/tables/{table}.csv")
+        assert answer.streaming and answer["Content-Disposition"] == f'attachment; filename="{table}.csv"'
+        pieces = list(answer.streaming_content)
+        assert b"".join(pieces) == (tmp_path / f"{table}.csv").read_bytes(), table
+        if table == "cells":
+            assert (written[str(tmp_path / "cells.csv")], len(pieces)) == (423, 23)  # 4 KB a piece
+    assert _get(c, "/api/corpus/tables/cell.csv", 404).json() == {
+        "error": "没有表“cell”：可下载的表为 reports.csv、cells.csv、figures.csv、findings.csv、failures.csv。"}
+    assert _get(client_for(None), "/api/corpus/tables/cells.csv", 401).json() == {"error": "请先登录。"}
+
+
+def test_an_unchanged_answer_is_not_sent_again(corpus, world):
+    c = client_for(world["supervisor"])
+    first = _get(c, "/api/corpus/stats?level=county")
+    assert first["Cache-Control"] == "private, no-cache" and first["ETag"].startswith('"')
+    again = _get(c, "/api/corpus/stats?level=county", 304, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.content == b""
+    assert _get(c, "/api/corpus/stats?level=city", HTTP_IF_NONE_MATCH=first["ETag"]).json()["level"] == "city"
+    document = _get(client_for(None), "/api/openapi.json")
+    assert document["Access-Control-Allow-Origin"] == "*"  # a client generator on another site may read it
+    # a missing side of a comparison is named (it said 报告编号“None”无效)
+    assert _get(c, "/api/corpus/compare?a=1", 400).json() == {"error": "缺少参数 b：要比较的两份报告的编号，如 ?a=11&b=12"}
+
+
+def test_the_register_list_is_paged_with_links(world, monkeypatch):
+    from gongkai.web import regsvc
+
+    monkeypatch.setattr(regsvc, "PAGE_SIZE", 2)
+    clerk = client_for(world["clerk_a"])
+    clerk.get("/check/")
+    h = {"HTTP_X_CSRFTOKEN": clerk.cookies["csrftoken"].value}
+    b = f"/api/bodies/{world['a'].pk}/requests"
+    for n in range(3):
+        new = {"applicant_type": "natural_person", "applicant_name": f"申请人{n}", "channel": "in_person",
+               "content": f"第{n}件申请的内容", "submitted_on": "2026-03-02"}
+        assert clerk.post(b, json.dumps(new), content_type="application/json", **h).status_code == 201
+    first = _get(clerk, b).json()
+    link = f"http://testserver{b}?page="
+    assert {k: first[k] for k in ("total", "page_size", "page", "pages", "next", "previous")} == {
+        "total": 3, "page_size": 2, "page": 1, "pages": 2, "next": link + "2", "previous": None}
+    second = _get(clerk, first["next"]).json()
+    assert (second["previous"], second["next"]) == (link + "1", None)
+    refs = [r["ref"] for r in first["requests"] + second["requests"]]
+    assert len(set(refs)) == 3  # newest first, each once
+    filtered = _get(clerk, f"{b}?filter=open&q=申请").json()  # the filters are kept in the links
+    assert filtered["next"] == f"http://testserver{b}?filter=open&q=%E7%94%B3%E8%AF%B7&page=2"
