@@ -17,7 +17,7 @@ from gongkai.register.table3 import compute, drill
 
 def test_migrations_and_schema_version(pg_url, cal, settings):
     reg = Register(pg_url, calendar=cal, settings=settings)
-    assert reg.db.dialect == "postgresql" and reg.db.schema_version() == 3
+    assert reg.db.dialect == "postgresql" and reg.db.schema_version() == 4
     reg.close()
     reg = Register(pg_url, calendar=cal, settings=settings)
     assert [v for (v,) in reg.db.query("SELECT version FROM schema_version WHERE version < 1000 ORDER BY version")] == [1, 2, 3]

@@ -191,7 +191,10 @@ def test_a_registration_voided_as_a_mistake_leaves_table3(reg):
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 9, 26)), "a")
     reg.void(ref, 1, "重复登记", "b")
     from gongkai.register.table3 import compute
-    assert compute(reg.db, 2025).table3["new_received"]["total"] == 0
+    # nothing left but a voided registration, nothing declared: the register says nothing of 2025
+    assert compute(reg.db, 2025, today=date(2026, 1, 5)).table3["new_received"]["total"] is None
+    reg.declare_kept_since(date(2025, 1, 1), "a")
+    assert compute(reg.db, 2025, today=date(2026, 1, 5)).table3["new_received"]["total"] == 0
     assert reg.get(ref).state == "voided" and reg.count() == 0
 
 
@@ -230,13 +233,13 @@ def test_rebuild_derives_the_same_state(reg):
 
 def test_schema_version_and_reopen(db_url, cal, settings):
     r = Register(db_url, calendar=cal, settings=settings)
-    assert r.db.schema_version() == 3
+    assert r.db.schema_version() == 4
     assert r.db.query("PRAGMA journal_mode")[0][0] == "wal"
     r.add(NewRequest(person(), "in_person", "x", date(2025, 9, 22)), "a")
     r.close()
     r = Register(db_url, calendar=cal, settings=settings)  # no second migration, data kept
-    assert r.db.schema_version() == 3 and r.count() == 1
-    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 5001, 5002, 5003, 5004, 5005, 5006, 6001]
+    assert r.db.schema_version() == 4 and r.count() == 1
+    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4, 5001, 5002, 5003, 5004, 5005, 5006, 6001]
     r.close()
 
 
@@ -290,7 +293,7 @@ def old_register(db_url):
 def test_upgrade_from_version_2_keeps_every_fact(db_url, cal, settings):
     old_register(db_url)
     r = Register(db_url, calendar=cal, settings=settings)
-    assert r.db.schema_version() == 3
+    assert r.db.schema_version() == 4
     old = r.get("OLD-1")
     assert [(e.id, e.kind, e.on, e.actor) for e in old.history] == [
         (1, "registered", date(2025, 9, 24), "甲"), (2, "extended", date(2025, 10, 20), "乙"),

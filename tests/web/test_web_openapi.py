@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 from gk_web_support import ROOT, client_for, django_env, seed, world  # noqa: F401 - fixtures
@@ -180,6 +181,13 @@ def test_every_endpoint_answers_as_documented(doc, world):
           clerk.put(f"{b}/reports/2025", json.dumps(report), content_type="application/json", **h), 200)
     check("/api/bodies/{body_id}/reports/{year}/build", "get", clerk.get(f"{b}/reports/2025/build?to=md"), 200)
     check("/api/bodies/{body_id}/reports/{year}/build", "get", clerk.get(f"{b}/reports/2025/build?to=rtf"), 400)
+    # the register's first request came in 2026 and no 台账起始日期 is declared: 2025 is not counted
+    # (its table 3 is not replaced by zeros); declared from 2025-01-01, it is
+    refused = check("/api/bodies/{body_id}/reports/{year}/from-register", "post",
+                    clerk.post(f"{b}/reports/2025/from-register", **h), 400)
+    assert refused["error"].startswith("未按台账计算表三：台账中最早的申请于2026-03-02收到，也没有声明台账起始日期")
+    from gongkai.web.registers import open_register
+    open_register(a).declare_kept_since(date(2025, 1, 1), "clerk")
     check("/api/bodies/{body_id}/reports/{year}/from-register", "post",
           clerk.post(f"{b}/reports/2025/from-register", **h), 200)
     # the corpus

@@ -480,6 +480,45 @@ def test_admin_site_is_chinese_and_only_for_administrators(django_env, world):
     assert r.status_code in (302, 404)
 
 
+def test_table3_page_traces_cells_to_requests_and_keeps_a_declared_start(django_env, world):
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    t = c.get(f"/register/{a.pk}/table3/?year=2025").content.decode()
+    # nothing registered, nothing declared: blanks with the reason, never a table of zeros
+    assert re.search(r'<p class="warning" id="table3-note-1">台账中没有任何申请，也没有声明台账起始日期：表三留空', t)
+    assert "未声明，台账中也没有申请：各年表三都留空。" in t and '<form method="post" action="?year=2025" id="declare-since"' in t
+    refs = []
+    for day in ("2025-03-03", "2025-12-29"):
+        r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "张三",
+                                             "channel": "in_person", "content": "x", "submitted_on": day,
+                                             "csrfmiddlewaretoken": token})
+        refs.append(r["Location"].rstrip("/").rsplit("/", 1)[1])
+    c.post(f"/register/{a.pk}/r/{refs[0]}/event", {"kind": "replied", "on": "2025-03-20", "outcome": "granted",
+                                                   "note": "", "csrfmiddlewaretoken": token})
+    t = c.get(f"/register/{a.pk}/table3/?year=2025").content.decode()
+    assert "未声明；按台账中最早收到的申请推定自 2025-01-01 起登记。" in t
+    assert ('（一）予以公开：<a href="?year=2025&amp;cell=granted.natural_person#cell-requests">自然人 1</a>、'
+            '<a href="?year=2025&amp;cell=granted.total#cell-requests">总计 1</a>') in t
+    t = c.get(f"/register/{a.pk}/table3/?year=2025&cell=carried_forward.natural_person").content.decode()
+    assert re.search(r'<section id="cell-requests"><h2>表三“四、结转下年度继续办理”行“自然人”列</h2>\s*<p>共 1 件', t)
+    assert f'<a href="/register/{a.pk}/r/{refs[1]}/">{refs[1]}</a></td><td data-label="收到日期">2025-12-29</td>' in t
+    assert f"/r/{refs[0]}/" not in t.split('id="cell-requests"')[1].split("</section>")[0]
+    t = c.get(f"/register/{a.pk}/table3/?year=2024").content.decode()
+    assert "2024年不在台账记录的范围内" in t and "<td>0</td>" not in t
+    # a clerk declares the register kept since 2024: 2024 becomes a year of true zeros
+    r = c.post(f"/register/{a.pk}/table3/?year=2024", {"since": "2024-01-01", "note": "2024年起全部录入",
+                                                       "csrfmiddlewaretoken": token}, follow=True)
+    t = r.content.decode()
+    assert "已声明台账起始日期 2024-01-01" in t and 'id="table3-note-1"' not in t
+    assert "本台账自 <strong>2024-01-01</strong> 起登记" in t and "2024年起全部录入" in t
+    r = c.post(f"/register/{a.pk}/table3/?year=2024", {"since": "明天", "csrfmiddlewaretoken": token}, follow=True)
+    assert "未能声明台账起始日期：台账起始日期“明天”无法识别" in r.content.decode()
+    # a supervisor reads, cannot declare
+    sup = client_for(world["supervisor"]).get(f"/register/{a.pk}/table3/?year=2024")
+    assert sup.status_code == 200 and 'id="declare-since"' not in sup.content.decode()
+
+
 def test_draft_takes_table3_from_the_register(django_env, world):
     a = world["a"]
     c = client_for(world["clerk_a"])

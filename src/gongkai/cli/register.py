@@ -214,6 +214,14 @@ def _exchange_parsers(rs) -> None:
     _common(p)
     p.set_defaults(handler=_table3)
 
+    p = rs.add_parser("since", help="台账起始日期：声明自哪天起收到的申请（及当天仍在办理的申请）都已登记；"
+                                   "此前的年度表三留空，不算 0")
+    p.add_argument("--date", "--on", dest="on", metavar="日期", type=_day,
+                   help="台账起始日期，如 2025-01-01（不写：显示现在的声明和历次声明）")
+    p.add_argument("--note", metavar="说明", default="", help="说明，如“2025年起全部申请录入本系统”")
+    _common(p, actor=True)
+    p.set_defaults(handler=_since)
+
     p = rs.add_parser("rebuild", help="按办理记录重新计算全部申请的状态和期限")
     _common(p)
     p.set_defaults(handler=_rebuild)
@@ -575,7 +583,7 @@ def _import(args) -> int:
 
 def _table3(args) -> int:
     from gongkai.format import FORMAT
-    from gongkai.register.table3 import compute, drill
+    from gongkai.register.table3 import DECLARE_HINT, compute, drill
     with _open(args, create=False) as reg:
         if args.cell:
             refs = drill(reg.db, args.year, args.cell)
@@ -588,10 +596,11 @@ def _table3(args) -> int:
             return 0
         from gongkai.register.settings import shipped_settings
         configured = reg.settings.agency if reg.settings.agency != shipped_settings().agency else None
-        report = compute(reg.db, args.year, args.agency or configured)
+        report = compute(reg.db, args.year, args.agency or configured, reg.today())
     if args.json:
         print(report.to_json())
         return 0
+    from gongkai.format.text import shown_or_blank
     cols = FORMAT.table3_column_ids
     print(f"{args.year}年 收到和处理政府信息公开申请情况（由台账计算，截至{args.year}年12月31日）")
     print("\t".join(["行", *[c.label for c in FORMAT.table3_columns]]))
@@ -600,7 +609,33 @@ def _table3(args) -> int:
         group = FORMAT.table3_rows[row].group
         if group and not label.startswith(group):
             label = f"{group}{label}"
-        print("\t".join([label, *[str(cells[c]) for c in cols]]))
+        print("\t".join([label, *[shown_or_blank(cells[c]) for c in cols]]))
+    for note in report.notes[1:]:
+        print(f"gongkai：注意：{note}", file=sys.stderr)
+    if any(DECLARE_HINT in n for n in report.notes):
+        print("gongkai：声明台账起始日期：gongkai register since --date 日期", file=sys.stderr)
+    return 0
+
+
+def _since(args) -> int:
+    from gongkai.register.store import kept_since_entries
+    with _open(args, create=args.on is not None) as reg:
+        if args.on is not None:
+            entry = reg.declare_kept_since(args.on, actor(args), args.note)
+            since = entry.since
+            print(f"已声明台账起始日期：{since.isoformat()}（{entry.actor}，{entry.recorded_at}）：自该日起收到的申请"
+                  f"和当天仍在办理的申请都应在台账中；{since.year - 1}年及以前的表三留空（不是 0）"
+                  + ("。" if (since.month, since.day) == (1, 1) else
+                     f"，{since.year}年表三只计算“结转下年度继续办理”，其余各行留空。"))
+            return 0
+        entries = kept_since_entries(reg.db)
+    if not entries:
+        print("未声明台账起始日期：表三按台账中最早收到的申请所在年份的1月1日推定（没有申请时各年都留空）。"
+              "声明：gongkai register since --date 日期")
+        return 0
+    for i, e in enumerate(entries):
+        state = "现行" if i == len(entries) - 1 else "已被后来的声明取代"
+        print(f"{e.since.isoformat()}\t{state}\t{e.actor}\t{e.recorded_at}" + (f"\t{e.note}" if e.note else ""))
     return 0
 
 

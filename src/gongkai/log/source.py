@@ -1,7 +1,8 @@
 """``gongkai new --log``: a report source drafted from the body's own records.
 
 Table 2 (2021 format) and section 一's publication statistics come from the proactive-disclosure
-log; table 3 from the request register in the same store, when it holds any request.  Values
+log; table 3 from the request register in the same store, the rows it can count for the year
+(a year before its 台账起始日期 is blank with the reason, ``register.table3.coverage``).  Values
 from last year's report (``--from``) still fill what the records do not give; where last year's
 printed 现行有效件数 differs from the log's count for last year's end, the cell's comment says so.
 """
@@ -27,19 +28,16 @@ REGISTER_NOTE = "由依申请公开台账计算"
 BLANK_NOTE = "台账没有录入数据，请核实后填写"
 
 
-def log_report(url: str | None, year: int, agency: str | None = None) -> tuple[Report, dict[str, int], Report | None]:
+def log_report(url: str | None, year: int, agency: str | None = None) -> tuple[Report, dict[str, int], Report]:
     """The year's report from the log, last year's end in-force counts, and table 3 from the
-    register (None when the register holds no request)."""
+    register (rows it cannot count for the year blank, the reason in its notes)."""
     with DisclosureLog(url or current().db) as log:
         report = year_report(log, year, agency)
         last_end = {kinds()[k].get("table2_row"): in_force(log, k, date(year - 1, 12, 31))
                     for k in kinds() if kinds()[k].get("table2_row")}
-        table3 = None
-        from gongkai.register.store import holds_requests
-        if holds_requests(log.db):
-            from gongkai.register.table3 import compute
+        from gongkai.register.table3 import compute
 
-            table3 = compute(log.db, year, agency)
+        table3 = compute(log.db, year, agency)
     return report, last_end, table3
 
 
@@ -63,23 +61,24 @@ def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | N
                 messages.append(f"{cell_label(cell, version)}：上年报告印的是 {format_value(printed)}，台账上年末 {start}")
         prefill.values[cell] = value
         prefill.comments[cell] = note
-    if table3 is not None:
-        for cell, value in table3.iter_cells():
-            prefill.values[cell] = value
-            prefill.comments[cell] = REGISTER_NOTE
+    counted = {cell: value for cell, value in table3.iter_cells() if value is not None}
+    for cell, value in counted.items():   # a row the register cannot count keeps last year's or stays blank
+        prefill.values[cell] = value
+        prefill.comments[cell] = REGISTER_NOTE
+    if counted:
         messages.append(f"表三由依申请公开台账计算（截至{year}年12月31日）")
-    else:
-        messages.append("依申请公开台账中没有申请记录，表三未从台账填写")
+    messages.extend(table3.notes[1:])
     messages.extend(report.notes[1:])
     draft = skeleton(agency, year, version, prefill)
     first = next(s for s in draft.sections if s.no == FORMAT.sections[0].no)
     first.text = f"{report.sections[0].text}\n\n{first.text}"
-    if table3 is not None and (said := statement(table3)):   # 三 opens with table 3's figures in words
+    if said := statement(table3):   # 三 opens with table 3's figures in words
         third = next(s for s in draft.sections if s.no == 3)
         third.text = f"{said}\n\n{third.text}"
     header = [f"# 表二和第一部分的公开统计取自主动公开台账（{year}年）"]
-    if table3 is not None:
-        header.append(f"# 表三取自依申请公开台账（截至{year}年12月31日）")
+    if counted:
+        header.append(f"# 表三取自依申请公开台账（截至{year}年12月31日）"
+                      + ("" if len(counted) == len(list(table3.iter_cells())) else "，台账不能计算的行留空"))
     if prefill.source_name:
         header.append(f"# 上年结转和上年问题取自：{prefill.source_name}")
     return write_source(draft, body_type, prefill.comments, header), messages

@@ -529,6 +529,24 @@ class Register:
             (applicant.type, applicant.name, applicant.id_number, first.isoformat(), nxt.isoformat(),
              received.isoformat(), received.isoformat(), reg.recorded_at)))
 
+    # -- 台账起始日期 ----------------------------------------------------------------------
+    def kept_since(self) -> KeptSince | None:
+        """The declaration in force (the latest), or None when none was made."""
+        found = kept_since_entries(self.db)
+        return found[-1] if found else None
+
+    def declare_kept_since(self, since: date, actor: str, note: str = "") -> KeptSince:
+        """Declare that every request received from ``since`` on, and every request still open
+        on that day, is in the register (a new row; earlier declarations are kept)."""
+        if not 1990 <= since.year <= 2100:
+            raise RuleError(f"台账起始日期“{since.isoformat()}”无效")
+        self._not_future(since, "台账起始")
+        entry = KeptSince(since, note.strip(), actor, self.stamp())
+        with self.db.transaction():
+            self.db.execute("INSERT INTO kept_since (since, note, actor, recorded_at) VALUES (?, ?, ?, ?)",
+                            (since.isoformat(), entry.note, actor, entry.recorded_at))
+        return entry
+
     def earlier_requests(self, ref: str) -> list[Request]:
         """Other requests of the same applicant (type, name, 证件号码), oldest first."""
         req = self.get(ref)
@@ -554,6 +572,28 @@ def refs(db, flt: RequestFilter) -> list[str]:
     sql, params = where(flt)
     return [r[0] for r in db.query(f"SELECT r.ref FROM requests r JOIN request_state s ON s.request_id = r.id "
                                    f"{sql} ORDER BY s.received_on, r.id", params)]
+
+
+@dataclass(frozen=True)
+class KeptSince:
+    """One declaration of the register's 台账起始日期, with who made it and when."""
+
+    since: date
+    note: str
+    actor: str
+    recorded_at: str
+
+
+def kept_since_entries(db) -> list[KeptSince]:
+    """Every declaration ever made, oldest first (the last one is in force)."""
+    return [KeptSince(date.fromisoformat(since), note, actor, rec) for since, note, actor, rec in db.query(
+        "SELECT since, note, actor, recorded_at FROM kept_since ORDER BY id")]
+
+
+def first_received(db) -> date | None:
+    """The earliest receipt date of a request not voided (None: the register holds none)."""
+    day = db.scalar("SELECT MIN(received_on) FROM request_state WHERE state <> 'voided'")
+    return date.fromisoformat(str(day)) if day else None
 
 
 def holds_requests(db) -> bool:

@@ -10,18 +10,29 @@ Requests voided as registered by mistake are not counted.  Because every request
 concluded_on ≥ received_on, new + carried_over = total + carried_forward holds for every column,
 and Y's carried_forward is Y+1's carried_over.  Each cell has one filter (:func:`cell_filter`),
 used both to count and to drill down.
+
+**What the register can say of a year** (:func:`coverage`).  A count of 0 is a claim (“we
+received none”), so a year the register was not kept for is blank (null) with the reason, never
+0 — as the log's table 2.  The office declares its 台账起始日期 D (``register since``): every
+request received from D on, and every one still open on D, is in the register.  A year that
+starts on or after D is counted in full; a year D falls inside of knows only its 结转下年度继续办理
+(a request open at the year's end was open on D or received after it), the other rows are blank;
+a year that ends before D is blank.  Without a declaration the register is presumed kept from
+1 January of the year of its earliest request (said in a note); a register holding no request
+and no declaration says nothing of any year.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
+from gongkai.db import office_today
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
 from gongkai.model import Report
 from gongkai.register.filters import RequestFilter
-from gongkai.register.store import refs, tally
+from gongkai.register.store import first_received, kept_since_entries, refs, tally
 from gongkai.register.vocab import LAYOUT, applicant_types, outcomes
 
 
@@ -41,25 +52,83 @@ def cell_filter(year: int, row: str) -> RequestFilter:
     raise GongkaiError(f"表三没有“{row}”这一行（2021 年格式）")
 
 
-def compute(db, year: int, agency: str | None = None) -> Report:
+FORWARD_ONLY = frozenset({"carried_forward"})
+DECLARE_HINT = "请声明台账起始日期（自哪天起收到的申请都已登记）"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the register can say of one year: the rows it counts (all, only 结转下年度继续办理, or
+    none) and why, in Chinese (``reason`` when rows are blank; ``note`` otherwise, may be "")."""
+
+    rows: frozenset[str] | None     # None: every row
+    reason: str = ""
+    note: str = ""
+    since: date | None = None       # the day the register is kept from (declared or presumed)
+    declared: bool = False
+
+    def counts(self, row: str) -> bool:
+        return self.rows is None or row in self.rows
+
+
+def coverage(db, year: int) -> Coverage:
+    """Which rows of ``year``'s table 3 the register can count (see the module's docstring)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    declared = kept_since_entries(db)
+    blank = "表三留空（没有登记不等于没有收到申请）"
+    if declared:
+        since = declared[-1].since
+        if since <= first:
+            return Coverage(None, since=since, declared=True)
+        if since > last:
+            return Coverage(frozenset(), f"台账自{since.isoformat()}起登记，{year}年不在台账记录的范围内：{blank}",
+                            since=since, declared=True)
+        return Coverage(FORWARD_ONLY, f"台账自{since.isoformat()}起登记，{year}年1月1日至"
+                        f"{(since - timedelta(days=1)).isoformat()}收到或办结的申请不一定都在台账中：表三只计算"
+                        "“结转下年度继续办理”，其余各行留空", since=since, declared=True)
+    earliest = first_received(db)
+    if earliest is None:
+        return Coverage(frozenset(), f"台账中没有任何申请，也没有声明台账起始日期：{blank}；{DECLARE_HINT}")
+    since = date(earliest.year, 1, 1)
+    if since > last:
+        return Coverage(frozenset(), f"台账中最早的申请于{earliest.isoformat()}收到，也没有声明台账起始日期："
+                        f"{year}年不在台账记录的范围内，{blank}；如{year}年的申请都已登记，{DECLARE_HINT}", since=since)
+    return Coverage(None, note=f"未声明台账起始日期：按台账中最早收到的申请（{earliest.isoformat()}）推定"
+                    f"自{earliest.year}年1月1日起收到的申请都已登记；如不是这样，{DECLARE_HINT}", since=since)
+
+
+def compute(db, year: int, agency: str | None = None, today: date | None = None) -> Report:
     """Table 3 of ``year`` (2021 layout) as a Report with ``year`` and ``format`` set; ``db`` is
-    the registers' store (``Register.db``)."""
+    the registers' store (``Register.db``).  Rows the register cannot count for the year
+    (:func:`coverage`) are blank (None), the reason in ``notes``; a year not yet over
+    (``today``, default the office's date) is said to be counted so far."""
     if not 1000 <= year <= 9999:
         raise GongkaiError(f"年份“{year}”无效")
+    day = today or office_today()
+    if year > day.year:
+        raise GongkaiError(f"{year}年尚未开始（今天是{day.isoformat()}），没有表三可算")
     cols = list(applicant_types())
-    table: dict[str, dict[str, int]] = {r: {c: 0 for c in (*cols, "total")} for r in FORMAT.table3_layout(LAYOUT)}
+    cover = coverage(db, year)
+    table: dict[str, dict[str, int | None]] = {
+        r: {c: (0 if cover.counts(r) else None) for c in (*cols, "total")} for r in FORMAT.table3_layout(LAYOUT)}
     # Only the three totals need their own query; the outcome rows come from one grouped count.
     for row in ("new_received", "carried_over", "carried_forward"):
-        for (atype,), n in tally(db, cell_filter(year, row), ("applicant_type",)).items():
-            table[row][atype] += n
-    for (atype, outcome), n in tally(db, cell_filter(year, "total"), ("applicant_type", "outcome")).items():
-        table[outcome][atype] += n
-        table["total"][atype] += n
+        if cover.counts(row):
+            for (atype,), n in tally(db, cell_filter(year, row), ("applicant_type",)).items():
+                table[row][atype] = (table[row][atype] or 0) + n
+    if cover.counts("total"):
+        for (atype, outcome), n in tally(db, cell_filter(year, "total"), ("applicant_type", "outcome")).items():
+            table[outcome][atype] = (table[outcome][atype] or 0) + n
+            table["total"][atype] = (table["total"][atype] or 0) + n
     for cells in table.values():
-        cells["total"] = sum(cells[c] for c in cols)
+        parts = [cells[c] for c in cols]
+        cells["total"] = None if None in parts else sum(p for p in parts if p is not None)
     report = Report(agency=agency, year=year, format=LAYOUT)
     report.table3 = {row: dict(cells) for row, cells in table.items()}  # counts, as the model's values
     report.notes.append(f"表三由依申请公开台账计算（截至{year}年12月31日）")
+    report.notes.extend(n for n in (cover.reason, cover.note) if n)
+    if day < date(year, 12, 31):
+        report.notes.append(f"{year}年尚未结束：表三是截至{day.isoformat()}台账的数字，不是全年数")
     return report
 
 
@@ -73,6 +142,9 @@ def drill(db, year: int, cell: str) -> list[str]:
     if column != "total" and column not in applicant_types():
         raise GongkaiError(f"表三没有“{column}”这一列")
     flt = cell_filter(year, row)
+    cover = coverage(db, year)
+    if not cover.counts(row):
+        raise GongkaiError(f"{year}年表三此格留空：{cover.reason}")
     return refs(db, replace(flt, applicant_type=column) if column != "total" else flt)
 
 

@@ -69,12 +69,15 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
     messages = []
     texts: dict[int, str] = {}
     reg = open_register(body)
-    if reg.count():
-        table3 = compute(reg.db, year, body.name)
-        for cell, value in table3.iter_cells():
-            out[cell] = (value, "register", f"由依申请公开台账计算（截至{year}年12月31日）")
+    table3 = compute(reg.db, year, body.name, reg.today())
+    counted = {cell: value for cell, value in table3.iter_cells() if value is not None}
+    for cell, count in counted.items():
+        out[cell] = (count, "register", f"由依申请公开台账计算（截至{year}年12月31日）")
+    if counted:
         texts[3] = statement(table3)
         messages.append("表三由依申请公开台账计算")
+    # why rows are blank, a presumed start, a year not over: said after what was taken (an empty register: nothing)
+    notes = table3.notes[1:] if counted or reg.count() else []
     with open_log(body) as log:
         if log.records():
             report = year_report(log, year, body.name)
@@ -83,7 +86,7 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
                     out[cell] = (value, "log", f"由主动公开台账计算（截至{year}年12月31日）")
             texts[1] = report.sections[0].text
             messages.append("表二和第一部分的公开统计由主动公开台账计算")
-    return out, messages, texts
+    return out, messages + notes, texts
 
 
 def previous_problems(body, year, previous: Report, name: str) -> list[str]:
@@ -316,22 +319,35 @@ def grid(report: Report, version: str, sources: dict | None = None,
     return {"table2": t2, "table3": t3, "table4": t4}
 
 
-def fill_table3_from_register(draft: ReportDraft, register, actor: str) -> int:
-    """Replace the draft's table 3 by the one the register gives for its year; returns the
-    number of requests counted (new + carried over)."""
+def fill_table3_from_register(draft: ReportDraft, register, actor: str) -> list[str]:
+    """Replace the draft's table-3 cells the register counts for its year by the register's
+    figures (a row the register cannot count for the year keeps what the draft has; a register
+    that counts nothing of the year is refused, saying why); returns what was done, in
+    sentences."""
+    from gongkai.model import split_cell_id
     from gongkai.register.table3 import compute
 
     if draft.format != "2021":
         raise GongkaiError("台账按2021年版格式计算表三；2019年版格式的报告请手工填写")
-    t3 = compute(register.db, draft.year, draft.body.name)
+    t3 = compute(register.db, draft.year, draft.body.name, register.today())
+    counted = {c: v for c, v in t3.iter_cells() if v is not None}
+    if not counted:
+        raise GongkaiError("未按台账计算表三：" + "；".join(t3.notes[1:]))
     report = report_of(draft)
-    report.table3 = t3.table3
+    table = {row: dict(cells) for row, cells in (report.table3 or {}).items()}
+    for cell, value in counted.items():
+        _, row, column = split_cell_id(cell)
+        table.setdefault(row, {})[column] = value
+    report.table3 = table
     draft.data = report.to_dict()
     note = f"由依申请公开台账计算（截至{draft.year}年12月31日）"
     sources = dict(draft.sources or {})
-    cells = {c: v for c, v in sources.get("cells", {}).items() if not c.startswith("table3.")}
-    cells.update({c: {"kind": "register", "note": note, "value": _shown(v)} for c, v in t3.iter_cells()})
+    cells = {c: v for c, v in sources.get("cells", {}).items() if c not in counted}
+    cells.update({c: {"kind": "register", "note": note, "value": _shown(v)} for c, v in counted.items()})
     draft.sources = {**sources, "cells": cells, "origins": {**sources.get("origins", {}), "register": note}}
     draft.updated_by = actor
     draft.save()
-    return int(t3.value("table3.new_received.total") or 0) + int(t3.value("table3.carried_over.total") or 0)
+    new, carried = t3.value("table3.new_received.total"), t3.value("table3.carried_over.total")
+    said = (f"已按台账重新计算表三（{draft.year}年新收与上年结转共 {int(new) + int(carried)} 件）。"
+            if new is not None and carried is not None else "已按台账重新计算表三中台账能计算的格。")
+    return [said, *t3.notes[1:]]

@@ -3,6 +3,7 @@ the actions, letters and table 3.  Shared by the 台账 pages and the JSON API."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -316,7 +317,55 @@ def save_template(body_id: int, letter: str, data: bytes) -> None:
 def table3(reg: Register, year: int, agency: str):
     from gongkai.register.table3 import compute
 
-    return compute(reg.db, year, agency)
+    return compute(reg.db, year, agency, reg.today())
+
+
+def table3_trace(reg: Register, report, cell: str | None) -> dict[str, Any]:
+    """What the 表三 page shows beside the table: every non-zero cell as a link to its requests
+    (row label, [(column label, count, cell)]); the requests of the cell asked for (``?cell=``);
+    the register's 台账起始日期 (declared or presumed) and its earlier declarations."""
+    from gongkai.format import FORMAT
+    from gongkai.format.names import cell_label, row_label
+    from gongkai.register.store import kept_since_entries
+    from gongkai.register.table3 import coverage, drill
+
+    year = report.year
+    cols = FORMAT.table3_column_ids
+    column_names = {c.id: c.label for c in FORMAT.table3_columns}
+    index = []
+    for row, cells in (report.table3 or {}).items():
+        found = [(column_names[c], cells[c], f"{row}.{c}") for c in cols if cells.get(c)]
+        if found:
+            index.append((row_label("table3", row, "2021"), found))
+    chosen: dict[str, Any] | None = None
+    if cell:
+        label = cell_label(f"table3.{cell}", "2021") if cell.count(".") >= 1 else cell
+        try:
+            states, outs = state_labels(), outcomes()
+            requests = [{"ref": r.ref, "received": r.received_on, "concluded": r.concluded_on,
+                         "state": states.get(r.state, r.state), "late": r.late,
+                         "outcome": outs.get(r.outcome or "", "")}
+                        for r in (reg.get(ref) for ref in drill(reg.db, year, cell))]
+            chosen = {"cell": cell, "label": label, "requests": requests, "error": ""}
+        except GongkaiError as exc:
+            chosen = {"cell": cell, "label": shown(cell), "requests": [], "error": exc.message}
+    entries = kept_since_entries(reg.db)
+    return {"index": index, "chosen": chosen, "coverage": coverage(reg.db, year),
+            "kept_since": entries[-1] if entries else None, "earlier_since": entries[:-1]}
+
+
+def declare_kept_since(reg: Register, form: Mapping[str, Any], actor: str) -> str:
+    """The 台账起始日期 declared on the 表三 page; the sentence to show."""
+    text = str(form.get("since") or "").strip()
+    try:
+        day = parse_date(text) if text else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise GongkaiError(f"台账起始日期“{shown(text)}”无法识别，{DATE_HINT}" if text else "请填写台账起始日期")
+    entry = reg.declare_kept_since(day, actor, str(form.get("note") or "")[:200])
+    return (f"已声明台账起始日期 {entry.since.isoformat()}：自该日起收到的申请和当天仍在办理的申请都应在台账中，"
+            f"{entry.since.year - 1}年及以前的表三留空（不是 0）。")
 
 
 # -- the site's holiday notices (节假日安排) -------------------------------------------------------

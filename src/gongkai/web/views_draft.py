@@ -137,8 +137,10 @@ def draft_from_register(request, body, year):
 
     draft = drafts.get(body, year)
     try:
-        n = drafts.fill_table3_from_register(draft, open_register(body), request.user.username)
-        messages.success(request, f"已按台账重新计算表三（{draft.year}年新收与上年结转共 {n} 件）。")
+        said = drafts.fill_table3_from_register(draft, open_register(body), request.user.username)
+        messages.success(request, said[0])
+        for note in said[1:]:
+            messages.warning(request, note)
     except GongkaiError as exc:
         messages.error(request, exc.message)
     return redirect(f"/draft/{body.pk}/{draft.year}/")

@@ -233,20 +233,34 @@ def docx_response(name: str, data: bytes, content_type: str | None = None) -> Ht
                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
-@require_http_methods(["GET"])
-@body_view()
+@require_http_methods(["GET", "POST"])
+@body_view(write=True)
 def register_table3(request, body):
+    """表三 from the register: the table, why rows are blank, each non-zero cell's requests
+    (``?cell=row.column``), and the 台账起始日期 (declared here by a clerk, POST)."""
+    from gongkai.check import check_report
     from gongkai.web.reportview import tables_html
 
     day = today()
     year = _year(request, day)
-    report = regsvc.table3(open_register(body), year, body.name)
-    from gongkai.check import check_report
-
+    reg = open_register(body)
+    if request.method == "POST":
+        try:
+            messages.success(request, regsvc.declare_kept_since(reg, request.POST, request.user.username))
+        except GongkaiError as exc:
+            messages.error(request, f"未能声明台账起始日期：{exc.message}")
+        return redirect(f"/register/{body.pk}/table3/?year={year}")
+    try:
+        report = regsvc.table3(reg, year, body.name)
+    except GongkaiError as exc:
+        return render(request, "web/error.html", {"message": exc.message}, status=404)
     findings = [f for f in check_report(report) if any(c.startswith("table3.") for c in f.cells)]
+    cell = request.GET.get("cell", "")[:80] or None
     return render(request, "web/register_table3.html", {
         "body": body, "year": year, "table": tables_html(report, findings).get("table3"),
-        "years": list(range(day.year - 4, day.year + 1)), "findings": findings})
+        "years": list(range(day.year - 4, day.year + 1)), "findings": findings, "notes": report.notes[1:],
+        "writable": can_write(request.user, body), "today": day,
+        **regsvc.table3_trace(reg, report, cell)})
 
 
 @require_http_methods(["GET", "POST"])
