@@ -58,7 +58,7 @@ def test_a_database_left_by_an_older_runner_gains_the_column_when_it_next_migrat
     monkeypatch.syspath_prepend(str(tmp_path))
     db = Database(path, ("gongkai.register", "later_component"))
     assert db.query("SELECT version, program FROM schema_version ORDER BY version") == [
-        (1, None), (2, None), (3, None), (999, f"gongkai {gongkai.__version__}")]
+        (1, None), (2, None), (3, None), (4, None), (999, f"gongkai {gongkai.__version__}")]
     db.close()
 
 
