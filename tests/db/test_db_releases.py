@@ -6,6 +6,7 @@ newer gongkai names the version that did it when an older one is refused."""
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -56,7 +57,11 @@ def test_a_database_left_by_an_older_runner_gains_the_column_when_it_next_migrat
     (pkg / "__init__.py").write_text("")
     (pkg / "migrations" / "0999_later.sql").write_text("CREATE TABLE later_table (x INTEGER);")
     monkeypatch.syspath_prepend(str(tmp_path))
-    db = Database(path, ("gongkai.register", "later_component"))
+    sys.modules.pop("later_component", None)   # another test's
+    try:
+        db = Database(path, ("gongkai.register", "later_component"))
+    finally:
+        sys.modules.pop("later_component", None)
     assert db.query("SELECT version, program FROM schema_version ORDER BY version") == [
         (1, None), (2, None), (3, None), (4, None), (999, f"gongkai {gongkai.__version__}")]
     db.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -30,6 +31,10 @@ _MIGRATION = re.compile(r"^(\d{4})_(\w+?)(?:\.(sqlite|postgresql))?\.sql$")
 # with this line; it runs with foreign keys off and is checked with foreign_key_check before commit.
 REBUILDS = "-- gongkai: rebuilds tables"
 PG_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+# How long a migration waits for a lock another connection holds (an old server still running, a
+# transaction left open, another gongkai migrating the same database) before it gives up, changing
+# nothing, and says so: on PostgreSQL it waited for ever.
+MIGRATION_LOCK_WAIT = 60
 
 # China has one time zone and no daylight saving: office time is UTC+8 all year.
 OFFICE_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -90,6 +95,8 @@ _SQLITE_REASONS = {
     "unable to open database file": "无法打开该文件：所在目录不存在或没有权限",
     "attempt to write a readonly database": "数据库文件是只读的",
     "database is locked": "数据库被其他程序长时间占用",
+    "database or disk is full": "磁盘已满",
+    "disk I/O error": "读写磁盘出错，磁盘可能已满",   # no room for the -wal/-shm files an opening makes
 }
 
 
@@ -108,6 +115,8 @@ _POSTGRES_REASONS = [
     (r"invalid (?:dsn|connection option|integer value|port)|missing \"=\"|invalid URI", "数据库地址的写法不对，"
      "应为 postgresql://用户:密码@主机:端口/库名"),
     (r"too many connections|remaining connection slots", "数据库的连接数已满"),
+    (r"No space left on device|could not extend file|disk full", "数据库服务器的磁盘已满"),
+    (r"lock timeout", "等待其他连接释放锁超时"),
 ]
 
 
@@ -302,20 +311,22 @@ class Database:
 
     def migrate(self) -> None:
         create = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-                  "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-        if self.dialect == "postgresql":  # CREATE … IF NOT EXISTS races on PostgreSQL: serialise it
-            with self.transaction():
-                self.execute("SELECT pg_advisory_xact_lock(7426001)")
+                  "name TEXT NOT NULL, applied_at TEXT NOT NULL, program TEXT)")
+        with self._migrating():
+            if self.dialect == "postgresql":  # CREATE … IF NOT EXISTS races on PostgreSQL: serialise it
+                with self.transaction():
+                    self._wait_for_locks()
+                    self.execute("SELECT pg_advisory_xact_lock(7426001)")
+                    self.execute(create)
+            else:  # no lock is taken when the table exists, so readers never wait here
                 self.execute(create)
-        else:  # no lock is taken when the table exists, so readers never wait here
-            self.execute(create)
-        # A migration is pending when it has not been applied, whatever its number: each
-        # component numbers its own block, so a block's new migration is applied even where a
-        # higher-numbered block has already run.
-        migrations = self.migrations()
-        pending = [m for m in migrations if m[0] not in self.applied_versions()]
-        if pending:
-            self._apply(migrations, rebuilds=any(REBUILDS in m[2] for m in pending))
+            # A migration is pending when it has not been applied, whatever its number: each
+            # component numbers its own block, so a block's new migration is applied even where a
+            # higher-numbered block has already run.
+            migrations = self.migrations()
+            pending = [m for m in migrations if m[0] not in self.applied_versions()]
+            if pending:
+                self._apply(migrations, rebuilds=any(REBUILDS in m[2] for m in pending))
         # Newer than this program: an applied version it does not know, in a block it knows.
         known = {m[0] for m in migrations}
         blocks = {v // 1000 for v in known}
@@ -338,6 +349,7 @@ class Database:
         try:
             with self.transaction():
                 if self.dialect == "postgresql":  # two processes opening a new store at once
+                    self._wait_for_locks()
                     self.execute("SELECT pg_advisory_xact_lock(7426001)")
                 applied = self.applied_versions()
                 self._record_program_column()
@@ -354,6 +366,39 @@ class Database:
             if sqlite_rebuild:
                 self._conn.execute("PRAGMA foreign_keys=ON")
 
+
+    def _wait_for_locks(self) -> None:
+        """PostgreSQL: this transaction waits at most MIGRATION_LOCK_WAIT for any lock."""
+        self.execute("SELECT set_config('lock_timeout', ?, true)", (f"{MIGRATION_LOCK_WAIT}s",))
+
+    @contextmanager
+    def _migrating(self) -> Iterator[None]:
+        """A migration that cannot finish is undone whole (its transaction) and said in Chinese with
+        what to do: a lock held elsewhere, a full disk, any other refusal of the database."""
+        if self.dialect == "sqlite":
+            self._conn.execute(f"PRAGMA busy_timeout={MIGRATION_LOCK_WAIT * 1000}")
+        try:
+            yield
+        except GongkaiError:
+            raise
+        except Exception as exc:
+            if not _database_error(exc):
+                raise
+            raise GongkaiError(self._failed(exc), describe(self.url, Path(self.path))) from None
+        finally:
+            if self.dialect == "sqlite":
+                self._conn.execute("PRAGMA busy_timeout=60000")
+
+    def _failed(self, exc: Exception) -> str:
+        text = str(exc)
+        if "database is locked" in text or "lock timeout" in text:
+            return (f"{self.what}数据库正被其他程序占用，等了 {MIGRATION_LOCK_WAIT} 秒仍无法升级其结构（可能是仍在运行的"
+                    "旧版 gongkai serve、未结束的事务，或另一个正在升级它的 gongkai）；数据库未作任何修改。"
+                    "请先停止使用该数据库的程序，再重新运行")
+        reason = postgres_reason(exc) if self.dialect == "postgresql" else _sqlite_reason(exc)
+        advice = ("请腾出磁盘空间后重新运行" if "磁盘已满" in reason
+                  else "升级前的数据完好；请把这条信息报告给维护者")
+        return f"{self.what}数据库的结构升级失败（{reason}），已全部撤销，数据库未作任何修改。{advice}"
 
     def _record_program_column(self) -> None:
         """schema_version.program: which gongkai applied each migration (an older program reading the
@@ -373,6 +418,14 @@ def program() -> str:
     from gongkai import __version__
 
     return f"gongkai {__version__}"
+
+
+def _database_error(exc: Exception) -> bool:
+    """An error the database raised (sqlite3's or psycopg's), not a defect of ours."""
+    if isinstance(exc, sqlite3.Error):
+        return True
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.Error)
 
 
 def _statements(sql: str) -> list[str]:
