@@ -8,6 +8,7 @@ import pytest
 
 from gongkai.check import check_report, has_errors, rules
 from gongkai.model import CellInfo, ExtraRow, LabelUse, Where
+from tests.check.narrative_texts import crawler
 
 APPLICANTS = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org"]
 
@@ -402,6 +403,19 @@ def test_last_year(consistent):
     assert [f.severity for f in only(check_report(report), "LAST-YEAR")] == ["notice"]
     report.sections[4].text = "2020年报告指出的问题已整改。"
     assert only(check_report(report), "LAST-YEAR") == []
+
+
+def test_no_last_year_for_a_body_whose_statistics_start_mid_year():
+    """平潭 旅游与文化体育局 2019 counts from 2019年9月1日 (PERIOD asks whether it was set up then):
+    a body set up during the year has no last year's report whose problems section 五 could
+    follow up, so LAST-YEAR is not said; from 1 January it is."""
+    report = crawler("ptzhsyqlyy-2019")
+    found = check_report(report)
+    assert [f.rule for f in found if f.rule in ("PERIOD", "LAST-YEAR")] == ["PERIOD"]
+    sentence = "本报告中所列数据的统计期限为2019年9月1日至2019年12月31日。"
+    assert [s for s in report.preamble.splitlines() if sentence in s]
+    report.preamble = report.preamble.replace(sentence, "本报告中所列数据的统计期限为2019年1月1日至2019年12月31日。")
+    assert [f.rule for f in check_report(report) if f.rule in ("PERIOD", "LAST-YEAR")] == ["LAST-YEAR"]
 
 
 # -- with last year's report ------------------------------------------------------------

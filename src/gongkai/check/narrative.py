@@ -93,7 +93,24 @@ def fee_statement(report: Report) -> Iterator[Finding]:
         yield finding(report, "FEE-STATEMENT", where=section.where)
 
 
+def _starts_mid_year(report: Report) -> bool:
+    """The statistical period starts after 1 January inside the report year ("统计期限为2019年9月1日
+    至2019年12月31日"): a body set up during the year, as PERIOD asks — or a slip."""
+    if report.year is None:
+        return False
+    pattern = compiled(data()["period"]["pattern"])
+    for sentence in sentences(report):
+        for m in pattern.finditer(sentence):
+            start = (int(m.group("y1")), int(m.group("m1")), int(m.group("d1")))
+            end = (int(m.group("y2") or m.group("y1")), int(m.group("m2")), int(m.group("d2")))
+            if start != (report.year, 1, 1) and _within_year(start, end, report.year):
+                return True
+    return False
+
+
 def last_year(report: Report) -> Iterator[Finding]:
+    if _starts_mid_year(report):
+        return  # a body set up during the year has no last year's report to follow up; unsure: silent
     last = (report.year - 1) if report.year else None
     words = [w.format(last=last) for w in data()["last_year_words"] if last is not None or "{last}" not in w]
     if (section := _silent(report, 5, words)) is not None:
