@@ -167,7 +167,11 @@ def test_section_missing_and_silent(consistent):
     report.sections = [s for s in report.sections if s.no != 4]
     found = only(check_report(report), "SECTION-MISSING")
     assert [(f.severity, f.cells) for f in found] == [("error", [])]
-    assert "第四部分“政府信息公开行政复议、行政诉讼情况”" in found[0].message
+    # its table 4 is still there: the heading is what is missing, said at the table's place
+    assert (found[0].where, found[0].message) == ("第195行第2栏", "报告没有第四部分的标题“四、政府信息公开行政复议、行政诉讼情况”，"
+                                                  "而这一部分的表四已印出。请在表四前补上这一标题（这一部分如有文字说明也请补上）。")
+    report.sections = [s for s in report.sections if s.no != 6]
+    assert only(check_report(report), "SECTION-MISSING")[1].message.startswith("报告缺少第六部分“其他需要报告的事项”。")
     assert only(check_report(consistent("2021")), "SECTION-MISSING") == []
 
 

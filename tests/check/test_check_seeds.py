@@ -97,7 +97,14 @@ def test_seed_findings_are_exactly_what_a_reader_finds(seed, name):
 
 def test_seed_000_messages_name_section_and_table(seed):
     found = check_report(seed("000"))
-    assert "第四部分“政府信息公开行政复议、行政诉讼情况”" in found[0].message
+    # its table 4 (the row of 15 zeros) is there: the heading is what is missing
+    assert (found[0].rule, found[0].where, found[0].message) == (
+        "SECTION-MISSING", "第50行第1栏", "报告没有第四部分的标题“四、政府信息公开行政复议、行政诉讼情况”，而这一部分的表四已印出。"
+                                        "请在表四前补上这一标题（这一部分如有文字说明也请补上）。")
+    report = seed("000")
+    report.table4 = None  # without it, the whole part is missing
+    assert check_report(report)[0].message == ("报告缺少第四部分“政府信息公开行政复议、行政诉讼情况”。年度报告应包括格式规定的"
+                                               "全部六个部分，请补充该部分（没有相关情况的也应列出并说明）。")
     assert "表三" in found[1].message
 
 

@@ -20,9 +20,18 @@ from gongkai.model import TABLES, Ambiguity, Finding, Report, split_cell_id
 
 def section_missing(report: Report) -> Iterator[Finding]:
     present = {s.no for s in report.sections}
+    extra = rules()["SECTION-MISSING"].extra
     for spec in FORMAT.sections:
-        if spec.no not in present:
-            yield finding(report, "SECTION-MISSING", number=cn_number(spec.no), title=spec.title)
+        if spec.no in present:
+            continue
+        table = extra["tables"].get(spec.no)
+        if table is not None and report.table(table):  # the part is there, its heading is not
+            first = next((info.where for cell, info in report.cells.items()
+                          if cell.startswith(table + ".") and info.where is not None), None)
+            yield finding(report, "SECTION-MISSING", where=first, template=extra["heading_message"],
+                          number=cn_number(spec.no), title=spec.title, table=table_name(table))
+            continue
+        yield finding(report, "SECTION-MISSING", number=cn_number(spec.no), title=spec.title)
 
 
 def section_title(report: Report) -> Iterator[Finding]:
