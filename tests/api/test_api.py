@@ -92,3 +92,28 @@ def test_a_cell_id_the_format_lacks_is_an_error_not_a_blank():
             report.value(wrong)
         assert str(refused.value) == (f"国家格式中没有编号为“{wrong}”的单元格（单元格编号见 docs/schema.md，"
                                       "如 table3.granted.total）。")
+
+
+def test_a_report_and_its_findings_as_flat_records_with_their_marks():
+    # pandas.DataFrame(findings) made one column of Finding objects; a report's cells had no flat form
+    report = gongkai.parse(EXAMPLES / "crawler-text" / "ptzhsyqjtj-2025.txt")
+    records = report.cell_records()
+    assert len(records) == len(list(report.iter_cells())) == 200
+    assert all(list(r) == ["cell_id", "table_id", "row_id", "column_id", "label", "value", "raw", "where", "inferred",
+                           "basis", "candidates", "confidence"] for r in records)
+    by_id = {r["cell_id"]: r for r in records}
+    assert by_id["table3.new_received.total"] == {
+        "cell_id": "table3.new_received.total", "table_id": "table3", "row_id": "new_received", "column_id": "total",
+        "label": "表三“一、本年新收政府信息公开申请数量”行“总计”列", "value": 21, "raw": "21", "where": "line 10, char 1991",
+        "inferred": True, "basis": ["row-total"], "candidates": [], "confidence": None}
+    # digits run together that the sums do not cut one way: no value, the values the cuts allow
+    assert {k: by_id["table2.art20_1.normative_docs.made"][k] for k in ("value", "raw", "inferred", "candidates")} == {
+        "value": None, "raw": "1024", "inferred": False, "candidates": ["1", "10"]}
+    findings = gongkai.check(report)
+    assert findings.records() == [{"rule": f.rule, "severity": f.severity, "message": f.message, "cells": f.cells,
+                                   "where": f.where, "quote": f.quote} for f in findings]
+    assert [list(r) for r in findings.records()] == [["rule", "severity", "message", "cells", "where", "quote"]] * 2
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame(records)
+    assert (len(frame), int(frame["inferred"].sum()), int(frame["value"].isna().sum())) == (200, 28, 3)  # the 3 left open: 1024
+    assert list(pandas.DataFrame(findings.records()).columns) == ["rule", "severity", "message", "cells", "where", "quote"]

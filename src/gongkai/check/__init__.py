@@ -35,6 +35,13 @@ class Findings(list[Finding]):
         """severity -> number of findings, in the catalogue's order (error, warning, notice)."""
         return {s: sum(f.severity == s for f in self) for s in SEVERITIES}
 
+    def records(self) -> list[dict[str, Any]]:
+        """One dict a finding with the same keys in each (``pandas.DataFrame(findings.records())``):
+        ``rule``, ``severity``, ``message``, ``cells`` (a list of cell ids), ``where`` and ``quote``
+        (None when the finding has none)."""
+        return [{"rule": f.rule, "severity": f.severity, "message": f.message, "cells": list(f.cells),
+                 "where": f.where, "quote": f.quote} for f in self]
+
     def __str__(self) -> str:
         from gongkai.check.catalogue import data
 
