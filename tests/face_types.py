@@ -22,7 +22,7 @@ def _uses() -> None:
     assert_type(gongkai.check(report), Findings)
     assert_type(gongkai.check(report, previous=report), gongkai.Findings)
     assert_type(gongkai.check(report).records(), list[dict[str, Any]])
-    assert_type(report.cell_records(), list[dict[str, Any]])
+    assert_type(gongkai.cell_records(report), list[dict[str, Any]])
     assert_type(gongkai.render(report, "docx"), bytes)
     assert_type(gongkai.render(report, "pdf", path="report.pdf"), Path)
     with gongkai.Register("registers.db") as register:

@@ -8,6 +8,7 @@ The Python API is the same code the ``gongkai`` command and the web application 
                                                             # report JSON or source YAML
     report.value("table3.granted.total")        # a cell by its id (docs/schema.md); None is a blank
     findings = gongkai.check(report)            # a list of Finding; print(findings) lists them
+    gongkai.cell_records(report), findings.records()   # flat dicts, the same keys in each: pandas.DataFrame(…)
     gongkai.check(report, previous=last_year)   # with the cross-year rules (last year's figures
                                                 # also cut digits a crawler ran together)
     gongkai.parse("2024.txt", previous="2023.txt")  # the cut report itself (parse --previous)
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from gongkai.model import Finding, Report
     from gongkai.register.store import Register
     from gongkai.render import render
+    from gongkai.render.cells import cell_records
 
 # The release, as installed (pyproject.toml's ``version``).  It says which code you run; it
 # does not touch stored data.
@@ -145,6 +147,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Report": ("gongkai.model", "Report"),
     "Finding": ("gongkai.model", "Finding"),
     "Findings": ("gongkai.check", "Findings"),
+    "cell_records": ("gongkai.render.cells", "cell_records"),
     "Register": ("gongkai.register.store", "Register"),
     "Log": ("gongkai.log.store", "DisclosureLog"),
 }
@@ -162,6 +165,6 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-__all__ = ["BadArgument", "GongkaiError", "MissingDependency", "NotAReport", "NotFound", "PARSER_VERSION", "SourceError", "UnreadableFile",
-           "__version__", "check", "compare", "load", "load_all", "parse", "render", "rollup", "Comparison", "Corpus",
+__all__ = ["BadArgument", "GongkaiError", "MissingDependency", "NotAReport", "NotFound", "PARSER_VERSION", "SourceError",
+           "UnreadableFile", "__version__", "cell_records", "check", "compare", "load", "load_all", "parse", "render", "rollup", "Comparison", "Corpus",
            "Finding", "Findings", "Log", "Register", "Report", "Rollup"]

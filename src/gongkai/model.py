@@ -441,28 +441,6 @@ class Report:
                 for column, value in columns.items():
                     yield f"{name}.{row}.{column}", value
 
-    def cell_records(self) -> list[dict[str, Any]]:
-        """One dict a cell the report prints, with the same keys in each (``pandas.DataFrame(
-        report.cell_records())``), named as the export's cells table names its columns (docs/dataset.md):
-        ``cell_id``, ``table_id``, ``row_id``, ``column_id``, ``label`` (the format's words), ``value``
-        (a count, an amount as float, None when blank — never 0), ``raw`` (as printed; None for an
-        empty cell), ``where``, ``inferred``, ``basis`` and ``candidates`` (lists), ``confidence``
-        (OCR; None for text not read by OCR).  A row or table the report lacks has no record."""
-        from gongkai.format.names import cell_label
-
-        open_values = self.candidate_values()
-        out = []
-        for cell_id, value in self.iter_cells():
-            info = self.cells.get(cell_id)
-            table, row, column = split_cell_id(cell_id)
-            out.append({"cell_id": cell_id, "table_id": table, "row_id": row, "column_id": column,
-                        "label": cell_label(cell_id, self.format), "value": _json_value(value),
-                        "raw": info.raw if info and info.raw != "" else None,
-                        "where": str(info.where) if info and info.where else None,
-                        "inferred": bool(info and info.inferred), "basis": list(info.basis) if info else [],
-                        "candidates": open_values.get(cell_id, []), "confidence": info.confidence if info else None})
-        return out
-
     def undecided(self, amb: Ambiguity) -> list[str]:
         """The cells of a run of digits that are still without a value (the cuts disagree on them
         and nothing else has fixed them)."""

@@ -97,7 +97,7 @@ def test_a_cell_id_the_format_lacks_is_an_error_not_a_blank():
 def test_a_report_and_its_findings_as_flat_records_with_their_marks():
     # pandas.DataFrame(findings) made one column of Finding objects; a report's cells had no flat form
     report = gongkai.parse(EXAMPLES / "crawler-text" / "ptzhsyqjtj-2025.txt")
-    records = report.cell_records()
+    records = gongkai.cell_records(report)
     assert len(records) == len(list(report.iter_cells())) == 200
     assert all(list(r) == ["cell_id", "table_id", "row_id", "column_id", "label", "value", "raw", "where", "inferred",
                            "basis", "candidates", "confidence"] for r in records)
