@@ -506,6 +506,9 @@ _seen_steps = 0
 # line depends on its pixels alone, never on the page or the process's past.  Wider lines are
 # read alone: they rarely share a width, and their call's overhead is a smaller part of them.
 REC_BATCH = 8
+# Cells of digits alone are read from the digits the recogniser read surely on the same page when
+# they match them beyond doubt (ocrdigits); False: every line is run (bench/ocr_digits.py's proof).
+FAST_DIGITS = True
 
 
 def _recognise_lines(lines):
@@ -515,7 +518,9 @@ def _recognise_lines(lines):
     decoded as its CTCLabelDecode decodes (each step's best character and its probability: the
     value at the argmax, which is the maximum ``CTCLabelDecode.__call__`` takes in a second pass).
     A line whose input was read before is not run again (_seen); lines of REC_MIN_WIDTH are read
-    in batches (REC_BATCH)."""
+    in batches (REC_BATCH), in the page's order, and each is first offered to the digits the
+    recogniser has read surely on this page so far (ocrdigits: a cell's number read from them,
+    never doubtful; anything else is run)."""
     import math
     from hashlib import blake2b
 
@@ -526,6 +531,7 @@ def _recognise_lines(lines):
     keys = []
     todo: dict = {}  # key -> (resized line, its own width) of a line not read before (one per input)
     got: dict = {}   # key -> what the model gave for it (kept here too: _seen may be cleared)
+    narrow: dict = {}  # key -> the cut line, of each input of REC_MIN_WIDTH
     for line in lines:
         h, w = line.shape[:2]
         ratio = w / float(h)
@@ -536,18 +542,18 @@ def _recognise_lines(lines):
         keys.append((key, ratio, width))
         if key in got or key in todo:
             continue
+        if width == REC_MIN_WIDTH:
+            narrow[key] = line
+            todo[key] = resized, own
+            continue
         seen = _seen.get(key)
         if seen is not None:
             got[key] = seen
         else:
             todo[key] = resized, own
-    narrow = [key for key in todo if key[0] == REC_MIN_WIDTH]
-    batches = [[key] for key in todo if key[0] != REC_MIN_WIDTH]
-    if narrow:
-        count = -(-len(narrow) // REC_BATCH)  # as few batches as may be, of sizes that differ by one at most
-        batches += [narrow[i::count] for i in range(count)]
-    for batch in batches:
-        _run_rec(batch, todo, got)
+    for key in [key for key in todo if key[0] != REC_MIN_WIDTH]:
+        _run_rec([key], todo, got)
+    _read_narrow(narrow, todo, got)
     decode = ocrengine.decode_line
     txts, scores, words = [], [], []
     for key, ratio, width in keys:
@@ -558,6 +564,44 @@ def _recognise_lines(lines):
         scores.append(score)
         words.append(word)
     return ocrengine.Lines(tuple(txts), scores, tuple(words))
+
+
+def _read_narrow(narrow: dict, todo: dict, got: dict) -> None:
+    """Read the lines of REC_MIN_WIDTH (``narrow``: key -> the cut line), in order: each from the
+    page's digits learnt so far if they read it surely (ocrdigits.Templates), else from _seen, else
+    by the model, REC_BATCH at a time; the digits of every line the model read are learnt."""
+    import numpy as np
+
+    from gongkai.read import ocrdigits
+
+    _, height, _ = ocrengine.REC_SHAPE
+    templates = ocrdigits.Templates()
+
+    def learn(key) -> None:
+        best, probs = got[key]
+        (text, _), info = ocrengine.decode_line(np.array(best, dtype=np.int64), np.array(probs, dtype=np.float32),
+                                                1.0, 1.0)
+        templates.learn(narrow[key], text, info.confs)
+
+    queue: list = []
+    for key, line in narrow.items():
+        steps = templates.read(line, REC_MIN_WIDTH, height) if FAST_DIGITS else None
+        if steps is not None:
+            got[key] = steps  # not kept in _seen: what the model gives is kept there only
+            continue
+        seen = _seen.get(key)
+        if seen is not None:
+            got[key] = seen
+            learn(key)
+            continue
+        queue.append(key)
+        if len(queue) == REC_BATCH:
+            _run_rec(queue, todo, got)
+            for done in queue:
+                learn(done)
+            queue = []
+    if queue:
+        _run_rec(queue, todo, got)
 
 
 def _rec_input(resized, own: int, width: int):

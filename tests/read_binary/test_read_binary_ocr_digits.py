@@ -1,0 +1,180 @@
+"""A table cell's number read from the digits the recogniser read surely on the same page
+(ocrdigits): read right or left to the recogniser — never a guess.  Digits that differ by little
+(1/7, 3/8, 5/6, 0/8/9), a stray mark, touching digits, a point, another font or size later on the
+page, a dash or 无 in a number column: each is read right or falls back (None).  And on a real page
+the fast path reads every line it takes as the model does."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pytest
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+SCAN_DPI = 200
+
+
+def _line(text: str, size: int = 22, font: str = FONT, spacing: int = 2, mark=None):
+    """``text`` drawn black on white at ``size`` px, its characters ``spacing`` px apart, cut as
+    ocrgrid cuts a cell's line: its ink and 5 px around.  ``mark``: (x, y, w, h) of a black
+    rectangle then drawn on the cut line."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype(font, size, index=2)  # Simplified Chinese
+    image = Image.new("L", (40 + len(text) * size * 2, 3 * size), 255)
+    draw = ImageDraw.Draw(image)
+    x = 20
+    for char in text:
+        draw.text((x, size), char, font=face, fill=0)
+        x += round(draw.textlength(char, font=face)) + spacing
+    a = np.array(image)
+    ys, xs = np.nonzero(a < 128)
+    a = np.ascontiguousarray(a[ys.min() - 5:ys.max() + 6, xs.min() - 5:xs.max() + 6])
+    if mark:
+        mx, my, mw, mh = mark
+        a[my:my + mh, mx:mx + mw] = 0
+    return a
+
+
+def _learnt(texts, size: int = 22, font: str = FONT, confidence: float = 0.999):
+    from gongkai.read import ocrdigits
+
+    templates = ocrdigits.Templates()
+    for text in texts:
+        templates.learn(_line(text, size, font), text, [confidence] * len(text))
+    return templates
+
+
+def _read(templates, line):
+    """What the fast path reads from ``line``: (text, each character's confidence), or None."""
+    import numpy as np
+
+    from gongkai.read import ocr, ocrengine
+
+    ratio = line.shape[1] / line.shape[0]
+    width = max(int(48 * ratio), ocr.REC_MIN_WIDTH)  # the model's input, as ocr._recognise_lines makes it
+    got = templates.read(line, width, 48)
+    if got is None:
+        return None
+    (text, _), info = ocrengine.decode_line(np.array(got[0]), np.array(got[1], dtype=np.float32), ratio, width / 48)
+    return text, info.confs
+
+
+def test_read_binary_ocr_digits_read_from_learnt_digits_at_the_templates_least_confidence():
+    templates = _learnt(["1234", "5678", "90"], confidence=0.999)
+    templates.learn(_line("07"), "07", [0.995, 0.9985])  # a second 0 and 7, less sure
+    assert _read(templates, _line("7105")) == ("7105", [0.9985, 0.999, 0.995, 0.999])
+    assert _read(templates, _line("0")) == ("0", [0.995])
+    assert _read(templates, _line("00")) == ("00", [0.995, 0.995])  # a blank step between: not merged
+    assert _read(templates, _line("96")) == ("96", [0.999, 0.999])
+
+
+def test_read_binary_ocr_digits_learn_only_from_sure_readings_of_digits_alone():
+    from gongkai.read import ocrdigits
+
+    templates = ocrdigits.Templates()
+    templates.learn(_line("12"), "12", [0.999, 0.97])       # one digit below LEARN
+    templates.learn(_line("3"), "8", [0.999])                # fine, but see below: a 3 learnt as 8
+    templates.learn(_line("45"), "4", [0.999])               # two glyphs, one digit read
+    templates.learn(_line("6"), "b", [0.999])                # not a digit
+    assert sorted(templates._by_digit) == ["8"]
+    assert _read(templates, _line("1")) is None and _read(templates, _line("4")) is None
+    # What the model read surely is taken as it read it: the 3 it called 8 reads 8 again (the fast
+    # path repeats the model, never overrules it).
+    assert _read(templates, _line("3")) == ("8", [0.999])
+
+
+@pytest.mark.parametrize("learnt, shown", [("1", "7"), ("7", "1"), ("3", "8"), ("8", "3"), ("5", "6"), ("6", "5"),
+                                           ("0", "8"), ("8", "0"), ("9", "8"), ("8", "9"), ("0", "9"), ("9", "0"),
+                                           ("09", "8"), ("89", "0"), ("08", "9")])
+def test_read_binary_ocr_digits_near_digits_never_read_as_each_other(learnt, shown):
+    """Only the digits in ``learnt`` are known: a ``shown`` digit like one of them falls back, and
+    once its own digit is learnt it is read right."""
+    templates = _learnt([learnt])
+    assert _read(templates, _line(shown)) is None
+    templates.learn(_line(shown), shown, [0.999])
+    assert _read(templates, _line(shown + learnt)) == (shown + learnt, [0.999] * (len(learnt) + 1))
+
+
+def test_read_binary_ocr_digits_marks_points_touching_digits_and_other_faces_fall_back():
+    templates = _learnt(["1234", "5678", "90"])
+    assert _read(templates, _line("53")) == ("53", [0.999, 0.999])  # (the 5 at x 5–15, the 3 at 19–29, y 5–21)
+    assert _read(templates, _line("53", mark=(16, 12, 2, 3))) is None     # a stray mark between them
+    assert _read(templates, _line("53", mark=(16, 19, 2, 2))) is None     # a point between them
+    assert _read(templates, _line("53", mark=(14, 6, 2, 10))) is None     # a stroke on the 5's edge
+    assert _read(templates, _line("53", mark=(20, 1, 2, 2))) == ("53", [0.999, 0.999])  # dust above: left out
+    assert _read(templates, _line("53", mark=(11, 23, 1, 1))) == ("53", [0.999, 0.999])  # and below
+    assert _read(templates, _line("1.5")) is None                         # a point: a glyph no digit matches
+    assert _read(templates, _line("00", spacing=-3)) is None              # touching digits
+    assert _read(templates, _line("0 0", spacing=8)) is None              # a space between them
+    assert _read(templates, _line("53", size=30)) is None                 # a larger size later on the page
+    assert _read(templates, _line("53", size=16)) is None                 # a smaller one
+    assert _read(templates, _line("53", font=SERIF)) is None              # another face of the same size
+    assert _read(templates, _line("—")) is None and _read(templates, _line("-")) is None
+    assert _read(templates, _line("无")) is None and _read(templates, _line("5无")) is None
+    bigger = _learnt(["53"], size=30)  # learnt at that size too: read
+    assert _read(bigger, _line("35", size=30)) == ("35", [0.999, 0.999])
+
+
+def test_read_binary_ocr_digits_a_ruling_along_the_edge_is_left_out_and_a_cut_glyph_falls_back():
+    import numpy as np
+
+    templates = _learnt(["1234", "5678", "90"])
+    line = _line("53")
+    ruled = line.copy()
+    ruled[-2:, :] = 0  # the cell's ruling along the bottom of the cut
+    assert _read(templates, ruled) == ("53", [0.999, 0.999])
+    cut = np.ascontiguousarray(line[:, 7:])  # the 5 cut by the line's left edge
+    assert _read(templates, cut) is None
+    assert _read(templates, np.full((30, 30), 255, dtype=np.uint8)) is None
+    grey = np.clip(line.astype(int) // 3 + 150, 0, 255).astype(np.uint8)  # faint: no clear contrast
+    assert _read(templates, grey) is None
+
+
+@pytest.fixture(scope="module")
+def page4_lines():
+    """The lines of page 4 of the Huai'an report as ocrgrid cuts them at 200 dpi (136 cells and
+    labels; 104 of them padded to REC_MIN_WIDTH)."""
+    import numpy as np
+
+    from gongkai.read import ocr
+    from gongkai.read.ocrengine import get_rotate_crop_image
+    from tests.conftest import EXAMPLES
+
+    pdf = pdfium.PdfDocument(str(EXAMPLES / "huaian-city-2024.pdf"))
+    gray = np.array(pdf[3].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L"))
+    _, plan = ocr._plan(gray, SCAN_DPI / 72)
+    return [get_rotate_crop_image(gray, box.copy()) for box in plan.lines]
+
+
+@pytest.mark.ocr
+def test_read_binary_ocr_digits_on_a_page_the_fast_path_reads_as_the_model(page4_lines, monkeypatch):
+    """Every line of page 4 reads the same text with the fast path as without it; the lines it
+    took are digits alone, each at a confidence the model gave some template of it, never below
+    LEARN — and the model, run on each of them, reads the same number, surely."""
+    from gongkai.read import ocr, ocrdigits
+
+    taken: list = []
+    read = ocrdigits.Templates.read
+
+    def noted(self, line, width, height):
+        got = read(self, line, width, height)
+        if got is not None:
+            taken.append(line)
+        return got
+
+    monkeypatch.setattr(ocr, "_seen", {})
+    monkeypatch.setattr(ocrdigits.Templates, "read", noted)
+    fast = ocr._recognise_lines(page4_lines)
+    monkeypatch.setattr(ocr, "_seen", {})
+    monkeypatch.setattr(ocr, "FAST_DIGITS", False)
+    model = ocr._recognise_lines(page4_lines)
+    assert fast.txts == model.txts
+    assert len(taken) >= 60
+    pictures = {(line.shape, line.tobytes()) for line in taken}
+    for line, text, f, m in zip(page4_lines, model.txts, fast.word_results, model.word_results):
+        if (line.shape, line.tobytes()) in pictures:
+            assert text.isdigit() and min(m.confs) >= 0.90 and min(f.confs) >= ocrdigits.LEARN
+        else:
+            assert f.confs == m.confs
