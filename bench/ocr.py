@@ -439,6 +439,8 @@ def main() -> None:
                 if len(dumps) == 2:
                     diff, within = compare(*dumps.values(), digits=args.digits_ruling)
                     print(f"{name}: " + ("DIFFERS" if diff else "identical" if not within else
+                                         "the same reading (values, findings, narrative; within the ruling for a "
+                                         "change of reading)" if args.digits_ruling else
                                          "identical but for summation order (within the ruling)"))
                     for d in diff + within:
                         print("   ", d)

@@ -502,12 +502,14 @@ _seen_steps = 0
 # batch sums some products in another order than a run of one line: the probabilities differ by at
 # most ~3×10⁻⁶ (a stored confidence, rounded to 5 decimals, by at most 1×10⁻⁵), and in a batch of
 # two or more a line's output is the same whatever its batch holds (its size, the other lines,
-# its place: tested), so a lone narrow line is read beside a copy of itself — what is read from a
-# line depends on its pixels alone, never on the page or the process's past.  Wider lines are
-# read alone: they rarely share a width, and their call's overhead is a smaller part of them.
+# its place: tested), so a lone narrow line is read beside a copy of itself — what the model reads
+# from a line depends on its pixels alone, never on the page or the process's past.  Wider lines
+# are read alone: they rarely share a width, and their call's overhead is a smaller part of them.
 REC_BATCH = 8
-# Cells of digits alone are read from the digits the recogniser read surely on the same page when
-# they match them beyond doubt (ocrdigits); False: every line is run (bench/ocr_digits.py's proof).
+# A narrow line of digits alone is read from the digits the model read surely earlier on the same
+# page when its glyphs match them beyond doubt (ocrdigits: the same text, a confidence of those
+# templates' — so that depends on the page, never on another page or the process's past); False:
+# every line is run (bench/ocr_digits.py --verify compares the two).
 FAST_DIGITS = True
 
 
