@@ -419,7 +419,7 @@ def main() -> None:
                     for side, src in sides.items():
                         r = run_child(src, "time", str(warm), str(inputs[name]))
                         got[side].append(Sample(r["cpu"] / r["pages"], r["wall"] / r["pages"], r["hwm"]))
-                print(f"{name}: {r['lines']} lines, {r['repeated']} of them not run (read before, pixel for pixel)")
+                print(f"{name}: {r['lines']} lines, {r['repeated']} of them not run (read before, pixel for pixel, or from the page's digits)")
                 for side, samples in got.items():
                     print(line(f"  {side}", samples, per="a page", rate="pages"))
                 if len(sides) == 2:
