@@ -127,3 +127,25 @@ def test_new_from_the_records_leaves_table3_blank_before_the_register(capsys, db
     data = yaml.safe_load(out_path.read_text(encoding="utf-8"))
     assert data["table3"]["new_received"]["total"] is None and data["table3"]["total"]["total"] is None
     assert "本机关新收政府信息公开申请" not in data["sections"][2]["text"]   # no sentence of figures nobody has
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_export_carries_the_declarations_back(reg, tmp_path, cal, settings, suffix):
+    from gongkai.register.exchange import export_file, import_file
+
+    reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 3, 10)), "甲")
+    reg.declare_kept_since(date(2023, 1, 1), "甲", "2023年起全部录入")
+    reg.declare_kept_since(date(2024, 1, 1), "乙")
+    path = tmp_path / f"t{suffix}"
+    assert export_file(reg, path) == 1
+    other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings, today=DAY)
+    assert import_file(other, path, "丙") == ["2025-000001"]
+    assert kept_since_entries(other.db) == kept_since_entries(reg.db)    # who and when kept as recorded
+    assert set(_cells(compute(other.db, 2024, today=DAY)).values()) == {0}
+    other.close()
+    # an export of one year holds part of the register: no declaration in it
+    export_file(reg, path, year=2025)
+    third = Register(str(tmp_path / "third.db"), calendar=cal, settings=settings, today=DAY)
+    import_file(third, path, "丙")
+    assert kept_since_entries(third.db) == [] and compute(third.db, 2024, today=DAY).table3["total"]["total"] is None
+    third.close()

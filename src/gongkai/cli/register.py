@@ -577,7 +577,7 @@ def _import(args) -> int:
     from gongkai.register.exchange import import_file
     with _open(args) as reg:
         refs = import_file(reg, args.file, actor(args))
-    print(f"已导入 {len(refs)} 件申请（{refs[0]} 至 {refs[-1]}）")
+    print(f"已导入 {len(refs)} 件申请" + (f"（{refs[0]} 至 {refs[-1]}）" if refs else ""))
     return 0
 
 

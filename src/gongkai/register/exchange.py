@@ -3,7 +3,9 @@
 **Export** writes every fact, one step a row (the *step format*): 编号, 序号, 事项, 日期, a column
 per field of the steps (events.yaml ``columns``), 经办人 and 登记时间 — registrations, statutory
 steps, corrections (更正), voids (作废) and deliveries (送达) alike, so an export imported into
-an empty register gives the same history, due dates, table 3 and letters.  Derived values
+an empty register gives the same history, due dates, table 3 and letters; the register's
+declarations of its 台账起始日期 are rows too (事项 声明台账起始日期, no 编号; not in an export of one
+year, which holds only part of the register).  Derived values
 (收到日期, 办理状态, 答复期限, 是否逾期) are written on the registration row for people and ignored
 on import.  Contact details only with ``with_contact`` (a file without them cannot restore them).
 An Excel export has a second sheet, 申请一览, one request a row, for reading.
@@ -26,7 +28,7 @@ from typing import Any
 from gongkai.errors import GongkaiError
 from gongkai.register.events import Event, kind, kinds, parse_date, shown
 from gongkai.register.settings import load_data
-from gongkai.register.store import ImportedStep, Register, Request
+from gongkai.register.store import ImportedStep, Register, Request, kept_since_entries
 from gongkai.register.vocab import outcomes, state_labels
 from gongkai.sheets import Table, read_table, write_tables
 
@@ -72,6 +74,9 @@ def _cell(value: Any) -> Any:
 
 
 # -- import --------------------------------------------------------------------------------
+KEPT_SINCE = "声明台账起始日期"   # the 事项 of a declaration's row
+
+
 def import_file(register: Register, path: Path, actor: str) -> list[str]:
     table = read_table(path, ("申请人类型",))   # both formats have it: a title row above is skipped
     keys = _header_keys(table)
@@ -79,13 +84,40 @@ def import_file(register: Register, path: Path, actor: str) -> list[str]:
         raise table.error("文件中没有数据行")
     records = [(f"第{n}行", {k: _cell(c) for k, c in zip(keys, cells) if k}) for n, cells in table.rows]
     step_format = "kind" in keys
+    declared = _declarations(records, register, table) if step_format else []
+    records = [(place, v) for place, v in records if not (step_format and v.get("kind") == KEPT_SINCE)]
     parsed = _step_requests(records, table) if step_format else _list_requests(records, register, table)
     if step_format:
         _check(register, parsed, table)
     try:
-        return register.import_requests(((p.place, p.steps) for p in parsed), actor)
+        with register.db.transaction():   # the requests and the declarations, all or nothing
+            refs = register.import_requests(((p.place, p.steps) for p in parsed), actor)
+            for since, note, who, stamp in declared:
+                register.declare_kept_since(since, who or actor, note, stamp or None)
+        return refs
     except GongkaiError as exc:  # steps the rules refuse: nothing was written
         raise table.error(exc.message) from exc
+
+
+def _declarations(records: list[tuple[str, dict[str, Any]]], register: Register,
+                  table: Table) -> list[tuple[date, str, str, str]]:
+    """The 台账起始日期 rows of a step-format file: (day, note, who, when), checked."""
+    out, errors = [], []
+    for place, v in records:
+        if v.get("kind") != KEPT_SINCE:
+            continue
+        try:
+            day = parse_date(v.get("on"))
+        except ValueError:
+            day = None
+        if day is None:
+            errors.append(f"{place}：{KEPT_SINCE}的“日期”“{v.get('on') or ''}”不是日期")
+        elif day > register.today():
+            errors.append(f"{place}：台账起始日期 {day.isoformat()} 晚于今天")
+        else:
+            out.append((day, str(v.get("note") or ""), str(v.get("actor") or ""), str(v.get("recorded_at") or "")))
+    _fail(errors, table)
+    return out
 
 
 def _header_keys(table: Table) -> list[str | None]:
@@ -326,6 +358,11 @@ def export_rows(register: Register, with_contact: bool = False, year: int | None
     header = [h for h, _ in FIXED] + [columns()[n] for n in names] + [h for h, _ in RECORDED] + [h for h, _ in DERIVED]
     reqs = register.with_history(register.requests(RequestFilter(year=year, voided=True)))
     rows, today = [], register.today()
+    if year is None:   # the register's declarations of its 台账起始日期, oldest first
+        for d in kept_since_entries(register.db):
+            row: list[Any] = ["", "", KEPT_SINCE, d.since.isoformat(), *(d.note if n == "note" else "" for n in names),
+                              d.actor, d.recorded_at, *("" for _ in DERIVED)]
+            rows.append(row)
     for req in reqs:
         for e in req.history:
             rows.append(_step_row(req, e, names, with_contact, today))
@@ -385,4 +422,4 @@ def export_file(register: Register, path: Path, with_contact: bool = False, year
     if Path(path).suffix.lower() == ".xlsx":
         tables.append(("申请一览", *summary_rows(register, year)))
     write_tables(path, tables, private=with_contact)   # ID numbers, phones: owner-only
-    return len({r[0] for r in rows})
+    return len({r[0] for r in rows if r[0]})

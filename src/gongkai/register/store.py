@@ -535,13 +535,14 @@ class Register:
         found = kept_since_entries(self.db)
         return found[-1] if found else None
 
-    def declare_kept_since(self, since: date, actor: str, note: str = "") -> KeptSince:
+    def declare_kept_since(self, since: date, actor: str, note: str = "", recorded_at: str | None = None) -> KeptSince:
         """Declare that every request received from ``since`` on, and every request still open
-        on that day, is in the register (a new row; earlier declarations are kept)."""
+        on that day, is in the register (a new row; earlier declarations are kept).
+        ``recorded_at``: when an imported declaration was made (default: now)."""
         if not 1990 <= since.year <= 2100:
             raise RuleError(f"台账起始日期“{since.isoformat()}”无效")
         self._not_future(since, "台账起始")
-        entry = KeptSince(since, note.strip(), actor, self.stamp())
+        entry = KeptSince(since, note.strip(), actor, recorded_at or self.stamp())
         with self.db.transaction():
             self.db.execute("INSERT INTO kept_since (since, note, actor, recorded_at) VALUES (?, ?, ?, ?)",
                             (since.isoformat(), entry.note, actor, entry.recorded_at))
