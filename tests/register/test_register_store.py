@@ -373,3 +373,24 @@ def test_on_a_fixed_office_day_steps_are_stamped_on_that_day_not_late(db_url, ca
     with Register(db_url, calendar=cal, settings=settings) as r:
         r.record(ref, "archived", date(2026, 3, 11), "王办事员")
         assert r.history(ref)[-1].recorded_at[:10] == "2026-03-11"
+
+
+def test_a_reply_counted_in_the_wrong_row_is_corrected_with_its_art36_item(reg):
+    """January: a 本机关不掌握 reply (Art. 36 (四)) should have been 没有现成信息; the correction was
+    refused (“第三十六条第（4）项不适用”) and the ground could not be cleared first: a deadlock."""
+    from gongkai.register.history import history_lines
+    from gongkai.register.table3 import compute
+
+    ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 4, 3)), "a")
+    reg.record(ref, "replied", date(2025, 5, 6), "a", outcome="unable.not_held", ground="4", note="经检索没有")
+    reg.declare_kept_since(date(2025, 1, 1), "a")
+    before = compute(reg.db, 2025, today=date(2026, 1, 6)).table3
+    assert (before["unable.not_held"]["total"], before["unable.needs_creation"]["total"]) == (1, 0)
+    reg.amend(ref, "outcome", "unable.needs_creation", "应计入没有现成信息", "b", event=2, on=date(2026, 1, 6))
+    after = compute(reg.db, 2025, today=date(2026, 1, 6)).table3
+    assert (after["unable.not_held"]["total"], after["unable.needs_creation"]["total"]) == (0, 1)
+    history = reg.history(ref)
+    assert history[1].data["ground"] == "4"          # the reply as recorded keeps its item
+    assert history_lines(history, True)[-1].startswith(
+        "3. 2026-01-06 更正（第2条“答复”的办理结果：“（四）无法提供1.本机关不掌握相关政府信息”改为"
+        "“（四）无法提供2.没有现成信息需要另行制作”，所依据的第三十六条第（四）项随之不再适用；理由：应计入没有现成信息）")

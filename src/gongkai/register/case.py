@@ -16,7 +16,7 @@ from datetime import date
 
 from gongkai.errors import GongkaiError
 from gongkai.register.clock import Clock, compute_clock
-from gongkai.register.events import Event, kinds
+from gongkai.register.events import Event, grounds_for, kinds
 from gongkai.register.settings import Settings
 from gongkai.register.vocab import outcomes
 from gongkai.workdays import Calendar
@@ -245,8 +245,7 @@ def _replied(f: _Facts, e: Event, cal: Calendar, s: Settings) -> None:
 
 def _check_ground(e: Event) -> None:
     ground, outcome = e.data.get("ground"), e.data.get("outcome")
-    allowed = {"granted": {"1", "2"}, "unable.not_held": {"4", "5"}}.get(outcome or "", set())
-    if ground is not None and ground not in allowed:
+    if ground is not None and ground not in grounds_for(outcome):
         raise RuleError(f"第三十六条第（{ground}）项不适用于办理结果“{outcomes().get(outcome or '', outcome)}”")
     if e.data.get("body") and ground != "5":
         raise RuleError("只有依第三十六条第（五）项（不属于本机关负责公开）答复时才填写负责公开的行政机关")

@@ -320,10 +320,23 @@ def effective(history: Iterable[Event]) -> list[Event]:
     return sorted(steps.values(), key=lambda e: (e.on, e.id))
 
 
+# The items of Art. 36 a reply of each outcome may rest on (``ground``; none for the others).
+GROUNDS = {"granted": ("1", "2"), "unable.not_held": ("4", "5")}
+
+
+def grounds_for(outcome: Any) -> tuple[str, ...]:
+    return GROUNDS.get(str(outcome or ""), ())
+
+
 def amend(step: Event, name: str, value: Any) -> Event:
     if name == "on":
         return replace(step, on=date.fromisoformat(str(value)))
-    return replace(step, data={**step.data, name: value})
+    data = {**step.data, name: value}
+    if name == "outcome" and data.get("ground") is not None and data["ground"] not in grounds_for(value):
+        # a reply counted in the wrong row: the Art. 36 item of the old outcome does not apply to
+        # the corrected one (it stays on the reply as recorded, and in the correction's 原值)
+        data.pop("ground")
+    return replace(step, data=data)
 
 
 def amendable(step: Event, name: str) -> Field | None:

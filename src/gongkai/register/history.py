@@ -10,7 +10,7 @@ from typing import Any
 
 from gongkai.db import office_time
 from gongkai.format.text import shown_or_blank
-from gongkai.register.events import Event, Field, amendable, kinds, shown
+from gongkai.register.events import Event, Field, amendable, grounds_for, kinds, shown
 from gongkai.register.store import Applicant
 
 LATE_ENTRY_DAYS = 3   # recorded more than this many days after its date: marked 补录
@@ -69,6 +69,9 @@ def _amendment(e: Event, by_id: dict[int, Event], personal: bool, mask_names: bo
         old = shown(f, e.data.get("old")) if f else e.data.get("old")
         change = f"“{shown_or_blank(old)}”改为“{shown(f, e.data['value']) if f else e.data['value']}”"
     where = f"第{e.data.get('event')}条" + (f"“{kinds()[target.kind].label}”" if target else "")
+    ground = target.data.get("ground") if target and e.data["field"] == "outcome" else None
+    if ground is not None and ground not in grounds_for(e.data["value"]):   # dropped with the old outcome
+        change += f"，所依据的第三十六条第（{'一二三四五六七'[int(ground) - 1]}）项随之不再适用"
     return [f"{where}的{label}：{change}", f"理由：{e.data.get('reason', '')}"]
 
 
