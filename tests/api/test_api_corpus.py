@@ -120,8 +120,10 @@ def test_a_corpus_in_python_holds_what_the_commands_show(corpus_db):
 
 
 def test_a_missing_corpus_is_refused_in_chinese(tmp_path):
-    with pytest.raises(gongkai.GongkaiError, match="语料库不存在。请先用 gongkai ingest 建立语料库"):
+    with pytest.raises(gongkai.NotFound) as missing:
         gongkai.Corpus(tmp_path / "none.db")
+    assert str(missing.value) == (f"{tmp_path / 'none.db'}：语料库不存在。新建一个：gongkai.Corpus(路径, create=True)，"
+                                  "或先用 gongkai ingest 建立。")
     assert not (tmp_path / "none.db").exists()
     # A report file given for the corpus: SQLite's English ("file is not a database") was shown.
     wrong = tmp_path / "报告.txt"

@@ -41,7 +41,13 @@ class Corpus:
     not exist, as the reading commands do; ``create=True`` makes a new empty corpus there."""
 
     def __init__(self, url: str | os.PathLike[str] | None = None, create: bool = False) -> None:
-        self._store: Store | None = Store(os.fspath(url) if url is not None else None, create=create)
+        from gongkai.errors import NotFound
+
+        try:
+            self._store: Store | None = Store(os.fspath(url) if url is not None else None, create=create)
+        except NotFound as exc:  # the command's words (--db) are not a Python user's
+            raise NotFound("语料库不存在。新建一个：gongkai.Corpus(路径, create=True)，或先用 gongkai ingest 建立。",
+                           exc.path) from None
         self._url = str(self._store.url)
 
     @property

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gongkai.db import Database, is_postgres, now_stamp
 from gongkai.db.paths import default_corpus_path
-from gongkai.errors import GongkaiError
+from gongkai.errors import NotFound
 
 if TYPE_CHECKING:
     from gongkai.model import Finding, Report
@@ -219,7 +219,7 @@ class Store(Database):
         new empty corpus."""
         self.url = url or default_url()
         if not create and not is_postgres(self.url) and not Path(self.url.removeprefix("sqlite:///")).is_file():
-            raise GongkaiError("语料库不存在。请先用 gongkai ingest 建立语料库，或用 --db 指定已有的语料库。",
+            raise NotFound("语料库不存在。请先用 gongkai ingest 建立语料库，或用 --db 指定已有的语料库。",
                                self.url.removeprefix("sqlite:///"))
         # Published reports, not personal data: the file follows the umask.
         super().__init__(self.url, ("gongkai.corpus",), what="语料库", durable=False, private=False)

@@ -320,7 +320,7 @@ _UPLOAD = obj({"file": {"type": "string", "format": "binary", "description": "�
 
 
 def document() -> dict:
-    return {
+    return _conditional({
         "openapi": "3.1.0",
         "info": {"title": "gongkai 政府信息公开 API", "version": __version__,
                  "description": "解析、检查年度报告；依申请公开台账；年度报告编制；语料库汇总；名录。"
@@ -431,4 +431,24 @@ def document() -> dict:
                                            _query("region", "地区代码前缀（默认本人监督的地区）",
                                                   {"type": "string", "pattern": "^[0-9]{0,6}$"})])},
         },
-    }
+    })
+
+
+CONDITIONAL = {
+    "ETag": {"schema": STR, "description": "内容的指纹；再次请求时放在 If-None-Match 中，未变化则回答 304"},
+    "Cache-Control": {"schema": STR, "description": "private, no-cache：共享缓存不保存，客户端每次核对"}}
+NOT_MODIFIED = {"description": "未变化（请求带 If-None-Match，与当前 ETag 相同）：无内容，用已有的那份",
+                "headers": {"ETag": CONDITIONAL["ETag"]}}
+
+
+def _conditional(doc: dict) -> dict:
+    """Every GET answered 200 with a body (not the streamed CSV tables) carries an ETag and answers a
+    matching If-None-Match with 304 (``ConditionalGetMiddleware``)."""
+    for path, ops in doc["paths"].items():
+        op = ops.get("get")
+        if op is None or "200" not in op["responses"] or path.endswith(".csv"):
+            continue
+        ok = op["responses"]["200"]
+        ok["headers"] = {**ok.get("headers", {}), **CONDITIONAL}
+        op["responses"]["304"] = NOT_MODIFIED
+    return doc
