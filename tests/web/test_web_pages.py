@@ -502,6 +502,8 @@ def test_table3_page_traces_cells_to_requests_and_keeps_a_declared_start(django_
             '<a href="?year=2025&amp;cell=granted.total#cell-requests">总计 1</a>') in t
     t = c.get(f"/register/{a.pk}/table3/?year=2025&cell=carried_forward.natural_person").content.decode()
     assert re.search(r'<section id="cell-requests"><h2>表三“四、结转下年度继续办理”行“自然人”列</h2>\s*<p>共 1 件', t)
+    # on a phone the list is cards whose first row (the header) is hidden: the head must be that row
+    assert re.search(r'<table class="list cards" id="cell-request-list">\s*<tr><th>编号</th>', t) and "<thead>" not in t
     assert f'<a href="/register/{a.pk}/r/{refs[1]}/">{refs[1]}</a></td><td data-label="收到日期">2025-12-29</td>' in t
     assert f"/r/{refs[0]}/" not in t.split('id="cell-requests"')[1].split("</section>")[0]
     t = c.get(f"/register/{a.pk}/table3/?year=2024").content.decode()
