@@ -6,6 +6,7 @@ here: PERIOD, DEADLINE, FEE-STATEMENT, LAST-YEAR."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -31,20 +32,26 @@ def period(report: Report) -> Iterator[Finding]:
         if m and int(m.group("y")) != year:
             yield finding(report, "PERIOD", quote=report.title, year=year,
                           detail=f"标题中的年度为 {m.group('y')} 年。")
+    for sentence, m, start, end in _periods(report):
+        if start == (year, 1, 1) and end == (year, 12, 31):
+            continue
+        detail = f"统计期限写为“{m.group(0)}”"
+        if _within_year(start, end, year):  # part of the year: a body set up mid-year, or a slip
+            extra = rules()["PERIOD"].extra
+            yield finding(report, "PERIOD", quote=sentence, year=year, detail=detail,
+                          severity=extra["part_severity"], template=extra["part_message"])
+        else:
+            yield finding(report, "PERIOD", quote=sentence, year=year, detail=detail + "。")
+
+
+def _periods(report: Report) -> Iterator[tuple[str, re.Match, tuple[int, int, int], tuple[int, int, int]]]:
+    """Each statistical-period statement: its sentence, the match, its first and last day."""
+    pattern = compiled(data()["period"]["pattern"])
     for sentence in sentences(report):
-        for m in compiled(spec["pattern"]).finditer(sentence):
-            y1, y2 = int(m.group("y1")), int(m.group("y2") or m.group("y1"))
-            start = (y1, int(m.group("m1")), int(m.group("d1")))
-            end = (y2, int(m.group("m2")), int(m.group("d2")))
-            if start == (year, 1, 1) and end == (year, 12, 31):
-                continue
-            detail = f"统计期限写为“{m.group(0)}”"
-            if _within_year(start, end, year):  # part of the year: a body set up mid-year, or a slip
-                extra = rules()["PERIOD"].extra
-                yield finding(report, "PERIOD", quote=sentence, year=year, detail=detail,
-                              severity=extra["part_severity"], template=extra["part_message"])
-            else:
-                yield finding(report, "PERIOD", quote=sentence, year=year, detail=detail + "。")
+        for m in pattern.finditer(sentence):
+            start = (int(m.group("y1")), int(m.group("m1")), int(m.group("d1")))
+            end = (int(m.group("y2") or m.group("y1")), int(m.group("m2")), int(m.group("d2")))
+            yield sentence, m, start, end
 
 
 def _within_year(start: tuple[int, int, int], end: tuple[int, int, int], year: int) -> bool:
@@ -96,16 +103,9 @@ def fee_statement(report: Report) -> Iterator[Finding]:
 def _starts_mid_year(report: Report) -> bool:
     """The statistical period starts after 1 January inside the report year ("统计期限为2019年9月1日
     至2019年12月31日"): a body set up during the year, as PERIOD asks — or a slip."""
-    if report.year is None:
-        return False
-    pattern = compiled(data()["period"]["pattern"])
-    for sentence in sentences(report):
-        for m in pattern.finditer(sentence):
-            start = (int(m.group("y1")), int(m.group("m1")), int(m.group("d1")))
-            end = (int(m.group("y2") or m.group("y1")), int(m.group("m2")), int(m.group("d2")))
-            if start != (report.year, 1, 1) and _within_year(start, end, report.year):
-                return True
-    return False
+    year = report.year
+    return year is not None and any(start != (year, 1, 1) and _within_year(start, end, year)
+                                    for _, _, start, end in _periods(report))
 
 
 def last_year(report: Report) -> Iterator[Finding]:
