@@ -110,6 +110,16 @@ def test_an_unchanged_answer_is_not_sent_again(corpus, world):
     assert _get(c, "/api/corpus/stats?level=city", HTTP_IF_NONE_MATCH=first["ETag"]).json()["level"] == "city"
     document = _get(client_for(None), "/api/openapi.json")
     assert document["Access-Control-Allow-Origin"] == "*"  # a client generator on another site may read it
+    # parse and check store nothing and need no account: another site's page may read their answers,
+    # not those of the calls that need a login
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    anon = client_for(None)
+    with open(seed("000"), "rb") as fh:
+        parsed = anon.post("/api/parse", {"file": fh})
+    refused = anon.post("/api/check", {"file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert [(r.status_code, r.get("Access-Control-Allow-Origin")) for r in (parsed, refused, first)] == [
+        (200, "*"), (400, "*"), (200, None)]
     # a missing side of a comparison is named (it said 报告编号“None”无效)
     assert _get(c, "/api/corpus/compare?a=1", 400).json() == {"error": "缺少参数 b：要比较的两份报告的编号，如 ?a=11&b=12"}
 

@@ -104,7 +104,7 @@ def _status(answer) -> tuple[str, dict]:
 def test_plain_calls_are_answered_in_front_exactly_as_django_answers_them(both):
     good = both(_form(file=SimpleUploadedFile("a.txt", SEED)))
     assert good[0] == "200 OK" and _status(good)[1]["agency"] == "吴忠市红寺堡区红寺堡镇人民政府"
-    assert [k for k, _ in good[1]] == ["Content-Type", "X-Frame-Options", "Content-Length", "Vary",
+    assert [k for k, _ in good[1]] == ["Content-Type", "Access-Control-Allow-Origin", "X-Frame-Options", "Content-Length", "Vary",
                                       "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy"]
     checked = both(_form(file=SimpleUploadedFile("a.txt", CRAWLER), previous=SimpleUploadedFile("p.txt", SEED)),
                    path="/api/check")

@@ -55,6 +55,15 @@ def report_json(files, check: bool, gone=None) -> bytes:
     return isolate.run("gongkai.web.answer:report_json", args, upload.name, gone)
 
 
+def open_to_all(response: HttpResponse) -> HttpResponse:
+    """``Access-Control-Allow-Origin: *`` on an answer any site's page may read: the OpenAPI
+    document, and what ``/api/parse`` and ``/api/check`` answer (they store nothing and need no
+    account; a browser sends no cookie with such a call, and a token would need a preflight, which
+    is not answered)."""
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def report_answer(request, check: bool, files=None, raised: Exception | None = None) -> HttpResponse:
     """The answer to ``POST /api/parse`` or ``/api/check`` once the caller may use it (``report_json``).
     Reached through the views below, or — for a call without a cookie or a token — straight from
@@ -70,8 +79,8 @@ def report_answer(request, check: bool, files=None, raised: Exception | None = N
     except isolate.Busy:
         raise  # 503 (errors.exception_response): the upload is fine, the server is busy — try again
     except GongkaiError as exc:
-        return _error(str(exc))
-    return HttpResponse(data, content_type="application/json")
+        return open_to_all(_error(str(exc)))
+    return open_to_all(HttpResponse(data, content_type="application/json"))
 
 
 @csrf_exempt
@@ -383,6 +392,4 @@ def corpus_rollup(request):
 def openapi(request):
     from gongkai.web.openapi import document
 
-    response = json_response(document())
-    response["Access-Control-Allow-Origin"] = "*"  # public: a client generator or viewer on another site reads it
-    return response
+    return open_to_all(json_response(document()))  # a client generator or viewer on another site reads it
