@@ -521,6 +521,47 @@ def test_table3_page_traces_cells_to_requests_and_keeps_a_declared_start(django_
     assert sup.status_code == 200 and 'id="declare-since"' not in sup.content.decode()
 
 
+def test_a_register_corrected_after_the_draft_is_told_not_silently_applied(django_env, world):
+    from gongkai.web.drafts import get, report_of
+    from gongkai.web.registers import open_register
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "张三",
+                                         "channel": "in_person", "content": "x", "submitted_on": "2025-04-03",
+                                         "csrfmiddlewaretoken": token})
+    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "replied", "on": "2025-05-06", "outcome": "unable.not_held",
+                                               "ground": "4", "note": "经检索没有", "csrfmiddlewaretoken": token})
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "other_org", "applicant_name": "某村民委员会",
+                                         "channel": "in_person", "content": "y", "submitted_on": "2025-12-22",
+                                         "csrfmiddlewaretoken": token})
+    late_ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
+    assert 'id="register-drift"' not in c.get(f"/draft/{a.pk}/2025/").content.decode()
+    assert report_of(get(a, 2025)).section(3).text.startswith("2025年，本机关新收政府信息公开申请2件，上年结转0件。")
+    # January: the reply was counted in the wrong row, and a request of 2026 was dated last year
+    open_register(a).amend(ref, "outcome", "unable.needs_creation", "应计入没有现成信息", "乙", event=2)
+    open_register(a).amend(late_ref, "on", "2026-01-04", "收件章为2026年1月4日", "乙")
+    page = c.get(f"/draft/{a.pk}/2025/").content.decode()
+    assert "<strong>台账在带入表三后有变化</strong>" in page
+    assert "<li>表三“（四）无法提供—1.本机关不掌握相关政府信息”行“自然人”列：报告中 1，台账现为 0</li>" in page
+    assert "<li>表三“（四）无法提供—2.没有现成信息需要另行制作”行“总计”列：报告中 0，台账现为 1</li>" in page
+    assert re.search(rf'<li><a href="/register/{a.pk}/r/{ref}/">{ref}</a> 第3条 \d{{4}}-\d\d-\d\d 更正（第2条“答复”的办理结果：'
+                     r"“（四）无法提供1.本机关不掌握相关政府信息”改为“（四）无法提供2.没有现成信息需要另行制作”，"
+                     r"所依据的第三十六条第（四）项随之不再适用；理由：应计入没有现成信息）；经办：乙", page)
+    assert "<li>表三“一、本年新收政府信息公开申请数量”行“总计”列：报告中 2，台账现为 1</li>" in page
+    assert report_of(get(a, 2025)).value("table3.unable.not_held.total") == 1    # not changed behind the clerk
+    r = c.post(f"/draft/{a.pk}/2025/from-register", {"csrfmiddlewaretoken": token}, follow=True)
+    assert "第三部分开头的表三数字已按新表三改写。" in r.content.decode()
+    report = report_of(get(a, 2025))
+    assert report.value("table3.unable.not_held.total") == 0 and report.value("table3.new_received.total") == 1
+    assert report.section(3).text.startswith("2025年，本机关新收政府信息公开申请1件，上年结转0件。本年办结1件，"
+                                             "其中无法提供1件。结转下年度继续办理0件。\n\n【待办】")
+    assert 'id="register-drift"' not in c.get(f"/draft/{a.pk}/2025/").content.decode()
+
+
 def test_draft_takes_table3_from_the_register(django_env, world):
     a = world["a"]
     c = client_for(world["clerk_a"])

@@ -529,6 +529,13 @@ class Register:
             (applicant.type, applicant.name, applicant.id_number, first.isoformat(), nxt.isoformat(),
              received.isoformat(), received.isoformat(), reg.recorded_at)))
 
+    def recorded_since(self, stamp: str) -> list[tuple[str, int]]:
+        """(request number, step number) of every step recorded at or after ``stamp`` (an office time
+        as ``stamp()`` writes it), in the order recorded."""
+        return [(ref, int(seq)) for ref, seq in self.db.query(
+            "SELECT r.ref, e.seq FROM events e JOIN requests r ON r.id = e.request_id WHERE e.recorded_at >= ? "
+            "ORDER BY e.recorded_at, e.id", (stamp,))]
+
     # -- 台账起始日期 ----------------------------------------------------------------------
     def kept_since(self) -> KeptSince | None:
         """The declaration in force (the latest), or None when none was made."""

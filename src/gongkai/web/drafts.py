@@ -125,13 +125,19 @@ def create(body, year, version: str, actor: str, prefill: bool = True, previous:
         p.values[cell] = value
         cells[cell] = {"kind": kind, "note": note, "value": _shown(value)}
         origins[kind] = note
+    if "register" in origins:   # when, so that corrections recorded since can be told (register_drift)
+        from gongkai.web.registers import open_register
+
+        taken = {"register_taken_at": open_register(body).stamp()}
+    else:
+        taken = {}
     report = skeleton(body.name, year, version, p)
     for no, said in texts.items():
         if said and (section := report.section(no)) is not None:  # the skeleton has every section
             section.text = f"{said}\n\n{section.text}"
     try:
         draft = ReportDraft.objects.create(body=body, year=year, format=version, data=report.to_dict(),
-                                           sources={"cells": cells, "origins": origins}, updated_by=actor)
+                                           sources={"cells": cells, "origins": origins, **taken}, updated_by=actor)
     except IntegrityError:
         raise GongkaiError(f"{body.name} {year}年度的报告已经存在，请直接编辑") from None
     return draft, messages
@@ -319,13 +325,50 @@ def grid(report: Report, version: str, sources: dict | None = None,
     return {"table2": t2, "table3": t3, "table4": t4}
 
 
+def register_drift(draft: ReportDraft, register) -> dict | None:
+    """The draft's table-3 cells still as taken from the register that the register now counts
+    otherwise — a correction since (a request counted in another row, a date put right, a void)
+    — with the steps recorded since they were taken; None when they agree.  The draft itself is
+    never changed here: it may already have been exported."""
+    from gongkai.format.names import cell_label, format_order
+    from gongkai.register.history import history_rows
+    from gongkai.register.table3 import compute
+
+    taken = [c for c, s in (draft.sources or {}).get("cells", {}).items()
+             if s.get("kind") == "register" and c.startswith("table3.")]
+    if draft.format != "2021" or not taken:
+        return None
+    now = compute(register.db, draft.year, draft.body.name, register.today())
+    report = report_of(draft)
+    cells = [{"cell": c, "label": cell_label(c, draft.format), "draft": _shown(report.value(c)) or "—",
+              "register": _shown(now.value(c)) or "—"}
+             for c in sorted(taken, key=format_order) if report.value(c) != now.value(c)]
+    if not cells:
+        return None
+    steps = []
+    since = (draft.sources or {}).get("register_taken_at")
+    if since:
+        wanted: dict[str, set[int]] = {}
+        for ref, seq in register.recorded_since(since):
+            wanted.setdefault(ref, set()).add(seq)
+        for ref, seqs in list(wanted.items())[:20]:
+            for row in history_rows(register.history(ref), personal=False):
+                if row["id"] in seqs:
+                    steps.append({"ref": ref, "text": f"第{row['id']}条 {row['on']} {row['label']}"
+                                  + (f"（{'；'.join(row['details'])}）" if row["details"] else "")
+                                  + f"；经办：{row['actor']}，登记于 {row['recorded_at']}"})
+    from gongkai.db import office_time
+
+    return {"cells": cells, "steps": steps, "since": office_time(since) if since else ""}
+
+
 def fill_table3_from_register(draft: ReportDraft, register, actor: str) -> list[str]:
     """Replace the draft's table-3 cells the register counts for its year by the register's
     figures (a row the register cannot count for the year keeps what the draft has; a register
     that counts nothing of the year is refused, saying why); returns what was done, in
     sentences."""
     from gongkai.model import split_cell_id
-    from gongkai.register.table3 import compute
+    from gongkai.register.table3 import compute, statement
 
     if draft.format != "2021":
         raise GongkaiError("台账按2021年版格式计算表三；2019年版格式的报告请手工填写")
@@ -334,20 +377,30 @@ def fill_table3_from_register(draft: ReportDraft, register, actor: str) -> list[
     if not counted:
         raise GongkaiError("未按台账计算表三：" + "；".join(t3.notes[1:]))
     report = report_of(draft)
+    said_before = statement(report)
     table = {row: dict(cells) for row, cells in (report.table3 or {}).items()}
     for cell, value in counted.items():
         _, row, column = split_cell_id(cell)
         table.setdefault(row, {})[column] = value
     report.table3 = table
+    said, third = statement(report), report.section(3)
+    text_note = []
+    if third is not None and said != said_before:
+        if said_before and said and third.text.startswith(said_before):   # the sentence taken last time: retold
+            third.text = said + third.text[len(said_before):]
+            text_note.append("第三部分开头的表三数字已按新表三改写。")
+        elif said_before and said_before in third.text:
+            text_note.append("第三部分正文仍写着原表三的数字，请按新表三核对修改。")
     draft.data = report.to_dict()
     note = f"由依申请公开台账计算（截至{draft.year}年12月31日）"
     sources = dict(draft.sources or {})
     cells = {c: v for c, v in sources.get("cells", {}).items() if c not in counted}
     cells.update({c: {"kind": "register", "note": note, "value": _shown(v)} for c, v in counted.items()})
-    draft.sources = {**sources, "cells": cells, "origins": {**sources.get("origins", {}), "register": note}}
+    draft.sources = {**sources, "cells": cells, "origins": {**sources.get("origins", {}), "register": note},
+                     "register_taken_at": register.stamp()}
     draft.updated_by = actor
     draft.save()
     new, carried = t3.value("table3.new_received.total"), t3.value("table3.carried_over.total")
-    said = (f"已按台账重新计算表三（{draft.year}年新收与上年结转共 {int(new) + int(carried)} 件）。"
+    done = (f"已按台账重新计算表三（{draft.year}年新收与上年结转共 {int(new) + int(carried)} 件）。"
             if new is not None and carried is not None else "已按台账重新计算表三中台账能计算的格。")
-    return [said, *t3.notes[1:]]
+    return [done, *t3.notes[1:], *text_note]

@@ -92,8 +92,11 @@ def edit_context(request, body, draft, invalid: dict) -> dict:
     findings = drafts.findings_of(draft)
     names = catalogue()["severities"]
     origins = draft.sources.get("origins", {})
+    from gongkai.web.registers import open_register
+
     return {
         "body": body, "draft": draft, "report": report,
+        "drift": drafts.register_drift(draft, open_register(body)),
         "grid": drafts.grid(report, draft.format, draft.sources, invalid),
         "identities": [{**i, "left": " ".join(i["left"]), "right": " ".join(i["right"])}
                        for i in drafts.identities(draft.format)],
