@@ -96,22 +96,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-stream-") as tmp:
         home = Path(tmp)
         token = prepare(home, args.reports)
-        port = serverproc.free_port()
         env = {**os.environ, "GONGKAI_WEB_HOME": str(home), "GONGKAI_CORPUS_URL": str(home / "corpus.db")}
-        server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--host", "127.0.0.1",
-                                   "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
         try:
-            try:
-                serverproc.wait_up(server, f"{base}/check/", seconds=60)
-            except serverproc.ServerDidNotStart:
-                raise SystemExit("bench: the server did not start") from None
-            print(f"server: waitress on {base} (loopback), {os.cpu_count()} CPUs")
-            for path in ("/api/corpus/tables/cells.csv", "/api/corpus/tables/reports.csv",
-                         "/api/corpus/reports?format=csv"):
-                download(server, base + path, token)
-        finally:
-            serverproc.stop(server, seconds=10)
+            with serverproc.serving(env) as (server, base):
+                print(f"server: waitress on {base} (loopback), {os.cpu_count()} CPUs")
+                for path in ("/api/corpus/tables/cells.csv", "/api/corpus/tables/reports.csv",
+                             "/api/corpus/reports?format=csv"):
+                    download(server, base + path, token)
+        except serverproc.ServerDidNotStart:
+            raise SystemExit("bench: the server did not start") from None
     return 0
 
 

@@ -24,7 +24,6 @@ import http.cookiejar
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -134,52 +133,45 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-web-") as tmp:
         home = Path(tmp)
         body_id, token = prepare(home, args.requests)
-        port = serverproc.free_port()
         env = {**os.environ, "GONGKAI_WEB_HOME": str(home)}
-        server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--host", "127.0.0.1",
-                                   "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
         try:
-            try:
-                serverproc.wait_up(server, f"{base}/check/", seconds=60)
-            except serverproc.ServerDidNotStart:
-                raise SystemExit("bench: the server did not start") from None
-            body, ctype = multipart(seed)
+            with serverproc.serving(env) as (_server, base):
+                body, ctype = multipart(seed)
 
-            def check_call():
-                def call():
-                    req = urllib.request.Request(f"{base}/api/check", data=body, headers={"Content-Type": ctype})
-                    with urllib.request.urlopen(req, timeout=60) as r:
-                        assert r.status == 200
-                        r.read()
-                return call
+                def check_call():
+                    def call():
+                        req = urllib.request.Request(f"{base}/api/check", data=body, headers={"Content-Type": ctype})
+                        with urllib.request.urlopen(req, timeout=60) as r:
+                            assert r.status == 200
+                            r.read()
+                    return call
 
-            def page_call():
-                opener = session_opener(base)
+                def page_call():
+                    opener = session_opener(base)
 
-                def call():
-                    with opener.open(f"{base}/register/{body_id}/", timeout=60) as r:
-                        html = r.read()
-                        assert r.status == 200 and b'id="requests"' in html
-                return call
+                    def call():
+                        with opener.open(f"{base}/register/{body_id}/", timeout=60) as r:
+                            html = r.read()
+                            assert r.status == 200 and b'id="requests"' in html
+                    return call
 
-            def api_call():
-                def call():
-                    req = urllib.request.Request(f"{base}/api/bodies/{body_id}/requests",
-                                                 headers={"Authorization": f"Bearer {token}"})
-                    with urllib.request.urlopen(req, timeout=60) as r:
-                        assert r.status == 200
-                        r.read()
-                return call
+                def api_call():
+                    def call():
+                        req = urllib.request.Request(f"{base}/api/bodies/{body_id}/requests",
+                                                     headers={"Authorization": f"Bearer {token}"})
+                        with urllib.request.urlopen(req, timeout=60) as r:
+                            assert r.status == 200
+                            r.read()
+                    return call
 
-            print(f"server: waitress on {base} (loopback), {os.cpu_count()} CPUs, "
-                  f"{args.clients} clients, {args.seconds:g} s per scenario")
-            run(f"POST /api/check (one-page report {seed.name}, {seed.stat().st_size:,} bytes)", check_call,
-                args.clients, args.seconds)
-            run(f"GET 台账 list page ({args.requests:,} requests)", page_call, args.clients, args.seconds)
-            run(f"GET /api/bodies/{{id}}/requests ({args.requests:,} requests)", api_call, args.clients, args.seconds)
-        finally:
-            serverproc.stop(server, seconds=10)
+                print(f"server: waitress on {base} (loopback), {os.cpu_count()} CPUs, "
+                      f"{args.clients} clients, {args.seconds:g} s per scenario")
+                run(f"POST /api/check (one-page report {seed.name}, {seed.stat().st_size:,} bytes)", check_call,
+                    args.clients, args.seconds)
+                run(f"GET 台账 list page ({args.requests:,} requests)", page_call, args.clients, args.seconds)
+                run(f"GET /api/bodies/{{id}}/requests ({args.requests:,} requests)", api_call, args.clients, args.seconds)
+        except serverproc.ServerDidNotStart:
+            raise SystemExit("bench: the server did not start") from None
     return 0
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class ServerDidNotStart(RuntimeError):
@@ -55,3 +58,19 @@ def stop(server: subprocess.Popen, seconds: float = 20) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait(timeout=seconds)
+
+
+@contextmanager
+def serving(env: dict[str, str], seconds: float = 60) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``gongkai serve`` on a free loopback port with ``env`` (its site's GONGKAI_* variables),
+    run by this Python, as (process, base URL) once its check page answers; stopped at the end.
+    ``ServerDidNotStart`` if it does not answer within ``seconds``."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_up(server, f"{base}/check/", seconds=seconds)
+        yield server, base
+    finally:
+        stop(server, seconds=10)

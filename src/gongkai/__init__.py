@@ -166,5 +166,5 @@ def __dir__() -> list[str]:
 
 
 __all__ = ["BadArgument", "GongkaiError", "MissingDependency", "NotAReport", "NotFound", "PARSER_VERSION", "SourceError",
-           "UnreadableFile", "__version__", "cell_records", "check", "compare", "load", "load_all", "parse", "render", "rollup", "Comparison", "Corpus",
-           "Finding", "Findings", "Log", "Register", "Report", "Rollup"]
+           "UnreadableFile", "__version__", "cell_records", "check", "compare", "load", "load_all", "parse", "render",
+           "rollup", "Comparison", "Corpus", "Finding", "Findings", "Log", "Register", "Report", "Rollup"]

@@ -192,8 +192,7 @@ class Corpus:
             from gongkai.errors import BadArgument, shown
 
             raise BadArgument(f"level 只能是 {'、'.join(LEVELS)}，不能是“{shown(level)}”。")
-        chosen = _prefix(region)
-        table = compute(self.store, level, chosen, agency, body)
+        table = compute(self.store, level, _prefix(region), agency, body)
         if (agency or body) and not table.rows:
             raise unknown_body(agency or body, region)
         return table
