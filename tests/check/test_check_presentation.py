@@ -55,6 +55,25 @@ def test_two_misreads_no_single_cell_explains_stay_errors_of_ocr_or_report():
                for f in sums)
 
 
+def test_the_narrative_against_an_ocr_read_table_says_it_may_be_ocr():
+    """淮安市 2024 as a scan: OCR reads 结果维持 of the reviews as 12 where the page has 72.  The text's
+    "其中结果维持72件" then contradicts the cell — a misreading the sums point at, not the report's
+    error.  And a text figure against a cell OCR read right is still said possibly OCR's: the
+    digits of either may be misread."""
+    report = _as_ocr(load(str(EXAMPLES / "huaian-city-2024.pdf")), {"table4.review.upheld": 12})
+    findings = check_report(report)
+    [text] = [f for f in findings if f.rule == "TEXT-TABLE"]
+    assert (text.severity, text.cells) == ("warning", ["table4.review.upheld"])
+    assert text.message == ("正文称行政复议案件中结果维持的为 72，而表四“行政复议—结果维持”为 12。请核对正文与表格，使两者一致。"
+                            "报告由 OCR 从扫描件识别，这可能是识别错误：最可能识别错误的是表四“行政复议—结果维持”（见 OCR-SUSPECT）。")
+    report = _as_ocr(load(str(EXAMPLES / "huaian-city-2024.pdf")), {})
+    section = report.section(1)
+    section.text = section.text.replace("其中结果维持72件", "其中结果维持73件")
+    [text] = [f for f in check_report(report) if f.rule == "TEXT-TABLE"]
+    assert text.severity == "error" and text.message.endswith(
+        "。报告由 OCR 从扫描件识别，正文或表中的数字可能识别有误，也可能是报告本身的错误，请对照原件核对。")
+
+
 def test_a_typed_report_is_not_said_to_be_ocr():
     report = load(str(EXAMPLES / "huaian-city-2024.pdf"))
     report.set_value("table3.denied.enforcement_file.total", 6)

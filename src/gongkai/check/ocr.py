@@ -125,14 +125,15 @@ def qualify(report: Report, findings: list[Finding]) -> list[Finding]:
     named = {s.cell for s in found}
     out = list(_suspect_findings(report, found))
     for f in findings:
-        if f.rule in words["arithmetic"] and any(report.cells.get(c) and report.cells[c].confidence is not None
-                                                 for c in f.cells):
+        sums = f.rule in words["arithmetic"] and any(report.cells.get(c) and report.cells[c].confidence is not None
+                                                      for c in f.cells)
+        if sums or f.rule in words["text"]:
             hit = [c for c in f.cells if c in named]
             if hit:
                 note = words["explained"].format(cells="、".join(cell_label(c, report.format) for c in hit))
-                f = replace(f, severity="warning", message=f"{f.message}{note}")
+                f = replace(f, severity="warning" if f.severity == "error" else f.severity, message=f"{f.message}{note}")
             else:
-                f = replace(f, message=f"{f.message}{words['unexplained']}")
+                f = replace(f, message=f"{f.message}{words['unexplained' if sums else 'text_note']}")
         elif f.rule in words["reading"]:
             f = replace(f, severity="warning" if f.severity == "error" else f.severity,
                         message=f"{f.message}{words['reading_note']}")
