@@ -107,3 +107,22 @@ def test_an_export_taken_back_into_postgres_keeps_its_numbers_and_moves_the_sequ
         named = pg.query("SELECT id, name FROM documents WHERE id IN (2, 5) ORDER BY id")
         assert [(r.id, r.name) for r in pg.reports_numbered([5, 2, 99])] == [tuple(row) for row in named]
         assert [r.id for r in sqlite.reports_numbered([2, 1])] == [1, 2]
+
+
+def test_one_corpus_on_postgres_is_safe_in_a_thread_pool(pg_url):
+    # Threads sharing gongkai.Corpus nested their transactions and named cursors on its one
+    # connection: every call of a pool of 4 failed (OutOfOrderTransactionNesting).
+    from concurrent.futures import ThreadPoolExecutor
+
+    import gongkai
+
+    with gongkai.Corpus(pg_url, create=True) as corpus:
+        corpus.ingest([str(s) for s in SEEDS[:3]], workers=1)
+        numbers = [d.id for d in corpus.documents()]
+
+        def read(n):
+            return (corpus.report(n).to_json(), [f.rule for f in corpus.findings(n)], corpus.stats("body").records())
+
+        alone = [read(n) for n in numbers]
+        with ThreadPoolExecutor(4) as pool:
+            assert list(pool.map(read, numbers * 4)) == alone * 4
