@@ -149,3 +149,25 @@ def test_an_export_carries_the_declarations_back(reg, tmp_path, cal, settings, s
     import_file(third, path, "丙")
     assert kept_since_entries(third.db) == [] and compute(third.db, 2024, today=DAY).table3["total"]["total"] is None
     third.close()
+
+
+def test_last_years_printed_carry_over_is_checked_against_the_register(capsys, db_url, tmp_path, monkeypatch):
+    """上年结转 across two years: the 2024 report printed 结转下年度 1; in January 2026 a reply of
+    2024-12-30 is entered late, so the register's 2025 上年结转 is 0 — said, not silently replaced."""
+    monkeypatch.setenv("GONGKAI_TODAY", DAY.isoformat())
+    db = ("--db", db_url)
+    run(capsys, "register", "since", *db, "--date", "2024-01-01")
+    run(capsys, "register", "add", *db, "--type", "自然人", "--name", "王五", "--channel", "当面", "--content", "x",
+        "--date", "2024-12-20")
+    last = tmp_path / "2024.yaml"
+    code, _, _ = run(capsys, "new", "--agency", "某镇人民政府", "--year", "2024", "--log", *db, "-o", str(last))
+    assert code == 0 and yaml.safe_load(last.read_text(encoding="utf-8"))["table3"]["carried_forward"]["total"] == 1
+    run(capsys, "register", "reply", "2024-000001", *db, "--outcome", "予以公开", "--ground", "2", "--date", "2024-12-30")
+    out_path = tmp_path / "2025.yaml"
+    code, out, _ = run(capsys, "new", "--from", str(last), "--log", *db, "-o", str(out_path))
+    assert code == 0
+    assert ("gongkai：表三“二、上年结转政府信息公开申请数量”行“总计”列：上年报告印的结转下年度继续办理是 1，台账为 0"
+            "（上年的申请在报告之后有更正、作废或补录？可用 gongkai register table3 --cell 核对）") in out.splitlines()
+    text = out_path.read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["table3"]["carried_over"]["total"] == 0
+    assert "total：由依申请公开台账计算；上年报告的结转下年度继续办理印的是 1 件，与台账不一致，请核实" in text

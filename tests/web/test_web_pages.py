@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from gk_web_support import client_for, django_env, make_user, seed, world  # noqa: F401 - fixtures
@@ -560,6 +561,24 @@ def test_a_register_corrected_after_the_draft_is_told_not_silently_applied(djang
     assert report.section(3).text.startswith("2025年，本机关新收政府信息公开申请1件，上年结转0件。本年办结1件，"
                                              "其中无法提供1件。结转下年度继续办理0件。\n\n【待办】")
     assert 'id="register-drift"' not in c.get(f"/draft/{a.pk}/2025/").content.decode()
+
+
+def test_a_new_years_draft_says_when_last_years_carry_over_disagrees_with_the_register(django_env, world):
+    from gongkai.web.registers import open_register
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "王五",
+                                         "channel": "in_person", "content": "x", "submitted_on": "2024-12-20",
+                                         "csrfmiddlewaretoken": token})
+    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    c.post("/draft/new", {"body": a.pk, "year": "2024", "format": "2021", "csrfmiddlewaretoken": token})
+    open_register(a).record(ref, "replied", date(2024, 12, 30), "乙", outcome="granted", ground="2")  # entered late
+    r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token},
+               follow=True)
+    assert ("表三“二、上年结转政府信息公开申请数量”行“总计”列：上年报告印的结转下年度继续办理是 1，台账为 0，请核实"
+            "（上年的申请在报告之后有更正、作废或补录？）") in r.content.decode()
 
 
 def test_draft_takes_table3_from_the_register(django_env, world):

@@ -19,7 +19,7 @@ from gongkai.log.store import DisclosureLog
 from gongkai.log.vocab import kinds
 from gongkai.log.year import VERSION, in_force, year_report
 from gongkai.model import Report
-from gongkai.register.table3 import statement
+from gongkai.register.table3 import carry_mismatches, statement
 from gongkai.settings import current
 from gongkai.source.scaffold import Prefill, skeleton, write_source
 
@@ -62,9 +62,14 @@ def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | N
         prefill.values[cell] = value
         prefill.comments[cell] = note
     counted = {cell: value for cell, value in table3.iter_cells() if value is not None}
+    differs = {}   # 上年结转 where last year's report printed another 结转下年度继续办理
+    for cell, was, now in carry_mismatches(prefill.values, table3):
+        differs[cell] = f"{REGISTER_NOTE}；上年报告的结转下年度继续办理印的是 {format_value(was)} 件，与台账不一致，请核实"
+        messages.append(f"{cell_label(cell, version)}：上年报告印的结转下年度继续办理是 {format_value(was)}，台账为 {now}"
+                        "（上年的申请在报告之后有更正、作废或补录？可用 gongkai register table3 --cell 核对）")
     for cell, value in counted.items():   # a row the register cannot count keeps last year's or stays blank
         prefill.values[cell] = value
-        prefill.comments[cell] = REGISTER_NOTE
+        prefill.comments[cell] = differs.get(cell, REGISTER_NOTE)
     if counted:
         messages.append(f"表三由依申请公开台账计算（截至{year}年12月31日）")
     messages.extend(table3.notes[1:])

@@ -24,13 +24,14 @@ and no declaration says nothing of any year.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from gongkai.db import office_today
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
-from gongkai.model import Report
+from gongkai.model import Report, Value
 from gongkai.register.filters import RequestFilter
 from gongkai.register.store import first_received, kept_since_entries, refs, tally
 from gongkai.register.vocab import LAYOUT, applicant_types, outcomes
@@ -172,3 +173,16 @@ def statement(report: Report) -> str:
     # one sentence each: 其中 lists the parts of 办结 alone (the narrative rules sum a 其中 to its full stop)
     return (f"{year}年，本机关新收政府信息公开申请{new}件，上年结转{carried}件。本年办结{done}件"
             + (f"，其中{parts}" if parts else "") + f"。结转下年度继续办理{forward}件。")
+
+
+def carry_mismatches(printed: Mapping[str, Value], table3: Report) -> list[tuple[str, Value, Value]]:
+    """(cell, last year's printed 结转下年度继续办理, the register's 上年结转) for every column where
+    last year's report (``printed``: cell id -> value carried into 上年结转) and the register
+    disagree — a request of last year corrected, voided or entered after that report went out."""
+    out: list[tuple[str, Value, Value]] = []
+    for column in (*applicant_types(), "total"):
+        cell = f"table3.carried_over.{column}"
+        was, now = printed.get(cell), table3.value(cell)
+        if was is not None and now is not None and was != now:
+            out.append((cell, was, now))
+    return out

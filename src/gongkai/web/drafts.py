@@ -121,6 +121,19 @@ def create(body, year, version: str, actor: str, prefill: bool = True, previous:
              for cell, v in p.values.items()}
     origins = {"previous": name or "上年度报告"} if previous is not None else {}
     records, messages, texts = _records(body, year, version) if prefill else ({}, [], {})
+    if previous is not None and records:   # last year's printed 结转下年度 against the register's 上年结转
+        from gongkai.format.names import cell_label
+        from gongkai.format.text import format_value
+        from gongkai.register.table3 import carry_mismatches
+
+        now = Report(year=year, format=version)
+        now.table3 = {"carried_over": {c.split(".")[-1]: v[0] for c, v in records.items()
+                                       if c.startswith("table3.carried_over.")}}
+        for cell, was, count in carry_mismatches(p.values, now):
+            value, kind, note = records[cell]
+            records[cell] = (value, kind, f"{note}；上年报告的结转下年度继续办理印的是 {format_value(was)} 件，与台账不一致，请核实")
+            messages.append(f"{cell_label(cell, version)}：上年报告印的结转下年度继续办理是 {format_value(was)}，台账为 {count}，"
+                            "请核实（上年的申请在报告之后有更正、作废或补录？）")
     for cell, (value, kind, note) in records.items():
         p.values[cell] = value
         cells[cell] = {"kind": kind, "note": note, "value": _shown(value)}
