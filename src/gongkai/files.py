@@ -196,17 +196,22 @@ def write_atomic(path: str | os.PathLike, data: bytes, private: bool = False) ->
     (``private``: owner-only, 0600 from the first byte — an export holding personal data).
 
     The bytes go to a temporary file beside the target and replace it in one rename, so a failure
-    never leaves half a file behind.
+    never leaves half a file behind.  A symbolic link is written through (the file it names is
+    replaced, the link stays: the rename replaced the link itself, and one to a folder became a
+    file); a folder is refused (``IsADirectoryError``).
     """
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)   # 0600
+    target = p.resolve() if p.is_symlink() else p
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)   # 0600
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         if not private:
             os.chmod(tmp, 0o666 & ~current_umask())
-        os.replace(tmp, p)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

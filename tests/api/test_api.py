@@ -117,3 +117,19 @@ def test_a_report_and_its_findings_as_flat_records_with_their_marks():
     frame = pandas.DataFrame(records)
     assert (len(frame), int(frame["inferred"].sum()), int(frame["value"].isna().sum())) == (200, 28, 3)  # the 3 left open: 1024
     assert list(pandas.DataFrame(findings.records()).columns) == ["rule", "severity", "message", "cells", "where", "quote"]
+
+
+def test_render_to_a_folder_or_through_a_link_keeps_them(tmp_path):
+    # A link to a folder was replaced by the report's file; a folder raised IsADirectoryError in English.
+    report = gongkai.load(seed("000"))
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "to-folder").symlink_to(tmp_path / "folder")
+    for given in ("folder", "to-folder"):
+        with pytest.raises(gongkai.GongkaiError) as refused:
+            gongkai.render(report, "md", path=tmp_path / given)
+        assert str(refused.value) == f"{tmp_path / given}：无法写入：这是一个文件夹，不是文件"
+    assert (tmp_path / "to-folder").is_symlink() and (tmp_path / "folder").is_dir()
+    (tmp_path / "report.md").write_text("old", encoding="utf-8")
+    (tmp_path / "link.md").symlink_to(tmp_path / "report.md")
+    assert gongkai.render(report, "md", path=tmp_path / "link.md") == tmp_path / "link.md"
+    assert (tmp_path / "link.md").is_symlink() and (tmp_path / "report.md").read_bytes() == gongkai.render(report, "md")

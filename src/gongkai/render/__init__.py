@@ -51,9 +51,14 @@ def render(report: Report, form: str, path: str | os.PathLike | None = None) -> 
     data = _render(report, form)
     if path is None:
         return data
-    from gongkai.files import write_atomic
+    from gongkai.files import os_reason, write_atomic
 
-    return write_atomic(path, data)
+    try:
+        return write_atomic(path, data)
+    except OSError as exc:  # a folder, no right to write there …: said, not an OSError's English
+        from gongkai.errors import GongkaiError
+
+        raise GongkaiError(f"无法写入：{os_reason(exc)}", os.fspath(path)) from None
 
 
 def _render(report: Report, form: str) -> bytes:
