@@ -168,10 +168,16 @@ def run(args) -> int:
         settings.ALLOWED_HOSTS.append(args.host)
         if args.host == "0.0.0.0":
             settings.ALLOWED_HOSTS.append("*")
-    from gongkai.web.settings import DATABASES
+    from gongkai.web.settings import DATABASES, HOME
 
     db = DATABASES["default"]
     where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"PostgreSQL {db['HOST']}/{db['NAME']}"
+    if not db["ENGINE"].endswith("sqlite3") and not current().web_secret_key:
+        # a second server on the same database signs sessions with its own key: a clerk signed in on one
+        # was sent to the login page by the other (docs/scale-out.md)
+        print(f"gongkai：注意：登录会话用本机网页数据目录中的密钥（{HOME / 'secret_key'}）签名。同一数据库上的其他 "
+              "gongkai serve 须用同一个密钥（复制这个文件，或都设置 GONGKAI_WEB_SECRET_KEY），否则在一台上登录的"
+              "用户到另一台须重新登录。", file=sys.stderr, flush=True)
     try:
         from gongkai.cli.httpserver import create_server
     except ImportError:

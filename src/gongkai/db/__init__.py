@@ -12,6 +12,7 @@ No module outside a store's own database module issues SQL.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import sys
@@ -25,6 +26,8 @@ from typing import Any
 
 from gongkai.errors import GongkaiError, MissingDependency
 from gongkai.files import os_reason, private_file
+
+log = logging.getLogger("gongkai.db")
 
 _MIGRATION = re.compile(r"^(\d{4})_(\w+?)(?:\.(sqlite|postgresql))?\.sql$")
 # A migration that rebuilds a table (SQLite cannot drop a column used by a constraint) starts
@@ -117,6 +120,11 @@ _POSTGRES_REASONS = [
     (r"too many connections|remaining connection slots", "数据库的连接数已满"),
     (r"No space left on device|could not extend file|disk full", "数据库服务器的磁盘已满"),
     (r"lock timeout", "等待其他连接释放锁超时"),
+    (r"terminating connection due to administrator command", "数据库服务器关闭了这个连接：它重新启动了，或被管理员终止"),
+    (r"the database system is (?:starting up|in recovery mode|not yet accepting connections)", "数据库正在启动"),
+    (r"the database system is shutting down", "数据库正在关闭"),
+    (r"server closed the connection unexpectedly|the connection is (?:closed|lost)|consuming input failed",
+     "数据库服务器意外断开了连接"),
 ]
 
 
@@ -134,6 +142,12 @@ def _sqlite_reason(exc: Exception) -> str:
     text = str(exc)
     return next((zh for en, zh in _SQLITE_REASONS.items() if en in text), text)
 
+class DatabaseUnavailable(GongkaiError):
+    """The database cannot be reached, or the connection was lost in the middle of an operation (a
+    PostgreSQL restarted under a running server): what was not committed was not kept; the next
+    operation connects again.  The web answers 503."""
+
+
 class Database:
     """A connection, its dialect, transactions and the migrations of its components."""
 
@@ -150,7 +164,8 @@ class Database:
         if is_postgres(url):
             self.dialect = "postgresql"
             self.path = describe(url)
-            self._conn = self._connect_pg(str(url).replace("postgresql+psycopg://", "postgresql://"))
+            self._pg_url = str(url).replace("postgresql+psycopg://", "postgresql://")
+            self._conn = self._connect_pg(self._pg_url)
         else:
             self.dialect = "sqlite"
             raw = str(url)[len("sqlite:///"):] if url and str(url).startswith("sqlite:///") else url
@@ -200,9 +215,27 @@ class Database:
         except ImportError as exc:
             raise MissingDependency("使用 PostgreSQL 需要安装 psycopg：pip install 'gongkai[web]'") from exc
         try:
-            return psycopg.connect(url, autocommit=True)
+            # a server restarting (or a host not answering) is waited for 10 s, not for ever
+            if "connect_timeout" in url:
+                return psycopg.connect(url, autocommit=True)
+            return psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
-            raise GongkaiError(f"无法连接 PostgreSQL 数据库（{postgres_reason(exc)}）", describe(url)) from exc
+            raise DatabaseUnavailable(f"无法连接 PostgreSQL 数据库（{postgres_reason(exc)}）", describe(url)) from exc
+
+    # PostgreSQL restarted (or the connection dropped) under a long-lived process — a server's
+    # per-thread stores: the connection is made again before the next operation, not failed for ever.
+    def _lost(self) -> bool:
+        return self.dialect == "postgresql" and bool(self._conn.closed or self._conn.broken)
+
+    def _reconnect_if_lost(self) -> None:
+        if self._in_tx or not self._lost():
+            return
+        self._conn = self._connect_pg(self._pg_url)
+        log.warning("gongkai：与%s数据库（%s）的连接曾中断，已重新连接。", self.what, self.path)
+
+    def _unavailable(self, exc: Exception) -> DatabaseUnavailable:
+        return DatabaseUnavailable(f"与{self.what}数据库的连接中断（{postgres_reason(exc)}）：本次操作没有完成，"
+                                   "未提交的内容没有保存；请稍后重试", self.path)
 
     def close(self) -> None:
         self._conn.close()
@@ -218,6 +251,21 @@ class Database:
         return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if self.dialect == "sqlite":
+            return self._conn.execute(sql, tuple(params))
+        import psycopg
+
+        self._reconnect_if_lost()
+        try:
+            cur = self._conn.cursor()
+            cur.execute(self._sql(sql), tuple(params))
+            return cur
+        except psycopg.OperationalError as exc:
+            if not self._lost():   # (a lock timeout, say: the connection is fine)
+                raise
+            if self._in_tx or not _reads(sql):   # a write may or may not have been done: said, not redone
+                raise self._unavailable(exc) from None
+        self._reconnect_if_lost()   # a read found the connection dead: read again on a new one
         cur = self._conn.cursor()
         cur.execute(self._sql(sql), tuple(params))
         return cur
@@ -266,15 +314,24 @@ class Database:
         if self._in_tx:
             yield self
             return
+        if self.dialect == "postgresql":
+            self._reconnect_if_lost()
         self._in_tx = True
         try:
             if self.dialect == "postgresql":
-                if pipeline:
-                    with self._conn.pipeline(), self._conn.transaction():
-                        yield self
-                else:
-                    with self._conn.transaction():
-                        yield self
+                import psycopg
+
+                try:
+                    if pipeline:
+                        with self._conn.pipeline(), self._conn.transaction():
+                            yield self
+                    else:
+                        with self._conn.transaction():
+                            yield self
+                except psycopg.OperationalError as exc:
+                    if not self._lost():
+                        raise
+                    raise self._unavailable(exc) from None
                 return
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -418,6 +475,13 @@ def program() -> str:
     from gongkai import __version__
 
     return f"gongkai {__version__}"
+
+
+def _reads(sql: str) -> bool:
+    """A statement that only reads (safe to send again on a new connection)."""
+    words = set(re.findall(r"[A-Za-z]+", sql.upper()))
+    return sql.lstrip().upper().startswith(("SELECT", "WITH")) and not words & {
+        "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "NEXTVAL", "SETVAL", "LOCK", "PG_ADVISORY_XACT_LOCK"}
 
 
 def _database_error(exc: Exception) -> bool:

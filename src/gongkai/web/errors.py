@@ -4,6 +4,7 @@ Chinese 500 page that says what to report.  API paths answer JSON."""
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.core.exceptions import (
     DisallowedHost,
@@ -12,10 +13,12 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db import DatabaseError as DjangoDatabaseError
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
+from gongkai.db import DatabaseUnavailable
 from gongkai.errors import GongkaiError, NotFound
 from gongkai.isolate import Busy
 
@@ -67,6 +70,8 @@ def exception_response(request, exc: Exception):
 
     if isinstance(exc, Busy):  # every read child busy for minutes: try again later
         return respond(request, 503, str(exc))
+    if (lost := _unavailable(request, exc)) is not None:
+        return lost
     if isinstance(exc, NotFound):  # an unknown register reference
         return respond(request, 404, str(exc))
     if isinstance(exc, GongkaiError):
@@ -86,6 +91,30 @@ def exception_response(request, exc: Exception):
         return None
     log.exception("内部错误：%s", request.path)
     return respond(request, 500, f"服务器内部错误（{type(exc).__name__}）。请把操作步骤和所用文件报告给管理员。")
+
+
+def _unavailable(request, exc: Exception):
+    """A 503 for a database that cannot be reached now (PostgreSQL restarting): a register's
+    (gongkai.db) or the site's own (Django's); None for any other exception."""
+    if isinstance(exc, DatabaseUnavailable):
+        return respond(request, 503, str(exc))
+    if isinstance(exc, DjangoDatabaseError) and _connection_lost(exc):
+        log.warning("网页应用数据库暂时无法连接：%s（%s）", request.path, " ".join(str(exc).split())[:200])
+        if request.method in ("GET", "HEAD"):
+            return respond(request, 503, "暂时无法连接网页应用的数据库（可能正在重新启动）：请稍后重试。")
+        # the register may have kept the step before the site's database went away: the clerk looks first
+        return respond(request, 503, "暂时无法连接网页应用的数据库（可能正在重新启动）。刚才提交的内容可能已经保存，"
+                                     "也可能没有：请稍后刷新查看，确认没有保存再重新提交。")
+    return None
+
+
+def _connection_lost(exc: Exception) -> bool:
+    """Django's error for a connection that is gone (PostgreSQL restarted, stopped), not a bad statement."""
+    from django.db import InterfaceError, OperationalError, connection
+
+    return isinstance(exc, InterfaceError) or (isinstance(exc, OperationalError) and (
+        connection.connection is None or bool(getattr(connection.connection, "broken", False))
+        or bool(getattr(connection.connection, "closed", False))))
 
 
 def bad_request(request, exception=None):
@@ -114,4 +143,9 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # (Django calls this inside its except clause: an exception raised in a middleware — the API
+    # token's look-up while PostgreSQL restarts — reaches here, not process_exception)
+    exc = sys.exc_info()[1]
+    if isinstance(exc, Exception) and (lost := _unavailable(request, exc)) is not None:
+        return lost
     return respond(request, 500, "服务器内部错误，请把操作步骤报告给管理员。")

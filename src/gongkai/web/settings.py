@@ -36,7 +36,8 @@ def database_from_url(url: str | None, home: Path) -> dict:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path,
                 "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}}
     if parts.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        # connect_timeout: a server restarting (or a host not answering) is waited for 10 s, not for ever
+        query = {"connect_timeout": "10", **{k: v[-1] for k, v in parse_qs(parts.query).items()}}
         # libpq accepts host (also a socket directory), port, user, dbname in the query too
         return {"ENGINE": "django.db.backends.postgresql",
                 "NAME": query.pop("dbname", "") or unquote(parts.path.lstrip("/")),
@@ -44,7 +45,9 @@ def database_from_url(url: str | None, home: Path) -> dict:
                 "PASSWORD": query.pop("password", "") or unquote(parts.password or ""),
                 "HOST": query.pop("host", "") or unquote(parts.hostname or ""),
                 "PORT": query.pop("port", "") or str(parts.port or ""), "OPTIONS": query,
-                "CONN_MAX_AGE": 60}
+                # a kept connection is checked before a request uses it: after PostgreSQL restarted,
+                # the first request of each thread got a 500 for the dead connection
+                "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
     raise GongkaiError(f"数据库地址“{url}”无法识别：请用 sqlite:///文件路径 或 postgresql://用户:密码@主机/库名")
 
 
