@@ -364,3 +364,22 @@ def test_a_mistake_in_the_log_is_corrected_with_a_trace(capsys, db_url):
     assert json.loads(out) == []
     code, out, err = run(capsys, "log", "repeal", "D2025-000001", *db, "--on", "2025-08-01")
     assert (code, err.strip()) == (1, "gongkai：该条目已于 2025-07-01 失效，不能再次登记")
+
+
+def test_table2_cells_list_the_documents_they_count(capsys, db_url, monkeypatch):
+    """January: which documents make 现行有效件数? (an entry of last year entered this year counts)"""
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-01-06")
+    db = ("--db", db_url)
+    run(capsys, "log", "add", *db, "--title", "旧办法", "--kind", "规范性文件", "--made", "2022-05-01", "--existing")
+    run(capsys, "log", "add", *db, "--title", "冬季通知", "--kind", "规范性文件", "--made", "2024-12-28",
+        "--doc-no", "某发〔2024〕9号", "--draft-by", "甲", "--draft-on", "2024-12-20", "--check-by", "乙",
+        "--check-on", "2024-12-24", "--sign-by", "丙", "--sign-on", "2024-12-27")
+    run(capsys, "log", "repeal", "D2022-000001", *db, "--on", "2025-09-01")
+    code, out, err = run(capsys, "log", "table2", *db, "--year", "2025", "--cell", "art20_1.normative_docs.in_force")
+    assert code == 0 and out == "D2024-000002\t2024-12-28\t某发〔2024〕9号\t冬季通知\t有效\n" and err == "gongkai：共 1 件。\n"
+    code, out, _ = run(capsys, "log", "table2", *db, "--year", "2025", "--cell", "table2.art20_1.normative_docs.repealed")
+    assert out == "D2022-000001\t2022-05-01\t—\t旧办法\t废止2025-09-01\n"
+    code, _, err = run(capsys, "log", "table2", *db, "--year", "2021", "--cell", "art20_1.normative_docs.made")
+    assert code == 1 and "2021年表二此格留空：台账中没有2021年底以前制发的任何文件" in err
+    code, _, err = run(capsys, "log", "table2", *db, "--year", "2025", "--cell", "art20_6.penalty.decisions")
+    assert code == 1 and "行政许可等是月度数据之和：gongkai log figures --year 2025" in err

@@ -117,6 +117,8 @@ def _other_commands(cmd) -> None:
     c.add_argument("--year", type=int, required=True, metavar="年度", help="报告年度")
     c.add_argument("--agency", metavar="机关名称", help="写入报告 JSON 的机关名称（与 --json 一起用）")
     c.add_argument("--json", action="store_true", help="输出报告 JSON（gongkai.report/1）")
+    c.add_argument("--cell", metavar="行.列", help="列出某一格所计的文件，如 art20_1.normative_docs.in_force"
+                   "（made 本年制发、repealed 本年废止、in_force 现行有效）")
     c.set_defaults(handler=run_table2)
 
 
@@ -427,6 +429,14 @@ def run_table2(args) -> int:
     from gongkai.log.year import section1, year_report
 
     with _open(args, create=False) as log:
+        if args.cell:
+            from gongkai.log.year import drill
+            items = drill(log, args.year, args.cell)
+            for i in items:
+                print("\t".join((i.ref, i.made_on.isoformat(), blank(i.doc_no), i.title,
+                                 f"{'废止' if i.ended_kind == 'repealed' else '失效'}{i.ended_on}" if i.ended_on else "有效")))
+            print(f"gongkai：共 {len(items)} 件。", file=sys.stderr)
+            return 0
         report = year_report(log, args.year, args.agency)
         stats = section1(log, args.year)
     if args.json:

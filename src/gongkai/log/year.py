@@ -68,6 +68,33 @@ def normative_rows(log: DisclosureLog, year: int) -> dict[str, dict[str, Value]]
     return out
 
 
+def cell_filter(year: int, cell: str) -> ItemFilter:
+    """The items one of table 2's document cells counts (``art20_1.normative_docs.in_force``,
+    with or without ``table2.``): the same filter :func:`normative_rows` counts with."""
+    first, last = _bounds(year)
+    name = cell[len("table2."):] if cell.startswith("table2.") else cell
+    row, _, column = name.rpartition(".")
+    kind = next((kid for kid, term in kinds().items() if term.get("table2_row") == row), None)
+    if kind is None:
+        rows = "、".join(str(term.get("table2_row")) for term in kinds().values() if term.get("table2_row"))
+        raise GongkaiError(f"表二“{name}”不由台账的文件条目计算（行政许可等是月度数据之和：gongkai log figures --year {year}）；"
+                           f"可列出文件的格：{rows} 的 made、repealed、in_force")
+    filters = {"made": ItemFilter(kind, made_from=first, made_to=last),
+               "repealed": ItemFilter(kind, ended_from=first, ended_to=last),
+               "in_force": ItemFilter(kind, in_force_on=last)}
+    if column not in filters:
+        raise GongkaiError(f"表二“{row}”没有“{column}”这一列（made、repealed、in_force）")
+    return filters[column]
+
+
+def drill(log: DisclosureLog, year: int, cell: str) -> list:
+    """The items behind one table-2 document cell (a blank cell, before the log begins, refuses)."""
+    flt = cell_filter(year, cell)
+    if not covers(log, year):
+        raise GongkaiError(f"{year}年表二此格留空：台账中没有{year}年底以前制发的任何文件")
+    return log.items(flt)
+
+
 def figure_rows(log: DisclosureLog, year: int) -> tuple[dict[str, dict[str, int | Decimal | None]], list[str]]:
     """The other table-2 rows summed over the months entered, with notes on missing months."""
     _bounds(year)
