@@ -123,11 +123,19 @@ def answers(pg, live, site, role) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("size", ["desk", "phone"])
+# a desk; a phone (390 px at 2×); a 1280 px window zoomed to 200% (640 CSS px at 2 device px each)
+SIZES = {"desk": (DESK, False, {}), "phone": (DESK, True, {}),
+         "zoom200": ({"width": 640, "height": 400}, False, {"device_scale_factor": 2})}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
 def test_every_page_of_every_role_passes_axe(live, browser, site, size):
+    """axe finds nothing (at a desk and on a phone; at 200% zoom the phone's rules apply, below
+    640 px); on a phone and at 200% zoom nothing is wider than the window."""
+    viewport, phone, options = SIZES[size]
     found: dict[str, list[str]] = {}
     for role, urls in pages(site).items():
-        with browser_page(browser, DESK, phone=size == "phone") as pg:
+        with browser_page(browser, viewport, phone=phone, **options) as pg:
             if role != "anonymous":
                 login(pg, live, site[role])
             for url in urls:
@@ -135,9 +143,105 @@ def test_every_page_of_every_role_passes_axe(live, browser, site, size):
                 assert status == (404 if "no-such" in url else 200), (url, status)
                 if "body=" in url or "rollup_year" in url:   # what the page is there for is on it
                     assert pg.locator("#body-years" if "body=" in url else "#rollup").count() == 1, url
-                found[f"{role} {url}"] = violations(pg)
+                found[f"{role} {url}"] = violations(pg) if size != "zoom200" else []
+                if size != "desk":
+                    width = pg.evaluate("document.documentElement.scrollWidth")
+                    assert width <= pg.viewport_size["width"], (url, width)
             for state in answers(pg, live, site, role):
-                found[f"{role} {state}"] = violations(pg)
+                found[f"{role} {state}"] = violations(pg) if size != "zoom200" else []
     bad = {k: v for k, v in found.items() if v}
     assert not bad, "\n".join(f"{k}\n  " + "\n  ".join(v) for k, v in bad.items())
     assert len(found) == 26
+
+
+def _focused(pg) -> dict:
+    return pg.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+        const why = (e.getAttribute('aria-describedby') || '').split(' ').filter(Boolean)
+            .map(id => document.getElementById(id).innerText.trim()).join(' ');
+        return {tag: e.tagName.toLowerCase(), id: e.id, name: e.name || '', text: e.innerText.trim(),
+                outline: s.outlineStyle + ' ' + s.outlineWidth, top: Math.round(e.getBoundingClientRect().top),
+                why: why, invalid: e.getAttribute('aria-invalid')}; }""")
+
+
+def test_keyboard_alone_skip_link_focus_ring_and_refusals_read_out(live, browser, site):
+    """By keyboard: the first Tab reaches 跳到正文 (shown), Enter goes past the header; every stop
+    shows a 3 px ring; a refused step comes back with the keyboard on its first field, the refusal
+    its description; a refused login names its fields; checked reports take the keyboard to them."""
+    with browser_page(browser, DESK) as pg:
+        login(pg, live, site["clerk"])
+        pg.goto(live.url + site["request"])
+        pg.keyboard.press("Tab")
+        assert _focused(pg) == {"tag": "a", "id": "", "name": "", "text": "跳到正文", "outline": "solid 3px",
+                                "top": 8, "why": "", "invalid": None}
+        pg.keyboard.press("Enter")
+        assert _focused(pg)["id"] == "main"
+        pg.keyboard.press("Tab")                                   # the page's first link, past the header
+        assert _focused(pg)["text"].startswith("← ") and _focused(pg)["outline"] == "solid 3px"
+        form = pg.locator('form[data-action="replied"]')
+        form.locator("input[name=on]").fill("2025-12-01")          # before the request came: refused
+        form.locator("button").last.click()
+        pg.wait_for_selector("#refused")
+        said = _focused(pg)
+        assert (said["tag"], said["name"], said["outline"]) == ("input", "on", "solid 3px")
+        assert said["why"].startswith("未能登记：") and pg.locator("#messages[role=alert] li.error").count() == 1
+        assert pg.evaluate("document.activeElement.closest('form').id") == "refused"
+
+    with browser_page(browser, DESK) as pg:
+        pg.goto(f"{live.url}/login/")
+        pg.fill("input[name=username]", "nobody")
+        pg.fill("input[name=password]", "wrong")
+        pg.click("button[type=submit]")
+        pg.wait_for_selector("#login-error")
+        for name in ("username", "password"):
+            pg.focus(f"input[name={name}]")
+            assert (_focused(pg)["why"], _focused(pg)["invalid"]) == ("用户名或密码不正确，请重试。", "true")
+        # the file chooser: the hidden input's focus shows on its label
+        pg.goto(f"{live.url}/check/")
+        pg.focus("#file-input")
+        ring = pg.evaluate("getComputedStyle(document.querySelector('label[for=file-input]')).outlineStyle")
+        assert ring == "solid"
+        pg.set_input_files("#file-input", [str(seed("001")), str(seed("000"))])
+        pg.click("#check-button")
+        pg.wait_for_selector("#check-summary")
+        pg.wait_for_function("document.activeElement.tagName === 'H2'")
+        assert _focused(pg)["text"] == "共 2 个文件"
+
+
+def test_chinese_text_has_room_and_forced_colours_keep_edges_and_marks(live, browser, site):
+    """At 390 px the text is 15 px on 24 px lines (1.6); in forced colours (Windows high contrast)
+    buttons keep an edge and a cell a finding blames keeps its outline (backgrounds are dropped)."""
+    with browser_page(browser, phone=True) as pg:
+        pg.goto(f"{live.url}/check/")
+        assert pg.evaluate("[getComputedStyle(document.querySelector('p.hint')).fontSize,"
+                           " getComputedStyle(document.body).lineHeight]") == ["13.8px", "24px"]
+    with browser_page(browser, DESK, forced_colors="active") as pg:
+        pg.goto(f"{live.url}/check/")
+        edge = "s => [s.borderTopStyle, s.borderTopWidth]"
+        assert pg.eval_on_selector("#check-button", f"e => ({edge})(getComputedStyle(e))") == ["solid", "1px"]
+        pg.set_input_files("#file-input", [str(seed("002"))])
+        pg.click("#check-button")
+        pg.wait_for_selector(".result td.sev-warning")
+        assert pg.eval_on_selector(".result td.sev-warning", "e => getComputedStyle(e).outlineStyle") == "solid"
+
+
+def test_a_cell_a_finding_blames_carries_its_number_not_only_a_colour():
+    """Seed 002's ten table-3 totals left blank (warnings 1–10, CELL-BLANK): a blank cell was told
+    only by its yellow; now each shows the number of its finding (“问题1” to a screen reader), as
+    the list numbers them; the legend says so."""
+    from gongkai.check import check_report
+    from gongkai.load import load
+    from gongkai.render.review import render_review
+
+    report = load(seed("002"))
+    findings = check_report(report)
+    page = render_review(report, findings)
+    blamed = re.findall(r'<td id="cell-(table3\.[a-z_.]+)" class="num sev-warning" title="问题(\d+)">(\d*)'
+                        r'<sup class="fno"><span class="vh">问题</span>(\d+)</sup></td>', page)
+    assert [(cell, n) for cell, n, value, shown in blamed if n == shown and value == ""] == [
+        (f"table3.{r}.total", str(n)) for n, r in enumerate([
+            "granted", "partial", "denied.state_secret", "denied.law_forbidden", "denied.security_stability",
+            "denied.third_party", "denied.internal_affairs", "denied.process_info", "denied.enforcement_file",
+            "denied.admin_query"], 1)]
+    assert all(findings[int(n) - 1].cells[0] == cell for cell, n, _, _ in blamed)
+    assert ('<sup class="fno">1</sup> 问题清单中的序号：该格或该行、列是这一问题所指（红底为错误，黄底为警告，蓝底为提示）'
+            in page)

@@ -33,6 +33,7 @@ tr>th:first-child{text-align:left}td:target,th:target{outline:3px solid #c00}li{
 .rule{font-family:monospace}.tag{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em}
 blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #bbb;color:#555;white-space:pre-wrap}
 .summary span{margin-right:1.2em}sup.mark{color:#6a1b9a;font-weight:bold;margin-left:.1em}
+sup.fno{font-size:.7em;margin-left:.15em}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 td.inferred{text-decoration:underline dotted #6a1b9a}td.doubtful{outline:2px dashed #6a1b9a;outline-offset:-3px}
 .ocr-banner{border:1px solid #6a1b9a;background:#f3e5f5;padding:.5em .8em}.legend{color:#444;font-size:.9em}
 .wide{overflow-x:auto;max-width:100%}.wide tr>:first-child{min-width:8em}
@@ -87,12 +88,18 @@ def _title(nums: list[int]) -> str:
     return escape("、".join(f"问题{n}" for n in nums))
 
 
+def _numbers(nums: list[int]) -> str:
+    """The numbers of the findings that blame a cell or label, beside it: the colour is never the
+    only thing that says so (in forced colours, in print, to a screen reader: “问题3”)."""
+    return f'<sup class="fno"><span class="vh">问题</span>{"、".join(str(n) for n in nums)}</sup>'
+
+
 def _th(text: str, key: str, marks: dict, scope: str = "row") -> str:
-    """A row's (or, ``scope="col"``, a column's) label; blamed by a finding: coloured and titled."""
+    """A row's (or, ``scope="col"``, a column's) label; blamed by a finding: coloured, titled and numbered."""
     if key in marks:
         sev, nums = marks[key]
         return (f'<th id="{escape(key.replace(":", "-"))}" class="sev-{sev}" title="{_title(nums)}" scope="{scope}">'
-                f"{escape(text)}</th>")
+                f"{escape(text)}{_numbers(nums)}</th>")
     return f'<th scope="{scope}">{escape(text)}</th>'
 
 
@@ -117,11 +124,12 @@ def _td(report: Report, cell_id: str, marks: dict, sums: dict[str, list[tuple[st
     elif kind:
         notes.append(MARKS[kind][1].split("：")[0]
                      + (f"（置信度 {info.confidence:.2f}）" if info and info.confidence is not None else ""))
+    sup = f'<sup class="mark">{escape(MARKS[kind][0])}</sup>' if kind else ""
     if cell_id in marks:
         sev, nums = marks[cell_id]
         classes.append(f"sev-{sev}")
         notes.append("、".join(f"问题{n}" for n in nums))
-    sup = f'<sup class="mark">{escape(MARKS[kind][0])}</sup>' if kind else ""
+        sup += _numbers(nums)
     for sum_kind, note in sums.get(cell_id, ()):  # a roll-up's sum: partial, or adding a report that does not add up
         sign, words = SUM_MARKS[sum_kind]
         classes.append(sum_kind)
@@ -203,12 +211,13 @@ def ocr_banner(report: Report) -> str:
 
 
 def legend_html(report: Report, marks: dict | None = None) -> str:
-    """The legend of the value marks the report's cells use ("" when none)."""
+    """The legend of the value marks the report's cells use, and of the findings' numbers beside
+    the cells and labels they blame ("" when none)."""
     used = legend(report, [k[4:] for k in (marks or {}) if k.startswith("ocr:")])
-    if not used:
-        return ""
-    return '<p class="legend">标记：' + "；".join(
-        f'<sup class="mark">{escape(m)}</sup> {escape(words)}' for _, m, words in used) + "。</p>"
+    items = [f'<sup class="mark">{escape(m)}</sup> {escape(words)}' for _, m, words in used]
+    if any(not k.startswith("ocr:") for k in (marks or {})):
+        items.append('<sup class="fno">1</sup> 问题清单中的序号：该格或该行、列是这一问题所指（红底为错误，黄底为警告，蓝底为提示）')
+    return '<p class="legend">标记：' + "；".join(items) + "。</p>" if items else ""
 
 
 def render_review(report: Report, findings: list[Finding]) -> str:

@@ -77,8 +77,11 @@
   function markInvalid(el) {
     var problem = cellProblem(el), td = el.parentElement;
     td.classList.toggle("invalid", !!problem);
-    if (problem) { el.setAttribute("aria-invalid", "true"); td.title = problem; }
-    else if (el.getAttribute("aria-invalid")) { el.removeAttribute("aria-invalid"); td.removeAttribute("title"); }
+    /* the reason is the field's own description too (a screen reader reads it; a tooltip alone is not) */
+    if (problem) { el.setAttribute("aria-invalid", "true"); td.title = problem; el.title = problem; }
+    else if (el.getAttribute("aria-invalid")) {
+      el.removeAttribute("aria-invalid"); td.removeAttribute("title"); el.removeAttribute("title");
+    }
     return problem;
   }
   function checkCells() {
@@ -166,6 +169,27 @@
     });
   }
 
+  /* A refused form comes back as typed, described by the refusal (aria-describedby="messages"):
+     the keyboard lands on its first field, so the refusal is read out and the fix typed at once. */
+  function focusRefused() {
+    var form = document.querySelector("form.refused");
+    var field = form && form.querySelector("input:not([type=hidden]):not([disabled]), select, textarea");
+    if (!field) return;
+    var why = form.getAttribute("aria-describedby");
+    if (why && !field.getAttribute("aria-describedby")) field.setAttribute("aria-describedby", why);
+    field.focus({preventScroll: true});
+    form.scrollIntoView({block: "start"});
+  }
+
+  /* Checked reports swapped in by htmx: the keyboard and a screen reader move on to them. */
+  function focusResults(target) {
+    if (!target || target.id !== "results") return;
+    var head = target.querySelector("h2");
+    if (!head) return;
+    head.tabIndex = -1;
+    head.focus();
+  }
+
   function init(root) {
     setupDrop(root);
     setupDates(root);
@@ -178,6 +202,6 @@
       document.getElementById(show).textContent = e.target.files.length ? "已选择：" + e.target.files[0].name : "";
     }
   });
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
-  document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+  document.addEventListener("DOMContentLoaded", function () { init(document); focusRefused(); });
+  document.addEventListener("htmx:afterSwap", function (e) { init(e.target); focusResults(e.target); });
 })();
