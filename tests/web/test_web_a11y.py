@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from gk_web_support import (  # noqa: F401
+    PHONE,
     browser,
     browser_page,
     client_for,
@@ -40,6 +41,12 @@ def violations(pg) -> list[str]:
     results = Axe().run(pg, options={"runOnly": {"type": "tag", "values": RULES}, "resultTypes": ["violations"]})
     return [f"{v['id']}: {n['target']} {n.get('failureSummary', '')[:160]!r}"
             for v in results.response["violations"] for n in v["nodes"]]
+
+
+SMALL_TEXT = """() => [...document.querySelectorAll('main *')].filter(e =>
+    [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && e.getBoundingClientRect().width
+    && parseFloat(getComputedStyle(e).fontSize) < (e.closest('sup') ? 11 : 12))
+    .map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' + getComputedStyle(e).fontSize)"""
 
 
 def _csrf(c, url):
@@ -124,14 +131,15 @@ def answers(pg, live, site, role) -> list[str]:
 
 
 # a desk; a phone (390 px at 2×); a 1280 px window zoomed to 200% (640 CSS px at 2 device px each)
-SIZES = {"desk": (DESK, False, {}), "phone": (DESK, True, {}),
+SIZES = {"desk": (DESK, False, {}), "phone": (PHONE, True, {}),
          "zoom200": ({"width": 640, "height": 400}, False, {"device_scale_factor": 2})}
 
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_page_of_every_role_passes_axe(live, browser, site, size):
     """axe finds nothing (at a desk and on a phone; at 200% zoom the phone's rules apply, below
-    640 px); on a phone and at 200% zoom nothing is wider than the window."""
+    640 px); on a phone and at 200% zoom nothing is wider than the window; on a phone no text of
+    ours is smaller than 12 px (a superscript 11 px)."""
     viewport, phone, options = SIZES[size]
     found: dict[str, list[str]] = {}
     for role, urls in pages(site).items():
@@ -147,6 +155,8 @@ def test_every_page_of_every_role_passes_axe(live, browser, site, size):
                 if size != "desk":
                     width = pg.evaluate("document.documentElement.scrollWidth")
                     assert width <= pg.viewport_size["width"], (url, width)
+                if size == "phone" and not url.startswith("/admin/"):   # Chinese text 12 px at least (a superscript 11)
+                    assert pg.evaluate(SMALL_TEXT) == [], url
             for state in answers(pg, live, site, role):
                 found[f"{role} {state}"] = violations(pg) if size != "zoom200" else []
     bad = {k: v for k, v in found.items() if v}
@@ -210,7 +220,7 @@ def test_keyboard_alone_skip_link_focus_ring_and_refusals_read_out(live, browser
 def test_chinese_text_has_room_and_forced_colours_keep_edges_and_marks(live, browser, site):
     """At 390 px the text is 15 px on 24 px lines (1.6); in forced colours (Windows high contrast)
     buttons keep an edge and a cell a finding blames keeps its outline (backgrounds are dropped)."""
-    with browser_page(browser, phone=True) as pg:
+    with browser_page(browser, PHONE, phone=True) as pg:
         pg.goto(f"{live.url}/check/")
         assert pg.evaluate("[getComputedStyle(document.querySelector('p.hint')).fontSize,"
                            " getComputedStyle(document.body).lineHeight]") == ["13.8px", "24px"]

@@ -33,7 +33,7 @@ tr>th:first-child{text-align:left}td:target,th:target{outline:3px solid #c00}li{
 .rule{font-family:monospace}.tag{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em}
 blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #bbb;color:#555;white-space:pre-wrap}
 .summary span{margin-right:1.2em}sup.mark{color:#6a1b9a;font-weight:bold;margin-left:.1em}
-sup.fno{font-size:.7em;margin-left:.15em}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+sup.fno{font-size:max(.7em,11px);margin-left:.15em}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 td.inferred{text-decoration:underline dotted #6a1b9a}td.doubtful{outline:2px dashed #6a1b9a;outline-offset:-3px}
 .ocr-banner{border:1px solid #6a1b9a;background:#f3e5f5;padding:.5em .8em}.legend{color:#444;font-size:.9em}
 .wide{overflow-x:auto;max-width:100%}.wide tr>:first-child{min-width:8em}

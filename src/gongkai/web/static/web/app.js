@@ -190,9 +190,29 @@
     head.focus();
   }
 
+  /* A table wider than its box scrolls inside it (a phone, a zoomed window): the box is a Tab
+     stop named after the heading before it, so the keyboard can scroll it with the arrow keys. */
+  function heading(el) {
+    for (var e = el.previousElementSibling; e; e = e.previousElementSibling) {
+      if (/^H[1-6]$/.test(e.tagName)) return e.textContent.trim();
+    }
+    return el.parentElement && el.parentElement !== document.body ? heading(el.parentElement) : "";
+  }
+  function setupScrollBoxes(root) {
+    root.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth + 1 || box.hasAttribute("tabindex")) return;
+      box.tabIndex = 0;
+      if (!box.getAttribute("role")) box.setAttribute("role", "region");
+      if (!box.getAttribute("aria-label") && !box.getAttribute("aria-labelledby")) {
+        box.setAttribute("aria-label", (heading(box) || "表格") + "（表格，可左右滚动）");
+      }
+    });
+  }
+
   function init(root) {
     setupDrop(root);
     setupDates(root);
+    setupScrollBoxes(root);
     if (document.querySelector(".grid")) checkGrid();
   }
   document.addEventListener("input", function (e) { if (e.target.closest(".grid")) checkGrid(); });
