@@ -96,6 +96,14 @@ def test_the_corpus_as_csv_streamed_the_export_byte_for_byte(corpus, world, tmp_
         assert b"".join(pieces) == (tmp_path / f"{table}.csv").read_bytes(), table
         if table == "cells":
             assert (written[str(tmp_path / "cells.csv")], len(pieces)) == (423, 23)  # 4 KB a piece
+    # the statistics as CSV: the file gongkai stats --csv writes
+    from gongkai.corpus.stats import compute, write_csv
+
+    with Store(url) as store:
+        write_csv(compute(store, "county"), str(tmp_path / "stats.csv"))
+    stats = _get(c, "/api/corpus/stats?level=county&format=csv")
+    assert b"".join(stats.streaming_content) == (tmp_path / "stats.csv").read_bytes()
+    assert (tmp_path / "stats.csv").read_text(encoding="utf-8-sig").count("\n") == 4  # the header, three counties
     assert _get(c, "/api/corpus/tables/cell.csv", 404).json() == {
         "error": "没有表“cell”：可下载的表为 reports.csv、cells.csv、figures.csv、findings.csv、failures.csv。"}
     assert _get(client_for(None), "/api/corpus/tables/cells.csv", 401).json() == {"error": "请先登录。"}

@@ -342,17 +342,22 @@ def _covered(reports: list[StoredReport], rows: dict[int, tuple[str, int | None]
                 break
     return out
 
+CSV_COLUMNS = ["region", "region_code", "year", *(k for k, _, _, _ in METRICS), *(f"{k}_reports" for k in BASED_ON),
+               "covered_reports", "unsound_reports", "unsound"]
+
+
+def csv_rows(table: StatsTable) -> list[list[Any]]:
+    """``table.records()`` as the CSV's rows (``CSV_COLUMNS``; ``stats --csv``, ``/api/corpus/stats?format=csv``):
+    a blank figure an empty field, ``unsound`` joined by "；", without ``report_ids``."""
+    return [[_csv_cell(record[key]) for key in CSV_COLUMNS] for record in table.records()]
+
+
 def write_csv(table: StatsTable, path: str) -> None:
-    """``table.records()`` as CSV (UTF-8 with a BOM for Excel): a blank figure an empty field,
-    ``unsound`` joined by "；", without ``report_ids``."""
-    records = table.records()
-    header = ["region", "region_code", "year", *(k for k, _, _, _ in METRICS), *(f"{k}_reports" for k in BASED_ON),
-              "covered_reports", "unsound_reports", "unsound"]
+    """The statistics as CSV (UTF-8 with a BOM for Excel)."""
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(header)
-        for record in records:
-            w.writerow([_csv_cell(record[key]) for key in header])
+        w.writerow(CSV_COLUMNS)
+        w.writerows(csv_rows(table))
 
 
 def _csv_cell(value: Any) -> Any:

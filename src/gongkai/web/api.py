@@ -288,6 +288,12 @@ def corpus_stats(request):
     from gongkai.web import survey
 
     q = request.GET
+    if _wants_csv(request):  # the CSV of gongkai stats --csv
+        from gongkai.corpus.export import csv_text
+        from gongkai.corpus.stats import CSV_COLUMNS, csv_rows
+
+        table = survey.stats_table(q.get("level"), q.get("region"), q.get("agency"), q.get("body"))[4]
+        return _csv_answer("stats.csv", csv_text(CSV_COLUMNS, csv_rows(table)))
     return json_response(survey.stats_json(q.get("level"), q.get("region"), q.get("agency"), q.get("body")))
 
 

@@ -389,14 +389,18 @@ def document() -> dict:
                 "post": _op("按本机关台账重新计算该年度报告的表三（2021年版格式）", _json(ref("Report"), "更新后的报告 JSON"),
                             params=[_BODY, _YEAR])},
             "/api/corpus/stats": {"get": _op("语料库统计（与 gongkai stats 相同）：按地区或逐个机关、按年度；"
-                                             "指定的机关在语料库（该地区）中没有报告时为 404", _json(ref("Stats"), "统计"), params=[
+                                             "指定的机关在语料库（该地区）中没有报告时为 404",
+                                            {"description": "统计，或 CSV", "content": {
+                                                "application/json": {"schema": ref("Stats")}, "text/csv": {"schema": STR}}},
+                                            params=[
                 _query("level", "province|city|county 按省、市、县级地区；body 逐个机关（同一机关历年一组）（默认 city）",
                        {"enum": ["province", "city", "county", "body"]}),
                 _query("region", "地区代码前缀，如 3208", {"type": "string", "pattern": "^[0-9]{0,6}$"}),
                 _query("agency", "只统计这个机关的报告：名称或其一部分，如 行政审批局（写法不同的同一机关也算）",
                        {"type": "string", "maxLength": 200}),
                 _query("body", "只统计这个机关的报告：机关标识，即 level=body 时各行的 code（如 350128/交通与建设局）",
-                       {"type": "string", "maxLength": 200})])},
+                       {"type": "string", "maxLength": 200}),
+                _query("format", "json（默认）或 csv（与 gongkai stats --csv 相同的列）", {"enum": ["json", "csv"]})])},
             "/api/corpus/reports": {"get": _op(
                 "语料库中的报告（按编号，可按地区、年度、机关筛选）：JSON 分页（total、next、previous，另见 Link 头）；"
                 "format=csv 时为全部符合条件的报告（CSV，带 BOM，边读边发）",

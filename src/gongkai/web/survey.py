@@ -186,11 +186,10 @@ def _stat(row, key: str, fmt: str) -> dict:
             "based": row.partial(key)}
 
 
-def stats_json(level: str | None, region: str | None = "", agency: str | None = "", body: str | None = "") -> dict:
-    """``/api/corpus/stats``: as ``gongkai stats --level … --agency …`` — by division, or by body
-    (``level=body``: a row a body and year, its ``code`` the body's identity); ``agency`` (a name
-    or part of one) or ``body`` (an identity, as the 汇总's body choice) keeps one body's reports.
-    A body the corpus (in ``region``) has no report of is a 404, named."""
+def stats_table(level: str | None, region: str | None = "", agency: str | None = "", body: str | None = ""):
+    """``/api/corpus/stats``'s query, checked, with its table and the corpus's counts by status:
+    (level, region, agency, body, ``StatsTable``, counts).  A body the corpus (in ``region``) has no
+    report of is a 404, named."""
     from gongkai.corpus.stats import LEVELS as ALL_LEVELS
     from gongkai.corpus.stats import compute, unknown_body
 
@@ -201,6 +200,14 @@ def stats_json(level: str | None, region: str | None = "", agency: str | None = 
         by_status = store.counts(region)
     if (agency or body) and not table.rows:
         raise unknown_body(agency or body, region)  # a 404
+    return level, region, agency, body, table, by_status
+
+
+def stats_json(level: str | None, region: str | None = "", agency: str | None = "", body: str | None = "") -> dict:
+    """``/api/corpus/stats``: as ``gongkai stats --level … --agency …`` — by division, or by body
+    (``level=body``: a row a body and year, its ``code`` the body's identity); ``agency`` (a name
+    or part of one) or ``body`` (an identity, as the 汇总's body choice) keeps one body's reports."""
+    level, region, agency, body, table, by_status = stats_table(level, region, agency, body)
     return {"level": level, "region": region, "agency": agency, "body": body, "counts": by_status,
             "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on,
                       "unsound": r.unsound, "ids": r.ids} for r in table.rows],
