@@ -1019,5 +1019,12 @@ def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
     assert '<span class="mark late">2026年逾期公开 1</span>' in html
     assert "<th>行政许可</th><td>本年处理决定数量：12</td>" in html
     assert "<th>行政处罚</th><td>本年处理决定数量：—</td>" in html         # not entered: blank, never 0
-    assert "<th>规章</th><td>本年制发件数：0</td><td>本年废止件数：0</td><td>现行有效件数：1</td>" in html
+    # a document cell with documents links to them (0 and blanks link nowhere)
+    assert ("<th>规章</th><td>本年制发件数：0</td><td>本年废止件数：0</td><td>现行有效件数："
+            '<a href="?year=2026&amp;cell=art20_1.rules.in_force#cell-found" title="列出计入此格的文件">1</a></td>') in html
+    html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/?year=2026&cell=art20_1.rules.in_force").content.decode()
+    assert '<p id="cell-found">2026年表二“规章”行“现行有效件数”列：计入 1 件，列在下面。' in html
+    assert re.findall(r'<td class="ref"><a href="[^"]+">([^<]+)</a></td>', html) == [old]
+    html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/?year=2026&cell=art20_5.licensing.decisions").content.decode()
+    assert '<p class="error" id="cell-found">表二“art20_5.licensing.decisions”不由台账的文件条目计算' in html
     assert client_for(world["clerk_b"]).get(f"/register/{a.pk}/log/").status_code == 403

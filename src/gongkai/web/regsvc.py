@@ -454,36 +454,56 @@ def due_notice(user) -> tuple[str, str] | None:
 LOG_PAGE_SIZE = 200
 
 
-def log_overview(body, today: date, year: int | None = None, query: str = "") -> dict[str, Any]:
+def log_overview(body, today: date, year: int | None = None, query: str = "", cell: str = "") -> dict[str, Any]:
     """A body's proactive-disclosure log as the page shows it (newest first): each item with its
     publications and the state of its latest duty to publish (Art. 26), the duties pending or
     overdue, and the year's table-2 rows that come from the log (kept in the same store as the
     body's request register: imported on the page, or with ``gongkai log``); ``year``: the year
     of table 2 and of the late publications counted (default this year); ``query``: only the
-    items whose 编号, 标题 or 文号 contain it are listed (the counts and table 2 stay the whole log's)."""
-    from gongkai.format.names import column_label, row_label
+    items whose 编号, 标题 or 文号 contain it are listed (the counts and table 2 stay the whole log's);
+    ``cell``: only the documents one of table 2's document cells counts (``art20_1.normative_docs.in_force``)."""
+    from gongkai.format.names import cell_label, column_label, row_label
     from gongkai.log.store import obligations
-    from gongkai.log.year import VERSION, table2
+    from gongkai.log.year import VERSION, cell_filter, drill, table2
     from gongkai.web.registers import open_log
 
     year = year or today.year
     query = query.strip()
+    chosen: dict[str, Any] | None = None
     with open_log(body) as log:
         items = sorted(log.items(), key=lambda i: (i.made_on, i.id), reverse=True)
+        if cell:
+            try:
+                counted = {i.ref for i in drill(log, year, cell)}
+                chosen = {"label": cell_label(f"table2.{cell}", VERSION), "count": len(counted), "error": ""}
+            except GongkaiError as exc:
+                counted, chosen = set(), {"label": shown(cell), "count": 0, "error": exc.message}
+            query = ""
         rows, counts_ = [], {"pending": 0, "overdue": 0, "late": 0}
         for item in items:
             duties = obligations(item, log.calendar, today)
             for ob in duties:
                 if ob.status in counts_ and (ob.status != "late" or ob.start.year == year):
                     counts_[ob.status] += 1
-            if not query or any(query.lower() in text.lower() for text in (item.ref, item.title, item.doc_no)):
+            if chosen is not None:
+                if item.ref in counted:
+                    rows.append(_log_row(item, duties))
+            elif not query or any(query.lower() in text.lower() for text in (item.ref, item.title, item.doc_no)):
                 rows.append(_log_row(item, duties))
         t2, notes = table2(log, year)
+
+        def traced(key: str, col: str, v: Any) -> str:   # a document cell with documents: its list
+            try:
+                cell_filter(year, f"{key}.{col}")
+            except GongkaiError:
+                return ""
+            return f"{key}.{col}" if v else ""
+
         year_rows = [(row_label("table2", key, VERSION),    # a blank stays blank (—), never 0
-                      [(column_label("table2", key, col, VERSION, short=True), shown_or_blank(format_value(v)))
-                       for col, v in cells.items()]) for key, cells in t2.items()]
+                      [(column_label("table2", key, col, VERSION, short=True), shown_or_blank(format_value(v)),
+                        traced(key, col, v)) for col, v in cells.items()]) for key, cells in t2.items()]
     return {"rows": rows[:LOG_PAGE_SIZE], "total": len(items), "found": len(rows), "query": query,
-            "counts": counts_, "year": year, "table2": year_rows, "notes": notes}
+            "counts": counts_, "year": year, "table2": year_rows, "notes": notes, "cell": chosen}
 
 
 def _log_row(item, duties) -> dict[str, Any]:

@@ -337,7 +337,7 @@ def _log_page(request, body, typed=None, query: str | None = None):
     its document list and monthly figures here (or with ``gongkai log``)."""
     day = today()
     query = request.GET.get("q", "")[:200] if query is None else query
-    overview = regsvc.log_overview(body, day, _year(request, day), query)
+    overview = regsvc.log_overview(body, day, _year(request, day), query, request.GET.get("cell", "")[:80])
     overview["forms"] = regsvc.log_forms([(r["ref"], r["title"]) for r in overview["rows"]], day, typed,
                                          [(r["ref"], r["title"]) for r in overview["rows"] if not r["ended"]])
     return render(request, "web/register_log.html", {"body": body, "today": day,
