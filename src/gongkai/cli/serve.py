@@ -93,16 +93,18 @@ def setup(db: str | None) -> None:
         name, why = os_problem(exc)
         raise GongkaiError(f"无法建立网页应用的数据目录（{why}）；可用环境变量 GONGKAI_WEB_HOME 指定别的目录", name) from None
     from django.core.management import call_command
-    from django.db.utils import OperationalError
+    from django.db.utils import DatabaseError
 
     try:
         call_command("migrate", interactive=False, verbosity=0)
-    except OperationalError as exc:
-        from gongkai.db import describe, postgres_reason
+    except DatabaseError as exc:   # unreachable, refused, no right to make tables (was an internal error)
+        from gongkai.db import database_reason, describe
         from gongkai.settings import current
 
-        raise GongkaiError(f"无法打开或升级网页应用数据库（{postgres_reason(exc)}）",
-                           describe(current().web_db) or None) from None
+        reason = database_reason(exc)
+        advice = ("：请让数据库管理员授予该用户建表的权限（如 GRANT CREATE ON SCHEMA public TO 用户名），或换用有权限的用户"
+                  if "权限" in reason and "连接" not in reason else "")
+        raise GongkaiError(f"无法打开或升级网页应用数据库（{reason}）{advice}", describe(current().web_db) or None) from None
 
 
 def _password(from_stdin: bool, user) -> str:

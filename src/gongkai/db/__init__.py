@@ -120,6 +120,8 @@ _POSTGRES_REASONS = [
     (r"too many connections|remaining connection slots", "数据库的连接数已满"),
     (r"No space left on device|could not extend file|disk full", "数据库服务器的磁盘已满"),
     (r"lock timeout", "等待其他连接释放锁超时"),
+    (r"permission denied for (?:schema|table|relation|sequence) \"?([^\s\"]+)\"?",
+     "该用户没有在“{0}”中建表或写入的权限"),
     (r"terminating connection due to administrator command", "数据库服务器关闭了这个连接：它重新启动了，或被管理员终止"),
     (r"the database system is (?:starting up|in recovery mode|not yet accepting connections)", "数据库正在启动"),
     (r"the database system is shutting down", "数据库正在关闭"),
@@ -134,7 +136,15 @@ def postgres_reason(exc: Exception) -> str:
     for pattern, zh in _POSTGRES_REASONS:
         if m := re.search(pattern, text):
             return zh.format(*m.groups())
-    return " ".join(text.split())
+    return " ".join(text.split("\nLINE ")[0].split())   # (not the statement libpq quotes after it)
+
+
+def database_reason(exc: Exception) -> str:
+    """Why a database refused, in Chinese when its words are known: SQLite's or libpq's."""
+    text = str(exc)
+    if any(en in text for en in _SQLITE_REASONS):
+        return _sqlite_reason(exc)
+    return postgres_reason(exc)
 
 
 def _sqlite_reason(exc: Exception) -> str:
@@ -453,8 +463,9 @@ class Database:
                     "旧版 gongkai serve、未结束的事务，或另一个正在升级它的 gongkai）；数据库未作任何修改。"
                     "请先停止使用该数据库的程序，再重新运行")
         reason = postgres_reason(exc) if self.dialect == "postgresql" else _sqlite_reason(exc)
-        advice = ("请腾出磁盘空间后重新运行" if "磁盘已满" in reason
-                  else "升级前的数据完好；请把这条信息报告给维护者")
+        advice = ("请腾出磁盘空间后重新运行" if "磁盘已满" in reason else
+                  "请让数据库管理员授予该用户建表的权限（如 GRANT CREATE ON SCHEMA public TO 用户名），或换用有权限的用户"
+                  if "权限" in reason else "升级前的数据完好；请把这条信息报告给维护者")
         return f"{self.what}数据库的结构升级失败（{reason}），已全部撤销，数据库未作任何修改。{advice}"
 
     def _record_program_column(self) -> None:
