@@ -36,4 +36,5 @@ def _uses() -> None:
         assert_type(corpus.reports(agency="淮安市人民政府", year=2024), list[Report])
         assert_type(corpus.compare(1, "#2"), gongkai.Comparison)
         assert_type(corpus.stats("body", body="320813/").records(), list[dict[str, Any]])
+        assert_type(corpus.table("cells"), list[dict[str, Any]])
     assert_type(gongkai.rollup(["towns/", report], against="county.pdf"), gongkai.Rollup)

@@ -211,6 +211,18 @@ def test_stats_of_one_body_and_flat_records_for_a_data_frame(corpus_db):
         with pytest.raises(gongkai.NotFound, match="^地区 洪泽区 中没有机关“淮安市人民政府”的报告。$"):
             corpus.stats("body", region="洪泽区", agency="淮安市人民政府")
         assert isinstance(refused.value, LookupError)
+        # the dataset's tables as records, without writing files: the rows export writes
+        written = dict(corpus.export("csv", db.parent / "out"))
+        huaian = next(d.id for d in corpus.documents() if d.name == "huaian-city-2024.pdf")
+        for name in ("reports", "cells", "figures", "findings", "failures"):
+            rows = corpus.table(name)
+            assert len(rows) == written[str(db.parent / "out" / f"{name}.csv")], name
+        cell = next(r for r in corpus.table("cells") if (r["report_id"], r["cell_id"]) == (huaian, "table3.granted.total"))
+        assert {k: cell[k] for k in ("label", "value", "amount", "raw", "inferred", "candidates")} == {
+            "label": "表三“（一）予以公开”行“总计”列", "value": 1362, "amount": None, "raw": "1362", "inferred": False,
+            "candidates": None}
+        with pytest.raises(gongkai.BadArgument, match="^没有表“cell”：可用 reports、cells、figures、findings、failures。$"):
+            corpus.table("cell")
 
 
 def test_bad_arguments_are_chinese_errors_of_the_one_hierarchy(corpus_db):

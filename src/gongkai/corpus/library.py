@@ -21,7 +21,7 @@ import functools
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from gongkai.corpus.store import Failure, Store, StoredFinding, StoredReport
 from gongkai.format.places import identity
@@ -256,6 +256,20 @@ class Corpus:
         from gongkai.corpus.export import export
 
         return export(self.store, to, os.fspath(output))
+
+    @_one_at_a_time
+    def table(self, name: str) -> list[dict[str, Any]]:
+        """The rows of one table of the dataset (``reports``, ``cells``, ``figures``, ``findings``,
+        ``failures``; docs/dataset.md), as ``export`` writes them, a dict a row with the table's
+        columns as keys: ``pandas.DataFrame(corpus.table("cells"))`` without writing files."""
+        from gongkai.corpus.export import TABLES, table
+        from gongkai.errors import BadArgument, shown
+
+        if name not in TABLES:
+            raise BadArgument(f"没有表“{shown(name)}”：可用 {'、'.join(TABLES)}。")
+        columns, rows = table(self.store, name)
+        keys = [c for c, _ in columns]
+        return [dict(zip(keys, row)) for row in rows]
 
     def __iter__(self) -> Iterator[Report]:
         """Every readable report, by number."""
