@@ -581,6 +581,28 @@ def test_a_new_years_draft_says_when_last_years_carry_over_disagrees_with_the_re
             "（上年的申请在报告之后有更正、作废或补录？）") in r.content.decode()
 
 
+def test_a_log_corrected_after_the_draft_is_told_on_table2(django_env, world):
+    from gongkai.log.store import DisclosureLog, NewItem
+    from gongkai.web.drafts import get, report_of
+    from gongkai.web.registers import register_url
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, "/draft/")
+    with DisclosureLog(register_url(a.pk)) as log:
+        log.add(NewItem("旧办法", "normative_docs", date(2024, 5, 1), existing=True), "测试")
+        ref = log.add(NewItem("春节值班通知", "normative_docs", date(2026, 1, 2), existing=True), "测试")
+    c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
+    assert 'id="log-drift"' not in c.get(f"/draft/{a.pk}/2025/").content.decode()
+    with DisclosureLog(register_url(a.pk)) as log:   # January: it was made on 2025-12-31
+        log.amend(ref, 1, "形成日期", "2025-12-31", "落款为2025年12月31日", "乙")
+    page = c.get(f"/draft/{a.pk}/2025/").content.decode()
+    assert "<strong>主动公开台账在带入表二后有变化</strong>" in page
+    assert ("<li>表二“行政规范性文件”行“本年制发件数”列：报告中 0，台账现为 "
+            f'<a href="/register/{a.pk}/log/?year=2025&amp;cell=art20_1.normative_docs.made#cell-found">1</a></li>') in page
+    assert report_of(get(a, 2025)).value("table2.art20_1.normative_docs.made") == 0     # not changed behind the clerk
+
+
 def test_draft_takes_table3_from_the_register(django_env, world):
     a = world["a"]
     c = client_for(world["clerk_a"])

@@ -375,6 +375,34 @@ def register_drift(draft: ReportDraft, register) -> dict | None:
     return {"cells": cells, "steps": steps, "since": office_time(since) if since else ""}
 
 
+def log_drift(draft: ReportDraft) -> list[dict] | None:
+    """The draft's table-2 cells still as taken from the 主动公开台账 that the log now gives
+    otherwise (a document's date corrected, an entry of last year entered late, a void); None when
+    they agree.  The draft is never changed here."""
+    from gongkai.format.names import cell_label, format_order
+    from gongkai.log.year import VERSION, cell_filter, year_report
+    from gongkai.web.registers import open_log
+
+    taken = [c for c, s in (draft.sources or {}).get("cells", {}).items()
+             if s.get("kind") == "log" and c.startswith("table2.")]
+    if draft.format != VERSION or not taken:
+        return None
+    with open_log(draft.body) as log:
+        now = year_report(log, draft.year, draft.body.name)
+    report = report_of(draft)
+    def traced(cell: str) -> bool:   # a document cell: its documents are listed on the log page
+        try:
+            cell_filter(draft.year, cell)
+        except GongkaiError:
+            return False
+        return True
+
+    cells = [{"cell": c[len("table2."):], "label": cell_label(c, draft.format), "draft": _shown(report.value(c)) or "—",
+              "log": _shown(now.value(c)) or "—", "traced": traced(c)}
+             for c in sorted(taken, key=format_order) if report.value(c) != now.value(c)]
+    return cells or None
+
+
 def fill_table3_from_register(draft: ReportDraft, register, actor: str) -> list[str]:
     """Replace the draft's table-3 cells the register counts for its year by the register's
     figures (a row the register cannot count for the year keeps what the draft has; a register

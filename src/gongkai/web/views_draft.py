@@ -96,7 +96,7 @@ def edit_context(request, body, draft, invalid: dict) -> dict:
 
     return {
         "body": body, "draft": draft, "report": report,
-        "drift": drafts.register_drift(draft, open_register(body)),
+        "drift": drafts.register_drift(draft, open_register(body)), "log_drift": drafts.log_drift(draft),
         "grid": drafts.grid(report, draft.format, draft.sources, invalid),
         "identities": [{**i, "left": " ".join(i["left"]), "right": " ".join(i["right"])}
                        for i in drafts.identities(draft.format)],
