@@ -105,6 +105,13 @@ def test_read_binary_ocr_digits_marks_points_touching_digits_and_other_faces_fal
     assert _read(templates, _line("53", mark=(14, 6, 2, 10))) is None     # a stroke on the 5's edge
     assert _read(templates, _line("53", mark=(20, 1, 2, 2))) == ("53", [0.999, 0.999])  # dust above: left out
     assert _read(templates, _line("53", mark=(11, 23, 1, 1))) == ("53", [0.999, 0.999])  # and below
+    assert _read(templates, _line("53", mark=(20, 3, 1, 1))) is None      # but not dust nearer than 2 px
+    # A lone pixel at the baseline beside the last digit: a noisy “0” with one was read “0.” by the
+    # model (at 0.52, a doubt the fast path must not hide).
+    assert _read(templates, _line("53", mark=(30, 20, 1, 1))) is None
+    assert _read(templates, _line("53", mark=(11, 8, 1, 1))) is None      # inside the 5's box
+    for letter in "IlO|":  # letters like digits: never learnt, never matched
+        assert _read(templates, _line(letter)) is None, letter
     assert _read(templates, _line("1.5")) is None                         # a point: a glyph no digit matches
     assert _read(templates, _line("00", spacing=-3)) is None              # touching digits
     assert _read(templates, _line("0 0", spacing=8)) is None              # a space between them

@@ -8,9 +8,9 @@ page is the same picture.  ``Templates`` learns those pictures from the recognis
 
 - the cell's ink (Otsu's threshold, clear contrast) splits into glyphs, the connected
   components, none touching the line's edge but a piece of ruling along it; specks of dust
-  (``SPECK`` pixels at most) above or below the digits are left out, and a lone dark pixel
-  beside digits at least ``SPECKS_FROM`` high (whose points are larger); any other mark between
-  them, a point among them, is a glyph of its own, which no digit matches; components above one another are one
+  (``SPECK`` pixels at most) ``SPECK_CLEAR`` pixels or more above or below the digits are left
+  out; any other small mark — a point, a speck beside a digit, which the model may read as a
+  point (a noisy “0” beside one read “0.”) — sends the line to the model; components above one another are one
   glyph; every glyph as high as the others (within ``HEIGHT_SPREAD``), on one baseline, no wider
   than high (no touching digits), no gap wider than ``MAX_GAP`` of the height (no space);
 - every glyph matches one digit's templates of its size (height within ``SIZE``, width within
@@ -36,15 +36,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LEARN = 0.98         # the recogniser's probability of every digit of a line it is learnt from
-MATCH = 0.95         # normalised correlation a glyph needs with its digit's templates
+MATCH = 0.97         # normalised correlation a glyph needs with its digit's templates
 MARGIN = 0.10        # ... above the best of any other digit's
 SIZE = 0.12          # a template's height within this share of the glyph's
 SIZE_W = 0.25        # and its width within this share (or 2 px)
 HEIGHT_SPREAD = 0.15  # a line's glyphs' heights within this share of the tallest
 MAX_GAP = 0.6        # no gap between glyphs wider than this share of their height
 MIN_HEIGHT = 8       # px: smaller glyphs are the recogniser's
-SPECKS_FROM = 14     # px: a lone dark pixel is noise beside glyphs this high (their points are larger)
-SPECK = 4            # px: ink this small above or below the digits is a speck of dust
+SPECK = 4            # px: ink this small, clear above or below the digits, is a speck of dust
+SPECK_CLEAR = 2      # px between such a speck and the digits' band (nearer, the model may read a point)
 RULING = 3           # px: a line this thin along the whole of the line's edge is the cell's ruling
 MIN_CONTRAST = 80    # grey levels between the ink's mean and the paper's
 PATCH = 24           # a glyph's picture is compared at PATCH × PATCH
@@ -105,13 +105,8 @@ def glyphs(line) -> list[Glyph] | None:
     if not boxes:
         return None
     band_top, band_bottom = min(b[2] for b in boxes), max(b[3] for b in boxes)
-    tallest = max(b[3] - b[2] for b in boxes)
-    for box in small:
-        if box[3] <= band_top or box[2] >= band_bottom:
-            continue  # a speck above or below the digits
-        if box[4] == 1 and tallest >= SPECKS_FROM:
-            continue  # a lone pixel beside digits whose points are larger
-        boxes.append(box)  # a point, a mark: a glyph of its own, which no digit matches
+    if any(box[3] + SPECK_CLEAR > band_top and box[2] < band_bottom + SPECK_CLEAR for box in small):
+        return None  # a point, or a speck the model may read as one: not dust clear of the digits
     boxes.sort()
     merged: list[list[int]] = []
     for box in boxes:  # pieces above one another (a broken stroke) are one glyph
@@ -120,8 +115,6 @@ def glyphs(line) -> list[Glyph] | None:
             last[1], last[2], last[3] = max(last[1], box[1]), min(last[2], box[2]), max(last[3], box[3])
         else:
             merged.append(box[:4])
-    if not merged:
-        return None
     tallest = max(b[3] - b[2] for b in merged)
     base = max(b[3] for b in merged)
     if tallest < MIN_HEIGHT:
