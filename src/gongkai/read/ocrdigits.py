@@ -144,7 +144,6 @@ class Templates:
 
     def __init__(self) -> None:
         self._by_digit: dict[str, list[Template]] = {}
-        self.read_count = 0
 
     def __bool__(self) -> bool:
         return bool(self._by_digit)
@@ -195,7 +194,6 @@ class Templates:
             best[step] = chars.index(digit)
             probs[step] = min(t.confidence for t in self._by_digit[digit])
             previous = step
-        self.read_count += 1
         return tuple(best), tuple(probs)
 
     def _match(self, glyph: Glyph) -> str | None:
@@ -205,8 +203,8 @@ class Templates:
         scores: dict[str, float] = {}
         for digit, kept in self._by_digit.items():
             near: list = [t.picture for t in kept
-                    if abs(t.height - glyph.height) <= SIZE * t.height
-                    and abs(t.width - glyph.width) <= max(2, SIZE_W * t.width)]
+                          if abs(t.height - glyph.height) <= SIZE * t.height
+                          and abs(t.width - glyph.width) <= max(2, SIZE_W * t.width)]
             if near:
                 scores[digit] = float(np.max(np.stack(near) @ glyph.picture))
         if not scores:
