@@ -144,14 +144,15 @@ def _beside(page, out: Path) -> Path:
     return out
 
 
-def _noisy(page, out: Path) -> Path:
-    """A poor scan of ``page``: turned 0.6°, blurred, grey paper, noise of 5 grey levels, specks."""
+def _noisy(page, out: Path, sigma: float = 5, seed: int = 3) -> Path:
+    """A poor scan of ``page``: turned 0.6°, blurred, grey paper, noise of ``sigma`` grey levels
+    (5: the bench's noisy pages; bench/ocr_digits.py --draws makes others), specks."""
     import numpy as np
     from PIL import Image, ImageFilter
 
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     a = np.array(page.rotate(0.6, resample=3, fillcolor=255).filter(ImageFilter.GaussianBlur(0.8)), dtype=np.float32)
-    a = a * 0.85 + 25 + rng.normal(0, 5, a.shape)
+    a = a * 0.85 + 25 + rng.normal(0, sigma, a.shape)
     a[rng.random(a.shape) < 0.0008] = 40
     Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(out, dpi=(DPI, DPI))
     return out

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "src"), str(ROOT)]
 
-from ocr import EXAMPLES, REAL_PDFS, _images, _pages, _warm_detector, _warm_image, make_inputs  # noqa: E402
+from ocr import EXAMPLES, REAL_PDFS, _images, _noisy, _pages, _warm_detector, _warm_image, make_inputs  # noqa: E402
 from timing import machine  # noqa: E402
 
 DIGITS = re.compile(r"[0-9]+")
@@ -39,19 +39,6 @@ DIGITS = re.compile(r"[0-9]+")
 # paper, specks), with other noise levels and seeds: (PDF, page) × (σ grey levels, seed).
 DRAW_PAGES = [(REAL_PDFS[0], 4), (REAL_PDFS[1], 3), (REAL_PDFS[2], 4)]
 DRAWS = [(3, 4), (3, 5), (5, 6), (5, 7), (8, 8)]
-
-
-def noisy(page, sigma: float, seed: int, out: Path) -> Path:
-    """bench/ocr.py's _noisy with another noise level and seed."""
-    import numpy as np
-    from PIL import Image, ImageFilter
-
-    rng = np.random.default_rng(seed)
-    a = np.array(page.rotate(0.6, resample=3, fillcolor=255).filter(ImageFilter.GaussianBlur(0.8)), dtype=np.float32)
-    a = a * 0.85 + 25 + rng.normal(0, sigma, a.shape)
-    a[rng.random(a.shape) < 0.0008] = 40
-    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(out, dpi=(200, 200))
-    return out
 
 
 def _verifier(checked: list):
@@ -172,7 +159,7 @@ def main() -> None:
                 page = _images((EXAMPLES / pdf).read_bytes(), [number])[0]
                 for sigma, seed in DRAWS:
                     name = f"{pdf[:-4]}-p{number}-noise{sigma}-seed{seed}.png"
-                    inputs[name] = noisy(page, sigma, seed, work / name)
+                    inputs[name] = _noisy(page, work / name, sigma, seed)
         if args.only:
             inputs = {k: v for k, v in inputs.items() if k in args.only.split(",")}
         warm = _warm_image(work)
