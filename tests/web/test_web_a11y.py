@@ -97,10 +97,11 @@ def pages(site) -> dict[str, list[str]]:
     b, request, report = site["body"].pk, site["request"], site["reports"][0]
     clerk = [f"/register/{b}/", request, f"/register/{b}/log/", f"/register/{b}/log/item/{site['item']}/",
              f"/register/{b}/table3/?year=2026", f"/register/{b}/templates/", "/register/calendar/",
-             "/draft/", f"/draft/{b}/2025/", f"/survey/report/{report}/"]
+             "/draft/", f"/draft/{b}/2025/", f"/draft/{b}/2025/preview", f"/survey/report/{report}/"]
     # the 汇总 of one body's years (body=), and a region's sums (rollup_year=)
     supervisor = ["/register/", request, "/survey/", "/survey/?region=3208&rollup_year=2025",
-                  f"/survey/?region=32&body={site['body_key']}", "/roster/?year=2025"]
+                  f"/survey/?region=32&body={site['body_key']}", "/roster/?year=2025",
+                  f"/survey/compare?a={report}&b={site['reports'][1]}"]   # the previews shown in a frame, as pages
     admin = ["/register/calendar/", "/admin/", "/admin/gongkai_web/body/", "/admin/auth/user/add/"]
     return {"anonymous": ["/check/", "/login/", "/no-such-page/"], "clerk": clerk, "supervisor": supervisor,
             "admin": admin}
@@ -161,7 +162,7 @@ def test_every_page_of_every_role_passes_axe(live, browser, site, size):
                 found[f"{role} {state}"] = violations(pg) if size != "zoom200" else []
     bad = {k: v for k, v in found.items() if v}
     assert not bad, "\n".join(f"{k}\n  " + "\n  ".join(v) for k, v in bad.items())
-    assert len(found) == 26
+    assert len(found) == 28
 
 
 def _focused(pg) -> dict:
@@ -255,3 +256,48 @@ def test_a_cell_a_finding_blames_carries_its_number_not_only_a_colour():
     assert all(findings[int(n) - 1].cells[0] == cell for cell, n, _, _ in blamed)
     assert ('<sup class="fno">1</sup> 问题清单中的序号：该格或该行、列是这一问题所指（红底为错误，黄底为警告，蓝底为提示）'
             in page)
+
+
+def test_the_downloaded_check_page_passes_axe_too(browser):
+    """The HTML 检查页 (download, and `gongkai check --html`) and its index: a page of its own,
+    outside the site (it had no main landmark)."""
+    from gongkai.check import check_report
+    from gongkai.load import load
+    from gongkai.render.review import render_index, render_review
+
+    report = load(seed("002"))
+    findings = check_report(report)
+    with browser_page(browser, DESK) as pg:
+        pg.set_content(render_review(report, findings))
+        assert violations(pg) == []
+        pg.set_content(render_index([("002.txt", "002.html", report, findings)], []))
+        assert violations(pg) == []
+
+
+def test_a_chart_says_its_figures_in_words():
+    """A chart is a picture (role="img"): its name carries every figure, blanks as blanks."""
+    from gongkai.render.charts import hbar_chart
+
+    svg = hbar_chart("本年新收申请（件）", [("2021 年", 5), ("2022–2024 年", "无报告"), ("2025 年", None)], "件")
+    assert 'role="img" aria-label="本年新收申请（件）：2021 年 5件；2022–2024 年 无报告；2025 年 无数据"' in svg
+
+
+def test_links_to_files_say_what_they_are(site):
+    """A letter's “DOCX”/“PDF” and the report's exports say the kind of file and which letter
+    or report (to a screen reader, listing the links out of context); the charts say where their
+    figures are as text."""
+    body = site["body"].pk
+    html = client_for(site["clerk"]).get(site["request"]).content.decode()
+    assert re.findall(r'>(DOCX|PDF)<span class="vh">（([^）]+)）</span></a>', html) == [
+        ("DOCX", "Word 文档，登记回执"), ("PDF", "PDF 文档，登记回执")]
+    html = client_for(site["clerk"]).get(f"/draft/{body}/2025/").content.decode()
+    assert "尚不能导出正式报告" in html      # exports offered once the report is complete: their names below
+    from django.template import engines
+
+    link = engines["django"].from_string(
+        '{% for key in forms %}<a>{{ key|upper }}<span class="vh">（{{ key|file_kind }}）</span></a>{% endfor %}')
+    assert link.render({"forms": ["docx", "pdf", "html", "md"]}) == "".join(
+        f'<a>{k}<span class="vh">（{w}）</span></a>' for k, w in
+        [("DOCX", "Word 文档"), ("PDF", "PDF 文档"), ("HTML", "网页文件"), ("MD", "Markdown 文本")])
+    html = client_for(site["supervisor"]).get("/survey/?region=3208").content.decode()
+    assert '<p class="hint" id="charts-figures">图中的数字即上方“问题按规则”和“各地区统计”表中的数字。</p>' in html

@@ -37,8 +37,12 @@ def hbar_chart(title: str, items: Sequence[tuple[str, float | str | None]], unit
                   + [_width("无数据")]) + 4 + pad
     bar_w = 420 if fit is None else max(120, fit - label_w - value_w)
     width = max(round(label_w + bar_w + value_w), round(_width(title) * 15 / 12) + 2 * pad)
+    # A picture (role="img") hides its texts from a screen reader: its name carries every figure.
+    said = "；".join(f"{label} {v or '无数据'}" if v is None or isinstance(v, str) else f"{label} {fmt.format(v)}{unit}"
+                    for label, v in items)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" font-family="{FONT}" '
+           f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title + ("：" + said if said else ""))}" '
+           f'font-family="{FONT}" '
            f'font-size="12">',
            f'<title>{escape(title)}</title>',
            f'<rect width="{width}" height="{height}" fill="#fff"/>',

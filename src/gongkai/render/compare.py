@@ -54,7 +54,7 @@ def compare_html(c: Comparison) -> str:
     ra, rb = c.a.report, c.b.report
     parts = [f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>报告比较："
              f"{e(ra.agency or '')} {ra.year or ''} / {e(rb.agency or '')} {rb.year or ''}</title>"
-             f"<style>{_CSS}</style></head><body>",
+             f"<style>{_CSS}</style></head><body><main>",
              "<h1>政府信息公开工作年度报告比较</h1>",
              f"<p><b>A</b> {e(c.a.label)}：{e(ra.agency or '（未识别）')} {ra.year or ''} 年<br>"
              f"<b>B</b> {e(c.b.label)}：{e(rb.agency or '（未识别）')} {rb.year or ''} 年</p>",
@@ -90,5 +90,5 @@ def compare_html(c: Comparison) -> str:
                 head += f"（章节过长，只比较前 {MAX_SECTION_CHARS} 字）"
         parts.append(f"<h3>{s.no}. {e(s.title)}：{head}</h3><div class=pair>"
                      f"<div>{_mark(s.text_a, s.passages)}</div><div>{_mark(s.text_b, s.passages)}</div></div>")
-    parts.append("</body></html>\n")
+    parts.append("</main></body></html>\n")
     return "".join(parts)

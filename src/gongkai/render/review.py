@@ -227,7 +227,7 @@ def render_review(report: Report, findings: list[Finding]) -> str:
     counts = {s: sum(1 for f in findings if f.severity == s) for s in names}
     parts = [
         _HEAD,
-        f"<title>检查结果：{escape(title)}</title><style>{_STYLE}</style></head><body>",
+        f"<title>检查结果：{escape(title)}</title><style>{_STYLE}</style></head><body><main>",
         f"<h1>检查结果：{escape(title)}</h1>",
         f"<p>机关：{escape(report.agency or '（未识别）')}　年度：{report.year or '（未识别）'}　"
         f"格式：{escape(report.format or '（未识别）')}　落款日期：{report.published or '（无）'}　"
@@ -265,7 +265,7 @@ def render_review(report: Report, findings: list[Finding]) -> str:
         parts.append("<h2>规则说明</h2><dl>" + "".join(
             f'<dt class="rule">{escape(r)}（{names[catalogue[r].severity]}）</dt><dd>{escape(catalogue[r].about)}</dd>'
             for r in used) + "</dl>")
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "\n".join(p for p in parts if p)
 
 
@@ -298,7 +298,7 @@ def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: li
     total = {s: sum(f.severity == s for p in pages for f in p[3]) for s in names}
     parts = [
         _HEAD,
-        f"<title>检查结果目录（{len(pages)} 份报告）</title><style>{_STYLE}</style></head><body>",
+        f"<title>检查结果目录（{len(pages)} 份报告）</title><style>{_STYLE}</style></head><body><main>",
         f"<h1>检查结果目录（{len(pages)} 份报告）</h1>",
         '<p class="summary">' + "".join(f'<span class="tag sev-{s}">{names[s]} 共 {total[s]} 项</span>'
                                         for s in names) + "</p>",
@@ -310,5 +310,5 @@ def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: li
     if unread:
         parts.append(f"<h2>未能读取的文件（{len(unread)} 个）</h2><ul>"
                      + "".join(f"<li>{escape(u)}</li>" for u in unread) + "</ul>")
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "\n".join(parts)

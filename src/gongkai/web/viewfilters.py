@@ -14,3 +14,14 @@ def blank(value: object) -> str:
     """A field left blank shown as every view shows it (``format.text.BLANK``, “—”); unlike
     Django's ``default``, a 0 stays 0."""
     return shown_or_blank(value)
+
+
+# What a download link's file is, said to a screen reader beside the bare “DOCX”/“PDF” it shows.
+FILE_KINDS = {"docx": "Word 文档", "pdf": "PDF 文档", "html": "网页文件", "md": "Markdown 文本", "xlsx": "Excel 表格",
+              "csv": "CSV 表格", "json": "JSON 数据"}
+
+
+@register.filter
+def file_kind(form: object) -> str:
+    """``docx`` -> “Word 文档” (the kind of file a link downloads; "" for one not listed)."""
+    return FILE_KINDS.get(str(form).lower(), "")
