@@ -87,6 +87,10 @@ def test_text_table_on_seed_003_and_the_scope_notice_on_hongze():
     itself; its 县本级 part asks nothing.  Without the county's figure, the 11 is a question."""
     assert brief(text_findings(example("003_*"))) == [
         ("TEXT-TABLE", "warning", ["table2.art20_1.normative_docs.in_force"])]
+    # a part larger than the whole the sentence gives is asked about
+    report = replace(example("003_*"), 1, "县本级受理依申请公开事项 11 项", "县本级受理依申请公开事项 20 项")
+    assert [(f.rule, f.severity, f.cells) for f in text_findings(report)][1:] == [
+        ("TEXT-TABLE", "notice", ["table3.new_received.total"])]
     report = replace(example("003_*"), 1, "全县共受理依申请公开事项 14 件，", "")
     assert [(f.rule, f.severity, f.message) for f in text_findings(report)][1:] == [
         ("TEXT-TABLE", "notice", "正文按“县本级”口径称本年收到的政府信息公开申请为 11，而表三“一、本年新收政府信息公开"

@@ -88,8 +88,8 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         key = (f.figure.counts, f.figure.sentence, stated)
         if key in seen:
             continue
-        if f.figure.scope and _sentence_states_table(narrative, f, table):
-            continue  # "全县共受理14件，县本级受理11项": the sentence gives the table's figure too
+        if f.figure.scope and stated < table and _sentence_states_table(narrative, f, table):
+            continue  # "全县共受理14件，县本级受理11项": the sentence gives the table's figure too, and its part
         seen.add(key)
         flagged.add(f.index)
         sentence = f.figure.sentence
