@@ -488,6 +488,7 @@ def test_table3_page_traces_cells_to_requests_and_keeps_a_declared_start(django_
     t = c.get(f"/register/{a.pk}/table3/?year=2025").content.decode()
     # nothing registered, nothing declared: blanks with the reason, never a table of zeros
     assert re.search(r'<p class="warning" id="table3-note-1">台账中没有任何申请，也没有声明台账起始日期：表三留空', t)
+    assert 'class="error"' not in t and "填写数字" not in t     # blank on purpose: no CELL-BLANK (填0) advice
     assert "未声明，台账中也没有申请：各年表三都留空。" in t and '<form method="post" action="?year=2025" id="declare-since"' in t
     refs = []
     for day in ("2025-03-03", "2025-12-29"):

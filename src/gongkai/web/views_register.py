@@ -254,7 +254,10 @@ def register_table3(request, body):
         report = regsvc.table3(reg, year, body.name)
     except GongkaiError as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=404)
-    findings = [f for f in check_report(report) if any(c.startswith("table3.") for c in f.cells)]
+    # a cell the register cannot count is blank on purpose, its reason above the table: the
+    # checker's CELL-BLANK (填0) would be wrong advice here
+    findings = [f for f in check_report(report) if any(c.startswith("table3.") for c in f.cells)
+                and all(report.value(c) is not None for c in f.cells if c.startswith("table3."))]
     cell = request.GET.get("cell", "")[:80] or None
     return render(request, "web/register_table3.html", {
         "body": body, "year": year, "table": tables_html(report, findings).get("table3"),
