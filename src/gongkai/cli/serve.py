@@ -156,10 +156,33 @@ def create_user(username: str, role: str, body: str | None = None, region: str |
     return user
 
 
+def upgrade_registers() -> None:
+    """Bring every body's register and the site's holiday notices up to date before serving: an
+    upgrade is done and said at start-up, and a store the server cannot open (upgraded by a newer
+    gongkai, held by a running old server, a full disk) stops the start with its reason — before,
+    each register was migrated by its first request, and such a store failed that request instead."""
+    from gongkai.db import REGISTER_COMPONENTS, Database
+    from gongkai.web.models import Body
+    from gongkai.web.registers import calendar_url, register_url
+
+    upgraded: dict[int, int] = {}
+    stores: list[tuple[str, tuple[str, ...], str]] = [(calendar_url(), ("gongkai.workdays",), "节假日安排")]
+    stores += [(register_url(pk), REGISTER_COMPONENTS, "台账") for pk in Body.objects.order_by("pk").values_list("pk", flat=True)]
+    for url, components, what in stores:
+        db = Database(url, components, what=what)
+        for version in db.applied_now:
+            upgraded[version] = upgraded.get(version, 0) + 1
+        db.close()
+    if upgraded:
+        print(f"gongkai：已升级 {len(stores) - 1} 个机关的台账和节假日安排的数据库结构（迁移 "
+              f"{'、'.join(f'{v:04d}' for v in sorted(upgraded))}）。", file=sys.stderr, flush=True)
+
+
 def run(args) -> int:
     if not 0 < args.port < 65536:
         raise GongkaiError(f"端口“{args.port}”无效。")
     setup(args.db)
+    upgrade_registers()
     if args.create_admin:
         create_user(args.create_admin, "admin")
         print(f"gongkai：已创建系统管理员 {args.create_admin}。")

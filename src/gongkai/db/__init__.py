@@ -171,6 +171,7 @@ class Database:
         self.what = what
         self.components = tuple(components)
         self._in_tx = False
+        self.applied_now: list[int] = []   # the migrations this opening applied to an existing store
         if is_postgres(url):
             self.dialect = "postgresql"
             self.path = describe(url)
@@ -391,9 +392,12 @@ class Database:
             # component numbers its own block, so a block's new migration is applied even where a
             # higher-numbered block has already run.
             migrations = self.migrations()
-            pending = [m for m in migrations if m[0] not in self.applied_versions()]
+            before = self.applied_versions()
+            pending = [m for m in migrations if m[0] not in before]
             if pending:
                 self._apply(migrations, rebuilds=any(REBUILDS in m[2] for m in pending))
+            # what this opening upgraded (not a store it made; another process may have done part)
+            self.applied_now = sorted({m[0] for m in pending} & self.applied_versions()) if before else []
         # Newer than this program: an applied version it does not know, in a block it knows.
         known = {m[0] for m in migrations}
         blocks = {v // 1000 for v in known}
