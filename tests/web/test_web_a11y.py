@@ -301,3 +301,14 @@ def test_links_to_files_say_what_they_are(site):
         [("DOCX", "Word 文档"), ("PDF", "PDF 文档"), ("HTML", "网页文件"), ("MD", "Markdown 文本")])
     html = client_for(site["supervisor"]).get("/survey/?region=3208").content.decode()
     assert '<p class="hint" id="charts-figures">图中的数字即上方“问题按规则”和“各地区统计”表中的数字。</p>' in html
+
+
+def test_every_head_of_the_draft_grids_says_what_it_heads(site):
+    """The 编制 grids' heads: table 2's article a column group, every column and row head its scope
+    (a screen reader names each input's row and column from them)."""
+    html = client_for(site["clerk"]).get(f"/draft/{site['body'].pk}/2025/").content.decode()
+    for grid in ("grid-table2", "grid-table3", "grid-table4"):
+        part = html.split(f'id="{grid}"')[1].split("</div>")[0]
+        scopes = re.findall(r'<th(?: colspan="\d+")?(?: scope="(\w+)")?>', part)
+        assert scopes and "" not in scopes, (grid, scopes[:5])
+        assert set(scopes) == ({"colgroup", "col", "row"} if grid == "grid-table2" else {"col", "row"})
