@@ -67,7 +67,8 @@ def test_who_asked_against_the_applicant_columns():
                                                "table3.new_received.commercial": 1})
     assert text_findings(report) == []  # the table as the text tells it
     # an outcome of one applicant type's requests counts another row: nothing compared
-    for outcome in ("办结自然人申请2件、法人申请1件", "予以公开自然人申请2件", "答复了自然人提出的申请2件"):
+    for outcome in ("办结自然人申请2件、法人申请1件", "予以公开自然人申请2件", "答复了自然人提出的申请2件",
+                    "其中行政复议自然人申请2件"):
         report = replace(crawler("ptzhsyqnyn-2024"), 1, "其中法人申请1件、自然人申请2件", outcome)
         assert text_findings(report) == []
     report = replace(crawler("ptzhsyqnyn-2024"), 1, "其中法人申请1件、自然人申请2件", "其中来自自然人的申请2件")
