@@ -96,6 +96,19 @@ def test_the_corpus_as_csv_streamed_the_export_byte_for_byte(corpus, world, tmp_
         assert b"".join(pieces) == (tmp_path / f"{table}.csv").read_bytes(), table
         if table == "cells":
             assert (written[str(tmp_path / "cells.csv")], len(pieces)) == (423, 23)  # 4 KB a piece
+    # a table of the reports a query keeps (as the list's and the statistics' filters)
+    def numbers(answer):
+        text = b"".join(answer.streaming_content).decode("utf-8").removeprefix("\ufeff")
+        return sorted({int(r["report_id"]) for r in csv.DictReader(io.StringIO(text))})
+
+    by_name = {r["name"]: int(r["report_id"]) for r in rows}
+    assert numbers(_get(c, "/api/corpus/tables/cells.csv?year=2021")) == sorted(by_name.values())
+    assert numbers(_get(c, "/api/corpus/tables/findings.csv?region=640302")) == [by_name["002_baf857c2b18ba5b3.txt"]]
+    assert numbers(_get(c, "/api/corpus/tables/reports.csv?agency=没有这个局")) == []
+    assert _get(c, "/api/corpus/tables/failures.csv?year=2021", 400).json() == {
+        "error": "failures 表是未能读取的文件，没有地区、年度或机关，不能按这些筛选。"}
+    assert _get(c, "/api/corpus/tables/cells.csv?year=abc", 400).json() == {
+        "error": "year 应为 1 至 9999 的整数，不能是“abc”"}
     # the statistics as CSV: the file gongkai stats --csv writes
     from gongkai.corpus.stats import compute, write_csv
 

@@ -18,7 +18,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -153,18 +153,24 @@ def _failure_rows(store: Store) -> Iterator[list]:
 TABLES = ("reports", "cells", "figures", "findings", "failures")
 
 
-def table(store: Store, name: str) -> tuple[list[tuple[str, str]], Iterator[list]]:
+def table(store: Store, name: str, reports: Collection[int] | None = None) -> tuple[list[tuple[str, str]], Iterator[list]]:
     """One table of the export (``TABLES``): its (column, type)s and its rows, streamed from the
-    store (the cells table holds ~200 rows a report)."""
+    store (the cells table holds ~200 rows a report); only the rows of the report numbers
+    ``reports`` when given (every table's first column is the report's number)."""
     if name == "reports":
         cells = cell_columns()
-        return _REPORT_META + cells, _report_rows(store, [c for c, _ in cells])
-    rows = {"cells": (_CELL_COLUMNS, _cell_rows), "figures": (_FIGURE_COLUMNS, _figure_rows),
-            "findings": (_FINDING_COLUMNS, _finding_rows), "failures": (_FAILURE_COLUMNS, _failure_rows)}
-    if name not in rows:
-        raise NotFound(f"没有表“{shown(name)}”：可导出的表为 {'、'.join(TABLES)}。")
-    columns, make = rows[name]
-    return columns, make(store)
+        columns, rows = _REPORT_META + cells, _report_rows(store, [c for c, _ in cells])
+    else:
+        makers = {"cells": (_CELL_COLUMNS, _cell_rows), "figures": (_FIGURE_COLUMNS, _figure_rows),
+                  "findings": (_FINDING_COLUMNS, _finding_rows), "failures": (_FAILURE_COLUMNS, _failure_rows)}
+        if name not in makers:
+            raise NotFound(f"没有表“{shown(name)}”：可导出的表为 {'、'.join(TABLES)}。")
+        columns, make = makers[name]
+        rows = make(store)
+    if reports is not None:
+        chosen = set(reports)
+        rows = (row for row in rows if row[0] in chosen)
+    return columns, rows
 
 
 def _tables(store: Store) -> list[tuple[str, list[tuple[str, str]], Iterator[list]]]:

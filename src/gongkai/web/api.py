@@ -308,6 +308,17 @@ def _corpus():
     return Store(settings.CORPUS_URL)
 
 
+def _chosen(request) -> tuple[str, int | None, str, str] | None:
+    """The reports a corpus query keeps — ``region`` (a code prefix), ``year``, ``agency`` (a name or
+    part of one), ``body`` (an identity), as ``/api/corpus/stats`` takes them — or None: all."""
+    from gongkai.web.survey import clean_region
+
+    q = request.GET
+    region, year = clean_region(q.get("region")), _whole(request, "year", 1, 9999)
+    agency, body = (q.get("agency") or "").strip()[:200], (q.get("body") or "").strip()[:200]
+    return (region, year, agency, body) if region or year is not None or agency or body else None
+
+
 @require_http_methods(["GET"])
 @login_needed(api=True)
 def corpus_reports(request):
@@ -316,11 +327,8 @@ def corpus_reports(request):
     the cells, and each report's ``url``), or all of them as CSV (``format=csv``)."""
     from gongkai.corpus.export import REPORT_META, csv_text, report_meta
     from gongkai.corpus.stats import select
-    from gongkai.web.survey import clean_region
 
-    q = request.GET
-    region, year = clean_region(q.get("region")), _whole(request, "year", 1, 9999)
-    agency, body = (q.get("agency") or "").strip()[:200], (q.get("body") or "").strip()[:200]
+    region, year, agency, body = _chosen(request) or ("", None, "", "")
     as_csv, page = _wants_csv(request), _page(request)
     size = _whole(request, "page_size", 1, CORPUS_PAGE_MAX, CORPUS_PAGE) or CORPUS_PAGE
     with _corpus() as store:
@@ -345,13 +353,18 @@ def corpus_table(request, table):
     """A table of ``gongkai export --to csv`` (reports, cells, figures, findings, failures), the
     same bytes, streamed as it is read from the corpus (the cells table holds ~200 rows a report)."""
     from gongkai.corpus import export
+    from gongkai.corpus.stats import select
     from gongkai.errors import NotFound
 
     if table not in export.TABLES:
         raise NotFound(f"没有表“{shown(table)}”：可下载的表为 {'、'.join(f'{t}.csv' for t in export.TABLES)}。")
+    chosen = _chosen(request)
+    if chosen is not None and table == "failures":
+        raise GongkaiError("failures 表是未能读取的文件，没有地区、年度或机关，不能按这些筛选。")
     store = _corpus()
     try:
-        columns, rows = export.table(store, table)
+        reports = None if chosen is None else [r.id for r in select(store, *chosen)]
+        columns, rows = export.table(store, table, reports)
     except BaseException:
         store.close()
         raise

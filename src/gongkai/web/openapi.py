@@ -308,6 +308,12 @@ def _query(name: str, description: str, schema: Schema = STR, required: bool = F
 
 
 _SECURED: list[dict[str, list[str]]] = [{"session": []}, {"bearer": []}]
+# Which reports a corpus list or table keeps (web/api._chosen; failures.csv takes none of them).
+CORPUS_FILTERS = [
+    _query("region", "地区代码前缀，如 3208", {"type": "string", "pattern": "^[0-9]{0,6}$"}),
+    _query("year", "报告年度", {**INT, "minimum": 1, "maximum": 9999}),
+    _query("agency", "机关名称或其一部分（写法不同的同一机关也算）", {"type": "string", "maxLength": 200}),
+    _query("body", "机关标识（/api/corpus/stats?level=body 各行的 code）", {"type": "string", "maxLength": 200})]
 PAGE_HEADERS = {"Link": {"schema": STR, "description": '下一页、上一页：<地址>; rel="next", <地址>; rel="prev"'}}
 _BODY = _path("body_id", "机关编号")
 _REF = _path("ref", "申请编号", STR)
@@ -406,18 +412,15 @@ def document() -> dict:
                 "format=csv 时为全部符合条件的报告（CSV，带 BOM，边读边发）",
                 {"description": "一页报告，或 CSV", "headers": PAGE_HEADERS,
                  "content": {"application/json": {"schema": ref("CorpusReportList")}, "text/csv": {"schema": STR}}},
-                params=[_query("region", "地区代码前缀，如 3208", {"type": "string", "pattern": "^[0-9]{0,6}$"}),
-                        _query("year", "报告年度", INT),
-                        _query("agency", "机关名称或其一部分（写法不同的同一机关也算）", {"type": "string", "maxLength": 200}),
-                        _query("body", "机关标识（/api/corpus/stats?level=body 各行的 code）", {"type": "string", "maxLength": 200}),
-                        _query("page", "页码，从 1 起", {**INT, "minimum": 1}),
+                params=[*CORPUS_FILTERS, _query("page", "页码，从 1 起", {**INT, "minimum": 1}),
                         _query("page_size", "每页条数（默认 100，至多 1000）", {**INT, "minimum": 1, "maximum": 1000}),
                         _query("format", "json（默认，分页）或 csv（全部）", {"enum": ["json", "csv"]})])},
             "/api/corpus/tables/{table}.csv": {"get": _op(
                 "gongkai export --to csv 的一张表（与导出的文件逐字节相同），边读边发：reports、cells（每份报告约 200 行）、"
                 "figures、findings、failures；各列见 docs/dataset.md",
                 {"description": "CSV（UTF-8，带 BOM）", "content": {"text/csv": {"schema": STR}}},
-                params=[_path("table", "表名", {"enum": ["reports", "cells", "figures", "findings", "failures"]})])},
+                params=[_path("table", "表名", {"enum": ["reports", "cells", "figures", "findings", "failures"]}),
+                        *CORPUS_FILTERS])},
             "/api/corpus/reports/{doc_id}": {"get": _op("语料库中的一份报告及其检查结果（含跨年度检查）",
                                                         _json(ref("CorpusReport"), "报告"),
                                                         params=[_path("doc_id", "语料库报告编号")])},
