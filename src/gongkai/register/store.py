@@ -604,10 +604,6 @@ def first_received(db) -> date | None:
     return date.fromisoformat(str(day)) if day else None
 
 
-def holds_requests(db) -> bool:
-    return db.scalar("SELECT 1 FROM requests LIMIT 1") is not None
-
-
 @dataclass
 class ImportedStep:
     """One step read from a file: its kind, date and fields, and what the file says of its

@@ -66,7 +66,6 @@ class Coverage:
     reason: str = ""
     note: str = ""
     since: date | None = None       # the day the register is kept from (declared or presumed)
-    declared: bool = False
 
     def counts(self, row: str) -> bool:
         return self.rows is None or row in self.rows
@@ -80,13 +79,13 @@ def coverage(db, year: int) -> Coverage:
     if declared:
         since = declared[-1].since
         if since <= first:
-            return Coverage(None, since=since, declared=True)
+            return Coverage(None, since=since)
         if since > last:
             return Coverage(frozenset(), f"台账自{since.isoformat()}起登记，{year}年不在台账记录的范围内：{blank}",
-                            since=since, declared=True)
+                            since=since)
         return Coverage(FORWARD_ONLY, f"台账自{since.isoformat()}起登记，{year}年1月1日至"
                         f"{(since - timedelta(days=1)).isoformat()}收到或办结的申请不一定都在台账中：表三只计算"
-                        "“结转下年度继续办理”，其余各行留空", since=since, declared=True)
+                        "“结转下年度继续办理”，其余各行留空", since=since)
     earliest = first_received(db)
     if earliest is None:
         return Coverage(frozenset(), f"台账中没有任何申请，也没有声明台账起始日期：{blank}；{DECLARE_HINT}")
