@@ -107,26 +107,39 @@ def pages(site) -> dict[str, list[str]]:
             "admin": admin}
 
 
+def check_two_reports(pg, live) -> None:
+    pg.goto(f"{live.url}/check/")
+    pg.set_input_files("#file-input", [str(seed("001")), str(seed("000"))])
+    pg.click("#check-button")
+    pg.wait_for_selector("#check-summary")
+
+
+def refused_login(pg, live) -> None:
+    pg.goto(f"{live.url}/login/")
+    pg.fill("input[name=username]", "nobody")
+    pg.fill("input[name=password]", "wrong")
+    pg.click("button[type=submit]")
+    pg.wait_for_selector("#login-error")
+
+
+def refused_reply(pg, live, site) -> None:
+    """The clerk answers the request on a day before it came: refused, the form shown again."""
+    pg.goto(live.url + site["request"])
+    form = pg.locator('form[data-action="replied"]')
+    form.locator("input[name=on]").fill("2025-12-01")
+    form.locator("button").last.click()
+    pg.wait_for_selector("#refused")
+    assert "未能登记" in pg.inner_text("ul.messages")
+
+
 def answers(pg, live, site, role) -> list[str]:
     """Pages that answer a form: checked reports, a refused login, a refused step of a request."""
     if role == "anonymous":
-        pg.goto(f"{live.url}/check/")
-        pg.set_input_files("#file-input", [str(seed("001")), str(seed("000"))])
-        pg.click("#check-button")
-        pg.wait_for_selector("#check-summary")
-        pg.goto(f"{live.url}/login/")
-        pg.fill("input[name=username]", "nobody")
-        pg.fill("input[name=password]", "wrong")
-        pg.click("button[type=submit]")
-        pg.wait_for_selector("p.error")
+        check_two_reports(pg, live)
+        refused_login(pg, live)
         return ["checked reports", "login refused"]
     if role == "clerk":
-        pg.goto(live.url + site["request"])
-        form = pg.locator('form[data-action="replied"]')
-        form.locator("input[name=on]").fill("2025-12-01")       # before the request came: refused
-        form.locator("button").last.click()
-        pg.wait_for_selector("#refused")
-        assert "未能登记" in pg.inner_text("ul.messages")
+        refused_reply(pg, live, site)
         return ["refused step"]
     return []
 
@@ -188,21 +201,14 @@ def test_keyboard_alone_skip_link_focus_ring_and_refusals_read_out(live, browser
         assert _focused(pg)["id"] == "main"
         pg.keyboard.press("Tab")                                   # the page's first link, past the header
         assert _focused(pg)["text"].startswith("← ") and _focused(pg)["outline"] == "solid 3px"
-        form = pg.locator('form[data-action="replied"]')
-        form.locator("input[name=on]").fill("2025-12-01")          # before the request came: refused
-        form.locator("button").last.click()
-        pg.wait_for_selector("#refused")
+        refused_reply(pg, live, site)
         said = _focused(pg)
         assert (said["tag"], said["name"], said["outline"]) == ("input", "on", "solid 3px")
         assert said["why"].startswith("未能登记：") and pg.locator("#messages[role=alert] li.error").count() == 1
         assert pg.evaluate("document.activeElement.closest('form').id") == "refused"
 
     with browser_page(browser, DESK) as pg:
-        pg.goto(f"{live.url}/login/")
-        pg.fill("input[name=username]", "nobody")
-        pg.fill("input[name=password]", "wrong")
-        pg.click("button[type=submit]")
-        pg.wait_for_selector("#login-error")
+        refused_login(pg, live)
         for name in ("username", "password"):
             pg.focus(f"input[name={name}]")
             assert (_focused(pg)["why"], _focused(pg)["invalid"]) == ("用户名或密码不正确，请重试。", "true")
@@ -211,9 +217,7 @@ def test_keyboard_alone_skip_link_focus_ring_and_refusals_read_out(live, browser
         pg.focus("#file-input")
         ring = pg.evaluate("getComputedStyle(document.querySelector('label[for=file-input]')).outlineStyle")
         assert ring == "solid"
-        pg.set_input_files("#file-input", [str(seed("001")), str(seed("000"))])
-        pg.click("#check-button")
-        pg.wait_for_selector("#check-summary")
+        check_two_reports(pg, live)
         pg.wait_for_function("document.activeElement.tagName === 'H2'")
         assert _focused(pg)["text"] == "共 2 个文件"
 
