@@ -26,7 +26,7 @@ COMMANDS = {
     "new": "build", "build": "build",
     "register": "register", "deadline": "register", "fee": "register",
     "log": "log",
-    "serve": "serve", "users": "serve",
+    "serve": "serve", "users": "serve", "backup": "serve",
 }
 
 
@@ -297,6 +297,7 @@ EXAMPLES: dict[str, list[str]] = {
     "deadline": ["gongkai deadline 2025-09-26", "gongkai deadline 2025-09-26 --channel 互联网 --received 2025-09-29"],
     "fee": ["gongkai fee --pieces 35", "gongkai fee --pages 150"],
     "serve": ["gongkai serve --port 8000  # 浏览器打开 http://127.0.0.1:8000/"],
+    "backup": ["gongkai backup /备份/gongkai-2026-01-05"],
 }
 
 

@@ -68,6 +68,32 @@ def add_parser(sub) -> None:
     us.add_parser("list", help="列出账户和机关")
     u.set_defaults(handler=run_users)
 
+    k = sub.add_parser("backup", help="备份本机的全部数据（台账、语料库、网页应用及各机关台账、配置），运行中也可以",
+                       description="把台账数据库、语料库、网页应用的数据库和各机关的台账（SQLite 用其在线备份，运行中也"
+                                   "得到一致的副本；PostgreSQL 用 pg_dump）以及网页密钥、配置文件夹（文书模板等）复制到一个"
+                                   "新目录，并写出清单.json（每一份从哪里来）和恢复.sh（停止服务器后运行即恢复）。")
+    k.add_argument("target", metavar="目录", help="备份目录（新建，或空目录）")
+    k.add_argument("--db", metavar="URL", help="台账数据库（默认：GONGKAI_DB，否则数据目录下的 gongkai.db）")
+    k.add_argument("--corpus", metavar="URL", help="语料库（默认：GONGKAI_CORPUS_URL，否则数据目录下的 corpus.db）")
+    k.add_argument("--web-db", metavar="URL", help="网页应用数据库（默认：GONGKAI_WEB_DB，否则网页数据目录下的 web.sqlite3）")
+    k.set_defaults(handler=run_backup)
+
+
+def run_backup(args) -> int:
+    from pathlib import Path
+
+    from gongkai.db.backup import back_up
+    from gongkai.db.paths import config_home
+
+    site = current()
+    made = back_up(Path(args.target), registers=args.db or site.db, corpus=args.corpus or site.corpus_url,
+                   web_home=site.web_home_dir(), web_db=args.web_db or site.web_db, config=config_home())
+    for c in made:
+        print(f"{c.what}\t{c.source}\t→ {c.copy}")
+    print(f"gongkai：已备份 {len(made)} 项到 {args.target}。恢复：先停止所有 gongkai serve，再运行 bash {args.target}/恢复.sh"
+          "（清单.json 写明每一项从哪里来）。")
+    return 0
+
 
 def _db_arg(p) -> None:
     p.add_argument("--db", metavar="URL", help="网页应用的数据库（账户、机关、“编制”中的报告；不是台账或语料库）："
