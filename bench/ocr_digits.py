@@ -1,6 +1,6 @@
 """OCR: how much of the recogniser's work is cells that hold only a number.
 
-    python bench/ocr_digits.py [--keep DIR] [--only NAMES]
+    python bench/ocr_digits.py [--keep DIR] [--only NAMES] [--verify] [--draws]
 
 For every scan bench/ocr.py makes (the published reports at 200 dpi, the single pages, the
 generated scan and its photo, the pages with notes, noisy and turned), read in this process one
@@ -17,6 +17,7 @@ With ``--verify`` every line the fast path takes is also run through the recogni
 a copy of itself, as a lone narrow line is run) and the two readings compared: the text, and the
 confidence the cell would store (its weakest digit's) — a line read differently, or one the model
 reads below ocrcheck's 0.90 (a doubt the fast path would hide), is printed.  Timings then mean nothing.
+``--draws`` adds three table pages made noisy at 3, 5 and 8 grey levels with other seeds (DRAWS).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def _verifier(checked: list):
     return verified
 
 
-def measure(path: Path, warm: Path) -> dict:
+def measure(path: Path) -> dict:
     """Lines, digit-only lines and the CPU of each kind of reading one input."""
     import math
     from hashlib import blake2b
@@ -174,7 +175,7 @@ def main() -> None:
             ocrdigits.Templates.read = _verifier(checked)
         for name, path in inputs.items():
             checked.clear()
-            r = measure(path, warm)
+            r = measure(path)
             n = r["pages"]
             print(f"{name:34} {r['lines']:6} {r['digit']:6} {r['narrow digit']:6} {r['taken']:5}  "
                   f"{r['total'] / n:7.2f}s {r['rec'] / n:5.2f}s {r['rec digit'] / n:5.2f}s  "
