@@ -1,7 +1,7 @@
 """A table cell's number read without the recogniser model, from digits the model read on the same page.
 
 Most lines of a table page are cells holding a number, each run through the recogniser (~12 ms
-of CPU a cell, more than half of a table page's reading).  A page prints its digits in one or two
+of CPU a cell; a quarter to a third of a table page's CPU: bench/ocr_digits.py).  A page prints its digits in one or two
 fonts and sizes, so once the recogniser has read a digit surely, the same digit elsewhere on the
 page is the same picture.  ``Templates`` learns those pictures from the recogniser's own readings
 (``learn``) and reads a later cell from them (``read``) — only when there is no doubt:
@@ -10,8 +10,8 @@ page is the same picture.  ``Templates`` learns those pictures from the recognis
   components, none touching the line's edge but a piece of ruling along it; specks of dust
   (``SPECK`` pixels at most) ``SPECK_CLEAR`` pixels or more above or below the digits are left
   out; any other small mark — a point, a speck beside a digit, which the model may read as a
-  point (a noisy “0” beside one read “0.”) — sends the line to the model; components above one another are one
-  glyph; every glyph as high as the others (within ``HEIGHT_SPREAD``), on one baseline, no wider
+  point (a noisy “0” beside one read “0.”) — sends the line to the model; components above one
+  another are one glyph; every glyph as high as the others (within ``HEIGHT_SPREAD``), on one baseline, no wider
   than high (no touching digits), no gap wider than ``MAX_GAP`` of the height (no space);
 - every glyph matches one digit's templates of its size (height within ``SIZE``, width within
   ``SIZE_W`` or 2 px: a larger or smaller font later on the page matches none) by normalised
