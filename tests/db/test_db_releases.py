@@ -88,3 +88,22 @@ def test_a_newer_database_without_the_column_is_refused_asking_for_a_newer_versi
     db.close()
     with pytest.raises(GongkaiError, match=r"（999）比本程序新（本程序是 gongkai [\d.]+）：它已由更新版本的 gongkai 升级过。请安装新版本；"):
         Database(path, ("gongkai.register",))
+
+
+def test_a_process_left_running_through_an_upgrade_stops_writing(any_url):
+    """An old server not stopped before the upgrade: a newer gongkai migrated the database under it;
+    its next write is refused with the reason, instead of being made by the old structure's rules."""
+    running = Database(any_url, ("gongkai.register",))
+    with running.transaction():   # it writes as usual
+        running.execute("CREATE TABLE kept (x INTEGER)")
+    newer = Database(any_url, ("gongkai.register",))
+    newer.execute("CREATE TABLE later_table (x INTEGER)")
+    newer.execute("INSERT INTO schema_version (version, name, applied_at, program) VALUES (999, 'later', 'x', "
+                  "'gongkai 9.1.0')")
+    newer.close()
+    assert running.query("SELECT COUNT(*) FROM kept") == [(0,)]   # reading still answers
+    with pytest.raises(GongkaiError, match=r"结构版本（999）比本程序新.*它已由 gongkai 9\.1\.0 升级过"):
+        with running.transaction():
+            running.execute("INSERT INTO kept (x) VALUES (1)")
+    assert running.query("SELECT COUNT(*) FROM kept") == [(0,)]
+    running.close()

@@ -327,6 +327,8 @@ class Database:
             return
         if self.dialect == "postgresql":
             self._reconnect_if_lost()
+        if hasattr(self, "_mark"):   # (not the migrations' own transactions)
+            self._still_ours()
         self._in_tx = True
         try:
             if self.dialect == "postgresql":
@@ -398,12 +400,31 @@ class Database:
                 self._apply(migrations, rebuilds=any(REBUILDS in m[2] for m in pending))
             # what this opening upgraded (not a store it made; another process may have done part)
             self.applied_now = sorted({m[0] for m in pending} & self.applied_versions()) if before else []
-        # Newer than this program: an applied version it does not know, in a block it knows.
+        self._refuse_newer(migrations)
+        self._mark = self._schema_mark()
+
+    def _refuse_newer(self, migrations: list[tuple[int, str, str]]) -> None:
+        """Newer than this program: an applied version it does not know, in a block it knows."""
         known = {m[0] for m in migrations}
         blocks = {v // 1000 for v in known}
         newer = sorted(v for v in self.applied_versions() - known if v // 1000 in blocks)
         if newer:
             raise GongkaiError(self._too_new(newer[-1]), describe(self.url, Path(self.path)))
+
+    def _schema_mark(self) -> Any:
+        """What changes when another process migrates this database (SQLite's schema counter, in its header)."""
+        if self.dialect == "sqlite":
+            return self._conn.execute("PRAGMA schema_version").fetchone()[0]
+        return tuple(self.query("SELECT COUNT(*), MAX(version) FROM schema_version")[0])
+
+    def _still_ours(self) -> None:
+        """Before a write: a newer gongkai that upgraded this database under a running process (an old
+        server left running through an upgrade) stops this process's writes, said, rather than letting it
+        write by the old structure's rules."""
+        mark = self._schema_mark()
+        if mark != self._mark:
+            self._refuse_newer(self.migrations())
+            self._mark = mark
 
     def _too_new(self, version: int) -> str:
         """Why a database upgraded by a newer gongkai is refused, and what to do."""
