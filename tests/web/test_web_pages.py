@@ -481,7 +481,7 @@ def test_admin_site_is_chinese_and_only_for_administrators(django_env, world):
     assert r.status_code in (302, 404)
 
 
-def _new_request(c, body, token, name: str, day: str, applicant_type: str = "natural_person", content: str = "x") -> str:
+def _registered(c, body, token, name: str, day: str, applicant_type: str = "natural_person", content: str = "x") -> str:
     """A request registered on the register page as a clerk does; its number."""
     r = c.post(f"/register/{body.pk}/new", {"applicant_type": applicant_type, "applicant_name": name,
                                             "channel": "in_person", "content": content, "submitted_on": day,
@@ -498,7 +498,7 @@ def test_table3_page_traces_cells_to_requests_and_keeps_a_declared_start(django_
     assert re.search(r'<p class="warning" id="table3-note-1">台账中没有任何申请，也没有声明台账起始日期：表三留空', t)
     assert 'class="error"' not in t and "填写数字" not in t     # blank on purpose: no CELL-BLANK (填0) advice
     assert "未声明，台账中也没有申请：各年表三都留空。" in t and '<form method="post" action="?year=2025" id="declare-since"' in t
-    refs = [_new_request(c, a, token, "张三", day) for day in ("2025-03-03", "2025-12-29")]
+    refs = [_registered(c, a, token, "张三", day) for day in ("2025-03-03", "2025-12-29")]
     c.post(f"/register/{a.pk}/r/{refs[0]}/event", {"kind": "replied", "on": "2025-03-20", "outcome": "granted",
                                                    "note": "", "csrfmiddlewaretoken": token})
     t = c.get(f"/register/{a.pk}/table3/?year=2025").content.decode()
@@ -533,10 +533,10 @@ def test_a_register_corrected_after_the_draft_is_told_not_silently_applied(djang
     a = world["a"]
     c = client_for(world["clerk_a"])
     token = _csrf(c, f"/register/{a.pk}/")
-    ref = _new_request(c, a, token, "张三", "2025-04-03")
+    ref = _registered(c, a, token, "张三", "2025-04-03")
     c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "replied", "on": "2025-05-06", "outcome": "unable.not_held",
                                                "ground": "4", "note": "经检索没有", "csrfmiddlewaretoken": token})
-    late_ref = _new_request(c, a, token, "某村民委员会", "2025-12-22", "other_org", "y")
+    late_ref = _registered(c, a, token, "某村民委员会", "2025-12-22", "other_org", "y")
     c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
     assert 'id="register-drift"' not in c.get(f"/draft/{a.pk}/2025/").content.decode()
     assert report_of(get(a, 2025)).section(3).text.startswith("2025年，本机关新收政府信息公开申请2件，上年结转0件。")
@@ -567,7 +567,7 @@ def test_a_new_years_draft_says_when_last_years_carry_over_disagrees_with_the_re
     a = world["a"]
     c = client_for(world["clerk_a"])
     token = _csrf(c, f"/register/{a.pk}/")
-    ref = _new_request(c, a, token, "王五", "2024-12-20")
+    ref = _registered(c, a, token, "王五", "2024-12-20")
     c.post("/draft/new", {"body": a.pk, "year": "2024", "format": "2021", "csrfmiddlewaretoken": token})
     open_register(a).record(ref, "replied", date(2024, 12, 30), "乙", outcome="granted", ground="2")  # entered late
     r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token},
