@@ -313,7 +313,7 @@ def effective(history: Iterable[Event]) -> list[Event]:
         if target is None:
             continue
         if e.kind == "amended":
-            steps[target.id] = amend(target, e.data["field"], e.data["value"])
+            steps[target.id] = amend(target, e.data["field"], e.data["value"], e.data.get("ground"))
         elif e.kind == "delivered":
             steps[target.id] = replace(target, data={**target.data, "delivered_on": e.on.isoformat(),
                                                      "delivery_method": e.data.get("method")})
@@ -328,13 +328,16 @@ def grounds_for(outcome: Any) -> tuple[str, ...]:
     return GROUNDS.get(str(outcome or ""), ())
 
 
-def amend(step: Event, name: str, value: Any) -> Event:
+def amend(step: Event, name: str, value: Any, ground: Any = None) -> Event:
+    """``step`` as corrected; an outcome corrected takes the Art. 36 item given with it, and drops
+    one the new outcome does not take (a reply counted in the wrong row: the reply as recorded
+    keeps it)."""
     if name == "on":
         return replace(step, on=date.fromisoformat(str(value)))
     data = {**step.data, name: value}
-    if name == "outcome" and data.get("ground") is not None and data["ground"] not in grounds_for(value):
-        # a reply counted in the wrong row: the Art. 36 item of the old outcome does not apply to
-        # the corrected one (it stays on the reply as recorded, and in the correction's 原值)
+    if name == "outcome" and ground is not None:
+        data["ground"] = ground
+    elif name == "outcome" and data.get("ground") is not None and data["ground"] not in grounds_for(value):
         data.pop("ground")
     return replace(step, data=data)
 

@@ -59,6 +59,9 @@ def _details(e: Event, by_id: dict[int, Event], personal: bool, mask_names: bool
     return out
 
 
+_NUMERALS = "一二三四五六七"
+
+
 def _amendment(e: Event, by_id: dict[int, Event], personal: bool, mask_names: bool) -> list[str]:
     target = by_id.get(int(e.data.get("event") or 0))
     f: Field | None = amendable(target, e.data["field"]) if target else None
@@ -70,8 +73,10 @@ def _amendment(e: Event, by_id: dict[int, Event], personal: bool, mask_names: bo
         change = f"“{shown_or_blank(old)}”改为“{shown(f, e.data['value']) if f else e.data['value']}”"
     where = f"第{e.data.get('event')}条" + (f"“{kinds()[target.kind].label}”" if target else "")
     ground = target.data.get("ground") if target and e.data["field"] == "outcome" else None
-    if ground is not None and ground not in grounds_for(e.data["value"]):   # dropped with the old outcome
-        change += f"，所依据的第三十六条第（{'一二三四五六七'[int(ground) - 1]}）项随之不再适用"
+    if e.data.get("ground") not in (None, ""):   # the item given with the corrected outcome
+        change += f"，所依据的第三十六条的一项为第（{_NUMERALS[int(e.data['ground']) - 1]}）项"
+    elif ground is not None and ground not in grounds_for(e.data["value"]):   # dropped with the old outcome
+        change += f"，所依据的第三十六条第（{_NUMERALS[int(ground) - 1]}）项随之不再适用"
     return [f"{where}的{label}：{change}", f"理由：{e.data.get('reason', '')}"]
 
 

@@ -24,7 +24,17 @@ from gongkai.db import now_stamp, office_today, open_registers
 from gongkai.errors import GongkaiError, NotFound, shown
 from gongkai.register.case import Case, RuleError, check_history, derive, extension_refused, facts
 from gongkai.register.clock import receipt_date
-from gongkai.register.events import Event, amendable, amendable_names, effective, kind, kinds, parse_value
+from gongkai.register.events import (
+    Event,
+    MissingValue,
+    amend,
+    amendable,
+    amendable_names,
+    effective,
+    kind,
+    kinds,
+    parse_value,
+)
 from gongkai.register.filters import RequestFilter, where
 from gongkai.register.settings import Settings, load_settings
 from gongkai.register.vocab import channels
@@ -320,8 +330,11 @@ class Register:
                          e.actor, e.recorded_at))
 
     def amend(self, ref: str, field_name: str, value: Any, reason: str, actor: str, event: int = 1,
-              on: date | None = None) -> Case:
-        return self.record(ref, "amended", on, actor, event=event, field=field_name, value=value, reason=reason)
+              on: date | None = None, ground: str | None = None) -> Case:
+        """Correct one field of step ``event``; ``ground``: with a reply's outcome, its Art. 36 item."""
+        extra = {"ground": ground} if ground is not None else {}
+        return self.record(ref, "amended", on, actor, event=event, field=field_name, value=value, reason=reason,
+                           **extra)
 
     def void(self, ref: str, event: int, reason: str, actor: str, on: date | None = None) -> Case:
         return self.record(ref, "voided", on, actor, event=event, reason=reason)
@@ -642,10 +655,19 @@ def _amendment(target: Event, data: dict[str, Any], steps: list[Event]) -> dict[
                            f"（可更正：{'、'.join(amendable_names(target))}）")
     old = current.on.isoformat() if f.name == "on" else current.data.get(f.name)
     value = parse_value(f, data["value"])
-    if value == old:
+    ground = data.get("ground")
+    if ground not in (None, "") and f.name != "outcome":
+        raise GongkaiError("“所依据的第三十六条的一项”只在更正答复的办理结果时一并填写；单独更正它请用 --field ground")
+    if value == old and ground in (None, ""):
         raise GongkaiError(f"“{f.label}”已经是“{value}”，无需更正")
-    if f.name != "on":
-        kinds()[target.kind].check_amended(current.data, {**current.data, f.name: value})
+    if f.name != "on":   # as the step will read once corrected (an outcome's Art. 36 item with it)
+        try:
+            kinds()[target.kind].check_amended(current.data, amend(current, f.name, value, ground or None).data)
+        except MissingValue as exc:
+            if f.name != "outcome" or exc.field.name != "ground":
+                raise
+            raise MissingValue(exc.what.split("；请先更正")[0] + "；请在更正办理结果时一并写明所依据的一项"
+                               "（命令行 --ground，网页更正表单中的“所依据的第三十六条的一项”）", exc.field) from None
     out = {**data, "field": f.name, "value": value}
     if old not in (None, ""):
         out["old"] = old
