@@ -216,6 +216,16 @@ def docx_text(data: bytes) -> str:
     return "\n".join("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p)) for p in re.findall(r"<w:p[ >].*?</w:p>", xml))
 
 
+def parts_sha256(data: bytes) -> str:
+    """The DOCX's parts, names and bytes — not the zip's member dates, which are the moment of rendering
+    (two renderings of one letter by one version differ only there)."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in sorted(z.namelist()):
+            digest.update(name.encode() + b"\0" + z.read(name))
+    return digest.hexdigest()
+
+
 def dump(s: Site) -> dict:
     out: dict = {}
     tmp = s.site / "dump-files"
@@ -241,7 +251,7 @@ def dump(s: Site) -> dict:
             out[f"letter {ref} {kind}"] = {"refused": res.stderr.strip()}
         else:
             data = path.read_bytes()
-            out[f"letter {ref} {kind}"] = {"text": docx_text(data), "sha256": hashlib.sha256(data).hexdigest()}
+            out[f"letter {ref} {kind}"] = {"text": docx_text(data), "sha256": parts_sha256(data)}
     made = s.site / "letters-made" / "1-reply.docx"
     out["letter made when recorded"] = docx_text(made.read_bytes())
     lg = s.log
