@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 
 from gk_web_support import ROOT
@@ -92,6 +93,46 @@ def _descendants(pid: int) -> list[int]:
     return _descendants(pid)
 
 
+def test_the_stop_leaves_the_resource_tracker_to_end_by_itself(tmp_path):
+    """An ingest still winding down in a worker thread uses the resource tracker after the stop has
+    ended the descendants (CI, at load 11).  Killed, the tracker was started again and the new one
+    printed a KeyError traceback for each semaphore it had never been told of; left alone, it ends
+    by itself once this process and the forkserver are gone."""
+    script = (
+        "import multiprocessing as mp, time\n"
+        "from multiprocessing import resource_tracker\n"
+        "from gongkai.cli.serve import end_descendants\n"
+        "ctx = mp.get_context('forkserver')\n"
+        "locks = [ctx.Lock() for _ in range(3)]\n"  # registered with the tracker, which this starts
+        "print(resource_tracker._resource_tracker._pid, flush=True)\n"
+        "t = time.monotonic(); end_descendants(seconds=0.5); print(round(time.monotonic() - t, 1), flush=True)\n"
+        "del locks\n"  # unregistered after the stop, as the winding-down ingest does
+        "ctx.Lock()\n"
+    )
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    tracker, took = r.stdout.split()
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert float(took) < 0.5  # nothing to wait for: the tracker ignores SIGTERM and is not waited on
+    assert _left_running([int(tracker)]) == []  # ended by itself: not left running for good
+
+
+def _left_running(pids: list[int], seconds: float = 10.0) -> list[int]:
+    """Those of ``pids`` still running (not zombies) after waiting up to ``seconds`` for them to end."""
+    deadline = time.monotonic() + seconds
+    while True:
+        still = []
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] != "Z":
+                        still.append(pid)
+            except OSError:
+                pass
+        if not still or time.monotonic() > deadline:
+            return still
+        time.sleep(0.05)
+
+
 def test_serve_stopped_by_a_service_manager_leaves_no_process_behind(tmp_path):
     """SIGTERM (systemd's stop, ``kill``) ended the server at once: a corpus upload's forkserver, its
     resource tracker (and a worker, if stopped mid-ingest) were left running, orphaned, for good."""
@@ -149,8 +190,7 @@ def test_serve_stopped_by_a_service_manager_leaves_no_process_behind(tmp_path):
     assert server.returncode == 0
     text = said.read_text()
     assert "gongkai：收到停止信号（SIGTERM），网页应用已停止。" in text and "Traceback" not in text, text
-    still = [pid for pid in started if os.path.exists(f"/proc/{pid}") and
-             open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
+    still = _left_running(started)  # (the resource tracker ends by itself once its pipe is closed)
     for pid in still:  # (before the fix) not left running on the machine
         os.kill(pid, 9)
     assert still == []

@@ -271,9 +271,18 @@ def end_descendants(seconds: float = 5.0) -> None:
     """No process the server started outlives it.  A corpus upload's ingest runs in a
     multiprocessing forkserver's workers (with its resource tracker); stopped while they worked —
     or merely after one upload — they were left running, orphaned, for good.  SIGTERM to each
-    descendant, then SIGKILL to any still there after ``seconds``.  Linux (/proc); elsewhere nothing."""
-    left = _descendants(os.getpid())
+    descendant, then SIGKILL to any still there after ``seconds`` (looked for again: an ingest
+    still winding down in a worker thread may have started one since).  Linux (/proc); elsewhere
+    nothing.
+
+    The resource tracker is left alone: it ignores SIGTERM and ends by itself, freeing what the
+    workers left, once the last process holding its pipe (this one, the forkserver, the workers)
+    has ended.  Killed, it was started again by that winding-down ingest, and the new one printed
+    a traceback for every semaphore it had never been told of."""
     for sig, wait in ((signal.SIGTERM, seconds), (signal.SIGKILL, 1.0)):
+        left = [pid for pid in _descendants(os.getpid()) if not _resource_tracker(pid)]
+        if not left:
+            return
         for pid in left:
             try:
                 os.kill(pid, sig)
@@ -283,8 +292,19 @@ def end_descendants(seconds: float = 5.0) -> None:
         while left and time.monotonic() < deadline:
             left = [pid for pid in left if _running(pid)]
             time.sleep(0.05)
-        if not left:
-            return
+
+
+def _resource_tracker(pid: int) -> bool:
+    # This process's tracker by the pid multiprocessing keeps (its command line is empty until its
+    # exec is done); another's by its command line.
+    module = sys.modules.get("multiprocessing.resource_tracker")
+    if pid == getattr(getattr(module, "_resource_tracker", None), "_pid", None):
+        return True
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"multiprocessing.resource_tracker" in f.read()
+    except OSError:
+        return False
 
 
 def _descendants(pid: int) -> list[int]:
