@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import signal
 import socket
 import sys
@@ -90,7 +91,7 @@ def run_backup(args) -> int:
                    web_home=site.web_home_dir(), web_db=args.web_db or site.web_db, config=config_home())
     for c in made:
         print(f"{c.what}\t{c.source}\t→ {c.copy}")
-    print(f"gongkai：已备份 {len(made)} 项到 {args.target}。恢复：先停止所有 gongkai serve，再运行 bash {args.target}/恢复.sh"
+    print(f"gongkai：已备份 {len(made)} 项到 {args.target}。恢复：先停止所有 gongkai serve，再运行 bash {shlex.quote(f'{args.target}/恢复.sh')}"
           "（清单.json 写明每一项从哪里来）。")
     return 0
 

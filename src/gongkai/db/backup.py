@@ -11,6 +11,7 @@ names where each copy came from and how to put it back (docs/upgrade.md, 备份�
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -70,7 +71,7 @@ def back_up(target: Path, *, registers: str | None, corpus: str | None, web_home
         if is_postgres(url):
             _postgres(str(url), target / f"{name}.dump")
             made.append(Copy(what, describe(url), f"{name}.dump",
-                             f"pg_restore --clean --if-exists --no-owner --dbname='{describe(url)}' {name}.dump"))
+                             f"pg_restore --clean --if-exists --no-owner --dbname={shlex.quote(describe(url))} {name}.dump"))
             return
         path = Path(str(url).removeprefix("sqlite:///")) if url else default
         if path is None or not path.is_file():
@@ -78,7 +79,7 @@ def back_up(target: Path, *, registers: str | None, corpus: str | None, web_home
         _sqlite(path, target / f"{name}.sqlite3")
         # (a -wal left beside the file would be replayed onto the restored copy)
         made.append(Copy(what, str(path), f"{name}.sqlite3",
-                         f"rm -f '{path}-wal' '{path}-shm' && cp {name}.sqlite3 '{path}'"))
+                         f"rm -f {shlex.quote(f'{path}-wal')} {shlex.quote(f'{path}-shm')} && cp {name}.sqlite3 {shlex.quote(str(path))}"))
 
     store("台账数据库", registers, default_register_path(), "registers")
     store("语料库", corpus, default_corpus_path(), "corpus")
@@ -94,8 +95,8 @@ def back_up(target: Path, *, registers: str | None, corpus: str | None, web_home
             shutil.copytree(path, target / name)
         else:
             continue
-        made.append(Copy(what, str(path), name, f"cp -a {name} '{path}'" if path.is_file()
-                         else f"cp -a {name}/. '{path}/'"))
+        made.append(Copy(what, str(path), name, f"cp -a {name} {shlex.quote(str(path))}" if path.is_file()
+                         else f"cp -a {name}/. {shlex.quote(f'{path}/')}"))
     if not made:
         target.rmdir()
         raise GongkaiError("本机没有 gongkai 的数据可以备份（可用 --db、--corpus、--web-db 指定数据库）")
