@@ -132,3 +132,35 @@ def test_upgrade_from_version_2_on_postgres(pg_url, cal, settings):
     with pytest.raises(psycopg.Error, match="append-only"):
         reg.db.execute("UPDATE requests SET ref = 'x'")
     reg.close()
+
+
+def test_one_register_and_one_log_on_postgres_are_safe_in_a_thread_pool(pg_url, cal, settings):
+    # Threads sharing gongkai.Register / gongkai.Log nested their transactions on its one
+    # connection (the store's "in a transaction" flag is the connection's, not the thread's).
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gongkai.log.store import DisclosureLog, NewItem
+
+    def request(i):
+        return NewRequest(Applicant("natural_person", f"申请人{i}", "1"), "in_person", f"事项{i}", date(2025, 3, 3))
+
+    with Register(pg_url, calendar=cal, settings=settings, today=date(2025, 6, 30)) as reg:
+        def register_one(i):
+            ref = reg.add(request(i), "clerk")
+            reg.record(ref, "replied", date(2025, 3, 10), "clerk", outcome="granted")
+            return ref, reg.get(ref).state, reg.count() >= 1
+
+        with ThreadPoolExecutor(4) as pool:
+            done = list(pool.map(register_one, range(24)))
+        assert sorted(ref for ref, _, _ in done) == [f"2025-{n:06d}" for n in range(1, 25)]
+        assert {(state, seen) for _, state, seen in done} == {("replied", True)}
+        assert reg.count() == 24 and len(reg.requests()) == 24
+
+    with DisclosureLog(pg_url, calendar=cal, today=date(2025, 6, 30)) as log:
+        def log_one(i):
+            ref = log.add(NewItem(f"文件{i}", "other", date(2025, 3, 3)), "clerk")
+            return log.get(ref).title == f"文件{i}", log.count() >= 1
+
+        with ThreadPoolExecutor(4) as pool:
+            assert set(pool.map(log_one, range(24))) == {(True, True)}
+        assert log.count() == 24 and len({item.ref for item in log.items()}) == 24

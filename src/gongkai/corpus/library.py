@@ -17,13 +17,12 @@ researcher in Python gets exactly the figures the command line prints::
 
 from __future__ import annotations
 
-import functools
 import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from gongkai.corpus.store import Failure, Store, StoredFinding, StoredReport
+from gongkai.db import taking_turns
 from gongkai.format.places import identity
 
 if TYPE_CHECKING:
@@ -36,22 +35,7 @@ if TYPE_CHECKING:
     from gongkai.model import Report
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _one_at_a_time(method: Callable[Concatenate[Corpus, P], R]) -> Callable[Concatenate[Corpus, P], R]:
-    """The method holds the corpus's lock: its one database connection serves one call at a time
-    (a PostgreSQL connection's transactions and named cursors of two threads nested wrongly:
-    OutOfOrderTransactionNesting), so a thread pool may share a ``Corpus``."""
-    @functools.wraps(method)
-    def locked(self: Corpus, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._lock:
-            return method(self, *args, **kwargs)
-
-    return locked
-
-
+@taking_turns
 class Corpus:
     """An ingested corpus (``gongkai ingest``'s database).  ``url``: a SQLite file path,
     ``sqlite:///…``, ``postgresql://…``, or None for the default (``GONGKAI_CORPUS_URL``, else
@@ -62,7 +46,6 @@ class Corpus:
     def __init__(self, url: str | os.PathLike[str] | None = None, create: bool = False) -> None:
         from gongkai.errors import NotFound
 
-        self._lock = threading.RLock()
         try:
             self._store: Store | None = Store(os.fspath(url) if url is not None else None, create=create)
         except NotFound as exc:  # the command's words (--db) are not a Python user's
@@ -87,7 +70,6 @@ class Corpus:
     def __repr__(self) -> str:
         return f"<Corpus {self.url}>"
 
-    @_one_at_a_time
     def close(self) -> None:
         """Closes the database; closing twice does nothing."""
         if self._store is not None:
@@ -101,7 +83,6 @@ class Corpus:
         self.close()
 
     # -- filling it -----------------------------------------------------------------------
-    @_one_at_a_time
     def ingest(self, paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *, workers: int | None = None,
                timeout: float | None = None, reparse: bool = False, retry_failed: bool = False,
                on_progress: Callable[[int, int, str], None] | None = None) -> Summary:
@@ -120,18 +101,15 @@ class Corpus:
                       reparse=reparse, retry_failed=retry_failed, on_progress=on_progress)
 
     # -- what it holds --------------------------------------------------------------------
-    @_one_at_a_time
     def count(self) -> int:
         """How many readable reports it holds (files that could not be read: ``failures()``)."""
         return self.store.counts().get("ok", 0)
 
-    @_one_at_a_time
     def documents(self, region: str = "", year: int | None = None) -> list[StoredReport]:
         """The readable reports' provenance and placement (``id`` is the report's number), in a
         division (code prefix ``3208`` or a name: 淮安市) and year when given, by number."""
         return self.store.reports(_prefix(region), None if year is None else _year(year))
 
-    @_one_at_a_time
     def reports(self, agency: str | None = None, year: int | None = None, region: str = "") -> list[Report]:
         """The stored reports (as ``Report``) of a body (as a report names it: 同心县 is
         同心县人民政府), a year and a division when given, by number.  Of one body and year there
@@ -151,7 +129,6 @@ class Corpus:
         found = self.store.placement(normalise(name)) or place(name)
         return identity(found["code"], found["unit"], normalise(name))
 
-    @_one_at_a_time
     def report(self, number: int | str) -> Report:
         """Report ``number`` (``12`` or ``"#12"``: the number ``gongkai export``'s report_id column
         and ``gongkai failures`` show).  A Chinese ``GongkaiError`` when there is none."""
@@ -159,12 +136,10 @@ class Corpus:
 
         return region.load(self.store, _number(number), str(number))[1]
 
-    @_one_at_a_time
     def failures(self) -> list[Failure]:
         """The files that could not be read, and why (``gongkai failures``)."""
         return self.store.failures()
 
-    @_one_at_a_time
     def findings(self, number: int | str | None = None) -> list[StoredFinding]:
         """The findings of every report (or of report ``number``): its own checks, then the
         cross-year ones (``previous_id`` names the last-year report they were made with)."""
@@ -179,7 +154,6 @@ class Corpus:
         return list(self.store.findings(found))
 
     # -- what the commands show -----------------------------------------------------------
-    @_one_at_a_time
     def compare(self, a: int | str | os.PathLike[str] | Report | Side,
                 b: int | str | os.PathLike[str] | Report | Side) -> Comparison:
         """``gongkai compare A B --db …``: a side is a report number (``12``, ``"#12"``), a report
@@ -206,7 +180,6 @@ class Corpus:
 
         return Side(str(side), load(side))
 
-    @_one_at_a_time
     def stats(self, level: str = "city", region: str = "", agency: str = "", body: str = "") -> StatsTable:
         """``gongkai stats --level … --agency …`` (``/api/corpus/stats``): one row per division at
         ``level`` (province | city | county) or per body (``body``: a body's years side by side)
@@ -227,7 +200,6 @@ class Corpus:
             raise unknown_body(agency or body, region)
         return table
 
-    @_one_at_a_time
     def rollup(self, region: str, year: int) -> Rollup:
         """``gongkai rollup --region … --year …``: the tables of the towns' and departments'
         reports of a division and year summed (blank ≠ 0, partial sums say whose are missing)
@@ -237,7 +209,6 @@ class Corpus:
         chosen = self.selection(region, year)
         return rollup(chosen.parts, chosen.own)
 
-    @_one_at_a_time
     def selection(self, region: str, year: int) -> Selection:
         """Which reports ``rollup(region, year)`` adds, which one it compares with, and which it
         leaves out (lower governments' whole-area reports, a body's second report)."""
@@ -250,14 +221,12 @@ class Corpus:
         except GongkaiError as exc:  # its place names the command's option (--region …), not the argument
             raise type(exc)(exc.message, region) from None
 
-    @_one_at_a_time
     def export(self, to: str, output: str | os.PathLike[str]) -> list[tuple[str, int]]:
         """``gongkai export --to csv|xlsx|parquet|jsonl -o output``: (file, rows) written."""
         from gongkai.corpus.export import export
 
         return export(self.store, to, os.fspath(output))
 
-    @_one_at_a_time
     def table(self, name: str) -> list[dict[str, Any]]:
         """The rows of one table of the dataset (``reports``, ``cells``, ``figures``, ``findings``,
         ``failures``; docs/dataset.md), as ``export`` writes them, a dict a row with the table's

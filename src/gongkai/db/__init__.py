@@ -12,17 +12,20 @@ No module outside a store's own database module issues SQL.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import re
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from gongkai.errors import GongkaiError, MissingDependency
 from gongkai.files import os_reason, private_file
@@ -156,6 +159,33 @@ class DatabaseUnavailable(GongkaiError):
     """The database cannot be reached, or the connection was lost in the middle of an operation (a
     PostgreSQL restarted under a running server): what was not committed was not kept; the next
     operation connects again.  The web answers 503."""
+
+
+Shared = TypeVar("Shared", bound=type)
+
+
+def taking_turns(cls: Shared) -> Shared:
+    """Class decorator for a Python-API face over one database connection (``gongkai.Corpus``,
+    ``gongkai.Register``, ``gongkai.Log``): each public method holds the object's lock, so a thread
+    pool may share one object — its calls take turns on the connection.  Without it two threads'
+    transactions and named cursors nested on the one connection (PostgreSQL:
+    OutOfOrderTransactionNesting; ``Database``'s "in a transaction" flag is the connection's, not
+    the thread's).  The lock is reentrant: a method may call another."""
+    for name, member in list(vars(cls).items()):
+        if inspect.isfunction(member) and (not name.startswith("_") or name == "__init__"):
+            setattr(cls, name, _one_at_a_time(member, first=name == "__init__"))
+    return cls
+
+
+def _one_at_a_time(method: Any, first: bool = False) -> Any:
+    @functools.wraps(method)
+    def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if first:   # __init__ makes the lock, before anything else touches the object
+            self._turn = threading.RLock()
+        with self._turn:
+            return method(self, *args, **kwargs)
+
+    return locked
 
 
 class Database:

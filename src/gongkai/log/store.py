@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from gongkai.db import now_stamp, office_today, open_registers
+from gongkai.db import now_stamp, office_today, open_registers, taking_turns
 from gongkai.errors import GongkaiError, NotFound, shown
 from gongkai.log import correct
 from gongkai.log.correct import Correction
@@ -422,6 +422,7 @@ def obligations(item: Item, calendar: Calendar, as_of: date, limit: int = 20) ->
 
 
 # -- the log --------------------------------------------------------------------------------
+@taking_turns
 class DisclosureLog:
     """A body's proactive-disclosure log (主动公开台账, ``gongkai log``; ``gongkai.Log`` in the Python
     API), in the same database as the request register: ``gongkai.Log(url)`` in a ``with`` block.

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from gongkai.db import now_stamp, office_today, open_registers
+from gongkai.db import now_stamp, office_today, open_registers, taking_turns
 from gongkai.errors import GongkaiError, NotFound, shown
 from gongkai.register.case import Case, RuleError, check_history, derive, extension_refused, facts
 from gongkai.register.clock import receipt_date
@@ -127,6 +127,7 @@ def applicant_of(reg: Event) -> Applicant:
     return Applicant(d["applicant_type"], d["name"], *(d.get(k) or "" for k in _CONTACT))
 
 
+@taking_turns
 class Register:
     """A body's request register (依申请公开台账, ``gongkai register``): ``gongkai.Register(url)``
     with a SQLite file path or ``postgresql://…`` (None: ``GONGKAI_DB``, else the user's data folder),
