@@ -280,8 +280,9 @@ def test_html_review_shows_no_value_in_cells_the_digits_do_not_cut_one_way(tmp_p
         cell = re.search(rf'<td id="cell-{NORMATIVE}.{column}"([^>]*)>(.*?)</td>', html)
         assert cell is not None
         # the mark, and the number of the finding that blames the cell (not said by colour alone)
-        assert cell.group(2) == '<sup class="mark">#</sup><sup class="fno"><span class="vh">问题</span>1</sup>'
+        assert cell.group(2) == ('<sup class="mark">#<span class="vh">（无法确定）</span></sup>'
+                                 '<sup class="fno"><span class="vh">问题</span>1</sup>')
         assert 'title="无法确定：原文印作“1024”，可能是 1|0|24；10|2|4；问题1"' in cell.group(1)
     # A cell the sums fixed says which: 新收 printed 21000021, cut by its total (21 = 21 + 0 + …).
     assert ('<td id="cell-table3.new_received.natural_person" class="num inferred" '
-            'title="推断值：原文印作“21”，由本行总计等于各列之和确定">21<sup class="mark">*</sup></td>') in html
+            'title="推断值：原文印作“21”，由本行总计等于各列之和确定">21<sup class="mark">*<span class="vh">（推断值）</span></sup></td>') in html

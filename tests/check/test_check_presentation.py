@@ -8,6 +8,8 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from gongkai.check import check_report
 from gongkai.cli import main
 from gongkai.load import load
@@ -95,11 +97,11 @@ def test_terminal_and_html_review_mark_ocr_and_inferred_cells(tmp_path, capsys):
     assert "*推断值" in out and "（1格）：表三“（一）予以公开”行“自然人”列1288。" in out
     page = (tmp_path / "review.html").read_text(encoding="utf-8")
     assert 'class="ocr-banner"' in page
-    cell = re.search(r'<td id="cell-table3\.denied\.enforcement_file\.total"[^>]*>[^<]*<sup[^>]*>\?</sup>', page)
+    cell = re.search(r'<td id="cell-table3\.denied\.enforcement_file\.total"[^>]*>[^<]*<sup[^>]*>\?<span class="vh">（OCR 识别存疑）</span></sup>', page)
     assert cell and 'class="num doubtful sev-warning"' in cell.group(0)
     assert re.search(r'<td id="cell-table3\.granted\.natural_person" class="num inferred"[^>]*>1288'
-                     r'<sup class="mark">\*</sup>', page)
-    assert re.search(r'<td id="cell-table3\.granted\.commercial" class="num ocr"[^>]*>21<sup class="mark">~</sup>',
+                     r'<sup class="mark">\*<span class="vh">（推断值）</span></sup>', page)
+    assert re.search(r'<td id="cell-table3\.granted\.commercial" class="num ocr"[^>]*>21<sup class="mark">~<span class="vh">（OCR 识别）</span></sup>',
                      page)
     assert "标记：" in page and "推断值：" in page and "OCR 识别：" in page and "OCR 识别存疑：" in page
 
@@ -158,3 +160,34 @@ def test_reports_sharing_a_name_get_a_page_each(tmp_path, capsys):
                      "吴忠市红寺堡区新庄集乡人民政府": "report.txt-2.html"}
     for agency, href in links.items():
         assert agency in (out / href).read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_a_screen_reader_hears_what_a_mark_means_not_a_bare_symbol():
+    # The accessible name Chromium gives a marked cell (what a screen reader says) carries the mark's
+    # meaning in the legend's words — on the 检查页 and on the compare page — while sighted readers
+    # still see only “21*”: the words are visually hidden (a title alone is not read reliably).
+    from playwright.sync_api import sync_playwright
+
+    from gongkai.compare import Side, compare
+    from gongkai.render.compare import compare_html
+
+    report = load(str(EXAMPLES / "crawler-text" / "ptzhsyqjtj-2025.txt"))
+    review = render_review(report, check_report(report))
+    other = load(str(EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt"))
+    versus = compare_html(compare(Side("A", other), Side("B", report)))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"], timeout=60_000)
+        try:
+            page = browser.new_page()
+            page.set_content(review)
+            inferred = page.locator('[id="cell-table3.new_received.natural_person"]')
+            assert inferred.aria_snapshot().splitlines()[0] == '- cell "21* （推断值）":'
+            box = inferred.locator(".vh").bounding_box()  # the words take up no room: “21*” is what is seen
+            assert box is not None and box["width"] <= 1 and box["height"] <= 1
+            undecided = page.locator('[id="cell-table2.art20_1.normative_docs.made"]')
+            assert undecided.aria_snapshot().splitlines()[0] == '- cell "# （无法确定） 问题 1":'
+            page.set_content(versus)
+            assert page.get_by_role("cell", name="21* （推断值）", exact=True).count() >= 1
+        finally:
+            browser.close()

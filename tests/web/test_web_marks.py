@@ -22,7 +22,7 @@ def test_check_page_marks_inferred_cells_with_a_legend(django_env):
         r = c.post("/check/", {"file": [f], "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
     html = r.content.decode()
     assert r.status_code == 200
-    marked = sorted(re.findall(r'id="r1-cell-([^"]+)" class="num inferred[^"]*"[^>]*>[^<]*<sup class="mark">\*</sup>',
+    marked = sorted(re.findall(r'id="r1-cell-([^"]+)" class="num inferred[^"]*"[^>]*>[^<]*<sup class="mark">\*<span class="vh">（推断值）</span></sup>',
                                html))
     assert marked == inferred
     assert re.search(r'<p class="legend">标记：<sup class="mark">\*</sup> 推断值：', html)

@@ -165,16 +165,17 @@ def test_rollup_marks_each_partial_sum_and_names_whom_it_lacks(django_env, world
     assert "江苏省淮安市清江浦区（320812） 2024 年度，3 份乡镇、部门报告相加" in html
     person = "table3.new_received.natural_person"
     assert cell(person) == ("num partial", "部分合计：淮安市清江浦区教育局 此格空白",
-                            f'{approval.value(person)}<sup class="mark">+</sup>')
+                            f'{approval.value(person)}<sup class="mark">+<span class="vh">（部分合计）</span></sup>')
     assert cell("table2.art20_1.normative_docs.made") == (
-        "num partial", "部分合计：淮安市清江浦区行政审批局 数字连写无法确定", '0<sup class="mark">+</sup>')
+        "num partial", "部分合计：淮安市清江浦区行政审批局 数字连写无法确定",
+        '0<sup class="mark">+<span class="vh">（部分合计）</span></sup>')
     assert cell("table3.new_received.total") == (
         "num partial", "部分合计：淮安市清江浦区教育局 此格空白",
-        f'{approval.value("table3.new_received.total")}<sup class="mark">+</sup>')
+        f'{approval.value("table3.new_received.total")}<sup class="mark">+<span class="vh">（部分合计）</span></sup>')
     assert cell("table3.granted.total") == ("num", None, str(approval.value("table3.granted.total")))
     partial = sum(c["status"] == "partial" for c in d["coverage"].values())
     assert f"{partial} 格是部分合计，标 +" in html and f"部分合计的 {partial} 格：缺哪些报告" in html
-    assert ("<tr><td>表二“行政规范性文件”行“本年制发件数”列</td><td class=\"num\">0+</td>"
+    assert ("<tr><td>表二“行政规范性文件”行“本年制发件数”列</td><td class=\"num\">0+<span class=\"vh\">（部分合计）</span></td>"
             "<td>淮安市清江浦区行政审批局 数字连写无法确定</td></tr>") in html
     assert d["coverage"][person] == {"status": "partial", "numbers": 2, "blank": ["淮安市清江浦区教育局"],
                                      "missing": [], "undecided": [], "unsound": []}
@@ -186,7 +187,7 @@ def test_rollup_marks_each_partial_sum_and_names_whom_it_lacks(django_env, world
             "而结果维持、结果纠正、其他结果、尚未审结之和为 1，相差 1。</li></ul></div>") in html
     assert cell("table4.review.total") == (
         "num unsound", "含不平的报告：淮安市清江浦区行政审批局 报告自身此处的合计不成立，按原样计入（未作更正）",
-        f'{d["table4"]["review"]["total"]}<sup class="mark">!</sup>')
+        f'{d["table4"]["review"]["total"]}<sup class="mark">!<span class="vh">（含不平的报告）</span></sup>')
     assert d["unsound"] == [{"report": "淮安市清江浦区行政审批局", "rule": "T4-TOTAL", "cells": [
         f"table4.review.{c}" for c in ("total", "upheld", "corrected", "other", "pending")],
         "message": "表四“行政复议”：总计为 0，而结果维持、结果纠正、其他结果、尚未审结之和为 1，相差 1"}]

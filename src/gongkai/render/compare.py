@@ -10,12 +10,12 @@ from gongkai.comparison import MAX_SECTION_CHARS, MIN_PASSAGE, Comparison
 from gongkai.comparison import delta as _delta
 from gongkai.comparison import show_value as _show
 from gongkai.format.names import cell_label, column_label
-from gongkai.render.marks import legend, mark
+from gongkai.render.marks import MARKS, cell_kind, legend, mark_html
 
 _CSS = """body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;
 color:#222;max-width:72em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;
 padding:.2em .5em}td.n{text-align:right}.bad{color:#b00020;font-weight:bold}.ok{color:#1b5e20}
-mark{background:#ffe082}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}.pair div{border:1px solid
+mark{background:#ffe082}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}.pair div{border:1px solid
 #ccc;padding:.5em;white-space:pre-wrap}h2{border-bottom:2px solid #444}
 .wide{overflow-x:auto;max-width:100%}.wide tr>:first-child{min-width:8em}
 @media (max-width:640px){body{margin:.6em}.pair{grid-template-columns:1fr}}"""
@@ -45,8 +45,8 @@ def _mark(text: str, passages: list[str]) -> str:
 
 def _value_mark(report, cell_id: str) -> str:
     """An inferred or OCR-read value's mark (render.marks), as a superscript."""
-    m = mark(report, cell_id) if report.has_cell(cell_id) else ""
-    return f"<sup>{html.escape(m)}</sup>" if m else ""
+    kind = cell_kind(report, cell_id) if report.has_cell(cell_id) else None
+    return mark_html(MARKS[kind]) if kind else ""
 
 
 def compare_html(c: Comparison) -> str:

@@ -5,6 +5,7 @@ the number; HTML pages add the class and a title; both print ``legend``."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 
 from gongkai.model import BASIS, CellInfo, Report
 from gongkai.read.ocrcheck import (
@@ -25,6 +26,20 @@ PARTIAL = ("+", "部分合计：有报告此格空白、缺此行或数字无法
 UNSOUND_WHERE = ("只标可能有误的格：单改这一格（改后不小于 0）就能使不成立的合计成立；其中有的格不在任何成立的合计里时，"
                  "只标这些")
 UNSOUND = ("!", f"含不平的报告：相加的报告中有报告自身经过此格的合计不成立，其数字按原样计入、未作更正（{UNSOUND_WHERE}）")
+
+
+def meaning(mark: tuple[str, str]) -> str:
+    """A mark's meaning in a few words, the legend's before its colon: ("*", "推断值：…") -> "推断值"."""
+    return mark[1].split("：")[0]
+
+
+def mark_html(mark: tuple[str, str], words: str | None = None) -> str:
+    """A mark as HTML, after a value: the sign sighted readers see, and its meaning (``words``, by
+    default ``meaning(mark)``) as visually hidden text, so that a screen reader says “12*（推断值）”
+    rather than a bare “星号” whose sense is only in the cell's tooltip and the legend (``title`` is
+    not read reliably; ``aria-label`` is not allowed on a ``sup``).  Pages carry the ``.vh`` rule."""
+    return (f'<sup class="mark">{escape(mark[0])}'
+            f'<span class="vh">（{escape(words if words is not None else meaning(mark))}）</span></sup>')
 
 
 def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str | None:

@@ -18,7 +18,7 @@ from gongkai.check.catalogue import data, rules
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_label, table_name, table_title
 from gongkai.model import Finding, Report, split_cell_id
-from gongkai.render.marks import MARKS, PARTIAL, UNSOUND, cell_kind, inferred_from, legend
+from gongkai.render.marks import MARKS, PARTIAL, UNSOUND, cell_kind, inferred_from, legend, mark_html, meaning
 
 _RANK = {"error": 0, "warning": 1, "notice": 2}
 _LABELS = ("LABEL-NONSTANDARD", "FORMAT-LAYOUT")  # about the printed labels, not the numbers
@@ -120,21 +120,20 @@ def _td(report: Report, cell_id: str, marks: dict, sums: dict[str, list[tuple[st
         shown = ""
         notes.append(_ambiguity_note(report, cell_id))
     elif kind == "inferred" and info is not None and info.basis:  # which of the format's sums fixed it
-        notes.append(f"{MARKS[kind][1].split('：')[0]}：{inferred_from(info)}")
+        notes.append(f"{meaning(MARKS[kind])}：{inferred_from(info)}")
     elif kind:
-        notes.append(MARKS[kind][1].split("：")[0]
+        notes.append(meaning(MARKS[kind])
                      + (f"（置信度 {info.confidence:.2f}）" if info and info.confidence is not None else ""))
-    sup = f'<sup class="mark">{escape(MARKS[kind][0])}</sup>' if kind else ""
+    sup = mark_html(MARKS[kind]) if kind else ""
     if cell_id in marks:
         sev, nums = marks[cell_id]
         classes.append(f"sev-{sev}")
         notes.append("、".join(f"问题{n}" for n in nums))
         sup += _numbers(nums)
     for sum_kind, note in sums.get(cell_id, ()):  # a roll-up's sum: partial, or adding a report that does not add up
-        sign, words = SUM_MARKS[sum_kind]
         classes.append(sum_kind)
-        notes.append(f"{words.split('：')[0]}：{note}")
-        sup += f'<sup class="mark">{escape(sign)}</sup>'
+        notes.append(f"{meaning(SUM_MARKS[sum_kind])}：{note}")
+        sup += mark_html(SUM_MARKS[sum_kind])
     attrs = f' id="cell-{escape(cell_id)}" class="{" ".join(classes)}"'
     if notes:
         attrs += f' title="{escape("；".join(notes))}"'
@@ -146,7 +145,7 @@ def _ambiguity_note(report: Report, cell_id: str) -> str:
 
     amb = next(a for a in report.ambiguous if cell_id in a.cells)
     ways = ways_zh(report.open_cuts(amb))
-    return f"{MARKS['ambiguous'][1].split('：')[0]}：原文印作“{amb.raw}”" + (f"，可能是 {ways}" if ways else "")
+    return f"{meaning(MARKS['ambiguous'])}：原文印作“{amb.raw}”" + (f"，可能是 {ways}" if ways else "")
 
 
 def _table2(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]]) -> str:

@@ -411,7 +411,7 @@ def rollup_context(year, region: str) -> dict:
     from gongkai.corpus.region import full_name
     from gongkai.format.names import cell_label, format_order, table_name, table_title
     from gongkai.model import Report
-    from gongkai.render.marks import PARTIAL, UNSOUND, UNSOUND_WHERE
+    from gongkai.render.marks import PARTIAL, UNSOUND, UNSOUND_WHERE, meaning
     from gongkai.web.reportview import tables_html
 
     try:
@@ -438,7 +438,7 @@ def rollup_context(year, region: str) -> dict:
             "rollup_tables": [(f"{table_name(t)} {table_title(t)}", html)
                               for t, html in tables_html(total, [], sums=sums).items()],
             "rollup_formats": sorted(set(r.formats)) if len(set(r.formats)) > 1 else [],
-            "rollup_partial": len(partial), "rollup_partial_mark": PARTIAL[0],
+            "rollup_partial": len(partial), "rollup_partial_mark": PARTIAL[0], "rollup_partial_meaning": meaning(PARTIAL),
             "rollup_unsound": [str(u) for u in r.unsound], "rollup_unsound_mark": UNSOUND[0], "rollup_unsound_where": UNSOUND_WHERE,
             "rollup_unsound_bodies": len(dict.fromkeys(u.report for u in r.unsound)),
             # the same, readable on a phone (no pointer to show a cell's title)
