@@ -25,8 +25,7 @@ the layout by keeping the styles.
 from __future__ import annotations
 
 import io
-import zipfile
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from docx import Document
@@ -36,6 +35,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
+from gongkai import ooxml
 from gongkai.render.fonts import set_docx_fonts
 
 # GB/T 9704 page and grid
@@ -58,6 +58,7 @@ FOOTER_MM = 25.6                     # mm: the 一字线 of the page number 7 mm
 FONTS = {"body": "仿宋", "title": "方正小标宋简体", "page": "宋体", "latin": "Times New Roman"}
 
 STYLES = ("公文标题", "文号", "称谓", "正文", "署名", "成文日期", "页码")
+TEMPLATE_DATE = date(2026, 1, 1)   # the shipped templates' own date (their members and core properties)
 
 
 def width(text: str) -> float:
@@ -185,7 +186,7 @@ def _base(doc) -> None:
     doc.core_properties.language = "zh-CN"
     doc.core_properties.author = "gongkai"
     # Fixed stamps: regenerating the shipped templates changes their bytes only when they change.
-    doc.core_properties.created = doc.core_properties.modified = datetime(2026, 1, 1)
+    doc.core_properties.created = doc.core_properties.modified = datetime.combine(TEMPLATE_DATE, time())
     doc.core_properties.last_modified_by = "gongkai"
     doc.core_properties.revision = 1
     center, left, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
@@ -249,7 +250,7 @@ def build(spec: dict, common: dict) -> bytes:
     _para(doc, "成文日期", "{{ date }}")
     out = io.BytesIO()
     doc.save(out)
-    return _fixed_stamps(out.getvalue())
+    return ooxml.reproducible(out.getvalue(), TEMPLATE_DATE)
 
 
 _NOT_FIRST = set("，。、；：？！）》”’」』…")   # never at a line's start (kinsoku)
@@ -357,18 +358,6 @@ def fit_one_page(doc) -> int | None:
         if grid is not None:
             grid.set(qn("w:linePitch"), str(pitch))
     return pitch
-
-
-def _fixed_stamps(docx: bytes) -> bytes:
-    """The same ZIP with every entry dated 2026-01-01, so that the bytes depend on the content only."""
-    src = zipfile.ZipFile(io.BytesIO(docx))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(item.filename))
-    return out.getvalue()
 
 
 def document_text(docx: bytes) -> str:

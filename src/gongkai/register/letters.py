@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gongkai import ooxml
 from gongkai.errors import GongkaiError, shown
 from gongkai.files import os_reason, read_regular, write_atomic
 from gongkai.register.clock import Event, compute_clock
@@ -384,7 +385,9 @@ def render(ctx: dict[str, Any], template_dir: TemplateDirs = None) -> bytes:
     fit_one_page(tpl.docx)
     out = io.BytesIO()
     tpl.save(out)
-    return out.getvalue()
+    # The same letter gives the same bytes: dated by the letter's own date, never by the clock.
+    when = ctx.get("date")
+    return ooxml.reproducible(out.getvalue(), when if isinstance(when, date) else None)
 
 
 # -- an office's own template ---------------------------------------------------------------

@@ -21,6 +21,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from gongkai import ooxml
 from gongkai.format.text import clean_text
 from gongkai.model import Report
 from gongkai.render import common, fonts, narrative
@@ -288,4 +289,5 @@ def render_docx(report: Report, for_pdf: bool = False) -> bytes:
         if table:
             w.table(tables[table])
     w.closing(*common.closing(report))
-    return w.save()
+    # The same report gives the same bytes: dated by its 落款 date, never by the clock.
+    return ooxml.reproducible(w.save(), report.published)

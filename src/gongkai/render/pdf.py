@@ -1,18 +1,28 @@
 """DOCX -> PDF with LibreOffice headless: the PDF is the DOCX we also deliver, page for page,
 tagged for screen readers.
 
+The PDF is made reproducible afterwards (``reproducible``): LibreOffice 7.4 stamps /CreationDate
+with the clock and derives the trailer's /ID from it, and does not honour SOURCE_DATE_EPOCH; both
+are rewritten in place, at the same length (the cross-reference offsets stay true): the date is
+the DOCX's own (its core properties' created: a letter's date, a report's 落款 date) — without
+one the entry is blanked out — and the /ID is a digest of the rest of the file.
+
 Each run uses a private LibreOffice profile (``-env:UserInstallation``) so it neither collides
 with a user's open LibreOffice nor with other conversions, and it has a time limit.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 import subprocess
 import tempfile
+from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from gongkai import ooxml
 from gongkai.errors import GongkaiError, MissingDependency
 
 TIMEOUT_S = 180
@@ -91,4 +101,22 @@ def render_pdf(docx: bytes) -> bytes:
         src = Path(tmp) / "report.docx"
         src.write_bytes(docx)
         (pdf,) = convert_to_pdf([src], Path(tmp) / "out")
-        return pdf.read_bytes()
+        return reproducible(pdf.read_bytes(), ooxml.created(docx))
+
+
+_CREATED = re.compile(rb"/CreationDate\s*\((?:[^()\\]|\\.)*\)")
+# The trailer's /ID pair and LibreOffice's /DocChecksum: hex digests that change with the clock.
+_DIGESTS = re.compile(rb"(?<=/ID \[ <)[0-9A-F]{32}(?=>\n<)|(?<=>\n<)[0-9A-F]{32}(?=> \])|(?<=/DocChecksum /)[0-9A-F]{32}\b")
+
+
+def reproducible(pdf: bytes, when: date | None) -> bytes:
+    """``pdf`` with its /CreationDate at ``when`` (blanked out without one) and its /ID and
+    /DocChecksum a digest of the rest, each rewritten at its own length (see the module's note)."""
+    def stamp(m: re.Match) -> bytes:
+        new = f"/CreationDate(D:{when:%Y%m%d}000000Z)".encode() if when else b""
+        if len(new) > len(m.group(0)):
+            new = b""
+        return new.ljust(len(m.group(0)))   # spaces between a dictionary's entries are PDF's whitespace
+    pdf = _CREATED.sub(stamp, pdf)
+    ident = hashlib.blake2b(_DIGESTS.sub(b"0" * 32, pdf), digest_size=16).hexdigest().upper().encode()
+    return _DIGESTS.sub(ident, pdf)
