@@ -155,6 +155,44 @@ def test_cell_blank_blank_slash_and_missing(consistent):
     assert not has_errors(check_report(report))  # a blank is not an arithmetic error
 
 
+def test_cell_blank_one_finding_per_defect_table_row_column_or_cell(consistent):
+    """A column blank in several rows, a wholly blank row, a wholly blank table: each one finding
+    (its cells all listed); a lone blank cell its own; in the table's order."""
+    report = consistent("2021")
+    for row in ("granted", "partial"):
+        report.set_value(f"table3.{row}.total", None, CellInfo("", Where(line=40, column=9)))
+    report.set_value("table3.partial.research", None, CellInfo("/", Where(line=41, column=4)))
+    for key, _ in list(report.iter_cells()):
+        if key.startswith("table4.review."):
+            report.set_value(key, None, CellInfo("", Where(line=90, column=1)))
+    found = only(check_report(report), "CELL-BLANK")
+    tail = "格式要求此处填写数字，没有发生的请填“0”，不要留空或填“/”。"
+    assert [(f.cells, f.message) for f in found] == [
+        (["table3.granted.total", "table3.partial.total"],
+         f"表三“总计”列有 2 行未填数字（均空白）：“（一）予以公开”、“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”。{tail}"),
+        (["table3.partial.research"],
+         f"表三“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行有 1 个单元格未填数字（科研机构：填“/”）。{tail}"),
+        ([f"table4.review.{c}" for c in ("upheld", "corrected", "other", "pending", "total")],
+         f"表四“行政复议”行整行未填数字（5 个单元格，均空白）。{tail}")]
+    # the whole column: 整列, the rows' states told apart when they differ
+    report = consistent("2021")
+    rows = [r for r in report.table3 if "total" in report.table3[r]]
+    for n, row in enumerate(rows):
+        report.set_value(f"table3.{row}.total", None, CellInfo("/" if n == 0 else "", Where(line=n + 1, column=9)))
+    [column] = only(check_report(report), "CELL-BLANK")
+    assert len(column.cells) == len(rows) == 25 and column.where == "第1行第9栏"
+    assert column.message.startswith("表三“总计”列整列 25 行未填数字（填“/” 1 个、空白 24 个）：“一、本年新收政府信息公开申请数量”（填“/”）、"
+                                     "“二、上年结转政府信息公开申请数量”（空白）、")
+    # the whole table
+    report = consistent("2021")
+    for key, _ in list(report.iter_cells()):
+        if key.startswith("table2."):
+            report.set_value(key, None, CellInfo(""))
+    [table] = only(check_report(report), "CELL-BLANK")
+    assert table.message == "表二整表未填数字（10 个单元格，均空白）。格式要求每一格填写数字，没有发生的请填“0”，不要留空或填“/”。"
+    assert table.cells == [k for k, _ in report.iter_cells() if k.startswith("table2.")]
+
+
 def test_cell_blank_silent_on_zero(consistent):
     report = consistent("2021")
     report.table3["partial"]["research"] = 0

@@ -45,6 +45,11 @@ T3_ROWS_2019 = ["new_received", "carried_over", "granted", "partial", "denied.st
                 "not_processed.excessive", "not_processed.confirm", "other", "total", "carried_forward"]
 
 
+T3_BLANK_002 = ["granted", "partial", "denied.state_secret", "denied.law_forbidden", "denied.security_stability",
+                "denied.third_party", "denied.internal_affairs", "denied.process_info", "denied.enforcement_file",
+                "denied.admin_query"]
+
+
 def row(name, columns=A + ["total"]):
     return [f"table3.{name}.{c}" for c in columns]
 
@@ -65,12 +70,10 @@ EXPECTED = {
         ("TEXT-SUM", "warning", []),
         ("LAST-YEAR", "notice", []),  # no FEE-STATEMENT: a 2020 report (the fee measures govern 2021 on)
     ],
-    "002": [
-        ("CELL-BLANK", "warning", [f"table3.{r}.total"])
-        for r in ["granted", "partial", "denied.state_secret", "denied.law_forbidden",
-                  "denied.security_stability", "denied.third_party", "denied.internal_affairs",
-                  "denied.process_info", "denied.enforcement_file", "denied.admin_query"]
-    ] + [("LAST-YEAR", "notice", [])],
+    "002": [  # one blank 总计 column is one finding, naming its ten rows' cells
+        ("CELL-BLANK", "warning", [f"table3.{r}.total" for r in T3_BLANK_002]),
+        ("LAST-YEAR", "notice", []),
+    ],
     "003": [
         ("TEXT-TABLE", "warning", ["table2.art20_1.normative_docs.in_force"]),  # a clean-up's count: loose
         ("LAST-YEAR", "notice", []),  # 县本级 11: the sentence gives the county's 14 too
@@ -111,7 +114,19 @@ def test_seed_000_messages_name_section_and_table(seed):
 def test_seed_001_review_blank_points_at_line_88(seed):
     blank = next(f for f in check_report(seed("001")) if f.rule == "CELL-BLANK")
     assert blank.where == "第88行第1栏"
-    assert "表四“行政复议”行有 5 个单元格未填数字" in blank.message
+    assert blank.message == ("表四“行政复议”行整行未填数字（5 个单元格，均空白）。格式要求此处填写数字，"
+                             "没有发生的请填“0”，不要留空或填“/”。")
+
+
+def test_seed_002_blank_total_column_is_one_finding_naming_its_rows(seed):
+    [blank] = [f for f in check_report(seed("002")) if f.rule == "CELL-BLANK"]
+    assert (blank.where, blank.message) == ("第46行第10栏", (
+        "表三“总计”列有 10 行未填数字（均空白）：“（一）予以公开”、“（二）部分公开（区分处理的，只计这一情形，"
+        "不计其他情形）”、“（三）不予公开—1.属于国家秘密”、“（三）不予公开—2.其他法律行政法规禁止公开”、"
+        "“（三）不予公开—3.危及“三安全一稳定””、“（三）不予公开—4.保护第三方合法权益”、"
+        "“（三）不予公开—5.属于三类内部事务信息”、“（三）不予公开—6.属于四类过程性信息”、"
+        "“（三）不予公开—7.属于行政执法案卷”、“（三）不予公开—8.属于行政查询事项”。"
+        "格式要求此处填写数字，没有发生的请填“0”，不要留空或填“/”。"))
     titles = [f.message for f in check_report(seed("001")) if f.rule == "SECTION-TITLE"]
     assert ["“总体工作情况”" in titles[0], "“因政府信息公开工作被申请复议、提起行政诉讼情况”" in titles[1],
             "“政府信息公开工作存在的主要问题及改进情况”" in titles[2]] == [True, True, True]

@@ -16,6 +16,7 @@ from gongkai.format import FORMAT
 from gongkai.format.labels import is_official
 from gongkai.format.names import column_label, row_label, table_name, table_title
 from gongkai.model import TABLES, Ambiguity, Finding, Report, split_cell_id
+from gongkai.records import record
 
 
 def section_missing(report: Report) -> Iterator[Finding]:
@@ -62,26 +63,96 @@ def table_incomplete(report: Report) -> Iterator[Finding]:
                       rows="、".join(f"“{row_label(table, r, shape.version(report))}”" for r, _ in rows))
 
 
+@record(frozen=True)
+class _Blank:
+    row: str
+    column: str
+    cell: str
+    shown: str   # 空白 / 缺失 / 填“/”
+
+
 def cell_blank(report: Report) -> Iterator[Finding]:
+    """Cells the format wants a number in, left without one, grouped as a reader sees the defect:
+    a table left wholly blank is one finding, so is a row left wholly blank, so is one column
+    left blank in several rows (naming the rows); what remains is one finding a row.  Every
+    cell stays in its finding's cells (the review page marks each)."""
     undecided = {cell for amb in report.ambiguous for cell in report.undecided(amb)}  # CELL-AMBIGUOUS
+    version = shape.version(report)
+    order: dict[str, int] = {}
+    widths: dict[tuple[str, str], int] = {}          # (table, row) -> its cells
+    heights: dict[tuple[str, str, str], int] = {}    # (table, column, label) -> rows having it
+    blanks: dict[str, list[_Blank]] = {}
     for table, row, columns in shape.expected_rows(report):
         t = report.table(table)
         if t is None or row not in t:
             continue  # TABLE-MISSING / TABLE-INCOMPLETE
         values = t[row]
-        if all(values.get(column) is not None or cell_id in undecided for column, cell_id in columns):
-            continue
-        blank, detail = [], []
+        widths[table, row] = len(columns)
         for column, cell_id in columns:
+            order[cell_id] = len(order)
+            key = (table, column, column_label(table, row, column, version))
+            heights[key] = heights.get(key, 0) + 1
             if values.get(column) is not None or cell_id in undecided:
                 continue
-            blank.append(cell_id)
             info = report.cells.get(cell_id)
             raw = info.raw.strip() if info is not None else None
             shown = "缺失" if column not in values else ("空白" if not raw else f"填“{raw}”")
-            detail.append(f"{column_label(table, row, column, shape.version(report))}：{shown}")
-        yield finding(report, "CELL-BLANK", blank, table=table_name(table),
-                      row=row_label(table, row, shape.version(report)), count=len(blank), detail="，".join(detail))
+            blanks.setdefault(table, []).append(_Blank(row, column, cell_id, shown))
+    found: list[Finding] = []
+    for table, cells in blanks.items():
+        found.extend(_blank_findings(report, table, cells, widths, heights, version))
+    yield from sorted(found, key=lambda f: order[f.cells[0]])
+
+
+def _blank_findings(report: Report, table: str, cells: list[_Blank], widths: dict[tuple[str, str], int],
+                    heights: dict[tuple[str, str, str], int], version: str) -> Iterator[Finding]:
+    extra = rules()["CELL-BLANK"].extra
+    name = table_name(table)
+    if len(cells) > 1 and len(cells) == sum(n for (t, _), n in widths.items() if t == table):
+        yield finding(report, "CELL-BLANK", [b.cell for b in cells], template=extra["table_message"],
+                      table=name, count=len(cells), state=_state(cells))
+        return
+    by_row: dict[str, list[_Blank]] = {}
+    for b in cells:
+        by_row.setdefault(b.row, []).append(b)
+    rest: list[_Blank] = []
+    for row, in_row in by_row.items():
+        if len(in_row) > 1 and len(in_row) == widths[table, row]:
+            yield finding(report, "CELL-BLANK", [b.cell for b in in_row], template=extra["row_message"], table=name,
+                          row=row_label(table, row, version), count=len(in_row), state=_state(in_row))
+        else:
+            rest.extend(in_row)
+    by_column: dict[tuple[str, str, str], list[_Blank]] = {}
+    for b in rest:
+        by_column.setdefault((table, b.column, column_label(table, b.row, b.column, version)), []).append(b)
+    single: set[str] = set()
+    for key, in_column in by_column.items():
+        if len(in_column) < 2:
+            single.update(b.cell for b in in_column)
+            continue
+        uniform = len({b.shown for b in in_column}) == 1
+        rows = "、".join(f"“{row_label(table, b.row, version)}”" + ("" if uniform else f"（{b.shown}）")
+                        for b in in_column)
+        whole = len(in_column) == heights[key]
+        yield finding(report, "CELL-BLANK", [b.cell for b in in_column], template=extra["column_message"],
+                      table=name, column=key[2], scope="整列" if whole else "有",
+                      count=len(in_column), state=_state(in_column), rows=rows)
+    for row, in_row in by_row.items():
+        left = [b for b in in_row if b.cell in single]
+        if left:
+            detail = "，".join(f"{column_label(table, row, b.column, version)}：{b.shown}" for b in left)
+            yield finding(report, "CELL-BLANK", [b.cell for b in left], table=name,
+                          row=row_label(table, row, version), count=len(left), detail=detail)
+
+
+def _state(cells: list[_Blank]) -> str:
+    """均空白 when every cell is alike, else how many of each (空白 8 个、填“/” 2 个)."""
+    counts: dict[str, int] = {}
+    for b in cells:
+        counts[b.shown] = counts.get(b.shown, 0) + 1
+    if len(counts) == 1:
+        return f"均{next(iter(counts))}"
+    return "、".join(f"{shown} {n} 个" for shown, n in counts.items())
 
 
 def cell_ambiguous(report: Report) -> Iterator[Finding]:
