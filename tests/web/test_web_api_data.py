@@ -89,8 +89,9 @@ def test_the_corpus_as_csv_streamed_the_export_byte_for_byte(corpus, world, tmp_
     with Store(url) as store:
         written = dict(export.export(store, "csv", str(tmp_path)))
     monkeypatch.setattr(export, "CSV_CHUNK", 4096)  # sent in pieces as it is read, never held whole
+    admin = client_for(world["admin"])  # the export's very bytes, the server's paths included
     for table in export.TABLES:
-        answer = _get(c, f"/api/corpus/tables/{table}.csv")
+        answer = _get(admin, f"/api/corpus/tables/{table}.csv")
         assert answer.streaming and answer["Content-Disposition"] == f'attachment; filename="{table}.csv"'
         pieces = list(answer.streaming_content)
         assert b"".join(pieces) == (tmp_path / f"{table}.csv").read_bytes(), table
@@ -120,6 +121,36 @@ def test_the_corpus_as_csv_streamed_the_export_byte_for_byte(corpus, world, tmp_
     assert _get(c, "/api/corpus/tables/cell.csv", 404).json() == {
         "error": "没有表“cell”：可下载的表为 reports.csv、cells.csv、figures.csv、findings.csv、failures.csv。"}
     assert _get(client_for(None), "/api/corpus/tables/cells.csv", 401).json() == {"error": "请先登录。"}
+
+
+def test_only_the_administrator_sees_where_on_the_server_a_corpus_file_lies(corpus, world):
+    # Every logged-in visitor was shown the server's absolute paths (an upload's folder names its
+    # uploader and time): others see the file's name as given and its digest, never a folder.
+    from gongkai.corpus.sources import as_given
+
+    _, numbers = corpus
+    where = str(seed("000"))
+    assert "/" in where and as_given(where) == "000_a0c7fabfdf456585.txt"
+    assert as_given("/srv/gongkai/corpus-uploads/20261204-王五-ab12cd/报告.ZIP!2023/县政府.pdf") == "报告.ZIP!2023/县政府.pdf"
+    listed = _get(client_for(world["admin"]), "/api/corpus/reports?year=2021&page_size=1").json()["reports"][0]
+    number, digest = listed["report_id"], listed["sha256"]
+    assert (listed["name"], listed["path"]) == ("000_a0c7fabfdf456585.txt", where)
+    assert _get(client_for(world["admin"]), f"/api/corpus/reports/{number}").json()["paths"] == [where]
+    for user in ("supervisor", "clerk_a"):
+        c = client_for(world[user])
+        row = _get(c, "/api/corpus/reports?year=2021&page_size=1").json()["reports"][0]
+        assert (row["report_id"], row["sha256"], row["name"], row["path"]) == (
+            number, digest, "000_a0c7fabfdf456585.txt", "000_a0c7fabfdf456585.txt"), user
+        answer = _get(c, f"/api/corpus/reports/{number}").json()
+        assert (answer["sha256"], answer["name"], answer["paths"]) == (digest, "000_a0c7fabfdf456585.txt",
+                                                                       ["000_a0c7fabfdf456585.txt"]), user
+        for url in ("/api/corpus/reports?format=csv", "/api/corpus/tables/reports.csv",
+                    "/api/corpus/tables/failures.csv"):
+            text = b"".join(_get(c, url).streaming_content).decode("utf-8")
+            assert str(seed("000").parent) not in text, (user, url)
+        rows = list(csv.DictReader(io.StringIO(b"".join(_get(c, "/api/corpus/tables/reports.csv").streaming_content)
+                                               .decode("utf-8").removeprefix("\ufeff"))))
+        assert sorted(r["path"] for r in rows) == sorted(r["name"] for r in rows) and len(rows) == len(numbers)
 
 
 def test_an_unchanged_answer_is_not_sent_again(corpus, world):

@@ -95,6 +95,16 @@ def _zip_items(path: str) -> Iterator[Item]:
             yield item
 
 
+def as_given(path: str) -> str:
+    """A stored path without the folders it was read from: the file's name as it was given (a ZIP
+    member: ``包.zip!成员``).  What the web shows of where a report was read to anyone but the
+    site's administrator: the server's folders (the upload folder names the uploader and the time)
+    are the server's business; the name and the digest (``sha256``) say which file it was."""
+    cut = path.lower().find(".zip!")
+    outer, member = (path[:cut + 4], path[cut + 4:]) if cut >= 0 else (path, "")
+    return os.path.basename(outer) + member
+
+
 def iter_items(paths: list[str]) -> Iterator[Item]:
     for path in paths:
         p = Path(path)

@@ -397,12 +397,12 @@ class Store(Database):
         """A stored document as the web shows it: where it came from, its placement, every path it
         was seen at, and its findings (its own, then the cross-year ones with ``previous_id``)."""
         rows = self.query(
-            "SELECT d.id, d.name, d.path, d.form, d.status, d.reason, d.agency, d.year, d.format, d.published,"
+            "SELECT d.id, d.sha256, d.name, d.path, d.form, d.status, d.reason, d.agency, d.year, d.format, d.published,"
             " d.ingested_at, a.code, a.province, a.city, a.county FROM documents d"
             " LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.id = ?", (document_id,))
         if not rows:
             return None
-        keys = ("id", "name", "path", "form", "status", "reason", "agency", "year", "format", "published",
+        keys = ("id", "sha256", "name", "path", "form", "status", "reason", "agency", "year", "format", "published",
                 "ingested_at", "code", "province", "city", "county")
         out = dict(zip(keys, rows[0]))
         out["paths"] = [p for (p,) in self.query(

@@ -71,6 +71,12 @@ def sees_personal_data(user, body: Body) -> bool:
     return role(user) == Role.CLERK and p is not None and p.body_id == body.pk
 
 
+def sees_server_paths(user) -> bool:
+    """Where on the server a corpus file was read (its folders): only the administrator, who runs
+    the server; others see the file's name and digest (``corpus.sources.as_given``)."""
+    return role(user) == Role.ADMIN
+
+
 def anonymous_allowed() -> bool:
     return siteoptions.current().anonymous_api
 

@@ -8,6 +8,8 @@ that off in the site options.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -16,7 +18,14 @@ from gongkai import isolate
 from gongkai.errors import GongkaiError, shown
 from gongkai.safeload import load_json
 from gongkai.web import regsvc
-from gongkai.web.access import body_view, login_needed, login_or_anonymous, readable_bodies, sees_personal_data
+from gongkai.web.access import (
+    body_view,
+    login_needed,
+    login_or_anonymous,
+    readable_bodies,
+    sees_personal_data,
+    sees_server_paths,
+)
 from gongkai.web.errors import json_error, json_response
 from gongkai.web.registers import open_register, today
 
@@ -342,9 +351,9 @@ def corpus_reports(request):
 
     columns = [*REPORT_META, "url"]
     if as_csv:
-        return _csv_answer("reports.csv", csv_text(columns, rows(chosen)))
-    shown_rows = chosen[(page - 1) * size:page * size]
-    return _listed(request, {"reports": [dict(zip(columns, row)) for row in rows(shown_rows)]}, len(chosen), page, size)
+        return _csv_answer("reports.csv", csv_text(columns, _paths_for(request, columns, rows(chosen))))
+    shown_rows = _paths_for(request, columns, rows(chosen[(page - 1) * size:page * size]))
+    return _listed(request, {"reports": [dict(zip(columns, row)) for row in shown_rows]}, len(chosen), page, size)
 
 
 @require_http_methods(["GET"])
@@ -368,7 +377,19 @@ def corpus_table(request, table):
     except BaseException:
         store.close()
         raise
-    return _csv_answer(f"{table}.csv", export.csv_text(columns, rows), store.close)
+    shown_rows = _paths_for(request, [c for c, _ in columns], rows)
+    return _csv_answer(f"{table}.csv", export.csv_text(columns, shown_rows), store.close)
+
+
+def _paths_for(request, columns: list[str], rows: Iterator[list]) -> Iterator[list]:
+    """The rows with their ``path`` column as the visitor may see it: the server's path for the
+    administrator, the file's name (``corpus.sources.as_given``) for anyone else."""
+    from gongkai.corpus.sources import as_given
+
+    if "path" not in columns or sees_server_paths(request.user):
+        return rows
+    at = columns.index("path")
+    return ([*row[:at], as_given(row[at]), *row[at + 1:]] for row in rows)
 
 
 @require_http_methods(["GET"])
@@ -379,9 +400,10 @@ def corpus_report(request, doc_id):
 
     from gongkai.web import survey
 
-    ctx = survey.report_context(doc_id)
+    ctx = survey.report_context(doc_id, sees_server_paths(request.user))
     report = json.loads(ctx["report_json"]) if ctx["report_json"] else None
-    return json_response({"id": ctx["doc_id"], "name": ctx["name"], "paths": ctx["paths"], "status": ctx["status"],
+    return json_response({"id": ctx["doc_id"], "sha256": ctx["sha256"], "name": ctx["name"], "paths": ctx["paths"],
+                          "status": ctx["status"],
                          "reason": ctx["reason"], "agency": ctx["agency"], "year": ctx["year"],
                          "region_code": ctx["code"] or None, "published": ctx["published"],
                          "counts": ctx["counts"], "findings": ctx["findings_json"], "report": report})

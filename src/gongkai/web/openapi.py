@@ -211,13 +211,16 @@ SCHEMAS: dict[str, Schema] = {
                              "quote": STR, "previous_id": null(INT)}, optional=("where", "quote")),
                       "description": "previous_id：跨年度检查所比较的上年报告编号"},
     "CorpusReport": obj({
-        "id": INT, "name": STR, "paths": arr(STR), "status": STR, "reason": null(STR), "agency": null(STR),
+        "id": INT, "sha256": {**STR, "description": "原文件的 SHA-256 摘要"}, "name": STR,
+        "paths": {**arr(STR), "description": "读到它的各处：系统管理员看到服务器上的路径，其他用户只看到文件名（压缩包成员为 包.zip!成员）"},
+        "status": STR, "reason": null(STR), "agency": null(STR),
         "year": null(INT), "region_code": null(STR), "published": null(DATE),
         "counts": obj({"error": INT, "warning": INT, "notice": INT}),
         "findings": arr(ref("CorpusFinding")), "report": null(ref("Report"))}),
     "CorpusReportRow": obj({
         "report_id": INT, "sha256": STR, "name": {**STR, "description": "文件名"},
-        "path": {**STR, "description": "首次读到的位置（压缩包成员为 包.zip!成员）"}, "form": null(STR),
+        "path": {**STR, "description": "首次读到的位置（压缩包成员为 包.zip!成员）：系统管理员看到服务器上的路径，"
+                                   "其他用户只看到文件名"}, "form": null(STR),
         "agency": null(STR), "agency_key": null(STR), "year": null(INT), "format": null(STR), "published": null(DATE),
         "region_code": null(STR), "province": null(STR), "city": null(STR), "county": null(STR), "unit": null(STR),
         "level": null(STR), "placement": {**null(STR), "description": "auto（自动）或 user（gongkai place 更正）"},

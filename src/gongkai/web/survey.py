@@ -215,10 +215,13 @@ def stats_json(level: str | None, region: str | None = "", agency: str | None = 
             "covered": table.covered}
 
 
-def report_context(doc_id) -> dict:
+def report_context(doc_id, server_paths: bool = False) -> dict:
     """One stored report for the drill-down page: where it came from, its findings (its own
-    and the cross-year ones) each with the cells they concern, and its tables marked."""
+    and the cross-year ones) each with the cells they concern, and its tables marked.
+    ``server_paths`` (the administrator: ``access.sees_server_paths``): the paths it was read at
+    in full; else only the files' names (``corpus.sources.as_given``)."""
     from gongkai.check.catalogue import data as catalogue
+    from gongkai.corpus.sources import as_given
     from gongkai.format.names import cell_label
     from gongkai.model import Finding
     from gongkai.render import review
@@ -238,7 +241,8 @@ def report_context(doc_id) -> dict:
                  "cells": [cell_label(c, doc["format"]) for c in f.cells[:3]], "more": max(0, len(f.cells) - 3)}
                 for f, prev in found]
     findings = [f for f, _ in found]
-    return {"doc_id": doc_id, "name": doc["name"], "paths": doc["paths"], "form": doc["form"],
+    paths = doc["paths"] if server_paths else list(dict.fromkeys(as_given(p) for p in doc["paths"]))
+    return {"doc_id": doc_id, "sha256": doc["sha256"], "name": doc["name"], "paths": paths, "form": doc["form"],
             "status": doc["status"], "status_label": STATUS.get(doc["status"], doc["status"]), "reason": doc["reason"],
             "agency": doc["agency"], "year": doc["year"], "format": doc["format"], "published": doc["published"],
             "ingested_at": (doc["ingested_at"] or "")[:19].replace("T", " "), "code": doc["code"] or "",

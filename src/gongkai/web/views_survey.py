@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.errors import GongkaiError
 from gongkai.web import survey
-from gongkai.web.access import login_needed, profile, role
+from gongkai.web.access import login_needed, profile, role, sees_server_paths
 from gongkai.web.models import Role, region_prefix
 from gongkai.web.reportview import client_gone
 
@@ -43,7 +43,7 @@ def survey_page(request):
 @require_http_methods(["GET"])
 @login_needed()
 def survey_report(request, doc_id):
-    return render(request, "web/survey_report.html", survey.report_context(doc_id))
+    return render(request, "web/survey_report.html", survey.report_context(doc_id, sees_server_paths(request.user)))
 
 
 @require_POST
