@@ -21,7 +21,7 @@ def test_the_one_liner_of_the_readme_prints_the_findings():
     p = _python("import gongkai; r = gongkai.parse('examples/huaian-city-2024.pdf'); print(gongkai.check(r))")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines() == [
-        "提示［LAST-YEAR］第五部分没有说明上一年度报告所列问题的整改情况。建议写明上年度存在的问题及其改进情况。（第5页 第2行）",
+        "提示［LAST-YEAR］第五部分没有提到上一年度报告所列问题的整改情况。条例第五十条要求报告“存在的主要问题及改进情况”，写明上年度所列问题改进得怎样，读者才能对照；如上年报告列有问题，建议补充。（第5页 第2行）",
         "共 1 项：错误 0 项，警告 0 项，提示 1 项。"]
 
 
