@@ -14,9 +14,15 @@ never guessed).
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import stat
+import tempfile
 import zipfile
 from datetime import date
+from pathlib import Path
+from typing import IO
 
 NO_DATE = (1980, 1, 1, 0, 0, 0)       # the earliest date a ZIP member can carry
 CORE = "docProps/core.xml"
@@ -36,20 +42,39 @@ def core_dates(xml: str, when: date | None) -> str:
 def reproducible(package: bytes, when: date | None) -> bytes:
     """``package`` rewritten: members dated ``when`` (or 1980-01-01), in their order, deflated,
     with the same attributes; the core properties dated ``when`` (see the module's note)."""
+    out = io.BytesIO()
+    _repack(io.BytesIO(package), out, when)
+    return out.getvalue()
+
+
+def reproducible_file(path: str | os.PathLike, when: date | None) -> None:
+    """The package at ``path`` made reproducible in place, member by member (a corpus export
+    can be large): written beside it, then moved over it."""
+    path = Path(os.path.realpath(path))   # through a symbolic link, as files.write_atomic
+    fd, tmp = tempfile.mkstemp(prefix=".gongkai-", suffix=path.suffix, dir=path.parent)
+    try:
+        with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
+            _repack(src, dst, when)
+        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _repack(src_file: IO[bytes], dst_file: IO[bytes], when: date | None) -> None:
     when = date(when.year, when.month, when.day) if when else None   # a datetime's time is the clock's
     stamp = (when.year, when.month, when.day, 0, 0, 0) if when and when.year >= 1980 else NO_DATE
-    src = zipfile.ZipFile(io.BytesIO(package))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(src_file) as src, zipfile.ZipFile(dst_file, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == CORE:
-                data = core_dates(data.decode("utf-8"), when).encode("utf-8")
             info = zipfile.ZipInfo(item.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            dst.writestr(info, data)
-    return out.getvalue()
+            if item.filename == CORE:
+                dst.writestr(info, core_dates(src.read(item).decode("utf-8"), when).encode("utf-8"))
+                continue
+            with src.open(item) as a, dst.open(info, "w", force_zip64=item.file_size > 2**31) as b:
+                shutil.copyfileobj(a, b, 1 << 20)
 
 
 def created(package: bytes) -> date | None:

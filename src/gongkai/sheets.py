@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gongkai import ooxml
 from gongkai.errors import GongkaiError, UnreadableFile
 
 MAX_BYTES = 64 * 1024 * 1024   # a register or list a user imports (the same bound for CSV and XLSX)
@@ -204,7 +205,8 @@ def _workbook(tables: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
             _append_text_row(ws, row)
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    # The same tables give the same bytes: openpyxl dates the members and created/modified by the clock.
+    return ooxml.reproducible(buf.getvalue(), None)
 
 
 def _append_text_row(ws, row: list[Any]) -> None:

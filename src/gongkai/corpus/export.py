@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from gongkai import ooxml
 from gongkai.errors import GongkaiError, MissingDependency, NotFound, shown
 from gongkai.format import FORMAT
 from gongkai.format.names import cell_label
@@ -347,6 +348,7 @@ def _export_xlsx(store: Store, output: str) -> list[tuple[str, int]]:
     del WriteOnlyCell
     try:
         wb.save(output)
+        ooxml.reproducible_file(output, None)   # the same corpus, the same bytes (no clock in the file)
     except OSError as exc:
         from gongkai.files import os_reason
 

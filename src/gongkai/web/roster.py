@@ -18,6 +18,7 @@ from datetime import date
 
 from django.conf import settings
 
+from gongkai import ooxml
 from gongkai.errors import GongkaiError
 from gongkai.web.models import BodyKind, RosterEntry
 
@@ -282,4 +283,4 @@ def to_xlsx(rows: list[Row], year: int) -> bytes:
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return ooxml.reproducible(buf.getvalue(), None)    # the same list, the same bytes (no clock)
