@@ -217,8 +217,9 @@ def docx_text(data: bytes) -> str:
 
 
 def parts_sha256(data: bytes) -> str:
-    """The DOCX's parts, names and bytes — not the zip's member dates, which are the moment of rendering
-    (two renderings of one letter by one version differ only there)."""
+    """The DOCX's parts, names and bytes — not the zip's member dates, which versions before fdb61ed
+    took from the clock (two renderings of one letter by one version differed only there; now the
+    letter's date: gongkai.ooxml)."""
     digest = hashlib.sha256()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for name in sorted(z.namelist()):
