@@ -185,6 +185,8 @@ def test_a_screen_reader_hears_what_a_mark_means_not_a_bare_symbol():
             assert inferred.aria_snapshot().splitlines()[0] == '- cell "21* （推断值）":'
             box = inferred.locator(".vh").bounding_box()  # the words take up no room: “21*” is what is seen
             assert box is not None and box["width"] <= 1 and box["height"] <= 1
+            page.set_viewport_size({"width": 390, "height": 844})  # nor do they widen a phone's page (the
+            assert page.evaluate("document.documentElement.scrollWidth") == 390  # tables scroll in their box)
             undecided = page.locator('[id="cell-table2.art20_1.normative_docs.made"]')
             assert undecided.aria_snapshot().splitlines()[0] == '- cell "# （无法确定） 问题 1":'
             page.set_content(versus)

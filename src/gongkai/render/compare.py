@@ -17,7 +17,7 @@ color:#222;max-width:72em}table{border-collapse:collapse;margin:1em 0}td,th{bord
 padding:.2em .5em}td.n{text-align:right}.bad{color:#b00020;font-weight:bold}.ok{color:#1b5e20}
 mark{background:#ffe082}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1em}.pair div{border:1px solid
 #ccc;padding:.5em;white-space:pre-wrap}h2{border-bottom:2px solid #444}
-.wide{overflow-x:auto;max-width:100%}.wide tr>:first-child{min-width:8em}
+.wide{overflow-x:auto;max-width:100%;position:relative}.wide tr>:first-child{min-width:8em}
 @media (max-width:640px){body{margin:.6em}.pair{grid-template-columns:1fr}}"""
 
 

@@ -36,7 +36,7 @@ blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #bbb;c
 sup.fno{font-size:max(.7em,11px);margin-left:.15em}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 td.inferred{text-decoration:underline dotted #6a1b9a}td.doubtful{outline:2px dashed #6a1b9a;outline-offset:-3px}
 .ocr-banner{border:1px solid #6a1b9a;background:#f3e5f5;padding:.5em .8em}.legend{color:#444;font-size:.9em}
-.wide{overflow-x:auto;max-width:100%}.wide tr>:first-child{min-width:8em}
+.wide{overflow-x:auto;max-width:100%;position:relative}.wide tr>:first-child{min-width:8em}
 td{background:#fff}.wide table.stat tr>:first-child{position:sticky;left:0;box-shadow:inset -1px 0 #999}
 .wide table.sums tr>:last-child{position:sticky;right:0;box-shadow:inset 1px 0 #999}
 @media (max-width:640px){body{margin:.6em}
