@@ -33,13 +33,13 @@ def meaning(mark: tuple[str, str]) -> str:
     return mark[1].split("：")[0]
 
 
-def mark_html(mark: tuple[str, str], words: str | None = None) -> str:
-    """A mark as HTML, after a value: the sign sighted readers see, and its meaning (``words``, by
-    default ``meaning(mark)``) as visually hidden text, so that a screen reader says “12*（推断值）”
-    rather than a bare “星号” whose sense is only in the cell's tooltip and the legend (``title`` is
-    not read reliably; ``aria-label`` is not allowed on a ``sup``).  Pages carry the ``.vh`` rule."""
-    return (f'<sup class="mark">{escape(mark[0])}'
-            f'<span class="vh">（{escape(words if words is not None else meaning(mark))}）</span></sup>')
+def mark_html(mark: tuple[str, str]) -> str:
+    """A mark as HTML, after a value: the sign sighted readers see, and its ``meaning`` as visually
+    hidden text, so that a screen reader says “12*（推断值）” rather than a bare “星号” whose sense is
+    only in the cell's tooltip and the legend (``title`` is not read reliably; ``aria-label`` is not
+    allowed on a ``sup``).  Pages carry the ``.vh`` rule, and the boxes tables scroll in are
+    positioned (the hidden text, absolutely placed, would otherwise widen a phone's page)."""
+    return f'<sup class="mark">{escape(mark[0])}<span class="vh">（{escape(meaning(mark))}）</span></sup>'
 
 
 def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str | None:
