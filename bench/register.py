@@ -44,7 +44,7 @@ def main() -> int:
     else:
         tmp = tempfile.TemporaryDirectory()
         path = Path(tmp.name) / "bench.db"
-    reg = Register(str(path), settings=shipped_settings())
+    reg = Register(str(path), settings=shipped_settings(), create=True)
     if reg.count() != args.requests:
         if reg.count():
             sys.exit(f"{path} already holds {reg.count()} requests; give another --db")

@@ -25,9 +25,9 @@ def _uses() -> None:
     assert_type(gongkai.cell_records(report), list[dict[str, Any]])
     assert_type(gongkai.render(report, "docx"), bytes)
     assert_type(gongkai.render(report, "pdf", path="report.pdf"), Path)
-    with gongkai.Register("registers.db") as register:
+    with gongkai.Register("registers.db", create=True) as register:
         assert_type(register.count(), int)
-    with gongkai.Log("registers.db") as log:
+    with gongkai.Log("registers.db", create=True) as log:
         assert_type(log.count(), int)
     comparison = gongkai.compare("2023.pdf", report)
     assert_type(comparison, gongkai.Comparison)

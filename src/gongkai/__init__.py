@@ -29,9 +29,9 @@ The Python API is the same code the ``gongkai`` command and the web application 
     total = gongkai.rollup(["towns/"], against="county.pdf")  # gongkai rollup towns/ --against county.pdf
     total.cells["table3.new_received.total"].value, total.differences, total.unread
 
-    with gongkai.Register("registers.db") as register:  # 依申请公开台账 (SQLite path or postgresql://…)
-        register.count()
-    with gongkai.Log("registers.db") as log:            # 主动公开台账
+    with gongkai.Register("registers.db", create=True) as register:  # 依申请公开台账 (SQLite path or postgresql://…;
+        register.count()                       # a missing file is NotFound unless create=True, as for Corpus)
+    with gongkai.Log("registers.db") as log:   # 主动公开台账 (in the same database)
         log.count()
 
 ``gongkai.load`` is the one loader (``gongkai.parse`` is the same function under the name of

@@ -77,9 +77,9 @@ def test_load_all_and_errors(tmp_path):
 
 def test_register_and_log_open_a_database(tmp_path):
     url = str(tmp_path / "registers.db")
-    with gongkai.Register(url) as register:
+    with gongkai.Register(url, create=True) as register:
         assert register.count() == 0
-    with gongkai.Log(url) as log:
+    with gongkai.Log(url, create=True) as log:
         assert log.count() == 0
 
 

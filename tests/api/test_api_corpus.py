@@ -272,3 +272,17 @@ def test_one_corpus_and_the_reader_are_safe_in_a_thread_pool(corpus_db):
     alone = [gongkai.parse(f).to_json() for f in files]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(lambda f: gongkai.parse(f).to_json(), files * 3)) == alone * 3
+
+
+def test_a_missing_register_or_log_is_refused_unless_create(tmp_path):
+    # gongkai.Register("new.db") silently made an empty database (a mistyped path showed an empty register).
+    missing = tmp_path / "none.db"
+    for face in (gongkai.Register, gongkai.Log):
+        with pytest.raises(gongkai.NotFound) as refused:
+            face(str(missing))
+        assert (str(refused.value), isinstance(refused.value, LookupError)) == (f"{missing}：台账数据库不存在", True)
+        assert not missing.exists()
+    with gongkai.Register(str(missing), create=True) as register:
+        assert register.count() == 0
+    with gongkai.Log(str(missing)) as log:   # made: opened as it is
+        assert log.count() == 0

@@ -25,7 +25,7 @@ def register_url(tmp_path, monkeypatch):
     year's end; one of 2024 answered late in 2024 (another year)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     url = str(tmp_path / "register.db")
-    with Register(url, calendar=load_calendar(), settings=shipped_settings()) as reg:
+    with Register(url, calendar=load_calendar(), settings=shipped_settings(), create=True) as reg:
         def add(on: date, name: str) -> str:
             who = Applicant("natural_person", name, name, "13800000000", "", "某路1号")
             return reg.add(NewRequest(who, "in_person", "某项目批复", on), "王办事员")

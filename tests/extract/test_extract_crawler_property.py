@@ -165,7 +165,7 @@ def register_years(tmp_path_factory):
     from tests.register.gk_register_sample import generate
 
     cal = load_calendar()
-    reg = Register(str(tmp_path_factory.mktemp("reg") / "r.db"), calendar=cal, settings=shipped_settings())
+    reg = Register(str(tmp_path_factory.mktemp("reg") / "r.db"), calendar=cal, settings=shipped_settings(), create=True)
     reg.import_requests(generate(400, 2024, 2, cal, reg.settings, seed=5), "生成")
     years = {y: compute(reg.db, y).table3 for y in (2024, 2025)}
     reg.close()

@@ -35,7 +35,7 @@ def db_url(tmp_path):
 
 @pytest.fixture
 def log(db_url, cal):
-    with DisclosureLog(db_url, calendar=cal) as lg:
+    with DisclosureLog(db_url, calendar=cal, create=True) as lg:
         yield lg
 
 

@@ -114,7 +114,7 @@ def test_new_takes_the_log_and_the_register_as_sources(capsys, db_url, tmp_path,
         "--on", "2024-05-08")
     run(capsys, "log", "repeal", "D2023-000001", *db, "--on", "2024-05-05")
     run(capsys, "log", "figures", *db, "--year", "2024", "--month", "6", "--penalty", "7")
-    reg = Register(db_url, calendar=cal, settings=shipped_settings())
+    reg = Register(db_url, calendar=cal, settings=shipped_settings(), create=True)
     a = reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2024, 3, 4)), "c")
     reg.add(NewRequest(Applicant("commercial", "某公司", "2"), "in_person", "y", date(2024, 12, 30)), "c")
     reg.record(a, "replied", date(2024, 3, 20), "c", outcome="granted")

@@ -120,13 +120,13 @@ def test_a_year_entered_in_the_database_calendar_is_used_and_unknown_years_are_m
     # are assumed and said so: 12/22–12/24 (1–3) 12/25(4) 12/28–12/31 (5–8), 2027: 1/1 元旦 off by
     # rule, 1/4–1/8 (9–13) 1/11–1/15 (14–18) 1/18 (19) 1/19 (20).
     made = date(2026, 12, 21)
-    with DisclosureLog(db_url, today=made) as lg:     # nothing is recorded before its day
+    with DisclosureLog(db_url, today=made, create=True) as lg:     # nothing is recorded before its day
         ref = lg.add(signed("己", made), "clerk")
         [ob] = obligations(lg.get(ref), lg.calendar, made)
         assert (ob.due, ob.assumed) == (date(2027, 1, 19), True)
         # A (hypothetical) notice making 1/1 and 1/4 holidays, entered in the database: one more day, certain.
         add_notice(lg.db, 2027, set(statutory_holidays(2027)) | {date(2027, 1, 4)}, set(), "测试通知", "管理员")
-    with DisclosureLog(db_url, today=made) as lg:
+    with DisclosureLog(db_url, today=made, create=True) as lg:
         [ob] = obligations(lg.get(ref), lg.calendar, made)
         assert (ob.due, ob.assumed) == (date(2027, 1, 20), False)
 

@@ -13,20 +13,20 @@ CTX = mp.get_context("fork")
 
 
 def _clerk(url: str, name: str, n: int) -> None:
-    with DisclosureLog(url, calendar=load_calendar()) as log:
+    with DisclosureLog(url, calendar=load_calendar(), create=True) as log:
         for i in range(n):
             log.add(NewItem(f"{name}-{i}", "other", date(2025, 1 + i % 12, 1 + i % 28)), name)
 
 
 def test_two_clerks_at_once(db_url):
-    DisclosureLog(db_url).close()
+    DisclosureLog(db_url, create=True).close()
     procs = [CTX.Process(target=_clerk, args=(db_url, name, 60)) for name in ("甲", "乙")]
     for p in procs:
         p.start()
     for p in procs:
         p.join(120)
         assert p.exitcode == 0
-    with DisclosureLog(db_url) as log:
+    with DisclosureLog(db_url, create=True) as log:
         items = log.items()
         assert len(items) == 120 and len({i.ref for i in items}) == 120
         assert sorted(i.title for i in items if i.created_by == "甲") == sorted(f"甲-{i}" for i in range(60))
@@ -40,18 +40,18 @@ def _killed_import(url: str) -> None:
         if n == 250:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    with DisclosureLog(url) as log:
+    with DisclosureLog(url, create=True) as log:
         log.import_items(items, "clerk", progress)
 
 
 def test_an_import_killed_half_way_leaves_nothing(db_url):
-    with DisclosureLog(db_url) as log:
+    with DisclosureLog(db_url, create=True) as log:
         log.add(NewItem("已有", "other", date(2025, 1, 2)), "clerk")
     p = CTX.Process(target=_killed_import, args=(db_url,))
     p.start()
     p.join(120)
     assert p.exitcode == -signal.SIGKILL
-    with DisclosureLog(db_url) as log:
+    with DisclosureLog(db_url, create=True) as log:
         assert log.count() == 1 and [i.title for i in log.items()] == ["已有"]
         log.add(NewItem("之后", "other", date(2025, 1, 3)), "clerk")   # the store is usable at once
         assert log.count() == 2

@@ -167,7 +167,7 @@ def test_export_reads_back_unchanged(log, tmp_path, suffix, cal):
     log.change(log.items()[1].ref, date(2024, 6, 1), "修订", "clerk")
     out = tmp_path / f"out{suffix}"
     assert export_documents(log, out) == 20  # one row per entry: 4 registrations, 9 reviews, 6 publications, 1 change
-    with DisclosureLog(str(tmp_path / "other.db"), calendar=cal) as other:
+    with DisclosureLog(str(tmp_path / "other.db"), calendar=cal, create=True) as other:
         import_documents(other, out, "clerk")
 
         def shape(lg):

@@ -172,12 +172,12 @@ def test_a_log_opened_with_its_own_vocabulary_uses_it_while_open(db_url, cal, tm
     site = tmp_path / "words.yaml"
     site.write_text("channels:\n  hall:\n    label: 便民服务大厅\n    columns: []\n", encoding="utf-8")
     chain = [Review(step, "甲", date(2025, 3, 10)) for step in ("draft", "check", "sign")]
-    with DisclosureLog(db_url, calendar=cal, vocab=site) as log:
+    with DisclosureLog(db_url, calendar=cal, vocab=site, create=True) as log:
         ref = log.add(NewItem("通知", "other", date(2025, 3, 10), reviews=chain), "c")
         log.publish(ref, "便民服务大厅", "", date(2025, 3, 12), "c")
         assert channels()["hall"].label == "便民服务大厅"
     assert "hall" not in channels()          # GONGKAI_DISCLOSURE_VOCAB (unset) again
-    with DisclosureLog(db_url, calendar=cal) as log, pytest.raises(GongkaiError, match="公开渠道“便民服务大厅”无法识别"):
+    with DisclosureLog(db_url, calendar=cal, create=True) as log, pytest.raises(GongkaiError, match="公开渠道“便民服务大厅”无法识别"):
         log.publish(ref, "便民服务大厅", "", date(2025, 3, 13), "c")
 
 
@@ -192,7 +192,7 @@ def test_an_unsigned_publication_judges_last_years_documents_by_the_logs_own_yea
     from gongkai.log.store import DisclosureLog
 
     monkeypatch.setenv("GONGKAI_TODAY", "2026-01-05" if not hint else "2025-12-31")   # the other year
-    with DisclosureLog(db_url, calendar=cal, today=today) as log:
+    with DisclosureLog(db_url, calendar=cal, today=today, create=True) as log:
         ref = log.add(NewItem("通知", "other", made), "c")
         with pytest.raises(GongkaiError) as refused:
             log.publish(ref, "政府网站", "通知公告", today, "c")

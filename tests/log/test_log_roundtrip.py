@@ -138,13 +138,13 @@ def _same(got: dict, want: dict, what: str) -> None:
 
 
 def round_trip(tmp, cal, build) -> dict:
-    with DisclosureLog(str(tmp / "a.db"), calendar=cal) as a:
+    with DisclosureLog(str(tmp / "a.db"), calendar=cal, create=True) as a:
         build(a)
         want = _state(a)
         for suffix in (".csv", ".xlsx"):
             export_documents(a, tmp / f"a{suffix}")
     for n, suffix in enumerate((".csv", ".xlsx")):
-        with DisclosureLog(str(tmp / f"b{n}.db"), calendar=cal) as b:
+        with DisclosureLog(str(tmp / f"b{n}.db"), calendar=cal, create=True) as b:
             if want["history"] or want["figures"]:
                 import_file(b, tmp / f"a{suffix}", "导入员")
             _same(_state(b), want, suffix)

@@ -31,14 +31,14 @@ def signed(title, made, kind="other", **kw):
 
 def test_log_and_register_share_one_database(db_url, cal, tmp_path):
     ours = register_versions(tmp_path)
-    with DisclosureLog(db_url, calendar=cal) as log:
+    with DisclosureLog(db_url, calendar=cal, create=True) as log:
         log.add(signed("通知", date(2025, 3, 3)), "c")
         assert log.db.applied_versions() == ours | {5001, 5002, 5003, 5004, 5005, 5006, 6001}
-    reg = Register(db_url, calendar=cal, settings=shipped_settings())
+    reg = Register(db_url, calendar=cal, settings=shipped_settings(), create=True)
     assert reg.db.schema_version() == max(ours) and reg.count() == 0   # the register's block is unchanged
     reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 3, 4)), "c")
     reg.close()
-    with DisclosureLog(db_url, calendar=cal) as log:
+    with DisclosureLog(db_url, calendar=cal, create=True) as log:
         assert log.count() == 1
         assert compute(log.db, 2025).table3["new_received"]["total"] == 1
         assert log.db.query("SELECT COUNT(*) FROM schema_version")[0][0] == len(ours) + 7
@@ -54,7 +54,7 @@ def _fake_package(root, name, files):
 
 def test_a_lower_numbered_migration_added_later_is_still_applied(db_url, cal, tmp_path, monkeypatch):
     ours = register_versions(tmp_path)
-    DisclosureLog(db_url, calendar=cal).close()          # the register's block and 5001 applied
+    DisclosureLog(db_url, calendar=cal, create=True).close()          # the register's block and 5001 applied
     _fake_package(tmp_path, "later_component", {"0999_later.sql": "CREATE TABLE later_table (x INTEGER);"})
     monkeypatch.syspath_prepend(str(tmp_path))
     db = Database(db_url, ("gongkai.register", "gongkai.workdays", "gongkai.log", "later_component"))
@@ -65,14 +65,14 @@ def test_a_lower_numbered_migration_added_later_is_still_applied(db_url, cal, tm
 
 
 def test_newer_schema_is_refused_only_by_the_block_that_owns_it(db_url, cal, tmp_path):
-    DisclosureLog(db_url, calendar=cal).close()
+    DisclosureLog(db_url, calendar=cal, create=True).close()
     db = Database(db_url, ("gongkai.register",))
     db.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (5999, 'future', 'now')")
     db.close()
     with pytest.raises(GongkaiError, match="结构版本（5999）比本程序新"):
-        DisclosureLog(db_url, calendar=cal)
+        DisclosureLog(db_url, calendar=cal, create=True)
     with pytest.raises(GongkaiError, match="结构版本（5999）比本程序新"):   # one store: the register too
-        Register(db_url, calendar=cal, settings=shipped_settings())
+        Register(db_url, calendar=cal, settings=shipped_settings(), create=True)
     db = Database(db_url, ("gongkai.register",))   # a store of the register's block alone is not refused
     assert db.schema_version() == max(register_versions(tmp_path))
     db.close()
@@ -100,7 +100,7 @@ def test_history_is_append_only_in_sqlite(log):
 
 
 def test_the_log_on_postgresql(pg_url, cal, tmp_path):
-    with DisclosureLog(pg_url, calendar=cal) as log:
+    with DisclosureLog(pg_url, calendar=cal, create=True) as log:
         assert log.db.dialect == "postgresql" and log.db.applied_versions() == register_versions(tmp_path) | {5001, 5002, 5003, 5004, 5005, 5006, 6001}
         a = log.add(signed("办法", date(2024, 3, 1), "normative_docs", doc_no="某〔2024〕1号"), "c")
         b = log.add(signed("细则", date(2023, 3, 1), "normative_docs"), "c")
@@ -148,7 +148,7 @@ def test_the_log_on_postgresql(pg_url, cal, tmp_path):
                         encoding="utf-8")
         assert len(import_documents(log, good, "c")) == 2
         assert log.count() == 5
-    reg = Register(pg_url, calendar=cal, settings=shipped_settings())
+    reg = Register(pg_url, calendar=cal, settings=shipped_settings(), create=True)
     assert reg.db.schema_version() == max(register_versions(tmp_path))
     reg.close()
 
@@ -157,7 +157,7 @@ def test_on_a_fixed_office_day_entries_are_stamped_on_that_day(db_url, cal):
     """The log given a fixed today (the web's, in a demonstration) stamps its entries on that day,
     not on the machine's date (the log's tests fix GONGKAI_TODAY at 2026-12-03: given a date,
     the log follows it)."""
-    with DisclosureLog(db_url, calendar=cal, today=date(2026, 3, 10)) as log:
+    with DisclosureLog(db_url, calendar=cal, today=date(2026, 3, 10), create=True) as log:
         log.add(signed("通知", date(2026, 3, 9)), "c")
         item = log.items()[0]
     assert item.created_at[:10] == item.reviews["sign"].recorded_at[:10] == "2026-03-10"

@@ -201,7 +201,7 @@ def test_the_register_and_the_log_name_who_recorded_alike(capsys, db_url, monkey
     assert "经办：小王" not in out
     from gongkai.log.store import DisclosureLog
 
-    with DisclosureLog(db_url) as log:
+    with DisclosureLog(db_url, create=True) as log:
         assert log.get("D2025-000001").created_by == "小王"
 
 
@@ -235,7 +235,7 @@ def test_a_unique_beginning_of_a_choice_is_enough_and_recorded_whole(capsys, db_
     assert (code, out) == (0, "2025-000001：已答复，（四）无法提供1.本机关不掌握相关政府信息\n")
     from gongkai.register.store import Register
 
-    with Register(db_url) as reg:
+    with Register(db_url, create=True) as reg:
         req = reg.get("2025-000001")
     assert (req.applicant.type, req.channel) == ("natural_person", "internet")
     assert (req.history[-1].data["outcome"], req.history[-1].data["ground"]) == ("unable.not_held", "4")

@@ -15,7 +15,7 @@ PER_WRITER = 150
 
 def _writer(db_url, name, barrier, errors):
     try:
-        reg = Register(db_url)
+        reg = Register(db_url, create=True)
         barrier.wait(30)
         for i in range(PER_WRITER):
             if i in (1, PER_WRITER // 2):  # both are surely writing at the same time
@@ -32,7 +32,7 @@ def _writer(db_url, name, barrier, errors):
 
 
 def test_two_processes_writing_at_once_lose_nothing(db_url):
-    Register(db_url).close()  # create the schema first, as an installed register would be
+    Register(db_url, create=True).close()  # create the schema first, as an installed register would be
     two_writers(db_url)
 
 
@@ -46,7 +46,7 @@ def two_writers(db_url):
         p.join(180)
     assert errors.empty(), errors.get()
     assert [p.exitcode for p in procs] == [0, 0]
-    reg = Register(db_url)
+    reg = Register(db_url, create=True)
     assert reg.count() == 2 * PER_WRITER
     assert reg.db.query("SELECT COUNT(*) FROM events")[0][0] == 2 * 2 * PER_WRITER   # registration and reply
     assert reg.db.query("SELECT COUNT(DISTINCT ref) FROM requests")[0][0] == 2 * PER_WRITER
@@ -61,7 +61,7 @@ def two_writers(db_url):
 
 
 def _importer(db_url, conn):
-    reg = Register(db_url)
+    reg = Register(db_url, create=True)
 
     def progress(n):
         if n == 400:          # well inside the transaction: tell the parent, then wait to die
@@ -75,7 +75,7 @@ def _importer(db_url, conn):
 
 
 def test_killed_mid_transaction_leaves_register_as_before(db_url):
-    reg = Register(db_url)
+    reg = Register(db_url, create=True)
     kept = reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 5, 6)), "a")
     reg.close()
     ctx = mp.get_context("fork")
@@ -93,7 +93,7 @@ def test_killed_mid_transaction_leaves_register_as_before(db_url):
     assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 1   # its registration
     assert conn.execute("SELECT COUNT(*) FROM request_state").fetchone()[0] == 1
     conn.close()
-    reg = Register(db_url)  # the dead writer's lock is gone: writing works again
+    reg = Register(db_url, create=True)  # the dead writer's lock is gone: writing works again
     assert reg.get(kept).state == "registered"
     reg.record(kept, "replied", date(2025, 5, 7), "a", outcome="granted")
     assert reg.get(kept).state == "replied"
@@ -102,7 +102,7 @@ def test_killed_mid_transaction_leaves_register_as_before(db_url):
 
 def _replier(db_url, refs, name, start_evt, results):
     from gongkai.register.case import RuleError
-    reg = Register(db_url)
+    reg = Register(db_url, create=True)
     start_evt.wait(10)
     won = refused = 0
     for ref in refs:
@@ -117,7 +117,7 @@ def _replier(db_url, refs, name, start_evt, results):
 
 def race_to_reply(db_url, n=60):
     """Two clerks reply to the same requests at once: each request gets exactly one reply."""
-    reg = Register(db_url)
+    reg = Register(db_url, create=True)
     refs = [reg.add(NewRequest(Applicant("natural_person", f"人{i}", str(i)), "in_person", "x", date(2025, 5, 6)),
                     "a") for i in range(n)]
     reg.close()
@@ -132,7 +132,7 @@ def race_to_reply(db_url, n=60):
     assert [p.exitcode for p in procs] == [0, 0]
     got = [results.get(timeout=5) for _ in procs]
     assert sum(w for _, w, _ in got) == n and sum(r for _, _, r in got) == n
-    reg = Register(db_url)
+    reg = Register(db_url, create=True)
     assert reg.db.query("SELECT COUNT(*) FROM events WHERE kind = 'replied'")[0][0] == n
     assert reg.db.query("SELECT COUNT(*) FROM request_state WHERE state = 'replied'")[0][0] == n
     reg.close()

@@ -17,7 +17,7 @@ HEADER = "编号,申请人类型,申请人,提交方式,申请内容,提交日�
 
 @pytest.fixture
 def reg(db_url, cal, settings):
-    r = Register(db_url, calendar=cal, settings=settings)
+    r = Register(db_url, calendar=cal, settings=settings, create=True)
     yield r
     r.close()
 
@@ -27,7 +27,7 @@ def test_round_trip_keeps_every_column_and_table3(reg, cal, settings, tmp_path, 
     reg.import_requests(generate(300, 2024, 2, cal, settings, seed=5), "生成")
     path = tmp_path / f"register{suffix}"
     assert export_file(reg, path, with_contact=True) == 300
-    other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings)
+    other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings, create=True)
     refs = import_file(other, path, "导入")
     assert len(refs) == 300
     assert export_rows(other, with_contact=True) == export_rows(reg, with_contact=True)
@@ -192,7 +192,7 @@ def test_an_imported_extension_with_blank_days_is_refused_not_taken_as_20(reg, c
     for row in rows:
         wb.active.append(row)
     wb.save(steps)
-    other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings)
+    other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings, create=True)
     assert _refused(other, steps).message == ("有 1 行数据有误，未导入任何数据：\n第3行：“延期工作日”为空：延期答复须填写延长的工作日数"
                                  "（导入时不按默认值补；请按原始记录填写）")
     assert other.count() == 0
@@ -215,7 +215,7 @@ def test_a_list_import_guesses_neither_whom_it_consulted_nor_a_fee(reg, cal, set
     # and it stays unknown through an export and an import
     out = tmp_path / "out.csv"
     export_file(reg, out)
-    other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings)
+    other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings, create=True)
     assert import_file(other, out, "导入") == ["L-1"]
     assert export_rows(other) == export_rows(reg)
     other.close()
@@ -224,7 +224,7 @@ def test_a_list_import_guesses_neither_whom_it_consulted_nor_a_fee(reg, cal, set
 def test_the_export_says_a_request_open_past_its_due_date_is_overdue(db_url, cal, settings):
     """是否逾期 of a request still unanswered past its due date is not blank, as if it were on time: the
     export says 已超期 as of its day (both sheets); answered late stays 逾期, on time blank."""
-    with Register(db_url, calendar=cal, settings=settings, today=date(2026, 1, 29)) as r:
+    with Register(db_url, calendar=cal, settings=settings, today=date(2026, 1, 29), create=True) as r:
         late = r.add({"applicant_type": "natural_person", "name": "杨丽", "channel": "in_person",
                       "content": "2024年度财政预算执行情况"}, "刘芳", on=date(2025, 6, 3))
         r.record(late, "replied", date(2025, 7, 30), "刘芳", outcome="granted", ground="2")

@@ -26,7 +26,7 @@ def run(capsys, *argv):
 
 @pytest.fixture
 def reg(db_url, cal, settings):
-    r = Register(db_url, calendar=cal, settings=settings, today=DAY)
+    r = Register(db_url, calendar=cal, settings=settings, today=DAY, create=True)
     yield r
     r.close()
 
@@ -138,14 +138,14 @@ def test_an_export_carries_the_declarations_back(reg, tmp_path, cal, settings, s
     reg.declare_kept_since(date(2024, 1, 1), "乙")
     path = tmp_path / f"t{suffix}"
     assert export_file(reg, path) == 1
-    other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings, today=DAY)
+    other = Register(str(tmp_path / "other.db"), calendar=cal, settings=settings, today=DAY, create=True)
     assert import_file(other, path, "丙") == ["2025-000001"]
     assert kept_since_entries(other.db) == kept_since_entries(reg.db)    # who and when kept as recorded
     assert set(_cells(compute(other.db, 2024, today=DAY)).values()) == {0}
     other.close()
     # an export of one year holds part of the register: no declaration in it
     export_file(reg, path, year=2025)
-    third = Register(str(tmp_path / "third.db"), calendar=cal, settings=settings, today=DAY)
+    third = Register(str(tmp_path / "third.db"), calendar=cal, settings=settings, today=DAY, create=True)
     import_file(third, path, "丙")
     assert kept_since_entries(third.db) == [] and compute(third.db, 2024, today=DAY).table3["total"]["total"] is None
     third.close()

@@ -27,7 +27,7 @@ OPENING = ("本机关于2025年9月26日收到您提出的政府信息公开申�
 
 @pytest.fixture
 def reg(db_url, cal, settings):
-    r = Register(db_url, calendar=cal, settings=settings.replace(agency=AGENCY))
+    r = Register(db_url, calendar=cal, settings=settings.replace(agency=AGENCY), create=True)
     yield r
     r.close()
 
@@ -592,7 +592,7 @@ def test_cli_withdrawal_letter_with_its_number_and_delivery(capsys, db_url, tmp_
 def test_a_due_date_past_the_published_holidays_is_said_to_be_an_estimate(db_url, cal, settings):
     # received 21 Dec 2026: the 20th working day falls in 2027, whose arrangements are not
     # published (元旦 off by rule) — the receipt says the date is an estimate, not a certainty
-    reg = Register(db_url, calendar=cal, settings=settings.replace(agency=AGENCY), today=date(2026, 12, 31))
+    reg = Register(db_url, calendar=cal, settings=settings.replace(agency=AGENCY), today=date(2026, 12, 31), create=True)
     ref = new(reg, received=date(2026, 12, 21))
     assert letter(reg, ref, "receipt")[3] == (
         "根据《中华人民共和国政府信息公开条例》第三十一条、第三十三条，本机关以2026年12月21日为收到申请之日，"

@@ -16,16 +16,16 @@ from gongkai.register.table3 import compute, drill
 
 
 def test_migrations_and_schema_version(pg_url, cal, settings):
-    reg = Register(pg_url, calendar=cal, settings=settings)
+    reg = Register(pg_url, calendar=cal, settings=settings, create=True)
     assert reg.db.dialect == "postgresql" and reg.db.schema_version() == 4
     reg.close()
-    reg = Register(pg_url, calendar=cal, settings=settings)
+    reg = Register(pg_url, calendar=cal, settings=settings, create=True)
     assert [v for (v,) in reg.db.query("SELECT version FROM schema_version WHERE version < 1000 ORDER BY version")] == [1, 2, 3, 4]
     reg.close()
 
 
 def test_history_rules_and_table3(pg_url, cal, settings):
-    reg = Register(pg_url, calendar=cal, settings=settings)
+    reg = Register(pg_url, calendar=cal, settings=settings, create=True)
     ref = reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 9, 26)), "a")
     assert ref == "2025-000001" and reg.get(ref).due_on == date(2025, 10, 30)
     reg.record(ref, "extended", date(2025, 10, 20), "a", workdays=20, reason="r")
@@ -47,7 +47,7 @@ def test_same_table3_as_sqlite(pg_url, db_url, cal, settings):
     items = list(generate(600, 2024, 2, cal, settings, seed=9))
     results = []
     for url in (pg_url, db_url):
-        reg = Register(url, calendar=cal, settings=settings)
+        reg = Register(url, calendar=cal, settings=settings, create=True)
         reg.import_requests(items, "生成")
         results.append([compute(reg.db, y).table3 for y in (2024, 2025)])
         reg.close()
@@ -55,12 +55,12 @@ def test_same_table3_as_sqlite(pg_url, db_url, cal, settings):
 
 
 def test_two_processes_on_postgres_lose_nothing(pg_url):
-    Register(pg_url).close()
+    Register(pg_url, create=True).close()
     conc.two_writers(pg_url)
 
 
 def test_killed_mid_transaction_on_postgres(pg_url):
-    reg = Register(pg_url)
+    reg = Register(pg_url, create=True)
     kept = reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 5, 6)), "a")
     reg.close()
     ctx = mp.get_context("fork")
@@ -70,7 +70,7 @@ def test_killed_mid_transaction_on_postgres(pg_url):
     assert parent.poll(60) and parent.recv() == "inside"
     os.kill(proc.pid, signal.SIGKILL)
     proc.join(10)
-    reg = Register(pg_url)
+    reg = Register(pg_url, create=True)
     assert reg.count() == 1 and reg.db.query("SELECT COUNT(*) FROM events")[0][0] == 1   # its registration
     reg.record(kept, "replied", date(2025, 5, 7), "a", outcome="granted")  # row lock released
     assert reg.get(kept).state == "replied"
@@ -80,7 +80,7 @@ def test_killed_mid_transaction_on_postgres(pg_url):
 def _opener(url, start_evt, errors):
     try:
         start_evt.wait(10)
-        Register(url).close()
+        Register(url, create=True).close()
     except BaseException as exc:
         errors.put(repr(exc))
         raise
@@ -96,7 +96,7 @@ def test_two_processes_opening_a_new_database_at_once(pg_url):
     for p in procs:
         p.join(60)
     assert errors.empty(), errors.get()
-    reg = Register(pg_url)
+    reg = Register(pg_url, create=True)
     assert [v for (v,) in reg.db.query("SELECT version FROM schema_version WHERE version < 1000 ORDER BY version")] == [1, 2, 3, 4]
     reg.close()
 
@@ -124,7 +124,7 @@ def test_upgrade_from_version_2_on_postgres(pg_url, cal, settings):
                      "'旧申请', '2025-09-24', '2025-09-26', '甲', 'x', '2025-10-30')")
         conn.execute("INSERT INTO events (request_id, kind, on_date, data, actor, recorded_at) VALUES "
                      "(1, 'extended', '2025-10-20', '{\"workdays\": 20, \"reason\": \"r\"}', '乙', 'y')")
-    reg = Register(pg_url, calendar=cal, settings=settings)
+    reg = Register(pg_url, calendar=cal, settings=settings, create=True)
     old = reg.get("OLD-1")
     assert [(e.id, e.kind, e.actor) for e in old.history] == [(1, "registered", "甲"), (2, "extended", "乙")]
     assert old.history[0].data["receipt_on"] == "2025-09-26" and old.applicant.phone == "13800000000"
@@ -144,7 +144,7 @@ def test_one_register_and_one_log_on_postgres_are_safe_in_a_thread_pool(pg_url, 
     def request(i):
         return NewRequest(Applicant("natural_person", f"申请人{i}", "1"), "in_person", f"事项{i}", date(2025, 3, 3))
 
-    with Register(pg_url, calendar=cal, settings=settings, today=date(2025, 6, 30)) as reg:
+    with Register(pg_url, calendar=cal, settings=settings, today=date(2025, 6, 30), create=True) as reg:
         def register_one(i):
             ref = reg.add(request(i), "clerk")
             reg.record(ref, "replied", date(2025, 3, 10), "clerk", outcome="granted")
@@ -156,7 +156,7 @@ def test_one_register_and_one_log_on_postgres_are_safe_in_a_thread_pool(pg_url, 
         assert {(state, seen) for _, state, seen in done} == {("replied", True)}
         assert reg.count() == 24 and len(reg.requests()) == 24
 
-    with DisclosureLog(pg_url, calendar=cal, today=date(2025, 6, 30)) as log:
+    with DisclosureLog(pg_url, calendar=cal, today=date(2025, 6, 30), create=True) as log:
         def log_one(i):
             ref = log.add(NewItem(f"文件{i}", "other", date(2025, 3, 3)), "clerk")
             return log.get(ref).title == f"文件{i}", log.count() >= 1

@@ -160,7 +160,7 @@ def _text(reg: Register, ref: str, letter: str, nth) -> list[str] | str:
 
 def _register(url, cal, settings):
     return Register(url, calendar=cal, settings=settings.replace(
-        doc_number_format="某政公开〔{year}〕{n}号", fee_payment_method="银行转账至本机关账户"), today=TODAY)
+        doc_number_format="某政公开〔{year}〕{n}号", fee_payment_method="银行转账至本机关账户"), today=TODAY, create=True)
 
 
 @hsettings(max_examples=300 if FULL else 10, deadline=None, derandomize=not FULL,

@@ -12,7 +12,7 @@ from gongkai.register.store import Applicant, NewRequest, Register
 
 @pytest.fixture
 def reg(db_url, cal, settings):
-    r = Register(db_url, calendar=cal, settings=settings)
+    r = Register(db_url, calendar=cal, settings=settings, create=True)
     yield r
     r.close()
 
@@ -232,12 +232,12 @@ def test_rebuild_derives_the_same_state(reg):
 
 
 def test_schema_version_and_reopen(db_url, cal, settings):
-    r = Register(db_url, calendar=cal, settings=settings)
+    r = Register(db_url, calendar=cal, settings=settings, create=True)
     assert r.db.schema_version() == 4
     assert r.db.query("PRAGMA journal_mode")[0][0] == "wal"
     r.add(NewRequest(person(), "in_person", "x", date(2025, 9, 22)), "a")
     r.close()
-    r = Register(db_url, calendar=cal, settings=settings)  # no second migration, data kept
+    r = Register(db_url, calendar=cal, settings=settings, create=True)  # no second migration, data kept
     assert r.db.schema_version() == 4 and r.count() == 1
     assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4, 5001, 5002, 5003, 5004, 5005, 5006, 6001]
     r.close()
@@ -292,7 +292,7 @@ def old_register(db_url):
 
 def test_upgrade_from_version_2_keeps_every_fact(db_url, cal, settings):
     old_register(db_url)
-    r = Register(db_url, calendar=cal, settings=settings)
+    r = Register(db_url, calendar=cal, settings=settings, create=True)
     assert r.db.schema_version() == 4
     old = r.get("OLD-1")
     assert [(e.id, e.kind, e.on, e.actor) for e in old.history] == [
@@ -327,7 +327,7 @@ def test_an_estimated_due_date_is_computed_again_on_opening(reg, db_url, setting
     monkeypatch.setenv("GONGKAI_TODAY", "2026-12-31")
     ref = reg.add(NewRequest(person(), "in_person", "x", date(2026, 12, 21)), "a")
     notice = read_table({"years": {2027: {"notice": "测试", "holidays": ["2027-01-01", "2027-01-04"]}}}, "测试")
-    other = Register(db_url, calendar=load_calendar().with_notices(notice), settings=settings)
+    other = Register(db_url, calendar=load_calendar().with_notices(notice), settings=settings, create=True)
     req = other.requests()[0]
     assert (req.ref, req.due_on, req.due_assumed) == (ref, date(2027, 1, 20), False)
     other.close()
@@ -364,13 +364,13 @@ def test_on_a_fixed_office_day_steps_are_stamped_on_that_day_not_late(db_url, ca
     that day read “补录，晚290天”."""
     from gongkai.register.history import history_rows
 
-    with Register(db_url, calendar=cal, settings=settings, today=date(2026, 3, 10)) as r:
+    with Register(db_url, calendar=cal, settings=settings, today=date(2026, 3, 10), create=True) as r:
         ref = r.add(NewRequest(person(), "in_person", "x", date(2026, 3, 10)), "王办事员")
         r.record(ref, "replied", date(2026, 3, 10), "王办事员", outcome="granted")
         rows = history_rows(r.history(ref), personal=False)
     assert [(row["recorded_at"][:10], row["late_entry_days"]) for row in rows] == [("2026-03-10", 0)] * 2
     monkeypatch.setenv("GONGKAI_TODAY", "2026-03-11")    # the same, fixed by the environment
-    with Register(db_url, calendar=cal, settings=settings) as r:
+    with Register(db_url, calendar=cal, settings=settings, create=True) as r:
         r.record(ref, "archived", date(2026, 3, 11), "王办事员")
         assert r.history(ref)[-1].recorded_at[:10] == "2026-03-11"
 

@@ -20,7 +20,7 @@ def big(tmp_path_factory):
     from gongkai.workdays import load_calendar
     d = tmp_path_factory.mktemp("big")
     cal = load_calendar()
-    reg = Register(str(d / "big.db"), calendar=cal, settings=shipped_settings())
+    reg = Register(str(d / "big.db"), calendar=cal, settings=shipped_settings(), create=True)
     reg.import_requests(generate(10_000, YEARS[0], 3, cal, reg.settings, seed=7), "生成")
     reports = {y: compute(reg.db, y) for y in (*YEARS, YEARS[-1] + 1)}
     yield reg, reports
@@ -91,7 +91,7 @@ def test_drill_down_matches_every_cell(big):
 
 
 def test_small_register_exact_cells(db_url, cal, settings):
-    reg = Register(db_url, calendar=cal, settings=settings)
+    reg = Register(db_url, calendar=cal, settings=settings, create=True)
     p = Applicant("natural_person", "张三", "1")
     firm = Applicant("commercial", "某公司", "91")
     a = reg.add(NewRequest(p, "in_person", "a", date(2024, 12, 30)), "x")       # carried into 2025

@@ -73,7 +73,7 @@ def site(django_env, tmp_path_factory):
                                             "csrfmiddlewaretoken": token})
     assert r.status_code == 302, r.content.decode()[-400:]
     request = r["Location"]
-    with DisclosureLog(register_url(body.pk)) as log:
+    with DisclosureLog(register_url(body.pk), create=True) as log:
         item = log.add(NewItem("某事项公示", "other", date(2026, 1, 5)), "clerk")
     r = c.post("/draft/new", {"body": body.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
     assert r.status_code == 302, r.content.decode()[-400:]

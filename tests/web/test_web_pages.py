@@ -584,12 +584,12 @@ def test_a_log_corrected_after_the_draft_is_told_on_table2(django_env, world):
     a = world["a"]
     c = client_for(world["clerk_a"])
     token = _csrf(c, "/draft/")
-    with DisclosureLog(register_url(a.pk)) as log:
+    with DisclosureLog(register_url(a.pk), create=True) as log:
         log.add(NewItem("旧办法", "normative_docs", date(2024, 5, 1), existing=True), "测试")
         ref = log.add(NewItem("春节值班通知", "normative_docs", date(2026, 1, 2), existing=True), "测试")
     c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
     assert 'id="log-drift"' not in c.get(f"/draft/{a.pk}/2025/").content.decode()
-    with DisclosureLog(register_url(a.pk)) as log:   # January: it was made on 2025-12-31
+    with DisclosureLog(register_url(a.pk), create=True) as log:   # January: it was made on 2025-12-31
         log.amend(ref, 1, "形成日期", "2025-12-31", "落款为2025年12月31日", "乙")
     page = c.get(f"/draft/{a.pk}/2025/").content.decode()
     assert "<strong>主动公开台账在带入表二后有变化</strong>" in page
@@ -616,7 +616,7 @@ def test_draft_takes_table3_from_the_register(django_env, world):
     from gongkai.log.store import DisclosureLog, NewItem
     from gongkai.web.registers import register_url
 
-    with DisclosureLog(register_url(a.pk)) as log:
+    with DisclosureLog(register_url(a.pk), create=True) as log:
         log.add(NewItem("关于某事项的通知", "normative_docs", date(2025, 2, 1), doc_no="某发〔2025〕1号"), "测试")
         ref = log.add(NewItem("关于另一事项的通知", "normative_docs", date(2025, 3, 1), doc_no="某发〔2025〕2号"), "测试")
         log.end(ref, "repealed", date(2025, 9, 1), "测试")
@@ -969,7 +969,7 @@ def test_a_clerk_is_told_at_login_what_is_overdue_or_due_soon(django_env, world)
     from gongkai.log.store import DisclosureLog, NewItem
     from gongkai.web.registers import register_url
 
-    with DisclosureLog(register_url(world["b"].pk)) as log:
+    with DisclosureLog(register_url(world["b"].pk), create=True) as log:
         log.add(NewItem("某事项公示", "other", date(2026, 1, 5)), "clerk")
     fresh = client_for(None)
     token = _csrf(fresh, "/login/")
@@ -991,7 +991,7 @@ def test_the_log_page_reads_the_sites_vocabulary_from_its_settings(django_env, w
     site.write_text("channels:\n  hall:\n    label: 便民服务大厅\n    columns: []\n", encoding="utf-8")
     monkeypatch.setattr(django_env, "DISCLOSURE_VOCAB", site)
     a = world["a"]
-    with DisclosureLog(register_url(a.pk), vocab=site) as log:
+    with DisclosureLog(register_url(a.pk), vocab=site, create=True) as log:
         ref = log.add(NewItem("旧办法", "other", date(2019, 5, 1), existing=True), "clerk")
         log.publish(ref, "便民服务大厅", "", date(2019, 5, 6), "clerk")
     html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/").content.decode()
@@ -1014,7 +1014,7 @@ def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
             in html)
     chain = [Review("draft", "甲", date(2026, 1, 20)), Review("check", "乙", date(2026, 1, 22)),
              Review("sign", "丙", date(2026, 1, 26))]
-    with DisclosureLog(register_url(a.pk)) as log:
+    with DisclosureLog(register_url(a.pk), create=True) as log:
         late = log.add(NewItem("关于印发某办法的通知", "normative_docs", date(2026, 1, 26), doc_no="某发〔2026〕1号",
                                reviews=chain), "clerk")
         log.publish(late, "政府网站", "政策文件", date(2026, 3, 2), "clerk")          # due 2026-02-28: late

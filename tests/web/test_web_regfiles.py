@@ -180,7 +180,7 @@ def test_any_item_of_a_large_log_is_found_and_acted_on_its_own_page_with_its_his
     from gongkai.web.registers import register_url
 
     a = world["a"]
-    with DisclosureLog(register_url(a.pk)) as log:
+    with DisclosureLog(register_url(a.pk), create=True) as log:
         refs = log.import_items([(f"第{n}行", NewItem(f"公示{n}", "other", date(2025, 1, 1) + timedelta(days=n),
                                                     doc_no=f"丁政告〔2025〕{n}号")) for n in range(1, 202)], "张会计")
     oldest = refs[0]
@@ -236,7 +236,7 @@ def test_a_clerk_corrects_and_voids_on_the_items_page_and_a_stale_choice_is_refu
     from gongkai.web.registers import register_url
 
     a = world["a"]
-    with DisclosureLog(register_url(a.pk), today=date(2026, 3, 10)) as log:   # the web's day
+    with DisclosureLog(register_url(a.pk), today=date(2026, 3, 10), create=True) as log:   # the web's day
         ref = log.add(NewItem("某通知", "other", date(2025, 3, 3), reviews=[
             Review(s, "王", date(2025, 3, 3)) for s in ("draft", "check", "sign")]), "张会计")
         log.publish(ref, "公开栏", "", date(2025, 3, 5), "张会计")
@@ -264,7 +264,7 @@ def test_a_clerk_corrects_and_voids_on_the_items_page_and_a_stale_choice_is_refu
     assert r.status_code == 200 and "未能更正：更正后，公开日期 2025-03-01 早于形成日期 2025-03-03" in page
     assert 'class="refused" id="refused" data-log="amend"' in page
     # another clerk voids entry 5 meanwhile; a page still offering it as 5 is refused
-    with DisclosureLog(register_url(a.pk), today=date(2026, 3, 10)) as log:   # the web's day
+    with DisclosureLog(register_url(a.pk), today=date(2026, 3, 10), create=True) as log:   # the web's day
         log.void(ref, 5, "登记错条目", "李会计")
     r = post(what="void", entry=f"5:published:{pub}", reason="登记错条目")
     assert "未能作废：第5条已作废（第7条），不能再更正或作废" in r.content.decode()

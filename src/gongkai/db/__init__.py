@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from gongkai.errors import GongkaiError, MissingDependency
+from gongkai.errors import GongkaiError, MissingDependency, NotFound
 from gongkai.files import os_reason, private_file
 
 log = logging.getLogger("gongkai.db")
@@ -215,7 +215,7 @@ class Database:
                 raise GongkaiError(f"没有指定{what}数据库")
             # (a path through a file, or a folder, is left to the opening to name)
             if not create and not path.exists() and all(p.is_dir() for p in path.parents if p.exists()):
-                raise GongkaiError(f"{what}数据库不存在", str(path))
+                raise NotFound(f"{what}数据库不存在", str(path))
             self.path = str(path)
             try:
                 self._conn = self._connect_sqlite(path, durable, private)

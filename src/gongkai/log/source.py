@@ -31,7 +31,7 @@ BLANK_NOTE = "台账没有录入数据，请核实后填写"
 def log_report(url: str | None, year: int, agency: str | None = None) -> tuple[Report, dict[str, int], Report]:
     """The year's report from the log, last year's end in-force counts, and table 3 from the
     register (rows it cannot count for the year blank, the reason in its notes)."""
-    with DisclosureLog(url or current().db) as log:
+    with DisclosureLog(url or current().db, create=True) as log:
         report = year_report(log, year, agency)
         last_end = {kinds()[k].get("table2_row"): in_force(log, k, date(year - 1, 12, 31))
                     for k in kinds() if kinds()[k].get("table2_row")}

@@ -433,13 +433,13 @@ class DisclosureLog:
 
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
                  today: Callable[[], date] | date | None = None, vocab: Path | None = None,
-                 create: bool = True):
+                 create: bool = False):
         """``today``: the office's date (a date or a function giving it), after which nothing may be
         dated; default the date in Asia/Shanghai (or GONGKAI_TODAY), as in the request register.
         A date given fixes the day of the records' stamps too (``stamp``).  ``vocab``: the site's
         vocabulary file (channels, columns), in force while the log is open in a ``with`` block;
-        default GONGKAI_DISCLOSURE_VOCAB.  ``create=False``: a SQLite file that is not there is
-        refused rather than started empty."""
+        default GONGKAI_DISCLOSURE_VOCAB.  A SQLite file that is not there is refused (``NotFound``)
+        unless ``create=True``, which starts an empty log there."""
         self.db = open_registers(url, create=create)
         self.calendar = calendar or load_calendar(self.db)
         self.office_day = today

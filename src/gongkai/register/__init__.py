@@ -16,7 +16,7 @@ def table3_report(year: int, url: str | None = None, agency: str | None = None):
     from gongkai.register.store import Register
     from gongkai.register.table3 import compute
 
-    with Register(url) as reg:
+    with Register(url, create=True) as reg:
         configured = reg.settings.agency if reg.settings.agency != shipped_settings().agency else None
         return compute(reg.db, year, agency or configured)
 

@@ -138,11 +138,12 @@ class Register:
 
     def __init__(self, url: str | None = None, calendar: Calendar | None = None,
                  settings: Settings | None = None, today: Callable[[], date] | date | None = None,
-                 create: bool = True):
+                 create: bool = False):
         """``today``: the office's date (a date or a function giving it), after which no step may
         be dated; default the date in Asia/Shanghai (or GONGKAI_TODAY).  A date given fixes the
-        day of the records' stamps too (``stamp``).  ``create=False``: a SQLite file that is not
-        there is refused rather than started empty (reading one must not show an empty register)."""
+        day of the records' stamps too (``stamp``).  A SQLite file that is not there is refused
+        (``NotFound``: a mistyped path must not show an empty register) unless ``create=True``,
+        which starts an empty register there."""
         self.db = open_registers(url, create=create)
         self.calendar = calendar or load_calendar(self.db)
         self.settings = settings or load_settings()

@@ -104,7 +104,7 @@ def open_register(body) -> Register:
     reg = cache.get(body.pk)
     calendar = site_calendar()
     if reg is None:
-        reg = Register(register_url(body.pk), calendar=calendar, today=office_day())
+        reg = Register(register_url(body.pk), calendar=calendar, today=office_day(), create=True)
         cache[body.pk] = reg
     reg.calendar = calendar
     reg.office_day = office_day()
@@ -118,7 +118,7 @@ def open_log(body) -> DisclosureLog:
     from gongkai.log.store import DisclosureLog
 
     return DisclosureLog(register_url(body.pk), calendar=site_calendar(), today=office_day(),
-                         vocab=Path(settings.DISCLOSURE_VOCAB))
+                         vocab=Path(settings.DISCLOSURE_VOCAB), create=True)
 
 
 def close_all() -> None:
