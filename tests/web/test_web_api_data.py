@@ -28,8 +28,8 @@ def corpus(django_env, tmp_path_factory):
         yield url, numbers
 
 
-def _get(c, url, status=200, **extra):
-    r = c.get(url, **extra)
+def _get(c, url, status=200, method="get", **extra):
+    r = getattr(c, method)(url, **extra)
     assert r.status_code == status, (url, r.status_code, r.content[:300])
     return r
 
@@ -151,6 +151,33 @@ def test_only_the_administrator_sees_where_on_the_server_a_corpus_file_lies(corp
         rows = list(csv.DictReader(io.StringIO(b"".join(_get(c, "/api/corpus/tables/reports.csv").streaming_content)
                                                .decode("utf-8").removeprefix("\ufeff"))))
         assert sorted(r["path"] for r in rows) == sorted(r["name"] for r in rows) and len(rows) == len(numbers)
+
+
+def test_head_is_answered_as_get_without_a_body_and_without_running_a_stream(corpus, world, monkeypatch):
+    # HEAD (a monitor, curl -I) on every GET endpoint answered 405.
+    from gongkai.corpus import export
+
+    c = client_for(world["supervisor"])
+    for url in ("/api/corpus/reports?page_size=2", "/api/openapi.json", "/api/bodies", "/api/corpus/stats?level=county"):
+        got, head = _get(c, url), _get(c, url, method="head")
+        assert (head.content, head["Content-Type"], head["Content-Length"], head["ETag"]) == (
+            b"", got["Content-Type"], str(len(got.content)), got["ETag"]), url
+    run = []
+    real = export.csv_text
+
+    def watched(columns, rows):
+        for piece in real(columns, rows):
+            run.append(len(piece.encode("utf-8")))
+            yield piece
+
+    monkeypatch.setattr(export, "csv_text", watched)
+    for url, name in (("/api/corpus/tables/cells.csv", "cells.csv"), ("/api/corpus/reports?format=csv", "reports.csv")):
+        head = _get(c, url, method="head")
+        assert (b"".join(head.streaming_content), head["Content-Type"], head["Content-Disposition"]) == (
+            b"", "text/csv; charset=utf-8", f'attachment; filename="{name}"'), url
+    assert run == []   # nothing of the tables was read or written for a HEAD
+    assert len(b"".join(_get(c, "/api/corpus/tables/cells.csv").streaming_content)) == sum(run) > 0
+    assert _get(client_for(None), "/api/corpus/reports", 401, method="head").content == b""
 
 
 def test_an_unchanged_answer_is_not_sent_again(corpus, world):

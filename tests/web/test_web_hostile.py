@@ -87,7 +87,8 @@ def test_what_is_missing_is_named_not_said_as_none_and_the_document_is_read_only
     assert (r.status_code, r.json()) == (400, {"error": "请填写办理事项（kind）"})
     for name, method in (("POST", c.post), ("DELETE", c.delete)):
         r = method("/api/openapi.json", **h)
-        assert (r.status_code, r.json(), r["Allow"]) == (405, {"error": f"不支持此请求方法（{name}）；可用：GET。"}, "GET")
+        assert (r.status_code, r.json(), r["Allow"]) == (405, {"error": f"不支持此请求方法（{name}）；可用：GET, HEAD。"},
+                                                         "GET, HEAD")
 
 
 def test_a_report_put_keeps_only_the_formats_cells_and_refuses_bytes_that_are_not_utf8(django_env, world):

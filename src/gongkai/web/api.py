@@ -8,9 +8,12 @@ that off in the site options.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils.cache import set_response_etag
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -92,21 +95,50 @@ def report_answer(request, check: bool, files=None, raised: Exception | None = N
     return open_to_all(HttpResponse(data, content_type="application/json"))
 
 
+def _answers(*methods: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """``require_http_methods(methods)``, and where GET is, HEAD answered as GET without its body:
+    the same status and headers (a JSON answer's ETag and Content-Length), a CSV stream never run
+    (its database is closed when the server closes the answer).  Was 405 (monitors, ``curl -I``)."""
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @require_http_methods([*methods, "HEAD"] if "GET" in methods else list(methods))
+        @functools.wraps(view)
+        def answer(request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.method != "HEAD":
+                return view(request, *args, **kwargs)
+            request.method = "GET"
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.method = "HEAD"
+            if isinstance(response, StreamingHttpResponse):
+                response.streaming_content = iter(())   # the stream's own close stays registered
+            elif isinstance(response, HttpResponse):
+                if not response.has_header("ETag"):
+                    set_response_etag(response)
+                response["Content-Length"] = str(len(response.content))
+                response.content = b""
+            return response
+
+        return answer
+
+    return decorate
+
+
 @csrf_exempt
-@require_http_methods(["POST"])
+@_answers("POST")
 @login_or_anonymous(api=True)
 def parse(request):
     return report_answer(request, check=False)
 
 
 @csrf_exempt
-@require_http_methods(["POST"])
+@_answers("POST")
 @login_or_anonymous(api=True)
 def check(request):
     return report_answer(request, check=True)
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @login_needed(api=True)
 def bodies(request):
     return json_response({"bodies": [{"id": b.pk, "name": b.name, "region_code": b.region_code}
@@ -179,7 +211,7 @@ def _csv_answer(name: str, chunks, closing=None) -> StreamingHttpResponse:
 # -- register ----------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@_answers("GET", "POST")
 @body_view(write=True, api=True)
 def requests_(request, body):
     reg = open_register(body)
@@ -192,14 +224,14 @@ def requests_(request, body):
     return _listed(request, {"counts": counts, "requests": [r.to_dict() for r in rows]}, total, page, regsvc.PAGE_SIZE)
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @body_view(api=True)
 def request_(request, body, ref):
     return json_response(regsvc.request_detail(open_register(body), ref, today(),
                                               sees_personal_data(request.user, body)))
 
 
-@require_http_methods(["POST"])
+@_answers("POST")
 @body_view(write=True, api=True)
 def events(request, body, ref):
     reg = open_register(body)
@@ -208,7 +240,7 @@ def events(request, body, ref):
                         status=201)
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @body_view(api=True)
 def letter(request, body, ref, kind):
     from gongkai.web.views_register import docx_response
@@ -225,7 +257,7 @@ def letter(request, body, ref, kind):
     return docx_response(name, data, "application/pdf" if pdf else None)
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @body_view(api=True)
 def table3(request, body, year):
     report = regsvc.table3(open_register(body), int(year), body.name)
@@ -233,7 +265,7 @@ def table3(request, body, year):
 
 
 # -- reports (编制) ------------------------------------------------------------------------
-@require_http_methods(["GET", "POST"])
+@_answers("GET", "POST")
 @body_view(write=True, api=True)
 def reports(request, body):
     from gongkai.web import drafts
@@ -246,7 +278,7 @@ def reports(request, body):
     return json_response({"reports": [drafts.summary(d) for d in body.reports.all()]})
 
 
-@require_http_methods(["GET", "PUT"])
+@_answers("GET", "PUT")
 @body_view(write=True, api=True)
 def report(request, body, year):
     from gongkai.web import drafts
@@ -260,7 +292,7 @@ def report(request, body, year):
     return json_response(drafts.report_of(draft).to_dict())
 
 
-@require_http_methods(["POST"])
+@_answers("POST")
 @body_view(write=True, api=True)
 def report_from_register(request, body, year):
     from gongkai.web import drafts
@@ -270,7 +302,7 @@ def report_from_register(request, body, year):
     return json_response(drafts.report_of(draft).to_dict())
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @body_view(api=True)
 def report_build(request, body, year):
     from gongkai.web import drafts
@@ -291,7 +323,7 @@ def report_build(request, body, year):
     return resp
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @login_needed(api=True)
 def corpus_stats(request):
     from gongkai.web import survey
@@ -328,7 +360,7 @@ def _chosen(request) -> tuple[str, int | None, str, str] | None:
     return (region, year, agency, body) if region or year is not None or agency or body else None
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @login_needed(api=True)
 def corpus_reports(request):
     """The readable reports of the corpus, by number, in a region (code prefix) and year and of a
@@ -356,7 +388,7 @@ def corpus_reports(request):
     return _listed(request, {"reports": [dict(zip(columns, row)) for row in shown_rows]}, len(chosen), page, size)
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @login_needed(api=True)
 def corpus_table(request, table):
     """A table of ``gongkai export --to csv`` (reports, cells, figures, findings, failures), the
@@ -392,7 +424,7 @@ def _paths_for(request, columns: list[str], rows: Iterator[list]) -> Iterator[li
     return ([*row[:at], as_given(row[at]), *row[at + 1:]] for row in rows)
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @login_needed(api=True)
 def corpus_report(request, doc_id):
     """A stored report with its findings (its own and the cross-year ones)."""
@@ -409,7 +441,7 @@ def corpus_report(request, doc_id):
                          "counts": ctx["counts"], "findings": ctx["findings_json"], "report": report})
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @login_needed(api=True)
 def corpus_compare(request):
     from gongkai.web import survey
@@ -420,7 +452,7 @@ def corpus_compare(request):
     return json_response(survey.compare_json(request.GET.get("a"), request.GET.get("b")))
 
 
-@require_http_methods(["GET"])
+@_answers("GET")
 @login_needed(api=True)
 def corpus_rollup(request):
     from gongkai.web import survey
@@ -429,7 +461,7 @@ def corpus_rollup(request):
     return json_response(survey.rollup_json(request.GET.get("year"), region))
 
 
-@require_http_methods(["GET"])  # POST/PUT/DELETE answered the document
+@_answers("GET")  # POST/PUT/DELETE answered the document
 def openapi(request):
     from gongkai.web.openapi import document
 

@@ -336,7 +336,8 @@ def document() -> dict:
                                 "登录会话（不安全方法须带 X-CSRFToken）或 Authorization: Bearer 令牌"
                                 "（gongkai users token 用户名 生成）。错误一律为 JSON：{\"error\": \"中文说明\"}。"
                                 "列表分页：total、page、pages、next、previous（完整地址，另见 Link 头）。GET 的回答带 ETag，"
-                                "再次请求时带 If-None-Match，未变化则为 304；Cache-Control: private, no-cache。"
+                                "再次请求时带 If-None-Match，未变化则为 304；Cache-Control: private, no-cache。每个 GET 也可用 HEAD："
+                                "状态和头与 GET 相同，没有内容（CSV 不生成）。"
                                 "/api/parse、/api/check 和本文档允许任何网站读取（Access-Control-Allow-Origin: *）。"},
         "components": {
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
