@@ -153,6 +153,29 @@ def test_only_the_administrator_sees_where_on_the_server_a_corpus_file_lies(corp
         assert sorted(r["path"] for r in rows) == sorted(r["name"] for r in rows) and len(rows) == len(numbers)
 
 
+def test_the_report_page_names_the_files_a_report_was_also_seen_as(django_env, world, tmp_path):
+    # 也见于 listed the server's paths to every visitor.
+    import shutil
+
+    from django.test import override_settings
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    for folder in ("甲", "乙"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed("000"), tmp_path / folder / "报告.txt")
+    url = str(tmp_path / "corpus.db")
+    with Store(url) as store:
+        ingest([str(tmp_path / "甲"), str(tmp_path / "乙")], store, workers=1)
+        (number,) = [r.id for r in store.reports()]
+    with override_settings(CORPUS_URL=url):
+        seen = _get(client_for(world["supervisor"]), f"/survey/report/{number}/").content.decode()
+        assert str(tmp_path) not in seen and "<th>也见于</th><td>报告.txt<br>报告.txt</td>" in seen
+        admin = _get(client_for(world["admin"]), f"/survey/report/{number}/").content.decode()
+        assert f"<th>也见于</th><td>{tmp_path / '乙' / '报告.txt'}<br>{tmp_path / '甲' / '报告.txt'}</td>" in admin  # by path
+
+
 def test_head_is_answered_as_get_without_a_body_and_without_running_a_stream(corpus, world, monkeypatch):
     # HEAD (a monitor, curl -I) on every GET endpoint answered 405.
     from gongkai.corpus import export

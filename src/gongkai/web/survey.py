@@ -241,7 +241,8 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
                  "cells": [cell_label(c, doc["format"]) for c in f.cells[:3]], "more": max(0, len(f.cells) - 3)}
                 for f, prev in found]
     findings = [f for f, _ in found]
-    paths = doc["paths"] if server_paths else list(dict.fromkeys(as_given(p) for p in doc["paths"]))
+    # one entry a place it was seen, also when two places have one name (what was seen twice stays said)
+    paths = doc["paths"] if server_paths else [as_given(p) for p in doc["paths"]]
     return {"doc_id": doc_id, "sha256": doc["sha256"], "name": doc["name"], "paths": paths, "form": doc["form"],
             "status": doc["status"], "status_label": STATUS.get(doc["status"], doc["status"]), "reason": doc["reason"],
             "agency": doc["agency"], "year": doc["year"], "format": doc["format"], "published": doc["published"],
