@@ -14,6 +14,25 @@ if str(ROOT / "scripts") not in sys.path:
     sys.path.append(str(ROOT / "scripts"))
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster (tests/register/pg_cluster.py), one a test process.  No skip:
+    scripts/setup.sh installs PostgreSQL, so a missing server is a failure to see."""
+    from tests.register.pg_cluster import Cluster
+
+    cluster = Cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """A fresh, empty PostgreSQL database."""
+    return pg_cluster.new_database()
+
+
 @pytest.fixture(autouse=True)
 def _collector_as_found():
     """A command run in process (``cli.main``: parse and check freeze the garbage collector's

@@ -3,41 +3,13 @@ Unix socket) gives the same stored cells, exports and statistics as SQLite."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import duckdb
-import pytest
 from gk_corpus_helpers import CARRY_OVER_FINDINGS, SEEDS, generate, two_years
 
 from gongkai.cli import main
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.stats import compute
 from gongkai.corpus.store import Store
-
-
-def _cluster_class():
-    """The throwaway cluster the register tests use (tests/register/pg_cluster.py)."""
-    path = Path(__file__).resolve().parent.parent / "register" / "pg_cluster.py"
-    spec = importlib.util.spec_from_file_location("corpus_pg_cluster", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.Cluster
-
-
-@pytest.fixture(scope="module")
-def pg_cluster():
-    # No skip: scripts/setup.sh installs PostgreSQL, so a missing server is a failure to see.
-    cluster = _cluster_class()()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-
-
-@pytest.fixture
-def pg_url(pg_cluster):
-    return pg_cluster.new_database()
 
 
 def _cells(directory):

@@ -3,9 +3,6 @@ fresh log per test, and (for the PostgreSQL tests) the register's throwaway clus
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from gongkai.log.store import DisclosureLog
@@ -37,23 +34,3 @@ def db_url(tmp_path):
 def log(db_url, cal):
     with DisclosureLog(db_url, calendar=cal, create=True) as lg:
         yield lg
-
-
-def _pg_cluster_module():
-    path = Path(__file__).resolve().parent.parent / "register" / "pg_cluster.py"
-    spec = importlib.util.spec_from_file_location("disclosure_pg_cluster", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="session")
-def pg_cluster():
-    cluster = _pg_cluster_module().Cluster()
-    yield cluster
-    cluster.stop()
-
-
-@pytest.fixture
-def pg_url(pg_cluster):
-    return pg_cluster.new_database()

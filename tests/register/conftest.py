@@ -30,17 +30,3 @@ def settings():
 @pytest.fixture
 def db_url(tmp_path):
     return str(tmp_path / "register.db")
-
-
-@pytest.fixture(scope="session")
-def pg_cluster():
-    from pg_cluster import Cluster
-    cluster = Cluster()
-    yield cluster
-    cluster.stop()
-
-
-@pytest.fixture
-def pg_url(pg_cluster):
-    """A fresh, empty PostgreSQL database."""
-    return pg_cluster.new_database()

@@ -4,7 +4,6 @@ own schema of the site database, and the isolation between bodies holding there 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -19,20 +18,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import serverproc  # (scripts/: the gongkai serve child process, as smoke.py and bench/ start it)
 
 
-def _cluster_class():
-    spec = importlib.util.spec_from_file_location("gk_pg_cluster", ROOT / "tests" / "register" / "pg_cluster.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.Cluster
-
-
 @pytest.fixture(scope="module")
-def pg_url():
-    cluster = _cluster_class()()
-    try:
-        yield cluster.new_database()
-    finally:
-        cluster.stop()
+def pg_url(pg_cluster):
+    """One database for this file's tests (tests/conftest.py's cluster)."""
+    return pg_cluster.new_database()
 
 
 def _gongkai(*args, env, stdin: str | None = None) -> str:
