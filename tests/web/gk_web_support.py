@@ -227,6 +227,14 @@ def browser_page(browser, viewport: dict[str, int] = DESK, *, phone: bool = Fals
         ctx.close()
 
 
+def page_width(pg) -> int:
+    """How wide the page lays out, as its visitor sees it: with its stylesheet.  After a click, a
+    selector can appear before app.css has loaded, and an unstyled page is wider than a phone (seen
+    in CI under load: a request's page 601 px on a 390 px phone)."""
+    pg.wait_for_load_state("load")
+    return max(pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]"))
+
+
 def login(pg, live, user, admin: bool = False) -> None:
     """Sign ``user`` in on the site's login page (``admin``: the admin's own) as a person does."""
     pg.goto(f"{live.url}{'/admin/login/' if admin else '/login/'}")

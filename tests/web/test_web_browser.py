@@ -18,6 +18,7 @@ from gk_web_support import (  # noqa: F401
     live,
     login,
     office_settings,
+    page_width,
     world,
 )
 
@@ -165,4 +166,4 @@ def test_dates_are_typed_and_shown_year_first_in_a_browser_of_any_language(live,
         reply = page.locator('form[data-action="replied"]')
         assert reply.locator("input[name=on]").input_value() == "2026-02-16"
         page.screenshot(path=str(IMAGES / "web-date-phone.png"), full_page=False)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page_width(page) <= 390

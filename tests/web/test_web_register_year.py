@@ -17,7 +17,7 @@ import re
 
 import pytest
 from docx import Document
-from gk_web_support import IMAGES, browser, browser_page, django_env, live, login, world  # noqa: F401
+from gk_web_support import IMAGES, browser, browser_page, django_env, live, login, page_width, world  # noqa: F401
 
 from gongkai.cli import main
 from gongkai.register.events import kinds
@@ -113,8 +113,7 @@ def _fill(form, values: dict) -> None:
 
 
 def _no_sideways_scroll(pg) -> None:
-    width = pg.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], (pg.url, width)
+    assert page_width(pg) <= pg.viewport_size["width"], pg.url
 
 
 def _submit(pg, form) -> None:

@@ -19,6 +19,7 @@ from gk_web_support import (  # noqa: F401
     django_env,
     live,
     login,
+    page_width,
     world,
 )
 
@@ -145,8 +146,7 @@ def test_the_body_view_in_a_browser(corpus, world, live, browser, width):
         assert pg.locator("#body-years tr").nth(1).inner_text().split() == ["报告份数（份）", "1", "无报告", "1"]
         # Nothing wider than the screen; the years table whole inside its box (no sideways scrolling
         # to see a year), the charts each within the page.
-        inner, scroll = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
-        assert max(inner, scroll) <= width
+        assert page_width(pg) <= width
         box, table = pg.evaluate("(() => { const t = document.querySelector('#body-years');"
                                  " return [t.parentElement.clientWidth, t.scrollWidth]; })()")
         assert table <= box, (table, box)
