@@ -8,14 +8,10 @@ that off in the site options.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
-from django.utils.cache import set_response_etag
+from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from gongkai import isolate
 from gongkai.errors import GongkaiError, shown
@@ -30,6 +26,7 @@ from gongkai.web.access import (
     sees_server_paths,
 )
 from gongkai.web.errors import json_error, json_response
+from gongkai.web.methods import answers
 from gongkai.web.registers import open_register, today
 
 
@@ -95,50 +92,21 @@ def report_answer(request, check: bool, files=None, raised: Exception | None = N
     return open_to_all(HttpResponse(data, content_type="application/json"))
 
 
-def _answers(*methods: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """``require_http_methods(methods)``, and where GET is, HEAD answered as GET without its body:
-    the same status and headers (a JSON answer's ETag and Content-Length), a CSV stream never run
-    (its database is closed when the server closes the answer).  Was 405 (monitors, ``curl -I``)."""
-    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        @require_http_methods([*methods, "HEAD"] if "GET" in methods else list(methods))
-        @functools.wraps(view)
-        def answer(request, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.method != "HEAD":
-                return view(request, *args, **kwargs)
-            request.method = "GET"
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                request.method = "HEAD"
-            if isinstance(response, StreamingHttpResponse):
-                response.streaming_content = iter(())   # the stream's own close stays registered
-            elif isinstance(response, HttpResponse):
-                if not response.has_header("ETag"):
-                    set_response_etag(response)
-                response["Content-Length"] = str(len(response.content))
-                response.content = b""
-            return response
-
-        return answer
-
-    return decorate
-
-
 @csrf_exempt
-@_answers("POST")
+@answers("POST")
 @login_or_anonymous(api=True)
 def parse(request):
     return report_answer(request, check=False)
 
 
 @csrf_exempt
-@_answers("POST")
+@answers("POST")
 @login_or_anonymous(api=True)
 def check(request):
     return report_answer(request, check=True)
 
 
-@_answers("GET")
+@answers("GET")
 @login_needed(api=True)
 def bodies(request):
     return json_response({"bodies": [{"id": b.pk, "name": b.name, "region_code": b.region_code}
@@ -211,7 +179,7 @@ def _csv_answer(name: str, chunks, closing=None) -> StreamingHttpResponse:
 # -- register ----------------------------------------------------------------------------
 
 
-@_answers("GET", "POST")
+@answers("GET", "POST")
 @body_view(write=True, api=True)
 def requests_(request, body):
     reg = open_register(body)
@@ -224,14 +192,14 @@ def requests_(request, body):
     return _listed(request, {"counts": counts, "requests": [r.to_dict() for r in rows]}, total, page, regsvc.PAGE_SIZE)
 
 
-@_answers("GET")
+@answers("GET")
 @body_view(api=True)
 def request_(request, body, ref):
     return json_response(regsvc.request_detail(open_register(body), ref, today(),
                                               sees_personal_data(request.user, body)))
 
 
-@_answers("POST")
+@answers("POST")
 @body_view(write=True, api=True)
 def events(request, body, ref):
     reg = open_register(body)
@@ -240,7 +208,7 @@ def events(request, body, ref):
                         status=201)
 
 
-@_answers("GET")
+@answers("GET")
 @body_view(api=True)
 def letter(request, body, ref, kind):
     from gongkai.web.views_register import docx_response
@@ -257,7 +225,7 @@ def letter(request, body, ref, kind):
     return docx_response(name, data, "application/pdf" if pdf else None)
 
 
-@_answers("GET")
+@answers("GET")
 @body_view(api=True)
 def table3(request, body, year):
     report = regsvc.table3(open_register(body), int(year), body.name)
@@ -265,7 +233,7 @@ def table3(request, body, year):
 
 
 # -- reports (编制) ------------------------------------------------------------------------
-@_answers("GET", "POST")
+@answers("GET", "POST")
 @body_view(write=True, api=True)
 def reports(request, body):
     from gongkai.web import drafts
@@ -278,7 +246,7 @@ def reports(request, body):
     return json_response({"reports": [drafts.summary(d) for d in body.reports.all()]})
 
 
-@_answers("GET", "PUT")
+@answers("GET", "PUT")
 @body_view(write=True, api=True)
 def report(request, body, year):
     from gongkai.web import drafts
@@ -292,7 +260,7 @@ def report(request, body, year):
     return json_response(drafts.report_of(draft).to_dict())
 
 
-@_answers("POST")
+@answers("POST")
 @body_view(write=True, api=True)
 def report_from_register(request, body, year):
     from gongkai.web import drafts
@@ -302,7 +270,7 @@ def report_from_register(request, body, year):
     return json_response(drafts.report_of(draft).to_dict())
 
 
-@_answers("GET")
+@answers("GET")
 @body_view(api=True)
 def report_build(request, body, year):
     from gongkai.web import drafts
@@ -323,7 +291,7 @@ def report_build(request, body, year):
     return resp
 
 
-@_answers("GET")
+@answers("GET")
 @login_needed(api=True)
 def corpus_stats(request):
     from gongkai.web import survey
@@ -360,7 +328,7 @@ def _chosen(request) -> tuple[str, int | None, str, str] | None:
     return (region, year, agency, body) if region or year is not None or agency or body else None
 
 
-@_answers("GET")
+@answers("GET")
 @login_needed(api=True)
 def corpus_reports(request):
     """The readable reports of the corpus, by number, in a region (code prefix) and year and of a
@@ -388,7 +356,7 @@ def corpus_reports(request):
     return _listed(request, {"reports": [dict(zip(columns, row)) for row in shown_rows]}, len(chosen), page, size)
 
 
-@_answers("GET")
+@answers("GET")
 @login_needed(api=True)
 def corpus_table(request, table):
     """A table of ``gongkai export --to csv`` (reports, cells, figures, findings, failures), the
@@ -424,7 +392,7 @@ def _paths_for(request, columns: list[str], rows: Iterator[list]) -> Iterator[li
     return ([*row[:at], as_given(row[at]), *row[at + 1:]] for row in rows)
 
 
-@_answers("GET")
+@answers("GET")
 @login_needed(api=True)
 def corpus_report(request, doc_id):
     """A stored report with its findings (its own and the cross-year ones)."""
@@ -441,7 +409,7 @@ def corpus_report(request, doc_id):
                          "counts": ctx["counts"], "findings": ctx["findings_json"], "report": report})
 
 
-@_answers("GET")
+@answers("GET")
 @login_needed(api=True)
 def corpus_compare(request):
     from gongkai.web import survey
@@ -452,7 +420,7 @@ def corpus_compare(request):
     return json_response(survey.compare_json(request.GET.get("a"), request.GET.get("b")))
 
 
-@_answers("GET")
+@answers("GET")
 @login_needed(api=True)
 def corpus_rollup(request):
     from gongkai.web import survey
@@ -461,7 +429,7 @@ def corpus_rollup(request):
     return json_response(survey.rollup_json(request.GET.get("year"), region))
 
 
-@_answers("GET")  # POST/PUT/DELETE answered the document
+@answers("GET")  # POST/PUT/DELETE answered the document
 def openapi(request):
     from gongkai.web.openapi import document
 

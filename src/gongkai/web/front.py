@@ -18,7 +18,7 @@ allows anonymous use.  For such a call the full chain would do nothing more than
 - ``SessionMiddleware`` and ``AuthenticationMiddleware``: no cookie, so the user is anonymous;
   the view's access check reads the empty session, so the answer varies on ``Cookie``;
 - ``ApiTokenMiddleware``: no ``Authorization`` header, nothing to do;
-- ``ConditionalGetMiddleware``: ETag and 304 for GET requests only; these are POSTs;
+- ``ConditionalGetMiddleware``: ETag and 304 (and HEAD's body dropped) for GET and HEAD only; these are POSTs;
 - ``CsrfViewMiddleware``: both views are CSRF-exempt and never ask for a token;
 - ``MessageMiddleware``: nothing is said with ``messages``;
 - ``AxesMiddleware``: only a login attempt can be locked out;
@@ -81,7 +81,7 @@ ROUTES = {"/api/parse": False, "/api/check": True}   # path -> check
 # The chain the paragraph above was checked against; another one switches the front off.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    "gongkai.web.methods.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -80,8 +80,9 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # an ETag on every GET answer (a hash of its bytes) and 304 Not Modified for a client that has them
-    "django.middleware.http.ConditionalGetMiddleware",
+    # an ETag on every GET and HEAD answer (a hash of its bytes), 304 Not Modified for a client that
+    # has them, and a HEAD answer's body dropped (web/methods.py)
+    "gongkai.web.methods.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -6,17 +6,17 @@ import logging
 
 from django.conf import settings
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
 
 from gongkai.errors import GongkaiError
 from gongkai.extract.recover import cross_year_scope
 from gongkai.web.access import login_or_anonymous
+from gongkai.web.methods import answers
 from gongkai.web.reportview import check_upload_with_document, parse_previous, report_context
 
 log = logging.getLogger("django.request")
 
 
-@require_http_methods(["GET", "POST"])
+@answers("GET", "POST")
 @login_or_anonymous()
 def check_page(request):
     results = []

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from gongkai.errors import GongkaiError
 from gongkai.render import FORMS
 from gongkai.web import drafts
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies
+from gongkai.web.methods import answers
 from gongkai.web.models import Body
 from gongkai.web.registers import today
 
@@ -66,7 +67,7 @@ def draft_new(request):
     return redirect(f"/draft/{body.pk}/{draft.year}/")
 
 
-@require_http_methods(["GET", "POST"])
+@answers("GET", "POST")
 @body_view(write=True)
 def draft_edit(request, body, year):
     draft = drafts.get(body, year)
@@ -109,7 +110,7 @@ def edit_context(request, body, draft, invalid: dict) -> dict:
     }
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @body_view()
 def draft_preview(request, body, year):
     from gongkai.render.html import render_html
@@ -120,7 +121,7 @@ def draft_preview(request, body, year):
     return resp
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @body_view()
 def draft_download(request, body, year, form):
     try:

@@ -8,7 +8,7 @@ from django.conf import settings as site
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from gongkai.errors import GongkaiError
 from gongkai.register.events import choices, kinds
@@ -17,6 +17,7 @@ from gongkai.register.office import review_body_note, told_review_body
 from gongkai.register.settings import load_settings
 from gongkai.web import regfiles, regsvc
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data
+from gongkai.web.methods import answers
 from gongkai.web.models import Role
 from gongkai.web.registers import open_register, today
 
@@ -44,7 +45,7 @@ def _page(request) -> int:
     return page if 1 <= page <= 10**9 else 1  # ?page=10**20 overflowed SQLite's offset: a 500
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @body_view()
 def register_list(request, body):
     return _list_page(request, body)
@@ -83,7 +84,7 @@ def register_new(request, body):
     return redirect(f"/register/{body.pk}/r/{ref}/")
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @body_view()
 def request_page(request, body, ref):
     return _request_page(request, body, ref)
@@ -179,7 +180,7 @@ def request_event(request, body, ref):
     return redirect(f"/register/{body.pk}/r/{ref}/")
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @body_view()
 def request_letter(request, body, ref, kind):
     if not sees_personal_data(request.user, body):
@@ -195,7 +196,7 @@ def request_letter(request, body, ref, kind):
     return docx_response(name, data, "application/pdf" if pdf else None)
 
 
-@require_http_methods(["GET", "POST"])
+@answers("GET", "POST")
 @body_view(write=True)
 def register_templates(request, body):
     """The body's letter templates: download, replace with a checked DOCX edited in Word."""
@@ -219,7 +220,7 @@ def register_templates(request, body):
         "fields": list(regsvc.letters.CONTEXT.items())})
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @body_view()
 def register_template_file(request, body, letter):
     if letter not in regsvc.letters.letter_ids():
@@ -233,7 +234,7 @@ def docx_response(name: str, data: bytes, content_type: str | None = None) -> Ht
                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
-@require_http_methods(["GET", "POST"])
+@answers("GET", "POST")
 @body_view(write=True)
 def register_table3(request, body):
     """表三 from the register: the table, why rows are blank, each non-zero cell's requests
@@ -266,7 +267,7 @@ def register_table3(request, body):
         **regsvc.table3_trace(reg, report, cell)})
 
 
-@require_http_methods(["GET", "POST"])
+@answers("GET", "POST")
 @login_needed()
 def register_calendar(request):
     """节假日安排: the site's holiday notices, seen by everyone signed in, entered by an administrator
@@ -291,7 +292,7 @@ def register_calendar(request):
     return render(request, "web/register_calendar.html", {**overview, "admin": admin})
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @body_view()
 def register_log(request, body):
     return _log_page(request, body)
@@ -319,7 +320,7 @@ def log_event(request, body):
     return redirect(f"/register/{body.pk}/log/" + (f"?q={quote(query)}" if query else ""))
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @body_view()
 def log_item(request, body, ref):
     return _log_item_page(request, body, ref)
@@ -392,7 +393,7 @@ def register_import(request, body):
     return redirect(f"/register/{body.pk}/")
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @body_view()
 def register_export(request, body, form):
     if not sees_personal_data(request.user, body):
@@ -423,7 +424,7 @@ def log_import(request, body):
     return redirect(f"/register/{body.pk}/log/")
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @body_view()
 def log_export(request, body, form):
     from gongkai.web.registers import open_log

@@ -9,12 +9,13 @@ from urllib.parse import quote, urlencode
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from gongkai.errors import GongkaiError, shown
 from gongkai.web import roster, survey
 from gongkai.web.access import profile, role
 from gongkai.web.errors import json_error, json_response
+from gongkai.web.methods import answers
 from gongkai.web.models import BodyKind, Role, RosterEntry, region_prefix
 from gongkai.web.registers import today
 
@@ -76,7 +77,7 @@ def _filtered(rows, which: str):
     return rows
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @roster_view()
 def roster_page(request, allowed):
     region, year = _scope(request, allowed)
@@ -143,7 +144,7 @@ def roster_remove(request, allowed, entry_id):
     return redirect(_back(request))
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @roster_view()
 def roster_export(request, allowed, form):
     region, year = _scope(request, allowed)
@@ -160,7 +161,7 @@ def roster_export(request, allowed, form):
     return resp
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @roster_view(api=True)
 def roster_api(request, allowed):
     region, year = _scope(request, allowed)

@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from gongkai.errors import GongkaiError
 from gongkai.web import survey
 from gongkai.web.access import login_needed, profile, role, sees_server_paths
+from gongkai.web.methods import answers
 from gongkai.web.models import Role, region_prefix
 from gongkai.web.reportview import client_gone
 
@@ -28,7 +29,7 @@ def can_add_to_corpus(user) -> bool:
     return role(user) in (Role.SUPERVISOR, Role.ADMIN)
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @login_needed()
 def survey_page(request):
     region = request.GET.get("region")
@@ -40,7 +41,7 @@ def survey_page(request):
     return render(request, "web/survey.html", ctx)
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @login_needed()
 def survey_report(request, doc_id):
     return render(request, "web/survey_report.html", survey.report_context(doc_id, sees_server_paths(request.user)))
@@ -76,7 +77,7 @@ def survey_upload(request):
     return redirect(back)
 
 
-@require_http_methods(["GET"])
+@answers("GET")
 @login_needed()
 def survey_compare(request):
     resp = HttpResponse(survey.compare_html(request.GET.get("a"), request.GET.get("b")),
