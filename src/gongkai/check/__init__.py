@@ -14,7 +14,7 @@ import copy
 from typing import Any
 
 from gongkai._callable import make_callable
-from gongkai.check import arithmetic, compare, completeness, narrative, ocr, structure
+from gongkai.check import arithmetic, compare, completeness, narrative, ocr, statute, structure
 from gongkai.check.catalogue import SEVERITIES, rules
 from gongkai.check.register import RegisterFacts, claims_against
 from gongkai.extract.recover import cross_year_scope, use_previous
@@ -23,7 +23,7 @@ from gongkai.model import Finding, Report
 __all__ = ["Findings", "check_report", "check_cross_year", "has_errors", "blocking", "why_blocked", "rules",
            "SEVERITIES"]
 
-_SINGLE = structure.RULES + arithmetic.RULES + narrative.RULES + completeness.RULES
+_SINGLE = structure.RULES + arithmetic.RULES + narrative.RULES + statute.RULES + completeness.RULES
 _PAIRED = compare.RULES
 
 
