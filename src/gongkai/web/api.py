@@ -8,9 +8,12 @@ that off in the site options.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from gongkai import isolate
@@ -26,7 +29,7 @@ from gongkai.web.access import (
     sees_server_paths,
 )
 from gongkai.web.errors import json_error, json_response
-from gongkai.web.methods import answers
+from gongkai.web.methods import View, answers
 from gongkai.web.registers import open_register, today
 
 
@@ -67,10 +70,47 @@ def report_json(files, check: bool, gone=None) -> bytes:
 def open_to_all(response: HttpResponse) -> HttpResponse:
     """``Access-Control-Allow-Origin: *`` on an answer any site's page may read: the OpenAPI
     document, and what ``/api/parse`` and ``/api/check`` answer (they store nothing and need no
-    account; a browser sends no cookie with such a call, and a token would need a preflight, which
-    is not answered)."""
+    account).  Never ``Access-Control-Allow-Credentials``: a browser sends no cookie with such a
+    call; a script may send a token of its own (``Authorization``, allowed by the preflight)."""
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+PREFLIGHT_MAX_AGE = 3600   # seconds a browser may keep a preflight's answer (Chromium keeps at most 7200)
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}")
+
+
+def public(*methods: str) -> Callable[[View], View]:
+    """A public call (``open_to_all``) taking ``methods``: an ``OPTIONS`` preflight — another site's
+    script sending ``Content-Type: application/json``, a header of its own or a token — is answered
+    200 with the methods, the headers asked for and ``Access-Control-Max-Age`` (was 405, so the
+    browser refused the call).  Other endpoints answer OPTIONS 405: another site's page may not call them."""
+    allow = ", ".join([*methods, "HEAD", "OPTIONS"] if "GET" in methods else [*methods, "OPTIONS"])
+
+    def decorate(view: View) -> View:
+        taken = answers(*methods)(view)
+
+        @functools.wraps(taken)
+        def answer(request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.method != "OPTIONS":
+                return taken(request, *args, **kwargs)
+            response = HttpResponse(b"")
+            response["Allow"] = allow
+            if "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:   # a browser's preflight
+                asked = request.META.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "").split(",")
+                headers = [h.strip().lower() for h in asked if _HEADER_NAME.fullmatch(h.strip())][:32]
+                response["Access-Control-Allow-Methods"] = allow.replace(", OPTIONS", "")
+                if headers:
+                    response["Access-Control-Allow-Headers"] = ", ".join(headers)
+                response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+                response["Vary"] = "Access-Control-Request-Headers"
+                open_to_all(response)
+            return response
+
+        answer.http_methods = frozenset([*taken.http_methods, "OPTIONS"])  # type: ignore[attr-defined]
+        return answer
+
+    return decorate
 
 
 def report_answer(request, check: bool, files=None, raised: Exception | None = None) -> HttpResponse:
@@ -93,14 +133,14 @@ def report_answer(request, check: bool, files=None, raised: Exception | None = N
 
 
 @csrf_exempt
-@answers("POST")
+@public("POST")
 @login_or_anonymous(api=True)
 def parse(request):
     return report_answer(request, check=False)
 
 
 @csrf_exempt
-@answers("POST")
+@public("POST")
 @login_or_anonymous(api=True)
 def check(request):
     return report_answer(request, check=True)
@@ -429,7 +469,7 @@ def corpus_rollup(request):
     return json_response(survey.rollup_json(request.GET.get("year"), region))
 
 
-@answers("GET")  # POST/PUT/DELETE answered the document
+@public("GET")  # POST/PUT/DELETE answered the document
 def openapi(request):
     from gongkai.web.openapi import document
 

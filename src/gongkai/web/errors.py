@@ -135,7 +135,24 @@ def csrf_failure(request, reason=""):
     # to sign in (401), as it would be once past the CSRF check, not that a token is missing.
     if request.path.startswith("/api/") and not request.user.is_authenticated:
         return respond(request, 401, "请先登录（会话）或使用 API 令牌（Authorization: Bearer …）。")
+    if request.path.startswith("/api/"):  # a client's program: what is missing, and the way without it
+        return respond(request, 403, f"请求被拒绝（CSRF 检查）：{_csrf_reason(reason)}。用会话（Cookie）登录调用 API 时，"
+                                     "修改类请求（POST、PUT）须在请求头 X-CSRFToken 中带上 CSRF 令牌"
+                                     "（Cookie csrftoken 的值）；用 API 令牌（Authorization: Bearer …）调用则不需要。")
     return respond(request, 403, "请求被拒绝：页面已过期或缺少安全令牌（CSRF），请刷新页面后重试。")
+
+
+def _csrf_reason(reason: str) -> str:
+    """Django's reason for a failed CSRF check (``django.middleware.csrf.REASON_*``), in Chinese."""
+    if reason.startswith("Origin checking failed"):
+        return "请求来源（Origin 请求头）不是本站的地址"
+    if reason.startswith("Referer checking failed"):
+        return "HTTPS 请求缺少 Referer 请求头，或其地址不是本站"
+    if reason.startswith("CSRF cookie"):
+        return "请求没有带 Cookie csrftoken"
+    if "missing" in reason:
+        return "请求头 X-CSRFToken（或表单字段 csrfmiddlewaretoken）缺少 CSRF 令牌"
+    return "CSRF 令牌无效或与 Cookie csrftoken 不符"
 
 
 def not_found(request, exception=None):

@@ -19,7 +19,7 @@ allows anonymous use.  For such a call the full chain would do nothing more than
   the view's access check reads the empty session, so the answer varies on ``Cookie``;
 - ``ApiTokenMiddleware``: no ``Authorization`` header, nothing to do;
 - ``ConditionalGetMiddleware``: ETag and 304 (and HEAD's body dropped) for GET and HEAD only; these are POSTs;
-- ``CsrfViewMiddleware``: both views are CSRF-exempt and never ask for a token;
+- ``CsrfViewMiddleware`` (``methods.py``): both views are CSRF-exempt and never ask for a token;
 - ``MessageMiddleware``: nothing is said with ``messages``;
 - ``AxesMiddleware``: only a login attempt can be locked out;
 - ``FriendlyErrorsMiddleware``: its answer to an exception is ``errors.exception_response``,
@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "gongkai.web.methods.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "gongkai.web.methods.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gongkai.web.auth.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -337,8 +337,10 @@ def document() -> dict:
                                 "（gongkai users token 用户名 生成）。错误一律为 JSON：{\"error\": \"中文说明\"}。"
                                 "列表分页：total、page、pages、next、previous（完整地址，另见 Link 头）。GET 的回答带 ETag，"
                                 "再次请求时带 If-None-Match，未变化则为 304；Cache-Control: private, no-cache。每个 GET 也可用 HEAD："
-                                "状态和头与 GET 相同，没有内容（CSV 不生成）。"
-                                "/api/parse、/api/check 和本文档允许任何网站读取（Access-Control-Allow-Origin: *）。"},
+                                "状态和头与 GET 相同，没有内容（CSV 不生成），带 If-None-Match 时同样可为 304。"
+                                "/api/parse、/api/check 和本文档允许任何网站读取（Access-Control-Allow-Origin: *，"
+                                "不带 Cookie），并回答浏览器的 OPTIONS 预检（Access-Control-Allow-Methods、所请求的头、"
+                                "Access-Control-Max-Age: 3600）；其他接口的预检为 405。不接受 DELETE（记录只增不删，更正另记一条）。"},
         "components": {
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
                                 "bearer": {"type": "http", "scheme": "bearer"}},

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "gongkai.web.methods.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "gongkai.web.methods.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gongkai.web.auth.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
