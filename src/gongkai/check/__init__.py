@@ -76,6 +76,8 @@ def check_report(report: Report, previous: Report | None = None,
     # (the command says so; listing findings made with them contradicted it); nor do this body's
     # of an earlier year, of which only the text is compared (``recover.cross_year_scope``).
     if previous is not None:
+        if cross_year_scope(report, previous) == "all":  # the year before: what it printed
+            findings = Findings(compare.with_previous(report, previous, findings))
         findings.extend(check_cross_year(report, previous))
     return Findings(ocr.qualify(report, findings))
 

@@ -1,16 +1,18 @@
-"""This year's report against last year's: CARRY-OVER, IN-FORCE, ITEMS-CHAIN, COPY (§A.6 V5, V6; §G), TEXT-COPIED."""
+"""This year's report against last year's: CARRY-OVER, IN-FORCE, ITEMS-CHAIN, COPY (§A.6 V5, V6; §G), TEXT-COPIED;
+and ``with_previous``: what last year's report printed, said in the findings that speak of last year
+(LAST-YEAR, TEXT-YEAR, the text's 上年结转)."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
 
-from gongkai.check.catalogue import cn_number, data, finding
+from gongkai.check.catalogue import cn_number, compiled, data, finding, rules
 from gongkai.extract import recover
 from gongkai.extract.narrative import narrative_of
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_label
-from gongkai.model import Finding, Report
+from gongkai.model import Finding, Report, Value
 
 
 def carry_over(report: Report, previous: Report) -> Iterator[Finding]:
@@ -129,6 +131,77 @@ def _copied_figures(report: Report, previous: Report) -> Iterator[Finding]:
         yield finding(report, "TEXT-COPIED", sorted({c for f in figures for c in f.figure.cells}), quote=text,
                       previous=previous.year, how=how, figures="、".join(f.figure.text for f in figures),
                       year=report.year)
+
+
+# -- the findings that speak of last year, with last year's report at hand ------------------------
+
+def with_previous(report: Report, previous: Report, findings: list[Finding]) -> list[Finding]:
+    """``findings`` (of ``report`` alone) told what ``previous`` — this body's report of the year
+    before — printed: LAST-YEAR names the problems its 第五部分 listed, or is dropped when it listed
+    none; TEXT-YEAR says whether its figures are that report's; a 上年结转 figure of the text that
+    contradicts the table is set against that report's 结转下年度, which tells which side is wrong."""
+    out = []
+    for f in findings:
+        if f.rule == "LAST-YEAR":
+            problems = last_years_problems(previous)
+            if not problems:
+                continue  # last year named no problem: nothing to follow up
+            f.message = rules()["LAST-YEAR"].extra["previous_message"].format(last=previous.year, problems=problems)
+        elif f.rule == "TEXT-YEAR":
+            f.message += _year_hint(report, previous, f)
+        elif f.rule == "TEXT-TABLE" and f.cells == ["table3.carried_over.total"]:
+            f.message += _carried_hint(report, previous, f)
+        out.append(f)
+    return out
+
+
+def last_years_problems(previous: Report) -> str:
+    """The sentences of ``previous``'s 第五部分 that name a problem, as one quote ("" when it names
+    none, says it found none, or has no 第五部分)."""
+    spec = data()["last_year_problems"]
+    words, excludes, none = (compiled(spec[k]) for k in ("words", "excludes", "none"))
+    sentences = [s.text for s in narrative_of(previous).sentences if s.section == 5]
+    if not sentences or any(none.search(s) for s in sentences):
+        return ""
+    named = "".join(s for s in sentences if words.search(s) and not excludes.search(s)).rstrip("。；;")
+    limit = spec["max_chars"]
+    return named if len(named) <= limit else named[:limit - 1] + "…"
+
+
+def _stated(report: Report, f: Finding) -> list:
+    """The figures of the finding's sentence that state its cells."""
+    narrative = narrative_of(report)
+    return [x for x in narrative.found if narrative.sentences[x.sentence].text == f.quote
+            and x.figure.cells and set(x.figure.cells) <= set(f.cells)]
+
+
+def _value(report: Report, cells: list[str]) -> Value:
+    values = [report.value(c) for c in cells]
+    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def _year_hint(report: Report, previous: Report, f: Finding) -> str:
+    from gongkai.check.figures import cells_zh
+
+    extra = rules()["TEXT-YEAR"].extra
+    pairs = [(x, _value(previous, x.figure.cells)) for x in _stated(report, f)]
+    pairs = [(x, v) for x, v in pairs if v is not None]
+    if not pairs:
+        return ""
+    cells = "；".join(f"{cells_zh(previous, x.figure.cells)}为 {v}" for x, v in pairs)
+    same = all(x.figure.value == v for x, v in pairs)
+    return extra["previous_same" if same else "previous_other"].format(last=previous.year, cells=cells)
+
+
+def _carried_hint(report: Report, previous: Report, f: Finding) -> str:
+    prev = previous.value("table3.carried_forward.total")
+    table = report.value("table3.carried_over.total")
+    stated = [x.figure.value for x in _stated(report, f) if x.figure.value != table]
+    if prev is None or not stated:
+        return ""
+    extra = rules()["TEXT-TABLE"].extra
+    key = "previous_text" if stated[0] == prev else "previous_table" if table == prev else "previous_neither"
+    return extra[key].format(prev=prev)
 
 
 RULES = (carry_over, in_force, items_chain, copy, copied_figures)

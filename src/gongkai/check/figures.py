@@ -40,7 +40,8 @@ def _sum(report: Report, cells) -> Value:
     return sum(numbers)
 
 
-def _cells_zh(report: Report, cells: list[str]) -> str:
+def cells_zh(report: Report, cells: list[str]) -> str:
+    """The cells in Chinese: one cell's name, a row's columns, or a sum of cells."""
     v = version(report)
     parts = [split_cell_id(c) for c in cells]
     table, row, _ = parts[0]
@@ -93,7 +94,7 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         seen.add(key)
         flagged.add(f.index)
         sentence = f.figure.sentence
-        common: dict[str, Any] = dict(metric=_name(f), stated=_fmt(stated), target=_cells_zh(report, cells),
+        common: dict[str, Any] = dict(metric=_name(f), stated=_fmt(stated), target=cells_zh(report, cells),
                                       table=_fmt(table))
         if f.figure.from_words:
             out.append(_claim(report, cells, sentence, f.figure.scope, said=f.figure.text, **common))

@@ -23,7 +23,7 @@ def add_parser(sub) -> None:
                        description=f"按全国统一格式检查年度报告（{FORMS_ZH}），"
                                    "逐条列出问题、级别和位置。有“错误”级问题或有文件无法读取时退出码为 1。")
     p.add_argument("paths", nargs="+", metavar="文件或目录")
-    p.add_argument("--previous", metavar="上年报告", help="上一年度的报告，用于结转、现行有效件数和雷同检查")
+    p.add_argument("--previous", metavar="上年报告", help="上一年度的报告，用于结转、现行有效件数、正文所说的上年情况和上年所列问题的核对，以及雷同检查")
     p.add_argument("--register", action="store_true",
                    help="表三取自依申请公开台账时：把正文“均在法定期限内答复”等说法与台账核对")
     p.add_argument("--db", metavar="URL", help="与 --register 一起用：台账数据库（默认为本机的台账）")
