@@ -99,9 +99,9 @@ def measure(path: Path) -> dict:
         for key in batch:
             cost[key] = t / len(batch)
 
-    def spied(crops):
+    def spied(crops, digits=None):
         before = dict(cost)
-        got = recognise_lines(crops)
+        got = recognise_lines(crops, digits)
         _, height, _ = ocrengine.REC_SHAPE
         charged = set()
         for crop, text in zip(crops, got.txts):

@@ -185,3 +185,84 @@ def test_read_binary_ocr_digits_on_a_page_the_fast_path_reads_as_the_model(page4
             assert text.isdigit() and min(m.confs) >= 0.90 and min(f.confs) >= ocrdigits.LEARN
         else:
             assert f.confs == m.confs
+
+
+def test_read_binary_ocr_digits_another_size_learns_its_own_templates():
+    """A document's later page (or table) printed in another size learns its digits although the
+    first size's templates are full: the cap is per digit and size."""
+    from gongkai.read import ocrdigits
+
+    templates = _learnt(["53"] * ocrdigits.MAX_TEMPLATES)
+    templates.learn(_line("53", size=30), "53", [0.999, 0.999])
+    assert _read(templates, _line("35", size=30)) == ("35", [0.999, 0.999])
+    assert _read(templates, _line("35")) == ("35", [0.999, 0.999])
+    assert sum(len(kept) for kept in templates._by_digit.values()) == 2 * ocrdigits.MAX_TEMPLATES + 2
+
+
+@pytest.mark.ocr
+def test_read_binary_ocr_digits_kept_across_a_documents_pages_never_across_documents(page4_lines, monkeypatch):
+    """Page 4's lines read as two pages of one document: the second page reads numbers from the
+    digits the first taught from its first line on (with its own templates it must first run the
+    model on a batch), and every line reads the same text as the model reads it.  Another
+    document (another Templates) starts with none."""
+    from gongkai.read import ocr, ocrdigits
+
+    taken: list = []
+    read = ocrdigits.Templates.read
+
+    def noted(self, line, width, height):
+        got = read(self, line, width, height)
+        taken.append((id(self), got is not None))
+        return got
+
+    first, second = page4_lines[:70], page4_lines[70:]
+    monkeypatch.setattr(ocrdigits.Templates, "read", noted)
+    monkeypatch.setattr(ocr, "_seen", {})
+    document = ocrdigits.Templates()
+    ocr._recognise_lines(first, document)
+    taken.clear()
+    shared = ocr._recognise_lines(second, document)
+    on_second = [t for _, t in taken]
+    assert {i for i, _ in taken} == {id(document)}
+    assert on_second[0] is True and sum(on_second) >= 10
+    monkeypatch.setattr(ocr, "_seen", {})
+    taken.clear()
+    alone = ocr._recognise_lines(second)  # a page read alone: templates of its own, none at first
+    assert id(document) not in {i for i, _ in taken}
+    assert taken[0][1] is False and sum(t for _, t in taken) < sum(on_second)
+    monkeypatch.setattr(ocr, "_seen", {})
+    monkeypatch.setattr(ocr, "FAST_DIGITS", False)
+    model = ocr._recognise_lines(second)
+    assert shared.txts == model.txts == alone.txts
+
+
+def test_read_binary_ocr_digits_one_templates_per_document(monkeypatch):
+    """The PDF reader and the image reader give every page of a document the same Templates, and
+    each document its own."""
+    import io
+
+    from PIL import Image
+
+    from gongkai.errors import UnreadableFile
+    from gongkai.read import ocr, ocrdigits, read_bytes
+
+    given: list = []
+
+    def recognise(image, scale, digits=None):
+        given.append(digits)
+        return [], []
+
+    monkeypatch.setattr(ocr, "recognise", recognise)
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    for form, dpi in (("PDF", {"resolution": 200}), ("TIFF", {"dpi": (200, 200)})):
+        pages = [Image.new("L", (1654, 2339), 255) for _ in range(2)]  # (saving as PDF marks them)
+        out = io.BytesIO()
+        pages[0].save(out, form, save_all=True, append_images=pages[1:], **dpi)
+        for _ in range(2):  # two documents
+            try:
+                read_bytes(out.getvalue(), f"scan.{form.lower()}")
+            except UnreadableFile:
+                pass  # blank pages: nothing read, as expected
+    assert len(given) == 8 and all(isinstance(d, ocrdigits.Templates) for d in given)
+    assert [given[i] is given[i + 1] for i in range(0, 8, 2)] == [True] * 4
+    assert len({id(d) for d in given[::2]}) == 4

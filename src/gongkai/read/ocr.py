@@ -15,7 +15,7 @@ import threading
 from contextlib import nullcontext
 
 from gongkai.errors import MissingDependency, UnreadableFile
-from gongkai.read import limits, ocrengine, ocrwords
+from gongkai.read import limits, ocrdigits, ocrengine, ocrwords
 from gongkai.read.document import Document
 from gongkai.read.layout import Glyph, Segment
 
@@ -217,8 +217,11 @@ def _ruling_skew(gray, scale: float, binary=None) -> float | None:
     return float(angles[middle] if len(angles) % 2 else (angles[middle - 1] + angles[middle]) / 2)
 
 
-def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
-    """OCR one page image (PIL) rendered at ``scale`` pixels per point."""
+def recognise(image, scale: float, digits=None) -> tuple[list[Glyph], list[Segment]]:
+    """OCR one page image (PIL) rendered at ``scale`` pixels per point.  ``digits``: the
+    ocrdigits.Templates of the document the page belongs to (its reader makes one a document and
+    passes it with each page, so a page reads its numbers from the digits its document's earlier
+    pages taught); None, a page on its own: templates for this page alone."""
     import numpy as np
 
     _one_opencv_thread()
@@ -237,7 +240,7 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
     picture = gray if image.mode in ("L", "1") else np.array(image.convert("RGB"))  # grey: one channel
     del image
     with OCR_LOCK, (_slots if _slots is not None else nullcontext()):
-        words, segments = _read_words(picture, gray, scale, binary)
+        words, segments = _read_words(picture, gray, scale, binary, digits=digits)
     del picture, gray, binary
     glyphs: list[Glyph] = []
     for text, score, box in words:
@@ -251,7 +254,7 @@ def recognise(image, scale: float) -> tuple[list[Glyph], list[Segment]]:
     return glyphs, [s for s in segments if not any(_within(s, g) for g in glyphs)]
 
 
-def _read_words(picture, gray, scale: float, binary=None, turned: bool = False):
+def _read_words(picture, gray, scale: float, binary=None, turned: bool = False, digits=None):
     """(text, score, box) of every character read on a page picture (grey H×W, or RGB; ``gray``
     is its grey, ``binary`` its _binary if made), and the page's rulings (points) as read: turned
     by 180° if it was upside down.
@@ -305,8 +308,8 @@ def _read_words(picture, gray, scale: float, binary=None, turned: bool = False):
     del img
     if not turned and _upside_down(crops):
         return _read_words(np.ascontiguousarray(picture[::-1, ::-1]), np.ascontiguousarray(gray[::-1, ::-1]),
-                           scale, turned=True)
-    rec_res = _recognise_lines(crops)
+                           scale, turned=True, digits=digits)
+    rec_res = _recognise_lines(crops, digits)
     return ocrwords.words(picture.shape, boxes, scores, rec_res, [c.shape[:2] for c in crops], op_record), segments
 
 
@@ -506,14 +509,15 @@ _seen_steps = 0
 # from a line depends on its pixels alone, never on the page or the process's past.  Wider lines
 # are read alone: they rarely share a width, and their call's overhead is a smaller part of them.
 REC_BATCH = 8
-# A narrow line of digits alone is read from the digits the model read surely earlier on the same
-# page when its glyphs match them beyond doubt (ocrdigits: the same text, a confidence of those
-# templates' — so that depends on the page, never on another page or the process's past); False:
-# every line is run (bench/ocr_digits.py --verify compares the two).
+# A narrow line of digits alone is read from the digits the model read surely earlier in the same
+# document (on this page or an earlier one: a scan's pages share one face and size) when its glyphs
+# match them beyond doubt (ocrdigits: the same text, a confidence of those templates' — so that
+# depends on the document, never on another document, thread or the process's past); False: every
+# line is run (bench/ocr_digits.py --verify compares the two).
 FAST_DIGITS = True
 
 
-def _recognise_lines(lines):
+def _recognise_lines(lines, digits=None):
     """The recogniser's reading of ``lines`` (ocrengine.Lines), each at its own width (see
     _read_words): resized to the model's height, normalised as TextRecognizer.resize_norm_img
     does (float32: v / 255, - 0.5, / 0.5), padded with zeros to REC_MIN_WIDTH if narrower, and
@@ -521,7 +525,8 @@ def _recognise_lines(lines):
     value at the argmax, which is the maximum ``CTCLabelDecode.__call__`` takes in a second pass).
     A line whose input was read before is not run again (_seen); lines of REC_MIN_WIDTH are read
     in batches (REC_BATCH), in the page's order, and each is first offered to the digits the
-    recogniser has read surely on this page so far (ocrdigits: a cell's number read from them,
+    recogniser has read surely on this page or the document's earlier pages so far (``digits``,
+    the document's ocrdigits.Templates; None: this call's own — a cell's number read from them,
     never doubtful; anything else is run)."""
     import math
     from hashlib import blake2b
@@ -555,7 +560,7 @@ def _recognise_lines(lines):
             todo[key] = resized, own
     for key in [key for key in todo if key[0] != REC_MIN_WIDTH]:
         _run_rec([key], todo, got)
-    _read_narrow(narrow, todo, got)
+    _read_narrow(narrow, todo, got, digits if digits is not None else ocrdigits.Templates())
     decode = ocrengine.decode_line
     txts, scores, words = [], [], []
     for key, ratio, width in keys:
@@ -568,16 +573,14 @@ def _recognise_lines(lines):
     return ocrengine.Lines(tuple(txts), scores, tuple(words))
 
 
-def _read_narrow(narrow: dict, todo: dict, got: dict) -> None:
+def _read_narrow(narrow: dict, todo: dict, got: dict, templates) -> None:
     """Read the lines of REC_MIN_WIDTH (``narrow``: key -> the cut line), in order: each from the
-    page's digits learnt so far if they read it surely (ocrdigits.Templates), else from _seen, else
-    by the model, REC_BATCH at a time; the digits of every line the model read are learnt."""
+    document's digits learnt so far (``templates``, ocrdigits.Templates) if they read it surely,
+    else from _seen, else by the model, REC_BATCH at a time; the digits of every line the model
+    read are learnt."""
     import numpy as np
 
-    from gongkai.read import ocrdigits
-
     _, height, _ = ocrengine.REC_SHAPE
-    templates = ocrdigits.Templates()
 
     def learn(key) -> None:
         best, probs = got[key]
@@ -693,6 +696,7 @@ def read_image(data: bytes, name: str) -> Document:
     deadline = limits.Deadline(name)
     doc = Document(name=name, form="image")
     pages = []
+    digits = ocrdigits.Templates()  # learnt on this document's pages, for its later pages
     try:
         # Frames one at a time (a TIFF may hold many pages): only one is in memory.
         for number, frame in enumerate(ImageSequence.Iterator(picture), start=1):
@@ -705,7 +709,7 @@ def read_image(data: bytes, name: str) -> Document:
             deadline.allow(limits.OCR_PAGE_SECONDS)
             deadline.check(f"第{number}页")
             scale = _dpi(frame) / 72
-            glyphs, segments = recognise(frame.copy(), scale)
+            glyphs, segments = recognise(frame.copy(), scale, digits)
             pages.append(page_layout(number, frame.width / scale, frame.height / scale, glyphs, segments, scanned=True))
     except (OSError, SyntaxError, ValueError):
         raise UnreadableFile("图片文件已损坏或不完整，无法读取。", name) from None

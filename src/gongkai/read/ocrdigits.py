@@ -27,8 +27,11 @@ probability, the digits at the steps their glyphs' centres fall in and the blank
 the decoding, the word boxes and everything after are unchanged.  A digit's probability is the
 least the recogniser gave any of that digit's templates: never more sure than the model was of
 the pictures it is read from, and never below ``LEARN`` — so ocrcheck's doubt (< 0.90) is left to
-cells the model reads.  A ``Templates`` lives for one page's reading (``ocr._recognise_lines``):
-nothing is shared between pages, documents or threads, and nothing is shipped or downloaded.
+cells the model reads.  A ``Templates`` lives for one document's reading: its reader (read/pdf.py,
+``ocr.read_image``) makes one and passes it with each page, since a scan's pages print their
+digits in one face and size and relearning them cost each page its first batch of lines (a page
+read alone gets its own).  Nothing is shared between documents or threads, and nothing is shipped
+or downloaded.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ SPECK_CLEAR = 2      # px between such a speck and the digits' band (nearer, the
 RULING = 3           # px: a line this thin along the whole of the line's edge is the cell's ruling
 MIN_CONTRAST = 80    # grey levels between the ink's mean and the paper's
 PATCH = 24           # a glyph's picture is compared at PATCH × PATCH
-MAX_TEMPLATES = 8    # of one digit, kept per page (the first learnt)
+MAX_TEMPLATES = 8    # of one digit and size, kept per document (the first learnt)
+MAX_KEPT = 400       # templates of a document in all (~1 MB): a long document's sizes are bounded
 STEP = 8             # px of the recogniser's input per output step
 DIGITS = "0123456789"
 
@@ -144,6 +148,7 @@ class Templates:
 
     def __init__(self) -> None:
         self._by_digit: dict[str, list[Template]] = {}
+        self._kept = 0
 
     def __bool__(self) -> bool:
         return bool(self._by_digit)
@@ -161,8 +166,10 @@ class Templates:
             return
         for digit, glyph, confidence in zip(text, found, confidences):
             kept = self._by_digit.setdefault(digit, [])
-            if len(kept) < MAX_TEMPLATES:
+            # Counted by size: a later page (or table) printed in another size learns its own.
+            if self._kept < MAX_KEPT and sum(1 for t in kept if _near(t, glyph)) < MAX_TEMPLATES:
                 kept.append(Template(digit, glyph.height, glyph.width, glyph.picture, float(confidence)))
+                self._kept += 1
 
     def read(self, line, width: int, height: int):
         """The recogniser's output for ``line`` (each step's best class and its probability, as
@@ -202,9 +209,7 @@ class Templates:
 
         scores: dict[str, float] = {}
         for digit, kept in self._by_digit.items():
-            near: list = [t.picture for t in kept
-                          if abs(t.height - glyph.height) <= SIZE * t.height
-                          and abs(t.width - glyph.width) <= max(2, SIZE_W * t.width)]
+            near: list = [t.picture for t in kept if _near(t, glyph)]
             if near:
                 scores[digit] = float(np.max(np.stack(near) @ glyph.picture))
         if not scores:
@@ -215,3 +220,9 @@ class Templates:
         if score < MATCH or score - runner_up < MARGIN:
             return None
         return digit
+
+
+def _near(template: Template, glyph: Glyph) -> bool:
+    """Is ``template`` of ``glyph``'s size (height within SIZE, width within SIZE_W or 2 px)?"""
+    return (abs(template.height - glyph.height) <= SIZE * template.height
+            and abs(template.width - glyph.width) <= max(2, SIZE_W * template.width))

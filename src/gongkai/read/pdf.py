@@ -75,6 +75,7 @@ def _read_pdf(data: bytes, name: str) -> Document:
     from gongkai.read import ocr
 
     ocr_ready: bool | None = None  # looked up at the first scanned page (a few file lookups)
+    digits = None  # the digits OCR read surely on this document's pages (ocrdigits.Templates)
     try:
         for index in range(len(pdf)):
             deadline.check(f"第{index + 1}页")
@@ -100,7 +101,11 @@ def _read_pdf(data: bytes, name: str) -> Document:
                 elif scan:
                     scanned.append(index)
                     deadline.allow(limits.OCR_PAGE_SECONDS)
-                    layout = _ocr_page(page, reader, index + 1, name)
+                    if digits is None:
+                        from gongkai.read.ocrdigits import Templates
+
+                        digits = Templates()
+                    layout = _ocr_page(page, reader, index + 1, name, digits)
                 else:
                     if not segments and reader.image_area > 0.5 * reader.width * reader.height:
                         segments = _image_rulings(page, reader, index + 1, doc)
@@ -210,9 +215,9 @@ def _image_rulings(page, reader: PageReader, number: int, doc: Document) -> list
     return ocr.rulings(np.array(picture.convert("L")), scale)
 
 
-def _ocr_page(page, reader: PageReader, number: int, name: str) -> PageLayout:
+def _ocr_page(page, reader: PageReader, number: int, name: str, digits=None) -> PageLayout:
     from gongkai.read import ocr
 
     image, scale = _page_image(page, reader, name, number)
-    glyphs, segments = ocr.recognise(image, scale)
+    glyphs, segments = ocr.recognise(image, scale, digits)
     return page_layout(number, reader.width, reader.height, glyphs, segments, scanned=True)
