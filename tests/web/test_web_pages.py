@@ -572,8 +572,15 @@ def test_a_new_years_draft_says_when_last_years_carry_over_disagrees_with_the_re
     open_register(a).record(ref, "replied", date(2024, 12, 30), "乙", outcome="granted", ground="2")  # entered late
     r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token},
                follow=True)
-    assert ("表三“二、上年结转政府信息公开申请数量”行“总计”列：上年报告印的结转下年度继续办理是 1，台账为 0，请核实"
-            "（上年的申请在报告之后有更正、作废或补录？）") in r.content.decode()
+    # what was taken, then each thing to verify as a warning of its own (they were one long message)
+    shown = re.findall(r'<li class="([^"]*)">(.*?)</li>', r.content.decode().split('id="messages"')[1].split("</ul>")[0])
+    presumed = ("未声明台账起始日期：按台账中最早收到的申请（2024-12-20）推定自2024年1月1日起收到的申请都已登记；"
+                "如不是这样，请声明台账起始日期（自哪天起收到的申请都已登记）。")
+    assert shown[-4:] == [
+        ("success", f"已新建 {a.name} 2025年度报告：上年报告（2024年度报告（本系统））带入上年结转等数据；表三由依申请公开台账计算。"),
+        *[("warning", f"表三“二、上年结转政府信息公开申请数量”行“{column}”列：上年报告印的结转下年度继续办理是 1，台账为 0，"
+                      "请核实（上年的申请在报告之后有更正、作废或补录？）。") for column in ("自然人", "总计")],
+        ("warning", presumed)]
 
 
 def test_a_log_corrected_after_the_draft_is_told_on_table2(django_env, world):

@@ -321,7 +321,7 @@ def _last_year(body) -> None:
     from gongkai.web.models import ReportDraft
 
     ReportDraft.objects.filter(body=body).delete()
-    d, _ = drafts.create(body, YEAR - 1, "2021", "测试", prefill=False)
+    d, _, _ = drafts.create(body, YEAR - 1, "2021", "测试", prefill=False)
     report = drafts.report_of(d)
     for cell in FORMAT.expected_cells("2021"):
         report.set_value(cell, 0)

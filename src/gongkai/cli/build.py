@@ -83,9 +83,9 @@ def run_new(args) -> int:
     if args.log:
         from gongkai.log.source import scaffold_from_log
 
-        text, notes = scaffold_from_log(agency, year, args.format, prefill, body_type, args.db)
+        text, notes, warnings = scaffold_from_log(agency, year, args.format, prefill, body_type, args.db)
     else:
-        text, notes = scaffold(agency, year, args.format, prefill, body_type), []
+        text, notes, warnings = scaffold(agency, year, args.format, prefill, body_type), [], []
     _write(out, text.encode("utf-8"))
     print(f"gongkai：已生成源文件 {out}（{agency} {year}年度，{args.format} 版格式）。")
     if not args.body_type:
@@ -96,6 +96,8 @@ def run_new(args) -> int:
         print(f"gongkai：注意：{year}年度报告通常使用 {expected} 版格式，当前为 {args.format} 版。", file=sys.stderr)
     for note in notes:
         print(f"gongkai：{note}")
+    for warning in warnings:   # each its own line: a 上年结转 to verify, rows left blank and why
+        print(f"gongkai：注意：{warning}", file=sys.stderr)
     if last is not None and prefill is not None:
         _say_carried(args.previous, carried, prefill)
     return 0

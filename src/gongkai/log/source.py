@@ -42,13 +42,15 @@ def log_report(url: str | None, year: int, agency: str | None = None) -> tuple[R
 
 
 def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | None, body_type: str | None,
-                      url: str | None) -> tuple[str, list[str]]:
-    """The YAML source text and messages for the user."""
+                      url: str | None) -> tuple[str, list[str], list[str]]:
+    """The YAML source text, what was taken from the registers, and the warnings for the user,
+    one sentence each: a figure last year's report printed otherwise, rows left blank and why."""
     if version != VERSION:
         raise GongkaiError(f"主动公开台账按 {VERSION} 版格式计算表二，不能生成 {version} 版源文件；请去掉 --format {version}")
     prefill = prefill or Prefill()
     report, last_end, table3 = log_report(url, year, agency)
-    messages = []
+    messages: list[str] = []
+    warnings: list[str] = []
     for cell, value in report.iter_cells():
         note = LOG_NOTE if value is not None else BLANK_NOTE
         if cell.endswith(".in_force") and value is not None:   # a blank one has no sum to explain
@@ -58,22 +60,22 @@ def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | N
             note += f"；上年末 {start} 件 + 本年制发 − 本年废止"
             if printed is not None and printed != start:
                 note += f"；上年报告印的是 {format_value(printed)} 件，与台账不一致，请核实"
-                messages.append(f"{cell_label(cell, version)}：上年报告印的是 {format_value(printed)}，台账上年末 {start}")
+                warnings.append(f"{cell_label(cell, version)}：上年报告印的是 {format_value(printed)}，台账上年末 {start}")
         prefill.values[cell] = value
         prefill.comments[cell] = note
     counted = {cell: value for cell, value in table3.iter_cells() if value is not None}
     differs = {}   # 上年结转 where last year's report printed another 结转下年度继续办理
     for cell, was, now in carry_mismatches(prefill.values, table3):
         differs[cell] = f"{REGISTER_NOTE}；上年报告的结转下年度继续办理印的是 {format_value(was)} 件，与台账不一致，请核实"
-        messages.append(f"{cell_label(cell, version)}：上年报告印的结转下年度继续办理是 {format_value(was)}，台账为 {now}"
+        warnings.append(f"{cell_label(cell, version)}：上年报告印的结转下年度继续办理是 {format_value(was)}，台账为 {now}"
                         "（上年的申请在报告之后有更正、作废或补录？可用 gongkai register table3 --cell 核对）")
     for cell, value in counted.items():   # a row the register cannot count keeps last year's or stays blank
         prefill.values[cell] = value
         prefill.comments[cell] = differs.get(cell, REGISTER_NOTE)
     if counted:
         messages.append(f"表三由依申请公开台账计算（截至{year}年12月31日）")
-    messages.extend(table3.notes[1:])
-    messages.extend(report.notes[1:])
+    warnings.extend(table3.notes[1:])
+    warnings.extend(report.notes[1:])
     draft = skeleton(agency, year, version, prefill)
     first = next(s for s in draft.sections if s.no == FORMAT.sections[0].no)
     first.text = f"{report.sections[0].text}\n\n{first.text}"
@@ -86,4 +88,4 @@ def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | N
                       + ("" if len(counted) == len(list(table3.iter_cells())) else "，台账不能计算的行留空"))
     if prefill.source_name:
         header.append(f"# 上年结转和上年问题取自：{prefill.source_name}")
-    return write_source(draft, body_type, prefill.comments, header), messages
+    return write_source(draft, body_type, prefill.comments, header), messages, warnings

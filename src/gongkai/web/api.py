@@ -280,8 +280,8 @@ def reports(request, body):
 
     if request.method == "POST":
         data = _json_body(request)
-        draft, _taken = drafts.create(body, data.get("year"), str(data.get("format") or "2021"), request.user.username,
-                              prefill=bool(data.get("prefill", True)))
+        draft, _taken, _warnings = drafts.create(body, data.get("year"), str(data.get("format") or "2021"), request.user.username,
+                                                 prefill=bool(data.get("prefill", True)))
         return json_response(drafts.summary(draft), status=201)
     return json_response({"reports": [drafts.summary(d) for d in body.reports.all()]})
 

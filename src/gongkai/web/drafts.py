@@ -54,17 +54,18 @@ def _shown(value) -> str:
 SOURCE_KINDS = {"previous": "上年报告", "register": "依申请公开台账", "log": "主动公开台账"}
 
 
-def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str], dict[int, str]]:
+def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str], list[str], dict[int, str]]:
     """Values the body's own records give for ``year`` (2021 format): table 3 from the request
     register when it holds any request, table 2 from the disclosure log when it holds any entry.
-    Returns (cell -> (value, kind, note), messages, section number -> the records' figures in
-    words: 一 the log's publication statistics, 三 table 3)."""
+    Returns (cell -> (value, kind, note), what was taken, warnings (rows left blank and why, a
+    presumed start, a year not over), section number -> the records' figures in words: 一 the
+    log's publication statistics, 三 table 3)."""
     from gongkai.log.year import year_report
     from gongkai.register.table3 import compute, statement
     from gongkai.web.registers import open_log, open_register
 
     if version != "2021":
-        return {}, [], {}
+        return {}, [], [], {}
     out: dict[str, tuple] = {}
     messages = []
     texts: dict[int, str] = {}
@@ -86,7 +87,7 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
                     out[cell] = (value, "log", f"由主动公开台账计算（截至{year}年12月31日）")
             texts[1] = report.sections[0].text
             messages.append("表二和第一部分的公开统计由主动公开台账计算")
-    return out, messages + notes, texts
+    return out, messages, notes, texts
 
 
 def previous_problems(body, year, previous: Report, name: str) -> list[str]:
@@ -100,10 +101,11 @@ def previous_problems(body, year, previous: Report, name: str) -> list[str]:
 
 
 def create(body, year, version: str, actor: str, prefill: bool = True, previous: Report | None = None,
-           previous_name: str = "") -> tuple[ReportDraft, list[str]]:
+           previous_name: str = "") -> tuple[ReportDraft, list[str], list[str]]:
     """A new draft: every cell blank, except what last year's report (uploaded, or this
-    system's draft of last year) and the body's records give, each with its source; and what
-    was taken from the records, in words for the clerk."""
+    system's draft of last year) and the body's records give, each with its source; what was
+    taken from the records, and the warnings (each its own sentence: a 上年结转 that last year's
+    report printed otherwise, rows of table 3 left blank and why), in words for the clerk."""
     from gongkai.source.scaffold import Prefill, prefill_from, skeleton
 
     year = _year(year)
@@ -120,20 +122,22 @@ def create(body, year, version: str, actor: str, prefill: bool = True, previous:
     cells = {cell: {"kind": "previous", "note": p.comments.get(cell, ""), "value": _shown(v)}
              for cell, v in p.values.items()}
     origins = {"previous": name or "上年度报告"} if previous is not None else {}
-    records, messages, texts = _records(body, year, version) if prefill else ({}, [], {})
+    records, messages, warnings, texts = _records(body, year, version) if prefill else ({}, [], [], {})
     if previous is not None and records:   # last year's printed 结转下年度 against the register's 上年结转
         from gongkai.format.names import cell_label
         from gongkai.format.text import format_value
         from gongkai.register.table3 import carry_mismatches
 
         now = Report(year=year, format=version)
+        mismatches = []
         now.table3 = {"carried_over": {c.split(".")[-1]: v[0] for c, v in records.items()
                                        if c.startswith("table3.carried_over.")}}
         for cell, was, count in carry_mismatches(p.values, now):
             value, kind, note = records[cell]
             records[cell] = (value, kind, f"{note}；上年报告的结转下年度继续办理印的是 {format_value(was)} 件，与台账不一致，请核实")
-            messages.append(f"{cell_label(cell, version)}：上年报告印的结转下年度继续办理是 {format_value(was)}，台账为 {count}，"
-                            "请核实（上年的申请在报告之后有更正、作废或补录？）")
+            mismatches.append(f"{cell_label(cell, version)}：上年报告印的结转下年度继续办理是 {format_value(was)}，台账为 {count}，"
+                              "请核实（上年的申请在报告之后有更正、作废或补录？）")
+        warnings = mismatches + warnings
     for cell, (value, kind, note) in records.items():
         p.values[cell] = value
         cells[cell] = {"kind": kind, "note": note, "value": _shown(value)}
@@ -153,7 +157,7 @@ def create(body, year, version: str, actor: str, prefill: bool = True, previous:
                                            sources={"cells": cells, "origins": origins, **taken}, updated_by=actor)
     except IntegrityError:
         raise GongkaiError(f"{body.name} {year}年度的报告已经存在，请直接编辑") from None
-    return draft, messages
+    return draft, messages, warnings
 
 
 def summary(d: ReportDraft) -> dict:

@@ -50,9 +50,9 @@ def draft_new(request):
             refused = drafts.previous_problems(body, request.POST.get("year"), previous, upload.name)
             if refused:  # another body's or year's figures are not this draft's: not carried
                 previous, upload = None, None
-        draft, taken = drafts.create(body, request.POST.get("year"), request.POST.get("format", "2021"),
-                                     request.user.username, prefill=True, previous=previous,
-                                     previous_name=upload.name if upload else "")
+        draft, taken, warnings = drafts.create(body, request.POST.get("year"), request.POST.get("format", "2021"),
+                                               request.user.username, prefill=True, previous=previous,
+                                               previous_name=upload.name if upload else "")
     except GongkaiError as exc:
         messages.error(request, f"未能新建：{exc}")
         return redirect("/draft/")
@@ -62,6 +62,8 @@ def draft_new(request):
     found = [f for f in found if f]
     messages.success(request, f"已新建 {body.name} {draft.year}年度报告" +
                      (f"：{'；'.join(found)}。" if found else "：没有上年报告和台账数据，统计表各格空白，请逐项填写。"))
+    for warning in warnings:   # each its own message: a 上年结转 to verify, rows left blank and why
+        messages.warning(request, warning if warning.endswith("。") else f"{warning}。")
     for problem in refused:
         messages.error(request, problem)
     return redirect(f"/draft/{body.pk}/{draft.year}/")
