@@ -110,7 +110,7 @@ def test_new_takes_the_log_and_the_register_as_sources(capsys, db_url, tmp_path,
     run(capsys, "log", "add", *db, "--title", "新办法", "--kind", "规范性文件", "--made", "2024-05-05",
         "--draft-by", "甲", "--draft-on", "2024-05-05", "--check-by", "乙", "--check-on", "2024-05-05",
         "--sign-by", "丙", "--sign-on", "2024-05-05")
-    run(capsys, "log", "publish", "D2024-000002", *db, "--channel", "政府网站", "--column", "政策文件",
+    run(capsys, "log", "publish", "D2024-000001", *db, "--channel", "政府网站", "--column", "政策文件",
         "--on", "2024-05-08")
     run(capsys, "log", "repeal", "D2023-000001", *db, "--on", "2024-05-05")
     run(capsys, "log", "figures", *db, "--year", "2024", "--month", "6", "--penalty", "7")
@@ -376,7 +376,7 @@ def test_table2_cells_list_the_documents_they_count(capsys, db_url, monkeypatch)
         "--check-on", "2024-12-24", "--sign-by", "丙", "--sign-on", "2024-12-27")
     run(capsys, "log", "repeal", "D2022-000001", *db, "--on", "2025-09-01")
     code, out, err = run(capsys, "log", "table2", *db, "--year", "2025", "--cell", "art20_1.normative_docs.in_force")
-    assert code == 0 and out == "D2024-000002\t2024-12-28\t某发〔2024〕9号\t冬季通知\t有效\n" and err == "gongkai：共 1 件。\n"
+    assert code == 0 and out == "D2024-000001\t2024-12-28\t某发〔2024〕9号\t冬季通知\t有效\n" and err == "gongkai：共 1 件。\n"
     code, out, _ = run(capsys, "log", "table2", *db, "--year", "2025", "--cell", "table2.art20_1.normative_docs.repealed")
     assert out == "D2022-000001\t2022-05-01\t—\t旧办法\t废止2025-09-01\n"
     code, _, err = run(capsys, "log", "table2", *db, "--year", "2021", "--cell", "art20_1.normative_docs.made")

@@ -216,9 +216,9 @@ def test_a_log_with_every_kind_of_entry_round_trips(tmp_path, cal):
         (10, "公开", "公开渠道：政府网站；公开栏目：政策文件", "已作废（见第11条）"),
         (11, "作废", "作废第10条；理由：重复登记", "")]
     assert history["D2025-000002"][1][0][3] == "已更正公开属性（见第7条）"
-    assert history["D2025-000004"] == (True, [(1, "登记", "标题：误登；类别：其他；公开属性：主动公开", "已作废（见第2条）"),
+    assert history["D2025-000003"] == (True, [(1, "登记", "标题：误登；类别：其他；公开属性：主动公开", "已作废（见第2条）"),
                                               (2, "作废", "作废第1条；理由：误登", "")])
     assert [i["title"] for i in state["items"]] == ["旧规章", "某管理办法", "某事项", "某通知"]
-    assert [(h[0], h[2], h[3]) for h in history["D2025-000005"][1][1:]] == [
+    assert [(h[0], h[2], h[3]) for h in history["D2025-000004"][1][1:]] == [
         (2, "废止或失效：废止", "已作废（见第3条）"), (3, "作废第2条；理由：登记错条目", ""), (4, "废止或失效：失效", "")]
     assert state["items"][3]["ended_kind"] == "expired" and state["items"][3]["ended_on"] == date(2025, 7, 1)

@@ -104,7 +104,7 @@ def test_the_log_on_postgresql(pg_url, cal, tmp_path):
         assert log.db.dialect == "postgresql" and log.db.applied_versions() == register_versions(tmp_path) | {5001, 5002, 5003, 5004, 5005, 5006, 6001}
         a = log.add(signed("办法", date(2024, 3, 1), "normative_docs", doc_no="某〔2024〕1号"), "c")
         b = log.add(signed("细则", date(2023, 3, 1), "normative_docs"), "c")
-        assert a == "D2024-000001" and b == "D2023-000002"
+        assert a == "D2024-000001" and b == "D2023-000001"
         log.publish(a, "政府网站", "政策文件", date(2024, 3, 4), "c")
         log.end(b, "repealed", date(2024, 7, 1), "c")
         with pytest.raises(GongkaiError, match="不能再次登记"):
@@ -161,3 +161,23 @@ def test_on_a_fixed_office_day_entries_are_stamped_on_that_day(db_url, cal):
         log.add(signed("通知", date(2026, 3, 9)), "c")
         item = log.items()[0]
     assert item.created_at[:10] == item.reviews["sign"].recorded_at[:10] == "2026-03-10"
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_items_are_numbered_per_year_made_and_never_renumbered(store, tmp_path, cal, request):
+    """A 公开目录 numbers each year from 1: 2027's first item is D2027-000001, not D2027-000004 (the
+    row id).  A year that already holds numbers (given, imported, or drawn by the old rule from the
+    row id) goes on after its highest, and no item's number ever changes."""
+    url = request.getfixturevalue("pg_url") if store == "postgresql" else str(tmp_path / "n.db")
+    with DisclosureLog(url, calendar=cal, create=True, today=date(2027, 3, 1)) as log:
+        refs = [log.add(NewItem(f"通知{i}", "other", made), "甲")
+                for i, made in enumerate((date(2026, 5, 1), date(2026, 6, 1), date(2027, 1, 4), date(2019, 3, 1),
+                                          date(2027, 1, 5)))]
+        assert refs == ["D2026-000001", "D2026-000002", "D2027-000001", "D2019-000001", "D2027-000002"]
+        # a year whose items were numbered before this rule (from the row id): 2025's first was 153
+        old = log.add(NewItem("旧编号的通知", "other", date(2025, 12, 1), ref="D2025-000153"), "甲")
+        assert log.add(NewItem("新通知", "other", date(2025, 12, 2)), "甲") == "D2025-000154"
+        log.add(NewItem("导入的通知", "other", date(2026, 7, 1), ref="D2026-000003"), "甲")   # taken: skipped
+        assert log.add(NewItem("再一个", "other", date(2026, 7, 2)), "甲") == "D2026-000004"
+        assert log.get(old).title == "旧编号的通知"
+        assert sorted(i.ref for i in log.items()) == sorted([*refs, old, "D2025-000154", "D2026-000003", "D2026-000004"])

@@ -13,7 +13,6 @@ the whole file.  All rules about what may be recorded live in :func:`check_item`
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -517,15 +516,13 @@ class DisclosureLog:
         def who(entry) -> tuple[str, str]:   # an imported entry keeps its recording
             return (entry.actor or actor, entry.recorded_at or stamp)
 
-        ref = new.ref or f"tmp-{uuid.uuid4().hex}"
+        # drawn inside this transaction from the year's locked counter: two clerks never draw the same one
+        ref = new.ref or self._free_ref(new.made_on.year)
         iid = self.db.insert(
             "INSERT INTO disclosure_items (ref, title, doc_no, kind, made_on, attribute, attribute_reason, "
             "created_by, created_at, existing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (ref, new.title.strip(), new.doc_no.strip(), new.kind, new.made_on.isoformat(), new.attribute,
              new.attribute_reason.strip(), new.created_by or actor, new.created_at or stamp, int(new.existing)))
-        if not new.ref:  # the number follows the row id, so two clerks never draw the same one
-            ref = self._free_ref(new.made_on.year, iid)
-            self.db.execute("UPDATE disclosure_items SET ref = ? WHERE id = ?", (ref, iid))
         rows: dict[int, int] = {id(new): iid}   # each entry's object -> its row, for the corrections
         for r in new.reviews:
             rows[id(r)] = self._insert_review(iid, r, *who(r))
@@ -552,12 +549,28 @@ class DisclosureLog:
             self._insert_correction(iid, fix, rows[id(fix.entry)], *who(fix))
         return ref
 
-    def _free_ref(self, year: int, iid: int) -> str:
-        """``D<year>-<row id>``, or the next number not already taken by an imported or given one."""
-        n = iid
-        while self.db.scalar("SELECT 1 FROM disclosure_items WHERE ref = ?", (f"D{year}-{n:06d}",)):
+    def _free_ref(self, year: int) -> str:
+        """``D<year made>-NNNNNN``, numbered per year as a 公开目录 is: the year's next number, skipping
+        one already taken (given by hand or imported).  The year's sequence is a row of the shared
+        ``counters`` table (name ``log_item``), locked for this transaction; the first time a year is
+        drawn it starts after the highest number that year already has, so the items numbered
+        before (from the row id: D2027-000153 for 2027's first) keep theirs and none comes after
+        them with a lower number.  Nothing is ever renumbered."""
+        name = "log_item"
+        if not self.db.scalar("SELECT 1 FROM counters WHERE name = ? AND year = ?", (name, year)):
+            taken = [int(r[0][len(f"D{year}-"):]) for r in self.db.query(
+                "SELECT ref FROM disclosure_items WHERE ref LIKE ?", (f"D{year}-%",))
+                if r[0][len(f"D{year}-"):].isdigit()]
+            self.db.execute("INSERT INTO counters (name, year, last) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                            (name, year, max(taken, default=0)))
+        n = int(self.db.scalar("SELECT last FROM counters WHERE name = ? AND year = ?" + self.db.for_update,
+                               (name, year)))
+        while True:
             n += 1
-        return f"D{year}-{n:06d}"
+            ref = f"D{year}-{n:06d}"
+            if not self.db.scalar("SELECT 1 FROM disclosure_items WHERE ref = ?", (ref,)):
+                self.db.execute("UPDATE counters SET last = ? WHERE name = ? AND year = ?", (n, name, year))
+                return ref
 
     def _insert_adjustment(self, iid: int, a: AttributeChange, actor: str, stamp: str) -> int:
         rid = self.db.insert("INSERT INTO disclosure_attribute_changes (item_id, on_date, old_attribute, old_reason, "
