@@ -561,6 +561,34 @@ def test_a_register_corrected_after_the_draft_is_told_not_silently_applied(djang
     assert 'id="register-drift"' not in c.get(f"/draft/{a.pk}/2025/").content.decode()
 
 
+def test_a_draft_that_did_not_record_when_it_took_table3_lists_the_years_corrections(django_env, world):
+    """A draft saved before it recorded when table 3 was taken (sources without register_taken_at)
+    listed the changed cells and no step behind them: it now says it cannot tell what came since
+    and lists the year's corrections and voids (not every step, as if all were new)."""
+    from gongkai.web.drafts import get
+    from gongkai.web.registers import open_register
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    ref = _registered(c, a, token, "张三", "2025-04-03")
+    c.post(f"/register/{a.pk}/r/{ref}/event", {"kind": "replied", "on": "2025-05-06", "outcome": "granted",
+                                               "ground": "2", "csrfmiddlewaretoken": token})
+    c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
+    draft = get(a, 2025)
+    draft.sources = {k: v for k, v in draft.sources.items() if k != "register_taken_at"}   # as saved before
+    draft.save()
+    other = _registered(c, a, token, "李四", "2025-06-02")     # a step, not a correction: not listed
+    open_register(a).amend(ref, "outcome", "unable.needs_creation", "应计入没有现成信息", "乙", event=2)
+    page = c.get(f"/draft/{a.pk}/2025/").content.decode()
+    assert "<li>表三“（一）予以公开”行“总计”列：报告中 1，台账现为 0</li>" in page
+    assert ('<p id="register-drift-untimed">本报告没有记下从台账带入表三的时间（早于记录此时间的版本所建），无法列出此后登记的事项；'
+            "以下是台账中2025年以来登记的更正和作废，请逐项核对：</p>") in page
+    listed = re.findall(r'<li><a href="/register/\d+/r/([^/]+)/">[^<]+</a> (第\d+条 [^<]*)</li>', page.split('id="register-drift"')[1])
+    assert [(r, text.split("（")[0]) for r, text in listed] == [(ref, "第3条 2026-03-10 更正")]
+    assert f"/r/{other}/" not in page.split('id="register-drift"')[1].split("</div>")[0]
+
+
 def test_a_new_years_draft_says_when_last_years_carry_over_disagrees_with_the_register(django_env, world):
     from gongkai.web.registers import open_register
 

@@ -364,19 +364,25 @@ def register_drift(draft: ReportDraft, register) -> dict | None:
         return None
     steps = []
     since = (draft.sources or {}).get("register_taken_at")
-    if since:
-        wanted: dict[str, set[int]] = {}
-        for ref, seq in register.recorded_since(since):
-            wanted.setdefault(ref, set()).add(seq)
-        for ref, seqs in list(wanted.items())[:20]:
-            for row in history_rows(register.history(ref), personal=False):
-                if row["id"] in seqs:
-                    steps.append({"ref": ref, "text": f"第{row['id']}条 {row['on']} {row['label']}"
-                                  + (f"（{'；'.join(row['details'])}）" if row["details"] else "")
-                                  + f"；经办：{row['actor']}，登记于 {row['recorded_at']}"})
+    # A draft that did not record when it took table 3 (saved before the time was kept) cannot tell
+    # what was recorded since: it lists the year's corrections and voids instead, which are what
+    # moves a counted figure, and says so (the template) — never every step as if it were new.
+    corrections_only = not since
+    wanted: dict[str, set[int]] = {}
+    for ref, seq in register.recorded_since(since or f"{draft.year}-01-01"):
+        wanted.setdefault(ref, set()).add(seq)
+    for ref, seqs in wanted.items():
+        for row in history_rows(register.history(ref), personal=False):
+            if row["id"] in seqs and not (corrections_only and row["kind"] not in ("amended", "voided")):
+                steps.append({"ref": ref, "text": f"第{row['id']}条 {row['on']} {row['label']}"
+                              + (f"（{'；'.join(row['details'])}）" if row["details"] else "")
+                              + f"；经办：{row['actor']}，登记于 {row['recorded_at']}"})
+        if len({st["ref"] for st in steps}) >= 20:
+            break
     from gongkai.db import office_time
 
-    return {"cells": cells, "steps": steps, "since": office_time(since) if since else ""}
+    return {"cells": cells, "steps": steps, "since": office_time(since) if since else "",
+            "untimed": corrections_only}
 
 
 def log_drift(draft: ReportDraft) -> list[dict] | None:
