@@ -404,3 +404,33 @@ def test_a_reply_counted_in_the_wrong_row_is_corrected_with_its_art36_item(reg):
     assert compute(reg.db, 2025, today=date(2026, 1, 6)).table3["unable.not_held"]["total"] == 1
     with pytest.raises(GongkaiError, match="只在更正答复的办理结果时一并填写"):
         reg.amend(ref, "name", "张珊", "录错", "b", ground="4")
+
+
+def test_a_reply_under_art36_5_can_be_corrected_to_another_row_or_item(reg):
+    """Found walking a year on PostgreSQL: a reply of 本机关不掌握 under Art. 36 (五) carries the
+    responsible body; corrected to 没有现成信息 (or to item (四)) the body stayed with the reply, so
+    every such correction was refused (只有依第三十六条第（五）项…才填写负责公开的行政机关) and the body
+    could not be cleared first (更正须填写更正后的值): a deadlock.  The body goes with (五)."""
+    from gongkai.register.history import history_lines
+    from gongkai.register.table3 import compute
+
+    ref = reg.add(NewRequest(person(), "in_person", "x", date(2025, 3, 7)), "a")
+    reg.record(ref, "replied", date(2025, 4, 18), "a", outcome="unable.not_held", ground="5",
+               body="某区市场监督管理局", body_contact="0517-80000000")
+    reg.amend(ref, "outcome", "unable.needs_creation", "应计入没有现成信息", "b", event=2, on=date(2026, 1, 6))
+    assert reg.case(ref).outcome == "unable.needs_creation"
+    assert history_lines(reg.history(ref), True)[-1].startswith(
+        "3. 2026-01-06 更正（第2条“答复”的办理结果：“（四）无法提供1.本机关不掌握相关政府信息”改为"
+        "“（四）无法提供2.没有现成信息需要另行制作”，所依据的第三十六条第（五）项随之不再适用，"
+        "所填负责公开的行政机关“某区市场监督管理局”随之不再适用；理由：应计入没有现成信息）")
+    assert reg.history(ref)[1].data["body"] == "某区市场监督管理局"     # the reply as recorded keeps it
+    reg.declare_kept_since(date(2025, 1, 1), "a")
+    assert compute(reg.db, 2025, today=date(2026, 1, 6)).table3["unable.needs_creation"]["total"] == 1
+    # item (五) corrected to (四) within 本机关不掌握: the body goes too
+    other = reg.add(NewRequest(person(), "in_person", "y", date(2025, 3, 7)), "a")
+    reg.record(other, "replied", date(2025, 4, 18), "a", outcome="unable.not_held", ground="5",
+               body="某区市场监督管理局", body_contact="0517-80000000")
+    reg.amend(other, "ground", "4", "经核实为本机关应掌握但不存在", "b", event=2, on=date(2026, 1, 6))
+    assert history_lines(reg.history(other), True)[-1].startswith(
+        "3. 2026-01-06 更正（第2条“答复”的所依据的第三十六条的一项：“第（五）项：不属于本机关负责公开的，告知并说明理由”改为"
+        "“第（四）项：经检索没有所申请公开信息的，告知不存在”，所填负责公开的行政机关“某区市场监督管理局”随之不再适用；")

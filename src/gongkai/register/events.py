@@ -339,6 +339,10 @@ def amend(step: Event, name: str, value: Any, ground: Any = None) -> Event:
         data["ground"] = ground
     elif name == "outcome" and data.get("ground") is not None and data["ground"] not in grounds_for(value):
         data.pop("ground")
+    if step.data.get("ground") == "5" and data.get("ground") != "5":
+        # the responsible body is named only under Art. 36 (五): it goes with that item
+        data.pop("body", None)
+        data.pop("body_contact", None)
     return replace(step, data=data)
 
 

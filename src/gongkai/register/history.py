@@ -10,7 +10,7 @@ from typing import Any
 
 from gongkai.db import office_time
 from gongkai.format.text import shown_or_blank
-from gongkai.register.events import Event, Field, amendable, grounds_for, kinds, shown
+from gongkai.register.events import Event, Field, amend, amendable, grounds_for, kinds, shown
 from gongkai.register.store import Applicant
 
 LATE_ENTRY_DAYS = 3   # recorded more than this many days after its date: marked 补录
@@ -77,6 +77,10 @@ def _amendment(e: Event, by_id: dict[int, Event], personal: bool, mask_names: bo
         change += f"，所依据的第三十六条的一项为第（{_NUMERALS[int(e.data['ground']) - 1]}）项"
     elif ground is not None and ground not in grounds_for(e.data["value"]):   # dropped with the old outcome
         change += f"，所依据的第三十六条第（{_NUMERALS[int(ground) - 1]}）项随之不再适用"
+    name = f.name if f else e.data["field"]
+    if target is not None and target.data.get("body") and name in ("outcome", "ground") \
+            and not amend(target, name, e.data["value"], e.data.get("ground") or None).data.get("body"):
+        change += f"，所填负责公开的行政机关“{target.data['body']}”随之不再适用"   # it goes with (五)
     return [f"{where}的{label}：{change}", f"理由：{e.data.get('reason', '')}"]
 
 
