@@ -106,25 +106,59 @@ def report_meta(r: StoredReport, counts: dict[int, dict[tuple[str, str], int]]) 
             sum(found.values()), sum(n for (_, severity), n in found.items() if severity == "error")]
 
 
-def _report_rows(store: Store, cell_ids: list[str]) -> Iterator[list]:
+def with_counts(store: Store, reports: Iterable[StoredReport]) -> Iterator[tuple[StoredReport, dict]]:
+    """Each report with its findings counted (``Store.finding_counts``), a chunk of reports at a
+    time: a whole corpus's list is streamed, its counts never all held."""
+    from gongkai.corpus.store import CHUNK
+
+    batch: list[StoredReport] = []
+    for r in reports:
+        batch.append(r)
+        if len(batch) == CHUNK:
+            yield from _counted(store, batch)
+            batch = []
+    yield from _counted(store, batch)
+
+
+def _counted(store: Store, batch: list[StoredReport]) -> Iterator[tuple[StoredReport, dict]]:
+    counts = store.finding_counts([r.id for r in batch]) if batch else {}
+    yield from ((r, counts) for r in batch)
+
+
+def _report_rows(store: Store, cell_ids: list[str], ids: Collection[int] | None = None) -> Iterator[list]:
+    """The reports table's rows (of the reports ``ids`` when given), by number; the cells of a
+    chunk of reports at a time (a query, not a second cursor: PostgreSQL's streamed cursor is one
+    at a time)."""
+    from gongkai.corpus.store import CHUNK
+
     index = {c: i for i, c in enumerate(cell_ids)}
-    counts = store.finding_counts()
-    cells = store.cell_values()
-    pending = next(cells, None)
-    for r in store.reports():
-        values: list = [None] * len(cell_ids)
-        while pending is not None and pending[0] <= r.id:
-            if pending[0] == r.id and pending[1] in index:
-                values[index[pending[1]]] = _num(pending[2])
-            pending = next(cells, None)
-        yield report_meta(r, counts) + values
-    for _ in cells:  # finish the server-side cursor
-        pass
+    if ids is None:
+        reports: Iterable[StoredReport] = store.each_report()
+    else:
+        ordered = sorted(set(ids))
+        reports = (r for start in range(0, len(ordered), CHUNK)
+                   for r in store.reports_numbered(ordered[start:start + CHUNK]))
+    batch: list[tuple[StoredReport, dict]] = []
+
+    def rows() -> Iterator[list]:
+        values: dict[int, list] = {r.id: [None] * len(cell_ids) for r, _ in batch}
+        for doc_id, cell_id, value in store.cell_values(ids=values):
+            if cell_id in index:
+                values[doc_id][index[cell_id]] = _num(value)
+        for r, counts in batch:
+            yield report_meta(r, counts) + values[r.id]
+
+    for pair in with_counts(store, reports):
+        batch.append(pair)
+        if len(batch) == CHUNK:
+            yield from rows()
+            batch = []
+    yield from rows()
 
 
-def _cell_rows(store: Store) -> Iterator[list]:
+def _cell_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[list]:
     amounts = {c for c, kind in cell_columns() if kind == "DOUBLE"}
-    for c in store.cells():
+    for c in store.cells(ids):
         table, rest = c.cell_id.split(".", 1)
         row, column = rest.rsplit(".", 1)
         # A count is an integer; an amount (万元) has its own column, so each column has one type.
@@ -134,21 +168,21 @@ def _cell_rows(store: Store) -> Iterator[list]:
                None if c.confidence is None else round(float(c.confidence), 4)]
 
 
-def _figure_rows(store: Store) -> Iterator[list]:
+def _figure_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[list]:
     from gongkai.extract.narrative import counts_name
 
-    for g in store.figures():
+    for g in store.figures(ids):
         yield [g.document_id, g.sha256, g.agency, g.year, g.seq, g.section, g.sentence, g.text, _num(g.value), g.unit,
                g.counts, counts_name(g.counts), g.cells, g.approx, g.from_words, g.scope, g.stated_year, g.part_of]
 
 
 # The findings and failures tables are the store's rows as they are (same fields, same order).
-def _finding_rows(store: Store) -> Iterator[list]:
-    yield from (list(f) for f in store.findings())
+def _finding_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[list]:
+    yield from (list(f) for f in store.findings(ids=ids))
 
 
-def _failure_rows(store: Store) -> Iterator[list]:
-    yield from (list(f) for f in store.failures())
+def _failure_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[list]:
+    yield from (list(f) for f in store.failures() if ids is None or f.id in ids)
 
 
 TABLES = ("reports", "cells", "figures", "findings", "failures")
@@ -160,18 +194,14 @@ def table(store: Store, name: str, reports: Collection[int] | None = None) -> tu
     ``reports`` when given (every table's first column is the report's number)."""
     if name == "reports":
         cells = cell_columns()
-        columns, rows = _REPORT_META + cells, _report_rows(store, [c for c, _ in cells])
-    else:
-        makers = {"cells": (_CELL_COLUMNS, _cell_rows), "figures": (_FIGURE_COLUMNS, _figure_rows),
-                  "findings": (_FINDING_COLUMNS, _finding_rows), "failures": (_FAILURE_COLUMNS, _failure_rows)}
-        if name not in makers:
-            raise NotFound(f"没有表“{shown(name)}”：可导出的表为 {'、'.join(TABLES)}。")
-        columns, make = makers[name]
-        rows = make(store)
-    if reports is not None:
-        chosen = set(reports)
-        rows = (row for row in rows if row[0] in chosen)
-    return columns, rows
+        return _REPORT_META + cells, _report_rows(store, [c for c, _ in cells], reports)
+    makers = {"cells": (_CELL_COLUMNS, _cell_rows), "figures": (_FIGURE_COLUMNS, _figure_rows),
+              "findings": (_FINDING_COLUMNS, _finding_rows), "failures": (_FAILURE_COLUMNS, _failure_rows)}
+    if name not in makers:
+        raise NotFound(f"没有表“{shown(name)}”：可导出的表为 {'、'.join(TABLES)}。")
+    columns, make = makers[name]
+    # The rows of chosen reports looked up by their numbers, not filtered out of the whole table.
+    return columns, make(store, None if reports is None else set(reports))
 
 
 def _tables(store: Store) -> list[tuple[str, list[tuple[str, str]], Iterator[list]]]:

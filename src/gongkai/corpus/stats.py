@@ -191,14 +191,13 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
         docs[r.id] = (name, code, r.year, {})
         kept.append(r)
     covered = _covered(kept, {i: (d[0], d[2]) for i, d in docs.items()})
-    for doc_id, cell_id, value in store.cell_values(sorted(set(_NEEDED.values()))):
-        if doc_id in docs:
-            docs[doc_id][3][cell_id] = value
+    # The kept reports' cells and findings looked up by number: a county's statistics read the
+    # county's rows, not every row of the corpus.
+    for doc_id, cell_id, value in store.cell_values(sorted(set(_NEEDED.values())), docs):
+        docs[doc_id][3][cell_id] = value
     unsound = _unsound(store, set(docs) - set(covered))
     findings: dict[int, dict[str, int]] = {}
-    for doc_id, counts in store.finding_counts().items():
-        if doc_id not in docs:
-            continue
+    for doc_id, counts in store.finding_counts(docs).items():
         for (rule, _severity), n in counts.items():
             by_rule = findings.setdefault(doc_id, {})
             by_rule[rule] = by_rule.get(rule, 0) + n
@@ -268,7 +267,7 @@ def unknown_body(name: str, region: str = "") -> NotFound:
 def select(store: Store, region: str = "", year: int | None = None, agency: str = "", body: str = "") -> list[StoredReport]:
     """The readable reports in ``region`` (a code prefix) and ``year``, of the bodies ``agency``
     names or whose name contains it, of the body of identity ``body`` (``body_key``), by number."""
-    return [r for r in store.reports(region, year)
+    return [r for r in store.reports(region, year, body=body)
             if (not agency or matches_agency(r, agency)) and (not body or body_key(r.code, r.unit, r.agency_key, r.agency) == body)]
 
 
@@ -306,8 +305,8 @@ def _unsound(store: Store, summed: set[int]) -> dict[int, list[str]]:
 
     needed = set(_NEEDED.values())
     out: dict[int, list[str]] = {}
-    for f in store.findings(rules=RULE_IDS):
-        if f.document_id in summed and needed & set((f.cells or "").split(";")):
+    for f in store.findings(rules=RULE_IDS, ids=summed):
+        if needed & set((f.cells or "").split(";")):
             who = " ".join(str(part) for part in (f"#{f.document_id}", f.agency, f.year) if part)
             out.setdefault(f.document_id, []).append(f"{who}：{f.message.split('。')[0]}")
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -186,9 +186,12 @@ def _booleans(row: Sequence[Any], *columns: int) -> list[Any]:
     return out
 
 
-def _region_year(region: str, year: int | None) -> tuple[str, list[Any]]:
+def _region_year(region: str, year: int | None, body: str = "") -> tuple[str, list[Any]]:
     """The conditions (to add to a WHERE over ``documents d`` joined to ``agencies a``) and their
-    parameters for a division code prefix (``3208``; "" for all) and a year (None for all)."""
+    parameters for a division code prefix (``3208``; "" for all), a year (None for all) and a
+    body's identity (``places.identity``: ``320813/教育局``, or the name key of a body not placed;
+    "" for all) narrowed to its division code — the unit's name is compared by the caller, as
+    ``identity`` normalises it."""
     where, params = "", list[Any]()
     if region:
         where += " AND a.code LIKE ?"
@@ -196,7 +199,25 @@ def _region_year(region: str, year: int | None) -> tuple[str, list[Any]]:
     if year is not None:
         where += " AND d.year = ?"
         params.append(year)
+    if body:
+        code, placed, _ = body.partition("/")
+        where += " AND a.code = ?" if placed else " AND d.agency_key = ? AND a.code IS NULL"
+        params.append(code if placed else body)
     return where, params
+
+
+CHUNK = 500  # report numbers a query names at once (SQLite takes 32,766 parameters; PostgreSQL 65,535)
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """``ids`` sorted, in lists of at most ``CHUNK``."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start:start + CHUNK]
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" for _ in range(n))
 
 
 def _finding_row(document_id: int, seq: int, f: Finding) -> tuple:
@@ -432,12 +453,30 @@ class Store(Database):
         return dict(zip(_PLACEMENT_KEYS, rows[0])) if rows else None
 
     # -- reading the corpus --------------------------------------------------------------------
-    def reports(self, region: str = "", year: int | None = None) -> list[StoredReport]:
-        """The readable reports, with a division code prefix (``3208``) and a year when given,
-        in the order they were stored."""
-        where, params = _region_year(region, year)
+    def reports(self, region: str = "", year: int | None = None, *, body: str = "", limit: int | None = None,
+                offset: int = 0) -> list[StoredReport]:
+        """The readable reports, with a division code prefix (``3208``) and a year when given, by
+        number; ``body``: those of the division of a body's identity (``_region_year``: a superset
+        of the body's own); ``limit`` and ``offset``: one page of them."""
+        where, params = _region_year(region, year, body)
+        page = ""
+        if limit is not None:
+            page = " LIMIT ? OFFSET ?"
+            params += [limit, offset]
         return [StoredReport._make(_booleans(row, 11))
-                for row in self.query(_REPORT_SELECT + where + " ORDER BY d.id", params)]
+                for row in self.query(_REPORT_SELECT + where + " ORDER BY d.id" + page, params)]
+
+    def each_report(self, region: str = "", year: int | None = None) -> Iterator[StoredReport]:
+        """``reports(region, year)`` streamed: a table of the whole corpus is never held at once."""
+        where, params = _region_year(region, year)
+        for row in self.iterate(_REPORT_SELECT + where + " ORDER BY d.id", params):
+            yield StoredReport._make(_booleans(row, 11))
+
+    def count_reports(self, region: str = "", year: int | None = None) -> int:
+        """How many ``reports(region, year)`` there are, counted by the database."""
+        where, params = _region_year(region, year)
+        join = " LEFT JOIN agencies a ON a.agency_key = d.agency_key" if region else ""
+        return int(self.scalar(f"SELECT COUNT(*) FROM documents d{join} WHERE d.status = 'ok'{where}", params))
 
     def reports_numbered(self, ids: Sequence[int]) -> list[StoredReport]:
         """The readable reports of these numbers (e.g. ``Summary.ids``: what an ingest stored), by id."""
@@ -448,50 +487,79 @@ class Store(Database):
                 _REPORT_SELECT + f" AND d.id IN ({', '.join('?' for _ in chunk)})", chunk)]
         return sorted(out, key=lambda r: r.id)
 
-    def finding_counts(self) -> dict[int, dict[tuple[str, str], int]]:
-        """report id -> (rule, severity) -> how many findings."""
+    def finding_counts(self, ids: Iterable[int] | None = None) -> dict[int, dict[tuple[str, str], int]]:
+        """report id -> (rule, severity) -> how many findings; of the reports ``ids`` only when
+        given (a page of a list counts its own, not the corpus's)."""
+        sql = "SELECT document_id, rule, severity, COUNT(*) FROM findings"
+        group = " GROUP BY document_id, rule, severity"
+        queries = ([(sql + f" WHERE document_id IN ({_marks(len(c))})" + group, c) for c in _chunks(ids)]
+                   if ids is not None else [(sql + group, [])])
         out: dict[int, dict[tuple[str, str], int]] = {}
-        for doc_id, rule, severity, n in self.query(
-                "SELECT document_id, rule, severity, COUNT(*) FROM findings GROUP BY document_id, rule, severity"):
-            out.setdefault(doc_id, {})[(rule, severity)] = int(n)
+        for query, params in queries:
+            for doc_id, rule, severity, n in self.query(query, params):
+                out.setdefault(doc_id, {})[(rule, severity)] = int(n)
         return out
 
-    def cell_values(self, cell_ids: Sequence[str] = ()) -> Iterator[tuple[int, str, Any]]:
+    def cell_values(self, cell_ids: Sequence[str] = (), ids: Iterable[int] | None = None) -> Iterator[tuple[int, str, Any]]:
         """(report id, cell id, value) of the readable reports' cells (only ``cell_ids`` when
-        given), by report; streamed."""
-        sql = f"SELECT document_id, cell_id, value FROM cells WHERE document_id IN ({_READABLE})"
-        if cell_ids:
-            sql += f" AND cell_id IN ({', '.join('?' for _ in cell_ids)})"
-        yield from self.iterate(sql + " ORDER BY document_id", tuple(cell_ids))
+        given; of the reports ``ids`` only when given, looked up by number, not by a scan of
+        every cell), by report; streamed."""
+        sql = "SELECT document_id, cell_id, value FROM cells WHERE"
+        wanted = f" AND cell_id IN ({_marks(len(cell_ids))})" if cell_ids else ""
+        if ids is None:
+            yield from self.iterate(f"{sql} document_id IN ({_READABLE}){wanted} ORDER BY document_id", tuple(cell_ids))
+            return
+        for chunk in _chunks(ids):
+            yield from self.query(f"{sql} document_id IN ({_marks(len(chunk))}) AND document_id IN ({_READABLE})"
+                                  f"{wanted} ORDER BY document_id", (*chunk, *cell_ids))
 
-    def cells(self) -> Iterator[StoredCell]:
-        """Every cell of the readable reports, by report and cell id; streamed."""
-        for row in self.iterate(
+    def _rows_of(self, sql: str, column: str, order: str, ids: Iterable[int] | None) -> Iterator[tuple]:
+        """``sql`` (a SELECT ending in its WHERE) in ``order``, streamed; of the reports ``ids``
+        only when given (``column`` their number), a chunk of numbers at a time."""
+        if ids is None:
+            yield from self.iterate(f"{sql} ORDER BY {order}")
+            return
+        for chunk in _chunks(ids):
+            yield from self.query(f"{sql} AND {column} IN ({_marks(len(chunk))}) ORDER BY {order}", chunk)
+
+    def cells(self, ids: Iterable[int] | None = None) -> Iterator[StoredCell]:
+        """Every cell of the readable reports (of the reports ``ids`` when given), by report and
+        cell id; streamed."""
+        for row in self._rows_of(
                 "SELECT d.id, d.sha256, d.agency, d.year, d.format, c.cell_id, c.value, c.raw, c.place, c.inferred,"
-                " c.confidence, c.basis, c.candidates FROM cells c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ok'"
-                " ORDER BY d.id, c.cell_id"):
+                " c.confidence, c.basis, c.candidates FROM cells c JOIN documents d ON d.id = c.document_id"
+                " WHERE d.status = 'ok'", "c.document_id", "d.id, c.cell_id", ids):
             yield StoredCell._make(_booleans(row, 9))
 
-    def figures(self) -> Iterator[StoredFigure]:
-        """Every figure the readable reports' narratives state, in their order; streamed."""
-        for row in self.iterate(
+    def figures(self, ids: Iterable[int] | None = None) -> Iterator[StoredFigure]:
+        """Every figure the readable reports' narratives state (of the reports ``ids`` when
+        given), in their order; streamed."""
+        for row in self._rows_of(
                 "SELECT d.id, d.sha256, d.agency, d.year, g.seq, g.section, g.sentence, g.text, g.value, g.unit,"
                 " g.counts, g.cells, g.approx, g.from_words, g.scope, g.year, g.part_of"
-                " FROM figures g JOIN documents d ON d.id = g.document_id WHERE d.status = 'ok' ORDER BY d.id, g.seq"):
+                " FROM figures g JOIN documents d ON d.id = g.document_id WHERE d.status = 'ok'", "g.document_id",
+                "d.id, g.seq", ids):
             yield StoredFigure._make(_booleans(row, 12, 13))
 
-    def findings(self, document_id: int | None = None, rules: Sequence[str] = ()) -> Iterator[StoredFinding]:
-        """Every finding (of one report when ``document_id`` is given; of ``rules`` only when
-        given), by report (its own, then the cross-year ones, in order); streamed."""
-        where, params = ("", ()) if document_id is None else (" WHERE d.id = ?", (document_id,))
+    def findings(self, document_id: int | None = None, rules: Sequence[str] = (),
+                 ids: Iterable[int] | None = None) -> Iterator[StoredFinding]:
+        """Every finding (of one report when ``document_id`` is given; of the reports ``ids``
+        when given; of ``rules`` only when given), by report (its own, then the cross-year ones,
+        in order); streamed."""
+        sql = ("SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
+               " f.previous_id, f.quote FROM findings f JOIN documents d ON d.id = f.document_id WHERE 1 = 1")
+        where, params = ("", ()) if document_id is None else (" AND d.id = ?", (document_id,))
         if rules:
-            where += (" AND" if where else " WHERE") + f" f.rule IN ({', '.join('?' for _ in rules)})"
+            where += f" AND f.rule IN ({_marks(len(rules))})"
             params = (*params, *rules)
-        for row in self.iterate(
-                "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
-                f" f.previous_id, f.quote FROM findings f JOIN documents d ON d.id = f.document_id{where} ORDER BY d.id, f.seq",
-                params):
-            yield StoredFinding(*row)
+        if ids is None:
+            for row in self.iterate(f"{sql}{where} ORDER BY d.id, f.seq", params):
+                yield StoredFinding(*row)
+            return
+        for chunk in _chunks(ids):
+            for row in self.query(f"{sql} AND f.document_id IN ({_marks(len(chunk))}){where} ORDER BY d.id, f.seq",
+                                  (*chunk, *params)):
+                yield StoredFinding(*row)
 
     def report_jsons(self) -> Iterator[tuple[int, str]]:
         """(id, stored ``Report.to_dict()`` JSON) of the readable reports, by id; streamed."""

@@ -374,26 +374,35 @@ def corpus_reports(request):
     """The readable reports of the corpus, by number, in a region (code prefix) and year and of a
     body when asked: a page of them as JSON (the columns of the export's reports table before
     the cells, and each report's ``url``), or all of them as CSV (``format=csv``)."""
-    from gongkai.corpus.export import REPORT_META, csv_text, report_meta
+    from gongkai.corpus.export import REPORT_META, csv_text, report_meta, with_counts
     from gongkai.corpus.stats import select
 
     region, year, agency, body = _chosen(request) or ("", None, "", "")
     as_csv, page = _wants_csv(request), _page(request)
     size = _whole(request, "page_size", 1, CORPUS_PAGE_MAX, CORPUS_PAGE) or CORPUS_PAGE
-    with _corpus() as store:
-        chosen = select(store, region, year, agency, body)
-        counts = store.finding_counts()
     url = request.build_absolute_uri("/api/corpus/reports/")
-
-    def rows(reports):
-        for r in reports:
-            yield [*report_meta(r, counts), f"{url}{r.id}"]
-
     columns = [*REPORT_META, "url"]
-    if as_csv:
-        return _csv_answer("reports.csv", csv_text(columns, _paths_for(request, columns, rows(chosen))))
-    shown_rows = _paths_for(request, columns, rows(chosen[(page - 1) * size:page * size]))
-    return _listed(request, {"reports": [dict(zip(columns, row)) for row in shown_rows]}, len(chosen), page, size)
+    store = _corpus()
+    try:
+        # A name or a body is matched in Python (however the name was printed); otherwise the
+        # database counts the list and hands over one page, or streams it whole as CSV.
+        named = select(store, region, year, agency, body) if agency or body else None
+        if as_csv:
+            reports = named if named is not None else store.each_report(region, year)
+        else:
+            start = (page - 1) * size
+            total = len(named) if named is not None else store.count_reports(region, year)
+            reports = (named[start:start + size] if named is not None
+                       else store.reports(region, year, limit=size, offset=start) if start < total else [])
+        rows = ([*report_meta(r, counts), f"{url}{r.id}"] for r, counts in with_counts(store, reports))
+        if as_csv:
+            return _csv_answer("reports.csv", csv_text(columns, _paths_for(request, columns, rows)), store.close)
+        shown_rows = list(_paths_for(request, columns, rows))
+    except BaseException:
+        store.close()
+        raise
+    store.close()
+    return _listed(request, {"reports": [dict(zip(columns, row)) for row in shown_rows]}, total, page, size)
 
 
 @answers("GET")
