@@ -27,6 +27,23 @@ def shown(text: object, limit: int = SHOWN_MAX) -> str:
     return kept or "（空）"
 
 
+# An absolute path inside a message: "/" not after a letter, digit or URL punctuation (so
+# 2025/9/26, 3/5, application/json, http://… stay), one folder at least, up to a space or
+# punctuation.  Its last part is kept: the file's name says which file it was.
+_PATH = r"(?<![0-9A-Za-z_.:/~-])/(?:[^\s/\\：，。；、（）()\[\]【】“”‘’'\"<>|]+/)+([^\s/\\：，。；、（）()\[\]【】“”‘’'\"<>|]*)"
+
+
+def without_folders(text: str) -> str:
+    """``text`` with every absolute path cut to its last part (``/tmp/gongkai-lo-x/input.doc`` →
+    ``input.doc``): what a reason (a read's failure, a refused file) may show to anyone but the
+    site's administrator, since the server's folders — the data folder, an upload's folder named
+    after its uploader and time, a temporary folder, the installed packages — are the server's
+    business (``web/access.shown_to``).  The command line and the Python API keep the paths."""
+    import re
+
+    return re.sub(_PATH, lambda m: m.group(1) or "…", text)
+
+
 class GongkaiError(Exception):
     """A problem with the user's input, explained in Chinese.  Never shown as a traceback."""
 

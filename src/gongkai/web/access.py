@@ -77,6 +77,17 @@ def sees_server_paths(user) -> bool:
     return role(user) == Role.ADMIN
 
 
+def shown_to(user, text: str) -> str:
+    """A reason (a read's failure, a refused file, an error) as ``user`` may see it: whole for the
+    administrator, with every server path cut to the file's name for anyone else
+    (``errors.without_folders``: a LibreOffice or OCR error names a temporary folder or the
+    installed packages, a corpus failure the data folder).  ``user`` None: a request refused
+    before it had one."""
+    from gongkai.errors import without_folders
+
+    return text if user is not None and sees_server_paths(user) else without_folders(text)
+
+
 def anonymous_allowed() -> bool:
     return siteoptions.current().anonymous_api
 
@@ -93,7 +104,7 @@ def nav_context(request: HttpRequest) -> dict:
 # -- decorators --------------------------------------------------------------------------
 def _denied(request, api: bool, status: int, message: str):
     if api:
-        from gongkai.web.errors import json_error
+        from gongkai.web.jsonanswer import json_error
 
         return json_error(message, status)
     if status == 401:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -27,8 +28,9 @@ from gongkai.web.access import (
     readable_bodies,
     sees_personal_data,
     sees_server_paths,
+    shown_to,
 )
-from gongkai.web.errors import json_error, json_response
+from gongkai.web.jsonanswer import json_error, json_response
 from gongkai.web.methods import View, answers
 from gongkai.web.registers import open_register, today
 
@@ -128,7 +130,7 @@ def report_answer(request, check: bool, files=None, raised: Exception | None = N
     except isolate.Busy:
         raise  # 503 (errors.exception_response): the upload is fine, the server is busy — try again
     except GongkaiError as exc:
-        return open_to_all(_error(str(exc)))
+        return open_to_all(_error(shown_to(getattr(request, "user", None), str(exc))))
     return open_to_all(HttpResponse(data, content_type="application/json"))
 
 
@@ -260,8 +262,8 @@ def letter(request, body, ref, kind):
         n = request.GET.get("n", "")
         name, data = regsvc.letter_bytes(open_register(body), ref, kind, body.pk, pdf=pdf,
                                          nth=int(n) if n.isdigit() else None)
-    except GongkaiError as exc:
-        return _error(exc.message, 400)
+    except GongkaiError as exc:   # (LibreOffice's PDF: a reason may name a temporary folder)
+        return _error(shown_to(request.user, exc.message), 400)
     return docx_response(name, data, "application/pdf" if pdf else None)
 
 
@@ -431,14 +433,15 @@ def corpus_table(request, table):
 
 
 def _paths_for(request, columns: list[str], rows: Iterator[list]) -> Iterator[list]:
-    """The rows with their ``path`` column as the visitor may see it: the server's path for the
-    administrator, the file's name (``corpus.sources.as_given``) for anyone else."""
+    """The rows with their ``path`` and ``reason`` columns as the visitor may see them: as stored
+    for the administrator; for anyone else the file's name (``corpus.sources.as_given``) and the
+    reason without the server's folders (``access.shown_to``)."""
     from gongkai.corpus.sources import as_given
 
-    if "path" not in columns or sees_server_paths(request.user):
+    if sees_server_paths(request.user) or not {"path", "reason"} & set(columns):
         return rows
-    at = columns.index("path")
-    return ([*row[:at], as_given(row[at]), *row[at + 1:]] for row in rows)
+    cut = {i: as_given if c == "path" else partial(shown_to, None) for i, c in enumerate(columns) if c in ("path", "reason")}
+    return ([cut[i](v) if i in cut and v else v for i, v in enumerate(row)] for row in rows)
 
 
 @answers("GET")

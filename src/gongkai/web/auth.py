@@ -10,7 +10,7 @@ store nothing, so a forged request can do no harm.
 
 from __future__ import annotations
 
-from gongkai.web.errors import json_error
+from gongkai.web.jsonanswer import json_error
 from gongkai.web.models import ApiToken
 
 

@@ -14,32 +14,22 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.db import DatabaseError as DjangoDatabaseError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from gongkai.db import DatabaseUnavailable
 from gongkai.errors import GongkaiError, NotFound
 from gongkai.isolate import Busy
+from gongkai.web.jsonanswer import json_error
 
 log = logging.getLogger("django.request")
 
 
-def json_response(data, status: int = 200) -> JsonResponse:
-    """JSON as the API answers it: UTF-8 text as it is (no \\u escapes), dates and Decimals as text;
-    ``Cache-Control: private, no-cache`` (no shared cache keeps a user's data; a client asks again,
-    with the ETag ``ConditionalGetMiddleware`` gave it, and gets 304 when nothing changed)."""
-    response = JsonResponse(data, status=status, safe=isinstance(data, dict),
-                            json_dumps_params={"ensure_ascii": False, "default": str})
-    response["Cache-Control"] = "private, no-cache"
-    return response
-
-
-def json_error(message: str, status: int = 400) -> JsonResponse:
-    return json_response({"error": message}, status)
-
-
 def respond(request, status: int, message: str):
+    from gongkai.web.access import shown_to
+
+    message = shown_to(getattr(request, "user", None), message)   # the server's folders: the administrator's
     if request.path.startswith("/api/"):
         return json_error(message, status)
     return render(request, "web/error.html", {"message": message}, status=status)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.safestring import mark_safe
 
-from gongkai.errors import GongkaiError, shown
+from gongkai.errors import GongkaiError, shown, without_folders
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -91,9 +91,10 @@ def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
     return ys, rows
 
 
-def page_context(level: str, region: str, body: str | None = None) -> dict:
+def page_context(level: str, region: str, body: str | None = None, server_paths: bool = False) -> dict:
     """Every panel of the page over the same reports: those placed in ``region``; and, when a
-    ``body`` is chosen (its ``stats.body_key``), that body's years side by side."""
+    ``body`` is chosen (its ``stats.body_key``), that body's years side by side.  ``server_paths``
+    (the administrator): the failures' reasons as stored; else without the server's folders."""
     from gongkai.check import rules as rule_catalogue
     from gongkai.corpus.stats import METRICS, NO_BASE, chart_items, compute, short_name
     from gongkai.render.charts import PHONE_FIT, hbar_chart
@@ -128,7 +129,8 @@ def page_context(level: str, region: str, body: str | None = None) -> dict:
         "years": years, "agencies": agencies, "documents": documents, "charts": charts,
         "truncated": len(agencies) >= MAX_AGENCIES, "duplicates": table.duplicates,
         "bodies": sorted(((a["key"], a["name"]) for a in agencies), key=lambda kv: kv[1]), "body": body,
-        "one": one, "failures": [(f.name, f.reason) for f in failures[:MAX_FAILURES]], "failed": len(failures),
+        "one": one, "failed": len(failures), "failures": [
+            (f.name, f.reason if server_paths else without_folders(f.reason or "")) for f in failures[:MAX_FAILURES]],
         "covered": table.covered, "unsound": [u for r in table.rows for u in r.unsound],
     }
 
@@ -219,7 +221,8 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
     """One stored report for the drill-down page: where it came from, its findings (its own
     and the cross-year ones) each with the cells they concern, and its tables marked.
     ``server_paths`` (the administrator: ``access.sees_server_paths``): the paths it was read at
-    in full; else only the files' names (``corpus.sources.as_given``)."""
+    in full; else only the files' names (``corpus.sources.as_given``), and a failure's reason
+    without the server's folders (``errors.without_folders``)."""
     from gongkai.check.catalogue import data as catalogue
     from gongkai.corpus.sources import as_given
     from gongkai.format.names import cell_label
@@ -244,7 +247,8 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
     # one entry a place it was seen, also when two places have one name (what was seen twice stays said)
     paths = doc["paths"] if server_paths else [as_given(p) for p in doc["paths"]]
     return {"doc_id": doc_id, "sha256": doc["sha256"], "name": doc["name"], "paths": paths, "form": doc["form"],
-            "status": doc["status"], "status_label": STATUS.get(doc["status"], doc["status"]), "reason": doc["reason"],
+            "status": doc["status"], "status_label": STATUS.get(doc["status"], doc["status"]),
+            "reason": doc["reason"] if server_paths or not doc["reason"] else without_folders(doc["reason"]),
             "agency": doc["agency"], "year": doc["year"], "format": doc["format"], "published": doc["published"],
             "ingested_at": (doc["ingested_at"] or "")[:19].replace("T", " "), "code": doc["code"] or "",
             "place": "".join(p for p in (doc["province"], doc["city"], doc["county"]) if p),

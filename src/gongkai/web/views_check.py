@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from gongkai.errors import GongkaiError
 from gongkai.extract.recover import cross_year_scope
-from gongkai.web.access import login_or_anonymous
+from gongkai.web.access import login_or_anonymous, shown_to
 from gongkai.web.methods import answers
 from gongkai.web.reportview import check_upload_with_document, parse_previous, report_context
 
@@ -29,7 +29,7 @@ def check_page(request):
         try:
             previous = parse_previous(request.FILES.get("previous"), request)
         except GongkaiError as exc:
-            results.append({"error": exc.message, "name": request.FILES["previous"].name})
+            results.append({"error": shown_to(request.user, exc.message), "name": request.FILES["previous"].name})
             files = []
         for i, upload in enumerate(files, 1):
             try:
@@ -41,7 +41,7 @@ def check_page(request):
                 result["cut_by_last_year"] = checked.cut_by_last_year
                 results.append(result)
             except GongkaiError as exc:
-                results.append({"error": exc.message, "name": upload.name})
+                results.append({"error": shown_to(request.user, exc.message), "name": upload.name})
             except Exception as exc:
                 log.exception("检查 %s 时出错", upload.name)
                 results.append({"error": f"读取时发生内部错误（{type(exc).__name__}），请把此文件报告给管理员。",

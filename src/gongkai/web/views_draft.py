@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from gongkai.errors import GongkaiError
 from gongkai.render import FORMS
 from gongkai.web import drafts
-from gongkai.web.access import body_view, can_write, login_needed, readable_bodies
+from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, shown_to
 from gongkai.web.methods import answers
 from gongkai.web.models import Body
 from gongkai.web.registers import today
@@ -54,7 +54,7 @@ def draft_new(request):
                                                request.user.username, prefill=True, previous=previous,
                                                previous_name=upload.name if upload else "")
     except GongkaiError as exc:
-        messages.error(request, f"未能新建：{exc}")
+        messages.error(request, f"未能新建：{shown_to(request.user, str(exc))}")
         return redirect("/draft/")
     origins = draft.sources.get("origins", {})
     found = [f"上年报告（{origins['previous']}）带入上年结转等数据" if "previous" in origins else "",

@@ -16,7 +16,7 @@ from gongkai.register.letters import unset_office_settings
 from gongkai.register.office import review_body_note, told_review_body
 from gongkai.register.settings import load_settings
 from gongkai.web import regfiles, regsvc
-from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data
+from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data, shown_to
 from gongkai.web.methods import answers
 from gongkai.web.models import Role
 from gongkai.web.registers import open_register, today
@@ -192,7 +192,7 @@ def request_letter(request, body, ref, kind):
         name, data = regsvc.letter_bytes(open_register(body), ref, kind, body.pk, pdf=pdf,
                                          nth=int(n) if n.isdigit() else None)
     except GongkaiError as exc:
-        return render(request, "web/error.html", {"message": f"未能生成文书：{exc.message}"}, status=400)
+        return render(request, "web/error.html", {"message": f"未能生成文书：{shown_to(request.user, exc.message)}"}, status=400)
     return docx_response(name, data, "application/pdf" if pdf else None)
 
 
@@ -213,7 +213,7 @@ def register_templates(request, body):
                 regsvc.save_template(body.pk, letter, upload.read())
                 messages.success(request, f"已启用本机关的“{regsvc.letters.spec(letter)['title']}”模板。")
             except GongkaiError as exc:
-                messages.error(request, f"未能启用模板：{exc.message}")
+                messages.error(request, f"未能启用模板：{shown_to(request.user, exc.message)}")
         return redirect(f"/register/{body.pk}/templates/")
     return render(request, "web/register_templates.html", {
         "body": body, "templates": regsvc.letter_templates(body.pk), "writable": writable,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from gongkai.errors import GongkaiError, shown
 from gongkai.web import roster, survey
 from gongkai.web.access import profile, role
-from gongkai.web.errors import json_error, json_response
+from gongkai.web.jsonanswer import json_error, json_response
 from gongkai.web.methods import answers
 from gongkai.web.models import BodyKind, Role, RosterEntry, region_prefix
 from gongkai.web.registers import today

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.errors import GongkaiError
 from gongkai.web import survey
-from gongkai.web.access import login_needed, profile, role, sees_server_paths
+from gongkai.web.access import login_needed, profile, role, sees_server_paths, shown_to
 from gongkai.web.methods import answers
 from gongkai.web.models import Role, region_prefix
 from gongkai.web.reportview import client_gone
@@ -34,7 +34,7 @@ def can_add_to_corpus(user) -> bool:
 def survey_page(request):
     region = request.GET.get("region")
     region = survey.clean_region(default_region(request) if region is None else region)
-    ctx = survey.page_context(request.GET.get("level"), region, request.GET.get("body"))
+    ctx = survey.page_context(request.GET.get("level"), region, request.GET.get("body"), sees_server_paths(request.user))
     if request.GET.get("rollup_year"):
         ctx.update(survey.rollup_context(request.GET["rollup_year"], region))
     ctx["can_upload"] = can_add_to_corpus(request.user)
@@ -59,10 +59,10 @@ def survey_upload(request):
         summary, refused, stored = survey.ingest_uploads(request.FILES.getlist("file"), request.user.username,
                                                          client_gone(request))
     except GongkaiError as exc:
-        messages.error(request, f"未能导入：{exc}")
+        messages.error(request, f"未能导入：{shown_to(request.user, str(exc))}")
         return redirect(back)
     for why in refused:
-        messages.error(request, f"未能导入：{why}")
+        messages.error(request, f"未能导入：{shown_to(request.user, why)}")
     text = f"已导入语料库：新增 {summary.added} 份，更新 {summary.updated} 份"
     if summary.unchanged:
         text += f"，{summary.unchanged} 份已在库中"
@@ -73,7 +73,7 @@ def survey_upload(request):
         messages.warning(request, format_html('其中不在地区 {} 的报告本页不列出：{}。<a href="/survey/?region=">看全部地区</a>',
                                               region, other))
     for path, reason in summary.failed:
-        messages.error(request, f"{path.rsplit('/', 1)[-1]}：未能读取（{reason}）")
+        messages.error(request, f"{path.rsplit('/', 1)[-1]}：未能读取（{shown_to(request.user, reason)}）")
     return redirect(back)
 
 

@@ -1,0 +1,75 @@
+"""A failure's reason names a server path (a LibreOffice or OCR error naming a temporary folder or
+the installed packages; a corpus file under the data folder): only the administrator sees it;
+everyone else sees the file's name, on every page and JSON answer a reason reaches."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from gk_web_support import client_for, django_env, world  # noqa: F401 - fixtures
+
+MODEL = "/usr/lib/python3/dist-packages/rapidocr/models/ch_PP-OCRv4_det_infer.onnx"
+UPLOADED = "/srv/gongkai/corpus-uploads/20261203-093000-li-a1b2c3/扫描件.pdf"
+WHOLE = f"读取失败：找不到 OCR 模型 {MODEL}，请重新安装 OCR 组件；无法读取文件：{UPLOADED}：权限不够"
+CUT = "读取失败：找不到 OCR 模型 ch_PP-OCRv4_det_infer.onnx，请重新安装 OCR 组件；无法读取文件：扫描件.pdf：权限不够"
+
+
+def test_paths_are_cut_to_the_files_name_and_nothing_else_is_touched():
+    from gongkai.errors import without_folders
+
+    assert without_folders(WHOLE) == CUT
+    kept = "2025/9/26 收到，3/5 份，application/json，http://127.0.0.1:8000/api/check，X/Y"
+    assert without_folders(kept) == kept
+    assert without_folders("LibreOffice（'/tmp/gongkai-lo-x1/out/'）") == "LibreOffice（'…'）"
+
+
+@pytest.fixture
+def failed(django_env, tmp_path):
+    """A corpus holding one file that failed with a reason naming server paths, as a worker stores it."""
+    from django.test import override_settings
+
+    from gongkai.corpus.store import Store
+
+    url = str(tmp_path / "corpus.db")
+    with Store(url) as store:
+        doc_id = store.save(sha256="ab" * 32, name="扫描件.pdf", path=UPLOADED, size=10, parser_version="t",
+                            result={"reason": WHOLE, "form": "pdf"}, placement=None)
+    with override_settings(CORPUS_URL=url):
+        yield doc_id
+
+
+@pytest.mark.parametrize("who", ["supervisor", "clerk_a", "admin"])
+def test_a_corpus_failures_reason_by_role(world, failed, who):
+    shown = WHOLE if who == "admin" else CUT
+    c = client_for(world[who])
+    page = c.get("/survey/?region=").content.decode()
+    assert f"<li>扫描件.pdf：{shown}</li>" in page
+    report = c.get(f"/survey/report/{failed}/").content.decode()
+    assert f"<td>未能读取：{shown}（" in report
+    assert c.get(f"/api/corpus/reports/{failed}").json()["reason"] == shown
+    rows = list(csv.DictReader(io.StringIO(b"".join(c.get("/api/corpus/tables/failures.csv").streaming_content)
+                                           .decode("utf-8-sig"))))
+    assert [(r["path"], r["reason"]) for r in rows] == [(UPLOADED if who == "admin" else "扫描件.pdf", shown)]
+
+
+@pytest.mark.parametrize("who", [None, "clerk_a", "supervisor", "admin"])
+def test_a_read_failures_reason_by_role(world, monkeypatch, who):
+    from gongkai.errors import UnreadableFile
+    from gongkai.web import reportview
+
+    def fails(upload, archives=False):
+        raise UnreadableFile(f"找不到 OCR 模型 {MODEL}，请重新安装 OCR 组件。", upload.name)
+
+    monkeypatch.setattr(reportview, "read_upload", fails)
+    shown = f"找不到 OCR 模型 {MODEL if who == 'admin' else 'ch_PP-OCRv4_det_infer.onnx'}，请重新安装 OCR 组件。"
+    c = client_for(None if who is None else world[who])
+    for url in ("/api/parse", "/api/check"):
+        r = c.post(url, {"file": SimpleUploadedFile("扫描件.png", b"\x89PNG")})
+        assert (r.status_code, r.json()) == (400, {"error": f"扫描件.png：{shown}"}), url
+    c.get("/check/")
+    page = c.post("/check/", {"file": SimpleUploadedFile("扫描件.png", b"\x89PNG"),
+                              "csrfmiddlewaretoken": c.cookies["csrftoken"].value}).content.decode()
+    assert shown in page and (MODEL in page) == (who == "admin")
