@@ -660,23 +660,51 @@ def _calendar_list(args) -> int:
         source = f"{who.actor} 录入于 {office_time(who.recorded_at)}" if who else n.source
         print(f"{year} 年：{n.notice or '（未注明文号）'}；放假 {len(n.holidays)} 天，调休上班 {len(n.workdays)} 天"
               f"（{source}）")
+        # the entries it replaced stay on the record (append-only), with how they differed
+        for e in [e for e in entered if e.notice.year == year][:-1]:
+            print(f"  此前录入、已不再使用：{e.notice.notice or '（未注明文号）'}（{e.actor} 录入于 "
+                  f"{office_time(e.recorded_at)}）{_notice_difference(e.notice, n)}")
     print(f"已知节假日安排截至：{cal.last_known_day.isoformat()}")
     print(f"此后的年份未录入通知前，{ASSUMED_BASIS}，相关期限标注“推算”，不是正式安排")
     return 0
 
 
+def _notice_difference(old, new) -> str:
+    """How an earlier entry of a year differs from the one in force, in words."""
+    def days(ds) -> str:
+        return "、".join(d.isoformat() for d in sorted(ds))
+    parts = [(f"放假{label}", ds) for label, ds in (("多", old.holidays - new.holidays), ("少", new.holidays - old.holidays))]
+    parts += [(f"调休上班{label}", ds) for label, ds in (("多", old.workdays - new.workdays),
+                                                       ("少", new.workdays - old.workdays))]
+    shown = "；".join(f"{what} {days(ds)}" for what, ds in parts if ds)
+    return f"：与现行安排相比，{shown}" if shown else "：日期与现行安排相同"
+
+
 def _calendar_add(args) -> int:
-    from gongkai.workdays import add_notice, load_calendar
+    from gongkai.db import office_time
+    from gongkai.register.clock import told_due_warnings
+    from gongkai.register.store import due_moved
+    from gongkai.workdays import add_notice, entries, load_calendar
     from gongkai.workdays.calendar import days_from_text
     holidays = days_from_text(args.holidays, "命令行", "--holidays")
     workdays = days_from_text(args.workdays, "命令行", "--workdays")
     with _open(args) as reg:
+        earlier = [e for e in entries(reg.db) if e.notice.year == args.year]
         add_notice(reg.db, args.year, holidays, workdays, args.notice, actor(args))
-        reg.calendar = load_calendar(reg.db)
-        n = reg.rebuild()
+        n = reg.count()
+        moved = [(old, new, told_due_warnings(new.received_on, reg.get(new.ref).events, reg.calendar, reg.settings))
+                 for old, new in reg.recount(load_calendar(reg.db))]
     print(f"已录入 {args.year} 年节假日安排（放假 {len(holidays)} 天，调休上班 {len(workdays)} 天），"
           f"并按新安排重新计算了 {n} 件申请的期限")
+    if earlier:
+        print(f"此前录入的 {args.year} 年安排（{earlier[-1].notice.notice}，{earlier[-1].actor} 录入于 "
+              f"{office_time(earlier[-1].recorded_at)}）不再使用，仍保留在记录中（gongkai register calendar list）")
+    for old, new, warnings in moved:
+        print(f"{new.ref}：{due_moved(old, new)}")
+        for w in warnings:   # a letter that told the applicant another date
+            print(f"  注意：{w}")
     return 0
+
 
 
 def _deadline(args) -> int:

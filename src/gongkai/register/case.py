@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from gongkai.errors import GongkaiError
-from gongkai.register.clock import Clock, compute_clock
+from gongkai.register.clock import Clock, compute_clock, told_due_warnings
 from gongkai.register.events import Event, grounds_for, kinds
 from gongkai.register.settings import Settings
 from gongkai.register.vocab import outcomes
@@ -104,6 +104,7 @@ def outcome_of(e: Event) -> str:
 def derive(received: date, events: list[Event], cal: Calendar, s: Settings) -> Case:
     """The state of a request from its effective history (see :func:`events.effective`)."""
     clock = compute_clock(received, events, cal, s)
+    clock.warnings += told_due_warnings(received, events, cal, s)
     f = facts(received, events)
     if f.concluded is not None:
         outcome = outcome_of(f.concluded)

@@ -142,6 +142,54 @@ def calendar_warning(cal: Calendar) -> str:
             "（gongkai register calendar add）。")
 
 
+# The steps whose letter tells the applicant the due date (登记回执, 延期答复告知书): each keeps the
+# date as told (``told_due``, "2027-01-18（推算）" when counted over assumed days), so the letter
+# printed again says what went out, and a later notice (or correction) that moves it is told.
+TELLS_DUE = {"registered": "登记回执（如已发出）", "extended": "延期答复告知书"}   # a 回执 is not always sent
+# A later step that sets a new due date of its own: the earlier letter's date no longer stands.
+_SUPERSEDES_TOLD = ("corrected", "later_deadline")
+ESTIMATED_MARK = "（推算）"
+
+
+def clock_as_of(received: date, events: Iterable[Event], step: Event, cal: Calendar, s: Settings) -> Clock:
+    """The clock as it stood on ``step``'s day: the steps up to it and itself (a letter's view)."""
+    return compute_clock(received, [e for e in events if (e.on, e.id) <= (step.on, step.id)], cal, s)
+
+
+def told_due_text(clock: Clock) -> str:
+    """The due date a letter states from ``clock``, as stored in ``told_due`` ("" when stopped)."""
+    return "" if clock.due is None else clock.due.isoformat() + (ESTIMATED_MARK if clock.assumed else "")
+
+
+def told_due(text: str) -> tuple[date, bool]:
+    """A stored ``told_due`` as (the date, whether it was an estimate)."""
+    return date.fromisoformat(text[:10]), text.endswith(ESTIMATED_MARK)
+
+
+def told_due_warnings(received: date, events: list[Event], cal: Calendar, s: Settings) -> list[str]:
+    """The due date the last letter told the applicant, where the register now counts another
+    (a holiday notice entered since, a corrected notice or a corrected step): one sentence, or
+    none.  A request concluded, or whose due date a later step set anew, has none."""
+    ordered = sorted(events, key=lambda e: (e.on, e.id))
+    if any(e.kind in ("replied", "withdrawn") for e in ordered):
+        return []
+    setting = [e for e in ordered if e.kind in TELLS_DUE or e.kind in _SUPERSEDES_TOLD]
+    step = setting[-1] if setting else None
+    if step is None or step.kind not in TELLS_DUE or not step.data.get("told_due"):
+        return []
+    told = str(step.data["told_due"])
+    now = clock_as_of(received, ordered, step, cal, s).due
+    day, estimated = told_due(told)
+    if now is None or now == day:
+        return []
+    head = (f"第{step.id}条的{TELLS_DUE[step.kind]}告知申请人于{told}前作出答复，"
+            f"按现在的节假日安排和办理记录，答复期限为{now.isoformat()}")
+    if now < day:
+        return [f"{head}，早于告知的日期：请在{now.isoformat()}前答复（可另行告知申请人）"]
+    basis = "告知书已说明以按公布的安排计算的日期为准；" if estimated else ""
+    return [f"{head}，晚于告知的日期（{basis}重新打印的告知书仍是当时告知的日期）"]
+
+
 def receipt_date(channel: str, submitted: date, signed: date | None = None,
                  confirmed: date | None = None) -> tuple[date, str]:
     """The date of receipt under Art. 31, and a sentence saying why."""

@@ -30,7 +30,7 @@ from typing import Any
 from gongkai import ooxml
 from gongkai.errors import GongkaiError, shown
 from gongkai.files import os_reason, read_regular, write_atomic
-from gongkai.register.clock import Event, compute_clock
+from gongkai.register.clock import Clock, Event, compute_clock, told_due
 from gongkai.register.events import by_letter
 from gongkai.register.fees import BASES, breakdown
 from gongkai.register.settings import load_data
@@ -479,8 +479,8 @@ def context_for(register, ref: str, kind: str, nth: int | None = None) -> dict[s
     event_kind = KINDS[kind]
     if event_kind is None:        # the receipt: dated and due as on the day of receipt
         ctx["date"] = req.received_on
-        first = compute_clock(req.received_on, [], cal, s)
-        ctx["due"], ctx["due_note"] = first.due, DUE_ESTIMATED if first.assumed else ""
+        reg = next(e for e in req.events if e.kind == "registered")
+        ctx["due"], ctx["due_note"] = _due(reg, compute_clock(req.received_on, [], cal, s))
         return ctx
     ev = _event(req.events, event_kind, nth)
     if ev is None:
@@ -493,7 +493,7 @@ def context_for(register, ref: str, kind: str, nth: int | None = None) -> dict[s
     if kind == "correction":
         ctx["until"] = _d(d.get("until"))   # as recorded; one never recorded is not guessed into a letter
     elif kind == "extension":
-        ctx["due"], ctx["due_note"] = clock.due, DUE_ESTIMATED if clock.assumed else ""
+        ctx["due"], ctx["due_note"] = _due(ev, clock)
     elif kind == "later_deadline":
         ctx["until"] = _d(d.get("until"))
     elif kind == "consultation":
@@ -506,6 +506,16 @@ def context_for(register, ref: str, kind: str, nth: int | None = None) -> dict[s
     elif kind == "reply":
         _reply_context(ctx, req, ev, cal, s)
     return ctx
+
+
+def _due(step: Event, clock: Clock) -> tuple[date | None, str]:
+    """The due date a 登记回执 or 延期答复告知书 states, and its note: as told when the step was
+    recorded (``told_due``) — a holiday notice entered since does not rewrite a letter that went
+    out (the register warns where it moved the date); else (imported without it) as counted now."""
+    if step.data.get("told_due"):
+        day, estimated = told_due(str(step.data["told_due"]))
+        return day, DUE_ESTIMATED if estimated else ""
+    return clock.due, DUE_ESTIMATED if clock.assumed else ""
 
 
 def _reply_context(ctx: dict[str, Any], req, ev: Event, cal, s) -> None:

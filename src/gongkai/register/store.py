@@ -22,8 +22,9 @@ from typing import Any
 
 from gongkai.db import now_stamp, office_today, open_registers, taking_turns
 from gongkai.errors import GongkaiError, NotFound, shown
+from gongkai.format.text import BLANK
 from gongkai.register.case import Case, RuleError, check_history, derive, extension_refused, facts
-from gongkai.register.clock import receipt_date
+from gongkai.register.clock import TELLS_DUE, clock_as_of, compute_clock, receipt_date, told_due_text
 from gongkai.register.events import (
     Event,
     MissingValue,
@@ -111,6 +112,14 @@ class Request:
         return "已超期" if self.due_on and self.due_on < today else ""
 
 
+def due_moved(old: Request, new: Request) -> str:
+    """What a holiday notice changed of one request (:meth:`Register.recount`), in words."""
+    def due(r: Request) -> str:
+        return BLANK if r.due_on is None else r.due_on.isoformat() + ("（推算）" if r.due_assumed else "")
+    turned = "" if old.late == new.late else "，由" + ("逾期改为按时" if old.late else "按时改为逾期")
+    return f"答复期限 {due(old)} → {due(new)}{turned}"
+
+
 def registration(history: Iterable[Event]) -> Event:
     """The effective registration step of a history."""
     return next(e for e in effective(history) if e.kind == "registered")
@@ -177,7 +186,8 @@ class Register:
             return self._add(new, actor, on, ref)
 
     def _add(self, new: NewRequest | Mapping[str, Any], actor: str, on: date | None, ref: str | None,
-             recorded: tuple[str, str] | None = None) -> str:
+             recorded: tuple[str, str] | None = None, keep: Mapping[str, Any] | None = None) -> str:
+        """``recorded``/``keep``: an imported registration's who/when and computed values, as they were."""
         if isinstance(new, NewRequest):
             values, on, ref = new.data(), new.submitted_on, ref or new.ref
         else:
@@ -187,6 +197,9 @@ class Register:
         data = kind("registered").clean(values, self.settings)
         self._check_registration(on, data)
         received = received_on(Event("registered", on, data))
+        if recorded is None:   # the 登记回执's date as known today, kept (an imported one: as it was, or none)
+            data["told_due"] = told_due_text(compute_clock(received, [], self.calendar, self.settings))
+        data.update({k: v for k, v in (keep or {}).items() if v not in (None, "")})
         if ref and self.db.scalar("SELECT 1 FROM requests WHERE ref = ?", (ref,)):
             raise GongkaiError(f"申请编号 {ref} 已存在")
         ref = ref or self._next_ref(received.year)
@@ -261,6 +274,12 @@ class Register:
         data = k.clean(values, self.settings, imported=st.imported)
         if not (st.keep and k.id == "fee_notice"):   # an imported fee stands as it was charged
             data = self._prepare(k.id, history, on, data)
+        if k.id in TELLS_DUE and not st.imported:   # the date its letter tells, as known today
+            step = Event(k.id, on, data, id=max(e.id for e in history) + 1)
+            told = told_due_text(clock_as_of(received_on(registration(history)), effective(history + [step]), step,
+                                             self.calendar, self.settings))
+            if told:   # none while the clock stands still (awaiting a fee): the letter says none either
+                data["told_due"] = told
         if st.keep:   # imported: the computed values and 文号 as they were
             data.update({key: v for key, v in st.keep.items() if v not in (None, "")})
         if k.numbered and self.settings.doc_number_format and not st.imported:   # an imported letter keeps
@@ -384,6 +403,15 @@ class Register:
                 self._refresh(rid)
         return len(ids)
 
+    def recount(self, calendar: Calendar) -> list[tuple[Request, Request]]:
+        """Take ``calendar`` (a holiday notice entered) and recompute every request on it; the
+        requests whose due date or lateness it changed, (before, after) — for the clerk to see."""
+        before = {r.ref: r for r in self.requests()}
+        self.calendar = calendar
+        self.rebuild()
+        return [(before[r.ref], r) for r in self.requests()
+                if (before[r.ref].due_on, before[r.ref].late) != (r.due_on, r.late)]
+
     def import_requests(self, items: Iterable[tuple[str, list[ImportedStep]]], actor: str,
                         progress: Callable[[int], None] | None = None) -> list[str]:
         """Add many requests in one transaction, all or nothing.  Each item is the place it came
@@ -418,7 +446,7 @@ class Register:
         """One request and all its steps: checked once as a whole, written, derived once."""
         first, rest = steps[0], steps[1:]
         with self._deferred():
-            ref = self._add(first.values, actor, first.on, first.ref, first.recorded(actor, self.stamp()))
+            ref = self._add(first.values, actor, first.on, first.ref, first.recorded(actor, self.stamp()), first.keep)
         rid = self._locked(ref)
         history = self._history(rid)
         for st in rest:

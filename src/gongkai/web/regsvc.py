@@ -398,10 +398,14 @@ def calendar_overview(cal, entered) -> dict[str, Any]:
             "next_year": last + 1, "estimate": estimate, "basis": ASSUMED_BASIS}
 
 
-def add_site_notice(db, data, actor: str, bodies: list) -> tuple[Any, int]:
+def add_site_notice(db, data, actor: str, bodies: list) -> tuple[Any, int, list[str]]:
     """Enter one year's notice from the calendar page's form into the site's store, then
-    recompute the stored due dates of every body's register on it; (notice, requests recomputed)."""
-    from gongkai.web.registers import open_register
+    recompute the stored due dates of every body's register on it; (notice, requests recomputed,
+    a line for each request whose due date or lateness it changed, with the letter that told
+    the applicant another date)."""
+    from gongkai.register.clock import told_due_warnings
+    from gongkai.register.store import due_moved
+    from gongkai.web.registers import open_register, site_calendar
     from gongkai.workdays import add_notice
     from gongkai.workdays.calendar import days_from_text
 
@@ -415,9 +419,14 @@ def add_site_notice(db, data, actor: str, bodies: list) -> tuple[Any, int]:
     workdays = days_from_text(str(data.get("workdays") or ""), "节假日安排", "调休上班日期")
     if not holidays:
         raise GongkaiError("请填写放假日期")
+    regs = [(body, open_register(body)) for body in bodies]   # opened on the calendar before the notice
     entered = add_notice(db, year, holidays, workdays, notice, actor)
-    n = sum(open_register(body).rebuild() for body in bodies)
-    return entered, n
+    lines = []
+    for body, reg in regs:
+        for old, new in reg.recount(site_calendar()):
+            told = told_due_warnings(new.received_on, reg.get(new.ref).events, reg.calendar, reg.settings)
+            lines.append(f"{body.name} {new.ref}：{due_moved(old, new)}" + "".join(f"。注意：{w}" for w in told))
+    return entered, sum(reg.count() for _, reg in regs), lines
 
 
 def due_notice(user) -> tuple[str, str] | None:

@@ -281,10 +281,13 @@ def register_calendar(request):
         if not admin:
             return render(request, "web/error.html", {"message": "只有系统管理员可以录入节假日安排。"}, status=403)
         try:
-            notice, n = regsvc.add_site_notice(calendar_store(), request.POST, request.user.username,
-                                               list(Body.objects.all()))
+            notice, n, moved = regsvc.add_site_notice(calendar_store(), request.POST, request.user.username,
+                                                      list(Body.objects.all()))
             messages.success(request, f"已录入 {notice.year} 年节假日安排（{notice.notice}；放假 {len(notice.holidays)} 天，"
-                                      f"调休上班 {len(notice.workdays)} 天），并按新安排重新计算了 {n} 件申请的期限。")
+                                      f"调休上班 {len(notice.workdays)} 天），并按新安排重新计算了 {n} 件申请的期限"
+                                      + (f"，其中 {len(moved)} 件的答复期限或是否逾期有变化：" if moved else "。"))
+            for line in moved:   # each request whose date moved, and the letter that told another
+                messages.warning(request, line)
         except GongkaiError as exc:
             messages.error(request, f"未能录入：{exc.message}")
         return redirect("/register/calendar/")

@@ -1,0 +1,177 @@
+"""The turn of the year: requests of December 2026 whose deadlines run into 2027 before the State
+Council's notice for 2027 is entered, and what happens when it is (the December walk).
+
+The 2027 notice here is MADE UP (the real one was not published when these tests were written):
+春节 2027-02-05..2027-02-13 off (除夕 to 正月初三 by law, 补假 for the weekend, two days 调休),
+with Sunday 2027-01-31 and Saturday 2027-02-20 worked instead — a plausible arrangement of the
+kind the 国务院办公厅 publishes, nothing more."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from docx import Document
+
+from gongkai.db import open_registers
+from gongkai.register import letters as L
+from gongkai.register.exchange import export_file, import_file
+from gongkai.register.store import Applicant, NewRequest, Register
+from gongkai.workdays import add_notice, load_calendar
+from gongkai.workdays.calendar import statutory_holidays
+
+AGENCY = "淮安市洪泽区高良涧街道办事处"
+SPRING = {date(2027, 2, 5) + timedelta(days=i) for i in range(9)}
+MADE_UP_2027 = dict(holidays=set(statutory_holidays(2027)) | SPRING,
+                    workdays={date(2027, 1, 31), date(2027, 2, 20)}, notice="国办发明电〔2026〕测试号（虚构）")
+ESTIMATE_NOTE = ("上述日期按《全国年节及纪念日放假办法》规定的节日推算，国务院办公厅公布该年节假日安排后，"
+                 "以按公布的安排计算的日期为准。")
+
+
+def _register(db_url, settings, today):
+    return Register(db_url, settings=settings.replace(agency=AGENCY), today=today, create=True)
+
+
+def _new(reg, received, name="张三"):
+    return reg.add(NewRequest(Applicant("natural_person", name, "110"), "in_person", "街道2026年低保名单",
+                              received), "王文书")
+
+
+def _enter_notice(db_url, actor="李科长"):
+    with open_registers(db_url) as db:
+        add_notice(db, 2027, MADE_UP_2027["holidays"], MADE_UP_2027["workdays"], MADE_UP_2027["notice"], actor)
+
+
+def _paras(reg, ref, kind):
+    return [p.text for p in Document(io.BytesIO(L.letter_docx(reg, ref, kind)[1])).paragraphs]
+
+
+def test_a_letter_sent_with_an_estimate_is_printed_as_sent_and_the_later_date_is_told(db_url, settings):
+    """Received 31 Dec 2026, extended on 15 Jan 2027 before the notice: the 延期答复告知书 said
+    2027-03-02 (推算).  The notice then gives 春节 nine days: the register now counts 2027-03-04;
+    the letter printed again still says what went out, and the request says the date moved."""
+    reg = _register(db_url, settings, date(2027, 1, 15))
+    ref = _new(reg, date(2026, 12, 31))
+    reg.record(ref, "extended", date(2027, 1, 15), "王文书", reason="需要调取档案")
+    assert reg.get(ref).due_on == date(2027, 3, 2) and reg.get(ref).due_assumed
+    sent = _paras(reg, ref, "extension")
+    assert sent[3] == ("因需要调取档案，本机关无法在规定期限内作出答复。经本机关政府信息公开工作机构负责人同意，"
+                       "根据《中华人民共和国政府信息公开条例》第三十三条第二款，答复期限延长20个工作日，"
+                       "本机关将于2027年3月2日前作出答复。" + ESTIMATE_NOTE)
+    receipt = _paras(reg, ref, "receipt")
+    reg.close()
+
+    _enter_notice(db_url)
+    reg = _register(db_url, settings, date(2027, 1, 20))
+    req = reg.get(ref)
+    assert req.due_on == date(2027, 3, 4) and not req.due_assumed   # 2-12 Feb off, 20 Feb worked
+    assert _paras(reg, ref, "extension") == sent                     # the letter as it went out
+    assert _paras(reg, ref, "receipt") == receipt                    # 2027-01-29（推算）: unchanged
+    assert reg.case(ref).clock.warnings == [
+        "第2条的延期答复告知书告知申请人于2027-03-02（推算）前作出答复，按现在的节假日安排和办理记录，"
+        "答复期限为2027-03-04，晚于告知的日期（告知书已说明以按公布的安排计算的日期为准；重新打印的告知书仍是当时告知的日期）"]
+    reg.close()
+
+
+def test_a_notice_that_brings_the_due_date_forward_onto_a_worked_sunday_says_so(db_url, settings):
+    """Received Fri 4 Dec 2026, extended on 30 Dec: told 2027-02-01 (推算).  The notice makes
+    Sunday 31 January a working day (调休): the 40th working day is that Sunday, a day before the
+    date told — the clerk is told to answer by then."""
+    reg = _register(db_url, settings, date(2026, 12, 30))
+    ref = _new(reg, date(2026, 12, 4))
+    reg.record(ref, "extended", date(2026, 12, 30), "王文书", reason="需要调取档案")
+    assert reg.history(ref)[-1].data["told_due"] == "2027-02-01（推算）"
+    reg.close()
+
+    _enter_notice(db_url)
+    reg = _register(db_url, settings, date(2027, 1, 20))
+    case = reg.case(ref)
+    assert case.clock.due == date(2027, 1, 31)
+    print(case.clock.render())
+    assert case.clock.warnings == [
+        "第2条的延期答复告知书告知申请人于2027-02-01（推算）前作出答复，按现在的节假日安排和办理记录，"
+        "答复期限为2027-01-31，早于告知的日期：请在2027-01-31前答复（可另行告知申请人）"]
+    assert "本机关将于2027年2月1日前作出答复。" + ESTIMATE_NOTE in _paras(reg, ref, "extension")[3]
+    reg.close()
+
+
+def test_no_warning_when_the_notice_confirms_the_date_or_the_request_is_answered(db_url, settings):
+    reg = _register(db_url, settings, date(2026, 12, 31))
+    same = _new(reg, date(2026, 12, 10))            # 20th working day 2027-01-08 either way
+    answered = _new(reg, date(2026, 12, 4), "李四")
+    reg.record(answered, "extended", date(2026, 12, 30), "王文书", reason="需要调取档案")
+    reg.close()
+    _enter_notice(db_url)
+    reg = _register(db_url, settings, date(2027, 1, 29))
+    assert reg.get(same).due_on == date(2027, 1, 8) and reg.case(same).clock.warnings == []
+    # the receipt was an estimate and said so; the same date, now certain, is printed as told
+    assert "即2027年1月8日前" in _paras(reg, same, "receipt")[3] and ESTIMATE_NOTE in _paras(reg, same, "receipt")[3]
+    reg.record(answered, "replied", date(2027, 1, 29), "王文书", outcome="granted", ground="2")
+    assert reg.case(answered).clock.warnings == []
+    reg.close()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_date_told_survives_export_and_import(db_url, settings, tmp_path, suffix):
+    reg = _register(db_url, settings, date(2026, 12, 30))
+    ref = _new(reg, date(2026, 12, 4))
+    reg.record(ref, "extended", date(2026, 12, 30), "王文书", reason="需要调取档案")
+    path = tmp_path / f"台账{suffix}"
+    export_file(reg, path)
+    reg.close()
+    other = str(tmp_path / "other.db")
+    _enter_notice(other)
+    reg2 = _register(other, settings, date(2027, 1, 20))
+    import_file(reg2, path, "王文书")
+    assert [e.data.get("told_due") for e in reg2.history(ref)] == ["2027-01-04（推算）", "2027-02-01（推算）"]
+    assert reg2.case(ref).clock.warnings[-1].startswith("第2条的延期答复告知书告知申请人于2027-02-01（推算）前")
+    reg2.close()
+
+
+def test_the_calendar_as_entered_serves_the_clock(db_url, settings):
+    _enter_notice(db_url)
+    with open_registers(db_url) as db:
+        cal = load_calendar(db)
+    assert cal.info(date(2027, 1, 31)).kind == "调休上班" and not cal.info(date(2027, 2, 12)).workday
+
+
+def test_a_notice_entered_wrongly_then_corrected_at_the_command_line(capsys, db_url, monkeypatch):
+    """A clerk types 春节 as 5–11 February (the notice says 5–13) and no 调休; the next day another
+    corrects it.  Each entry says which requests' due dates it moved (and the letter that told
+    another date); calendar list keeps the wrong entry, who made it, and how it differed."""
+    from gongkai.cli import main
+
+    def run(*argv, today, actor):
+        monkeypatch.setenv("GONGKAI_TODAY", today)
+        monkeypatch.setenv("GONGKAI_ACTOR", actor)
+        code = main([*argv, "--db", db_url])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        return out
+
+    run("register", "add", "--type", "自然人", "--name", "王五", "--channel", "当面", "--content", "低保名单",
+        "--date", "2026-12-31", today="2026-12-31", actor="王文书")
+    run("register", "extend", "2026-000001", "--date", "2027-01-15", "--reason", "需要调取档案",
+        today="2027-01-15", actor="王文书")
+    law = ",".join(sorted(d.isoformat() for d in statutory_holidays(2027)))
+    wrong = run("register", "calendar", "add", "--year", "2027", "--notice", "国办发明电〔2026〕测试号（虚构）",
+                "--holidays", law + ",2027-02-09..2027-02-11", today="2027-01-20", actor="王文书")
+    assert wrong.splitlines()[1:] == [
+        "2026-000001：答复期限 2027-03-02（推算） → 2027-03-05",
+        "  注意：第2条的延期答复告知书告知申请人于2027-03-02（推算）前作出答复，按现在的节假日安排和办理记录，"
+        "答复期限为2027-03-05，晚于告知的日期（告知书已说明以按公布的安排计算的日期为准；重新打印的告知书仍是当时告知的日期）"]
+    right = run("register", "calendar", "add", "--year", "2027", "--notice", "国办发明电〔2026〕测试号（虚构）",
+                "--holidays", law + ",2027-02-09..2027-02-13", "--workdays", "2027-01-31,2027-02-20",
+                today="2027-01-21", actor="李科长")
+    assert re.sub(r" \d\d:\d\d）", " 时:分）", right).splitlines()[1:] == [
+        "此前录入的 2027 年安排（国办发明电〔2026〕测试号（虚构），王文书 录入于 2027-01-20 时:分）不再使用，"
+        "仍保留在记录中（gongkai register calendar list）",
+        "2026-000001：答复期限 2027-03-05 → 2027-03-04",
+        "  注意：第2条的延期答复告知书告知申请人于2027-03-02（推算）前作出答复，按现在的节假日安排和办理记录，"
+        "答复期限为2027-03-04，晚于告知的日期（告知书已说明以按公布的安排计算的日期为准；重新打印的告知书仍是当时告知的日期）"]
+    listed = run("register", "calendar", "list", today="2027-01-21", actor="李科长").splitlines()
+    assert listed[1].startswith("2027 年：国办发明电〔2026〕测试号（虚构）；放假 18 天，调休上班 2 天（李科长 录入于 2027-01-21 ")
+    assert listed[2].startswith("  此前录入、已不再使用：国办发明电〔2026〕测试号（虚构）（王文书 录入于 2027-01-20 ")
+    assert listed[2].endswith("）：与现行安排相比，放假少 2027-02-12、2027-02-13；调休上班少 2027-01-31、2027-02-20")
