@@ -241,11 +241,11 @@ def test_ambiguous_cells_are_noted_and_found_at_their_place(parsed):
     from gongkai.check import check_report
 
     r = parsed["ptzhsyqshs-2022"]
-    assert r.notes == [("第10行第1415字：表二“行政规范性文件”行的数字印作“5730”，中间没有分隔，按表内关系仍有 3 种拆法"
+    assert r.notes == [("第10行第1415字：表二“行政规范性文件”行的数字印作“5730”，中间没有分隔，按单元格个数仍有 3 种拆法"
                         "（5|7|30；5|73|0；57|3|0），拆法不一致的单元格留空。")]
     found = [f for f in check_report(r) if f.rule in ("CELL-AMBIGUOUS", "CELL-BLANK")]
     assert [(f.rule, f.severity, f.where, f.cells) for f in found] == [
         ("CELL-AMBIGUOUS", "warning", "第10行第1415字", [f"table2.art20_1.normative_docs.{c}" for c in N3])]
     assert found[0].message == (
-        "表二“行政规范性文件”行的数字印作“5730”，中间没有分隔，按格式和表内合计关系仍有 3 种拆法：5|7|30；5|73|0；57|3|0。"
+        "表二“行政规范性文件”行的数字印作“5730”，中间没有分隔，按单元格个数仍有 3 种拆法：5|7|30；5|73|0；57|3|0。"
         "其中“本年制发件数”、“本年废止件数”、“现行有效件数”无法确定，已留空（不作猜测）。请核对原件，确认这些单元格的数字。")

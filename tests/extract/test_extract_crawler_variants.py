@@ -189,6 +189,38 @@ def test_money_with_units_in_the_2019_table():
     assert r.cells["table2.art20_9.procurement.amount"].raw == "125000.5元"
 
 
+def test_the_signed_change_cell_and_what_table_two_is_cut_by():
+    """管委会办公室 2019's table 2 (its every cell worked out in test_extract_crawler's EXPECTED):
+    the "+" starts 本年增/减, so 0+11 is 0 | +1 | 1 with no choice; where the sign leaves two
+    readings both stay open.  Table 2 has no sum within a report, so the findings say its rows are
+    cut by their count of cells (they said "按格式和表内合计关系", and a row that cannot be cut at all
+    was blamed on "the report's own sums")."""
+    r = parse(variant("ptzhsyqgwh-2019", ("行政许可0+11", "行政许可10+515")))
+    assert r.table2["art20_5.licensing"] == {"prev_items": 10, "change": None, "decisions": None}
+    [amb] = [a for a in r.ambiguous if a.row == "art20_5.licensing"]
+    assert amb.candidates == [["10", "+5", "15"], ["10", "+51", "5"]]
+    r = parse(variant("ptzhsyqgwh-2019", ("行政许可0+11", "行政许可3-12")))
+    assert r.table2["art20_5.licensing"] == {"prev_items": 3, "change": -1, "decisions": 2}
+    found = {f.cells[0]: f.message for f in check_report(parse(variant("ptzhsyqgwh-2019")))
+             if f.rule == "CELL-AMBIGUOUS"}
+    assert found["table2.art20_9.procurement.projects"] == (
+        "表二“政府集中采购”行的数字印作“215419886元”，中间没有分隔，按单元格个数仍有 8 种拆法：2|15419886；21|5419886；"
+        "215|419886；2154|19886；21541|9886；215419|886；2154198|86；21541988|6。其中“采购项目数量”、“采购总金额”"
+        "无法确定，已留空（不作猜测）。请核对原件，确认这些单元格的数字。")
+    # A sign where a count goes, and fewer digits than cells: no sum is at fault.
+    r = parse(variant("ptzhsyqgwh-2019", ("行政许可0+11", "行政许可12+3")))
+    [amb] = [a for a in r.ambiguous if a.row == "art20_5.licensing"]
+    assert (amb.candidates, amb.reason) == ([], "no-split")
+    assert "第10行第1632字：表二“行政许可”行的数字印作“12+3”，无法按格式拆成 3 个单元格的数（可能有单元格空白未印出），" \
+           "保留原样，相关单元格留空。" in r.notes
+    [found] = [f for f in check_report(r) if f.rule == "CELL-AMBIGUOUS" and f.cells[0].startswith("table2.art20_5")]
+    assert found.message == ("表二“行政许可”行的数字印作“12+3”，无法按格式拆成 3 个单元格的数（可能有单元格空白未印出，"
+                             "或数字印错了位置），已保留原样，该行单元格留空。请核对原件，分开填写该行各单元格。")
+    r = parse(variant("ptzhsyqgwh-2019", ("（六）其他处理2 0 0 0 0 02", "（六）其他处理2 0 02")))
+    [found] = [f for f in check_report(r) if f.rule == "CELL-AMBIGUOUS" and f.cells[0].startswith("table3.other")]
+    assert found.message.startswith("表三“（六）其他处理”行的数字印作“2 0 02”，无法按格式拆成 7 个单元格的数")
+
+
 def test_last_years_in_force_count_cuts_the_row():
     # 社会事业局 2022's 5730 with last year's 现行有效 32: 32 + 5 − 7 = 30 fits 5|7|30 only
     # (32 + 5 − 73 and 32 + 57 − 3 are not 0).
@@ -224,7 +256,7 @@ def test_last_years_items_cut_this_years_items_in_the_2019_table():
     assert this.notes[-1] == "按上年报告的数字（上一年项目数量加本年增/减、结转下年度继续办理）确定了 1 个原先无法确定的单元格。"
     [found] = [f for f in check_report(this, last) if f.rule in ("CELL-AMBIGUOUS", "ITEMS-CHAIN")]
     # What is still open is said with the cuts that agree with the 49 now written, not all ten.
-    assert found.message == ("表二“行政许可”行的数字印作“494246”，中间没有分隔，按格式、表内合计关系和上年报告的数字仍有 3 种拆法："
+    assert found.message == ("表二“行政许可”行的数字印作“494246”，中间没有分隔，按单元格个数和上年报告的数字仍有 3 种拆法："
                              "49|4|246；49|42|46；49|424|6。其中“本年增/减”、“处理决定数量”无法确定，已留空（不作猜测）。"
                              "请核对原件，确认这些单元格的数字。")
     assert this.candidate_values() == {"table2.art20_5.licensing.change": ["4", "42", "424"],

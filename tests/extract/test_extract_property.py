@@ -112,7 +112,7 @@ def test_fused_digits_without_unique_cut_stay_null():
     assert got.table2["art20_1.normative_docs"] == {"made": None, "repealed": None, "in_force": None}
     assert got.table2["art20_1.rules"] == {"made": 0, "repealed": 0, "in_force": 0}
     # The cuts are named (as for crawler text), and the checker reports the cells (CELL-AMBIGUOUS).
-    assert got.notes[0] == ("第6行第1栏：表二“行政规范性文件”行的数字印作“693665”，中间没有分隔，按表内关系仍有 10 种拆法"
+    assert got.notes[0] == ("第6行第1栏：表二“行政规范性文件”行的数字印作“693665”，中间没有分隔，按单元格个数仍有 10 种拆法"
                             "（6|9|3665；6|93|665；6|936|65；6|9366|5；69|3|665；69|36|65等 10 种），拆法不一致的单元格留空。")
     [amb] = got.ambiguous
     assert (amb.row, amb.raw, len(amb.candidates)) == ("art20_1.normative_docs", "693665", 10)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from gongkai.check import shape
 from gongkai.check.catalogue import cn_number, data, finding, rules
-from gongkai.extract import split
+from gongkai.extract import recover, split
 from gongkai.extract.narrative import narrative_of
 from gongkai.format import FORMAT
 from gongkai.format.labels import is_official
@@ -158,6 +158,7 @@ def _state(cells: list[_Blank]) -> str:
 def cell_ambiguous(report: Report) -> Iterator[Finding]:
     """Digits printed without separators that the format's sums do not cut one way."""
     version = shape.version(report)
+    extra = rules()["CELL-AMBIGUOUS"].extra
     for amb in report.ambiguous:
         _, row, _ = split_cell_id(amb.cells[0])
         name = table_name(amb.table) if amb.table == "table4" else \
@@ -168,13 +169,16 @@ def cell_ambiguous(report: Report) -> Iterator[Finding]:
         if amb.reason == "ambiguous":
             columns = "、".join(f"“{_cell_name(c, version)}”" for c in cells)
             cuts = report.open_cuts(amb)  # fewer when last year's figures fixed some cells of the row
-            template = rules()["CELL-AMBIGUOUS"].extra["narrowed_message"] if len(cuts) < len(amb.candidates) else None
+            narrowed = len(cuts) < len(amb.candidates)
+            template = extra["narrowed_message"] if narrowed else None
+            by = extra["narrowed_by" if narrowed else "by"][amb.table]
             found = finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name, raw=amb.raw,
-                            count=len(cuts), ways="；".join("|".join(c) for c in cuts), columns=columns)
+                            count=len(cuts), ways="；".join("|".join(c) for c in cuts), columns=columns, by=by)
             found.message += _text_hint(report, amb, cuts)
             yield found
         else:
-            template = rules()["CELL-AMBIGUOUS"].extra[f"{amb.reason.replace('-', '_')}_message"]
+            reason = "count" if amb.reason == "no-split" and not recover.cuts_by_count(amb, version) else amb.reason
+            template = extra[f"{reason.replace('-', '_')}_message"]
             yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name,
                           raw=amb.raw, count=len(amb.cells))
 

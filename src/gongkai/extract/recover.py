@@ -428,16 +428,36 @@ def ways_zh(candidates: list[list[str]]) -> str:
     return shown + (f"等 {len(candidates)} 种" if len(candidates) > _SHOWN else "")
 
 
+def has_sums(table: str) -> bool:
+    """Whether a row of ``table`` is cut with sums (table 3's 总计 and column totals, table 4's group
+    totals): table 2's rows have none within a report, only their count of cells."""
+    return table != "table2"
+
+
+def cuts_by_count(amb: Ambiguity, version: str | None = None) -> bool:
+    """Whether the printed digits of a row left unsplit can be cut into its cells at all, sums
+    aside: when not (too few digits, a sign outside 本年增/减), no sum of the report is at fault."""
+    shape = _layout(amb.table, amb.row, version or "2021")
+    if shape is None:
+        return True
+    text, _, _ = _tokenise(amb.raw)
+    return bool(row_cuts(text, shape[1]).plain)
+
+
 def ambiguity_note(amb: Ambiguity, version: str | None = None) -> str:
     where = _zh(amb.where)
     name = row_name(amb.table, amb.row, version)
     if amb.reason == "ambiguous":
-        return (f"{where}：{name}的数字印作“{amb.raw}”，中间没有分隔，按表内关系仍有 {len(amb.candidates)} 种拆法"
+        by = "按表内关系" if has_sums(amb.table) else "按单元格个数"
+        return (f"{where}：{name}的数字印作“{amb.raw}”，中间没有分隔，{by}仍有 {len(amb.candidates)} 种拆法"
                 f"（{ways_zh(amb.candidates)}），拆法不一致的单元格留空。")
     if amb.reason == "too-many":
         return f"{where}：{name}的数字印作“{amb.raw}”，中间没有分隔，可能的拆法过多，保留原样，相关单元格留空。"
     if amb.reason == "blanks":
         return f"{where}：{name}印作“{amb.raw}”，空白标记夹在连写的数字中间，无法确定各数所在的单元格，相关单元格留空。"
+    if not cuts_by_count(amb, version):
+        return (f"{where}：{name}的数字印作“{amb.raw}”，无法按格式拆成 {len(amb.cells)} 个单元格的数"
+                "（可能有单元格空白未印出），保留原样，相关单元格留空。")
     return (f"{where}：{name}的数字印作“{amb.raw}”，无法拆成 {len(amb.cells)} 个符合本行合计的数"
             "（报告自身的合计有误），保留原样，相关单元格留空。")
 
