@@ -61,13 +61,13 @@ EXPECTED = {
         ("TEXT-SUM", "warning", []),
         ("LAST-YEAR", "notice", []),
     ],
-    "001": [
-        ("SECTION-TITLE", "notice", []),
-        ("SECTION-TITLE", "notice", []),
-        ("SECTION-TITLE", "notice", []),
+    "001": [  # errors, warnings, notices; within each, the report's order
         ("CELL-BLANK", "warning", [f"table4.review.{c}" for c in T4]),
         ("LABEL-NONSTANDARD", "warning", [f"table3.{r}.social_org" for r in T3_ROWS_2019]),
         ("TEXT-SUM", "warning", []),
+        ("SECTION-TITLE", "notice", []),
+        ("SECTION-TITLE", "notice", []),
+        ("SECTION-TITLE", "notice", []),
         ("LAST-YEAR", "notice", []),  # no FEE-STATEMENT: a 2020 report (the fee measures govern 2021 on)
     ],
     "002": [  # one blank 总计 column is one finding, naming its ten rows' cells
@@ -79,7 +79,6 @@ EXPECTED = {
         ("LAST-YEAR", "notice", []),  # 县本级 11: the sentence gives the county's 14 too
     ],
     "004": [
-        ("SECTION-TITLE", "notice", []),
         ("LABEL-NONSTANDARD", "warning", row("new_received")),
         ("LABEL-NONSTANDARD", "warning", row("denied.law_forbidden")),
         ("LABEL-NONSTANDARD", "warning", row("denied.enforcement_file")),
@@ -87,6 +86,7 @@ EXPECTED = {
         ("LABEL-NONSTANDARD", "warning", []),
         ("LABEL-NONSTANDARD", "warning", []),
         ("FORMAT-LAYOUT", "warning", row("other")),
+        ("SECTION-TITLE", "notice", []),
         ("LAST-YEAR", "notice", []),
     ],
 }

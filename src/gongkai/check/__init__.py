@@ -1,7 +1,8 @@
 """The checker: every rule a supervisor applies, each finding pointing at its cells.
 
 ``check_report(report, previous=None) -> Findings`` is pure: it reads the report (and
-last year's, for the cross-year rules) and returns findings; it never prints, never
+last year's, for the cross-year rules) and returns findings, errors first, then warnings and
+notices (each in the report's order); it never prints, never
 changes the report and never treats a blank as 0.  The rules and their messages are data
 (``rules.yaml``); each module holds the small functions of one family of rules.
 
@@ -79,7 +80,9 @@ def check_report(report: Report, previous: Report | None = None,
         if cross_year_scope(report, previous) == "all":  # the year before: what it printed
             findings = Findings(compare.with_previous(report, previous, findings))
         findings.extend(check_cross_year(report, previous))
-    return Findings(ocr.qualify(report, findings))
+    # Errors first, then warnings, then notices (a supervisor reads the list top down and the
+    # counts name errors first); within a severity the rules' own order (the report's order) stays.
+    return Findings(sorted(ocr.qualify(report, findings), key=lambda f: SEVERITIES.index(f.severity)))
 
 
 def check_cross_year(report: Report, previous: Report) -> list[Finding]:
