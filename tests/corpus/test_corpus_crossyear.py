@@ -158,7 +158,7 @@ def test_findings_keep_their_quote_in_the_store_and_the_export(tmp_path):
     assert {rule for rule, _ in quoted} >= {"COPY", "TEXT-COPIED"}
     assert [(r["rule"], r["quote"]) for r in exported if r["year"] == "2024" and r["quote"]] == quoted
     corpus = gongkai.Corpus(db)
-    [number] = [r.id for r in corpus.documents(year=2024)]
+    [number] = [r.report_id for r in corpus.documents(year=2024)]
     assert [(f.rule, f.quote) for f in corpus.findings(number) if f.quote] == quoted
     # --to jsonl: every report whole, read back by gongkai.load_all as the same Report — cells
     # with raw, position, inferred; the open cuts of 15621; sections, figures, notes; findings
@@ -167,7 +167,7 @@ def test_findings_keep_their_quote_in_the_store_and_the_export(tmp_path):
     assert main(["export", "--db", db, "--to", "jsonl", "-o", str(out)]) == 0
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     reloaded = gongkai.load_all(str(out))
-    assert [d["corpus"]["report_id"] for d in lines] == [r.id for r in corpus.documents()]
+    assert [d["corpus"]["report_id"] for d in lines] == [r.report_id for r in corpus.documents()]
     for d, report in zip(lines, reloaded, strict=True):
         stored = corpus.report(d["corpus"]["report_id"])
         cross = [f for f in corpus.findings(d["corpus"]["report_id"]) if f.previous_id is not None]

@@ -90,7 +90,7 @@ def test_one_corpus_on_postgres_is_safe_in_a_thread_pool(pg_url):
 
     with gongkai.Corpus(pg_url, create=True) as corpus:
         corpus.ingest([str(s) for s in SEEDS[:3]], workers=1)
-        numbers = [d.id for d in corpus.documents()]
+        numbers = [d.report_id for d in corpus.documents()]
 
         def read(n):
             return (corpus.report(n).to_json(), [f.rule for f in corpus.findings(n)], corpus.stats("body").records())

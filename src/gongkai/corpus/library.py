@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gongkai.corpus.store import Failure, Store, StoredFinding, StoredReport
 from gongkai.db import taking_turns
@@ -33,6 +33,52 @@ if TYPE_CHECKING:
     from gongkai.corpus.stats import StatsTable
     from gongkai.format.places import Division
     from gongkai.model import Report
+
+
+class ReportRecord(NamedTuple):
+    """A readable report's provenance and placement, as ``Corpus.documents()`` gives it: named as
+    the export's reports table and the API's answers name them (``report_id``, ``region_code``).
+    0.9.1 named two of them ``id`` and ``code`` (docs/dataset.md showed them): still readable as
+    attributes, with a DeprecationWarning; a DataFrame's columns have the new names."""
+    report_id: int
+    sha256: str
+    name: str
+    path: str
+    form: str | None
+    agency: str | None
+    agency_key: str | None
+    year: int | None
+    format: str | None
+    published: str | None
+    parser_version: str
+    checked: bool
+    previous_id: int | None  # the last-year report its cross-year findings were made with
+    region_code: str | None  # the body's division code (a 6-digit county, or shorter)
+    province: str | None
+    city: str | None
+    county: str | None
+    unit: str | None
+    level: str | None
+    placement: str | None  # how the body was placed: auto | user
+
+    @property
+    def id(self) -> int:
+        """Deprecated (0.9.1): ``report_id``."""
+        _renamed("id", "report_id")
+        return self.report_id
+
+    @property
+    def code(self) -> str | None:
+        """Deprecated (0.9.1): ``region_code``."""
+        _renamed("code", "region_code")
+        return self.region_code
+
+
+def _renamed(old: str, new: str) -> None:
+    import warnings
+
+    warnings.warn(f"Corpus.documents() 的记录字段 {old} 已改名为 {new}（与导出的 reports 表和 API 一致），"
+                  f"{old} 将在以后的版本中去掉。", DeprecationWarning, stacklevel=3)
 
 
 @taking_turns
@@ -105,9 +151,13 @@ class Corpus:
         """How many readable reports it holds (files that could not be read: ``failures()``)."""
         return self.store.counts().get("ok", 0)
 
-    def documents(self, region: str = "", year: int | None = None) -> list[StoredReport]:
-        """The readable reports' provenance and placement (``id`` is the report's number), in a
-        division (code prefix ``3208`` or a name: 淮安市) and year when given, by number."""
+    def documents(self, region: str = "", year: int | None = None) -> list[ReportRecord]:
+        """The readable reports' provenance and placement (``report_id`` is the report's number,
+        ``region_code`` its body's division), in a division (code prefix ``3208`` or a name:
+        淮安市) and year when given, by number."""
+        return [ReportRecord(*r) for r in self._stored(region, year)]
+
+    def _stored(self, region: str = "", year: int | None = None) -> list[StoredReport]:
         return self.store.reports(_prefix(region), None if year is None else _year(year))
 
     def reports(self, agency: str | None = None, year: int | None = None, region: str = "") -> list[Report]:
@@ -115,7 +165,7 @@ class Corpus:
         同心县人民政府), a year and a division when given, by number.  Of one body and year there
         can be several (the same report as PDF and as web page)."""
         body = self._identity(agency) if agency is not None else None
-        return [self.report(r.id) for r in self.documents(region, year)
+        return [self.report(r.id) for r in self._stored(region, year)
                 if body is None or identity(r.code, r.unit, r.agency_key) == body]
 
     def _identity(self, agency: str) -> str | None:
@@ -242,7 +292,7 @@ class Corpus:
 
     def __iter__(self) -> Iterator[Report]:
         """Every readable report, by number."""
-        for r in self.documents():
+        for r in self._stored():
             yield self.report(r.id)
 
     def __len__(self) -> int:
