@@ -175,3 +175,45 @@ def test_a_notice_entered_wrongly_then_corrected_at_the_command_line(capsys, db_
     assert listed[1].startswith("2027 年：国办发明电〔2026〕测试号（虚构）；放假 18 天，调休上班 2 天（李科长 录入于 2027-01-21 ")
     assert listed[2].startswith("  此前录入、已不再使用：国办发明电〔2026〕测试号（虚构）（王文书 录入于 2027-01-20 ")
     assert listed[2].endswith("）：与现行安排相比，放假少 2027-02-12、2027-02-13；调休上班少 2027-01-31、2027-02-20")
+
+
+def test_a_due_date_of_the_known_year_answered_in_the_next_is_not_an_estimate(db_url, settings):
+    """Received 2 Nov 2026, due 30 Nov (the 2026 notice is known), answered 5 Jan 2027 before the
+    2027 notice: the ledger runs on to the reply over estimated days, but the due date was never
+    counted over one — it was shown as 2026-11-30（推算） with a warning that it may be wrong."""
+    reg = _register(db_url, settings, date(2027, 1, 5))
+    ref = _new(reg, date(2026, 11, 2))
+    case = reg.record(ref, "replied", date(2027, 1, 5), "王文书", outcome="granted", ground="2")
+    assert case.clock.due_text == "2026-11-30" and not reg.get(ref).due_assumed
+    assert "答复期限：2026-11-30\n" in case.clock.render()
+    assert case.clock.warnings == ["已超过答复期限 2026-11-30，于 2027-01-05 办结；逾期记录保留"]
+    # an Art. 35 date is the body's own, not counted: never 推算
+    other = _new(reg, date(2026, 12, 10), "李四")
+    case = reg.record(other, "later_deadline", date(2026, 12, 15), "王文书", until="2027-03-01", reason="数量明显超过合理范围")
+    assert case.clock.due_text == "2027-03-01" and case.clock.warnings == []
+    reg.close()
+
+
+def test_late_lists_a_request_overdue_at_the_year_end_in_that_year_too(capsys, db_url, monkeypatch):
+    """Overdue since 30 November, answered on 5 January: `register late --year 2026` listed
+    nothing (only the year's answers), while the checker of the 2026 report counts it late
+    (register_facts) — now both say so, and 2027 lists the late answer."""
+    from gongkai.cli import main
+    from gongkai.register import register_facts
+
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-11-02")
+    assert main(["register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "x",
+                 "--date", "2026-11-02", "--db", db_url]) == 0
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-05")
+    assert main(["register", "reply", "2026-000001", "--outcome", "予以公开", "--ground", "2", "--date", "2027-01-05",
+                 "--db", db_url]) == 0
+    capsys.readouterr()
+    assert main(["register", "late", "--year", "2026", "--db", db_url]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[1:] == ["2026-000001\t2026-11-02\t2026-11-30\t—\t23\t截至2026-12-31尚未办结"]
+    assert err == "2026年逾期 1 件：逾期答复 0 件，截至2026-12-31已超过答复期限尚未办结 1 件\n"
+    assert [x.ref for x in register_facts(db_url, 2026).late] == ["2026-000001"]
+    assert main(["register", "late", "--year", "2027", "--db", db_url]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[1:] == ["2026-000001\t2026-11-02\t2026-11-30\t2027-01-05\t25\t（一）予以公开"]
+    assert err == "2027年逾期 1 件：逾期答复 1 件，截至2027-01-05已超过答复期限尚未办结 0 件\n"

@@ -157,7 +157,7 @@ def _reading_parsers(rs) -> None:
     _common(p)
     p.set_defaults(handler=_due)
 
-    p = rs.add_parser("late", help="某年办结的申请中逾期答复的")
+    p = rs.add_parser("late", help="某年逾期的申请：该年逾期答复的，和年末已超过答复期限尚未办结的")
     p.add_argument("--year", type=int, required=True)
     _common(p)
     p.set_defaults(handler=_late)
@@ -495,14 +495,28 @@ def _due(args) -> int:
 
 
 def _late(args) -> int:
-    from gongkai.register.filters import RequestFilter
+    from datetime import date
+
+    from gongkai.format.text import BLANK
+    # the year's lateness as the checker counts it (Register.late_in): answered in the year after
+    # the due date, and still unanswered at the year's end past it — a request overdue since
+    # November and answered in January is late in both years' lists
     with _open(args, create=False) as reg:
-        reqs = reg.requests(RequestFilter(concluded_year=args.year, late=True))
-        rows = [(r, reg.calendar.workdays_between(r.due_on, r.concluded_on)) for r in reqs]
+        end = min(date(args.year, 12, 31), reg.today())
+        rows = []
+        for r in reg.late_in(args.year):
+            concluded = r.concluded_on if r.concluded_on and r.concluded_on.year == args.year else None
+            missed = r.due_on or end
+            if concluded is None and missed >= end:   # the year not over: not yet due today
+                continue
+            rows.append((r, concluded, reg.calendar.workdays_between(missed, concluded or end)))
     print("编号\t收到日期\t答复期限\t办结日期\t逾期工作日\t办理结果")
-    for r, n in rows:
-        print(f"{r.ref}\t{r.received_on}\t{r.due_on}\t{r.concluded_on}\t{n}\t{_status(r)}")
-    print(f"{args.year}年办结的申请中逾期 {len(rows)} 件", file=sys.stderr)
+    for r, concluded, n in rows:
+        status = _status(r) if concluded else f"截至{end.isoformat()}尚未办结"
+        print(f"{r.ref}\t{r.received_on}\t{r.due_on}\t{concluded or BLANK}\t{n}\t{status}")
+    open_ = sum(1 for _, concluded, _ in rows if concluded is None)
+    print(f"{args.year}年逾期 {len(rows)} 件：逾期答复 {len(rows) - open_} 件，截至{end.isoformat()}已超过答复期限"
+          f"尚未办结 {open_} 件", file=sys.stderr)
     return 0
 
 

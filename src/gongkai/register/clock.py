@@ -414,6 +414,11 @@ class _Walk:
         c, s = self.c, self.s
         c.running = self.running
         c.due = self._due_now()
+        if (shown := c.missed) is not None:
+            # only the days up to the date stated make it an estimate: a reply, or the ledger run on
+            # to it, in a year not yet published does not (2026-11-30 answered on 2027-01-05 was
+            # shown as 2026-11-30（推算）); an Art. 35 date is the body's own, not counted
+            c.assumed = shown != c.fixed_due and self.cal.any_assumed(c.received, shown)
         if c.limit > s.reply_workdays and self.reached.get(s.reply_workdays):
             first_due = self.reached[s.reply_workdays]
             for entry in c.ledger:
