@@ -187,15 +187,30 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
         where = f.where or (info.where.zh() if info and info.where else "")
         raw_where = str(info.where) if info and info.where else (f.where or "")
         m = _LINE.search(raw_where)
+        # A finding of several cells (a blank row, column or table is one CELL-BLANK finding)
+        # leads to all of them, in the tables and in the source, not to its first alone.
+        places = [w for c in held for w in [report.cells[c].where] if w]
+        lines = list(dict.fromkeys(int(k.group(1) or k.group(2)) for w in places for k in [_LINE.search(str(w))] if k))
         rows.append({
             "source_anchor": f"{prefix}src-{where_slug(info.where)}" if info and info.where else "",
+            "source_anchors": list(dict.fromkeys(f"{prefix}src-{where_slug(w)}" for w in places)),
             "n": n, "rule": f.rule, "severity": f.severity, "severity_label": names[f.severity],
             "message": f.message, "quote": f.quote, "where": where,
             "cell": cell, "cell_label": cells_label(held, report.format),
             "cell_anchor": f"{prefix}cell-{cell}" if cell else "",
+            "cell_anchors": " ".join(f"{prefix}cell-{c}" for c in held),
             "line": int(m.group(1) or m.group(2)) if m else None,
+            "lines": lines or ([int(m.group(1) or m.group(2))] if m else []),
         })
+        rows[-1]["lines_text"] = _numbers_text(rows[-1]["lines"])
     return rows
+
+
+def _numbers_text(numbers: list[int]) -> str:
+    """Line numbers as a link says them: 46, 46–55 (a run), 46、48、50 (at most three, then 等)."""
+    if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+        return f"{numbers[0]}–{numbers[-1]}"
+    return "、".join(map(str, numbers[:3])) + ("等" if len(numbers) > 3 else "")
 
 
 def report_context(report, findings, data: bytes | None, index: int, doc=None) -> dict:
@@ -209,10 +224,13 @@ def report_context(report, findings, data: bytes | None, index: int, doc=None) -
     stem = name.rsplit(".", 1)[0]
     rows = finding_rows(report, findings, prefix)
     lines = source_lines(report, data)
-    marked = {r["line"] for r in rows if r["line"]}
+    marked = {n for r in rows for n in r["lines"]}
+    for r in rows:   # where a link flashes in the source: the lines, or the blocks read from a document
+        r["line_anchors"] = " ".join(f"{prefix}L{n}" for n in r["lines"]) if lines is not None else \
+            " ".join(r["source_anchors"]) if doc is not None else ""
     blocks = None
     if lines is None and doc is not None:
-        wanted = {r["source_anchor"][len(prefix) + 4:] for r in rows if r["source_anchor"]}
+        wanted = {a[len(prefix) + 4:] for r in rows for a in r["source_anchors"]}
         blocks = source_blocks(doc, prefix, wanted)
     images = []
     if report.source.form == "pdf" and data:

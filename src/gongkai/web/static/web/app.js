@@ -36,12 +36,16 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
 
-  function flash(id) {
-    var el = id && document.getElementById(id);
-    if (!el) return;
-    el.classList.add("flash");
-    el.scrollIntoView({block: "center"});
-    setTimeout(function () { el.classList.remove("flash"); }, 2500);
+  /* ids: one id or several, space-separated (a blank row, column or table is one finding of
+     all its cells): each flashes, the first is scrolled to */
+  function flash(ids) {
+    (ids || "").split(" ").forEach(function (id, i) {
+      var el = id && document.getElementById(id);
+      if (!el) return;
+      el.classList.add("flash");
+      if (i === 0) el.scrollIntoView({block: "center"});
+      setTimeout(function () { el.classList.remove("flash"); }, 2500);
+    });
   }
 
   document.addEventListener("click", function (e) {
