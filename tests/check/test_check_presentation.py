@@ -193,3 +193,29 @@ def test_a_screen_reader_hears_what_a_mark_means_not_a_bare_symbol():
             assert page.get_by_role("cell", name="21* （推断值）", exact=True).count() >= 1
         finally:
             browser.close()
+
+
+def test_a_missing_row_links_to_where_the_page_prints_it():
+    """农业农村局 2024 lacks table 2's 规章 row: the review page prints it “（缺）” with its cells'
+    anchors, but TABLE-INCOMPLETE's item was not linked (only cells the report holds were); and its
+    header 本年废止件 (over the one row left) was marked and linked on the row's label 行政规范性文件.
+    Errors come first, each linked where the page shows it, SECTION-MISSING (no place in a table)
+    unlinked."""
+    report = load(Path(__file__).resolve().parents[2] / "examples" / "crawler-text" / "ptzhsyqnyn-2024.txt")
+    findings = check_report(report)
+    page = render_review(report, findings)
+    items = re.findall(r'<li id="finding-(\d+)"><span class="tag sev-(\w+)">[^<]*</span> <span class="rule">([A-Z0-9-]+)'
+                       r'</span>(?:　[^<]*)?<br>(?:<a href="#([^"]+)">)?', page)
+    assert [(sev, rule, href) for _, sev, rule, href in items] == [
+        ("error", "SECTION-MISSING", ""),
+        ("error", "TABLE-INCOMPLETE", "cell-table2.art20_1.rules.made"),
+        ("error", "T3-ROWSUM", "cell-table3.new_received.total"),
+        ("error", "T3-ROWSUM", "cell-table3.granted.total"),
+        ("error", "T3-ROWSUM", "cell-table3.denied.third_party.total"),
+        ("error", "T3-ROWSUM", "cell-table3.total.total"),
+        ("error", "TEXT-TABLE", "cell-table3.new_received.commercial"),
+        ("error", "TEXT-TABLE", "cell-table3.new_received.natural_person"),
+        ("warning", "LABEL-NONSTANDARD", "row-table2.art20_1.normative_docs"),
+        ("warning", "LABEL-NONSTANDARD", "col-table2.repealed"),
+        ("notice", "LAST-YEAR", "")]
+    assert all(f' id="{href}"' in page for _, _, _, href in items if href)

@@ -120,3 +120,21 @@ def test_another_bodys_report_cuts_nothing_and_the_page_says_why(django_env, tmp
     assert d["table2"]["art20_1.normative_docs"] == {"made": None, "repealed": None, "in_force": None}
     assert d["notes"][-1] == ("上年报告（last.txt）的机关是“平潭综合实验区交通与建设局”，本报告的机关是“平潭综合实验区行政审批局”，"
                               "不是同一机关；未用上年报告的数字拆分连写的数字。")  # parse compares nothing
+
+
+def test_check_page_links_a_missing_row_to_where_its_table_prints_it(django_env):
+    """农业农村局 2024 lacks table 2's 规章 row: TABLE-INCOMPLETE was listed without a link (only cells
+    the report holds were linked); the page's table prints the row “（缺）”, and the item now leads
+    there.  The list reads errors first."""
+    path = EXAMPLES / "crawler-text" / "ptzhsyqnyn-2024.txt"
+    c = client_for(None)
+    c.get("/check/")
+    with open(path, "rb") as f:
+        r = c.post("/check/", {"file": [f], "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
+    html = r.content.decode()
+    items = re.findall(r'<li class="finding sev-(\w+)-border" data-rule="([A-Z0-9-]+)">.*?(?:<a href="#([^"]+)" class="to-cell"|</li>)',
+                       html, re.S)
+    assert items[:3] == [("error", "SECTION-MISSING", ""), ("error", "TABLE-INCOMPLETE", "r1-cell-table2.art20_1.rules.made"),
+                         ("error", "T3-ROWSUM", "r1-cell-table3.new_received.total")]
+    assert [sev for sev, _, _ in items] == ["error"] * 8 + ["warning"] * 2 + ["notice"]
+    assert 'id="r1-cell-table2.art20_1.rules.made"' in html

@@ -11,6 +11,7 @@ for every other rule, its cells.
 from __future__ import annotations
 
 import os
+import re
 from html import escape
 
 from gongkai.check import arithmetic, shape
@@ -63,10 +64,16 @@ def at_fault(f: Finding) -> list[str]:
     if f.rule in _LABELS and f.cells:
         parts = [split_cell_id(c) for c in f.cells]
         rows = {(t, r) for t, r, _ in parts}
+        columns = list(dict.fromkeys(c for _, _, c in parts))
         if len(rows) == 1:
             table, row = rows.pop()
+            # A column's header over the one row the report has (表二 本年废止件 when 规章 is missing)
+            # is the column's, not the row's: the official label the finding names tells which.
+            if len(columns) == 1 and any(f"格式规定的“{column_label(table, row, columns[0], v)}”" in f.message
+                                         for v in ("2021", "2019")):
+                return [f"col:{table}.{columns[0]}"]
             return [f"row:{table}.{row}"]
-        return [f"col:{parts[0][0]}.{c}" for c in dict.fromkeys(c for _, _, c in parts)]
+        return [f"col:{parts[0][0]}.{c}" for c in columns]
     return list(f.cells)
 
 
@@ -236,13 +243,14 @@ def render_review(report: Report, findings: list[Finding]) -> str:
             f'<span class="tag sev-{s}">{names[s]} {counts[s]} 项</span>' for s in names) + "</p>",
         "<h2>问题清单</h2>",
     ]
+    tables = [(name, table_html(report, name, marks) if report.table(name) is not None else None) for name in _TABLES]
+    anchors = {m for _, html in tables if html for m in _ANCHOR.findall(html)}
     if not findings:
         parts.append("<p>未发现问题。</p>")
     else:
         parts.append("<ol>")
-        rendered = {f"table{n}" for n in (2, 3, 4) if report.table(f"table{n}") is not None}
         for n, f in enumerate(findings, 1):
-            target = _target(report, f, rendered)
+            target = _target(f, anchors)
             head = (f'<span class="tag sev-{f.severity}">{names[f.severity]}</span> '
                     f'<span class="rule">{escape(f.rule)}</span>')
             if f.where:
@@ -253,10 +261,9 @@ def render_review(report: Report, findings: list[Finding]) -> str:
             quote = f"<blockquote>{escape(f.quote)}</blockquote>" if f.quote else ""
             parts.append(f'<li id="finding-{n}">{head}<br>{body}{quote}</li>')
         parts.append("</ol>")
-    for name in _TABLES:
+    for name, html in tables:
         parts.append(f"<h2>{table_name(name)}　{escape(table_title(name))}</h2>")
-        parts.append(f'<div class="wide">{table_html(report, name, marks)}</div>' if report.table(name) is not None
-                     else "<p>（报告中没有此表）</p>")
+        parts.append(f'<div class="wide">{html}</div>' if html is not None else "<p>（报告中没有此表）</p>")
     parts.append(legend_html(report, marks))
     used = list(dict.fromkeys(f.rule for f in findings))
     if used:
@@ -268,16 +275,15 @@ def render_review(report: Report, findings: list[Finding]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _target(report: Report, f: Finding, rendered: set[str]) -> str | None:
-    """The anchor a finding links to: the label or cell it blames, in a table on the page."""
-    for key in at_fault(f):
-        if key.startswith(("row:", "col:")):
-            if key[4:].split(".", 1)[0] in rendered:
-                return key.replace(":", "-")
-        elif key.split(".", 1)[0] in rendered and report.has_cell(key):
-            return f"cell-{key}"
-    cell = next((c for c in f.cells if c.split(".", 1)[0] in rendered and report.has_cell(c)), None)
-    return f"cell-{cell}" if cell else None
+_ANCHOR = re.compile(r'\bid="((?:cell|row|col)-[^"]+)"')
+
+
+def _target(f: Finding, anchors: set[str]) -> str | None:
+    """The anchor a finding links to: the label or cell it blames, or its first cell, as the
+    page's tables print it (a row the report lacks is printed “（缺）” and is linked too:
+    TABLE-INCOMPLETE went unlinked)."""
+    keys = [k.replace(":", "-") if k.startswith(("row:", "col:")) else f"cell-{k}" for k in at_fault(f)]
+    return next((k for k in keys + [f"cell-{c}" for c in f.cells] if escape(k) in anchors), None)
 
 
 def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: list[str]) -> str:

@@ -182,7 +182,10 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
     rows = []
     for n, f in enumerate(findings, 1):
         held = [c for c in f.cells if report.has_cell(c) and report.table(c.split(".", 1)[0]) is not None]
-        cell = held[0] if held else None
+        # A row the report lacks (TABLE-INCOMPLETE) is printed in the page's table as “（缺）”: link there too.
+        shown = held or ([c for c in f.cells if report.table(c.split(".", 1)[0]) is not None][:1]
+                         if f.rule == "TABLE-INCOMPLETE" else [])
+        cell = shown[0] if shown else None
         info = report.cells.get(cell) if cell else None
         where = f.where or (info.where.zh() if info and info.where else "")
         raw_where = str(info.where) if info and info.where else (f.where or "")
@@ -196,7 +199,7 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
             "source_anchors": list(dict.fromkeys(f"{prefix}src-{where_slug(w)}" for w in places)),
             "n": n, "rule": f.rule, "severity": f.severity, "severity_label": names[f.severity],
             "message": f.message, "quote": f.quote, "where": where,
-            "cell": cell, "cell_label": cells_label(held, report.format),
+            "cell": cell, "cell_label": cells_label(held or shown, report.format),
             "cell_anchor": f"{prefix}cell-{cell}" if cell else "",
             "cell_anchors": " ".join(f"{prefix}cell-{c}" for c in held),
             "line": int(m.group(1) or m.group(2)) if m else None,
