@@ -41,6 +41,8 @@ td.inferred{text-decoration:underline dotted #6a1b9a}td.doubtful{outline:2px das
 td{background:#fff}.wide table.stat tr>:first-child{position:sticky;left:0;box-shadow:inset -1px 0 #999}
 .wide table.sums tr>:last-child{position:sticky;right:0;box-shadow:inset 1px 0 #999}
 @media (max-width:640px){body{margin:.6em}
+.wide tr>:first-child{min-width:7em}.wide table.stat th,.wide table.stat td{padding:.2em .3em}
+.wide table.stat th,.wide table.stat td.num{min-width:2em}
 table.index thead{display:none}
 table.index,table.index tbody,table.index tr,table.index td{display:block;border:none;min-width:0}
 table.index tr{border:1px solid #999;border-radius:4px;margin:.5em 0;padding:.3em .5em}
@@ -51,6 +53,9 @@ table.index td[data-label]::before{content:attr(data-label) "：";color:#666;fon
 # A phone lays the page out at its own width (without this, at 980 px, shrunk to unreadable);
 # a table wider than the screen scrolls in its own box (.wide), the text does not — its row
 # labels (``stat``) and its 总计 column (``sums``: tables 3 and 4) stay in view while it does.
+# On a phone the report's tables fit the screen whole (7 number columns: narrower padding and
+# number columns, their heads wrap; the labels keep 7em), as the web's 检查页 lays them out
+# (app.css); table 3 scrolled 109 px in its box, its 总计 over three columns.
 # The index becomes one card per report on a phone (its file names are long: the table was wider
 # than the screen).
 _HEAD = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">' \
