@@ -33,27 +33,53 @@ def corpus(tmp_path_factory):
     return url
 
 
+TABLES = ("cells", "findings", "documents", "figures")
+
+
 @pytest.fixture
 def reads(monkeypatch):
-    """(SQL, rows) of every statement that reads the cells, findings or documents tables."""
-    seen: list[tuple[str, list[tuple]]] = []
+    """(SQL, rows) of every statement that reads the cells, findings or documents tables; and
+    (SQL, SQLite's query plan) of each in ``reads.plans``."""
+    seen = Reads()
     query, iterate = Database.query, Database.iterate
+
+    def planned(self, sql, params):
+        if self.dialect == "sqlite" and any(f"FROM {t}" in sql for t in TABLES):
+            seen.plans.append((sql, [row[-1] for row in self._conn.execute("EXPLAIN QUERY PLAN " + sql, tuple(params))]))
 
     def counted_query(self, sql, params=()):
         rows = query(self, sql, params)
-        if any(f"FROM {t}" in sql for t in ("cells", "findings", "documents", "figures")):
+        if any(f"FROM {t}" in sql for t in TABLES):
             seen.append((sql, rows))
+            planned(self, sql, params)
         return rows
 
     def counted_iterate(self, sql, params=(), size=5000):
         rows = list(iterate(self, sql, params, size))
-        if any(f"FROM {t}" in sql for t in ("cells", "findings", "documents", "figures")):
+        if any(f"FROM {t}" in sql for t in TABLES):
             seen.append((sql, rows))
+            planned(self, sql, params)
         yield from rows
 
     monkeypatch.setattr(Database, "query", counted_query)
     monkeypatch.setattr(Database, "iterate", counted_iterate)
     return seen
+
+
+class Reads(list):
+    def __init__(self) -> None:
+        super().__init__()
+        self.plans: list[tuple[str, list[str]]] = []
+
+    def clear(self) -> None:
+        super().clear()
+        self.plans.clear()
+
+    def scans(self) -> list[tuple[str, str]]:
+        """(SQL, step) of each full scan of a corpus table in the plans: a part of the corpus is
+        looked up by its numbers (a primary key) or its bodies (an index), never scanned for."""
+        return [(sql, step) for sql, plan in self.plans for step in plan
+                if step.startswith("SCAN") and any(f" {t[0]}" == step[4:6] or t in step for t in TABLES)]
 
 
 def _ids(store: Store, region: str) -> list[int]:
@@ -72,6 +98,7 @@ def test_a_countys_statistics_read_only_that_countys_cells_and_findings(corpus, 
     # the 13 cells the figures need, of the county's two reports; findings of those two only
     assert (len(cells), {row[0] for row in cells}) == (2 * 13, set(county))
     assert {row[0] for row in findings} <= set(county)
+    assert reads.scans() == []  # a subquery over every document made this 400 s at 100,000 reports
 
 
 def test_a_table_of_chosen_reports_reads_their_rows_only(corpus, reads):
@@ -85,5 +112,6 @@ def test_a_table_of_chosen_reports_reads_their_rows_only(corpus, reads):
             assert list(rows) == [row for row in everything[name] if row[0] in county], name
     for sql, rows in reads:
         assert {row[0] for row in rows} <= set(county) or "COUNT(*)" in sql, sql
+    assert reads.scans() == []
     assert sum(len(rows) for sql, rows in reads if "FROM cells" in sql) == 2 * 2 * len(
         [row for row in everything["cells"] if row[0] == county[0]])  # the reports' and the cells tables'
