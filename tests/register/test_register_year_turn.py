@@ -217,3 +217,37 @@ def test_late_lists_a_request_overdue_at_the_year_end_in_that_year_too(capsys, d
     out, err = capsys.readouterr()
     assert out.splitlines()[1:] == ["2026-000001\t2026-11-02\t2026-11-30\t2027-01-05\t25\t（一）予以公开"]
     assert err == "2027年逾期 1 件：逾期答复 1 件，截至2027-01-05已超过答复期限尚未办结 0 件\n"
+
+
+def test_a_body_register_of_the_web_site_counts_on_the_site_calendar_at_the_command_line_too(
+        capsys, tmp_path, settings, monkeypatch):
+    """The web keeps one calendar for the site (registers/calendar.sqlite3) and counts each body's
+    register (registers/body-N.sqlite3) on it.  The CLI opened on that file counted on the file's
+    own, empty table: the administrator's notice unseen (2027-02-01（推算） where the web said
+    2027-01-31), and `calendar add` there stored a notice the web never reads."""
+    from gongkai.cli import main
+    from gongkai.db import Database
+
+    site = tmp_path / "registers"
+    body = str(site / "body-1.sqlite3")
+    reg = Register(body, settings=settings, today=date(2026, 12, 30), create=True)
+    ref = _new(reg, date(2026, 12, 4))
+    reg.record(ref, "extended", date(2026, 12, 30), "王文书", reason="需要调取档案")
+    reg.close()
+    store = Database(str(site / "calendar.sqlite3"), ("gongkai.workdays",), what="节假日安排")
+    add_notice(store, 2027, MADE_UP_2027["holidays"], MADE_UP_2027["workdays"], MADE_UP_2027["notice"], "admin1")
+    store.close()
+
+    reg = Register(body, settings=settings, today=date(2027, 1, 20))   # as the CLI opens it: no calendar given
+    assert reg.case(ref).clock.due_text == "2027-01-31"
+    reg.close()
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-20")
+    assert main(["register", "calendar", "list", "--db", body]) == 0
+    assert "2027 年：国办发明电〔2026〕测试号（虚构）；放假 18 天，调休上班 2 天（admin1 录入于 " in capsys.readouterr().out
+    assert main(["register", "calendar", "add", "--year", "2027", "--notice", "x", "--holidays", "2027-01-01",
+                 "--db", body]) == 1
+    assert capsys.readouterr().err == (
+        f"gongkai：{body}：这是网页应用中一个机关的台账：全站的节假日安排只有一份，由系统管理员在网页的“节假日安排”页"
+        f"（/register/calendar/）录入，各机关的期限都按它计算；本次未录入（网页的节假日安排：{site / 'calendar.sqlite3'}）\n")
+    with open_registers(body) as db:   # nothing stored in the body's own table
+        assert db.scalar("SELECT COUNT(*) FROM workday_notices") == 0

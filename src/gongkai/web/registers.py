@@ -51,7 +51,9 @@ def register_url(body_id: int) -> str:
 
 
 def calendar_url() -> str:
-    return _store_url("register_calendar", "calendar.sqlite3")
+    from gongkai.workdays.store import SITE_CALENDAR_FILE  # where the CLI finds it too (site_calendar_of)
+
+    return _store_url("register_calendar", SITE_CALENDAR_FILE)
 
 
 def _store_url(schema: str, filename: str) -> str:

@@ -3,8 +3,12 @@ administrator page), seen by every clerk and server using that database."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gongkai.errors import GongkaiError
@@ -23,11 +27,45 @@ class NoticeEntry:
     recorded_at: str
 
 
+# The web site keeps one calendar for all its bodies (web/registers.py): this file beside the
+# bodies' registers, registers/body-N.sqlite3.
+SITE_CALENDAR_FILE = "calendar.sqlite3"
+_BODY_REGISTER = re.compile(r"body-\d+\.sqlite3")
+
+
+def site_calendar_of(db: Database) -> Path | None:
+    """The web site's calendar store when ``db`` is one of its bodies' registers (a SQLite file
+    registers/body-N.sqlite3 with calendar.sqlite3 beside it); None for any other register.  The
+    web counts such a register on the site's notices: every door to it must (the CLI opened on the
+    file counted on the file's own, empty table — 2027-02-01（推算） where the web said 2027-01-31)."""
+    if db.dialect != "sqlite" or not _BODY_REGISTER.fullmatch(Path(db.path).name):
+        return None
+    site = Path(db.path).with_name(SITE_CALENDAR_FILE)
+    return site if site.is_file() else None
+
+
+@contextmanager
+def _notice_store(db: Database) -> Iterator[Database]:
+    """The store holding the notices ``db``'s register counts on: the site's, or its own."""
+    from gongkai.db import Database
+
+    site = site_calendar_of(db)
+    if site is None:
+        yield db
+        return
+    store = Database(str(site), ("gongkai.workdays",), what="节假日安排", create=False)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 def entries(db: Database) -> list[NoticeEntry]:
     """Every notice ever entered, oldest first (a year entered again appears twice)."""
     out = []
-    for year, notice, holidays, workdays, actor, stamp in db.query(
-            "SELECT year, notice, holidays, workdays, actor, recorded_at FROM workday_notices ORDER BY id"):
+    with _notice_store(db) as store:
+        rows = store.query("SELECT year, notice, holidays, workdays, actor, recorded_at FROM workday_notices ORDER BY id")
+    for year, notice, holidays, workdays, actor, stamp in rows:
         entry = {"notice": notice, "holidays": _days(holidays), "workdays": _days(workdays)}
         out.append(NoticeEntry(notice_from(int(year), entry, "数据库"), actor, stamp))
     return out
@@ -53,6 +91,11 @@ def add_notice(db: Database, year: int, holidays: set[date], workdays: set[date]
                actor: str) -> YearNotice:
     """Enter one year's notice (checked first); it replaces any earlier entry for the year."""
     from gongkai.db import now_stamp
+
+    if (site := site_calendar_of(db)) is not None:
+        raise GongkaiError("这是网页应用中一个机关的台账：全站的节假日安排只有一份，由系统管理员在网页的“节假日安排”页"
+                           f"（/register/calendar/）录入，各机关的期限都按它计算；本次未录入（网页的节假日安排：{site}）",
+                           db.path)
 
     checked = notice_from(year, {"notice": notice, "holidays": sorted(holidays), "workdays": sorted(workdays)},
                           "节假日安排")
