@@ -296,11 +296,12 @@ def letter_templates(body_id: int) -> list[dict[str, Any]]:
     dirs = template_dirs(body_id)
     out = []
     for letter in letters.letter_ids():
-        _data, where = letters.template_source(letter, dirs)
+        data, where = letters.template_source(letter, dirs)
         source = "body" if where != "shipped" and Path(where).parent == dirs[0] else \
             ("site" if where != "shipped" else "shipped")
         out.append({"letter": letter, "title": letters.spec(letter)["title"], "source": source,
-                    "source_label": {"body": "本机关模板", "site": "本站统一模板", "shipped": "默认模板"}[source]})
+                    "source_label": {"body": "本机关模板", "site": "本站统一模板", "shipped": "默认模板"}[source],
+                    "size": len(data)})
     return out
 
 

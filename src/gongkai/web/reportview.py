@@ -240,7 +240,7 @@ def report_context(report, findings, data: bytes | None, index: int, doc=None) -
         pages = sorted({info.where.page for f in findings for c in f.cells
                         for info in [report.cells.get(c)] if info and info.where and info.where.page})
         images = page_images(data, pages)
-    return {
+    context = {
         "index": index, "prefix": prefix, "name": name, "stem": stem, "report": report,
         "findings": rows, "tables": tables_html(report, findings, prefix),
         # An OCR-read report said so, and the legend of the value marks the tables show.
@@ -257,6 +257,11 @@ def report_context(report, findings, data: bytes | None, index: int, doc=None) -
         },
         "digest": hashlib.sha256(data or b"").hexdigest()[:12],
     }
+    # the files the buttons save, as app.js writes them (UTF-8; the CSV with a BOM for Excel)
+    context["sizes"] = {"json": len(context["downloads"]["json"].encode("utf-8")),
+                        "csv": 3 + len(context["downloads"]["csv"].encode("utf-8")),
+                        "html": len(context["downloads"]["html"].encode("utf-8"))}
+    return context
 
 
 def safe_text(text: str) -> str:

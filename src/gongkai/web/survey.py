@@ -246,6 +246,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
     findings = [f for f, _ in found]
     # one entry a place it was seen, also when two places have one name (what was seen twice stays said)
     paths = doc["paths"] if server_paths else [as_given(p) for p in doc["paths"]]
+    as_json = report.to_json() if report is not None else ""
     return {"doc_id": doc_id, "sha256": doc["sha256"], "name": doc["name"], "paths": paths, "form": doc["form"],
             "status": doc["status"], "status_label": STATUS.get(doc["status"], doc["status"]),
             "reason": doc["reason"] if server_paths or not doc["reason"] else without_folders(doc["reason"]),
@@ -258,7 +259,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
             "tables": tables_html(report, findings) if report is not None else {},
             # what the tables' marks (* inferred, # undecided, ~ OCR) mean, as on the check page
             "legend": mark_safe(review.legend_html(report, review.cell_marks(findings))) if report is not None else "",
-            "report_json": report.to_json() if report is not None else ""}
+            "report_json": as_json, "report_json_size": len(as_json.encode("utf-8"))}
 
 
 def ingest_uploads(files, actor: str, gone: Callable[[], bool] | None = None) -> tuple[Summary, list[str], list]:
