@@ -152,6 +152,21 @@ def test_directory_input(tmp_path, capsys):
     assert [Report.from_json(line).year for line in lines] == [2020, 2021]
 
 
+def test_a_folder_ends_with_the_batchs_total(tmp_path, capsys):
+    """A supervisor checking a folder in the terminal read one review after another and no total
+    (only the HTML index had one): the last line counts the reports and the findings."""
+    for name in ("000", "001", "002"):
+        (tmp_path / f"{name}.txt").write_bytes(open(seed_path(name), "rb").read())
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert [line for line in out if line.startswith("共 ")] == [
+        "共 4 项：错误 2 项，警告 1 项，提示 1 项。", "共 7 项：错误 0 项，警告 3 项，提示 4 项。",
+        "共 2 项：错误 0 项，警告 1 项，提示 1 项。"]
+    assert out[-1] == "以上 3 份报告：1 份有错误；共 13 项：错误 2 项，警告 5 项，提示 6 项。"
+    main(["check", str(tmp_path / "001.txt")])  # one report: its own total says it
+    assert "以上" not in capsys.readouterr().out
+
+
 def test_json_lines_from_parse(tmp_path, capsys):
     lines = tmp_path / "two.json"
     assert main(["parse", "--json", "-o", str(lines), seed_path("000"), seed_path("003")]) == 0

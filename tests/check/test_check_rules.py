@@ -379,6 +379,8 @@ def test_period_fires_on_sentence_and_title(consistent):
     assert [(f.severity, f.quote) for f in found] == [
         ("error", "某某县人民政府2020年政府信息公开工作年度报告"),
         ("warning", "本报告统计期限自2021年1月1日起至2021年12月30日止。")]
+    # Said once: 统计期限 is the quote's own word ("统计期限写为“统计期限…”" read twice).
+    assert found[1].message.startswith("正文写“统计期限自2021年1月1日起至2021年12月30日”，只是 2021 年的一部分。")
 
 
 def test_a_period_that_is_part_of_the_year_is_a_warning_that_asks(consistent):
@@ -389,7 +391,7 @@ def test_a_period_that_is_part_of_the_year_is_a_warning_that_asks(consistent):
     report.preamble = "本报告中所列数据的统计期限为2019年9月1日至2019年12月31日。"
     found = only(check_report(report), "PERIOD")
     assert [(f.severity, f.message) for f in found] == [(
-        "warning", "统计期限写为“统计期限为2019年9月1日至2019年12月31日”只是 2019 年的一部分。如本机关是年中成立或"
+        "warning", "正文写“统计期限为2019年9月1日至2019年12月31日”，只是 2019 年的一部分。如本机关是年中成立或"
                    "调整的，请在报告中写明成立（调整）日期；否则统计期限应为 2019 年 1 月 1 日至 2019 年 12 月 31 日，请更正。")]
     report.preamble = "本报告中所列数据的统计期限为2018年9月1日至2019年12月31日。"  # beyond the year: an error
     assert [f.severity for f in only(check_report(report), "PERIOD")] == ["error"]
@@ -563,3 +565,12 @@ def test_messages_have_no_stray_spaces_from_yaml_folding():
     for rule in rules().values():
         for text in (rule.message, rule.extra.get("scope_message", "")):
             assert "， " not in text and "。 " not in text, rule.id
+
+
+def test_format_layout_names_the_rows_without_spaces_inside_the_sentence(seed):
+    """Seed 004 prints （六）其他处理 as one row in a 2021 report: the row names were set off by
+    spaces ("分为 “1.…” 三行"), which Chinese text does not use."""
+    [found] = only(check_report(seed("004")), "FORMAT-LAYOUT")
+    assert found.message == (
+        "表三把“（六）其他处理”印成一行，而 2021 年版格式将其分为“1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请”、"
+        "“2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请”、“3.其他”三行。请按 2021 年版格式的行结构填报。")

@@ -35,7 +35,7 @@ def period(report: Report) -> Iterator[Finding]:
     for sentence, m, start, end in _periods(report):
         if start == (year, 1, 1) and end == (year, 12, 31):
             continue
-        detail = f"统计期限写为“{m.group(0)}”"
+        detail = f"正文写“{m.group(0)}”"
         if _within_year(start, end, year):  # part of the year: a body set up mid-year, or a slip
             extra = rules()["PERIOD"].extra
             yield finding(report, "PERIOD", quote=sentence, year=year, detail=detail,
