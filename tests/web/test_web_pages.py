@@ -672,6 +672,16 @@ def test_draft_takes_table3_from_the_register(django_env, world):
     assert re.search(r'<td class="src-register" title="依申请公开台账：由依申请公开台账计算（截至2025年12月31日）">'
                      r'<input id="in-table3.new_received.legal_service" [^>]*value="2"', html)
     assert re.search(r'<td class="src-log" [^>]*><input id="in-table2.art20_1.normative_docs.made" [^>]*value="2"', html)
+    # what the log could not give is said as `gongkai new --log` says it, each a warning (the web said nothing)
+    warned = re.findall(r'<li class="warning">(.*?)</li>', html.split('id="messages"')[1].split("</ul>")[0])
+    assert "行政许可：2025年没有录入任何月份，表二此格留空。" in warned and "规章：台账中没有任何规章，表二按 0 件计算；" \
+        "如本机关有现行有效的规章，请先导入文件清单。" in warned
+    # the sources listed in one order whatever order the database gives an object's keys (jsonb: shortest first)
+    draft = get(a, 2025)
+    draft.sources = {**draft.sources, "origins": dict(sorted(draft.sources["origins"].items(), key=lambda kv: len(kv[0])))}
+    draft.save()
+    assert re.search(r'<li><span class="swatch src-register"></span>依申请公开台账：[^<]*</li>'
+                     r'<li><span class="swatch src-log"></span>主动公开台账：', c.get(f"/draft/{a.pk}/2025/").content.decode())
     r = c.post(f"/draft/{a.pk}/2025/from-register", {"csrfmiddlewaretoken": token}, follow=True)
     assert "共 2 件" in r.content.decode()
 

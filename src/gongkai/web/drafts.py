@@ -87,6 +87,7 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
                     out[cell] = (value, "log", f"由主动公开台账计算（截至{year}年12月31日）")
             texts[1] = report.sections[0].text
             messages.append("表二和第一部分的公开统计由主动公开台账计算")
+            notes += report.notes[1:]   # months not entered, kinds with no document: as `new --log` says them
     return out, messages, notes, texts
 
 

@@ -106,8 +106,8 @@ def edit_context(request, body, draft, invalid: dict) -> dict:
         "findings": [{"severity": f.severity, "label": names[f.severity], "rule": f.rule, "message": f.message,
                       "cell": next(iter(f.cells), "")} for f in findings],
         "blocked": why_blocked(report, findings),
-        "origins": [(kind, drafts.SOURCE_KINDS[kind], note) for kind, note in origins.items()
-                    if kind in drafts.SOURCE_KINDS],
+        # in the declared order: PostgreSQL's jsonb keeps an object's keys in its own order, not as saved
+        "origins": [(kind, label, origins[kind]) for kind, label in drafts.SOURCE_KINDS.items() if kind in origins],
         "writable": can_write(request.user, body), "forms": FORMS,
     }
 
