@@ -138,3 +138,24 @@ def _log_on_its_page(base: str, body_id: int, user: str, password: str) -> None:
     assert "已登记 D2026-000001 失效（2026-03-06）。" in page and '<td data-label="废止">失效 2026-03-06</td>' in page
     assert "未能登记废止或失效：该条目已于 2026-03-06 失效，不能再次登记" in post(
         event, what="repeal", ref="D2026-000001", ending="repealed", on="2026-03-06")
+
+
+def test_bodies_are_listed_in_one_order_whatever_the_databases_collation(pg_cluster, tmp_path):
+    """A site's PostgreSQL database made with a Chinese locale sorted 安宁, 北关, 城关 (pinyin) where
+    SQLite sorts by code point (北关, 城关, 安宁): the same site read differently by backend.  Bodies
+    (and the roster) are now listed by region, then name in code-point order, on both."""
+    import psycopg
+
+    name = "t_zh_" + os.urandom(4).hex()
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:   # ICU: no system locale needed
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'zh' LOCALE 'C'")
+    env = {**os.environ, "GONGKAI_WEB_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.pop("GONGKAI_WEB_DB", None)
+    listed = {}
+    for db in (pg_cluster.url(name), f"sqlite:///{tmp_path}/web.sqlite3"):
+        for body in ("城关镇人民政府", "安宁镇人民政府", "北关街道办事处"):
+            _gongkai("users", "--db", db, "body", body, "--region", "320812", env=env)
+        listed[db[:6]] = [line.split("\t")[1] for line in _gongkai("users", "--db", db, "list", env=env).splitlines()
+                          if line.startswith("机关")]
+    assert listed == {"postgr": ["北关街道办事处", "城关镇人民政府", "安宁镇人民政府"],
+                      "sqlite": ["北关街道办事处", "城关镇人民政府", "安宁镇人民政府"]}

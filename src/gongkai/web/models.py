@@ -23,10 +23,33 @@ def region_prefix(code: str) -> str:
     return code
 
 
+class CodePoints(models.Func):
+    """A text compared by its characters' code points, whatever the database's collation.
+    PostgreSQL orders text by the database's locale (zh_CN.UTF-8: by pinyin, en_US: otherwise),
+    SQLite by code point: the same bodies were listed in two orders.  Code-point order is, for
+    Chinese characters, the radical-and-stroke order of the Unicode tables, and the same on both."""
+
+    template = "%(expressions)s"
+    output_field = models.CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template='%(expressions)s COLLATE "C"', **extra)
+
+
+class ByRegionAndName(models.Manager):
+    """Listed by region code, then name in code-point order (a manager's order, not Meta.ordering,
+    so that the order needs no migration of the tables)."""
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("region_code", CodePoints("name"))
+
+
 class Body(models.Model):
     name = models.CharField("机关名称", max_length=200, unique=True)
     region_code = models.CharField("行政区划代码", max_length=6, validators=[region_code])
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = ByRegionAndName()
 
     class Meta:
         verbose_name = verbose_name_plural = "机关"
@@ -147,6 +170,8 @@ class RosterEntry(models.Model):
     note = models.CharField("备注", max_length=200, blank=True)
     added_by = models.CharField("录入人", max_length=150, blank=True)
     added_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    objects = ByRegionAndName()
 
     class Meta:
         verbose_name = verbose_name_plural = "报告名录"
