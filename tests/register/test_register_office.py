@@ -31,6 +31,21 @@ def test_review_body_of(agency, review_body):
     assert review_body_of(agency) == review_body
 
 
+@pytest.mark.parametrize("agency, region, review_body", [
+    # found walking a county on the web: its towns are named without their county, and their
+    # letters sent applicants to 本级人民政府 (a town's own government); the body's region tells it
+    ("安宁镇人民政府", "320812", "淮安市清江浦区人民政府"),
+    ("北关街道办事处", "320812", "淮安市清江浦区人民政府"),
+    ("某区教育局", "320812", "淮安市清江浦区人民政府"),
+    ("淮安市洪泽区岔河镇人民政府", "320812", "淮安市洪泽区人民政府"),   # a name that places itself wins
+    ("安宁镇人民政府", "320800", None),        # a town directly under a city: no county to name
+    ("某区司法局", "320812", None), ("测试机关", "320812", None), ("安宁镇人民政府", "999999", None),
+])
+def test_review_body_of_a_body_whose_region_is_known(agency, region, review_body):
+    assert review_body_of(agency, region) == review_body
+    assert office_settings(shipped_settings(), agency, region).review_body == (review_body or "本级人民政府")
+
+
 def test_a_sites_own_review_body_wins():
     shipped = shipped_settings()
     assert office_settings(shipped, "淮安市清江浦区教育局").review_body == "淮安市清江浦区人民政府"

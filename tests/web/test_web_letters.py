@@ -168,6 +168,27 @@ def test_a_body_whose_kind_and_place_tell_its_review_body_gets_it_and_is_told_so
         Body.objects.filter(pk=a.pk).update(name=a.name)   # the name is free again for other tests
 
 
+def test_a_town_named_without_its_county_is_placed_by_its_region(django_env, world, tmp_path, monkeypatch):
+    """安宁镇人民政府 of region 320812: its reply told applicants to seek review from 本级人民政府 (the
+    town itself).  The web knows the body's region: its county's government is named."""
+    monkeypatch.setattr(django_env, "REGISTER_SETTINGS", tmp_path / "register.yaml")
+    from gongkai.web.models import Body
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    ref = _granted_request(c, a, _csrf(c, f"/register/{a.pk}/"))
+    Body.objects.filter(pk=a.pk).update(name="安宁镇人民政府")
+    try:
+        page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+        assert "letter-warning" not in page
+        assert ('<p class="hint" id="review-body-note">文书中的行政复议机关按本机关的类型和所在区划确定为'
+                "“淮安市清江浦区人民政府”（《中华人民共和国行政复议法》第二十四条）") in page
+        letter = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/reply").content)
+        assert any("六十日内向淮安市清江浦区人民政府申请行政复议" in p for p in letter)
+    finally:
+        Body.objects.filter(pk=a.pk).update(name=a.name)
+
+
 def test_a_letters_delivery_is_recorded_on_the_request_page(django_env, world):
     """送达 on the request page: the letter chosen from the request's letters (not a number read
     off the history), the CLI's checks, the same step in the history, the letter marked delivered."""

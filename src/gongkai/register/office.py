@@ -32,10 +32,15 @@ _NOT_TOLD = regex.compile(r"(分局|管理委员会|管委会|司法局|司法�
                           r"邮政管理|气象|烟草|统计调查|消防救援|出入境边防)")
 
 
-def review_body_of(agency: str | None) -> str | None:
+def review_body_of(agency: str | None, region: str | None = None) -> str | None:
     """The review body of the body named ``agency`` when its kind and place tell it (see the
-    module's list), else None."""
+    module's list), else None.  ``region``: the body's division code where it is known apart from
+    its name (the web's bodies have one): a name that places nothing (安宁镇人民政府) is read as
+    printed after its division's name (江苏省淮安市清江浦区安宁镇人民政府)."""
     p = place(agency)
+    where = division(region) if region and not p["code"] and agency else None
+    if where is not None:
+        p = place(f"{where.province}{where.city or ''}{where.county or ''}{agency}")
     d = division(p["code"]) if p["code"] and len(p["code"]) == 6 else None
     if d is None or _NOT_TOLD.search(p["agency_key"]):
         return None
@@ -66,19 +71,19 @@ def _government(d: Division) -> str:
     return f"{d.city if d.level == 'city' else d.province}人民政府"
 
 
-def told_review_body(site: Settings, agency: str) -> str | None:
-    """The review body told from ``agency`` when the site's settings leave the shipped
-    placeholder (a site's own review_body always wins); None otherwise."""
+def told_review_body(site: Settings, agency: str, region: str | None = None) -> str | None:
+    """The review body told from ``agency`` (and its ``region``) when the site's settings leave the
+    shipped placeholder (a site's own review_body always wins); None otherwise."""
     shipped = shipped_settings()
     if site.review_body != shipped.review_body or not agency or agency == shipped.agency:
         return None   # the site's own, or no office named (本机关): nothing to tell it from
-    return review_body_of(agency)
+    return review_body_of(agency, region)
 
 
-def office_settings(site: Settings, agency: str) -> Settings:
+def office_settings(site: Settings, agency: str, region: str | None = None) -> Settings:
     """``site``'s settings for the body ``agency``: its name signs the letters, and the review
     body is told from it (``told_review_body``) where the site leaves the placeholder."""
-    told = told_review_body(site, agency)
+    told = told_review_body(site, agency, region)
     return site.replace(agency=agency, **({"review_body": told} if told else {}))
 
 

@@ -123,7 +123,7 @@ def _request_page(request, body, ref, typed=None):
 
 def _review_body_note(body) -> str:
     """Said when the letters' review body was told from the body's name (register/office.py)."""
-    told = told_review_body(load_settings(site.REGISTER_SETTINGS), body.name)
+    told = told_review_body(load_settings(site.REGISTER_SETTINGS), body.name, body.region_code)
     return review_body_note(told, site.REGISTER_SETTINGS, web=True) if told else ""
 
 
