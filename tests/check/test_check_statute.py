@@ -62,6 +62,9 @@ def test_what_real_reports_print_raises_nothing(consistent, sentence):
     # Another procedure's statutory time, and licences, are not the 条例's.
     "行政审批事项法定办结时限为20个工作日，承诺时限压缩为5个工作日，均已通过政务服务网公开。",
     "因政府信息公开申请行政复议1件，复议机关在法定60日内作出决定。",
+    # The law's history, told rightly.
+    "原《条例》规定的15个工作日答复期限，修订后延长为20个工作日，本机关收到的政府信息公开申请均按新规定答复。",
+    "法定答复期限由15个工作日调整为20个工作日，本机关及时调整了依申请公开办理流程。",
     # Articles that are right, or that no topic of the sentence speaks of.
     "依据《中华人民共和国政府信息公开条例》第四十二条规定，本年度未收取信息处理费。",
     "依据《条例》第三十六条第（三）项，对2件政府信息公开申请作出不予公开的答复。",
@@ -79,6 +82,7 @@ def test_right_deadlines_and_articles_raise_nothing(consistent, sentence):
     "对收到的政府信息公开申请，严格在法定的十五个工作日内答复申请人。",
     "所有依申请公开事项均在《条例》规定的15个工作日内办结。",
     "依申请公开严格按照15个工作日的法定期限办理。",
+    "政府信息公开申请的法定答复期限为自收到申请之日起15个工作日。",
 ])
 def test_the_old_fifteen_days_for_the_reply(consistent, sentence):
     [found] = said(consistent, sentence)

@@ -33,8 +33,10 @@ def _topics(sentence: str) -> list[dict[str, Any]]:
 
 
 def _about_disclosure(sentence: str) -> bool:
+    """A sentence about disclosure work today: not another procedure's, nor the law's history."""
     spec = _spec()
-    return bool(compiled(spec["requires"]).search(sentence)) and not compiled(spec["excludes"]).search(sentence)
+    return bool(compiled(spec["requires"]).search(sentence)) and not any(
+        compiled(spec[k]).search(sentence) for k in ("excludes", "history"))
 
 
 def _article_zh(n: int) -> str:
