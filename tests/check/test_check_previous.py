@@ -34,6 +34,31 @@ def test_no_last_year_when_last_years_report_named_no_problem():
     assert only(check_report(this, last), "LAST-YEAR") == []
 
 
+def test_the_problems_quoted_are_those_listed_before_the_measures():
+    """Problems are listed 一是…二是… as the measures are: the quote runs from the first sentence that
+    names a problem to where the measures begin (农业农村局 2024's 第五部分, as last year's report of a 2025
+    one: its measures start 在今后的工作中，我们将…)."""
+    from tests.check.narrative_texts import crawler
+
+    last = crawler("ptzhsyqnyn-2024")
+    this = crawler("ptzhsyqnyn-2024")
+    this.year = 2025
+    this.section(5).text = "本年存在的问题是个别栏目更新不及时。下一步将加强培训。"
+    [found] = only(check_report(this, last), "LAST-YEAR")
+    assert found.message == (
+        "第五部分没有提到上一年度报告所列问题的整改情况。2024 年度报告第五部分列有问题：“2024年我局政务公开各项工作得到有效落实，"
+        "但仍存在一些问题和不足。一是信息公开的标准化程度有待进一步提高，部分信息的格式和内容还不够规范。二是依申请公开的答复流程和"
+        "格式还需进一步优化，以更好地适应复杂多样的申请需求”。条例第五十条要求报告“存在的主要问题及改进情况”，请写明这些问题改进得"
+        "怎样，读者才能对照。")
+
+
+def test_problems_that_cannot_be_told_apart_keep_the_notice_as_it_was():
+    this, last = example("hongze-district-2024.pdf"), example("hongze-district-2023.pdf")
+    last.section(5).text = "2024年，我区将继续做好政府信息公开工作。"
+    [found] = only(check_report(this, last), "LAST-YEAR")
+    assert found.message.endswith("如上年报告列有问题，建议补充。")
+
+
 def test_last_year_alone_for_another_years_report():
     """Only the year before tells what there was to follow up: with an earlier year's report (or
     another body's) the notice stays as without one."""

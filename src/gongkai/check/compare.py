@@ -137,16 +137,18 @@ def _copied_figures(report: Report, previous: Report) -> Iterator[Finding]:
 
 def with_previous(report: Report, previous: Report, findings: list[Finding]) -> list[Finding]:
     """``findings`` (of ``report`` alone) told what ``previous`` — this body's report of the year
-    before — printed: LAST-YEAR names the problems its 第五部分 listed, or is dropped when it listed
-    none; TEXT-YEAR says whether its figures are that report's; a 上年结转 figure of the text that
+    before — printed: LAST-YEAR names the problems its 第五部分 listed, or is dropped when it said
+    it found none; TEXT-YEAR says whether its figures are that report's; a 上年结转 figure of the text that
     contradicts the table is set against that report's 结转下年度, which tells which side is wrong."""
     out = []
     for f in findings:
         if f.rule == "LAST-YEAR":
             problems = last_years_problems(previous)
-            if not problems:
-                continue  # last year named no problem: nothing to follow up
-            f.message = rules()["LAST-YEAR"].extra["previous_message"].format(last=previous.year, problems=problems)
+            if problems == "":
+                continue  # last year said it found no problem: nothing to follow up
+            if problems is not None:
+                f.message = rules()["LAST-YEAR"].extra["previous_message"].format(last=previous.year,
+                                                                                  problems=problems)
         elif f.rule == "TEXT-YEAR":
             f.message += _year_hint(report, previous, f)
         elif f.rule == "TEXT-TABLE" and f.cells == ["table3.carried_over.total"]:
@@ -155,17 +157,30 @@ def with_previous(report: Report, previous: Report, findings: list[Finding]) -> 
     return out
 
 
-def last_years_problems(previous: Report) -> str:
-    """The sentences of ``previous``'s 第五部分 that name a problem, as one quote ("" when it names
-    none, says it found none, or has no 第五部分)."""
+def last_years_problems(previous: Report) -> str | None:
+    """The problems ``previous``'s 第五部分 names, as one quote: from the first sentence that names
+    one up to where its measures begin; "" when it names none and says so; None when that cannot be
+    told (no 第五部分, or problems not told apart from the measures)."""
     spec = data()["last_year_problems"]
-    words, excludes, none = (compiled(spec[k]) for k in ("words", "excludes", "none"))
+    words, measures, none = (compiled(spec[k]) for k in ("words", "measures", "none"))
     sentences = [s.text for s in narrative_of(previous).sentences if s.section == 5]
-    if not sentences or any(none.search(s) for s in sentences):
-        return ""
-    named = "".join(s for s in sentences if words.search(s) and not excludes.search(s)).rstrip("。；;")
+    named: list[str] = []
+    for text in sentences:
+        if none.search(text):
+            continue  # 未发现明显问题: says there is none
+        found, stop = words.search(text), measures.search(text)
+        if not named and (found is None or (stop is not None and stop.start() < found.start())):
+            continue  # not yet a problem: an opening, or last year's own follow-up (我局针对2020年…)
+        if stop is not None:
+            if words.search(text[:stop.start()]):  # not the 在 of 在今后的工作中
+                named.append(text[:stop.start()])
+            break
+        named.append(text)
+    quote = compiled(spec["tail"]).sub("", "".join(named)).rstrip("。；;，, ")
+    if not quote:
+        return "" if any(none.search(s) for s in sentences) else None
     limit = spec["max_chars"]
-    return named if len(named) <= limit else named[:limit - 1] + "…"
+    return quote if len(quote) <= limit else quote[:limit - 1] + "…"
 
 
 def _stated(report: Report, f: Finding) -> list:
