@@ -135,3 +135,41 @@ def test_old_articles_for_the_deadline_the_reply_and_the_report(consistent):
 def test_a_2019_report_may_still_speak_of_the_old_period(consistent):
     # The revised 条例 took effect on 15 May 2019: requests before it had 15 working days.
     assert said(consistent, "本年度共收到政府信息公开申请5件，均在法定期限（15个工作日）内予以答复。", year=2019) == []
+
+
+DEPARTMENT = "某某县交通运输局"
+
+
+def dated(consistent, sentence: str, agency: str = DEPARTMENT) -> list:
+    report = consistent("2021")
+    report.agency = agency
+    report.preamble = sentence
+    return statute(report)
+
+
+def test_a_departments_report_deadline_of_the_old_law(consistent):
+    sentence = "按照《条例》规定，本局于每年3月31日前公布上一年度政府信息公开工作年度报告。"
+    [found] = dated(consistent, sentence)
+    assert (found.severity, found.where, found.quote) == ("error", "引言", sentence)
+    assert found.message == (
+        "正文称年度报告的法定发布期限为“3月31日前”，而《政府信息公开条例》第四十九条规定，县级以上人民政府部门应当在每年1月31日前"
+        "向本级政府信息公开工作主管部门提交上一年度政府信息公开工作年度报告并向社会公布。3月31日前是2019年修订前的原条例（第三十一条）"
+        "的期限，现行条例对政府部门已提前到1月31日前。请按现行条例更正正文。")
+    [found] = dated(consistent, "根据《条例》第四十九条规定，于3月15日前公布本年度政府信息公开工作年度报告。")
+    assert found.message.startswith("正文称年度报告的法定发布期限为“3月15日前”") and "原条例" not in found.message
+
+
+@pytest.mark.parametrize("agency, sentence", [
+    (DEPARTMENT, "按照《条例》规定，本局于每年1月31日前公布上一年度政府信息公开工作年度报告。"),
+    # A government's own report is due by 31 March: its text may name either date.
+    ("某某县人民政府", "按照《条例》规定，于每年3月31日前公布上一年度政府信息公开工作年度报告。"),
+    # A 政府办公室 speaks of the government's report it publishes.
+    ("某某县人民政府办公室", "依据《条例》规定，县政府办公室于3月31日前公布县政府政府信息公开工作年度报告。"),
+    # Earlier than the law (a local rule), or a date on which it was done, is no misquote.
+    (DEPARTMENT, "按照《条例》要求和县政务公开办的安排，于1月25日前公布政府信息公开工作年度报告。"),
+    (DEPARTMENT, "本局按照《条例》第四十九条的要求，于2025年1月20日前公布了2024年度政府信息公开工作年度报告。"),
+    # Not said to be the law's.
+    (DEPARTMENT, "本局计划于3月31日前完成政府信息公开工作年度报告的修订。"),
+])
+def test_report_deadlines_that_are_no_misquote(consistent, agency, sentence):
+    assert dated(consistent, sentence, agency) == []

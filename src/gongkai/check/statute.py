@@ -16,6 +16,7 @@ from typing import Any
 
 from gongkai.check.catalogue import cn_number, compiled, data, finding, rules
 from gongkai.check.figures import placed
+from gongkai.check.narrative import body_of
 from gongkai.extract.meta import cn_number as parse_cn_number
 from gongkai.extract.narrative import narrative_of
 from gongkai.model import Finding, Report
@@ -88,14 +89,34 @@ def _articles(sentence: str, topics: list[dict[str, Any]]) -> Iterator[tuple[int
             yield n, judged
 
 
+def _report_dates(report: Report, sentence: str) -> Iterator[tuple[int, int]]:
+    """Each deadline for the annual report said to be the law's that is not the one the 条例 sets
+    for the report's kind of body (only a department's is judged)."""
+    spec = _spec()["report_date"]
+    if body_of(report.agency).get("kind") != spec["body"] or not compiled(spec["requires"]).search(sentence) \
+            or compiled(spec["excludes"]).search(sentence):
+        return
+    for m in compiled(spec["pattern"]).finditer(sentence):
+        if compiled(r"(?:19|20)\d{2}\s*年\s*$").search(sentence[:m.start("m")]):
+            continue  # a date (于2025年1月20日前公布了…), not the yearly deadline
+        month, day = parse_cn_number(m.group("m")), parse_cn_number(m.group("d"))
+        # Earlier than the law is no misquote: a local rule may set it (怀化: 1月28日).
+        if month is not None and day is not None and (month, day) > tuple(spec["due"]):
+            yield month, day
+
+
 def _findings(report: Report) -> Iterator[Finding]:
     if report.year is not None and report.year < _spec()["from_year"]:
         return
     extra = rules()["TEXT-STATUTE"].extra
+    dated = _spec()["report_date"]
     for sentence in narrative_of(report).sentences:
         text = sentence.text
         if not _about_disclosure(text):
             continue
+        for month, day in _report_dates(report, text):
+            yield finding(report, "TEXT-STATUTE", quote=text, template=extra["date_message"],
+                          said=f"{month}月{day}日", rule=dated["rule"], old=dated["old"].get(f"{month}-{day}", ""))
         topics = _topics(text)
         for n, judged in _days(text, topics):
             old = "".join(t.get("old_days", {}).get(n, "") for t in judged)
