@@ -99,8 +99,11 @@ def test_administrator_adds_a_year_every_user_of_the_database_sees_it(tmp_path):
     # Dec 22–25 (4), Dec 28–31 (8), Jan 1 off, Jan 4–8 (13), 11–15 (18), 18 (19), 19 (20)
     assert cal.add_workdays(date(2026, 12, 21), 20) == (date(2027, 1, 19), False)
     # Entered again (a corrected notice): the latest entry is in force, the first one is kept.
-    add_notice(db, 2027, LAW_2027 | {date(2027, 1, 4)}, set(), "国办发明电〔2026〕更正", "管理员")
-    assert [e.notice.notice for e in entries(db)] == ["国办发明电〔2026〕测试号", "国办发明电〔2026〕更正"]
+    with pytest.raises(GongkaiError, match="再次录入即为更正，请写明更正理由"):   # why, besides who and when
+        add_notice(db, 2027, LAW_2027 | {date(2027, 1, 4)}, set(), "国办发明电〔2026〕更正", "管理员")
+    add_notice(db, 2027, LAW_2027 | {date(2027, 1, 4)}, set(), "国办发明电〔2026〕更正", "管理员", "漏录1月4日")
+    assert [(e.notice.notice, e.reason) for e in entries(db)] == [("国办发明电〔2026〕测试号", ""),
+                                                                  ("国办发明电〔2026〕更正", "漏录1月4日")]
     assert load_calendar(db).overrides[2027].holidays == LAW_2027 | {date(2027, 1, 4)}
     with pytest.raises(Exception, match="append-only"):
         with db.transaction():

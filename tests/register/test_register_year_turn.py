@@ -162,9 +162,14 @@ def test_a_notice_entered_wrongly_then_corrected_at_the_command_line(capsys, db_
         "2026-000001：答复期限 2027-03-02（推算） → 2027-03-05",
         "  注意：第2条的延期答复告知书告知申请人于2027-03-02（推算）前作出答复，按现在的节假日安排和办理记录，"
         "答复期限为2027-03-05，晚于告知的日期（告知书已说明以按公布的安排计算的日期为准；重新打印的告知书仍是当时告知的日期）"]
-    right = run("register", "calendar", "add", "--year", "2027", "--notice", "国办发明电〔2026〕测试号（虚构）",
-                "--holidays", law + ",2027-02-09..2027-02-13", "--workdays", "2027-01-31,2027-02-20",
-                today="2027-01-21", actor="李科长")
+    again = ["register", "calendar", "add", "--year", "2027", "--notice", "国办发明电〔2026〕测试号（虚构）",
+             "--holidays", law + ",2027-02-09..2027-02-13", "--workdays", "2027-01-31,2027-02-20", "--db", db_url]
+    assert main(again) == 1   # a correction says why
+    assert re.sub(r" \d\d:\d\d", " 时:分", capsys.readouterr().err) == (
+        "gongkai：节假日安排：2027年：2027 年的节假日安排已由 王文书 于 2027-01-20 时:分 录入（国办发明电〔2026〕测试号（虚构））；"
+        "再次录入即为更正，请写明更正理由（原记录保留）\n")
+    right = run(*again[:-2], "--reason", "春节放假日期漏录2月12日、13日，调休上班日期漏录", today="2027-01-21",
+                actor="李科长")
     assert re.sub(r" \d\d:\d\d）", " 时:分）", right).splitlines()[1:] == [
         "此前录入的 2027 年安排（国办发明电〔2026〕测试号（虚构），王文书 录入于 2027-01-20 时:分）不再使用，"
         "仍保留在记录中（gongkai register calendar list）",
@@ -175,6 +180,7 @@ def test_a_notice_entered_wrongly_then_corrected_at_the_command_line(capsys, db_
     assert listed[1].startswith("2027 年：国办发明电〔2026〕测试号（虚构）；放假 18 天，调休上班 2 天（李科长 录入于 2027-01-21 ")
     assert listed[2].startswith("  此前录入、已不再使用：国办发明电〔2026〕测试号（虚构）（王文书 录入于 2027-01-20 ")
     assert listed[2].endswith("）：与现行安排相比，放假少 2027-02-12、2027-02-13；调休上班少 2027-01-31、2027-02-20")
+    assert listed[3] == "  更正理由：春节放假日期漏录2月12日、13日，调休上班日期漏录"
 
 
 def test_a_due_date_of_the_known_year_answered_in_the_next_is_not_an_estimate(db_url, settings):

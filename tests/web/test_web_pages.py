@@ -980,6 +980,13 @@ def test_calendar_page_an_administrator_enters_a_notice_every_body_counts_on_it(
     r = admin.post("/register/calendar/", {"year": "2027", "notice": "x", "holidays": "2027-02-30",
                                            "csrfmiddlewaretoken": token}, follow=True)
     assert "未能录入：无法识别的日期“2027-02-30”" in r.content.decode()
+    again = {"year": "2027", "notice": "国办发明电〔2026〕测试号", "workdays": "", "csrfmiddlewaretoken": token,
+             "holidays": "2027-01-01 至 2027-01-04，2027-02-05..2027-02-08，2027-04-05，2027-05-01 至 2027-05-02，"
+                         "2027-06-09，2027-09-15，2027-10-01~2027-10-03"}
+    html = admin.post("/register/calendar/", again, follow=True).content.decode()   # a correction says why
+    assert "再次录入即为更正，请写明更正理由（原记录保留）" in html and "录入记录（1 条）" in html
+    html = admin.post("/register/calendar/", {**again, "reason": "核对通知"}, follow=True).content.decode()
+    assert "录入记录（2 条）" in html and "；更正理由：核对通知<br>" in html
     # both bodies count on the notice: one more day off, and no longer an estimate
     for body, clerk in ((a, "clerk_a"), (b, "clerk_b")):
         page = client_for(world[clerk]).get(f"/register/{body.pk}/r/{refs[body.pk]}/").content.decode()

@@ -239,7 +239,9 @@ def _calendar_parsers(rs, reg) -> None:
     p.add_argument("--notice", required=True, help="通知文号，如 国办发明电〔2026〕××号")
     p.add_argument("--holidays", required=True,
                    help="放假日期，逗号分隔，可用区间：2027-01-01,2027-02-06..2027-02-12")
-    p.add_argument("--workdays", default="", help="调休上班的周末日期，逗号分隔")
+    p.add_argument("--workdays", default="", metavar="日期", help="调休上班的周末日期，逗号分隔")
+    p.add_argument("--reason", default="", metavar="理由",
+                   help="再次录入同一年（更正录错的安排）时必填：更正理由；原记录保留")
     _common(p, actor=True)
     p.set_defaults(handler=_calendar_add)
 
@@ -677,7 +679,10 @@ def _calendar_list(args) -> int:
         # the entries it replaced stay on the record (append-only), with how they differed
         for e in [e for e in entered if e.notice.year == year][:-1]:
             print(f"  此前录入、已不再使用：{e.notice.notice or '（未注明文号）'}（{e.actor} 录入于 "
-                  f"{office_time(e.recorded_at)}）{_notice_difference(e.notice, n)}")
+                  f"{office_time(e.recorded_at)}）{_notice_difference(e.notice, n)}"
+                  + (f"；更正理由：{e.reason}" if e.reason else ""))
+        if (current := next((e for e in reversed(entered) if e.notice.year == year), None)) and current.reason:
+            print(f"  更正理由：{current.reason}")
     print(f"已知节假日安排截至：{cal.last_known_day.isoformat()}")
     print(f"此后的年份未录入通知前，{ASSUMED_BASIS}，相关期限标注“推算”，不是正式安排")
     return 0
@@ -704,7 +709,7 @@ def _calendar_add(args) -> int:
     workdays = days_from_text(args.workdays, "命令行", "--workdays")
     with _open(args) as reg:
         earlier = [e for e in entries(reg.db) if e.notice.year == args.year]
-        add_notice(reg.db, args.year, holidays, workdays, args.notice, actor(args))
+        add_notice(reg.db, args.year, holidays, workdays, args.notice, actor(args), args.reason)
         n = reg.count()
         moved = [(old, new, told_due_warnings(new.received_on, reg.get(new.ref).events, reg.calendar, reg.settings))
                  for old, new in reg.recount(load_calendar(reg.db))]

@@ -385,7 +385,7 @@ def calendar_overview(cal, entered) -> dict[str, Any]:
         years.append({"year": year, "notice": n.notice, "holidays": len(n.holidays), "workdays": len(n.workdays),
                       "source": f"{who.actor} 录入于 {office_time(who.recorded_at)}" if who else n.source})
     history = [{"year": e.notice.year, "notice": e.notice.notice, "actor": e.actor,
-                "recorded_at": office_time(e.recorded_at),
+                "recorded_at": office_time(e.recorded_at), "reason": e.reason,
                 "holidays": ", ".join(d.isoformat() for d in sorted(e.notice.holidays)),
                 "workdays": ", ".join(d.isoformat() for d in sorted(e.notice.workdays))} for e in reversed(entered)]
     spans: list[list] = []     # [name, first, last]: a festival's days off as one span
@@ -421,7 +421,7 @@ def add_site_notice(db, data, actor: str, bodies: list) -> tuple[Any, int, list[
     if not holidays:
         raise GongkaiError("请填写放假日期")
     regs = [(body, open_register(body)) for body in bodies]   # opened on the calendar before the notice
-    entered = add_notice(db, year, holidays, workdays, notice, actor)
+    entered = add_notice(db, year, holidays, workdays, notice, actor, str(data.get("reason") or ""))
     lines = []
     for body, reg in regs:
         for old, new in reg.recount(site_calendar()):

@@ -25,6 +25,7 @@ class NoticeEntry:
     notice: YearNotice
     actor: str
     recorded_at: str
+    reason: str = ""   # why a year was entered again (none for its first entry)
 
 
 # The web site keeps one calendar for all its bodies (web/registers.py): this file beside the
@@ -64,10 +65,11 @@ def entries(db: Database) -> list[NoticeEntry]:
     """Every notice ever entered, oldest first (a year entered again appears twice)."""
     out = []
     with _notice_store(db) as store:
-        rows = store.query("SELECT year, notice, holidays, workdays, actor, recorded_at FROM workday_notices ORDER BY id")
-    for year, notice, holidays, workdays, actor, stamp in rows:
+        rows = store.query("SELECT year, notice, holidays, workdays, actor, recorded_at, reason FROM workday_notices "
+                           "ORDER BY id")
+    for year, notice, holidays, workdays, actor, stamp, reason in rows:
         entry = {"notice": notice, "holidays": _days(holidays), "workdays": _days(workdays)}
-        out.append(NoticeEntry(notice_from(int(year), entry, "数据库"), actor, stamp))
+        out.append(NoticeEntry(notice_from(int(year), entry, "数据库"), actor, stamp, reason or ""))
     return out
 
 
@@ -88,9 +90,10 @@ def load_calendar(db: Database | None = None) -> Calendar:
 
 
 def add_notice(db: Database, year: int, holidays: set[date], workdays: set[date], notice: str,
-               actor: str) -> YearNotice:
-    """Enter one year's notice (checked first); it replaces any earlier entry for the year."""
-    from gongkai.db import now_stamp
+               actor: str, reason: str = "") -> YearNotice:
+    """Enter one year's notice (checked first); it replaces any earlier entry for the year, which
+    needs the ``reason`` (a correction: who, when and why stay on the record)."""
+    from gongkai.db import now_stamp, office_time
 
     if (site := site_calendar_of(db)) is not None:
         raise GongkaiError("这是网页应用中一个机关的台账：全站的节假日安排只有一份，由系统管理员在网页的“节假日安排”页"
@@ -103,11 +106,18 @@ def add_notice(db: Database, year: int, holidays: set[date], workdays: set[date]
     if missing:
         raise GongkaiError(f"放假日期中缺少《全国年节及纪念日放假办法》规定的节日：{missing}。国务院办公厅的通知"
                            "都包含这些日期，请按通知核对后重新录入（落在周末的可以不列）", "节假日安排", f"{year}年")
+    reason = " ".join((reason or "").split())
     with db.transaction():
-        db.execute("INSERT INTO workday_notices (year, notice, holidays, workdays, actor, recorded_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?)",
+        before = db.query("SELECT notice, actor, recorded_at FROM workday_notices WHERE year = ? ORDER BY id DESC",
+                          (year,))
+        if before and not reason:
+            notice0, actor0, stamp0 = before[0]
+            raise GongkaiError(f"{year} 年的节假日安排已由 {actor0} 于 {office_time(stamp0)} 录入（{notice0}）；再次录入即为"
+                               "更正，请写明更正理由（原记录保留）", "节假日安排", f"{year}年")
+        db.execute("INSERT INTO workday_notices (year, notice, holidays, workdays, actor, recorded_at, reason) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (year, notice, ",".join(d.isoformat() for d in sorted(checked.holidays)),
-                    ",".join(d.isoformat() for d in sorted(checked.workdays)), actor, now_stamp()))
+                    ",".join(d.isoformat() for d in sorted(checked.workdays)), actor, now_stamp(), reason))
     return checked
 
 
