@@ -113,11 +113,27 @@ def plan(dark, ink, segments: list[Segment], scale: float, noisy: bool = False) 
     lines: list = []
     regions: list[list[int]] = []
     covered: list[tuple[int, int]] = []
+    tables = []
     for table in find_tables(segments):
         x0, y0, x1, y1 = (round(v * scale) for v in table.bbox)
         if table.n_cols < 2 or x1 - x0 < GRID_MIN_WIDTH * width:
             continue  # a frame, a boxed paragraph: its rulings make its lines unclear (_band_lines)
         top, bottom = max(y0 - RULING_CLEAR, 0), min(y1 + RULING_CLEAR + 1, height)
+        tables.append((table, x0, y0, x1, y1, top, bottom))
+        covered.append((top, bottom))
+    # The bands outside the tables first: their dust alone makes a page noisy, and a noisy page's
+    # first plan (ocr._plan_page) is then not worth its tables' cells (~40 ms a page).
+    bands = []
+    start = 0
+    specks = 0
+    for top, bottom in sorted(covered) + [(height, height)]:
+        if top > start:
+            bands.append(_band_lines(dark, ink, start, top, scale))
+            specks += bands[-1][2]
+        start = max(start, bottom)
+    if specks > NOISE_SPECKS * height * width / 1e6:
+        return Whole(NOISY)  # dust in the bands (see the module's docstring)
+    for table, x0, y0, x1, y1, top, bottom in tables:
         # Each margin, and the columns around the table's outer ruling that neither it nor a cell
         # holds (the ruling's mask takes the strokes on the ruling: ink left here crosses it).
         for left, right, near in ((0, max(x0 - RULING_CLEAR, 0), (x0 - RULING_CLEAR - EDGE, x0 + RULING_CLEAR)),
@@ -142,23 +158,14 @@ def plan(dark, ink, segments: list[Segment], scale: float, noisy: bool = False) 
         else:
             lines += got
             regions += unclear
-        covered.append((top, bottom))
-    start = 0
-    specks = 0
     inked = unclear_area = 0
     slopes: list[float] = []
-    for top, bottom in sorted(covered) + [(height, height)]:
-        if top > start:
-            got, unclear, band_specks, band_ink, band_slopes = _band_lines(dark, ink, start, top, scale)
-            lines += got
-            regions += unclear
-            specks += band_specks
-            inked += band_ink
-            slopes += band_slopes
-            unclear_area += sum((r[2] - r[0]) * (r[3] - r[1]) for r in unclear)
-        start = max(start, bottom)
-    if specks > NOISE_SPECKS * height * width / 1e6:
-        return Whole(NOISY)  # dust in the bands (see the module's docstring)
+    for got, unclear, _, band_ink, band_slopes in bands:
+        lines += got
+        regions += unclear
+        inked += band_ink
+        slopes += band_slopes
+        unclear_area += sum((r[2] - r[0]) * (r[3] - r[1]) for r in unclear)
     if len(slopes) >= 3 and abs(sorted(slopes)[len(slopes) // 2]) > math.tan(math.radians(PAGE_SKEW_DEG)):
         return Whole(TURNED)  # its lines climb: skew left over, which the detector's turned boxes follow
     if unclear_area > UNCLEAR * max(inked, 1):
