@@ -70,6 +70,11 @@ class Busy(GongkaiError):
     """Every child is busy and stayed busy for ``WAIT_SECONDS``."""
 
 
+# Set by ``gongkai serve`` when it stops, before it ends its child processes: work still running in
+# its threads (a corpus upload's ingest) stops at its next step instead of starting processes anew.
+stopping = threading.Event()
+
+
 class Cancelled(GongkaiError):
     """The client went away; the read was stopped."""
 

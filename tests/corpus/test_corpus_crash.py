@@ -79,3 +79,48 @@ def test_a_discarded_pool_does_not_block_interpreter_exit():
     finally:
         if not writer.closed:  # let a failing run still exit
             writer.close()
+
+
+def test_a_stop_asked_for_is_heard_before_a_broken_pool_is_rebuilt(tmp_path, monkeypatch):
+    """``gongkai serve`` stopping ends its descendants while a corpus upload's ingest still runs in a
+    waitress thread: the ingest saw its pool broken and started a new one through the forkserver the
+    stop had ended (ConnectionRefusedError: an internal error and a traceback on the server's stderr,
+    CI under load).  A stop asked for through ``on_progress`` is now heard before anything is
+    started again."""
+    import gongkai.corpus.ingest as ingest_module
+
+    generate(tmp_path / "in", 40, seed=7)
+    pools = []
+    real_pool = ingest_module._local_pool
+    monkeypatch.setattr(ingest_module, "_local_pool", lambda *a, **k: pools.append(1) or real_pool(*a, **k))
+
+    class Stopped(Exception):
+        pass
+
+    def stop(done: int, total: int, path: str) -> None:  # stopping from the start: the first thing heard
+        raise Stopped(done)
+
+    result: dict = {}
+
+    def run():
+        with Store(str(tmp_path / "c.db")) as store:
+            try:
+                ingest([str(tmp_path / "in")], store, workers=1, timeout=5, on_progress=stop)
+            except Stopped as exc:
+                result["stopped"] = exc.args[0]
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    killed = None
+    deadline = time.monotonic() + 60
+    while killed is None and time.monotonic() < deadline and thread.is_alive():
+        stats = proctree.processes()
+        workers = [p for p in proctree.descendants(os.getpid(), stats) if int(stats[p][1]) != os.getpid()]
+        if workers:  # the worker, killed before it has read a file (it is still importing gongkai)
+            killed = workers[0]
+            os.kill(killed, signal.SIGKILL)
+        time.sleep(0.01)
+    thread.join(timeout=120)
+    assert killed is not None and not thread.is_alive()
+    assert result == {"stopped": 0}   # stopped before any file was counted
+    assert pools == [1]               # and no pool was started again after the crash

@@ -258,6 +258,7 @@ def run(args) -> int:
     try:
         server.run()
     finally:
+        isolate.stopping.set()
         isolate.disable()
         end_descendants()
     return 0

@@ -207,7 +207,9 @@ def ingest(paths: list[str], store: Store, *, workers: int | None = None, timeou
            reparse: bool = False, retry_failed: bool = False, cluster: str | None = None,
            on_progress: Callable[[int, int, str], None] | None = None) -> Summary:
     """Parse, check and store every report under ``paths`` (files, directories, ZIP archives);
-    then run the cross-year rules over the store.  ``on_progress(done, total, path)``."""
+    then run the cross-year rules over the store.  ``on_progress(done, total, path)`` is called after
+    each file, and before a broken pool is started again; it may raise to stop the ingest (what is
+    stored stays stored)."""
     if cluster is None and (problem := main_script_problem()):
         raise GongkaiError(problem)
     # The files are walked twice, to count them and to hand them out, rather than held: memory
@@ -437,6 +439,9 @@ class _Batch:
         suspects = suspects + list(self.in_flight.values())
         self.in_flight.clear()
         _discard(self.pool)
+        # A stop asked for (a server stopping ends the workers itself) is heard before processes are
+        # started again: through the forkserver that stop ended, they could not be.
+        self.progress(self.done, self.total, next((i.path for job in suspects for i in job.items), ""))
         self.pool = _local_pool(self.workers, self.run)
         for item in (item for job in suspects for item in job.items):
             try:

@@ -302,9 +302,11 @@ def ingest_uploads(files, actor: str, gone: Callable[[], bool] | None = None) ->
     if not paths:
         raise GongkaiError("；".join(refused))
     def stop_if_gone(done: int, total: int, path: str) -> None:
-        if gone is not None and gone():
-            from gongkai.isolate import Cancelled
+        from gongkai.isolate import Cancelled, stopping
 
+        if stopping.is_set():
+            raise Cancelled(f"网页应用正在停止，导入在第 {done} 个文件（共 {total} 个）后停止；已导入的报告保留在语料库中。")
+        if gone is not None and gone():
             raise Cancelled(f"访客已离开，导入在第 {done} 个文件（共 {total} 个）后停止；已导入的报告保留在语料库中。")
 
     with _store() as store:
