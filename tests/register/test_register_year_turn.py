@@ -257,3 +257,25 @@ def test_a_body_register_of_the_web_site_counts_on_the_site_calendar_at_the_comm
         f"（/register/calendar/）录入，各机关的期限都按它计算；本次未录入（网页的节假日安排：{site / 'calendar.sqlite3'}）\n")
     with open_registers(body) as db:   # nothing stored in the body's own table
         assert db.scalar("SELECT COUNT(*) FROM workday_notices") == 0
+
+
+def test_the_exports_for_people_mark_an_estimated_due_date(db_url, settings):
+    """The 答复期限 written for people (the step export's registration row, the 申请一览 sheet) said
+    2027-01-08 before the 2027 notice, as if certain, where every list says 2027-01-08（推算）."""
+    from gongkai.register.exchange import export_rows, summary_rows
+
+    reg = _register(db_url, settings, date(2026, 12, 30))
+    ref = _new(reg, date(2026, 12, 10))
+
+    def shown():
+        header, rows = export_rows(reg)
+        sheet_header, sheet = summary_rows(reg)
+        return rows[0][header.index("答复期限")], sheet[0][sheet_header.index("答复期限")]
+
+    assert shown() == ("2027-01-08（推算）", "2027-01-08（推算）")
+    assert reg.history(ref)[0].data["told_due"] == "2027-01-08（推算）"
+    reg.close()
+    _enter_notice(db_url)
+    reg = _register(db_url, settings, date(2027, 1, 20))
+    assert shown() == ("2027-01-08", "2027-01-08")
+    reg.close()

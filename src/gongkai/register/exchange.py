@@ -385,7 +385,7 @@ def _step_row(req: Request, e: Event, names: list[str], with_contact: bool, toda
     row += [e.actor, e.recorded_at]
     if e.kind == "registered":
         row += [req.received_on.isoformat(), state_labels().get(req.state, req.state),
-                req.due_on.isoformat() if req.due_on else "", late_mark(req, today)]
+                req.due_text, late_mark(req, today)]   # an estimate says so (推算), as in every list
     else:
         row += ["", "", "", ""]
     return row
@@ -409,7 +409,7 @@ def summary_rows(register: Register, year: int | None = None) -> tuple[list[str]
     for r in register.requests(RequestFilter(year=year, voided=True)):
         rows.append([r.ref, applicant_types()[r.applicant.type], r.applicant.masked_name(), channels()[r.channel].label,
                      r.content, r.submitted_on.isoformat(), r.received_on.isoformat(), state_labels()[r.state],
-                     r.due_on.isoformat() if r.due_on else "", r.concluded_on.isoformat() if r.concluded_on else "",
+                     r.due_text, r.concluded_on.isoformat() if r.concluded_on else "",
                      outcomes().get(r.outcome or "", ""), late_mark(r, today)])
     return header, rows
 

@@ -100,6 +100,12 @@ class Request:
     late: bool = False         # answered late, or a due date passed unanswered
     history: list[Event] = field(default_factory=list)   # every step as recorded, in number order
 
+    @property
+    def due_text(self) -> str:
+        """The stored due date as every message and export for people states it ("" when none):
+        2027-01-08（推算） when counted over days of a year whose notice is not entered."""
+        return "" if self.due_on is None else self.due_on.isoformat() + ("（推算）" if self.due_assumed else "")
+
     def timeliness(self, today: date) -> str:
         """作废, 逾期 (answered late, or a due date passed unanswered), 按时, 已超期 (open past its
         due date on ``today``), or blank (open, not yet due): how lists and exports say it."""
@@ -114,10 +120,8 @@ class Request:
 
 def due_moved(old: Request, new: Request) -> str:
     """What a holiday notice changed of one request (:meth:`Register.recount`), in words."""
-    def due(r: Request) -> str:
-        return BLANK if r.due_on is None else r.due_on.isoformat() + ("（推算）" if r.due_assumed else "")
     turned = "" if old.late == new.late else "，由" + ("逾期改为按时" if old.late else "按时改为逾期")
-    return f"答复期限 {due(old)} → {due(new)}{turned}"
+    return f"答复期限 {old.due_text or BLANK} → {new.due_text or BLANK}{turned}"
 
 
 def registration(history: Iterable[Event]) -> Event:
