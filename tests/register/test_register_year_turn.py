@@ -279,3 +279,28 @@ def test_the_exports_for_people_mark_an_estimated_due_date(db_url, settings):
     reg = _register(db_url, settings, date(2027, 1, 20))
     assert shown() == ("2027-01-08", "2027-01-08")
     reg.close()
+
+
+def test_a_request_is_not_closed_for_an_unpaid_fee_on_an_estimated_period(db_url, settings):
+    """Fee notice delivered 21 December 2026: the 20 working days to pay end 2027-01-19 counted
+    over estimated days.  On 20 January the office could close the request as 逾期未缴费 and the
+    letter stated 缴费期限至2027年1月19日 as certain; a 补假 would have given the applicant more
+    days.  Refused until the notice is entered; then recorded, the letter on the published days."""
+    from gongkai.errors import GongkaiError
+
+    reg = _register(db_url, settings, date(2027, 1, 20))
+    ref = _new(reg, date(2026, 12, 14))
+    reg.record(ref, "fee_notice", date(2026, 12, 21), "王文书", basis="pages", units=40, payment="银行转账")
+    reg.record(ref, "delivered", date(2026, 12, 21), "王文书", event=2, method="直接送达")
+    with pytest.raises(GongkaiError) as err:
+        reg.record(ref, "replied", date(2027, 1, 20), "王文书", outcome="other.no_fee")
+    assert err.value.message == (
+        "缴费期限 2027-01-19 是按周末和法定节日推算的（2027年节假日安排尚未录入），不能据此视为放弃申请：请先录入"
+        "该年国务院办公厅节假日安排（gongkai register calendar add；网页：节假日安排），按公布的安排确认缴费期限已过后再登记")
+    assert reg.get(ref).state == "awaiting_fee"
+    reg.close()
+    _enter_notice(db_url)
+    reg = _register(db_url, settings, date(2027, 1, 20))
+    reg.record(ref, "replied", date(2027, 1, 20), "王文书", outcome="other.no_fee")
+    assert "您于2026年12月21日收到，缴费期限至2027年1月19日。" in _paras(reg, ref, "reply")[3]
+    reg.close()

@@ -142,11 +142,11 @@ def check_history(received: date, events: list[Event], cal: Calendar, s: Setting
             raise RuleError(f"登记{kinds()[new.kind].label}（{new.on.isoformat()}）后，已登记的第{e.id}条"
                             f"“{kinds()[e.kind].label}”（{e.on.isoformat()}）就不能成立：{exc.message}") from None
         if new is not None and e.id == new.id:
-            _check_recorded(f, e)
+            _check_recorded(f, e, cal, s)
         f.add(e)
 
 
-def _check_recorded(f: _Facts, e: Event) -> None:
+def _check_recorded(f: _Facts, e: Event, cal: Calendar, s: Settings) -> None:
     """What a step recorded now must also have (a step imported from earlier records may lack it)."""
     if e.kind == "replied" and e.data.get("outcome") == "other.no_fee":
         notice = next((x for x in reversed(f.history) if x.kind == "fee_notice"), None)
@@ -154,6 +154,15 @@ def _check_recorded(f: _Facts, e: Event) -> None:
             raise RuleError("以“逾期未缴费”答复，须先登记该收费通知的送达（命令行 gongkai register deliver；网页"
                             "“更正、作废、送达”）：缴费期限自申请人收到收费通知次日起算（国办函〔2020〕109号），"
                             "不知送达日期就无从判断是否已经逾期")
+        # the 20 working days to pay are the law's, not a date the office set: counted over a year
+        # whose notice is not entered they are an estimate, and a request is not closed as abandoned
+        # on an estimate (a 补假 would give the applicant more days)
+        clock = compute_clock(f.received, f.history, cal, s)
+        end = clock.fee_pay_until
+        if end is not None and ("缴费期限", end) in clock.assumed_periods:
+            raise RuleError(f"缴费期限 {end.isoformat()} 是按周末和法定节日推算的（{end.year}年节假日安排尚未录入），"
+                            "不能据此视为放弃申请：请先录入该年国务院办公厅节假日安排（gongkai register calendar add；"
+                            "网页：节假日安排），按公布的安排确认缴费期限已过后再登记")
 
 
 def _check_step(f: _Facts, e: Event, cal: Calendar, s: Settings) -> None:
