@@ -6,6 +6,8 @@ disclosure work for a number of working days said to be the law's (法定期限�
 the 条例's articles cited (依据《条例》第二十七条), and judges them against the topics the sentence's
 own words name (``rules.yaml``, ``statute``): a number or article that fits any of them is left
 alone, so a sentence about 补正 that also speaks of the reply is never told its 7 days are wrong.
+In a department's report it also reads the annual report's deadline said to be the law's
+(每年3月31日前公布…年度报告: the 2007 条例's; Art. 49 now says 1月31日).
 """
 
 from __future__ import annotations
