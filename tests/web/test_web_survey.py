@@ -151,7 +151,7 @@ def test_rollup_marks_each_partial_sum_and_names_whom_it_lacks(django_env, world
     approval, own = load(str(crawler)), load(paths[1])
     with corpus_of(tmp_path, [*paths, str(blank), str(crawler)]) as url:
         c = client_for(world["supervisor"])
-        html = c.get("/survey/?region=320812&rollup_year=2024").content.decode()
+        html = c.get("/survey/?region=320812&level=city&rollup_year=2024").content.decode()
         d = c.get("/api/corpus/rollup?year=2024&region=320812").json()
         # the crawler text's own page: its tables' marks are explained, as on the check page
         page = c.get(f"/survey/report/{_docs(url, '3208')['淮安市清江浦区行政审批局']}/").content.decode()

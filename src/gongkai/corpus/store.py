@@ -405,22 +405,28 @@ class Store(Database):
             rows = self.query(f"SELECT d.status, COUNT(*) FROM documents d WHERE 1 = 1{where} GROUP BY d.status", params)
         return {status: int(n) for status, n in rows}
 
-    def summaries(self, region: str = "", year: int | None = None, readable: bool = False) -> list[dict]:
-        """One dict per document (its placement and its findings counted by severity), in a
-        division code prefix and year when given, readable ones only if asked; ordered by agency,
-        year, id."""
-        sql = ("SELECT d.id, d.agency, d.agency_key, d.year, d.status, d.published, a.code, a.unit,"
-               " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error'),"
-               " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'warning'),"
-               " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'notice')"
+    def summaries(self, region: str = "", year: int | None = None, readable: bool = False, counted: bool = True,
+                  limit: int | None = None) -> list[dict]:
+        """One dict per document (its placement and, when ``counted``, its findings counted by
+        severity), in a division code prefix and year when given, readable ones only if asked;
+        ordered by agency, year, id; the first ``limit`` when given."""
+        counts = (" (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error'),"
+                  " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'warning'),"
+                  " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'notice')"
+                  if counted else " 0, 0, 0")
+        sql = ("SELECT d.id, d.agency, d.agency_key, d.year, d.status, d.published, a.code, a.unit," + counts +
                " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE 1 = 1")
         where, params = _region_year(region, year)
         sql += where
         if readable:
             sql += " AND d.status = 'ok'"
+        sql += " ORDER BY d.agency, d.year, d.id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
         keys = ("id", "agency", "agency_key", "year", "status", "published", "code", "unit", "errors", "warnings",
                 "notices")
-        return [dict(zip(keys, row)) for row in self.query(sql + " ORDER BY d.agency, d.year, d.id", params)]
+        return [dict(zip(keys, row)) for row in self.query(sql, params)]
 
     def document(self, document_id: int) -> dict | None:
         """A stored document as the web shows it: where it came from, its placement, every path it
@@ -441,11 +447,13 @@ class Store(Database):
             " ORDER BY previous_id IS NOT NULL, seq", (document_id,))]
         return out
 
-    def failures(self) -> list[Failure]:
-        """The files that could not be read, in the order they were stored."""
+    def failures(self, limit: int | None = None) -> list[Failure]:
+        """The files that could not be read, in the order they were stored (the first ``limit``
+        when given)."""
         return [Failure(*row) for row in self.query(
             "SELECT id, sha256, name, path, form, reason, parser_version FROM documents"
-            " WHERE status = 'failed' ORDER BY id")]
+            " WHERE status = 'failed' ORDER BY id" + ("" if limit is None else " LIMIT ?"),
+            () if limit is None else (limit,))]
 
     def load_report(self, document_id: int):
         """The stored parse of a report, as a ``Report`` (amounts back as ``Decimal``)."""

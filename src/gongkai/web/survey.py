@@ -7,6 +7,7 @@ supervisor's page starts filtered to its region."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
 
 LEVELS = {"province": "省", "city": "市", "county": "县"}
 MAX_AGENCIES = 300
+# What one page draws, whatever the corpus holds (a researcher's is 100,000 reports: 2,000 rows
+# of cities × years, 8 charts of 2,000 bars, 28,000 reports named as covered — a 6 MB page).
+MAX_BARS = 60         # bars of a chart: more is no picture on a phone, and the table has the numbers
+MAX_STAT_ROWS = 300   # rows of the statistics table; all of them in its CSV (/api/corpus/stats?format=csv)
+MAX_NAMED = 50        # reports named in a note (covered, not counted twice, sums not holding)
 MAX_FAILURES = 200  # files the corpus could not read, listed on the page (`gongkai failures` lists all)
 # Reports a ZIP uploaded on the page may hold: a city's reports of a year are a few hundred; each is
 # read in a child (tens of ms), so 20,000 tiny members kept the request going for minutes, for nobody.
@@ -37,11 +43,17 @@ def _store():
     return Store(settings.CORPUS_URL)
 
 
-def clean_level(value: str | None, levels: dict[str, str] = LEVELS) -> str:
-    """``province`` / ``city`` / ``county`` (default city), or another of ``levels``; anything
-    else is refused."""
+def default_level(region: str) -> str:
+    """The level a page starts at: one below the region asked for (the whole country by province,
+    a province by city, a city or county by county)."""
+    return "province" if not region else "city" if len(region) <= 2 else "county"
 
-    level = value or "city"
+
+def clean_level(value: str | None, levels: dict[str, str] = LEVELS, default: str = "city") -> str:
+    """``province`` / ``city`` / ``county`` (default ``default``), or another of ``levels``;
+    anything else is refused."""
+
+    level = value or default
     if level not in levels:
         raise GongkaiError(f"层级“{shown(level)}”无效：应为 {'、'.join(f'{k}（{v}）' for k, v in levels.items())}。")
     return level
@@ -66,29 +78,39 @@ def region_name(region: str) -> str:
     return "".join(p for p in (d.province, d.city, d.county) if p) if d else ""
 
 
-def matrix(store, region: str = "") -> tuple[list[int], list[dict]]:
-    """Agencies × years: for each agency and year, the report's status and its findings."""
+def matrix(store, region: str = "") -> tuple[list[int], list[dict], int]:
+    """Agencies × years: for each agency and year, the report's status and its findings; the
+    first ``MAX_AGENCIES`` bodies by name, and how many there are."""
     from gongkai.corpus.stats import body_key
 
     years: set[int] = set()
     agencies: dict[str, dict] = {}
     # One row per body, however its name was printed (洪泽区人民政府 / 淮安市洪泽区人民政府): by
-    # its identity; the row is named as its latest report names it.
-    placed = [d for d in store.summaries(region) if d["agency"] and d["year"] is not None]
+    # its identity; the row is named as its latest report names it.  Findings are counted for
+    # the bodies shown only (counting every report's took seconds at 100,000).
+    placed = [d for d in store.summaries(region, counted=False) if d["agency"] and d["year"] is not None]
     for d in sorted(placed, key=lambda d: (d["year"], d["agency"], d["id"])):
         years.add(int(d["year"]))
         key = body_key(d["code"], d["unit"], d["agency_key"], d["agency"]) or d["agency"]
         a = agencies.setdefault(key, {"name": d["agency"], "code": d["code"] or "", "key": key, "years": {}})
         a["name"] = d["agency"]
-        a["years"][int(d["year"])] = {"status": d["status"], "errors": int(d["errors"]), "warnings": int(d["warnings"]),
-                                      "findings": int(d["errors"]) + int(d["warnings"]) + int(d["notices"]),
-                                      "id": d["id"]}
+        a["years"][int(d["year"])] = {"status": d["status"], "id": d["id"]}
     ys = sorted(years)
-    rows = []
-    for a in sorted(agencies.values(), key=lambda a: a["name"])[:MAX_AGENCIES]:
+    rows = sorted(agencies.values(), key=lambda a: a["name"])[:MAX_AGENCIES]
+    counts = store.finding_counts([c["id"] for a in rows for c in a["years"].values()])
+    for a in rows:
+        for c in a["years"].values():
+            by = {"error": 0, "warning": 0, "notice": 0}
+            for (_, severity), n in counts.get(c["id"], {}).items():
+                by[severity] = by.get(severity, 0) + n
+            c.update(errors=by["error"], warnings=by["warning"], findings=sum(by.values()))
         a["cells"] = [a["years"].get(y) for y in ys]
-        rows.append(a)
-    return ys, rows
+    return ys, rows, len(agencies)
+
+
+def _named(texts: list[str]) -> tuple[list[str], int]:
+    """The first ``MAX_NAMED`` of a note's reports, and how many there are."""
+    return texts[:MAX_NAMED], len(texts)
 
 
 def page_context(level: str, region: str, body: str | None = None, server_paths: bool = False) -> dict:
@@ -100,16 +122,19 @@ def page_context(level: str, region: str, body: str | None = None, server_paths:
     from gongkai.render.charts import PHONE_FIT, hbar_chart
     from gongkai.render.marks import PARTIAL
 
-    level, region, body = clean_level(level), clean_region(region), (body or "").strip()[:200]
+    region = clean_region(region)
+    level, body = clean_level(level, default=default_level(region)), (body or "").strip()[:200]
     with _store() as store:
         by_status = store.counts(region)
         table = compute(store, level, region)
-        years, agencies = matrix(store, region)
+        years, agencies, bodies = matrix(store, region)
         documents = documents_list(store, region)
         one = body_years(store, body, region) if body else None
-        failures = store.failures()
+        failures = store.failures(MAX_FAILURES)
+        failed = (store.counts() if region else by_status).get("failed", 0)
     charts = []
-    for key, head, unit, fmt in METRICS:
+    bars = max((len(chart_items(table, key)) for key, _, _, _ in METRICS), default=0)
+    for key, head, unit, fmt in METRICS if bars <= MAX_BARS else ():
         items = chart_items(table, key)
         if items:
             charts.append(mark_safe(hbar_chart(head, items, unit, fmt, fit=PHONE_FIT)))
@@ -123,15 +148,18 @@ def page_context(level: str, region: str, body: str | None = None, server_paths:
         "counts": [(STATUS.get(k, k), v) for k, v in by_status.items()],
         "metrics": [(k, h, u) for k, h, u, _ in METRICS],
         "rows": [{"region": short_name(r), "year": r.year, "values": [_stat(r, k, fmt) for k, _, _, fmt in METRICS]}
-                 for r in table.rows],
+                 for r in table.rows[:MAX_STAT_ROWS]],
+        "rows_total": len(table.rows),
+        "rows_csv": "/api/corpus/stats?" + urlencode({"level": level, "region": region, "format": "csv"}),
+        "bars": bars if bars > MAX_BARS else 0, "max_bars": MAX_BARS,
         "partial_mark": PARTIAL[0], "no_base": NO_BASE,
         "rules": [(rule, n, catalogue[rule].about if rule in catalogue else "") for rule, n in table.rules.items()],
         "years": years, "agencies": agencies, "documents": documents, "charts": charts,
-        "truncated": len(agencies) >= MAX_AGENCIES, "duplicates": table.duplicates,
+        "truncated": bodies > len(agencies), "bodies_total": bodies, "duplicates": _named(table.duplicates),
         "bodies": sorted(((a["key"], a["name"]) for a in agencies), key=lambda kv: kv[1]), "body": body,
-        "one": one, "failed": len(failures), "failures": [
-            (f.name, f.reason if server_paths else without_folders(f.reason or "")) for f in failures[:MAX_FAILURES]],
-        "covered": table.covered, "unsound": [u for r in table.rows for u in r.unsound],
+        "one": one, "failed": failed, "failures": [
+            (f.name, f.reason if server_paths else without_folders(f.reason or "")) for f in failures],
+        "covered": _named(table.covered), "unsound": _named([u for r in table.rows for u in r.unsound]),
     }
 
 
@@ -355,7 +383,7 @@ def _archive_left_out(name: str, data: bytes) -> list[str]:
 def documents_list(store, region: str = "", limit: int = 1000) -> list[tuple[int, str, int]]:
     """(id, agency, year) of the readable reports, for choosing two to compare."""
     return [(int(d["id"]), d["agency"] or "（未识别机关）", d["year"])
-            for d in store.summaries(region, readable=True)][:limit]
+            for d in store.summaries(region, readable=True, counted=False, limit=limit)]
 
 
 def _document_id(value) -> int:

@@ -1,0 +1,137 @@
+"""汇总 over a big corpus draws a bounded page: at 100,000 reports the whole-corpus page was
+6.3 MB and 26 s — 2,000 rows of cities × years, eight charts of 2,000 bars, 28,000 reports named
+in one paragraph, 100,000 reports' findings counted for 300 bodies shown.  The bounds are made
+small here so that a corpus of eight reports crosses them; what the page does past them is what
+it does at any size."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+
+import pytest
+from gk_web_support import client_for, django_env, world  # noqa: F401 - fixtures
+
+from tests.synth import draw, render
+
+AGENCIES = ("吴忠市人民政府", "吴忠市利通区金积镇人民政府", "吴忠市同心县教育局", "中卫市沙坡头区柔远镇人民政府")
+
+
+@pytest.fixture(scope="module")
+def corpus(django_env, tmp_path_factory):
+    """Eight reports (four bodies, 2022 and 2023) in two cities of 宁夏 and a file that is no report."""
+    from django.conf import settings
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    folder = tmp_path_factory.mktemp("scale")
+    rng = random.Random(8)
+    for i, agency in enumerate(AGENCIES * 2):
+        (folder / f"{i}.txt").write_bytes(render(draw(rng, year=2022 + i // 4, agency=agency), "txt"))
+    (folder / "空.txt").write_bytes(b"")
+    old, settings.CORPUS_URL = settings.CORPUS_URL, str(folder / "corpus.sqlite3")
+    try:
+        with Store(settings.CORPUS_URL) as store:
+            summary = ingest([str(folder)], store, workers=1)
+        assert summary.added == 8 and len(summary.failed) == 1
+        yield settings.CORPUS_URL
+    finally:
+        settings.CORPUS_URL = old
+
+
+def _page(c, query: str) -> str:
+    r = c.get(f"/survey/?{query}")
+    assert r.status_code == 200, r.content[:300]
+    return r.content.decode()
+
+
+def _between(html: str, start: str, end: str) -> str:
+    return html.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_the_page_starts_one_level_below_the_region_asked_for(corpus, world):
+    c = client_for(world["admin"])
+    for query, level, names in (("region=", "province", {"宁夏回族自治区"}), ("region=64", "city", {"吴忠市", "中卫市"}),
+                                ("region=6403", "county", {"吴忠市", "利通区", "同心县"}),
+                                ("region=640324", "county", {"同心县"}),
+                                ("region=64&level=county", "county", {"吴忠市", "利通区", "同心县", "沙坡头区"})):
+        html = _page(c, query)
+        assert re.findall(r'<option value="(\w+)" selected>', _between(html, 'name="level"', "</select>")) == [level]
+        rows = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", _between(html, 'id="stats"', "</table>"))
+        assert {name for name, _ in rows} == names, query
+
+
+def test_past_its_bounds_the_page_says_how_many_and_where_the_rest_is(corpus, world, monkeypatch):
+    from gongkai.web import survey
+
+    c = client_for(world["admin"])
+    html = _page(c, "region=64&level=county")
+    assert 'id="charts-too-many"' not in html and 'id="stats-truncated"' not in html
+    assert len(re.findall(r"<svg ", _between(html, 'id="charts"', "</div>\n<h2>"))) == 9  # rules + 8 figures
+    assert '<a href="/api/corpus/stats?level=county&amp;region=64&amp;format=csv" download>下载本表（CSV）</a>' in html
+    monkeypatch.setattr(survey, "MAX_BARS", 3)
+    monkeypatch.setattr(survey, "MAX_STAT_ROWS", 2)
+    monkeypatch.setattr(survey, "MAX_NAMED", 1)
+    monkeypatch.setattr(survey, "MAX_AGENCIES", 2)
+    html = _page(c, "region=64&level=county")
+    stats = _between(html, 'id="stats"', "</table>")
+    assert len(re.findall(r"<tr><td>", stats)) == 2
+    assert _between(html, '<p class="hint" id="stats-truncated">', "</p>") == (
+        '共 8 行，只显示前 2 行：请用地区代码筛选或选上一级层级；全部各行见 '
+        '<a href="/api/corpus/stats?level=county&amp;region=64&amp;format=csv" download>CSV 下载</a>。')
+    # the CSV behind the link has every row
+    answer = c.get("/api/corpus/stats?level=county&region=64&format=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(answer.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 8 and sum(int(r["reports"]) for r in rows) == 8
+    # 8 bars a figure: no chart of the figures, said so; the chart of findings by rule stays
+    assert _between(html, '<p class="hint" id="charts-too-many">', "</p>") == (
+        "各地区统计有 8 个地区年度，图表最多画 3 条：请用地区代码筛选或选上一级层级后再看各项指标的图表；数字都在上表中。")
+    charts = _between(html, 'id="charts"', "</div>\n<h2>")
+    assert [re.search(r"<title>([^<]+)</title>", svg).group(1) for svg in charts.split("<svg ")[1:]] == ["检查发现（按规则）"]
+    assert _between(html, 'id="matrix-truncated">', "</p>") == "共 4 个机关，只显示按名称排在前面的 2 个，请用地区代码筛选。"
+    matrix = _between(html, 'id="matrix"', "</table>")
+    assert re.findall(r"<tr><th><a [^>]+>([^<]+)</a>", matrix) == ["中卫市沙坡头区柔远镇人民政府", "吴忠市人民政府"]
+    # by city, 吴忠市人民政府's reports cover its two bodies' each year: one named, all counted
+    html = _page(c, "region=64")
+    covered = _between(html, 'id="stats-covered">', "</p>")
+    assert covered.count("的全地区报告中）") == 1 and covered.endswith(" 等共 4 份（各行份数见 CSV 的 covered_reports 列）")
+
+
+def test_the_matrix_counts_findings_of_the_bodies_it_shows_and_failures_are_limited(corpus, world,
+                                                                                          monkeypatch):
+    from gongkai.corpus.store import Store
+    from gongkai.web import survey
+
+    monkeypatch.setattr(survey, "MAX_AGENCIES", 1)
+    asked: list[list[int] | None] = []
+    counts = Store.finding_counts
+
+    def counted(self, ids=None):
+        asked.append(None if ids is None else sorted(ids))
+        return counts(self, ids)
+
+    monkeypatch.setattr(Store, "finding_counts", counted)
+    limits: list[int | None] = []
+    failures = Store.failures
+
+    def listed(self, limit=None):
+        limits.append(limit)
+        return failures(self, limit)
+
+    monkeypatch.setattr(Store, "failures", listed)
+    html = _page(client_for(world["admin"]), "region=64")
+    with Store(corpus) as store:
+        shown = [d["id"] for d in store.summaries("64") if d["agency"] == "中卫市沙坡头区柔远镇人民政府"]
+        errors = {i: sum(n for (_, severity), n in counts(store, [i]).get(i, {}).items() if severity == "error")
+                  for i in shown}
+    # the matrix asked for its one body's two reports (the statistics for the region's eight)
+    assert sorted(shown) in asked and len(shown) == 2 and None not in asked
+    assert limits == [survey.MAX_FAILURES]  # the files that could not be read: the first 200, and how many
+    assert _between(html, "<summary>", "</summary>") == "语料库中未能读取的文件 1 个（不分地区：读不出机关，也就不知属于哪个地区）"
+    cells = re.findall(r'data-doc="(\d+)">#\d+ (.+?)</a>', _between(html, 'id="matrix"', "</table>"))
+    assert [int(i) for i, _ in cells] == sorted(shown)
+    assert all(("无错误" in tag) == (errors[int(i)] == 0) and (f"错误 {errors[int(i)]}" in tag or not errors[int(i)])
+               for i, tag in cells)
