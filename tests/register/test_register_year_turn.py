@@ -304,3 +304,54 @@ def test_a_request_is_not_closed_for_an_unpaid_fee_on_an_estimated_period(db_url
     reg.record(ref, "replied", date(2027, 1, 20), "王文书", outcome="other.no_fee")
     assert "您于2026年12月21日收到，缴费期限至2027年1月19日。" in _paras(reg, ref, "reply")[3]
     reg.close()
+
+
+def test_a_body_register_of_the_web_site_on_postgresql_counts_on_the_site_calendar_too(
+        capsys, pg_url, settings, monkeypatch):
+    """The same on PostgreSQL, found walking a county's year there: each body's register is the schema
+    register_body_N of the site's database, the site's notices the schema register_calendar.  The CLI
+    given the body's register (options=-csearch_path=register_body_N) counted on the schema's own,
+    empty table — 2027-02-01（推算） where the web said 2027-01-31 — and `calendar add` stored there."""
+    from urllib.parse import quote
+
+    import psycopg
+
+    from gongkai.cli import main
+    from gongkai.db import Database
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA register_body_1")
+        conn.execute("CREATE SCHEMA register_calendar")
+
+    def in_schema(name: str) -> str:
+        return f"{pg_url}&options={quote(f'-csearch_path={name}')}" if "?" in pg_url else \
+            f"{pg_url}?options={quote(f'-csearch_path={name}')}"
+
+    body, site = in_schema("register_body_1"), in_schema("register_calendar")
+    reg = Register(body, settings=settings, today=date(2026, 12, 30), create=True)
+    ref = _new(reg, date(2026, 12, 4))
+    reg.record(ref, "extended", date(2026, 12, 30), "王文书", reason="需要调取档案")
+    reg.close()
+    store = Database(site, ("gongkai.workdays",), what="节假日安排")
+    add_notice(store, 2027, MADE_UP_2027["holidays"], MADE_UP_2027["workdays"], MADE_UP_2027["notice"], "admin1")
+    store.close()
+
+    reg = Register(body, settings=settings, today=date(2027, 1, 20))   # as the CLI opens it: no calendar given
+    assert reg.case(ref).clock.due_text == "2027-01-31"
+    reg.close()
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-20")
+    assert main(["register", "calendar", "list", "--db", body]) == 0
+    assert "2027 年：国办发明电〔2026〕测试号（虚构）；放假 18 天，调休上班 2 天（admin1 录入于 " in capsys.readouterr().out
+    assert main(["register", "calendar", "add", "--year", "2027", "--notice", "x", "--holidays", "2027-01-01",
+                 "--db", body]) == 1
+    assert "这是网页应用中一个机关的台账：全站的节假日安排只有一份" in capsys.readouterr().err
+    with open_registers(body) as db:   # nothing stored in the body's own table
+        assert db.scalar("SELECT COUNT(*) FROM workday_notices") == 0
+    # a register in a schema of its own that is not a web body's: its own notices, as before
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA office")
+    other = Register(in_schema("office"), settings=settings, today=date(2026, 12, 30), create=True)
+    ref = _new(other, date(2026, 12, 4))
+    other.record(ref, "extended", date(2026, 12, 30), "王文书", reason="需要调取档案")
+    assert other.case(ref).clock.due_text == "2027-02-01（推算）"
+    other.close()

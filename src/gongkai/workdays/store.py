@@ -32,17 +32,33 @@ class NoticeEntry:
 # bodies' registers, registers/body-N.sqlite3.
 SITE_CALENDAR_FILE = "calendar.sqlite3"
 _BODY_REGISTER = re.compile(r"body-\d+\.sqlite3")
+# On PostgreSQL the same are schemas of the site's database: register_body_N, register_calendar
+SITE_CALENDAR_SCHEMA = "register_calendar"
+_BODY_SCHEMA = re.compile(r"(-c\s*search_path\s*=\s*)register_body_\d+")
 
 
-def site_calendar_of(db: Database) -> Path | None:
+def site_calendar_of(db: Database) -> str | None:
     """The web site's calendar store when ``db`` is one of its bodies' registers (a SQLite file
-    registers/body-N.sqlite3 with calendar.sqlite3 beside it); None for any other register.  The
-    web counts such a register on the site's notices: every door to it must (the CLI opened on the
-    file counted on the file's own, empty table — 2027-02-01（推算） where the web said 2027-01-31)."""
+    registers/body-N.sqlite3 with calendar.sqlite3 beside it; on PostgreSQL the schema
+    register_body_N, opened with ``options=-csearch_path=register_body_N``, of a database that has
+    the schema register_calendar); None for any other register.  The web counts such a register on
+    the site's notices: every door to it must (the CLI opened on it counted on its own, empty table
+    — 2027-02-01（推算） where the web said 2027-01-31)."""
+    if db.dialect == "postgresql":
+        from urllib.parse import parse_qsl, urlencode, urlsplit
+
+        parts = urlsplit(str(db.url or ""))
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        options = next((v for k, v in query if k == "options"), "")
+        if not _BODY_SCHEMA.search(options) or not db.scalar("SELECT 1 FROM pg_namespace WHERE nspname = ?",
+                                                              (SITE_CALENDAR_SCHEMA,)):
+            return None
+        moved = [(k, _BODY_SCHEMA.sub(rf"\g<1>{SITE_CALENDAR_SCHEMA}", v) if k == "options" else v) for k, v in query]
+        return parts._replace(query=urlencode(moved)).geturl()
     if db.dialect != "sqlite" or not _BODY_REGISTER.fullmatch(Path(db.path).name):
         return None
     site = Path(db.path).with_name(SITE_CALENDAR_FILE)
-    return site if site.is_file() else None
+    return str(site) if site.is_file() else None
 
 
 @contextmanager
@@ -54,7 +70,7 @@ def _notice_store(db: Database) -> Iterator[Database]:
     if site is None:
         yield db
         return
-    store = Database(str(site), ("gongkai.workdays",), what="节假日安排", create=False)
+    store = Database(site, ("gongkai.workdays",), what="节假日安排", create=False)
     try:
         yield store
     finally:
@@ -93,11 +109,11 @@ def add_notice(db: Database, year: int, holidays: set[date], workdays: set[date]
                actor: str, reason: str = "") -> YearNotice:
     """Enter one year's notice (checked first); it replaces any earlier entry for the year, which
     needs the ``reason`` (a correction: who, when and why stay on the record)."""
-    from gongkai.db import now_stamp, office_time
+    from gongkai.db import describe, now_stamp, office_time
 
     if (site := site_calendar_of(db)) is not None:
         raise GongkaiError("这是网页应用中一个机关的台账：全站的节假日安排只有一份，由系统管理员在网页的“节假日安排”页"
-                           f"（/register/calendar/）录入，各机关的期限都按它计算；本次未录入（网页的节假日安排：{site}）",
+                           f"（/register/calendar/）录入，各机关的期限都按它计算；本次未录入（网页的节假日安排：{describe(site)}）",
                            db.path)
 
     checked = notice_from(year, {"notice": notice, "holidays": sorted(holidays), "workdays": sorted(workdays)},
