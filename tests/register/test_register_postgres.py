@@ -164,3 +164,21 @@ def test_one_register_and_one_log_on_postgres_are_safe_in_a_thread_pool(pg_url, 
         with ThreadPoolExecutor(4) as pool:
             assert set(pool.map(log_one, range(24))) == {(True, True)}
         assert log.count() == 24 and len({item.ref for item in log.items()}) == 24
+
+
+def test_a_search_finds_the_same_requests_on_postgresql_as_on_sqlite(pg_url, db_url, cal, settings):
+    """Found comparing a year walked on both: SQLite's LIKE ignores the case of Latin letters,
+    PostgreSQL's does not — “abc” found ABC科技有限公司 on one and nothing on the other."""
+    from gongkai.register.filters import RequestFilter
+
+    found = {}
+    for url in (pg_url, db_url):
+        reg = Register(url, calendar=cal, settings=settings, create=True)
+        reg.add(NewRequest(Applicant("commercial", "ABC科技有限公司", "1"), "in_person", "XYZ项目的环评批复",
+                           date(2025, 3, 3)), "a")
+        reg.add(NewRequest(Applicant("natural_person", "张三", "2"), "in_person", "某小学招生计划", date(2025, 3, 4)), "a")
+        found[reg.db.dialect] = [[r.ref for r in reg.requests(f)] for f in (
+            RequestFilter(applicant="abc"), RequestFilter(content="xyz"), RequestFilter(text="Abc科技"),
+            RequestFilter(text="招生"))]
+        reg.close()
+    assert found["postgresql"] == found["sqlite"] == [["2025-000001"], ["2025-000001"], ["2025-000001"], ["2025-000002"]]

@@ -44,8 +44,13 @@ def _year(y: int) -> tuple[str, str]:
     return (f"{y}-01-01", f"{y}-12-31")
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _contains(text: str) -> tuple[str]:
-    return (f"%{_like(text)}%",)
+    # matched against lower(column): Latin letters in any case, on SQLite (whose LIKE ignores their
+    # case) and PostgreSQL (whose LIKE does not) alike
+    return (f"%{_like(text).translate(_ASCII_LOWER)}%",)
 
 
 # field -> (the SQL, or a function of the value giving it; the parameters from the value)
@@ -59,9 +64,10 @@ _CLAUSES: dict[str, tuple[Any, Any]] = {
     "open_after": ("(s.concluded_on IS NULL OR s.concluded_on > ?)", _day),
     "states": (lambda v: f"s.state IN ({', '.join('?' for _ in v)})", tuple),
     "outcome": ("(s.outcome = ? OR s.outcome LIKE ?)", lambda v: (v, f"{v}.%")),
-    "applicant": ("s.applicant_name LIKE ?", _contains),
-    "content": ("s.content LIKE ?", _contains),
-    "text": ("(r.ref = ? OR s.content LIKE ? OR s.applicant_name LIKE ?)", lambda v: (v, *_contains(v) * 2)),
+    "applicant": ("lower(s.applicant_name) LIKE ?", _contains),
+    "content": ("lower(s.content) LIKE ?", _contains),
+    "text": ("(r.ref = ? OR lower(s.content) LIKE ? OR lower(s.applicant_name) LIKE ?)",
+             lambda v: (v, *_contains(v) * 2)),
     "late": ("s.late = ?", lambda v: (int(v),)),
     "overdue_on": ("(s.late = 1 OR (s.concluded_on IS NULL AND s.due_on < ?))", _day),
     "due_before": ("s.due_on < ?", _day),
