@@ -30,18 +30,45 @@ def shown(text: object, limit: int = SHOWN_MAX) -> str:
 # An absolute path inside a message: "/" not after a letter, digit or URL punctuation (so
 # 2025/9/26, 3/5, application/json, http://… stay), one folder at least, up to a space or
 # punctuation.  Its last part is kept: the file's name says which file it was.
-_PATH = r"(?<![0-9A-Za-z_.:/~-])/(?:[^\s/\\：，。；、（）()\[\]【】“”‘’'\"<>|]+/)+([^\s/\\：，。；、（）()\[\]【】“”‘’'\"<>|]*)"
+_PATH = r"(?<![0-9A-Za-z_.:/~-])/([^\s/\\：，。；、（）()\[\]【】“”‘’'\"<>|]+)/(?:[^\s/\\：，。；、（）()\[\]【】“”‘’'\"<>|]+/)*([^\s/\\：，。；、（）()\[\]【】“”‘’'\"<>|]*)"
+
+# The file system's usual top folders, cut even where this machine lacks them (a reason stored
+# on another server).  A site path (/register/calendar/, /api/corpus/…) starts with none of them.
+_USUAL_ROOTS = frozenset(
+    "bin boot data dev etc home lib lib64 media mnt opt private proc root run sbin srv sys tmp usr var Users Volumes".split())
+
+
+def _roots() -> frozenset[str]:
+    """The first folders a file-system path starts with: the usual ones, every folder at "/" of
+    this machine, and those of the home, data and temporary folders wherever they are set."""
+    import os
+    import tempfile
+
+    names = set(_USUAL_ROOTS)
+    try:
+        names.update(e.name for e in os.scandir("/") if e.is_dir())
+    except OSError:
+        pass
+    for folder in (os.environ.get("HOME"), os.environ.get("XDG_DATA_HOME"), os.environ.get("GONGKAI_WEB_HOME"),
+                   tempfile.gettempdir()):
+        if folder and folder.startswith("/"):
+            names.add(folder.strip("/").split("/")[0])
+    names.discard("")
+    return frozenset(names)
 
 
 def without_folders(text: str) -> str:
-    """``text`` with every absolute path cut to its last part (``/tmp/gongkai-lo-x/input.doc`` →
+    """``text`` with every file-system path cut to its last part (``/tmp/gongkai-lo-x/input.doc`` →
     ``input.doc``): what a reason (a read's failure, a refused file) may show to anyone but the
     site's administrator, since the server's folders — the data folder, an upload's folder named
     after its uploader and time, a temporary folder, the installed packages — are the server's
-    business (``web/access.shown_to``).  The command line and the Python API keep the paths."""
+    business (``web/access.shown_to``).  Only a path under a file system's top folder
+    (``_roots``) is cut: a site path such as ``/register/calendar/`` stays whole.  The command
+    line and the Python API keep the paths."""
     import re
 
-    return re.sub(_PATH, lambda m: m.group(1) or "…", text)
+    roots = _roots()
+    return re.sub(_PATH, lambda m: (m.group(2) or "…") if m.group(1) in roots else m.group(0), text)
 
 
 class GongkaiError(Exception):

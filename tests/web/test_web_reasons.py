@@ -26,6 +26,26 @@ def test_paths_are_cut_to_the_files_name_and_nothing_else_is_touched():
     assert without_folders("LibreOffice（'/tmp/gongkai-lo-x1/out/'）") == "LibreOffice（'…'）"
 
 
+def test_a_site_path_is_never_cut_and_a_file_system_path_always_is(django_env, tmp_path):
+    """A message may name a page of the site (/register/calendar/): a visitor needs it whole.
+    Only a path under a file system's top folder is cut — one of this machine's, the usual ones
+    (a reason stored on another server), the home and temporary folders."""
+    from django.urls import get_resolver
+
+    from gongkai.errors import without_folders
+
+    message = "请先在 /register/calendar/ 设定本机关的日历，再打开 /api/corpus/documents/3/cells 核对"
+    assert without_folders(message) == message
+    tops = {str(p.pattern).lstrip("^").split("/")[0] for p in get_resolver().url_patterns} - {"", "favicon.ico"}
+    assert {"register", "api", "check", "survey", "static"} <= tops
+    for top in sorted(tops):
+        assert without_folders(f"见 /{top}/x/y.json") == f"见 /{top}/x/y.json", top
+    here = tmp_path / "上传" / "表.pdf"
+    assert without_folders(f"无法读取 {here}：权限不够") == "无法读取 表.pdf：权限不够"
+    assert without_folders("无法读取 /data/gongkai/corpus/a.pdf") == "无法读取 a.pdf"
+    assert without_folders("无法读取 /work/x/b.pdf；/home/li/c.pdf") == "无法读取 b.pdf；c.pdf"
+
+
 @pytest.fixture
 def failed(django_env, tmp_path):
     """A corpus holding one file that failed with a reason naming server paths, as a worker stores it."""
