@@ -106,20 +106,36 @@ def _documents(year: int) -> list[tuple]:
              d["errors"], d["warnings"], d["notices"]) for d in docs]
 
 
-def _match(entry: RosterEntry, docs: list[tuple]) -> list[tuple]:
+def _index(docs: list[tuple]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The year's reports' positions by name key and by body identity: a roster of a province's
+    thousands of bodies looked each one up, where it scanned every report of the year for each
+    (bodies × reports)."""
+    by_key: dict[str, list[int]] = {}
+    by_identity: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        by_key.setdefault(d[1], []).append(i)
+        by_identity.setdefault(d[3], []).append(i)
+    return by_key, by_identity
+
+
+def _match(entry: RosterEntry, docs: list[tuple], index: tuple[dict[str, list[int]], dict[str, list[int]]]) -> list[tuple]:
+    """The reports of ``entry``'s body, in the year's order: by its names' keys, else by its identities."""
     keys, ids = _identities(entry)
-    return [d for d in docs if d[1] in keys] or [d for d in docs if d[3] in ids]
+    by_key, by_identity = index
+    found = sorted(i for k in keys for i in by_key.get(k, ())) or sorted(i for x in ids for i in by_identity.get(x, ()))
+    return [docs[i] for i in found]
 
 
 def status_rows(region: str, year: int, today: date) -> list[Row]:
     """One row per roster body expected to report for ``year``."""
     docs = _documents(year)
+    index = _index(docs)
     rows = []
     for entry in entries_for(region):
         if (entry.first_year and year < entry.first_year) or (entry.last_year and year > entry.last_year):
             continue
         due = deadline(entry.kind, year)
-        found = _match(entry, docs)
+        found = _match(entry, docs, index)
         if not found:
             rows.append(Row(entry, year, due, "overdue" if today > due else "not_due"))
             continue
