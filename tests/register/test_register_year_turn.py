@@ -137,7 +137,7 @@ def test_the_calendar_as_entered_serves_the_clock(db_url, settings):
     assert cal.info(date(2027, 1, 31)).kind == "调休上班" and not cal.info(date(2027, 2, 12)).workday
 
 
-def test_a_notice_entered_wrongly_then_corrected_at_the_command_line(capsys, db_url, monkeypatch):
+def test_a_notice_entered_wrongly_then_corrected_at_the_command_line(capsys, db_url, monkeypatch, tmp_path):
     """A clerk types 春节 as 5–11 February (the notice says 5–13) and no 调休; the next day another
     corrects it.  Each entry says which requests' due dates it moved (and the letter that told
     another date); calendar list keeps the wrong entry, who made it, and how it differed."""
@@ -176,6 +176,13 @@ def test_a_notice_entered_wrongly_then_corrected_at_the_command_line(capsys, db_
         "2026-000001：答复期限 2027-03-05 → 2027-03-04",
         "  注意：第2条的延期答复告知书告知申请人于2027-03-02（推算）前作出答复，按现在的节假日安排和办理记录，"
         "答复期限为2027-03-04，晚于告知的日期（告知书已说明以按公布的安排计算的日期为准；重新打印的告知书仍是当时告知的日期）"]
+    # the letter printed again is the one sent; the command says where the date now differs
+    monkeypatch.setenv("GONGKAI_REGISTER_SETTINGS", str(tmp_path / "office.yaml"))
+    (tmp_path / "office.yaml").write_text("agency: 某市某区人民政府办公室\nreview_body: 某市某区人民政府\n", encoding="utf-8")
+    assert main(["register", "letter", "2026-000001", "extension", "--out", str(tmp_path / "e.docx"), "--db", db_url]) == 0
+    out, err = capsys.readouterr()
+    assert err == ("gongkai：注意：第2条的延期答复告知书告知申请人于2027-03-02（推算）前作出答复，按现在的节假日安排和办理记录，"
+                   "答复期限为2027-03-04，晚于告知的日期（告知书已说明以按公布的安排计算的日期为准；重新打印的告知书仍是当时告知的日期）\n")
     listed = run("register", "calendar", "list", today="2027-01-21", actor="李科长").splitlines()
     assert listed[1].startswith("2027 年：国办发明电〔2026〕测试号（虚构）；放假 18 天，调休上班 2 天（李科长 录入于 2027-01-21 ")
     assert listed[2].startswith("  此前录入、已不再使用：国办发明电〔2026〕测试号（虚构）（王文书 录入于 2027-01-20 ")

@@ -527,6 +527,11 @@ def _letter(args) -> int:
     with _open(args, create=False) as reg:
         out = write_letter(reg, args.ref, args.kind, args.out, nth=args.event)
         print(f"已生成{KIND_LABELS.get(args.kind, args.kind)}：{out}")
+        if args.kind in ("receipt", "extension"):   # printed as it went out: say where the date now differs
+            from gongkai.register.clock import told_due_warnings
+            req = reg.get(args.ref)
+            for w in told_due_warnings(req.received_on, req.events, reg.calendar, reg.settings):
+                print(f"gongkai：注意：{w}", file=sys.stderr)
         _warn_unset(reg)
     return 0
 
