@@ -170,9 +170,9 @@ def test_findings_keep_their_quote_in_the_store_and_the_export(tmp_path):
     assert [d["corpus"]["report_id"] for d in lines] == [r.report_id for r in corpus.documents()]
     for d, report in zip(lines, reloaded, strict=True):
         stored = corpus.report(d["corpus"]["report_id"])
-        cross = [f for f in corpus.findings(d["corpus"]["report_id"]) if f.previous_id is not None]
+        cross = [f for f in corpus.findings(d["corpus"]["report_id"]) if f.previous_report_id is not None]
         assert report.findings == stored.findings + [
-            Finding(f.rule, f.severity, f.message, f.cells.split(";") if f.cells else [], f.place, f.quote) for f in cross]
+            Finding(f.rule, f.severity, f.message, f.cells.split(";") if f.cells else [], f.where, f.quote) for f in cross]
         report.findings = stored.findings
         assert report.to_dict() == stored.to_dict()
         assert [f["previous_report_id"] for f in d["findings"] if "previous_report_id" in f] == [f.previous_id for f in cross]

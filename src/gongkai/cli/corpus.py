@@ -239,7 +239,7 @@ def run_failures(args) -> int:
         print(f"语料库 {_shown(store.path)}", file=sys.stderr)
         rows = sorted(store.failures(), key=lambda f: f.path)
     for f in rows:
-        print(f"#{f.id}\t{f.path}\t{f.form or ''}\t{f.reason}")
+        print(f"#{f.report_id}\t{f.path}\t{f.form or ''}\t{f.reason}")
     print(f"共 {len(rows)} 个失败文件。", file=sys.stderr)
     return 0
 

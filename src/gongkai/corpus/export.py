@@ -163,8 +163,8 @@ def _cell_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[lis
         row, column = rest.rsplit(".", 1)
         # A count is an integer; an amount (万元) has its own column, so each column has one type.
         count, amount = (None, _amount(c.value)) if c.cell_id in amounts else (_count(c.value), None)
-        yield [c.document_id, c.sha256, c.agency, c.year, c.cell_id, table, row, column, cell_label(c.cell_id, c.format),
-               count, amount, c.raw, c.place, c.inferred, c.basis, c.candidates,
+        yield [c.report_id, c.sha256, c.agency, c.year, c.cell_id, table, row, column, cell_label(c.cell_id, c.format),
+               count, amount, c.raw, c.where, c.inferred, c.basis, c.candidates,
                None if c.confidence is None else round(float(c.confidence), 4)]
 
 
@@ -172,7 +172,7 @@ def _figure_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[l
     from gongkai.extract.narrative import counts_name
 
     for g in store.figures(ids):
-        yield [g.document_id, g.sha256, g.agency, g.year, g.seq, g.section, g.sentence, g.text, _num(g.value), g.unit,
+        yield [g.report_id, g.sha256, g.agency, g.year, g.seq, g.section, g.sentence, g.text, _num(g.value), g.unit,
                g.counts, counts_name(g.counts), g.cells, g.approx, g.from_words, g.scope, g.stated_year, g.part_of]
 
 
@@ -182,7 +182,7 @@ def _finding_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[
 
 
 def _failure_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[list]:
-    yield from (list(f) for f in store.failures() if ids is None or f.id in ids)
+    yield from (list(f) for f in store.failures() if ids is None or f.report_id in ids)
 
 
 TABLES = ("reports", "cells", "figures", "findings", "failures")
@@ -305,8 +305,8 @@ def export_jsonl(store: Store, output: str) -> list[tuple[str, int]]:
 def _cross_finding(f) -> dict:
     d = {"rule": f.rule, "severity": f.severity, "cells": [c for c in (f.cells or "").split(";") if c],
          "message": f.message}
-    d.update({k: v for k, v in (("where", f.place), ("quote", f.quote)) if v})
-    d["previous_report_id"] = f.previous_id
+    d.update({k: v for k, v in (("where", f.where), ("quote", f.quote)) if v})
+    d["previous_report_id"] = f.previous_report_id
     return d
 
 

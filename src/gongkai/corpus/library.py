@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from gongkai.corpus.store import Failure, Store, StoredFinding, StoredReport
+from gongkai.corpus.store import Failure, Store, StoredFinding, StoredReport, renamed
 from gongkai.db import taking_turns
 from gongkai.format.places import identity
 
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 class ReportRecord(NamedTuple):
     """A readable report's provenance and placement, as ``Corpus.documents()`` gives it: named as
     the export's reports table and the API's answers name them (``report_id``, ``region_code``).
-    0.9.1 named two of them ``id`` and ``code`` (docs/dataset.md showed them): still readable as
-    attributes, with a DeprecationWarning; a DataFrame's columns have the new names."""
+    0.9.1 named three of them ``id``, ``code`` and ``previous_id`` (docs/dataset.md showed them): still
+    readable as attributes, with a DeprecationWarning; a DataFrame's columns have the new names."""
     report_id: int
     sha256: str
     name: str
@@ -52,7 +52,7 @@ class ReportRecord(NamedTuple):
     published: str | None
     parser_version: str
     checked: bool
-    previous_id: int | None  # the last-year report its cross-year findings were made with
+    previous_report_id: int | None  # the last-year report its cross-year findings were made with
     region_code: str | None  # the body's division code (a 6-digit county, or shorter)
     province: str | None
     city: str | None
@@ -64,21 +64,20 @@ class ReportRecord(NamedTuple):
     @property
     def id(self) -> int:
         """Deprecated (0.9.1): ``report_id``."""
-        _renamed("id", "report_id")
+        renamed("Corpus.documents()", "reports", "id", "report_id")
         return self.report_id
+
+    @property
+    def previous_id(self) -> int | None:
+        """Deprecated (0.9.1): ``previous_report_id``."""
+        renamed("Corpus.documents()", "reports", "previous_id", "previous_report_id")
+        return self.previous_report_id
 
     @property
     def code(self) -> str | None:
         """Deprecated (0.9.1): ``region_code``."""
-        _renamed("code", "region_code")
+        renamed("Corpus.documents()", "reports", "code", "region_code")
         return self.region_code
-
-
-def _renamed(old: str, new: str) -> None:
-    import warnings
-
-    warnings.warn(f"Corpus.documents() 的记录字段 {old} 已改名为 {new}（与导出的 reports 表和 API 一致），"
-                  f"{old} 将在以后的版本中去掉。", DeprecationWarning, stacklevel=3)
 
 
 @taking_turns

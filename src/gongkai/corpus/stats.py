@@ -307,8 +307,8 @@ def _unsound(store: Store, summed: set[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for f in store.findings(rules=RULE_IDS, ids=summed):
         if needed & set((f.cells or "").split(";")):
-            who = " ".join(str(part) for part in (f"#{f.document_id}", f.agency, f.year) if part)
-            out.setdefault(f.document_id, []).append(f"{who}：{f.message.split('。')[0]}")
+            who = " ".join(str(part) for part in (f"#{f.report_id}", f.agency, f.year) if part)
+            out.setdefault(f.report_id, []).append(f"{who}：{f.message.split('。')[0]}")
     return out
 
 

@@ -95,9 +95,21 @@ class StoredReport(NamedTuple):
     placement: str | None  # how the body was placed: auto | user
 
 
+# The records below are the Python API's (``Corpus.findings()``, ``failures()``, ``store.cells()``
+# …): their fields are named as the export's tables name them (docs/dataset.md), so that a
+# DataFrame of either has the same columns.
+
+def renamed(call: str, table: str, old: str, new: str) -> None:
+    """A field 0.9.1 documented under ``old`` was read: say its new name (once per place)."""
+    import warnings
+
+    warnings.warn(f"{call} 的记录字段 {old} 已改名为 {new}（与导出的 {table} 表和 API 一致），"
+                  f"{old} 将在以后的版本中去掉。", DeprecationWarning, stacklevel=3)
+
+
 class StoredCell(NamedTuple):
     """A cell of a readable report, with the report it belongs to."""
-    document_id: int
+    report_id: int
     sha256: str
     agency: str | None
     year: int | None
@@ -105,7 +117,7 @@ class StoredCell(NamedTuple):
     cell_id: str
     value: Any  # an int or Decimal, None for a blank
     raw: str | None
-    place: str | None
+    where: str | None
     inferred: bool
     confidence: float | None
     basis: str | None        # ";"-separated model.BASIS ids
@@ -114,7 +126,7 @@ class StoredCell(NamedTuple):
 
 class StoredFigure(NamedTuple):
     """A figure a readable report's narrative states (``FIGURE_COLUMNS``), with its report."""
-    document_id: int
+    report_id: int
     sha256: str
     agency: str | None
     year: int | None
@@ -134,8 +146,10 @@ class StoredFigure(NamedTuple):
 
 
 class StoredFinding(NamedTuple):
-    """A finding on a stored report (``previous_id``: the last-year report of a cross-year one)."""
-    document_id: int
+    """A finding on a stored report (``previous_report_id``: the last-year report of a cross-year
+    one): the export's findings table's row.  0.9.1 documented ``document_id``, ``place`` and
+    ``previous_id``: still readable as attributes, with a DeprecationWarning."""
+    report_id: int
     sha256: str
     agency: str | None
     year: int | None
@@ -144,9 +158,27 @@ class StoredFinding(NamedTuple):
     severity: str
     cells: str | None
     message: str
-    place: str | None
-    previous_id: int | None
+    where: str | None
+    previous_report_id: int | None
     quote: str | None = None  # the passages or sentence it quotes (Finding.quote)
+
+    @property
+    def document_id(self) -> int:
+        """Deprecated (0.9.1): ``report_id``."""
+        renamed("Corpus.findings()", "findings", "document_id", "report_id")
+        return self.report_id
+
+    @property
+    def place(self) -> str | None:
+        """Deprecated (0.9.1): ``where``."""
+        renamed("Corpus.findings()", "findings", "place", "where")
+        return self.where
+
+    @property
+    def previous_id(self) -> int | None:
+        """Deprecated (0.9.1): ``previous_report_id``."""
+        renamed("Corpus.findings()", "findings", "previous_id", "previous_report_id")
+        return self.previous_report_id
 
 
 class Known(NamedTuple):
@@ -160,8 +192,8 @@ class Known(NamedTuple):
 
 
 class Failure(NamedTuple):
-    """A stored file that could not be read, and why."""
-    id: int
+    """A stored file that could not be read, and why: the export's failures table's row."""
+    report_id: int
     sha256: str
     name: str
     path: str
