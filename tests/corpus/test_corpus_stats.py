@@ -188,3 +188,24 @@ def test_one_body_over_the_years_shows_the_years_without_a_report(tmp_path, caps
     root = ET.parse(tmp_path / "svg" / "received.svg").getroot()
     assert [b.text for b in root.findall("s:rect/s:title", ns)] == [f"{body} 2020：1件", f"{body} 2024：28件"]
     assert [t.text for t in root.findall("s:text", ns) if t.text == "无报告"] == ["无报告"] * 3
+
+
+def test_stats_of_one_region_from_the_command_line(corpus, tmp_path, capsys):
+    """``--region``: a researcher's 100,000 reports by one city's counties (the API and Python took
+    a region; the command did not, and said 无法识别的参数)."""
+    _, db, truth = corpus
+    for region in ("6403", "吴忠市", "640300"):
+        out_csv = tmp_path / f"{region}.csv"
+        assert main(["stats", "--db", db, "--level", "county", "--region", region, "--csv", str(out_csv)]) == 0, region
+        with open(out_csv, encoding="utf-8-sig") as f:
+            rows = [(r["region"], r["year"], r["reports"]) for r in csv.DictReader(f)]
+        assert rows == [("宁夏回族自治区吴忠市利通区", "2022", "1"), ("宁夏回族自治区吴忠市利通区", "2023", "1"),
+                        ("宁夏回族自治区吴忠市同心县", "2022", "1"), ("宁夏回族自治区吴忠市同心县", "2023", "1")], region
+    capsys.readouterr()
+    assert main(["stats", "--db", db, "--region", "3208"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "gongkai：语料库中没有地区 3208 的报告。"
+    assert main(["stats", "--db", db, "--region", "淮安市"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "gongkai：语料库中没有地区 3208（淮安市）的报告。"
+    assert main(["stats", "--db", db, "--region", "火星市"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "gongkai：--region 火星市：没有找到这个行政区划。请写区划代码（如 640324）或名称（如 同心县、吴忠市同心县）。")

@@ -127,9 +127,26 @@ def _stats_parser(sub) -> None:
                         "（默认 city）")
     p.add_argument("--agency", metavar="机关", default="",
                    help="只统计这个机关的报告（名称或其一部分，如 行政审批局；写法不同的同一机关也算）")
+    p.add_argument("--region", metavar="区划代码或名称", default="",
+                   help="只统计这个地区的报告：区划代码或其前几位（如 32 江苏省、3208 淮安市、320812），或名称（如 淮安市）")
     p.add_argument("--svg", metavar="目录", help="把图表写成 SVG 文件")
     p.add_argument("--csv", metavar="文件", help="把统计表写成 CSV")
     p.set_defaults(handler=run_stats)
+
+
+def _region_prefix(region: str) -> str:
+    """``--region``: a division code prefix as given (``3208``), or the prefix of the division a
+    six-digit code or a name names (淮安市 → ``3208``); "" for all."""
+    region = region.strip()
+    if not region or region.isdigit() and region.isascii() and len(region) < 6:
+        return region
+    from gongkai.corpus.region import prefix, resolve
+    from gongkai.errors import GongkaiError
+
+    try:
+        return prefix(resolve(region))
+    except GongkaiError as exc:
+        raise GongkaiError(exc.message, f"--region {region}") from None
 
 
 def _store(args, create: bool = False):
@@ -398,15 +415,20 @@ def run_stats(args) -> int:
     from gongkai.cli.corpusview import print_stats
     from gongkai.corpus.stats import compute, unknown_body, write_csv, write_svgs
 
+    region = _region_prefix(args.region)
     with _store(args) as store:
         print(f"语料库 {_shown(store.path)}", file=sys.stderr)
-        table = compute(store, args.level, agency=args.agency)
+        table = compute(store, args.level, region, agency=args.agency)
         empty = not table.rows and not store.counts().get("ok")
     if empty:  # a first user's stats before any ingest: say so, not an empty table
         print("gongkai：语料库中还没有报告。先用 gongkai ingest 报告目录/ 导入。", file=sys.stderr)
         return 1
     if args.agency and not table.rows:  # as /api/corpus/stats: named, not an empty table
-        print(f"gongkai：{unknown_body(args.agency).message}", file=sys.stderr)
+        print(f"gongkai：{unknown_body(args.agency, region).message}", file=sys.stderr)
+        return 1
+    if region and not table.rows:
+        named = "" if args.region.strip() == region else f"（{args.region.strip()}）"
+        print(f"gongkai：语料库中没有地区 {region}{named or ' '}的报告。", file=sys.stderr)
         return 1
     print_stats(table)
     if args.csv:
