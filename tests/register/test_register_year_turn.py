@@ -362,3 +362,19 @@ def test_a_body_register_of_the_web_site_on_postgresql_counts_on_the_site_calend
     other.record(ref, "extended", date(2026, 12, 30), "王文书", reason="需要调取档案")
     assert other.case(ref).clock.due_text == "2027-02-01（推算）"
     other.close()
+
+
+def test_a_late_correction_notice_counted_over_estimated_days_says_so(db_url, settings):
+    """Received 28 December 2026, 补正 notice on 8 January 2027 before the notice: the 8th working
+    day by the estimate (29–31 Dec, 4–8 Jan) — past Art. 30's 7, but a 补假 in early January would
+    make it the 7th; the warning said 第8个工作日 as a fact."""
+    reg = _register(db_url, settings, date(2027, 1, 8))
+    ref = _new(reg, date(2026, 12, 28))
+    case = reg.record(ref, "correction_requested", date(2027, 1, 8), "王文书", items="请写明文号")
+    assert case.clock.warnings[0] == ("补正告知于收到申请后第8个工作日发出（按推算的节假日计，以公布的安排为准），"
+                                      "超过条例第三十条规定的7个工作日")
+    reg.close()
+    _enter_notice(db_url)
+    reg = _register(db_url, settings, date(2027, 1, 20))
+    assert reg.case(ref).clock.warnings[0] == "补正告知于收到申请后第8个工作日发出，超过条例第三十条规定的7个工作日"
+    reg.close()

@@ -323,7 +323,9 @@ class _Walk:
         c, s = self.c, self.s
         used = self.cal.workdays_between(c.start, e.on)
         if used > s.correction_notice_workdays:
-            c.warnings.append(f"补正告知于收到申请后第{used}个工作日发出，"
+            # counted over days of a year whose notice is not entered, the count is an estimate too
+            estimated = "（按推算的节假日计，以公布的安排为准）" if self.cal.any_assumed(c.start, e.on) else ""
+            c.warnings.append(f"补正告知于收到申请后第{used}个工作日发出{estimated}，"
                               f"超过条例第三十条规定的{s.correction_notice_workdays}个工作日")
         until = e.data.get("until")
         # A step recorded since the 补正期限 is kept always has it; one imported from a 台账 that left
