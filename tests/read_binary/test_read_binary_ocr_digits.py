@@ -117,6 +117,9 @@ def test_read_binary_ocr_digits_marks_points_touching_digits_and_other_faces_fal
     assert _read(templates, _line("1.5")) is None                         # a point: a glyph no digit matches
     assert _read(templates, _line("00", spacing=-3)) is None              # touching digits
     assert _read(templates, _line("0 0", spacing=8)) is None              # a space between them
+    assert _read(templates, _line("53", spacing=2)) == ("53", [0.999, 0.999])  # a gap of 4 px, 16 high
+    for spacing in (4, 5, 7):  # gaps of 6, 7 and 9 px: the model may read a space (below)
+        assert _read(templates, _line("53", spacing=spacing)) is None
     assert _read(templates, _line("53", size=30)) is None                 # a larger size later on the page
     assert _read(templates, _line("53", size=16)) is None                 # a smaller one
     assert _read(templates, _line("53", font=SERIF)) is None              # another face of the same size
@@ -315,3 +318,33 @@ def test_read_binary_ocr_digits_a_speck_or_a_side_ruling_sends_the_line_to_the_m
         assert templates.read(line, ocr.REC_MIN_WIDTH, 48) is None
     assert templates.read(lines["746"], ocr.REC_MIN_WIDTH, 48) is not None  # clean: read from the digits
     assert np.array_equal(lines["746"], page4_lines[texts.index("746")])
+
+
+@pytest.mark.ocr
+def test_read_binary_ocr_digits_a_gap_the_model_reads_as_a_space_sends_the_line_to_the_model(page4_lines,
+                                                                                            monkeypatch):
+    """Page 4's “769” (14 px high, 2–3 px between its digits) with 3 px more between the 7 and the 6
+    is read “7 69” by the model: until the tenth session the fast path split it into three glyphs
+    (gaps up to 0.6 of the digits' height, 8 px here, were taken) and would read it “769” from
+    learnt digits.  Now gaps up to 0.36 (5 px) are taken."""
+    import numpy as np
+
+    from gongkai.read import ocr, ocrdigits
+
+    monkeypatch.setattr(ocr, "_seen", {})
+    templates = ocrdigits.Templates()
+    texts = ocr._recognise_lines(page4_lines, templates).txts
+    line = page4_lines[texts.index("769")]
+    found = ocrdigits.glyphs(line)
+    cut = (found[0].x1 + found[1].x0) // 2
+
+    def widened(extra):
+        return np.concatenate([line[:, :cut], np.full((line.shape[0], extra), 255, dtype=line.dtype),
+                               line[:, cut:]], axis=1)
+
+    monkeypatch.setattr(ocr, "FAST_DIGITS", False)
+    assert [found[1].x0 - found[0].x1, ocr._recognise_lines([widened(3)]).txts[0]] == [3, "7 69"]
+    assert ocr._recognise_lines([widened(1)]).txts[0] == "769"
+    # The fast path's glyphs: none for the gap of 6 px (the line goes to the model), three for 4 px.
+    assert ocrdigits.glyphs(widened(3)) is None and templates.read(widened(3), ocr.REC_MIN_WIDTH, 48) is None
+    assert [(g.x0, g.x1) for g in ocrdigits.glyphs(widened(1))] == [(5, 13), (17, 25), (27, 35)]

@@ -16,7 +16,10 @@ page is the same picture.  ``Templates`` learns those pictures from the recognis
   page 4's digit lines 436 of 2,136 such specks the fast path took were read otherwise by the
   model; components above one another are one glyph; every glyph as high as the others (within
   ``HEIGHT_SPREAD``), on one baseline, no wider than high (no touching digits), no gap wider
-  than ``MAX_GAP`` of the height (no space);
+  than ``MAX_GAP`` of the height: the model reads a space between digits from 0.39 of their
+  height (page 4's “769” with a gap of 6 px at 14 px high: “7 69”; the generated report's digits
+  from 9 px at 23 px), and a number's own gaps on the bench's pages are at most 0.357 of it (a
+  “1”'s side bearings; until the tenth session 0.6 was allowed);
 - every glyph matches one digit's templates of its size (height within ``SIZE``, width within
   ``SIZE_W`` or 2 px: a larger or smaller font later on the page matches none) by normalised
   correlation of ≥ ``MATCH``, at least ``MARGIN`` above every other digit's templates of that size.
@@ -48,7 +51,7 @@ MARGIN = 0.10        # ... above the best of any other digit's
 SIZE = 0.12          # a template's height within this share of the glyph's
 SIZE_W = 0.25        # and its width within this share (or 2 px)
 HEIGHT_SPREAD = 0.15  # a line's glyphs' heights within this share of the tallest
-MAX_GAP = 0.6        # no gap between glyphs wider than this share of their height
+MAX_GAP = 0.36       # no gap between glyphs wider than this share of their height (a space: above)
 MIN_HEIGHT = 8       # px: smaller glyphs are the recogniser's
 SPECK = 4            # px: ink this small is a speck (or a point): the line goes to the model
 RULING = 3           # px: a line this thin along the whole of the line's top or bottom is the cell's ruling
