@@ -90,8 +90,8 @@ class _Anchors(HTMLParser):
             self.hrefs.append(a.get("href", ""))
         if "sev-" in (a.get("class") or "") and tag == "td":
             self.marked.append((a["id"], a["class"]))
-        # Standalone: nothing loaded from elsewhere, links only to anchors in the page.
-        if "src" in a or tag in ("link", "script", "img", "iframe") or not a.get("href", "#").startswith("#"):
+        # Standalone: nothing loaded from elsewhere (its one script is inline), links only to anchors in the page.
+        if "src" in a or tag in ("link", "img", "iframe") or not a.get("href", "#").startswith("#"):
             self.external.append((tag, a))
 
 

@@ -205,7 +205,7 @@ def test_a_missing_row_links_to_where_the_page_prints_it():
     findings = check_report(report)
     page = render_review(report, findings)
     items = re.findall(r'<li id="finding-(\d+)"><span class="tag sev-(\w+)">[^<]*</span> <span class="rule">([A-Z0-9-]+)'
-                       r'</span>(?:　[^<]*)?<br>(?:<a href="#([^"]+)">)?', page)
+                       r'</span>(?:　[^<]*)?<br>(?:<a href="#([^"]+)"[^>]*>)?', page)
     assert [(sev, rule, href) for _, sev, rule, href in items] == [
         ("error", "SECTION-MISSING", ""),
         ("error", "TABLE-INCOMPLETE", "cell-table2.art20_1.rules.made"),
@@ -219,3 +219,52 @@ def test_a_missing_row_links_to_where_the_page_prints_it():
         ("warning", "LABEL-NONSTANDARD", "col-table2.repealed"),
         ("notice", "LAST-YEAR", "")]
     assert all(f' id="{href}"' in page for _, _, _, href in items if href)
+
+
+BLANK_ROWS = ["granted", "partial", "denied.state_secret", "denied.law_forbidden", "denied.security_stability",
+              "denied.third_party", "denied.internal_affairs", "denied.process_info", "denied.enforcement_file",
+              "denied.admin_query"]  # seed 002's blank 总计 column of table 3: one CELL-BLANK finding
+
+
+@pytest.mark.browser
+def test_a_grouped_findings_link_outlines_all_its_cells_on_the_static_page(tmp_path, capsys):
+    # gongkai check --html: a blank column is ONE finding naming its ten cells; its link led to the
+    # first cell only (the web's 检查页 flashes all ten). Now it names them all and, followed in
+    # Chromium, outlines every one — offline, from the file, with no script from elsewhere.
+    from playwright.sync_api import sync_playwright
+
+    report = load(str(next(EXAMPLES.glob("002_*.txt"))))
+    report.set_value("table3.granted.natural_person", 7)  # and a broken sum: a one-cell finding (T3-TOTAL)
+    source, out = tmp_path / "002.json", tmp_path / "review.html"
+    source.write_text(report.to_json(), encoding="utf-8")
+    assert main(["check", str(source), "--html", str(out)]) == 1
+    page_html = out.read_text(encoding="utf-8")
+    cells = [f"cell-table3.{row}.total" for row in BLANK_ROWS]
+    (item,) = [li for li in re.findall(r'<li id="finding-\d+">.*?</li>', page_html, re.S) if "CELL-BLANK" in li]
+    assert f'<a href="#cell-table3.granted.total" data-cells="{" ".join(cells)}">' in item
+    assert not re.search(r'<script[^>]*\bsrc=|<link[^>]*\bhref=', page_html)  # nothing fetched
+    n = int(re.search(r'<li id="finding-(\d+)">', item).group(1))
+    (single,) = re.findall(r'<li id="finding-(\d+)"><span class="tag sev-error">错误</span> <span class="rule">T3-TOTAL'
+                           r'</span>[^<]*<br><a href="#([^"]+)">', page_html)
+    assert single[1] == "cell-table3.total.natural_person"
+    outlined = "[...document.querySelectorAll('td, th')].filter(e => getComputedStyle(e).outlineStyle !== 'none').map(e => e.id)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"],
+                                    timeout=60_000)
+        try:
+            ctx = browser.new_context(offline=True)
+            page = ctx.new_page()
+            page.goto(out.as_uri())
+            assert page.evaluate(outlined) == []
+            page.click(f"#finding-{n} a")
+            assert page.evaluate(outlined) == cells
+            assert page.evaluate("[...document.querySelectorAll('.flash')].length") == 10  # flashed, as on the web
+            assert page.evaluate("location.hash") == "#cell-table3.granted.total"
+            page.wait_for_timeout(2700)
+            assert page.evaluate("[...document.querySelectorAll('.flash')].length") == 0
+            assert page.evaluate(outlined) == cells  # still outlined until another finding is followed
+            page.click(f"#finding-{single[0]} a")  # another finding: its cell alone is outlined
+            assert page.evaluate(outlined) == [single[1]]
+            page.screenshot(path=str(tmp_path / "grouped.png"), full_page=True)
+        finally:
+            browser.close()

@@ -1,6 +1,6 @@
 """A standalone HTML review page: the report's tables with the cells at fault highlighted,
-every finding linked to its cell, inferred and OCR-read values marked, with a legend.  No
-external resources: styles are inline.
+every finding linked to its cells (all outlined when followed), inferred and OCR-read values
+marked, with a legend.  No external resources: styles and the one script are inline.
 
 Which cells a finding highlights: for a broken sum, the total it names (and the cell OCR most
 likely misread, when the sums point at one) — not the whole row of operands; for a
@@ -30,7 +30,8 @@ h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #999;padding:.2em .45em;font-size:.9em}
 td.num{text-align:right;min-width:2.5em}th{background:#f2f2f2;font-weight:normal}
 .sev-error{background:#f8c9c4}.sev-warning{background:#fbe6a8}.sev-notice{background:#d6e6f8}
-tr>th:first-child{text-align:left}td:target,th:target{outline:3px solid #c00}li{margin:.35em 0}
+tr>th:first-child{text-align:left}td:target,th:target,.lit{outline:3px solid #c00;outline-offset:-2px}li{margin:.35em 0}
+td.flash,th.flash{background:#f8c9c4}
 .rule{font-family:monospace}.tag{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em}
 blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #bbb;color:#555;white-space:pre-wrap}
 .summary span{margin-right:1.2em}sup.mark{color:#6a1b9a;font-weight:bold;margin-left:.1em}
@@ -60,6 +61,27 @@ table.index td[data-label]::before{content:attr(data-label) "：";color:#666;fon
 # than the screen).
 _HEAD = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">' \
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+# A finding of several cells (a blank row, column or table is one CELL-BLANK finding naming every
+# cell; a label finding over several columns) links to its first and names them all in
+# data-cells: following it outlines every one, until another finding is followed, and flashes
+# them as the web's 检查页 does (app.js flash(); the first scrolled to the window's middle).
+# Inline: the page is one file, read offline; without scripts the link still leads to the first.
+_SCRIPT = """<script>
+document.addEventListener("click", function (e) {
+  var link = e.target.closest && e.target.closest("#findings a[href^='#']");
+  if (!link) return;
+  document.querySelectorAll(".lit").forEach(function (el) { el.classList.remove("lit"); });
+  var first = document.getElementById(link.getAttribute("href").slice(1));
+  (link.dataset.cells || "").split(" ").forEach(function (id) {
+    var el = id && document.getElementById(id);
+    if (!el) return;
+    el.classList.add("lit", "flash");
+    setTimeout(function () { el.classList.remove("flash"); }, 2500);
+  });
+  /* after the link's own jump, which leaves its cell at the window's top edge */
+  if (first) setTimeout(function () { first.scrollIntoView({block: "center"}); }, 0);
+});
+</script>"""
 
 
 def at_fault(f: Finding) -> list[str]:
@@ -253,16 +275,17 @@ def render_review(report: Report, findings: list[Finding]) -> str:
     if not findings:
         parts.append("<p>未发现问题。</p>")
     else:
-        parts.append("<ol>")
+        parts.append('<ol id="findings">')
         for n, f in enumerate(findings, 1):
-            target = _target(f, anchors)
+            targets = _targets(f, anchors)
             head = (f'<span class="tag sev-{f.severity}">{names[f.severity]}</span> '
                     f'<span class="rule">{escape(f.rule)}</span>')
             if f.where:
                 head += f"　{escape(f.where)}"
             body = escape(f.message)
-            if target:
-                body = f'<a href="#{escape(target)}">{body}</a>'
+            if targets:
+                group = f' data-cells="{escape(" ".join(targets))}"' if len(targets) > 1 else ""
+                body = f'<a href="#{escape(targets[0])}"{group}>{body}</a>'
             quote = f"<blockquote>{escape(f.quote)}</blockquote>" if f.quote else ""
             parts.append(f'<li id="finding-{n}">{head}<br>{body}{quote}</li>')
         parts.append("</ol>")
@@ -276,6 +299,8 @@ def render_review(report: Report, findings: list[Finding]) -> str:
         parts.append("<h2>规则说明</h2><dl>" + "".join(
             f'<dt class="rule">{escape(r)}（{names[catalogue[r].severity]}）</dt><dd>{escape(catalogue[r].about)}</dd>'
             for r in used) + "</dl>")
+    if any(_targets(f, anchors) for f in findings):
+        parts.append(_SCRIPT)
     parts.append("</main></body></html>")
     return "\n".join(p for p in parts if p)
 
@@ -283,12 +308,13 @@ def render_review(report: Report, findings: list[Finding]) -> str:
 _ANCHOR = re.compile(r'\bid="((?:cell|row|col)-[^"]+)"')
 
 
-def _target(f: Finding, anchors: set[str]) -> str | None:
-    """The anchor a finding links to: the label or cell it blames, or its first cell, as the
-    page's tables print it (a row the report lacks is printed “（缺）” and is linked too:
-    TABLE-INCOMPLETE went unlinked)."""
+def _targets(f: Finding, anchors: set[str]) -> list[str]:
+    """The anchors a finding links to: the labels or cells it blames (all of them: a blank row
+    is one finding of its cells), else its first cell, as the page's tables print them (a row
+    the report lacks is printed “（缺）” and is linked too: TABLE-INCOMPLETE went unlinked)."""
     keys = [k.replace(":", "-") if k.startswith(("row:", "col:")) else f"cell-{k}" for k in at_fault(f)]
-    return next((k for k in keys + [f"cell-{c}" for c in f.cells] if escape(k) in anchors), None)
+    return [k for k in keys if escape(k) in anchors] or \
+        [k for k in [f"cell-{c}" for c in f.cells] if escape(k) in anchors][:1]
 
 
 def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: list[str]) -> str:
