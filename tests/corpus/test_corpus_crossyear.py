@@ -7,6 +7,7 @@ import csv
 import json
 import sqlite3
 
+import pytest
 from gk_corpus_helpers import CARRY_OVER_FINDINGS as EXPECTED
 from gk_corpus_helpers import TWO_YEARS_AGENCY, two_years
 
@@ -162,7 +163,7 @@ def test_findings_keep_their_quote_in_the_store_and_the_export(tmp_path):
     assert [(f.rule, f.quote) for f in corpus.findings(number) if f.quote] == quoted
     # --to jsonl: every report whole, read back by gongkai.load_all as the same Report — cells
     # with raw, position, inferred; the open cuts of 15621; sections, figures, notes; findings
-    # own and cross-year (with their quotes and the last-year report's number)
+    # as the corpus holds them (with their quotes and, made with last year's, the last-year report's number)
     out = tmp_path / "corpus.jsonl"
     assert main(["export", "--db", db, "--to", "jsonl", "-o", str(out)]) == 0
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -170,12 +171,14 @@ def test_findings_keep_their_quote_in_the_store_and_the_export(tmp_path):
     assert [d["corpus"]["report_id"] for d in lines] == [r.report_id for r in corpus.documents()]
     for d, report in zip(lines, reloaded, strict=True):
         stored = corpus.report(d["corpus"]["report_id"])
-        cross = [f for f in corpus.findings(d["corpus"]["report_id"]) if f.previous_report_id is not None]
-        assert report.findings == stored.findings + [
-            Finding(f.rule, f.severity, f.message, f.cells.split(";") if f.cells else [], f.where, f.quote) for f in cross]
+        held = list(corpus.findings(d["corpus"]["report_id"]))
+        cross = [f for f in held if f.previous_report_id is not None]
+        # The findings as the corpus holds them, in its order (that of ``check --previous``).
+        assert report.findings == [
+            Finding(f.rule, f.severity, f.message, f.cells.split(";") if f.cells else [], f.where, f.quote) for f in held]
         report.findings = stored.findings
         assert report.to_dict() == stored.to_dict()
-        assert [f["previous_report_id"] for f in d["findings"] if "previous_report_id" in f] == [f.previous_id for f in cross]
+        assert [f["previous_report_id"] for f in d["findings"] if "previous_report_id" in f] == [f.previous_report_id for f in cross]
     this_year = next(d for d in lines if d["year"] == 2024)
     last_year = next(d for d in lines if d["year"] == 2023)
     assert this_year["corpus"] == {
@@ -187,3 +190,56 @@ def test_findings_keep_their_quote_in_the_store_and_the_export(tmp_path):
         "placement": {"region_code": "350128", "province": "福建省", "city": "福州市", "county": "平潭县",
                       "unit": "行政审批局", "level": "department", "placement": "auto", "note": None}}
     assert reloaded[[d["year"] for d in lines].index(2024)].ambiguous[0].raw == "15621"
+
+
+def _as_checked(findings):
+    return [(f.rule, f.severity, f.message, ";".join(f.cells), f.where, f.quote) for f in findings]
+
+
+def _held(corpus, number):
+    return [((f.rule, f.severity, f.message, f.cells or "", f.where, f.quote), f.previous_report_id)
+            for f in corpus.findings(number)]
+
+
+@pytest.mark.parametrize("order", ["last year first", "this year first"])
+def test_the_corpus_gives_the_findings_of_check_previous(tmp_path, capsys, order):
+    # 洪泽区 2024's LAST-YEAR said only that last year's problems were not followed up; with its
+    # 2023 report at hand `check --previous` quotes the problems 2023 listed. The corpus holds
+    # both years but kept the wording without it (its cross-year pass added only the cross-year
+    # rules), so the corpus and `check --previous` disagreed on the same report.
+    import gongkai
+    from tests.conftest import EXAMPLES
+
+    last, this = EXAMPLES / "hongze-district-2023.pdf", EXAMPLES / "hongze-district-2024.pdf"
+    expected = _as_checked(gongkai.check(gongkai.parse(this), previous=gongkai.parse(last)))
+    alone = _as_checked(gongkai.check(gongkai.parse(this)))
+    assert main(["check", str(this), "--previous", str(last), "--json"]) == 0  # no error: warnings and notices
+    assert _as_checked(Finding.from_dict(f) for f in json.loads(capsys.readouterr().out)["findings"]) == expected
+    assert [f for f in expected if f[0] == "LAST-YEAR"] == [(
+        "LAST-YEAR", "notice", "第五部分没有提到上一年度报告所列问题的整改情况。2023 年度报告第五部分列有问题：“2023年，洪泽区政府信息公开工作"
+        "取得一定的成效，但对照上级要求，仍存在一定差距。如依申请公开工作规范性还有待提高、政务公开内容的深度和广度还有待提升、"
+        "政务公开队伍建设有待加强等”。条例第五十条要求报告“存在的主要问题及改进情况”，请写明这些问题改进得怎样，读者才能对照。",
+        "", "第4页 第2行", None)]
+    db = str(tmp_path / "c.db")
+    runs = [[str(last)], [str(this)]] if order == "last year first" else [[str(this)], [str(last)]]
+    for files in runs:
+        assert main(["ingest", *files, "--db", db, "-q", "--workers", "1"]) == 0
+    corpus = gongkai.Corpus(db)
+    numbers = {r.year: r.report_id for r in corpus.documents()}
+    # Exactly check --previous's findings, in its order; those not of the report alone were made
+    # with (and name) the 2023 report; the 2023 report keeps its own.
+    held = _held(corpus, numbers[2024])
+    assert [f for f, _ in held] == expected
+    assert [(f, p) for f, p in held if p is not None] == [(f, numbers[2023]) for f in expected if f not in alone]
+    assert [f for f, p in held if p is None] == [f for f in expected if f in alone]
+    assert _held(corpus, numbers[2023]) == [(f, None) for f in _as_checked(gongkai.check(gongkai.parse(last)))]
+    # A rerun and --reparse change nothing, and never add a finding twice.
+    for more in ([], ["--reparse"]):
+        assert main(["ingest", str(last), str(this), "--db", db, "-q", "--workers", "1", *more]) == 0
+        assert _held(corpus, numbers[2024]) == held
+    # The web's report page and the CLI's export say the same.
+    assert main(["export", "--db", db, "--to", "csv", "-o", str(tmp_path / "out")]) == 0
+    exported = [(r["rule"], r["severity"], r["message"], r["cells"], r["where"] or None, r["quote"] or None)
+                for r in _csv(tmp_path / "out" / "findings.csv") if r["year"] == "2024"]
+    assert exported == expected
+    capsys.readouterr()

@@ -74,8 +74,11 @@ def test_the_export_holds_what_must_come_back(exported):
     assert this_year["ambiguous"][0]["raw"] == "15621"
     assert this_year["corpus"]["previous_sha256"] == last_year["corpus"]["sha256"]
     cross = [(f["rule"], f["previous_report_id"]) for f in this_year["findings"] if "previous_report_id" in f]
-    assert cross == [("COPY", 2)] * 2 + [("TEXT-COPIED", 2)] * 7 and last_year["corpus"]["report_id"] == 2
-    assert all(f["quote"] for f in this_year["findings"] if "previous_report_id" in f)
+    # Made with last year's report: the cross-year rules' and its LAST-YEAR, worded with what that
+    # report's 第五部分 listed (a notice) — in the order of ``check --previous`` (by severity).
+    assert cross == [("COPY", 2)] * 2 + [("TEXT-COPIED", 2)] * 7 + [("LAST-YEAR", 2)]
+    assert last_year["corpus"]["report_id"] == 2
+    assert all(f["quote"] for f in this_year["findings"] if f["rule"] in ("COPY", "TEXT-COPIED"))
     placed = next(d for d in lines if d["agency"] == PLACED)["corpus"]["placement"]
     assert (placed["region_code"], placed["unit"], placed["placement"]) == ("350128", "国资局", "user")
 

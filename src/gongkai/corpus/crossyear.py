@@ -1,14 +1,18 @@
 """Cross-year checks in the corpus: each report against the same body's report of the year
-before (CARRY-OVER, IN-FORCE, ITEMS-CHAIN, COPY, TEXT-COPIED).
+before (CARRY-OVER, IN-FORCE, ITEMS-CHAIN, COPY, TEXT-COPIED), and its own findings that speak of
+last year worded with that report (LAST-YEAR, TEXT-YEAR, the text's 上年结转: ``compare.with_previous``)
+— the findings ``gongkai check --previous`` gives, in its order.
 
 A worker sees one file, not the rest of the corpus, so these rules run after the parse, as a
 pass over the store: the ingest process lists what is due (``due``) and its workers compare
 (``compare``, a chunk a task), or it compares them itself (``run``).  The pass compares each report with the last-year report it
 should be compared with now and redoes only those for which that differs from the one it was
 last compared with (``documents.previous_id``; the store resets it when either report is
-parsed again).  Its findings carry the same ``previous_id`` and are replaced, never added
-twice, so a rerun changes nothing and a last-year report that arrives later brings the
-next-year report's cross-year findings with it.
+parsed again).  The report's findings are replaced whole: those made with last year's report
+(the cross-year rules', and its own reworded by it) carry its ``previous_id``, the rest none; a
+LAST-YEAR that last year's report makes moot is dropped.  Nothing is added twice, a rerun changes
+nothing, a last-year report that arrives later brings the next-year report's cross-year findings
+with it, and one that goes (or is no longer the one before) gives the report back its findings alone.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from gongkai.check import check_cross_year, check_report
+from gongkai.check import check_report
 from gongkai.corpus.store import Store
 from gongkai.extract.recover import refine
 from gongkai.format.places import identity
@@ -75,22 +79,33 @@ def compare(store: Store, items: list[tuple[int, int | None, int | None]],
         for (doc_id, previous_id, _), (refined, findings, _) in zip(items, done, strict=True):
             if refined is not None:
                 store.replace_report(doc_id, refined)
-            store.save_cross_year(doc_id, previous_id, findings)
+            if findings is not None:
+                store.save_cross_year(doc_id, previous_id, findings)
     return sum(1 for *_, compared in done if compared)
 
 
 def _compared(store: Store, doc_id: int, previous_id: int | None,
-              done: int | None) -> tuple[Report | None, list[Finding], bool]:
-    """(the report refined by last year's figures, or None; its cross-year findings; whether it
-    was compared with a last-year report)."""
+              done: int | None) -> tuple[Report | None, list[tuple[Finding, bool]] | None, bool]:
+    """(the report refined by last year's figures, or None; all its findings, each with whether
+    it was made with last year's report, or None when nothing is to be written; whether it was
+    compared with a last-year report)."""
     if previous_id is None and done is None:
-        return None, [], False
+        return None, None, False
     report = store.load_report(doc_id)
+    if report is None:
+        return None, [], False
     previous = store.load_report(previous_id) if previous_id is not None else None
     refined = None
-    if report is not None and report.ambiguous and refine(report, previous):
+    if report.ambiguous and refine(report, previous):
         report.findings = check_report(report)
         refined = report
-    if previous is None or report is None:
-        return refined, [], False
-    return refined, check_cross_year(report, previous), True
+    if previous is None:  # no last-year report (any more): the report's findings alone
+        return refined, [(f, False) for f in check_report(report)], False
+    # Those of the report alone (its stored ones) stay its own; what last year's report made or
+    # reworded is marked as made with it.
+    alone = {_key(f) for f in report.findings}
+    return refined, [(f, _key(f) not in alone) for f in check_report(report, previous)], True
+
+
+def _key(f: Finding) -> tuple:
+    return f.rule, f.severity, f.message, tuple(f.cells), f.where, f.quote

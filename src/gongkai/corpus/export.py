@@ -276,7 +276,8 @@ def export_jsonl(store: Store, output: str) -> list[tuple[str, int]]:
     """Every readable report whole, one JSON object a line (JSON Lines): the stored
     ``Report.to_dict()`` — cells with raw text, position, inferred and its basis, OCR confidence;
     the cuts of digits run together (``ambiguous``); the narrative's sections, figures, notes —
-    with its cross-year findings after its own (each with ``previous_report_id``), and under
+    with its findings as the corpus holds them (those made with last year's report — the
+    cross-year rules', and its own reworded by it — with ``previous_report_id``), and under
     ``corpus`` what the store knows of it (id, SHA-256, the paths it was seen at, size, form,
     when ingested, parser version, placement, the last-year report compared with).
     ``gongkai.load_all`` reads it back into the same ``Report``s, ``gongkai ingest`` into a
@@ -291,7 +292,8 @@ def export_jsonl(store: Store, output: str) -> list[tuple[str, int]]:
         with open(output, "w", encoding="utf-8", newline="\n") as out:
             for doc_id, text in store.report_jsons():
                 d = json.loads(text)
-                d["findings"] = d.get("findings", []) + [_cross_finding(f) for f in cross.get(doc_id, ())]
+                if doc_id in cross:  # compared with last year's: its findings as the corpus holds them
+                    d["findings"] = [_cross_finding(f) for f in cross[doc_id]]
                 d["corpus"] = _corpus_facts(meta[doc_id], meta, more[doc_id]) if doc_id in meta else {"report_id": doc_id}
                 out.write(json.dumps(d, ensure_ascii=False) + "\n")
                 n += 1
@@ -306,7 +308,8 @@ def _cross_finding(f) -> dict:
     d = {"rule": f.rule, "severity": f.severity, "cells": [c for c in (f.cells or "").split(";") if c],
          "message": f.message}
     d.update({k: v for k, v in (("where", f.where), ("quote", f.quote)) if v})
-    d["previous_report_id"] = f.previous_report_id
+    if f.previous_report_id is not None:
+        d["previous_report_id"] = f.previous_report_id
     return d
 
 

@@ -190,8 +190,9 @@ class Corpus:
         return self.store.failures()
 
     def findings(self, number: int | str | None = None) -> list[StoredFinding]:
-        """The findings of every report (or of report ``number``): its own checks, then the
-        cross-year ones (``previous_id`` names the last-year report they were made with)."""
+        """The findings of every report (or of report ``number``), in the order of ``gongkai check
+        --previous`` (``previous_report_id`` names the last-year report those made with it were made with:
+        the cross-year rules', and its own worded anew with it)."""
         if number is None:
             return list(self.store.findings(None))
         found = _number(number)

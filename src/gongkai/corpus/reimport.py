@@ -105,7 +105,7 @@ def take_back(store: Store, item: Item) -> tuple[int, int, int, list[int]]:
     sha_of = {line.report_id: line.sha256 for line in lines}
     wanted = {line.n: line for line in lines if line.state != "held"}
     keep_ids = _free(store, [line.report_id for line in lines if line.state == "new"])
-    compared: list[tuple[int, str | None, list[Finding]]] = []
+    compared: list[tuple[int, str | None, list[tuple[Finding, bool]]]] = []
     placements: dict[str, dict] = {}
     ids: list[int] = []
     with store.transaction():
@@ -193,9 +193,10 @@ def _free(store: Store, ids: list[int]) -> bool:
 
 
 def _store_line(store: Store, item: Item, line: _Line, raw: bytes, keep_ids: bool,
-                placements: dict[str, dict]) -> tuple[int, list[Finding]]:
+                placements: dict[str, dict]) -> tuple[int, list[tuple[Finding, bool]]]:
     """Write one line's report (its JSON, cells, own findings, figures, paths, placement);
-    (its document id, its cross-year findings)."""
+    (its document id, all its findings in order, each with whether it was made with last year's
+    report)."""
     from gongkai.load import report_from_data
     from gongkai.safeload import load_json
 
@@ -206,14 +207,14 @@ def _store_line(store: Store, item: Item, line: _Line, raw: bytes, keep_ids: boo
     if not isinstance(findings, list):
         raise NotAReport("findings 应为列表。", item.path, place_)
     own = [f for f in findings if not (isinstance(f, dict) and "previous_report_id" in f)]
-    cross = [f for f in findings if isinstance(f, dict) and "previous_report_id" in f]
     data["findings"] = own
     text = json.dumps(data, ensure_ascii=False)  # the stored JSON as the exporting corpus held it
     report = report_from_data(load_json(text, item.path, parse_float=Decimal), item.path, line.n)
     try:
-        cross_findings = [Finding.from_dict({k: v for k, v in f.items() if k != "previous_report_id"}) for f in cross]
+        ordered = [(Finding.from_dict({k: v for k, v in f.items() if k != "previous_report_id"}), "previous_report_id" in f)
+                   for f in findings]
     except (KeyError, TypeError, AttributeError):
-        raise NotAReport("跨年度检查发现缺少 rule、severity 或 message。", item.path, place_) from None
+        raise NotAReport("检查发现缺少 rule、severity 或 message。", item.path, place_) from None
     result = {"form": corpus.get("form"), "checked": bool(corpus.get("checked")), "report_json": text,
               "report": {k: data.get(k) for k in ("agency", "year", "format", "published")},
               "cells": cell_rows(report, data.get("cells") or {}), "findings": own, "figures": figure_rows(report)}
@@ -226,7 +227,7 @@ def _store_line(store: Store, item: Item, line: _Line, raw: bytes, keep_ids: boo
                         extra_paths=extra, is_new=line.state == "new",
                         ingested_at=corpus.get("ingested_at") if isinstance(corpus.get("ingested_at"), str) else now_stamp(),
                         doc_id=line.report_id if keep_ids and line.state == "new" else None)
-    return doc_id, cross_findings
+    return doc_id, ordered
 
 
 def _placement(store: Store, agency: str | None, exported: dict, cache: dict[str, dict]) -> dict:

@@ -462,7 +462,7 @@ class Store(Database):
 
     def document(self, document_id: int) -> dict | None:
         """A stored document as the web shows it: where it came from, its placement, every path it
-        was seen at, and its findings (its own, then the cross-year ones with ``previous_id``)."""
+        was seen at, and its findings (in order; those made with last year's report with ``previous_id``)."""
         rows = self.query(
             "SELECT d.id, d.sha256, d.name, d.path, d.form, d.status, d.reason, d.agency, d.year, d.format, d.published,"
             " d.ingested_at, a.code, a.province, a.city, a.county FROM documents d"
@@ -476,7 +476,7 @@ class Store(Database):
             "SELECT path FROM document_paths WHERE document_id = ? ORDER BY path", (document_id,))]
         out["findings"] = [dict(zip(("rule", "severity", "cells", "message", "where", "previous_id", "quote"), f)) for f in self.query(
             "SELECT rule, severity, cells, message, place, previous_id, quote FROM findings WHERE document_id = ?"
-            " ORDER BY previous_id IS NOT NULL, seq", (document_id,))]
+            " ORDER BY seq", (document_id,))]
         return out
 
     def failures(self, limit: int | None = None) -> list[Failure]:
@@ -595,8 +595,8 @@ class Store(Database):
     def findings(self, document_id: int | None = None, rules: Sequence[str] = (),
                  ids: Iterable[int] | None = None) -> Iterator[StoredFinding]:
         """Every finding (of one report when ``document_id`` is given; of the reports ``ids``
-        when given; of ``rules`` only when given), by report (its own, then the cross-year ones,
-        in order); streamed."""
+        when given; of ``rules`` only when given), by report, in order (those made with last
+        year's report have ``previous_id``); streamed."""
         sql = ("SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
                " f.previous_id, f.quote FROM findings f JOIN documents d ON d.id = f.document_id WHERE 1 = 1")
         where, params = ("", ()) if document_id is None else (" AND d.id = ?", (document_id,))
@@ -629,12 +629,14 @@ class Store(Database):
         return out
 
     def cross_year_findings(self) -> dict[int, list[StoredFinding]]:
-        """report id -> its cross-year findings (those with ``previous_id``), in order."""
-        out: dict[int, list[StoredFinding]] = {}
+        """report id -> all its findings, in order, of the reports compared with a last-year
+        report (those made with it have ``previous_id``; some of its own may be reworded or gone)."""
+        out: dict[int, list[StoredFinding]] = {int(i): [] for (i,) in self.query(
+            "SELECT id FROM documents WHERE previous_id IS NOT NULL AND status = 'ok'")}  # also with none left
         for row in self.query(
                 "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
                 " f.previous_id, f.quote FROM findings f JOIN documents d ON d.id = f.document_id"
-                " WHERE f.previous_id IS NOT NULL AND d.status = 'ok' ORDER BY d.id, f.seq"):
+                " WHERE d.previous_id IS NOT NULL AND d.status = 'ok' ORDER BY d.id, f.seq"):
             out.setdefault(row[0], []).append(StoredFinding(*row))
         return out
 
@@ -654,15 +656,16 @@ class Store(Database):
         return [(int(i), int(p)) for i, p in self.query(
             "SELECT id, previous_id FROM documents WHERE previous_id IS NOT NULL AND status <> 'ok'")]
 
-    def save_cross_year(self, document_id: int, previous_id: int | None, findings: Sequence[Finding]) -> None:
-        """Replace a report's cross-year findings by ``findings``, made against ``previous_id``
-        (None: there is no last-year report to compare with), after its own."""
+    def save_cross_year(self, document_id: int, previous_id: int | None,
+                        findings: Sequence[tuple[Finding, bool]]) -> None:
+        """Replace all a report's findings by ``findings``, in their order (``crossyear``: as
+        ``check_report`` with last year's report gives them), each with whether it was made with
+        ``previous_id`` (None: there is no last-year report to compare with)."""
         with self.transaction():
-            start = self.scalar("SELECT COALESCE(MAX(seq) + 1, 0) FROM findings"
-                                " WHERE document_id = ? AND previous_id IS NULL", (document_id,))
-            self.execute("DELETE FROM findings WHERE document_id = ? AND previous_id IS NOT NULL", (document_id,))
+            self.execute("DELETE FROM findings WHERE document_id = ?", (document_id,))
             self.insert_rows("findings", _FINDING_COLUMNS + ("previous_id",),
-                             [(*_finding_row(document_id, int(start) + i, f), previous_id) for i, f in enumerate(findings)])
+                             [(*_finding_row(document_id, i, f), previous_id if made_with else None)
+                              for i, (f, made_with) in enumerate(findings)])
             self.execute("UPDATE documents SET previous_id = ? WHERE id = ?", (previous_id, document_id))
 
     def replace_report(self, document_id: int, report: Report) -> None:
