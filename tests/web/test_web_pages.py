@@ -906,6 +906,9 @@ def test_small_things_users_hit(django_env, world):
     assert "<h2>共 3 个文件</h2>" in box and "已读取 2 份，<span class=\"bad-text\">1 个未能读取</span>" in box
     assert box.count('<a href="#r') == 2 and "未能读取：" in box and ">b.exe</span>" in box
     assert html.index('id="check-summary"') < html.index('id="r1-report"')
+    # The summary lists the worst first, ties in upload order, then the files not read — as the
+    # index of `gongkai check … --html` does (the web listed them in upload order).
+    _summary_order_as_the_index(anon, token)
     # an anonymous script posting to the API is told to sign in (401), not about CSRF (403)
     r = anon.post(f"/api/bodies/{world['a'].pk}/requests", {"content": "x"})
     assert r.status_code == 401 and r.json()["error"].startswith("请先登录")
@@ -1103,3 +1106,28 @@ def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
     html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/?year=2026&cell=art20_5.licensing.decisions").content.decode()
     assert '<p class="error" id="cell-found">表二“art20_5.licensing.decisions”不由台账的文件条目计算' in html
     assert client_for(world["clerk_b"]).get(f"/register/{a.pk}/log/").status_code == 403
+
+
+def _summary_order_as_the_index(anon, token):
+    import tempfile
+
+    from gongkai.cli import main
+
+    given = ["003", "002", "004", "000", "001"]  # 003 and 002: 0 errors, 1 warning, 1 notice each
+    files = [seed(n) for n in given]
+    handles = [open(p, "rb") for p in files]
+    try:
+        html = anon.post("/check/", {"file": [SimpleUploadedFile("b.exe", b"MZ"), *handles],
+                                     "csrfmiddlewaretoken": token}).content.decode()
+    finally:
+        for h in handles:
+            h.close()
+    box = html.split('id="check-summary"')[1].split("</section>")[0]
+    listed = re.findall(r'<span class="file-name">([^<]+)</span>', box)
+    worst = [files[given.index(n)].name for n in ("000", "004", "001", "003", "002")]
+    assert listed == [*worst, "b.exe"]
+    with tempfile.TemporaryDirectory() as out:
+        assert main(["check", *map(str, files), "--html", out]) == 1  # 000 has errors
+        with open(f"{out}/index.html", encoding="utf-8") as fh:
+            index = fh.read()
+    assert re.findall(r'<td class="file">([^<]+)</td>', index) == worst

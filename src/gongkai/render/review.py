@@ -319,10 +319,11 @@ def _targets(f: Finding, anchors: set[str]) -> list[str]:
 
 def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: list[str]) -> str:
     """The contents page of a directory of review pages: one row per report (link, body, year,
-    counts by severity, OCR), worst first; the files that could not be read listed below."""
+    counts by severity, OCR), worst first (ties in the order given: that of the files, as the web's
+    检查 lists its uploads); the files that could not be read listed below."""
     names = data()["severities"]
     rows = []
-    order = sorted(pages, key=lambda p: tuple(-sum(f.severity == s for f in p[3]) for s in names) + (p[1],))
+    order = sorted(pages, key=lambda p: tuple(-sum(f.severity == s for f in p[3]) for s in names))
     ocr = any(report.ocr_read for _, _, report, _ in pages)  # the column only when a report was scanned
     for page, path, report, findings in order:
         counts = "".join(f'<td class="num{" sev-" + s if any(f.severity == s for f in findings) else ""}" '

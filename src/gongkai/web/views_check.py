@@ -55,8 +55,12 @@ def check_page(request):
 
 
 def summary(results: list[dict]) -> dict:
-    """Several files checked at once: the totals, so nothing below the fold goes unseen."""
+    """Several files checked at once: the totals, so nothing below the fold goes unseen, and a
+    row a file — the worst first (most errors, then warnings, then notices; ties in upload
+    order), then those not read, as the index of ``gongkai check DIR --html`` lists them."""
     read = [r for r in results if not r.get("error")]
     totals = {s: sum(r["counts"][s] for r in read) for s in ("error", "warning", "notice")}
+    worst = sorted(read, key=lambda r: tuple(-r["counts"][s] for s in ("error", "warning", "notice")))
     return {"files": len(results), "read": len(read), "failed": len(results) - len(read),
-            "with_errors": sum(1 for r in read if r["counts"]["error"]), "totals": totals}
+            "with_errors": sum(1 for r in read if r["counts"]["error"]), "totals": totals,
+            "rows": worst + [r for r in results if r.get("error")]}
