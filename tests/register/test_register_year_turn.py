@@ -9,6 +9,7 @@ kind the 国务院办公厅 publishes, nothing more."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date, timedelta
 
@@ -228,8 +229,49 @@ def test_late_lists_a_request_overdue_at_the_year_end_in_that_year_too(capsys, d
     assert [x.ref for x in register_facts(db_url, 2026).late] == ["2026-000001"]
     assert main(["register", "late", "--year", "2027", "--db", db_url]) == 0
     out, err = capsys.readouterr()
-    assert out.splitlines()[1:] == ["2026-000001\t2026-11-02\t2026-11-30\t2027-01-05\t25\t（一）予以公开"]
+    # 1–5 January 2027 are judged without the 2027 notice: the 25 is an estimate, and says so
+    assert out.splitlines()[1:] == ["2026-000001\t2026-11-02\t2026-11-30\t2027-01-05\t25（推算）\t（一）予以公开"]
     assert err == "2027年逾期 1 件：逾期答复 1 件，截至2027-01-05已超过答复期限尚未办结 0 件\n"
+    assert main(["register", "late", "--year", "2027", "--json", "--db", db_url]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"ref": "2026-000001", "received_on": "2026-11-02", "due_on": "2026-11-30", "due_assumed": False,
+         "concluded_on": "2027-01-05", "workdays_late": 25, "workdays_late_assumed": True, "status": "（一）予以公开"}]
+    assert main(["register", "late", "--year", "2026", "--json", "--db", db_url]) == 0
+    late_2026 = json.loads(capsys.readouterr().out)
+    assert [(x["workdays_late"], x["workdays_late_assumed"], x["status"]) for x in late_2026] == [
+        (23, False, "截至2026-12-31尚未办结")]   # counted within 2026: certain
+    # the 2027 notice (made up, see the module's docstring) makes the count certain (the same 25)
+    _enter_notice(db_url)
+    assert main(["register", "late", "--year", "2027", "--db", db_url]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "2026-000001\t2026-11-02\t2026-11-30\t2027-01-05\t25\t（一）予以公开"]
+
+
+def test_due_and_the_request_page_mark_working_days_overdue_counted_over_estimated_days(
+        capsys, db_url, settings, monkeypatch):
+    """Due 2026-11-30, still open on 2027-01-05 before the 2027 notice: `register due` said
+    已超过25个工作日 and the web's request page 已超期 25 个工作日 as if certain."""
+    from gongkai.cli import main
+    from gongkai.web.regsvc import request_detail
+
+    reg = _register(db_url, settings, date(2026, 11, 2))
+    ref = _new(reg, date(2026, 11, 2))
+    reg.close()
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-05")
+    assert main(["register", "due", "--db", db_url]) == 0
+    assert capsys.readouterr().out == f"{ref}\t已超期：答复期限 2026-11-30，已超过25个工作日（推算）\t张*\t街道2026年低保名单\n"
+    reg = _register(db_url, settings, date(2027, 1, 5))
+    d = request_detail(reg, ref, date(2027, 1, 5), personal=True)
+    assert (d["workdays_late"], d["workdays_late_assumed"]) == (25, True)
+    assert request_detail(reg, ref, date(2026, 12, 31), personal=True)["workdays_late_assumed"] is False
+    reg.close()
+    _enter_notice(db_url)       # made up, see the module's docstring
+    assert main(["register", "due", "--db", db_url]) == 0
+    assert capsys.readouterr().out == f"{ref}\t已超期：答复期限 2026-11-30，已超过25个工作日\t张*\t街道2026年低保名单\n"
+    reg = _register(db_url, settings, date(2027, 1, 5))
+    d = request_detail(reg, ref, date(2027, 1, 5), personal=True)
+    assert (d["workdays_late"], d["workdays_late_assumed"]) == (25, False)
+    reg.close()
 
 
 def test_a_body_register_of_the_web_site_counts_on_the_site_calendar_at_the_command_line_too(

@@ -1131,3 +1131,22 @@ def _summary_order_as_the_index(anon, token):
         with open(f"{out}/index.html", encoding="utf-8") as fh:
             index = fh.read()
     assert re.findall(r'<td class="file">([^<]+)</td>', index) == worst
+
+
+def test_request_page_marks_working_days_overdue_counted_over_estimated_days(django_env, world, monkeypatch,
+                                                                            tmp_path):
+    """Due 2026-11-30, still open on 2027-01-05 with no 2027 notice entered: the page said
+    已超期 25 个工作日 as if certain; 1–5 January were judged by rule."""
+    monkeypatch.setattr(django_env, "REGISTER_DIR", tmp_path / "registers")   # a site without 2027's notice
+    monkeypatch.setattr(django_env, "TODAY", "2027-01-05")
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "name": "王五", "channel": "in_person",
+                                         "content": "x", "on": "2026-11-02", "csrfmiddlewaretoken": token})
+    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    assert re.search(r'<td id="due">([^<]*)</td>', page).group(1) == "2026-11-30（共 20 个工作日，已超期 25 个工作日（推算））"
+    monkeypatch.setattr(django_env, "TODAY", "2026-12-31")   # counted within 2026: certain
+    page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    assert re.search(r'<td id="due">([^<]*)</td>', page).group(1) == "2026-11-30（共 20 个工作日，已超期 23 个工作日）"

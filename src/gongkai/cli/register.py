@@ -159,6 +159,8 @@ def _reading_parsers(rs) -> None:
 
     p = rs.add_parser("late", help="某年逾期的申请：该年逾期答复的，和年末已超过答复期限尚未办结的")
     p.add_argument("--year", type=int, required=True)
+    p.add_argument("--json", action="store_true",
+                   help="输出 JSON：每件一项，workdays_late 为逾期工作日数，workdays_late_assumed 为真时该数为推算")
     _common(p)
     p.set_defaults(handler=_late)
 
@@ -481,7 +483,8 @@ def _due(args) -> int:
             elif c.overdue(today):
                 missed = c.missed
                 late = reg.calendar.workdays_between(missed, today)
-                rows.append((missed, req.ref, f"已超期：答复期限 {missed.isoformat()}，已超过{late}个工作日", who))
+                est = "（推算）" if reg.calendar.any_assumed(missed, today) else ""   # counted over unknown days
+                rows.append((missed, req.ref, f"已超期：答复期限 {c.due_text}，已超过{late}个工作日{est}", who))
             elif c.due and c.due <= horizon:
                 left = reg.calendar.workdays_between(today, c.due)
                 rows.append((c.due, req.ref, f"即将到期：{c.due.isoformat()}，还剩{left}个工作日"
@@ -511,12 +514,24 @@ def _late(args) -> int:
             missed = r.due_on or end
             if concluded is None and missed >= end:   # the year not over: not yet due today
                 continue
-            rows.append((r, concluded, reg.calendar.workdays_between(missed, concluded or end)))
-    print("编号\t收到日期\t答复期限\t办结日期\t逾期工作日\t办理结果")
-    for r, concluded, n in rows:
-        status = _status(r) if concluded else f"截至{end.isoformat()}尚未办结"
-        print(f"{r.ref}\t{r.received_on}\t{r.due_on}\t{concluded or BLANK}\t{n}\t{status}")
-    open_ = sum(1 for _, concluded, _ in rows if concluded is None)
+            # counted over days of a year whose notice is not entered: an estimate, and said so
+            rows.append((r, concluded, reg.calendar.workdays_between(missed, concluded or end),
+                         reg.calendar.any_assumed(missed, concluded or end)))
+    if args.json:
+        import json
+        print(json.dumps([{"ref": r.ref, "received_on": r.received_on.isoformat(),
+                           "due_on": r.due_on.isoformat() if r.due_on else None, "due_assumed": r.due_assumed,
+                           "concluded_on": concluded.isoformat() if concluded else None,
+                           "workdays_late": n, "workdays_late_assumed": est,
+                           "status": _status(r) if concluded else f"截至{end.isoformat()}尚未办结"}
+                          for r, concluded, n, est in rows], ensure_ascii=False, indent=2))
+    else:
+        print("编号\t收到日期\t答复期限\t办结日期\t逾期工作日\t办理结果")
+        for r, concluded, n, est in rows:
+            status = _status(r) if concluded else f"截至{end.isoformat()}尚未办结"
+            late = f"{n}（推算）" if est else str(n)
+            print(f"{r.ref}\t{r.received_on}\t{r.due_text or BLANK}\t{concluded or BLANK}\t{late}\t{status}")
+    open_ = sum(1 for _, concluded, _, _ in rows if concluded is None)
     print(f"{args.year}年逾期 {len(rows)} 件：逾期答复 {len(rows) - open_} 件，截至{end.isoformat()}已超过答复期限"
           f"尚未办结 {open_} 件", file=sys.stderr)
     return 0

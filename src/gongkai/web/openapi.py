@@ -126,6 +126,7 @@ SCHEMAS: dict[str, Schema] = {
         "late": {**BOOL, "description": "逾期（已办结而超过期限，或未办结已过期限）；一旦逾期永远记载"},
         "mark": null({"enum": ["overdue", "soon", "done", "late"]}), "counted_workdays": null(INT),
         "limit_workdays": null(INT), "workdays_left": null(INT), "workdays_late": null(INT),
+        "workdays_late_assumed": {**BOOL, "description": "逾期工作日数为推算：计数用到了尚未录入节假日安排的日期"},
         "warnings": arr(STR), "due_assumed": {**BOOL, "description": "答复期限为推算：期间用到了尚未录入节假日安排的年份（按周末和法定节日推算）"},
         "events": arr(obj({"id": INT, "kind": STR, "label": STR, "on": DATE, "data": event_data(),
                            "actor": STR, "recorded_at": STR})),

@@ -220,6 +220,9 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
                           if c.due and not case.concluded_on and not overdue else None),
         "workdays_late": (reg.calendar.workdays_between(c.missed, today)
                           if c.missed and not case.concluded_on and overdue else None),
+        # that count ran over days of a year whose notice is not entered: an estimate (推算)
+        "workdays_late_assumed": bool(c.missed and not case.concluded_on and overdue
+                                      and reg.calendar.any_assumed(c.missed, today)),
         # the calendar's own warning is said once per page (calendar_note), not in each request's list
         "warnings": [w for w in c.warnings if w != calendar_warning(reg.calendar)],
         "due_assumed": bool(c.assumed and not case.concluded_on),
