@@ -35,7 +35,31 @@ def test_deadline_past_the_calendar_warns(capsys):
     assert code == 0 and out.splitlines()[0] == "2027-01-19（推算）"   # the date itself says so
     assert "答复期限：2027-01-19（推算）" in out
     assert "注意：" in out and "按周末和《全国年节及纪念日放假办法》规定的节日推算" in out and "2026-12-31" in out
-    assert "2027-01-01 周五 节假日（推算：元旦） 不计（推算）" in out.replace("  ", " ")
+    assert "2027-01-01 周五 节假日（推算：元旦）  不计（推算）" in out.splitlines()
+
+
+def _columns(text: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_deadline_ledger_lines_up_across_estimated_days(capsys):
+    """Received 2026-12-04: the ledger runs into 2027 (no notice).  The wide kinds 节假日（推算：元旦）
+    and 未知（按周末推算） pushed their counts out of line with the 8-column kinds above them; now the
+    kind column is as wide as the widest kind of the ledger, in terminal columns."""
+    code, out, _ = run(capsys, "deadline", "2026-12-04")
+    lines = out.splitlines()
+    assert code == 0 and lines[-7:-2] == [
+        "2026-12-31 周四 工作日                第19个工作日",
+        "2027-01-01 周五 节假日（推算：元旦）  不计（推算）",
+        "2027-01-02 周六 未知（按周末推算）    不计（推算）",
+        "2027-01-03 周日 未知（按周末推算）    不计（推算）",
+        "2027-01-04 周一 未知（按周末推算）    第20个工作日"]
+    ledger = [line for line in lines if line[:4] in ("2026", "2027") and " 周" in line]
+    assert len(ledger) == 32
+    # the count column (第N个工作日 / 不计…) starts at the same terminal column on every line; all fit 80
+    starts = {_columns(re.split(r"(?=第\d+个工作日|不计（)", line, maxsplit=1)[0]) for line in ledger}
+    assert starts == {38} and max(map(_columns, ledger)) <= 80
 
 
 def test_calendar_add_then_deadline(capsys):

@@ -52,6 +52,12 @@ def fee_not_delivered(step: int) -> str:
             f"（gongkai register deliver 编号 {step} --date 日期 --method 方式；网页：“更正、作废、送达”中的“送达”）")
 
 
+def columns_of(text: str) -> int:
+    """Terminal columns of ``text``: an East Asian wide character takes two (as gongkai.cli.columns
+    counts; the register does not import the CLI)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 @dataclass
 class LedgerDay:
     day: date
@@ -60,9 +66,10 @@ class LedgerDay:
     why: str = ""         # why it did not count, or what happened
     assumed: bool = False
 
-    def line(self) -> str:
-        # the kind padded to four Chinese characters' width (8 terminal columns), so the counts align
-        pad = " " * max(0, 8 - sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in self.kind))
+    def line(self, width: int = 8) -> str:
+        # the kind padded to ``width`` terminal columns (a Chinese character takes two), so the counts
+        # align: the ledger passes its widest kind's (节假日（推算：元旦） takes 20)
+        pad = " " * max(0, width - columns_of(self.kind))
         head = f"{self.day.isoformat()} 周{WEEKDAYS_ZH[self.day.weekday()]} {self.kind}{pad}"
         why = self.why or ("推算" if self.assumed else self.kind)   # the kind column already says how
         mid = f"第{self.count}个工作日" if self.count is not None else f"不计（{why}）"
@@ -122,7 +129,8 @@ class Clock:
         """The day-by-day ledger as text; ``warnings=False`` leaves out the 注意 lines (a page that
         shows them on their own)."""
         lines = [f"收到申请：{self.received.isoformat()}（当日不计入，民法典第二百零一条）"]
-        lines += [d.line() for d in self.ledger]
+        width = max([8, *(columns_of(d.kind) for d in self.ledger)])
+        lines += [d.line(width) for d in self.ledger]
         if self.fixed_due:
             lines.append(f"答复期限：{self.fixed_due.isoformat()}（依条例第三十五条确定的合理期限）")
         elif self.due:
