@@ -302,3 +302,48 @@ def test_check_with_last_years_report_runs_the_cross_year_rules(django_env):
     with open(EXAMPLES / "hongze-district-2024.pdf", "rb") as fh:
         r = c.post("/api/check", {"file": fh, "previous": SimpleUploadedFile("p.exe", b"MZ")})
     assert r.status_code == 400 and "上年报告无法读取" in r.json()["error"]
+
+
+def test_api_takes_a_choice_by_its_beginning_as_the_cli_does(django_env, world):
+    """``"outcome": "本机关不掌握"`` (as docs/register.md writes it) was refused 无法识别的办理结果
+    though ``gongkai register reply --outcome 本机关不掌握`` takes it: every choice the API takes is
+    now read as the CLI reads it — an id, a name, or a unique beginning of a name — and the record
+    holds the choice itself; a beginning several choices share is refused naming them."""
+    a = world["a"]
+    c, h = _csrf_client(world["clerk_a"])
+    r = _json(c, f"/api/bodies/{a.pk}/requests", {**NEW, "applicant_type": "自然", "channel": "现场提"}, **h)
+    assert r.status_code == 201, r.content
+    ref = r.json()["ref"]
+    assert (r.json()["applicant"]["type"], r.json()["channel"]) == ("natural_person", "in_person")
+    url = f"/api/bodies/{a.pk}/requests/{ref}/events"
+    r = _json(c, url, {"kind": "replied", "on": "2026-03-09", "outcome": "属于"}, **h)
+    assert r.status_code == 400
+    assert r.json()["error"] == ("办理结果“属于”不明确，以它开头的有：属于国家秘密、属于三类内部事务信息、"
+                                 "属于四类过程性信息、属于行政执法案卷、属于行政查询事项；请多写几个字")
+    r = _json(c, url, {"kind": "replied", "on": "2026-03-09", "outcome": "本机关不掌握", "ground": "第（四）"}, **h)
+    assert r.status_code == 201, r.content
+    d = r.json()
+    assert (d["outcome"], d["outcome_label"]) == ("unable.not_held", "（四）无法提供1.本机关不掌握相关政府信息")
+    assert d["events"][-1]["data"]["outcome"] == "unable.not_held" and d["events"][-1]["data"]["ground"] == "4"
+    # a field of the register's own vocabularies (events.yaml), ambiguous and unique
+    r = _json(c, url, {"kind": "delivered", "on": "2026-03-10", "event": 2, "method": "电子"}, **h)
+    assert r.status_code == 201, r.content
+    assert r.json()["events"][-1]["data"]["delivery_method"] == "email"
+    # a correction of the outcome: its value too (the CLI's amend expanded it before)
+    r = _json(c, url, {"kind": "amended", "event": 2, "field": "outcome", "value": "予以",
+                       "ground": "第（二）", "reason": "计错了行"}, **h)
+    assert r.status_code == 201, r.content
+    assert (r.json()["outcome"], r.json()["events"][-1]["data"]["ground"]) == ("granted", "2")
+    r = _json(c, url, {"kind": "amended", "event": 2, "field": "outcome", "value": "属于", "reason": "计错了行"}, **h)
+    assert r.status_code == 400 and r.json()["error"].startswith("办理结果“属于”不明确，以它开头的有：属于国家秘密、")
+    # the register's own vocabularies (events.yaml): 按件/按量 share 按
+    ref2 = _json(c, f"/api/bodies/{a.pk}/requests", NEW, **h).json()["ref"]
+    url2 = f"/api/bodies/{a.pk}/requests/{ref2}/events"
+    fee = {"kind": "fee_notice", "on": "2026-03-09", "units": 120, "payment": "银行转账"}
+    r = _json(c, url2, {**fee, "basis": "按"}, **h)
+    assert (r.status_code, r.json()["error"]) == (400, "收费方式“按”不明确，以它开头的有：按件、按量；请多写几个字")
+    r = _json(c, url2, {**fee, "basis": "按量"}, **h)
+    assert r.status_code == 201, r.content
+    assert r.json()["events"][-1]["data"]["basis"] == "pages"
+    # nothing was recorded by the refused ones
+    assert [e["kind"] for e in r.json()["events"]] == ["fee_notice"]

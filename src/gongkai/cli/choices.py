@@ -12,21 +12,14 @@ PREFIX_HELP = "写出开头几个字即可（须只对应一项）"
 
 
 def expand(text: str, names: Mapping[str, Sequence[str]], what: str) -> str:
-    """``text`` itself when it is an id or a name (label or alias) of ``names`` (id -> names,
-    the label first), or when no name begins with it (the register's or the log's own message
-    then says it is unknown); the label of the one choice a name of which begins with it — or
-    of the group when the choices it fits are a group and members of it (ids ``g`` and ``g.*``)."""
-    key = text.strip()
-    if not key or any(key == tid or key in ns for tid, ns in names.items()):
-        return text
-    fits = {tid: ns[0] for tid, ns in names.items() if any(n.startswith(key) for n in ns)}
-    groups = [tid for tid in fits if all(other == tid or other.startswith(f"{tid}.") for other in fits)]
-    if groups:   # a group (``denied``) and members of it (``denied.state_secret``): the group
-        return fits[groups[0]]
-    if len(fits) > 1:
-        raise argparse.ArgumentTypeError(
-            f"{what}“{key}”不明确，以它开头的有：{'、'.join(fits.values())}；请多写几个字")
-    return text
+    """``register.vocab.by_beginning`` (the one way a choice is written beginning-first, in the
+    register, the API and here), its refusal of an ambiguous beginning as argparse's."""
+    from gongkai.register.vocab import AmbiguousChoice, by_beginning
+
+    try:
+        return by_beginning(text, names, what)
+    except AmbiguousChoice as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def prefix_type(names: Callable[[], Mapping[str, Sequence[str]]], what: str) -> Callable[[str], str]:

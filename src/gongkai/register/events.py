@@ -220,26 +220,27 @@ def choices(name: str) -> dict[str, str]:
 
 def choice_names(name: str) -> dict[str, list[str]]:
     """id -> every name a clerk may write for it (the label first) of a named vocabulary."""
-    from gongkai.register.vocab import applicant_types, channels, outcome_names
+    from gongkai.register.vocab import applicant_type_names, channels, outcome_names
 
     if name == "channels":
         return {k: [c.label, *c.aliases] for k, c in channels().items()}
     if name == "outcomes":
         return dict(outcome_names())
     if name == "applicant_types":
-        return {k: [v] for k, v in applicant_types().items()}
+        return applicant_type_names()
     aliases = _spec().get("aliases", {}).get(name, {})
     return {k: [v, v.split("：")[0], *(a for a, t in aliases.items() if t == k)] for k, v in choices(name).items()}
 
 
 def choice_id(name: str, value: Any, what: str) -> str:
-    from gongkai.register.vocab import applicant_type_id, channel_id, outcome_id
+    from gongkai.register.vocab import applicant_type_id, by_beginning, channel_id, outcome_id
 
     text = str(value).strip()
     special: dict[str, Callable[[str], str]] = {"applicant_types": applicant_type_id, "channels": channel_id,
                                                 "outcomes": outcome_id}
     if name in special:
         return special[name](text)
+    text = by_beginning(text, choice_names(name), what).strip()    # a unique beginning of a name
     table = choices(name)
     for key, label in table.items():
         if text in (key, label) or text == label.split("：")[0]:

@@ -3,6 +3,7 @@ event kinds, states, applicant types (table-3 columns) and outcomes (table-3 row
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -67,8 +68,34 @@ def outcomes() -> dict[str, str]:
     return out
 
 
-def _match(text: str, table: dict[str, list[str]], what: str, source: str | None, place: str | None) -> str:
+class AmbiguousChoice(GongkaiError):
+    """A value that is the beginning of names of several choices (``本机关``): refused naming them."""
+
+
+def by_beginning(text: str, names: Mapping[str, Sequence[str]], what: str) -> str:
+    """How a choice may be written wherever a person enters one (the CLI's options, the JSON API, the
+    web's forms, an imported file): ``text`` itself when it is an id or a name (label or alias) of
+    ``names`` (id -> names, the label first), or when no name begins with it (the caller's exact
+    match then says it is unknown); else the label of the one choice a name of which begins with it
+    (``本机关不掌握`` -> 本机关不掌握相关政府信息) — or of the group when the choices it fits are a
+    group and members of it (ids ``g`` and ``g.*``). One it fits several of is refused naming them."""
     key = (text or "").strip()
+    if not key or any(key == tid or key in ns for tid, ns in names.items()):
+        return text
+    fits = {tid: ns[0] for tid, ns in names.items() if any(n.startswith(key) for n in ns)}
+    groups = [tid for tid in fits if all(other == tid or other.startswith(f"{tid}.") for other in fits)]
+    if groups:   # a group (``denied``) and members of it (``denied.state_secret``): the group
+        return fits[groups[0]]
+    if len(fits) > 1:
+        raise AmbiguousChoice(f"{what}“{key}”不明确，以它开头的有：{'、'.join(fits.values())}；请多写几个字")
+    return text
+
+
+def _match(text: str, table: dict[str, list[str]], what: str, source: str | None, place: str | None) -> str:
+    try:
+        key = by_beginning(text or "", table, what).strip()
+    except AmbiguousChoice as exc:
+        raise AmbiguousChoice(exc.message, source, place) from None
     for id_, names in table.items():
         if key == id_ or key in names:
             return id_
@@ -81,10 +108,14 @@ def channel_id(text: str, source: str | None = None, place: str | None = None) -
     return _match(text, table, "提交方式", source, place)
 
 
+def applicant_type_names() -> dict[str, list[str]]:
+    """Applicant type id -> its table-3 column label and the other names clerks write."""
+    more = {"other_org": ["其他组织"], "social_org": ["社会组织"]}
+    return {k: [v, *more.get(k, ())] for k, v in applicant_types().items()}
+
+
 def applicant_type_id(text: str, source: str | None = None, place: str | None = None) -> str:
-    table = {k: [v] + (["其他组织"] if k == "other_org" else []) + (["社会组织"] if k == "social_org" else [])
-             for k, v in applicant_types().items()}
-    return _match(text, table, "申请人类型", source, place)
+    return _match(text, applicant_type_names(), "申请人类型", source, place)
 
 
 @cache
@@ -120,6 +151,6 @@ def outcome_id(text: str, source: str | None = None, place: str | None = None) -
 
 
 def outcome_group(text: str) -> str:
-    """An outcome id, or a group's (``denied``), for filters: named by its id or one of its
-    names, exactly (the CLI expands a unique beginning first, as for every choice)."""
+    """An outcome id, or a group's (``denied``), for filters: named by its id, one of its names or
+    a unique beginning of one (``by_beginning``, as for every choice)."""
     return _match(text, outcome_filter_names(), "办理结果", None, "--outcome")

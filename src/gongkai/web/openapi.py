@@ -44,6 +44,12 @@ def event_data() -> Schema:
             "description": "该办理事项登记的各项内容：字段按事项种类（kind）不同，见 register/data/events.yaml"}
 
 
+def choice(what: str) -> Schema:
+    """A field of a vocabulary, read as the CLI reads it (``register.vocab.by_beginning``)."""
+    return {**STR, "description": f"{what}。可写代码、中文名称，或名称的开头几个字（须只对应一项："
+                                  "对应多项时答复 400 并列出以它开头的各项）；记录保存的是所选的那一项"}
+
+
 def null(schema: Schema) -> Schema:
     """The schema, or null (a blank cell, a date not yet known)."""
     if "type" in schema and "$ref" not in schema:
@@ -99,15 +105,17 @@ SCHEMAS: dict[str, Schema] = {
     "BodyList": obj({"bodies": arr(ref("Body"))}),
     # -- register -------------------------------------------------------------------------
     "NewRequest": {**obj({k: STR for k in (
-        "applicant_type", "applicant_name", "id_number", "phone", "email", "address", "channel", "content",
-        "submitted_on", "signed_on", "confirmed_on")} | {"pieces": INT},
+        "applicant_name", "id_number", "phone", "email", "address", "content",
+        "submitted_on", "signed_on", "confirmed_on")} | {"pieces": INT,
+        "applicant_type": choice("申请人类型（表三的列），如 natural_person、自然人"),
+        "channel": choice("提交方式，如 in_person、当面、互联网")},
         optional=("id_number", "phone", "email", "address", "signed_on", "confirmed_on", "pieces"))},
     "Event": obj({
         "kind": {"enum": ["correction_requested", "corrected", "consultation_started", "consultation_ended",
                           "extended", "later_deadline", "fee_notice", "fee_paid", "replied", "archived"]},
-        "on": DATE, "items": STR, "until": DATE, "party": {"enum": ["third_party", "other_body"]},
-        "name": STR, "workdays": INT, "reason": STR, "basis": {"enum": ["pieces", "pages"]}, "units": INT,
-        "outcome": {**STR, "description": "表三办理结果行，如 granted、denied.third_party"}, "note": STR},
+        "on": DATE, "items": STR, "until": DATE, "party": choice("征求意见的对象：third_party（第三方）、other_body（其他机关）"),
+        "name": STR, "workdays": INT, "reason": STR, "basis": choice("收费方式：pieces（按件）、pages（按量）"), "units": INT,
+        "outcome": choice("表三办理结果行，如 granted、denied.third_party、本机关不掌握"), "note": STR},
         optional=("items", "until", "party", "name", "workdays", "reason", "basis", "units", "outcome", "note")),
     "RequestRow": obj({"ref": STR, "applicant": {**STR, "description": "监督人员看到的是打码的姓名"},
                        "applicant_type": STR, "channel": STR, "content": STR, "received_on": DATE,
