@@ -110,3 +110,54 @@ def test_the_index_has_an_ocr_column_only_when_a_report_was_scanned():
     scanned.cells["table3.granted.total"] = records.replace(info, confidence=0.98)
     page = render_index([("003.html", "003.txt", scanned, [])], [])
     assert "<th>识别方式</th>" in page and "<td>OCR 识别</td>" in page
+
+
+def five_digit_city():
+    """huaian-city-2024.pdf with every table 3 and 4 cell 23456 (a big city's figures)."""
+    report = load(str(ROOT / "examples" / "huaian-city-2024.pdf"))
+    for cell in [c for c in report.cells if c.startswith(("table3.", "table4."))]:
+        report.set_value(cell, 23456)
+    return report
+
+
+# Tables 3 and 4 on a 390 px phone, measured in the page: how far each box scrolls, the narrowest
+# row label as a multiple of its font size, the smallest figure's font size, figures split over two
+# lines, and — each box scrolled to its end — whether every row label is still wholly in view.
+STAT_TABLES_ON_A_PHONE = """(selector) => [...document.querySelectorAll(selector)].slice(1).map(box => {
+    const labels = [...box.querySelectorAll('table.stat tr > th:first-child')].filter(e => e.scope === 'row');
+    const figures = [...box.querySelectorAll('table.stat td.num')];
+    const scroll = box.scrollWidth - box.clientWidth;
+    box.scrollLeft = box.scrollWidth;
+    const b = box.getBoundingClientRect();
+    const seen = labels.every(e => { const r = e.getBoundingClientRect(); return r.left >= b.left - 0.5 && r.right <= b.right + 0.5; });
+    box.scrollLeft = 0;
+    return [scroll > 0, Math.min(...labels.map(e => e.getBoundingClientRect().width / parseFloat(getComputedStyle(e).fontSize))) >= 6.9,
+            Math.min(...figures.map(e => parseFloat(getComputedStyle(e).fontSize))) >= 12,
+            figures.filter(e => { const r = document.createRange(); r.selectNodeContents(e.firstChild);
+                                  return r.getClientRects().length > 1; }).length, seen];
+})"""
+
+
+@pytest.mark.browser
+def test_five_digit_tables_scroll_in_their_box_with_the_labels_in_view(tmp_path):
+    # A city's five-digit figures in tables 3 and 4 of the static check page at 390 px: the number
+    # columns' 2em outranked the labels' 7em, so table 3's labels shrank to four characters a line
+    # (the table 3,400 px tall, its box scrolling 101 px anyway) and table 4's to one. They cannot
+    # fit at a legible size: each box scrolls, its labels 7em wide and always in view, figures on
+    # one line at 12 px or more, the page itself never wider than the phone.
+    from playwright.sync_api import sync_playwright
+
+    report = five_digit_city()
+    path = tmp_path / "review.html"
+    path.write_text(render_review(report, check_report(report)), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+        page.goto(path.as_uri())
+        width = page.evaluate("document.documentElement.scrollWidth")
+        tables = page.evaluate(STAT_TABLES_ON_A_PHONE, ".wide")
+        page.evaluate("document.querySelectorAll('.wide')[1].scrollLeft = 80")
+        page.locator(".wide").nth(1).screenshot(path=str(tmp_path / "table3.png"))
+        browser.close()
+    assert width == 390
+    assert tables == [[True, True, True, 0, True], [True, True, True, 0, True]]  # tables 3 and 4

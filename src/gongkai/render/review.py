@@ -43,7 +43,7 @@ td{background:#fff}.wide table.stat tr>:first-child{position:sticky;left:0;box-s
 .wide table.sums tr>:last-child{position:sticky;right:0;box-shadow:inset 1px 0 #999}
 @media (max-width:640px){body{margin:.6em}
 .wide tr>:first-child{min-width:7em}.wide table.stat th,.wide table.stat td{padding:.2em .3em}
-.wide table.stat th,.wide table.stat td.num{min-width:2em}
+.wide table.stat th,.wide table.stat td.num{min-width:2em}.wide table.long tr>th:first-child{min-width:7em}
 table.index thead{display:none}
 table.index,table.index tbody,table.index tr,table.index td{display:block;border:none;min-width:0}
 table.index tr{border:1px solid #999;border-radius:4px;margin:.5em 0;padding:.3em .5em}
@@ -55,8 +55,11 @@ table.index td[data-label]::before{content:attr(data-label) "：";color:#666;fon
 # a table wider than the screen scrolls in its own box (.wide), the text does not — its row
 # labels (``stat``) and its 总计 column (``sums``: tables 3 and 4) stay in view while it does.
 # On a phone the report's tables fit the screen whole (7 number columns: narrower padding and
-# number columns, their heads wrap; the labels keep 7em), as the web's 检查页 lays them out
-# (app.css); table 3 scrolled 109 px in its box, its 总计 over three columns.
+# number columns, their heads wrap), as the web's 检查页 lays them out (app.css); table 3
+# scrolled 109 px in its box, its 总计 over three columns.  A city's five-digit figures do not fit
+# at a legible size (table 3's labels were squeezed to four characters a line, table 4's to one,
+# the number columns' 2em outranking the labels' 7em): such a table (``long``, ``_classes``)
+# scrolls in its box, its labels kept 7em wide at the left and 总计 at the right.
 # The index becomes one card per report on a phone (its file names are long: the table was wider
 # than the screen).
 _HEAD = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">' \
@@ -197,10 +200,18 @@ def _table2(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]])
     return "".join(out)
 
 
+def _classes(report: Report, table: str) -> str:
+    """Tables 3 and 4: ``sums`` (their 总计 column stays in view), and ``long`` when a figure has
+    five digits or more — on a phone the table then cannot fit (see ``_STYLE``)."""
+    long = any(isinstance(v := report.value(c), int) and abs(v) >= 10_000 for c in report.cells
+               if c.startswith(table + "."))
+    return "stat sums long" if long else "stat sums"
+
+
 def _table3(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]]) -> str:
     version = shape.version(report)
     rows = shape.shown_rows(report)
-    out = ['<table class="stat sums"><tr><th scope="col">项目</th>'
+    out = [f'<table class="{_classes(report, "table3")}"><tr><th scope="col">项目</th>'
            + "".join(_th(column_label("table3", "", c), f"col:table3.{c}", marks, "col") for c in FORMAT.table3_column_ids)
            + "</tr>"]
     for row in rows:
@@ -211,7 +222,7 @@ def _table3(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]])
 
 
 def _table4(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]]) -> str:
-    out = ['<table class="stat sums"><tr><th scope="col">项目</th>'
+    out = [f'<table class="{_classes(report, "table4")}"><tr><th scope="col">项目</th>'
            + "".join(_th(c.label, f"col:table4.{c.id}", marks, "col") for c in FORMAT.table4_columns) + "</tr>"]
     for group in FORMAT.table4_groups:
         out.append("<tr>" + _th(row_label("table4", group.id), f"row:table4.{group.id}", marks)
