@@ -18,6 +18,14 @@ a copy of itself, as a lone narrow line is run) and the two readings compared: t
 confidence the cell would store (its weakest digit's) — a line read differently, or one the model
 reads below ocrcheck's 0.90 (a doubt the fast path would hide), is printed.  Timings then mean nothing.
 ``--draws`` adds three table pages made noisy at 3, 5 and 8 grey levels with other seeds (DRAWS).
+
+``--adversarial`` (tenth session) tries the fast path's allowances on the model itself: every digit
+line the fast path splits into glyphs on the three published reports' table pages (ADVERSARIAL_PAGES,
+rendered at 200 dpi), altered — a speck of 1×1 to 2×2 px above, below, beside or on the line's edges;
+a ruling of 1–3 px along each edge; one gap between digits widened a pixel at a time to just past
+``MAX_GAP``; one digit moved up or down 1–2 px — and each altered line that ``ocrdigits.glyphs``
+still splits is run through the model: it must read the clean line's text at 0.90 or more.  Printed
+per kind: the altered lines taken, and those the model reads otherwise (each named).
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "src"), str(ROOT)]
 
-from ocr import EXAMPLES, REAL_PDFS, _images, _noisy, _pages, _warm_detector, _warm_image, make_inputs  # noqa: E402
+from ocr import DPI, EXAMPLES, REAL_PDFS, _images, _noisy, _pages, _warm_detector, _warm_image, make_inputs  # noqa: E402
 from timing import machine  # noqa: E402
 
 DIGITS = re.compile(r"[0-9]+")
@@ -40,6 +48,100 @@ DIGITS = re.compile(r"[0-9]+")
 # paper, specks), with other noise levels and seeds: (PDF, page) × (σ grey levels, seed).
 DRAW_PAGES = [(REAL_PDFS[0], 4), (REAL_PDFS[1], 3), (REAL_PDFS[2], 4)]
 DRAWS = [(3, 4), (3, 5), (5, 6), (5, 7), (8, 8)]
+ADVERSARIAL_PAGES = [(REAL_PDFS[0], 4), (REAL_PDFS[1], 3), (REAL_PDFS[2], 4)]
+
+
+def _alterations(line, found):
+    """(kind, altered line) for one digit line and its glyphs (see --adversarial)."""
+    import numpy as np
+
+    from gongkai.read import ocrdigits
+
+    h, w = line.shape[:2]
+    top, bottom = min(g.top for g in found), max(g.bottom for g in found)
+    x0, x1 = found[0].x0, found[-1].x1
+    for sw, sh in ((1, 1), (2, 1), (2, 2), (1, 2)):
+        for sx in sorted({0, max(0, x0 - 3), (x0 + x1) // 2, min(w - sw, x1 + 2), w - sw}):
+            for sy in sorted({0, max(0, top - 2 - sh), min(h - sh, bottom + 2), h - sh}):
+                a = line.copy()
+                a[sy:sy + sh, sx:sx + sw] = 0
+                yield "speck", a
+    for side in (np.s_[:1], np.s_[:2], np.s_[:3], np.s_[-1:], np.s_[-2:], np.s_[-3:]):
+        for axis in (0, 1):
+            a = line.copy()
+            if axis:
+                a[:, side] = 0
+            else:
+                a[side] = 0
+            yield "ruling", a
+    height = bottom - top
+    for i in range(len(found) - 1):
+        cut = (found[i].x1 + found[i + 1].x0) // 2
+        gap = found[i + 1].x0 - found[i].x1
+        for extra in range(1, max(1, int(ocrdigits.MAX_GAP * height) - gap + 3)):
+            yield "gap", np.concatenate([line[:, :cut], np.full((h, extra), 255, dtype=line.dtype), line[:, cut:]],
+                                        axis=1)
+    for g in found:
+        for dy in (-2, -1, 1, 2):
+            a = line.copy()
+            piece = line[:, g.x0:g.x1].copy()
+            a[:, g.x0:g.x1] = 255
+            if dy > 0:
+                a[dy:, g.x0:g.x1] = piece[:-dy]
+            else:
+                a[:dy, g.x0:g.x1] = piece[-dy:]
+            yield "shift", a
+
+
+def adversarial() -> None:
+    """See --adversarial in the module's doc."""
+    import math
+
+    import cv2
+    import numpy as np
+
+    from gongkai.read import ocr, ocrdigits, ocrengine
+    from gongkai.read.ocrengine import get_rotate_crop_image
+
+    def model(line):
+        h, w = line.shape[:2]
+        ratio = w / h
+        width = max(int(48 * ratio), ocr.REC_MIN_WIDTH)
+        resized = cv2.resize(line, (min(width, int(math.ceil(48 * ratio))), 48))
+        key = (width, "adversarial", resized.tobytes())
+        got: dict = {}
+        ocr._run_rec([key], {key: (resized, resized.shape[1])}, got)
+        ocr._seen.pop(key, None)
+        (text, _), info = ocrengine.decode_line(np.array(got[key][0], dtype=np.int64),
+                                                np.array(got[key][1], dtype=np.float32), ratio, width / 48)
+        return text, min(info.confs) if info.confs else 0.0, width
+
+    counts: dict = {}
+    for pdf, number in ADVERSARIAL_PAGES:
+        gray = np.array(_images((EXAMPLES / pdf).read_bytes(), [number])[0].convert("L"))
+        _, plan = ocr._plan(gray, DPI / 72)
+        lines = [get_rotate_crop_image(gray, box.copy()) for box in plan.lines]
+        for line in lines:
+            found = ocrdigits.glyphs(line)
+            if not found:
+                continue
+            text, confidence, width = model(line)
+            if not text.isdigit() or width != ocr.REC_MIN_WIDTH or confidence < 0.90:
+                continue
+            for kind, altered in _alterations(line, found):
+                if ocrdigits.glyphs(altered) is None:
+                    continue  # the fast path leaves it to the model
+                got, least, width = model(altered)
+                if width != ocr.REC_MIN_WIDTH:
+                    continue  # not a narrow line: never offered to the fast path
+                taken = counts.setdefault(kind, [0, 0])
+                taken[0] += 1
+                if got != text or least < 0.90:
+                    taken[1] += 1
+                    print(f"    {pdf} page {number}: {kind}: “{text}” read “{got}” at {least:.3f}")
+    for kind in ("speck", "ruling", "gap", "shift"):
+        taken = counts.get(kind, [0, 0])
+        print(f"{kind:8} {taken[0]:5} altered lines split into glyphs, {taken[1]} read otherwise by the model")
 
 
 def _verifier(checked: list):
@@ -147,8 +249,13 @@ def main() -> None:
     ap.add_argument("--only", help="comma-separated input names")
     ap.add_argument("--verify", action="store_true", help="run the recogniser on every line the fast path takes")
     ap.add_argument("--draws", action="store_true", help="also table pages made noisy with other levels and seeds")
+    ap.add_argument("--adversarial", action="store_true",
+                    help="the fast path's allowances (specks, rulings, gaps, shifts) tried on the model")
     args = ap.parse_args()
     print(machine())
+    if args.adversarial:
+        adversarial()
+        return
     from gongkai.read import read_bytes
 
     with tempfile.TemporaryDirectory() as tmp:
