@@ -1,7 +1,7 @@
 """The turn of the year: requests of December 2026 whose deadlines run into 2027 before the State
 Council's notice for 2027 is entered, and what happens when it is (the December walk).
 
-The 2027 notice here is MADE UP (the real one was not published when these tests were written):
+The 2027 notice here is MADE UP (gk_year_2027; the real one was not published when these were written):
 春节 2027-02-05..2027-02-13 off (除夕 to 正月初三 by law, 补假 for the weekend, two days 调休),
 with Sunday 2027-01-31 and Saturday 2027-02-20 worked instead — a plausible arrangement of the
 kind the 国务院办公厅 publishes, nothing more."""
@@ -11,10 +11,11 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from docx import Document
+from gk_year_2027 import MADE_UP_2027, ship_2027
 
 from gongkai.db import open_registers
 from gongkai.register import letters as L
@@ -24,9 +25,6 @@ from gongkai.workdays import add_notice, load_calendar
 from gongkai.workdays.calendar import statutory_holidays
 
 AGENCY = "淮安市洪泽区高良涧街道办事处"
-SPRING = {date(2027, 2, 5) + timedelta(days=i) for i in range(9)}
-MADE_UP_2027 = dict(holidays=set(statutory_holidays(2027)) | SPRING,
-                    workdays={date(2027, 1, 31), date(2027, 2, 20)}, notice="国办发明电〔2026〕测试号（虚构）")
 ESTIMATE_NOTE = ("上述日期按《全国年节及纪念日放假办法》规定的节日推算，国务院办公厅公布该年节假日安排后，"
                  "以按公布的安排计算的日期为准。")
 
@@ -420,3 +418,57 @@ def test_a_late_correction_notice_counted_over_estimated_days_says_so(db_url, se
     reg = _register(db_url, settings, date(2027, 1, 20))
     assert reg.case(ref).clock.warnings[0] == "补正告知于收到申请后第8个工作日发出，超过条例第三十条规定的7个工作日"
     reg.close()
+
+
+@pytest.fixture
+def shipped_cache():
+    from gongkai.workdays.calendar import shipped_calendar
+    yield
+    shipped_calendar.cache_clear()   # after the test the real shipped calendar again
+
+
+def test_two_offices_notices_are_each_compared_with_the_one_gongkai_ships(capsys, tmp_path, monkeypatch,
+                                                                         shipped_cache):
+    """Two offices on separate databases each enter 2027 in December; the second leaves 12
+    February out of 春节 and 20 February out of the 调休.  Nothing compared them: each counted on
+    its own.  A later release ships 2027 (made up here): `calendar list` and `calendar add` now
+    say where an office's entry differs from it, day by day — and the office's entry still rules."""
+    from gongkai.cli import main
+
+    def run(db, *argv):
+        code = main([*argv, "--db", str(tmp_path / db)])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        return out.splitlines()
+
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-20")
+    days = ",".join(sorted(d.isoformat() for d in MADE_UP_2027["holidays"]))
+    wrong = ",".join(sorted(d.isoformat() for d in MADE_UP_2027["holidays"] - {date(2027, 2, 12)}))
+    a = run("a.db", "register", "calendar", "add", "--year", "2027", "--notice", MADE_UP_2027["notice"],
+            "--holidays", days, "--workdays", "2027-01-31,2027-02-20")
+    b = run("b.db", "register", "calendar", "add", "--year", "2027", "--notice", MADE_UP_2027["notice"],
+            "--holidays", wrong, "--workdays", "2027-01-31")
+    assert len(a) == len(b) == 1   # this release ships nothing for 2027: nothing to compare with
+    assert len(run("b.db", "register", "calendar", "list")) == 4
+
+    ship_2027(monkeypatch)          # the office upgrades to a release that carries 2027
+    shipped = "gongkai 随附的 2027 年安排（国办发明电〔2026〕随附测试号（虚构））"
+    assert run("a.db", "register", "calendar", "list")[2] == f"  与 {shipped}一致"
+    differs = (f"与 {shipped}不同：随附安排放假、录入的安排上班：2027-02-12；随附安排上班、录入的安排放假：2027-02-20。"
+               "期限仍按录入的安排计算，请核对国务院办公厅通知，录入有误时更正")
+    listed = run("b.db", "register", "calendar", "list")
+    assert listed[1].startswith(f"2027 年：{MADE_UP_2027['notice']}；放假 17 天，调休上班 1 天（")
+    assert listed[2] == f"  {differs}"
+    # the office's entry rules: 12 February counts as a working day in b's register
+    with open_registers(str(tmp_path / "b.db")) as db:
+        assert load_calendar(db).info(date(2027, 2, 12)).workday
+    # entered once the release ships the year, the entry is compared at once
+    c = run("c.db", "register", "calendar", "add", "--year", "2027", "--notice", MADE_UP_2027["notice"],
+            "--holidays", wrong, "--workdays", "2027-01-31")
+    assert c[1] == f"本次录入的安排{differs}"
+    # a year of chinesecalendar's own (2026) entered by an office is compared with it too
+    law = "2026-01-01,2026-02-16..2026-02-23,2026-04-06,2026-05-01..2026-05-05,2026-06-19,2026-09-25,2026-10-01..2026-10-07"
+    d = run("d.db", "register", "calendar", "add", "--year", "2026", "--notice", "x", "--holidays", law)
+    assert d[1] == ("本次录入的安排与 gongkai 随附的 2026 年安排（chinesecalendar 数据）不同：随附安排放假、录入的安排上班："
+                    "2026-01-02；随附安排上班、录入的安排放假：2026-01-04、2026-02-14、2026-02-28、2026-05-09、2026-09-20、"
+                    "2026-10-10。期限仍按录入的安排计算，请核对国务院办公厅通知，录入有误时更正")

@@ -1150,3 +1150,31 @@ def test_request_page_marks_working_days_overdue_counted_over_estimated_days(dja
     monkeypatch.setattr(django_env, "TODAY", "2026-12-31")   # counted within 2026: certain
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
     assert re.search(r'<td id="due">([^<]*)</td>', page).group(1) == "2026-11-30（共 20 个工作日，已超期 23 个工作日）"
+
+
+def test_calendar_page_says_where_the_site_notice_differs_from_the_one_gongkai_ships(django_env, world, monkeypatch,
+                                                                                     tmp_path):
+    """The administrator enters 2027 with 12 February left out of 春节 and 20 February out of the
+    调休.  A later release ships 2027 (MADE UP here: ship_2027, itself a made-up notice): the page
+    said nothing; now it names the days that differ, and the site's entry still rules."""
+    from gongkai.workdays.calendar import shipped_calendar
+    from tests.register.gk_year_2027 import MADE_UP_2027, ship_2027
+
+    monkeypatch.setattr(django_env, "REGISTER_DIR", tmp_path / "registers")
+    monkeypatch.setattr(django_env, "TODAY", "2026-12-20")
+    admin = client_for(world["admin"])
+    token = _csrf(admin, "/register/calendar/")
+    wrong = ",".join(sorted(d.isoformat() for d in MADE_UP_2027["holidays"] - {date(2027, 2, 12)}))
+    r = admin.post("/register/calendar/", {"year": "2027", "notice": MADE_UP_2027["notice"], "holidays": wrong,
+                                           "workdays": "2027-01-31", "csrfmiddlewaretoken": token}, follow=True)
+    assert "已录入 2027 年节假日安排" in r.content.decode() and 'id="shipped-2027"' not in r.content.decode()
+    try:
+        ship_2027(monkeypatch)
+        html = admin.get("/register/calendar/").content.decode()
+    finally:
+        monkeypatch.undo()
+        shipped_calendar.cache_clear()
+    assert re.search(r'<p class="error" id="shipped-2027">([^<]*)</p>', html).group(1) == (
+        "2027 年录入的安排与 gongkai 随附的 2027 年安排（国办发明电〔2026〕随附测试号（虚构））不同：随附安排放假、"
+        "录入的安排上班：2027-02-12；随附安排上班、录入的安排放假：2027-02-20。期限仍按录入的安排计算，"
+        "请核对国务院办公厅通知，录入有误时更正。")

@@ -685,7 +685,7 @@ def _rebuild(args) -> int:
 def _calendar_list(args) -> int:
     from gongkai.db import office_time
     from gongkai.workdays import entries
-    from gongkai.workdays.calendar import ASSUMED_BASIS
+    from gongkai.workdays.calendar import ASSUMED_BASIS, shipped_note
 
     with _open(args) as reg:
         cal, entered = reg.calendar, entries(reg.db)
@@ -703,6 +703,8 @@ def _calendar_list(args) -> int:
                   + (f"；更正理由：{e.reason}" if e.reason else ""))
         if (current := next((e for e in reversed(entered) if e.notice.year == year), None)) and current.reason:
             print(f"  更正理由：{current.reason}")
+        if current and (note := shipped_note(n)):   # an office's entry beside what this release ships
+            print(f"  {note}")
     print(f"已知节假日安排截至：{cal.last_known_day.isoformat()}")
     print(f"此后的年份未录入通知前，{ASSUMED_BASIS}，相关期限标注“推算”，不是正式安排")
     return 0
@@ -724,12 +726,12 @@ def _calendar_add(args) -> int:
     from gongkai.register.clock import told_due_warnings
     from gongkai.register.store import due_moved
     from gongkai.workdays import add_notice, entries, load_calendar
-    from gongkai.workdays.calendar import days_from_text
+    from gongkai.workdays.calendar import days_from_text, shipped_note
     holidays = days_from_text(args.holidays, "命令行", "--holidays")
     workdays = days_from_text(args.workdays, "命令行", "--workdays")
     with _open(args) as reg:
         earlier = [e for e in entries(reg.db) if e.notice.year == args.year]
-        add_notice(reg.db, args.year, holidays, workdays, args.notice, actor(args), args.reason)
+        notice = add_notice(reg.db, args.year, holidays, workdays, args.notice, actor(args), args.reason)
         n = reg.count()
         moved = [(old, new, told_due_warnings(new.received_on, reg.get(new.ref).events, reg.calendar, reg.settings))
                  for old, new in reg.recount(load_calendar(reg.db))]
@@ -738,6 +740,8 @@ def _calendar_add(args) -> int:
     if earlier:
         print(f"此前录入的 {args.year} 年安排（{earlier[-1].notice.notice}，{earlier[-1].actor} 录入于 "
               f"{office_time(earlier[-1].recorded_at)}）不再使用，仍保留在记录中（gongkai register calendar list）")
+    if note := shipped_note(notice):
+        print(f"本次录入的安排{note}")
     for old, new, warnings in moved:
         print(f"{new.ref}：{due_moved(old, new)}")
         for w in warnings:   # a letter that told the applicant another date

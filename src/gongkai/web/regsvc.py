@@ -377,7 +377,7 @@ def calendar_overview(cal, entered) -> dict[str, Any]:
     """What the calendar page shows: the years known and from where, each notice entered (who,
     when), the first year estimated, and how an estimate is made."""
     from gongkai.db import office_time
-    from gongkai.workdays.calendar import ASSUMED_BASIS, statutory_holidays
+    from gongkai.workdays.calendar import ASSUMED_BASIS, shipped_difference, shipped_note, statutory_holidays
 
     lo, hi = cal.library_years
     last = cal.last_known_day.year
@@ -385,8 +385,10 @@ def calendar_overview(cal, entered) -> dict[str, Any]:
     years = []
     for year, n in sorted(cal.overrides.items()):
         who = latest.get(year)
+        note = shipped_note(n) if who else ""   # an entered notice beside what this release ships
         years.append({"year": year, "notice": n.notice, "holidays": len(n.holidays), "workdays": len(n.workdays),
-                      "source": f"{who.actor} 录入于 {office_time(who.recorded_at)}" if who else n.source})
+                      "source": f"{who.actor} 录入于 {office_time(who.recorded_at)}" if who else n.source,
+                      "shipped": note, "shipped_differs": bool(who and shipped_difference(n))})
     history = [{"year": e.notice.year, "notice": e.notice.notice, "actor": e.actor,
                 "recorded_at": office_time(e.recorded_at), "reason": e.reason,
                 "holidays": ", ".join(d.isoformat() for d in sorted(e.notice.holidays)),

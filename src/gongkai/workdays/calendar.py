@@ -266,3 +266,51 @@ def shipped_calendar() -> Calendar:
     shipped = _shipped_data()
     lo, hi = shipped["library_years"]
     return Calendar((lo, hi), read_table(shipped, "gongkai/workdays/data/workdays.yaml"))
+
+
+def shipped_difference(notice: YearNotice) -> str | None:
+    """How an office's notice differs from the arrangement this release of gongkai ships for the
+    same year (chinesecalendar or data/workdays.yaml), day by day in words: None when gongkai
+    ships nothing for the year, "" when they agree.  Two offices on separate databases each count
+    on what they entered; comparing each with the shipped one is what shows a mistyped day.
+    The office's entry still rules (it is the notice the office holds)."""
+    shipped = shipped_calendar()
+    first = date(notice.year, 1, 1)
+    if notice.year not in shipped.known_years or shipped.info(first).assumed:
+        return None
+    office = Calendar(shipped.library_years, {notice.year: notice})
+    days = [first + timedelta(days=i) for i in range((date(notice.year, 12, 31) - first).days + 1)]
+    off = [d for d in days if not shipped.is_workday(d) and office.is_workday(d)]
+    work = [d for d in days if shipped.is_workday(d) and not office.is_workday(d)]
+    parts = ([f"随附安排放假、录入的安排上班：{_runs(off)}"] if off else []) + (
+        [f"随附安排上班、录入的安排放假：{_runs(work)}"] if work else [])
+    return "；".join(parts)
+
+
+def shipped_source(year: int) -> str:
+    """What gongkai ships for ``year``, as the calendar messages name it."""
+    own = shipped_calendar().overrides.get(year)
+    return own.notice or "项目节假日表" if own else "chinesecalendar 数据"
+
+
+def _runs(days: list[date]) -> str:
+    """Sorted days as 2027-02-05 至 2027-02-08、2027-02-20."""
+    runs: list[list[date]] = []
+    for d in days:
+        if runs and (d - runs[-1][-1]).days == 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return "、".join(r[0].isoformat() + (f" 至 {r[-1].isoformat()}" if len(r) > 1 else "") for r in runs)
+
+
+def shipped_note(notice: YearNotice) -> str:
+    """The sentence the calendar list and page say of an entered notice beside what gongkai ships
+    for its year; "" when gongkai ships nothing for it."""
+    diff = shipped_difference(notice)
+    if diff is None:
+        return ""
+    shipped = f"gongkai 随附的 {notice.year} 年安排（{shipped_source(notice.year)}）"
+    if not diff:
+        return f"与 {shipped}一致"
+    return f"与 {shipped}不同：{diff}。期限仍按录入的安排计算，请核对国务院办公厅通知，录入有误时更正"
