@@ -72,8 +72,9 @@ def test_the_admin_fits_a_phone(live, browser, world):
     with browser_page(browser, phone=True) as pg:
         login(pg, live, world["admin"], admin=True)
         IMAGES.mkdir(parents=True, exist_ok=True)
-        for name, path in (("index", "/admin/"), ("users", "/admin/auth/user/"),
-                           ("profiles", "/admin/gongkai_web/userprofile/")):
+        # a body's form (its own review body and court), then the lists: the checks below read the last
+        for name, path in (("body", f"/admin/gongkai_web/body/{world['a'].pk}/change/"), ("index", "/admin/"),
+                           ("users", "/admin/auth/user/"), ("profiles", "/admin/gongkai_web/userprofile/")):
             pg.goto(live.url + path)
             pg.screenshot(path=str(IMAGES / f"admin-{name}-phone.png"), full_page=True)
             inner, scroll = pg.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")

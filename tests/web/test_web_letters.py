@@ -155,8 +155,8 @@ def test_a_body_whose_kind_and_place_tell_its_review_body_gets_it_and_is_told_so
         page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
         assert "letter-warning" not in page
         assert ('<p class="hint" id="review-body-note">文书中的行政复议机关按本机关的类型和所在区划确定为'
-                "“淮安市清江浦区人民政府”（《中华人民共和国行政复议法》第二十四条）；如不对，请系统管理员在服务器的设置文件 "
-                f"{site} 中写明 review_body（行政复议机关）。</p>") in page
+                "“淮安市清江浦区人民政府”（《中华人民共和国行政复议法》第二十四条）；如不对，"
+                "请系统管理员在管理页面的“机关”中为本机关填写行政复议机关。</p>") in page
         letter = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/reply").content)
         assert any("六十日内向淮安市清江浦区人民政府申请行政复议" in p for p in letter)
         site.write_text("review_body: 淮安市清江浦区人民政府（复议局）\n", encoding="utf-8")
@@ -224,3 +224,52 @@ def test_a_letters_delivery_is_recorded_on_the_request_page(django_env, world):
                                       ("2", "第2条 2026-01-20 答复书（已送达：2026-01-21 邮寄送达）")]
     detail = c.get(f"/api/bodies/{a.pk}/requests/{url.rstrip('/').rsplit('/', 1)[1]}").json()
     assert [(x["event"], x["delivered"]) for x in detail["letters"]] == [(1, ""), (2, "2026-01-21 邮寄送达")]
+
+
+def test_an_administrator_sets_a_bodys_own_review_body_and_court(django_env, world, tmp_path, monkeypatch):
+    """The review body was told only from the body's name and region, or set for the whole site:
+    市住房和城乡建设局 entered with its district's code (320812) sent applicants to 淮安市清江浦区人民政府,
+    and nothing but the site's settings file could change it. The administrator now sets a body's
+    own review body and court in /admin/ (empty: the rule); the letters and the request page use them."""
+    site = tmp_path / "register.yaml"
+    monkeypatch.setattr(django_env, "REGISTER_SETTINGS", site)
+    from gongkai.web.models import Body
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    ref = _granted_request(c, a, _csrf(c, f"/register/{a.pk}/"))
+    Body.objects.filter(pk=a.pk).update(name="市住房和城乡建设局")
+    remedy = ("如对本答复不服，可以自收到本答复书之日起六十日内向{}申请行政复议，"
+              "或者自收到本答复书之日起六个月内向{}提起行政诉讼。")
+    try:
+        letter = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/reply").content)
+        assert remedy.format("淮安市清江浦区人民政府", "有管辖权的人民法院") in letter     # the rule, misled
+        page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+        assert ('<p class="hint" id="review-body-note">文书中的行政复议机关按本机关的类型和所在区划确定为'
+                "“淮安市清江浦区人民政府”（《中华人民共和国行政复议法》第二十四条）；如不对，"
+                "请系统管理员在管理页面的“机关”中为本机关填写行政复议机关。</p>") in page
+        admin = client_for(world["admin"])
+        form = admin.get(f"/admin/gongkai_web/body/{a.pk}/change/").content.decode()
+        assert ">文书中的复议、诉讼机关<" in form and "行政复议机关" in form and "管辖法院" in form
+        token = admin.cookies["csrftoken"].value
+        r = admin.post(f"/admin/gongkai_web/body/{a.pk}/change/", {
+            "name": "市住房和城乡建设局", "region_code": "320812", "review_body": " 淮安市人民政府 ",
+            "court": "淮安市清江浦区人民法院", "csrfmiddlewaretoken": token, "_save": "保存"})
+        assert r.status_code == 302, r.content.decode()[:2000]
+        assert Body.objects.values_list("review_body", "court").get(pk=a.pk) == ("淮安市人民政府", "淮安市清江浦区人民法院")
+        letter = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/reply").content)
+        assert remedy.format("淮安市人民政府", "淮安市清江浦区人民法院") in letter
+        assert not any("清江浦区人民政府" in p for p in letter)
+        page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+        assert ('<p class="hint" id="review-body-note">文书中的行政复议机关为“淮安市人民政府”、'
+                "管辖法院为“淮安市清江浦区人民法院”（系统管理员为本机关设定）。</p>") in page
+        # the body's own wins over the site's settings file too; emptied, the rule again
+        site.write_text("review_body: 某县人民政府\ncourt: 某县人民法院\n", encoding="utf-8")
+        letter = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/reply").content)
+        assert remedy.format("淮安市人民政府", "淮安市清江浦区人民法院") in letter
+        site.unlink()
+        Body.objects.filter(pk=a.pk).update(review_body="", court="")
+        letter = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/reply").content)
+        assert remedy.format("淮安市清江浦区人民政府", "有管辖权的人民法院") in letter
+    finally:
+        Body.objects.filter(pk=a.pk).update(name=a.name, review_body="", court="")

@@ -80,16 +80,26 @@ def told_review_body(site: Settings, agency: str, region: str | None = None) -> 
     return review_body_of(agency, region)
 
 
-def office_settings(site: Settings, agency: str, region: str | None = None) -> Settings:
+def office_settings(site: Settings, agency: str, region: str | None = None, review_body: str = "",
+                    court: str = "") -> Settings:
     """``site``'s settings for the body ``agency``: its name signs the letters, and the review
-    body is told from it (``told_review_body``) where the site leaves the placeholder."""
-    told = told_review_body(site, agency, region)
-    return site.replace(agency=agency, **({"review_body": told} if told else {}))
+    body is told from it (``told_review_body``) where the site leaves the placeholder.  The body's
+    own ``review_body`` and ``court`` (the web's administrator sets them per body) win over both."""
+    review_body, court = review_body.strip(), court.strip()
+    told = None if review_body else told_review_body(site, agency, region)
+    own = {k: v for k, v in (("review_body", review_body or told), ("court", court)) if v}
+    return site.replace(agency=agency, **own)
 
 
 def review_body_note(told: str, settings_file: object, web: bool = False) -> str:
     """What a clerk is told when the review body was told from the body: at the command line, the
     settings file to correct it in; in the web (whose clerk cannot edit the server's files), whom to ask."""
-    who = "请系统管理员在服务器的" if web else "请在"
-    return (f"文书中的行政复议机关按本机关的类型和所在区划确定为“{told}”（{LAW}）；"
-            f"如不对，{who}设置文件 {settings_file} 中写明 review_body（行政复议机关）。")
+    where = ("请系统管理员在管理页面的“机关”中为本机关填写行政复议机关" if web
+             else f"请在设置文件 {settings_file} 中写明 review_body（行政复议机关）")
+    return f"文书中的行政复议机关按本机关的类型和所在区划确定为“{told}”（{LAW}）；如不对，{where}。"
+
+
+def own_review_body_note(review_body: str, court: str) -> str:
+    """Said on a web body's request page when its administrator set the letters' bodies for it."""
+    own = [f"{what}为“{v.strip()}”" for what, v in (("行政复议机关", review_body), ("管辖法院", court)) if v.strip()]
+    return f"文书中的{'、'.join(own)}（系统管理员为本机关设定）。" if own else ""

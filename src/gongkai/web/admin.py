@@ -15,8 +15,10 @@ admin.site.index_title = "站点管理"
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
-    list_display = ("name", "region_code")
+    list_display = ("name", "region_code", "review_body")
     search_fields = ("name", "region_code")
+    fieldsets = ((None, {"fields": ("name", "region_code")}),
+                 ("文书中的复议、诉讼机关", {"fields": ("review_body", "court")}))
 
 
 class _OfAUser(admin.ModelAdmin):

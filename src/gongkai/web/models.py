@@ -47,6 +47,12 @@ class ByRegionAndName(models.Manager):
 class Body(models.Model):
     name = models.CharField("机关名称", max_length=200, unique=True)
     region_code = models.CharField("行政区划代码", max_length=6, validators=[region_code])
+    # what the letters' 复议/诉讼 clause names for this body: empty = the rule of register/office.py
+    # (or the site's settings file) — a rule that a body's region code can mislead
+    review_body = models.CharField("行政复议机关", max_length=200, blank=True,
+                                   help_text="本机关文书中写的行政复议机关；留空则按本机关的类型和所在区划确定（或用站点设置文件中的）")
+    court = models.CharField("管辖法院", max_length=200, blank=True,
+                             help_text="本机关文书中写的行政诉讼管辖法院；留空则用站点设置文件中的")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = ByRegionAndName()

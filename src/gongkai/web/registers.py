@@ -110,7 +110,8 @@ def open_register(body) -> Register:
         cache[body.pk] = reg
     reg.calendar = calendar
     reg.office_day = office_day()
-    reg.settings = office_settings(load_settings(settings.REGISTER_SETTINGS), body.name, body.region_code)
+    reg.settings = office_settings(load_settings(settings.REGISTER_SETTINGS), body.name, body.region_code,
+                                   body.review_body, body.court)
     return reg
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from gongkai.errors import GongkaiError
 from gongkai.register.events import choices, kinds
 from gongkai.register.letters import unset_office_settings
-from gongkai.register.office import review_body_note, told_review_body
+from gongkai.register.office import own_review_body_note, review_body_note, told_review_body
 from gongkai.register.settings import load_settings
 from gongkai.web import regfiles, regsvc
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data, shown_to
@@ -122,9 +122,12 @@ def _request_page(request, body, ref, typed=None):
 
 
 def _review_body_note(body) -> str:
-    """Said when the letters' review body was told from the body's name (register/office.py)."""
-    told = told_review_body(load_settings(site.REGISTER_SETTINGS), body.name, body.region_code)
-    return review_body_note(told, site.REGISTER_SETTINGS, web=True) if told else ""
+    """Said when the letters' review body or court is the body's own (set in /admin/), or when the
+    review body was told from the body's name (register/office.py)."""
+    own = own_review_body_note(body.review_body, body.court)
+    told = None if body.review_body.strip() else \
+        told_review_body(load_settings(site.REGISTER_SETTINGS), body.name, body.region_code)
+    return "".join([own, review_body_note(told, site.REGISTER_SETTINGS, web=True) if told else ""])
 
 
 def form_fields(k, settings=None, typed=None, defaults=None, maxima=None) -> list[dict]:
