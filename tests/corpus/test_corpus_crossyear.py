@@ -233,6 +233,9 @@ def test_the_corpus_gives_the_findings_of_check_previous(tmp_path, capsys, order
     assert [(f, p) for f, p in held if p is not None] == [(f, numbers[2023]) for f in expected if f not in alone]
     assert [f for f, p in held if p is None] == [f for f in expected if f in alone]
     assert _held(corpus, numbers[2023]) == [(f, None) for f in _as_checked(gongkai.check(gongkai.parse(last)))]
+    # The report as the corpus gives it (Corpus.report, the web's report page and its API, the
+    # compare commands) holds the same findings (it held those of the report alone).
+    assert _as_checked(corpus.report(numbers[2024]).findings) == expected
     # A rerun and --reparse change nothing, and never add a finding twice.
     for more in ([], ["--reparse"]):
         assert main(["ingest", str(last), str(this), "--db", db, "-q", "--workers", "1", *more]) == 0

@@ -274,3 +274,32 @@ def test_a_page_of_the_corpus_reads_that_page_from_the_database(corpus, world, m
     assert "COUNT(*)" in counts[0] and len(page[1]) == 1 and "LIMIT" in page[0]
     assert {row[0] for row in findings[1]} == {sorted(numbers)[1]}  # that report's findings, by rule
     assert sum(row[3] for row in findings[1]) == body["reports"][0]["findings"]
+
+
+def test_a_stored_report_and_its_findings_say_the_same_as_check_previous(django_env, world, tmp_path):
+    # 洪泽区 2024 compared in the corpus with its 2023 report: the API's findings and the report
+    # it returns hold the findings of `gongkai check --previous` (its LAST-YEAR quoting 2023's
+    # problems); the report's JSON held the wording without last year's report, beside them.
+    from django.test import override_settings
+    from gk_web_support import EXAMPLES
+
+    import gongkai
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    last, this = EXAMPLES / "hongze-district-2023.pdf", EXAMPLES / "hongze-district-2024.pdf"
+    expected = [f.to_dict() for f in gongkai.check(gongkai.parse(this), previous=gongkai.parse(last))]
+    url = str(tmp_path / "corpus.db")
+    with Store(url) as store:
+        ingest([str(last), str(this)], store, workers=1)
+        numbers = {r.year: r.id for r in store.reports()}
+    c = client_for(world["supervisor"])
+    with override_settings(CORPUS_URL=url):
+        answer = _get(c, f"/api/corpus/reports/{numbers[2024]}").json()
+        page = _get(c, f"/survey/report/{numbers[2024]}/").content.decode()
+    assert [{k: v for k, v in f.items() if k != "previous_id"} for f in answer["findings"]] == expected
+    assert answer["report"]["findings"] == expected
+    assert [f["previous_id"] for f in answer["findings"]] == [
+        numbers[2023] if f["rule"] == "LAST-YEAR" else None for f in expected]
+    assert answer["counts"] == {"error": 0, "warning": 2, "notice": 2}
+    assert "2023 年度报告第五部分列有问题" in page and "如上年报告列有问题，建议补充" not in page

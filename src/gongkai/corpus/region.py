@@ -29,7 +29,7 @@ def report_id(text: str) -> int | None:
 
 def load(store, document_id: int, arg: str | None = None) -> tuple[str, Report]:
     """One stored report as (label, report); a Chinese error when there is none by that id."""
-    report = store.load_report(document_id)
+    report = store.held_report(document_id)  # with the findings the corpus holds
     if report is None:
         doc = store.document(document_id)
         if doc is not None and doc["status"] == "failed":  # the number of a file that could not be read

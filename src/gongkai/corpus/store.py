@@ -494,6 +494,21 @@ class Store(Database):
         rows = self.query("SELECT report_json FROM documents WHERE id = ? AND status = 'ok'", (document_id,))
         return Report.from_json(rows[0][0]) if rows and rows[0][0] else None
 
+    def held_report(self, document_id: int):
+        """``load_report`` with the findings the corpus holds (``findings``, in order: when it was
+        compared with last year's report, those of ``gongkai check --previous``) — what the web's
+        report page, the API and ``Corpus.report`` give; the stored JSON keeps the report's own as
+        checked alone, which the cross-year pass starts from."""
+        from gongkai.model import Finding
+
+        report = self.load_report(document_id)
+        if report is not None:
+            report.findings = [Finding(rule, severity, message, cells.split(";") if cells else [], place, quote)
+                               for rule, severity, message, cells, place, quote in self.query(
+                                   "SELECT rule, severity, message, cells, place, quote FROM findings"
+                                   " WHERE document_id = ? ORDER BY seq", (document_id,))]
+        return report
+
     def placement(self, agency_key: str) -> dict | None:
         """The stored placement of a body (name, code, province, city, county, unit, level,
         source: auto | user, note), or None."""

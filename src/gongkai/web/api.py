@@ -447,7 +447,7 @@ def _paths_for(request, columns: list[str], rows: Iterator[list]) -> Iterator[li
 @answers("GET")
 @login_needed(api=True)
 def corpus_report(request, doc_id):
-    """A stored report with its findings (its own and the cross-year ones)."""
+    """A stored report with its findings as the corpus holds them (its ``report`` says the same)."""
     import json
 
     from gongkai.web import survey

@@ -263,7 +263,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
         doc = store.document(doc_id)
         if doc is None:
             raise Http404(f"语料库中没有编号为 #{doc_id} 的报告")
-        report = store.load_report(doc_id)
+        report = store.held_report(doc_id)  # its JSON with the findings the page lists
     names = catalogue()["severities"]
     found = [(Finding(f["rule"], f["severity"], f["message"], [c for c in (f["cells"] or "").split(";") if c],
                       f["where"], f["quote"]), f["previous_id"]) for f in doc["findings"]]
