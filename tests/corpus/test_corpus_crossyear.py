@@ -246,3 +246,25 @@ def test_the_corpus_gives_the_findings_of_check_previous(tmp_path, capsys, order
                 for r in _csv(tmp_path / "out" / "findings.csv") if r["year"] == "2024"]
     assert exported == expected
     capsys.readouterr()
+
+
+def test_a_report_gets_its_findings_alone_back_when_last_years_is_no_longer_readable(tmp_path):
+    # Parsed again, last year's report drops the next year's cross-year results; the next year's
+    # findings had been replaced whole (its LAST-YEAR worded with 2023's problems), so when last
+    # year's file then failed to read, the next year was left without its LAST-YEAR at all.
+    import gongkai
+    from gongkai.corpus import crossyear
+    from gongkai.corpus.store import Store
+    from tests.conftest import EXAMPLES
+
+    last, this = EXAMPLES / "hongze-district-2023.pdf", EXAMPLES / "hongze-district-2024.pdf"
+    db = str(tmp_path / "c.db")
+    assert main(["ingest", str(last), str(this), "--db", db, "-q", "--workers", "1"]) == 0
+    corpus = gongkai.Corpus(db)
+    numbers = {r.year: r.report_id for r in corpus.documents()}
+    sha = {r.year: r.sha256 for r in corpus.documents()}
+    with Store(db) as store:
+        store.save(sha256=sha[2023], name=last.name, path=str(last), size=None, parser_version=gongkai.PARSER_VERSION,
+                   result={"form": "pdf", "reason": "读取失败"}, placement=None)
+        assert crossyear.run(store) == 0
+    assert _held(gongkai.Corpus(db), numbers[2024]) == [(f, None) for f in _as_checked(gongkai.check(gongkai.parse(this)))]

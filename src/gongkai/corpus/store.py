@@ -374,7 +374,12 @@ class Store(Database):
                 self.execute("DELETE FROM figures WHERE document_id = ?", (doc_id,))
                 # Cross-year results that rest on the earlier parse, its own or the next year's,
                 # are dropped and marked undone, so the cross-year pass redoes them even after
-                # a run killed before it got there.
+                # a run killed before it got there. The next year's report gets its findings
+                # alone back (the pass replaced them whole: a LAST-YEAR last year made moot is
+                # not in its rows), so nothing is lost if this one is no longer readable.
+                for (later,) in self.query("SELECT id FROM documents WHERE previous_id = ? AND id <> ?",
+                                           (doc_id, doc_id)):
+                    self._findings_alone(int(later))
                 self.execute("DELETE FROM findings WHERE previous_id = ?", (doc_id,))
                 self.execute("UPDATE documents SET previous_id = NULL WHERE id = ? OR previous_id = ?",
                              (doc_id, doc_id))
@@ -493,6 +498,13 @@ class Store(Database):
 
         rows = self.query("SELECT report_json FROM documents WHERE id = ? AND status = 'ok'", (document_id,))
         return Report.from_json(rows[0][0]) if rows and rows[0][0] else None
+
+    def _findings_alone(self, document_id: int) -> None:
+        """Put back a report's findings as checked alone (those of its stored JSON)."""
+        report = self.load_report(document_id)
+        self.execute("DELETE FROM findings WHERE document_id = ?", (document_id,))
+        self.insert_rows("findings", _FINDING_COLUMNS,
+                         [_finding_row(document_id, i, f) for i, f in enumerate(report.findings if report else ())])
 
     def held_report(self, document_id: int):
         """``load_report`` with the findings the corpus holds (``findings``, in order: when it was
