@@ -33,7 +33,7 @@ server process's system calls a request (strace), each way; ``--loop-counts`` co
 with ``gongkai serve``'s (cli/httpserver.py: the spin on kept-open connections, and its fix).
 
 ``--asleep`` adds two references that pay what this machine charges a process for sleeping between
-bursts of work (docs/architecture.md "Speed" → The server: on this VM the same work costs more CPU
+bursts of work (docs/performance.md "The server": on this VM the same work costs more CPU
 the longer the process slept before it): the parse in process with a sleep before each as long as the
 read child waits between its parses in the server (the server's wall time a request less the
 parse's), and waitress alone with the trivial app sleeping as long as a parse before answering.

@@ -22,7 +22,7 @@ Why ``subprocess`` and not ``multiprocessing``: a forked copy of a threaded serv
 plain child is killed and replaced without disturbing a pool manager.
 
 The round trip is a request's largest share of the server's own work after HTTP, so it is lean
-(docs/architecture.md "Speed" → The server): a message is framed as ``multiprocessing.Connection``
+(docs/performance.md "The server"): a message is framed as ``multiprocessing.Connection``
 frames it (4 bytes of length; the corpus's children, ``corpus/child.py``, use a Connection on the
 same kind of socket) but written with one ``writev`` (length and payload not joined) and read
 with one ``readv`` into a buffer kept per child (length and payload together; ``Connection``

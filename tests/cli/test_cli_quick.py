@@ -85,7 +85,7 @@ def test_a_command_declaring_more_than_the_reader_knows_is_left_to_argparse():
 
 def test_parse_one_file_imports_neither_argparse_nor_openssl():
     """Start-up: `gongkai parse one.txt --json` builds no argparse parser and hashes the file
-    with CPython's own SHA-256, not OpenSSL's (docs/architecture.md, Speed)."""
+    with CPython's own SHA-256, not OpenSSL's (docs/performance.md, Start-up)."""
     code = ("import sys\nfrom gongkai.cli import main\nmain(['parse', sys.argv[1], '--json'])\n"
             "print(sorted({'argparse', 'gettext', 'locale', 'hashlib', '_hashlib'} & set(sys.modules)), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code, str(seed("000"))], capture_output=True, text=True, timeout=120)

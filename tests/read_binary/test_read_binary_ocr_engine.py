@@ -278,7 +278,7 @@ def test_read_binary_ocr_engine_narrow_lines_read_in_batches_alike(numbers, monk
     three; the fast path for digits off, see test_read_binary_ocr_digits); a line's reading is the same in any batch, alone (beside a copy of itself) or among others
     in any order — it depends on its pixels alone; and it differs from a run of the line by
     itself only in the order products are summed: the same text, and every character's stored
-    confidence within one unit of its fifth decimal (the ruling in docs/architecture.md)."""
+    confidence within one unit of its fifth decimal (the ruling in docs/architecture.md, Speed)."""
     import numpy as np
 
     from gongkai.read import ocr, ocrengine

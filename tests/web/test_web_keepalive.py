@@ -1,6 +1,6 @@
 """HTTP/1.1 persistent connections to the API, as ``gongkai serve`` runs waitress: API clients
 (requests.Session, httpx.Client, browsers) send many calls on one connection, and most of the
-HTTP server's cost is per connection (docs/architecture.md "Speed" → The server).  One connection
+HTTP server's cost is per connection (docs/performance.md "The server").  One connection
 carries lean answers (web/front.py), Django's answers and refusals alike, each with its exact
 Content-Length; ``Connection: close`` and HTTP/1.0 are honoured; a body over waitress's own limit
 is a 413 that closes the connection, so what follows it is never read as the next request."""

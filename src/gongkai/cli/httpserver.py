@@ -11,7 +11,7 @@ already sent: ``writable()`` says yes, ``select`` returns at once (the socket is
 ``handle_write`` finds a task on the channel and only *tries* the lock the worker still holds, and
 the loop goes round again — and, holding the GIL between ``select``s, delays the very worker it
 waits for (up to the interpreter's 5 ms switch interval).  Counted under ``gongkai serve``'s app
-(docs/architecture.md "Speed" → The server): ~40–110 ``handle_write`` calls a request kept open,
+(docs/performance.md "The server"): ~40–110 ``handle_write`` calls a request kept open,
 in bursts of 200–500.  A new connection each request rarely meets it (the client closes instead).
 
 ``channel_request_lookahead=1`` (``cli/serve.py``) is not the cause and stays: it is how

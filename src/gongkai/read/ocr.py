@@ -342,7 +342,7 @@ def _plan_page(gray, scale: float, binary=None):
     Huai'an report made noisy as bench/ocr.py makes it (grey paper, noise of 3 and 5 grey
     levels, specks, turned 0.6°; four seeds each), against its clean reading: 5 cells wrong in
     all (one row, on one page, misread the same way detected whole), where the whole page
-    detected misread 24 (0–9 a page; docs/architecture.md, Speed → OCR)."""
+    detected misread 24 (0–9 a page; docs/performance.md, OCR)."""
     from gongkai.read import ocrgrid
 
     if binary is None:

@@ -3,7 +3,7 @@ caller answered without the middleware chain and the URL resolver.
 
 A call of these two endpoints is the server's most frequent request, and Django's ten middleware
 and its resolver cost more CPU than everything else the server does for it but HTTP itself
-(docs/architecture.md "Speed", bench/serve_overhead.py).  ``FrontHandler`` is Django's own
+(docs/performance.md "The server", bench/serve_overhead.py).  ``FrontHandler`` is Django's own
 ``WSGIHandler`` (request object, signals, WSGI response, error logging: Django's code) whose
 middleware chain is replaced by ``_chain``: a plain call is answered by the endpoint itself
 (``api.report_answer``; the upload in its common shape read by ``multipart.uploads``, any other
@@ -30,7 +30,7 @@ allows anonymous use.  For such a call the full chain would do nothing more than
 
 The lean answer.  Most such calls are good uploads answered 200, and for them even Django's
 ``WSGIRequest``, ``HttpResponse`` and its two signals cost a third of the server's own work
-(docs/architecture.md "Speed").  ``FrontHandler.__call__`` answers them at the WSGI level
+(docs/performance.md "The server").  ``FrontHandler.__call__`` answers them at the WSGI level
 (``_lean``) when it can be sure the answer is the one Django's chain gives, byte for byte:
 
 - the request's host, scheme and path facts (the environ keys ``_HOST_KEYS``) have been judged

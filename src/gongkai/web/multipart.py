@@ -3,7 +3,7 @@ Django's multipart parser.
 
 Django's parser (a stream of generators, every part's headers through ``email``) was the largest
 cost of the server's own work on an API call: about half of it (bench/serve_overhead.py,
-docs/architecture.md "Speed").  ``uploads`` reads only the shape every client sends — curl,
+docs/performance.md "The server").  ``uploads`` reads only the shape every client sends — curl,
 browsers, Python's requests, Django's test client: one ``file`` part and at most one ``previous``
 part, each with a ``Content-Disposition: form-data`` header naming a plain file and at most a bare
 ``Content-Type``, each part's data ended by CRLF and the boundary, the closing boundary last — and
