@@ -909,6 +909,9 @@ def test_small_things_users_hit(django_env, world):
     # The summary lists the worst first, ties in upload order, then the files not read — as the
     # index of `gongkai check … --html` does (the web listed them in upload order).
     _summary_order_as_the_index(anon, token)
+    # An empty file is told in the words of `gongkai check` and the corpus's failures (文件是空的 before)
+    page = anon.post("/check/", {"file": SimpleUploadedFile("空.txt", b""), "csrfmiddlewaretoken": token}).content.decode()
+    assert re.findall(r'<p class="error" role="alert">(.*?)</p>', page) == ["文件为空。"]
     # an anonymous script posting to the API is told to sign in (401), not about CSRF (403)
     r = anon.post(f"/api/bodies/{world['a'].pk}/requests", {"content": "x"})
     assert r.status_code == 401 and r.json()["error"].startswith("请先登录")
