@@ -218,7 +218,7 @@ SCHEMAS: dict[str, Schema] = {
                "additionalProperties": False, "description": "逐格相加；空白不当作 0"},
     "CorpusFinding": {**obj({"rule": STR, "severity": SEVERITY, "message": STR, "cells": arr(STR), "where": STR,
                              "quote": STR, "previous_id": null(INT)}, optional=("where", "quote")),
-                      "description": "previous_id：跨年度检查所比较的上年报告编号"},
+                      "description": "按 gongkai check --previous 的顺序；previous_id：与上年报告比较得出或按它改写的各条所依据的上年报告编号，其余为 null"},
     "CorpusReport": obj({
         "id": INT, "sha256": {**STR, "description": "原文件的 SHA-256 摘要"}, "name": STR,
         "paths": {**arr(STR), "description": "读到它的各处：系统管理员看到服务器上的路径，其他用户只看到文件名（压缩包成员为 包.zip!成员）"},
