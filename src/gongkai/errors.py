@@ -38,9 +38,10 @@ _USUAL_ROOTS = frozenset(
     "bin boot data dev etc home lib lib64 media mnt opt private proc root run sbin srv sys tmp usr var Users Volumes".split())
 
 
-def _roots() -> frozenset[str]:
+def _roots(homes: tuple[str, ...]) -> frozenset[str]:
     """The first folders a file-system path starts with: the usual ones, every folder at "/" of
-    this machine, and those of the home, data and temporary folders wherever they are set."""
+    this machine, and those of the home, data and temporary folders and of ``homes`` (the web
+    site's, which the caller knows: gongkai's own variables are read by ``settings`` only)."""
     import os
     import tempfile
 
@@ -49,15 +50,14 @@ def _roots() -> frozenset[str]:
         names.update(e.name for e in os.scandir("/") if e.is_dir())
     except OSError:
         pass
-    for folder in (os.environ.get("HOME"), os.environ.get("XDG_DATA_HOME"), os.environ.get("GONGKAI_WEB_HOME"),
-                   tempfile.gettempdir()):
+    for folder in (os.environ.get("HOME"), os.environ.get("XDG_DATA_HOME"), tempfile.gettempdir(), *homes):
         if folder and folder.startswith("/"):
             names.add(folder.strip("/").split("/")[0])
     names.discard("")
     return frozenset(names)
 
 
-def without_folders(text: str) -> str:
+def without_folders(text: str, *homes: str) -> str:
     """``text`` with every file-system path cut to its last part (``/tmp/gongkai-lo-x/input.doc`` →
     ``input.doc``): what a reason (a read's failure, a refused file) may show to anyone but the
     site's administrator, since the server's folders — the data folder, an upload's folder named
@@ -67,7 +67,7 @@ def without_folders(text: str) -> str:
     line and the Python API keep the paths."""
     import re
 
-    roots = _roots()
+    roots = _roots(homes)
     return re.sub(_PATH, lambda m: (m.group(2) or "…") if m.group(1) in roots else m.group(0), text)
 
 

@@ -44,6 +44,10 @@ def test_a_site_path_is_never_cut_and_a_file_system_path_always_is(django_env, t
     assert without_folders(f"无法读取 {here}：权限不够") == "无法读取 表.pdf：权限不够"
     assert without_folders("无法读取 /data/gongkai/corpus/a.pdf") == "无法读取 a.pdf"
     assert without_folders("无法读取 /work/x/b.pdf；/home/li/c.pdf") == "无法读取 b.pdf；c.pdf"
+    # The site's own home (GONGKAI_WEB_HOME, read by gongkai.settings only) under a top folder of its
+    # own: cut when the caller names it, as the web does with its HOME.
+    assert without_folders("无法读取 /gk-site-zz/web/a.pdf") == "无法读取 /gk-site-zz/web/a.pdf"
+    assert without_folders("无法读取 /gk-site-zz/web/a.pdf", "/gk-site-zz/web") == "无法读取 a.pdf"
 
 
 @pytest.fixture

@@ -83,9 +83,11 @@ def shown_to(user, text: str) -> str:
     (``errors.without_folders``: a LibreOffice or OCR error names a temporary folder or the
     installed packages, a corpus failure the data folder).  ``user`` None: a request refused
     before it had one."""
+    from django.conf import settings
+
     from gongkai.errors import without_folders
 
-    return text if user is not None and sees_server_paths(user) else without_folders(text)
+    return text if user is not None and sees_server_paths(user) else without_folders(text, str(settings.HOME))
 
 
 def anonymous_allowed() -> bool:
