@@ -273,3 +273,49 @@ def test_an_administrator_sets_a_bodys_own_review_body_and_court(django_env, wor
         assert remedy.format("淮安市清江浦区人民政府", "有管辖权的人民法院") in letter
     finally:
         Body.objects.filter(pk=a.pk).update(name=a.name, review_body="", court="")
+
+
+def test_a_letter_from_the_command_line_on_a_web_bodys_register_is_signed_as_the_web_signs_it(
+        django_env, world, tmp_path, monkeypatch, capsys):
+    """`gongkai register letter … --db <site>/registers/body-N.sqlite3` (docs/web.md says how to give
+    the CLI a body's register) signed the letter 本机关 — the settings file's placeholder — and
+    warned, where the web signs it with the body's name. It now signs as the web does, with the
+    body's own review body and court; a register of no web site still signs with the settings."""
+    from gongkai.cli import main
+    from gongkai.register import Register
+    from gongkai.web.models import Body
+    from gongkai.web.registers import register_url
+
+    monkeypatch.setattr(django_env, "REGISTER_SETTINGS", tmp_path / "register.yaml")   # the placeholders
+    monkeypatch.setenv("GONGKAI_REGISTER_SETTINGS", str(tmp_path / "register.yaml"))
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-03-10")
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    ref = _granted_request(c, a, _csrf(c, f"/register/{a.pk}/"))
+    Body.objects.filter(pk=a.pk).update(review_body="淮安市人民政府", court="淮安市清江浦区人民法院")
+    remedy = ("如对本答复不服，可以自收到本答复书之日起六十日内向{}申请行政复议，"
+              "或者自收到本答复书之日起六个月内向{}提起行政诉讼。")
+    try:
+        web = _paras(c.get(f"/register/{a.pk}/r/{ref}/letter/reply").content)
+        out = tmp_path / "reply.docx"
+        capsys.readouterr()
+        assert main(["register", "letter", ref, "reply", "-o", str(out), "--db", register_url(a.pk)]) == 0
+        assert capsys.readouterr().err == ""          # before: 注意：文书中的署名机关（agency，现为“本机关”）…
+        cli = _paras(out.read_bytes())
+        assert cli == web
+        assert [p.strip() for p in cli if p.strip()][-2:] == [a.name, "2026年1月20日"]
+        assert remedy.format("淮安市人民政府", "淮安市清江浦区人民法院") in cli
+    finally:
+        Body.objects.filter(pk=a.pk).update(review_body="", court="")
+    # a register of no site: the settings file's agency signs (here its placeholder, and warned)
+    own = tmp_path / "own.sqlite3"
+    Register(str(own), create=True).close()
+    (tmp_path / "register.yaml").write_text("agency: 某县某某局\nreview_body: 某县人民政府\n", encoding="utf-8")
+    assert main(["register", "add", "--db", str(own), "--name", "周八", "--type", "自然人", "--channel", "当面",
+                 "--content", "某小区规划许可", "--date", "2026-01-05"]) == 0
+    assert main(["register", "reply", "2026-000001", "--db", str(own), "--outcome", "予以公开", "--ground", "2",
+                 "--date", "2026-01-20"]) == 0
+    assert main(["register", "letter", "2026-000001", "reply", "-o", str(out), "--db", str(own)]) == 0
+    cli = _paras(out.read_bytes())
+    assert [p.strip() for p in cli if p.strip()][-2:] == ["某县某某局", "2026年1月20日"]
+    assert remedy.format("某县人民政府", "有管辖权的人民法院") in cli

@@ -89,6 +89,19 @@ def test_serve_on_postgresql(pg_url, tmp_path):
         assert _call(f"{base}/api/bodies/{b_id}/requests", ta, new)[0] == 403
     finally:
         serverproc.stop(server, seconds=10)
+    # the CLI on body a's schema (docs/web.md) signs the letter with the body's name, as the web does
+    # (it signed 本机关, the settings file's placeholder, and warned); test_web_letters.py: SQLite
+    body_url = f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3Dregister_body_{a_id}"
+    out = tmp_path / "reply.docx"
+    r = subprocess.run([sys.executable, "-m", "gongkai", "register", "letter", ref, "reply", "-o", str(out),
+                        "--db", body_url], env=env, capture_output=True, text=True, timeout=120)
+    assert (r.returncode, r.stderr) == (0, "gongkai：文书中的行政复议机关按本机关的类型和所在区划确定为“淮安市清江浦区人民政府”"
+                                           "（《中华人民共和国行政复议法》第二十四条）；如不对，"
+                                           "请系统管理员在管理页面的“机关”中为本机关填写行政复议机关。\n")
+    from docx import Document
+
+    signed = [p.text.strip() for p in Document(str(out)).paragraphs if p.text.strip()]
+    assert signed[-2:] == ["甲局", "2026年3月9日"]
     import psycopg
 
     with psycopg.connect(pg_url) as conn:

@@ -272,14 +272,16 @@ def _open(args, create: bool = True):
     """The register; ``create=False`` for a command that only reads it: a mistyped --db (or no
     register yet) is said, not shown as an empty register or a table 3 of zeros."""
     from gongkai.register.office import office_settings
-    from gongkai.register.store import Register
+    from gongkai.register.store import Register, web_body_of
     try:
         reg = Register(args.db, create=create)
     except GongkaiError as exc:
         if not create and exc.message == "台账数据库不存在":
             exc.message += "：还没有登记过申请？先用 gongkai register add 登记，或用 --db 指定已有的台账"
         raise
-    reg.settings = office_settings(reg.settings, reg.settings.agency)   # the review body its name tells
+    body = web_body_of(reg.db)   # a web site's body's register: signed and reviewed as the web does
+    reg.settings = (office_settings(reg.settings, body.name, body.region, body.review_body, body.court) if body
+                    else office_settings(reg.settings, reg.settings.agency))   # the review body its name tells
     return reg
 
 
@@ -299,12 +301,15 @@ def _warn_unset(reg) -> None:
     from gongkai.register.letters import unset_office_settings
     from gongkai.register.office import review_body_note, told_review_body
     from gongkai.register.settings import load_settings, site_settings_path
+    from gongkai.register.store import web_body_of
     warning = unset_office_settings(reg.settings)
     if warning:
         print(f"gongkai：注意：{warning}", file=sys.stderr)
-    told = told_review_body(load_settings(), reg.settings.agency)
+    body = web_body_of(reg.db)
+    told = None if body and body.review_body else \
+        told_review_body(load_settings(), reg.settings.agency, body.region if body else None)
     if told:
-        print(f"gongkai：{review_body_note(told, site_settings_path())}", file=sys.stderr)
+        print(f"gongkai：{review_body_note(told, site_settings_path(), web=body is not None)}", file=sys.stderr)
 
 
 def _print_case(reg, ref: str, case) -> None:

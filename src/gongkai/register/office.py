@@ -17,6 +17,9 @@ elsewhere or leaves to a choice: vertically led bodies, tax and state security (
 the superior department), justice bureaus (第二十八条: a choice of two), branches and other
 派出机构 (their own rules), development-zone committees, a government's general office
 (办公室, answering in the government's name or its own), and names that place no body.
+
+A web site's body may have its own review body and court (set in /admin/), which win; and a web
+body's register opened at the command line is signed as the web signs it (``store.web_body_of``).
 """
 
 from __future__ import annotations
@@ -103,3 +106,4 @@ def own_review_body_note(review_body: str, court: str) -> str:
     """Said on a web body's request page when its administrator set the letters' bodies for it."""
     own = [f"{what}为“{v.strip()}”" for what, v in (("行政复议机关", review_body), ("管辖法院", court)) if v.strip()]
     return f"文书中的{'、'.join(own)}（系统管理员为本机关设定）。" if own else ""
+

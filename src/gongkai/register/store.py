@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
+from gongkai import regex
 from gongkai.db import now_stamp, office_today, open_registers, taking_turns
 from gongkai.errors import GongkaiError, NotFound, shown
 from gongkai.format.text import BLANK
@@ -733,3 +737,66 @@ def _request(row: tuple) -> Request:
 
 
 __all__ = ["Register", "NewRequest", "Request", "Applicant", "RuleError", "ImportedStep", "RequestFilter"]
+
+
+# -- the web site's body a register is kept for ----------------------------------------------------
+# The web keeps body N's register as registers/body-N.sqlite3 beside its own web.sqlite3, or as the
+# schema register_body_N of its PostgreSQL database; its bodies are rows of Django's table below.
+WEB_DB_FILE = "web.sqlite3"
+WEB_BODY_TABLE = "gongkai_web_body"
+_BODY_FILE = regex.compile(r"body-(\d+)\.sqlite3")
+_BODY_SCHEMA = regex.compile(r"-c\s*search_path\s*=\s*register_body_(\d+)")
+
+
+@dataclass(frozen=True)
+class WebBody:
+    """A web site's body as its letters name it (the web's /admin/ sets the review body and court)."""
+
+    name: str
+    region: str
+    review_body: str = ""
+    court: str = ""
+
+
+def web_body_of(db: Any) -> WebBody | None:
+    """The web site's body whose register ``db`` is (found as ``workdays.store.site_calendar_of``
+    finds the site's calendar), or None for any other register or when the site's database cannot
+    be read.  The CLI opened on such a register signed its letters 本机关 (the settings file's
+    placeholder) where the web signs them with the body's name."""
+    try:
+        if db.dialect == "postgresql":
+            options = next((v for k, v in parse_qsl(urlsplit(str(db.url or "")).query) if k == "options"), "")
+            m = _BODY_SCHEMA.search(options)
+            return _pg_body(db, int(m.group(1))) if m else None
+        m = _BODY_FILE.fullmatch(Path(db.path).name)
+        web = Path(db.path).parent.parent / WEB_DB_FILE
+        if not m or not web.is_file():
+            return None
+        conn = sqlite3.connect(f"{web.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            cols = {r[1] for r in conn.execute(f"PRAGMA table_info({WEB_BODY_TABLE})")}
+            row = conn.execute(f"SELECT {_columns(cols)} FROM {WEB_BODY_TABLE} WHERE id = ?", (int(m.group(1)),)).fetchone()
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        return None   # not readable by this user (the site's files are its server's): as before
+    return WebBody(*(str(v or "") for v in row)) if row else None
+
+
+def _pg_body(db: Any, body_id: int) -> WebBody | None:
+    """Body ``body_id`` of the web's table in the same PostgreSQL database (in whichever schema
+    Django made it: the register's connection searches only the body's own)."""
+    found = db.query("SELECT table_schema FROM information_schema.tables WHERE table_name = ?", (WEB_BODY_TABLE,))
+    if len(found) != 1:
+        return None
+    schema = str(found[0][0])
+    cols = {str(c) for (c,) in db.query("SELECT column_name FROM information_schema.columns "
+                                       "WHERE table_schema = ? AND table_name = ?", (schema, WEB_BODY_TABLE))}
+    quoted = '"' + schema.replace('"', '""') + '"'
+    rows = db.query(f"SELECT {_columns(cols)} FROM {quoted}.{WEB_BODY_TABLE} WHERE id = ?", (body_id,))
+    return WebBody(*(str(v or "") for v in rows[0])) if rows else None
+
+
+def _columns(have: set[str]) -> str:
+    """The body's name, region and (a site upgraded since web migration 0004) own review body and court."""
+    return ", ".join(c if c in have else "''" for c in ("name", "region_code", "review_body", "court"))
