@@ -383,3 +383,25 @@ def test_table2_cells_list_the_documents_they_count(capsys, db_url, monkeypatch)
     assert code == 1 and "2021年表二此格留空：台账中没有2021年底以前制发的任何文件" in err
     code, _, err = run(capsys, "log", "table2", *db, "--year", "2025", "--cell", "art20_6.penalty.decisions")
     assert code == 1 and "行政许可等是月度数据之和：gongkai log figures --year 2025" in err
+
+
+def test_days_overdue_counted_over_a_year_whose_notice_is_not_entered_are_marked(capsys, db_url, monkeypatch):
+    """2026-12-01's duty ends 2026-12-29; the working days late from there into 2027 (whose
+    arrangement gongkai does not ship) are reckoned by rule, and each listing says so."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-12")
+    db = ("--db", db_url)
+    assert run(capsys, "log", "add", *db, "--title", "关于甲的通知", "--kind", "其他", "--made", "2026-12-01",
+               "--draft-by", "张三", "--draft-on", "2026-12-01", "--check-by", "李四", "--check-on", "2026-12-01",
+               "--sign-by", "王五", "--sign-on", "2026-12-01")[0] == 0
+    code, out, _ = run(capsys, "log", "due", *db, "--on", "2027-01-10")
+    assert code == 0
+    assert out == "D2026-000001\t已逾期未公开\t期限2026-12-29\t形成2026-12-01，逾期7个工作日（推算）\t关于甲的通知\n"
+    code, out, _ = run(capsys, "log", "due", *db, "--on", "2027-01-10", "--json")
+    assert [(o["late_workdays"], o["late_workdays_assumed"]) for o in json.loads(out)] == [(7, True)]
+    code, out, err = run(capsys, "log", "publish", "D2026-000001", *db, "--channel", "政府网站", "--column", "通知公告",
+                         "--on", "2027-01-11")
+    assert code == 0 and "gongkai：注意：超过公开时限 2026-12-29（逾期 8 个工作日（推算））。" in err
+    # within a known year (the 10-10 调休 Saturday a working day) the count is certain and unmarked
+    assert run(capsys, "log", "add", *db, "--title", "关于乙的通知", "--kind", "其他", "--made", "2026-10-09")[0] == 0
+    code, out, _ = run(capsys, "log", "due", *db, "--on", "2026-11-10")
+    assert out == "D2026-000002\t已逾期未公开\t期限2026-11-05\t形成2026-10-09，逾期3个工作日\t关于乙的通知\n"

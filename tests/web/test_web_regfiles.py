@@ -106,6 +106,23 @@ def _log_page(world):
     return c, url, post
 
 
+def test_days_late_counted_over_a_year_without_its_notice_are_marked_on_the_log(django_env, world, monkeypatch):
+    """The site's day 2027-01-12: a duty due 2026-12-29 met on 2027-01-11 is 8 working days late by
+    rule (2027's arrangement not entered), and the message and the item's page say （推算）."""
+    monkeypatch.setattr(django_env, "TODAY", "2027-01-12")
+    c, url, post = _log_page(world)
+    page = post(what="add", title="关于年末考核的通知", kind="other", made_on="2026-12-01", attribute="active",
+                draft_by="李明", draft_on="2026-12-01", existing="0")
+    ref = re.search(r"已登记 (D2026-\d{6})。", page).group(1)
+    post(what="review", ref=ref, step="check", by="王芳", on="2026-12-01")
+    post(what="review", ref=ref, step="sign", by="马镇长", on="2026-12-01")
+    page = post(what="publish", ref=ref, channel="website", column="通知公告", on="2027-01-11")
+    assert f"已登记 {ref} 于 2027-01-11 公开。超过公开时限 2026-12-29（逾期 8 个工作日（推算）），逾期记录保留。" in page
+    page = c.get(f"{url}item/{ref}/").content.decode()
+    assert ('自形成之日 2026-12-01 起二十个工作日：2026-12-29，逾期公开（2027-01-11公开，逾期 8 个工作日'
+            '<span class="assumed">（推算）</span>）') in page
+
+
 def test_a_clerk_keeps_the_log_on_its_page(django_env, world):
     """Registered, reviewed and published in the browser, with the CLI's checks: a publication
     before its 审签 is refused (the form comes back as typed), a late one is said and kept."""

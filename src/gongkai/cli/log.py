@@ -266,7 +266,8 @@ def run_publish(args) -> int:
         print(f"gongkai：已登记 {args.ref} 于 {on} 公开。")
         for ob in obligations(item, log.calendar, on):
             if ob.published_on == on and ob.status == "late":
-                print(f"gongkai：注意：超过公开时限 {ob.due}（逾期 {ob.late_workdays} 个工作日）。", file=sys.stderr)
+                est = "（推算）" if ob.late_assumed else ""
+                print(f"gongkai：注意：超过公开时限 {ob.due}（逾期 {ob.late_workdays} 个工作日{est}）。", file=sys.stderr)
     return 0
 
 
@@ -360,10 +361,11 @@ def run_due(args) -> int:
         print(json.dumps([{"ref": o.item.ref, "title": o.item.title, "start": o.start.isoformat(), "reason": o.reason,
                            "due": o.due.isoformat(), "assumed": o.assumed, "status": o.status,
                            "published_on": o.published_on.isoformat() if o.published_on else None,
-                           "late_workdays": o.late_workdays} for o in obs], ensure_ascii=False, indent=2))
+                           "late_workdays": o.late_workdays, "late_workdays_assumed": o.late_assumed} for o in obs], ensure_ascii=False, indent=2))
         return 0
     for o in obs:
-        extra = f"，逾期{o.late_workdays}个工作日" if o.late_workdays else ""
+        extra = (f"，逾期{o.late_workdays}个工作日{'（推算）' if o.late_assumed else ''}"
+                 if o.late_workdays else "")
         pub = f"，{o.published_on}公开" if o.published_on else ""
         print(f"{o.item.ref}\t{o.status_zh}\t期限{o.due}{'（推算）' if o.assumed else ''}\t"
               f"{o.reason}{o.start}{pub}{extra}\t{o.item.title}")

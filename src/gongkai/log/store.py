@@ -362,6 +362,7 @@ class Obligation:
     published_on: date | None
     status: str          # on_time | late | pending | overdue | lapsed | withdrawn
     late_workdays: int = 0
+    late_assumed: bool = False   # late_workdays counted over days of a year whose notice is not entered
 
     STATUS_ZH = {"on_time": "按时公开", "late": "逾期公开", "pending": "待公开", "overdue": "已逾期未公开",
                  "lapsed": "公开前已废止/失效", "withdrawn": "公开前已调整为非主动公开"}
@@ -402,12 +403,12 @@ def obligations(item: Item, calendar: Calendar, as_of: date, limit: int = 20) ->
         published = next((p for p in pubs if p >= start), None)
         if published is not None and published > as_of:
             published = None  # not yet published as of the day asked about
-        late = 0
+        late, late_end = 0, None
         if published is not None:
             if published <= due:
                 status = "on_time"
             else:
-                status, late = "late", calendar.workdays_between(due, published)
+                status, late, late_end = "late", calendar.workdays_between(due, published), published
         elif item.ended_on is not None and item.ended_on <= as_of:
             status = "lapsed"
         elif item.attribute_on(as_of) != "active":
@@ -415,8 +416,9 @@ def obligations(item: Item, calendar: Calendar, as_of: date, limit: int = 20) ->
         else:
             status = "overdue" if as_of > due else "pending"
             if status == "overdue":
-                late = calendar.workdays_between(due, as_of)
-        out.append(Obligation(item, start, reason, due, assumed, published, status, late))
+                late, late_end = calendar.workdays_between(due, as_of), as_of
+        out.append(Obligation(item, start, reason, due, assumed, published, status, late,
+                              late_end is not None and calendar.any_assumed(due, late_end)))
     return out
 
 

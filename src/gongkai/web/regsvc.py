@@ -563,7 +563,8 @@ def log_item(body, ref: str, today: date, typed=None) -> dict[str, Any]:
                                     if f["what"] in ITEM_ACTIONS] + correction_forms(item, typed)
     return {"item": _log_row(item, duties), "history": item_history(item), "forms": forms, "voided": item.voided,
             "duties": [{"start": ob.start, "reason": ob.reason, "due": ob.due, "assumed": ob.assumed,
-                        "status": ob.status_zh, "published_on": ob.published_on, "late_workdays": ob.late_workdays}
+                        "status": ob.status_zh, "published_on": ob.published_on, "late_workdays": ob.late_workdays,
+                        "late_assumed": ob.late_assumed}
                        for ob in duties]}
 
 
@@ -744,7 +745,8 @@ def log_action(log, data, actor: str) -> str:
         item = log.publish(ref, needed("channel", "公开渠道"), text("column"), day, actor, text("url"))
         late = [ob for ob in obligations_of(log, item, day) if ob.published_on == day and ob.status == "late"]
         return f"已登记 {ref} 于 {day} 公开。" + (
-            f"超过公开时限 {late[0].due}（逾期 {late[0].late_workdays} 个工作日），逾期记录保留。" if late else "")
+            f"超过公开时限 {late[0].due}（逾期 {late[0].late_workdays} 个工作日"
+            f"{'（推算）' if late[0].late_assumed else ''}），逾期记录保留。" if late else "")
     if what == "change":
         day = required_date(text("on"), "变更日期")
         item = log.change(ref, day, text("note"), actor)
