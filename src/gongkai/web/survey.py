@@ -282,7 +282,9 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
             "ingested_at": (doc["ingested_at"] or "")[:19].replace("T", " "), "code": doc["code"] or "",
             "place": "".join(p for p in (doc["province"], doc["city"], doc["county"]) if p),
             "findings": rows_out,
-            "findings_json": [{**f.to_dict(), "previous_id": prev} for f, prev in found],
+            # previous_report_id as the export and the Python API name it; previous_id: the same, kept
+            # for the clients of 0.9.1 (deprecated, documented in the OpenAPI description)
+            "findings_json": [{**f.to_dict(), "previous_report_id": prev, "previous_id": prev} for f, prev in found],
             "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "notice")},
             "tables": tables_html(report, findings) if report is not None else {},
             # what the tables' marks (* inferred, # undecided, ~ OCR) mean, as on the check page
