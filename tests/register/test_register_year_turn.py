@@ -472,3 +472,33 @@ def test_two_offices_notices_are_each_compared_with_the_one_gongkai_ships(capsys
     assert d[1] == ("本次录入的安排与 gongkai 随附的 2026 年安排（chinesecalendar 数据）不同：随附安排放假、录入的安排上班："
                     "2026-01-02；随附安排上班、录入的安排放假：2026-01-04、2026-02-14、2026-02-28、2026-05-09、2026-09-20、"
                     "2026-10-10。期限仍按录入的安排计算，请核对国务院办公厅通知，录入有误时更正")
+
+
+def test_due_and_the_request_page_mark_working_days_left_counted_over_estimated_days(
+        capsys, db_url, settings, monkeypatch):
+    """Received 2026-12-21, due 2027-01-19（推算）, open on 2027-01-05 before the 2027 notice: the
+    10 working days left were told as if certain (`register due` 还剩10个工作日, the API's
+    workdays_left with no flag), though every one of them is judged by rule."""
+    from gongkai.cli import main
+    from gongkai.web.regsvc import request_detail
+
+    reg = _register(db_url, settings, date(2026, 12, 21))
+    ref = _new(reg, date(2026, 12, 21))
+    reg.close()
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-05")
+    assert main(["register", "due", "--within", "10", "--db", db_url]) == 0
+    assert capsys.readouterr().out == (f"{ref}\t即将到期：2027-01-19（推算），还剩10个工作日（推算）\t张*\t"
+                                       "街道2026年低保名单\n")
+    reg = _register(db_url, settings, date(2027, 1, 5))
+    d = request_detail(reg, ref, date(2027, 1, 5), personal=True)
+    assert (d["due_on"], d["due_assumed"], d["workdays_left"], d["workdays_left_assumed"]) == (
+        "2027-01-19", True, 10, True)
+    reg.close()
+    _enter_notice(db_url)       # made up, see the module's docstring: the same days, now certain
+    assert main(["register", "due", "--within", "10", "--db", db_url]) == 0
+    assert capsys.readouterr().out == f"{ref}\t即将到期：2027-01-19，还剩10个工作日\t张*\t街道2026年低保名单\n"
+    reg = _register(db_url, settings, date(2027, 1, 5))
+    d = request_detail(reg, ref, date(2027, 1, 5), personal=True)
+    assert (d["due_on"], d["due_assumed"], d["workdays_left"], d["workdays_left_assumed"]) == (
+        "2027-01-19", False, 10, False)
+    reg.close()

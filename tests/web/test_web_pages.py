@@ -1155,6 +1155,29 @@ def test_request_page_marks_working_days_overdue_counted_over_estimated_days(dja
     assert re.search(r'<td id="due">([^<]*)</td>', page).group(1) == "2026-11-30（共 20 个工作日，已超期 23 个工作日）"
 
 
+def test_request_page_and_api_mark_working_days_left_counted_over_estimated_days(django_env, world, monkeypatch,
+                                                                               tmp_path):
+    """Received 2026-12-21, open on 2027-01-05 with no 2027 notice entered: the due date carried
+    （推算） but the 还剩 10 个工作日 beside it, all judged by rule, did not, nor did the API's count."""
+    monkeypatch.setattr(django_env, "REGISTER_DIR", tmp_path / "registers")   # a site without 2027's notice
+    monkeypatch.setattr(django_env, "TODAY", "2027-01-05")
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "name": "王五", "channel": "in_person",
+                                         "content": "x", "on": "2026-12-21", "csrfmiddlewaretoken": token})
+    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    assert re.search(r'<td id="due">([^<]*)</td>', page).group(1) == (
+        "2027-01-19（推算）（共 20 个工作日，还剩 10 个工作日（推算））")
+    d = c.get(f"/api/bodies/{a.pk}/requests/{ref}").json()
+    assert (d["due_on"], d["due_assumed"], d["workdays_left"], d["workdays_left_assumed"]) == (
+        "2027-01-19", True, 10, True)
+    monkeypatch.setattr(django_env, "TODAY", "2026-12-22")   # 2026's days known, 2027's still not: 推算
+    d = c.get(f"/api/bodies/{a.pk}/requests/{ref}").json()
+    assert (d["workdays_left"], d["workdays_left_assumed"]) == (19, True)
+
+
 def test_calendar_page_says_where_the_site_notice_differs_from_the_one_gongkai_ships(django_env, world, monkeypatch,
                                                                                      tmp_path):
     """The administrator enters 2027 with 12 February left out of 春节 and 20 February out of the

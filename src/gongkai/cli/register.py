@@ -492,8 +492,8 @@ def _due(args) -> int:
                 rows.append((missed, req.ref, f"已超期：答复期限 {c.due_text}，已超过{late}个工作日{est}", who))
             elif c.due and c.due <= horizon:
                 left = reg.calendar.workdays_between(today, c.due)
-                rows.append((c.due, req.ref, f"即将到期：{c.due.isoformat()}，还剩{left}个工作日"
-                             + ("（期限为推算，该年节假日安排未录入）" if c.assumed else ""), who))
+                est = "（推算）" if reg.calendar.any_assumed(today, c.due) else ""   # counted over unknown days
+                rows.append((c.due, req.ref, f"即将到期：{c.due_text}，还剩{left}个工作日{est}", who))
             elif c.consultation_reply_by and c.consultation_reply_by < today:
                 rows.append((c.consultation_reply_by, req.ref,
                              f"{state_labels()[case.state]}：第三方意见期限 {c.consultation_reply_by.isoformat()} 已过",

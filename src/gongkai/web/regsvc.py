@@ -218,6 +218,9 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
         "counted_workdays": c.counted, "limit_workdays": c.limit,
         "workdays_left": (reg.calendar.workdays_between(today, c.due)
                           if c.due and not case.concluded_on and not overdue else None),
+        # counted over days of a year whose notice is not entered: an estimate (推算), as the due date
+        "workdays_left_assumed": bool(c.due and not case.concluded_on and not overdue
+                                      and reg.calendar.any_assumed(today, c.due)),
         "workdays_late": (reg.calendar.workdays_between(c.missed, today)
                           if c.missed and not case.concluded_on and overdue else None),
         # that count ran over days of a year whose notice is not entered: an estimate (推算)
