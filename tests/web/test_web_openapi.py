@@ -202,6 +202,8 @@ def test_every_endpoint_answers_as_documented(doc, world):
     check("/api/corpus/stats", "get", sup.get("/api/corpus/stats?level=county&region=64"), 200)
     check("/api/corpus/stats", "get", sup.get("/api/corpus/stats?level=bogus"), 400)
     check("/api/corpus/stats", "get", sup.get("/api/corpus/stats?level=county&format=csv"), 200)
+    check("/api/corpus/stats", "get", sup.get("/api/corpus/stats?level=county&ids=1"), 200)
+    check("/api/corpus/stats", "get", sup.get("/api/corpus/stats?level=county&format=csv&ids=1"), 200)
     etag = sup.get("/api/corpus/stats?level=county")["ETag"]
     check("/api/corpus/stats", "get", sup.get("/api/corpus/stats?level=county", HTTP_IF_NONE_MATCH=etag), 304)
     by_body = check("/api/corpus/stats", "get", sup.get("/api/corpus/stats?level=body"), 200)

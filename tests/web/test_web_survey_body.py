@@ -113,10 +113,10 @@ def test_the_api_gives_a_body_s_years(corpus, world):
         return [(r["region"], r["code"], r["year"], r["values"]["received"], r["ids"]) for r in d["rows"]]
 
     mine = [(BODY, KEY, 2021, 5, [ids[2021]]), (BODY, KEY, 2025, 21, [ids[2025]])]
-    d = c.get("/api/corpus/stats", {"level": "body", "agency": "交通与建设局"}).json()
+    d = c.get("/api/corpus/stats", {"level": "body", "agency": "交通与建设局", "ids": "1"}).json()
     assert (d["level"], d["agency"], d["body"], rows(d)) == ("body", "交通与建设局", "", mine)
     assert d["rows"][0]["values"]["correction_rate"] is None  # 2021: no review or lawsuit decided, no rate
-    assert rows(c.get("/api/corpus/stats", {"level": "body", "body": KEY, "region": "35"}).json()) == mine
+    assert rows(c.get("/api/corpus/stats", {"level": "body", "body": KEY, "region": "35", "ids": "1"}).json()) == mine
     everyone = c.get("/api/corpus/stats", {"level": "body"}).json()
     assert [(r["code"], r["year"]) for r in everyone["rows"]] == [
         (KEY, 2021), (KEY, 2025), ("350128/行政审批局", 2020), ("350128/行政审批局", 2024)]
@@ -131,6 +131,34 @@ def test_the_api_gives_a_body_s_years(corpus, world):
     r = c.get("/api/corpus/stats", {"level": "agency"})
     assert r.status_code == 400 and r.json()["error"] == (
         "层级“agency”无效：应为 province（省）、city（市）、county（县）、body（机关）。")
+
+
+def test_a_row_s_report_numbers_are_given_when_asked(corpus, world):
+    """Each row's report numbers (over the whole corpus: every report's) only with ``ids=1``, in the
+    JSON (``ids``) and the CSV (a last column ``report_ids``); without, the row has no ``ids`` and
+    the CSV is that of ``gongkai stats --csv``; any other value is a 400, named."""
+    import csv
+    import io
+
+    c = client_for(world["supervisor"])
+    ids = _ids(corpus)
+    query = {"level": "body", "body": KEY}
+    plain = c.get("/api/corpus/stats", query).json()
+    assert [sorted(r) for r in plain["rows"]] == [["based_on", "code", "region", "unsound", "values", "year"]] * 2
+    asked = c.get("/api/corpus/stats", {**query, "ids": "1"}).json()
+    assert [r.pop("ids") for r in asked["rows"]] == [[ids[2021]], [ids[2025]]]
+    assert asked == plain
+    assert c.get("/api/corpus/stats", {**query, "ids": "0"}).json() == plain
+
+    def table(answer):
+        return list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode("utf-8-sig"))))
+
+    bare = table(c.get("/api/corpus/stats", {**query, "format": "csv"}))
+    with_ids = table(c.get("/api/corpus/stats", {**query, "format": "csv", "ids": "1"}))
+    assert bare[0][-1] == "unsound" and with_ids[0] == [*bare[0], "report_ids"]
+    assert [row[:-1] for row in with_ids] == bare and [row[-1] for row in with_ids[1:]] == [str(ids[2021]), str(ids[2025])]
+    r = c.get("/api/corpus/stats", {**query, "ids": "yes"})
+    assert (r.status_code, r.json()) == (400, {"error": "ids 应为 0 至 1 的整数，不能是“yes”"})
 
 
 @pytest.mark.browser

@@ -345,10 +345,12 @@ CSV_COLUMNS = ["region", "region_code", "year", *(k for k, _, _, _ in METRICS), 
                "covered_reports", "unsound_reports", "unsound"]
 
 
-def csv_rows(table: StatsTable) -> list[list[Any]]:
+def csv_rows(table: StatsTable, ids: bool = False) -> list[list[Any]]:
     """``table.records()`` as the CSV's rows (``CSV_COLUMNS``; ``stats --csv``, ``/api/corpus/stats?format=csv``):
-    a blank figure an empty field, ``unsound`` joined by "；", without ``report_ids``."""
-    return [[_csv_cell(record[key]) for key in CSV_COLUMNS] for record in table.records()]
+    a blank figure an empty field, ``unsound`` joined by "；"; ``ids``: a last column ``report_ids``
+    (the numbers joined by ";", as ``/api/corpus/stats?ids=1&format=csv``), else without it."""
+    return [[*(_csv_cell(record[key]) for key in CSV_COLUMNS),
+             *((";".join(map(str, record["report_ids"])),) if ids else ())] for record in table.records()]
 
 
 def write_csv(table: StatsTable, path: str) -> None:

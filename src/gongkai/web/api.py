@@ -339,13 +339,14 @@ def corpus_stats(request):
     from gongkai.web import survey
 
     q = request.GET
+    ids = bool(_whole(request, "ids", 0, 1, 0))  # each row's report numbers: only when asked (all of them, unpaged)
     if _wants_csv(request):  # the CSV of gongkai stats --csv
         from gongkai.corpus.export import csv_text
         from gongkai.corpus.stats import CSV_COLUMNS, csv_rows
 
         table = survey.stats_table(q.get("level"), q.get("region"), q.get("agency"), q.get("body"))[4]
-        return _csv_answer("stats.csv", csv_text(CSV_COLUMNS, csv_rows(table)))
-    return json_response(survey.stats_json(q.get("level"), q.get("region"), q.get("agency"), q.get("body")))
+        return _csv_answer("stats.csv", csv_text(CSV_COLUMNS + ["report_ids"] * ids, csv_rows(table, ids)))
+    return json_response(survey.stats_json(q.get("level"), q.get("region"), q.get("agency"), q.get("body"), ids))
 
 
 CORPUS_PAGE, CORPUS_PAGE_MAX = 100, 1000

@@ -173,10 +173,11 @@ SCHEMAS: dict[str, Schema] = {
         "counts": mapping(INT, "按读取状态（ok、failed…）的报告份数"),
         "rows": arr(obj({"region": {**STR, "description": "地区名称；level=body 时为机关名称（按其最近一年报告的写法）"},
                          "code": {**null(STR), "description": "地区代码；level=body 时为机关标识（body 参数可用）"},
-                         "year": null(INT), "ids": {**arr(INT), "description": "计入这一行的报告编号（/api/corpus/reports/{doc_id}）"},
+                         "year": null(INT), "ids": {**arr(INT), "description": "计入这一行的报告编号（/api/corpus/reports/{doc_id}）；只在 ids=1 时给出"},
                          "values": mapping(null(NUM), "指标 → 数值（无数据为 null）"),
                          "based_on": mapping(INT, "指标 → 所依据的报告份数"),
-                         "unsound": {**arr(STR), "description": "加入数字、自身合计不成立的报告及哪一行（按原样计入，未作更正）"}})),
+                         "unsound": {**arr(STR), "description": "加入数字、自身合计不成立的报告及哪一行（按原样计入，未作更正）"}},
+                        optional=("ids",))),
         "findings_by_rule": mapping(INT, "规则 → 条数"),
         "duplicates": {**arr(STR), "description": "未计入的报告（同一机关同一年度的另一份，如“#7 某某局 2024”）"},
         "covered": {**arr(STR), "description": "计入份数、未加入数字的报告：同一行中人民政府的全地区报告已含其数字"},
@@ -427,7 +428,9 @@ def document() -> dict:
                        {"type": "string", "maxLength": 200}),
                 _query("body", "只统计这个机关的报告：机关标识，即 level=body 时各行的 code（如 350128/交通与建设局）",
                        {"type": "string", "maxLength": 200}),
-                _query("format", "json（默认）或 csv（与 gongkai stats --csv 相同的列）", {"enum": ["json", "csv"]})])},
+                _query("format", "json（默认）或 csv（与 gongkai stats --csv 相同的列）", {"enum": ["json", "csv"]}),
+                _query("ids", "1：各行另列计入的报告编号（JSON 的 ids；CSV 末列 report_ids，以 ; 分隔）。默认 0 不列："
+                       "全语料库时即每一份报告的编号，回答大得多", {"enum": [0, 1]})])},
             "/api/corpus/reports": {"get": _op(
                 "语料库中的报告（按编号，可按地区、年度、机关筛选）：JSON 分页（total、next、previous，另见 Link 头）；"
                 "format=csv 时为全部符合条件的报告（CSV，带 BOM，边读边发）",
