@@ -239,3 +239,25 @@ def test_every_endpoint_answers_as_documented(doc, world):
         for method, op in ops.items():
             ok = next(c for c in op["responses"] if c.startswith("2"))
             assert (path, method, ok) in check.seen, (path, method)
+
+
+def test_the_event_body_documents_every_step_and_field_the_register_takes(doc):
+    """The Event schema was written by hand: no ground (which 本机关不掌握 requires), method, event,
+    payment, how… and no delivered, amended, voided or withdrawn, with additionalProperties false —
+    a client checking its bodies against it could not send them. It is now the declaration's."""
+    from jsonschema import Draft202012Validator
+
+    event = Draft202012Validator(doc["components"]["schemas"]["Event"])
+    taken = [{"kind": "replied", "on": "2026-03-09", "outcome": "本机关不掌握", "ground": "第（四）"},
+             {"kind": "replied", "on": "2026-03-09", "outcome": "unable.not_held", "ground": "5", "body": "某局",
+              "body_contact": "0517-1", "note": "x"},
+             {"kind": "delivered", "on": "2026-03-10", "event": 2, "method": "电子"},
+             {"kind": "amended", "event": 2, "field": "outcome", "value": "予以", "ground": "第（二）", "reason": "计错了行"},
+             {"kind": "voided", "event": 3, "reason": "重复登记"},
+             {"kind": "withdrawn", "on": "2026-03-09", "how": "书面"},
+             {"kind": "fee_notice", "on": "2026-03-09", "basis": "按量", "units": 120, "payment": "银行转账"}]
+    assert [list(event.iter_errors(body)) for body in taken] == [[]] * len(taken)
+    refused = [{"kind": "registered", "on": "2026-03-09"}, {"kind": "replied", "grounds": "4"}, {"on": "2026-03-09"}]
+    assert [event.is_valid(body) for body in refused] == [False, False, False]
+    assert doc["components"]["schemas"]["Event"]["properties"]["ground"]["description"].startswith(
+        "所依据的第三十六条的一项（replied、amended）：1（第（一）项：已经主动公开的，告知获取的方式和途径）、")

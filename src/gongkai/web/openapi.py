@@ -50,6 +50,31 @@ def choice(what: str) -> Schema:
                                   "对应多项时答复 400 并列出以它开头的各项）；记录保存的是所选的那一项"}
 
 
+def event_body() -> Schema:
+    """What ``POST …/events`` takes: ``kind`` (any step but the registration), ``on`` and every
+    field a step declares (``register/data/events.yaml``), each said with the steps that take it —
+    written out by hand, it lacked ground, method, event… and the kinds delivered, amended…"""
+    from gongkai.register.events import choices, kinds
+
+    found: dict[str, tuple[Any, list[str]]] = {}
+    for k in kinds().values():
+        if k.id != "registered":
+            for f in k.entered:
+                found.setdefault(f.name, (f, []))[1].append(k.id)
+    props: dict[str, Schema] = {
+        "kind": {"enum": [k for k in kinds() if k != "registered"]},
+        "on": {**DATE, "description": "办理日期（更正、作废等默认今天）"}}
+    for name, (f, ids) in sorted(found.items()):
+        said = f"{f.label}（{'、'.join(ids)}）"
+        if f.type == "choice":
+            shown = list(choices(f.choices or "").items())
+            sample = "、".join(f"{i}（{label}）" for i, label in shown[:4]) + ("…" if len(shown) > 4 else "")
+            props[name] = choice(f"{said}：{sample}")
+        else:
+            props[name] = {**_FIELD_TYPES.get(f.type, STR), "description": said}
+    return obj(props, optional=tuple(p for p in props if p != "kind"))
+
+
 def null(schema: Schema) -> Schema:
     """The schema, or null (a blank cell, a date not yet known)."""
     if "type" in schema and "$ref" not in schema:
@@ -110,13 +135,7 @@ SCHEMAS: dict[str, Schema] = {
         "applicant_type": choice("申请人类型（表三的列），如 natural_person、自然人"),
         "channel": choice("提交方式，如 in_person、当面、互联网")},
         optional=("id_number", "phone", "email", "address", "signed_on", "confirmed_on", "pieces"))},
-    "Event": obj({
-        "kind": {"enum": ["correction_requested", "corrected", "consultation_started", "consultation_ended",
-                          "extended", "later_deadline", "fee_notice", "fee_paid", "replied", "archived"]},
-        "on": DATE, "items": STR, "until": DATE, "party": choice("征求意见的对象：third_party（第三方）、other_body（其他机关）"),
-        "name": STR, "workdays": INT, "reason": STR, "basis": choice("收费方式：pieces（按件）、pages（按量）"), "units": INT,
-        "outcome": choice("表三办理结果行，如 granted、denied.third_party、本机关不掌握"), "note": STR},
-        optional=("items", "until", "party", "name", "workdays", "reason", "basis", "units", "outcome", "note")),
+    "Event": event_body(),
     "RequestRow": obj({"ref": STR, "applicant": {**STR, "description": "监督人员看到的是打码的姓名"},
                        "applicant_type": STR, "channel": STR, "content": STR, "received_on": DATE,
                        "due_on": null(DATE), "concluded_on": null(DATE), "state": STR, "outcome": null(STR),
