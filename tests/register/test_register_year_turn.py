@@ -502,3 +502,21 @@ def test_due_and_the_request_page_mark_working_days_left_counted_over_estimated_
     assert (d["due_on"], d["due_assumed"], d["workdays_left"], d["workdays_left_assumed"]) == (
         "2027-01-19", False, 10, False)
     reg.close()
+
+
+def test_the_years_shipped_are_the_library_s_and_the_project_table_s(monkeypatch, shipped_cache):
+    """What the calendar page says this installation knows: chinesecalendar's years and those of
+    the project's own table — 2027 when a release ships it (MADE UP: ship_2027), and a year shipped
+    after a gap named apart (2028 alone, its days here only the statutory festivals, made up too)."""
+    import copy
+
+    from gongkai.workdays import calendar as C
+
+    assert C.shipped_years() == "2004–2026"
+    ship_2027(monkeypatch)
+    assert C.shipped_years() == "2004–2027"
+    data = copy.deepcopy(C._shipped_data())
+    data["years"] = {2028: {"notice": "虚构", "holidays": sorted(statutory_holidays(2028)), "workdays": []}}
+    monkeypatch.setattr(C, "_shipped_data", lambda: data)
+    C.shipped_calendar.cache_clear()
+    assert C.shipped_years() == "2004–2026、2028"

@@ -1178,6 +1178,30 @@ def test_request_page_and_api_mark_working_days_left_counted_over_estimated_days
     assert (d["workdays_left"], d["workdays_left_assumed"]) == (19, True)
 
 
+def test_calendar_page_names_the_years_this_release_ships_its_own_table_included(django_env, world, monkeypatch,
+                                                                                tmp_path):
+    """The page's 内置 2004–2026 年 came from chinesecalendar's range alone: a release whose own
+    table (data/workdays.yaml) carries 2027 (MADE UP here: ship_2027) still said 2026."""
+    from gongkai.workdays.calendar import shipped_calendar
+    from tests.register.gk_year_2027 import ship_2027
+
+    monkeypatch.setattr(django_env, "REGISTER_DIR", tmp_path / "registers")
+    admin = client_for(world["admin"])
+
+    def sentence() -> str:
+        html = admin.get("/register/calendar/").content.decode()
+        return re.search(r"本站所有机关的台账使用同一份节假日安排：([^<]*)</p>", html).group(1)
+
+    assert sentence() == "内置 2004–2026 年的国务院办公厅通知，此后的年份由系统管理员在本页录入。"
+    try:
+        ship_2027(monkeypatch)
+        shipped = sentence()
+    finally:
+        monkeypatch.undo()
+        shipped_calendar.cache_clear()
+    assert shipped == "内置 2004–2027 年的国务院办公厅通知，此后的年份由系统管理员在本页录入。"
+
+
 def test_calendar_page_says_where_the_site_notice_differs_from_the_one_gongkai_ships(django_env, world, monkeypatch,
                                                                                      tmp_path):
     """The administrator enters 2027 with 12 February left out of 春节 and 20 February out of the

@@ -380,9 +380,14 @@ def calendar_overview(cal, entered) -> dict[str, Any]:
     """What the calendar page shows: the years known and from where, each notice entered (who,
     when), the first year estimated, and how an estimate is made."""
     from gongkai.db import office_time
-    from gongkai.workdays.calendar import ASSUMED_BASIS, shipped_difference, shipped_note, statutory_holidays
+    from gongkai.workdays.calendar import (
+        ASSUMED_BASIS,
+        shipped_difference,
+        shipped_note,
+        shipped_years,
+        statutory_holidays,
+    )
 
-    lo, hi = cal.library_years
     last = cal.last_known_day.year
     latest = {e.notice.year: e for e in entered}
     years = []
@@ -403,7 +408,7 @@ def calendar_overview(cal, entered) -> dict[str, Any]:
         else:
             spans.append([name, d, d])
     estimate = [(name, a.isoformat() if a == b else f"{a.isoformat()} 至 {b.isoformat()}") for name, a, b in spans]
-    return {"library": f"{lo}–{hi}", "years": years, "history": history, "last_known": cal.last_known_day,
+    return {"shipped_years": shipped_years(), "years": years, "history": history, "last_known": cal.last_known_day,
             "next_year": last + 1, "estimate": estimate, "basis": ASSUMED_BASIS}
 
 

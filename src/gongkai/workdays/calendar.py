@@ -293,6 +293,19 @@ def shipped_source(year: int) -> str:
     return own.notice or "项目节假日表" if own else "chinesecalendar 数据"
 
 
+def shipped_years() -> str:
+    """The years this installation knows without any notice entered — chinesecalendar's and the
+    project's own table's (data/workdays.yaml), which a release may carry past the library — as
+    2004–2027, or 2004–2026、2028 with a gap."""
+    runs: list[list[int]] = []
+    for year in shipped_calendar().known_years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return "、".join(str(r[0]) + (f"–{r[-1]}" if len(r) > 1 else "") for r in runs)
+
+
 def _runs(days: list[date]) -> str:
     """Sorted days as 2027-02-05 至 2027-02-08、2027-02-20."""
     runs: list[list[date]] = []
