@@ -108,11 +108,14 @@ def text_pdf_floor(files: list[Path], rounds: int, seconds: float, label: str) -
 
 
 def per_page(kind: str, files: list[Path], pages: int, runs: int, one_core: bool) -> None:
-    """Whole child (start-up included) minus a child that only warms up: the reading itself."""
+    """Whole child (start-up included) minus a child that only warms up: the reading itself.  The
+    two run in pairs after one discarded run: a single warm-up child measured once, on a cold
+    file cache, took longer than the full runs after it, and the DOCX line printed a negative wall."""
     base = [sys.executable, __file__, "--child", "once", *(["--one-core"] if one_core else [])]
-    warm, _ = child([*base, "--runs", "1", *map(str, files)], cwd=str(ROOT), timeout=3600)
+    child([*base, "--runs", "1", *map(str, files)], cwd=str(ROOT), timeout=3600)   # caches warm
     samples = []
     for _ in range(runs):
+        warm, _ = child([*base, "--runs", "1", *map(str, files)], cwd=str(ROOT), timeout=3600)
         full, _ = child([*base, "--runs", "2", *map(str, files)], cwd=str(ROOT), timeout=3600)
         samples.append(Sample((full.cpu - warm.cpu) / pages, (full.wall - warm.wall) / pages, full.peak_mb))
     print(line(f"{kind} ({pages} pages, {'pinned to one core' if one_core else 'not pinned'})", samples, per="a page",
