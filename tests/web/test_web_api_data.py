@@ -305,4 +305,6 @@ def test_a_stored_report_and_its_findings_say_the_same_as_check_previous(django_
     assert [f["previous_report_id"] for f in answer["findings"]] == made_with
     assert [f["previous_id"] for f in answer["findings"]] == made_with
     assert answer["counts"] == {"error": 0, "warning": 2, "notice": 2}
+    # the report's number as the list of reports and the export name it; id, its deprecated alias
+    assert (answer["report_id"], answer["id"]) == (numbers[2024], numbers[2024])
     assert "2023 年度报告第五部分列有问题" in page and "如上年报告列有问题，建议补充" not in page

@@ -455,7 +455,9 @@ def corpus_report(request, doc_id):
 
     ctx = survey.report_context(doc_id, sees_server_paths(request.user))
     report = json.loads(ctx["report_json"]) if ctx["report_json"] else None
-    return json_response({"id": ctx["doc_id"], "sha256": ctx["sha256"], "name": ctx["name"], "paths": ctx["paths"],
+    # report_id as the list (/api/corpus/reports), the export and the Python API name it; id, its
+    # name before, kept (an API's contract) and marked deprecated in the OpenAPI description.
+    return json_response({"report_id": ctx["doc_id"], "id": ctx["doc_id"], "sha256": ctx["sha256"], "name": ctx["name"], "paths": ctx["paths"],
                           "status": ctx["status"],
                          "reason": ctx["reason"], "agency": ctx["agency"], "year": ctx["year"],
                          "region_code": ctx["code"] or None, "published": ctx["published"],

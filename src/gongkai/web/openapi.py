@@ -246,7 +246,9 @@ SCHEMAS: dict[str, Schema] = {
                             optional=("where", "quote")),
                       "description": "按 gongkai check --previous 的顺序；previous_report_id：与上年报告比较得出或按它改写的各条所依据的上年报告编号，其余为 null（previous_id 为其已弃用的旧名，值相同）"},
     "CorpusReport": obj({
-        "id": INT, "sha256": {**STR, "description": "原文件的 SHA-256 摘要"}, "name": STR,
+        "report_id": {**INT, "description": "报告编号（与报告列表、导出文件同名）"},
+        "id": {**INT, "deprecated": True, "description": "已弃用（0.9.1 的名称）：与 report_id 相同，仍保留，请改用 report_id"},
+        "sha256": {**STR, "description": "原文件的 SHA-256 摘要"}, "name": STR,
         "paths": {**arr(STR), "description": "读到它的各处：系统管理员看到服务器上的路径，其他用户只看到文件名（压缩包成员为 包.zip!成员）"},
         "status": STR, "reason": null(STR), "agency": null(STR),
         "year": null(INT), "region_code": null(STR), "published": null(DATE),
