@@ -272,22 +272,18 @@ def test_due_and_the_request_page_mark_working_days_overdue_counted_over_estimat
     reg.close()
 
 
-def test_a_body_register_of_the_web_site_counts_on_the_site_calendar_at_the_command_line_too(
-        capsys, tmp_path, settings, monkeypatch):
-    """The web keeps one calendar for the site (registers/calendar.sqlite3) and counts each body's
-    register (registers/body-N.sqlite3) on it.  The CLI opened on that file counted on the file's
-    own, empty table: the administrator's notice unseen (2027-02-01（推算） where the web said
-    2027-01-31), and `calendar add` there stored a notice the web never reads."""
+def _a_web_bodys_register_counts_on_the_site_calendar(body: str, site: str, settings, monkeypatch, capsys) -> None:
+    """A request of a web body's register (``body``) extended in December; the made-up 2027 notice
+    entered in the site's calendar (``site``); the register opened as the CLI opens it counts on
+    that notice, lists it, and refuses `calendar add` (exit 1; the caller reads the message)."""
     from gongkai.cli import main
     from gongkai.db import Database
 
-    site = tmp_path / "registers"
-    body = str(site / "body-1.sqlite3")
     reg = Register(body, settings=settings, today=date(2026, 12, 30), create=True)
     ref = _new(reg, date(2026, 12, 4))
     reg.record(ref, "extended", date(2026, 12, 30), "王文书", reason="需要调取档案")
     reg.close()
-    store = Database(str(site / "calendar.sqlite3"), ("gongkai.workdays",), what="节假日安排")
+    store = Database(site, ("gongkai.workdays",), what="节假日安排")
     add_notice(store, 2027, MADE_UP_2027["holidays"], MADE_UP_2027["workdays"], MADE_UP_2027["notice"], "admin1")
     store.close()
 
@@ -299,6 +295,18 @@ def test_a_body_register_of_the_web_site_counts_on_the_site_calendar_at_the_comm
     assert "2027 年：国办发明电〔2026〕测试号（虚构）；放假 18 天，调休上班 2 天（admin1 录入于 " in capsys.readouterr().out
     assert main(["register", "calendar", "add", "--year", "2027", "--notice", "x", "--holidays", "2027-01-01",
                  "--db", body]) == 1
+
+
+def test_a_body_register_of_the_web_site_counts_on_the_site_calendar_at_the_command_line_too(
+        capsys, tmp_path, settings, monkeypatch):
+    """The web keeps one calendar for the site (registers/calendar.sqlite3) and counts each body's
+    register (registers/body-N.sqlite3) on it.  The CLI opened on that file counted on the file's
+    own, empty table: the administrator's notice unseen (2027-02-01（推算） where the web said
+    2027-01-31), and `calendar add` there stored a notice the web never reads."""
+    site = tmp_path / "registers"
+    body = str(site / "body-1.sqlite3")
+    _a_web_bodys_register_counts_on_the_site_calendar(body, str(site / "calendar.sqlite3"), settings, monkeypatch,
+                                                       capsys)
     assert capsys.readouterr().err == (
         f"gongkai：{body}：这是网页应用中一个机关的台账：全站的节假日安排只有一份，由系统管理员在网页的“节假日安排”页"
         f"（/register/calendar/）录入，各机关的期限都按它计算；本次未录入（网页的节假日安排：{site / 'calendar.sqlite3'}）\n")
@@ -363,8 +371,6 @@ def test_a_body_register_of_the_web_site_on_postgresql_counts_on_the_site_calend
 
     import psycopg
 
-    from gongkai.cli import main
-    from gongkai.db import Database
 
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA register_body_1")
@@ -375,22 +381,7 @@ def test_a_body_register_of_the_web_site_on_postgresql_counts_on_the_site_calend
             f"{pg_url}?options={quote(f'-csearch_path={name}')}"
 
     body, site = in_schema("register_body_1"), in_schema("register_calendar")
-    reg = Register(body, settings=settings, today=date(2026, 12, 30), create=True)
-    ref = _new(reg, date(2026, 12, 4))
-    reg.record(ref, "extended", date(2026, 12, 30), "王文书", reason="需要调取档案")
-    reg.close()
-    store = Database(site, ("gongkai.workdays",), what="节假日安排")
-    add_notice(store, 2027, MADE_UP_2027["holidays"], MADE_UP_2027["workdays"], MADE_UP_2027["notice"], "admin1")
-    store.close()
-
-    reg = Register(body, settings=settings, today=date(2027, 1, 20))   # as the CLI opens it: no calendar given
-    assert reg.case(ref).clock.due_text == "2027-01-31"
-    reg.close()
-    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-20")
-    assert main(["register", "calendar", "list", "--db", body]) == 0
-    assert "2027 年：国办发明电〔2026〕测试号（虚构）；放假 18 天，调休上班 2 天（admin1 录入于 " in capsys.readouterr().out
-    assert main(["register", "calendar", "add", "--year", "2027", "--notice", "x", "--holidays", "2027-01-01",
-                 "--db", body]) == 1
+    _a_web_bodys_register_counts_on_the_site_calendar(body, site, settings, monkeypatch, capsys)
     assert "这是网页应用中一个机关的台账：全站的节假日安排只有一份" in capsys.readouterr().err
     with open_registers(body) as db:   # nothing stored in the body's own table
         assert db.scalar("SELECT COUNT(*) FROM workday_notices") == 0

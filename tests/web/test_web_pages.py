@@ -1145,9 +1145,7 @@ def test_request_page_marks_working_days_overdue_counted_over_estimated_days(dja
     a = world["a"]
     c = client_for(world["clerk_a"])
     token = _csrf(c, f"/register/{a.pk}/")
-    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "name": "王五", "channel": "in_person",
-                                         "content": "x", "on": "2026-11-02", "csrfmiddlewaretoken": token})
-    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    ref = _registered(c, a, token, "王五", "2026-11-02")
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
     assert re.search(r'<td id="due">([^<]*)</td>', page).group(1) == "2026-11-30（共 20 个工作日，已超期 25 个工作日（推算））"
     monkeypatch.setattr(django_env, "TODAY", "2026-12-31")   # counted within 2026: certain
@@ -1164,9 +1162,7 @@ def test_request_page_and_api_mark_working_days_left_counted_over_estimated_days
     a = world["a"]
     c = client_for(world["clerk_a"])
     token = _csrf(c, f"/register/{a.pk}/")
-    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "name": "王五", "channel": "in_person",
-                                         "content": "x", "on": "2026-12-21", "csrfmiddlewaretoken": token})
-    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    ref = _registered(c, a, token, "王五", "2026-12-21")
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
     assert re.search(r'<td id="due">([^<]*)</td>', page).group(1) == (
         "2027-01-19（推算）（共 20 个工作日，还剩 10 个工作日（推算））")
