@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 # Echoed text is cut after this many characters: a 404 for a 2,000-character URL is one line.
 SHOWN_MAX = 60
@@ -57,18 +58,26 @@ def _roots(homes: tuple[str, ...]) -> frozenset[str]:
     return frozenset(names)
 
 
-def without_folders(text: str, *homes: str) -> str:
+def without_folders(text: str, *homes: str, keep: Callable[[str], bool] | None = None) -> str:
     """``text`` with every file-system path cut to its last part (``/tmp/gongkai-lo-x/input.doc`` →
     ``input.doc``): what a reason (a read's failure, a refused file) may show to anyone but the
     site's administrator, since the server's folders — the data folder, an upload's folder named
     after its uploader and time, a temporary folder, the installed packages — are the server's
     business (``web/access.shown_to``).  Only a path under a file system's top folder
-    (``_roots``) is cut: a site path such as ``/register/calendar/`` stays whole.  The command
-    line and the Python API keep the paths."""
+    (``_roots``) is cut: a site path such as ``/register/calendar/`` stays whole.  ``keep``: the
+    web's own test of a site path, for a server where a first part of the site's paths is also a
+    folder at "/" (a server with a /check folder).  The command line and the Python API keep the
+    paths."""
     import re
 
     roots = _roots(homes)
-    return re.sub(_PATH, lambda m: (m.group(2) or "…") if m.group(1) in roots else m.group(0), text)
+
+    def cut(m: re.Match[str]) -> str:
+        if m.group(1) not in roots or (keep is not None and keep(m.group(0))):
+            return m.group(0)
+        return m.group(2) or "…"
+
+    return re.sub(_PATH, cut, text)
 
 
 class GongkaiError(Exception):

@@ -26,20 +26,37 @@ def test_paths_are_cut_to_the_files_name_and_nothing_else_is_touched():
     assert without_folders("LibreOffice（'/tmp/gongkai-lo-x1/out/'）") == "LibreOffice（'…'）"
 
 
-def test_a_site_path_is_never_cut_and_a_file_system_path_always_is(django_env, tmp_path):
+def test_a_site_path_is_never_cut_and_a_file_system_path_always_is(django_env, tmp_path, monkeypatch):
     """A message may name a page of the site (/register/calendar/): a visitor needs it whole.
     Only a path under a file system's top folder is cut — one of this machine's, the usual ones
     (a reason stored on another server), the home and temporary folders."""
+    from django.test import override_settings
     from django.urls import get_resolver
 
     from gongkai.errors import without_folders
+    from gongkai.web.access import without_server_folders
 
     message = "请先在 /register/calendar/ 设定本机关的日历，再打开 /api/corpus/documents/3/cells 核对"
-    assert without_folders(message) == message
+    assert without_folders(message) == without_server_folders(message) == message
     tops = {str(p.pattern).lstrip("^").split("/")[0] for p in get_resolver().url_patterns} - {"", "favicon.ico"}
     assert {"register", "api", "check", "survey", "static"} <= tops
     for top in sorted(tops):
-        assert without_folders(f"见 /{top}/x/y.json") == f"见 /{top}/x/y.json", top
+        assert without_server_folders(f"见 /{top}/x/y.json") == f"见 /{top}/x/y.json", top
+        # A server whose checkouts or home are in a folder at "/" named like a part of the site (CI
+        # keeps its clone in /check): the site's pages and paths naming no folder there stay whole.
+        with override_settings(HOME=f"/{top}/gk-home-zz"):
+            assert without_server_folders(f"见 /{top}/x/y.json；/{top}/") == f"见 /{top}/x/y.json；/{top}/", top
+    with override_settings(HOME="/check/gk-home-zz"):
+        assert without_server_folders("打开 /check/report/3/ 查看") == "打开 /check/report/3/ 查看"
+    # ... and a file there is cut: here the temporary folder stands for that folder at "/".
+    from gongkai.web import access
+
+    top = str(tmp_path).strip("/").split("/")[0]
+    monkeypatch.setattr(access, "_site_tops", lambda: tops | {top})
+    (tmp_path / "上传").mkdir()
+    with override_settings(HOME=str(tmp_path)):
+        assert without_server_folders(f"无法读取 {tmp_path}/上传/表.pdf") == "无法读取 表.pdf"
+        assert without_server_folders(f"见 /{top}/gk-none-zz/y.json") == f"见 /{top}/gk-none-zz/y.json"
     here = tmp_path / "上传" / "表.pdf"
     assert without_folders(f"无法读取 {here}：权限不够") == "无法读取 表.pdf：权限不够"
     assert without_folders("无法读取 /data/gongkai/corpus/a.pdf") == "无法读取 a.pdf"

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import cache, wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
@@ -83,11 +83,42 @@ def shown_to(user, text: str) -> str:
     (``errors.without_folders``: a LibreOffice or OCR error names a temporary folder or the
     installed packages, a corpus failure the data folder).  ``user`` None: a request refused
     before it had one."""
+    return text if user is not None and sees_server_paths(user) else without_server_folders(text)
+
+
+def without_server_folders(text: str) -> str:
+    """``text`` with every path on the server cut to its last part (``errors.without_folders``),
+    the site's own pages kept whole (``is_site_path``)."""
     from django.conf import settings
 
     from gongkai.errors import without_folders
 
-    return text if user is not None and sees_server_paths(user) else without_folders(text, str(settings.HOME))
+    return without_folders(text, str(settings.HOME), keep=is_site_path)
+
+
+@cache
+def _site_tops() -> frozenset[str]:
+    from django.urls import get_resolver
+
+    return frozenset(str(p.pattern).lstrip("^").split("/")[0] for p in get_resolver().url_patterns) - {""}
+
+
+def is_site_path(path: str) -> bool:
+    """Whether ``path`` names a page of this site rather than a file on the server: it starts
+    with a first part of the site's paths (/check/, /register/…) and is a page of the site, or
+    names no folder there is on the server.  Asked only where that first part is also a folder
+    at "/" (a server keeping its checkouts in /check)."""
+    import os.path
+
+    from django.urls import Resolver404, resolve
+
+    if path.strip("/").split("/")[0] not in _site_tops():
+        return False
+    try:
+        resolve(path)
+        return True
+    except Resolver404:
+        return not os.path.lexists(os.path.dirname(path))
 
 
 def anonymous_allowed() -> bool:

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.safestring import mark_safe
 
-from gongkai.errors import GongkaiError, shown, without_folders
+from gongkai.errors import GongkaiError, shown
+from gongkai.web.access import without_server_folders
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -158,7 +159,7 @@ def page_context(level: str, region: str, body: str | None = None, server_paths:
         "truncated": bodies > len(agencies), "bodies_total": bodies, "duplicates": _named(table.duplicates),
         "bodies": sorted(((a["key"], a["name"]) for a in agencies), key=lambda kv: kv[1]), "body": body,
         "one": one, "failed": failed, "failures": [
-            (f.name, f.reason if server_paths else without_folders(f.reason or "", str(settings.HOME))) for f in failures],
+            (f.name, f.reason if server_paths else without_server_folders(f.reason or "")) for f in failures],
         "covered": _named(table.covered), "unsound": _named([u for r in table.rows for u in r.unsound]),
     }
 
@@ -280,7 +281,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
     as_json = report.to_json() if report is not None else ""
     return {"doc_id": doc_id, "sha256": doc["sha256"], "name": doc["name"], "paths": paths, "form": doc["form"],
             "status": doc["status"], "status_label": STATUS.get(doc["status"], doc["status"]),
-            "reason": doc["reason"] if server_paths or not doc["reason"] else without_folders(doc["reason"], str(settings.HOME)),
+            "reason": doc["reason"] if server_paths or not doc["reason"] else without_server_folders(doc["reason"]),
             "agency": doc["agency"], "year": doc["year"], "format": doc["format"], "published": doc["published"],
             "ingested_at": (doc["ingested_at"] or "")[:19].replace("T", " "), "code": doc["code"] or "",
             "place": "".join(p for p in (doc["province"], doc["city"], doc["county"]) if p),
