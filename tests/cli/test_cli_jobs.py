@@ -51,6 +51,35 @@ def test_parse_directory_alike_with_workers(folder, capsys, mode):
         assert [line[:40].count("{") for line in out.splitlines()] == [1] * 8
 
 
+@pytest.mark.parametrize("encoding", ["gb18030", "ascii:backslashreplace"])
+def test_workers_encode_their_output_as_the_parents_stream_does(folder, tmp_path, encoding):
+    """A worker hands back its output encoded as the parent's standard output and error encode
+    (the parent passes the bytes on): a terminal in GB 18030, or one that takes only ASCII, gets
+    the same bytes from two workers as from one, the report's Chinese included."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    runs = [subprocess.run([sys.executable, "-m", "gongkai", "parse", "--jobs", j, str(folder)],
+                           capture_output=True, env=env, timeout=120) for j in ("1", "2")]
+    assert [r.returncode for r in runs] == [1, 1]
+    assert runs[0].stdout == runs[1].stdout and runs[0].stderr == runs[1].stderr
+    name, errors = (encoding.split(":") + ["strict"])[:2]
+    out = runs[1].stdout.decode(name)
+    assert len(out.splitlines()) == 8
+    if name == "gb18030":
+        assert "政府信息公开工作年度报告" in out
+        assert runs[1].stderr.decode(name).endswith("gongkai：共 8 个文件：已读取 8 份报告，1 个文件未能读取。\n")
+    else:
+        assert "\\u653f\\u5e9c" in out  # 政府, as the stream's error handler wrote it
+    # an output file (-o) is UTF-8 whatever the terminal's encoding
+    for j in ("1", "2"):
+        subprocess.run([sys.executable, "-m", "gongkai", "parse", "--jobs", j, "-o", str(tmp_path / f"{j}.jsonl"),
+                        str(folder)], capture_output=True, env=env, timeout=120)
+    assert (tmp_path / "1.jsonl").read_bytes() == (tmp_path / "2.jsonl").read_bytes()
+    assert "政府信息公开工作年度报告" in (tmp_path / "2.jsonl").read_text(encoding="utf-8")
+
+
 def test_check_directory_alike_with_workers(folder, tmp_path, capsys):
     capsys.readouterr()
     one = _run(capsys, "check", "--jobs", "1", "--html", str(tmp_path / "one"), str(folder))

@@ -72,8 +72,6 @@ def _read_pdf(data: bytes, name: str) -> Document:
     pages: list[PageLayout] = []
     scanned: list[int] = []
     unread: list[int] = []  # pages that need OCR when it is not installed
-    from gongkai.read import ocr
-
     ocr_ready: bool | None = None  # looked up at the first scanned page (a few file lookups)
     digits = None  # the digits OCR read surely on this document's pages (ocrdigits.Templates)
     try:
@@ -94,6 +92,8 @@ def _read_pdf(data: bytes, name: str) -> Document:
                                          f"第{index + 1}页") from None
                 scan = _is_scan(reader, glyphs)
                 if scan and ocr_ready is None:
+                    from gongkai.read import ocr  # a text PDF's read does without OCR's modules (start-up)
+
                     ocr_ready = ocr.available()
                 if scan and not ocr_ready:
                     unread.append(index)
@@ -116,6 +116,8 @@ def _read_pdf(data: bytes, name: str) -> Document:
     finally:
         pdf.close()
     if unread:
+        from gongkai.read import ocr
+
         listed = "、".join(str(i + 1) for i in unread)
         if not any(p.lines or p.tables for p in pages):
             raise MissingDependency(
