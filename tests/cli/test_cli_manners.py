@@ -158,6 +158,28 @@ def test_register_reply_help_is_aligned_by_columns(monkeypatch, capsys):
     assert "\n    corrected  收到补正后的申请（答复期限自次日起重新计算）\n" in out
 
 
+def test_every_usage_continues_under_the_commands_first_argument(monkeypatch):
+    """A usage argparse wrapped itself was indented by characters ("用法：" is three, but six
+    columns) and a sub-subcommand's under its parent's name: `gongkai deadline`'s second line
+    stood under "deadline", `gongkai register correct`'s under "correct"."""
+    from gongkai.cli.parser import build_parser
+
+    monkeypatch.setenv("COLUMNS", "80")
+    commands = dict(_subcommands(build_parser()))
+    for name, parser in commands.items():
+        first, *rest = parser.format_usage().rstrip("\n").split("\n")
+        assert first.startswith(f"用法：{name} "), name
+        indent = cell_len(f"用法：{name} ")
+        assert all(cell_len(line) <= 80 for line in [first, *rest]), name
+        assert all(len(line) - len(line.lstrip(" ")) == indent for line in rest), (name, [first, *rest])
+    assert commands["gongkai deadline"].format_usage() == (
+        "用法：gongkai deadline [-h] [--channel 渠道] [--received 日期] [--extend [N]]\n"
+        "                       [--db URL] 提交日期\n")
+    assert commands["gongkai register correct"].format_usage().split("\n")[:2] == [
+        "用法：gongkai register correct [-h] [--items 需要补正的事项]",
+        "                               [--until 补正期限] --date 日期"]
+
+
 def test_a_command_builds_its_own_parser_alone_and_the_same(monkeypatch):
     """Start-up builds only the invoked subcommand's parser: COMMANDS names the module of every
     subcommand, and each subcommand's parser (help included) is the same built alone."""

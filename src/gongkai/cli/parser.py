@@ -102,14 +102,17 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
     def _format_usage(self, usage, actions, groups, prefix) -> str:
         text = super()._format_usage(usage, actions, groups, prefix)
         width = self._width - self._current_indent
-        if all(columns_of(line) <= width for line in text.split("\n")):
+        if text.strip().count("\n") == 0 and columns_of(text.strip()) <= width:
             return text
-        # argparse counted characters, not columns: wrap again at spaces, under the command.
+        # argparse counted characters, not columns (its continuation lines stood three columns
+        # left of the arguments under "用法：", and a sub-subcommand's under its parent's name):
+        # wrap again at spaces, each line under the whole command's first argument.
         words = _usage_words(text)
-        lead = f"{words[0]} {words[1]}" if len(words) > 1 else words[0]
+        named = len(self._prog.split()) if text.startswith(f"{prefix or ''}{self._prog}") else 2
+        lead = " ".join(words[:named])
         indent = " " * (columns_of(lead) + 1)
         lines, current = [], lead
-        for word in words[2:]:
+        for word in words[named:]:
             if columns_of(f"{current} {word}") > width:
                 lines.append(current)
                 current = indent + word
