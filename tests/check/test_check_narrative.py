@@ -303,6 +303,21 @@ def test_outcomes_of_the_answered_requests():
                                 "请核对正文所列的办理结果。")
 
 
+def test_late_or_extended_answers_are_a_part_not_the_answered_total():
+    """Found in the town clerk's January walk: section 五 of a report built from the register said
+    "全年逾期答复3件" and the checker read the 3 as the year's answered requests (表三（七）总计 46),
+    an error that blocked `gongkai build`.  An answer qualified as late, extended or on time counts
+    a part of the answered requests; the unqualified total is still compared."""
+    def report(text: str) -> Report:
+        return _answered(Report(year=2026, format="2021", sections=[Section(5, "存在的主要问题及改进情况", text)]),
+                         granted=40, partial=6)
+    for text in ("一是个别申请办理超过法定期限，全年逾期答复3件；二是答复文书不够规范。",
+                 "本年超期答复申请2件，延期答复5件。", "按时答复43件，逾期答复3件。"):
+        assert text_findings(report(text)) == [], text
+    [found] = text_findings(report("一是个别申请办理超过法定期限，全年答复3件。"))
+    assert (found.rule, found.severity, found.cells) == ("TEXT-TABLE", "error", ["table3.total.total"])
+
+
 # -- TEXT-PERCENT --------------------------------------------------------------------------------
 
 def test_a_share_that_does_not_match():
