@@ -226,6 +226,28 @@ def test_clerk_cannot_read_or_change_another_bodys_register_or_reports(django_en
     assert [x["id"] for x in ca.get("/api/bodies").json()["bodies"]] == [a.pk]
 
 
+def test_a_bodys_own_review_body_and_court_are_in_its_record(django_env, world):
+    """The review body and court an administrator sets for a body (web migration 0004; the letters
+    name them) were in no API answer nor in the OpenAPI's Body: a client could not see what the
+    letters would say. They are now in ``GET /api/bodies``, empty where the rule applies."""
+    from gongkai.web.models import Body
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    assert c.get("/api/bodies").json()["bodies"] == [
+        {"id": a.pk, "name": a.name, "region_code": "320812", "review_body": "", "court": ""}]
+    Body.objects.filter(pk=a.pk).update(review_body="淮安市人民政府", court="淮安市清江浦区人民法院")
+    try:
+        assert c.get("/api/bodies").json()["bodies"] == [
+            {"id": a.pk, "name": a.name, "region_code": "320812", "review_body": "淮安市人民政府",
+             "court": "淮安市清江浦区人民法院"}]
+    finally:
+        Body.objects.filter(pk=a.pk).update(review_body="", court="")
+    body = client_for(None).get("/api/openapi.json").json()["components"]["schemas"]["Body"]
+    assert list(body["properties"]) == ["id", "name", "region_code", "review_body", "court"]
+    assert body["required"] == ["id", "name", "region_code", "review_body", "court"]
+
+
 def test_bearer_token_is_isolated_too(django_env, world):
     from gongkai.web.models import ApiToken
 

@@ -151,8 +151,9 @@ def check(request):
 @answers("GET")
 @login_needed(api=True)
 def bodies(request):
-    return json_response({"bodies": [{"id": b.pk, "name": b.name, "region_code": b.region_code}
-                                    for b in readable_bodies(request.user)]})
+    return json_response({"bodies": [{"id": b.pk, "name": b.name, "region_code": b.region_code,
+                                      "review_body": b.review_body, "court": b.court}
+                                     for b in readable_bodies(request.user)]})
 
 
 # -- pages of a list ---------------------------------------------------------------------

@@ -126,7 +126,10 @@ SCHEMAS: dict[str, Schema] = {
     # "Report", the report JSON: report_schema() below (the published docs/report.schema.json)
     "NotReady": obj({"error": STR, "findings": arr(ref("Finding"))},
                     description="报告尚不能导出：错误、空白单元格或【待办】提示文字"),
-    "Body": obj({"id": INT, "name": STR, "region_code": STR}),
+    "Body": obj({"id": INT, "name": STR, "region_code": STR,
+                 "review_body": {**STR, "description": "系统管理员为本机关设定的行政复议机关（文书中写的）；"
+                                                       "空：按本机关的类型和所在区划确定，或用站点设置文件中的"},
+                 "court": {**STR, "description": "系统管理员为本机关设定的行政诉讼管辖法院；空：用站点设置文件中的"}}),
     "BodyList": obj({"bodies": arr(ref("Body"))}),
     # -- register -------------------------------------------------------------------------
     "NewRequest": {**obj({k: STR for k in (
