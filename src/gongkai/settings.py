@@ -73,6 +73,15 @@ class Settings:
 
         return self.web_home or data_home() / "web"
 
+    def web_sqlite_path(self) -> Path | None:
+        """The web application's SQLite file as its server opens it (``web/settings.py``):
+        GONGKAI_WEB_DB's sqlite:/// path, else <web home>/web.sqlite3; None on PostgreSQL."""
+        from urllib.parse import unquote
+
+        if not self.web_db:
+            return self.web_home_dir() / "web.sqlite3"
+        return Path(unquote(self.web_db[len("sqlite:///"):])) if self.web_db.startswith("sqlite:///") else None
+
     def cache_dir(self) -> Path | None:
         """The cache of parsed data files (gongkai.shipped); None when GONGKAI_CACHE turns it off."""
         return _cache_dir(self.cache)

@@ -567,8 +567,8 @@ def test_cli_withdrawal_letter_with_its_number_and_delivery(capsys, db_url, tmp_
     code, out, err = run("register", "letter", "2025-000001", "withdrawal", "--out", str(out_file))
     assert code == 0, err
     # the office named itself but not its review body: said before the letter is sent
-    assert err == (f"gongkai：注意：文书中的行政复议机关（review_body，现为“本级人民政府”）是默认设置，发出前请在设置文件 {site} "
-                   "中写明本机关的实际情况（如 agency: 某县某某局，review_body: 某县人民政府）。\n")
+    assert err == (f"gongkai：注意：文书中的行政复议机关（review_body，现为“本级人民政府”）是默认设置，发出文书前请在设置文件 {site} "
+                   "中加一行 “review_body: 某县人民政府”（换成本机关的实际情况；文件不存在就新建）。\n")
     assert paras(out_file.read_bytes()) == [
         "某政公开〔2025〕2号", "政府信息公开申请撤回确认书", "张三：",
         "本机关于2025年9月26日收到您提出的政府信息公开申请（申请编号：2025-000001），"

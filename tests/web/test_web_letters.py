@@ -130,9 +130,19 @@ def test_the_request_page_warns_while_letters_name_the_placeholder_review_body(d
     c = client_for(world["clerk_a"])
     ref = _granted_request(c, a, _csrf(c, f"/register/{a.pk}/"))
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    # what to set and where (it named only the server's settings file, not the body's own field)
     assert (f'<p class="error" id="letter-warning">注意：文书中的行政复议机关（review_body，现为“本级人民政府”）是默认设置，'
-            f"发出前请在设置文件 {site} 中写明本机关的实际情况（如 agency: 某县某某局，review_body: 某县人民政府）。"
-            "请系统管理员修改后再发出文书。</p>") in page
+            "发出文书前请系统管理员在管理页面（/admin/）“机关”中本机关的“行政复议机关”一栏填写（只对本机关有效），"
+            f"或在服务器的设置文件 {site} 中加一行 “review_body: 某县人民政府”（换成实际的机关；对本站所有机关有效）。</p>"
+            ) in page
+    from gongkai.web.models import Body
+
+    Body.objects.filter(pk=a.pk).update(review_body="某县人民政府")   # the body's own field, as the warning says
+    try:
+        page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+        assert "letter-warning" not in page
+    finally:
+        Body.objects.filter(pk=a.pk).update(review_body="")
     site.write_text("review_body: 某县人民政府\n", encoding="utf-8")
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
     assert "letter-warning" not in page and "/letter/reply" in page
@@ -319,3 +329,52 @@ def test_a_letter_from_the_command_line_on_a_web_bodys_register_is_signed_as_the
     cli = _paras(out.read_bytes())
     assert [p.strip() for p in cli if p.strip()][-2:] == ["某县某某局", "2026年1月20日"]
     assert remedy.format("某县人民政府", "有管辖权的人民法院") in cli
+
+
+def test_the_cli_finds_a_web_site_whose_database_is_elsewhere(tmp_path, monkeypatch, capsys):
+    """``web_body_of`` looked for the site's database only at <web home>/web.sqlite3: for a site
+    started with ``--db sqlite:///…`` elsewhere (GONGKAI_WEB_DB), the CLI on a body's register
+    signed its letters 本机关 and sent the clerk to the settings file. It now reads the database
+    where the settings put it, and without them says which two to set (PostgreSQL:
+    test_web_postgres.py, the web's table in the register's own database)."""
+    import os
+    import subprocess
+    import sys
+
+    from gongkai.cli import main
+
+    home, web_db = tmp_path / "site", tmp_path / "数据库" / "网站.sqlite3"
+    site = {"GONGKAI_WEB_HOME": str(home), "GONGKAI_WEB_DB": f"sqlite:///{web_db}"}
+    r = subprocess.run([sys.executable, "-m", "gongkai", "users", "body", "淮安市清江浦区教育局", "--region", "320812"],
+                       env={**os.environ, **site, "XDG_CONFIG_HOME": str(tmp_path / "config")},
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert web_db.is_file() and not (home / "web.sqlite3").exists()
+    for name, value in site.items():
+        monkeypatch.setenv(name, value)
+    settings_file = tmp_path / "register.yaml"                    # none: the placeholders
+    monkeypatch.setenv("GONGKAI_REGISTER_SETTINGS", str(settings_file))
+    monkeypatch.setenv("GONGKAI_LETTER_TEMPLATES", str(tmp_path / "letters"))
+    db = str(home / "registers" / "body-1.sqlite3")
+    assert main(["register", "add", "--db", db, "--name", "周八", "--type", "自然人", "--channel", "当面",
+                 "--content", "某小区规划许可", "--date", "2026-01-05"]) == 0
+    assert main(["register", "reply", "2026-000001", "--db", db, "--outcome", "予以公开", "--ground", "2",
+                 "--date", "2026-01-20"]) == 0
+    out = tmp_path / "reply.docx"
+    capsys.readouterr()
+    assert main(["register", "letter", "2026-000001", "reply", "-o", str(out), "--db", db]) == 0
+    assert capsys.readouterr().err == ("gongkai：文书中的行政复议机关按本机关的类型和所在区划确定为“淮安市清江浦区人民政府”"
+                                       "（《中华人民共和国行政复议法》第二十四条）；如不对，"
+                                       "请系统管理员在管理页面的“机关”中为本机关填写行政复议机关。\n")
+    letter = [p.strip() for p in _paras(out.read_bytes()) if p.strip()]
+    assert letter[-2:] == ["淮安市清江浦区教育局", "2026年1月20日"]       # before: 本机关
+    # the settings do not name the site's database: the placeholders sign, and the clerk is told
+    # what to set where
+    monkeypatch.delenv("GONGKAI_WEB_DB")
+    assert main(["register", "letter", "2026-000001", "reply", "-o", str(out), "--db", db]) == 0
+    assert capsys.readouterr().err == (
+        "gongkai：注意：文书中的署名机关（agency，现为“本机关”）、行政复议机关（review_body，现为“本级人民政府”）是默认设置，"
+        f"发出文书前请在设置文件 {settings_file} 中加两行 “agency: 某县某某局”、“review_body: 某县人民政府”"
+        "（换成本机关的实际情况；文件不存在就新建）。这个台账是网页应用中编号为 1 的机关的，但没有读到该网站的数据库："
+        "请像启动网页服务时一样设置环境变量 GONGKAI_WEB_HOME 和 GONGKAI_WEB_DB，文书就与网页一样按该机关落款。\n")
+    assert [p.strip() for p in _paras(out.read_bytes()) if p.strip()][-2:] == ["本机关", "2026年1月20日"]

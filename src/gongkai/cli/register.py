@@ -301,11 +301,15 @@ def _warn_unset(reg) -> None:
     from gongkai.register.letters import unset_office_settings
     from gongkai.register.office import review_body_note, told_review_body
     from gongkai.register.settings import load_settings, site_settings_path
-    from gongkai.register.store import web_body_of
-    warning = unset_office_settings(reg.settings)
+    from gongkai.register.store import web_body_of, web_register_number
+    body = web_body_of(reg.db)
+    warning = unset_office_settings(reg.settings, web=body is not None)
+    number = web_register_number(reg.db) if body is None else None
+    if warning and number is not None:   # a web body's register whose site the settings do not name
+        warning += (f"这个台账是网页应用中编号为 {number} 的机关的，但没有读到该网站的数据库：请像启动网页服务时一样"
+                    "设置环境变量 GONGKAI_WEB_HOME 和 GONGKAI_WEB_DB，文书就与网页一样按该机关落款。")
     if warning:
         print(f"gongkai：注意：{warning}", file=sys.stderr)
-    body = web_body_of(reg.db)
     told = None if body and body.review_body else \
         told_review_body(load_settings(), reg.settings.agency, body.region if body else None)
     if told:

@@ -571,20 +571,33 @@ def write_letter(register, ref: str, kind: str, path: Path, nth: int | None = No
     return path
 
 
-def unset_office_settings(settings, site: Path | None = None) -> str:
+# What each placeholder is set to, as a line of the settings file (the example the warning gives).
+_SETTING_EXAMPLE = {"agency": "某县某某局", "review_body": "某县人民政府"}
+
+
+def unset_office_settings(settings, site: Path | None = None, web: bool = False) -> str:
     """A sentence naming the letter settings still at the shipped placeholders ("" when none):
     a letter signed 本机关, or sending the applicant to 本级人民政府 for review (wrong for a town
-    or a government itself), is not fit to send.  ``site``: the settings file to name (default
-    the one the environment names)."""
+    or a government itself), is not fit to send.  It says what to set and where: the settings
+    file (``site``, default the one the environment names) for the CLI's own register; for a
+    web body's register (``web``: signed with the body's name, so only the review body can be
+    left) the body's own field in /admin/ first — it named only the server's settings file."""
     from gongkai.register.settings import shipped_settings, site_settings_path
 
     shipped = shipped_settings()
-    unset = [f"{CONTEXT[key]}（{key}，现为“{getattr(settings, key)}”）" for key in ("agency", "review_body")
-             if getattr(settings, key) == getattr(shipped, key)]
+    unset = [key for key in ("agency", "review_body") if getattr(settings, key) == getattr(shipped, key)]
     if not unset:
         return ""
-    return (f"文书中的{'、'.join(unset)}是默认设置，发出前请在设置文件 {site or site_settings_path()} 中写明本机关的"
-            "实际情况（如 agency: 某县某某局，review_body: 某县人民政府）。")
+    named = "、".join(f"{CONTEXT[key]}（{key}，现为“{getattr(settings, key)}”）" for key in unset)
+    lines = "、".join(f"“{key}: {_SETTING_EXAMPLE[key]}”" for key in unset)
+    path = site or site_settings_path()
+    if web:
+        where = (f"请系统管理员在管理页面（/admin/）“机关”中本机关的“行政复议机关”一栏填写（只对本机关有效），"
+                 f"或在服务器的设置文件 {path} 中加一行 {lines}（换成实际的机关；对本站所有机关有效）")
+    else:
+        where = (f"请在设置文件 {path} 中加{'两' if len(unset) > 1 else '一'}行 {lines}"
+                 "（换成本机关的实际情况；文件不存在就新建）")
+    return f"文书中的{named}是默认设置，发出文书前{where}。"
 
 
 # -- PDF ----------------------------------------------------------------------------------------

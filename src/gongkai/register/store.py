@@ -43,6 +43,7 @@ from gongkai.register.events import (
 from gongkai.register.filters import RequestFilter, where
 from gongkai.register.settings import Settings, load_settings
 from gongkai.register.vocab import channels
+from gongkai.settings import current
 from gongkai.workdays import Calendar, load_calendar
 
 _CONTACT = ("id_number", "phone", "email", "address")
@@ -759,18 +760,19 @@ class WebBody:
 
 
 def web_body_of(db: Any) -> WebBody | None:
-    """The web site's body whose register ``db`` is (found as ``workdays.store.site_calendar_of``
-    finds the site's calendar), or None for any other register or when the site's database cannot
-    be read.  The CLI opened on such a register signed its letters 本机关 (the settings file's
-    placeholder) where the web signs them with the body's name."""
+    """The web site's body whose register ``db`` is, or None for any other register or when the
+    site's database cannot be read: on SQLite the site's database where the settings put it
+    (``_web_sqlite``), on PostgreSQL the web's table in the same database.  The CLI opened on
+    such a register signed its letters 本机关 (the settings file's placeholder) where the web
+    signs them with the body's name."""
     try:
         if db.dialect == "postgresql":
             options = next((v for k, v in parse_qsl(urlsplit(str(db.url or "")).query) if k == "options"), "")
             m = _BODY_SCHEMA.search(options)
             return _pg_body(db, int(m.group(1))) if m else None
         m = _BODY_FILE.fullmatch(Path(db.path).name)
-        web = Path(db.path).parent.parent / WEB_DB_FILE
-        if not m or not web.is_file():
+        web = _web_sqlite(Path(db.path).parent.parent) if m else None
+        if not m or web is None or not web.is_file():
             return None
         conn = sqlite3.connect(f"{web.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
@@ -781,6 +783,30 @@ def web_body_of(db: Any) -> WebBody | None:
     except (sqlite3.Error, OSError):
         return None   # not readable by this user (the site's files are its server's): as before
     return WebBody(*(str(v or "") for v in row)) if row else None
+
+
+def web_register_number(db: Any) -> int | None:
+    """N when ``db`` is kept where a web site keeps body N's register (registers/body-N.sqlite3,
+    or the schema register_body_N), whether or not that site's database can be read."""
+    if db.dialect == "postgresql":
+        options = next((v for k, v in parse_qsl(urlsplit(str(db.url or "")).query) if k == "options"), "")
+        m = _BODY_SCHEMA.search(options)
+    else:
+        m = _BODY_FILE.fullmatch(Path(db.path).name) if Path(db.path).parent.name == "registers" else None
+    return int(m.group(1)) if m else None
+
+
+def _web_sqlite(home: Path) -> Path | None:
+    """The web database of the site whose data folder is ``home`` (its registers/ holds the
+    register): where the settings put it (GONGKAI_WEB_DB, as the server was started with) when
+    their web home is this folder — it was looked for only at <home>/web.sqlite3, so a site whose
+    database is elsewhere signed its CLI letters 本机关 — else that default file."""
+    site = current()
+    try:
+        ours = home.resolve() == site.web_home_dir().resolve()
+    except OSError:
+        ours = False
+    return site.web_sqlite_path() if ours else home / WEB_DB_FILE
 
 
 def _pg_body(db: Any, body_id: int) -> WebBody | None:

@@ -116,7 +116,7 @@ def _request_page(request, body, ref, typed=None):
         "corrections": corrections,
         "correction_refused": refused in regsvc.CORRECTIONS,
         "personal": sees_personal_data(request.user, body),
-        "letter_warning": unset_office_settings(reg.settings, site.REGISTER_SETTINGS),
+        "letter_warning": unset_office_settings(reg.settings, site.REGISTER_SETTINGS, web=True),
         "review_body_note": _review_body_note(body),
     })
 
