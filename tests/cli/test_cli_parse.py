@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -111,3 +112,18 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
     # One summary line, not two for the same failure (there was also "1 个文件未能读取（共 2 个）").
     assert [line for line in p.stderr.splitlines() if "未能读取" in line] == [
         "gongkai：共 2 个文件：已读取 1 份报告，1 个文件未能读取。"]
+
+
+def test_the_heads_of_parse_check_and_the_review_page_say_the_formats_edition(tmp_path):
+    """"格式：2021" beside "年度：2024" read as a second year; the survey's report page and the
+    draft already said 2021 年版."""
+    head = "机关：吴忠市红寺堡区新庄集乡人民政府  年度：2024  格式：2021 年版  落款日期：2025-01-14"
+    env = {**os.environ, "COLUMNS": "120"}
+    run = [sys.executable, "-m", "gongkai"]
+    checked = subprocess.run([*run, "check", str(seed("004")), "--html", str(tmp_path / "审查.html")],
+                             capture_output=True, text=True, env=env)
+    assert head in checked.stdout.splitlines(), checked.stdout
+    review = (tmp_path / "审查.html").read_text(encoding="utf-8")
+    assert "格式：2021 年版　落款日期：2025-01-14　来源：004_53b26eabaeeb0073.txt</p>" in review
+    parsed = subprocess.run([*run, "parse", str(seed("004"))], capture_output=True, text=True, env=env)
+    assert head in parsed.stdout.splitlines(), parsed.stdout

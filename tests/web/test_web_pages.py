@@ -40,6 +40,19 @@ def test_check_page_many_files_findings_and_downloads(django_env):
     assert 'id="r1-L1"' in html
 
 
+def test_check_page_says_the_format_and_the_date_as_every_other_view(django_env):
+    """The check page printed "格式：2021　落款日期：2025年1月14日" where the CLI, the HTML review
+    page, the survey's report page and the roster say 2021 年版 and 2025-01-14."""
+    c = client_for(None)
+    token = _csrf(c)
+    with open(seed("004"), "rb") as fh:
+        html = c.post("/check/", {"file": fh, "csrfmiddlewaretoken": token}).content.decode()
+    assert '<p class="meta">格式：2021 年版　落款日期：2025-01-14　' in html
+    with open(seed("000"), "rb") as fh:   # no 落款 at all
+        html = c.post("/check/", {"file": fh, "csrfmiddlewaretoken": token}).content.decode()
+    assert '<p class="meta">格式：2021 年版　落款日期：无　' in html
+
+
 def test_check_page_bad_files_are_explained_and_html_is_escaped(django_env):
     c = client_for(None)
     token = _csrf(c)

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gongkai.format import FORMAT
-from gongkai.format.names import column_label, row_group, row_label, table_name, table_title
+from gongkai.format.names import column_label, edition, row_group, row_label, table_name, table_title
 from gongkai.format.text import format_value
 from gongkai.model import Report
 from gongkai.render.marks import cell_kind, legend, mark
@@ -87,7 +87,7 @@ def shown_title(report: Report, path: str) -> str:
 def print_report_head(out: Console, report: Report, path: str) -> None:
     out.print(f"[bold]{escape(shown_title(report, path))}[/bold]")
     out.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
-              f"格式：{report.format or '（未识别）'}  落款日期：{report.published or '（无）'}")
+              f"格式：{edition(report.format)}  落款日期：{report.published or '（无）'}")
     if report.ocr_read:
         print_wrapped(out, "本报告由 OCR 从扫描件识别：数字、标题和机关名称都可能有识别错误，请对照原件核对。",
                       style="yellow")

@@ -21,6 +21,12 @@ def table_name(table: str) -> str:
     return FORMAT.tables[table][0]
 
 
+def edition(version: str | None) -> str:
+    """A report's format version as every report's head says it: ``2021`` -> 2021 年版 (a bare
+    2021 beside 年度：2021 read as a year); an unrecognised one -> （未识别）."""
+    return f"{version} 年版" if version else "（未识别）"
+
+
 def table_title(table: str) -> str:
     """``table3`` -> 收到和处理政府信息公开申请情况."""
     return FORMAT.tables[table][1]

@@ -17,7 +17,7 @@ from html import escape
 from gongkai.check import arithmetic, shape
 from gongkai.check.catalogue import data, rules
 from gongkai.format import FORMAT
-from gongkai.format.names import column_label, row_label, table_name, table_title
+from gongkai.format.names import column_label, edition, row_label, table_name, table_title
 from gongkai.model import Finding, Report, split_cell_id
 from gongkai.render.marks import MARKS, PARTIAL, UNSOUND, cell_kind, inferred_from, legend, mark_html, meaning
 
@@ -274,7 +274,7 @@ def render_review(report: Report, findings: list[Finding]) -> str:
         f"<title>检查结果：{escape(title)}</title><style>{_STYLE}</style></head><body><main>",
         f"<h1>检查结果：{escape(title)}</h1>",
         f"<p>机关：{escape(report.agency or '（未识别）')}　年度：{report.year or '（未识别）'}　"
-        f"格式：{escape(report.format or '（未识别）')}　落款日期：{report.published or '（无）'}　"
+        f"格式：{escape(edition(report.format))}　落款日期：{report.published or '（无）'}　"
         f"来源：{escape(report.source.name)}</p>",
         ocr_banner(report),
         '<p class="summary">' + "".join(
