@@ -74,6 +74,30 @@ def test_a_letter_sent_with_an_estimate_is_printed_as_sent_and_the_later_date_is
     reg.close()
 
 
+def test_the_receipts_date_moved_is_said_as_the_register_knows_the_receipt(db_url, settings):
+    """Received 15 Jan 2027: the 登记回执 said 2027-02-16 (推算); the notice makes it 2027-02-19.
+    The warning said "登记回执（如已发出）告知申请人…" and "晚于告知的日期（告知书已说明…）": vague
+    where the register knows whether the 回执's 送达 was recorded, and calling the 回执 a 告知书.
+    It now says what the 回执 says and that it told the applicant only if sent; with its 送达
+    recorded, that it told them, on which day."""
+    reg = _register(db_url, settings, date(2027, 1, 15))
+    ref = _new(reg, date(2027, 1, 15))
+    assert reg.history(ref)[0].data["told_due"] == "2027-02-16（推算）"
+    reg.close()
+    _enter_notice(db_url)
+    reg = _register(db_url, settings, date(2027, 1, 20))
+    assert reg.case(ref).clock.warnings == [
+        "第1条的登记回执写明于2027-02-16（推算）前作出答复（该回执未登记送达；已发给申请人的，即告知了这个日期），"
+        "按现在的节假日安排和办理记录，答复期限为2027-02-19，晚于回执上的日期"
+        "（回执已说明以按公布的安排计算的日期为准；重新打印的回执仍是当时写明的日期）"]
+    reg.record(ref, "delivered", date(2027, 1, 18), "王文书", event=1, method="邮寄")
+    assert reg.case(ref).clock.warnings == [
+        "第1条的登记回执（2027-01-18 送达）告知申请人于2027-02-16（推算）前作出答复，"
+        "按现在的节假日安排和办理记录，答复期限为2027-02-19，晚于回执上的日期"
+        "（回执已说明以按公布的安排计算的日期为准；重新打印的回执仍是当时写明的日期）"]
+    reg.close()
+
+
 def test_a_notice_that_brings_the_due_date_forward_onto_a_worked_sunday_says_so(db_url, settings):
     """Received Fri 4 Dec 2026, extended on 30 Dec: told 2027-02-01 (推算).  The notice makes
     Sunday 31 January a working day (调休): the 40th working day is that Sunday, a day before the

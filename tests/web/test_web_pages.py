@@ -992,8 +992,9 @@ def test_calendar_page_an_administrator_enters_a_notice_every_body_counts_on_it(
     assert "已录入 2027 年节假日安排（国办发明电〔2026〕测试号；放假 16 天，调休上班 0 天）" in html
     assert f"重新计算了 {every} 件申请的期限，其中 2 件的答复期限或是否逾期有变化：" in html
     assert "已知节假日安排截至 <strong>2027年12月31日</strong>" in html
-    told = ("第1条的登记回执（如已发出）告知申请人于2027-01-19（推算）前作出答复，按现在的节假日安排和办理记录，答复期限为"
-            "2027-01-20，晚于告知的日期（告知书已说明以按公布的安排计算的日期为准；重新打印的告知书仍是当时告知的日期）")
+    told = ("第1条的登记回执写明于2027-01-19（推算）前作出答复（该回执未登记送达；已发给申请人的，即告知了这个日期），"
+            "按现在的节假日安排和办理记录，答复期限为2027-01-20，晚于回执上的日期"
+            "（回执已说明以按公布的安排计算的日期为准；重新打印的回执仍是当时写明的日期）")
     for body in (a, b):   # each request the notice moved, by body, with the letter that told another date
         assert f"{body.name} {refs[body.pk]}：答复期限 2027-01-19（推算） → 2027-01-20。注意：{told}" in html
     r = admin.post("/register/calendar/", {"year": "2027", "notice": "x", "holidays": "2027-02-30",

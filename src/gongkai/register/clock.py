@@ -153,7 +153,10 @@ def calendar_warning(cal: Calendar) -> str:
 # The steps whose letter tells the applicant the due date (登记回执, 延期答复告知书): each keeps the
 # date as told (``told_due``, "2027-01-18（推算）" when counted over assumed days), so the letter
 # printed again says what went out, and a later notice (or correction) that moves it is told.
-TELLS_DUE = {"registered": "登记回执（如已发出）", "extended": "延期答复告知书"}   # a 回执 is not always sent
+TELLS_DUE = {"registered": "登记回执", "extended": "延期答复告知书"}
+# how the warning names the letter's date, what the letter said and what a reprint says
+_TOLD_WORDS = {"registered": ("回执上的日期", "回执已说明", "重新打印的回执仍是当时写明的日期"),
+               "extended": ("告知的日期", "告知书已说明", "重新打印的告知书仍是当时告知的日期")}
 # A later step that sets a new due date of its own: the earlier letter's date no longer stands.
 _SUPERSEDES_TOLD = ("corrected", "later_deadline")
 ESTIMATED_MARK = "（推算）"
@@ -190,12 +193,19 @@ def told_due_warnings(received: date, events: list[Event], cal: Calendar, s: Set
     day, estimated = told_due(told)
     if now is None or now == day:
         return []
-    head = (f"第{step.id}条的{TELLS_DUE[step.kind]}告知申请人于{told}前作出答复，"
-            f"按现在的节假日安排和办理记录，答复期限为{now.isoformat()}")
+    letter, sent = TELLS_DUE[step.kind], step.data.get("delivered_on")
+    date_told, letter_said, reprint = _TOLD_WORDS[step.kind]
+    if sent:        # its 送达 is recorded: the applicant was told
+        head = f"第{step.id}条的{letter}（{sent} 送达）告知申请人于{told}前作出答复"
+    elif step.kind == "registered":   # a 回执 is not always sent: say what it says, and when it told
+        head = f"第{step.id}条的{letter}写明于{told}前作出答复（该回执未登记送达；已发给申请人的，即告知了这个日期）"
+    else:           # an extension is always told (条例第三十三条), its 送达 perhaps not recorded
+        head = f"第{step.id}条的{letter}告知申请人于{told}前作出答复"
+    head += f"，按现在的节假日安排和办理记录，答复期限为{now.isoformat()}"
     if now < day:
-        return [f"{head}，早于告知的日期：请在{now.isoformat()}前答复（可另行告知申请人）"]
-    basis = "告知书已说明以按公布的安排计算的日期为准；" if estimated else ""
-    return [f"{head}，晚于告知的日期（{basis}重新打印的告知书仍是当时告知的日期）"]
+        return [f"{head}，早于{date_told}：请在{now.isoformat()}前答复（可另行告知申请人）"]
+    basis = f"{letter_said}以按公布的安排计算的日期为准；" if estimated else ""
+    return [f"{head}，晚于{date_told}（{basis}{reprint}）"]
 
 
 def receipt_date(channel: str, submitted: date, signed: date | None = None,
