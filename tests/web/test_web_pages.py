@@ -325,6 +325,42 @@ def test_draft_starts_blank_refuses_export_until_complete(django_env, world):
     assert r["Content-Security-Policy"].startswith("default-src 'none'")
 
 
+def test_an_amount_keeps_its_decimals_in_the_draft_and_its_exports(django_env, world):
+    """Found in the town clerk's January walk: twelve months of 行政事业性收费 entered to the 分
+    (0.35 … 0.29 万元) sum to 4.00, which `gongkai log table2` and `gongkai new --log` print; the web
+    draft showed and exported 4.0 (a draft is kept as report JSON, whose amounts are floats), under a
+    text saying 4.00万元.  So was an amount the clerk typed: 12.60 became 12.6."""
+    from decimal import Decimal
+
+    from gongkai.format.text import format_value
+    from gongkai.log.store import DisclosureLog, NewItem
+    from gongkai.web.drafts import get, report_of
+    from gongkai.web.registers import register_url
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, "/draft/")
+    fees = ["0.35", "0.10", "0.42", "0.38", "0.20", "0.51", "0.33", "0.27", "0.40", "0.30", "0.45", "0.29"]
+    with DisclosureLog(register_url(a.pk), create=True, today=date(2026, 1, 5)) as log:
+        log.add(NewItem("安宁镇村级财务管理办法", "normative_docs", date(2023, 4, 10), existing=True), "测试")
+    with DisclosureLog(register_url(a.pk), today=date(2027, 1, 4)) as log:
+        for month, fee in enumerate(fees, 1):
+            log.set_figure(2026, month, "art20_8.admin_fees", fee, "测试")
+    c.post("/draft/new", {"body": a.pk, "year": "2026", "format": "2021", "csrfmiddlewaretoken": token})
+    cell = "table2.art20_8.admin_fees.amount"
+    assert format_value(report_of(get(a, 2026)).value(cell)) == "4.00"
+    assert 'name="table2.art20_8.admin_fees.amount" value="4.00"' in c.get(f"/draft/{a.pk}/2026/").content.decode()
+    form = _complete_form(**{cell: "4.00"})
+    c.post(f"/draft/{a.pk}/2026/", {**form, "csrfmiddlewaretoken": token})
+    assert "| 行政事业性收费 | 4.00 |" in c.get(f"/draft/{a.pk}/2026/download/md").content.decode()
+    # typed by the clerk
+    c.post(f"/draft/{a.pk}/2026/", {**form, cell: "12.60", "csrfmiddlewaretoken": token})
+    report = report_of(get(a, 2026))
+    assert report.value(cell) == Decimal("12.60") and format_value(report.value(cell)) == "12.60"
+    assert "| 行政事业性收费 | 12.60 |" in c.get(f"/draft/{a.pk}/2026/download/md").content.decode()
+    assert ">12.60<" in c.get(f"/draft/{a.pk}/2026/download/html").content.decode()
+
+
 def test_a_date_is_taken_year_first_as_typed_and_a_month_first_one_refused(django_env, world):
     """The date fields are text (any browser language shows them alike): 2026年3月3日 is taken as
     typed, 03/04/2026 refused naming both ways to write it, the typed text shown again."""

@@ -35,8 +35,30 @@ def get(body, year) -> ReportDraft:
         raise Http404("没有这一年度的报告") from None
 
 
+# A draft is kept as the report JSON, whose amounts are floats (4.00 is 4.0 there): the text of
+# each amount is kept beside them, so a draft shows and exports an amount as taken from the log or
+# typed (12.60 stays 12.60, as in a source file).
+EXACT = "exact_amounts"
+
+
 def report_of(draft: ReportDraft) -> Report:
-    return Report.from_dict(draft.data)
+    report = Report.from_dict(draft.data)
+    for cell, text in (draft.data.get(EXACT) or {}).items():
+        value = report.value(cell)
+        if isinstance(value, Decimal) and value == Decimal(text):
+            report.set_value(cell, Decimal(text))
+    return report
+
+
+def _stored(report: Report) -> dict:
+    """The draft's data: the report JSON, with the text of each amount (``EXACT``)."""
+    from gongkai.format.text import format_value
+
+    data = report.to_dict()
+    exact = {cell: format_value(v) for cell, v in report.iter_cells() if isinstance(v, Decimal)}
+    if exact:
+        data[EXACT] = exact
+    return data
 
 
 def previous_of(draft: ReportDraft) -> Report | None:
@@ -154,7 +176,7 @@ def create(body, year, version: str, actor: str, prefill: bool = True, previous:
         if said and (section := report.section(no)) is not None:  # the skeleton has every section
             section.text = f"{said}\n\n{section.text}"
     try:
-        draft = ReportDraft.objects.create(body=body, year=year, format=version, data=report.to_dict(),
+        draft = ReportDraft.objects.create(body=body, year=year, format=version, data=_stored(report),
                                            sources={"cells": cells, "origins": origins, **taken}, updated_by=actor)
     except IntegrityError:
         raise GongkaiError(f"{body.name} {year}年度的报告已经存在，请直接编辑") from None
@@ -229,7 +251,7 @@ def save_form(draft: ReportDraft, post, actor: str) -> tuple[dict[str, tuple[str
             report.published = parse_date(text)
         except ValueError:
             errors.append(f"落款日期“{text}”无效，{DATE_HINT}")
-    draft.data = report.to_dict()
+    draft.data = _stored(report)
     draft.sources = sources
     draft.updated_by = actor
     draft.save()
@@ -250,7 +272,7 @@ def save_report_json(draft: ReportDraft, text: str, actor: str) -> None:
         raise GongkaiError(f"报告 JSON 中有 {version} 年版格式没有的单元格：{'、'.join(unknown[:3])}"
                            f"{f' 等 {len(unknown)} 个' if len(unknown) > 3 else ''}（单元格编号见 docs/schema.md）", f"{draft.year}.json")
     report.agency = draft.body.name
-    draft.data = report.to_dict()
+    draft.data = _stored(report)
     draft.format = report.format or draft.format
     draft.updated_by = actor
     draft.save()
@@ -443,7 +465,7 @@ def fill_table3_from_register(draft: ReportDraft, register, actor: str) -> list[
             text_note.append("第三部分开头的表三数字已按新表三改写。")
         elif said_before and said_before in third.text:
             text_note.append("第三部分正文仍写着原表三的数字，请按新表三核对修改。")
-    draft.data = report.to_dict()
+    draft.data = _stored(report)
     note = f"由依申请公开台账计算（截至{draft.year}年12月31日）"
     sources = dict(draft.sources or {})
     cells = {c: v for c, v in sources.get("cells", {}).items() if c not in counted}
