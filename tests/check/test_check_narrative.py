@@ -59,9 +59,9 @@ def test_who_asked_against_the_applicant_columns():
                                  ("commercial", "research", "social_org", "legal_service", "other_org")], quote),
         ("TEXT-TABLE", "error", ["table3.new_received.natural_person"], quote)]
     assert [f.message for f in found] == [
-        "正文称本年收到的法人或其他组织的政府信息公开申请为 1，而表三“一、本年新收政府信息公开申请数量”行“商业企业”、"
+        "正文称本年收到的法人或其他组织的政府信息公开申请为 1 件，而表三“一、本年新收政府信息公开申请数量”行“商业企业”、"
         "“科研机构”、“社会公益组织”、“法律服务机构”、“其他”列之和为 0。请核对正文与表格，使两者一致。",
-        "正文称本年收到的自然人的政府信息公开申请为 2，而表三“一、本年新收政府信息公开申请数量”行“自然人”列为 3。"
+        "正文称本年收到的自然人的政府信息公开申请为 2 件，而表三“一、本年新收政府信息公开申请数量”行“自然人”列为 3。"
         "请核对正文与表格，使两者一致。"]
     report = put(crawler("ptzhsyqnyn-2024"), {"table3.new_received.natural_person": 2,
                                                "table3.new_received.commercial": 1})
@@ -94,10 +94,10 @@ def test_text_table_on_seed_003_and_the_scope_notice_on_hongze():
         ("TEXT-TABLE", "notice", ["table3.new_received.total"])]
     report = replace(example("003_*"), 1, "全县共受理依申请公开事项 14 件，", "")
     assert [(f.rule, f.severity, f.message) for f in text_findings(report)][1:] == [
-        ("TEXT-TABLE", "notice", "正文按“县本级”口径称本年收到的政府信息公开申请为 11，而表三“一、本年新收政府信息公开"
+        ("TEXT-TABLE", "notice", "正文按“县本级”口径称本年收到的政府信息公开申请为 11 项，而表三“一、本年新收政府信息公开"
                                  "申请数量”行“总计”列为 14。两者统计口径可能不同，请确认表格的统计口径并在正文中说明。")]
     [found] = text_findings(example("hongze-district-2024.pdf"))
-    assert found.message == ("正文按“代表区政府”口径称本年收到的政府信息公开申请为 17，而表三“一、本年新收政府信息公开申请数量”"
+    assert found.message == ("正文按“代表区政府”口径称本年收到的政府信息公开申请为 17 件，而表三“一、本年新收政府信息公开申请数量”"
                              "行“总计”列为 95。两者统计口径可能不同，请确认表格的统计口径并在正文中说明。")
     assert found.quote == "2024年，区政府办代表区政府受理政府信息公开申请17件，均已在法定期限内予以答复。"
 
@@ -107,7 +107,7 @@ def test_a_lawsuit_figure_against_table_four():
     [found] = text_findings(report)
     assert (found.rule, found.severity, found.cells) == (
         "TEXT-TABLE", "error", ["table4.litigation_direct.total", "table4.litigation_after_review.total"])
-    assert found.message == ("正文称行政诉讼案件为 48，而表四“行政诉讼—未经复议直接起诉—总计”与表四“行政诉讼—复议后起诉—总计”之和为 46。"
+    assert found.message == ("正文称行政诉讼案件为 48 件，而表四“行政诉讼—未经复议直接起诉—总计”与表四“行政诉讼—复议后起诉—总计”之和为 46。"
                              "请核对正文与表格，使两者一致。")
 
 
@@ -115,7 +115,7 @@ def test_a_part_of_the_reviews_against_its_column():
     report = replace(example("huaian-city-2024.pdf"), 1, "结果纠正64件", "结果纠正46件")
     found = text_findings(report)
     assert brief(found) == [("TEXT-TABLE", "error", ["table4.review.corrected"])]
-    assert found[0].message.startswith("正文称行政复议案件中结果纠正的为 46，而表四“行政复议—结果纠正”为 64。")
+    assert found[0].message.startswith("正文称行政复议案件中结果纠正的为 46 件，而表四“行政复议—结果纠正”为 64。")
 
 
 def test_normative_documents_made_and_repealed_are_loose():
@@ -129,7 +129,7 @@ def test_normative_documents_made_and_repealed_are_loose():
     report.table2["art20_1.normative_docs"]["made"] = 12
     [found] = text_findings(report)
     assert (found.rule, found.severity, found.cells) == ("TEXT-TABLE", "warning", ["table2.art20_1.normative_docs.made"])
-    assert found.message == ("正文称本年制发的行政规范性文件为 15，而表二“行政规范性文件”行“本年制发件数”列为 12。"
+    assert found.message == ("正文称本年制发的行政规范性文件为 15 件，而表二“行政规范性文件”行“本年制发件数”列为 12。"
                              "正文所说的文件范围可能与表格不同（如包括代拟、清理的文件），请确认；如为同一口径，请使两者一致。")
 
 
@@ -173,7 +173,7 @@ def test_a_group_quoted_by_one_of_its_rows():
     assert brief(found) == [("TEXT-COMBINED", "error", ["table3.unable.not_held.total", "table3.unable.needs_creation.total",
                                                          "table3.unable.unclear.total"])]
     assert found[0].message == (
-        "正文称无法提供的申请为 1，而表三“（四）无法提供—1.本机关不掌握相关政府信息”行“总计”列与表三“（四）无法提供—"
+        "正文称无法提供的申请为 1 件，而表三“（四）无法提供—1.本机关不掌握相关政府信息”行“总计”列与表三“（四）无法提供—"
         "2.没有现成信息需要另行制作”行“总计”列与表三“（四）无法提供—3.补正后申请内容仍不明确”行“总计”列之和为 3。"
         "正文的数字只等于其中表三“（四）无法提供—1.本机关不掌握相关政府信息”行“总计”列一行的数字。"
         "请按表中该组各行的合计数填写正文，或写明所指的是哪一行。")
@@ -198,7 +198,7 @@ def test_received_counted_with_the_carried_over():
     assert (found.rule, found.severity, found.cells) == (
         "TEXT-RECEIVED", "warning", ["table3.new_received.total", "table3.carried_over.total"])
     assert found.message == (
-        "正文称本年收到的政府信息公开申请为 3153，而表三“一、本年新收政府信息公开申请数量”行“总计”列为 3119；"
+        "正文称本年收到的政府信息公开申请为 3153 件，而表三“一、本年新收政府信息公开申请数量”行“总计”列为 3119；"
         "正文的数字等于表三“一、本年新收”与“二、上年结转”之和（3153）。“收到”通常只计本年新收的申请；"
         "如正文有意包括上年结转的申请，请写明“含上年结转N件”。")
 

@@ -66,7 +66,7 @@ def test_the_narrative_against_an_ocr_read_table_says_it_may_be_ocr():
     findings = check_report(report)
     [text] = [f for f in findings if f.rule == "TEXT-TABLE"]
     assert (text.severity, text.cells) == ("warning", ["table4.review.upheld"])
-    assert text.message == ("正文称行政复议案件中结果维持的为 72，而表四“行政复议—结果维持”为 12。请核对正文与表格，使两者一致。"
+    assert text.message == ("正文称行政复议案件中结果维持的为 72 件，而表四“行政复议—结果维持”为 12。请核对正文与表格，使两者一致。"
                             "报告由 OCR 从扫描件识别，这可能是识别错误：最可能识别错误的是表四“行政复议—结果维持”（见 OCR-SUSPECT）。")
     report = _as_ocr(load(str(EXAMPLES / "huaian-city-2024.pdf")), {})
     section = report.section(1)

@@ -92,7 +92,7 @@ def test_the_texts_carried_over_against_last_years_carried_forward(consistent):
     table = this.value("table3.carried_over.total")
     prev = last.value("table3.carried_forward.total")
     assert table is not None and prev is not None
-    head = f"正文称上年结转的政府信息公开申请为 {{stated}}，而表三“二、上年结转政府信息公开申请数量”行“总计”列为 {table}。请核对正文与表格，使两者一致。"
+    head = f"正文称上年结转的政府信息公开申请为 {{stated}} 件，而表三“二、上年结转政府信息公开申请数量”行“总计”列为 {table}。请核对正文与表格，使两者一致。"
 
     def said(stated: int) -> str:
         this.sections[2].text = f"上年结转政府信息公开申请{stated}件。"

@@ -135,7 +135,7 @@ def test_seed_002_blank_total_column_is_one_finding_naming_its_rows(seed):
 def test_seed_003_quotes_the_sentences(seed):
     [found] = [f for f in check_report(seed("003")) if f.rule == "TEXT-TABLE"]
     assert found.quote == "我县现行有效规范性文件 27 个,废止 45 个,修改后继续实行 20 个。"
-    assert found.message == ("正文称现行有效的行政规范性文件为 27，而表二“行政规范性文件”行“现行有效件数”列为 30。"
+    assert found.message == ("正文称现行有效的行政规范性文件为 27 个，而表二“行政规范性文件”行“现行有效件数”列为 30。"
                              "正文所说的文件范围可能与表格不同（如包括代拟、清理的文件），请确认；如为同一口径，请使两者一致。")
 
 

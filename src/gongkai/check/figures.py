@@ -59,6 +59,14 @@ def _fmt(v) -> str:
     return str(v)
 
 
+def _with_unit(v, unit: str | None) -> str:
+    """A figure of the text as it states it, with its unit (27 个, 0.5 万元): a bare 27 against
+    a table's 30 left the reader to guess what was counted."""
+    if not unit:
+        return _fmt(v)
+    return f"{_fmt(v)}{unit}" if unit in ("%", "％") else f"{_fmt(v)} {unit}"
+
+
 def _name(f: Found) -> str:
     """What the figure counts, in words (a part of the review: 行政复议案件中结果维持的)."""
     return counts_name(f.figure.counts) or ""
@@ -94,7 +102,7 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         seen.add(key)
         flagged.add(f.index)
         sentence = f.figure.sentence
-        common: dict[str, Any] = dict(metric=_name(f), stated=_fmt(stated), target=cells_zh(report, cells),
+        common: dict[str, Any] = dict(metric=_name(f), stated=_with_unit(stated, f.figure.unit), target=cells_zh(report, cells),
                                       table=_fmt(table))
         if f.figure.from_words:
             out.append(_claim(report, cells, sentence, f.figure.scope, said=f.figure.text, **common))
