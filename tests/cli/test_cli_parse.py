@@ -127,3 +127,16 @@ def test_the_heads_of_parse_check_and_the_review_page_say_the_formats_edition(tm
     assert "格式：2021 年版　落款日期：2025-01-14　来源：004_53b26eabaeeb0073.txt</p>" in review
     parsed = subprocess.run([*run, "parse", str(seed("004"))], capture_output=True, text=True, env=env)
     assert head in parsed.stdout.splitlines(), parsed.stdout
+
+
+def test_a_findings_text_stands_under_its_words_from_the_tenth_on():
+    """From "10." on, the text and the quote stood one column left of the words they explain."""
+    env = {**os.environ, "COLUMNS": "100"}
+    p = subprocess.run([sys.executable, "-m", "gongkai", "check", str(EXAMPLES / "crawler-text" / "ptzhsyqnyn-2024.txt")],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 1
+    lines = p.stdout.splitlines()
+    tenth = lines.index("10. 警告 LABEL-NONSTANDARD  第10行第1065字")
+    assert lines[tenth + 1] == "    表二中的标签“本年废止件”与格式规定的“本年废止件数”不一致。请按格式原文更正。"
+    ninth = lines.index("9. 警告 LABEL-NONSTANDARD  第10行第1096字")
+    assert lines[ninth + 1] == "   表二中的标签“规范性文件”与格式规定的“行政规范性文件”不一致。请按格式原文更正。"

@@ -250,9 +250,10 @@ def _print_review(report, findings, path: str) -> None:
                            "可能由识别造成的问题已注明“可能是识别错误”，请对照原件核对。", style="yellow")
     for n, f in enumerate(findings, 1):
         out.print(f"{n}. [{colours[f.severity]}]{names[f.severity]}[/] {f.rule}" + (f"  {escape(f.where)}" if f.where else ""))
-        print_wrapped(out, f.message, first="   ", indent="   ")
+        under = " " * (len(str(n)) + 2)   # under the finding's text: "10. " takes four columns
+        print_wrapped(out, f.message, first=under, indent=under)
         if f.quote:
-            print_wrapped(out, "引文：" + f.quote, first="   ", indent="   ", style="dim")
+            print_wrapped(out, "引文：" + f.quote, first=under, indent=under, style="dim")
     counts = "，".join(f"{names[s]} {sum(f.severity == s for f in findings)} 项" for s in names)
     out.print(f"共 {len(findings)} 项：{counts}。" if findings else "未发现问题。")
     # Values not read as printed: inferred ones, and OCR's doubtful ones, each named.
