@@ -489,6 +489,63 @@ def test_two_offices_notices_are_each_compared_with_the_one_gongkai_ships(capsys
                     "2026-10-10。期限仍按录入的安排计算，请核对国务院办公厅通知，录入有误时更正")
 
 
+def test_two_offices_or_an_office_and_its_site_that_enter_a_year_differently_are_told(capsys, tmp_path,
+                                                                                       monkeypatch):
+    """Two offices of one body on separate databases (the configured store GONGKAI_DB and another
+    --db), or an office and its web site, each enter 2027's notice, one leaving 12 February out of
+    春节 and 20 February out of the 调休: nothing compared them (each only with what gongkai ships,
+    which has no 2027 yet). `calendar add` and `calendar list` now name both entries and the days
+    they differ on; each store still counts on its own entry."""
+    from gongkai.cli import main
+    from gongkai.db import Database
+
+    def run(db, *argv):
+        code = main([*argv, "--db", str(db)])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        return re.sub(r"录入于 2026-12-20 \d\d:\d\d", "录入于 2026-12-20 时:分", out).splitlines()
+
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-20")
+    a, b, site = tmp_path / "办公室.db", tmp_path / "业务科.db", tmp_path / "site"
+    monkeypatch.setenv("GONGKAI_DB", str(a))                          # the office's own register
+    monkeypatch.setenv("GONGKAI_WEB_HOME", str(site))
+    days = ",".join(sorted(d.isoformat() for d in MADE_UP_2027["holidays"]))
+    wrong = ",".join(sorted(d.isoformat() for d in MADE_UP_2027["holidays"] - {date(2027, 2, 12)}))
+    assert run(a, "register", "calendar", "add", "--year", "2027", "--notice", MADE_UP_2027["notice"],
+               "--holidays", days, "--workdays", "2027-01-31,2027-02-20", "--by", "王文书") == [
+        "已录入 2027 年节假日安排（放假 18 天，调休上班 2 天），并按新安排重新计算了 0 件申请的期限"]
+    told = (f"2027 年的节假日安排，台账数据库 {b} 中录入的（国办发明电〔2026〕测试号（虚构），李科长 录入于 2026-12-20 时:分）"
+            f"与台账数据库 {a} 中录入的（国办发明电〔2026〕测试号（虚构），王文书 录入于 2026-12-20 时:分）不同："
+            "前者放假、后者上班：2027-02-20；前者上班、后者放假：2027-02-12。"
+            "期限按前者计算；请核对国务院办公厅通知，录入有误的一方更正")
+    assert run(b, "register", "calendar", "add", "--year", "2027", "--notice", MADE_UP_2027["notice"],
+               "--holidays", wrong, "--workdays", "2027-01-31", "--by", "李科长") == [
+        "已录入 2027 年节假日安排（放假 17 天，调休上班 1 天），并按新安排重新计算了 0 件申请的期限", f"注意：{told}"]
+    assert run(b, "register", "calendar", "list")[2] == f"  注意：{told}"
+    with open_registers(str(b)) as db:                 # b's own entry still rules b's register
+        assert load_calendar(db).info(date(2027, 2, 12)).workday
+    assert len(run(a, "register", "calendar", "list")) == 4   # b is no store a's settings name
+    # the web site's calendar (GONGKAI_WEB_HOME) with b's days: a's list names it
+    cal = site / "registers" / "calendar.sqlite3"
+    with Database(str(cal), ("gongkai.workdays",), what="节假日安排") as db:
+        add_notice(db, 2027, MADE_UP_2027["holidays"] - {date(2027, 2, 12)}, {date(2027, 1, 31)},
+                   "国办发明电〔2026〕测试号（虚构）", "系统管理员")
+    listed = run(a, "register", "calendar", "list")
+    assert listed[2:] == [
+        f"  注意：2027 年的节假日安排，台账数据库 {a} 中录入的（国办发明电〔2026〕测试号（虚构），王文书 录入于 2026-12-20 时:分）"
+        f"与网页应用的全站节假日安排（{cal}）中录入的（国办发明电〔2026〕测试号（虚构），系统管理员 录入于 2026-12-20 时:分）不同："
+        "前者放假、后者上班：2027-02-12；前者上班、后者放假：2027-02-20。期限按前者计算；请核对国务院办公厅通知，录入有误的一方更正",
+        "已知节假日安排截至：2027-12-31", listed[-1]]
+    # a body's register of that site, opened at the command line, counts on the site's entry: told of a's
+    body = site / "registers" / "body-1.sqlite3"
+    open_registers(str(body)).close()
+    assert run(body, "register", "calendar", "list")[2] == (
+        f"  注意：2027 年的节假日安排，网页应用的全站节假日安排（{cal}）中录入的（国办发明电〔2026〕测试号（虚构），"
+        f"系统管理员 录入于 2026-12-20 时:分）与台账数据库 {a} 中录入的（国办发明电〔2026〕测试号（虚构），王文书 录入于 "
+        "2026-12-20 时:分）不同：前者放假、后者上班：2027-02-20；前者上班、后者放假：2027-02-12。"
+        "期限按前者计算；请核对国务院办公厅通知，录入有误的一方更正")
+
+
 def test_due_and_the_request_page_mark_working_days_left_counted_over_estimated_days(
         capsys, db_url, settings, monkeypatch):
     """Received 2026-12-21, due 2027-01-19（推算）, open on 2027-01-05 before the 2027 notice: the

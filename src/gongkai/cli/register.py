@@ -695,9 +695,11 @@ def _calendar_list(args) -> int:
     from gongkai.db import office_time
     from gongkai.workdays import entries
     from gongkai.workdays.calendar import ASSUMED_BASIS, shipped_note
+    from gongkai.workdays.store import other_offices_differences
 
     with _open(args) as reg:
         cal, entered = reg.calendar, entries(reg.db)
+        elsewhere = other_offices_differences(reg.db)   # another office's (or the site's) entry
     lo, hi = cal.library_years
     print(f"chinesecalendar 提供：{lo}–{hi} 年")
     for year, n in sorted(cal.overrides.items()):
@@ -714,6 +716,8 @@ def _calendar_list(args) -> int:
             print(f"  更正理由：{current.reason}")
         if current and (note := shipped_note(n)):   # an office's entry beside what this release ships
             print(f"  {note}")
+        for _, other in [x for x in elsewhere if x[0] == year]:
+            print(f"  注意：{other}")
     print(f"已知节假日安排截至：{cal.last_known_day.isoformat()}")
     print(f"此后的年份未录入通知前，{ASSUMED_BASIS}，相关期限标注“推算”，不是正式安排")
     return 0
@@ -736,6 +740,7 @@ def _calendar_add(args) -> int:
     from gongkai.register.store import due_moved
     from gongkai.workdays import add_notice, entries, load_calendar
     from gongkai.workdays.calendar import days_from_text, shipped_note
+    from gongkai.workdays.store import other_offices_differences
     holidays = days_from_text(args.holidays, "命令行", "--holidays")
     workdays = days_from_text(args.workdays, "命令行", "--workdays")
     with _open(args) as reg:
@@ -744,6 +749,7 @@ def _calendar_add(args) -> int:
         n = reg.count()
         moved = [(old, new, told_due_warnings(new.received_on, reg.get(new.ref).events, reg.calendar, reg.settings))
                  for old, new in reg.recount(load_calendar(reg.db))]
+        elsewhere = other_offices_differences(reg.db, args.year)
     print(f"已录入 {args.year} 年节假日安排（放假 {len(holidays)} 天，调休上班 {len(workdays)} 天），"
           f"并按新安排重新计算了 {n} 件申请的期限")
     if earlier:
@@ -751,6 +757,8 @@ def _calendar_add(args) -> int:
               f"{office_time(earlier[-1].recorded_at)}）不再使用，仍保留在记录中（gongkai register calendar list）")
     if note := shipped_note(notice):
         print(f"本次录入的安排{note}")
+    for _, other in elsewhere:
+        print(f"注意：{other}")
     for old, new, warnings in moved:
         print(f"{new.ref}：{due_moved(old, new)}")
         for w in warnings:   # a letter that told the applicant another date

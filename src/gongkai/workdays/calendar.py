@@ -278,12 +278,23 @@ def shipped_difference(notice: YearNotice) -> str | None:
     first = date(notice.year, 1, 1)
     if notice.year not in shipped.known_years or shipped.info(first).assumed:
         return None
-    office = Calendar(shipped.library_years, {notice.year: notice})
-    days = [first + timedelta(days=i) for i in range((date(notice.year, 12, 31) - first).days + 1)]
-    off = [d for d in days if not shipped.is_workday(d) and office.is_workday(d)]
-    work = [d for d in days if shipped.is_workday(d) and not office.is_workday(d)]
-    parts = ([f"随附安排放假、录入的安排上班：{_runs(off)}"] if off else []) + (
-        [f"随附安排上班、录入的安排放假：{_runs(work)}"] if work else [])
+    return _difference(shipped, Calendar(shipped.library_years, {notice.year: notice}), notice.year,
+                       "随附安排", "录入的安排")
+
+
+def notices_difference(a: YearNotice, b: YearNotice, a_name: str, b_name: str) -> str:
+    """How two notices entered for the same year differ, day by day in words ("" when they agree)."""
+    years = shipped_calendar().library_years
+    return _difference(Calendar(years, {a.year: a}), Calendar(years, {b.year: b}), a.year, a_name, b_name)
+
+
+def _difference(a: Calendar, b: Calendar, year: int, a_name: str, b_name: str) -> str:
+    first = date(year, 1, 1)
+    days = [first + timedelta(days=i) for i in range((date(year, 12, 31) - first).days + 1)]
+    off = [d for d in days if not a.is_workday(d) and b.is_workday(d)]
+    work = [d for d in days if a.is_workday(d) and not b.is_workday(d)]
+    parts = ([f"{a_name}放假、{b_name}上班：{_runs(off)}"] if off else []) + (
+        [f"{a_name}上班、{b_name}放假：{_runs(work)}"] if work else [])
     return "；".join(parts)
 
 

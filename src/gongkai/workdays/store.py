@@ -77,6 +77,82 @@ def _notice_store(db: Database) -> Iterator[Database]:
         store.close()
 
 
+def _same_store(a: Database, b: Database) -> bool:
+    if a.dialect != b.dialect:
+        return False
+    if a.dialect == "sqlite":
+        try:
+            return Path(a.path).resolve() == Path(b.path).resolve()
+        except OSError:
+            return a.path == b.path
+    return a.path == b.path   # PostgreSQL: the URL without its password, search_path included
+
+
+def _site_calendar_url() -> str | None:
+    """The web site's calendar store as the settings name the site (GONGKAI_WEB_HOME,
+    GONGKAI_WEB_DB): registers/calendar.sqlite3 under its home, or the schema register_calendar
+    of its PostgreSQL database; None when there is none."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    from gongkai.db import is_postgres
+    from gongkai.settings import current
+
+    site = current()
+    if is_postgres(site.web_db):
+        parts = urlsplit(str(site.web_db))
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "options"]
+        query.append(("options", f"-csearch_path={SITE_CALENDAR_SCHEMA}"))
+        return parts._replace(query=urlencode(query)).geturl()
+    path = site.web_home_dir() / "registers" / SITE_CALENDAR_FILE
+    return str(path) if path.is_file() else None
+
+
+def other_offices_differences(db: Database, year: int | None = None) -> list[tuple[int, str]]:
+    """Where another store of holiday notices that this installation's settings name — the web
+    site's calendar, the registers' own store (GONGKAI_DB, else the default file) — holds a notice
+    for a year (``year``, or any) that differs from the one ``db``'s register counts on: one
+    (year, sentence) each, naming both.  Two offices of one body (or a body and its site) each entering
+    next year's notice were never compared; each counts on its own (the entry in force is not
+    changed), so the clerk is told to check the 国务院办公厅 notice and correct the wrong one."""
+    from gongkai.db import Database, describe, is_postgres, office_time
+    from gongkai.db.paths import default_register_path
+    from gongkai.settings import current
+    from gongkai.workdays.calendar import notices_difference
+
+    def name(store: Database) -> str:
+        where = describe(store.url) if is_postgres(store.url) else store.path
+        site = store.dialect == "postgresql" and SITE_CALENDAR_SCHEMA in str(store.url) \
+            or store.dialect == "sqlite" and Path(store.path).name == SITE_CALENDAR_FILE
+        return f"网页应用的全站节假日安排（{where}）" if site else f"台账数据库 {where} "
+
+    others = [u for u in (_site_calendar_url(), current().db or str(default_register_path())) if u]
+    out: list[tuple[int, str]] = []
+    with _notice_store(db) as own:
+        mine = {e.notice.year: e for e in entries(own)}
+        for url in others:
+            if not is_postgres(url) and not Path(url).is_file():
+                continue
+            try:
+                other = Database(url, ("gongkai.workdays",), what="节假日安排", create=False)
+            except GongkaiError:
+                continue   # not readable here (another user's files, a server not answering): nothing to say
+            try:
+                if _same_store(own, other) or site_calendar_of(other) is not None:
+                    continue
+                theirs = {e.notice.year: e for e in entries(other)}
+                for y in sorted(set(mine) & set(theirs)):
+                    a, b = mine[y], theirs[y]
+                    diff = notices_difference(a.notice, b.notice, "前者", "后者") if year in (None, y) else ""
+                    if diff:
+                        out.append((y, f"{y} 年的节假日安排，{name(own)}中录入的（{a.notice.notice or '未注明文号'}，"
+                                   f"{a.actor} 录入于 {office_time(a.recorded_at)}）与{name(other)}中录入的"
+                                   f"（{b.notice.notice or '未注明文号'}，{b.actor} 录入于 {office_time(b.recorded_at)}）"
+                                   f"不同：{diff}。期限按前者计算；请核对国务院办公厅通知，录入有误的一方更正"))
+            finally:
+                other.close()
+    return out
+
+
 def entries(db: Database) -> list[NoticeEntry]:
     """Every notice ever entered, oldest first (a year entered again appears twice)."""
     out = []
