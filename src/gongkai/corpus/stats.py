@@ -11,26 +11,13 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from gongkai.corpus.store import STAT_CELLS, STAT_RATIOS
 
 if TYPE_CHECKING:
     from gongkai.corpus.store import Store, StoredReport
     from gongkai.errors import NotFound
-
-_NEEDED = {
-    "received": "table3.new_received.total",
-    "handled": "table3.total.total",
-    "granted": "table3.granted.total",
-    "not_held": "table3.unable.not_held.total",
-    "review": "table4.review.total",
-    "lit_direct": "table4.litigation_direct.total",
-    "lit_after": "table4.litigation_after_review.total",
-}
-_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-for _g in _GROUPS:
-    _NEEDED[f"{_g}.corrected"] = f"table4.{_g}.corrected"
-    _NEEDED[f"{_g}.pending"] = f"table4.{_g}.pending"
-    _NEEDED[f"{_g}.total"] = f"table4.{_g}.total"
 
 # (key, Chinese heading, unit, number format) in the order of the table and the charts.
 METRICS = [
@@ -47,21 +34,14 @@ METRICS = [
 BASED_ON = ("received", "granted_share", "not_held_share", "reviews_per_100", "lawsuits_per_100", "correction_rate")
 
 
-class _Ratio:
-    def __init__(self) -> None:
-        self.num = 0
-        self.den = 0
-        self.n = 0
-
-    def add(self, num, den) -> None:
-        if num is None or den is None:
-            return
-        self.num += num
-        self.den += den
-        self.n += 1
+class _Ratio(NamedTuple):
+    """A ratio's sums over the reports that print every number it needs (``Store.stat_sums``)."""
+    num: Any
+    den: Any
+    n: int  # how many reports
 
     def value(self, scale: float) -> float | None:
-        return None if self.n == 0 or self.den == 0 else float(self.num) / float(self.den) * scale
+        return None if self.n == 0 or not self.den else float(self.num) / float(self.den) * scale
 
 
 @dataclass
@@ -173,7 +153,7 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
     ``level="body"``, per body (by its identity: 洪泽区人民政府 and 淮安市洪泽区人民政府 are one) and
     year.  ``agency``: only the reports of bodies that name (``places.same_body``) or whose name
     contains it; ``body``: only the reports of the body of that identity (``body_key``)."""
-    docs: dict[int, tuple[str, str | None, int | None, dict[str, Any]]] = {}  # id -> (region, code, year, cells)
+    docs: dict[int, tuple[str, str | None, int | None]] = {}  # id -> (region, code, year)
     duplicates: list[str] = []
     counted: set[tuple[str, int | None]] = set()
     kept: list[StoredReport] = []
@@ -188,67 +168,52 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
                 continue
             counted.add((r.agency_key, r.year))
         name, code = bodies[r.id] if level == "body" else _region(level, r.code, r.province, r.city, r.county)
-        docs[r.id] = (name, code, r.year, {})
+        docs[r.id] = (name, code, r.year)
         kept.append(r)
     covered = _covered(kept, {i: (d[0], d[2]) for i, d in docs.items()})
-    # The kept reports' cells and findings looked up by number: a county's statistics read the
-    # county's rows, not every row of the corpus.
-    for doc_id, cell_id, value in store.cell_values(sorted(set(_NEEDED.values())), docs):
-        docs[doc_id][3][cell_id] = value
-    unsound = _unsound(store, set(docs) - set(covered))
-    findings: dict[int, dict[str, int]] = {}
-    for doc_id, counts in store.finding_counts(docs).items():
-        for (rule, _severity), n in counts.items():
-            by_rule = findings.setdefault(doc_id, {})
-            by_rule[rule] = by_rule.get(rule, 0) + n
-
+    # The figures are summed by the database (Store.stat_sums over stat_cells), one group a row:
+    # the reports' 1.3 million cells of a whole corpus are not read into Python.
     groups: dict[tuple[str, int | None], dict] = {}
-    for doc_id, (region, rcode, year, cells) in docs.items():
-        g = groups.setdefault((region, year), {"code": rcode, "reports": 0, "received": _Ratio(),
-                                               "granted": _Ratio(), "not_held": _Ratio(), "reviews": _Ratio(),
-                                               "lawsuits": _Ratio(), "corrected": _Ratio(), "findings": 0,
-                                               "rules": {}, "covered": 0, "unsound": [], "ids": []})
+    grouped: list[tuple[int, int]] = []
+    for doc_id, (region, rcode, year) in docs.items():
+        g = groups.setdefault((region, year), {"n": len(groups), "code": rcode, "reports": 0, "covered": 0,
+                                               "unsound": [], "ids": []})
         g["ids"].append(doc_id)
-        v: dict[str, Any] = {k: cells.get(c) for k, c in _NEEDED.items()}  # numbers as stored, or None
         g["reports"] += 1
-        for rule, n in findings.get(doc_id, {}).items():
-            g["rules"][rule] = g["rules"].get(rule, 0) + n
-            g["findings"] += n
         if doc_id in covered:  # its figures are in the whole-area report of the row: not summed again
             g["covered"] += 1
-            continue
-        g["unsound"] += unsound.get(doc_id, [])
-        g["received"].add(v["received"], 1 if v["received"] is not None else None)
-        g["granted"].add(v["granted"], v["handled"])
-        g["not_held"].add(v["not_held"], v["handled"])
-        g["reviews"].add(v["review"], v["received"])
-        lawsuits = None if v["lit_direct"] is None or v["lit_after"] is None else v["lit_direct"] + v["lit_after"]
-        g["lawsuits"].add(lawsuits, v["received"])
-        parts = [(v[f"{x}.corrected"], v[f"{x}.total"], v[f"{x}.pending"]) for x in _GROUPS]
-        if all(p is not None for trio in parts for p in trio):
-            g["corrected"].add(sum(p[0] for p in parts), sum(p[1] - p[2] for p in parts))
+        grouped.append((doc_id, g["n"]))
+    summed = [(doc_id, n) for doc_id, n in grouped if doc_id not in covered]
+    sums = store.stat_sums(summed)
+    findings = store.stat_finding_counts(grouped)
+    unsound = _unsound(store, summed)
+    by_number = {g["n"]: g for g in groups.values()}
+    for doc_id, n in summed:
+        by_number[n]["unsound"] += unsound.get(doc_id, [])
 
     rows: list[StatRow] = []
     rules: dict[str, int] = {}
     rules_by_row: dict[tuple[str, int | None], dict[str, int]] = {}
     for (region, year), g in sorted(groups.items(), key=lambda kv: (kv[1]["code"] or "999999", kv[0][1] or 0)):
         row = StatRow(region, g["code"], year, covered=g["covered"], unsound=g["unsound"], ids=sorted(g["ids"]))
+        ratio = {name: _Ratio(*sums.get(g["n"], {}).get(name, (None, None, 0))) for name in STAT_RATIOS}
+        by_rule = findings.get(g["n"], {})
         row.values = {
             "reports": g["reports"],
-            "received": g["received"].num if g["received"].n else None,
-            "granted_share": g["granted"].value(100),
-            "not_held_share": g["not_held"].value(100),
-            "reviews_per_100": g["reviews"].value(100),
-            "lawsuits_per_100": g["lawsuits"].value(100),
-            "correction_rate": g["corrected"].value(100),
-            "findings": g["findings"],
+            "received": ratio["received"].num if ratio["received"].n else None,
+            "granted_share": ratio["granted"].value(100),
+            "not_held_share": ratio["not_held"].value(100),
+            "reviews_per_100": ratio["reviews"].value(100),
+            "lawsuits_per_100": ratio["lawsuits"].value(100),
+            "correction_rate": ratio["corrected"].value(100),
+            "findings": sum(by_rule.values()),
         }
-        row.based_on = {"received": g["received"].n, "granted_share": g["granted"].n,
-                        "not_held_share": g["not_held"].n, "reviews_per_100": g["reviews"].n,
-                        "lawsuits_per_100": g["lawsuits"].n, "correction_rate": g["corrected"].n}
+        row.based_on = {"received": ratio["received"].n, "granted_share": ratio["granted"].n,
+                        "not_held_share": ratio["not_held"].n, "reviews_per_100": ratio["reviews"].n,
+                        "lawsuits_per_100": ratio["lawsuits"].n, "correction_rate": ratio["corrected"].n}
         rows.append(row)
-        rules_by_row[(region, year)] = g["rules"]
-        for rule, n in g["rules"].items():
+        rules_by_row[(region, year)] = dict(sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])))
+        for rule, n in by_rule.items():
             rules[rule] = rules.get(rule, 0) + n
     return StatsTable(level, rows, dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))), rules_by_row,
                       sorted(duplicates, key=lambda d: int(d[1:].split(" ")[0])),
@@ -298,14 +263,14 @@ def _body_names(reports: list[StoredReport]) -> dict[int, tuple[str, str | None]
     return {r.id: (latest[key[r.id]].agency or key[r.id], key[r.id]) for r in reports}
 
 
-def _unsound(store: Store, summed: set[int]) -> dict[int, list[str]]:
+def _unsound(store: Store, summed: list[tuple[int, int]]) -> dict[int, list[str]]:
     """report id -> its own sums that fail over a cell the figures use, as "#id 机关 年度：which row,
     the figures" (the finding's first sentence: the fact, not the advice to the clerk)."""
     from gongkai.check.arithmetic import RULE_IDS
 
-    needed = set(_NEEDED.values())
+    needed = set(STAT_CELLS.values())
     out: dict[int, list[str]] = {}
-    for f in store.findings(rules=RULE_IDS, ids=summed):
+    for f in store.stat_findings(summed, sorted(RULE_IDS)):
         if needed & set((f.cells or "").split(";")):
             who = " ".join(str(part) for part in (f"#{f.report_id}", f.agency, f.year) if part)
             out.setdefault(f.report_id, []).append(f"{who}：{f.message.split('。')[0]}")
