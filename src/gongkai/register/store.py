@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -562,6 +563,23 @@ class Register:
         for r in self.requests(RequestFilter(received_to=last, open_after=last, due_before=last)):
             found.setdefault(r.ref, r)
         return sorted(found.values(), key=lambda r: (r.due_on or last, r.ref))
+
+    def fees_paid_in(self, year: int) -> list[tuple[str, date, Decimal]]:
+        """The 信息处理费 collected in ``year``: (request number, day paid, 元) for each payment
+        dated in it, at the amount of the fee notice it paid; corrections and voids applied."""
+        refs = [ref for (ref,) in self.db.query(
+            "SELECT DISTINCT r.ref FROM events e JOIN requests r ON r.id = e.request_id WHERE e.kind = 'fee_paid' "
+            "ORDER BY r.ref")]
+        found = [req for ref in refs for req in self.requests(RequestFilter(ref=ref))]
+        out = []
+        for req in self.with_history(found):
+            notice = None
+            for e in req.events:
+                if e.kind == "fee_notice":
+                    notice = e
+                elif e.kind == "fee_paid" and e.on.year == year and notice is not None:
+                    out.append((req.ref, e.on, Decimal(str(notice.data.get("amount") or 0))))
+        return sorted(out, key=lambda x: (x[1], x[0]))
 
     def open_cases(self) -> list[tuple[Request, Case]]:
         out = []
