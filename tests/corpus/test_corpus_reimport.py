@@ -146,7 +146,7 @@ def test_a_bad_line_stores_nothing_and_names_the_file_and_the_line(exported, tmp
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "1-truncated.jsonl").write_text("".join(lines[:5]) + lines[5][:17], encoding="utf-8")
-    (bad / "2-older.jsonl").write_text(lines[0] + lines[1].replace('"parser_version": "8"', '"parser_version": "7"'),
+    (bad / "2-older.jsonl").write_text(lines[0] + lines[1].replace(f'"parser_version": "{gongkai.PARSER_VERSION}"', '"parser_version": "7"'),
                                        encoding="utf-8")
     (bad / "3-foreign.jsonl").write_text(lines[0] + '{"id": 7, "text": "另一个工具的记录"}\n', encoding="utf-8")
     (bad / "4-other-tool.jsonl").write_text('{"id": 7, "text": "另一个工具的记录"}\n{"id": 8}\n', encoding="utf-8")
@@ -166,7 +166,7 @@ def test_a_bad_line_stores_nothing_and_names_the_file_and_the_line(exported, tmp
     origin = json.loads(lines[1])["corpus"]["path"]
     assert err.splitlines() == [
         f"gongkai：{bad}/1-truncated.jsonl：第6行第12列：不是有效的 JSON：字符串没有结束的引号。",
-        f"gongkai：{bad}/2-older.jsonl：第2行：这份报告由第 7 版解析器读出，本程序的解析器是第 8 版，不能原样收回。"
+        f"gongkai：{bad}/2-older.jsonl：第2行：这份报告由第 7 版解析器读出，本程序的解析器是第 {gongkai.PARSER_VERSION} 版，不能原样收回。"
         f"请入库原文件（{origin}），由本版重新读取；或用第 7 版的 gongkai 收回这个文件。",
         f"gongkai：{bad}/3-foreign.jsonl：第2行：不是语料库导出的报告（gongkai export --to jsonl 的每一行都带 corpus 对象）。"
         "gongkai ingest 收回的 JSON Lines 只能是语料库导出文件。",
