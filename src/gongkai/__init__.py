@@ -79,7 +79,7 @@ __version__ = "0.9.4"
 # corpus stores it with every document and re-parses a document stored under another value
 # (``gongkai ingest`` redoes nothing else).  Raise it when a change to reading, extraction or
 # the rules changes the Report or the findings of files already ingested.
-PARSER_VERSION = "9"  # 2: Report.figures and the TEXT-* rules; 3: run-together numbers of text exports cut with the table sums; 4: more narrative figures say what they count; 5: a period covering part of the year is a PERIOD warning; 6: no FEE-STATEMENT before 2021, and OCR plans noisy scans and straightens pages without rulings; 7: findings keep their quote in the store (COPY's passages, TEXT-*'s sentence), TEXT-COPIED names the year; 8: crawler text: page numbers (-2-) are no cells, column heads between a table-2 label and its number; 9: an answer said late, extended or on time (逾期答复3件) is no answered total, TEXT-* messages give the figure with its unit
+PARSER_VERSION = "9"  # 2: Report.figures and the TEXT-* rules; 3: run-together numbers of text exports cut with the table sums; 4: more narrative figures say what they count; 5: a period covering part of the year is a PERIOD warning; 6: no FEE-STATEMENT before 2021, and OCR plans noisy scans and straightens pages without rulings; 7: findings keep their quote in the store (COPY's passages, TEXT-*'s sentence), TEXT-COPIED names the year; 8: crawler text: page numbers (-2-) are no cells, column heads between a table-2 label and its number; 9: an answer said late, extended or on time (逾期答复3件) is no answered total, TEXT-* messages give the figure with its unit; crawler text: readings with blank cells (tables 3, 4) and rows printed without digits
 
 
 def parse(source: str | os.PathLike | bytes, name: str | None = None,

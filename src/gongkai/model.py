@@ -166,7 +166,9 @@ class Ambiguity:
     ``cells`` are all the cells the digits fill, in order; ``candidates`` the ways of cutting
     ``raw`` into them (numbers as printed) that the table's constraints allow.  It is empty when
     no way does (the report's own sums are wrong: ``reason`` "no-split") or when there were too
-    many to list ("too-many")."""
+    many to list ("too-many").  A crawler keeps no trace of a blank cell, so the readings with
+    some cells blank ("/" in a candidate) whose sums hold are candidates too: "blank-cells" beside
+    the full cuts, "blank-only" when no full cut adds up (then every cell stays open)."""
 
     table: str
     row: str
@@ -174,11 +176,13 @@ class Ambiguity:
     raw: str
     where: Where | None = None
     candidates: list[list[str]] = field(default_factory=list)
-    reason: str = "ambiguous"  # ambiguous | no-split | too-many | blanks
+    reason: str = "ambiguous"  # ambiguous | no-split | too-many | blanks | blank-cells | blank-only
 
     def open_cells(self) -> list[str]:
-        """The cells the candidates do not agree on (all of them when there are none)."""
-        if not self.candidates:
+        """The cells the candidates do not agree on (all of them when there are none, or when the
+        candidates are only the readings with blank cells: the full cuts that do not add up are
+        possible too, the report's sums may be wrong)."""
+        if not self.candidates or self.reason == "blank-only":
             return list(self.cells)
         return [c for i, c in enumerate(self.cells) if len({cand[i] for cand in self.candidates}) > 1]
 

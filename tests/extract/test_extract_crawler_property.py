@@ -13,13 +13,14 @@ import copy
 import random
 import re
 from decimal import Decimal
-from itertools import product
+from itertools import combinations, product
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gongkai.check import check_report
+from gongkai.extract import split
 from gongkai.extract.recover import refine
 from gongkai.format import FORMAT
 from gongkai.load import load
@@ -74,6 +75,87 @@ def _groups_add_up(values: tuple, size: int) -> bool:
     return all(values[g + size - 1] == sum(values[g:g + size - 1]) for g in range(0, len(values), size))
 
 
+BLANK = "/"  # a cell left blank: a crawler prints nothing for it
+
+
+def _pieces_up_to(text: str, total: int, most: int) -> list[tuple[str, ...]]:
+    """Cuts of ``text`` (spaces certain boundaries) into 1..``most`` whole numbers adding up to
+    ``total`` (each at most ``total``, so the search stays small)."""
+    tokens = text.split()
+    out = []
+
+    def walk(i: int, at: int, acc: tuple[str, ...], left: int):
+        if i == len(tokens):
+            if acc and left == 0:
+                out.append(acc)
+            return
+        if len(acc) == most:
+            return
+        token = tokens[i]
+        for end in range(at + 1, len(token) + 1):
+            piece = token[at:end]
+            if not _INT.fullmatch(piece) or int(piece) > left:
+                break  # a leading zero, or too big: longer pieces are no better
+            if end == len(token):
+                walk(i + 1, 0, acc + (piece,), left - int(piece))
+            else:
+                walk(i, end, acc + (piece,), left - int(piece))
+
+    walk(0, 0, (), total)
+    return out
+
+
+def _group_readings(text: str, size: int, blanks: bool) -> list[tuple[str, ...]]:
+    """Readings of ``text`` as one group of ``size`` cells ending with its total: every cell printed,
+    or (``blanks``) the whole group blank (empty text) or the total and one or more parts printed,
+    the others blank.  The parts add up to the total."""
+    text = " ".join(text.split())
+    if not text:
+        return [(BLANK,) * size] if blanks else []
+    out = []
+    last = text.split(" ")[-1]
+    for n in range(1, len(last) + 1):
+        total = last[len(last) - n:]
+        head = text[:len(text) - n].rstrip(" ")
+        if not _INT.fullmatch(total) or not head:
+            continue
+        for parts in _pieces_up_to(head, int(total), size - 1):
+            if len(parts) == size - 1:
+                out.append((*parts, total))
+            elif blanks:
+                for at in combinations(range(size - 1), len(parts)):
+                    cells = [BLANK] * (size - 1)
+                    for p, piece in zip(at, parts):
+                        cells[p] = piece
+                    out.append((*cells, total))
+    return out
+
+
+def _readings(run: str, groups: int, size: int) -> list[tuple]:
+    """Every reading of ``run`` as ``groups`` groups of ``size`` cells, blank cells allowed (a
+    crawler keeps no trace of them), as values (a blank is ``BLANK``)."""
+    text = " ".join(run.split())
+
+    def walk(g: int, rest: str) -> list[tuple[str, ...]]:
+        if g == groups:
+            return [()] if not rest else []
+        out = []
+        ends = [(rest, "")] if g == groups - 1 else \
+            [(rest[:c].rstrip(" "), rest[c:].lstrip(" ")) for c in range(len(rest) + 1)
+             if c in (0, len(rest)) or rest[c] == " " or rest[c - 1] != " "]
+        for left, right in ends:
+            heads = _group_readings(left, size, blanks=True)
+            if heads:
+                out += [h + t for t in walk(g + 1, right) for h in heads]
+        return out
+
+    return [tuple(BLANK if p == BLANK else _num(p) for p in w) for w in dict.fromkeys(walk(0, text))]
+
+
+def _zero(v):
+    return 0 if v == BLANK else v
+
+
 def _determined(ways: list[tuple], cells: list[str]) -> dict[str, object]:
     """Cell -> its value when every way agrees on it."""
     return {c: ways[0][i] for i, c in enumerate(cells) if len({w[i] for w in ways}) == 1}
@@ -96,10 +178,13 @@ def oracle(truth, printed: dict[tuple[str, str], str], guard=assume) -> dict[str
         assert ways, run
         out.update(_determined(ways, cells))
     t4 = [f"table4.{g}.{c}" for g, c in FORMAT.table4_cell_order]
-    ways = [tuple(map(_num, w)) for w in _cuts(printed[("table4", "all")], [False] * 15, group=5)]
+    ways = _readings(printed[("table4", "all")], 3, 5)
+    guard(len(ways) <= split.MAX_BLANK_WAYS)  # the parser lists at most so many readings of a row
+    assert set(ways) >= {tuple(map(_num, w)) for w in _cuts(printed[("table4", "all")], [False] * 15, group=5)}
     out.update(_determined(ways, t4))
     rows = FORMAT.table3_layout(version)
-    per_row = {r: [tuple(map(_num, w)) for w in _cuts(printed[("table3", r)], [False] * 7, group=7)] for r in rows}
+    per_row = {r: _readings(printed[("table3", r)], 1, 7) for r in rows}
+    guard(all(len(ways) <= split.MAX_BLANK_WAYS for ways in per_row.values()))
     size = 1
     for ways in per_row.values():
         size *= len(ways)
@@ -108,8 +193,9 @@ def oracle(truth, printed: dict[tuple[str, str], str], guard=assume) -> dict[str
     survivors = []
     for combo in product(*(per_row[r] for r in rows)):
         v = dict(zip(rows, combo))
-        if all(v["total"][c] == sum(v[r][c] for r in outcome)
-               and v["new_received"][c] + v["carried_over"][c] == v["total"][c] + v["carried_forward"][c]
+        z = {r: tuple(map(_zero, w)) for r, w in v.items()}  # a blank counts 0 in the sums
+        if all(z["total"][c] == sum(z[r][c] for r in outcome)
+               and z["new_received"][c] + z["carried_over"][c] == z["total"][c] + z["carried_forward"][c]
                for c in range(7)):
             survivors.append(combo)
     assert survivors  # the truth is one

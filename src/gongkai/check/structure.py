@@ -166,11 +166,13 @@ def cell_ambiguous(report: Report) -> Iterator[Finding]:
         cells = report.undecided(amb)
         if not cells:
             continue  # fixed since with last year's figures
-        if amb.reason == "ambiguous":
+        if amb.reason in ("ambiguous", "blank-cells"):
             columns = "、".join(f"“{_cell_name(c, version)}”" for c in cells)
             cuts = report.open_cuts(amb)  # fewer when last year's figures fixed some cells of the row
             narrowed = len(cuts) < len(amb.candidates)
             template = extra["narrowed_message"] if narrowed else None
+            if amb.reason == "blank-cells":  # some readings have blank cells: say what "/" is
+                template = extra["blank_cells_message"]
             by = extra["narrowed_by" if narrowed else "by"][amb.table]
             found = finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name, raw=amb.raw,
                             count=len(cuts), ways="；".join("|".join(c) for c in cuts), columns=columns, by=by)
@@ -180,7 +182,8 @@ def cell_ambiguous(report: Report) -> Iterator[Finding]:
             reason = "count" if amb.reason == "no-split" and not recover.cuts_by_count(amb, version) else amb.reason
             template = extra[f"{reason.replace('-', '_')}_message"]
             yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name,
-                          raw=amb.raw, count=len(amb.cells))
+                          raw=amb.raw, count=len(amb.cells), readings=len(amb.candidates),
+                          ways="；".join("|".join(c) for c in amb.candidates))
 
 
 def _text_hint(report: Report, amb: Ambiguity, cuts: list[list[str]]) -> str:

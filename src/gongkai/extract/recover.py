@@ -53,6 +53,9 @@ class Ways:
     plain: tuple[tuple[str, ...], ...] | None = ()      # every cut, sums aside (None: too many)
     local: tuple[tuple[str, ...], ...] | None = ()      # cuts whose own groups add up (None: too many)
     blanks: bool = False                                # blank marks ("/") among digits that must be cut
+    # Readings with some cells blank whose sums hold (``split.with_blanks``): a crawler keeps no
+    # trace of an empty cell, so while there are any, no cut of the digits is sure.
+    vanished: tuple[tuple[str, ...], ...] = ()
 
 
 @record
@@ -143,7 +146,30 @@ def _layout(table: str, row: str, version: str) -> tuple[tuple[str, ...], split.
 @lru_cache(maxsize=8192)
 def row_cuts(text: str, layout: split.Layout) -> Ways:
     """The cuts of ``text`` (tokens separated by single spaces) into ``layout``.  Rows recur from
-    report to report ("0000000"), hence the cache."""
+    report to report ("0000000"), hence the cache.
+
+    A row with sums (table 3, table 4) may also be read with some cells blank (``1082110`` as
+    108 | 2 | 110 and four blanks, where 1|0|8|2|1|1|0 does not add up): such readings are kept
+    beside the full ones, so the row is cut only where every reading agrees (the table's sums may
+    still rule some out).  With no full reading that adds up, the row stays unsplit and the blank
+    readings are named."""
+    ways = _full_cuts(text, layout)
+    if not layout.groups or ways.blanks or not text:
+        return ways
+    try:
+        vanished = tuple(split.with_blanks(text, layout))
+    except split.TooMany:
+        return Ways(plain=ways.plain, local=None)  # too many readings to list: unsplit
+    if not vanished:
+        return ways
+    full = (ways.forced,) if ways.forced is not None else ways.local
+    if full is None or (not full and ways.plain == ()):
+        return ways  # too many full cuts, or too few digits for the cells: said as before
+    return Ways(plain=None, local=(*full, *vanished) if full else (), vanished=vanished)
+
+
+def _full_cuts(text: str, layout: split.Layout) -> Ways:
+    """The cuts of ``text`` that give every cell a number."""
     width = layout.width
     if not text:
         return Ways()
@@ -298,7 +324,9 @@ def _settle(report: Report, rows: list[_Row], equations: list[split.Equation],
     known = dict(known or {})
     known.update((c, _value(p)) for r in rows if r.forced is not None for c, p in zip(r.cells, r.forced))
     open_rows = [r for r in rows if r.forced is None and r.local]
-    unknowns = [split.Unknown(r.cells, [tuple(_value(p) for p in way) for way in r.local or ()]) for r in open_rows]
+    # A cell a reading leaves blank counts 0 in the table's sums, as it does in the report's.
+    unknowns = [split.Unknown(r.cells, [tuple(0 if p == split.BLANK else _value(p) for p in way) for way in r.local or ()])
+                for r in open_rows]
     viable, used = solve_table(unknowns, known, equations)
     position = {id(r): u for u, r in enumerate(open_rows)}
     for row in rows:
@@ -387,6 +415,10 @@ def _write_ways(report: Report, row: _Row, ways: list[tuple[str, ...]], joint: s
             report.set_value(cell, None, CellInfo(row.run.text.strip(), row.run.where))
             continue
         piece = ways[0][p]
+        if piece == split.BLANK:  # every reading the table's sums leave has this cell blank
+            report.set_value(cell, None, CellInfo("", row.run.where, inferred=True,
+                                                  basis=group_basis + tuple(sorted(joint))))
+            continue
         if row.plain is not None and all(way[p] == piece for way in row.plain):
             basis: tuple[str, ...] = ("no-leading-zero",)
         elif row.local is not None and all(way[p] == piece for way in row.local):
@@ -397,7 +429,7 @@ def _write_ways(report: Report, row: _Row, ways: list[tuple[str, ...]], joint: s
         report.set_value(cell, _value(piece), CellInfo(raw, where, inferred=True, basis=basis))
     if undecided:
         amb = Ambiguity(row.table, row.row, list(row.cells), row.run.text.strip(), row.run.where,
-                        [list(way) for way in ways])
+                        [list(way) for way in ways], "blank-cells" if row.ways.vanished else "ambiguous")
         report.ambiguous.append(amb)
         report.notes.append(ambiguity_note(amb, row.version))
 
@@ -408,6 +440,12 @@ def _write_unsplit(report: Report, row: _Row) -> None:
         report.set_value(cell, None, CellInfo(raw, row.run.where))
     if not row.text:
         return  # nothing printed: blank cells
+    if row.ways.vanished:  # no full cut adds up, some with blank cells do: those are named
+        amb = Ambiguity(row.table, row.row, list(row.cells), raw, row.run.where,
+                        [list(way) for way in row.ways.vanished], "blank-only")
+        report.ambiguous.append(amb)
+        report.notes.append(ambiguity_note(amb, row.version))
+        return
     reason = "too-many" if row.local is None else "blanks" if row.ways.blanks else "no-split"
     amb = Ambiguity(row.table, row.row, list(row.cells), raw, row.run.where, [], reason)
     report.ambiguous.append(amb)
@@ -451,6 +489,14 @@ def ambiguity_note(amb: Ambiguity, version: str | None = None) -> str:
         by = "按表内关系" if has_sums(amb.table) else "按单元格个数"
         return (f"{where}：{name}的数字印作“{amb.raw}”，中间没有分隔，{by}仍有 {len(amb.candidates)} 种拆法"
                 f"（{ways_zh(amb.candidates)}），拆法不一致的单元格留空。")
+    if amb.reason == "blank-cells":
+        return (f"{where}：{name}的数字印作“{amb.raw}”，中间没有分隔；网页抓取的文本不留空白单元格的痕迹，"
+                f"连同有单元格空白（记作“/”）的读法仍有 {len(amb.candidates)} 种（{ways_zh(amb.candidates)}），"
+                "读法不一致的单元格留空。")
+    if amb.reason == "blank-only":
+        return (f"{where}：{name}的数字印作“{amb.raw}”，无法拆成 {len(amb.cells)} 个与本行合计相符的数；网页抓取的文本"
+                f"不留空白单元格的痕迹，若有单元格空白（记作“/”）则有 {len(amb.candidates)} 种读法"
+                f"（{ways_zh(amb.candidates)}），保留原样，该行单元格留空。")
     if amb.reason == "too-many":
         return f"{where}：{name}的数字印作“{amb.raw}”，中间没有分隔，可能的拆法过多，保留原样，相关单元格留空。"
     if amb.reason == "blanks":

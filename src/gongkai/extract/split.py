@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
+from itertools import combinations
 
 from gongkai import regex
 from gongkai.model import Value
@@ -38,6 +39,7 @@ _PIECE = {
 BUDGET = 5_000         # pieces tried for one row (a real row needs tens)
 MAX_WAYS = 256         # ways kept for one row (3 cells of up to 24 digits); more: too many to keep
 STATE_LIMIT = 20_000   # partial-sum states of one step of ``solve``
+MAX_BLANK_WAYS = 1024  # readings with blank cells kept for one row (the blanks' places multiply them)
 
 
 class TooMany(Exception):
@@ -266,6 +268,64 @@ def _blocks(layout: Layout) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if free:
         out.append(("free", tuple(free)))
     return tuple(out)
+
+
+BLANK = "/"  # a cell a cut leaves blank (``with_blanks``)
+
+
+def with_blanks(text: str, layout: Layout, budget: int = 8 * BUDGET) -> list[tuple[str, ...]]:
+    """Every way of reading ``text`` as a row some of whose cells were blank: a crawler keeps no
+    trace of an empty table cell, so ``108 2 110`` may be 108 | 2 | 110 with four cells blank.
+    Only for layouts made of groups (table 3's row, table 4's three groups), and only readings in
+    which the sums hold: a group is either all blank, or its total is printed and its printed parts
+    (one or more) add up to it.  Blank cells are ``BLANK``; the readings without one are ``splits``'s.
+    Raises ``TooMany`` past the budget (larger than ``splits``'s: the groups' widths are not fixed)
+    or past ``MAX_BLANK_WAYS`` readings."""
+    text = normalise(text)
+    groups = layout.groups
+    if not text or not groups or sum(t - f + 1 for f, t in groups) != layout.width:
+        return []
+    search = _Search(budget)
+    memo: dict[tuple[int, str], list[tuple[str, ...]]] = {}
+
+    def tails(g: int, rest: str) -> list[tuple[str, ...]]:
+        """Readings of ``rest`` into groups ``g`` onwards (with or without blanks)."""
+        key = (g, rest)
+        if key in memo:
+            return memo[key]
+        if g == len(groups):
+            return memo.setdefault(key, [()] if not rest else [])
+        first, total = groups[g]
+        size = total - first
+        after = sum(t - f + 1 for f, t in groups[g + 1:])
+        out: list[tuple[str, ...]] = []
+        if tokens(rest) <= after:  # the whole group blank
+            out += [(BLANK,) * (size + 1) + tail for tail in tails(g + 1, rest)]
+        ends = [(rest, "")] + ([] if not after else list(_cuts(rest)))
+        for left, right in ends:
+            search.spend()
+            if tokens(right) > after or not tokens(left) <= size + 1 or atoms(left) < 2:
+                continue
+            heads = []
+            for k in range(max(1, tokens(left) - 1), min(size, atoms(left) - 1) + 1):
+                for cut in search.group(left, k):
+                    for at in combinations(range(size), k):
+                        cells = [BLANK] * size
+                        for p, piece in zip(at, cut):
+                            cells[p] = piece
+                        heads.append((*cells, cut[-1]))
+            if heads:
+                for tail in tails(g + 1, right):
+                    out += [head + tail for head in heads]
+                    if len(out) > MAX_BLANK_WAYS * 4:
+                        raise TooMany
+        memo[key] = out
+        return out
+
+    found = [way for way in tails(0, text) if BLANK in way]
+    if len(found) > MAX_BLANK_WAYS:
+        raise TooMany
+    return found
 
 
 def normalise(text: str) -> str:

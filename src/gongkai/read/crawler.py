@@ -364,6 +364,8 @@ def _read_rows(body: _Body, start: int, stop: int, table: str) -> _Rows:
             break
         rows = order[last + 1:last + 5] if table == "table3" else order
         hit = _tail_match(text, rows, table)
+        if hit is None and table == "table3":
+            hit = _after_blank_rows(text, order[last + 1:])
         label_end = m.start()
         if hit is None and table == "table2" and (cut := _before_heads(text)) < len(text):
             hit = _tail_match(text[:cut], rows, table)
@@ -376,6 +378,10 @@ def _read_rows(body: _Body, start: int, stop: int, table: str) -> _Rows:
             out.extra.append(Run("", short, digits, body.where(m.start()), body.where(text_start)))
         else:
             row, label_at = hit
+            if table == "table3":  # rows printed with no digits at all: their cells were blank
+                for blank, at, end in _blank_rows(text[:label_at], order[last + 1:order.index(row)], row):
+                    out.runs.append(Run(blank, " ".join(body.text(text_start + at, text_start + end).split()), "",
+                                        body.where(text_start + end), body.where(text_start + at)))
             label_start = text_start + label_at
             label = " ".join(body.text(label_start, label_end).split())
             out.runs.append(Run(row, label, digits, body.where(m.start()), body.where(label_start)))
@@ -385,6 +391,60 @@ def _read_rows(body: _Body, start: int, stop: int, table: str) -> _Rows:
         out.end = pos = text_start = run_end
         if table == "table3" and hit is not None and hit[0] == "carried_forward":
             break
+    if table == "table3" and last == order.index("total"):
+        _last_blank_row(body, out)
+    return out
+
+
+def _last_blank_row(body: _Body, out: _Rows) -> None:
+    """四、结转下年度继续办理 printed right after （七）总计's digits with none of its own: the
+    table's last row, of blank cells (the next digits belong to another table)."""
+    text = body.norm[out.end:out.end + 40]
+    key, index = L.keyed(text)
+    for form in _table3_forms()["carried_forward"]:
+        at = key.find(form)
+        if 0 <= at <= 2 and not any(ch.isdigit() for ch in text[:index[at]]):  # "四、" may stand before it
+            end = index[at + len(form) - 1] + 1
+            out.runs.append(Run("carried_forward", " ".join(body.text(out.end, out.end + end).split()), "",
+                                body.where(out.end + end), body.where(out.end)))
+            out.end += end
+            return
+
+
+def _after_blank_rows(text: str, ahead: tuple[str, ...]) -> tuple[str, int] | None:
+    """A table-3 row label ending ``text`` further ahead than the next few rows, accepted only when
+    the label of every row skipped stands before it (rows of blank cells, printed without digits)."""
+    hit = _tail_match(text, ahead, "table3")
+    if hit is None:
+        return None
+    skipped = ahead[:ahead.index(hit[0])]
+    found = {row for row, _, _ in _blank_rows(text[:hit[1]], skipped, hit[0])}
+    # （六） is one row (2019 layout) or three (2021): either stands for the other
+    alternates = {r for r in skipped if r.startswith("other.")} if "other" in found else {"other"}
+    return hit if set(skipped) - alternates <= found else None
+
+
+def _blank_rows(text: str, skipped: tuple[str, ...], found: str) -> list[tuple[str, int, int]]:
+    """(row id, start, end in ``text``) of the table-3 rows among ``skipped`` whose labels stand in
+    ``text``, in order, with no digits after them: a crawler prints nothing for a row of blank
+    cells, so ``3.要求提供公开出版物4.无正当理由大量反复申请5.要求…11`` holds two such rows before
+    the one ``found``.  The 2019 layout's single （六） row is not one of the 2021 layout's three."""
+    key, index = L.keyed(text)
+    forms = _table3_forms()
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for row in skipped:
+        if row == "other" and found.startswith("other."):
+            continue  # （六）其他处理 is then the heading of the row found
+        hits = [(i, len(f)) for f in forms[row] if (i := key.find(f, pos)) >= 0]
+        if not hits:
+            continue
+        i, n = min(hits, key=lambda h: (h[0], -h[1]))
+        m = _NUMBERING_BEFORE.search(text, 0, index[i])
+        out.append((row, m.start() if m else index[i], index[i + n - 1] + 1))
+        pos = i + n
+    if any(row.startswith("other.") for row, _, _ in out):  # the 2021 layout: （六） was a heading
+        out = [hit for hit in out if hit[0] != "other"]
     return out
 
 

@@ -1,0 +1,139 @@
+"""Blank cells in a crawler's text: a crawler keeps no trace of an empty table cell, so a report that
+leaves its zeros blank comes out as fewer digits than cells, and digits that fill every cell may
+still be a row with blanks.
+
+The fixtures, data/huaian-city-2024-zeros-blank.txt and data/hongze-district-2024-zeros-blank.txt,
+are examples/huaian-city-2024.pdf and examples/hongze-district-2024.pdf as a crawler keeps such a
+page: the PDF's text read by gongkai, every table row's cells run together, the zero cells of
+tables 3 and 4 printed as nothing (as a body that leaves its zeros blank shows them), under the
+crawler's nine header lines (their date and link made up).  The PDF says what every cell is; the
+text may only say less.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from gongkai.check import check_report
+from gongkai.extract import recover, split
+from gongkai.load import load
+from tests.conftest import EXAMPLES
+
+BLANKED = Path(__file__).parent / "data" / "huaian-city-2024-zeros-blank.txt"
+
+
+@pytest.fixture(scope="module")
+def both():
+    return load(EXAMPLES / "huaian-city-2024.pdf"), load(BLANKED)
+
+
+def test_no_cell_of_a_text_with_blank_cells_differs_from_the_pdf(both):
+    pdf, text = both
+    read = {cell: v for cell, v in text.iter_cells() if v is not None}
+    # Before: （二）部分公开 "4477454" was read 4|4|7|7|4|5|4 and （六）3.其他 "1082110" 1|0|8|2|1|1|0 (one
+    # digit a cell), 14 wrong values; they are 447|7|…|454 and 108|2|…|110 with zero cells left blank.
+    assert {cell: (v, pdf.value(cell)) for cell, v in read.items() if v != pdf.value(cell)} == {}
+    assert sorted(read) == sorted(
+        [f"table2.{c}" for c in ("art20_5.licensing.decisions", "art20_6.penalty.decisions",
+                                 "art20_6.coercion.decisions", "art20_8.admin_fees.amount")]
+        + [f"table4.review.{c}" for c in ("upheld", "corrected", "other", "pending", "total")]
+        + [f"table4.litigation_direct.{c}" for c in ("upheld", "corrected", "other", "pending", "total")]
+        + ["table4.litigation_after_review.total"])
+
+
+def test_every_open_cell_names_the_pdfs_value_among_its_candidates(both):
+    pdf, text = both
+    candidates = text.candidate_values()
+    for amb in text.ambiguous:
+        for cell in text.undecided(amb):
+            if amb.candidates:
+                truth = pdf.value(cell)
+                assert str(truth) in candidates[cell] or (truth == 0 and split.BLANK in candidates[cell]), cell
+
+
+def test_rows_that_may_have_blank_cells_are_open_with_every_reading(both):
+    _, text = both
+    by_row = {a.row: a for a in text.ambiguous}
+    other = by_row["other.other"]
+    assert (other.reason, other.raw, len(other.candidates)) == ("blank-cells", "1082110", 16)
+    assert other.candidates[:3] == [list("1082110"), ["108", "2", "/", "/", "/", "/", "110"],
+                                    ["108", "/", "2", "/", "/", "/", "110"]]
+    # 746|12|0|0|10|1|769 in the PDF; no cut giving every cell a number adds up to 769.
+    not_held = by_row["unable.not_held"]
+    assert (not_held.reason, len(not_held.candidates)) == ("blank-only", 21)
+    assert ["746", "12", "/", "/", "10", "1", "769"] in not_held.candidates
+    assert text.undecided(not_held) == not_held.cells  # every cell stays open, the total too
+    assert [text.value(c) for c in not_held.cells] == [None] * 7
+
+
+def test_the_check_reports_no_artefact_of_the_crawler_as_the_reports_error(both):
+    _, text = both
+    found = check_report(text)
+    rules = [f.rule for f in found]
+    # Before: T3-ROWSUM on the two rows read one digit a cell, and TABLE-INCOMPLETE for the two
+    # rows printed with no digit at all ((五)3 and 4, every cell blank), which are there.
+    assert not {"T3-ROWSUM", "T3-TOTAL", "T3-IDENTITY", "T4-TOTAL", "TABLE-INCOMPLETE"} & set(rules)
+    assert [f.message for f in found if f.rule == "CELL-BLANK"] == [
+        f"表三“（五）不予处理—{label}”行整行未填数字（7 个单元格，均空白）。格式要求此处填写数字，没有发生的请填“0”，不要留空或填“/”。"
+        for label in ("3.要求提供公开出版物", "4.无正当理由大量反复申请")]
+    other = next(f for f in found if f.rule == "CELL-AMBIGUOUS" and "1082110" in f.message)
+    assert other.message.startswith(
+        "表三“（六）其他处理—3.其他”行的数字印作“1082110”，中间没有分隔；网页抓取的文本不留空白单元格的痕迹，"
+        "按格式和表内合计关系连同有单元格空白（记作“/”）的读法仍有 16 种：1|0|8|2|1|1|0；108|2|/|/|/|/|110；")
+    not_held = next(f for f in found if f.rule == "CELL-AMBIGUOUS" and "74612101769" in f.message)
+    assert not_held.message.startswith(
+        "表三“（四）无法提供—1.本机关不掌握相关政府信息”行的数字印作“74612101769”，中间没有分隔，"
+        "各单元格都印有数字时无法拆成 7 个与本行总计相符的数；但网页抓取的文本不留空白单元格的痕迹，"
+        "若有单元格空白（记作“/”），则有 21 种读法：746|12|10|1|/|/|769；")
+    assert not_held.cells == [f"table3.unable.not_held.{c}" for c in
+                              ("natural_person", "commercial", "research", "social_org", "legal_service",
+                               "other_org", "total")]
+
+
+def test_a_row_whose_sums_fail_however_blanks_fall_is_still_read_as_printed():
+    # ptzhsyqnyn-2024's "3000000": no reading with blank cells adds up either (its total would be
+    # "0" under a 3), so the report's own sum is wrong and said so (T3-ROWSUM), as before.
+    layout = split.grouped(1, 7)
+    assert split.with_blanks("3000000", layout) == []
+    assert recover.row_cuts("3000000", layout).forced == tuple("3000000")
+    assert split.with_blanks("0000000", layout) == []  # zeros cannot merge: "00" is no number
+
+
+@pytest.mark.parametrize("text, readings", [
+    ("1082110", 15),            # 108 | 2 | 110 in any two of the six part columns
+    ("100000010", 0),           # 10|0|0|0|0|0|10 only: merging digits breaks the total
+    ("7461200101769", 15),      # 7|461|200|101|769 adds up as well as 746|12|0|0|10|1|769
+])
+def test_readings_with_blank_cells(text, readings):
+    assert len(split.with_blanks(text, split.grouped(1, 7))) == readings
+
+
+def test_readings_of_table_4_keep_its_three_groups():
+    # 9|0|0|0|9, 0|0|4|6|10, 0|0|0|0|0, or 90|0|0|·|90 with the next group's first cell blank …
+    found = split.with_blanks("9000900461000000", split.grouped(3, 5))
+    assert ("90", "0", "0", "/", "90", "0", "4", "6", "/", "10", "0", "0", "0", "0", "0") in found
+    assert all(len(way) == 15 for way in found)
+    for way in found:
+        for g in range(3):
+            cells = way[g * 5:g * 5 + 5]
+            if cells[-1] != "/":
+                assert sum(int(c) for c in cells[:-1] if c != "/") == int(cells[-1])
+            else:
+                assert set(cells) == {"/"}
+
+
+def test_rows_printed_with_no_digit_are_rows_of_blank_cells_not_missing_rows():
+    # Thirteen of table 3's rows have every cell 0 in the PDF: printed blank, only their labels are
+    # left — five of them in a row ((五)2 to (六), then (七)总计 9595), and 四、结转下年度继续办理
+    # last, before table 4.  Before: TABLE-INCOMPLETE "表三缺少 9 行", and no row after (五)1 read.
+    pdf = load(EXAMPLES / "hongze-district-2024.pdf")
+    text = load(Path(__file__).parent / "data" / "hongze-district-2024-zeros-blank.txt")
+    assert list(text.table3) == list(pdf.table3)
+    found = check_report(text)
+    assert "TABLE-INCOMPLETE" not in {f.rule for f in found}
+    blank = [f.cells[0].rsplit(".", 1)[0] for f in found if f.rule == "CELL-BLANK"]
+    assert blank == [f"table3.{row}" for row in pdf.table3
+                     if all(v == 0 for v in pdf.table3[row].values())]
+    assert len(blank) == 13
+    assert all(v is None for row in blank for v in text.table3[row.split(".", 1)[1]].values())
+    assert text.cells["table3.carried_forward.total"].raw == ""
