@@ -264,3 +264,24 @@ def test_the_whole_corpus_is_a_fixed_number_of_statements_none_over_cells(lite):
     assert not [s for s in seen if " cells " in f" {s} "]
     # the reports, the sums, the findings counted, the unsound sums: 4 (a region the same)
     assert len([s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]) == 4, seen
+
+
+def test_the_command_prints_the_lists_one_report_a_line_within_the_terminal(lite, capsys, monkeypatch):
+    # A whole corpus's lists were one paragraph each (28,492 covered reports at 100,000): rich took
+    # 10 s to wrap them. Now one report a line, a line too wide wrapped by columns.
+    from gongkai.cli import main
+    from gongkai.cli.columns import columns_of
+
+    monkeypatch.setenv("COLUMNS", "70")
+    with Store(lite) as store:
+        table = compute(store, "city")
+    assert main(["stats", "--db", lite]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("计入份数和检查发现、未加入数字（人民政府的报告是全地区的数字）：")
+    listed = [line for line in lines[start + 1:] if line.startswith("  ")]
+    listed = listed[:next((i for i, line in enumerate(lines[start + 1:]) if not line.startswith("  ")), len(listed))]
+    assert len(table.covered) == 3 and len(listed) == 6 and all(columns_of(line) <= 70 for line in listed)
+    assert [line.split("（")[0] for line in listed if line.startswith("  #")] == [f"  {c.split('（')[0]}" for c in table.covered]
+    assert "".join("".join(listed).split()) == "".join("".join(table.covered).split())
+    at = lines.index("未计入（同一机关同一年度的另一份报告）：")
+    assert lines[at + 1:at + 3] == [f"  {table.duplicates[0]}", lines[start]]

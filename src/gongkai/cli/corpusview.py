@@ -135,6 +135,17 @@ _HEADS = {"reports": "报告\n份数", "received": "新收\n申请", "granted_sh
           "correction_rate": "纠错\n率%", "findings": "检查\n发现"}
 
 
+def _print_list(out, head: str, items: list[str]) -> None:
+    """``head``, then one report a line (wrapped by columns when wider than the terminal), written
+    as plain text: a whole corpus's 28,492 covered reports as one paragraph took rich 10 s to wrap."""
+    from gongkai.cli.columns import columns_of, wrap_cells
+
+    out.print(head)
+    width = max(out.width - 2, 20)
+    out.file.write("".join(f"  {line}\n" for item in items
+                           for line in ([item] if columns_of(item) <= width else wrap_cells(item, width))))
+
+
 def print_stats(table: StatsTable) -> None:
     from gongkai.check import rules as catalogue
 
@@ -156,9 +167,9 @@ def print_stats(table: StatsTable) -> None:
         out.print(f"语料库中没有报告的年度（图表中标“{NO_REPORT}”，不当作 0）："
                   + escape("；".join(f"{short_name(row)} {'、'.join(map(str, years))}" for row, years in gaps)) + "。")
     if table.duplicates:
-        out.print(f"未计入（同一机关同一年度的另一份报告）：{escape('、'.join(table.duplicates))}")
+        _print_list(out, "未计入（同一机关同一年度的另一份报告）：", table.duplicates)
     if table.covered:
-        out.print(f"计入份数和检查发现、未加入数字（人民政府的报告是全地区的数字）：{escape('；'.join(table.covered))}")
+        _print_list(out, "计入份数和检查发现、未加入数字（人民政府的报告是全地区的数字）：", table.covered)
     if unsound := [u for row in table.rows for u in row.unsound]:
         out.print("[red]注意：加入数字的报告中有报告自身的合计不成立，其数字按原样计入、未作更正：[/red]"
                   + escape("；".join(unsound)) + "。")

@@ -178,8 +178,13 @@ def _listed(request, data: dict, total: int, page: int, size: int) -> HttpRespon
     """A page of a list of ``total`` items, ``size`` a page, as JSON: ``total``, ``page_size``,
     ``page``, ``pages``, ``next`` and ``previous`` (whole URLs: this request's with another page;
     None past either end), then ``data``; the two links also in the ``Link`` header."""
-    pages = max(1, -(-total // size))
+    return _paged(request, {"total": total, "page_size": size}, page, max(1, -(-total // size)), data)
 
+
+def _paged(request, head: dict, page: int, pages: int, data: dict) -> HttpResponse:
+    """``head``, ``page``, ``pages``, ``next`` and ``previous`` (whole URLs: this request's with
+    another page; None past either end), then ``data``, as JSON; the two links also in the
+    ``Link`` header."""
     def at(n: int) -> str:
         query = request.GET.copy()
         query["page"] = str(n)
@@ -187,7 +192,7 @@ def _listed(request, data: dict, total: int, page: int, size: int) -> HttpRespon
 
     links = {"next": at(page + 1) if page < pages else None,
              "previous": at(min(page, pages + 1) - 1) if page > 1 else None}
-    response = json_response({"total": total, "page_size": size, "page": page, "pages": pages, **links, **data})
+    response = json_response({**head, "page": page, "pages": pages, **links, **data})
     if header := ", ".join(f'<{url}>; rel="{rel}"' for rel, url in (("next", links["next"]), ("prev", links["previous"]))
                            if url):
         response["Link"] = header
@@ -347,7 +352,15 @@ def corpus_stats(request):
 
         table = survey.stats_table(q.get("level"), q.get("region"), q.get("agency"), q.get("body"))[4]
         return _csv_answer("stats.csv", csv_text(CSV_COLUMNS + ["report_ids"] * ids, csv_rows(table, ids)))
-    return json_response(survey.stats_json(q.get("level"), q.get("region"), q.get("agency"), q.get("body"), ids))
+    # The rows are whole on every page; the two lists of reports (one each over the whole corpus:
+    # 28,492 covered and 21,666 duplicates, 4.9 MB, at 100,000 reports) go a page at a time.
+    page = _page(request)
+    size = _whole(request, "page_size", 1, STATS_LIST_MAX, STATS_LIST) or STATS_LIST
+    data = survey.stats_json(q.get("level"), q.get("region"), q.get("agency"), q.get("body"), ids, page, size)
+    return _paged(request, {"page_size": size}, page, data.pop("pages"), data)
+
+
+STATS_LIST, STATS_LIST_MAX = 100, 1000  # reports of /api/corpus/stats's duplicates and covered a page
 
 
 CORPUS_PAGE, CORPUS_PAGE_MAX = 100, 1000

@@ -201,8 +201,14 @@ SCHEMAS: dict[str, Schema] = {
                          "unsound": {**arr(STR), "description": "加入数字、自身合计不成立的报告及哪一行（按原样计入，未作更正）"}},
                         optional=("ids",))),
         "findings_by_rule": mapping(INT, "规则 → 条数"),
-        "duplicates": {**arr(STR), "description": "未计入的报告（同一机关同一年度的另一份，如“#7 某某局 2024”）"},
-        "covered": {**arr(STR), "description": "计入份数、未加入数字的报告：同一行中人民政府的全地区报告已含其数字"},
+        "duplicates": {**arr(STR), "description": "未计入的报告（同一机关同一年度的另一份，如“#7 某某局 2024”），"
+                       "按编号，本页的至多 page_size 份"},
+        "duplicates_total": {**INT, "description": "未计入的报告共几份"},
+        "covered": {**arr(STR), "description": "计入份数、未加入数字的报告：同一行中人民政府的全地区报告已含其数字；"
+                    "按编号，本页的至多 page_size 份"},
+        "covered_total": {**INT, "description": "这样的报告共几份"},
+        "page_size": {**INT, "description": "duplicates、covered 每页至多几份"},
+        **{k: v for k, v in PAGE.items() if k not in ("total", "page_size")},
     }),
     "Comparison": obj({
         "a": obj({"label": STR, "agency": null(STR), "year": null(INT)}),
@@ -441,8 +447,10 @@ def document() -> dict:
                 "post": _op("按本机关台账重新计算该年度报告的表三（2021年版格式）", _json(ref("Report"), "更新后的报告 JSON"),
                             params=[_BODY, _YEAR])},
             "/api/corpus/stats": {"get": _op("语料库统计（与 gongkai stats 相同）：按地区或逐个机关、按年度；"
-                                             "指定的机关在语料库（该地区）中没有报告时为 404",
-                                            {"description": "统计，或 CSV", "content": {
+                                             "指定的机关在语料库（该地区）中没有报告时为 404。各行每页都完整；"
+                                             "未计入的报告（duplicates）和已含在全地区报告中的报告（covered）两个清单"
+                                             "按页给出（duplicates_total、covered_total 为总数，next、previous 翻页）",
+                                            {"description": "统计，或 CSV", "headers": PAGE_HEADERS, "content": {
                                                 "application/json": {"schema": ref("Stats")}, "text/csv": {"schema": STR}}},
                                             params=[
                 _query("level", "province|city|county 按省、市、县级地区；body 逐个机关（同一机关历年一组）（默认 city）",
@@ -454,7 +462,9 @@ def document() -> dict:
                        {"type": "string", "maxLength": 200}),
                 _query("format", "json（默认）或 csv（与 gongkai stats --csv 相同的列）", {"enum": ["json", "csv"]}),
                 _query("ids", "1：各行另列计入的报告编号（JSON 的 ids；CSV 末列 report_ids，以 ; 分隔）。默认 0 不列："
-                       "全语料库时即每一份报告的编号，回答大得多", {"enum": [0, 1]})])},
+                       "全语料库时即每一份报告的编号，回答大得多", {"enum": [0, 1]}),
+                _query("page", "duplicates、covered 两个报告清单的页码，从 1 起（各行每页都完整）", {**INT, "minimum": 1}),
+                _query("page_size", "两个清单每页至多几份（默认 100，至多 1000）", {**INT, "minimum": 1, "maximum": 1000})])},
             "/api/corpus/reports": {"get": _op(
                 "语料库中的报告（按编号，可按地区、年度、机关筛选）：JSON 分页（total、next、previous，另见 Link 头）；"
                 "format=csv 时为全部符合条件的报告（CSV，带 BOM，边读边发）",

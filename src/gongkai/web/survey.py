@@ -235,18 +235,23 @@ def stats_table(level: str | None, region: str | None = "", agency: str | None =
 
 
 def stats_json(level: str | None, region: str | None = "", agency: str | None = "", body: str | None = "",
-               ids: bool = False) -> dict:
+               ids: bool = False, page: int = 1, size: int = 100) -> dict:
     """``/api/corpus/stats``: as ``gongkai stats --level … --agency …`` — by division, or by body
     (``level=body``: a row a body and year, its ``code`` the body's identity); ``agency`` (a name
     or part of one) or ``body`` (an identity, as the 汇总's body choice) keeps one body's reports.
     ``ids``: each row also lists the numbers of its reports — asked for only, as over the whole
-    corpus they are every report's number (0.56 MB of the 6.4 MB at 100,000 reports; docs/scale-out.md)."""
+    corpus they are every report's number (0.56 MB of the 6.4 MB at 100,000 reports; docs/scale-out.md).
+    ``duplicates`` and ``covered``: the ``page``-th ``size`` of each list, beside its total;
+    ``pages``: how many pages the longer of the two takes (at least 1)."""
     level, region, agency, body, table, by_status = stats_table(level, region, agency, body)
+    start = (page - 1) * size
     return {"level": level, "region": region, "agency": agency, "body": body, "counts": by_status,
             "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on,
                       "unsound": r.unsound, **({"ids": r.ids} if ids else {})} for r in table.rows],
-            "findings_by_rule": table.rules, "duplicates": table.duplicates,
-            "covered": table.covered}
+            "findings_by_rule": table.rules,
+            "duplicates": table.duplicates[start:start + size], "duplicates_total": len(table.duplicates),
+            "covered": table.covered[start:start + size], "covered_total": len(table.covered),
+            "pages": max(1, -(-max(len(table.duplicates), len(table.covered)) // size))}
 
 
 def report_context(doc_id, server_paths: bool = False) -> dict:
