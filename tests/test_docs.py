@@ -229,7 +229,7 @@ def _run_python_example(block: str, cwd) -> int:
 def test_the_readmes_python_example_runs_and_gives_what_its_comments_show(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```python\n(import gongkai\n.*?)```", readme, re.S)[1]
-    assert _run_python_example(block, tmp_path) == 10
+    assert _run_python_example(block, tmp_path) == 11
     assert (tmp_path / "年报.docx").stat().st_size > 10_000
 
 

@@ -61,6 +61,43 @@ class Comparison:
         return (f"<Comparison A={self.a.label} B={self.b.label} cells equal={self.cells_equal} "
                 f"differ={len(self.cell_diffs)} continuity={_continuity_word(self.continuity)}>")
 
+    def tally(self) -> dict[str, int]:
+        """The differing cells by kind: ``values`` (a number on each side, not the same), and for
+        each side (``a_``/``b_``) ``open`` (digits run together that the sums do not cut one way:
+        CELL-AMBIGUOUS, not a blank), ``blank`` and ``missing`` (the report lacks the row).  A cell
+        open on one side and blank on the other counts for both."""
+        out = dict.fromkeys(("values", "a_open", "b_open", "a_blank", "b_blank", "a_missing", "b_missing"), 0)
+        opened = {side: {c for amb in r.ambiguous for c in r.undecided(amb)}
+                  for side, r in (("a", self.a.report), ("b", self.b.report))}
+        for cell, x, y in self.cell_diffs:
+            if x is not MISSING and x is not None and y is not MISSING and y is not None:
+                out["values"] += 1
+                continue
+            for side, v in (("a", x), ("b", y)):
+                if v is MISSING:
+                    out[f"{side}_missing"] += 1
+                elif v is None:
+                    out[f"{side}_open" if cell in opened[side] else f"{side}_blank"] += 1
+        return out
+
+    def summary(self) -> str:
+        """One sentence: how many cells are the same and how many differ — by kind, when some
+        differ otherwise than by value (``gongkai compare``'s first line of the tables)."""
+        head = f"{self.cells_equal} 格相同，{len(self.cell_diffs)} 格不同"
+        t = self.tally()
+        if t["values"] == len(self.cell_diffs):
+            return head + "。"
+        words = [f"两边数值不同 {t['values']} 格"] if t["values"] else []
+        for side in ("a", "b"):
+            name = side.upper()
+            if t[f"{side}_open"]:
+                words.append(f"{name} 有 {t[f'{side}_open']} 格无法确定（原文数字连写，未能唯一拆开，不是空白）")
+            if t[f"{side}_blank"]:
+                words.append(f"{name} 有 {t[f'{side}_blank']} 格空白")
+            if t[f"{side}_missing"]:
+                words.append(f"{name} 缺 {t[f'{side}_missing']} 格所在的行")
+        return head + "：" + "；".join(words) + "。"
+
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON-ready data (what ``/api/corpus/compare`` answers): a cell a
         report lacks is ``"missing"``, a blank ``None``, an amount a float."""

@@ -77,3 +77,31 @@ def test_compare_command_with_corpus_ids_and_html(tmp_path, capsys):
         [(junk_id,)] = store.query("SELECT id FROM documents WHERE name = 'junk.txt'")
     assert main(["compare", str(junk_id), str(a), "--db", db]) == 1
     assert capsys.readouterr().err.startswith(f"gongkai：{junk_id}：这个编号是未能读取的文件 junk.txt：")
+
+
+def test_a_crawler_text_against_its_pdf_tells_open_cells_from_blank_and_from_differing(capsys):
+    """The published PDF against the text a crawler kept of the same report (its zeros printed
+    blank: tests/extract/test_extract_crawler_blanks.py): no value differs; a cell whose digits ran
+    together and could not be cut one way is no blank, and the count says so.  Before: "15 格相同，
+    185 格不同。" — as if the two said different things in 185 cells."""
+    from pathlib import Path
+
+    from tests.conftest import EXAMPLES
+
+    pdf = EXAMPLES / "huaian-city-2024.pdf"
+    text = Path(__file__).parents[1] / "extract" / "data" / "huaian-city-2024-zeros-blank.txt"
+    c = compare(pdf, text)
+    assert c.tally() == {"values": 0, "a_open": 0, "b_open": 171, "a_blank": 0, "b_blank": 14,
+                         "a_missing": 0, "b_missing": 0}
+    summary = ("15 格相同，185 格不同：B 有 171 格无法确定（原文数字连写，未能唯一拆开，不是空白）；"
+               "B 有 14 格空白。")
+    assert c.summary() == summary
+    page = to_html(c)
+    assert summary in page
+    assert page.count("（空）") == 14  # the open cells show their mark alone, as the terminal does
+    assert main(["compare", str(pdf), str(text)]) == 0
+    assert "".join(capsys.readouterr().out.split()).startswith(
+        "A" + str(pdf) + "：淮安市人民政府2024年B" + str(text) + "：淮安市人民政府2024年统计表：" + "".join(summary.split()))
+    # Two years of one body differ by value only: the sentence is as it was.
+    years = compare(EXAMPLES / "hongze-district-2023.pdf", EXAMPLES / "hongze-district-2024.pdf")
+    assert years.summary() == "156 格相同，30 格不同。"

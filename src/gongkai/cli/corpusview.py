@@ -33,7 +33,7 @@ def print_comparison(c: Comparison) -> None:
     ra, rb = c.a.report, c.b.report
     out.print(f"[bold]A[/bold] {escape(c.a.label)}：{escape(ra.agency or '（未识别）')} {ra.year or ''} 年")
     out.print(f"[bold]B[/bold] {escape(c.b.label)}：{escape(rb.agency or '（未识别）')} {rb.year or ''} 年")
-    out.print(f"统计表：{c.cells_equal} 格相同，{len(c.cell_diffs)} 格不同。")
+    out.print(f"统计表：{escape(c.summary())}")
     if c.cell_diffs:
         t = narrow_table(title="统计表差异（按格式顺序）")
         t.add_column("单元格", overflow="fold")

@@ -43,6 +43,15 @@ def _mark(text: str, passages: list[str]) -> str:
     return "".join(out)
 
 
+def _cell(report, cell_id: str, value: object) -> str:
+    """A side's value with its mark; a cell whose digits could not be cut one way is no blank:
+    its mark alone, as the terminal shows it."""
+    mark = _value_mark(report, cell_id)
+    if value is None and report.has_cell(cell_id) and cell_kind(report, cell_id) == "ambiguous":
+        return mark
+    return html.escape(_show(value)) + mark
+
+
 def _value_mark(report, cell_id: str) -> str:
     """An inferred or OCR-read value's mark (render.marks), as a superscript."""
     kind = cell_kind(report, cell_id) if report.has_cell(cell_id) else None
@@ -58,13 +67,13 @@ def compare_html(c: Comparison) -> str:
              "<h1>政府信息公开工作年度报告比较</h1>",
              f"<p><b>A</b> {e(c.a.label)}：{e(ra.agency or '（未识别）')} {ra.year or ''} 年<br>"
              f"<b>B</b> {e(c.b.label)}：{e(rb.agency or '（未识别）')} {rb.year or ''} 年</p>",
-             f"<h2>统计表差异</h2><p>{c.cells_equal} 格相同，{len(c.cell_diffs)} 格不同。</p>"]
+             f"<h2>统计表差异</h2><p>{e(c.summary())}</p>"]
     if c.cell_diffs:
         parts.append("<div class=wide><table><tr><th>单元格</th><th>A</th><th>B</th><th>B−A</th></tr>")
         for cell_id, va, vb in c.cell_diffs:
             parts.append(f"<tr><td title='{e(cell_id)}'>{e(cell_label(cell_id, rb.format or ra.format))}</td>"
-                         f"<td class=n>{e(_show(va))}{_value_mark(ra, cell_id)}</td><td class=n>{e(_show(vb))}"
-                         f"{_value_mark(rb, cell_id)}</td><td class=n>{e(_delta(va, vb))}</td></tr>")
+                         f"<td class=n>{_cell(ra, cell_id, va)}</td><td class=n>{_cell(rb, cell_id, vb)}</td>"
+                         f"<td class=n>{e(_delta(va, vb))}</td></tr>")
         parts.append("</table></div>")
         for side, report in (("A", ra), ("B", rb)):
             used = legend(report)
