@@ -405,3 +405,32 @@ def test_days_overdue_counted_over_a_year_whose_notice_is_not_entered_are_marked
     assert run(capsys, "log", "add", *db, "--title", "关于乙的通知", "--kind", "其他", "--made", "2026-10-09")[0] == 0
     code, out, _ = run(capsys, "log", "due", *db, "--on", "2026-11-10")
     assert out == "D2026-000002\t已逾期未公开\t期限2026-11-05\t形成2026-10-09，逾期3个工作日\t关于乙的通知\n"
+
+
+def test_new_says_the_fees_collected_in_section_six(capsys, db_url, tmp_path, cal):
+    """Found in the town clerk's January walk: the format expects section 六 to say the 信息处理费
+    collected (FEE-STATEMENT), the register knows them, and the clerk wrote 0元 where 1,100 元 had
+    been paid.  `new --log` now opens 六 with the year's payments (or 未收取), which checks clean
+    against the register; nothing is said of a year the register holds only in part."""
+    db = ("--db", db_url)
+    reg = Register(db_url, calendar=cal, settings=shipped_settings(), create=True)
+    paid = reg.add(NewRequest(Applicant("natural_person", "梁红", "1"), "in_person", "图纸", date(2025, 7, 6)), "c")
+    unpaid = reg.add(NewRequest(Applicant("commercial", "某公司", "2"), "in_person", "批复", date(2025, 6, 22)), "c")
+    reg.record(paid, "fee_notice", date(2025, 7, 8), "c", basis="pages", units=120, payment="现金")
+    reg.record(paid, "fee_paid", date(2025, 7, 15), "c")
+    reg.record(unpaid, "fee_notice", date(2025, 6, 24), "c", basis="pieces", units=15, payment="现金")
+    reg.close()
+
+    def sixth(year: int) -> str:
+        path = tmp_path / f"{year}.yaml"
+        assert run(capsys, "new", "--agency", "某镇人民政府", "--year", str(year), "--log", *db, "-o", str(path),
+                   "--force")[0] == 0
+        return yaml.safe_load(path.read_text(encoding="utf-8"))["sections"][5]["text"]
+
+    assert sixth(2025) == "2025年，本机关收取信息处理费1100元（1件申请）。\n\n【待办】请在此用 Markdown 填写本部分内容，写完后删除本行。\n"
+    code, out, _ = run(capsys, "check", str(tmp_path / "2025.yaml"), "--json", "--register", *db)
+    assert [f["rule"] for f in json.loads(out)["findings"] if f["rule"] in ("TEXT-CLAIM", "FEE-STATEMENT")] == []
+    assert sixth(2026).startswith("2026年，本机关未收取信息处理费。\n\n【待办】")
+    with Register(db_url, calendar=cal, settings=shipped_settings()) as reg:
+        reg.declare_kept_since(date(2025, 7, 1), "c")
+    assert sixth(2025).startswith("【待办】")

@@ -361,6 +361,25 @@ def test_an_amount_keeps_its_decimals_in_the_draft_and_its_exports(django_env, w
     assert ">12.60<" in c.get(f"/draft/{a.pk}/2026/download/html").content.decode()
 
 
+def test_a_draft_says_the_fees_collected_in_section_six(django_env, world):
+    """As `gongkai new --log`: the web draft's section 六 opens with the 信息处理费 the register
+    records paid in the year (the town clerk's January walk: 0元 was written where 1,100 元 had been
+    paid)."""
+    from gongkai.web.drafts import get, report_of
+    from gongkai.web.registers import open_register
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    ref = _registered(c, a, token, "梁红", "2025-07-06")
+    reg = open_register(a)
+    reg.record(ref, "fee_notice", date(2025, 7, 8), "乙", basis="pages", units=120, payment="现金")
+    reg.record(ref, "fee_paid", date(2025, 7, 15), "乙")
+    c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
+    assert report_of(get(a, 2025)).section(6).text == (
+        "2025年，本机关收取信息处理费1100元（1件申请）。\n\n【待办】请在此用 Markdown 填写本部分内容，写完后删除本行。")
+
+
 def test_a_date_is_taken_year_first_as_typed_and_a_month_first_one_refused(django_env, world):
     """The date fields are text (any browser language shows them alike): 2026年3月3日 is taken as
     typed, 03/04/2026 refused naming both ways to write it, the typed text shown again."""
