@@ -3,7 +3,7 @@
 Table 2 (2021 format) and section 一's publication statistics come from the proactive-disclosure
 log; table 3 from the request register in the same store, the rows it can count for the year
 (a year before its 台账起始日期 is blank with the reason, ``register.table3.coverage``), and so
-does section 六's sentence on the 信息处理费 collected (``register.fees.collected_statement``).  Values
+does section 六's sentence on the 信息处理费 collected (``register.table3.fee_statement``).  Values
 from last year's report (``--from``) still fill what the records do not give; where last year's
 printed 现行有效件数 differs from the log's count for last year's end, the cell's comment says so.
 """
@@ -20,9 +20,8 @@ from gongkai.log.store import DisclosureLog
 from gongkai.log.vocab import kinds
 from gongkai.log.year import VERSION, in_force, year_report
 from gongkai.model import Report
-from gongkai.register.fees import collected_statement
 from gongkai.register.store import Register
-from gongkai.register.table3 import carry_mismatches, statement
+from gongkai.register.table3 import carry_mismatches, fee_statement, statement
 from gongkai.settings import current
 from gongkai.source.scaffold import Prefill, skeleton, write_source
 
@@ -86,7 +85,7 @@ def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | N
         third = next(s for s in draft.sections if s.no == 3)
         third.text = f"{said}\n\n{third.text}"
     with Register(url or current().db) as reg:
-        fees = collected_statement(reg, year)
+        fees = fee_statement(reg, year)
     if fees:   # 六 says the 信息处理费 collected, from the register's fee notices and payments
         sixth = next(s for s in draft.sections if s.no == 6)
         sixth.text = f"{fees}\n\n{sixth.text}"

@@ -93,18 +93,3 @@ def breakdown(basis: str, units: int, earlier: int = 0) -> list[FeeLine]:
             lines.append(FeeLine(n, n, rate, rate))
     return lines
 
-
-def collected_statement(reg, year: int) -> str:
-    """The 信息处理费 collected in ``year`` as a sentence for section 六 of the report (which the
-    format expects to say it): "2026年，本机关收取信息处理费1100元（1件申请）。", or 未收取; ""
-    when the register does not hold the whole year (``table3.coverage``) or holds no request.
-    ``reg`` is a :class:`gongkai.register.store.Register`."""
-    from gongkai.register.table3 import coverage
-
-    if coverage(reg.db, year).rows is not None or not reg.count():
-        return ""
-    paid = reg.fees_paid_in(year)
-    if not paid:
-        return f"{year}年，本机关未收取信息处理费。"
-    total = sum(amount for _, _, amount in paid)
-    return f"{year}年，本机关收取信息处理费{format(total, 'f')}元（{len({ref for ref, _, _ in paid})}件申请）。"

@@ -174,6 +174,20 @@ def statement(report: Report) -> str:
             + (f"，其中{parts}" if parts else "") + f"。结转下年度继续办理{forward}件。")
 
 
+def fee_statement(reg, year: int) -> str:
+    """The 信息处理费 collected in ``year`` as a sentence for section 六 of the report (which the
+    format expects to say it): "2026年，本机关收取信息处理费1100元（1件申请）。", or 未收取; ""
+    when the register does not hold the whole year (``coverage``) or holds no request.
+    ``reg`` is a :class:`gongkai.register.store.Register`."""
+    if coverage(reg.db, year).rows is not None or not reg.count():
+        return ""
+    paid = reg.fees_paid_in(year)
+    if not paid:
+        return f"{year}年，本机关未收取信息处理费。"
+    total = sum(amount for _, _, amount in paid)
+    return f"{year}年，本机关收取信息处理费{format(total, 'f')}元（{len({ref for ref, _, _ in paid})}件申请）。"
+
+
 def carry_mismatches(printed: Mapping[str, Value], table3: Report) -> list[tuple[str, Value, Value]]:
     """(cell, last year's printed 结转下年度继续办理, the register's 上年结转) for every column where
     last year's report (``printed``: cell id -> value carried into 上年结转) and the register

@@ -83,8 +83,7 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
     presumed start, a year not over), section number -> the records' figures in words: 一 the
     log's publication statistics, 三 table 3, 六 the 信息处理费 collected)."""
     from gongkai.log.year import year_report
-    from gongkai.register.fees import collected_statement
-    from gongkai.register.table3 import compute, statement
+    from gongkai.register.table3 import compute, fee_statement, statement
     from gongkai.web.registers import open_log, open_register
 
     if version != "2021":
@@ -100,7 +99,7 @@ def _records(body, year: int, version: str) -> tuple[dict[str, tuple], list[str]
     if counted:
         texts[3] = statement(table3)
         messages.append("表三由依申请公开台账计算")
-    if fees := collected_statement(reg, year):
+    if fees := fee_statement(reg, year):
         texts[6] = fees
     # why rows are blank, a presumed start, a year not over: said after what was taken (an empty register: nothing)
     notes = table3.notes[1:] if counted or reg.count() else []
