@@ -324,7 +324,7 @@ def test_a_share_that_does_not_match():
     report = replace(crawler("ptzhsyqjtj-2021"), 1, "占比78.9%", "占比87.9%")
     [found] = text_findings(report)
     assert (found.rule, found.severity) == ("TEXT-PERCENT", "warning")
-    assert found.message == ("正文称“占比87.9%”，而“实现“一趟不用跑”的有45项”与“其中行政许可57项”之比为 78.9%。"
+    assert found.message == ("正文称“占比87.9%”，而“实现‘一趟不用跑’的有45项”与“其中行政许可57项”之比为 78.9%。"
                              "请核对百分比或所依据的数字。")
 
 

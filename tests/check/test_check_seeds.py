@@ -123,7 +123,7 @@ def test_seed_002_blank_total_column_is_one_finding_naming_its_rows(seed):
     assert (blank.where, blank.message) == ("第46行第10栏", (
         "表三“总计”列有 10 行未填数字（均空白）：“（一）予以公开”、“（二）部分公开（区分处理的，只计这一情形，"
         "不计其他情形）”、“（三）不予公开—1.属于国家秘密”、“（三）不予公开—2.其他法律行政法规禁止公开”、"
-        "“（三）不予公开—3.危及“三安全一稳定””、“（三）不予公开—4.保护第三方合法权益”、"
+        "“（三）不予公开—3.危及‘三安全一稳定’”、“（三）不予公开—4.保护第三方合法权益”、"
         "“（三）不予公开—5.属于三类内部事务信息”、“（三）不予公开—6.属于四类过程性信息”、"
         "“（三）不予公开—7.属于行政执法案卷”、“（三）不予公开—8.属于行政查询事项”。"
         "格式要求此处填写数字，没有发生的请填“0”，不要留空或填“/”。"))
@@ -167,3 +167,19 @@ def test_real_consecutive_years_agree(seed):
     found = [(f.rule, f.cells[0]) for f in check_report(this, last) if f.rule in CROSS_YEAR]
     assert found == [("CARRY-OVER", "table3.carried_over.natural_person"),
                      ("IN-FORCE", "table2.art20_1.normative_docs.in_force")]
+
+
+def test_quotation_marks_inside_quotation_marks_are_single():
+    from gongkai.format.text import nested_quotes
+
+    assert nested_quotes("表三“（三）不予公开—3.危及“三安全一稳定””行") == "表三“（三）不予公开—3.危及‘三安全一稳定’”行"
+    assert nested_quotes("“a“b“c”b”a”“d”") == "“a‘b“c”b’a”“d”"
+    # marks that do not pair up (a quote cut short) are left as they are
+    assert nested_quotes("正文称“实现“一趟不用跑……") == "正文称“实现“一趟不用跑……"
+    assert nested_quotes("”a“") == "”a“"
+    from gongkai.format.names import cell_label, cells_label
+
+    # a cell named anywhere (the terminal's list of inferred values, exports' notes, findings)
+    assert cell_label("table3.denied.security_stability.total") == "表三“（三）不予公开—3.危及‘三安全一稳定’”行“总计”列"
+    assert cells_label(["table3.denied.security_stability.total", "table3.denied.security_stability.research"]) == (
+        "表三“（三）不予公开—3.危及‘三安全一稳定’”行")

@@ -10,6 +10,7 @@ from typing import Any
 from gongkai import regex
 from gongkai.format.names import cell_label as cell_zh  # noqa: F401 - rules name cells through these
 from gongkai.format.names import column_label, row_label, table_name  # noqa: F401
+from gongkai.format.text import nested_quotes
 from gongkai.model import Finding, Report, Where
 from gongkai.records import record
 from gongkai.shipped import shipped_data
@@ -63,7 +64,7 @@ def finding(report: Report, rule_id: str, cells: list[str] | None = None, *, whe
             **fields: Any) -> Finding:
     rule = rules()[rule_id]
     cells = list(cells or [])
-    text = (template or rule.message).format(**fields)
+    text = nested_quotes((template or rule.message).format(**fields))
     # An explicit position (a label, an extra row) is more precise than its row's first cell.
     place = (where.zh() or None) if where is not None else where_of(report, cells)
     return Finding(rule_id, severity or rule.severity, text, cells, place, quote)

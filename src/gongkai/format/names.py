@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import cache
 
 from gongkai.format import FORMAT, VERSIONS
+from gongkai.format.text import nested_quotes
 from gongkai.model import split_cell_id
 
 
@@ -110,7 +111,7 @@ def cell_label(cell_id: str, version: str | None = None) -> str:
     rl, cl = row_label(table, row, version), column_label(table, row, column, version)
     if table == "table4":
         return f"{table_name(table)}“{rl}—{cl}”"
-    return f"{table_name(table)}“{rl}”行“{cl}”列"
+    return nested_quotes(f"{table_name(table)}“{rl}”行“{cl}”列")   # “…危及‘三安全一稳定’”行
 
 
 def cells_label(cell_ids: list[str], version: str | None = None) -> str:
@@ -125,7 +126,7 @@ def cells_label(cell_ids: list[str], version: str | None = None) -> str:
     parts = [split_cell_id(c) for c in cell_ids]
     table, row, column = parts[0]
     if all(p[0] == table and p[1] == row for p in parts):
-        return f"{table_name(table)}“{row_label(table, row, version)}”" + ("" if table == "table4" else "行")
+        return nested_quotes(f"{table_name(table)}“{row_label(table, row, version)}”") + ("" if table == "table4" else "行")
     if table == "table3" and all(p[0] == table and p[2] == column for p in parts):
         return f"{table_name(table)}“{column_label(table, row, column, version)}”列"
     return cell_label(cell_ids[0], version) + "等"

@@ -38,3 +38,26 @@ def clean_text(text: str) -> str:
     """Text as YAML and XML can hold it: every line break a newline, control characters dropped
     (they come from damaged PDFs and pages, never from what a person typed)."""
     return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+_NESTED = {"“": "‘", "”": "’"}
+
+
+def nested_quotes(text: str) -> str:
+    """Quotation marks inside quotation marks as Chinese prints them (GB/T 15834): the inner
+    pair single, 表三“（三）不予公开—3.危及‘三安全一稳定’”行, where “…“三安全一稳定””行 left
+    the reader to guess where the label ends.  Text whose double marks do not pair up is
+    returned as it is (a quote cut short cannot be nested safely)."""
+    depth, out = 0, []
+    for ch in text:
+        if ch == "“":
+            out.append(_NESTED[ch] if depth % 2 else ch)
+            depth += 1
+        elif ch == "”":
+            depth -= 1
+            if depth < 0:
+                return text
+            out.append(_NESTED[ch] if depth % 2 else ch)
+        else:
+            out.append(ch)
+    return "".join(out) if depth == 0 else text
