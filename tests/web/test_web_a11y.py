@@ -292,8 +292,8 @@ def test_links_to_files_say_what_they_are(site):
     figures are as text."""
     body = site["body"].pk
     html = client_for(site["clerk"]).get(site["request"]).content.decode()
-    assert re.findall(r'>(DOCX|PDF)<span class="vh">（([^）]+)）</span></a>', html) == [
-        ("DOCX", "Word 文档，登记回执"), ("PDF", "PDF 文档，登记回执")]
+    assert re.findall(r'>(DOCX|PDF)(?:，\d+ KB)?<span class="vh">（([^）]+)）</span></a>', html) == [
+        ("DOCX", "Word 文档，登记回执"), ("PDF", "PDF 文档，登记回执")]   # (with its size where known: test_web_sizes)
     html = client_for(site["clerk"]).get(f"/draft/{body}/2025/").content.decode()
     assert "尚不能导出正式报告" in html      # exports offered once the report is complete: their names below
     from django.template import engines

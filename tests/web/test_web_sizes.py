@@ -1,6 +1,8 @@
 """A download link states its file's size beside its format where the size is known (a phone on a
 slow line): the 检查页's JSON, CSV and HTML (made in the page: their bytes are there), a stored
-report's JSON, and the letter templates (stored files)."""
+report's JSON, the letter templates (stored files); the files made on the click — a request's
+letters, a draft's exports, the register's exports — once made (web/sizes.py), the cheap ones
+(a letter's or a draft's DOCX, HTML, Markdown) made for it when the page is drawn."""
 
 from __future__ import annotations
 
@@ -70,3 +72,80 @@ def test_the_check_pages_downloads_are_the_size_they_say(django_env, browser):
                 assert button.inner_text() == f"{label}，{said}", kind
     finally:
         server.close()
+
+
+def _said(data: bytes) -> str:
+    from gongkai.web.viewfilters import file_size
+
+    return file_size(len(data))
+
+
+def test_a_requests_letters_state_their_size_the_pdf_once_made(django_env, world):
+    """The request page's DOCX and PDF links said no size (made on the click)."""
+    from test_web_pages import _csrf, _registered
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    ref = _registered(c, a, _csrf(c, f"/register/{a.pk}/"), "周八", "2026-03-02")
+    url = f"/register/{a.pk}/r/{ref}/letter/receipt"
+    page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    docx = c.get(url).content
+    assert docx[:2] == b"PK"
+    assert (f'<a href="{url}">DOCX，{_said(docx)}<span class="vh">（Word 文档，登记回执）</span></a> · '
+            f'<a href="{url}?format=pdf">PDF<span class="vh">（PDF 文档，登记回执）</span></a>') in page
+    pdf = c.get(f"{url}?format=pdf").content
+    assert pdf[:5] == b"%PDF-"
+    page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
+    assert f'<a href="{url}?format=pdf">PDF，{_said(pdf)}<span class="vh">（PDF 文档，登记回执）</span></a>' in page
+    # the supervisor, who may not download letters, sees none
+    assert "letter/receipt" not in client_for(world["supervisor"]).get(f"/register/{a.pk}/r/{ref}/").content.decode()
+
+
+def test_a_drafts_exports_state_their_size(django_env, world):
+    """The 编制 page's DOCX, PDF, HTML and MD buttons said no size: DOCX, HTML and MD now do as
+    soon as export is allowed, the PDF once it has been made; a change to the draft is a new file."""
+    from test_web_pages import _complete_form, _csrf
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, "/draft/")
+    c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token})
+    html = c.post(f"/draft/{a.pk}/2025/", {**_complete_form(), "csrfmiddlewaretoken": token},
+                  follow=True).content.decode()
+
+    def button(form: str, size: str = "") -> str:
+        return (f'<a class="button secondary" href="/draft/{a.pk}/2025/download/{form}" data-download="{form}">'
+                f'{form.upper()}{size}<span class="vh">')
+
+    made = {form: c.get(f"/draft/{a.pk}/2025/download/{form}").content for form in ("docx", "html", "md")}
+    for form, data in made.items():
+        assert button(form, f"，{_said(data)}") in html, form
+    assert button("pdf") in html
+    html = c.post(f"/draft/{a.pk}/2025/", {**_complete_form(**{"table4.review.upheld": "7",
+                                                                   "table4.review.total": "7"}),
+                                            "csrfmiddlewaretoken": token}, follow=True).content.decode()
+    changed = c.get(f"/draft/{a.pk}/2025/download/md").content
+    assert changed != made["md"] and button("md", f"，{_said(changed)}") in html
+
+
+def test_the_registers_exports_state_their_size_once_made_while_it_stands(django_env, world):
+    """The register's Excel and CSV buttons said no size. Made on the click (a large register
+    takes long), each states its size from then on, until the register changes."""
+    from test_web_pages import _csrf, _registered
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    _registered(c, a, token, "周八", "2026-03-02")
+    listing = c.get(f"/register/{a.pk}/").content.decode()
+    assert f'<a class="button secondary" href="/register/{a.pk}/export.xlsx">Excel</a>' in listing
+    xlsx = c.get(f"/register/{a.pk}/export.xlsx").content
+    csv = c.get(f"/register/{a.pk}/export.csv?contact=1").content
+    listing = c.get(f"/register/{a.pk}/").content.decode()
+    assert f'<a class="button secondary" href="/register/{a.pk}/export.xlsx">Excel，{_said(xlsx)}</a>' in listing
+    assert f'<a class="button secondary" href="/register/{a.pk}/export.csv">CSV</a>' in listing
+    assert f'<a class="button secondary" href="/register/{a.pk}/export.csv?contact=1">CSV，{_said(csv)}</a>' in listing
+    _registered(c, a, token, "吴九", "2026-03-03")       # the register changed: those files are no longer it
+    listing = c.get(f"/register/{a.pk}/").content.decode()
+    assert f'<a class="button secondary" href="/register/{a.pk}/export.xlsx">Excel</a>' in listing
+    assert f'<a class="button secondary" href="/register/{a.pk}/export.csv?contact=1">CSV</a>' in listing

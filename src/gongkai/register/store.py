@@ -536,6 +536,14 @@ class Register:
             params = [*params, int(limit), int(offset)]
         return [_request(row) for row in self.db.query(query, params)]
 
+    def change_mark(self) -> tuple[int, ...]:
+        """Changes whenever anything is recorded (requests, steps and kept-since statements are
+        only appended): what was made from the register, with the day and the calendar, is the
+        same while it stands (the web remembers an export's size by it)."""
+        row = self.db.query("SELECT (SELECT COUNT(*) FROM requests), (SELECT COALESCE(MAX(id), 0) FROM events), "
+                            "(SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM kept_since)")[0]
+        return tuple(int(v or 0) for v in row)
+
     def count(self, flt: RequestFilter | None = None) -> int:
         sql, params = where(flt or RequestFilter())
         return int(self.db.scalar(f"SELECT COUNT(*) FROM requests r JOIN request_state s ON s.request_id = r.id "

@@ -17,6 +17,7 @@ from gongkai.register.clock import calendar_warning
 from gongkai.register.events import DATE_HINT, Kind, choices, kinds, parse_date
 from gongkai.register.filters import RequestFilter
 from gongkai.register.vocab import applicant_types, channels, outcomes, state_labels
+from gongkai.web import sizes
 
 PAGE_SIZE = 50
 FILTERS = {"all": "全部", "open": "办理中", "soon": "即将到期", "overdue": "已超期", "late": "逾期办结",
@@ -290,11 +291,43 @@ def template_dirs(body_id: int) -> list[Path]:
 def letter_bytes(reg: Register, ref: str, kind: str, body_id: int, pdf: bool = False,
                  nth: int | None = None) -> tuple[str, bytes]:
     """The letter's file name and DOCX (or PDF), dated by its event, from the body's templates;
-    ``nth``: about the nth event of its kind (default the last)."""
+    ``nth``: about the nth event of its kind (default the last).  Its size is remembered for
+    the request page's link (web/sizes.py)."""
     name, data = letters.letter_docx(reg, ref, kind, nth, template_dir=template_dirs(body_id))
     if pdf:
-        return name[:-len(".docx")] + ".pdf", letters.to_pdf(data)
+        name, data = name[:-len(".docx")] + ".pdf", letters.to_pdf(data)
+    sizes.remember(_letter_key(reg, ref, kind, body_id, nth, pdf), data)
     return name, data
+
+
+def _letter_key(reg: Register, ref: str, kind: str, body_id: int, nth: int | None, pdf: bool) -> str:
+    """What a letter is made from: its context, the template it takes, and the form."""
+    import hashlib
+
+    ctx = letters.context_for(reg, ref, kind, nth)
+    template, _where = letters.template_source(letters.letter_for(ctx), template_dirs(body_id))
+    return sizes.fingerprint("letter", ctx, hashlib.sha256(template).hexdigest(), "pdf" if pdf else "docx")
+
+
+def letter_sizes(reg: Register, ref: str, listed: list[dict[str, Any]], body_id: int) -> list[dict[str, Any]]:
+    """The request page's letters with their sizes: the DOCX's (made now if not yet: ~0.1 s), the
+    PDF's once it has been made (LibreOffice takes seconds); None where not known."""
+    out = []
+    for x in listed:
+        docx: int | None = None
+        pdf: int | None = None
+        kind, nth = str(x["kind"]), x["n"]
+
+        def make(kind: str = kind, nth: int | None = nth) -> bytes:
+            return letter_bytes(reg, ref, kind, body_id, nth=nth)[1]
+
+        try:
+            docx = sizes.made_for_size(_letter_key(reg, ref, kind, body_id, nth, False), make)
+            pdf = sizes.known(_letter_key(reg, ref, kind, body_id, nth, True))
+        except GongkaiError:
+            pass   # a letter that cannot be made says why when fetched
+        out.append({**x, "docx_size": docx, "pdf_size": pdf})
+    return out
 
 
 def letter_templates(body_id: int) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.errors import GongkaiError
 from gongkai.render import FORMS
-from gongkai.web import drafts
+from gongkai.web import drafts, sizes
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, shown_to
 from gongkai.web.methods import answers
 from gongkai.web.models import Body
@@ -105,11 +105,26 @@ def edit_context(request, body, draft, invalid: dict) -> dict:
                        for i in drafts.identities(draft.format)],
         "findings": [{"severity": f.severity, "label": names[f.severity], "rule": f.rule, "message": f.message,
                       "cell": next(iter(f.cells), "")} for f in findings],
-        "blocked": why_blocked(report, findings),
+        "blocked": (blocked := why_blocked(report, findings)),
         # in the declared order: PostgreSQL's jsonb keeps an object's keys in its own order, not as saved
         "origins": [(kind, label, origins[kind]) for kind, label in drafts.SOURCE_KINDS.items() if kind in origins],
-        "writable": can_write(request.user, body), "forms": FORMS,
+        "writable": can_write(request.user, body),
+        # each export's size beside its link, where known (web/sizes.py): none while export is refused
+        "forms": {form: None if blocked else _export_size(draft, form) for form in FORMS},
     }
+
+
+def _export_key(draft, form: str) -> str:
+    return sizes.fingerprint("draft", draft.data, draft.format, form)
+
+
+def _export_size(draft, form: str) -> int | None:
+    """The size of the draft's export in ``form``: made now if cheap (DOCX, HTML, Markdown:
+    tens of ms), a PDF's once it has been made (LibreOffice takes seconds)."""
+    key = _export_key(draft, form)
+    if form == "pdf":
+        return sizes.known(key)
+    return sizes.made_for_size(key, lambda: drafts.build(draft, form)[1])
 
 
 @answers("GET")
@@ -127,10 +142,12 @@ def draft_preview(request, body, year):
 @body_view()
 def draft_download(request, body, year, form):
     try:
-        name, data, ctype = drafts.build(drafts.get(body, year), form)
+        draft = drafts.get(body, year)
+        name, data, ctype = drafts.build(draft, form)
     except drafts.NotReady as exc:
         messages.error(request, exc.message)
         return redirect(f"/draft/{body.pk}/{int(year)}/")
+    sizes.remember(_export_key(draft, form), data)
     resp = HttpResponse(data, content_type=ctype)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return resp

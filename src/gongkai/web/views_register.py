@@ -15,7 +15,7 @@ from gongkai.register.events import choices, kinds
 from gongkai.register.letters import unset_office_settings
 from gongkai.register.office import own_review_body_note, review_body_note, told_review_body
 from gongkai.register.settings import load_settings
-from gongkai.web import regfiles, regsvc
+from gongkai.web import regfiles, regsvc, sizes
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data, shown_to
 from gongkai.web.methods import answers
 from gongkai.web.models import Role
@@ -68,7 +68,19 @@ def _list_page(request, body, typed=None):
         "registration": form_fields(kinds()["registered"], typed=typed), "typed_on": (typed or {}).get("on"),
         "year": day.year, "qs": f"filter={flt}&q={quote(q)}", "assumed": any(r.due_assumed for r in rows),
         "personal": sees_personal_data(request.user, body),
+        # each export's size beside its link once it has been made today as the register stands (web/sizes.py)
+        "export_sizes": {f"{form}{'_contact' if contact else ''}": sizes.known(_export_key(reg, body, form, contact, day))
+                         for form in ("xlsx", "csv") for contact in (False, True)},
     })
+
+
+def _export_key(reg, body, form: str, contact: bool, day) -> str:
+    """What a register's export is made from: the register as it stands, the day, the site's calendar."""
+    from gongkai.web.registers import calendar_store
+    from gongkai.workdays.store import version
+
+    return sizes.fingerprint("requests-export", body.pk, body.name, form, contact, day, reg.change_mark(),
+                             version(calendar_store()))
 
 
 @require_POST
@@ -94,7 +106,10 @@ def _request_page(request, body, ref, typed=None):
     """A request's page; ``typed``: what the clerk entered in a step just refused (its form is
     shown again as filled in, so nothing typed is lost)."""
     reg = open_register(body)
-    detail = regsvc.request_detail(reg, ref, today(), sees_personal_data(request.user, body))
+    personal = sees_personal_data(request.user, body)
+    detail = regsvc.request_detail(reg, ref, today(), personal)
+    if personal:   # the letters' links state their sizes (only those who may download them see them)
+        detail["letters"] = regsvc.letter_sizes(reg, ref, detail["letters"], body.pk)
     refused = (typed or {}).get("kind")
 
     # an extension's days default to what 条例第三十三条 still allows, not the whole 20
@@ -115,7 +130,7 @@ def _request_page(request, body, ref, typed=None):
         "withheld": [(regsvc.ACTIONS[k], why) for k, why in detail["withheld"].items()],
         "corrections": corrections,
         "correction_refused": refused in regsvc.CORRECTIONS,
-        "personal": sees_personal_data(request.user, body),
+        "personal": personal,
         "letter_warning": unset_office_settings(reg.settings, site.REGISTER_SETTINGS, web=True),
         "review_body_note": _review_body_note(body),
     })
@@ -405,11 +420,12 @@ def register_export(request, body, form):
     if not sees_personal_data(request.user, body):
         return render(request, "web/error.html", {"message": "台账含申请人个人信息，只有本机关经办人可以导出。"},
                       status=403)
+    reg, contact, day = open_register(body), request.GET.get("contact") == "1", today()
     try:
-        name, data = regfiles.export_requests(open_register(body), form, request.GET.get("contact") == "1",
-                                              body.name, today())
+        name, data = regfiles.export_requests(reg, form, contact, body.name, day)
     except GongkaiError as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=404)
+    sizes.remember(_export_key(reg, body, form, contact, day), data)
     return file_response(name, data, regfiles.CONTENT_TYPES[form])
 
 
