@@ -463,6 +463,8 @@ class Report:
         without a value because the cuts disagree on it."""
         out: dict[str, list[str]] = {}
         for amb in self.ambiguous:
+            if amb.reason == "blank-only":
+                continue  # its readings hold only if cells were blank: not every value the row allows
             open_cells = set(self.undecided(amb))
             cuts = self.open_cuts(amb) if open_cells else []
             for i, cell in enumerate(amb.cells):
