@@ -351,6 +351,15 @@ def _json_value(v: Value) -> int | float | None:
     return float(v) if isinstance(v, Decimal) else v
 
 
+def _printed_decimal(raw: str) -> Decimal | None:
+    """A cell's printed text as a decimal with the places it was printed with ("4.00"), or None."""
+    text = raw.strip().replace(",", "").replace("，", "")
+    whole, dot, places = text.partition(".")
+    if not (dot and text.isascii() and whole.isdigit() and places.isdigit()):
+        return None
+    return Decimal(text)
+
+
 def _value_from_json(v: Any) -> Value:
     if v is None or isinstance(v, bool):
         return None
@@ -537,6 +546,10 @@ class Report:
                     row: {c: _value_from_json(v) for c, v in cols.items()} for row, cols in d[name].items()
                 })
         report.cells = {k: CellInfo.from_dict(v) for k, v in (d.get("cells") or {}).items()}
+        for cell_id, info in report.cells.items():   # an amount as printed: 4.00 is 4.0 in the JSON
+            value = report.value(cell_id)
+            if isinstance(value, Decimal) and (printed := _printed_decimal(info.raw)) == value:
+                report.set_value(cell_id, printed)
         report.findings = [Finding.from_dict(f) for f in d.get("findings", [])]
         report.extra_rows = [
             ExtraRow(e["table"], e["label"], list(e.get("raw", [])), Where.parse(e.get("where")))
