@@ -33,6 +33,17 @@ class Side:
     label: str
     report: Report
 
+    @property
+    def heading(self) -> str:
+        """The side as a comparison's head names it: its label, then the body and year — the body
+        once when the label already names it (a corpus report's label is "#6 淮安市洪泽区人民政府",
+        which read "#6 淮安市洪泽区人民政府：淮安市洪泽区人民政府 2024 年")."""
+        agency, year = self.report.agency, self.report.year
+        when = f" {year} 年" if year else ""
+        if agency and self.label.endswith(agency):
+            return f"{self.label}{when}"
+        return f"{self.label}：{agency or '（未识别）'}{when}"
+
 
 @dataclass
 class SectionComparison:

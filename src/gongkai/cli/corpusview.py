@@ -31,8 +31,8 @@ def print_comparison(c: Comparison) -> None:
 
     out = console()
     ra, rb = c.a.report, c.b.report
-    out.print(f"[bold]A[/bold] {escape(c.a.label)}：{escape(ra.agency or '（未识别）')} {ra.year or ''} 年")
-    out.print(f"[bold]B[/bold] {escape(c.b.label)}：{escape(rb.agency or '（未识别）')} {rb.year or ''} 年")
+    out.print(f"[bold]A[/bold] {escape(c.a.heading)}")
+    out.print(f"[bold]B[/bold] {escape(c.b.heading)}")
     out.print(f"统计表：{escape(c.summary())}")
     if c.cell_diffs:
         t = narrow_table(title="统计表差异（按格式顺序）")

@@ -65,8 +65,7 @@ def compare_html(c: Comparison) -> str:
              f"{e(ra.agency or '')} {ra.year or ''} / {e(rb.agency or '')} {rb.year or ''}</title>"
              f"<style>{_CSS}</style></head><body><main>",
              "<h1>政府信息公开工作年度报告比较</h1>",
-             f"<p><b>A</b> {e(c.a.label)}：{e(ra.agency or '（未识别）')} {ra.year or ''} 年<br>"
-             f"<b>B</b> {e(c.b.label)}：{e(rb.agency or '（未识别）')} {rb.year or ''} 年</p>",
+             f"<p><b>A</b> {e(c.a.heading)}<br><b>B</b> {e(c.b.heading)}</p>",
              f"<h2>统计表差异</h2><p>{e(c.summary())}</p>"]
     if c.cell_diffs:
         parts.append("<div class=wide><table><tr><th>单元格</th><th>A</th><th>B</th><th>B−A</th></tr>")
