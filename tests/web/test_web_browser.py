@@ -167,3 +167,40 @@ def test_dates_are_typed_and_shown_year_first_in_a_browser_of_any_language(live,
         assert reply.locator("input[name=on]").input_value() == "2026-02-16"
         page.screenshot(path=str(IMAGES / "web-date-phone.png"), full_page=False)
         assert page_width(page) <= 390
+
+
+def test_the_register_forms_and_a_requests_facts_fit_a_phone(live, browser, world, django_env):
+    """At 390 px each field of the register's forms (登记新申请, a request's 办理 forms, the 主动公开
+    台账's) stood inline at its own width beside a label of its own length — a textarea beside its
+    label, the hint wrapped around — and the request's facts broke 证件号码 as 证件号/码. Each control
+    now stands under its label as wide as the form, and each fact's head is one line."""
+    from django.test import Client
+
+    a = world["a"]
+    clerk = Client()
+    clerk.force_login(world["clerk_a"])
+    token = clerk.get(f"/register/{a.pk}/") and clerk.cookies["csrftoken"].value
+    r = clerk.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "周八",
+                                             "channel": "in_person", "content": "某小区规划许可",
+                                             "submitted_on": "2026-03-02", "csrfmiddlewaretoken": token})
+    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    measure = """() => [...document.querySelectorAll('#new-request label, .actions form label, form[action$="/log/event"] label')].filter(l => l.offsetParent).map(l => {
+        const c = l.querySelector(':scope > input, :scope > textarea, :scope > select, :scope > .date-field');
+        const lb = l.getBoundingClientRect(), cb = c.getBoundingClientRect();
+        return [l.firstChild.textContent.trim(), Math.round(cb.left - lb.left),
+                c.classList.contains('date-field') ? 0 : Math.round(lb.width - cb.width), cb.top > lb.top + 10];
+    })"""
+    with browser_page(browser, phone=True) as page:
+        login(page, live, world["clerk_a"])
+        for url in (f"/register/{a.pk}/", f"/register/{a.pk}/r/{ref}/", f"/register/{a.pk}/log/"):
+            page.goto(f"{live.url}{url}")
+            assert page_width(page) <= 390, url
+            fields = page.evaluate(measure)
+            assert len(fields) >= 5, url
+            assert [f for f in fields if f[1:] != [0, 0, True]] == [], url   # under its label, the label's width
+        page.goto(f"{live.url}/register/{a.pk}/r/{ref}/")
+        lines = page.evaluate("""() => [...document.querySelectorAll('#facts th')].map(th => {
+            const r = document.createRange(); r.selectNodeContents(th);
+            return [th.textContent, new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];
+        })""")
+        assert [x for x in lines if x[1] != 1] == [] and len(lines) == 9
