@@ -592,3 +592,29 @@ def test_the_years_shipped_are_the_library_s_and_the_project_table_s(monkeypatch
     monkeypatch.setattr(C, "_shipped_data", lambda: data)
     C.shipped_calendar.cache_clear()
     assert C.shipped_years() == "2004–2026、2028"
+
+
+def test_an_estimated_due_date_stays_marked_once_the_request_is_answered(db_url, settings, capsys, monkeypatch):
+    """Found in the town clerk's January walk: received 7 Dec 2026, extended on 30 Dec, answered on
+    14 Jan 2027 before the 2027 notice was entered: `register show` and the export said the due
+    date 2027-02-02（推算）, `register list` and the web's list and request page 2027-02-02 as if it
+    were the published arrangement (the mark was dropped for an answered request)."""
+    from gongkai.cli import main
+    from gongkai.web.regsvc import list_requests, request_detail
+
+    reg = _register(db_url, settings, date(2027, 1, 20))
+    ref = _new(reg, date(2026, 12, 7))
+    reg.record(ref, "extended", date(2026, 12, 30), "王文书", reason="需要逐户核对")
+    reg.record(ref, "replied", date(2027, 1, 14), "王文书", outcome="granted", ground="2")
+    assert "答复期限：2027-02-02（推算）" in reg.case(ref).clock.render()
+    monkeypatch.setenv("GONGKAI_TODAY", "2027-01-20")
+    assert main(["register", "list", "--db", db_url]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[1].split("\t")[5:8] == ["2027-02-02（推算）", "2027-01-14", "按时"]
+    assert "注意：标有“（推算）”的期限用到了尚未录入节假日安排的年份" in err
+    [row], _, _ = list_requests(reg, date(2027, 1, 20))
+    assert (row.due_on, row.due_assumed) == (date(2027, 2, 2), True)
+    assert request_detail(reg, ref, date(2027, 1, 20), personal=True)["due_assumed"] is True
+    _enter_notice(db_url)   # the notice entered: the date is the arrangement's, unmarked
+    assert main(["register", "list", "--db", db_url]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split("\t")[5] == "2027-02-01"   # a 调休 Sunday worked

@@ -433,7 +433,7 @@ def _list(args) -> int:
                          r.applicant.masked_name(), state_labels()[r.state], _due_text(r),
                          blank(r.concluded_on), blank(r.timeliness(today)), blank(_status(r) if r.outcome else "")]))
     print(f"共 {len(reqs)} 件", file=sys.stderr)
-    if any(r.due_assumed and not r.outcome for r in reqs):
+    if any(r.due_assumed for r in reqs):
         from gongkai.workdays.calendar import ASSUMED_BASIS
 
         print(f"注意：标有“（推算）”的期限用到了尚未录入节假日安排的年份，{ASSUMED_BASIS}；"
@@ -445,7 +445,7 @@ def _due_text(r) -> str:
     from gongkai.format.text import BLANK
     if not r.due_on:
         return "暂停计算" if not r.concluded_on else BLANK
-    return r.due_on.isoformat() + ("（推算）" if r.due_assumed and not r.concluded_on else "")
+    return r.due_text   # an estimate stays marked once answered: the date is no arrangement's
 
 
 def _show(args) -> int:

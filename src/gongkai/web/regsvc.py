@@ -99,7 +99,7 @@ def list_requests(reg: Register, today: date, flt: str = "all", page: int = 1, q
                         if req.channel in chans else req.channel, req.content, req.received_on, req.due_on,
                         req.concluded_on, states.get(req.state, req.state), req.outcome,
                         mark(req.due_on, req.concluded_on, today, soon, req.late),
-                        req.due_assumed and not req.concluded_on))
+                        req.due_assumed))
     return rows, total, counts(reg, today)
 
 
@@ -229,7 +229,7 @@ def request_detail(reg: Register, ref: str, today: date, personal: bool) -> dict
                                       and reg.calendar.any_assumed(c.missed, today)),
         # the calendar's own warning is said once per page (calendar_note), not in each request's list
         "warnings": [w for w in c.warnings if w != calendar_warning(reg.calendar)],
-        "due_assumed": bool(c.assumed and not case.concluded_on),
+        "due_assumed": bool(c.assumed),
         "events": [{"id": e.id, "kind": e.kind, "label": kinds()[e.kind].label, "on": e.on.isoformat(),
                     "data": e.data, "actor": e.actor, "recorded_at": e.recorded_at} for e in steps],
         "history": history_rows(req.history, personal, mask_names=not personal),
