@@ -204,3 +204,13 @@ def test_the_register_forms_and_a_requests_facts_fit_a_phone(live, browser, worl
             return [th.textContent, new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];
         })""")
         assert [x for x in lines if x[1] != 1] == [] and len(lines) == 9
+        # the letter templates: an unbroken id (consultation_third_party) took the width, the
+        # letter's title stood two characters a line and 默认模板 one
+        page.goto(f"{live.url}/register/{a.pk}/templates/")
+        assert page_width(page) <= 390
+        rows = page.evaluate("""() => [...document.querySelectorAll('#templates tr')].slice(1).map(tr => {
+            const r = document.createRange(); r.selectNodeContents(tr.cells[2]);
+            return [tr.cells[0].textContent, Math.round(tr.cells[1].getBoundingClientRect().width),
+                    new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];
+        })""")
+        assert len(rows) > 10 and [x for x in rows if x[1] < 110 or x[2] != 1] == []
