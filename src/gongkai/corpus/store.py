@@ -335,11 +335,22 @@ class Store(Database):
         self._add_columns()
         self._placed: dict[str, dict] = {}  # agency placements already written by this connection
 
-    def _add_columns(self) -> None:
+    def migrate(self) -> None:
+        # A corpus older than the added columns gets them before migration 7004 copies its documents.
+        if self.dialect == "sqlite":
+            self._add_columns(existing=True)
+        super().migrate()
+
+    def _add_columns(self, existing: bool = False) -> None:
+        """``existing``: only to the tables already made (before the migrations run)."""
         for table, column, kind in _ADDED_COLUMNS:
             if self.dialect == "postgresql":
                 self.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
-            elif column not in {r[1] for r in self.query(f"PRAGMA table_info({table})")}:
+                continue
+            columns = {r[1] for r in self.query(f"PRAGMA table_info({table})")}
+            if existing and not columns:
+                continue
+            if column not in columns:
                 try:
                     self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
                 except sqlite3.OperationalError as exc:

@@ -1,0 +1,3 @@
+-- 7004 rebuilds SQLite's documents with report_json as its last column, so that listing reports does
+-- not follow each row's overflow pages to reach the columns after it.  PostgreSQL keeps a large
+-- value out of the row (TOAST) whatever its place: nothing to change here.
