@@ -83,8 +83,8 @@ EXPECTED = {
         ("LABEL-NONSTANDARD", "warning", row("denied.law_forbidden")),
         ("LABEL-NONSTANDARD", "warning", row("denied.enforcement_file")),
         ("LABEL-NONSTANDARD", "warning", ["table2.art20_1.rules.in_force", "table2.art20_1.normative_docs.in_force"]),
-        ("LABEL-NONSTANDARD", "warning", []),
-        ("LABEL-NONSTANDARD", "warning", []),
+        ("LABEL-NONSTANDARD", "warning", ["table2.art20_5.licensing.decisions"]),   # the header over 第（五）项
+        ("LABEL-NONSTANDARD", "warning", ["table2.art20_6.penalty.decisions", "table2.art20_6.coercion.decisions"]),
         ("FORMAT-LAYOUT", "warning", row("other")),
         ("SECTION-TITLE", "notice", []),
         ("LAST-YEAR", "notice", []),
@@ -146,6 +146,12 @@ def test_seed_004_labels_and_layout(seed):
                        "现有有效件数", "本年处理决定事项", "本年处理决定事项"]
     assert [f.where for f in found if f.rule == "LABEL-NONSTANDARD"][-3:] == [
         "第24行第4栏", "第29行第2栏", "第32行第2栏"]
+    # 本年处理决定数量 heads 第（五）项 and 第（六）项: the two findings read the same but for their
+    # line; each now names its group, the one whose cells follow the header
+    assert [f.message for f in found if f.rule == "LABEL-NONSTANDARD"][-3:] == [
+        "表二第二十条第（一）项中的标签“现有有效件数”与格式规定的“现行有效件数”不一致。请按格式原文更正。",
+        "表二第二十条第（五）项中的标签“本年处理决定事项”与格式规定的“本年处理决定数量”不一致。请按格式原文更正。",
+        "表二第二十条第（六）项中的标签“本年处理决定事项”与格式规定的“本年处理决定数量”不一致。请按格式原文更正。"]
 
 
 @pytest.mark.parametrize("name", ["001", "002", "004"])
@@ -183,3 +189,17 @@ def test_quotation_marks_inside_quotation_marks_are_single():
     assert cell_label("table3.denied.security_stability.total") == "表三“（三）不予公开—3.危及‘三安全一稳定’”行“总计”列"
     assert cells_label(["table3.denied.security_stability.total", "table3.denied.security_stability.research"]) == (
         "表三“（三）不予公开—3.危及‘三安全一稳定’”行")
+
+
+def test_a_shared_header_of_a_flattened_table_two_names_its_group(examples):
+    """A crawler's text: the header 本年增/减量 of the 2019 format heads 第（五）项 and 第（八）项
+    alike; each finding names the group whose cells follow it on the long line."""
+    from gongkai.load import load
+
+    report = load(examples / "crawler-text" / "ptzhsyqlyy-2019.txt")
+    found = [f for f in check_report(report) if f.rule == "LABEL-NONSTANDARD"]
+    assert [(f.where, f.message, f.cells) for f in found] == [
+        ("第10行第1474字", "表二第二十条第（五）项中的标签“本年增/减量”与格式规定的“本年增/减”不一致。请按格式原文更正。",
+         ["table2.art20_5.licensing.change", "table2.art20_5.other_services.change"]),
+        ("第10行第1541字", "表二第二十条第（八）项中的标签“本年增/减量”与格式规定的“本年增/减”不一致。请按格式原文更正。",
+         ["table2.art20_8.admin_fees.change"])]

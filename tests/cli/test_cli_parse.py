@@ -137,6 +137,6 @@ def test_a_findings_text_stands_under_its_words_from_the_tenth_on():
     assert p.returncode == 1
     lines = p.stdout.splitlines()
     tenth = lines.index("10. 警告 LABEL-NONSTANDARD  第10行第1065字")
-    assert lines[tenth + 1] == "    表二中的标签“本年废止件”与格式规定的“本年废止件数”不一致。请按格式原文更正。"
+    assert lines[tenth + 1] == "    表二第二十条第（一）项中的标签“本年废止件”与格式规定的“本年废止件数”不一致。请按格式原文更正。"
     ninth = lines.index("9. 警告 LABEL-NONSTANDARD  第10行第1096字")
     assert lines[ninth + 1] == "   表二中的标签“规范性文件”与格式规定的“行政规范性文件”不一致。请按格式原文更正。"

@@ -15,7 +15,7 @@ from gongkai.extract.narrative import narrative_of
 from gongkai.format import FORMAT
 from gongkai.format.labels import is_official
 from gongkai.format.names import column_label, row_label, table_name, table_title
-from gongkai.model import TABLES, Ambiguity, Finding, Report, split_cell_id
+from gongkai.model import TABLES, Ambiguity, Finding, Report, Where, split_cell_id
 from gongkai.records import record
 
 
@@ -212,30 +212,49 @@ def row_extra(report: Report) -> Iterator[Finding]:
         yield finding(report, "ROW-EXTRA", where=extra.where, table=table_name(extra.table), label=extra.label)
 
 
-def _header_cells(report: Report, table: str, official: str) -> list[str]:
-    """The cells under a column header, when the label names one column of one group."""
+def _position(where: Where | None) -> tuple[int, ...] | None:
+    """Where a label or a cell stands, comparable within one document (text lines, PDF pages,
+    tables and rows, a crawler's long line's characters)."""
+    if where is None:
+        return None
+    return tuple(v or 0 for v in (where.page, where.table, where.line, where.row, where.char))
+
+
+def _header_cells(report: Report, table: str, official: str, where: Where | None) -> tuple[list[str], str]:
+    """The cells under a column header, and for table 2 the group it heads (第二十条第（五）项):
+    a header several groups share (本年处理决定数量 heads 第（五）项 and 第（六）项) is the one of
+    the group whose cells follow it first; unknown when the positions do not tell."""
     t = report.table(table) or {}
     if table == "table3":
         columns = [c.id for c in FORMAT.table3_columns if c.label == official]
-        return [f"table3.{r}.{c}" for r in t for c in columns if c in t[r]]
-    if table == "table2":
-        groups = [g for g in FORMAT.table2[shape.version(report)] if any(c.label == official for c in g.columns)]
-        if len(groups) != 1:
-            return []  # the same header stands over several groups: which one is unknown
-        column = next(c.id for c in groups[0].columns if c.label == official)
-        return [f"table2.{groups[0].id}.{r.id}.{column}" for r in groups[0].rows
-                if column in t.get(f"{groups[0].id}.{r.id}", {})]
-    return []
+        return [f"table3.{r}.{c}" for r in t for c in columns if c in t[r]], ""
+    if table != "table2":
+        return [], ""
+    header = _position(where)
+    found = []
+    for group in FORMAT.table2[shape.version(report)]:
+        column = next((c.id for c in group.columns if c.label == official), None)
+        if column is None:
+            continue
+        cells = [f"table2.{group.id}.{r.id}.{column}" for r in group.rows if column in t.get(f"{group.id}.{r.id}", {})]
+        after = [p for c in cells if c in report.cells
+                 and (p := _position(report.cells[c].where)) is not None and header is not None and p > header]
+        found.append((min(after) if after else None, group.label, cells))
+    if len(found) == 1:
+        return found[0][2], found[0][1]
+    placed = sorted((first, label, cells) for first, label, cells in found if first is not None)
+    return (placed[0][2], placed[0][1]) if placed else ([], "")
 
 
 def label_nonstandard(report: Report) -> Iterator[Finding]:
     for use in report.labels:
         t = report.table(use.table) or {}
+        group = ""
         if use.row in t:
             cells = [f"{use.table}.{use.row}.{c}" for c in t[use.row]]
         else:
-            cells = _header_cells(report, use.table, use.official)
-        yield finding(report, "LABEL-NONSTANDARD", cells, where=use.where, table=table_name(use.table),
+            cells, group = _header_cells(report, use.table, use.official, use.where)
+        yield finding(report, "LABEL-NONSTANDARD", cells, where=use.where, table=table_name(use.table) + group,
                       printed=use.printed, official=use.official)
 
 
