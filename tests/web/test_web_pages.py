@@ -224,7 +224,7 @@ def test_blank_fields_of_a_request_show_alike(django_env, world):
     row = re.search(r'<tr class="[^"]*"><td class="ref"><a href="' + re.escape(url) + '">.*?</tr>', listed, re.S)
     assert re.search(r'<td data-label="办结">([^<]*)</td>', row.group(0)).group(1) == "—"
     # one name for it: the registration form said 身份证明号码 where the page, the CLI and exports say 证件号码
-    assert "<label>证件号码<small>（可空）</small>" in listed and "身份证明" not in listed
+    assert "<label class=\"field\">证件号码<small>（可空）</small>" in listed and "身份证明" not in listed
     c.post(url + "event", {"kind": "amended", "event": "1", "field": "id_number", "value": "110101199001011234",
                            "reason": "补记", "csrfmiddlewaretoken": token})
     assert "第1条“登记申请”的证件号码：“—”改为“110101199001011234”" in c.get(url).content.decode()

@@ -131,7 +131,8 @@ def _request_page(request, body, ref, typed=None):
         "corrections": corrections,
         "correction_refused": refused in regsvc.CORRECTIONS,
         "personal": personal,
-        "letter_warning": unset_office_settings(reg.settings, site.REGISTER_SETTINGS, web=True),
+        # the server's settings file named by its name alone to all but the administrator (shown_to)
+        "letter_warning": shown_to(request.user, unset_office_settings(reg.settings, site.REGISTER_SETTINGS, web=True)),
         "review_body_note": _review_body_note(body),
     })
 
