@@ -48,16 +48,28 @@ def test_correction_is_kept_across_reingest(tmp_path, capsys):
     seed = str(SEEDS[3])  # 同心县, placed automatically in 吴忠市
     assert main(["ingest", seed, "--db", db, "-q"]) == 0
     assert main(["place", "同心县", "--db", db]) == 0
-    assert "宁夏回族自治区 › 吴忠市 › 同心县  代码 640324  层级 县级  自动" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines()[-1] == "同心县：宁夏回族自治区 › 吴忠市 › 同心县  代码 640324  层级 县级  （按名称自动判断）"
     # A user moves the body to a town-level code (12 digits) with a unit name.
     assert main(["place", "同心县", "--code", "640324100000", "--unit", "豫海镇", "--db", db]) == 0
-    assert "豫海镇  代码 640324100000  层级 乡镇  人工更正" in capsys.readouterr().out
+    assert "豫海镇  代码 640324100000  层级 乡镇  （人工更正）" in capsys.readouterr().out
     assert main(["ingest", seed, "--db", db, "-q", "--reparse"]) == 0
     capsys.readouterr()
     con = sqlite3.connect(db)
     rows = con.execute("SELECT code, unit, level, source FROM agencies").fetchall()
     con.close()
     assert rows == [("640324100000", "豫海镇", "town", "user")]
+
+
+def test_a_body_the_corpus_lacks_and_no_place_name_says_how_to_give_its_code(tmp_path, capsys):
+    """It printed "（语料库中尚无此机关，以下为自动判断）不存在的机关：…" run into the result, and
+    told the user of gongkai place to "用 gongkai place 指定区划代码"."""
+    db = str(tmp_path / "c.db")
+    assert main(["ingest", str(SEEDS[3]), "--db", db, "-q"]) == 0
+    capsys.readouterr()
+    assert main(["place", "某某局", "--db", db]) == 0
+    assert capsys.readouterr().out == (
+        "某某局：（未定位）  代码 —  层级 —  （按名称自动判断；语料库中尚无此机关）\n"
+        "机关名称中没有找到行政区划名称。请加 --code 指定区划代码：gongkai place 某某局 --code 区划代码\n")
 
 
 @pytest.mark.parametrize("code, message", [("12345", "6 位"), ("999999", "不在全国行政区划代码表中")])

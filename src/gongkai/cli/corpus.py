@@ -269,6 +269,7 @@ def run_place(args) -> int:
     key = normalise(name) if name else ""
     if not name or not key:
         raise GongkaiError("机关名称为空。")
+    stored = None
     with _store(args, create=bool(args.code)) as store:
         if args.code:
             p = corrected(key, name, args.code, args.unit)
@@ -276,18 +277,17 @@ def run_place(args) -> int:
             print("已保存更正：", end="")
         else:
             stored = store.placement(key)
-            if stored is not None:
-                p = stored
-            else:
-                p = place(args.agency)
-                print("（语料库中尚无此机关，以下为自动判断）", end="")
+            p = stored if stored is not None else place(args.agency)
     path = " › ".join(x for x in (p.get("province"), p.get("city"), p.get("county"), p.get("unit")) if x)
     kind = p.get("source") or ""
-    source = {"user": "人工更正", "auto": "自动"}.get(kind, kind)
+    source = {"user": "人工更正", "auto": "按名称自动判断"}.get(kind, kind)
+    if not args.code and stored is None:
+        source += "；语料库中尚无此机关"
     level = LEVEL_NAMES.get(p.get("level") or "", p.get("level") or "—")
-    print(f"{args.agency}：{path or '（未定位）'}  代码 {p.get('code') or '—'}  层级 {level}  {source}")
-    if p.get("note"):
-        print(p["note"])
+    print(f"{args.agency}：{path or '（未定位）'}  代码 {p.get('code') or '—'}  层级 {level}  （{source}）")
+    if p.get("note"):   # said to this very command: how to give the code here
+        print(p["note"].replace("请用 gongkai place 指定区划代码。",
+                                f"请加 --code 指定区划代码：gongkai place {args.agency} --code 区划代码"))
     return 0
 
 
