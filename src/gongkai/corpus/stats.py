@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from gongkai.corpus.store import STAT_CELLS, STAT_RATIOS
 
 if TYPE_CHECKING:
-    from gongkai.corpus.store import Store, StoredReport
+    from gongkai.corpus.store import StatGroups, Store, StoredReport
     from gongkai.errors import NotFound
 
 # (key, Chinese heading, unit, number format) in the order of the table and the charts.
@@ -174,7 +174,7 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
     # The figures are summed by the database (Store.stat_sums over stat_cells), one group a row:
     # the reports' 1.3 million cells of a whole corpus are not read into Python.
     groups: dict[tuple[str, int | None], dict] = {}
-    grouped: list[tuple[int, int]] = []
+    grouped: list[tuple[int, int, bool]] = []
     for doc_id, (region, rcode, year) in docs.items():
         g = groups.setdefault((region, year), {"n": len(groups), "code": rcode, "reports": 0, "covered": 0,
                                                "unsound": [], "ids": []})
@@ -182,14 +182,15 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
         g["reports"] += 1
         if doc_id in covered:  # its figures are in the whole-area report of the row: not summed again
             g["covered"] += 1
-        grouped.append((doc_id, g["n"]))
-    summed = [(doc_id, n) for doc_id, n in grouped if doc_id not in covered]
-    sums = store.stat_sums(summed)
-    findings = store.stat_finding_counts(grouped)
-    unsound = _unsound(store, summed)
+        grouped.append((doc_id, g["n"], doc_id not in covered))
+    in_groups = store.stat_groups(grouped)
+    sums = store.stat_sums(in_groups)
+    findings = store.stat_finding_counts(in_groups)
+    unsound = _unsound(store, in_groups, kept)
     by_number = {g["n"]: g for g in groups.values()}
-    for doc_id, n in summed:
-        by_number[n]["unsound"] += unsound.get(doc_id, [])
+    for doc_id, n, summed in grouped:
+        if summed and doc_id in unsound:
+            by_number[n]["unsound"] += unsound[doc_id]
 
     rows: list[StatRow] = []
     rules: dict[str, int] = {}
@@ -263,17 +264,22 @@ def _body_names(reports: list[StoredReport]) -> dict[int, tuple[str, str | None]
     return {r.id: (latest[key[r.id]].agency or key[r.id], key[r.id]) for r in reports}
 
 
-def _unsound(store: Store, summed: list[tuple[int, int]]) -> dict[int, list[str]]:
+def _unsound(store: Store, in_groups: StatGroups, reports: list[StoredReport]) -> dict[int, list[str]]:
     """report id -> its own sums that fail over a cell the figures use, as "#id 机关 年度：which row,
     the figures" (the finding's first sentence: the fact, not the advice to the clerk)."""
     from gongkai.check.arithmetic import RULE_IDS
 
     needed = set(STAT_CELLS.values())
     out: dict[int, list[str]] = {}
-    for f in store.stat_findings(summed, sorted(RULE_IDS)):
-        if needed & set((f.cells or "").split(";")):
-            who = " ".join(str(part) for part in (f"#{f.report_id}", f.agency, f.year) if part)
-            out.setdefault(f.report_id, []).append(f"{who}：{f.message.split('。')[0]}")
+    found = store.stat_findings(in_groups, sorted(RULE_IDS))
+    if not found:
+        return out
+    by_id = {r.id: r for r in reports}
+    for report_id, cells, message in found:
+        if needed & set((cells or "").split(";")):
+            r = by_id[report_id]
+            who = " ".join(str(part) for part in (f"#{report_id}", r.agency, r.year) if part)
+            out.setdefault(report_id, []).append(f"{who}：{message.split('。')[0]}")
     return out
 
 
@@ -295,11 +301,12 @@ def _covered(reports: list[StoredReport], rows: dict[int, tuple[str, int | None]
     and adding them counted their requests twice."""
     out: dict[int, str] = {}
     governments: dict[tuple[str, int | None], list[tuple[StoredReport, str]]] = {}  # row -> its governments
+    areas = {r.id: _area(r) for r in reports}
     for r in reports:
-        if area := _area(r):
+        if area := areas[r.id]:
             governments.setdefault(rows[r.id], []).append((r, area))
     for r in reports:
-        own = _area(r)
+        own = areas[r.id]
         for g, area in governments.get(rows[r.id], ()):
             if g.id != r.id and (r.code or "").startswith(area) and (own is None or len(own) > len(area)):
                 out[r.id] = f"#{r.id} {r.agency} {r.year or ''}（已含在 #{g.id} {g.agency} 的全地区报告中）"
