@@ -142,3 +142,21 @@ def test_rows_printed_with_no_digit_are_rows_of_blank_cells_not_missing_rows():
     assert len(blank) == 13
     assert all(v is None for row in blank for v in text.table3[row.split(".", 1)[1]].values())
     assert text.cells["table3.carried_forward.total"].raw == ""
+
+
+def test_a_table_2_row_read_one_digit_a_cell_is_inferred_when_a_blank_cell_could_hide_in_it():
+    # Table 2's rows have no sums: ptzhsyqnyn-2024's 规范性文件 "100" is 1|0|0 only if no cell was
+    # blank (100, or 10|0, with the others blank, print the same).  Before: read as printed, unmarked.
+    crawler = EXAMPLES / "crawler-text"
+    nyn = load(crawler / "ptzhsyqnyn-2024.txt")
+    cells = [f"table2.art20_1.normative_docs.{c}" for c in ("made", "repealed", "in_force")]
+    assert [(nyn.value(c), nyn.cells[c].raw, nyn.cells[c].inferred, nyn.cells[c].basis) for c in cells] == [
+        (1, "1", True, ("digit-count",)), (0, "0", True, ("digit-count",)), (0, "0", True, ("digit-count",))]
+    # "000" can be nothing else ("00" is no number); a single cell has no other reading.
+    gyz = load(crawler / "ptzhsyqgyz-2023.txt")
+    assert [gyz.cells[f"table2.art20_1.rules.{c}"].inferred for c in ("made", "repealed", "in_force")] == [False] * 3
+    assert (nyn.value("table2.art20_5.licensing.decisions"), nyn.cells["table2.art20_5.licensing.decisions"].inferred) \
+        == (1323, False)
+    three = split.plain(3)
+    assert (split.fewer_cuts("100", three), split.fewer_cuts("000", three), split.fewer_cuts("1 0 0", three)) == \
+        (True, False, False)

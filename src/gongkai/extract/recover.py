@@ -56,6 +56,9 @@ class Ways:
     # Readings with some cells blank whose sums hold (``split.with_blanks``): a crawler keeps no
     # trace of an empty cell, so while there are any, no cut of the digits is sure.
     vanished: tuple[tuple[str, ...], ...] = ()
+    # The forced cut holds only if no cell was blank (a row without sums, table 2: ``100`` may be
+    # 100 with two cells blank): it is then marked inferred, ``digit-count``.
+    assumed: bool = False
 
 
 @record
@@ -154,6 +157,8 @@ def row_cuts(text: str, layout: split.Layout) -> Ways:
     still rule some out).  With no full reading that adds up, the row stays unsplit and the blank
     readings are named."""
     ways = _full_cuts(text, layout)
+    if not layout.groups and ways.forced is not None and not ways.blanks and split.fewer_cuts(text, layout):
+        return Ways(forced=ways.forced, plain=ways.plain, local=ways.local, assumed=True)
     if not layout.groups or ways.blanks or not text:
         return ways
     try:
@@ -331,7 +336,7 @@ def _settle(report: Report, rows: list[_Row], equations: list[split.Equation],
     position = {id(r): u for u, r in enumerate(open_rows)}
     for row in rows:
         if row.forced is not None:
-            _write_forced(report, row)
+            _write_forced(report, row, inferred=row.ways.assumed)
         elif not row.local:
             _write_unsplit(report, row)
         else:

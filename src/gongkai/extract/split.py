@@ -273,6 +273,19 @@ def _blocks(layout: Layout) -> tuple[tuple[str, tuple[str, ...]], ...]:
 BLANK = "/"  # a cell a cut leaves blank (``with_blanks``)
 
 
+def fewer_cuts(text: str, layout: Layout, budget: int = BUDGET) -> bool:
+    """Whether ``text`` can also be cut into fewer numbers than ``layout`` has cells (the others
+    blank): ``100`` as 100 or 10 | 0, not ``000`` ("00" is no number), nor ``1 0 0`` (a space is a
+    certain boundary).  Any cell's kind goes, the blank ones' places being unknown."""
+    text = normalise(text)
+    kind = DECIMAL if DECIMAL in layout.kinds else SIGNED if SIGNED in layout.kinds else INT
+    search = _Search(budget)
+    try:
+        return any(search.free(text, (kind,) * k) for k in range(max(1, tokens(text)), layout.width))
+    except TooMany:
+        return True
+
+
 def with_blanks(text: str, layout: Layout, budget: int = 8 * BUDGET) -> list[tuple[str, ...]]:
     """Every way of reading ``text`` as a row some of whose cells were blank: a crawler keeps no
     trace of an empty table cell, so ``108 2 110`` may be 108 | 2 | 110 with four cells blank.
