@@ -333,3 +333,15 @@ def test_column_heads_printed_between_a_label_and_its_number():
         ("table2.art20_1.normative_docs.in_force", 8), ("table2.art20_5.licensing.decisions", 9487),
         ("table2.art20_6.penalty.decisions", 2776), ("table2.art20_6.coercion.decisions", 84)]  # 收费 printed before its label
     assert report.cells["table2.art20_5.licensing.decisions"].raw == "9487"
+
+
+def test_a_thousands_separator_is_part_of_the_number():
+    # 农业农村局 2024 with its 行政许可 printed 1,323 and 行政处罚 57 as 5,700 (a page that groups
+    # thousands).  Before: 行政许可 read 1 — the comma ended the digits — and the rest of table 2
+    # lost (行政处罚, 行政强制, 行政事业性收费: TABLE-INCOMPLETE).
+    r = parse(variant("ptzhsyqnyn-2024", ("行政许可1323", "行政许可1,323"), ("行政处罚57", "行政处罚5,700")))
+    assert [(r.value(c), r.cells[c].raw) for c in ("table2.art20_5.licensing.decisions",
+                                                   "table2.art20_6.penalty.decisions",
+                                                   "table2.art20_6.coercion.decisions")] == [
+        (1323, "1,323"), (5700, "5,700"), (0, "0")]
+    assert r.table3 == parse(variant("ptzhsyqnyn-2024", ("行政许可1323", "行政许可1323"))).table3

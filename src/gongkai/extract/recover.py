@@ -106,6 +106,9 @@ def _tokenise(text: str) -> tuple[str, tuple[int, ...], tuple[tuple[int, str], .
             at += [i, -1]
             i += 1
             continue
+        if ch == "," and chars and chars[-1].isdigit() and text[i + 1:i + 4].isdigit() and len(text[i + 1:i + 4]) == 3:
+            i += 1  # a thousands separator ("1,323"): the digits around it are one number's
+            continue
         if ch.isdigit() or ch in ".+-":
             chars.append(ch)
             at.append(i)
@@ -367,27 +370,32 @@ def solve_table(unknowns: list[split.Unknown], known: dict[str, Value], equation
 
 @lru_cache(maxsize=16384)
 def _offsets(text: str, at: tuple[int, ...], units: tuple[tuple[int, str], ...],
-             way: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    """Each piece of a cut as printed (with its unit) and its offset in the run."""
+             way: tuple[str, ...], source: str = "") -> tuple[tuple[str, int], ...]:
+    """Each piece of a cut as printed (with its unit) and its offset in the run.  A cell a reading
+    leaves blank (``split.BLANK`` where no "/" is printed) takes no text: "" at the next piece."""
     after = dict(units)
     out = []
     i = 0
     for piece in way:
         while i < len(text) and text[i] == " ":
             i += 1
+        if piece == split.BLANK and text[i:i + 1] != split.BLANK:
+            out.append(("", at[min(i, len(at) - 1)]))
+            continue
         start, i = i, i + len(piece)
-        out.append((piece + after.get(i, ""), at[start]))
+        printed = source[at[start]:at[i - 1] + 1] if source else piece  # "1,323" as printed
+        out.append((printed + after.get(i, ""), at[start]))
     return tuple(out)
 
 
 def _pieces(text: str, at: tuple[int, ...], units: tuple[tuple[int, str], ...], where: Where | None,
-            way: tuple[str, ...]) -> list[tuple[str, Where | None]]:
+            way: tuple[str, ...], source: str = "") -> list[tuple[str, Where | None]]:
     """Each piece of a cut as printed and where it stands."""
-    return [(raw, _shift(where, offset)) for raw, offset in _offsets(text, at, units, way)]
+    return [(raw, _shift(where, offset)) for raw, offset in _offsets(text, at, units, way, source)]
 
 
 def _row_pieces(row: _Row, way: tuple[str, ...]) -> list[tuple[str, Where | None]]:
-    return _pieces(row.text, row.at, row.units, row.run.where, way)
+    return _pieces(row.text, row.at, row.units, row.run.where, way, row.run.text)
 
 
 def _shift(where: Where | None, offset: int) -> Where | None:
@@ -399,7 +407,7 @@ def _shift(where: Where | None, offset: int) -> Where | None:
 def _write_forced(report: Report, row: _Row, inferred: bool = False) -> None:
     assert row.forced is not None
     target = report.row(row.table, row.row) if row.table != "table4" else None
-    pieces = _offsets(row.text, row.at, row.units, row.forced)
+    pieces = _offsets(row.text, row.at, row.units, row.forced, row.run.text)
     basis = (("digit-count",) if split.atoms(row.text) == row.layout.width else ("no-leading-zero",)) if inferred else ()
     for cell, piece, (raw, offset) in zip(row.cells, row.forced, pieces):
         info = CellInfo(raw, _shift(row.run.where, offset), inferred, basis=basis)
@@ -618,7 +626,9 @@ def _undo_cross_year(report: Report) -> list[str]:
 
 def _refine_table(report: Report, table: str, cross: list[split.Equation]) -> list[str]:
     """Solve one table's open rows again with last year's equations; write what they now fix."""
-    ambs = [a for a in report.ambiguous if a.table == table and a.candidates and report.undecided(a)]
+    # A blank-only row's readings are not all it allows (its sums may be wrong): nothing to narrow.
+    ambs = [a for a in report.ambiguous if a.table == table and a.candidates and a.reason != "blank-only"
+            and report.undecided(a)]
     if not ambs or not cross:
         return []
     unknowns, known = _open_system(report, table, ambs)
@@ -640,14 +650,16 @@ def _open_system(report: Report, table: str, ambs: list[Ambiguity]) -> tuple[lis
     """The open rows as unknowns (their recorded cuts) and the table's other cells as known."""
     in_runs = {c for a in ambs for c in a.cells}
     known = {c: v for c, v in report.iter_cells() if c.startswith(table + ".") and c not in in_runs}
-    return [split.Unknown(tuple(a.cells), [tuple(_value(p) for p in c) for c in a.candidates]) for a in ambs], known
+    # A cell a reading leaves blank counts 0 in the sums, as in ``_settle``.
+    return [split.Unknown(tuple(a.cells), [tuple(0 if p == split.BLANK and a.reason == "blank-cells" else _value(p)
+                                                 for p in c) for c in a.candidates]) for a in ambs], known
 
 
 def _write_refined(report: Report, amb: Ambiguity, ways: list[list[str]], used: set[str]) -> list[str]:
     group = (_GROUP_BASIS[amb.table],) if amb.table in _GROUP_BASIS else ()
     basis = group + tuple(sorted(used - set(group)))
     text, at, units = _tokenise(amb.raw)
-    pieces = _pieces(text, at, units, amb.where, tuple(ways[0]))
+    pieces = _pieces(text, at, units, amb.where, tuple(ways[0]), amb.raw)
     fixed = []
     for p, cell in enumerate(amb.cells):
         if cell in report.undecided(amb) and len({w[p] for w in ways}) == 1:

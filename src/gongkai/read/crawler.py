@@ -311,8 +311,9 @@ def _fuzzy_tail(key: str, rows: tuple[str, ...], forms: dict[str, tuple[str, ...
 
 # -- tables --------------------------------------------------------------------------------------
 
-_RUN3 = regex.compile(r"[\d/][\d/ ]*")
-_RUN2 = regex.compile(r"(?:[+\-]?\d+(?:\.\d+)?(?: *(?:万元|元|个|件|条|项|次))? *)+")
+# A comma before three digits is a thousands separator ("1,323"): part of the run, never a cell's end.
+_RUN3 = regex.compile(r"[\d/](?:[\d/ ]|,(?=\d{3}))*")
+_RUN2 = regex.compile(r"(?:[+\-]?\d+(?:,\d{3}\d*)*(?:\.\d+)?(?: *(?:万元|元|个|件|条|项|次))? *)+")
 _GLUE = ".、"
 _T2_ANCHOR = regex.compile(r"第\s*二\s*十\s*条\s*第?\s*\(\s*[一二三四五六七八九]\s*\)\s*项|信息内容")
 _T3_ANCHOR = regex.compile(r"\(\s*本列数据|勾稽关系|申请人情况|本年新收")
