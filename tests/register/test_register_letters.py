@@ -49,7 +49,7 @@ def test_receipt_is_dated_by_the_receipt_not_today(reg):
     ref = new(reg, received=date(2024, 12, 20))
     assert letter(reg, ref, "receipt") == [
         "政府信息公开申请登记回执", "张三：",
-        f"本机关已于2024年12月20日收到您提出的政府信息公开申请，申请编号为{ref}，申请公开“2024年某道路改造项目立项批复”。",
+        f"本机关已于2024年12月20日收到您当面提交的政府信息公开申请，申请编号为{ref}，申请公开“2024年某道路改造项目立项批复”。",
         "根据《中华人民共和国政府信息公开条例》第三十一条、第三十三条，本机关以2024年12月20日为收到申请之日，"
         "将自收到申请之日起20个工作日内（即2025年1月20日前）作出答复；需要延长答复期限的，将另行书面告知。"
         "征求第三方和其他机关意见所需时间不计算在答复期限内。",
@@ -662,7 +662,7 @@ def test_a_mistyped_receipt_date_is_corrected_by_that_name_and_the_letters_follo
     reg.amend(ref, "收到日期", "2025-09-26", "登记时日期录错（收件簿为26日）", "李")
     assert reg.history(ref)[-1].data == {"event": 1, "field": "on", "value": "2025-09-26", "old": "2025-09-25",
                                          "reason": "登记时日期录错（收件簿为26日）"}
-    assert letter(reg, ref, "receipt")[2] == (f"本机关已于2025年9月26日收到您提出的政府信息公开申请，申请编号为{ref}，"
+    assert letter(reg, ref, "receipt")[2] == (f"本机关已于2025年9月26日收到您当面提交的政府信息公开申请，申请编号为{ref}，"
                                               "申请公开“2024年某道路改造项目立项批复”。")
     mailed = reg.add(NewRequest(Applicant("natural_person", "李四", ""), "registered_mail", "x", date(2025, 9, 22),
                                 signed_on=date(2025, 9, 24)), "王")
@@ -672,3 +672,20 @@ def test_a_mistyped_receipt_date_is_corrected_by_that_name_and_the_letters_follo
     assert reg.history(mailed)[-1].data["field"] == "receipt_on"
     assert "本机关以2025年9月26日为收到申请之日，将自收到申请之日起20个工作日内（即2025年10月30日前）" in \
         letter(reg, mailed, "receipt")[3]
+    assert letter(reg, mailed, "receipt")[2] == (f"您于2025年9月22日以邮寄方式提交的政府信息公开申请，本机关已于"
+                                                 f"2025年9月26日签收，申请编号为{mailed}，申请公开“x”。")
+
+
+def test_a_receipt_says_when_the_request_was_sent_and_when_it_was_received(reg):
+    """The receipt said 本机关已于<the day of receipt>收到您提出的申请 whatever the channel: an
+    application sent online on 24 January and confirmed on the 26th (条例第三十一条第三项) read as
+    received two days after it was sent. It now says both days and how it was received."""
+    online = reg.add(NewRequest(Applicant("commercial", "某某科技有限公司", ""), "internet", "本县2025年政府采购合同",
+                                date(2026, 1, 24), confirmed_on=date(2026, 1, 26)), "王")
+    assert letter(reg, online, "receipt")[1:3] == [
+        "某某科技有限公司：",
+        f"贵单位于2026年1月24日通过互联网提交的政府信息公开申请，本机关已于2026年1月26日确认收到，申请编号为{online}，"
+        "申请公开“本县2025年政府采购合同”。"]
+    faxed = reg.add(NewRequest(Applicant("natural_person", "赵六", ""), "fax", "某项目批复", date(2026, 1, 26)), "王")
+    assert letter(reg, faxed, "receipt")[2] == (f"本机关已于2026年1月26日确认收到您以传真方式提交的政府信息公开申请，"
+                                                f"申请编号为{faxed}，申请公开“某项目批复”。")

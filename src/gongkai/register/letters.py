@@ -34,6 +34,7 @@ from gongkai.register.clock import Clock, Event, compute_clock, told_due
 from gongkai.register.events import by_letter
 from gongkai.register.fees import BASES, breakdown
 from gongkai.register.settings import load_data
+from gongkai.register.vocab import channels
 from gongkai.settings import current
 
 # What the clerk asks for -> the event the letter is about, as declared once in
@@ -53,6 +54,9 @@ CONTEXT = {
     "agency": "署名机关", "review_body": "行政复议机关", "court": "管辖法院",
     "applicant_type": "申请人类型（natural_person 为自然人，其余为法人或其他组织）",
     "applicant_name": "申请人姓名或名称", "ref": "申请编号", "received": "收到申请之日",
+    "submitted": "申请人提交申请之日（登记回执）",
+    "channel_how": "提交方式，如“当面”“通过互联网”“以邮寄方式”（登记回执）",
+    "received_as": "本机关怎样收到：收到、签收或确认收到（登记回执；条例第三十一条）",
     "content": "申请公开的内容", "note": "答复要点或说明（可空；印出时为完整的句子）",
     "outcome": "办理结果（年度报告表三的行）", "ground": "所依据的第三十六条的一项（予以公开 1 或 2，本机关不掌握 4 或 5）",
     "body": "第三十六条第（五）项：负责公开的行政机关名称", "body_contact": "第三十六条第（五）项：该机关的联系方式",
@@ -73,6 +77,11 @@ CONTEXT = {
 # (workdays/calendar.py): the letter says so rather than state it as certain.
 DUE_ESTIMATED = ("上述日期按《全国年节及纪念日放假办法》规定的节日推算，国务院办公厅公布该年节假日安排后，"
                  "以按公布的安排计算的日期为准。")
+
+# How a receipt says the request came (条例第三十一条): by its channel's rule of receipt, then its channel.
+_RECEIVED_AS = {"submitted": "收到", "signed": "签收", "confirmed": "确认收到"}
+_CHANNEL_HOW = {"in_person": "当面", "registered_mail": "以邮寄方式", "ordinary_mail": "以平常信函",
+                "internet": "通过互联网", "fax": "以传真方式"}
 
 HOW = {"书面": "以书面形式", "当面": "当面", "电话": "通过电话", "互联网": "通过互联网", "网上": "通过互联网",
        "电子邮件": "通过电子邮件", "邮寄": "以邮寄方式", "传真": "以传真方式"}
@@ -395,6 +404,7 @@ SAMPLE = {
     "date": date(2025, 11, 10), "doc_number": "某政公开〔2025〕12号", "agency": "某县人民政府办公室",
     "review_body": "某县人民政府", "court": "某县人民法院", "applicant_type": "natural_person",
     "applicant_name": "张三", "ref": "2025-0001", "received": date(2025, 10, 9), "content": "某项目的立项批复",
+    "submitted": date(2025, 10, 8), "channel_how": "通过互联网", "received_as": "确认收到",
     "note": "详见附件", "due": date(2025, 11, 6), "until": date(2025, 11, 24), "items": "所需信息的文件名称或文号",
     "reason": "需要调取多个年度的档案", "workdays": 20, "party_name": "某建设有限公司", "fee_basis": "pieces",
     "units": 35, "earlier": 0, "amount": 3000, "payment": "通过非税收入收缴系统缴入国库", "withdrawn": date(2025, 10, 20),
@@ -479,6 +489,10 @@ def context_for(register, ref: str, kind: str, nth: int | None = None) -> dict[s
     event_kind = KINDS[kind]
     if event_kind is None:        # the receipt: dated and due as on the day of receipt
         ctx["date"] = req.received_on
+        ctx["submitted"] = req.submitted_on
+        ch = channels().get(req.channel)
+        ctx["channel_how"] = _CHANNEL_HOW.get(req.channel, "")
+        ctx["received_as"] = _RECEIVED_AS.get(ch.receipt if ch else "", "收到")
         reg = next(e for e in req.events if e.kind == "registered")
         ctx["due"], ctx["due_note"] = _due(reg, compute_clock(req.received_on, [], cal, s))
         return ctx
