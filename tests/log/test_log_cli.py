@@ -143,7 +143,7 @@ def test_new_takes_the_log_and_the_register_as_sources(capsys, db_url, tmp_path,
     assert code == 0 and "gongkai：已从 " + str(out_path) + " 带入 0 个数值；9 个单元格改由台账计算。" in out.splitlines()
     code, _, err = run(capsys, "new", "--agency", "某县司法局", "--year", "2024", "--log", *db, "--format", "2019",
                        "-o", str(tmp_path / "x.yaml"))
-    assert code == 1 and "2021 版格式" in err
+    assert code == 1 and "2021 年版格式" in err
     code, _, err = run(capsys, "new", "--agency", "某县司法局", "--year", "2024", *db, "-o", str(tmp_path / "y.yaml"))
     assert code == 1 and "--db 只能与 --log 一起使用" in err
 

@@ -212,12 +212,12 @@ def test_new_2019_source_from_a_2021_report_carries_no_publication_total(tmp_pat
     assert r.value("table2.art20_5.other_services.prev_items") is None
     assert r.value("table2.art20_5.other_services.decisions") is None     # this year's: not known yet
     text = out.read_text(encoding="utf-8")
-    assert "“现行有效件数”不等于对外公开总数量" in text and "上年为2021版格式，没有项目数量" in text
+    assert "“现行有效件数”不等于对外公开总数量" in text and "上年为 2021 年版格式，没有项目数量" in text
 
 
 def test_new_warns_when_the_format_does_not_fit_the_year(tmp_path, capsys):
     assert main(["new", "--agency", "某局", "--year", "2020", "-o", str(tmp_path / "a.yaml")]) == 0
-    assert "2020年度报告通常使用 2019 版格式，当前为 2021 版" in capsys.readouterr().err
+    assert "2020年度报告通常使用 2019 年版格式，当前为 2021 年版" in capsys.readouterr().err
     assert main(["new", "--agency", "某局", "--year", "2020", "--format", "2019", "-o", str(tmp_path / "b.yaml")]) == 0
     assert "注意" not in capsys.readouterr().err
 

@@ -44,7 +44,7 @@ BASE = 'agency: 某局\nyear: 2024\nformat: "2021"\n'
 
 @pytest.mark.parametrize("text, message, place", [
     (BASE + "agncy: x\n", "未知的字段“agncy”", "第4行"),
-    (BASE + "table2:\n  art20_9.procurement: {projects: 1}\n", "2021 版格式的表二没有行“art20_9.procurement”", "第5行"),
+    (BASE + "table2:\n  art20_9.procurement: {projects: 1}\n", "2021 年版格式的表二没有行“art20_9.procurement”", "第5行"),
     (BASE + "table3:\n  granted: {natural_person: 二}\n", "“table3.granted.natural_person”应为数字或 null", "第5行"),
     (BASE + "table3:\n  granted: {people: 1}\n", "“table3.granted”没有列“people”", "第5行"),
     (BASE + "table3:\n  granted: {total: 1.5}\n", "是件数，应为整数", "第5行"),

@@ -25,7 +25,7 @@ def add_parser(sub) -> None:
     p.add_argument("-o", "--output", metavar="输出文件", help="源文件路径（默认 source-年度.yaml）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     p.add_argument("--log", "--register", dest="log", action="store_true",
-                   help="表二和第一部分公开统计取自主动公开台账，表三取自依申请公开台账（2021 版格式）")
+                   help="表二和第一部分公开统计取自主动公开台账，表三取自依申请公开台账（2021 年版格式）")
     p.add_argument("--db", metavar="URL", help="与 --log 一起用：台账数据库（SQLite 文件路径，或 sqlite:///相对路径、sqlite:////绝对路径，"
                         "或 postgresql://…）")
     p.set_defaults(handler=run_new)
@@ -87,13 +87,13 @@ def run_new(args) -> int:
     else:
         text, notes, warnings = scaffold(agency, year, args.format, prefill, body_type), [], []
     _write(out, text.encode("utf-8"))
-    print(f"gongkai：已生成源文件 {out}（{agency} {year}年度，{args.format} 版格式）。")
+    print(f"gongkai：已生成源文件 {out}（{agency} {year}年度，{args.format} 年版格式）。")
     if not args.body_type:
         print(f"gongkai：机关类型按名称判断为“{body_type}”（决定报告的法定公布期限）；如不对，请改源文件的 body_type "
               "或用 --body-type 指定。")
     expected = "2019" if year <= 2020 else "2021"  # 〔2019〕60号 for 2019–2020, 〔2021〕30号 after
     if args.format != expected:
-        print(f"gongkai：注意：{year}年度报告通常使用 {expected} 版格式，当前为 {args.format} 版。", file=sys.stderr)
+        print(f"gongkai：注意：{year}年度报告通常使用 {expected} 年版格式，当前为 {args.format} 年版。", file=sys.stderr)
     for note in notes:
         print(f"gongkai：{note}")
     for warning in warnings:   # each its own line: a 上年结转 to verify, rows left blank and why

@@ -113,7 +113,7 @@ def _other_commands(cmd) -> None:
     c.add_argument("--overwrite", action="store_true", help="替换已存在的文件")
     c.set_defaults(handler=run_export)
 
-    c = cmd("table2", "年度表二（2021 版格式）和第一部分主动公开统计")
+    c = cmd("table2", "年度表二（2021 年版格式）和第一部分主动公开统计")
     c.add_argument("--year", type=int, required=True, metavar="年度", help="报告年度")
     c.add_argument("--agency", metavar="机关名称", help="写入报告 JSON 的机关名称（与 --json 一起用）")
     c.add_argument("--json", action="store_true", help="输出报告 JSON（gongkai.report/1）")
@@ -444,7 +444,7 @@ def run_table2(args) -> int:
     if args.json:
         print(report.to_json())
         return 0
-    print(f"表二 主动公开政府信息情况（{args.year}年度，2021版格式）")
+    print(f"表二 主动公开政府信息情况（{args.year}年度，2021 年版格式）")
     for group in FORMAT.table2["2021"]:
         print(f"{group.label}\t" + "\t".join(c.label for c in group.columns))
         for row in group.rows:

@@ -48,7 +48,7 @@ def scaffold_from_log(agency: str, year: int, version: str, prefill: Prefill | N
     """The YAML source text, what was taken from the registers, and the warnings for the user,
     one sentence each: a figure last year's report printed otherwise, rows left blank and why."""
     if version != VERSION:
-        raise GongkaiError(f"主动公开台账按 {VERSION} 版格式计算表二，不能生成 {version} 版源文件；请去掉 --format {version}")
+        raise GongkaiError(f"主动公开台账按 {VERSION} 年版格式计算表二，不能生成 {version} 年版格式的源文件；请去掉 --format {version}")
     prefill = prefill or Prefill()
     report, last_end, table3 = log_report(url, year, agency)
     messages: list[str] = []

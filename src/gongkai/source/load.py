@@ -131,7 +131,7 @@ def _table(v: _Validator, data, table: str, version: str) -> dict | None:
     for row, columns in data.items():
         row = str(row)
         if row not in allowed:
-            v.fail(f"{version} 版格式的{_TABLE_ZH[table]}没有行“{row}”。可用的行：{'、'.join(allowed)}。",
+            v.fail(f"{version} 年版格式的{_TABLE_ZH[table]}没有行“{row}”。可用的行：{'、'.join(allowed)}。",
                    path + (row,))
         if columns is None:
             columns = {}

@@ -75,7 +75,7 @@ def prefill_from(last: Report, version: str, name: str = "") -> Prefill:
                        undecided.get(cell, BLANK_NOTE))
             else:
                 p.values[cell] = None
-                p.comments[cell] = ("上年为2019版格式，“对外公开总数量”含已废止文件，不等于现行有效件数，"
+                p.comments[cell] = ("上年为 2019 年版格式，“对外公开总数量”含已废止文件，不等于现行有效件数，"
                                     "请按实际填写")
         else:
             cell = f"table2.art20_1.{kind}.total_published"
@@ -83,7 +83,7 @@ def prefill_from(last: Report, version: str, name: str = "") -> Prefill:
                 _carry(p, cell, last.value(cell), f"{year}对外公开总数量；本年 = 上年 + 本年新公开")
             else:
                 p.values[cell] = None
-                p.comments[cell] = "上年为2021版格式，“现行有效件数”不等于对外公开总数量，请按实际填写"
+                p.comments[cell] = "上年为 2021 年版格式，“现行有效件数”不等于对外公开总数量，请按实际填写"
     if version == "2019":
         for group, row in FORMAT.table2_rows("2019"):
             if "prev_items" not in [c.id for c in group.columns]:
@@ -91,7 +91,7 @@ def prefill_from(last: Report, version: str, name: str = "") -> Prefill:
             key = f"table2.{group.id}.{row.id}"
             if last_version != "2019":
                 p.values[f"{key}.prev_items"] = None
-                p.comments[f"{key}.prev_items"] = "上年为2021版格式，没有项目数量，请按实际填写"
+                p.comments[f"{key}.prev_items"] = "上年为 2021 年版格式，没有项目数量，请按实际填写"
                 continue
             prev, change = last.value(f"{key}.prev_items"), last.value(f"{key}.change")
             value = prev + change if prev is not None and change is not None else None
