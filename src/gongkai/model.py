@@ -360,6 +360,9 @@ def _printed_decimal(raw: str) -> Decimal | None:
     return Decimal(text)
 
 
+_AMOUNT = regex.compile(r"-?[0-9]+(\.[0-9]+)?")  # an amount's text in "amounts" (docs/report.schema.json)
+
+
 def _value_from_json(v: Any) -> Value:
     if v is None or isinstance(v, bool):
         return None
@@ -512,6 +515,11 @@ class Report:
             if t is not None:
                 d[name] = {row: {c: _json_value(v) for c, v in cols.items()} for row, cols in t.items()}
         d["cells"] = {k: v.to_dict() for k, v in self.cells.items()}
+        # An amount's decimals as printed (4.00), which its JSON number (4.0) loses: a client that
+        # sends the JSON back, or a source file read to JSON, keeps the printed figure.
+        amounts = {cell: format(v, "f") for cell, v in self.iter_cells() if isinstance(v, Decimal)}
+        if amounts:
+            d["amounts"] = amounts
         d["findings"] = [f.to_dict() for f in self.findings]
         d["extra_rows"] = [e.to_dict() for e in self.extra_rows]
         d["labels"] = [u.to_dict() for u in self.labels]
@@ -550,6 +558,11 @@ class Report:
             value = report.value(cell_id)
             if isinstance(value, Decimal) and (printed := _printed_decimal(info.raw)) == value:
                 report.set_value(cell_id, printed)
+        for cell_id, text in (d.get("amounts") or {}).items():  # only where it is the cell's value
+            value = report.value(cell_id) if cell_id.count(".") >= 2 and report.has_cell(cell_id) else None
+            if isinstance(value, Decimal) and isinstance(text, str) and _AMOUNT.fullmatch(text) \
+                    and Decimal(text) == value:
+                report.set_value(cell_id, Decimal(text))
         report.findings = [Finding.from_dict(f) for f in d.get("findings", [])]
         report.extra_rows = [
             ExtraRow(e["table"], e["label"], list(e.get("raw", [])), Where.parse(e.get("where")))

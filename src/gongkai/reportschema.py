@@ -89,6 +89,9 @@ def schema() -> dict:
             "table4": _table(t4, "表四 政府信息公开行政复议、行政诉讼情况"),
             "cells": {"type": "object", "additionalProperties": {"type": "object", "properties": {
                 "raw": {"type": "string"}, "where": {"type": ["string", "null"]}}}},
+            "amounts": {"type": "object", "description": "金额单元格按印刷的小数位写出的文本（单元格编号 → 如 \"4.00\"；"
+                        "表中的数值 4.0 不带小数位）；与表中数值相等时按此文本输出",
+                        "additionalProperties": {"type": "string", "maxLength": 40, "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}},
             "findings": {"type": "array"},
             "extra_rows": {"type": "array"},
             "labels": {"type": "array"},

@@ -127,6 +127,18 @@ def test_a_report_read_to_json_and_built_again_prints_its_amounts_as_printed(tmp
     assert "| 行政事业性收费 | 4.00 |" in (tmp_path / "r.md").read_text(encoding="utf-8")
 
 
+def test_a_source_file_read_to_json_and_built_again_prints_its_amounts_as_printed(tmp_path, capsys):
+    """Found in the town clerk's January walk: `gongkai parse --json 2026.yaml > r.json` then
+    `gongkai build r.json` printed 行政事业性收费 as 4.0 where the source file says 4.00: a source
+    file's cells have no printed text for the JSON to keep.  The JSON's ``amounts`` now keeps it."""
+    src = tmp_path / "s.yaml"
+    src.write_text(EXAMPLE.read_text(encoding="utf-8").replace("amount: 12.6}", "amount: 4.00}"), encoding="utf-8")
+    assert main(["parse", "--json", str(src)]) == 0
+    (tmp_path / "r.json").write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["build", str(tmp_path / "r.json"), "--to", "md", "-o", str(tmp_path / "r.md")]) == 0
+    assert "| 行政事业性收费 | 4.00 |" in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
 def test_build_refuses_reminders_and_check_errors_unless_forced(tmp_path, capsys):
     src = tmp_path / "s.yaml"
     main(["new", "--agency", "某县人民政府", "--year", "2024", "-o", str(src)])

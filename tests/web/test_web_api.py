@@ -369,3 +369,35 @@ def test_api_takes_a_choice_by_its_beginning_as_the_cli_does(django_env, world):
     assert r.json()["events"][-1]["data"]["basis"] == "pages"
     # nothing was recorded by the refused ones
     assert [e["kind"] for e in r.json()["events"]] == ["fee_notice"]
+
+
+def test_a_report_goes_out_and_back_through_the_api_with_its_amounts_as_printed(django_env, world):
+    """Found in the town clerk's January walk: GET /api/bodies/{id}/reports/{year} gave 行政事业性收费
+    as the JSON number 4.0 and nothing more, so a client that PUT the JSON back stored 4.0 and the
+    report printed 4.0 where it had printed 4.00.  The JSON keeps its numbers and now names each
+    amount's printed text in ``amounts``."""
+    from gk_web_support import EXAMPLES
+
+    from gongkai.load import load
+
+    a = world["a"]
+    c, h = _csrf_client(world["clerk_a"])
+    url = f"/api/bodies/{a.pk}/reports/2024"
+    assert _json(c, f"/api/bodies/{a.pk}/reports", {"year": 2024}, **h).status_code == 201
+    # a report whose 行政事业性收费 is printed 4.00 (the JSON text 4.00 is read as written)
+    sent = load(EXAMPLES / "source-2024.yaml").to_json().replace('"amount": 12.6', '"amount": 4.00')
+    r = c.put(url, sent, content_type="application/json", **h)
+    assert r.status_code == 200, r.content
+    cell = "table2.art20_8.admin_fees.amount"
+    got = c.get(url).json()   # as any client reads JSON: numbers as floats
+    assert got["table2"]["art20_8.admin_fees"]["amount"] == 4.0   # the existing field, unchanged
+    assert got["amounts"] == {cell: "4.00"}
+    assert c.put(url, json.dumps(got), content_type="application/json", **h).status_code == 200
+    assert c.put(url, json.dumps(c.get(url).json()), content_type="application/json", **h).status_code == 200
+    md = c.get(f"{url}/build?to=md").content.decode()
+    assert "| 行政事业性收费 | 4.00 |" in md
+    # a client that changes the number and not its text gets its number
+    got = c.get(url).json()
+    got["table2"]["art20_8.admin_fees"]["amount"] = 5.5
+    assert c.put(url, json.dumps(got), content_type="application/json", **h).json()["amounts"] == {cell: "5.5"}
+    assert "| 行政事业性收费 | 5.5 |" in c.get(f"{url}/build?to=md").content.decode()

@@ -35,9 +35,8 @@ def get(body, year) -> ReportDraft:
         raise Http404("没有这一年度的报告") from None
 
 
-# A draft is kept as the report JSON, whose amounts are floats (4.00 is 4.0 there): the text of
-# each amount is kept beside them, so a draft shows and exports an amount as taken from the log or
-# typed (12.60 stays 12.60, as in a source file).
+# A draft is kept as the report JSON, whose "amounts" keep each amount's text (4.00 is 4.0 among
+# the tables).  Drafts saved by 0.9.3 and earlier kept that text under EXACT instead: still read.
 EXACT = "exact_amounts"
 
 
@@ -51,14 +50,8 @@ def report_of(draft: ReportDraft) -> Report:
 
 
 def _stored(report: Report) -> dict:
-    """The draft's data: the report JSON, with the text of each amount (``EXACT``)."""
-    from gongkai.format.text import format_value
-
-    data = report.to_dict()
-    exact = {cell: format_value(v) for cell, v in report.iter_cells() if isinstance(v, Decimal)}
-    if exact:
-        data[EXACT] = exact
-    return data
+    """The draft's data: the report JSON (with the text of each amount, "amounts")."""
+    return report.to_dict()
 
 
 def previous_of(draft: ReportDraft) -> Report | None:
