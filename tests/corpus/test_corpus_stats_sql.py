@@ -285,3 +285,18 @@ def test_the_command_prints_the_lists_one_report_a_line_within_the_terminal(lite
     assert "".join("".join(listed).split()) == "".join("".join(table.covered).split())
     at = lines.index("未计入（同一机关同一年度的另一份报告）：")
     assert lines[at + 1:at + 3] == [f"  {table.duplicates[0]}", lines[start]]
+
+
+def test_a_corpus_taken_back_from_its_export_has_the_same_stat_cells_and_statistics(lite, tmp_path, capsys):
+    from gongkai.cli import main
+
+    out = tmp_path / "c.jsonl"
+    assert main(["export", "--db", lite, "--to", "jsonl", "-o", str(out)]) == 0
+    fresh = str(tmp_path / "fresh.db")
+    assert main(["ingest", str(out), "--db", fresh, "-q"]) == 0
+    capsys.readouterr()
+    with Store(lite) as a, Store(fresh) as b:
+        assert b.query("SELECT * FROM stat_cells ORDER BY document_id") == \
+            a.query("SELECT * FROM stat_cells ORDER BY document_id")
+        for query in _queries(b):
+            assert _shown(compute(b, *query)) == _shown(compute(a, *query)) == _shown(_reference(b, *query)), query
