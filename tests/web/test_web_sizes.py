@@ -149,3 +149,26 @@ def test_the_registers_exports_state_their_size_once_made_while_it_stands(django
     listing = c.get(f"/register/{a.pk}/").content.decode()
     assert f'<a class="button secondary" href="/register/{a.pk}/export.xlsx">Excel</a>' in listing
     assert f'<a class="button secondary" href="/register/{a.pk}/export.csv?contact=1">CSV</a>' in listing
+
+
+def test_the_logs_exports_state_their_size_once_made_while_it_stands(django_env, world):
+    """The 主动公开台账's Excel and CSV buttons said no size: as the register's, each states it
+    once made, until the log changes (a new entry, or an item's first 失效 — an update alone)."""
+    from test_web_pages import _csrf
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/log/")
+    event = f"/register/{a.pk}/log/event"
+
+    def post(**fields):
+        assert c.post(event, {**fields, "csrfmiddlewaretoken": token}).status_code == 302, fields
+
+    post(what="add", title="丁塘镇2025年困难群众救助对象名单", kind="other", made_on="2026-03-02", attribute="active",
+         reason="", existing="0")
+    button = f'<a class="button secondary" href="/register/{a.pk}/log/export.xlsx">Excel{{}}</a>'
+    assert button.format("") in c.get(f"/register/{a.pk}/log/").content.decode()
+    xlsx = c.get(f"/register/{a.pk}/log/export.xlsx").content
+    assert button.format(f"，{_said(xlsx)}") in c.get(f"/register/{a.pk}/log/").content.decode()
+    post(what="repeal", ref="D2026-000001", ending="expired", on="2026-03-06", note="")
+    assert button.format("") in c.get(f"/register/{a.pk}/log/").content.decode()

@@ -925,6 +925,17 @@ class DisclosureLog:
             _as_corrected(item, raw[item.id])
         return items
 
+    def change_mark(self) -> tuple[int, ...]:
+        """Changes whenever anything is recorded: every table's rows are appended (an item's
+        attribute changes with a row of its own; its first end, the one update alone, is counted
+        by ended_kind).  What was made from the log, with the day and the calendar, is the same
+        while it stands (the web remembers an export's size by it)."""
+        tables = ("disclosure_items", "disclosure_reviews", "disclosure_changes", "disclosure_publications",
+                  "disclosure_figures", "disclosure_attribute_changes", "disclosure_corrections", "disclosure_ends")
+        parts = ", ".join(f"(SELECT COUNT(*) FROM {t}), (SELECT COALESCE(MAX(id), 0) FROM {t})" for t in tables)
+        row = self.db.query(f"SELECT {parts}, (SELECT COUNT(ended_kind) FROM disclosure_items)")[0]
+        return tuple(int(v or 0) for v in row)
+
     def count(self, flt: ItemFilter | None = None) -> int:
         """How many items match (as corrected; voided ones not counted)."""
         f = flt or ItemFilter()

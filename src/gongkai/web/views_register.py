@@ -366,10 +366,14 @@ def _log_page(request, body, typed=None, query: str | None = None):
     overview = regsvc.log_overview(body, day, _year(request, day), query, request.GET.get("cell", "")[:80])
     overview["forms"] = regsvc.log_forms([(r["ref"], r["title"]) for r in overview["rows"]], day, typed,
                                          [(r["ref"], r["title"]) for r in overview["rows"] if not r["ended"]])
+    from gongkai.web.registers import open_log
+
+    with open_log(body) as log:   # each export's size beside its link once it has been made (web/sizes.py)
+        export_sizes = {form: sizes.known(_log_export_key(log, body, form, day)) for form in ("xlsx", "csv")}
     return render(request, "web/register_log.html", {"body": body, "today": day,
                                                      "writable": can_write(request.user, body),
                                                      "years": list(range(day.year - 4, day.year + 1)),
-                                                     **overview})
+                                                     "export_sizes": export_sizes, **overview})
 
 
 def _year(request, day) -> int:
@@ -452,12 +456,22 @@ def log_import(request, body):
 def log_export(request, body, form):
     from gongkai.web.registers import open_log
 
+    day = today()
     try:
         with open_log(body) as log:
-            name, data = regfiles.export_log(log, form, body.name, today())
+            name, data = regfiles.export_log(log, form, body.name, day)
+            sizes.remember(_log_export_key(log, body, form, day), data)
     except GongkaiError as exc:
         return render(request, "web/error.html", {"message": exc.message}, status=404)
     return file_response(name, data, regfiles.CONTENT_TYPES[form])
+
+
+def _log_export_key(log, body, form: str, day) -> str:
+    """What the 主动公开台账's export is made from: the log as it stands, the day, the site's calendar."""
+    from gongkai.web.registers import calendar_store
+    from gongkai.workdays.store import version
+
+    return sizes.fingerprint("log-export", body.pk, body.name, form, day, log.change_mark(), version(calendar_store()))
 
 
 def file_response(name: str, data: bytes, content_type: str) -> HttpResponse:
