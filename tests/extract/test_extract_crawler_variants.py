@@ -345,3 +345,15 @@ def test_a_thousands_separator_is_part_of_the_number():
                                                    "table2.art20_6.coercion.decisions")] == [
         (1323, "1,323"), (5700, "5,700"), (0, "0")]
     assert r.table3 == parse(variant("ptzhsyqnyn-2024", ("行政许可1323", "行政许可1323"))).table3
+
+
+def test_a_short_last_row_is_not_taken_for_section_four():
+    # 交通与建设局 2025 whose 结转下年度 printed only "11" (its zero cells blank): the heading finder
+    # took "四、结转下年度继续办理11四、政府信息公开行政复议、行政诉讼情况" — within 30 characters of
+    # "四、" it found 复议 … 情况 — for section 四, so the row and its digits were cut off
+    # (TABLE-INCOMPLETE: 表三缺少“四、结转下年度继续办理”).  A title holds no digits and no numbered heading.
+    r = parse(variant("ptzhsyqjtj-2025", ("四、结转下年度继续办理0000000四、", "四、结转下年度继续办理11四、")))
+    assert r.section(4).title == "政府信息公开行政复议、行政诉讼情况"
+    assert r.table3["carried_forward"] == dict.fromkeys(COLS)  # 11 for seven cells: open, not missing
+    assert r.cells["table3.carried_forward.total"].raw == "11"
+    assert "TABLE-INCOMPLETE" not in {f.rule for f in check_report(r)}

@@ -198,9 +198,14 @@ def _title_match(window: str, no: int) -> int | None:
         return length
     spec = next(s for s in FORMAT.sections if s.no == no)
     m = _TITLE_END.search(window, 0, 30)
-    if m and any(k in window[:m.end()] for k in spec.keywords):
+    # A title has no digits and no numbered heading inside: "结转下年度继续办理11四、政府信息公开行政
+    # 复议、行政诉讼情况" is table 3's last row, its two digits and the heading after them.
+    if m and any(k in window[:m.end()] for k in spec.keywords) and not _NOT_TITLE.search(window, 0, m.start()):
         return m.end()
     return None
+
+
+_NOT_TITLE = regex.compile(r"\d|[一二三四五六七八九十][、.．]")
 
 
 def _title_at(norm: str, start: int, no: int) -> int | None:
@@ -406,6 +411,8 @@ def _last_blank_row(body: _Body, out: _Rows) -> None:
         at = key.find(form)
         if 0 <= at <= 2 and not any(ch.isdigit() for ch in text[:index[at]]):  # "四、" may stand before it
             end = index[at + len(form) - 1] + 1
+            if body.norm[out.end + end:out.end + end + 40].lstrip(" ")[:1].isdigit():
+                return  # its digits are there, past the table's end as found: not a blank row
             out.runs.append(Run("carried_forward", " ".join(body.text(out.end, out.end + end).split()), "",
                                 body.where(out.end + end), body.where(out.end)))
             out.end += end
