@@ -522,6 +522,9 @@ def test_two_offices_or_an_office_and_its_site_that_enter_a_year_differently_are
                "--holidays", wrong, "--workdays", "2027-01-31", "--by", "李科长") == [
         "已录入 2027 年节假日安排（放假 17 天，调休上班 1 天），并按新安排重新计算了 0 件申请的期限", f"注意：{told}"]
     assert run(b, "register", "calendar", "list")[2] == f"  注意：{told}"
+    a.chmod(0o640)                                     # a's file, shared with its office's group:
+    run(b, "register", "calendar", "list")
+    assert a.stat().st_mode & 0o777 == 0o640           # read for the comparison, its mode left alone
     with open_registers(str(b)) as db:                 # b's own entry still rules b's register
         assert load_calendar(db).info(date(2027, 2, 12)).workday
     assert len(run(a, "register", "calendar", "list")) == 4   # b is no store a's settings name

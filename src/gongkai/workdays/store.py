@@ -133,7 +133,8 @@ def other_offices_differences(db: Database, year: int | None = None) -> list[tup
             if not is_postgres(url) and not Path(url).is_file():
                 continue
             try:
-                other = Database(url, ("gongkai.workdays",), what="节假日安排", create=False)
+                # private=False: another's file is read as it is, its mode left alone (not made 0600)
+                other = Database(url, ("gongkai.workdays",), what="节假日安排", create=False, private=False)
             except GongkaiError:
                 continue   # not readable here (another user's files, a server not answering): nothing to say
             try:
