@@ -60,6 +60,13 @@ def test_the_admin_speaks_chinese(django_env, world):
     assert ">角色</a>" in users and ">所属机关或地区</span>" in users and "机关经办人" in users
     profiles = admin.get("/admin/gongkai_web/userprofile/").content.decode()
     assert ">用户</a>" in profiles and ">User</a>" not in profiles
+    # a form's labels close with the full-width colon (Django's catalog kept "用户名:"), and the
+    # header names the site without a space between Chinese words (it read "政府信息公开 管理")
+    login_page = client_for(None).get("/admin/login/").content.decode()
+    assert '<label for="id_username" class="required">用户名：</label>' in login_page
+    assert ">政府信息公开工作管理后台</a>" in login_page and "用户名:" not in login_page
+    change = admin.get(f"/admin/auth/user/{world['admin'].pk}/change/").content.decode()
+    assert '<label class="required" for="id_username">用户名：</label>' in change and "<label>密码：</label>" in change
     chooser = admin.get("/admin/jsi18n/").content.decode()  # the groups and permissions chooser
     assert "\\u5168\\u90e8\\u9009\\u62e9%s" in chooser or "全部选择%s" in chooser  # "Choose all %s"
 

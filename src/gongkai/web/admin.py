@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 
 from gongkai.web.models import ApiToken, Body, ReportDraft, SiteOption, UserProfile
 
-admin.site.site_header = admin.site.site_title = "政府信息公开 管理"
+admin.site.site_header = admin.site.site_title = "政府信息公开工作管理后台"  # no space between Chinese words
 admin.site.index_title = "站点管理"
 
 
