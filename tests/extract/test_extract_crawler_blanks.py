@@ -84,12 +84,13 @@ def test_the_check_reports_no_artefact_of_the_crawler_as_the_reports_error(both)
     other = next(f for f in found if f.rule == "CELL-AMBIGUOUS" and "1082110" in f.message)
     assert other.message.startswith(
         "表三“（六）其他处理—3.其他”行的数字印作“1082110”，中间没有分隔；网页抓取的文本不留空白单元格的痕迹，"
-        "按格式和表内合计关系连同有单元格空白（记作“/”）的读法仍有 16 种：1|0|8|2|1|1|0；108|2|/|/|/|/|110；")
+        "按格式和表内合计关系连同有单元格空白（记作“/”）的读法仍有 16 种：1|0|8|2|1|1|0； 108|2|/|/|/|/|110； ")
+    assert "； /|108|/|2|/|/|110；……（全部 16 种见 gongkai parse --json 的 ambiguous）。其中“自然人”" in other.message
     not_held = next(f for f in found if f.rule == "CELL-AMBIGUOUS" and "74612101769" in f.message)
     assert not_held.message.startswith(
         "表三“（四）无法提供—1.本机关不掌握相关政府信息”行的数字印作“74612101769”，中间没有分隔，"
         "各单元格都印有数字时无法拆成 7 个与本行总计相符的数；但网页抓取的文本不留空白单元格的痕迹，"
-        "若有单元格空白（记作“/”），则有 21 种读法：746|12|10|1|/|/|769；")
+        "若有单元格空白（记作“/”），则有 21 种读法：746|12|10|1|/|/|769； ")
     assert not_held.cells == [f"table3.unable.not_held.{c}" for c in
                               ("natural_person", "commercial", "research", "social_org", "legal_service",
                                "other_org", "total")]

@@ -174,8 +174,9 @@ def cell_ambiguous(report: Report) -> Iterator[Finding]:
             if amb.reason == "blank-cells":  # some readings have blank cells: say what "/" is
                 template = extra["blank_cells_message"]
             by = extra["narrowed_by" if narrowed else "by"][amb.table]
+            ways = _blank_ways(cuts) if amb.reason == "blank-cells" else "；".join("|".join(c) for c in cuts)
             found = finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name, raw=amb.raw,
-                            count=len(cuts), ways="；".join("|".join(c) for c in cuts), columns=columns, by=by)
+                            count=len(cuts), ways=ways, columns=columns, by=by)
             found.message += _text_hint(report, amb, cuts)
             yield found
         else:
@@ -183,7 +184,17 @@ def cell_ambiguous(report: Report) -> Iterator[Finding]:
             template = extra[f"{reason.replace('-', '_')}_message"]
             yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name,
                           raw=amb.raw, count=len(amb.cells), readings=len(amb.candidates),
-                          ways="；".join("|".join(c) for c in amb.candidates))
+                          ways=_blank_ways(amb.candidates))
+
+
+_BLANK_WAYS_SHOWN = 8  # readings with blank cells multiply by the blanks' places (up to 1,024)
+
+
+def _blank_ways(cuts: list[list[str]]) -> str:
+    """Readings with blank cells as a finding says them: the first few, and how many in all; a space
+    after each "；" lets a line break before a reading that starts with "/"."""
+    shown = "； ".join("|".join(c) for c in cuts[:_BLANK_WAYS_SHOWN])
+    return shown + (f"；……（全部 {len(cuts)} 种见 gongkai parse --json 的 ambiguous）" if len(cuts) > _BLANK_WAYS_SHOWN else "")
 
 
 def _text_hint(report: Report, amb: Ambiguity, cuts: list[list[str]]) -> str:
