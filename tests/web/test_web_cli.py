@@ -40,6 +40,15 @@ def test_users_commands_explain_mistakes_in_chinese(tmp_path):
     assert r.returncode == 0, r.stderr
     r = _run(["users", "add", "x", "--role", "admin", "--password-stdin"], env, "Abcdefgh-123\n")
     assert r.returncode == 1 and "已存在" in r.stderr
+    # the role as the administrator says it (only the English ids were taken, and the usage showed
+    # {clerk,supervisor,admin})
+    r = _run(["users", "add", "z", "--role", "经办人", "--body", "甲局", "--password-stdin"], env, "Abcdefgh-123\n")
+    assert r.returncode == 0 and r.stdout == "gongkai：已创建账户 z（机关经办人）。\n", r.stderr
+    r = _run(["users", "add", "w", "--role", "老板"], env)
+    assert r.returncode == 2 and r.stderr.endswith(
+        "gongkai：用法错误：参数 --role：“老板”不是可选的角色（可选：机关经办人（clerk）、地区监督人员（supervisor）、"
+        "系统管理员（admin））\n")
+    assert r.stderr.startswith("用法：gongkai users add [-h] --role 角色 [--body 机关名称]")
     listing = _run(["users", "list"], env).stdout
     assert "甲局" in listing and "机关经办人" in listing
     r = _run(["serve", "--db", "mysql://x/y"], env)

@@ -20,6 +20,19 @@ from gongkai.settings import current
 
 ROLES = {"clerk": "机关经办人", "supervisor": "地区监督人员", "admin": "系统管理员"}
 
+
+def role_type(text: str) -> str:
+    """``--role`` as the administrator says it: the role's Chinese name or a part of it that names
+    one role (经办人, 监督, 管理员), or its id (clerk, supervisor, admin)."""
+    import argparse
+
+    text = text.strip()
+    found = [key for key, name in ROLES.items() if text == key or (text and text in name)]
+    if len(found) != 1:
+        listed = "、".join(f"{name}（{key}）" for key, name in ROLES.items())
+        raise argparse.ArgumentTypeError(f"“{text}”不是可选的角色（可选：{listed}）")
+    return found[0]
+
 # waitress's options (bench/serve_overhead.py measures waitress alone with the same ones).
 # channel_request_lookahead lets waitress notice a client that went away
 # (waitress.client_disconnected), so its read is stopped instead of finished for nobody.
@@ -55,14 +68,15 @@ def add_parser(sub) -> None:
     us = u.add_subparsers(dest="action", metavar="操作")
     a = us.add_parser("add", help="新建账户")
     a.add_argument("username", metavar="用户名")
-    a.add_argument("--role", choices=tuple(ROLES), required=True,
-                   help="clerk 机关经办人 / supervisor 地区监督人员 / admin 系统管理员")
+    a.add_argument("--role", type=role_type, required=True, metavar="角色",
+                   help="机关经办人、地区监督人员或系统管理员；写出其中几个字即可（如 经办人），"
+                        "也可写 clerk、supervisor、admin")
     a.add_argument("--body", metavar="机关名称", help="经办人所属机关（须先用 users body 创建）")
     a.add_argument("--region", metavar="行政区划代码", help="监督人员负责的地区，如 320800（淮安市）")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（脚本用）")
     b = us.add_parser("body", help="新建机关")
     b.add_argument("name", metavar="机关名称")
-    b.add_argument("--region", metavar="行政区划代码", required=True, help="机关所在地的6位行政区划代码")
+    b.add_argument("--region", metavar="行政区划代码", required=True, help="机关所在地的 6 位行政区划代码")
     t = us.add_parser("token", help="为账户生成 API 令牌（只显示一次）")
     t.add_argument("username", metavar="用户名")
     t.add_argument("--label", default="", help="用途说明")
