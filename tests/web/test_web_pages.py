@@ -1141,7 +1141,8 @@ def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
 
     a = world["a"]
     # a log nobody filled in says nothing of how many rules were made: blank with the reason, not 0
-    html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/").content.decode()
+    # (2026's table: in March the page opens on last year's, whose report is being written)
+    html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/?year=2026").content.decode()
     assert "<th>规章</th><td>本年制发件数：—</td><td>本年废止件数：—</td><td>现行有效件数：—</td>" in html
     assert ('<p class="hint">规章、行政规范性文件：台账中没有2026年底以前制发的任何文件，表二这2行留空（没有登记不等于没有制发）；'
             in html)
@@ -1155,7 +1156,7 @@ def test_the_proactive_disclosure_log_is_read_in_the_browser(django_env, world):
         old = log.add(NewItem("旧规章", "rules", date(2019, 5, 1), existing=True), "clerk")
         log.set_figure(2026, 1, "art20_5.licensing", "12", "clerk")
     assert f'href="/register/{a.pk}/log/">主动公开</a>' in client_for(world["supervisor"]).get("/register/").content.decode()
-    html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/").content.decode()
+    html = client_for(world["supervisor"]).get(f"/register/{a.pk}/log/?year=2026").content.decode()
     rows = {m.group(1): m.group(0) for m in re.finditer(r'<td class="ref"><a href="[^"]+">([^<]+)</a></td>.*?</tr>', html, re.S)}
     assert list(rows) == [waiting, late, old]                                         # newest first
     assert '2026-02-28 <span class="mark late">逾期公开</span>' in rows[late]
@@ -1293,3 +1294,39 @@ def test_calendar_page_says_where_the_site_notice_differs_from_the_one_gongkai_s
         "2027 年录入的安排与 gongkai 随附的 2027 年安排（国办发明电〔2026〕随附测试号（虚构））不同：随附安排放假、"
         "录入的安排上班：2027-02-12；随附安排上班、录入的安排放假：2027-02-20。期限仍按录入的安排计算，"
         "请核对国务院办公厅通知，录入有误时更正。")
+
+
+def test_in_january_to_march_the_register_offers_last_years_tables_first(django_env, world, monkeypatch):
+    """Found in the town clerk's January walk: on 5 January 2027, writing the 2026 report, the
+    register's list linked to 2027年表三, its table-3 page and the 主动公开台账's 表二 opened on 2027
+    (four days of figures).  Until April the pages now offer last year's tables first, labelled, and
+    this year's beside them; from April this year's alone, as before."""
+    a = world["a"]
+    sup = client_for(world["supervisor"])
+    c = client_for(world["clerk_a"])
+    links = re.compile(r'<span id="table-links">(.*?)</span>', re.S)
+    for day in ("2027-01-05", "2027-03-31"):
+        monkeypatch.setattr(django_env, "TODAY", day)
+        assert links.search(c.get(f"/register/{a.pk}/").content.decode()).group(1) == (
+            f'<a href="/register/{a.pk}/table3/?year=2026">2026年表三（年度报告）</a> '
+            f'<a href="/register/{a.pk}/table3/?year=2027">2027年表三（至今）</a> '
+            f'<a href="/register/{a.pk}/log/">主动公开台账</a>')
+        t = c.get(f"/register/{a.pk}/table3/").content.decode()
+        assert f"<h1>{a.name} 2026年度 收到和处理政府信息公开申请情况（由台账计算）</h1>" in t
+        assert ('<p class="hint" id="report-season">1—3月编制2026年度报告，本页默认显示2026年表三；'
+                '<a href="?year=2027">2027年至今的表三</a>。</p>') in t
+        assert '<a href="?year=2026">2026年表三（年度报告）</a>' in c.get(f"/register/{a.pk}/table3/?year=2027").content.decode()
+        g = c.get(f"/register/{a.pk}/log/").content.decode()
+        assert '<h2 id="year">2026年表二（由台账计算）</h2>' in g and "2026年逾期公开 0" in g
+        assert ('<p class="hint" id="report-season">1—3月编制2026年度报告，本页默认显示<a href="?year=2026#year">'
+                '2026年表二（年度报告）</a>和2026年逾期公开的件数；<a href="?year=2027#year">2027年至今的表二</a>。</p>') in g
+        assert (f'<a href="/register/{a.pk}/table3/?year=2026">2026年表三（年度报告）</a> · '
+                f'<a href="/register/{a.pk}/table3/?year=2027">2027年表三（至今）</a> · '
+                f'<a href="/register/{a.pk}/log/">主动公开</a>') in sup.get("/register/").content.decode()
+    monkeypatch.setattr(django_env, "TODAY", "2027-04-01")
+    assert links.search(c.get(f"/register/{a.pk}/").content.decode()).group(1) == (
+        f'<a href="/register/{a.pk}/table3/?year=2027">2027年表三</a> <a href="/register/{a.pk}/log/">主动公开台账</a>')
+    t = c.get(f"/register/{a.pk}/table3/").content.decode()
+    assert f"<h1>{a.name} 2027年度 收到和处理政府信息公开申请情况（由台账计算）</h1>" in t and "report-season" not in t
+    g = c.get(f"/register/{a.pk}/log/").content.decode()
+    assert '<h2 id="year">2027年表二（由台账计算）</h2>' in g and "report-season" not in g

@@ -79,7 +79,9 @@ def test_a_clerk_imports_the_log_and_its_monthly_figures(django_env, world):
     page = _upload(c, f"/register/{a.pk}/log/import", token, "月度.csv", figures.replace("二", "2").encode(),
                    what="figures")
     assert "已导入 4 个月度数据。" in page
-    # table 2 of the year asked for (this year by default)
+    # table 2 of the year asked for: in March last year's by default, this year's a link away
+    assert '<h2 id="year">2025年表二（由台账计算）</h2>' in page and '<a href="?year=2026#year">2026年至今的表二</a>' in page
+    page = c.get(f"/register/{a.pk}/log/?year=2026").content.decode()
     assert "2026年表二" in page and "<th>行政许可</th><td>本年处理决定数量：9</td>" in page
     page = c.get(f"/register/{a.pk}/log/?year=2025").content.decode()
     assert "2025年表二" in page and "<th>行政许可</th><td>本年处理决定数量：—</td>" in page

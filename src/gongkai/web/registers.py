@@ -39,6 +39,13 @@ def today() -> date:
     return date.fromisoformat(settings.TODAY) if settings.TODAY else timezone.localdate()
 
 
+def report_year(day: date) -> int:
+    """The year whose tables a clerk wants first: in January–March last year's, whose annual
+    report is then being written (due by 31 January from a department, 31 March from a
+    government, Art. 49); from April this year's."""
+    return day.year - 1 if day.month <= 3 else day.year
+
+
 def office_day() -> date | Callable[[], date]:
     """What a register or log of the site takes as its ``today``: the fixed day (which also
     dates the records' stamps) when the site has one, else the clock.  Taken from Django's

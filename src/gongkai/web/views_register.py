@@ -19,7 +19,7 @@ from gongkai.web import regfiles, regsvc, sizes
 from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data, shown_to
 from gongkai.web.methods import answers
 from gongkai.web.models import Role
-from gongkai.web.registers import open_register, today
+from gongkai.web.registers import open_register, report_year, today
 
 
 @login_needed()
@@ -34,7 +34,16 @@ def register_home(request):
     from gongkai.web.registers import site_calendar
 
     return render(request, "web/register_bodies.html", {"rows": rows, "more": len(bodies) > 200, "today": day,
-                                                       "year": day.year, "last_known": site_calendar().last_known_day})
+                                                       "table_years": _table_years(day),
+                                                       "last_known": site_calendar().last_known_day})
+
+
+def _table_years(day) -> list[tuple[int, str]]:
+    """The years whose tables the register's pages link to, with their notes: in January–March
+    last year's first, the annual report's, then this year's so far."""
+    if report_year(day) == day.year:
+        return [(day.year, "")]
+    return [(day.year - 1, "（年度报告）"), (day.year, "（至今）")]
 
 
 def _page(request) -> int:
@@ -66,7 +75,7 @@ def _list_page(request, body, typed=None):
         "body": body, "rows": rows, "total": total, "counts": counts, "filter": flt, "filters": regsvc.FILTERS,
         "q": q, "page": page, "pages": pages, "today": day, "writable": can_write(request.user, body),
         "registration": form_fields(kinds()["registered"], typed=typed), "typed_on": (typed or {}).get("on"),
-        "year": day.year, "qs": f"filter={flt}&q={quote(q)}", "assumed": any(r.due_assumed for r in rows),
+        "table_years": _table_years(day), "qs": f"filter={flt}&q={quote(q)}", "assumed": any(r.due_assumed for r in rows),
         "personal": sees_personal_data(request.user, body),
         # each export's size beside its link once it has been made today as the register stands (web/sizes.py)
         "export_sizes": {f"{form}{'_contact' if contact else ''}": sizes.known(_export_key(reg, body, form, contact, day))
@@ -282,7 +291,7 @@ def register_table3(request, body):
     return render(request, "web/register_table3.html", {
         "body": body, "year": year, "table": tables_html(report, findings).get("table3"),
         "years": list(range(day.year - 4, day.year + 1)), "findings": findings, "notes": report.notes[1:],
-        "writable": can_write(request.user, body), "today": day,
+        "writable": can_write(request.user, body), "today": day, "report_year": report_year(day),
         **regsvc.table3_trace(reg, report, cell)})
 
 
@@ -373,16 +382,19 @@ def _log_page(request, body, typed=None, query: str | None = None):
     return render(request, "web/register_log.html", {"body": body, "today": day,
                                                      "writable": can_write(request.user, body),
                                                      "years": list(range(day.year - 4, day.year + 1)),
-                                                     "export_sizes": export_sizes, **overview})
+                                                     "export_sizes": export_sizes, "report_year": report_year(day),
+                                                     **overview})
 
 
 def _year(request, day) -> int:
-    """The year a page asks for (?year=), else this year."""
+    """The year a page asks for (?year=), else the year whose report is written now (last year
+    in January–March)."""
+    default = report_year(day)
     try:
-        year = int(request.GET.get("year", day.year))
+        year = int(request.GET.get("year", default))
     except ValueError:
-        return day.year
-    return year if 1990 <= year <= day.year + 1 else day.year
+        return default
+    return year if 1990 <= year <= day.year + 1 else default
 
 
 # -- the registers' files: import an upload, download an export (web/regfiles.py) -------------------
