@@ -373,6 +373,24 @@ def test_improvements_promised_for_the_year_reported_on():
                              "可能照抄了上年报告。请改为 2025 年的改进措施。")
 
 
+
+def test_a_plan_quoted_from_last_years_report_in_a_new_draft_is_no_stale_plan(tmp_path):
+    """gongkai new quotes last year's 五 as a Markdown quotation for the clerk to answer; its
+    "2025年我们将切实抓好" was taken as the 2025 report's own plan (TEXT-PLAN: 可能照抄了上年报告)."""
+    from gongkai.cli import main
+    from gongkai.load import load
+    from tests.conftest import EXAMPLES
+
+    source = tmp_path / "2025.yaml"
+    assert main(["new", "--from", str(EXAMPLES / "hongze-district-2024.pdf"), "-o", str(source)]) == 0
+    draft = load(source)
+    assert "\n> 针对存在问题，2025年我们将切实抓好以下工作" in draft.sections[4].text
+    assert [f for f in text_findings(draft) if f.rule == "TEXT-PLAN"] == []
+    # the same words as the draft's own text are a stale plan
+    replace(draft, 5, "> 针对存在问题，2025年我们将切实抓好", "针对存在问题，2025年我们将切实抓好")
+    assert [f.rule for f in text_findings(draft) if f.rule == "TEXT-PLAN"] == ["TEXT-PLAN"]
+
+
 # -- TEXT-COPIED ---------------------------------------------------------------------------------
 
 def test_sentences_with_figures_copied_from_last_years_report():

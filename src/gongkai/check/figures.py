@@ -354,6 +354,8 @@ def _plan_findings(report: Report, narrative: Narrative) -> Iterator[Finding]:
     for plan in narrative.plans:
         if plan.year != report.year or plan.sentence in done:
             continue
+        if narrative.sentences[plan.sentence].text.startswith(">"):
+            continue  # a Markdown quotation: another text's plan (gongkai new quotes last year's 五 there)
         done.add(plan.sentence)
         yield finding(report, "TEXT-PLAN", quote=narrative.sentences[plan.sentence].text, said=plan.text,
                       year=report.year, next=report.year + 1)
