@@ -348,6 +348,8 @@ def log_event(request, body):
         return _log_page(request, body, typed=request.POST, query=query)
     if on_item:
         return redirect(f"/register/{body.pk}/log/item/{quote(str(on_item))}/")
+    if request.POST.get("what") == "figures":   # the table the month entered counts in (in March: not last year's)
+        return redirect(f"/register/{body.pk}/log/?year={int(request.POST['year'])}#year")
     return redirect(f"/register/{body.pk}/log/" + (f"?q={quote(query)}" if query else ""))
 
 
@@ -455,12 +457,14 @@ def log_import(request, body):
     try:
         with open_log(body) as log:
             refs, n = regfiles.import_log(log, *_upload(request), request.user.username, figures=figures)
+            # the table the latest month imported counts in (in March: not last year's, the default)
+            latest = max(((e.year, e.month) for e in log.figure_entries()[-n:]), default=None) if n else None
     except GongkaiError as exc:
         _refused(request, "月度数据" if figures else "主动公开台账", exc)
         return redirect(f"/register/{body.pk}/log/#files")
     messages.success(request, f"已导入 {n} 个月度数据。" if figures else
                      f"已导入 {len(refs)} 件文件和信息" + (f"、{n} 个月度数据" if n else "") + "。")
-    return redirect(f"/register/{body.pk}/log/")
+    return redirect(f"/register/{body.pk}/log/" + (f"?year={latest[0]}#year" if latest else ""))
 
 
 @answers("GET")
