@@ -554,7 +554,10 @@ class Report:
                     row: {c: _value_from_json(v) for c, v in cols.items()} for row, cols in d[name].items()
                 })
         report.cells = {k: CellInfo.from_dict(v) for k, v in (d.get("cells") or {}).items()}
+        known = _known_cells()
         for cell_id, info in report.cells.items():   # an amount as printed: 4.00 is 4.0 in the JSON
+            if cell_id not in known:
+                continue  # an id the format lacks is named by the JSON's validation, all of them at once
             value = report.value(cell_id)
             if isinstance(value, Decimal) and (printed := _printed_decimal(info.raw)) == value:
                 report.set_value(cell_id, printed)
