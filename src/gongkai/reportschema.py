@@ -29,6 +29,11 @@ MAX_TEXT = 1_000_000       # one section's text
 MAX_ERRORS = 10            # listed in one refusal
 
 
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+AMOUNT_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+PATTERN_EXAMPLES = {DATE_PATTERN: "2025-01-20", AMOUNT_PATTERN: "4.00"}   # named in a refusal
+
+
 def _cell(decimal: bool, signed: bool) -> dict:
     if decimal:
         kind: dict[str, Any] = {"type": "number", "maximum": MAX_AMOUNT}
@@ -78,7 +83,7 @@ def schema() -> dict:
             "year": {"oneOf": [{"type": "null"}, {"type": "integer", "minimum": 1990, "maximum": 2100}]},
             "format": {"oneOf": [{"type": "null"}, {"enum": list(VERSIONS)}]},
             "published": {"oneOf": [{"type": "null"},
-                                    {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "maxLength": 10}]},
+                                    {"type": "string", "pattern": DATE_PATTERN, "maxLength": 10}]},
             "preamble": text,
             "sections": {"type": "array", "maxItems": 50, "items": {
                 "type": "object", "required": ["no"], "properties": {
@@ -91,7 +96,7 @@ def schema() -> dict:
                 "raw": {"type": "string"}, "where": {"type": ["string", "null"]}}}},
             "amounts": {"type": "object", "description": "金额单元格按印刷的小数位写出的文本（单元格编号 → 如 \"4.00\"；"
                         "表中的数值 4.0 不带小数位）；与表中数值相等时按此文本输出",
-                        "additionalProperties": {"type": "string", "maxLength": 40, "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}},
+                        "additionalProperties": {"type": "string", "maxLength": 40, "pattern": AMOUNT_PATTERN}},
             "findings": {"type": "array"},
             "extra_rows": {"type": "array"},
             "labels": {"type": "array"},
@@ -167,7 +172,7 @@ def _message(error) -> str:
     if v == "maxItems":
         return f"{where}：条目过多（{len(value):,} 条，上限 {expected:,}）"
     if v == "pattern":
-        return f"{where}：格式应为 2025-01-20，不能是“{_show(value)}”"
+        return f"{where}：格式应为 {PATTERN_EXAMPLES[expected]}，不能是“{_show(value)}”"
     if v == "additionalProperties":
         extra = sorted(set(value) - set(error.schema.get("properties", {})))
         return f"{where}：没有这样的{'行' if len(error.absolute_path) == 1 else '列'}：{'、'.join(map(str, extra[:5]))}"

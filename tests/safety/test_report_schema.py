@@ -61,6 +61,10 @@ def _with(parsed: dict, path: str, raw_value: str) -> str:
     ("table2/art20_8.admin_fees/amount", "1e999",
      "table2.art20_8.admin_fees.amount：超过上限 1000000000000（现为 1E+999），不是可信的数值"),
     ("table3/granted/nobody", "1", "table3.granted：没有这样的列：nobody"),
+    ("published", '"2025年1月20日"', "published：格式应为 2025-01-20，不能是“2025年1月20日”"),
+    # an amount's printed text (said as a date's before)
+    ("amounts", '{"table2.art20_8.admin_fees.amount": "4.00x"}',
+     "amounts.table2.art20_8.admin_fees.amount：格式应为 4.00，不能是“4.00x”"),
 ])
 def test_wrong_fields_are_refused_by_name(tmp_path, parsed, path, raw, message):
     p, _, file = _check(tmp_path, _with(parsed, path, raw))
@@ -91,3 +95,12 @@ def test_what_gongkai_writes_passes_and_check_json_is_strict_json(tmp_path, pars
     p, _, _ = _check(tmp_path, json.dumps(parsed, ensure_ascii=False))
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout, parse_constant=no_constants)["year"] == parsed["year"]
+
+
+def test_an_amounts_text_for_no_cell_of_the_report_is_no_matter(tmp_path, parsed):
+    """``amounts`` only gives a cell's value its printed places: a text for a cell the report has no
+    value in, or for no cell at all, changes nothing (a table9 id raised AttributeError before)."""
+    amounts = '{"table9.x.y": "4.00", "x": "1", "table3.granted.nobody": "2", "table2.art20_8.admin_fees.amount": "1.50"}'
+    p, _, _ = _check(tmp_path, _with(parsed, "amounts", amounts))
+    q, _, _ = _check(tmp_path, json.dumps(parsed, ensure_ascii=False))
+    assert (p.returncode, p.stdout, p.stderr) == (q.returncode, q.stdout, q.stderr) and "Traceback" not in p.stderr
