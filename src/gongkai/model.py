@@ -562,8 +562,7 @@ class Report:
             if isinstance(value, Decimal) and (printed := _printed_decimal(info.raw)) == value:
                 report.set_value(cell_id, printed)
         for cell_id, text in (d.get("amounts") or {}).items():  # only where it is the cell's value
-            known = cell_id.count(".") >= 2 and cell_id.split(".", 1)[0] in TABLES and report.has_cell(cell_id)
-            value = report.value(cell_id) if known else None
+            value = report.value(cell_id) if cell_id in known else None
             if isinstance(value, Decimal) and isinstance(text, str) and _AMOUNT.fullmatch(text) \
                     and Decimal(text) == value:
                 report.set_value(cell_id, Decimal(text))

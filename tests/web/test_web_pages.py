@@ -1330,3 +1330,22 @@ def test_in_january_to_march_the_register_offers_last_years_tables_first(django_
     assert f"<h1>{a.name} 2027年度 收到和处理政府信息公开申请情况（由台账计算）</h1>" in t and "report-season" not in t
     g = c.get(f"/register/{a.pk}/log/").content.decode()
     assert '<h2 id="year">2027年表二（由台账计算）</h2>' in g and "report-season" not in g
+
+
+def test_a_draft_saved_by_093_keeps_its_amounts_decimals(django_env, world):
+    """0.9.3 kept a draft's amount texts under ``exact_amounts``; the report JSON's ``amounts``
+    keeps them now.  A draft saved then still shows and exports 4.00."""
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, "/draft/")
+    c.post("/draft/new", {"body": a.pk, "year": "2024", "format": "2021", "csrfmiddlewaretoken": token})
+    cell = "table2.art20_8.admin_fees.amount"
+    c.post(f"/draft/{a.pk}/2024/", {**_complete_form(**{cell: "4.00"}), "csrfmiddlewaretoken": token})
+    from gongkai.web.drafts import get
+
+    draft = get(a, 2024)
+    assert draft.data["amounts"] == {cell: "4.00"}
+    draft.data = {k: v for k, v in draft.data.items() if k != "amounts"} | {"exact_amounts": {cell: "4.00"}}
+    draft.save()
+    assert "| 行政事业性收费 | 4.00 |" in c.get(f"/draft/{a.pk}/2024/download/md").content.decode()
+    assert 'name="table2.art20_8.admin_fees.amount" value="4.00"' in c.get(f"/draft/{a.pk}/2024/").content.decode()
