@@ -128,7 +128,15 @@ def test_the_request_page_warns_while_letters_name_the_placeholder_review_body(d
     monkeypatch.setattr(django_env, "REGISTER_SETTINGS", site)   # the site's settings file
     a = world["a"]
     c = client_for(world["clerk_a"])
-    ref = _granted_request(c, a, _csrf(c, f"/register/{a.pk}/"))
+    token = _csrf(c, f"/register/{a.pk}/")
+    # a receipt and a withdrawal's letter name no review body: nothing to warn of (it warned)
+    url = _new_request(c, a, token)
+    page = c.get(url).content.decode()
+    assert "/letter/receipt" in page and "letter-warning" not in page
+    c.post(url + "event", {"kind": "withdrawn", "on": "2026-01-06", "how": "电话", "csrfmiddlewaretoken": token})
+    page = c.get(url).content.decode()
+    assert "/letter/withdrawal" in page and "letter-warning" not in page
+    ref = _granted_request(c, a, token)
     page = c.get(f"/register/{a.pk}/r/{ref}/").content.decode()
     # what to set and where (it named only the server's settings file, not the body's own field);
     # the server's file by its name alone, as every server path is to a clerk (access.shown_to)

@@ -294,23 +294,25 @@ def _letter_out(reg, ref: str, kind: str, path: str | None) -> None:
             raise GongkaiError(f"办理事项已登记，但未能生成{KIND_LABELS[kind]}：{exc.message}"
                                f"（补全后用 gongkai register letter {ref} {kind} 生成）", exc.path) from None
         print(f"已生成{KIND_LABELS[kind]}：{out}")
-        _warn_unset(reg)
+        _warn_unset(reg, kind)
 
 
-def _warn_unset(reg) -> None:
-    from gongkai.register.letters import unset_office_settings
+def _warn_unset(reg, kind: str) -> None:
+    """What the letter of ``kind`` just made says that its office has not set; the review body
+    only for a letter that names it (a withdrawal's or a receipt's does not)."""
+    from gongkai.register.letters import names_review_body, unset_office_settings
     from gongkai.register.office import review_body_note, told_review_body
     from gongkai.register.settings import load_settings, site_settings_path
     from gongkai.register.store import web_body_of, web_register_number
     body = web_body_of(reg.db)
-    warning = unset_office_settings(reg.settings, web=body is not None)
+    warning = unset_office_settings(reg.settings, web=body is not None, kinds=[kind])
     number = web_register_number(reg.db) if body is None else None
     if warning and number is not None:   # a web body's register whose site the settings do not name
         warning += (f"这个台账是网页应用中编号为 {number} 的机关的，但没有读到该网站的数据库：请像启动网页服务时一样"
                     "设置环境变量 GONGKAI_WEB_HOME 和 GONGKAI_WEB_DB，文书就与网页一样按该机关落款。")
     if warning:
         print(f"gongkai：注意：{warning}", file=sys.stderr)
-    told = None if body and body.review_body else \
+    told = None if (body and body.review_body) or not names_review_body(kind) else \
         told_review_body(load_settings(), reg.settings.agency, body.region if body else None)
     if told:
         print(f"gongkai：{review_body_note(told, site_settings_path(), web=body is not None)}", file=sys.stderr)
@@ -556,7 +558,7 @@ def _letter(args) -> int:
             req = reg.get(args.ref)
             for w in told_due_warnings(req.received_on, req.events, reg.calendar, reg.settings):
                 print(f"gongkai：注意：{w}", file=sys.stderr)
-        _warn_unset(reg)
+        _warn_unset(reg, args.kind)
     return 0
 
 

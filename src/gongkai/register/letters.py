@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -589,17 +589,36 @@ def write_letter(register, ref: str, kind: str, path: Path, nth: int | None = No
 _SETTING_EXAMPLE = {"agency": "某县某某局", "review_body": "某县人民政府"}
 
 
-def unset_office_settings(settings, site: Path | None = None, web: bool = False) -> str:
+def names_review_body(kind: str) -> bool:
+    """Whether the letter of ``kind`` (a KIND_LABELS key) names the review body: only a letter
+    that states the rights to 行政复议 (``remedy: required`` in letters.yaml: every reply) does;
+    a receipt, a correction, extension or fee notice, a consultation or a withdrawal does not."""
+    if kind == "reply":
+        ids = {rule.get("letter") for rule in letters_data()["outcomes"].values()} | {
+            g for rule in letters_data()["outcomes"].values() for g in (rule.get("grounds") or {}).values()}
+    elif kind == "consultation":
+        ids = {"consultation_other_body", "consultation_third_party"}
+    else:
+        ids = {kind}
+    return any(spec(i).get("remedy") == "required" for i in ids if i)
+
+
+def unset_office_settings(settings, site: Path | None = None, web: bool = False,
+                          kinds: Iterable[str] | None = None) -> str:
     """A sentence naming the letter settings still at the shipped placeholders ("" when none):
     a letter signed 本机关, or sending the applicant to 本级人民政府 for review (wrong for a town
-    or a government itself), is not fit to send.  It says what to set and where: the settings
-    file (``site``, default the one the environment names) for the CLI's own register; for a
-    web body's register (``web``: signed with the body's name, so only the review body can be
-    left) the body's own field in /admin/ first — it named only the server's settings file."""
+    or a government itself), is not fit to send.  ``kinds``: the letters in question (None: any
+    letter); the review body is named only when one of them names it (names_review_body) — a
+    withdrawal's letter was warned of a clause it does not have.  It says what to set and where:
+    the settings file (``site``, default the one the environment names) for the CLI's own
+    register; for a web body's register (``web``: signed with the body's name, so only the
+    review body can be left) the body's own field in /admin/ first."""
     from gongkai.register.settings import shipped_settings, site_settings_path
 
     shipped = shipped_settings()
-    unset = [key for key in ("agency", "review_body") if getattr(settings, key) == getattr(shipped, key)]
+    named_in = ("agency", "review_body") if kinds is None or any(names_review_body(k) for k in kinds) \
+        else ("agency",)
+    unset = [key for key in named_in if getattr(settings, key) == getattr(shipped, key)]
     if not unset:
         return ""
     named = "、".join(f"{CONTEXT[key]}（{key}，现为“{getattr(settings, key)}”）" for key in unset)

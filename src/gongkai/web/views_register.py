@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.errors import GongkaiError
 from gongkai.register.events import choices, kinds
-from gongkai.register.letters import unset_office_settings
+from gongkai.register.letters import names_review_body, unset_office_settings
 from gongkai.register.office import own_review_body_note, review_body_note, told_review_body
 from gongkai.register.settings import load_settings
 from gongkai.web import regfiles, regsvc, sizes
@@ -129,6 +129,7 @@ def _request_page(request, body, ref, typed=None):
                            defaults.get(k))   # and no more than that: the browser stops a larger number
 
     corrections = [form(k) for k in regsvc.CORRECTIONS]
+    letter_kinds = {letter["kind"] for letter in detail["letters"]}
     for a in corrections:   # a 送达 names its letter from a list, not by a number read off the history
         for f in a["fields"]:
             if a["kind"] == "delivered" and f["name"] == "event":
@@ -140,9 +141,11 @@ def _request_page(request, body, ref, typed=None):
         "corrections": corrections,
         "correction_refused": refused in regsvc.CORRECTIONS,
         "personal": personal,
-        # the server's settings file named by its name alone to all but the administrator (shown_to)
-        "letter_warning": shown_to(request.user, unset_office_settings(reg.settings, site.REGISTER_SETTINGS, web=True)),
-        "review_body_note": _review_body_note(body),
+        # the server's settings file named by its name alone to all but the administrator (shown_to);
+        # both said only while one of the request's letters names the review body (a reply does)
+        "letter_warning": shown_to(request.user, unset_office_settings(reg.settings, site.REGISTER_SETTINGS, web=True,
+                                                                       kinds=letter_kinds)),
+        "review_body_note": _review_body_note(body) if any(names_review_body(k) for k in letter_kinds) else "",
     })
 
 
