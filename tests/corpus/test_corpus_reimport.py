@@ -146,8 +146,9 @@ def test_a_bad_line_stores_nothing_and_names_the_file_and_the_line(exported, tmp
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "1-truncated.jsonl").write_text("".join(lines[:5]) + lines[5][:17], encoding="utf-8")
-    (bad / "2-older.jsonl").write_text(lines[0] + lines[1].replace(f'"parser_version": "{gongkai.PARSER_VERSION}"', '"parser_version": "7"'),
-                                       encoding="utf-8")
+    newer = str(int(gongkai.PARSER_VERSION) + 1)
+    (bad / "2-newer.jsonl").write_text(lines[0] + lines[1].replace(f'"parser_version": "{gongkai.PARSER_VERSION}"',
+                                                                   f'"parser_version": "{newer}"'), encoding="utf-8")
     (bad / "3-foreign.jsonl").write_text(lines[0] + '{"id": 7, "text": "另一个工具的记录"}\n', encoding="utf-8")
     (bad / "4-other-tool.jsonl").write_text('{"id": 7, "text": "另一个工具的记录"}\n{"id": 8}\n', encoding="utf-8")
     parsed = [json.loads(line) for line in lines[:2]]
@@ -166,8 +167,8 @@ def test_a_bad_line_stores_nothing_and_names_the_file_and_the_line(exported, tmp
     origin = json.loads(lines[1])["corpus"]["path"]
     assert err.splitlines() == [
         f"gongkai：{bad}/1-truncated.jsonl：第6行第12列：不是有效的 JSON：字符串没有结束的引号。",
-        f"gongkai：{bad}/2-older.jsonl：第2行：这份报告由第 7 版解析器读出，本程序的解析器是第 {gongkai.PARSER_VERSION} 版，不能原样收回。"
-        f"请入库原文件（{origin}），由本版重新读取；或用第 7 版的 gongkai 收回这个文件。",
+        f"gongkai：{bad}/2-newer.jsonl：第2行：这份报告由第 {newer} 版解析器读出，比本程序的解析器（第 {gongkai.PARSER_VERSION} 版）新，"
+        f"本程序可能读不全，不能收回。请用第 {newer} 版或更新的 gongkai 收回这个文件，或入库原文件（{origin}），由本版重新读取。",
         f"gongkai：{bad}/3-foreign.jsonl：第2行：不是语料库导出的报告（gongkai export --to jsonl 的每一行都带 corpus 对象）。"
         "gongkai ingest 收回的 JSON Lines 只能是语料库导出文件。",
         f"gongkai：{bad}/6-placed.jsonl：第3行：corpus.placement 中人工更正的区划代码“999999”不在全国行政区划代码表中。",  # the exports are taken back first
@@ -176,3 +177,39 @@ def test_a_bad_line_stores_nothing_and_names_the_file_and_the_line(exported, tmp
         "（gongkai export --to jsonl，每行带 corpus 对象），不能收回：请入库原文件。"]
     # The good lines before each bad one are not stored: only the six files, as failures.
     assert sorted(_documents(db)) == [(name, "failed") for name in sorted(p.name for p in bad.iterdir())]
+
+
+def test_an_export_of_reports_read_by_an_older_parser_is_taken_back_as_read(exported, tmp_path, capsys):
+    # A corpus upgraded in place keeps its reports as the older parser read them until their files
+    # are ingested again (docs/upgrade.md); its export was refused ("不能原样收回"), so a corpus
+    # moved after an upgrade could come back only through the older gongkai. Its reports now come
+    # back with their version, and ingesting an original file later parses it again.
+    _, path = exported
+    older = str(int(gongkai.PARSER_VERSION) - 1)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert all(f'"parser_version": "{gongkai.PARSER_VERSION}"' in line for line in lines)
+    old = tmp_path / "older.jsonl"
+    old.write_text("".join(line.replace(f'"parser_version": "{gongkai.PARSER_VERSION}"', f'"parser_version": "{older}"')
+                           for line in lines), encoding="utf-8")
+    db = tmp_path / "moved.db"
+    code, out, err = _ingest(capsys, old, "--db", db)
+    assert (code, err, out.splitlines()[0]) == (0, "", "新入库 21 份，更新 0 份，未变化跳过 0 份，失败 0 份。")
+    assert _export(db, tmp_path / "again.jsonl").read_bytes() == old.read_bytes()
+    # Taken back again: held as it is; the current parser's export of the same reports replaces them.
+    assert _ingest(capsys, old, "--db", db)[1].splitlines()[0] == "新入库 0 份，更新 0 份，未变化跳过 21 份，失败 0 份。"
+    assert _ingest(capsys, path, "--db", db)[1].splitlines()[0] == "新入库 0 份，更新 21 份，未变化跳过 0 份，失败 0 份。"
+    assert _ingest(capsys, old, "--db", db)[1].splitlines()[0] == "新入库 0 份，更新 0 份，未变化跳过 21 份，失败 0 份。"
+    assert _export(db, tmp_path / "current.jsonl").read_bytes() == path.read_bytes()
+    # An original file of a report held from the older parser is read again by this one.
+    again = tmp_path / "moved2.db"
+    assert _ingest(capsys, old, "--db", again)[0] == 0
+    original = EXAMPLES / "003_366708d6a3d1c052.txt"
+    code, out, _ = _ingest(capsys, original, "--db", again)
+    assert (code, out.splitlines()[0]) == (0, "新入库 0 份，更新 1 份，未变化跳过 0 份，失败 0 份。（本次处理：txt 1）")
+    con = sqlite3.connect(again)
+    try:
+        versions = dict(con.execute("SELECT name, parser_version FROM documents"))
+    finally:
+        con.close()
+    assert versions["003_366708d6a3d1c052.txt"] == gongkai.PARSER_VERSION
+    assert {v for name, v in versions.items() if name != "003_366708d6a3d1c052.txt"} == {older}

@@ -6,11 +6,13 @@ confidence, the cuts of digits run together), its own findings and its cross-yea
 their quotes and the last-year report compared with), and its provenance — the original file's
 SHA-256, name, the paths it was seen at, its size, form, when it was ingested, its parser
 version, how its body is placed (a user's correction stays one).  Nothing is parsed again:
-there is no original file to parse, so a line written by another parser version is refused.
+there is no original file to parse, so a line written by an older parser version is stored with
+that version, as a corpus upgraded in place holds it (the next ingest of its original file parses
+it again), and one written by a newer parser version, which this program may not read, is refused.
 
 A line is keyed by the original file's SHA-256, like any ingested file: content the corpus
-holds already with this parser version is left as it is (taking a file back twice duplicates
-nothing), content it holds from an older parser version is replaced.  The report numbers of
+holds already with the line's parser version or a newer one is left as it is (taking a file back
+twice duplicates nothing), content it holds from an older parser version is replaced.  The report numbers of
 the export are kept when none of the reports new to the corpus would take a number already
 used (always, into a fresh corpus); otherwise the corpus numbers them, and the cross-year
 findings follow their last-year report by its SHA-256.  A last-year report that is neither in
@@ -18,7 +20,7 @@ the file nor in the corpus leaves the report's cross-year findings to the cross-
 ends every ingest (it compares the report with what the corpus holds).
 
 A file is checked line by line before anything is written and written in one transaction: a
-line that is not JSON, not a report of an export, or from another parser version makes the
+line that is not JSON, not a report of an export, or from a newer parser version makes the
 whole file a failure of the run, named with its line, and stores nothing of it.
 """
 
@@ -86,11 +88,12 @@ class _Line:
     """What the first reading of a line keeps: its number, provenance and cross-year reference,
     and what the corpus holds of its content (``state``: new | replace | held)."""
 
-    __slots__ = ("n", "sha256", "report_id", "previous", "state")
+    __slots__ = ("n", "sha256", "report_id", "previous", "state", "parser_version")
 
     def __init__(self, n: int, corpus: dict, state: str):
         self.n = n
         self.sha256: str = corpus["sha256"]
+        self.parser_version: str = corpus["parser_version"]
         self.report_id: int = corpus["report_id"]
         self.previous: tuple[int | None, str | None] = (corpus.get("previous_report_id"),
                                                         corpus.get("previous_sha256"))
@@ -112,7 +115,7 @@ def take_back(store: Store, item: Item) -> tuple[int, int, int, list[int]]:
         for n, raw in _lines(item):
             line = wanted.get(n)
             if line is None:
-                continue  # held by the corpus already with this parser version (or twice in the file)
+                continue  # held by the corpus already with this parser version or a newer one (or twice in the file)
             try:
                 doc_id, cross = _store_line(store, item, line, raw, keep_ids, placements)
             except GongkaiError as exc:  # e.g. a user's placement with a code not in the national table
@@ -134,7 +137,7 @@ def take_back(store: Store, item: Item) -> tuple[int, int, int, list[int]]:
 
 
 def _first_reading(store: Store, item: Item) -> list[_Line]:
-    """Every line read once, quickly (JSON, an export's ``corpus`` object, this parser version),
+    """Every line read once, quickly (JSON, an export's ``corpus`` object, no newer parser version),
     with what the corpus holds of its content; a content met twice in the file counts once."""
     out: list[_Line] = []
     met: set[str] = set()
@@ -144,7 +147,8 @@ def _first_reading(store: Store, item: Item) -> list[_Line]:
             continue
         met.add(corpus["sha256"])
         known = store.known(corpus["sha256"])
-        held = known is not None and known.status == "ok" and known.parser_version == PARSER_VERSION
+        held = (known is not None and known.status == "ok"
+                and _rank(known.parser_version) >= int(corpus["parser_version"]))
         out.append(_Line(n, corpus, "new" if known is None else "held" if held else "replace"))
     return out
 
@@ -165,6 +169,7 @@ def _corpus_object(item: Item, n: int, raw: bytes) -> dict:
                          "gongkai ingest 收回的 JSON Lines 只能是语料库导出文件。", item.path, place_)
     problems = [key for key, ok in (
         ("sha256", isinstance(corpus.get("sha256"), str) and _SHA256.fullmatch(corpus["sha256"])),
+        ("parser_version", _rank(corpus.get("parser_version")) > 0),
         ("report_id", type(corpus.get("report_id")) is int),
         ("name", isinstance(corpus.get("name"), str) and corpus["name"]),
         ("path", isinstance(corpus.get("path"), str) and corpus["path"]),
@@ -173,12 +178,17 @@ def _corpus_object(item: Item, n: int, raw: bytes) -> dict:
     ) if not ok]
     if problems:
         raise NotAReport(f"corpus 对象缺少或写错了：{'、'.join(problems)}。", item.path, place_)
-    version = corpus.get("parser_version")
-    if version != PARSER_VERSION:
-        raise NotAReport(f"这份报告由第 {version} 版解析器读出，本程序的解析器是第 {PARSER_VERSION} 版，不能原样收回。"
-                         f"请入库原文件（{corpus['path']}），由本版重新读取；或用第 {version} 版的 gongkai 收回这个文件。",
-                         item.path, place_)
+    version = corpus["parser_version"]
+    if int(version) > int(PARSER_VERSION):  # an older one is stored as read (see the module's doc)
+        raise NotAReport(f"这份报告由第 {version} 版解析器读出，比本程序的解析器（第 {PARSER_VERSION} 版）新，"
+                         f"本程序可能读不全，不能收回。请用第 {version} 版或更新的 gongkai 收回这个文件，"
+                         f"或入库原文件（{corpus['path']}），由本版重新读取。", item.path, place_)
     return corpus
+
+
+def _rank(version: object) -> int:
+    """A parser version as a number (0 when it is none)."""
+    return int(version) if isinstance(version, str) and version.isascii() and version.isdigit() else 0
 
 
 def _free(store: Store, ids: list[int]) -> bool:
@@ -222,7 +232,7 @@ def _store_line(store: Store, item: Item, line: _Line, raw: bytes, keep_ids: boo
     extra = tuple(p for p in paths if isinstance(p, str) and p != corpus["path"]) if isinstance(paths, list) else ()
     size = corpus.get("size")
     doc_id = store.save(sha256=line.sha256, name=corpus["name"], path=corpus["path"],
-                        size=size if type(size) is int else None, parser_version=PARSER_VERSION, result=result,
+                        size=size if type(size) is int else None, parser_version=line.parser_version, result=result,
                         placement=_placement(store, report.agency, corpus["placement"], placements),
                         extra_paths=extra, is_new=line.state == "new",
                         ingested_at=corpus.get("ingested_at") if isinstance(corpus.get("ingested_at"), str) else now_stamp(),
