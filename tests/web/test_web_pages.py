@@ -1069,6 +1069,50 @@ def test_calendar_page_an_administrator_enters_a_notice_every_body_counts_on_it(
         assert told in page   # the request page says the 回执's date moved
 
 
+def test_the_calendar_page_compares_the_sites_notices_with_an_offices_register(django_env, world, tmp_path,
+                                                                              monkeypatch):
+    """The CLI compares a register's holiday notices with the site's calendar (and says where a
+    year differs), the web's calendar page compared nothing: an office's register (GONGKAI_DB)
+    entering 2027 without 4 January went unseen there.  The page now says so, naming the stores by
+    what they are; the server's paths only to the administrator."""
+    from gongkai.db import Database
+    from gongkai.workdays import add_notice
+    from gongkai.workdays.calendar import days_from_text
+
+    site, office = tmp_path / "site", tmp_path / "办公室.sqlite3"
+    monkeypatch.setattr(django_env, "REGISTER_DIR", site / "registers")   # a site calendar of this test's own
+    monkeypatch.setenv("GONGKAI_WEB_HOME", str(site))
+    monkeypatch.setenv("GONGKAI_DB", str(office))                        # the office's register at the CLI
+    days = days_from_text("2027-01-01..2027-01-04,2027-02-05..2027-02-08,2027-04-05,2027-05-01..2027-05-02,"
+                          "2027-06-09,2027-09-15,2027-10-01..2027-10-03", "测试", "holidays")
+    notice = "国办发明电〔2026〕测试号（虚构）"
+    clerk, admin = client_for(world["clerk_a"]), client_for(world["admin"])
+
+    def told(c) -> list[str]:
+        page = c.get("/register/calendar/").content.decode()
+        return [re.sub(r"录入于 \d{4}-\d\d-\d\d \d\d:\d\d", "录入于 时间", p)
+                for p in re.findall(r'<p class="error elsewhere" id="elsewhere-2027-\d">(.*?)</p>', page)]
+
+    with Database(str(office), ("gongkai.workdays",), what="节假日安排") as db:
+        add_notice(db, 2027, days - {date(2027, 1, 4)}, set(), notice, "王文书")
+    assert told(clerk) == []                             # the site has no 2027: nothing to compare
+    cal = site / "registers" / "calendar.sqlite3"
+    token = _csrf(admin, "/register/calendar/")
+    r = admin.post("/register/calendar/", {"year": "2027", "notice": notice, "workdays": "", "csrfmiddlewaretoken": token,
+                                           "holidays": ",".join(sorted(d.isoformat() for d in days))}, follow=True)
+    assert "已录入 2027 年节假日安排" in r.content.decode() and cal.is_file()
+    sentence = ("注意：2027 年的节假日安排，网站日历{}中录入的（国办发明电〔2026〕测试号（虚构），{} 录入于 时间）"
+                "与本机关登记簿{}中录入的（国办发明电〔2026〕测试号（虚构），王文书 录入于 时间）不同："
+                "前者放假、后者上班：2027-01-04。期限按前者计算；请核对国务院办公厅通知，录入有误的一方更正。")
+    username = world["admin"].username
+    assert told(clerk) == [sentence.format("", username, "")]
+    assert str(tmp_path) not in clerk.get("/register/calendar/").content.decode()
+    assert told(admin) == [sentence.format(f"（{cal}）", username, f"（{office}）")]
+    with Database(str(office), ("gongkai.workdays",), what="节假日安排") as db:   # the office corrects its entry
+        add_notice(db, 2027, days, set(), notice, "王文书", reason="核对通知")
+    assert told(clerk) == []
+
+
 def test_a_clerk_is_told_at_login_what_is_overdue_or_due_soon(django_env, world):
     from gk_web_support import PASSWORD
 

@@ -3,7 +3,7 @@ the actions, letters and table 3.  Shared by the 台账 pages and the JSON API."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -409,9 +409,11 @@ def declare_kept_since(reg: Register, form: Mapping[str, Any], actor: str) -> st
 
 
 # -- the site's holiday notices (节假日安排) -------------------------------------------------------
-def calendar_overview(cal, entered) -> dict[str, Any]:
+def calendar_overview(cal, entered, elsewhere: Sequence[tuple[int, str]] = ()) -> dict[str, Any]:
     """What the calendar page shows: the years known and from where, each notice entered (who,
-    when), the first year estimated, and how an estimate is made."""
+    when), where another store enters a year otherwise (``elsewhere``: year, sentence, as
+    ``workdays.store.other_offices_differences`` says it), the first year estimated, and how an
+    estimate is made."""
     from gongkai.db import office_time
     from gongkai.workdays.calendar import (
         ASSUMED_BASIS,
@@ -429,7 +431,8 @@ def calendar_overview(cal, entered) -> dict[str, Any]:
         note = shipped_note(n) if who else ""   # an entered notice beside what this release ships
         years.append({"year": year, "notice": n.notice, "holidays": len(n.holidays), "workdays": len(n.workdays),
                       "source": f"{who.actor} 录入于 {office_time(who.recorded_at)}" if who else n.source,
-                      "shipped": note, "shipped_differs": bool(who and shipped_difference(n))})
+                      "shipped": note, "shipped_differs": bool(who and shipped_difference(n)),
+                      "elsewhere": [text for y, text in elsewhere if y == year]})
     history = [{"year": e.notice.year, "notice": e.notice.notice, "actor": e.actor,
                 "recorded_at": office_time(e.recorded_at), "reason": e.reason,
                 "holidays": ", ".join(d.isoformat() for d in sorted(e.notice.holidays)),

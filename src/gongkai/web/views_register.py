@@ -16,7 +16,16 @@ from gongkai.register.letters import names_review_body, unset_office_settings
 from gongkai.register.office import own_review_body_note, review_body_note, told_review_body
 from gongkai.register.settings import load_settings
 from gongkai.web import regfiles, regsvc, sizes
-from gongkai.web.access import body_view, can_write, login_needed, readable_bodies, role, sees_personal_data, shown_to
+from gongkai.web.access import (
+    body_view,
+    can_write,
+    login_needed,
+    readable_bodies,
+    role,
+    sees_personal_data,
+    sees_server_paths,
+    shown_to,
+)
 from gongkai.web.methods import answers
 from gongkai.web.models import Role
 from gongkai.web.registers import open_register, report_year, today
@@ -306,6 +315,7 @@ def register_calendar(request):
     from gongkai.web.models import Body
     from gongkai.web.registers import calendar_store, site_calendar
     from gongkai.workdays import entries
+    from gongkai.workdays.store import other_offices_differences
 
     admin = role(request.user) == Role.ADMIN
     if request.method == "POST":
@@ -322,7 +332,10 @@ def register_calendar(request):
         except GongkaiError as exc:
             messages.error(request, f"未能录入：{exc.message}")
         return redirect("/register/calendar/")
-    overview = regsvc.calendar_overview(site_calendar(), entries(calendar_store()))
+    # compared with the other stores the CLI compares (an office's register entering a year otherwise),
+    # named by what they are; their places only to the administrator
+    elsewhere = other_offices_differences(calendar_store(), roles=True, paths=sees_server_paths(request.user))
+    overview = regsvc.calendar_overview(site_calendar(), entries(calendar_store()), elsewhere)
     return render(request, "web/register_calendar.html", {**overview, "admin": admin})
 
 

@@ -107,13 +107,17 @@ def _site_calendar_url() -> str | None:
     return str(path) if path.is_file() else None
 
 
-def other_offices_differences(db: Database, year: int | None = None) -> list[tuple[int, str]]:
+def other_offices_differences(db: Database, year: int | None = None, roles: bool = False,
+                              paths: bool = True) -> list[tuple[int, str]]:
     """Where another store of holiday notices that this installation's settings name — the web
     site's calendar, the registers' own store (GONGKAI_DB, else the default file) — holds a notice
     for a year (``year``, or any) that differs from the one ``db``'s register counts on: one
     (year, sentence) each, naming both.  Two offices of one body (or a body and its site) each entering
     next year's notice were never compared; each counts on its own (the entry in force is not
-    changed), so the clerk is told to check the 国务院办公厅 notice and correct the wrong one."""
+    changed), so the clerk is told to check the 国务院办公厅 notice and correct the wrong one.
+    The stores are named by their place (the CLI's own files), or with ``roles`` by what they
+    are — 网站日历, 本机关登记簿 — followed by their place only with ``paths`` (the web page: a
+    server path is the administrator's to see)."""
     from gongkai.db import Database, describe, is_postgres, office_time
     from gongkai.db.paths import default_register_path
     from gongkai.settings import current
@@ -123,6 +127,8 @@ def other_offices_differences(db: Database, year: int | None = None) -> list[tup
         where = describe(store.url) if is_postgres(store.url) else store.path
         site = store.dialect == "postgresql" and SITE_CALENDAR_SCHEMA in str(store.url) \
             or store.dialect == "sqlite" and Path(store.path).name == SITE_CALENDAR_FILE
+        if roles:
+            return ("网站日历" if site else "本机关登记簿") + (f"（{where}）" if paths else "")
         return f"网页应用的全站节假日安排（{where}）" if site else f"台账数据库 {where} "
 
     others = [u for u in (_site_calendar_url(), current().db or str(default_register_path())) if u]
