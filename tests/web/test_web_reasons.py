@@ -48,6 +48,9 @@ def test_a_site_path_is_never_cut_and_a_file_system_path_always_is(django_env, t
             assert without_server_folders(f"见 /{top}/x/y.json；/{top}/") == f"见 /{top}/x/y.json；/{top}/", top
     with override_settings(HOME="/check/gk-home-zz"):
         assert without_server_folders("打开 /check/report/3/ 查看") == "打开 /check/report/3/ 查看"
+        # A path under the site's data folder is the server's, its own folder there or not (it was
+        # kept whole when its folder was gone: an upload's folder removed once read).
+        assert without_server_folders("无法读取 /check/gk-home-zz/uploads/li-20261204/表.pdf") == "无法读取 表.pdf"
     # ... and a file there is cut: here the temporary folder stands for that folder at "/".
     from gongkai.web import access
 
@@ -56,6 +59,8 @@ def test_a_site_path_is_never_cut_and_a_file_system_path_always_is(django_env, t
     (tmp_path / "上传").mkdir()
     with override_settings(HOME=str(tmp_path)):
         assert without_server_folders(f"无法读取 {tmp_path}/上传/表.pdf") == "无法读取 表.pdf"
+        # ... and so is one whose own folder is gone, under a folder that is there
+        assert without_server_folders(f"无法读取 {tmp_path}/上传/已删除/表.pdf") == "无法读取 表.pdf"
         assert without_server_folders(f"见 /{top}/gk-none-zz/y.json") == f"见 /{top}/gk-none-zz/y.json"
     here = tmp_path / "上传" / "表.pdf"
     assert without_folders(f"无法读取 {here}：权限不够") == "无法读取 表.pdf：权限不够"

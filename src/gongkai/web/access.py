@@ -93,7 +93,8 @@ def without_server_folders(text: str) -> str:
 
     from gongkai.errors import without_folders
 
-    return without_folders(text, str(settings.HOME), keep=is_site_path)
+    home = str(settings.HOME)
+    return without_folders(text, home, keep=lambda path: is_site_path(path, home))
 
 
 @cache
@@ -103,11 +104,13 @@ def _site_tops() -> frozenset[str]:
     return frozenset(str(p.pattern).lstrip("^").split("/")[0] for p in get_resolver().url_patterns) - {""}
 
 
-def is_site_path(path: str) -> bool:
+def is_site_path(path: str, home: str = "") -> bool:
     """Whether ``path`` names a page of this site rather than a file on the server: it starts
     with a first part of the site's paths (/check/, /register/…) and is a page of the site, or
     names no folder there is on the server.  Asked only where that first part is also a folder
-    at "/" (a server keeping its checkouts in /check)."""
+    at "/" (a server keeping its checkouts in /check).  A path under the site's data folder
+    ``home``, or under a folder below the top one that is there, is the server's even when its
+    own folder is gone (an upload's folder removed once read)."""
     import os.path
 
     from django.urls import Resolver404, resolve
@@ -118,7 +121,17 @@ def is_site_path(path: str) -> bool:
         resolve(path)
         return True
     except Resolver404:
-        return not os.path.lexists(os.path.dirname(path))
+        pass
+    if home.startswith("/") and path.startswith(home.rstrip("/") + "/"):
+        return False
+    folder = os.path.dirname(path)
+    if os.path.lexists(folder):
+        return False
+    while folder.count("/") > 1:  # the folders above, down to (not) the top one, which may be the site's name
+        folder = os.path.dirname(folder)
+        if folder.count("/") > 1 and os.path.lexists(folder):
+            return False
+    return True
 
 
 def anonymous_allowed() -> bool:
