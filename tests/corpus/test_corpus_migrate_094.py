@@ -1,6 +1,7 @@
 """A corpus of 0.9.3 opened by 0.9.4: migration 7003 fills stat_cells, 7004 rebuilds SQLite's
 documents with report_json last (a listing read each row's overflow pages to reach previous_id
-after the ~30 KB JSON) — every row, number and link kept; a corpus older than previous_id too."""
+after the ~30 KB JSON), 7005 adds the kept answers (corpus/kept.py) — every row, number and link
+kept; a corpus older than previous_id too."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from gk_corpus_helpers import SEEDS, two_years
 
 from gongkai.corpus.ingest import ingest
-from gongkai.corpus.stats import compute
+from gongkai.corpus.stats import computed
 from gongkai.corpus.store import Store
 
 # documents as 7001 made it (and as every corpus up to 0.9.3 has it): report_json before the last two
@@ -39,6 +40,8 @@ def _as_093(db: str, without_previous_id: bool = False) -> None:
     con.execute("CREATE INDEX documents_agency ON documents(agency_key, year)")
     con.execute("DROP TABLE stat_cells")
     con.execute("DROP INDEX findings_rule")
+    con.execute("DROP TABLE corpus_state")
+    con.execute("DROP TABLE kept_answers")
     con.execute("DELETE FROM schema_version WHERE version >= 7003")
     if without_previous_id:
         con.execute("DELETE FROM findings WHERE previous_id IS NOT NULL")
@@ -62,7 +65,7 @@ def _everything(store: Store) -> dict:
             "findings": store.query("SELECT document_id, seq, rule, previous_id FROM findings ORDER BY document_id, seq"),
             "paths": store.query("SELECT * FROM document_paths ORDER BY document_id, path"),
             "stat_cells": store.query("SELECT * FROM stat_cells ORDER BY document_id"),
-            "reports": store.reports(), "stats": compute(store, "county").records()}
+            "reports": store.reports(), "stats": computed(store, "county").records()}
 
 
 @pytest.fixture
@@ -81,7 +84,7 @@ def test_a_093_corpus_is_rebuilt_with_the_report_json_last_and_loses_nothing(cor
     _as_093(corpus)
     assert _columns(corpus)[-3:] == ["report_json", "ingested_at", "previous_id"]
     with Store(corpus) as store:
-        assert store.applied_now == [7003, 7004]
+        assert store.applied_now == [7003, 7004, 7005]
         assert _everything(store) == before
         assert store.query("PRAGMA foreign_key_check") == [] and store.query("PRAGMA integrity_check") == [("ok",)]
         assert [step[-1] for step in store.query(
@@ -97,7 +100,7 @@ def test_a_093_corpus_is_rebuilt_with_the_report_json_last_and_loses_nothing(cor
 def test_a_corpus_older_than_the_cross_year_columns_is_brought_up_to_date(corpus):
     _as_093(corpus, without_previous_id=True)
     with Store(corpus) as store:
-        assert store.applied_now == [7003, 7004]
+        assert store.applied_now == [7003, 7004, 7005]
         assert {r.previous_id for r in store.reports()} == {None}
         assert len(store.reports()) == 7
     assert _columns(corpus)[-3:] == ["ingested_at", "previous_id", "report_json"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gongkai.corpus.store import STAT_CELLS, STAT_RATIOS
@@ -148,6 +149,39 @@ def missing_years(table: StatsTable) -> list[tuple[StatRow, list[int]]]:
 
 
 def compute(store: Store, level: str = "city", region: str = "", agency: str = "", body: str = "") -> StatsTable:
+    """``computed``'s table, kept while the corpus has not changed (``corpus/kept.py``): the
+    statistics as the web, the API, ``gongkai stats`` and ``Corpus.stats()`` give them."""
+    from gongkai.corpus.kept import remembered
+
+    return remembered(store, ["stats", level, region, agency, body],
+                      lambda: computed(store, level, region, agency, body), _dump, _load)
+
+
+def _dump(table: StatsTable) -> dict[str, Any]:
+    """A table as JSON keeps it exactly (a sum PostgreSQL gives as a Decimal stays one)."""
+    def value(v: Any) -> Any:
+        return {"decimal": str(v)} if isinstance(v, Decimal) else v
+
+    return {"level": table.level,
+            "rows": [[r.region, r.code, r.year, [[k, value(v)] for k, v in r.values.items()], list(r.based_on.items()),
+                      r.covered, r.unsound, r.ids] for r in table.rows],
+            "rules": list(table.rules.items()),
+            "rules_by_row": [[region, year, list(by.items())] for (region, year), by in table.rules_by_row.items()],
+            "duplicates": table.duplicates, "covered": table.covered}
+
+
+def _load(kept: dict[str, Any]) -> StatsTable:
+    def value(v: Any) -> Any:
+        return Decimal(v["decimal"]) if isinstance(v, dict) else v
+
+    rows = [StatRow(region, code, year, {k: value(v) for k, v in values}, dict(based_on), covered, unsound, ids)
+            for region, code, year, values, based_on, covered, unsound, ids in kept["rows"]]
+    return StatsTable(kept["level"], rows, dict(kept["rules"]),
+                      {(region, year): dict(by) for region, year, by in kept["rules_by_row"]},
+                      kept["duplicates"], kept["covered"])
+
+
+def computed(store: Store, level: str = "city", region: str = "", agency: str = "", body: str = "") -> StatsTable:
     """The statistics of the reports placed in ``region`` (a division code prefix such as
     ``3208``; "" for the whole corpus), one row per division at ``level`` and year — or, at
     ``level="body"``, per body (by its identity: 洪泽区人民政府 and 淮安市洪泽区人民政府 are one) and

@@ -390,6 +390,7 @@ class Store(Database):
                 self.add_path(known.id, path)
                 self.execute("UPDATE documents SET name = ?, path = ? WHERE id = ? AND path > ?",
                              (name, path, known.id, path))
+                self._changed()
                 return "again", known.id
             return ("added" if known is None else "updated"), self.save(
                 sha256=sha256, name=name, path=path, size=size, parser_version=parser_version, result=result,
@@ -459,6 +460,7 @@ class Store(Database):
             if placement and placement is not self._placed.get(placement["agency_key"]):
                 self._auto_place(placement)
                 self._placed[placement["agency_key"]] = placement
+            self._changed()
         return doc_id
 
     def _save_stat_row(self, doc_id: int, cells: Iterable[Sequence[Any]]) -> None:
@@ -488,6 +490,7 @@ class Store(Database):
                          (placement["agency_key"], placement["code"], placement.get("unit"), now_stamp()))
             self.execute("DELETE FROM agencies WHERE agency_key = ?", (placement["agency_key"],))
             self._auto_place(placement)
+            self._changed()
         self._placed.pop(placement["agency_key"], None)
 
     def ids_taken(self, ids: list[int]) -> bool:
@@ -815,6 +818,7 @@ class Store(Database):
                              [(*_finding_row(document_id, i, f), previous_id if made_with else None)
                               for i, (f, made_with) in enumerate(findings)])
             self.execute("UPDATE documents SET previous_id = ? WHERE id = ?", (previous_id, document_id))
+            self._changed()
 
     def replace_report(self, document_id: int, report: Report) -> None:
         """Store a report read again from its stored parse (``recover.refine`` with last year's
@@ -830,3 +834,48 @@ class Store(Database):
             self.execute("DELETE FROM findings WHERE document_id = ? AND previous_id IS NULL", (document_id,))
             self.insert_rows("findings", _FINDING_COLUMNS,
                              [_finding_row(document_id, i, f) for i, f in enumerate(report.findings)])
+            self._changed()
+
+    # -- answers kept while the corpus has not changed (corpus/kept.py, migration 7005) ----------
+    def _changed(self) -> None:
+        """Raise the corpus's generation: the last statement of every write transaction, so that
+        the change and the new generation become visible together (and, on PostgreSQL, the row's
+        lock is held only until the commit that follows)."""
+        self.execute("UPDATE corpus_state SET generation = generation + 1 WHERE id = 1")
+
+    def generation(self) -> int:
+        """How many write transactions the corpus has had since 0.9.4 (``_changed``)."""
+        return int(self.scalar("SELECT generation FROM corpus_state WHERE id = 1"))
+
+    def kept_answer(self, key: str) -> tuple[str | None, int]:
+        """(the answer kept under ``key`` at the corpus's present generation, or None; that
+        generation), read in one statement so that the two agree."""
+        rows = self.query("SELECT k.answer, s.generation FROM corpus_state s LEFT JOIN kept_answers k"
+                          " ON k.key = ? AND k.generation = s.generation WHERE s.id = 1", (key,))
+        return rows[0][0], int(rows[0][1])
+
+    def keep_answer(self, key: str, generation: int, answer: str, most: int) -> bool:
+        """Keep ``answer``, computed at ``generation``, unless the corpus has changed since (the
+        check is in the statement that writes: an answer is never kept under a generation other
+        than the one it was computed at); answers of earlier generations are dropped, and the
+        oldest beyond ``most``.  A corpus this process may not write (a read-only file or
+        user) keeps nothing: False, as when the corpus moved on."""
+        from gongkai.db import _database_error
+
+        if self.generation() != generation:  # an ingest going on: not worth the write lock
+            return False
+        try:
+            with self.transaction(pipeline=False):  # (its row count is read)
+                kept = self.execute(
+                    "INSERT INTO kept_answers (key, generation, answer, made_at) SELECT ?, generation, ?, ?"
+                    " FROM corpus_state WHERE id = 1 AND generation = ? ON CONFLICT (key) DO UPDATE SET"
+                    " generation = excluded.generation, answer = excluded.answer, made_at = excluded.made_at",
+                    (key, answer, now_stamp(precise=True), generation)).rowcount
+                self.execute("DELETE FROM kept_answers WHERE generation <> ?", (generation,))
+                self.execute("DELETE FROM kept_answers WHERE key NOT IN (SELECT key FROM kept_answers"
+                             " ORDER BY made_at DESC, key LIMIT ?)", (most,))
+        except Exception as exc:
+            if not _database_error(exc):
+                raise
+            return False
+        return bool(kept)
