@@ -138,3 +138,29 @@ def test_no_room_for_the_files_an_opening_makes_is_said_in_chinese():
     from gongkai.db import _sqlite_reason
 
     assert _sqlite_reason(sqlite3.OperationalError("disk I/O error")) == "读写磁盘出错，磁盘可能已满"
+
+
+def test_a_write_held_up_by_another_writer_is_said_in_chinese_and_not_an_internal_error(tmp_path, monkeypatch, capsys):
+    """A register another process is writing: after the busy wait `gongkai register add` said
+    "内部错误（OperationalError：database is locked）…请把这条信息…报告给维护者" with exit 70."""
+    from gongkai.cli import main
+
+    monkeypatch.setattr(gongkai.db, "BUSY_WAIT", 1)
+    path = tmp_path / "台账.db"
+    args = ["register", "add", "--type", "自然人", "--name", "张三", "--channel", "当面", "--content", "某事",
+            "--date", "2025-09-26", "--db", str(path)]
+    assert main(args) == 0
+    capsys.readouterr()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")   # another writer in the middle of its transaction
+    try:
+        assert main(args) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert capsys.readouterr().err == (
+        f"gongkai：{path}：台账数据库正被其他程序占用，等了 1 秒仍未释放（可能是另一个正在写入它的 gongkai，"
+        "或别的程序未结束的事务）：本次操作没有完成，未提交的内容没有保存；请稍后重试。\n")
+    assert main(["register", "list", "--db", str(path)]) == 0   # and nothing half-written
+    listed = capsys.readouterr()
+    assert (len(listed.out.splitlines()), listed.err) == (2, "共 1 件\n")

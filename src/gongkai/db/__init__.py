@@ -41,6 +41,7 @@ PG_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 # transaction left open, another gongkai migrating the same database) before it gives up, changing
 # nothing, and says so: on PostgreSQL it waited for ever.
 MIGRATION_LOCK_WAIT = 60
+BUSY_WAIT = 60   # seconds a SQLite statement waits for another process's write lock before it is refused
 
 # China has one time zone and no daylight saving: office time is UTC+8 all year.
 OFFICE_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -191,6 +192,8 @@ def _one_at_a_time(method: Any, first: bool = False) -> Any:
 class Database:
     """A connection, its dialect, transactions and the migrations of its components."""
 
+    _migrating_now = False
+
     def __init__(self, url: str | None, components: Sequence[str], *, default_path: Path | None = None,
                  what: str = "台账", create: bool = True, durable: bool = True, private: bool = True):
         """``components``: packages whose ``migrations`` make up this store.  ``create=False``
@@ -239,7 +242,7 @@ class Database:
                 conn.execute("PRAGMA journal_mode=WAL")   # readers never block the writer
                 conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
                 conn.execute("PRAGMA foreign_keys=ON")
-                conn.execute("PRAGMA busy_timeout=60000")
+                conn.execute(f"PRAGMA busy_timeout={BUSY_WAIT * 1000}")
                 return conn
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == 99:
@@ -278,6 +281,12 @@ class Database:
         return DatabaseUnavailable(f"与{self.what}数据库的连接中断（{postgres_reason(exc)}）：本次操作没有完成，"
                                    "未提交的内容没有保存；请稍后重试", self.path)
 
+    def _busy(self) -> DatabaseUnavailable:
+        """SQLite's "database is locked" after the busy wait: another process holds the write lock."""
+        return DatabaseUnavailable(f"{self.what}数据库正被其他程序占用，等了 {BUSY_WAIT} 秒仍未释放（可能是另一个正在写入它的 "
+                                   "gongkai，或别的程序未结束的事务）：本次操作没有完成，未提交的内容没有保存；请稍后重试。",
+                                   self.path)
+
     def close(self) -> None:
         self._conn.close()
 
@@ -293,7 +302,12 @@ class Database:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         if self.dialect == "sqlite":
-            return self._conn.execute(sql, tuple(params))
+            try:
+                return self._conn.execute(sql, tuple(params))
+            except sqlite3.OperationalError as exc:
+                if "database is locked" in str(exc) and not self._migrating_now:
+                    raise self._busy() from None   # it was "内部错误（OperationalError：database is locked）"
+                raise
         import psycopg
 
         self._reconnect_if_lost()
@@ -376,7 +390,12 @@ class Database:
                         raise
                     raise self._unavailable(exc) from None
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "database is locked" not in str(exc) or self._migrating_now:
+                    raise
+                raise self._busy() from None
             try:
                 yield self
             except BaseException:
@@ -499,6 +518,7 @@ class Database:
         what to do: a lock held elsewhere, a full disk, any other refusal of the database."""
         if self.dialect == "sqlite":
             self._conn.execute(f"PRAGMA busy_timeout={MIGRATION_LOCK_WAIT * 1000}")
+        self._migrating_now = True   # a lock here is said as a migration's (_failed), not as _busy
         try:
             yield
         except GongkaiError:
@@ -508,8 +528,9 @@ class Database:
                 raise
             raise GongkaiError(self._failed(exc), describe(self.url, Path(self.path))) from None
         finally:
+            self._migrating_now = False
             if self.dialect == "sqlite":
-                self._conn.execute("PRAGMA busy_timeout=60000")
+                self._conn.execute(f"PRAGMA busy_timeout={BUSY_WAIT * 1000}")
 
     def _failed(self, exc: Exception) -> str:
         text = str(exc)
