@@ -83,7 +83,7 @@ def test_compare_command_with_corpus_ids_and_html(tmp_path, capsys):
     assert capsys.readouterr().err.startswith(f"gongkai：{junk_id}：这个编号是未能读取的文件 junk.txt：")
 
 
-def test_a_crawler_text_against_its_pdf_tells_open_cells_from_blank_and_from_differing(capsys):
+def test_a_crawler_text_against_its_pdf_tells_open_cells_from_blank_and_from_differing(capsys, monkeypatch):
     """The published PDF against the text a crawler kept of the same report (its zeros printed
     blank: tests/extract/test_extract_crawler_blanks.py): no value differs; a cell whose digits ran
     together and could not be cut one way is no blank, and the count says so.  Before: "15 格相同，
@@ -103,9 +103,16 @@ def test_a_crawler_text_against_its_pdf_tells_open_cells_from_blank_and_from_dif
     page = to_html(c)
     assert summary in page
     assert page.count("（空）") == 14  # the open cells show their mark alone, as the terminal does
+    monkeypatch.setenv("COLUMNS", "80")
     assert main(["compare", str(pdf), str(text)]) == 0
-    assert "".join(capsys.readouterr().out.split()).startswith(
+    out = capsys.readouterr().out
+    assert "".join(out.split()).startswith(
         "A" + str(pdf) + "：淮安市人民政府2024年B" + str(text) + "：淮安市人民政府2024年统计表：" + "".join(summary.split()))
+    # Wrapped by columns, not at a space: rich ended the first line with "B 有 171 " and began the
+    # next with "格无法确定".
+    at = next(i for i, line in enumerate(out.splitlines()) if line.startswith("统计表："))
+    assert out.splitlines()[at:at + 2] == ["统计表：15 格相同，185 格不同：B 有 171 格无法确定（原文数字连写，未能唯一拆开，",
+                                           "不是空白）；B 有 14 格空白。"]
     # Two years of one body differ by value only: the sentence is as it was.
     years = compare(EXAMPLES / "hongze-district-2023.pdf", EXAMPLES / "hongze-district-2024.pdf")
     assert years.summary() == "156 格相同，30 格不同。"

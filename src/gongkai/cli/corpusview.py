@@ -27,13 +27,13 @@ def _side(report, cell_id: str, value) -> str:
 
 
 def print_comparison(c: Comparison) -> None:
-    from gongkai.cli.terminal import print_legend
+    from gongkai.cli.terminal import print_legend, print_wrapped
 
     out = console()
     ra, rb = c.a.report, c.b.report
     out.print(f"[bold]A[/bold] {escape(c.a.heading)}")
     out.print(f"[bold]B[/bold] {escape(c.b.heading)}")
-    out.print(f"统计表：{escape(c.summary())}")
+    print_wrapped(out, f"统计表：{c.summary()}")  # by columns: rich breaks at spaces, "171 " then "格…"
     if c.cell_diffs:
         t = narrow_table(title="统计表差异（按格式顺序）")
         t.add_column("单元格", overflow="fold")
