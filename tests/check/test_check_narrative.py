@@ -267,11 +267,11 @@ def test_no_request_claim_on_seed_000_against_a_table_with_requests(seed):
 def test_breakdowns_that_exceed_their_whole_in_the_seeds(seed):
     [found] = [f for f in text_findings(seed("000")) if f.rule == "TEXT-SUM"]
     assert found.where == "第一部分（第7行起）"  # the sentence's section, from its heading's line
-    assert found.message == ("正文称“在区政府门户网站发布信息共 369 条”，其后所列分项 6+308+15+36+1+4+2 = 372条，"
-                             "多于总数 369条。请核对总数与各分项（如各分项有交叉重叠，请在正文中说明）。")
+    assert found.message == ("正文称“在区政府门户网站发布信息共 369 条”，其后所列分项 6+308+15+36+1+4+2 = 372 条，"
+                             "多于总数 369 条。请核对总数与各分项（如各分项有交叉重叠，请在正文中说明）。")
     [found] = [f for f in text_findings(seed("001")) if f.rule == "TEXT-SUM"]
     assert found.message == ("正文称“公开发放各类救助救济资金共计 1619 人 504.8 万元”，其后所列分项 410+77.38+30.9+53.65 = "
-                             "571.93万元，多于总数 504.8万元。请核对总数与各分项（如各分项有交叉重叠，请在正文中说明）。")
+                             "571.93 万元，多于总数 504.8 万元。请核对总数与各分项（如各分项有交叉重叠，请在正文中说明）。")
 
 
 def test_a_complete_list_that_falls_short():
@@ -280,7 +280,7 @@ def test_a_complete_list_that_falls_short():
     assert found.quote == ("今年我局共制作政务信息514条，主动公开政府信息524条，未收到信息公开申请。\n其中机构职能类信息1条，"
                            "政策、规范性文件信息4条，行政许可类信息3条，通知类信息6条，公示类信息6条，其他应主动公开政府信息494条。")
     assert found.where.startswith("第一部分")
-    assert found.message == ("正文称“主动公开政府信息524条”，其后所列分项 1+4+3+6+6+494 = 514条，少于总数 524条"
+    assert found.message == ("正文称“主动公开政府信息524条”，其后所列分项 1+4+3+6+6+494 = 514 条，少于总数 524 条"
                              "（所列分项含“其他”一类，应为全部）。请核对总数与各分项（如各分项有交叉重叠，请在正文中说明）。")
 
 

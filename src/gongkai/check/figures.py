@@ -247,7 +247,9 @@ def _sum_findings(report: Report, narrative: Narrative, flagged: set[int]) -> It
         else:
             continue  # "其中" may list only some parts
         shown = total / phrasings().units[whole.figure.unit].get("factor", 1)
-        unit, stated = whole.figure.unit, _fmt(whole.figure.value)
+        # 372 条 and 504.8 万元 spaced as the rest of the message (it read "= 372条，多于总数 369条")
+        unit, stated = (f" {whole.figure.unit}" if whole.figure.unit not in ("", "%", "％") else whole.figure.unit,
+                        _fmt(whole.figure.value))
         text = whole.figure.sentence
         quote = text if parts[0].sentence == whole.sentence else f"{text}\n{parts[0].figure.sentence}"
         yield finding(report, "TEXT-SUM", list(whole.figure.cells), quote=quote,
