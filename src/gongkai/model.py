@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from gongkai import regex
 from gongkai.records import field, record
@@ -324,12 +324,28 @@ class LabelUse:
 
 @record
 class Source:
+    """The file a report was read from and, for text a crawler kept of a web page, what the page's
+    header said of it: ``posted`` (发布时间, ISO: ``2020-01-22T14:28``), ``url`` (原文链接),
+    ``issuer`` (发布机构) and ``doc_no`` (文号); empty when not given.  ``posted`` is when the page
+    went up, a different fact from ``Report.published`` (the date the report itself bears)."""
     name: str = ""
     sha256: str = ""
     form: str = ""
+    posted: str = ""
+    url: str = ""
+    issuer: str = ""
+    doc_no: str = ""
+
+    PAGE: ClassVar[tuple[str, ...]] = ("posted", "url", "issuer", "doc_no")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "sha256": self.sha256, "form": self.form}
+        d = {"name": self.name, "sha256": self.sha256, "form": self.form}
+        d.update({k: getattr(self, k) for k in self.PAGE if getattr(self, k)})  # present when given
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Source:
+        return cls(**{k: str(d.get(k) or "") for k in ("name", "sha256", "form", *cls.PAGE)})
 
 
 @lru_cache(maxsize=1)
@@ -538,7 +554,7 @@ class Report:
             raise ValueError(f"不是 gongkai 报告 JSON（schema 应为 {SCHEMA}）")
         src = d.get("source") or {}
         report = cls(
-            source=Source(src.get("name", ""), src.get("sha256", ""), src.get("form", "")),
+            source=Source.from_dict(src),
             title=d.get("title"),
             agency=d.get("agency"),
             year=d.get("year"),

@@ -77,7 +77,10 @@ def schema() -> dict:
             "schema": {"const": SCHEMA},
             "source": {"type": ["object", "null"], "properties": {
                 "name": {"type": "string", "maxLength": 4096}, "sha256": {"type": "string", "maxLength": 64},
-                "form": {"type": "string", "maxLength": 20}}},
+                "form": {"type": "string", "maxLength": 20},
+                # what a crawler's page header said: 发布时间 (ISO), 原文链接, 发布机构, 文号
+                "posted": {"type": "string", "maxLength": 32}, "url": {"type": "string", "maxLength": 4096},
+                "issuer": {"type": "string", "maxLength": 300}, "doc_no": {"type": "string", "maxLength": 300}}},
             "title": short,
             "agency": short,
             "year": {"oneOf": [{"type": "null"}, {"type": "integer", "minimum": 1990, "maximum": 2100}]},

@@ -114,6 +114,25 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
         "gongkai：共 2 个文件：已读取 1 份报告，1 个文件未能读取。"]
 
 
+def test_the_heads_of_parse_check_and_the_review_page_say_when_a_crawled_page_went_up(tmp_path):
+    """A crawler's header said when the page went up and where; the heads said only 落款日期：（无）."""
+    text = EXAMPLES / "crawler-text" / "ptzhsyqnyn-2024.txt"
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/dfbmptlj/ptzhsyqbm/ptzhsyqnyn/zfxxgknb/202501/t20250126_97003.htm"
+    head = ["机关：平潭综合实验区农业农村局  年度：2024  格式：2021 年版  落款日期：（无）",
+            "网页发布时间：2025-01-26 16:59  发布机构：平潭综合实验区农业农村局",
+            f"原文链接：{url}"]
+    env = {**os.environ, "COLUMNS": "100"}
+    run = [sys.executable, "-m", "gongkai"]
+    parsed = subprocess.run([*run, "parse", str(text)], capture_output=True, text=True, env=env)
+    assert parsed.stdout.splitlines()[1:4] == head, parsed.stdout
+    checked = subprocess.run([*run, "check", str(text), "--html", str(tmp_path / "审查.html")],
+                             capture_output=True, text=True, env=env)
+    assert checked.stdout.splitlines()[2:5] == head, checked.stdout
+    review = (tmp_path / "审查.html").read_text(encoding="utf-8")
+    assert ('<p class="page-facts">网页发布时间：2025-01-26 16:59　发布机构：平潭综合实验区农业农村局　'
+            f'原文链接：<a href="{url}" rel="noreferrer">{url}</a></p>') in review
+
+
 def test_the_heads_of_parse_check_and_the_review_page_say_the_formats_edition(tmp_path):
     """"格式：2021" beside "年度：2024" read as a second year; the survey's report page and the
     draft already said 2021 年版."""

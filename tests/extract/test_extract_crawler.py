@@ -14,6 +14,7 @@ import pytest
 from gongkai.extract import is_truncated
 from gongkai.format import FORMAT
 from gongkai.load import load
+from gongkai.model import Report
 from tests.conftest import EXAMPLES
 
 CRAWLER = EXAMPLES / "crawler-text"
@@ -249,3 +250,34 @@ def test_ambiguous_cells_are_noted_and_found_at_their_place(parsed):
     assert found[0].message == (
         "表二“行政规范性文件”行的数字印作“5730”，中间没有分隔，按单元格个数仍有 3 种拆法：5|7|30；5|73|0；57|3|0。"
         "其中“本年制发件数”、“本年废止件数”、“现行有效件数”无法确定，已留空（不作猜测）。请核对原件，确认这些单元格的数字。")
+
+
+def test_the_pages_header_is_kept_as_the_source_not_as_the_reports_date(parsed):
+    """The header's 发布时间, 原文链接, 发布机构 and 文号 were dropped: three of these reports bear no
+    落款 date, so nothing said when they went up.  They are the source's facts, and `published`
+    (the 落款) stays empty where the report bears none."""
+    gwh = parsed["ptzhsyqgwh-2019"]
+    assert gwh.published is None
+    assert {k: v for k, v in gwh.source.to_dict().items() if k != "sha256"} == {
+        "name": "ptzhsyqgwh-2019.txt", "form": "txt", "posted": "2020-01-22T14:28",
+        "url": "https://www.pingtan.gov.cn/zwgk/zfxxgk/dfbmptlj/ptzhsyqbm/ptzhsyqgwh/zfxxgknb/202001/t20200122_80577.htm",
+        "issuer": "平潭综合实验区管委会办公室"}   # 文号 is empty in the header: absent
+    hzs, nyn = parsed["ptzhsyqhzs-2024"], parsed["ptzhsyqnyn-2024"]
+    assert (hzs.published, hzs.source.posted, hzs.source.issuer) == (None, "2025-01-24T15:17", "区行政审批局")
+    assert (nyn.published, nyn.source.posted) == (None, "2025-01-26T16:59")
+    back = Report.from_json(gwh.to_json())
+    assert back.source == gwh.source and back.published is None
+
+
+@pytest.mark.parametrize(("line", "posted"), [
+    ("发布时间: 2020-01-22 14:28", "2020-01-22T14:28"),
+    ("发布日期：2020年1月2日", "2020-01-02"),
+    ("【发布时间】2020/01/22 14:28:05", "2020-01-22T14:28:05"),
+    ("发布时间: 2020-13-01", None),         # no such date: none rather than a wrong one
+    ("发布时间: 近日", None),
+])
+def test_a_headers_date_is_read_as_iso_or_not_at_all(line, posted):
+    text = (CRAWLER / "ptzhsyqgwh-2019.txt").read_text(encoding="utf-8").replace("发布时间: 2020-01-22 14:28", line)
+    text = text.replace("文号: ", "文号: 岚综管办〔2020〕3号").replace("原文链接: https", "原文链接: javascript:https")
+    source = load(text.encode("utf-8"), "gwh.txt").source
+    assert (source.posted or None, source.doc_no, source.url) == (posted, "岚综管办〔2020〕3号", "")

@@ -53,6 +53,20 @@ def test_check_page_says_the_format_and_the_date_as_every_other_view(django_env)
     assert '<p class="meta">格式：2021 年版　落款日期：无　' in html
 
 
+def test_check_page_says_when_a_crawled_page_went_up_beside_the_date_it_bears(django_env):
+    """A crawler text's 发布时间 and 原文链接 were dropped: the page said only 落款日期：无."""
+    from tests.conftest import EXAMPLES
+
+    c = client_for(None)
+    token = _csrf(c)
+    with open(EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt", "rb") as fh:
+        html = c.post("/check/", {"file": fh, "csrfmiddlewaretoken": token}).content.decode()
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/dfbmptlj/ptzhsyqbm/ptzhsyqhzs/zfxxgknb/202501/t20250124_96946.htm"
+    assert '<p class="meta">格式：2021 年版　落款日期：无　' in html
+    assert ('<p class="page-facts">网页发布时间：2025-01-24 15:17　发布机构：区行政审批局　'
+            f'原文链接：<a href="{url}" rel="noreferrer">{url}</a></p>') in html
+
+
 def test_check_page_bad_files_are_explained_and_html_is_escaped(django_env):
     c = client_for(None)
     token = _csrf(c)

@@ -233,7 +233,7 @@ def _print_review(report, findings, path: str) -> None:
     from rich.markup import escape
 
     from gongkai.check.catalogue import data
-    from gongkai.cli.terminal import console, print_wrapped, shown_title
+    from gongkai.cli.terminal import console, print_page_facts, print_wrapped, shown_title
     from gongkai.format.names import cell_label, edition
     from gongkai.format.text import format_value
     from gongkai.render.marks import MARKS, cell_kind
@@ -245,6 +245,7 @@ def _print_review(report, findings, path: str) -> None:
     out.print(f"（{escape(path)}）")
     out.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
               f"格式：{edition(report.format)}  落款日期：{report.published or '（无）'}")
+    print_page_facts(out, report)
     if report.ocr_read:
         print_wrapped(out, "本报告由 OCR 从扫描件识别：数字、标题和机关名称都可能有识别错误；"
                            "可能由识别造成的问题已注明“可能是识别错误”，请对照原件核对。", style="yellow")

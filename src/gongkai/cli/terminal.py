@@ -84,10 +84,22 @@ def shown_title(report: Report, path: str) -> str:
     return path
 
 
+def print_page_facts(out: Console, report: Report) -> None:
+    """The page header's facts a crawler kept (发布时间, 原文链接 …), on a line of their own."""
+    from gongkai.render.common import page_facts
+
+    facts = [(label, text) for label, text in page_facts(report.source) if label != "原文链接"]
+    if facts:
+        out.print("  ".join(f"{label}：{escape(text)}" for label, text in facts))
+    if report.source.url:  # one unbroken line, so the link can be copied whole
+        out.print(f"原文链接：{escape(report.source.url)}", soft_wrap=True)
+
+
 def print_report_head(out: Console, report: Report, path: str) -> None:
     out.print(f"[bold]{escape(shown_title(report, path))}[/bold]")
     out.print(f"机关：{escape(report.agency or '（未识别）')}  年度：{report.year or '（未识别）'}  "
               f"格式：{edition(report.format)}  落款日期：{report.published or '（无）'}")
+    print_page_facts(out, report)
     if report.ocr_read:
         print_wrapped(out, "本报告由 OCR 从扫描件识别：数字、标题和机关名称都可能有识别错误，请对照原件核对。",
                       style="yellow")

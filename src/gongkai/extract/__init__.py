@@ -107,7 +107,7 @@ class _Walk:
 
 
 def extract(doc: Document) -> Report:
-    report = Report(source=Source(os.path.basename(doc.name), doc.sha256, doc.form))
+    report = Report(source=Source(os.path.basename(doc.name), doc.sha256, doc.form, **doc.page))
     report.notes += doc.notes
     version2, header_variants = _table2_version(doc)
     walk = _Walk(report, version2)

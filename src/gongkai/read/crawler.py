@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from datetime import datetime
 from functools import lru_cache
 
 from gongkai import regex
@@ -119,6 +120,49 @@ def _title_field(fields: dict[str, str]) -> str | None:
         if fields.get(key):
             return fields[key]
     return next((v for v in fields.values() if len(v) <= 120 and v.endswith("年度报告")), None)
+
+
+# The header's facts about the page, kept as the report's source (model.Source): under the keys
+# crawlers use.  发布时间 is when the page went up, not the date the report bears (落款).
+_PAGE_KEYS = {
+    "posted": ("发布时间", "发布日期", "发文日期", "成文日期", "时间", "日期", "date", "pubdate", "published"),
+    "url": ("原文链接", "原文地址", "链接", "网址", "来源链接", "url", "link"),
+    "issuer": ("发布机构", "发文机关", "发布单位", "发文单位", "来源", "source"),
+    "doc_no": ("文号", "发文字号", "发文文号"),
+}
+_URL = regex.compile(r"https?://\S+$")
+_POSTED = regex.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                        r"(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?")
+
+
+def _posted(value: str) -> str:
+    """发布时间 as ISO (``2020-01-22T14:28``, ``2020-01-22`` without a time); "" when it is no
+    date (a wrong date is worse than none)."""
+    m = _POSTED.match(value.strip())
+    if not m:
+        return ""
+    y, mo, d, h, mi, sec = m.groups()
+    try:
+        when = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(sec or 0))
+    except ValueError:
+        return ""
+    if h is None:
+        return when.date().isoformat()
+    return when.isoformat(timespec="seconds" if sec else "minutes")
+
+
+def _page(fields: dict[str, str]) -> dict[str, str]:
+    """The header's facts about the page, by model.Source's names; only those given."""
+    out = {}
+    for name, keys in _PAGE_KEYS.items():
+        value = next((fields[k] for k in keys if fields.get(k)), "")
+        if name == "posted":
+            value = _posted(value)
+        elif name == "url" and not _URL.match(value):
+            value = ""
+        if value:
+            out[name] = value
+    return out
 
 
 def _spaces(m: re.Match) -> str:
@@ -569,7 +613,7 @@ def read_crawler(text: str, name: str, form: str = "txt") -> Document:
     fields, first = _header(lines)
     body = _Body(lines[first:], first + 1)
     norm = body.norm
-    doc = Document(name=name, form=form)
+    doc = Document(name=name, form=form, page=_page(fields))
     title = _title_field(fields)
     if title:
         doc.title_hint = title

@@ -72,6 +72,8 @@ class Document:
     sha256: str = ""
     blocks: list[Block] = field(default_factory=list)
     title_hint: str | None = None  # e.g. HTML <title>, document properties
+    # What a crawler's header said of the page (model.Source.PAGE: posted, url, issuer, doc_no).
+    page: dict[str, str] = field(default_factory=dict)
     pages: int | None = None
     notes: list[str] = field(default_factory=list)
     # Pages left unread because they need OCR and it is not installed, said in words: if no

@@ -19,6 +19,7 @@ from gongkai.check.catalogue import data, rules
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, edition, row_label, table_name, table_title
 from gongkai.model import Finding, Report, split_cell_id
+from gongkai.render.common import page_facts
 from gongkai.render.marks import MARKS, PARTIAL, UNSOUND, cell_kind, inferred_from, legend, mark_html, meaning
 
 _RANK = {"error": 0, "warning": 1, "notice": 2}
@@ -26,7 +27,7 @@ _LABELS = ("LABEL-NONSTANDARD", "FORMAT-LAYOUT")  # about the printed labels, no
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
-h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
+h1{font-size:1.4em}.page-facts{overflow-wrap:anywhere}h2{font-size:1.15em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #999;padding:.2em .45em;font-size:.9em}
 td.num{text-align:right;min-width:2.5em}th{background:#f2f2f2;font-weight:normal}
 .sev-error{background:#f8c9c4}.sev-warning{background:#fbe6a8}.sev-notice{background:#d6e6f8}
@@ -246,6 +247,16 @@ def table_html(report: Report, table: str, marks: dict, sums: dict[str, list[tup
     return _TABLES[table](report, marks, sums or {})
 
 
+def page_facts_html(report: Report) -> str:
+    """The crawler-kept page's 发布时间, 发布机构, 文号 and 原文链接, beside the 落款日期 (not it)."""
+    facts = page_facts(report.source)
+    if not facts:
+        return ""
+    return '<p class="page-facts">' + "　".join(
+        f"{label}：" + (f'<a href="{escape(text)}" rel="noreferrer">{escape(text)}</a>' if label == "原文链接"
+                       else escape(text)) for label, text in facts) + "</p>"
+
+
 def ocr_banner(report: Report) -> str:
     """The notice a page about an OCR-read report opens with ("" for a typed report)."""
     if not report.ocr_read:
@@ -276,6 +287,7 @@ def render_review(report: Report, findings: list[Finding]) -> str:
         f"<p>机关：{escape(report.agency or '（未识别）')}　年度：{report.year or '（未识别）'}　"
         f"格式：{escape(edition(report.format))}　落款日期：{report.published or '（无）'}　"
         f"来源：{escape(report.source.name)}</p>",
+        page_facts_html(report),
         ocr_banner(report),
         '<p class="summary">' + "".join(
             f'<span class="tag sev-{s}">{names[s]} {counts[s]} 项</span>' for s in names) + "</p>",

@@ -245,6 +245,8 @@ def report_context(report, findings, data: bytes | None, index: int, doc=None) -
         "findings": rows, "tables": tables_html(report, findings, prefix),
         # An OCR-read report said so, and the legend of the value marks the tables show.
         "banner": mark_safe(review.ocr_banner(report)),
+        # A crawler-kept page's 发布时间 and 原文链接, beside (not instead of) the 落款日期.
+        "page_facts": mark_safe(review.page_facts_html(report)),
         "legend": mark_safe(review.legend_html(report, review.cell_marks(findings))),
         "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "notice")},
         "source": [(i, line, i in marked) for i, line in enumerate(lines or [], 1)] if lines is not None else None,
