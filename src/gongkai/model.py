@@ -343,6 +343,11 @@ class Source:
         d.update({k: getattr(self, k) for k in self.PAGE if getattr(self, k)})  # present when given
         return d
 
+    @property
+    def posted_shown(self) -> str:
+        """``posted`` as shown to a reader: ``2020-01-22 14:28``."""
+        return self.posted.replace("T", " ")
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Source:
         return cls(**{k: str(d.get(k) or "") for k in ("name", "sha256", "form", *cls.PAGE)})

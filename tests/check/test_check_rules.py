@@ -425,6 +425,32 @@ def test_deadline_silent(consistent, agency, published):
     assert only(check_report(report), "DEADLINE") == []
 
 
+@pytest.mark.parametrize("published,posted,message", [
+    # no 落款: the page's 发布时间 is judged, and said to be what was judged
+    (None, "2022-02-03T10:05",
+     "报告没有落款日期，网页发布时间为 2022-02-03 10:05，晚于政府部门年度报告的法定发布期限 2022-01-31（《条例》第四十九条）。请按时发布。"),
+    (None, "2022-01-31T23:59", None),
+    # the two on either side of the deadline: both are said
+    (date(2022, 2, 8), "2022-01-26T16:42",
+     "落款日期为 2022-02-08，晚于政府部门年度报告的法定发布期限 2022-01-31，但网页发布时间为 2022-01-26 16:42，"
+     "在期限内（《条例》第四十九条）。落款日期晚于发布时间，请核对落款日期是否有误。"),
+    (date(2022, 1, 20), "2022-02-03",
+     "落款日期为 2022-01-20，在政府部门年度报告的法定发布期限 2022-01-31 之前，但网页发布时间为 2022-02-03，"
+     "晚于该期限（《条例》第四十九条）。请按时向社会公布。"),
+    # both late, or both in time: the 落款 as before
+    (date(2022, 2, 8), "2022-02-09T09:00",
+     "落款日期为 2022-02-08，晚于政府部门年度报告的法定发布期限 2022-01-31（《条例》第四十九条）。请按时发布；如落款日期有误请更正。"),
+    (date(2022, 1, 20), "2022-01-21T09:00", None),
+])
+def test_deadline_judges_the_pages_posting_time_when_a_crawler_kept_it(consistent, published, posted, message):
+    """A crawler text's 发布时间 was dropped, so a report without 落款 was never judged, and one
+    signed in time but posted late was not told."""
+    report = consistent("2021")
+    report.agency, report.published, report.source.posted = "某某县教育局", published, posted
+    found = only(check_report(report), "DEADLINE")
+    assert [(f.severity, f.message) for f in found] == ([("warning", message)] if message else [])
+
+
 def test_fee_statement(consistent):
     report = consistent("2021")
     report.sections[5].text = "无。"

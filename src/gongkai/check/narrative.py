@@ -76,13 +76,33 @@ def body_of(agency: str | None) -> dict:
 
 
 def deadline(report: Report) -> Iterator[Finding]:
-    if report.published is None or report.year is None:
+    """The 落款 date, or the web page's 发布时间 a crawler kept, later than 第四十九条's deadline."""
+    posted = _posted_day(report.source.posted)
+    if report.year is None or (report.published is None and posted is None):
         return
     body = body_of(report.agency)
     due = date(report.year + 1, body["month"], body["day"])
-    if report.published > due:
-        yield finding(report, "DEADLINE", published=report.published.isoformat(), body=body["name"],
-                      deadline=due.isoformat())
+    spec = rules()["DEADLINE"].extra
+    fields = {"published": report.published.isoformat() if report.published else None, "body": body["name"],
+              "deadline": due.isoformat(), "posted": report.source.posted_shown}
+    signed_late = report.published is not None and report.published > due
+    posted_late = posted is not None and posted > due
+    if report.published is None:
+        template = spec["posted_message"] if posted_late else None
+    elif posted is None or signed_late == posted_late:
+        template = rules()["DEADLINE"].message if signed_late else None
+    else:
+        template = spec["signed_late_message"] if signed_late else spec["posted_late_message"]
+    if template:
+        yield finding(report, "DEADLINE", template=template, **fields)
+
+
+def _posted_day(posted: str) -> date | None:
+    """The day of source.posted (ISO, with or without a time)."""
+    try:
+        return date.fromisoformat(posted[:10]) if posted else None
+    except ValueError:
+        return None
 
 
 def _silent(report: Report, number: int, words: list[str]) -> Section | None:

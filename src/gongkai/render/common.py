@@ -114,15 +114,10 @@ def date_zh(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def posted_zh(posted: str) -> str:
-    """发布时间 as shown: ``2020-01-22T14:28`` -> ``2020-01-22 14:28``."""
-    return posted.replace("T", " ")
-
-
 def page_facts(source: Source) -> list[tuple[str, str]]:
     """What the web page a crawler kept said of the report, as (label, text), in the order shown
     beside the 落款日期: a different fact, when the page went up, not the date the report bears."""
-    facts = [("网页发布时间", posted_zh(source.posted)), ("发布机构", source.issuer), ("文号", source.doc_no),
+    facts = [("网页发布时间", source.posted_shown), ("发布机构", source.issuer), ("文号", source.doc_no),
              ("原文链接", source.url)]
     return [(label, text) for label, text in facts if text]
 
