@@ -25,7 +25,7 @@ from gongkai.web.models import BodyKind, RosterEntry
 STATUS_LABELS = {"on_time": "按期公开", "late": "逾期公开", "undated": "已公开（无落款日期）",
                  "overdue": "逾期未公开", "not_due": "未到期，尚未公开"}
 COLUMNS = ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态", "落款日期", "逾期天数",
-           "错误", "警告", "提示", "语料库编号", "同年报告份数"]
+           "错误", "警告", "提示", "语料库编号", "同年报告份数", "错误项目"]
 
 
 def kind_of(name: str) -> str:
@@ -53,6 +53,8 @@ class Row:
     days_late: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     others: int = 0      # more reports of the same body and year in the corpus
+    first_id: int | None = None   # the earliest signed of them, which decided the status (may be doc_id)
+    errors: list[tuple[str, str]] = field(default_factory=list)   # (rule, what it is) of doc_id's errors
 
     @property
     def status_label(self) -> str:
@@ -68,7 +70,9 @@ class Row:
                 "deadline": self.due.isoformat(), "status": self.status, "status_label": self.status_label,
                 "report_id": self.doc_id, "report_agency": self.agency or None,
                 "published": self.published.isoformat() if self.published else None,
-                "days_late": self.days_late, "findings": self.counts or None, "other_reports": self.others}
+                "days_late": self.days_late, "findings": self.counts or None, "other_reports": self.others,
+                "first_report_id": self.first_id,
+                "error_rules": [{"rule": rule, "about": about} for rule, about in self.errors]}
 
 
 def entries_for(region: str):
@@ -139,16 +143,39 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
         if not found:
             rows.append(Row(entry, year, due, "overdue" if today > due else "not_due"))
             continue
-        # Several stored reports of one body and year (a corrected re-publication): the earliest
-        # dated one decides whether it was on time; the others are counted.
-        found.sort(key=lambda d: (d[4] is None, d[4] or "", d[0]))
-        doc_id, _key, agency, _code, published, errors, warnings, notices = found[0]
+        # Several stored reports of one body and year (a corrected re-send, often signed with the
+        # same date): the earliest signed decides whether it was on time, the last received (the
+        # highest corpus id) is the one whose check is shown — the corrected one, not the
+        # report it replaced, which stays in the corpus and is counted in 另有.
+        first = min(found, key=lambda d: (d[4] is None, d[4] or "", d[0]))
+        doc_id, _key, agency, _code, _published, errors, warnings, notices = max(found, key=lambda d: d[0])
+        published = first[4]
         day = date.fromisoformat(published[:10]) if published else None
         late = (day - due).days if day and day > due else None
         status = "undated" if day is None else ("late" if late else "on_time")
         rows.append(Row(entry, year, due, status, doc_id, agency or "", day, late,
-                        {"error": int(errors), "warning": int(warnings), "notice": int(notices)}, len(found) - 1))
+                        {"error": int(errors), "warning": int(warnings), "notice": int(notices)}, len(found) - 1,
+                        first[0]))
+    _name_errors(rows)
     return rows
+
+
+def _name_errors(rows: list[Row]) -> None:
+    """What each shown report must correct, by rule (表三每行总计等于六类申请人之和 …): the count
+    alone ("错误 2") did not tell the supervisor which body must redo what."""
+    from gongkai.check.catalogue import rules
+    from gongkai.corpus.store import Store
+
+    ids = [r.doc_id for r in rows if r.doc_id is not None and r.counts.get("error")]
+    if not ids:
+        return
+    with Store(settings.CORPUS_URL) as store:
+        counts = store.finding_counts(ids)
+    known = rules()
+    for r in rows:
+        if r.doc_id in counts:
+            r.errors = sorted((rule, known[rule].about if rule in known else rule)
+                              for (rule, severity) in counts[r.doc_id] if severity == "error")
 
 
 def summary(rows: list[Row]) -> dict[str, int]:
@@ -272,7 +299,8 @@ def _table(rows: list[Row]) -> list[list]:
     return [[r.entry.name, r.entry.region_code, kinds.get(r.entry.kind, r.entry.kind), r.year, r.due.isoformat(),
              r.status_label, r.published.isoformat() if r.published else "", r.days_late or "",
              r.counts.get("error", ""), r.counts.get("warning", ""), r.counts.get("notice", ""),
-             r.doc_id or "", (r.others + 1) if r.doc_id else ""] for r in rows]
+             r.doc_id or "", (r.others + 1) if r.doc_id else "", "；".join(about for _rule, about in r.errors)]
+            for r in rows]
 
 
 def to_csv(rows: list[Row]) -> bytes:

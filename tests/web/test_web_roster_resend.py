@@ -1,0 +1,93 @@
+"""名录 after a body re-sends a corrected report (signed, as Word users do, with the same date):
+the roster shows the check of the report received last, keeps the first one's date for the
+deadline, and names what each shown report must correct."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from gk_web_support import client_for, corpus_of, django_env, synthetic_report, world  # noqa: F401
+
+YEAR = 2025
+BODY = "淮安市清江浦区教育局"
+ROW = "一、本年新收到政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0"
+
+
+@pytest.fixture(scope="module")
+def resent(django_env, tmp_path_factory):
+    """The body's report as first sent (表三 一、 total 1 over columns of 0), then corrected."""
+    folder = tmp_path_factory.mktemp("resend")
+    good = synthetic_report(BODY, YEAR, date(2026, 1, 20))
+    assert ROW in good
+    first, second = folder / "教育局2025年报.txt", folder / "教育局2025年报（更正）.txt"
+    first.write_text(good.replace(ROW, ROW[:-1] + "1"), encoding="utf-8")
+    second.write_text(good, encoding="utf-8")
+    with corpus_of(folder, [str(first), str(second)]) as url:
+        yield url
+
+
+@pytest.fixture
+def roster(resent, world):
+    from gongkai.web.models import RosterEntry
+
+    RosterEntry.objects.all().delete()
+    RosterEntry.objects.create(name=BODY, region_code="320812", kind="department")
+    yield
+    RosterEntry.objects.all().delete()
+
+
+def _ids(url):
+    from gongkai.corpus.store import Store
+
+    with Store(url) as store:
+        return {name: (i, errors) for i, name, errors in store.query(
+            "SELECT d.id, d.name, (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error')"
+            " FROM documents d")}
+
+
+def test_the_roster_shows_the_corrected_resend_and_what_must_be_corrected(resent, roster, world):
+    ids = _ids(resent)
+    (old, old_errors), (new, new_errors) = ids["教育局2025年报.txt"], ids["教育局2025年报（更正）.txt"]
+    assert old < new and old_errors > 0 and new_errors == 0
+    c = client_for(world["supervisor"])
+    body = c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]
+    # Before: the earliest signed report (same date: the lower id, the defective one) was shown
+    # with its errors, as if the body had still to redo it.
+    assert (body["report_id"], body["first_report_id"], body["other_reports"]) == (new, old, 1)
+    assert body["findings"]["error"] == 0 and body["error_rules"] == []
+    assert (body["status"], body["published"]) == ("on_time", "2026-01-20")
+    assert c.get(f"/api/roster?year={YEAR}").json()["summary"]["with_errors"] == 0
+    html = c.get(f"/roster/?year={YEAR}").content.decode()
+    assert f'href="/survey/report/{new}/" class="report-link"><span class="tag sev-notice">无错误</span>' in html
+    assert f'另有 1 份（显示最后收到的 #{new}；是否按期按最早落款的 <a href="/survey/report/{old}/">#{old}</a>）' in html
+
+
+def test_the_roster_names_the_errors_a_body_must_correct(resent, roster, world):
+    from gongkai.corpus.store import Store
+
+    ids = _ids(resent)
+    old, new = ids["教育局2025年报.txt"][0], ids["教育局2025年报（更正）.txt"][0]
+    with Store(resent) as store:
+        rules = sorted({f.rule for f in store.findings(old) if f.severity == "error"})
+        # the correction withdrawn: only the defective report is left for the year
+        store.execute("UPDATE documents SET year = 2024 WHERE id = ?", (new,))
+    try:
+        assert rules == ["T3-IDENTITY", "T3-ROWSUM"]
+        c = client_for(world["supervisor"])
+        body = c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]
+        assert body["report_id"] == old and body["other_reports"] == 0
+        assert body["error_rules"] == [
+            {"rule": "T3-IDENTITY", "about": "表三勾稽关系：第一项加第二项之和等于第三项加第四项之和（逐列）"},
+            {"rule": "T3-ROWSUM", "about": "表三每行总计等于六类申请人之和"}]
+        html = c.get(f"/roster/?year={YEAR}").content.decode()
+        assert ('<small class="defects">须改正：<span title="T3-IDENTITY">表三勾稽关系：第一项加第二项之和等于第三项加第四项之和（逐列）</span>；'
+                '<span title="T3-ROWSUM">表三每行总计等于六类申请人之和</span></small>') in html
+        rows = list(csv.reader(io.StringIO(c.get(f"/roster/export.csv?year={YEAR}").content.decode("utf-8-sig"))))
+        assert rows[0][-1] == "错误项目"
+        assert rows[1][-1] == "表三勾稽关系：第一项加第二项之和等于第三项加第四项之和（逐列）；表三每行总计等于六类申请人之和"
+    finally:
+        with Store(resent) as store:
+            store.execute("UPDATE documents SET year = ? WHERE id = ?", (YEAR, new))
