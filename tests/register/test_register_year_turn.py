@@ -349,7 +349,8 @@ def test_the_exports_for_people_mark_an_estimated_due_date(db_url, settings):
     def shown():
         header, rows = export_rows(reg)
         sheet_header, sheet = summary_rows(reg)
-        return rows[0][header.index("答复期限")], sheet[0][sheet_header.index("答复期限")]
+        registration = next(r for r in rows if r[header.index("编号")] == ref)   # the notice has a row of its own
+        return registration[header.index("答复期限")], sheet[0][sheet_header.index("答复期限")]
 
     assert shown() == ("2027-01-08（推算）", "2027-01-08（推算）")
     assert reg.history(ref)[0].data["told_due"] == "2027-01-08（推算）"

@@ -5,7 +5,8 @@ per field of the steps (events.yaml ``columns``), 经办人 and 登记时间 —
 steps, corrections (更正), voids (作废) and deliveries (送达) alike, so an export imported into
 an empty register gives the same history, due dates, table 3 and letters; the register's
 declarations of its 台账起始日期 are rows too (事项 声明台账起始日期, no 编号; not in an export of one
-year, which holds only part of the register).  Derived values
+year, which holds only part of the register), and so are the holiday notices entered in it
+(事项 录入节假日安排: the due dates were counted on them).  Derived values
 (收到日期, 办理状态, 答复期限, 是否逾期) are written on the registration row for people and ignored
 on import.  Contact details only with ``with_contact`` (a file without them cannot restore them).
 An Excel export has a second sheet, 申请一览, one request a row, for reading.
@@ -31,12 +32,18 @@ from gongkai.register.settings import load_data
 from gongkai.register.store import ImportedStep, Register, Request, kept_since_entries
 from gongkai.register.vocab import outcomes, state_labels
 from gongkai.sheets import Table, read_table, write_tables
+from gongkai.workdays.store import NoticeEntry, add_notice
 
 __all__ = ["export_file", "export_rows", "import_file", "parse_date"]
 
 FIXED = [("编号", "ref"), ("序号", "seq"), ("事项", "kind"), ("日期", "on")]
 RECORDED = [("经办人", "actor"), ("登记时间", "recorded_at")]
 DERIVED = [("收到日期", "received"), ("办理状态", "state"), ("答复期限", "due"), ("是否逾期", "late")]
+# A holiday notice the office entered (`calendar add`) is a row of its own, 事项 录入节假日安排 (its
+# 文号 and 理由 in those columns): the due dates were counted on it, and a register moved without
+# it counted 2027 by rule — other dates, marked （推算）.
+NOTICE = "录入节假日安排"
+NOTICE_COLUMNS = [("年度", "notice_year"), ("放假日期", "notice_holidays"), ("调休上班日期", "notice_workdays")]
 PRIVATE = ("id_number", "phone", "email", "address")
 RAW = {"value", "old"}   # a correction's values are written as stored (their field decides their type)
 
@@ -85,18 +92,68 @@ def import_file(register: Register, path: Path, actor: str) -> list[str]:
     records = [(f"第{n}行", {k: _cell(c) for k, c in zip(keys, cells) if k}) for n, cells in table.rows]
     step_format = "kind" in keys
     declared = _declarations(records, register, table) if step_format else []
-    records = [(place, v) for place, v in records if not (step_format and v.get("kind") == KEPT_SINCE)]
+    notices = _notices(records, register, table) if step_format else []
+    records = [(place, v) for place, v in records if not (step_format and v.get("kind") in (KEPT_SINCE, NOTICE))]
     parsed = _step_requests(records, table) if step_format else _list_requests(records, register, table)
-    if step_format:
-        _check(register, parsed, table)
+    calendar = register.calendar   # the requests' dates are counted on the file's notices, as they were
+    register.calendar = calendar.with_notices({e.notice.year: e.notice for e in notices})
     try:
-        with register.db.transaction():   # the requests and the declarations, all or nothing
-            refs = register.import_requests(((p.place, p.steps) for p in parsed), actor)
-            for since, note, who, stamp in declared:
-                register.declare_kept_since(since, who or actor, note, stamp or None)
-        return refs
-    except GongkaiError as exc:  # steps the rules refuse: nothing was written
-        raise table.error(exc.message) from exc
+        if step_format:
+            _check(register, parsed, table)
+        try:
+            with register.db.transaction():   # the notices, the requests and the declarations, all or nothing
+                for e in notices:
+                    add_notice(register.db, e.notice.year, set(e.notice.holidays), set(e.notice.workdays),
+                               e.notice.notice, e.actor or actor, e.reason, e.recorded_at or None)
+                refs = register.import_requests(((p.place, p.steps) for p in parsed), actor)
+                for since, note, who, stamp in declared:
+                    register.declare_kept_since(since, who or actor, note, stamp or None)
+            return refs
+        except GongkaiError as exc:  # steps the rules refuse: nothing was written
+            raise table.error(exc.message) from exc
+    except BaseException:
+        register.calendar = calendar
+        raise
+
+
+def _notices(records: list[tuple[str, dict[str, Any]]], register: Register, table: Table) -> list[NoticeEntry]:
+    """The 录入节假日安排 rows of a step-format file not yet in the register, checked: a year the
+    register already holds is taken as it is when its days agree, and refused when they differ
+    (which one is right is the clerk's to say, not the import's)."""
+    from gongkai.workdays import entries
+    from gongkai.workdays.calendar import notice_from
+    from gongkai.workdays.store import site_calendar_of
+
+    out, errors = [], []
+    for place, v in records:
+        if v.get("kind") != NOTICE:
+            continue
+        try:
+            year = int(str(v.get("notice_year") or "").strip())
+            days = {k: [str(parse_date(d.strip())) for d in str(v.get(k) or "").replace("，", ",").split(",")
+                        if d.strip()] for k in ("notice_holidays", "notice_workdays")}
+            notice = notice_from(year, {"notice": str(v.get("doc_number") or ""), "holidays": days["notice_holidays"],
+                                        "workdays": days["notice_workdays"]}, "导入")
+        except (TypeError, ValueError, GongkaiError) as exc:
+            errors.append(f"{place}：{NOTICE}的年度或日期有误（{getattr(exc, 'message', exc)}）")
+            continue
+        out.append((place, NoticeEntry(notice, str(v.get("actor") or ""), str(v.get("recorded_at") or ""),
+                                       str(v.get("reason") or ""))))
+    _fail(errors, table)
+    if not out:
+        return []
+    held: dict[int, NoticeEntry] = {e.notice.year: e for e in entries(register.db)}
+    last = {e.notice.year: (place, e) for place, e in out}   # the file's entry in force for each year
+    for year, (place, e) in sorted(last.items()):
+        mine = held.get(year)
+        if mine is not None and (mine.notice.holidays, mine.notice.workdays) != (e.notice.holidays, e.notice.workdays):
+            errors.append(f"{place}：文件中的 {year} 年节假日安排（{e.notice.notice}，{e.actor} 录入）与本台账已录入的"
+                          f"（{mine.notice.notice}，{mine.actor} 录入）日期不同；请核对国务院办公厅通知，先更正录入有误的一方")
+        elif mine is None and site_calendar_of(register.db) is not None:
+            errors.append(f"{place}：文件中的期限按 {year} 年节假日安排（{e.notice.notice}）计算，网站尚未录入该年的安排："
+                          "请系统管理员先在“节假日安排”页（/register/calendar/）录入")
+    _fail(errors, table)
+    return [e for _place, e in out if e.notice.year not in held]
 
 
 def _declarations(records: list[tuple[str, dict[str, Any]]], register: Register,
@@ -124,7 +181,7 @@ def _header_keys(table: Table) -> list[str | None]:
     """Each header's key; an unknown one is refused by name."""
     names = table.header
     if "事项" in names and "序号" in names:
-        known = {h: k for h, k in FIXED + RECORDED} | {h: k for k, h in columns().items()}
+        known = {h: k for h, k in FIXED + RECORDED + NOTICE_COLUMNS} | {h: k for k, h in columns().items()}
         ignored = {h for h, _ in DERIVED}
     else:
         known = {h: k for h, k in LIST_REQUEST + LIST_STEPS} | LIST_ALIASES
@@ -353,16 +410,25 @@ def _list_fee(v: dict[str, Any], day) -> ImportedStep:
 def export_rows(register: Register, with_contact: bool = False, year: int | None = None) -> tuple[list[str], list[list[Any]]]:
     """The step format: header and one row per step of every request (received in ``year``)."""
     from gongkai.register.filters import RequestFilter
+    from gongkai.workdays import entries
 
     names = [n for n in columns() if with_contact or n not in PRIVATE]
-    header = [h for h, _ in FIXED] + [columns()[n] for n in names] + [h for h, _ in RECORDED] + [h for h, _ in DERIVED]
+    header = ([h for h, _ in FIXED] + [columns()[n] for n in names] + [h for h, _ in NOTICE_COLUMNS]
+              + [h for h, _ in RECORDED] + [h for h, _ in DERIVED])
     reqs = register.with_history(register.requests(RequestFilter(year=year, voided=True)))
     rows, today = [], register.today()
-    if year is None:   # the register's declarations of its 台账起始日期, oldest first
+    blank = ["" for _ in NOTICE_COLUMNS]
+    if year is None:   # the register's declarations of its 台账起始日期 and its holiday notices, oldest first
         for d in kept_since_entries(register.db):
             row: list[Any] = ["", "", KEPT_SINCE, d.since.isoformat(), *(d.note if n == "note" else "" for n in names),
-                              d.actor, d.recorded_at, *("" for _ in DERIVED)]
+                              *blank, d.actor, d.recorded_at, *("" for _ in DERIVED)]
             rows.append(row)
+        for entry in entries(register.db):   # every entry, a corrected year's earlier ones too (who, when, why)
+            kept = {"doc_number": entry.notice.notice, "reason": entry.reason}
+            rows.append(["", "", NOTICE, "", *(kept.get(n, "") for n in names), entry.notice.year,
+                         ",".join(d.isoformat() for d in sorted(entry.notice.holidays)),
+                         ",".join(d.isoformat() for d in sorted(entry.notice.workdays)),
+                         entry.actor, entry.recorded_at, *("" for _ in DERIVED)])
     for req in reqs:
         for e in req.history:
             rows.append(_step_row(req, e, names, with_contact, today))
@@ -382,6 +448,7 @@ def _step_row(req: Request, e: Event, names: list[str], with_contact: bool, toda
             row.append(value)
         else:
             row.append(shown(f, value))
+    row += ["" for _ in NOTICE_COLUMNS]
     row += [e.actor, e.recorded_at]
     if e.kind == "registered":
         row += [req.received_on.isoformat(), state_labels().get(req.state, req.state),

@@ -189,9 +189,10 @@ def load_calendar(db: Database | None = None) -> Calendar:
 
 
 def add_notice(db: Database, year: int, holidays: set[date], workdays: set[date], notice: str,
-               actor: str, reason: str = "") -> YearNotice:
+               actor: str, reason: str = "", recorded_at: str | None = None) -> YearNotice:
     """Enter one year's notice (checked first); it replaces any earlier entry for the year, which
-    needs the ``reason`` (a correction: who, when and why stay on the record)."""
+    needs the ``reason`` (a correction: who, when and why stay on the record).  ``recorded_at``:
+    when it was entered, for an entry imported from a register's export (default now)."""
     from gongkai.db import describe, now_stamp, office_time
 
     if (site := site_calendar_of(db)) is not None:
@@ -216,7 +217,8 @@ def add_notice(db: Database, year: int, holidays: set[date], workdays: set[date]
         db.execute("INSERT INTO workday_notices (year, notice, holidays, workdays, actor, recorded_at, reason) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (year, notice, ",".join(d.isoformat() for d in sorted(checked.holidays)),
-                    ",".join(d.isoformat() for d in sorted(checked.workdays)), actor, now_stamp(), reason))
+                    ",".join(d.isoformat() for d in sorted(checked.workdays)), actor, recorded_at or now_stamp(),
+                    reason))
     return checked
 
 
