@@ -234,6 +234,21 @@ def test_new_warns_when_the_format_does_not_fit_the_year(tmp_path, capsys):
     assert "注意" not in capsys.readouterr().err
 
 
+
+def test_new_refuses_a_year_before_the_national_format_and_warns_of_one_not_begun(tmp_path, capsys, monkeypatch):
+    """--year 2018 made a 2021 source and said "2018年度报告通常使用 2019 年版格式" (there was no
+    national format before 2019); --year 2030 in 2026 was taken without a word."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-04")
+    assert main(["new", "--agency", "某局", "--year", "2018", "-o", str(tmp_path / "a.yaml")]) == 1
+    assert capsys.readouterr().err == ("gongkai：报告年度 2018 早于全国统一的年度报告格式（2019 年度起，国办公开办函〔2019〕60号），"
+                                       "gongkai 只编制 2019 年度起的报告。\n")
+    assert not (tmp_path / "a.yaml").exists()
+    assert main(["new", "--agency", "某局", "--year", "2030", "-o", str(tmp_path / "b.yaml")]) == 0
+    assert capsys.readouterr().err == "gongkai：注意：报告年度 2030 晚于今年（2026 年），请确认年度没有写错。\n"
+    assert main(["new", "--agency", "某局", "--year", "2026", "-o", str(tmp_path / "c.yaml")]) == 0   # December
+    assert "注意" not in capsys.readouterr().err
+
+
 def test_build_pdf_through_the_command(tmp_path):
     out = tmp_path / "r.pdf"
     assert main(["build", str(EXAMPLE), "--to", "pdf", "-o", str(out)]) == 0

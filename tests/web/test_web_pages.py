@@ -289,6 +289,18 @@ def _complete_form(version: str = "2021", **cells) -> dict:
     return form
 
 
+def test_a_draft_for_a_year_before_the_national_format_is_refused_as_gongkai_new_refuses_it(django_env, world):
+    from gongkai.web.models import ReportDraft
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, "/draft/")
+    r = c.post("/draft/new", {"body": a.pk, "year": "2018", "format": "2021", "csrfmiddlewaretoken": token}, follow=True)
+    assert ("报告年度 2018 早于全国统一的年度报告格式（2019 年度起，国办公开办函〔2019〕60号），"
+            "gongkai 只编制 2019 年度起的报告。") in r.content.decode()
+    assert not ReportDraft.objects.filter(body=a, year=2018).exists()
+
+
 def test_draft_starts_blank_refuses_export_until_complete(django_env, world):
     from gongkai.format import FORMAT
     from gongkai.web.drafts import get, report_of

@@ -56,7 +56,7 @@ def _write(path: Path, data: bytes) -> None:
 def run_new(args) -> int:
     from gongkai.load import load
     from gongkai.source.load import body_type_of, body_types
-    from gongkai.source.scaffold import prefill_from, scaffold
+    from gongkai.source.scaffold import prefill_from, refuse_early_year, scaffold
 
     last = load(args.previous) if args.previous else None
     agency = args.agency or (last.agency if last else None)
@@ -67,6 +67,7 @@ def run_new(args) -> int:
         raise GongkaiError("请用 --year 指定报告年度。")
     if not 1990 <= year <= 2100:
         raise GongkaiError(f"报告年度“{year}”不是有效的年份。")
+    refuse_early_year(year)   # before the 2019 条例 there was no national format of tables to fill
     if args.body_type and args.body_type not in body_types():
         raise GongkaiError(f"--body-type 应为以下之一：{'、'.join(body_types())}。")
     if last is not None:
@@ -91,6 +92,10 @@ def run_new(args) -> int:
     if not args.body_type:
         print(f"gongkai：机关类型按名称判断为“{body_type}”（决定报告的法定公布期限）；如不对，请改源文件的 body_type "
               "或用 --body-type 指定。")
+    from gongkai.db import office_today
+
+    if year > office_today().year:   # a report is made after its year (in December at the earliest)
+        print(f"gongkai：注意：报告年度 {year} 晚于今年（{office_today().year} 年），请确认年度没有写错。", file=sys.stderr)
     expected = "2019" if year <= 2020 else "2021"  # 〔2019〕60号 for 2019–2020, 〔2021〕30号 after
     if args.format != expected:
         print(f"gongkai：注意：{year}年度报告通常使用 {expected} 年版格式，当前为 {args.format} 年版。", file=sys.stderr)

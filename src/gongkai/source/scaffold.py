@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
 from gongkai.format.text import clean_text, format_value
 from gongkai.model import Report, Section, Value
@@ -199,6 +200,16 @@ def write_source(report: Report, body_type: str | None = None, comments: dict[st
         out.append(_row_line("table4", t4_group.id, list(FORMAT.table4_column_ids), t4.get(t4_group.id, {}), comments,
                              label))
     return "\n".join(out) + "\n"
+
+
+FIRST_YEAR = 2019   # the first year of a national format of tables (国办公开办函〔2019〕60号)
+
+
+def refuse_early_year(year: int) -> None:
+    """A report to build for a year before the national format (gongkai new, the web's 编制)."""
+    if year < FIRST_YEAR:
+        raise GongkaiError(f"报告年度 {year} 早于全国统一的年度报告格式（{FIRST_YEAR} 年度起，国办公开办函〔2019〕60号），"
+                           f"gongkai 只编制 {FIRST_YEAR} 年度起的报告。")
 
 
 def skeleton(agency: str, year: int, version: str = "2021", prefill: Prefill | None = None) -> Report:

@@ -124,9 +124,10 @@ def create(body, year, version: str, actor: str, prefill: bool = True, previous:
     system's draft of last year) and the body's records give, each with its source; what was
     taken from the records, and the warnings (each its own sentence: a 上年结转 that last year's
     report printed otherwise, rows of table 3 left blank and why), in words for the clerk."""
-    from gongkai.source.scaffold import Prefill, prefill_from, skeleton
+    from gongkai.source.scaffold import Prefill, prefill_from, refuse_early_year, skeleton
 
     year = _year(year)
+    refuse_early_year(year)
     if version not in VERSIONS:
         raise GongkaiError(f"格式应为 {' 或 '.join(VERSIONS)}")
     if ReportDraft.objects.filter(body=body, year=year).exists():
