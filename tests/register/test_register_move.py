@@ -139,6 +139,8 @@ def test_a_clerk_moves_the_register_and_the_log_to_a_new_machine(target, suffix,
     assert got["table3"] == want["table3"]
     assert got["letters"] == want["letters"]
     same_log(got["log"], want["log"], suffix)
+    # the adjusted 公开属性 comes back with its history (docs/disclosure.md said it did not)
+    assert [[c["attribute"] for c in i["attribute_changes"]] for i in got["log"]["items"]] == [[], ["active"]]
 
 
 def test_a_notice_in_the_file_meets_the_one_the_new_register_holds(tmp_path, monkeypatch):
