@@ -94,6 +94,12 @@ def test_the_check_reports_no_artefact_of_the_crawler_as_the_reports_error(both)
     assert not_held.cells == [f"table3.unable.not_held.{c}" for c in
                               ("natural_person", "commercial", "research", "social_org", "legal_service",
                                "other_org", "total")]
+    # gongkai parse's notes name the rows as the findings do: with their group (“3.其他” alone is one
+    # of three rows) and an inner quotation single. They said 表三“3.其他”行, 表三“1.本机关不掌握
+    # 相关政府信息”行 and 表三“3.危及“三安全一稳定””行.
+    notes = [n.split("：", 1)[1].split("的数字印作")[0] for n in text.notes if "的数字印作" in n]
+    assert {"表三“（六）其他处理—3.其他”行", "表三“（四）无法提供—1.本机关不掌握相关政府信息”行",
+            "表三“（三）不予公开—3.危及‘三安全一稳定’”行"} <= set(notes)
 
 
 def test_a_row_whose_sums_fail_however_blanks_fall_is_still_read_as_printed():

@@ -466,10 +466,15 @@ def _write_unsplit(report: Report, row: _Row) -> None:
 
 
 def row_name(table: str, row: str, version: str | None = None) -> str:
+    """The row as the findings name it: a table-3 sub-row with its group (“3.其他” alone is one
+    of three rows), an inner quotation single (“…危及‘三安全一稳定’”行)."""
+    from gongkai.format.names import row_label
+    from gongkai.format.text import nested_quotes
+
     if table == "table4":
         return "表四"
     if table == "table3":
-        return f"表三“{FORMAT.table3_rows[row].label}”行"
+        return nested_quotes(f"表三“{row_label(table, row, version)}”行")
     label = official_label(table, row, version or "2021") or official_label(table, row, "2019") or row
     return f"表二“{label}”行"
 
