@@ -432,3 +432,28 @@ def test_the_usual_phrasings_of_a_consistent_report_raise_nothing(consistent):
         "全年收取信息处理费0元。",
     ])
     assert text_findings(report) == []
+
+
+# -- 表二's 行政事业性收费 is in 万元 ----------------------------------------------------------------
+
+FEE_IN_YUAN = ("正文称行政事业性收费为 40000 元（即 4 万元），而表二“行政事业性收费”行“本年收费金额（单位：万元）”列为 "
+               "40000（单位：万元）。请核对：表格是否误按元填写，或正文的金额有误。")
+
+
+@pytest.mark.parametrize("amount, text, expected", [
+    # the table filled in 元 (4 亿元 as printed), the text in 元: was no finding at all
+    ("40000", "本年度收取行政事业性收费40000元。", [("TEXT-TABLE", "error", FEE_IN_YUAN)]),
+    ("4.00", "本年度收取行政事业性收费40000元。", []),      # the same sum in 元
+    ("4.00", "本年度收取行政事业性收费4.00万元。", []),
+    ("4.00", "本年度收取行政事业性收费合计5万元。", [
+        ("TEXT-TABLE", "error", "正文称行政事业性收费为 5 万元，而表二“行政事业性收费”行“本年收费金额（单位：万元）”列为 4。"
+                                "请核对正文与表格，使两者一致。")]),
+    ("4.00", "全年为企业减免行政事业性收费120万元。", []),   # waived, not collected
+])
+def test_admin_fees_of_the_text_against_table_2_in_wan_yuan(amount, text, expected):
+    from decimal import Decimal
+
+    report = put(example("004_*"), {"table2.art20_8.admin_fees.amount": Decimal(amount)})
+    report.section(2).text = text
+    assert [(f.rule, f.severity, f.message) for f in text_findings(report)] == expected
+    assert all(f.cells == ["table2.art20_8.admin_fees.amount"] for f in text_findings(report))

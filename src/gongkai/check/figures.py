@@ -85,10 +85,10 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         if not cells or f.figure.approx:
             continue
         table = _sum(report, cells)
-        stated = f.figure.value
+        metric = f.metric
+        stated = _in_cell_unit(f, metric)
         if table is None or stated == table:
             continue
-        metric = f.metric
         if metric is not None and any(_sum(report, alt) == stated for alt in metric.cells):
             continue  # the figure states another layout's rows (the 2019 single （六） row)
         parts = _sum(report, [c for cell in cells for c in _components(report, cell)])
@@ -102,7 +102,7 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         seen.add(key)
         flagged.add(f.index)
         sentence = f.figure.sentence
-        common: dict[str, Any] = dict(metric=_name(f), stated=_with_unit(stated, f.figure.unit), target=cells_zh(report, cells),
+        common: dict[str, Any] = dict(metric=_name(f), stated=_with_unit(f.figure.value, f.figure.unit), target=cells_zh(report, cells),
                                       table=_fmt(table))
         if f.figure.from_words:
             out.append(_claim(report, cells, sentence, f.figure.scope, said=f.figure.text, **common))
@@ -119,7 +119,10 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         rule_id = "TEXT-COMBINED" if metric is not None and metric.group else "TEXT-TABLE"
         rule = rules()[rule_id]
         severity, template = None, None
-        if f.figure.scope:
+        if stated != f.figure.value and metric is not None:   # 40000元 against a cell in 万元
+            template = rule.extra["unit_message"]
+            common.update(converted=_fmt(stated), cell_unit=metric.cell_unit)
+        elif f.figure.scope:
             severity, template = rule.extra["scope_severity"], rule.extra["scope_message"]
         elif metric is not None and metric.loose:
             severity, template = rule.extra["loose_severity"], rule.extra["loose_message"]
@@ -129,6 +132,17 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         out.append(finding(report, rule_id, list(cells), quote=sentence, severity=severity, template=template,
                            **fields))
     return out, flagged
+
+
+def _in_cell_unit(f: Found, metric: Metric | None):
+    """The figure in the unit its cells are printed in (40000元 is 4 where 表二 prints 万元)."""
+    value, unit = f.figure.value, f.figure.unit
+    if metric is None or not metric.cell_unit or not unit or unit == metric.cell_unit:
+        return value
+    units = phrasings().units
+    if units.get(unit, {}).get("class") != units[metric.cell_unit]["class"]:
+        return value
+    return Decimal(value) * units[unit].get("factor", 1) / units[metric.cell_unit].get("factor", 1)
 
 
 def _sentence_states_table(narrative: Narrative, f: Found, table: Value) -> bool:

@@ -62,6 +62,7 @@ class Metric:
     zero: tuple[re.Pattern, ...]
     parts: tuple[tuple[str, re.Pattern], ...]
     instead: tuple[dict, ...]
+    cell_unit: str | None = None   # the unit the table prints its cells in (万元): a figure is compared in it
 
 
 @record(frozen=True)
@@ -158,7 +159,7 @@ def phrasings() -> Phrasings:
             tuple((regex.compile(a + r"$" if not a.endswith("$") else a), regex.compile(b)) for a, b in m.get("after", [])),
             tuple(regex.compile(z) for z in m.get("zero", [])),
             tuple((col, regex.compile(p)) for col, p in (m.get("parts") or {}).items()),
-            tuple(m.get("instead", [])))
+            tuple(m.get("instead", [])), m.get("cell_unit"))
         if m.get("label"):
             alternatives.append(f"(?P<m{n}>{m['label']})")
             groups[f"m{n}"] = m["id"]
