@@ -3,9 +3,10 @@ exports a copy that imports back — the same files and checks as `gongkai regis
 
 from __future__ import annotations
 
+import csv
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -296,3 +297,43 @@ def test_a_clerk_corrects_and_voids_on_the_items_page_and_a_stale_choice_is_refu
     page = c.get(item).content.decode()
     assert '<p class="refused" id="voided">该条目的登记已作废，不计入台账统计；登记记录保留如下。</p>' in page
     assert 'data-log="amend"' not in page   # nothing more is recorded on a voided item
+
+
+def test_a_bodys_export_carries_the_site_notices_its_dates_count_on(django_env, world, monkeypatch, tmp_path):
+    """A body's export holds the site's holiday notices (录入节假日安排 rows): a register taken off
+    the site keeps its dates (2027-01-20 on the notice, not 2027-01-19（推算） by rule), and a site
+    that has not entered the year refuses the file, saying who enters it, rather than move them."""
+    from gongkai.register.exchange import import_file
+    from gongkai.register.store import Register
+    from gongkai.web.registers import calendar_store
+    from gongkai.workdays import add_notice
+    from gongkai.workdays.calendar import days_from_text
+
+    monkeypatch.setattr(django_env, "REGISTER_DIR", tmp_path / "site1" / "registers")   # a site of this test's own
+    monkeypatch.setattr(django_env, "TODAY", "2026-12-31")
+    days = days_from_text("2027-01-01..2027-01-04,2027-02-05..2027-02-11,2027-04-05,2027-05-01..2027-05-05,"
+                          "2027-06-09,2027-09-15,2027-10-01..2027-10-07", "测试", "holidays")
+    add_notice(calendar_store(), 2027, days, set(), "国办发明电〔2026〕测试号（虚构）", "系统管理员")
+    a, b = world["a"], world["b"]
+    c = client_for(world["clerk_a"])
+    token = _csrf(c, f"/register/{a.pk}/")
+    r = c.post(f"/register/{a.pk}/new", {"applicant_type": "natural_person", "applicant_name": "钱七",
+                                         "channel": "in_person", "content": "跨年的申请", "submitted_on": "2026-12-21",
+                                         "csrfmiddlewaretoken": token})
+    ref = r["Location"].rstrip("/").rsplit("/", 1)[1]
+    exported = c.get(f"/register/{a.pk}/export.csv?contact=1").content
+    header, first = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))[:2]
+    notice = dict(zip(header, first))
+    assert (notice["事项"], notice["年度"], notice["文号"], notice["经办人"]) == (
+        "录入节假日安排", "2027", "国办发明电〔2026〕测试号（虚构）", "系统管理员")
+    path = tmp_path / "导出.csv"
+    path.write_bytes(exported)
+    with Register(str(tmp_path / "命令行.db"), today=date(2026, 12, 31), create=True) as reg:   # off the site: the same date
+        assert import_file(reg, path, "王文书") == [ref]
+        assert reg.get(ref).due_text == "2027-01-20"
+    monkeypatch.setattr(django_env, "REGISTER_DIR", tmp_path / "site2" / "registers")   # a site without 2027
+    cb = client_for(world["clerk_b"])
+    page = _upload(cb, f"/register/{b.pk}/import", _csrf(cb, f"/register/{b.pk}/"), "导出.csv", exported)
+    assert ("第2行：文件中的期限按 2027 年节假日安排（国办发明电〔2026〕测试号（虚构））计算，网站尚未录入该年的安排："
+            "请系统管理员先在“节假日安排”页（/register/calendar/）录入") in page
+    assert ref not in page
