@@ -127,7 +127,7 @@ def test_a_failing_sum_marks_the_cell_the_crossing_sums_point_at():
     assert [u.rule for u in total.unsound] == ["T3-IDENTITY", "T3-ROWSUM", "T4-TOTAL", "T4-TOTAL"]
 
 
-def test_a_report_whose_own_sums_fail_is_added_as_printed_and_named(tmp_path, capsys):
+def test_a_report_whose_own_sums_fail_is_added_as_printed_and_named(tmp_path, capsys, monkeypatch):
     # 平潭 2024: 农业农村局's table 3 prints 总计 0 beside 自然人 3 (and 行政审批局's 行政复议 总计 0
     # beside 结果维持 1), so the sum shows 自然人 31 but 总计 28.  The roll-up added them without a
     # word; now every view says which report and which row, and adds the numbers as printed.
@@ -149,6 +149,7 @@ def test_a_report_whose_own_sums_fail_is_added_as_printed_and_named(tmp_path, ca
     assert total.cells["table3.carried_over.total"].unsound == []
     assert repr(total) == "<Rollup reports=2 year=2024 cells=200 partial=6 blank=0 unsound=5 unread=0>"
     out = tmp_path / "sum.json"
+    monkeypatch.setenv("COLUMNS", "80")
     assert main(["rollup", *paths, "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     # Only the cells that may be the wrong ones are marked: not the zeros beside 自然人 3 (one
@@ -157,10 +158,24 @@ def test_a_report_whose_own_sums_fail_is_added_as_printed_and_named(tmp_path, ca
     assert sorted(c for c, s in total.cells.items() if s.unsound) == [
         f"table3.{row}.{col}" for row in ("denied.third_party", "granted", "new_received", "total")
         for col in ("natural_person", "total")] + ["table4.review.total", "table4.review.upheld"]
-    flat = printed.replace("\n", "")  # the terminal's width wraps the lines
-    assert ("注意：2 份相加的报告自身的合计不成立（5 处），其数字按原样计入合计、未作更正；用到这些数字的合计标 !"
-            "（只标可能有误的格：单改这一格（改后不小于 0）就能使不成立的合计成立；其中有的格不在任何成立的合计里时，只标这些）：") in flat
-    assert f"  {farm}：表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3。" in flat
+    # Wrapped by columns, each report's row a line and its further lines indented (rich broke them
+    # at spaces: "（5 " / "处）", "总计为 " / "0，而…" at the start of a line).
+    lines = printed.splitlines()
+    at = lines.index("注意：2 份相加的报告自身的合计不成立（5 处），其数字按原样计入合计、未作更正；用")
+    assert lines[at:at + 13] == [
+        "注意：2 份相加的报告自身的合计不成立（5 处），其数字按原样计入合计、未作更正；用",
+        "到这些数字的合计标 !（只标可能有误的格：单改这一格（改后不小于 0）就能使不成立的",
+        "合计成立；其中有的格不在任何成立的合计里时，只标这些）：",
+        "  平潭综合实验区行政审批局：表四“行政复议”：总计为 0，而结果维持、结果纠正、其",
+        "    他结果、尚未审结之和为 1，相差 1。",
+        f"  {farm}：表三“一、本年新收政府信息公开申请数量”行：总计为",
+        "    0，而自然人与五类法人或其他组织之和为 3，相差 3。",
+        f"  {farm}：表三“（一）予以公开”行：总计为 0，而自然人与五类法",
+        "    人或其他组织之和为 1，相差 1。",
+        f"  {farm}：表三“（三）不予公开—4.保护第三方合法权益”行：总计",
+        "    为 0，而自然人与五类法人或其他组织之和为 2，相差 2。",
+        f"  {farm}：表三“（七）总计”行：总计为 0，而自然人与五类法人或",
+        "    其他组织之和为 3，相差 3。"]
     d = json.loads(out.read_text(encoding="utf-8"))
     assert d["unsound"][-1] == {"report": farm, "rule": "T3-ROWSUM", "cells": [
         f"table3.total.{c}" for c in ("total", "natural_person", "commercial", "research", "social_org",

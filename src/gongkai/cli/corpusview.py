@@ -119,10 +119,9 @@ def print_unsound(out, r: Rollup) -> None:
     if not r.unsound:
         return
     bodies = len(dict.fromkeys(u.report for u in r.unsound))
-    out.print(f"[red]注意：{bodies} 份相加的报告自身的合计不成立（{len(r.unsound)} 处），其数字按原样计入合计、未作更正；"
-              f"用到这些数字的合计标 {UNSOUND[0]}（{UNSOUND_WHERE}）：[/red]")
-    for u in r.unsound:
-        out.print("  " + escape(str(u)) + "。")
+    # By columns, as gongkai stats's lists: rich broke the lines at spaces ("总计为 " / "0，而…").
+    _print_list(out, f"注意：{bodies} 份相加的报告自身的合计不成立（{len(r.unsound)} 处），其数字按原样计入合计、未作更正；"
+                f"用到这些数字的合计标 {UNSOUND[0]}（{UNSOUND_WHERE}）：", [f"{u}。" for u in r.unsound], "red")
 
 
 def _fmt(value, fmt: str) -> str:
