@@ -91,3 +91,20 @@ def test_the_roster_names_the_errors_a_body_must_correct(resent, roster, world):
     finally:
         with Store(resent) as store:
             store.execute("UPDATE documents SET year = ? WHERE id = ?", (YEAR, new))
+
+
+def test_each_report_page_names_the_other_report_of_its_body_and_year(resent, world):
+    """The defective original's page looked current (its errors, nothing else): opened from the
+    roster's 最早落款 link or the 汇总, it did not say a correction had come after it."""
+    ids = _ids(resent)
+    (old, old_errors), (new, _) = ids["教育局2025年报.txt"], ids["教育局2025年报（更正）.txt"]
+    c = client_for(world["supervisor"])
+    html = c.get(f"/survey/report/{old}/").content.decode()
+    row = html.split('<tr id="doc-others">')[1].split("</tr>")[0]
+    assert row.startswith(f'<th>同年另有</th><td><a href="/survey/report/{new}/">#{new}</a> 教育局2025年报（更正）.txt'
+                          "（落款 2026-01-20，")
+    assert row.endswith("收到，在本份之后；无错误）</td>")
+    html = c.get(f"/survey/report/{new}/").content.decode()
+    row = html.split('<tr id="doc-others">')[1].split("</tr>")[0]
+    assert f'<a href="/survey/report/{old}/">#{old}</a> 教育局2025年报.txt（落款 2026-01-20，' in row
+    assert row.endswith(f"收到，在本份之前；错误 {old_errors} 项）</td>")

@@ -555,6 +555,17 @@ class Store(Database):
             " ORDER BY seq", (document_id,))]
         return out
 
+    def same_body_year(self, document_id: int) -> list[dict]:
+        """The other readable reports of the body and year of ``document_id`` (a corrected re-send,
+        the same report as PDF and web page), by id: their id, file, date signed, when stored and
+        their errors."""
+        rows = self.query(
+            "SELECT o.id, o.name, o.published, o.ingested_at,"
+            " (SELECT COUNT(*) FROM findings f WHERE f.document_id = o.id AND f.severity = 'error')"
+            " FROM documents d JOIN documents o ON o.agency_key = d.agency_key AND o.year = d.year AND o.id <> d.id"
+            " WHERE d.id = ? AND o.status = 'ok' ORDER BY o.id", (document_id,))
+        return [dict(zip(("id", "name", "published", "ingested_at", "errors"), r)) for r in rows]
+
     def failures(self, limit: int | None = None) -> list[Failure]:
         """The files that could not be read, in the order they were stored (the first ``limit``
         when given)."""

@@ -287,6 +287,10 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
         if doc is None:
             raise Http404(f"语料库中没有编号为 #{doc_id} 的报告")
         report = store.held_report(doc_id)  # its JSON with the findings the page lists
+        # a corrected re-send (or the report it replaced) of the body and year: said on the page,
+        # which looked current whichever of them was opened
+        others = [{**o, "ingested_at": (o["ingested_at"] or "")[:19].replace("T", " "), "later": o["id"] > doc_id}
+                  for o in store.same_body_year(doc_id)] if doc["status"] == "ok" else []
     names = catalogue()["severities"]
     found = [(Finding(f["rule"], f["severity"], f["message"], [c for c in (f["cells"] or "").split(";") if c],
                       f["where"], f["quote"]), f["previous_id"]) for f in doc["findings"]]
@@ -304,7 +308,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
             "agency": doc["agency"], "year": doc["year"], "format": doc["format"], "published": doc["published"],
             "ingested_at": (doc["ingested_at"] or "")[:19].replace("T", " "), "code": doc["code"] or "",
             "place": "".join(p for p in (doc["province"], doc["city"], doc["county"]) if p),
-            "findings": rows_out,
+            "findings": rows_out, "others": others,
             # previous_report_id as the export and the Python API name it; previous_id: the same, kept
             # for the clients of 0.9.1 (deprecated, documented in the OpenAPI description)
             "findings_json": [{**f.to_dict(), "previous_report_id": prev, "previous_id": prev} for f, prev in found],
