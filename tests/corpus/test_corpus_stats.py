@@ -166,6 +166,11 @@ def test_a_summed_report_whose_own_sums_fail_is_named_in_the_table_and_the_csv(t
     assert main(["stats", "--db", db, "--level", "county"]) == 0
     lines = capsys.readouterr().out.splitlines()
     at = lines.index("注意：加入数字的报告中有报告自身的合计不成立，其数字按原样计入、未作更正：")
+    # The notes above it by columns too: rich broke "—：分母为 " from "0（没有申请…" at the space.
+    assert lines[at - 3:at] == [
+        "比例只计入相关各格都有数字的报告；空格不按 0 计；—：分母为 0（没有申请，或复议、",
+        "诉讼都是 0 件），比例无从计算。标 + 的数字只依据该地区的部分报告（--csv 的",
+        "*_reports 列是所依据的份数）。"]
     assert lines[at + 1:at + 9] == [
         f"  {farm}：表三“一、本年新收政府信息公开申请数量”行：",
         "    总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3",

@@ -27,7 +27,7 @@ def _side(report, cell_id: str, value) -> str:
 
 
 def print_comparison(c: Comparison) -> None:
-    from gongkai.cli.terminal import print_legend, print_wrapped
+    from gongkai.cli.terminal import print_legend
 
     out = console()
     ra, rb = c.a.report, c.b.report
@@ -96,8 +96,8 @@ def print_rollup(r: Rollup) -> None:
         if s.status == "partial":
             partial.append(cell_id)
     print_tables(out, total, extra=marks, missing="各报告都没有此表")
-    out.print(f"{len(r.cells) - len(partial)} 格所有报告都有数字；{len(partial)} 格有报告留空、缺行或数字连写无法确定，"
-              f"标 {PARTIAL}（空格不按 0 计，只加有数字的报告；哪些报告空缺见 --json）。")
+    print_wrapped(out, f"{len(r.cells) - len(partial)} 格所有报告都有数字；{len(partial)} 格有报告留空、缺行或数字连写无法确定，"
+                  f"标 {PARTIAL}（空格不按 0 计，只加有数字的报告；哪些报告空缺见 --json）。")
     print_unsound(out, r)
     if r.against is not None:
         if not r.differences:
@@ -162,13 +162,14 @@ def print_stats(table: StatsTable) -> None:
         t.add_row(escape(short_name(row)), str(row.year or ""),
                   *[_fmt(row.figure(k), f) + (PARTIAL if row.partial(k) else "") for k, _, _, f in METRICS])
     out.print(t)
-    out.print("各列：" + "；".join(f"{_HEADS[k].replace(chr(10), '')}＝{head}（{unit}）" for k, head, unit, _ in METRICS) + "。")
-    out.print(f"比例只计入相关各格都有数字的报告；空格不按 0 计；{NO_BASE}：分母为 0（没有申请，或复议、诉讼都是 0 件），"
-              f"比例无从计算。标 {PARTIAL} 的数字只依据该地区的部分报告"
-              "（--csv 的 *_reports 列是所依据的份数）。")
+    # The notes by columns: rich wraps only at spaces, which split "分母为 " from "0（…".
+    print_wrapped(out, "各列：" + "；".join(f"{_HEADS[k].replace(chr(10), '')}＝{head}（{unit}）"
+                                          for k, head, unit, _ in METRICS) + "。")
+    print_wrapped(out, f"比例只计入相关各格都有数字的报告；空格不按 0 计；{NO_BASE}：分母为 0（没有申请，或复议、诉讼都是 0 件），"
+                  f"比例无从计算。标 {PARTIAL} 的数字只依据该地区的部分报告（--csv 的 *_reports 列是所依据的份数）。")
     if gaps := missing_years(table):
-        out.print(f"语料库中没有报告的年度（图表中标“{NO_REPORT}”，不当作 0）："
-                  + escape("；".join(f"{short_name(row)} {'、'.join(map(str, years))}" for row, years in gaps)) + "。")
+        print_wrapped(out, f"语料库中没有报告的年度（图表中标“{NO_REPORT}”，不当作 0）："
+                      + "；".join(f"{short_name(row)} {'、'.join(map(str, years))}" for row, years in gaps) + "。")
     if table.duplicates:
         _print_list(out, "未计入（同一机关同一年度的另一份报告）：", table.duplicates)
     if table.covered:
