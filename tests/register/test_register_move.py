@@ -175,3 +175,34 @@ def test_a_notice_in_the_file_meets_the_one_the_new_register_holds(tmp_path, mon
         "与本台账已录入的（国办发明电〔2026〕测试号，张文书 录入）日期不同；请核对国务院办公厅通知，先更正录入有误的一方")
     with Register(other) as reg:
         assert reg.count() == 0
+
+
+@pytest.mark.parametrize("target", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_log_moved_alone_keeps_the_notice_its_deadlines_count_on(target, suffix, tmp_path, monkeypatch, request):
+    """A body that keeps only its 主动公开台账 in gongkai: `log export` carried no holiday notice, so
+    an item made on 2026-12-21, due to be published by 2027-01-20 on the office's notice, came back
+    due 2027-01-19 (by rule).  The notice's entry is now a row of the log's export too."""
+    from gongkai.log.exchange import export_documents, import_file
+
+    monkeypatch.setenv("GONGKAI_TODAY", TODAY)
+    old = str(tmp_path / "旧电脑.db")
+    with open_registers(old) as db:
+        add_notice(db, 2027, days_from_text(HOLIDAYS_2027, "测试", "holidays"), set(), "国办发明电〔2026〕测试号（虚构）",
+                   "李科长")
+    path = tmp_path / f"主动公开台账{suffix}"
+
+    def duties(log: DisclosureLog) -> list:
+        return [(o.item.ref, o.due, o.status) for o in log.obligations(date(2027, 1, 25))]
+
+    with DisclosureLog(old) as log:
+        log.add(NewItem("某通知", "other", date(2026, 12, 21)), "甲")
+        want = duties(log), [(e.notice, e.actor, e.recorded_at) for e in entries(log.db)]
+        assert want[0][0][1] == date(2027, 1, 20)
+        export_documents(log, path)
+    new = request.getfixturevalue("pg_url") if target == "postgresql" else str(tmp_path / "新电脑.db")
+    with DisclosureLog(new, create=True) as log:
+        import_file(log, path, "导入员")
+        assert (duties(log), [(e.notice, e.actor, e.recorded_at) for e in entries(log.db)]) == want
+    with DisclosureLog(new) as log:   # opened again: from the store
+        assert duties(log) == want[0]

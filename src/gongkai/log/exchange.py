@@ -60,6 +60,15 @@ from gongkai.log.vocab import (
 from gongkai.register.events import DATE_HINT
 from gongkai.register.events import parse_date as read_date
 from gongkai.sheets import Table, read_table, text, write_tables
+from gongkai.workdays.store import (
+    NOTICE_STEP,
+    NoticeEntry,
+    add_notice,
+    entries,
+    importable_notices,
+    notice_from_row,
+    notice_row_values,
+)
 
 _IN_FORCE_WORDS = {"", "有效", "现行有效", "在用"}
 
@@ -264,16 +273,26 @@ def import_file(log: DisclosureLog, path: Path, actor: str) -> tuple[list[str], 
     figures): the numbers of the items added and the number of figures."""
     table = read_table(path, ("标题",), norm)
     figures_: list[FigureEntry] = []
+    notices: list[tuple[str, NoticeEntry]] = []
     if "事项" in table.header:
-        items, figures_ = parse_entries(table)
+        items, figures_, notices = parse_entries(table)
     else:
         items = parse_documents(table)
-    if not items and not figures_:
+    if not items and not figures_ and not notices:
         raise table.error("文件中没有数据行")
+    to_add, problems = importable_notices(log.db, notices)
+    if problems:
+        raise ImportRejected(problems, table.path, table.where())
     try:
-        return log.import_items(items, actor, figures=figures_), len(figures_)
+        with log.db.transaction():   # the notices first (the duties' deadlines count on them), all or nothing
+            for e in to_add:
+                add_notice(log.db, e.notice.year, set(e.notice.holidays), set(e.notice.workdays), e.notice.notice,
+                           e.actor or actor, e.reason, e.recorded_at or None)
+            refs = log.import_items(items, actor, figures=figures_)
     except ImportRejected as exc:
         raise ImportRejected(exc.problems, table.path, table.where()) from None
+    log.calendar = log.calendar.with_notices({e.notice.year: e.notice for e in to_add})
+    return refs, len(figures_)
 
 
 # -- the log's own export: one entry a row ------------------------------------------------------
@@ -345,6 +364,12 @@ def entry_rows(log: DisclosureLog) -> tuple[list[str], list[list[Any]]]:
     """The entry format: header and one row per entry of every item, then every monthly figure."""
     cols = entry_columns()
     rows = []
+    for notice in entries(log.db):   # the holiday notices entered, first: the deadlines were counted on them
+        v = notice_row_values(notice)
+        row = {"step_kind": NOTICE_STEP, "year": v["year"], "doc_no": v["doc_number"], "reason": v["reason"],
+               "holidays": v["holidays"], "workdays": v["workdays"], "actor": notice.actor,
+               "recorded_at": notice.recorded_at}
+        rows.append([row.get(k, "") for k in cols])
     for item in sorted(log.items(voided=True), key=lambda i: i.id):   # as entered, so an import numbers them alike
         for step, on, values, actor, recorded in _entries(item):
             row = {"ref": item.ref, "step_kind": steps()[step]["label"], "on": on.isoformat() if on else "",
@@ -358,8 +383,9 @@ def entry_rows(log: DisclosureLog) -> tuple[list[str], list[list[Any]]]:
     return list(cols.values()), rows
 
 
-def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureEntry]]:
-    """Items and monthly figures from the entry format; every bad row reported by its line."""
+def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureEntry], list[tuple[str, NoticeEntry]]]:
+    """Items, monthly figures and holiday notices (with their rows) from the entry format; every
+    bad row reported by its line."""
     known = {h: k for k, h in entry_columns().items()}
     unknown = [h for h in table.header if h and h not in known]
     if unknown:
@@ -369,10 +395,19 @@ def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureE
     items: dict[str, tuple[list[int], NewItem]] = {}
     entries: dict[str, list[tuple[str, Any]]] = {}   # ref -> (kind, object) of each entry, numbered from 1
     figs: list[FigureEntry] = []
+    notices: list[tuple[str, NoticeEntry]] = []
     problems: list[str] = []
     for line, cells in table.rows:
         f = {k: c for k, c in zip(keys, cells) if k}
         try:
+            if text(f.get("step_kind")) == NOTICE_STEP:
+                try:
+                    notices.append((f"第{line}行", notice_from_row(f.get("year"), f.get("doc_no"), f.get("holidays"),
+                                                                  f.get("workdays"), f.get("actor"),
+                                                                  f.get("recorded_at"), f.get("reason"))))
+                except ValueError as exc:
+                    raise GongkaiError(f"{NOTICE_STEP}的年度或日期有误（{exc}）") from None
+                continue
             step = by_label.get(text(f.get("step_kind")))
             if step is None:
                 raise GongkaiError(f"“事项”“{text(f.get('step_kind'))}”无法识别，应为：{'、'.join(by_label)}")
@@ -401,7 +436,7 @@ def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureE
             problems.append(f"第{line}行：{exc.message}")
     if problems:
         raise ImportRejected(problems, table.path, table.where())
-    return [(f"第{'、'.join(str(n) for n in lines)}行", item) for lines, item in items.values()], figs
+    return [(f"第{'、'.join(str(n) for n in lines)}行", item) for lines, item in items.values()], figs, notices
 
 
 def _recorded(f: dict[str, Any]) -> tuple[str, str]:

@@ -32,7 +32,14 @@ from gongkai.register.settings import load_data
 from gongkai.register.store import ImportedStep, Register, Request, kept_since_entries
 from gongkai.register.vocab import outcomes, state_labels
 from gongkai.sheets import Table, read_table, write_tables
-from gongkai.workdays.store import NoticeEntry, add_notice
+from gongkai.workdays.store import (
+    NOTICE_STEP,
+    NoticeEntry,
+    add_notice,
+    importable_notices,
+    notice_from_row,
+    notice_row_values,
+)
 
 __all__ = ["export_file", "export_rows", "import_file", "parse_date"]
 
@@ -42,7 +49,7 @@ DERIVED = [("收到日期", "received"), ("办理状态", "state"), ("答复期�
 # A holiday notice the office entered (`calendar add`) is a row of its own, 事项 录入节假日安排 (its
 # 文号 and 理由 in those columns): the due dates were counted on it, and a register moved without
 # it counted 2027 by rule — other dates, marked （推算）.
-NOTICE = "录入节假日安排"
+NOTICE = NOTICE_STEP
 NOTICE_COLUMNS = [("年度", "notice_year"), ("放假日期", "notice_holidays"), ("调休上班日期", "notice_workdays")]
 PRIVATE = ("id_number", "phone", "email", "address")
 RAW = {"value", "old"}   # a correction's values are written as stored (their field decides their type)
@@ -117,43 +124,22 @@ def import_file(register: Register, path: Path, actor: str) -> list[str]:
 
 
 def _notices(records: list[tuple[str, dict[str, Any]]], register: Register, table: Table) -> list[NoticeEntry]:
-    """The 录入节假日安排 rows of a step-format file not yet in the register, checked: a year the
-    register already holds is taken as it is when its days agree, and refused when they differ
-    (which one is right is the clerk's to say, not the import's)."""
-    from gongkai.workdays import entries
-    from gongkai.workdays.calendar import notice_from
-    from gongkai.workdays.store import site_calendar_of
-
-    out, errors = [], []
+    """The 录入节假日安排 rows of a step-format file not yet in the register, checked
+    (workdays.store.importable_notices)."""
+    found, errors = [], []
     for place, v in records:
         if v.get("kind") != NOTICE:
             continue
         try:
-            year = int(str(v.get("notice_year") or "").strip())
-            days = {k: [str(parse_date(d.strip())) for d in str(v.get(k) or "").replace("，", ",").split(",")
-                        if d.strip()] for k in ("notice_holidays", "notice_workdays")}
-            notice = notice_from(year, {"notice": str(v.get("doc_number") or ""), "holidays": days["notice_holidays"],
-                                        "workdays": days["notice_workdays"]}, "导入")
+            found.append((place, notice_from_row(v.get("notice_year"), v.get("doc_number"), v.get("notice_holidays"),
+                                                 v.get("notice_workdays"), v.get("actor"), v.get("recorded_at"),
+                                                 v.get("reason"))))
         except (TypeError, ValueError, GongkaiError) as exc:
             errors.append(f"{place}：{NOTICE}的年度或日期有误（{getattr(exc, 'message', exc)}）")
-            continue
-        out.append((place, NoticeEntry(notice, str(v.get("actor") or ""), str(v.get("recorded_at") or ""),
-                                       str(v.get("reason") or ""))))
     _fail(errors, table)
-    if not out:
-        return []
-    held: dict[int, NoticeEntry] = {e.notice.year: e for e in entries(register.db)}
-    last = {e.notice.year: (place, e) for place, e in out}   # the file's entry in force for each year
-    for year, (place, e) in sorted(last.items()):
-        mine = held.get(year)
-        if mine is not None and (mine.notice.holidays, mine.notice.workdays) != (e.notice.holidays, e.notice.workdays):
-            errors.append(f"{place}：文件中的 {year} 年节假日安排（{e.notice.notice}，{e.actor} 录入）与本台账已录入的"
-                          f"（{mine.notice.notice}，{mine.actor} 录入）日期不同；请核对国务院办公厅通知，先更正录入有误的一方")
-        elif mine is None and site_calendar_of(register.db) is not None:
-            errors.append(f"{place}：文件中的期限按 {year} 年节假日安排（{e.notice.notice}）计算，网站尚未录入该年的安排："
-                          "请系统管理员先在“节假日安排”页（/register/calendar/）录入")
-    _fail(errors, table)
-    return [e for _place, e in out if e.notice.year not in held]
+    to_add, problems = importable_notices(register.db, found)
+    _fail(problems, table)
+    return to_add
 
 
 def _declarations(records: list[tuple[str, dict[str, Any]]], register: Register,
@@ -424,11 +410,10 @@ def export_rows(register: Register, with_contact: bool = False, year: int | None
                               *blank, d.actor, d.recorded_at, *("" for _ in DERIVED)]
             rows.append(row)
         for entry in entries(register.db):   # every entry, a corrected year's earlier ones too (who, when, why)
-            kept = {"doc_number": entry.notice.notice, "reason": entry.reason}
-            rows.append(["", "", NOTICE, "", *(kept.get(n, "") for n in names), entry.notice.year,
-                         ",".join(d.isoformat() for d in sorted(entry.notice.holidays)),
-                         ",".join(d.isoformat() for d in sorted(entry.notice.workdays)),
-                         entry.actor, entry.recorded_at, *("" for _ in DERIVED)])
+            kept = notice_row_values(entry)
+            rows.append(["", "", NOTICE, "", *(kept.get(n, "") if n in ("doc_number", "reason") else "" for n in names),
+                         kept["year"], kept["holidays"], kept["workdays"], entry.actor, entry.recorded_at,
+                         *("" for _ in DERIVED)])
     for req in reqs:
         for e in req.history:
             rows.append(_step_row(req, e, names, with_contact, today))

@@ -172,6 +172,46 @@ def entries(db: Database) -> list[NoticeEntry]:
     return out
 
 
+NOTICE_STEP = "录入节假日安排"   # the 事项 of a notice's row in the registers' exports
+
+
+def notice_row_values(e: NoticeEntry) -> dict[str, str | int]:
+    """A notice entry as the exports write it: 年度, 文号, 放假日期, 调休上班日期, 理由 (keys as below)."""
+    return {"year": e.notice.year, "doc_number": e.notice.notice, "reason": e.reason,
+            "holidays": ",".join(d.isoformat() for d in sorted(e.notice.holidays)),
+            "workdays": ",".join(d.isoformat() for d in sorted(e.notice.workdays))}
+
+
+def notice_from_row(year: object, notice: object, holidays: object, workdays: object, actor: object,
+                    recorded_at: object, reason: object) -> NoticeEntry:
+    """A notice entry read back from an export's row (a GongkaiError or ValueError when it is not one)."""
+    days = {name: [d.strip() for d in str(v or "").replace("，", ",").split(",") if d.strip()]
+            for name, v in (("holidays", holidays), ("workdays", workdays))}
+    found = notice_from(int(str(year or "").strip()), {"notice": str(notice or ""), **days}, "导入")
+    return NoticeEntry(found, str(actor or ""), str(recorded_at or ""), str(reason or ""))
+
+
+def importable_notices(db: Database, incoming: list[tuple[str, NoticeEntry]]) -> tuple[list[NoticeEntry], list[str]]:
+    """Of the notices an export brings (place, entry), those to enter into ``db``'s store, and the
+    problems by place: a year the store already holds is kept as it is when its days agree and
+    refused when they differ (which is right is the clerk's to say, not the import's); a web body's
+    register cannot enter a year its site has not (the administrator enters it)."""
+    if not incoming:
+        return [], []
+    held = {e.notice.year: e for e in entries(db)}
+    last = {e.notice.year: (place, e) for place, e in incoming}   # the file's entry in force for each year
+    problems = []
+    for year, (place, e) in sorted(last.items()):
+        mine = held.get(year)
+        if mine is not None and (mine.notice.holidays, mine.notice.workdays) != (e.notice.holidays, e.notice.workdays):
+            problems.append(f"{place}：文件中的 {year} 年节假日安排（{e.notice.notice}，{e.actor} 录入）与本台账已录入的"
+                            f"（{mine.notice.notice}，{mine.actor} 录入）日期不同；请核对国务院办公厅通知，先更正录入有误的一方")
+        elif mine is None and site_calendar_of(db) is not None:
+            problems.append(f"{place}：文件中的期限按 {year} 年节假日安排（{e.notice.notice}）计算，网站尚未录入该年的安排："
+                            "请系统管理员先在“节假日安排”页（/register/calendar/）录入")
+    return [e for _place, e in incoming if e.notice.year not in held], problems
+
+
 def version(db: Database) -> int:
     """Changes whenever a notice is entered (the number of the latest entry; 0: none)."""
     return int(db.scalar("SELECT COALESCE(MAX(id), 0) FROM workday_notices") or 0)
