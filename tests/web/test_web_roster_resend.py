@@ -108,3 +108,31 @@ def test_each_report_page_names_the_other_report_of_its_body_and_year(resent, wo
     row = html.split('<tr id="doc-others">')[1].split("</tr>")[0]
     assert f'<a href="/survey/report/{old}/">#{old}</a> 教育局2025年报.txt（落款 2026-01-20，' in row
     assert row.endswith(f"收到，在本份之前；错误 {old_errors} 项）</td>")
+
+
+def test_an_upload_names_the_reports_of_another_year(resent, world):
+    """A body that sent last year's report again: the upload said 新增 3 份 and the body stayed
+    missing from the year's roster without a word on what it had sent."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongkai.corpus.store import Store
+
+    files = [SimpleUploadedFile(f"{n}.txt", synthetic_report(n, y, date(y + 1, 1, 20)).encode())
+             for n, y in (("淮安市清江浦区水利局", YEAR), ("淮安市清江浦区审计局", YEAR - 1), ("淮安市清江浦区商务局", YEAR))]
+    c = client_for(world["supervisor"])
+    c.get("/survey/")
+    try:
+        html = c.post("/survey/upload", {"file": files, "region": "3208", "csrfmiddlewaretoken": c.cookies["csrftoken"].value},
+                      follow=True).content.decode()
+        assert "已导入语料库：新增 3 份，更新 0 份" in html
+        with Store(resent) as store:
+            (audit,), = store.query("SELECT id FROM documents WHERE agency = '淮安市清江浦区审计局'")
+        assert f'<li class="warning">其中不是 {YEAR} 年度的报告：{YEAR - 1} 年度 1 份：#{audit} 淮安市清江浦区审计局。</li>' in html
+        one = c.post("/survey/upload", {"file": [SimpleUploadedFile("x.txt", synthetic_report(
+            "淮安市清江浦区司法局", YEAR, date(2026, 1, 20)).encode())], "region": "3208",
+            "csrfmiddlewaretoken": c.cookies["csrftoken"].value}, follow=True).content.decode()
+        assert "已导入语料库：新增 1 份" in one and "其中不是" not in one
+    finally:
+        with Store(resent) as store:
+            store.execute("DELETE FROM documents WHERE agency IN ('淮安市清江浦区水利局', '淮安市清江浦区审计局',"
+                          " '淮安市清江浦区商务局', '淮安市清江浦区司法局')")

@@ -384,6 +384,25 @@ def elsewhere(reports: list, region: str) -> str:
     return "、".join(f"{where} {n} 份" for where, n in places.items())
 
 
+def other_years(reports: list, most: int = 10) -> str:
+    """Of an upload's reports, those not of the year most of them are of, named ("2025 年度 1 份：
+    #7 淮安市淮阴区徐溜镇人民政府"): a body that sent last year's report again was counted among
+    the new ones, and its name stayed missing from the year's roster without a word; "" when the
+    upload is of one year."""
+    by_year: dict[int | None, list] = {}
+    for r in reports:
+        by_year.setdefault(r.year, []).append(r)
+    if len(by_year) < 2:
+        return ""
+    main = max(by_year, key=lambda y: (len(by_year[y]), y or 0))
+    parts = []
+    for year, rs in sorted(((y, rs) for y, rs in by_year.items() if y != main), key=lambda x: x[0] or 0):
+        names = "、".join(f"#{r.id} {r.agency or r.name}" for r in sorted(rs, key=lambda r: r.id)[:most])
+        more = f" 等 {len(rs)} 份" if len(rs) > most else ""
+        parts.append(f"{f'{year} 年度' if year else '未识别年度'} {len(rs)} 份：{names}{more}")
+    return f"其中不是 {main} 年度的报告：" + "；".join(parts) + "。"
+
+
 def _archive_left_out(name: str, data: bytes) -> list[str]:
     """What of an uploaded ZIP is not ingested, said (a ZIP inside it, a spreadsheet: nothing was said
     of them), or GongkaiError for a ZIP of more reports than the page takes."""

@@ -69,6 +69,8 @@ def survey_upload(request):
     if summary.failed:
         text += f"，{len(summary.failed)} 个文件未能读取（见下）"
     messages.success(request, text + "。")
+    if years := survey.other_years(stored):
+        messages.warning(request, years)
     if other := survey.elsewhere(stored, region):
         messages.warning(request, format_html('其中不在地区 {} 的报告本页不列出：{}。<a href="/survey/?region=">看全部地区</a>',
                                               region, other))
