@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         args = read_command_line(words)
         if args is None:  # no command: the help was printed
             return 2
+    _tell_upgrades()
     if not getattr(args, "settles", False):
         gc.enable()  # (paused by console() for the start-up; parse and check resume it in jobs.settle)
     try:
@@ -92,3 +93,18 @@ def _debug() -> bool:
         return current().debug
     except GongkaiError:  # a bad GONGKAI_DEBUG must not hide the error being reported
         return False
+
+
+def _tell_upgrades() -> None:
+    """A database's long upgrade steps (a rebuild, its VACUUM: ``db.say``) printed on stderr as
+    they start, so that a minute's wait is said."""
+    import logging
+
+    class Told(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            print(f"gongkai：{record.getMessage()}", file=sys.stderr, flush=True)  # (stderr as it is now)
+
+    told = logging.getLogger("gongkai.db.upgrade")
+    if not told.handlers:
+        told.addHandler(Told())
+        told.propagate = False
