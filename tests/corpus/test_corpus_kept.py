@@ -192,3 +192,24 @@ def test_readers_beside_an_ingest_end_on_the_corpus_s_own_figures(files, lite, t
         for _ in range(2):
             with Store(lite) as reader_store:
                 assert _shown(compute(reader_store, "city")) == want
+
+
+def test_an_answer_is_given_at_once_while_another_process_holds_the_write_lock(lite):
+    # Keeping is a write: with another process's write transaction open it waited the store's 60 s
+    # busy wait and then failed the request (DatabaseUnavailable); the answer is now given, unkept.
+    import sqlite3
+    import time
+
+    other = sqlite3.connect(lite, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with Store(lite) as store:
+            started = time.monotonic()
+            table = compute(store, "county")
+            assert time.monotonic() - started < 20
+            assert store.query("SELECT COUNT(*) FROM kept_answers") == [(0,)]
+            assert _shown(table) == _shown(computed(store, "county"))
+            assert store.scalar("PRAGMA busy_timeout") == 60000  # (the store's own wait, back)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()

@@ -871,10 +871,12 @@ class Store(Database):
         than the one it was computed at); answers of earlier generations are dropped, and the
         oldest beyond ``most``.  A corpus this process may not write (a read-only file or
         user) keeps nothing: False, as when the corpus moved on."""
-        from gongkai.db import _database_error
+        from gongkai.db import BUSY_WAIT, DatabaseUnavailable, _database_error
 
         if self.generation() != generation:  # an ingest going on: not worth the write lock
             return False
+        if self.dialect == "sqlite":  # another process writing: the answer is given, not kept, at once
+            self.execute("PRAGMA busy_timeout=1000")
         try:
             with self.transaction(pipeline=False):  # (its row count is read)
                 kept = self.execute(
@@ -885,8 +887,13 @@ class Store(Database):
                 self.execute("DELETE FROM kept_answers WHERE generation <> ?", (generation,))
                 self.execute("DELETE FROM kept_answers WHERE key NOT IN (SELECT key FROM kept_answers"
                              " ORDER BY made_at DESC, key LIMIT ?)", (most,))
+        except DatabaseUnavailable:
+            return False
         except Exception as exc:
             if not _database_error(exc):
                 raise
             return False
+        finally:
+            if self.dialect == "sqlite":
+                self.execute(f"PRAGMA busy_timeout={BUSY_WAIT * 1000}")
         return bool(kept)
