@@ -51,6 +51,17 @@ def test_users_commands_explain_mistakes_in_chinese(tmp_path):
     assert r.stderr.startswith("用法：gongkai users add [-h] --role 角色 [--body 机关名称]")
     listing = _run(["users", "list"], env).stdout
     assert "甲局" in listing and "机关经办人" in listing
+    # A body's own 复议机关 and 法院 (set in /admin/; GET /api/bodies gives them) are listed when set:
+    # the command said nothing of what the body's letters name.
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "web.sqlite3")
+    with con:
+        con.execute("UPDATE gongkai_web_body SET review_body = '某某市人民政府', court = '某某区人民法院' WHERE name = '甲局'")
+    con.close()
+    bodies = [line for line in _run(["users", "list"], env).stdout.splitlines() if line.startswith("机关 ")]
+    assert [line.split("\t")[1:] for line in bodies] == [
+        ["甲局", "320812", "行政复议机关：某某市人民政府", "管辖法院：某某区人民法院"]]
     r = _run(["serve", "--db", "mysql://x/y"], env)
     assert r.returncode == 1 and "无法识别" in r.stderr and "Traceback" not in r.stderr
 

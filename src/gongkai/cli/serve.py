@@ -394,8 +394,9 @@ def run_users(args) -> int:
     elif args.action == "list":
         from gongkai.web.access import role
 
-        for b in Body.objects.all():
-            print(f"机关 {b.pk}\t{b.name}\t{b.region_code}")
+        for b in Body.objects.all():  # with the 复议机关 and 法院 its letters name, when set (as GET /api/bodies)
+            own = [f"{what}：{v}" for what, v in (("行政复议机关", b.review_body), ("管辖法院", b.court)) if v]
+            print("\t".join([f"机关 {b.pk}", b.name, b.region_code, *own]))
         for user in User.objects.all().order_by("username"):
             p = getattr(user, "profile", None)
             print(f"账户 {user.username}\t{ROLES.get(role(user) or '', '未分配角色')}\t"
