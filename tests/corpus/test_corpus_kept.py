@@ -157,10 +157,12 @@ def test_at_most_the_kept_limit_of_answers(lite, monkeypatch):
             f'["{__import__("gongkai").__version__}", "stats", "{level}", "", "", ""]' for level in ("city", "county", "body")]
 
 
-def test_readers_beside_an_ingest_end_on_the_corpus_s_own_figures(files, lite, tmp_path):
-    # Four readers, each on its own connection (as the threads of a server), ask again and again
-    # while an ingest stores reports one by one; no reader fails, and once the ingest has
-    # finished every reader's answer is the computation over the corpus as it now is.
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_readers_beside_an_ingest_end_on_the_corpus_s_own_figures(kind, files, tmp_path, request):
+    # Four readers, each on its own connection (as the threads of a server, or two servers), ask
+    # again and again while an ingest stores reports one by one; no reader fails, and once the
+    # ingest has finished every reader's answer is the computation over the corpus as it now is.
+    lite = _corpus(files, str(tmp_path / "c.db") if kind == "sqlite" else request.getfixturevalue("pg_url"))
     for i, source in enumerate(sorted((files / "more").iterdir())):
         shutil.copy(source, tmp_path / f"late{i}{source.suffix}")
     errors: list[BaseException] = []
@@ -192,6 +194,23 @@ def test_readers_beside_an_ingest_end_on_the_corpus_s_own_figures(files, lite, t
         for _ in range(2):
             with Store(lite) as reader_store:
                 assert _shown(compute(reader_store, "city")) == want
+
+
+def test_every_write_of_the_store_raises_the_generation():
+    # A write transaction that does not raise the generation would let a kept answer outlive the
+    # change: each of the store's methods that opens one ends it with _changed() (keep_answer,
+    # which writes only kept answers, aside).
+    import ast
+    import inspect
+
+    import gongkai.corpus.store as module
+
+    tree = ast.parse(inspect.getsource(module))
+    store = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Store")
+    writers = {f.name: ast.unparse(f) for f in store.body if isinstance(f, ast.FunctionDef)
+               and "self.transaction(" in ast.unparse(f) and f.name not in ("keep_answer", "migrate", "transaction")}
+    assert sorted(writers) == ["correct_placement", "record", "replace_report", "save", "save_cross_year"]
+    assert [name for name, source in writers.items() if "self._changed()" not in source] == []
 
 
 def test_an_answer_is_given_at_once_while_another_process_holds_the_write_lock(lite):
