@@ -110,6 +110,26 @@ def test_each_report_page_names_the_other_report_of_its_body_and_year(resent, wo
     assert row.endswith(f"收到，在本份之前；错误 {old_errors} 项）</td>")
 
 
+
+def test_a_report_signed_after_today_is_said_to_have_a_date_to_check(resent, roster, world):
+    """Two department reports signed 2027-02-06 showed on 28 January as 逾期公开 晚 6 天: late by a
+    date that had not come (a mistyped 落款), and nothing asked to check it."""
+    from django.conf import settings
+
+    c = client_for(world["supervisor"])
+    assert c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]["signed_after_today"] is False
+    assert "落款日期晚于今天" not in c.get(f"/roster/?year={YEAR}").content.decode()
+    old, settings.TODAY = settings.TODAY, "2026-01-15"     # both reports are signed 2026-01-20
+    try:
+        body = c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]
+        assert (body["status"], body["published"], body["signed_after_today"]) == ("on_time", "2026-01-20", True)
+        html = c.get(f"/roster/?year={YEAR}").content.decode()
+        assert ('<span class="mark on_time">按期公开</span><br><small class="defects">落款日期晚于今天（2026-01-15），'
+                "可能写错，请核对</small>") in html
+    finally:
+        settings.TODAY = old
+
+
 def test_an_upload_names_the_reports_of_another_year(resent, world):
     """A body that sent last year's report again: the upload said 新增 3 份 and the body stayed
     missing from the year's roster without a word on what it had sent."""

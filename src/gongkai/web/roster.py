@@ -55,6 +55,7 @@ class Row:
     others: int = 0      # more reports of the same body and year in the corpus
     first_id: int | None = None   # the earliest signed of them, which decided the status (may be doc_id)
     errors: list[tuple[str, str]] = field(default_factory=list)   # (rule, what it is) of doc_id's errors
+    future: bool = False  # signed after today: a mistyped date (the report cannot have been published yet)
 
     @property
     def status_label(self) -> str:
@@ -72,7 +73,8 @@ class Row:
                 "published": self.published.isoformat() if self.published else None,
                 "days_late": self.days_late, "findings": self.counts or None, "other_reports": self.others,
                 "first_report_id": self.first_id,
-                "error_rules": [{"rule": rule, "about": about} for rule, about in self.errors]}
+                "error_rules": [{"rule": rule, "about": about} for rule, about in self.errors],
+                "signed_after_today": self.future}
 
 
 def entries_for(region: str):
@@ -155,7 +157,7 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
         status = "undated" if day is None else ("late" if late else "on_time")
         rows.append(Row(entry, year, due, status, doc_id, agency or "", day, late,
                         {"error": int(errors), "warning": int(warnings), "notice": int(notices)}, len(found) - 1,
-                        first[0]))
+                        first[0], future=bool(day and day > today)))
     _name_errors(rows)
     return rows
 
