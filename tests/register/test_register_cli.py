@@ -240,6 +240,21 @@ def test_an_unknown_outcome_lists_each_choice_whole(capsys, db_url):
     assert "、“申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请”、" in listed
 
 
+def test_table3_outcomes_read_as_the_format_writes_them(capsys, db_url):
+    # the register wrote （四）无法提供1.本机关不掌握… while the checker and the report write （四）无法提供—1.…
+    db = ["--db", db_url]
+    run(capsys, "register", "add", "--type", "自然人", "--name", "张三", "--channel", "互联网", "--content", "x",
+        "--date", "2025-09-26", *db)
+    code, out, _ = run(capsys, "register", "reply", "2025-000001", "--date", "2025-10-10",
+                       "--outcome", "（四）无法提供1.本机关不掌握相关政府信息", "--ground", "4", *db)   # as old exports wrote it
+    assert (code, out) == (0, "2025-000001：已答复，（四）无法提供—1.本机关不掌握相关政府信息\n")
+    code, out, _ = run(capsys, "register", "table3", "--year", "2025", "--cell", "unable.not_held.natural_person", *db)
+    assert (code, out) == (0, "2025-000001\t2025-09-26\t（四）无法提供—1.本机关不掌握相关政府信息\n")
+    code, out, _ = run(capsys, "register", "table3", "--year", "2025", *db)
+    row = next(line for line in out.splitlines() if "本机关不掌握" in line)
+    assert row == "（四）无法提供—1.本机关不掌握相关政府信息\t1\t0\t0\t0\t0\t0\t1"
+
+
 def test_an_excel_file_that_is_not_a_workbook_is_refused_in_chinese(capsys, db_url, tmp_path):
     import zipfile
     path = tmp_path / "台账.xlsx"
@@ -256,7 +271,7 @@ def test_a_unique_beginning_of_a_choice_is_enough_and_recorded_whole(capsys, db_
         "--date", "2025-09-26", "--db", db_url)
     code, out, err = run(capsys, "register", "reply", "2025-000001", "--date", "2025-10-10", "--outcome", "本机关不掌握",
                          "--ground", "第（四）", "--db", db_url)
-    assert (code, out) == (0, "2025-000001：已答复，（四）无法提供1.本机关不掌握相关政府信息\n")
+    assert (code, out) == (0, "2025-000001：已答复，（四）无法提供—1.本机关不掌握相关政府信息\n")
     from gongkai.register.store import Register
 
     with Register(db_url, create=True) as reg:
@@ -344,7 +359,7 @@ def test_amend_and_list_take_an_outcome_by_its_unique_beginning_like_every_choic
     run(capsys, "register", "reply", "2025-000002", "--date", "2025-10-10", "--outcome", "重复", *db)
     code, out, _ = run(capsys, "register", "amend", "2025-000001", "--event", "2", "--field", "outcome",
                        "--value", "属于四类", "--reason", "选错了", *db)
-    assert (code, out) == (0, "2025-000001：已答复，（三）不予公开6.属于四类过程性信息\n")
+    assert (code, out) == (0, "2025-000001：已答复，（三）不予公开—6.属于四类过程性信息\n")
     code, _, err = run(capsys, "register", "amend", "2025-000001", "--event", "2", "--field", "outcome",
                        "--value", "属于", "--reason", "选错了", *db)
     assert (code, err) == (1, "gongkai：办理结果“属于”不明确，以它开头的有：属于国家秘密、属于三类内部事务信息、属于四类过程性信息、"

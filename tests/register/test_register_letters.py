@@ -125,8 +125,8 @@ def test_letters_refuse_what_they_cannot_say(reg, settings):
 
 @pytest.mark.parametrize("values, missing", [
     ({"outcome": "partial"}, "答复要点”（办理结果为“（二）部分公开”时"),
-    ({"outcome": "not_processed.publication"}, "答复要点”（办理结果为“（五）不予处理3.要求提供公开出版物”时"),
-    ({"outcome": "other.other"}, "答复要点”（办理结果为“（六）其他处理3.其他”时"),
+    ({"outcome": "not_processed.publication"}, "答复要点”（办理结果为“（五）不予处理—3.要求提供公开出版物”时"),
+    ({"outcome": "other.other"}, "答复要点”（办理结果为“（六）其他处理—3.其他”时"),
     ({"outcome": "granted", "ground": "1"}, "答复要点”（所依据的第三十六条的一项为“第（一）项”时"),
 ])
 def test_a_reply_whose_letter_would_lack_its_point_is_not_recorded(reg, values, missing):
@@ -268,7 +268,7 @@ def test_the_note_is_joined_as_a_sentence(reg, outcome, sentence):
 
 def test_not_held_names_one_ground(reg):
     ref = new(reg)
-    with pytest.raises(MissingValue, match="^答复须填写“所依据的第三十六条的一项”（办理结果为“（四）无法提供1.本机关不掌握相关"
+    with pytest.raises(MissingValue, match="^答复须填写“所依据的第三十六条的一项”（办理结果为“（四）无法提供—1.本机关不掌握相关"
                                            "政府信息”时；条例第三十六条至第三十九条）$"):
         reg.record(ref, "replied", date(2025, 11, 10), "王", outcome="unable.not_held")   # its letter could not
     assert [e.kind for e in reg.history(ref)] == ["registered"]
@@ -589,11 +589,11 @@ def test_cli_withdrawal_letter_with_its_number_and_delivery(capsys, db_url, tmp_
     code, out, err = run("register", "letter", "2025-000002", "reply", "--out", str(tmp_path / "r.docx"))
     assert (code, err) == (0, "")
     code, out, _ = run("register", "show", "2025-000001")
-    assert code == 0 and "状态：已撤回；办理结果：（六）其他处理3.其他" in out
+    assert code == 0 and "状态：已撤回；办理结果：（六）其他处理—3.其他" in out
     assert "  3. 2025-10-09 撤回申请（撤回方式：电话；说明：申请人已自行取得；文号：某政公开〔2025〕2号）；经办：" in out
     assert "  4. 2025-10-10 送达（第3条“撤回申请”；送达方式：邮寄送达）；经办：" in out
     code, out, _ = run("register", "list")
-    assert out.splitlines()[1] == "2025-000001\t2025-09-26\t自然人\t张*\t已撤回\t—\t2025-10-09\t按时\t（六）其他处理3.其他"
+    assert out.splitlines()[1] == "2025-000001\t2025-09-26\t自然人\t张*\t已撤回\t—\t2025-10-09\t按时\t（六）其他处理—3.其他"
 
 
 def test_a_due_date_past_the_published_holidays_is_said_to_be_an_estimate(db_url, cal, settings):

@@ -392,15 +392,15 @@ def test_a_reply_counted_in_the_wrong_row_is_corrected_with_its_art36_item(reg):
     history = reg.history(ref)
     assert history[1].data["ground"] == "4"          # the reply as recorded keeps its item
     assert history_lines(history, True)[-1].startswith(
-        "3. 2026-01-06 更正（第2条“答复”的办理结果：“（四）无法提供1.本机关不掌握相关政府信息”改为"
-        "“（四）无法提供2.没有现成信息需要另行制作”，所依据的第三十六条第（四）项随之不再适用；理由：应计入没有现成信息）")
+        "3. 2026-01-06 更正（第2条“答复”的办理结果：“（四）无法提供—1.本机关不掌握相关政府信息”改为"
+        "“（四）无法提供—2.没有现成信息需要另行制作”，所依据的第三十六条第（四）项随之不再适用；理由：应计入没有现成信息）")
     # and into a row that takes an item: given with the outcome, in the same correction
     with pytest.raises(GongkaiError, match="请在更正办理结果时一并写明所依据的一项"):
         reg.amend(ref, "outcome", "unable.not_held", "改回", "b", event=2, on=date(2026, 1, 6))
     reg.amend(ref, "outcome", "unable.not_held", "经核实该信息不存在", "b", event=2, on=date(2026, 1, 6), ground="4")
     assert history_lines(reg.history(ref), True)[-1].startswith(
-        "4. 2026-01-06 更正（第2条“答复”的办理结果：“（四）无法提供2.没有现成信息需要另行制作”改为"
-        "“（四）无法提供1.本机关不掌握相关政府信息”，所依据的第三十六条的一项为第（四）项；理由：经核实该信息不存在）")
+        "4. 2026-01-06 更正（第2条“答复”的办理结果：“（四）无法提供—2.没有现成信息需要另行制作”改为"
+        "“（四）无法提供—1.本机关不掌握相关政府信息”，所依据的第三十六条的一项为第（四）项；理由：经核实该信息不存在）")
     assert compute(reg.db, 2025, today=date(2026, 1, 6)).table3["unable.not_held"]["total"] == 1
     with pytest.raises(GongkaiError, match="只在更正答复的办理结果时一并填写"):
         reg.amend(ref, "name", "张珊", "录错", "b", ground="4")
@@ -420,8 +420,8 @@ def test_a_reply_under_art36_5_can_be_corrected_to_another_row_or_item(reg):
     reg.amend(ref, "outcome", "unable.needs_creation", "应计入没有现成信息", "b", event=2, on=date(2026, 1, 6))
     assert reg.case(ref).outcome == "unable.needs_creation"
     assert history_lines(reg.history(ref), True)[-1].startswith(
-        "3. 2026-01-06 更正（第2条“答复”的办理结果：“（四）无法提供1.本机关不掌握相关政府信息”改为"
-        "“（四）无法提供2.没有现成信息需要另行制作”，所依据的第三十六条第（五）项随之不再适用，"
+        "3. 2026-01-06 更正（第2条“答复”的办理结果：“（四）无法提供—1.本机关不掌握相关政府信息”改为"
+        "“（四）无法提供—2.没有现成信息需要另行制作”，所依据的第三十六条第（五）项随之不再适用，"
         "所填负责公开的行政机关“某区市场监督管理局”随之不再适用；理由：应计入没有现成信息）")
     assert reg.history(ref)[1].data["body"] == "某区市场监督管理局"     # the reply as recorded keeps it
     reg.declare_kept_since(date(2025, 1, 1), "a")

@@ -345,7 +345,7 @@ def test_api_takes_a_choice_by_its_beginning_as_the_cli_does(django_env, world):
     r = _json(c, url, {"kind": "replied", "on": "2026-03-09", "outcome": "本机关不掌握", "ground": "第（四）"}, **h)
     assert r.status_code == 201, r.content
     d = r.json()
-    assert (d["outcome"], d["outcome_label"]) == ("unable.not_held", "（四）无法提供1.本机关不掌握相关政府信息")
+    assert (d["outcome"], d["outcome_label"]) == ("unable.not_held", "（四）无法提供—1.本机关不掌握相关政府信息")
     assert d["events"][-1]["data"]["outcome"] == "unable.not_held" and d["events"][-1]["data"]["ground"] == "4"
     # a field of the register's own vocabularies (events.yaml), ambiguous and unique
     r = _json(c, url, {"kind": "delivered", "on": "2026-03-10", "event": 2, "method": "电子"}, **h)

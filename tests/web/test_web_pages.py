@@ -642,7 +642,7 @@ def test_a_register_corrected_after_the_draft_is_told_not_silently_applied(djang
     assert "<li>表三“（四）无法提供—1.本机关不掌握相关政府信息”行“自然人”列：报告中 1，台账现为 0</li>" in page
     assert "<li>表三“（四）无法提供—2.没有现成信息需要另行制作”行“总计”列：报告中 0，台账现为 1</li>" in page
     assert re.search(rf'<li><a href="/register/{a.pk}/r/{ref}/">{ref}</a> 第3条 \d{{4}}-\d\d-\d\d 更正（第2条“答复”的办理结果：'
-                     r"“（四）无法提供1.本机关不掌握相关政府信息”改为“（四）无法提供2.没有现成信息需要另行制作”，"
+                     r"“（四）无法提供—1.本机关不掌握相关政府信息”改为“（四）无法提供—2.没有现成信息需要另行制作”，"
                      r"所依据的第三十六条第（四）项随之不再适用；理由：应计入没有现成信息）；经办：乙", page)
     assert "<li>表三“一、本年新收政府信息公开申请数量”行“总计”列：报告中 2，台账现为 1</li>" in page
     assert report_of(get(a, 2025)).value("table3.unable.not_held.total") == 1    # not changed behind the clerk

@@ -647,16 +647,14 @@ def _table3(args) -> int:
     if args.json:
         print(report.to_json())
         return 0
+    from gongkai.format.names import row_label
     from gongkai.format.text import shown_or_blank
+    from gongkai.register.vocab import LAYOUT
     cols = FORMAT.table3_column_ids
     print(f"{args.year}年 收到和处理政府信息公开申请情况（由台账计算，截至{args.year}年12月31日）")
     print("\t".join(["行", *[c.label for c in FORMAT.table3_columns]]))
     for row, cells in (report.table3 or {}).items():
-        label = FORMAT.table3_rows[row].label
-        group = FORMAT.table3_rows[row].group
-        if group and not label.startswith(group):
-            label = f"{group}{label}"
-        print("\t".join([label, *[shown_or_blank(cells[c]) for c in cols]]))
+        print("\t".join([row_label("table3", row, LAYOUT), *[shown_or_blank(cells[c]) for c in cols]]))
     for note in report.notes[1:]:
         print(f"gongkai：注意：{note}", file=sys.stderr)
     if any(DECLARE_HINT in n for n in report.notes):

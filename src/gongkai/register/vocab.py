@@ -9,6 +9,7 @@ from functools import cache
 
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
+from gongkai.format.names import row_label
 from gongkai.register.settings import load_data
 
 LAYOUT = "2021"
@@ -59,13 +60,9 @@ def applicant_types() -> dict[str, str]:
 def outcomes() -> dict[str, str]:
     """Outcome row ids of the 2021 layout (one per concluded request) -> label with its group."""
     layout = set(FORMAT.table3_layout(LAYOUT))
-    out = {}
-    for rid in FORMAT.table3_outcome_rows:
-        if rid in layout:
-            row = FORMAT.table3_rows[rid]
-            group = row.group if row.group and not row.label.startswith(row.group) else ""
-            out[rid] = f"{group}{row.label}"
-    return out
+    # The format's own row label (（四）无法提供—1.本机关不掌握相关政府信息), as the checker and the
+    # rendered report write it, so one outcome never reads two ways.
+    return {rid: row_label("table3", rid, LAYOUT) for rid in FORMAT.table3_outcome_rows if rid in layout}
 
 
 class AmbiguousChoice(GongkaiError):
@@ -126,7 +123,9 @@ def outcome_names() -> dict[str, list[str]]:
     for rid, label in outcomes().items():
         row = FORMAT.table3_rows[rid]
         core = row.core
-        names[rid] = [core, label, row.label, *row.variants, *(_vocab()["outcome_aliases"].get(rid) or ())]
+        # group and label run together, as exports before 0.9.4 wrote them: still read on import
+        joined = f"{row.group}{row.label}" if row.group and not row.label.startswith(row.group) else row.label
+        names[rid] = [core, label, joined, row.label, *row.variants, *(_vocab()["outcome_aliases"].get(rid) or ())]
     return names
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMAT
+from gongkai.format.names import row_label
 from gongkai.format.text import clean_text, format_value
 from gongkai.model import Report, Section, Value
 from gongkai.source.load import source_data
@@ -190,8 +191,7 @@ def write_source(report: Report, body_type: str | None = None, comments: dict[st
     out += ["", "table3:", "  # 列：" + " / ".join(f"{c.id}={c.label}" for c in FORMAT.table3_columns)]
     t3 = report.table3 or {}
     for rid in FORMAT.table3_layout(version):
-        spec = FORMAT.table3_rows[rid]
-        label = spec.label if not spec.group or spec.label.startswith(spec.group) else f"{spec.group}{spec.label}"
+        label = row_label("table3", rid, version)
         out.append(_row_line("table3", rid, list(FORMAT.table3_column_ids), t3.get(rid, {}), comments, label))
     out += ["", "table4:", "  # 列：" + " / ".join(f"{c.id}={c.label}" for c in FORMAT.table4_columns)]
     t4 = report.table4 or {}
