@@ -78,8 +78,7 @@ class Comparison:
         CELL-AMBIGUOUS, not a blank), ``blank`` and ``missing`` (the report lacks the row).  A cell
         open on one side and blank on the other counts for both."""
         out = dict.fromkeys(("values", "a_open", "b_open", "a_blank", "b_blank", "a_missing", "b_missing"), 0)
-        opened = {side: {c for amb in r.ambiguous for c in r.undecided(amb)}
-                  for side, r in (("a", self.a.report), ("b", self.b.report))}
+        opened = self._opened()
         for cell, x, y in self.cell_diffs:
             if x is not MISSING and x is not None and y is not MISSING and y is not None:
                 out["values"] += 1
@@ -90,6 +89,11 @@ class Comparison:
                 elif v is None:
                     out[f"{side}_open" if cell in opened[side] else f"{side}_blank"] += 1
         return out
+
+    def _opened(self) -> dict[str, set[str]]:
+        """Each side's cells left open: digits run together that the sums do not cut one way."""
+        return {side: {c for amb in r.ambiguous for c in r.undecided(amb)}
+                for side, r in (("a", self.a.report), ("b", self.b.report))}
 
     def summary(self) -> str:
         """One sentence: how many cells are the same and how many differ — by kind, when some
@@ -111,17 +115,24 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON-ready data (what ``/api/corpus/compare`` answers): a cell a
-        report lacks is ``"missing"``, a blank ``None``, an amount a float."""
+        report lacks is ``"missing"``, one left open (digits run together, not cut one way) is
+        ``"open"``, a blank ``None``, an amount a float; with ``summary()`` and ``tally()``."""
         from gongkai.format.names import cell_label, column_label
 
         def v(x: object) -> object:
             return "missing" if x is MISSING else (float(x) if isinstance(x, Decimal) else x)
 
+        opened = self._opened()
+
+        def side(name: str, cell: str, x: object) -> object:  # an open cell was null, as if blank
+            return "open" if x is None and cell in opened[name] else v(x)
+
         return {"a": {"label": self.a.label, "agency": self.a.report.agency, "year": self.a.report.year},
                 "b": {"label": self.b.label, "agency": self.b.report.agency, "year": self.b.report.year},
                 "cells_equal": self.cells_equal,
+                "summary": self.summary(), "tally": self.tally(),
                 "cell_differences": [{"cell": cell, "label": cell_label(cell, self.b.report.format or self.a.report.format),
-                                      "a": v(x), "b": v(y)} for cell, x, y in self.cell_diffs],
+                                      "a": side("a", cell, x), "b": side("b", cell, y)} for cell, x, y in self.cell_diffs],
                 "continuity_note": self.continuity_note,
                 "continuity": None if self.continuity is None else [
                     {"column": col, "label": column_label("table3", "", col), "carried_forward": v(f),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 
 from gongkai.cli import main
 from gongkai.compare import MIN_PASSAGE, Side, compare
@@ -100,6 +101,12 @@ def test_a_crawler_text_against_its_pdf_tells_open_cells_from_blank_and_from_dif
     summary = ("15 格相同，185 格不同：B 有 171 格无法确定（原文数字连写，未能唯一拆开，不是空白）；"
                "B 有 14 格空白。")
     assert c.summary() == summary
+    # The JSON (/api/corpus/compare answers it) says the same: an open cell was null there, as if
+    # blank, and the answer had neither the sentence nor the counts.
+    d = c.to_dict()
+    assert (d["summary"], d["tally"]) == (summary, c.tally())
+    assert Counter(x["b"] for x in d["cell_differences"]) == {"open": 171, None: 14}
+    assert {x["cell"]: x["b"] for x in d["cell_differences"]}["table3.granted.total"] == "open"
     page = to_html(c)
     assert summary in page
     assert page.count("（空）") == 14  # the open cells show their mark alone, as the terminal does
