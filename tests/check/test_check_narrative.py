@@ -312,7 +312,11 @@ def test_late_or_extended_answers_are_a_part_not_the_answered_total():
         return _answered(Report(year=2026, format="2021", sections=[Section(5, "存在的主要问题及改进情况", text)]),
                          granted=40, partial=6)
     for text in ("一是个别申请办理超过法定期限，全年逾期答复3件；二是答复文书不够规范。",
-                 "本年超期答复申请2件，延期答复5件。", "按时答复43件，逾期答复3件。"):
+                 "本年超期答复申请2件，延期答复5件。", "按时答复43件，逾期答复3件。",
+                 # also read as the answered total before: a late answer in other words, and the
+                 # requests not yet answered (the very opposite)
+                 "本年新收申请46件，其中超过法定期限答复3件。", "本年新收申请46件，其中超出答复期限办结3件。",
+                 "另有申请尚未办结3件。", "本年新收申请46件，未答复3件。"):
         assert text_findings(report(text)) == [], text
     [found] = text_findings(report("一是个别申请办理超过法定期限，全年答复3件。"))
     assert (found.rule, found.severity, found.cells) == ("TEXT-TABLE", "error", ["table3.total.total"])
