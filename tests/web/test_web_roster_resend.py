@@ -156,3 +156,22 @@ def test_an_upload_names_the_reports_of_another_year(resent, world):
         with Store(resent) as store:
             store.execute("DELETE FROM documents WHERE agency IN ('淮安市清江浦区水利局', '淮安市清江浦区审计局',"
                           " '淮安市清江浦区商务局', '淮安市清江浦区司法局')")
+
+
+def test_the_check_pages_summary_names_what_each_file_must_correct(django_env):
+    """Several reports checked at once: the summary gave 错误 2 for a file, and what was wrong only
+    far below, one report after another."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    good = synthetic_report(BODY, YEAR, date(2026, 1, 20))
+    anon = client_for(None)
+    anon.get("/check/")
+    html = anon.post("/check/", {"file": [SimpleUploadedFile("原件.txt", good.replace(ROW, ROW[:-1] + "1").encode()),
+                                          SimpleUploadedFile("更正.txt", good.encode())],
+                                 "csrfmiddlewaretoken": anon.cookies["csrftoken"].value}).content.decode()
+    box = html.split('id="check-summary"')[1].split("</section>")[0]
+    rows = box.split("<tr>")[2:]
+    assert ('<span class="file-name">原件.txt</span><small class="defects">须改正：<span title="T3-IDENTITY">'
+            "表三勾稽关系：第一项加第二项之和等于第三项加第四项之和（逐列）</span>；<span title=\"T3-ROWSUM\">"
+            "表三每行总计等于六类申请人之和</span></small></td>") in rows[0]
+    assert '<span class="file-name">更正.txt</span></td>' in rows[1] and "defects" not in rows[1]
