@@ -408,3 +408,12 @@ def test_a_wheels_user_is_told_in_place_not_sent_to_docs(tmp_path, monkeypatch, 
     assert "docs/" not in source.read_text(encoding="utf-8")
     # an opening bracket never ends a help line (it went down alone: “…库名（” / “默认…”)
     assert wrap_cells("一二三四五六七八九十一二三四五六七八九（十", 40) == ["一二三四五六七八九十一二三四五六七八九", "（十"]
+    # a run of Latin text too long to move down whole breaks after its last comma, not inside a
+    # date (calendar add's help ended a line with 2027-0 and began the next with 2-12)
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["register", "calendar", "add", "--help"])
+    lines = capsys.readouterr().out.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  --holidays"))
+    assert lines[at:at + 2] == ["  --holidays 日期  放假日期，逗号分隔，可用区间：2027-01-01,",
+                                "                   2027-02-06..2027-02-12"]

@@ -46,6 +46,9 @@ def _carry(line: str, ch: str) -> str:
     if ch.isascii() and not ch.isspace():  # a Latin word or number stays whole
         while n < len(line) and line[-1 - n].isascii() and not line[-1 - n].isspace():
             n += 1
+        comma = line[len(line) - n:].rfind(",")
+        if n > 24 and comma >= 0 and n - comma - 1 <= 24:  # too long to move whole: after its last comma
+            n -= comma + 1                                 # (2027-01-01,2027-02-06..2027-0 | 2-12 was cut)
     elif ch in _NO_LINE_START:
         n = 1
         while n < len(line) and line[-n] in _NO_LINE_START:
