@@ -434,3 +434,104 @@ def test_new_says_the_fees_collected_in_section_six(capsys, db_url, tmp_path, ca
     with Register(db_url, calendar=cal, settings=shipped_settings()) as reg:
         reg.declare_kept_since(date(2025, 7, 1), "c")
     assert sixth(2025).startswith("【待办】")
+
+
+OWN_WORDS = ("channels:\n"
+             "  rongmei: {label: 区融媒体中心, aliases: [融媒体], columns: []}\n"
+             "  website: {columns: [乡镇动态]}\n"
+             "  new_media: {columns: [公众号]}\n")
+
+
+def test_a_log_with_the_offices_own_channels_moves_to_a_machine_without_its_site_vocabulary(
+        capsys, tmp_path, monkeypatch):
+    """An office's own channel and columns (its site vocabulary) are not in `log export`: imported on
+    a new machine the rows were refused one by one with nothing saying where the words come from.
+    The refusal now says to copy the old machine's site file, and where; copied, the move is whole."""
+    site = tmp_path / "旧电脑" / "disclosure.yaml"
+    site.parent.mkdir()
+    site.write_text(OWN_WORDS, encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_DISCLOSURE_VOCAB", str(site))
+    old, new, path = ("--db", str(tmp_path / "旧.db")), ("--db", str(tmp_path / "新.db")), tmp_path / "台账.csv"
+    assert run(capsys, "log", "add", *old, "--title", "通知", "--kind", "其他", "--made", "2026-11-02",
+               "--existing")[0] == 0
+    for channel, column in (("融媒体", ""), ("政府网站", "乡镇动态"), ("政务新媒体", "公众号")):
+        assert run(capsys, "log", "publish", "D2026-000001", *old, "--channel", channel, "--column", column,
+                   "--on", "2026-11-05", "--actor", "甲")[0] == 0
+    assert run(capsys, "log", "export", str(path), *old)[0] == 0
+
+    def publications(db):
+        code, out, _ = run(capsys, "log", "show", "D2026-000001", *db)
+        assert code == 0
+        return [line.strip().split("，登记于")[0] for line in out.splitlines() if "公开（" in line]
+
+    want = publications(old)
+    monkeypatch.delenv("GONGKAI_DISCLOSURE_VOCAB")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "新电脑"))
+    here = tmp_path / "新电脑" / "gongkai" / "disclosure.yaml"
+    code, out, err = run(capsys, "log", "import", str(path), *new)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"gongkai：{path}：有 3 处问题，未导入任何内容：\n"
+        "第3行：公开渠道“区融媒体中心”无法识别，应为：政府网站、政务新媒体、政府公报、公开栏、新闻发布会、查阅点\n"
+        f"第4行：栏目“乡镇动态”不在“政府网站”的栏目表中（可在站点词表 {here} 中增加），现有栏目：政策文件、乡镇文件、"
+        "部门文件、通知公告、公示公告、政策解读、预决算公开、人事信息、规划计划、统计信息、重点领域信息公开、政府信息公开年报、"
+        "工作动态、其他\n"
+        "第5行：渠道“政务新媒体”不分栏目，栏目“公众号”应留空\n"
+        "文件中的公开渠道或栏目不在本机的词表中，应是导出这份台账的电脑在其站点词表中增加的。请把那台电脑的站点词表"
+        "（其 GONGKAI_DISCLOSURE_VOCAB 所指的文件，未设置时为 ~/.config/gongkai/disclosure.yaml）复制为本机的 "
+        f"{here}，再重新导入；不要改成其他渠道或栏目，以免公开记录与实际不符。\n")
+    here.parent.mkdir(parents=True)
+    here.write_bytes(site.read_bytes())
+    code, out, _ = run(capsys, "log", "import", str(path), *new)
+    assert (code, out) == (0, f"gongkai：已从 {path} 导入 1 件文件或信息。\n")
+    assert publications(new) == want == [
+        "2. 2026-11-05 公开（公开渠道：区融媒体中心）；经办：甲",
+        "3. 2026-11-05 公开（公开渠道：政府网站；公开栏目：乡镇动态）；经办：甲",
+        "4. 2026-11-05 公开（公开渠道：政务新媒体；公开栏目：公众号）；经办：甲"]
+
+
+def test_a_site_channel_named_like_a_shipped_one_is_refused(capsys, tmp_path, monkeypatch):
+    """A site's own channel called 政务微信 — already an alias of the shipped 政务新媒体 — was
+    recorded as 政务新媒体 when named, and one recorded by its id was exported as 政务微信 and
+    imported as 政务新媒体: silently another channel.  The site file is now refused, naming both."""
+    site = tmp_path / "disclosure.yaml"
+    site.write_text("channels:\n  weixin: {label: 政务微信, columns: []}\n", encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_DISCLOSURE_VOCAB", str(site))
+    db = ("--db", str(tmp_path / "store.db"))
+    code, out, err = run(capsys, "log", "add", *db, "--title", "通知", "--kind", "其他", "--made", "2026-11-02",
+                         "--existing")
+    assert (code, out) == (1, "")
+    assert err == (f"gongkai：{site}：站点词表中渠道“政务微信”的名称或别名“政务微信”已是渠道“政务新媒体”的名称或别名，"
+                   "登记时会被记成“政务新媒体”；请改用别的名称\n")
+
+
+def test_log_import_takes_by_as_the_register_does_and_review_keeps_its_by(capsys, tmp_path):
+    """`register import --by 乙` names who imports; `log import --by` was an unknown option (exit 2).
+    Every log command now takes --by for --actor, except review, whose --by is the reviewer."""
+    db = ("--db", str(tmp_path / "store.db"))
+    src = tmp_path / "list.csv"
+    src.write_text("标题,类别,形成日期,公开属性,存量\n办法,其他,2025-02-03,主动公开,是\n", encoding="utf-8")
+    code, out, err = run(capsys, "log", "import", str(src), "--by", "乙", *db)
+    assert (code, err) == (0, "")
+    assert run(capsys, "log", "add", *db, "--title", "通知", "--kind", "其他", "--made", "2026-11-02",
+               "--by", "丙")[0] == 0
+    assert run(capsys, "log", "review", "D2026-000001", *db, "--step", "拟稿", "--by", "李四", "--on",
+               "2026-11-02", "--actor", "丁")[0] == 0
+    code, out, _ = run(capsys, "log", "show", "D2025-000001", *db)
+    assert [line.strip().split("，登记于")[0] for line in out.splitlines() if "经办：" in line] == [
+        "1. 2025-02-03 登记（标题：办法；类别：其他；公开属性：主动公开；存量：是）；经办：乙"]
+    code, out, _ = run(capsys, "log", "show", "D2026-000001", *db)
+    assert [line.strip().split("，登记于")[0] for line in out.splitlines() if "经办：" in line] == [
+        "1. 2026-11-02 登记（标题：通知；类别：其他；公开属性：主动公开）；经办：丙",
+        "2. 2026-11-02 审核（审核环节：拟稿；姓名：李四）；经办：丁"]
+
+
+def test_a_site_vocabulary_with_a_mistake_is_a_message_when_an_option_reads_it(capsys, tmp_path, monkeypatch):
+    """--kind and --channel read the log's vocabulary while the command line is read, before the
+    handler: a mistake in the site file escaped as a traceback there."""
+    site = tmp_path / "disclosure.yaml"
+    site.write_text("channels:\n  hall: {columns: []}\n", encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_DISCLOSURE_VOCAB", str(site))
+    code, out, err = run(capsys, "log", "add", "--db", str(tmp_path / "store.db"), "--title", "通知", "--kind", "其他",
+                         "--made", "2026-11-02", "--existing")
+    assert (code, out, err) == (1, "", f"gongkai：{site}：新渠道“hall”缺少 label（中文名称）\n")

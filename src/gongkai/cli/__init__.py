@@ -20,7 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     if args is None:
         from gongkai.cli.parser import read_command_line
 
-        args = read_command_line(words)
+        try:   # an option's words come from a site's file (the log's vocabulary): its mistakes are the user's
+            args = read_command_line(words)
+        except GongkaiError as exc:
+            print(f"gongkai：{exc}", file=sys.stderr)
+            return 1
         if args is None:  # no command: the help was printed
             return 2
     _tell_upgrades()

@@ -26,17 +26,20 @@ def add_parser(sub) -> None:
                                    "年度表二和第一部分的公开统计。")
     logs = p.add_subparsers(dest="log_command", metavar="操作", parser_class=type(p))
 
-    def cmd(name: str, help_text: str):
+    def cmd(name: str, help_text: str, by_taken: bool = False):
         c = logs.add_parser(name, help=help_text, description=help_text)
         c.add_argument("--db", metavar="URL", help="台账数据库：SQLite 文件路径或 postgresql://…（默认与依申请公开台账相同）")
-        c.add_argument("--actor", metavar="经办人", help="记录的经办人（默认环境变量 GONGKAI_ACTOR，否则当前登录名）")
+        # --by as the register spells it, except where the entry has a --by of its own (review: the reviewer)
+        c.add_argument("--actor", *([] if by_taken else ["--by"]), dest="actor", metavar="经办人",
+                       help="记录的经办人（--by 是审核的人；默认环境变量 GONGKAI_ACTOR，否则当前登录名）" if by_taken else
+                            "记录的经办人，也可写 --by（默认环境变量 GONGKAI_ACTOR，否则当前登录名）")
         return c
 
     def entry(sid: str):   # an entry of the log: its command and help as declared in log/data/steps.yaml
         from gongkai.log.exchange import steps
 
         spec = steps()[sid]
-        return cmd(spec["command"], spec["help"])
+        return cmd(spec["command"], spec["help"], "by" in (spec.get("options") or {}))
 
     _entry_commands(entry)
     _other_commands(cmd)

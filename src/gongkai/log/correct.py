@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai.errors import GongkaiError
 from gongkai.log.vocab import (
     attributes,
+    channel_id,
     channels,
     endings,
     entry_columns,
@@ -255,7 +256,7 @@ def canonical(step: str, name: str, text: str, target: Any) -> str:
     if name == "ending":
         return resolve(endings(), value, "废止或失效")
     if name == "channel":
-        return resolve(channels(), value, "公开渠道")
+        return channel_id(value)
     if name == "column":
         return resolve_channel(target.channel, value)[1]
     if name == "existing":

@@ -42,6 +42,7 @@ from gongkai.log.store import (
     check_item,
 )
 from gongkai.log.vocab import (
+    NotInVocab,
     attributes,
     channels,
     document_columns,
@@ -55,6 +56,7 @@ from gongkai.log.vocab import (
     resolve,
     resolve_channel,
     review_steps,
+    site_vocab_path,
     steps,
 )
 from gongkai.register.events import DATE_HINT
@@ -212,6 +214,14 @@ def _continue(groups: dict[tuple, _Group], last_key: tuple | None, f: dict[str, 
     _add_publication(groups[last_key], pub, line)
 
 
+def _copy_vocab() -> str:
+    """What to do when a file names channels or columns this machine's vocabulary lacks: they were
+    added by the site vocabulary of the machine the file came from, which does not travel with it."""
+    return (f"文件中的公开渠道或栏目不在本机的词表中，应是导出这份台账的电脑在其站点词表中增加的。请把那台电脑的站点词表"
+            f"（其 GONGKAI_DISCLOSURE_VOCAB 所指的文件，未设置时为 ~/.config/gongkai/disclosure.yaml）复制为本机的 "
+            f"{site_vocab_path()}，再重新导入；不要改成其他渠道或栏目，以免公开记录与实际不符。")
+
+
 def parse_documents(table: Table) -> list[tuple[str, NewItem]]:
     """Items read from a list, each with the lines it came from; all problems or none."""
     cols = _header_map(table, {k: names for k, (names, _req) in document_columns().items()})
@@ -221,6 +231,7 @@ def parse_documents(table: Table) -> list[tuple[str, NewItem]]:
     groups: dict[tuple, _Group] = {}
     order: list[tuple] = []
     problems: list[str] = []
+    foreign = False   # a channel or column from another machine's site vocabulary
     doc_keys = [k for k in cols if k not in _PUBLICATION_KEYS]
     last_key: tuple | None = None
     for line, cells in table.rows:
@@ -253,8 +264,9 @@ def parse_documents(table: Table) -> list[tuple[str, NewItem]]:
             last_key = key
         except GongkaiError as exc:
             problems.append(f"第{line}行：{exc.message}")
+            foreign = foreign or isinstance(exc, NotInVocab)
     if problems:
-        raise ImportRejected(problems, table.path, table.where())
+        raise ImportRejected(problems, table.path, table.where(), _copy_vocab() if foreign else "")
     out = []
     for key in order:
         g = groups[key]
@@ -397,6 +409,7 @@ def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureE
     figs: list[FigureEntry] = []
     notices: list[tuple[str, NoticeEntry]] = []
     problems: list[str] = []
+    foreign = False   # a channel or column from another machine's site vocabulary
     for line, cells in table.rows:
         f = {k: c for k, c in zip(keys, cells) if k}
         try:
@@ -434,8 +447,9 @@ def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureE
                 entries[ref].append((step, _add_entry(item, step, f)))
         except GongkaiError as exc:
             problems.append(f"第{line}行：{exc.message}")
+            foreign = foreign or isinstance(exc, NotInVocab)
     if problems:
-        raise ImportRejected(problems, table.path, table.where())
+        raise ImportRejected(problems, table.path, table.where(), _copy_vocab() if foreign else "")
     return [(f"第{'、'.join(str(n) for n in lines)}行", item) for lines, item in items.values()], figs, notices
 
 

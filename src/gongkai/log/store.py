@@ -1051,11 +1051,13 @@ def _reason(text: str, what: str) -> str:
 class ImportRejected(GongkaiError):
     """An import with bad rows: every problem listed, nothing written."""
 
-    def __init__(self, problems: list[str], path: str | None = None, place: str | None = None):
+    def __init__(self, problems: list[str], path: str | None = None, place: str | None = None, note: str = ""):
         self.problems = problems
+        self.note = note   # what to do about them all, after the list
         shown = problems[:50]
         more = f"\n……另有 {len(problems) - 50} 处问题" if len(problems) > 50 else ""
-        super().__init__(f"有 {len(problems)} 处问题，未导入任何内容：\n" + "\n".join(shown) + more, path, place)
+        tail = f"\n{note}" if note else ""
+        super().__init__(f"有 {len(problems)} 处问题，未导入任何内容：\n" + "\n".join(shown) + more + tail, path, place)
 
 
 def check_figure(year: int, month: int, row: str, value: Any) -> Decimal:

@@ -86,7 +86,25 @@ def _load(site: str, mtime: float) -> dict:
             if not spec.get("label"):
                 raise GongkaiError(f"新渠道“{cid}”缺少 label（中文名称）", site)
             data["channels"][cid] = spec
+    _check_channel_names(data["channels"], site)
     return data
+
+
+def _check_channel_names(chans: dict, site: str) -> None:
+    """A name (id, label or alias) given to two channels would be read as the first one: a
+    site's own 政务微信 recorded as the shipped 政务新媒体, without a word."""
+    owner: dict[str, str] = {}
+    for cid, spec in chans.items():
+        for name in {norm(n) for n in (cid, spec.get("label") or "", *(spec.get("aliases") or ())) if n}:
+            other = owner.setdefault(name, cid)
+            if other != cid:
+                raise GongkaiError(f"站点词表中渠道“{spec.get('label') or cid}”的名称或别名“{name}”已是渠道"
+                                   f"“{chans[other]['label']}”的名称或别名，登记时会被记成“{chans[other]['label']}”；"
+                                   "请改用别的名称", site)
+
+
+class NotInVocab(GongkaiError):
+    """A channel or column this machine's vocabulary does not have (another site file's)."""
 
 
 def _key() -> tuple[str, float]:
@@ -195,10 +213,18 @@ def resolve(terms: dict[str, Any], text: str, what: str) -> str:
     raise GongkaiError(f"{what}“{text}”无法识别，应为：{choices}")
 
 
+def channel_id(text: str) -> str:
+    """The id of a channel given its id, label or an alias."""
+    try:
+        return resolve(channels(), text, "公开渠道")
+    except GongkaiError as exc:
+        raise NotInVocab(exc.message) from None
+
+
 def resolve_channel(text: str, column: str = "") -> tuple[str, str]:
     """(channel id, column) checked against the vocabulary."""
     chans = channels()
-    cid = resolve(chans, text, "公开渠道")
+    cid = channel_id(text)
     chan = chans[cid]
     column = (column or "").strip()
     if chan.columns:
@@ -206,9 +232,9 @@ def resolve_channel(text: str, column: str = "") -> tuple[str, str]:
             raise GongkaiError(f"渠道“{chan.label}”须指明栏目，可选：{'、'.join(chan.columns)}")
         found = next((c for c in chan.columns if norm(c) == norm(column)), None)
         if found is None:
-            raise GongkaiError(f"栏目“{column}”不在“{chan.label}”的栏目表中（可在站点词表 "
+            raise NotInVocab(f"栏目“{column}”不在“{chan.label}”的栏目表中（可在站点词表 "
                                f"{site_vocab_path()} 中增加），现有栏目：{'、'.join(chan.columns)}")
         return cid, found
     if column:
-        raise GongkaiError(f"渠道“{chan.label}”不分栏目，栏目“{column}”应留空")
+        raise NotInVocab(f"渠道“{chan.label}”不分栏目，栏目“{column}”应留空")
     return cid, ""
