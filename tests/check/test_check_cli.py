@@ -301,3 +301,14 @@ def test_html_review_shows_no_value_in_cells_the_digits_do_not_cut_one_way(tmp_p
     # A cell the sums fixed says which: 新收 printed 21000021, cut by its total (21 = 21 + 0 + …).
     assert ('<td id="cell-table3.new_received.natural_person" class="num inferred" '
             'title="推断值：原文印作“21”，由本行总计等于各列之和确定">21<sup class="mark">*<span class="vh">（推断值）</span></sup></td>') in html
+
+
+def test_the_html_index_names_what_each_report_must_correct(tmp_path, capsys):
+    """gongkai check DIR --html: the contents page gave 错误 2 and who must redo what only page by page."""
+    assert main(["check", seed_path("000"), seed_path("003"), "--html", str(tmp_path / "pages")]) == 1
+    capsys.readouterr()
+    index = (tmp_path / "pages" / "index.html").read_text(encoding="utf-8")
+    rows = index.split("<tbody>")[1].split("</tr>")
+    assert ('</a><small class="defects">须改正：<span title="SECTION-MISSING">缺少格式规定的章节</span>；'
+            '<span title="TABLE-MISSING">缺少格式规定的统计表</span></small></td>') in rows[0]
+    assert "000_a0c7fabfdf456585.txt" in rows[0] and "defects" not in rows[1]

@@ -35,7 +35,7 @@ tr>th:first-child{text-align:left}td:target,th:target,.lit{outline:3px solid #c0
 td.flash,th.flash{background:#f8c9c4}
 .rule{font-family:monospace}.tag{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em}
 blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:3px solid #bbb;color:#555;white-space:pre-wrap}
-.summary span{margin-right:1.2em}sup.mark{color:#6a1b9a;font-weight:bold;margin-left:.1em}
+.summary span{margin-right:1.2em}.defects{display:block;color:#a40000;font-size:.85em}sup.mark{color:#6a1b9a;font-weight:bold;margin-left:.1em}
 sup.fno{font-size:max(.7em,11px);margin-left:.15em}.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 td.inferred{text-decoration:underline dotted #6a1b9a}td.doubtful{outline:2px dashed #6a1b9a;outline-offset:-3px}
 .ocr-banner{border:1px solid #6a1b9a;background:#f3e5f5;padding:.5em .8em}.legend{color:#444;font-size:.9em}
@@ -340,6 +340,17 @@ def _targets(f: Finding, anchors: set[str]) -> list[str]:
         [k for k in [f"cell-{c}" for c in f.cells] if escape(k) in anchors][:1]
 
 
+def _must_correct(findings: list[Finding]) -> str:
+    """What a report must correct, one item a rule of its errors (须改正：缺少格式规定的统计表):
+    the index gave the count alone, and who must redo what only page by page."""
+    known = rules()
+    errors = sorted({f.rule for f in findings if f.severity == "error"})
+    if not errors:
+        return ""
+    items = "；".join(f'<span title="{escape(r)}">{escape(known[r].about if r in known else r)}</span>' for r in errors)
+    return f'<small class="defects">须改正：{items}</small>'
+
+
 def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: list[str]) -> str:
     """The contents page of a directory of review pages: one row per report (link, body, year,
     counts by severity, OCR), worst first (ties in the order given: that of the files, as the web's
@@ -351,7 +362,7 @@ def render_index(pages: list[tuple[str, str, Report, list[Finding]]], unread: li
     for page, path, report, findings in order:
         counts = "".join(f'<td class="num{" sev-" + s if any(f.severity == s for f in findings) else ""}" '
                          f'data-label="{names[s]}">{sum(f.severity == s for f in findings)}</td>' for s in names)
-        rows.append(f'<tr><td><a href="{escape(page)}">{escape(report.agency or "（未识别机关）")}</a></td>'
+        rows.append(f'<tr><td><a href="{escape(page)}">{escape(report.agency or "（未识别机关）")}</a>{_must_correct(findings)}</td>'
                     f'<td data-label="年度">{report.year or ""}</td>{counts}'
                     + (f"<td>{'OCR 识别' if report.ocr_read else ''}</td>" if ocr else "")
                     + f'<td class="file">{escape(os.path.basename(path))}</td></tr>')
