@@ -147,7 +147,7 @@ def test_the_documents_records_are_named_as_the_export_and_the_api_name_them(cor
 
 REPORT_KEYS = ["report_id", "sha256", "name", "path", "form", "agency", "agency_key", "year", "format", "published",
                "parser_version", "checked", "previous_report_id", "region_code", "province", "city", "county", "unit", "level",
-               "placement"]
+               "placement", "posted", "source_url"]
 FINDING_KEYS = ["report_id", "sha256", "agency", "year", "seq", "rule", "severity", "cells", "message", "where",
                 "previous_report_id", "quote"]
 FAILURE_KEYS = ["report_id", "sha256", "name", "path", "form", "reason", "parser_version"]

@@ -65,7 +65,8 @@ def test_parquet_types_and_row_counts(corpus, capsys):
     assert wide["year"] == "INTEGER" and wide["published"] == "DATE" and wide["checked"] == "BOOLEAN"
     assert wide["table3.new_received.total"] == "BIGINT"
     assert wide["table2.art20_8.admin_fees.amount"] == "DOUBLE"
-    assert len(wide) == 21 + len(cell_columns())
+    assert wide["posted"] == wide["source_url"] == "VARCHAR"
+    assert len(wide) == 23 + len(cell_columns())
     # Values come back exactly, blanks as null.
     name, s = sorted(truth.items())[0]
     got = {cell: (amount if cell.endswith(".amount") else value) for cell, value, amount in con.execute(

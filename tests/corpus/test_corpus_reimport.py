@@ -213,3 +213,31 @@ def test_an_export_of_reports_read_by_an_older_parser_is_taken_back_as_read(expo
         con.close()
     assert versions["003_366708d6a3d1c052.txt"] == gongkai.PARSER_VERSION
     assert {v for name, v in versions.items() if name != "003_366708d6a3d1c052.txt"} == {older}
+
+
+def test_a_crawled_pages_posting_time_and_link_are_kept_exported_and_taken_back(exported, tmp_path, capsys):
+    """The crawler header's 发布时间 and 原文链接 were dropped: the corpus and its export had only
+    `published` (the 落款, empty for this report).  Now the report JSON's source, the corpus's
+    document_pages and the reports table's posted and source_url keep them, through a round trip."""
+    import csv
+
+    db, path = exported
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/dfbmptlj/ptzhsyqbm/ptzhsyqhzs/zfxxgknb/202501/t20250124_96946.htm"
+    line = next(json.loads(t) for t in path.read_text(encoding="utf-8").splitlines()
+                if json.loads(t)["corpus"]["name"] == "ptzhsyqhzs-2024.txt")
+    assert (line["published"], line["source"]["posted"], line["source"]["url"], line["source"]["issuer"]) == (
+        None, "2025-01-24T15:17", url, "区行政审批局")
+    fresh = tmp_path / "fresh.db"
+    assert _ingest(capsys, path, "--db", fresh)[0] == 0
+    for corpus_db in (db, fresh):
+        rows = {r["name"]: r for r in csv.DictReader(
+            (_export(corpus_db, tmp_path / corpus_db.stem, "csv") / "reports.csv").open(encoding="utf-8-sig"))}
+        got = rows["ptzhsyqhzs-2024.txt"]
+        assert (got["published"], got["posted"], got["source_url"]) == ("", "2025-01-24T15:17", url)
+        assert (rows["ptzhsyqgyz-2023.txt"]["published"], rows["ptzhsyqgyz-2023.txt"]["posted"]) == (
+            "2024-01-26", "2024-01-26T16:42")
+        # a report that is no crawler text has neither
+        assert {(r["posted"], r["source_url"]) for n, r in rows.items() if not n.startswith("ptzhsyq")} == {("", "")}
+        with gongkai.Corpus(corpus_db) as corpus:
+            kept = corpus.store.query("SELECT COUNT(*) FROM document_pages")[0][0]
+        assert kept == 11  # the ten crawler texts and last year's copy

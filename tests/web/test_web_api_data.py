@@ -50,7 +50,7 @@ def test_the_corpus_reports_a_page_at_a_time_with_totals_and_links(corpus, world
     assert [r["report_id"] for r in listed] == sorted(numbers)
     row = listed[0]
     assert list(row) == ["report_id", "sha256", "name", "path", "form", "agency", "agency_key", "year", "format",
-                         "published", "region_code", "province", "city", "county", "unit", "level", "placement",
+                         "published", "posted", "source_url", "region_code", "province", "city", "county", "unit", "level", "placement",
                          "parser_version", "checked", "findings", "errors", "url"]
     assert (row["name"], row["agency"], row["year"], row["region_code"], row["findings"], row["errors"]) == (
         "000_a0c7fabfdf456585.txt", "吴忠市红寺堡区红寺堡镇人民政府", 2021, "640303", 4, 2)
@@ -353,3 +353,27 @@ def test_the_statistics_lists_of_reports_come_a_page_at_a_time_with_their_totals
         table.covered, table.duplicates, 100, 1)
     assert _get(c, "/api/corpus/stats?page_size=1001", 400).json() == {
         "error": "page_size 应为 1 至 1000 的整数，不能是“1001”"}
+
+
+def test_a_crawled_reports_page_and_list_row_say_when_and_where_its_page_was_posted(django_env, world, tmp_path):
+    """The corpus's report page said only 落款日期：无 for a crawler text whose header said when and
+    where its page went up; the list of reports (as the export) had no column for it."""
+    from django.test import override_settings
+    from gk_web_support import EXAMPLES
+
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    url = str(tmp_path / "corpus.db")
+    with Store(url) as store:
+        ingest([str(EXAMPLES / "crawler-text" / "ptzhsyqhzs-2024.txt")], store, workers=1)
+        number = store.reports()[0].id
+    c = client_for(world["supervisor"])
+    with override_settings(CORPUS_URL=url):
+        page = _get(c, f"/survey/report/{number}/").content.decode()
+        row = _get(c, "/api/corpus/reports").json()["reports"][0]
+    link = "https://www.pingtan.gov.cn/zwgk/zfxxgk/dfbmptlj/ptzhsyqbm/ptzhsyqhzs/zfxxgknb/202501/t20250124_96946.htm"
+    assert ("<tr><th>落款日期</th><td>无</td></tr>\n<tr><th>网页发布时间</th><td>2025-01-24 15:17</td></tr>\n"
+            "<tr><th>发布机构</th><td>区行政审批局</td></tr>\n"
+            f'<tr><th>原文链接</th><td class="page-facts"><a href="{link}" rel="noreferrer">{link}</a></td></tr>') in page
+    assert (row["published"], row["posted"], row["source_url"]) == (None, "2025-01-24T15:17", link)

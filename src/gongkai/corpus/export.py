@@ -35,7 +35,8 @@ XLSX_MAX_ROWS = 1_048_575  # one header row
 _REPORT_META = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("name", "VARCHAR"), ("path", "VARCHAR"),
     ("form", "VARCHAR"), ("agency", "VARCHAR"), ("agency_key", "VARCHAR"), ("year", "INTEGER"),
-    ("format", "VARCHAR"), ("published", "DATE"), ("region_code", "VARCHAR"), ("province", "VARCHAR"),
+    ("format", "VARCHAR"), ("published", "DATE"), ("posted", "VARCHAR"), ("source_url", "VARCHAR"),
+    ("region_code", "VARCHAR"), ("province", "VARCHAR"),
     ("city", "VARCHAR"), ("county", "VARCHAR"), ("unit", "VARCHAR"), ("level", "VARCHAR"),
     ("placement", "VARCHAR"), ("parser_version", "VARCHAR"), ("checked", "BOOLEAN"),
     ("findings", "INTEGER"), ("errors", "INTEGER"),
@@ -101,7 +102,8 @@ def report_meta(r: StoredReport, counts: dict[int, dict[tuple[str, str], int]]) 
     """A report's provenance, placement and findings (``counts``: ``Store.finding_counts()``), the
     reports table's first columns (``REPORT_META``; ``/api/corpus/reports`` lists the same)."""
     found = counts.get(r.id, {})
-    return [r.id, r.sha256, r.name, r.path, r.form, r.agency, r.agency_key, r.year, r.format, r.published, r.code,
+    return [r.id, r.sha256, r.name, r.path, r.form, r.agency, r.agency_key, r.year, r.format, r.published, r.posted,
+            r.source_url, r.code,
             r.province, r.city, r.county, r.unit, r.level, r.placement, r.parser_version, r.checked,
             sum(found.values()), sum(n for (_, severity), n in found.items() if severity == "error")]
 

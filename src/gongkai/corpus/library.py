@@ -60,6 +60,8 @@ class ReportRecord(NamedTuple):
     unit: str | None
     level: str | None
     placement: str | None  # how the body was placed: auto | user
+    posted: str | None  # a crawled page's 发布时间 (ISO), not the 落款 (published)
+    source_url: str | None  # a crawled page's 原文链接
 
     @property
     def id(self) -> int:

@@ -226,7 +226,7 @@ def _store_line(store: Store, item: Item, line: _Line, raw: bytes, keep_ids: boo
     except (KeyError, TypeError, AttributeError):
         raise NotAReport("检查发现缺少 rule、severity 或 message。", item.path, place_) from None
     result = {"form": corpus.get("form"), "checked": bool(corpus.get("checked")), "report_json": text,
-              "report": {k: data.get(k) for k in ("agency", "year", "format", "published")},
+              "report": {k: data.get(k) for k in ("agency", "year", "format", "published", "source")},
               "cells": cell_rows(report, data.get("cells") or {}), "findings": own, "figures": figure_rows(report)}
     paths = corpus.get("paths")
     extra = tuple(p for p in paths if isinstance(p, str) and p != corpus["path"]) if isinstance(paths, list) else ()

@@ -134,6 +134,8 @@ class StoredReport(NamedTuple):
     unit: str | None
     level: str | None
     placement: str | None  # how the body was placed: auto | user
+    posted: str | None  # the web page's 发布时间 a crawler kept (ISO), not the 落款 (published)
+    source_url: str | None  # the page's 原文链接
 
 
 # The records below are the Python API's (``Corpus.findings()``, ``failures()``, ``store.cells()``
@@ -250,7 +252,8 @@ class Failure(NamedTuple):
 
 _REPORT_SELECT = ("SELECT d.id, d.sha256, d.name, d.path, d.form, d.agency, d.agency_key, d.year, d.format,"
                   " d.published, d.parser_version, d.checked, d.previous_id, a.code, a.province, a.city, a.county,"
-                  " a.unit, a.level, a.source FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key"
+                  " a.unit, a.level, a.source, p.posted, p.source_url FROM documents d"
+                  " LEFT JOIN agencies a ON a.agency_key = d.agency_key LEFT JOIN document_pages p ON p.document_id = d.id"
                   " WHERE d.status = 'ok'")
 _READABLE = "SELECT id FROM documents WHERE status = 'ok'"
 _PLACEMENT_KEYS = ("name", "code", "province", "city", "county", "unit", "level", "source", "note")
@@ -455,6 +458,7 @@ class Store(Database):
                                f.get("where"), f.get("quote")) for i, f in enumerate(result.get("findings", ()))])
             self.insert_rows("figures", ("document_id", *FIGURE_COLUMNS),
                              [(doc_id, *f) for f in result.get("figures", ())])
+            self._save_page(doc_id, report, is_new)
             for p in (path, *extra_paths):
                 self.add_path(doc_id, p)
             if placement and placement is not self._placed.get(placement["agency_key"]):
@@ -462,6 +466,15 @@ class Store(Database):
                 self._placed[placement["agency_key"]] = placement
             self._changed()
         return doc_id
+
+    def _save_page(self, doc_id: int, report: dict | None, is_new: bool) -> None:
+        """The crawler-kept page's 发布时间 and 原文链接 (the report JSON's source), when it has either."""
+        if not is_new:
+            self.execute("DELETE FROM document_pages WHERE document_id = ?", (doc_id,))
+        source = (report or {}).get("source") or {}
+        posted, url = source.get("posted") or None, source.get("url") or None
+        if posted or url:
+            self.insert_rows("document_pages", ("document_id", "posted", "source_url"), [(doc_id, posted, url)])
 
     def _save_stat_row(self, doc_id: int, cells: Iterable[Sequence[Any]]) -> None:
         if (row := stat_row(cells)) is not None:
@@ -541,12 +554,13 @@ class Store(Database):
         was seen at, and its findings (in order; those made with last year's report with ``previous_id``)."""
         rows = self.query(
             "SELECT d.id, d.sha256, d.name, d.path, d.form, d.status, d.reason, d.agency, d.year, d.format, d.published,"
-            " d.ingested_at, a.code, a.province, a.city, a.county FROM documents d"
-            " LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.id = ?", (document_id,))
+            " d.ingested_at, a.code, a.province, a.city, a.county, p.posted, p.source_url FROM documents d"
+            " LEFT JOIN agencies a ON a.agency_key = d.agency_key LEFT JOIN document_pages p ON p.document_id = d.id"
+            " WHERE d.id = ?", (document_id,))
         if not rows:
             return None
         keys = ("id", "sha256", "name", "path", "form", "status", "reason", "agency", "year", "format", "published",
-                "ingested_at", "code", "province", "city", "county")
+                "ingested_at", "code", "province", "city", "county", "posted", "source_url")
         out = dict(zip(keys, rows[0]))
         out["paths"] = [p for (p,) in self.query(
             "SELECT path FROM document_paths WHERE document_id = ? ORDER BY path", (document_id,))]

@@ -256,7 +256,7 @@ def _process(name: str, data: bytes) -> dict:
     # Serialised here, in parallel, rather than in the single parent that writes the store.
     # A report JSON keeps the form of the file it was read from; the corpus records what it was given.
     form = loaded.form if loaded.form in ("json", "yaml") else report.source.form or form
-    return {"form": form, "report": {k: d[k] for k in ("agency", "year", "format", "published")},
+    return {"form": form, "report": {k: d[k] for k in ("agency", "year", "format", "published", "source")},
             "report_json": json.dumps(d, ensure_ascii=False), "cells": cells, "findings": d["findings"],
             "figures": figure_rows(report), "checked": checked}
 

@@ -272,7 +272,10 @@ SCHEMAS: dict[str, Schema] = {
         "report_id": INT, "sha256": STR, "name": {**STR, "description": "文件名"},
         "path": {**STR, "description": "首次读到的位置（压缩包成员为 包.zip!成员）：系统管理员看到服务器上的路径，"
                                    "其他用户只看到文件名"}, "form": null(STR),
-        "agency": null(STR), "agency_key": null(STR), "year": null(INT), "format": null(STR), "published": null(DATE),
+        "agency": null(STR), "agency_key": null(STR), "year": null(INT), "format": null(STR),
+        "published": {**null(DATE), "description": "报告的落款日期"},
+        "posted": {**null(STR), "description": "网页抓取文本的页头所记网页发布时间（ISO，如 2020-01-22T14:28），不是落款日期"},
+        "source_url": {**null(STR), "description": "网页抓取文本的页头所记原文链接"},
         "region_code": null(STR), "province": null(STR), "city": null(STR), "county": null(STR), "unit": null(STR),
         "level": null(STR), "placement": {**null(STR), "description": "auto（自动）或 user（gongkai place 更正）"},
         "parser_version": STR, "checked": BOOL, "findings": INT, "errors": {**INT, "description": "错误级检查发现条数"},

@@ -279,6 +279,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
     from gongkai.format.names import cell_label
     from gongkai.model import Finding
     from gongkai.render import review
+    from gongkai.render.common import page_facts
     from gongkai.web.reportview import tables_html
 
     doc_id = _document_id(doc_id)
@@ -316,7 +317,9 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
             "tables": tables_html(report, findings) if report is not None else {},
             # what the tables' marks (* inferred, # undecided, ~ OCR) mean, as on the check page
             "legend": mark_safe(review.legend_html(report, review.cell_marks(findings))) if report is not None else "",
-            "report_json": as_json, "report_json_size": len(as_json.encode("utf-8"))}
+            "report_json": as_json, "report_json_size": len(as_json.encode("utf-8")),
+            # a crawler-kept page's 发布时间, 发布机构, 文号, 原文链接: beside the 落款日期, not it
+            "page_facts": page_facts(report.source) if report is not None else []}
 
 
 def ingest_uploads(files, actor: str, gone: Callable[[], bool] | None = None) -> tuple[Summary, list[str], list]:
