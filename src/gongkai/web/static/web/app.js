@@ -223,7 +223,8 @@
   document.addEventListener("change", function (e) {
     var show = e.target.dataset && e.target.dataset.show;
     if (show && e.target.files) {
-      document.getElementById(show).textContent = e.target.files.length ? "已选择：" + e.target.files[0].name : "";
+      var names = Array.prototype.map.call(e.target.files, function (f) { return f.name; });
+      document.getElementById(show).textContent = names.length ? "已选择：" + names.join("、") : "";
     }
   });
   document.addEventListener("DOMContentLoaded", function () { init(document); focusRefused(); });
