@@ -60,7 +60,7 @@ def test_region_filter_reaches_every_panel(corpus, world):
         matrix = html.split('id="matrix"')[1].split("</table>")[0]
         assert sorted(re.findall(r"<tr><th><a href=\"[^\"]*\">([^<]+)</a></th><td>", matrix)) == sorted(_docs(corpus, prefix))
         rules = html.split('id="rules"')[1].split("</table>")[0]
-        shown = {r: int(n) for r, n in re.findall(r"<code>([A-Z0-9-]+)</code></td><td class=\"num\">(\d+)<", rules)}
+        shown = {r: int(n) for r, n in re.findall(r"<code class=\"rule-id\">([A-Z0-9-]+)</code></td><td class=\"num\">(\d+)<", rules)}
         assert shown == _rule_counts(corpus, prefix)
         stats = html.split('id="stats"')[1].split("</table>")[0]
         charts = html.split('id="charts"')[1]

@@ -186,6 +186,17 @@ def test_the_body_view_in_a_browser(corpus, world, live, browser, width):
         pg.locator("#body").screenshot(path=str(IMAGES / f"web-survey-body{'-phone' if phone else ''}.png"))
 
 
+@pytest.mark.browser
+def test_rule_ids_stay_whole_on_a_phone(corpus, world, live, browser):
+    # at 390 px a rule id broke at its hyphen in the 规则 column (LABEL- / NONSTANDARD; here CELL- / AMBIGUOUS)
+    with browser_page(browser, PHONE, phone=True) as pg:
+        login(pg, live, world["supervisor"])
+        pg.goto(f"{live.url}/survey/?region=35")
+        shown = pg.evaluate("[...document.querySelectorAll('#rules code')].map(c => [c.innerText, c.getClientRects().length])")
+        assert {"CELL-AMBIGUOUS", "SECTION-TITLE"} <= {rule for rule, _ in shown}, shown
+        assert [(rule, lines) for rule, lines in shown if lines != 1] == []
+
+
 def test_the_python_view_is_the_same(corpus):
     from gongkai.corpus.stats import chart_items, compute
     from gongkai.corpus.store import Store
