@@ -337,3 +337,30 @@ def test_a_bodys_export_carries_the_site_notices_its_dates_count_on(django_env, 
     assert ("第2行：文件中的期限按 2027 年节假日安排（国办发明电〔2026〕测试号（虚构））计算，网站尚未录入该年的安排："
             "请系统管理员先在“节假日安排”页（/register/calendar/）录入") in page
     assert ref not in page
+
+
+def test_a_refused_log_import_names_the_vocabulary_files_place_to_the_administrator_only(
+        django_env, world, monkeypatch, tmp_path):
+    """A 主动公开台账 whose channels come from another machine's site vocabulary is refused with
+    where to copy that file (6c41b26): the clerk saw the server's path to it; they see its name, the
+    administrator, who copies it, the whole path."""
+    from gongkai.cli import main
+
+    site = tmp_path / "旧电脑" / "disclosure.yaml"
+    site.parent.mkdir()
+    site.write_text("channels:\n  rongmei: {label: 区融媒体中心, aliases: [融媒体], columns: []}\n", encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_DISCLOSURE_VOCAB", str(site))
+    old, path = ("--db", str(tmp_path / "旧.db")), tmp_path / "台账.csv"
+    assert main(["log", "add", *old, "--title", "通知", "--kind", "其他", "--made", "2026-11-02", "--existing"]) == 0
+    assert main(["log", "publish", "D2026-000001", *old, "--channel", "融媒体", "--on", "2026-11-05",
+                 "--actor", "甲"]) == 0
+    assert main(["log", "export", str(path), *old]) == 0
+    monkeypatch.delenv("GONGKAI_DISCLOSURE_VOCAB")
+    a = world["a"]
+    for who in ("clerk_a", "admin"):
+        c = client_for(world[who])
+        page = _upload(c, f"/register/{a.pk}/log/import", _csrf(c, f"/register/{a.pk}/log/"), "台账.csv",
+                       path.read_bytes(), what="documents")
+        # the site's vocabulary file: the test site's, under a temporary folder of the server
+        [shown] = re.findall(r"复制为本机的 (\S+)，再重新导入", page)
+        assert shown.endswith(".yaml") and shown.startswith("/") == (who == "admin"), (who, shown)

@@ -429,8 +429,9 @@ def _upload(request) -> tuple[str, bytes]:
 
 
 def _refused(request, what: str, exc: GongkaiError) -> None:
-    """A refused import: every problem its own line (nothing was imported)."""
-    first, *rest = str(exc).split("\n")
+    """A refused import: every problem its own line (nothing was imported); a server path in it
+    (where to copy another machine's vocabulary) whole for the administrator only."""
+    first, *rest = shown_to(request.user, str(exc)).split("\n")
     messages.error(request, f"未能导入{what}：{first}")
     for line in rest[:50]:
         messages.error(request, line)
