@@ -53,10 +53,13 @@ def cells_zh(report: Report, cells: list[str]) -> str:
 
 
 def _fmt(v) -> str:
-    if isinstance(v, Decimal):
-        v = v.normalize()
-        return f"{v:f}"
-    return str(v)
+    """A figure as the report prints it: a table's 4.00 万元 stays 4.00 (it read "列为 4")."""
+    return f"{v:f}" if isinstance(v, Decimal) else str(v)
+
+
+def _fmt_computed(v) -> str:
+    """A figure gongkai works out (a conversion, a sum of parts): no trailing zeros of its own."""
+    return _fmt(v.normalize() if isinstance(v, Decimal) else v)
 
 
 def _with_unit(v, unit: str | None) -> str:
@@ -121,7 +124,7 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         severity, template = None, None
         if stated != f.figure.value and metric is not None:   # 40000元 against a cell in 万元
             template = rule.extra["unit_message"]
-            common.update(converted=_fmt(stated), cell_unit=metric.cell_unit)
+            common.update(converted=_fmt_computed(stated), cell_unit=metric.cell_unit)
         elif f.figure.scope:
             severity, template = rule.extra["scope_severity"], rule.extra["scope_message"]
         elif metric is not None and metric.loose:
@@ -244,7 +247,7 @@ def _sum_findings(report: Report, narrative: Narrative, flagged: set[int]) -> It
             if total < answered and rest != 0:
                 continue  # the list leaves out outcomes the table has
             yield finding(report, "TEXT-SUM", ["table3.total.total"], quote=narrative.sentences[parts[0].sentence].text,
-                          template=rule.extra["answered_message"], listed=listed, total=_fmt(total), table=_fmt(answered))
+                          template=rule.extra["answered_message"], listed=listed, total=_fmt_computed(total), table=_fmt(answered))
             continue
         whole = narrative.found[b.whole]
         if not whole.exact or whole.index in flagged:
@@ -268,7 +271,7 @@ def _sum_findings(report: Report, narrative: Narrative, flagged: set[int]) -> It
         quote = text if parts[0].sentence == whole.sentence else f"{text}\n{parts[0].figure.sentence}"
         yield finding(report, "TEXT-SUM", list(whole.figure.cells), quote=quote,
                       whole=text[clause_start(text, whole.start):whole.end].strip(), listed=listed,
-                      total=_fmt(shown), unit=unit, how=how.format(stated=stated, unit=unit))
+                      total=_fmt_computed(shown), unit=unit, how=how.format(stated=stated, unit=unit))
 
 
 def _percent(value: Decimal) -> tuple[Decimal, int]:
@@ -303,7 +306,7 @@ def _percent_findings(report: Report, narrative: Narrative, flagged: set[int]) -
             continue
         yield finding(report, "TEXT-PERCENT", quote=f.figure.sentence, stated=_fmt(f.figure.value),
                       said=f.figure.text, part=part.figure.text, base=base.figure.text,
-                      computed=_fmt(exact.quantize(Decimal(1).scaleb(-max(decimals, 1)), rounding=ROUND_HALF_UP)))
+                      computed=_fmt_computed(exact.quantize(Decimal(1).scaleb(-max(decimals, 1)), rounding=ROUND_HALF_UP)))
 
 
 # -- years ---------------------------------------------------------------------------------------
