@@ -61,6 +61,9 @@ def test_the_corpus_reports_a_page_at_a_time_with_totals_and_links(corpus, world
     # filters: the same as /api/corpus/stats's
     for query, names in (("year=2021", ["000_a0c7fabfdf456585.txt", "002_baf857c2b18ba5b3.txt"]),
                          ("region=640302", ["002_baf857c2b18ba5b3.txt"]), ("agency=柔远镇", ["001_fb8decbe9b2e9cc0.txt"]),
+                         # a name, as gongkai stats --region takes it (was refused: digits only)
+                         ("region=利通区", ["002_baf857c2b18ba5b3.txt"]), ("region=吴忠", ["000_a0c7fabfdf456585.txt",
+                                                                           "002_baf857c2b18ba5b3.txt"]),
                          ("agency=没有这个局", [])):
         found = _get(c, f"/api/corpus/reports?{query}").json()
         assert ([r["name"] for r in found["reports"]], found["total"], found["pages"]) == (names, len(names), 1), query
@@ -68,7 +71,8 @@ def test_the_corpus_reports_a_page_at_a_time_with_totals_and_links(corpus, world
                          ("page_size=1001", "page_size 应为 1 至 1000 的整数，不能是“1001”"),
                          ("page=-1", "page 应为 1 至 1000000000 的整数，不能是“-1”"),
                          ("year=二〇二一", "year 应为 1 至 9999 的整数，不能是“二〇二一”"),
-                         ("format=xml", "format 应为 json 或 csv，不能是“xml”")):
+                         ("format=xml", "format 应为 json 或 csv，不能是“xml”"),
+                         ("region=火星县", "地区“火星县”无效：没有找到这个行政区划。请写区划代码（如 640324）或名称（如 同心县、吴忠市同心县）。")):
         assert _get(c, f"/api/corpus/reports?{query}", 400).json() == {"error": error}
     assert _get(client_for(None), "/api/corpus/reports", 401).json() == {"error": "请先登录。"}
 

@@ -62,7 +62,7 @@ def test_values_from_the_query_are_echoed_without_control_characters(django_env,
     assert said == {
         f"/api/bodies/{a.pk}/requests?filter=al%1Bl": "未知的筛选条件“al�l”",
         f"/api/bodies/{a.pk}/requests?page=1%00": "page 应为 1 至 1000000000 的整数，不能是“1�”",
-        "/api/corpus/stats?region=32%0A08": "地区“32�08”无效：请填写行政区划代码的前几位数字，如 32（江苏省）、3208（淮安市）。",
+        "/api/corpus/stats?region=32%0A08": "地区“32�08”无效：没有找到这个行政区划。请写区划代码（如 640324）或名称（如 同心县、吴忠市同心县）。",
         "/api/corpus/stats?level=ci%E2%80%8Bty": "层级“ci�ty”无效：应为 province（省）、city（市）、county（县）、body（机关）。",
         "/api/corpus/compare?a=7%00&b=8": "报告编号“7�”无效",
         "/api/corpus/rollup?year=2024%07&region=32": "年度“2024�”无效"}

@@ -91,8 +91,10 @@ def test_bad_filters_are_refused_in_chinese(corpus, world):
     r = c.get("/api/corpus/stats?level=bogus")
     assert r.status_code == 400 and r.json()["error"].startswith("层级“bogus”无效")
     assert "层级" in r.content.decode("utf-8") and "\\u" not in r.content.decode("utf-8")    # not \u-escaped
-    r = c.get("/survey/?region=淮安")
-    assert r.status_code == 400 and "请填写行政区划代码的前几位数字" in r.content.decode()
+    by_name = c.get("/api/corpus/stats", {"region": "淮安"}).json()
+    assert by_name == c.get("/api/corpus/stats", {"region": "3208"}).json() and by_name["rows"]
+    r = c.get("/survey/?region=淮阴市")   # a name is taken, as on the command line; one that names nothing is refused
+    assert r.status_code == 400 and "地区“淮阴市”无效：没有找到这个行政区划。" in r.content.decode()
 
 
 def test_a_stored_report_opens_with_its_findings(corpus, world):

@@ -137,14 +137,11 @@ def _stats_parser(sub) -> None:
 def _region_prefix(region: str) -> str:
     """``--region``: a division code prefix as given (``3208``), or the prefix of the division a
     six-digit code or a name names (淮安市 → ``3208``); "" for all."""
-    region = region.strip()
-    if not region or region.isdigit() and region.isascii() and len(region) < 6:
-        return region
-    from gongkai.corpus.region import prefix, resolve
+    from gongkai.corpus.region import code_prefix
     from gongkai.errors import GongkaiError
 
     try:
-        return prefix(resolve(region))
+        return code_prefix(region)
     except GongkaiError as exc:
         raise GongkaiError(exc.message, f"--region {region}") from None
 

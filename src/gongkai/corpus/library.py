@@ -337,8 +337,10 @@ def _division(region: str) -> Division:
 
 def _prefix(region: str) -> str:
     """A division's code prefix (``3208``) from its code or its name; "" stays "" (all)."""
-    if not region or region.isdigit() and len(region) < 6:
-        return region
-    from gongkai.corpus.region import prefix
+    from gongkai.corpus.region import code_prefix
+    from gongkai.errors import GongkaiError
 
-    return prefix(_division(region))
+    try:
+        return code_prefix(region)
+    except GongkaiError as exc:
+        raise type(exc)(exc.message, region) from None

@@ -63,6 +63,18 @@ def resolve(text: str) -> Division:
     return found
 
 
+def code_prefix(text: str) -> str:
+    """A region as a person writes it — the CLI's ``--region``, the web's and the JSON API's
+    ``region=``, the Python API's ``region`` — as the code prefix the corpus is filtered by: the
+    first digits of a code as given (``32``, ``3208``), or the prefix of the division a six-digit
+    code or a name names (``淮安``, ``淮安市`` -> ``3208``); "" for all.  Anything else is refused
+    by ``resolve`` (its place: ``--region …``; callers re-place it)."""
+    text = text.strip()
+    if not text or text.isdigit() and text.isascii() and len(text) < 6:
+        return text
+    return prefix(resolve(text))
+
+
 def full_name(d: Division) -> str:
     return "".join(dict.fromkeys(x for x in (d.province, d.city, d.county) if x))
 

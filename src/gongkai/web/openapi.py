@@ -368,9 +368,12 @@ def _query(name: str, description: str, schema: Schema = STR, required: bool = F
 
 
 _SECURED: list[dict[str, list[str]]] = [{"session": []}, {"bearer": []}]
+# region= as gongkai stats --region takes it (corpus.region.code_prefix): digits or a name
+REGION_TEXT = "地区：区划代码的前几位、六位代码或名称，如 3208、320812、淮安、清江浦区（与 gongkai stats --region 相同）"
+REGION = {"type": "string", "maxLength": 200}
 # Which reports a corpus list or table keeps (web/api._chosen; failures.csv takes none of them).
 CORPUS_FILTERS = [
-    _query("region", "地区代码前缀，如 3208", {"type": "string", "pattern": "^[0-9]{0,6}$"}),
+    _query("region", REGION_TEXT, REGION),
     _query("year", "报告年度", {**INT, "minimum": 1, "maximum": 9999}),
     _query("agency", "机关名称或其一部分（写法不同的同一机关也算）", {"type": "string", "maxLength": 200}),
     _query("body", "机关标识（/api/corpus/stats?level=body 各行的 code）", {"type": "string", "maxLength": 200})]
@@ -466,7 +469,7 @@ def document() -> dict:
                                             params=[
                 _query("level", "province|city|county 按省、市、县级地区；body 逐个机关（同一机关历年一组）（默认 city）",
                        {"enum": ["province", "city", "county", "body"]}),
-                _query("region", "地区代码前缀，如 3208", {"type": "string", "pattern": "^[0-9]{0,6}$"}),
+                _query("region", REGION_TEXT, REGION),
                 _query("agency", "只统计这个机关的报告：名称或其一部分，如 行政审批局（写法不同的同一机关也算）",
                        {"type": "string", "maxLength": 200}),
                 _query("body", "只统计这个机关的报告：机关标识，即 level=body 时各行的 code（如 350128/交通与建设局）",
@@ -500,13 +503,12 @@ def document() -> dict:
                                               "人民政府的本级报告不计入，本地区的与合计比较，见 against），"
                                               "与 gongkai rollup --region 相同", _json(ref("Rollup"), "逐格合计"), params=[
                                                   _query("year", "报告年度", INT, True),
-                                                  _query("region", "行政区划代码：2 位（省）、4 位（市）或 6 位（县）",
-                                                         {"type": "string", "pattern": "^([0-9]{2}){1,3}$"}, True)])},
+                                                  _query("region", "行政区划：2 位（省）、4 位（市）或 6 位（县）代码，或名称（如 淮安市）",
+                                                         REGION, True)])},
             "/api/roster": {"get": _op("名录中各机关某年度报告的公开情况（地区监督人员、系统管理员）",
                                        _json(ref("Roster"), "公开情况"), params=[
                                            _query("year", "报告年度（默认上一年）", INT),
-                                           _query("region", "地区代码前缀（默认本人监督的地区）",
-                                                  {"type": "string", "pattern": "^[0-9]{0,6}$"})])},
+                                           _query("region", REGION_TEXT + "；默认本人监督的地区", REGION)])},
         },
     })
 

@@ -61,12 +61,16 @@ def clean_level(value: str | None, levels: dict[str, str] = LEVELS, default: str
 
 
 def clean_region(value: str | None) -> str:
-    """A division code prefix (digits, at most 6: ``32``, ``3208``, ``320812``); "" for all."""
+    """``region=`` as the command line's ``--region`` takes it (one resolver, corpus.region.code_prefix):
+    a code prefix (``32``, ``3208``), a six-digit code or a division's name (``淮安`` -> ``3208``);
+    "" for all."""
+    from gongkai.corpus.region import code_prefix
 
     text = (value or "").strip()
-    if text and not (text.isdigit() and text.isascii() and len(text) <= 6):
-        raise GongkaiError(f"地区“{shown(text)}”无效：请填写行政区划代码的前几位数字，如 32（江苏省）、3208（淮安市）。")
-    return text
+    try:
+        return code_prefix(text)
+    except GongkaiError as exc:
+        raise GongkaiError(f"地区“{shown(text)}”无效：{exc.message}") from None
 
 
 def region_name(region: str) -> str:
