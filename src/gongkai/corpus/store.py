@@ -528,15 +528,16 @@ class Store(Database):
 
     def summaries(self, region: str = "", year: int | None = None, readable: bool = False, counted: bool = True,
                   limit: int | None = None) -> list[dict]:
-        """One dict per document (its placement and, when ``counted``, its findings counted by
-        severity), in a division code prefix and year when given, readable ones only if asked;
+        """One dict per document (its placement, the 落款 date and a crawled page's 发布时间, and,
+        when ``counted``, its findings counted by severity), in a division code prefix and year when given, readable ones only if asked;
         ordered by agency, year, id; the first ``limit`` when given."""
         counts = (" (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'error'),"
                   " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'warning'),"
                   " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'notice')"
                   if counted else " 0, 0, 0")
-        sql = ("SELECT d.id, d.agency, d.agency_key, d.year, d.status, d.published, a.code, a.unit," + counts +
-               " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE 1 = 1")
+        sql = ("SELECT d.id, d.agency, d.agency_key, d.year, d.status, d.published, p.posted, a.code, a.unit," + counts +
+               " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key"
+               " LEFT JOIN document_pages p ON p.document_id = d.id WHERE 1 = 1")
         where, params = _region_year(region, year)
         sql += where
         if readable:
@@ -545,8 +546,8 @@ class Store(Database):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        keys = ("id", "agency", "agency_key", "year", "status", "published", "code", "unit", "errors", "warnings",
-                "notices")
+        keys = ("id", "agency", "agency_key", "year", "status", "published", "posted", "code", "unit", "errors",
+                "warnings", "notices")
         return [dict(zip(keys, row)) for row in self.query(sql, params)]
 
     def document(self, document_id: int) -> dict | None:

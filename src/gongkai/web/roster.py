@@ -1,6 +1,7 @@
 """名录: the bodies a supervisor expects an annual report from, and for a report year whether
-each has published (the report's 落款日期, on time or not by 条例第四十九条), what the check
-found in it, or that it is missing.  Reports are looked up in the corpus (``gongkai.corpus``).
+each has published (the report's 落款日期, on time or not by 条例第四十九条; with no 落款 the
+web page's 发布时间 a crawler kept, as the checker's DEADLINE judges), what the check found in
+it, or that it is missing.  Reports are looked up in the corpus (``gongkai.corpus``).
 
 Matching a body to a stored report: the normalised name, or one of the other names the roster
 gives, equals the report's agency; failing that, both name the same body by the corpus's own
@@ -24,8 +25,9 @@ from gongkai.web.models import BodyKind, RosterEntry
 
 STATUS_LABELS = {"on_time": "按期公开", "late": "逾期公开", "undated": "已公开（无落款日期）",
                  "overdue": "逾期未公开", "not_due": "未到期，尚未公开"}
-COLUMNS = ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态", "落款日期", "逾期天数",
-           "错误", "警告", "提示", "语料库编号", "同年报告份数", "错误项目"]
+COLUMNS = ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态", "落款日期", "网页发布时间", "判定依据",
+           "逾期天数", "日期说明", "错误", "警告", "提示", "语料库编号", "同年报告份数", "错误项目"]
+JUDGED_BY = {"signed": "落款日期", "posted": "网页发布时间"}
 
 
 def kind_of(name: str) -> str:
@@ -56,6 +58,13 @@ class Row:
     first_id: int | None = None   # the earliest signed of them, which decided the status (may be doc_id)
     errors: list[tuple[str, str]] = field(default_factory=list)   # (rule, what it is) of doc_id's errors
     future: bool = False  # signed after today: a mistyped date (the report cannot have been published yet)
+    posted: str = ""      # the crawled page's 发布时间 (ISO) of the report that decided the status
+    judged_by: str | None = None   # "signed" (the 落款 date) or "posted" (发布时间, the report bears no 落款)
+    note: str = ""        # which date was used, or both when they fall on either side of the deadline
+
+    @property
+    def posted_shown(self) -> str:
+        return self.posted.replace("T", " ")
 
     @property
     def status_label(self) -> str:
@@ -74,7 +83,8 @@ class Row:
                 "days_late": self.days_late, "findings": self.counts or None, "other_reports": self.others,
                 "first_report_id": self.first_id,
                 "error_rules": [{"rule": rule, "about": about} for rule, about in self.errors],
-                "signed_after_today": self.future}
+                "signed_after_today": self.future, "posted": self.posted or None, "judged_by": self.judged_by,
+                "date_note": self.note or None}
 
 
 def entries_for(region: str):
@@ -102,14 +112,14 @@ def _identities(entry: RosterEntry) -> tuple[set[str], set[str]]:
 
 
 def _documents(year: int) -> list[tuple]:
-    """(id, agency_key, agency, identity, published, errors, warnings, notices) of the year's reports."""
+    """(id, agency_key, agency, identity, published, errors, warnings, notices, posted) of the year's reports."""
     from gongkai.corpus.store import Store
     from gongkai.format.places import identity
 
     with Store(settings.CORPUS_URL) as store:
         docs = store.summaries(year=year, readable=True)
     return [(d["id"], d["agency_key"], d["agency"], identity(d["code"], d["unit"], d["agency_key"]), d["published"],
-             d["errors"], d["warnings"], d["notices"]) for d in docs]
+             d["errors"], d["warnings"], d["notices"], d["posted"] or "") for d in docs]
 
 
 def _index(docs: list[tuple]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
@@ -148,18 +158,45 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
         # Several stored reports of one body and year (a corrected re-send, often signed with the
         # same date): the earliest signed decides whether it was on time, the last received (the
         # highest corpus id) is the one whose check is shown — the corrected one, not the
-        # report it replaced, which stays in the corpus and is counted in 另有.
-        first = min(found, key=lambda d: (d[4] is None, d[4] or "", d[0]))
-        doc_id, _key, agency, _code, _published, errors, warnings, notices = max(found, key=lambda d: d[0])
-        published = first[4]
-        day = date.fromisoformat(published[:10]) if published else None
+        # report it replaced, which stays in the corpus and is counted in 另有.  Unsigned reports
+        # come after the signed, by their page's 发布时间.
+        first = min(found, key=lambda d: (d[4] is None, d[4] or d[8][:10], d[0]))
+        doc_id, _key, agency, _code, _published, errors, warnings, notices, _posted = max(found, key=lambda d: d[0])
+        signed = date.fromisoformat(first[4][:10]) if first[4] else None
+        posted = first[8]
+        # As the checker's DEADLINE: the 落款 date; with none, when the page went up.
+        day, judged_by = (signed, "signed") if signed else (_day(posted), "posted")
         late = (day - due).days if day and day > due else None
         status = "undated" if day is None else ("late" if late else "on_time")
-        rows.append(Row(entry, year, due, status, doc_id, agency or "", day, late,
+        rows.append(Row(entry, year, due, status, doc_id, agency or "", signed, late,
                         {"error": int(errors), "warning": int(warnings), "notice": int(notices)}, len(found) - 1,
-                        first[0], future=bool(day and day > today)))
+                        first[0], future=bool(signed and signed > today), posted=posted,
+                        judged_by=judged_by if day else None, note=_date_note(signed, posted, due)))
     _name_errors(rows)
     return rows
+
+
+def _day(posted: str) -> date | None:
+    """The day of a page's 发布时间 (ISO, with or without a time); None when there is none."""
+    try:
+        return date.fromisoformat(posted[:10]) if posted else None
+    except ValueError:
+        return None
+
+
+def _date_note(signed: date | None, posted: str, due: date) -> str:
+    """Which date decided, when it is the page's 发布时间; both, when the 落款 and the 发布时间
+    fall on either side of the deadline (as DEADLINE's findings say)."""
+    day, shown = _day(posted), posted.replace("T", " ")
+    if day is None:
+        return ""
+    if signed is None:
+        return f"无落款日期，按网页发布时间 {shown} 判断"
+    if signed <= due < day:
+        return f"落款日期在期限内，但网页发布时间 {shown} 晚于期限 {(day - due).days} 天，请按时向社会公布"
+    if day <= due < signed:
+        return f"落款日期晚于期限，但网页发布时间 {shown} 在期限内，请核对落款日期是否有误"
+    return ""
 
 
 def _name_errors(rows: list[Row]) -> None:
@@ -299,8 +336,8 @@ def rows_from_upload(upload) -> list[list]:
 def _table(rows: list[Row]) -> list[list]:
     kinds = dict(BodyKind.choices)
     return [[r.entry.name, r.entry.region_code, kinds.get(r.entry.kind, r.entry.kind), r.year, r.due.isoformat(),
-             r.status_label, r.published.isoformat() if r.published else "", r.days_late or "",
-             r.counts.get("error", ""), r.counts.get("warning", ""), r.counts.get("notice", ""),
+             r.status_label, r.published.isoformat() if r.published else "", r.posted_shown,
+             JUDGED_BY.get(r.judged_by or "", ""), r.days_late or "", r.note, r.counts.get("error", ""), r.counts.get("warning", ""), r.counts.get("notice", ""),
              r.doc_id or "", (r.others + 1) if r.doc_id else "", "；".join(about for _rule, about in r.errors)]
             for r in rows]
 
