@@ -8,6 +8,7 @@ Chinese Windows archives carry GBK bytes without the UTF-8 flag; they are decode
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ class Item:
     archive: str | None = None
     member: zipfile.ZipInfo | None = None
     problem: str | None = None  # known unreadable before reading (listed as a failure)
+    uploaded: bytes | None = None  # the archive's bytes: an uploaded ZIP read in memory
 
     def read(self) -> bytes:
         """The file's bytes: a regular file only (a FIFO is refused, not waited on); a ZIP member
@@ -41,7 +43,7 @@ class Item:
         try:
             if self.archive is None:
                 return read_regular(self.path, MAX_BINARY_BYTES)
-            with zipfile.ZipFile(self.archive) as zf:
+            with zipfile.ZipFile(self.archive if self.uploaded is None else io.BytesIO(self.uploaded)) as zf:
                 return read_member(zf, self.member, MAX_MEMBER_BYTES, self.path)
         except UnreadableFile as exc:
             raise ValueError(exc.message) from None
@@ -67,9 +69,13 @@ def _is_zip(path: str) -> bool:
     return Path(path).suffix.lower() == ".zip"
 
 
-def _zip_items(path: str) -> Iterator[Item]:
+def _zip_items(path: str, archive: bytes | None = None, others: bool = False,
+               most: int = MAX_MEMBERS) -> Iterator[Item]:
+    """The report members of the ZIP ``path`` (on disk, or the uploaded ``archive``'s bytes),
+    named ``path!member``; ``others``: a nested ZIP or another file is named too, with why it is
+    not read (an upload checked on the web); more than ``most`` reports: the whole ZIP refused."""
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(path if archive is None else io.BytesIO(archive))
     except (zipfile.BadZipFile, OSError):
         yield Item(path, os.path.basename(path), problem="ZIP 压缩包已损坏或不完整，无法打开。请重新下载原文件。")
         return
@@ -78,14 +84,22 @@ def _zip_items(path: str) -> Iterator[Item]:
         if len(infos) > MAX_MEMBERS:
             yield Item(path, os.path.basename(path), problem=f"压缩包成员过多（{len(infos)} 个，上限 {MAX_MEMBERS}）。")
             return
-        for info in sorted(infos, key=lambda i: i.filename):
-            if info.is_dir():
-                continue
-            name = _member_name(info)
+        named = sorted(((_member_name(i), i) for i in infos if not i.is_dir()), key=lambda n: n[1].filename)
+        shown = [(name, info) for name, info in named if not name.startswith("__MACOSX/")
+                 and not name.rsplit("/", 1)[-1].startswith(".")]
+        reports = sum(1 for name, _ in shown if is_report_name(name.rsplit("/", 1)[-1]))
+        if reports > most:
+            yield Item(path, os.path.basename(path),
+                       problem=f"压缩包中有 {reports} 个报告文件，一次最多 {most} 个：请分成几个压缩包上传。")
+            return
+        for name, info in shown:
             base = name.rsplit("/", 1)[-1]
-            if name.startswith("__MACOSX/") or not is_report_name(base):
+            if not is_report_name(base):
+                if others:
+                    yield Item(f"{path}!{name}", base, problem="压缩包中的压缩包：请先解压后上传。"
+                               if _is_zip(base) else "不是可读取的报告文件。")
                 continue
-            item = Item(f"{path}!{name}", base, archive=path, member=info)
+            item = Item(f"{path}!{name}", base, archive=path, member=info, uploaded=archive)
             if info.flag_bits & 0x1:
                 item.problem = "压缩包成员已加密，无法读取。"
             elif info.file_size > MAX_MEMBER_BYTES:
@@ -103,6 +117,12 @@ def as_given(path: str) -> str:
     cut = path.lower().find(".zip!")
     outer, member = (path[:cut + 4], path[cut + 4:]) if cut >= 0 else (path, "")
     return os.path.basename(outer) + member
+
+
+def upload_items(data: bytes, name: str, most: int) -> Iterator[Item]:
+    """An uploaded ZIP's members as ingest reads them (``name!member``, read in memory under the
+    same limits), every file of it named: a report to read, or why it is not read."""
+    return _zip_items(name, data, others=True, most=most)
 
 
 def iter_items(paths: list[str]) -> Iterator[Item]:

@@ -65,15 +65,15 @@ class Checked(NamedTuple):
     cut_by_last_year: list[str]  # labels of the cells last year's figures decided
 
 
-def check_upload_with_document(upload, previous: Report | None = None, request=None) -> Checked:
-    """One uploaded report read and checked, with last year's report (if given) first cutting
-    the digits the page ran together (``use_previous``)."""
+def check_data(data: bytes, name: str, previous: Report | None = None, request=None) -> Checked:
+    """One uploaded report (a file, or a member of an uploaded ZIP: ``包.zip!成员``) read and
+    checked, with last year's report (if given) first cutting the digits the page ran together
+    (``use_previous``)."""
     from gongkai.check import check_report
     from gongkai.load import one
 
-    data = read_upload(upload)
-    loaded = isolate.load_input(data, upload.name, client_gone(request))
-    report = one(loaded.reports, upload.name)
+    loaded = isolate.load_input(data, name, client_gone(request))
+    report = one(loaded.reports, name)
     notes, cut = use_previous(report, previous) if previous is not None else ([], [])
     source = data if loaded.document is not None else None
     return Checked(report, check_report(report, previous), loaded.document, source, notes, cut)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from gongkai.errors import GongkaiError
 from gongkai.extract.recover import cross_year_scope
 from gongkai.web.access import login_or_anonymous, shown_to
 from gongkai.web.methods import answers
-from gongkai.web.reportview import check_upload_with_document, parse_previous, report_context
+from gongkai.web.reportview import check_data, parse_previous, read_upload, report_context
 
 log = logging.getLogger("django.request")
 
@@ -31,27 +32,68 @@ def check_page(request):
         except GongkaiError as exc:
             results.append({"error": shown_to(request.user, exc.message), "name": request.FILES["previous"].name})
             files = []
-        for i, upload in enumerate(files, 1):
+        for name, read in _each_report(files):
             try:
-                checked = check_upload_with_document(upload, previous, request)
-                result = report_context(checked.report, checked.findings, checked.data, i, checked.document)
+                checked = check_data(read(), name, previous, request)
+                result = report_context(checked.report, checked.findings, checked.data, len(results) + 1,
+                                        checked.document)
+                result["name"] = name   # a ZIP's member as given: 包.zip!乡镇/某镇.txt
                 # Last year's report of another body or year: said, and its figures cut nothing.
                 result["previous_notes"] = checked.previous_notes
                 result["compared"] = previous is not None and cross_year_scope(checked.report, previous)
                 result["cut_by_last_year"] = checked.cut_by_last_year
                 results.append(result)
             except GongkaiError as exc:
-                results.append({"error": shown_to(request.user, exc.message), "name": upload.name})
+                results.append({"error": shown_to(request.user, exc.message), "name": name})
             except Exception as exc:
-                log.exception("检查 %s 时出错", upload.name)
+                log.exception("检查 %s 时出错", name)
                 results.append({"error": f"读取时发生内部错误（{type(exc).__name__}），请把此文件报告给管理员。",
-                                "name": upload.name})
+                                "name": name})
     template = "web/check_results.html" if request.headers.get("HX-Request") else "web/check.html"
     from gongkai.load import FORMS_ZH
 
     return render(request, template, {"results": results, "previous": previous, "max_mb": settings.MAX_UPLOAD_MB,
                                       "suffixes": ",".join(settings.UPLOAD_SUFFIXES), "forms": FORMS_ZH,
                                       "summary": summary(results) if len(results) > 1 else None})
+
+
+def _each_report(files) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """(name, read) of each report uploaded: a file as it is, a ZIP's members one by one as
+    ``gongkai ingest`` reads them (``包.zip!成员``, in memory, under its limits), each checked as if
+    uploaded alone; a member not read (a nested ZIP, a bomb, another kind of file) raises its
+    reason under its own name, and the rest are checked."""
+    from gongkai.corpus.sources import upload_items
+
+    for upload in files:
+        if not (upload.name or "").lower().endswith(".zip"):
+            yield upload.name, _upload(upload)
+            continue
+        try:
+            data = read_upload(upload, archives=True)
+        except GongkaiError as exc:
+            yield upload.name, _refused(exc.message)
+            continue
+        for item in upload_items(data, upload.name, settings.DATA_UPLOAD_MAX_NUMBER_FILES):
+            yield item.path, _refused(item.problem) if item.problem else _member(item)
+
+
+def _upload(upload) -> Callable[[], bytes]:
+    return lambda: read_upload(upload)
+
+
+def _refused(message: str) -> Callable[[], bytes]:
+    def read() -> bytes:
+        raise GongkaiError(message)
+    return read
+
+
+def _member(item) -> Callable[[], bytes]:
+    def read() -> bytes:
+        try:
+            return item.read()
+        except ValueError as exc:
+            raise GongkaiError(str(exc)) from None
+    return read
 
 
 def summary(results: list[dict]) -> dict:

@@ -1,0 +1,87 @@
+"""检查 takes a ZIP of reports, as 汇总 does: its members read as ``gongkai ingest`` reads them
+(in memory, under the same limits, named ``包.zip!成员``), each checked as if uploaded alone; a
+member not read is named with why, and the rest are checked."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from gk_web_support import client_for, django_env, seed  # noqa: F401 - fixtures
+
+
+def _csrf(c):
+    assert c.get("/check/").status_code == 200
+    return c.cookies["csrftoken"].value
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def _rows(html: str) -> list[str]:
+    box = html.split('id="check-summary"')[1].split("</section>")[0]
+    return [row.split("</tr>")[0] for row in box.split("<tr>")[2:]]
+
+
+def test_a_zip_of_reports_is_checked_member_by_member(django_env):
+    from gongkai.check import check_report
+    from gongkai.load import load
+
+    c = client_for(None)
+    token = _csrf(c)
+    r0, r1 = seed("000").read_bytes(), seed("001").read_bytes()
+    bundle = _zip({"乡镇/红寺堡镇.txt": r0, "乡镇/第二份.txt": r1,
+                   "乡镇/旧的.zip": _zip({"x.txt": r0}),          # nested: not opened
+                   "乡镇/空白.txt": b"\0" * (3 * 1048576),       # a bomb by its ratio
+                   "乡镇/统计.xlsx": b"PK",                        # not a report
+                   "__MACOSX/乡镇/._红寺堡镇.txt": b"junk", "乡镇/.DS_Store": b"junk"})   # left out, as ingest does
+    html = c.post("/check/", {"file": SimpleUploadedFile("各乡镇.zip", bundle),
+                              "csrfmiddlewaretoken": token}).content.decode()
+    assert "<h2>共 5 个文件</h2>" in html
+    assert "已读取 2 份，<span class=\"bad-text\">3 个未能读取</span>" in html
+    failed = [r for r in _rows(html) if "未能读取：" in r]
+    assert failed == [
+        '<td><span class="file-name">各乡镇.zip!乡镇/旧的.zip</span><br><span class="bad-text">'
+        '未能读取：压缩包中的压缩包：请先解压后上传。</span></td><td colspan="3"></td>',
+        '<td><span class="file-name">各乡镇.zip!乡镇/空白.txt</span><br><span class="bad-text">'
+        '未能读取：压缩包成员压缩比异常（疑似压缩炸弹），已拒绝。</span></td><td colspan="3"></td>',
+        '<td><span class="file-name">各乡镇.zip!乡镇/统计.xlsx</span><br><span class="bad-text">'
+        '未能读取：不是可读取的报告文件。</span></td><td colspan="3"></td>']
+    # each report as if uploaded alone: the same findings, counted, under its member's name
+    for member, path in (("乡镇/红寺堡镇.txt", seed("000")), ("乡镇/第二份.txt", seed("001"))):
+        found = check_report(load(path))
+        counts = [sum(1 for f in found if f.severity == s) for s in ("error", "warning", "notice")]
+        row = next(r for r in _rows(html) if f"各乡镇.zip!{member}</span>" in r)
+        assert row.endswith("".join(f'<td class="num">{n}</td>' for n in counts)), row
+    assert "吴忠市红寺堡区红寺堡镇人民政府" in html and "__MACOSX" not in html and ".DS_Store" not in html
+    assert 'data-name="红寺堡镇.json"' in html   # the downloads named by the member, not 包.zip!folder/…
+
+
+def test_a_zip_is_refused_whole_when_damaged_or_over_the_page_limit(django_env):
+    c = client_for(None)
+    token = _csrf(c)
+    html = c.post("/check/", {"file": SimpleUploadedFile("各乡镇.zip", b"PK\x03\x04"),
+                              "csrfmiddlewaretoken": token}).content.decode()
+    assert ('<section class="result failed"><h2>各乡镇.zip</h2><p class="error" role="alert">'
+            "ZIP 压缩包已损坏或不完整，无法打开。请重新下载原文件。</p></section>") in html
+    many = _zip({f"{n:02d}.txt": b"x" for n in range(51)})
+    html = c.post("/check/", {"file": SimpleUploadedFile("全县.zip", many), "csrfmiddlewaretoken": token}).content.decode()
+    assert ('<section class="result failed"><h2>全县.zip</h2><p class="error" role="alert">'
+            "压缩包中有 51 个报告文件，一次最多 50 个：请分成几个压缩包上传。</p></section>") in html
+
+
+def test_the_check_page_says_it_takes_a_zip(django_env):
+    from gongkai.load import FORMS_ZH
+
+    page = client_for(None).get("/check/").content.decode()
+    assert f"上传一份或多份年度报告（{FORMS_ZH}，或这些文件的 ZIP 压缩包，单个不超过 20 MB；压缩包中的每份报告逐一检查）" in page
+    from django.conf import settings
+
+    accept = ",".join(settings.UPLOAD_SUFFIXES) + ",.zip"
+    assert f'<input type="file" id="file-input" name="file" multiple accept="{accept}" class="hidden-input">' in page
