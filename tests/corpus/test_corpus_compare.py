@@ -73,7 +73,7 @@ def test_compare_command_with_corpus_ids_and_html(tmp_path, capsys):
     assert f"<p><b>A</b> #{ids[2022]} {AGENCY} 2022 年<br><b>B</b> #{ids[2023]} {AGENCY} 2023 年</p>" in (
         out.read_text(encoding="utf-8"))
     assert main(["compare", "#999", str(a), "--db", db]) == 1
-    assert "语料库中没有这个编号的已解析报告（各报告的编号见 gongkai export" in capsys.readouterr().err
+    assert capsys.readouterr().err == "gongkai：语料库中没有编号为 #999 的报告（各报告的编号见 gongkai export 导出的 reports 表 report_id 列）。\n"
     # The number of a file that could not be read says so (it said only: no parsed report).
     junk = tmp_path / "junk.txt"
     junk.write_text("会议通知：请各单位按时参加。", encoding="utf-8")

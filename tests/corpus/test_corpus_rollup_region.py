@@ -14,7 +14,7 @@ from gongkai.cli import main
 from tests.synth import Synthetic, draw, render
 
 COUNTY = "吴忠市同心县"  # 640324
-NO_SUCH_REPORT = "语料库中没有这个编号的已解析报告（各报告的编号见 gongkai export 导出的 reports 表 report_id 列）。"
+NO_SUCH_REPORT = "语料库中没有编号为 #99999 的报告（各报告的编号见 gongkai export 导出的 reports 表 report_id 列）。"
 PARTS = ["豫海镇人民政府", "河西镇人民政府", "丁塘镇人民政府", "教育局"]
 
 
@@ -125,7 +125,7 @@ def test_reports_by_id_against_a_corpus_report(corpus, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["#99999"], "gongkai：#99999：" + NO_SUCH_REPORT),
+    (["#99999"], "gongkai：" + NO_SUCH_REPORT),   # the number once, not "#99999：…这个编号"
     (["1", "--against", "#99999"], "gongkai：--against #99999：" + NO_SUCH_REPORT),
     (["no-such-file.txt"], "gongkai：no-such-file.txt：既不是存在的文件或目录，也不是语料库中的报告编号（如 12 或 #12）。"),
     (["--region", "火星县", "--year", "2023"],

@@ -113,8 +113,15 @@ def test_a_stored_report_opens_with_its_findings(corpus, world):
     d = c.get(f"/api/corpus/reports/{doc}").json()
     assert [f["rule"] for f in d["findings"]] == [r for r, _ in expected]
     assert d["report"]["agency"] == "淮安市清江浦区教育局" and d["published"] == "2026-02-10"
-    assert c.get("/survey/report/999999/").status_code == 404
-    assert c.get("/api/corpus/reports/999999").status_code == 404
+    # one wording wherever a missing number is met (the API said 语料库中没有编号为 #999999 的报告,
+    # compare 999999：语料库中没有这个编号的已解析报告…)
+    missing = "语料库中没有编号为 #999999 的报告（各报告的编号见 gongkai export 导出的 reports 表 report_id 列）。"
+    r = c.get("/survey/report/999999/")
+    assert r.status_code == 404 and missing in r.content.decode()
+    r = c.get("/api/corpus/reports/999999")
+    assert (r.status_code, r.json()) == (404, {"error": missing})
+    r = c.get("/api/corpus/compare", {"a": "999999", "b": str(doc)})
+    assert (r.status_code, r.json()) == (404, {"error": missing})
 
 
 def test_compare_names_cells_in_chinese(corpus, world):

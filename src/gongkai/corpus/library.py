@@ -199,10 +199,9 @@ class Corpus:
             return list(self.store.findings(None))
         found = _number(number)
         if self.store.document(found) is None:
-            from gongkai.errors import NotFound
+            from gongkai.corpus.region import no_such_report
 
-            raise NotFound("语料库中没有这个编号的报告（各报告的编号见 gongkai export 导出的 reports 表 report_id 列）。",
-                           str(number))
+            raise no_such_report(found, str(number))
         return list(self.store.findings(found))
 
     # -- what the commands show -----------------------------------------------------------

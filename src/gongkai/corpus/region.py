@@ -27,6 +27,15 @@ def report_id(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def no_such_report(document_id: int, arg: str | None = None) -> NotFound:
+    """The one wording of a report number the corpus lacks (the command line, the Python API, the
+    web's pages and JSON API alike); ``arg``, the option it came in (``--against 999``), is named
+    unless it is the number itself."""
+    where = arg if arg and report_id(arg) != document_id else None
+    return NotFound(f"语料库中没有编号为 #{document_id} 的报告（各报告的编号见 gongkai export 导出的 reports 表"
+                    " report_id 列）。", where)
+
+
 def load(store, document_id: int, arg: str | None = None) -> tuple[str, Report]:
     """One stored report as (label, report); a Chinese error when there is none by that id."""
     report = store.held_report(document_id)  # with the findings the corpus holds
@@ -34,8 +43,7 @@ def load(store, document_id: int, arg: str | None = None) -> tuple[str, Report]:
         doc = store.document(document_id)
         if doc is not None and doc["status"] == "failed":  # the number of a file that could not be read
             raise NotFound(f"这个编号是未能读取的文件 {doc['name']}：{doc['reason']}", arg or f"#{document_id}")
-        raise NotFound("语料库中没有这个编号的已解析报告（各报告的编号见 gongkai export 导出的 reports 表"
-                           " report_id 列）。", arg or f"#{document_id}")
+        raise no_such_report(document_id, arg)
     return f"#{document_id} {report.agency or ''}".strip(), report
 
 

@@ -279,6 +279,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
     in full; else only the files' names (``corpus.sources.as_given``), and a failure's reason
     without the server's folders (``errors.without_folders``)."""
     from gongkai.check.catalogue import data as catalogue
+    from gongkai.corpus.region import no_such_report
     from gongkai.corpus.sources import as_given
     from gongkai.format.names import cell_label
     from gongkai.model import Finding
@@ -290,7 +291,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
     with _store() as store:
         doc = store.document(doc_id)
         if doc is None:
-            raise Http404(f"语料库中没有编号为 #{doc_id} 的报告")
+            raise Http404(str(no_such_report(doc_id)))
         report = store.held_report(doc_id)  # its JSON with the findings the page lists
         # a corrected re-send (or the report it replaced) of the body and year: said on the page,
         # which looked current whichever of them was opened
