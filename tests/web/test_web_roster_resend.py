@@ -5,6 +5,7 @@ deadline, and names what each shown report must correct."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from datetime import date
 
@@ -18,14 +19,24 @@ ROW = "一、本年新收到政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t
 
 @pytest.fixture(scope="module")
 def resent(django_env, tmp_path_factory):
-    """The body's report as first sent (表三 一、 total 1 over columns of 0), then corrected."""
+    """The body's report as first sent (表三 一、 total 1 over columns of 0), then, in a later
+    upload, corrected and signed with the same date.  The original has the lesser content hash
+    (a blank line added until it has): the rule before 0.9.4 counted it."""
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
     folder = tmp_path_factory.mktemp("resend")
     good = synthetic_report(BODY, YEAR, date(2026, 1, 20))
     assert ROW in good
+    bad = good.replace(ROW, ROW[:-1] + "1")
+    while hashlib.sha256(bad.encode()).hexdigest() > hashlib.sha256(good.encode()).hexdigest():
+        bad += "\n"
     first, second = folder / "教育局2025年报.txt", folder / "教育局2025年报（更正）.txt"
-    first.write_text(good.replace(ROW, ROW[:-1] + "1"), encoding="utf-8")
+    first.write_text(bad, encoding="utf-8")
     second.write_text(good, encoding="utf-8")
-    with corpus_of(folder, [str(first), str(second)]) as url:
+    with corpus_of(folder, [str(first)]) as url:
+        with Store(url) as store:
+            assert ingest([str(second)], store, workers=1).added == 1
         yield url
 
 
@@ -63,6 +74,27 @@ def test_the_roster_shows_the_corrected_resend_and_what_must_be_corrected(resent
     html = c.get(f"/roster/?year={YEAR}").content.decode()
     assert f'href="/survey/report/{new}/" class="report-link"><span class="tag sev-notice">无错误</span>' in html
     assert f'另有 1 份（显示最后收到的 #{new}；是否按期按最早落款的 <a href="/survey/report/{old}/">#{old}</a>）' in html
+
+
+def test_the_rollup_and_the_statistics_count_the_correction_the_roster_shows(resent, roster, world):
+    """The roll-up and the statistics kept the report with the least content hash — here the
+    defective original, its 本年新收 1 summed — while the 名录 showed the correction: one rule
+    now (``store.received``), the report received last."""
+    from gongkai.corpus.region import select
+    from gongkai.corpus.stats import compute
+    from gongkai.corpus.store import Store
+    from gongkai.format.places import division
+
+    ids = _ids(resent)
+    old, new = ids["教育局2025年报.txt"][0], ids["教育局2025年报（更正）.txt"][0]
+    with Store(resent) as store:
+        chosen = select(store, division("320812"), YEAR)
+        table = compute(store, "county", "320812")
+    assert ([label for label, _ in chosen.parts], chosen.duplicates) == ([f"#{new} {BODY}"], [f"#{old} {BODY}"])
+    assert [(r.year, r.ids, r.values["received"]) for r in table.rows] == [(YEAR, [new], 0)]
+    assert table.duplicates == [f"#{old} {BODY} {YEAR}"]
+    body = client_for(world["supervisor"]).get(f"/api/roster?year={YEAR}").json()["bodies"][0]
+    assert body["report_id"] == new
 
 
 def test_the_roster_names_the_errors_a_body_must_correct(resent, roster, world):

@@ -34,13 +34,13 @@ def due(store: Store) -> list[tuple[int, int | None, int | None]]:
     report whose cross-year findings are out of date."""
     # One body, however its name was printed: paired by its identity (division code and body),
     # not by the name's spelling (洪泽区人民政府 2023, 淮安市洪泽区人民政府 2024).
-    # Of several stored reports of one body and year (e.g. the same report as PDF and as a web
-    # page), the one with the least content hash: the choice does not depend on ingest order.
+    # Of several stored reports of one body and year (a corrected re-send, the same report as PDF
+    # and as a web page), the one counted (``store.received``: the last received).
     # The reports are streamed twice rather than held (a corpus can have a million); what is
     # kept is one id per body and year.
     first: dict[tuple[str | None, int], int] = {}
-    for doc_id, key, year, _ in _bodies(store, "sha256"):
-        first.setdefault((key, year), doc_id)  # in content-hash order: the first is the least
+    for doc_id, key, year, _ in _bodies(store, "counted"):
+        first.setdefault((key, year), doc_id)  # the counted first
     out: list[tuple[int, int | None, int | None]] = []
     for doc_id, key, year, done in _bodies(store, "id"):
         previous = first.get((key, year - 1))

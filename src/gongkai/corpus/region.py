@@ -5,7 +5,8 @@ reports of the bodies placed under it (towns, departments) in that year; the rep
 人民政府 themselves are whole-area reports, so none is added: the region's own one is what the
 sum is compared with, and a lower level's (a county's, under a city) would count its towns
 twice.  Of several reports of one body and year (the same report as PDF and web page) one is
-counted, the one with the least content hash, as the cross-year checks choose.
+counted, the one received last (``store.received``), as the statistics, the cross-year checks
+and the 名录 choose.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gongkai.corpus.store import Store
+from gongkai.corpus.store import Store, received
 from gongkai.errors import GongkaiError, NotFound
 from gongkai.format.places import Division, division, place, speaks_for_area
 from gongkai.model import Report
@@ -108,8 +109,10 @@ class Selection:
 
 
 def select(store: Store, region: Division, year: int) -> Selection:
-    # By body, the least content hash first: the one counted of several reports of one body.
-    rows = sorted(store.reports(prefix(region), year), key=lambda r: (r.agency_key or "", r.sha256))
+    # By body, the counted first (the last received) of several reports of one body.
+    rows = sorted(store.reports(prefix(region), year), key=lambda r: received(r.ingested_at, r.published, r.sha256),
+                  reverse=True)
+    rows.sort(key=lambda r: r.agency_key or "")  # stable: each body's counted report stays first
     parts, own, lower, duplicates = [], None, [], []
     seen: set[str] = set()
     for r in rows:

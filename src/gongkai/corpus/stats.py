@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from gongkai.corpus.store import STAT_CELLS, STAT_RATIOS
+from gongkai.corpus.store import STAT_CELLS, STAT_RATIOS, received
 
 if TYPE_CHECKING:
     from gongkai.corpus.store import StatGroups, Store, StoredReport
@@ -192,10 +192,12 @@ def computed(store: Store, level: str = "city", region: str = "", agency: str = 
     counted: set[tuple[str, int | None]] = set()
     kept: list[StoredReport] = []
     # One report a body and year (the same report met twice — the web page and its PDF, a
-    # repost — would count its figures twice): the least content hash, as `rollup --region`.
+    # repost, a corrected re-send — would count its figures twice): the one received last
+    # (``store.received``), as `rollup --region`, the cross-year checks and the 名录.
     chosen = select(store, region, agency=agency, body=body)
     bodies = _body_names(chosen) if level == "body" else {}
-    for r in sorted(chosen, key=lambda r: (r.agency_key or "", r.year or 0, r.sha256, r.id)):
+    chosen = sorted(chosen, key=lambda r: received(r.ingested_at, r.published, r.sha256), reverse=True)
+    for r in sorted(chosen, key=lambda r: (r.agency_key or "", r.year or 0)):  # stable: the counted first
         if r.agency_key:
             if (r.agency_key, r.year) in counted:
                 duplicates.append(f"#{r.id} {r.agency} {r.year or ''}".strip())

@@ -136,6 +136,16 @@ class StoredReport(NamedTuple):
     placement: str | None  # how the body was placed: auto | user
     posted: str | None  # the web page's 发布时间 a crawler kept (ISO), not the 落款 (published)
     source_url: str | None  # the page's 原文链接
+    ingested_at: str = ""  # the start of the ingest run that stored it (``received``)
+
+
+def received(ingested_at: str | None, published: str | None, sha256: str) -> tuple[str, str, str]:
+    """The order of receipt of the reports of one body and year: of several (a corrected re-send,
+    signed with the same date as Word users do; the same report as PDF and web page) the greatest
+    is the one counted — by the roll-up, the statistics, the cross-year checks and the 名录.  The
+    last received (``ingested_at``); within one ingest run, where that is one value, the later
+    落款, then the greater content hash: not which worker stored it first (docs/dataset.md)."""
+    return (ingested_at or "", published or "", sha256)
 
 
 # The records below are the Python API's (``Corpus.findings()``, ``failures()``, ``store.cells()``
@@ -252,7 +262,7 @@ class Failure(NamedTuple):
 
 _REPORT_SELECT = ("SELECT d.id, d.sha256, d.name, d.path, d.form, d.agency, d.agency_key, d.year, d.format,"
                   " d.published, d.parser_version, d.checked, d.previous_id, a.code, a.province, a.city, a.county,"
-                  " a.unit, a.level, a.source, p.posted, p.source_url FROM documents d"
+                  " a.unit, a.level, a.source, p.posted, p.source_url, d.ingested_at FROM documents d"
                   " LEFT JOIN agencies a ON a.agency_key = d.agency_key LEFT JOIN document_pages p ON p.document_id = d.id"
                   " WHERE d.status = 'ok'")
 _READABLE = "SELECT id FROM documents WHERE status = 'ok'"
@@ -536,6 +546,7 @@ class Store(Database):
                   " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'notice')"
                   if counted else " 0, 0, 0")
         sql = ("SELECT d.id, d.agency, d.agency_key, d.year, d.status, d.published, p.posted, a.code, a.unit," + counts +
+               ", d.ingested_at, d.sha256"
                " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key"
                " LEFT JOIN document_pages p ON p.document_id = d.id WHERE 1 = 1")
         where, params = _region_year(region, year)
@@ -547,7 +558,7 @@ class Store(Database):
             sql += " LIMIT ?"
             params.append(limit)
         keys = ("id", "agency", "agency_key", "year", "status", "published", "posted", "code", "unit", "errors",
-                "warnings", "notices")
+                "warnings", "notices", "ingested_at", "sha256")
         return [dict(zip(keys, row)) for row in self.query(sql, params)]
 
     def document(self, document_id: int) -> dict | None:
@@ -820,9 +831,13 @@ class Store(Database):
     # -- the cross-year pass (corpus/crossyear.py) -------------------------------------------
     def report_bodies(self, order: str = "id") -> Iterator[tuple[int, str | None, str | None, str, int, int | None]]:
         """(id, division code, unit, agency key, year, previous_id) of the readable reports with a
-        body and a year, by id or by content hash (``order``: id | sha256); streamed."""
-        # Hashes in code-point order on both (PostgreSQL would otherwise use the database's collation).
-        by = {"id": "d.id", "sha256": 'd.sha256 COLLATE "C"' if self.dialect == "postgresql" else "d.sha256"}[order]
+        body and a year, by id or the counted first (``order``: id | counted — ``received``, the
+        greatest first); streamed."""
+        # Code-point order on both (PostgreSQL would otherwise use the database's collation), as
+        # Python compares ``received``'s strings.
+        c = ' COLLATE "C"' if self.dialect == "postgresql" else ""
+        by = {"id": "d.id", "counted": f"d.ingested_at{c} DESC, COALESCE(d.published, ''){c} DESC,"
+                                       f" d.sha256{c} DESC"}[order]
         yield from self.iterate(
             "SELECT d.id, a.code, a.unit, d.agency_key, d.year, d.previous_id FROM documents d"
             " LEFT JOIN agencies a ON a.agency_key = d.agency_key"

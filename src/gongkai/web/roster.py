@@ -112,14 +112,16 @@ def _identities(entry: RosterEntry) -> tuple[set[str], set[str]]:
 
 
 def _documents(year: int) -> list[tuple]:
-    """(id, agency_key, agency, identity, published, errors, warnings, notices, posted) of the year's reports."""
-    from gongkai.corpus.store import Store
+    """(id, agency_key, agency, identity, published, errors, warnings, notices, posted, order of
+    receipt) of the year's reports."""
+    from gongkai.corpus.store import Store, received
     from gongkai.format.places import identity
 
     with Store(settings.CORPUS_URL) as store:
         docs = store.summaries(year=year, readable=True)
     return [(d["id"], d["agency_key"], d["agency"], identity(d["code"], d["unit"], d["agency_key"]), d["published"],
-             d["errors"], d["warnings"], d["notices"], d["posted"] or "") for d in docs]
+             d["errors"], d["warnings"], d["notices"], d["posted"] or "",
+             received(d["ingested_at"], d["published"], d["sha256"])) for d in docs]
 
 
 def _index(docs: list[tuple]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
@@ -157,11 +159,11 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
             continue
         # Several stored reports of one body and year (a corrected re-send, often signed with the
         # same date): the earliest signed decides whether it was on time, the last received (the
-        # highest corpus id) is the one whose check is shown — the corrected one, not the
-        # report it replaced, which stays in the corpus and is counted in 另有.  Unsigned reports
-        # come after the signed, by their page's 发布时间.
-        first = min(found, key=lambda d: (d[4] is None, d[4] or d[8][:10], d[0]))
-        doc_id, _key, agency, _code, _published, errors, warnings, notices, _posted = max(found, key=lambda d: d[0])
+        # one the roll-up and the statistics count, ``store.received``) is the one whose check is
+        # shown — the corrected one, not the report it replaced, which stays in the corpus and is
+        # counted in 另有.  Unsigned reports come after the signed, by their page's 发布时间.
+        first = min(found, key=lambda d: (d[4] is None, d[4] or d[8][:10], d[9]))
+        doc_id, _key, agency, _code, _published, errors, warnings, notices, _posted, _order = max(found, key=lambda d: d[9])
         signed = date.fromisoformat(first[4][:10]) if first[4] else None
         posted = first[8]
         # As the checker's DEADLINE: the 落款 date; with none, when the page went up.
