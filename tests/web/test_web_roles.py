@@ -309,8 +309,11 @@ def test_supervisor_surveys_the_region_and_finds_who_has_not_published(live, pag
         assert row.get_attribute("data-status") == "late" and "晚 3 天" in row.inner_text()
         from gongkai.corpus.store import Store
 
-        with Store(corpus["url"]) as store:
+        # taken out by hand for the next size's walk: as every write of the store does, the corpus's
+        # generation is raised with it, or the pages keep answering from before (corpus/kept.py)
+        with Store(corpus["url"]) as store, store.transaction():
             store.execute("DELETE FROM documents WHERE agency = '淮安市清江浦区卫生健康委员会'")
+            store.execute("UPDATE corpus_state SET generation = generation + 1 WHERE id = 1")
 
 
 # -- the clerk: a draft from last year's report, edited, checked, exported --------------------------
