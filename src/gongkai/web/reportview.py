@@ -194,6 +194,11 @@ def finding_rows(report, findings, prefix: str) -> list[dict]:
         # leads to all of them, in the tables and in the source, not to its first alone.
         places = [w for c in held for w in [report.cells[c].where] if w]
         lines = list(dict.fromkeys(int(k.group(1) or k.group(2)) for w in places for k in [_LINE.search(str(w))] if k))
+        # A finding that names its own line (a table's header label, 第29行) links there, not to
+        # the cells under it (第30行): the link's 原文第N行 says what the finding says.
+        own = _LINE.search(f.where or "")
+        if own and int(own.group(1) or own.group(2)) not in lines:
+            lines, m = [int(own.group(1) or own.group(2))], own
         rows.append({
             "source_anchor": f"{prefix}src-{where_slug(info.where)}" if info and info.where else "",
             "source_anchors": list(dict.fromkeys(f"{prefix}src-{where_slug(w)}" for w in places)),
