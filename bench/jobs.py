@@ -60,6 +60,8 @@ def main() -> int:
         _texts(texts, args.texts)
         _pdfs(pdfs, args.pdfs)
         for folder, n in ((texts, args.texts), (pdfs, args.pdfs)):
+            if n == 0:  # --pdfs 0: texts only
+                continue
             for command in ("parse", "check"):
                 _compare(command, folder, n, args.jobs, args.rounds)
     return 0
