@@ -10,9 +10,10 @@ from django.shortcuts import render
 
 from gongkai.errors import GongkaiError
 from gongkai.extract.recover import cross_year_scope
+from gongkai.web import reportview
 from gongkai.web.access import login_or_anonymous, shown_to
 from gongkai.web.methods import answers
-from gongkai.web.reportview import check_data, parse_previous, read_upload, report_context
+from gongkai.web.reportview import check_data, parse_previous, report_context
 
 log = logging.getLogger("django.request")
 
@@ -69,7 +70,7 @@ def _each_report(files) -> Iterator[tuple[str, Callable[[], bytes]]]:
             yield upload.name, _upload(upload)
             continue
         try:
-            data = read_upload(upload, archives=True)
+            data = reportview.read_upload(upload, archives=True)
         except GongkaiError as exc:
             yield upload.name, _refused(exc.message)
             continue
@@ -78,7 +79,7 @@ def _each_report(files) -> Iterator[tuple[str, Callable[[], bytes]]]:
 
 
 def _upload(upload) -> Callable[[], bytes]:
-    return lambda: read_upload(upload)
+    return lambda: reportview.read_upload(upload)  # one reader for the API and the page
 
 
 def _refused(message: str) -> Callable[[], bytes]:
