@@ -207,3 +207,29 @@ def test_the_check_pages_summary_names_what_each_file_must_correct(django_env):
             "表三勾稽关系：第一项加第二项之和等于第三项加第四项之和（逐列）</span>；<span title=\"T3-ROWSUM\">"
             "表三每行总计等于六类申请人之和</span></small></td>") in rows[0]
     assert '<span class="file-name">更正.txt</span></td>' in rows[1] and "defects" not in rows[1]
+
+
+def test_a_report_page_says_before_or_after_as_the_rollup_counts_not_by_number(resent, world):
+    """Within one ingest run (one ingested_at) numbers follow which worker finished first: the page
+    said "在本份之后" of the report with the greater number although the roll-up and the 名录 count
+    the later 落款 (store.received)."""
+    from gongkai.corpus.store import Store
+
+    ids = _ids(resent)
+    old, new = ids["教育局2025年报.txt"][0], ids["教育局2025年报（更正）.txt"][0]
+    with Store(resent) as store:
+        was = store.query("SELECT id, published, ingested_at FROM documents WHERE id IN (?, ?)", (old, new))
+        # the correction stored in the original's run, signed ten days before it
+        store.execute("UPDATE documents SET ingested_at = (SELECT ingested_at FROM documents WHERE id = ?),"
+                      " published = '2026-01-10' WHERE id = ?", (old, new))
+    try:
+        c = client_for(world["supervisor"])
+        row = c.get(f"/survey/report/{old}/").content.decode().split('<tr id="doc-others">')[1].split("</tr>")[0]
+        assert f'<a href="/survey/report/{new}/">#{new}</a>' in row and row.endswith("收到，在本份之前；无错误）</td>")
+        row = c.get(f"/survey/report/{new}/").content.decode().split('<tr id="doc-others">')[1].split("</tr>")[0]
+        assert row.endswith("收到，在本份之后；错误 2 项）</td>")
+    finally:
+        with Store(resent) as store:
+            for doc_id, published, ingested_at in was:
+                store.execute("UPDATE documents SET published = ?, ingested_at = ? WHERE id = ?",
+                              (published, ingested_at, doc_id))

@@ -583,14 +583,14 @@ class Store(Database):
 
     def same_body_year(self, document_id: int) -> list[dict]:
         """The other readable reports of the body and year of ``document_id`` (a corrected re-send,
-        the same report as PDF and web page), by id: their id, file, date signed, when stored and
-        their errors."""
+        the same report as PDF and web page), by id: their id, file, date signed, when stored, their
+        errors and content hash (``received`` orders them)."""
         rows = self.query(
             "SELECT o.id, o.name, o.published, o.ingested_at,"
-            " (SELECT COUNT(*) FROM findings f WHERE f.document_id = o.id AND f.severity = 'error')"
+            " (SELECT COUNT(*) FROM findings f WHERE f.document_id = o.id AND f.severity = 'error'), o.sha256"
             " FROM documents d JOIN documents o ON o.agency_key = d.agency_key AND o.year = d.year AND o.id <> d.id"
             " WHERE d.id = ? AND o.status = 'ok' ORDER BY o.id", (document_id,))
-        return [dict(zip(("id", "name", "published", "ingested_at", "errors"), r)) for r in rows]
+        return [dict(zip(("id", "name", "published", "ingested_at", "errors", "sha256"), r)) for r in rows]
 
     def failures(self, limit: int | None = None) -> list[Failure]:
         """The files that could not be read, in the order they were stored (the first ``limit``

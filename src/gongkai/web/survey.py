@@ -295,7 +295,13 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
         report = store.held_report(doc_id)  # its JSON with the findings the page lists
         # a corrected re-send (or the report it replaced) of the body and year: said on the page,
         # which looked current whichever of them was opened
-        others = [{**o, "ingested_at": (o["ingested_at"] or "")[:19].replace("T", " "), "later": o["id"] > doc_id}
+        from gongkai.corpus.store import received
+
+        # before or after this one as the roll-up and the 名录 count them (store.received), not by
+        # number: within one ingest run numbers follow which worker finished first
+        this = received(doc["ingested_at"], doc["published"], doc["sha256"])
+        others = [{**o, "ingested_at": (o["ingested_at"] or "")[:19].replace("T", " "),
+                   "later": received(o["ingested_at"], o["published"], o["sha256"]) > this}
                   for o in store.same_body_year(doc_id)] if doc["status"] == "ok" else []
     names = catalogue()["severities"]
     found = [(Finding(f["rule"], f["severity"], f["message"], [c for c in (f["cells"] or "").split(";") if c],
