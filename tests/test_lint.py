@@ -1,6 +1,6 @@
 """ruff and mypy, as configured in pyproject.toml, pass on the whole code (CI runs them here).
 
-Before landing: ``ruff check src tests bench`` and ``mypy``."""
+Before landing: ``ruff check src tests bench scripts`` and ``mypy``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def _run(*command: str) -> subprocess.CompletedProcess:
 
 
 def test_ruff():
-    p = _run("ruff", "check", "--no-cache", "src", "tests", "bench")
+    p = _run("ruff", "check", "--no-cache", "src", "tests", "bench", "scripts")
     assert p.returncode == 0, p.stdout + p.stderr
 
 
