@@ -1,6 +1,7 @@
-"""名录 and the web page's 发布时间 a crawler kept: a report with no 落款 is judged by when its page
-went up (as the checker's DEADLINE is), and a 落款 and a 发布时间 on either side of the deadline
-are both said — on the page, in the CSV/XLSX and in the JSON."""
+"""名录 and the web page's 发布时间 a crawler kept: 条例第四十九条 measures when a report is
+向社会公布, so a report is judged by when its page went up whenever a crawler kept that, its 落款
+standing in only without it; each row says which date it was judged by, and a 落款 and a 发布时间
+on either side of the deadline are both said — on the page, in the CSV/XLSX and in the JSON."""
 
 from __future__ import annotations
 
@@ -52,10 +53,11 @@ def roster(django_env, tmp_path_factory):
         RosterEntry.objects.all().delete()
 
 
-def test_the_roster_judges_an_unsigned_report_by_its_pages_posting_time_and_says_both_dates(roster):
+def test_the_roster_judges_by_the_pages_posting_time_and_says_which_date_it_measured(roster):
     """Before: 教育局's and 财政局's reports, which bear no 落款, were 已公开（无落款日期） though
-    their pages said when they went up, and 审计局's report, posted three days late, showed only
-    its 落款 in time."""
+    their pages said when they went up.  And until 0.9.5 a report with both dates followed its 落款:
+    审计局's, signed in time but put up three days late, was 按期公开 with a red note, 水利局's,
+    put up in time under a mistyped late 落款, 逾期公开 — though 第四十九条 measures publication."""
     c = client_for(roster)
     d = c.get(f"/api/roster?year={YEAR}").json()
     got = {b["name"]: (b["status"], b["published"], b["posted"], b["judged_by"], b["days_late"], b["date_note"])
@@ -65,11 +67,12 @@ def test_the_roster_judges_an_unsigned_report_by_its_pages_posting_time_and_says
                                  "无落款日期，按网页发布时间 2026-02-03 10:05 判断"),
         "淮安市清江浦区财政局": ("on_time", None, "2026-01-20T09:30", "posted", None,
                                  "无落款日期，按网页发布时间 2026-01-20 09:30 判断"),
-        "淮安市清江浦区审计局": ("on_time", "2026-01-20", "2026-02-03T10:05", "signed", None,
-                                 "落款日期在期限内，但网页发布时间 2026-02-03 10:05 晚于期限 3 天，请按时向社会公布"),
-        "淮安市清江浦区水利局": ("late", "2026-02-03", "2026-01-28T16:00", "signed", 3,
-                                 "落款日期晚于期限，但网页发布时间 2026-01-28 16:00 在期限内，请核对落款日期是否有误"),
-        "淮安市清江浦区商务局": ("on_time", "2026-01-20", "2026-01-21T08:00", "signed", None, None),
+        "淮安市清江浦区审计局": ("late", "2026-01-20", "2026-02-03T10:05", "posted", 3,
+                                 "按网页发布时间 2026-02-03 10:05 判断：落款日期在期限内，但晚于期限 3 天才向社会公布"),
+        "淮安市清江浦区水利局": ("on_time", "2026-02-03", "2026-01-28T16:00", "posted", None,
+                                 "按网页发布时间 2026-01-28 16:00 判断，在期限内；落款日期晚于期限，也晚于发布时间，请核对落款日期是否有误"),
+        "淮安市清江浦区商务局": ("on_time", "2026-01-20", "2026-01-21T08:00", "posted", None,
+                                 "按网页发布时间 2026-01-21 08:00 判断"),
     }
     assert (d["summary"]["on_time"], d["summary"]["late"], d["summary"]["undated"]) == (3, 2, 0)
 
@@ -79,19 +82,21 @@ def test_the_roster_judges_an_unsigned_report_by_its_pages_posting_time_and_says
             "无落款日期，按网页发布时间 2026-02-03 10:05 判断</small>") in row
     assert '<td data-label="落款日期">—<br><small class="hint">网页发布时间 2026-02-03 10:05</small></td>' in row
     row = next(r for r in html.split("<tr ") if 'data-name="淮安市清江浦区审计局"' in r)
-    assert ('<span class="mark on_time">按期公开</span><br><small class="defects" data-judged-by="signed">'
-            "落款日期在期限内，但网页发布时间 2026-02-03 10:05 晚于期限 3 天，请按时向社会公布</small>") in row
+    assert ('<span class="mark late">逾期公开</span><br><small>晚 3 天</small><br><small class="defects" data-judged-by="posted">'
+            "按网页发布时间 2026-02-03 10:05 判断：落款日期在期限内，但晚于期限 3 天才向社会公布</small>") in row
     row = next(r for r in html.split("<tr ") if 'data-name="淮安市清江浦区商务局"' in r)
-    assert "data-judged-by" not in row
+    assert ('<span class="mark on_time">按期公开</span><br><small class="hint" data-judged-by="posted">'
+            "按网页发布时间 2026-01-21 08:00 判断</small>") in row
 
     rows = list(csv.reader(io.StringIO(c.get(f"/roster/export.csv?year={YEAR}").content.decode("utf-8-sig"))))
     assert rows[0][5:11] == ["状态", "落款日期", "网页发布时间", "判定依据", "逾期天数", "日期说明"]
     by_name = {r[0]: r[5:11] for r in rows[1:]}
     assert by_name["淮安市清江浦区教育局"] == ["逾期公开", "", "2026-02-03 10:05", "网页发布时间", "3",
                                               "无落款日期，按网页发布时间 2026-02-03 10:05 判断"]
-    assert by_name["淮安市清江浦区水利局"] == ["逾期公开", "2026-02-03", "2026-01-28 16:00", "落款日期", "3",
-                                              "落款日期晚于期限，但网页发布时间 2026-01-28 16:00 在期限内，请核对落款日期是否有误"]
-    assert by_name["淮安市清江浦区商务局"] == ["按期公开", "2026-01-20", "2026-01-21 08:00", "落款日期", "", ""]
+    assert by_name["淮安市清江浦区水利局"] == ["按期公开", "2026-02-03", "2026-01-28 16:00", "网页发布时间", "",
+                                              "按网页发布时间 2026-01-28 16:00 判断，在期限内；落款日期晚于期限，也晚于发布时间，请核对落款日期是否有误"]
+    assert by_name["淮安市清江浦区商务局"] == ["按期公开", "2026-01-20", "2026-01-21 08:00", "网页发布时间", "",
+                                              "按网页发布时间 2026-01-21 08:00 判断"]
 
     from openpyxl import load_workbook
 
@@ -112,7 +117,7 @@ def test_both_dates_read_on_a_phone(roster, live, browser):
         assert page_width(pg) == 390
         card = pg.locator('#roster tr[data-name="淮安市清江浦区审计局"]')
         assert card.locator("[data-judged-by]").inner_text() == (
-            "落款日期在期限内，但网页发布时间 2026-02-03 10:05 晚于期限 3 天，请按时向社会公布")
+            "按网页发布时间 2026-02-03 10:05 判断：落款日期在期限内，但晚于期限 3 天才向社会公布")
         assert card.locator('td[data-label="落款日期"]').inner_text().split("\n") == [
             "2026-01-20", "网页发布时间 2026-02-03 10:05"]
         box, note = card.bounding_box(), card.locator("[data-judged-by]").bounding_box()

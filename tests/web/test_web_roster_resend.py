@@ -69,11 +69,12 @@ def test_the_roster_shows_the_corrected_resend_and_what_must_be_corrected(resent
     # with its errors, as if the body had still to redo it.
     assert (body["report_id"], body["first_report_id"], body["other_reports"]) == (new, old, 1)
     assert body["findings"]["error"] == 0 and body["error_rules"] == []
-    assert (body["status"], body["published"]) == ("on_time", "2026-01-20")
+    assert (body["status"], body["published"], body["posted"], body["judged_by"], body["date_note"]) == (
+        "on_time", "2026-01-20", None, "signed", "按落款日期推定（无网页发布时间）")
     assert c.get(f"/api/roster?year={YEAR}").json()["summary"]["with_errors"] == 0
     html = c.get(f"/roster/?year={YEAR}").content.decode()
     assert f'href="/survey/report/{new}/" class="report-link"><span class="tag sev-notice">无错误</span>' in html
-    assert f'另有 1 份（显示最后收到的 #{new}；是否按期按最早落款的 <a href="/survey/report/{old}/">#{old}</a>）' in html
+    assert f'另有 1 份（显示最后收到的 #{new}；是否按期以最早公开的 <a href="/survey/report/{old}/">#{old}</a> 为准）' in html
 
 
 def test_the_rollup_and_the_statistics_count_the_correction_the_roster_shows(resent, roster, world):
@@ -156,7 +157,8 @@ def test_a_report_signed_after_today_is_said_to_have_a_date_to_check(resent, ros
         body = c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]
         assert (body["status"], body["published"], body["signed_after_today"]) == ("on_time", "2026-01-20", True)
         html = c.get(f"/roster/?year={YEAR}").content.decode()
-        assert ('<span class="mark on_time">按期公开</span><br><small class="defects">落款日期晚于今天（2026-01-15），'
+        assert ('<span class="mark on_time">按期公开</span><br><small class="hint" data-judged-by="signed">'
+                '按落款日期推定（无网页发布时间）</small><br><small class="defects">落款日期晚于今天（2026-01-15），'
                 "可能写错，请核对</small>") in html
     finally:
         settings.TODAY = old

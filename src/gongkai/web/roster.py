@@ -1,7 +1,8 @@
 """名录: the bodies a supervisor expects an annual report from, and for a report year whether
-each has published (the report's 落款日期, on time or not by 条例第四十九条; with no 落款 the
-web page's 发布时间 a crawler kept, as the checker's DEADLINE judges), what the check found in
-it, or that it is missing.  Reports are looked up in the corpus (``gongkai.corpus``).
+each has published, on time or not by 条例第四十九条, what the check found in it, or that it is
+missing.  The article measures when a report is 向社会公布, so the web page's 发布时间 a crawler
+kept decides when there is one; without it the report's 落款日期 stands in for it (a report is
+not published before it is signed), and the row says which of the two was measured.  Reports are looked up in the corpus (``gongkai.corpus``).
 
 Matching a body to a stored report: the normalised name, or one of the other names the roster
 gives, equals the report's agency; failing that, both name the same body by the corpus's own
@@ -59,8 +60,9 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)   # (rule, what it is) of doc_id's errors
     future: bool = False  # signed after today: a mistyped date (the report cannot have been published yet)
     posted: str = ""      # the crawled page's 发布时间 (ISO) of the report that decided the status
-    judged_by: str | None = None   # "signed" (the 落款 date) or "posted" (发布时间, the report bears no 落款)
-    note: str = ""        # which date was used, or both when they fall on either side of the deadline
+    judged_by: str | None = None   # "posted" (the page's 发布时间) or "signed" (the 落款, no 发布时间 known)
+    note: str = ""        # which date was measured, and both when they fall on either side of the deadline
+    alert: bool = False   # the note names a 落款 and a 发布时间 on either side of the deadline
 
     @property
     def posted_shown(self) -> str:
@@ -161,19 +163,19 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
         # same date): the earliest signed decides whether it was on time, the last received (the
         # one the roll-up and the statistics count, ``store.received``) is the one whose check is
         # shown — the corrected one, not the report it replaced, which stays in the corpus and is
-        # counted in 另有.  Unsigned reports come after the signed, by their page's 发布时间.
-        first = min(found, key=lambda d: (d[4] is None, d[4] or d[8][:10], d[9]))
+        # counted in 另有.  "Earliest" by the date each report is measured by (below).
+        first = min(found, key=lambda d: (_measured(d)[0] is None, _measured(d)[0] or date.max, d[9]))
         doc_id, _key, agency, _code, _published, errors, warnings, notices, _posted, _order = max(found, key=lambda d: d[9])
         signed = date.fromisoformat(first[4][:10]) if first[4] else None
         posted = first[8]
-        # As the checker's DEADLINE: the 落款 date; with none, when the page went up.
-        day, judged_by = (signed, "signed") if signed else (_day(posted), "posted")
+        day, judged_by = _measured(first)
         late = (day - due).days if day and day > due else None
         status = "undated" if day is None else ("late" if late else "on_time")
+        note, alert = _date_note(signed, posted, due)
         rows.append(Row(entry, year, due, status, doc_id, agency or "", signed, late,
                         {"error": int(errors), "warning": int(warnings), "notice": int(notices)}, len(found) - 1,
                         first[0], future=bool(signed and signed > today), posted=posted,
-                        judged_by=judged_by if day else None, note=_date_note(signed, posted, due)))
+                        judged_by=judged_by, note=note, alert=alert))
     _name_errors(rows)
     return rows
 
@@ -186,19 +188,29 @@ def _day(posted: str) -> date | None:
         return None
 
 
-def _date_note(signed: date | None, posted: str, due: date) -> str:
-    """Which date decided, when it is the page's 发布时间; both, when the 落款 and the 发布时间
-    fall on either side of the deadline (as DEADLINE's findings say)."""
+def _measured(doc: tuple) -> tuple[date | None, str | None]:
+    """The day a stored report counts as published and what says so: 条例第四十九条 measures
+    publication (向社会公布), so the page's 发布时间 when a crawler kept one ("posted"), else the
+    落款 ("signed"), which publication cannot precede; (None, None) with neither."""
+    posted = _day(doc[8])
+    if posted:
+        return posted, "posted"
+    return (date.fromisoformat(doc[4][:10]), "signed") if doc[4] else (None, None)
+
+
+def _date_note(signed: date | None, posted: str, due: date) -> tuple[str, bool]:
+    """(what the status was measured by, whether the 落款 and the 发布时间 fall on either side of
+    the deadline — the 落款 cannot then be squared with the publication, as DEADLINE's findings say)."""
     day, shown = _day(posted), posted.replace("T", " ")
     if day is None:
-        return ""
+        return ("按落款日期推定（无网页发布时间）", False) if signed else ("", False)
     if signed is None:
-        return f"无落款日期，按网页发布时间 {shown} 判断"
+        return f"无落款日期，按网页发布时间 {shown} 判断", False
     if signed <= due < day:
-        return f"落款日期在期限内，但网页发布时间 {shown} 晚于期限 {(day - due).days} 天，请按时向社会公布"
+        return (f"按网页发布时间 {shown} 判断：落款日期在期限内，但晚于期限 {(day - due).days} 天才向社会公布", True)
     if day <= due < signed:
-        return f"落款日期晚于期限，但网页发布时间 {shown} 在期限内，请核对落款日期是否有误"
-    return ""
+        return (f"按网页发布时间 {shown} 判断，在期限内；落款日期晚于期限，也晚于发布时间，请核对落款日期是否有误", True)
+    return f"按网页发布时间 {shown} 判断", False
 
 
 def _name_errors(rows: list[Row]) -> None:
