@@ -32,7 +32,7 @@ def test_users_commands_explain_mistakes_in_chinese(tmp_path):
     r = _run(["users", "add", "x", "--role", "clerk", "--body", "不存在的局", "--password-stdin"], env, "Abcdefgh-123\n")
     assert r.returncode == 1 and "没有名为“不存在的局”的机关" in r.stderr
     r = _run(["users", "body", "甲局", "--region", "32"], env)
-    assert r.returncode == 1 and "6位数字" in r.stderr
+    assert r.returncode == 1 and "行政区划代码应为 6 位数字，如 320804。" in r.stderr
     assert _run(["users", "body", "甲局", "--region", "320812"], env).returncode == 0
     r = _run(["users", "add", "x", "--role", "clerk", "--body", "甲局", "--password-stdin"], env, "123\n")
     assert r.returncode == 1 and "密码不符合要求" in r.stderr

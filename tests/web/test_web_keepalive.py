@@ -110,7 +110,7 @@ def _error(answer) -> tuple[str, str]:
 
 MANY_FILES = ("HTTP/1.1 413 Request Entity Too Large",
               "上传内容过大或文件过多（单次不超过 20 MB、50 个文件）。")
-NO_FILE = ("HTTP/1.1 400 Bad Request", "请用 multipart/form-data 上传一个名为 file 的文件")
+NO_FILE = ("HTTP/1.1 400 Bad Request", "请用 multipart/form-data 上传一个名为 file 的文件。")
 
 
 def test_one_connection_carries_lean_answers_djangos_answers_and_refusals(server, handled_by_django):

@@ -117,7 +117,7 @@ def test_another_sites_script_calls_the_public_api_in_a_browser(django_env, brow
             catch (e) { return ["refused", String(e)]; } }"""
         json_init = {"method": "POST", "headers": {"Content-Type": "application/json", "X-Client": "tool"}, "body": "{}"}
         assert pg.evaluate(call, [f"{server.url}/api/check", json_init]) == [
-            400, '{"error": "请用 multipart/form-data 上传一个名为 file 的文件"}']
+            400, '{"error": "请用 multipart/form-data 上传一个名为 file 的文件。"}']
         # a cookie is never sent across: a call asking for credentials is refused by the browser
         with_cookie = {**json_init, "credentials": "include"}
         assert pg.evaluate(call, [f"{server.url}/api/check", with_cookie])[0] == "refused"

@@ -426,7 +426,7 @@ def test_roster_entries_are_checked_and_a_bad_list_imports_nothing(roster, world
                                   "csrfmiddlewaretoken": token}, follow=True)
     html = r.content.decode()
     assert "名录有 2 处问题，未导入任何一行" in html
-    assert "第2行：“某县某局”的行政区划代码“6403”无效：应为6位数字，如 320812" in html
+    assert "第2行：“某县某局”的行政区划代码“6403”无效：应为 6 位数字，如 320812" in html
     assert "第3行：“宁夏某局”的行政区划代码 640324 不在您监督的地区（3208）内" in html
     assert RosterEntry.objects.count() == before
     # an uploaded CSV in GB18030, as Excel on Chinese Windows saves it

@@ -187,7 +187,7 @@ def create_user(username: str, role: str, body: str | None = None, region: str |
         if body_obj is None:
             raise GongkaiError(f"没有名为“{body}”的机关；请先运行 gongkai users body “{body}” --region 代码。")
     if role == "supervisor" and not (region and len(region) == 6 and region.isdigit()):
-        raise GongkaiError("地区监督人员须用 --region 指定6位行政区划代码。")
+        raise GongkaiError("地区监督人员须用 --region 指定 6 位行政区划代码。")
     with transaction.atomic():
         user = User(username=username, is_staff=role == "admin", is_superuser=role == "admin")
         pw = password if password is not None else _password(from_stdin, user)
@@ -383,7 +383,7 @@ def run_users(args) -> int:
         print(f"gongkai：已创建账户 {args.username}（{ROLES[args.role]}）。")
     elif args.action == "body":
         if not (len(args.region) == 6 and args.region.isdigit()):
-            raise GongkaiError("行政区划代码应为6位数字，如 320804。")
+            raise GongkaiError("行政区划代码应为 6 位数字，如 320804。")
         body, created = Body.objects.get_or_create(name=args.name, defaults={"region_code": args.region})
         print(f"gongkai：{'已创建' if created else '已存在'}机关 {body.name}（编号 {body.pk}，地区 {body.region_code}）。")
     elif args.action == "token":

@@ -51,7 +51,7 @@ def _json_body(request) -> dict:
 def _upload(files):
     given = files.getlist("file")
     if len(given) != 1:
-        raise GongkaiError("请用 multipart/form-data 上传一个名为 file 的文件")
+        raise GongkaiError("请用 multipart/form-data 上传一个名为 file 的文件。")
     return given[0]
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
-region_code = RegexValidator(r"^\d{6}$", "行政区划代码应为6位数字，如 320804")
+region_code = RegexValidator(r"^\d{6}$", "行政区划代码应为 6 位数字，如 320804")
 
 
 def region_prefix(code: str) -> str:

@@ -264,7 +264,7 @@ def clean_entry(name: str, code: str, kind: str = "", aliases: str = "", note: s
     if len(name) > 200:
         raise GongkaiError(f"机关名称过长（{len(name)} 字）")
     if not re.fullmatch(r"\d{6}", code):
-        raise GongkaiError(f"“{name}”的行政区划代码“{code}”无效：应为6位数字，如 320812")
+        raise GongkaiError(f"“{name}”的行政区划代码“{code}”无效：应为 6 位数字，如 320812")
     if allowed and not code.startswith(allowed):
         raise GongkaiError(f"“{name}”的行政区划代码 {code} 不在您监督的地区（{allowed}）内")
     kind = (kind or "").strip()

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, unique=True, verbose_name='机关名称')),
-                ('region_code', models.CharField(max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', '行政区划代码应为6位数字，如 320804')], verbose_name='行政区划代码')),
+                ('region_code', models.CharField(max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', '行政区划代码应为 6 位数字，如 320804')], verbose_name='行政区划代码')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
             ],
             options={
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(choices=[('clerk', '机关经办人'), ('supervisor', '地区监督人员'), ('admin', '系统管理员')], default='clerk', max_length=20, verbose_name='角色')),
-                ('region_code', models.CharField(blank=True, max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', '行政区划代码应为6位数字，如 320804')], verbose_name='监督地区（行政区划代码）')),
+                ('region_code', models.CharField(blank=True, max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', '行政区划代码应为 6 位数字，如 320804')], verbose_name='监督地区（行政区划代码）')),
                 ('body', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='gongkai_web.body', verbose_name='所属机关')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
             ],

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, unique=True, verbose_name='机关名称')),
-                ('region_code', models.CharField(max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', '行政区划代码应为6位数字，如 320804')], verbose_name='行政区划代码')),
+                ('region_code', models.CharField(max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', '行政区划代码应为 6 位数字，如 320804')], verbose_name='行政区划代码')),
                 ('kind', models.CharField(choices=[('department', '政府部门（次年1月31日前）'), ('government', '人民政府（次年3月31日前）')], max_length=20, verbose_name='机关类型')),
                 ('aliases', models.TextField(blank=True, help_text='报告中可能使用的其他名称，每行一个', verbose_name='其他名称')),
                 ('first_year', models.PositiveIntegerField(blank=True, help_text='此前的年度不要求该机关报告（如机关新设）', null=True, verbose_name='起始报告年度')),
