@@ -227,7 +227,7 @@ def test_rollup_of_files_and_reports_as_the_command_does(corpus_db):
     assert total.cells[cell].value == summed and (cell, summed, 95) in [d[:3] for d in total.differences]
     # In a notebook the roll-up shows what it is, not its 200 cells (that printed screens of them).
     partial = sum(1 for s in total.cells.values() if s.status == "partial")
-    assert repr(total) == (f"<Rollup reports=2 year=2024 cells={len(total.cells)} partial={partial} blank=0 unsound=0 "
+    assert repr(total) == (f"<Rollup reports=2 year=2024 cells={len(total.cells)} partial={partial} blank=0 unsound=0 contradicted=0 "
                            f"against=淮安市洪泽区人民政府 differences={len(total.differences)} unread=1>")
     assert len(repr(total)) < 200
     # Reports already read, and a file beside them, give the same sums.

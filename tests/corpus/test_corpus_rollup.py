@@ -147,7 +147,13 @@ def test_a_report_whose_own_sums_fail_is_added_as_printed_and_named(tmp_path, ca
     assert (person.value, person.unsound, whole.value, whole.unsound) == (31, [farm], 28, [farm])  # not corrected
     assert whole.unsound_note() == f"{farm} 报告自身此处的合计不成立，按原样计入（未作更正）"
     assert total.cells["table3.carried_over.total"].unsound == []
-    assert repr(total) == "<Rollup reports=2 year=2024 cells=200 partial=6 blank=0 unsound=5 unread=0>"
+    assert repr(total) == "<Rollup reports=2 year=2024 cells=200 partial=6 blank=0 unsound=5 contradicted=2 unread=0>"
+    # its text also says 法人申请1件、自然人申请2件 against the table's 0 and 3: those sums are doubted too
+    assert [str(c) for c in total.contradicted] == [
+        f"{farm}：正文称本年收到的法人或其他组织的政府信息公开申请为 1 件，而表三“一、本年新收政府信息公开申请数量”行"
+        "“商业企业”、“科研机构”、“社会公益组织”、“法律服务机构”、“其他”列之和为 0",
+        f"{farm}：正文称本年收到的自然人的政府信息公开申请为 2 件，而表三“一、本年新收政府信息公开申请数量”行“自然人”列为 3"]
+    assert total.cells["table3.new_received.natural_person"].contradicted == [farm]
     out = tmp_path / "sum.json"
     monkeypatch.setenv("COLUMNS", "80")
     assert main(["rollup", *paths, "--json", str(out)]) == 0
@@ -182,7 +188,7 @@ def test_a_report_whose_own_sums_fail_is_added_as_printed_and_named(tmp_path, ca
                                      "legal_service", "other_org")],
         "message": "表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3"}
     assert d["coverage"]["table3.total.total"] == {"status": "complete", "numbers": 2, "blank": [], "missing": [],
-                                                   "undecided": [], "unsound": [farm]}
+                                                   "undecided": [], "unsound": [farm], "contradicted": []}
 
 
 def test_a_sum_of_both_table3_layouts_shows_the_one_row_other_beside_its_three_rows(capsys):

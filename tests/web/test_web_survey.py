@@ -188,7 +188,7 @@ def test_rollup_marks_each_partial_sum_and_names_whom_it_lacks(django_env, world
     assert ("<tr><td>表二“行政规范性文件”行“本年制发件数”列</td><td class=\"num\">0+<span class=\"vh\">（部分合计）</span></td>"
             "<td>淮安市清江浦区行政审批局 数字连写无法确定</td></tr>") in html
     assert d["coverage"][person] == {"status": "partial", "numbers": 2, "blank": ["淮安市清江浦区教育局"],
-                                     "missing": [], "undecided": [], "unsound": []}
+                                     "missing": [], "undecided": [], "unsound": [], "contradicted": []}
     # 行政审批局's own 行政复议 row does not add up (总计 0, its parts 1): added as printed, and the
     # page, the sums over that row and the API say whose and which row (they added it without a word)
     assert ('<div class="error" id="rollup-unsound"><p>1 份相加的报告自身的合计不成立（1 处），其数字按原样计入合计、'

@@ -14,7 +14,7 @@ from gongkai.comparison import show_value as _show
 from gongkai.corpus.rollup import Rollup
 from gongkai.corpus.stats import LEVELS, METRICS, NO_BASE, NO_REPORT, StatsTable, missing_years, short_name
 from gongkai.format.names import cell_short, column_label
-from gongkai.render.marks import MARKS, UNSOUND, UNSOUND_WHERE, mark
+from gongkai.render.marks import CONTRADICTED, MARKS, UNSOUND, UNSOUND_WHERE, mark
 from gongkai.render.marks import PARTIAL as _PARTIAL
 
 MAX_DIFFS = 200
@@ -90,7 +90,8 @@ def print_rollup(r: Rollup) -> None:
     partial, marks = [], {}
     for cell_id, s in r.cells.items():
         total.set_value(cell_id, s.value)
-        sign = (PARTIAL if s.status == "partial" else "") + (UNSOUND[0] if s.unsound else "")
+        sign = (PARTIAL if s.status == "partial" else "") + (UNSOUND[0] if s.unsound else "") \
+            + (CONTRADICTED[0] if s.contradicted else "")
         if sign:
             marks[cell_id] = sign
         if s.status == "partial":
@@ -99,6 +100,7 @@ def print_rollup(r: Rollup) -> None:
     print_wrapped(out, f"{len(r.cells) - len(partial)} 格所有报告都有数字；{len(partial)} 格有报告留空、缺行或数字连写无法确定，"
                   f"标 {PARTIAL}（空格不按 0 计，只加有数字的报告；哪些报告空缺见 --json）。")
     print_unsound(out, r)
+    print_contradicted(out, r)
     if r.against is not None:
         if not r.differences:
             out.print(f"[green]与 {escape(r.against_name or '')} 自己的报告逐格一致。[/green]")
@@ -122,6 +124,16 @@ def print_unsound(out, r: Rollup) -> None:
     # By columns, as gongkai stats's lists: rich broke the lines at spaces ("总计为 " / "0，而…").
     _print_list(out, f"注意：{bodies} 份相加的报告自身的合计不成立（{len(r.unsound)} 处），其数字按原样计入合计、未作更正；"
                 f"用到这些数字的合计标 {UNSOUND[0]}（{UNSOUND_WHERE}）：", [f"{u}。" for u in r.unsound], "red")
+
+
+def print_contradicted(out, r: Rollup) -> None:
+    """The summed reports whose own text states another figure than their table: which report, what
+    the text and the table say (the table's number is added as printed; a sum over it is marked)."""
+    if not r.contradicted:
+        return
+    bodies = len(dict.fromkeys(c.report for c in r.contradicted))
+    _print_list(out, f"注意：{bodies} 份相加的报告正文所述与表中数字不一致（{len(r.contradicted)} 处），表中数字按原样计入合计、"
+                f"未作更正；用到这些数字的合计标 {CONTRADICTED[0]}：", [f"{c}。" for c in r.contradicted], "red")
 
 
 def _fmt(value, fmt: str) -> str:

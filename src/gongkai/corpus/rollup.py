@@ -11,6 +11,11 @@ A report whose own sums do not hold (table 3's 总计 not its columns' sum, …:
 arithmetic rules) is added as printed — never "corrected" — and the roll-up says so: which
 report, which row or column (``Rollup.unsound``), and every sum over a cell of it that may be
 the wrong one names it (``CellSum.unsound``; ``check.ocr.wrong_candidates``).
+
+A number the report's own text contradicts (the checker's TEXT-TABLE or TEXT-COMBINED error:
+行政事业性收费 5000 in a cell printed in 万元 where the text says 5000 元) is added as printed too,
+and doubted the same way: the report and the finding are named (``Rollup.contradicted``) and
+every sum over the cell names the report (``CellSum.contradicted``).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class CellSum:
     missing: list[str] = field(default_factory=list)  # reports lacking the row or table
     undecided: list[str] = field(default_factory=list)  # reports whose digits here cannot be cut one way
     unsound: list[str] = field(default_factory=list)  # reports adding a number here whose own sum over it fails
+    contradicted: list[str] = field(default_factory=list)  # reports adding a number here their own text contradicts
 
     @property
     def status(self) -> str:
@@ -48,8 +54,16 @@ class CellSum:
         """Whose own sums over this cell do not hold ("" when none): the sum has their numbers as printed."""
         return f"{'、'.join(self.unsound)} {UNSOUND_WHY}" if self.unsound else ""
 
+    def contradicted_note(self) -> str:
+        """Whose own text says another figure for this cell ("" when none): the sum has their table's number."""
+        return f"{'、'.join(self.contradicted)} {CONTRADICTED_WHY}" if self.contradicted else ""
+
 
 UNSOUND_WHY = "报告自身此处的合计不成立，按原样计入（未作更正）"
+CONTRADICTED_WHY = "报告正文所述与此格的数字不一致，按表中原样计入（未作更正）"
+# The checker's rules by which a report's own text says a cell's number is another (errors only:
+# a figure of another scope or a loosely worded one is no contradiction).
+CONTRADICTING_RULES = ("TEXT-TABLE", "TEXT-COMBINED")
 
 
 @dataclass
@@ -59,6 +73,19 @@ class Unsound:
     rule: str  # T3-IDENTITY, T3-TOTAL, T3-ROWSUM, T4-TOTAL
     cells: list[str]
     fact: str  # which row or column, and the figures, in Chinese
+
+    def __str__(self) -> str:
+        return f"{self.report}：{self.fact}"
+
+
+@dataclass
+class Contradicted:
+    """A summed report's own text saying another figure than its table (a TEXT-TABLE or TEXT-COMBINED error)."""
+    report: str  # as ``Rollup.names`` names it
+    rule: str
+    cells: list[str]
+    fact: str  # what the text says and what the table prints, in Chinese (the finding's first sentence)
+    quote: str  # the sentence of the text
 
     def __str__(self) -> str:
         return f"{self.report}：{self.fact}"
@@ -75,6 +102,7 @@ class Rollup:
     against_name: str | None = None
     differences: list[tuple[str, object, object, str]] = field(default_factory=list)  # cell, sum, county, status
     unsound: list[Unsound] = field(default_factory=list)  # the summed reports' own sums that do not hold
+    contradicted: list[Contradicted] = field(default_factory=list)  # the summed reports' texts against their tables
 
     def __repr__(self) -> str:  # the cells are hundreds: count them (a notebook printed them all)
         partial = sum(1 for s in self.cells.values() if s.status == "partial")
@@ -83,7 +111,8 @@ class Rollup:
         against = f" against={self.against_name or '?'} differences={len(self.differences)}" \
             if self.against is not None else ""
         return (f"<Rollup reports={len(self.names)} year={years} cells={len(self.cells)} partial={partial} "
-                f"blank={blank} unsound={len(self.unsound)}{against} unread={len(self.unread)}>")
+                f"blank={blank} unsound={len(self.unsound)} contradicted={len(self.contradicted)}{against} "
+                f"unread={len(self.unread)}>")
 
     def common_format(self) -> str:
         """The format version most of the reports use (the sums are laid out in it)."""
@@ -105,9 +134,11 @@ class Rollup:
             "unread": [{"path": p, "reason": r} for p, r in self.unread],
             **tables,
             "coverage": {c: {"status": s.status, "numbers": s.numbers, "blank": s.blank, "missing": s.missing,
-                             "undecided": s.undecided, "unsound": s.unsound}
-                         for c, s in self.cells.items() if s.status != "complete" or s.unsound},
+                             "undecided": s.undecided, "unsound": s.unsound, "contradicted": s.contradicted}
+                         for c, s in self.cells.items() if s.status != "complete" or s.unsound or s.contradicted},
             "unsound": [{"report": u.report, "rule": u.rule, "cells": u.cells, "message": u.fact} for u in self.unsound],
+            "contradicted": [{"report": c.report, "rule": c.rule, "cells": c.cells, "message": c.fact, "quote": c.quote}
+                             for c in self.contradicted],
             "against": None if self.against is None else {
                 "report": self.against_name,
                 "differences": [{"cell": c, "sum": _j(a), "report": _j(b), "status": st}
@@ -153,6 +184,8 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
     open_cells = {id(r): {c for amb in r.ambiguous for c in r.undecided(amb)} for _, r in reports}
     own_sums = {id(r): _own_sums_failing(r) for _, r in reports}
     failing = {id(r): _doubtful(r, own_sums[id(r)]) for _, r in reports}
+    texts = {id(r): _text_against(r) for _, r in reports}
+    said_otherwise = {id(r): {c for f in texts[id(r)] for c in f.cells} for _, r in reports}
     cells: dict[str, CellSum] = {}
     for cell_id in ids:
         total, numbers = None, 0
@@ -160,6 +193,7 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
         missing: list[str] = []
         undecided: list[str] = []
         wrong: list[str] = []
+        contradicted: list[str] = []
         for path, r in reports:
             label = r.agency or path
             if not r.has_cell(cell_id):
@@ -173,14 +207,18 @@ def rollup(reports: list[tuple[str, Report]], against: tuple[str, Report] | None
             numbers += 1
             if cell_id in failing[id(r)]:
                 wrong.append(label)
-        cells[cell_id] = CellSum(total, numbers, blank, missing, undecided, wrong)
+            if cell_id in said_otherwise[id(r)]:
+                contradicted.append(label)
+        cells[cell_id] = CellSum(total, numbers, blank, missing, undecided, wrong, contradicted)
     if not any(s.numbers for s in cells.values()):
         raise GongkaiError(f"{len(reports)} 份报告的统计表中没有任何数字，没有可以相加的内容。")
     result = Rollup([r.agency or p for p, r in reports], [r.format or "?" for _, r in reports],
                     [r.year for _, r in reports], cells,
                     list(unread or []),
                     unsound=[Unsound(r.agency or p, f.rule, f.cells, f.message.split("。")[0])  # the fact, not the advice
-                             for p, r in reports for f in own_sums[id(r)]])
+                             for p, r in reports for f in own_sums[id(r)]],
+                    contradicted=[Contradicted(r.agency or p, f.rule, f.cells, f.message.split("。")[0], f.quote or "")
+                                  for p, r in reports for f in texts[id(r)]])
     if against is not None:
         result.against_name = against[1].agency or against[0]
         result.against = against[1]
@@ -193,6 +231,14 @@ def _own_sums_failing(report: Report) -> list[Finding]:
     from gongkai.check.arithmetic import RULES
 
     return [f for rule in RULES for f in rule(report)]
+
+
+def _text_against(report: Report) -> list[Finding]:
+    """The report's own text stating another figure than a cell of its tables (``CONTRADICTING_RULES``
+    errors of ``check.figures``), as the checker words them."""
+    from gongkai.check.figures import text_figures
+
+    return [f for f in text_figures(report) if f.rule in CONTRADICTING_RULES and f.severity == "error"]
 
 
 def _doubtful(report: Report, found: list[Finding]) -> set[str]:
@@ -226,5 +272,7 @@ def _differences(cells: dict[str, CellSum], county: Report) -> list[tuple[str, o
             status = "不一致"
         if s is not None and s.unsound:  # the difference may be a summed report's own error
             status += f"（{'、'.join(s.unsound)} 自身此处的合计不成立）"
+        if s is not None and s.contradicted:  # or a number its own text says otherwise
+            status += f"（{'、'.join(s.contradicted)} 的正文与此格的数字不一致）"
         out.append((cell_id, summed, own, status))
     return out

@@ -26,6 +26,8 @@ PARTIAL = ("+", "部分合计：有报告此格空白、缺此行或数字无法
 UNSOUND_WHERE = ("只标可能有误的格：单改这一格（改后不小于 0）就能使不成立的合计成立；其中有的格不在任何成立的合计里时，"
                  "只标这些")
 UNSOUND = ("!", f"含不平的报告：相加的报告中有报告自身经过此格的合计不成立，其数字按原样计入、未作更正（{UNSOUND_WHERE}）")
+# A sum over several reports that adds a number its report's own text states otherwise (TEXT-TABLE).
+CONTRADICTED = ("^", "正文不符：相加的报告中有报告的正文所述与此格的数字不一致（检查结果 TEXT-TABLE），其数字按表中原样计入、未作更正")
 
 
 def meaning(mark: tuple[str, str]) -> str:

@@ -20,7 +20,17 @@ from gongkai.format import FORMAT
 from gongkai.format.names import column_label, edition, row_label, table_name, table_title
 from gongkai.model import Finding, Report, split_cell_id
 from gongkai.render.common import page_facts
-from gongkai.render.marks import MARKS, PARTIAL, UNSOUND, cell_kind, inferred_from, legend, mark_html, meaning
+from gongkai.render.marks import (
+    CONTRADICTED,
+    MARKS,
+    PARTIAL,
+    UNSOUND,
+    cell_kind,
+    inferred_from,
+    legend,
+    mark_html,
+    meaning,
+)
 
 _RANK = {"error": 0, "warning": 1, "notice": 2}
 _LABELS = ("LABEL-NONSTANDARD", "FORMAT-LAYOUT")  # about the printed labels, not the numbers
@@ -168,7 +178,7 @@ def _td(report: Report, cell_id: str, marks: dict, sums: dict[str, list[tuple[st
         classes.append(f"sev-{sev}")
         notes.append("、".join(f"问题{n}" for n in nums))
         sup += _numbers(nums)
-    for sum_kind, note in sums.get(cell_id, ()):  # a roll-up's sum: partial, or adding a report that does not add up
+    for sum_kind, note in sums.get(cell_id, ()):  # a roll-up's sum: partial, adding a report that does not add up or that its text contradicts
         classes.append(sum_kind)
         notes.append(f"{meaning(SUM_MARKS[sum_kind])}：{note}")
         sup += mark_html(SUM_MARKS[sum_kind])
@@ -236,14 +246,14 @@ def _table4(report: Report, marks: dict, sums: dict[str, list[tuple[str, str]]])
 _TABLES = {"table2": _table2, "table3": _table3, "table4": _table4}
 
 
-SUM_MARKS = {"partial": PARTIAL, "unsound": UNSOUND}
+SUM_MARKS = {"partial": PARTIAL, "unsound": UNSOUND, "contradicted": CONTRADICTED}
 
 
 def table_html(report: Report, table: str, marks: dict, sums: dict[str, list[tuple[str, str]]] | None = None) -> str:
     """One statistics table as an HTML ``<table>`` in the official row order, each value cell
     anchored (``id="cell-…"``), coloured by the worst finding that blames it (``marks`` from
     ``cell_marks``) and marked when inferred or read by OCR; a sum over several reports marks
-    its cells in ``sums`` (cell id -> [(``SUM_MARKS`` kind, whose: ``CellSum.note``/``unsound_note``)])."""
+    its cells in ``sums`` (cell id -> [(``SUM_MARKS`` kind, whose: ``CellSum.note``/``unsound_note``/``contradicted_note``)])."""
     return _TABLES[table](report, marks, sums or {})
 
 

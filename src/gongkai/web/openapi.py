@@ -228,8 +228,8 @@ SCHEMAS: dict[str, Schema] = {
         "sections": arr(obj({"no": INT, "title": STR, "similarity": null(NUM), "copied_share": null(NUM),
                              "passages": arr(STR)})),
     }),
-    "Rollup": {"type": "object", "required": ["reports", "formats", "years", "unread", "coverage", "unsound", "against",
-                                              "region"],
+    "Rollup": {"type": "object", "required": ["reports", "formats", "years", "unread", "coverage", "unsound", "contradicted",
+                                              "against", "region"],
                "properties": {
                    "reports": arr(STR), "formats": arr(STR), "years": arr(INT),
                    "unread": arr(obj({"path": STR, "reason": STR})),
@@ -238,12 +238,17 @@ SCHEMAS: dict[str, Schema] = {
                                             "blank": arr({**STR, "description": "此格空白的报告"}),
                                             "missing": arr({**STR, "description": "缺此行或此表的报告"}),
                                             "undecided": arr({**STR, "description": "此格数字连写、无法确定的报告"}),
-                                            "unsound": arr({**STR, "description": "自身此处合计不成立、数字按原样计入的报告"})}),
-                                       "未全部填数、或计入了自身合计不成立的报告的单元格：几份有数，哪些报告空白、缺行、"
-                                       "无法确定、自身不平"),
+                                            "unsound": arr({**STR, "description": "自身此处合计不成立、数字按原样计入的报告"}),
+                                            "contradicted": arr({**STR, "description": "正文所述与此格数字不一致、表中数字按原样计入的报告"})}),
+                                       "未全部填数、或计入了自身合计不成立或正文与之不符的报告的单元格：几份有数，哪些报告空白、缺行、"
+                                       "无法确定、自身不平、正文不符"),
                    "unsound": {**arr(obj({"report": STR, "rule": STR, "cells": arr(STR),
                                           "message": {**STR, "description": "哪一行或列、数字各是多少（中文）"}})),
                                "description": "相加的报告自身不成立的合计（按原样计入，未作更正）"},
+                   "contradicted": {**arr(obj({"report": STR, "rule": STR, "cells": arr(STR),
+                                               "message": {**STR, "description": "正文怎么说、表中印的是多少（中文，检查结果的第一句）"},
+                                               "quote": {**STR, "description": "正文的原句"}})),
+                                    "description": "相加的报告正文所述与表中数字不一致处（TEXT-TABLE、TEXT-COMBINED 错误；表中数字按原样计入，未作更正）"},
                    "against": null(obj({"report": STR, "differences": arr(obj({
                        "cell": STR, "sum": VALUE, "report": VALUE, "status": STR}))})),
                    "region": obj({"code": STR, "name": STR, "level": {"enum": ["province", "city", "county"]},

@@ -513,7 +513,7 @@ def rollup_context(year, region: str) -> dict:
     from gongkai.corpus.region import full_name
     from gongkai.format.names import cell_label, format_order, table_name, table_title
     from gongkai.model import Report
-    from gongkai.render.marks import PARTIAL, UNSOUND, UNSOUND_WHERE, meaning
+    from gongkai.render.marks import CONTRADICTED, PARTIAL, UNSOUND, UNSOUND_WHERE, meaning
     from gongkai.web.reportview import tables_html
 
     try:
@@ -532,6 +532,8 @@ def rollup_context(year, region: str) -> dict:
             sums.setdefault(c, []).append(("partial", partial[c]))
         if cs.unsound:
             sums.setdefault(c, []).append(("unsound", cs.unsound_note()))
+        if cs.contradicted:  # a number its report's own text states otherwise, added as printed
+            sums.setdefault(c, []).append(("contradicted", cs.contradicted_note()))
     return {"rollup_year": selection.year, "rollup_region": f"{full_name(selection.region)}（{selection.region.code}）",
             "rollup_names": r.names, "rollup_own": selection.own[0] if selection.own else "",
             "rollup_lower": selection.lower, "rollup_duplicates": selection.duplicates,
@@ -543,6 +545,8 @@ def rollup_context(year, region: str) -> dict:
             "rollup_partial": len(partial), "rollup_partial_mark": PARTIAL[0], "rollup_partial_meaning": meaning(PARTIAL),
             "rollup_unsound": [str(u) for u in r.unsound], "rollup_unsound_mark": UNSOUND[0], "rollup_unsound_where": UNSOUND_WHERE,
             "rollup_unsound_bodies": len(dict.fromkeys(u.report for u in r.unsound)),
+            "rollup_contradicted": [str(c) for c in r.contradicted], "rollup_contradicted_mark": CONTRADICTED[0],
+            "rollup_contradicted_bodies": len(dict.fromkeys(c.report for c in r.contradicted)),
             # the same, readable on a phone (no pointer to show a cell's title)
             "rollup_partial_cells": [(cell_label(c, total.format), "" if r.cells[c].value is None else r.cells[c].value,
                                       partial[c]) for c in sorted(partial, key=format_order)]}
