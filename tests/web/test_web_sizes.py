@@ -172,3 +172,59 @@ def test_the_logs_exports_state_their_size_once_made_while_it_stands(django_env,
     assert button.format(f"，{_said(xlsx)}") in c.get(f"/register/{a.pk}/log/").content.decode()
     post(what="repeal", ref="D2026-000001", ending="expired", on="2026-03-06", note="")
     assert button.format("") in c.get(f"/register/{a.pk}/log/").content.decode()
+
+
+# Another process of the same site (a second waitress worker, or the server after a restart):
+# Django configured as `gongkai serve` configures it, the pages drawn for the same clerk.
+_OTHER_PROCESS = """
+import sys
+from gongkai.cli.serve import setup
+setup(None)
+from django.contrib.auth.models import User
+from django.test import Client
+c = Client()
+c.force_login(User.objects.get(username=sys.argv[1]))
+for url in sys.argv[2:]:
+    sys.stdout.write(c.get(url).content.decode() + "\\f")
+"""
+
+
+def test_a_size_once_made_is_stated_by_every_process_of_the_site(django_env, world):
+    """The sizes were remembered in the memory of the process that made the file: another server
+    process (or the same server restarted) stated no size for a PDF or an export this one had
+    made, so two workers drew the same page two ways.  They are kept in the site's folder now."""
+    import subprocess
+    import sys
+
+    from gk_web_support import site_process_environ
+    from test_web_pages import _csrf, _registered
+
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    ref = _registered(c, a, _csrf(c, f"/register/{a.pk}/"), "周八", "2026-03-02")
+    url = f"/register/{a.pk}/r/{ref}/letter/receipt"
+    pdf = c.get(f"{url}?format=pdf").content
+    xlsx = c.get(f"/register/{a.pk}/export.xlsx").content
+    assert pdf[:5] == b"%PDF-" and xlsx[:2] == b"PK"
+    r = subprocess.run([sys.executable, "-c", _OTHER_PROCESS, world["clerk_a"].username,
+                        f"/register/{a.pk}/r/{ref}/", f"/register/{a.pk}/"],
+                       env=site_process_environ(), capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    page, listing, _ = r.stdout.split("\f")
+    assert f'<a href="{url}?format=pdf">PDF，{_said(pdf)}<span class="vh">（PDF 文档，登记回执）</span></a>' in page
+    assert f'<a class="button secondary" href="/register/{a.pk}/export.xlsx">Excel，{_said(xlsx)}</a>' in listing
+
+
+def test_the_sizes_kept_are_bounded(django_env, monkeypatch, tmp_path):
+    """At most LIMIT sizes are kept in the site's folder, the oldest dropped first."""
+    from gongkai.web import sizes
+
+    monkeypatch.setattr(sizes, "_folder", lambda: tmp_path)   # the site's folder, this test's alone
+    monkeypatch.setattr(sizes, "LIMIT", 3)
+    monkeypatch.setattr(sizes, "_PRUNE_EVERY", 1)
+    keys = [sizes.fingerprint("bounded", n) for n in range(5)]
+    for n, key in enumerate(keys):
+        sizes.remember(key, b"x" * n)
+        os.utime(sizes._path(key), (1_000_000 + n, 1_000_000 + n))   # written in this order
+    sizes.remember(keys[4], b"x" * 4)
+    assert [sizes.known(k) for k in keys] == [None, None, 2, 3, 4]
