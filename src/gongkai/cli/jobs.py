@@ -80,7 +80,8 @@ def count(jobs: int | None) -> int:
 def each(files: list[str], work: Callable[[Any, str], R], context: Any, jobs: int,
          crashed: Callable[[str], R]) -> Iterator[R]:
     """``work(context, path)`` for each file, in order; its printed output is written as it
-    would have been printed.  ``work`` must be a module-level function (workers look it up by
+    would have been printed (before its result is yielded, maybe with the next files' output:
+    the caller prints nothing between results).  ``work`` must be a module-level function (workers look it up by
     name).  ``crashed(path)`` is the result of a file whose worker died."""
     if jobs <= 1 or len(files) <= 1:
         for path in files:
@@ -93,16 +94,21 @@ def each(files: list[str], work: Callable[[Any, str], R], context: Any, jobs: in
 
     pending = deque(files[1:])
     workers = min(jobs, len(pending))
-    while pending:  # a pool per crash: the file in the dead worker is given up, the rest redone
-        yield from _pool_run(pending, work, context, workers, crashed)
+    slots = _Slots.open(AHEAD * workers)
+    try:
+        while pending:  # a pool per crash: the file in the dead worker is given up, the rest redone
+            yield from _pool_run(pending, work, context, workers, crashed, slots)
+    finally:
+        if slots is not None:
+            slots.close()
 
 
-def _pool_run(pending: deque[str], work, context, workers: int, crashed) -> Iterator:
+def _pool_run(pending: deque[str], work, context, workers: int, crashed, slots: _Slots | None) -> Iterator:
     from collections import deque
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = _pool(workers, context)
-    inflight: deque[tuple[list[str], Future]] = deque()
+    pool = _pool(workers, context, slots)
+    inflight: deque[tuple[list[str], int | None, Future]] = deque()
     try:
         while pending or inflight:
             paths: list[str] = []  # the task whose result is read (none when a submit fails)
@@ -112,36 +118,56 @@ def _pool_run(pending: deque[str], work, context, workers: int, crashed) -> Iter
                     # much as reading a short text report.
                     size = max(1, min(CHUNK, len(pending) // (AHEAD * workers)))
                     chunk = [pending[i] for i in range(min(size, len(pending)))]
-                    inflight.append((chunk, pool.submit(_captured_all, work, chunk)))
+                    slot = None if slots is None else slots.take()
+                    inflight.append((chunk, slot, pool.submit(_captured_all, work, chunk, slot)))
                     for _ in chunk:  # taken off only once submitted
                         pending.popleft()
-                paths, future = inflight.popleft()
+                paths, slot, future = inflight.popleft()
                 done = future.result()
             except BrokenProcessPool:
                 # Which file killed its worker is unknown: each file in flight is redone alone,
                 # in order, and only one that kills a worker by itself is given up.  The pool
                 # may also break while results are being written: then the next submit raises.
-                suspects = [*paths, *(p for ps, _ in inflight for p in ps)]
+                suspects = [*paths, *(p for ps, _, _ in inflight for p in ps)]
                 inflight.clear()
+                pool.shutdown(wait=True, cancel_futures=True)  # no worker left writing to a slot
+                if slots is not None:
+                    slots.free_all()
                 for suspect in suspects:
-                    yield _alone(suspect, work, context, crashed)
+                    yield _alone(suspect, work, context, crashed, slots)
                 return
-            for one in done:
-                yield _written(one)
+            if slots is not None and slot is not None:
+                if any(err for _, err, _ in done):
+                    results = [_written(one, slots, slot) for one in done]
+                else:  # the usual case: the task's outputs lie one after another, sent at once
+                    sys.stdout.flush()
+                    slots.send(slot, 0, sum(size for (_, size), _, _ in done), sys.stdout)
+                    results = [result for _, _, result in done]
+                slots.free(slot)
+                yield from results
+            else:
+                for one in done:
+                    yield _written(one, slots, slot)
     finally:
-        for _, future in inflight:
+        for _, _, future in inflight:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _pool(workers: int, context) -> ProcessPoolExecutor:
+def _pool(workers: int, context, slots: _Slots | None) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    ctx = multiprocessing.get_context("fork" if _forks() else None)
     return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start,
-                               initargs=(context, interactive(), _encoding(sys.stdout), _encoding(sys.stderr)))
+                               initargs=(context, interactive(), _encoding(sys.stdout), _encoding(sys.stderr),
+                                         None if slots is None else slots.fds))
+
+
+def _forks() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _encoding(stream) -> tuple[str, str] | None:
@@ -154,22 +180,31 @@ def _encoding(stream) -> tuple[str, str] | None:
     return stream.encoding, getattr(stream, "errors", None) or "strict"
 
 
-def _alone(path: str, work, context, crashed):
+def _alone(path: str, work, context, crashed, slots: _Slots | None):
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = _pool(1, context)
+    pool = _pool(1, context, slots)
+    slot = None if slots is None else slots.take()
     try:
-        return _written(pool.submit(_captured, work, path).result())
+        [done] = pool.submit(_captured_all, work, [path], slot).result()
+        return _written(done, slots, slot)
     except BrokenProcessPool:
         return crashed(path)
     finally:
         pool.shutdown(wait=True)
+        if slots is not None and slot is not None:
+            slots.free(slot)
 
 
-def _written(done: tuple[str | bytes, str | bytes, Any]):
+def _written(done: tuple[str | bytes | tuple[int, int], str | bytes, Any], slots: _Slots | None, slot: int | None):
     out, err, result = done
     _write(sys.stderr, err)  # a file's messages come before its output, as in a run without workers
-    _write(sys.stdout, out)
+    if isinstance(out, tuple):  # left in the task's slot by the worker
+        assert slots is not None and slot is not None
+        sys.stdout.flush()
+        slots.send(slot, *out, sys.stdout)
+    else:
+        _write(sys.stdout, out)
     return result
 
 
@@ -185,8 +220,84 @@ def _write(stream, data: str | bytes) -> None:
         stream.flush()
 
 
+class _Slots:
+    """Files in memory that carry workers' output to the parent: a task's output is written into
+    the slot the parent gave it and the parent copies it to its standard output from there,
+    in the kernel where it can (``sendfile``), instead of receiving it pickled through the pool's
+    pipe (with two workers that receiving was a twentieth of a run's CPU on short texts).  The
+    slots are opened before the workers fork, so the workers hold them too; a slot is reused
+    only once the parent has written what it held."""
+
+    def __init__(self, fds: list[int]):
+        self.fds = fds
+        self.idle = list(range(len(fds)))
+        self.sendfile = hasattr(os, "sendfile")
+
+    @classmethod
+    def open(cls, n: int) -> _Slots | None:
+        """``n`` slots, or None where workers are not forked or the output is text (a worker's
+        output then comes back through the pool)."""
+        if not _forks() or _encoding(sys.stdout) is None:
+            return None
+        if hasattr(os, "memfd_create"):
+            return cls([os.memfd_create("gongkai-output", os.MFD_CLOEXEC) for _ in range(n)])
+        import tempfile
+
+        files = [tempfile.TemporaryFile() for _ in range(n)]
+        return cls([os.dup(f.fileno()) for f in files])
+
+    def take(self) -> int:
+        return self.idle.pop()
+
+    def free(self, slot: int) -> None:
+        self.idle.append(slot)
+
+    def free_all(self) -> None:
+        self.idle = list(range(len(self.fds)))
+
+    def close(self) -> None:
+        for fd in self.fds:
+            os.close(fd)
+
+    def send(self, slot: int, start: int, size: int, stream) -> None:
+        """Write ``size`` bytes of ``slot`` from ``start`` to ``stream`` (flushed)."""
+        fd = self.fds[slot]
+        if self.sendfile:
+            try:
+                out = stream.fileno()
+            except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+                out = None
+            if out is not None:
+                first = True
+                try:
+                    while size:
+                        sent = os.sendfile(out, fd, start, size)
+                        start, size, first = start + sent, size - sent, False
+                    return
+                except OSError as e:
+                    import errno
+
+                    if not first or e.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                        raise
+                    self.sendfile = False  # a terminal or an appending file: copied through here
+        while size:
+            data = os.pread(fd, min(size, 1 << 20), start)
+            stream.buffer.write(data)
+            start, size = start + len(data), size - len(data)
+        stream.buffer.flush()
+
+    @staticmethod
+    def write(fd: int, data: bytes, start: int) -> int:
+        view = memoryview(data)
+        while view:
+            n = os.pwrite(fd, view, start)
+            start, view = start + n, view[n:]
+        return start
+
+
 _TTY = False  # the parent's standard output is a terminal (set by _start)
 _ENCODINGS: tuple[tuple[str, str] | None, tuple[str, str] | None] = (None, None)  # stdout's, stderr's
+_SLOT_FDS: list[int] = []  # the parent's output slots (_Slots), inherited by the fork
 
 
 class _Buffer(io.StringIO):
@@ -216,13 +327,22 @@ def _capture(encoding: tuple[str, str] | None) -> _Buffer | _Encoded:
     return _Buffer() if encoding is None else _Encoded(encoding)
 
 
-def _start(context, tty: bool, out: tuple[str, str] | None = None, err: tuple[str, str] | None = None) -> None:
-    global _CONTEXT, _TTY, _ENCODINGS
-    _CONTEXT, _TTY, _ENCODINGS = context, tty, (out, err)
+def _start(context, tty: bool, out: tuple[str, str] | None, err: tuple[str, str] | None,
+           slots: list[int] | None) -> None:
+    global _CONTEXT, _TTY, _ENCODINGS, _SLOT_FDS
+    _CONTEXT, _TTY, _ENCODINGS, _SLOT_FDS = context, tty, (out, err), slots or []
 
 
-def _captured_all(work, paths: list[str]) -> list:
-    return [_captured(work, path) for path in paths]
+def _captured_all(work, paths: list[str], slot: int | None) -> list:
+    done = [_captured(work, path) for path in paths]
+    if slot is None:
+        return done
+    fd, at = _SLOT_FDS[slot], 0
+    for i, (out, err, result) in enumerate(done):  # the outputs one after another in the slot
+        end = _Slots.write(fd, out, at) if out else at
+        done[i] = ((at, end - at), err, result)
+        at = end
+    return done
 
 
 def _captured(work, path: str):
