@@ -149,3 +149,60 @@ def test_the_collector_paused_for_the_start_up_runs_again_for_the_work(tmp_path,
     finally:
         gc.enable()
     capsys.readouterr()
+
+
+def test_parse_directory_to_a_file_alike_with_workers(folder, tmp_path):
+    """Standard output a file (as ``> out.jsonl``), appended to (``>>``) and a pipe: the
+    workers' output reaches it through the parent's slots (sent by the kernel, or copied where
+    the kernel will not), the same bytes as from one process."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "gongkai", "parse", str(folder), "--jobs"]
+    for mode in ("wb", "ab"):
+        for j in ("1", "2"):
+            with open(tmp_path / f"{mode}{j}", mode) as out:
+                out.write(b"before\n")
+                out.flush()
+                subprocess.run([*command, j], stdout=out, stderr=subprocess.DEVNULL, timeout=120)
+        assert (tmp_path / f"{mode}1").read_bytes() == (tmp_path / f"{mode}2").read_bytes()
+    piped = subprocess.run([*command, "2"], capture_output=True, timeout=120).stdout
+    assert b"before\n" + piped == (tmp_path / "wb1").read_bytes()
+    assert len(piped.splitlines()) == 8
+
+
+def test_a_slot_is_sent_by_the_kernel_or_copied(tmp_path, monkeypatch):
+    import errno
+    import io
+
+    slots = jobs._Slots.open(1)
+    assert slots is not None  # workers fork here (Linux)
+    data = "政府信息公开工作年度报告\n".encode() * 50_000  # over a megabyte: several reads when copied
+    assert jobs._Slots.write(slots.fds[0], data, 0) == len(data)
+    calls: list[int] = []
+    sendfile = os.sendfile
+
+    def counted(out, fd, start, size):
+        calls.append(size)
+        return sendfile(out, fd, start, size)
+
+    monkeypatch.setattr(os, "sendfile", counted)
+    try:
+        with open(tmp_path / "kernel", "w", encoding="utf-8") as stream:
+            stream.write("前")
+            slots.send(0, 3, len(data) - 3, stream)
+        assert calls and (tmp_path / "kernel").read_bytes() == "前".encode() + data[3:]
+
+        copied = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # no descriptor: copied through
+        slots.send(0, 0, len(data), copied)
+        assert copied.buffer.getvalue() == data and slots.sendfile
+
+        def refused(out, fd, start, size):
+            raise OSError(errno.EINVAL, "Invalid argument")
+
+        monkeypatch.setattr(os, "sendfile", refused)  # as for a terminal on some systems
+        with open(tmp_path / "refused", "w", encoding="utf-8") as stream:
+            slots.send(0, 0, len(data), stream)
+        assert (tmp_path / "refused").read_bytes() == data and not slots.sendfile
+    finally:
+        slots.close()

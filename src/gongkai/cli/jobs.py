@@ -8,9 +8,11 @@ of one file, or ``--jobs 1``, does the work in the process itself.
 Workers are forked from the parent (where ``fork`` exists) after it has done the first file:
 they start in a few milliseconds with the modules that file needed already imported and the
 run's context (options, last year's report) already in memory.  Only file names go to a worker
-(up to 32 a task when there are many) and only each file's output and counts come back, the
-output encoded as the parent's stream would encode it, which the parent passes on as bytes.  At most
-``4 × N`` tasks are in flight, so memory stays flat on any number of files.  A worker that dies
+(up to 32 a task when there are many) and only counts and messages come back through the pool:
+a task's output, encoded as the parent's stream would encode it, is left in a file in memory
+opened before the fork (a slot, one a task in flight), which the parent sends on to its standard
+output in the kernel where it can.  At most ``4 × N`` tasks are in flight, so memory stays flat
+on any number of files.  A worker that dies
 (a crash in a native reader) costs only the file that killed it: the files in flight are redone
 one by one, that one is reported unreadable, and the run goes on in a fresh pool.
 """
@@ -140,7 +142,6 @@ def _pool_run(pending: deque[str], work, context, workers: int, crashed, slots: 
                 if any(err for _, err, _ in done):
                     results = [_written(one, slots, slot) for one in done]
                 else:  # the usual case: the task's outputs lie one after another, sent at once
-                    sys.stdout.flush()
                     slots.send(slot, 0, sum(size for (_, size), _, _ in done), sys.stdout)
                     results = [result for _, _, result in done]
                 slots.free(slot)
@@ -201,7 +202,6 @@ def _written(done: tuple[str | bytes | tuple[int, int], str | bytes, Any], slots
     _write(sys.stderr, err)  # a file's messages come before its output, as in a run without workers
     if isinstance(out, tuple):  # left in the task's slot by the worker
         assert slots is not None and slot is not None
-        sys.stdout.flush()
         slots.send(slot, *out, sys.stdout)
     else:
         _write(sys.stdout, out)
@@ -260,8 +260,9 @@ class _Slots:
             os.close(fd)
 
     def send(self, slot: int, start: int, size: int, stream) -> None:
-        """Write ``size`` bytes of ``slot`` from ``start`` to ``stream`` (flushed)."""
+        """Write ``size`` bytes of ``slot`` from ``start`` to ``stream``, after what it holds."""
         fd = self.fds[slot]
+        stream.flush()
         if self.sendfile:
             try:
                 out = stream.fileno()
