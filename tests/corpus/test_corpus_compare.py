@@ -68,6 +68,9 @@ def test_compare_command_with_corpus_ids_and_html(tmp_path, capsys):
     assert "2023 年表三“二、上年结转”与 2022 年表三“四、结转下年度继续办理”逐列一致" in printed.replace("\n", "")
     assert err == f"语料库 {db}\n"  # which corpus the numbers came from (an absolute path)
     assert f"不少于 {MIN_PASSAGE} 个字" in out.read_text(encoding="utf-8")
+    # sections headed as the format numbers them, as the reports print them (it was "5.存在的…")
+    assert "\n五、存在的主要问题及改进情况  " in printed
+    assert "<h3>五、存在的主要问题及改进情况：相似度" in out.read_text(encoding="utf-8")
     # a corpus report's label names its body: the head says it once (it read "#1 X：X 2022 年")
     assert printed.splitlines()[:2] == [f"A #{ids[2022]} {AGENCY} 2022 年", f"B #{ids[2023]} {AGENCY} 2023 年"]
     assert f"<p><b>A</b> #{ids[2022]} {AGENCY} 2022 年<br><b>B</b> #{ids[2023]} {AGENCY} 2023 年</p>" in (

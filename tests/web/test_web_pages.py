@@ -311,6 +311,10 @@ def test_draft_starts_blank_refuses_export_until_complete(django_env, world):
     r = c.post("/draft/new", {"body": a.pk, "year": "2025", "format": "2021", "csrfmiddlewaretoken": token},
                follow=True)
     assert "没有上年报告和台账数据，统计表各格空白" in r.content.decode()
+    # the editor's sections headed as the format and every output number them (it had no 一、)
+    assert re.findall(r'<h2 id="h-section-\d">([^<]+)</h2>', r.content.decode()) == [
+        "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
     report = report_of(get(a, 2025))
     assert [report.value(cell) for cell in FORMAT.expected_cells("2021")] == [None] * 200
     html = r.content.decode()

@@ -14,6 +14,7 @@ from gongkai.comparison import show_value as _show
 from gongkai.corpus.rollup import Rollup
 from gongkai.corpus.stats import LEVELS, METRICS, NO_BASE, NO_REPORT, StatsTable, missing_years, short_name
 from gongkai.format.names import cell_short, column_label
+from gongkai.render.common import section_heading
 from gongkai.render.marks import CONTRADICTED, MARKS, UNSOUND, UNSOUND_WHERE, mark
 from gongkai.render.marks import PARTIAL as _PARTIAL
 
@@ -62,9 +63,9 @@ def print_comparison(c: Comparison) -> None:
         t.add_column(h, justify="right")
     for s in c.sections:
         if s.similarity is None:
-            t.add_row(f"{s.no}.{escape(s.title)}", s.why_none, "", "")
+            t.add_row(escape(section_heading(s.no, s.title)), s.why_none, "", "")
         else:
-            t.add_row(f"{s.no}.{escape(s.title)}", f"{s.similarity:.0%}", f"{s.copied_share:.0%}", str(len(s.passages)))
+            t.add_row(escape(section_heading(s.no, s.title)), f"{s.similarity:.0%}", f"{s.copied_share:.0%}", str(len(s.passages)))
     out.print(t)
 
 

@@ -10,6 +10,7 @@ from gongkai.comparison import MAX_SECTION_CHARS, MIN_PASSAGE, Comparison
 from gongkai.comparison import delta as _delta
 from gongkai.comparison import show_value as _show
 from gongkai.format.names import cell_label, column_label
+from gongkai.render.common import section_heading
 from gongkai.render.marks import MARKS, cell_kind, legend, mark_html
 
 _CSS = """body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;
@@ -96,7 +97,7 @@ def compare_html(c: Comparison) -> str:
             head = f"相似度 {s.similarity:.0%}，B 中照搬 A 的比例 {s.copied_share:.0%}"
             if s.truncated:
                 head += f"（章节过长，只比较前 {MAX_SECTION_CHARS} 字）"
-        parts.append(f"<h3>{s.no}. {e(s.title)}：{head}</h3><div class=pair>"
+        parts.append(f"<h3>{e(section_heading(s.no, s.title))}：{head}</h3><div class=pair>"
                      f"<div>{_mark(s.text_a, s.passages)}</div><div>{_mark(s.text_b, s.passages)}</div></div>")
     parts.append("</main></body></html>\n")
     return "".join(parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from gongkai.format.text import shown_or_blank
+from gongkai.render.common import section_heading as _section_heading
 
 register = template.Library()
 
@@ -37,3 +38,9 @@ def file_size(size: object) -> str:
 def file_kind(form: object) -> str:
     """``docx`` -> “Word 文档” (the kind of file a link downloads; "" for one not listed)."""
     return FILE_KINDS.get(str(form).lower(), "")
+
+
+@register.filter
+def section_heading(no: int, title: str) -> str:
+    """A section's heading as the format numbers it (“一、总体情况”), as every output prints it."""
+    return _section_heading(no, title)
