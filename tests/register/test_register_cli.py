@@ -390,3 +390,33 @@ def test_help_names_a_short_choice_and_a_date_is_refused_with_both_spellings(cap
         main(["register", "add", "--type", "自然人", "--date", "01/20/2025"])
     assert refused.value.code == 2
     assert "日期“01/20/2025”无法识别，请写成 2025-09-26 或 2025年9月26日" in capsys.readouterr().err
+
+
+def test_a_withdrawal_that_was_not_is_voided_and_the_request_shows_overdue(capsys, tmp_path, monkeypatch):
+    """A clerk recorded a withdrawal that never was (the applicant only asked how far it was) and
+    voids it a month later: the request is open again and past its due date.  `list` and `due`
+    said 已超期, `register show` only 状态：已登记 — as if it were in time.  It says 已超期 now; once
+    answered, 逾期, with both the withdrawal and its void in the history."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-04-30")
+    db = ("--db", str(tmp_path / "r.db"))
+    assert run(capsys, "register", "add", *db, "--type", "自然人", "--name", "王五", "--channel", "当面",
+               "--content", "某项目补偿方案", "--date", "2026-03-18")[0] == 0
+    assert run(capsys, "register", "withdraw", "2026-000001", *db, "--date", "2026-03-20", "--how", "电话",
+               "--actor", "甲")[0] == 0
+    code, out, _ = run(capsys, "register", "void", "2026-000001", "2", *db, "--reason", "申请人并未撤回，误登记",
+                       "--actor", "乙")
+    assert code == 0
+    code, out, _ = run(capsys, "register", "show", "2026-000001", *db)
+    lines = out.splitlines()
+    assert lines[4] == "状态：已登记；已超期（答复期限 2026-04-16，截至 2026-04-30）"
+    assert [line.split("（")[0].strip() for line in lines if line.startswith("  ")][:3] == [
+        "1. 2026-03-18 登记申请", "2. 2026-03-20 撤回申请【已作废：申请人并未撤回，误登记", "3. 2026-04-30 作废"]
+    assert run(capsys, "register", "due", *db)[1].startswith(
+        "2026-000001\t已超期：答复期限 2026-04-16，已超过10个工作日\t")
+    assert run(capsys, "register", "reply", "2026-000001", *db, "--outcome", "予以公开", "--ground", "2",
+               "--date", "2026-04-30")[0] == 0
+    code, out, _ = run(capsys, "register", "show", "2026-000001", *db)
+    assert out.splitlines()[4] == "状态：已答复；办理结果：（一）予以公开；逾期"
+    code, out, _ = run(capsys, "register", "table3", "--year", "2026", *db)
+    rows = {line.split("\t")[0]: line.split("\t")[1:] for line in out.splitlines()}
+    assert rows["（一）予以公开"][0] == "1" and rows["（六）其他处理—3.其他"][0] == "0"

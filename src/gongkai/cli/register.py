@@ -458,6 +458,7 @@ def _show(args) -> int:
     with _open(args, create=False) as reg:
         r = reg.get(args.ref)
         case = reg.case(args.ref)
+        today = reg.today()
     a = r.applicant
     print(f"编号：{r.ref}" + ("（已作废）" if r.state == "voided" else ""))
     print(f"申请人：{a.name if args.contact else a.masked_name()}（{applicant_types()[a.type]}）")
@@ -468,7 +469,11 @@ def _show(args) -> int:
           f"收到日期：{r.received_on.isoformat()}；件数：{r.pieces}")
     print(f"申请内容：{r.content}")
     state = state_labels()[r.state] + (f"；办理结果：{outcomes()[case.outcome]}" if case.outcome else "")
-    print(f"状态：{state}" + ("；逾期" if case.clock.late else ""))
+    # late once answered (or a due date passed at some point); open past its due date: 已超期, as
+    # `list`, `due` and the web's request page say it
+    print(f"状态：{state}" + ("；逾期" if case.clock.late else
+                             f"；已超期（答复期限 {case.clock.due_text}，截至 {today.isoformat()}）"
+                             if case.clock.overdue(today) else ""))
     print(f"登记：{r.created_by}，{office_time(r.created_at)}")
     print("办理记录：")
     for line in history_lines(r.history, args.contact):
