@@ -12,6 +12,8 @@ import pytest
 
 import gongkai
 from gongkai.cli import main
+from gongkai.corpus import export
+from gongkai.corpus.store import Store
 from tests.conftest import EXAMPLES
 
 PLACED = "平潭综合实验区国有资产管理局"
@@ -57,7 +59,53 @@ def exported(tmp_path_factory):
     db = tmp / "source.db"
     assert main(["ingest", str(extra), str(EXAMPLES), "--db", str(db), "-q", "--workers", "1"]) == 1
     assert main(["place", PLACED, "--code", "350128", "--unit", "国资局", "--db", str(db)]) == 0
-    return db, _export(db, tmp / "source.jsonl")
+    with pytest.MonkeyPatch.context() as patch:  # written two reports at a time: the cross-year pairs straddle chunks
+        patch.setattr(export, "JSONL_CHUNK", 2, raising=False)
+        return db, _export(db, tmp / "source.jsonl")
+
+
+def _written_whole(db) -> bytes:
+    """The JSON Lines export as 0.9.4 wrote it, every report's facts held at once: the reference."""
+    with Store(str(db)) as store:
+        cross = store.cross_year_findings()
+        meta = {r.id: r for r in store.reports()}
+        more = store.provenance()
+        lines = []
+        for doc_id, text in store.report_jsons():
+            d = json.loads(text)
+            if doc_id in cross:
+                d["findings"] = [export._cross_finding(f) for f in cross[doc_id]]
+            r, (size, at, paths, note) = meta[doc_id], more[doc_id]
+            previous = meta.get(r.previous_id)
+            d["corpus"] = {
+                "report_id": r.id, "sha256": r.sha256, "name": r.name, "path": r.path, "paths": paths, "size": size,
+                "form": r.form, "ingested_at": at, "parser_version": r.parser_version, "checked": r.checked,
+                "previous_report_id": r.previous_id, "previous_sha256": previous.sha256 if previous else None,
+                "placement": {"region_code": r.code, "province": r.province, "city": r.city, "county": r.county,
+                              "unit": r.unit, "level": r.level, "placement": r.placement, "note": note}}
+            lines.append(json.dumps(d, ensure_ascii=False) + "\n")
+    return "".join(lines).encode()
+
+
+def test_the_export_is_written_a_few_reports_at_a_time_as_it_was_written_whole(exported, tmp_path, monkeypatch):
+    # 100,000 reports took 551 MB when the whole corpus's facts were held while writing; now
+    # every query names at most a chunk of reports, and the bytes are those of before.
+    db, path = exported
+    assert path.read_bytes() == _written_whole(db)
+    monkeypatch.setattr(export, "JSONL_CHUNK", 3, raising=False)
+    with Store(str(db)) as store:
+        named: list[int] = []
+        query = store.query
+
+        def counted(sql, params=()):
+            rows = query(sql, params)
+            named.append(len({row[0] for row in rows}))
+            return rows
+
+        monkeypatch.setattr(store, "query", counted)
+        assert export.export_jsonl(store, str(tmp_path / "again.jsonl")) == [(str(tmp_path / "again.jsonl"), 21)]
+    assert (tmp_path / "again.jsonl").read_bytes() == path.read_bytes()
+    assert max(named) == 3 and len(named) >= 7 * 5  # 21 reports, 3 at a time: 5–6 queries each
 
 
 def test_the_export_holds_what_must_come_back(exported):

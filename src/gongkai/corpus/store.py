@@ -804,29 +804,57 @@ class Store(Database):
         """(id, stored ``Report.to_dict()`` JSON) of the readable reports, by id; streamed."""
         yield from self.iterate("SELECT id, report_json FROM documents WHERE status = 'ok' ORDER BY id")
 
-    def provenance(self) -> dict[int, tuple[int | None, str, list[str], str | None]]:
+    def provenance(self, ids: Iterable[int] | None = None) -> dict[int, tuple[int | None, str, list[str], str | None]]:
         """report id -> (file size, when ingested, every path it was seen at, its placement's
-        note) of the readable reports (what ``reports`` does not carry, for the JSON Lines export)."""
-        out: dict[int, tuple[int | None, str, list[str], str | None]] = {
-            int(i): (None if size is None else int(size), at, [], note) for i, size, at, note in self.query(
+        note) of the readable reports (of the reports ``ids`` only when given: the JSON Lines
+        export asks a chunk at a time), what ``reports`` does not carry."""
+        ids = None if ids is None else list(ids)
+        out: dict[int, tuple[int | None, str, list[str], str | None]] = {}
+        for where, params in self._by_number("d.id", ids):
+            out.update((int(i), (None if size is None else int(size), at, [], note)) for i, size, at, note in self.query(
                 "SELECT d.id, d.size, d.ingested_at, a.note FROM documents d"
-                " LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.status = 'ok'")}
-        for i, path in self.query("SELECT document_id, path FROM document_paths ORDER BY document_id, path"):
-            if int(i) in out:
-                out[int(i)][2].append(path)
+                f" LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.status = 'ok'{where}", params))
+        for where, params in self._by_number("document_id", ids):
+            for i, path in self.query(f"SELECT document_id, path FROM document_paths WHERE 1 = 1{where}"
+                                      " ORDER BY document_id, path", params):
+                if int(i) in out:
+                    out[int(i)][2].append(path)
         return out
 
-    def cross_year_findings(self) -> dict[int, list[StoredFinding]]:
+    def cross_year_findings(self, ids: Iterable[int] | None = None) -> dict[int, list[StoredFinding]]:
         """report id -> all its findings, in order, of the reports compared with a last-year
-        report (those made with it have ``previous_id``; some of its own may be reworded or gone)."""
-        out: dict[int, list[StoredFinding]] = {int(i): [] for (i,) in self.query(
-            "SELECT id FROM documents WHERE previous_id IS NOT NULL AND status = 'ok'")}  # also with none left
-        for row in self.query(
-                "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
-                " f.previous_id, f.quote FROM findings f JOIN documents d ON d.id = f.document_id"
-                " WHERE d.previous_id IS NOT NULL AND d.status = 'ok' ORDER BY d.id, f.seq"):
-            out.setdefault(row[0], []).append(StoredFinding(*row))
+        report (those made with it have ``previous_id``; some of its own may be reworded or gone);
+        of the reports ``ids`` only when given."""
+        ids = None if ids is None else list(ids)
+        out: dict[int, list[StoredFinding]] = {}
+        for where, params in self._by_number("id", ids):  # also with none left
+            out.update((int(i), []) for (i,) in self.query(
+                f"SELECT id FROM documents WHERE previous_id IS NOT NULL AND status = 'ok'{where} ORDER BY id", params))
+        for where, params in self._by_number("d.id", ids):
+            for row in self.query(
+                    "SELECT d.id, d.sha256, d.agency, d.year, f.seq, f.rule, f.severity, f.cells, f.message, f.place,"
+                    " f.previous_id, f.quote FROM findings f JOIN documents d ON d.id = f.document_id"
+                    f" WHERE d.previous_id IS NOT NULL AND d.status = 'ok'{where} ORDER BY d.id, f.seq", params):
+                out.setdefault(row[0], []).append(StoredFinding(*row))
         return out
+
+    def readable_hashes(self, ids: Iterable[int]) -> dict[int, str]:
+        """report id -> content hash of those of ``ids`` that are readable reports."""
+        out: dict[int, str] = {}
+        for where, params in self._by_number("id", ids):
+            out.update((int(i), sha) for i, sha in self.query(f"SELECT id, sha256 FROM documents WHERE status = 'ok'{where}",
+                                                               params))
+        return out
+
+    @staticmethod
+    def _by_number(column: str, ids: Iterable[int] | None) -> Iterator[tuple[str, list[int]]]:
+        """(a condition to add to a WHERE, its parameters): none for ``ids`` None (every row),
+        else ``column IN (…)`` a chunk of the numbers at a time (none at all for no numbers)."""
+        if ids is None:
+            yield "", []
+            return
+        for chunk in _chunks(ids):
+            yield f" AND {column} IN ({_marks(len(chunk))})", chunk
 
     # -- the cross-year pass (corpus/crossyear.py) -------------------------------------------
     def report_bodies(self, order: str = "id") -> Iterator[tuple[int, str | None, str | None, str, int, int | None]]:
