@@ -256,3 +256,16 @@ def test_a_fifo_among_the_files_is_listed_not_waited_on(tmp_path):
     assert (summary.added, summary.crashes) == (1, 0)
     assert summary.failed == [(str(tmp_path / "in" / "pipe.txt"),
                                "无法读取文件：这是一个命名管道（FIFO），不是普通文件，已拒绝读取。")]
+
+
+def test_a_zip_whose_member_name_is_flagged_utf8_but_is_not_is_a_failure_not_a_crash(tmp_path):
+    # GBK name bytes under the UTF-8 flag: zipfile raised UnicodeDecodeError while opening the
+    # archive, and ingest (and the web's uploads) stopped with a traceback
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("乡镇/XXXXXX.txt", b"x")
+    archive = tmp_path / "乱码.zip"
+    archive.write_bytes(buf.getvalue().replace(b"XXXXXX", "报告二".encode("gbk")))
+    with Store(str(tmp_path / "c.db")) as store:
+        summary = ingest([str(archive)], store, workers=1)
+    assert summary.failed == [(str(archive), "ZIP 压缩包中有文件名标为 UTF-8 编码而实际不是，无法打开。请用其他压缩软件重新压缩。")]

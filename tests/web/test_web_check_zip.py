@@ -85,3 +85,36 @@ def test_the_check_page_says_it_takes_a_zip(django_env):
 
     accept = ",".join(settings.UPLOAD_SUFFIXES) + ",.zip"
     assert f'<input type="file" id="file-input" name="file" multiple accept="{accept}" class="hidden-input">' in page
+
+
+def test_last_years_report_may_be_a_zip_of_that_one_report(django_env):
+    c = client_for(None)
+    token = _csrf(c)
+
+    def page(previous) -> str:
+        with open(seed("001"), "rb") as fh:
+            return c.post("/check/", {"file": fh, "previous": previous, "csrfmiddlewaretoken": token}).content.decode()
+
+    with open(seed("000"), "rb") as prev:
+        plain = page(prev)
+    # 000 is another body's report: said so, naming it, whether it came alone or in a ZIP
+    note = ("上年报告（000_a0c7fabfdf456585.txt）的机关是“吴忠市红寺堡区红寺堡镇人民政府”，本报告的机关是"
+            "“沙坡头区柔远镇人民政府”，不是同一机关")
+    assert note in plain
+    zipped = page(SimpleUploadedFile("上年.zip", _zip({f"上年/{seed('000').name}": seed("000").read_bytes(),
+                                                      "上年/说明.xlsx": b"PK"})))
+    assert note in zipped and "未能读取" not in zipped and "无法读取" not in zipped
+    # a ZIP of several reports: which is last year's is not guessed; the members are named
+    several = page(SimpleUploadedFile("上年.zip", _zip({"上年/甲镇.txt": b"a", "上年/乙镇.txt": b"b"})))
+    assert ('<section class="result failed"><h2>上年.zip</h2><p class="error" role="alert">'
+            "上年度报告只能是一份，而压缩包中有 2 份报告：上年/乙镇.txt、上年/甲镇.txt。"
+            "请只上传上一年度的那一份（或只含它的压缩包）。</p></section>") in several
+
+
+def test_the_check_page_says_last_years_report_may_be_a_zip(django_env):
+    from django.conf import settings
+
+    page = client_for(None).get("/check/").content.decode()
+    accept = ",".join(settings.UPLOAD_SUFFIXES) + ",.zip"
+    assert f'<input type="file" id="previous-input" name="previous" accept="{accept}" class="hidden-input"' in page
+    assert "上年度报告（可选，用于核对上年结转、现行有效件数、上年所列问题的整改和文字雷同；也可是只含这一份报告的 ZIP 压缩包）" in page

@@ -244,3 +244,17 @@ def test_the_lean_answer_carries_hsts_exactly_when_django_does(django_env, monke
             assert answer[0] == "200 OK"
             assert (("Strict-Transport-Security", "max-age=3600") in answer[1]) == (proto == "https")
         assert front not in handled and handled == [django] * 3  # the front answered lean, both schemes
+
+
+def test_a_zip_of_reports_is_answered_in_front_exactly_as_django_answers_it(both):
+    import zipfile
+
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("乡镇/红寺堡镇.txt", SEED)
+        z.writestr("乡镇/说明.xlsx", b"PK")
+    status, answer = _status(both(_form(file=SimpleUploadedFile("各乡镇.zip", bundle.getvalue())), path="/api/check"))
+    assert status == "200 OK" and answer["archive"] == "各乡镇.zip"
+    assert [m["name"] for m in answer["members"]] == ["各乡镇.zip!乡镇/红寺堡镇.txt", "各乡镇.zip!乡镇/说明.xlsx"]
+    assert answer["members"][0]["report"]["findings"] and answer["members"][1]["error"] == "不是可读取的报告文件。"
+    assert both.through_django == []

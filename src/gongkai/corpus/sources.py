@@ -79,6 +79,10 @@ def _zip_items(path: str, archive: bytes | None = None, others: bool = False,
     except (zipfile.BadZipFile, OSError):
         yield Item(path, os.path.basename(path), problem="ZIP 压缩包已损坏或不完整，无法打开。请重新下载原文件。")
         return
+    except UnicodeDecodeError:  # zipfile decodes a name flagged UTF-8 while it opens the archive
+        yield Item(path, os.path.basename(path),
+                   problem="ZIP 压缩包中有文件名标为 UTF-8 编码而实际不是，无法打开。请用其他压缩软件重新压缩。")
+        return
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:

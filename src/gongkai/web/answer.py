@@ -51,13 +51,15 @@ def previous_report(data: bytes, name: str) -> Report:
         raise GongkaiError(f"上年报告无法读取：{exc.message}", name) from None
 
 
-def report_json(data: bytes, name: str, previous: tuple[bytes, str] | None = None, check: bool = False) -> bytes:
+def report_json(data: bytes, name: str, previous: tuple[bytes, str] | None = None, check: bool = False,
+                last: Report | None = None) -> bytes:
     """The report in an upload as ``/api/parse`` answers it (with ``check``: with its findings, as
-    ``/api/check`` does); last year's report (``previous``: its bytes and name), when given, first
-    cuts the digits this year's page ran together, ``notes`` say when it could not, and the
-    checker's cross-year rules compare the two."""
+    ``/api/check`` does); last year's report (``previous``: its bytes and name; or ``last``, read
+    already: once for a ZIP's every member), when given, first cuts the digits this year's page ran
+    together, ``notes`` say when it could not, and the checker's cross-year rules compare the two."""
     report = one_report(data, name)
-    last = previous_report(*previous) if previous is not None else None
+    if last is None and previous is not None:
+        last = previous_report(*previous)
     if last is not None:
         report.notes += use_previous(report, last, checking=check)[0]
     if check:

@@ -9,6 +9,7 @@ that off in the site options.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -34,6 +35,8 @@ from gongkai.web.jsonanswer import json_error, json_response
 from gongkai.web.methods import View, answers
 from gongkai.web.registers import open_register, today
 
+log = logging.getLogger("django.request")
+
 
 def _error(message: str, status: int = 400):
     return json_error(message, status)
@@ -55,18 +58,50 @@ def _upload(files):
     return given[0]
 
 
-def report_json(files, check: bool, gone=None) -> bytes:
+def report_json(files, check: bool, gone=None, user=None) -> bytes:
     """The JSON bytes of ``POST /api/parse`` (``check``: ``/api/check``) for the uploaded ``files``:
     the report (with its findings when ``check``), read — in a read child when the server isolates
     reads — and answered there as the JSON bytes sent here (``web/answer.py``); last year's report
-    (``previous``, optional) cuts run-together digits as ``gongkai parse/check --previous`` do, or
-    ``notes`` say why not.  ``gone``: a callable telling whether the client has gone away.
-    GongkaiError for a bad upload; ``isolate.Busy`` (a 503) when every read child stayed busy."""
-    from gongkai.web.reportview import previous_upload, read_upload
+    (``previous``, optional; a ZIP of that one report too) cuts run-together digits as ``gongkai
+    parse/check --previous`` do, or ``notes`` say why not.  A ZIP of reports: each member answered
+    so (``archive_json``).  ``gone``: a callable telling whether the client has gone away; ``user``:
+    whom a member's reason is shown to (``shown_to``).  GongkaiError for a bad upload;
+    ``isolate.Busy`` (a 503) when every read child stayed busy."""
+    from gongkai.web.reportview import archive_items, is_archive, previous_upload, read_upload
 
     upload = _upload(files)
+    if is_archive(upload.name):
+        items = archive_items(upload)
+        return archive_json(upload.name, items, previous_upload(files.get("previous")), check, gone, user)
     args = (read_upload(upload), upload.name, previous_upload(files.get("previous")), check)
     return isolate.run("gongkai.web.answer:report_json", args, upload.name, gone)
+
+
+def archive_json(archive: str, items: list, previous: tuple[bytes, str] | None, check: bool, gone, user) -> bytes:
+    """The answer for a ZIP of reports: ``{"archive": 包.zip, "members": [{"name": 包.zip!成员,
+    "report": …} | {"name": …, "error": why it was not read}]}`` — every file of it, each report
+    read (and checked) as if uploaded alone, as the check page and ``gongkai check DIR`` do; one
+    member's failure does not lose the others'.  Last year's report is read once, for them all."""
+    from gongkai.web.answer import dumps
+    from gongkai.web.reportview import member_bytes
+
+    last = isolate.run("gongkai.web.answer:previous_report", previous, previous[1], gone) if previous else None
+    parts = []
+    for item in items:
+        head = b'{"name": ' + dumps(item.path)
+        try:
+            args = (member_bytes(item), item.path, None, check, last)
+            parts.append(head + b', "report": ' + isolate.run("gongkai.web.answer:report_json", args, item.path, gone)
+                         + b"}")
+        except (isolate.Busy, isolate.Cancelled):
+            raise  # the server is busy, or nobody waits for the answer: not a member's fault
+        except GongkaiError as exc:
+            parts.append(head + b', "error": ' + dumps(shown_to(user, exc.message)) + b"}")
+        except Exception as exc:  # one member's internal error (logged) must not lose the others' answers
+            log.exception("读取 %s 时出错", item.path)
+            parts.append(head + b', "error": ' + dumps(f"读取时发生内部错误（{type(exc).__name__}），请把此文件报告给管理员。")
+                         + b"}")
+    return b'{"archive": ' + dumps(archive) + b', "members": [' + b", ".join(parts) + b"]}"
 
 
 def open_to_all(response: HttpResponse) -> HttpResponse:
@@ -126,7 +161,8 @@ def report_answer(request, check: bool, files=None, raised: Exception | None = N
     try:
         if raised is not None:
             raise raised
-        data = report_json(request.FILES if files is None else files, check, client_gone(request))
+        data = report_json(request.FILES if files is None else files, check, client_gone(request),
+                           getattr(request, "user", None))
     except isolate.Busy:
         raise  # 503 (errors.exception_response): the upload is fine, the server is busy — try again
     except GongkaiError as exc:

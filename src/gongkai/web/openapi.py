@@ -389,11 +389,17 @@ PAGE_HEADERS = {"Link": {"schema": STR, "description": '下一页、上一页：
 _BODY = _path("body_id", "机关编号")
 _REF = _path("ref", "申请编号", STR)
 _YEAR = _path("year", "报告年度")
-_UPLOAD = obj({"file": {"type": "string", "format": "binary", "description": "年度报告（任何可读取的形式）"},
+_UPLOAD = obj({"file": {"type": "string", "format": "binary", "description": "年度报告（任何可读取的形式），或这些文件的 ZIP "
+                          "压缩包（每份报告逐一回答，见 ReportArchive；最多 50 份报告，成员的大小、压缩比、加密与检查页相同）"},
                      "previous": {"type": "string", "format": "binary", "description": "上年度报告（可选）：同一机关上一年度的报告，"
                                   "连写的数字按它的现行有效件数和结转数再拆；不是同一机关或不是上一年度时不用，"
-                                  "原因写在 notes 中"}},
+                                  "原因写在 notes 中。也可是只含这一份报告的 ZIP 压缩包（含几份报告时拒绝并列出它们）"}},
                     optional=("previous",))
+
+
+def _answer(described: str) -> dict:
+    """A report's JSON, or for a ZIP of reports each member's (``api.archive_json``)."""
+    return _json({"anyOf": [ref("Report"), ref("ReportArchive")]}, described + "；上传 ZIP 压缩包时为 ReportArchive")
 
 
 def document() -> dict:
@@ -412,15 +418,23 @@ def document() -> dict:
         "components": {
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
                                 "bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {**SCHEMAS, "Report": report_schema()},
+            "schemas": {**SCHEMAS, "Report": report_schema(),
+                        "ReportArchive": obj({
+                            "archive": {**STR, "description": "上传的压缩包的文件名"},
+                            "members": arr(obj({"name": {**STR, "description": "压缩包.zip!成员（含文件夹）"},
+                                                "report": ref("Report"),
+                                                "error": {**STR, "description": "未能读取的原因（压缩包中的压缩包、"
+                                                          "不是报告文件、疑似压缩炸弹、已加密、读取失败等）"}},
+                                               optional=("report", "error")))},
+                            description="ZIP 压缩包中每个文件的结果（按成员名排列）：读出的报告，或未能读取的原因")},
         },
         "paths": {
             "/api/parse": {"post": _op("解析一份报告，返回报告 JSON（不保存）；可另附 previous（上年度报告）"
-                                       "拆分连写的数字", _json(ref("Report"), "报告 JSON"),
+                                       "拆分连写的数字", _answer("报告 JSON"),
                                        body=_UPLOAD, body_type="multipart/form-data", secured=False,
                                        more=READ_ERRORS)},
             "/api/check": {"post": _op("解析并检查一份报告，返回带检查结果的报告 JSON（不保存）；可另附 previous"
-                                       "（上年度报告）以运行跨年度规则", _json(ref("Report"), "带 findings 的报告 JSON"),
+                                       "（上年度报告）以运行跨年度规则", _answer("带 findings 的报告 JSON"),
                                        body=_UPLOAD, body_type="multipart/form-data", secured=False,
                                        more=READ_ERRORS)},
             "/api/openapi.json": {"get": {"summary": "本说明", "security": [{}], "responses": {

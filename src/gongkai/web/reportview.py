@@ -39,13 +39,61 @@ def load_upload(upload, request=None):
 
 
 def previous_upload(upload) -> tuple[bytes, str] | None:
-    """Last year's upload (bytes, name) as the read children take it, or None when none was given."""
+    """Last year's upload (bytes, name) as the read children take it, or None when none was given.
+    A ZIP holding one report gives that member (``包.zip!成员``); one holding several is refused
+    naming them: last year's report is one report."""
     if upload is None:
         return None
     try:
-        return read_upload(upload), upload.name
+        if not is_archive(upload.name):
+            return read_upload(upload), upload.name
+        items = archive_items(upload)
+        reports = [i for i in items if i.archive is not None]  # report members, read or refused for a reason
+        if len(reports) == 1:
+            return member_bytes(reports[0]), reports[0].path
     except GongkaiError as exc:
-        raise GongkaiError(f"上年报告无法读取：{exc.message}", upload.name) from None
+        raise GongkaiError(f"上年报告无法读取：{exc.message}", exc.path or upload.name) from None
+    if reports:
+        raise GongkaiError(f"上年度报告只能是一份，而压缩包中有 {len(reports)} 份报告：{_members(reports)}。"
+                           "请只上传上一年度的那一份（或只含它的压缩包）。", upload.name)
+    raise GongkaiError(f"上年报告无法读取：压缩包中没有报告文件（只有 {_members(items)}）。", upload.name)
+
+
+def is_archive(name: str | None) -> bool:
+    return (name or "").lower().endswith(".zip")
+
+
+def archive_items(upload) -> list:
+    """An uploaded ZIP's members (``corpus.sources.Item``: ``包.zip!成员``, read in memory as
+    ``gongkai ingest`` reads them, under its limits and the page's count of files), every file of
+    it named — a report to read, or why it is not read; GongkaiError when the ZIP itself is
+    refused (too large, damaged, more reports than a page takes, empty)."""
+    from gongkai.corpus.sources import upload_items
+
+    data = read_upload(upload, archives=True)
+    items = list(upload_items(data, upload.name, settings.DATA_UPLOAD_MAX_NUMBER_FILES))
+    if len(items) == 1 and items[0].problem and items[0].path == upload.name:  # the ZIP itself, not a member
+        raise GongkaiError(items[0].problem, upload.name)
+    if not items:
+        raise GongkaiError("压缩包中没有文件。", upload.name)
+    return items
+
+
+def member_bytes(item) -> bytes:
+    """A ZIP member's bytes, or GongkaiError naming it with why it is not read (a nested ZIP, a
+    bomb, an encrypted member, another kind of file)."""
+    if item.problem:
+        raise GongkaiError(item.problem, item.path)
+    try:
+        return item.read()
+    except ValueError as exc:
+        raise GongkaiError(str(exc), item.path) from None
+
+
+def _members(items: list, most: int = 10) -> str:
+    """Members as a message names them (their paths inside the ZIP), at most ``most`` then 等 N 个."""
+    names = "、".join(i.path.split("!", 1)[-1] for i in items[:most])
+    return names + (f" 等 {len(items)} 个" if len(items) > most else "")
 
 
 def parse_previous(upload, request=None):

@@ -53,8 +53,9 @@ def check_page(request):
     template = "web/check_results.html" if request.headers.get("HX-Request") else "web/check.html"
     from gongkai.load import FORMS_ZH
 
+    suffixes = ",".join(settings.UPLOAD_SUFFIXES)
     return render(request, template, {"results": results, "previous": previous, "max_mb": settings.MAX_UPLOAD_MB,
-                                      "suffixes": ",".join(settings.UPLOAD_SUFFIXES), "forms": FORMS_ZH,
+                                      "suffixes": suffixes, "with_zip": suffixes + ",.zip", "forms": FORMS_ZH,
                                       "summary": summary(results) if len(results) > 1 else None})
 
 
@@ -63,19 +64,17 @@ def _each_report(files) -> Iterator[tuple[str, Callable[[], bytes]]]:
     ``gongkai ingest`` reads them (``包.zip!成员``, in memory, under its limits), each checked as if
     uploaded alone; a member not read (a nested ZIP, a bomb, another kind of file) raises its
     reason under its own name, and the rest are checked."""
-    from gongkai.corpus.sources import upload_items
-
     for upload in files:
-        if not (upload.name or "").lower().endswith(".zip"):
+        if not reportview.is_archive(upload.name):
             yield upload.name, _upload(upload)
             continue
         try:
-            data = reportview.read_upload(upload, archives=True)
+            items = reportview.archive_items(upload)
         except GongkaiError as exc:
             yield upload.name, _refused(exc.message)
             continue
-        for item in upload_items(data, upload.name, settings.DATA_UPLOAD_MAX_NUMBER_FILES):
-            yield item.path, _refused(item.problem) if item.problem else _member(item)
+        for item in items:
+            yield item.path, _member(item)
 
 
 def _upload(upload) -> Callable[[], bytes]:
@@ -89,12 +88,7 @@ def _refused(message: str) -> Callable[[], bytes]:
 
 
 def _member(item) -> Callable[[], bytes]:
-    def read() -> bytes:
-        try:
-            return item.read()
-        except ValueError as exc:
-            raise GongkaiError(str(exc)) from None
-    return read
+    return lambda: reportview.member_bytes(item)
 
 
 def summary(results: list[dict]) -> dict:
