@@ -133,6 +133,18 @@ def test_every_endpoint_answers_as_documented(doc, world):
         body = check("/api/check", "post", anon.post("/api/check", {"file": fh, "previous": prev}), 200)
     assert body["findings"]
     check("/api/parse", "post", anon.post("/api/parse", {"file": SimpleUploadedFile("a.exe", b"MZ")}), 400)
+    # a ZIP of reports: each member's report, or why it was not read (ReportArchive)
+    import io
+    import zipfile
+
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as z:
+        z.writestr("乡镇/a.txt", seed("000").read_bytes())
+        z.writestr("乡镇/说明.xlsx", b"PK")
+    for url in ("/api/parse", "/api/check"):
+        body = check(url, "post", anon.post(url, {"file": SimpleUploadedFile("包.zip", bundle.getvalue())}), 200)
+        assert [sorted(m) for m in body["members"]] == [["name", "report"], ["error", "name"]]
+    check("/api/check", "post", anon.post("/api/check", {"file": SimpleUploadedFile("坏.zip", b"PK")}), 400)
     check("/api/check", "post", anon.get("/api/check"), 405)
     check("/api/openapi.json", "get", anon.get("/api/openapi.json"), 200)
     # bodies, the register
