@@ -143,3 +143,19 @@ def test_directories_pick_up_every_form(tmp_path, jsons):
     (tmp_path / "s.yml").write_bytes(SOURCE.read_bytes())
     (tmp_path / "notes.xlsx").write_bytes(b"PK")
     assert sorted(Path(p).name for p in expand([str(tmp_path)])) == ["003.json", "s.yml", "two.jsonl"]
+
+
+def test_a_readme_naming_a_label_typo_is_not_a_report(tmp_path):
+    """shared/corpus/README.md's table names hongze 2024's typo 其他法律行政止公开: that cell matched
+    table 3's row label, so the README was read as a report (agency and year unknown, seven blank
+    cells) and ingested as one. A file with no section and not one printed cell is not a report."""
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# Real published reports (PDF)\n\n"
+        "| file | body | year | format | notes |\n|---|---|---|---|---|\n"
+        "| hongze-district-2024.pdf | 淮安市洪泽区人民政府 | 2024 | 2021 | 5 pages; （六）其他处理 printed as one row;"
+        " label typo 其他法律行政止公开 |\n", encoding="utf-8")
+    with pytest.raises(NotAReport) as info:
+        load(readme)
+    assert str(info.value) == f"{readme}：没有找到年度报告的章节或统计表，这不像是一份政府信息公开工作年度报告。"
+    assert info.value.path == str(readme)

@@ -119,7 +119,9 @@ def extract(doc: Document) -> Report:
     _meta(report, doc, walk.title_block, signer)
     _format(report, version2, header_variants)
     _missing_notes(report, walk)
-    if not report.sections and report.table2 is None and report.table3 is None and report.table4 is None:
+    # A table row matched by its label alone, with not one cell printed (a README's table naming a
+    # report's label typo), is no table: without sections such a file is not a report.
+    if not report.sections and not any(info.raw.strip() for info in report.cells.values()):
         if doc.unread:  # the pages OCR would have read may hold the report
             raise NotAReport(f"在可读的页上没有找到年度报告的章节或统计表。{doc.unread}", doc.name)
         raise NotAReport("没有找到年度报告的章节或统计表，这不像是一份政府信息公开工作年度报告。", doc.name)
