@@ -116,8 +116,8 @@ def test_narrative_markdown_loads_nothing_and_drops_nothing():
     assert "| 项目 | 金额 |" in texts and "详见<b>附件</b>。" in texts
 
 
-@pytest.mark.browser
-def test_html_prints_on_a4_with_table3_whole(tmp_path, page):
+def _printed(tmp_path: Path, page: str) -> tuple[str, list[str]]:
+    """The page printed to PDF by Chromium: (pdfinfo, each page's text)."""
     html = tmp_path / "report.html"
     html.write_text(page, encoding="utf-8")
     pdf = tmp_path / "print.pdf"
@@ -126,9 +126,15 @@ def test_html_prints_on_a4_with_table3_whole(tmp_path, page):
                     f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", html.as_uri()],
                    check=True, capture_output=True, timeout=120)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return info, subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                check=True).stdout.split("\f")
+
+
+@pytest.mark.browser
+def test_html_prints_on_a4_with_table3_whole(tmp_path, page):
+    # table 3 fits under its heading on no page but the next: it comes whole, with the heading
+    info, pages = _printed(tmp_path, page)
     assert "594.96 x 841.92 pts (A4)" in info
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")
     table3 = [i for i, text in enumerate(pages) if "申请人情况" in text]
     assert len(table3) == 1
     assert "四、结转下年度继续办理" in pages[table3[0]] and "三、收到和处理政府信息公开申请情况" in pages[table3[0]]
@@ -138,3 +144,22 @@ def test_html_prints_on_a4_with_table3_whole(tmp_path, page):
     last_lines = [[x.strip() for x in text.splitlines() if x.strip() and not re.fullmatch(r"\s*—\s*\d+\s*—\s*", x)][-1]
                   for text in pages if text.strip()]
     assert not set(last_lines) & set(subheadings)
+
+
+@pytest.mark.browser
+def test_printed_table_3_follows_a_long_text_and_repeats_its_header(tmp_path):
+    """Before: section 三 started a page and table 3 printed whole, so a text of a few lines was
+    left alone on a half-empty page; and the header rows were put in a <tbody> inside the
+    <thead> (emptying it), so a table that did break repeated no header."""
+    from test_render_pdf_pages import long_three_report
+
+    page = render_html(long_three_report())
+    assert "<thead>\n<tr>" in page and "<thead>\n<tbody>" not in page
+    assert len(re.findall(r'<tr class="may-break">', page)) == 3
+    _info, pages = _printed(tmp_path, page)
+    [n] = [n for n, text in enumerate(pages) if "三、收到和处理政府信息公开申请情况" in text]
+    assert "全年未收取信息处理费" in pages[n] and "申请人情况" in pages[n]
+    assert "8.属于行政查询事项" in pages[n] and "本机关不掌握相关政府信息" not in pages[n]
+    rest = pages[n + 1]
+    assert "申请人情况" in rest and "1.本机关不掌握相关政府信息" in rest and "四、结转下年度继续办理" in rest
+    assert rest.index("申请人情况") < rest.index("1.本机关不掌握相关政府信息")

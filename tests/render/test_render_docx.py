@@ -196,10 +196,27 @@ def test_table_properties_once_each_in_schema_order(documents):
             assert names == sorted(names, key=_TBLPR_ORDER.index)
             rows = table._tbl.tr_lst
             assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
-            keep = [tc.find(qn("w:p")).find(qn("w:pPr")).find(qn("w:keepNext")) is not None
-                    for tr in rows for tc in tr.tc_lst]
-            last = len(rows[-1].tc_lst)
-            assert all(keep[:-last]) and not any(keep[-last:])  # every row kept with the next but the last
+
+
+def test_a_page_breaks_table_3_only_where_a_group_of_rows_starts(documents):
+    """Each row of tables 2 and 4 is kept with the next (they print whole).  Table 3 was too,
+    and its section started a page to hold it: a text longer than a few lines left the page
+    with the heading and text alone.  Now table 3 may break above （四）无法提供, （五）不予处理 and
+    （六）其他处理 (2019: above （四） and （五）), never inside a group; section 三 starts no page."""
+    for version, doc in documents.items():
+        free = {}
+        for table in doc.tables:
+            rows = table._tbl.tr_lst
+            keeps = [{tc.find(qn("w:p")).find(qn("w:pPr")).find(qn("w:keepNext")) is not None for tc in tr.tc_lst}
+                     for tr in rows]
+            assert all(len(k) == 1 for k in keeps)   # a row's cells agree
+            starts = ["".join(t.text for t in tr.iter(qn("w:t")))[:7] for tr in rows]
+            free[starts[0][:4]] = [starts[r + 1] for r, k in enumerate(keeps) if k == {False} and r + 1 < len(rows)]
+            assert keeps[-1] == {False}
+        assert free == {"第二十条": [], "（本列数": ["（四）无法提供", "（五）不予处理", "（六）其他处理"][:3 if version == "2021" else 2],
+                        "行政复议": []}, version
+        breaks = [p.text for p in doc.paragraphs if p.paragraph_format.page_break_before]
+        assert breaks == [], version
 
 
 def test_title_breaks_between_body_and_report_name_in_bold_and_pages_are_numbered():

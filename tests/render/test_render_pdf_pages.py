@@ -61,8 +61,9 @@ def test_the_signature_and_date_stay_with_the_last_paragraph(tmp_path):
     data = render(report, "pdf")
     pdf = pdfium.PdfDocument(data)
     last = [line.strip() for line in pdf[len(pdf) - 1].get_textpage().get_text_range().splitlines() if line.strip()]
-    assert last == ["六、其他需要报告的事项", "本年度无收取信息处理费情况。", "平潭综合实验区旅游与文化体育局",
-                    "2020 年 1 月 2 日", "— 7 —"]
+    # (page 7 until table 3 could break where a group of its rows starts; section 五's end is on it now)
+    assert last[-5:] == ["六、其他需要报告的事项", "本年度无收取信息处理费情况。", "平潭综合实验区旅游与文化体育局",
+                         "2020 年 1 月 2 日", "— 6 —"]
     # every font embedded, the Chinese text in a CJK face (a reader without the fonts sees the same)
     fonts = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, check=True).stdout.decode().splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)
@@ -97,3 +98,39 @@ def test_five_digit_figures_stay_whole_in_table_3():
     assert row.split()[-7:] == ["23456", "3", "0", "1", "2", "0", "23456"]
     lines = page.splitlines()
     assert ("科研", "机构") in zip(lines, lines[1:])  # a column head two characters a line, as before (not 科研机 / 构)
+
+
+# Section 三 of a clerk's report as long as real ones are: with the old page flow (三 starting a page,
+# table 3 kept whole) the table did not fit under it and the page held the heading and text alone.
+LONG_THREE = ("2025年，本机关共收到政府信息公开申请10件，办结8件，结转下年度办理2件。其中予以公开3件，部分公开1件，"
+              "不予公开1件，无法提供1件，其他处理2件。1件申请因工作衔接不畅逾期答复。\n\n"
+              "本机关严格落实《中华人民共和国政府信息公开条例》，健全依申请公开受理、登记、承办、审核、答复、归档全流程"
+              "工作机制，对每件申请建立台账、专人跟踪，实行一案一档管理。对申请内容不明确的，及时一次性告知申请人补正；"
+              "对涉及第三方权益的，依法书面征求第三方意见；对需要延期答复的，经政府信息公开工作机构负责人同意后告知申请人。\n\n"
+              "全年未收取信息处理费。依申请公开办理情况统计如下表。")
+
+
+def long_three_report():
+    report = load_source(Path(__file__).with_name("town-2025.yaml")).report
+    [three] = [s for s in report.sections if s.no == 3]
+    three.text = LONG_THREE
+    return report
+
+
+@pytest.mark.libreoffice
+def test_table_3_follows_a_long_text_and_breaks_where_a_group_starts():
+    """Before: page 2 held section 三's heading and text alone, half empty, and table 3 came
+    whole on page 3.  Now the table starts under the text and breaks above （四）无法提供, its
+    header repeated on the next page."""
+    import pypdfium2 as pdfium
+
+    from gongkai.render import render
+
+    pdf = pdfium.PdfDocument(render(long_three_report(), "pdf"))
+    pages = [page.get_textpage().get_text_range() for page in pdf]
+    [n] = [n for n, text in enumerate(pages) if "三、收到和处理政府信息公开申请情况" in text]
+    assert "依申请公开办理情况统计如下表。" in pages[n] and "申请人情况" in pages[n]
+    assert "8.属于行政查询事项" in pages[n] and "本机关不掌握相关政府信息" not in pages[n]
+    rest = pages[n + 1]
+    assert "申请人情况" in rest and "1.本机关不掌握相关政府信息" in rest and "四、结转下年度继续办理" in rest
+    assert rest.index("申请人情况") < rest.index("1.本机关不掌握相关政府信息")

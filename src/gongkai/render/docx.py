@@ -19,7 +19,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
-from docx.text.paragraph import Paragraph
 
 from gongkai import ooxml
 from gongkai.format.text import clean_text
@@ -37,7 +36,6 @@ class _Writer:
         self.doc = Document()
         self.style = common.style()
         self.sizes = self.style["sizes_pt"]
-        self.after_table: Paragraph | None = None   # the gap after the last table, while nothing follows it
         self._page()
         self._defaults()
 
@@ -123,14 +121,8 @@ class _Writer:
                 run._r.append(parse_xml(f'<w:t {nsdecls("w")}>{text}</w:t>'))
         self.run(p, " —", "body", size)
 
-    def heading(self, text: str, new_page: bool = False) -> None:
-        if new_page and self.after_table is not None and self.doc.paragraphs[-1]._p is self.after_table._p:
-            # a table ending at the foot of a page would push its gap onto a page of its own,
-            # left blank before the new page
-            self.after_table._p.getparent().remove(self.after_table._p)
-        self.after_table = None
+    def heading(self, text: str) -> None:
         p = self.paragraph(WD_ALIGN_PARAGRAPH.LEFT)
-        p.paragraph_format.page_break_before = new_page
         p.style = self.doc.styles["Heading 2"]
         fmt = p.paragraph_format
         fmt.first_line_indent = Pt(self.sizes["body"] * self.style["indent_chars"])
@@ -200,9 +192,8 @@ class _Writer:
             sect_pr.addprevious(tbl)
         else:
             body.append(tbl)
-        # A gap after the table (and Word wants a paragraph between a table and what follows);
-        # dropped before a heading that starts a new page (heading()).
-        self.after_table = self.paragraph(indent=False)
+        # A gap after the table (and Word wants a paragraph between a table and what follows).
+        self.paragraph(indent=False)
 
     def save(self) -> bytes:
         out = io.BytesIO()
@@ -234,7 +225,7 @@ def table_xml(layout: TableLayout, widths: list[int], size: float, east_asian: s
     out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
     out.append("</w:tblGrid>")
     for r in range(rows):
-        keep = "<w:keepNext/>" if r < rows - 1 else ""
+        keep = "<w:keepNext/>" if r < rows - 1 and not layout.may_break_before(r + 1) else ""
         out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r < layout.header_rows else "")
                    + "</w:trPr>")
         col = 0
@@ -281,9 +272,7 @@ def render_docx(report: Report, for_pdf: bool = False) -> bytes:
     if report.preamble:
         w.narrative(report.preamble)
     for section, table in common.outline(report):
-        # Table 3 takes most of a page; starting its section on a new page keeps it whole
-        # (LibreOffice does not honour keep-with-next across a table).
-        w.heading(common.section_heading(section.no, section.title), new_page=table == "table3")
+        w.heading(common.section_heading(section.no, section.title))
         if section.text:
             w.narrative(section.text, keep_with_table=bool(table))
         if table:

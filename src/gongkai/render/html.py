@@ -38,9 +38,10 @@ def table_html(t: TableLayout) -> str:
             out.append("<thead>")
         if r == t.header_rows and t.header_rows:
             out.append("</thead><tbody>")
-        elif r == 0:
+        elif r == 0 and not t.header_rows:   # a <tbody> inside the <thead> emptied it: no header repeated in print
             out.append("<tbody>")
-        out.append("<tr>")
+        # a row a printed page may start with (layout.may_break_before); the others keep with the row above
+        out.append('<tr class="may-break">' if t.may_break_before(r) else "<tr>")
         for c in t.row_cells(r):
             span = _attrs(rowspan=c.rowspan, colspan=c.colspan)
             text = escape(c.text)

@@ -61,6 +61,23 @@ class TableLayout:
     def value_cells(self) -> list[Cell]:
         return [c for c in self.cells if c.kind == VALUE]
 
+    def may_break_before(self, r: int) -> bool:
+        """Whether a printed page may end above row ``r``.  Tables 2 and 4 are small and print
+        whole.  Table 3 takes most of a page: kept whole it left its section's text alone on a
+        page whenever the text did not leave room for it, so it may break, but only where one
+        of its groups of rows starts after the first (（四）无法提供, （五）不予处理, （六）其他处理):
+        never inside a group, whose label would be cut from its rows; never before （三）不予公开
+        ends, so that the first part holds 三、本年度办理结果 (a narrow column, one character a
+        line, that overflowed two rows) and stays with the header and the text above; never
+        before （七）总计 and 四、结转, which stay with the rows they total.  The header rows are
+        repeated on the next page (``header_rows``)."""
+        if self.name != "table3" or r <= self.header_rows:
+            return False
+        starts = any(c.row == r and c.col == 1 and c.rowspan > 1 for c in self.cells)
+        earlier = any(self.header_rows <= c.row < r and c.col == 1 and c.rowspan > 1 for c in self.cells)
+        crossed = any(c.row < r < c.row + c.rowspan and c.col > 0 for c in self.cells)
+        return starts and earlier and not crossed
+
 
 def _value(report: Report, cell_id: str) -> str:
     return format_value(report.value(cell_id))
