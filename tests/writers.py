@@ -317,7 +317,7 @@ def _digits(values: list, rng: random.Random, flat: Flat, units: list[str] | Non
     for i, v in enumerate(values):
         if i and rng.random() < flat.pad:
             out += " " * rng.choice([1, 1, 2])
-        out += fmt(v) + (units[i] if units else "")
+        out += fmt(v) + (units[i] if units and v is not None else "")  # a blank cell prints nothing
     return out + (" " if rng.random() < flat.pad else "")
 
 

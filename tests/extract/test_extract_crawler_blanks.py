@@ -16,6 +16,7 @@ import pytest
 
 from gongkai.check import check_report
 from gongkai.extract import recover, split
+from gongkai.extract.recover import refine
 from gongkai.load import load
 from tests.conftest import EXAMPLES
 
@@ -199,3 +200,120 @@ def test_a_reading_with_blank_cells_places_each_printed_number_where_it_stands()
     text, at, units = recover._tokenise("1082110")
     assert recover._offsets(text, at, units, ("108", "/", "2", "/", "/", "/", "110")) == (
         ("108", 0), ("", 3), ("2", 3), ("", 4), ("", 4), ("", 4), ("110", 4))
+
+
+# -- rows with fewer digits than cells, blank totals, and table 2 -----------------------------------
+#
+# data/*-zeros-blank-all.txt: the same PDFs rendered with the zero cells of table 2 left blank too;
+# data/hongze-district-2024-no-totals.txt: with tables 3's and 4's zeros and their 总计 cells left
+# blank (a body that leaves its totals blank).  Every value checked against the PDF pages as rendered
+# (pdftoppm): 洪泽区 2024 表二 规章 0|0|0, 行政规范性文件 3|0|8, 表三 一、 95|0|…|95, （二） 9|0|…|9,
+# 表四 1|1|0|0|2 1|0|0|0|1 2|0|1|0|3; 淮安市 2024 表二 规章 1|0|11, 行政规范性文件 8|26|66.
+
+DATA = Path(__file__).parent / "data"
+
+
+def _reading(pdf, amb, blank_totals: bool = False) -> list[str]:
+    """The PDF's row as a reading of its text: a zero (or, with ``blank_totals``, a total) blank."""
+    out = []
+    for cell in amb.cells:
+        v = pdf.value(cell)
+        out.append(split.BLANK if v == 0 or (blank_totals and cell.endswith(".total")) else str(v))
+    return out
+
+
+def test_a_row_with_fewer_digits_than_cells_names_its_readings():
+    # 洪泽区 2024, zeros blank: 一、本年新收 95|0|0|0|0|0|95 prints "9595", four digits for seven cells.
+    # Before: "无法按格式拆成 7 个单元格的数", no reading named (CELL-AMBIGUOUS said only that).
+    pdf = load(EXAMPLES / "hongze-district-2024.pdf")
+    text = load(DATA / "hongze-district-2024-zeros-blank-all.txt")
+    by_row = {a.row: a for a in text.ambiguous}
+    received = by_row["new_received"]
+    assert (received.reason, received.raw, len(received.candidates)) == ("blank-only", "9595", 132)
+    assert received.candidates[0] == _reading(pdf, received) == ["95", "/", "/", "/", "/", "/", "95"]
+    # the total may have been left blank too: 95 and 95 in two of the six columns, 9|5|9|5 in four …
+    assert ["95", "95", "/", "/", "/", "/", "/"] in received.candidates
+    assert ["9", "5", "9", "5", "/", "/", "/"] in received.candidates
+    assert [text.value(c) for c in received.cells] == [None] * 7  # nothing chosen
+    for amb in text.ambiguous:  # every row's PDF reading is named
+        assert _reading(pdf, amb) in amb.candidates, amb.row
+    found = {f.cells[0]: f.message for f in check_report(text) if f.rule == "CELL-AMBIGUOUS"}
+    assert found["table3.new_received.natural_person"] == (
+        "表三“一、本年新收政府信息公开申请数量”行的数字印作“9595”，只有 4 个数字，少于 7 个单元格，有单元格未印出数字"
+        "（网页抓取的文本不留空白单元格的痕迹）；若本行合计相符或总计空白，有单元格空白（记作“/”）的读法有 132 种："
+        "95|/|/|/|/|/|95； /|95|/|/|/|/|95； /|/|95|/|/|/|95； /|/|/|95|/|/|95； /|/|/|/|95|/|95； /|/|/|/|/|95|95； "
+        "9|5|9|5|/|/|/； 9|5|9|/|5|/|/；……（全部 132 种见 gongkai parse --json 的 ambiguous）。报告自身的合计也可能有误，"
+        "原文无法判断，已保留原样，该行单元格留空（不作猜测）。请核对原件，确认该行各单元格的数字。")
+    # Table 4's readings with a group's total blank are too many (over a thousand): those whose
+    # sums hold are named, and said to be so.
+    t4 = by_row["all"]
+    assert (t4.reason, len(t4.candidates)) == ("blank-only", 372)
+    assert found["table4.review.upheld"].startswith(
+        "表四的数字印作“11211213”，只有 8 个数字，少于 15 个单元格，有单元格未印出数字（网页抓取的文本不留空白单元格的痕迹）；"
+        "若各组合计相符（总计空白的读法过多，未列出），有单元格空白（记作“/”）的读法有 372 种：")
+    assert text.candidate_values() == {c: v for c, v in text.candidate_values().items() if c.startswith("table2.")}
+
+
+def test_a_blank_total_is_among_the_readings_of_a_row_whose_cells_vanished():
+    # The 总计 cells left blank as well: 一、本年新收 95|…|(blank) prints "95", （二） 9|…|(blank) "9".
+    # Before: neither named any reading (a one-digit row could not even be part and total).
+    text = load(DATA / "hongze-district-2024-no-totals.txt")
+    by_row = {a.row: a for a in text.ambiguous}
+    assert (by_row["new_received"].reason, len(by_row["new_received"].candidates)) == ("blank-only", 21)
+    assert ["95", "/", "/", "/", "/", "/", "/"] in by_row["new_received"].candidates
+    assert by_row["partial"].candidates == [["9" if i == p else "/" for i in range(7)] for p in range(6)]
+    assert [text.value(c) for c in by_row["partial"].cells] == [None] * 7
+    [found] = [f for f in check_report(text) if f.rule == "CELL-AMBIGUOUS" and f.cells[0].startswith("table3.partial")]
+    assert found.message == (
+        "表三“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行的数字印作“9”，只有 1 个数字，少于 7 个单元格，"
+        "有单元格未印出数字（网页抓取的文本不留空白单元格的痕迹）；若本行合计相符或总计空白，有单元格空白（记作“/”）的读法有 "
+        "6 种：9|/|/|/|/|/|/； /|9|/|/|/|/|/； /|/|9|/|/|/|/； /|/|/|9|/|/|/； /|/|/|/|9|/|/； /|/|/|/|/|9|/。"
+        "报告自身的合计也可能有误，原文无法判断，已保留原样，该行单元格留空（不作猜测）。请核对原件，确认该行各单元格的数字。")
+    # Table 2 prints its zeros here (规章 000): 行政规范性文件 308 stays 3|0|8, marked by its count.
+    assert text.table2["art20_1.normative_docs"] == {"made": 3, "repealed": 0, "in_force": 8}
+    assert text.cells["table2.art20_1.normative_docs.made"].basis == ("digit-count",)
+
+
+def test_table_2_with_its_zeros_blank():
+    # 淮安市 2024: 规章 1|0|11 prints "111" with its zero blank.  Before: read 1|1|1 (marked inferred,
+    # two values wrong).  The text shows its body leaves cells blank (rows with fewer digits than cells)
+    # and its table 2 prints no zero: a row read one digit a cell by its count alone is open, every
+    # reading named.
+    pdf = load(EXAMPLES / "huaian-city-2024.pdf")
+    text = load(DATA / "huaian-city-2024-zeros-blank-all.txt")
+    rules = [f"table2.art20_1.rules.{c}" for c in ("made", "repealed", "in_force")]
+    assert [pdf.value(c) for c in rules] == [1, 0, 11]
+    assert [text.value(c) for c in rules] == [None] * 3
+    [amb] = [a for a in text.ambiguous if a.row == "art20_1.rules"]
+    assert (amb.reason, amb.raw) == ("blank-cells", "111")
+    assert amb.candidates == [["1", "1", "1"], ["1", "11", "/"], ["11", "1", "/"], ["1", "/", "11"], ["11", "/", "1"],
+                              ["/", "1", "11"], ["/", "11", "1"], ["111", "/", "/"], ["/", "111", "/"], ["/", "/", "111"]]
+    assert text.candidate_values()["table2.art20_1.rules.in_force"] == ["1", "/", "11", "111"]
+    for cell, value in pdf.iter_cells():  # no value read differs from the PDF
+        assert text.value(cell) in (None, value), cell
+    # 洪泽区 2024: 规章 0|0|0 prints nothing — a row of blank cells, not a missing row; and
+    # 行政规范性文件 3|0|8 prints "38", fewer digits than cells.  Before: TABLE-INCOMPLETE "表二缺少 1 行：
+    # “规章”", the label read as part of the column head ("现行有效件数规章"), and "38" named no reading.
+    text = load(DATA / "hongze-district-2024-zeros-blank-all.txt")
+    found = check_report(text)
+    assert "TABLE-INCOMPLETE" not in {f.rule for f in found}
+    assert [(u.table, u.printed) for u in text.labels] == [("table3", "2.其他法律行政止公开")]  # the PDF's own typo
+    assert [f.message for f in found if f.rule == "CELL-BLANK" and f.cells[0].startswith("table2.")] == [
+        "表二“规章”行整行未填数字（3 个单元格，均空白）。格式要求此处填写数字，没有发生的请填“0”，不要留空或填“/”。"]
+    assert [f.message for f in found if f.rule == "CELL-AMBIGUOUS" and f.cells[0].startswith("table2.")] == [
+        "表二“行政规范性文件”行的数字印作“38”，只有 2 个数字，少于 3 个单元格，有单元格未印出数字（网页抓取的文本不留空白"
+        "单元格的痕迹）；按单元格个数有单元格空白（记作“/”）的读法有 6 种：3|8|/； 3|/|8； /|3|8； 38|/|/； /|38|/； "
+        "/|/|38。其中“本年制发件数”、“本年废止件数”、“现行有效件数”无法确定，已留空（不作猜测）。请核对原件，确认这些单元格的数字。"]
+    assert text.table2["art20_1.rules"] == dict.fromkeys(("made", "repealed", "in_force"))
+
+
+def test_last_years_report_settles_a_table_2_row_whose_cells_vanished():
+    # 洪泽区 2023 (the PDF): 行政规范性文件 现行有效 5.  2024's "38" with its zero blank: 5 + 制发 − 废止
+    # = 现行有效 (a blank counts 0) leaves 3|8|/ and 3|/|8 — 本年制发件数 3, as the PDF prints it.
+    text = load(DATA / "hongze-district-2024-zeros-blank-all.txt")
+    last = load(EXAMPLES / "hongze-district-2023.pdf")
+    assert refine(text, last) == ["table2.art20_1.normative_docs.made"]
+    cell = text.cells["table2.art20_1.normative_docs.made"]
+    assert (text.value("table2.art20_1.normative_docs.made"), cell.inferred, cell.basis) == (3, True, ("in-force",))
+    [amb] = [a for a in text.ambiguous if a.table == "table2"]
+    assert text.open_cuts(amb) == [["3", "8", "/"], ["3", "/", "8"]]

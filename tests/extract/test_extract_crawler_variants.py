@@ -38,6 +38,17 @@ def arithmetic(report) -> list[tuple]:
     return [(f.rule, f.cells, f.message) for f in check_report(report) if f.rule in ARITHMETIC]
 
 
+# Said of a failing sum whose cells only the count of digits placed (a blank cell leaves no trace).
+BY_COUNT = ("数字在原文中连写，是按数字个数一位一格读出的（推断值）；网页抓取的文本不留空白单元格的痕迹，"
+            "也可能是有单元格空白、数字应属相邻单元格。请对照原件核对。")
+
+
+def as_clean(found: list[tuple]) -> list[tuple]:
+    """A crawler text's arithmetic findings without what they say of the digits' placing."""
+    return [(rule, cells, message.replace("该行" + BY_COUNT, "").replace("该组" + BY_COUNT, ""))
+            for rule, cells, message in found]
+
+
 def clean_form(report_format: str, table2: dict, table3_: dict, table4_: dict):
     """The same tables printed as a clean text table (tab-separated rows), parsed."""
     r = random_report(random.Random(0), report_format)
@@ -54,9 +65,12 @@ def test_check_finds_the_arithmetic_errors_of_the_clean_form(name):
     e = EXPECTED[name]
     crawler = parse((CRAWLER / f"{name}.txt").read_text(encoding="utf-8"), f"{name}.txt")
     clean = clean_form(e["format"], e["table2"], e["table3"], e["table4"])
-    assert arithmetic(crawler) == arithmetic(clean)
+    assert as_clean(arithmetic(crawler)) == arithmetic(clean)
     expected = {"ptzhsyqhzs-2024": ["T4-TOTAL"], "ptzhsyqnyn-2024": ["T3-ROWSUM"] * 4}.get(name, [])
     assert [f[0] for f in arithmetic(crawler)] == expected
+    # Each failing sum's cells were placed one digit a cell by their count alone ("3000000" may be
+    # 30|0|0|0|0|0 with a cell blank): the crawler's finding says so, the clean table's does not.
+    assert all(message.endswith(BY_COUNT) for _, _, message in arithmetic(crawler))
 
 
 def test_a_row_whose_total_is_wrong_with_a_digit_a_cell_is_read_as_printed():
@@ -64,30 +78,49 @@ def test_a_row_whose_total_is_wrong_with_a_digit_a_cell_is_read_as_printed():
     # the sums say; the checker reports the row (3 ≠ 4) and the 总计 column (4+1+1 = 6 ≠ 5).
     r = parse(variant("ptzhsyqjtj-2021", ("（一）予以公开3000003", "（一）予以公开3000004")))
     assert r.table3["granted"] == dict(zip(COLS, [3, 0, 0, 0, 0, 0, 4]))
-    assert not r.cells["table3.granted.total"].inferred and r.ambiguous == []
+    assert r.ambiguous == []
+    # Its sum failing, the digits may as well be 30|0|0|0|0|4 with a cell blank (a crawler keeps no
+    # trace of it): the cells are marked inferred by their count, and the findings say so.
+    # Before: read as printed unmarked, and the finding blamed the report's sum alone.
+    assert {(i.inferred, i.basis) for c, i in r.cells.items() if c.startswith("table3.granted.")} == \
+        {(True, ("digit-count",))}
     e = EXPECTED["ptzhsyqjtj-2021"]
     t3 = copy.deepcopy(e["table3"])
     t3["granted"]["total"] = 4
-    assert arithmetic(r) == arithmetic(clean_form("2021", e["table2"], t3, e["table4"]))
+    assert as_clean(arithmetic(r)) == arithmetic(clean_form("2021", e["table2"], t3, e["table4"]))
     assert [(f[0], f[1][0]) for f in arithmetic(r)] == [("T3-TOTAL", "table3.total.total"),
                                                         ("T3-ROWSUM", "table3.granted.total")]
+    assert arithmetic(r)[1][2] == ("表三“（一）予以公开”行：总计为 4，而自然人与五类法人或其他组织之和为 3，相差 1。"
+                                   "请核对该行各列数字或总计。该行" + BY_COUNT)
+    # A row whose sum holds as printed is read so, unmarked: 3000003 (its other readings do not add up).
+    r = parse(variant("ptzhsyqjtj-2021"))
+    assert r.table3["granted"] == dict(zip(COLS, [3, 0, 0, 0, 0, 0, 3]))
+    assert not r.cells["table3.granted.total"].inferred
 
 
 def test_a_row_no_cut_of_which_adds_up_stays_unsplit():
     # （一）予以公开 printed 100000011: nine digits for seven cells.  With 总计 11 the rest, 1000000,
     # gives 10|0|0|0|0|0 (10 ≠ 11); with 总计 1 the rest, 10000001, cannot make 1 from its two 1s
     # (10, or 1+1); 011 is no number.  No cut: the row stays unsplit, said so, and no sum that needs
-    # its cells is checked.
+    # its cells is checked.  Nor with blank cells whose total is printed; but a crawler keeps no trace
+    # of a blank 总计 either: 100|0|0|0|0|11 under a total left blank reads the same, so the report's
+    # sum is not the only possible fault, and the readings are named (the parts in any six or fewer
+    # columns, more numbers first).  Before: "（报告自身的合计有误）", no reading named.
     r = parse(variant("ptzhsyqjtj-2025", ("（一）予以公开100000010", "（一）予以公开100000011")))
     assert r.table3["granted"] == dict.fromkeys(COLS)
     [amb] = [a for a in r.ambiguous if a.table == "table3"]
-    assert (amb.row, amb.raw, amb.candidates, amb.reason) == ("granted", "100000011", [], "no-split")
+    assert (amb.row, amb.raw, amb.reason, len(amb.candidates)) == ("granted", "100000011", "blank-only", 120)
+    assert amb.candidates[0] == ["100", "0", "0", "0", "0", "11", "/"]
+    assert all(way[-1] == "/" for way in amb.candidates)  # no reading with its total printed adds up
     assert r.table3["unable.not_held"] == dict(zip(COLS, only(10)))  # the other rows as before
     found = [f for f in check_report(r) if f.rule == "CELL-AMBIGUOUS" and f.cells[0].startswith("table3")]
     assert [(f.where, f.message) for f in found] == [(
         "第10行第2036字",
-        ("表三“（一）予以公开”行的数字印作“100000011”，中间没有分隔，无法拆成 7 个与本行总计相符的数（报告自身的合计有误），"
-         "已保留原样，该行单元格留空。请核对原件并更正该行数字。"))]
+        ("表三“（一）予以公开”行的数字印作“100000011”，中间没有分隔，各单元格都印有数字时无法拆成 7 个与本行总计相符的数；"
+         "但网页抓取的文本不留空白单元格的痕迹，若有单元格空白（记作“/”），则有 120 种读法：100|0|0|0|0|11|/； "
+         "1000|0|0|0|1|1|/； 1000|0|0|0|11|/|/； 1000|0|0|0|/|11|/； 1000|0|0|/|0|11|/； 1000|0|/|0|0|11|/； "
+         "1000|/|0|0|0|11|/； /|1000|0|0|0|11|/；……（全部 120 种见 gongkai parse --json 的 ambiguous）。"
+         "是报告自身的合计有误还是有单元格空白，原文无法判断，已保留原样，该行单元格留空。请核对原件，确认该行各单元格的数字。"))]
     assert arithmetic(r) == []
 
 
@@ -143,7 +176,7 @@ def test_table4_with_a_digit_a_cell_is_read_as_printed_and_checked():
     r = parse(variant("ptzhsyqgyz-2023", ("总计000000000000000五、", "总计000100000000000五、")))
     assert r.table4 == table4([0, 0, 0, 1, 0])
     e = EXPECTED["ptzhsyqgyz-2023"]
-    assert arithmetic(r) == arithmetic(clean_form("2021", e["table2"], e["table3"], table4([0, 0, 0, 1, 0])))
+    assert as_clean(arithmetic(r)) == arithmetic(clean_form("2021", e["table2"], e["table3"], table4([0, 0, 0, 1, 0])))
     assert [f[0] for f in arithmetic(r)] == ["T4-TOTAL"]
 
 
@@ -216,9 +249,23 @@ def test_the_signed_change_cell_and_what_table_two_is_cut_by():
     [found] = [f for f in check_report(r) if f.rule == "CELL-AMBIGUOUS" and f.cells[0].startswith("table2.art20_5")]
     assert found.message == ("表二“行政许可”行的数字印作“12+3”，无法按格式拆成 3 个单元格的数（可能有单元格空白未印出，"
                              "或数字印错了位置），已保留原样，该行单元格留空。请核对原件，分开填写该行各单元格。")
+    # Fewer digits than cells in a row with sums: cells were blank (a crawler keeps no trace of them).
+    # The readings are named, those whose total holds (2 = 2 + 0 + 0: the three parts in any 3 of the 6
+    # columns, 20) and those whose total was blank (2|0|0|2 in any 4 of the 6 columns and its total
+    # blank, 15); every cell stays open.  Before: "无法按格式拆成 7 个单元格的数", no reading named.
     r = parse(variant("ptzhsyqgwh-2019", ("（六）其他处理2 0 0 0 0 02", "（六）其他处理2 0 02")))
+    [amb] = [a for a in r.ambiguous if a.row == "other"]
+    assert (amb.reason, len(amb.candidates), amb.candidates[0], amb.candidates[20]) == (
+        "blank-only", 35, ["2", "0", "0", "/", "/", "/", "2"], ["2", "0", "0", "2", "/", "/", "/"])
+    assert r.table3["other"] == dict.fromkeys(COLS)
     [found] = [f for f in check_report(r) if f.rule == "CELL-AMBIGUOUS" and f.cells[0].startswith("table3.other")]
-    assert found.message.startswith("表三“（六）其他处理”行的数字印作“2 0 02”，无法按格式拆成 7 个单元格的数")
+    assert found.message == (
+        "表三“（六）其他处理”行的数字印作“2 0 02”，只有 4 个数字，少于 7 个单元格，有单元格未印出数字（网页抓取的文本不留"
+        "空白单元格的痕迹）；若本行合计相符或总计空白，有单元格空白（记作“/”）的读法有 35 种：2|0|0|/|/|/|2； "
+        "2|0|/|0|/|/|2； 2|0|/|/|0|/|2； 2|0|/|/|/|0|2； 2|/|0|0|/|/|2； 2|/|0|/|0|/|2； 2|/|0|/|/|0|2； "
+        "2|/|/|0|0|/|2；……（全部 35 种见 gongkai parse --json 的 ambiguous）。报告自身的合计也可能有误，原文无法判断，"
+        "已保留原样，该行单元格留空（不作猜测）。请核对原件，确认该行各单元格的数字。")
+    assert r.candidate_values().keys().isdisjoint(amb.cells)  # not all the row allows: no candidates exported
 
 
 def test_last_years_in_force_count_cuts_the_row():
@@ -357,3 +404,24 @@ def test_a_short_last_row_is_not_taken_for_section_four():
     assert r.table3["carried_forward"] == dict.fromkeys(COLS)  # 11 for seven cells: open, not missing
     assert r.cells["table3.carried_forward.total"].raw == "11"
     assert "TABLE-INCOMPLETE" not in {f.rule for f in check_report(r)}
+
+
+def test_table_2_rows_printed_without_digits_are_blank_rows():
+    # 行政审批局 2024 with 行政许可, 行政处罚, 行政强制 and 行政事业性收费 left blank: a crawler prints
+    # their labels alone — one before the next group's label, two in a row, the last before section 三.
+    # Before: TABLE-INCOMPLETE "表二缺少 4 行" (the rows were there, blank).
+    r = parse(variant("ptzhsyqhzs-2024", ("行政许可3第二十条", "行政许可第二十条"),
+                      ("行政处罚0行政强制0第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0三、",
+                       "行政处罚行政强制第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费三、")))
+    assert {row: r.table2[row] for row in ("art20_5.licensing", "art20_6.penalty", "art20_6.coercion")} == \
+        dict.fromkeys(("art20_5.licensing", "art20_6.penalty", "art20_6.coercion"), {"decisions": None})
+    assert r.table2["art20_8.admin_fees"] == {"amount": None}
+    assert r.table2["art20_1.rules"] == {"made": 0, "repealed": 0, "in_force": 0}
+    assert r.labels == [] and r.extra_rows == []
+    found = check_report(r)
+    assert "TABLE-INCOMPLETE" not in {f.rule for f in found}
+    assert [(f.where, f.message) for f in found if f.rule == "CELL-BLANK"] == [
+        ("第10行第1293字", "表二“本年处理决定数量”列整列 3 行未填数字（均空白）：“行政许可”、“行政处罚”、“行政强制”。"
+                         "格式要求此处填写数字，没有发生的请填“0”，不要留空或填“/”。"),
+        ("第10行第1355字", "表二“行政事业性收费”行有 1 个单元格未填数字（本年收费金额（单位：万元）：空白）。"
+                         "格式要求此处填写数字，没有发生的请填“0”，不要留空或填“/”。")]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gongkai.check.catalogue import finding
+from gongkai.check.catalogue import finding, rules
 from gongkai.check.shape import outcome_rows
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, row_label
@@ -77,8 +77,9 @@ def t3_rowsum(report: Report) -> Iterator[Finding]:
             continue
         total, parts = vals[0], vals[1:]
         if sum(parts) != total:
-            yield finding(report, "T3-ROWSUM", [f"table3.{row}.{TOTAL}"] + cells,
-                          row=row_label("table3", row), total=total, sum=sum(parts), diff=abs(sum(parts) - total))
+            found = finding(report, "T3-ROWSUM", [f"table3.{row}.{TOTAL}"] + cells,
+                            row=row_label("table3", row), total=total, sum=sum(parts), diff=abs(sum(parts) - total))
+            yield _by_count(report, found)
 
 
 def t4_total(report: Report) -> Iterator[Finding]:
@@ -93,8 +94,18 @@ def t4_total(report: Report) -> Iterator[Finding]:
         total, parts = vals[0], vals[1:]
         if sum(parts) != total:
             label = f"{group.parent}—{group.label}" if group.parent else group.label
-            yield finding(report, "T4-TOTAL", [f"table4.{group.id}.{TOTAL}"] + cells, group=label,
-                          total=total, sum=sum(parts), diff=abs(sum(parts) - total))
+            found = finding(report, "T4-TOTAL", [f"table4.{group.id}.{TOTAL}"] + cells, group=label,
+                            total=total, sum=sum(parts), diff=abs(sum(parts) - total))
+            yield _by_count(report, found)
+
+
+def _by_count(report: Report, found: Finding) -> Finding:
+    """A failing sum over cells a crawler's text printed run together and only their count of digits
+    placed (basis ``digit-count``): a cell left blank leaves no trace there, so the digits may belong
+    to the next cell; the finding says so."""
+    if any("digit-count" in info.basis for c in found.cells if (info := report.cells.get(c)) is not None):
+        found.message += rules()[found.rule].extra["digit_count"]
+    return found
 
 
 RULES = (t3_identity, t3_total, t3_rowsum, t4_total)

@@ -15,7 +15,7 @@ from gongkai.extract.narrative import narrative_of
 from gongkai.format import FORMAT
 from gongkai.format.labels import is_official
 from gongkai.format.names import column_label, row_label, table_name, table_title
-from gongkai.model import TABLES, Ambiguity, Finding, Report, Where, split_cell_id
+from gongkai.model import TABLES, Ambiguity, Finding, Report, Value, Where, split_cell_id
 from gongkai.records import record
 
 
@@ -171,20 +171,23 @@ def cell_ambiguous(report: Report) -> Iterator[Finding]:
             cuts = report.open_cuts(amb)  # fewer when last year's figures fixed some cells of the row
             narrowed = len(cuts) < len(amb.candidates)
             template = extra["narrowed_message"] if narrowed else None
+            digits = recover.fewer_digits(amb, version) if amb.reason == "blank-cells" else None
             if amb.reason == "blank-cells":  # some readings have blank cells: say what "/" is
-                template = extra["blank_cells_message"]
+                template = extra["blank_cells_message" if digits is None else "fewer_cells_message"]
             by = extra["narrowed_by" if narrowed else "by"][amb.table]
             ways = _blank_ways(cuts) if amb.reason == "blank-cells" else "；".join("|".join(c) for c in cuts)
             found = finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name, raw=amb.raw,
-                            count=len(cuts), ways=ways, columns=columns, by=by)
+                            count=len(cuts), ways=ways, columns=columns, by=by, digits=digits, width=len(amb.cells))
             found.message += _text_hint(report, amb, cuts)
             yield found
         else:
             reason = "count" if amb.reason == "no-split" and not recover.cuts_by_count(amb, version) else amb.reason
-            template = extra[f"{reason.replace('-', '_')}_message"]
+            digits = recover.fewer_digits(amb, version) if amb.reason == "blank-only" else None
+            template = extra["fewer_only_message" if digits is not None else f"{reason.replace('-', '_')}_message"]
             yield finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name,
                           raw=amb.raw, count=len(amb.cells), readings=len(amb.candidates),
-                          ways=_blank_ways(amb.candidates))
+                          ways=_blank_ways(amb.candidates), digits=digits,
+                          held=recover.held_zh(amb) if digits is not None else "")
 
 
 _BLANK_WAYS_SHOWN = 8  # readings with blank cells multiply by the blanks' places (up to 1,024)
@@ -204,7 +207,9 @@ def _text_hint(report: Report, amb: Ambiguity, cuts: list[list[str]]) -> str:
     stated = [f for f in narrative_of(report).figures
               if len(f.cells) == 1 and f.cells[0] in index and not f.approx and not f.scope
               and f.year in (None, report.year)]
-    agree = [cut for cut in cuts if all(split.value(cut[index[f.cells[0]]], split.DECIMAL) == f.value for f in stated)]
+    def value(piece: str) -> Value:
+        return None if piece == split.BLANK else split.value(piece, split.DECIMAL)  # a reading's blank cell
+    agree = [cut for cut in cuts if all(value(cut[index[f.cells[0]]]) == f.value for f in stated)]
     if not stated or not agree or len(agree) == len(cuts):
         return ""
     return rules()["CELL-AMBIGUOUS"].extra["text_hint"].format(

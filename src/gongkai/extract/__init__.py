@@ -49,6 +49,7 @@ class _Walk:
         self.paragraphs: list[str] = []  # every line of text in order (the closing date is among the last)
         self.title_block: str | None = None
         self.tables = TableExtractor(report, version2, self.unnarrate)
+        self.blanks_shown = False  # a crawler's text shows its body leaves cells blank (recover.shows_blank_cells)
 
     def narrative(self) -> list[str]:
         """The lines of the open section (or of the preamble)."""
@@ -71,7 +72,7 @@ class _Walk:
         if isinstance(block, Paragraph):
             self.paragraph(block)
         elif isinstance(block, RunTable):
-            recover.read_table(self.report, block, self.version2)
+            recover.read_table(self.report, block, self.version2, self.blanks_shown)
         else:
             self.grid(block)
 
@@ -111,6 +112,7 @@ def extract(doc: Document) -> Report:
     report.notes += doc.notes
     version2, header_variants = _table2_version(doc)
     walk = _Walk(report, version2)
+    walk.blanks_shown = recover.shows_blank_cells((b for b in doc.blocks if isinstance(b, RunTable)), version2)
     for block in doc.blocks:
         walk.feed(block)
     walk.tables.finish()

@@ -160,6 +160,8 @@ def row_cuts(text: str, layout: split.Layout) -> Ways:
     still rule some out).  With no full reading that adds up, the row stays unsplit and the blank
     readings are named."""
     ways = _full_cuts(text, layout)
+    if text and not ways.blanks and split.atoms(text) < layout.width:
+        return _fewer(text, layout, ways)
     if not layout.groups and ways.forced is not None and not ways.blanks and split.fewer_cuts(text, layout):
         return Ways(forced=ways.forced, plain=ways.plain, local=ways.local, assumed=True)
     if not layout.groups or ways.blanks or not text:
@@ -168,12 +170,94 @@ def row_cuts(text: str, layout: split.Layout) -> Ways:
         vanished = tuple(split.with_blanks(text, layout))
     except split.TooMany:
         return Ways(plain=ways.plain, local=None)  # too many readings to list: unsplit
+    if not vanished and ways.forced is None and ways.local == ():
+        # No cut adds up, with every cell printed or with blanks: a total left blank may be why
+        # (its parts then add up to nothing printed), as may the report's wrong sum.  Too many such
+        # readings (table 4's three groups): the row stays unsplit as no cut adds up.
+        try:
+            vanished = tuple(split.with_blanks(text, layout, blank_totals=True))
+        except split.TooMany:
+            return ways
     if not vanished:
+        if ways.forced is not None and not split.adds_up(ways.forced, layout) and split.fewer_cuts(text, layout):
+            # The report's sum is wrong as printed, or a cell was blank and its digits belong to
+            # the next: either way the count of digits alone placed them (marked inferred).
+            return Ways(forced=ways.forced, plain=ways.plain, local=ways.local, assumed=True)
         return ways
     full = (ways.forced,) if ways.forced is not None else ways.local
-    if full is None or (not full and ways.plain == ()):
-        return ways  # too many full cuts, or too few digits for the cells: said as before
+    if full is None:
+        return ways  # too many full cuts: said as before
     return Ways(plain=None, local=(*full, *vanished) if full else (), vanished=vanished)
+
+
+def shows_blank_cells(tables: Iterable[RunTable], version: str | None) -> bool:
+    """Whether a crawler's text shows that its body leaves cells blank: a row of its tables printed
+    with no digit, or with fewer digits than cells.  Then a row read one digit a cell only because
+    its digits are as many as its cells is doubtful (``opened``)."""
+    for table in tables:
+        for run in table.runs:
+            shape = _layout(table.table, run.row, version or "2021")
+            text = _tokenise(run.text)[0]
+            if shape is not None and split.BLANK not in text and split.atoms(text) < shape[1].width:
+                return True
+    return False
+
+
+def doubtful(ways: Ways, text: str, layout: split.Layout) -> bool:
+    """Whether a row's cut holds only if none of its cells was blank, in a text that shows its body
+    leaves cells blank: a table-2 row whose digits could be fewer numbers (no sum tells), or a row
+    with sums read one digit a cell whose sums fail (``Ways.assumed``)."""
+    if layout.groups:
+        return ways.assumed
+    return bool(text) and not ways.blanks and not ways.vanished and split.fewer_cuts(text, layout)
+
+
+@lru_cache(maxsize=1024)
+def opened(text: str, layout: split.Layout) -> Ways:
+    """The readings of a row ``doubtful`` in a text that shows its body leaves cells blank: table
+    2's ``111`` is 1|1|1, or 1|/|11, 11|1|/ … and ``4205`` 4|20|5, 42|0|5 or 4205 alone (all of
+    them: no sum rules any out), so its cells stay open with them named.  A row with sums
+    whose printed sums fail is read with blank cells, its totals blank or holding (``blank-only``,
+    as a row printed with fewer digits is); when none such reading exists it stays as it was."""
+    ways = row_cuts(text, layout)
+    try:
+        if not layout.groups:
+            full = (ways.forced,) if ways.forced is not None else ways.local
+            readings = tuple(split.placed(text, layout))
+            if full is None or not readings:
+                return ways  # too many cuts already (said so), or no fewer numbers
+            return Ways(plain=None, local=(*full, *readings), vanished=readings)
+        readings = tuple(split.with_blanks(text, layout, blank_totals=True))
+    except split.TooMany:
+        return ways
+    return Ways(plain=(), local=(), vanished=readings) if readings else ways
+
+
+def _fewer(text: str, layout: split.Layout, ways: Ways) -> Ways:
+    """A row printed with fewer digits than cells: some cells were blank, and a crawler keeps no
+    trace of which.  Table 2's rows (no sums) are every placement of the numbers, all the row
+    allows: its open cells name them as candidates.  A row with sums is read with its groups' sums
+    holding or their totals blank (``2`` for 0|0|0|0|0|1|1 with its zeros blank might be 1|1 under a
+    total left blank); the report's own total may be wrong instead, so these are not all it allows
+    and the row stays unsplit with them named (``blank-only``).  When the readings with a total
+    blank are too many (table 4's three groups: tens of thousands), those whose sums hold are named."""
+    try:
+        if not layout.groups:
+            readings = tuple(split.placed(text, layout))
+        else:
+            try:
+                readings = tuple(split.with_blanks(text, layout, blank_totals=True))
+            except split.TooMany:
+                readings = tuple(split.with_blanks(text, layout))
+                if not readings:
+                    raise
+    except split.TooMany:
+        return Ways(plain=(), local=None)  # too many readings to list: unsplit
+    if not readings:
+        return ways
+    if layout.groups:
+        return Ways(plain=(), local=(), vanished=readings)
+    return Ways(plain=None, local=readings, vanished=readings)
 
 
 def _full_cuts(text: str, layout: split.Layout) -> Ways:
@@ -263,8 +347,9 @@ def items_chain(previous: Report) -> Iterator[tuple[str, int | Decimal]]:
 
 # -- reading a table -----------------------------------------------------------------------------
 
-def read_table(report: Report, table: RunTable, version: str | None) -> None:
-    """Write the cells of a flattened table into ``report``."""
+def read_table(report: Report, table: RunTable, version: str | None, blanks_shown: bool = False) -> None:
+    """Write the cells of a flattened table into ``report``; ``blanks_shown``: the text shows that
+    its body leaves cells blank (``shows_blank_cells``)."""
     version = version or "2021"
     rows: list[_Row] = []
     for run in table.runs:
@@ -277,6 +362,12 @@ def read_table(report: Report, table: RunTable, version: str | None) -> None:
         report.labels.append(LabelUse(table.table, "header", printed, official, where))
     for row in rows:
         row.ways = row_cuts(row.text, row.layout)
+    # A table that prints a zero where nothing else could stand ("000", a one-cell row's "0") prints
+    # its zeros: its rows read one digit a cell are not doubted for the blanks shown elsewhere.
+    zeros = any(r.forced is not None and "0" in r.forced and not doubtful(r.ways, r.text, r.layout) for r in rows)
+    for row in rows:
+        if blanks_shown and not zeros and doubtful(row.ways, row.text, row.layout):
+            row.ways = opened(row.text, row.layout)
     equations = table3_equations(r.row for r in rows) if table.table == "table3" else []
     _settle(report, rows, equations)
 
@@ -500,9 +591,42 @@ def cuts_by_count(amb: Ambiguity, version: str | None = None) -> bool:
     return bool(row_cuts(text, shape[1]).plain)
 
 
+def fewer_digits(amb: Ambiguity, version: str | None = None) -> int | None:
+    """The count of digits of a row printed with fewer digits than cells (so some were blank, or
+    its digits lost); None when it has as many or more."""
+    shape = _layout(amb.table, amb.row, version or "2021")
+    text, _, _ = _tokenise(amb.raw)
+    n = split.atoms(text)
+    return n if shape is not None and text and "/" not in text and n < shape[1].width else None
+
+
+def blank_totals_named(amb: Ambiguity) -> bool:
+    """Whether ``amb``'s readings include those with a group's total blank and its parts printed
+    (``_fewer`` leaves them out when they are too many)."""
+    shape = _layout(amb.table, amb.row, "2021")
+    groups = shape[1].groups if shape is not None else ()
+    return any(way[t] == split.BLANK and any(p != split.BLANK for p in way[f:t])
+               for way in amb.candidates for f, t in groups)
+
+
+def held_zh(amb: Ambiguity) -> str:
+    """What the readings named for a row printed with fewer digits than cells assume of its sums."""
+    scope = "各组" if amb.table == "table4" else "本行"
+    return f"{scope}合计相符或总计空白" if blank_totals_named(amb) else f"{scope}合计相符（总计空白的读法过多，未列出）"
+
+
 def ambiguity_note(amb: Ambiguity, version: str | None = None) -> str:
     where = _zh(amb.where)
     name = row_name(amb.table, amb.row, version)
+    digits = fewer_digits(amb, version) if amb.reason in ("blank-cells", "blank-only") else None
+    if digits is not None:
+        head = (f"{where}：{name}的数字印作“{amb.raw}”，只有 {digits} 个数字，少于 {len(amb.cells)} 个单元格；"
+                "网页抓取的文本不留空白单元格的痕迹，")
+        if amb.reason == "blank-cells":  # no sums: every placement of the numbers is named
+            return (head + f"有单元格空白（记作“/”）的读法有 {len(amb.candidates)} 种（{ways_zh(amb.candidates)}），"
+                    "读法不一致的单元格留空。")
+        return (head + f"若{held_zh(amb)}，有单元格空白（记作“/”）的读法有 {len(amb.candidates)} 种"
+                f"（{ways_zh(amb.candidates)}）；报告自身的合计也可能有误，保留原样，该行单元格留空。")
     if amb.reason == "ambiguous":
         by = "按表内关系" if has_sums(amb.table) else "按单元格个数"
         return (f"{where}：{name}的数字印作“{amb.raw}”，中间没有分隔，{by}仍有 {len(amb.candidates)} 种拆法"
@@ -675,4 +799,4 @@ def _write_refined(report: Report, amb: Ambiguity, ways: list[list[str]], used: 
 
 
 __all__ = ["ambiguity_note", "cross_year_equations", "previous_mismatches", "previous_problems", "read_fused",
-           "read_table", "refine", "table3_equations", "use_previous"]
+           "read_table", "refine", "shows_blank_cells", "table3_equations", "use_previous"]

@@ -286,12 +286,14 @@ def fewer_cuts(text: str, layout: Layout, budget: int = BUDGET) -> bool:
         return True
 
 
-def with_blanks(text: str, layout: Layout, budget: int = 8 * BUDGET) -> list[tuple[str, ...]]:
+def with_blanks(text: str, layout: Layout, budget: int = 8 * BUDGET,
+                blank_totals: bool = False) -> list[tuple[str, ...]]:
     """Every way of reading ``text`` as a row some of whose cells were blank: a crawler keeps no
     trace of an empty table cell, so ``108 2 110`` may be 108 | 2 | 110 with four cells blank.
     Only for layouts made of groups (table 3's row, table 4's three groups), and only readings in
     which the sums hold: a group is either all blank, or its total is printed and its printed parts
-    (one or more) add up to it.  Blank cells are ``BLANK``; the readings without one are ``splits``'s.
+    (one or more) add up to it; with ``blank_totals`` also its total blank and its parts printed
+    (no sum to hold them).  Blank cells are ``BLANK``; the readings without one are ``splits``'s.
     Raises ``TooMany`` past the budget (larger than ``splits``'s: the groups' widths are not fixed)
     or past ``MAX_BLANK_WAYS`` readings."""
     text = normalise(text)
@@ -317,16 +319,18 @@ def with_blanks(text: str, layout: Layout, budget: int = 8 * BUDGET) -> list[tup
         ends = [(rest, "")] + ([] if not after else list(_cuts(rest)))
         for left, right in ends:
             search.spend()
-            if tokens(right) > after or not tokens(left) <= size + 1 or atoms(left) < 2:
+            if tokens(right) > after or not tokens(left) <= size + 1 or atoms(left) < (1 if blank_totals else 2):
                 continue
             heads = []
             for k in range(max(1, tokens(left) - 1), min(size, atoms(left) - 1) + 1):
                 for cut in search.group(left, k):
-                    for at in combinations(range(size), k):
-                        cells = [BLANK] * size
-                        for p, piece in zip(at, cut):
-                            cells[p] = piece
-                        heads.append((*cells, cut[-1]))
+                    heads += [(*_place(cut[:-1], at, size), cut[-1]) for at in combinations(range(size), k)]
+            if blank_totals:  # the total blank: the parts printed, whatever they add up to
+                for k in range(min(size, atoms(left)), max(1, tokens(left)) - 1, -1):  # more numbers first
+                    for cut in search.free(left, (INT,) * k):
+                        heads += [(*_place(cut, at, size), BLANK) for at in combinations(range(size), k)]
+                        if len(heads) > MAX_BLANK_WAYS * 4:
+                            raise TooMany
             if heads:
                 for tail in tails(g + 1, right):
                     out += [head + tail for head in heads]
@@ -339,6 +343,40 @@ def with_blanks(text: str, layout: Layout, budget: int = 8 * BUDGET) -> list[tup
     if len(found) > MAX_BLANK_WAYS:
         raise TooMany
     return found
+
+
+def _place(pieces: tuple[str, ...], at: tuple[int, ...], width: int) -> tuple[str, ...]:
+    """``pieces`` in the cells ``at`` of a row of ``width`` cells, the others ``BLANK``."""
+    cells = [BLANK] * width
+    for p, piece in zip(at, pieces):
+        cells[p] = piece
+    return tuple(cells)
+
+
+def placed(text: str, layout: Layout, budget: int = 8 * BUDGET) -> list[tuple[str, ...]]:
+    """Every way of reading ``text`` as fewer numbers than ``layout`` has cells, the others blank
+    (``BLANK``): a row without sums (table 2's) printed with fewer digits than cells, ``15`` for
+    three cells as 1 | 5 | /, 15 | / | / ….  Each number must be of its cell's kind.  Raises
+    ``TooMany`` past the budget or past ``MAX_BLANK_WAYS`` readings."""
+    text = normalise(text)
+    if not text:
+        return []
+    search = _Search(budget)
+    found: list[tuple[str, ...]] = []
+    for k in range(min(layout.width - 1, atoms(text)), max(1, tokens(text)) - 1, -1):  # more numbers first
+        for at in combinations(range(layout.width), k):
+            for cut in search.free(text, tuple(layout.kinds[p] for p in at)):
+                found.append(_place(cut, at, layout.width))
+            if len(found) > MAX_BLANK_WAYS:
+                raise TooMany
+    return found
+
+
+def adds_up(way: tuple[str, ...], layout: Layout) -> bool:
+    """Whether each group of a cut of every cell adds up to its total (a blank mark counts 0)."""
+    def v(piece: str) -> int:
+        return 0 if piece == BLANK else int(piece)
+    return all(sum(v(p) for p in way[f:t]) == v(way[t]) for f, t in layout.groups)
 
 
 def normalise(text: str) -> str:

@@ -428,14 +428,17 @@ def _read_rows(body: _Body, start: int, stop: int, table: str) -> _Rows:
             out.extra.append(Run("", short, digits, body.where(m.start()), body.where(text_start)))
         else:
             row, label_at = hit
-            if table == "table3":  # rows printed with no digits at all: their cells were blank
-                for blank, at, end in _blank_rows(text[:label_at], order[last + 1:order.index(row)], row):
-                    out.runs.append(Run(blank, " ".join(body.text(text_start + at, text_start + end).split()), "",
-                                        body.where(text_start + end), body.where(text_start + at)))
+            # rows printed with no digits at all: their cells were blank
+            blanks = _blank_rows(text[:label_at], order[last + 1:order.index(row)], row) if table == "table3" \
+                else _blank_rows2(text[:label_at], {r.row for r in out.runs} | {row})
+            for blank, at, end in blanks:
+                out.runs.append(Run(blank, " ".join(body.text(text_start + at, text_start + end).split()), "",
+                                    body.where(text_start + end), body.where(text_start + at)))
             label_start = text_start + label_at
             label = " ".join(body.text(label_start, label_end).split())
             out.runs.append(Run(row, label, digits, body.where(m.start()), body.where(label_start)))
-            out.texts.append((text_start, text, label_at))
+            # the column heads end where the first row's label starts, a blank row's included
+            out.texts.append((text_start, text, min([label_at] + [at for _, at, _ in blanks])))
             if table == "table3":
                 last = order.index(row)
         out.end = pos = text_start = run_end
@@ -443,7 +446,43 @@ def _read_rows(body: _Body, start: int, stop: int, table: str) -> _Rows:
             break
     if table == "table3" and last == order.index("total"):
         _last_blank_row(body, out)
+    if table == "table2" and out.runs:
+        _last_blank_rows2(body, out)
     return out
+
+
+def _after_heads(text: str) -> int:
+    """Where a group label (第二十条第（八）项) and column heads at the start of ``text`` end."""
+    m = _GROUP_LABEL.match(text.lstrip(" "))
+    start = len(text) - len(text.lstrip(" ")) + (m.end() if m else 0)
+    key, index = L.keyed(text[start:])
+    n = 0
+    while head := next((h for h in _table2_heads() if key.startswith(h, n)), None):
+        n += len(head)
+    return start + (index[n - 1] + 1 if n else 0)
+
+
+def _last_blank_rows2(body: _Body, out: _Rows) -> None:
+    """Table-2 rows printed after its last digits with none of their own (行政事业性收费 before
+    三、收到和处理…): rows of blank cells, with the group labels and heads between them."""
+    done = {r.row for r in out.runs}
+    forms = _table2_forms()
+    pos = out.end
+    while True:
+        text = body.norm[pos:pos + 80]
+        start = _after_heads(text)
+        key, index = L.keyed(text[start:])
+        hits = [(len(f), row) for row, fs in forms.items() if row not in done for f in fs if key.startswith(f)]
+        if not hits:
+            return
+        n, row = max(hits)
+        end = start + index[n - 1] + 1
+        if text[end:].lstrip(" ")[:1].isdigit():
+            return  # its digits follow: not a blank row (the rows' loop stopped before it)
+        out.runs.append(Run(row, " ".join(body.text(pos + start, pos + end).split()), "",
+                            body.where(pos + end), body.where(pos + start)))
+        done.add(row)
+        pos = out.end = pos + end
 
 
 def _last_blank_row(body: _Body, out: _Rows) -> None:
@@ -474,6 +513,27 @@ def _after_blank_rows(text: str, ahead: tuple[str, ...]) -> tuple[str, int] | No
     # （六） is one row (2019 layout) or three (2021): either stands for the other
     alternates = {r for r in skipped if r.startswith("other.")} if "other" in found else {"other"}
     return hit if set(skipped) - alternates <= found else None
+
+
+def _blank_rows2(text: str, done: set[str]) -> list[tuple[str, int, int]]:
+    """(row id, start, end in ``text``) of the table-2 rows whose labels end ``text``, before the
+    row found after it, with no digits after them (``现行有效件数规章行政规范性文件38``: 规章's
+    cells blank), in printed order; column heads and a group label (第二十条第（六）项) may stand
+    between them.  Rows ``done`` (read already, or the one found) are not looked for."""
+    out: list[tuple[str, int, int]] = []
+    end = len(text)
+    while end:
+        head = _before_heads(text[:end])
+        group = [g for g in _GROUP_LABEL.finditer(text, 0, head) if not text[g.end():head].strip()]
+        stop = group[-1].start() if group else head
+        hit = _tail_match(text[:stop], tuple(r for r in _table2_forms() if r not in done), "table2")
+        if hit is None:
+            break
+        row, at = hit
+        out.append((row, at, len(text[:stop].rstrip(" "))))
+        done = done | {row}
+        end = at
+    return out[::-1]
 
 
 def _blank_rows(text: str, skipped: tuple[str, ...], found: str) -> list[tuple[str, int, int]]:

@@ -14,7 +14,7 @@ from gongkai.read.ocrcheck import (
 
 # kind -> (mark, words for the legend)
 MARKS = {
-    "inferred": ("*", "推断值：原文数字连写或错位，由表内合计（或上年报告的数字）唯一确定，请对照原文核对"),
+    "inferred": ("*", "推断值：原文数字连写或错位，由表内合计、上年报告的数字或数字的个数拆出，请对照原文核对"),
     "ocr": ("~", "OCR 识别：数字由 OCR 从扫描件识别"),
     "doubtful": ("?", "OCR 识别存疑：识别置信度低，或表内合计指出这一格可能识别错误，请对照原件核对"),
     "ambiguous": ("#", "无法确定：原文数字连写，按表内合计仍有几种拆法，留空不作猜测（见检查结果 CELL-AMBIGUOUS）"),
