@@ -289,6 +289,13 @@ def test_table_2_with_its_zeros_blank():
     assert amb.candidates == [["1", "1", "1"], ["1", "11", "/"], ["11", "1", "/"], ["1", "/", "11"], ["11", "/", "1"],
                               ["/", "1", "11"], ["/", "11", "1"], ["111", "/", "/"], ["/", "111", "/"], ["/", "/", "111"]]
     assert text.candidate_values()["table2.art20_1.rules.in_force"] == ["1", "/", "11", "111"]
+    [found] = [f for f in check_report(text) if f.rule == "CELL-AMBIGUOUS" and f.cells == rules]
+    assert found.message == (  # why the plain reading is not taken, and the text's 1 件 as a hint
+        "表二“规章”行的数字印作“111”，中间没有分隔；本报告有的行印出的数字少于单元格（或整行未印数字），可见空白单元格"
+        "没有填“0”，而网页抓取的文本不留空白单元格的痕迹，所以按单元格个数连同有单元格空白（记作“/”）的读法仍有 10 种："
+        "1|1|1； 1|11|/； 11|1|/； 1|/|11； 11|/|1； /|1|11； /|11|1； 111|/|/；……（全部 10 种见 gongkai parse --json 的 "
+        "ambiguous）。其中“本年制发件数”、“本年废止件数”、“现行有效件数”无法确定，已留空（不作猜测）。请核对原件，确认这些"
+        "单元格的数字。正文所述“全年新增公开市政府规章1件”只与 1|1|1；1|11|/；1|/|11 相符，可据此核对原件（未据正文填写）。")
     for cell, value in pdf.iter_cells():  # no value read differs from the PDF
         assert text.value(cell) in (None, value), cell
     # 洪泽区 2024: 规章 0|0|0 prints nothing — a row of blank cells, not a missing row; and

@@ -173,7 +173,8 @@ def cell_ambiguous(report: Report) -> Iterator[Finding]:
             template = extra["narrowed_message"] if narrowed else None
             digits = recover.fewer_digits(amb, version) if amb.reason == "blank-cells" else None
             if amb.reason == "blank-cells":  # some readings have blank cells: say what "/" is
-                template = extra["blank_cells_message" if digits is None else "fewer_cells_message"]
+                template = extra["fewer_cells_message" if digits is not None else
+                                 "opened_message" if not recover.has_sums(amb.table) else "blank_cells_message"]
             by = extra["narrowed_by" if narrowed else "by"][amb.table]
             ways = _blank_ways(cuts) if amb.reason == "blank-cells" else "；".join("|".join(c) for c in cuts)
             found = finding(report, "CELL-AMBIGUOUS", cells, where=amb.where, template=template, row=name, raw=amb.raw,
