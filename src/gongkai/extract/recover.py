@@ -173,11 +173,11 @@ def row_cuts(text: str, layout: split.Layout) -> Ways:
     if not vanished and ways.forced is None and ways.local == ():
         # No cut adds up, with every cell printed or with blanks: a total left blank may be why
         # (its parts then add up to nothing printed), as may the report's wrong sum.  Too many such
-        # readings (table 4's three groups): the row stays unsplit as no cut adds up.
+        # readings (table 4's three groups, long rows): too many to list, not the report's sum's fault.
         try:
             vanished = tuple(split.with_blanks(text, layout, blank_totals=True))
         except split.TooMany:
-            return ways
+            return Ways(plain=ways.plain, local=None)
     if not vanished:
         if ways.forced is not None and not split.adds_up(ways.forced, layout) and split.fewer_cuts(text, layout):
             # The report's sum is wrong as printed, or a cell was blank and its digits belong to
