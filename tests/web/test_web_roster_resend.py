@@ -235,3 +235,36 @@ def test_a_report_page_says_before_or_after_as_the_rollup_counts_not_by_number(r
             for doc_id, published, ingested_at in was:
                 store.execute("UPDATE documents SET published = ?, ingested_at = ? WHERE id = ?",
                               (published, ingested_at, doc_id))
+
+
+def test_the_survey_shows_of_one_ingest_run_the_report_the_roster_counts(django_env, world, tmp_path):
+    """A correction ingested in the same run as its original, signed the same day: the roster, the
+    roll-up and the statistics count the one of the greater content hash (``store.received``);
+    the 汇总's bodies × years showed the greater corpus number, the other one — here the original
+    with its errors, which the roster says was replaced."""
+    from gongkai.corpus.store import Store
+    from gongkai.web.models import RosterEntry
+
+    good = synthetic_report(BODY, YEAR, date(2026, 1, 20))
+    bad = good.replace(ROW, ROW[:-1] + "1")
+    # stored second (a greater number), the original has the lesser hash: it is not the one counted
+    while hashlib.sha256(bad.encode()).hexdigest() > hashlib.sha256(good.encode()).hexdigest():
+        bad += "\n"
+    first, second = tmp_path / "a-教育局2025年报（更正）.txt", tmp_path / "b-教育局2025年报.txt"
+    first.write_text(good, encoding="utf-8")
+    second.write_text(bad, encoding="utf-8")
+    with corpus_of(tmp_path, [str(first), str(second)]) as url:
+        with Store(url) as store:
+            ids = {name: i for i, name in store.query("SELECT id, name FROM documents")}
+        new, old = ids[first.name], ids[second.name]
+        assert new < old
+        RosterEntry.objects.all().delete()
+        RosterEntry.objects.create(name=BODY, region_code="320812", kind="department")
+        try:
+            c = client_for(world["supervisor"])
+            assert c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]["report_id"] == new
+            html = c.get("/survey/?region=3208").content.decode()
+            row = html.split(f">{BODY}</a>")[1].split("</tr>")[0]
+            assert f"#{new} " in row and f"#{old}" not in row and "无错误" in row
+        finally:
+            RosterEntry.objects.all().delete()

@@ -101,14 +101,18 @@ def matrix(store, region: str = "") -> tuple[list[int], list[dict], int]:
 
 def _matrix(store, region: str) -> tuple[list[int], list[dict], int]:
     from gongkai.corpus.stats import body_key
+    from gongkai.corpus.store import received
 
     years: set[int] = set()
     agencies: dict[str, dict] = {}
     # One row per body, however its name was printed (洪泽区人民政府 / 淮安市洪泽区人民政府): by
     # its identity; the row is named as its latest report names it.  Findings are counted for
     # the bodies shown only (counting every report's took seconds at 100,000).
+    # Of a body's reports of a year the cell shows the one the roll-up, the statistics and the 名录
+    # count, the last received (``store.received``); by corpus number it showed, of a correction
+    # ingested in the same run as its original, whichever a worker stored last.
     placed = [d for d in store.summaries(region, counted=False) if d["agency"] and d["year"] is not None]
-    for d in sorted(placed, key=lambda d: (d["year"], d["agency"], d["id"])):
+    for d in sorted(placed, key=lambda d: (d["year"], received(d["ingested_at"], d["published"], d["sha256"]), d["id"])):
         years.add(int(d["year"]))
         key = body_key(d["code"], d["unit"], d["agency_key"], d["agency"]) or d["agency"]
         a = agencies.setdefault(key, {"name": d["agency"], "code": d["code"] or "", "key": key, "years": {}})
