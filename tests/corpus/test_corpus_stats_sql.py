@@ -15,7 +15,7 @@ from gk_corpus_helpers import EXAMPLES, SEEDS, generate
 from gongkai.corpus import stats
 from gongkai.corpus.ingest import ingest
 from gongkai.corpus.stats import StatRow, StatsTable, compute
-from gongkai.corpus.store import Store
+from gongkai.corpus.store import Store, received_desc
 from tests.synth import draw, render
 
 # -- the reference: stats.compute as it was up to 0.9.3, every cell read into Python ------------
@@ -268,6 +268,10 @@ def test_the_whole_corpus_is_a_fixed_number_of_statements_none_over_cells(lite):
     assert not [s for s in seen if " cells " in f" {s} "]
     # the reports, the sums, the findings counted, the unsound sums: 4 (a region the same)
     assert len([s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]) == 4, seen
+    # which report of a body and year counts is sorted by the database, as ``received`` orders
+    [listing] = [s for s in seen if "FROM documents d" in s and "stat_cells" not in s]
+    assert listing.endswith(f"ORDER BY COALESCE(d.agency_key, ''), COALESCE(d.year, 0), {received_desc('sqlite')}")
+    assert "report_json" not in listing and "document_pages" not in listing
 
 
 def test_the_command_prints_the_lists_one_report_a_line_within_the_terminal(lite, capsys, monkeypatch):
@@ -304,3 +308,43 @@ def test_a_corpus_taken_back_from_its_export_has_the_same_stat_cells_and_statist
             a.query("SELECT * FROM stat_cells ORDER BY document_id")
         for query in _queries(b):
             assert _shown(compute(b, *query)) == _shown(compute(a, *query)) == _shown(_reference(b, *query)), query
+
+
+# -- which report of a body and year counts, chosen by the database ------------------------------
+def _ties(folder: Path, names: dict[str, str]) -> None:
+    """Seed 004's town (2024) as signed, with blank lines added (the same 落款: the hash decides),
+    with a date that is none (no 落款: the signed come first), and signed earlier (sent again
+    later: the last received counts)."""
+    from tests.conftest import seed
+
+    text = seed("004").read_text(encoding="utf-8")
+    bodies = {"a": text, "c": text + "\n", "d": text + "\n\n", "n": text.replace("2025年1月14日", "2025年13月14日"),
+              "b": text.replace("2025年1月14日", "2025年1月10日")}
+    folder.mkdir()
+    for name in names:
+        (folder / f"{name}.txt").write_text(bodies[name], encoding="utf-8")
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_counted_report_of_ties_is_the_one_python_chose(database, request, tmp_path):
+    url = str(tmp_path / "c.db") if database == "sqlite" else request.getfixturevalue("pg_url")
+    _ties(tmp_path / "one", {"a": "", "c": "", "d": "", "n": ""})  # one run: one ingest time
+    _ties(tmp_path / "two", {"b": ""})                              # a later run
+    with Store(url) as store:
+        assert ingest([str(tmp_path / "one"), *map(str, SEEDS[:3])], store, workers=2).added == 7
+        stored = {r.name: r for r in store.reports()}
+        assert len({stored[n].agency_key for n in ("a.txt", "c.txt", "d.txt", "n.txt")}) == 1
+        assert stored["n.txt"].published is None and stored["a.txt"].published == stored["c.txt"].published
+        greatest = max(("a.txt", "c.txt", "d.txt"), key=lambda n: stored[n].sha256)
+        for level in stats.LEVELS:
+            assert _shown(stats.computed(store, level)) == _shown(_reference(store, level)), level
+        town = [r for r in stats.computed(store, "county").rows if r.code == "640303"]
+        assert [(r.year, r.ids) for r in town] == [(2021, [stored[SEEDS[0].name].id]), (2024, [stored[greatest].id])]
+        assert ingest([str(tmp_path / "two")], store, workers=1).added == 1
+        b = next(r.id for r in store.reports() if r.name == "b.txt")
+        for level in stats.LEVELS:
+            assert _shown(stats.computed(store, level)) == _shown(_reference(store, level)), level
+        table = stats.computed(store, "county")
+    assert [(r.year, r.ids) for r in table.rows if r.code == "640303"] == [(2021, [stored[SEEDS[0].name].id]), (2024, [b])]
+    assert sorted(table.duplicates) == sorted(f"#{stored[n].id} 吴忠市红寺堡区新庄集乡人民政府 2024"
+                                              for n in ("a.txt", "c.txt", "d.txt", "n.txt"))

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from gongkai.corpus.store import STAT_CELLS, STAT_RATIOS, received
+from gongkai.corpus.store import STAT_CELLS, STAT_RATIOS
 
 if TYPE_CHECKING:
-    from gongkai.corpus.store import StatGroups, Store, StoredReport
+    from gongkai.corpus.store import Counted, StatGroups, Store, StoredReport
     from gongkai.errors import NotFound
+
+    Listed = StoredReport | Counted  # a report as the statistics choose and group it
 
 # (key, Chinese heading, unit, number format) in the order of the table and the charts.
 METRICS = [
@@ -190,14 +193,14 @@ def computed(store: Store, level: str = "city", region: str = "", agency: str = 
     docs: dict[int, tuple[str, str | None, int | None]] = {}  # id -> (region, code, year)
     duplicates: list[str] = []
     counted: set[tuple[str, int | None]] = set()
-    kept: list[StoredReport] = []
+    kept: list[Counted] = []
     # One report a body and year (the same report met twice — the web page and its PDF, a
     # repost, a corrected re-send — would count its figures twice): the one received last
-    # (``store.received``), as `rollup --region`, the cross-year checks and the 名录.
-    chosen = select(store, region, agency=agency, body=body)
+    # (``store.received``), as `rollup --region`, the cross-year checks and the 名录. The database
+    # lists them by body and year, each body's reports of a year the counted first (``received_desc``).
+    chosen = [r for r in store.in_counting_order(region, body=body) if _wanted(r, agency, body)]
     bodies = _body_names(chosen) if level == "body" else {}
-    chosen = sorted(chosen, key=lambda r: received(r.ingested_at, r.published, r.sha256), reverse=True)
-    for r in sorted(chosen, key=lambda r: (r.agency_key or "", r.year or 0)):  # stable: the counted first
+    for r in chosen:
         if r.agency_key:
             if (r.agency_key, r.year) in counted:
                 duplicates.append(f"#{r.id} {r.agency} {r.year or ''}".strip())
@@ -269,11 +272,14 @@ def unknown_body(name: str, region: str = "") -> NotFound:
 def select(store: Store, region: str = "", year: int | None = None, agency: str = "", body: str = "") -> list[StoredReport]:
     """The readable reports in ``region`` (a code prefix) and ``year``, of the bodies ``agency``
     names or whose name contains it, of the body of identity ``body`` (``body_key``), by number."""
-    return [r for r in store.reports(region, year, body=body)
-            if (not agency or matches_agency(r, agency)) and (not body or body_key(r.code, r.unit, r.agency_key, r.agency) == body)]
+    return [r for r in store.reports(region, year, body=body) if _wanted(r, agency, body)]
 
 
-def matches_agency(r: StoredReport, agency: str) -> bool:
+def _wanted(r: Listed, agency: str, body: str) -> bool:
+    return (not agency or matches_agency(r, agency)) and (not body or body_key(r.code, r.unit, r.agency_key, r.agency) == body)
+
+
+def matches_agency(r: Listed, agency: str) -> bool:
     """Whether ``r`` is of a body that ``agency`` names (however printed: ``places.same_body``) or whose
     name contains it."""
     from gongkai.format.places import same_body
@@ -290,17 +296,17 @@ def body_key(code: str | None, unit: str | None, agency_key: str | None, agency:
     return identity(code, unit, agency_key) or agency or None
 
 
-def _body_names(reports: list[StoredReport]) -> dict[int, tuple[str, str | None]]:
+def _body_names(reports: Sequence[Listed]) -> dict[int, tuple[str, str | None]]:
     """report id -> (its body's name, code): one body however its name was printed, named as in
     its latest report; a body that could not be placed by its name as printed."""
-    latest: dict[str, StoredReport] = {}
+    latest: dict[str, Listed] = {}
     key = {r.id: body_key(r.code, r.unit, r.agency_key, r.agency) or f"#{r.id}" for r in reports}
     for r in sorted(reports, key=lambda r: (r.year or 0, r.id)):
         latest[key[r.id]] = r
     return {r.id: (latest[key[r.id]].agency or key[r.id], key[r.id]) for r in reports}
 
 
-def _unsound(store: Store, in_groups: StatGroups, reports: list[StoredReport]) -> dict[int, list[str]]:
+def _unsound(store: Store, in_groups: StatGroups, reports: Sequence[Listed]) -> dict[int, list[str]]:
     """report id -> its own sums that fail over a cell the figures use, as "#id 机关 年度：which row,
     the figures" (the finding's first sentence: the fact, not the advice to the clerk)."""
     from gongkai.check.arithmetic import RULE_IDS
@@ -319,7 +325,7 @@ def _unsound(store: Store, in_groups: StatGroups, reports: list[StoredReport]) -
     return out
 
 
-def _area(r: StoredReport) -> str | None:
+def _area(r: Listed) -> str | None:
     """The code prefix of the area whose whole figures ``r`` reports: a 人民政府 placed at a
     division (not its 办公室, nor a 管委会办公室, which report for themselves); else None."""
     from gongkai.format.places import speaks_for_area
@@ -330,13 +336,13 @@ def _area(r: StoredReport) -> str | None:
     return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
 
 
-def _covered(reports: list[StoredReport], rows: dict[int, tuple[str, int | None]]) -> dict[int, str]:
+def _covered(reports: Sequence[Listed], rows: dict[int, tuple[str, int | None]]) -> dict[int, str]:
     """The reports whose figures a whole-area report in their row already holds: a 人民政府's own
     report (a body placed at a division, with no unit) speaks for its whole area, as the roll-up
     by region takes it — its towns' and departments' reports, and a lower 人民政府's, are in it,
     and adding them counted their requests twice."""
     out: dict[int, str] = {}
-    governments: dict[tuple[str, int | None], list[tuple[StoredReport, str]]] = {}  # row -> its governments
+    governments: dict[tuple[str, int | None], list[tuple[Listed, str]]] = {}  # row -> its governments
     areas = {r.id: _area(r) for r in reports}
     for r in reports:
         if area := areas[r.id]:

@@ -148,6 +148,28 @@ def received(ingested_at: str | None, published: str | None, sha256: str) -> tup
     return (ingested_at or "", published or "", sha256)
 
 
+def received_desc(dialect: str) -> str:
+    """``received`` as the database orders by it, greatest first: ORDER BY terms over
+    ``documents d`` (the statistics' choice, the cross-year pass).  Code-point order on both
+    databases (PostgreSQL would otherwise use the database's collation), as Python compares
+    ``received``'s strings; change the two together."""
+    c = ' COLLATE "C"' if dialect == "postgresql" else ""
+    return f"d.ingested_at{c} DESC, COALESCE(d.published, ''){c} DESC, d.sha256{c} DESC"
+
+
+class Counted(NamedTuple):
+    """A readable report as the statistics choose and group it (``Store.in_counting_order``)."""
+    id: int
+    agency: str | None
+    agency_key: str | None
+    year: int | None
+    code: str | None
+    province: str | None
+    city: str | None
+    county: str | None
+    unit: str | None
+
+
 # The records below are the Python API's (``Corpus.findings()``, ``failures()``, ``store.cells()``
 # …): their fields are named as the export's tables name them (docs/dataset.md), so that a
 # DataFrame of either has the same columns.
@@ -655,6 +677,19 @@ class Store(Database):
         for row in self.iterate(_REPORT_SELECT + where + " ORDER BY d.id", params):
             yield StoredReport._make(_booleans(row, 11))
 
+    def in_counting_order(self, region: str = "", year: int | None = None, *, body: str = "") -> list[Counted]:
+        """The readable reports of ``reports(region, year, body=body)`` with what choosing and
+        grouping them needs, by body (name key) and year, each body's reports of a year in order
+        of receipt, the counted one first (``received_desc``): the statistics' choice sorted by
+        the database (at 100,000 reports, listing every report whole and sorting it twice in
+        Python was a third of the statistics' CPU)."""
+        where, params = _region_year(region, year, body)
+        c = ' COLLATE "C"' if self.dialect == "postgresql" else ""
+        return [Counted._make(row) for row in self.query(
+            "SELECT d.id, d.agency, d.agency_key, d.year, a.code, a.province, a.city, a.county, a.unit FROM documents d"
+            f" LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.status = 'ok'{where}"
+            f" ORDER BY COALESCE(d.agency_key, ''){c}, COALESCE(d.year, 0), {received_desc(self.dialect)}", params)]
+
     def count_reports(self, region: str = "", year: int | None = None) -> int:
         """How many ``reports(region, year)`` there are, counted by the database."""
         where, params = _region_year(region, year)
@@ -861,11 +896,7 @@ class Store(Database):
         """(id, division code, unit, agency key, year, previous_id) of the readable reports with a
         body and a year, by id or the counted first (``order``: id | counted — ``received``, the
         greatest first); streamed."""
-        # Code-point order on both (PostgreSQL would otherwise use the database's collation), as
-        # Python compares ``received``'s strings.
-        c = ' COLLATE "C"' if self.dialect == "postgresql" else ""
-        by = {"id": "d.id", "counted": f"d.ingested_at{c} DESC, COALESCE(d.published, ''){c} DESC,"
-                                       f" d.sha256{c} DESC"}[order]
+        by = {"id": "d.id", "counted": received_desc(self.dialect)}[order]
         yield from self.iterate(
             "SELECT d.id, a.code, a.unit, d.agency_key, d.year, d.previous_id FROM documents d"
             " LEFT JOIN agencies a ON a.agency_key = d.agency_key"
