@@ -40,6 +40,10 @@ BUDGET = 5_000         # pieces tried for one row (a real row needs tens)
 MAX_WAYS = 256         # ways kept for one row (3 cells of up to 24 digits); more: too many to keep
 STATE_LIMIT = 20_000   # partial-sum states of one step of ``solve``
 MAX_BLANK_WAYS = 1024  # readings with blank cells kept for one row (the blanks' places multiply them)
+# Readings that also let a total be blank: its parts then have no sum to hold them, so they multiply
+# fast (9595 for seven cells: 132); past this many only those whose sums hold are kept (each is
+# stored with its report).
+MAX_BLANK_TOTAL_WAYS = 128
 
 
 class TooMany(Exception):
@@ -295,7 +299,8 @@ def with_blanks(text: str, layout: Layout, budget: int = 8 * BUDGET,
     (one or more) add up to it; with ``blank_totals`` also its total blank and its parts printed
     (no sum to hold them).  Blank cells are ``BLANK``; the readings without one are ``splits``'s.
     Raises ``TooMany`` past the budget (larger than ``splits``'s: the groups' widths are not fixed)
-    or past ``MAX_BLANK_WAYS`` readings."""
+    or past ``MAX_BLANK_WAYS`` readings (``MAX_BLANK_TOTAL_WAYS`` with ``blank_totals``)."""
+    limit = MAX_BLANK_TOTAL_WAYS if blank_totals else MAX_BLANK_WAYS
     text = normalise(text)
     groups = layout.groups
     if not text or not groups or sum(t - f + 1 for f, t in groups) != layout.width:
@@ -329,18 +334,18 @@ def with_blanks(text: str, layout: Layout, budget: int = 8 * BUDGET,
                 for k in range(min(size, atoms(left)), max(1, tokens(left)) - 1, -1):  # more numbers first
                     for cut in search.free(left, (INT,) * k):
                         heads += [(*_place(cut, at, size), BLANK) for at in combinations(range(size), k)]
-                        if len(heads) > MAX_BLANK_WAYS * 4:
+                        if len(heads) > limit * 4:
                             raise TooMany
             if heads:
                 for tail in tails(g + 1, right):
                     out += [head + tail for head in heads]
-                    if len(out) > MAX_BLANK_WAYS * 4:
+                    if len(out) > limit * 4:
                         raise TooMany
         memo[key] = out
         return out
 
     found = [way for way in tails(0, text) if BLANK in way]
-    if len(found) > MAX_BLANK_WAYS:
+    if len(found) > limit:
         raise TooMany
     return found
 
