@@ -11,7 +11,7 @@ gongkai build examples/source-2024.yaml --to md -o "$tmp/report.md"
 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
   --disable-component-update --disable-sync --no-first-run --user-data-dir="$tmp/profile" \
   --screenshot=docs/images/report-html.png --window-size=1200,2000 "file://$tmp/report.html" 2>/dev/null
-# The page that holds table 3 (section 三 starts a new page), and the first page.
+# The first page that holds table 3 (it may break where a group of its rows starts), and the first page.
 page=$(for p in $(seq 1 "$(pdfinfo "$tmp/report.pdf" | awk '/^Pages/ {print $2}')"); do
   pdftotext -f "$p" -l "$p" "$tmp/report.pdf" - | grep -q '申请人情况' && echo "$p" && break; done)
 pdftoppm -r 80 -png -singlefile -f "$page" -l "$page" "$tmp/report.pdf" docs/images/report-pdf-table3
