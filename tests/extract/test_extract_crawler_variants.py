@@ -427,3 +427,9 @@ def test_table_2_rows_printed_without_digits_are_blank_rows():
                          "格式要求此处填写数字，没有发生的请填“0”，不要留空或填“/”。"),
         ("第10行第1355字", "表二“行政事业性收费”行有 1 个单元格未填数字（本年收费金额（单位：万元）：空白）。"
                          "格式要求此处填写数字，没有发生的请填“0”，不要留空或填“/”。")]
+    # Prose after the table that starts with a row's words is no row: 行政强制决定书… stays missing.
+    r = parse(variant("ptzhsyqhzs-2024", ("行政处罚0行政强制0第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0三、",
+                                          "行政处罚0行政强制决定书依法送达。三、")))
+    assert "art20_6.coercion" not in r.table2 and "art20_8.admin_fees" not in r.table2
+    assert [f.message for f in check_report(r) if f.rule == "TABLE-INCOMPLETE"] == [
+        "表二缺少 2 行：“行政强制”、“行政事业性收费”。请按格式补全这些行（没有发生的填“0”）。"]

@@ -451,6 +451,9 @@ def _read_rows(body: _Body, start: int, stop: int, table: str) -> _Rows:
     return out
 
 
+_NEXT_SECTION = regex.compile(r"[一二三四五六七八九十]\s*[、.]")
+
+
 def _after_heads(text: str) -> int:
     """Where a group label (第二十条第（八）项) and column heads at the start of ``text`` end."""
     m = _GROUP_LABEL.match(text.lstrip(" "))
@@ -477,8 +480,13 @@ def _last_blank_rows2(body: _Body, out: _Rows) -> None:
             return
         n, row = max(hits)
         end = start + index[n - 1] + 1
-        if text[end:].lstrip(" ")[:1].isdigit():
+        rest = text[end:].lstrip(" ")
+        if rest[:1].isdigit():
             return  # its digits follow: not a blank row (the rows' loop stopped before it)
+        after, _ = L.keyed(rest[_after_heads(rest):])
+        if rest and not (_after_heads(rest) or _NEXT_SECTION.match(rest)
+                         or any(after.startswith(f) for r, fs in forms.items() if r not in done for f in fs)):
+            return  # prose that starts with a row's words ("行政处罚决定书…"), not a row
         out.runs.append(Run(row, " ".join(body.text(pos + start, pos + end).split()), "",
                             body.where(pos + end), body.where(pos + start)))
         done.add(row)
