@@ -420,3 +420,29 @@ def test_a_withdrawal_that_was_not_is_voided_and_the_request_shows_overdue(capsy
     code, out, _ = run(capsys, "register", "table3", "--year", "2026", *db)
     rows = {line.split("\t")[0]: line.split("\t")[1:] for line in out.splitlines()}
     assert rows["（一）予以公开"][0] == "1" and rows["（六）其他处理—3.其他"][0] == "0"
+
+
+def test_a_step_corrected_later_says_so_where_it_stands(capsys, tmp_path, monkeypatch):
+    """A registration typed with the wrong date, corrected: the history kept step 1 as typed
+    (2026-02-12) with nothing on it saying it was corrected — a reader of that line took the wrong
+    date for the fact — while a voided step said 【已作废…】, and the log's history says 已更正.  The
+    step now says which of its facts later entries corrected; the correction itself and the
+    lateness the corrected date brings stay as before."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-03-10")
+    db = ("--db", str(tmp_path / "r.db"))
+    assert run(capsys, "register", "add", *db, "--type", "自然人", "--name", "张三", "--channel", "当面",
+               "--content", "某路拓宽工程的环评批复", "--date", "2026-02-12")[0] == 0
+    assert run(capsys, "register", "reply", "2026-000001", *db, "--outcome", "予以公开", "--ground", "2",
+               "--date", "2026-03-06")[0] == 0
+    for field, value in (("收到日期", "2026-01-26"), ("申请人类型", "法律服务机构")):
+        assert run(capsys, "register", "amend", "2026-000001", *db, "--field", field, "--value", value,
+                   "--reason", "录错", "--actor", "乙")[0] == 0
+    code, out, _ = run(capsys, "register", "show", "2026-000001", *db)
+    lines = out.splitlines()
+    assert lines[4] == "状态：已答复；办理结果：（一）予以公开；逾期"
+    steps = [line.strip().split("（申请人类型")[0].split("；经办")[0] for line in lines if line.startswith("  ")]
+    assert [steps[0], *steps[2:4]] == [
+        "1. 2026-02-12 登记申请【已更正：日期（见第3条）、申请人类型（见第4条）】",
+        "3. 2026-03-10 更正（第1条“登记申请”的日期：“2026-02-12”改为“2026-01-26”；理由：录错）",
+        "4. 2026-03-10 更正（第1条“登记申请”的申请人类型：“自然人”改为“法律服务机构”；理由：录错）"]
+    assert steps[1].startswith("2. 2026-03-06 答复（") and "已更正" not in steps[1]

@@ -79,7 +79,7 @@ def test_a_clerks_mistakes_corrected_in_the_browser(django_env, world, live, bro
         pg.goto(f"{live.url}/register/{a.pk}/r/{r1}/")   # late by the corrected receipt date: 逾期办结, kept
         assert pg.locator("h1 .mark").inner_text() == "逾期办结"
         who = world["clerk_a"].username
-        assert _history(pg)[0].startswith("2026-02-12 登记申请 申请人类型：自然人")
+        assert _history(pg)[0].startswith("2026-02-12 登记申请 已更正：日期（见第3条） 申请人类型：自然人")
         assert _history(pg)[2].startswith("2026-03-10 更正 第1条“登记申请”的日期：“2026-02-12”改为“2026-01-26”；"
                                           f"理由：提交日期录错，申请表落款为1月26日 经办：{who}，登记于 2026-03-10")
         assert "注意：已超过答复期限 2026-02-28，于 2026-03-06 办结；逾期记录保留" in pg.content()
@@ -92,6 +92,10 @@ def test_a_clerks_mistakes_corrected_in_the_browser(django_env, world, live, bro
         assert [line.split(" 经办")[0] for line in _history(pg)[1:]] == [
             "2026-01-07 撤回申请 已作废（第3条：申请人并未撤回（来电系询问办理进度），误登记为撤回，现恢复办理） 撤回方式：电话",
             "2026-03-10 作废 第2条“撤回申请”；作废理由：申请人并未撤回（来电系询问办理进度），误登记为撤回，现恢复办理"]
+
+        pg.goto(f"{live.url}/register/{a.pk}/r/{r4}/")
+        assert _history(pg)[0].startswith("2026-03-02 登记申请 已更正：申请人类型（见第3条） 申请人类型：自然人")
+        assert _history(pg)[2].startswith("2026-03-10 更正 第1条“登记申请”的申请人类型：“自然人”改为“商业企业”")
 
         pg.goto(f"{live.url}/register/{a.pk}/table3/?year=2026")
         rows = {c[0]: c[1:] for c in (tr.locator("th, td").all_inner_texts() for tr in pg.locator("#table3 tr").all())}

@@ -21,6 +21,13 @@ def history_rows(history: list[Event], personal: bool, mask_names: bool = False)
     register's lists show it to those who may not see it (张*: the web's supervisors, administrators)."""
     by_id = {e.id: e for e in history}
     voided = {e.data.get("event"): e for e in history if e.kind == "voided"}
+    amended: dict[int, list[dict[str, Any]]] = {}   # a step -> the corrections of it, in order: said on the step
+    for e in history:
+        if e.kind == "amended":
+            target = by_id.get(int(e.data.get("event") or 0))
+            f = amendable(target, e.data["field"]) if target else None
+            amended.setdefault(int(e.data.get("event") or 0), []).append(
+                {"id": e.id, "field": f.label if f else e.data["field"]})
     rows = []
     for e in history:
         k = kinds()[e.kind]
@@ -32,6 +39,7 @@ def history_rows(history: list[Event], personal: bool, mask_names: bool = False)
             "details": _details(e, by_id, personal, mask_names), "actor": e.actor, "recorded_at": recorded,
             "late_entry_days": max(0, (entered - e.on).days) if (entered - e.on).days > LATE_ENTRY_DAYS else 0,
             "voided_by": void.id if void else None, "void_reason": void.data.get("reason") if void else None,
+            "amended_by": amended.get(e.id, []),
             "doc_number": e.data.get("doc_number"),
         })
     return rows
@@ -88,7 +96,14 @@ def history_lines(history: list[Event], personal: bool) -> list[str]:
     out = []
     for r in history_rows(history, personal):
         void = f"【已作废：{r['void_reason']}（见第{r['voided_by']}条）】" if r["voided_by"] else ""
+        if r["amended_by"]:   # the step as first recorded: which of its facts a later entry corrected
+            void += f"【已更正：{amended_text(r['amended_by'])}】"
         late = f"；补录（晚{r['late_entry_days']}天登记）" if r["late_entry_days"] else ""
         details = f"（{'；'.join(r['details'])}）" if r["details"] else ""
         out.append(f"{r['id']}. {r['on']} {r['label']}{void}{details}；经办：{r['actor']}，登记于 {r['recorded_at']}{late}")
     return out
+
+
+def amended_text(corrections: list[dict[str, Any]]) -> str:
+    """日期（见第3条）、申请人类型（见第4条）: what later entries corrected of a step."""
+    return "、".join(f"{c['field']}（见第{c['id']}条）" for c in corrections)
