@@ -75,3 +75,23 @@ def test_rows_the_table_cannot_cut_stay_null_with_their_cuts():
     assert [f.cells for f in found] == [
         ["table3.granted.social_org", "table3.granted.legal_service"],
         ["table3.unable.not_held.social_org", "table3.unable.not_held.legal_service"]]
+
+
+def test_a_text_exports_row_is_not_read_as_a_crawlers():
+    # What a crawler's text needs (rows with fewer digits than cells read with blank cells and blank
+    # totals, a failing sum said to be perhaps a vanished cell's) is no reading of a text export,
+    # whose tabs keep its cells: its messages say "网页抓取" nowhere.  Before (34535b9…): "1213"
+    # listed readings "网页抓取的文本不留空白单元格的痕迹", and the T3-ROWSUM of "1210003" said so too.
+    data = _variant(**{NEW[0]: NEW[1], TOTAL[0]: TOTAL[1], GRANTED: "\t1213\t"})
+    report = load(data, "v.txt")
+    assert [(a.reason, a.raw, a.candidates) for a in report.ambiguous] == [("no-split", "1213", [])]
+    assert [f.message for f in check_report(report) if f.rule == "CELL-AMBIGUOUS"] == [
+        "表三“（一）予以公开”行的数字印作“1213”，无法按格式拆成 7 个单元格的数（可能有单元格空白未印出，或数字印错了位置），"
+        "已保留原样，该行单元格留空。请核对原件，分开填写该行各单元格。"]
+    data = _variant(**{NEW[0]: NEW[1], TOTAL[0]: TOTAL[1], GRANTED: "\t121000014\t"})
+    assert [(a.reason, a.candidates) for a in load(data, "v.txt").ambiguous] == [("no-split", [])]
+    data = _variant(**{NEW[0]: NEW[1], TOTAL[0]: TOTAL[1], GRANTED: "\t1210003\t"})
+    report = load(data, "v.txt")
+    assert [report.value(f"table3.granted.{c}") for c in COLUMNS] == [1, 2, 1, 0, 0, 0, 3]
+    assert [f.message for f in check_report(report) if f.rule == "T3-ROWSUM"] == [
+        "表三“（一）予以公开”行：总计为 3，而自然人与五类法人或其他组织之和为 4，相差 1。请核对该行各列数字或总计。"]

@@ -103,7 +103,9 @@ def _by_count(report: Report, found: Finding) -> Finding:
     """A failing sum over cells a crawler's text printed run together and only their count of digits
     placed (basis ``digit-count``): a cell left blank leaves no trace there, so the digits may belong
     to the next cell; the finding says so."""
-    if any("digit-count" in info.basis for c in found.cells if (info := report.cells.get(c)) is not None):
+    # a crawler's text alone says where a cell's digits start by character (``Where.char``)
+    if any("digit-count" in info.basis and info.where is not None and info.where.char is not None
+           for c in found.cells if (info := report.cells.get(c)) is not None):
         found.message += rules()[found.rule].extra["digit_count"]
     return found
 

@@ -150,7 +150,7 @@ def _layout(table: str, row: str, version: str) -> tuple[tuple[str, ...], split.
 
 
 @lru_cache(maxsize=8192)
-def row_cuts(text: str, layout: split.Layout) -> Ways:
+def row_cuts(text: str, layout: split.Layout, crawler: bool = True) -> Ways:
     """The cuts of ``text`` (tokens separated by single spaces) into ``layout``.  Rows recur from
     report to report ("0000000"), hence the cache.
 
@@ -158,10 +158,11 @@ def row_cuts(text: str, layout: split.Layout) -> Ways:
     108 | 2 | 110 and four blanks, where 1|0|8|2|1|1|0 does not add up): such readings are kept
     beside the full ones, so the row is cut only where every reading agrees (the table's sums may
     still rule some out).  With no full reading that adds up, the row stays unsplit and the blank
-    readings are named."""
+    readings are named.  Rows with fewer digits than cells and blank totals are looked into in a
+    crawler's text only (``crawler``): an ordinary text export's row is said as before."""
     ways = _full_cuts(text, layout)
     if text and not ways.blanks and split.atoms(text) < layout.width:
-        return _fewer(text, layout, ways)
+        return _fewer(text, layout, ways) if crawler else ways
     if not layout.groups and ways.forced is not None and not ways.blanks and split.fewer_cuts(text, layout):
         return Ways(forced=ways.forced, plain=ways.plain, local=ways.local, assumed=True)
     if not layout.groups or ways.blanks or not text:
@@ -170,7 +171,7 @@ def row_cuts(text: str, layout: split.Layout) -> Ways:
         vanished = tuple(split.with_blanks(text, layout))
     except split.TooMany:
         return Ways(plain=ways.plain, local=None)  # too many readings to list: unsplit
-    if not vanished and ways.forced is None and ways.local == ():
+    if not vanished and ways.forced is None and ways.local == () and crawler:
         # No cut adds up, with every cell printed or with blanks: a total left blank may be why
         # (its parts then add up to nothing printed), as may the report's wrong sum.  Too many such
         # readings (table 4's three groups, long rows): too many to list, not the report's sum's fault.
@@ -385,7 +386,7 @@ def read_fused(report: Report, fused: list[Fused], version: str | None) -> None:
             continue
         text, at, units = _tokenise(f.raw)
         row = _Row(f.table, f.row, version, shape[0], shape[1], Run(f.row, "", f.raw, f.where), text, at, units)
-        row.ways = row_cuts(text, row.layout)
+        row.ways = row_cuts(text, row.layout, crawler=False)
         by_table.setdefault(f.table, []).append(row)
     for table, rows in by_table.items():
         for row in rows:
