@@ -22,6 +22,7 @@ BODIES = {  # name: (落款, the page's 发布时间)
     "淮安市清江浦区审计局": (date(2026, 1, 20), "2026-02-03 10:05"),  # signed in time, posted late
     "淮安市清江浦区水利局": (date(2026, 2, 3), "2026-01-28 16:00"),   # signed late, posted in time
     "淮安市清江浦区商务局": (date(2026, 1, 20), "2026-01-21 08:00"),  # both in time: as before
+    "淮安市清江浦区司法局": (date(2027, 1, 16), ""),                   # a 落款 not yet come (2026 mistyped), no 发布时间
 }
 
 
@@ -53,6 +54,10 @@ def roster(django_env, tmp_path_factory):
         RosterEntry.objects.all().delete()
 
 
+def html_of(c) -> str:
+    return c.get(f"/roster/?year={YEAR}").content.decode()
+
+
 def test_the_roster_judges_by_the_pages_posting_time_and_says_which_date_it_measured(roster):
     """Before: 教育局's and 财政局's reports, which bear no 落款, were 已公开（无落款日期） though
     their pages said when they went up.  And until 0.9.5 a report with both dates followed its 落款:
@@ -73,8 +78,15 @@ def test_the_roster_judges_by_the_pages_posting_time_and_says_which_date_it_meas
                                  "按网页发布时间 2026-01-28 16:00 判断，在期限内；落款日期晚于期限，也晚于发布时间，请核对落款日期是否有误"),
         "淮安市清江浦区商务局": ("on_time", "2026-01-20", "2026-01-21T08:00", "posted", None,
                                  "按网页发布时间 2026-01-21 08:00 判断"),
+        # was late, 逾期公开 晚 350 天 on 10 March, 38 days after the deadline
+        "淮安市清江浦区司法局": ("undated", "2027-01-16", None, None, None, "落款日期晚于今天，不能据以判断是否按期"),
     }
-    assert (d["summary"]["on_time"], d["summary"]["late"], d["summary"]["undated"]) == (3, 2, 0)
+    assert (d["summary"]["on_time"], d["summary"]["late"], d["summary"]["undated"]) == (3, 2, 1)
+    row = next(r for r in html_of(c).split("<tr ") if 'data-name="淮安市清江浦区司法局"' in r)
+    assert ('<span class="mark undated">已公开，日期不明</span><br><small class="hint" data-judged-by="None">'
+            "落款日期晚于今天，不能据以判断是否按期</small><br><small class=\"defects\">落款日期晚于今天（2026-03-10），"
+            "可能写错，请核对</small>") in row
+    assert "，日期不明 1）" in html_of(c)
 
     html = c.get(f"/roster/?year={YEAR}").content.decode()
     row = next(r for r in html.split("<tr ") if 'data-name="淮安市清江浦区教育局"' in r)

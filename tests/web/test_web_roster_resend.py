@@ -155,10 +155,12 @@ def test_a_report_signed_after_today_is_said_to_have_a_date_to_check(resent, ros
     old, settings.TODAY = settings.TODAY, "2026-01-15"     # both reports are signed 2026-01-20
     try:
         body = c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]
-        assert (body["status"], body["published"], body["signed_after_today"]) == ("on_time", "2026-01-20", True)
+        # in time: the report is here before the deadline, whatever its 落款 says
+        assert (body["status"], body["published"], body["signed_after_today"], body["judged_by"], body["days_late"]) == (
+            "on_time", "2026-01-20", True, "received", None)
         html = c.get(f"/roster/?year={YEAR}").content.decode()
-        assert ('<span class="mark on_time">按期公开</span><br><small class="hint" data-judged-by="signed">'
-                '按落款日期推定（无网页发布时间）</small><br><small class="defects">落款日期晚于今天（2026-01-15），'
+        assert ('<span class="mark on_time">按期公开</span><br><small class="hint" data-judged-by="received">'
+                '落款日期晚于今天；报告今天已收到，在期限内</small><br><small class="defects">落款日期晚于今天（2026-01-15），'
                 "可能写错，请核对</small>") in html
     finally:
         settings.TODAY = old

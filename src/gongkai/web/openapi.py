@@ -300,7 +300,7 @@ SCHEMAS: dict[str, Schema] = {
         "error_rules": arr(obj({"rule": STR, "about": STR})),
         "signed_after_today": {**BOOL, "description": "落款日期晚于今天（日期可能写错）"},
         "posted": {**null(STR), "description": "网页抓取文本所记网页发布时间（ISO，如 2026-02-03T10:05），不是落款日期"},
-        "judged_by": {"enum": ["signed", "posted", None], "description": "是否按期据哪个日期判断：posted 网页发布时间（《条例》第四十九条看向社会公布的日期），signed 落款日期（没有网页发布时间时据以推定）"},
+        "judged_by": {"enum": ["signed", "posted", "received", None], "description": "是否按期据哪个日期判断：posted 网页发布时间（《条例》第四十九条看向社会公布的日期），signed 落款日期（没有网页发布时间时据以推定），received 今天（落款日期晚于今天而期限未到：报告已收到，在期限内）；落款日期晚于今天而期限已过的为 null（status undated）"},
         "date_note": {**null(STR), "description": "按哪个日期判断；落款日期与网页发布时间分处期限两侧时写明两者"}}),
     "Roster": obj({"year": INT, "region": STR, "as_of": DATE,
                    "summary": mapping(INT, "各状态的机关数（total、published、missing、on_time、late、overdue…）"),

@@ -24,11 +24,11 @@ from gongkai import ooxml
 from gongkai.errors import GongkaiError
 from gongkai.web.models import BodyKind, RosterEntry
 
-STATUS_LABELS = {"on_time": "按期公开", "late": "逾期公开", "undated": "已公开（无落款日期）",
+STATUS_LABELS = {"on_time": "按期公开", "late": "逾期公开", "undated": "已公开，日期不明",
                  "overdue": "逾期未公开", "not_due": "未到期，尚未公开"}
 COLUMNS = ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态", "落款日期", "网页发布时间", "判定依据",
            "逾期天数", "日期说明", "错误", "警告", "提示", "语料库编号", "同年报告份数", "错误项目"]
-JUDGED_BY = {"signed": "落款日期", "posted": "网页发布时间"}
+JUDGED_BY = {"signed": "落款日期", "posted": "网页发布时间", "received": "收到日期"}
 
 
 def kind_of(name: str) -> str:
@@ -60,7 +60,8 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)   # (rule, what it is) of doc_id's errors
     future: bool = False  # signed after today: a mistyped date (the report cannot have been published yet)
     posted: str = ""      # the crawled page's 发布时间 (ISO) of the report that decided the status
-    judged_by: str | None = None   # "posted" (the page's 发布时间) or "signed" (the 落款, no 发布时间 known)
+    judged_by: str | None = None   # "posted" (the page's 发布时间), "signed" (the 落款, no 发布时间 known) or
+    # "received" (a 落款 not yet come, before the deadline: the report is here)
     note: str = ""        # which date was measured, and both when they fall on either side of the deadline
     alert: bool = False   # the note names a 落款 and a 发布时间 on either side of the deadline
 
@@ -169,9 +170,16 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
         signed = date.fromisoformat(first[4][:10]) if first[4] else None
         posted = first[8]
         day, judged_by = _measured(first)
+        note, alert = _date_note(signed, posted, due)
+        if judged_by == "signed" and day and day > today:
+            # A 落款 not yet come (a mistyped year: 2027-01-16 for 2026-01-16) stands in for no
+            # publication: it showed 逾期公开 晚 350 天, 69 days after the deadline.  The report
+            # is here today, so until the deadline it is in time whatever its date says.
+            day, judged_by = (None, None) if today > due else (today, "received")
+            note = ("落款日期晚于今天，不能据以判断是否按期" if day is None
+                    else "落款日期晚于今天；报告今天已收到，在期限内")
         late = (day - due).days if day and day > due else None
         status = "undated" if day is None else ("late" if late else "on_time")
-        note, alert = _date_note(signed, posted, due)
         rows.append(Row(entry, year, due, status, doc_id, agency or "", signed, late,
                         {"error": int(errors), "warning": int(warnings), "notice": int(notices)}, len(found) - 1,
                         first[0], future=bool(signed and signed > today), posted=posted,
@@ -203,7 +211,7 @@ def _date_note(signed: date | None, posted: str, due: date) -> tuple[str, bool]:
     the deadline — the 落款 cannot then be squared with the publication, as DEADLINE's findings say)."""
     day, shown = _day(posted), posted.replace("T", " ")
     if day is None:
-        return ("按落款日期推定（无网页发布时间）", False) if signed else ("", False)
+        return ("按落款日期推定（无网页发布时间）", False) if signed else ("报告无落款日期，也没有网页发布时间，无法判断是否按期", False)
     if signed is None:
         return f"无落款日期，按网页发布时间 {shown} 判断", False
     if signed <= due < day:
