@@ -326,3 +326,26 @@ def test_last_years_report_settles_a_table_2_row_whose_cells_vanished():
     assert (text.value("table2.art20_1.normative_docs.made"), cell.inferred, cell.basis) == (3, True, ("in-force",))
     [amb] = [a for a in text.ambiguous if a.table == "table2"]
     assert text.open_cuts(amb) == [["3", "8", "/"], ["3", "/", "8"]]
+
+
+def test_a_row_whose_sum_fails_in_a_text_with_blank_cells_is_not_read_one_digit_a_cell():
+    # 洪泽区 2024 with zeros blank, but （四）1 printed 31, three of its zeros and a wrong total 38
+    # (two zero cells blank): "3100038", seven digits for seven cells.  One digit a cell it is
+    # 3|1|0|0|0|3|8, whose sum fails; the text shows its body leaves cells blank, so the digits may
+    # as well be 31 and 38 with blanks between — too many readings with a total blank to list: the
+    # row is left open, said so.  （四）2 printed with its zeros (1000001, 1|0|0|0|0|0|1) is no sign that
+    # the table prints its zeros: 10|0|0|0|0|1 is as good a cut of it with a cell blank.
+    # Before: 3|1|0|0|0|3|8 read (marked inferred: four values wrong) and a T3-ROWSUM on them.
+    text = load((DATA / "hongze-district-2024-zeros-blank-all.txt").read_text(encoding="utf-8")
+                .replace("1.本机关不掌握相关政府信息3131", "1.本机关不掌握相关政府信息3100038")
+                .replace("2.没有现成信息需要另行制作11", "2.没有现成信息需要另行制作1000001").encode(), "v.txt")
+    cells = [f"table3.unable.not_held.{c}" for c in ("natural_person", "commercial", "research", "social_org",
+                                                    "legal_service", "other_org", "total")]
+    assert [text.value(c) for c in cells] == [None] * 7
+    assert [(a.reason, a.raw) for a in text.ambiguous if a.row == "unable.not_held"] == [("too-many", "3100038")]
+    assert text.table3["unable.needs_creation"]["total"] == 1  # its sum holds: read as printed
+    found = check_report(text)
+    assert [f for f in found if f.rule == "T3-ROWSUM"] == []
+    assert [f.message for f in found if f.rule == "CELL-AMBIGUOUS" and f.cells[0] == cells[0]] == [
+        "表三“（四）无法提供—1.本机关不掌握相关政府信息”行的数字印作“3100038”，中间没有分隔，可能的拆法过多，已保留原样，"
+        "该行单元格留空。请核对原件，确认该行的数字。"]

@@ -219,7 +219,9 @@ def opened(text: str, layout: split.Layout) -> Ways:
     2's ``111`` is 1|1|1, or 1|/|11, 11|1|/ … and ``4205`` 4|20|5, 42|0|5 or 4205 alone (all of
     them: no sum rules any out), so its cells stay open with them named.  A row with sums
     whose printed sums fail is read with blank cells, its totals blank or holding (``blank-only``,
-    as a row printed with fewer digits is); when none such reading exists it stays as it was."""
+    as a row printed with fewer digits is; past ``split.MAX_BLANK_TOTAL_WAYS`` those whose sums
+    hold); when no such reading exists it stays as it was, and when they are too many to list the
+    row is unsplit (``too-many``): a doubtful cut is never kept for want of a list."""
     ways = row_cuts(text, layout)
     try:
         if not layout.groups:
@@ -228,9 +230,14 @@ def opened(text: str, layout: split.Layout) -> Ways:
             if full is None or not readings:
                 return ways  # too many cuts already (said so), or no fewer numbers
             return Ways(plain=None, local=(*full, *readings), vanished=readings)
-        readings = tuple(split.with_blanks(text, layout, blank_totals=True))
+        try:
+            readings = tuple(split.with_blanks(text, layout, blank_totals=True))
+        except split.TooMany:
+            readings = tuple(split.with_blanks(text, layout))
+            if not readings:
+                raise
     except split.TooMany:
-        return ways
+        return Ways(plain=(), local=None)
     return Ways(plain=(), local=(), vanished=readings) if readings else ways
 
 
@@ -363,9 +370,10 @@ def read_table(report: Report, table: RunTable, version: str | None, blanks_show
         report.labels.append(LabelUse(table.table, "header", printed, official, where))
     for row in rows:
         row.ways = row_cuts(row.text, row.layout)
-    # A table that prints a zero where nothing else could stand ("000", a one-cell row's "0") prints
-    # its zeros: its rows read one digit a cell are not doubted for the blanks shown elsewhere.
-    zeros = any(r.forced is not None and "0" in r.forced and not doubtful(r.ways, r.text, r.layout) for r in rows)
+    # A table that prints a zero where nothing else could stand ("000", "0000000", a one-cell row's
+    # "0": digits that cannot be fewer numbers) prints its zeros: its rows read one digit a cell are
+    # not doubted for the blanks shown elsewhere.
+    zeros = any(r.forced is not None and "0" in r.forced and not split.fewer_cuts(r.text, r.layout) for r in rows)
     for row in rows:
         if blanks_shown and not zeros and doubtful(row.ways, row.text, row.layout):
             row.ways = opened(row.text, row.layout)
