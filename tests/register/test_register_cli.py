@@ -395,8 +395,9 @@ def test_help_names_a_short_choice_and_a_date_is_refused_with_both_spellings(cap
 def test_a_withdrawal_that_was_not_is_voided_and_the_request_shows_overdue(capsys, tmp_path, monkeypatch):
     """A clerk recorded a withdrawal that never was (the applicant only asked how far it was) and
     voids it a month later: the request is open again and past its due date.  `list` and `due`
-    said 已超期, `register show` only 状态：已登记 — as if it were in time.  It says 已超期 now; once
-    answered, 逾期, with both the withdrawal and its void in the history."""
+    said 已超期, `register show` only 状态：已登记 — as if it were in time — and so did the line the void
+    itself printed.  Both say 已超期 now; once answered, 逾期, with both the withdrawal and its void
+    in the history."""
     monkeypatch.setenv("GONGKAI_TODAY", "2026-04-30")
     db = ("--db", str(tmp_path / "r.db"))
     assert run(capsys, "register", "add", *db, "--type", "自然人", "--name", "王五", "--channel", "当面",
@@ -405,7 +406,7 @@ def test_a_withdrawal_that_was_not_is_voided_and_the_request_shows_overdue(capsy
                "--actor", "甲")[0] == 0
     code, out, _ = run(capsys, "register", "void", "2026-000001", "2", *db, "--reason", "申请人并未撤回，误登记",
                        "--actor", "乙")
-    assert code == 0
+    assert (code, out) == (0, "2026-000001：已登记，答复期限 2026-04-16（已超期）\n")   # the line every step prints
     code, out, _ = run(capsys, "register", "show", "2026-000001", *db)
     lines = out.splitlines()
     assert lines[4] == "状态：已登记；已超期（答复期限 2026-04-16，截至 2026-04-30）"

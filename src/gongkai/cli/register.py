@@ -327,7 +327,7 @@ def _print_case(reg, ref: str, case) -> None:
         if c.late:
             line += f"（逾期：答复期限 {c.missed.isoformat()}）"
     elif c.due:
-        line += f"，答复期限 {c.due_text}" + ("（已逾期）" if c.late else "")
+        line += f"，答复期限 {c.due_text}" + ("（已逾期）" if c.late else "（已超期）" if c.overdue(reg.today()) else "")
     else:
         line += f"，期限暂停（已计{c.counted}个工作日）"
         if case.state == "awaiting_correction" and c.correction_until:
