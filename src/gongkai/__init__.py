@@ -13,6 +13,8 @@ The Python API is the same code the ``gongkai`` command and the web application 
                                                 # also cut digits a crawler ran together)
     gongkai.parse("2024.txt", previous="2023.txt")  # the cut report itself (parse --previous)
     gongkai.render(report, "docx", path="report.docx")  # "html", "pdf", "md"; no path: the bytes
+                                                # (no marks: a gongkai.UnmarkedWarning names inferred,
+                                                # OCR-read and open cells)
     reports = gongkai.load_all("parsed.jsonl")  # a file may hold several (JSON Lines)
 
     comparison = gongkai.compare("2023.pdf", "2024.pdf")  # files or Reports: what ``gongkai compare`` prints
@@ -56,6 +58,7 @@ from gongkai.errors import (
     NotAReport,
     NotFound,
     SourceError,
+    UnmarkedWarning,
     UnreadableFile,
 )
 
@@ -166,5 +169,6 @@ def __dir__() -> list[str]:
 
 
 __all__ = ["BadArgument", "GongkaiError", "MissingDependency", "NotAReport", "NotFound", "PARSER_VERSION", "SourceError",
+           "UnmarkedWarning",
            "UnreadableFile", "__version__", "cell_records", "check", "compare", "load", "load_all", "parse", "render",
            "rollup", "Comparison", "Corpus", "Finding", "Findings", "Log", "Register", "Report", "Rollup"]

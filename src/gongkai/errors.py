@@ -118,3 +118,9 @@ class SourceError(GongkaiError):
 
 class MissingDependency(GongkaiError):
     """An optional part (OCR, LibreOffice) is needed and not installed."""
+
+
+class UnmarkedWarning(UserWarning):
+    """``gongkai.render`` wrote a report in the official layout, which carries no marks: some of its
+    values were inferred or read by OCR (marked * ~ ? in every other view), or some cells are blank
+    because digits printed together do not cut one way.  The message names the cells, in Chinese."""

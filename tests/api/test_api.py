@@ -133,3 +133,29 @@ def test_render_to_a_folder_or_through_a_link_keeps_them(tmp_path):
     (tmp_path / "link.md").symlink_to(tmp_path / "report.md")
     assert gongkai.render(report, "md", path=tmp_path / "link.md") == tmp_path / "link.md"
     assert (tmp_path / "link.md").is_symlink() and (tmp_path / "report.md").read_bytes() == gongkai.render(report, "md")
+
+
+def test_render_warns_what_the_official_layout_does_not_show():
+    """gongkai.render wrote a parsed report's inferred values without their mark and its open cells
+    blank, and said nothing: only `gongkai build` named them.  Now a UnmarkedWarning a kind names
+    them, at the caller's line; a report read as printed renders without a warning."""
+    import warnings
+
+    report = gongkai.parse(EXAMPLES / "crawler-text" / "ptzhsyqjtj-2025.txt")  # 行政规范性文件 printed 1024
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        md = gongkai.render(report, "md")
+    assert [w.category for w in said] == [gongkai.UnmarkedWarning, gongkai.UnmarkedWarning]
+    assert {w.filename for w in said} == {__file__}
+    assert str(said[0].message) == (
+        "3 个单元格的数字原文连写、无法确定，生成的报告中留空，发布前请对照原件填写：表二“行政规范性文件”行“本年制发件数”列；"
+        "表二“行政规范性文件”行“本年废止件数”列；表二“行政规范性文件”行“现行有效件数”列。")
+    assert str(said[1].message) == (
+        "28 个单元格是推断值（原文数字连写或错位，由表内合计或上年报告的数字确定），生成的报告中不带标记，发布前请对照原件核对："
+        "表三“一、本年新收政府信息公开申请数量”行“自然人”列；表三“一、本年新收政府信息公开申请数量”行“商业企业”列；"
+        "表三“一、本年新收政府信息公开申请数量”行“科研机构”列；表三“一、本年新收政府信息公开申请数量”行“社会公益组织”列；"
+        "表三“一、本年新收政府信息公开申请数量”行“法律服务机构”列等。")
+    assert "| 行政规范性文件 |  |  |  |" in md.decode()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # none at all for a report read as printed
+        gongkai.render(gongkai.parse(EXAMPLES / "huaian-city-2024.pdf"), "md")

@@ -280,6 +280,10 @@ def test_build_refuses_cells_the_digits_do_not_cut_one_way(tmp_path, capsys):
     assert "表二有 3 个单元格的数字连写、无法确定（请核对原件后填写），未生成报告" in err
     assert not out.exists()
     assert main(["build", str(text), "--to", "md", "-o", str(out), "--force"]) == 0
+    # forced, it says which cells the built report leaves blank (they said nothing before)
+    assert ("gongkai：注意：3 个单元格的数字原文连写、无法确定，生成的报告中留空，发布前请对照原件填写：表二“行政规范性文件”行"
+            "“本年制发件数”列；表二“行政规范性文件”行“本年废止件数”列；表二“行政规范性文件”行“现行有效件数”列。") \
+        in capsys.readouterr().err.splitlines()
 
 
 def test_build_names_the_inferred_cells_it_publishes_unmarked(tmp_path, capsys):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from warnings import catch_warnings, simplefilter
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, UnmarkedWarning
 from gongkai.inputs import FORMS_ZH
 from gongkai.render import FORMS
 
@@ -167,9 +168,14 @@ def run_build(args) -> int:
         raise GongkaiError("输出文件已存在，未覆盖。如确需替换请加 --overwrite。", str(out))
     from gongkai.render import render
 
-    _write(out, render(report, args.to))
+    with catch_warnings(record=True) as unmarked:   # said after the file is written
+        simplefilter("always", UnmarkedWarning)
+        data = render(report, args.to)
+    _write(out, data)
     print(f"gongkai：已生成 {out}")
-    _say_unmarked(report)
+    for said in unmarked:
+        if issubclass(said.category, UnmarkedWarning):
+            print(f"gongkai：注意：{said.message}", file=sys.stderr)
     _say_unsigned(report)
     _say_left_out(report)
     return 0
@@ -197,24 +203,3 @@ def _say_unsigned(report) -> None:
     if missing:
         print(f"gongkai：注意：源文件没有{'和'.join(missing)}，生成的报告末尾没有{'和'.join(m[:4] for m in missing)}；"
               "正式发布前请在源文件中填写后重新生成。", file=sys.stderr)
-
-
-_UNMARKED = {"inferred": "推断值（原文数字连写或错位，由表内合计或上年报告的数字确定）",
-             "ocr": "由 OCR 从扫描件识别的数字", "doubtful": "OCR 识别存疑的数字"}
-
-
-def _say_unmarked(report) -> None:
-    """A published report carries no marks: the cells whose value was inferred or read by OCR
-    (marked * ~ ? in every other view) are named here, to be checked against the original."""
-    from gongkai.format.names import cell_label, format_order
-    from gongkai.render.marks import cell_kind
-
-    kinds: dict[str, list[str]] = {}
-    for cell in sorted(report.cells, key=format_order):
-        kind = cell_kind(report, cell)
-        if kind in _UNMARKED and report.value(cell) is not None:
-            kinds.setdefault(kind, []).append(cell_label(cell, report.format))
-    for kind, cells in kinds.items():
-        shown = "；".join(cells[:5]) + ("等" if len(cells) > 5 else "")
-        print(f"gongkai：注意：{len(cells)} 个单元格是{_UNMARKED[kind]}，生成的报告中不带标记，"
-              f"发布前请对照原件核对：{shown}。", file=sys.stderr)

@@ -11,6 +11,9 @@ The package is also the function: ``gongkai.render(report, "docx", path=None)``.
 from __future__ import annotations
 
 import os
+import sys
+import types
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
@@ -47,8 +50,19 @@ def render(report: Report, form: str, path: str | os.PathLike) -> Path: ...
 
 def render(report: Report, form: str, path: str | os.PathLike | None = None) -> bytes | Path:
     """The report as a file of ``form`` (one of ``FORMS``), in the official layout: its bytes,
-    or, given ``path``, written there (whole or not at all) and the path returned."""
+    or, given ``path``, written there (whole or not at all) and the path returned.
+
+    The official layout prints no mark: values inferred or read by OCR (* ~ ? in every other view)
+    are printed as any other, and cells of digits run together that the sums do not cut one way
+    are printed blank.  Each such kind is said in a ``gongkai.UnmarkedWarning`` naming the cells
+    (``gongkai build`` prints them as 注意), so that none is published unchecked."""
     data = _render(report, form)
+    from gongkai.render.marks import not_shown
+
+    for notice in not_shown(report):
+        from gongkai.errors import UnmarkedWarning
+
+        warnings.warn(UnmarkedWarning(notice), stacklevel=_callers_level())
     if path is None:
         return data
     from gongkai.files import os_reason, write_atomic
@@ -59,6 +73,16 @@ def render(report: Report, form: str, path: str | os.PathLike | None = None) -> 
         from gongkai.errors import GongkaiError
 
         raise GongkaiError(f"无法写入：{os_reason(exc)}", os.fspath(path)) from None
+
+
+def _callers_level() -> int:
+    """The ``stacklevel`` of the first frame outside gongkai (``gongkai.render`` passes through the
+    callable module), so that a warning names the user's line."""
+    frame: types.FrameType | None = sys._getframe(1)
+    level = 1
+    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("gongkai."):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _render(report: Report, form: str) -> bytes:

@@ -81,3 +81,30 @@ def legend(report: Report, suspects: Iterable[str] = ()) -> list[tuple[str, str,
     """(kind, mark, words) for each kind of mark the report's cells use, in a fixed order."""
     kinds = {cell_kind(report, c, suspects) for c in report.cells}
     return [(k, m, words) for k, (m, words) in MARKS.items() if k in kinds]
+
+
+# What the official layout, which prints no mark, leaves unsaid: kind -> what such a cell is.
+_NOT_SHOWN = {"inferred": "推断值（原文数字连写或错位，由表内合计或上年报告的数字确定）",
+              "ocr": "由 OCR 从扫描件识别的数字", "doubtful": "OCR 识别存疑的数字"}
+
+
+def not_shown(report: Report) -> list[str]:
+    """What a report built in the official layout hides, a sentence a kind, naming the cells: the
+    values inferred or read by OCR (printed without their mark), and the cells of digits run
+    together that the sums do not cut one way (printed blank).  ``gongkai.render`` warns them,
+    ``gongkai build`` prints them."""
+    from gongkai.format.names import cell_label, format_order
+
+    kinds: dict[str, list[str]] = {}
+    for cell in sorted(report.cells, key=format_order):
+        kind = cell_kind(report, cell)
+        if (kind in _NOT_SHOWN and report.value(cell) is not None) or kind == "ambiguous":
+            kinds.setdefault(kind, []).append(cell_label(cell, report.format))
+    said = []
+    for kind, cells in kinds.items():
+        shown = "；".join(cells[:5]) + ("等" if len(cells) > 5 else "")
+        if kind == "ambiguous":
+            said.append(f"{len(cells)} 个单元格的数字原文连写、无法确定，生成的报告中留空，发布前请对照原件填写：{shown}。")
+        else:
+            said.append(f"{len(cells)} 个单元格是{_NOT_SHOWN[kind]}，生成的报告中不带标记，发布前请对照原件核对：{shown}。")
+    return said
