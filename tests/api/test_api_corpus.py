@@ -366,3 +366,20 @@ def test_a_missing_register_or_log_is_refused_unless_create(tmp_path):
         assert register.count() == 0
     with gongkai.Log(str(missing)) as log:   # made: opened as it is
         assert log.count() == 0
+
+
+def test_iterating_a_corpus_touches_its_database_only_in_its_turn(corpus_db, monkeypatch):
+    """``for report in corpus`` listed the reports on the shared connection without the corpus's
+    lock (``__iter__`` is a dunder, which ``taking_turns`` leaves alone), so a thread iterating could
+    query in the middle of another thread's transaction.  Every query it makes now holds the turn."""
+    db, _ = corpus_db
+    with gongkai.Corpus(db) as corpus:
+        store = corpus.store
+        held: list[bool] = []
+        for name in ("execute", "iterate"):
+            real = getattr(store, name)
+            monkeypatch.setattr(store, name, lambda *a, _real=real, **k: (held.append(corpus._turn._is_owned()),
+                                                                          _real(*a, **k))[1])
+        seen = [(r.agency, r.year) for r in corpus]
+        assert len(seen) == 5 == len(corpus)
+        assert held and all(held)

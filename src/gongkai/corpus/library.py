@@ -292,9 +292,11 @@ class Corpus:
         return [dict(zip(keys, row)) for row in rows]
 
     def __iter__(self) -> Iterator[Report]:
-        """Every readable report, by number."""
-        for r in self._stored():
-            yield self.report(r.id)
+        """Every readable report, by number, one at a time (``for report in corpus``: memory stays
+        flat however many it holds, where ``reports()`` holds them all).  The numbers are listed,
+        and each report read, in the corpus's turn (a dunder is not wrapped by ``taking_turns``)."""
+        for number in [r.report_id for r in self.documents()]:
+            yield self.report(number)
 
     def __len__(self) -> int:
         return self.count()
