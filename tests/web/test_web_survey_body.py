@@ -210,3 +210,11 @@ def test_the_python_view_is_the_same(corpus):
                                                      (f"{BODY} 2023", "无报告"), (f"{BODY} 2024", "无报告"),
                                                      (f"{BODY} 2025", 100 / 9)]
     assert Path(corpus).is_file()
+
+
+def test_a_body_of_one_year_says_that_year_once(django_env, world, tmp_path):
+    """A body with one report read “1 个年度（2025–2025 年）” (seen walking a city's 汇总)."""
+    with corpus_of(tmp_path, [str(CRAWLED / "ptzhsyqjtj-2025.txt")]):
+        html = client_for(world["supervisor"]).get("/survey/", {"region": "35", "body": KEY}).content.decode()
+    section = html.split('<section id="body">')[1].split("</section>")[0]
+    assert "1 个年度（2025 年）。点击年度打开那一年的报告。" in section
