@@ -90,6 +90,29 @@ def test_parquet_types_and_row_counts(corpus, capsys):
     assert failures == [("broken.txt", "文件为空。")]
 
 
+def test_parquet_is_made_by_one_duckdb_thread_within_a_limit_and_gives_the_same_bytes(corpus, tmp_path, monkeypatch):
+    # DuckDB's default threads each buffered the CSV they read ahead (0.99 GB at 100,000 reports)
+    # and its default limit is 80 % of the machine's memory: one thread, a limit, the same files.
+    from gongkai.corpus.export import TABLES, export
+
+    _, db, _, _, _ = corpus
+    connect, configs = duckdb.connect, []
+
+    def recorded(*args, config=None, **kwargs):
+        configs.append(config)
+        return connect(*args, config=config or {}, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", recorded)
+    with Store(db) as store:
+        export(store, "parquet", str(tmp_path / "one"))
+        assert [(c or {}).get("threads") for c in configs] == [1]
+        assert configs[0]["memory_limit"] == "2GB" and configs[0]["temp_directory"]
+        monkeypatch.setattr(duckdb, "connect", lambda *args, config=None, **kwargs: connect(*args, **kwargs))
+        export(store, "parquet", str(tmp_path / "defaults"))  # as 0.9.4 made them: DuckDB's defaults
+    for name in TABLES:
+        assert (tmp_path / "one" / f"{name}.parquet").read_bytes() == (tmp_path / "defaults" / f"{name}.parquet").read_bytes()
+
+
 def test_the_narrative_figures_table(corpus):
     """Seed 003's figures: what each counts, the cells it states, its parts and its scope."""
     tmp, db, truth, counts, blanks = corpus
