@@ -46,9 +46,12 @@ def call(base: str, token: str, method: str, path: str, data=None) -> tuple[int,
     except urllib.error.HTTPError as exc:
         body = exc.read()
         try:
-            return exc.code, json.loads(body)
+            answer = json.loads(body)
         except ValueError:
-            return exc.code, {"raw": body.decode(errors="replace")[:300]}
+            answer = {"raw": body.decode(errors="replace")[:300]}
+        if exc.code == 503:
+            answer["retry_after"] = exc.headers.get("Retry-After")
+        return exc.code, answer
 
 
 class Walk:
@@ -73,6 +76,8 @@ class Walk:
             status, body = call(base, self.token, method, path, data)
             if status != 503:
                 return status, body
+            if body.get("retry_after") != "10":
+                self.problems.append(f"{base} {method} {path} → 503 without Retry-After: {body}")
             with self.lock:
                 self.done["503"] += 1
             time.sleep(0.5)
@@ -103,7 +108,7 @@ class Walk:
             status, body = self.submit(other, "POST", f"/api/bodies/1/requests/{ref}/events",
                                        {"kind": "replied", "on": "2025-12-05", "outcome": "予以公开", "ground": "1",
                                         "note": "已主动公开。"})
-            if status == 400 and "已答复" in json.dumps(body, ensure_ascii=False):
+            if status == 400 and any(w in json.dumps(body, ensure_ascii=False) for w in ("已答复", "不能再答复")):
                 continue   # kept by the attempt that got a 503
             if status not in (200, 201):
                 self.problems.append(f"{other} event on {ref} → {status} {body}")
@@ -243,6 +248,8 @@ def main() -> int:
             said = [line for line in (work / home / "stderr.txt").read_text().splitlines()
                     if not line.startswith("Task queue depth")]
             print(f"server {home} said ({work / home / 'stderr.txt'}):", "\n".join(said)[-1500:])
+            if any("Traceback" in line or "Internal Server Error" in line for line in said):
+                walk.problems.append(f"server {home} logged a traceback or a 500")
     for line in walk.problems[:20]:
         print("PROBLEM", line)
     print(f"{len(walk.problems)} problems")

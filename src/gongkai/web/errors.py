@@ -14,16 +14,21 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.db import DatabaseError as DjangoDatabaseError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.functional import empty
 
-from gongkai.db import DatabaseUnavailable
 from gongkai.errors import GongkaiError, NotFound
 from gongkai.isolate import Busy
+from gongkai.web import dbgone
 from gongkai.web.jsonanswer import json_error
 
 log = logging.getLogger("django.request")
+
+# Every 503 (a database restarting, every read child busy) tells a client when to try again.
+RETRY_AFTER_SECONDS = 10
 
 
 def respond(request, status: int, message: str):
@@ -31,8 +36,16 @@ def respond(request, status: int, message: str):
 
     message = shown_to(getattr(request, "user", None), message)   # the server's folders: the administrator's
     if request.path.startswith("/api/"):
-        return json_error(message, status)
-    return render(request, "web/error.html", {"message": message}, status=status)
+        response = json_error(message, status)
+    else:
+        response = render(request, "web/error.html", {"message": message}, status=status)
+    return _retry_later(response)
+
+
+def _retry_later(response):
+    if response.status_code == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 class FriendlyErrorsMiddleware:
@@ -84,27 +97,46 @@ def exception_response(request, exc: Exception):
 
 
 def _unavailable(request, exc: Exception):
-    """A 503 for a database that cannot be reached now (PostgreSQL restarting): a register's
-    (gongkai.db) or the site's own (Django's); None for any other exception."""
-    if isinstance(exc, DatabaseUnavailable):
-        return respond(request, 503, str(exc))
-    if isinstance(exc, DjangoDatabaseError) and _connection_lost(exc):
-        log.warning("网页应用数据库暂时无法连接：%s（%s）", request.path, " ".join(str(exc).split())[:200])
-        if request.method in ("GET", "HEAD"):
-            return respond(request, 503, "暂时无法连接网页应用的数据库（可能正在重新启动）：请稍后重试。")
-        # the register may have kept the step before the site's database went away: the clerk looks first
-        return respond(request, 503, "暂时无法连接网页应用的数据库（可能正在重新启动）。刚才提交的内容可能已经保存，"
-                                     "也可能没有：请稍后刷新查看，确认没有保存再重新提交。")
-    return None
+    """A 503 for a database that cannot be reached now (web/dbgone.py): a register's (gongkai.db)
+    or the site's own (Django's: PostgreSQL down or restarting, SQLite held by another process);
+    None for any other exception."""
+    what = dbgone.kind(exc)
+    if what is None:
+        return None
+    if what == "register":
+        return _without_database(request, str(exc))
+    log.warning("网页应用数据库暂时无法使用：%s（%s）", request.path, " ".join(str(exc).split())[:200])
+    if what == "locked":
+        from django.conf import settings
+
+        wait = settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 5)
+        reason = f"网页应用的数据库正被其他程序占用，等了 {wait} 秒仍未释放"
+    else:
+        reason = "暂时无法连接网页应用的数据库（可能正在重新启动）"
+    if request.method in ("GET", "HEAD"):
+        return _without_database(request, f"{reason}：请稍后重试。")
+    # the register may have kept the step before the site's database went away: the clerk looks first
+    return _without_database(request, f"{reason}。刚才提交的内容可能已经保存，也可能没有："
+                                      "请稍后刷新查看，确认没有保存再重新提交。")
 
 
-def _connection_lost(exc: Exception) -> bool:
-    """Django's error for a connection that is gone (PostgreSQL restarted, stopped), not a bad statement."""
-    from django.db import InterfaceError, OperationalError, connection
+def _without_database(request, message: str):
+    """``respond(request, 503, message)`` made without asking the database anything — it is the
+    database that failed: the signed-in user (a lazy look-up of the session), their role and body
+    (the page's heading) and the session's messages are not read; the page is shown as to a
+    visitor, the message with the server's folders cut unless the user was already known."""
+    from gongkai.web.access import shown_to
 
-    return isinstance(exc, InterfaceError) or (isinstance(exc, OperationalError) and (
-        connection.connection is None or bool(getattr(connection.connection, "broken", False))
-        or bool(getattr(connection.connection, "closed", False))))
+    user = getattr(request, "user", None)
+    known = getattr(user, "_wrapped", user)          # AuthenticationMiddleware's lazy user, if not looked up
+    try:
+        message = shown_to(None if known is empty else known, message)
+    except DjangoDatabaseError:                     # the user's role is the database's too
+        message = shown_to(None, message)
+    if request.path.startswith("/api/"):
+        return _retry_later(json_error(message, 503))
+    page = render_to_string("web/error.html", {"message": message, "request": request})  # no context processors
+    return _retry_later(HttpResponse(page, status=503))
 
 
 def bad_request(request, exception=None):

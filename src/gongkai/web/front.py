@@ -63,7 +63,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import signals
 from django.core.exceptions import DisallowedHost, PermissionDenied
-from django.core.handlers.exception import response_for_exception
+from django.core.handlers.exception import convert_exception_to_response, response_for_exception
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.core.signals import setting_changed
 from django.http import HttpResponse
@@ -139,8 +139,11 @@ class FrontHandler(WSGIHandler):
         self._security = SecurityMiddleware(_unused)
         self._common = CommonMiddleware(_unused)
         self._xframe = XFrameOptionsMiddleware(_unused)
-        # BaseHandler.get_response (URL conf, closers, logging of 4xx/5xx) calls this.
-        self._middleware_chain = self._chain
+        # BaseHandler.get_response (URL conf, closers, logging of 4xx/5xx) calls this; an exception
+        # met outside the endpoint (the site option read by _plain while the database is down) is
+        # answered as Django answers one met in a middleware (errors.server_error: a 503, not the
+        # WSGI server's bare 500)
+        self._middleware_chain = convert_exception_to_response(self._chain)
         self._settled()
         setting_changed.connect(self._settled)  # tests' override_settings
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import logging
 from contextvars import ContextVar
 
+from gongkai.web import dbgone
+
 WHERE = "详见管理页面“登录保护”"
 _FAILED = ("AXES: New login failure by %s. Created new record in the database.",
            "AXES: Repeated login failure by %s. Updated existing record in the database.")
@@ -62,3 +64,16 @@ class AxesInChinese(logging.Filter):
 def note_refusal(refused: bool) -> None:
     """Whether the login attempt now handled in this thread was refused because locked out."""
     _REFUSED_LOCKED.set(refused)
+
+
+class DatabaseGoneInOneLine(logging.Filter):
+    """A request answered 503 because a database could not be reached (web/dbgone.py: PostgreSQL
+    restarting, SQLite held by another process) is logged by Django with the exception's traceback
+    when a middleware met it — some sixty lines a request while PostgreSQL restarts, read as a
+    crash.  The line stays ("Service Unavailable: /path", after web/errors.py's warning naming the
+    reason); the traceback goes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and dbgone.kind(record.exc_info[1]) is not None:
+            record.exc_info, record.exc_text = None, None
+        return True

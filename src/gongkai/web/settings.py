@@ -177,8 +177,9 @@ TODAY = _SITE.today.isoformat() if _SITE.today else None  # fixed date (tests, d
 
 LOGGING = {
     "version": 1, "disable_existing_loggers": False,
-    "filters": {"axes_in_chinese": {"()": "gongkai.web.logs.AxesInChinese"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"},
+    "filters": {"axes_in_chinese": {"()": "gongkai.web.logs.AxesInChinese"},
+                "database_gone": {"()": "gongkai.web.logs.DatabaseGoneInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["database_gone"]},
                  "axes": {"class": "logging.StreamHandler", "filters": ["axes_in_chinese"]}},
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"},
                 # wrong passwords and lockouts in Chinese; its routine INFO lines quiet (web/logs.py)
