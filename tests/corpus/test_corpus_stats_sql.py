@@ -348,3 +348,35 @@ def test_the_counted_report_of_ties_is_the_one_python_chose(database, request, t
     assert [(r.year, r.ids) for r in table.rows if r.code == "640303"] == [(2021, [stored[SEEDS[0].name].id]), (2024, [b])]
     assert sorted(table.duplicates) == sorted(f"#{stored[n].id} 吴忠市红寺堡区新庄集乡人民政府 2024"
                                               for n in ("a.txt", "c.txt", "d.txt", "n.txt"))
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_database_orders_by_receipt_as_python_does(database, request):
+    # ``received`` (Python: the 名录, the roll-up) and ``received_desc`` (SQL: the statistics, the
+    # cross-year pass) must order alike, ties included: a change of one is a change of both.
+    import hashlib
+    import sqlite3
+
+    from gongkai.corpus.store import received
+
+    rng = random.Random(5)
+    stamps = ["2026-12-04T10:00:00.000001+08:00", "2026-12-04T10:00:00.000010+08:00", "2026-12-04T09:59:59+08:00"]
+    dates = [None, "", "2025-01-14", "2025-01-2", "2025-0114", "2025-01-14T00:00", "2025-1-20"]
+    rows = [(i, rng.choice(stamps), rng.choice(dates), hashlib.sha256(str(i).encode()).hexdigest()) for i in range(300)]
+    expected = [i for i, *_ in sorted(rows, key=lambda r: received(r[1], r[2], r[3]), reverse=True)]
+    table = "CREATE TABLE documents (id INTEGER, ingested_at TEXT NOT NULL, published TEXT, sha256 TEXT NOT NULL)"
+    query = f"SELECT d.id FROM documents d ORDER BY {received_desc(database)}"
+    if database == "sqlite":
+        con = sqlite3.connect(":memory:")
+        con.execute(table)
+        con.executemany("INSERT INTO documents VALUES (?, ?, ?, ?)", rows)
+        got = [i for (i,) in con.execute(query)]
+    else:
+        import psycopg
+
+        with psycopg.connect(request.getfixturevalue("pg_url").replace("postgresql+psycopg", "postgresql")) as con:
+            con.execute(table)
+            with con.cursor() as cur:
+                cur.executemany("INSERT INTO documents VALUES (%s, %s, %s, %s)", rows)
+            got = [i for (i,) in con.execute(query)]
+    assert got == expected
