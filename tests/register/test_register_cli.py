@@ -447,3 +447,25 @@ def test_a_step_corrected_later_says_so_where_it_stands(capsys, tmp_path, monkey
         "3. 2026-03-10 更正（第1条“登记申请”的日期：“2026-02-12”改为“2026-01-26”；理由：录错）",
         "4. 2026-03-10 更正（第1条“登记申请”的申请人类型：“自然人”改为“法律服务机构”；理由：录错）"]
     assert steps[1].startswith("2. 2026-03-06 答复（") and "已更正" not in steps[1]
+
+
+def test_a_step_backdated_by_a_correction_is_marked_entered_late(capsys, tmp_path, monkeypatch):
+    """An extension recorded on 30 April (today's date, the form's default) after the due date of
+    15 April counts as late; corrected to the day it was decided, 10 April, it is in time — but the
+    step no longer said 补录, though it was entered twenty days after that date, while the same
+    extension typed with 10 April at once says 补录（晚20天登记）.  补录 is judged by the corrected
+    date now, so a correction never hides how late a step was entered."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-04-30")
+    db = ("--db", str(tmp_path / "r.db"))
+    assert run(capsys, "register", "add", *db, "--type", "自然人", "--name", "李四", "--channel", "当面",
+               "--content", "某小区规划许可", "--date", "2026-03-17")[0] == 0
+    code, out, err = run(capsys, "register", "extend", "2026-000001", *db, "--date", "2026-04-30",
+                         "--reason", "需要调取档案")
+    assert "延期决定（2026-04-30）晚于当时的答复期限 2026-04-15；已登记，但不改变答复期限，该申请仍按逾期计" in err
+    code, out, _ = run(capsys, "register", "amend", "2026-000001", *db, "--event", "2", "--field", "日期",
+                       "--value", "2026-04-10", "--reason", "延期决定日期录错")
+    assert (code, out) == (0, "2026-000001：办理中，答复期限 2026-05-15\n")
+    code, out, _ = run(capsys, "register", "show", "2026-000001", *db)
+    [step] = [line for line in out.splitlines() if line.startswith("  2. ")]
+    assert step.startswith("  2. 2026-04-30 延期答复【已更正：日期（见第3条）】（延长的工作日数：20；")
+    assert step.endswith("；补录（晚20天登记）")

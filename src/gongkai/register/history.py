@@ -10,7 +10,7 @@ from typing import Any
 
 from gongkai.db import office_time
 from gongkai.format.text import shown_or_blank
-from gongkai.register.events import Event, Field, amend, amendable, grounds_for, kinds, shown
+from gongkai.register.events import Event, Field, amend, amendable, effective, grounds_for, kinds, shown
 from gongkai.register.store import Applicant
 
 LATE_ENTRY_DAYS = 3   # recorded more than this many days after its date: marked 补录
@@ -28,16 +28,20 @@ def history_rows(history: list[Event], personal: bool, mask_names: bool = False)
             f = amendable(target, e.data["field"]) if target else None
             amended.setdefault(int(e.data.get("event") or 0), []).append(
                 {"id": e.id, "field": f.label if f else e.data["field"]})
+    # 补录 is judged by the step's date as corrected: a step recorded today with today's date and
+    # then corrected to a date three weeks back was entered three weeks late, as one typed so
+    dated = {s.id: s.on for s in effective(history)}
     rows = []
     for e in history:
         k = kinds()[e.kind]
         recorded = office_time(e.recorded_at)
-        entered = date.fromisoformat(recorded[:10]) if recorded[:4].isdigit() else e.on
+        on = dated.get(e.id, e.on)
+        entered = date.fromisoformat(recorded[:10]) if recorded[:4].isdigit() else on
         void = voided.get(e.id)
         rows.append({
             "id": e.id, "kind": e.kind, "label": k.label, "on": e.on.isoformat(),
             "details": _details(e, by_id, personal, mask_names), "actor": e.actor, "recorded_at": recorded,
-            "late_entry_days": max(0, (entered - e.on).days) if (entered - e.on).days > LATE_ENTRY_DAYS else 0,
+            "late_entry_days": max(0, (entered - on).days) if (entered - on).days > LATE_ENTRY_DAYS else 0,
             "voided_by": void.id if void else None, "void_reason": void.data.get("reason") if void else None,
             "amended_by": amended.get(e.id, []),
             "doc_number": e.data.get("doc_number"),

@@ -165,7 +165,7 @@ SCHEMAS: dict[str, Schema] = {
         "history": arr(obj({"id": INT, "kind": STR, "label": STR, "on": DATE,
                             "details": arr({**STR, "description": "该条记录的各项内容（已按权限打码）"}),
                             "actor": STR, "recorded_at": STR,
-                            "late_entry_days": {**INT, "description": "补录：登记时距事项日期的天数（不超过规定时为 0）"},
+                            "late_entry_days": {**INT, "description": "补录：登记时距事项日期（已更正的，按更正后的日期）的天数（不超过规定时为 0）"},
                             "voided_by": null({**INT, "description": "作废它的记录编号"}), "void_reason": null(STR),
                             "amended_by": {**arr(obj({"id": {**INT, "description": "更正它的记录编号"},
                                                       "field": {**STR, "description": "所更正的项目"}})),
