@@ -77,7 +77,7 @@ if TYPE_CHECKING:
 
 # The release, as installed (pyproject.toml's ``version``).  It says which code you run; it
 # does not touch stored data.
-__version__ = "0.9.4"
+__version__ = "0.9.5"
 # The version of what the reading pipeline (read/, extract/, check/) makes of a file.  The
 # corpus stores it with every document and re-parses a document stored under another value
 # (``gongkai ingest`` redoes nothing else).  Raise it when a change to reading, extraction or

@@ -129,10 +129,11 @@ def test_the_documents_records_are_named_as_the_export_and_the_api_name_them(cor
         records = corpus.documents(year=2024)
         exported = {r["report_id"]: r for r in corpus.table("reports")}
     assert list(records[0]._fields[:8]) == ["report_id", "sha256", "name", "path", "form", "agency", "agency_key", "year"]
-    # (the store's last field, ingested_at — which of a body's reports of a year counts — is not the reports table's)
+    # (the store's last fields, ingested_at and received_at — which of a body's reports of a year counts — are not
+    # the reports table's)
     assert records[0]._fields == tuple({"id": "report_id", "code": "region_code", "previous_id": "previous_report_id"}.get(f, f)
-                                       for f in StoredReport._fields[:-1])
-    assert StoredReport._fields[-1] == "ingested_at"
+                                       for f in StoredReport._fields[:-2])
+    assert StoredReport._fields[-2:] == ("ingested_at", "received_at")
     huaian = next(r for r in records if r.name == "huaian-city-2024.pdf")
     assert (huaian.region_code, exported[huaian.report_id]["region_code"]) == ("320800", "320800")
     assert {k: v for k, v in huaian._asdict().items() if k in exported[huaian.report_id]} == {

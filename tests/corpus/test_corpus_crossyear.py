@@ -185,6 +185,8 @@ def test_findings_keep_their_quote_in_the_store_and_the_export(tmp_path):
         "report_id": number, "sha256": this_year["source"]["sha256"], "name": "ptzhsyqhzs-2024.txt", "path": str(this),
         "paths": [str(this)], "size": this.stat().st_size, "form": "txt", "ingested_at": corpus.store.query(
             "SELECT ingested_at FROM documents WHERE id = ?", (number,))[0][0],
+        "received_at": corpus.store.query("SELECT received_at FROM document_receipts WHERE document_id = ?",
+                                          (number,))[0][0],
         "parser_version": gongkai.PARSER_VERSION, "checked": True,
         "previous_report_id": last_year["corpus"]["report_id"], "previous_sha256": last_year["corpus"]["sha256"],
         "placement": {"region_code": "350128", "province": "福建省", "city": "福州市", "county": "平潭县",

@@ -1,7 +1,8 @@
 """A corpus of 0.9.3 opened by 0.9.4: migration 7003 fills stat_cells, 7004 rebuilds SQLite's
 documents with report_json last (a listing read each row's overflow pages to reach previous_id
 after the ~30 KB JSON), 7005 adds the kept answers (corpus/kept.py), 7006 the table of a crawled
-page's 发布时间 and 原文链接 — every row, number and link kept; a corpus older than previous_id too."""
+page's 发布时间 and 原文链接 (and 0.9.5's 7007 the first receipts) — every row, number and link kept;
+a corpus older than previous_id too."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def _as_093(db: str, without_previous_id: bool = False) -> None:
     con.execute("DROP TABLE corpus_state")
     con.execute("DROP TABLE kept_answers")
     con.execute("DROP TABLE document_pages")
+    con.execute("DROP TABLE document_receipts")
     con.execute("DELETE FROM schema_version WHERE version >= 7003")
     if without_previous_id:
         con.execute("DELETE FROM findings WHERE previous_id IS NOT NULL")
@@ -85,7 +87,7 @@ def test_a_093_corpus_is_rebuilt_with_the_report_json_last_and_loses_nothing(cor
     _as_093(corpus)
     assert _columns(corpus)[-3:] == ["report_json", "ingested_at", "previous_id"]
     with Store(corpus) as store:
-        assert store.applied_now == [7003, 7004, 7005, 7006]
+        assert store.applied_now == [7003, 7004, 7005, 7006, 7007]
         assert _everything(store) == before
         assert store.query("PRAGMA foreign_key_check") == [] and store.query("PRAGMA integrity_check") == [("ok",)]
         assert [step[-1] for step in store.query(
@@ -105,7 +107,7 @@ def test_a_093_corpus_is_rebuilt_with_the_report_json_last_and_loses_nothing(cor
 def test_a_corpus_older_than_the_cross_year_columns_is_brought_up_to_date(corpus):
     _as_093(corpus, without_previous_id=True)
     with Store(corpus) as store:
-        assert store.applied_now == [7003, 7004, 7005, 7006]
+        assert store.applied_now == [7003, 7004, 7005, 7006, 7007]
         assert {r.previous_id for r in store.reports()} == {None}
         assert len(store.reports()) == 7
     assert _columns(corpus)[-3:] == ["ingested_at", "previous_id", "report_json"]

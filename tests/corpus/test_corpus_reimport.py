@@ -79,7 +79,8 @@ def _written_whole(db) -> bytes:
             previous = meta.get(r.previous_id)
             d["corpus"] = {
                 "report_id": r.id, "sha256": r.sha256, "name": r.name, "path": r.path, "paths": paths, "size": size,
-                "form": r.form, "ingested_at": at, "parser_version": r.parser_version, "checked": r.checked,
+                "form": r.form, "ingested_at": at, "received_at": r.received_at,  # (0.9.5)
+                "parser_version": r.parser_version, "checked": r.checked,
                 "previous_report_id": r.previous_id, "previous_sha256": previous.sha256 if previous else None,
                 "placement": {"region_code": r.code, "province": r.province, "city": r.city, "county": r.county,
                               "unit": r.unit, "level": r.level, "placement": r.placement, "note": note}}

@@ -72,8 +72,8 @@ def _reference(store: Store, level: str = "city", region: str = "", agency: str 
     chosen = stats.select(store, region, agency=agency, body=body)
     bodies = stats._body_names(chosen) if level == "body" else {}
     # Of a body's reports of a year the one received last is counted (store.received; the least
-    # hash before 0.9.4): the last in this order.
-    last = {(r.agency_key, r.year): r.id for r in sorted(chosen, key=lambda r: (r.ingested_at, r.published or "", r.sha256))}
+    # hash before 0.9.4; the last read, not the first received, before 0.9.5): the last in this order.
+    last = {(r.agency_key, r.year): r.id for r in sorted(chosen, key=lambda r: (r.received_at, r.published or "", r.sha256))}
     for r in sorted(chosen, key=lambda r: (r.agency_key or "", r.year or 0, last.get((r.agency_key, r.year)) != r.id)):
         if r.agency_key:
             if (r.agency_key, r.year) in counted:
@@ -206,7 +206,7 @@ def lite(inputs, tmp_path_factory):
 def test_the_corpus_holds_every_case_the_rules_treat(lite):
     with Store(lite) as store:
         # the counted report of each body (received last: in one run, the later 落款, then the greater hash)
-        ids = {r.agency: r.id for r in sorted(store.reports(), key=lambda r: (r.ingested_at, r.published or "", r.sha256))}
+        ids = {r.agency: r.id for r in sorted(store.reports(), key=lambda r: (r.received_at, r.published or "", r.sha256))}
         table = compute(store, "city")
     city, district = (f"#{ids[a]} {a}" for a in ("吴忠市人民政府", "吴忠市利通区人民政府"))
     # the city government's report holds the district's, its town's and its department's (blank 本年新收)

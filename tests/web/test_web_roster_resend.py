@@ -26,18 +26,25 @@ def resent(django_env, tmp_path_factory):
     from gongkai.corpus.store import Store
 
     folder = tmp_path_factory.mktemp("resend")
-    good = synthetic_report(BODY, YEAR, date(2026, 1, 20))
-    assert ROW in good
-    bad = good.replace(ROW, ROW[:-1] + "1")
-    while hashlib.sha256(bad.encode()).hexdigest() > hashlib.sha256(good.encode()).hexdigest():
-        bad += "\n"
-    first, second = folder / "教育局2025年报.txt", folder / "教育局2025年报（更正）.txt"
-    first.write_text(bad, encoding="utf-8")
-    second.write_text(good, encoding="utf-8")
+    first, second = _pair(folder)
     with corpus_of(folder, [str(first)]) as url:
         with Store(url) as store:
             assert ingest([str(second)], store, workers=1).added == 1
         yield url
+
+
+def _pair(folder, greater: bool = False):
+    """The defective original and its correction, signed the same day, in ``folder``; the original
+    has the lesser content hash, or the ``greater``."""
+    good = synthetic_report(BODY, YEAR, date(2026, 1, 20))
+    assert ROW in good
+    bad = good.replace(ROW, ROW[:-1] + "1")
+    while (hashlib.sha256(bad.encode()).hexdigest() > hashlib.sha256(good.encode()).hexdigest()) != greater:
+        bad += "\n"
+    first, second = folder / "教育局2025年报.txt", folder / "教育局2025年报（更正）.txt"
+    first.write_text(bad, encoding="utf-8")
+    second.write_text(good, encoding="utf-8")
+    return first, second
 
 
 @pytest.fixture
@@ -214,7 +221,7 @@ def test_the_check_pages_summary_names_what_each_file_must_correct(django_env):
 
 
 def test_a_report_page_says_before_or_after_as_the_rollup_counts_not_by_number(resent, world):
-    """Within one ingest run (one ingested_at) numbers follow which worker finished first: the page
+    """Within one ingest run (one first receipt) numbers follow which worker finished first: the page
     said "在本份之后" of the report with the greater number although the roll-up and the 名录 count
     the later 落款 (store.received)."""
     from gongkai.corpus.store import Store
@@ -222,10 +229,12 @@ def test_a_report_page_says_before_or_after_as_the_rollup_counts_not_by_number(r
     ids = _ids(resent)
     old, new = ids["教育局2025年报.txt"][0], ids["教育局2025年报（更正）.txt"][0]
     with Store(resent) as store:
-        was = store.query("SELECT id, published, ingested_at FROM documents WHERE id IN (?, ?)", (old, new))
-        # the correction stored in the original's run, signed ten days before it
-        store.execute("UPDATE documents SET ingested_at = (SELECT ingested_at FROM documents WHERE id = ?),"
-                      " published = '2026-01-10' WHERE id = ?", (old, new))
+        was = store.query("SELECT d.id, d.published, r.received_at FROM documents d"
+                          " JOIN document_receipts r ON r.document_id = d.id WHERE d.id IN (?, ?)", (old, new))
+        # the correction received in the original's run, signed ten days before it
+        store.execute("UPDATE document_receipts SET received_at = (SELECT received_at FROM document_receipts"
+                      " WHERE document_id = ?) WHERE document_id = ?", (old, new))
+        store.execute("UPDATE documents SET published = '2026-01-10' WHERE id = ?", (new,))
     try:
         c = client_for(world["supervisor"])
         row = c.get(f"/survey/report/{old}/").content.decode().split('<tr id="doc-others">')[1].split("</tr>")[0]
@@ -234,9 +243,9 @@ def test_a_report_page_says_before_or_after_as_the_rollup_counts_not_by_number(r
         assert row.endswith("收到，在本份之后；错误 2 项）</td>")
     finally:
         with Store(resent) as store:
-            for doc_id, published, ingested_at in was:
-                store.execute("UPDATE documents SET published = ?, ingested_at = ? WHERE id = ?",
-                              (published, ingested_at, doc_id))
+            for doc_id, published, received_at in was:
+                store.execute("UPDATE documents SET published = ? WHERE id = ?", (published, doc_id))
+                store.execute("UPDATE document_receipts SET received_at = ? WHERE document_id = ?", (received_at, doc_id))
 
 
 def test_the_survey_shows_of_one_ingest_run_the_report_the_roster_counts(django_env, world, tmp_path):
@@ -270,3 +279,54 @@ def test_the_survey_shows_of_one_ingest_run_the_report_the_roster_counts(django_
             assert f"#{new} " in row and f"#{old}" not in row and "无错误" in row
         finally:
             RosterEntry.objects.all().delete()
+
+
+
+@pytest.fixture
+def reread(django_env, tmp_path):
+    """The original, then (another upload) its correction, then both read again (ingest
+    --reparse, as an upgrade's re-read does): a corpus of its own while in use.  The original has
+    the greater content hash: what a tie of the two counts."""
+    from gongkai.corpus.ingest import ingest
+    from gongkai.corpus.store import Store
+
+    first, second = _pair(tmp_path, greater=True)
+    with corpus_of(tmp_path, [str(first)]) as url:
+        with Store(url) as store:
+            assert ingest([str(second)], store, workers=1).added == 1
+            assert ingest([str(first), str(second)], store, workers=1, reparse=True).updated == 2
+            assert len({r.ingested_at for r in store.reports()}) == 1  # one run read both: a tie
+        yield url
+
+
+def test_a_reread_leaves_the_correction_counted_everywhere(reread, roster, world):
+    """A re-read stored both reports again under its own run's time: with the 落款 the same, the
+    content hash chose, and the roll-up, the statistics, the 名录, the 汇总 and the report page all
+    turned to the defective original.  The time each was first received decides (``store.received``)."""
+    from gongkai.corpus.region import select
+    from gongkai.corpus.stats import compute
+    from gongkai.corpus.store import Store
+    from gongkai.format.places import division
+
+    ids = _ids(reread)
+    old, new = ids["教育局2025年报.txt"][0], ids["教育局2025年报（更正）.txt"][0]
+    with Store(reread) as store:
+        chosen = select(store, division("320812"), YEAR)
+        table = compute(store, "county", "320812")
+    assert ([label for label, _ in chosen.parts], chosen.duplicates) == ([f"#{new} {BODY}"], [f"#{old} {BODY}"])
+    assert [(r.year, r.ids, r.values["received"]) for r in table.rows] == [(YEAR, [new], 0)]
+    c = client_for(world["supervisor"])
+    body = c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]
+    assert (body["report_id"], body["first_report_id"], body["findings"]["error"]) == (new, old, 0)
+    row = c.get("/survey/?region=3208").content.decode().split(f">{BODY}</a>")[1].split("</tr>")[0]
+    assert f"#{new} " in row and f"#{old}" not in row and "无错误" in row
+    with Store(reread) as store:
+        receipts = {r.id: (r.received_at, r.ingested_at) for r in store.reports()}
+    html = c.get(f"/survey/report/{old}/").content.decode()
+    row = html.split('<tr id="doc-others">')[1].split("</tr>")[0]
+    shown = receipts[new][0][:19].replace("T", " ")
+    assert row.endswith(f"（落款 2026-01-20，{shown} 收到，在本份之后；无错误）</td>")
+    # the page says when it was received and when it was read again
+    assert (f"<tr><th>收到</th><td>{receipts[old][0][:19].replace('T', ' ')}</td></tr>\n"
+            f"<tr><th>读取</th><td>已读取（{receipts[old][1][:19].replace('T', ' ')}）</td></tr>") in html
+    assert receipts[old][0] < receipts[new][0] < receipts[old][1]

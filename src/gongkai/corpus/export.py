@@ -281,7 +281,8 @@ def export_jsonl(store: Store, output: str) -> list[tuple[str, int]]:
     with its findings as the corpus holds them (those made with last year's report — the
     cross-year rules', and its own reworded by it — with ``previous_report_id``), and under
     ``corpus`` what the store knows of it (id, SHA-256, the paths it was seen at, size, form,
-    when ingested, parser version, placement, the last-year report compared with).
+    when first received and when last read, parser version, placement, the last-year report
+    compared with).
     ``gongkai.load_all`` reads it back into the same ``Report``s, ``gongkai ingest`` into a
     corpus (``reimport``); failures are not in it (the tables' ``failures``)."""
     import json
@@ -342,7 +343,8 @@ def _corpus_facts(r, previous: dict[int, str], more: tuple) -> dict:
     reports compared with."""
     size, ingested_at, paths, note = more
     return {"report_id": r.id, "sha256": r.sha256, "name": r.name, "path": r.path, "paths": paths, "size": size,
-            "form": r.form, "ingested_at": ingested_at, "parser_version": r.parser_version, "checked": r.checked,
+            "form": r.form, "ingested_at": ingested_at, "received_at": r.received_at,
+            "parser_version": r.parser_version, "checked": r.checked,
             "previous_report_id": r.previous_id, "previous_sha256": previous.get(r.previous_id),
             "placement": {"region_code": r.code, "province": r.province, "city": r.city, "county": r.county,
                           "unit": r.unit, "level": r.level, "placement": r.placement, "note": note}}

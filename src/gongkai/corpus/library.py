@@ -156,7 +156,7 @@ class Corpus:
         """The readable reports' provenance and placement (``report_id`` is the report's number,
         ``region_code`` its body's division), in a division (code prefix ``3208`` or a name:
         淮安市) and year when given, by number."""
-        return [ReportRecord(*r[:-1]) for r in self._stored(region, year)]  # not ingested_at (the store's)
+        return [ReportRecord(*r[:-2]) for r in self._stored(region, year)]  # not ingested_at, received_at (the store's)
 
     def _stored(self, region: str = "", year: int | None = None) -> list[StoredReport]:
         return self.store.reports(_prefix(region), None if year is None else _year(year))

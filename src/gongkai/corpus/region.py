@@ -110,7 +110,7 @@ class Selection:
 
 def select(store: Store, region: Division, year: int) -> Selection:
     # By body, the counted first (the last received) of several reports of one body.
-    rows = sorted(store.reports(prefix(region), year), key=lambda r: received(r.ingested_at, r.published, r.sha256),
+    rows = sorted(store.reports(prefix(region), year), key=lambda r: received(r.received_at, r.published, r.sha256),
                   reverse=True)
     rows.sort(key=lambda r: r.agency_key or "")  # stable: each body's counted report stays first
     parts, own, lower, duplicates = [], None, [], []

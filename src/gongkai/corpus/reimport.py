@@ -4,8 +4,10 @@
 stored ``Report`` JSON as it was (cells with raw text, position, inferred and its basis, OCR
 confidence, the cuts of digits run together), its own findings and its cross-year ones (with
 their quotes and the last-year report compared with), and its provenance — the original file's
-SHA-256, name, the paths it was seen at, its size, form, when it was ingested, its parser
-version, how its body is placed (a user's correction stays one).  Nothing is parsed again:
+SHA-256, name, the paths it was seen at, its size, form, when it was first received (which decides
+which of a body's reports of a year counts: ``store.received``; a corpus that received the content
+earlier keeps its own time) and last read, its parser version, how its body is placed (a user's
+correction stays one).  Nothing is parsed again:
 there is no original file to parse, so a line written by an older parser version is stored with
 that version, as a corpus upgraded in place holds it (the next ingest of its original file parses
 it again), and one written by a newer parser version, which this program may not read, is refused.
@@ -231,11 +233,15 @@ def _store_line(store: Store, item: Item, line: _Line, raw: bytes, keep_ids: boo
     paths = corpus.get("paths")
     extra = tuple(p for p in paths if isinstance(p, str) and p != corpus["path"]) if isinstance(paths, list) else ()
     size = corpus.get("size")
+    # (an export of 0.9.4 or older has no received_at: its ingested_at, when it was last read, is
+    # all it says of the receipt)
+    ingested_at = corpus.get("ingested_at") if isinstance(corpus.get("ingested_at"), str) else now_stamp()
+    received_at = corpus.get("received_at") if isinstance(corpus.get("received_at"), str) else ingested_at
     doc_id = store.save(sha256=line.sha256, name=corpus["name"], path=corpus["path"],
                         size=size if type(size) is int else None, parser_version=line.parser_version, result=result,
                         placement=_placement(store, report.agency, corpus["placement"], placements),
                         extra_paths=extra, is_new=line.state == "new",
-                        ingested_at=corpus.get("ingested_at") if isinstance(corpus.get("ingested_at"), str) else now_stamp(),
+                        ingested_at=ingested_at, received_at=received_at,
                         doc_id=line.report_id if keep_ids and line.state == "new" else None)
     return doc_id, ordered
 

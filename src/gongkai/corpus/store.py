@@ -136,25 +136,27 @@ class StoredReport(NamedTuple):
     placement: str | None  # how the body was placed: auto | user
     posted: str | None  # the web page's 发布时间 a crawler kept (ISO), not the 落款 (published)
     source_url: str | None  # the page's 原文链接
-    ingested_at: str = ""  # the start of the ingest run that stored it (``received``)
+    ingested_at: str = ""  # the start of the ingest run that last read it
+    received_at: str = ""  # the start of the ingest run that first stored it (``received``)
 
 
-def received(ingested_at: str | None, published: str | None, sha256: str) -> tuple[str, str, str]:
+def received(received_at: str | None, published: str | None, sha256: str) -> tuple[str, str, str]:
     """The order of receipt of the reports of one body and year: of several (a corrected re-send,
     signed with the same date as Word users do; the same report as PDF and web page) the greatest
     is the one counted — by the roll-up, the statistics, the cross-year checks and the 名录.  The
-    last received (``ingested_at``); within one ingest run, where that is one value, the later
-    落款, then the greater content hash: not which worker stored it first (docs/dataset.md)."""
-    return (ingested_at or "", published or "", sha256)
+    last received (``received_at``: when its content was first stored, which a re-read leaves as
+    it was); within one ingest run, where that is one value, the later 落款, then the greater
+    content hash: not which worker stored it first (docs/dataset.md)."""
+    return (received_at or "", published or "", sha256)
 
 
 def received_desc(dialect: str) -> str:
     """``received`` as the database orders by it, greatest first: ORDER BY terms over
-    ``documents d`` (the statistics' choice, the cross-year pass).  Code-point order on both
-    databases (PostgreSQL would otherwise use the database's collation), as Python compares
-    ``received``'s strings; change the two together."""
+    ``documents d`` joined with its first receipt (``_RECEIPT``: the statistics' choice, the
+    cross-year pass).  Code-point order on both databases (PostgreSQL would otherwise use the
+    database's collation), as Python compares ``received``'s strings; change the two together."""
     c = ' COLLATE "C"' if dialect == "postgresql" else ""
-    return f"d.ingested_at{c} DESC, COALESCE(d.published, ''){c} DESC, d.sha256{c} DESC"
+    return f"COALESCE(r.received_at, d.ingested_at){c} DESC, COALESCE(d.published, ''){c} DESC, d.sha256{c} DESC"
 
 
 class Counted(NamedTuple):
@@ -282,11 +284,13 @@ class Failure(NamedTuple):
     parser_version: str
 
 
+# A document's first receipt (``received``); its ingested_at for a row stored without one.
+_RECEIPT = " LEFT JOIN document_receipts r ON r.document_id = d.id"
 _REPORT_SELECT = ("SELECT d.id, d.sha256, d.name, d.path, d.form, d.agency, d.agency_key, d.year, d.format,"
                   " d.published, d.parser_version, d.checked, d.previous_id, a.code, a.province, a.city, a.county,"
-                  " a.unit, a.level, a.source, p.posted, p.source_url, d.ingested_at FROM documents d"
-                  " LEFT JOIN agencies a ON a.agency_key = d.agency_key LEFT JOIN document_pages p ON p.document_id = d.id"
-                  " WHERE d.status = 'ok'")
+                  " a.unit, a.level, a.source, p.posted, p.source_url, d.ingested_at, COALESCE(r.received_at, d.ingested_at)"
+                  " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key"
+                  " LEFT JOIN document_pages p ON p.document_id = d.id" + _RECEIPT + " WHERE d.status = 'ok'")
 _READABLE = "SELECT id FROM documents WHERE status = 'ok'"
 _PLACEMENT_KEYS = ("name", "code", "province", "city", "county", "unit", "level", "source", "note")
 
@@ -441,10 +445,12 @@ class Store(Database):
 
     def save(self, *, sha256: str, name: str, path: str, size: int | None, parser_version: str, result: dict,
              placement: dict | None, extra_paths: tuple[str, ...] = (), is_new: bool = False,
-             ingested_at: str | None = None, doc_id: int | None = None) -> int:
+             ingested_at: str | None = None, doc_id: int | None = None, received_at: str | None = None) -> int:
         """Write one processed file (parsed or failed) and everything derived from it, atomically.
         ``ingested_at``: the start of the ingest run that stores it (default: now); ``doc_id``:
-        the number a new document takes (a report taken back from an export keeps its own)."""
+        the number a new document takes (a report taken back from an export keeps its own);
+        ``received_at``: when it was first received (default: ``ingested_at``), kept unless the
+        content was received earlier — a re-read never moves it (``received``)."""
         report = result.get("report")
         status = "ok" if report is not None else "failed"
         agency_key = placement["agency_key"] if placement else None
@@ -454,6 +460,7 @@ class Store(Database):
                report.get("published") if report else None,
                result.get("report_json") or (json.dumps(report, ensure_ascii=False) if report else None),
                ingested_at or now_stamp())
+        c = ' COLLATE "C"' if self.dialect == "postgresql" else ""  # compared as Python compares them
         numbered = ("id, ", "?, ", (doc_id,)) if doc_id is not None else ("", "", ())
         with self.transaction():
             doc_id = self.execute(
@@ -466,6 +473,10 @@ class Store(Database):
                 " agency_key = excluded.agency_key, year = excluded.year, format = excluded.format,"
                 " published = excluded.published, report_json = excluded.report_json,"
                 " ingested_at = excluded.ingested_at RETURNING id", numbered[2] + row).fetchone()[0]
+            self.execute("INSERT INTO document_receipts (document_id, received_at) VALUES (?, ?)"
+                         " ON CONFLICT (document_id) DO UPDATE SET received_at = excluded.received_at"
+                         f" WHERE excluded.received_at{c} < document_receipts.received_at{c}",
+                         (doc_id, received_at or row[-1]))
             if not is_new:  # a redone report replaces what its earlier parse left
                 self.execute("DELETE FROM cells WHERE document_id = ?", (doc_id,))
                 self.execute("DELETE FROM stat_cells WHERE document_id = ?", (doc_id,))
@@ -568,9 +579,9 @@ class Store(Database):
                   " (SELECT COUNT(*) FROM findings f WHERE f.document_id = d.id AND f.severity = 'notice')"
                   if counted else " 0, 0, 0")
         sql = ("SELECT d.id, d.agency, d.agency_key, d.year, d.status, d.published, p.posted, a.code, a.unit," + counts +
-               ", d.ingested_at, d.sha256"
+               ", d.ingested_at, d.sha256, COALESCE(r.received_at, d.ingested_at)"
                " FROM documents d LEFT JOIN agencies a ON a.agency_key = d.agency_key"
-               " LEFT JOIN document_pages p ON p.document_id = d.id WHERE 1 = 1")
+               " LEFT JOIN document_pages p ON p.document_id = d.id" + _RECEIPT + " WHERE 1 = 1")
         where, params = _region_year(region, year)
         sql += where
         if readable:
@@ -580,7 +591,7 @@ class Store(Database):
             sql += " LIMIT ?"
             params.append(limit)
         keys = ("id", "agency", "agency_key", "year", "status", "published", "posted", "code", "unit", "errors",
-                "warnings", "notices", "ingested_at", "sha256")
+                "warnings", "notices", "ingested_at", "sha256", "received_at")
         return [dict(zip(keys, row)) for row in self.query(sql, params)]
 
     def document(self, document_id: int) -> dict | None:
@@ -588,13 +599,14 @@ class Store(Database):
         was seen at, and its findings (in order; those made with last year's report with ``previous_id``)."""
         rows = self.query(
             "SELECT d.id, d.sha256, d.name, d.path, d.form, d.status, d.reason, d.agency, d.year, d.format, d.published,"
-            " d.ingested_at, a.code, a.province, a.city, a.county, p.posted, p.source_url FROM documents d"
+            " d.ingested_at, a.code, a.province, a.city, a.county, p.posted, p.source_url,"
+            " COALESCE(r.received_at, d.ingested_at) FROM documents d"
             " LEFT JOIN agencies a ON a.agency_key = d.agency_key LEFT JOIN document_pages p ON p.document_id = d.id"
-            " WHERE d.id = ?", (document_id,))
+            + _RECEIPT + " WHERE d.id = ?", (document_id,))
         if not rows:
             return None
         keys = ("id", "sha256", "name", "path", "form", "status", "reason", "agency", "year", "format", "published",
-                "ingested_at", "code", "province", "city", "county", "posted", "source_url")
+                "ingested_at", "code", "province", "city", "county", "posted", "source_url", "received_at")
         out = dict(zip(keys, rows[0]))
         out["paths"] = [p for (p,) in self.query(
             "SELECT path FROM document_paths WHERE document_id = ? ORDER BY path", (document_id,))]
@@ -609,10 +621,13 @@ class Store(Database):
         errors and content hash (``received`` orders them)."""
         rows = self.query(
             "SELECT o.id, o.name, o.published, o.ingested_at,"
-            " (SELECT COUNT(*) FROM findings f WHERE f.document_id = o.id AND f.severity = 'error'), o.sha256"
+            " (SELECT COUNT(*) FROM findings f WHERE f.document_id = o.id AND f.severity = 'error'), o.sha256,"
+            " COALESCE(r.received_at, o.ingested_at)"
             " FROM documents d JOIN documents o ON o.agency_key = d.agency_key AND o.year = d.year AND o.id <> d.id"
+            " LEFT JOIN document_receipts r ON r.document_id = o.id"
             " WHERE d.id = ? AND o.status = 'ok' ORDER BY o.id", (document_id,))
-        return [dict(zip(("id", "name", "published", "ingested_at", "errors", "sha256"), r)) for r in rows]
+        return [dict(zip(("id", "name", "published", "ingested_at", "errors", "sha256", "received_at"), r))
+                for r in rows]
 
     def failures(self, limit: int | None = None) -> list[Failure]:
         """The files that could not be read, in the order they were stored (the first ``limit``
@@ -687,7 +702,7 @@ class Store(Database):
         c = ' COLLATE "C"' if self.dialect == "postgresql" else ""
         return [Counted._make(row) for row in self.query(
             "SELECT d.id, d.agency, d.agency_key, d.year, a.code, a.province, a.city, a.county, a.unit FROM documents d"
-            f" LEFT JOIN agencies a ON a.agency_key = d.agency_key WHERE d.status = 'ok'{where}"
+            f" LEFT JOIN agencies a ON a.agency_key = d.agency_key{_RECEIPT} WHERE d.status = 'ok'{where}"
             f" ORDER BY COALESCE(d.agency_key, ''){c}, COALESCE(d.year, 0), {received_desc(self.dialect)}", params)]
 
     def count_reports(self, region: str = "", year: int | None = None) -> int:
@@ -899,7 +914,7 @@ class Store(Database):
         by = {"id": "d.id", "counted": received_desc(self.dialect)}[order]
         yield from self.iterate(
             "SELECT d.id, a.code, a.unit, d.agency_key, d.year, d.previous_id FROM documents d"
-            " LEFT JOIN agencies a ON a.agency_key = d.agency_key"
+            " LEFT JOIN agencies a ON a.agency_key = d.agency_key" + (_RECEIPT if order == "counted" else "") +
             f" WHERE d.status = 'ok' AND d.agency_key IS NOT NULL AND d.year IS NOT NULL ORDER BY {by}")
 
     def compared_unreadable(self) -> list[tuple[int, int]]:

@@ -124,7 +124,7 @@ def _documents(year: int) -> list[tuple]:
         docs = store.summaries(year=year, readable=True)
     return [(d["id"], d["agency_key"], d["agency"], identity(d["code"], d["unit"], d["agency_key"]), d["published"],
              d["errors"], d["warnings"], d["notices"], d["posted"] or "",
-             received(d["ingested_at"], d["published"], d["sha256"])) for d in docs]
+             received(d["received_at"], d["published"], d["sha256"])) for d in docs]
 
 
 def _index(docs: list[tuple]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:

@@ -112,7 +112,7 @@ def _matrix(store, region: str) -> tuple[list[int], list[dict], int]:
     # count, the last received (``store.received``); by corpus number it showed, of a correction
     # ingested in the same run as its original, whichever a worker stored last.
     placed = [d for d in store.summaries(region, counted=False) if d["agency"] and d["year"] is not None]
-    for d in sorted(placed, key=lambda d: (d["year"], received(d["ingested_at"], d["published"], d["sha256"]), d["id"])):
+    for d in sorted(placed, key=lambda d: (d["year"], received(d["received_at"], d["published"], d["sha256"]), d["id"])):
         years.add(int(d["year"]))
         key = body_key(d["code"], d["unit"], d["agency_key"], d["agency"]) or d["agency"]
         a = agencies.setdefault(key, {"name": d["agency"], "code": d["code"] or "", "key": key, "years": {}})
@@ -303,9 +303,9 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
 
         # before or after this one as the roll-up and the 名录 count them (store.received), not by
         # number: within one ingest run numbers follow which worker finished first
-        this = received(doc["ingested_at"], doc["published"], doc["sha256"])
-        others = [{**o, "ingested_at": (o["ingested_at"] or "")[:19].replace("T", " "),
-                   "later": received(o["ingested_at"], o["published"], o["sha256"]) > this}
+        this = received(doc["received_at"], doc["published"], doc["sha256"])
+        others = [{**o, "received_at": (o["received_at"] or "")[:19].replace("T", " "),
+                   "later": received(o["received_at"], o["published"], o["sha256"]) > this}
                   for o in store.same_body_year(doc_id)] if doc["status"] == "ok" else []
     names = catalogue()["severities"]
     found = [(Finding(f["rule"], f["severity"], f["message"], [c for c in (f["cells"] or "").split(";") if c],
@@ -323,6 +323,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
             "reason": doc["reason"] if server_paths or not doc["reason"] else without_server_folders(doc["reason"]),
             "agency": doc["agency"], "year": doc["year"], "format": doc["format"], "published": doc["published"],
             "ingested_at": (doc["ingested_at"] or "")[:19].replace("T", " "), "code": doc["code"] or "",
+            "received_at": (doc["received_at"] or "")[:19].replace("T", " "),
             "place": "".join(p for p in (doc["province"], doc["city"], doc["county"]) if p),
             "findings": rows_out, "others": others,
             # previous_report_id as the export and the Python API name it; previous_id: the same, kept

@@ -1,0 +1,170 @@
+"""Which of a body's reports of a year counts survives maintenance: a re-read (``ingest
+--reparse``, an upgrade's parser re-read) stores every report again under its own run's
+``ingested_at``, which made an original and its same-date correction tie, so the content hash
+chose — and could pick the original.  ``store.received`` orders by the time each content was
+first received (``document_receipts``, migration 7007), which a re-read never rewrites and an
+export carries back into another corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from gongkai.cli import main
+from gongkai.corpus import crossyear
+from gongkai.corpus.region import select
+from gongkai.corpus.stats import compute
+from gongkai.corpus.store import Store
+from gongkai.format.places import division
+from tests.conftest import seed
+
+TOWN = "吴忠市红寺堡区新庄集乡人民政府"  # seed 004's body, 2024, signed 2025年1月14日
+
+
+def _write(folder: Path) -> tuple[Path, Path]:
+    """The original and its correction, signed the same day; the correction's content hash is the
+    lesser (blank lines added until it is), so a tie broken by the hash counts the original."""
+    text = seed("004").read_text(encoding="utf-8")
+    assert "2025年1月14日" in text
+    original, correction = text, text + "\n"
+    while hashlib.sha256(correction.encode()).hexdigest() > hashlib.sha256(original.encode()).hexdigest():
+        correction += "\n"
+    folder.mkdir()
+    (folder / "原件.txt").write_text(original, encoding="utf-8")
+    (folder / "更正.txt").write_text(correction, encoding="utf-8")
+    # the body's next year, which the cross-year checks compare with the counted report
+    (folder / "次年.txt").write_text(text.replace("2025年1月14日", "2026年1月14日").replace("2024", "2025"),
+                                     encoding="utf-8")
+    return folder / "原件.txt", folder / "更正.txt"
+
+
+def _ingest(db: str, *paths, reparse: bool = False) -> None:
+    assert main(["ingest", *map(str, paths), "--db", db, "-q", "--workers", "1",
+                 *(["--reparse"] if reparse else [])]) == 0
+
+
+def _counted(db: str) -> tuple[list[str], list[str], str, list[str]]:
+    """What counts of the body's 2024 reports, by file name: the roll-up's part and its
+    duplicates, the statistics' report and the one the next year was compared with."""
+    with Store(db) as store:
+        names = {r.id: r.name for r in store.reports()}
+        chosen = select(store, division("640303"), 2024)
+        table = compute(store, "county")
+        [compared] = [r.previous_id for r in store.reports() if r.year == 2025]
+        assert crossyear.due(store) == []
+    return ([names[int(label.split()[0][1:])] for label, _ in chosen.parts],
+            sorted(names[int(label.split()[0][1:])] for label in chosen.duplicates),
+            names[compared], [names[i] for r in table.rows if r.year == 2024 for i in r.ids])
+
+
+def _receipts(db: str) -> dict[str, tuple[str, str]]:
+    with Store(db) as store:
+        return {r.name: (r.received_at, r.ingested_at) for r in store.reports()}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def corpus(request, tmp_path) -> tuple[str, Path]:
+    """The original ingested, then (another run) its correction, then everything re-read."""
+    db = str(tmp_path / "c.db") if request.param == "sqlite" else request.getfixturevalue("pg_cluster").new_database()
+    original, correction = _write(tmp_path / "in")
+    _ingest(db, original, tmp_path / "in" / "次年.txt")
+    _ingest(db, correction)
+    assert _counted(db) == (["更正.txt"], ["原件.txt"], "更正.txt", ["更正.txt"])
+    with Store(db) as store:
+        request.node.stash[FIRST] = {r.name: r.ingested_at for r in store.reports()}
+    _ingest(db, tmp_path / "in", reparse=True)
+    return db, tmp_path
+
+
+FIRST = pytest.StashKey[dict]()
+
+
+def test_a_reread_keeps_counting_the_correction(corpus, request):
+    db, _ = corpus
+    assert _counted(db) == (["更正.txt"], ["原件.txt"], "更正.txt", ["更正.txt"])
+    again = _receipts(db)
+    # every report was read again (one new ingested_at for all three: a tie), first received as before
+    assert len({at for _, at in again.values()}) == 1
+    assert {n: r for n, (r, _) in again.items()} == request.node.stash[FIRST]
+    assert again["原件.txt"][0] < again["更正.txt"][0] < again["原件.txt"][1]
+
+
+@pytest.mark.parametrize("into", ["sqlite", "postgresql"])
+def test_an_export_taken_back_keeps_which_report_counts(corpus, into, request):
+    db, tmp = corpus
+    out = tmp / f"export-{into}.jsonl"
+    assert main(["export", "--db", db, "--to", "jsonl", "-o", str(out)]) == 0
+    lines = {json.loads(line)["corpus"]["name"]: json.loads(line)["corpus"] for line in out.read_text("utf-8").splitlines()}
+    receipts = _receipts(db)
+    assert {n: (c["received_at"], c["ingested_at"]) for n, c in lines.items()} == receipts
+    fresh = str(tmp / f"back-{into}.db") if into == "sqlite" else request.getfixturevalue("pg_cluster").new_database()
+    _ingest(fresh, out)
+    assert _receipts(fresh) == receipts
+    assert _counted(fresh) == (["更正.txt"], ["原件.txt"], "更正.txt", ["更正.txt"])
+
+
+def test_an_export_made_before_the_receipts_were_kept_takes_its_ingested_at(corpus):
+    """A line of an export of 0.9.4 (no received_at): first received when it was last read, all
+    that such an export says."""
+    db, tmp = corpus
+    out = tmp / "export.jsonl"
+    assert main(["export", "--db", db, "--to", "jsonl", "-o", str(out)]) == 0
+    old = tmp / "export-094.jsonl"
+    lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    for line in lines:
+        del line["corpus"]["received_at"]
+    old.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    fresh = str(tmp / "back.db")
+    _ingest(fresh, old)
+    assert {n: r for n, (r, _) in _receipts(fresh).items()} == {n: i for n, (_, i) in _receipts(db).items()}
+
+
+def test_an_export_taken_back_into_a_corpus_that_received_the_file_later_keeps_the_first_receipt(corpus):
+    db, tmp = corpus
+    out = tmp / "export.jsonl"
+    assert main(["export", "--db", db, "--to", "jsonl", "-o", str(out)]) == 0
+    other = str(tmp / "other.db")
+    _ingest(other, tmp / "in" / "更正.txt")  # received here after the exporting corpus received it
+    with Store(other) as store:  # as read by an older parser, so the export's line replaces it
+        store.execute("UPDATE documents SET parser_version = '8'")
+    later = _receipts(other)["更正.txt"][0]
+    _ingest(other, out)
+    assert _receipts(other)["更正.txt"][0] == _receipts(db)["更正.txt"][0] < later
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_the_upgrade_fills_the_receipts_from_what_the_corpus_holds(kind, tmp_path, request):
+    """A corpus of 0.9.4 opened by 0.9.5: each report first received when it was last read (all
+    0.9.4 kept).  Received in two runs and not re-read: the correction counts, and keeps counting
+    through the re-reads after the upgrade.  Re-read before the upgrade: the two carry the re-read's
+    time, the 落款 and the hash decide, as they did (docs/upgrade.md)."""
+    db = str(tmp_path / "c.db") if kind == "sqlite" else request.getfixturevalue("pg_cluster").new_database()
+    original, correction = _write(tmp_path / "in")
+    _ingest(db, original, tmp_path / "in" / "次年.txt")
+    _ingest(db, correction)
+
+    def as_094() -> dict[str, str]:
+        with Store(db) as store:
+            times = {r.name: r.ingested_at for r in store.reports()}
+            store.execute("DROP TABLE document_receipts")
+            store.execute("DELETE FROM schema_version WHERE version = 7007")
+        return times
+
+    was = as_094()
+    with Store(db) as store:
+        assert store.applied_now == [7007]
+    assert {n: r for n, (r, _) in _receipts(db).items()} == was
+    _ingest(db, tmp_path / "in", reparse=True)
+    assert _counted(db) == (["更正.txt"], ["原件.txt"], "更正.txt", ["更正.txt"])
+    was = as_094()  # now as a corpus re-read by 0.9.4: one time for all
+    assert len(set(was.values())) == 1
+    with Store(db) as store:
+        assert store.applied_now == [7007]
+    assert {n: r for n, (r, _) in _receipts(db).items()} == was
+    with Store(db) as store:  # the greater hash: the fill cannot know which came first
+        names = {r.id: r.name for r in store.reports()}
+        assert [names[int(label.split()[0][1:])] for label, _ in select(store, division("640303"), 2024).parts] == [
+            "原件.txt"]
