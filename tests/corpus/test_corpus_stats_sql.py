@@ -353,30 +353,39 @@ def test_the_counted_report_of_ties_is_the_one_python_chose(database, request, t
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_the_database_orders_by_receipt_as_python_does(database, request):
     # ``received`` (Python: the 名录, the roll-up) and ``received_desc`` (SQL: the statistics, the
-    # cross-year pass) must order alike, ties included: a change of one is a change of both.
+    # cross-year pass) must order alike, ties included: a change of one is a change of both.  The
+    # first receipt decides (0.9.5), not the last read; a row stored without one, its last read.
     import hashlib
     import sqlite3
 
-    from gongkai.corpus.store import received
+    from gongkai.corpus.store import _RECEIPT, received
 
     rng = random.Random(5)
     stamps = ["2026-12-04T10:00:00.000001+08:00", "2026-12-04T10:00:00.000010+08:00", "2026-12-04T09:59:59+08:00"]
     dates = [None, "", "2025-01-14", "2025-01-2", "2025-0114", "2025-01-14T00:00", "2025-1-20"]
     rows = [(i, rng.choice(stamps), rng.choice(dates), hashlib.sha256(str(i).encode()).hexdigest()) for i in range(300)]
-    expected = [i for i, *_ in sorted(rows, key=lambda r: received(r[1], r[2], r[3]), reverse=True)]
-    table = "CREATE TABLE documents (id INTEGER, ingested_at TEXT NOT NULL, published TEXT, sha256 TEXT NOT NULL)"
-    query = f"SELECT d.id FROM documents d ORDER BY {received_desc(database)}"
+    receipts = [(i, rng.choice(stamps)) for i, *_ in rows if rng.random() < 0.9]
+    first = dict(receipts)
+    expected = [i for i, *_ in sorted(rows, key=lambda r: received(first.get(r[0], r[1]), r[2], r[3]), reverse=True)]
+    assert expected != [i for i, *_ in sorted(rows, key=lambda r: received(r[1], r[2], r[3]), reverse=True)]
+    tables = ("CREATE TABLE documents (id INTEGER, ingested_at TEXT NOT NULL, published TEXT, sha256 TEXT NOT NULL)",
+              "CREATE TABLE document_receipts (document_id INTEGER, received_at TEXT NOT NULL)")
+    query = f"SELECT d.id FROM documents d{_RECEIPT} ORDER BY {received_desc(database)}"
     if database == "sqlite":
         con = sqlite3.connect(":memory:")
-        con.execute(table)
+        for table in tables:
+            con.execute(table)
         con.executemany("INSERT INTO documents VALUES (?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO document_receipts VALUES (?, ?)", receipts)
         got = [i for (i,) in con.execute(query)]
     else:
         import psycopg
 
         with psycopg.connect(request.getfixturevalue("pg_url").replace("postgresql+psycopg", "postgresql")) as con:
-            con.execute(table)
+            for table in tables:
+                con.execute(table)
             with con.cursor() as cur:
                 cur.executemany("INSERT INTO documents VALUES (%s, %s, %s, %s)", rows)
+                cur.executemany("INSERT INTO document_receipts VALUES (%s, %s)", receipts)
             got = [i for (i,) in con.execute(query)]
     assert got == expected
