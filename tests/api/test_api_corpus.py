@@ -384,3 +384,26 @@ def test_iterating_a_corpus_touches_its_database_only_in_its_turn(corpus_db, mon
         seen = [(r.agency, r.year) for r in corpus]
         assert len(seen) == 5 == len(corpus)
         assert held and all(held)
+
+
+def test_an_export_over_the_corpus_database_is_refused(corpus_db, tmp_path, capsys):
+    """corpus.export("xlsx", "corpus.db") — one argument slipped — wrote the workbook over the corpus's
+    own database and the corpus was lost (reopened: 数据库文件已损坏); --to jsonl did the same.
+    The database, its -wal, or a link to it is now refused, and nothing is written."""
+    import os
+    import shutil
+
+    db = tmp_path / "corpus.db"
+    shutil.copy(corpus_db[0], db)
+    os.symlink(db, tmp_path / "link.db")
+    message = "输出文件是语料库数据库本身（或其日志文件），导出会覆盖语料库：未导出，请另写一个输出文件名。"
+    with gongkai.Corpus(db) as corpus:
+        for to, output in (("xlsx", db), ("jsonl", db), ("jsonl", f"{db}-wal"), ("xlsx", tmp_path / "link.db")):
+            with pytest.raises(gongkai.GongkaiError) as info:
+                corpus.export(to, output)
+            assert str(info.value) == f"{output}：{message}"
+    assert main(["export", "--db", str(db), "--to", "xlsx", "-o", str(db)]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == f"gongkai：{db}：{message}"
+    with gongkai.Corpus(db) as corpus:
+        assert corpus.count() == 5
+        assert corpus.export("xlsx", tmp_path / "corpus.xlsx")[0] == (f"{tmp_path / 'corpus.xlsx'}#报告", 5)

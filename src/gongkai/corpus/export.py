@@ -256,6 +256,7 @@ def _write_csv(path: str, columns, rows) -> int:
 
 
 def export(store: Store, to: str, output: str) -> list[tuple[str, int]]:
+    _not_the_database(store, output)
     if to == "xlsx":
         return _export_xlsx(store, output)
     if to == "jsonl":
@@ -272,6 +273,25 @@ def export(store: Store, to: str, output: str) -> list[tuple[str, int]]:
     if to == "parquet":
         return _export_parquet(store, output)
     raise GongkaiError(f"不支持的导出格式：{to}")
+
+
+def _not_the_database(store: Store, output: str) -> None:
+    """Refuses an output that is the corpus's own SQLite file (or its -wal, -shm, -journal): the
+    workbook or the JSON Lines would be written over the database they are read from, and the
+    corpus lost (``export("xlsx", "corpus.db")``, a slip of one argument, did exactly that)."""
+    if store.dialect != "sqlite":
+        return
+    database = os.path.realpath(store.path)
+    given = os.path.realpath(output)
+    same = given in {database + end for end in ("", "-wal", "-shm", "-journal")}
+    if not same and os.path.isfile(output):
+        try:
+            same = os.path.samefile(output, store.path)   # a hard link to it
+        except OSError:
+            same = False
+    if same:
+        raise GongkaiError("输出文件是语料库数据库本身（或其日志文件），导出会覆盖语料库：未导出，请另写一个输出文件名。",
+                           output)
 
 
 def export_jsonl(store: Store, output: str) -> list[tuple[str, int]]:
