@@ -108,9 +108,10 @@ def parse(source: str | os.PathLike | bytes, name: str | None = None,
     return report
 
 
-def rollup(reports: Iterable[Report | str | os.PathLike], against: Report | str | os.PathLike | None = None) -> Rollup:
+def rollup(reports: Iterable[Report | str | os.PathLike] | str | os.PathLike,
+           against: Report | str | os.PathLike | None = None) -> Rollup:
     """The tables of ``reports`` summed (``gongkai rollup A B … --against C``): each a ``Report``,
-    a report file, or a directory of them.  A blank is never read as 0: a sum some reports do
+    a report file, or a directory of them; one file or directory may be given alone.  A blank is never read as 0: a sum some reports do
     not enter is partial and says whose are missing (``rollup.cells[cell id]``); files that could
     not be read are listed in ``rollup.unread`` (path, reason), not added.  With ``against`` (the
     region's own report, or its file) ``rollup.differences`` compares the sums with it.  A
@@ -119,6 +120,8 @@ def rollup(reports: Iterable[Report | str | os.PathLike], against: Report | str 
     from gongkai.corpus.rollup import rollup as sum_reports
     from gongkai.load import load
 
+    if isinstance(reports, (str, os.PathLike)):  # one path, not its characters ("/" is the whole disk)
+        reports = [reports]
     given: list[tuple[str, Report]] = []
     paths: list[str] = []
     for item in reports:

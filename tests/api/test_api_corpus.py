@@ -407,3 +407,25 @@ def test_an_export_over_the_corpus_database_is_refused(corpus_db, tmp_path, caps
     with gongkai.Corpus(db) as corpus:
         assert corpus.count() == 5
         assert corpus.export("xlsx", tmp_path / "corpus.xlsx")[0] == (f"{tmp_path / 'corpus.xlsx'}#报告", 5)
+
+
+def test_rollup_of_one_folder_given_alone_reads_that_folder(corpus_db, monkeypatch):
+    """gongkai.rollup("towns/") took the string as its characters — "t", "o", …, and "/": the whole
+    disk, read for reports until stopped (a test run spent minutes in it).  A path given alone is
+    that one path, as Corpus.ingest takes one."""
+    import gongkai.inputs
+
+    db, _ = corpus_db
+    folder = db.parent
+    real = gongkai.inputs.expand
+
+    def expand(paths, *args, **kwargs):
+        assert list(paths) == [str(folder)]   # not its characters
+        return real(paths, *args, **kwargs)
+
+    monkeypatch.setattr(gongkai.inputs, "expand", expand)
+    alone = gongkai.rollup(str(folder), against=HONGZE_2024)
+    listed = gongkai.rollup([folder], against=HONGZE_2024)
+    assert sorted(alone.names) == sorted(PARTS)
+    assert {c: s.value for c, s in alone.cells.items()} == {c: s.value for c, s in listed.cells.items()}
+    assert gongkai.rollup(folder).names == listed.names   # a Path alone too
