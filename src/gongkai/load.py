@@ -91,6 +91,11 @@ def load(source: str | os.PathLike | bytes, name: str | None = None) -> Report:
     if isinstance(source, (bytes, bytearray)):
         name = name or "report"
         reports = load_input(bytes(source), name).reports
+    elif not isinstance(source, (str, os.PathLike)):  # gongkai.compare(1, 2): numbers are a corpus's
+        from gongkai.errors import BadArgument
+
+        corpus = "（语料库中的报告编号：gongkai.Corpus(…).report(编号)、.compare(编号, 编号)）" if isinstance(source, int) else ""
+        raise BadArgument(f"应给报告文件的路径（str 或 Path）或文件内容（bytes），不是 {type(source).__name__}{corpus}。")
     else:
         name = str(source)
         reports = load_all(source)

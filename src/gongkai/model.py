@@ -604,3 +604,15 @@ class Report:
     @classmethod
     def from_json(cls, text: str) -> Report:
         return cls.from_dict(json.loads(text, parse_float=Decimal))
+
+
+def a_report(given: object, argument: str) -> None:
+    """A file name (or anything else) where a ``Report`` belongs — ``gongkai.check("2024.pdf")`` —
+    is a ``BadArgument`` saying the call to write, not an AttributeError from deep inside."""
+    if not isinstance(given, Report):
+        import os
+
+        from gongkai.errors import BadArgument, shown
+
+        how = f"gongkai.parse({shown(given)!r})" if isinstance(given, (str, os.PathLike)) else "gongkai.parse(文件)"
+        raise BadArgument(f"{argument}应是一份报告（Report），不是 {type(given).__name__}：请先读取，写作 {how}。")

@@ -159,3 +159,31 @@ def test_render_warns_what_the_official_layout_does_not_show():
     with warnings.catch_warnings():
         warnings.simplefilter("error")   # none at all for a report read as printed
         gongkai.render(gongkai.parse(EXAMPLES / "huaian-city-2024.pdf"), "md")
+
+
+def test_a_file_name_where_a_report_belongs_is_a_bad_argument():
+    """gongkai.check("2024.pdf") died in a rule with AttributeError: 'str' object has no attribute
+    'sections' (previous=: 'agency'), gongkai.render("2024.pdf", "md") with a KeyError naming a
+    method: a BadArgument now says the call to write."""
+    report = gongkai.parse(EXAMPLES / "huaian-city-2024.pdf")
+    with pytest.raises(gongkai.BadArgument) as info:
+        gongkai.check("examples/huaian-city-2024.pdf")
+    assert str(info.value) == ("gongkai.check 的 report 应是一份报告（Report），不是 str：请先读取，"
+                               "写作 gongkai.parse('examples/huaian-city-2024.pdf')。")
+    with pytest.raises(gongkai.BadArgument) as info:
+        gongkai.check(report, previous=EXAMPLES.parent / "2023.pdf")
+    assert str(info.value) == ("gongkai.check 的 previous 应是一份报告（Report），不是 PosixPath：请先读取，"
+                               f"写作 gongkai.parse('{EXAMPLES.parent / '2023.pdf'}')。")
+    with pytest.raises(gongkai.BadArgument) as info:
+        gongkai.render(None, "md")
+    assert str(info.value) == "gongkai.render 的 report 应是一份报告（Report），不是 NoneType：请先读取，写作 gongkai.parse(文件)。"
+    assert isinstance(info.value, ValueError)
+    # numbers are a corpus's: gongkai.compare(1, 2) and gongkai.parse(None) were TypeErrors of open()
+    with pytest.raises(gongkai.BadArgument) as info:
+        gongkai.compare(1, 2)
+    assert str(info.value) == ("应给报告文件的路径（str 或 Path）或文件内容（bytes），不是 int"
+                               "（语料库中的报告编号：gongkai.Corpus(…).report(编号)、.compare(编号, 编号)）。")
+    with pytest.raises(gongkai.BadArgument) as info:
+        gongkai.parse(None)
+    assert str(info.value) == "应给报告文件的路径（str 或 Path）或文件内容（bytes），不是 NoneType。"
+

@@ -429,3 +429,12 @@ def test_rollup_of_one_folder_given_alone_reads_that_folder(corpus_db, monkeypat
     assert sorted(alone.names) == sorted(PARTS)
     assert {c: s.value for c, s in alone.cells.items()} == {c: s.value for c, s in listed.cells.items()}
     assert gongkai.rollup(folder).names == listed.names   # a Path alone too
+
+
+def test_an_export_form_it_lacks_is_a_bad_argument_and_makes_nothing(corpus_db, tmp_path):
+    # export("xls", out) made the folder out, then raised the bare GongkaiError 不支持的导出格式：xls
+    with gongkai.Corpus(corpus_db[0]) as corpus:
+        with pytest.raises(gongkai.BadArgument) as info:
+            corpus.export("xls", tmp_path / "out")
+    assert str(info.value) == "不支持的导出格式“xls”：可用 csv、xlsx、parquet、jsonl。"
+    assert not (tmp_path / "out").exists()

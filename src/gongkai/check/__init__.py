@@ -19,7 +19,7 @@ from gongkai.check import arithmetic, compare, completeness, narrative, ocr, sta
 from gongkai.check.catalogue import SEVERITIES, rules
 from gongkai.check.register import RegisterFacts, claims_against
 from gongkai.extract.recover import cross_year_scope, use_previous
-from gongkai.model import Finding, Report
+from gongkai.model import Finding, Report, a_report
 
 __all__ = ["Findings", "check_report", "check_cross_year", "has_errors", "blocking", "why_blocked", "rules",
            "SEVERITIES"]
@@ -65,6 +65,9 @@ def check_report(report: Report, previous: Report | None = None,
     Digits run together that the report's own sums leave open are cut with ``previous``'s figures
     first, as ``gongkai check --previous`` does (``recover.use_previous``: only when it is the same
     body's report of the year before) — on a copy: ``report`` itself is not changed."""
+    a_report(report, "gongkai.check 的 report ")
+    if previous is not None:
+        a_report(previous, "gongkai.check 的 previous ")
     if previous is not None and any(report.undecided(a) for a in report.ambiguous):
         report = copy.deepcopy(report)
         use_previous(report, previous)

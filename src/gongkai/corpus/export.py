@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from gongkai import ooxml
-from gongkai.errors import GongkaiError, MissingDependency, NotFound, shown
+from gongkai.errors import BadArgument, GongkaiError, MissingDependency, NotFound, shown
 from gongkai.format import FORMAT
 from gongkai.format.names import cell_label
 
@@ -255,7 +255,13 @@ def _write_csv(path: str, columns, rows) -> int:
     return n
 
 
+# The forms ``export`` writes (``gongkai export --to``).
+FORMS = ("csv", "xlsx", "parquet", "jsonl")
+
+
 def export(store: Store, to: str, output: str) -> list[tuple[str, int]]:
+    if to not in FORMS:  # before anything is made (the folder of csv/parquet was, first)
+        raise BadArgument(f"不支持的导出格式“{shown(to)}”：可用 {'、'.join(FORMS)}。")
     _not_the_database(store, output)
     if to == "xlsx":
         return _export_xlsx(store, output)
@@ -270,9 +276,7 @@ def export(store: Store, to: str, output: str) -> list[tuple[str, int]]:
     if to == "csv":
         return [(p := os.path.join(output, f"{name}.csv"), _write_csv(p, cols, rows))
                 for name, cols, rows in _tables(store)]
-    if to == "parquet":
-        return _export_parquet(store, output)
-    raise GongkaiError(f"不支持的导出格式：{to}")
+    return _export_parquet(store, output)
 
 
 def _not_the_database(store: Store, output: str) -> None:

@@ -56,6 +56,9 @@ def render(report: Report, form: str, path: str | os.PathLike | None = None) -> 
     are printed as any other, and cells of digits run together that the sums do not cut one way
     are printed blank.  Each such kind is said in a ``gongkai.UnmarkedWarning`` naming the cells
     (``gongkai build`` prints them as 注意), so that none is published unchecked."""
+    from gongkai.model import a_report
+
+    a_report(report, "gongkai.render 的 report ")
     data = _render(report, form)
     from gongkai.render.marks import not_shown
 
