@@ -191,6 +191,20 @@ def test_an_upload_names_the_reports_of_another_year(resent, world):
         with Store(resent) as store:
             (audit,), = store.query("SELECT id FROM documents WHERE agency = '淮安市清江浦区审计局'")
         assert f'<li class="warning">其中不是 {YEAR} 年度的报告：{YEAR - 1} 年度 1 份：#{audit} 淮安市清江浦区审计局。</li>' in html
+        # and the roster, where the supervisor looks later, says it too (it said only 逾期未公开)
+        from gongkai.web.models import RosterEntry
+
+        RosterEntry.objects.all().delete()
+        RosterEntry.objects.create(name="淮安市清江浦区审计局", region_code="320812", kind="department")
+        body = c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]
+        assert (body["status"], body["report_id"], body["other_years"]) == ("overdue", None, [{"year": YEAR - 1, "report_id": audit}])
+        row = c.get(f"/roster/?year={YEAR}").content.decode().split('data-name="淮安市清江浦区审计局"')[1].split("</tr>")[0]
+        assert (f'<small class="defects" data-elsewhere>语料库中有该机关 {YEAR - 1} 年度的报告 '
+                f'<a href="/survey/report/{audit}/">#{audit}</a>：是否报错了年度？</small>') in row
+        exported = list(csv.reader(io.StringIO(c.get(f"/roster/export.csv?year={YEAR}").content.decode("utf-8-sig"))))
+        assert (exported[0][-2], exported[1][-2]) == ("相邻年度的报告", f"{YEAR - 1}年度 #{audit}")
+        assert c.get(f"/api/roster?year={YEAR - 1}").json()["bodies"][0]["other_years"] == []   # found that year
+        RosterEntry.objects.all().delete()
         one = c.post("/survey/upload", {"file": [SimpleUploadedFile("x.txt", synthetic_report(
             "淮安市清江浦区司法局", YEAR, date(2026, 1, 20)).encode())], "region": "3208",
             "csrfmiddlewaretoken": c.cookies["csrftoken"].value}, follow=True).content.decode()

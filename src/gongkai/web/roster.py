@@ -27,7 +27,7 @@ from gongkai.web.models import BodyKind, RosterEntry
 STATUS_LABELS = {"on_time": "按期公开", "late": "逾期公开", "undated": "已公开，日期不明",
                  "overdue": "逾期未公开", "not_due": "未到期，尚未公开"}
 COLUMNS = ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态", "落款日期", "网页发布时间", "判定依据",
-           "逾期天数", "日期说明", "错误", "警告", "提示", "语料库编号", "同年报告份数", "错误项目"]
+           "逾期天数", "日期说明", "错误", "警告", "提示", "语料库编号", "同年报告份数", "相邻年度的报告", "错误项目"]
 JUDGED_BY = {"signed": "落款日期", "posted": "网页发布时间", "received": "收到日期"}
 
 
@@ -63,6 +63,7 @@ class Row:
     judged_by: str | None = None   # "posted" (the page's 发布时间), "signed" (the 落款, no 发布时间 known) or
     # "received" (a 落款 not yet come, before the deadline: the report is here)
     note: str = ""        # which date was measured, and both when they fall on either side of the deadline
+    elsewhere: list[tuple[int, int]] = field(default_factory=list)  # a missing body's reports of the years beside: (year, id)
     alert: bool = False   # the note names a 落款 and a 发布时间 on either side of the deadline
 
     @property
@@ -87,7 +88,8 @@ class Row:
                 "first_report_id": self.first_id,
                 "error_rules": [{"rule": rule, "about": about} for rule, about in self.errors],
                 "signed_after_today": self.future, "posted": self.posted or None, "judged_by": self.judged_by,
-                "date_note": self.note or None}
+                "date_note": self.note or None,
+                "other_years": [{"year": y, "report_id": i} for y, i in self.elsewhere]}
 
 
 def entries_for(region: str):
@@ -151,6 +153,7 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
     """One row per roster body expected to report for ``year``."""
     docs = _documents(year)
     index = _index(docs)
+    beside: list[tuple[int, list[tuple], tuple]] = []   # the years beside, read when a body is missing
     rows = []
     for entry in entries_for(region):
         if (entry.first_year and year < entry.first_year) or (entry.last_year and year > entry.last_year):
@@ -158,7 +161,12 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
         due = deadline(entry.kind, year)
         found = _match(entry, docs, index)
         if not found:
-            rows.append(Row(entry, year, due, "overdue" if today > due else "not_due"))
+            # A body that sent last year's report again (or next year's, misdated) is not missing
+            # for want of trying: the row names the reports of the years beside.
+            if not beside:
+                beside = [(y, d, _index(d)) for y in (year - 1, year + 1) for d in [_documents(y)]]
+            rows.append(Row(entry, year, due, "overdue" if today > due else "not_due",
+                            elsewhere=[(y, d[0]) for y, d_, i in beside for d in _match(entry, d_, i)]))
             continue
         # Several stored reports of one body and year (a corrected re-send, often signed with the
         # same date): the earliest signed decides whether it was on time, the last received (the
@@ -360,7 +368,8 @@ def _table(rows: list[Row]) -> list[list]:
     return [[r.entry.name, r.entry.region_code, kinds.get(r.entry.kind, r.entry.kind), r.year, r.due.isoformat(),
              r.status_label, r.published.isoformat() if r.published else "", r.posted_shown,
              JUDGED_BY.get(r.judged_by or "", ""), r.days_late or "", r.note, r.counts.get("error", ""), r.counts.get("warning", ""), r.counts.get("notice", ""),
-             r.doc_id or "", (r.others + 1) if r.doc_id else "", "；".join(about for _rule, about in r.errors)]
+             r.doc_id or "", (r.others + 1) if r.doc_id else "", "；".join(f"{y}年度 #{i}" for y, i in r.elsewhere),
+             "；".join(about for _rule, about in r.errors)]
             for r in rows]
 
 
