@@ -39,9 +39,10 @@ The Python API is the same code the ``gongkai`` command and the web application 
 ``gongkai.load`` is the one loader (``gongkai.parse`` is the same function under the name of
 the ``gongkai parse`` command).  Bad input raises ``gongkai.GongkaiError`` — ``UnreadableFile``,
 ``NotAReport``, ``SourceError``, ``MissingDependency``, ``NotFound`` (a report number, a body the
-corpus lacks; also a ``LookupError``) or ``BadArgument`` (a value the API does not take: an unknown
-cell id, output form or level; also a ``ValueError``) — whose message, in Chinese, names the
-file and the place.  ``import gongkai`` is light: each part is imported when first used.
+corpus lacks; also a ``LookupError``), ``BadArgument`` (a value the API does not take: an unknown
+cell id, output form or level; also a ``ValueError``) or ``DatabaseUnavailable`` (a database another
+program holds locked past the wait, or a lost connection: nothing half-kept, try again) — whose
+message, in Chinese, names the file and the place.  ``import gongkai`` is light: each part is imported when first used.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from gongkai.compare import Comparison, compare
     from gongkai.corpus.library import Corpus
     from gongkai.corpus.rollup import Rollup
+    from gongkai.db import DatabaseUnavailable
     from gongkai.load import load, load_all
     from gongkai.log.store import DisclosureLog as Log
     from gongkai.model import Finding, Report
@@ -153,6 +155,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Report": ("gongkai.model", "Report"),
     "Finding": ("gongkai.model", "Finding"),
     "Findings": ("gongkai.check", "Findings"),
+    "DatabaseUnavailable": ("gongkai.db", "DatabaseUnavailable"),
     "cell_records": ("gongkai.render.cells", "cell_records"),
     "Register": ("gongkai.register.store", "Register"),
     "Log": ("gongkai.log.store", "DisclosureLog"),
@@ -174,4 +177,5 @@ def __dir__() -> list[str]:
 __all__ = ["BadArgument", "GongkaiError", "MissingDependency", "NotAReport", "NotFound", "PARSER_VERSION", "SourceError",
            "UnmarkedWarning",
            "UnreadableFile", "__version__", "cell_records", "check", "compare", "load", "load_all", "parse", "render",
-           "rollup", "Comparison", "Corpus", "Finding", "Findings", "Log", "Register", "Report", "Rollup"]
+           "rollup", "Comparison", "Corpus", "DatabaseUnavailable", "Finding", "Findings", "Log", "Register", "Report",
+           "Rollup"]

@@ -187,3 +187,31 @@ def test_a_file_name_where_a_report_belongs_is_a_bad_argument():
         gongkai.parse(None)
     assert str(info.value) == "应给报告文件的路径（str 或 Path）或文件内容（bytes），不是 NoneType。"
 
+
+def test_a_database_another_program_holds_locked_is_database_unavailable(tmp_path, monkeypatch):
+    """The locked database of the one hierarchy has a name of the library face to catch it by
+    (gongkai.DatabaseUnavailable; it was only gongkai.db's), and nothing is half-kept."""
+    import sqlite3
+    from datetime import date
+
+    import gongkai.db
+
+    monkeypatch.setattr(gongkai.db, "BUSY_WAIT", 1)
+    path = tmp_path / "台账.db"
+    new = {"applicant_type": "自然人", "name": "李四", "channel": "当面", "content": "某项目的批复"}
+    with gongkai.Register(path, create=True) as register:
+        register.add(new, "王", date(2025, 9, 26))
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")   # another writer in the middle of its transaction
+        try:
+            assert register.count() == 1   # reading goes on (WAL)
+            with pytest.raises(gongkai.DatabaseUnavailable) as info:
+                register.add(new, "王", date(2025, 9, 26))
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert register.count() == 1
+    assert gongkai.DatabaseUnavailable is gongkai.db.DatabaseUnavailable
+    assert isinstance(info.value, gongkai.GongkaiError)
+    assert str(info.value) == (f"{path}：台账数据库正被其他程序占用，等了 1 秒仍未释放（可能是另一个正在写入它的 gongkai，"
+                               "或别的程序未结束的事务）：本次操作没有完成，未提交的内容没有保存；请稍后重试。")
