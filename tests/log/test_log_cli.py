@@ -444,9 +444,12 @@ OWN_WORDS = ("channels:\n"
 
 def test_a_log_with_the_offices_own_channels_moves_to_a_machine_without_its_site_vocabulary(
         capsys, tmp_path, monkeypatch):
-    """An office's own channel and columns (its site vocabulary) are not in `log export`: imported on
-    a new machine the rows were refused one by one with nothing saying where the words come from.
-    The refusal now says to copy the old machine's site file, and where; copied, the move is whole."""
+    """An office's own channel and columns (its site vocabulary) were not in `log export`: imported on
+    a new machine the rows were refused, and the refusal said to copy the old machine's site file.
+    The export now carries them (事项 公开渠道词表) and the import adopts them: the move is whole with
+    no file copied, the new log takes its own channel in its commands, and exports byte for byte as
+    the old one did.  A file without them (a document list, an older export) is still refused,
+    saying where to copy the site file."""
     site = tmp_path / "旧电脑" / "disclosure.yaml"
     site.parent.mkdir()
     site.write_text(OWN_WORDS, encoding="utf-8")
@@ -458,6 +461,11 @@ def test_a_log_with_the_offices_own_channels_moves_to_a_machine_without_its_site
         assert run(capsys, "log", "publish", "D2026-000001", *old, "--channel", channel, "--column", column,
                    "--on", "2026-11-05", "--actor", "甲")[0] == 0
     assert run(capsys, "log", "export", str(path), *old)[0] == 0
+    exported = path.read_text(encoding="utf-8-sig").splitlines()
+    assert [line for line in exported if "公开渠道词表" in line] == [
+        ",公开渠道词表,,,,,,,,,,,website,政府网站,,乡镇动态" + "," * 16,
+        ",公开渠道词表,,,,,,,,,,,new_media,政务新媒体,,公众号" + "," * 16,
+        ",公开渠道词表,,,,,,,,,,,rongmei,区融媒体中心,融媒体," + "," * 16]
 
     def publications(db):
         code, out, _ = run(capsys, "log", "show", "D2026-000001", *db)
@@ -469,25 +477,82 @@ def test_a_log_with_the_offices_own_channels_moves_to_a_machine_without_its_site
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "新电脑"))
     here = tmp_path / "新电脑" / "gongkai" / "disclosure.yaml"
     code, out, err = run(capsys, "log", "import", str(path), *new)
+    assert (code, out, err) == (0, f"gongkai：已从 {path} 导入 1 件文件或信息。\n", "")
+    assert publications(new) == want == [
+        "2. 2026-11-05 公开（公开渠道：区融媒体中心）；经办：甲",
+        "3. 2026-11-05 公开（公开渠道：政府网站；公开栏目：乡镇动态）；经办：甲",
+        "4. 2026-11-05 公开（公开渠道：政务新媒体；公开栏目：公众号）；经办：甲"]
+    again = tmp_path / "再导出.csv"
+    assert run(capsys, "log", "export", str(again), *new)[0] == 0
+    assert again.read_bytes() == path.read_bytes()
+    # the new machine's log knows its own channel by its names and their beginnings
+    assert run(capsys, "log", "publish", "D2026-000001", *new, "--channel", "区融", "--on", "2026-11-06",
+               "--actor", "乙")[:2] == (0, "gongkai：已登记 D2026-000001 于 2026-11-06 公开。\n")
+    assert publications(new)[-1] == "5. 2026-11-06 公开（公开渠道：区融媒体中心）；经办：乙"
+
+    older = tmp_path / "较早的导出.csv"     # an export made before it carried the words
+    older.write_text("\n".join(line for line in exported if "公开渠道词表" not in line) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "log", "import", str(older), "--db", str(tmp_path / "第三台.db"))
     assert (code, out) == (1, "")
     assert err == (
-        f"gongkai：{path}：有 3 处问题，未导入任何内容：\n"
+        f"gongkai：{older}：有 3 处问题，未导入任何内容：\n"
         "第3行：公开渠道“区融媒体中心”无法识别，应为：政府网站、政务新媒体、政府公报、公开栏、新闻发布会、查阅点\n"
         f"第4行：栏目“乡镇动态”不在“政府网站”的栏目表中（可在站点词表 {here} 中增加），现有栏目：政策文件、乡镇文件、"
         "部门文件、通知公告、公示公告、政策解读、预决算公开、人事信息、规划计划、统计信息、重点领域信息公开、政府信息公开年报、"
         "工作动态、其他\n"
         "第5行：渠道“政务新媒体”不分栏目，栏目“公众号”应留空\n"
-        "文件中的公开渠道或栏目不在本机的词表中，应是导出这份台账的电脑在其站点词表中增加的。请把那台电脑的站点词表"
+        "文件中的公开渠道或栏目不在本机的词表中，文件也没有带上它们（文件清单和较早版本导出的台账不带），应是制作这份文件的"
+        "电脑在其站点词表中增加的。请在那台电脑上重新导出（导出的台账带有这些词），或把那台电脑的站点词表"
         "（其 GONGKAI_DISCLOSURE_VOCAB 所指的文件，未设置时为 ~/.config/gongkai/disclosure.yaml）复制为本机的 "
         f"{here}，再重新导入；不要改成其他渠道或栏目，以免公开记录与实际不符。\n")
-    here.parent.mkdir(parents=True)
-    here.write_bytes(site.read_bytes())
-    code, out, _ = run(capsys, "log", "import", str(path), *new)
-    assert (code, out) == (0, f"gongkai：已从 {path} 导入 1 件文件或信息。\n")
-    assert publications(new) == want == [
-        "2. 2026-11-05 公开（公开渠道：区融媒体中心）；经办：甲",
-        "3. 2026-11-05 公开（公开渠道：政府网站；公开栏目：乡镇动态）；经办：甲",
-        "4. 2026-11-05 公开（公开渠道：政务新媒体；公开栏目：公众号）；经办：甲"]
+
+
+def test_a_log_without_words_of_its_own_exports_as_before(capsys, tmp_path, monkeypatch):
+    """The 公开渠道词表 rows and their columns (渠道代码, 别名) are only in the export of a log that has
+    words beyond the shipped ones: any other log exports the same header as before they travelled,
+    which an older gongkai imports."""
+    monkeypatch.setenv("GONGKAI_DISCLOSURE_VOCAB", str(tmp_path / "none.yaml"))
+    db, path = ("--db", str(tmp_path / "log.db")), tmp_path / "台账.csv"
+    assert run(capsys, "log", "add", *db, "--title", "通知", "--kind", "其他", "--made", "2026-11-02",
+               "--existing")[0] == 0
+    assert run(capsys, "log", "export", str(path), *db)[0] == 0
+    assert path.read_text(encoding="utf-8-sig").splitlines()[0] == (
+        "台账编号,事项,日期,标题,文号,类别,公开属性,理由,存量,审核环节,姓名,说明,公开渠道,公开栏目,网址,废止或失效,年度,"
+        "月份,表二项目,数值,放假日期,调休上班日期,原公开属性,原理由,所涉记录,更正项目,原内容,更正为,经办人,登记时间")
+
+
+def test_a_file_whose_channels_clash_with_this_machines_is_refused_naming_both(capsys, tmp_path, monkeypatch):
+    """The words a file carries are adopted unless they are a true clash: a name this machine gives
+    another channel (an import would record the publications there), or a channel code this
+    machine gives another name.  Refused by row, nothing imported; a channel this machine codes
+    otherwise under the same name is the same channel."""
+    site = tmp_path / "old.yaml"
+    site.write_text(OWN_WORDS, encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_DISCLOSURE_VOCAB", str(site))
+    path = tmp_path / "台账.csv"
+    assert run(capsys, "log", "add", "--db", str(tmp_path / "old.db"), "--title", "通知", "--kind", "其他",
+               "--made", "2026-11-02", "--existing")[0] == 0
+    assert run(capsys, "log", "publish", "D2026-000001", "--db", str(tmp_path / "old.db"), "--channel", "融媒体",
+               "--on", "2026-11-05")[0] == 0
+    assert run(capsys, "log", "export", str(path), "--db", str(tmp_path / "old.db"))[0] == 0
+    here = tmp_path / "here.yaml"
+    monkeypatch.setenv("GONGKAI_DISCLOSURE_VOCAB", str(here))
+    for words, problem in (
+            ("  county: {label: 县融媒体中心, aliases: [融媒体]}\n",
+             "渠道“区融媒体中心”的名称或别名“融媒体”已是渠道“县融媒体中心”的名称或别名，登记时会被记成“县融媒体中心”"),
+            ("  rongmei: {label: 县融媒体中心}\n", "渠道代码“rongmei”在本机是“县融媒体中心”，文件中是“区融媒体中心”")):
+        here.write_text("channels:\n" + words, encoding="utf-8")
+        db = str(tmp_path / "new.db")
+        code, out, err = run(capsys, "log", "import", str(path), "--db", db)
+        assert (code, out) == (1, "")
+        assert err == (f"gongkai：{path}：有 1 处问题，未导入任何内容：\n"
+                       f"第4行：文件带来的公开渠道与本机的词表冲突：{problem}。请先在一方改用别的名称（本机的词表："
+                       f"站点词表 {here}，以及本台账已保存的公开渠道）\n")
+        assert run(capsys, "log", "list", "--db", db)[1] == "编号\t制发日期\t类别\t公开属性\t文号\t标题\t公开\t状态\n"
+    here.write_text("channels:\n  media: {label: 区融媒体中心}\n", encoding="utf-8")
+    assert run(capsys, "log", "import", str(path), "--db", str(tmp_path / "same.db"))[0] == 0
+    code, out, _ = run(capsys, "log", "show", "D2026-000001", "--db", str(tmp_path / "same.db"))
+    assert "2. 2026-11-05 公开（公开渠道：区融媒体中心）" in out
 
 
 def test_a_site_channel_named_like_a_shipped_one_is_refused(capsys, tmp_path, monkeypatch):

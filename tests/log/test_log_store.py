@@ -33,7 +33,7 @@ def test_log_and_register_share_one_database(db_url, cal, tmp_path):
     ours = register_versions(tmp_path)
     with DisclosureLog(db_url, calendar=cal, create=True) as log:
         log.add(signed("通知", date(2025, 3, 3)), "c")
-        assert log.db.applied_versions() == ours | {5001, 5002, 5003, 5004, 5005, 5006, 6001, 6002}
+        assert log.db.applied_versions() == ours | {5001, 5002, 5003, 5004, 5005, 5006, 5007, 6001, 6002}
     reg = Register(db_url, calendar=cal, settings=shipped_settings(), create=True)
     assert reg.db.schema_version() == max(ours) and reg.count() == 0   # the register's block is unchanged
     reg.add(NewRequest(Applicant("natural_person", "张三", "1"), "in_person", "x", date(2025, 3, 4)), "c")
@@ -41,7 +41,7 @@ def test_log_and_register_share_one_database(db_url, cal, tmp_path):
     with DisclosureLog(db_url, calendar=cal, create=True) as log:
         assert log.count() == 1
         assert compute(log.db, 2025).table3["new_received"]["total"] == 1
-        assert log.db.query("SELECT COUNT(*) FROM schema_version")[0][0] == len(ours) + 8   # 5001–5006, 6001, 6002
+        assert log.db.query("SELECT COUNT(*) FROM schema_version")[0][0] == len(ours) + 9   # 5001–5007, 6001, 6002
 
 
 def _fake_package(root, name, files):
@@ -59,7 +59,7 @@ def test_a_lower_numbered_migration_added_later_is_still_applied(db_url, cal, tm
     monkeypatch.syspath_prepend(str(tmp_path))
     db = Database(db_url, ("gongkai.register", "gongkai.workdays", "gongkai.log", "later_component"))
     # Ordered by MAX(version) alone, 0999 < 5001 would have been skipped for ever.
-    assert db.applied_versions() == ours | {999, 5001, 5002, 5003, 5004, 5005, 5006, 6001, 6002}
+    assert db.applied_versions() == ours | {999, 5001, 5002, 5003, 5004, 5005, 5006, 5007, 6001, 6002}
     assert db.query("SELECT COUNT(*) FROM later_table")[0][0] == 0
     db.close()
 
@@ -101,7 +101,7 @@ def test_history_is_append_only_in_sqlite(log):
 
 def test_the_log_on_postgresql(pg_url, cal, tmp_path):
     with DisclosureLog(pg_url, calendar=cal, create=True) as log:
-        assert log.db.dialect == "postgresql" and log.db.applied_versions() == register_versions(tmp_path) | {5001, 5002, 5003, 5004, 5005, 5006, 6001, 6002}
+        assert log.db.dialect == "postgresql" and log.db.applied_versions() == register_versions(tmp_path) | {5001, 5002, 5003, 5004, 5005, 5006, 5007, 6001, 6002}
         a = log.add(signed("办法", date(2024, 3, 1), "normative_docs", doc_no="某〔2024〕1号"), "c")
         b = log.add(signed("细则", date(2023, 3, 1), "normative_docs"), "c")
         assert a == "D2024-000001" and b == "D2023-000001"

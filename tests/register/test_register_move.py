@@ -1,10 +1,12 @@
 """A clerk moving to a new machine: one database holding the request register (corrections,
-voids, a late answer, extensions, a fee, a 补正, a withdrawal, letters with their 文号), the
-holiday notice the office entered for next year and the 主动公开台账 with its monthly figures —
-exported with every export the docs offer (`register export` and `log export`, CSV and Excel)
-and imported at the command line into a fresh register, SQLite and PostgreSQL.  Every fact
-must come back: each step with who/when/why, due dates with their （推算） marks, lateness,
-table 3 and table 2, the letters, the log's history."""
+voids, a late answer, extensions, a fee, a 补正, a withdrawal, letters with their 文号, steps
+entered late), the holiday notice the office entered for next year and the 主动公开台账 with its
+monthly figures and the office's own channel and columns (its site vocabulary, which the new
+machine does not have) — exported with every export the docs offer (`register export` and `log
+export`, CSV and Excel) and imported at the command line into a fresh register, SQLite and
+PostgreSQL.  Every fact must come back: each step with who/when/why, due dates with their （推算）
+marks, lateness, table 3 and table 2, the letters, the log's history; and the new machine's
+exports are the old one's, byte for byte."""
 
 from __future__ import annotations
 
@@ -74,11 +76,20 @@ def _build_log(log: DisclosureLog) -> None:
     for step, who in (("draft", "甲"), ("check", "乙"), ("sign", "丙")):
         log.review(b, step, who, made, "甲")
     log.publish(b, "公开栏", "", date(2026, 5, 8), "甲")
+    log.publish(b, "融媒体", "", date(2026, 5, 9), "甲")                 # the office's own channel (OWN_WORDS)
+    log.publish(b, "政府网站", "政策文件", date(2026, 5, 10), "甲")
+    log.amend(b, 8, "栏目", "乡镇动态", "栏目登记错误", "乙")              # corrected to the office's own column
     log.end(b, "expired", date(2026, 11, 1), "丙")
     for month, value in ((1, "3"), (2, "5"), (3, "0")):
         log.set_figure(2026, month, "art20_5.licensing", value, "戊")
     log.set_figure(2026, 2, "art20_5.licensing", "6", "戊")   # re-entered: both entries kept
     log.set_figure(2026, 4, "art20_8.admin_fees", "12.50", "戊")
+
+
+# The office's site vocabulary (GONGKAI_DISCLOSURE_VOCAB) on the old machine; the new one has none.
+OWN_WORDS = ("channels:\n"
+             "  rongmei: {label: 区融媒体中心, aliases: [融媒体], columns: []}\n"
+             "  website: {columns: [乡镇动态]}\n")
 
 
 def _facts_of(url: str) -> dict:
@@ -112,6 +123,10 @@ def test_a_clerk_moves_the_register_and_the_log_to_a_new_machine(target, suffix,
     site.write_text("agency: 某县某某局\nreview_body: 某县人民政府\ndoc_number_format: 某政公开〔{year}〕{n}号\n"
                     "fee_payment_method: 银行转账至本机关账户\n", encoding="utf-8")
     monkeypatch.setenv("GONGKAI_REGISTER_SETTINGS", str(site))
+    words = tmp_path / "旧电脑" / "disclosure.yaml"
+    words.parent.mkdir()
+    words.write_text(OWN_WORDS, encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_DISCLOSURE_VOCAB", str(words))
     monkeypatch.setenv("GONGKAI_TODAY", TODAY)
     old = str(tmp_path / "旧电脑.db")
     with open_registers(old) as db:                      # the office's entry of 2027's notice
@@ -129,9 +144,17 @@ def test_a_clerk_moves_the_register_and_the_log_to_a_new_machine(target, suffix,
     register_file, log_file = tmp_path / f"台账{suffix}", tmp_path / f"主动公开台账{suffix}"
     for argv in (["register", "export", str(register_file), "--with-contact"], ["log", "export", str(log_file)]):
         assert main([*argv, "--db", old]) == 0, capsys.readouterr().err
+    monkeypatch.setenv("GONGKAI_DISCLOSURE_VOCAB", str(tmp_path / "新电脑" / "disclosure.yaml"))   # not there
     new = request.getfixturevalue("pg_url") if target == "postgresql" else str(tmp_path / "新电脑.db")
     for argv in (["register", "import", str(register_file)], ["log", "import", str(log_file)]):
         assert main([*argv, "--db", new, "--actor", "导入员"]) == 0, capsys.readouterr().err
+    again = tmp_path / "再导出"
+    again.mkdir()
+    for argv in (["register", "export", str(again / register_file.name), "--with-contact"],
+                 ["log", "export", str(again / log_file.name)]):
+        assert main([*argv, "--db", new]) == 0, capsys.readouterr().err
+    assert (again / register_file.name).read_bytes() == register_file.read_bytes()
+    assert (again / log_file.name).read_bytes() == log_file.read_bytes()
     got = _facts_of(new)
     same_register(got["register"], want["register"], suffix)
     assert got["clocks"] == want["clocks"]
@@ -141,6 +164,9 @@ def test_a_clerk_moves_the_register_and_the_log_to_a_new_machine(target, suffix,
     same_log(got["log"], want["log"], suffix)
     # the adjusted 公开属性 comes back with its history (docs/disclosure.md said it did not)
     assert [[c["attribute"] for c in i["attribute_changes"]] for i in got["log"]["items"]] == [[], ["active"]]
+    # the office's own channel and column, and the correction to it, with no site file here
+    assert [(p["channel"], p["column"]) for p in got["log"]["items"][1]["publications"]] == [
+        ("notice_board", ""), ("rongmei", ""), ("website", "乡镇动态")]
 
 
 def test_a_notice_in_the_file_meets_the_one_the_new_register_holds(tmp_path, monkeypatch):

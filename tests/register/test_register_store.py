@@ -239,7 +239,7 @@ def test_schema_version_and_reopen(db_url, cal, settings):
     r.close()
     r = Register(db_url, calendar=cal, settings=settings, create=True)  # no second migration, data kept
     assert r.db.schema_version() == 4 and r.count() == 1
-    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4, 5001, 5002, 5003, 5004, 5005, 5006, 6001, 6002]
+    assert [v for (v,) in r.db.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3, 4, 5001, 5002, 5003, 5004, 5005, 5006, 5007, 6001, 6002]
     r.close()
 
 

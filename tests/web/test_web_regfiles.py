@@ -356,11 +356,42 @@ def test_a_refused_log_import_names_the_vocabulary_files_place_to_the_administra
                  "--actor", "甲"]) == 0
     assert main(["log", "export", str(path), *old]) == 0
     monkeypatch.delenv("GONGKAI_DISCLOSURE_VOCAB")
+    # an export of before the log's own words travelled with it (they do now: the test below)
+    older = "\n".join(line for line in path.read_text(encoding="utf-8-sig").splitlines() if "公开渠道词表" not in line)
     a = world["a"]
     for who in ("clerk_a", "admin"):
         c = client_for(world[who])
         page = _upload(c, f"/register/{a.pk}/log/import", _csrf(c, f"/register/{a.pk}/log/"), "台账.csv",
-                       path.read_bytes(), what="documents")
+                       older.encode("utf-8"), what="documents")
         # the site's vocabulary file: the test site's, under a temporary folder of the server
         [shown] = re.findall(r"复制为本机的 (\S+)，再重新导入", page)
         assert shown.endswith(".yaml") and shown.startswith("/") == (who == "admin"), (who, shown)
+
+
+def test_a_log_with_its_own_channel_moves_to_the_site_whole_and_the_page_offers_it(
+        django_env, world, monkeypatch, tmp_path):
+    """The office's own channel (its machine's site vocabulary) travels with `log export` and the
+    web's import adopts it: the item page says the channel, not its code, and the log's forms offer
+    it for the next publication, though the site's vocabulary file lacks it."""
+    from gongkai.cli import main
+
+    site = tmp_path / "旧电脑" / "disclosure.yaml"
+    site.parent.mkdir()
+    site.write_text("channels:\n  rongmei: {label: 区融媒体中心, aliases: [融媒体], columns: []}\n", encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_DISCLOSURE_VOCAB", str(site))
+    old, path = ("--db", str(tmp_path / "旧.db")), tmp_path / "台账.xlsx"
+    assert main(["log", "add", *old, "--title", "通知", "--kind", "其他", "--made", "2026-02-02", "--existing"]) == 0
+    assert main(["log", "publish", "D2026-000001", *old, "--channel", "融媒体", "--on", "2026-02-05",
+                 "--actor", "甲"]) == 0
+    assert main(["log", "export", str(path), *old]) == 0
+    monkeypatch.delenv("GONGKAI_DISCLOSURE_VOCAB")
+    a = world["a"]
+    c = client_for(world["clerk_a"])
+    page = _upload(c, f"/register/{a.pk}/log/import", _csrf(c, f"/register/{a.pk}/log/"), "台账.xlsx",
+                   path.read_bytes(), what="documents")
+    assert "已导入 1 件文件和信息。" in page
+    item = c.get(f"/register/{a.pk}/log/item/D2026-000001/").content.decode()
+    assert "<tr><th>公开</th><td>区融媒体中心 2026-02-05</td></tr>" in item
+    assert '<li value="2">2026-02-05 公开<br><small>公开渠道：区融媒体中心</small>' in item
+    assert '<option value="rongmei">区融媒体中心</option>' in item
+    assert '<option value="rongmei">区融媒体中心</option>' in c.get(f"/register/{a.pk}/log/").content.decode()

@@ -43,16 +43,21 @@ from gongkai.log.store import (
 )
 from gongkai.log.vocab import (
     NotInVocab,
+    Words,
     attributes,
     channels,
+    clash,
     document_columns,
     endings,
     entry_columns,
     figure_columns,
     figures,
+    held,
+    held_words,
     ignored_columns,
     kinds,
     norm,
+    own_words,
     resolve,
     resolve_channel,
     review_steps,
@@ -73,6 +78,10 @@ from gongkai.workdays.store import (
 )
 
 _IN_FORCE_WORDS = {"", "有效", "现行有效", "在用"}
+# The 事项 of a row carrying the log's own words (a channel, its other names, its portal columns):
+# the exporting machine's site vocabulary travels with the export and the import adopts it.
+VOCAB_STEP = "公开渠道词表"
+_WORDS_ONLY = ("channel_code", "aliases")   # columns of those rows alone
 
 
 def parse_date(value: Any, what: str) -> date | None:
@@ -215,9 +224,11 @@ def _continue(groups: dict[tuple, _Group], last_key: tuple | None, f: dict[str, 
 
 
 def _copy_vocab() -> str:
-    """What to do when a file names channels or columns this machine's vocabulary lacks: they were
-    added by the site vocabulary of the machine the file came from, which does not travel with it."""
-    return (f"文件中的公开渠道或栏目不在本机的词表中，应是导出这份台账的电脑在其站点词表中增加的。请把那台电脑的站点词表"
+    """What to do when a file names channels or columns this machine's vocabulary lacks and does not
+    carry them (a document list, an export of before they travelled): they were added by the site
+    vocabulary of the machine the file came from."""
+    return (f"文件中的公开渠道或栏目不在本机的词表中，文件也没有带上它们（文件清单和较早版本导出的台账不带），应是制作这份文件的"
+            f"电脑在其站点词表中增加的。请在那台电脑上重新导出（导出的台账带有这些词），或把那台电脑的站点词表"
             f"（其 GONGKAI_DISCLOSURE_VOCAB 所指的文件，未设置时为 ~/.config/gongkai/disclosure.yaml）复制为本机的 "
             f"{site_vocab_path()}，再重新导入；不要改成其他渠道或栏目，以免公开记录与实际不符。")
 
@@ -286,17 +297,21 @@ def import_file(log: DisclosureLog, path: Path, actor: str) -> tuple[list[str], 
     table = read_table(path, ("标题",), norm)
     figures_: list[FigureEntry] = []
     notices: list[tuple[str, NoticeEntry]] = []
+    words: list[Words] = []
     if "事项" in table.header:
-        items, figures_, notices = parse_entries(table)
+        items, figures_, notices, words = parse_entries(table)
     else:
         items = parse_documents(table)
-    if not items and not figures_ and not notices:
+    if not items and not figures_ and not notices and not words:
         raise table.error("文件中没有数据行")
     to_add, problems = importable_notices(log.db, notices)
     if problems:
         raise ImportRejected(problems, table.path, table.where())
     try:
-        with log.db.transaction():   # the notices first (the duties' deadlines count on them), all or nothing
+        with log.db.transaction(), held_words((*held(), *words)):
+            # the words first (the entries name them), then the notices (the duties' deadlines
+            # count on them), all or nothing
+            log.adopt(words, actor)
             for e in to_add:
                 add_notice(log.db, e.notice.year, set(e.notice.holidays), set(e.notice.workdays), e.notice.notice,
                            e.actor or actor, e.reason, e.recorded_at or None)
@@ -374,8 +389,15 @@ def item_history(item: Item) -> list[dict[str, Any]]:
 
 def entry_rows(log: DisclosureLog) -> tuple[list[str], list[list[Any]]]:
     """The entry format: header and one row per entry of every item, then every monthly figure."""
-    cols = entry_columns()
+    words = own_words()
+    # 渠道代码 and 别名 only in the export of a log with words of its own: any other exports as it did
+    # before they travelled (the same bytes, and an older gongkai imports it)
+    cols = {k: v for k, v in entry_columns().items() if words or k not in _WORDS_ONLY}
     rows = []
+    for w in words:   # the log's own channels and columns, first: the entries name them
+        row: dict[str, Any] = {"step_kind": VOCAB_STEP, "channel_code": w.channel, "channel": w.label, "aliases": "、".join(w.aliases),
+               "column": "、".join(w.columns)}
+        rows.append([row.get(k, "") for k in cols])
     for notice in entries(log.db):   # the holiday notices entered, first: the deadlines were counted on them
         v = notice_row_values(notice)
         row = {"step_kind": NOTICE_STEP, "year": v["year"], "doc_no": v["doc_number"], "reason": v["reason"],
@@ -395,14 +417,58 @@ def entry_rows(log: DisclosureLog) -> tuple[list[str], list[list[Any]]]:
     return list(cols.values()), rows
 
 
-def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureEntry], list[tuple[str, NoticeEntry]]]:
-    """Items, monthly figures and holiday notices (with their rows) from the entry format; every
-    bad row reported by its line."""
+def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureEntry], list[tuple[str, NoticeEntry]],
+                                         list[Words]]:
+    """Items, monthly figures, holiday notices (with their rows) and the log's own words from the
+    entry format; every bad row reported by its line.  The entries are read with the file's words
+    in force; words that clash with this machine's vocabulary refuse the file."""
     known = {h: k for k, h in entry_columns().items()}
     unknown = [h for h in table.header if h and h not in known]
     if unknown:
         raise table.error(f"无法识别的列名“{unknown[0]}”", table.header_line)
     keys = [known.get(h) for h in table.header]
+    words, problems = _file_words(table, keys)
+    if problems:
+        raise ImportRejected(problems, table.path, table.where())
+    with held_words((*held(), *words)):
+        return (*_parse_entries(table, keys), words)
+
+
+def _file_words(table: Table, keys: list[str | None]) -> tuple[list[Words], list[str]]:
+    """The channels and columns a file carries (rows 公开渠道词表), and why they cannot be this
+    log's: a channel code or a name this machine gives another channel (a true clash)."""
+    words: list[Words] = []
+    problems: list[str] = []
+    for line, cells in table.rows:
+        f = {k: c for k, c in zip(keys, cells) if k}
+        if text(f.get("step_kind")) != VOCAB_STEP:
+            continue
+        code, label = text(f.get("channel_code")), text(f.get("channel"))
+        if not code or not label:
+            problems.append(f"第{line}行：{VOCAB_STEP}须填写渠道代码和公开渠道")
+            continue
+        split = [tuple(x for x in re.split(r"[、\n]", text(f.get(k))) if x.strip()) for k in ("aliases", "column")]
+        w = Words(_code_here(code, label), label, *split)
+        problem = clash([*words, w])
+        if problem:
+            problems.append(f"第{line}行：文件带来的公开渠道与本机的词表冲突：{problem}。请先在一方改用别的名称（本机的词表："
+                            f"站点词表 {site_vocab_path()}，以及本台账已保存的公开渠道）")
+            continue
+        words.append(w)
+    return words, problems
+
+
+def _code_here(code: str, label: str) -> str:
+    """The code of the channel this machine gives the same name (another machine may have coded
+    it otherwise: the name is what the entries say), else the file's."""
+    chans = channels()
+    if code in chans:
+        return code
+    return next((cid for cid, c in chans.items() if norm(c.label) == norm(label)), code)
+
+
+def _parse_entries(table: Table, keys: list[str | None]) -> tuple[list[tuple[str, NewItem]], list[FigureEntry],
+                                                                  list[tuple[str, NoticeEntry]]]:
     by_label = {spec["label"]: sid for sid, spec in steps().items()}
     items: dict[str, tuple[list[int], NewItem]] = {}
     entries: dict[str, list[tuple[str, Any]]] = {}   # ref -> (kind, object) of each entry, numbered from 1
@@ -413,6 +479,8 @@ def parse_entries(table: Table) -> tuple[list[tuple[str, NewItem]], list[FigureE
     for line, cells in table.rows:
         f = {k: c for k, c in zip(keys, cells) if k}
         try:
+            if text(f.get("step_kind")) == VOCAB_STEP:
+                continue   # read first (_file_words)
             if text(f.get("step_kind")) == NOTICE_STEP:
                 try:
                     notices.append((f"第{line}行", notice_from_row(f.get("year"), f.get("doc_no"), f.get("holidays"),

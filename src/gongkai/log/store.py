@@ -25,12 +25,27 @@ from gongkai.db import now_stamp, office_today, open_registers, taking_turns
 from gongkai.errors import GongkaiError, NotFound, shown
 from gongkai.log import correct
 from gongkai.log.correct import Correction
-from gongkai.log.vocab import attributes, channels, endings, figures, kinds, resolve_channel, review_steps, site_file
+from gongkai.log.vocab import (
+    Words,
+    attributes,
+    channels,
+    endings,
+    figures,
+    held_words,
+    kinds,
+    resolve_channel,
+    review_steps,
+    site_file,
+)
 from gongkai.workdays import Calendar, load_calendar
 
 
 def _d(value: Any) -> date | None:
     return date.fromisoformat(str(value)) if value else None
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    return tuple(x for x in str(value or "").split("\n") if x)
 
 
 def _day(value: Any) -> date:
@@ -481,6 +496,7 @@ class DisclosureLog:
         scope = ExitStack()
         if self.vocab is not None:
             scope.enter_context(site_file(self.vocab))
+        scope.enter_context(held_words(self.words()))   # the log's own channels and columns, on any machine
         self._vocab_scopes.append(scope)
         return self
 
@@ -490,6 +506,39 @@ class DisclosureLog:
         finally:
             if self._vocab_scopes:
                 self._vocab_scopes.pop().close()
+
+    # -- the log's own words -------------------------------------------------------------
+    def words(self) -> list[Words]:
+        """The channels and columns this log holds itself (an import brought them), as adopted."""
+        rows = self.db.query("SELECT channel, label, alias_names, column_names FROM disclosure_vocab ORDER BY id")
+        return [Words(str(c), str(label), _lines(a), _lines(cols)) for c, label, a, cols in rows]
+
+    def adopt(self, words: Iterable[Words], actor: str) -> int:
+        """Hold ``words`` (checked against the vocabulary in force: ``vocab.clash``) as this log's
+        own, what it does not hold yet, in the caller's transaction; in force from now on while
+        the log is open.  The rows added."""
+        have: dict[str, tuple[set[str], set[str]]] = {}
+        for w in self.words():
+            aliases, columns = have.setdefault(w.channel, (set(), set()))
+            aliases.update(w.aliases)
+            columns.update(w.columns)
+        added = 0
+        for w in words:
+            known = w.channel in have
+            aliases, columns = have.setdefault(w.channel, (set(), set()))
+            new_aliases = [a for a in w.aliases if a not in aliases]
+            new_columns = [c for c in w.columns if c not in columns]
+            if known and not new_aliases and not new_columns:
+                continue
+            self.db.execute("INSERT INTO disclosure_vocab (channel, label, alias_names, column_names, actor, "
+                            "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            (w.channel, w.label, "\n".join(new_aliases), "\n".join(new_columns), actor, self.stamp()))
+            aliases.update(new_aliases)
+            columns.update(new_columns)
+            added += 1
+        if added and self._vocab_scopes:
+            self._vocab_scopes[-1].enter_context(held_words(self.words()))
+        return added
 
     # -- writing ---------------------------------------------------------------------------
     def add(self, new: NewItem, actor: str) -> str:
@@ -931,7 +980,8 @@ class DisclosureLog:
         by ended_kind).  What was made from the log, with the day and the calendar, is the same
         while it stands (the web remembers an export's size by it)."""
         tables = ("disclosure_items", "disclosure_reviews", "disclosure_changes", "disclosure_publications",
-                  "disclosure_figures", "disclosure_attribute_changes", "disclosure_corrections", "disclosure_ends")
+                  "disclosure_figures", "disclosure_attribute_changes", "disclosure_corrections", "disclosure_ends",
+                  "disclosure_vocab")
         parts = ", ".join(f"(SELECT COUNT(*) FROM {t}), (SELECT COALESCE(MAX(id), 0) FROM {t})" for t in tables)
         row = self.db.query(f"SELECT {parts}, (SELECT COUNT(ended_kind) FROM disclosure_items)")[0]
         return tuple(int(v or 0) for v in row)

@@ -1,11 +1,14 @@
 """The log's vocabulary, loaded once from ``data/vocab.yaml`` plus an optional site file that
-adds channels and portal columns.  Every label the log reads or writes is looked up here."""
+adds channels and portal columns, plus the words a log holds itself (an import brought them, the
+exporting machine's site words: ``Words``, in force while that log is open).  Every label the log
+reads or writes is looked up here."""
 
 from __future__ import annotations
 
+import copy
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -61,13 +64,88 @@ def site_vocab_path() -> Path:
     return _SITE_FILE.get() or current().disclosure_vocab_path()
 
 
+@dataclass(frozen=True)
+class Words:
+    """Words of one channel beyond the shipped vocabulary: a channel of its own (``channel`` its id,
+    ``label`` its name) or one known here (its label as known), with the other names and portal
+    columns added.  What a log's export carries and its import adopts (docs/disclosure.md)."""
+    channel: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+
+
+# The words the open log holds (table disclosure_vocab), in force while it is open
+# (``DisclosureLog.__enter__``): as the site file, a context variable, per server thread.
+_HELD: ContextVar[tuple[Words, ...]] = ContextVar("gongkai_log_held_vocab", default=())
+
+
+@contextmanager
+def held_words(words: Sequence[Words]) -> Iterator[None]:
+    """Look terms up with ``words`` added (after the site file's) until the block ends."""
+    token = _HELD.set(tuple(words))
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
+def held() -> tuple[Words, ...]:
+    return _HELD.get()
+
+
 def _shipped() -> dict:
     text = resources.files(__package__).joinpath("data", "vocab.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
 @cache
-def _load(site: str, mtime: float) -> dict:
+def _load(site: str, mtime: float, words: tuple[Words, ...] = ()) -> dict:
+    data = _with_site(site, mtime)
+    if words:
+        data = copy.deepcopy(data)   # the site's vocabulary is cached and shared: not changed here
+        chans = data["channels"]
+        for w in words:
+            problem = add_words(chans, w, "本台账中")
+            if problem:
+                raise GongkaiError(f"本台账保存的公开渠道与本机的站点词表不一致：{problem}；请在站点词表中改用别的名称", site)
+        problem = channel_name_clash(chans)
+        if problem:
+            raise GongkaiError(f"本台账保存的公开渠道与本机的站点词表不一致：{problem}；请在站点词表中改用别的名称", site)
+    return data
+
+
+def add_words(chans: dict, w: Words, theirs: str = "文件中") -> str:
+    """Add ``w`` to ``chans`` (id -> spec, changed in place); a channel known here under another
+    name is not added: the clash, in words ('' when none; ``theirs`` says where ``w`` is)."""
+    have = chans.get(w.channel)
+    if have is None:
+        chans[w.channel] = {"label": w.label, "aliases": list(w.aliases), "columns": list(w.columns)}
+        return ""
+    if norm(have["label"]) != norm(w.label):
+        return f"渠道代码“{w.channel}”在本机是“{have['label']}”，{theirs}是“{w.label}”"
+    known = {norm(n) for n in have.get("aliases") or ()}
+    have["aliases"] = list(have.get("aliases") or []) + [a for a in w.aliases if norm(a) not in known]
+    cols = {norm(c) for c in have.get("columns") or ()}
+    have["columns"] = list(have.get("columns") or []) + [c for c in w.columns if norm(c) not in cols]
+    return ""
+
+
+def channel_name_clash(chans: dict) -> str:
+    """A name (id, label or alias) given to two channels, in words ('' when none): it would be
+    read as the first one."""
+    owner: dict[str, str] = {}
+    for cid, spec in chans.items():
+        for name in {norm(n) for n in (cid, spec.get("label") or "", *(spec.get("aliases") or ())) if n}:
+            other = owner.setdefault(name, cid)
+            if other != cid:
+                return (f"渠道“{spec.get('label') or cid}”的名称或别名“{name}”已是渠道“{chans[other]['label']}”的"
+                        f"名称或别名，登记时会被记成“{chans[other]['label']}”")
+    return ""
+
+
+@cache
+def _with_site(site: str, mtime: float) -> dict:
     data = _shipped()
     if not mtime:
         return data
@@ -86,34 +164,31 @@ def _load(site: str, mtime: float) -> dict:
             if not spec.get("label"):
                 raise GongkaiError(f"新渠道“{cid}”缺少 label（中文名称）", site)
             data["channels"][cid] = spec
-    _check_channel_names(data["channels"], site)
+    # A name given to two channels would be read as the first one: a site's own 政务微信 recorded
+    # as the shipped 政务新媒体, without a word.
+    problem = channel_name_clash(data["channels"])
+    if problem:
+        raise GongkaiError(f"站点词表中{problem}；请改用别的名称", site)
+    for cid, spec in data["channels"].items():   # the words an export writes, 、 between them
+        for name in (spec.get("label") or "", *(spec.get("aliases") or ()), *(spec.get("columns") or ())):
+            if "、" in str(name):
+                raise GongkaiError(f"站点词表中渠道“{spec.get('label') or cid}”的名称、别名或栏目“{name}”含有“、”，"
+                                   "导出的台账用“、”分隔它们；请改用别的写法", site)
     return data
-
-
-def _check_channel_names(chans: dict, site: str) -> None:
-    """A name (id, label or alias) given to two channels would be read as the first one: a
-    site's own 政务微信 recorded as the shipped 政务新媒体, without a word."""
-    owner: dict[str, str] = {}
-    for cid, spec in chans.items():
-        for name in {norm(n) for n in (cid, spec.get("label") or "", *(spec.get("aliases") or ())) if n}:
-            other = owner.setdefault(name, cid)
-            if other != cid:
-                raise GongkaiError(f"站点词表中渠道“{spec.get('label') or cid}”的名称或别名“{name}”已是渠道"
-                                   f"“{chans[other]['label']}”的名称或别名，登记时会被记成“{chans[other]['label']}”；"
-                                   "请改用别的名称", site)
 
 
 class NotInVocab(GongkaiError):
     """A channel or column this machine's vocabulary does not have (another site file's)."""
 
 
-def _key() -> tuple[str, float]:
-    """The site file and its modification time: lookups are cached per version of the file."""
+def _key() -> tuple[str, float, tuple[Words, ...]]:
+    """The site file, its modification time and the open log's own words: lookups are cached per
+    version of the file and words."""
     path = str(site_vocab_path())
     try:
-        return path, os.stat(path).st_mtime
+        return path, os.stat(path).st_mtime, _HELD.get()
     except OSError:
-        return path, 0.0
+        return path, 0.0, _HELD.get()
 
 
 def vocab() -> dict:
@@ -121,9 +196,9 @@ def vocab() -> dict:
 
 
 @cache
-def _terms_for(section: str, site: str, mtime: float) -> dict[str, Term]:
+def _terms_for(section: str, site: str, mtime: float, words: tuple[Words, ...]) -> dict[str, Term]:
     out = {}
-    for key, spec in _load(site, mtime)[section].items():
+    for key, spec in _load(site, mtime, words)[section].items():
         rest = tuple((k, v) for k, v in spec.items() if k not in ("label", "aliases"))
         out[key] = Term(key, spec["label"], tuple(spec.get("aliases") or ()), rest)
     return out
@@ -160,9 +235,37 @@ def channels() -> dict[str, Channel]:
 
 
 @cache
-def _channels_for(site: str, mtime: float) -> dict[str, Channel]:
+def _channels_for(site: str, mtime: float, words: tuple[Words, ...]) -> dict[str, Channel]:
     return {k: Channel(k, v["label"], tuple(v.get("aliases") or ()), tuple(v.get("columns") or ()))
-            for k, v in _load(site, mtime)["channels"].items()}
+            for k, v in _load(site, mtime, words)["channels"].items()}
+
+
+def own_words() -> list[Words]:
+    """The channels and columns in force beyond the shipped ones (the site file's and the open
+    log's own), in the vocabulary's order: what the log's export carries."""
+    shipped = _with_site("", 0.0)["channels"]
+    out = []
+    for cid, chan in channels().items():
+        base = shipped.get(cid)
+        if base is None:
+            out.append(Words(cid, chan.label, chan.aliases, chan.columns))
+            continue
+        aliases = tuple(a for a in chan.aliases if a not in (base.get("aliases") or ()))
+        columns = tuple(c for c in chan.columns if c not in (base.get("columns") or ()))
+        if aliases or columns:
+            out.append(Words(cid, chan.label, aliases, columns))
+    return out
+
+
+def clash(words: Sequence[Words]) -> str:
+    """Why ``words`` (a file's) cannot be added to the vocabulary in force, in words ('' when they
+    can): a channel code this machine gives another name, or a name it gives another channel."""
+    chans = {k: dict(v) for k, v in vocab()["channels"].items()}
+    for w in words:
+        problem = add_words(chans, w)
+        if problem:
+            return problem
+    return channel_name_clash(chans)
 
 
 def document_columns() -> dict[str, tuple[tuple[str, ...], bool]]:
@@ -214,9 +317,14 @@ def resolve(terms: dict[str, Any], text: str, what: str) -> str:
 
 
 def channel_id(text: str) -> str:
-    """The id of a channel given its id, label or an alias."""
+    """The id of a channel given its id, label or an alias, or a unique beginning of one (as the
+    CLI's option expands it: a log's own channels are known only once the log is open)."""
+    from gongkai.register.vocab import by_beginning
+
+    chans = channels()
+    text = by_beginning(text, {cid: [c.label, *c.aliases] for cid, c in chans.items()}, "公开渠道")
     try:
-        return resolve(channels(), text, "公开渠道")
+        return resolve(chans, text, "公开渠道")
     except GongkaiError as exc:
         raise NotInVocab(exc.message) from None
 

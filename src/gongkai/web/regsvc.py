@@ -599,17 +599,18 @@ def log_item(body, ref: str, today: date, typed=None) -> dict[str, Any]:
     from gongkai.log.store import obligations
     from gongkai.web.registers import open_log
 
-    with open_log(body) as log:
+    with open_log(body) as log:   # open while its words are read: the log's own channels are in force
         item = log.get(ref)   # GongkaiError: no such item
         duties = obligations(item, log.calendar, today)
-    forms = [] if item.voided else [f for f in log_forms([(item.ref, item.title)], today, typed,
-                                                         [] if item.ended_kind else [(item.ref, item.title)])
-                                    if f["what"] in ITEM_ACTIONS] + correction_forms(item, typed)
-    return {"item": _log_row(item, duties), "history": item_history(item), "forms": forms, "voided": item.voided,
-            "duties": [{"start": ob.start, "reason": ob.reason, "due": ob.due, "assumed": ob.assumed,
-                        "status": ob.status_zh, "published_on": ob.published_on, "late_workdays": ob.late_workdays,
-                        "late_assumed": ob.late_assumed}
-                       for ob in duties]}
+        forms = [] if item.voided else [f for f in log_forms([(item.ref, item.title)], today, typed,
+                                                             [] if item.ended_kind else [(item.ref, item.title)])
+                                        if f["what"] in ITEM_ACTIONS] + correction_forms(item, typed)
+        return {"item": _log_row(item, duties), "history": item_history(item), "forms": forms,
+                "voided": item.voided,
+                "duties": [{"start": ob.start, "reason": ob.reason, "due": ob.due, "assumed": ob.assumed,
+                            "status": ob.status_zh, "published_on": ob.published_on,
+                            "late_workdays": ob.late_workdays, "late_assumed": ob.late_assumed}
+                           for ob in duties]}
 
 
 def correction_forms(item, typed=None) -> list[dict[str, Any]]:

@@ -391,11 +391,12 @@ def _log_page(request, body, typed=None, query: str | None = None):
     day = today()
     query = request.GET.get("q", "")[:200] if query is None else query
     overview = regsvc.log_overview(body, day, _year(request, day), query, request.GET.get("cell", "")[:80])
-    overview["forms"] = regsvc.log_forms([(r["ref"], r["title"]) for r in overview["rows"]], day, typed,
-                                         [(r["ref"], r["title"]) for r in overview["rows"] if not r["ended"]])
     from gongkai.web.registers import open_log
 
-    with open_log(body) as log:   # each export's size beside its link once it has been made (web/sizes.py)
+    with open_log(body) as log:   # the forms offer the log's own channels, in force while it is open
+        overview["forms"] = regsvc.log_forms([(r["ref"], r["title"]) for r in overview["rows"]], day, typed,
+                                             [(r["ref"], r["title"]) for r in overview["rows"] if not r["ended"]])
+        # each export's size beside its link once it has been made (web/sizes.py)
         export_sizes = {form: sizes.known(_log_export_key(log, body, form, day)) for form in ("xlsx", "csv")}
     return render(request, "web/register_log.html", {"body": body, "today": day,
                                                      "writable": can_write(request.user, body),
