@@ -196,6 +196,14 @@ def test_an_upload_names_the_reports_of_another_year(resent, world):
 
         RosterEntry.objects.all().delete()
         RosterEntry.objects.create(name="淮安市清江浦区审计局", region_code="320812", kind="department")
+        def received(when: str) -> None:
+            with Store(resent) as store:
+                store.execute("UPDATE document_receipts SET received_at = ? WHERE document_id = ?", (when, audit))
+
+        # received in the season of last year's reports: just last year's report, nothing to say
+        received(f"{YEAR}-03-01T10:00:00+08:00")
+        assert c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]["other_years"] == []
+        received(f"{YEAR + 1}-02-10T10:00:00+08:00")   # while this year's are collected: sent again
         body = c.get(f"/api/roster?year={YEAR}").json()["bodies"][0]
         assert (body["status"], body["report_id"], body["other_years"]) == ("overdue", None, [{"year": YEAR - 1, "report_id": audit}])
         row = c.get(f"/roster/?year={YEAR}").content.decode().split('data-name="淮安市清江浦区审计局"')[1].split("</tr>")[0]

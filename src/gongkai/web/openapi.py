@@ -299,7 +299,7 @@ SCHEMAS: dict[str, Schema] = {
         "first_report_id": {**null(INT), "description": "同年多份报告中最早公开的一份（按网页发布时间，没有的按落款日期；据以判断是否按期）；findings 是最后收到的一份（report_id）的"},
         "error_rules": arr(obj({"rule": STR, "about": STR})),
         "other_years": {**arr(obj({"year": INT, "report_id": INT})),
-                        "description": "该年度没有报告的机关在语料库中上一年度、下一年度的报告（是否报错了年度）"},
+                        "description": "该年度没有报告的机关在语料库中可能报错了年度的报告：上一年度的、在本年度报告收集期间（次年1月1日起）才首次收到的；下一年度的、在那一年结束前收到的"},
         "signed_after_today": {**BOOL, "description": "落款日期晚于今天（日期可能写错）"},
         "posted": {**null(STR), "description": "网页抓取文本所记网页发布时间（ISO，如 2026-02-03T10:05），不是落款日期"},
         "judged_by": {"enum": ["signed", "posted", "received", None], "description": "是否按期据哪个日期判断：posted 网页发布时间（《条例》第四十九条看向社会公布的日期），signed 落款日期（没有网页发布时间时据以推定），received 今天（落款日期晚于今天而期限未到：报告已收到，在期限内）；落款日期晚于今天而期限已过的为 null（status undated）"},

@@ -161,10 +161,15 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
         due = deadline(entry.kind, year)
         found = _match(entry, docs, index)
         if not found:
-            # A body that sent last year's report again (or next year's, misdated) is not missing
-            # for want of trying: the row names the reports of the years beside.
+            # A body that sent last year's report again (or one dated a year ahead) is not missing
+            # for want of trying: the row names such reports — of the year before, first received
+            # while this year's are collected (from 1 January after it: one received in its own
+            # season is just last year's report, which every body of a corpus of several years has);
+            # of the year after, received before that year was over.
             if not beside:
-                beside = [(y, d, _index(d)) for y in (year - 1, year + 1) for d in [_documents(y)]]
+                beside = [(y, kept, _index(kept)) for y, kept in (
+                    (year - 1, [d for d in _documents(year - 1) if d[9][0][:10] >= f"{year + 1}-01-01"]),
+                    (year + 1, [d for d in _documents(year + 1) if d[9][0][:10] < f"{year + 2}-01-01"]))]
             rows.append(Row(entry, year, due, "overdue" if today > due else "not_due",
                             elsewhere=[(y, d[0]) for y, d_, i in beside for d in _match(entry, d_, i)]))
             continue
