@@ -279,7 +279,7 @@ def test_stats_of_one_body_and_flat_records_for_a_data_frame(corpus_db):
                         "reviews_per_100", "lawsuits_per_100", "correction_rate", "findings", "received_reports",
                         "granted_share_reports", "not_held_share_reports", "reviews_per_100_reports",
                         "lawsuits_per_100_reports", "correction_rate_reports", "covered_reports", "unsound_reports",
-                        "unsound", "report_ids"]
+                        "unsound", "contradicted_reports", "contradicted", "contradicted_in", "report_ids"]
         assert all(list(r) == keys for r in corpus.stats("county").records())  # the same keys in every row
         assert records[0]["correction_rate"] is None  # no review or lawsuit decided in 2023: no rate, not 0
         pandas = pytest.importorskip("pandas")

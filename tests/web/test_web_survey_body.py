@@ -144,7 +144,8 @@ def test_a_row_s_report_numbers_are_given_when_asked(corpus, world):
     ids = _ids(corpus)
     query = {"level": "body", "body": KEY}
     plain = c.get("/api/corpus/stats", query).json()
-    assert [sorted(r) for r in plain["rows"]] == [["based_on", "code", "region", "unsound", "values", "year"]] * 2
+    assert [sorted(r) for r in plain["rows"]] == [["based_on", "code", "contradicted", "contradicted_in", "region", "unsound",
+                                                    "values", "year"]] * 2
     asked = c.get("/api/corpus/stats", {**query, "ids": "1"}).json()
     assert [r.pop("ids") for r in asked["rows"]] == [[ids[2021]], [ids[2025]]]
     assert asked == plain
@@ -155,7 +156,7 @@ def test_a_row_s_report_numbers_are_given_when_asked(corpus, world):
 
     bare = table(c.get("/api/corpus/stats", {**query, "format": "csv"}))
     with_ids = table(c.get("/api/corpus/stats", {**query, "format": "csv", "ids": "1"}))
-    assert bare[0][-1] == "unsound" and with_ids[0] == [*bare[0], "report_ids"]
+    assert bare[0][-1] == "contradicted_in" and with_ids[0] == [*bare[0], "report_ids"]
     assert [row[:-1] for row in with_ids] == bare and [row[-1] for row in with_ids[1:]] == [str(ids[2021]), str(ids[2025])]
     r = c.get("/api/corpus/stats", {**query, "ids": "yes"})
     assert (r.status_code, r.json()) == (400, {"error": "ids 应为 0 至 1 的整数，不能是“yes”"})

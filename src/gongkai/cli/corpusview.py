@@ -173,7 +173,9 @@ def print_stats(table: StatsTable) -> None:
         t.add_column(_HEADS[key], justify="right", no_wrap=True)
     for row in table.rows:
         t.add_row(escape(short_name(row)), str(row.year or ""),
-                  *[_fmt(row.figure(k), f) + (PARTIAL if row.partial(k) else "") for k, _, _, f in METRICS])
+                  *[_fmt(row.figure(k), f) + (PARTIAL if row.partial(k) else "")
+                    + (CONTRADICTED[0] if k in row.contradicted_in and row.figure(k) is not None else "")
+                    for k, _, _, f in METRICS])
     out.print(t)
     # The notes by columns: rich wraps only at spaces, which split "分母为 " from "0（…".
     print_wrapped(out, "各列：" + "；".join(f"{_HEADS[k].replace(chr(10), '')}＝{head}（{unit}）"
@@ -189,6 +191,9 @@ def print_stats(table: StatsTable) -> None:
         _print_list(out, "计入份数和检查发现、未加入数字（人民政府的报告是全地区的数字）：", table.covered)
     if unsound := [u for row in table.rows for u in row.unsound]:
         _print_list(out, "注意：加入数字的报告中有报告自身的合计不成立，其数字按原样计入、未作更正：", unsound, "red")
+    if contradicted := [c for row in table.rows for c in row.contradicted]:
+        _print_list(out, f"注意：加入数字的报告中有报告正文所述与表中数字不一致，表中数字按原样计入、未作更正；"
+                    f"用到这些数字的统计数字标 {CONTRADICTED[0]}：", [f"{c}。" for c in contradicted], "red")
     if table.rules:
         about = catalogue()
         t = narrow_table(title="检查发现（按规则）")

@@ -36,6 +36,11 @@ METRICS = [
 ]
 # The metrics that rest on some of a row's reports (those that print the numbers they need).
 BASED_ON = ("received", "granted_share", "not_held_share", "reviews_per_100", "lawsuits_per_100", "correction_rate")
+# Each such metric's ratio (store.STAT_RATIOS: the numbers it sums).
+RATIO_OF = dict(zip(BASED_ON, ("received", "granted", "not_held", "reviews", "lawsuits", "corrected"), strict=True))
+# What makes a kept table (corpus/kept.py): raised when StatsTable's fields change, so that a table
+# kept by the same version before (a development install) is not read back without them.
+_SHAPE = 2
 
 
 class _Ratio(NamedTuple):
@@ -60,6 +65,11 @@ class StatRow:
     # "#7 某某局 2024：表三“（七）总计”行：总计为 0，而自然人与五类法人或其他组织之和为 3，相差 3".
     unsound: list[str] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)  # the reports counted in the row, by number
+    # Summed reports whose own text states another figure than a cell the figures use (the checker's
+    # TEXT-TABLE or TEXT-COMBINED error, as the roll-up marks them; added as printed):
+    # "#7 某某局 2024：正文所述……与表三……不一致", and the metrics whose sums hold such a number.
+    contradicted: list[str] = field(default_factory=list)
+    contradicted_in: list[str] = field(default_factory=list)
 
     def figure(self, key: str) -> float | str | None:
         """The figure; ``NO_BASE`` for a ratio whose reports print its numbers but over 0 (no
@@ -95,15 +105,20 @@ class StatsTable:
         ``region``, ``region_code``, ``year``, each metric (``reports`` … ``findings``; None when no
         report prints the numbers it needs, never 0), ``<metric>_reports`` (how many reports the
         figure rests on), ``covered_reports``, ``unsound_reports``, ``unsound`` (the texts) and
-        ``report_ids`` (the reports counted in the row).  The CSV (``write_csv``) writes these
-        columns but ``report_ids``."""
+        ``contradicted_reports``, ``contradicted`` (summed reports whose own text states another
+        figure than a cell used: the texts), ``contradicted_in`` (the metrics whose sums hold such a
+        number) and ``report_ids`` (the reports counted in the row).  The CSV (``write_csv``)
+        writes these columns but ``report_ids``."""
         out = []
         for row in self.rows:
             record: dict[str, Any] = {"region": row.region, "region_code": row.code, "year": row.year}
             record.update((key, row.values.get(key)) for key, _, _, _ in METRICS)
             record.update((f"{key}_reports", row.based_on.get(key, 0)) for key in BASED_ON)
             record.update(covered_reports=row.covered, unsound_reports=len({u.split("：")[0] for u in row.unsound}),
-                          unsound=list(row.unsound), report_ids=list(row.ids))
+                          unsound=list(row.unsound),
+                          contradicted_reports=len({c.split("：")[0] for c in row.contradicted}),
+                          contradicted=list(row.contradicted), contradicted_in=list(row.contradicted_in),
+                          report_ids=list(row.ids))
             out.append(record)
         return out
 
@@ -156,7 +171,7 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
     statistics as the web, the API, ``gongkai stats`` and ``Corpus.stats()`` give them."""
     from gongkai.corpus.kept import remembered
 
-    return remembered(store, ["stats", level, region, agency, body],
+    return remembered(store, ["stats", _SHAPE, level, region, agency, body],
                       lambda: computed(store, level, region, agency, body), _dump, _load)
 
 
@@ -167,7 +182,7 @@ def _dump(table: StatsTable) -> dict[str, Any]:
 
     return {"level": table.level,
             "rows": [[r.region, r.code, r.year, [[k, value(v)] for k, v in r.values.items()], list(r.based_on.items()),
-                      r.covered, r.unsound, r.ids] for r in table.rows],
+                      r.covered, r.unsound, r.ids, r.contradicted, r.contradicted_in] for r in table.rows],
             "rules": list(table.rules.items()),
             "rules_by_row": [[region, year, list(by.items())] for (region, year), by in table.rules_by_row.items()],
             "duplicates": table.duplicates, "covered": table.covered}
@@ -177,8 +192,9 @@ def _load(kept: dict[str, Any]) -> StatsTable:
     def value(v: Any) -> Any:
         return Decimal(v["decimal"]) if isinstance(v, dict) else v
 
-    rows = [StatRow(region, code, year, {k: value(v) for k, v in values}, dict(based_on), covered, unsound, ids)
-            for region, code, year, values, based_on, covered, unsound, ids in kept["rows"]]
+    rows = [StatRow(region, code, year, {k: value(v) for k, v in values}, dict(based_on), covered, unsound, ids,
+                    contradicted, contradicted_in)
+            for region, code, year, values, based_on, covered, unsound, ids, contradicted, contradicted_in in kept["rows"]]
     return StatsTable(kept["level"], rows, dict(kept["rules"]),
                       {(region, year): dict(by) for region, year, by in kept["rules_by_row"]},
                       kept["duplicates"], kept["covered"])
@@ -216,7 +232,7 @@ def computed(store: Store, level: str = "city", region: str = "", agency: str = 
     grouped: list[tuple[int, int, bool]] = []
     for doc_id, (region, rcode, year) in docs.items():
         g = groups.setdefault((region, year), {"n": len(groups), "code": rcode, "reports": 0, "covered": 0,
-                                               "unsound": [], "ids": []})
+                                               "unsound": [], "ids": [], "contradicted": [], "contradicted_in": set()})
         g["ids"].append(doc_id)
         g["reports"] += 1
         if doc_id in covered:  # its figures are in the whole-area report of the row: not summed again
@@ -226,16 +242,21 @@ def computed(store: Store, level: str = "city", region: str = "", agency: str = 
     sums = store.stat_sums(in_groups)
     findings = store.stat_finding_counts(in_groups)
     unsound = _unsound(store, in_groups, kept)
+    contradicted = _contradicted(store, in_groups, kept)
     by_number = {g["n"]: g for g in groups.values()}
     for doc_id, n, summed in grouped:
         if summed and doc_id in unsound:
             by_number[n]["unsound"] += unsound[doc_id]
+        if summed and doc_id in contradicted:
+            by_number[n]["contradicted"] += contradicted[doc_id][0]
+            by_number[n]["contradicted_in"] |= contradicted[doc_id][1]
 
     rows: list[StatRow] = []
     rules: dict[str, int] = {}
     rules_by_row: dict[tuple[str, int | None], dict[str, int]] = {}
     for (region, year), g in sorted(groups.items(), key=lambda kv: (kv[1]["code"] or "999999", kv[0][1] or 0)):
-        row = StatRow(region, g["code"], year, covered=g["covered"], unsound=g["unsound"], ids=sorted(g["ids"]))
+        row = StatRow(region, g["code"], year, covered=g["covered"], unsound=g["unsound"], ids=sorted(g["ids"]),
+                      contradicted=g["contradicted"], contradicted_in=[k for k in BASED_ON if k in g["contradicted_in"]])
         ratio = {name: _Ratio(*sums.get(g["n"], {}).get(name, (None, None, 0))) for name in STAT_RATIOS}
         by_rule = findings.get(g["n"], {})
         row.values = {
@@ -325,6 +346,36 @@ def _unsound(store: Store, in_groups: StatGroups, reports: Sequence[Listed]) -> 
     return out
 
 
+def _contradicted(store: Store, in_groups: StatGroups, reports: Sequence[Listed]) -> dict[int, tuple[list[str], set[str]]]:
+    """report id -> (its own text against a cell the figures use, named as ``_unsound`` names a
+    failing sum — "#id 机关 年度：" and the finding's first sentence, what the text says and the table
+    prints —, the metrics whose sums take that cell's number: those of the ratios needing it, when
+    the report prints every number the ratio needs).  The findings the roll-up takes
+    (``rollup.CONTRADICTING_RULES``, errors only), from the store: no report is read again."""
+    from gongkai.corpus.rollup import CONTRADICTING_RULES
+
+    out: dict[int, tuple[list[str], set[str]]] = {}
+    found = store.stat_findings(in_groups, CONTRADICTING_RULES, severity="error")
+    column_of = {cell_id: column for column, cell_id in STAT_CELLS.items()}
+    used = [(report_id, {column_of[c] for c in (cells or "").split(";") if c in column_of}, message)
+            for report_id, cells, message in found]
+    used = [u for u in used if u[1]]
+    if not used:
+        return out
+    values = store.stat_values({report_id for report_id, _, _ in used})
+    by_id = {r.id: r for r in reports}
+    for report_id, columns, message in used:
+        r = by_id[report_id]
+        printed = dict(zip(STAT_CELLS, values.get(report_id, ()), strict=False))
+        metrics = {key for key, ratio in RATIO_OF.items() if columns & set(STAT_RATIOS[ratio][2])
+                   and all(printed.get(c) is not None for c in STAT_RATIOS[ratio][2])}
+        who = " ".join(str(part) for part in (f"#{report_id}", r.agency, r.year) if part)
+        texts, marked = out.setdefault(report_id, ([], set()))
+        texts.append(f"{who}：{message.split('。')[0]}")
+        marked |= metrics
+    return out
+
+
 def _area(r: Listed) -> str | None:
     """The code prefix of the area whose whole figures ``r`` reports: a 人民政府 placed at a
     division (not its 办公室, nor a 管委会办公室, which report for themselves); else None."""
@@ -356,7 +407,7 @@ def _covered(reports: Sequence[Listed], rows: dict[int, tuple[str, int | None]])
     return out
 
 CSV_COLUMNS = ["region", "region_code", "year", *(k for k, _, _, _ in METRICS), *(f"{k}_reports" for k in BASED_ON),
-               "covered_reports", "unsound_reports", "unsound"]
+               "covered_reports", "unsound_reports", "unsound", "contradicted_reports", "contradicted", "contradicted_in"]
 
 
 def csv_rows(table: StatsTable, ids: bool = False) -> list[list[Any]]:

@@ -840,15 +840,26 @@ class Store(Database):
             out.setdefault(int(grp), {})[rule] = int(n)
         return out
 
-    def stat_findings(self, groups: StatGroups, rules: Sequence[str]) -> list[tuple[int, str | None, str]]:
-        """(report id, cells, message) of the findings of ``rules`` on the summed reports of
-        ``groups``, by report, in order (not joined to documents: looking up 100,000 documents for
-        the few reports with such findings took 2 s)."""
+    def stat_findings(self, groups: StatGroups, rules: Sequence[str],
+                      severity: str | None = None) -> list[tuple[int, str | None, str]]:
+        """(report id, cells, message) of the findings of ``rules`` (of ``severity`` only, when
+        given) on the summed reports of ``groups``, by report, in order (not joined to documents:
+        looking up 100,000 documents for the few reports with such findings took 2 s)."""
+        only = " AND f.severity = ?" if severity else ""
         return [(int(i), cells, message) for i, cells, message in self.query(
             f"{self._with_groups()}SELECT f.document_id, f.cells, f.message FROM k"
             " JOIN findings f ON f.document_id = k.document_id"
-            f" WHERE k.summed = 1 AND f.rule IN ({_marks(len(rules))}) ORDER BY f.document_id, f.seq",
-            (groups.json, *rules))]
+            f" WHERE k.summed = 1 AND f.rule IN ({_marks(len(rules))}){only} ORDER BY f.document_id, f.seq",
+            (groups.json, *rules, *([severity] if severity else [])))]
+
+    def stat_values(self, ids: Iterable[int]) -> dict[int, tuple]:
+        """report id -> its ``stat_cells`` values (``STAT_CELLS``'s order) of the reports ``ids``
+        (a few: those a finding names)."""
+        out: dict[int, tuple] = {}
+        for where, params in self._by_number("document_id", list(ids)):
+            out.update((int(row[0]), tuple(row[1:])) for row in self.query(
+                f"SELECT document_id, {', '.join(STAT_CELLS)} FROM stat_cells WHERE 1 = 1{where}", params))
+        return out
 
     def report_jsons(self) -> Iterator[tuple[int, str]]:
         """(id, stored ``Report.to_dict()`` JSON) of the readable reports, by id; streamed."""

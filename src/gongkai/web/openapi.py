@@ -201,7 +201,9 @@ SCHEMAS: dict[str, Schema] = {
                          "year": null(INT), "ids": {**arr(INT), "description": "计入这一行的报告编号（/api/corpus/reports/{doc_id}）；只在 ids=1 时给出"},
                          "values": mapping(null(NUM), "指标 → 数值（无数据为 null）"),
                          "based_on": mapping(INT, "指标 → 所依据的报告份数"),
-                         "unsound": {**arr(STR), "description": "加入数字、自身合计不成立的报告及哪一行（按原样计入，未作更正）"}},
+                         "unsound": {**arr(STR), "description": "加入数字、自身合计不成立的报告及哪一行（按原样计入，未作更正）"},
+                         "contradicted": {**arr(STR), "description": "加入数字、正文所述与表中数字不一致的报告及检查结果（TEXT-TABLE、TEXT-COMBINED；表中数字按原样计入，未作更正）"},
+                         "contradicted_in": {**arr(STR), "description": "用到这些数字的指标（values 的键）"}},
                         optional=("ids",))),
         "findings_by_rule": mapping(INT, "规则 → 条数"),
         "duplicates": {**arr(STR), "description": "未计入的报告（同一机关同一年度的另一份，如“#7 某某局 2024”），"

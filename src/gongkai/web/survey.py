@@ -143,7 +143,7 @@ def page_context(level: str, region: str, body: str | None = None, server_paths:
     from gongkai.check import rules as rule_catalogue
     from gongkai.corpus.stats import METRICS, NO_BASE, chart_items, compute, short_name
     from gongkai.render.charts import PHONE_FIT, hbar_chart
-    from gongkai.render.marks import PARTIAL
+    from gongkai.render.marks import CONTRADICTED, PARTIAL
 
     region = clean_region(region)
     level, body = clean_level(level, default=default_level(region)), (body or "").strip()[:200]
@@ -183,6 +183,7 @@ def page_context(level: str, region: str, body: str | None = None, server_paths:
         "one": one, "failed": failed, "failures": [
             (f.name, f.reason if server_paths else without_server_folders(f.reason or "")) for f in failures],
         "covered": _named(table.covered), "unsound": _named([u for r in table.rows for u in r.unsound]),
+        "contradicted": _named([c for r in table.rows for c in r.contradicted]), "contradicted_mark": CONTRADICTED[0],
     }
 
 
@@ -192,6 +193,7 @@ def body_years(store, body: str, region: str = "") -> dict:
     chart a figure, a bar a year.  ``error`` when the corpus (in ``region``) has no report of it."""
     from gongkai.corpus.stats import METRICS, NO_BASE, NO_REPORT, compute
     from gongkai.render.charts import PHONE_FIT, hbar_chart
+    from gongkai.render.marks import CONTRADICTED
 
     table = compute(store, "body", region, body=body)
     rows = {r.year: r for r in table.rows if r.year is not None}
@@ -217,18 +219,23 @@ def body_years(store, body: str, region: str = "") -> dict:
         v = rows[y].figure(key)
         return NO_DATA if v is None else v
 
-    figures = [{"head": head, "unit": unit, "cells": [v if isinstance(v := value(c["years"][0], key), str) else fmt.format(v)
-                                                      for c in columns]} for key, head, unit, fmt in METRICS]
+    def shown(y: int, key: str, fmt: str) -> str:  # a figure holding a number its report's text contradicts: ^
+        v = value(y, key)
+        return v if isinstance(v, str) else fmt.format(v) + (CONTRADICTED[0] if key in rows[y].contradicted_in else "")
+
+    figures = [{"head": head, "unit": unit, "cells": [shown(c["years"][0], key, fmt) for c in columns]}
+               for key, head, unit, fmt in METRICS]
     charts = [mark_safe(hbar_chart(f"{head}（{unit}）", [(f"{y} 年", value(y, key)) for y in span], unit, fmt,
                                    fit=PHONE_FIT))
               for key, head, unit, fmt in METRICS[1:]  # 报告份数 is 1 a year: no chart
               if any(not isinstance(value(y, key), str) for y in span)]
     unsound = [u for r in table.rows for u in r.unsound]
+    contradicted = [c for r in table.rows for c in r.contradicted]
     return {"name": name, "columns": columns, "first": span[0], "last": span[-1], "figures": figures, "charts": charts,
             "years": len(span), "missing": len(span) - len(rows),
             "marks": {v for f in figures for v in f["cells"] if v in (NO_DATA, NO_BASE)}, "no_report": NO_REPORT,
             "no_data": NO_DATA, "no_base": NO_BASE,
-            "duplicates": table.duplicates, "unsound": unsound}
+            "duplicates": table.duplicates, "unsound": unsound, "contradicted": contradicted}
 
 
 def _stat(row, key: str, fmt: str) -> dict:
@@ -236,7 +243,7 @@ def _stat(row, key: str, fmt: str) -> dict:
     number it needs blank or undecided) on how many of them it rests — a partial figure."""
     value = row.figure(key)
     return {"text": "" if value is None else value if isinstance(value, str) else fmt.format(value),
-            "based": row.partial(key)}
+            "based": row.partial(key), "contradicted": value is not None and key in row.contradicted_in}
 
 
 def stats_table(level: str | None, region: str | None = "", agency: str | None = "", body: str | None = ""):
@@ -269,7 +276,8 @@ def stats_json(level: str | None, region: str | None = "", agency: str | None = 
     start = (page - 1) * size
     return {"level": level, "region": region, "agency": agency, "body": body, "counts": by_status,
             "rows": [{"region": r.region, "code": r.code, "year": r.year, "values": r.values, "based_on": r.based_on,
-                      "unsound": r.unsound, **({"ids": r.ids} if ids else {})} for r in table.rows],
+                      "unsound": r.unsound, "contradicted": r.contradicted, "contradicted_in": r.contradicted_in,
+                      **({"ids": r.ids} if ids else {})} for r in table.rows],
             "findings_by_rule": table.rules,
             "duplicates": table.duplicates[start:start + size], "duplicates_total": len(table.duplicates),
             "covered": table.covered[start:start + size], "covered_total": len(table.covered),
