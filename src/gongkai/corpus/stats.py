@@ -261,7 +261,9 @@ def computed(store: Store, level: str = "city", region: str = "", agency: str = 
         by_rule = findings.get(g["n"], {})
         row.values = {
             "reports": g["reports"],
-            "received": ratio["received"].num if ratio["received"].n else None,
+            # (PostgreSQL sums counts as numeric: a count stays an int, as SQLite gives it — the API's
+            # JSON wrote a Decimal as the string "5")
+            "received": _count(ratio["received"].num) if ratio["received"].n else None,
             "granted_share": ratio["granted"].value(100),
             "not_held_share": ratio["not_held"].value(100),
             "reviews_per_100": ratio["reviews"].value(100),
@@ -279,6 +281,11 @@ def computed(store: Store, level: str = "city", region: str = "", agency: str = 
     return StatsTable(level, rows, dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))), rules_by_row,
                       sorted(duplicates, key=lambda d: int(d[1:].split(" ")[0])),
                       [text for _, text in sorted(covered.items())])
+
+
+def _count(total: Any) -> Any:
+    """A sum of counts as an int (PostgreSQL's SUM of integers is a Decimal)."""
+    return int(total) if isinstance(total, Decimal) and total == total.to_integral_value() else total
 
 
 def unknown_body(name: str, region: str = "") -> NotFound:
