@@ -1,10 +1,12 @@
-"""``gongkai serve`` brings every body's register up to date before it listens, and says so; a
-register it cannot open stops the start with the reason (a register upgraded by a newer gongkai
-was found by each clerk's first request instead, a Chinese error on every page of that body)."""
+"""``gongkai serve`` brings every body's register and the 汇总's corpus up to date before it
+listens, and says so; a register or a corpus it cannot open stops the start with the reason (a
+register upgraded by a newer gongkai was found by each clerk's first request instead, a Chinese
+error on every page of that body; the corpus was upgraded by the first 汇总 request, unsaid)."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -59,3 +61,74 @@ def test_a_register_left_by_an_older_release_is_upgraded_at_the_start_and_said(t
     said = server.stderr.read()
     assert "gongkai：已升级 1 个机关的台账和节假日安排的数据库结构（迁移 5006）。\n" in said, said
     assert 5006 in Database(register, REGISTER_COMPONENTS).applied_versions()
+
+
+# -- the 汇总's corpus ---------------------------------------------------------------------------
+def _corpus(tmp_path, env: dict) -> str:
+    """A corpus of two example reports, as the web's (GONGKAI_CORPUS_URL)."""
+    from tests.conftest import seed
+
+    db = str(tmp_path / "corpus.db")
+    r = subprocess.run([sys.executable, "-m", "gongkai", "ingest", str(seed("000")), str(seed("004")), "--db", db,
+                        "-q", "--workers", "1"], env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    env["GONGKAI_CORPUS_URL"] = db
+    return db
+
+
+def test_a_corpus_left_by_an_older_release_is_upgraded_at_the_start_and_said(tmp_path):
+    """A corpus of 0.9.3 (its documents to rebuild: 7004) opened by the server: the long steps and
+    what was applied are said on the console before it listens, as ``gongkai stats`` says them.
+    Before, nothing was said at the start and the first 汇总 request did the upgrade."""
+    env, _ = _site(tmp_path)
+    db = _corpus(tmp_path, env)
+    con = sqlite3.connect(db, isolation_level=None)
+    for table in ("stat_cells", "corpus_state", "kept_answers", "document_pages", "document_receipts"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DROP INDEX findings_rule")
+    con.execute("DELETE FROM schema_version WHERE version >= 7003")
+    # past the size at which a rebuild is said (64 MB): a table of the site's own beside the corpus's
+    con.execute("CREATE TABLE padding (x BLOB)")
+    con.execute("INSERT INTO padding VALUES (zeroblob(65 * 1048576))")
+    con.close()
+    server = _serve(env)
+    try:
+        line = server.stdout.readline()
+        assert line.startswith("gongkai：网页应用 http://127.0.0.1:")
+    finally:
+        serverproc.stop(server)
+    said = [s for s in server.stderr.read().splitlines() if "语料库" in s or "回收" in s]
+    assert said[0] == f"gongkai：正在升级语料库数据库 {db} 的结构：重建数据表，约 1 秒，期间其他程序不能读写它……"
+    assert said[1].startswith("gongkai：正在回收重建留下的 ") and said[2].startswith("gongkai：已回收：")
+    assert said[3:] == [f"gongkai：已升级语料库数据库 {db} 的结构（迁移 7003、7004、7005、7006、7007）。"]
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM document_receipts").fetchone() == (2,)
+    con.close()
+
+
+def test_a_corpus_upgraded_by_a_newer_gongkai_stops_the_start(tmp_path):
+    env, _ = _site(tmp_path)
+    db = _corpus(tmp_path, env)
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("INSERT INTO schema_version (version, name, applied_at, program) VALUES (7999, 'x', 'x', 'gongkai 9.9.9')")
+    con.close()
+    server = _serve(env)
+    try:
+        out, err = server.communicate(timeout=120)
+    finally:
+        serverproc.stop(server)   # (when it went on to listen)
+    assert (server.returncode, out) == (1, "")   # never listening
+    assert err == (f"gongkai：{db}：语料库数据库的结构版本（7999）比本程序新（本程序是 gongkai {gongkai.__version__}）："
+                   "它已由 gongkai 9.9.9 升级过。请安装 gongkai 9.9.9 或更新的版本；已升级的数据库不能再由旧版本打开，"
+                   "如须退回旧版本，请恢复升级前的备份（见 docs/upgrade.md）\n")
+
+
+def test_a_site_without_a_corpus_starts_without_making_one(tmp_path):
+    env, _ = _site(tmp_path)
+    env["GONGKAI_CORPUS_URL"] = str(tmp_path / "none.db")
+    server = _serve(env)
+    try:
+        assert server.stdout.readline().startswith("gongkai：网页应用 http://127.0.0.1:")
+    finally:
+        serverproc.stop(server)
+    assert not (tmp_path / "none.db").exists() and "语料库" not in server.stderr.read()

@@ -219,11 +219,37 @@ def upgrade_registers() -> None:
               f"{'、'.join(f'{v:04d}' for v in sorted(upgraded))}）。", file=sys.stderr, flush=True)
 
 
+def upgrade_corpus() -> None:
+    """Bring the 汇总's corpus up to date before serving, said on the console as the corpus
+    commands say it: a rebuild's wait and its VACUUM as they start (``db.say``, printed by
+    ``cli._tell_upgrades``), then what was applied.  Before, the first 汇总 request upgraded it —
+    a minute or more on a large corpus, nothing said where the server was started, the request
+    waiting.  A corpus not made yet stays unmade (the first upload makes it); one the server cannot
+    open (upgraded by a newer gongkai, held by another program, a full disk) stops the start with
+    its reason, as a register does."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from gongkai.corpus.store import Store, default_url
+    from gongkai.db import describe, is_postgres
+
+    url = settings.CORPUS_URL or default_url()
+    if not is_postgres(url) and not Path(url.removeprefix("sqlite:///")).is_file():
+        return
+    with Store(url, create=False) as store:
+        done = store.applied_now
+    if done:
+        print(f"gongkai：已升级语料库数据库 {describe(url)} 的结构（迁移 {'、'.join(map(str, done))}）。",
+              file=sys.stderr, flush=True)
+
+
 def run(args) -> int:
     if not 0 < args.port < 65536:
         raise GongkaiError(f"端口“{args.port}”无效。")
     setup(args.db)
     upgrade_registers()
+    upgrade_corpus()
     if args.create_admin:
         create_user(args.create_admin, "admin")
         print(f"gongkai：已创建系统管理员 {args.create_admin}。")
