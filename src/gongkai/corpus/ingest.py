@@ -73,6 +73,13 @@ class Summary:
     def done(self) -> int:
         return self.added + self.updated + len(self.failed)
 
+    def __repr__(self) -> str:
+        # What a notebook shows after corpus.ingest(…): the counts, not every number and failure
+        # (the dataclass's repr listed all of ``ids`` and ``failed``: 100,000 reports, ~600 KB).
+        return (f"<Summary added={self.added} updated={self.updated} unchanged={self.unchanged} "
+                f"failed={len(self.failed)} cross_year={self.cross_year} taken_back={self.taken_back} "
+                f"crashes={self.crashes} by_form={self.by_form}>")
+
 
 @dataclass
 class _Job:
