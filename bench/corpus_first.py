@@ -48,7 +48,7 @@ print(json.dumps(out))
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--db", type=Path, required=True, help="the corpus (SQLite path or postgresql:// URL)")
+    ap.add_argument("--db", required=True, help="the corpus (SQLite path or postgresql:// URL; a Path took its // away)")
     ap.add_argument("--before", help="a git revision to measure beside the working tree")
     ap.add_argument("--rounds", type=int, default=3, help="rounds (medians; default 3)")
     ap.add_argument("--levels", default=",".join(LEVELS), help=f"levels (default {','.join(LEVELS)})")
