@@ -122,17 +122,29 @@ def test_an_export_made_before_the_receipts_were_kept_takes_its_ingested_at(corp
     assert {n: r for n, (r, _) in _receipts(fresh).items()} == {n: i for n, (_, i) in _receipts(db).items()}
 
 
-def test_an_export_taken_back_into_a_corpus_that_received_the_file_later_keeps_the_first_receipt(corpus):
+@pytest.mark.parametrize("held", [False, True])
+def test_an_export_taken_back_into_a_corpus_that_received_the_file_later_keeps_the_first_receipt(corpus, held):
+    """The other corpus holds the content as an older parser read it (the export's line replaces
+    it) or as this one did (``held``: the line's report is left as it is, its receipt is not)."""
     db, tmp = corpus
     out = tmp / "export.jsonl"
     assert main(["export", "--db", db, "--to", "jsonl", "-o", str(out)]) == 0
     other = str(tmp / "other.db")
     _ingest(other, tmp / "in" / "更正.txt")  # received here after the exporting corpus received it
-    with Store(other) as store:  # as read by an older parser, so the export's line replaces it
-        store.execute("UPDATE documents SET parser_version = '8'")
+    if not held:
+        with Store(other) as store:
+            store.execute("UPDATE documents SET parser_version = '8'")
     later = _receipts(other)["更正.txt"][0]
+    with Store(other) as store:
+        generation = store.generation()
     _ingest(other, out)
     assert _receipts(other)["更正.txt"][0] == _receipts(db)["更正.txt"][0] < later
+    with Store(other) as store:  # what the corpus kept of its answers is not read as current
+        assert store.generation() > generation
+        before = store.generation()
+    _ingest(other, out)  # again: nothing to change, nothing raised
+    with Store(other) as store:
+        assert store.generation() == before
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])

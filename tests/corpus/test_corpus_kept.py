@@ -209,7 +209,7 @@ def test_every_write_of_the_store_raises_the_generation():
     store = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Store")
     writers = {f.name: ast.unparse(f) for f in store.body if isinstance(f, ast.FunctionDef)
                and "self.transaction(" in ast.unparse(f) and f.name not in ("keep_answer", "migrate", "transaction")}
-    assert sorted(writers) == ["correct_placement", "record", "replace_report", "save", "save_cross_year"]
+    assert sorted(writers) == ["correct_placement", "received_earlier", "record", "replace_report", "save", "save_cross_year"]
     assert [name for name, source in writers.items() if "self._changed()" not in source] == []
 
 

@@ -5,8 +5,8 @@ stored ``Report`` JSON as it was (cells with raw text, position, inferred and it
 confidence, the cuts of digits run together), its own findings and its cross-year ones (with
 their quotes and the last-year report compared with), and its provenance — the original file's
 SHA-256, name, the paths it was seen at, its size, form, when it was first received (which decides
-which of a body's reports of a year counts: ``store.received``; a corpus that received the content
-earlier keeps its own time) and last read, its parser version, how its body is placed (a user's
+which of a body's reports of a year counts: ``store.received``; of two corpora that received the
+same content, the earlier time is kept, also when the corpus's report stays as it is) and last read, its parser version, how its body is placed (a user's
 correction stays one).  Nothing is parsed again:
 there is no original file to parse, so a line written by an older parser version is stored with
 that version, as a corpus upgraded in place holds it (the next ingest of its original file parses
@@ -90,7 +90,7 @@ class _Line:
     """What the first reading of a line keeps: its number, provenance and cross-year reference,
     and what the corpus holds of its content (``state``: new | replace | held)."""
 
-    __slots__ = ("n", "sha256", "report_id", "previous", "state", "parser_version")
+    __slots__ = ("n", "sha256", "report_id", "previous", "state", "parser_version", "received_at")
 
     def __init__(self, n: int, corpus: dict, state: str):
         self.n = n
@@ -100,6 +100,8 @@ class _Line:
         self.previous: tuple[int | None, str | None] = (corpus.get("previous_report_id"),
                                                         corpus.get("previous_sha256"))
         self.state = state
+        self.received_at: str | None = next((corpus[k] for k in ("received_at", "ingested_at")
+                                             if isinstance(corpus.get(k), str)), None)
 
 
 def take_back(store: Store, item: Item) -> tuple[int, int, int, list[int]]:
@@ -134,6 +136,9 @@ def take_back(store: Store, item: Item) -> tuple[int, int, int, list[int]]:
                 store.save_cross_year(doc_id, last.id, cross)
         if keep_ids:  # numbers given: the sequence moves past them
             store.move_id_sequence()
+        for line in lines:  # a report held as it is still takes an earlier first receipt
+            if line.state == "held" and line.received_at is not None:
+                store.received_earlier(line.sha256, line.received_at)
     added = sum(1 for line in wanted.values() if line.state == "new")
     return added, len(wanted) - added, len(lines) - len(wanted), ids
 

@@ -435,6 +435,21 @@ class Store(Database):
                 sha256=sha256, name=name, path=path, size=size, parser_version=parser_version, result=result,
                 placement=placement, is_new=known is None, ingested_at=run)
 
+    def received_earlier(self, sha256: str, received_at: str) -> bool:
+        """An export taken back says the content ``sha256`` was first received at ``received_at``:
+        kept when earlier than the receipt the corpus holds (a first receipt only moves back;
+        which of a body's reports counts may change with it).  Whether it moved."""
+        c = ' COLLATE "C"' if self.dialect == "postgresql" else ""
+        with self.transaction():
+            moved = self.query(
+                "SELECT r.document_id FROM document_receipts r JOIN documents d ON d.id = r.document_id"
+                f" WHERE d.sha256 = ? AND r.received_at{c} > ?{c}", (sha256, received_at))
+            if moved:
+                self.execute("UPDATE document_receipts SET received_at = ? WHERE document_id = ?",
+                             (received_at, moved[0][0]))
+                self._changed()
+        return bool(moved)
+
     def last_document_id(self) -> int:
         """The largest document id so far (0 in an empty corpus)."""
         return int(self.scalar("SELECT COALESCE(MAX(id), 0) FROM documents"))
