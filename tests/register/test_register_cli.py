@@ -397,7 +397,7 @@ def test_a_withdrawal_that_was_not_is_voided_and_the_request_shows_overdue(capsy
     voids it a month later: the request is open again and past its due date.  `list` and `due`
     said 已超期, `register show` only 状态：已登记 — as if it were in time — and so did the line the void
     itself printed.  Both say 已超期 now; once answered, 逾期, with both the withdrawal and its void
-    in the history."""
+    in the history.  Table 3 of the running year said 截至2026年12月31日 in April: it says today."""
     monkeypatch.setenv("GONGKAI_TODAY", "2026-04-30")
     db = ("--db", str(tmp_path / "r.db"))
     assert run(capsys, "register", "add", *db, "--type", "自然人", "--name", "王五", "--channel", "当面",
@@ -418,7 +418,12 @@ def test_a_withdrawal_that_was_not_is_voided_and_the_request_shows_overdue(capsy
                "--date", "2026-04-30")[0] == 0
     code, out, _ = run(capsys, "register", "show", "2026-000001", *db)
     assert out.splitlines()[4] == "状态：已答复；办理结果：（一）予以公开；逾期"
-    code, out, _ = run(capsys, "register", "table3", "--year", "2026", *db)
+    code, out, err = run(capsys, "register", "table3", "--year", "2026", *db)
+    # counted to today, as its note says, not to the end of a year still running
+    assert out.splitlines()[0] == "2026年 收到和处理政府信息公开申请情况（由台账计算，截至2026年4月30日，本年尚未结束）"
+    assert "gongkai：注意：2026年尚未结束：表三是截至2026-04-30台账的数字，不是全年数\n" in err
+    assert run(capsys, "register", "table3", "--year", "2025", *db)[1].splitlines()[0] == (
+        "2025年 收到和处理政府信息公开申请情况（由台账计算，截至2025年12月31日）")
     rows = {line.split("\t")[0]: line.split("\t")[1:] for line in out.splitlines()}
     assert rows["（一）予以公开"][0] == "1" and rows["（六）其他处理—3.其他"][0] == "0"
 

@@ -648,7 +648,8 @@ def _table3(args) -> int:
             return 0
         from gongkai.register.settings import shipped_settings
         configured = reg.settings.agency if reg.settings.agency != shipped_settings().agency else None
-        report = compute(reg.db, args.year, args.agency or configured, reg.today())
+        today = reg.today()
+        report = compute(reg.db, args.year, args.agency or configured, today)
     if args.json:
         print(report.to_json())
         return 0
@@ -656,7 +657,11 @@ def _table3(args) -> int:
     from gongkai.format.text import shown_or_blank
     from gongkai.register.vocab import LAYOUT
     cols = FORMAT.table3_column_ids
-    print(f"{args.year}年 收到和处理政府信息公开申请情况（由台账计算，截至{args.year}年12月31日）")
+    # a year still running is counted up to today (its note says so too), not to 31 December
+    end = date(args.year, 12, 31)
+    as_of = today if date(args.year, 1, 1) <= today < end else end
+    print(f"{args.year}年 收到和处理政府信息公开申请情况（由台账计算，截至{as_of.year}年{as_of.month}月{as_of.day}日"
+          + ("，本年尚未结束" if as_of < end else "") + "）")
     print("\t".join(["行", *[c.label for c in FORMAT.table3_columns]]))
     for row, cells in (report.table3 or {}).items():
         print("\t".join([row_label("table3", row, LAYOUT), *[shown_or_blank(cells[c]) for c in cols]]))
