@@ -123,8 +123,9 @@ def _unavailable(request, exc: Exception):
 def _without_database(request, message: str):
     """``respond(request, 503, message)`` made without asking the database anything — it is the
     database that failed: the signed-in user (a lazy look-up of the session), their role and body
-    (the page's heading) and the session's messages are not read; the page is shown as to a
-    visitor, the message with the server's folders cut unless the user was already known."""
+    (the page's heading) and the session's messages are not read; the heading names no one (a
+    signed-in clerk offered 登录 would think the session lost), the message has the server's
+    folders cut unless the user was already known."""
     from gongkai.web.access import shown_to
 
     user = getattr(request, "user", None)
@@ -135,7 +136,8 @@ def _without_database(request, message: str):
         message = shown_to(None, message)
     if request.path.startswith("/api/"):
         return _retry_later(json_error(message, 503))
-    page = render_to_string("web/error.html", {"message": message, "request": request})  # no context processors
+    page = render_to_string("web/error.html", {"message": message, "request": request,  # no context processors
+                                               "database_gone": True})   # nor who is signed in (base.html)
     return _retry_later(HttpResponse(page, status=503))
 
 
