@@ -21,7 +21,7 @@ from typing import Any
 
 from gongkai.format import FORMAT
 from gongkai.format.names import format_order
-from gongkai.model import Report
+from gongkai.model import Report, cell_kind
 
 MIN_PASSAGE = 20  # characters: shorter common runs are set phrases (依申请公开, 政府信息公开条例)
 MAX_SECTION_CHARS = 20_000  # beyond this a section is compared on its first part only (quadratic matcher)
@@ -116,7 +116,10 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON-ready data (what ``/api/corpus/compare`` answers): a cell a
         report lacks is ``"missing"``, one left open (digits run together, not cut one way) is
-        ``"open"``, a blank ``None``, an amount a float; with ``summary()`` and ``tally()``."""
+        ``"open"``, a blank ``None``, an amount a float; ``a_mark``/``b_mark`` say a value the
+        report did not print as such — ``"inferred"`` (digits run together, cut by the sums), ``"ocr"``,
+        ``"doubtful"`` (OCR, to be checked) — as every view marks it (* ~ ?), else ``None``; with
+        ``summary()`` and ``tally()``."""
         from gongkai.format.names import cell_label, column_label
 
         def v(x: object) -> object:
@@ -127,12 +130,18 @@ class Comparison:
         def side(name: str, cell: str, x: object) -> object:  # an open cell was null, as if blank
             return "open" if x is None and cell in opened[name] else v(x)
 
+        def mark(report: Report, cell: str, x: object) -> str | None:  # as every view marks the value
+            kind = cell_kind(report, cell) if x is not MISSING and x is not None else None
+            return kind if kind in ("inferred", "ocr", "doubtful") else None
+
         return {"a": {"label": self.a.label, "agency": self.a.report.agency, "year": self.a.report.year},
                 "b": {"label": self.b.label, "agency": self.b.report.agency, "year": self.b.report.year},
                 "cells_equal": self.cells_equal,
                 "summary": self.summary(), "tally": self.tally(),
                 "cell_differences": [{"cell": cell, "label": cell_label(cell, self.b.report.format or self.a.report.format),
-                                      "a": side("a", cell, x), "b": side("b", cell, y)} for cell, x, y in self.cell_diffs],
+                                      "a": side("a", cell, x), "b": side("b", cell, y),
+                                      "a_mark": mark(self.a.report, cell, x), "b_mark": mark(self.b.report, cell, y)}
+                                     for cell, x, y in self.cell_diffs],
                 "continuity_note": self.continuity_note,
                 "continuity": None if self.continuity is None else [
                     {"column": col, "label": column_label("table3", "", col), "carried_forward": v(f),

@@ -9,7 +9,7 @@ stood, so that blank, "/" and "0" stay distinct and every finding can point at i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -616,3 +616,29 @@ def a_report(given: object, argument: str) -> None:
 
         how = f"gongkai.parse({shown(given)!r})" if isinstance(given, (str, os.PathLike)) else "gongkai.parse(文件)"
         raise BadArgument(f"{argument}应是一份报告（Report），不是 {type(given).__name__}：请先读取，写作 {how}。")
+
+
+# Below this an OCR-read number is worth a second look (read/ocrcheck flags such cells).
+LOW_CONFIDENCE = 0.90
+
+
+def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str | None:
+    """``inferred``, ``doubtful``, ``ocr``, ``ambiguous`` or None for a cell read as printed: which
+    mark every view prints after its value (render/marks.MARKS), and comparison JSON names."""
+    info = report.cells.get(cell_id)
+    if info is None:
+        return None
+    if report.ambiguous and cell_id in undecided(report):
+        return "ambiguous"
+    if info.inferred:
+        return "inferred"
+    if info.confidence is not None:
+        if info.confidence < LOW_CONFIDENCE or cell_id in suspects:
+            return "doubtful"
+        return "ocr"
+    return None
+
+
+def undecided(report: Report) -> set[str]:
+    """Cells of digits run together that the tables' sums do not cut one way (left null)."""
+    return {c for amb in report.ambiguous for c in report.undecided(amb)}

@@ -36,7 +36,8 @@ def test_compare_two_years_of_a_body_as_the_command_does(capsys):
     assert repr(c) == (f"<Comparison A={HONGZE_2023} B={HONGZE_2024} cells equal=156 differ=30 continuity=ok>")
     d = c.to_dict()
     assert d["cell_differences"][0] == {"cell": "table2.art20_1.normative_docs.made",
-                                        "label": "表二“行政规范性文件”行“本年制发件数”列", "a": 0, "b": 3}
+                                        "label": "表二“行政规范性文件”行“本年制发件数”列", "a": 0, "b": 3,
+                                        "a_mark": None, "b_mark": None}
     # Reports already read give the same comparison, labelled by their file names.
     same = gongkai.compare(gongkai.parse(HONGZE_2023), gongkai.parse(HONGZE_2024))
     assert (same.a.label, same.cell_diffs, same.continuity_note) == ("hongze-district-2023.pdf", c.cell_diffs, CONTINUITY)
@@ -450,3 +451,18 @@ def test_an_ingest_summary_shows_its_counts_not_every_number():
     assert repr(summary) == ("<Summary added=99999 updated=0 unchanged=0 failed=1 cross_year=7 taken_back=0 crashes=0 "
                              "by_form={'pdf': 100000}>")
     assert len(summary.ids) == 100_000 and summary.failed == [("坏.pdf", "PDF 文件不完整")]   # all still there
+
+
+def test_the_comparison_json_marks_the_values_a_report_did_not_print_as_such():
+    """Comparison.to_dict (/api/corpus/compare) gave an inferred value as a bare number, while the
+    page and the terminal mark it *: 交通与建设局 2021 printed 行政规范性文件 as 0012 (0|0|12 the one
+    cut) and 2025 its table 3 digits run together.  a_mark/b_mark now say so."""
+    crawled = EXAMPLES / "crawler-text"
+    d = gongkai.compare(crawled / "ptzhsyqjtj-2021.txt", crawled / "ptzhsyqjtj-2025.txt").to_dict()
+    first = {x["cell"]: (x["a"], x["a_mark"], x["b"], x["b_mark"]) for x in d["cell_differences"]}
+    assert first["table2.art20_1.normative_docs.in_force"] == (12, "inferred", "open", None)
+    assert first["table2.art20_6.penalty.decisions"] == (2, None, 0, None)
+    assert first["table3.new_received.total"] == (5, None, 21, "inferred")
+    assert {(x["a_mark"], x["b_mark"]) for x in d["cell_differences"]} <= {
+        (None, None), ("inferred", None), (None, "inferred"), ("inferred", "inferred")}
+

@@ -133,7 +133,7 @@ def test_compare_names_cells_in_chinese(corpus, world):
                       " '\"new_received\": {\"natural_person\": 7') WHERE id = ?", (b,))
     d = c.get(f"/api/corpus/compare?a={a}&b={b}").json()
     assert {"cell": "table3.new_received.natural_person", "label": "表三“一、本年新收政府信息公开申请数量”行“自然人”列",
-            "a": 0, "b": 7} in d["cell_differences"]
+            "a": 0, "b": 7, "a_mark": None, "b_mark": None} in d["cell_differences"]
     html = c.get(f"/survey/compare?a={a}&b={b}").content.decode()
     assert "表三“一、本年新收政府信息公开申请数量”行“自然人”列" in html
     assert ">table3.new_received.natural_person<" not in html

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from gongkai import regex
 from gongkai.format import FORMAT
+from gongkai.model import LOW_CONFIDENCE
 from gongkai.read.document import Document, Grid, GridCell
 
-LOW = 0.90      # below this, an OCR'd number is worth a second look
+LOW = LOW_CONFIDENCE  # below this, an OCR'd number is worth a second look (model: the marks use it too)
 _NUMBER = regex.compile(r"^\d+$")
 
 

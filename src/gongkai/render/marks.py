@@ -7,10 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from gongkai.model import BASIS, CellInfo, Report
-from gongkai.read.ocrcheck import (
-    LOW as LOW_CONFIDENCE,  # below this an OCR number is worth a second look
-)
+from gongkai.model import BASIS, CellInfo, Report, cell_kind, undecided  # noqa: F401 (undecided: for the views)
 
 # kind -> (mark, words for the legend)
 MARKS = {
@@ -44,31 +41,10 @@ def mark_html(mark: tuple[str, str]) -> str:
     return f'<sup class="mark">{escape(mark[0])}<span class="vh">（{escape(meaning(mark))}）</span></sup>'
 
 
-def cell_kind(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str | None:
-    """``inferred``, ``doubtful``, ``ocr``, ``ambiguous`` or None for a cell read as printed."""
-    info = report.cells.get(cell_id)
-    if info is None:
-        return None
-    if report.ambiguous and cell_id in undecided(report):
-        return "ambiguous"
-    if info.inferred:
-        return "inferred"
-    if info.confidence is not None:
-        if info.confidence < LOW_CONFIDENCE or cell_id in suspects:
-            return "doubtful"
-        return "ocr"
-    return None
-
-
 def inferred_from(info: CellInfo) -> str:
     """What fixed an inferred value, in words: "原文印作“12”，由本行总计等于各列之和确定"."""
     how = "、".join(BASIS.get(b, b) for b in info.basis)
     return f"原文印作“{info.raw}”" + (f"，由{how}确定" if how else "")
-
-
-def undecided(report: Report) -> set[str]:
-    """Cells of digits run together that the tables' sums do not cut one way (left null)."""
-    return {c for amb in report.ambiguous for c in report.undecided(amb)}
 
 
 def mark(report: Report, cell_id: str, suspects: Iterable[str] = ()) -> str:

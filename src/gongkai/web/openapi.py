@@ -226,7 +226,12 @@ SCHEMAS: dict[str, Schema] = {
         "cell_differences": arr(obj({"cell": STR, "label": {**STR, "description": "单元格的中文名称"},
                                      "a": {"anyOf": [VALUE, {"const": "missing"}, {"const": "open"}],
                                            "description": "null 空白；missing 报告缺该行；open 数字连写、无法唯一拆开（不是空白）"},
-                                     "b": {"anyOf": [VALUE, {"const": "missing"}, {"const": "open"}]}})),
+                                     "b": {"anyOf": [VALUE, {"const": "missing"}, {"const": "open"}]},
+                                     "a_mark": {"anyOf": [{"enum": ["inferred", "ocr", "doubtful"]}, {"type": "null"}],
+                                                "description": "该值的标记（同各视图的 * ~ ?）：inferred 推断值（原文数字连写，"
+                                                               "由表内合计唯一确定），ocr 由 OCR 识别，doubtful OCR 识别存疑；"
+                                                               "null 按原文读取"},
+                                     "b_mark": {"anyOf": [{"enum": ["inferred", "ocr", "doubtful"]}, {"type": "null"}]}})),
         "continuity_note": STR,
         "continuity": null(arr(obj({"column": STR, "label": STR, "carried_forward": {"anyOf": [VALUE, {"const": "missing"}]},
                                     "carried_over": {"anyOf": [VALUE, {"const": "missing"}]}, "ok": BOOL}))),
