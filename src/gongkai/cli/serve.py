@@ -224,8 +224,9 @@ def upgrade_corpus() -> None:
     commands say it: a rebuild's wait and its VACUUM as they start (``db.say``, printed by
     ``cli._tell_upgrades``), then what was applied.  Before, the first 汇总 request upgraded it —
     a minute or more on a large corpus, nothing said where the server was started, the request
-    waiting.  A corpus not made yet stays unmade (the first upload makes it); one the server cannot
-    open (upgraded by a newer gongkai, held by another program, a full disk) stops the start with
+    waiting.  A SQLite corpus not made yet stays unmade (the first upload makes it; an empty
+    PostgreSQL database gets the corpus's tables, as the first 汇总 request would give it); one the
+    server cannot open (upgraded by a newer gongkai, held by another program, a full disk) stops the start with
     its reason, as a register does."""
     from pathlib import Path
 
