@@ -132,13 +132,16 @@ def load_source_text(text: str, name: str) -> ReportSource:
 def reports_from_json(text: str, name: str) -> list[Report]:
     """One report JSON document, or JSON Lines of them, through the safe JSON loader (bounded
     size and depth; NaN, Infinity and 1e999 are not numbers)."""
-    from gongkai.safeload import DataError, load_json
+    from gongkai.safeload import MAX_JSON_BYTES, DataError, load_json
 
     try:
         return [report_from_data(load_json(text, name, parse_float=Decimal), name, 1)]
     except DataError as exc:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-        if exc.syntax != "Extra data" or len(lines) < 2:
+        # JSON Lines are bounded a line (a report) at a time, not as a whole: an export of 3,000
+        # reports (85 MB) was refused as one JSON document too large
+        whole_too_large = len(text) > MAX_JSON_BYTES and lines and lines[0][1].lstrip("\ufeff \t").startswith("{")
+        if (exc.syntax != "Extra data" and not whole_too_large) or len(lines) < 2:
             raise NotAReport(exc.message, name, exc.place) from None
     reports = []
     for lineno, line in lines:
