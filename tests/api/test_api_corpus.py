@@ -466,3 +466,20 @@ def test_the_comparison_json_marks_the_values_a_report_did_not_print_as_such():
     assert {(x["a_mark"], x["b_mark"]) for x in d["cell_differences"]} <= {
         (None, None), ("inferred", None), (None, "inferred"), ("inferred", "inferred")}
 
+
+
+def test_reports_of_a_body_the_corpus_lacks_is_not_found_naming_those_it_has(corpus_db):
+    """corpus.reports(agency="教育局") and a mistyped name gave [] without a word, while
+    stats("body", agency=…) says NotFound (docs/dataset.md: a body the corpus has no report of is a
+    NotFound).  Now so for reports too, naming the bodies whose names contain what was given; a body
+    it has, in a year it lacks, is still an empty list."""
+    with gongkai.Corpus(corpus_db[0]) as corpus:
+        with pytest.raises(gongkai.NotFound) as info:
+            corpus.reports(agency="教育局")
+        assert str(info.value) == ("语料库中没有机关“教育局”的报告。名称含“教育局”的机关：淮安市洪泽区教育局"
+                                   "（reports 按机关全称取一个机关；stats(\"body\", agency=…) 可按名称的一部分）。")
+        with pytest.raises(gongkai.NotFound) as info:
+            corpus.reports(agency="外交部", year=2024)
+        assert str(info.value) == "语料库中没有机关“外交部”的报告。"
+        assert corpus.reports(agency="淮安市洪泽区教育局", year=2030) == []
+        assert [r.agency for r in corpus.reports(agency="淮安市洪泽区教育局")] == ["淮安市洪泽区教育局"]

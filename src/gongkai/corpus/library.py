@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from gongkai.corpus.region import Selection
     from gongkai.corpus.rollup import Rollup
     from gongkai.corpus.stats import StatsTable
+    from gongkai.errors import NotFound
     from gongkai.format.places import Division
     from gongkai.model import Report
 
@@ -164,10 +165,27 @@ class Corpus:
     def reports(self, agency: str | None = None, year: int | None = None, region: str = "") -> list[Report]:
         """The stored reports (as ``Report``) of a body (as a report names it: 同心县 is
         同心县人民政府), a year and a division when given, by number.  Of one body and year there
-        can be several (the same report as PDF and as web page)."""
+        can be several (the same report as PDF and as web page).  A body the corpus has no report
+        of in any year is a ``NotFound`` naming the bodies whose names contain it.  All are held in
+        the list: to go through many, ``for report in corpus``."""
         body = self._identity(agency) if agency is not None else None
-        return [self.report(r.id) for r in self._stored(region, year)
-                if body is None or identity(r.code, r.unit, r.agency_key) == body]
+        found = [self.report(r.id) for r in self._stored(region, year)
+                 if body is None or identity(r.code, r.unit, r.agency_key) == body]
+        if agency is not None and not found and not any(identity(r.code, r.unit, r.agency_key) == body
+                                                        for r in self._stored()):
+            raise self._no_body(agency)   # a typo or a part of a name is said, not an empty list
+        return found
+
+    def _no_body(self, agency: str) -> NotFound:
+        """``NotFound`` for a body the corpus has no report of in any year, naming the bodies whose
+        names contain ``agency`` (``reports`` takes one body by its name, as the reports print it)."""
+        from gongkai.corpus.stats import matches_agency, unknown_body
+        from gongkai.errors import NotFound, shown
+
+        near = sorted({r.agency for r in self._stored() if r.agency and matches_agency(r, agency)})
+        hint = (f"名称含“{shown(agency)}”的机关：{'、'.join(near[:5])}{'等' if len(near) > 5 else ''}"
+                "（reports 按机关全称取一个机关；stats(\"body\", agency=…) 可按名称的一部分）。") if near else ""
+        return NotFound(unknown_body(agency).message + hint)
 
     def _identity(self, agency: str) -> str | None:
         """Which body ``agency`` names, placed as ``gongkai place`` shows it (a stored placement,
