@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from gongkai.format import FORMAT
 from gongkai.load import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,3 +135,47 @@ def test_table_3_follows_a_long_text_and_breaks_where_a_group_starts():
     rest = pages[n + 1]
     assert "申请人情况" in rest and "1.本机关不掌握相关政府信息" in rest and "四、结转下年度继续办理" in rest
     assert rest.index("申请人情况") < rest.index("1.本机关不掌握相关政府信息")
+
+
+# Section 三's text that makes table 3 break above each group where it may (LibreOffice's page flow
+# on this machine's fonts; the test says which break it got, so a shifted flow fails plainly).
+SHORT_THREE = "本机关依法办理政府信息公开申请，严格执行受理、审核、答复程序，做到件件有回音。"
+BREAKS = {"（四）": LONG_THREE, "（五）": "\n\n".join([SHORT_THREE] * 5), "（六）": "\n\n".join([SHORT_THREE] * 3)}
+
+
+@pytest.mark.libreoffice
+def test_a_table_3_broken_above_each_group_reads_back_cell_for_cell(tmp_path):
+    """Before: the repeated header's first row at the top of the next page was taken for the rest
+    of the row cut at the foot of the page before (a label's last characters): 申请人情况 was
+    appended to that row's 自然人 cell, so every cell of the row read None (gen2026_00079.pdf:
+    （四）3 above a break at （五）), and the next page's header lost its first row."""
+    import pypdfium2 as pdfium
+    from test_render_roundtrip import assert_same  # tests/render is on sys.path (no __init__.py)
+
+    from gongkai.load import load
+    from gongkai.render.docx import render_docx
+    from gongkai.render.pdf import convert_to_pdf
+
+    reports, docx_files = {}, []
+    for group, text in BREAKS.items():
+        report = long_three_report()
+        [three] = [s for s in report.sections if s.no == 3]
+        three.text = text
+        # The rows at the foot of the page carry numbers, so a cell read wrong cannot pass as 0.
+        for n, cell in enumerate(c for c in FORMAT.expected_cells(report.format) if c.startswith("table3.")):
+            if not cell.endswith(".total"):
+                report.set_value(cell, n % 7 + 1)
+        for row in FORMAT.table3_layout(report.format):
+            report.set_value(f"table3.{row}.total",
+                             sum(report.value(f"table3.{row}.{c}") for c in FORMAT.table3_column_ids[:-1]))
+        path = tmp_path / f"break{len(docx_files)}.docx"
+        path.write_bytes(render_docx(report))
+        reports[group], docx_files = report, [*docx_files, path]
+    pdfs = convert_to_pdf(docx_files, tmp_path / "pdf")
+    for (group, report), pdf, docx in zip(reports.items(), pdfs, docx_files):
+        pages = [page.get_textpage().get_text_range() for page in pdfium.PdfDocument(pdf)]
+        [n] = [n for n, text in enumerate(pages) if "三、收到和处理政府信息公开申请情况" in text]
+        assert "申请人情况" in pages[n] and group not in pages[n]
+        assert pages[n + 1].index("申请人情况") < pages[n + 1].index(group)
+        assert_same(report, load(pdf))
+        assert_same(report, load(docx))

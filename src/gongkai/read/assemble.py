@@ -144,6 +144,13 @@ def _continues_row(prev: Grid, prev_table: TableLayout, grid: Grid, table: Table
     texts = [c.text.strip() for c in first if not c.covered and c.text.strip()]
     if not texts or _values(first) or not _values(last):
         return False
+    if texts == [c.text.strip() for c in prev.rows[0] if not c.covered and c.text.strip()]:
+        return False  # the header row repeated on the new page (table 3 breaks between its groups)
+    for c, cell in enumerate(first):
+        # A label's rest stands over label cells; text over one of the last row's numbers is a
+        # row of its own (a header spanning the applicant columns).
+        if not cell.covered and cell.text.strip() and c < len(last) and _values([last[c]]):
+            return False
     # A row of its own starts with its number: 一、 （三） 2. 3、
     return not any(_ROW_START.match(t) for t in texts)
 
