@@ -5,14 +5,15 @@ A thin face over what the corpus commands run — ``Store`` (the database), ``in
 --region``), ``stats.compute`` (``gongkai stats``), ``export`` and ``compare`` — so that a
 researcher in Python gets exactly the figures the command line prints::
 
-    with gongkai.Corpus("corpus.db") as corpus:      # SQLite path, sqlite:///…, postgresql://…
-        corpus.ingest(["reports/"])                  # gongkai ingest
+    with gongkai.Corpus("corpus.db", create=True) as corpus:   # SQLite path, sqlite:///…, postgresql://…
+        corpus.ingest(["reports/"])                  # gongkai ingest (in a script: under if __name__ == "__main__":)
         corpus.count()                               # readable reports
         corpus.reports(agency="淮安市洪泽区人民政府", year=2024)   # -> [Report]
         corpus.report(12)                            # report number 12 (gongkai compare 12 …)
         corpus.compare(11, 12)                       # gongkai compare 11 12
         corpus.stats("county")                       # gongkai stats --level county
         corpus.rollup("同心县", 2023)                 # gongkai rollup --region 同心县 --year 2023
+        for report in corpus: ...                    # every report, one at a time (memory flat)
 """
 
 from __future__ import annotations
