@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import shutil
 import sqlite3
 import zipfile
@@ -269,3 +270,16 @@ def test_a_zip_whose_member_name_is_flagged_utf8_but_is_not_is_a_failure_not_a_c
     with Store(str(tmp_path / "c.db")) as store:
         summary = ingest([str(archive)], store, workers=1)
     assert summary.failed == [(str(archive), "ZIP 压缩包中有文件名标为 UTF-8 编码而实际不是，无法打开。请用其他压缩软件重新压缩。")]
+
+
+def test_a_zip_member_too_large_is_refused_naming_the_limit(tmp_path, monkeypatch):
+    # It said 压缩包成员解压后 400 MB，超过上限。— without the limit it was over.
+    import gongkai.corpus.sources
+
+    monkeypatch.setattr(gongkai.corpus.sources, "MAX_MEMBER_BYTES", 1024 * 1024)
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("大.txt", random.Random(1).randbytes(2 * 1024 * 1024))   # incompressible: no bomb
+    with Store(str(tmp_path / "c.db")) as store:
+        summary = ingest([str(archive)], store, workers=1)
+    assert summary.failed == [(f"{archive}!大.txt", "压缩包成员解压后 2 MB，超过单个文件的上限 1 MB，未读取。")]

@@ -107,7 +107,8 @@ def _zip_items(path: str, archive: bytes | None = None, others: bool = False,
             if info.flag_bits & 0x1:
                 item.problem = "压缩包成员已加密，无法读取。"
             elif info.file_size > MAX_MEMBER_BYTES:
-                item.problem = f"压缩包成员解压后 {info.file_size / 1048576:.0f} MB，超过上限。"
+                item.problem = (f"压缩包成员解压后 {info.file_size / 1048576:.0f} MB，超过单个文件的上限"
+                                f" {MAX_MEMBER_BYTES / 1048576:.0f} MB，未读取。")
             elif info.compress_size and info.file_size > 1_048_576 and info.file_size / info.compress_size > MAX_RATIO:
                 item.problem = "压缩包成员压缩比异常（疑似压缩炸弹），已拒绝。"
             yield item
