@@ -435,6 +435,10 @@ class Report:
         it blank or lacks its row or table.  An id the national format has no cell of (a typo:
         ``table3.granted.totl``) is a ``BadArgument``, not a blank."""
         found = None
+        if not isinstance(cell_id, str):  # report.value(3): said, not str's AttributeError
+            from gongkai.errors import BadArgument
+
+            raise BadArgument(f"单元格编号应是字符串（如 table3.granted.total），不是 {type(cell_id).__name__}。")
         if cell_id.count(".") >= 2:
             table, row, column = split_cell_id(cell_id)
             t = self.table(table) if table in TABLES else None

@@ -92,6 +92,10 @@ def test_a_cell_id_the_format_lacks_is_an_error_not_a_blank():
             report.value(wrong)
         assert str(refused.value) == (f"国家格式中没有编号为“{wrong}”的单元格（单元格编号见 docs/schema.md，"
                                       "如 table3.granted.total）。")
+    # not a string at all (report.value(3) was AttributeError: 'int' object has no attribute 'count')
+    with pytest.raises(gongkai.BadArgument) as refused:
+        report.value(3)  # type: ignore[arg-type]
+    assert str(refused.value) == "单元格编号应是字符串（如 table3.granted.total），不是 int。"
 
 
 def test_a_report_and_its_findings_as_flat_records_with_their_marks():
