@@ -130,10 +130,10 @@ def test_the_documents_records_are_named_as_the_export_and_the_api_name_them(cor
         records = corpus.documents(year=2024)
         exported = {r["report_id"]: r for r in corpus.table("reports")}
     assert list(records[0]._fields[:8]) == ["report_id", "sha256", "name", "path", "form", "agency", "agency_key", "year"]
-    # (the store's last fields, ingested_at and received_at — which of a body's reports of a year counts — are not
-    # the reports table's)
+    # (the store's ingested_at, when last read, is not the reports table's; received_at — which of a body's
+    # reports of a year counts — is, and last in both)
     assert records[0]._fields == tuple({"id": "report_id", "code": "region_code", "previous_id": "previous_report_id"}.get(f, f)
-                                       for f in StoredReport._fields[:-2])
+                                       for f in StoredReport._fields[:-2]) + ("received_at",)
     assert StoredReport._fields[-2:] == ("ingested_at", "received_at")
     huaian = next(r for r in records if r.name == "huaian-city-2024.pdf")
     assert (huaian.region_code, exported[huaian.report_id]["region_code"]) == ("320800", "320800")
@@ -152,7 +152,7 @@ def test_the_documents_records_are_named_as_the_export_and_the_api_name_them(cor
 
 REPORT_KEYS = ["report_id", "sha256", "name", "path", "form", "agency", "agency_key", "year", "format", "published",
                "parser_version", "checked", "previous_report_id", "region_code", "province", "city", "county", "unit", "level",
-               "placement", "posted", "source_url"]
+               "placement", "posted", "source_url", "received_at"]
 FINDING_KEYS = ["report_id", "sha256", "agency", "year", "seq", "rule", "severity", "cells", "message", "where",
                 "previous_report_id", "quote"]
 FAILURE_KEYS = ["report_id", "sha256", "name", "path", "form", "reason", "parser_version"]

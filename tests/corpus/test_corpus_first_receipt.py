@@ -7,12 +7,16 @@ export carries back into another corpus."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
+from openpyxl import load_workbook
 
+import gongkai
 from gongkai.cli import main
 from gongkai.corpus import crossyear
 from gongkai.corpus.region import select
@@ -180,3 +184,60 @@ def test_the_upgrade_fills_the_receipts_from_what_the_corpus_holds(kind, tmp_pat
         names = {r.id: r.name for r in store.reports()}
         assert [names[int(label.split()[0][1:])] for label, _ in select(store, division("640303"), 2024).parts] == [
             "原件.txt"]
+
+
+def _reports_csv(db: str, out: Path) -> list[dict[str, str]]:
+    assert main(["export", "--db", db, "--to", "csv", "-o", str(out)]) == 0
+    with (out / "reports.csv").open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_table_of_the_reports_says_when_each_was_first_received(corpus):
+    """The export's reports table (CSV, Parquet, XLSX), ``Corpus.table`` and ``Corpus.documents``
+    end with ``received_at``: which of a body's reports of a year counts follows it, and after the
+    re-read it is no longer ``ingested_at``.  Last, so the other columns stand where they did."""
+    db, tmp = corpus
+    receipts = {n: r for n, (r, _) in _receipts(db).items()}
+    assert len(receipts) == 3 and all(r != i for r, i in _receipts(db).values())
+    rows = _reports_csv(db, tmp / "csv")
+    assert list(rows[0])[-1] == "received_at" and list(rows[0])[:2] == ["report_id", "sha256"]
+    assert list(rows[0])[-2] == "table4.litigation_after_review.total"  # the cells before it, as in 0.9.4
+    assert {r["name"]: r["received_at"] for r in rows} == receipts
+    assert main(["export", "--db", db, "--to", "parquet", "-o", str(tmp / "pq")]) == 0
+    con = duckdb.connect()
+    described = con.execute(f"DESCRIBE SELECT * FROM '{tmp}/pq/reports.parquet'").fetchall()
+    assert described[-1][:2] == ("received_at", "VARCHAR")
+    assert dict(con.execute(f"SELECT name, received_at FROM '{tmp}/pq/reports.parquet'").fetchall()) == receipts
+    assert main(["export", "--db", db, "--to", "xlsx", "-o", str(tmp / "c.xlsx")]) == 0
+    sheet = load_workbook(tmp / "c.xlsx", read_only=True)["报告"]
+    header, *values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert header[-1] == "received_at"
+    assert {v[header.index("name")]: v[-1] for v in values} == receipts
+    with gongkai.Corpus(db) as c:
+        assert {r.name: r.received_at for r in c.documents()} == receipts
+        assert c.documents()[0]._fields[-1] == "received_at"
+        assert {r["name"]: r["received_at"] for r in c.table("reports")} == receipts
+        assert list(c.table("reports")[0])[-1] == "received_at"
+
+
+@pytest.mark.parametrize("made_by", ["0.9.5", "0.9.4"])
+def test_a_table_of_a_corpus_that_took_an_export_back_says_the_same(corpus, made_by):
+    """Taken back, a 0.9.5 export gives the same reports table to the byte; one of 0.9.4 (no
+    received_at) the same but for received_at, which is the line's ingested_at."""
+    db, tmp = corpus
+    out = tmp / "export.jsonl"
+    assert main(["export", "--db", db, "--to", "jsonl", "-o", str(out)]) == 0
+    if made_by == "0.9.4":
+        lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        for line in lines:
+            del line["corpus"]["received_at"]
+        out.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    fresh = str(tmp / "back.db")
+    _ingest(fresh, out)
+    source, back = _reports_csv(db, tmp / "a"), _reports_csv(fresh, tmp / "b")
+    if made_by == "0.9.5":
+        assert (tmp / "b" / "reports.csv").read_bytes() == (tmp / "a" / "reports.csv").read_bytes()
+    else:
+        ingested = {n: i for n, (_, i) in _receipts(db).items()}
+        assert [{**r, "received_at": ingested[r["name"]]} for r in source] == back
+    assert {r["name"]: r["received_at"] for r in back} == {n: r for n, (r, _) in _receipts(fresh).items()}

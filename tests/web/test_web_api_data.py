@@ -35,7 +35,9 @@ def _get(c, url, status=200, method="get", **extra):
 
 
 def test_the_corpus_reports_a_page_at_a_time_with_totals_and_links(corpus, world):
-    _, numbers = corpus
+    from gongkai.corpus.store import Store
+
+    url, numbers = corpus
     c = client_for(world["supervisor"])
     first = _get(c, "/api/corpus/reports?page_size=2")
     body = first.json()
@@ -51,11 +53,15 @@ def test_the_corpus_reports_a_page_at_a_time_with_totals_and_links(corpus, world
     row = listed[0]
     assert list(row) == ["report_id", "sha256", "name", "path", "form", "agency", "agency_key", "year", "format",
                          "published", "posted", "source_url", "region_code", "province", "city", "county", "unit", "level", "placement",
-                         "parser_version", "checked", "findings", "errors", "url"]
+                         "parser_version", "checked", "findings", "errors", "url", "received_at"]
+    # when each was first received (which of a body's reports of a year counts follows it): last
+    with Store(url) as store:
+        receipts = {r.id: r.received_at for r in store.reports()}
+    assert {r["report_id"]: r["received_at"] for r in listed} == receipts and len(set(receipts.values())) == 1
     assert (row["name"], row["agency"], row["year"], row["region_code"], row["findings"], row["errors"]) == (
         "000_a0c7fabfdf456585.txt", "吴忠市红寺堡区红寺堡镇人民政府", 2021, "640303", 4, 2)
     report = _get(c, row["url"]).json()  # each row leads to the report with its findings
-    assert (report["id"], len(report["findings"])) == (row["report_id"], 4)
+    assert (report["id"], len(report["findings"]), report["received_at"]) == (row["report_id"], 4, row["received_at"])
     past = _get(c, "/api/corpus/reports?page_size=2&page=7").json()
     assert (past["reports"], past["previous"], past["next"]) == ([], base + "2", None)
     # filters: the same as /api/corpus/stats's
@@ -90,6 +96,9 @@ def test_the_corpus_as_csv_streamed_the_export_byte_for_byte(corpus, world, tmp_
     assert text.startswith("\ufeffreport_id,sha256,") and [r["name"] for r in rows] == [
         "000_a0c7fabfdf456585.txt", "002_baf857c2b18ba5b3.txt"]  # all of them, not a page
     assert rows[0]["url"] == f"http://testserver/api/corpus/reports/{rows[0]['report_id']}"
+    assert text.splitlines()[0].endswith(",errors,url,received_at")  # read by position: url where it was
+    with Store(url) as store:
+        assert rows[0]["received_at"] == store.document(int(rows[0]["report_id"]))["received_at"] != ""
     with Store(url) as store:
         written = dict(export.export(store, "csv", str(tmp_path)))
     monkeypatch.setattr(export, "CSV_CHUNK", 4096)  # sent in pieces as it is read, never held whole

@@ -1,7 +1,8 @@
 """Export the corpus as a dataset: CSV files, one XLSX workbook, or Parquet files.
 
 Five tables (columns documented in docs/dataset.md):
-  reports   one row per parsed report: provenance, placement, and one column per cell id;
+  reports   one row per parsed report: provenance, placement, one column per cell id, and last
+            when it was first received;
   cells     the long table: report × cell id → its Chinese label, value (counts as integers,
             amounts in 万元 in their own column), raw text, where it stood, inferred, OCR confidence;
   figures   the figures the narrative states: sentence, value, unit, what it counts;
@@ -41,6 +42,11 @@ _REPORT_META = [
     ("placement", "VARCHAR"), ("parser_version", "VARCHAR"), ("checked", "BOOLEAN"),
     ("findings", "INTEGER"), ("errors", "INTEGER"),
 ]
+# When the report's content was first received (0.9.5: which of a body's reports of a year counts
+# follows it), ISO with the office's offset, to the microsecond: text, so nothing of it is lost.
+# The reports table's last column, after the cells; /api/corpus/reports's after url: a reader of
+# an older export by position reads the same columns where they were.
+RECEIVED = ("received_at", "VARCHAR")
 _CELL_COLUMNS = [
     ("report_id", "BIGINT"), ("sha256", "VARCHAR"), ("agency", "VARCHAR"), ("year", "INTEGER"),
     ("cell_id", "VARCHAR"), ("table_id", "VARCHAR"), ("row_id", "VARCHAR"), ("column_id", "VARCHAR"),
@@ -148,7 +154,7 @@ def _report_rows(store: Store, cell_ids: list[str], ids: Collection[int] | None 
             if cell_id in index:
                 values[doc_id][index[cell_id]] = _num(value)
         for r, counts in batch:
-            yield report_meta(r, counts) + values[r.id]
+            yield [*report_meta(r, counts), *values[r.id], r.received_at]
 
     for pair in with_counts(store, reports):
         batch.append(pair)
@@ -196,7 +202,7 @@ def table(store: Store, name: str, reports: Collection[int] | None = None) -> tu
     ``reports`` when given (every table's first column is the report's number)."""
     if name == "reports":
         cells = cell_columns()
-        return _REPORT_META + cells, _report_rows(store, [c for c, _ in cells], reports)
+        return [*_REPORT_META, *cells, RECEIVED], _report_rows(store, [c for c, _ in cells], reports)
     makers = {"cells": (_CELL_COLUMNS, _cell_rows), "figures": (_FIGURE_COLUMNS, _figure_rows),
               "findings": (_FINDING_COLUMNS, _finding_rows), "failures": (_FAILURE_COLUMNS, _failure_rows)}
     if name not in makers:

@@ -64,6 +64,9 @@ class ReportRecord(NamedTuple):
     placement: str | None  # how the body was placed: auto | user
     posted: str | None  # a crawled page's 发布时间 (ISO), not the 落款 (published)
     source_url: str | None  # a crawled page's 原文链接
+    # when its content was first received (0.9.5: which of a body's reports of a year counts
+    # follows it); last, as in the export's reports table, so an index read of 0.9.4 still holds
+    received_at: str
 
     @property
     def id(self) -> int:
@@ -158,7 +161,7 @@ class Corpus:
         """The readable reports' provenance and placement (``report_id`` is the report's number,
         ``region_code`` its body's division), in a division (code prefix ``3208`` or a name:
         淮安市) and year when given, by number."""
-        return [ReportRecord(*r[:-2]) for r in self._stored(region, year)]  # not ingested_at, received_at (the store's)
+        return [ReportRecord(*r[:-2], r.received_at) for r in self._stored(region, year)]  # not ingested_at
 
     def _stored(self, region: str = "", year: int | None = None) -> list[StoredReport]:
         return self.store.reports(_prefix(region), None if year is None else _year(year))

@@ -426,15 +426,16 @@ def _chosen(request) -> tuple[str, int | None, str, str] | None:
 def corpus_reports(request):
     """The readable reports of the corpus, by number, in a region (code prefix) and year and of a
     body when asked: a page of them as JSON (the columns of the export's reports table before
-    the cells, and each report's ``url``), or all of them as CSV (``format=csv``)."""
-    from gongkai.corpus.export import REPORT_META, csv_text, report_meta, with_counts
+    the cells, each report's ``url``, then its ``received_at``, the export's last column), or all of
+    them as CSV (``format=csv``)."""
+    from gongkai.corpus.export import RECEIVED, REPORT_META, csv_text, report_meta, with_counts
     from gongkai.corpus.stats import select
 
     region, year, agency, body = _chosen(request) or ("", None, "", "")
     as_csv, page = _wants_csv(request), _page(request)
     size = _whole(request, "page_size", 1, CORPUS_PAGE_MAX, CORPUS_PAGE) or CORPUS_PAGE
     url = request.build_absolute_uri("/api/corpus/reports/")
-    columns = [*REPORT_META, "url"]
+    columns = [*REPORT_META, "url", RECEIVED[0]]
     store = _corpus()
     try:
         # A name or a body is matched in Python (however the name was printed); otherwise the
@@ -447,7 +448,7 @@ def corpus_reports(request):
             total = len(named) if named is not None else store.count_reports(region, year)
             reports = (named[start:start + size] if named is not None
                        else store.reports(region, year, limit=size, offset=start) if start < total else [])
-        rows = ([*report_meta(r, counts), f"{url}{r.id}"] for r, counts in with_counts(store, reports))
+        rows = ([*report_meta(r, counts), f"{url}{r.id}", r.received_at] for r, counts in with_counts(store, reports))
         if as_csv:
             return _csv_answer("reports.csv", csv_text(columns, _paths_for(request, columns, rows)), store.close)
         shown_rows = list(_paths_for(request, columns, rows))
@@ -511,6 +512,7 @@ def corpus_report(request, doc_id):
                           "status": ctx["status"],
                          "reason": ctx["reason"], "agency": ctx["agency"], "year": ctx["year"],
                          "region_code": ctx["code"] or None, "published": ctx["published"],
+                         "received_at": ctx["received_at_iso"],
                          "counts": ctx["counts"], "findings": ctx["findings_json"], "report": report})
 
 

@@ -105,6 +105,10 @@ def mapping(values: Schema, description: str = "") -> Schema:
 
 VALUE = null({"type": "number"})     # a cell: a count, an amount, or null (blank)
 URL: Schema = {"type": "string", "format": "uri"}
+# A report's first receipt, as the store and the export hold it (docs/dataset.md, reports table).
+RECEIVED_AT: Schema = {"type": "string", "description": "这份内容第一次收到（第一次入库的那次入库开始）的时间，ISO 8601，办公地时间带时区，"
+                                                        "精确到微秒，如 2026-12-04T11:05:31.402113+08:00；同一机关同一年度的多份报告，"
+                                                        "计入最后收到的一份（0.9.5）"}
 # The fields of every page of a list (web/api._listed); the same links are in the Link header.
 PAGE: dict[str, Schema] = {
     "total": {**INT, "description": "符合条件的总数"}, "page_size": {**INT, "description": "每页条数"},
@@ -280,7 +284,7 @@ SCHEMAS: dict[str, Schema] = {
         "sha256": {**STR, "description": "原文件的 SHA-256 摘要"}, "name": STR,
         "paths": {**arr(STR), "description": "读到它的各处：系统管理员看到服务器上的路径，其他用户只看到文件名（压缩包成员为 包.zip!成员）"},
         "status": STR, "reason": null(STR), "agency": null(STR),
-        "year": null(INT), "region_code": null(STR), "published": null(DATE),
+        "year": null(INT), "region_code": null(STR), "published": null(DATE), "received_at": RECEIVED_AT,
         "counts": obj({"error": INT, "warning": INT, "notice": INT}),
         "findings": arr(ref("CorpusFinding")), "report": null(ref("Report"))}),
     "CorpusReportRow": obj({
@@ -294,8 +298,10 @@ SCHEMAS: dict[str, Schema] = {
         "region_code": null(STR), "province": null(STR), "city": null(STR), "county": null(STR), "unit": null(STR),
         "level": null(STR), "placement": {**null(STR), "description": "auto（自动）或 user（gongkai place 更正）"},
         "parser_version": STR, "checked": BOOL, "findings": INT, "errors": {**INT, "description": "错误级检查发现条数"},
-        "url": {**URL, "description": "这份报告及其检查结果（/api/corpus/reports/{doc_id}）"}},
-        description="与 gongkai export 的 reports 表各单元格列之前的列相同（docs/dataset.md），另加 url"),
+        "url": {**URL, "description": "这份报告及其检查结果（/api/corpus/reports/{doc_id}）"},
+        "received_at": RECEIVED_AT},
+        description="与 gongkai export 的 reports 表各单元格列之前的列相同（docs/dataset.md），另加 url，"
+                    "最后是 received_at（与 reports 表的末列相同）"),
     "CorpusReportList": obj({**PAGE, "reports": arr(ref("CorpusReportRow"))}),
     "RosterBody": obj({
         "id": INT, "name": STR, "region_code": STR, "kind": {"enum": ["department", "government"]}, "year": INT,

@@ -332,6 +332,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
             "agency": doc["agency"], "year": doc["year"], "format": doc["format"], "published": doc["published"],
             "ingested_at": (doc["ingested_at"] or "")[:19].replace("T", " "), "code": doc["code"] or "",
             "received_at": (doc["received_at"] or "")[:19].replace("T", " "),
+            "received_at_iso": doc["received_at"],  # the API's: as stored and exported, to the microsecond
             "place": "".join(p for p in (doc["province"], doc["city"], doc["county"]) if p),
             "findings": rows_out, "others": others,
             # previous_report_id as the export and the Python API name it; previous_id: the same, kept
