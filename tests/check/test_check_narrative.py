@@ -466,3 +466,50 @@ def test_admin_fees_of_the_text_against_table_2_in_wan_yuan(amount, text, expect
     report.section(2).text = text
     assert [(f.rule, f.severity, f.message) for f in text_findings(report)] == expected
     assert all(f.cells == ["table2.art20_8.admin_fees.amount"] for f in text_findings(report))
+
+
+# -- a 行政事业性收费 too large for 万元: 元 typed into the cell (FEE-AMOUNT) ---------------------------
+
+FEE_CELL = "表二“行政事业性收费”行“本年收费金额（单位：万元）”列"
+TOWN_48300 = (f"{FEE_CELL}为 48300 万元，即 4.83 亿元；乡镇（街道）一年的行政事业性收费达 1 亿元以上极不寻常。"
+              "该列的单位是万元，请核对是否误按元填写（48300 元应填为 4.83）。")
+
+
+@pytest.mark.parametrize("amount, text, expected", [
+    # a township's 4.83 万元 of fees typed in 元: was no finding unless the text stated the fee
+    ("48300", "本年度主动公开政府信息120条。", [("FEE-AMOUNT", "warning", TOWN_48300)]),
+    ("48300", "本年度收取行政事业性收费48300万元。", [("FEE-AMOUNT", "warning", TOWN_48300)]),  # the text agrees
+    ("48300", "本年度收取行政事业性收费48300元。", []),   # TEXT-TABLE says the mix-up (above)
+    ("9999.99", "本年度主动公开政府信息120条。", []),     # under 1 亿元: left to the supervisor
+    ("4.83", "本年度主动公开政府信息120条。", []),
+])
+def test_a_townships_fee_of_hundreds_of_millions_is_said_to_be_yuan_in_the_wan_yuan_cell(amount, text, expected):
+    from decimal import Decimal
+
+    report = put(example("004_*"), {"table2.art20_8.admin_fees.amount": Decimal(amount)})
+    assert report.agency == "吴忠市红寺堡区新庄集乡人民政府"
+    report.section(2).text = text
+    found = [f for f in check_report(report) if f.rule == "FEE-AMOUNT"]
+    assert [(f.rule, f.severity, f.message) for f in found] == expected
+    assert all(f.cells == ["table2.art20_8.admin_fees.amount"] for f in found)
+
+
+def test_a_fee_amount_is_judged_by_the_level_of_the_body(consistent):
+    """A county government's 48300 万元 (洪泽区's whole district printed 7545, 淮安市's city 96171.6)
+    is no finding; any body's 1000 亿元 or more is."""
+    from decimal import Decimal
+
+    report = consistent("2021")
+    assert report.agency == "某某县人民政府"
+    report.set_value("table2.art20_8.admin_fees.amount", Decimal("48300"))
+    assert check_report(report) == []
+    report.set_value("table2.art20_8.admin_fees.amount", Decimal("12000000"))
+    assert [(f.rule, f.severity, f.message) for f in check_report(report)] == [(
+        "FEE-AMOUNT", "warning",
+        f"{FEE_CELL}为 12000000 万元，即 1200 亿元；一个机关一年的行政事业性收费达 1000 亿元以上极不寻常。"
+        "该列的单位是万元，请核对是否误按元填写（12000000 元应填为 1200）。")]
+    report.agency = "某某县新城街道办事处"
+    report.set_value("table2.art20_8.admin_fees.amount", Decimal("10000"))
+    assert [f.message for f in check_report(report)] == [
+        f"{FEE_CELL}为 10000 万元，即 1 亿元；乡镇（街道）一年的行政事业性收费达 1 亿元以上极不寻常。"
+        "该列的单位是万元，请核对是否误按元填写（10000 元应填为 1）。"]

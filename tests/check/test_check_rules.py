@@ -62,7 +62,7 @@ def test_catalogue_has_every_rule_with_a_severity_and_message():
                 "FORMAT-VERSION", "FORMAT-LAYOUT", "TEXT-TABLE", "TEXT-COMBINED", "TEXT-RECEIVED", "TEXT-CLAIM",
                 "TEXT-SUM", "TEXT-PERCENT", "TEXT-YEAR", "TEXT-PLAN", "PERIOD", "DEADLINE", "FEE-STATEMENT",
                 "LAST-YEAR", "CARRY-OVER", "IN-FORCE", "ITEMS-CHAIN", "COPY", "TEXT-COPIED", "TEXT-PLACEHOLDER", "OCR-SUSPECT",
-                "TEXT-STATUTE"}
+                "TEXT-STATUTE", "FEE-AMOUNT"}
     assert set(rules()) == expected
     assert all(r.severity in ("error", "warning", "notice") and r.message for r in rules().values())
 

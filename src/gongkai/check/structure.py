@@ -1,20 +1,22 @@
 """The report's shape against the format: sections, tables, rows, cells, labels, version.
 
 SECTION-MISSING, SECTION-TITLE, TABLE-MISSING, TABLE-INCOMPLETE, CELL-BLANK, CELL-AMBIGUOUS,
-ROW-EXTRA, LABEL-NONSTANDARD, FORMAT-VERSION, FORMAT-LAYOUT.
+ROW-EXTRA, LABEL-NONSTANDARD, FORMAT-VERSION, FORMAT-LAYOUT, FEE-AMOUNT (a fee in 万元 too large to be one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from gongkai.check import shape
 from gongkai.check.catalogue import cn_number, data, finding, rules
 from gongkai.extract import recover, split
-from gongkai.extract.narrative import narrative_of
+from gongkai.extract.narrative import narrative_of, phrasings
 from gongkai.format import FORMAT
 from gongkai.format.labels import is_official
-from gongkai.format.names import column_label, row_label, table_name, table_title
+from gongkai.format.names import cell_label, column_label, row_label, table_name, table_title
+from gongkai.format.places import names_town
 from gongkai.model import TABLES, Ambiguity, Finding, Report, Value, Where, split_cell_id
 from gongkai.records import record
 
@@ -306,5 +308,37 @@ def format_layout(report: Report) -> Iterator[Finding]:
     yield finding(report, "FORMAT-LAYOUT", cells, detail=detail, version=version)
 
 
+FEE_CELL = "table2.art20_8.admin_fees.amount"
+
+
+def _plain(value: Decimal) -> str:
+    """48300, 4.83, 0.0012: no exponent, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fee_amount(report: Report) -> Iterator[Finding]:
+    value = report.value(FEE_CELL)
+    if not isinstance(value, (int, Decimal)) or isinstance(value, bool):
+        return
+    spec = rules()["FEE-AMOUNT"].extra
+    level = "town" if names_town(report.agency) else "any"
+    limit = Decimal(spec["limits"][level])
+    amount = Decimal(value)
+    if amount < limit:
+        return
+    units = phrasings().units
+    for figure in narrative_of(report).figures:
+        # The text states the fee as another figure (4.83万元, 48300元): TEXT-TABLE says the mix-up.
+        if figure.counts == "admin_fees" and figure.unit in units:
+            stated = Decimal(figure.value) * units[figure.unit].get("factor", 1) / units["万元"]["factor"]
+            if stated != amount:
+                return
+    # 万元 to 亿元 and 元 to 万元 are the same division: 48300 万元 is 4.83 亿元, 48300 元 is 4.83 万元.
+    shifted = _plain(amount / 10000)
+    yield finding(report, "FEE-AMOUNT", [FEE_CELL], cell=cell_label(FEE_CELL), amount=_plain(amount),
+                  yi=shifted, fixed=shifted, body=spec["bodies"][level], limit=_plain(limit / 10000))
+
+
 RULES = (section_missing, section_title, table_missing, table_incomplete, cell_blank, cell_ambiguous, row_extra,
-         label_nonstandard, format_version, format_layout)
+         label_nonstandard, format_version, format_layout, fee_amount)

@@ -39,6 +39,16 @@ _BRACKETED_END = regex.compile(r"\([^()]*\)$")
 _AREA_GOVERNMENT = ("政府", "行政公署", "管委会", "管理委员会")
 
 
+# A town's (township's, sub-district's) own body by the end of its name, placed or not:
+# 丁塘镇人民政府, 青山乡政府, 清河街道办事处, 某苏木.
+_TOWN_BODY = regex.compile(r"(?:镇|乡|街道|苏木)(?:人民政府|政府|办事处|街道办事处)?$")
+
+
+def names_town(agency: str | None) -> bool:
+    """Whether ``agency`` is a town's government by its name (its 办公室 or a department is not)."""
+    return bool(_TOWN_BODY.search(normalise(agency or "")))
+
+
 def speaks_for_area(agency: str | None, unit: str | None) -> bool:
     """Whether a report of ``agency`` (placed with ``unit``) holds its division's whole figures."""
     return unit is None and (agency or "").strip().endswith(_AREA_GOVERNMENT)
