@@ -387,10 +387,11 @@ def _export_parquet(store: Store, output: str) -> list[tuple[str, int]]:
         raise MissingDependency("导出 Parquet 需要安装 DuckDB（pip install 'gongkai[corpus]'）。") from None
     written = []
     with tempfile.TemporaryDirectory(prefix="gongkai-export-") as tmp:
-        # One thread: the same files, byte for byte, from less memory and CPU (DuckDB's threads
-        # each buffer the CSV they read ahead: 0.99 GB at 100,000 reports, against ~0.6 GB — a
-        # row group of the reports table's ~800 columns, the most any corpus needs).  The limit
-        # keeps DuckDB from its default of 80 % of the machine's memory, spilling to ``tmp``.
+        # One thread: the same rows in the same order from less memory and CPU (DuckDB's threads
+        # each buffer the CSV they read ahead: 0.99 GB at 100,000 reports, against ~0.7 GB — a
+        # row group of the reports table's ~800 columns, the most any corpus needs), and the same
+        # bytes every time (with a thread a core, where the row groups are cut varied from run to
+        # run).  The limit keeps DuckDB from its default of 80 % of the machine's memory.
         con = duckdb.connect(config={"threads": 1, "memory_limit": "2GB", "temp_directory": tmp})
         for name, cols, rows in _tables(store):
             src = os.path.join(tmp, f"{name}.csv")
