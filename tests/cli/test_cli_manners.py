@@ -58,6 +58,9 @@ def test_parse_prints_chinese_labels_in_format_order_within_80_columns(name):
                                    "（五）不予处理", "（六）其他处理", "（七）总计", "四、结转下年度继续办理"])
     assert in_order(p.stdout, ["表四 政府信息公开行政复议、行政诉讼情况", "结果维持", "尚未审结", "行政复议",
                                "行政诉讼—未经复议直接起诉", "行政诉讼—复议后起诉"])
+    # the sections found, numbered as the format and every output number them (it was 1.总体情况)
+    if name == "huaian-city-2024.pdf":
+        assert "章节：一、总体情况；二、主动公开政府信息情况；" in p.stdout.replace("\n", "")
 
 
 def test_parse_row_of_numbers_under_its_labels():

@@ -152,5 +152,7 @@ def _summary(report, path: str) -> None:
 
     out = console()
     print_report_head(out, report, path)
-    out.print("章节：" + "、".join(f"{s.no}.{s.title}" for s in report.sections))
+    from gongkai.render.common import section_heading
+
+    out.print("章节：" + "；".join(section_heading(s.no, s.title) for s in report.sections))
     print_tables(out, report)
