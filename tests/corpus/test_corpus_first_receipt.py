@@ -22,6 +22,7 @@ from gongkai.corpus import crossyear
 from gongkai.corpus.region import select
 from gongkai.corpus.stats import compute
 from gongkai.corpus.store import Store
+from gongkai.db import describe
 from gongkai.format.places import division
 from tests.conftest import seed
 
@@ -241,3 +242,28 @@ def test_a_table_of_a_corpus_that_took_an_export_back_says_the_same(corpus, made
         ingested = {n: i for n, (_, i) in _receipts(db).items()}
         assert [{**r, "received_at": ingested[r["name"]]} for r in source] == back
     assert {r["name"]: r["received_at"] for r in back} == {n: r for n, (r, _) in _receipts(fresh).items()}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_corpus_command_that_upgrades_the_corpus_says_so_and_what_an_older_parser_read(kind, tmp_path, request, capsys):
+    """``gongkai stats`` on a 0.9.4 corpus (its reports read by parser 9) upgraded it without a word —
+    from then on 0.9.4 cannot open it — and nothing said that its reports keep parser 9's cells
+    and findings until their files are ingested again.  ``gongkai serve`` said the first; now every
+    corpus command says both, once: when it upgrades."""
+    db = str(tmp_path / "c.db") if kind == "sqlite" else request.getfixturevalue("pg_cluster").new_database()
+    original, _ = _write(tmp_path / "in")
+    _ingest(db, original, tmp_path / "in" / "次年.txt")
+    _ingest(db, tmp_path / "in" / "更正.txt")
+    with Store(db) as store:
+        store.execute("DROP TABLE document_receipts")
+        store.execute("DELETE FROM schema_version WHERE version = 7007")
+        store.execute("UPDATE documents SET parser_version = '9' WHERE name <> '更正.txt'")
+    capsys.readouterr()
+    assert main(["stats", "--db", db, "--level", "county"]) == 0
+    said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("gongkai：")]
+    assert said == [f"gongkai：已升级语料库数据库 {describe(db)} 的结构（迁移 7007）。",
+                    "gongkai：语料库中有 2 份报告是较早的解析器读出的（第 9 版 2 份），其单元格和检查结果仍是旧版的；"
+                    f"对它们的原文件再运行一次 gongkai ingest，即按本版（第 {gongkai.PARSER_VERSION} 版）重新读取和检查，"
+                    "编号和收到时间不变（docs/upgrade.md）。"]
+    assert main(["stats", "--db", db, "--level", "county"]) == 0  # upgraded: nothing more to say
+    assert [line for line in capsys.readouterr().err.splitlines() if line.startswith("gongkai：")] == []

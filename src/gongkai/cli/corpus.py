@@ -149,7 +149,29 @@ def _region_prefix(region: str) -> str:
 def _store(args, create: bool = False):
     from gongkai.corpus.store import Store
 
-    return Store(args.db, create=create)
+    store = Store(args.db, create=create)
+    tell_upgrade(store)
+    return store
+
+
+def tell_upgrade(store) -> None:
+    """Say on stderr that opening the corpus upgraded it (``gongkai serve`` says it before it
+    listens; every corpus command, ``stats`` too, as it opens it): from then on an older gongkai
+    cannot open it.  With it, how many reports an older parser read: they keep that parser's
+    cells and findings until their files are ingested again, and nothing else says so."""
+    from gongkai import PARSER_VERSION
+    from gongkai.db import describe
+
+    if not store.applied_now:
+        return
+    print(f"gongkai：已升级语料库数据库 {describe(store.url)} 的结构（迁移 {'、'.join(map(str, store.applied_now))}）。",
+          file=sys.stderr, flush=True)
+    older = store.read_before(PARSER_VERSION)
+    if older:
+        versions = "、".join(f"第 {v} 版 {n} 份" for v, n in older.items())
+        print(f"gongkai：语料库中有 {sum(older.values())} 份报告是较早的解析器读出的（{versions}），其单元格和检查结果"
+              f"仍是旧版的；对它们的原文件再运行一次 gongkai ingest，即按本版（第 {PARSER_VERSION} 版）重新读取和检查，"
+              "编号和收到时间不变（docs/upgrade.md）。", file=sys.stderr, flush=True)
 
 
 PROGRESS_SECONDS = 5.0  # when stderr is not a terminal (a log file): one progress line this often

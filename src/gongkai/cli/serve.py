@@ -232,17 +232,15 @@ def upgrade_corpus() -> None:
 
     from django.conf import settings
 
+    from gongkai.cli.corpus import tell_upgrade
     from gongkai.corpus.store import Store, default_url
-    from gongkai.db import describe, is_postgres
+    from gongkai.db import is_postgres
 
     url = settings.CORPUS_URL or default_url()
     if not is_postgres(url) and not Path(url.removeprefix("sqlite:///")).is_file():
         return
     with Store(url, create=False) as store:
-        done = store.applied_now
-    if done:
-        print(f"gongkai：已升级语料库数据库 {describe(url)} 的结构（迁移 {'、'.join(map(str, done))}）。",
-              file=sys.stderr, flush=True)
+        tell_upgrade(store)
 
 
 def run(args) -> int:

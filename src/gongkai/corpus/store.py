@@ -574,6 +574,13 @@ class Store(Database):
         if self.dialect == "postgresql":
             self.execute("SELECT setval(pg_get_serial_sequence('documents', 'id'), (SELECT MAX(id) FROM documents))")
 
+    def read_before(self, version: str) -> dict[str, int]:
+        """How many readable reports each parser version other than ``version`` read: they keep
+        that version's cells and findings until their files are ingested again (docs/upgrade.md)."""
+        rows = self.query("SELECT parser_version, COUNT(*) FROM documents WHERE status = 'ok' AND parser_version <> ?"
+                          " GROUP BY parser_version", (version,))
+        return {v: int(n) for v, n in sorted(rows, key=lambda r: int(r[0]) if str(r[0]).isdigit() else 0)}
+
     def counts(self, region: str = "") -> dict[str, int]:
         """Documents by status; with a division code prefix, only the reports placed in it (a
         file that could not be read has no agency, so no region)."""
