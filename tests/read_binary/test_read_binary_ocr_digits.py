@@ -198,6 +198,22 @@ def test_read_binary_ocr_digits_on_a_page_the_fast_path_reads_as_the_model(page4
             assert f.confs == m.confs
 
 
+@pytest.mark.ocr
+def test_read_binary_ocr_digits_a_page_reads_the_same_whatever_the_process_read_before(page4_lines, monkeypatch):
+    """Page 4 read a second time in one process (its lines now in _seen) gives the same texts
+    and confidences as the first time: a line read before is learnt when its batch would have
+    been, not at once — learnt at once, the templates took later lines the model had read the
+    first time (the first OCR of a page in a process differed from the next: 1.0 against 0.9992)."""
+    from gongkai.read import ocr
+
+    monkeypatch.setattr(ocr, "_seen", {})
+    first = ocr._recognise_lines(page4_lines)
+    again = ocr._recognise_lines(page4_lines)
+    assert again.txts == first.txts
+    assert [w.confs for w in again.word_results] == [w.confs for w in first.word_results]
+    assert again.scores == first.scores
+
+
 def test_read_binary_ocr_digits_another_size_learns_its_own_templates():
     """A document's later page (or table) printed in another size learns its digits although the
     first size's templates are full: the cap is per digit and size."""

@@ -577,7 +577,7 @@ def _read_narrow(narrow: dict, todo: dict, got: dict, templates) -> None:
     """Read the lines of REC_MIN_WIDTH (``narrow``: key -> the cut line), in order: each from the
     document's digits learnt so far (``templates``, ocrdigits.Templates) if they read it surely,
     else from _seen, else by the model, REC_BATCH at a time; the digits of every line the model
-    read are learnt."""
+    read (now or before) are learnt, a batch at a time."""
     import numpy as np
 
     _, height, _ = ocrengine.REC_SHAPE
@@ -588,6 +588,15 @@ def _read_narrow(narrow: dict, todo: dict, got: dict, templates) -> None:
                                                 1.0, 1.0)
         templates.learn(narrow[key], text, info.confs)
 
+    def run(queue: list) -> None:
+        unread = [key for key in queue if key not in got]
+        if unread:
+            _run_rec(unread, todo, got)
+
+    # A line read before (_seen) takes its place in a batch as if it were run, and its digits are
+    # learnt when the batch's are: so which lines the templates read, and so each cell's
+    # confidence, is the same whatever the process read before (it learnt at once, and the first
+    # reading of a page in a process differed from the next ones).
     queue: list = []
     for key, line in narrow.items():
         steps = templates.read(line, REC_MIN_WIDTH, height) if FAST_DIGITS else None
@@ -597,16 +606,14 @@ def _read_narrow(narrow: dict, todo: dict, got: dict, templates) -> None:
         seen = _seen.get(key)
         if seen is not None:
             got[key] = seen
-            learn(key)
-            continue
         queue.append(key)
         if len(queue) == REC_BATCH:
-            _run_rec(queue, todo, got)
+            run(queue)
             for done in queue:
                 learn(done)
             queue = []
     if queue:
-        _run_rec(queue, todo, got)
+        run(queue)
 
 
 def _rec_input(resized, own: int, width: int):
