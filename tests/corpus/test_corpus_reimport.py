@@ -290,3 +290,23 @@ def test_a_crawled_pages_posting_time_and_link_are_kept_exported_and_taken_back(
         with gongkai.Corpus(corpus_db) as corpus:
             kept = corpus.store.query("SELECT COUNT(*) FROM document_pages")[0][0]
         assert kept == 11  # the ten crawler texts and last year's copy
+
+
+def test_an_export_written_without_the_jsonl_suffix_is_taken_back(exported, tmp_path, capsys):
+    # gongkai export --to jsonl -o 导出 writes the file as named; gongkai ingest 导出 refused it:
+    # "此文件含 21 份报告（JSON Lines），但不是语料库导出文件（…每行带 corpus 对象）" — though every line has one.
+    _, path = exported
+    plain = tmp_path / "导出"
+    plain.write_bytes(path.read_bytes())
+    fresh = tmp_path / "fresh.db"
+    code, out, err = _ingest(capsys, plain, "--db", fresh)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:2] == [
+        "新入库 21 份，更新 0 份，未变化跳过 0 份，失败 0 份。",
+        "其中 21 份从语料库导出文件收回（原文件名、SHA-256、归属、单元格及其标记、检查发现均照原样，未重新读取）。"]
+    assert _export(fresh, tmp_path / "again.jsonl").read_bytes() == path.read_bytes()
+    # A text that is no JSON, named without a suffix, is read as before (the first bytes tell).
+    text = tmp_path / "抓取文本"
+    text.write_bytes((EXAMPLES / "crawler-text" / "ptzhsyqnyn-2024.txt").read_bytes())
+    code, out, _ = _ingest(capsys, text, "--db", tmp_path / "t.db")
+    assert (code, out.splitlines()[0]) == (0, "新入库 1 份，更新 0 份，未变化跳过 0 份，失败 0 份。（本次处理：txt 1）")

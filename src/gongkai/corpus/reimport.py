@@ -29,6 +29,7 @@ whole file a failure of the run, named with its line, and stores nothing of it.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -50,9 +51,13 @@ _ID_BATCH = 500
 
 
 def is_export(item: Item) -> bool:
-    """Whether ``item`` is a corpus export: a .json/.jsonl file whose first line is a report
-    with a ``corpus`` object.  (A report JSON, or ``gongkai parse``'s JSON Lines, is not.)"""
-    if item.problem or Path(item.name).suffix.lower() not in suffixes("json"):
+    """Whether ``item`` is a corpus export: a file whose first line is a report with a ``corpus``
+    object.  (A report JSON, or ``gongkai parse``'s JSON Lines, is not.)  An export written as
+    ``-o 导出`` (no .jsonl) is one too: a file on disk not named .json/.jsonl is looked into when it
+    starts with "{"."""
+    if item.problem:
+        return False
+    if Path(item.name).suffix.lower() not in suffixes("json") and not _starts_json(item):
         return False
     try:
         first = next(_lines(item), None)
@@ -65,6 +70,19 @@ def is_export(item: Item) -> bool:
     except (ValueError, RecursionError):
         return False
     return isinstance(data, dict) and isinstance(data.get("corpus"), dict) and "sha256" in data["corpus"]
+
+
+def _starts_json(item: Item) -> bool:
+    """Whether a file on disk begins (a BOM and blanks aside) with a JSON object; a ZIP's member is
+    judged by its name alone (reading each member twice would slow a large archive's ingest)."""
+    if item.archive is not None or not os.path.isfile(item.path):  # a FIFO would block the open
+        return False
+    try:
+        with open(item.path, "rb") as f:
+            head = f.read(64)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{"
 
 
 def _lines(item: Item) -> Iterator[tuple[int, bytes]]:
