@@ -198,10 +198,13 @@ def test_keyboard_alone_skip_link_focus_ring_and_refusals_read_out(live, browser
         assert _focused(pg) == {"tag": "a", "id": "", "name": "", "text": "跳到正文", "outline": "solid 3px",
                                 "top": 8, "why": "", "invalid": None}
         pg.keyboard.press("Enter")
-        assert _focused(pg)["id"] == "main"
+        pg.wait_for_function("document.activeElement.id === 'main'", timeout=10_000)
         pg.keyboard.press("Tab")                                   # the page's first link, past the header
         assert _focused(pg)["text"].startswith("← ") and _focused(pg)["outline"] == "solid 3px"
         refused_reply(pg, live, site)
+        # the page moves the keyboard at DOMContentLoaded (app.js, deferred), which can come after
+        # #refused is parsed: wait for the move itself, not a time
+        pg.wait_for_function("document.activeElement.closest('form.refused') !== null", timeout=10_000)
         said = _focused(pg)
         assert (said["tag"], said["name"], said["outline"]) == ("input", "on", "solid 3px")
         assert said["why"].startswith("未能登记：") and pg.locator("#messages[role=alert] li.error").count() == 1
