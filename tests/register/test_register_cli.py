@@ -440,16 +440,24 @@ def test_a_step_corrected_later_says_so_where_it_stands(capsys, tmp_path, monkey
                "--content", "某路拓宽工程的环评批复", "--date", "2026-02-12")[0] == 0
     assert run(capsys, "register", "reply", "2026-000001", *db, "--outcome", "予以公开", "--ground", "2",
                "--date", "2026-03-06")[0] == 0
+    said = []
     for field, value in (("收到日期", "2026-01-26"), ("申请人类型", "法律服务机构")):
-        assert run(capsys, "register", "amend", "2026-000001", *db, "--field", field, "--value", value,
-                   "--reason", "录错", "--actor", "乙")[0] == 0
+        code, _, err = run(capsys, "register", "amend", "2026-000001", *db, "--field", field, "--value", value,
+                           "--reason", "录错", "--actor", "乙")
+        said.append((code, err))
+    # the 回执 told 2026-03-18; counted from the day received the date was 2026-02-28, and it binds
+    assert said == [(0, "注意：答复期限由2026-03-18改为2026-02-28，第1条的登记回执写明的是2026-03-18（该回执未登记送达；"
+                        "已发给申请人的，即告知了这个日期）；期限以更正后的为准（条例第三十一条、第三十三条），早于告知申请人的日期\n"
+                        "注意：已超过答复期限 2026-02-28，于 2026-03-06 办结；逾期记录保留\n"),
+                    (0, "注意：已超过答复期限 2026-02-28，于 2026-03-06 办结；逾期记录保留\n")]
     code, out, _ = run(capsys, "register", "show", "2026-000001", *db)
     lines = out.splitlines()
     assert lines[4] == "状态：已答复；办理结果：（一）予以公开；逾期"
     steps = [line.strip().split("（申请人类型")[0].split("；经办")[0] for line in lines if line.startswith("  ")]
     assert [steps[0], *steps[2:4]] == [
         "1. 2026-02-12 登记申请【已更正：日期（见第3条）、申请人类型（见第4条）】",
-        "3. 2026-03-10 更正（第1条“登记申请”的日期：“2026-02-12”改为“2026-01-26”；理由：录错）",
+        "3. 2026-03-10 更正（第1条“登记申请”的日期：“2026-02-12”改为“2026-01-26”，答复期限随之由2026-03-18改为2026-02-28"
+        "（登记回执告知的是2026-03-18）；理由：录错）",
         "4. 2026-03-10 更正（第1条“登记申请”的申请人类型：“自然人”改为“法律服务机构”；理由：录错）"]
     assert steps[1].startswith("2. 2026-03-06 答复（") and "已更正" not in steps[1]
 

@@ -665,10 +665,15 @@ def test_a_mistyped_receipt_date_is_corrected_by_that_name_and_the_letters_follo
     """收到日期 is what the request page and `show` call it: a correction naming it changes the
     date that decides it (条例第三十一条) — the submission date in person, the 签收日期 by mail —
     and the receipt printed again, the due date with it, says the corrected day."""
+    from gongkai.register.history import correction_moved_due
     ref = new(reg, received=date(2025, 9, 25))
     reg.amend(ref, "收到日期", "2025-09-26", "登记时日期录错（收件簿为26日）", "李")
     assert reg.history(ref)[-1].data == {"event": 1, "field": "on", "value": "2025-09-26", "old": "2025-09-25",
-                                         "reason": "登记时日期录错（收件簿为26日）"}
+                                         "reason": "登记时日期录错（收件簿为26日）",
+                                         "told_due": "2025-10-29", "corrected_due": "2025-10-30"}
+    assert correction_moved_due(reg.history(ref), date(2025, 10, 9)) == (
+        "答复期限由2025-10-29改为2025-10-30，第1条的登记回执写明的是2025-10-29（该回执未登记送达；已发给申请人的，"
+        "即告知了这个日期）；期限以更正后的为准（条例第三十一条、第三十三条），晚于告知申请人的日期：可另行告知申请人更正后的期限")
     assert letter(reg, ref, "receipt")[2] == (f"本机关已于2025年9月26日收到您当面提交的政府信息公开申请，申请编号为{ref}，"
                                               "申请公开“2024年某道路改造项目立项批复”。")
     mailed = reg.add(NewRequest(Applicant("natural_person", "李四", ""), "registered_mail", "x", date(2025, 9, 22),
@@ -696,3 +701,26 @@ def test_a_receipt_says_when_the_request_was_sent_and_when_it_was_received(reg):
     faxed = reg.add(NewRequest(Applicant("natural_person", "赵六", ""), "fax", "某项目批复", date(2026, 1, 26)), "王")
     assert letter(reg, faxed, "receipt")[2] == (f"本机关已于2026年1月26日确认收到您以传真方式提交的政府信息公开申请，"
                                                 f"申请编号为{faxed}，申请公开“某项目批复”。")
+
+
+def test_a_corrected_receipt_date_that_brings_the_due_date_forward_says_the_receipt_told_another(reg):
+    """The 回执 told the applicant a due date counted from the receipt date as typed; corrected to
+    an earlier day (the 收件簿 says the 24th), the date that binds is counted from the day actually
+    received (条例第三十一条、第三十三条) and comes earlier: the correction says both dates and that
+    the 回执 gave the old one (before: it said nothing, and dropped the date told), and the
+    request's history keeps both."""
+    from gongkai.register.history import correction_moved_due, history_lines
+    ref = new(reg, received=date(2025, 9, 26))
+    assert reg.history(ref)[0].data["told_due"] == "2025-10-30"
+    reg.amend(ref, "收到日期", "2025-09-24", "登记时日期录错（收件簿为24日）", "李", on=date(2025, 10, 9))
+    assert reg.history(ref)[-1].data == {"event": 1, "field": "on", "value": "2025-09-24", "old": "2025-09-26",
+                                         "reason": "登记时日期录错（收件簿为24日）",
+                                         "told_due": "2025-10-30", "corrected_due": "2025-10-28"}
+    assert reg.get(ref).due_on == date(2025, 10, 28)
+    said = ("答复期限由2025-10-30改为2025-10-28，第1条的登记回执写明的是2025-10-30（该回执未登记送达；已发给申请人的，"
+            "即告知了这个日期）；期限以更正后的为准（条例第三十一条、第三十三条），早于告知申请人的日期：")
+    assert correction_moved_due(reg.history(ref), date(2025, 10, 9)) == said + "请在2025-10-28前答复，并可另行告知申请人更正后的期限"
+    assert correction_moved_due(reg.history(ref), date(2025, 10, 29)) == said + "已超期，请尽快答复，并可另行告知申请人更正后的期限"
+    assert history_lines(reg.history(ref), True)[-1].split("；经办")[0] == (
+        "2. 2025-10-09 更正（第1条“登记申请”的日期：“2025-09-26”改为“2025-09-24”，答复期限随之由2025-10-30改为2025-10-28"
+        "（登记回执告知的是2025-10-30）；理由：登记时日期录错（收件簿为24日））")

@@ -63,7 +63,9 @@ def test_a_clerks_mistakes_corrected_in_the_browser(django_env, world, live, bro
         assert _step(pg, live, a, r1, "form[data-action=replied]", on="2026-03-06", outcome="granted",
                      ground="2") == "已登记：答复。"
         assert _step(pg, live, a, r1, "form[data-correction=amended]", on="2026-03-10", event="1", field="收到日期",
-                     value="2026-01-26", reason="提交日期录错，申请表落款为1月26日") == "已登记：更正。"
+                     value="2026-01-26", reason="提交日期录错，申请表落款为1月26日") == (
+            "已登记：更正。\n注意：答复期限由2026-03-18改为2026-02-28，第1条的登记回执写明的是2026-03-18（该回执未登记送达；"
+            "已发给申请人的，即告知了这个日期）；期限以更正后的为准（条例第三十一条、第三十三条），早于告知申请人的日期。")
         assert _step(pg, live, a, r2, "form[data-action=withdrawn]", on="2026-01-07", how="电话") == "已登记：撤回申请。"
         assert _step(pg, live, a, r2, "form[data-correction=voided]", on="2026-03-10", event="2",
                      reason="申请人并未撤回（来电系询问办理进度），误登记为撤回，现恢复办理") == "已登记：作废。"
@@ -80,7 +82,8 @@ def test_a_clerks_mistakes_corrected_in_the_browser(django_env, world, live, bro
         assert pg.locator("h1 .mark").inner_text() == "逾期办结"
         who = world["clerk_a"].username
         assert _history(pg)[0].startswith("2026-02-12 登记申请 已更正：日期（见第3条） 申请人类型：自然人")
-        assert _history(pg)[2].startswith("2026-03-10 更正 第1条“登记申请”的日期：“2026-02-12”改为“2026-01-26”；"
+        assert _history(pg)[2].startswith("2026-03-10 更正 第1条“登记申请”的日期：“2026-02-12”改为“2026-01-26”，"
+                                          "答复期限随之由2026-03-18改为2026-02-28（登记回执告知的是2026-03-18）；"
                                           f"理由：提交日期录错，申请表落款为1月26日 经办：{who}，登记于 2026-03-10")
         assert "注意：已超过答复期限 2026-02-28，于 2026-03-06 办结；逾期记录保留" in pg.content()
         reply = pg.request.get(f"{live.url}/register/{a.pk}/r/{r1}/letter/reply").body()

@@ -415,6 +415,9 @@ def _step_notes(reg, ref: str) -> None:
         print(f"信息处理费：{last.data['amount']}元")
     if last.data.get("doc_number"):
         print(f"文号：{last.data['doc_number']}")
+    from gongkai.register.history import correction_moved_due
+    if moved := correction_moved_due(reg.history(ref), reg.today()):
+        print(f"注意：{moved}", file=sys.stderr)
 
 
 # -- reading ---------------------------------------------------------------------------------

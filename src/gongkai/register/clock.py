@@ -208,6 +208,31 @@ def told_due_warnings(received: date, events: list[Event], cal: Calendar, s: Set
     return [f"{head}，晚于{date_told}（{basis}{reprint}）"]
 
 
+def corrected_due_text(step: Event, told: str, now: str, answered: bool, today: date) -> str:
+    """What a clerk is told when a correction of what ``step``'s due date is counted from (a
+    registration's 收到日期 or channel, an extension's days or date) moved the date its letter had
+    told (``told``) to ``now``.  The law counts from the facts — the day the request was actually
+    received (条例第三十一条、第三十三条), the extension as granted — not from a mistyped letter: the
+    corrected date binds.  An earlier one needs an answer by then; either way the applicant holds the
+    letter's date."""
+    letter, sent = TELLS_DUE[step.kind], step.data.get("delivered_on")
+    if sent:
+        gave = f"第{step.id}条的{letter}（{sent} 送达）告知申请人的是{told}"
+    elif step.kind == "registered":
+        gave = f"第{step.id}条的{letter}写明的是{told}（该回执未登记送达；已发给申请人的，即告知了这个日期）"
+    else:
+        gave = f"第{step.id}条的{letter}告知申请人的是{told}"
+    law = "条例第三十一条、第三十三条" if step.kind == "registered" else "条例第三十三条"
+    head = f"答复期限由{told}改为{now}，{gave}；期限以更正后的为准（{law}）"
+    day = told_due(now)[0]
+    if day >= told_due(told)[0]:
+        return f"{head}，晚于告知申请人的日期" + ("" if answered else "：可另行告知申请人更正后的期限")
+    if answered:   # lateness follows the corrected date (the request's own line says it)
+        return f"{head}，早于告知申请人的日期"
+    act = "已超期，请尽快答复" if day < today else f"请在{day.isoformat()}前答复"
+    return f"{head}，早于告知申请人的日期：{act}，并可另行告知申请人更正后的期限"
+
+
 def receipt_date(channel: str, submitted: date, signed: date | None = None,
                  confirmed: date | None = None) -> tuple[date, str]:
     """The date of receipt under Art. 31, and a sentence saying why."""

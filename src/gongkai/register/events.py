@@ -330,14 +330,14 @@ def grounds_for(outcome: Any) -> tuple[str, ...]:
 
 
 # The fields a due date is counted from (a registration's dates and channel, an extension's days).
-_COUNTED_FROM = {"on", "receipt_on", "channel", "workdays"}
+COUNTED_FROM = {"on", "receipt_on", "channel", "workdays"}
 
 
 def amend(step: Event, name: str, value: Any, ground: Any = None) -> Event:
     """``step`` as corrected; an outcome corrected takes the Art. 36 item given with it, and drops
     one the new outcome does not take (a reply counted in the wrong row: the reply as recorded
     keeps it)."""
-    if name in _COUNTED_FROM and "told_due" in step.data:
+    if name in COUNTED_FROM and "told_due" in step.data:
         # the due date its letter told was counted from the step as it was: corrected, the letter
         # printed again is a corrected one, and states the date counted now
         step = replace(step, data={k: v for k, v in step.data.items() if k != "told_due"})

@@ -10,6 +10,7 @@ from typing import Any
 
 from gongkai.db import office_time
 from gongkai.format.text import shown_or_blank
+from gongkai.register.clock import TELLS_DUE, corrected_due_text
 from gongkai.register.events import Event, Field, amend, amendable, effective, grounds_for, kinds, shown
 from gongkai.register.store import Applicant
 
@@ -93,7 +94,24 @@ def _amendment(e: Event, by_id: dict[int, Event], personal: bool, mask_names: bo
     if target is not None and target.data.get("body") and name in ("outcome", "ground") \
             and not amend(target, name, e.data["value"], e.data.get("ground") or None).data.get("body"):
         change += f"，所填负责公开的行政机关“{target.data['body']}”随之不再适用"   # it goes with (五)
+    if e.data.get("corrected_due") and target is not None and target.kind in TELLS_DUE:   # both dates kept
+        change += (f"，答复期限随之由{e.data['told_due']}改为{e.data['corrected_due']}"
+                   f"（{TELLS_DUE[target.kind]}告知的是{e.data['told_due']}）")
     return [f"{where}的{label}：{change}", f"理由：{e.data.get('reason', '')}"]
+
+
+def correction_moved_due(history: list[Event], today: date) -> str:
+    """What the last entry, a correction, did to a due date a letter had told (the correction's
+    confirmation, CLI and web): "" unless it moved it."""
+    last = history[-1] if history else None
+    if last is None or last.kind != "amended" or not last.data.get("corrected_due"):
+        return ""
+    step = next((x for x in effective(history) if x.id == last.data["event"]), None)   # its 送达 written on
+    if step is None or step.kind not in TELLS_DUE:
+        return ""
+    steps = effective(history)
+    answered = any(x.kind in ("replied", "withdrawn") for x in steps)
+    return corrected_due_text(step, str(last.data["told_due"]), str(last.data["corrected_due"]), answered, today)
 
 
 def history_lines(history: list[Event], personal: bool) -> list[str]:

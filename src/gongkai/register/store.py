@@ -31,6 +31,7 @@ from gongkai.format.text import BLANK
 from gongkai.register.case import Case, RuleError, check_history, derive, extension_refused, facts
 from gongkai.register.clock import TELLS_DUE, clock_as_of, compute_clock, receipt_date, told_due_text
 from gongkai.register.events import (
+    COUNTED_FROM,
     Event,
     MissingValue,
     amend,
@@ -290,6 +291,8 @@ class Register:
                                              self.calendar, self.settings))
             if told:   # none while the clock stands still (awaiting a fee): the letter says none either
                 data["told_due"] = told
+        if k.id == "amended" and not st.imported:
+            data.update(self._due_moved(history, on, data))
         if st.keep:   # imported: the computed values and 文号 as they were
             data.update({key: v for key, v in st.keep.items() if v not in (None, "")})
         if k.numbered and self.settings.doc_number_format and not st.imported:   # an imported letter keeps
@@ -328,6 +331,20 @@ class Register:
             if kind_id == "delivered" and on < target.on:
                 raise RuleError(f"送达日期 {on.isoformat()} 早于文书日期 {target.on.isoformat()}")
         return data
+
+    def _due_moved(self, history: list[Event], on: date, data: dict[str, Any]) -> dict[str, Any]:
+        """A correction of what a letter's due date was counted from keeps, on itself, the date
+        that letter told (``told_due``) and the date counted now (``corrected_due``) when they
+        differ: the letter sent stays in the record beside the date that binds."""
+        target = next(e for e in history if e.id == data["event"])
+        told = target.data.get("told_due")
+        if target.kind not in TELLS_DUE or not told or data["field"] not in COUNTED_FROM:
+            return {}
+        steps = effective(history + [Event("amended", on, data, id=max(e.id for e in history) + 1)])
+        corrected = next(e for e in steps if e.id == target.id)
+        now = told_due_text(clock_as_of(received_on(registration(steps)), steps, corrected,
+                                        self.calendar, self.settings))
+        return {"told_due": str(told), "corrected_due": now} if now and now != told else {}
 
     def _fee(self, history: list[Event], data: dict[str, Any]) -> dict[str, Any]:
         from gongkai.register.fees import fee_for_request

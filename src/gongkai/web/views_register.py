@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.errors import GongkaiError
 from gongkai.register.events import choices, kinds
+from gongkai.register.history import correction_moved_due
 from gongkai.register.letters import names_review_body, unset_office_settings
 from gongkai.register.office import own_review_body_note, review_body_note, told_review_body
 from gongkai.register.settings import load_settings
@@ -206,6 +207,8 @@ def request_event(request, body, ref):
         regsvc.record_action(reg, ref, request.POST, request.user.username)
         kind = request.POST.get("kind", "")
         messages.success(request, f"已登记：{regsvc.ACTIONS.get(kind) or regsvc.CORRECTIONS.get(kind, '')}。")
+        if moved := correction_moved_due(reg.history(ref), today()):
+            messages.warning(request, f"注意：{moved}。")
         others = regsvc.entered_since(reg, ref, seen, personal, mine=True)
         if others:
             messages.warning(request, f"注意：您打开本页后，此申请另有登记：{'；'.join(others)}。您的登记排在其后，请核对。")
