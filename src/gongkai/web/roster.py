@@ -27,7 +27,8 @@ from gongkai.web.models import BodyKind, RosterEntry
 STATUS_LABELS = {"on_time": "按期公开", "late": "逾期公开", "undated": "已公开，日期不明",
                  "overdue": "逾期未公开", "not_due": "未到期，尚未公开"}
 COLUMNS = ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态", "落款日期", "网页发布时间", "判定依据",
-           "逾期天数", "日期说明", "错误", "警告", "提示", "语料库编号", "同年报告份数", "相邻年度的报告", "错误项目"]
+           "逾期天数", "日期说明", "错误", "警告", "提示", "语料库编号", "同年报告份数", "相邻年度的报告", "错误项目",
+           "收到时间"]  # last (0.9.5): a sheet read by position finds the others where they were
 JUDGED_BY = {"signed": "落款日期", "posted": "网页发布时间", "received": "收到日期"}
 
 
@@ -65,6 +66,7 @@ class Row:
     note: str = ""        # which date was measured, and both when they fall on either side of the deadline
     elsewhere: list[tuple[int, int]] = field(default_factory=list)  # a missing body's reports of the years beside: (year, id)
     alert: bool = False   # the note names a 落款 and a 发布时间 on either side of the deadline
+    received_at: str = ""  # when doc_id was first received: why it, of several, is the one shown
 
     @property
     def posted_shown(self) -> str:
@@ -89,7 +91,8 @@ class Row:
                 "error_rules": [{"rule": rule, "about": about} for rule, about in self.errors],
                 "signed_after_today": self.future, "posted": self.posted or None, "judged_by": self.judged_by,
                 "date_note": self.note or None,
-                "other_years": [{"year": y, "report_id": i} for y, i in self.elsewhere]}
+                "other_years": [{"year": y, "report_id": i} for y, i in self.elsewhere],
+                "received_at": self.received_at or None}
 
 
 def entries_for(region: str):
@@ -179,7 +182,7 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
         # shown — the corrected one, not the report it replaced, which stays in the corpus and is
         # counted in 另有.  "Earliest" by the date each report is measured by (below).
         first = min(found, key=lambda d: (_measured(d)[0] is None, _measured(d)[0] or date.max, d[9]))
-        doc_id, _key, agency, _code, _published, errors, warnings, notices, _posted, _order = max(found, key=lambda d: d[9])
+        doc_id, _key, agency, _code, _published, errors, warnings, notices, _posted, order = max(found, key=lambda d: d[9])
         signed = date.fromisoformat(first[4][:10]) if first[4] else None
         posted = first[8]
         day, judged_by = _measured(first)
@@ -196,7 +199,7 @@ def status_rows(region: str, year: int, today: date) -> list[Row]:
         rows.append(Row(entry, year, due, status, doc_id, agency or "", signed, late,
                         {"error": int(errors), "warning": int(warnings), "notice": int(notices)}, len(found) - 1,
                         first[0], future=bool(signed and signed > today), posted=posted,
-                        judged_by=judged_by, note=note, alert=alert))
+                        judged_by=judged_by, note=note, alert=alert, received_at=order[0]))
     _name_errors(rows)
     return rows
 
@@ -374,7 +377,7 @@ def _table(rows: list[Row]) -> list[list]:
              r.status_label, r.published.isoformat() if r.published else "", r.posted_shown,
              JUDGED_BY.get(r.judged_by or "", ""), r.days_late or "", r.note, r.counts.get("error", ""), r.counts.get("warning", ""), r.counts.get("notice", ""),
              r.doc_id or "", (r.others + 1) if r.doc_id else "", "；".join(f"{y}年度 #{i}" for y, i in r.elsewhere),
-             "；".join(about for _rule, about in r.errors)]
+             "；".join(about for _rule, about in r.errors), r.received_at[:19].replace("T", " ")]
             for r in rows]
 
 
