@@ -390,3 +390,24 @@ def test_a_crawled_reports_page_and_list_row_say_when_and_where_its_page_was_pos
             "<tr><th>发布机构</th><td>区行政审批局</td></tr>\n"
             f'<tr><th>原文链接</th><td class="page-facts"><a href="{link}" rel="noreferrer">{link}</a></td></tr>') in page
     assert (row["published"], row["posted"], row["source_url"]) == (None, "2025-01-24T15:17", link)
+
+
+def test_a_report_read_by_an_older_parser_says_so_on_its_page(corpus, world):
+    """A corpus upgraded in place keeps its reports as the older parser read them until their files
+    are ingested again (docs/upgrade.md): the report page said only 已读取 and the time."""
+    import gongkai
+    from gongkai.corpus.store import Store
+
+    url, numbers = corpus
+    c = client_for(world["supervisor"])
+    older, current = numbers[0], numbers[1]
+    with Store(url) as store:
+        store.execute("UPDATE documents SET parser_version = '9' WHERE id = ?", (older,))
+    try:
+        page = _get(c, f"/survey/report/{older}/").content.decode()
+        assert ('<small class="older-parser">由较早的第 9 版解析器读出，统计表和检查结果仍是那一版的；把原文件再入库一次，'
+                f'即按本版（第 {gongkai.PARSER_VERSION} 版）重新读取和检查</small>') in page
+        assert "older-parser" not in _get(c, f"/survey/report/{current}/").content.decode()
+    finally:
+        with Store(url) as store:
+            store.execute("UPDATE documents SET parser_version = ? WHERE id = ?", (gongkai.PARSER_VERSION, older))

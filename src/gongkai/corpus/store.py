@@ -622,13 +622,14 @@ class Store(Database):
         rows = self.query(
             "SELECT d.id, d.sha256, d.name, d.path, d.form, d.status, d.reason, d.agency, d.year, d.format, d.published,"
             " d.ingested_at, a.code, a.province, a.city, a.county, p.posted, p.source_url,"
-            " COALESCE(r.received_at, d.ingested_at) FROM documents d"
+            " COALESCE(r.received_at, d.ingested_at), d.parser_version FROM documents d"
             " LEFT JOIN agencies a ON a.agency_key = d.agency_key LEFT JOIN document_pages p ON p.document_id = d.id"
             + _RECEIPT + " WHERE d.id = ?", (document_id,))
         if not rows:
             return None
         keys = ("id", "sha256", "name", "path", "form", "status", "reason", "agency", "year", "format", "published",
-                "ingested_at", "code", "province", "city", "county", "posted", "source_url", "received_at")
+                "ingested_at", "code", "province", "city", "county", "posted", "source_url", "received_at",
+                "parser_version")
         out = dict(zip(keys, rows[0]))
         out["paths"] = [p for (p,) in self.query(
             "SELECT path FROM document_paths WHERE document_id = ? ORDER BY path", (document_id,))]

@@ -290,6 +290,7 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
     ``server_paths`` (the administrator: ``access.sees_server_paths``): the paths it was read at
     in full; else only the files' names (``corpus.sources.as_given``), and a failure's reason
     without the server's folders (``errors.without_folders``)."""
+    from gongkai import PARSER_VERSION
     from gongkai.check.catalogue import data as catalogue
     from gongkai.corpus.region import no_such_report
     from gongkai.corpus.sources import as_given
@@ -333,6 +334,10 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
             "ingested_at": (doc["ingested_at"] or "")[:19].replace("T", " "), "code": doc["code"] or "",
             "received_at": (doc["received_at"] or "")[:19].replace("T", " "),
             "received_at_iso": doc["received_at"],  # the API's: as stored and exported, to the microsecond
+            # read by an older parser (a corpus upgraded in place): its cells and findings are that
+            # parser's until its file is ingested again, which nothing on the page said
+            "older_parser": doc["parser_version"] if doc["status"] == "ok" and doc["parser_version"] != PARSER_VERSION else None,
+            "parser_version": PARSER_VERSION,
             "place": "".join(p for p in (doc["province"], doc["city"], doc["county"]) if p),
             "findings": rows_out, "others": others,
             # previous_report_id as the export and the Python API name it; previous_id: the same, kept
