@@ -230,15 +230,23 @@ def opened(text: str, layout: split.Layout) -> Ways:
             if full is None or not readings:
                 return ways  # too many cuts already (said so), or no fewer numbers
             return Ways(plain=None, local=(*full, *readings), vanished=readings)
-        try:
-            readings = tuple(split.with_blanks(text, layout, blank_totals=True))
-        except split.TooMany:
-            readings = tuple(split.with_blanks(text, layout))
-            if not readings:
-                raise
+        readings = _with_blanks(text, layout)
     except split.TooMany:
         return Ways(plain=(), local=None)
     return Ways(plain=(), local=(), vanished=readings) if readings else ways
+
+
+def _with_blanks(text: str, layout: split.Layout) -> tuple:
+    """A row with sums read with blank cells, its totals blank or holding; past
+    ``split.MAX_BLANK_TOTAL_WAYS`` those whose sums hold (``split.TooMany`` when those are too
+    many as well, or none)."""
+    try:
+        return tuple(split.with_blanks(text, layout, blank_totals=True))
+    except split.TooMany:
+        readings = tuple(split.with_blanks(text, layout))
+        if not readings:
+            raise
+        return readings
 
 
 def _fewer(text: str, layout: split.Layout, ways: Ways) -> Ways:
@@ -250,15 +258,7 @@ def _fewer(text: str, layout: split.Layout, ways: Ways) -> Ways:
     and the row stays unsplit with them named (``blank-only``).  When the readings with a total
     blank are too many (table 4's three groups: tens of thousands), those whose sums hold are named."""
     try:
-        if not layout.groups:
-            readings = tuple(split.placed(text, layout))
-        else:
-            try:
-                readings = tuple(split.with_blanks(text, layout, blank_totals=True))
-            except split.TooMany:
-                readings = tuple(split.with_blanks(text, layout))
-                if not readings:
-                    raise
+        readings = _with_blanks(text, layout) if layout.groups else tuple(split.placed(text, layout))
     except split.TooMany:
         return Ways(plain=(), local=None)  # too many readings to list: unsplit
     if not readings:
