@@ -57,7 +57,9 @@ def _call(base, token, path, data=None):
         return exc.code, json.loads(exc.read())
 
 
-def test_the_server_answers_again_after_postgresql_dropped_its_connections(pg_cluster, tmp_path):
+def _served_site(pg_cluster, tmp_path, threads: int):
+    """A site on a new PostgreSQL database with a town's clerk and the clerk's API token, served by
+    ``gongkai serve``: (database URL, token, server process, base URL)."""
     url = pg_cluster.new_database()
     env = {**os.environ, "GONGKAI_WEB_HOME": str(tmp_path), "GONGKAI_TODAY": "2025-12-20"}
     env.pop("GONGKAI_WEB_DB", None)
@@ -74,9 +76,13 @@ def test_the_server_answers_again_after_postgresql_dropped_its_connections(pg_cl
     token = gongkai("users", "--db", url, "token", "clerk").strip().splitlines()[-1]
     port = serverproc.free_port()
     server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port), "--db", url,
-                               "--read-workers", "0", "--threads", "1"], env=env, stdout=subprocess.DEVNULL,
+                               "--read-workers", "0", "--threads", str(threads)], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    return url, token, server, f"http://127.0.0.1:{port}"
+
+
+def test_the_server_answers_again_after_postgresql_dropped_its_connections(pg_cluster, tmp_path):
+    url, token, server, base = _served_site(pg_cluster, tmp_path, threads=1)
     new = {"applicant_type": "自然人", "name": "张三", "channel": "互联网", "content": "村务公开", "on": "2025-12-01"}
     try:
         serverproc.wait_up(server, base + "/login/")
@@ -108,25 +114,7 @@ def test_every_layer_answers_503_while_postgresql_is_down_and_serves_once_it_is_
     import re
     import urllib.parse
 
-    url = pg_cluster.new_database()
-    env = {**os.environ, "GONGKAI_WEB_HOME": str(tmp_path), "GONGKAI_TODAY": "2025-12-20"}
-    env.pop("GONGKAI_WEB_DB", None)
-
-    def gongkai(*args, stdin=None):
-        r = subprocess.run([sys.executable, "-m", "gongkai", *args], env=env, input=stdin, capture_output=True,
-                           text=True, timeout=120)
-        assert r.returncode == 0, r.stderr
-        return r.stdout
-
-    gongkai("users", "--db", url, "body", "某镇人民政府", "--region", "320812")
-    gongkai("users", "--db", url, "add", "clerk", "--role", "clerk", "--body", "某镇人民政府", "--password-stdin",
-            stdin="Restart-pass-2026\n")
-    token = gongkai("users", "--db", url, "token", "clerk").strip().splitlines()[-1]
-    port = serverproc.free_port()
-    server = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--port", str(port), "--db", url,
-                               "--read-workers", "0", "--threads", "2"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    url, token, server, base = _served_site(pg_cluster, tmp_path, threads=2)
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
     def page(path):
