@@ -33,6 +33,16 @@ def _serve(env) -> subprocess.Popen:
                              "--read-workers", "0"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _listened(env) -> str:
+    """Start the server, see it listen (its first line), stop it: what it said on standard error."""
+    server = _serve(env)
+    try:
+        assert server.stdout.readline().startswith("gongkai：网页应用 http://127.0.0.1:")
+    finally:
+        serverproc.stop(server)
+    return server.stderr.read()
+
+
 def test_a_register_upgraded_by_a_newer_gongkai_stops_the_start(tmp_path):
     env, register = _site(tmp_path)
     db = Database(register, REGISTER_COMPONENTS)
@@ -52,13 +62,7 @@ def test_a_register_left_by_an_older_release_is_upgraded_at_the_start_and_said(t
     db.execute("DROP TABLE disclosure_ends")                 # as a release before log migration 5006 left it
     db.execute("DELETE FROM schema_version WHERE version = 5006")
     db.close()
-    server = _serve(env)
-    try:
-        line = server.stdout.readline()
-        assert line.startswith("gongkai：网页应用 http://127.0.0.1:")
-    finally:
-        serverproc.stop(server)
-    said = server.stderr.read()
+    said = _listened(env)
     assert "gongkai：已升级 1 个机关的台账和节假日安排的数据库结构（迁移 5006）。\n" in said, said
     assert 5006 in Database(register, REGISTER_COMPONENTS).applied_versions()
 
@@ -92,13 +96,7 @@ def test_a_corpus_left_by_an_older_release_is_upgraded_at_the_start_and_said(tmp
     con.execute("CREATE TABLE padding (x BLOB)")
     con.execute("INSERT INTO padding VALUES (zeroblob(65 * 1048576))")
     con.close()
-    server = _serve(env)
-    try:
-        line = server.stdout.readline()
-        assert line.startswith("gongkai：网页应用 http://127.0.0.1:")
-    finally:
-        serverproc.stop(server)
-    said = [s for s in server.stderr.read().splitlines() if "语料库" in s or "回收" in s]
+    said = [s for s in _listened(env).splitlines() if "语料库" in s or "回收" in s]
     assert said[0] == f"gongkai：正在升级语料库数据库 {db} 的结构：重建数据表，约 1 秒，期间其他程序不能读写它……"
     assert said[1].startswith("gongkai：正在回收重建留下的 ") and said[2].startswith("gongkai：已回收：")
     assert said[3:] == [f"gongkai：已升级语料库数据库 {db} 的结构（迁移 7003、7004、7005、7006、7007）。",
@@ -130,9 +128,5 @@ def test_a_corpus_upgraded_by_a_newer_gongkai_stops_the_start(tmp_path):
 def test_a_site_without_a_corpus_starts_without_making_one(tmp_path):
     env, _ = _site(tmp_path)
     env["GONGKAI_CORPUS_URL"] = str(tmp_path / "none.db")
-    server = _serve(env)
-    try:
-        assert server.stdout.readline().startswith("gongkai：网页应用 http://127.0.0.1:")
-    finally:
-        serverproc.stop(server)
-    assert not (tmp_path / "none.db").exists() and "语料库" not in server.stderr.read()
+    said = _listened(env)
+    assert not (tmp_path / "none.db").exists() and "语料库" not in said
