@@ -322,6 +322,9 @@ class LabelUse:
                 "where": str(self.where) if self.where else None}
 
 
+WEB_ADDRESS = regex.compile(r"https?://\S+$")  # a 原文链接 that may be a link
+
+
 @record
 class Source:
     """The file a report was read from and, for text a crawler kept of a web page, what the page's
@@ -342,6 +345,12 @@ class Source:
         d = {"name": self.name, "sha256": self.sha256, "form": self.form}
         d.update({k: getattr(self, k) for k in self.PAGE if getattr(self, k)})  # present when given
         return d
+
+    @property
+    def link(self) -> str:
+        """``url`` when it is a web address (http or https), which a page may link to; "" otherwise
+        (a report JSON's ``url`` may be anything, ``javascript:…`` too: shown then as text only)."""
+        return self.url if WEB_ADDRESS.match(self.url) else ""
 
     @property
     def posted_shown(self) -> str:

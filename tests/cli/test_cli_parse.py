@@ -159,3 +159,22 @@ def test_a_findings_text_stands_under_its_words_from_the_tenth_on():
     assert lines[tenth + 1] == "    表二第二十条第（一）项中的标签“本年废止件”与格式规定的“本年废止件数”不一致。请按格式原文更正。"
     ninth = lines.index("9. 警告 LABEL-NONSTANDARD  第10行第1096字")
     assert lines[ninth + 1] == "   表二中的标签“规范性文件”与格式规定的“行政规范性文件”不一致。请按格式原文更正。"
+
+
+def test_a_report_jsons_url_that_is_no_web_address_is_shown_not_linked(tmp_path):
+    """A report JSON's source.url may be anything: ``javascript:…`` was made a link on the review
+    page (``check --html``, the check page) and the 汇总's report page; only http(s) is linked."""
+    from gongkai.load import load
+    from gongkai.render.review import page_facts_html
+
+    report = load(EXAMPLES / "crawler-text" / "ptzhsyqnyn-2024.txt")
+    d = report.to_dict()
+    d["source"]["url"] = "javascript:alert(document.cookie)"
+    (tmp_path / "r.json").write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    hostile = load(tmp_path / "r.json")
+    assert page_facts_html(hostile).endswith("原文链接：javascript:alert(document.cookie)</p>")
+    assert "<a " not in page_facts_html(hostile) and hostile.source.link == ""
+    assert '<a href="https://www.pingtan.gov.cn/' in page_facts_html(report)
+    assert subprocess.run([sys.executable, "-m", "gongkai", "check", str(tmp_path / "r.json"), "--html",
+                           str(tmp_path / "r.html")], capture_output=True).returncode in (0, 1)
+    assert 'href="javascript:' not in (tmp_path / "r.html").read_text(encoding="utf-8")

@@ -30,7 +30,7 @@ from functools import lru_cache
 from gongkai import regex
 from gongkai.format import FORMAT
 from gongkai.format import labels as L
-from gongkai.model import Where, at_char
+from gongkai.model import WEB_ADDRESS, Where, at_char
 from gongkai.read.document import Document, Paragraph, Run, RunTable
 from gongkai.records import record
 
@@ -130,7 +130,6 @@ _PAGE_KEYS = {
     "issuer": ("发布机构", "发文机关", "发布单位", "发文单位", "来源", "source"),
     "doc_no": ("文号", "发文字号", "发文文号"),
 }
-_URL = regex.compile(r"https?://\S+$")
 _POSTED = regex.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                         r"(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?")
 
@@ -158,7 +157,7 @@ def _page(fields: dict[str, str]) -> dict[str, str]:
         value = next((fields[k] for k in keys if fields.get(k)), "")
         if name == "posted":
             value = _posted(value)
-        elif name == "url" and not _URL.match(value):
+        elif name == "url" and not WEB_ADDRESS.match(value):
             value = ""
         if value:
             out[name] = value

@@ -263,8 +263,8 @@ def page_facts_html(report: Report) -> str:
     if not facts:
         return ""
     return '<p class="page-facts">' + "　".join(
-        f"{label}：" + (f'<a href="{escape(text)}" rel="noreferrer">{escape(text)}</a>' if label == "原文链接"
-                       else escape(text)) for label, text in facts) + "</p>"
+        f"{label}：" + (f'<a href="{escape(text)}" rel="noreferrer">{escape(text)}</a>'
+                       if label == "原文链接" and report.source.link else escape(text)) for label, text in facts) + "</p>"
 
 
 def ocr_banner(report: Report) -> str:

@@ -349,7 +349,8 @@ def report_context(doc_id, server_paths: bool = False) -> dict:
             "legend": mark_safe(review.legend_html(report, review.cell_marks(findings))) if report is not None else "",
             "report_json": as_json, "report_json_size": len(as_json.encode("utf-8")),
             # a crawler-kept page's 发布时间, 发布机构, 文号, 原文链接: beside the 落款日期, not it
-            "page_facts": page_facts(report.source) if report is not None else []}
+            "page_facts": page_facts(report.source) if report is not None else [],
+            "report_link": report.source.link if report is not None else ""}
 
 
 def ingest_uploads(files, actor: str, gone: Callable[[], bool] | None = None) -> tuple[Summary, list[str], list]:
