@@ -458,6 +458,12 @@ FEE_IN_YUAN = ("正文称行政事业性收费为 40000 元（即 4 万元），
                                 "请核对正文与表格，使两者一致。")]),
     ("4.5", "本年度收取行政事业性收费合计4.50万元。", []),   # the same amount, printed with other decimals
     ("4.00", "全年为企业减免行政事业性收费120万元。", []),   # waived, not collected
+    # 元 in the text, the table rounding its 万元: 12345 元 is 1.23 万元 to the table's two places (was an error)
+    ("1.23", "本年度收取行政事业性收费12345元。", []),
+    ("1", "本年度收取行政事业性收费12345元。", []),
+    ("1.24", "本年度收取行政事业性收费12345元。", [
+        ("TEXT-TABLE", "error", "正文称行政事业性收费为 12345 元（即 1.2345 万元），而表二“行政事业性收费”行“本年收费金额（单位：万元）”"
+                                "列为 1.24（单位：万元）。请核对：表格是否误按元填写，或正文的金额有误。")]),
 ])
 def test_admin_fees_of_the_text_against_table_2_in_wan_yuan(amount, text, expected):
     from decimal import Decimal

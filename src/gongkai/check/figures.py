@@ -90,7 +90,7 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         table = _sum(report, cells)
         metric = f.metric
         stated = _in_cell_unit(f, metric)
-        if table is None or stated == table:
+        if table is None or _agrees(stated, table, converted=stated != f.figure.value):
             continue
         if metric is not None and any(_sum(report, alt) == stated for alt in metric.cells):
             continue  # the figure states another layout's rows (the 2019 single （六） row)
@@ -135,6 +135,17 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         out.append(finding(report, rule_id, list(cells), quote=sentence, severity=severity, template=template,
                            **fields))
     return out, flagged
+
+
+def _agrees(stated, table, converted: bool) -> bool:
+    """The figure equals the table's; one converted into the cell's unit (12345元 into 万元) as the
+    table rounds it to the places it prints (1.23): a table in 万元 rounds what the text gives in 元."""
+    if stated == table:
+        return True
+    if not converted:
+        return False
+    places = Decimal(1).scaleb(int(table.as_tuple().exponent)) if isinstance(table, Decimal) else Decimal(1)
+    return Decimal(stated).quantize(places, rounding=ROUND_HALF_UP) == table
 
 
 def _in_cell_unit(f: Found, metric: Metric | None):
