@@ -38,6 +38,16 @@ def test_same_report_whatever_the_crawler_wrote_around_it(data):
     assert [s.no for s in r.sections] == [1, 2, 3, 4, 5, 6]
 
 
+def test_a_headers_document_date_is_not_taken_for_when_the_page_went_up():
+    """成文日期/发文日期 in a crawler's header is the document's own date, not 网页发布时间: it was kept as
+    source.posted, shown as 网页发布时间 and judged by the deadline as publication."""
+    for key in ("成文日期", "发文日期"):
+        r = load("\n".join([f"题名：{TITLE}", f"{key}：2025-04-20", "", BODY]).encode("utf-8"), "saved.txt")
+        assert r.source.posted == "", key
+    r = load("\n".join([f"题名：{TITLE}", "发布日期：2025-01-24", "", BODY]).encode("utf-8"), "saved.txt")
+    assert r.source.posted == "2025-01-24"
+
+
 def test_markdown_title_line_is_the_title_without_its_marks():
     r = load(f"# {TITLE}\n\n{BODY}\n".encode(), "saved.md")
     assert (r.title, r.agency) == (TITLE, AGENCY)

@@ -123,9 +123,10 @@ def _title_field(fields: dict[str, str]) -> str | None:
 
 
 # The header's facts about the page, kept as the report's source (model.Source): under the keys
-# crawlers use.  发布时间 is when the page went up, not the date the report bears (落款).
+# crawlers use.  发布时间 is when the page went up, not the date the report bears (落款): a header's
+# 成文日期 or 发文日期 is the document's own date, so it is not taken for it.
 _PAGE_KEYS = {
-    "posted": ("发布时间", "发布日期", "发文日期", "成文日期", "时间", "日期", "date", "pubdate", "published"),
+    "posted": ("发布时间", "发布日期", "时间", "日期", "date", "pubdate", "published"),
     "url": ("原文链接", "原文地址", "链接", "网址", "来源链接", "url", "link"),
     "issuer": ("发布机构", "发文机关", "发布单位", "发文单位", "来源", "source"),
     "doc_no": ("文号", "发文字号", "发文文号"),
