@@ -164,9 +164,12 @@ def test_parse_directory_to_a_file_alike_with_workers(folder, tmp_path):
             with open(tmp_path / f"{mode}{j}", mode) as out:
                 out.write(b"before\n")
                 out.flush()
-                subprocess.run([*command, j], stdout=out, stderr=subprocess.DEVNULL, timeout=120)
+                done = subprocess.run([*command, j], stdout=out, stderr=subprocess.DEVNULL, timeout=120)
+                assert done.returncode == 1  # the empty file, as in --jobs 1: not two runs failing alike
         assert (tmp_path / f"{mode}1").read_bytes() == (tmp_path / f"{mode}2").read_bytes()
-    piped = subprocess.run([*command, "2"], capture_output=True, timeout=120).stdout
+    piped = subprocess.run([*command, "2"], capture_output=True, timeout=120)
+    assert piped.returncode == 1
+    piped = piped.stdout
     assert b"before\n" + piped == (tmp_path / "wb1").read_bytes()
     assert len(piped.splitlines()) == 8
 

@@ -292,7 +292,7 @@ def test_build_names_the_inferred_cells_it_publishes_unmarked(tmp_path, capsys):
     out = tmp_path / "r.md"
     assert main(["build", str(EXAMPLES / "crawler-text" / "ptzhsyqjtj-2021.txt"), "--to", "md", "-o", str(out)]) == 0
     err = capsys.readouterr().err.splitlines()
-    assert err[-1] == ("gongkai：注意：3 个单元格是推断值（原文数字连写或错位，由表内合计或上年报告的数字确定），生成的报告中"
+    assert err[-1] == ("gongkai：注意：3 个单元格是推断值（原文数字连写或错位，由表内合计、上年报告的数字或数字的个数拆出），生成的报告中"
                        "不带标记，发布前请对照原件核对：表二“行政规范性文件”行“本年制发件数”列；表二“行政规范性文件”行"
                        "“本年废止件数”列；表二“行政规范性文件”行“现行有效件数”列。")
     assert main(["build", str(EXAMPLE), "--to", "md", "-o", str(tmp_path / "s.md")]) == 0
@@ -365,3 +365,22 @@ def test_build_names_the_rows_the_format_has_not_and_leaves_them_out(tmp_path, c
     assert capsys.readouterr().err.splitlines()[-1] == (
         "gongkai：注意：表二中格式没有的行“其他主动公开文件”（原文：12 3 40）未印入生成的报告；如需说明，请写入正文。")
     assert "其他主动公开文件" not in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_build_passes_on_warnings_other_than_the_unmarked_cells(tmp_path, monkeypatch, capsys):
+    """build took every warning raised while rendering to find the UnmarkedWarnings it prints as 注意
+    lines, and dropped the others without a word (walk review): they are passed on now."""
+    import warnings
+
+    import gongkai.render as render_module
+
+    real = render_module.render
+
+    def warning_render(report, to, *args, **kwargs):
+        warnings.warn("a library's own warning", UserWarning, stacklevel=1)
+        return real(report, to, *args, **kwargs)
+
+    monkeypatch.setattr(render_module, "render", warning_render)
+    with pytest.warns(UserWarning, match="a library's own warning"):
+        assert main(["build", str(EXAMPLE), "--to", "md", "-o", str(tmp_path / "r.md")]) == 0
+    assert capsys.readouterr().out == f"gongkai：已生成 {tmp_path / 'r.md'}\n"

@@ -167,15 +167,15 @@ def run_build(args) -> int:
     if out.exists() and not args.overwrite:
         raise GongkaiError("输出文件已存在，未覆盖。如确需替换请加 --overwrite。", str(out))
     from gongkai.render import render
+    from gongkai.render.marks import not_shown
 
-    with catch_warnings(record=True) as unmarked:   # said after the file is written
-        simplefilter("always", UnmarkedWarning)
+    with catch_warnings():   # what render warns of is said below, after the file is written
+        simplefilter("ignore", UnmarkedWarning)
         data = render(report, args.to)
     _write(out, data)
     print(f"gongkai：已生成 {out}")
-    for said in unmarked:
-        if issubclass(said.category, UnmarkedWarning):
-            print(f"gongkai：注意：{said.message}", file=sys.stderr)
+    for notice in not_shown(report):
+        print(f"gongkai：注意：{notice}", file=sys.stderr)
     _say_unsigned(report)
     _say_left_out(report)
     return 0

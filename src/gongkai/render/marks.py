@@ -60,7 +60,7 @@ def legend(report: Report, suspects: Iterable[str] = ()) -> list[tuple[str, str,
 
 
 # What the official layout, which prints no mark, leaves unsaid: kind -> what such a cell is.
-_NOT_SHOWN = {"inferred": "推断值（原文数字连写或错位，由表内合计或上年报告的数字确定）",
+_NOT_SHOWN = {"inferred": "推断值（原文数字连写或错位，由表内合计、上年报告的数字或数字的个数拆出）",
               "ocr": "由 OCR 从扫描件识别的数字", "doubtful": "OCR 识别存疑的数字"}
 
 
