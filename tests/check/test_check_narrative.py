@@ -486,6 +486,8 @@ TOWN_48300 = (f"{FEE_CELL}为 48300 万元，即 4.83 亿元；乡镇（街道�
     ("48300", "本年度主动公开政府信息120条。", [("FEE-AMOUNT", "warning", TOWN_48300)]),
     ("48300", "本年度收取行政事业性收费48300万元。", [("FEE-AMOUNT", "warning", TOWN_48300)]),  # the text agrees
     ("48300", "本年度收取行政事业性收费48300元。", []),   # TEXT-TABLE says the mix-up (above)
+    # a rough figure (TEXT-TABLE leaves it be) silenced FEE-AMOUNT too: nothing was said at all
+    ("48300", "本年度收取行政事业性收费约4.8万元。", [("FEE-AMOUNT", "warning", TOWN_48300)]),
     ("9999.99", "本年度主动公开政府信息120条。", []),     # under 1 亿元: left to the supervisor
     ("4.83", "本年度主动公开政府信息120条。", []),
 ])

@@ -57,7 +57,7 @@ def _fmt(v) -> str:
     return f"{v:f}" if isinstance(v, Decimal) else str(v)
 
 
-def _fmt_computed(v) -> str:
+def fmt_computed(v) -> str:
     """A figure gongkai works out (a conversion, a sum of parts): no trailing zeros of its own."""
     return _fmt(v.normalize() if isinstance(v, Decimal) else v)
 
@@ -124,7 +124,7 @@ def _table_findings(report: Report, narrative: Narrative) -> tuple[list[Finding]
         severity, template = None, None
         if stated != f.figure.value and metric is not None:   # 40000元 against a cell in 万元
             template = rule.extra["unit_message"]
-            common.update(converted=_fmt_computed(stated), cell_unit=metric.cell_unit)
+            common.update(converted=fmt_computed(stated), cell_unit=metric.cell_unit)
         elif f.figure.scope:
             severity, template = rule.extra["scope_severity"], rule.extra["scope_message"]
         elif metric is not None and metric.loose:
@@ -258,7 +258,7 @@ def _sum_findings(report: Report, narrative: Narrative, flagged: set[int]) -> It
             if total < answered and rest != 0:
                 continue  # the list leaves out outcomes the table has
             yield finding(report, "TEXT-SUM", ["table3.total.total"], quote=narrative.sentences[parts[0].sentence].text,
-                          template=rule.extra["answered_message"], listed=listed, total=_fmt_computed(total), table=_fmt(answered))
+                          template=rule.extra["answered_message"], listed=listed, total=fmt_computed(total), table=_fmt(answered))
             continue
         whole = narrative.found[b.whole]
         if not whole.exact or whole.index in flagged:
@@ -282,7 +282,7 @@ def _sum_findings(report: Report, narrative: Narrative, flagged: set[int]) -> It
         quote = text if parts[0].sentence == whole.sentence else f"{text}\n{parts[0].figure.sentence}"
         yield finding(report, "TEXT-SUM", list(whole.figure.cells), quote=quote,
                       whole=text[clause_start(text, whole.start):whole.end].strip(), listed=listed,
-                      total=_fmt_computed(shown), unit=unit, how=how.format(stated=stated, unit=unit))
+                      total=fmt_computed(shown), unit=unit, how=how.format(stated=stated, unit=unit))
 
 
 def _percent(value: Decimal) -> tuple[Decimal, int]:
@@ -317,7 +317,7 @@ def _percent_findings(report: Report, narrative: Narrative, flagged: set[int]) -
             continue
         yield finding(report, "TEXT-PERCENT", quote=f.figure.sentence, stated=_fmt(f.figure.value),
                       said=f.figure.text, part=part.figure.text, base=base.figure.text,
-                      computed=_fmt_computed(exact.quantize(Decimal(1).scaleb(-max(decimals, 1)), rounding=ROUND_HALF_UP)))
+                      computed=fmt_computed(exact.quantize(Decimal(1).scaleb(-max(decimals, 1)), rounding=ROUND_HALF_UP)))
 
 
 # -- years ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from gongkai.check import shape
 from gongkai.check.catalogue import cn_number, data, finding, rules
+from gongkai.check.figures import fmt_computed
 from gongkai.extract import recover, split
 from gongkai.extract.narrative import narrative_of, phrasings
 from gongkai.format import FORMAT
@@ -311,12 +312,6 @@ def format_layout(report: Report) -> Iterator[Finding]:
 FEE_CELL = "table2.art20_8.admin_fees.amount"
 
 
-def _plain(value: Decimal) -> str:
-    """48300, 4.83, 0.0012: no exponent, no trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def fee_amount(report: Report) -> Iterator[Finding]:
     value = report.value(FEE_CELL)
     if not isinstance(value, (int, Decimal)) or isinstance(value, bool):
@@ -330,14 +325,15 @@ def fee_amount(report: Report) -> Iterator[Finding]:
     units = phrasings().units
     for figure in narrative_of(report).figures:
         # The text states the fee as another figure (4.83万元, 48300元): TEXT-TABLE says the mix-up.
-        if figure.counts == "admin_fees" and figure.unit in units:
+        # Not a rough or a scoped one (约4.8万元, 县本级…): TEXT-TABLE leaves those be or only notes them.
+        if figure.counts == "admin_fees" and figure.unit in units and not figure.approx and not figure.scope:
             stated = Decimal(figure.value) * units[figure.unit].get("factor", 1) / units["万元"]["factor"]
             if stated != amount:
                 return
     # 万元 to 亿元 and 元 to 万元 are the same division: 48300 万元 is 4.83 亿元, 48300 元 is 4.83 万元.
-    shifted = _plain(amount / 10000)
-    yield finding(report, "FEE-AMOUNT", [FEE_CELL], cell=cell_label(FEE_CELL), amount=_plain(amount),
-                  yi=shifted, fixed=shifted, body=spec["bodies"][level], limit=_plain(limit / 10000))
+    shifted = fmt_computed(amount / 10000)
+    yield finding(report, "FEE-AMOUNT", [FEE_CELL], cell=cell_label(FEE_CELL), amount=fmt_computed(amount),
+                  yi=shifted, fixed=shifted, body=spec["bodies"][level], limit=fmt_computed(limit / 10000))
 
 
 RULES = (section_missing, section_title, table_missing, table_incomplete, cell_blank, cell_ambiguous, row_extra,
