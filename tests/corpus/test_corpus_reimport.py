@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,55 @@ def test_an_export_written_without_the_jsonl_suffix_is_taken_back(exported, tmp_
     text.write_bytes((EXAMPLES / "crawler-text" / "ptzhsyqnyn-2024.txt").read_bytes())
     code, out, _ = _ingest(capsys, text, "--db", tmp_path / "t.db")
     assert (code, out.splitlines()[0]) == (0, "新入库 1 份，更新 0 份，未变化跳过 0 份，失败 0 份。（本次处理：txt 1）")
+
+
+@pytest.mark.parametrize("received_at, ingested_at, wrong", [
+    ("x", None, "received_at"),
+    ("", None, "received_at"),
+    ("2024-05-01", None, "received_at"),  # a day, no offset: compared as text it came before any time
+    ("2024-05-01T09:30:00", None, "received_at"),
+    (20240501, None, "received_at"),
+    (None, "昨天", "ingested_at"),
+    ("9999", "9999", "received_at、ingested_at"),  # would have sorted after every real receipt
+])
+def test_a_receipt_that_is_not_a_time_with_its_offset_is_refused(exported, tmp_path, capsys,
+                                                                  received_at, ingested_at, wrong):
+    """The receipt chooses the report counted (the last received): a bad one was stored as a
+    time and compared as text, so an original could count instead of its correction."""
+    _, path = exported
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = json.loads(lines[1])
+    line["corpus"].pop("received_at", None)
+    line["corpus"].pop("ingested_at", None)
+    line["corpus"].update({k: v for k, v in (("received_at", received_at), ("ingested_at", ingested_at))
+                           if v is not None})
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(lines[0] + json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, out, err = _ingest(capsys, bad, "--db", db)
+    assert code == 1
+    assert err.splitlines() == [f"gongkai：{bad}：第2行：corpus 对象缺少或写错了：{wrong}"
+                                "（received_at、ingested_at 应为带时区的 ISO 8601 时间，如 2024-05-01T09:30:00+08:00）。"]
+    assert _documents(db) == [("bad.jsonl", "failed")]
+
+
+def test_a_receipt_with_its_offset_or_none_is_taken_back(exported, tmp_path, capsys):
+    _, path = exported
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    timed, bare = json.loads(lines[1]), json.loads(lines[2])
+    timed["corpus"].update(received_at="2024-05-01T09:30:00+08:00", ingested_at="2024-06-01T00:00:00Z")
+    bare["corpus"].pop("received_at", None)
+    bare["corpus"]["ingested_at"] = None
+    good = tmp_path / "good.jsonl"
+    good.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in (timed, bare)), encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, out, err = _ingest(capsys, good, "--db", db)
+    assert (code, err) == (0, "")
+    con = sqlite3.connect(db)
+    try:
+        got = dict(con.execute("SELECT d.sha256, r.received_at FROM documents d"
+                               " JOIN document_receipts r ON r.document_id = d.id"))
+    finally:
+        con.close()
+    assert got[timed["corpus"]["sha256"]] == "2024-05-01T09:30:00+08:00"
+    assert datetime.fromisoformat(got[bare["corpus"]["sha256"]]).tzinfo is not None  # none said: received now

@@ -197,3 +197,27 @@ def test_the_governments_office_is_a_part_not_the_region_s_own_report(tmp_path):
     assert sorted(label for label, _ in chosen.parts) == sorted(
         [f"#{ids['office']} 吴忠市同心县人民政府办公室", f"#{ids['edu']} 吴忠市同心县教育局"])
     assert (chosen.lower, chosen.duplicates) == ([], [])
+
+
+def test_the_region_s_own_report_is_the_last_received_whatever_its_printed_name(tmp_path):
+    """洪泽区人民政府's report, then its corrected re-send printed as 淮安市洪泽区人民政府: two
+    bodies by name, one whole-area report of 320813.  Sorted by name after receipt, the
+    original (洪 sorts before 淮) was compared instead of the re-send."""
+    from gongkai.corpus.region import resolve, select
+    from gongkai.corpus.store import Store
+
+    rng = random.Random(11)
+    db = str(tmp_path / "c.db")
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    _write(first, "town", draw(rng, year=2024, agency="淮安市洪泽区高良涧街道办事处"))
+    _write(first, "original", draw(rng, year=2024, agency="洪泽区人民政府"))
+    ids = _ingest(first, db, workers=1)
+    _write(second, "resend", draw(rng, year=2024, agency="淮安市洪泽区人民政府"))
+    ids = _ingest(second, db, workers=1)
+    with Store(db) as store:
+        chosen = select(store, resolve("320813"), 2024)
+    assert chosen.own is not None and chosen.own[0] == f"#{ids['resend']} 淮安市洪泽区人民政府"
+    assert [label for label, _ in chosen.parts] == [f"#{ids['town']} 淮安市洪泽区高良涧街道办事处"]
+    assert (chosen.lower, chosen.duplicates) == ([], [f"#{ids['original']} 洪泽区人民政府"])

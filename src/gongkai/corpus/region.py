@@ -109,32 +109,41 @@ class Selection:
 
 
 def select(store: Store, region: Division, year: int) -> Selection:
-    # By body, the counted first (the last received) of several reports of one body.
+    # The last received first: it is the one counted, of one body's reports and of the region's
+    # whole-area reports under different printed names alike (sorting by body here would let
+    # the name that sorts first win).  Listed by body afterwards.
     rows = sorted(store.reports(prefix(region), year), key=lambda r: received(r.received_at, r.published, r.sha256),
                   reverse=True)
-    rows.sort(key=lambda r: r.agency_key or "")  # stable: each body's counted report stays first
-    parts, own, lower, duplicates = [], None, [], []
+    key_of = {r.id: r.agency_key or "" for r in rows}
+    parts: list[int] = []
+    lower: list[tuple[str, str]] = []
+    duplicates: list[tuple[str, str]] = []
+    own = None
     seen: set[str] = set()
     for r in rows:
         label = f"#{r.id} {r.agency or ''}".strip()
         if r.agency_key in seen:
-            duplicates.append(label)
+            duplicates.append((key_of[r.id], label))
             continue
         seen.add(r.agency_key or "")
         if speaks_for_area(r.agency, r.unit) and r.code == region.code:
-            if own is not None:  # a second whole-area report of the region (another name): not lost
-                duplicates.append(label)
+            if own is not None:  # an earlier whole-area report of the region (another name): not lost
+                duplicates.append((key_of[r.id], label))
                 continue
             own = (r.id, label)
         elif speaks_for_area(r.agency, r.unit):
-            lower.append(label)
+            lower.append((key_of[r.id], label))
         else:  # towns, departments — and the government's 办公室, which reports for itself
             parts.append(r.id)
+    # by body, each body's reports in the order of receipt (newest first): sorted is stable
+    parts.sort(key=key_of.__getitem__)
+    lower_ = [label for _, label in sorted(lower, key=lambda x: x[0])]
+    duplicates_ = [label for _, label in sorted(duplicates, key=lambda x: x[0])]
     if not parts:  # say what the corpus does hold for the region and year, and why it is not summed
         found = ([f"本级报告 {own[1]}"] if own else []) + (
-            [f"下级人民政府的本级报告 {'、'.join(lower)}（不相加：计入会与其乡镇、部门重复）"] if lower else [])
+            [f"下级人民政府的本级报告 {'、'.join(lower_)}（不相加：计入会与其乡镇、部门重复）"] if lower_ else [])
         raise GongkaiError(f"语料库中没有 {full_name(region)}（{region.code}）{year} 年度可相加的报告"
                            "（乡镇、部门的报告）" + (f"；有{'；'.join(found)}" if found else "") + "。",
                            place=f"--region {region.code}")
     return Selection(region, year, [load(store, i) for i in parts],
-                     load(store, own[0]) if own else None, lower, duplicates)
+                     load(store, own[0]) if own else None, lower_, duplicates_)

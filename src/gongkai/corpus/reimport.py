@@ -32,6 +32,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -118,8 +119,9 @@ class _Line:
         self.previous: tuple[int | None, str | None] = (corpus.get("previous_report_id"),
                                                         corpus.get("previous_sha256"))
         self.state = state
-        self.received_at: str | None = next((corpus[k] for k in ("received_at", "ingested_at")
-                                             if isinstance(corpus.get(k), str)), None)
+        # (an export of 0.9.4 or older has no received_at: its ingested_at, when it was last read,
+        # is all it says of the receipt; both are checked times, see _corpus_object)
+        self.received_at: str | None = corpus.get("received_at") or corpus.get("ingested_at")
 
 
 def take_back(store: Store, item: Item) -> tuple[int, int, int, list[int]]:
@@ -200,15 +202,30 @@ def _corpus_object(item: Item, n: int, raw: bytes) -> dict:
         ("path", isinstance(corpus.get("path"), str) and corpus["path"]),
         ("previous_report_id", corpus.get("previous_report_id") is None or type(corpus["previous_report_id"]) is int),
         ("placement", isinstance(corpus.get("placement"), dict)),
+        # compared with the corpus's own times to choose the report counted: a time, with its offset
+        ("received_at", corpus.get("received_at") is None or _moment(corpus["received_at"])),
+        ("ingested_at", corpus.get("ingested_at") is None or _moment(corpus["ingested_at"])),
     ) if not ok]
     if problems:
-        raise NotAReport(f"corpus 对象缺少或写错了：{'、'.join(problems)}。", item.path, place_)
+        when = ("（received_at、ingested_at 应为带时区的 ISO 8601 时间，如 2024-05-01T09:30:00+08:00）"
+                if {"received_at", "ingested_at"} & set(problems) else "")
+        raise NotAReport(f"corpus 对象缺少或写错了：{'、'.join(problems)}{when}。", item.path, place_)
     version = corpus["parser_version"]
     if int(version) > int(PARSER_VERSION):  # an older one is stored as read (see the module's doc)
         raise NotAReport(f"这份报告由第 {version} 版解析器读出，比本程序的解析器（第 {PARSER_VERSION} 版）新，"
                          f"本程序可能读不全，不能收回。请用第 {version} 版或更新的 gongkai 收回这个文件，"
                          f"或入库原文件（{corpus['path']}），由本版重新读取。", item.path, place_)
     return corpus
+
+
+def _moment(value: object) -> bool:
+    """Whether ``value`` is an ISO 8601 time with its offset (as the corpus writes them)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def _rank(version: object) -> int:
@@ -256,10 +273,8 @@ def _store_line(store: Store, item: Item, line: _Line, raw: bytes, keep_ids: boo
     paths = corpus.get("paths")
     extra = tuple(p for p in paths if isinstance(p, str) and p != corpus["path"]) if isinstance(paths, list) else ()
     size = corpus.get("size")
-    # (an export of 0.9.4 or older has no received_at: its ingested_at, when it was last read, is
-    # all it says of the receipt)
-    ingested_at = corpus.get("ingested_at") if isinstance(corpus.get("ingested_at"), str) else now_stamp()
-    received_at = corpus.get("received_at") if isinstance(corpus.get("received_at"), str) else ingested_at
+    ingested_at = corpus.get("ingested_at") or now_stamp()
+    received_at = line.received_at or ingested_at
     doc_id = store.save(sha256=line.sha256, name=corpus["name"], path=corpus["path"],
                         size=size if type(size) is int else None, parser_version=line.parser_version, result=result,
                         placement=_placement(store, report.agency, corpus["placement"], placements),
