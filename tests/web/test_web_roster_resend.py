@@ -94,7 +94,11 @@ def test_the_roster_shows_the_corrected_resend_and_what_must_be_corrected(resent
 
             rows = [["" if v is None else str(v) for v in r]
                     for r in load_workbook(io.BytesIO(answer.content), read_only=True).active.iter_rows(values_only=True)]
-        assert (rows[0][-2:], rows[1][-1]) == (["错误项目", "收到时间"], received[new][:19].replace("T", " ")), form
+        assert (rows[0][-2:], rows[1][-1]) == (["相邻年度的报告", "收到时间"], received[new][:19].replace("T", " ")), form
+        # 0.9.4's columns where 0.9.4 wrote them, 0.9.5's after them (相邻年度的报告 was put before 错误项目)
+        assert rows[0][:17] == ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态", "落款日期",
+                                "网页发布时间", "判定依据", "逾期天数", "日期说明", "错误", "警告", "提示", "语料库编号",
+                                "同年报告份数", "错误项目"], form
         assert rows[1][rows[0].index("语料库编号")] == str(new)
     html = c.get(f"/roster/?year={YEAR}").content.decode()
     assert f'href="/survey/report/{new}/" class="report-link"><span class="tag sev-notice">无错误</span>' in html
@@ -143,8 +147,8 @@ def test_the_roster_names_the_errors_a_body_must_correct(resent, roster, world):
         assert ('<small class="defects">须改正：<span title="T3-IDENTITY">表三勾稽关系：第一项加第二项之和等于第三项加第四项之和（逐列）</span>；'
                 '<span title="T3-ROWSUM">表三每行总计等于六类申请人之和</span></small>') in html
         rows = list(csv.reader(io.StringIO(c.get(f"/roster/export.csv?year={YEAR}").content.decode("utf-8-sig"))))
-        assert rows[0][-2] == "错误项目"
-        assert rows[1][-2] == "表三勾稽关系：第一项加第二项之和等于第三项加第四项之和（逐列）；表三每行总计等于六类申请人之和"
+        assert rows[0][-3] == "错误项目"
+        assert rows[1][-3] == "表三勾稽关系：第一项加第二项之和等于第三项加第四项之和（逐列）；表三每行总计等于六类申请人之和"
     finally:
         with Store(resent) as store:
             store.execute("UPDATE documents SET year = ? WHERE id = ?", (YEAR, new))
@@ -227,7 +231,7 @@ def test_an_upload_names_the_reports_of_another_year(resent, world):
         assert (f'<small class="defects" data-elsewhere>语料库中有该机关 {YEAR - 1} 年度的报告 '
                 f'<a href="/survey/report/{audit}/">#{audit}</a>：是否报错了年度？</small>') in row
         exported = list(csv.reader(io.StringIO(c.get(f"/roster/export.csv?year={YEAR}").content.decode("utf-8-sig"))))
-        assert (exported[0][-3], exported[1][-3]) == ("相邻年度的报告", f"{YEAR - 1}年度 #{audit}")
+        assert (exported[0][-2], exported[1][-2]) == ("相邻年度的报告", f"{YEAR - 1}年度 #{audit}")
         assert c.get(f"/api/roster?year={YEAR - 1}").json()["bodies"][0]["other_years"] == []   # found that year
         RosterEntry.objects.all().delete()
         one = c.post("/survey/upload", {"file": [SimpleUploadedFile("x.txt", synthetic_report(

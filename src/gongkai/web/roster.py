@@ -27,8 +27,8 @@ from gongkai.web.models import BodyKind, RosterEntry
 STATUS_LABELS = {"on_time": "按期公开", "late": "逾期公开", "undated": "已公开，日期不明",
                  "overdue": "逾期未公开", "not_due": "未到期，尚未公开"}
 COLUMNS = ["机关名称", "行政区划代码", "机关类型", "报告年度", "公开期限", "状态", "落款日期", "网页发布时间", "判定依据",
-           "逾期天数", "日期说明", "错误", "警告", "提示", "语料库编号", "同年报告份数", "相邻年度的报告", "错误项目",
-           "收到时间"]  # last (0.9.5): a sheet read by position finds the others where they were
+           "逾期天数", "日期说明", "错误", "警告", "提示", "语料库编号", "同年报告份数", "错误项目",
+           "相邻年度的报告", "收到时间"]  # 0.9.5's last: a sheet read by position finds 0.9.4's where they were
 JUDGED_BY = {"signed": "落款日期", "posted": "网页发布时间", "received": "收到日期"}
 
 
@@ -376,8 +376,8 @@ def _table(rows: list[Row]) -> list[list]:
     return [[r.entry.name, r.entry.region_code, kinds.get(r.entry.kind, r.entry.kind), r.year, r.due.isoformat(),
              r.status_label, r.published.isoformat() if r.published else "", r.posted_shown,
              JUDGED_BY.get(r.judged_by or "", ""), r.days_late or "", r.note, r.counts.get("error", ""), r.counts.get("warning", ""), r.counts.get("notice", ""),
-             r.doc_id or "", (r.others + 1) if r.doc_id else "", "；".join(f"{y}年度 #{i}" for y, i in r.elsewhere),
-             "；".join(about for _rule, about in r.errors), r.received_at[:19].replace("T", " ")]
+             r.doc_id or "", (r.others + 1) if r.doc_id else "", "；".join(about for _rule, about in r.errors),
+             "；".join(f"{y}年度 #{i}" for y, i in r.elsewhere), r.received_at[:19].replace("T", " ")]
             for r in rows]
 
 
