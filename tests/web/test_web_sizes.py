@@ -228,3 +228,20 @@ def test_the_sizes_kept_are_bounded(django_env, monkeypatch, tmp_path):
         os.utime(sizes._path(key), (1_000_000 + n, 1_000_000 + n))   # written in this order
     sizes.remember(keys[4], b"x" * 4)
     assert [sizes.known(k) for k in keys] == [None, None, 2, 3, 4]
+
+
+def test_a_size_not_kept_leaves_no_temporary_file(django_env, monkeypatch, tmp_path):
+    """A failed rename (a full disk, a folder gone read-only) costs the size, and leaves no
+    ``.size-*`` file behind: pruning skips dot-names, so one left would stay for ever."""
+    from gongkai.web import sizes
+
+    monkeypatch.setattr(sizes, "_folder", lambda: tmp_path)
+
+    def full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sizes.os, "replace", full)
+    key = sizes.fingerprint("full disk", 1)
+    assert sizes.remember(key, b"abc") == b"abc"
+    assert sizes.known(key) is None
+    assert sorted(os.listdir(tmp_path)) == []

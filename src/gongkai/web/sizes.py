@@ -18,6 +18,7 @@ kept, the oldest dropped first.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -56,12 +57,16 @@ def remember(key: str, data: bytes) -> bytes:
     """Keep the size of ``data``, made from ``key``, for every process of the site; returns ``data``."""
     global _writes
     path = _path(key)
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".size-")
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(str(len(data)))
         os.replace(tmp, path)
     except OSError:
+        if tmp is not None:   # _prune skips dot-names: a temp file left here would stay for ever
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         return data   # a full disk costs the link its size, never the download
     with _lock:
         _writes += 1
