@@ -138,3 +138,23 @@ def test_a_503_line_not_a_traceback_in_the_log():
     assert DatabaseGoneInOneLine().filter(gone) and gone.exc_info is None
     assert logging.Formatter().format(gone) == "Service Unavailable: /api/x"
     assert DatabaseGoneInOneLine().filter(other) and other.exc_info is not None   # a real error keeps its traceback
+
+
+def test_a_registers_database_gone_keeps_the_signed_in_user_on_the_page(world, monkeypatch):
+    """Only a register's database down (DatabaseUnavailable): the site's own database works, so the
+    503 page is the ordinary one, naming who is signed in (the clerk is not made to think the
+    session lost)."""
+    from gongkai.db import DatabaseUnavailable
+    from gongkai.web import views_register
+
+    def gone(body):
+        raise DatabaseUnavailable("登记簿数据库暂时无法连接。")
+
+    client = client_for(world["clerk_a"])
+    client.raise_request_exception = False
+    monkeypatch.setattr(views_register, "open_register", gone)
+    got = client.get(f"/register/{world['a'].id}/")
+    assert (got.status_code, got["Retry-After"]) == (503, "10")
+    page = got.content.decode()
+    assert '<p class="error" role="alert">登记簿数据库暂时无法连接。</p>' in page
+    assert '<div class="who">' in page and world["clerk_a"].username in page and "/logout/" in page

@@ -103,8 +103,8 @@ def _unavailable(request, exc: Exception):
     what = dbgone.kind(exc)
     if what is None:
         return None
-    if what == "register":
-        return _without_database(request, str(exc))
+    if what == "register":   # the site's own database works: the page still names who is signed in
+        return respond(request, 503, str(exc))
     log.warning("网页应用数据库暂时无法使用：%s（%s）", request.path, " ".join(str(exc).split())[:200])
     if what == "locked":
         from django.conf import settings
