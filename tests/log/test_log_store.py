@@ -181,3 +181,56 @@ def test_items_are_numbered_per_year_made_and_never_renumbered(store, tmp_path, 
         assert log.add(NewItem("再一个", "other", date(2026, 7, 2)), "甲") == "D2026-000004"
         assert log.get(old).title == "旧编号的通知"
         assert sorted(i.ref for i in log.items()) == sorted([*refs, old, "D2025-000154", "D2026-000003", "D2026-000004"])
+
+
+@pytest.fixture
+def shipped_as(monkeypatch):
+    """Ship a changed vocabulary (a later gongkai's), the lookup caches emptied around it."""
+    from gongkai.log import vocab as v
+
+    caches = (v._with_site, v._load, v._terms_for, v._channels_for)
+
+    def ship(change):
+        real = v._shipped
+
+        def changed():
+            data = real()
+            change(data["channels"])
+            return data
+        monkeypatch.setattr(v, "_shipped", changed)
+        for c in caches:
+            c.cache_clear()
+    yield ship
+    monkeypatch.undo()
+    for c in caches:
+        c.cache_clear()
+
+
+def _adopted(db_url, cal):
+    from gongkai.log.vocab import Words
+
+    with DisclosureLog(db_url, calendar=cal, create=True) as log, log.db.transaction():
+        assert log.adopt([Words("website", "政府网站", ("某别名",))], "张三") == 1
+
+
+def test_a_channel_renamed_since_its_words_were_adopted_still_opens(db_url, cal, shipped_as):
+    from gongkai.log.vocab import channel_id, channels
+
+    _adopted(db_url, cal)
+    shipped_as(lambda chans: chans["website"].update(label="政府网站平台"))
+    with DisclosureLog(db_url, calendar=cal) as log:
+        chan = channels()["website"]          # raised 本台账保存的公开渠道与本机的站点词表不一致 before
+        assert chan.label == "政府网站平台"
+        assert chan.aliases[-1] == "某别名"
+        assert channel_id("某别名") == "website"
+        assert log.words()[0].label == "政府网站"   # the row is kept as adopted
+
+
+def test_a_held_name_another_channel_took_since_stays_that_channels(db_url, cal, shipped_as):
+    from gongkai.log.vocab import channel_id, channels
+
+    _adopted(db_url, cal)
+    shipped_as(lambda chans: chans["bulletin"].update(aliases=[*chans["bulletin"]["aliases"], "某别名"]))
+    with DisclosureLog(db_url, calendar=cal):
+        assert "某别名" not in channels()["website"].aliases
+        assert channel_id("某别名") == "bulletin"

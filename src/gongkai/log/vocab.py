@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -99,20 +99,32 @@ def _shipped() -> dict:
     return yaml.safe_load(text)
 
 
-@cache
+@lru_cache(maxsize=64)   # bounded: a long-running server sees many site-file versions and logs
 def _load(site: str, mtime: float, words: tuple[Words, ...] = ()) -> dict:
     data = _with_site(site, mtime)
     if words:
         data = copy.deepcopy(data)   # the site's vocabulary is cached and shared: not changed here
         chans = data["channels"]
         for w in words:
-            problem = add_words(chans, w, "本台账中")
-            if problem:
-                raise GongkaiError(f"本台账保存的公开渠道与本机的站点词表不一致：{problem}；请在站点词表中改用别的名称", site)
-        problem = channel_name_clash(chans)
-        if problem:
-            raise GongkaiError(f"本台账保存的公开渠道与本机的站点词表不一致：{problem}；请在站点词表中改用别的名称", site)
+            # A row keeps a known channel's label as it was when adopted; the label in force is this
+            # machine's (a later gongkai or the site file may rename it): join on the id.  A name
+            # another channel has taken since is left out: it stays that channel's (the log opens).
+            have = chans.get(w.channel)
+            owners = _owners(chans)
+            w = Words(w.channel, have["label"] if have is not None else w.label,
+                      tuple(a for a in w.aliases if owners.get(norm(a), w.channel) == w.channel), w.columns)
+            add_words(chans, w)
     return data
+
+
+def _owners(chans: dict) -> dict[str, str]:
+    """name (id, label or alias, normalised) -> the first channel that has it."""
+    owner: dict[str, str] = {}
+    for cid, spec in chans.items():
+        for name in (cid, spec.get("label") or "", *(spec.get("aliases") or ())):
+            if name:
+                owner.setdefault(norm(name), cid)
+    return owner
 
 
 def add_words(chans: dict, w: Words, theirs: str = "文件中") -> str:
@@ -144,7 +156,7 @@ def channel_name_clash(chans: dict) -> str:
     return ""
 
 
-@cache
+@lru_cache(maxsize=64)
 def _with_site(site: str, mtime: float) -> dict:
     data = _shipped()
     if not mtime:
@@ -195,7 +207,7 @@ def vocab() -> dict:
     return _load(*_key())
 
 
-@cache
+@lru_cache(maxsize=64)
 def _terms_for(section: str, site: str, mtime: float, words: tuple[Words, ...]) -> dict[str, Term]:
     out = {}
     for key, spec in _load(site, mtime, words)[section].items():
@@ -234,7 +246,7 @@ def channels() -> dict[str, Channel]:
     return _channels_for(*_key())
 
 
-@cache
+@lru_cache(maxsize=64)
 def _channels_for(site: str, mtime: float, words: tuple[Words, ...]) -> dict[str, Channel]:
     return {k: Channel(k, v["label"], tuple(v.get("aliases") or ()), tuple(v.get("columns") or ()))
             for k, v in _load(site, mtime, words)["channels"].items()}
