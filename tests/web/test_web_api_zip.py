@@ -125,3 +125,17 @@ def test_last_years_report_may_come_as_a_zip_of_that_one_report(django_env):
             with open(seed("001"), "rb") as fh:
                 r = c.post(url, {"file": fh, "previous": SimpleUploadedFile("上年.zip", previous)})
             assert (r.status_code, r.json()) == (400, {"error": said}), (url, said)
+
+
+def test_a_zip_of_many_other_files_names_the_first_fifty_and_counts_the_rest(django_env):
+    """Only reports are counted against the ZIP's limit: 60 files that are not reports were 60
+    items of the answer (20,000 empty ones in a small ZIP, 20,000); the first 50 are named, the
+    other 10 said in one entry."""
+    c = client_for(None)
+    data = _zip({**{f"{n:02d}.dat": b"" for n in range(60)}, "报告.txt": seed("000").read_bytes()})
+    d = c.post("/api/parse", {"file": SimpleUploadedFile("各乡镇.zip", data)}).json()
+    assert [(m["name"], m.get("error")) for m in d["members"]] == [
+        *((f"各乡镇.zip!{n:02d}.dat", "不是可读取的报告文件。") for n in range(50)),
+        ("各乡镇.zip!报告.txt", None),
+        ("各乡镇.zip", "另有 10 个文件不是报告文件，未列出。")]
+    assert d["members"][50]["report"]["agency"] == "吴忠市红寺堡区红寺堡镇人民政府"

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _TEXT_FORMS = {"txt", "md"}
 _MAX_SOURCE_LINES = 3000
+MAX_OTHERS_NAMED = 50   # files of an uploaded ZIP that are not reports, named one by one
 
 
 def client_gone(request):
@@ -65,10 +66,11 @@ def is_archive(name: str | None) -> bool:
 
 def archive_items(upload) -> list:
     """An uploaded ZIP's members (``corpus.sources.Item``: ``包.zip!成员``, read in memory as
-    ``gongkai ingest`` reads them, under its limits and the page's count of files), every file of
-    it named — a report to read, or why it is not read; GongkaiError when the ZIP itself is
+    ``gongkai ingest`` reads them, under its limits and the page's count of files), every report
+    named, and the first ``MAX_OTHERS_NAMED`` other files with why they are not read (the rest in
+    one entry: 另有 N 个文件不是报告文件); GongkaiError when the ZIP itself is
     refused (too large, damaged, more reports than a page takes, empty)."""
-    from gongkai.corpus.sources import upload_items
+    from gongkai.corpus.sources import Item, upload_items
 
     data = read_upload(upload, archives=True)
     items = list(upload_items(data, upload.name, settings.DATA_UPLOAD_MAX_NUMBER_FILES))
@@ -76,6 +78,14 @@ def archive_items(upload) -> list:
         raise GongkaiError(items[0].problem, upload.name)
     if not items:
         raise GongkaiError("压缩包中没有文件。", upload.name)
+    # The count of reports is limited, not the other files: thousands of empty ones in a small ZIP
+    # would each be an item of the answer.  The first are named, the rest folded into one entry.
+    others = [i for i in items if i.archive is None]
+    if len(others) > MAX_OTHERS_NAMED:
+        dropped = {id(i) for i in others[MAX_OTHERS_NAMED:]}
+        items = [i for i in items if id(i) not in dropped]
+        items.append(Item(upload.name, upload.name,
+                          problem=f"另有 {len(dropped)} 个文件不是报告文件，未列出。"))
     return items
 
 
