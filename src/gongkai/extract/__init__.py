@@ -126,6 +126,9 @@ def extract(doc: Document) -> Report:
     if not report.sections and not any(info.raw.strip() for info in report.cells.values()):
         if doc.unread:  # the pages OCR would have read may hold the report
             raise NotAReport(f"在可读的页上没有找到年度报告的章节或统计表。{doc.unread}", doc.name)
+        if report.cells:  # rows met by their labels, blank: a table form or a text naming them
+            raise NotAReport("没有找到年度报告的章节，统计表的行也没有一个单元格填了数字，"
+                             "这不像是一份政府信息公开工作年度报告。", doc.name)
         raise NotAReport("没有找到年度报告的章节或统计表，这不像是一份政府信息公开工作年度报告。", doc.name)
     report.figures = narrative_of(report).figures
     return report
