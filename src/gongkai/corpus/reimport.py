@@ -40,7 +40,7 @@ from typing import Any
 from gongkai import PARSER_VERSION
 from gongkai.corpus.sources import Item
 from gongkai.corpus.store import Store, cell_rows, figure_rows
-from gongkai.db import now_stamp
+from gongkai.db import OFFICE_TZ, now_stamp
 from gongkai.errors import GongkaiError, NotAReport
 from gongkai.format.places import corrected, normalise, place
 from gongkai.inputs import suffixes
@@ -121,7 +121,7 @@ class _Line:
         self.state = state
         # (an export of 0.9.4 or older has no received_at: its ingested_at, when it was last read,
         # is all it says of the receipt; both are checked times, see _corpus_object)
-        self.received_at: str | None = corpus.get("received_at") or corpus.get("ingested_at")
+        self.received_at: str | None = _office_time(corpus.get("received_at") or corpus.get("ingested_at"))
 
 
 def take_back(store: Store, item: Item) -> tuple[int, int, int, list[int]]:
@@ -218,6 +218,19 @@ def _corpus_object(item: Item, n: int, raw: bytes) -> dict:
     return corpus
 
 
+def _office_time(value: str | None) -> str | None:
+    """A checked time (``_moment``) in office time, as the corpus writes its times: they are
+    compared as text (which report of a body counts), so 2024-05-01T02:00:00Z must be
+    2024-05-01T10:00:00+08:00.  One already in office time is kept as written (an export re-imports
+    byte for byte)."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.utcoffset() == OFFICE_TZ.utcoffset(None):
+        return value
+    return moment.astimezone(OFFICE_TZ).isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+
+
 def _moment(value: object) -> bool:
     """Whether ``value`` is an ISO 8601 time with its offset (as the corpus writes them)."""
     if not isinstance(value, str):
@@ -273,7 +286,7 @@ def _store_line(store: Store, item: Item, line: _Line, raw: bytes, keep_ids: boo
     paths = corpus.get("paths")
     extra = tuple(p for p in paths if isinstance(p, str) and p != corpus["path"]) if isinstance(paths, list) else ()
     size = corpus.get("size")
-    ingested_at = corpus.get("ingested_at") or now_stamp()
+    ingested_at = _office_time(corpus.get("ingested_at")) or now_stamp()
     received_at = line.received_at or ingested_at
     doc_id = store.save(sha256=line.sha256, name=corpus["name"], path=corpus["path"],
                         size=size if type(size) is int else None, parser_version=line.parser_version, result=result,
