@@ -118,3 +118,23 @@ def test_the_check_page_says_last_years_report_may_be_a_zip(django_env):
     accept = ",".join(settings.UPLOAD_SUFFIXES) + ",.zip"
     assert f'<input type="file" id="previous-input" name="previous" accept="{accept}" class="hidden-input"' in page
     assert "上年度报告（可选，用于核对上年结转、现行有效件数、上年所列问题的整改和文字雷同；也可是只含这一份报告的 ZIP 压缩包）" in page
+
+
+def test_the_check_page_counts_reports_across_all_the_files_of_a_request(django_env):
+    """50 reports a ZIP times 50 ZIPs was 2,500 reports in one request: the count is the request's;
+    a ZIP or file past it is refused whole, by name, and those after it still checked if they fit."""
+    c = client_for(None)
+    token = _csrf(c)
+
+    def bundle(n):
+        return _zip({f"{k:02d}.txt": b"x" for k in range(n)})
+
+    files = [SimpleUploadedFile("甲.zip", bundle(30)), SimpleUploadedFile("乙.zip", bundle(30)),
+             SimpleUploadedFile("丙.zip", bundle(20)), SimpleUploadedFile("丁.txt", b"x")]
+    html = c.post("/check/", {"file": files, "csrfmiddlewaretoken": token}).content.decode()
+    assert "<h2>共 52 个文件</h2>" in html   # 甲's 30, 乙, 丙's 20, 丁
+    assert ('<td><span class="file-name">乙.zip</span><br><span class="bad-text">未能读取：'
+            "一次最多检查 50 份报告，前面的文件已有 30 份：此压缩包中的 30 份未检查，请另行上传。</span></td>") in html
+    assert ('<td><span class="file-name">丁.txt</span><br><span class="bad-text">未能读取：'
+            "一次最多检查 50 份报告，前面的文件已有 50 份：此文件未检查，请另行上传。</span></td>") in html
+    assert "丙.zip!19.txt" in html and "乙.zip!" not in html

@@ -63,9 +63,18 @@ def _each_report(files) -> Iterator[tuple[str, Callable[[], bytes]]]:
     """(name, read) of each report uploaded: a file as it is, a ZIP's members one by one as
     ``gongkai ingest`` reads them (``包.zip!成员``, in memory, under its limits), each checked as if
     uploaded alone; a member not read (a nested ZIP, a bomb, another kind of file) raises its
-    reason under its own name, and the rest are checked."""
+    reason under its own name, and the rest are checked.  At most DATA_UPLOAD_MAX_NUMBER_FILES
+    reports across the request (a ZIP's limit alone let 50 ZIPs bring 2,500 reports into one
+    synchronous request): a file or ZIP past the count is refused whole, by name."""
+    most = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    taken = 0
     for upload in files:
+        over = f"一次最多检查 {most} 份报告，前面的文件已有 {taken} 份："
         if not reportview.is_archive(upload.name):
+            if taken >= most:
+                yield upload.name, _refused(over + "此文件未检查，请另行上传。")
+                continue
+            taken += 1
             yield upload.name, _upload(upload)
             continue
         try:
@@ -73,6 +82,11 @@ def _each_report(files) -> Iterator[tuple[str, Callable[[], bytes]]]:
         except GongkaiError as exc:
             yield upload.name, _refused(exc.message)
             continue
+        reports = sum(1 for i in items if i.archive is not None)
+        if taken + reports > most:
+            yield upload.name, _refused(over + f"此压缩包中的 {reports} 份未检查，请另行上传。")
+            continue
+        taken += reports
         for item in items:
             yield item.path, _member(item)
 
