@@ -38,9 +38,6 @@ METRICS = [
 BASED_ON = ("received", "granted_share", "not_held_share", "reviews_per_100", "lawsuits_per_100", "correction_rate")
 # Each such metric's ratio (store.STAT_RATIOS: the numbers it sums).
 RATIO_OF = dict(zip(BASED_ON, ("received", "granted", "not_held", "reviews", "lawsuits", "corrected"), strict=True))
-# What makes a kept table (corpus/kept.py): raised when StatsTable's fields change, so that a table
-# kept by the same version before (a development install) is not read back without them.
-_SHAPE = 2
 
 
 class _Ratio(NamedTuple):
@@ -130,6 +127,15 @@ NO_REPORT = "无报告"  # a year inside a row's span with no report in the corp
 NO_BASE = "—"  # a ratio over 0 (a year without requests has no share granted): not 0, not a blank
 
 
+def _shape() -> str:
+    """The fields of a kept table (corpus/kept.py), in its key: a table kept by the same version
+    before they changed (a development install) is not read back without them (a number raised
+    by hand was forgotten once)."""
+    from dataclasses import fields
+
+    return ",".join(f.name for cls in (StatsTable, StatRow) for f in fields(cls))
+
+
 def _region(level: str, code, province, city, county) -> tuple[str, str | None]:
     """(region name, region code): the body's division at ``level``, or the nearest above it."""
     if code is None:
@@ -171,7 +177,7 @@ def compute(store: Store, level: str = "city", region: str = "", agency: str = "
     statistics as the web, the API, ``gongkai stats`` and ``Corpus.stats()`` give them."""
     from gongkai.corpus.kept import remembered
 
-    return remembered(store, ["stats", _SHAPE, level, region, agency, body],
+    return remembered(store, ["stats", _shape(), level, region, agency, body],
                       lambda: computed(store, level, region, agency, body), _dump, _load)
 
 
