@@ -70,7 +70,7 @@ from gongkai.sheets import Table, read_table, text, write_tables
 from gongkai.workdays.store import (
     NOTICE_STEP,
     NoticeEntry,
-    add_notice,
+    enter_imported,
     entries,
     importable_notices,
     notice_from_row,
@@ -312,9 +312,7 @@ def import_file(log: DisclosureLog, path: Path, actor: str) -> tuple[list[str], 
             # the words first (the entries name them), then the notices (the duties' deadlines
             # count on them), all or nothing
             log.adopt(words, actor)
-            for e in to_add:
-                add_notice(log.db, e.notice.year, set(e.notice.holidays), set(e.notice.workdays), e.notice.notice,
-                           e.actor or actor, e.reason, e.recorded_at or None)
+            enter_imported(log.db, to_add, actor)
             refs = log.import_items(items, actor, figures=figures_)
     except ImportRejected as exc:
         raise ImportRejected(exc.problems, table.path, table.where()) from None

@@ -35,7 +35,7 @@ from gongkai.sheets import Table, read_table, write_tables
 from gongkai.workdays.store import (
     NOTICE_STEP,
     NoticeEntry,
-    add_notice,
+    enter_imported,
     importable_notices,
     notice_from_row,
     notice_row_values,
@@ -109,9 +109,7 @@ def import_file(register: Register, path: Path, actor: str) -> list[str]:
             _check(register, parsed, table)
         try:
             with register.db.transaction():   # the notices, the requests and the declarations, all or nothing
-                for e in notices:
-                    add_notice(register.db, e.notice.year, set(e.notice.holidays), set(e.notice.workdays),
-                               e.notice.notice, e.actor or actor, e.reason, e.recorded_at or None)
+                enter_imported(register.db, notices, actor)
                 refs = register.import_requests(((p.place, p.steps) for p in parsed), actor)
                 for since, note, who, stamp in declared:
                     register.declare_kept_since(since, who or actor, note, stamp or None)

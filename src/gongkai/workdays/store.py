@@ -212,6 +212,14 @@ def importable_notices(db: Database, incoming: list[tuple[str, NoticeEntry]]) ->
     return [e for _place, e in incoming if e.notice.year not in held], problems
 
 
+def enter_imported(db: Database, to_add: list[NoticeEntry], actor: str) -> None:
+    """Enter the notices ``importable_notices`` found to add, each with who entered it, when and
+    why as the export says (else ``actor``, now)."""
+    for e in to_add:
+        add_notice(db, e.notice.year, set(e.notice.holidays), set(e.notice.workdays), e.notice.notice,
+                   e.actor or actor, e.reason, e.recorded_at or None)
+
+
 def version(db: Database) -> int:
     """Changes whenever a notice is entered (the number of the latest entry; 0: none)."""
     return int(db.scalar("SELECT COALESCE(MAX(id), 0) FROM workday_notices") or 0)
