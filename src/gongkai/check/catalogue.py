@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -41,6 +42,13 @@ def rules() -> dict[str, Rule]:
         extra = {k: v for k, v in d.items() if k not in ("severity", "about", "message")}
         out[rule_id] = Rule(rule_id, d["severity"], d["about"], d["message"], extra)
     return out
+
+
+def must_correct(rule_ids: Iterable[str]) -> list[tuple[str, str]]:
+    """(rule id, what it is about) of each error rule in ``rule_ids``, sorted by id: what a
+    report must correct (须改正：缺少格式规定的统计表), as the review index, the check page and 名录 say it."""
+    known = rules()
+    return sorted({(r, known[r].about if r in known else r) for r in rule_ids})
 
 
 @cache

@@ -15,7 +15,7 @@ import re
 from html import escape
 
 from gongkai.check import arithmetic, shape
-from gongkai.check.catalogue import data, rules
+from gongkai.check.catalogue import data, must_correct, rules
 from gongkai.format import FORMAT
 from gongkai.format.names import column_label, edition, row_label, table_name, table_title
 from gongkai.model import Finding, Report, split_cell_id
@@ -353,11 +353,10 @@ def _targets(f: Finding, anchors: set[str]) -> list[str]:
 def _must_correct(findings: list[Finding]) -> str:
     """What a report must correct, one item a rule of its errors (须改正：缺少格式规定的统计表):
     the index gave the count alone, and who must redo what only page by page."""
-    known = rules()
-    errors = sorted({f.rule for f in findings if f.severity == "error"})
+    errors = must_correct(f.rule for f in findings if f.severity == "error")
     if not errors:
         return ""
-    items = "；".join(f'<span title="{escape(r)}">{escape(known[r].about if r in known else r)}</span>' for r in errors)
+    items = "；".join(f'<span title="{escape(r)}">{escape(about)}</span>' for r, about in errors)
     return f'<small class="defects">须改正：{items}</small>'
 
 

@@ -240,7 +240,7 @@ def _date_note(signed: date | None, posted: str, due: date) -> tuple[str, bool]:
 def _name_errors(rows: list[Row]) -> None:
     """What each shown report must correct, by rule (表三每行总计等于六类申请人之和 …): the count
     alone ("错误 2") did not tell the supervisor which body must redo what."""
-    from gongkai.check.catalogue import rules
+    from gongkai.check.catalogue import must_correct
     from gongkai.corpus.store import Store
 
     ids = [r.doc_id for r in rows if r.doc_id is not None and r.counts.get("error")]
@@ -248,11 +248,9 @@ def _name_errors(rows: list[Row]) -> None:
         return
     with Store(settings.CORPUS_URL) as store:
         counts = store.finding_counts(ids)
-    known = rules()
     for r in rows:
         if r.doc_id in counts:
-            r.errors = sorted((rule, known[rule].about if rule in known else rule)
-                              for (rule, severity) in counts[r.doc_id] if severity == "error")
+            r.errors = must_correct(rule for (rule, severity) in counts[r.doc_id] if severity == "error")
 
 
 def summary(rows: list[Row]) -> dict[str, int]:

@@ -109,13 +109,11 @@ def summary(results: list[dict]) -> dict:
     """Several files checked at once: the totals, so nothing below the fold goes unseen, and a
     row a file — the worst first (most errors, then warnings, then notices; ties in upload
     order), then those not read, as the index of ``gongkai check DIR --html`` lists them."""
-    from gongkai.check.catalogue import rules
+    from gongkai.check.catalogue import must_correct
 
     read = [r for r in results if not r.get("error")]
-    known = rules()
     for r in read:   # what each must correct, by rule: the count alone did not say who must redo what
-        r["error_rules"] = sorted({(f["rule"], known[f["rule"]].about if f["rule"] in known else f["rule"])
-                                   for f in r["findings"] if f["severity"] == "error"})
+        r["error_rules"] = must_correct(f["rule"] for f in r["findings"] if f["severity"] == "error")
     totals = {s: sum(r["counts"][s] for r in read) for s in ("error", "warning", "notice")}
     worst = sorted(read, key=lambda r: tuple(-r["counts"][s] for s in ("error", "warning", "notice")))
     return {"files": len(results), "read": len(read), "failed": len(results) - len(read),
